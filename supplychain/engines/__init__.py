@@ -1,0 +1,1 @@
+"""Simulation engines. Private: use :func:`supplychain.simulate`."""

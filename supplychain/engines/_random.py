@@ -1,0 +1,60 @@
+"""Random inputs of one run, drawn in blocks from that run's own streams.
+
+Run ``r`` of a simulation seeded with ``seed`` uses
+``SeedSequence(seed).spawn(n_runs)[r]``, which is spawned again into one
+stream per kind of randomness. So a run's draws depend only on the seed and
+the run number, never on chunk size, process count or engine, and two
+scenarios run with one seed see the same demand noise, lead-time noise and
+outages (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._compile import Compiled
+
+__all__ = ["RunDraws", "run_seed_sequences", "draw_run", "STREAMS"]
+
+#: Stream order within a run; append new kinds at the end so old ones do not shift.
+STREAMS = ("demand", "lead_time", "outage", "licence")
+
+
+@dataclass(frozen=True, eq=False)
+class RunDraws:
+    """One run's random inputs; ``None`` means "use the deterministic value"."""
+
+    demand_noise: np.ndarray | None    # (T, D) multiplicative factors
+    lead_time: np.ndarray | None       # (T, L) base lead time in days per shipment day
+    outage: np.ndarray | None          # (T, F) capacity multiplier from random outages
+    licence_approved: np.ndarray | None  # (T, L) bool, licence decisions
+
+
+def run_seed_sequences(seed: int | None, n_runs: int) -> list[np.random.SeedSequence]:
+    """The per-run seed sequences of a simulation."""
+    return np.random.SeedSequence(seed).spawn(n_runs)
+
+
+def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
+    """Draw every random input of one run from its seed sequence."""
+    gens = {name: np.random.default_rng(child) for name, child in zip(STREAMS, seq.spawn(len(STREAMS)))}
+    net = c.scenario.network
+    t = c.n_days
+    noise = None
+    if c.demand_noisy.any():
+        noise = np.ones((t, c.n_demands))
+        for j, d in enumerate(net.demands):
+            if c.demand_noisy[j]:
+                noise[:, j] = d.noise.sample(gens["demand"], t)  # type: ignore[union-attr]
+    lead = None
+    if c.lane_lead_random.any():
+        lead = np.repeat(c.lane_lead_mean[None, :], t, axis=0)
+        for j, lane in enumerate(net.lanes):
+            if c.lane_lead_random[j]:
+                lead[:, j] = lane.lead_time.sample(gens["lead_time"], t)
+    from ._outages import draw_outages, draw_licences
+    return RunDraws(demand_noise=noise, lead_time=lead,
+                    outage=draw_outages(c, gens["outage"]),
+                    licence_approved=draw_licences(c, gens["licence"]))

@@ -1,0 +1,14 @@
+"""The model: pure, validated, immutable data (no engine, no RNG, no results)."""
+
+from .dists import (Distribution, Empirical, Fixed, LogNormal, Normal, Triangular, Uniform,
+                    distribution_from_dict)
+from .network import Commodity, Demand, Facility, Lane, Network, Region
+from .policies import BaseStock, DaysOfCover, MinMax, Policy, policy_from_dict
+from .scenario import Scenario
+from .shocks import Shock, to_day
+
+__all__ = [
+    "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",
+    "distribution_from_dict", "Region", "Commodity", "Facility", "Lane", "Demand", "Network",
+    "Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict", "Scenario", "Shock", "to_day",
+]

@@ -1,0 +1,400 @@
+"""The network: regions, commodities, facilities, lanes and final demand.
+
+All classes are frozen dataclasses validated on construction. A
+:class:`Network` checks that every reference points at something that exists
+(and suggests close matches when it does not) and that the flow graph has no
+cycle. Nothing here knows about time, randomness or results.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .._validation import (check_id, check_known, check_number, fail, frozen_mapping)
+from ..errors import ValidationError
+from .dists import Distribution, Fixed, distribution_from_dict
+from .policies import DaysOfCover, Policy, policy_from_dict
+
+__all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES"]
+
+#: Stage names used by the built-in baseline; any other string is accepted too.
+STAGES = ("mine", "refinery", "material", "cell_plant", "wafer", "chemical",
+          "fab", "packaging", "magnet", "market")
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A country or group of countries.
+
+    Examples
+    --------
+    >>> Region("JP", "Japan")
+    Region(id='JP', name='Japan')
+    """
+
+    id: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        check_id(self.id, "id", "Region")
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Commodity:
+    """A traded good with its unit and reference price.
+
+    Parameters
+    ----------
+    id : str
+        Identifier, e.g. ``"gallium"``.
+    unit : str
+        Unit of every quantity of this commodity (``"t"``, ``"kg"``, ``"GWh"``, ``"wafer"``).
+    price_usd : float
+        Reference price in USD per unit, used to value shortfalls, tariffs and flows.
+    name : str
+        Human-readable name.
+    elasticity : float
+        Substitution elasticity (sigma) between suppliers, used by tariff shocks.
+    chain : str
+        Value chain it belongs to (``"minerals"``, ``"batteries"``, ``"semiconductors"``).
+
+    Examples
+    --------
+    >>> Commodity("gallium", unit="kg", price_usd=580.0).unit
+    'kg'
+    """
+
+    id: str
+    unit: str
+    price_usd: float
+    name: str = ""
+    elasticity: float = 1.0
+    chain: str = ""
+
+    def __post_init__(self) -> None:
+        check_id(self.id, "id", "Commodity")
+        if not isinstance(self.unit, str) or not self.unit:
+            raise fail("unit", "a non-empty string such as 't' or 'GWh'", self.unit, "Commodity", self.id)
+        object.__setattr__(self, "price_usd", check_number(self.price_usd, "price_usd", "Commodity", self.id, low=0.0))
+        object.__setattr__(self, "elasticity", check_number(self.elasticity, "elasticity", "Commodity", self.id, low=0.0))
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Facility:
+    """A plant that turns inputs into one output commodity.
+
+    Parameters
+    ----------
+    id, region, stage, output : str
+        Identifier, region id, stage name and output commodity id.
+    capacity_per_day : float
+        Maximum output per day, in the output commodity's unit.
+    recipe : mapping of str to float
+        Bill of materials: input commodity -> units consumed per unit of output.
+        Empty for a mine.
+    initial_inventory : mapping of str to float
+        Starting stock per commodity (inputs and output). A stock not listed
+        starts at its policy target, i.e. in steady state.
+    policies : mapping of str to Policy
+        Inventory policy per stock held. A stock not listed uses
+        ``DaysOfCover(default_cover_days)``.
+    default_cover_days : float
+        Cover used for stocks without an explicit policy.
+
+    Examples
+    --------
+    >>> f = Facility("CN.cam", region="CN", stage="material", output="cam",
+    ...              capacity_per_day=100.0, recipe={"lithium": 0.1})
+    >>> f.inputs
+    ('lithium',)
+    """
+
+    id: str
+    region: str
+    stage: str
+    output: str
+    capacity_per_day: float
+    recipe: Mapping[str, float] = field(default_factory=dict)
+    initial_inventory: Mapping[str, float] = field(default_factory=dict)
+    policies: Mapping[str, Policy] = field(default_factory=dict)
+    default_cover_days: float = 30.0
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        ident = self.id if isinstance(self.id, str) else repr(self.id)
+        check_id(self.id, "id", "Facility")
+        for name in ("region", "stage", "output"):
+            check_id(getattr(self, name), name, "Facility")
+        object.__setattr__(self, "capacity_per_day", check_number(
+            self.capacity_per_day, "capacity_per_day", "Facility", ident, low=0.0))
+        object.__setattr__(self, "recipe", frozen_mapping(self.recipe, "recipe", "Facility", ident,
+                                                          low=0.0, low_open=True))
+        object.__setattr__(self, "initial_inventory", frozen_mapping(
+            self.initial_inventory, "initial_inventory", "Facility", ident))
+        if self.output in dict(self.recipe):
+            raise fail("recipe", f"free of the facility's own output {self.output!r}",
+                       dict(self.recipe), "Facility", ident)
+        pols = dict(self.policies) if not isinstance(self.policies, tuple) else dict(self.policies)
+        object.__setattr__(self, "policies", tuple(sorted(
+            (k, policy_from_dict(v, f"policies[{k!r}]")) for k, v in pols.items())))
+        object.__setattr__(self, "default_cover_days", check_number(
+            self.default_cover_days, "default_cover_days", "Facility", ident, low=0.0))
+        held = set(self.stocks)
+        for key in [k for k, _ in self.initial_inventory] + [k for k, _ in self.policies]:
+            if key not in held:
+                check_known(key, held, "stock", "Facility", ident)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Input commodity ids, in recipe order."""
+        return tuple(k for k, _ in self.recipe)
+
+    @property
+    def stocks(self) -> tuple[str, ...]:
+        """Every commodity this facility holds: its inputs, then its output."""
+        return self.inputs + (self.output,)
+
+    def policy_for(self, commodity: str) -> Policy:
+        """The policy of one stock (explicit, else days of cover by default)."""
+        return dict(self.policies).get(commodity, DaysOfCover(self.default_cover_days))
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """A trade or transport link from a facility to a buyer (a facility or a demand).
+
+    Parameters
+    ----------
+    origin : str
+        Supplying facility id; the lane carries that facility's output.
+    destination : str
+        Buying facility id or demand id.
+    commodity : str
+        Commodity carried; must be the origin's output and used by the destination.
+    lead_time : Distribution or float
+        Door-to-door lead time in days (a number means a fixed lead time).
+    share : float
+        Baseline share of the buyer's sourcing of this commodity (normalised per buyer).
+    capacity_per_day : float
+        Most units the lane can carry per day (``inf`` for no limit).
+    freight_usd_per_unit : float
+        Freight and insurance cost per unit shipped.
+
+    Examples
+    --------
+    >>> Lane("CN.cam", "KR.cells", "cam", lead_time=5, share=0.8).id
+    'CN.cam>KR.cells'
+    """
+
+    origin: str
+    destination: str
+    commodity: str
+    lead_time: Distribution = field(default_factory=lambda: Fixed(1.0))
+    share: float = 1.0
+    capacity_per_day: float = math.inf
+    freight_usd_per_unit: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("origin", "destination", "commodity"):
+            check_id(getattr(self, name), name, "Lane")
+        ident = self.id
+        lt = distribution_from_dict(self.lead_time, "lead_time")
+        if lt.minimum < 0 or lt.mean <= 0:
+            raise fail("lead_time", "a positive number of days", lt, "Lane", ident)
+        object.__setattr__(self, "lead_time", lt)
+        object.__setattr__(self, "share", check_number(self.share, "share", "Lane", ident, low=0.0))
+        object.__setattr__(self, "capacity_per_day", check_number(
+            self.capacity_per_day, "capacity_per_day", "Lane", ident, low=0.0, low_open=True, allow_inf=True))
+        object.__setattr__(self, "freight_usd_per_unit", check_number(
+            self.freight_usd_per_unit, "freight_usd_per_unit", "Lane", ident, low=0.0))
+
+    @property
+    def id(self) -> str:
+        """``"origin>destination"``, unique within a network."""
+        return f"{self.origin}>{self.destination}"
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """Final demand for a commodity in a region, served from a consumer stock.
+
+    The consumer stock (for example car makers' chip inventory) is replenished
+    through lanes whose destination is this demand's id.
+
+    Parameters
+    ----------
+    id, region, commodity : str
+        Identifier, region id and commodity id.
+    rate_per_day : float
+        Mean demand in units per day.
+    noise : Distribution, optional
+        Multiplicative daily noise with mean about 1 (e.g. ``Normal(1, 0.1, low=0)``).
+    policy : Policy
+        Inventory policy of the consumer stock.
+    initial_inventory : float, optional
+        Starting consumer stock; ``None`` starts at the policy target.
+    unmet : {"lost", "backorder"}
+        Whether unmet demand is lost or carried to the next day.
+
+    Examples
+    --------
+    >>> Demand("US.chips", region="US", commodity="chip", rate_per_day=10.0).unmet
+    'lost'
+    """
+
+    id: str
+    region: str
+    commodity: str
+    rate_per_day: float
+    noise: Distribution | None = None
+    policy: Policy = field(default_factory=lambda: DaysOfCover(30.0))
+    initial_inventory: float | None = None
+    unmet: Literal["lost", "backorder"] = "lost"
+
+    def __post_init__(self) -> None:
+        for name in ("id", "region", "commodity"):
+            check_id(getattr(self, name), name, "Demand")
+        object.__setattr__(self, "rate_per_day", check_number(
+            self.rate_per_day, "rate_per_day", "Demand", self.id, low=0.0))
+        if self.noise is not None:
+            noise = distribution_from_dict(self.noise, "noise")
+            if noise.minimum < 0:
+                raise fail("noise", "a distribution of non-negative factors (set low=0)", noise, "Demand", self.id)
+            object.__setattr__(self, "noise", noise)
+        object.__setattr__(self, "policy", policy_from_dict(self.policy, "policy"))
+        if self.initial_inventory is not None:
+            object.__setattr__(self, "initial_inventory", check_number(
+                self.initial_inventory, "initial_inventory", "Demand", self.id, low=0.0))
+        if self.unmet not in ("lost", "backorder"):
+            raise fail("unmet", "'lost' or 'backorder'", self.unmet, "Demand", self.id)
+
+
+def _unique(items: tuple[Any, ...], kind: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if item.id in out:
+            raise ValidationError(f"id must be unique; got {item.id!r} twice for {kind}.")
+        out[item.id] = item
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """A validated supply network.
+
+    Examples
+    --------
+    >>> net = Network(
+    ...     regions=(Region("CN"), Region("US")),
+    ...     commodities=(Commodity("ore", "t", 100.0),),
+    ...     facilities=(Facility("CN.mine", "CN", "mine", "ore", 10.0),),
+    ...     lanes=(Lane("CN.mine", "US.ore", "ore", lead_time=20),),
+    ...     demands=(Demand("US.ore", "US", "ore", 5.0),),
+    ... )
+    >>> net.facility("CN.mine").capacity_per_day
+    10.0
+    """
+
+    regions: tuple[Region, ...]
+    commodities: tuple[Commodity, ...]
+    facilities: tuple[Facility, ...]
+    lanes: tuple[Lane, ...]
+    demands: tuple[Demand, ...]
+
+    def __post_init__(self) -> None:
+        for name in ("regions", "commodities", "facilities", "lanes", "demands"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        regions = _unique(self.regions, "Region")
+        commodities = _unique(self.commodities, "Commodity")
+        facilities = _unique(self.facilities, "Facility")
+        demands = _unique(self.demands, "Demand")
+        clash = set(facilities) & set(demands)
+        if clash:
+            raise ValidationError(f"id must be unique across facilities and demands; got {sorted(clash)!r}.")
+        _unique(self.lanes, "Lane")
+        for f in self.facilities:
+            check_known(f.region, regions, "region", "Facility", f.id)
+            for c in f.stocks:
+                check_known(c, commodities, "commodity", "Facility", f.id)
+        for d in self.demands:
+            check_known(d.region, regions, "region", "Demand", d.id)
+            check_known(d.commodity, commodities, "commodity", "Demand", d.id)
+        buyers = {**{k: set(f.inputs) for k, f in facilities.items()},
+                  **{k: {d.commodity} for k, d in demands.items()}}
+        for lane in self.lanes:
+            check_known(lane.origin, facilities, "origin", "Lane", lane.id)
+            check_known(lane.destination, buyers, "destination", "Lane", lane.id)
+            check_known(lane.commodity, commodities, "commodity", "Lane", lane.id)
+            if lane.commodity != facilities[lane.origin].output:
+                raise fail("commodity", f"the origin's output {facilities[lane.origin].output!r}",
+                           lane.commodity, "Lane", lane.id)
+            if lane.commodity not in buyers[lane.destination]:
+                raise fail("commodity", f"one the destination uses ({sorted(buyers[lane.destination])})",
+                           lane.commodity, "Lane", lane.id)
+        self._check_acyclic(facilities)
+
+    def _check_acyclic(self, facilities: dict[str, Facility]) -> None:
+        succ: dict[str, list[str]] = {k: [] for k in facilities}
+        for lane in self.lanes:
+            if lane.destination in succ:
+                succ[lane.origin].append(lane.destination)
+        state: dict[str, int] = {}
+        for root in succ:
+            stack = [(root, iter(succ[root]))]
+            state[root] = state.get(root, 0) or 1
+            if state[root] == 2:
+                continue
+            while stack:
+                node, it = stack[-1]
+                nxt = next(it, None)
+                if nxt is None:
+                    state[node] = 2
+                    stack.pop()
+                elif state.get(nxt, 0) == 1:
+                    raise ValidationError(f"lanes must not form a cycle; got one through facility '{nxt}'.")
+                elif state.get(nxt, 0) == 0:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(succ[nxt])))
+
+    # Look-ups by id -------------------------------------------------------------------------
+    def _get(self, items: tuple[Any, ...], ident: str, kind: str) -> Any:
+        for item in items:
+            if item.id == ident:
+                return item
+        check_known(ident, [i.id for i in items], "id", kind)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def region(self, ident: str) -> Region:
+        """The region with id ``ident`` (close matches suggested if unknown)."""
+        return self._get(self.regions, ident, "Region")
+
+    def commodity(self, ident: str) -> Commodity:
+        """The commodity with id ``ident``."""
+        return self._get(self.commodities, ident, "Commodity")
+
+    def facility(self, ident: str) -> Facility:
+        """The facility with id ``ident``."""
+        return self._get(self.facilities, ident, "Facility")
+
+    def demand(self, ident: str) -> Demand:
+        """The demand with id ``ident``."""
+        return self._get(self.demands, ident, "Demand")
+
+    def lane(self, ident: str) -> Lane:
+        """The lane with id ``"origin>destination"``."""
+        return self._get(self.lanes, ident, "Lane")
+
+    def region_of(self, node: str) -> str:
+        """Region id of a facility or demand id."""
+        for item in self.facilities + self.demands:  # type: ignore[operator]
+            if item.id == node:
+                return item.region
+        check_known(node, [i.id for i in self.facilities + self.demands], "node", "Network")  # type: ignore[operator]
+        raise AssertionError("unreachable")  # pragma: no cover

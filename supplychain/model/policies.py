@@ -1,0 +1,117 @@
+"""Inventory policies: how a stock decides how much to order each day.
+
+Every policy resolves, at compile time, into a reorder point ``s`` and an
+order-up-to level ``S`` on the *inventory position* (on hand plus in transit).
+Each day, after production and demand, a stock whose position is at or below
+``s`` orders ``S - position``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from .._validation import check_number, fail
+
+__all__ = ["Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict"]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Base class of inventory policies."""
+
+    kind: ClassVar[str] = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form used in scenario files."""
+        out: dict[str, Any] = {"kind": self.kind}
+        out.update({name: getattr(self, name) for name in self.__dataclass_fields__})
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class BaseStock(Policy):
+    """Order-up-to (base-stock) policy: every day, order up to ``level`` (units, position).
+
+    Examples
+    --------
+    >>> BaseStock(120.0).level
+    120.0
+    """
+
+    level: float
+    kind: ClassVar[str] = "base_stock"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", check_number(self.level, "level", "BaseStock policy", low=0.0))
+
+
+@dataclass(frozen=True, slots=True)
+class MinMax(Policy):
+    """(s, S) policy: when the position is at or below ``reorder_point``, order up to ``order_up_to``.
+
+    Examples
+    --------
+    >>> MinMax(reorder_point=50.0, order_up_to=200.0).order_up_to
+    200.0
+    """
+
+    reorder_point: float
+    order_up_to: float
+    kind: ClassVar[str] = "min_max"
+
+    def __post_init__(self) -> None:
+        s = check_number(self.reorder_point, "reorder_point", "MinMax policy", low=0.0)
+        big_s = check_number(self.order_up_to, "order_up_to", "MinMax policy", low=0.0)
+        if big_s < s:
+            raise fail("order_up_to", f">= reorder_point ({s:g})", big_s, "MinMax policy")
+        object.__setattr__(self, "reorder_point", s)
+        object.__setattr__(self, "order_up_to", big_s)
+
+
+@dataclass(frozen=True, slots=True)
+class DaysOfCover(Policy):
+    """Hold ``days`` of baseline usage on hand, ordering every day.
+
+    The order-up-to level adds the steady-state pipeline (baseline flow times
+    lead time) to the on-hand target, so that a network started at its targets
+    stays in steady state.
+
+    Examples
+    --------
+    >>> DaysOfCover(30).days
+    30.0
+    """
+
+    days: float
+    kind: ClassVar[str] = "days_of_cover"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "days", check_number(self.days, "days", "DaysOfCover policy", low=0.0))
+
+
+_KINDS: dict[str, type[Policy]] = {c.kind: c for c in (BaseStock, MinMax, DaysOfCover)}
+
+
+def policy_from_dict(data: Any, field_name: str = "policy") -> Policy:
+    """Build a policy from plain data; a bare number means :class:`DaysOfCover`.
+
+    Examples
+    --------
+    >>> policy_from_dict({"kind": "base_stock", "level": 10})
+    BaseStock(level=10.0)
+    >>> policy_from_dict(14)
+    DaysOfCover(days=14.0)
+    """
+    if isinstance(data, Policy):
+        return data
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return DaysOfCover(float(data))
+    if not isinstance(data, dict) or data.get("kind") not in _KINDS:
+        raise fail(field_name, f"a number of days or a table with kind in {sorted(_KINDS)}",
+                   data, "policy")
+    params = {k: v for k, v in data.items() if k != "kind"}
+    try:
+        return _KINDS[data["kind"]](**params)
+    except TypeError as exc:
+        raise fail(field_name, f"valid parameters for {data['kind']} ({exc})", data, "policy") from None
