@@ -110,7 +110,7 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
     """Phase 5: ship from suppliers' output stocks with proportional rationing; returns (R, L)."""
     requested = np.asarray(orders @ c.m_lane_to_origin)
     on_hand = s.stock[:, c.out_stock]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fill = np.where(requested > on_hand, on_hand / requested, 1.0)
     shipped = orders * fill[:, c.lane_origin]
     sent = np.asarray(shipped @ c.m_lane_to_origin)

@@ -1,0 +1,65 @@
+"""Small hand-built networks shared by the tests."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest
+
+from supplychain.model import (Commodity, DaysOfCover, Demand, Facility, Lane, Network, Region, Scenario)
+
+
+def chain_network(*, mine_capacity: float = 20.0, refinery_capacity: float = 10.0, demand: float = 5.0,
+                  lead_mine: float = 3.0, lead_refinery: float = 20.0, cover: float = 30.0,
+                  refinery_output_cover: float | None = None) -> Network:
+    """CN mine -> CN refinery (2 t ore per t metal) -> US consumers.
+
+    Steady state: the refinery makes ``demand`` t/day and the mine ``2 * demand``.
+    """
+    policies = {} if refinery_output_cover is None else {"metal": DaysOfCover(refinery_output_cover)}
+    return Network(
+        regions=(Region("CN", "China"), Region("US", "United States")),
+        commodities=(Commodity("ore", "t", 100.0), Commodity("metal", "t", 1000.0)),
+        facilities=(
+            Facility("CN.mine", "CN", "mine", "ore", mine_capacity, default_cover_days=cover),
+            Facility("CN.refinery", "CN", "refinery", "metal", refinery_capacity, recipe={"ore": 2.0},
+                     policies=policies, default_cover_days=cover),
+        ),
+        lanes=(
+            Lane("CN.mine", "CN.refinery", "ore", lead_time=lead_mine),
+            Lane("CN.refinery", "US.metal", "metal", lead_time=lead_refinery),
+        ),
+        demands=(Demand("US.metal", "US", "metal", demand, policy=DaysOfCover(cover)),),
+    )
+
+
+def diamond_network() -> Network:
+    """Two mines in two regions supply one refinery that serves two regions' demand."""
+    return Network(
+        regions=(Region("CN"), Region("ROW"), Region("JP"), Region("KR")),
+        commodities=(Commodity("ore", "t", 10.0), Commodity("metal", "t", 100.0)),
+        facilities=(
+            Facility("CN.mine", "CN", "mine", "ore", 30.0),
+            Facility("ROW.mine", "ROW", "mine", "ore", 30.0),
+            Facility("JP.refinery", "JP", "refinery", "metal", 20.0, recipe={"ore": 1.5}),
+        ),
+        lanes=(
+            Lane("CN.mine", "JP.refinery", "ore", lead_time=4, share=0.7),
+            Lane("ROW.mine", "JP.refinery", "ore", lead_time=12, share=0.3),
+            Lane("JP.refinery", "JP.metal", "metal", lead_time=1),
+            Lane("JP.refinery", "KR.metal", "metal", lead_time=2),
+        ),
+        demands=(Demand("JP.metal", "JP", "metal", 6.0), Demand("KR.metal", "KR", "metal", 4.0)),
+    )
+
+
+@pytest.fixture
+def chain() -> Scenario:
+    return Scenario(chain_network(), horizon_days=90, name="chain")
+
+
+@pytest.fixture
+def diamond() -> Scenario:
+    return Scenario(diamond_network(), horizon_days=90, name="diamond")
