@@ -86,12 +86,15 @@ class _Run:
             return
         days = t + rules.arrival_days(lead[moving])
         # The event time is the continuous arrival, kept inside the day the goods count for.
-        times = np.minimum(np.maximum(t + lead[moving], days - 1 + 1e-6), days).astype(float)
-        for at in np.unique(times):
-            sel = moving[times == at]
+        times = np.minimum(np.maximum(t + lead[moving], days - 1 + 1e-6), days)
+        order = np.argsort(times, kind="stable")
+        times, moving, days = times[order], moving[order], days[order]
+        starts = np.flatnonzero(np.r_[True, times[1:] != times[:-1]])
+        for lo, hi in zip(starts, np.r_[starts[1:], len(times)]):
             goods = np.zeros((1, self.c.n_lanes))
+            sel = moving[lo:hi]
             goods[0, sel] = shipped[sel]
-            self._schedule(float(at), goods, int(days[times == at][0]))
+            self._schedule(float(times[lo]), goods, int(days[lo]))
 
     def run(self) -> dict[str, np.ndarray]:
         self.env.run(until=self.c.n_days)
