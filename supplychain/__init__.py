@@ -4,7 +4,7 @@ Examples
 --------
 >>> import supplychain as sc
 >>> res = sc.simulate(sc.load_baseline().with_horizon(10), seed=0)
->>> res.summary()["fill_rate"].min() > 0.99
+>>> bool(res.summary()["fill_rate"].min() > 0.99)
 True
 """
 

@@ -1,0 +1,354 @@
+"""Tests of the built-in baseline data files and their loader (supplychain.datasets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import shutil
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from supplychain.datasets import (
+    BASELINE_DIR,
+    BASELINE_FILES,
+    baseline_provenance,
+    format_provenance,
+    load_baseline,
+    steady_state_production,
+)
+from supplychain.errors import ScenarioFileError, ValidationError
+from supplychain.model import Fixed, Triangular
+
+REGIONS = {"JP", "KR", "US", "CN", "TW", "ROW"}
+#: mineral -> (mined commodity, refined commodity)
+MINERALS = {
+    "lithium": ("lithium_ore", "lithium_chem"),
+    "cobalt": ("cobalt_ore", "cobalt_refined"),
+    "nickel": ("nickel_ore", "nickel_refined"),
+    "graphite": ("graphite_ore", "graphite_spherical"),
+    "manganese": ("manganese_ore", "manganese_sulphate"),
+    "rare_earths": ("rare_earth_ore", "ndpr_oxide"),
+    "gallium": ("gallium_crude", "gallium"),
+    "germanium": ("germanium_conc", "germanium"),
+}
+CHIPS = ("memory_chip", "logic_chip", "mature_chip")
+AIR = {"memory_wafer", "logic_wafer", "mature_wafer", "memory_chip", "logic_chip", "mature_chip", "photoresist"}
+
+
+@pytest.fixture(scope="module")
+def network():
+    return load_baseline().network
+
+
+@pytest.fixture(scope="module")
+def production(network):
+    return steady_state_production(network)
+
+
+def _share_of_output(network, production, output: str, region: str) -> float:
+    """Region's share of world steady-state output of a commodity."""
+    rows = [(f.region, production[f.id]) for f in network.facilities if f.output == output]
+    total = sum(p for _, p in rows)
+    return sum(p for r, p in rows if r == region) / total
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    target = tmp_path / "baseline"
+    shutil.copytree(BASELINE_DIR, target)
+    return target
+
+
+# --- every number has a source ---------------------------------------------------------------------
+
+def _walk_numbers(node, parent=None, key=None):
+    """Yield (key, number, parent table) for every number in a parsed TOML tree (independent of the loader)."""
+    if isinstance(node, bool):
+        return
+    if isinstance(node, (int, float)):
+        yield key, node, parent
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk_numbers(v, node, k)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk_numbers(v, parent, key)
+
+
+@pytest.mark.parametrize("name", BASELINE_FILES)
+def test_every_number_in_the_files_has_a_non_empty_source(name):
+    with (BASELINE_DIR / name).open("rb") as fh:
+        data = tomllib.load(fh)
+    for key, number, parent in _walk_numbers(data):
+        assert key in ("value", "low", "high"), f"{name}: bare number {key} = {number}"
+        assert isinstance(parent.get("source"), str) and parent["source"].strip(), \
+            f"{name}: {key} = {number} has no source"
+        assert math.isfinite(number)
+
+
+def test_provenance_has_one_row_per_value_with_unit_and_source():
+    rows = baseline_provenance()
+    n_values = 0
+    for name in BASELINE_FILES:
+        with (BASELINE_DIR / name).open("rb") as fh:
+            n_values += sum(1 for _ in _walk_numbers(tomllib.load(fh)))
+    assert len(rows) == n_values  # one row per number, lead-time ranges included
+    for row in rows:
+        assert set(row) == {"file", "item", "field", "value", "unit", "source"}
+        assert row["source"] and row["unit"] and "?" not in row["unit"], row
+    fields = {(r["item"], r["field"]) for r in rows}
+    assert ("CN.refinery.gallium", "capacity_per_day") in fields
+    assert ("JP.material.cam", "recipe.lithium_chem") in fields
+    assert ("lithium_chem", "price_usd") in fields
+    assert ("CN.cell_plant.li_ion_cell>US.demand.li_ion_cell", "lead_time_days.high") in fields
+
+
+def test_format_provenance_is_a_readable_table():
+    rows = baseline_provenance()
+    text = format_provenance(rows)
+    lines = text.splitlines()
+    assert lines[0].split() == ["file", "item", "field", "value", "unit", "source"]
+    assert len(lines) == len(rows) + 2
+    assert any("CN.refinery.gallium" in line and "capacity_per_day" in line for line in lines)
+    short = format_provenance(rows[:3], max_source=20)
+    assert all(len(line.split("  ")[-1].strip()) <= 20 for line in short.splitlines()[1:4])
+    assert all(line.endswith("...") for line in short.splitlines()[1:4])
+
+
+def test_sources_name_organisations_or_derivations():
+    """A source is a citation (organisation/year), a derivation or a marked assumption."""
+    markers = ("USGS", "IEA", "CSET", "SEMI", "SIA", "WSTS", "TrendForce", "TECHCET", "Wood Mackenzie", "KITA",
+               "calibration.md", "derived", "assumption", "definition", "stoichiometry", "Benchmark", "CRU", "SNE")
+    for row in baseline_provenance():
+        assert any(m in row["source"] for m in markers), row
+
+
+# --- errors -------------------------------------------------------------------------------------------
+
+_BAD_FACILITY = """
+[[facility]]
+id = "CN.mine.test_ore"
+region = "CN"
+stage = "mine"
+output = "lithium_ore"
+capacity_per_day = {capacity}
+"""
+
+
+@pytest.mark.parametrize("capacity", ["{ value = 1.0 }", '{ value = 1.0, source = "  " }', "1.0"])
+def test_value_without_source_is_a_validation_error(tmp_path, capacity):
+    data = _copy_data(tmp_path)
+    with (data / "minerals.toml").open("a", encoding="utf-8") as fh:
+        fh.write(_BAD_FACILITY.format(capacity=capacity))
+    with pytest.raises(ValidationError, match=r"minerals\.toml.*CN\.mine\.test_ore.*capacity_per_day.*source"):
+        load_baseline(data_dir=data)
+    with pytest.raises(ValidationError, match="CN.mine.test_ore"):
+        baseline_provenance(data_dir=data)
+
+
+def test_missing_recipe_source_names_the_field(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "batteries.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("lithium_chem = { value = ")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + "lithium_chem = { value = 0.41 }" + text[end:], encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"recipe\.lithium_chem"):
+        load_baseline(data_dir=data)
+
+
+def test_missing_or_malformed_file_is_a_scenario_file_error(tmp_path):
+    data = _copy_data(tmp_path)
+    (data / "semiconductors.toml").unlink()
+    with pytest.raises(ScenarioFileError, match="semiconductors.toml"):
+        load_baseline(data_dir=data)
+    (data / "semiconductors.toml").write_text("[[lane]\n", encoding="utf-8")
+    with pytest.raises(ScenarioFileError, match="not valid TOML"):
+        load_baseline(data_dir=data)
+
+
+def test_unknown_key_is_a_validation_error(tmp_path):
+    data = _copy_data(tmp_path)
+    with (data / "regions.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[[region]]\nid = "XX"\ncolour = "red"\n')
+    with pytest.raises(ValidationError, match="unknown keys.*colour"):
+        load_baseline(data_dir=data)
+
+
+# --- structure ----------------------------------------------------------------------------------------
+
+def test_baseline_builds_with_the_requested_calendar():
+    s = load_baseline(horizon_days=90, start_date=dt.date(2025, 7, 1))
+    assert s.name == "baseline" and s.shocks == ()
+    assert s.horizon_days == 90 and s.start_date == dt.date(2025, 7, 1)
+    assert load_baseline().network is s.network  # parsed once, immutable
+
+
+def test_size_is_within_the_target_range(network):
+    assert 60 <= len(network.facilities) <= 120
+    assert len(network.lanes) >= len(network.facilities)
+
+
+def test_six_regions_exist(network):
+    assert {r.id for r in network.regions} == REGIONS
+
+
+def test_every_region_has_final_demand_for_cells_and_chips(network):
+    have = {(d.region, d.commodity) for d in network.demands if d.rate_per_day > 0}
+    for region in REGIONS:
+        assert (region, "li_ion_cell") in have, region
+        for chip in CHIPS:
+            assert (region, chip) in have, (region, chip)
+
+
+@pytest.mark.parametrize("mineral", sorted(MINERALS))
+def test_each_mineral_is_mined_and_refined(network, production, mineral):
+    ore, refined = MINERALS[mineral]
+    mines = [f for f in network.facilities if f.stage == "mine" and f.output == ore]
+    refineries = [f for f in network.facilities if f.stage == "refinery" and f.output == refined]
+    assert mines and refineries
+    assert all(ore in dict(f.recipe) for f in refineries)
+    assert all(production[f.id] > 0 for f in mines + refineries)
+
+
+def test_ids_follow_the_naming_convention(network):
+    for f in network.facilities:
+        assert f.id == f"{f.region}.{f.stage}.{f.output}"
+    for d in network.demands:
+        assert d.id == f"{d.region}.demand.{d.commodity}"
+    for c in network.commodities:
+        assert c.id.replace("_", "").isalnum() and c.id == c.id.lower()
+        assert c.chain in ("minerals", "batteries", "semiconductors")
+
+
+def test_every_stock_used_has_a_supplier_and_every_output_a_buyer(network):
+    supplied = {(l.destination, l.commodity) for l in network.lanes}
+    for f in network.facilities:
+        for c in f.inputs:
+            assert (f.id, c) in supplied, (f.id, c)
+    for d in network.demands:
+        assert (d.id, d.commodity) in supplied, d.id
+    sold = {l.origin for l in network.lanes}
+    assert all(f.id in sold for f in network.facilities)
+
+
+def test_reference_values_are_in_plausible_ranges(network):
+    for c in network.commodities:
+        assert c.price_usd > 0
+        assert 0.3 <= c.elasticity <= 5.0, c.id
+    for l in network.lanes:
+        assert 0 < l.share <= 1.0
+        assert 1.0 <= l.lead_time.mean <= 50.0
+        assert l.freight_usd_per_unit >= 0
+    for d in network.demands:
+        if d.commodity in CHIPS:
+            assert d.policy.days == 40.0  # US Commerce RFI: 40 days of chips held in 2019
+
+
+def test_lead_times_follow_the_calibration(network):
+    region = {n.id: n.region for n in network.facilities + network.demands}
+    asia = {"CN", "JP", "KR", "TW"}
+    for l in network.lanes:
+        o, d = region[l.origin], region[l.destination]
+        lt = l.lead_time.mean
+        if o == d:
+            assert lt <= 5
+        elif l.commodity in AIR:
+            assert 5 <= lt <= 7, l.id  # air freight ~5-7 days door-to-door
+        elif o in asia and d in asia:
+            assert 7 <= lt <= 12, l.id  # intra-Asia sea 7-12 days
+        elif {o, d} <= asia | {"US"}:
+            assert 20 <= lt <= 30, l.id  # China->US 20-30 days
+
+
+def test_random_lead_times_are_triangular_over_the_documented_range():
+    fixed = load_baseline().network
+    rand = load_baseline(random_lead_times=True).network
+    assert all(isinstance(l.lead_time, Fixed) for l in fixed.lanes)
+    tri = [l for l in rand.lanes if isinstance(l.lead_time, Triangular)]
+    assert len(tri) == len(rand.lanes)
+    for l in tri:
+        assert l.lead_time.low <= l.lead_time.mode <= l.lead_time.high
+
+
+# --- steady state ---------------------------------------------------------------------------------------
+
+def test_capacity_exceeds_steady_state_production(network, production):
+    for f in network.facilities:
+        assert production[f.id] > 0, f"{f.id} is idle"
+        assert f.capacity_per_day >= production[f.id] * 1.04, \
+            f"{f.id}: capacity {f.capacity_per_day:g} < steady production {production[f.id]:g} (+4% headroom)"
+
+
+def test_steady_state_production_matches_a_hand_calculation(network, production):
+    """Cells: world production equals world demand; a mine makes what its buyers draw."""
+    cells = sum(p for fid, p in production.items() if fid.endswith(".li_ion_cell"))
+    demand = sum(d.rate_per_day for d in network.demands if d.commodity == "li_ion_cell")
+    assert cells == pytest.approx(demand, rel=1e-9)
+    flows = defaultdict(float)
+    for d in network.demands:
+        for l in network.lanes:
+            if l.destination == d.id:
+                total = sum(x.share for x in network.lanes if x.destination == d.id)
+                flows[l.origin] += d.rate_per_day * l.share / total
+    # A packaging plant sells only to final demand, so its production is its demand-side flow.
+    for f in network.facilities:
+        if f.stage == "packaging":
+            assert production[f.id] == pytest.approx(flows[f.id], rel=1e-9)
+
+
+def test_engine_steady_state_agrees_when_available(network, production):
+    steady = pytest.importorskip("supplychain.engines._steady")
+    ss = steady.steady_state(network)
+    for fid, p in production.items():
+        assert ss.production[fid] == pytest.approx(p, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("ore, world_t_per_year", [
+    ("lithium_ore", 290_000), ("cobalt_ore", 310_000), ("nickel_ore", 3_900_000), ("graphite_ore", 1_800_000),
+    ("manganese_ore", 20_000_000), ("rare_earth_ore", 390_000), ("gallium_crude", 900_000),
+])
+def test_mines_run_at_usgs_world_production(network, production, ore, world_t_per_year):
+    """USGS Mineral Commodity Summaries 2026, 2025e world mine production."""
+    made = sum(production[f.id] for f in network.facilities if f.output == ore) * 365
+    assert made == pytest.approx(world_t_per_year, rel=1e-3)
+
+
+@pytest.mark.parametrize("output, region, share", [
+    ("lithium_chem", "CN", 0.70), ("cobalt_refined", "CN", 0.75), ("nickel_refined", "CN", 0.28),
+    ("graphite_spherical", "CN", 0.95), ("manganese_sulphate", "CN", 0.95), ("ndpr_oxide", "CN", 0.85),
+    ("ndfeb_magnet", "CN", 0.90), ("cam", "CN", 0.87), ("aam", "CN", 0.96), ("li_ion_cell", "CN", 0.75),
+    ("logic_wafer", "TW", 0.68), ("photoresist", "JP", 0.90), ("hf_high_purity", "JP", 0.70),
+    ("wafer_300mm", "JP", 0.56), ("memory_chip", "CN", 30 / 99), ("gallium_crude", "CN", 0.99),
+])
+def test_steady_state_reproduces_cited_production_shares(network, production, output, region, share):
+    assert _share_of_output(network, production, output, region) == pytest.approx(share, abs=0.005)
+
+
+def test_cell_demand_shares_follow_iea(network):
+    rate = {d.region: d.rate_per_day for d in network.demands if d.commodity == "li_ion_cell"}
+    total = sum(rate.values())
+    assert rate["CN"] / total == pytest.approx(0.59)
+    assert rate["US"] / total == pytest.approx(0.13)
+    assert total * 365 == pytest.approx(1187 / 0.85, rel=1e-4)
+
+
+def test_baseline_simulation_stays_in_steady_state():
+    """No shock: every demand is served and no stock drifts over a year."""
+    sc = pytest.importorskip("supplychain")
+    if not hasattr(sc, "simulate"):
+        pytest.skip("supplychain.simulate not available yet")
+    res = sc.simulate(load_baseline(horizon_days=365), engine="des", seed=0)
+    summary = res.summary()
+    assert len(summary) == len(res.scenario.network.demands)
+    low = summary[summary["fill_rate"] < 0.99]
+    assert low.empty, low.to_string()
+    initial = np.asarray(res.initial_inventory, dtype=float)
+    final = np.asarray(res.inventory[0, -1], dtype=float)
+    drift = np.abs(final - initial) / np.maximum(np.abs(initial), 1e-9)
+    labels = res.coords.labels("stock")
+    worst = int(np.argmax(drift))
+    assert drift.max() <= 0.01, f"{labels[worst]}: {initial[worst]:g} -> {final[worst]:g}"
