@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .datasets import load_baseline
 from .errors import ScenarioFileError, SimulationWarning, SupplyChainError, UnknownIdError, ValidationError
 from .model import (BaseStock, Commodity, DaysOfCover, Demand, Distribution, Empirical, Facility, Fixed,
                     Lane, LogNormal, MinMax, Network, Normal, Region, Scenario, Shock, Triangular, Uniform)
+from .model import (CapacityInvestment, CapacityShock, DemandShock, ExportControl, LogisticsShock,
+                    SafetyStockChange, StockpileRelease, Tariff)
+from .compare import compare
+from .io import load_results, load_scenario, save_scenario
 from .results import Results
 from .simulate import simulate
 
@@ -24,15 +29,11 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0.0.0"
 
 
-def load_baseline(**kwargs):  # type: ignore[no-untyped-def]
-    """The built-in JP/KR/US/CN/TW/ROW baseline scenario (see :func:`supplychain.datasets.load_baseline`)."""
-    from .datasets import load_baseline as _load
-    return _load(**kwargs)
-
-
 __all__ = [
-    "__version__", "simulate", "load_baseline", "Results", "Scenario", "Network", "Region", "Commodity",
-    "Facility", "Lane", "Demand", "Shock", "Distribution", "Fixed", "Uniform", "Triangular", "Normal",
+    "__version__", "simulate", "load_baseline", "load_scenario", "save_scenario", "load_results",
+    "Results", "Scenario", "Network", "Region", "Commodity", "Facility", "Lane", "Demand", "Shock", "Distribution", "Fixed", "Uniform", "Triangular", "Normal",
     "LogNormal", "Empirical", "BaseStock", "MinMax", "DaysOfCover", "SupplyChainError", "ValidationError",
     "UnknownIdError", "ScenarioFileError", "SimulationWarning",
+    "Tariff", "ExportControl", "CapacityShock", "LogisticsShock", "DemandShock", "StockpileRelease",
+    "CapacityInvestment", "SafetyStockChange", "compare",
 ]

@@ -8,7 +8,9 @@ axis is labelled by :class:`Coords`. Tables come from :meth:`Results.to_datafram
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -235,6 +237,27 @@ class Results:
         table["shortfall"] = (table["demand"] - table["delivered"]).clip(lower=0.0)
         table["shortfall_usd"] = table["shortfall"] * table["commodity"].map(prices)
         return table
+
+    # Files ------------------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write these results to one ``.npz`` archive and return its path.
+
+        The write is atomic (temporary file in the same folder, then rename),
+        and :func:`supplychain.io.load_results` restores the results exactly,
+        scenario included.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from supplychain import load_baseline, simulate
+        >>> from supplychain.io import load_results
+        >>> res = simulate(load_baseline().with_horizon(10), seed=2)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     load_results(res.save(pathlib.Path(tmp) / "res.npz")).seed
+        2
+        """
+        from .io import save_results
+        return save_results(self, path)
 
     def __repr__(self) -> str:
         return (f"Results(engine={self.engine!r}, seed={self.seed}, scenario={self.scenario.name!r}, "

@@ -1,0 +1,168 @@
+"""Metrics on hand-built results whose answers are computed by hand (formulas.md section 2)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from supplychain import simulate
+from supplychain.errors import UnknownIdError, ValidationError
+from supplychain.metrics import (cumulative_shortfall, days_below_service, fill_rate, group_labels,
+                                 metric_frame)
+from supplychain.model import Commodity, Demand, Network, Region, Scenario
+from supplychain.results import Coords, Results
+
+from .conftest import chain_network
+
+DEMAND_IDS = ("US.chip", "JP.chip", "US.ore")
+
+# (runs=2, days=4, demands=3): US.chip, JP.chip, US.ore
+DEMAND = np.array([
+    [[10, 5, 0], [10, 5, 0], [10, 5, 0], [10, 5, 0]],
+    [[10, 5, 4], [10, 5, 4], [10, 5, 0], [10, 5, 0]],
+], dtype=float)
+DELIVERED = np.array([
+    [[10, 5, 0], [8, 5, 0], [6, 5, 0], [10, 5, 0]],
+    [[10, 5, 4], [10, 0, 2], [10, 5, 0], [10, 5, 0]],
+], dtype=float)
+
+
+def hand_results(demand: np.ndarray = DEMAND, delivered: np.ndarray = DELIVERED) -> Results:
+    """Results built directly from arrays: chips cost 10 USD/wafer, ore 2 USD/t."""
+    net = Network(
+        regions=(Region("US"), Region("JP")),
+        commodities=(Commodity("chip", "wafer", 10.0), Commodity("ore", "t", 2.0)),
+        facilities=(), lanes=(),
+        demands=(Demand("US.chip", "US", "chip", 10.0), Demand("JP.chip", "JP", "chip", 5.0),
+                 Demand("US.ore", "US", "ore", 2.0)),
+    )
+    coords = Coords(facility=(), lane=(), demand=DEMAND_IDS, stock=(),
+                    region={"facility": (), "lane": (), "stock": (), "demand": ("US", "JP", "US")},
+                    commodity={"facility": (), "lane": (), "stock": (), "demand": ("chip", "chip", "ore")})
+    runs, days, _ = demand.shape
+    empty = np.zeros((runs, days, 0))
+    arrays = {"production": empty, "inventory": empty, "flow": empty, "arrivals": empty,
+              "in_transit": empty, "demand": demand, "delivered": delivered,
+              "unmet": np.maximum(demand - delivered, 0.0)}
+    return Results(engine="des", seed=0, scenario=Scenario(net, horizon_days=days), coords=coords,
+                   arrays=arrays, initial_inventory=np.zeros(0), initial_in_transit=np.zeros(0))
+
+
+@pytest.fixture
+def res() -> Results:
+    return hand_results()
+
+
+# Labels ----------------------------------------------------------------------------------------
+def test_group_labels(res):
+    assert group_labels(res) == DEMAND_IDS
+    assert group_labels(res, by="region") == ("JP", "US")
+    assert group_labels(res, by="commodity") == ("chip", "ore")
+    assert group_labels(res, by="region_commodity") == ("JP:chip", "US:chip", "US:ore")
+
+
+def test_unknown_grouping_suggests(res):
+    with pytest.raises(UnknownIdError, match=r"by 'regoin' .* Did you mean 'region'\?"):
+        fill_rate(res, by="regoin")
+
+
+# Fill rate -------------------------------------------------------------------------------------
+def test_fill_rate_by_demand(res):
+    # US.chip run 0: 34 of 40; US.ore run 0 has no demand -> 1; JP.chip run 1: 15 of 20; US.ore run 1: 6 of 8.
+    np.testing.assert_allclose(fill_rate(res), [[34 / 40, 1.0, 1.0], [1.0, 15 / 20, 6 / 8]])
+
+
+def test_fill_rate_by_commodity_and_region_commodity(res):
+    np.testing.assert_allclose(fill_rate(res, by="commodity"), [[54 / 60, 1.0], [55 / 60, 6 / 8]])
+    np.testing.assert_allclose(fill_rate(res, by="region_commodity"),
+                               [[1.0, 34 / 40, 1.0], [15 / 20, 1.0, 6 / 8]])
+
+
+def test_fill_rate_by_region_is_value_weighted(res):
+    # US run 1: chips 400 of 400 USD, ore 12 of 16 USD -> 412 / 416 (not 46 / 48 in mixed units).
+    np.testing.assert_allclose(fill_rate(res, by="region"), [[1.0, 340 / 400], [15 / 20, 412 / 416]])
+
+
+def test_fill_rate_matches_summary_on_a_simulated_shortage():
+    scen = Scenario(chain_network(refinery_capacity=3.0, cover=2.0, lead_refinery=2.0), horizon_days=40)
+    sim = simulate(scen, seed=0)
+    table = sim.summary()
+    assert table["fill_rate"].iloc[0] < 0.9  # 3 t/day made for 5 t/day demanded: a real shortage
+    np.testing.assert_allclose(fill_rate(sim, by="region_commodity")[0], table["fill_rate"])
+    np.testing.assert_allclose(cumulative_shortfall(sim, usd=True, by="region_commodity")[0],
+                               table["shortfall_usd"])
+
+
+# Cumulative shortfall --------------------------------------------------------------------------
+def test_cumulative_shortfall_units_and_usd(res):
+    np.testing.assert_allclose(cumulative_shortfall(res), [[6, 0, 0], [0, 5, 2]])
+    np.testing.assert_allclose(cumulative_shortfall(res, usd=True), [[60, 0, 0], [0, 50, 4]])
+    np.testing.assert_allclose(cumulative_shortfall(res, usd=True, by="region"), [[0, 60], [50, 4]])
+    np.testing.assert_allclose(cumulative_shortfall(res, by="commodity"), [[6, 0], [5, 2]])
+
+
+def test_cumulative_shortfall_over_time(res):
+    running = cumulative_shortfall(res, over_time=True)
+    assert running.shape == (2, 4, 3)
+    np.testing.assert_allclose(running[0, :, 0], [0, 2, 6, 6])
+    np.testing.assert_allclose(running[1, :, 1], [0, 5, 5, 5])
+
+
+def test_cumulative_shortfall_refuses_to_add_units(res):
+    with pytest.raises(ValidationError, match=r"usd must be True when by='region' groups commodities of "
+                                              r"different units; got False for cumulative_shortfall\."):
+        cumulative_shortfall(res, by="region")
+
+
+def test_backorders_served_late_cancel_the_shortfall():
+    demand = np.zeros((1, 3, 3))
+    delivered = np.zeros((1, 3, 3))
+    demand[0, :, 0] = [5, 5, 5]
+    delivered[0, :, 0] = [5, 0, 10]  # day 1's demand is served on day 2
+    res = hand_results(demand, delivered)
+    np.testing.assert_allclose(cumulative_shortfall(res, over_time=True)[0, :, 0], [0, 5, 0])
+    assert cumulative_shortfall(res)[0, 0] == 0.0
+    assert days_below_service(res)[0, 0] == 1
+
+
+# Days below service ----------------------------------------------------------------------------
+def test_days_below_service(res):
+    # US.chip run 0 daily service: 1, .8, .6, 1; US.ore run 1: 1, .5, (no demand), (no demand).
+    np.testing.assert_array_equal(days_below_service(res), [[2, 0, 0], [0, 1, 1]])
+    np.testing.assert_array_equal(days_below_service(res, threshold=0.7), [[1, 0, 0], [0, 1, 1]])
+    np.testing.assert_array_equal(days_below_service(res, threshold=0.8), [[1, 0, 0], [0, 1, 1]])  # strict
+    np.testing.assert_array_equal(days_below_service(res, threshold=0.0), [[0, 0, 0], [0, 0, 0]])
+    assert days_below_service(res).dtype == np.int64
+
+
+def test_days_below_service_by_region(res):
+    # US run 1, day 1: chips 100 of 100 USD, ore 4 of 8 USD -> 104 / 108 > 0.95.
+    np.testing.assert_array_equal(days_below_service(res, by="region"), [[0, 2], [1, 0]])
+
+
+def test_threshold_must_be_a_probability(res):
+    with pytest.raises(ValidationError, match=r"threshold must be <= 1; got 1\.5 for days_below_service\."):
+        days_below_service(res, threshold=1.5)
+
+
+# Labelled tables -------------------------------------------------------------------------------
+def test_metric_frame_long_table(res):
+    table = metric_frame(fill_rate(res), res, name="fill_rate")
+    assert list(table.columns) == ["run", "demand", "fill_rate"]
+    assert table["run"].tolist() == [0, 0, 0, 1, 1, 1]
+    assert table["demand"].tolist() == list(DEMAND_IDS) * 2
+    np.testing.assert_allclose(table["fill_rate"], fill_rate(res).ravel())
+
+
+def test_metric_frame_over_time(res):
+    table = metric_frame(cumulative_shortfall(res, usd=True, by="region", over_time=True), res, by="region")
+    assert list(table.columns) == ["run", "day", "region", "value"]
+    assert len(table) == 2 * 4 * 2
+    row = table[(table.run == 0) & (table.day == 2) & (table.region == "US")]
+    assert row["value"].item() == 60.0
+
+
+def test_metric_frame_checks_shape(res):
+    with pytest.raises(ValidationError, match=r"values must be an array shaped \(n_runs, \[n_days,\] 2\) "
+                                              r"for by='region'; got \(2, 3\)"):
+        metric_frame(fill_rate(res), res, by="region")

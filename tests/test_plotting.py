@@ -1,0 +1,136 @@
+"""Plotting smoke tests on the Agg backend: Axes returned, expected artists and labels, no show()."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+
+from supplychain import simulate  # noqa: E402
+from supplychain.errors import UnknownIdError, ValidationError  # noqa: E402
+from supplychain.model import Commodity, Normal, Scenario  # noqa: E402
+from supplychain.plotting import flow_matrix, plot_flows, plot_timeseries  # noqa: E402
+
+from .conftest import diamond_network  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def res():
+    """The diamond with noisy demand, 4 runs over 20 days."""
+    net = diamond_network()
+    net = dataclasses.replace(net, demands=tuple(dataclasses.replace(d, noise=Normal(1.0, 0.3, low=0.0))
+                                                 for d in net.demands))
+    return simulate(Scenario(net, horizon_days=20, name="diamond"), n_runs=4, seed=2)
+
+
+@pytest.fixture(autouse=True)
+def no_show_and_close(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("plotting functions must never call plt.show()")
+    monkeypatch.setattr(plt, "show", refuse)
+    yield
+    plt.close("all")
+
+
+# plot_timeseries -------------------------------------------------------------------------------
+def test_timeseries_mean_line_and_band_per_item(res):
+    ax = plot_timeseries(res, "delivered")
+    assert isinstance(ax, Axes)
+    assert [line.get_label() for line in ax.lines] == ["JP.metal delivered", "KR.metal delivered"]
+    assert len(ax.collections) == 2  # one percentile band per line
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), res.series("delivered", "JP.metal").mean(axis=0))
+    assert ax.get_ylabel() == "delivered (t/day)"
+    assert ax.get_title() == "diamond: delivered (mean of 4 runs, 5-95th percentiles)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["JP.metal delivered", "KR.metal delivered"]
+
+
+def test_timeseries_band_is_the_requested_percentiles(res):
+    ax = plot_timeseries(res, "demand", "KR.metal", band=(10, 90))
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    series = res.series("demand", "KR.metal")
+    low, high = np.percentile(series, [10, 90], axis=0)
+    assert np.isclose(band.min(), low.min()) and np.isclose(band.max(), high.max())
+
+
+def test_timeseries_single_run_or_no_band(res):
+    ax = plot_timeseries(res, "inventory", ["JP.refinery:ore"], run=1)
+    assert len(ax.lines) == 1 and not ax.collections
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), res.series("inventory", "JP.refinery:ore")[1])
+    assert ax.get_ylabel() == "inventory (t)"  # a level, not a rate
+    assert ax.get_title().endswith("(run 1)")
+    ax = plot_timeseries(res, "flow", "CN.mine>JP.refinery", band=None)
+    assert not ax.collections
+
+
+def test_timeseries_draws_on_the_given_axes_and_overlays(res):
+    fig, ax = plt.subplots()
+    assert plot_timeseries(res, "demand", "JP.metal", ax=ax, linestyle="--", color="0.5") is ax
+    assert plot_timeseries(res, "delivered", "JP.metal", ax=ax) is ax
+    assert [line.get_label() for line in ax.lines] == ["JP.metal demand", "JP.metal delivered"]
+    assert ax.lines[0].get_linestyle() == "--"
+    assert len(fig.axes) == 1
+
+
+def test_timeseries_grouped_in_usd(res):
+    ax = plot_timeseries(res, "delivered", "KR", by="region", usd=True)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), 100.0 * res.series("delivered", "KR.metal").mean(axis=0))
+    assert ax.get_ylabel() == "delivered (USD/day)"
+
+
+def test_timeseries_refuses_to_add_units(res):
+    net = res.scenario.network
+    mixed = dataclasses.replace(net, commodities=(Commodity("ore", "kg", 10.0), net.commodities[1]))
+    other = dataclasses.replace(res, scenario=dataclasses.replace(res.scenario, network=mixed))
+    plot_timeseries(other, "production", by="region_commodity")  # one commodity per group: fine
+    with pytest.raises(ValidationError, match=r"usd must be True when by='region' adds commodities of "
+                                              r"different units; got False for plot_timeseries\."):
+        plot_timeseries(other, "inventory", by="region")  # JP holds ore (kg) and metal (t)
+    assert plot_timeseries(other, "inventory", by="region", usd=True).get_ylabel() == "inventory (USD)"
+
+
+def test_timeseries_unknown_names_suggest(res):
+    with pytest.raises(UnknownIdError, match=r"variable 'delivred' .* Did you mean 'delivered'\?"):
+        plot_timeseries(res, "delivred")
+    with pytest.raises(UnknownIdError, match=r"id 'JP.metl' .* Did you mean 'JP.metal'"):
+        plot_timeseries(res, "delivered", "JP.metl")
+    with pytest.raises(ValidationError, match=r"run must be <= 3; got 4"):
+        plot_timeseries(res, "delivered", run=4)
+
+
+# plot_flows ------------------------------------------------------------------------------------
+def test_flow_matrix_by_hand(res):
+    regions, m = flow_matrix(res, "ore")
+    assert regions == ("CN", "ROW", "JP", "KR")
+    cn_jp = res.series("flow", "CN.mine>JP.refinery").sum(axis=1).mean()
+    row_jp = res.series("flow", "ROW.mine>JP.refinery").sum(axis=1).mean()
+    expected = np.zeros((4, 4))
+    expected[0, 2], expected[1, 2] = cn_jp, row_jp
+    np.testing.assert_allclose(m, expected)
+    _, metal = flow_matrix(res, "metal", usd=True)
+    assert metal[2, 2] == pytest.approx(100.0 * res.series("flow", "JP.refinery>JP.metal").sum(axis=1).mean())
+
+
+def test_plot_flows_heatmap_with_labels(res):
+    ax = plot_flows(res, "metal")
+    assert isinstance(ax, Axes)
+    _, m = flow_matrix(res, "metal")
+    np.testing.assert_allclose(ax.images[0].get_array(), m)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["CN", "ROW", "JP", "KR"]
+    assert ax.get_xlabel() == "to (importing region)" and ax.get_ylabel() == "from (exporting region)"
+    assert len(ax.texts) == 2  # JP>JP and JP>KR, the only non-zero cells
+    assert ax.get_title() == "metal shipped over 20 days\n(t, mean of 4 runs)"
+
+
+def test_plot_flows_on_given_axes_and_unknown_commodity(res):
+    fig, ax = plt.subplots()
+    assert plot_flows(res, "ore", ax=ax, usd=True) is ax
+    assert "USD" in ax.get_title()
+    with pytest.raises(UnknownIdError, match=r"commodity 'mteal' .* Did you mean 'metal'\?"):
+        plot_flows(res, "mteal")
