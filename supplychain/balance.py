@@ -2,7 +2,7 @@
 
 For each stock over a run::
 
-    final = initial + arrivals + produced - consumed - shipped - delivered + released
+    final = initial + arrivals + produced - consumed - shipped - delivered + released - destroyed
 
 and for each lane::
 
@@ -58,6 +58,8 @@ def material_balance(results: Results) -> Balance:
     released = np.zeros_like(arrivals)
     if "released" in results.arrays:
         released = results.arrays["released"].sum(axis=1)
+    if "destroyed" in results.arrays:   # stock lost to a disaster (CapacityShock.destroy_inventory)
+        released = released - results.arrays["destroyed"].sum(axis=1)
     final = results.inventory[:, -1]
     stock_residual = results.initial_inventory + arrivals + made - shipped - delivered + released - final
     lane_residual = (results.initial_in_transit + results.flow.sum(axis=1) - results.arrivals.sum(axis=1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -106,6 +107,23 @@ class Compiled:
     @property
     def n_buyers(self) -> int:
         return len(self.buyer_stock)
+
+    # Derived index structures of the daily rules, built on first use (cached on the instance).
+    @cached_property
+    def sum_by_buyer(self) -> sparse.csr_matrix:
+        """(B, L) CSR transpose of ``m_lane_to_buyer``: sums lanes per buyer for many runs at once."""
+        return self.m_lane_to_buyer.T.tocsr()
+
+    @cached_property
+    def sum_by_origin(self) -> sparse.csr_matrix:
+        """(F, L) CSR transpose of ``m_lane_to_origin``: sums lanes per supplying facility."""
+        return self.m_lane_to_origin.T.tocsr()
+
+    @cached_property
+    def production_pattern(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(facility, stock, units per unit produced) of every non-zero of ``m_production``."""
+        m = self.m_production
+        return np.repeat(np.arange(m.shape[0]), np.diff(m.indptr)), m.indices, m.data
 
     @property
     def is_deterministic(self) -> bool:

@@ -31,6 +31,7 @@ class DrawBatch:
     lead_time: np.ndarray | None         # (R, T, L)
     outage: np.ndarray | None            # (R, T, F)
     licence_approved: np.ndarray | None  # (R, T, L)
+    licence_delay: np.ndarray | None = None  # (R, T, L)
 
 
 def stack_draws(draws: list[RunDraws]) -> DrawBatch:
@@ -38,7 +39,8 @@ def stack_draws(draws: list[RunDraws]) -> DrawBatch:
     def stack(name: str) -> np.ndarray | None:
         values = [getattr(d, name) for d in draws]
         return None if values[0] is None else np.stack(values)
-    return DrawBatch(*(stack(n) for n in ("demand_noise", "lead_time", "outage", "licence_approved")))
+    return DrawBatch(*(stack(n) for n in ("demand_noise", "lead_time", "outage", "licence_approved",
+                                          "licence_delay")))
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,16 +69,31 @@ def day_inputs(c: Compiled, draws: DrawBatch, t: int) -> DayInputs:
         allow = allow * draws.licence_approved[:, t]
     base_lead = c.lane_lead_mean if draws.lead_time is None else draws.lead_time[:, t]
     lead = base_lead * sch.day("lead_factor", t) + sch.day("lead_extra", t)
+    if draws.licence_delay is not None:
+        lead = lead + draws.licence_delay[:, t]
     return DayInputs(capacity=capacity, demand=demand, share=sch.day("share", t), allow=allow,
                      order_factor=sch.day("order_factor", t), lead_time=lead)
 
 
+#: Series recorded only when the scenario has the mechanism (stockpile releases,
+#: destroyed inventory): inflows and outflows of stocks outside the five phases.
+OPTIONAL_VARIABLES: dict[str, tuple[str, str]] = {
+    "released": ("stock", "stockpiles"), "destroyed": ("stock", "destroy")}
+
+
 class Recorder:
-    """Daily series of ``R`` runs, shape (R, T, n) per variable in :data:`VARIABLES`."""
+    """Daily series of ``R`` runs, shape (R, T, n) per variable in :data:`VARIABLES`.
+
+    Also the :data:`OPTIONAL_VARIABLES` whose mechanism is in the scenario;
+    engines pass them with ``put(t, ..., **_rules.records(state))``.
+    """
 
     def __init__(self, c: Compiled, n_runs: int) -> None:
         sizes = {"facility": c.n_facilities, "stock": c.n_stocks, "lane": c.n_lanes, "demand": c.n_demands}
         self.arrays = {name: np.zeros((n_runs, c.n_days, sizes[axis])) for name, axis in VARIABLES.items()}
+        for name, (axis, key) in OPTIONAL_VARIABLES.items():
+            if c.schedules.extras.get(key):
+                self.arrays[name] = np.zeros((n_runs, c.n_days, sizes[axis]))
 
     def put(self, t: int, **values: np.ndarray) -> None:
         """Store day ``t`` of the given variables."""

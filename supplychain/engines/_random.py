@@ -29,7 +29,8 @@ class RunDraws:
     demand_noise: np.ndarray | None    # (T, D) multiplicative factors
     lead_time: np.ndarray | None       # (T, L) base lead time in days per shipment day
     outage: np.ndarray | None          # (T, F) capacity multiplier from random outages
-    licence_approved: np.ndarray | None  # (T, L) bool, licence decisions
+    licence_approved: np.ndarray | None  # (T, L) 1.0 approved / 0.0 denied, licence decisions
+    licence_delay: np.ndarray | None = None  # (T, L) random licence processing days (added to lead time)
 
 
 def run_seed_sequences(seed: int | None, n_runs: int) -> list[np.random.SeedSequence]:
@@ -37,9 +38,20 @@ def run_seed_sequences(seed: int | None, n_runs: int) -> list[np.random.SeedSequ
     return np.random.SeedSequence(seed).spawn(n_runs)
 
 
+def _children(seq: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """The first ``n`` children ``seq.spawn(n)`` would give, without advancing ``seq``.
+
+    ``spawn`` counts the children it has made, so a second call would give
+    other streams; deriving them from the spawn key keeps ``draw_run`` pure
+    (one run drawn twice, e.g. by both engines, gets the same numbers).
+    """
+    return [np.random.SeedSequence(seq.entropy, spawn_key=seq.spawn_key + (i,), pool_size=seq.pool_size)
+            for i in range(n)]
+
+
 def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
     """Draw every random input of one run from its seed sequence."""
-    gens = {name: np.random.default_rng(child) for name, child in zip(STREAMS, seq.spawn(len(STREAMS)))}
+    gens = {name: np.random.default_rng(child) for name, child in zip(STREAMS, _children(seq, len(STREAMS)))}
     net = c.scenario.network
     t = c.n_days
     noise = None
@@ -55,6 +67,7 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
             if c.lane_lead_random[j]:
                 lead[:, j] = lane.lead_time.sample(gens["lead_time"], t)
     from ._outages import draw_outages, draw_licences
+    approved, delay = draw_licences(c, gens["licence"])
     return RunDraws(demand_noise=noise, lead_time=lead,
                     outage=draw_outages(c, gens["outage"]),
-                    licence_approved=draw_licences(c, gens["licence"]))
+                    licence_approved=approved, licence_delay=delay)

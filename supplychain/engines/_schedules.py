@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import SupplyChainError
 from ..model.scenario import Scenario
 from ..model.shocks import Shock
 
@@ -32,7 +33,8 @@ DAILY_FIELDS: dict[str, tuple[str, float]] = {
     "lead_extra": ("lane", 0.0),            # extra days added to lead time
     "tariff": ("lane", 0.0),                # ad-valorem tariff rate on the lane
     "share": ("lane", 1.0),                 # normalised sourcing share (set in build)
-    "order_factor": ("buyer", 1.0),         # multiplier on orders (front-loading)
+    "order_factor": ("buyer", 1.0),         # multiplier on orders
+    "target_extra": ("buyer", 0.0),         # units added to order-up-to level and reorder point
 }
 
 
@@ -52,6 +54,7 @@ class Schedules:
     tariff: np.ndarray
     share: np.ndarray
     order_factor: np.ndarray
+    target_extra: np.ndarray
     extras: dict[str, Any] = field(default_factory=dict)
     needs_random: bool = False
 
@@ -73,6 +76,8 @@ class ScheduleBuilder:
             name: np.full((1, sizes[axis]), neutral) for name, (axis, neutral) in DAILY_FIELDS.items()}
         self.extras: dict[str, Any] = {}
         self.needs_random = False
+        #: Called once after every shock rule (e.g. to turn summed tariffs into sourcing shares).
+        self.finalizers: dict[str, Callable[[ScheduleBuilder], None]] = {}
 
     def full(self, name: str) -> np.ndarray:
         """The ``(T, n)`` array for ``name``, ready to edit in place."""
@@ -117,15 +122,22 @@ def _normalise_shares(share: np.ndarray, lane_buyer: np.ndarray, n_buyers: int) 
 def build_schedules(scenario: Scenario, core: dict[str, Any], *, base_share: np.ndarray) -> Schedules:
     """Apply every shock of ``scenario`` in order and return the schedules."""
     from . import _shock_rules  # noqa: F401  (registers the rules of the built-in shocks)
+    from . import _outages  # noqa: F401  (registers the RandomOutage rule)
 
     sizes = {"facility": len(core["facility_ids"]), "demand": len(core["demand_ids"]),
              "lane": len(core["lane_ids"]), "buyer": len(core["buyer_stock"])}
     builder = ScheduleBuilder(scenario, core, sizes)
     builder.arrays["share"] = base_share[None, :].astype(float).copy()
-    for shock in scenario.shocks:
+    for i, shock in enumerate(scenario.shocks):
         rule = _RULES.get(type(shock))
         if rule is None:
             raise TypeError(f"no schedule rule is registered for shock type {type(shock).__name__}")
-        rule(shock, builder)
+        try:
+            rule(shock, builder)
+        except SupplyChainError as exc:
+            # Say which shock of a long list is wrong (numbered from 1, like [[shocks]] entries).
+            raise type(exc)(f"shocks entry {i + 1}: {exc}") from None
+    for finish in builder.finalizers.values():
+        finish(builder)
     builder.arrays["share"] = _normalise_shares(builder.arrays["share"], core["lane_buyer"], sizes["buyer"])
     return builder.build()

@@ -51,7 +51,8 @@ def _topological_buyers(network: Network) -> list[str]:
         if f.id not in seen:
             visit(f.id)
     # Post-order puts a node after everything downstream of it.
-    return [n for n in order if n in {f.id for f in network.facilities}]
+    facility_ids = {f.id for f in network.facilities}
+    return [n for n in order if n in facility_ids]
 
 
 def steady_state(network: Network) -> SteadyState:

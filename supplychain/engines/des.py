@@ -72,12 +72,13 @@ class _Run:
         for t in range(c.n_days):
             inp = day_inputs(c, self.draws, t)
             production = rules.produce(c, s, inp.capacity)
-            delivered, unmet = rules.serve_demand(c, s, np.broadcast_to(inp.demand, (1, c.n_demands)))
+            delivered, unmet = rules.serve_demand(c, s, inp.demand.reshape(1, c.n_demands))
             orders = rules.place_orders(c, s, inp.share, inp.allow, inp.order_factor)
             shipped = rules.ship(c, s, orders)
-            self._dispatch(t, shipped[0], np.broadcast_to(inp.lead_time, (1, c.n_lanes))[0])
+            self._dispatch(t, shipped[0], inp.lead_time.reshape(c.n_lanes))
             self.rec.put(t, production=production, inventory=s.stock[:, :-1], flow=shipped,
-                         in_transit=s.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet)
+                         in_transit=s.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
+                         **rules.records(s))
             yield self.env.timeout(1)
 
     def _dispatch(self, t: int, shipped: np.ndarray, lead: np.ndarray) -> None:
@@ -89,8 +90,9 @@ class _Run:
         times = np.minimum(np.maximum(t + lead[moving], days - 1 + 1e-6), days)
         order = np.argsort(times, kind="stable")
         times, moving, days = times[order], moving[order], days[order]
-        starts = np.flatnonzero(np.r_[True, times[1:] != times[:-1]])
-        for lo, hi in zip(starts, np.r_[starts[1:], len(times)]):
+        cuts = (np.flatnonzero(times[1:] != times[:-1]) + 1).tolist()
+        bounds = [0, *cuts, len(times)]
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
             goods = np.zeros((1, self.c.n_lanes))
             sel = moving[lo:hi]
             goods[0, sel] = shipped[sel]

@@ -3,12 +3,18 @@
 from .dists import (Distribution, Empirical, Fixed, LogNormal, Normal, Triangular, Uniform,
                     distribution_from_dict)
 from .network import Commodity, Demand, Facility, Lane, Network, Region
+from .outages import RandomOutage
 from .policies import BaseStock, DaysOfCover, MinMax, Policy, policy_from_dict
 from .scenario import Scenario
-from .shocks import Shock, to_day
+from .shocks import ExportControl, Shock, Tariff, shock_from_dict, to_day
+from .disruptions import CapacityShock, DemandShock, LogisticsShock
+from .responses import CapacityInvestment, SafetyStockChange, StockpileRelease
 
 __all__ = [
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",
     "distribution_from_dict", "Region", "Commodity", "Facility", "Lane", "Demand", "Network",
     "Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict", "Scenario", "Shock", "to_day",
+    "RandomOutage",
+    "Tariff", "ExportControl", "CapacityShock", "LogisticsShock", "DemandShock", "StockpileRelease",
+    "CapacityInvestment", "SafetyStockChange", "shock_from_dict",
 ]

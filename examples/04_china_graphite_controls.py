@@ -1,0 +1,85 @@
+"""China's graphite export controls from 1 December 2023 and Korean and Japanese anode makers.
+
+Covers:
+- ``ExportControl(mode="licence")`` announced six weeks ahead, with front-loading
+- a sweep over the approval probability, run on the vector engine
+- ``compare``: output lost, shortfall and sourcing by partner
+
+Scenario:
+  MOFCOM announced on 20 Oct 2023 that from 1 Dec 2023 flake and spherical
+  graphite would need export licences, which took about 45 days
+  (calibration.md 5.2). Korea buys all of its spherical graphite from China
+  and Japan about 90 %. Buyers hold 60 days of graphite and front-load up
+  to FRONT_LOAD_DAYS more before the start. How much anode material (AAM)
+  do Korea and Japan lose as fewer applications are approved?
+"""
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+import matplotlib
+
+import supplychain as sc
+from supplychain.compare import compare
+from supplychain.model import ExportControl, Fixed
+from supplychain.plotting import plot_timeseries
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+SEED = 20231201
+N_RUNS = 10
+START = dt.date(2023, 10, 1)
+HORIZON_DAYS = 274                       # to the end of June 2024
+ANNOUNCED, EFFECTIVE = dt.date(2023, 10, 20), dt.date(2023, 12, 1)
+DELAY = Fixed(45.0)                      # days (calibration.md 5.2)
+FRONT_LOAD_DAYS = 30.0                   # extra cover bought before the start (assumption; 4.2: 1-3 months)
+APPROVALS = (0.7, 0.2, 0.05, 0.0)        # share of daily applications approved (swept; 0 = ban)
+AAM = ("KR.material.aam", "JP.material.aam")
+
+
+def main(horizon, out):
+    base = sc.load_baseline(horizon_days=horizon, start_date=START)
+    b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for p in APPROVALS:
+        control = ExportControl(exporter="CN", commodity="graphite_spherical", mode="licence",
+                                approval_probability=p, processing_delay=DELAY, start=EFFECTIVE,
+                                announced=ANNOUNCED, front_load_days=FRONT_LOAD_DAYS)
+        res = sc.simulate(base.with_shocks(control, name=f"approval {p:.0%}"), engine="vector",
+                          n_runs=N_RUNS, seed=SEED)
+        print(f"Approval probability {p:.0%}:")
+        for fid in AAM:
+            j = res.coords.index("facility", fid)
+            lost = 1 - res.production[:, :, j].sum(axis=1) / b.production[:, :, j].sum(axis=1)
+            print(f"  {fid}: anode output lost {lost.mean():6.1%} (runs {lost.min():.1%} to {lost.max():.1%})")
+        table = compare(b, res)
+        for region in ("KR", "JP"):
+            share = table[(table.region == region) & (table.commodity == "graphite_spherical")
+                          & (table.metric == "import_share") & (table.partner == "CN")].iloc[0]
+            print(f"  {region} spherical graphite bought from China: {share.baseline:.1%} -> {share.shocked:.1%}")
+        cells = table[(table.commodity == "li_ion_cell") & (table.metric == "shortfall_usd")]["change"].sum()
+        print(f"  Li-ion cell shortfall, all regions: {cells / 1e6:,.1f} M USD")
+        plot_timeseries(res, "production", "KR.material.aam", ax=ax, band=None)
+        ax.lines[-1].set_label(f"KR anode output, approval {p:.0%}")
+    flows = [j for j, r in enumerate(b.coords.region["lane"])
+             if r.startswith("CN>") and not r.endswith(">CN") and b.coords.commodity["lane"][j] == "graphite_spherical"]
+    days = (ANNOUNCED - START).days, (EFFECTIVE - START).days
+    if days[1] <= horizon:
+        ratio = res.flow[:, days[0]:days[1], flows].sum() / b.flow[:, days[0]:days[1], flows].sum()
+        print(f"Front-loading: China's spherical-graphite shipments between announcement and start were "
+              f"{ratio:.2f}x the baseline (observed: Japanese buyers 'prepared inventory', Fastmarkets).")
+    ax.legend(fontsize="small")
+    ax.set_title("Korean anode-material output under China's graphite licensing")
+    path = Path(out) / "04_china_graphite.png"
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    print(f"saved {path}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--horizon", type=int, default=HORIZON_DAYS, help="days to simulate")
+    parser.add_argument("--out", default=".", help="folder for the plot")
+    args = parser.parse_args()
+    main(args.horizon, args.out)

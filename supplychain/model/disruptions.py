@@ -1,0 +1,150 @@
+"""Physical disruptions: lost capacity, slower or closed transport, demand swings.
+
+Like every shock these are immutable data; the compile step turns them into
+daily schedules (:mod:`supplychain.engines._shock_rules`). Ids (regions,
+facilities, commodities) are checked against the network at compile time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from .._validation import check_id, check_number, fail
+from .shocks import Shock
+
+__all__ = ["CapacityShock", "DemandShock", "LogisticsShock"]
+
+
+def _opt_id(obj: object, name: str, kind: str) -> None:
+    value = getattr(obj, name)
+    if value is not None:
+        check_id(value, name, kind)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CapacityShock(Shock):
+    """Loss of production capacity at one facility, a stage in a region, or a region.
+
+    Capacity drops by ``fraction_lost`` over ``[start, end)``. From ``end``
+    it recovers over ``recovery_days``: ``"linear"`` is fully back after
+    ``recovery_days``; ``"exponential"`` gets back ``1 - exp(-d / recovery_days)``
+    of the loss after ``d`` days (``recovery_days`` is the e-folding time).
+    With ``end=None`` the loss lasts to the end of the horizon.
+    ``destroy_inventory`` is the fraction of the selected facilities' stocks
+    (inputs and output) destroyed on the first day (recorded as ``destroyed``).
+
+    Parameters
+    ----------
+    facility : str, optional
+        One facility id. Otherwise select by ``stage`` and/or ``region``.
+    stage, region : str, optional
+        Every facility of that stage and/or in that region.
+    fraction_lost : float
+        Share of capacity lost, in ``(0, 1]``.
+
+    Examples
+    --------
+    >>> CapacityShock(facility="TW.fab.logic", fraction_lost=1.0, start=10, end=40,
+    ...               recovery_days=30).recovery
+    'linear'
+    >>> CapacityShock(fraction_lost=0.5)
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: facility, stage or region must be given; got None for CapacityShock.
+    """
+
+    fraction_lost: float
+    facility: str | None = None
+    stage: str | None = None
+    region: str | None = None
+    destroy_inventory: float = 0.0
+    recovery: Literal["linear", "exponential"] = "linear"
+    recovery_days: float = 0.0
+    kind: ClassVar[str] = "capacity_shock"
+
+    def __post_init__(self) -> None:
+        Shock.__post_init__(self)
+        k = "CapacityShock"
+        for name in ("facility", "stage", "region"):
+            _opt_id(self, name, k)
+        if self.facility is None and self.stage is None and self.region is None:
+            raise fail("facility, stage or region", "given", None, k)
+        if self.facility is not None and (self.stage is not None or self.region is not None):
+            raise fail("stage and region", "None when facility is given", (self.stage, self.region), k)
+        object.__setattr__(self, "fraction_lost", check_number(
+            self.fraction_lost, "fraction_lost", k, low=0.0, low_open=True, high=1.0))
+        object.__setattr__(self, "destroy_inventory", check_number(
+            self.destroy_inventory, "destroy_inventory", k, low=0.0, high=1.0))
+        if self.recovery not in ("linear", "exponential"):
+            raise fail("recovery", "'linear' or 'exponential'", self.recovery, k)
+        object.__setattr__(self, "recovery_days", check_number(self.recovery_days, "recovery_days", k, low=0.0))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogisticsShock(Shock):
+    """Slower or closed transport on the lanes matching every filter given.
+
+    Parameters
+    ----------
+    origin_region, destination_region : str, optional
+        Region of the lane's origin facility / destination buyer.
+    commodity : str, optional
+        Commodity carried.
+    through : str, optional
+        A chokepoint region: every international lane to or from it (a
+        blockade of Taiwan closes all of Taiwan's trade lanes, not its
+        domestic ones).
+    lead_time_multiplier : float
+        Multiplier on lead time (e.g. 1.3 for a detour via the Cape).
+    closed : bool
+        Nothing ships on the matching lanes.
+
+    Examples
+    --------
+    >>> LogisticsShock(through="TW", closed=True, start=0, end=60).closed
+    True
+    """
+
+    origin_region: str | None = None
+    destination_region: str | None = None
+    commodity: str | None = None
+    through: str | None = None
+    lead_time_multiplier: float = 1.0
+    closed: bool = False
+    kind: ClassVar[str] = "logistics_shock"
+
+    def __post_init__(self) -> None:
+        Shock.__post_init__(self)
+        k = "LogisticsShock"
+        for name in ("origin_region", "destination_region", "commodity", "through"):
+            _opt_id(self, name, k)
+        object.__setattr__(self, "lead_time_multiplier", check_number(
+            self.lead_time_multiplier, "lead_time_multiplier", k, low=0.0, low_open=True))
+        if not isinstance(self.closed, bool):
+            raise fail("closed", "true or false", self.closed, k)
+        if not self.closed and self.lead_time_multiplier == 1.0:
+            raise fail("lead_time_multiplier", "different from 1 unless closed is true",
+                       self.lead_time_multiplier, k)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemandShock(Shock):
+    """Final demand for ``commodity`` in ``region`` multiplied by ``factor``.
+
+    Examples
+    --------
+    >>> DemandShock(region="US", commodity="logic_chip", factor=1.17).factor
+    1.17
+    """
+
+    region: str
+    commodity: str
+    factor: float
+    kind: ClassVar[str] = "demand_shock"
+
+    def __post_init__(self) -> None:
+        Shock.__post_init__(self)
+        check_id(self.region, "region", "DemandShock")
+        check_id(self.commodity, "commodity", "DemandShock")
+        object.__setattr__(self, "factor", check_number(self.factor, "factor", "DemandShock", low=0.0))

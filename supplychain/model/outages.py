@@ -1,0 +1,107 @@
+"""Random facility outages: breakdowns, fires, floods and earthquakes as data.
+
+A :class:`RandomOutage` is a shock whose effect is random: outages start at
+the events of a Poisson process and last a random time. It only describes the
+process; the engines draw the events from each run's own ``outage`` stream
+(see :mod:`supplychain.engines._outages`), so every engine and every chunk
+of runs sees the same outages for a given seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .._validation import check_id, check_number, fail
+from .dists import Distribution, distribution_from_dict
+from .shocks import Shock
+
+__all__ = ["RandomOutage", "DAYS_PER_YEAR"]
+
+#: Days in the year that ``rate_per_year`` refers to (the model runs in whole days).
+DAYS_PER_YEAR = 365.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RandomOutage(Shock):
+    """Facilities that go down at random, alone or together (a common cause).
+
+    Outages start at the events of a Poisson process with ``rate_per_year``
+    events per year inside the shock's window ``[start, end)``, and each
+    lasts a random ``duration`` in days. While down, a facility loses
+    ``capacity_lost`` of its capacity; a day partly covered loses that
+    fraction of a day. Overlapping outages of one facility add up, capped at
+    all of its capacity.
+
+    Parameters
+    ----------
+    rate_per_year : float
+        Mean number of outages per year, per facility (``group=None``) or per
+        group (one process hits every member at once).
+    duration : Distribution or float
+        Length of one outage in days (a number means a fixed length).
+    facility : str, optional
+        Id of the single facility affected.
+    region, stage : str, optional
+        Otherwise, every facility in ``region`` and/or of ``stage``
+        (e.g. ``region="TW", stage="fab"``).
+    capacity_lost : float
+        Fraction of capacity lost while down, in ``(0, 1]``.
+    group : str, optional
+        Common cause. Without it each targeted facility has its own,
+        independent process. With it, every ``RandomOutage`` of the scenario
+        that names the same group shares one process (so they must share
+        ``rate_per_year``): each event takes down all their facilities at
+        once, e.g. an earthquake hitting every fab in a region. Each member
+        draws one duration per event, shared by its facilities.
+    start, end : int or datetime.date
+        Window in which outages can start (``end=None``: the whole horizon).
+
+    Examples
+    --------
+    >>> from supplychain.model import Fixed, LogNormal
+    >>> quake = RandomOutage(region="TW", stage="fab", rate_per_year=0.1,
+    ...                      duration=LogNormal(30.0, 15.0), group="tw_quake")
+    >>> quake.to_dict()["duration"]
+    {'kind': 'lognormal', 'mu': 30.0, 'sd': 15.0}
+    >>> RandomOutage(facility="KR.fab", rate_per_year=2, duration=7).duration
+    Fixed(value=7.0)
+    >>> RandomOutage(rate_per_year=1.0, duration=Fixed(5.0))
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: facility must be a facility id, or region and/or stage given instead; got None for RandomOutage.
+    """
+
+    rate_per_year: float
+    duration: Distribution
+    facility: str | None = None
+    region: str | None = None
+    stage: str | None = None
+    capacity_lost: float = 1.0
+    group: str | None = None
+    kind: ClassVar[str] = "random_outage"
+
+    def __post_init__(self) -> None:
+        Shock.__post_init__(self)
+        k = "RandomOutage"
+        if self.facility is None and self.region is None and self.stage is None:
+            raise fail("facility", "a facility id, or region and/or stage given instead", None, k)
+        if self.facility is not None and (self.region is not None or self.stage is not None):
+            raise fail("facility", "None when region or stage selects the facilities", self.facility, k)
+        for name in ("facility", "region", "stage", "group"):
+            if getattr(self, name) is not None:
+                check_id(getattr(self, name), name, k)
+        object.__setattr__(self, "rate_per_year", check_number(self.rate_per_year, "rate_per_year", k, low=0.0))
+        duration = distribution_from_dict(self.duration, "duration")
+        if duration.minimum < 0:
+            raise fail("duration", "a distribution of non-negative days", duration, k)
+        object.__setattr__(self, "duration", duration)
+        lost = check_number(self.capacity_lost, "capacity_lost", k, low=0.0, high=1.0, low_open=True)
+        object.__setattr__(self, "capacity_lost", lost)
+
+    @property
+    def target(self) -> str:
+        """Readable description of the facilities affected, e.g. ``"TW fab"``."""
+        if self.facility is not None:
+            return self.facility
+        return " ".join(p for p in (self.region, self.stage) if p is not None)

@@ -1,0 +1,120 @@
+"""compare(), lane_costs() and tariff_paid(): hand-computed values."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from supplychain import simulate
+from supplychain.compare import compare, lane_costs, tariff_paid
+from supplychain.errors import SimulationWarning, ValidationError
+from supplychain.model import ExportControl, Normal, Scenario, Tariff
+
+from .conftest import chain_network
+from .test_shocks import two_suppliers
+
+
+def row(table, region, commodity, metric, partner=""):
+    hit = table[(table.region == region) & (table.commodity == commodity) & (table.metric == metric)
+                & (table.partner == partner)]
+    assert len(hit) == 1, (region, commodity, metric, partner)
+    return hit.iloc[0]
+
+
+def test_tariff_paid_is_rate_times_value_of_taxed_flow():
+    # One supplier, so the tariff moves no share: 5 t/day x 30 days x 1000 USD/t x 10 %.
+    s = Scenario(chain_network(demand=5.0), horizon_days=80).with_shocks(
+        Tariff(importer="US", commodity="metal", rate=0.1, start=20, end=50))
+    res = simulate(s, engine="des", seed=0)
+    assert tariff_paid(res) == pytest.approx([5.0 * 30 * 1000.0 * 0.1])
+    assert tariff_paid(res, importer="CN").tolist() == [0.0]
+    flow = res.series("flow", "CN.refinery>US.metal")[0]
+    assert tariff_paid(res, commodity="metal")[0] == pytest.approx(0.1 * 1000.0 * flow[20:50].sum())
+
+
+def test_lane_costs_add_up_to_landed_cost():
+    s = Scenario(two_suppliers(freight=7.0), horizon_days=40).with_shocks(
+        Tariff(importer="US", exporter="CN", commodity="metal", rate=0.5, start=5),
+        ExportControl(exporter="KR", commodity="metal", leakage=0.5, leakage_extra_days=3,
+                      leakage_extra_cost=0.2, start=30))
+    res = simulate(s, engine="des", seed=0)
+    costs = lane_costs(res)
+    flow = res.flow[0]
+    assert costs["freight"][0] == pytest.approx(7.0 * flow.sum(axis=0))
+    assert costs["tariff"][0, 0] == pytest.approx(0.5 * 100.0 * flow[5:, 0].sum())
+    assert costs["extra"][0, 1] == pytest.approx(0.2 * 100.0 * flow[30:, 1].sum())
+    total = costs["goods"] + costs["tariff"] + costs["freight"] + costs["extra"]
+    assert costs["landed"] == pytest.approx(total)
+
+
+def test_compare_identical_runs_changes_nothing():
+    s = Scenario(chain_network(), horizon_days=30)
+    table = compare(simulate(s, seed=4), simulate(s, seed=4))
+    assert (table["change"].fillna(0.0) == 0.0).all()
+    assert set(table.columns) == {"region", "commodity", "metric", "partner", "baseline", "shocked", "change",
+                                  "change_se"}
+
+
+def test_compare_reports_shortfall_tariff_and_trade_diversion():
+    base = Scenario(two_suppliers(sigma=4.0), horizon_days=150)
+    shocked = base.with_shocks(Tariff(importer="US", exporter="CN", commodity="metal", rate=0.25, start=10))
+    b, a = simulate(base, seed=1), simulate(shocked, seed=1)
+    table = compare(b, a)
+    w = 1.25 ** -4 / (1 + 1.25 ** -4)
+    assert row(table, "US", "metal", "import_share", "CN").baseline == pytest.approx(0.5)
+    cn = row(table, "US", "metal", "import_share", "CN")
+    kr = row(table, "US", "metal", "import_share", "KR")
+    assert w < cn.shocked < 0.5 and cn.change == pytest.approx(-kr.change)
+    assert row(table, "US", "metal", "tariff_paid_usd").change == pytest.approx(tariff_paid(a)[0])
+    assert row(table, "US", "metal", "landed_cost_usd_per_unit").change > 0
+    assert row(table, "US", "metal", "fill_rate").change == pytest.approx(0.0)
+
+
+def test_compare_ban_shortfall_and_paired_standard_error():
+    noisy = chain_network()
+    demand = noisy.demands[0]
+    noisy = dataclasses.replace(noisy, demands=(dataclasses.replace(demand, noise=Normal(1.0, 0.2, low=0.0)),))
+    base = Scenario(noisy, horizon_days=100)
+    shocked = base.with_shocks(ExportControl(exporter="CN", commodity="metal", start=10))
+    table = compare(simulate(base, seed=2, n_runs=8), simulate(shocked, seed=2, n_runs=8))
+    short = row(table, "US", "metal", "shortfall")
+    assert short.change > 100 and 0 < short.change_se < short.change / 10
+    assert row(table, "US", "metal", "demand").change == pytest.approx(0.0)  # common random numbers
+
+
+def test_compare_errors_and_warnings():
+    s = Scenario(chain_network(), horizon_days=20)
+    with pytest.warns(SimulationWarning, match="not paired"):
+        compare(simulate(s, seed=1), simulate(s, seed=2))
+    other = Scenario(two_suppliers(), horizon_days=20)
+    with pytest.raises(ValidationError, match="shocked must have the baseline's lanes"):
+        compare(simulate(s, seed=1), simulate(other, seed=1))
+    with pytest.raises(ValidationError, match=r"shocked.n_days must be the baseline's horizon \(20\)"):
+        compare(simulate(s, seed=1), simulate(s.with_horizon(10), seed=1))
+    assert np.isnan(row(compare(simulate(s, seed=1), simulate(s, seed=1)), "US", "metal", "shortfall").change_se)
+
+
+def test_source_share_counts_domestic_suppliers():
+    # The chain's US buyer has one foreign supplier: import and source shares are both 100 % CN.
+    s = Scenario(chain_network(), horizon_days=20)
+    table = compare(simulate(s, seed=0), simulate(s, seed=0))
+    assert row(table, "US", "metal", "source_share", "CN").baseline == pytest.approx(1.0)
+    # CN's refinery buys ore from its own mine: a source share, not an import.
+    assert row(table, "CN", "ore", "source_share", "CN").baseline == pytest.approx(1.0)
+    assert not len(table[(table.region == "CN") & (table.metric == "import_share")])
+
+
+def test_cli_run_compare_baseline(tmp_path, capsys):
+    from supplychain.cli import main
+    from supplychain.io import save_scenario
+    path = save_scenario(Scenario(chain_network(), horizon_days=80, name="ban").with_shocks(
+        ExportControl(exporter="CN", commodity="metal", start=10)), tmp_path / "ban.toml")
+    assert main(["run", str(path), "--compare", "baseline", "--quiet", "--out", str(tmp_path / "out")]) == 0
+    text = capsys.readouterr().out
+    assert "Change against the unshocked baseline" in text
+    assert "shortfall_usd   US" in text
+    saved = pd.read_csv(tmp_path / "out" / "compare.csv")
+    assert row(saved.fillna({"partner": ""}), "US", "metal", "shortfall").change == pytest.approx(5.0 * 20)

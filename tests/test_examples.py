@@ -1,0 +1,78 @@
+"""Every example script runs on a short horizon; every example scenario file loads, runs and round-trips."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from supplychain import simulate
+from supplychain.compare import compare_to_unshocked
+from supplychain.io import dumps_scenario, load_scenario, loads_scenario
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SCRIPTS = sorted(EXAMPLES.glob("*.py"))
+SCENARIOS = sorted((EXAMPLES / "scenarios").glob("*.toml"))
+HORIZON_DAYS = 120   # long enough for every example's first shock to start
+
+
+def test_there_are_examples():
+    assert len(SCRIPTS) >= 5 and len(SCENARIOS) >= 5
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_example_follows_the_house_style(script):
+    text = script.read_text()
+    doc = ast.get_docstring(ast.parse(text))
+    assert doc and "Covers:" in doc and "Scenario:" in doc
+    assert "\nSEED = " in text
+    assert len(text.splitlines()) <= 100
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_example_runs_and_saves_a_plot(script, tmp_path):
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, str(script), "--horizon", str(HORIZON_DAYS), "--out", str(tmp_path)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "saved" in done.stdout
+    assert list(tmp_path.glob("*.png"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_scenario_file_loads_runs_and_round_trips(path):
+    scenario = load_scenario(path)
+    assert scenario.shocks
+    assert loads_scenario(dumps_scenario(scenario)).shocks == scenario.shocks
+    res = simulate(scenario.with_horizon(HORIZON_DAYS), engine="vector", seed=0)
+    table = compare_to_unshocked(res)
+    assert table["change"].abs().sum() > 0     # every file's shocks start within the short horizon
+
+
+@pytest.mark.parametrize("shock, message", [
+    ('kind = "tariff"\nimporter = "US"\ncommodity = "ndfeb_magnet"\nrate = -0.25\n',
+     r"\[\[shocks\]\] entry 1: rate must be >= 0; got -0.25 for Tariff\."),
+    ('kind = "tariff"\nimporter = "USA"\ncommodity = "ndfeb_magnet"\nrate = 0.25\n',
+     r"shocks entry 1: importer 'USA' for Tariff is not a known id\. Did you mean 'US'\?"),
+    (('kind = "demand_shock"\nregion = "US"\ncommodity = "logic_chip"\nfactor = 1.1\n'
+      'start = 2025-05-01\nend = 2025-03-01\n'), r"end must be after start \(2025-05-01\)"),
+    ('kind = "export_control"\nexporter = "CN"\ncommodity = "galium"\n', r"Did you mean 'gallium'"),
+    ('kind = "export_control"\nexporter = "CN"\ncommodity = "gallium"\nmode = "embargo"\n',
+     r"mode must be one of 'ban', 'licence', 'quota'; got 'embargo'"),
+    ('kind = "tarif"\n', r"kind must be a known shock kind \(did you mean 'tariff'\?\)"),
+    ('kind = "tariff"\nimporter = [\n', r"invalid TOML"),
+])
+def test_bad_scenario_files_fail_with_one_line_and_exit_2(shock, message, tmp_path, capsys):
+    from supplychain.cli import main
+    path = tmp_path / "bad.toml"
+    path.write_text(f'[scenario]\nbase = "baseline"\n\n[[shocks]]\n{shock}')
+    assert main(["run", str(path), "--horizon", "10", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("supplychain: error: ")
+    assert re.search(message, err), err
