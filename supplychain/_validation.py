@@ -65,8 +65,9 @@ def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
 
 def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: str = "") -> str:
     """Raise :class:`UnknownIdError` listing close matches if ``value`` is unknown."""
-    known = list(known)
-    if value in known:
+    if not isinstance(known, (dict, set, frozenset, list, tuple)):
+        known = list(known)
+    if value in known:  # a dict or set answers in O(1): large networks check many ids
         return value
     hits = close_matches(value, known)
     hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""

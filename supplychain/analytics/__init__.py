@@ -1,0 +1,45 @@
+"""Resilience analytics: metrics, the Simchi-Levi risk LPs, stress tests, scorecards, sensitivity.
+
+What belongs here: analysis built on top of :func:`supplychain.simulate` and
+:class:`~supplychain.results.Results`, never inside an engine.
+
+* :mod:`.resilience`: performance series, time-to-survive/recover, loss,
+  expected shortfall, means with confidence intervals (``formulas.md`` 2).
+* :mod:`.trade`: landed cost, trade diversion, concentration, dependency.
+* :mod:`.lp`: the TTS/TTR linear programs and the Risk Exposure Index (``formulas.md`` 1).
+* :mod:`.stress`: knock out every facility, region-stage and exporter-commodity and rank them.
+* :mod:`.scorecard`: a catalogue of standard policy shocks run with common random numbers.
+* :mod:`.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).
+
+Plots live in :mod:`supplychain.plotting_resilience`.
+"""
+
+from ._groups import trade_labels
+from .lp import RiskLP, build_lp, performance_impact_lp, risk_exposure, time_to_survive_lp
+from .resilience import (
+                         cvar,
+                         excess_shortfall,
+                         expected_shortfall,
+                         mean_ci,
+                         normalised_resilience,
+                         performance,
+                         resilience_loss,
+                         summarize,
+                         time_to_recover,
+                         time_to_survive,
+)
+from .scorecard import Catalogue, historical_shocks, scorecard, scorecard_markdown, standard_catalogue
+from .sensitivity import Parameter, one_at_a_time, sensitivity
+from .stress import disruption_scenarios, knockout_scenario, stress_test
+from .trade import concentration, dependency, landed_cost, peak_cost_increase, trade_diversion, trade_shares
+
+__all__ = [
+    "mean_ci", "summarize", "cvar", "performance", "time_to_survive", "time_to_recover", "resilience_loss",
+    "normalised_resilience", "excess_shortfall", "expected_shortfall",
+    "trade_labels", "landed_cost", "peak_cost_increase", "trade_shares", "trade_diversion", "concentration",
+    "dependency",
+    "RiskLP", "build_lp", "time_to_survive_lp", "performance_impact_lp", "risk_exposure",
+    "disruption_scenarios", "knockout_scenario", "stress_test",
+    "Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
+    "Parameter", "sensitivity", "one_at_a_time",
+]

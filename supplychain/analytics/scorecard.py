@@ -1,0 +1,285 @@
+"""Policy-shock benchmark suite: a catalogue of standard shocks and the scorecard they produce.
+
+A catalogue is a plain ``dict`` of name -> list of shocks, so users add
+their own entries with ``catalogue["my shock"] = [Tariff(...)]``.
+:func:`standard_catalogue` builds the standard one for a network: every
+single exporter of every critical mineral cutting supply, a Taiwan fab
+outage, a Korean memory outage, a trans-Pacific shipping disruption and the
+historical scenarios in ``examples/scenarios/*.toml``. :func:`scorecard`
+runs each entry on the baseline with the same seed (common random numbers)
+and tabulates the resilience metrics (``formulas.md`` section 2) with 95 %
+confidence intervals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SimulationWarning, SupplyChainError
+from ..metrics import _prices
+from ..model import CapacityShock, ExportControl, LogisticsShock, Network, Scenario, Shock
+from ..model.shocks import to_day
+from ..results import Results
+from ..simulate import simulate
+from ._engine import is_deterministic, pick_engine
+from .resilience import cvar, excess_shortfall, mean_ci, resilience_loss, time_to_recover, time_to_survive
+from .trade import concentration, peak_cost_increase, trade_diversion
+
+__all__ = ["Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
+           "shock_window", "METRICS"]
+
+#: Shock name -> the shocks applied together.
+Catalogue = dict[str, list[Shock]]
+
+#: Regions on the Asian side of the trans-Pacific lanes.
+_PACIFIC_ASIA = ("CN", "JP", "KR", "TW")
+#: Lead-time multiplier of the Pacific disruption: port closures and rerouting about double
+#: transit times (an assumption of the catalogue, not a calibrated figure).
+_PACIFIC_DELAY = 2.0
+
+
+def _region_pairs(network: Network) -> list[tuple[str, str]]:
+    """(origin region, destination region) of every cross-border lane, sorted."""
+    region = {f.id: f.region for f in network.facilities} | {d.id: d.region for d in network.demands}
+    return sorted({(region[l.origin], region[l.destination]) for l in network.lanes
+                   if region[l.origin] != region[l.destination]})
+
+
+def _exporters(network: Network, chain: str) -> list[tuple[str, str]]:
+    """(exporting region, commodity) pairs with at least one cross-border lane, for ``chain``."""
+    region = {f.id: f.region for f in network.facilities} | {d.id: d.region for d in network.demands}
+    wanted = {c.id for c in network.commodities if c.chain == chain}
+    return sorted({(region[l.origin], l.commodity) for l in network.lanes
+                   if l.commodity in wanted and region[l.origin] != region[l.destination]})
+
+
+def standard_catalogue(network: Network, *, start: int = 30, duration_days: int = 90,
+                       scenario_dir: str | Path | None = "examples/scenarios") -> Catalogue:
+    """The standard shocks for ``network``, all starting on day ``start`` for ``duration_days``.
+
+    Entries (each skipped when the network has nothing it applies to):
+
+    * ``"<region> cuts <commodity>"``: an export ban by each exporter of each
+      commodity of the ``"minerals"`` chain;
+    * ``"TW fab outage"``: every Taiwanese fab loses all capacity;
+    * ``"KR memory outage"``: Korean facilities making memory lose all capacity;
+    * ``"Pacific shipping disruption"``: lead times between the US and CN,
+      JP, KR, TW double;
+    * one entry per scenario file in ``scenario_dir`` (:func:`historical_shocks`).
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_network
+    >>> list(standard_catalogue(toy_network(), scenario_dir=None))
+    ['CN cuts ore', 'ROW cuts ore', 'Pacific shipping disruption']
+    """
+    end = start + int(duration_days)
+    cat: Catalogue = {f"{r} cuts {c}": [ExportControl(exporter=r, commodity=c, mode="ban", start=start, end=end)]
+                      for r, c in _exporters(network, "minerals")}
+    fabs = [f for f in network.facilities if f.region == "TW" and f.stage == "fab"]
+    if fabs:
+        cat["TW fab outage"] = [CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=start, end=end)]
+    memory = [f.id for f in network.facilities if f.region == "KR" and "memory" in f.output]
+    if memory:
+        cat["KR memory outage"] = [CapacityShock(facility=f, fraction_lost=1.0, start=start, end=end)
+                                   for f in memory]
+    pacific = [p for p in _region_pairs(network)
+               if "US" in p and set(p) & set(_PACIFIC_ASIA)]
+    if pacific:
+        cat["Pacific shipping disruption"] = [
+            LogisticsShock(origin_region=o, destination_region=d, lead_time_multiplier=_PACIFIC_DELAY,
+                           start=start, end=end) for o, d in pacific]
+    if scenario_dir is not None:
+        cat.update(historical_shocks(scenario_dir, start=start))
+    return cat
+
+
+def _shift(shock: Shock, start_date: dt.date, offset: int) -> Shock:
+    """``shock`` with its dates turned into day numbers from ``start_date``, moved by ``offset``."""
+    changes: dict[str, int] = {}
+    for name in ("start", "end", "announced"):
+        value = getattr(shock, name)
+        if value is not None:
+            changes[name] = to_day(value, start_date, name, type(shock).__name__) + offset
+    return dataclasses.replace(shock, **changes)
+
+
+def historical_shocks(scenario_dir: str | Path, *, start: int = 30) -> Catalogue:
+    """Shocks of every ``*.toml`` scenario file in ``scenario_dir``, replayed from day ``start``.
+
+    Each file's shocks keep their timing relative to each other (announcements
+    included); they are moved so that the earliest starts on day ``start``.
+    Files that cannot be read are skipped with a :class:`SimulationWarning`.
+
+    Examples
+    --------
+    >>> historical_shocks("no/such/folder")
+    {}
+    """
+    from ..io import load_scenario
+    out: Catalogue = {}
+    for path in sorted(Path(scenario_dir).glob("*.toml")):
+        try:
+            sc = load_scenario(path)
+        except SupplyChainError as exc:
+            warnings.warn(f"{path.name} skipped: {exc}", SimulationWarning, stacklevel=2)
+            continue
+        if not sc.shocks:
+            continue
+        first = min(to_day(s.start, sc.start_date) for s in sc.shocks)
+        out[sc.name if sc.name not in out else path.stem] = [_shift(s, sc.start_date, start - first)
+                                                             for s in sc.shocks]
+    return out
+
+
+#: Scorecard metrics: column -> per-run function of (results, baseline, (shock start, shock end)).
+#: TTS, TTR and loss are measured from the first shock's start to the end of the horizon; trade
+#: metrics cover the shock window.
+#: Groups are reduced to the worst region or importer of each run.
+METRICS: dict[str, Callable[[Results, Results, tuple[int, int]], np.ndarray]] = {
+    "fill_rate": lambda r, b, w: _value_fill_rate(r),
+    "shortfall_usd": lambda r, b, w: excess_shortfall(r, baseline=b).sum(axis=1),
+    "tts_days": lambda r, b, w: time_to_survive(r, baseline=b, shock_day=w[0]).min(axis=1),
+    "ttr_days": lambda r, b, w: time_to_recover(r, baseline=b, shock_day=w[0]).max(axis=1),
+    "loss_days": lambda r, b, w: resilience_loss(r, baseline=b, start=w[0]).max(axis=1),
+    "peak_cost_increase": lambda r, b, w: _nanmax(peak_cost_increase(r, baseline=b, start=w[0], end=w[1])),
+    "diversion": lambda r, b, w: _nanmax(trade_diversion(r, baseline=b, start=w[0], end=w[1])),
+    "hhi_change": lambda r, b, w: _nanmax(concentration(r, start=w[0], end=w[1])
+                                          - concentration(b, start=w[0], end=w[1])),
+}
+
+
+def _nanmax(values: np.ndarray) -> np.ndarray:
+    """Largest group value per run, ignoring groups without trade (``nan`` if none has any)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # all-nan rows are meant to give nan
+        return np.nanmax(values, axis=1)
+
+
+def shock_window(scenario: Scenario, shocks: Sequence[Shock]) -> tuple[int, int]:
+    """Days ``[first start, last end)`` of ``shocks`` within the horizon (whole horizon if none)."""
+    spans = [s.window(scenario.start_date, scenario.horizon_days) for s in shocks]
+    if not spans:
+        return 0, scenario.horizon_days
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+def _value_fill_rate(results: Results) -> np.ndarray:
+    """Fill rate of all demand together, valued at reference prices, per run."""
+    price = _prices(results)
+    asked = results.demand.sum(axis=1) @ price
+    return np.where(asked > 0, results.delivered.sum(axis=1) @ price / np.where(asked > 0, asked, 1.0), 1.0)
+
+
+def _row(res: Results, base: Results, span: tuple[int, int], level: float) -> dict[str, float]:
+    row: dict[str, float] = {}
+    for name, metric in METRICS.items():
+        value = metric(res, base, span)
+        # Rounding noise (1e-15 of a landed cost) would otherwise read as a change.
+        per_run = np.where(np.abs(value) < 1e-9, 0.0, value)
+        row[name], row[f"{name}_lo"], row[f"{name}_hi"] = mean_ci(per_run, level=level)
+        if name == "shortfall_usd":
+            row["cvar95_shortfall_usd"] = float(cvar(per_run, level=0.95))
+    return row
+
+
+def scorecard(catalogue: Mapping[str, Sequence[Shock]], *, baseline: Scenario, n_runs: int | None = None,
+              seed: int = 0, horizon_days: int | None = None, level: float = 0.95,
+              progress: bool = False) -> pd.DataFrame:
+    """Run every catalogue entry on ``baseline`` with one seed and tabulate the resilience metrics.
+
+    Parameters
+    ----------
+    catalogue : mapping of str to list of Shock
+        E.g. :func:`standard_catalogue` plus the user's own entries.
+    baseline : Scenario
+        The unshocked scenario (its own shocks, if any, stay in every run).
+    n_runs : int, optional
+        Runs per entry (default: one for an entry in which nothing is random,
+        else many; see :func:`._engine.pick_engine`).
+    seed : int
+        Root seed shared by the baseline and every entry (common random numbers).
+    horizon_days : int, optional
+        Simulated days (default: the baseline's horizon).
+    level : float
+        Confidence level of the intervals.
+    progress : bool
+        Show a tqdm progress bar on stderr.
+
+    Returns
+    -------
+    DataFrame
+        One row per entry; for each metric in :data:`METRICS` the mean over runs
+        and ``<metric>_lo`` / ``<metric>_hi``, plus ``cvar95_shortfall_usd``.
+        Entries whose shocks do not fit the network are dropped with a
+        :class:`SimulationWarning`.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> base = toy_scenario(250)
+    >>> catalogue = standard_catalogue(base.network, duration_days=150, scenario_dir=None)
+    >>> card = scorecard(catalogue, baseline=base)
+    >>> card[["fill_rate", "tts_days", "ttr_days", "diversion"]].round(3)
+                                 fill_rate  tts_days  ttr_days  diversion
+    CN cuts ore                      0.917     106.0     169.0        0.7
+    ROW cuts ore                     1.000       inf       0.0        0.3
+    Pacific shipping disruption      1.000       inf       0.0        0.0
+    """
+    from tqdm import tqdm
+    base_sc = baseline if horizon_days is None else baseline.with_horizon(int(horizon_days))
+    engine, runs = pick_engine(False, n_runs)
+    # A deterministic baseline needs one run, paired with every run of a random entry (the
+    # random numbers it would share are never drawn); a random one needs the same runs as every entry.
+    base_det = is_deterministic(base_sc) and n_runs is None
+    base = simulate(base_sc, engine=engine, n_runs=1 if base_det else runs, seed=seed)
+    rows: dict[str, dict[str, float]] = {}
+    for name, (scenario, det) in tqdm(_entries(catalogue, base_sc).items(), desc="scorecard", unit="shock",
+                                      disable=not progress, leave=False):
+        res = simulate(scenario, engine=engine, n_runs=1 if base_det and det else runs, seed=seed)
+        rows[name] = _row(res, base, shock_window(scenario, catalogue[name]), level)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _entries(catalogue: Mapping[str, Sequence[Shock]], base: Scenario) -> dict[str, tuple[Scenario, bool]]:
+    """Each entry that fits the network, as a scenario, and whether it is deterministic."""
+    out: dict[str, tuple[Scenario, bool]] = {}
+    for name, shocks in catalogue.items():
+        scenario = base.with_shocks(*shocks, name=name)
+        try:
+            out[name] = scenario, is_deterministic(scenario)
+        except (SupplyChainError, TypeError) as exc:
+            warnings.warn(f"shock {name!r} skipped: {exc}", SimulationWarning, stacklevel=3)
+    return out
+
+
+def scorecard_markdown(card: pd.DataFrame, *, digits: int = 3) -> str:
+    """The scorecard as a Markdown table, each metric as ``mean [lo, hi]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> card = pd.DataFrame({"tts_days": [12.0], "tts_days_lo": [10.0], "tts_days_hi": [14.0]}, index=["x"])
+    >>> print(scorecard_markdown(card))
+    | shock | tts_days |
+    |---|---|
+    | x | 12 [10, 14] |
+    """
+    metrics = [c for c in card.columns if not c.endswith(("_lo", "_hi"))]
+
+    def cell(row: pd.Series, m: str) -> str:
+        text = f"{row[m]:.{digits}g}"
+        lo, hi = row.get(f"{m}_lo", np.nan), row.get(f"{m}_hi", np.nan)
+        if np.isfinite(lo) and np.isfinite(hi) and lo != hi:
+            text += f" [{lo:.{digits}g}, {hi:.{digits}g}]"
+        return text
+    lines = ["| shock | " + " | ".join(metrics) + " |", "|---" * (len(metrics) + 1) + "|"]
+    lines += [f"| {name} | " + " | ".join(cell(row, m) for m in metrics) + " |" for name, row in card.iterrows()]
+    return "\n".join(lines)

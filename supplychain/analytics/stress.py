@@ -1,0 +1,214 @@
+"""Stress test: knock out each facility, region-stage and exporter-commodity in turn, and rank them.
+
+Two methods run side by side (``formulas.md`` section 1):
+
+``"lp"``
+    The Simchi-Levi TTS and TTR LPs of :mod:`.lp`, built once and solved per
+    scenario by changing bounds only; they give TTS, the performance impact
+    PI over the time-to-recover and the Risk Exposure Index ``REI = PI / max PI``.
+    The LP assumes an optimal, instantaneous reallocation of stock.
+``"simulation"``
+    Each knockout simulated as a capacity shock (with the engines' own
+    ordering rules, rationing and lead times), measuring the simulated
+    time-to-survive and the shortfall beyond the baseline (``formulas.md``
+    section 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import warnings
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_number, fail
+from ..errors import SimulationWarning
+from ..model import Network, Scenario
+from ..results import Results
+from ..simulate import simulate
+from ._engine import is_deterministic, pick_engine
+from .lp import build_lp, risk_exposure
+from .resilience import cvar, excess_shortfall, time_to_recover, time_to_survive
+
+__all__ = ["disruption_scenarios", "knockout_scenario", "stress_test"]
+
+Method = Literal["both", "lp", "simulation"]
+
+
+def disruption_scenarios(network: Network) -> pd.DataFrame:
+    """Every single facility, region-stage and exporter-commodity, as sets of facilities.
+
+    A set already listed under an earlier name is not repeated; its other
+    names go to the ``aliases`` column.
+
+    Returns
+    -------
+    DataFrame
+        Index: scenario name. Columns ``kind`` (``"facility"``,
+        ``"region_stage"``, ``"exporter_commodity"``), ``facilities`` (tuple
+        of ids) and ``aliases``.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_network
+    >>> disruption_scenarios(toy_network())[["kind", "aliases"]]
+                  kind                 aliases
+    CN.mine   facility         CN/mine, CN>ore
+    ROW.mine  facility       ROW/mine, ROW>ore
+    KR.cells  facility  KR/cell_plant, KR>cell
+    """
+    candidates: list[tuple[str, str, tuple[str, ...]]] = [("facility", f.id, (f.id,)) for f in network.facilities]
+    stages = sorted({(f.region, f.stage) for f in network.facilities})
+    candidates += [("region_stage", f"{r}/{s}", tuple(f.id for f in network.facilities
+                                                      if (f.region, f.stage) == (r, s))) for r, s in stages]
+    region_of = {f.id: f.region for f in network.facilities} | {d.id: d.region for d in network.demands}
+    exports = sorted({(region_of[l.origin], l.commodity) for l in network.lanes
+                      if region_of[l.origin] != region_of[l.destination]})
+    candidates += [("exporter_commodity", f"{r}>{c}", tuple(f.id for f in network.facilities
+                                                            if (f.region, f.output) == (r, c))) for r, c in exports]
+    first: dict[frozenset[str], tuple[str, str, tuple[str, ...]]] = {}
+    aliases: dict[frozenset[str], list[str]] = {}
+    for kind, name, facilities in candidates:
+        key = frozenset(facilities)
+        if key in first:
+            aliases[key].append(name)
+        else:
+            first[key], aliases[key] = (name, kind, facilities), []
+    rows = [(name, kind, facilities, ", ".join(aliases[key])) for key, (name, kind, facilities) in first.items()]
+    df = pd.DataFrame(rows, columns=["scenario", "kind", "facilities", "aliases"]).set_index("scenario")
+    df.index.name = None
+    return df
+
+
+def knockout_scenario(network: Network, facilities: Iterable[str], *, duration_days: int, start: int = 0,
+                      horizon_days: int | None = None, name: str = "knockout") -> Scenario:
+    """A scenario in which ``facilities`` produce nothing over ``[start, start + duration_days)``.
+
+    One ``CapacityShock(fraction_lost=1.0)`` per facility. Without that shock
+    type (an older install), the facilities' capacity is set to 0 in the
+    network instead; the knockout then lasts the whole horizon, which is cut
+    at the end of the knockout (a :class:`SimulationWarning` says so).
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import single_source_network
+    >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=10, horizon_days=30)
+    >>> sc.horizon_days, len(sc.shocks)
+    (30, 1)
+    """
+    facilities = list(facilities)
+    end = start + int(duration_days)
+    horizon = end if horizon_days is None else int(horizon_days)
+    base = Scenario(network, horizon_days=horizon, name=name)
+    try:
+        from ..model import CapacityShock
+    except ImportError:
+        warnings.warn("CapacityShock is not available; the knockout lasts the whole horizon "
+                      f"({min(horizon, end)} days) and recovery is not simulated.", SimulationWarning, stacklevel=2)
+        edited = tuple(dataclasses.replace(f, capacity_per_day=0.0) if f.id in facilities else f
+                       for f in network.facilities)
+        return dataclasses.replace(base, network=dataclasses.replace(network, facilities=edited),
+                                   horizon_days=min(horizon, end))
+    return base.with_shocks(*(CapacityShock(facility=f, fraction_lost=1.0, start=start, end=end)
+                              for f in facilities))
+
+
+def _simulated(network: Network, table: pd.DataFrame, *, duration_days: int, horizon: int, fail_below: float,
+               n_runs: int | None, seed: int, progress: bool) -> pd.DataFrame:
+    """Simulated TTS, TTR and excess shortfall for every knockout (same seed as the baseline)."""
+    from tqdm import tqdm
+    # A knockout adds nothing random: the baseline decides.
+    engine, runs = pick_engine(is_deterministic(Scenario(network, horizon_days=horizon)), n_runs)
+    base = simulate(Scenario(network, horizon_days=horizon, name="baseline"), engine=engine, n_runs=runs, seed=seed)
+    rows = []
+    items = tqdm(table["facilities"].items(), total=len(table), desc="stress test", unit="scenario",
+                 disable=not progress, leave=False)
+    for name, facilities in items:
+        t0 = time.perf_counter()
+        scenario = knockout_scenario(network, facilities, duration_days=duration_days, horizon_days=horizon,
+                                     name=str(name))
+        res = simulate(scenario, engine=engine, n_runs=runs, seed=seed)
+        ms = 1e3 * (time.perf_counter() - t0)
+        rows.append({"scenario": name, **_sim_metrics(res, base, fail_below), "sim_ms": ms})
+    return pd.DataFrame(rows).set_index("scenario")
+
+
+def _sim_metrics(res: Results, base: Results, fail_below: float) -> dict[str, float]:
+    tts = time_to_survive(res, baseline=base, by="demand", threshold=fail_below, shock_day=0).min(axis=1)
+    ttr = time_to_recover(res, baseline=base, by="demand", fail_below=fail_below,
+                          recover_at=min(1.0, fail_below + 0.5 * (1 - fail_below) + 1e-9), shock_day=0,
+                          sustain_days=7).max(axis=1)
+    loss = excess_shortfall(res, baseline=base, by="demand").sum(axis=1)
+    return {"tts_sim_days": float(np.mean(tts)), "ttr_sim_days": float(np.mean(ttr)),
+            "shortfall_sim_usd": float(loss.mean()), "cvar95_shortfall_usd": float(cvar(loss, level=0.95))}
+
+
+def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | None = None,
+                method: Method = "both", n_runs: int | None = None, seed: int = 0, fail_below: float = 0.99,
+                recovery_days: int | None = None, progress: bool = False) -> pd.DataFrame:
+    """Knock out each facility, region-stage and exporter-commodity in turn and rank them.
+
+    Parameters
+    ----------
+    network : Network
+        The network to stress (e.g. ``load_baseline().network``).
+    duration_days : int
+        How long each knockout lasts in the simulation.
+    ttr_days : float, optional
+        Time-to-recover given to the LP (default ``duration_days``).
+    method : {"both", "lp", "simulation"}
+        Which method(s) to run.
+    n_runs : int, optional
+        Runs per simulated scenario (default: see :func:`._engine.pick_engine`).
+    seed : int
+        Root seed shared by every scenario and the baseline (common random numbers).
+    fail_below : float
+        Performance (relative to baseline) below which a demand counts as failed.
+    recovery_days : int, optional
+        Days simulated after the knockout ends (default ``duration_days``).
+    progress : bool
+        Show a tqdm progress bar over the simulated scenarios.
+
+    Returns
+    -------
+    DataFrame
+        One row per scenario, ranked worst first (``rank`` 1): by REI, then TTS,
+        when the LP runs, else by simulated shortfall. LP columns:
+        ``tts_days, ttr_days, pi_usd, rei, vulnerable, exposure_days,
+        tts_ms, pi_ms``; simulation columns: ``tts_sim_days`` (first day any
+        demand falls below ``fail_below``), ``ttr_sim_days`` (back above
+        halfway between ``fail_below`` and 1 for 7 days), ``shortfall_sim_usd``
+        (beyond the baseline), ``cvar95_shortfall_usd``, ``rei_sim``
+        (shortfall / largest shortfall) and ``sim_ms``; means over runs.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_network
+    >>> df = stress_test(toy_network(), duration_days=60, method="lp")
+    >>> df.index[0], bool(df.loc["KR.cells", "vulnerable"]), float(df["rei"].max())
+    ('KR.cells', True, 1.0)
+    """
+    if method not in ("both", "lp", "simulation"):
+        raise fail("method", "one of 'both', 'lp', 'simulation'", method, "stress_test")
+    duration = int(check_number(duration_days, "duration_days", "stress_test", low=1))
+    ttr = duration if ttr_days is None else check_number(ttr_days, "ttr_days", "stress_test", low=0.0)
+    fail_below = check_number(fail_below, "fail_below", "stress_test", low=0.0, high=1.0, low_open=True)
+    table = disruption_scenarios(network)
+    if method in ("both", "lp"):
+        lp = build_lp(network)
+        table = table.join(risk_exposure(lp, dict(table["facilities"]), ttr))
+    if method in ("both", "simulation"):
+        horizon = duration + (duration if recovery_days is None else int(recovery_days))
+        sim = _simulated(network, table, duration_days=duration, horizon=horizon, fail_below=fail_below,
+                         n_runs=n_runs, seed=seed, progress=progress)
+        worst = sim["shortfall_sim_usd"].max()
+        sim.insert(4, "rei_sim", sim["shortfall_sim_usd"].clip(lower=0.0) / worst if worst > 0 else 0.0)
+        table = table.join(sim)
+    keys = ["rei", "tts_days"] if method != "simulation" else ["shortfall_sim_usd"]
+    table = table.sort_values(keys, ascending=[False, True][: len(keys)], kind="stable")
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table

@@ -1,0 +1,216 @@
+"""The ``supplychain`` command, in-process through ``main(argv)`` and once as a real subprocess."""
+
+from __future__ import annotations
+
+import io as stdio
+import subprocess
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from supplychain import __version__, io
+from supplychain.cli import COMMANDS, _pct, _qty, _usd, build_parser, main
+from supplychain.io import load_results, save_scenario
+from supplychain.model import Scenario
+
+from .conftest import chain_network
+
+
+@pytest.fixture
+def scenario_file(tmp_path):
+    """A chain whose refinery makes 3 t/day for 5 t/day of demand: a visible shortfall."""
+    net = chain_network(refinery_capacity=3.0, cover=2.0, lead_refinery=2.0)
+    return save_scenario(Scenario(net, horizon_days=40, name="short chain"), tmp_path / "chain.toml")
+
+
+def one_error_line(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("supplychain: error: ")
+    assert "Traceback" not in err
+    return lines[0]
+
+
+# run -------------------------------------------------------------------------------------------
+def test_run_prints_the_summary_table(scenario_file, capsys):
+    assert main(["run", str(scenario_file), "--seed", "4", "--horizon", "30", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == "Scenario 'short chain': des engine, 1 run, seed 4, 30 days from 2025-01-01"
+    assert lines[2].split() == ["region", "commodity", "unit", "demand", "delivered", "fill", "rate",
+                                "shortfall", "shortfall", "USD"]
+    row = lines[4].split()
+    assert row[:3] == ["US", "metal", "t"] and row[3] == "150.0" and row[5].endswith("%")
+    assert float(row[5].rstrip("%")) < 100
+    assert lines[-1].startswith("Total shortfall: $")
+    assert err == ""
+
+
+def test_run_writes_all_outputs_and_nothing_else(scenario_file, tmp_path, capsys):
+    out_dir = tmp_path / "results" / "run1"
+    assert main(["run", str(scenario_file), "--runs", "2", "--seed", "1", "--out", str(out_dir)]) == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["flows.png", "results.npz", "summary.csv",
+                                                         "timeseries.png"]
+    assert [p.name for p in (tmp_path / "results").iterdir()] == ["run1"]  # no temp folder left
+    res = load_results(out_dir / "results.npz")
+    assert (res.n_runs, res.seed, res.scenario.name) == (2, 1, "short chain")
+    table = pd.read_csv(out_dir / "summary.csv")
+    pd.testing.assert_frame_equal(table, res.summary(), check_dtype=False)
+    assert (out_dir / "timeseries.png").read_bytes()[:4] == b"\x89PNG"
+    assert "Wrote results.npz, summary.csv, timeseries.png, flows.png" in capsys.readouterr().err
+
+
+def test_run_into_an_existing_folder_replaces_only_its_files(scenario_file, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "notes.txt").write_text("keep me")
+    (out_dir / "summary.csv").write_text("old")
+    assert main(["run", str(scenario_file), "--seed", "1", "--out", str(out_dir), "--quiet"]) == 0
+    assert (out_dir / "notes.txt").read_text() == "keep me"
+    assert (out_dir / "summary.csv").read_text().startswith("region,commodity")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "out"]
+
+
+def test_same_seed_same_results(scenario_file, tmp_path):
+    for name in ("a", "b"):
+        assert main(["run", str(scenario_file), "--seed", "7", "--out", str(tmp_path / name), "--quiet"]) == 0
+    a, b = load_results(tmp_path / "a" / "results.npz"), load_results(tmp_path / "b" / "results.npz")
+    np.testing.assert_array_equal(a.delivered, b.delivered)
+
+
+def test_run_builtin_by_name(monkeypatch, capsys):
+    monkeypatch.setitem(io.BASES, "baseline", lambda: Scenario(chain_network(), horizon_days=365,
+                                                              name="baseline"))
+    assert main(["run", "baseline", "--horizon", "10", "--seed", "0", "--quiet"]) == 0
+    assert capsys.readouterr().out.startswith("Scenario 'baseline': des engine, 1 run, seed 0, 10 days")
+
+
+def test_vector_engine_option(scenario_file, capsys):
+    pytest.importorskip("supplychain.engines.vector")
+    assert main(["run", str(scenario_file), "--engine", "vector", "--runs", "3", "--seed", "2", "--quiet"]) == 0
+    assert "vector engine, 3 runs" in capsys.readouterr().out
+
+
+# Errors: one line on stderr, status 2, nothing written --------------------------------------------
+def test_missing_file_is_one_line_and_creates_nothing(tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    assert main(["run", str(tmp_path / "nope.toml"), "--out", str(out_dir)]) == 2
+    out, err = capsys.readouterr()
+    assert one_error_line(err) == f"supplychain: error: {tmp_path / 'nope.toml'}: no such scenario file."
+    assert out == "" and not out_dir.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_invalid_scenario_names_file_field_and_value(scenario_file, tmp_path, capsys):
+    scenario_file.write_text(scenario_file.read_text().replace("rate_per_day = 5.0", "rate_per_day = -1.0"))
+    assert main(["run", str(scenario_file), "--out", str(tmp_path / "out")]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "chain.toml, [[demands]] entry 1: rate_per_day must be >= 0; got -1.0 for Demand 'US.metal'." in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_builtin_suggests(capsys):
+    assert main(["run", "basline"]) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        "supplychain: error: scenario 'basline' is neither a file nor a built-in scenario (baseline). "
+        "Did you mean 'baseline'?")
+
+
+def test_out_that_is_a_file(scenario_file, tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("x")
+    assert main(["run", str(scenario_file), "--out", str(target)]) == 2
+    assert one_error_line(capsys.readouterr().err).endswith("taken: --out must be a directory")
+    assert target.read_text() == "x"
+
+
+def test_failure_while_writing_leaves_no_half_written_folder(scenario_file, tmp_path, monkeypatch, capsys):
+    def broken(results, folder):
+        (folder / "timeseries.png").write_bytes(b"half")
+        raise OSError(28, "No space left on device", str(folder / "flows.png"))
+    monkeypatch.setattr("supplychain.cli._save_figures", broken)
+    assert main(["run", str(scenario_file), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert one_error_line(capsys.readouterr().err).endswith("flows.png: No space left on device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "x.toml", "--runs", "0"], "argument --runs: must be >= 1; got 0"),
+    (["run", "x.toml", "--engine", "mc"], "argument --engine: invalid choice: 'mc'"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ([], "the following arguments are required: COMMAND"),
+])
+def test_usage_errors_exit_2(argv, message, capsys):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+# Other commands and the parser -----------------------------------------------------------------
+def test_version_and_help(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"supplychain {__version__}"
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "run" in out and "data" in out
+    assert main(["run", "--help"]) == 0
+    assert "--horizon DAYS" in capsys.readouterr().out
+
+
+def test_data_prints_the_provenance_table(monkeypatch, capsys):
+    fake = types.ModuleType("supplychain.datasets")
+    fake.baseline_provenance = lambda: [("lithium", "USGS MCS 2024")]
+    fake.format_provenance = lambda rows: "\n".join(f"{a}: {b}" for a, b in rows)
+    monkeypatch.setitem(sys.modules, "supplychain.datasets", fake)
+    assert main(["data"]) == 0
+    assert capsys.readouterr().out == "lithium: USGS MCS 2024\n"
+
+
+def test_data_without_the_dataset_is_one_line(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "supplychain.datasets", None)  # makes the import fail
+    assert main(["data"]) == 2
+    assert "baseline dataset is not available" in one_error_line(capsys.readouterr().err)
+
+
+def test_registry_builds_one_subparser_per_command():
+    names = [c.name for c in COMMANDS]
+    assert names[:2] == ["run", "data"]
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert list(sub.choices) == names
+
+
+def test_number_formats():
+    assert _pct(0.99999) == "99.99%" and _pct(1.0) == "100.00%" and _pct(0.5) == "50.00%"
+    assert _usd(1_234_567) == "$1.23M" and _usd(950) == "$950" and _usd(0) == "$0"
+    assert _qty(0) == "0" and _qty(12_345.6) == "12,346" and _qty(0.01234) == "0.0123"
+
+
+def test_progress_bar_goes_to_stderr_when_it_is_a_terminal(scenario_file, monkeypatch, capsys):
+    class Terminal(stdio.StringIO):
+        def isatty(self):
+            return True
+    fake = Terminal()
+    monkeypatch.setattr(sys, "stderr", fake)
+    assert main(["run", str(scenario_file), "--seed", "0"]) == 0
+    assert "simulating 1 run(s) on des" in fake.getvalue()
+    assert "simulating" not in capsys.readouterr().out
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert main(["run", str(scenario_file), "--seed", "0", "--quiet"]) == 0
+    assert quiet.getvalue() == ""
+
+
+# As a real process -----------------------------------------------------------------------------
+def test_subprocess_success_and_error(scenario_file, tmp_path):
+    cmd = [sys.executable, "-m", "supplychain.cli", "run"]
+    ok = subprocess.run(cmd + [str(scenario_file), "--seed", "3", "--horizon", "10"],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("Scenario 'short chain': des engine, 1 run, seed 3, 10 days")
+    bad = subprocess.run(cmd + [str(tmp_path / "missing.toml"), "--out", str(tmp_path / "o")],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert one_error_line(bad.stderr).endswith("missing.toml: no such scenario file.")
+    assert not (tmp_path / "o").exists()

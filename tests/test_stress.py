@@ -1,0 +1,84 @@
+"""Stress test: the LP and the simulation agree where the LP's assumptions hold (formulas.md 1 and 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+import supplychain.model
+from supplychain import simulate
+from supplychain.analytics import disruption_scenarios, knockout_scenario, stress_test, time_to_survive
+from supplychain.analytics._toy import single_source_network, toy_network
+from supplychain.errors import SimulationWarning, ValidationError
+from supplychain.model import Commodity, Demand, Facility, Lane, Network, Region
+
+
+@pytest.mark.parametrize(("stock", "rate"), [(100.0, 10.0), (105.0, 10.0), (37.0, 4.0), (250.0, 7.0)])
+def test_lp_and_simulation_agree_on_time_to_survive(stock: float, rate: float) -> None:
+    # one source, a one-day lane, no other buffer: TTS = s / d with s = stock + one day in transit
+    net = single_source_network(stock=stock, rate_per_day=rate)
+    row = stress_test(net, duration_days=120, method="both", seed=0).loc["CN.mine"]
+    assert row["tts_days"] == pytest.approx((stock + rate) / rate)
+    assert abs(row["tts_sim_days"] - row["tts_days"]) < 1.0
+
+
+def test_simulated_time_to_survive_of_a_knockout_is_stock_over_demand() -> None:
+    sc = knockout_scenario(single_source_network(stock=100.0, rate_per_day=10.0), ["CN.mine"],
+                           duration_days=30, horizon_days=40)
+    assert time_to_survive(simulate(sc, engine="des", seed=0), by="demand").tolist() == [[11.0]]
+
+
+def test_stress_test_ranks_by_rei_and_reports_both_methods() -> None:
+    df = stress_test(toy_network(), duration_days=60, method="both")
+    assert df["rank"].tolist() == list(range(1, len(df) + 1))
+    assert df.index[0] == "KR.cells"
+    assert df.loc["KR.cells", "rei"] == 1.0 and df.loc["KR.cells", "rei_sim"] == 1.0
+    assert bool(df.loc["KR.cells", "vulnerable"])
+    assert df.loc["KR.cells", "tts_days"] == pytest.approx(39.6)
+    # with lead times the simulation fails sooner than the LP's optimal reallocation
+    assert df.loc["KR.cells", "tts_sim_days"] <= df.loc["KR.cells", "tts_days"]
+    assert {"pi_usd", "exposure_days", "shortfall_sim_usd", "cvar95_shortfall_usd"} <= set(df.columns)
+
+
+def test_stress_test_by_simulation_only_ranks_by_shortfall() -> None:
+    df = stress_test(toy_network(), duration_days=60, method="simulation")
+    assert "rei" not in df.columns
+    assert df["shortfall_sim_usd"].is_monotonic_decreasing
+
+
+def test_stress_test_checks_its_arguments() -> None:
+    with pytest.raises(ValidationError, match="method must be one of 'both', 'lp', 'simulation'; got 'ilp'"):
+        stress_test(toy_network(), method="ilp")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="duration_days must be >= 1"):
+        stress_test(toy_network(), duration_days=0)
+
+
+def test_disruption_scenarios_cover_facilities_region_stages_and_exporters_once() -> None:
+    net = Network(
+        regions=(Region("CN"), Region("US")),
+        commodities=(Commodity("ore", "t", 1.0), Commodity("sand", "t", 1.0)),
+        facilities=(Facility("CN.ore1", "CN", "mine", "ore", 5.0), Facility("CN.ore2", "CN", "mine", "ore", 5.0),
+                    Facility("CN.sand", "CN", "mine", "sand", 5.0)),
+        lanes=(Lane("CN.ore1", "US.ore", "ore"), Lane("CN.ore2", "US.ore", "ore"), Lane("CN.sand", "US.sand", "sand")),
+        demands=(Demand("US.ore", "US", "ore", 4.0), Demand("US.sand", "US", "sand", 1.0)),
+    )
+    df = disruption_scenarios(net)
+    assert df.index.tolist() == ["CN.ore1", "CN.ore2", "CN.sand", "CN/mine", "CN>ore"]
+    assert df.loc["CN/mine", "facilities"] == ("CN.ore1", "CN.ore2", "CN.sand")
+    assert df.loc["CN>ore", "kind"] == "exporter_commodity"
+    assert df.loc["CN.sand", "aliases"] == "CN>sand"
+
+
+def test_knockout_scenario_lasts_the_given_days() -> None:
+    sc = knockout_scenario(toy_network(), ["CN.mine", "ROW.mine"], start=5, duration_days=10, horizon_days=30)
+    assert [(s.facility, s.start, s.end, s.fraction_lost) for s in sc.shocks] == [
+        ("CN.mine", 5, 15, 1.0), ("ROW.mine", 5, 15, 1.0)]
+    res = simulate(sc, seed=0)
+    assert res.production[0, 5:15, :2].sum() == 0.0 and res.production[0, 15:, :2].sum() > 0
+
+
+def test_knockout_falls_back_to_zero_capacity_without_capacity_shocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(supplychain.model, "CapacityShock")
+    with pytest.warns(SimulationWarning, match="CapacityShock is not available; the knockout lasts the whole"):
+        sc = knockout_scenario(toy_network(), ["CN.mine"], duration_days=10, horizon_days=30)
+    assert sc.horizon_days == 10 and sc.shocks == ()
+    assert sc.network.facility("CN.mine").capacity_per_day == 0.0
