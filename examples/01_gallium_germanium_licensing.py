@@ -40,17 +40,19 @@ DELAY = Uniform(45.0, 75.0)             # days; ~60 days observed (Tradium/Reute
 # calibration.md 5.1). Ge Jul 2023 is relative to Jun 2023 (front-loading, ">2x").
 OBSERVED = {"gallium": {"2023-08": 0.0, "2023-11": 1530 / 5611},
             "germanium": {"2023-07": 2.0, "2023-08": 0.0, "2023-11": 721 / 5488}}
+# The controls covered gallium of every purity: China's crude gallium feeds refineries in Japan and ROW.
+CONTROLLED = {"gallium": ("gallium", "gallium_crude"), "germanium": ("germanium",)}
 LATER = ("Observed later: Ga exports hit a record 11.5 t in Jul 2024; Ge Jan-Sep 2024 was 51 % of "
          "Jan-Sep 2023 (China customs; USGS MCS 2026).")
 
 
-def cleared_exports(res, commodity, lag=35):
+def cleared_exports(res, commodities, lag=35):
     """Mean units/day leaving China (licence wait over) for other regions; NaN where not yet known."""
     out = np.full(res.n_days, np.nan)
     out[:res.n_days - lag] = 0.0       # goods take at most `lag` days to arrive, so later days are unknown
     for j, lane in enumerate(res.coords.lane):
         src, dst = res.coords.region["lane"][j].split(">")
-        if res.coords.commodity["lane"][j] == commodity and src == "CN" != dst:
+        if res.coords.commodity["lane"][j] in commodities and src == "CN" != dst:
             k = int(np.ceil(res.scenario.network.lane(lane).lead_time.mean))
             out[:res.n_days - lag] += res.arrivals[:, k:res.n_days - lag + k, j].mean(axis=0)
     return out
@@ -60,14 +62,14 @@ def main(horizon, out):
     base = sc.load_baseline(horizon_days=horizon, start_date=START)
     shocks = [ExportControl(exporter="CN", commodity=c, mode="licence", approval_probability=APPROVAL,
                             processing_delay=DELAY, start=EFFECTIVE, announced=ANNOUNCED)
-              for c in ("gallium", "germanium")]
+              for family in CONTROLLED.values() for c in family]
     shocked = base.with_shocks(*shocks, name="Ga/Ge licensing")
     b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
     s = sc.simulate(shocked, engine="vector", n_runs=N_RUNS, seed=SEED)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     for ax, commodity in zip(axes, ("gallium", "germanium")):
         dates = pd.to_datetime(s.dates)
-        monthly = [pd.Series(cleared_exports(r, commodity), dates).resample("MS").sum(min_count=28)
+        monthly = [pd.Series(cleared_exports(r, CONTROLLED[commodity]), dates).resample("MS").sum(min_count=28)
                    for r in (s, b)]
         ratio = (monthly[0] / monthly[1]).dropna()
         print(f"China {commodity} exports, model relative to baseline:")
@@ -84,9 +86,10 @@ def main(horizon, out):
     table = compare(b, s)
     print(f"Largest shortfall change, any region and commodity: "
           f"{table[table.metric == 'shortfall_usd']['change'].max():,.0f} USD")
-    shares = table[(table.metric == "import_share") & (table.partner == "CN") & (table.commodity == "gallium")]
+    shares = table[(table.metric == "import_share") & (table.partner == "CN")
+                   & table.commodity.isin(CONTROLLED["gallium"])]
     for r in shares.itertuples():
-        print(f"  {r.region} gallium import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")
+        print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")
     path = Path(out) / "01_gallium_germanium.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

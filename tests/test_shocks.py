@@ -411,3 +411,14 @@ def test_both_engines_run_the_dynamic_mechanisms_identically():
     for name in des.arrays:
         np.testing.assert_allclose(vec.arrays[name], des.arrays[name], rtol=1e-9, atol=1e-9, err_msg=name)
     assert des.arrays["released"].sum() > 0 and des.arrays["destroyed"].sum() > 0
+
+
+def test_shock_dates_may_be_given_as_iso_text():
+    import datetime as dt
+
+    from supplychain import ValidationError
+    from supplychain.model.shocks import ExportControl
+    ban = ExportControl(exporter="CN", commodity="gallium", mode="ban", start="2025-03-01", end="2025-04-01")
+    assert ban.start == dt.date(2025, 3, 1) and ban.end == dt.date(2025, 4, 1)
+    with pytest.raises(ValidationError, match=r"start must be a whole day number or a date \(YYYY-MM-DD\); got '1 March'"):
+        ExportControl(exporter="CN", commodity="gallium", mode="ban", start="1 March")

@@ -76,6 +76,16 @@ class Shock:
 
     def __post_init__(self) -> None:
         name = type(self).__name__
+        for when in ("start", "end", "announced"):
+            value = getattr(self, when)
+            if isinstance(value, str):
+                # ISO dates typed as text ("2025-03-01") are stored as dates, so files round-trip.
+                try:
+                    object.__setattr__(self, when, dt.date.fromisoformat(value))
+                except ValueError:
+                    raise fail(when, "a whole day number or a date (YYYY-MM-DD)", value, name) from None
+            elif isinstance(value, dt.datetime):
+                object.__setattr__(self, when, value.date())
         to_day(self.start, dt.date(2000, 1, 1), "start", name)
         if self.end is not None:
             to_day(self.end, dt.date(2000, 1, 1), "end", name)
