@@ -11,7 +11,7 @@ Scenario:
   day's order for Chinese Ga/Ge is approved with probability APPROVAL and
   then waits 45-75 days. Customs count exports when the goods leave China,
   which in the model is when the licence wait ends. That time is the
-  arrival day minus the lane's transport time.
+  arrival day minus the lane's transport time. Crude gallium is controlled too.
 """
 
 import argparse
@@ -40,7 +40,6 @@ DELAY = Uniform(45.0, 75.0)             # days; ~60 days observed (Tradium/Reute
 # calibration.md 5.1). Ge Jul 2023 is relative to Jun 2023 (front-loading, ">2x").
 OBSERVED = {"gallium": {"2023-08": 0.0, "2023-11": 1530 / 5611},
             "germanium": {"2023-07": 2.0, "2023-08": 0.0, "2023-11": 721 / 5488}}
-# The controls covered gallium of every purity: China's crude gallium feeds refineries in Japan and ROW.
 CONTROLLED = {"gallium": ("gallium", "gallium_crude"), "germanium": ("germanium",)}
 LATER = ("Observed later: Ga exports hit a record 11.5 t in Jul 2024; Ge Jan-Sep 2024 was 51 % of "
          "Jan-Sep 2023 (China customs; USGS MCS 2026).")
@@ -48,8 +47,7 @@ LATER = ("Observed later: Ga exports hit a record 11.5 t in Jul 2024; Ge Jan-Sep
 
 def cleared_exports(res, commodities, lag=35):
     """Mean units/day leaving China (licence wait over) for other regions; NaN where not yet known."""
-    out = np.full(res.n_days, np.nan)
-    out[:res.n_days - lag] = 0.0       # goods take at most `lag` days to arrive, so later days are unknown
+    out = np.where(np.arange(res.n_days) < res.n_days - lag, 0.0, np.nan)  # arrivals lag <= `lag` days
     for j, lane in enumerate(res.coords.lane):
         src, dst = res.coords.region["lane"][j].split(">")
         if res.coords.commodity["lane"][j] in commodities and src == "CN" != dst:
@@ -86,9 +84,8 @@ def main(horizon, out):
     table = compare(b, s)
     print(f"Largest shortfall change, any region and commodity: "
           f"{table[table.metric == 'shortfall_usd']['change'].max():,.0f} USD")
-    shares = table[(table.metric == "import_share") & (table.partner == "CN")
-                   & table.commodity.isin(CONTROLLED["gallium"])]
-    for r in shares.itertuples():
+    share = table[(table.metric == "import_share") & (table.partner == "CN")]
+    for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")
     path = Path(out) / "01_gallium_germanium.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")

@@ -103,7 +103,7 @@ def star_network(n_buyers: int, *, lead: float = 3.0) -> Network:
      r"reserve must be >= 0; got -1"),
     (lambda: CapacityInvestment(region="US", added_capacity=5), r"facility or commodity must be given"),
     (lambda: SafetyStockChange(region="JP", commodity="g", cover_days=-3), r"cover_days must be >= 0"),
-    (lambda: Tariff(importer="US", commodity="g", rate=0.1, start="2023-08-01"),
+    (lambda: Tariff(importer="US", commodity="g", rate=0.1, start="2023-13-01"),
      r"start must be a whole day number or a date"),
 ])
 def test_invalid_shocks_name_field_value_and_kind(make, message):
