@@ -21,6 +21,7 @@ import math
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -36,8 +37,9 @@ __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_p
 
 Keep = Literal["series", "summary"]
 
-#: Runs per chunk that keep the vector kernel's working set in cache (measured, benchmarks/).
-SPEED_CHUNK = 128
+#: Lanes x runs per chunk that keep the vector kernel's working set in cache: about 128
+#: runs of the 458-lane baseline (measured in benchmarks/bench_vector.py).
+SPEED_ELEMENTS = 60_000
 #: Most bytes one chunk's random draws and buffers should take.
 CHUNK_BUDGET_BYTES = 256 * 2**20
 #: Facility-days per second per core, to decide when worker processes pay off.
@@ -81,10 +83,11 @@ def default_chunk_size(c: Compiled, n_runs: int, engine: str, keep: Keep, *, n_w
     --------
     >>> from supplychain.synthetic import synthetic_scenario
     >>> from supplychain.engines._compile import compile_scenario
-    >>> default_chunk_size(compile_scenario(synthetic_scenario(10)), 10_000, "vector", "summary")
-    128
+    >>> c = compile_scenario(synthetic_scenario(100))
+    >>> c.n_lanes, default_chunk_size(c, 10_000, "vector", "summary")
+    (540, 111)
     """
-    size = SPEED_CHUNK if engine == "vector" else n_runs
+    size = min(max(SPEED_ELEMENTS // max(c.n_lanes, 1), 8), 1024) if engine == "vector" else n_runs
     size = min(size, max(1, CHUNK_BUDGET_BYTES // _bytes_per_run(c, keep)))
     if n_workers > 1:
         # Every worker gets work, without making chunks so small that overheads dominate.
@@ -117,9 +120,10 @@ class _Deferred:
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
-    """``fork`` where the platform has it: workers start at once, with nothing to re-import,
-    and scripts need no ``if __name__ == "__main__"`` guard; else the platform default."""
-    if "fork" in multiprocessing.get_all_start_methods():
+    """``fork`` on Linux: workers start at once, with nothing to re-import, and scripts need no
+    ``if __name__ == "__main__"`` guard. Elsewhere the platform default (macOS system
+    libraries are not fork-safe; Windows has no fork)."""
+    if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
 
@@ -202,10 +206,11 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     bounds = [(lo, min(lo + size, n_runs)) for lo in range(0, n_runs, size)]
     gather = _SeriesGather() if keep == "series" else _SummaryGather(c, n_runs)
     with _submitter(executor, c, use_processes) as submit, _bar(progress, n_runs, engine) as bar:
-        futures = [submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep) for lo, hi in bounds]
-        for future, (lo, hi) in zip(futures, bounds):
+        pending = deque((submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep), hi - lo) for lo, hi in bounds)
+        while pending:  # in chunk order; popping drops each result once gathered
+            future, n = pending.popleft()
             gather.add(future.result())
-            bar.update(hi - lo)
+            bar.update(n)
     return gather.result()
 
 

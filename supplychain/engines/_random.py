@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._compile import Compiled
+from ._stacked import sample_items
 
 __all__ = ["RunDraws", "run_seed_sequences", "draw_run", "STREAMS"]
 
@@ -55,17 +56,16 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
     net = c.scenario.network
     t = c.n_days
     noise = None
+    # sample_items draws item after item, exactly like one sample() call per item, only faster.
     if c.demand_noisy.any():
         noise = np.ones((t, c.n_demands))
-        for j, d in enumerate(net.demands):
-            if c.demand_noisy[j]:
-                noise[:, j] = d.noise.sample(gens["demand"], t)  # type: ignore[union-attr]
+        noisy = np.flatnonzero(c.demand_noisy)
+        noise[:, noisy] = sample_items([net.demands[j].noise for j in noisy], gens["demand"], t)  # type: ignore[misc]
     lead = None
     if c.lane_lead_random.any():
         lead = np.repeat(c.lane_lead_mean[None, :], t, axis=0)
-        for j, lane in enumerate(net.lanes):
-            if c.lane_lead_random[j]:
-                lead[:, j] = lane.lead_time.sample(gens["lead_time"], t)
+        random = np.flatnonzero(c.lane_lead_random)
+        lead[:, random] = sample_items([net.lanes[j].lead_time for j in random], gens["lead_time"], t)
     from ._outages import draw_outages, draw_licences
     approved, delay = draw_licences(c, gens["licence"])
     return RunDraws(demand_noise=noise, lead_time=lead,

@@ -147,7 +147,8 @@ class BandAccumulator:
         self.sizes = _blocks(n_runs, n_days * n_columns * 4, budget)
         self.quantiles = quantiles
         self.total = np.zeros((len(quantiles), n_days, n_columns))
-        self.buffer = np.empty((self.sizes[0], n_days, n_columns), dtype=np.float32)
+        # Runs last, so each percentile partitions contiguous memory (about twice as fast).
+        self.buffer = np.empty((n_days, n_columns, self.sizes[0]), dtype=np.float32)
         self.filled = 0
         self.block = 0
         self.n_runs = n_runs
@@ -157,16 +158,16 @@ class BandAccumulator:
         while len(daily):
             size = self.sizes[self.block]
             take = min(size - self.filled, len(daily))
-            self.buffer[self.filled: self.filled + take] = daily[:take]
+            self.buffer[:, :, self.filled: self.filled + take] = np.moveaxis(daily[:take], 0, -1)
             self.filled += take
             daily = daily[take:]
             if self.filled == size:
                 self._close_block(size)
 
     def _close_block(self, size: int) -> None:
-        block = self.buffer[:size]
+        block = self.buffer[:, :, :size]
         # overwrite_input lets NumPy partition in place instead of copying the block.
-        q = np.asarray(np.percentile(block, self.quantiles, axis=0, overwrite_input=True), dtype=float)
+        q = np.asarray(np.percentile(block, self.quantiles, axis=-1, overwrite_input=True), dtype=float)
         if len(self.sizes) == 1:
             self.total = q
         else:

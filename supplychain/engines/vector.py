@@ -22,6 +22,16 @@ changes results by a few units in the last place (well within ``1e-9``), and
 could only flip a decision if an inventory position fell within rounding of
 an (s, S) reorder point.
 
+Chunks and memory layout
+------------------------
+Runs never interact, and every rule is elementwise across runs or sums each
+run's items in a fixed order, so a run's results are bit-identical whatever
+chunk it is simulated in. The arrays are logically ``(R, n)`` but stored
+runs-last (Fortran order): gathering or scattering an item then moves a
+contiguous block of runs, and lane sums become sparse products over
+contiguous rows. Chunks of about 60,000 lane-runs (128 runs of the
+baseline) keep the working set in cache (see ``benchmarks/README.md``).
+
 The kernel (:func:`simulate_runs`) is private and pure in spirit: arrays in,
 daily values handed to a sink; it validates nothing (that happens in
 :func:`supplychain.simulate` and at compile time).
@@ -65,11 +75,22 @@ class _Ring:
         self.offset = np.asfortranarray(np.arange(c.n_lanes) * n_runs + np.arange(n_runs)[:, None])
         self.lanes = np.arange(c.n_lanes)
 
+    def landing(self, t: int) -> np.ndarray:
+        """What lands on day ``t``, a runs-last (R, L) view; :meth:`clear` it when the day is done.
+
+        No shipment of day ``t`` lands on day ``t`` (lead times are at least
+        one day), so the view is not written to before it is cleared.
+        """
+        return self.buf[t % self.width].T
+
+    def clear(self, t: int) -> None:
+        """Empty day ``t``'s slot for reuse by day ``t + W``."""
+        self.buf[t % self.width] = 0.0
+
     def take(self, t: int) -> np.ndarray:
-        """Remove and return what lands on day ``t``, runs-last (R, L)."""
-        slot = self.buf[t % self.width]
-        landed = slot.T.copy(order="F")
-        slot[...] = 0.0
+        """Remove and return what lands on day ``t`` (a copy), runs-last (R, L)."""
+        landed = self.landing(t).copy(order="F")
+        self.clear(t)
         return landed
 
     def put(self, t: int, shipped: np.ndarray, days: np.ndarray) -> None:
@@ -158,7 +179,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> Non
     ring = _Ring(c, n_runs, _ring_width(c, draws))
     demand_shape = (n_runs, c.n_demands)
     for t in range(c.n_days):
-        arrived = ring.take(t)
+        arrived = ring.landing(t)
         rules.arrive(c, state, arrived)
         inp = day_inputs(c, draws, t)
         production = rules.produce(c, state, inp.capacity)
@@ -169,14 +190,15 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> Non
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
                  **rules.records(state))
+        ring.clear(t)
 
 
 def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
-               chunk_size: int = 1000) -> dict[str, np.ndarray]:
+               chunk_size: int | None = None) -> dict[str, np.ndarray]:
     """Run one replication per seed sequence in-process; arrays ``(R, T, n)`` per variable.
 
-    Runs are simulated ``chunk_size`` at a time; the result does not depend
-    on the chunk size. :func:`supplychain.simulate` adds summaries, parallel
+    Runs are simulated ``chunk_size`` at a time (default: sized for speed);
+    the result does not depend on the chunk size. :func:`supplychain.simulate` adds summaries, parallel
     executors and progress on top of this.
 
     Examples
@@ -189,6 +211,8 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     >>> out["production"].shape
     (3, 20, 10)
     """
+    from ._chunks import default_chunk_size
+    chunk_size = chunk_size or default_chunk_size(c, len(seqs), "vector", "series")
     parts = []
     for lo in range(0, len(seqs), chunk_size):
         chunk = seqs[lo: lo + chunk_size]
