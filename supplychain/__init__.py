@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .datasets import load_baseline
-from .errors import ScenarioFileError, SimulationWarning, SupplyChainError, UnknownIdError, ValidationError
-from .model import (BaseStock, Commodity, DaysOfCover, Demand, Distribution, Empirical, Facility, Fixed,
-                    Lane, LogNormal, MinMax, Network, Normal, Region, Scenario, Shock, Triangular, Uniform)
-from .model import (CapacityInvestment, CapacityShock, DemandShock, ExportControl, LogisticsShock,
-                    SafetyStockChange, StockpileRelease, Tariff)
 from .compare import compare
+from .datasets import load_baseline
+from .ensemble import EnsembleResults
+from .errors import ScenarioFileError, SimulationWarning, SupplyChainError, UnknownIdError, ValidationError
 from .io import load_results, load_scenario, save_scenario
+from .model import (BaseStock, CapacityInvestment, CapacityShock, Commodity, DaysOfCover, Demand,
+                    DemandShock, Distribution, Empirical, ExportControl, Facility, Fixed, Lane, LogisticsShock,
+                    LogNormal, MinMax, Network, Normal, RandomOutage, Region, SafetyStockChange, Scenario, Shock,
+                    StockpileRelease, Tariff, Triangular, Uniform)
 from .results import Results
 from .simulate import simulate
 
@@ -30,10 +31,11 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 
 __all__ = [
-    "__version__", "simulate", "load_baseline", "load_scenario", "save_scenario", "load_results",
-    "Results", "Scenario", "Network", "Region", "Commodity", "Facility", "Lane", "Demand", "Shock", "Distribution", "Fixed", "Uniform", "Triangular", "Normal",
-    "LogNormal", "Empirical", "BaseStock", "MinMax", "DaysOfCover", "SupplyChainError", "ValidationError",
-    "UnknownIdError", "ScenarioFileError", "SimulationWarning",
-    "Tariff", "ExportControl", "CapacityShock", "LogisticsShock", "DemandShock", "StockpileRelease",
-    "CapacityInvestment", "SafetyStockChange", "compare",
+    "__version__", "simulate", "compare", "load_baseline", "load_scenario", "save_scenario", "load_results",
+    "Results", "EnsembleResults", "Scenario", "Network", "Region", "Commodity", "Facility", "Lane", "Demand",
+    "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",
+    "BaseStock", "MinMax", "DaysOfCover",
+    "Shock", "Tariff", "ExportControl", "CapacityShock", "LogisticsShock", "DemandShock", "RandomOutage",
+    "StockpileRelease", "CapacityInvestment", "SafetyStockChange",
+    "SupplyChainError", "ValidationError", "UnknownIdError", "ScenarioFileError", "SimulationWarning",
 ]

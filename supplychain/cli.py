@@ -35,12 +35,16 @@ from ._validation import close_matches
 from .errors import SupplyChainError, UnknownIdError
 from .simulate import ENGINES
 
+#: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series.
+SERIES_RUN_LIMIT = 50
+
 if TYPE_CHECKING:
+    from .ensemble import EnsembleResults
     from .model.scenario import Scenario
     from .results import Results
 
 __all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
-           "write_outputs"]
+           "write_outputs", "write_summary"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -
     return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
 
 
-def format_summary(results: Results) -> str:
+def format_summary(results: Results | EnsembleResults) -> str:
     """The run's summary table, formatted for a terminal.
 
     Examples
@@ -174,18 +178,12 @@ def _save_figures(results: Results, folder: Path) -> list[str]:
     return ["timeseries.png", "flows.png"]
 
 
-def write_outputs(results: Results, out: Path) -> list[str]:
-    """Write ``results.npz``, ``summary.csv`` and PNG plots into ``out``, all or nothing.
-
-    Everything is written into a temporary folder next to ``out`` first and
-    moved into place only once all files succeeded.
-    """
+def _write_all(out: Path, write: Callable[[Path], list[str]]) -> list[str]:
+    """Run ``write`` into a temporary folder next to ``out``; move the files into place only if all succeeded."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
-        results.save(tmp / "results.npz")
-        results.summary().to_csv(tmp / "summary.csv", index=False)
-        names = ["results.npz", "summary.csv", *_save_figures(results, tmp)]
+        names = write(tmp)
         if out.exists():
             for name in names:
                 os.replace(tmp / name, out / name)
@@ -195,6 +193,31 @@ def write_outputs(results: Results, out: Path) -> list[str]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return names
+
+
+def write_outputs(results: Results, out: Path) -> list[str]:
+    """Write ``results.npz``, ``summary.csv`` and PNG plots into ``out``, all or nothing."""
+    def write(tmp: Path) -> list[str]:
+        results.save(tmp / "results.npz")
+        results.summary().to_csv(tmp / "summary.csv", index=False)
+        return ["results.npz", "summary.csv", *_save_figures(results, tmp)]
+    return _write_all(out, write)
+
+
+def write_summary(results: EnsembleResults, out: Path) -> list[str]:
+    """Write ``summary.csv`` and ``bands.csv`` (daily percentile bands) of an ensemble, all or nothing."""
+    import numpy as np
+    import pandas as pd
+
+    def write(tmp: Path) -> list[str]:
+        results.summary().to_csv(tmp / "summary.csv", index=False)
+        bands = [pd.DataFrame({"series": name, "group": group, "quantile": q,
+                               "day": np.arange(results.n_days), "value": results.band(name, group)[k]})
+                 for name in results.bands for group in results.band_groups
+                 for k, q in enumerate(results.quantiles)]
+        pd.concat(bands, ignore_index=True).to_csv(tmp / "bands.csv", index=False)
+        return ["summary.csv", "bands.csv"]
+    return _write_all(out, write)
 
 
 # Subcommands ----------------------------------------------------------------------------------
@@ -226,10 +249,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.horizon is not None:
             scenario = scenario.with_horizon(args.horizon)
         bar.step(phases[1])
-        results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed)
+        # Daily series of every run grow with runs x days x items; big ensembles keep summaries only.
+        keep = "summary" if args.runs > SERIES_RUN_LIMIT and args.compare is None else "series"
+        results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
+                           progress=not args.quiet and args.runs > 1)
         if args.out is not None:
             bar.step(phases[2])
-            names = write_outputs(results, args.out)
+            names = write_outputs(results, args.out) if keep == "series" else write_summary(results, args.out)
     print(format_summary(results))
     if args.compare == "baseline":
         from .compare import compare_to_unshocked, format_changes

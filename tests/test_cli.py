@@ -214,3 +214,18 @@ def test_subprocess_success_and_error(scenario_file, tmp_path):
     assert bad.returncode == 2
     assert one_error_line(bad.stderr).endswith("missing.toml: no such scenario file.")
     assert not (tmp_path / "o").exists()
+
+
+def test_large_ensembles_keep_summaries_and_bands_not_daily_series(scenario_file, tmp_path, capsys):
+    out_dir = tmp_path / "many"
+    argv = ["run", str(scenario_file), "--engine", "vector", "--runs", "60", "--seed", "2", "--out",
+            str(out_dir), "--quiet"]
+    assert main(argv) == 0
+    out, _ = capsys.readouterr()
+    assert "60 runs (means over runs)" in out
+    assert sorted(p.name for p in out_dir.iterdir()) == ["bands.csv", "summary.csv"]
+    summary = pd.read_csv(out_dir / "summary.csv")
+    # The refinery makes 3 t/day of the 5 demanded: the fill rate settles well below 1.
+    assert summary["fill_rate"].iloc[0] < 0.9
+    bands = pd.read_csv(out_dir / "bands.csv")
+    assert set(bands["quantile"]) == {5.0, 25.0, 50.0, 75.0, 95.0}
