@@ -3,8 +3,10 @@
 Time advances by SimPy events. A daily review process (normal priority)
 applies the rules of :mod:`._rules` at each whole day; every shipment is an
 event scheduled at its continuous arrival time (urgent priority, so goods due
-at a whole day are in stock before that day's review). Shipments due at the
-same instant share one event. Runs are independent and use their own seed
+at a whole day land before that day's review). Goods that land between two
+reviews wait at the buyer's dock and join its stock at the next review, the
+first moment anyone can use them. Shipments due at the same instant share one
+event. Runs are independent and use their own seed
 sequence, so run ``r`` is identical whether simulated alone or in a batch.
 """
 
@@ -25,12 +27,11 @@ __all__ = ["run_des"]
 class _Arrival(simpy.events.Event):
     """Goods landing at a buyer: an already-succeeded event fired at ``delay`` with urgent priority."""
 
-    def __init__(self, env: simpy.Environment, delay: float, goods: np.ndarray, day: int) -> None:
+    def __init__(self, env: simpy.Environment, delay: float) -> None:
         super().__init__(env)
         self._ok = True
         self._value = None
-        self.goods = goods
-        self.day = day
+        self.parts: list[tuple[np.ndarray, np.ndarray]] = []  # (lane indices, units), lanes unique per part
         self.key = 0.0
         env.schedule(self, URGENT, delay)
 
@@ -45,31 +46,38 @@ class _Run:
         self.draws = stack_draws([draw_run(c, seq)])
         self.rec = Recorder(c, 1)
         self.pending: dict[float, _Arrival] = {}
+        self.dock = np.zeros((1, c.n_lanes))  # landed since the last review, per lane
         for day, goods in enumerate(c.initial_arrivals):
-            if goods.any():
-                self._schedule(float(day), goods[None, :].copy(), day)
+            lanes = np.flatnonzero(goods)
+            if len(lanes):
+                self._schedule(float(day), lanes, goods[lanes].copy())
         self.env.process(self._review())
 
-    def _schedule(self, at: float, goods: np.ndarray, day: int) -> None:
+    def _schedule(self, at: float, lanes: np.ndarray, units: np.ndarray) -> None:
         event = self.pending.get(at)
-        if event is not None:
-            event.goods += goods
-            return
-        event = _Arrival(self.env, at - self.env.now, goods, day)
-        event.key = at
-        event.callbacks.append(self._land)
-        self.pending[at] = event
+        if event is None:
+            event = _Arrival(self.env, at - self.env.now)
+            event.key = at
+            event.callbacks.append(self._land)
+            self.pending[at] = event
+        event.parts.append((lanes, units))
 
     def _land(self, event: simpy.events.Event) -> None:
         assert isinstance(event, _Arrival)
         del self.pending[event.key]
-        if event.day < self.c.n_days:
-            self.rec.arrays["arrivals"][:, event.day] += event.goods
-        rules.arrive(self.c, self.state, event.goods)
+        dock = self.dock[0]
+        for lanes, units in event.parts:
+            if len(lanes) == 1:  # the common case with random lead times; scalar indexing is much cheaper
+                dock[lanes[0]] += units[0]
+            else:
+                dock[lanes] += units
 
     def _review(self):  # type: ignore[no-untyped-def]
         c, s = self.c, self.state
         for t in range(c.n_days):
+            rules.arrive(c, s, self.dock)
+            self.rec.arrays["arrivals"][:, t] = self.dock
+            self.dock[:] = 0.0
             inp = day_inputs(c, self.draws, t)
             production = rules.produce(c, s, inp.capacity)
             delivered, unmet = rules.serve_demand(c, s, inp.demand.reshape(1, c.n_demands))
@@ -93,10 +101,8 @@ class _Run:
         cuts = (np.flatnonzero(times[1:] != times[:-1]) + 1).tolist()
         bounds = [0, *cuts, len(times)]
         for lo, hi in zip(bounds[:-1], bounds[1:]):
-            goods = np.zeros((1, self.c.n_lanes))
             sel = moving[lo:hi]
-            goods[0, sel] = shipped[sel]
-            self._schedule(float(times[lo]), goods, int(days[lo]))
+            self._schedule(float(times[lo]), sel, shipped[sel])
 
     def run(self) -> dict[str, np.ndarray]:
         self.env.run(until=self.c.n_days)
