@@ -256,7 +256,7 @@ class Results:
         ...     load_results(res.save(pathlib.Path(tmp) / "res.npz")).seed
         2
         """
-        from .io import save_results
+        from .archive import save_results
         return save_results(self, path)
 
     def __repr__(self) -> str:
