@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Literal, get_args
 import numpy as np
 
 from ._validation import check_known, check_probability, fail
+from .results import Results
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .results import Results
+    from .ensemble import EnsembleResults
 
 __all__ = ["Grouping", "group_labels", "fill_rate", "cumulative_shortfall", "days_below_service",
            "metric_frame"]
@@ -77,6 +78,20 @@ def _grouped(results: Results, variable: str, by: str, *, usd: bool = False) -> 
     return np.asarray(values @ matrix)
 
 
+def _totals(results: Results | EnsembleResults, variable: str, by: str, *, usd: bool = False) -> np.ndarray:
+    """``variable`` (demand or delivered) summed over the horizon into groups, ``(runs, groups)``.
+
+    Works on daily series and on ensemble summaries, which keep exactly these per-run totals.
+    """
+    if isinstance(results, Results):
+        return _grouped(results, variable, by, usd=usd).sum(axis=1)
+    _, matrix = _grouping(results, by)  # type: ignore[arg-type]
+    values = getattr(results, variable)
+    if usd:
+        values = values * _prices(results)  # type: ignore[arg-type]
+    return np.asarray(values @ matrix)
+
+
 def group_labels(results: Results, *, by: Grouping = "demand") -> tuple[str, ...]:
     """Labels of the last axis of a metric computed with the same ``by``.
 
@@ -91,7 +106,7 @@ def group_labels(results: Results, *, by: Grouping = "demand") -> tuple[str, ...
     return _grouping(results, by)[0]
 
 
-def fill_rate(results: Results, *, by: Grouping = "demand") -> np.ndarray:
+def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
     """Fill rate (beta, type-2 service level) per run and group.
 
     Defined in formulas.md section 2 as delivered over demanded across the
@@ -101,8 +116,8 @@ def fill_rate(results: Results, *, by: Grouping = "demand") -> np.ndarray:
 
     Parameters
     ----------
-    results : Results
-        Simulation output.
+    results : Results or EnsembleResults
+        Simulation output (daily series, or the per-run totals of ``keep="summary"``).
     by : {"demand", "region", "commodity", "region_commodity"}
         How demands are grouped (see the module docstring).
 
@@ -123,13 +138,13 @@ def fill_rate(results: Results, *, by: Grouping = "demand") -> np.ndarray:
     True
     """
     usd = by == "region"
-    demand = _grouped(results, "demand", by, usd=usd).sum(axis=1)
-    delivered = _grouped(results, "delivered", by, usd=usd).sum(axis=1)
+    demand = _totals(results, "demand", by, usd=usd)
+    delivered = _totals(results, "delivered", by, usd=usd)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(np.where(demand > 0, delivered / demand, 1.0))
 
 
-def cumulative_shortfall(results: Results, *, usd: bool = False, by: Grouping = "demand",
+def cumulative_shortfall(results: Results | EnsembleResults, *, usd: bool = False, by: Grouping = "demand",
                          over_time: bool = False) -> np.ndarray:
     """Demand not delivered, summed over days, per run and group.
 
@@ -140,8 +155,8 @@ def cumulative_shortfall(results: Results, *, usd: bool = False, by: Grouping = 
 
     Parameters
     ----------
-    results : Results
-        Simulation output.
+    results : Results or EnsembleResults
+        Simulation output (ensemble summaries give totals only, not ``over_time``).
     usd : bool
         Value the shortfall at each commodity's reference price (USD) instead
         of in the commodity's own unit.
@@ -174,9 +189,14 @@ def cumulative_shortfall(results: Results, *, usd: bool = False, by: Grouping = 
     if not usd and _mixes_units(results, by):
         raise fail("usd", f"True when by={by!r} groups commodities of different units", usd,
                    "cumulative_shortfall")
+    if not over_time:
+        return np.maximum(_totals(results, "demand", by, usd=usd) - _totals(results, "delivered", by, usd=usd),
+                          0.0)
+    if not isinstance(results, Results):
+        raise fail("over_time", "False for ensemble summaries (they keep no daily series; simulate with "
+                   "keep='series')", over_time, "cumulative_shortfall")
     gap = _grouped(results, "demand", by, usd=usd) - _grouped(results, "delivered", by, usd=usd)
-    running = np.maximum(np.cumsum(gap, axis=1), 0.0)
-    return np.asarray(running if over_time else running[:, -1, :])
+    return np.asarray(np.maximum(np.cumsum(gap, axis=1), 0.0))
 
 
 def days_below_service(results: Results, *, threshold: float = 0.95,

@@ -166,3 +166,27 @@ def test_metric_frame_checks_shape(res):
     with pytest.raises(ValidationError, match=r"values must be an array shaped \(n_runs, \[n_days,\] 2\) "
                                               r"for by='region'; got \(2, 3\)"):
         metric_frame(fill_rate(res), res, by="region")
+
+
+def test_fill_rate_and_shortfall_agree_between_series_and_ensemble_summaries():
+    """The per-run totals an ensemble keeps give the same metrics as the daily series."""
+    from supplychain import simulate
+    from supplychain.metrics import cumulative_shortfall, fill_rate
+    from supplychain import ValidationError
+    from supplychain.model import DaysOfCover, Demand, Normal, Scenario
+
+    from .conftest import chain_network
+    net = chain_network(refinery_capacity=4.0, cover=3.0, lead_refinery=2.0)
+    d = Demand("US.metal", "US", "metal", 5.0, noise=Normal(1.0, 0.3, low=0.0), policy=DaysOfCover(3.0))
+    scenario = Scenario(net.__class__(net.regions, net.commodities, net.facilities, net.lanes, (d,)),
+                        horizon_days=60)
+    series = simulate(scenario, engine="vector", n_runs=30, seed=5)
+    summary = simulate(scenario, engine="vector", n_runs=30, seed=5, keep="summary")
+    np.testing.assert_allclose(fill_rate(summary), fill_rate(series), rtol=1e-12)
+    np.testing.assert_allclose(fill_rate(summary, by="region"), fill_rate(series, by="region"), rtol=1e-12)
+    np.testing.assert_allclose(cumulative_shortfall(summary, usd=True), cumulative_shortfall(series, usd=True),
+                               rtol=1e-12)
+    fr = fill_rate(series)  # the refinery makes 4 t/day of the 5 demanded
+    assert fr.mean() < 0.95 and (fr < 1.0).all()
+    with pytest.raises(ValidationError, match="over_time must be False for ensemble summaries"):
+        cumulative_shortfall(summary, over_time=True)
