@@ -17,7 +17,7 @@ import numpy as np
 
 from ._validation import check_known
 from .model.scenario import Scenario
-from .results import Coords
+from .results import Coords, summary_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,28 +106,9 @@ class EnsembleResults:
         (means over runs), plus ``fill_rate_p5`` and ``fill_rate_p95``: the
         5th and 95th percentiles over runs of each group's fill rate.
         """
-        import pandas as pd
-
-        net = self.scenario.network
-        prices = {c.id: c.price_usd for c in net.commodities}
-        units = {c.id: c.unit for c in net.commodities}
-        keys = pd.MultiIndex.from_arrays([self.coords.region["demand"], self.coords.commodity["demand"]],
-                                         names=["region", "commodity"])
-        per_run_demand = pd.DataFrame(self.demand.T, index=keys).groupby(level=[0, 1], sort=True).sum()
-        per_run_delivered = pd.DataFrame(self.delivered.T, index=keys).groupby(level=[0, 1], sort=True).sum()
-        demand, delivered = per_run_demand.to_numpy(), per_run_delivered.to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            runs_fill = np.where(demand > 0, delivered / demand, 1.0)
-        table = per_run_demand.index.to_frame(index=False)
-        table.insert(2, "unit", table["commodity"].map(units))
-        table["demand"] = demand.mean(axis=1)
-        table["delivered"] = delivered.mean(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            table["fill_rate"] = np.where(table["demand"] > 0, table["delivered"] / table["demand"], 1.0)
-        table["shortfall"] = (table["demand"] - table["delivered"]).clip(lower=0.0)
-        table["shortfall_usd"] = table["shortfall"] * table["commodity"].map(prices)
-        table["fill_rate_p5"] = np.percentile(runs_fill, 5, axis=1)
-        table["fill_rate_p95"] = np.percentile(runs_fill, 95, axis=1)
+        table, run_fill = summary_table(self.scenario, self.coords, self.demand, self.delivered)
+        table["fill_rate_p5"] = np.percentile(run_fill, 5, axis=1)
+        table["fill_rate_p95"] = np.percentile(run_fill, 95, axis=1)
         return table
 
     def bands_dataframe(self) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from .model.scenario import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Coords", "Results", "VARIABLE_AXES"]
+__all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table"]
 
 #: Recorded daily series and the axis each is labelled by.
 VARIABLE_AXES: dict[str, str] = {
@@ -221,21 +221,8 @@ class Results:
         Shortfall is demand minus delivered over the horizon, in units and in
         USD at the commodity's reference price.
         """
-        import pandas as pd
-
-        prices = {c.id: c.price_usd for c in self.scenario.network.commodities}
-        units = {c.id: c.unit for c in self.scenario.network.commodities}
-        demand = self.demand.sum(axis=1).mean(axis=0)
-        delivered = self.delivered.sum(axis=1).mean(axis=0)
-        table = pd.DataFrame({
-            "region": self.coords.region["demand"], "commodity": self.coords.commodity["demand"],
-            "demand": demand, "delivered": delivered,
-        }).groupby(["region", "commodity"], as_index=False, sort=True).sum()
-        table.insert(2, "unit", table["commodity"].map(units))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            table["fill_rate"] = np.where(table["demand"] > 0, table["delivered"] / table["demand"], 1.0)
-        table["shortfall"] = (table["demand"] - table["delivered"]).clip(lower=0.0)
-        table["shortfall_usd"] = table["shortfall"] * table["commodity"].map(prices)
+        table, _ = summary_table(self.scenario, self.coords, self.demand.sum(axis=1),
+                                 self.delivered.sum(axis=1))
         return table
 
     # Files ------------------------------------------------------------------------------------
@@ -265,3 +252,43 @@ class Results:
 
     def _meta(self) -> dict[str, Any]:
         return {"engine": self.engine, "seed": self.seed, "n_runs": self.n_runs, "n_days": self.n_days}
+
+
+def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray,
+                  delivered: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The summary table from per-run totals, and each group's fill rate per run.
+
+    Parameters
+    ----------
+    scenario, coords
+        What was simulated, and the labels of the demand axis.
+    demand, delivered : ndarray
+        Totals over the horizon, shape ``(n_runs, n_demands)``.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per region and commodity: ``unit``, mean ``demand`` and
+        ``delivered``, ``fill_rate``, ``shortfall`` (units) and ``shortfall_usd``.
+    run_fill_rates : ndarray
+        Fill rate of each row in each run, shape ``(n_rows, n_runs)``.
+    """
+    import pandas as pd
+
+    prices = {c.id: c.price_usd for c in scenario.network.commodities}
+    units = {c.id: c.unit for c in scenario.network.commodities}
+    keys = pd.MultiIndex.from_arrays([coords.region["demand"], coords.commodity["demand"]],
+                                     names=["region", "commodity"])
+    per_run_demand = pd.DataFrame(demand.T, index=keys).groupby(level=[0, 1], sort=True).sum()
+    per_run_delivered = pd.DataFrame(delivered.T, index=keys).groupby(level=[0, 1], sort=True).sum()
+    demand_g, delivered_g = per_run_demand.to_numpy(), per_run_delivered.to_numpy()
+    table = per_run_demand.index.to_frame(index=False)
+    table.insert(2, "unit", table["commodity"].map(units))
+    table["demand"] = demand_g.mean(axis=1)
+    table["delivered"] = delivered_g.mean(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        run_fill = np.where(demand_g > 0, delivered_g / demand_g, 1.0)
+        table["fill_rate"] = np.where(table["demand"] > 0, table["delivered"] / table["demand"], 1.0)
+    table["shortfall"] = (table["demand"] - table["delivered"]).clip(lower=0.0)
+    table["shortfall_usd"] = table["shortfall"] * table["commodity"].map(prices)
+    return table, run_fill
