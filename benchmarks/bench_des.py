@@ -21,7 +21,7 @@ import time
 
 from supplychain import load_baseline, simulate
 from supplychain.model import Scenario
-from supplychain.synthetic import synthetic_network
+from supplychain.datasets.synthetic import synthetic_network
 
 TARGET = 150_000.0
 REFERENCE_LIBRARY = 45_000.0

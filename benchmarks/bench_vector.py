@@ -34,7 +34,7 @@ from typing import Any
 
 from supplychain import load_baseline, simulate
 from supplychain.model import Scenario
-from supplychain.synthetic import synthetic_scenario
+from supplychain.datasets.synthetic import synthetic_scenario
 
 SPEEDUP_TARGET = 100.0
 RATE_TARGET = 5e6

@@ -17,8 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 import supplychain as sc
-from supplychain.plotting import plot_flows
-from supplychain.plotting_resilience import plot_fan, plot_resilience_curve
+from supplychain.plotting.results import plot_flows
+from supplychain.plotting.resilience import plot_fan, plot_resilience_curve
 
 HERE = Path(__file__).parent
 SEED = 2025

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 import supplychain as sc
-from supplychain.compare import compare
+from supplychain.analytics.compare import compare
 from supplychain.model import ExportControl, Uniform
 
 matplotlib.use("Agg")

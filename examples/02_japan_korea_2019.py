@@ -23,9 +23,9 @@ from pathlib import Path
 import matplotlib
 
 import supplychain as sc
-from supplychain.compare import compare
+from supplychain.analytics.compare import compare
 from supplychain.model import ExportControl, SafetyStockChange, Uniform
-from supplychain.plotting import plot_timeseries
+from supplychain.plotting.results import plot_timeseries
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

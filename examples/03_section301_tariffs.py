@@ -23,7 +23,7 @@ from pathlib import Path
 import matplotlib
 
 import supplychain as sc
-from supplychain.compare import compare
+from supplychain.analytics.compare import compare
 from supplychain.model import Tariff
 
 matplotlib.use("Agg")

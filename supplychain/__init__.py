@@ -10,25 +10,49 @@ True
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from .compare import compare
-from .datasets import load_baseline
-from .ensemble import EnsembleResults
-from .errors import ScenarioFileError, SimulationWarning, SupplyChainError, UnknownIdError, ValidationError
-from .io import load_results, load_scenario, save_scenario
-from .model import (BaseStock, CapacityInvestment, CapacityShock, Commodity, DaysOfCover, Demand,
-                    DemandShock, Distribution, Empirical, ExportControl, Facility, Fixed, Lane, LogisticsShock,
-                    LogNormal, MinMax, Network, Normal, RandomOutage, Region, SafetyStockChange, Scenario, Shock,
-                    StockpileRelease, Tariff, Triangular, Uniform)
-from .results import Results
-from .simulate import simulate
-
-try:
-    __version__ = version("supplychain")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0"
-
+from ._version import __version__
+from .analytics.compare import compare
+from .datasets.baseline import load_baseline
+from .errors import (
+                    ScenarioFileError,
+                    SimulationWarning,
+                    SupplyChainError,
+                    UnknownIdError,
+                    ValidationError,
+)
+from .io.scenario import load_scenario, save_scenario
+from .model import (
+                    BaseStock,
+                    CapacityInvestment,
+                    CapacityShock,
+                    Commodity,
+                    DaysOfCover,
+                    Demand,
+                    DemandShock,
+                    Distribution,
+                    Empirical,
+                    ExportControl,
+                    Facility,
+                    Fixed,
+                    Lane,
+                    LogisticsShock,
+                    LogNormal,
+                    MinMax,
+                    Network,
+                    Normal,
+                    RandomOutage,
+                    Region,
+                    SafetyStockChange,
+                    Scenario,
+                    Shock,
+                    StockpileRelease,
+                    Tariff,
+                    Triangular,
+                    Uniform,
+)
+from .results.ensemble import EnsembleResults
+from .results.series import Results, load_results
+from .run.simulate import simulate
 
 __all__ = [
     "__version__", "simulate", "compare", "load_baseline", "load_scenario", "save_scenario", "load_results",

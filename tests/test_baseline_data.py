@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from supplychain.datasets import (
+from supplychain.datasets.baseline import (
     BASELINE_DIR,
     BASELINE_FILES,
     baseline_provenance,
@@ -301,7 +301,7 @@ def test_steady_state_production_matches_a_hand_calculation(network, production)
 
 
 def test_engine_steady_state_agrees_when_available(network, production):
-    steady = pytest.importorskip("supplychain.engines._steady")
+    steady = pytest.importorskip("supplychain.compile.steady")
     ss = steady.steady_state(network)
     for fid, p in production.items():
         assert ss.production[fid] == pytest.approx(p, rel=1e-9, abs=1e-12)

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from supplychain import __version__, io
-from supplychain.cli import COMMANDS, _pct, _qty, _usd, build_parser, main
-from supplychain.io import load_results, save_scenario
+from supplychain.cli.app import COMMANDS, _pct, _qty, _usd, build_parser, main
+from supplychain.io.scenario import save_scenario
+from supplychain.results import load_results
 from supplychain.model import Scenario
 
 from .conftest import chain_network
@@ -131,7 +132,7 @@ def test_failure_while_writing_leaves_no_half_written_folder(scenario_file, tmp_
     def broken(results, folder):
         (folder / "timeseries.png").write_bytes(b"half")
         raise OSError(28, "No space left on device", str(folder / "flows.png"))
-    monkeypatch.setattr("supplychain.cli._save_figures", broken)
+    monkeypatch.setattr("supplychain.cli.app._save_figures", broken)
     assert main(["run", str(scenario_file), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     assert one_error_line(capsys.readouterr().err).endswith("flows.png: No space left on device")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml"]
@@ -160,16 +161,16 @@ def test_version_and_help(capsys):
 
 
 def test_data_prints_the_provenance_table(monkeypatch, capsys):
-    fake = types.ModuleType("supplychain.datasets")
+    fake = types.ModuleType("supplychain.datasets.baseline")
     fake.baseline_provenance = lambda: [("lithium", "USGS MCS 2024")]
     fake.format_provenance = lambda rows: "\n".join(f"{a}: {b}" for a, b in rows)
-    monkeypatch.setitem(sys.modules, "supplychain.datasets", fake)
+    monkeypatch.setitem(sys.modules, "supplychain.datasets.baseline", fake)
     assert main(["data"]) == 0
     assert capsys.readouterr().out == "lithium: USGS MCS 2024\n"
 
 
 def test_data_without_the_dataset_is_one_line(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "supplychain.datasets", None)  # makes the import fail
+    monkeypatch.setitem(sys.modules, "supplychain.datasets.baseline", None)  # makes the import fail
     assert main(["data"]) == 2
     assert "baseline dataset is not available" in one_error_line(capsys.readouterr().err)
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from supplychain import simulate
-from supplychain.compare import compare, lane_costs, tariff_paid
+from supplychain.run import simulate
+from supplychain.analytics.compare import compare, lane_costs, tariff_paid
 from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.model import ExportControl, Normal, Scenario, Tariff
 
@@ -108,8 +108,8 @@ def test_source_share_counts_domestic_suppliers():
 
 
 def test_cli_run_compare_baseline(tmp_path, capsys):
-    from supplychain.cli import main
-    from supplychain.io import save_scenario
+    from supplychain.cli.app import main
+    from supplychain.io.scenario import save_scenario
     path = save_scenario(Scenario(chain_network(), horizon_days=80, name="ban").with_shocks(
         ExportControl(exporter="CN", commodity="metal", start=10)), tmp_path / "ban.toml")
     assert main(["run", str(path), "--compare", "baseline", "--quiet", "--out", str(tmp_path / "out")]) == 0

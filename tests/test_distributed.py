@@ -17,9 +17,9 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from supplychain import simulate
+from supplychain.run import simulate
 from supplychain.model import LogNormal, RandomOutage
-from supplychain.synthetic import synthetic_scenario
+from supplychain.datasets.synthetic import synthetic_scenario
 
 TIMEOUT_S = 120
 

@@ -4,7 +4,7 @@ Why they agree run by run, and what differences could still arise:
 
 * Same inputs. Run ``r`` draws every random input (demand noise, lead times,
   outages, licence decisions) from ``SeedSequence(seed).spawn(n_runs)[r]``
-  in both engines (:func:`supplychain.engines._random.draw_run`), and both
+  in both engines (:func:`supplychain.engines.draws.draw_run`), and both
   combine them with the shock schedules through the same ``day_inputs``.
 * Same arithmetic. Both call the five rules of ``engines/_rules.py``, the
   SimPy engine with one run, the vector engine with a chunk of runs; every
@@ -37,7 +37,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from supplychain import simulate
+from supplychain.run import simulate
 from supplychain.model import (BaseStock, DaysOfCover, Demand, LogNormal, MinMax, Network, Normal,
                                RandomOutage, Scenario, Triangular, Uniform)
 
@@ -88,7 +88,7 @@ def test_baseline_agrees_exactly():
 @pytest.mark.skipif(not EXAMPLES, reason="no example scenarios yet")
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: pathlib.Path(p).stem)
 def test_example_scenarios_agree(path):
-    from supplychain.io import load_scenario
+    from supplychain.io.scenario import load_scenario
     des, vec = both(load_scenario(path), n_runs=2, seed=3)
     assert_same_series(des, vec)
 
@@ -113,7 +113,7 @@ def test_random_scenario_agrees_run_by_run():
 
 
 def test_random_outages_agree_on_a_larger_network():
-    from supplychain.synthetic import synthetic_scenario
+    from supplychain.datasets.synthetic import synthetic_scenario
     scenario = synthetic_scenario(25, seed=6, horizon_days=90, stochastic=True, cover_days=5.0).with_shocks(
         RandomOutage(region="CN", rate_per_year=4.0, duration=15.0, group="flood"),
         RandomOutage(stage="assembly", rate_per_year=3.0, duration=LogNormal(20.0, 5.0)))

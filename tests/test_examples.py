@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from supplychain import simulate
-from supplychain.compare import compare_to_unshocked
-from supplychain.io import dumps_scenario, load_scenario, loads_scenario
+from supplychain.run import simulate
+from supplychain.analytics.compare import compare_to_unshocked
+from supplychain.io.scenario import dumps_scenario, load_scenario, loads_scenario
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
@@ -69,7 +69,7 @@ def test_scenario_file_loads_runs_and_round_trips(path):
     ('kind = "tariff"\nimporter = [\n', r"invalid TOML"),
 ])
 def test_bad_scenario_files_fail_with_one_line_and_exit_2(shock, message, tmp_path, capsys):
-    from supplychain.cli import main
+    from supplychain.cli.app import main
     path = tmp_path / "bad.toml"
     path.write_text(f'[scenario]\nbase = "baseline"\n\n[[shocks]]\n{shock}')
     assert main(["run", str(path), "--horizon", "10", "--quiet"]) == 2

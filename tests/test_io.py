@@ -10,9 +10,11 @@ import tomllib
 import numpy as np
 import pytest
 
-from supplychain import io, simulate
+from supplychain.io import scenario as io
+from supplychain.run import simulate
 from supplychain.errors import ScenarioFileError, UnknownIdError, ValidationError
-from supplychain.io import (dumps_scenario, load_results, load_scenario, loads_scenario, save_scenario,
+from supplychain.results import load_results
+from supplychain.io.scenario import (dumps_scenario, load_scenario, loads_scenario, save_scenario,
                             scenario_from_dict, scenario_to_dict)
 from supplychain.model import (BaseStock, Empirical, LogNormal, MinMax, Normal, Scenario, Triangular,
                                Uniform)

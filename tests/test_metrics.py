@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from supplychain import simulate
+from supplychain.run import simulate
 from supplychain.errors import UnknownIdError, ValidationError
-from supplychain.metrics import (cumulative_shortfall, days_below_service, fill_rate, group_labels,
+from supplychain.metrics.service import (cumulative_shortfall, days_below_service, fill_rate, group_labels,
                                  metric_frame)
 from supplychain.model import Commodity, Demand, Network, Region, Scenario
-from supplychain.results import Coords, Results
+from supplychain.results.series import Coords, Results
 
 from .conftest import chain_network
 
@@ -170,8 +170,8 @@ def test_metric_frame_checks_shape(res):
 
 def test_fill_rate_and_shortfall_agree_between_series_and_ensemble_summaries():
     """The per-run totals an ensemble keeps give the same metrics as the daily series."""
-    from supplychain import simulate
-    from supplychain.metrics import cumulative_shortfall, fill_rate
+    from supplychain.run import simulate
+    from supplychain.metrics.service import cumulative_shortfall, fill_rate
     from supplychain import ValidationError
     from supplychain.model import DaysOfCover, Demand, Normal, Scenario
 

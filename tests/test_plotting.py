@@ -16,7 +16,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from supplychain import simulate  # noqa: E402
 from supplychain.errors import UnknownIdError, ValidationError  # noqa: E402
 from supplychain.model import Commodity, Normal, Scenario  # noqa: E402
-from supplychain.plotting import flow_matrix, plot_flows, plot_timeseries  # noqa: E402
+from supplychain.plotting.results import flow_matrix, plot_flows, plot_timeseries  # noqa: E402
 
 from .conftest import diamond_network  # noqa: E402
 

@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supplychain import simulate
-from supplychain.balance import material_balance
+from supplychain.run import simulate
+from supplychain.metrics.balance import material_balance
 from supplychain.model import Scenario
 
 from .strategies import networks

@@ -28,10 +28,10 @@ from supplychain.analytics import (
     trade_shares,
 )
 from supplychain.errors import ValidationError
-from supplychain.metrics import group_labels
+from supplychain.metrics.service import group_labels
 from supplychain.model import CapacityShock, Commodity, Demand, Facility, Lane, Network, Region, Scenario
-from supplychain.plotting_resilience import plot_fan, plot_resilience_curve
-from supplychain.results import Coords, Results
+from supplychain.plotting.resilience import plot_fan, plot_resilience_curve
+from supplychain.results.series import Coords, Results
 
 # Lanes: CN.mine>US.fab, ROW.mine>US.fab (ore), US.fab>US.chip, US.fab>JP.chip (chips).
 NETWORK = Network(

@@ -12,9 +12,9 @@ import pytest
 
 from supplychain.analytics._toy import toy_scenario
 from supplychain.analytics.scorecard import historical_shocks, scorecard, scorecard_markdown, standard_catalogue
-from supplychain.cli import main
+from supplychain.cli.app import main
 from supplychain.errors import SimulationWarning
-from supplychain.io import save_scenario
+from supplychain.io.scenario import save_scenario
 from supplychain.model import (
     CapacityShock,
     Commodity,
@@ -28,7 +28,7 @@ from supplychain.model import (
     Region,
     Scenario,
 )
-from supplychain.plotting_resilience import plot_scorecard
+from supplychain.plotting.resilience import plot_scorecard
 
 
 def chip_network() -> Network:

@@ -13,7 +13,7 @@ from supplychain.analytics._toy import toy_scenario
 from supplychain.analytics.sensitivity import Parameter, one_at_a_time, sensitivity, sobol_indices, src_coefficients
 from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.model import DaysOfCover, ExportControl, Scenario, Tariff, Uniform
-from supplychain.plotting_resilience import plot_tornado
+from supplychain.plotting.resilience import plot_tornado
 
 
 def banned(horizon_days: int = 200) -> Scenario:

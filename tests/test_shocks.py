@@ -11,9 +11,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supplychain import simulate
-from supplychain.balance import material_balance
-from supplychain.engines._compile import compile_scenario
+from supplychain.run import simulate
+from supplychain.metrics.balance import material_balance
+from supplychain.compile.compiler import compile_scenario
 from supplychain.errors import SimulationWarning, UnknownIdError, ValidationError
 from supplychain.model import (
     CapacityInvestment,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import supplychain.model
-from supplychain import simulate
+from supplychain.run import simulate
 from supplychain.analytics import disruption_scenarios, knockout_scenario, stress_test, time_to_survive
 from supplychain.analytics._toy import single_source_network, toy_network
 from supplychain.errors import SimulationWarning, ValidationError

@@ -8,19 +8,19 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from supplychain import simulate
-from supplychain.engines import _chunks
-from supplychain.engines._compile import compile_scenario
-from supplychain.engines._outages import draw_outages, outage_cover
-from supplychain.engines._random import draw_run, run_seed_sequences
-from supplychain.engines._stacked import sample_items
-from supplychain.engines._summary import BandAccumulator
+from supplychain.run import simulate
+from supplychain.run import chunks as _chunks
+from supplychain.compile.compiler import compile_scenario
+from supplychain.compile.outages import draw_outages, outage_cover
+from supplychain.engines.draws import draw_run, run_seed_sequences
+from supplychain.engines.stacked import sample_items
+from supplychain.engines.summary import BandAccumulator
 from supplychain.engines.vector import _Ring, run_vector
-from supplychain.ensemble import EnsembleResults
+from supplychain.results.ensemble import EnsembleResults
 from supplychain.errors import UnknownIdError, ValidationError
 from supplychain.model import (DaysOfCover, Empirical, Fixed, LogNormal, Normal, RandomOutage, Scenario,
                                Triangular, Uniform, shock_from_dict)
-from supplychain.synthetic import synthetic_network, synthetic_scenario
+from supplychain.datasets.synthetic import synthetic_network, synthetic_scenario
 
 from .conftest import chain_network
 

@@ -11,11 +11,17 @@ What belongs here: analysis built on top of :func:`supplychain.simulate` and
 * :mod:`.scorecard`: a catalogue of standard policy shocks run with common random numbers.
 * :mod:`.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).
 
-Plots live in :mod:`supplychain.plotting_resilience`.
+Plots live in :mod:`supplychain.plotting.resilience`.
 """
 
 from ._groups import trade_labels
-from .lp import RiskLP, build_lp, performance_impact_lp, risk_exposure, time_to_survive_lp
+from .lp import (
+                         RiskLP,
+                         build_lp,
+                         performance_impact_lp,
+                         risk_exposure,
+                         time_to_survive_lp,
+)
 from .resilience import (
                          cvar,
                          excess_shortfall,
@@ -28,10 +34,23 @@ from .resilience import (
                          time_to_recover,
                          time_to_survive,
 )
-from .scorecard import Catalogue, historical_shocks, scorecard, scorecard_markdown, standard_catalogue
+from .scorecard import (
+                         Catalogue,
+                         historical_shocks,
+                         scorecard,
+                         scorecard_markdown,
+                         standard_catalogue,
+)
 from .sensitivity import Parameter, one_at_a_time, sensitivity
 from .stress import disruption_scenarios, knockout_scenario, stress_test
-from .trade import concentration, dependency, landed_cost, peak_cost_increase, trade_diversion, trade_shares
+from .trade import (
+                         concentration,
+                         dependency,
+                         landed_cost,
+                         peak_cost_increase,
+                         trade_diversion,
+                         trade_shares,
+)
 
 __all__ = [
     "mean_ci", "summarize", "cvar", "performance", "time_to_survive", "time_to_recover", "resilience_loss",

@@ -12,7 +12,7 @@ import importlib.util
 from typing import Literal
 
 from .._validation import fail
-from ..engines._compile import compile_scenario
+from ..compile.compiler import compile_scenario
 from ..model import Scenario
 
 __all__ = ["vector_available", "is_deterministic", "pick_engine"]

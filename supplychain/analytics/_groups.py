@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import fail
-from ..metrics import Grouping, _grouping, _prices
+from ..metrics.service import Grouping, _grouping, _prices
 from ..model.shocks import to_day
-from ..results import Results
+from ..results.series import Results
 
 __all__ = ["demand_weights", "lane_groups", "trade_labels", "paired", "shock_day_of", "window"]
 

@@ -37,7 +37,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from .._validation import check_known, check_number
-from ..engines._compile import STOCK_INPUT, STOCK_OUTPUT, compile_scenario
+from ..compile.compiler import STOCK_INPUT, STOCK_OUTPUT, compile_scenario
 from ..errors import SupplyChainError
 from ..model import Network, Scenario
 

@@ -21,8 +21,8 @@ from scipy import stats
 
 from .._validation import check_number, fail
 from ..errors import ValidationError
-from ..metrics import Grouping, cumulative_shortfall
-from ..results import Results
+from ..metrics.service import Grouping, cumulative_shortfall
+from ..results.series import Results
 from ._groups import demand_weights, paired, shock_day_of, window
 
 __all__ = ["mean_ci", "summarize", "cvar", "performance", "time_to_survive", "time_to_recover",

@@ -23,13 +23,27 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SimulationWarning, SupplyChainError
-from ..metrics import _prices
-from ..model import CapacityShock, ExportControl, LogisticsShock, Network, Scenario, Shock
+from ..metrics.service import _prices
+from ..model import (
+    CapacityShock,
+    ExportControl,
+    LogisticsShock,
+    Network,
+    Scenario,
+    Shock,
+)
 from ..model.shocks import to_day
-from ..results import Results
-from ..simulate import simulate
+from ..results.series import Results
+from ..run.simulate import simulate
 from ._engine import is_deterministic, pick_engine
-from .resilience import cvar, excess_shortfall, mean_ci, resilience_loss, time_to_recover, time_to_survive
+from .resilience import (
+    cvar,
+    excess_shortfall,
+    mean_ci,
+    resilience_loss,
+    time_to_recover,
+    time_to_survive,
+)
 from .trade import concentration, peak_cost_increase, trade_diversion
 
 __all__ = ["Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
@@ -123,7 +137,7 @@ def historical_shocks(scenario_dir: str | Path, *, start: int = 30) -> Catalogue
     >>> historical_shocks("no/such/folder")
     {}
     """
-    from ..io import load_scenario
+    from ..io.scenario import load_scenario
     out: Catalogue = {}
     for path in sorted(Path(scenario_dir).glob("*.toml")):
         try:

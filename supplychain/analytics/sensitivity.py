@@ -34,8 +34,8 @@ from ..errors import SimulationWarning
 from ..model import Network, Scenario
 from ..model.dists import Distribution
 from ..model.policies import BaseStock, DaysOfCover, MinMax, Policy
-from ..results import Results
-from ..simulate import simulate
+from ..results.series import Results
+from ..run.simulate import simulate
 from ._engine import is_deterministic, pick_engine
 from .scorecard import METRICS, shock_window
 
@@ -334,7 +334,7 @@ def one_at_a_time(scenario: Scenario, parameters: Sequence[Parameter], *, metric
                   n_runs: int | None = None, seed: int = 0) -> pd.DataFrame:
     """The metric with each parameter at its low and high end, the others at their mid-points.
 
-    The table behind a tornado chart (:func:`supplychain.plotting_resilience.plot_tornado`).
+    The table behind a tornado chart (:func:`supplychain.plotting.resilience.plot_tornado`).
 
     Returns
     -------

@@ -28,8 +28,8 @@ import pandas as pd
 from .._validation import check_number, fail
 from ..errors import SimulationWarning
 from ..model import Network, Scenario
-from ..results import Results
-from ..simulate import simulate
+from ..results.series import Results
+from ..run.simulate import simulate
 from ._engine import is_deterministic, pick_engine
 from .lp import build_lp, risk_exposure
 from .resilience import cvar, excess_shortfall, time_to_recover, time_to_survive

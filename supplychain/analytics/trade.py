@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..engines._compile import compile_scenario
-from ..results import Results
+from ..compile.compiler import compile_scenario
+from ..results.series import Results
 from ._groups import lane_groups, paired, trade_labels, window
 
 __all__ = ["trade_labels", "landed_cost", "peak_cost_increase", "trade_shares", "trade_diversion", "concentration",
@@ -34,7 +34,7 @@ def _unit_cost(results: Results) -> np.ndarray:
     """Landed cost per unit and day on each lane, shape (T or 1, L).
 
     ``price x (1 + tariff) + freight + extra``, the per-unit form of
-    :func:`supplychain.compare.lane_costs` (``extra`` is the cost of rerouting
+    :func:`supplychain.analytics.compare.lane_costs` (``extra`` is the cost of rerouting
     banned goods), read from the compiled schedules.
     """
     c = compile_scenario(results.scenario)

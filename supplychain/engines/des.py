@@ -16,10 +16,10 @@ import numpy as np
 import simpy
 from simpy.core import URGENT
 
-from . import _rules as rules
-from ._compile import Compiled
-from ._day import Recorder, day_inputs, stack_draws
-from ._random import draw_run
+from ..compile.compiler import Compiled
+from . import kernel as rules
+from .day import Recorder, day_inputs, stack_draws
+from .draws import draw_run
 
 __all__ = ["run_des"]
 

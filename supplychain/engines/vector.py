@@ -45,10 +45,10 @@ from typing import Protocol
 
 import numpy as np
 
-from . import _rules as rules
-from ._compile import Compiled
-from ._day import DrawBatch, Recorder, day_inputs, stack_draws
-from ._random import draw_run
+from ..compile.compiler import Compiled
+from . import kernel as rules
+from .day import DrawBatch, Recorder, day_inputs, stack_draws
+from .draws import draw_run
 
 __all__ = ["run_vector", "simulate_runs", "Sink", "draw_batch"]
 
@@ -203,15 +203,15 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
 
     Examples
     --------
-    >>> from supplychain.synthetic import synthetic_scenario
-    >>> from supplychain.engines._compile import compile_scenario
-    >>> from supplychain.engines._random import run_seed_sequences
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> from supplychain.compile.compiler import compile_scenario
+    >>> from supplychain.engines.draws import run_seed_sequences
     >>> c = compile_scenario(synthetic_scenario(10, horizon_days=20))
     >>> out = run_vector(c, run_seed_sequences(0, 3))
     >>> out["production"].shape
     (3, 20, 10)
     """
-    from ._chunks import default_chunk_size
+    from ..run.chunks import default_chunk_size
     chunk_size = chunk_size or default_chunk_size(c, len(seqs), "vector", "series")
     parts = []
     for lo in range(0, len(seqs), chunk_size):

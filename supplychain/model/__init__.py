@@ -1,14 +1,22 @@
 """The model: pure, validated, immutable data (no engine, no RNG, no results)."""
 
-from .dists import (Distribution, Empirical, Fixed, LogNormal, Normal, Triangular, Uniform,
-                    distribution_from_dict)
+from .disruptions import CapacityShock, DemandShock, LogisticsShock
+from .dists import (
+                    Distribution,
+                    Empirical,
+                    Fixed,
+                    LogNormal,
+                    Normal,
+                    Triangular,
+                    Uniform,
+                    distribution_from_dict,
+)
 from .network import Commodity, Demand, Facility, Lane, Network, Region
 from .outages import RandomOutage
 from .policies import BaseStock, DaysOfCover, MinMax, Policy, policy_from_dict
+from .responses import CapacityInvestment, SafetyStockChange, StockpileRelease
 from .scenario import Scenario
 from .shocks import ExportControl, Shock, Tariff, shock_from_dict, to_day
-from .disruptions import CapacityShock, DemandShock, LogisticsShock
-from .responses import CapacityInvestment, SafetyStockChange, StockpileRelease
 
 __all__ = [
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",

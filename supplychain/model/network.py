@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._validation import (check_id, check_known, check_number, fail, frozen_mapping)
+from .._validation import check_id, check_known, check_number, fail, frozen_mapping
 from ..errors import ValidationError
 from .dists import Distribution, Fixed, distribution_from_dict
 from .policies import DaysOfCover, Policy, policy_from_dict

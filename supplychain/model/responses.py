@@ -2,7 +2,7 @@
 
 Responses are shocks too (same time window, same scenario-file form); they
 compose with the disruptions they answer. See
-:mod:`supplychain.engines._response_rules` for what each does to the arrays.
+:mod:`supplychain.compile.response_rules` for what each does to the arrays.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A shock is immutable data: when it starts and ends (a day number counted from
 the scenario's start date, or a calendar date), an optional announcement date,
 and what it does. Engines never read shocks directly; the compile step turns
-them into daily schedules (see :mod:`supplychain.engines._schedules`).
+them into daily schedules (see :mod:`supplychain.compile.schedules`).
 """
 
 from __future__ import annotations

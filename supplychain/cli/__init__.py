@@ -1,0 +1,15 @@
+"""The ``supplychain`` command line: ``run``, ``data``, ``stress-test``, ``benchmark``."""
+
+from .app import (
+           COMMANDS,
+           Command,
+           build_parser,
+           format_summary,
+           main,
+           resolve_scenario,
+           write_outputs,
+           write_summary,
+)
+
+__all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
+           "write_outputs", "write_summary"]

@@ -1,0 +1,101 @@
+"""Per-day inputs and the recorder shared by both engines.
+
+:func:`day_inputs` combines the schedules (what shocks do on day ``t``) with
+a batch of runs' random draws, so that both engines feed the rules of
+:mod:`._rules` the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..compile.compiler import Compiled
+from .draws import RunDraws
+
+__all__ = ["DrawBatch", "stack_draws", "DayInputs", "day_inputs", "Recorder", "VARIABLES"]
+
+#: Recorded daily series: name -> axis.
+VARIABLES: dict[str, str] = {
+    "production": "facility", "inventory": "stock", "flow": "lane", "arrivals": "lane",
+    "in_transit": "lane", "demand": "demand", "delivered": "demand", "unmet": "demand",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class DrawBatch:
+    """Random draws of ``R`` runs stacked on a leading axis (``None`` when not drawn)."""
+
+    demand_noise: np.ndarray | None      # (R, T, D)
+    lead_time: np.ndarray | None         # (R, T, L)
+    outage: np.ndarray | None            # (R, T, F)
+    licence_approved: np.ndarray | None  # (R, T, L)
+    licence_delay: np.ndarray | None = None  # (R, T, L)
+
+
+def stack_draws(draws: list[RunDraws]) -> DrawBatch:
+    """Stack per-run draws into a batch."""
+    def stack(name: str) -> np.ndarray | None:
+        values = [getattr(d, name) for d in draws]
+        return None if values[0] is None else np.stack(values)
+    return DrawBatch(*(stack(n) for n in ("demand_noise", "lead_time", "outage", "licence_approved",
+                                          "licence_delay")))
+
+
+@dataclass(frozen=True, eq=False)
+class DayInputs:
+    """Everything the rules need for one day, broadcastable to (R, n)."""
+
+    capacity: np.ndarray
+    demand: np.ndarray
+    share: np.ndarray
+    allow: np.ndarray
+    order_factor: np.ndarray
+    lead_time: np.ndarray
+
+
+def day_inputs(c: Compiled, draws: DrawBatch, t: int) -> DayInputs:
+    """Combine schedules and draws for day ``t``."""
+    sch = c.schedules
+    capacity = c.capacity * sch.day("capacity_factor", t)
+    if draws.outage is not None:
+        capacity = capacity * draws.outage[:, t]
+    demand = c.demand_rate * sch.day("demand_factor", t)
+    if draws.demand_noise is not None:
+        demand = demand * draws.demand_noise[:, t]
+    allow = sch.day("lane_allow", t)
+    if draws.licence_approved is not None:
+        allow = allow * draws.licence_approved[:, t]
+    base_lead = c.lane_lead_mean if draws.lead_time is None else draws.lead_time[:, t]
+    lead = base_lead * sch.day("lead_factor", t) + sch.day("lead_extra", t)
+    if draws.licence_delay is not None:
+        lead = lead + draws.licence_delay[:, t]
+    return DayInputs(capacity=capacity, demand=demand, share=sch.day("share", t), allow=allow,
+                     order_factor=sch.day("order_factor", t), lead_time=lead)
+
+
+#: Series recorded only when the scenario has the mechanism (stockpile releases,
+#: destroyed inventory): inflows and outflows of stocks outside the five phases.
+OPTIONAL_VARIABLES: dict[str, tuple[str, str]] = {
+    "released": ("stock", "stockpiles"), "destroyed": ("stock", "destroy")}
+
+
+class Recorder:
+    """Daily series of ``R`` runs, shape (R, T, n) per variable in :data:`VARIABLES`.
+
+    Also the :data:`OPTIONAL_VARIABLES` whose mechanism is in the scenario;
+    engines pass them with ``put(t, ..., **_rules.records(state))``.
+    """
+
+    def __init__(self, c: Compiled, n_runs: int) -> None:
+        sizes = {"facility": c.n_facilities, "stock": c.n_stocks, "lane": c.n_lanes, "demand": c.n_demands}
+        self.arrays = {name: np.zeros((n_runs, c.n_days, sizes[axis])) for name, axis in VARIABLES.items()}
+        for name, (axis, key) in OPTIONAL_VARIABLES.items():
+            if c.schedules.extras.get(key):
+                self.arrays[name] = np.zeros((n_runs, c.n_days, sizes[axis]))
+
+    def put(self, t: int, **values: np.ndarray) -> None:
+        """Store day ``t`` of the given variables."""
+        for name, value in values.items():
+            self.arrays[name][:, t] = value

@@ -1,0 +1,180 @@
+"""The daily rules both engines apply, as pure array functions.
+
+Every array has a leading runs axis ``R`` (1 for the SimPy engine), so the
+SimPy engine and the vector engine execute the same arithmetic and agree
+exactly on deterministic scenarios. What differs between engines is how time
+advances and how goods in transit are held (SimPy events versus a ring
+buffer).
+
+Order of events within day ``t`` (documented in README "Model semantics"):
+
+1. **Arrivals**: shipments due by day ``t`` join the buyer's stock.
+2. **Production**: each facility whose output stock is at or below its
+   trigger produces up to its target, limited by capacity and by the scarcest
+   input (``min_k stock_k / ratio_k``); inputs are consumed by the recipe.
+3. **Demand**: consumer stocks serve the day's demand plus any backlog; what
+   cannot be served is lost or backordered.
+4. **Orders**: each buyer at or below its reorder point orders up to its
+   order-up-to level on inventory position, split across its lanes by
+   sourcing share, capped by lane capacity and by what policy allows.
+5. **Shipping**: each supplier ships from its output stock; when orders
+   exceed stock every lane gets the same fraction (proportional rationing).
+   Export quotas then cut the shipments of their lanes the same way.
+
+State-dependent shock mechanisms (quotas, stockpile releases, destroyed
+stock; :mod:`._dynamic`) run inside these phases, so every engine that calls
+the five rules once a day, in order, gets them. ``State.day`` counts the days
+done: :func:`ship` ends the day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from ..compile import dynamic as _dynamic
+from ..compile.compiler import Compiled
+
+__all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship",
+           "arrival_days", "records"]
+
+
+@dataclass(eq=False)
+class State:
+    """Mutable state of ``R`` runs (engine-private).
+
+    ``stock`` has one extra last column fixed at +inf, the padding target of
+    recipes shorter than the longest one.
+    """
+
+    stock: np.ndarray          # (R, S + 1)
+    transit_lane: np.ndarray   # (R, L) shipped, not yet arrived
+    transit_buyer: np.ndarray  # (R, B) the same, summed per buyer
+    backlog: np.ndarray        # (R, D)
+    day: int = 0               # index of the current day (advanced by ship)
+    dyn: _dynamic.DynamicState | None = None
+
+
+def initial_state(c: Compiled, n_runs: int) -> State:
+    """State at the start of day 0 (pipeline pre-filled with the steady flows)."""
+    stock = np.empty((n_runs, c.n_stocks + 1))
+    stock[:, :-1] = c.initial_stock
+    stock[:, -1] = np.inf
+    pipeline = c.initial_arrivals.sum(axis=0)
+    transit_lane = np.repeat(pipeline[None, :], n_runs, axis=0)
+    return State(stock=stock, transit_lane=transit_lane,
+                 transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
+                 backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs))
+
+
+def _sum_into(values: np.ndarray, index: np.ndarray, n: int, summing: sparse.csr_matrix) -> np.ndarray:
+    """Sum the columns of ``values`` (R, m) into ``n`` columns by ``index`` (m,); returns (R, n).
+
+    ``summing`` (n, m) is the matching transposed incidence matrix
+    (``Compiled.sum_by_buyer`` or ``sum_by_origin``). Every branch sums in
+    column order, so all give the same bits; they differ in speed. One run
+    (SimPy) uses a bincount, avoiding the ~80 µs overhead of a sparse
+    product; runs-last memory (the vector engine keeps its (R, n) arrays
+    Fortran-ordered) uses a sparse product over contiguous rows of runs.
+    """
+    r = values.shape[0]
+    if r == 1:
+        return np.bincount(index, weights=values[0], minlength=n)[None, :]
+    if values.flags.f_contiguous:
+        return np.asarray((summing @ values.T).T)
+    flat = (np.arange(r)[:, None] * n + index).ravel()
+    return np.bincount(flat, weights=values.ravel(), minlength=r * n).reshape(r, n)
+
+
+def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
+    """Phase 1: add ``arrived`` (R, L) to buyers' stocks."""
+    # Buyers and their stocks correspond one to one, so one sum serves both.
+    by_buyer = _sum_into(arrived, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    s.stock[:, c.buyer_stock] += by_buyer
+    s.transit_lane -= arrived
+    s.transit_buyer -= by_buyer
+
+
+def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
+    """Phase 2: produce and consume inputs; returns production (R, F).
+
+    ``capacity`` is today's capacity, shape (F,) or (R, F). Stock destroyed
+    by a disaster and reserves released into low stocks are applied first.
+    """
+    if s.dyn is not None:
+        _dynamic.stock_events(c, s.stock, s.dyn, s.day)
+    inputs = (s.stock[:, c.recipe_stock] / c.recipe_ratio).min(axis=2)
+    out = s.stock[:, c.out_stock]
+    need = np.where(out <= c.prod_trigger, c.prod_target - out, 0.0)
+    p = np.minimum(np.minimum(capacity, inputs), need)
+    np.maximum(p, 0.0, out=p)
+    # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``.
+    facility, stock, units = c.production_pattern
+    s.stock[:, stock] += p[:, facility] * units
+    # Consuming exactly what is on hand can leave -1e-16; stocks are never negative.
+    np.maximum(s.stock, 0.0, out=s.stock)
+    return p
+
+
+def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Phase 3: serve ``demand`` (R, D) plus backlog; returns (delivered, unmet)."""
+    wanted = demand + s.backlog
+    have = s.stock[:, c.demand_stock]
+    delivered = np.minimum(have, wanted)
+    s.stock[:, c.demand_stock] = have - delivered
+    unmet = wanted - delivered
+    s.backlog = np.where(c.demand_backorder, unmet, 0.0)
+    return delivered, unmet
+
+
+def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
+                 order_factor: np.ndarray) -> np.ndarray:
+    """Phase 4: orders per lane (R, L), after lane capacity and what policy allows.
+
+    Targets move with the ``target_extra`` schedule (front-loading, safety-stock changes).
+    """
+    position = s.stock[:, c.buyer_stock] + s.transit_buyer
+    extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
+    q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
+    np.maximum(q, 0.0, out=q)
+    q *= order_factor
+    orders = q[:, c.lane_buyer] * share
+    np.minimum(orders, c.lane_capacity, out=orders)
+    orders *= allow
+    return orders
+
+
+def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
+    """Phase 5: ship from suppliers' output stocks with proportional rationing; returns (R, L)."""
+    requested = _sum_into(orders, c.lane_origin, c.n_facilities, c.sum_by_origin)
+    on_hand = s.stock[:, c.out_stock]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fill = np.where(requested > on_hand, on_hand / requested, 1.0)
+    shipped = orders * fill[:, c.lane_origin]
+    if s.dyn is not None:
+        _dynamic.apply_quotas(c, shipped, s.dyn, s.day)
+    sent = _sum_into(shipped, c.lane_origin, c.n_facilities, c.sum_by_origin)
+    s.stock[:, c.out_stock] = np.maximum(on_hand - sent, 0.0)
+    s.transit_lane += shipped
+    s.transit_buyer += _sum_into(shipped, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    s.day += 1
+    return shipped
+
+
+def records(s: State) -> dict[str, np.ndarray]:
+    """Extra daily series of the dynamic mechanisms (``released``, ``destroyed``), if any.
+
+    Engines pass them to :meth:`._day.Recorder.put` after :func:`ship`.
+    """
+    return _dynamic.records(s.dyn)
+
+
+def arrival_days(lead_days: np.ndarray) -> np.ndarray:
+    """Whole days until a shipment with (continuous) lead time ``lead_days`` is in stock.
+
+    Goods become usable at the first daily review at or after their arrival,
+    and never on the day they were shipped.
+    """
+    return np.maximum(1, np.ceil(lead_days - 1e-9)).astype(np.intp)

@@ -1,0 +1,449 @@
+"""Reading and writing scenarios (TOML) and results (``.npz``).
+
+What belongs here: conversion between model objects and plain data
+(:func:`scenario_to_dict`, :func:`scenario_from_dict`), the TOML file format
+(:func:`save_scenario`, :func:`load_scenario`) Results archives are written by
+:mod:`supplychain.results.archive`. Nothing here simulates.
+
+A scenario file has a ``[scenario]`` table (``name``, ``horizon_days``,
+``start_date``, optional ``seed`` and optional ``base``) followed by arrays of
+tables: ``[[regions]]``, ``[[commodities]]``, ``[[facilities]]``,
+``[[lanes]]``, ``[[demands]]`` and ``[[shocks]]``. Keys are the fields of the
+model classes. ``base = "baseline"`` starts from the built-in baseline: the
+file then only adds shocks, changes the horizon or replaces/adds network items
+by id. Every error names the file, the table entry, the field and the value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import tomli_w
+
+from .._validation import close_matches
+from ..errors import ScenarioFileError, SupplyChainError, ValidationError
+from ..model.dists import Fixed
+from ..model.network import Commodity, Demand, Facility, Lane, Network, Region
+from ..model.scenario import Scenario
+
+__all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_scenario",
+           "save_scenario", "load_scenario", "BASES"]
+
+PathLike = str | os.PathLike[str]
+
+#: Network tables in file order, with the model class each entry builds.
+_TABLES: dict[str, type] = {"regions": Region, "commodities": Commodity, "facilities": Facility,
+                            "lanes": Lane, "demands": Demand}
+_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base")
+_TOP_KEYS = ("scenario", *_TABLES, "shocks")
+_MAPPING_FIELDS = ("recipe", "initial_inventory", "policies")  # Facility fields stored as pairs
+
+
+def _baseline() -> Scenario:
+    from ..datasets.baseline import load_baseline
+    return load_baseline()
+
+
+#: Named scenarios a file may start from with ``base = "..."``.
+BASES: dict[str, Callable[[], Scenario]] = {"baseline": _baseline}
+
+
+# Model -> plain data ---------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    """TOML-ready plain data: no None, no tuples, no NumPy scalars; Fixed as a bare number."""
+    if isinstance(value, Fixed):
+        return value.value
+    if hasattr(value, "to_dict"):
+        return _plain(value.to_dict())
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _item_dict(item: Any) -> dict[str, Any]:
+    out = {}
+    for f in dataclasses.fields(item):
+        value = getattr(item, f.name)
+        if isinstance(item, Facility) and f.name in _MAPPING_FIELDS:
+            value = dict(value)
+        if value is not None:
+            out[f.name] = _plain(value)
+    return out
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """Plain-data form of a scenario: the content of a scenario file.
+
+    Every field is written out (defaults included), so the file means the same
+    thing even if a later version changes a default.
+
+    Examples
+    --------
+    >>> from supplychain.model import Commodity, Demand, Facility, Lane, Network, Region, Scenario
+    >>> net = Network((Region("CN"), Region("US")), (Commodity("ore", "t", 100.0),),
+    ...               (Facility("CN.mine", "CN", "mine", "ore", 10.0),),
+    ...               (Lane("CN.mine", "US.ore", "ore", lead_time=20),),
+    ...               (Demand("US.ore", "US", "ore", 5.0),))
+    >>> data = scenario_to_dict(Scenario(net, horizon_days=30, name="toy"))
+    >>> data["scenario"]
+    {'name': 'toy', 'horizon_days': 30, 'start_date': datetime.date(2025, 1, 1)}
+    >>> data["lanes"][0]["lead_time"], data["lanes"][0]["capacity_per_day"]
+    (20.0, inf)
+    """
+    head: dict[str, Any] = {"name": scenario.name, "horizon_days": scenario.horizon_days,
+                            "start_date": scenario.start_date}
+    if scenario.seed is not None:
+        head["seed"] = scenario.seed
+    net = scenario.network
+    out: dict[str, Any] = {"scenario": head}
+    for key in _TABLES:
+        out[key] = [_item_dict(item) for item in getattr(net, key)]
+    out["shocks"] = [_plain(s.to_dict()) for s in scenario.shocks]
+    return out
+
+
+# Plain data -> model ---------------------------------------------------------------------------
+def _where(source: str | None, table: str, index: int | None = None) -> str:
+    place = table if index is None else f"{table} entry {index + 1}"
+    return place if source is None else f"{source}, {place}"
+
+
+def _located(exc: Exception, where: str) -> SupplyChainError:
+    """The same kind of error with its location in front (ScenarioFileError for foreign errors)."""
+    cls = type(exc) if isinstance(exc, SupplyChainError) else ScenarioFileError
+    return cls(f"{where}: {exc}")
+
+
+def _check_keys(data: Any, allowed: tuple[str, ...], required: tuple[str, ...], where: str,
+                what: str) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ScenarioFileError(f"{where}: entry must be a table of key = value pairs; got {data!r}.")
+    ident = f" for {what} '{data['id']}'" if isinstance(data.get("id"), str) else f" for {what}"
+    for key in data:
+        if key not in allowed:
+            hits = close_matches(str(key), allowed)
+            hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
+            raise ScenarioFileError(f"{where}: {key} is not a known key{ident}; known keys are "
+                                    f"{', '.join(allowed)}.{hint}")
+    for key in required:
+        if key not in data:
+            raise ScenarioFileError(f"{where}: {key} must be given; got nothing{ident}.")
+    return dict(data)
+
+
+def _build(cls: type, data: Any, where: str) -> Any:
+    fields = dataclasses.fields(cls)
+    allowed = tuple(f.name for f in fields)
+    required = tuple(f.name for f in fields if f.default is dataclasses.MISSING
+                     and f.default_factory is dataclasses.MISSING)
+    kwargs = _check_keys(data, allowed, required, where, cls.__name__)
+    for f in fields:
+        if f.default_factory is dict and not isinstance(kwargs.get(f.name, {}), Mapping):
+            raise ScenarioFileError(f"{where}: {f.name} must be a table such as {{ key = value }}; "
+                                    f"got {kwargs[f.name]!r} for {cls.__name__} '{kwargs.get('id', '?')}'.")
+    try:
+        return cls(**kwargs)
+    except (SupplyChainError, TypeError, ValueError, AttributeError) as exc:
+        # Values of the wrong TOML type (a number where a table belongs) surface as TypeError.
+        raise _located(exc, where) from None
+
+
+def _table(data: Mapping[str, Any], key: str, source: str | None) -> list[Any]:
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise ScenarioFileError(f"{_where(source, key)}: {key} must be an array of tables "
+                                f"([[{key}]] entries); got {items!r}.")
+    return items
+
+
+def _shock_from_dict(data: Any, where: str) -> Any:
+    from ..model import shocks as shock_module
+    build = getattr(shock_module, "shock_from_dict", None)
+    if build is None:
+        raise ScenarioFileError(f"{where}: shocks cannot be read by this version of supplychain "
+                                "(supplychain.model.shocks.shock_from_dict is missing).")
+    try:
+        return build(dict(data) if isinstance(data, Mapping) else data)
+    except (SupplyChainError, TypeError, KeyError) as exc:
+        raise _located(exc, where) from None
+
+
+def _merge(base: tuple[Any, ...], extra: list[Any], where: str) -> tuple[Any, ...]:
+    """Base items with file items replacing those of the same id, new ones appended."""
+    by_id = {item.id: item for item in base}
+    seen: set[str] = set()
+    for item in extra:
+        if item.id in seen:
+            raise ValidationError(f"{where}: id must be unique; got {item.id!r} twice.")
+        seen.add(item.id)
+        by_id[item.id] = item
+    return tuple(by_id.values())
+
+
+def _head(data: Mapping[str, Any], source: str | None) -> dict[str, Any]:
+    where = _where(source, "[scenario]")
+    head = _check_keys(data.get("scenario", {}), _SCENARIO_KEYS, (), where, "Scenario")
+    if isinstance(head.get("start_date"), str):
+        # Accept a quoted ISO date too: a common slip when writing TOML by hand.
+        try:
+            head["start_date"] = dt.date.fromisoformat(head["start_date"])
+        except ValueError:
+            raise ScenarioFileError(f"{where}: start_date must be a date (YYYY-MM-DD); got "
+                                    f"{head['start_date']!r}.") from None
+    return head
+
+
+def _base_scenario(name: Any, where: str) -> Scenario:
+    if name not in BASES:
+        from .._validation import check_known
+        try:
+            check_known(str(name), BASES, "base", "Scenario")
+        except SupplyChainError as exc:
+            raise _located(exc, where) from None
+    return BASES[name]()
+
+
+def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> Scenario:
+    """Build a scenario from its plain-data form (see :func:`scenario_to_dict`).
+
+    Parameters
+    ----------
+    data : mapping
+        Keys ``scenario``, ``regions``, ``commodities``, ``facilities``,
+        ``lanes``, ``demands`` and ``shocks``, as in a scenario file.
+    source : str, optional
+        Where the data came from (a file name), put in front of error messages.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioFileError
+        If a table or key is missing, misspelt or of the wrong shape.
+    ValidationError, UnknownIdError
+        If a value is out of range or an id refers to nothing.
+
+    Examples
+    --------
+    >>> scen = scenario_from_dict({
+    ...     "scenario": {"name": "toy", "horizon_days": 10},
+    ...     "regions": [{"id": "CN"}, {"id": "US"}],
+    ...     "commodities": [{"id": "ore", "unit": "t", "price_usd": 100.0}],
+    ...     "facilities": [{"id": "CN.mine", "region": "CN", "stage": "mine", "output": "ore",
+    ...                     "capacity_per_day": 10.0}],
+    ...     "lanes": [{"origin": "CN.mine", "destination": "US.ore", "commodity": "ore",
+    ...                "lead_time": {"kind": "uniform", "low": 15, "high": 25}}],
+    ...     "demands": [{"id": "US.ore", "region": "US", "commodity": "ore", "rate_per_day": 5.0}],
+    ... })
+    >>> scen.network.lane("CN.mine>US.ore").lead_time
+    Uniform(low=15.0, high=25.0)
+    >>> scenario_from_dict({"regions": [{"id": "CN", "nmae": "China"}]},
+    ...                    source="toy.toml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ScenarioFileError: toy.toml, [[regions]] entry 1: nmae is not a known key ... 'name'?
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioFileError(f"{source or 'scenario'}: must be a table; got {data!r}.")
+    _check_keys(data, _TOP_KEYS, (), source or "scenario", "scenario file")
+    head = _head(data, source)
+    items = {key: [_build(cls, entry, _where(source, f"[[{key}]]", i))
+                   for i, entry in enumerate(_table(data, key, source))]
+             for key, cls in _TABLES.items()}
+    shocks = [_shock_from_dict(entry, _where(source, "[[shocks]]", i))
+              for i, entry in enumerate(_table(data, "shocks", source))]
+    base_name = head.pop("base", None)
+    where = source or "scenario"
+    if base_name is not None:
+        base = _base_scenario(base_name, _where(source, "[scenario]"))
+        parts = {key: _merge(getattr(base.network, key), items[key], _where(source, f"[[{key}]]"))
+                 for key in _TABLES}
+        shocks = list(base.shocks) + shocks
+        head = {"name": base.name, "horizon_days": base.horizon_days,
+                "start_date": base.start_date, "seed": base.seed} | head
+    elif not items["facilities"] and not items["demands"]:
+        raise ScenarioFileError(f"{where}: the scenario defines no network; add [[regions]], "
+                                "[[commodities]], [[facilities]], [[lanes]] and [[demands]] tables, "
+                                "or start from the baseline with base = \"baseline\" in [scenario].")
+    else:
+        parts = {key: tuple(value) for key, value in items.items()}
+    try:
+        network = Network(**parts)
+    except SupplyChainError as exc:
+        raise _located(exc, where) from None
+    try:
+        return Scenario(network, shocks=tuple(shocks), **head)
+    except SupplyChainError as exc:
+        raise _located(exc, _where(source, "[scenario]")) from None
+
+
+# TOML text -------------------------------------------------------------------------------------
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _toml_value(value: Any) -> str:
+    """One value on one line; tables inline, so each entry reads as a block."""
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    # tomli_w formats scalars exactly (floats via repr, inf, dates, escaped strings).
+    return tomli_w.dumps({"v": value})[len("v = "):].rstrip("\n")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _toml_value(key)
+
+
+def dumps_scenario(scenario: Scenario) -> str:
+    """The scenario as TOML text (what :func:`save_scenario` writes).
+
+    Examples
+    --------
+    >>> from supplychain.model import Commodity, Network, Region, Scenario
+    >>> net = Network((Region("CN"),), (Commodity("ore", "t", 100.0),), (), (), ())
+    >>> print(dumps_scenario(Scenario(net, horizon_days=30, name="empty")))
+    # supplychain scenario file: read it with supplychain.io.load_scenario().
+    <BLANKLINE>
+    [scenario]
+    name = "empty"
+    horizon_days = 30
+    start_date = 2025-01-01
+    <BLANKLINE>
+    [[regions]]
+    id = "CN"
+    name = "CN"
+    <BLANKLINE>
+    [[commodities]]
+    id = "ore"
+    unit = "t"
+    price_usd = 100.0
+    name = "ore"
+    elasticity = 1.0
+    chain = ""
+    <BLANKLINE>
+    """
+    data = scenario_to_dict(scenario)
+    lines = ["# supplychain scenario file: read it with supplychain.io.load_scenario().", "",
+             "[scenario]"]
+    lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data["scenario"].items()]
+    for key in (*_TABLES, "shocks"):
+        for entry in data[key]:
+            lines += ["", f"[[{key}]]"]
+            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
+    r"""Parse scenario TOML text (see :func:`load_scenario`).
+
+    Examples
+    --------
+    >>> loads_scenario("[scenario]\nhorizon_days = ", source="bad.toml")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ScenarioFileError: bad.toml: invalid TOML: Invalid value (at end of document)
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioFileError(f"{source or 'scenario'}: invalid TOML: {exc}") from None
+    return scenario_from_dict(data, source=source)
+
+
+def _atomic_write(path: PathLike, write: Callable[[IO[bytes]], object]) -> Path:
+    """Write through a temporary file in the same folder, then rename: never a half-written file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; results are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_scenario(scenario: Scenario, path: PathLike) -> Path:
+    """Write ``scenario`` to a TOML file (atomically) and return its path.
+
+    ``load_scenario(save_scenario(s, p)) == s`` holds exactly.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from supplychain import load_baseline
+    >>> scen = load_baseline().with_horizon(30)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = save_scenario(scen, pathlib.Path(tmp) / "baseline.toml")
+    ...     load_scenario(path) == scen
+    True
+    """
+    text = dumps_scenario(scenario)
+    return _atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def _read_text(path: PathLike, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioFileError(f"{path}: no such {what} file.") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioFileError(f"{path}: {what} file must be UTF-8 text ({exc.reason}).") from None
+    except OSError as exc:
+        raise ScenarioFileError(f"{path}: cannot read {what} file ({exc.strerror}).") from None
+
+
+def load_scenario(path: PathLike) -> Scenario:
+    r"""Read a scenario TOML file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.toml`` file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioFileError
+        If the file is missing, is not valid TOML, or has a missing or unknown key.
+    ValidationError, UnknownIdError
+        If a value is out of range or an id refers to nothing (the message
+        names the file, entry, field and value).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "shock.toml"
+    ...     _ = path.write_text('[scenario]\nbase = "baseline"\nhorizon_days = 30\n')
+    ...     scen = load_scenario(path)
+    >>> scen.horizon_days
+    30
+    """
+    return loads_scenario(_read_text(path, "scenario"), source=str(path))

@@ -1,0 +1,264 @@
+"""Service and loss metrics: pure functions of :class:`~supplychain.results.Results`.
+
+What belongs here: free functions ``metric(results, *, ...) -> ndarray`` whose
+definitions come from ``formulas.md`` section 2, and :func:`metric_frame` to
+label their output. Each metric returns one value per run and group, shaped
+``(n_runs, n_groups)``, where the groups are chosen with ``by``:
+
+``"demand"``
+    each final demand (the default), in results order;
+``"commodity"``, ``"region_commodity"``
+    demands summed per commodity, or per region and commodity (label ``"US:chip"``);
+``"region"``
+    demands summed per region. Units of different commodities cannot be
+    added, so region totals are valued at each commodity's reference price.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, get_args
+
+import numpy as np
+
+from .._validation import check_known, check_probability, fail
+from ..results.series import Results
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..results.ensemble import EnsembleResults
+
+__all__ = ["Grouping", "group_labels", "fill_rate", "cumulative_shortfall", "days_below_service",
+           "metric_frame"]
+
+Grouping = Literal["demand", "region", "commodity", "region_commodity"]
+_GROUPINGS: tuple[str, ...] = get_args(Grouping)
+
+
+def _item_keys(results: Results, axis: str, by: str) -> list[str]:
+    coords = results.coords
+    if by == "region":
+        return list(coords.region[axis])
+    if by == "commodity":
+        return list(coords.commodity[axis])
+    if by == "region_commodity":
+        return [f"{r}:{c}" for r, c in zip(coords.region[axis], coords.commodity[axis])]
+    return list(coords.labels(axis))
+
+
+def _grouping(results: Results, by: str, *, axis: str = "demand") -> tuple[tuple[str, ...], np.ndarray]:
+    """Group labels and the 0/1 matrix ``(n_items, n_groups)`` that sums items into groups."""
+    check_known(by, _GROUPINGS, "by", "metric")
+    keys = _item_keys(results, axis, by)
+    labels = tuple(keys) if by == "demand" else tuple(sorted(set(keys)))
+    matrix = np.zeros((len(keys), len(labels)))
+    matrix[np.arange(len(keys)), [labels.index(k) for k in keys]] = 1.0
+    return labels, matrix
+
+
+def _prices(results: Results, axis: str = "demand") -> np.ndarray:
+    """Reference price (USD per unit) of each item's commodity along ``axis``."""
+    price = {c.id: c.price_usd for c in results.scenario.network.commodities}
+    return np.array([price[c] for c in results.coords.commodity[axis]], dtype=float)
+
+
+def _mixes_units(results: Results, by: str, axis: str = "demand") -> bool:
+    units = {c.id: c.unit for c in results.scenario.network.commodities}
+    labels, matrix = _grouping(results, by, axis=axis)
+    item_units = [units[c] for c in results.coords.commodity[axis]]
+    return any(len({u for u, m in zip(item_units, matrix[:, g]) if m}) > 1 for g in range(len(labels)))
+
+
+def _grouped(results: Results, variable: str, by: str, *, usd: bool = False) -> np.ndarray:
+    """``variable`` summed into groups, ``(runs, days, groups)``; in USD if asked."""
+    _, matrix = _grouping(results, by)
+    values = results.arrays[variable]
+    if usd:
+        values = values * _prices(results)
+    return np.asarray(values @ matrix)
+
+
+def _totals(results: Results | EnsembleResults, variable: str, by: str, *, usd: bool = False) -> np.ndarray:
+    """``variable`` (demand or delivered) summed over the horizon into groups, ``(runs, groups)``.
+
+    Works on daily series and on ensemble summaries, which keep exactly these per-run totals.
+    """
+    if isinstance(results, Results):
+        return _grouped(results, variable, by, usd=usd).sum(axis=1)
+    _, matrix = _grouping(results, by)  # type: ignore[arg-type]
+    values = getattr(results, variable)
+    if usd:
+        values = values * _prices(results)  # type: ignore[arg-type]
+    return np.asarray(values @ matrix)
+
+
+def group_labels(results: Results, *, by: Grouping = "demand") -> tuple[str, ...]:
+    """Labels of the last axis of a metric computed with the same ``by``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=0)
+    >>> labels = group_labels(res, by="region")
+    >>> labels == tuple(sorted(set(res.coords.region["demand"])))
+    True
+    """
+    return _grouping(results, by)[0]
+
+
+def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
+    """Fill rate (beta, type-2 service level) per run and group.
+
+    Defined in formulas.md section 2 as delivered over demanded across the
+    horizon, ``sum_t delivered_t / sum_t D_t``. A group with no demand has a
+    fill rate of 1 (nothing was asked, nothing was missed). ``by="region"``
+    weights each commodity by its reference price (a value fill rate).
+
+    Parameters
+    ----------
+    results : Results or EnsembleResults
+        Simulation output (daily series, or the per-run totals of ``keep="summary"``).
+    by : {"demand", "region", "commodity", "region_commodity"}
+        How demands are grouped (see the module docstring).
+
+    Returns
+    -------
+    ndarray
+        Shape ``(n_runs, n_groups)``, values in [0, 1]; label the columns
+        with :func:`group_labels` or :func:`metric_frame`.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(20), n_runs=2, seed=0)
+    >>> fr = fill_rate(res)
+    >>> fr.shape == (2, len(res.coords.demand))
+    True
+    >>> bool(((fr >= 0) & (fr <= 1 + 1e-12)).all())
+    True
+    """
+    usd = by == "region"
+    demand = _totals(results, "demand", by, usd=usd)
+    delivered = _totals(results, "delivered", by, usd=usd)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(demand > 0, delivered / demand, 1.0))
+
+
+def cumulative_shortfall(results: Results | EnsembleResults, *, usd: bool = False, by: Grouping = "demand",
+                         over_time: bool = False) -> np.ndarray:
+    """Demand not delivered, summed over days, per run and group.
+
+    The cumulative unmet-demand loss of formulas.md section 2 (performance
+    loss, as DisruptSC and BoARIO report it): ``sum_t (D_t - delivered_t)``.
+    Under backordering a day can deliver more than its own demand, so the
+    running sum is the backlog; it is clipped at 0 against rounding.
+
+    Parameters
+    ----------
+    results : Results or EnsembleResults
+        Simulation output (ensemble summaries give totals only, not ``over_time``).
+    usd : bool
+        Value the shortfall at each commodity's reference price (USD) instead
+        of in the commodity's own unit.
+    by : {"demand", "region", "commodity", "region_commodity"}
+        How demands are grouped. Groups that mix units need ``usd=True``.
+    over_time : bool
+        Return the running total for every day, ``(n_runs, n_days, n_groups)``,
+        instead of the total over the horizon.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(n_runs, n_groups)`` (or ``(n_runs, n_days, n_groups)``).
+
+    Raises
+    ------
+    ValidationError
+        If a group mixes units and ``usd`` is False.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(20), seed=0)
+    >>> short = cumulative_shortfall(res, usd=True, by="region")
+    >>> short.shape == (1, len(group_labels(res, by="region")))
+    True
+    >>> bool((short >= 0).all())
+    True
+    """
+    if not usd and _mixes_units(results, by):
+        raise fail("usd", f"True when by={by!r} groups commodities of different units", usd,
+                   "cumulative_shortfall")
+    if not over_time:
+        return np.maximum(_totals(results, "demand", by, usd=usd) - _totals(results, "delivered", by, usd=usd),
+                          0.0)
+    if not isinstance(results, Results):
+        raise fail("over_time", "False for ensemble summaries (they keep no daily series; simulate with "
+                   "keep='series')", over_time, "cumulative_shortfall")
+    gap = _grouped(results, "demand", by, usd=usd) - _grouped(results, "delivered", by, usd=usd)
+    return np.asarray(np.maximum(np.cumsum(gap, axis=1), 0.0))
+
+
+def days_below_service(results: Results, *, threshold: float = 0.95,
+                       by: Grouping = "demand") -> np.ndarray:
+    """Number of days on which the daily service level falls below ``threshold``.
+
+    The daily service level is the fill rate of formulas.md section 2 taken
+    over one day, ``delivered_t / D_t``; days without demand count as served.
+    ``by="region"`` weights commodities by reference price.
+
+    Parameters
+    ----------
+    results : Results
+        Simulation output.
+    threshold : float
+        Service level in [0, 1] below which a day counts.
+    by : {"demand", "region", "commodity", "region_commodity"}
+        How demands are grouped.
+
+    Returns
+    -------
+    ndarray of int
+        Shape ``(n_runs, n_groups)``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(20), seed=0)
+    >>> days = days_below_service(res, threshold=0.9)
+    >>> days.dtype.kind, bool((days <= res.n_days).all())
+    ('i', True)
+    """
+    threshold = check_probability(threshold, "threshold", "days_below_service")
+    usd = by == "region"
+    demand = _grouped(results, "demand", by, usd=usd)
+    delivered = _grouped(results, "delivered", by, usd=usd)
+    # Compare delivered < threshold * demand rather than dividing: no 0/0 on idle days.
+    below = (demand > 0) & (delivered < threshold * demand)
+    return np.asarray(below.sum(axis=1), dtype=np.int64)
+
+
+def metric_frame(values: np.ndarray, results: Results, *, by: Grouping = "demand",
+                 name: str = "value") -> pd.DataFrame:
+    """Label a metric's array as a long table with columns ``run, [day,] <by>, <name>``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=0)
+    >>> table = metric_frame(fill_rate(res, by="region"), res, by="region", name="fill_rate")
+    >>> list(table.columns)
+    ['run', 'region', 'fill_rate']
+    """
+    import pandas as pd
+
+    labels = group_labels(results, by=by)
+    values = np.asarray(values)
+    if values.ndim not in (2, 3) or values.shape[0] != results.n_runs or values.shape[-1] != len(labels):
+        raise fail("values", f"an array shaped (n_runs, [n_days,] {len(labels)}) for by={by!r}",
+                   values.shape, "metric_frame")
+    index = {"run": np.arange(values.shape[0])}
+    if values.ndim == 3:
+        index["day"] = np.arange(values.shape[1])
+    grid = pd.MultiIndex.from_product([*index.values(), list(labels)], names=[*index, by])
+    return pd.DataFrame({name: values.reshape(-1)}, index=grid).reset_index()

@@ -1,0 +1,13 @@
+"""Plots: each takes ``ax=None``, returns the Axes and never calls ``plt.show()``."""
+
+from .resilience import (
+           plot_fan,
+           plot_flow_change,
+           plot_resilience_curve,
+           plot_scorecard,
+           plot_tornado,
+)
+from .results import flow_matrix, plot_flows, plot_timeseries
+
+__all__ = ["plot_timeseries", "plot_flows", "flow_matrix",
+           "plot_fan", "plot_resilience_curve", "plot_flow_change", "plot_tornado", "plot_scorecard"]

@@ -1,0 +1,270 @@
+"""Plots of resilience analytics: fans, resilience curves, flow changes, tornado, scorecard.
+
+What belongs here: ``plot_*(..., ax=None) -> Axes`` functions for the
+outputs of :mod:`supplychain.analytics`. matplotlib is imported only when a
+function runs, and nothing here calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._validation import check_known, fail
+from ..analytics._groups import shock_day_of
+from ..analytics.resilience import (
+    performance,
+    resilience_loss,
+    time_to_recover,
+    time_to_survive,
+)
+from ..metrics.service import Grouping, group_labels
+from .results import _compact, _new_axes, _series, flow_matrix, plot_flows
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from ..results.series import Results
+
+__all__ = ["plot_fan", "plot_resilience_curve", "plot_flow_change", "plot_tornado", "plot_scorecard"]
+
+#: Scorecard columns where a lower value is worse (all others: higher is worse).
+_LOWER_IS_WORSE = frozenset({"fill_rate", "tts_days"})
+
+
+def _fan(ax: Axes, days: np.ndarray, series: np.ndarray, percentiles: Sequence[float], label: str,
+         color: str) -> None:
+    """Median line and nested percentile bands of ``series`` (runs, days)."""
+    ax.plot(days, np.median(series, axis=0), color=color, label=label)
+    if series.shape[0] < 2:
+        return
+    pairs = list(zip(percentiles[: len(percentiles) // 2], percentiles[::-1]))
+    for k, (lo, hi) in enumerate(pairs):
+        low, high = np.percentile(series, [lo, hi], axis=0)
+        ax.fill_between(days, low, high, color=color, alpha=0.15 + 0.1 * k, linewidth=0)
+
+
+def plot_fan(results: Results, baseline: Results | None = None, *, variable: str = "delivered",
+             ident: str | None = None, by: Grouping | None = "region", usd: bool = True,
+             percentiles: Sequence[float] = (5, 25, 75, 95), ax: Axes | None = None) -> Axes:
+    """Median and percentile fan bands of one series, shocked against baseline.
+
+    Parameters
+    ----------
+    results, baseline : Results
+        Shocked runs and (optionally) baseline runs with the same seed.
+    variable : str
+        A recorded variable (``delivered``, ``inventory``, ``flow`` ...).
+    ident : str, optional
+        Item or group to draw; default: the sum of all.
+    by : {"region", "commodity", "region_commodity", "demand"} or None
+        Grouping of items (``None``: raw items).
+    usd : bool
+        Value quantities at reference prices (needed to add commodities).
+    percentiles : sequence of float
+        Symmetric band edges, e.g. ``(5, 25, 75, 95)`` for 5-95 and 25-75 bands.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain import simulate
+    >>> ax = plot_fan(simulate(toy_scenario(20), seed=0), ident="US")
+    >>> ax.get_xlabel()
+    'day'
+    """
+    ax = _new_axes(ax)
+    for res, label, color in ((baseline, "baseline", "0.45"), (results, results.scenario.name, "C3")):
+        if res is None:
+            continue
+        labels, values, _ = _series(res, variable, by, usd)
+        if ident is not None:
+            check_known(ident, labels, "ident", "plot_fan")
+            series = values[:, :, labels.index(ident)]
+        else:
+            series = values.sum(axis=2)
+        _fan(ax, np.arange(res.n_days), series, percentiles, label, color)
+    ax.set_xlabel("day")
+    ax.set_ylabel(f"{variable}{' (USD/day)' if usd else ''}")
+    ax.set_title(f"{variable}: {ident or 'all'} (median, {percentiles[0]:g}-{percentiles[-1]:g}th percentiles)")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_resilience_curve(results: Results, baseline: Results | None = None, *, group: str | None = None,
+                          by: Grouping = "region", fail_below: float = 0.95, recover_at: float = 0.99,
+                          sustain_days: int = 14, ax: Axes | None = None) -> Axes:
+    """Performance P(t) relative to baseline, with the loss area, TTS and TTR marked.
+
+    ``formulas.md`` section 2: the shaded area is the resilience loss
+    (Bruneau triangle); the dotted lines are the shock day, ``t_fail`` (shock
+    + mean TTS) and ``t_rec`` (shock + mean TTR). ``group`` defaults to the
+    group with the largest loss.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain.analytics._toy import single_source_network
+    >>> from supplychain.analytics.stress import knockout_scenario
+    >>> from supplychain import simulate
+    >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=15, horizon_days=60)
+    >>> ax = plot_resilience_curve(simulate(sc, seed=0), by="demand", sustain_days=7)
+    >>> ax.get_title()
+    'US.ore: TTS 11 d, TTR 16 d, loss 5 d'
+    """
+    labels = group_labels(results, by=by)
+    loss = resilience_loss(results, baseline=baseline, by=by)
+    g = int(np.argmax(loss.mean(axis=0))) if group is None else labels.index(check_known(group, labels, "group",
+                                                                                        "plot_resilience_curve"))
+    p = performance(results, baseline=baseline, by=by)[:, :, g]
+    t0 = shock_day_of(results)
+    tts = float(np.mean(time_to_survive(results, baseline=baseline, by=by, threshold=fail_below)[:, g]))
+    ttr = float(np.mean(time_to_recover(results, baseline=baseline, by=by, fail_below=fail_below,
+                                        recover_at=recover_at, sustain_days=sustain_days)[:, g]))
+    ax = _new_axes(ax)
+    days = np.arange(results.n_days)
+    mean = p.mean(axis=0)
+    _fan(ax, days, p, (5, 95), "performance", "C0")
+    after = days >= t0
+    ax.fill_between(days, np.minimum(mean, 1.0), 1.0, where=after & (mean < 1.0), color="C3", alpha=0.3,
+                    label="resilience loss")
+    ax.axhline(fail_below, color="0.5", linewidth=0.8, linestyle="--")
+    for day, text in ((t0, "shock"), (t0 + tts, "t_fail"), (t0 + ttr, "t_rec")):
+        if np.isfinite(day):
+            ax.axvline(day, color="0.3", linewidth=0.8, linestyle=":")
+            ax.text(day, 0.02, f" {text}", transform=ax.get_xaxis_transform(), fontsize="small")
+    ax.set_ylim(bottom=min(0.0, float(mean.min()) - 0.05))
+    ax.set_xlabel("day")
+    ax.set_ylabel("performance (1 = baseline)")
+    ax.set_title(f"{labels[g]}: TTS {tts:.0f} d, TTR {ttr:.0f} d, loss {float(loss[:, g].mean()):.3g} d")
+    ax.legend(fontsize="small", loc="lower right")
+    return ax
+
+
+def plot_flow_change(before: Results, after: Results, commodity: str, *, usd: bool = False,
+                     axes: Sequence[Axes] | None = None) -> list[Axes]:
+    """Region-to-region flows of ``commodity`` before and after a shock, and their change.
+
+    The first two panels are :func:`supplychain.plotting.plot_flows`; the
+    third shows ``after - before`` (red: less trade, blue: more).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain import simulate
+    >>> res = simulate(toy_scenario(10), seed=0)
+    >>> len(plot_flow_change(res, res, "ore"))
+    3
+    """
+    if axes is None:
+        from matplotlib.figure import Figure
+        axes = list(Figure(figsize=(14, 4.2), layout="constrained").subplots(1, 3))
+    if len(axes) != 3:
+        raise fail("axes", "three Axes", len(axes), "plot_flow_change")
+    plot_flows(before, commodity, ax=axes[0], usd=usd)
+    plot_flows(after, commodity, ax=axes[1], usd=usd)
+    axes[0].set_title(f"before: {axes[0].get_title()}", fontsize="small")
+    axes[1].set_title(f"after: {axes[1].get_title()}", fontsize="small")
+    regions, m0 = flow_matrix(before, commodity, usd=usd)
+    _, m1 = flow_matrix(after, commodity, usd=usd)
+    delta = m1 - m0
+    top = float(np.abs(delta).max()) or 1.0
+    axes[2].imshow(delta, cmap="RdBu", vmin=-top, vmax=top)
+    for (i, j), value in np.ndenumerate(delta):
+        if value != 0:
+            axes[2].text(j, i, _compact(value), ha="center", va="center", fontsize="small",
+                         color="white" if abs(value) > 0.6 * top else "black")
+    axes[2].set_xticks(range(len(regions)), regions)
+    axes[2].set_yticks(range(len(regions)), regions)
+    axes[2].set_xlabel("to (importing region)")
+    axes[2].set_title(f"change in {commodity} shipped", fontsize="small")
+    return list(axes)
+
+
+def plot_tornado(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Tornado chart of sensitivities, most influential input on top.
+
+    ``table`` is :func:`~supplychain.analytics.sensitivity.one_at_a_time`
+    (bars from the base value to the metric at each end of the range) or
+    :func:`~supplychain.analytics.sensitivity.sensitivity` (bars of ``ST``
+    with ``S1`` marked, or of the signed ``SRC``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"low": [3.0, 9.0], "high": [12.0, 11.0], "base": [10.0, 10.0]}, index=["a", "b"])
+    >>> [x.get_text() for x in plot_tornado(t).get_yticklabels()]
+    ['b', 'a']
+    """
+    ax = _new_axes(ax)
+    rows = list(table.index)[::-1]
+    y = np.arange(len(rows))
+    if {"low", "high", "base"} <= set(table.columns):
+        t = table.loc[rows]
+        base = float(t["base"].iloc[0])
+        ax.barh(y, t["low"] - base, left=base, color="C0", label="input at low end")
+        ax.barh(y, t["high"] - base, left=base, color="C3", label="input at high end")
+        ax.axvline(base, color="0.2", linewidth=0.8)
+        ax.set_xlabel("metric")
+    elif "ST" in table.columns:
+        ax.barh(y, table.loc[rows, "ST"], color="C0", label="total order (ST)")
+        ax.scatter(table.loc[rows, "S1"], y, color="C3", zorder=3, label="first order (S1)")
+        ax.set_xlabel("Sobol index")
+    elif "SRC" in table.columns:
+        ax.barh(y, table.loc[rows, "SRC"], color=np.where(table.loc[rows, "SRC"] < 0, "C0", "C3"))
+        ax.axvline(0.0, color="0.2", linewidth=0.8)
+        ax.set_xlabel("standardized regression coefficient")
+    else:
+        raise fail("table", "a one_at_a_time or sensitivity table", list(table.columns), "plot_tornado")
+    ax.set_yticks(y, [str(r) for r in rows])
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize="small")
+    ax.set_title("sensitivity")
+    return ax
+
+
+def plot_scorecard(card: pd.DataFrame, *, metrics: Sequence[str] | None = None, ax: Axes | None = None,
+                   **imshow_kw: Any) -> Axes:
+    """Heatmap of a scorecard: one row per shock, one column per metric, red = worse.
+
+    Colours rank each column from best (0) to worst (1) among the shocks;
+    cells show the mean values.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> card = pd.DataFrame({"fill_rate": [0.9, 1.0], "tts_days": [12.0, float("inf")]}, index=["a", "b"])
+    >>> plot_scorecard(card).get_xticklabels()[1].get_text()
+    'tts_days'
+    """
+    cols = [c for c in card.columns if not c.endswith(("_lo", "_hi"))] if metrics is None else list(metrics)
+    values = card[cols].to_numpy(dtype=float)
+    finite = np.where(np.isfinite(values), values, np.nan)
+    # An unbounded TTS is the best possible; other infinities the worst.
+    filled = np.where(np.isposinf(values), np.nanmax(np.abs(finite), axis=0, initial=0.0) * 2 + 1, values)
+    span = np.nanmax(filled, axis=0) - np.nanmin(filled, axis=0)
+    badness = (filled - np.nanmin(filled, axis=0)) / np.where(span > 0, span, 1.0)
+    flip = np.array([c in _LOWER_IS_WORSE for c in cols])
+    badness[:, flip] = 1.0 - badness[:, flip]
+    badness[:, ~(span > 0)] = 0.0   # a column where every shock scores the same ranks none worse
+    ax = _new_axes(ax)
+    ax.imshow(np.nan_to_num(badness), cmap=imshow_kw.pop("cmap", "Reds"), vmin=0.0, vmax=1.0, aspect="auto",
+              **imshow_kw)
+    for (i, j), value in np.ndenumerate(values):
+        ax.text(j, i, "inf" if np.isinf(value) else _compact(value), ha="center", va="center", fontsize="x-small",
+                color="white" if badness[i, j] > 0.6 else "black")
+    ax.set_xticks(range(len(cols)), cols, rotation=40, ha="right")
+    ax.set_yticks(range(len(card)), [str(i) for i in card.index])
+    ax.set_title("scorecard (red = worse, ranked per column)")
+    return ax

@@ -1,0 +1,224 @@
+"""Plots of results: each function draws on an Axes and returns it.
+
+What belongs here: ``plot_*(results, ..., ax=None) -> Axes`` functions.
+matplotlib is imported only when a function runs, so importing supplychain
+stays fast and works without a display; nothing here calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._validation import check_known, check_number, fail
+from ..metrics.service import Grouping, _grouping, _prices
+from ..results.series import VARIABLE_AXES
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..results.series import Results
+
+__all__ = ["plot_timeseries", "plot_flows", "flow_matrix"]
+
+#: Variables recorded as amounts per day; the others are levels at the end of a day.
+_RATES = frozenset({"production", "flow", "arrivals", "demand", "delivered"})
+
+
+def _new_axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+    return plt.subplots()[1]
+
+
+def _compact(x: float) -> str:
+    """Short label for a cell: 3 significant figures with k/M/B suffixes."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= size:
+            return f"{x / size:.3g}{suffix}"
+    return f"{x:.3g}"
+
+
+def _unit_label(results: Results, commodities: Sequence[str], usd: bool) -> str:
+    if usd:
+        return "USD"
+    units = {c.id: c.unit for c in results.scenario.network.commodities}
+    found = {units[c] for c in commodities}
+    return found.pop() if len(found) == 1 else "units"
+
+
+def _series(results: Results, variable: str, by: Grouping | None,
+            usd: bool) -> tuple[tuple[str, ...], np.ndarray, list[str]]:
+    """Labels, values ``(runs, days, items)`` and each item's commodity for a variable."""
+    check_known(variable, VARIABLE_AXES, "variable", "plot_timeseries")
+    axis = VARIABLE_AXES[variable]
+    values = results.arrays[variable]
+    if usd:
+        values = values * _prices(results, axis)
+    commodities = list(results.coords.commodity[axis])
+    if by is None:
+        return results.coords.labels(axis), values, commodities
+    labels, matrix = _grouping(results, by, axis=axis)
+    members = [[c for c, m in zip(commodities, matrix[:, g]) if m] for g in range(len(labels))]
+    if not usd and any(_unit_label(results, m, False) == "units" for m in members):
+        raise fail("usd", f"True when by={by!r} adds commodities of different units", usd, "plot_timeseries")
+    return labels, values @ matrix, [m[0] for m in members]
+
+
+def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | None = None, *,
+                    ax: Axes | None = None, run: int | None = None,
+                    band: tuple[float, float] | None = (5, 95), by: Grouping | None = None,
+                    usd: bool = False, **line_kw: Any) -> Axes:
+    """Daily series of one variable: the mean over runs with a percentile band.
+
+    Parameters
+    ----------
+    results : Results
+        Simulation output.
+    variable : str
+        One of ``production, inventory, flow, arrivals, in_transit, demand,
+        delivered, unmet``.
+    ids : str or sequence of str, optional
+        Items to draw (facility, lane, stock or demand ids; region or commodity
+        ids with ``by``). Default: all.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made if omitted.
+    run : int, optional
+        Draw this run only, instead of the mean over runs.
+    band : (float, float) or None
+        Percentiles of the shaded band drawn around the mean when there are
+        several runs; ``None`` for no band.
+    by : {"region", "commodity", "region_commodity", "demand"}, optional
+        Sum items per group first (see :mod:`supplychain.metrics`).
+    usd : bool
+        Value quantities at each commodity's reference price.
+    **line_kw
+        Passed to ``Axes.plot`` (e.g. ``linestyle="--"`` to overlay two variables).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(20), n_runs=3, seed=0)
+    >>> ax = plot_timeseries(res, "delivered", by="region", usd=True)
+    >>> ax.get_ylabel()
+    'delivered (USD/day)'
+    """
+    labels, values, commodities = _series(results, variable, by, usd)
+    wanted = list(labels) if ids is None else [ids] if isinstance(ids, str) else list(ids)
+    if run is not None:
+        check_number(run, "run", "plot_timeseries", low=0, high=results.n_runs - 1)
+        values = values[int(run):int(run) + 1]
+    ax = _new_axes(ax)
+    dates = np.array(results.dates, dtype="datetime64[D]")
+    for ident in wanted:
+        check_known(ident, labels, "id", "plot_timeseries")
+        series = values[:, :, labels.index(ident)]
+        (line,) = ax.plot(dates, series.mean(axis=0), label=f"{ident} {variable}", **line_kw)
+        if band is not None and series.shape[0] > 1:
+            low, high = np.percentile(series, band, axis=0)
+            ax.fill_between(dates, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+    unit = _unit_label(results, [commodities[labels.index(i)] for i in wanted], usd)
+    ax.set_ylabel(f"{variable} ({unit}{'/day' if variable in _RATES else ''})")
+    ax.set_xlabel("date")
+    _date_axis(ax)
+    n_runs = values.shape[0]
+    note = (f"run {run}" if run is not None else "" if n_runs == 1
+            else f"mean of {n_runs} runs" + (f", {band[0]:g}-{band[1]:g}th percentiles" if band else ""))
+    ax.set_title(f"{results.scenario.name}: {variable}" + (f" ({note})" if note else ""))
+    if 0 < len(wanted) <= 20:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def _date_axis(ax: Axes) -> None:
+    import matplotlib.dates as mdates
+    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def flow_matrix(results: Results, commodity: str, *, usd: bool = False) -> tuple[tuple[str, ...], np.ndarray]:
+    """Total flow of ``commodity`` from region to region over the horizon (mean over runs).
+
+    Returns the region ids (network order) and a matrix ``(exporter, importer)``
+    of units shipped (or USD at the reference price).
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=0)
+    >>> regions, m = flow_matrix(res, res.coords.commodity["lane"][0])
+    >>> m.shape == (len(regions), len(regions))
+    True
+    """
+    net = results.scenario.network
+    check_known(commodity, [c.id for c in net.commodities], "commodity", "plot_flows")
+    regions = tuple(r.id for r in net.regions)
+    totals = results.flow.sum(axis=1).mean(axis=0)
+    if usd:
+        totals = totals * _prices(results, "lane")
+    matrix = np.zeros((len(regions), len(regions)))
+    for pair, carried, total in zip(results.coords.region["lane"], results.coords.commodity["lane"], totals):
+        if carried == commodity:
+            origin, destination = pair.split(">")
+            matrix[regions.index(origin), regions.index(destination)] += total
+    return regions, matrix
+
+
+def plot_flows(results: Results, commodity: str, *, ax: Axes | None = None, usd: bool = False) -> Axes:
+    """Heatmap of one commodity's total flow from exporting to importing region.
+
+    Rows are exporters, columns importers (the diagonal is domestic trade);
+    each non-zero cell is labelled with its value. Flows are totals over the
+    horizon, averaged over runs.
+
+    Parameters
+    ----------
+    results : Results
+        Simulation output.
+    commodity : str
+        Commodity id.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made if omitted.
+    usd : bool
+        Value flows at the commodity's reference price.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=0)
+    >>> ax = plot_flows(res, res.coords.commodity["lane"][0])
+    >>> ax.get_ylabel()
+    'from (exporting region)'
+    """
+    regions, matrix = flow_matrix(results, commodity, usd=usd)
+    ax = _new_axes(ax)
+    top = float(matrix.max())
+    ax.imshow(matrix, cmap="Blues", vmin=0.0, vmax=top if top > 0 else 1.0)
+    for (i, j), value in np.ndenumerate(matrix):
+        if value > 0:
+            ax.text(j, i, _compact(value), ha="center", va="center", fontsize="small",
+                    color="white" if value > 0.6 * top else "black")
+    ax.set_xticks(range(len(regions)), regions)
+    ax.set_yticks(range(len(regions)), regions)
+    ax.set_xlabel("to (importing region)")
+    ax.set_ylabel("from (exporting region)")
+    unit = _unit_label(results, [commodity], usd)
+    runs = f", mean of {results.n_runs} runs" if results.n_runs > 1 else ""
+    ax.set_title(f"{commodity} shipped over {results.n_days} days\n({unit}{runs})", fontsize="medium")
+    return ax

@@ -1,0 +1,134 @@
+"""Summaries of large ensembles: what ``simulate(..., keep="summary")`` returns.
+
+:class:`EnsembleResults` is the sibling of :class:`~supplychain.results.Results`
+for thousands of runs: it has the same ``engine``, ``seed``, ``scenario``,
+``coords`` and ``summary()``, but instead of daily series it keeps per-run
+totals and percentile bands of key daily series (see
+:mod:`supplychain.engines.summary` for how they are computed, and when the
+bands are approximate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .._validation import check_known
+from ..model.scenario import Scenario
+from .series import Coords, summary_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["EnsembleResults"]
+
+
+@dataclass(frozen=True, eq=False)
+class EnsembleResults:
+    """Per-run totals and daily percentile bands of an ensemble of runs.
+
+    Parameters
+    ----------
+    engine, seed, scenario, coords
+        As in :class:`~supplychain.results.Results`.
+    n_days : int
+        Days simulated.
+    demand, delivered : ndarray
+        Totals over the horizon per run and demand, shape ``(n_runs, n_demands)``,
+        in each demand's unit.
+    bands : dict of str to ndarray
+        ``"service_level"`` and ``"shortfall_usd"``: percentiles over runs of
+        each day's value per group, shape ``(n_quantiles, n_days, n_groups)``.
+    band_groups : tuple of str
+        Group labels of the bands' last axis: regions with demand, then ``"ALL"``.
+    quantiles : tuple of float
+        Percentiles of the bands' first axis (5, 25, 50, 75, 95).
+    bands_exact : bool
+        False when the ensemble was too large to hold and the bands are the
+        run-weighted mean of per-block percentiles.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> res = simulate(synthetic_scenario(10, horizon_days=30), engine="vector",
+    ...                n_runs=50, seed=1, keep="summary")
+    >>> res.n_runs, res.fill_rate.shape == (50, len(res.coords.demand))
+    (50, True)
+    >>> res.band("service_level", "ALL").shape
+    (5, 30)
+    """
+
+    engine: str
+    seed: int
+    scenario: Scenario
+    coords: Coords
+    n_days: int
+    demand: np.ndarray
+    delivered: np.ndarray
+    bands: dict[str, np.ndarray]
+    band_groups: tuple[str, ...]
+    quantiles: tuple[float, ...]
+    bands_exact: bool
+
+    def __post_init__(self) -> None:
+        for arr in [self.demand, self.delivered, *self.bands.values()]:
+            arr.flags.writeable = False
+
+    @property
+    def n_runs(self) -> int:
+        return int(self.demand.shape[0])
+
+    @property
+    def shortfall(self) -> np.ndarray:
+        """Demand not delivered over the horizon, ``(n_runs, n_demands)``, clipped at 0."""
+        return np.maximum(self.demand - self.delivered, 0.0)
+
+    @property
+    def fill_rate(self) -> np.ndarray:
+        """Fill rate per run and demand, delivered / demand (1 without demand), ``(n_runs, n_demands)``."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate: np.ndarray = np.where(self.demand > 0, self.delivered / self.demand, 1.0)
+        return rate
+
+    def band(self, series: str, group: str = "ALL") -> np.ndarray:
+        """Percentile band of one series and group, shape ``(n_quantiles, n_days)``."""
+        check_known(series, self.bands, "series", "EnsembleResults")
+        check_known(group, self.band_groups, "group", "EnsembleResults")
+        return self.bands[series][:, :, self.band_groups.index(group)]
+
+    def summary(self) -> pd.DataFrame:
+        """Demand, delivered, fill rate and shortfall per region and commodity.
+
+        The same columns as :meth:`Results.summary <supplychain.results.Results.summary>`
+        (means over runs), plus ``fill_rate_p5`` and ``fill_rate_p95``: the
+        5th and 95th percentiles over runs of each group's fill rate.
+        """
+        table, run_fill = summary_table(self.scenario, self.coords, self.demand, self.delivered)
+        table["fill_rate_p5"] = np.percentile(run_fill, 5, axis=1)
+        table["fill_rate_p95"] = np.percentile(run_fill, 95, axis=1)
+        return table
+
+    def bands_dataframe(self) -> pd.DataFrame:
+        """Long table of the bands: ``series, group, day, date, quantile, value``."""
+        import pandas as pd
+
+        frames = []
+        dates = np.array([self.scenario.date_of(t) for t in range(self.n_days)], dtype="datetime64[D]")
+        n_q, n_t, n_g = len(self.quantiles), self.n_days, len(self.band_groups)
+        for name, arr in self.bands.items():
+            frames.append(pd.DataFrame({
+                "series": name,
+                "group": np.tile(np.array(self.band_groups, dtype=object), n_q * n_t),
+                "day": np.tile(np.repeat(np.arange(n_t), n_g), n_q),
+                "date": np.tile(np.repeat(dates, n_g), n_q),
+                "quantile": np.repeat(np.array(self.quantiles), n_t * n_g),
+                "value": arr.reshape(-1),
+            }))
+        return pd.concat(frames, ignore_index=True)
+
+    def __repr__(self) -> str:
+        return (f"EnsembleResults(engine={self.engine!r}, seed={self.seed}, scenario={self.scenario.name!r}, "
+                f"n_runs={self.n_runs}, n_days={self.n_days})")

@@ -1,0 +1,332 @@
+"""Results of a simulation: one immutable type shared by both engines.
+
+Daily series are NumPy arrays shaped ``(n_runs, n_days, n_items)`` whose last
+axis is labelled by :class:`Coords`. Tables come from :meth:`Results.to_dataframe`
+(long, tidy form) and :meth:`Results.summary` (per region and commodity).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..io.scenario import loads_scenario
+from ..model.scenario import Scenario
+from .archive import read_archive, save_results
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results"]
+
+#: Recorded daily series and the axis each is labelled by.
+VARIABLE_AXES: dict[str, str] = {
+    "production": "facility", "inventory": "stock", "flow": "lane", "arrivals": "lane",
+    "in_transit": "lane", "demand": "demand", "delivered": "demand", "unmet": "demand",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Coords:
+    """Labels of the result axes.
+
+    ``stock`` labels are ``"node:commodity"``; every item also has a region
+    and a commodity so tables can be grouped.
+    """
+
+    facility: tuple[str, ...]
+    lane: tuple[str, ...]
+    demand: tuple[str, ...]
+    stock: tuple[str, ...]
+    region: dict[str, tuple[str, ...]] = field(default_factory=dict)     # axis -> region per item
+    commodity: dict[str, tuple[str, ...]] = field(default_factory=dict)  # axis -> commodity per item
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, stock_node: tuple[str, ...],
+                      stock_commodity: tuple[str, ...]) -> Coords:
+        """Labels for a scenario's facilities, lanes, demands and stocks."""
+        net = scenario.network
+        node_region = {f.id: f.region for f in net.facilities} | {d.id: d.region for d in net.demands}
+        lanes = net.lanes
+        return cls(
+            facility=tuple(f.id for f in net.facilities),
+            lane=tuple(l.id for l in lanes),
+            demand=tuple(d.id for d in net.demands),
+            stock=tuple(f"{n}:{c}" for n, c in zip(stock_node, stock_commodity)),
+            region={
+                "facility": tuple(f.region for f in net.facilities),
+                "lane": tuple(f"{node_region[l.origin]}>{node_region[l.destination]}" for l in lanes),
+                "demand": tuple(d.region for d in net.demands),
+                "stock": tuple(node_region[n] for n in stock_node),
+            },
+            commodity={
+                "facility": tuple(f.output for f in net.facilities),
+                "lane": tuple(l.commodity for l in lanes),
+                "demand": tuple(d.commodity for d in net.demands),
+                "stock": tuple(stock_commodity),
+            },
+        )
+
+    def labels(self, axis: str) -> tuple[str, ...]:
+        """Item ids along ``axis``."""
+        return getattr(self, axis)
+
+    def index(self, axis: str, ident: str) -> int:
+        """Position of ``ident`` along ``axis`` (close matches suggested if unknown)."""
+        from .._validation import check_known
+        labels = self.labels(axis)
+        check_known(ident, labels, axis, "Results")
+        return labels.index(ident)
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """What happened in one or more runs of a scenario.
+
+    Parameters
+    ----------
+    engine : str
+        ``"des"`` or ``"vector"``.
+    seed : int
+        The root seed; run ``r`` used ``SeedSequence(seed).spawn(n_runs)[r]``.
+    scenario : Scenario
+        The scenario simulated.
+    coords : Coords
+        Labels of the last axis of each array.
+    arrays : dict of str to ndarray
+        Daily series, shape ``(n_runs, n_days, n_items)``, read-only.
+    initial_inventory : ndarray
+        Stock on hand at the start of day 0, shape ``(n_stocks,)``.
+    initial_in_transit : ndarray
+        Goods in transit at the start of day 0 per lane, shape ``(n_lanes,)``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(30), seed=1)
+    >>> res.n_runs, res.n_days
+    (1, 30)
+    >>> bool((res.delivered <= res.demand + 1e-9).all())
+    True
+    """
+
+    engine: str
+    seed: int
+    scenario: Scenario
+    coords: Coords
+    arrays: dict[str, np.ndarray]
+    initial_inventory: np.ndarray
+    initial_in_transit: np.ndarray
+
+    def __post_init__(self) -> None:
+        for arr in list(self.arrays.values()) + [self.initial_inventory, self.initial_in_transit]:
+            arr.flags.writeable = False
+
+    # Shapes and labels ------------------------------------------------------------------------
+    @property
+    def n_runs(self) -> int:
+        return int(self.arrays["demand"].shape[0])
+
+    @property
+    def n_days(self) -> int:
+        return int(self.arrays["demand"].shape[1])
+
+    @property
+    def dates(self) -> list[dt.date]:
+        """Calendar date of each day."""
+        return [self.scenario.date_of(t) for t in range(self.n_days)]
+
+    # Named series -----------------------------------------------------------------------------
+    @property
+    def production(self) -> np.ndarray:
+        """Units produced per facility per day, ``(runs, days, facilities)``."""
+        return self.arrays["production"]
+
+    @property
+    def inventory(self) -> np.ndarray:
+        """Stock on hand at the end of each day, ``(runs, days, stocks)``."""
+        return self.arrays["inventory"]
+
+    @property
+    def flow(self) -> np.ndarray:
+        """Units shipped on each lane per day, ``(runs, days, lanes)``."""
+        return self.arrays["flow"]
+
+    @property
+    def arrivals(self) -> np.ndarray:
+        """Units landed at the buyer per lane per day, ``(runs, days, lanes)``."""
+        return self.arrays["arrivals"]
+
+    @property
+    def in_transit(self) -> np.ndarray:
+        """Units in transit on each lane at the end of each day, ``(runs, days, lanes)``."""
+        return self.arrays["in_transit"]
+
+    @property
+    def demand(self) -> np.ndarray:
+        """Final demand per day (new demand, excluding backlog), ``(runs, days, demands)``."""
+        return self.arrays["demand"]
+
+    @property
+    def delivered(self) -> np.ndarray:
+        """Final demand served per day, ``(runs, days, demands)``."""
+        return self.arrays["delivered"]
+
+    @property
+    def unmet(self) -> np.ndarray:
+        """Demand outstanding at the end of each day (lost, or backlogged), ``(runs, days, demands)``."""
+        return self.arrays["unmet"]
+
+    def series(self, variable: str, ident: str) -> np.ndarray:
+        """One item's daily series, ``(runs, days)``, e.g. ``series("flow", "CN.mine>US.ore")``."""
+        from .._validation import check_known
+        check_known(variable, VARIABLE_AXES, "variable", "Results")
+        return self.arrays[variable][:, :, self.coords.index(VARIABLE_AXES[variable], ident)]
+
+    # Tables -----------------------------------------------------------------------------------
+    def to_dataframe(self, variables: list[str] | None = None) -> pd.DataFrame:
+        """Long, tidy table: one row per run, day, variable and item.
+
+        Columns: ``run, day, date, variable, id, region, commodity, value``.
+        """
+        import pandas as pd
+
+        from .._validation import check_known
+        names = list(VARIABLE_AXES) if variables is None else variables
+        frames = []
+        dates = np.array(self.dates, dtype="datetime64[D]")
+        for name in names:
+            check_known(name, VARIABLE_AXES, "variable", "Results")
+            axis = VARIABLE_AXES[name]
+            arr = self.arrays[name]
+            r, t, n = arr.shape
+            frames.append(pd.DataFrame({
+                "run": np.repeat(np.arange(r), t * n),
+                "day": np.tile(np.repeat(np.arange(t), n), r),
+                "date": np.tile(np.repeat(dates, n), r),
+                "variable": name,
+                "id": np.tile(np.array(self.coords.labels(axis), dtype=object), r * t),
+                "region": np.tile(np.array(self.coords.region[axis], dtype=object), r * t),
+                "commodity": np.tile(np.array(self.coords.commodity[axis], dtype=object), r * t),
+                "value": arr.reshape(-1),
+            }))
+        return pd.concat(frames, ignore_index=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Demand, delivered, fill rate and shortfall per region and commodity (mean over runs).
+
+        Shortfall is demand minus delivered over the horizon, in units and in
+        USD at the commodity's reference price.
+        """
+        table, _ = summary_table(self.scenario, self.coords, self.demand.sum(axis=1),
+                                 self.delivered.sum(axis=1))
+        return table
+
+    # Files ------------------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write these results to one ``.npz`` archive and return its path.
+
+        The write is atomic (temporary file in the same folder, then rename),
+        and :func:`supplychain.load_results` restores the results exactly,
+        scenario included.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from supplychain import load_baseline, simulate
+        >>> from supplychain import load_results
+        >>> res = simulate(load_baseline().with_horizon(10), seed=2)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     load_results(res.save(pathlib.Path(tmp) / "res.npz")).seed
+        2
+        """
+        return save_results(self, path)
+
+    def __repr__(self) -> str:
+        return (f"Results(engine={self.engine!r}, seed={self.seed}, scenario={self.scenario.name!r}, "
+                f"n_runs={self.n_runs}, n_days={self.n_days})")
+
+    def _meta(self) -> dict[str, Any]:
+        return {"engine": self.engine, "seed": self.seed, "n_runs": self.n_runs, "n_days": self.n_days}
+
+
+def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray,
+                  delivered: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The summary table from per-run totals, and each group's fill rate per run.
+
+    Parameters
+    ----------
+    scenario, coords
+        What was simulated, and the labels of the demand axis.
+    demand, delivered : ndarray
+        Totals over the horizon, shape ``(n_runs, n_demands)``.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per region and commodity: ``unit``, mean ``demand`` and
+        ``delivered``, ``fill_rate``, ``shortfall`` (units) and ``shortfall_usd``.
+    run_fill_rates : ndarray
+        Fill rate of each row in each run, shape ``(n_rows, n_runs)``.
+    """
+    import pandas as pd
+
+    prices = {c.id: c.price_usd for c in scenario.network.commodities}
+    units = {c.id: c.unit for c in scenario.network.commodities}
+    keys = pd.MultiIndex.from_arrays([coords.region["demand"], coords.commodity["demand"]],
+                                     names=["region", "commodity"])
+    per_run_demand = pd.DataFrame(demand.T, index=keys).groupby(level=[0, 1], sort=True).sum()
+    per_run_delivered = pd.DataFrame(delivered.T, index=keys).groupby(level=[0, 1], sort=True).sum()
+    demand_g, delivered_g = per_run_demand.to_numpy(), per_run_delivered.to_numpy()
+    table = per_run_demand.index.to_frame(index=False)
+    table.insert(2, "unit", table["commodity"].map(units))
+    table["demand"] = demand_g.mean(axis=1)
+    table["delivered"] = delivered_g.mean(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        run_fill = np.where(demand_g > 0, delivered_g / demand_g, 1.0)
+        table["fill_rate"] = np.where(table["demand"] > 0, table["delivered"] / table["demand"], 1.0)
+    table["shortfall"] = (table["demand"] - table["delivered"]).clip(lower=0.0)
+    table["shortfall_usd"] = table["shortfall"] * table["commodity"].map(prices)
+    return table, run_fill
+
+
+def load_results(path: str | os.PathLike[str]) -> Results:
+    """Read results written by :meth:`Results.save`, exactly as they were.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` archive.
+
+    Returns
+    -------
+    Results
+
+    Raises
+    ------
+    ScenarioFileError
+        If the file is missing or is not a supplychain results archive.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import numpy as np
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=3)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     back = load_results(res.save(pathlib.Path(tmp) / "run.npz"))
+    >>> back.seed, bool(np.array_equal(back.delivered, res.delivered)), back.scenario == res.scenario
+    (3, True, True)
+    """
+    raw = read_archive(path)
+    scenario = loads_scenario(raw.scenario_toml, source=f"{path} (embedded scenario)")
+    # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
+    coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)
+                       else tuple(value) for name, value in raw.coords.items()})
+    return Results(engine=raw.engine, seed=raw.seed, scenario=scenario, coords=coords, arrays=raw.arrays,
+                   initial_inventory=raw.initial_inventory, initial_in_transit=raw.initial_in_transit)

@@ -1,0 +1,254 @@
+"""Running an ensemble in chunks of runs: in-process, on local processes or on a cluster.
+
+Runs are cut into contiguous chunks; each chunk is one task that returns
+either its daily series (``keep="series"``) or a compact
+:class:`~._summary.SummaryPart` (``keep="summary"``). Results are gathered
+in chunk order, so they do not depend on chunk size, executor or the order
+in which tasks finish: each run draws from its own seed sequence, and the
+kernel treats runs independently.
+
+Executors: ``None`` runs in-process for small ensembles and on a local
+:class:`~concurrent.futures.ProcessPoolExecutor` with two workers for large
+ones; any :class:`~concurrent.futures.Executor` is used as given; a
+``dask.distributed`` ``Client`` gets the compiled scenario scattered once
+and each chunk submitted with retries (a task lost with its worker is
+re-run by the scheduler).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from ..compile.compiler import Compiled
+from ..engines.summary import (
+    BandAccumulator,
+    SummaryPart,
+    SummarySink,
+    band_groups,
+    summarise_arrays,
+)
+
+__all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes"]
+
+Keep = Literal["series", "summary"]
+
+#: Lanes x runs per chunk that keep the vector kernel's working set in cache: about 128
+#: runs of the 458-lane baseline (measured in benchmarks/bench_vector.py).
+SPEED_ELEMENTS = 60_000
+#: Most bytes one chunk's random draws and buffers should take.
+CHUNK_BUDGET_BYTES = 256 * 2**20
+#: Facility-days per second per core, to decide when worker processes pay off.
+_RATE = {"vector": 3e6, "des": 2e5}
+#: Estimated in-process seconds above which the default executor uses processes.
+_PROCESS_THRESHOLD_S = 3.0
+_WORKERS = 2
+
+
+@dataclass(frozen=True, eq=False)
+class EnsembleData:
+    """What :func:`run_ensemble` gathers for ``keep="summary"``."""
+
+    demand: np.ndarray                 # (R, D)
+    delivered: np.ndarray              # (R, D)
+    bands: dict[str, np.ndarray]       # name -> (Q, T, G)
+    band_groups: tuple[str, ...]
+    bands_exact: bool
+
+
+def _bytes_per_run(c: Compiled, keep: Keep) -> int:
+    """Rough memory one run takes inside a chunk (draws stacked twice, ring, records)."""
+    t, f, l, d = c.n_days, c.n_facilities, c.n_lanes, c.n_demands
+    drawn = (d if c.demand_noisy.any() else 0) + (l if c.lane_lead_random.any() else 0)
+    drawn += (f + 2 * l) if c.schedules.needs_random else 0
+    ring = (int(c.lane_lead_mean.max(initial=1.0) * 2) + c.initial_arrivals.shape[0]) * l
+    recorded = t * (f + c.n_stocks + 3 * l + 3 * d) if keep == "series" else t * 16
+    return 8 * (3 * t * drawn + ring + recorded)
+
+
+def uses_processes(c: Compiled, n_runs: int, engine: str) -> bool:
+    """Whether the default executor runs on local worker processes (large ensembles only)."""
+    seconds = n_runs * c.n_days * max(c.n_facilities, 1) / _RATE[engine]
+    return (os.cpu_count() or 1) >= 2 and n_runs >= 2 and seconds > _PROCESS_THRESHOLD_S
+
+
+def default_chunk_size(c: Compiled, n_runs: int, engine: str, keep: Keep, *, n_workers: int = 1) -> int:
+    """Runs per chunk: fast for the kernel, within memory, and enough chunks for every worker.
+
+    Examples
+    --------
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> from supplychain.compile.compiler import compile_scenario
+    >>> c = compile_scenario(synthetic_scenario(100))
+    >>> c.n_lanes, default_chunk_size(c, 10_000, "vector", "summary")
+    (540, 111)
+    """
+    size = min(max(SPEED_ELEMENTS // max(c.n_lanes, 1), 8), 1024) if engine == "vector" else n_runs
+    size = min(size, max(1, CHUNK_BUDGET_BYTES // _bytes_per_run(c, keep)))
+    if n_workers > 1:
+        # Every worker gets work, without making chunks so small that overheads dominate.
+        size = min(size, math.ceil(n_runs / n_workers))
+    return int(max(1, min(size, n_runs)))
+
+
+def _run_chunk(c: Compiled, seqs: Sequence[np.random.SeedSequence], engine: str,
+               keep: Keep) -> dict[str, np.ndarray] | SummaryPart:
+    """One task: simulate a chunk of runs and return its series or its summary part."""
+    if engine == "des":
+        from ..engines.des import run_des
+        arrays = run_des(c, list(seqs))
+        return arrays if keep == "series" else summarise_arrays(c, arrays)
+    from ..engines.day import Recorder
+    from ..engines.vector import draw_batch, simulate_runs
+    sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
+    simulate_runs(c, draw_batch(c, seqs), len(seqs), sink)
+    return sink.arrays if isinstance(sink, Recorder) else sink.part()
+
+
+class _Deferred:
+    """A task run in-process when its result is asked for (so chunks are made one at a time)."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.fn, self.args = fn, args
+
+    def result(self) -> Any:
+        return self.fn(*self.args)
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """``fork`` on Linux: workers start at once, with nothing to re-import, and scripts need no
+    ``if __name__ == "__main__"`` guard. Elsewhere the platform default (macOS system
+    libraries are not fork-safe; Windows has no fork)."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+class _NoBar:
+    """Stands in for a tqdm bar when progress is off (tqdm would still start its monitor thread)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+def _bar(progress: bool, total: int, engine: str) -> Any:
+    if not progress:
+        return _NoBar()
+    from tqdm import tqdm
+    return tqdm(total=total, file=sys.stderr, unit="run", desc=f"{engine} runs")
+
+
+def _is_dask_client(executor: object) -> bool:
+    return hasattr(executor, "scatter") and hasattr(executor, "submit") and not isinstance(executor, Executor)
+
+
+@contextmanager
+def _submitter(executor: Any, c: Compiled, use_processes: bool) -> Iterator[Callable[..., Any]]:
+    """A ``submit(fn, compiled, *args)`` for the chosen executor, shut down afterwards if ours."""
+    if executor is None and not use_processes:
+        yield lambda fn, *args: _Deferred(fn, args)
+    elif executor is None:
+        with ProcessPoolExecutor(max_workers=_WORKERS, mp_context=_mp_context()) as pool:
+            yield pool.submit
+    elif _is_dask_client(executor):
+        remote = executor.scatter(c, broadcast=True)
+        yield lambda fn, _c, *args: executor.submit(fn, remote, *args, pure=False, retries=2)
+    else:
+        yield executor.submit
+
+
+def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine: str, keep: Keep,
+                 chunk_size: int | None = None, executor: Any = None,
+                 progress: bool = False) -> dict[str, np.ndarray] | EnsembleData:
+    """Run one replication per seed sequence, chunk by chunk, and gather the results.
+
+    Parameters
+    ----------
+    c : Compiled
+        The compiled scenario.
+    seqs : sequence of SeedSequence
+        One per run (see :func:`._random.run_seed_sequences`).
+    engine : {"vector", "des"}
+        Kernel that runs each chunk.
+    keep : {"series", "summary"}
+        Daily series ``(R, T, n)`` per variable, or an :class:`EnsembleData`.
+    chunk_size : int, optional
+        Runs per task (default: :func:`default_chunk_size`).
+    executor : Executor or dask Client, optional
+        Where chunks run (default: in-process, or two local processes when large).
+    progress : bool
+        Show a tqdm bar over runs on stderr.
+
+    Examples
+    --------
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> from supplychain.compile.compiler import compile_scenario
+    >>> from supplychain.engines.draws import run_seed_sequences
+    >>> c = compile_scenario(synthetic_scenario(10, horizon_days=15))
+    >>> out = run_ensemble(c, run_seed_sequences(0, 5), engine="vector", keep="series", chunk_size=2)
+    >>> out["flow"].shape[:2]
+    (5, 15)
+    """
+    n_runs = len(seqs)
+    use_processes = executor is None and uses_processes(c, n_runs, engine)
+    workers = _WORKERS if use_processes else 1 if executor is None else (os.cpu_count() or _WORKERS)
+    size = chunk_size or default_chunk_size(c, n_runs, engine, keep, n_workers=workers)
+    bounds = [(lo, min(lo + size, n_runs)) for lo in range(0, n_runs, size)]
+    gather = _SeriesGather() if keep == "series" else _SummaryGather(c, n_runs)
+    with _submitter(executor, c, use_processes) as submit, _bar(progress, n_runs, engine) as bar:
+        pending = deque((submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep), hi - lo) for lo, hi in bounds)
+        while pending:  # in chunk order; popping drops each result once gathered
+            future, n = pending.popleft()
+            gather.add(future.result())
+            bar.update(n)
+    return gather.result()
+
+
+class _SeriesGather:
+    def __init__(self) -> None:
+        self.parts: list[dict[str, np.ndarray]] = []
+
+    def add(self, part: dict[str, np.ndarray]) -> None:
+        self.parts.append(part)
+
+    def result(self) -> dict[str, np.ndarray]:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        return {name: np.concatenate([p[name] for p in self.parts]) for name in self.parts[0]}
+
+
+class _SummaryGather:
+    def __init__(self, c: Compiled, n_runs: int) -> None:
+        self.groups, _ = band_groups(c)
+        self.bands = BandAccumulator(n_runs, c.n_days, 2 * len(self.groups))
+        self.demand: list[np.ndarray] = []
+        self.delivered: list[np.ndarray] = []
+
+    def add(self, part: SummaryPart) -> None:
+        self.demand.append(part.demand)
+        self.delivered.append(part.delivered)
+        self.bands.add(part.daily)
+
+    def result(self) -> EnsembleData:
+        bands, exact = self.bands.result()
+        n_groups = len(self.groups)
+        return EnsembleData(demand=np.concatenate(self.demand), delivered=np.concatenate(self.delivered),
+                            bands={"service_level": bands[:, :, :n_groups], "shortfall_usd": bands[:, :, n_groups:]},
+                            band_groups=self.groups, bands_exact=exact)
+

@@ -1,0 +1,138 @@
+"""The one entry point that runs a scenario on an engine."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+import numpy as np
+
+from .._validation import fail
+from ..compile.compiler import compile_scenario
+from ..engines.draws import run_seed_sequences
+from ..model.scenario import Scenario
+from ..results.series import Coords, Results
+
+if TYPE_CHECKING:
+    from ..results.ensemble import EnsembleResults
+
+__all__ = ["simulate", "ENGINES"]
+
+ENGINES = ("des", "vector")
+
+
+def resolve_seed(seed: int | None, scenario: Scenario) -> int:
+    """The root seed: the argument, else the scenario's, else fresh entropy (recorded)."""
+    if seed is None:
+        seed = scenario.seed
+    if seed is None:
+        # Fresh OS entropy, folded to 63 bits so the recorded seed is short enough to retype.
+        return int(np.random.SeedSequence().entropy) % (2**63)  # type: ignore[operator]
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise fail("seed", "a non-negative integer or None", seed, "simulate")
+    return int(seed)
+
+
+@overload
+def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = ..., n_runs: int = ...,
+             seed: int | None = ..., keep: Literal["series"] = ..., chunk_size: int | None = ...,
+             executor: Any = ..., progress: bool = ...) -> Results: ...
+
+
+@overload
+def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = ..., n_runs: int = ...,
+             seed: int | None = ..., keep: Literal["summary"], chunk_size: int | None = ...,
+             executor: Any = ..., progress: bool = ...) -> EnsembleResults: ...
+
+
+def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_runs: int = 1,
+             seed: int | None = None, keep: Literal["series", "summary"] = "series",
+             chunk_size: int | None = None, executor: Any = None,
+             progress: bool = False) -> Results | EnsembleResults:
+    """Run ``scenario`` on an engine and return its :class:`~supplychain.results.Results`.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to simulate.
+    engine : {"des", "vector"}
+        ``"des"``: the SimPy discrete-event engine (the readable reference).
+        ``"vector"``: the vectorised NumPy engine (fast Monte Carlo).
+    n_runs : int
+        Number of independent runs (replications).
+    seed : int, optional
+        Root seed; defaults to ``scenario.seed``, else fresh entropy that is
+        recorded in the results so the run can be repeated.
+    keep : {"series", "summary"}
+        ``"series"``: every daily series (memory grows with runs x days x
+        items; for few runs). ``"summary"``: per-run totals and daily
+        percentile bands only, an :class:`~supplychain.results.ensemble.EnsembleResults`
+        whose memory does not grow with the daily series (for many runs).
+    chunk_size : int, optional
+        Runs simulated together in one task (default: chosen for speed and
+        memory). Results do not depend on it.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Where chunks run. Default: in-process for small ensembles, two local
+        worker processes for large ones. Results do not depend on it.
+    progress : bool
+        Show a progress bar over runs on stderr.
+
+    Returns
+    -------
+    Results or EnsembleResults
+        :class:`~supplychain.results.Results` for ``keep="series"``.
+
+    Raises
+    ------
+    ValidationError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(20), engine="des", seed=7)
+    >>> res.engine, res.seed
+    ('des', 7)
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> simulate(synthetic_scenario(10, horizon_days=30), engine="vector", n_runs=200, seed=7,
+    ...          keep="summary").fill_rate.shape[0]
+    200
+    """
+    if not isinstance(scenario, Scenario):
+        raise fail("scenario", "a Scenario", type(scenario).__name__, "simulate")
+    if engine not in ENGINES:
+        raise fail("engine", f"one of {ENGINES}", engine, "simulate")
+    if isinstance(n_runs, bool) or not isinstance(n_runs, (int, np.integer)) or n_runs < 1:
+        raise fail("n_runs", "a positive integer", n_runs, "simulate")
+    _check_ensemble_args(keep, chunk_size, executor, progress)
+    root = resolve_seed(seed, scenario)
+    compiled = compile_scenario(scenario)
+    seqs = run_seed_sequences(root, int(n_runs))
+    from .chunks import run_ensemble
+    out = run_ensemble(compiled, seqs, engine=engine, keep=keep, chunk_size=chunk_size,
+                       executor=executor, progress=progress)
+    coords = Coords.from_scenario(scenario, compiled.stock_node, compiled.stock_commodity)
+    if not isinstance(out, dict):
+        from ..engines.summary import QUANTILES
+        from ..results.ensemble import EnsembleResults
+        return EnsembleResults(engine=engine, seed=root, scenario=scenario, coords=coords,
+                               n_days=compiled.n_days, demand=out.demand, delivered=out.delivered,
+                               bands=out.bands, band_groups=out.band_groups, quantiles=QUANTILES,
+                               bands_exact=out.bands_exact)
+    arrays = out
+    return Results(engine=engine, seed=root, scenario=scenario, coords=coords, arrays=arrays,
+                   initial_inventory=compiled.initial_stock.copy(),
+                   initial_in_transit=compiled.initial_arrivals.sum(axis=0))
+
+
+def _check_ensemble_args(keep: object, chunk_size: object, executor: object, progress: object) -> None:
+    """Validate the arguments that choose how an ensemble is run and kept."""
+    if keep not in ("series", "summary"):
+        raise fail("keep", "'series' or 'summary'", keep, "simulate")
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
+                                   or chunk_size < 1):
+        raise fail("chunk_size", "a positive integer or None", chunk_size, "simulate")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise fail("executor", "a concurrent.futures.Executor, a dask.distributed Client or None",
+                   executor, "simulate")
+    if not isinstance(progress, bool):
+        raise fail("progress", "True or False", progress, "simulate")
