@@ -39,3 +39,13 @@ def test_builder_writes_exactly_the_shipped_files(rebuilt):
 def test_builder_is_repeatable_without_module_state():
     """Two builds in one process give the same text (nothing accumulates in module globals)."""
     assert render(build()) == render(build())
+
+
+_PRIVATE_NOTES = re.compile(r"calibration|formulas\.md|shared/|our notes", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", BASELINE_FILES)
+def test_shipped_data_cites_no_private_notes(name):
+    text = (BASELINE_DIR / name).read_text(encoding="utf-8")
+    hits = [line for line in text.splitlines() if _PRIVATE_NOTES.search(line)]
+    assert not hits, f"{name} cites files that are not shipped: {hits[:3]}"

@@ -7,9 +7,10 @@ from .sources import (BATT, CO_PRICE, COVER_OUT, DAYS, LCE_PRICE, MN_SULPHATE_PR
                       SIG_CELL, SIG_MAT, WM, WM_SRC, V, frozen, sig)
 
 U_CN_BATT = 0.45
-U_CN_BATT_SRC = "utilisation 45%: China battery-cell industry 2022 (CRU; calibration.md §4.3)"
+U_CN_BATT_SRC = "utilisation 45%: China battery-cell industry average 2022 (CRU Group, China cell capacity utilisation)"
 U_X_BATT = 0.80
-U_X_BATT_SRC = "utilisation 80%: battery plants outside China need 75-85% to break even (CRU 2023; calibration.md §4.3)"
+U_X_BATT_SRC = ("utilisation 80%: battery plants outside China need 75-85% to break even (CRU Group, battery cell cost "
+                 "analysis 2023)")
 
 CAM_PER_GWH = WM["cam"] / WM["gwh"]
 AAM_PER_GWH = WM["graphite"] / WM["gwh"]
@@ -21,7 +22,7 @@ CELL_WORLD_SRC = ("derived: 1,187 GWh EV-battery installations 2025 (SNE Researc
 
 CELL_DEMAND_SHARE = frozen({"CN": 0.59, "US": 0.13, "JP": 0.03, "KR": 0.03, "TW": 0.01, "ROW": 0.21})
 CELL_DEMAND_SRC = frozen({
-    "CN": "China 59% of 2024 EV battery demand (IEA Global EV Outlook 2025; calibration.md §2.1)",
+    "CN": "China 59% of 2024 EV battery demand (IEA Global EV Outlook 2025)",
     "US": "US 13% of 2024 EV battery demand (IEA Global EV Outlook 2025)",
     "JP": "assumption: 3%, carved from the 15% of 2024 EV battery demand outside China/EU/US (IEA GEVO 2025)",
     "KR": "assumption: 3%, carved from the 15% outside China/EU/US (IEA GEVO 2025)",
@@ -30,7 +31,7 @@ CELL_DEMAND_SRC = frozen({
 })
 CELL_PROD_SHARE = frozen({"CN": 0.75, "ROW": 0.11, "US": 0.06, "KR": 0.04, "JP": 0.04})
 CELL_PROD_SRC = frozen({
-    "CN": "China >75% of batteries sold globally (IEA, Mar 2025; calibration.md §2.1)",
+    "CN": "China >75% of batteries sold globally (IEA battery commentary, Mar 2025; IEA Global EV Outlook 2025)",
     "ROW": "Europe 110 GWh of EV batteries 2023 (IEA GEVO 2024) ≈ 9.5% of 1,152 GWh (Wood Mackenzie 2023) plus "
            "SE Asia/India -> 11% (assumption for the extra)",
     "US": "US 70 GWh of EV batteries 2023 (IEA GEVO 2024) ≈ 6% of 1,152 GWh (Wood Mackenzie 2023)",
@@ -39,11 +40,12 @@ CELL_PROD_SRC = frozen({
     "JP": "assumption: 4% in Japanese home plants (Panasonic ~4% of installations, SNE Research; plus PPES, AESC)",
 })
 CAM_SHARE = frozen({"CN": 0.87, "KR": 0.08, "JP": 0.03, "ROW": 0.02})
-CAM_SRC = ("China 87% of CAM capacity 2024 (Benchmark; calibration.md §2.1); Korea largest outside China -> KR 8%, "
+CAM_SRC = ("China 87% of CAM capacity 2024 (Benchmark Mineral Intelligence, cathode capacity 2024); Korea largest "
+           "outside China (IEA Global EV Outlook 2024) -> KR 8%, "
            "JP 3%, ROW 2% (assumption split of the 13%)")
 AAM_SHARE = frozen({"CN": 0.96, "KR": 0.015, "JP": 0.01, "ROW": 0.015})
-AAM_SRC = ("China >97% of AAM capacity 2023 (IEA GEVO 2024; calibration.md §2.1) -> 96%; US AAM imports Jan-Aug 2025 "
-           "CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026) -> KR 1.5%, ROW (Indonesia) 1.5%, JP 1% (assumption split)")
+AAM_SRC = ("China >97% of AAM capacity 2023 (IEA Global EV Outlook 2024) -> 96%; US AAM imports Jan-Aug 2025 "
+           "CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026, graphite) -> KR 1.5%, ROW (Indonesia) 1.5%, JP 1% (assumption split)")
 NATURAL_IN_AAM = 0.30
 
 
@@ -54,18 +56,18 @@ def add_commodities(net: Draft) -> None:
               V(sig(cam_metal / 0.75, 4), f"derived: refined-metal content per t CAM (Wood Mackenzie 2023 ratios) at "
                                           f"2025 prices = {cam_metal:,.0f} USD/t / 0.75 (assumption: metals ≈ 75% of "
                                           "CAM price)"),
-              SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (calibration.md §4.2: "
-                               "battery makers 1-3 months)"), COVER_OUT)
+              SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (importers held ~1-3 months "
+                               "ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"), COVER_OUT)
     net.commodity("aam", "Anode active material (graphite)", "t", "batteries",
               V(4000.0, "assumption: 4,000 USD/t (Chinese anode material 2024-25 roughly 3,000-5,000 USD/t, "
                         "unverified)"),
-              SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (calibration.md §4.2: "
-                               "battery makers 1-3 months)"), COVER_OUT)
+              SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (importers held ~1-3 months "
+                               "ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"), COVER_OUT)
     net.commodity("li_ion_cell", "Lithium-ion battery cells", "GWh", "batteries",
               V(75e6, "IEA 2024: average BEV pack <100 USD/kWh; assumption: cells ≈ 75% of pack cost -> "
                       "75 USD/kWh = 75 million USD/GWh"),
-              SIG_CELL, V(30.0, "assumption: vehicle/ESS makers hold ~1 month of cells (calibration.md §4.2: "
-                                "battery buffers 1-3 months)"), COVER_OUT)
+              SIG_CELL, V(30.0, "assumption: vehicle/ESS makers hold ~1 month of cells (battery-chain buffers of 1-3 "
+                                "months ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"), COVER_OUT)
 
 
 def build(net: Draft) -> None:
@@ -102,8 +104,8 @@ def build(net: Draft) -> None:
         return table[breg].get(sreg, 0.0)
 
     net.balance_trade("li_ion_cell", plants, demands, targets, cell_prior,
-                  "home plants first; US imports CN 67%, KR 9%, JP 7%, others 17% of value (UN Comtrade 2022; "
-                  "calibration.md §2.3); other importers mostly from China (assumption)",
+                  "home plants first; US imports CN 67%, KR 9%, JP 7%, others 17% of value (UN Comtrade 2022, "
+                  "HS 850760, US imports by partner); other importers mostly from China (assumption)",
                   "cell production shares (see the cell_plant capacity sources)")
     cell_out = targets
     # CAM and AAM.
@@ -112,8 +114,8 @@ def build(net: Draft) -> None:
         tot = sum(use.values())
         sup, tgt = {}, {}
         for r, sh in shares.items():
-            u, usrc = (U_CN_BATT, "utilisation 45% (China battery chain overcapacity; CRU 2022 cell figure used as "
-                                  "proxy, calibration.md §4.3)") if r == "CN" else (U_X_BATT, U_X_BATT_SRC)
+            u, usrc = (U_CN_BATT, "utilisation 45% (China battery chain overcapacity; CRU Group 2022 cell-industry "
+                                  "figure used as proxy)") if r == "CN" else (U_X_BATT, U_X_BATT_SRC)
             i = net.facility(BATT, r, "material", mat, sh * tot, u,
                          f"derived: {sh:.1%} of modelled {mat.upper()} use {tot:,.0f} t/day; {src}; {usrc}")
             sup[i] = r

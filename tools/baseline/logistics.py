@@ -17,15 +17,17 @@ def band(o: str, d: str) -> str:
 
 SEA_LT = frozen({
     "domestic": (3.0, 2.0, 5.0, "assumption: domestic truck/rail door-to-door 2-5 days"),
-    "intra_asia": (10.0, 7.0, 12.0, "calibration.md §4.1: intra-Asia door-to-door 7-12 days (industry schedules)"),
-    "transpacific": (25.0, 20.0, 30.0, "calibration.md §4.1: China->US West Coast door-to-door 20-30 days "
-                                       "(industry guides; Flexport)"),
+    "intra_asia": (10.0, 7.0, 12.0, "assumption: intra-Asia door-to-door 7-12 days (carrier schedules: 2-5 days "
+                                    "port-to-port, e.g. Shanghai-Busan/Tokyo/Kaohsiung 2-4 d, plus inland legs and port dwell)"),
+    "transpacific": (25.0, 20.0, 30.0, "Flexport shipping guides: China->US West Coast door-to-door 20-30 days "
+                                       "(port-to-port 16-18 d pre-pandemic, Shifl data via Container News 2021)"),
     "long_haul": (35.0, 20.0, 50.0, "assumption: ROW legs mix Australia (~3 wk), Europe (China->N. Europe 28-35 d "
-                                    "port-to-port, calibration.md §4.1), S. America and Africa; 35 d mid value"),
+                                    "port-to-port on carrier schedules), S. America and Africa; 35 d mid value"),
 })
 AIR_LT = frozen({
     "domestic": (2.0, 1.0, 3.0, "assumption: domestic express 1-3 days"),
-    "intl": (6.0, 5.0, 7.0, "calibration.md §4.1: air freight ~5-7 days door-to-door (chips typically move by air)"),
+    "intl": (6.0, 5.0, 7.0, "assumption: air freight ~5-7 days door-to-door (1-3 d airport-to-airport plus "
+                            "handling and customs; chips typically move by air)"),
 })
 AIR_COMMODITIES = frozenset({"memory_wafer", "logic_wafer", "mature_wafer", "memory_chip", "logic_chip",
                              "mature_chip", "photoresist"})
@@ -56,4 +58,4 @@ def freight(o: str, d: str, c: str, price: float, unit: str) -> V:
     cls = "air" if c in AIR_COMMODITIES else "bulk" if c in BULK else "goods"
     r = FREIGHT_RATE[cls][b]
     return V(sig(r * price, 4), f"assumption: freight+insurance {r:.1%} of value ({cls}, {b.replace('_', ' ')}) "
-                                f"x price {fmt(price)} USD/{unit}; calibration.md has no freight rates")
+                                f"x price {fmt(price)} USD/{unit}; no published lane freight rates used")

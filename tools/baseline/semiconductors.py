@@ -11,7 +11,7 @@ def add_commodities(net: Draft) -> None:
     """Silicon wafers, photoresist and HF (chip and processed-wafer commodities are added by :func:`build`)."""
     net.commodity("wafer_300mm", "Prime silicon wafers", "wafer (300 mm-eq)", "semiconductors",
               V(sig(12.6e9 / 14.1e9 * 109.6, 4), "derived: 12.6 bn USD / 14.1 bn in² silicon wafer market 2021 "
-                                                "(SEMI; calibration.md §3.4) = 0.894 USD/in² x 109.6 in² per "
+                                                "(SEMI Silicon Manufacturers Group 2021) = 0.894 USD/in² x 109.6 in² per "
                                                 "300 mm wafer"),
               SIG_WAFER, V(30.0, "assumption: fabs hold ~1 month of wafers and wet chemicals"), COVER_OUT)
     net.commodity("photoresist", "Photoresists (all grades), in value units", "kUSD", "semiconductors",
@@ -28,7 +28,7 @@ CSET_FAB = frozen({"CN": 24, "TW": 18, "KR": 17, "JP": 17, "US": 10, "ROW": 15})
 CSET_ATP = frozen({"CN": 30, "TW": 28, "KR": 9, "JP": 6, "US": 3, "ROW": 23})
 CSET_WAFER = frozen({"JP": 56, "TW": 16, "ROW": 14, "KR": 10, "CN": 4})
 WORLD_FAB_CAP = 33.7e6 * 12 / 2.25 / DAYS  # 300mm-eq wafers/day
-FAB_CAP_SRC = ("world fab capacity 33.7M wafers/month 200mm-eq 2025 (SEMI World Fab Forecast; calibration.md §3.1) "
+FAB_CAP_SRC = ("world fab capacity 33.7M wafers/month 200mm-eq 2025 (SEMI World Fab Forecast 2024) "
                f"x12/2.25/365 = {WORLD_FAB_CAP:,.0f} 300mm-eq wafers/day")
 SEG_SHARE = frozen({"memory": 0.36, "logic": 0.04, "mature": 1 - 0.36 - 0.04})
 SEG_SRC = frozen({
@@ -41,13 +41,13 @@ MEM_SRC = ("assumption: memory capacity by site from TrendForce 2024 revenue sha
            "~56% NAND; Kioxia 15% NAND; Micron 22% DRAM) and fab locations (Samsung Xi'an, SK hynix Wuxi/Dalian, "
            "Micron TW/JP/SG, Kioxia JP)")
 LOGIC_SPLIT = frozen({"TW": 0.68, "KR": 0.20, "US": 0.12})
-LOGIC_SRC = ("TrendForce advanced foundry (<=16/14 nm) 2023: TW 68%, US 12% (calibration.md §3.1); KR takes the "
+LOGIC_SRC = ("TrendForce advanced foundry capacity (<=16/14 nm) by region 2023: TW 68%, US 12%; KR takes the "
              "remaining 20% (assumption: Samsung)")
 UTIL_FAB = frozen({"memory": 0.90, "logic": 0.95, "mature": 0.75})
 UTIL_FAB_SRC = frozen({
-    "memory": "utilisation 90% (fabs ~90% forecast 2025, DIGITIMES/TechInsights; calibration.md §4.3)",
-    "logic": "utilisation 95% (TSMC leading edge ~100%+ H2 2024, TrendForce; calibration.md §4.3)",
-    "mature": "utilisation 75% (mature-node foundry 70-80% 2024, TrendForce; calibration.md §4.3)",
+    "memory": "utilisation 90% (fabs ~90% forecast 2025, DIGITIMES Research; TechInsights)",
+    "logic": "utilisation 95% (TSMC leading edge ~100%+ H2 2024, TrendForce)",
+    "mature": "utilisation 75% (mature-node foundry 70-80% 2024, TrendForce)",
 })
 CHIP_SALES = frozen({"memory": 165.1e9, "logic": 212.6e9, "mature": 627.6e9 - 165.1e9 - 212.6e9})
 CHIP_SALES_SRC = frozen({
@@ -114,8 +114,8 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                   "wafer-eq", "semiconductors",
                   V(sig(p, 4), f"derived: {CHIP_SALES_SRC[s]} / {seg_total[s] * DAYS:,.0f} wafer-eq/yr modelled "
                                "output (unit = good packaged dies from one 300 mm-eq wafer)"),
-                  SIG_CHIP, V(40.0, "US Commerce, Results from Semiconductor Supply Chain RFI (Jan 2022): median "
-                                    "chip inventory of users 40 days in 2019 (calibration.md §4.2, §5.5)"),
+                  SIG_CHIP, V(40.0, "US Department of Commerce, Results from Semiconductor Supply Chain Request for "
+                                    "Information (25 Jan 2022): median chip inventory of users 40 days in 2019"),
                   COVER_OUT)
         net.commodity(SEG_WAFER[s], f"Processed {s} wafers (front-end done)", "wafer (300 mm-eq)", "semiconductors",
                   V(sig(0.9 * p, 4), "assumption: processed wafer worth 90% of the packaged chips it yields "
@@ -145,7 +145,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
             i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
                          f"derived: ATP share {CSET_ATP[r]}% (CSET/ETO Chip Explorer dataset, 2022 'Assembly, "
                          f"testing, and packaging'; shares sum to 99, normalised) x world {s} output {total:,.0f} wafer-eq/day / utilisation 0.80 "
-                         "(assumption, cf. fabs ~80% H2 2024, calibration.md §4.3)",
+                         "(assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)",
                          recipe={SEG_WAFER[s]: V(1.0, "definition: 1 wafer-eq of chips = the good dies of one "
                                                       "processed wafer")})
             pk[i] = r
@@ -199,8 +199,8 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         if s in ("mature", "logic"):
             rec["germanium"] = V(sig(ge_per_wafer, 4),
                                  f"derived: assumption that 15% of world refined germanium ({ge_world:,.0f} kg/yr = "
-                                 "China 85,000 kg (USGS MCS 2020) / 0.80 China share (EU CRM 2023, calibration.md "
-                                 "§1.2)) goes to SiGe/Ge electronics, over logic+mature wafer starts")
+                                 "China 85,000 kg (USGS MCS 2020) / 0.80 China share (European Commission "
+                                 "CRM study 2023)) goes to SiGe/Ge electronics, over logic+mature wafer starts")
         net.facilities[i]["recipe"] = rec
         fab_use[i] = {k: fab_out[i] * v.value for k, v in rec.items()}
     # Silicon wafer suppliers.
@@ -211,7 +211,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         i = net.facility(SEMI, r, "wafer", "wafer_300mm", sh / 100 * total, 0.95,
                      f"derived: wafer share {sh}% (CSET/ETO Chip Explorer dataset, 2019 'Wafer'; DE counted as ROW) x "
                      f"modelled wafer use {total:,.0f}/day / utilisation 0.95 (TECHCET 300 mm wafer supply 95-96% "
-                     "2023; calibration.md §4.3)")
+                     "2023)")
         sup[i] = r
         tgt[i] = sh / 100 * total
     net.balance_trade("wafer_300mm", sup, use, tgt,
@@ -224,7 +224,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     total = sum(use.values())
     sup, tgt = {}, {}
     for r, sh in pr_share.items():
-        src = ("Japanese makers ≈ 90-91% of the global market (Nikkei via TrendForce 2025; calibration.md §3.4)"
+        src = ("Japanese makers ≈ 90-91% of the global market (Nikkei 2025, via TrendForce)"
                if r == "JP" else "assumption: split of the non-Japanese ~10% among CSET-listed providers "
                                  "(CSET/ETO Chip Explorer dataset, 2019: CN, JP, KR, US)")
         i = net.facility(SEMI, r, "chemical", "photoresist", sh * total, 0.80,
@@ -242,7 +242,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         return {"JP": 0.9, "US": 0.1 if breg in ("US", "ROW", "TW") else 0.05}.get(sreg, 0.0)
 
     net.balance_trade("photoresist", sup, use, tgt, pr_prior,
-                  "KR >90% from JP before 2019 (Kyodo/BusinessKorea; calibration.md §5.3), CN fabs use some local "
+                  "KR >90% from JP before 2019 (Kyodo via BusinessKorea, 2019), CN fabs use some local "
                   "resist, others ~90% JP (assumption)", "photoresist shares (see the chemical capacity sources)")
     # HF.
     hf_share = {"JP": 0.70, "KR": 0.15, "CN": 0.15}
@@ -250,7 +250,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     total = sum(use.values())
     sup, tgt = {}, {}
     for r, sh in hf_share.items():
-        src = ("Japan ≈ 70% of global high-purity HF (Yonhap 2019; calibration.md §3.4)" if r == "JP" else
+        src = ("Japan ≈ 70% of global high-purity HF (Yonhap 2019)" if r == "JP" else
                "assumption: KR (Soulbrain, SK) and CN split the remaining 30%")
         i = net.facility(SEMI, r, "chemical", "hf_high_purity", sh * total, 0.80,
                      f"derived: {sh:.0%} of modelled HF use {total:,.1f} t/day; {src}; utilisation 0.80 (assumption)")
@@ -266,6 +266,6 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         return {"JP": 0.85, "KR": 0.05, "CN": 0.10}[sreg]
 
     net.balance_trade("hf_high_purity", sup, use, tgt, hf_prior,
-                  "Korea 44.6% from Japan in H1 2019 (Kyodo; calibration.md §5.3), CN fabs half local, others "
+                  "Korea 44.6% from Japan in H1 2019 (Kyodo, 2019), CN fabs half local, others "
                   "~85% JP (assumption)", "HF shares (see the chemical capacity sources)")
     return fab_ids

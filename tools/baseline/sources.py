@@ -73,24 +73,30 @@ WM_SRC = ("Wood Mackenzie battery raw-material base case 2023 (via Visual Capita
           "2,132 kt CAM, 878 kt LCE, 596 kt Ni, 147 kt Co, 207 kt Mn, 1,119 kt graphite")
 
 # ---- substitution elasticities shared by several commodities ----
-SIG_ORE = V(0.5, "calibration.md §4.4: raw minerals have very low short-run substitutability, use 0.5-1 "
-                 "(below GTAP omn ESUBD 0.9); lower end for ores tied to one refinery route")
-SIG_REF = V(1.0, "calibration.md §4.4: critical minerals 0.5-1 in the short run; upper end for refined products")
-SIG_MAT = V(2.0, "calibration.md §4.4: GTAP crp ESUBD 3.3 (chemicals), cut to 2.0 because cathode/anode grades "
+SIG_ORE = V(0.5, "assumption: raw minerals have very low short-run substitutability, 0.5-1 (below the "
+                 "GTAP Armington ESUBD 0.9 for minerals nec, GTAP Data Base defaults, Hertel, Hummels, Ivanic & "
+                 "Keeney 2007); lower end for ores tied to one refinery route")
+SIG_REF = V(1.0, "assumption: critical minerals 0.5-1 in the short run (GTAP minerals nec ESUBD 0.9, "
+                 "Hertel et al. 2007); upper end for refined products")
+SIG_MAT = V(2.0, "GTAP Armington ESUBD 3.3 for chemicals, rubber, plastics (GTAP Data Base defaults, Hertel, "
+                 "Hummels, Ivanic & Keeney 2007), cut to 2.0 because cathode/anode grades "
                  "need customer qualification (assumption)")
-SIG_CELL = V(2.8, "calibration.md §4.4: GTAP mvh ESUBD 2.8 (motor vehicles & parts; cells are qualified per "
-                  "vehicle platform)")
-SIG_MAGNET = V(1.0, "calibration.md §4.4: critical-mineral products 0.5-1 short run (2010-11 REE episode: "
-                    "substitution took years)")
-SIG_SEMI_MAT = V(1.5, "calibration.md §4.4: GTAP crp ESUBD 3.3, halved because fab materials are qualified per "
+SIG_CELL = V(2.8, "GTAP Armington ESUBD 2.8 for motor vehicles and parts (GTAP Data Base defaults, Hertel, "
+                  "Hummels, Ivanic & Keeney 2007; cells are qualified per vehicle platform)")
+SIG_MAGNET = V(1.0, "assumption: critical-mineral products 0.5-1 in the short run (GTAP minerals nec ESUBD "
+                    "0.9, Hertel et al. 2007; in the 2010-11 rare-earth episode substitution took years)")
+SIG_SEMI_MAT = V(1.5, "GTAP Armington ESUBD 3.3 for chemicals (GTAP Data Base defaults, Hertel et al. 2007), "
+                      "halved because fab materials are qualified per "
                       "process (assumption; cf. 2019 JP->KR curbs)")
-SIG_WAFER = V(2.0, "calibration.md §4.4: chips 2-4 over 1-2 years; lower end for qualified silicon wafers")
-SIG_CHIP = V(2.0, "calibration.md §4.4: chips 2-4 over 1-2 years, near zero short run for node-specific parts; "
-                  "lower end used")
+SIG_WAFER = V(2.0, "assumption: chips 2-4 over 1-2 years (below the GTAP electronic-equipment ESUBD 4.4, "
+                   "Hertel et al. 2007); lower end for qualified silicon wafers")
+SIG_CHIP = V(2.0, "assumption: chips 2-4 over 1-2 years (below the GTAP electronic-equipment ESUBD 4.4, "
+                  "Hertel et al. 2007), near zero short run for node-specific parts (2021-22 shortage, US "
+                  "Commerce RFI 2022); lower end used")
 
 # ---- stock cover shared by several commodities ----
-COVER_ORE = V(45.0, "calibration.md §4.2: mineral stocks ~45-100 days (USGS-based calc.); lower end for "
-                    "refinery feed")
-COVER_OUT = V(15.0, "assumption: producers hold ~2 weeks of finished output (no figure in calibration.md)")
-COVER_BATT_IN = V(60.0, "calibration.md §4.2: battery-maker raw-material buffers ~1-3 months (Fastmarkets, 2023); "
-                        "mid value 60 d")
+COVER_ORE = V(45.0, "assumption: US mineral stocks hold ~45-100 days of consumption (USGS MCS 2026 salient "
+                    "statistics: cobalt 44-57, gallium 65, nickel 100 days); lower end for refinery feed")
+COVER_OUT = V(15.0, "assumption: producers hold ~2 weeks of finished output (no published figure found)")
+COVER_BATT_IN = V(60.0, "assumption: battery-maker raw-material buffers ~1-3 months (buying ahead of China's "
+                        "Dec 2023 graphite licensing, Fastmarkets 2023); mid value 60 d")

@@ -29,14 +29,14 @@ def val(v: V, extra: bool = True) -> str:
 HEADER = """\
 # supplychain built-in baseline: {title}
 #
-# Every number is an inline table {{ value = ..., source = "..." }}. A source names the publication,
-# organisation and year; "derived:" says how a number was computed from cited figures; "assumption:"
-# marks a judgement with its reasoning. calibration.md is the project's compiled reference
-# (shared/reference/calibration.md); its section numbers are given where a figure came through it.
-# Rates are per day (annual / 365). Derived numbers were computed with a small script and each
-# source spells out the arithmetic. tests/test_baseline_data.py checks that every number has a
-# source and that the network is in steady state: change a number together with its source, and
-# keep capacities above steady-state production.
+# Every number is an inline table {{ value = ..., source = "..." }}. A source names the primary
+# publication, organisation and year (and table where known); "derived:" says how a number was
+# computed from cited figures; "assumption:" marks a judgement with its reasoning (the ones that
+# drive results are listed in docs/assumptions.md, with their sensitivity).
+# Rates are per day (annual / 365). This file is generated: edit tools/baseline/ and run
+# `python -m tools.baseline` from the repository root; each source spells out the arithmetic.
+# tests/test_baseline_data.py checks that every number has a source and that the network is in
+# steady state, and tests/test_baseline_build.py that the builder reproduces this file byte for byte.
 """
 
 
