@@ -24,9 +24,10 @@ MAGNET_SRC = frozen({
     "US": "assumption: 0.5% (MP Materials Fort Worth and e-VAC start-ups 2025)",
 })
 MAGNET_DEMAND_SHARE = frozen({"CN": 0.70, "JP": 0.08, "KR": 0.05, "US": 0.06, "TW": 0.01, "ROW": 0.10})
-MAGNET_DEMAND_SRC = ("China's domestic use ≈ (260 kt made - 58 kt exported, 2024) / 289 kt world ≈ 70% (SMM 2024; "
-                     "China customs 2024 magnet exports 58,152 t, via Adamas Intelligence); the other 30% split by automotive/electronics "
-                     "manufacturing weight (assumption)")
+MAGNET_DEMAND_CN_SRC = ("China's domestic use ≈ (260 kt made - 58 kt exported, 2024) / 289 kt world ≈ 70% (SMM "
+                        "2024; China customs 2024 magnet exports 58,152 t, via Adamas Intelligence)")
+MAGNET_DEMAND_SRC = (f"{MAGNET_DEMAND_CN_SRC}; the other 30% split by automotive/electronics manufacturing weight "
+                     "(assumption)")
 
 
 def add_commodities(net: Draft) -> None:
@@ -113,7 +114,8 @@ def build_magnets(net: Draft) -> None:
     mdem = {}
     for r in REGIONS:
         d = net.demand(MIN, r, "ndfeb_magnet", MAGNET_DEMAND_SHARE[r] * mtotal,
-                   f"{MAGNET_DEMAND_SHARE[r]:.0%} of world magnet use {mtotal * DAYS:,.0f} t/yr; {MAGNET_DEMAND_SRC}")
+                       f"{MAGNET_DEMAND_SHARE[r]:.0%} of world magnet use {mtotal * DAYS:,.0f} t/yr; "
+                       f"{MAGNET_DEMAND_CN_SRC if r == 'CN' else MAGNET_DEMAND_SRC}")
         mdem[d] = MAGNET_DEMAND_SHARE[r] * mtotal
     sup, tgt = {}, {}
     for r, sh in MAGNET_SHARE.items():
