@@ -49,3 +49,9 @@ def test_shipped_data_cites_no_private_notes(name):
     text = (BASELINE_DIR / name).read_text(encoding="utf-8")
     hits = [line for line in text.splitlines() if _PRIVATE_NOTES.search(line)]
     assert not hits, f"{name} cites files that are not shipped: {hits[:3]}"
+
+
+def test_every_assumption_in_the_data_is_in_a_sensitivity_group():
+    """tools/assumptions_sensitivity.py classifies every "assumption" value (docs/assumptions.md lists them)."""
+    from tools.assumptions_sensitivity import main
+    assert main(["--check"]) == 0
