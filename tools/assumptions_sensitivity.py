@@ -340,9 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Generated {dt.date.today().isoformat()} by `python tools/assumptions_sensitivity.py"
           f"{' --runs ' + str(args.runs) if args.runs != 16 else ''}` (vector engine; seeds from the scenario files).\n")
     print("Reference (shipped values): " + "; ".join(
-        f"{n}: shock shortfall {_money(r.shortfall_usd)} USD, worst fill rate {r.worst_fill:.3f} ({r.worst_where})"
+        f"{n}: shock shortfall {_money(r.shortfall_usd)} USD, worst fill rate {r.worst_fill:.3f} "
+        f"({r.worst_where if r.worst_fill < 1 else 'no shortfall anywhere'})"
         for n, r in zip(names, ref.values())) + "\n")
-    head = ["#", "assumption group", "values", "range tested"]
+    head = ["#", "assumption group", "values", "reasoning", "range tested"]
     for n in names:
         head += [f"{n}: shortfall USD low / high", f"{n}: worst fill low / high"]
     print("| " + " | ".join(head) + " |")
@@ -354,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
             if g.factors is None:
                 structural.append((k, g, count))
                 continue
-            cells = [str(k), g.name, str(count), g.range_note]
+            cells = [str(k), g.name, str(count), g.reasoning, g.range_note]
             results = []
             for j, f in enumerate(g.factors):
                 d = perturbed_dir(data, g, f, Path(tmp) / f"g{k}_{j}")
