@@ -123,7 +123,7 @@ def test_sources_name_organisations_or_derivations():
     markers = ("USGS", "IEA", "CSET", "SEMI", "SIA", "WSTS", "TrendForce", "TECHCET", "Wood Mackenzie", "KITA",
                "derived", "assumption", "definition", "stoichiometry", "Benchmark", "CRU", "SNE", "GTAP",
                "US Department of Commerce", "METI", "MOTIE", "Kyodo", "Yonhap", "Nikkei", "Flexport",
-               "European Commission", "Comtrade", "Argus", "JOGMEC")
+               "European Commission", "Comtrade", "Argus", "JOGMEC", "SMM", "Adamas")
     for row in baseline_provenance():
         assert any(m in row["source"] for m in markers), row
 
