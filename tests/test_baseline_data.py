@@ -121,7 +121,9 @@ def test_format_provenance_is_a_readable_table():
 def test_sources_name_organisations_or_derivations():
     """A source is a citation (organisation/year), a derivation or a marked assumption."""
     markers = ("USGS", "IEA", "CSET", "SEMI", "SIA", "WSTS", "TrendForce", "TECHCET", "Wood Mackenzie", "KITA",
-               "calibration.md", "derived", "assumption", "definition", "stoichiometry", "Benchmark", "CRU", "SNE")
+               "derived", "assumption", "definition", "stoichiometry", "Benchmark", "CRU", "SNE", "GTAP",
+               "US Department of Commerce", "METI", "MOTIE", "Kyodo", "Yonhap", "Nikkei", "Flexport",
+               "European Commission", "Comtrade", "Argus", "JOGMEC", "SMM", "Adamas")
     for row in baseline_provenance():
         assert any(m in row["source"] for m in markers), row
 

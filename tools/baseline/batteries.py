@@ -1,0 +1,152 @@
+"""Lithium-ion batteries: cathode and anode active materials, cells, and final demand for cells."""
+
+from __future__ import annotations
+
+from .network import Draft
+from .sources import (BATT, CO_PRICE, COVER_OUT, DAYS, LCE_PRICE, MN_SULPHATE_PRICE, NI_PRICE, REGIONS,
+                      SIG_CELL, SIG_MAT, WM, WM_SRC, V, frozen, sig)
+
+U_CN_BATT = 0.45
+U_CN_BATT_SRC = "utilisation 45%: China battery-cell industry average 2022 (CRU Group, China cell capacity utilisation)"
+U_X_BATT = 0.80
+U_X_BATT_SRC = ("utilisation 80%: battery plants outside China need 75-85% to break even (CRU Group, battery cell cost "
+                 "analysis 2023)")
+
+CAM_PER_GWH = WM["cam"] / WM["gwh"]
+AAM_PER_GWH = WM["graphite"] / WM["gwh"]
+
+# World Li-ion cell demand 2025: SNE EV installations 1,187 GWh / EV share 85% (IEA 2024).
+CELL_WORLD = 1187.0 / 0.85 / DAYS  # GWh/day
+CELL_WORLD_SRC = ("derived: 1,187 GWh EV-battery installations 2025 (SNE Research) / 0.85 EV share of battery "
+                  f"demand (IEA 2024) = {1187/0.85:,.0f} GWh/yr world Li-ion demand")
+
+CELL_DEMAND_SHARE = frozen({"CN": 0.59, "US": 0.13, "JP": 0.03, "KR": 0.03, "TW": 0.01, "ROW": 0.21})
+CELL_DEMAND_SRC = frozen({
+    "CN": "China 59% of 2024 EV battery demand (IEA Global EV Outlook 2025)",
+    "US": "US 13% of 2024 EV battery demand (IEA Global EV Outlook 2025)",
+    "JP": "assumption: 3%, carved from the 15% of 2024 EV battery demand outside China/EU/US (IEA GEVO 2025)",
+    "KR": "assumption: 3%, carved from the 15% outside China/EU/US (IEA GEVO 2025)",
+    "TW": "assumption: 1%, carved from the 15% outside China/EU/US (IEA GEVO 2025)",
+    "ROW": "derived: EU 13% (IEA GEVO 2025) + 8% rest of the 15% outside China/EU/US after JP, KR, TW",
+})
+CELL_PROD_SHARE = frozen({"CN": 0.75, "ROW": 0.11, "US": 0.06, "KR": 0.04, "JP": 0.04})
+CELL_PROD_SRC = frozen({
+    "CN": "China >75% of batteries sold globally (IEA battery commentary, Mar 2025; IEA Global EV Outlook 2025)",
+    "ROW": "Europe 110 GWh of EV batteries 2023 (IEA GEVO 2024) ≈ 9.5% of 1,152 GWh (Wood Mackenzie 2023) plus "
+           "SE Asia/India -> 11% (assumption for the extra)",
+    "US": "US 70 GWh of EV batteries 2023 (IEA GEVO 2024) ≈ 6% of 1,152 GWh (Wood Mackenzie 2023)",
+    "KR": "assumption: 4% in Korean home plants (K-trio hold 15-18% of installations but build mostly abroad, "
+          "SNE Research)",
+    "JP": "assumption: 4% in Japanese home plants (Panasonic ~4% of installations, SNE Research; plus PPES, AESC)",
+})
+CAM_SHARE = frozen({"CN": 0.87, "KR": 0.08, "JP": 0.03, "ROW": 0.02})
+CAM_SRC = ("China 87% of CAM capacity 2024 (Benchmark Mineral Intelligence, cathode capacity 2024); Korea largest "
+           "outside China (IEA Global EV Outlook 2024) -> KR 8%, "
+           "JP 3%, ROW 2% (assumption split of the 13%)")
+AAM_SHARE = frozen({"CN": 0.96, "KR": 0.015, "JP": 0.01, "ROW": 0.015})
+AAM_SRC = ("China >97% of AAM capacity 2023 (IEA Global EV Outlook 2024) -> 96%; US AAM imports Jan-Aug 2025 "
+           "CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026, graphite) -> KR 1.5%, ROW (Indonesia) 1.5%, JP 1% (assumption split)")
+NATURAL_IN_AAM = 0.30
+
+
+def add_commodities(net: Draft) -> None:
+    """The battery commodities (CAM, AAM, cells)."""
+    cam_metal = (WM["lce"] * LCE_PRICE + WM["ni"] * NI_PRICE + WM["co"] * CO_PRICE + WM["mn"] * MN_SULPHATE_PRICE) / WM["cam"]
+    net.commodity("cam", "Cathode active material (NMC/NCA/LFP mix)", "t", "batteries",
+              V(sig(cam_metal / 0.75, 4), f"derived: refined-metal content per t CAM (Wood Mackenzie 2023 ratios) at "
+                                          f"2025 prices = {cam_metal:,.0f} USD/t / 0.75 (assumption: metals ≈ 75% of "
+                                          "CAM price)"),
+              SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (importers held ~1-3 months "
+                               "ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"), COVER_OUT)
+    net.commodity("aam", "Anode active material (graphite)", "t", "batteries",
+              V(4000.0, "assumption: 4,000 USD/t (Chinese anode material 2024-25 roughly 3,000-5,000 USD/t, "
+                        "unverified)"),
+              SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (importers held ~1-3 months "
+                               "ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"), COVER_OUT)
+    net.commodity("li_ion_cell", "Lithium-ion battery cells", "GWh", "batteries",
+              V(75e6, "IEA 2024: average BEV pack <100 USD/kWh; assumption: cells ≈ 75% of pack cost -> "
+                      "75 USD/kWh = 75 million USD/GWh"),
+              SIG_CELL, V(30.0, "assumption: vehicle/ESS makers hold ~1 month of cells (battery-chain buffers of 1-3 "
+                                "months ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"), COVER_OUT)
+
+
+def build(net: Draft) -> None:
+    """Cell demand, cell plants, CAM and AAM plants and their trade."""
+    total = CELL_WORLD
+    demands = {}
+    for r in REGIONS:
+        d = net.demand(BATT, r, "li_ion_cell", CELL_DEMAND_SHARE[r] * total,
+                   f"{CELL_DEMAND_SHARE[r]:.0%} of world demand; share: {CELL_DEMAND_SRC[r]}; world: "
+                   f"{CELL_WORLD_SRC}")
+        demands[d] = CELL_DEMAND_SHARE[r] * total
+    plants, targets = {}, {}
+    cam_rec = V(sig(CAM_PER_GWH, 5), f"derived: 2,132 kt CAM / 1,152 GWh ({WM_SRC})")
+    aam_rec = V(sig(AAM_PER_GWH, 5), f"derived: 1,119 kt graphite / 1,152 GWh, anode material ≈ graphite mass "
+                                     f"(assumption; silicon additives ignored) ({WM_SRC})")
+    for r, sh in CELL_PROD_SHARE.items():
+        u, usrc = (U_CN_BATT, U_CN_BATT_SRC) if r == "CN" else (U_X_BATT, U_X_BATT_SRC)
+        i = net.facility(BATT, r, "cell_plant", "li_ion_cell", sh * total, u,
+                     f"derived: {sh:.0%} of world cell output {total:,.3f} GWh/day ({CELL_PROD_SRC[r]}) / {usrc}",
+                     recipe={"cam": cam_rec, "aam": aam_rec})
+        plants[i] = r
+        targets[i] = sh * total
+
+    def cell_prior(sreg: str, b: str) -> float:
+        breg = b.split(".")[0]
+        table = {
+            "CN": {"CN": 1.0},
+            "US": {"US": 1.0, "CN": 0.67, "KR": 0.09, "JP": 0.07, "ROW": 0.17},
+            "JP": {"JP": 1.0, "CN": 0.5, "KR": 0.1},
+            "KR": {"KR": 1.0, "CN": 0.5},
+            "TW": {"CN": 0.6, "KR": 0.2, "JP": 0.2},
+            "ROW": {"ROW": 1.0, "CN": 0.8, "KR": 0.3, "JP": 0.1},
+        }
+        return table[breg].get(sreg, 0.0)
+
+    net.balance_trade("li_ion_cell", plants, demands, targets, cell_prior,
+                  "home plants first; US imports CN 67%, KR 9%, JP 7%, others 17% of value (UN Comtrade 2022, "
+                  "HS 850760, US imports by partner); other importers mostly from China (assumption)",
+                  "cell production shares (see the cell_plant capacity sources)")
+    cell_out = targets
+    # CAM and AAM.
+    for mat, shares, src, per in (("cam", CAM_SHARE, CAM_SRC, CAM_PER_GWH), ("aam", AAM_SHARE, AAM_SRC, AAM_PER_GWH)):
+        use = {p: cell_out[p] * per for p in plants}
+        tot = sum(use.values())
+        sup, tgt = {}, {}
+        for r, sh in shares.items():
+            u, usrc = (U_CN_BATT, "utilisation 45% (China battery chain overcapacity; CRU Group 2022 cell-industry "
+                                  "figure used as proxy)") if r == "CN" else (U_X_BATT, U_X_BATT_SRC)
+            i = net.facility(BATT, r, "material", mat, sh * tot, u,
+                         f"derived: {sh:.1%} of modelled {mat.upper()} use {tot:,.0f} t/day; {src}; {usrc}")
+            sup[i] = r
+            tgt[i] = sh * tot
+
+        def mat_prior(sreg: str, b: str, mat=mat) -> float:
+            breg = b.split(".")[0]
+            table = {
+                "CN": {"CN": 1.0},
+                "KR": {"KR": 1.0, "CN": 0.5},
+                "JP": {"JP": 1.0, "CN": 0.5, "KR": 0.2},
+                "US": {"KR": 0.5, "JP": 0.2, "CN": 0.3, "ROW": 0.1},
+                "ROW": {"ROW": 0.5, "CN": 1.0, "KR": 0.5, "JP": 0.1},
+            }
+            return table[breg].get(sreg, 0.0)
+
+        net.balance_trade(mat, sup, use, tgt, mat_prior,
+                      "home supply first, Korea the main non-Chinese exporter (IEA GEVO 2024; Benchmark 2024), "
+                      "US plants fed by Korean/Japanese partners (assumption)",
+                      f"{mat.upper()} production shares (see the material capacity sources)")
+    # CAM recipe (refined metal per t CAM) and AAM recipe.
+    for i, f in net.facilities.items():
+        if f["output"] == "cam":
+            f["recipe"] = {
+                "lithium_chem": V(sig(WM["lce"] / WM["cam"], 4), f"derived: 878 kt LCE / 2,132 kt CAM ({WM_SRC})"),
+                "nickel_refined": V(sig(WM["ni"] / WM["cam"], 4), f"derived: 596 kt Ni / 2,132 kt CAM ({WM_SRC})"),
+                "cobalt_refined": V(sig(WM["co"] / WM["cam"], 4), f"derived: 147 kt Co / 2,132 kt CAM ({WM_SRC})"),
+                "manganese_sulphate": V(sig(WM["mn"] / WM["cam"], 4),
+                                        f"derived: 207 kt Mn / 2,132 kt CAM ({WM_SRC})"),
+            }
+        elif f["output"] == "aam":
+            f["recipe"] = {"graphite_spherical": V(
+                NATURAL_IN_AAM, "assumption: natural (spherical) graphite ≈ 30% of anode graphite; the synthetic "
+                                "rest is made from needle/petroleum coke, not modelled")}

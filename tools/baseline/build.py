@@ -1,0 +1,37 @@
+"""Build the whole baseline network and write its TOML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import batteries, minerals, semiconductors
+from .network import Draft
+from .write import render
+
+
+def build() -> Draft:
+    """A fresh :class:`Draft` holding the whole baseline.
+
+    The order matters: the semiconductor and battery chains fix how much refined material they use,
+    the magnet chain how much NdPr oxide, and the minerals are then sized to supply it (refined
+    output not used by those chains becomes an 'other uses' demand).
+    """
+    net = Draft()
+    minerals.add_commodities(net)
+    batteries.add_commodities(net)
+    semiconductors.add_commodities(net)
+    semiconductors.build(net)
+    batteries.build(net)
+    minerals.build_magnets(net)
+    minerals.build(net)
+    return net
+
+
+def write(out_dir: str | Path) -> Draft:
+    """Build the baseline and write its files into ``out_dir`` (created if needed); returns the draft."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    net = build()
+    for name, text in render(net).items():
+        (out / name).write_text(text, encoding="utf-8")
+    return net

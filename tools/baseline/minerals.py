@@ -1,0 +1,402 @@
+"""Critical minerals: mines and refineries of eight minerals, NdFeB magnets, and other uses of refined output."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .network import Draft, fid
+from .sources import (CO_PRICE, COVER_BATT_IN, COVER_ORE, COVER_OUT, DAYS, GA_PRICE, GE_PRICE, GE_WORLD,
+                      LCE_PER_LI, LCE_PRICE, MIN, NDPR_PRICE, NI_PRICE, REGIONS, SIG_MAGNET, SIG_ORE, SIG_REF, USGS,
+                      V, fmt, frozen, sig)
+
+U_MINE = 0.85
+U_MINE_SRC = "assumption: mine utilisation 85% (no published mine-utilisation series used)"
+U_REF = 0.80
+U_REF_SRC = ("utilisation 80%: Indonesian nickel processing ran at 75-79% in 2023 (Indonesian government, Fastmarkets "
+             "conference 2023), used as the refinery proxy")
+
+MAGNET_WORLD = 260_000 / 0.90 / DAYS
+MAGNET_SHARE = frozen({"CN": 0.90, "JP": 0.08, "ROW": 0.015, "US": 0.005})
+MAGNET_SRC = frozen({
+    "CN": "China ~90-92% of NdFeB magnets 2023 (IEA Global Critical Minerals Outlook 2024; Adamas Intelligence 2023) -> 90%",
+    "JP": "Japan <9% (Argus Media 2022) -> 8%",
+    "ROW": "assumption: 1.5% (VAC in Germany/Slovakia, Vietnam, others)",
+    "US": "assumption: 0.5% (MP Materials Fort Worth and e-VAC start-ups 2025)",
+})
+MAGNET_DEMAND_SHARE = frozen({"CN": 0.70, "JP": 0.08, "KR": 0.05, "US": 0.06, "TW": 0.01, "ROW": 0.10})
+MAGNET_DEMAND_CN_SRC = ("China's domestic use ≈ (260 kt made - 58 kt exported, 2024) / 289 kt world ≈ 70% (SMM "
+                        "2024; China customs 2024 magnet exports 58,152 t, via Adamas Intelligence)")
+MAGNET_DEMAND_SRC = (f"{MAGNET_DEMAND_CN_SRC}; the other 30% split by automotive/electronics manufacturing weight "
+                     "(assumption)")
+
+
+def add_commodities(net: Draft) -> None:
+    """The mineral and magnet commodities."""
+    lce_price, co_price, ni_price = LCE_PRICE, CO_PRICE, NI_PRICE
+    ndpr_price, ga_price, ge_price = NDPR_PRICE, GA_PRICE, GE_PRICE
+    half = "assumption: ore/concentrate paid ~50% of the refined value of its content (typical payability)"
+    net.commodity("lithium_ore", "Lithium in concentrate/brine (Li content)", "t Li", "minerals",
+              V(sig(0.5 * lce_price * LCE_PER_LI), f"{half}: 0.5 x 9,000 USD/t LCE x 5.323 t LCE/t Li"),
+              SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("lithium_chem", "Lithium chemicals (carbonate/hydroxide, LCE)", "t LCE", "minerals",
+              V(lce_price, "USGS Mineral Commodity Summaries 2026, lithium: battery-grade Li carbonate 2025e "
+                           "average 9,000 USD/t (Benchmark data)"),
+              SIG_REF, COVER_BATT_IN, COVER_OUT)
+    net.commodity("cobalt_ore", "Cobalt in hydroxide/concentrate (Co content)", "t Co", "minerals",
+              V(sig(0.5 * co_price), f"{half}: 0.5 x LME cobalt 15 USD/lb (2025e, USGS MCS 2026)"),
+              SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("cobalt_refined", "Refined cobalt (metal, sulphate; Co content)", "t Co", "minerals",
+              V(sig(co_price), "USGS Mineral Commodity Summaries 2026, cobalt: LME cash 15 USD/lb 2025e "
+                               "x 2,204.62 lb/t"),
+              SIG_REF, V(57.0, "derived: US cobalt industry stocks 1,500 t / apparent consumption 9,600 t/yr "
+                               "x 365 = 57 days (USGS MCS 2026, cobalt, salient statistics 2025e)"), COVER_OUT)
+    net.commodity("nickel_ore", "Nickel in ore/MHP/matte (Ni content)", "t Ni", "minerals",
+              V(sig(0.5 * ni_price), f"{half}: 0.5 x LME nickel 15,000 USD/t (2025e, USGS MCS 2026)"),
+              SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("nickel_refined", "Refined nickel (class 1, sulphate, NPI; Ni content)", "t Ni", "minerals",
+              V(ni_price, "USGS Mineral Commodity Summaries 2026, nickel: LME cash 15,000 USD/t 2025e"),
+              SIG_REF, V(100.0, "derived: US nickel consumer stocks 25,000 t / apparent primary consumption "
+                                "90,000 t/yr x 365 ≈ 101, rounded to 100 days (USGS MCS 2026, nickel, salient "
+                                "statistics 2025e)"), COVER_OUT)
+    net.commodity("graphite_ore", "Natural flake graphite", "t", "minerals",
+              V(1000.0, "USGS Mineral Commodity Summaries 2026, graphite: US import unit value of flake 2025e "
+                        "1,000 USD/t"),
+              SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("graphite_spherical", "Spherical purified (battery-grade) natural graphite", "t", "minerals",
+              V(2500.0, "assumption: ~2 t flake (2 x 1,000 USD/t, USGS MCS 2026) plus purification; "
+                        "2,500 USD/t"),
+              SIG_REF, COVER_BATT_IN, COVER_OUT)
+    net.commodity("manganese_ore", "Manganese ore (Mn content)", "t Mn", "minerals",
+              V(450.0, "USGS Mineral Commodity Summaries 2026, manganese: ore 44% Mn cif China 4.50 USD/dmtu "
+                       "2025e (CRU) = 450 USD/t Mn contained (1 dmtu = 10 kg Mn)"),
+              SIG_ORE, V(175.0, "derived: US manganese ore stocks / reported ore consumption x 365: 188 / 403 kt "
+                                "(2024) = 170 d, 200 / 410 kt (2025e) = 178 d; mid value 175 d (USGS MCS 2026, "
+                                "manganese, salient statistics)"), COVER_OUT)
+    net.commodity("manganese_sulphate", "High-purity manganese sulphate (Mn content)", "t Mn", "minerals",
+              V(3500.0, "assumption: HPMSM ~1,100 USD/t product at 32% Mn ≈ 3,500 USD/t Mn (unverified "
+                        "industry quote)"),
+              SIG_REF, COVER_BATT_IN, COVER_OUT)
+    net.commodity("rare_earth_ore", "Rare-earth concentrate (REO content)", "t REO", "minerals",
+              V(sig(0.5 * 0.25 * ndpr_price), f"{half}, counting only the NdPr (25% of REO, assumption) "
+                                              "at 69 USD/kg: 0.5 x 0.25 x 69,000"),
+              SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("ndpr_oxide", "Separated NdPr oxide (magnet rare earths)", "t", "minerals",
+              V(ndpr_price, "USGS Mineral Commodity Summaries 2026, rare earths: NdPr oxide fob 69 USD/kg 2025e "
+                            "(Argus)"),
+              SIG_REF, V(60.0, "Japan's national stockpile of rare metals targets 60 days of consumption "
+                               "(METI/JOGMEC stockpiling programme, since 1986)"), COVER_OUT)
+    net.commodity("ndfeb_magnet", "Sintered NdFeB permanent magnets", "t", "minerals",
+              V(sig(0.30 * ndpr_price / 0.75), "derived: 0.30 t NdPr oxide/t magnet x 69,000 USD/t / 0.75 "
+                                               "(neodymium oxide is >3/4 of magnet cost, MacroPolo 2024)"),
+              SIG_MAGNET, V(60.0, "assumption: importers hold ~1-3 months (buying ahead of China's 2023-25 "
+                                  "export controls, Fastmarkets 2023; Adamas Intelligence); 60 d mid value"), COVER_OUT)
+    net.commodity("gallium_crude", "Primary low-purity gallium", "kg", "minerals",
+              V(sig(0.5 * ga_price), f"{half}: 0.5 x 580 USD/kg"),
+              SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("gallium", "High-purity refined gallium", "kg", "minerals",
+              V(ga_price, "USGS Mineral Commodity Summaries 2026, gallium: US import unit value of Ga metal "
+                          "2025e 580 USD/kg"),
+              SIG_REF, V(65.0, "derived: US gallium consumer stocks 3,400 kg / US consumption 19,000 kg/yr x "
+                               "365 ≈ 65 days (USGS MCS 2026, gallium, 2025e)"), COVER_OUT)
+    net.commodity("germanium_conc", "Germanium in zinc residues / fly-ash concentrate", "kg", "minerals",
+              V(sig(0.5 * ge_price), f"{half}: 0.5 x 4,100 USD/kg"),
+              SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("germanium", "Refined germanium (metal, GeO2, GeCl4; Ge content)", "kg", "minerals",
+              V(ge_price, "USGS Mineral Commodity Summaries 2026, germanium: Ge metal Europe 99.999% 2025e "
+                          "4,100 USD/kg (Argus)"),
+              SIG_REF, V(65.0, "assumption: as for gallium, 65 days (US Ga consumer stocks / consumption, "
+                               "USGS MCS 2026, gallium)"), COVER_OUT)
+
+
+def build_magnets(net: Draft) -> None:
+    """NdFeB magnet plants, magnet demand and magnet trade (built before the minerals: they use NdPr oxide)."""
+    mtotal = MAGNET_WORLD
+    mdem = {}
+    for r in REGIONS:
+        d = net.demand(MIN, r, "ndfeb_magnet", MAGNET_DEMAND_SHARE[r] * mtotal,
+                       f"{MAGNET_DEMAND_SHARE[r]:.0%} of world magnet use {mtotal * DAYS:,.0f} t/yr; "
+                       f"{MAGNET_DEMAND_CN_SRC if r == 'CN' else MAGNET_DEMAND_SRC}")
+        mdem[d] = MAGNET_DEMAND_SHARE[r] * mtotal
+    sup, tgt = {}, {}
+    for r, sh in MAGNET_SHARE.items():
+        u, usrc = (0.60, "utilisation 60% (assumption: 'midstream overcapacity', SMM 2024)") if r == "CN" else \
+            (0.80, "utilisation 80% (assumption)")
+        i = net.facility(MIN, r, "magnet", "ndfeb_magnet", sh * mtotal, u,
+                     f"derived: {sh:.1%} of world NdFeB output {mtotal * DAYS:,.0f} t/yr (= China 260,000 t 2024e, "
+                     f"SMM 2024, / 0.90 China share); {MAGNET_SRC[r]}; {usrc}",
+                     recipe={"ndpr_oxide": V(0.30, "assumption: sintered NdFeB holds 29-32% Nd+Pr by weight; as "
+                                                   "oxide (x1.17) less recycled swarf -> 0.30 t NdPr oxide/t")})
+        sup[i] = r
+        tgt[i] = sh * mtotal
+
+    def mag_prior(sreg: str, b: str) -> float:
+        breg = b.split(".")[0]
+        table = {
+            "CN": {"CN": 1.0},
+            "JP": {"JP": 0.6, "CN": 0.4},
+            "KR": {"CN": 0.847, "ROW": 0.153},
+            "US": {"CN": 0.80, "JP": 0.10, "ROW": 0.05, "US": 0.05},
+            "TW": {"CN": 0.8, "JP": 0.2},
+            "ROW": {"CN": 0.75, "ROW": 0.15, "JP": 0.10},
+        }
+        return table[breg].get(sreg, 0.0)
+
+    net.balance_trade("ndfeb_magnet", sup, mdem, tgt, mag_prior,
+                  "KR NdFeB imports 84.7% CN, 14.3% Philippines 2023 (KITA); US RE+magnets ~80% CN (Comtrade 2024); "
+                  "others assumption", "magnet production shares (see the magnet capacity sources)")
+
+
+def allocate_ore(net: Draft, mineral: str, ore: str, mines: dict[str, float], refinery_need: dict[str, float]) -> dict:
+    """Home-first, then pro-rata allocation of mine output to refineries; returns leftover per mine."""
+    avail = dict(mines)
+    flows: dict[tuple[str, str], float] = defaultdict(float)
+    residual = {}
+    for ref, need in refinery_need.items():
+        r = ref.split(".")[0]
+        home = fid(r, "mine", ore)
+        take = min(need, avail.get(home, 0.0))
+        if take > 0:
+            flows[(home, ref)] += take
+            avail[home] -= take
+        residual[ref] = need - take
+    tot_avail = sum(avail.values())
+    tot_res = sum(residual.values())
+    scale = sum(mines.values())
+    assert tot_res <= tot_avail + 1e-9 * scale, (mineral, tot_res, tot_avail)
+    for ref, res in residual.items():
+        if res <= 1e-9 * scale:
+            continue
+        for m, a in avail.items():
+            if a > 0:
+                flows[(m, ref)] += res * a / tot_avail
+    used = defaultdict(float)
+    for (m, ref), v in flows.items():
+        used[m] += v
+    leftover = {m: mines[m] - used[m] for m in mines}
+    need_tot = defaultdict(float)
+    for (m, ref), v in flows.items():
+        need_tot[ref] += v
+    for (m, ref), v in flows.items():
+        home = m.split(".")[0] == ref.split(".")[0]
+        how = "home mine first" if home else "residual need filled pro rata to other mines' spare output"
+        net.lane(m, ref, ore, v / need_tot[ref],
+             f"derived: home-first allocation of mine output to refineries ({how}); flow {fmt(v)} of the "
+             f"refinery's {fmt(need_tot[ref])} {net.unit(ore)}/day")
+    return leftover
+
+
+def other_uses(net: Draft, region: str, c: str, rate: float, what: str, origin: str) -> None:
+    if rate <= 1e-9 * max(1.0, rate):
+        return
+    d = net.demand(MIN, region, c, rate, f"derived balancing item: {what}; stands for uses outside the modelled chains "
+                                     "and stock changes (inputs: USGS MCS 2026 mine output and the refining shares on the refinery "
+                                     "capacities)")
+    net.lane(origin, d, c, 1.0, "definition: other uses in the producing region are served by its own plant")
+
+
+def mineral(net: Draft, name, ore, refined, mine_prod: dict[str, tuple[float, str]], ref_share: dict[str, tuple[float, str]],
+            recipe: V, mine_cap: dict[str, tuple[float, str]] | None = None, world_src: str = "",
+            refined_total: float | None = None, buyer_priors=None, prior_src=None, ras_prior=None,
+            ras_src: str = "", ore_other_uses: bool = False) -> None:
+    # Mines.
+    mines = {}
+    for r, (p, src) in mine_prod.items():
+        if mine_cap and r in mine_cap:
+            cap, csrc = mine_cap[r]
+            i = net.facility(MIN, r, "mine", ore, p, 1.0, f"{csrc}; output {src}", capacity=cap)
+        else:
+            i = net.facility(MIN, r, "mine", ore, p, U_MINE, f"derived: output {src} / {U_MINE_SRC}")
+        mines[i] = p
+    world_ore = sum(mines.values())
+    # Refineries.
+    use = net.chain_use(refined)
+    total_use = sum(use.values())
+    if refined_total is None:
+        refined_total = world_ore / recipe.value
+        total_src = (f"world refined = world mine output {world_ore * DAYS:,.0f} {net.unit(ore)}/yr / "
+                     f"{recipe.value:g} (recipe)")
+    else:
+        total_src = "world refined = modelled chain use (no independent production figure)"
+    refs = {}
+    for r, (sh, src) in ref_share.items():
+        out = sh * refined_total
+        i = net.facility(MIN, r, "refinery", refined, out, U_REF,
+                     f"derived: {sh:.1%} of world refined output {refined_total * DAYS:,.0f} "
+                     f"{net.unit(refined)}/yr ({total_src}); share: {src}; {U_REF_SRC}",
+                     recipe={ore: recipe})
+        refs[r] = i
+    # Chain sourcing.
+    if buyer_priors is not None:
+        drawn = net.source_direct(refined, refs, use, buyer_priors, prior_src)
+        for r, i in refs.items():
+            left = net.facilities[i]["production"] - drawn.get(i, 0.0)
+            assert left >= -1e-6 * net.facilities[i]["production"], (i, left)
+            other_uses(net, r, refined, left, f"refinery output {fmt(net.facilities[i]['production'])} minus modelled chain draw "
+                                         f"{fmt(drawn.get(i, 0.0))} {net.unit(refined)}/day", i)
+    else:
+        tgt = {i: net.facilities[i]["production"] for i in refs.values()}
+        assert abs(sum(tgt.values()) - total_use) < 1e-6 * total_use
+        net.balance_trade(refined, {i: r for r, i in refs.items()}, use, tgt, ras_prior,
+                      ras_src, "refining shares (see the refinery capacity sources)")
+    # Ore to refineries.
+    need = {i: net.facilities[i]["production"] * recipe.value for i in refs.values()}
+    leftover = allocate_ore(net, name, ore, mines, need)
+    for m, left in leftover.items():
+        if left > 1e-6 * mines[m]:
+            assert ore_other_uses, (m, left)
+            other_uses(net, m.split(".")[0], ore, left, f"mine output {fmt(mines[m])} minus refinery feed "
+                                                   f"{fmt(mines[m] - left)} {net.unit(ore)}/day", m)
+
+
+def build(net: Draft) -> None:
+    """Mines and refineries of the eight minerals, their trade and the other-uses demand."""
+    d = DAYS
+    usgs = USGS
+    # Lithium.
+    mineral(
+        net,         "lithium", "lithium_ore", "lithium_chem",
+        {"CN": (62_000 / d, f"China 62,000 t Li 2025e ({usgs}, lithium) /365"),
+         "ROW": ((290_000 - 62_000) / d, f"world 290,000 - China 62,000 t Li 2025e ({usgs}, lithium; Australia, "
+                                         "Chile, Zimbabwe, Argentina...; US withheld) /365")},
+        {"CN": (0.70, "China ~70% of lithium chemicals 2025 (IEA Global Critical Minerals Outlook 2026, reported second-hand)"),
+         "ROW": (0.30, "rest of world ~30% (Chile, Argentina; IEA CMMR 2023/GCMO 2026)")},
+        V(sig(1 / LCE_PER_LI, 5), "stoichiometry: Li2CO3 is 18.79% Li (2 x 6.941 / 73.89); losses ignored"),
+        buyer_priors={"CN": {"CN": 0.85, "ROW": 0.15}, "KR": {"CN": 0.796, "ROW": 0.175},
+                      "JP": {"CN": 0.70, "ROW": 0.30}, "ROW": {"CN": 0.5, "ROW": 0.5}},
+        prior_src={"CN": "assumption: Chinese CAM makers buy 85% domestic chemicals, 15% Chilean/Argentine imports",
+                   "KR": "KR lithium hydroxide imports 79.6% China, 17.5% Chile 2023 (KITA trade statistics, via BusinessKorea/Yonhap)",
+                   "JP": "assumption: Japan less China-dependent than Korea (KCCI 2020 battery-mineral aggregate "
+                         "41% vs 58.7%) -> 70/30",
+                   "ROW": "assumption: 50/50 China and ROW converters"})
+    # Cobalt.
+    mineral(
+        net,         "cobalt", "cobalt_ore", "cobalt_refined",
+        {"CN": (2_000 / d, f"China 2,000 t Co 2025e ({usgs}, cobalt) /365"),
+         "ROW": (308_000 / d, f"world 310,000 - China 2,000 t Co 2025e ({usgs}, cobalt; DRC 230,000, Indonesia "
+                              "44,000; US 300 t counted here) /365")},
+        {"CN": (0.75, "China ~75% of refined cobalt 2025 (IEA Global Critical Minerals Outlook 2026, reported second-hand)"),
+         "JP": (0.025, "Japan 6.2 of ~244 kt refined output 2023 ≈ 2.5% (refined cobalt output by country "
+                       "2023, ReportLinker data compilation: CN 170.9, FI 18.2, JP 6.2 kt)"),
+         "ROW": (0.225, "remainder: Finland, Canada, Norway, Belgium, Zambia...")},
+        V(1.0, "assumption: refined output equals contained cobalt (metal-content basis; losses ignored)"),
+        buyer_priors={"CN": {"CN": 1.0}, "KR": {"CN": 0.728, "ROW": 0.272}, "JP": {"JP": 0.4, "CN": 0.6},
+                      "ROW": {"ROW": 0.7, "CN": 0.3}},
+        prior_src={"CN": "assumption: Chinese CAM uses domestic refined cobalt",
+                   "KR": "KR cobalt oxide/hydroxide imports 72.8% China 2022 (KITA trade statistics, via BusinessKorea/Yonhap)",
+                   "JP": "assumption: Sumitomo Metal Mining supplies ~40%, China the rest",
+                   "ROW": "assumption: European CAM uses Finnish/Belgian cobalt 70%"})
+    # Nickel.
+    mineral(
+        net,         "nickel", "nickel_ore", "nickel_refined",
+        {"CN": (120_000 / d, f"China 120,000 t Ni 2025e ({usgs}, nickel) /365"),
+         "ROW": (3_780_000 / d, f"world 3,900,000 - China 120,000 t Ni 2025e ({usgs}, nickel; Indonesia 2.6 Mt, "
+                                "Philippines, Russia, Canada...; US 10,000 t counted here) /365")},
+        {"CN": (0.28, "China 28% of refined nickel 2023 (IEA Global Critical Minerals Outlook 2024, via Cipher News)"),
+         "ROW": (0.72, "rest incl. Indonesia 37% (IEA GCMO 2024), Russia, Japan, Canada...")},
+        V(1.0, "assumption: refined output equals contained nickel (metal-content basis; losses ignored)"),
+        buyer_priors={"CN": {"CN": 0.6, "ROW": 0.4}, "KR": {"CN": 0.6, "ROW": 0.4},
+                      "JP": {"ROW": 0.7, "CN": 0.3}, "ROW": {"ROW": 0.8, "CN": 0.2}},
+        prior_src={"CN": "assumption: China 55% of nickel sulphate 2022 (IEA CMMR 2023) -> 60% domestic, 40% "
+                         "Indonesian intermediates",
+                   "KR": "assumption: KR Ni hydroxide/precursor 94-96% from China 2024 (MOTIE/KOMIR) but sulphate "
+                         "also from Indonesia/Australia -> 60/40",
+                   "JP": "assumption: Japanese CAM uses Sumitomo/Indonesian nickel 70%",
+                   "ROW": "assumption: 80% non-Chinese nickel"})
+    # Graphite (mine -> spherical graphite -> AAM); flake not used for batteries goes to other uses.
+    mineral(
+        net,         "graphite", "graphite_ore", "graphite_spherical",
+        {"CN": (1_400_000 / d, f"China 1.40 Mt natural graphite 2025e ({usgs}, graphite) /365"),
+         "ROW": (400_000 / d, f"world 1.80 Mt - China 1.40 Mt 2025e ({usgs}, graphite; Madagascar, Tanzania, Brazil, "
+                              "Mozambique; KR 500 t counted here) /365")},
+        {"CN": (0.95, "China >90-95% of battery-grade spherical graphite (IEA Global Critical Minerals Outlook "
+                      "2024 and 2026; USGS MCS 2026, graphite) -> 95%"),
+         "ROW": (0.05, "rest (Chinese-owned SPG in Indonesia; IEA GCMO 2026)")},
+        V(2.0, "assumption: ~50% yield from flake to spherical purified graphite"),
+        refined_total=sum(net.chain_use("graphite_spherical").values()),
+        ras_prior=lambda sreg, b: {
+            "CN": {"CN": 1.0, "ROW": 0.04}, "KR": {"CN": 0.97, "ROW": 0.03}, "JP": {"CN": 0.915, "ROW": 0.085},
+            "ROW": {"CN": 0.6, "ROW": 0.4}}[b.split(".")[0]].get(sreg, 0.0),
+        ras_src="KR graphite 97% China 2024 (MOTIE/KOMIR), JP natural graphite 91.5% China 2020 (KCCI, from "
+                "UN Comtrade); Chinese AAM makers take some Indonesian SPG and ROW AAM 40% (assumption)",
+        ore_other_uses=True)
+    # Manganese (mine -> HPMSM -> CAM); most ore goes to steel (other uses).
+    mineral(
+        net,         "manganese", "manganese_ore", "manganese_sulphate",
+        {"CN": (700_000 / d, f"China 700 kt Mn 2025e ({usgs}, manganese) /365"),
+         "ROW": (19_300_000 / d, f"world 20,000 - China 700 kt Mn content 2025e ({usgs}, manganese; South Africa, "
+                                 "Gabon, Australia, Ghana...) /365")},
+        {"CN": (0.95, "China ~95% of high-purity manganese sulphate 2022 (IEA Critical Minerals Market Review 2023)"),
+         "ROW": (0.05, "rest of world 5%")},
+        V(1.0, "assumption: Mn-content basis, losses ignored"),
+        refined_total=sum(net.chain_use("manganese_sulphate").values()),
+        ras_prior=lambda sreg, b: 1.0 if sreg == "CN" else (0.3 if b.startswith("ROW.") else 0.02),
+        ras_src="China ~95% of HPMSM (IEA CMMR 2023), non-Chinese HPMSM mostly used in ROW (assumption)",
+        ore_other_uses=True)
+    # Rare earths: REO concentrate -> NdPr oxide -> magnets.
+    ndpr_frac = 0.25
+    mineral(
+        net,         "rare_earths", "rare_earth_ore", "ndpr_oxide",
+        {"CN": (270_000 / d, f"China 270,000 t REO 2025e ({usgs}, rare earths) /365"),
+         "US": (51_000 / d, f"US 51,000 t REO 2025e ({usgs}, rare earths) /365"),
+         "ROW": (69_000 / d, f"world 390,000 - CN 270,000 - US 51,000 t REO 2025e ({usgs}; Australia 29,000, "
+                             "Burma 22,000, Thailand 4,800...) /365")},
+        {"CN": (0.85, "China ~85% of rare-earth separation 2025 (IEA Global Critical Minerals Outlook 2026, reported second-hand)"),
+         "US": (8_900 / 390_000, "US compounds & metals output 8,900 t REO 2025e (USGS MCS 2026) / 390,000 t world "
+                                 "mine output"),
+         "ROW": (1 - 0.85 - 8_900 / 390_000, "remainder (Malaysia/Lynas, Estonia...)")},
+        V(1 / ndpr_frac, "assumption: NdPr ≈ 25% of REO in Bayan Obo/Mountain Pass/Mt Weld/ionic-clay feeds "
+                         "(20-25%); La/Ce co-products not modelled"),
+        buyer_priors={"CN": {"CN": 0.95, "ROW": 0.05}, "JP": {"CN": 0.70, "ROW": 0.30}, "ROW": {"CN": 0.7, "ROW": 0.3},
+                      "US": {"US": 1.0}},
+        prior_src={"CN": "assumption: Chinese magnet makers use 95% Chinese NdPr, 5% imported oxides (Myanmar, Laos, Malaysia)",
+                   "JP": "Japan's rare-earth imports ~70% China 2023 (JOGMEC, via Wall Street Journal), rest Lynas",
+                   "ROW": "assumption: 70% China, 30% Lynas/others",
+                   "US": "assumption: US magnet start-ups use US-separated NdPr (MP Materials)"})
+    # Gallium: primary low-purity -> high-purity.
+    mineral(
+        net,         "gallium", "gallium_crude", "gallium",
+        {"CN": (891_000 / d, f"China 99% of 900,000 kg primary Ga 2025e ({usgs}, gallium) /365"),
+         "JP": (3_000 / d, f"Japan 3,000 kg 2025e ({usgs}, gallium) /365"),
+         "ROW": (6_000 / d, f"Russia 6,000 kg 2025e ({usgs}, gallium) /365")},
+        {"CN": (0.85, "assumption: Chinese refiners upgrade most of China's primary output (USGS: China 99% of "
+                      "primary)"),
+         "JP": (0.07, "assumption: Japan refines and recycles high-purity Ga (Dowa, Sumitomo Chemical; JP 22% of US "
+                      "Ga-metal imports, USGS MCS 2026)"),
+         "ROW": (0.08, "assumption: Canada/Germany/Slovakia refiners (CA 28%, DE 16% of US Ga-metal imports, USGS "
+                       "MCS 2026)")},
+        V(1.0, "assumption: high-purity refining loses little; recycled scrap offsets losses"),
+        mine_cap={"CN": (1_600_000 / d, f"capacity 1,600,000 kg/yr China ({usgs}, gallium) /365"),
+                  "JP": (10_000 / d, f"capacity 10,000 kg/yr Japan ({usgs}, gallium) /365"),
+                  "ROW": (10_000 / d, f"capacity 10,000 kg/yr Russia ({usgs}, gallium; 100,000 kg idle elsewhere "
+                                      "excluded) /365")},
+        buyer_priors={"CN": {"CN": 1.0}, "US": {"ROW": 0.60, "JP": 0.22, "CN": 0.18},
+                      "KR": {"CN": 0.98, "JP": 0.02}, "JP": {"JP": 0.3, "CN": 0.7},
+                      "TW": {"CN": 0.75, "JP": 0.15, "ROW": 0.10}, "ROW": {"CN": 0.6, "ROW": 0.3, "JP": 0.1}},
+        prior_src={"CN": "assumption: Chinese fabs use Chinese gallium",
+                   "US": "US Ga-metal imports: Canada 28, Japan 22, China 18, Germany 16, other 16% (USGS MCS 2026, "
+                         "gallium, import sources 2021-24) -> ROW 60%",
+                   "KR": "KR gallium 98% from China 2024 (MOTIE/KOMIR)",
+                   "JP": "assumption: Japanese fabs 30% domestic high-purity Ga, 70% China",
+                   "TW": "assumption: mostly China (no published Taiwan gallium import split found)",
+                   "ROW": "assumption: 60% China, 30% European/Canadian refiners, 10% Japan"})
+    # Germanium.
+    ge_world = GE_WORLD
+    mineral(
+        net,         "germanium", "germanium_conc", "germanium",
+        {"CN": (85_000 / d, "China 85,000 kg refinery output (USGS MCS 2020, germanium, 2019); assumption: China "
+                            "refines its own zinc/coal feed /365"),
+         "ROW": ((ge_world - 85_000) / d, "world = China 85,000 kg / 0.80 China share (European Commission, "
+                                          "Study on the Critical Raw Materials for the EU 2023) minus China; zinc residues from Canada/US "
+                                          "(Red Dog), Russia, DRC /365")},
+        {"CN": (0.80, "China ~80% of refined germanium (European Commission, Study on the Critical Raw Materials "
+                      "for the EU 2023)"),
+         "ROW": (0.20, "rest: Belgium (Umicore), Canada (Teck), Russia, Germany")},
+        V(1.0, "assumption: Ge-content basis, losses ignored"),
+        buyer_priors={"CN": {"CN": 1.0}, "US": {"CN": 0.41, "ROW": 0.59}, "KR": {"CN": 0.8, "ROW": 0.2},
+                      "JP": {"CN": 0.7, "ROW": 0.3}, "TW": {"CN": 0.7, "ROW": 0.3}, "ROW": {"CN": 0.5, "ROW": 0.5}},
+        prior_src={"CN": "assumption: Chinese fabs use Chinese germanium",
+                   "US": "US Ge-metal imports: China 41, Belgium 27, Germany 25% (USGS MCS 2026, germanium, import sources 2021-24)",
+                   "KR": "assumption: 80% China (KR depends on China for 16-20 of 31 rare metals, MOTIE/KOMIR 2024)",
+                   "JP": "assumption: 70% China",
+                   "TW": "assumption: 70% China",
+                   "ROW": "assumption: 50% China, 50% Umicore/Teck"})

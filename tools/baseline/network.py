@@ -1,0 +1,144 @@
+"""The network under construction: commodities, facilities, demands and lanes, plus trade balancing.
+
+A :class:`Draft` is created by :func:`tools.baseline.build.build` and passed to each value chain's
+``build_*`` function, which adds to it; nothing is kept at module level.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .logistics import freight, lead_time
+from .sources import V, fmt, sig
+
+
+def fid(region: str, stage: str, output: str) -> str:
+    return f"{region}.{stage}.{output}"
+
+
+@dataclass
+class Draft:
+    """Everything written to the TOML files, in insertion order (the order fixes the file layout)."""
+
+    commodities: dict[str, dict] = field(default_factory=dict)
+    facilities: dict[str, dict] = field(default_factory=dict)
+    lanes: list[dict] = field(default_factory=list)
+    demands: dict[str, dict] = field(default_factory=dict)
+    file_of: dict[str, str] = field(default_factory=dict)  # facility/demand id -> file
+
+    def commodity(self, cid, name, unit, chain, price: V, sigma: V, cover_in: V, cover_out: V) -> None:
+        self.commodities[cid] = dict(id=cid, name=name, unit=unit, chain=chain, price_usd=price, elasticity=sigma,
+                                     input_cover_days=cover_in, output_cover_days=cover_out)
+
+    def facility(self, file: str, region: str, stage: str, output: str, production: float, util: float,
+                 cap_src: str, recipe: dict[str, V] | None = None, capacity: float | None = None) -> str:
+        i = fid(region, stage, output)
+        cap = capacity if capacity is not None else production / util
+        self.facilities[i] = dict(id=i, region=region, stage=stage, output=output, production=production,
+                                  capacity_per_day=V(sig(cap), cap_src), recipe=recipe or {})
+        self.file_of[i] = file
+        return i
+
+    def demand(self, file: str, region: str, c: str, rate: float, src: str) -> str:
+        i = f"{region}.demand.{c}"
+        assert i not in self.demands, i
+        self.demands[i] = dict(id=i, region=region, commodity=c, rate_per_day=V(sig(rate), src))
+        self.file_of[i] = file
+        return i
+
+    def lane(self, origin: str, dest: str, c: str, share: float, share_src: str) -> None:
+        o_reg = origin.split(".")[0]
+        d_reg = dest.split(".")[0]
+        com = self.commodities[c]
+        self.lanes.append(dict(origin=origin, destination=dest, commodity=c, share=V(sig(share, 4), share_src),
+                               lead_time_days=lead_time(o_reg, d_reg, c),
+                               freight_usd_per_unit=freight(o_reg, d_reg, c, com["price_usd"].value, com["unit"]),
+                               file=None))
+
+    def unit(self, c: str) -> str:
+        return self.commodities[c]["unit"]
+
+    def chain_use(self, commodity_id: str) -> dict[str, float]:
+        """Daily use of ``commodity_id`` by every facility that has it in its recipe."""
+        out = {}
+        for i, f in self.facilities.items():
+            if commodity_id in f["recipe"]:
+                out[i] = f["production"] * f["recipe"][commodity_id].value
+        return out
+
+    def balance_trade(self, commodity_id, suppliers: dict[str, str], buyers: dict[str, float],
+                      targets: dict[str, float], prior_fn, prior_src: str, target_src: str) -> dict[str, float]:
+        """RAS-balance supplier->buyer flows; add lanes; return supplier production."""
+        s_ids = list(suppliers)
+        b_ids = list(buyers)
+        prior = np.array([[prior_fn(suppliers[s], b) for b in b_ids] for s in s_ids], dtype=float)
+        rows = np.array([targets[s] for s in s_ids])
+        cols = np.array([buyers[b] for b in b_ids])
+        keep = np.array([[b.split(".")[0] == suppliers[s] for b in b_ids] for s in s_ids])
+        x = ras(prior, rows, cols, keep=keep)
+        for j, b in enumerate(b_ids):
+            tot = x[:, j].sum()
+            for i, s in enumerate(s_ids):
+                if x[i, j] > 0:
+                    self.lane(s, b, commodity_id, x[i, j] / tot,
+                              f"derived: RAS-balanced trade matrix; prior {prior_src}; supplier totals {target_src}; "
+                              f"flow {fmt(x[i, j])} of the buyer's {fmt(tot)} {self.unit(commodity_id)}/day")
+        return {s: float(x[i].sum()) for i, s in enumerate(s_ids)}
+
+    def source_direct(self, commodity_id, refineries: dict[str, str], buyers: dict[str, float],
+                      priors: dict[str, dict[str, float]], prior_src: dict[str, str]) -> dict[str, float]:
+        """Buyers source by cited/assumed shares (no balancing); returns flow drawn from each refinery."""
+        drawn: dict[str, float] = defaultdict(float)
+        for b, use in buyers.items():
+            breg = b.split(".")[0]
+            p = priors[breg]
+            tot = sum(p.values())
+            for sreg, w in p.items():
+                s = refineries[sreg]
+                drawn[s] += use * w / tot
+                self.lane(s, b, commodity_id, w / tot, f"{prior_src[breg]}; flow {fmt(use * w / tot)} of "
+                                                       f"{fmt(use)} {self.unit(commodity_id)}/day")
+        return drawn
+
+
+def _ras_fit(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray | None:
+    x = x.copy()
+    for _ in range(20000):
+        r = x.sum(axis=1)
+        x *= np.divide(rows, r, out=np.zeros_like(rows), where=r > 0)[:, None]
+        c = x.sum(axis=0)
+        x *= np.divide(cols, c, out=np.zeros_like(cols), where=c > 0)[None, :]
+        if np.allclose(x.sum(axis=1), rows, rtol=1e-10, atol=1e-12):
+            return x
+    return None
+
+
+def ras(prior: np.ndarray, rows: np.ndarray, cols: np.ndarray, prune: float = 0.06,
+        keep: np.ndarray | None = None) -> np.ndarray:
+    """Bi-proportional (RAS) fit of ``prior`` to row and column totals.
+
+    Then repeatedly drops links that are small for both ends (below ``prune`` of the buyer's supply
+    and below 4 * ``prune`` of the supplier's sales) while the fit stays feasible.
+    """
+    assert abs(rows.sum() - cols.sum()) < 1e-6 * max(rows.sum(), 1), (rows.sum(), cols.sum())
+    x = _ras_fit(prior.astype(float), rows, cols)
+    if x is None:
+        raise RuntimeError(f"RAS did not converge: prior {prior}, rows {rows}, cols {cols}")
+    for _round in range(6):
+        col_share = x / np.where(x.sum(axis=0) > 0, x.sum(axis=0), 1)[None, :]
+        row_share = x / np.where(x.sum(axis=1) > 0, x.sum(axis=1), 1)[:, None]
+        small = (x > 0) & (col_share < prune) & (row_share < 4 * prune)
+        if keep is not None:
+            small &= ~keep
+        if not small.any():
+            return x
+        trial = x.copy()
+        trial[small] = 0.0
+        fitted = _ras_fit(trial, rows, cols)
+        if fitted is None:
+            return x
+        x = fitted
+    return x

@@ -1,0 +1,271 @@
+"""Semiconductors: silicon wafers, photoresist, HF, fabs (memory, advanced logic, mature nodes), packaging, chip demand."""
+
+from __future__ import annotations
+
+from .network import Draft
+from .sources import (COVER_OUT, DAYS, GA_WORLD, GE_WORLD, REGIONS, SEMI, SIG_CHIP, SIG_SEMI_MAT, SIG_WAFER, V,
+                      frozen, sig)
+
+
+def add_commodities(net: Draft) -> None:
+    """Silicon wafers, photoresist and HF (chip and processed-wafer commodities are added by :func:`build`)."""
+    net.commodity("wafer_300mm", "Prime silicon wafers", "wafer (300 mm-eq)", "semiconductors",
+              V(sig(12.6e9 / 14.1e9 * 109.6, 4), "derived: 12.6 bn USD / 14.1 bn in² silicon wafer market 2021 "
+                                                "(SEMI Silicon Manufacturers Group 2021) = 0.894 USD/in² x 109.6 in² per "
+                                                "300 mm wafer"),
+              SIG_WAFER, V(30.0, "assumption: fabs hold ~1 month of wafers and wet chemicals"), COVER_OUT)
+    net.commodity("photoresist", "Photoresists (all grades), in value units", "kUSD", "semiconductors",
+              V(1000.0, "definition: 1 unit = 1,000 USD of photoresist at 2024 prices (no physical volume "
+                        "data; market 2.57 bn USD, TECHCET 2024)"),
+              SIG_SEMI_MAT, V(30.0, "assumption: fabs hold ~1 month of resist (shelf life ~6 months)"), COVER_OUT)
+    net.commodity("hf_high_purity", "High-purity hydrogen fluoride (etchant)", "t", "semiconductors",
+              V(1800.0, "assumption: ~1,800 USD/t (order of Japan's pre-2019 export unit value to Korea, "
+                        "unverified)"),
+              SIG_SEMI_MAT, V(30.0, "assumption: fabs hold ~1 month of wafers and wet chemicals"), COVER_OUT)
+
+
+CSET_FAB = frozen({"CN": 24, "TW": 18, "KR": 17, "JP": 17, "US": 10, "ROW": 15})
+CSET_ATP = frozen({"CN": 30, "TW": 28, "KR": 9, "JP": 6, "US": 3, "ROW": 23})
+CSET_WAFER = frozen({"JP": 56, "TW": 16, "ROW": 14, "KR": 10, "CN": 4})
+WORLD_FAB_CAP = 33.7e6 * 12 / 2.25 / DAYS  # 300mm-eq wafers/day
+FAB_CAP_SRC = ("world fab capacity 33.7M wafers/month 200mm-eq 2025 (SEMI World Fab Forecast 2024) "
+               f"x12/2.25/365 = {WORLD_FAB_CAP:,.0f} 300mm-eq wafers/day")
+SEG_SHARE = frozen({"memory": 0.36, "logic": 0.04, "mature": 1 - 0.36 - 0.04})
+SEG_SRC = frozen({
+    "memory": "memory = 36% of installed capacity (IC Insights Global Wafer Capacity 2013, Dec 2012: 36.1%)",
+    "logic": ("advanced logic (<10 nm) = 4% of capacity (assumption: ~0.6M wpm 300 mm at TSMC/Samsung/Intel "
+              "<=7 nm vs ~15M wpm 300mm-eq world)"),
+})
+MEM_SPLIT = frozen({"KR": 0.42, "CN": 0.26, "JP": 0.14, "TW": 0.08, "US": 0.04, "ROW": 0.06})
+MEM_SRC = ("assumption: memory capacity by site from TrendForce 2024 revenue shares (Samsung+SK hynix ~75% DRAM, "
+           "~56% NAND; Kioxia 15% NAND; Micron 22% DRAM) and fab locations (Samsung Xi'an, SK hynix Wuxi/Dalian, "
+           "Micron TW/JP/SG, Kioxia JP)")
+LOGIC_SPLIT = frozen({"TW": 0.68, "KR": 0.20, "US": 0.12})
+LOGIC_SRC = ("TrendForce advanced foundry capacity (<=16/14 nm) by region 2023: TW 68%, US 12%; KR takes the "
+             "remaining 20% (assumption: Samsung)")
+UTIL_FAB = frozen({"memory": 0.90, "logic": 0.95, "mature": 0.75})
+UTIL_FAB_SRC = frozen({
+    "memory": "utilisation 90% (fabs ~90% forecast 2025, DIGITIMES Research; TechInsights)",
+    "logic": "utilisation 95% (TSMC leading edge ~100%+ H2 2024, TrendForce)",
+    "mature": "utilisation 75% (mature-node foundry 70-80% 2024, TrendForce)",
+})
+CHIP_SALES = frozen({"memory": 165.1e9, "logic": 212.6e9, "mature": 627.6e9 - 165.1e9 - 212.6e9})
+CHIP_SALES_SRC = frozen({
+    "memory": "memory sales 2024 165.1 bn USD (SIA/WSTS, Feb 2025)",
+    "logic": "logic sales 2024 212.6 bn USD (SIA/WSTS, Feb 2025)",
+    "mature": "total 627.6 bn - memory 165.1 - logic 212.6 = 249.9 bn USD 2024 (SIA/WSTS, Feb 2025)",
+})
+# WSTS Dec 2024 monthly sales (3-month average): Americas 20.05, Europe 4.2, Japan 4.0, China 15.5, APAC/other 13.3.
+WSTS = frozen({"US": 20.05, "EU": 4.2, "JP": 4.0, "CN": 15.5, "APAC": 13.3})
+WSTS_TOT = sum(WSTS.values())
+
+
+def _chip_demand_share() -> dict[str, float]:
+    share = {"US": WSTS["US"] / WSTS_TOT, "JP": WSTS["JP"] / WSTS_TOT, "CN": WSTS["CN"] / WSTS_TOT,
+             "KR": 0.05, "TW": 0.08}
+    share["ROW"] = 1 - sum(share.values())
+    return share
+
+
+CHIP_DEMAND_SHARE = frozen(_chip_demand_share())
+CHIP_DEMAND_SRC = frozen({
+    "US": "Americas 20.05 of 57.05 bn USD, Dec 2024 (SIA/WSTS monthly sales, 3-month avg)",
+    "JP": "Japan 4.0 of 57.05 bn USD, Dec 2024 (SIA/WSTS)",
+    "CN": "China 15.5 of 57.05 bn USD, Dec 2024 (SIA/WSTS)",
+    "KR": "assumption: 5% of world, carved from WSTS Asia Pacific/All Other 13.3 of 57.05 bn USD (Dec 2024)",
+    "TW": "assumption: 8% of world (AI-server assembly), carved from WSTS Asia Pacific/All Other 13.3 of 57.05 bn USD",
+    "ROW": "derived: Europe 4.2 + Asia Pacific/All Other 13.3 of 57.05 bn USD (SIA/WSTS, Dec 2024) minus KR and TW",
+})
+
+SEG_WAFER = frozen({"memory": "memory_wafer", "logic": "logic_wafer", "mature": "mature_wafer"})
+SEG_CHIP = frozen({"memory": "memory_chip", "logic": "logic_chip", "mature": "mature_chip"})
+
+def build(net: Draft) -> dict[tuple[str, str], str]:
+    """Fabs, packaging, chip demand, wafer/resist/HF suppliers and their trade; returns the fab ids."""
+    fab_use: dict[str, dict[str, float]] = {}  # fab id -> {input: units/day}
+    fab_out: dict[str, float] = {}
+    # Fab capacity by region and segment.
+    cap: dict[tuple[str, str], float] = {}
+    cap_src: dict[tuple[str, str], str] = {}
+    for r in REGIONS:
+        tot = CSET_FAB[r] / sum(CSET_FAB.values()) * WORLD_FAB_CAP
+        mem = MEM_SPLIT[r] * SEG_SHARE["memory"] * WORLD_FAB_CAP
+        log = LOGIC_SPLIT.get(r, 0) * SEG_SHARE["logic"] * WORLD_FAB_CAP
+        mat = tot - mem - log
+        assert mat > 0, r
+        cap[(r, "memory")] = mem
+        cap_src[(r, "memory")] = (f"derived: {MEM_SPLIT[r]:.0%} of memory capacity ({SEG_SRC['memory']}) of "
+                                  f"{FAB_CAP_SRC}; site split {MEM_SRC}")
+        if log > 0:
+            cap[(r, "logic")] = log
+            cap_src[(r, "logic")] = (f"derived: {LOGIC_SPLIT[r]:.0%} of advanced-logic capacity ({SEG_SRC['logic']}) "
+                                     f"of {FAB_CAP_SRC}; site split {LOGIC_SRC}")
+        cap[(r, "mature")] = mat
+        cap_src[(r, "mature")] = (f"derived: region's fab capacity {CSET_FAB[r]}% of world (CSET/ETO Chip Explorer "
+                                  f"dataset, 2022 'Fabrication'; shares sum to 101, normalised) x {FAB_CAP_SRC} = {tot:,.0f}/day, minus its "
+                                  f"memory {mem:,.0f} and advanced-logic {log:,.0f} capacity")
+    seg_total = {s: sum(v * UTIL_FAB[s] for (r, ss), v in cap.items() if ss == s) for s in SEG_SHARE}
+    # Chip prices.
+    prices = {}
+    for s in SEG_SHARE:
+        p = CHIP_SALES[s] / (seg_total[s] * DAYS)
+        prices[s] = p
+        net.commodity(SEG_CHIP[s], f"Packaged {s} chips" if s != "logic" else "Packaged advanced-logic chips",
+                  "wafer-eq", "semiconductors",
+                  V(sig(p, 4), f"derived: {CHIP_SALES_SRC[s]} / {seg_total[s] * DAYS:,.0f} wafer-eq/yr modelled "
+                               "output (unit = good packaged dies from one 300 mm-eq wafer)"),
+                  SIG_CHIP, V(40.0, "US Department of Commerce, Results from Semiconductor Supply Chain Request for "
+                                    "Information (25 Jan 2022): median chip inventory of users 40 days in 2019"),
+                  COVER_OUT)
+        net.commodity(SEG_WAFER[s], f"Processed {s} wafers (front-end done)", "wafer (300 mm-eq)", "semiconductors",
+                  V(sig(0.9 * p, 4), "assumption: processed wafer worth 90% of the packaged chips it yields "
+                                     "(ATP ≈ 6% of value added, SIA/BCG 2021, recalled)"),
+                  SIG_CHIP, V(14.0, "assumption: packaging houses hold ~2 weeks of die bank"), COVER_OUT)
+    # Fabs.
+    fab_ids: dict[tuple[str, str], str] = {}
+    for (r, s), c in cap.items():
+        prod = c * UTIL_FAB[s]
+        i = net.facility(SEMI, r, "fab", SEG_WAFER[s], prod, 1.0, cap_src[(r, s)] + f"; throughput at "
+                     f"{UTIL_FAB_SRC[s]}", capacity=c)
+        fab_ids[(r, s)] = i
+        fab_out[i] = prod
+    # Chip demand and packaging.
+    for s in SEG_SHARE:
+        total = seg_total[s]
+        demands = {}
+        for r in REGIONS:
+            d = net.demand(SEMI, r, SEG_CHIP[s], CHIP_DEMAND_SHARE[r] * total,
+                       f"derived: {CHIP_DEMAND_SHARE[r]:.2%} of world {s} output {total:,.0f} wafer-eq/day "
+                       f"(= modelled fab throughput); regional share: {CHIP_DEMAND_SRC[r]}")
+            demands[d] = CHIP_DEMAND_SHARE[r] * total
+        pk = {}
+        targets = {}
+        for r in REGIONS:
+            prod = CSET_ATP[r] / sum(CSET_ATP.values()) * total
+            i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
+                         f"derived: ATP share {CSET_ATP[r]}% (CSET/ETO Chip Explorer dataset, 2022 'Assembly, "
+                         f"testing, and packaging'; shares sum to 99, normalised) x world {s} output {total:,.0f} wafer-eq/day / utilisation 0.80 "
+                         "(assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)",
+                         recipe={SEG_WAFER[s]: V(1.0, "definition: 1 wafer-eq of chips = the good dies of one "
+                                                      "processed wafer")})
+            pk[i] = r
+            targets[i] = prod
+        net.balance_trade(SEG_CHIP[s], pk, demands, targets,
+                      lambda sreg, b: CSET_ATP[sreg] * (2.0 if b.startswith(sreg + ".") else 1.0),
+                      "world ATP shares (CSET/ETO Chip Explorer dataset, 2022) x2 for the home region "
+                      "(assumption: home bias)",
+                      "ATP shares (CSET/ETO Chip Explorer dataset, 2022)")
+        # Fab -> packaging.
+        fabs = {fab_ids[(r, ss)]: r for (r, ss) in fab_ids if ss == s}
+        ftargets = {f: fab_out[f] for f in fabs}
+        net.balance_trade(SEG_WAFER[s], fabs, targets, ftargets,
+                      lambda sreg, b: fab_out[fab_ids[(sreg, s)]] * (3.0 if b.startswith(sreg + ".") else 1.0),
+                      "fab output shares x3 for packaging in the fab's own region (assumption: IDMs/foundries "
+                      "package near the fab)",
+                      "modelled fab throughput")
+    # Fab inputs.
+    seg_of = {i: s for (r, s), i in fab_ids.items()}
+    # Silicon wafers: 1.1 per processed wafer.
+    wafer_ratio = V(1.1, "assumption: 1 prime wafer per processed wafer plus ~10% test/monitor wafers")
+    # Photoresist value per wafer, weighted by lithography intensity.
+    pr_w = {"mature": 1.0, "memory": 1.5, "logic": 3.0}
+    pr_base = 2.57e9 / DAYS / 1000 / sum(seg_total[s] * pr_w[s] for s in seg_total)  # kUSD per mature wafer
+    # HF: Korea's imports 3,000 t/month from JP = 44.6% -> Korea use; per wafer at Korea's fab output.
+    kr_out = sum(fab_out[i] for (r, s), i in fab_ids.items() if r == "KR")
+    hf_per_wafer = 3000 * 12 / 0.446 / DAYS / kr_out
+    # Gallium: 40% of world primary Ga into mature-node (incl. compound) fabs; Ge: 15% into logic+mature fabs.
+    ga_semis = 0.40 * GA_WORLD / DAYS
+    ga_per_wafer = ga_semis / seg_total["mature"]
+    ge_world = GE_WORLD
+    ge_semis = 0.15 * ge_world / DAYS
+    ge_per_wafer = ge_semis / (seg_total["mature"] + seg_total["logic"])
+    for i, s in seg_of.items():
+        rec = {
+            "wafer_300mm": wafer_ratio,
+            "photoresist": V(sig(pr_base * pr_w[s], 4),
+                             f"derived: photoresist market 2.57 bn USD 2024 (TECHCET) spread over modelled wafer "
+                             f"starts weighted mature 1 : memory 1.5 : advanced logic 3 (assumption: lithography "
+                             f"layers/EUV resist); weight {pr_w[s]}"),
+            "hf_high_purity": V(sig(hf_per_wafer, 4),
+                                f"derived: Japan's HF exports to Korea ~3,000 t/month (Japan MoF) = 44.6% of Korea's "
+                                f"supply (Kyodo, H1 2019) -> {3000 * 12 / 0.446:,.0f} t/yr over Korea's modelled "
+                                f"{kr_out:,.0f} wafers/day; same intensity for all fabs (assumption)"),
+        }
+        if s == "mature":
+            rec["gallium"] = V(sig(ga_per_wafer, 4),
+                               f"derived: assumption that 40% of world primary gallium (900,000 kg 2025e, USGS MCS "
+                               f"2026) goes to GaAs/GaN and other chips made in mature-node fabs, over "
+                               f"{seg_total['mature']:,.0f} mature wafers/day")
+        if s in ("mature", "logic"):
+            rec["germanium"] = V(sig(ge_per_wafer, 4),
+                                 f"derived: assumption that 15% of world refined germanium ({ge_world:,.0f} kg/yr = "
+                                 "China 85,000 kg (USGS MCS 2020) / 0.80 China share (European Commission "
+                                 "CRM study 2023)) goes to SiGe/Ge electronics, over logic+mature wafer starts")
+        net.facilities[i]["recipe"] = rec
+        fab_use[i] = {k: fab_out[i] * v.value for k, v in rec.items()}
+    # Silicon wafer suppliers.
+    use = {i: u["wafer_300mm"] for i, u in fab_use.items()}
+    total = sum(use.values())
+    sup, tgt = {}, {}
+    for r, sh in CSET_WAFER.items():
+        i = net.facility(SEMI, r, "wafer", "wafer_300mm", sh / 100 * total, 0.95,
+                     f"derived: wafer share {sh}% (CSET/ETO Chip Explorer dataset, 2019 'Wafer'; DE counted as ROW) x "
+                     f"modelled wafer use {total:,.0f}/day / utilisation 0.95 (TECHCET 300 mm wafer supply 95-96% "
+                     "2023)")
+        sup[i] = r
+        tgt[i] = sh / 100 * total
+    net.balance_trade("wafer_300mm", sup, use, tgt,
+                  lambda sreg, b: CSET_WAFER[sreg] * (2.0 if b.startswith(sreg + ".") else 1.0),
+                  "world wafer shares (CSET/ETO Chip Explorer dataset, 2019) x2 for the fab's own region "
+                  "(assumption)", "wafer shares (CSET/ETO Chip Explorer dataset, 2019)")
+    # Photoresist.
+    pr_share = {"JP": 0.90, "US": 0.05, "KR": 0.04, "CN": 0.01}
+    use = {i: u["photoresist"] for i, u in fab_use.items()}
+    total = sum(use.values())
+    sup, tgt = {}, {}
+    for r, sh in pr_share.items():
+        src = ("Japanese makers ≈ 90-91% of the global market (Nikkei 2025, via TrendForce)"
+               if r == "JP" else "assumption: split of the non-Japanese ~10% among CSET-listed providers "
+                                 "(CSET/ETO Chip Explorer dataset, 2019: CN, JP, KR, US)")
+        i = net.facility(SEMI, r, "chemical", "photoresist", sh * total, 0.80,
+                     f"derived: {sh:.0%} of modelled resist use {total:,.0f} kUSD/day; {src}; utilisation 0.80 "
+                     "(assumption)")
+        sup[i] = r
+        tgt[i] = sh * total
+
+    def pr_prior(sreg: str, b: str) -> float:
+        breg = b.split(".")[0]
+        if breg == "KR":
+            return {"JP": 0.9, "KR": 0.08, "US": 0.02}.get(sreg, 0.0)
+        if breg == "CN":
+            return {"JP": 0.85, "US": 0.05, "CN": 0.1}.get(sreg, 0.0)
+        return {"JP": 0.9, "US": 0.1 if breg in ("US", "ROW", "TW") else 0.05}.get(sreg, 0.0)
+
+    net.balance_trade("photoresist", sup, use, tgt, pr_prior,
+                  "KR >90% from JP before 2019 (Kyodo via BusinessKorea, 2019), CN fabs use some local "
+                  "resist, others ~90% JP (assumption)", "photoresist shares (see the chemical capacity sources)")
+    # HF.
+    hf_share = {"JP": 0.70, "KR": 0.15, "CN": 0.15}
+    use = {i: u["hf_high_purity"] for i, u in fab_use.items()}
+    total = sum(use.values())
+    sup, tgt = {}, {}
+    for r, sh in hf_share.items():
+        src = ("Japan ≈ 70% of global high-purity HF (Yonhap 2019)" if r == "JP" else
+               "assumption: KR (Soulbrain, SK) and CN split the remaining 30%")
+        i = net.facility(SEMI, r, "chemical", "hf_high_purity", sh * total, 0.80,
+                     f"derived: {sh:.0%} of modelled HF use {total:,.1f} t/day; {src}; utilisation 0.80 (assumption)")
+        sup[i] = r
+        tgt[i] = sh * total
+
+    def hf_prior(sreg: str, b: str) -> float:
+        breg = b.split(".")[0]
+        if breg == "KR":
+            return {"JP": 0.446, "KR": 0.3, "CN": 0.254}[sreg]
+        if breg == "CN":
+            return {"JP": 0.4, "KR": 0.1, "CN": 0.5}[sreg]
+        return {"JP": 0.85, "KR": 0.05, "CN": 0.10}[sreg]
+
+    net.balance_trade("hf_high_purity", sup, use, tgt, hf_prior,
+                  "Korea 44.6% from Japan in H1 2019 (Kyodo, 2019), CN fabs half local, others "
+                  "~85% JP (assumption)", "HF shares (see the chemical capacity sources)")
+    return fab_ids
