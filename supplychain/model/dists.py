@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from .._validation import MAX_DAYS, MAX_MAGNITUDE, check_days, check_number, fail
 
@@ -36,6 +36,22 @@ def _param(value: object, name: str, kind: str, *, low: float | None = None, low
     if math.isfinite(x) and abs(x) > MAX_MAGNITUDE:
         raise fail(name, f"between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}", value, kind)
     return x
+
+
+def _truncated_normal_mean(a: float, b: float) -> float:
+    """Mean of the standard normal truncated to ``[a, b]``: ``(phi(a) - phi(b)) / (Phi(b) - Phi(a))``.
+
+    Computed in log space on the side of the mean where the tail
+    probabilities are exact, so it stays finite far in a tail.
+    """
+    if a > 0:
+        return -_truncated_normal_mean(-b, -a)
+    la, lb = float(special.log_ndtr(a)), float(special.log_ndtr(b))
+    log_z = lb + math.log1p(-math.exp(la - lb))
+
+    def ratio(x: float) -> float:
+        return 0.0 if math.isinf(x) else math.exp(-0.5 * x * x - 0.5 * math.log(2 * math.pi) - log_z)
+    return ratio(a) - ratio(b)
 
 
 def _truncated_normal_ppf(u: np.ndarray | float, a: float, b: float) -> np.ndarray:
@@ -276,7 +292,7 @@ class Normal(Distribution):
         if self.sd == 0.0 or not self._truncated():
             return min(max(self.mu, self.low), self.high)
         a, b = (self.low - self.mu) / self.sd, (self.high - self.mu) / self.sd
-        return float(stats.truncnorm.mean(a, b, loc=self.mu, scale=self.sd))
+        return self.mu + self.sd * _truncated_normal_mean(a, b)
 
     @property
     def minimum(self) -> float:
