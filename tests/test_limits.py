@@ -51,8 +51,8 @@ def test_tariff_rate_is_a_fraction() -> None:
         assert Tariff(importer="US", exporter="CN", commodity="ore", rate=2.5).rate == 2.5
 
 
-LANE = dict(origin="CN.mine", destination="KR.cells", commodity="ore")
-EC = dict(exporter="CN", commodity="ore")
+LANE = {"origin": "CN.mine", "destination": "KR.cells", "commodity": "ore"}
+EC = {"exporter": "CN", "commodity": "ore"}
 
 #: (builder, field named in the error): each reproduces a fuzzing finding.
 BAD_INPUTS = [
@@ -129,7 +129,6 @@ def test_truncated_normal_deep_in_its_tail_draws_finite_values() -> None:
                  Normal(5.0, 1e-3, low=6.0), Normal(0.0, 1.0, low=-1e6, high=-38.0)):
         x = dist.sample(rng, 100_000)
         assert np.isfinite(x).all() and (x >= dist.low).all() and (x <= dist.high).all()
-        a, b = (dist.low - dist.mu) / dist.sd, (dist.high - dist.mu) / dist.sd
         assert x.mean() == pytest.approx(dist.mean, abs=5 * x.std() / np.sqrt(x.size) + 1e-12)
         assert np.isfinite(dist.mean) and np.isfinite(dist.quantile(0.5))
     assert Normal(0.0, 1.0, low=40.0).mean == pytest.approx(40.024968847210886, rel=1e-12)

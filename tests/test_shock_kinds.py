@@ -8,8 +8,14 @@ import pytest
 
 import supplychain
 import supplychain.model
-import supplychain.model.shocks as shocks
-from supplychain.model.shocks import SHOCK_KINDS, Response, Shock, shock_from_dict, shock_kinds
+from supplychain.model import shocks
+from supplychain.model.shocks import (
+    SHOCK_KINDS,
+    Response,
+    Shock,
+    shock_from_dict,
+    shock_kinds,
+)
 
 PUBLIC = ("Shock", "Tariff", "ExportControl", "CapacityShock", "LogisticsShock", "DemandShock", "RandomOutage",
           "StockpileRelease", "CapacityInvestment", "SafetyStockChange")
