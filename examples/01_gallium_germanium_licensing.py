@@ -87,6 +87,7 @@ def main(horizon, out):
     share = table[(table.metric == "import_share") & (table.partner == "CN")]
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "01_gallium_germanium.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

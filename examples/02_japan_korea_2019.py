@@ -79,6 +79,7 @@ def main(horizon, out):
     print("Observed: no loss of Korean chip output was reported; firms drew on stocks and re-sourced HF.")
     ax.legend(fontsize="small")
     ax.set_title("Korean memory-wafer output under Japan's 2019 controls")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "02_japan_korea_2019.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

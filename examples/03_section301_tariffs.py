@@ -83,6 +83,7 @@ def main(horizon, out):
     shares[["baseline", "shocked"]].plot.bar(ax=ax)
     ax.set_ylabel("US import share from China")
     ax.set_title("Section 301 review: US import share from China over the horizon")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "03_section301.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

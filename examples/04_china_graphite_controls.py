@@ -73,6 +73,7 @@ def main(horizon, out):
               f"{ratio:.2f}x the baseline (observed: Japanese buyers 'prepared inventory', Fastmarkets).")
     ax.legend(fontsize="small")
     ax.set_title("Korean anode-material output under China's graphite licensing")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "04_china_graphite.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

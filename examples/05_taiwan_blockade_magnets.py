@@ -77,6 +77,7 @@ def main(horizon, out):
             line.set_label(f"{region} magnets, {name}")
     ax.legend(fontsize="small")
     ax.set_title("Magnets delivered in Japan and Korea")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "05_taiwan_blockade_magnets.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")
