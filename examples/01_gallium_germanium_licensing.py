@@ -10,8 +10,8 @@ Scenario:
   1 Aug 2023. Licences took about 60 days (Reuters, citing Tradium, 2023). Each
   day's order for Chinese Ga/Ge is approved with probability APPROVAL and
   then waits 45-75 days. Customs count exports when the goods leave China,
-  which in the model is when the licence wait ends. That time is the
-  arrival day minus the lane's transport time. Crude gallium is controlled too.
+  which in the model is when the licence wait ends (arrival day minus the
+  lane's transport time). Crude gallium is controlled too.
 """
 
 import argparse

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .._validation import MAX_DAYS, check_date, check_days, fail
@@ -92,9 +93,9 @@ class Scenario:
         responses: list[Shock] = []
         for field_name in ("shocks", "responses"):
             given = getattr(self, field_name)
-            if isinstance(given, Shock) or not isinstance(given, (tuple, list)):
+            if isinstance(given, (Shock, str, bytes, dict)) or not isinstance(given, Iterable):
                 raise fail(field_name, "a list of Shock objects", given, "Scenario", self.name)
-            for s in given:
+            for s in tuple(given):
                 if not isinstance(s, Shock):
                     raise fail(field_name, "a list of Shock objects", s, "Scenario", self.name)
                 if field_name == "responses" and not s.is_response:
