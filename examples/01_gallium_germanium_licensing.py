@@ -8,10 +8,9 @@ Covers:
 Scenario:
   MOFCOM/GACC Announcement 23/2023 put Ga and Ge exports under licence from
   1 Aug 2023. Licences took about 60 days (Reuters, citing Tradium, 2023). Each
-  day's order for Chinese Ga/Ge is approved with probability APPROVAL and
-  then waits 45-75 days. Customs count exports when the goods leave China,
-  which in the model is when the licence wait ends (arrival day minus the
-  lane's transport time). Crude gallium is controlled too.
+  day's order for Chinese Ga/Ge (crude gallium too) is approved with probability
+  APPROVAL, then waits 45-75 days. Customs count exports when goods leave China:
+  when the licence wait ends (the arrival day minus the lane's transport time).
 """
 
 import argparse
