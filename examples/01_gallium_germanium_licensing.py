@@ -7,11 +7,10 @@ Covers:
 
 Scenario:
   MOFCOM/GACC Announcement 23/2023 put Ga and Ge exports under licence from
-  1 Aug 2023. Licences took about 60 days (calibration.md 4.2, 5.1). Each
-  day's order for Chinese Ga/Ge is approved with probability APPROVAL and
-  then waits 45-75 days. Customs count exports when the goods leave China,
-  which in the model is when the licence wait ends. That time is the
-  arrival day minus the lane's transport time. Crude gallium is controlled too.
+  1 Aug 2023. Licences took about 60 days (Reuters, citing Tradium, 2023). Each
+  day's order for Chinese Ga/Ge (crude gallium too) is approved with probability
+  APPROVAL, then waits 45-75 days. Customs count exports when goods leave China:
+  when the licence wait ends (the arrival day minus the lane's transport time).
 """
 
 import argparse
@@ -36,8 +35,8 @@ HORIZON_DAYS = 462                      # exports are known through July 2024 (a
 ANNOUNCED, EFFECTIVE = dt.date(2023, 7, 3), dt.date(2023, 8, 1)
 APPROVAL = 0.5                          # assumption: about half of daily applications pass
 DELAY = Uniform(45.0, 75.0)             # days; ~60 days observed (Tradium/Reuters)
-# Observed China exports relative to the same month a year earlier (China customs via Reuters;
-# calibration.md 5.1). Ge Jul 2023 is relative to Jun 2023 (front-loading, ">2x").
+# Observed China exports relative to the same month a year earlier (China General Administration of
+# Customs data, reported by Reuters, 2023). Ge Jul 2023 is relative to Jun 2023 (front-loading, ">2x").
 OBSERVED = {"gallium": {"2023-08": 0.0, "2023-11": 1530 / 5611},
             "germanium": {"2023-07": 2.0, "2023-08": 0.0, "2023-11": 721 / 5488}}
 CONTROLLED = {"gallium": ("gallium", "gallium_crude"), "germanium": ("germanium",)}
@@ -87,6 +86,7 @@ def main(horizon, out):
     share = table[(table.metric == "import_share") & (table.partner == "CN")]
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "01_gallium_germanium.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

@@ -8,7 +8,8 @@ Covers:
 Scenario:
   From 4 Jul 2019 (announced 1 Jul) each Japanese shipment of photoresist or
   high-purity HF to Korea needed a licence, taking up to 90 days
-  (calibration.md 5.3). Most applications were eventually approved, so we
+  (METI, licensing policy update for exports to the Republic of Korea,
+  1 Jul 2019). Most applications were eventually approved, so we
   assume APPROVAL per day and a 30-90 day wait. Korea relied on Japan for
   44.6 % of its HF and over 90 % of its photoresist. Variant 2 adds a
   Korean response: fabs raise their order targets to cover the wait. (Korea
@@ -37,7 +38,7 @@ HORIZON_DAYS = 365
 ANNOUNCED, EFFECTIVE = dt.date(2019, 7, 1), dt.date(2019, 7, 4)
 MATERIALS = ("photoresist", "hf_high_purity")
 APPROVAL = 0.9                   # assumption: most licences were granted, after a wait
-DELAY = Uniform(30.0, 90.0)      # "up to 90 days" (calibration.md 5.3)
+DELAY = Uniform(30.0, 90.0)      # "up to 90 days" (METI, 1 Jul 2019)
 TARGET_COVER_DAYS = 90           # Korean fabs' response: cover the licence wait (assumption)
 FAB = "KR.fab.memory_wafer"
 
@@ -78,6 +79,7 @@ def main(horizon, out):
     print("Observed: no loss of Korean chip output was reported; firms drew on stocks and re-sourced HF.")
     ax.legend(fontsize="small")
     ax.set_title("Korean memory-wafer output under Japan's 2019 controls")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "02_japan_korea_2019.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

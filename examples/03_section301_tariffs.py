@@ -6,7 +6,7 @@ Covers:
 - ``compare``: tariff paid, landed cost, import shares by partner
 
 Scenario:
-  USTR's four-year review (final rule 13 Sep 2024; calibration.md 5.8) raised
+  USTR's four-year review (final rule 13 Sep 2024, 89 FR 76581) raised
   tariffs on Li-ion EV batteries (7.5 -> 25 %) and critical minerals
   (0 -> 25 %) from 27 Sep 2024, semiconductors (25 -> 50 %) from 1 Jan 2025,
   and permanent magnets (0 -> 25 %) from 1 Jan 2026. The rates in force
@@ -83,6 +83,7 @@ def main(horizon, out):
     shares[["baseline", "shocked"]].plot.bar(ax=ax)
     ax.set_ylabel("US import share from China")
     ax.set_title("Section 301 review: US import share from China over the horizon")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "03_section301.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

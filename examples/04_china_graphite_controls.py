@@ -8,7 +8,8 @@ Covers:
 Scenario:
   MOFCOM announced on 20 Oct 2023 that from 1 Dec 2023 flake and spherical
   graphite would need export licences, which took about 45 days
-  (calibration.md 5.2). Korea buys all of its spherical graphite from China
+  (MOFCOM/GACC Announcement 39/2023; Reuters, citing Tradium, 2023). Korea
+  buys all of its spherical graphite from China
   and Japan about 90 %. Buyers hold 60 days of graphite and front-load up
   to FRONT_LOAD_DAYS more before the start. How much anode material (AAM)
   do Korea and Japan lose as fewer applications are approved?
@@ -33,8 +34,8 @@ N_RUNS = 10
 START = dt.date(2023, 10, 1)
 HORIZON_DAYS = 274                       # to the end of June 2024
 ANNOUNCED, EFFECTIVE = dt.date(2023, 10, 20), dt.date(2023, 12, 1)
-DELAY = Fixed(45.0)                      # days (calibration.md 5.2)
-FRONT_LOAD_DAYS = 30.0                   # extra cover bought before the start (assumption; 4.2: 1-3 months)
+DELAY = Fixed(45.0)                      # days (Reuters, citing Tradium, 2023)
+FRONT_LOAD_DAYS = 30.0                   # extra cover bought before the start (assumption; Fastmarkets 2023: 1-3 months)
 APPROVALS = (0.7, 0.2, 0.05, 0.0)        # share of daily applications approved (swept; 0 = ban)
 AAM = ("KR.material.aam", "JP.material.aam")
 
@@ -72,6 +73,7 @@ def main(horizon, out):
               f"{ratio:.2f}x the baseline (observed: Japanese buyers 'prepared inventory', Fastmarkets).")
     ax.legend(fontsize="small")
     ax.set_title("Korean anode-material output under China's graphite licensing")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "04_china_graphite.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

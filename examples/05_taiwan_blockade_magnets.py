@@ -8,9 +8,10 @@ Covers:
 Scenario:
   From 1 Mar 2025 every international lane to or from Taiwan closes for 60
   days. At the same time China stops exporting NdFeB magnets for
-  BAN_DAYS, as it restricted rare-earth magnets in April 2025 (calibration.md
-  5.7). Japan keeps a national stockpile of about 60 days of consumption
-  (METI/JOGMEC, calibration.md 4.2); we give Korea the same (assumption).
+  BAN_DAYS, as it restricted rare-earth magnets in April 2025 (MOFCOM/GACC
+  Announcement 18/2025). Japan keeps a national stockpile of about 60 days of
+  consumption (JOGMEC rare-metal stockpiling target); we give Korea the same
+  (assumption).
   Reserves are released when a buyer's cover falls below RELEASE_BELOW_DAYS.
 """
 
@@ -76,6 +77,7 @@ def main(horizon, out):
             line.set_label(f"{region} magnets, {name}")
     ax.legend(fontsize="small")
     ax.set_title("Magnets delivered in Japan and Korea")
+    Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "05_taiwan_blockade_magnets.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     print(f"saved {path}")

@@ -7,6 +7,7 @@ so that a user can find the bad value in a large scenario file.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 from collections.abc import Iterable, Mapping
@@ -87,3 +88,98 @@ def frozen_mapping(value: Any, field: str, kind: str, ident: str = "", *,
         out.append((key, check_number(number, f"{field}[{key!r}]", kind, ident,
                                       low=low, low_open=low_open)))
     return tuple(sorted(out))
+
+
+# Input limits ------------------------------------------------------------------------------------
+# Bounds on day counts, magnitudes, rates and dates, so that no input can size an array beyond what a
+# scenario can legitimately need, overflow a sampler or overflow date arithmetic over the horizon.
+
+#: Largest day count (lead times, lags, delays, durations, horizons): 10 years.
+MAX_DAYS = 3650.0
+#: Largest dimensionless factor (demand factors, distribution parameters) unless stated.
+MAX_MAGNITUDE = 1e6
+#: Largest quantity in units or USD (capacities, rates, reserves, quotas, inventories, prices): large enough
+#: for kilograms of a bulk mineral or USD per GWh, small enough that sums over runs and days stay finite.
+MAX_QUANTITY = 1e12
+#: Largest rate of random events per year (one a day on average).
+MAX_RATE_PER_YEAR = 365.0
+#: Earliest and latest calendar dates (scenario start dates and shock dates).
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2200, 12, 31)
+#: Largest distance in days of a shock's day number from day 0 (the span of the date range).
+MAX_DAY_NUMBER = (MAX_DATE - MIN_DATE).days
+
+
+def check_days(value: Any, field: str, kind: str, ident: str = "", *, low: float = 0.0,
+               low_open: bool = False, whole: bool = False, high: float = MAX_DAYS) -> float:
+    """Return a day count as a float in ``[low, high]`` (``high`` defaults to :data:`MAX_DAYS`).
+
+    Examples
+    --------
+    >>> check_days(45, "processing_delay", "ExportControl")
+    45.0
+    >>> check_days(1e9, "lead_time", "Lane", "CN.mine>US.ore")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: lead_time must be <= 3650 days (10 years); got 1000000000.0 for Lane 'CN.mine>US.ore'.
+    """
+    x = check_number(value, field, kind, ident, low=low, low_open=low_open)
+    if x > high:
+        years = f" ({high / 365:g} years)" if high == MAX_DAYS else ""
+        raise fail(field, f"<= {high:g} days{years}", value, kind, ident)
+    if whole and x != int(x):
+        raise fail(field, f"a whole number of days >= {low:g}", value, kind, ident)
+    return x
+
+
+def check_magnitude(value: Any, field: str, kind: str, ident: str = "", *, low: float | None = 0.0,
+                    low_open: bool = False, high: float = MAX_MAGNITUDE) -> float:
+    """Return a finite number in ``[low, high]`` (``high`` defaults to :data:`MAX_MAGNITUDE`).
+
+    Use ``high=MAX_QUANTITY`` for quantities in units or USD.
+
+    Examples
+    --------
+    >>> check_magnitude(1e308, "factor", "DemandShock")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: factor must be <= 1e+06; got 1e+308 for DemandShock.
+    """
+    return check_number(value, field, kind, ident, low=low, low_open=low_open, high=high)
+
+
+def check_date(value: Any, field: str, kind: str, ident: str = "") -> dt.date:
+    """Return a date within ``[MIN_DATE, MAX_DATE]`` (a datetime is cut to its date).
+
+    Examples
+    --------
+    >>> check_date(dt.date(9999, 12, 1), "start_date", "Scenario")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: start_date must be a date from 1900-01-01 to 2200-12-31; got datetime.date(9999, 12, 1) for Scenario.
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date) or not MIN_DATE <= value <= MAX_DATE:
+        raise fail(field, f"a date from {MIN_DATE} to {MAX_DATE}", value, kind, ident)
+    return value
+
+
+def check_day_number(value: Any, field: str, kind: str, ident: str = "") -> Any:
+    """Check a shock's day number or date: a date in range, or a whole day within ``MAX_DAY_NUMBER`` of day 0.
+
+    Examples
+    --------
+    >>> check_day_number(-2187, "start", "Tariff")
+    -2187
+    >>> check_day_number(2**70, "start", "Tariff")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: start must be a whole day number within 109937 days of day 0, or a date (YYYY-MM-DD); got 1180591620717411303424 for Tariff.
+    """
+    if isinstance(value, dt.date):
+        return check_date(value, field, kind, ident)
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_DAY_NUMBER:
+        raise fail(field, f"a whole day number within {MAX_DAY_NUMBER} days of day 0, or a date (YYYY-MM-DD)",
+                   value, kind, ident)
+    return value

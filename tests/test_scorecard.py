@@ -27,6 +27,7 @@ from supplychain.model import (
     Normal,
     Region,
     Scenario,
+    Tariff,
 )
 from supplychain.plotting.resilience import plot_scorecard
 
@@ -94,16 +95,19 @@ def test_scorecard_markdown_shows_mean_and_interval() -> None:
         "| shock | tts_days | fill_rate |", "|---|---|---|", "| a | 12 [10, 14] | 0.5 |", "| b | inf | 1 |"]
 
 
-def test_historical_shocks_are_replayed_from_the_shock_day(tmp_path) -> None:
+def test_historical_shocks_are_replayed_on_the_files_own_calendar(tmp_path) -> None:
     shock = ExportControl(exporter="CN", commodity="ore", start=dt.date(2023, 8, 1), end=dt.date(2023, 12, 1),
                           announced=dt.date(2023, 7, 3))
-    save_scenario(Scenario(toy_scenario().network, shocks=(shock,), start_date=dt.date(2023, 1, 1),
+    standing = Tariff(importer="KR", exporter="CN", commodity="ore", rate=0.1, start=dt.date(2018, 7, 6))
+    save_scenario(Scenario(toy_scenario().network, shocks=(standing, shock), start_date=dt.date(2023, 1, 1),
                            name="gallium 2023"), tmp_path / "hist.toml")
     (tmp_path / "broken.toml").write_text("[scenario\n")
     with pytest.warns(SimulationWarning, match="broken.toml skipped"):
-        cat = historical_shocks(tmp_path, start=40)
-    (replayed,) = cat["gallium 2023"]
-    assert (replayed.announced, replayed.start, replayed.end) == (11, 40, 162)
+        cat = historical_shocks(tmp_path)
+    in_force, replayed = cat["gallium 2023"]
+    # Days from the file's start date (2023-01-01): the 2018 tariff stays in force, not a new event.
+    assert in_force.start == -1640 and in_force.in_force(dt.date(2023, 1, 1))
+    assert (replayed.announced, replayed.start, replayed.end) == (183, 212, 334)
 
 
 def test_plot_scorecard_ranks_each_column() -> None:

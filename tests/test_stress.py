@@ -82,3 +82,12 @@ def test_knockout_falls_back_to_zero_capacity_without_capacity_shocks(monkeypatc
         sc = knockout_scenario(toy_network(), ["CN.mine"], duration_days=10, horizon_days=30)
     assert sc.horizon_days == 10 and sc.shocks == ()
     assert sc.network.facility("CN.mine").capacity_per_day == 0.0
+
+
+def test_stress_test_rejects_fail_below_of_one_naming_it() -> None:
+    # It used to fail inside time_to_recover, naming recover_at, a parameter the user never passed.
+    with pytest.raises(ValidationError) as err:
+        stress_test(toy_network(), method="simulation", fail_below=1.0)
+    assert str(err.value) == ("fail_below must be < 1 (a demand recovers halfway between fail_below and 1); "
+                              "got 1.0 for stress_test.")
+    assert "recover_at" not in str(err.value)

@@ -4,9 +4,9 @@ What belongs here: analysis built on top of :func:`supplychain.simulate` and
 :class:`~supplychain.results.Results`, never inside an engine.
 
 * :mod:`.resilience`: performance series, time-to-survive/recover, loss,
-  expected shortfall, means with confidence intervals (``formulas.md`` 2).
+  expected shortfall, means with confidence intervals.
 * :mod:`.trade`: landed cost, trade diversion, concentration, dependency.
-* :mod:`.lp`: the TTS/TTR linear programs and the Risk Exposure Index (``formulas.md`` 1).
+* :mod:`.lp`: the TTS/TTR linear programs and the Risk Exposure Index (Simchi-Levi et al., 2015).
 * :mod:`.stress`: knock out every facility, region-stage and exporter-commodity and rank them.
 * :mod:`.scorecard`: a catalogue of standard policy shocks run with common random numbers.
 * :mod:`.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).

@@ -11,7 +11,6 @@ import numpy as np
 
 from .._validation import fail
 from ..metrics.service import Grouping, _grouping, _prices
-from ..model.shocks import to_day
 from ..results.series import Results
 
 __all__ = ["demand_weights", "lane_groups", "trade_labels", "paired", "shock_day_of", "window"]
@@ -82,10 +81,24 @@ def paired(values: np.ndarray, base: np.ndarray) -> np.ndarray:
 
 
 def shock_day_of(results: Results) -> int:
-    """Day the first shock of the scenario starts (0 when there is none)."""
-    sc = results.scenario
-    days = [to_day(s.start, sc.start_date) for s in sc.shocks]
-    return max(0, min(days)) if days else 0
+    """The scenario's shock day (:attr:`~supplychain.model.Scenario.shock_day`), 0 when it has none.
+
+    Responses, random outages and shocks in force on day 0 never set it.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import ExportControl, StockpileRelease
+    >>> from supplychain import simulate
+    >>> sc = toy_scenario(20).with_shocks(
+    ...     StockpileRelease(region="US", commodity="cell", reserve=1.0, release_below_cover_days=1.0, start=2),
+    ...     ExportControl(exporter="CN", commodity="ore", start=-5),
+    ...     ExportControl(exporter="CN", commodity="ore", start=7))
+    >>> shock_day_of(simulate(sc, seed=0))
+    7
+    """
+    day = results.scenario.shock_day
+    return 0 if day is None else int(day)
 
 
 def window(results: Results, start: int | None, end: int | None) -> tuple[int, int]:

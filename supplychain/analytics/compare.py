@@ -198,7 +198,9 @@ def compare(baseline: Results, shocked: Results) -> pd.DataFrame:
 def compare_to_unshocked(shocked: Results) -> pd.DataFrame:
     """:func:`compare` ``shocked`` with the same scenario run without its shocks (paired runs).
 
-    The baseline run uses the same network, horizon, engine, number of runs
+    The baseline drops the disruptions and responses but keeps the shocks in
+    force on day 0 (:meth:`~supplychain.model.Scenario.without_shocks`): they
+    are standing conditions, not part of the shock. The baseline run uses the same network, horizon, engine, number of runs
     and seed, so it is what ``supplychain run FILE --compare baseline`` shows.
 
     Examples
@@ -212,7 +214,7 @@ def compare_to_unshocked(shocked: Results) -> pd.DataFrame:
     True
     """
     from ..run.simulate import simulate
-    base = shocked.scenario.replace(shocks=(), name=f"{shocked.scenario.name} without shocks")
+    base = shocked.scenario.without_shocks(name=f"{shocked.scenario.name} without shocks")
     engine = cast(Literal["des", "vector"], shocked.engine)
     baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed)
     return compare(baseline, shocked)

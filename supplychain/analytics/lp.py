@@ -1,4 +1,4 @@
-"""The Simchi-Levi et al. (2015) time-to-survive and time-to-recover LPs (``formulas.md`` section 1).
+"""The time-to-survive and time-to-recover LPs of Simchi-Levi et al. (2015, *Interfaces* 45(5):375-390).
 
 Our network maps onto the multi-tier model as follows.
 
@@ -165,7 +165,7 @@ def _solve(lp: RiskLP, cost: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 def time_to_survive_lp(lp: RiskLP, disrupted: Iterable[str]) -> float:
     """TTS: the longest time the network meets all demand with ``disrupted`` producing nothing.
 
-    ``inf`` when ``t`` reaches ``lp.max_days`` (``formulas.md`` section 1, TTS model).
+    ``inf`` when ``t`` reaches ``lp.max_days`` (the TTS model of Simchi-Levi et al., 2015, *Interfaces* 45(5):375-390).
 
     Examples
     --------
@@ -185,7 +185,7 @@ def time_to_survive_lp(lp: RiskLP, disrupted: Iterable[str]) -> float:
 def performance_impact_lp(lp: RiskLP, disrupted: Iterable[str], ttr_days: float) -> float:
     """PI: the least value of lost sales (USD) over ``ttr_days`` with ``disrupted`` down.
 
-    ``formulas.md`` section 1, TTR model, with ``f_j`` the reference price.
+    The TTR model of Simchi-Levi et al., 2015, *Interfaces* 45(5):375-390, with ``f_j`` the reference price.
 
     Examples
     --------

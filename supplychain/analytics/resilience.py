@@ -6,9 +6,13 @@ by run). Like :mod:`supplychain.metrics`, each returns an array shaped
 ``(n_runs, n_groups)`` whose columns are labelled by
 :func:`supplychain.metrics.group_labels` with the same ``by``;
 :func:`summarize` turns one into means with 95 % confidence intervals.
-Definitions follow ``formulas.md`` section 2 (time-to-recovery in
-simulation, the Bruneau resilience triangle, performance loss); expected
-shortfall is the tail mean (CVaR) of the shortfall over runs.
+Time-to-survive and time-to-recover are the simulated counterparts of those
+of Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101 and Simchi-Levi et al., 2015, *Interfaces* 45(5):375-390;
+resilience loss and normalised resilience follow the resilience triangle of
+Bruneau et al., 2003, *Earthquake Spectra* 19(4):733-752; expected shortfall
+is the tail mean (CVaR) of the shortfall over runs (Rockafellar & Uryasev,
+2000, *Journal of Risk* 2(3):21-41), estimated as in Acerbi & Tasche (2002,
+*Journal of Banking & Finance* 26(7):1487-1503).
 """
 
 from __future__ import annotations
@@ -157,10 +161,13 @@ def time_to_survive(results: Results, *, baseline: Results | None = None, by: Gr
                     threshold: float = 0.95, shock_day: int | None = None) -> np.ndarray:
     """Simulated time-to-survive: days from the shock until P(t) first falls below ``threshold``.
 
-    The simulation counterpart of the TTS of ``formulas.md`` section 1,
-    ``t_fail - t_shock`` with ``t_fail`` as in section 2. ``inf`` means P never
-    fell below the threshold within the horizon. ``shock_day`` defaults to
-    the start of the scenario's first shock.
+    The simulation counterpart of the TTS of Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101:
+    ``t_fail - t_shock`` with ``t_fail`` the first day from the shock with
+    ``P < threshold``. ``inf`` means P never fell below the threshold within
+    the horizon. ``shock_day`` defaults to the scenario's shock day
+    (:attr:`~supplychain.model.Scenario.shock_day`: the first new disruption,
+    never a response, a random outage or a shock in force on day 0; day 0
+    when there is none).
 
     Returns
     -------
@@ -194,7 +201,7 @@ def _sustained(ok: np.ndarray, days: int) -> np.ndarray:
 def time_to_recover(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
                     fail_below: float = 0.95, recover_at: float = 0.99, sustain_days: int = 14,
                     shock_day: int | None = None) -> np.ndarray:
-    """Simulated time-to-recover ``TTR_sim = t_rec - t_shock`` (``formulas.md`` section 2).
+    """Simulated time-to-recover ``TTR_sim = t_rec - t_shock`` (after Simchi-Levi et al., 2014, 2015).
 
     ``t_fail`` is the first day from the shock with ``P < fail_below``;
     ``t_rec`` the first later day with ``P >= recover_at`` that stays there
@@ -242,8 +249,8 @@ def resilience_loss(results: Results, *, baseline: Results | None = None, by: Gr
 
     With P relative to the baseline (``P_base = 1``) this is the Bruneau loss
     ``R_L`` as days of full performance lost (multiply by 100 for
-    percent-days), ``formulas.md`` section 2. The window ``[start, end)``
-    defaults to the shock day until the end of the horizon.
+    percent-days), Bruneau et al., 2003, *Earthquake Spectra* 19(4):733-752. The window ``[start, end)``
+    defaults to the scenario's shock day until the end of the horizon.
 
     Examples
     --------
@@ -264,8 +271,9 @@ def normalised_resilience(results: Results, *, baseline: Results | None = None, 
     """Bruneau normalised resilience ``R = sum_t Q(t) / (t1 - t0)`` with ``Q = min(P, 1)``.
 
     ``Q`` is capped at full performance so that catching up a backlog after
-    the shock does not offset the loss (``formulas.md`` section 2); 1 means
-    no loss at all.
+    the shock does not offset the loss (Bruneau et al., 2003, *Earthquake Spectra* 19(4):733-752); 1 means
+    no loss at all. The window defaults to the scenario's shock day until
+    the end of the horizon.
 
     Examples
     --------

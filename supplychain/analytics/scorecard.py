@@ -7,8 +7,11 @@ single exporter of every critical mineral cutting supply, a Taiwan fab
 outage, a Korean memory outage, a trans-Pacific shipping disruption and the
 historical scenarios in ``examples/scenarios/*.toml``. :func:`scorecard`
 runs each entry on the baseline with the same seed (common random numbers)
-and tabulates the resilience metrics (``formulas.md`` section 2) with 95 %
-confidence intervals.
+and tabulates the resilience metrics of :mod:`.resilience` (time-to-survive
+and time-to-recover after Simchi-Levi, Schmidt & Wei, 2014, *Harvard
+Business Review* 92(1/2); resilience loss after Bruneau et al., 2003,
+*Earthquake Spectra* 19(4); expected shortfall after Rockafellar & Uryasev,
+2000, *Journal of Risk* 2(3)) with 95 % confidence intervals.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from ..model import (
     Scenario,
     Shock,
 )
-from ..model.shocks import to_day
+from ..model.shocks import RandomOutage, to_day
 from ..results.series import Results
 from ..run.simulate import simulate
 from ._engine import is_deterministic, pick_engine
@@ -86,7 +89,8 @@ def standard_catalogue(network: Network, *, start: int = 30, duration_days: int 
     * ``"KR memory outage"``: Korean facilities making memory lose all capacity;
     * ``"Pacific shipping disruption"``: lead times between the US and CN,
       JP, KR, TW double;
-    * one entry per scenario file in ``scenario_dir`` (:func:`historical_shocks`).
+    * one entry per scenario file in ``scenario_dir`` (:func:`historical_shocks`),
+      on its own calendar (``start`` does not apply to them).
 
     Examples
     --------
@@ -111,31 +115,37 @@ def standard_catalogue(network: Network, *, start: int = 30, duration_days: int 
             LogisticsShock(origin_region=o, destination_region=d, lead_time_multiplier=_PACIFIC_DELAY,
                            start=start, end=end) for o, d in pacific]
     if scenario_dir is not None:
-        cat.update(historical_shocks(scenario_dir, start=start))
+        cat.update(historical_shocks(scenario_dir))
     return cat
 
 
-def _shift(shock: Shock, start_date: dt.date, offset: int) -> Shock:
-    """``shock`` with its dates turned into day numbers from ``start_date``, moved by ``offset``."""
+def _as_days(shock: Shock, start_date: dt.date) -> Shock:
+    """``shock`` with its dates turned into day numbers from ``start_date`` (negative: in force)."""
     changes: dict[str, int] = {}
     for name in ("start", "end", "announced"):
         value = getattr(shock, name)
         if value is not None:
-            changes[name] = to_day(value, start_date, name, type(shock).__name__) + offset
+            changes[name] = to_day(value, start_date, name, type(shock).__name__)
     return dataclasses.replace(shock, **changes)
 
 
-def historical_shocks(scenario_dir: str | Path, *, start: int = 30) -> Catalogue:
-    """Shocks of every ``*.toml`` scenario file in ``scenario_dir``, replayed from day ``start``.
+def historical_shocks(scenario_dir: str | Path) -> Catalogue:
+    """Shocks and responses of every ``*.toml`` scenario file in ``scenario_dir``, on the file's own calendar.
 
-    Each file's shocks keep their timing relative to each other (announcements
-    included); they are moved so that the earliest starts on day ``start``.
-    Files that cannot be read are skipped with a :class:`SimulationWarning`.
+    Each file is replayed on its own start date with its real dates: every
+    date becomes a day number counted from the file's ``start_date``, so the
+    entry applies to any baseline whatever its calendar. A shock that started
+    before the file's start date gets a negative day: it is in force on day 0
+    (part of the baseline, never a new event), as in the file itself. Files
+    that cannot be read are skipped with a :class:`SimulationWarning`.
 
     Examples
     --------
     >>> historical_shocks("no/such/folder")
     {}
+    >>> cat = historical_shocks("examples/scenarios")
+    >>> sorted(s.start for s in cat["Section 301 review 2024-2026"])[:5]   # 2018 tariffs in force, 2024-09-27
+    [-2187, -2187, -2187, -2187, 88]
     """
     from ..io.scenario import load_scenario
     out: Catalogue = {}
@@ -145,17 +155,15 @@ def historical_shocks(scenario_dir: str | Path, *, start: int = 30) -> Catalogue
         except SupplyChainError as exc:
             warnings.warn(f"{path.name} skipped: {exc}", SimulationWarning, stacklevel=2)
             continue
-        if not sc.shocks:
+        if not sc.all_shocks:
             continue
-        first = min(to_day(s.start, sc.start_date) for s in sc.shocks)
-        out[sc.name if sc.name not in out else path.stem] = [_shift(s, sc.start_date, start - first)
-                                                             for s in sc.shocks]
+        out[sc.name if sc.name not in out else path.stem] = [_as_days(s, sc.start_date) for s in sc.all_shocks]
     return out
 
 
 #: Scorecard metrics: column -> per-run function of (results, baseline, (shock start, shock end)).
-#: TTS, TTR and loss are measured from the first shock's start to the end of the horizon; trade
-#: metrics cover the shock window.
+#: TTS, TTR and loss are measured from the shock day (:func:`shock_window`) to the end of the horizon;
+#: trade metrics cover the shock window.
 #: Groups are reduced to the worst region or importer of each run.
 METRICS: dict[str, Callable[[Results, Results, tuple[int, int]], np.ndarray]] = {
     "fill_rate": lambda r, b, w: _value_fill_rate(r),
@@ -178,11 +186,31 @@ def _nanmax(values: np.ndarray) -> np.ndarray:
 
 
 def shock_window(scenario: Scenario, shocks: Sequence[Shock]) -> tuple[int, int]:
-    """Days ``[first start, last end)`` of ``shocks`` within the horizon (whole horizon if none)."""
-    spans = [s.window(scenario.start_date, scenario.horizon_days) for s in shocks]
+    """Days ``[shock day, last end)`` of the new disruptions among ``shocks``, within the horizon.
+
+    Only disruptions that start inside the horizon count: responses, random
+    outages and shocks in force on day 0 do not. The window starts on the
+    scenario's shock day when it has one; it is the whole horizon when no
+    shock counts.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import ExportControl, Tariff
+    >>> shocks = [Tariff(importer="KR", exporter="CN", commodity="ore", rate=0.1, start=-100),
+    ...           ExportControl(exporter="CN", commodity="ore", start=40, end=90)]
+    >>> sc = toy_scenario(200).with_shocks(*shocks)
+    >>> shock_window(sc, shocks)
+    (40, 90)
+    """
+    n_days = scenario.horizon_days
+    spans = [s.window(scenario.start_date, n_days) for s in shocks
+             if not s.is_response and not isinstance(s, RandomOutage)
+             and 0 <= s.start_day(scenario.start_date) < n_days]
     if not spans:
-        return 0, scenario.horizon_days
-    return min(a for a, _ in spans), max(b for _, b in spans)
+        return (0 if scenario.shock_day is None else int(scenario.shock_day)), n_days
+    first = min(a for a, _ in spans) if scenario.shock_day is None else int(scenario.shock_day)
+    return first, max(first + 1, max(b for _, b in spans))
 
 
 def _value_fill_rate(results: Results) -> np.ndarray:
@@ -215,6 +243,10 @@ def scorecard(catalogue: Mapping[str, Sequence[Shock]], *, baseline: Scenario, n
         E.g. :func:`standard_catalogue` plus the user's own entries.
     baseline : Scenario
         The unshocked scenario (its own shocks, if any, stay in every run).
+        An entry with shocks in force on day 0 (started before the start
+        date) is measured against the baseline with those shocks in force,
+        run with the same seed: they are standing conditions, not part of
+        the shock.
     n_runs : int, optional
         Runs per entry (default: one for an entry in which nothing is random,
         else many; see :func:`._engine.pick_engine`).
@@ -257,8 +289,12 @@ def scorecard(catalogue: Mapping[str, Sequence[Shock]], *, baseline: Scenario, n
     rows: dict[str, dict[str, float]] = {}
     for name, (scenario, det) in tqdm(_entries(catalogue, base_sc).items(), desc="scorecard", unit="shock",
                                       disable=not progress, leave=False):
-        res = simulate(scenario, engine=engine, n_runs=1 if base_det and det else runs, seed=seed)
-        rows[name] = _row(res, base, shock_window(scenario, catalogue[name]), level)
+        n = 1 if base_det and det else runs
+        res = simulate(scenario, engine=engine, n_runs=n, seed=seed)
+        standing = [s for s in catalogue[name] if s.in_force(base_sc.start_date)]
+        ref = base if not standing else simulate(base_sc.with_shocks(*standing, name=f"{name} in force"),
+                                                 engine=engine, n_runs=n, seed=seed)
+        rows[name] = _row(res, ref, shock_window(scenario, catalogue[name]), level)
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

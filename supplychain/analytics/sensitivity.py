@@ -173,7 +173,7 @@ class _Evaluator:
         for p, v in zip(self.parameters, values):
             sc = p.apply(sc, float(v))
         res = simulate(sc, engine=self.engine, n_runs=self.n_runs, seed=self.seed)
-        base = simulate(sc.replace(shocks=()), engine=self.engine, n_runs=self.n_runs, seed=self.seed)
+        base = simulate(sc.without_shocks(), engine=self.engine, n_runs=self.n_runs, seed=self.seed)
         return float(np.mean(self.metric(res, base, self.span)))
 
     def many(self, design: np.ndarray, progress: bool) -> np.ndarray:

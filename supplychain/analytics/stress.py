@@ -1,17 +1,17 @@
 """Stress test: knock out each facility, region-stage and exporter-commodity in turn, and rank them.
 
-Two methods run side by side (``formulas.md`` section 1):
+Two methods run side by side:
 
 ``"lp"``
-    The Simchi-Levi TTS and TTR LPs of :mod:`.lp`, built once and solved per
+    The TTS and TTR LPs of :mod:`.lp` (Simchi-Levi et al., 2015, *Interfaces* 45(5):375-390), built once and solved per
     scenario by changing bounds only; they give TTS, the performance impact
     PI over the time-to-recover and the Risk Exposure Index ``REI = PI / max PI``.
     The LP assumes an optimal, instantaneous reallocation of stock.
 ``"simulation"``
     Each knockout simulated as a capacity shock (with the engines' own
     ordering rules, rationing and lead times), measuring the simulated
-    time-to-survive and the shortfall beyond the baseline (``formulas.md``
-    section 2).
+    time-to-survive and the shortfall beyond the baseline
+    (:mod:`.resilience`).
 """
 
 from __future__ import annotations
@@ -167,7 +167,8 @@ def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | 
     seed : int
         Root seed shared by every scenario and the baseline (common random numbers).
     fail_below : float
-        Performance (relative to baseline) below which a demand counts as failed.
+        Performance (relative to baseline) below which a demand counts as
+        failed, in ``(0, 1)``.
     recovery_days : int, optional
         Days simulated after the knockout ends (default ``duration_days``).
     progress : bool
@@ -196,7 +197,11 @@ def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | 
         raise fail("method", "one of 'both', 'lp', 'simulation'", method, "stress_test")
     duration = int(check_number(duration_days, "duration_days", "stress_test", low=1))
     ttr = duration if ttr_days is None else check_number(ttr_days, "ttr_days", "stress_test", low=0.0)
-    fail_below = check_number(fail_below, "fail_below", "stress_test", low=0.0, high=1.0, low_open=True)
+    fail_below = check_number(fail_below, "fail_below", "stress_test", low=0.0, low_open=True)
+    if fail_below >= 1.0:
+        # The simulated time-to-recover needs room above fail_below: recovery is halfway to 1.
+        raise fail("fail_below", "< 1 (a demand recovers halfway between fail_below and 1)", fail_below,
+                   "stress_test")
     table = disruption_scenarios(network)
     if method in ("both", "lp"):
         lp = build_lp(network)

@@ -6,8 +6,9 @@ destination regions; sources are exporting regions, and domestic supply
 counts as a source unless ``include_domestic=False``. Per-run metrics return
 arrays shaped ``(n_runs, n_groups)`` like :mod:`supplychain.metrics`.
 Tariffs come from the per-lane daily tariff schedule of the compiled
-scenario (``formulas.md`` section 4: the landed price of a variety is
-``p (1 + tau)``, plus freight).
+scenario: the landed price of a variety is ``p (1 + tau)``, plus freight, as
+in the Armington model (Armington, 1969, *IMF Staff Papers* 16(1):159-178;
+Jammes & Olarreaga, 2005, *Explaining SMART and GSIM*, World Bank).
 """
 
 from __future__ import annotations
@@ -158,8 +159,8 @@ def trade_diversion(results: Results, *, baseline: Results, start: int | None = 
     """Share of each importer's supply that changed source: ``1/2 sum_e |s_e - s_e,base|``.
 
     0 means the same sourcing mix as the baseline, 1 a complete switch of
-    suppliers (``formulas.md`` section 4: trade diversion is reallocation
-    among partners). ``nan`` when either run shipped nothing to the group.
+    suppliers: trade diversion is reallocation among partners (Viner, 1950,
+    *The Customs Union Issue*). ``nan`` when either run shipped nothing to the group.
 
     Examples
     --------

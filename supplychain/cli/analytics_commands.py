@@ -77,7 +77,7 @@ def configure_benchmark(parser: argparse.ArgumentParser) -> None:
 def cmd_benchmark(args: argparse.Namespace) -> int:
     """Run the policy-shock catalogue and print the scorecard as Markdown."""
     from ..analytics.scorecard import scorecard, scorecard_markdown, standard_catalogue
-    base = resolve_scenario(args.scenario).replace(shocks=())
+    base = resolve_scenario(args.scenario).without_shocks()
     catalogue = standard_catalogue(base.network, start=args.shock_day, duration_days=args.duration,
                                    scenario_dir=args.scenarios)
     card = scorecard(catalogue, baseline=base, n_runs=args.runs, seed=args.seed, horizon_days=args.horizon,

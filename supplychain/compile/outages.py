@@ -1,6 +1,6 @@
 """Random facility outages and licence decisions drawn for one run.
 
-:class:`~supplychain.model.outages.RandomOutage` shocks are resolved at
+:class:`~supplychain.model.shocks.outages.RandomOutage` shocks are resolved at
 compile time (by the schedule rule below) into :class:`OutageSpec` records
 kept in ``schedules.extras["outages"]``. :func:`draw_outages` then draws one
 run's outages from that run's ``outage`` stream. Both engines call it
@@ -22,7 +22,7 @@ import numpy as np
 from .._validation import check_known, fail
 from ..model.dists import Distribution
 from ..model.network import Network
-from ..model.outages import DAYS_PER_YEAR, RandomOutage
+from ..model.shocks.outages import DAYS_PER_YEAR, RandomOutage
 from .compiler import Compiled
 from .schedules import ScheduleBuilder, register
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._validation import check_known
 from ..errors import ValidationError
-from ..model.responses import CapacityInvestment, SafetyStockChange, StockpileRelease
+from ..model.shocks.responses import CapacityInvestment, SafetyStockChange, StockpileRelease
 from ..model.shocks import to_day
 from .dynamic import StockpileSpec
 from .schedules import ScheduleBuilder, register

@@ -130,7 +130,7 @@ def build_schedules(scenario: Scenario, core: dict[str, Any], *, base_share: np.
              "lane": len(core["lane_ids"]), "buyer": len(core["buyer_stock"])}
     builder = ScheduleBuilder(scenario, core, sizes)
     builder.arrays["share"] = base_share[None, :].astype(float).copy()
-    for i, shock in enumerate(scenario.shocks):
+    for i, shock in enumerate(scenario.all_shocks):
         rule = _RULES.get(type(shock))
         if rule is None:
             raise TypeError(f"no schedule rule is registered for shock type {type(shock).__name__}")

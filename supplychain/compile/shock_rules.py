@@ -19,7 +19,7 @@ import numpy as np
 
 from .._validation import check_known
 from ..errors import SimulationWarning, ValidationError
-from ..model.disruptions import CapacityShock, DemandShock, LogisticsShock
+from ..model.shocks.disruptions import CapacityShock, DemandShock, LogisticsShock
 from ..model.shocks import SWITCHING_LAG_DAYS, ExportControl, Shock, Tariff, to_day
 from .dynamic import DestroySpec, LicenceSpec, QuotaSpec
 from .schedules import ScheduleBuilder, _normalise_shares, register

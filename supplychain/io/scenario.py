@@ -43,7 +43,7 @@ PathLike = str | os.PathLike[str]
 #: Network tables in file order, with the model class each entry builds.
 _TABLES: dict[str, type] = {"regions": Region, "commodities": Commodity, "facilities": Facility,
                             "lanes": Lane, "demands": Demand}
-_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base")
+_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day")
 _TOP_KEYS = ("scenario", *_TABLES, "shocks")
 _MAPPING_FIELDS = ("recipe", "initial_inventory", "policies")  # Facility fields stored as pairs
 
@@ -107,11 +107,14 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
                             "start_date": scenario.start_date}
     if scenario.seed is not None:
         head["seed"] = scenario.seed
+    if scenario.shock_day_given:
+        head["shock_day"] = scenario.shock_day
     net = scenario.network
     out: dict[str, Any] = {"scenario": head}
     for key in _TABLES:
         out[key] = [_item_dict(item) for item in getattr(net, key)]
-    out["shocks"] = [_plain(s.to_dict()) for s in scenario.shocks]
+    # Responses share the [[shocks]] table; Scenario routes them back to its responses on load.
+    out["shocks"] = [_plain(s.to_dict()) for s in scenario.all_shocks]
     return out
 
 
@@ -273,7 +276,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
         base = _base_scenario(base_name, _where(source, "[scenario]"))
         parts = {key: _merge(getattr(base.network, key), items[key], _where(source, f"[[{key}]]"))
                  for key in _TABLES}
-        shocks = list(base.shocks) + shocks
+        shocks = list(base.all_shocks) + shocks
         head = {"name": base.name, "horizon_days": base.horizon_days,
                 "start_date": base.start_date, "seed": base.seed} | head
     elif not items["facilities"] and not items["demands"]:

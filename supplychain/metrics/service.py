@@ -1,7 +1,8 @@
 """Service and loss metrics: pure functions of :class:`~supplychain.results.Results`.
 
 What belongs here: free functions ``metric(results, *, ...) -> ndarray`` whose
-definitions come from ``formulas.md`` section 2, and :func:`metric_frame` to
+definitions are the standard service measures (fill rate, unmet demand; e.g.
+Axsäter, 2015, *Inventory Control*, 3rd ed., Springer, ch. 5), and :func:`metric_frame` to
 label their output. Each metric returns one value per run and group, shaped
 ``(n_runs, n_groups)``, where the groups are chosen with ``by``:
 
@@ -109,8 +110,8 @@ def group_labels(results: Results, *, by: Grouping = "demand") -> tuple[str, ...
 def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
     """Fill rate (beta, type-2 service level) per run and group.
 
-    Defined in formulas.md section 2 as delivered over demanded across the
-    horizon, ``sum_t delivered_t / sum_t D_t``. A group with no demand has a
+    The beta (type-2) service level (Axsäter, 2015, *Inventory Control*,
+    3rd ed., Springer, ch. 5), here delivered over demanded across the horizon, ``sum_t delivered_t / sum_t D_t``. A group with no demand has a
     fill rate of 1 (nothing was asked, nothing was missed). ``by="region"``
     weights each commodity by its reference price (a value fill rate).
 
@@ -148,8 +149,9 @@ def cumulative_shortfall(results: Results | EnsembleResults, *, usd: bool = Fals
                          over_time: bool = False) -> np.ndarray:
     """Demand not delivered, summed over days, per run and group.
 
-    The cumulative unmet-demand loss of formulas.md section 2 (performance
-    loss, as DisruptSC and BoARIO report it): ``sum_t (D_t - delivered_t)``.
+    The cumulative unmet-demand loss (the performance loss reported by
+    disruption models such as BoARIO, Hallegatte, 2008, *Risk Analysis*
+    28(3):779-799): ``sum_t (D_t - delivered_t)``.
     Under backordering a day can deliver more than its own demand, so the
     running sum is the backlog; it is clipped at 0 against rounding.
 
@@ -203,7 +205,7 @@ def days_below_service(results: Results, *, threshold: float = 0.95,
                        by: Grouping = "demand") -> np.ndarray:
     """Number of days on which the daily service level falls below ``threshold``.
 
-    The daily service level is the fill rate of formulas.md section 2 taken
+    The daily service level is the fill rate (beta service level) taken
     over one day, ``delivered_t / D_t``; days without demand count as served.
     ``by="region"`` weights commodities by reference price.
 

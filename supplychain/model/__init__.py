@@ -1,6 +1,5 @@
 """The model: pure, validated, immutable data (no engine, no RNG, no results)."""
 
-from .disruptions import CapacityShock, DemandShock, LogisticsShock
 from .dists import (
                     Distribution,
                     Empirical,
@@ -12,17 +11,30 @@ from .dists import (
                     distribution_from_dict,
 )
 from .network import Commodity, Demand, Facility, Lane, Network, Region
-from .outages import RandomOutage
 from .policies import BaseStock, DaysOfCover, MinMax, Policy, policy_from_dict
-from .responses import CapacityInvestment, SafetyStockChange, StockpileRelease
 from .scenario import Scenario
-from .shocks import ExportControl, Shock, Tariff, shock_from_dict, to_day
+from .shocks import (
+    CapacityInvestment,
+    CapacityShock,
+    DemandShock,
+    ExportControl,
+    LogisticsShock,
+    RandomOutage,
+    Response,
+    SafetyStockChange,
+    Shock,
+    StockpileRelease,
+    Tariff,
+    shock_from_dict,
+    shock_kinds,
+    to_day,
+)
 
 __all__ = [
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",
     "distribution_from_dict", "Region", "Commodity", "Facility", "Lane", "Demand", "Network",
-    "Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict", "Scenario", "Shock", "to_day",
+    "Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict", "Scenario", "Shock", "Response", "to_day",
     "RandomOutage",
     "Tariff", "ExportControl", "CapacityShock", "LogisticsShock", "DemandShock", "StockpileRelease",
-    "CapacityInvestment", "SafetyStockChange", "shock_from_dict",
+    "CapacityInvestment", "SafetyStockChange", "shock_from_dict", "shock_kinds",
 ]

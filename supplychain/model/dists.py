@@ -3,6 +3,10 @@
 Distributions are immutable data with a vectorised ``sample(rng, size)``, so
 that scenarios stay serialisable (no lambdas) and the vector engine can draw a
 whole block of runs at once. Both engines call the same sampler.
+
+Limits: every parameter is finite with ``|x| <= 1e6`` (the truncation bounds
+of :class:`Normal` may also be infinite), so no draw can overflow; a
+distribution of days (:func:`day_distribution`) must lie in ``[0, 3650]``.
 """
 
 from __future__ import annotations
@@ -12,14 +16,61 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
-from .._validation import check_number, fail
+from .._validation import MAX_DAYS, MAX_MAGNITUDE, check_days, check_number, fail
 
 __all__ = [
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal",
-    "Empirical", "distribution_from_dict",
+    "Empirical", "distribution_from_dict", "day_distribution", "DAY_TAIL",
 ]
+
+#: Tail probability above which an unbounded distribution of days must stay within the day limit.
+DAY_TAIL = 1e-9
+
+
+def _param(value: object, name: str, kind: str, *, low: float | None = None, low_open: bool = False,
+           allow_inf: bool = False) -> float:
+    """A distribution parameter: finite (or infinite when allowed) and at most 1e6 in size."""
+    x = check_number(value, name, kind, low=low, low_open=low_open, allow_inf=allow_inf)
+    if math.isfinite(x) and abs(x) > MAX_MAGNITUDE:
+        raise fail(name, f"between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}", value, kind)
+    return x
+
+
+def _truncated_normal_mean(a: float, b: float) -> float:
+    """Mean of the standard normal truncated to ``[a, b]``: ``(phi(a) - phi(b)) / (Phi(b) - Phi(a))``.
+
+    Computed in log space on the side of the mean where the tail
+    probabilities are exact, so it stays finite far in a tail.
+    """
+    if a > 0:
+        return -_truncated_normal_mean(-b, -a)
+    la, lb = float(special.log_ndtr(a)), float(special.log_ndtr(b))
+    log_z = lb + math.log1p(-math.exp(la - lb))
+
+    def ratio(x: float) -> float:
+        return 0.0 if math.isinf(x) else math.exp(-0.5 * x * x - 0.5 * math.log(2 * math.pi) - log_z)
+    return ratio(a) - ratio(b)
+
+
+def _truncated_normal_ppf(u: np.ndarray | float, a: float, b: float) -> np.ndarray:
+    """Quantiles ``u`` of the standard normal truncated to ``[a, b]``, finite even deep in a tail.
+
+    Works in log space, ``x = Phi^-1(log((1 - u) Phi(a) + u Phi(b)))``, on the
+    side of the mean where the tail probabilities are small (and so exact), so
+    that an interval like ``[40, inf)`` (probability 1e-350) still yields
+    finite draws. One uniform per value keeps random streams aligned.
+    """
+    u = np.asarray(u, dtype=float)
+    if a > 0:   # both bounds above the mean: mirror into the lower tail, where Phi is accurate
+        return -_truncated_normal_ppf(1.0 - u, -b, -a)
+    # 2**-60 keeps u = 0 (which rng.random can return) from mapping onto an infinite lower bound.
+    u = np.clip(u, 2.0 ** -60, 1.0)
+    la, lb = special.log_ndtr(a), special.log_ndtr(b)
+    with np.errstate(divide="ignore"):
+        y = np.logaddexp(np.log1p(-u) + la, np.log(u) + lb)
+    return np.clip(special.ndtri_exp(np.minimum(y, lb)), a, b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +98,15 @@ class Distribution:
         """Smallest value the distribution can produce."""
         raise NotImplementedError  # pragma: no cover - abstract
 
+    @property
+    def maximum(self) -> float:
+        """Largest value the distribution can produce (``inf`` when unbounded)."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def quantile(self, q: float) -> float:
+        """The value below which a fraction ``q`` of draws fall (inverse CDF)."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form used in scenario files: ``{"kind": ..., **params}``."""
         out: dict[str, Any] = {"kind": self.kind}
@@ -71,7 +131,7 @@ class Fixed(Distribution):
     kind: ClassVar[str] = "fixed"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "value", check_number(self.value, "value", "Fixed distribution"))
+        object.__setattr__(self, "value", _param(self.value, "value", "Fixed distribution"))
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         return np.full(size, self.value, dtype=float)
@@ -82,6 +142,13 @@ class Fixed(Distribution):
 
     @property
     def minimum(self) -> float:
+        return self.value
+
+    @property
+    def maximum(self) -> float:
+        return self.value
+
+    def quantile(self, q: float) -> float:
         return self.value
 
     @property
@@ -104,8 +171,8 @@ class Uniform(Distribution):
     kind: ClassVar[str] = "uniform"
 
     def __post_init__(self) -> None:
-        low = check_number(self.low, "low", "Uniform distribution")
-        high = check_number(self.high, "high", "Uniform distribution", low=low)
+        low = _param(self.low, "low", "Uniform distribution")
+        high = _param(self.high, "high", "Uniform distribution", low=low)
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", high)
 
@@ -119,6 +186,13 @@ class Uniform(Distribution):
     @property
     def minimum(self) -> float:
         return self.low
+
+    @property
+    def maximum(self) -> float:
+        return self.high
+
+    def quantile(self, q: float) -> float:
+        return self.low + q * (self.high - self.low)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +211,9 @@ class Triangular(Distribution):
     kind: ClassVar[str] = "triangular"
 
     def __post_init__(self) -> None:
-        low = check_number(self.low, "low", "Triangular distribution")
-        mode = check_number(self.mode, "mode", "Triangular distribution", low=low)
-        high = check_number(self.high, "high", "Triangular distribution", low=mode)
+        low = _param(self.low, "low", "Triangular distribution")
+        mode = _param(self.mode, "mode", "Triangular distribution", low=low)
+        high = _param(self.high, "high", "Triangular distribution", low=mode)
         if high == low:
             raise fail("high", f"> low ({low:g})", high, "Triangular distribution")
         for name, value in (("low", low), ("mode", mode), ("high", high)):
@@ -156,18 +230,32 @@ class Triangular(Distribution):
     def minimum(self) -> float:
         return self.low
 
+    @property
+    def maximum(self) -> float:
+        return self.high
+
+    def quantile(self, q: float) -> float:
+        width, left = self.high - self.low, self.mode - self.low
+        if q * width <= left:
+            return self.low + math.sqrt(q * width * left)
+        return self.high - math.sqrt((1.0 - q) * width * (self.high - self.mode))
+
 
 @dataclass(frozen=True, slots=True)
 class Normal(Distribution):
     """Normal with ``mean`` and ``sd``, optionally truncated to ``[low, high]``.
 
     Truncation renormalises (it is not clipping), so the mean shifts when the
-    bounds cut into the bulk of the distribution.
+    bounds cut into the bulk of the distribution. Draws are finite even far
+    in a tail (inverse CDF in log space).
 
     Examples
     --------
     >>> round(Normal(1.0, 0.1, low=0.0).mean, 6)
     1.0
+    >>> import numpy as np
+    >>> bool((Normal(0.0, 1.0, low=40.0).sample(np.random.default_rng(0), 1000) >= 40).all())
+    True
     """
 
     mu: float
@@ -178,10 +266,10 @@ class Normal(Distribution):
 
     def __post_init__(self) -> None:
         kind = "Normal distribution"
-        mu = check_number(self.mu, "mu", kind)
-        sd = check_number(self.sd, "sd", kind, low=0.0)
-        low = check_number(self.low, "low", kind, allow_inf=True)
-        high = check_number(self.high, "high", kind, allow_inf=True)
+        mu = _param(self.mu, "mu", kind)
+        sd = _param(self.sd, "sd", kind, low=0.0)
+        low = _param(self.low, "low", kind, allow_inf=True)
+        high = _param(self.high, "high", kind, allow_inf=True)
         if not low < high:
             raise fail("high", f"> low ({low:g})", high, kind)
         for name, value in (("mu", mu), ("sd", sd), ("low", low), ("high", high)):
@@ -197,20 +285,29 @@ class Normal(Distribution):
             return rng.normal(self.mu, self.sd, size)
         a, b = (self.low - self.mu) / self.sd, (self.high - self.mu) / self.sd
         # Inverse-CDF sampling: one uniform per value, so streams stay aligned.
-        u = rng.random(size)
-        lo, hi = stats.norm.cdf(a), stats.norm.cdf(b)
-        return np.clip(self.mu + self.sd * stats.norm.ppf(lo + u * (hi - lo)), self.low, self.high)
+        return np.clip(self.mu + self.sd * _truncated_normal_ppf(rng.random(size), a, b), self.low, self.high)
 
     @property
     def mean(self) -> float:
         if self.sd == 0.0 or not self._truncated():
             return min(max(self.mu, self.low), self.high)
         a, b = (self.low - self.mu) / self.sd, (self.high - self.mu) / self.sd
-        return float(stats.truncnorm.mean(a, b, loc=self.mu, scale=self.sd))
+        return self.mu + self.sd * _truncated_normal_mean(a, b)
 
     @property
     def minimum(self) -> float:
         return self.low if self.sd > 0 else min(max(self.mu, self.low), self.high)
+
+    @property
+    def maximum(self) -> float:
+        return self.high if self.sd > 0 else min(max(self.mu, self.low), self.high)
+
+    def quantile(self, q: float) -> float:
+        if self.sd == 0.0:
+            return self.maximum
+        a, b = (self.low - self.mu) / self.sd, (self.high - self.mu) / self.sd
+        x = self.mu + self.sd * float(_truncated_normal_ppf(q, a, b))
+        return min(max(x, self.low), self.high)
 
     @property
     def is_deterministic(self) -> bool:
@@ -235,13 +332,17 @@ class LogNormal(Distribution):
     kind: ClassVar[str] = "lognormal"
 
     def __post_init__(self) -> None:
-        mu = check_number(self.mu, "mu", "LogNormal distribution", low=0.0, low_open=True)
-        sd = check_number(self.sd, "sd", "LogNormal distribution", low=0.0)
+        mu = _param(self.mu, "mu", "LogNormal distribution", low=0.0, low_open=True)
+        sd = _param(self.sd, "sd", "LogNormal distribution", low=0.0)
         object.__setattr__(self, "mu", mu)
         object.__setattr__(self, "sd", sd)
 
     def _log_params(self) -> tuple[float, float]:
-        s2 = math.log1p((self.sd / self.mu) ** 2)
+        # log(1 + (sd/mu)^2) without squaring a ratio that may overflow (sd/mu up to 1e6 / 5e-324).
+        if self.sd <= self.mu:
+            s2 = math.log1p((self.sd / self.mu) ** 2)
+        else:
+            s2 = 2.0 * (math.log(self.sd) - math.log(self.mu)) + math.log1p((self.mu / self.sd) ** 2)
         return math.log(self.mu) - 0.5 * s2, math.sqrt(s2)
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
@@ -255,6 +356,16 @@ class LogNormal(Distribution):
     @property
     def minimum(self) -> float:
         return 0.0 if self.sd > 0 else self.mu
+
+    @property
+    def maximum(self) -> float:
+        return math.inf if self.sd > 0 else self.mu
+
+    def quantile(self, q: float) -> float:
+        m, s = self._log_params()
+        if s == 0.0:
+            return self.mu
+        return float(np.exp(m + s * special.ndtri(q)))
 
     @property
     def is_deterministic(self) -> bool:
@@ -277,10 +388,14 @@ class Empirical(Distribution):
 
     def __post_init__(self) -> None:
         kind = "Empirical distribution"
-        values = tuple(check_number(v, "values", kind) for v in self.values)
+        if isinstance(self.values, (str, bytes)) or not hasattr(self.values, "__iter__"):
+            raise fail("values", "a non-empty list of numbers", self.values, kind)
+        values = tuple(_param(v, "values", kind) for v in self.values)
         if not values:
             raise fail("values", "a non-empty list of numbers", self.values, kind)
-        weights = tuple(check_number(w, "weights", kind, low=0.0) for w in self.weights)
+        if isinstance(self.weights, (str, bytes)) or not hasattr(self.weights, "__iter__"):
+            raise fail("weights", "a list of non-negative numbers", self.weights, kind)
+        weights = tuple(_param(w, "weights", kind, low=0.0) for w in self.weights)
         if weights and (len(weights) != len(values) or sum(weights) <= 0):
             raise fail("weights", f"{len(values)} non-negative numbers with a positive sum",
                        self.weights, kind)
@@ -305,6 +420,16 @@ class Empirical(Distribution):
     @property
     def minimum(self) -> float:
         return min(self.values)
+
+    @property
+    def maximum(self) -> float:
+        return max(self.values)
+
+    def quantile(self, q: float) -> float:
+        order = np.argsort(self.values, kind="stable")
+        p = self._p()
+        cum = np.cumsum(np.full(len(order), 1.0 / len(order)) if p is None else p[order])
+        return float(np.asarray(self.values)[order][min(int(np.searchsorted(cum, q)), len(order) - 1)])
 
     @property
     def is_deterministic(self) -> bool:
@@ -345,3 +470,43 @@ def distribution_from_dict(data: Any, field_name: str = "distribution") -> Distr
     except TypeError as exc:
         raise fail(field_name, f"valid parameters for a {kind} distribution ({exc})",
                    data, "distribution") from None
+
+
+def day_distribution(data: Any, field_name: str, kind: str, ident: str = "", *,
+                     high: float = MAX_DAYS) -> Distribution:
+    """A distribution of days (a number means :class:`Fixed`) within ``[0, high]``.
+
+    A distribution with unbounded support (log-normal, untruncated normal)
+    passes when its ``1 - DAY_TAIL`` quantile is within the limit: the
+    engines deliver a draw beyond the horizon after the horizon, so a rare
+    long draw costs no memory.
+
+    Limits: ``high`` defaults to 3,650 days (10 years).
+
+    Examples
+    --------
+    >>> day_distribution({"kind": "uniform", "low": 45, "high": 75}, "processing_delay", "ExportControl")
+    Uniform(low=45.0, high=75.0)
+    >>> day_distribution({"kind": "lognormal", "mu": 1e-300, "sd": 1e300}, "processing_delay", "ExportControl")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: sd must be between -1e+06 and 1e+06; got 1e+300 for LogNormal distribution.
+    >>> day_distribution(2**70, "processing_delay", "ExportControl")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: processing_delay must be <= 3650 days (10 years); got 1180591620717411303424 for ExportControl.
+    >>> day_distribution(Uniform(10.0, 5000.0), "lead_time", "Lane")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: lead_time must be a distribution of days within [0, 3650] (10 years); got Uniform(low=10.0, high=5000.0) for Lane.
+    """
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        data = check_days(data, field_name, kind, ident, high=high)
+    dist = distribution_from_dict(data, field_name)
+    top = dist.maximum if math.isfinite(dist.maximum) else dist.quantile(1.0 - DAY_TAIL)
+    if dist.minimum < 0:
+        raise fail(field_name, "a distribution of non-negative days", dist, kind, ident)
+    if not top <= high:
+        years = f" ({high / 365:g} years)" if high == MAX_DAYS else ""
+        raise fail(field_name, f"a distribution of days within [0, {high:g}]{years}", dist, kind, ident)
+    return dist

@@ -13,12 +13,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._validation import check_id, check_known, check_number, fail, frozen_mapping
+from .._validation import (
+    MAX_DAYS,
+    MAX_MAGNITUDE,
+    MAX_QUANTITY,
+    check_days,
+    check_id,
+    check_known,
+    check_magnitude,
+    check_number,
+    fail,
+    frozen_mapping,
+)
 from ..errors import ValidationError
-from .dists import Distribution, Fixed, distribution_from_dict
+from .dists import Distribution, Fixed, day_distribution, distribution_from_dict
 from .policies import DaysOfCover, Policy, policy_from_dict
 
 __all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES"]
+
+#: Largest substitution elasticity (sigma) of a commodity: (landed cost ratio)^-sigma stays finite.
+MAX_ELASTICITY = 100.0
 
 #: Stage names used by the built-in baseline; any other string is accepted too.
 STAGES = ("mine", "refinery", "material", "cell_plant", "wafer", "chemical",
@@ -63,6 +77,8 @@ class Commodity:
     chain : str
         Value chain it belongs to (``"minerals"``, ``"batteries"``, ``"semiconductors"``).
 
+    Limits: ``price_usd`` in ``[0, 1e12]``; ``elasticity`` in ``[0, 100]``.
+
     Examples
     --------
     >>> Commodity("gallium", unit="kg", price_usd=580.0).unit
@@ -80,8 +96,10 @@ class Commodity:
         check_id(self.id, "id", "Commodity")
         if not isinstance(self.unit, str) or not self.unit:
             raise fail("unit", "a non-empty string such as 't' or 'GWh'", self.unit, "Commodity", self.id)
-        object.__setattr__(self, "price_usd", check_number(self.price_usd, "price_usd", "Commodity", self.id, low=0.0))
-        object.__setattr__(self, "elasticity", check_number(self.elasticity, "elasticity", "Commodity", self.id, low=0.0))
+        object.__setattr__(self, "price_usd", check_magnitude(self.price_usd, "price_usd", "Commodity", self.id,
+                                                              high=MAX_QUANTITY))
+        object.__setattr__(self, "elasticity", check_magnitude(self.elasticity, "elasticity", "Commodity", self.id,
+                                                               high=MAX_ELASTICITY))
         if not self.name:
             object.__setattr__(self, "name", self.id)
 
@@ -108,6 +126,10 @@ class Facility:
     default_cover_days : float
         Cover used for stocks without an explicit policy.
 
+    Limits: ``capacity_per_day`` and ``initial_inventory`` in ``[0, 1e12]``
+    units; recipe coefficients in ``(0, 1e6]``; ``default_cover_days`` in
+    ``[0, 3650]``.
+
     Examples
     --------
     >>> f = Facility("CN.cam", region="CN", stage="material", output="cam",
@@ -132,20 +154,24 @@ class Facility:
         check_id(self.id, "id", "Facility")
         for name in ("region", "stage", "output"):
             check_id(getattr(self, name), name, "Facility")
-        object.__setattr__(self, "capacity_per_day", check_number(
-            self.capacity_per_day, "capacity_per_day", "Facility", ident, low=0.0))
+        object.__setattr__(self, "capacity_per_day", check_magnitude(
+            self.capacity_per_day, "capacity_per_day", "Facility", ident, high=MAX_QUANTITY))
         object.__setattr__(self, "recipe", frozen_mapping(self.recipe, "recipe", "Facility", ident,
                                                           low=0.0, low_open=True))
         object.__setattr__(self, "initial_inventory", frozen_mapping(
             self.initial_inventory, "initial_inventory", "Facility", ident))
+        for key, value in self.recipe:
+            check_magnitude(value, f"recipe[{key!r}]", "Facility", ident, high=MAX_MAGNITUDE)
+        for key, value in self.initial_inventory:
+            check_magnitude(value, f"initial_inventory[{key!r}]", "Facility", ident, high=MAX_QUANTITY)
         if self.output in dict(self.recipe):
             raise fail("recipe", f"free of the facility's own output {self.output!r}",
                        dict(self.recipe), "Facility", ident)
         pols = dict(self.policies) if not isinstance(self.policies, tuple) else dict(self.policies)
         object.__setattr__(self, "policies", tuple(sorted(
             (k, policy_from_dict(v, f"policies[{k!r}]")) for k, v in pols.items())))
-        object.__setattr__(self, "default_cover_days", check_number(
-            self.default_cover_days, "default_cover_days", "Facility", ident, low=0.0))
+        object.__setattr__(self, "default_cover_days", check_days(
+            self.default_cover_days, "default_cover_days", "Facility", ident, high=MAX_DAYS))
         held = set(self.stocks)
         for key in [k for k, _ in self.initial_inventory] + [k for k, _ in self.policies]:
             if key not in held:
@@ -187,6 +213,10 @@ class Lane:
     freight_usd_per_unit : float
         Freight and insurance cost per unit shipped.
 
+    Limits: ``lead_time`` a distribution of days in ``[0, 3650]`` with a
+    positive mean; ``share`` in ``[0, 1e6]``; ``capacity_per_day`` in
+    ``(0, 1e12]`` or ``inf``; ``freight_usd_per_unit`` in ``[0, 1e12]``.
+
     Examples
     --------
     >>> Lane("CN.cam", "KR.cells", "cam", lead_time=5, share=0.8).id
@@ -205,15 +235,18 @@ class Lane:
         for name in ("origin", "destination", "commodity"):
             check_id(getattr(self, name), name, "Lane")
         ident = self.id
-        lt = distribution_from_dict(self.lead_time, "lead_time")
-        if lt.minimum < 0 or lt.mean <= 0:
+        lt = day_distribution(self.lead_time, "lead_time", "Lane", ident)
+        if lt.mean <= 0:
             raise fail("lead_time", "a positive number of days", lt, "Lane", ident)
         object.__setattr__(self, "lead_time", lt)
-        object.__setattr__(self, "share", check_number(self.share, "share", "Lane", ident, low=0.0))
-        object.__setattr__(self, "capacity_per_day", check_number(
-            self.capacity_per_day, "capacity_per_day", "Lane", ident, low=0.0, low_open=True, allow_inf=True))
-        object.__setattr__(self, "freight_usd_per_unit", check_number(
-            self.freight_usd_per_unit, "freight_usd_per_unit", "Lane", ident, low=0.0))
+        object.__setattr__(self, "share", check_magnitude(self.share, "share", "Lane", ident))
+        capacity = check_number(self.capacity_per_day, "capacity_per_day", "Lane", ident, low=0.0, low_open=True,
+                                allow_inf=True)
+        if capacity != math.inf:
+            check_magnitude(capacity, "capacity_per_day", "Lane", ident, high=MAX_QUANTITY)
+        object.__setattr__(self, "capacity_per_day", capacity)
+        object.__setattr__(self, "freight_usd_per_unit", check_magnitude(
+            self.freight_usd_per_unit, "freight_usd_per_unit", "Lane", ident, high=MAX_QUANTITY))
 
     @property
     def id(self) -> str:
@@ -243,6 +276,8 @@ class Demand:
     unmet : {"lost", "backorder"}
         Whether unmet demand is lost or carried to the next day.
 
+    Limits: ``rate_per_day`` and ``initial_inventory`` in ``[0, 1e12]`` units.
+
     Examples
     --------
     >>> Demand("US.chips", region="US", commodity="chip", rate_per_day=10.0).unmet
@@ -261,8 +296,8 @@ class Demand:
     def __post_init__(self) -> None:
         for name in ("id", "region", "commodity"):
             check_id(getattr(self, name), name, "Demand")
-        object.__setattr__(self, "rate_per_day", check_number(
-            self.rate_per_day, "rate_per_day", "Demand", self.id, low=0.0))
+        object.__setattr__(self, "rate_per_day", check_magnitude(
+            self.rate_per_day, "rate_per_day", "Demand", self.id, high=MAX_QUANTITY))
         if self.noise is not None:
             noise = distribution_from_dict(self.noise, "noise")
             if noise.minimum < 0:
@@ -270,8 +305,8 @@ class Demand:
             object.__setattr__(self, "noise", noise)
         object.__setattr__(self, "policy", policy_from_dict(self.policy, "policy"))
         if self.initial_inventory is not None:
-            object.__setattr__(self, "initial_inventory", check_number(
-                self.initial_inventory, "initial_inventory", "Demand", self.id, low=0.0))
+            object.__setattr__(self, "initial_inventory", check_magnitude(
+                self.initial_inventory, "initial_inventory", "Demand", self.id, high=MAX_QUANTITY))
         if self.unmet not in ("lost", "backorder"):
             raise fail("unmet", "'lost' or 'backorder'", self.unmet, "Demand", self.id)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .._validation import check_number, fail
+from .._validation import MAX_QUANTITY, check_days, check_magnitude, fail
 
 __all__ = ["Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict"]
 
@@ -33,6 +33,8 @@ class Policy:
 class BaseStock(Policy):
     """Order-up-to (base-stock) policy: every day, order up to ``level`` (units, position).
 
+    Limits: ``level`` in ``[0, 1e12]`` units.
+
     Examples
     --------
     >>> BaseStock(120.0).level
@@ -43,12 +45,14 @@ class BaseStock(Policy):
     kind: ClassVar[str] = "base_stock"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "level", check_number(self.level, "level", "BaseStock policy", low=0.0))
+        object.__setattr__(self, "level", check_magnitude(self.level, "level", "BaseStock policy", high=MAX_QUANTITY))
 
 
 @dataclass(frozen=True, slots=True)
 class MinMax(Policy):
     """(s, S) policy: when the position is at or below ``reorder_point``, order up to ``order_up_to``.
+
+    Limits: both levels in ``[0, 1e12]`` units.
 
     Examples
     --------
@@ -61,8 +65,8 @@ class MinMax(Policy):
     kind: ClassVar[str] = "min_max"
 
     def __post_init__(self) -> None:
-        s = check_number(self.reorder_point, "reorder_point", "MinMax policy", low=0.0)
-        big_s = check_number(self.order_up_to, "order_up_to", "MinMax policy", low=0.0)
+        s = check_magnitude(self.reorder_point, "reorder_point", "MinMax policy", high=MAX_QUANTITY)
+        big_s = check_magnitude(self.order_up_to, "order_up_to", "MinMax policy", high=MAX_QUANTITY)
         if big_s < s:
             raise fail("order_up_to", f">= reorder_point ({s:g})", big_s, "MinMax policy")
         object.__setattr__(self, "reorder_point", s)
@@ -77,6 +81,8 @@ class DaysOfCover(Policy):
     lead time) to the on-hand target, so that a network started at its targets
     stays in steady state.
 
+    Limits: ``days`` in ``[0, 3650]``.
+
     Examples
     --------
     >>> DaysOfCover(30).days
@@ -87,7 +93,7 @@ class DaysOfCover(Policy):
     kind: ClassVar[str] = "days_of_cover"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "days", check_number(self.days, "days", "DaysOfCover policy", low=0.0))
+        object.__setattr__(self, "days", check_days(self.days, "days", "DaysOfCover policy"))
 
 
 _KINDS: dict[str, type[Policy]] = {c.kind: c for c in (BaseStock, MinMax, DaysOfCover)}

@@ -1,16 +1,31 @@
-"""A scenario: a network, the shocks applied to it, a horizon and a calendar."""
+"""A scenario: a network, the disruptions and responses applied to it, a horizon and a calendar."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .._validation import check_number, fail
+from .._validation import MAX_DAYS, check_date, check_days, fail
 from .network import Network
-from .shocks import Shock
+from .shocks import RandomOutage, Shock
 
 __all__ = ["Scenario"]
+
+
+class _DerivedDay(int):
+    """A shock day derived from the shocks (not given by the user).
+
+    ``Scenario`` stores its derived shock day as this ``int`` subclass so that a
+    copy made with :func:`dataclasses.replace` (new shocks, another horizon)
+    derives it again instead of freezing a stale value as if it were explicit.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +37,9 @@ class Scenario:
     network : Network
         The supply network.
     shocks : tuple of Shock
-        Shocks and responses, applied together.
+        Disruptions (tariffs, export controls, capacity, logistics and demand
+        shocks, random outages). Responses given here are moved to
+        ``responses``, so older code that lists them together keeps working.
     horizon_days : int
         Number of simulated days.
     start_date : datetime.date
@@ -31,12 +48,32 @@ class Scenario:
         Default seed used when :func:`supplychain.simulate` gets none.
     name : str
         Label used in tables and plots.
+    responses : tuple of Shock
+        Policy responses (:class:`~supplychain.model.shocks.Response`:
+        stockpile releases, capacity investment, safety-stock changes). They
+        apply together with the disruptions but never set the shock day.
+    shock_day : int, optional
+        Day from which time-to-survive, time-to-recover, resilience loss and
+        the trade windows are measured by default. Without it, the earliest
+        start in ``[0, horizon_days)`` of a disruption that is not in force on
+        day 0 (:meth:`Shock.in_force`) and not a
+        :class:`~supplychain.model.RandomOutage`; ``None`` when there is
+        none.
+
+    Limits: ``horizon_days`` a whole number in ``[1, 3650]``; ``start_date``
+    from 1900-01-01 to 2200-12-31; ``shock_day`` in ``[0, horizon_days)``.
 
     Examples
     --------
     >>> from supplychain import load_baseline
-    >>> s = load_baseline().with_horizon(30)
-    >>> s.horizon_days
+    >>> from supplychain.model import CapacityShock, StockpileRelease
+    >>> s = load_baseline().with_horizon(300).with_shocks(
+    ...     CapacityShock(region="CN", stage="mine", fraction_lost=0.5, start=40, end=100),
+    ...     StockpileRelease(region="JP", commodity="gallium", reserve=100.0,
+    ...                      release_below_cover_days=10, start=10))
+    >>> len(s.shocks), len(s.responses), s.shock_day
+    (1, 1, 40)
+    >>> s.replace(shock_day=30).shock_day
     30
     """
 
@@ -46,28 +83,90 @@ class Scenario:
     start_date: dt.date = dt.date(2025, 1, 1)
     seed: int | None = None
     name: str = "scenario"
+    responses: tuple[Shock, ...] = field(default=())
+    shock_day: int | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.network, Network):
             raise fail("network", "a Network", type(self.network).__name__, "Scenario", self.name)
-        shocks = tuple(self.shocks)
-        for s in shocks:
-            if not isinstance(s, Shock):
-                raise fail("shocks", "a list of Shock objects", s, "Scenario", self.name)
-        object.__setattr__(self, "shocks", shocks)
+        disruptions: list[Shock] = []
+        responses: list[Shock] = []
+        for field_name in ("shocks", "responses"):
+            given = getattr(self, field_name)
+            if isinstance(given, (Shock, str, bytes, dict)) or not isinstance(given, Iterable):
+                raise fail(field_name, "a list of Shock objects", given, "Scenario", self.name)
+            for s in tuple(given):
+                if not isinstance(s, Shock):
+                    raise fail(field_name, "a list of Shock objects", s, "Scenario", self.name)
+                if field_name == "responses" and not s.is_response:
+                    raise fail("responses", "a list of responses (disruptions belong in shocks)", s,
+                               "Scenario", self.name)
+                (responses if s.is_response else disruptions).append(s)
+        object.__setattr__(self, "shocks", tuple(disruptions))
+        object.__setattr__(self, "responses", tuple(responses))
         if isinstance(self.horizon_days, bool) or not isinstance(self.horizon_days, int):
             raise fail("horizon_days", "a whole number of days", self.horizon_days, "Scenario", self.name)
-        check_number(self.horizon_days, "horizon_days", "Scenario", self.name, low=1)
-        if isinstance(self.start_date, dt.datetime):
-            object.__setattr__(self, "start_date", self.start_date.date())
+        check_days(self.horizon_days, "horizon_days", "Scenario", self.name, low=1, high=MAX_DAYS)
         if not isinstance(self.start_date, dt.date):
             raise fail("start_date", "a date (YYYY-MM-DD)", self.start_date, "Scenario", self.name)
+        object.__setattr__(self, "start_date", check_date(self.start_date, "start_date", "Scenario", self.name))
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
             raise fail("seed", "a non-negative integer or None", self.seed, "Scenario", self.name)
+        if self.shock_day is None or isinstance(self.shock_day, _DerivedDay):
+            derived = self._first_disruption_day()
+            object.__setattr__(self, "shock_day", None if derived is None else _DerivedDay(derived))
+        elif (isinstance(self.shock_day, bool) or not isinstance(self.shock_day, int)
+              or not 0 <= self.shock_day < self.horizon_days):
+            raise fail("shock_day", f"a whole day in [0, {self.horizon_days}) or None", self.shock_day,
+                       "Scenario", self.name)
+
+    def _first_disruption_day(self) -> int | None:
+        days = [d for s in self.shocks if not isinstance(s, RandomOutage)
+                for d in [s.start_day(self.start_date)] if 0 <= d < self.horizon_days]
+        return min(days) if days else None
+
+    @property
+    def all_shocks(self) -> tuple[Shock, ...]:
+        """Disruptions then responses: everything the compile step applies."""
+        return self.shocks + self.responses
+
+    @property
+    def shock_day_given(self) -> bool:
+        """True when ``shock_day`` was given explicitly (not derived from the shocks)."""
+        return self.shock_day is not None and not isinstance(self.shock_day, _DerivedDay)
+
+    def in_force(self) -> tuple[Shock, ...]:
+        """The shocks and responses that started before ``start_date`` (standing conditions on day 0)."""
+        return tuple(s for s in self.all_shocks if s.in_force(self.start_date))
 
     def with_shocks(self, *shocks: Shock, name: str | None = None) -> Scenario:
-        """A copy with ``shocks`` added to the existing ones."""
+        """A copy with ``shocks`` added (responses among them go to ``responses``)."""
         return dataclasses.replace(self, shocks=self.shocks + tuple(shocks),
+                                   name=self.name if name is None else name)
+
+    def with_responses(self, *responses: Shock, name: str | None = None) -> Scenario:
+        """A copy with ``responses`` added (each must be a response)."""
+        return dataclasses.replace(self, responses=self.responses + tuple(responses),
+                                   name=self.name if name is None else name)
+
+    def without_shocks(self, *, keep_in_force: bool = True, name: str | None = None) -> Scenario:
+        """The unshocked baseline: a copy without its disruptions, responses and explicit shock day.
+
+        Shocks in force on day 0 are standing conditions, part of the
+        baseline, and stay unless ``keep_in_force=False``.
+
+        Examples
+        --------
+        >>> from supplychain.analytics._toy import toy_scenario
+        >>> from supplychain.model import Tariff
+        >>> sc = toy_scenario(100).with_shocks(
+        ...     Tariff(importer="KR", exporter="CN", commodity="ore", rate=0.1, start=-30),
+        ...     Tariff(importer="KR", exporter="CN", commodity="ore", rate=0.2, start=10))
+        >>> [s.start for s in sc.without_shocks().shocks], sc.without_shocks().shock_day
+        ([-30], None)
+        """
+        keep = self.in_force() if keep_in_force else ()
+        return dataclasses.replace(self, shocks=keep, responses=(), shock_day=None,
                                    name=self.name if name is None else name)
 
     def with_horizon(self, horizon_days: int) -> Scenario:

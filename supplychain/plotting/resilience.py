@@ -100,10 +100,12 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
                           sustain_days: int = 14, ax: Axes | None = None) -> Axes:
     """Performance P(t) relative to baseline, with the loss area, TTS and TTR marked.
 
-    ``formulas.md`` section 2: the shaded area is the resilience loss
-    (Bruneau triangle); the dotted lines are the shock day, ``t_fail`` (shock
-    + mean TTS) and ``t_rec`` (shock + mean TTR). ``group`` defaults to the
-    group with the largest loss.
+    The shaded area is the resilience loss, the "resilience triangle" of
+    Bruneau et al., 2003, *Earthquake Spectra* 19(4):733-752; the dotted lines are the scenario's shock day
+    (:attr:`~supplychain.model.Scenario.shock_day`, drawn only when the
+    scenario has one), ``t_fail`` (shock + mean TTS) and ``t_rec`` (shock +
+    mean TTR), after Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101. ``group`` defaults to the group with the
+    largest loss.
 
     Examples
     --------
@@ -134,7 +136,10 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
     ax.fill_between(days, np.minimum(mean, 1.0), 1.0, where=after & (mean < 1.0), color="C3", alpha=0.3,
                     label="resilience loss")
     ax.axhline(fail_below, color="0.5", linewidth=0.8, linestyle="--")
-    for day, text in ((t0, "shock"), (t0 + tts, "t_fail"), (t0 + ttr, "t_rec")):
+    marks = [(t0 + tts, "t_fail"), (t0 + ttr, "t_rec")]
+    if results.scenario.shock_day is not None:
+        marks.insert(0, (t0, "shock"))
+    for day, text in marks:
         if np.isfinite(day):
             ax.axvline(day, color="0.3", linewidth=0.8, linestyle=":")
             ax.text(day, 0.02, f" {text}", transform=ax.get_xaxis_transform(), fontsize="small")

@@ -10,16 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from .._validation import check_id, check_number, fail
-from .shocks import Shock
+from ..._validation import check_id, check_magnitude, check_number, fail
+from .base import Shock, days, opt_id
 
-__all__ = ["CapacityShock", "DemandShock", "LogisticsShock"]
+__all__ = ["CapacityShock", "DemandShock", "LogisticsShock", "MAX_LEAD_TIME_MULTIPLIER"]
 
-
-def _opt_id(obj: object, name: str, kind: str) -> None:
-    value = getattr(obj, name)
-    if value is not None:
-        check_id(value, name, kind)
+#: Largest lead-time multiplier of a LogisticsShock (a 35-day lane becomes at most 3,500 days).
+MAX_LEAD_TIME_MULTIPLIER = 100.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +39,8 @@ class CapacityShock(Shock):
         Every facility of that stage and/or in that region.
     fraction_lost : float
         Share of capacity lost, in ``(0, 1]``.
+
+    Limits: ``recovery_days`` in ``[0, 3650]``.
 
     Examples
     --------
@@ -67,7 +66,7 @@ class CapacityShock(Shock):
         Shock.__post_init__(self)
         k = "CapacityShock"
         for name in ("facility", "stage", "region"):
-            _opt_id(self, name, k)
+            opt_id(self, name, k)
         if self.facility is None and self.stage is None and self.region is None:
             raise fail("facility, stage or region", "given", None, k)
         if self.facility is not None and (self.stage is not None or self.region is not None):
@@ -78,7 +77,7 @@ class CapacityShock(Shock):
             self.destroy_inventory, "destroy_inventory", k, low=0.0, high=1.0))
         if self.recovery not in ("linear", "exponential"):
             raise fail("recovery", "'linear' or 'exponential'", self.recovery, k)
-        object.__setattr__(self, "recovery_days", check_number(self.recovery_days, "recovery_days", k, low=0.0))
+        object.__setattr__(self, "recovery_days", days(self.recovery_days, "recovery_days", k))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,6 +99,8 @@ class LogisticsShock(Shock):
     closed : bool
         Nothing ships on the matching lanes.
 
+    Limits: ``lead_time_multiplier`` in ``(0, 100]``.
+
     Examples
     --------
     >>> LogisticsShock(through="TW", closed=True, start=0, end=60).closed
@@ -118,9 +119,10 @@ class LogisticsShock(Shock):
         Shock.__post_init__(self)
         k = "LogisticsShock"
         for name in ("origin_region", "destination_region", "commodity", "through"):
-            _opt_id(self, name, k)
+            opt_id(self, name, k)
         object.__setattr__(self, "lead_time_multiplier", check_number(
-            self.lead_time_multiplier, "lead_time_multiplier", k, low=0.0, low_open=True))
+            self.lead_time_multiplier, "lead_time_multiplier", k, low=0.0, low_open=True,
+            high=MAX_LEAD_TIME_MULTIPLIER))
         if not isinstance(self.closed, bool):
             raise fail("closed", "true or false", self.closed, k)
         if not self.closed and self.lead_time_multiplier == 1.0:
@@ -131,6 +133,8 @@ class LogisticsShock(Shock):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DemandShock(Shock):
     """Final demand for ``commodity`` in ``region`` multiplied by ``factor``.
+
+    Limits: ``factor`` in ``[0, 1e6]``.
 
     Examples
     --------
@@ -147,4 +151,4 @@ class DemandShock(Shock):
         Shock.__post_init__(self)
         check_id(self.region, "region", "DemandShock")
         check_id(self.commodity, "commodity", "DemandShock")
-        object.__setattr__(self, "factor", check_number(self.factor, "factor", "DemandShock", low=0.0))
+        object.__setattr__(self, "factor", check_magnitude(self.factor, "factor", "DemandShock"))

@@ -1,7 +1,8 @@
 """Policy responses: strategic stockpiles, new capacity, higher safety stocks.
 
-Responses are shocks too (same time window, same scenario-file form); they
-compose with the disruptions they answer. See
+Responses share the shocks' time window and scenario-file form and compose
+with the disruptions they answer, but a scenario keeps them apart
+(``Scenario.responses``) and they never set the shock day. See
 :mod:`supplychain.compile.response_rules` for what each does to the arrays.
 """
 
@@ -11,14 +12,14 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .._validation import check_id, check_number, fail
-from .shocks import Shock
+from ..._validation import MAX_QUANTITY, check_id, check_magnitude, check_number, fail
+from .base import Response, Shock, days
 
 __all__ = ["CapacityInvestment", "SafetyStockChange", "StockpileRelease"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StockpileRelease(Shock):
+class StockpileRelease(Response):
     """A strategic reserve released into a region's stocks of one commodity.
 
     From ``start`` (to ``end``), on each day on which a buying stock of
@@ -29,6 +30,9 @@ class StockpileRelease(Shock):
     proportion to their gaps) and at most ``reserve`` units in total. What is
     released is recorded as the ``released`` inflow of each stock, so the
     material balance still closes.
+
+    Limits: ``reserve`` in ``[0, 1e12]`` units; ``release_below_cover_days``
+    in ``[0, 3650]``; ``max_release_per_day`` in ``(0, 1e12]`` or ``inf``.
 
     Examples
     --------
@@ -49,15 +53,18 @@ class StockpileRelease(Shock):
         k = "StockpileRelease"
         check_id(self.region, "region", k)
         check_id(self.commodity, "commodity", k)
-        object.__setattr__(self, "reserve", check_number(self.reserve, "reserve", k, low=0.0))
-        object.__setattr__(self, "release_below_cover_days", check_number(
-            self.release_below_cover_days, "release_below_cover_days", k, low=0.0))
-        object.__setattr__(self, "max_release_per_day", check_number(
-            self.max_release_per_day, "max_release_per_day", k, low=0.0, low_open=True, allow_inf=True))
+        object.__setattr__(self, "reserve", check_magnitude(self.reserve, "reserve", k, high=MAX_QUANTITY))
+        object.__setattr__(self, "release_below_cover_days", days(
+            self.release_below_cover_days, "release_below_cover_days", k))
+        per_day = check_number(self.max_release_per_day, "max_release_per_day", k, low=0.0, low_open=True,
+                               allow_inf=True)
+        if per_day != math.inf:
+            check_magnitude(per_day, "max_release_per_day", k, high=MAX_QUANTITY)
+        object.__setattr__(self, "max_release_per_day", per_day)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CapacityInvestment(Shock):
+class CapacityInvestment(Response):
     """New capacity (friend-shoring) added to an existing facility in ``region``.
 
     The facility is ``facility``, or else the largest facility in ``region``
@@ -66,6 +73,9 @@ class CapacityInvestment(Shock):
     ``ramp_days``. Shocks cannot add facilities or lanes: to model a plant in
     a region that has none, add it to the network with a small capacity and
     expand it here (a documented simplification).
+
+    Limits: ``added_capacity`` in ``(0, 1e12]`` units a day;
+    ``build_lag_days`` and ``ramp_days`` in ``[0, 3650]``.
 
     Examples
     --------
@@ -92,14 +102,14 @@ class CapacityInvestment(Shock):
         for name in ("facility", "commodity"):
             if getattr(self, name) is not None:
                 check_id(getattr(self, name), name, k)
-        object.__setattr__(self, "added_capacity", check_number(self.added_capacity, "added_capacity", k,
-                                                                low=0.0, low_open=True))
+        object.__setattr__(self, "added_capacity", check_magnitude(self.added_capacity, "added_capacity", k,
+                                                                   low_open=True, high=MAX_QUANTITY))
         for name in ("build_lag_days", "ramp_days"):
-            object.__setattr__(self, name, check_number(getattr(self, name), name, k, low=0.0))
+            object.__setattr__(self, name, days(getattr(self, name), name, k))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SafetyStockChange(Shock):
+class SafetyStockChange(Response):
     """Buyers of ``commodity`` in ``region`` hold ``cover_days`` of baseline usage from ``start``.
 
     Each matching buyer's order-up-to level (and reorder point) moves by
@@ -108,6 +118,8 @@ class SafetyStockChange(Shock):
     drawn the stock down. Buyers are facility input stocks and consumer
     stocks; the change is a schedule on their targets, so it applies to every
     policy kind.
+
+    Limits: ``cover_days`` in ``[0, 3650]``.
 
     Examples
     --------
@@ -124,5 +136,4 @@ class SafetyStockChange(Shock):
         Shock.__post_init__(self)
         check_id(self.region, "region", "SafetyStockChange")
         check_id(self.commodity, "commodity", "SafetyStockChange")
-        object.__setattr__(self, "cover_days", check_number(self.cover_days, "cover_days", "SafetyStockChange",
-                                                            low=0.0))
+        object.__setattr__(self, "cover_days", days(self.cover_days, "cover_days", "SafetyStockChange"))

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .._validation import check_id, check_number, fail
-from .dists import Distribution, distribution_from_dict
-from .shocks import Shock
+from ..._validation import MAX_RATE_PER_YEAR, check_id, check_number, fail
+from ..dists import Distribution, day_distribution
+from .base import Shock
 
 __all__ = ["RandomOutage", "DAYS_PER_YEAR"]
 
@@ -57,6 +57,9 @@ class RandomOutage(Shock):
     start, end : int or datetime.date
         Window in which outages can start (``end=None``: the whole horizon).
 
+    Limits: ``rate_per_year`` in ``[0, 365]``; ``duration`` a distribution of
+    days in ``[0, 3650]``.
+
     Examples
     --------
     >>> from supplychain.model import Fixed, LogNormal
@@ -91,11 +94,9 @@ class RandomOutage(Shock):
         for name in ("facility", "region", "stage", "group"):
             if getattr(self, name) is not None:
                 check_id(getattr(self, name), name, k)
-        object.__setattr__(self, "rate_per_year", check_number(self.rate_per_year, "rate_per_year", k, low=0.0))
-        duration = distribution_from_dict(self.duration, "duration")
-        if duration.minimum < 0:
-            raise fail("duration", "a distribution of non-negative days", duration, k)
-        object.__setattr__(self, "duration", duration)
+        object.__setattr__(self, "rate_per_year", check_number(self.rate_per_year, "rate_per_year", k, low=0.0,
+                                                               high=MAX_RATE_PER_YEAR))
+        object.__setattr__(self, "duration", day_distribution(self.duration, "duration", k))
         lost = check_number(self.capacity_lost, "capacity_lost", k, low=0.0, high=1.0, low_open=True)
         object.__setattr__(self, "capacity_lost", lost)
 
