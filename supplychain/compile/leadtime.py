@@ -25,7 +25,14 @@ from collections.abc import Callable
 import numpy as np
 from scipy import stats
 
-from ..model.dists import Distribution, Empirical, LogNormal, Normal, Triangular, Uniform
+from ..model.dists import (
+    Distribution,
+    Empirical,
+    LogNormal,
+    Normal,
+    Triangular,
+    Uniform,
+)
 
 __all__ = ["LEAD_DAYS_TOLERANCE", "lead_days", "lead_day_survival", "expected_lead_days"]
 

@@ -15,8 +15,15 @@ import numpy as np
 from ...model import CapacityShock, DemandShock, LogisticsShock
 from ...model.shocks import to_day
 from ..schedules import ScheduleBuilder
-from ..select import (check_commodity, check_region, commodity_mask, index, select_demands, select_facilities,
-                      warn_if_empty)
+from ..select import (
+    check_commodity,
+    check_region,
+    commodity_mask,
+    index,
+    select_demands,
+    select_facilities,
+    warn_if_empty,
+)
 
 __all__ = ["DestroySpec", "capacity_shock", "logistics_shock", "demand_shock", "loss_profile"]
 
