@@ -19,6 +19,7 @@ expectation (:func:`lead_day_survival`).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -57,16 +58,24 @@ def lead_days(x: float | np.ndarray) -> np.ndarray:
     return np.maximum(1, np.ceil(np.asarray(x, dtype=float) - LEAD_DAYS_TOLERANCE)).astype(np.intp)
 
 
+def _triangular_cdf(low: float, mode: float, high: float) -> Callable[[np.ndarray], np.ndarray]:
+    """CDF of the triangular distribution on ``[low, high]`` with peak at ``mode``."""
+    def cdf(x: np.ndarray) -> np.ndarray:
+        x = np.clip(np.asarray(x, dtype=float), low, high)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rising = (x - low) ** 2 / ((high - low) * (mode - low))
+            falling = 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
+        return np.where(x < mode, rising, np.where(x >= high, 1.0, falling))
+    return cdf
+
+
 def _cdf(dist: Distribution) -> tuple[Callable[[np.ndarray], np.ndarray], float]:
-    """(CDF of ``dist``, a value above which at most ``_TAIL`` of its mass lies)."""
-    if dist.is_deterministic:
-        value = dist.mean
-        return (lambda x: (np.asarray(x) >= value).astype(float)), value
+    """(CDF of a random ``dist``, a value above which at most ``_TAIL`` of its mass lies)."""
     if isinstance(dist, Uniform):
-        return stats.uniform(dist.low, dist.high - dist.low).cdf, dist.high
+        low, high = dist.low, dist.high
+        return (lambda x: np.clip((np.asarray(x) - low) / (high - low), 0.0, 1.0)), high
     if isinstance(dist, Triangular):
-        width = dist.high - dist.low
-        return stats.triang((dist.mode - dist.low) / width, dist.low, width).cdf, dist.high
+        return _triangular_cdf(dist.low, dist.mode, dist.high), dist.high
     if isinstance(dist, Normal):
         lo, hi = stats.norm.cdf((dist.low - dist.mu) / dist.sd), stats.norm.cdf((dist.high - dist.mu) / dist.sd)
 
@@ -89,6 +98,23 @@ def _cdf(dist: Distribution) -> tuple[Callable[[np.ndarray], np.ndarray], float]
     return (lambda x: np.searchsorted(sample, x, side="right") / len(sample)), float(sample[-1])
 
 
+@functools.lru_cache(maxsize=4096)
+def _survival(dist: Distribution) -> np.ndarray:
+    """:func:`lead_day_survival`, cached: distributions are immutable and compiled again per scenario."""
+    if dist.is_deterministic:
+        return np.ones(int(lead_days(dist.mean)))
+    cdf, top = _cdf(dist)
+    width = int(min(max(lead_days(top), 1), _MAX_DAYS))
+    k = np.arange(1, width + 1, dtype=float)
+    # lead_days(x) <= k  <=>  x <= k + tolerance, for whole k >= 1.
+    survival = np.concatenate([[1.0], 1.0 - np.asarray(cdf(k + LEAD_DAYS_TOLERANCE), dtype=float)])
+    survival = np.clip(survival, 0.0, 1.0)
+    keep = np.flatnonzero(survival > _TAIL)
+    out = survival[: keep[-1] + 1]
+    out.flags.writeable = False
+    return out
+
+
 def lead_day_survival(dist: Distribution) -> np.ndarray:
     """``P(lead_days(X) > k)`` for ``k = 0, 1, ...`` while it is not negligible (``X ~ dist``).
 
@@ -102,14 +128,10 @@ def lead_day_survival(dist: Distribution) -> np.ndarray:
     >>> np.round(lead_day_survival(Uniform(1.0, 3.0)), 6).tolist()
     [1.0, 1.0, 0.5]
     """
-    cdf, top = _cdf(dist)
-    width = int(min(max(lead_days(top), 1), _MAX_DAYS))
-    k = np.arange(1, width + 1, dtype=float)
-    # lead_days(x) <= k  <=>  x <= k + tolerance, for whole k >= 1.
-    survival = np.concatenate([[1.0], 1.0 - np.asarray(cdf(k + LEAD_DAYS_TOLERANCE), dtype=float)])
-    survival = np.clip(survival, 0.0, 1.0)
-    keep = np.flatnonzero(survival > _TAIL)
-    return survival[: keep[-1] + 1]
+    try:
+        return _survival(dist)
+    except TypeError:           # an unhashable distribution defined elsewhere
+        return _survival.__wrapped__(dist)
 
 
 def expected_lead_days(dist: Distribution) -> float:
