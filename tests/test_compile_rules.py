@@ -337,3 +337,12 @@ def test_fixed_lead_times_fill_the_pipeline_with_whole_days():
     c = compile_scenario(Scenario(chain_network(lead_mine=Fixed(2.5), lead_refinery=Fixed(1.0)), horizon_days=5))
     assert c.initial_arrivals[:, 0].tolist() == [10.0, 10.0, 10.0]
     assert c.initial_arrivals[:, 1].tolist() == [5.0, 0.0, 0.0]
+
+
+def test_the_first_wrong_entry_of_the_list_is_reported():
+    from supplychain.errors import SupplyChainError
+    wrong = [DemandShock(region="CN", commodity="metal", factor=2.0),
+             Tariff(importer="US", exporter="CN", commodity="metl", rate=0.1)]
+    for shocks, entry in ((wrong, "shocks entry 1: region must"), (wrong[::-1], "shocks entry 1: commodity 'metl'")):
+        with pytest.raises(SupplyChainError, match=entry):
+            compile_scenario(Scenario(chain_network(), tuple(shocks), horizon_days=10))

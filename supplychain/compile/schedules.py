@@ -159,12 +159,12 @@ def _canonical_key(shock: Shock) -> tuple[str, str]:
     return type(shock).__name__, json.dumps(shock.to_dict(), sort_keys=True, default=str)
 
 
-def _labelled(scenario: Scenario) -> list[tuple[str, Shock]]:
-    """Every shock and response with the scenario-file entry it came from, in canonical order."""
-    out = [(f"shocks entry {i + 1}", s) for i, s in enumerate(scenario.shocks)]
+def _labelled(scenario: Scenario) -> list[tuple[tuple[int, int], str, Shock]]:
+    """Every shock and response with its place in the scenario and its label, in canonical order."""
+    out = [((0, i), f"shocks entry {i + 1}", s) for i, s in enumerate(scenario.shocks)]
     # Scenarios that keep responses apart from disruptions list them under ``responses``.
-    out += [(f"responses entry {i + 1}", s) for i, s in enumerate(getattr(scenario, "responses", ()))]
-    return sorted(out, key=lambda item: _canonical_key(item[1]))
+    out += [((1, i), f"responses entry {i + 1}", s) for i, s in enumerate(getattr(scenario, "responses", ()))]
+    return sorted(out, key=lambda item: _canonical_key(item[2]))
 
 
 def _warn_if_late(shock: Shock, builder: ScheduleBuilder) -> None:
@@ -211,7 +211,8 @@ def build_schedules(scenario: Scenario, core: Mapping[str, Any], *, base_share: 
              "lane": len(core["lane_ids"]), "buyer": len(core["buyer_stock"])}
     builder = ScheduleBuilder(scenario, core, sizes)
     builder.arrays["share"] = base_share[None, :].astype(float).copy()
-    for label, shock in _labelled(scenario):
+    errors: list[tuple[tuple[int, int], str, SupplyChainError]] = []
+    for place, label, shock in _labelled(scenario):
         rule = rules.get(type(shock))
         if rule is None:
             raise TypeError(f"no schedule rule is registered for shock type {type(shock).__name__}")
@@ -219,8 +220,11 @@ def build_schedules(scenario: Scenario, core: Mapping[str, Any], *, base_share: 
         try:
             rule(shock, builder)
         except SupplyChainError as exc:
-            # Say which shock of a long list is wrong (numbered from 1, like [[shocks]] entries).
-            raise type(exc)(f"{label}: {exc}") from None
+            errors.append((place, label, exc))
+    if errors:
+        # Report the first wrong entry of the scenario (numbered from 1, like [[shocks]] entries).
+        _, label, exc = min(errors, key=lambda item: item[0])
+        raise type(exc)(f"{label}: {exc}") from None
     for finish in finishers:
         finish(builder)
     builder.arrays["share"] = normalise_shares(builder.arrays["share"], core["lane_buyer"], sizes["buyer"])
