@@ -2,7 +2,7 @@
 
 :func:`day_inputs` combines the schedules (what shocks do on day ``t``) with
 a batch of runs' random draws, so that both engines feed the rules of
-:mod:`.kernel` the same numbers.
+:mod:`._rules` the same numbers.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class Recorder:
     """Daily series of ``R`` runs, shape (R, T, n) per variable in :data:`VARIABLES`.
 
     Also the :data:`OPTIONAL_VARIABLES` whose mechanism is in the scenario;
-    engines pass them with ``put(t, ..., **kernel.records(state))``.
+    engines pass them with ``put(t, ..., **_rules.records(state))``.
     """
 
     def __init__(self, c: Compiled, n_runs: int) -> None:
