@@ -11,7 +11,7 @@ import pytest
 from supplychain.run import simulate
 from supplychain.run import chunks as _chunks
 from supplychain.compile.compiler import compile_scenario
-from supplychain.compile.outages import draw_outages, outage_cover
+from supplychain.engines.outages import draw_outages, outage_cover
 from supplychain.engines.draws import draw_run, run_seed_sequences
 from supplychain.engines.stacked import sample_items
 from supplychain.engines.summary import BandAccumulator

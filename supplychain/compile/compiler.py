@@ -17,7 +17,6 @@ Policies
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,6 +26,8 @@ from scipy import sparse
 from ..model.network import Network
 from ..model.policies import BaseStock, DaysOfCover, MinMax, Policy
 from ..model.scenario import Scenario
+from .leadtime import lead_day_survival
+from .rules import FINISHERS, RULES
 from .schedules import Schedules, build_schedules
 from .steady import SteadyState, steady_state
 
@@ -79,7 +80,7 @@ class Compiled:
     demand_noisy: np.ndarray          # (D,) bool
     # state at day 0
     initial_stock: np.ndarray         # (S,)
-    initial_arrivals: np.ndarray      # (W, L) pre-filled pipeline arriving on days 0..W-1
+    initial_arrivals: np.ndarray      # (W, L) pre-filled pipeline expected to land on days 0..W-1
     steady: SteadyState
     schedules: Schedules
     # sparse incidence matrices, so kernels never loop over lanes
@@ -155,10 +156,6 @@ def _incidence(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int],
     return sparse.csr_matrix((data, (rows, cols)), shape=shape)
 
 
-def _lead_days(mean: float) -> int:
-    return max(1, math.ceil(mean - 1e-12))
-
-
 def compile_scenario(scenario: Scenario) -> Compiled:
     """Turn a scenario into the arrays both engines run.
 
@@ -197,10 +194,12 @@ def compile_scenario(scenario: Scenario) -> Compiled:
 
     lanes = net.lanes
     lead_mean = np.array([l.lead_time.mean for l in lanes], dtype=float)
-    lead_days = np.array([_lead_days(m) for m in lead_mean], dtype=np.intp)
+    # P(lead_days(X) > k): goods shipped before day 0 still due on day k (see .leadtime).
+    survival = [lead_day_survival(l.lead_time) for l in lanes]
     flow = np.array([ss.flow.get(l.id, 0.0) for l in lanes], dtype=float)
     dst_stock = np.array([stock_index[(l.destination, l.commodity)] for l in lanes], dtype=np.intp)
-    pipeline = np.bincount(dst_stock, weights=flow * lead_days, minlength=n_s)
+    expected_days = np.array([p.sum() for p in survival], dtype=float)
+    pipeline = np.bincount(dst_stock, weights=flow * expected_days, minlength=n_s)
 
     initial = np.zeros(n_s)
     order_s = np.zeros(len(buyer_stock))
@@ -244,10 +243,10 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     out_stock = np.array([stock_index[(f.id, f.output)] for f in net.facilities], dtype=np.intp)
     lane_buyer = np.array([buyer_of_stock[int(s)] for s in dst_stock], dtype=np.intp)
     n_l, n_b = len(lanes), len(buyer_stock)
-    width = int(lead_days.max()) if n_l else 1
+    width = max([len(p) for p in survival] + [1])
     arrivals0 = np.zeros((width, n_l))
     for j in range(n_l):
-        arrivals0[: lead_days[j], j] = flow[j]
+        arrivals0[: len(survival[j]), j] = flow[j] * survival[j]
     prices = {c.id: c.price_usd for c in net.commodities}
     demands = net.demands
 
@@ -293,7 +292,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
                                 (n_f, n_s), np.array(prod_vals, dtype=float)),
     )
     shares = np.array([l.share for l in lanes], dtype=float)
-    schedules = build_schedules(scenario, compiled_core, base_share=shares)
+    schedules = build_schedules(scenario, compiled_core, base_share=shares, rules=RULES, finishers=FINISHERS)
     compiled = Compiled(schedules=schedules, **compiled_core)  # type: ignore[arg-type]
     for value in vars(compiled).values():
         if isinstance(value, np.ndarray):

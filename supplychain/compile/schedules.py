@@ -4,29 +4,45 @@ Shocks are turned into arrays indexed by day, once, before any engine runs, so
 that engines only read numbers. An array whose first axis has length 1 is
 constant over the horizon (this keeps big networks with no shock small).
 
-A shock type is applied by a function registered with :func:`register`; the
-function receives the shock and a :class:`ScheduleBuilder` and edits the
-arrays it needs (the builder materialises a full ``(T, n)`` copy on first
-write).
+:func:`build_schedules` applies each shock with the rule that the table
+passed to it (:data:`supplychain.compile.rules.RULES`) gives for the shock's
+type, then runs the finishing steps (sourcing shares from tariffs, safety
+stock covers) and composes capacity.
+
+Composition (the model specification, ``docs/model.md``): every list of
+shocks applies at once, whatever its order. Additive terms are summed first,
+then multiplicative factors applied, so capacity of facility ``f`` on day
+``t`` is ``(cap_f + added_f(t)) * prod(1 - loss(t))`` (a disruption hits
+capacity added by an investment too), demand and lead-time factors multiply,
+tariff rates and extra days add, and "set" kinds (safety-stock cover) resolve
+by a tie-break on the shocks, not their position. Lead time on day ``t`` is
+``base * lead_factor + lead_extra``: the multiplier (a detour) scales transport
+time, not waiting time such as licence processing. Shocks are applied in a
+canonical order (by kind, then by their fields), so that even rounding does
+not depend on the order of the list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import json
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import SupplyChainError
+from ..errors import SimulationWarning, SupplyChainError
 from ..model.scenario import Scenario
-from ..model.shocks import Shock
+from ..model.shocks import Shock, to_day
 
-__all__ = ["Schedules", "ScheduleBuilder", "build_schedules", "register", "DAILY_FIELDS"]
+__all__ = ["Schedules", "ScheduleBuilder", "build_schedules", "describe_shock", "DAILY_FIELDS", "Rule",
+           "Finisher", "normalise_shares"]
 
 #: name -> (axis the second dimension runs over, neutral value)
 DAILY_FIELDS: dict[str, tuple[str, float]] = {
-    "capacity_factor": ("facility", 1.0),   # multiplier on capacity
+    "capacity_factor": ("facility", 1.0),   # multiplier on capacity (additions included)
     "demand_factor": ("demand", 1.0),       # multiplier on demand
     "lane_allow": ("lane", 1.0),            # fraction of ordered volume allowed to ship
     "lead_factor": ("lane", 1.0),           # multiplier on lead time
@@ -36,6 +52,10 @@ DAILY_FIELDS: dict[str, tuple[str, float]] = {
     "order_factor": ("buyer", 1.0),         # multiplier on orders
     "target_extra": ("buyer", 0.0),         # units added to order-up-to level and reorder point
 }
+
+#: Fields named when a shock is described in a message, in this order.
+_KEY_FIELDS = ("facility", "stage", "region", "importer", "exporter", "origin_region", "destination_region",
+               "through", "commodity", "mode", "rate", "factor", "fraction_lost", "group")
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,19 +85,24 @@ class Schedules:
 
 
 class ScheduleBuilder:
-    """Mutable workspace in which shock rules write their effects."""
+    """Mutable workspace in which shock rules write their effects.
 
-    def __init__(self, scenario: Scenario, core: dict[str, Any], sizes: dict[str, int]) -> None:
+    Rules scale or add to the arrays of :data:`DAILY_FIELDS` (via
+    :meth:`full`), add capacity with :meth:`add_capacity`, leave specs of
+    state-dependent mechanisms in :attr:`extras` and working data for the
+    finishing steps in :attr:`cache`.
+    """
+
+    def __init__(self, scenario: Scenario, core: Mapping[str, Any], sizes: Mapping[str, int]) -> None:
         self.scenario = scenario
         self.core = core
         self.n_days = scenario.horizon_days
-        self._sizes = sizes
         self.arrays: dict[str, np.ndarray] = {
             name: np.full((1, sizes[axis]), neutral) for name, (axis, neutral) in DAILY_FIELDS.items()}
         self.extras: dict[str, Any] = {}
+        self.cache: dict[str, Any] = {}
         self.needs_random = False
-        #: Called once after every shock rule (e.g. to turn summed tariffs into sourcing shares).
-        self.finalizers: dict[str, Callable[[ScheduleBuilder], None]] = {}
+        self._added: np.ndarray | None = None    # (T, F) units/day added by investments
 
     def full(self, name: str) -> np.ndarray:
         """The ``(T, n)`` array for ``name``, ready to edit in place."""
@@ -87,28 +112,84 @@ class ScheduleBuilder:
             self.arrays[name] = arr
         return arr
 
+    def start_day(self, shock: Shock) -> int:
+        """Day index of the shock's start (negative when it started before day 0)."""
+        return to_day(shock.start, self.scenario.start_date, "start", type(shock).__name__)
+
     def window(self, shock: Shock) -> tuple[int, int]:
         """Active days ``[first, stop)`` of ``shock`` within the horizon."""
         return shock.window(self.scenario.start_date, self.n_days)
 
+    def add_capacity(self, facility: int, units: np.ndarray) -> None:
+        """Add ``units`` (T,) units/day to the capacity of ``facility`` before any loss applies."""
+        if self._added is None:
+            self._added = np.zeros((self.n_days, len(self.core["capacity"])))
+        self._added[:, facility] += units
+
     def build(self) -> Schedules:
-        """Freeze the arrays."""
+        """Compose capacity (additions first, then losses) and freeze the arrays."""
+        if self._added is not None:
+            base = self.core["capacity"]
+            grown = np.flatnonzero(self._added.any(axis=0))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = 1.0 + self._added[:, grown] / base[grown]
+            self.full("capacity_factor")[:, grown] *= scale
         return Schedules(**self.arrays, extras=self.extras, needs_random=self.needs_random)
 
 
-_RULES: dict[type, Callable[[Any, ScheduleBuilder], None]] = {}
+Rule = Callable[[Any, ScheduleBuilder], None]
+Finisher = Callable[[ScheduleBuilder], None]
 
 
-def register(shock_type: type) -> Callable[[Callable[[Any, ScheduleBuilder], None]],
-                                           Callable[[Any, ScheduleBuilder], None]]:
-    """Decorator registering the function that applies ``shock_type`` to schedules."""
-    def deco(fn: Callable[[Any, ScheduleBuilder], None]) -> Callable[[Any, ScheduleBuilder], None]:
-        _RULES[shock_type] = fn
-        return fn
-    return deco
+def describe_shock(shock: Shock) -> str:
+    """The shock's class and identifying fields, e.g. ``Tariff(importer='US', commodity='gallium')``.
+
+    Examples
+    --------
+    >>> from supplychain.model import Tariff
+    >>> describe_shock(Tariff(importer="US", exporter="CN", commodity="gallium", rate=0.25))
+    "Tariff(importer='US', exporter='CN', commodity='gallium', rate=0.25)"
+    """
+    parts = [f"{name}={getattr(shock, name)!r}" for name in _KEY_FIELDS
+             if getattr(shock, name, None) is not None]
+    return f"{type(shock).__name__}({', '.join(parts)})"
 
 
-def _normalise_shares(share: np.ndarray, lane_buyer: np.ndarray, n_buyers: int) -> np.ndarray:
+def _canonical_key(shock: Shock) -> tuple[str, str]:
+    return type(shock).__name__, json.dumps(shock.to_dict(), sort_keys=True, default=str)
+
+
+def _labelled(scenario: Scenario) -> list[tuple[tuple[int, int], str, Shock]]:
+    """Every shock and response with its place in the scenario and its label, in canonical order."""
+    out = [((0, i), f"shocks entry {i + 1}", s) for i, s in enumerate(scenario.shocks)]
+    out += [((1, i), f"responses entry {i + 1}", s) for i, s in enumerate(scenario.responses)]
+    return sorted(out, key=lambda item: _canonical_key(item[2]))
+
+
+def _warn_if_late(shock: Shock, builder: ScheduleBuilder) -> None:
+    """Warn, naming the shock, when it starts on or after the last simulated day."""
+    first = builder.start_day(shock)
+    if first < builder.n_days:
+        return
+    try:
+        when = f" ({builder.scenario.start_date + dt.timedelta(days=first)})"
+    except OverflowError:
+        when = ""
+    announced = shock.announcement(builder.scenario.start_date)
+    effect = (f"only its announcement on day {announced} falls inside"
+              if announced is not None and announced < builder.n_days else "it has no effect")
+    warnings.warn(f"{describe_shock(shock)} starts on day {first}{when}, on or after the end of the "
+                  f"{builder.n_days}-day horizon; {effect}.", SimulationWarning, stacklevel=4)
+
+
+def normalise_shares(share: np.ndarray, lane_buyer: np.ndarray, n_buyers: int) -> np.ndarray:
+    """Shares ``(T, L)`` divided by their buyer's total on each day (equal shares when that is 0).
+
+    Examples
+    --------
+    >>> normalise_shares(np.array([[2.0, 6.0, 0.0]]), np.array([0, 0, 1]), 2).tolist()
+    [[0.25, 0.75, 1.0]]
+    """
     totals = np.zeros((share.shape[0], n_buyers))
     for t in range(share.shape[0]):
         totals[t] = np.bincount(lane_buyer, weights=share[t], minlength=n_buyers)
@@ -119,27 +200,31 @@ def _normalise_shares(share: np.ndarray, lane_buyer: np.ndarray, n_buyers: int) 
     return out
 
 
-def build_schedules(scenario: Scenario, core: dict[str, Any], *, base_share: np.ndarray) -> Schedules:
-    """Apply every shock of ``scenario`` in order and return the schedules."""
-    from . import (
-        outages,  # noqa: F401  (registers the RandomOutage rule)
-        shock_rules,  # noqa: F401  (registers the rules of the built-in shocks)
-    )
+def build_schedules(scenario: Scenario, core: Mapping[str, Any], *, base_share: np.ndarray,
+                    rules: Mapping[type, Rule], finishers: Sequence[Finisher] = ()) -> Schedules:
+    """Apply every shock of ``scenario`` with ``rules``, then ``finishers``, and return the schedules.
 
+    The result does not depend on the order of the scenario's shocks.
+    """
     sizes = {"facility": len(core["facility_ids"]), "demand": len(core["demand_ids"]),
              "lane": len(core["lane_ids"]), "buyer": len(core["buyer_stock"])}
     builder = ScheduleBuilder(scenario, core, sizes)
     builder.arrays["share"] = base_share[None, :].astype(float).copy()
-    for i, shock in enumerate(scenario.all_shocks):
-        rule = _RULES.get(type(shock))
+    errors: list[tuple[tuple[int, int], str, SupplyChainError]] = []
+    for place, label, shock in _labelled(scenario):
+        rule = rules.get(type(shock))
         if rule is None:
             raise TypeError(f"no schedule rule is registered for shock type {type(shock).__name__}")
+        _warn_if_late(shock, builder)
         try:
             rule(shock, builder)
         except SupplyChainError as exc:
-            # Say which shock of a long list is wrong (numbered from 1, like [[shocks]] entries).
-            raise type(exc)(f"shocks entry {i + 1}: {exc}") from None
-    for finish in builder.finalizers.values():
+            errors.append((place, label, exc))
+    if errors:
+        # Report the first wrong entry of the scenario (numbered from 1, like [[shocks]] entries).
+        _, label, exc = min(errors, key=lambda item: item[0])
+        raise type(exc)(f"{label}: {exc}") from None
+    for finish in finishers:
         finish(builder)
-    builder.arrays["share"] = _normalise_shares(builder.arrays["share"], core["lane_buyer"], sizes["buyer"])
+    builder.arrays["share"] = normalise_shares(builder.arrays["share"], core["lane_buyer"], sizes["buyer"])
     return builder.build()

@@ -4,8 +4,8 @@ Run ``r`` of a simulation seeded with ``seed`` uses
 ``SeedSequence(seed).spawn(n_runs)[r]``, which is spawned again into one
 stream per kind of randomness. So a run's draws depend only on the seed and
 the run number, never on chunk size, process count or engine, and two
-scenarios run with one seed see the same demand noise, lead-time noise and
-outages (common random numbers).
+scenarios run with one seed see the same demand noise, lead-time noise,
+outages and licence draws (common random numbers).
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compile.compiler import Compiled
+from ..compile.rules.trade import LicenceSpec
+from .outages import draw_outages
 from .stacked import sample_items
 
-__all__ = ["RunDraws", "run_seed_sequences", "draw_run", "STREAMS"]
+__all__ = ["RunDraws", "run_seed_sequences", "draw_run", "draw_licences", "STREAMS"]
 
 #: Stream order within a run; append new kinds at the end so old ones do not shift.
-STREAMS = ("demand", "lead_time", "outage", "licence")
+STREAMS = ("demand", "lead_time", "outage", "licence", "licence_delay")
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,8 +68,54 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
         lead = np.repeat(c.lane_lead_mean[None, :], t, axis=0)
         random = np.flatnonzero(c.lane_lead_random)
         lead[:, random] = sample_items([net.lanes[j].lead_time for j in random], gens["lead_time"], t)
-    from ..compile.outages import draw_licences, draw_outages
-    approved, delay = draw_licences(c, gens["licence"])
+    approved, delay = draw_licences(c, gens["licence"], gens["licence_delay"])
     return RunDraws(demand_noise=noise, lead_time=lead,
                     outage=draw_outages(c, gens["outage"]),
                     licence_approved=approved, licence_delay=delay)
+
+
+def draw_licences(c: Compiled, approvals: np.random.Generator,
+                  delays: np.random.Generator) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Licence approvals and random processing delays of one run, each (T, L) or ``None``.
+
+    Approvals use one uniform ``u`` per lane and day from ``approvals``: an
+    order is approved when ``u < approval_probability`` (where licence
+    regimes overlap on a lane, the strictest decides). Processing delays come
+    from their own stream, ``delays``, one draw per lane-day of each regime
+    with a random delay. Neither depends on the other's parameters, so two
+    scenarios run with one seed see the same decisions wherever they have the
+    same probability and the same delays whatever the probabilities (common
+    random numbers: ``p = 1`` and ``p = 0.999`` delay approved shipments
+    alike). Regimes that are certain (probability 1, fixed delay) draw
+    nothing: their delay is already in the ``lead_extra`` schedule.
+
+    Examples
+    --------
+    >>> from supplychain.compile import compile_scenario
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> from supplychain.model import ExportControl
+    >>> s = synthetic_scenario(6, horizon_days=20)
+    >>> exporter = s.network.facilities[0].region
+    >>> c = compile_scenario(s.with_shocks(ExportControl(exporter=exporter, commodity="*", mode="licence",
+    ...                                                  approval_probability=0.5)))
+    >>> ok, delay = draw_licences(c, np.random.default_rng(0), np.random.default_rng(1))
+    >>> ok.shape == (c.n_days, c.n_lanes), delay is None
+    (True, True)
+    """
+    specs: list[LicenceSpec] = c.schedules.extras.get("licences", [])
+    if not specs:
+        return None, None
+    approved = delay = None
+    if any(spec.approval_probability < 1.0 for spec in specs):
+        u = approvals.random((c.n_days, c.n_lanes))
+        approved = np.ones((c.n_days, c.n_lanes))
+        for spec in specs:
+            rows = slice(spec.first, spec.stop)
+            approved[rows, spec.lanes] *= u[rows, spec.lanes] < spec.approval_probability
+    for spec in specs:
+        if spec.delay is not None:
+            if delay is None:
+                delay = np.zeros((c.n_days, c.n_lanes))
+            delay[spec.first:spec.stop, spec.lanes] += spec.delay.sample(
+                delays, (spec.stop - spec.first, len(spec.lanes)))
+    return approved, delay

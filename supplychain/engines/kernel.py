@@ -22,7 +22,7 @@ Order of events within day ``t`` (documented in README "Model semantics"):
    Export quotas then cut the shipments of their lanes the same way.
 
 State-dependent shock mechanisms (quotas, stockpile releases, destroyed
-stock; :mod:`._dynamic`) run inside these phases, so every engine that calls
+stock; :mod:`.dynamic`) run inside these phases, so every engine that calls
 the five rules once a day, in order, gets them. ``State.day`` counts the days
 done: :func:`ship` ends the day.
 """
@@ -34,8 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from ..compile import dynamic as _dynamic
 from ..compile.compiler import Compiled
+from ..compile.leadtime import lead_days
+from . import dynamic as _dynamic
 
 __all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship",
            "arrival_days", "records"]
@@ -171,10 +172,6 @@ def records(s: State) -> dict[str, np.ndarray]:
     return _dynamic.records(s.dyn)
 
 
-def arrival_days(lead_days: np.ndarray) -> np.ndarray:
-    """Whole days until a shipment with (continuous) lead time ``lead_days`` is in stock.
-
-    Goods become usable at the first daily review at or after their arrival,
-    and never on the day they were shipped.
-    """
-    return np.maximum(1, np.ceil(lead_days - 1e-9)).astype(np.intp)
+#: Whole days until a shipment with (continuous) lead time ``x`` is in stock:
+#: :func:`supplychain.compile.leadtime.lead_days`, the one rounding rule of the model.
+arrival_days = lead_days

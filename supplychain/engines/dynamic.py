@@ -1,85 +1,29 @@
-"""State-dependent shock mechanisms: export quotas, stockpile releases, destroyed stock.
+"""State-dependent shock mechanisms run day by day: export quotas, stockpile releases, destroyed stock.
 
 Most shocks are fixed daily schedules. These three depend on the state of
 each run (how much quota is left, how low a stock is), so they are kernels
-called from the daily rules of :mod:`._rules`, with a leading runs axis
-``R`` like every other rule: both engines get them by calling those rules.
+called from the daily phases of :mod:`.kernel`, with a leading runs axis
+``R`` like every other phase: both engines get them by calling those phases.
 
-Their parameters are compiled into the ``extras`` of
-:class:`~._schedules.Schedules` as the specs below, under the keys
-``"quotas"``, ``"stockpiles"``, ``"destroy"`` and ``"licences"`` (drawn per
-run by :func:`._outages.draw_licences`); ``"extra_cost_usd"`` (T, L) holds the
-rerouting cost of leaked banned goods. A scenario with none of them
-allocates nothing and the kernels return at once.
+Their parameters are compiled into ``schedules.extras`` under ``"quotas"``
+(:class:`~supplychain.compile.rules.trade.QuotaSpec`), ``"stockpiles"``
+(:class:`~supplychain.compile.rules.responses.StockpileSpec`) and
+``"destroy"`` (:class:`~supplychain.compile.rules.disruptions.DestroySpec`).
+A scenario with none of them allocates nothing and the kernels return at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..model.dists import Distribution
+from ..compile.compiler import Compiled
+from ..compile.rules.disruptions import DestroySpec
+from ..compile.rules.responses import StockpileSpec
+from ..compile.rules.trade import QuotaSpec
 
-if TYPE_CHECKING:
-    from .compiler import Compiled
-
-__all__ = [
-    "DestroySpec",
-    "DynamicState",
-    "LicenceSpec",
-    "QuotaSpec",
-    "StockpileSpec",
-    "apply_quotas",
-    "initial_dynamic",
-    "records",
-    "stock_events",
-]
-
-
-@dataclass(frozen=True, eq=False)
-class LicenceSpec:
-    """A licence regime whose decisions or delays are random (drawn per run)."""
-
-    lanes: np.ndarray          # (n,) lane indices
-    first: int
-    stop: int
-    approval_probability: float
-    delay: Distribution | None  # None: the (fixed) delay is already in lead_extra
-
-
-@dataclass(frozen=True, eq=False)
-class QuotaSpec:
-    """``amount`` units per ``period`` days shared by ``lanes`` over ``[first, stop)``."""
-
-    lanes: np.ndarray
-    first: int
-    stop: int
-    amount: float
-    period: int
-
-
-@dataclass(frozen=True, eq=False)
-class StockpileSpec:
-    """A reserve topping ``stocks`` up to ``cover_days`` of ``usage`` over ``[first, stop)``."""
-
-    stocks: np.ndarray         # (n,) stock indices
-    usage: np.ndarray          # (n,) baseline units/day drawn from each stock
-    cover_days: float
-    reserve: float
-    max_per_day: float
-    first: int
-    stop: int
-
-
-@dataclass(frozen=True, eq=False)
-class DestroySpec:
-    """On ``day``, ``fraction`` of ``stocks`` is destroyed."""
-
-    stocks: np.ndarray
-    day: int
-    fraction: float
+__all__ = ["DynamicState", "apply_quotas", "initial_dynamic", "records", "stock_events"]
 
 
 @dataclass(eq=False)
@@ -114,6 +58,7 @@ def stock_events(c: Compiled, stock: np.ndarray, dyn: DynamicState, t: int) -> N
     ex = c.schedules.extras
     if dyn.destroyed is not None:
         dyn.destroyed[:] = 0.0
+        spec: DestroySpec
         for spec in ex["destroy"]:
             if spec.day == t:
                 lost = stock[:, spec.stocks] * spec.fraction
@@ -122,18 +67,41 @@ def stock_events(c: Compiled, stock: np.ndarray, dyn: DynamicState, t: int) -> N
     if dyn.released is None or dyn.reserve_left is None:
         return
     dyn.released[:] = 0.0
-    for p, spec in enumerate(ex["stockpiles"]):
-        if not spec.first <= t < spec.stop:
+    for p, pile in enumerate(ex["stockpiles"]):
+        if not pile.first <= t < pile.stop:
             continue
-        gap = np.maximum(spec.cover_days * spec.usage - stock[:, spec.stocks], 0.0)   # (R, n)
+        gap = np.maximum(pile.cover_days * pile.usage - stock[:, pile.stocks], 0.0)   # (R, n)
         total = gap.sum(axis=1)
-        amount = np.minimum(np.minimum(total, spec.max_per_day), dyn.reserve_left[:, p])
+        amount = np.minimum(np.minimum(total, pile.max_per_day), dyn.reserve_left[:, p])
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(total > 0, amount / total, 0.0)
         given = gap * share[:, None]
-        stock[:, spec.stocks] += given
-        dyn.released[:, spec.stocks] += given
+        stock[:, pile.stocks] += given
+        dyn.released[:, pile.stocks] += given
         dyn.reserve_left[:, p] -= given.sum(axis=1)
+
+
+def quota_for_day(spec: QuotaSpec, t: int) -> float | None:
+    """Quota that becomes available on day ``t`` (``None``: the current period goes on).
+
+    A period begins on each day ``anchor + k * period``. On the first active
+    day of a quota in force since before day 0 (or the window) the period
+    is already under way: the part of the quota for the days left in it is
+    available, as if the quota had been used evenly so far.
+
+    Examples
+    --------
+    >>> from supplychain.compile.rules.trade import QuotaSpec
+    >>> q = QuotaSpec(lanes=np.array([0]), first=0, stop=90, amount=30.0, period=30, anchor=-10)
+    >>> quota_for_day(q, 0), quota_for_day(q, 5), quota_for_day(q, 20)
+    (20.0, None, 30.0)
+    """
+    into = (t - spec.anchor) % spec.period
+    if into == 0:
+        return spec.amount
+    if t == spec.first:
+        return spec.amount * (spec.period - into) / spec.period
+    return None
 
 
 def apply_quotas(c: Compiled, shipped: np.ndarray, dyn: DynamicState, t: int) -> None:
@@ -147,8 +115,9 @@ def apply_quotas(c: Compiled, shipped: np.ndarray, dyn: DynamicState, t: int) ->
     for q, spec in enumerate(c.schedules.extras["quotas"]):
         if not spec.first <= t < spec.stop:
             continue
-        if (t - spec.first) % spec.period == 0:
-            dyn.quota_left[:, q] = spec.amount          # unused quota lapses
+        fresh = quota_for_day(spec, t)
+        if fresh is not None:
+            dyn.quota_left[:, q] = fresh          # unused quota lapses
         want = shipped[:, spec.lanes].sum(axis=1)
         left = dyn.quota_left[:, q]
         with np.errstate(divide="ignore", invalid="ignore"):

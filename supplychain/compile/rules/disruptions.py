@@ -1,0 +1,97 @@
+"""Physical disruptions: lost capacity (and destroyed stock), slower or closed lanes, demand swings.
+
+Capacity losses multiply (after capacity additions, see
+:mod:`supplychain.compile.schedules`), lead-time multipliers multiply,
+closures set a lane's allowance to 0 and demand factors multiply, so the
+order of the shocks does not matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...model import CapacityShock, DemandShock, LogisticsShock
+from ...model.shocks import to_day
+from ..schedules import ScheduleBuilder
+from ..select import (
+    check_commodity,
+    check_region,
+    commodity_mask,
+    index,
+    select_demands,
+    select_facilities,
+    warn_if_empty,
+)
+
+__all__ = ["DestroySpec", "capacity_shock", "logistics_shock", "demand_shock", "loss_profile"]
+
+
+@dataclass(frozen=True, eq=False)
+class DestroySpec:
+    """On ``day``, ``fraction`` of ``stocks`` is destroyed."""
+
+    stocks: np.ndarray
+    day: int
+    fraction: float
+
+
+def loss_profile(shock: CapacityShock, builder: ScheduleBuilder) -> np.ndarray:
+    """Fraction of capacity lost on each day, shape (T,)."""
+    t = np.arange(builder.n_days)
+    start = builder.start_day(shock)
+    loss = np.where(t >= start, shock.fraction_lost, 0.0)
+    if shock.end is not None:
+        d = t - to_day(shock.end, builder.scenario.start_date) + 1   # day of recovery, from 1
+        if shock.recovery_days <= 0:
+            back = np.ones_like(d, dtype=float)
+        elif shock.recovery == "linear":
+            back = np.clip(d / shock.recovery_days, 0.0, 1.0)
+        else:
+            back = 1.0 - np.exp(-np.maximum(d, 0) / shock.recovery_days)
+        loss = np.where(d >= 1, shock.fraction_lost * (1.0 - back), loss)
+    return loss
+
+
+def capacity_shock(shock: CapacityShock, builder: ScheduleBuilder) -> None:
+    """Multiply capacity by ``1 - loss(t)``; destroy stock on the start day when it is inside the horizon."""
+    facs = select_facilities(builder, shock.facility, shock.stage, shock.region, "CapacityShock")
+    builder.window(shock)  # validates end after start on the calendar
+    builder.full("capacity_factor")[:, facs] *= (1.0 - loss_profile(shock, builder))[:, None]
+    day = builder.start_day(shock)
+    # A shock in force before day 0 is a standing condition: its destruction is already past.
+    if shock.destroy_inventory > 0 and 0 <= day < builder.n_days:
+        ids = {builder.core["facility_ids"][f] for f in facs}
+        stocks = np.array([s for s, n in enumerate(builder.core["stock_node"]) if n in ids])
+        builder.extras.setdefault("destroy", []).append(
+            DestroySpec(stocks=stocks, day=day, fraction=shock.destroy_inventory))
+
+
+def logistics_shock(shock: LogisticsShock, builder: ScheduleBuilder) -> None:
+    """Close the matching lanes, or multiply their lead time, over the shock's window."""
+    idx = index(builder)
+    for name in ("origin_region", "destination_region", "through"):
+        check_region(idx, getattr(shock, name), name, "LogisticsShock")
+    check_commodity(idx, shock.commodity, "commodity", "LogisticsShock")
+    mask = commodity_mask(idx.lane_commodity, shock.commodity)
+    if shock.origin_region is not None:
+        mask &= idx.lane_from == shock.origin_region
+    if shock.destination_region is not None:
+        mask &= idx.lane_to == shock.destination_region
+    if shock.through is not None:
+        mask &= ((idx.lane_from == shock.through) | (idx.lane_to == shock.through)) & (idx.lane_from != idx.lane_to)
+    if warn_if_empty(mask, shock, "lane"):
+        return
+    first, stop = builder.window(shock)
+    if shock.closed:
+        builder.full("lane_allow")[first:stop, mask] *= 0.0
+    else:
+        builder.full("lead_factor")[first:stop, mask] *= shock.lead_time_multiplier
+
+
+def demand_shock(shock: DemandShock, builder: ScheduleBuilder) -> None:
+    """Multiply final demand of the commodity in the region by ``factor`` over the window."""
+    demands = select_demands(builder, shock.region, shock.commodity, "DemandShock")
+    first, stop = builder.window(shock)
+    builder.full("demand_factor")[first:stop, demands] *= shock.factor

@@ -1,0 +1,67 @@
+"""Random facility outages: the process is compiled here, its events are drawn per run.
+
+A :class:`~supplychain.model.RandomOutage` becomes an :class:`OutageSpec`
+kept in ``schedules.extras["outages"]``;
+:func:`supplychain.engines.outages.draw_outages` draws one run's outages from
+it, so both engines see the same outages for a given seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..._validation import check_known, fail
+from ...model import RandomOutage
+from ...model.dists import Distribution
+from ...model.network import Network
+from ...model.shocks import DAYS_PER_YEAR
+from ..schedules import ScheduleBuilder
+
+__all__ = ["OutageSpec", "random_outage"]
+
+
+@dataclass(frozen=True, eq=False)
+class OutageSpec:
+    """One :class:`~supplychain.model.RandomOutage` with its facilities resolved to indices.
+
+    ``group`` is ``None`` for independent per-facility processes.
+    """
+
+    facilities: np.ndarray   # (n,) facility indices
+    rate_per_day: float
+    duration: Distribution
+    capacity_lost: float
+    first: int               # window [first, stop) in day indices
+    stop: int
+    group: str | None
+
+
+def _targets(shock: RandomOutage, network: Network) -> np.ndarray:
+    """Indices of the facilities ``shock`` selects (validated against the network)."""
+    ids = [f.id for f in network.facilities]
+    if shock.facility is not None:
+        check_known(shock.facility, ids, "facility", "RandomOutage")
+        return np.array([ids.index(shock.facility)], dtype=np.intp)
+    hits = [i for i, f in enumerate(network.facilities)
+            if shock.region in (None, f.region) and shock.stage in (None, f.stage)]
+    if not hits:
+        raise fail("region/stage", "a selection matching at least one facility",
+                   shock.target, "RandomOutage")
+    return np.array(hits, dtype=np.intp)
+
+
+def random_outage(shock: RandomOutage, builder: ScheduleBuilder) -> None:
+    """Record the outage process; its effect is drawn per run."""
+    first, stop = builder.window(shock)
+    spec = OutageSpec(facilities=_targets(shock, builder.scenario.network),
+                      rate_per_day=shock.rate_per_year / DAYS_PER_YEAR, duration=shock.duration,
+                      capacity_lost=shock.capacity_lost, first=first, stop=stop, group=shock.group)
+    specs: list[OutageSpec] = builder.extras.setdefault("outages", [])
+    for other in specs:
+        if spec.group is not None and other.group == spec.group and other.rate_per_day != spec.rate_per_day:
+            raise fail("rate_per_year", f"the same for every member of group {spec.group!r} "
+                       f"({other.rate_per_day * DAYS_PER_YEAR:g})", shock.rate_per_year, "RandomOutage")
+    specs.append(spec)
+    builder.needs_random = True

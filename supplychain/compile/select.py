@@ -1,0 +1,147 @@
+"""Which lanes, buyers, demands and facilities a shock selects (ids checked against the network).
+
+Shared by every schedule rule of :mod:`.rules`. A typo in an id is an error
+naming close matches; a selection that is valid but empty warns (it is
+likely a mistake, but a scenario may be reused on a smaller network).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_known
+from ..errors import SimulationWarning, ValidationError
+from ..model.shocks import Shock
+from .schedules import ScheduleBuilder
+
+__all__ = ["Index", "index", "check_region", "check_commodity", "commodity_mask", "warn_if_empty",
+           "select_facilities", "select_demands", "select_buyers", "stock_usage"]
+
+
+@dataclass(frozen=True, eq=False)
+class Index:
+    """Region and commodity labels of lanes, buyers, demands and facilities, for matching."""
+
+    regions: tuple[str, ...]
+    commodities: dict[str, Any]           # id -> Commodity
+    lane_from: np.ndarray                 # (L,) origin region
+    lane_to: np.ndarray                   # (L,) destination region
+    lane_commodity: np.ndarray            # (L,)
+    lane_flow: np.ndarray                 # (L,) baseline units/day
+    buyer_region: np.ndarray              # (B,)
+    buyer_commodity: np.ndarray           # (B,)
+    demand_region: np.ndarray             # (D,)
+    demand_commodity: np.ndarray          # (D,)
+    facility_region: np.ndarray           # (F,)
+    facility_stage: np.ndarray            # (F,)
+
+
+def index(builder: ScheduleBuilder) -> Index:
+    """The :class:`Index` of the builder's network (built once per builder)."""
+    cached: Index | None = builder.cache.get("index")
+    if cached is not None:
+        return cached
+    net, core = builder.scenario.network, builder.core
+    node_region = {f.id: f.region for f in net.facilities} | {d.id: d.region for d in net.demands}
+    stock_region = np.array([node_region[n] for n in core["stock_node"]], dtype=object)
+    stock_commodity = np.array(core["stock_commodity"], dtype=object)
+    idx = Index(
+        regions=tuple(r.id for r in net.regions),
+        commodities={c.id: c for c in net.commodities},
+        lane_from=np.array([node_region[l.origin] for l in net.lanes], dtype=object),
+        lane_to=np.array([node_region[l.destination] for l in net.lanes], dtype=object),
+        lane_commodity=np.array([l.commodity for l in net.lanes], dtype=object),
+        lane_flow=np.array([core["steady"].flow.get(l.id, 0.0) for l in net.lanes], dtype=float),
+        buyer_region=stock_region[core["buyer_stock"]],
+        buyer_commodity=stock_commodity[core["buyer_stock"]],
+        demand_region=np.array([d.region for d in net.demands], dtype=object),
+        demand_commodity=np.array([d.commodity for d in net.demands], dtype=object),
+        facility_region=np.array([f.region for f in net.facilities], dtype=object),
+        facility_stage=np.array([f.stage for f in net.facilities], dtype=object),
+    )
+    builder.cache["index"] = idx
+    return idx
+
+
+def check_region(idx: Index, value: str | None, field: str, kind: str) -> None:
+    """Fail (suggesting close matches) unless ``value`` is a region id, ``"*"`` or ``None``."""
+    if value is not None and value != "*":
+        check_known(value, idx.regions, field, kind)
+
+
+def check_commodity(idx: Index, value: str | None, field: str, kind: str) -> None:
+    """Fail (suggesting close matches) unless ``value`` is a commodity id, ``"*"`` or ``None``."""
+    if value is not None and value != "*":
+        check_known(value, idx.commodities, field, kind)
+
+
+def commodity_mask(labels: np.ndarray, commodity: str | None) -> np.ndarray:
+    """Which of ``labels`` carry ``commodity`` (every one for ``None`` or ``"*"``)."""
+    return np.ones(len(labels), bool) if commodity in (None, "*") else labels == commodity
+
+
+def warn_if_empty(mask: np.ndarray, shock: Shock, what: str) -> bool:
+    """Warn when a shock matches nothing (a typo-free but empty selection); True if empty."""
+    if mask.any():
+        return False
+    warnings.warn(f"{type(shock).__name__} matches no {what} in this network; it has no effect: {shock!r}",
+                  SimulationWarning, stacklevel=5)
+    return True
+
+
+def select_facilities(builder: ScheduleBuilder, facility: str | None, stage: str | None,
+                      region: str | None, kind: str) -> np.ndarray:
+    """Indices of one facility, or of every facility of a stage and/or region (ids checked)."""
+    idx = index(builder)
+    if facility is not None:
+        check_known(facility, builder.core["facility_ids"], "facility", kind)
+        return np.array([builder.core["facility_ids"].index(facility)])
+    check_region(idx, region, "region", kind)
+    if stage is not None:
+        check_known(stage, sorted(set(idx.facility_stage)), "stage", kind)
+    mask = np.ones(len(idx.facility_region), bool)
+    if region is not None:
+        mask &= idx.facility_region == region
+    if stage is not None:
+        mask &= idx.facility_stage == stage
+    if not mask.any():
+        raise ValidationError(f"stage and region must select at least one facility; got stage={stage!r}, "
+                              f"region={region!r} for {kind}.")
+    return np.flatnonzero(mask)
+
+
+def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: str) -> np.ndarray:
+    """Demand indices of ``commodity`` in ``region`` (an error names where that commodity has demand)."""
+    idx = index(builder)
+    check_region(idx, region, "region", kind)
+    check_commodity(idx, commodity, "commodity", kind)
+    mask = (idx.demand_region == region) & commodity_mask(idx.demand_commodity, commodity)
+    if not mask.any():
+        where = sorted(set(idx.demand_region[idx.demand_commodity == commodity]))
+        raise ValidationError(f"region must have final demand for {commodity!r}; got {region!r} for {kind} "
+                              f"(demand for {commodity!r} exists in {where}).")
+    return np.flatnonzero(mask)
+
+
+def select_buyers(builder: ScheduleBuilder, region: str, commodity: str, kind: str) -> np.ndarray:
+    """Buyer indices (facility input stocks and consumer stocks) of ``commodity`` in ``region``."""
+    idx = index(builder)
+    check_region(idx, region, "region", kind)
+    check_commodity(idx, commodity, "commodity", kind)
+    mask = (idx.buyer_region == region) & (idx.buyer_commodity == commodity)
+    if not mask.any():
+        where = sorted(set(idx.buyer_region[idx.buyer_commodity == commodity]))
+        raise ValidationError(f"region must hold a stock that buys {commodity!r}; got {region!r} for {kind} "
+                              f"(buyers of {commodity!r} are in {where}).")
+    return np.flatnonzero(mask)
+
+
+def stock_usage(builder: ScheduleBuilder, stocks: np.ndarray) -> np.ndarray:
+    """Baseline units per day drawn from each of ``stocks``."""
+    core = builder.core
+    usage = core["steady"].usage
+    return np.array([usage.get((core["stock_node"][s], core["stock_commodity"][s]), 0.0) for s in stocks])
