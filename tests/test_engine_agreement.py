@@ -6,7 +6,7 @@ Why they agree run by run, and what differences could still arise:
   outages, licence decisions) from ``SeedSequence(seed).spawn(n_runs)[r]``
   in both engines (:func:`supplychain.engines.draws.draw_run`), and both
   combine them with the shock schedules through the same ``day_inputs``.
-* Same arithmetic. Both call the five rules of ``engines/_rules.py``, the
+* Same arithmetic. Both call the daily rules of ``engines/kernel.py``, the
   SimPy engine with one run, the vector engine with a chunk of runs; every
   rule is elementwise across runs or sums each run's items in the same
   order, whatever the chunk size or memory layout.

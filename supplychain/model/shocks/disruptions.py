@@ -1,7 +1,7 @@
 """Physical disruptions: lost capacity, slower or closed transport, demand swings.
 
 Like every shock these are immutable data; the compile step turns them into
-daily schedules (:mod:`supplychain.compile.shock_rules`). Ids (regions,
+daily schedules (:mod:`supplychain.compile.rules.disruptions`). Ids (regions,
 facilities, commodities) are checked against the network at compile time.
 """
 

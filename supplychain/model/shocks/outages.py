@@ -3,7 +3,7 @@
 A :class:`RandomOutage` is a shock whose effect is random: outages start at
 the events of a Poisson process and last a random time. It only describes the
 process; the engines draw the events from each run's own ``outage`` stream
-(see :mod:`supplychain.compile.outages`), so every engine and every chunk
+(see :mod:`supplychain.engines.outages`), so every engine and every chunk
 of runs sees the same outages for a given seed.
 """
 

@@ -3,7 +3,7 @@
 Responses share the shocks' time window and scenario-file form and compose
 with the disruptions they answer, but a scenario keeps them apart
 (``Scenario.responses``) and they never set the shock day. See
-:mod:`supplychain.compile.response_rules` for what each does to the arrays.
+:mod:`supplychain.compile.rules.responses` for what each does to the arrays.
 """
 
 from __future__ import annotations

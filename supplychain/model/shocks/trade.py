@@ -1,7 +1,7 @@
 """Trade policy shocks: tariffs and export controls.
 
 Ids (regions, commodities) are checked against the network at compile time
-(:mod:`supplychain.compile.shock_rules`).
+(:mod:`supplychain.compile.rules.trade`).
 """
 
 from __future__ import annotations
