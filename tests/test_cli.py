@@ -124,7 +124,7 @@ def test_out_that_is_a_file(scenario_file, tmp_path, capsys):
     target = tmp_path / "taken"
     target.write_text("x")
     assert main(["run", str(scenario_file), "--out", str(target)]) == 2
-    assert one_error_line(capsys.readouterr().err).endswith("taken: --out must be a directory")
+    assert one_error_line(capsys.readouterr().err).endswith("taken: it is a file, not a folder.")
     assert target.read_text() == "x"
 
 
