@@ -153,6 +153,11 @@ def _located(exc: BaseException, where: str) -> SupplyChainError:
     return ScenarioFileError(f"{where}: {_foreign_message(exc)}")
 
 
+def _bare(text: str) -> str:
+    """A key as written in the file, cut like any shown value."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
+
+
 def _check_keys(data: Any, allowed: tuple[str, ...], required: tuple[str, ...], where: str,
                 what: str) -> dict[str, Any]:
     if not isinstance(data, Mapping):
@@ -162,7 +167,7 @@ def _check_keys(data: Any, allowed: tuple[str, ...], required: tuple[str, ...], 
         if key not in allowed:
             hits = close_matches(str(key)[:200], allowed)
             hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
-            raise ScenarioFileError(f"{where}: {shown(key)[1:-1]} is not a known key{ident}; known keys are "
+            raise ScenarioFileError(f"{where}: {_bare(str(key))} is not a known key{ident}; known keys are "
                                     f"{', '.join(allowed)}.{hint}")
     for key in required:
         if key not in data:
