@@ -66,6 +66,17 @@ SHOCK_TEMPLATES: list[dict[str, Any]] = [
 ]
 
 
+#: The numeric extremes, drawn more often where a number was (the bounds are what is tested there).
+NUMBERS: list[Any] = [x for x in EXTREMES if isinstance(x, (int, float)) and not isinstance(x, bool)]
+
+
+def _extreme_for(old: Any, rng: random.Random) -> Any:
+    """An extreme replacement for ``old``: mostly a numeric extreme where ``old`` is a number."""
+    numeric = isinstance(old, (int, float)) and not isinstance(old, bool)
+    pool = NUMBERS if numeric and rng.random() < 0.7 else EXTREMES
+    return copy.deepcopy(rng.choice(pool))
+
+
 class FuzzFailure(AssertionError):
     """A case ended in a traceback, a silent NaN, a negative stock or lost material."""
 
@@ -123,7 +134,7 @@ def _append(data: dict[str, Any], key: str, item: Any) -> None:
 def _set_value(data: dict[str, Any], rng: random.Random) -> str:
     paths = _leaves(data)
     path = rng.choice(paths)
-    value = copy.deepcopy(rng.choice(EXTREMES))
+    value = _extreme_for(_get(data, path), rng)
     _get(data, path[:-1])[path[-1]] = value
     return f"set {'.'.join(map(str, path))} = {value!r:.40}"
 
@@ -155,8 +166,9 @@ def _override_network(data: dict[str, Any], rng: random.Random) -> str:
     base = _baseline_dict()
     table = rng.choice(["regions", "commodities", "facilities", "lanes", "demands"])
     item = copy.deepcopy(rng.choice(base[table]))
-    field = rng.choice(sorted(item))
-    item[field] = copy.deepcopy(rng.choice(EXTREMES))
+    numeric = [k for k, v in item.items() if isinstance(v, (int, float, dict)) and not isinstance(v, bool)]
+    field = rng.choice(numeric if numeric and rng.random() < 0.8 else sorted(item))
+    item[field] = _extreme_for(item[field], rng)
     _append(data, table, item)
     return f"override a baseline {table} entry with {field} = {item[field]!r:.40}"
 
@@ -165,7 +177,7 @@ def _add_shock(data: dict[str, Any], rng: random.Random) -> str:
     shock = copy.deepcopy(rng.choice(SHOCK_TEMPLATES))
     field = rng.choice(sorted(shock))
     if field != "kind" or rng.random() < 0.3:
-        shock[field] = copy.deepcopy(rng.choice(EXTREMES))
+        shock[field] = _extreme_for(shock[field], rng)
     _append(data, "shocks", shock)
     return f"add a {shock.get('kind')!r:.30} shock with {field} = {shock[field]!r:.40}"
 

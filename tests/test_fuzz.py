@@ -25,13 +25,21 @@ def valid_archive(tmp_path_factory):
     return simulate(load_baseline().with_horizon(20), engine="vector", n_runs=2, seed=3).save(folder / "valid.npz")
 
 
-@pytest.mark.parametrize("seed", range(N_SCENARIO_CASES))
+#: Cases that fail for want of a model bound (issue 8: the model owns its value ranges), with the
+#: one-line reproducer; not strict, so they pass silently once the bound exists.
+NEEDS_MODEL_BOUND = {
+    30: "RandomOutage rate_per_year = 2**70 is accepted; the DES then fails in NumPy "
+        "(ValueError: Maximum allowed dimension exceeded)",
+}
+
+
+@pytest.mark.parametrize("seed", [pytest.param(s, marks=pytest.mark.xfail(reason=NEEDS_MODEL_BOUND[s], strict=False))
+                                  if s in NEEDS_MODEL_BOUND else s for s in range(N_SCENARIO_CASES)])
 def test_mutated_scenario_ends_cleanly(seed, tmp_path):
     case = scenario_case(seed)
     path = tmp_path / case.name
     path.write_bytes(case.data)
-    engines = ("des", "vector") if seed % 3 == 0 else ("vector",)  # the DES is slower: every third case
-    check_scenario(path, engines=engines, n_runs=2, cli=seed % 2 == 0)
+    check_scenario(path, engines=("des", "vector"), n_runs=2, cli=True)
 
 
 def test_crafted_archives_give_scenario_file_errors(valid_archive, tmp_path):
