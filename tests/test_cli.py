@@ -400,3 +400,25 @@ def test_sigterm_keeps_an_existing_folder_as_it_was(scenario_file, tmp_path):
     assert code == 143
     assert [(p.name, p.read_text()) for p in out_dir.iterdir()] == [("summary.csv", "old")]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "out", "ready"]
+
+
+def test_a_signal_during_the_final_moves_waits_until_the_folder_is_complete(scenario_file, tmp_path, monkeypatch,
+                                                                            capsys):
+    import os
+    import signal
+    real_replace = os.replace
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "notes.txt").write_text("keep me")
+
+    def replace_then_signal(src, dst):
+        if os.path.dirname(dst) == str(out_dir):  # one of the final moves into the target folder
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real_replace(src, dst)
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    assert main(["run", str(scenario_file), "--seed", "1", "--out", str(out_dir), "--quiet"]) == 143
+    assert capsys.readouterr().err == "supplychain: terminated\n"
+    # The signal was held until every file was in place: the folder is complete, nothing is left over.
+    assert sorted(p.name for p in out_dir.iterdir()) == ["flows.png", "notes.txt", "results.npz", "summary.csv",
+                                                         "timeseries.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "out"]

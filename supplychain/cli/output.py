@@ -42,7 +42,18 @@ def sigterm_raises() -> Iterator[None]:
 
     Worker processes forked inside the block inherit the handler; in them it
     restores the default action and re-sends the signal, so a pool can still
-    stop its workers with SIGTERM.
+    stop its workers with SIGTERM. Outside the main thread it does nothing
+    (only the main thread may set signal handlers).
+
+    Examples
+    --------
+    >>> import os, signal
+    >>> try:
+    ...     with sigterm_raises():
+    ...         os.kill(os.getpid(), signal.SIGTERM)  # raises here, in this process
+    ... except Terminated:
+    ...     print("cleaned up")
+    cleaned up
     """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
         yield
@@ -65,15 +76,32 @@ def sigterm_raises() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back (delivered on exit) where the platform allows it."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    """Hold SIGINT and SIGTERM back until the block ends, then act on the first one that came.
+
+    The handlers are swapped rather than the signals masked: a process-directed signal goes to
+    any thread that does not mask it (NumPy's BLAS threads included), so a mask on the main
+    thread alone would not hold it.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    pending: list[int] = []
+
+    def record(signum: int, frame: object) -> None:
+        pending.append(signum)
+
+    previous = {signum: signal.signal(signum, record) for signum in _HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if pending:
+            handler = previous[pending[0]]
+            if callable(handler):
+                handler(pending[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(pending[0])
 
 
 def check_out_dir(out: Path) -> None:
@@ -126,6 +154,26 @@ def write_folder(out: Path, write: Callable[[Path], list[str]]) -> list[str]:
     -------
     list of str
         The names written.
+
+    Raises
+    ------
+    SupplyChainError
+        If ``out`` or one of its parents is a file (checked before writing).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> def write(folder):
+    ...     _ = (folder / "a.csv").write_text("x")
+    ...     raise OSError("disk full")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = pathlib.Path(tmp) / "new" / "out"
+    ...     try:
+    ...         write_folder(out, write)
+    ...     except OSError:
+    ...         pass
+    ...     sorted(p.name for p in pathlib.Path(tmp).iterdir())  # nothing half-written, no parent left
+    []
     """
     check_out_dir(out)
     created = _make_parents(out.parent)

@@ -112,10 +112,30 @@ def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None,
     max_bytes : int
         Most bytes all members may declare once decompressed.
 
+    Returns
+    -------
+    RawArchive
+        The checked parts, the embedded scenario parsed.
+
     Raises
     ------
     ScenarioFileError
         If the file is missing or is not a well-formed supplychain results archive.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=3)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     raw = read_archive(res.save(pathlib.Path(tmp) / "run.npz"))
+    ...     _ = (pathlib.Path(tmp) / "fake.npz").write_bytes(b"PK")
+    ...     read_archive(pathlib.Path(tmp) / "fake.npz")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ScenarioFileError: .../fake.npz: not a supplychain results file (not a .npz archive: ...).
+    >>> raw.engine, raw.seed, raw.arrays["demand"].shape[:2]
+    ('des', 3, (1, 10))
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -166,7 +186,10 @@ def _read(archive: zipfile.ZipFile, path: PathLike, variable_axes: Mapping[str, 
             raise _Bad(f"{member} has shape {shape}; expected ({n},) from the coords.")
         _float_dtype(dtype, member)
     text = budget.text("scenario_toml")
-    scenario = loads_scenario(text, source=f"{path} (embedded scenario)")
+    try:
+        scenario = loads_scenario(text, source=f"{path} (embedded scenario)")
+    except SupplyChainError as exc:  # a bad embedded scenario is a bad results file
+        raise ScenarioFileError(str(exc)) from None
     _match_scenario(coords, scenario, first[1])
     arrays = {name: budget.array(f"{_ARRAY_PREFIX}{name}") for name in axes}
     inventory, in_transit = (budget.array(member) for member in initial)
