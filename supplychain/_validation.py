@@ -17,7 +17,6 @@ from typing import Any
 
 from .errors import UnknownIdError, ValidationError
 
-
 #: Characters of a bad value's repr shown in an error message (then "...").
 SHOWN_CHARS = 80
 
@@ -43,7 +42,7 @@ def shown(value: Any) -> str:
     try:
         # A long string is cut at its start (reprlib would cut it in the middle).
         text = repr(value[:SHOWN_CHARS + 1]) if isinstance(value, str) else _REPR.repr(value)
-    except Exception:  # a broken __repr__ must not hide the error being reported
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the error being reported
         text = f"<{type(value).__name__} object>"
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
 

@@ -41,15 +41,15 @@ def crafted(valid, tmp_path, name):
     ("format_version_string", r"format_version must be a whole number >= 1; got '1'"),
     ("empty", r"not a \.npz archive"),
     ("npy_renamed", r"not a \.npz archive"),
-    ("series_wrong_shape", r"series 'production' has 98 items along its last dimension; its axis 'facility' "
-                           r"has 99 labels"),
+    ("series_wrong_shape", (r"series 'production' has 98 items along its last dimension; its axis "
+                            r"'facility' has 99 labels")),
     ("seed_string", r"seed must be a non-negative whole number or null; got '7'"),
     ("series_nan", r"series__production holds NaN or infinite values"),
     ("meta_nested_text", r"metadata is nested too deeply"),
     ("scenario_nested", r"\(embedded scenario\): arrays and tables are nested more than 32"),
     ("coords_region_wrong", r"coords region\['demand'\] name \['XX'\], unknown to the embedded scenario"),
-    ("zip_bomb", r"series__demand declares \(1000, 1000, 500\) float64 \(4,000,000,000 bytes\) but its zip "
-                 r"entry holds"),
+    ("zip_bomb", (r"series__demand declares \(1000, 1000, 500\) float64 \(4,000,000,000 bytes\) but its "
+                  r"zip entry holds")),
 ])
 def test_crafted_archive_messages(valid, tmp_path, name, message):
     path = crafted(valid, tmp_path, name)

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzz_cases import (  # noqa: E402 - the repository root must be on the path first
+from tests.fuzz_cases import (  # the repository root must be on the path first
     Case,
     FuzzFailure,
     archive_cases,

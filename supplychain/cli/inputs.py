@@ -77,5 +77,5 @@ def _renamed(exc: SupplyChainError, message: str) -> SupplyChainError:
     """The same error class with ``message`` (falls back to ScenarioFileError for odd signatures)."""
     try:
         return type(exc)(message)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any constructor failure falls back to our generic class
         return ScenarioFileError(message)

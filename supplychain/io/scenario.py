@@ -139,7 +139,7 @@ def _foreign_message(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         text = f"missing or wrong key {text}"
     elif isinstance(exc, MemoryError):
-        text = "a value is too large to simulate (out of memory)"
+        text = "a value is too large (out of memory while building the model)"
     elif isinstance(exc, RecursionError):
         text = "a value is nested too deeply"
     limit = 3 * SHOWN_CHARS
@@ -425,7 +425,6 @@ def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
     except (ValueError, MemoryError) as exc:  # e.g. an integer of 10,000 digits
         raise ScenarioFileError(f"{where}: invalid TOML: {_foreign_message(exc)}") from None
     return scenario_from_dict(data, source=source)
-
 
 
 def _atomic_write(path: PathLike, write: Callable[[IO[bytes]], object]) -> Path:
