@@ -240,6 +240,65 @@ def scenario_case(seed: int) -> Case:
     return Case(f"case{seed:05d}.toml", out.encode("utf-8"), f"{source.name}: {'; '.join(whats)}")
 
 
+# The audit's one-line reproducers (issue 8) ------------------------------------------------------
+def _shock_toml(**fields: Any) -> str:
+    return "\n[[shocks]]\n" + tomli_w.dumps(fields)
+
+
+def _lane_toml(**changes: Any) -> str:
+    lane = dict(_baseline_dict()["lanes"][0]) | changes
+    return "\n[[lanes]]\n" + tomli_w.dumps(lane)
+
+
+def issue_reproducers() -> list[Case]:
+    """Each class of failure the audit of issue 8 reported, as a file on the baseline (run with 60 days)."""
+    head = '[scenario]\nbase = "baseline"\n'
+    tariff = {"kind": "tariff", "importer": "US", "exporter": "CN", "commodity": "lithium_chem", "rate": 0.25,
+              "start": 1}
+    licence = {"kind": "export_control", "exporter": "CN", "commodity": "lithium_chem", "mode": "licence",
+               "approval_probability": 0.9, "start": 5}
+    outage = {"kind": "random_outage", "duration": {"kind": "uniform", "low": 5.0, "high": 20.0},
+              "stage": "refinery"}
+    bodies = {
+        "nested_1000": "x = " + "[" * 1000 + "]" * 1000 + "\n",
+        "lead_time_1e9": _lane_toml(lead_time=1e9),
+        "lead_time_1e7": _lane_toml(lead_time=1e7),
+        "lead_time_1e300": _lane_toml(lead_time=1e300),
+        "switching_lag_1e15": _shock_toml(**tariff, switching_lag_days=10**15),
+        "switching_lag_2_70": _shock_toml(**tariff, switching_lag_days=2**70),
+        "horizon_1e12": "horizon_days = 1000000000000\n",
+        "processing_delay_1e9": _shock_toml(**licence, processing_delay=1e9),
+        "processing_delay_2_70": _shock_toml(**licence, processing_delay=2**70),
+        "processing_delay_lognormal": _shock_toml(**licence, processing_delay={"kind": "lognormal", "mu": 1e-300,
+                                                                              "sd": 1e300}),
+        "lead_time_multiplier_1e6": _shock_toml(kind="logistics_shock", origin_region="CN",
+                                                lead_time_multiplier=1e6, start=5),
+        "uniform_1e308": _lane_toml(lead_time={"kind": "uniform", "low": 1e308, "high": 1e308}),
+        "lognormal_sd_1e200": _lane_toml(lead_time={"kind": "lognormal", "mu": 2.0, "sd": 1e200}),
+        "outage_rate_1e300": _shock_toml(**outage, rate_per_year=1e300),
+        "outage_rate_1e9": _shock_toml(**outage, rate_per_year=1e9),
+        "start_date_9999": "start_date = 9999-12-01\n",
+        "base_list": None,
+        "demand_factor_1e308": _shock_toml(kind="demand_shock", region="US", commodity="lithium_chem",
+                                           factor=1e308, start=5),
+        "cover_days_1e308": _shock_toml(kind="safety_stock_change", region="KR", commodity="lithium_chem",
+                                        cover_days=1e308, start=5),
+        "front_load_days_1e308": _shock_toml(kind="export_control", exporter="CN", commodity="lithium_chem",
+                                             announced=1, start=30, front_load_days=1e308),
+        "reserve_1e308": _shock_toml(kind="stockpile_release", region="US", commodity="lithium_chem",
+                                     reserve=1e308, release_below_cover_days=30.0, start=0),
+        "tariff_rate_100": _shock_toml(**(tariff | {"rate": 100.0})),
+        "kind_200k": '\n[[shocks]]\nkind = "' + "k" * 200_000 + '"\n',
+        "unknown_commodity": _shock_toml(**(tariff | {"commodity": "nonexist"})),
+    }
+    cases = []
+    for name, body in bodies.items():
+        text = '[scenario]\nbase = ["baseline"]\n' if body is None else (
+            head + body if not body.startswith("\n") else head + body)
+        cases.append(Case(f"issue_{name}.toml", text.encode("utf-8"), f"issue 8 reproducer: {name}"))
+    return cases
+
+
 # Checks ----------------------------------------------------------------------------------------
 def _check_results(res: Any, where: str) -> None:
     from supplychain.metrics.balance import material_balance
@@ -259,8 +318,12 @@ def _ours(exc: BaseException) -> bool:
 
 
 def check_scenario(path: Path, *, engines: tuple[str, ...] = ("des", "vector"), n_runs: int = 2,
-                   cli: bool = True) -> str:
-    """Load, simulate on each engine and run the CLI on one file; return "error" or "ok"."""
+                   cli: bool = True, out: Path | None = None) -> str:
+    """Load, simulate on each engine and run the CLI on one file; return "error" or "ok".
+
+    With ``out``, the CLI also writes its output folder there (plots included), which must then
+    be complete, or absent after an error.
+    """
     import warnings
 
     from supplychain.io.scenario import load_scenario
@@ -284,17 +347,19 @@ def check_scenario(path: Path, *, engines: tuple[str, ...] = ("des", "vector"), 
                 break
             _check_results(res, f"simulate({engine})")
     if cli:
-        _check_cli(path)
+        check_cli(path, out)
     return outcome
 
 
-def _check_cli(path: Path) -> None:
+def check_cli(path: Path, out: Path | None = None) -> int:
+    """Run ``supplychain run FILE --horizon 60`` in-process: exit 0, or exit 2 with one error line."""
     from supplychain.cli.app import main
     err = stdio.StringIO()
+    argv = ["run", str(path), "--horizon", "60", "--quiet", "--seed", "1", "--engine", "vector", "--runs", "2"]
+    argv += ["--out", str(out)] if out is not None else []
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdio.StringIO()):
         try:
-            code = main(["run", str(path), "--horizon", "60", "--quiet", "--seed", "1", "--engine", "vector",
-                         "--runs", "2"])
+            code = main(argv)
         except BaseException as exc:  # anything escaping main is a failure
             raise FuzzFailure(f"cli: {type(exc).__name__} escaped main: {str(exc)[:200]}") from exc
     lines = err.getvalue().splitlines()
@@ -304,6 +369,15 @@ def _check_cli(path: Path) -> None:
     if code != 0 and (code != 2 or len(errors) != 1 or not errors[0].startswith("supplychain: error: ")
                       or len(errors[0]) > 1100):
         raise FuzzFailure(f"cli: exit {code} with stderr {[e[:200] for e in errors[:3]]}")
+    if out is not None:
+        written = sorted(p.name for p in out.iterdir()) if out.exists() else []
+        expected = ["flows.png", "results.npz", "summary.csv", "timeseries.png"] if code == 0 else []
+        if written != expected:
+            raise FuzzFailure(f"cli: exit {code} left {written} in --out")
+        leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
+        if leftovers:
+            raise FuzzFailure(f"cli: temporary folders left: {leftovers}")
+    return code
 
 
 # Crafted archives ------------------------------------------------------------------------------
