@@ -293,8 +293,7 @@ def issue_reproducers() -> list[Case]:
     }
     cases = []
     for name, body in bodies.items():
-        text = '[scenario]\nbase = ["baseline"]\n' if body is None else (
-            head + body if not body.startswith("\n") else head + body)
+        text = '[scenario]\nbase = ["baseline"]\n' if body is None else head + body
         cases.append(Case(f"issue_{name}.toml", text.encode("utf-8"), f"issue 8 reproducer: {name}"))
     return cases
 

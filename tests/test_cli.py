@@ -422,3 +422,20 @@ def test_a_signal_during_the_final_moves_waits_until_the_folder_is_complete(scen
     assert sorted(p.name for p in out_dir.iterdir()) == ["flows.png", "notes.txt", "results.npz", "summary.csv",
                                                          "timeseries.png"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "out"]
+
+
+def test_results_with_nan_are_refused_not_printed(scenario_file, tmp_path, monkeypatch, capsys):
+    from supplychain.run.simulate import simulate as real_simulate
+
+    def nan_results(*args, **kwargs):
+        res = real_simulate(*args, **kwargs)
+        inventory = res.arrays["inventory"].copy()
+        inventory[0, -1, 0] = np.nan
+        return type(res)(**{**res.__dict__, "arrays": {**res.arrays, "inventory": inventory}})
+    monkeypatch.setattr(sys.modules["supplychain.run.simulate"], "simulate", nan_results)
+    out_dir = tmp_path / "out"
+    assert main(["run", str(scenario_file), "--seed", "1", "--out", str(out_dir), "--quiet"]) == 2
+    out, err = capsys.readouterr()
+    assert one_error_line(err) == (f"supplychain: error: {scenario_file}: the results hold NaN or infinite values "
+                                   "(in inventory); a value in the scenario is beyond what the model supports.")
+    assert out == "" and not out_dir.exists()

@@ -13,7 +13,14 @@ import pytest
 
 from supplychain import load_baseline, simulate
 
-from .fuzz_cases import archive_cases, check_archive, check_cli, check_scenario, issue_reproducers, scenario_case
+from .fuzz_cases import (
+    archive_cases,
+    check_archive,
+    check_cli,
+    check_scenario,
+    issue_reproducers,
+    scenario_case,
+)
 
 #: Scenario cases in the suite (the full campaign in tools/fuzz.py runs >= 1,000).
 N_SCENARIO_CASES = 150

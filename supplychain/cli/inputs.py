@@ -17,7 +17,9 @@ NumPy, :mod:`datetime` or the engines, and only these:
 
 Each becomes :class:`~supplychain.errors.ScenarioFileError` whose message names
 the scenario, the exception class and its (bounded) text, so the one line
-still points at the cause. Everything else (``KeyError``, ``IndexError``,
+still points at the cause. :func:`check_finite` refuses results that hold NaN
+or infinite values, so that an extreme value the model accepted cannot end in
+a silent success. Everything else (``KeyError``, ``IndexError``,
 ``AttributeError``, ``AssertionError``, ...) is a programming error and keeps
 its traceback; so does any error outside the block (writing plots of results
 already computed is inside it because their dates come from the file).
@@ -27,11 +29,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .._validation import SHOWN_CHARS
 from ..errors import ScenarioFileError, SupplyChainError
 
-__all__ = ["INPUT_ERRORS", "about_scenario"]
+if TYPE_CHECKING:
+    from ..results.ensemble import EnsembleResults
+    from ..results.series import Results
+
+__all__ = ["INPUT_ERRORS", "about_scenario", "check_finite"]
 
 #: Exception classes that extreme values in a scenario file raise outside our own checks.
 INPUT_ERRORS: tuple[type[BaseException], ...] = (ValueError, TypeError, OverflowError, MemoryError,
@@ -79,3 +88,20 @@ def _renamed(exc: SupplyChainError, message: str) -> SupplyChainError:
         return type(exc)(message)
     except Exception:  # noqa: BLE001 - any constructor failure falls back to our generic class
         return ScenarioFileError(message)
+
+
+def check_finite(results: Results | EnsembleResults) -> None:
+    """Raise :class:`~supplychain.errors.ScenarioFileError` if any recorded series holds NaN or inf.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> check_finite(simulate(load_baseline().with_horizon(5), seed=0))  # finite: nothing happens
+    """
+    arrays = getattr(results, "arrays", None)
+    if arrays is None:  # an ensemble summary: per-run totals and bands
+        arrays = {"demand": results.demand, "delivered": results.delivered, **results.bands}
+    bad = [name for name, arr in arrays.items() if not np.isfinite(arr).all()]
+    if bad:
+        raise ScenarioFileError(f"the results hold NaN or infinite values (in {', '.join(bad)}); a value in "
+                                "the scenario is beyond what the model supports.")
