@@ -26,7 +26,7 @@ import math
 import random
 import tomllib
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -241,64 +241,92 @@ def scenario_case(seed: int) -> Case:
 
 
 # The audit's one-line reproducers (issue 8) ------------------------------------------------------
-def _shock_toml(**fields: Any) -> str:
-    return "\n[[shocks]]\n" + tomli_w.dumps(fields)
-
-
-def _lane_toml(**changes: Any) -> str:
-    lane = dict(_baseline_dict()["lanes"][0]) | changes
-    return "\n[[lanes]]\n" + tomli_w.dumps(lane)
-
-
 def issue_reproducers() -> list[Case]:
     """Each class of failure the audit of issue 8 reported, as a file on the baseline (run with 60 days)."""
-    head = '[scenario]\nbase = "baseline"\n'
     tariff = {"kind": "tariff", "importer": "US", "exporter": "CN", "commodity": "lithium_chem", "rate": 0.25,
               "start": 1}
     licence = {"kind": "export_control", "exporter": "CN", "commodity": "lithium_chem", "mode": "licence",
                "approval_probability": 0.9, "start": 5}
     outage = {"kind": "random_outage", "duration": {"kind": "uniform", "low": 5.0, "high": 20.0},
               "stage": "refinery"}
-    bodies = {
+    lane = dict(_baseline_dict()["lanes"][0])
+
+    def shock(**fields: Any) -> dict[str, Any]:
+        return {"shocks": [fields]}
+
+    def lane_with(lead_time: Any) -> dict[str, Any]:
+        return {"lanes": [lane | {"lead_time": lead_time}]}
+
+    docs: dict[str, dict[str, Any] | str] = {
         "nested_1000": "x = " + "[" * 1000 + "]" * 1000 + "\n",
-        "lead_time_1e9": _lane_toml(lead_time=1e9),
-        "lead_time_1e7": _lane_toml(lead_time=1e7),
-        "lead_time_1e300": _lane_toml(lead_time=1e300),
-        "switching_lag_1e15": _shock_toml(**tariff, switching_lag_days=10**15),
-        "switching_lag_2_70": _shock_toml(**tariff, switching_lag_days=2**70),
-        "horizon_1e12": "horizon_days = 1000000000000\n",
-        "processing_delay_1e9": _shock_toml(**licence, processing_delay=1e9),
-        "processing_delay_2_70": _shock_toml(**licence, processing_delay=2**70),
-        "processing_delay_lognormal": _shock_toml(**licence, processing_delay={"kind": "lognormal", "mu": 1e-300,
-                                                                              "sd": 1e300}),
-        "lead_time_multiplier_1e6": _shock_toml(kind="logistics_shock", origin_region="CN",
-                                                lead_time_multiplier=1e6, start=5),
-        "uniform_1e308": _lane_toml(lead_time={"kind": "uniform", "low": 1e308, "high": 1e308}),
-        "lognormal_sd_1e200": _lane_toml(lead_time={"kind": "lognormal", "mu": 2.0, "sd": 1e200}),
-        "outage_rate_1e300": _shock_toml(**outage, rate_per_year=1e300),
-        "outage_rate_1e9": _shock_toml(**outage, rate_per_year=1e9),
-        "start_date_9999": "start_date = 9999-12-01\n",
-        "base_list": None,
-        "demand_factor_1e308": _shock_toml(kind="demand_shock", region="US", commodity="lithium_chem",
-                                           factor=1e308, start=5),
-        "cover_days_1e308": _shock_toml(kind="safety_stock_change", region="KR", commodity="lithium_chem",
-                                        cover_days=1e308, start=5),
-        "front_load_days_1e308": _shock_toml(kind="export_control", exporter="CN", commodity="lithium_chem",
-                                             announced=1, start=30, front_load_days=1e308),
-        "reserve_1e308": _shock_toml(kind="stockpile_release", region="US", commodity="lithium_chem",
-                                     reserve=1e308, release_below_cover_days=30.0, start=0),
-        "tariff_rate_100": _shock_toml(**(tariff | {"rate": 100.0})),
-        "kind_200k": '\n[[shocks]]\nkind = "' + "k" * 200_000 + '"\n',
-        "unknown_commodity": _shock_toml(**(tariff | {"commodity": "nonexist"})),
+        "lead_time_1e9": lane_with(1e9),
+        "lead_time_1e7": lane_with(1e7),
+        "lead_time_1e300": lane_with(1e300),
+        "switching_lag_1e15": shock(**tariff, switching_lag_days=10**15),
+        "switching_lag_2_70": shock(**tariff, switching_lag_days=2**70),
+        "horizon_1e12": {"scenario": {"horizon_days": 10**12}},
+        "processing_delay_1e9": shock(**licence, processing_delay=1e9),
+        "processing_delay_2_70": shock(**licence, processing_delay=2**70),
+        "processing_delay_lognormal": shock(**licence, processing_delay={"kind": "lognormal", "mu": 1e-300,
+                                                                        "sd": 1e300}),
+        "lead_time_multiplier_1e6": shock(kind="logistics_shock", origin_region="CN", lead_time_multiplier=1e6,
+                                          start=5),
+        "uniform_1e308": lane_with({"kind": "uniform", "low": 1e308, "high": 1e308}),
+        "lognormal_sd_1e200": lane_with({"kind": "lognormal", "mu": 2.0, "sd": 1e200}),
+        "outage_rate_1e300": shock(**outage, rate_per_year=1e300),
+        "outage_rate_1e9": shock(**outage, rate_per_year=1e9),
+        "start_date_9999": {"scenario": {"start_date": dt.date(9999, 12, 1)}},
+        "base_list": {"scenario": {"base": ["baseline"]}},
+        "demand_factor_1e308": shock(kind="demand_shock", region="US", commodity="lithium_chem", factor=1e308,
+                                     start=5),
+        "cover_days_1e308": shock(kind="safety_stock_change", region="KR", commodity="lithium_chem",
+                                  cover_days=1e308, start=5),
+        "front_load_days_1e308": shock(kind="export_control", exporter="CN", commodity="lithium_chem",
+                                       announced=1, start=30, front_load_days=1e308),
+        "reserve_1e308": shock(kind="stockpile_release", region="US", commodity="lithium_chem", reserve=1e308,
+                               release_below_cover_days=30.0, start=0),
+        "tariff_rate_100": shock(**(tariff | {"rate": 100.0})),
+        "kind_200k": shock(kind="k" * 200_000),
+        "unknown_commodity": shock(**(tariff | {"commodity": "nonexist"})),
     }
     cases = []
-    for name, body in bodies.items():
-        text = '[scenario]\nbase = ["baseline"]\n' if body is None else head + body
+    for name, doc in docs.items():
+        if isinstance(doc, str):
+            text = '[scenario]\nbase = "baseline"\n' + doc
+        else:
+            head = {"base": "baseline"} | doc.get("scenario", {})
+            text = tomli_w.dumps({**doc, "scenario": head})
         cases.append(Case(f"issue_{name}.toml", text.encode("utf-8"), f"issue 8 reproducer: {name}"))
     return cases
 
 
 # Checks ----------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def memory_cap(extra_bytes: int = 4 * 2**30) -> Iterator[None]:
+    """Cap this process's address space at its current size plus ``extra_bytes`` (Linux; else no cap).
+
+    A case whose arrays are sized by an unbounded number then fails fast with MemoryError instead
+    of exhausting the machine (allocating is lazy, so an uncapped 23 GiB array gets the process
+    killed only when it is filled).
+    """
+    try:
+        import resource
+        status = Path("/proc/self/status").read_text()
+        size_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmSize:")))
+    except (ImportError, OSError, StopIteration, ValueError):
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = size_kb * 1024 + extra_bytes
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def _check_results(res: Any, where: str) -> None:
     from supplychain.metrics.balance import material_balance
     for name, arr in res.arrays.items():

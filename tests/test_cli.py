@@ -373,7 +373,7 @@ def run_driver(tmp_path, name, hook, argv, *, wait_for=None, send=None):
 
 def test_real_ctrl_c_during_compare_leaves_no_output(scenario_file, tmp_path):
     out_dir = tmp_path / "out"
-    code, out, err = run_driver(tmp_path, "compare_to_unshocked", "os.kill(os.getpid(), signal.SIGINT); time.sleep(30)",
+    code, _, err = run_driver(tmp_path, "compare_to_unshocked", "os.kill(os.getpid(), signal.SIGINT); time.sleep(30)",
                                 ["run", str(scenario_file), "--compare", "baseline", "--out", str(out_dir), "--quiet"])
     assert (code, err) == (130, "supplychain: interrupted\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml"]
@@ -382,7 +382,7 @@ def test_real_ctrl_c_during_compare_leaves_no_output(scenario_file, tmp_path):
 def test_sigterm_while_writing_removes_the_temporary_folder(scenario_file, tmp_path):
     out_dir = tmp_path / "sub" / "out"
     ready = tmp_path / "ready"
-    code, out, err = run_driver(tmp_path, "_save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
+    code, _, err = run_driver(tmp_path, "_save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
                                 ["run", str(scenario_file), "--out", str(out_dir), "--quiet"],
                                 wait_for=ready)
     assert (code, err) == (143, "supplychain: terminated\n")
@@ -397,7 +397,7 @@ def test_sigterm_keeps_an_existing_folder_as_it_was(scenario_file, tmp_path):
     ready = tmp_path / "ready"
     code, _, err = run_driver(tmp_path, "_save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
                               ["run", str(scenario_file), "--out", str(out_dir), "--quiet"], wait_for=ready)
-    assert code == 143
+    assert (code, err) == (143, "supplychain: terminated\n")
     assert [(p.name, p.read_text()) for p in out_dir.iterdir()] == [("summary.csv", "old")]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "out", "ready"]
 
@@ -439,3 +439,17 @@ def test_results_with_nan_are_refused_not_printed(scenario_file, tmp_path, monke
     assert one_error_line(err) == (f"supplychain: error: {scenario_file}: the results hold NaN or infinite values "
                                    "(in inventory); a value in the scenario is beyond what the model supports.")
     assert out == "" and not out_dir.exists()
+
+
+def test_results_that_lose_material_are_refused(scenario_file, monkeypatch, capsys):
+    from supplychain.run.simulate import simulate as real_simulate
+
+    def leaky(*args, **kwargs):
+        res = real_simulate(*args, **kwargs)
+        arrivals = res.arrays["arrivals"] * 0.5  # half of what was shipped never lands nor stays in transit
+        return type(res)(**{**res.__dict__, "arrays": {**res.arrays, "arrivals": arrivals}})
+    monkeypatch.setattr(sys.modules["supplychain.run.simulate"], "simulate", leaky)
+    assert main(["run", str(scenario_file), "--seed", "1", "--quiet"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"supplychain: error: {scenario_file}: the results do not conserve material "
+                           "(relative error ")

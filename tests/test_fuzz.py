@@ -19,6 +19,7 @@ from .fuzz_cases import (
     check_cli,
     check_scenario,
     issue_reproducers,
+    memory_cap,
     scenario_case,
 )
 
@@ -46,7 +47,8 @@ def test_mutated_scenario_ends_cleanly(seed, tmp_path):
     case = scenario_case(seed)
     path = tmp_path / case.name
     path.write_bytes(case.data)
-    check_scenario(path, engines=("des", "vector"), n_runs=2, cli=True)
+    with memory_cap():
+        check_scenario(path, engines=("des", "vector"), n_runs=2, cli=True)
 
 
 def test_crafted_archives_give_scenario_file_errors(valid_archive, tmp_path):
@@ -69,4 +71,5 @@ def test_audit_reproducers_end_cleanly_in_the_cli(case, tmp_path):
     # bound shows as a failure of its own.)
     path = tmp_path / case.name
     path.write_bytes(case.data)
-    check_cli(path, out=tmp_path / "out")
+    with memory_cap():
+        check_cli(path, out=tmp_path / "out")

@@ -36,7 +36,7 @@ from ..errors import SupplyChainError
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
 from .arguments import resolve_scenario, whole_number
-from .inputs import about_scenario, check_finite
+from .inputs import about_scenario, check_results
 from .output import Terminated, check_out_dir, sigterm_raises, write_folder
 
 #: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series.
@@ -224,7 +224,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         keep = "summary" if args.runs > SERIES_RUN_LIMIT and args.compare is None else "series"
         results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
                            progress=not args.quiet and args.runs > 1)
-        check_finite(results)  # an extreme value the model let through must not end in a silent NaN
+        check_results(results)  # an extreme value the model let through must not end in a silent NaN
         summary = format_summary(results)
         if args.compare == "baseline":
             from ..analytics.compare import compare_to_unshocked, format_changes

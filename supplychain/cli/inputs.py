@@ -17,9 +17,9 @@ NumPy, :mod:`datetime` or the engines, and only these:
 
 Each becomes :class:`~supplychain.errors.ScenarioFileError` whose message names
 the scenario, the exception class and its (bounded) text, so the one line
-still points at the cause. :func:`check_finite` refuses results that hold NaN
-or infinite values, so that an extreme value the model accepted cannot end in
-a silent success. Everything else (``KeyError``, ``IndexError``,
+still points at the cause. :func:`check_results` refuses results that hold NaN
+or infinite values or lose material, so that an extreme value the model
+accepted cannot end in a silent wrong answer. Everything else (``KeyError``, ``IndexError``,
 ``AttributeError``, ``AssertionError``, ...) is a programming error and keeps
 its traceback; so does any error outside the block (writing plots of results
 already computed is inside it because their dates come from the file).
@@ -40,7 +40,10 @@ if TYPE_CHECKING:
     from ..results.ensemble import EnsembleResults
     from ..results.series import Results
 
-__all__ = ["INPUT_ERRORS", "about_scenario", "check_finite"]
+__all__ = ["INPUT_ERRORS", "BALANCE_TOLERANCE", "about_scenario", "check_results"]
+
+#: Largest material-balance residual accepted, relative to the largest flow (engines reach ~1e-12).
+BALANCE_TOLERANCE = 1e-6
 
 #: Exception classes that extreme values in a scenario file raise outside our own checks.
 INPUT_ERRORS: tuple[type[BaseException], ...] = (ValueError, TypeError, OverflowError, MemoryError,
@@ -90,13 +93,16 @@ def _renamed(exc: SupplyChainError, message: str) -> SupplyChainError:
         return ScenarioFileError(message)
 
 
-def check_finite(results: Results | EnsembleResults) -> None:
-    """Raise :class:`~supplychain.errors.ScenarioFileError` if any recorded series holds NaN or inf.
+def check_results(results: Results | EnsembleResults) -> None:
+    """Raise :class:`~supplychain.errors.ScenarioFileError` if results hold NaN or inf or lose material.
+
+    Daily results must also pass the material balance
+    (:func:`~supplychain.metrics.material_balance`) within :data:`BALANCE_TOLERANCE`.
 
     Examples
     --------
     >>> from supplychain import load_baseline, simulate
-    >>> check_finite(simulate(load_baseline().with_horizon(5), seed=0))  # finite: nothing happens
+    >>> check_results(simulate(load_baseline().with_horizon(5), seed=0))  # sound: nothing happens
     """
     arrays = getattr(results, "arrays", None)
     if arrays is None:  # an ensemble summary: per-run totals and bands
@@ -105,3 +111,9 @@ def check_finite(results: Results | EnsembleResults) -> None:
     if bad:
         raise ScenarioFileError(f"the results hold NaN or infinite values (in {', '.join(bad)}); a value in "
                                 "the scenario is beyond what the model supports.")
+    if getattr(results, "arrays", None) is not None:
+        from ..metrics.balance import material_balance
+        error = material_balance(results).max_relative_error  # type: ignore[arg-type]
+        if not error <= BALANCE_TOLERANCE:
+            raise ScenarioFileError(f"the results do not conserve material (relative error {error:.3g}); a value "
+                                    "in the scenario is beyond what the model supports.")
