@@ -24,6 +24,7 @@ import io as stdio
 import json
 import math
 import random
+import shutil
 import tomllib
 import zipfile
 from collections.abc import Callable, Iterator
@@ -346,11 +347,21 @@ def _ours(exc: BaseException) -> bool:
 
 def check_scenario(path: Path, *, engines: tuple[str, ...] = ("des", "vector"), n_runs: int = 2,
                    cli: bool = True, out: Path | None = None) -> str:
-    """Load, simulate on each engine and run the CLI on one file; return "error" or "ok".
+    """Run the CLI on each engine, then load and simulate on each engine; return "error" or "ok".
 
     With ``out``, the CLI also writes its output folder there (plots included), which must then
-    be complete, or absent after an error.
+    be complete, or absent after an error. A failure of the library says how the CLI ended.
     """
+    codes = [check_cli(path, out, engine=engine) for engine in engines] if cli else []
+    try:
+        return _check_library(path, engines, n_runs)
+    except FuzzFailure as exc:
+        if codes:
+            raise FuzzFailure(f"{exc} (the CLI: exit {', '.join(map(str, codes))}, cleanly)") from exc
+        raise
+
+
+def _check_library(path: Path, engines: tuple[str, ...], n_runs: int) -> str:
     import warnings
 
     from supplychain.io.scenario import load_scenario
@@ -373,16 +384,16 @@ def check_scenario(path: Path, *, engines: tuple[str, ...] = ("des", "vector"), 
                 outcome = "error"
                 break
             _check_results(res, f"simulate({engine})")
-    if cli:
-        check_cli(path, out)
     return outcome
 
 
-def check_cli(path: Path, out: Path | None = None) -> int:
+def check_cli(path: Path, out: Path | None = None, *, engine: str = "vector") -> int:
     """Run ``supplychain run FILE --horizon 60`` in-process: exit 0, or exit 2 with one error line."""
     from supplychain.cli.app import main
+    if out is not None and out.exists():
+        shutil.rmtree(out)
     err = stdio.StringIO()
-    argv = ["run", str(path), "--horizon", "60", "--quiet", "--seed", "1", "--engine", "vector", "--runs", "2"]
+    argv = ["run", str(path), "--horizon", "60", "--quiet", "--seed", "1", "--engine", engine, "--runs", "2"]
     argv += ["--out", str(out)] if out is not None else []
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdio.StringIO()):
         try:

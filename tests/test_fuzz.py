@@ -72,4 +72,5 @@ def test_audit_reproducers_end_cleanly_in_the_cli(case, tmp_path):
     path = tmp_path / case.name
     path.write_bytes(case.data)
     with memory_cap():
-        check_cli(path, out=tmp_path / "out")
+        for engine in ("des", "vector"):
+            check_cli(path, out=tmp_path / "out", engine=engine)
