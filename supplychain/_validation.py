@@ -1,8 +1,10 @@
 """Input checks shared by the model classes.
 
 Each helper raises :class:`~supplychain.errors.ValidationError` with a message
-of the form ``"{field} must be {constraint}; got {value!r} for {kind} '{id}'."``
-so that a user can find the bad value in a large scenario file.
+of the form ``"{field} must be {constraint}; got {value} for {kind} '{id}'."``
+so that a user can find the bad value in a large scenario file. Values are
+shown by :func:`shown`: at most :data:`SHOWN_CHARS` characters of their repr,
+so that a huge or deeply nested bad value cannot flood the terminal.
 """
 
 from __future__ import annotations
@@ -10,19 +12,60 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import UnknownIdError, ValidationError
 
+#: Characters of a bad value's repr shown in an error message (then "...").
+SHOWN_CHARS = 80
+
+# reprlib bounds the work as well as the text: a 200,000-character string or a list nested
+# 1,000 deep is summarised without building (or recursing through) its full repr first.
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 4
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 2 * SHOWN_CHARS
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = _REPR.maxfrozenset = 12
+
+
+def shown(value: Any) -> str:
+    """The repr of ``value`` for an error message: at most :data:`SHOWN_CHARS` characters, then ``...``.
+
+    Examples
+    --------
+    >>> shown(-1.0), shown("tarif")
+    ('-1.0', "'tarif'")
+    >>> text = shown("k" * 200_000)
+    >>> len(text), text[-4:]
+    (83, 'k...')
+    """
+    try:
+        # A long string is cut at its start (reprlib would cut it in the middle).
+        text = repr(value[:SHOWN_CHARS + 1]) if isinstance(value, str) else _REPR.repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the error being reported
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
+
+
+def _ident(ident: str) -> str:
+    """An item id inside a message: an id is user data too, so it is bounded the same way."""
+    return ident if len(ident) <= SHOWN_CHARS else ident[:SHOWN_CHARS] + "..."
+
 
 def _where(kind: str, ident: str) -> str:
-    return f" for {kind} '{ident}'" if ident else f" for {kind}"
+    return f" for {kind} '{_ident(ident)}'" if ident else f" for {kind}"
 
 
 def fail(field: str, constraint: str, value: Any, kind: str, ident: str = "") -> ValidationError:
-    """Build the standard validation error (the caller raises it)."""
-    return ValidationError(f"{field} must be {constraint}; got {value!r}{_where(kind, ident)}.")
+    """Build the standard validation error (the caller raises it).
+
+    Examples
+    --------
+    >>> print(fail("rate", ">= 0", -1.0, "Tariff", "t1"))
+    rate must be >= 0; got -1.0 for Tariff 't1'.
+    """
+    return ValidationError(f"{field} must be {constraint}; got {shown(value)}{_where(kind, ident)}.")
 
 
 def check_number(value: Any, field: str, kind: str, ident: str = "", *,
@@ -66,13 +109,15 @@ def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
 
 def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: str = "") -> str:
     """Raise :class:`UnknownIdError` listing close matches if ``value`` is unknown."""
+    if not isinstance(value, str):  # a list or table where an id belongs (unhashable, unprintable)
+        raise fail(field, "an id (a string)", value, kind, ident)
     if not isinstance(known, (dict, set, frozenset, list, tuple)):
         known = list(known)
     if value in known:  # a dict or set answers in O(1): large networks check many ids
         return value
     hits = close_matches(value, known)
     hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
-    raise UnknownIdError(f"{field} {value!r}{_where(kind, ident)} is not a known id.{hint}")
+    raise UnknownIdError(f"{field} {shown(value)}{_where(kind, ident)} is not a known id.{hint}")
 
 
 def frozen_mapping(value: Any, field: str, kind: str, ident: str = "", *,
@@ -85,7 +130,7 @@ def frozen_mapping(value: Any, field: str, kind: str, ident: str = "", *,
     out = []
     for key, number in value.items():
         check_id(key, f"{field} key", kind)
-        out.append((key, check_number(number, f"{field}[{key!r}]", kind, ident,
+        out.append((key, check_number(number, f"{field}[{shown(key)}]", kind, ident,
                                       low=low, low_open=low_open)))
     return tuple(sorted(out))
 

@@ -124,7 +124,7 @@ def test_out_that_is_a_file(scenario_file, tmp_path, capsys):
     target = tmp_path / "taken"
     target.write_text("x")
     assert main(["run", str(scenario_file), "--out", str(target)]) == 2
-    assert one_error_line(capsys.readouterr().err).endswith("taken: --out must be a directory")
+    assert one_error_line(capsys.readouterr().err).endswith("taken: it is a file, not a folder.")
     assert target.read_text() == "x"
 
 
@@ -230,3 +230,226 @@ def test_large_ensembles_keep_summaries_and_bands_not_daily_series(scenario_file
     assert summary["fill_rate"].iloc[0] < 0.9
     bands = pd.read_csv(out_dir / "bands.csv")
     assert set(bands["quantile"]) == {5.0, 25.0, 50.0, 75.0, 95.0}
+
+
+# Hostile input and interrupts (issue 8, fuzzing findings) ---------------------------------------
+BASE_HEAD = '[scenario]\nbase = "baseline"\n'
+
+
+@pytest.fixture
+def small_baseline(monkeypatch):
+    """``base = "baseline"`` resolves to the small chain, so these tests stay fast."""
+    monkeypatch.setitem(io.BASES, "baseline", lambda: Scenario(chain_network(), horizon_days=40,
+                                                              name="baseline"))
+
+
+def test_far_start_date_with_out_is_one_line_naming_the_file(tmp_path, capsys):
+    path = tmp_path / "date.toml"
+    path.write_text(BASE_HEAD + "start_date = 9999-12-01\n")
+    out_dir = tmp_path / "out"
+    assert main(["run", str(path), "--horizon", "60", "--out", str(out_dir), "--quiet"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    # The model bounds start_date (a ValidationError); without that bound the date overflows while
+    # plotting, which the CLI still reports as one line naming the file.
+    assert line.startswith(f"supplychain: error: {path}")
+    assert "start_date" in line or "OverflowError" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["date.toml"]
+
+
+def test_errors_found_while_simulating_name_the_file(tmp_path, capsys, small_baseline):
+    path = tmp_path / "unknown.toml"
+    path.write_text(BASE_HEAD + '[[shocks]]\nkind = "tariff"\nimporter = "US"\ncommodity = "nonexist"\n'
+                                'rate = 0.1\n')
+    assert main(["run", str(path), "--horizon", "20", "--quiet"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"supplychain: error: {path}: ") and "'nonexist'" in line
+
+
+def test_nested_and_unhashable_values_are_one_line(tmp_path, capsys):
+    deep = tmp_path / "deep.toml"
+    deep.write_text(BASE_HEAD + "x = " + "[" * 1000 + "]" * 1000 + "\n")
+    base = tmp_path / "base.toml"
+    base.write_text('[scenario]\nbase = ["baseline"]\n')
+    for path in (deep, base):
+        assert main(["run", str(path), "--horizon", "60"]) == 2
+        assert one_error_line(capsys.readouterr().err).startswith(f"supplychain: error: {path}")
+
+
+def test_a_huge_value_gives_a_short_line(tmp_path, capsys):
+    path = tmp_path / "kind.toml"
+    path.write_text(BASE_HEAD + '[[shocks]]\nkind = "' + "k" * 200_000 + '"\n')
+    assert main(["run", str(path), "--horizon", "60"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert len(line) < 600 and "k" * 79 + "..." in line
+
+
+def test_out_below_a_file_says_which_part_is_a_file(scenario_file, tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    assert main(["run", str(scenario_file), "--out", str(tmp_path / "afile" / "sub")]) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        f"supplychain: error: --out {tmp_path / 'afile' / 'sub'}: {tmp_path / 'afile'} is a file, not a folder.")
+
+
+@pytest.mark.parametrize("exc", [MemoryError(), OverflowError("cannot convert float infinity to integer"),
+                                 ValueError("lam value too large"), RecursionError(), TypeError("bad operand")])
+def test_foreign_errors_while_simulating_user_input_are_one_line(scenario_file, monkeypatch, capsys, exc):
+    def explode(*args, **kwargs):
+        raise exc
+    monkeypatch.setattr(sys.modules["supplychain.run.simulate"], "simulate", explode)
+    assert main(["run", str(scenario_file), "--quiet"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"supplychain: error: {scenario_file}: cannot simulate this scenario "
+                           f"({type(exc).__name__}")
+
+
+def test_programming_errors_keep_their_traceback(scenario_file, monkeypatch):
+    def explode(*args, **kwargs):
+        raise KeyError("a bug, not bad input")
+    monkeypatch.setattr(sys.modules["supplychain.run.simulate"], "simulate", explode)
+    with pytest.raises(KeyError, match="a bug"):
+        main(["run", str(scenario_file), "--quiet"])
+
+
+def test_compare_csv_is_written_with_the_rest(scenario_file, tmp_path):
+    out_dir = tmp_path / "cmp"
+    assert main(["run", str(scenario_file), "--seed", "1", "--compare", "baseline", "--out", str(out_dir),
+                 "--quiet"]) == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["compare.csv", "flows.png", "results.npz",
+                                                         "summary.csv", "timeseries.png"]
+
+
+def test_ctrl_c_during_compare_writes_nothing(scenario_file, tmp_path, monkeypatch, capsys):
+    def interrupted(results):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("supplychain.analytics.compare.compare_to_unshocked", interrupted)
+    out_dir = tmp_path / "out"
+    assert main(["run", str(scenario_file), "--compare", "baseline", "--out", str(out_dir), "--quiet"]) == 130
+    assert capsys.readouterr().err == "supplychain: interrupted\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml"]
+
+
+#: A driver that runs the CLI with one step replaced by ``HOOK`` (code run with ``signal``, ``os``,
+#: ``time`` and ``Path`` available), so a signal arrives at a known point of the real process.
+DRIVER = """
+import os, signal, sys, time
+from pathlib import Path
+import supplychain.analytics.compare as compare
+import supplychain.cli.app as app
+target, name, hook = sys.argv[1], sys.argv[2], sys.argv[3]
+original = getattr(compare if name == "compare_to_unshocked" else app, name)
+def patched(*args, **kwargs):
+    if name == "_save_figures":
+        (args[1] / "timeseries.png").write_bytes(b"half")
+    exec(hook)
+    return original(*args, **kwargs)
+setattr(compare if name == "compare_to_unshocked" else app, name, patched)
+raise SystemExit(app.main(sys.argv[4:]))
+"""
+
+
+def run_driver(tmp_path, name, hook, argv, *, wait_for=None, send=None):
+    """Start the driver; optionally send ``send`` once the file ``wait_for`` exists. Bounded in time."""
+    import os
+    import signal
+    import time
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(tmp_path), name, hook, *argv],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        if wait_for is not None:
+            deadline = time.monotonic() + 120
+            while not wait_for.exists():
+                assert proc.poll() is None, proc.communicate()
+                assert time.monotonic() < deadline, "the driver never reached the hook"
+                time.sleep(0.05)
+            proc.send_signal(send or signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, out, err
+
+
+def test_real_ctrl_c_during_compare_leaves_no_output(scenario_file, tmp_path):
+    out_dir = tmp_path / "out"
+    code, _, err = run_driver(tmp_path, "compare_to_unshocked", "os.kill(os.getpid(), signal.SIGINT); time.sleep(30)",
+                                ["run", str(scenario_file), "--compare", "baseline", "--out", str(out_dir), "--quiet"])
+    assert (code, err) == (130, "supplychain: interrupted\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml"]
+
+
+def test_sigterm_while_writing_removes_the_temporary_folder(scenario_file, tmp_path):
+    out_dir = tmp_path / "sub" / "out"
+    ready = tmp_path / "ready"
+    code, _, err = run_driver(tmp_path, "_save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
+                                ["run", str(scenario_file), "--out", str(out_dir), "--quiet"],
+                                wait_for=ready)
+    assert (code, err) == (143, "supplychain: terminated\n")
+    # Neither the output, nor its temporary folder, nor the parent folder made for it is left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "ready"]
+
+
+def test_sigterm_keeps_an_existing_folder_as_it_was(scenario_file, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "summary.csv").write_text("old")
+    ready = tmp_path / "ready"
+    code, _, err = run_driver(tmp_path, "_save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
+                              ["run", str(scenario_file), "--out", str(out_dir), "--quiet"], wait_for=ready)
+    assert (code, err) == (143, "supplychain: terminated\n")
+    assert [(p.name, p.read_text()) for p in out_dir.iterdir()] == [("summary.csv", "old")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "out", "ready"]
+
+
+def test_a_signal_during_the_final_moves_waits_until_the_folder_is_complete(scenario_file, tmp_path, monkeypatch,
+                                                                            capsys):
+    import os
+    import signal
+    real_replace = os.replace
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "notes.txt").write_text("keep me")
+
+    def replace_then_signal(src, dst):
+        if os.path.dirname(dst) == str(out_dir):  # one of the final moves into the target folder
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real_replace(src, dst)
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    assert main(["run", str(scenario_file), "--seed", "1", "--out", str(out_dir), "--quiet"]) == 143
+    assert capsys.readouterr().err == "supplychain: terminated\n"
+    # The signal was held until every file was in place: the folder is complete, nothing is left over.
+    assert sorted(p.name for p in out_dir.iterdir()) == ["flows.png", "notes.txt", "results.npz", "summary.csv",
+                                                         "timeseries.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "out"]
+
+
+def test_results_with_nan_are_refused_not_printed(scenario_file, tmp_path, monkeypatch, capsys):
+    from supplychain.run.simulate import simulate as real_simulate
+
+    def nan_results(*args, **kwargs):
+        res = real_simulate(*args, **kwargs)
+        inventory = res.arrays["inventory"].copy()
+        inventory[0, -1, 0] = np.nan
+        return type(res)(**{**res.__dict__, "arrays": {**res.arrays, "inventory": inventory}})
+    monkeypatch.setattr(sys.modules["supplychain.run.simulate"], "simulate", nan_results)
+    out_dir = tmp_path / "out"
+    assert main(["run", str(scenario_file), "--seed", "1", "--out", str(out_dir), "--quiet"]) == 2
+    out, err = capsys.readouterr()
+    assert one_error_line(err) == (f"supplychain: error: {scenario_file}: the results hold NaN or infinite values "
+                                   "(in inventory); a value in the scenario is beyond what the model supports.")
+    assert out == "" and not out_dir.exists()
+
+
+def test_results_that_lose_material_are_refused(scenario_file, monkeypatch, capsys):
+    from supplychain.run.simulate import simulate as real_simulate
+
+    def leaky(*args, **kwargs):
+        res = real_simulate(*args, **kwargs)
+        arrivals = res.arrays["arrivals"] * 0.5  # half of what was shipped never lands nor stays in transit
+        return type(res)(**{**res.__dict__, "arrays": {**res.arrays, "arrivals": arrivals}})
+    monkeypatch.setattr(sys.modules["supplychain.run.simulate"], "simulate", leaky)
+    assert main(["run", str(scenario_file), "--seed", "1", "--quiet"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"supplychain: error: {scenario_file}: the results do not conserve material "
+                           "(relative error ")

@@ -309,3 +309,56 @@ def test_load_results_rejects_other_files(tmp_path):
     np.savez(tmp_path / "other.npz", x=np.arange(3))
     with pytest.raises(ScenarioFileError, match=r"other\.npz: not a supplychain results file"):
         load_results(tmp_path / "other.npz")
+
+
+# Hostile scenario files (issue 8, fuzzing findings) -----------------------------------------------
+BASE_HEAD = '[scenario]\nbase = "baseline"\n'
+
+
+def test_deeply_nested_toml_is_one_clear_error(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text(BASE_HEAD + "x = " + "[" * 1000 + "]" * 1000 + "\n")
+    with pytest.raises(ScenarioFileError, match=r"deep\.toml: arrays and tables are nested more than 32"):
+        load_scenario(path)
+    # Shallow enough for the parser, still too deep for a scenario: refused before the model sees it.
+    with pytest.raises(ScenarioFileError, match=r"nested more than 32 levels"):
+        loads_scenario(BASE_HEAD + "x = " + "[" * 40 + "]" * 40 + "\n", source="d.toml")
+
+
+def test_base_that_is_not_a_string(tmp_path):
+    path = tmp_path / "b.toml"
+    path.write_text('[scenario]\nbase = ["baseline"]\n')
+    with pytest.raises(ScenarioFileError, match=r"b\.toml, \[scenario\]: base must be the name of a built-in "
+                                                r"scenario \('baseline'\); got \['baseline'\]\."):
+        load_scenario(path)
+
+
+def test_error_lines_show_at_most_80_characters_of_a_value(tmp_path):
+    path = tmp_path / "k.toml"
+    path.write_text(BASE_HEAD + '[[shocks]]\nkind = "' + "k" * 200_000 + '"\n')
+    with pytest.raises(ValidationError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert len(message) < 600 and "'" + "k" * 79 + "..." in message and "k" * 81 not in message
+    long_key = "z" * 5000
+    with pytest.raises(ScenarioFileError) as info:
+        loads_scenario(f'[scenario]\n{long_key} = 1\n', source="key.toml")
+    assert len(str(info.value)) < 600 and "z" * 80 + "..." in str(info.value)
+    assert "z" * 81 not in str(info.value)
+
+
+@pytest.mark.parametrize("exc", [OverflowError("int too large"), MemoryError(), RecursionError(),
+                                 ValueError("bad"), AttributeError("no attr")])
+def test_foreign_errors_while_building_become_located_file_errors(exc, monkeypatch):
+    from supplychain.model import shocks
+
+    def explode(data):
+        raise exc
+    monkeypatch.setattr(shocks, "shock_from_dict", explode)
+    with pytest.raises(ScenarioFileError, match=r"^f\.toml, \[\[shocks\]\] entry 1: .+"):
+        loads_scenario(BASE_HEAD + '[[shocks]]\nkind = "tariff"\n', source="f.toml")
+
+
+def test_integer_too_long_for_python_is_a_file_error():
+    with pytest.raises(ScenarioFileError, match=r"n\.toml: invalid TOML: .*digits"):
+        loads_scenario("[scenario]\nhorizon_days = " + "9" * 5000 + "\n", source="n.toml")

@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from .arguments import resolve_scenario, whole_number
+from .inputs import about_scenario
+from .output import check_out_dir, write_folder
 
 __all__ = ["configure_stress_test", "cmd_stress_test", "configure_benchmark", "cmd_benchmark"]
 
@@ -47,15 +49,20 @@ def _print_table(df: pd.DataFrame) -> None:
 def cmd_stress_test(args: argparse.Namespace) -> int:
     """Run the stress test and print the most exposed nodes."""
     from ..analytics.stress import stress_test
-    network = resolve_scenario(args.scenario).network
-    table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=args.method,
-                        n_runs=args.runs, seed=args.seed, progress=not args.quiet)
+    if args.out is not None:
+        check_out_dir(args.out)
+    with about_scenario(args.scenario):
+        network = resolve_scenario(args.scenario).network
+        table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=args.method,
+                            n_runs=args.runs, seed=args.seed, progress=not args.quiet)
     shown = table.drop(columns=["facilities", "aliases", "tts_ms", "pi_ms", "sim_ms"], errors="ignore")
     _print_table(shown.head(args.top))
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        table.assign(facilities=table["facilities"].map(" ".join)).to_csv(args.out / "stress_test.csv",
-                                                                          index_label="scenario")
+        def write(tmp: Path) -> list[str]:
+            table.assign(facilities=table["facilities"].map(" ".join)).to_csv(tmp / "stress_test.csv",
+                                                                              index_label="scenario")
+            return ["stress_test.csv"]
+        write_folder(args.out, write)
         if not args.quiet:
             print(f"Wrote stress_test.csv to {args.out}", file=sys.stderr)
     return 0
@@ -77,27 +84,30 @@ def configure_benchmark(parser: argparse.ArgumentParser) -> None:
 def cmd_benchmark(args: argparse.Namespace) -> int:
     """Run the policy-shock catalogue and print the scorecard as Markdown."""
     from ..analytics.scorecard import scorecard, scorecard_markdown, standard_catalogue
-    base = resolve_scenario(args.scenario).without_shocks()
-    catalogue = standard_catalogue(base.network, start=args.shock_day, duration_days=args.duration,
-                                   scenario_dir=args.scenarios)
-    card = scorecard(catalogue, baseline=base, n_runs=args.runs, seed=args.seed, horizon_days=args.horizon,
-                     progress=not args.quiet)
+    if args.out is not None:
+        check_out_dir(args.out)
+    with about_scenario(args.scenario):
+        base = resolve_scenario(args.scenario).without_shocks()
+        catalogue = standard_catalogue(base.network, start=args.shock_day, duration_days=args.duration,
+                                       scenario_dir=args.scenarios)
+        card = scorecard(catalogue, baseline=base, n_runs=args.runs, seed=args.seed,
+                         horizon_days=args.horizon, progress=not args.quiet)
     text = scorecard_markdown(card)
     print(text)
     if args.out is not None:
-        _write_benchmark(card, text, args.out)
+        write_folder(args.out, lambda tmp: _write_benchmark(card, text, tmp))
         if not args.quiet:
             print(f"Wrote scorecard.csv, scorecard.md, scorecard.png to {args.out}", file=sys.stderr)
     return 0
 
 
-def _write_benchmark(card: pd.DataFrame, markdown: str, out: Path) -> None:
+def _write_benchmark(card: pd.DataFrame, markdown: str, out: Path) -> list[str]:
     from matplotlib.figure import Figure
 
     from ..plotting.resilience import plot_scorecard
-    out.mkdir(parents=True, exist_ok=True)
     card.to_csv(out / "scorecard.csv", index_label="shock")
     (out / "scorecard.md").write_text(markdown + "\n", encoding="utf-8")
     fig = Figure(figsize=(11, 1.5 + 0.32 * len(card)), layout="constrained")
     plot_scorecard(card, ax=fig.subplots())
     fig.savefig(out / "scorecard.png", dpi=110)
+    return ["scorecard.csv", "scorecard.md", "scorecard.png"]

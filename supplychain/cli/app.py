@@ -5,7 +5,11 @@ its arguments and ``_cmd_<name>(args) -> int`` doing the work, registered in
 :data:`COMMANDS`. To add one, write the pair and append a :class:`Command`.
 Errors the user can fix (any :class:`~supplychain.errors.SupplyChainError`
 and file errors) print one line, ``supplychain: error: <message>``, and exit
-with status 2.
+with status 2; errors found while simulating a scenario file name the file
+(see :func:`~supplychain.cli.inputs.about_scenario`). Ctrl-C prints
+``supplychain: interrupted`` and exits with 130, SIGTERM ``supplychain:
+terminated`` and 143; output folders are written all or nothing
+(:mod:`supplychain.cli.output`).
 
 Examples
 --------
@@ -19,9 +23,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import shutil
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,11 +36,15 @@ from ..errors import SupplyChainError
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
 from .arguments import resolve_scenario, whole_number
+from .inputs import about_scenario, check_results
+from .output import Terminated, check_out_dir, sigterm_raises, write_folder
 
 #: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series.
 SERIES_RUN_LIMIT = 50
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..results.ensemble import EnsembleResults
     from ..results.series import Results
 
@@ -151,30 +157,20 @@ def _save_figures(results: Results, folder: Path) -> list[str]:
     return ["timeseries.png", "flows.png"]
 
 
-def _write_all(out: Path, write: Callable[[Path], list[str]]) -> list[str]:
-    """Run ``write`` into a temporary folder next to ``out``; move the files into place only if all succeeded."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
-        names = write(tmp)
-        if out.exists():
-            for name in names:
-                os.replace(tmp / name, out / name)
-        else:
-            tmp.chmod(0o755)  # mkdtemp makes a private folder; the results folder is not
-            os.replace(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return names
+def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None = None) -> list[str]:
+    """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
-
-def write_outputs(results: Results, out: Path) -> list[str]:
-    """Write ``results.npz``, ``summary.csv`` and PNG plots into ``out``, all or nothing."""
+    ``compare`` is the table of :func:`~supplychain.analytics.compare.compare_to_unshocked`, if any.
+    """
     def write(tmp: Path) -> list[str]:
         results.save(tmp / "results.npz")
         results.summary().to_csv(tmp / "summary.csv", index=False)
-        return ["results.npz", "summary.csv", *_save_figures(results, tmp)]
-    return _write_all(out, write)
+        names = ["results.npz", "summary.csv", *_save_figures(results, tmp)]
+        if compare is not None:
+            compare.to_csv(tmp / "compare.csv", index=False)
+            names.append("compare.csv")
+        return names
+    return write_folder(out, write)
 
 
 def write_summary(results: EnsembleResults, out: Path) -> list[str]:
@@ -190,7 +186,7 @@ def write_summary(results: EnsembleResults, out: Path) -> list[str]:
                  for k, q in enumerate(results.quantiles)]
         pd.concat(bands, ignore_index=True).to_csv(tmp / "bands.csv", index=False)
         return ["summary.csv", "bands.csv"]
-    return _write_all(out, write)
+    return write_folder(out, write)
 
 
 # Subcommands ----------------------------------------------------------------------------------
@@ -212,11 +208,13 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ..run.simulate import simulate
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise NotADirectoryError(20, "--out must be a directory", str(args.out))
+    if args.out is not None:
+        check_out_dir(args.out)  # before the work, not after it
     phases = ["loading scenario", f"simulating {args.runs} run(s) on {args.engine}"]
+    phases += ["comparing with the unshocked scenario"] if args.compare == "baseline" else []
     phases += ["writing outputs"] if args.out is not None else []
-    with PhaseBar(phases, enabled=not args.quiet) as bar:
+    table = None
+    with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar:
         bar.step(phases[0])
         scenario = resolve_scenario(args.scenario)
         if args.horizon is not None:
@@ -226,17 +224,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
         keep = "summary" if args.runs > SERIES_RUN_LIMIT and args.compare is None else "series"
         results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
                            progress=not args.quiet and args.runs > 1)
-        if args.out is not None:
+        check_results(results)  # an extreme value the model let through must not end in a silent NaN
+        summary = format_summary(results)
+        if args.compare == "baseline":
+            from ..analytics.compare import compare_to_unshocked, format_changes
             bar.step(phases[2])
-            names = write_outputs(results, args.out) if keep == "series" else write_summary(results, args.out)
-    print(format_summary(results))
-    if args.compare == "baseline":
-        from ..analytics.compare import compare_to_unshocked, format_changes
-        table = compare_to_unshocked(results)
-        print("\n" + format_changes(table))
+            table = compare_to_unshocked(results)
+            summary += "\n\n" + format_changes(table)
         if args.out is not None:
-            table.to_csv(args.out / "compare.csv", index=False)
-            names.append("compare.csv")
+            bar.step(phases[-1])
+            # Everything, compare.csv included, lands in one step: an interrupt leaves nothing.
+            names = (write_outputs(results, args.out, compare=table) if keep == "series"
+                     else write_summary(results, args.out))
+    print(summary)
     if args.out is not None and not args.quiet:
         print(f"Wrote {', '.join(names)} to {args.out}", file=sys.stderr)
     return 0
@@ -284,10 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Longest error line printed; messages bound the values they quote, this bounds everything else.
+_MAX_LINE = 1000
+
+
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror and exc.filename:
-        return f"{exc.filename}: {exc.strerror}"
-    return " ".join(str(exc).split())
+        text = f"{exc.filename}: {exc.strerror}"
+    else:
+        text = " ".join(str(exc).split())
+    return text if len(text) <= _MAX_LINE else text[:_MAX_LINE] + "..."
 
 
 def _silence_stdout() -> None:
@@ -315,7 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on a usage, scenario or file error.
+        0 on success, 2 on a usage, scenario or file error, 130 after Ctrl-C,
+        143 after SIGTERM (which, while ``main`` runs, raises instead of killing
+        the process at once, so that partial output is removed).
     """
     parser = build_parser()
     try:
@@ -325,7 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         try:
-            return int(args.handler(args))
+            with sigterm_raises():
+                return int(args.handler(args))
         except BrokenPipeError:
             # The reader went away (``supplychain data | head``): not an error worth a message.
             _silence_stdout()
@@ -333,6 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (SupplyChainError, OSError) as exc:
             print(f"supplychain: error: {_one_line(exc)}", file=sys.stderr)
             return 2
+        except Terminated:
+            print("supplychain: terminated", file=sys.stderr)
+            return 143
         except KeyboardInterrupt:
             print("supplychain: interrupted", file=sys.stderr)
             return 130

@@ -29,7 +29,7 @@ from typing import IO, Any
 import numpy as np
 import tomli_w
 
-from .._validation import close_matches
+from .._validation import SHOWN_CHARS, close_matches, shown
 from ..errors import ScenarioFileError, SupplyChainError, ValidationError
 from ..model.dists import Fixed
 from ..model.network import Commodity, Demand, Facility, Lane, Network, Region
@@ -46,6 +46,18 @@ _TABLES: dict[str, type] = {"regions": Region, "commodities": Commodity, "facili
 _SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day")
 _TOP_KEYS = ("scenario", *_TABLES, "shocks")
 _MAPPING_FIELDS = ("recipe", "initial_inventory", "policies")  # Facility fields stored as pairs
+
+#: Deepest nesting of arrays and tables a scenario file may use. A real file needs about 5
+#: (file > [[shocks]] > entry > distribution table > values); 1,000 nested arrays would
+#: otherwise exhaust Python's recursion limit in the parser or the model.
+MAX_NESTING = 32
+
+#: Exceptions that a model class or a parser may raise on a value of the wrong type or size and
+#: that are turned into :class:`ScenarioFileError` naming the place in the file: the wrong TOML
+#: type (TypeError, AttributeError, KeyError), an out-of-range number (ValueError, OverflowError),
+#: data sized by an unbounded number (MemoryError) and nesting too deep (RecursionError).
+FOREIGN_ERRORS: tuple[type[BaseException], ...] = (
+    TypeError, ValueError, AttributeError, KeyError, OverflowError, MemoryError, RecursionError)
 
 
 def _baseline() -> Scenario:
@@ -124,22 +136,41 @@ def _where(source: str | None, table: str, index: int | None = None) -> str:
     return place if source is None else f"{source}, {place}"
 
 
-def _located(exc: Exception, where: str) -> SupplyChainError:
+def _foreign_message(exc: BaseException) -> str:
+    """One bounded line for an error that is not ours (its text may quote a whole bad value)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, KeyError):
+        text = f"missing or wrong key {text}"
+    elif isinstance(exc, MemoryError):
+        text = "a value is too large (out of memory while building the model)"
+    elif isinstance(exc, RecursionError):
+        text = "a value is nested too deeply"
+    limit = 3 * SHOWN_CHARS
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _located(exc: BaseException, where: str) -> SupplyChainError:
     """The same kind of error with its location in front (ScenarioFileError for foreign errors)."""
-    cls = type(exc) if isinstance(exc, SupplyChainError) else ScenarioFileError
-    return cls(f"{where}: {exc}")
+    if isinstance(exc, SupplyChainError):
+        return type(exc)(f"{where}: {exc}")
+    return ScenarioFileError(f"{where}: {_foreign_message(exc)}")
+
+
+def _bare(text: str) -> str:
+    """A key as written in the file, cut like any shown value."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
 
 
 def _check_keys(data: Any, allowed: tuple[str, ...], required: tuple[str, ...], where: str,
                 what: str) -> dict[str, Any]:
     if not isinstance(data, Mapping):
-        raise ScenarioFileError(f"{where}: entry must be a table of key = value pairs; got {data!r}.")
-    ident = f" for {what} '{data['id']}'" if isinstance(data.get("id"), str) else f" for {what}"
+        raise ScenarioFileError(f"{where}: entry must be a table of key = value pairs; got {shown(data)}.")
+    ident = f" for {what} {shown(data['id'])}" if isinstance(data.get("id"), str) else f" for {what}"
     for key in data:
         if key not in allowed:
-            hits = close_matches(str(key), allowed)
+            hits = close_matches(str(key)[:200], allowed)
             hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
-            raise ScenarioFileError(f"{where}: {key} is not a known key{ident}; known keys are "
+            raise ScenarioFileError(f"{where}: {_bare(str(key))} is not a known key{ident}; known keys are "
                                     f"{', '.join(allowed)}.{hint}")
     for key in required:
         if key not in data:
@@ -156,10 +187,11 @@ def _build(cls: type, data: Any, where: str) -> Any:
     for f in fields:
         if f.default_factory is dict and not isinstance(kwargs.get(f.name, {}), Mapping):
             raise ScenarioFileError(f"{where}: {f.name} must be a table such as {{ key = value }}; "
-                                    f"got {kwargs[f.name]!r} for {cls.__name__} '{kwargs.get('id', '?')}'.")
+                                    f"got {shown(kwargs[f.name])} for {cls.__name__} "
+                                    f"{shown(kwargs.get('id', '?'))}.")
     try:
         return cls(**kwargs)
-    except (SupplyChainError, TypeError, ValueError, AttributeError) as exc:
+    except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         # Values of the wrong TOML type (a number where a table belongs) surface as TypeError.
         raise _located(exc, where) from None
 
@@ -168,7 +200,7 @@ def _table(data: Mapping[str, Any], key: str, source: str | None) -> list[Any]:
     items = data.get(key, [])
     if not isinstance(items, list):
         raise ScenarioFileError(f"{_where(source, key)}: {key} must be an array of tables "
-                                f"([[{key}]] entries); got {items!r}.")
+                                f"([[{key}]] entries); got {shown(items)}.")
     return items
 
 
@@ -180,7 +212,7 @@ def _shock_from_dict(data: Any, where: str) -> Any:
                                 "(supplychain.model.shocks.shock_from_dict is missing).")
     try:
         return build(dict(data) if isinstance(data, Mapping) else data)
-    except (SupplyChainError, TypeError, KeyError) as exc:
+    except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         raise _located(exc, where) from None
 
 
@@ -190,7 +222,7 @@ def _merge(base: tuple[Any, ...], extra: list[Any], where: str) -> tuple[Any, ..
     seen: set[str] = set()
     for item in extra:
         if item.id in seen:
-            raise ValidationError(f"{where}: id must be unique; got {item.id!r} twice.")
+            raise ValidationError(f"{where}: id must be unique; got {shown(item.id)} twice.")
         seen.add(item.id)
         by_id[item.id] = item
     return tuple(by_id.values())
@@ -205,15 +237,18 @@ def _head(data: Mapping[str, Any], source: str | None) -> dict[str, Any]:
             head["start_date"] = dt.date.fromisoformat(head["start_date"])
         except ValueError:
             raise ScenarioFileError(f"{where}: start_date must be a date (YYYY-MM-DD); got "
-                                    f"{head['start_date']!r}.") from None
+                                    f"{shown(head['start_date'])}.") from None
     return head
 
 
 def _base_scenario(name: Any, where: str) -> Scenario:
+    if not isinstance(name, str):
+        raise ScenarioFileError(f"{where}: base must be the name of a built-in scenario "
+                                f"({', '.join(map(repr, BASES))}); got {shown(name)}.")
     if name not in BASES:
         from .._validation import check_known
         try:
-            check_known(str(name), BASES, "base", "Scenario")
+            check_known(name, BASES, "base", "Scenario")
         except SupplyChainError as exc:
             raise _located(exc, where) from None
     return BASES[name]()
@@ -262,7 +297,8 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
     supplychain.errors.ScenarioFileError: toy.toml, [[regions]] entry 1: nmae is not a known key ... 'name'?
     """
     if not isinstance(data, Mapping):
-        raise ScenarioFileError(f"{source or 'scenario'}: must be a table; got {data!r}.")
+        raise ScenarioFileError(f"{source or 'scenario'}: must be a table; got {shown(data)}.")
+    _check_nesting(data, source or "scenario")
     _check_keys(data, _TOP_KEYS, (), source or "scenario", "scenario file")
     head = _head(data, source)
     items = {key: [_build(cls, entry, _where(source, f"[[{key}]]", i))
@@ -287,12 +323,26 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
         parts = {key: tuple(value) for key, value in items.items()}
     try:
         network = Network(**parts)
-    except SupplyChainError as exc:
+    except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         raise _located(exc, where) from None
     try:
         return Scenario(network, shocks=tuple(shocks), **head)
-    except SupplyChainError as exc:
+    except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         raise _located(exc, _where(source, "[scenario]")) from None
+
+
+def _check_nesting(data: Any, where: str) -> None:
+    """Reject data nested deeper than :data:`MAX_NESTING` (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise ScenarioFileError(f"{where}: arrays and tables are nested more than {MAX_NESTING} "
+                                    "levels deep; a scenario file needs far fewer.")
+        if isinstance(value, Mapping):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 # TOML text -------------------------------------------------------------------------------------
@@ -365,10 +415,18 @@ def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
     ...
     supplychain.errors.ScenarioFileError: bad.toml: invalid TOML: Invalid value (at end of document)
     """
+    where = source or "scenario"
+    if not isinstance(text, str):
+        raise ScenarioFileError(f"{where}: scenario text must be a string; got {shown(text)}.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioFileError(f"{source or 'scenario'}: invalid TOML: {exc}") from None
+        raise ScenarioFileError(f"{where}: invalid TOML: {_foreign_message(exc)}") from None
+    except RecursionError:  # the parser recurses once per nested array or inline table
+        raise ScenarioFileError(f"{where}: arrays and tables are nested more than {MAX_NESTING} "
+                                "levels deep; a scenario file needs far fewer.") from None
+    except (ValueError, MemoryError) as exc:  # e.g. an integer of 10,000 digits
+        raise ScenarioFileError(f"{where}: invalid TOML: {_foreign_message(exc)}") from None
     return scenario_from_dict(data, source=source)
 
 

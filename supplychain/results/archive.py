@@ -2,26 +2,45 @@
 
 :meth:`Results.save` writes one; :func:`supplychain.load_results` (also importable from
 :mod:`supplychain.results` and the top-level package) reads it back exactly.
+
+An archive is a zip file of ``.npy`` members: ``metadata`` (JSON text), ``scenario_toml``
+(the scenario as TOML text), ``initial_inventory``, ``initial_in_transit`` and one
+``series__<variable>`` per recorded variable. :func:`read_archive` trusts none of it: before
+reading a member it checks the size the zip entry declares and the dtype and shape its ``.npy``
+header declares against what the metadata implies, so a crafted file cannot make it allocate
+more than those imply, nor more than :data:`MAX_ARCHIVE_BYTES` in all (a compressed file of
+zeros expands about 1,000-fold); then it checks every metadata field, every array against the
+axis labels, and the labels against the embedded scenario. Any problem raises
+:class:`~supplychain.errors.ScenarioFileError` naming the file and the problem.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ScenarioFileError
-from ..io.scenario import PathLike, _atomic_write, dumps_scenario
+from .._validation import shown
+from ..errors import ScenarioFileError, SupplyChainError
+from ..io.scenario import PathLike, _atomic_write, dumps_scenario, loads_scenario
+from ..model.scenario import Scenario
 
 if TYPE_CHECKING:
     from .series import Results
 
-__all__ = ["save_results", "read_archive", "RawArchive"]
+__all__ = ["save_results", "read_archive", "RawArchive", "MAX_ARCHIVE_BYTES", "MAX_TEXT_BYTES"]
+
+#: Most bytes the members of one archive may declare, in all, once decompressed (8 GiB).
+MAX_ARCHIVE_BYTES = 8 * 2**30
+#: Most bytes the metadata or the embedded scenario may declare (each stored as UTF-32 text).
+MAX_TEXT_BYTES = 256 * 2**20
 
 _RESULTS_FORMAT = "supplychain.results"
 _RESULTS_VERSION = 1
@@ -50,41 +69,307 @@ def save_results(results: Results, path: PathLike) -> Path:
     return _atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
 
 
+#: Engines an archive may name (the ``engine`` argument of :func:`supplychain.simulate`).
+_ENGINES = ("des", "vector")
+#: Item axes of :class:`~supplychain.results.Coords` and its per-item label tables.
+_AXES = ("facility", "lane", "demand", "stock")
+_LABELS = ("region", "commodity")
+_META_KEYS = ("format", "format_version", "supplychain_version", "engine", "seed", "variables", "coords")
+
+
 @dataclass(frozen=True)
 class RawArchive:
     """The parts of a results archive, checked but not yet turned into :class:`Results`."""
 
     engine: str
-    seed: Any
+    seed: int | None
     coords: dict[str, Any]
     arrays: dict[str, np.ndarray]
     initial_inventory: np.ndarray
     initial_in_transit: np.ndarray
     scenario_toml: str
+    scenario: Scenario
 
 
-def read_archive(path: PathLike) -> RawArchive:
+class _Bad(Exception):
+    """A problem with the archive's content; read_archive adds the file name."""
+
+
+def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None, *,
+                 max_bytes: int = MAX_ARCHIVE_BYTES) -> RawArchive:
     """Read and check the parts of an archive written by :func:`save_results`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` file.
+    variable_axes : mapping of str to str, optional
+        The variables an archive must hold, each with the axis (``"facility"``,
+        ``"lane"``, ``"demand"`` or ``"stock"``) that labels its last dimension;
+        :func:`supplychain.load_results` passes
+        :data:`~supplychain.results.VARIABLE_AXES`. Without it, the archive's own
+        list of variables is used and each series' last dimension must match one axis.
+    max_bytes : int
+        Most bytes all members may declare once decompressed.
+
+    Returns
+    -------
+    RawArchive
+        The checked parts, the embedded scenario parsed.
 
     Raises
     ------
     ScenarioFileError
-        If the file is missing or is not a supplychain results archive.
+        If the file is missing or is not a well-formed supplychain results archive.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=3)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     raw = read_archive(res.save(pathlib.Path(tmp) / "run.npz"))
+    ...     _ = (pathlib.Path(tmp) / "fake.npz").write_bytes(b"PK")
+    ...     read_archive(pathlib.Path(tmp) / "fake.npz")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ScenarioFileError: .../fake.npz: not a supplychain results file (not a .npz archive: ...).
+    >>> raw.engine, raw.seed, raw.arrays["demand"].shape[:2]
+    ('des', 3, (1, 10))
     """
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            meta = json.loads(str(archive["metadata"]))
-            if meta.get("format") != _RESULTS_FORMAT:
-                raise ValueError("metadata does not name the supplychain results format")
-            if meta.get("format_version", 0) > _RESULTS_VERSION:
-                raise ValueError(f"format version {meta['format_version']} is newer than this "
-                                 f"library reads ({_RESULTS_VERSION}); upgrade supplychain")
-            arrays = {name: archive[f"{_ARRAY_PREFIX}{name}"] for name in meta["variables"]}
-            initial = archive["initial_inventory"], archive["initial_in_transit"]
-            toml_text = str(archive["scenario_toml"])
+        with zipfile.ZipFile(path) as archive:
+            return _read(archive, path, variable_axes, max_bytes)
     except FileNotFoundError:
         raise ScenarioFileError(f"{path}: no such results file.") from None
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
-        raise ScenarioFileError(f"{path}: not a supplychain results file ({exc}).") from None
-    return RawArchive(engine=meta["engine"], seed=meta["seed"], coords=meta["coords"], arrays=arrays,
-                      initial_inventory=initial[0], initial_in_transit=initial[1], scenario_toml=toml_text)
+    except IsADirectoryError:
+        raise ScenarioFileError(f"{path}: is a folder, not a results file.") from None
+    except SupplyChainError:
+        raise
+    except _Bad as exc:
+        raise ScenarioFileError(f"{path}: not a supplychain results file: {exc}") from None
+    except zipfile.BadZipFile as exc:
+        raise ScenarioFileError(f"{path}: not a supplychain results file (not a .npz archive: {exc}).") from None
+    except (OSError, EOFError, ValueError, KeyError, RecursionError, zipfile.LargeZipFile,
+            NotImplementedError) as exc:  # unreadable or corrupt member (bad CRC, truncated, odd compression)
+        text = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise ScenarioFileError(f"{path}: not a supplychain results file ({text}).") from None
+
+
+def _read(archive: zipfile.ZipFile, path: PathLike, variable_axes: Mapping[str, str] | None,
+          max_bytes: int) -> RawArchive:
+    budget = _Budget(archive, max_bytes)
+    meta = _metadata(budget.text("metadata"))
+    coords = _coords(meta["coords"])
+    sizes = {axis: len(coords[axis]) for axis in _AXES}
+    axes = _variable_axes(meta["variables"], variable_axes, sizes)
+    # Check every header against the others before reading any array.
+    headers = {name: budget.header(f"{_ARRAY_PREFIX}{name}") for name in axes}
+    shapes = {name: shape for name, (shape, _) in headers.items()}
+    first = next(iter(shapes.values()))
+    for name, shape in shapes.items():
+        if len(shape) != 3 or shape[:2] != first[:2] or min(shape[:2], default=0) < 1:
+            raise _Bad(f"series {name!r} has shape {shape}; every series must be (runs, days, items) "
+                       f"with the same runs and days, at least 1 each (first series: {first}).")
+        want = sizes[axes[name]] if axes[name] else None
+        if want is None and shape[2] not in sizes.values():
+            raise _Bad(f"series {name!r} has {shape[2]} items, which matches no axis of the coords.")
+        if want is not None and shape[2] != want:
+            raise _Bad(f"series {name!r} has {shape[2]} items along its last dimension; its axis "
+                       f"{axes[name]!r} has {want} labels.")
+    for name, (_, dtype) in headers.items():
+        _float_dtype(dtype, f"series {name!r}")
+    initial = {"initial_inventory": sizes["stock"], "initial_in_transit": sizes["lane"]}
+    for member, n in initial.items():
+        shape, dtype = budget.header(member)
+        if shape != (n,):
+            raise _Bad(f"{member} has shape {shape}; expected ({n},) from the coords.")
+        _float_dtype(dtype, member)
+    text = budget.text("scenario_toml")
+    try:
+        scenario = loads_scenario(text, source=f"{path} (embedded scenario)")
+    except SupplyChainError as exc:  # a bad embedded scenario is a bad results file
+        raise ScenarioFileError(str(exc)) from None
+    _match_scenario(coords, scenario, first[1])
+    arrays = {name: budget.array(f"{_ARRAY_PREFIX}{name}") for name in axes}
+    inventory, in_transit = (budget.array(member) for member in initial)
+    return RawArchive(engine=meta["engine"], seed=meta["seed"], coords=coords, arrays=arrays,
+                      initial_inventory=inventory, initial_in_transit=in_transit, scenario_toml=text,
+                      scenario=scenario)
+
+
+class _Budget:
+    """Reads members of an archive, refusing any whose declared size breaks the bounds."""
+
+    def __init__(self, archive: zipfile.ZipFile, max_bytes: int) -> None:
+        self.archive = archive
+        self.left = max_bytes
+        self.headers: dict[str, tuple[tuple[int, ...], np.dtype[Any], bool, int]] = {}
+
+    def _info(self, member: str) -> zipfile.ZipInfo:
+        try:
+            return self.archive.getinfo(f"{member}.npy")
+        except KeyError:
+            raise _Bad(f"it has no {member!r} member.") from None
+
+    def _header(self, member: str) -> tuple[tuple[int, ...], np.dtype[Any], bool, int]:
+        if member in self.headers:
+            return self.headers[member]
+        info = self._info(member)
+        with self.archive.open(info) as handle:
+            shape, fortran, dtype, offset = _npy_header(handle, member)
+        if dtype.hasobject:
+            raise _Bad(f"{member} holds Python objects; a results file holds numbers and text only.")
+        nbytes = math.prod(shape) * dtype.itemsize
+        if info.file_size != offset + nbytes:
+            raise _Bad(f"{member} declares {shape} {dtype} ({nbytes:,} bytes) but its zip entry "
+                       f"holds {info.file_size - offset:,} bytes.")
+        if nbytes > self.left:
+            raise _Bad(f"{member} would take {nbytes:,} bytes once decompressed; an archive may hold "
+                       f"at most {MAX_ARCHIVE_BYTES:,} in all.")
+        self.left -= nbytes
+        self.headers[member] = (shape, dtype, fortran, offset)
+        return self.headers[member]
+
+    def header(self, member: str) -> tuple[tuple[int, ...], np.dtype[Any]]:
+        shape, dtype, _, _ = self._header(member)
+        return shape, dtype
+
+    def array(self, member: str) -> np.ndarray:
+        shape, dtype, _, _ = self._header(member)
+        with self.archive.open(f"{member}.npy") as handle:
+            arr = np.lib.format.read_array(handle, allow_pickle=False)
+        if arr.shape != shape or arr.dtype != dtype:  # pragma: no cover - the header was read twice
+            raise _Bad(f"{member} changed between two reads.")
+        arr = arr.astype(np.float64, copy=False)
+        if not np.isfinite(arr).all():
+            raise _Bad(f"{member} holds NaN or infinite values; results are finite.")
+        return arr
+
+    def text(self, member: str) -> str:
+        shape, dtype, _, _ = self._header(member)
+        if shape != () or dtype.kind != "U":
+            raise _Bad(f"{member} must be one text value; got an array of shape {shape} and dtype {dtype}.")
+        if dtype.itemsize > MAX_TEXT_BYTES:
+            raise _Bad(f"{member} declares {dtype.itemsize:,} bytes of text; at most {MAX_TEXT_BYTES:,}.")
+        with self.archive.open(f"{member}.npy") as handle:
+            return str(np.lib.format.read_array(handle, allow_pickle=False))
+
+
+def _npy_header(handle: IO[bytes], member: str) -> tuple[tuple[int, ...], bool, np.dtype[Any], int]:
+    """Shape, Fortran order, dtype and data offset declared by a ``.npy`` header."""
+    fmt = np.lib.format
+    try:
+        version = fmt.read_magic(handle)
+        if version == (1, 0):
+            shape, fortran, dtype = fmt.read_array_header_1_0(handle)
+        elif version == (2, 0):
+            shape, fortran, dtype = fmt.read_array_header_2_0(handle)
+        else:
+            raise _Bad(f"{member} uses .npy format version {version}; expected 1.0 or 2.0.")
+    except (ValueError, EOFError, SyntaxError) as exc:
+        raise _Bad(f"{member} is not a valid .npy array ({' '.join(str(exc).split())[:200]}).") from None
+    if any(not isinstance(n, int) or n < 0 for n in shape):
+        raise _Bad(f"{member} declares the shape {shape}.")
+    return tuple(shape), bool(fortran), np.dtype(dtype), handle.tell()
+
+
+def _float_dtype(dtype: np.dtype[Any], what: str) -> None:
+    if dtype.kind != "f":
+        raise _Bad(f"{what} has dtype {dtype}; expected floating-point numbers.")
+
+
+def _metadata(text: str) -> dict[str, Any]:
+    try:
+        meta = json.loads(text)
+    except RecursionError:
+        raise _Bad("metadata is nested too deeply.") from None
+    except ValueError as exc:
+        raise _Bad(f"metadata is not JSON ({exc}).") from None
+    if not isinstance(meta, dict):
+        raise _Bad(f"metadata must be a JSON object; got {shown(meta)}.")
+    if meta.get("format") != _RESULTS_FORMAT:
+        raise _Bad(f"metadata does not name the supplychain results format; got format "
+                   f"{shown(meta.get('format'))}.")
+    missing = [key for key in _META_KEYS if key not in meta]
+    if missing:
+        raise _Bad(f"metadata lacks {', '.join(missing)}.")
+    version = meta["format_version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _Bad(f"format_version must be a whole number >= 1; got {shown(version)}.")
+    if version > _RESULTS_VERSION:
+        raise _Bad(f"format version {version} is newer than this library reads ({_RESULTS_VERSION}); "
+                   "upgrade supplychain.")
+    if not isinstance(meta["supplychain_version"], str):
+        raise _Bad(f"supplychain_version must be text; got {shown(meta['supplychain_version'])}.")
+    if not isinstance(meta["engine"], str) or meta["engine"] not in _ENGINES:
+        raise _Bad(f"engine must be one of {', '.join(map(repr, _ENGINES))}; got {shown(meta['engine'])}.")
+    seed = meta["seed"]
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise _Bad(f"seed must be a non-negative whole number or null; got {shown(seed)}.")
+    return meta
+
+
+def _labels(value: Any, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Bad(f"coords {what} must be a list of strings; got {shown(value)}.")
+    return tuple(value)
+
+
+def _coords(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or set(value) != set(_AXES + _LABELS):
+        keys = sorted(value) if isinstance(value, dict) else value
+        raise _Bad(f"coords must be an object with the keys {', '.join(_AXES + _LABELS)}; got "
+                   f"{shown(keys)}.")
+    coords: dict[str, Any] = {axis: _labels(value[axis], axis) for axis in _AXES}
+    for table in _LABELS:
+        per_axis = value[table]
+        if not isinstance(per_axis, dict) or not set(per_axis) <= set(_AXES):
+            raise _Bad(f"coords {table} must map some of {', '.join(_AXES)} to label lists; "
+                       f"got {shown(per_axis)}.")
+        coords[table] = {axis: _labels(labels, f"{table}[{axis!r}]") for axis, labels in per_axis.items()}
+        for axis, labels in coords[table].items():
+            if len(labels) != len(coords[axis]):
+                raise _Bad(f"coords {table}[{axis!r}] has {len(labels)} labels for "
+                           f"{len(coords[axis])} {axis} items.")
+    return coords
+
+
+def _variable_axes(listed: Any, expected: Mapping[str, str] | None,
+                   sizes: Mapping[str, int]) -> dict[str, str | None]:
+    if (not isinstance(listed, list) or not listed or not all(isinstance(v, str) for v in listed)
+            or len(set(listed)) != len(listed)):
+        raise _Bad(f"variables must be a non-empty list of distinct names; got {shown(listed)}.")
+    if expected is None:
+        return dict.fromkeys(listed)
+    unknown = [v for v in listed if v not in expected]
+    missing = [v for v in expected if v not in listed]
+    if unknown or missing:
+        parts = ([f"unknown variables {shown(unknown)}"] if unknown else []) + (
+            [f"missing variables {shown(missing)}"] if missing else [])
+        raise _Bad(f"{'; '.join(parts)} (expected {', '.join(expected)}).")
+    return {name: expected[name] for name in listed}
+
+
+def _match_scenario(coords: Mapping[str, Any], scenario: Scenario, n_days: int) -> None:
+    """The labels and the number of days must be those of the embedded scenario."""
+    net = scenario.network
+    for axis, items in (("facility", net.facilities), ("lane", net.lanes), ("demand", net.demands)):
+        if coords[axis] != tuple(item.id for item in items):
+            raise _Bad(f"coords {axis} do not match the {axis} ids of the embedded scenario.")
+    nodes = {item.id for item in net.facilities + net.demands}
+    known = {"region": {r.id for r in net.regions}, "commodity": {c.id for c in net.commodities}}
+    for label in coords["stock"]:
+        node, _, commodity = label.rpartition(":")
+        if node not in nodes or commodity not in known["commodity"]:
+            raise _Bad(f"stock label {shown(label)} names no node and commodity of the embedded scenario.")
+    for table in _LABELS:
+        for axis, labels in coords[table].items():
+            names = {part for label in labels for part in label.split(">")} if (table, axis) == (
+                "region", "lane") else set(labels)
+            if not names <= known[table]:
+                raise _Bad(f"coords {table}[{axis!r}] name {shown(sorted(names - known[table]))}, "
+                           "unknown to the embedded scenario.")
+    if n_days != scenario.horizon_days:
+        raise _Bad(f"the series cover {n_days} days; the embedded scenario has a horizon of "
+                   f"{scenario.horizon_days}.")

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..io.scenario import loads_scenario
 from ..model.scenario import Scenario
 from .archive import read_archive, save_results
 
@@ -323,8 +322,8 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     >>> back.seed, bool(np.array_equal(back.delivered, res.delivered)), back.scenario == res.scenario
     (3, True, True)
     """
-    raw = read_archive(path)
-    scenario = loads_scenario(raw.scenario_toml, source=f"{path} (embedded scenario)")
+    raw = read_archive(path, VARIABLE_AXES)  # checks every part, the scenario included
+    scenario = raw.scenario
     # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
     coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)
                        else tuple(value) for name, value in raw.coords.items()})
