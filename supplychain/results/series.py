@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..engines.variables import VARIABLES, variable_axes
 from ..io.scenario import loads_scenario
 from ..model.scenario import Scenario
 from .archive import read_archive, save_results
@@ -24,11 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results"]
 
-#: Recorded daily series and the axis each is labelled by.
-VARIABLE_AXES: dict[str, str] = {
-    "production": "facility", "inventory": "stock", "flow": "lane", "arrivals": "lane",
-    "in_transit": "lane", "demand": "demand", "delivered": "demand", "unmet": "demand",
-}
+#: Each recorded daily series and the axis it is labelled by (from the one table,
+#: :data:`supplychain.engines.variables.VARIABLES`).
+VARIABLE_AXES: dict[str, str] = variable_axes()
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,28 +181,80 @@ class Results:
         """Demand outstanding at the end of each day (lost, or backlogged), ``(runs, days, demands)``."""
         return self.arrays["unmet"]
 
+    @property
+    def released(self) -> np.ndarray:
+        """Units released from strategic reserves into each stock per day, ``(runs, days, stocks)``.
+
+        Zeros when the scenario has no :class:`~supplychain.model.StockpileRelease`.
+        """
+        return self._optional("released")
+
+    @property
+    def destroyed(self) -> np.ndarray:
+        """Units of stock destroyed by disasters per day, ``(runs, days, stocks)``.
+
+        Zeros when no :class:`~supplychain.model.CapacityShock` destroys inventory.
+        """
+        return self._optional("destroyed")
+
+    def _optional(self, name: str) -> np.ndarray:
+        if name in self.arrays:
+            return self.arrays[name]
+        zeros = np.zeros(self.arrays["inventory"].shape)
+        zeros.flags.writeable = False
+        return zeros
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Names of the recorded series, in the order of :data:`VARIABLE_AXES`."""
+        return tuple(name for name in VARIABLES if name in self.arrays)
+
     def series(self, variable: str, ident: str) -> np.ndarray:
-        """One item's daily series, ``(runs, days)``, e.g. ``series("flow", "CN.mine>US.ore")``."""
+        """One item's daily series, ``(runs, days)``, e.g. ``series("flow", "CN.mine>US.ore")``.
+
+        Every variable of :data:`VARIABLE_AXES` is reachable; ``released`` and
+        ``destroyed`` are zeros when the scenario lacks their mechanism.
+
+        Examples
+        --------
+        >>> from supplychain import load_baseline, simulate
+        >>> res = simulate(load_baseline().with_horizon(5), seed=1)
+        >>> stock = res.coords.stock[0]
+        >>> res.series("inventory", stock).shape, float(res.series("released", stock).sum())
+        ((1, 5), 0.0)
+        """
         from .._validation import check_known
         check_known(variable, VARIABLE_AXES, "variable", "Results")
-        return self.arrays[variable][:, :, self.coords.index(VARIABLE_AXES[variable], ident)]
+        return self.values(variable)[:, :, self.coords.index(VARIABLE_AXES[variable], ident)]
+
+    def values(self, variable: str) -> np.ndarray:
+        """Every item's daily series of one variable, ``(runs, days, items)``.
+
+        ``released`` and ``destroyed`` are zeros when the scenario lacks their mechanism.
+        """
+        from .._validation import check_known
+        check_known(variable, VARIABLE_AXES, "variable", "Results")
+        return self._optional(variable) if VARIABLES[variable].mechanism else self.arrays[variable]
 
     # Tables -----------------------------------------------------------------------------------
     def to_dataframe(self, variables: list[str] | None = None) -> pd.DataFrame:
         """Long, tidy table: one row per run, day, variable and item.
 
         Columns: ``run, day, date, variable, id, region, commodity, value``.
+        By default every recorded variable (:attr:`variables`); any name of
+        :data:`VARIABLE_AXES` may be asked for (``released`` and ``destroyed``
+        are zeros when not recorded).
         """
         import pandas as pd
 
         from .._validation import check_known
-        names = list(VARIABLE_AXES) if variables is None else variables
+        names = list(self.variables) if variables is None else variables
         frames = []
         dates = np.array(self.dates, dtype="datetime64[D]")
         for name in names:
             check_known(name, VARIABLE_AXES, "variable", "Results")
             axis = VARIABLE_AXES[name]
-            arr = self.arrays[name]
+            arr = self.values(name)
             r, t, n = arr.shape
             frames.append(pd.DataFrame({
                 "run": np.repeat(np.arange(r), t * n),
@@ -328,5 +379,21 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
     coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)
                        else tuple(value) for name, value in raw.coords.items()})
+    _check_series(path, raw.arrays, coords)
     return Results(engine=raw.engine, seed=raw.seed, scenario=scenario, coords=coords, arrays=raw.arrays,
                    initial_inventory=raw.initial_inventory, initial_in_transit=raw.initial_in_transit)
+
+
+def _check_series(path: str | os.PathLike[str], arrays: dict[str, np.ndarray], coords: Coords) -> None:
+    """Every series of an archive is a known variable shaped ``(runs, days, items of its axis)``."""
+    from ..errors import ScenarioFileError
+    if "demand" not in arrays:
+        raise ScenarioFileError(f"{path}: not a supplychain results file (no 'demand' series).")
+    runs_days = arrays["demand"].shape[:2]
+    for name, arr in arrays.items():
+        if name not in VARIABLES:
+            raise ScenarioFileError(f"{path}: unknown series {name[:80]!r} (expected one of {list(VARIABLES)}).")
+        expected = runs_days + (len(coords.labels(VARIABLES[name].axis)),)
+        if arr.shape != expected or arr.dtype.kind != "f":
+            raise ScenarioFileError(f"{path}: series {name!r} has shape {arr.shape} and dtype {arr.dtype}; "
+                                    f"expected floats of shape {expected} (runs, days, {VARIABLES[name].axis}s).")

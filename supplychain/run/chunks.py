@@ -31,13 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..compile.compiler import Compiled
-from ..engines.summary import (
-    BandAccumulator,
-    SummaryPart,
-    SummarySink,
-    band_groups,
-    summarise_arrays,
-)
+from ..engines.summary import BandAccumulator, SummaryPart, band_groups
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes"]
 
@@ -103,16 +97,12 @@ def default_chunk_size(c: Compiled, n_runs: int, engine: str, keep: Keep, *, n_w
 
 def _run_chunk(c: Compiled, seqs: Sequence[np.random.SeedSequence], engine: str,
                keep: Keep) -> dict[str, np.ndarray] | SummaryPart:
-    """One task: simulate a chunk of runs and return its series or its summary part."""
+    """One task: simulate a chunk of runs on ``engine`` and return its series or its summary part."""
     if engine == "des":
         from ..engines.des import run_des
-        arrays = run_des(c, list(seqs))
-        return arrays if keep == "series" else summarise_arrays(c, arrays)
-    from ..engines.day import Recorder
-    from ..engines.vector import draw_batch, simulate_runs
-    sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
-    simulate_runs(c, draw_batch(c, seqs), len(seqs), sink)
-    return sink.arrays if isinstance(sink, Recorder) else sink.part()
+        return run_des(c, seqs, keep=keep)
+    from ..engines.vector import run_vector
+    return run_vector(c, seqs, keep=keep)
 
 
 class _Deferred:
