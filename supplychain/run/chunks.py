@@ -2,14 +2,14 @@
 
 Runs are cut into contiguous chunks; each chunk is one task that returns
 either its daily series (``keep="series"``) or a compact
-:class:`~._summary.SummaryPart` (``keep="summary"``). Results are gathered
+:class:`~supplychain.engines.summary.SummaryPart` (``keep="summary"``). Results are gathered
 in chunk order, so they do not depend on chunk size, executor or the order
 in which tasks finish: each run draws from its own seed sequence, and the
 kernel treats runs independently.
 
 Executors: ``None`` runs in-process for small ensembles and on a local
-:class:`~concurrent.futures.ProcessPoolExecutor` with two workers for large
-ones; any :class:`~concurrent.futures.Executor` is used as given; a
+process pool with two workers for large ones (:mod:`.pool`: a Ctrl-C or an
+error stops it at once); any :class:`~concurrent.futures.Executor` is used as given; a
 ``dask.distributed`` ``Client`` gets the compiled scenario scattered once
 and each chunk submitted with retries (a task lost with its worker is
 re-run by the scheduler).
@@ -23,7 +23,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -32,6 +32,7 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 from ..engines.summary import BandAccumulator, SummaryPart, band_groups
+from .pool import local_pool
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes"]
 
@@ -114,6 +115,9 @@ class _Deferred:
     def result(self) -> Any:
         return self.fn(*self.args)
 
+    def cancel(self) -> bool:
+        return True
+
 
 def _mp_context() -> multiprocessing.context.BaseContext:
     """``fork`` on Linux: workers start at once, with nothing to re-import, and scripts need no
@@ -154,8 +158,8 @@ def _submitter(executor: Any, c: Compiled, use_processes: bool) -> Iterator[Call
     if executor is None and not use_processes:
         yield lambda fn, *args: _Deferred(fn, args)
     elif executor is None:
-        with ProcessPoolExecutor(max_workers=_WORKERS, mp_context=_mp_context()) as pool:
-            yield pool.submit
+        with local_pool(_WORKERS, _mp_context()) as submit:
+            yield submit
     elif _is_dask_client(executor):
         remote = executor.scatter(c, broadcast=True)
         yield lambda fn, _c, *args: executor.submit(fn, remote, *args, pure=False, retries=2)
@@ -173,7 +177,7 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     c : Compiled
         The compiled scenario.
     seqs : sequence of SeedSequence
-        One per run (see :func:`._random.run_seed_sequences`).
+        One per run (see :func:`~supplychain.engines.draws.run_seed_sequences`).
     engine : {"vector", "des"}
         Kernel that runs each chunk.
     keep : {"series", "summary"}
@@ -202,11 +206,20 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     bounds = [(lo, min(lo + size, n_runs)) for lo in range(0, n_runs, size)]
     gather = _SeriesGather() if keep == "series" else _SummaryGather(c, n_runs)
     with _submitter(executor, c, use_processes) as submit, _bar(progress, n_runs, engine) as bar:
-        pending = deque((submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep), hi - lo) for lo, hi in bounds)
-        while pending:  # in chunk order; popping drops each result once gathered
-            future, n = pending.popleft()
-            gather.add(future.result())
-            bar.update(n)
+        pending: deque[tuple[Any, int]] = deque()
+        try:
+            for lo, hi in bounds:
+                pending.append((submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep), hi - lo))
+            while pending:  # in chunk order; popping drops each result once gathered
+                future, n = pending[0]
+                gather.add(future.result())
+                pending.popleft()
+                bar.update(n)
+        except BaseException:
+            # Ctrl-C or a failed chunk: nothing queued should still run (our own pool is also killed).
+            for future, _ in pending:
+                future.cancel()
+            raise
     return gather.result()
 
 
