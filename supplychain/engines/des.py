@@ -118,6 +118,12 @@ class _Run:
 
     def run(self) -> None:
         self.env.run(until=self.c.n_days)
+        # Goods still in transit at the horizon never land. Events and the environment refer to
+        # each other, so drop their goods and callbacks now rather than at the next garbage collection.
+        for event in self.pending.values():
+            event.parts.clear()
+            event.callbacks.clear()
+        self.pending.clear()
         check_state(self.c, self.state, [self.seq])
 
 

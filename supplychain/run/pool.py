@@ -172,15 +172,13 @@ class LocalPool:
                 if worker.conn in ready:
                     self._receive(worker)
                 elif worker.process.sentinel in ready:
-                    raise WorkerDied(f"a worker process ended (exit code {worker.process.exitcode}) "
-                                     "while running a chunk of runs")
+                    raise _died(worker)
 
     def _receive(self, worker: _Worker) -> None:
         try:
             reply = worker.conn.recv()
         except EOFError:
-            raise WorkerDied(f"a worker process ended (exit code {worker.process.exitcode}) "
-                             "while running a chunk of runs") from None
+            raise _died(worker) from None
         task, worker.task = worker.task, None
         assert task is not None
         task.done = True
@@ -211,6 +209,11 @@ class LocalPool:
             worker.process.join(_GRACE_S)
             worker.conn.close()
         self.queue.clear()
+
+
+def _died(worker: _Worker) -> WorkerDied:
+    worker.process.join(_GRACE_S)  # reap it, to report how it ended
+    return WorkerDied(f"a worker process ended (exit code {worker.process.exitcode}) while running a task")
 
 
 @contextmanager
