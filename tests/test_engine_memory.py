@@ -11,6 +11,7 @@ from supplychain.compile.compiler import compile_scenario
 from supplychain.datasets.synthetic import synthetic_scenario
 from supplychain.engines.des import run_des
 from supplychain.engines.draws import run_seed_sequences
+from supplychain.engines.summary import SummarySink
 from supplychain.engines.vector import run_vector
 from supplychain.run import chunks as _chunks
 
@@ -62,5 +63,12 @@ def test_des_summary_of_a_chunk_equals_its_runs_one_by_one():
         one = run_des(c, [seq], keep="summary")
         assert np.array_equal(one.delivered[0], batch.delivered[r])
         assert np.array_equal(one.daily[0], batch.daily[r])
+    # Summarising a whole run at once gives the bits of the day-by-day sink the vector engine uses.
+    series = run_des(c, seqs)
+    daily = SummarySink(c, len(seqs))
+    for t in range(c.n_days):
+        daily.put(t, demand=series["demand"][:, t], delivered=series["delivered"][:, t])
+    for name in ("demand", "delivered", "daily"):
+        assert np.array_equal(getattr(daily.result(), name), getattr(batch, name)), name
     vec = run_vector(c, seqs, keep="summary")
     np.testing.assert_allclose(vec.delivered, batch.delivered, rtol=1e-12)

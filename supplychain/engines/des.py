@@ -9,9 +9,10 @@ first moment anyone can use them. Shipments due at the same instant share one
 event. Runs are independent and use their own seed
 sequence, so run ``r`` is identical whether simulated alone or in a batch.
 
-:func:`run_des` runs one chunk of runs, one after the other, each handing
-its days to its row of one sink: with ``keep="summary"`` that sink
-accumulates summaries day by day, so no daily series is ever held.
+:func:`run_des` runs one chunk of runs, one after the other. With
+``keep="series"`` each run records into its row of the chunk's series; with
+``keep="summary"`` a run keeps only its own demand and delivered and is
+summarised when it ends, so no ``(runs, days, items)`` series is ever held.
 """
 
 from __future__ import annotations
@@ -167,7 +168,15 @@ def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     True
     """
     check_inputs(c)
-    sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
+    if keep == "series":
+        series = Recorder(c, len(seqs))
+        for r, seq in enumerate(seqs):
+            _Run(c, seq, series.row(r)).run()
+        return series.result()
+    summary = SummarySink(c, len(seqs))
     for r, seq in enumerate(seqs):
-        _Run(c, seq, sink.row(r)).run()
-    return sink.result()
+        # One run's demand and delivered, (1, T, D), summarised when the run ends.
+        days = Recorder(c, 1, only=("demand", "delivered"))
+        _Run(c, seq, days).run()
+        summary.row(r).put_horizon(days.arrays["demand"], days.arrays["delivered"])
+    return summary.result()

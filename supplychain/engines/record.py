@@ -38,6 +38,8 @@ def recorded_variables(c: Compiled) -> tuple[str, ...]:
 class Recorder:
     """Daily series of ``R`` runs, shape ``(R, T, n)`` per variable of :func:`recorded_variables`.
 
+    ``only`` restricts it to some variables (the others are not stored).
+
     Examples
     --------
     >>> from supplychain.datasets.synthetic import synthetic_scenario
@@ -49,10 +51,10 @@ class Recorder:
     [0.0, 1.0]
     """
 
-    def __init__(self, c: Compiled, n_runs: int) -> None:
+    def __init__(self, c: Compiled, n_runs: int, only: tuple[str, ...] | None = None) -> None:
         sizes = {"facility": c.n_facilities, "stock": c.n_stocks, "lane": c.n_lanes, "demand": c.n_demands}
         self.arrays = {name: np.zeros((n_runs, c.n_days, sizes[VARIABLES[name].axis]))
-                       for name in recorded_variables(c)}
+                       for name in recorded_variables(c) if only is None or name in only}
 
     @classmethod
     def _of(cls, arrays: dict[str, np.ndarray]) -> Recorder:
@@ -61,9 +63,11 @@ class Recorder:
         return rec
 
     def put(self, t: int, **values: np.ndarray) -> None:
-        """Store day ``t`` of the given variables."""
+        """Store day ``t`` of the given variables (those it does not record are ignored)."""
+        arrays = self.arrays
         for name, value in values.items():
-            self.arrays[name][:, t] = value
+            if name in arrays:
+                arrays[name][:, t] = value
 
     def row(self, r: int) -> Recorder:
         """A recorder of run ``r`` alone that writes into this one (no copy)."""

@@ -62,13 +62,13 @@ class EnsembleData:
 
 
 def _bytes_per_run(c: Compiled, keep: Keep) -> int:
-    """Rough memory one run takes inside a chunk (draws stacked twice, ring, records)."""
+    """Rough memory one run takes inside a chunk (its draws, ring slots and records)."""
     t, f, l, d = c.n_days, c.n_facilities, c.n_lanes, c.n_demands
     drawn = (d if c.demand_noisy.any() else 0) + (l if c.lane_lead_random.any() else 0)
     drawn += (f + 2 * l) if c.schedules.needs_random else 0
     ring = (int(c.lane_lead_mean.max(initial=1.0) * 2) + c.initial_arrivals.shape[0]) * l
     recorded = t * (f + c.n_stocks + 3 * l + 3 * d) if keep == "series" else t * 16
-    return 8 * (3 * t * drawn + ring + recorded)
+    return 8 * (t * drawn + ring + recorded)
 
 
 def uses_processes(c: Compiled, n_runs: int, engine: str) -> bool:
@@ -204,7 +204,7 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     workers = _WORKERS if use_processes else 1 if executor is None else (os.cpu_count() or _WORKERS)
     size = chunk_size or default_chunk_size(c, n_runs, engine, keep, n_workers=workers)
     bounds = [(lo, min(lo + size, n_runs)) for lo in range(0, n_runs, size)]
-    gather = _SeriesGather() if keep == "series" else _SummaryGather(c, n_runs)
+    gather = _SeriesGather(n_runs) if keep == "series" else _SummaryGather(c, n_runs)
     with _submitter(executor, c, use_processes) as submit, _bar(progress, n_runs, engine) as bar:
         pending: deque[tuple[Any, int]] = deque()
         try:
@@ -224,16 +224,26 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
 
 
 class _SeriesGather:
-    def __init__(self) -> None:
-        self.parts: list[dict[str, np.ndarray]] = []
+    """Copies each chunk's series into the ensemble's arrays as it arrives (never holding both whole)."""
+
+    def __init__(self, n_runs: int) -> None:
+        self.n_runs = n_runs
+        self.filled = 0
+        self.arrays: dict[str, np.ndarray] = {}
 
     def add(self, part: dict[str, np.ndarray]) -> None:
-        self.parts.append(part)
+        n = next(iter(part.values())).shape[0]
+        if n == self.n_runs:  # one chunk holds every run: keep it as it is
+            self.arrays = part
+        else:
+            if not self.arrays:
+                self.arrays = {name: np.empty((self.n_runs,) + arr.shape[1:]) for name, arr in part.items()}
+            for name, arr in part.items():
+                self.arrays[name][self.filled: self.filled + n] = arr
+        self.filled += n
 
     def result(self) -> dict[str, np.ndarray]:
-        if len(self.parts) == 1:
-            return self.parts[0]
-        return {name: np.concatenate([p[name] for p in self.parts]) for name in self.parts[0]}
+        return self.arrays
 
 
 class _SummaryGather:
