@@ -26,7 +26,7 @@ def test_engines_never_import_the_run_layer():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):
                 name = ("." * node.level) + (node.module or "")
-                assert not (name.startswith("..run") or name.startswith("supplychain.run")), (path.name, name)
+                assert not name.startswith(("..run", "supplychain.run")), (path.name, name)
             elif isinstance(node, ast.Import):
                 assert not any(a.name.startswith("supplychain.run") for a in node.names), path.name
 

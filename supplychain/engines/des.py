@@ -1,7 +1,7 @@
 """The SimPy discrete-event engine: the readable reference.
 
 Time advances by SimPy events. A daily review process (normal priority)
-applies the rules of :mod:`._rules` at each whole day; every shipment is an
+applies the rules of :mod:`.kernel` at each whole day; every shipment is an
 event scheduled at its continuous arrival time (urgent priority, so goods due
 at a whole day land before that day's review). Goods that land between two
 reviews wait at the buyer's dock and join its stock at the next review, the

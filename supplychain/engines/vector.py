@@ -3,14 +3,14 @@
 State is held as arrays with a leading runs axis ``R`` (a chunk of runs):
 stocks ``(R, S + 1)``, goods in transit ``(R, L)``, and a ring buffer
 ``(R, W, L)`` whose slot ``d % W`` holds what lands on day ``d``. Each day
-applies the same rules as the SimPy engine (:mod:`._rules`), with ``R`` runs
+applies the same rules as the SimPy engine (:mod:`.kernel`), with ``R`` runs
 instead of one, so the loop is over days, never over runs.
 
 Agreement with the SimPy engine
 -------------------------------
 Both engines draw each run's random inputs from that run's own seed
-sequence (:func:`._random.draw_run`) and feed the rules the same day inputs
-(:func:`._day.day_inputs`), so they agree run by run, not only in
+sequence (:func:`.draws.draw_run`) and feed the rules the same day inputs
+(:func:`.day.day_inputs`), so they agree run by run, not only in
 distribution. A shipment sent on day ``t`` with realised lead time ``x``
 lands on day ``t + arrival_days(x)`` in both: the SimPy engine schedules it at
 its continuous time, kept inside that day, and records it there; here it

@@ -68,11 +68,11 @@ def _work(conn: Connection) -> None:
         fn, args = task
         try:
             reply: tuple[Any, ...] = (True, fn(*args))
-        except Exception as exc:  # sent back to the parent, which raises it
+        except Exception as exc:  # noqa: BLE001 - any error of the task goes back to the parent, which raises it
             reply = (False, exc, traceback.format_exc())
         try:
             conn.send(reply)
-        except Exception as exc:  # the result or the error could not be pickled
+        except Exception as exc:  # noqa: BLE001 - the result or the error could not be pickled
             conn.send((False, WorkerDied(f"a worker could not send its result back: {exc!r}"[:300]), ""))
 
 
