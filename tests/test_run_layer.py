@@ -109,3 +109,33 @@ def test_ctrl_c_stops_a_pooled_run_promptly(delay, tmp_path):
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)
+
+
+ORPHAN_SCRIPT = textwrap.dedent("""
+    import multiprocessing, time
+    from supplychain.run.pool import local_pool
+    with local_pool(2, multiprocessing.get_context("fork")) as submit:
+        assert submit(pow, 2, 3).result() == 8
+        print("ready", flush=True)
+        time.sleep(60)
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and process groups")
+def test_idle_workers_exit_when_their_parent_is_killed(tmp_path):
+    script = tmp_path / "orphan.py"
+    script.write_text(ORPHAN_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(Path(supplychain.__file__).parent.parent)}
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        os.kill(proc.pid, signal.SIGKILL)  # no clean-up at all in the parent
+        proc.communicate(timeout=EXIT_WITHIN_S)  # returns once no worker holds the output pipes
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if proc.poll() is None:
+            proc.communicate()

@@ -53,11 +53,14 @@ class _RemoteTraceback(Exception):
         return self.text
 
 
-def _work(conn: Connection) -> None:
-    """A worker: ignore SIGINT, then run ``(fn, args)`` tasks until told to stop (``None``)."""
+def _work(conn: Connection, parent_end: Connection) -> None:
+    """A worker: ignore SIGINT, then run ``(fn, args)`` tasks until told to stop (``None``) or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _CAN_MASK:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # A forked worker holds a copy of the parent's end of its pipe; closing it lets recv() see
+    # EOF once the parent has gone, however the parent ended.
+    parent_end.close()
     while True:
         try:
             task = conn.recv()
@@ -111,11 +114,17 @@ class _Task:
 
 class _Worker:
     def __init__(self, context: multiprocessing.context.BaseContext) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_work, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
+        self.conn, self.child = context.Pipe()
+        self.process = context.Process(target=_work, args=(self.child, self.conn), daemon=True)
         self.task: _Task | None = None
+
+    def start(self) -> None:
+        self.process.start()
+        self.child.close()
+
+    @property
+    def started(self) -> bool:
+        return self.process.pid is not None
 
 
 class LocalPool:
@@ -136,8 +145,10 @@ class LocalPool:
         try:
             with _sigint_blocked():
                 for _ in range(n_workers):
+                    # Known before it starts, so that an interrupt at any point still kills it.
                     self.workers.append(_Worker(context))
-        except BaseException:  # a Ctrl-C that waited for the workers to start
+                    self.workers[-1].start()
+        except BaseException:  # a Ctrl-C while the workers start
             self.kill()
             raise
 
@@ -203,11 +214,13 @@ class LocalPool:
     def kill(self) -> None:
         """Kill every worker now and close the pipes, waiting on nothing they do."""
         for worker in self.workers:
-            if worker.process.is_alive():
+            if worker.started and worker.process.is_alive():
                 worker.process.kill()
         for worker in self.workers:
-            worker.process.join(_GRACE_S)
+            if worker.started:
+                worker.process.join(_GRACE_S)
             worker.conn.close()
+            worker.child.close()
         self.queue.clear()
 
 
