@@ -96,7 +96,7 @@ def test_timeseries_refuses_to_add_units(res):
 
 
 def test_timeseries_unknown_names_suggest(res):
-    with pytest.raises(UnknownIdError, match=r"variable 'delivred' .* Did you mean 'delivered'\?"):
+    with pytest.raises(UnknownIdError, match=r"variable 'delivred' .* Did you mean 'delivered'"):
         plot_timeseries(res, "delivred")
     with pytest.raises(UnknownIdError, match=r"id 'JP.metl' .* Did you mean 'JP.metal'"):
         plot_timeseries(res, "delivered", "JP.metl")

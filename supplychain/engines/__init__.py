@@ -1,1 +1,11 @@
-"""Simulation engines. Private: use :func:`supplychain.simulate`."""
+"""Simulation engines. Private: use :func:`supplychain.simulate`.
+
+An engine runs one chunk of runs, one per seed sequence, and returns either
+their daily series or their summary (:mod:`.summary`):
+:func:`.vector.run_vector` advances the runs together as arrays,
+:func:`.des.run_des` one after the other with SimPy events. Both apply the
+daily rules of :mod:`.kernel` to the inputs of :mod:`.day` and :mod:`.draws`,
+hand each day to a sink (:mod:`.record`), record the variables of
+:mod:`.variables`, and stop on a non-finite number (:mod:`.finite`). Cutting an
+ensemble into chunks and choosing where they run is :mod:`supplychain.run`'s job.
+"""

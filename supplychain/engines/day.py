@@ -1,4 +1,4 @@
-"""Per-day inputs and the recorder shared by both engines.
+"""Per-day inputs shared by both engines.
 
 :func:`day_inputs` combines the schedules (what shocks do on day ``t``) with
 a batch of runs' random draws, so that both engines feed the rules of
@@ -14,13 +14,7 @@ import numpy as np
 from ..compile.compiler import Compiled
 from .draws import RunDraws
 
-__all__ = ["DrawBatch", "stack_draws", "DayInputs", "day_inputs", "Recorder", "VARIABLES"]
-
-#: Recorded daily series: name -> axis.
-VARIABLES: dict[str, str] = {
-    "production": "facility", "inventory": "stock", "flow": "lane", "arrivals": "lane",
-    "in_transit": "lane", "demand": "demand", "delivered": "demand", "unmet": "demand",
-}
+__all__ = ["DrawBatch", "stack_draws", "DayInputs", "day_inputs"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,29 +67,3 @@ def day_inputs(c: Compiled, draws: DrawBatch, t: int) -> DayInputs:
         lead = lead + draws.licence_delay[:, t]
     return DayInputs(capacity=capacity, demand=demand, share=sch.day("share", t), allow=allow,
                      order_factor=sch.day("order_factor", t), lead_time=lead)
-
-
-#: Series recorded only when the scenario has the mechanism (stockpile releases,
-#: destroyed inventory): inflows and outflows of stocks outside the five phases.
-OPTIONAL_VARIABLES: dict[str, tuple[str, str]] = {
-    "released": ("stock", "stockpiles"), "destroyed": ("stock", "destroy")}
-
-
-class Recorder:
-    """Daily series of ``R`` runs, shape (R, T, n) per variable in :data:`VARIABLES`.
-
-    Also the :data:`OPTIONAL_VARIABLES` whose mechanism is in the scenario;
-    engines pass them with ``put(t, ..., **_rules.records(state))``.
-    """
-
-    def __init__(self, c: Compiled, n_runs: int) -> None:
-        sizes = {"facility": c.n_facilities, "stock": c.n_stocks, "lane": c.n_lanes, "demand": c.n_demands}
-        self.arrays = {name: np.zeros((n_runs, c.n_days, sizes[axis])) for name, axis in VARIABLES.items()}
-        for name, (axis, key) in OPTIONAL_VARIABLES.items():
-            if c.schedules.extras.get(key):
-                self.arrays[name] = np.zeros((n_runs, c.n_days, sizes[axis]))
-
-    def put(self, t: int, **values: np.ndarray) -> None:
-        """Store day ``t`` of the given variables."""
-        for name, value in values.items():
-            self.arrays[name][:, t] = value

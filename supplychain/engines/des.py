@@ -1,16 +1,24 @@
 """The SimPy discrete-event engine: the readable reference.
 
 Time advances by SimPy events. A daily review process (normal priority)
-applies the rules of :mod:`._rules` at each whole day; every shipment is an
+applies the rules of :mod:`.kernel` at each whole day; every shipment is an
 event scheduled at its continuous arrival time (urgent priority, so goods due
 at a whole day land before that day's review). Goods that land between two
 reviews wait at the buyer's dock and join its stock at the next review, the
 first moment anyone can use them. Shipments due at the same instant share one
 event. Runs are independent and use their own seed
 sequence, so run ``r`` is identical whether simulated alone or in a batch.
+
+:func:`run_des` runs one chunk of runs, one after the other. With
+``keep="series"`` each run records into its row of the chunk's series; with
+``keep="summary"`` a run keeps only its own demand and delivered and is
+summarised when it ends, so no ``(runs, days, items)`` series is ever held.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, overload
 
 import numpy as np
 import simpy
@@ -18,8 +26,11 @@ from simpy.core import URGENT
 
 from ..compile.compiler import Compiled
 from . import kernel as rules
-from .day import Recorder, day_inputs, stack_draws
+from .day import day_inputs, stack_draws
 from .draws import draw_run
+from .finite import check_draws, check_inputs, check_state
+from .record import Recorder, Sink
+from .summary import SummaryPart, SummarySink
 
 __all__ = ["run_des"]
 
@@ -37,14 +48,16 @@ class _Arrival(simpy.events.Event):
 
 
 class _Run:
-    """One replication: SimPy environment, state and records."""
+    """One replication: SimPy environment and state, handing each day to ``sink`` (one run)."""
 
-    def __init__(self, c: Compiled, seq: np.random.SeedSequence) -> None:
+    def __init__(self, c: Compiled, seq: np.random.SeedSequence, sink: Sink) -> None:
         self.c = c
+        self.seq = seq
         self.env = simpy.Environment()
         self.state = rules.initial_state(c, 1)
         self.draws = stack_draws([draw_run(c, seq)])
-        self.rec = Recorder(c, 1)
+        check_draws(c, self.draws, [seq])
+        self.sink = sink
         self.pending: dict[float, _Arrival] = {}
         self.dock = np.zeros((1, c.n_lanes))  # landed since the last review, per lane
         for day, goods in enumerate(c.initial_arrivals):
@@ -76,17 +89,17 @@ class _Run:
         c, s = self.c, self.state
         for t in range(c.n_days):
             rules.arrive(c, s, self.dock)
-            self.rec.arrays["arrivals"][:, t] = self.dock
-            self.dock[:] = 0.0
             inp = day_inputs(c, self.draws, t)
             production = rules.produce(c, s, inp.capacity)
             delivered, unmet = rules.serve_demand(c, s, inp.demand.reshape(1, c.n_demands))
             orders = rules.place_orders(c, s, inp.share, inp.allow, inp.order_factor)
             shipped = rules.ship(c, s, orders)
             self._dispatch(t, shipped[0], inp.lead_time.reshape(c.n_lanes))
-            self.rec.put(t, production=production, inventory=s.stock[:, :-1], flow=shipped,
-                         in_transit=s.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
-                         **rules.records(s))
+            self.sink.put(t, production=production, inventory=s.stock[:, :-1], flow=shipped,
+                          arrivals=self.dock, in_transit=s.transit_lane, demand=inp.demand,
+                          delivered=delivered, unmet=unmet, **rules.records(s))
+            # Goods landing before the next review wait at the dock (no event fires within a review).
+            self.dock[:] = 0.0
             yield self.env.timeout(1)
 
     def _dispatch(self, t: int, shipped: np.ndarray, lead: np.ndarray) -> None:
@@ -104,12 +117,66 @@ class _Run:
             sel = moving[lo:hi]
             self._schedule(float(times[lo]), sel, shipped[sel])
 
-    def run(self) -> dict[str, np.ndarray]:
+    def run(self) -> None:
         self.env.run(until=self.c.n_days)
-        return self.rec.arrays
+        # Goods still in transit at the horizon never land. Events and the environment refer to
+        # each other, so drop their goods and callbacks now rather than at the next garbage collection.
+        for event in self.pending.values():
+            event.parts.clear()
+            event.callbacks.clear()
+        self.pending.clear()
+        check_state(self.c, self.state, [self.seq])
 
 
-def run_des(c: Compiled, seqs: list[np.random.SeedSequence]) -> dict[str, np.ndarray]:
-    """Run one SimPy replication per seed sequence; returns arrays (R, T, n) per variable."""
-    runs = [_Run(c, seq).run() for seq in seqs]
-    return {name: np.concatenate([r[name] for r in runs]) for name in runs[0]}
+@overload
+def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
+            keep: Literal["series"] = ...) -> dict[str, np.ndarray]: ...
+
+
+@overload
+def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
+            keep: Literal["summary"]) -> SummaryPart: ...
+
+
+def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
+            keep: Literal["series", "summary"] = "series") -> dict[str, np.ndarray] | SummaryPart:
+    """Run one chunk of SimPy replications, one per seed sequence, one after the other.
+
+    Parameters
+    ----------
+    c : Compiled
+        The compiled scenario.
+    seqs : sequence of SeedSequence
+        One per run (:func:`~supplychain.engines.draws.run_seed_sequences`).
+    keep : {"series", "summary"}
+        ``"series"``: daily series ``{name: (R, T, n)}``. ``"summary"``: a
+        :class:`~supplychain.engines.summary.SummaryPart`, accumulated day by
+        day (no daily series is held).
+
+    Raises
+    ------
+    SupplyChainError
+        If an input, a draw or the state is not finite (:mod:`.finite`).
+
+    Examples
+    --------
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> from supplychain.compile.compiler import compile_scenario
+    >>> from supplychain.engines.draws import run_seed_sequences
+    >>> c = compile_scenario(synthetic_scenario(10, horizon_days=20))
+    >>> run_des(c, run_seed_sequences(0, 2))["flow"].shape == (2, 20, c.n_lanes)
+    True
+    """
+    check_inputs(c)
+    if keep == "series":
+        series = Recorder(c, len(seqs))
+        for r, seq in enumerate(seqs):
+            _Run(c, seq, series.row(r)).run()
+        return series.result()
+    summary = SummarySink(c, len(seqs))
+    for r, seq in enumerate(seqs):
+        # One run's demand and delivered, (1, T, D), summarised when the run ends.
+        days = Recorder(c, 1, only=("demand", "delivered"))
+        _Run(c, seq, days).run()
+        summary.row(r).put_horizon(days.arrays["demand"], days.arrays["delivered"])
+    return summary.result()

@@ -3,14 +3,14 @@
 State is held as arrays with a leading runs axis ``R`` (a chunk of runs):
 stocks ``(R, S + 1)``, goods in transit ``(R, L)``, and a ring buffer
 ``(R, W, L)`` whose slot ``d % W`` holds what lands on day ``d``. Each day
-applies the same rules as the SimPy engine (:mod:`._rules`), with ``R`` runs
+applies the same rules as the SimPy engine (:mod:`.kernel`), with ``R`` runs
 instead of one, so the loop is over days, never over runs.
 
 Agreement with the SimPy engine
 -------------------------------
 Both engines draw each run's random inputs from that run's own seed
-sequence (:func:`._random.draw_run`) and feed the rules the same day inputs
-(:func:`._day.day_inputs`), so they agree run by run, not only in
+sequence (:func:`.draws.draw_run`) and feed the rules the same day inputs
+(:func:`.day.day_inputs`), so they agree run by run, not only in
 distribution. A shipment sent on day ``t`` with realised lead time ``x``
 lands on day ``t + arrival_days(x)`` in both: the SimPy engine schedules it at
 its continuous time, kept inside that day, and records it there; here it
@@ -32,31 +32,30 @@ contiguous block of runs, and lane sums become sparse products over
 contiguous rows. Chunks of about 60,000 lane-runs (128 runs of the
 baseline) keep the working set in cache (see ``benchmarks/README.md``).
 
-The kernel (:func:`simulate_runs`) is private and pure in spirit: arrays in,
-daily values handed to a sink; it validates nothing (that happens in
-:func:`supplychain.simulate` and at compile time).
+:func:`run_vector` runs one chunk of runs and returns its daily series or
+its summary; cutting an ensemble into chunks and choosing where they run is
+the job of :mod:`supplychain.run`. The kernel (:func:`simulate_runs`) hands
+each day's values to a sink; it stops with a clear error on a non-finite
+input, draw or state (:mod:`.finite`), checked once per chunk.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, overload
 
 import numpy as np
 
 from ..compile.compiler import Compiled
 from . import kernel as rules
-from .day import DrawBatch, Recorder, day_inputs, stack_draws
-from .draws import draw_run
+from .day import DrawBatch, day_inputs
+from .draws import RunDraws, draw_run
+from .finite import check_draws, check_inputs, check_state
+from .record import Recorder, Sink
+from .summary import SummaryPart, SummarySink
 
-__all__ = ["run_vector", "simulate_runs", "Sink", "draw_batch"]
-
-
-class Sink(Protocol):
-    """Where the kernel hands each day's values (a :class:`._day.Recorder` or a summary)."""
-
-    def put(self, t: int, **values: np.ndarray) -> None: ...
+__all__ = ["run_vector", "simulate_runs", "draw_batch"]
 
 
 class _Ring:
@@ -143,12 +142,27 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
     return int(rules.arrival_days(np.atleast_1d(longest.max())).max()) + 1
 
 
+_DRAW_FIELDS = tuple(f.name for f in dataclasses.fields(RunDraws))
+
+
 def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence]) -> DrawBatch:
-    """Every random input of a chunk of runs (one seed sequence per run), stored runs-last."""
-    draws = stack_draws([draw_run(c, seq) for seq in seqs])
-    arrays = {f.name: _runs_last(getattr(draws, f.name)) for f in dataclasses.fields(draws)
-              if isinstance(getattr(draws, f.name), np.ndarray)}
-    return dataclasses.replace(draws, **arrays)
+    """Every random input of a chunk of runs (one seed sequence per run), stored runs-last.
+
+    Each run's draws are written into its slot of the runs-last arrays as
+    soon as they are drawn, so the chunk never holds its draws twice.
+    """
+    arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS)
+    for r, seq in enumerate(seqs):
+        one = draw_run(c, seq)
+        for name in _DRAW_FIELDS:
+            value = getattr(one, name)
+            if value is None:
+                continue
+            if arrays[name] is None:
+                # (T, n, R) in memory, seen as (R, T, n): the layout of _runs_last.
+                arrays[name] = np.empty(value.shape + (len(seqs),)).transpose(2, 0, 1)
+            arrays[name][r] = value  # type: ignore[index]
+    return DrawBatch(**arrays)
 
 
 def _initial_state(c: Compiled, n_runs: int) -> rules.State:
@@ -158,7 +172,7 @@ def _initial_state(c: Compiled, n_runs: int) -> rules.State:
     return state
 
 
-def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> None:
+def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rules.State:
     """Advance ``n_runs`` runs over the horizon, handing each day's values to ``sink``.
 
     Parameters
@@ -174,6 +188,11 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> Non
         arrivals=(R, L), in_transit=(R, L), demand=(R, D) or (D,),
         delivered=(R, D), unmet=(R, D))`` once per day; the arrays are reused,
         so a sink copies what it keeps.
+
+    Returns
+    -------
+    State
+        The state at the end of the horizon.
     """
     state = _initial_state(c, n_runs)
     ring = _Ring(c, n_runs, _ring_width(c, draws))
@@ -191,15 +210,38 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> Non
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
                  **rules.records(state))
         ring.clear(t)
+    return state
+
+
+@overload
+def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
+               keep: Literal["series"] = ...) -> dict[str, np.ndarray]: ...
+
+
+@overload
+def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
+               keep: Literal["summary"]) -> SummaryPart: ...
 
 
 def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
-               chunk_size: int | None = None) -> dict[str, np.ndarray]:
-    """Run one replication per seed sequence in-process; arrays ``(R, T, n)`` per variable.
+               keep: Literal["series", "summary"] = "series") -> dict[str, np.ndarray] | SummaryPart:
+    """Run one chunk of runs together, one replication per seed sequence.
 
-    Runs are simulated ``chunk_size`` at a time (default: sized for speed);
-    the result does not depend on the chunk size. :func:`supplychain.simulate` adds summaries, parallel
-    executors and progress on top of this.
+    Parameters
+    ----------
+    c : Compiled
+        The compiled scenario.
+    seqs : sequence of SeedSequence
+        One per run (:func:`~supplychain.engines.draws.run_seed_sequences`).
+    keep : {"series", "summary"}
+        ``"series"``: daily series ``{name: (R, T, n)}``. ``"summary"``: a
+        :class:`~supplychain.engines.summary.SummaryPart`, accumulated day by
+        day (no daily series is held).
+
+    Raises
+    ------
+    SupplyChainError
+        If an input, a draw or the state is not finite (:mod:`.finite`).
 
     Examples
     --------
@@ -207,16 +249,14 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     >>> from supplychain.compile.compiler import compile_scenario
     >>> from supplychain.engines.draws import run_seed_sequences
     >>> c = compile_scenario(synthetic_scenario(10, horizon_days=20))
-    >>> out = run_vector(c, run_seed_sequences(0, 3))
-    >>> out["production"].shape
+    >>> run_vector(c, run_seed_sequences(0, 3))["production"].shape
     (3, 20, 10)
+    >>> run_vector(c, run_seed_sequences(0, 3), keep="summary").demand.shape == (3, c.n_demands)
+    True
     """
-    from ..run.chunks import default_chunk_size
-    chunk_size = chunk_size or default_chunk_size(c, len(seqs), "vector", "series")
-    parts = []
-    for lo in range(0, len(seqs), chunk_size):
-        chunk = seqs[lo: lo + chunk_size]
-        rec = Recorder(c, len(chunk))
-        simulate_runs(c, draw_batch(c, chunk), len(chunk), rec)
-        parts.append(rec.arrays)
-    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    check_inputs(c)
+    sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
+    draws = draw_batch(c, seqs)
+    check_draws(c, draws, seqs)
+    check_state(c, simulate_runs(c, draws, len(seqs), sink), seqs)
+    return sink.result()

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._validation import check_known, check_number, fail
 from ..metrics.service import Grouping, _grouping, _prices
+from ..engines.variables import VARIABLES
 from ..results.series import VARIABLE_AXES
 
 if TYPE_CHECKING:
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
     from ..results.series import Results
 
 __all__ = ["plot_timeseries", "plot_flows", "flow_matrix"]
-
-#: Variables recorded as amounts per day; the others are levels at the end of a day.
-_RATES = frozenset({"production", "flow", "arrivals", "demand", "delivered"})
-
 
 def _new_axes(ax: Axes | None) -> Axes:
     if ax is not None:
@@ -55,7 +52,7 @@ def _series(results: Results, variable: str, by: Grouping | None,
     """Labels, values ``(runs, days, items)`` and each item's commodity for a variable."""
     check_known(variable, VARIABLE_AXES, "variable", "plot_timeseries")
     axis = VARIABLE_AXES[variable]
-    values = results.arrays[variable]
+    values = results.values(variable)
     if usd:
         values = values * _prices(results, axis)
     commodities = list(results.coords.commodity[axis])
@@ -127,7 +124,7 @@ def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | 
             low, high = np.percentile(series, band, axis=0)
             ax.fill_between(dates, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     unit = _unit_label(results, [commodities[labels.index(i)] for i in wanted], usd)
-    ax.set_ylabel(f"{variable} ({unit}{'/day' if variable in _RATES else ''})")
+    ax.set_ylabel(f"{variable} ({unit}{'/day' if VARIABLES[variable].kind == 'rate' else ''})")
     ax.set_xlabel("date")
     _date_axis(ax)
     n_runs = values.shape[0]

@@ -96,7 +96,7 @@ class _Bad(Exception):
 
 
 def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None, *,
-                 max_bytes: int = MAX_ARCHIVE_BYTES) -> RawArchive:
+                 optional: frozenset[str] = frozenset(), max_bytes: int = MAX_ARCHIVE_BYTES) -> RawArchive:
     """Read and check the parts of an archive written by :func:`save_results`.
 
     Parameters
@@ -109,6 +109,9 @@ def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None,
         :func:`supplychain.load_results` passes
         :data:`~supplychain.results.VARIABLE_AXES`. Without it, the archive's own
         list of variables is used and each series' last dimension must match one axis.
+    optional : frozenset of str
+        Variables of ``variable_axes`` that an archive may leave out (series recorded only when
+        the scenario has their mechanism, such as ``released``).
     max_bytes : int
         Most bytes all members may declare once decompressed.
 
@@ -139,7 +142,7 @@ def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None,
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            return _read(archive, path, variable_axes, max_bytes)
+            return _read(archive, path, variable_axes, optional, max_bytes)
     except FileNotFoundError:
         raise ScenarioFileError(f"{path}: no such results file.") from None
     except IsADirectoryError:
@@ -157,12 +160,12 @@ def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None,
 
 
 def _read(archive: zipfile.ZipFile, path: PathLike, variable_axes: Mapping[str, str] | None,
-          max_bytes: int) -> RawArchive:
+          optional: frozenset[str], max_bytes: int) -> RawArchive:
     budget = _Budget(archive, max_bytes)
     meta = _metadata(budget.text("metadata"))
     coords = _coords(meta["coords"])
     sizes = {axis: len(coords[axis]) for axis in _AXES}
-    axes = _variable_axes(meta["variables"], variable_axes, sizes)
+    axes = _variable_axes(meta["variables"], variable_axes, optional)
     # Check every header against the others before reading any array.
     headers = {name: budget.header(f"{_ARRAY_PREFIX}{name}") for name in axes}
     shapes = {name: shape for name, (shape, _) in headers.items()}
@@ -336,14 +339,14 @@ def _coords(value: Any) -> dict[str, Any]:
 
 
 def _variable_axes(listed: Any, expected: Mapping[str, str] | None,
-                   sizes: Mapping[str, int]) -> dict[str, str | None]:
+                   optional: frozenset[str]) -> dict[str, str | None]:
     if (not isinstance(listed, list) or not listed or not all(isinstance(v, str) for v in listed)
             or len(set(listed)) != len(listed)):
         raise _Bad(f"variables must be a non-empty list of distinct names; got {shown(listed)}.")
     if expected is None:
         return dict.fromkeys(listed)
     unknown = [v for v in listed if v not in expected]
-    missing = [v for v in expected if v not in listed]
+    missing = [v for v in expected if v not in listed and v not in optional]
     if unknown or missing:
         parts = ([f"unknown variables {shown(unknown)}"] if unknown else []) + (
             [f"missing variables {shown(missing)}"] if missing else [])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..engines.variables import VARIABLES, variable_axes
 from ..model.scenario import Scenario
 from .archive import read_archive, save_results
 
@@ -23,11 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results"]
 
-#: Recorded daily series and the axis each is labelled by.
-VARIABLE_AXES: dict[str, str] = {
-    "production": "facility", "inventory": "stock", "flow": "lane", "arrivals": "lane",
-    "in_transit": "lane", "demand": "demand", "delivered": "demand", "unmet": "demand",
-}
+#: Each recorded daily series and the axis it is labelled by (from the one table,
+#: :data:`supplychain.engines.variables.VARIABLES`).
+VARIABLE_AXES: dict[str, str] = variable_axes()
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,28 +180,80 @@ class Results:
         """Demand outstanding at the end of each day (lost, or backlogged), ``(runs, days, demands)``."""
         return self.arrays["unmet"]
 
+    @property
+    def released(self) -> np.ndarray:
+        """Units released from strategic reserves into each stock per day, ``(runs, days, stocks)``.
+
+        Zeros when the scenario has no :class:`~supplychain.model.StockpileRelease`.
+        """
+        return self._optional("released")
+
+    @property
+    def destroyed(self) -> np.ndarray:
+        """Units of stock destroyed by disasters per day, ``(runs, days, stocks)``.
+
+        Zeros when no :class:`~supplychain.model.CapacityShock` destroys inventory.
+        """
+        return self._optional("destroyed")
+
+    def _optional(self, name: str) -> np.ndarray:
+        if name in self.arrays:
+            return self.arrays[name]
+        zeros = np.zeros(self.arrays["inventory"].shape)
+        zeros.flags.writeable = False
+        return zeros
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Names of the recorded series, in the order of :data:`VARIABLE_AXES`."""
+        return tuple(name for name in VARIABLES if name in self.arrays)
+
     def series(self, variable: str, ident: str) -> np.ndarray:
-        """One item's daily series, ``(runs, days)``, e.g. ``series("flow", "CN.mine>US.ore")``."""
+        """One item's daily series, ``(runs, days)``, e.g. ``series("flow", "CN.mine>US.ore")``.
+
+        Every variable of :data:`VARIABLE_AXES` is reachable; ``released`` and
+        ``destroyed`` are zeros when the scenario lacks their mechanism.
+
+        Examples
+        --------
+        >>> from supplychain import load_baseline, simulate
+        >>> res = simulate(load_baseline().with_horizon(5), seed=1)
+        >>> stock = res.coords.stock[0]
+        >>> res.series("inventory", stock).shape, float(res.series("released", stock).sum())
+        ((1, 5), 0.0)
+        """
         from .._validation import check_known
         check_known(variable, VARIABLE_AXES, "variable", "Results")
-        return self.arrays[variable][:, :, self.coords.index(VARIABLE_AXES[variable], ident)]
+        return self.values(variable)[:, :, self.coords.index(VARIABLE_AXES[variable], ident)]
+
+    def values(self, variable: str) -> np.ndarray:
+        """Every item's daily series of one variable, ``(runs, days, items)``.
+
+        ``released`` and ``destroyed`` are zeros when the scenario lacks their mechanism.
+        """
+        from .._validation import check_known
+        check_known(variable, VARIABLE_AXES, "variable", "Results")
+        return self._optional(variable) if VARIABLES[variable].mechanism else self.arrays[variable]
 
     # Tables -----------------------------------------------------------------------------------
     def to_dataframe(self, variables: list[str] | None = None) -> pd.DataFrame:
         """Long, tidy table: one row per run, day, variable and item.
 
         Columns: ``run, day, date, variable, id, region, commodity, value``.
+        By default every recorded variable (:attr:`variables`); any name of
+        :data:`VARIABLE_AXES` may be asked for (``released`` and ``destroyed``
+        are zeros when not recorded).
         """
         import pandas as pd
 
         from .._validation import check_known
-        names = list(VARIABLE_AXES) if variables is None else variables
+        names = list(self.variables) if variables is None else variables
         frames = []
         dates = np.array(self.dates, dtype="datetime64[D]")
         for name in names:
             check_known(name, VARIABLE_AXES, "variable", "Results")
             axis = VARIABLE_AXES[name]
-            arr = self.arrays[name]
+            arr = self.values(name)
             r, t, n = arr.shape
             frames.append(pd.DataFrame({
                 "run": np.repeat(np.arange(r), t * n),
@@ -322,7 +373,8 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     >>> back.seed, bool(np.array_equal(back.delivered, res.delivered)), back.scenario == res.scenario
     (3, True, True)
     """
-    raw = read_archive(path, VARIABLE_AXES)  # checks every part, the scenario included
+    optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism)
+    raw = read_archive(path, VARIABLE_AXES, optional=optional)  # checks every part, the scenario included
     scenario = raw.scenario
     # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
     coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)

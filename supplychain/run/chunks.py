@@ -2,14 +2,14 @@
 
 Runs are cut into contiguous chunks; each chunk is one task that returns
 either its daily series (``keep="series"``) or a compact
-:class:`~._summary.SummaryPart` (``keep="summary"``). Results are gathered
+:class:`~supplychain.engines.summary.SummaryPart` (``keep="summary"``). Results are gathered
 in chunk order, so they do not depend on chunk size, executor or the order
 in which tasks finish: each run draws from its own seed sequence, and the
 kernel treats runs independently.
 
 Executors: ``None`` runs in-process for small ensembles and on a local
-:class:`~concurrent.futures.ProcessPoolExecutor` with two workers for large
-ones; any :class:`~concurrent.futures.Executor` is used as given; a
+process pool with two workers for large ones (:mod:`.pool`: a Ctrl-C or an
+error stops it at once); any :class:`~concurrent.futures.Executor` is used as given; a
 ``dask.distributed`` ``Client`` gets the compiled scenario scattered once
 and each chunk submitted with retries (a task lost with its worker is
 re-run by the scheduler).
@@ -23,7 +23,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,13 +31,8 @@ from typing import Any, Literal
 import numpy as np
 
 from ..compile.compiler import Compiled
-from ..engines.summary import (
-    BandAccumulator,
-    SummaryPart,
-    SummarySink,
-    band_groups,
-    summarise_arrays,
-)
+from ..engines.summary import BandAccumulator, SummaryPart, band_groups
+from .pool import local_pool
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes"]
 
@@ -67,13 +62,13 @@ class EnsembleData:
 
 
 def _bytes_per_run(c: Compiled, keep: Keep) -> int:
-    """Rough memory one run takes inside a chunk (draws stacked twice, ring, records)."""
+    """Rough memory one run takes inside a chunk (its draws, ring slots and records)."""
     t, f, l, d = c.n_days, c.n_facilities, c.n_lanes, c.n_demands
     drawn = (d if c.demand_noisy.any() else 0) + (l if c.lane_lead_random.any() else 0)
     drawn += (f + 2 * l) if c.schedules.needs_random else 0
     ring = (int(c.lane_lead_mean.max(initial=1.0) * 2) + c.initial_arrivals.shape[0]) * l
     recorded = t * (f + c.n_stocks + 3 * l + 3 * d) if keep == "series" else t * 16
-    return 8 * (3 * t * drawn + ring + recorded)
+    return 8 * (t * drawn + ring + recorded)
 
 
 def uses_processes(c: Compiled, n_runs: int, engine: str) -> bool:
@@ -103,16 +98,12 @@ def default_chunk_size(c: Compiled, n_runs: int, engine: str, keep: Keep, *, n_w
 
 def _run_chunk(c: Compiled, seqs: Sequence[np.random.SeedSequence], engine: str,
                keep: Keep) -> dict[str, np.ndarray] | SummaryPart:
-    """One task: simulate a chunk of runs and return its series or its summary part."""
+    """One task: simulate a chunk of runs on ``engine`` and return its series or its summary part."""
     if engine == "des":
         from ..engines.des import run_des
-        arrays = run_des(c, list(seqs))
-        return arrays if keep == "series" else summarise_arrays(c, arrays)
-    from ..engines.day import Recorder
-    from ..engines.vector import draw_batch, simulate_runs
-    sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
-    simulate_runs(c, draw_batch(c, seqs), len(seqs), sink)
-    return sink.arrays if isinstance(sink, Recorder) else sink.part()
+        return run_des(c, seqs, keep=keep)
+    from ..engines.vector import run_vector
+    return run_vector(c, seqs, keep=keep)
 
 
 class _Deferred:
@@ -123,6 +114,9 @@ class _Deferred:
 
     def result(self) -> Any:
         return self.fn(*self.args)
+
+    def cancel(self) -> bool:
+        return True
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
@@ -164,8 +158,8 @@ def _submitter(executor: Any, c: Compiled, use_processes: bool) -> Iterator[Call
     if executor is None and not use_processes:
         yield lambda fn, *args: _Deferred(fn, args)
     elif executor is None:
-        with ProcessPoolExecutor(max_workers=_WORKERS, mp_context=_mp_context()) as pool:
-            yield pool.submit
+        with local_pool(_WORKERS, _mp_context()) as submit:
+            yield submit
     elif _is_dask_client(executor):
         remote = executor.scatter(c, broadcast=True)
         yield lambda fn, _c, *args: executor.submit(fn, remote, *args, pure=False, retries=2)
@@ -183,7 +177,7 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     c : Compiled
         The compiled scenario.
     seqs : sequence of SeedSequence
-        One per run (see :func:`._random.run_seed_sequences`).
+        One per run (see :func:`~supplychain.engines.draws.run_seed_sequences`).
     engine : {"vector", "des"}
         Kernel that runs each chunk.
     keep : {"series", "summary"}
@@ -210,27 +204,46 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     workers = _WORKERS if use_processes else 1 if executor is None else (os.cpu_count() or _WORKERS)
     size = chunk_size or default_chunk_size(c, n_runs, engine, keep, n_workers=workers)
     bounds = [(lo, min(lo + size, n_runs)) for lo in range(0, n_runs, size)]
-    gather = _SeriesGather() if keep == "series" else _SummaryGather(c, n_runs)
+    gather = _SeriesGather(n_runs) if keep == "series" else _SummaryGather(c, n_runs)
     with _submitter(executor, c, use_processes) as submit, _bar(progress, n_runs, engine) as bar:
-        pending = deque((submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep), hi - lo) for lo, hi in bounds)
-        while pending:  # in chunk order; popping drops each result once gathered
-            future, n = pending.popleft()
-            gather.add(future.result())
-            bar.update(n)
+        pending: deque[tuple[Any, int]] = deque()
+        try:
+            for lo, hi in bounds:
+                pending.append((submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep), hi - lo))
+            while pending:  # in chunk order; popping drops each result once gathered
+                future, n = pending[0]
+                gather.add(future.result())
+                pending.popleft()
+                bar.update(n)
+        except BaseException:
+            # Ctrl-C or a failed chunk: nothing queued should still run (our own pool is also killed).
+            for future, _ in pending:
+                future.cancel()
+            raise
     return gather.result()
 
 
 class _SeriesGather:
-    def __init__(self) -> None:
-        self.parts: list[dict[str, np.ndarray]] = []
+    """Copies each chunk's series into the ensemble's arrays as it arrives (never holding both whole)."""
+
+    def __init__(self, n_runs: int) -> None:
+        self.n_runs = n_runs
+        self.filled = 0
+        self.arrays: dict[str, np.ndarray] = {}
 
     def add(self, part: dict[str, np.ndarray]) -> None:
-        self.parts.append(part)
+        n = next(iter(part.values())).shape[0]
+        if n == self.n_runs:  # one chunk holds every run: keep it as it is
+            self.arrays = part
+        else:
+            if not self.arrays:
+                self.arrays = {name: np.empty((self.n_runs,) + arr.shape[1:]) for name, arr in part.items()}
+            for name, arr in part.items():
+                self.arrays[name][self.filled: self.filled + n] = arr
+        self.filled += n
 
     def result(self) -> dict[str, np.ndarray]:
-        if len(self.parts) == 1:
-            return self.parts[0]
-        return {name: np.concatenate([p[name] for p in self.parts]) for name in self.parts[0]}
+        return self.arrays
 
 
 class _SummaryGather:

@@ -1,0 +1,74 @@
+"""The daily variables an engine records: the one table of them.
+
+Engines record these series; :class:`~supplychain.results.Results`
+(``series``, ``to_dataframe``, archives) and the plots label, check and
+describe them from this table alone. A variable whose ``mechanism`` is set is
+recorded only when the compiled scenario has that mechanism (its key in
+``Compiled.schedules.extras``): stockpile releases and destroyed stock move
+goods outside the five daily phases, so the material balance needs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["Variable", "VARIABLES", "AXES", "variable_axes"]
+
+#: Axes a variable's items run over (labelled by :class:`~supplychain.results.Coords`).
+AXES = ("facility", "stock", "lane", "demand")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One recorded daily series.
+
+    Parameters
+    ----------
+    name : str
+        Key in ``Results.arrays``.
+    axis : {"facility", "stock", "lane", "demand"}
+        What the last axis of the ``(runs, days, items)`` array runs over.
+    kind : {"rate", "level"}
+        ``"rate"``: an amount per day (sums over days are meaningful);
+        ``"level"``: an amount held at the end of the day.
+    description : str
+        One line, in the commodity's unit.
+    mechanism : str or None
+        Recorded only when ``Compiled.schedules.extras`` has this key; ``None``:
+        always recorded.
+    """
+
+    name: str
+    axis: Literal["facility", "stock", "lane", "demand"]
+    kind: Literal["rate", "level"]
+    description: str
+    mechanism: str | None = None
+
+
+#: Every recorded daily series, in recording (and table) order.
+VARIABLES: dict[str, Variable] = {v.name: v for v in (
+    Variable("production", "facility", "rate", "units produced by each facility per day"),
+    Variable("inventory", "stock", "level", "stock on hand at the end of each day"),
+    Variable("flow", "lane", "rate", "units shipped on each lane per day"),
+    Variable("arrivals", "lane", "rate", "units landed at the buyer on each lane per day"),
+    Variable("in_transit", "lane", "level", "units in transit on each lane at the end of each day"),
+    Variable("demand", "demand", "rate", "new final demand per day (excluding backlog)"),
+    Variable("delivered", "demand", "rate", "final demand served per day"),
+    Variable("unmet", "demand", "level", "demand outstanding at the end of each day (lost or backlogged)"),
+    Variable("released", "stock", "rate", "units released from strategic reserves into each stock per day",
+             mechanism="stockpiles"),
+    Variable("destroyed", "stock", "rate", "units of stock destroyed by disasters per day",
+             mechanism="destroy"),
+)}
+
+
+def variable_axes() -> dict[str, str]:
+    """Each variable's axis, ``{name: axis}``, in table order.
+
+    Examples
+    --------
+    >>> variable_axes()["released"]
+    'stock'
+    """
+    return {name: v.axis for name, v in VARIABLES.items()}
