@@ -167,7 +167,7 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
 def records(s: State) -> dict[str, np.ndarray]:
     """Extra daily series of the dynamic mechanisms (``released``, ``destroyed``), if any.
 
-    Engines pass them to :meth:`._day.Recorder.put` after :func:`ship`.
+    Engines pass them to :meth:`supplychain.engines.record.Recorder.put` after :func:`ship`.
     """
     return _dynamic.records(s.dyn)
 
