@@ -36,7 +36,8 @@ MINERALS = {
     "germanium": ("germanium_conc", "germanium"),
 }
 CHIPS = ("memory_chip", "logic_chip", "mature_chip")
-AIR = {"memory_wafer", "logic_wafer", "mature_wafer", "memory_chip", "logic_chip", "mature_chip", "photoresist"}
+AIR = {"memory_wafer", "logic_wafer", "mature_wafer", "memory_chip", "logic_chip", "mature_chip", "compound_chip",
+       "photoresist"}
 
 
 @pytest.fixture(scope="module")

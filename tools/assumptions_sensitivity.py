@@ -163,6 +163,8 @@ GROUPS: tuple[Group, ...] = (
           "no published utilisation for fab chemicals", **_util(0.80, 0.70, 0.90)),
     Group("Chinese magnet plants utilisation 60 %", r"^capacity_per_day$", r"utilisation 60% \(assumption",
           "'midstream overcapacity' in China's magnet industry (SMM 2024)", **_util(0.60, 0.50, 0.70)),
+    Group("Compound-semiconductor fab utilisation 75 %", r"^capacity_per_day$", r"assumption: compound fabs run",
+          "as mature-node foundries (70-80 % in 2024, TrendForce)", **_util(0.75, 0.65, 0.85)),
     Group("Non-Chinese magnet plants utilisation 80 %", r"^capacity_per_day$", r"utilisation 80% \(assumption\)$",
           "no published figure", **_util(0.80, 0.70, 0.90)),
     # --- recipes ------------------------------------------------------------------------------
@@ -175,12 +177,10 @@ GROUPS: tuple[Group, ...] = (
     Group("HF per wafer: Korea's intensity for every fab", r"^recipe\.hf_high_purity$",
           r"same intensity for all fabs \(assumption\)", "Korea's HF use per wafer (Japan MoF, Kyodo 2019) "
           "applied to all fabs"),
-    Group("40 % of world primary gallium goes to mature-node fabs", r"^recipe\.gallium$",
-          r"assumption that 40% of world primary gallium", "GaAs/GaN and other chips; the rest goes to "
-          "other uses (magnets, LEDs, alloys)"),
-    Group("15 % of world refined germanium goes to logic and mature fabs", r"^recipe\.germanium$",
-          r"assumption that 15% of world refined germanium", "SiGe/Ge electronics; fibre optics and infrared "
-          "optics take the rest"),
+    Group("Gallium per 1,000 USD of GaAs/GaN devices (41.5 % of world primary Ga over a 23.5 bn USD device market, "
+          "GaAs part 8 bn USD assumed)", r"^recipe\.gallium$", r"world compound-device market",
+          "the gallium end-use share (Løvik et al. 2015) and the LED and RF GaN markets are cited; the GaAs device "
+          "market is extrapolated from Strategy Analytics 2009"),
     Group("0.30 t NdPr oxide per t of sintered NdFeB magnet", r"^recipe\.ndpr_oxide$",
           r"^assumption: sintered NdFeB", "29-32 % Nd+Pr by weight, as oxide (x1.17), less recycled swarf",
           factors=(0.25 / 0.30, 0.35 / 0.30), range_note="0.25 / 0.35 t/t"),
@@ -201,9 +201,20 @@ GROUPS: tuple[Group, ...] = (
           "losses ignored (recycled scrap offsets them for gallium)", factors=(1.0, 1.1),
           range_note="x1.0 / x1.1 (losses up to 10 %)"),
     # --- demand -------------------------------------------------------------------------------
-    Group("Regional demand carved from 'rest of Asia' (chips KR 5 %, TW 8 %; cells JP 3 %, KR 3 %, TW 1 %)",
-          r"^rate_per_day$", r"assumption: \d+%", "WSTS and IEA report these regions only inside an "
-          "'Asia Pacific/other' aggregate", kind=r"^demand$"),
+    Group("Compound devices used where mature-node chips are used", r"^rate_per_day$",
+          r"assumption: phones, base stations", "no location-of-use figure for GaAs/GaN devices; phones, base "
+          "stations, lighting and cars are assembled where mature-node chips go", kind=r"^demand$"),
+    Group("Chip demand by location of use outside China (JP 7.5 %, US 12 %, KR 4 %, TW 4 %; ROW the rest); cells "
+          "JP 3 %, KR 3 %, TW 1 %", r"^rate_per_day$", r"assumption: \d+(\.\d+)?%", "only China's location-of-use "
+          "share is published (IC Insights 2020); JP from bill-to, US from pre-AI bill-to less Mexico and chips "
+          "shipped to Asian assemblers; KR/TW by assembly activity; IEA reports cells only in an aggregate",
+          kind=r"^demand$", item=r"\.demand\.(memory_chip|logic_chip|mature_chip|li_ion_cell)$"),
+    Group("Germanium consumption by region (JP 8, KR 3, TW 2, ROW 8, CN 45 % of world refined; US from USGS)",
+          r"^rate_per_day$", r"of world refined germanium", "no regional germanium consumption is published except "
+          "the US (USGS); China's refiners' remainder is added to China's use", kind=r"^demand$"),
+    Group("Gallium outside GaAs/GaN: magnet additive where magnets are made, PV and alloys in China",
+          r"^rate_per_day$", r"gallium additive in NdFeB", "end-use shares are cited (Løvik et al. 2015); their "
+          "placement by magnet output and in China for PV is a judgement", kind=r"^demand$"),
     Group("Magnet demand outside China split by automotive/electronics manufacturing weight (JP 8, KR 5, US 6, "
           "TW 1, ROW 10 % of world)", r"^rate_per_day$", r"split by automotive/electronics", "China's 70 % is "
           "cited (SMM 2024, China customs); the other 30 % has no regional data", kind=r"^demand$",

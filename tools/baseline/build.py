@@ -21,6 +21,7 @@ def build() -> Draft:
     batteries.add_commodities(net)
     semiconductors.add_commodities(net)
     semiconductors.build(net)
+    semiconductors.build_compound(net)
     batteries.build(net)
     minerals.build_magnets(net)
     minerals.build(net)

@@ -30,7 +30,7 @@ AIR_LT = frozen({
                             "handling and customs; chips typically move by air)"),
 })
 AIR_COMMODITIES = frozenset({"memory_wafer", "logic_wafer", "mature_wafer", "memory_chip", "logic_chip",
-                             "mature_chip", "photoresist"})
+                             "mature_chip", "compound_chip", "photoresist"})
 BULK = frozenset({"lithium_ore", "cobalt_ore", "nickel_ore", "graphite_ore", "manganese_ore", "rare_earth_ore",
                   "gallium_crude", "germanium_conc"})
 

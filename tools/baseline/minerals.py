@@ -194,10 +194,55 @@ def other_uses(net: Draft, region: str, c: str, rate: float, what: str, origin: 
     net.lane(origin, d, c, 1.0, "definition: other uses in the producing region are served by its own plant")
 
 
+
+def consumer_demand(net: Draft, c: str, refs: dict[str, str], drawn: dict[str, float],
+                    consumers: dict[str, tuple[float, str]], priors, prior_src) -> None:
+    """Demand for refined ``c`` outside the modelled chains, placed in the region that consumes it.
+
+    Each consuming region buys by its sourcing shares (``priors``). What a refinery makes beyond every
+    modelled draw (process losses, stock changes, uses not counted) is added to the demand of the
+    refinery's own region, served by that refinery, so that refineries keep their cited output.
+    ``drawn`` (flow per refinery) is updated in place.
+    """
+    flows: dict[str, dict[str, float]] = {}
+    for r, (rate, _) in consumers.items():
+        p = priors[r]
+        tot = sum(p.values())
+        flows[r] = {refs[s]: rate * w / tot for s, w in p.items()}
+        for i, v in flows[r].items():
+            drawn[i] = drawn.get(i, 0.0) + v
+    for r, (rate, src) in consumers.items():
+        f = dict(flows[r])
+        extra = 0.0
+        if r in refs:
+            i = refs[r]
+            extra = net.facilities[i]["production"] - drawn.get(i, 0.0)
+            assert extra >= -1e-6 * net.facilities[i]["production"], (i, extra)
+            extra = max(extra, 0.0)
+            f[i] = f.get(i, 0.0) + extra
+            drawn[i] = drawn.get(i, 0.0) + extra
+        total = rate + extra
+        text = f"{src}: {fmt(rate)} {net.unit(c)}/day"
+        if extra > 0:
+            text += (f"; plus the derived balancing item: refinery output {fmt(net.facilities[refs[r]]['production'])} "
+                     f"minus every modelled draw = {fmt(extra)} {net.unit(c)}/day (process losses, stock changes "
+                     "and uses not counted; inputs: USGS MCS 2026 mine output and the refining shares)")
+        d = net.demand(MIN, r, c, total, text)
+        for i, v in f.items():
+            if v <= 0:
+                continue
+            how = (f"{prior_src[r]}; flow {fmt(v)} of {fmt(total)} {net.unit(c)}/day" if v != extra or i != refs.get(r)
+                   else "definition: the balancing item is served by the region's own refinery")
+            if i == refs.get(r) and extra > 0 and v != extra:
+                how = (f"{prior_src[r]} plus the balancing item from the region's own refinery; flow {fmt(v)} of "
+                       f"{fmt(total)} {net.unit(c)}/day")
+            net.lane(i, d, c, v / total, how)
+
 def mineral(net: Draft, name, ore, refined, mine_prod: dict[str, tuple[float, str]], ref_share: dict[str, tuple[float, str]],
             recipe: V, mine_cap: dict[str, tuple[float, str]] | None = None, world_src: str = "",
             refined_total: float | None = None, buyer_priors=None, prior_src=None, ras_prior=None,
-            ras_src: str = "", ore_other_uses: bool = False) -> None:
+            ras_src: str = "", ore_other_uses: bool = False,
+            consumers: dict[str, tuple[float, str]] | None = None) -> None:
     # Mines.
     mines = {}
     for r, (p, src) in mine_prod.items():
@@ -228,9 +273,13 @@ def mineral(net: Draft, name, ore, refined, mine_prod: dict[str, tuple[float, st
     # Chain sourcing.
     if buyer_priors is not None:
         drawn = net.source_direct(refined, refs, use, buyer_priors, prior_src)
+        if consumers:
+            consumer_demand(net, refined, refs, drawn, consumers, buyer_priors, prior_src)
         for r, i in refs.items():
             left = net.facilities[i]["production"] - drawn.get(i, 0.0)
             assert left >= -1e-6 * net.facilities[i]["production"], (i, left)
+            if consumers and r in consumers:
+                continue  # the remainder was merged into the region's consumer demand
             other_uses(net, r, refined, left, f"refinery output {fmt(net.facilities[i]['production'])} minus modelled chain draw "
                                          f"{fmt(drawn.get(i, 0.0))} {net.unit(refined)}/day", i)
     else:
@@ -360,23 +409,24 @@ def build(net: Draft) -> None:
          "ROW": (6_000 / d, f"Russia 6,000 kg 2025e ({usgs}, gallium) /365")},
         {"CN": (0.85, "assumption: Chinese refiners upgrade most of China's primary output (USGS: China 99% of "
                       "primary)"),
-         "JP": (0.07, "assumption: Japan refines and recycles high-purity Ga (Dowa, Sumitomo Chemical; JP 22% of US "
-                      "Ga-metal imports, USGS MCS 2026)"),
-         "ROW": (0.08, "assumption: Canada/Germany/Slovakia refiners (CA 28%, DE 16% of US Ga-metal imports, USGS "
+         "JP": (0.08, "assumption: Japan refines imported crude and recycles new scrap from GaAs wafer makers into "
+                      "high-purity Ga (Dowa, Sumitomo Chemical; JP 22% of US Ga-metal imports, USGS MCS 2026)"),
+         "ROW": (0.07, "assumption: Canada/Germany/Slovakia refiners (CA 28%, DE 16% of US Ga-metal imports, USGS "
                        "MCS 2026)")},
         V(1.0, "assumption: high-purity refining loses little; recycled scrap offsets losses"),
         mine_cap={"CN": (1_600_000 / d, f"capacity 1,600,000 kg/yr China ({usgs}, gallium) /365"),
                   "JP": (10_000 / d, f"capacity 10,000 kg/yr Japan ({usgs}, gallium) /365"),
                   "ROW": (10_000 / d, f"capacity 10,000 kg/yr Russia ({usgs}, gallium; 100,000 kg idle elsewhere "
                                       "excluded) /365")},
+        consumers=gallium_other_uses(),
         buyer_priors={"CN": {"CN": 1.0}, "US": {"ROW": 0.60, "JP": 0.22, "CN": 0.18},
                       "KR": {"CN": 0.98, "JP": 0.02}, "JP": {"JP": 0.3, "CN": 0.7},
                       "TW": {"CN": 0.75, "JP": 0.15, "ROW": 0.10}, "ROW": {"CN": 0.6, "ROW": 0.3, "JP": 0.1}},
-        prior_src={"CN": "assumption: Chinese fabs use Chinese gallium",
+        prior_src={"CN": "assumption: Chinese users buy Chinese gallium",
                    "US": "US Ga-metal imports: Canada 28, Japan 22, China 18, Germany 16, other 16% (USGS MCS 2026, "
                          "gallium, import sources 2021-24) -> ROW 60%",
                    "KR": "KR gallium 98% from China 2024 (MOTIE/KOMIR)",
-                   "JP": "assumption: Japanese fabs 30% domestic high-purity Ga, 70% China",
+                   "JP": "assumption: Japanese users 30% domestic high-purity Ga, 70% China",
                    "TW": "assumption: mostly China (no published Taiwan gallium import split found)",
                    "ROW": "assumption: 60% China, 30% European/Canadian refiners, 10% Japan"})
     # Germanium.
@@ -392,11 +442,66 @@ def build(net: Draft) -> None:
                       "for the EU 2023)"),
          "ROW": (0.20, "rest: Belgium (Umicore), Canada (Teck), Russia, Germany")},
         V(1.0, "assumption: Ge-content basis, losses ignored"),
+        consumers=germanium_uses(),
         buyer_priors={"CN": {"CN": 1.0}, "US": {"CN": 0.41, "ROW": 0.59}, "KR": {"CN": 0.8, "ROW": 0.2},
                       "JP": {"CN": 0.7, "ROW": 0.3}, "TW": {"CN": 0.7, "ROW": 0.3}, "ROW": {"CN": 0.5, "ROW": 0.5}},
-        prior_src={"CN": "assumption: Chinese fabs use Chinese germanium",
+        prior_src={"CN": "assumption: Chinese users buy Chinese germanium",
                    "US": "US Ge-metal imports: China 41, Belgium 27, Germany 25% (USGS MCS 2026, germanium, import sources 2021-24)",
                    "KR": "assumption: 80% China (KR depends on China for 16-20 of 31 rare metals, MOTIE/KOMIR 2024)",
                    "JP": "assumption: 70% China",
                    "TW": "assumption: 70% China",
                    "ROW": "assumption: 50% China, 50% Umicore/Teck"})
+
+
+# ---- gallium and germanium outside the modelled chains, where they are consumed --------------------------
+GA_MAGNET = V(0.295, "Løvik, Restrepo & Müller, Environ. Sci. Technol. 49 (2015): NdFeB magnets take 22-37% of "
+                     "primary gallium (2011); midpoint 29.5%")
+GA_PV = V(0.04, "Løvik, Restrepo & Müller, Environ. Sci. Technol. 49 (2015): photovoltaics (CIGS etc.) 2-6% of "
+                "primary gallium (2011); midpoint 4%")
+
+
+def gallium_other_uses() -> dict[str, tuple[float, str]]:
+    """Gallium demand outside GaAs/GaN devices (kg/day), by consuming region."""
+    from .semiconductors import US_GA, US_GA_CMP, US_GA_SRC
+    world = 900_000.0
+    mag = {r: MAGNET_SHARE[r] for r in ("CN", "JP", "ROW")}
+    tot = sum(mag.values())
+    out = {}
+    for r, sh in mag.items():
+        kg = GA_MAGNET.value * world * sh / tot
+        src = (f"derived: gallium additive in NdFeB magnets made here: {GA_MAGNET.value:.1%} of world primary "
+               f"gallium 900,000 kg 2025e (USGS MCS 2026; {GA_MAGNET.source}) x this region's {sh / tot:.1%} of "
+               f"non-US magnet output ({MAGNET_SRC[r]}; US left out: USGS reports 99% of US gallium in GaAs/GaN)")
+        if r == "CN":
+            kg_pv = GA_PV.value * world
+            src += (f"; plus photovoltaics and alloys {GA_PV.value:.0%} of world primary gallium ({GA_PV.source}; "
+                    "assumption: consumed in China, the main solar-module maker) = "
+                    f"{fmt((kg + kg_pv) / DAYS)} kg/day")
+            kg += kg_pv
+        out[r] = (kg / DAYS, src)
+    out["US"] = (US_GA * (1 - US_GA_CMP) / DAYS,
+                 f"derived: {1 - US_GA_CMP:.0%} of US gallium consumption outside GaAs/GaN (R&D, alloys; {US_GA_SRC})")
+    return out
+
+
+GE_US_PRIMARY = V(21_000.0, "derived: US germanium consumption ~30,000 kg/yr (USGS MCS 2026, germanium, estimate "
+                            "2016-21) x 0.70 primary (about 30% of germanium consumed worldwide is recycled, "
+                            "USGS MCS 2020, germanium)")
+GE_SPLIT = frozen({"JP": 0.08, "KR": 0.03, "TW": 0.02, "ROW": 0.08, "CN": 0.45})
+GE_USES = ("fibre optics, infrared optics, PET polymerisation catalysts, SiGe electronics and space/solar cells "
+           "(US uses ranked fibre optics > infrared optics > semiconductors and solar cells > detectors, USGS MCS "
+           "2026, germanium)")
+
+
+def germanium_uses() -> dict[str, tuple[float, str]]:
+    """Refined germanium demand (kg/day) by consuming region; germanium goes into no modelled chain."""
+    out = {"US": (GE_US_PRIMARY.value / DAYS, f"{GE_US_PRIMARY.source}; end uses {GE_USES}")}
+    for r, sh in GE_SPLIT.items():
+        why = {"CN": "China's PET-catalyst, fibre-preform, infrared-optics and solar-cell makers",
+               "JP": "optical fibre and infrared optics", "KR": "fibre and electronics",
+               "TW": "SiGe electronics and optics", "ROW": "Europe's infrared optics and space solar cells "
+                                                           "(Umicore substrates), India"}[r]
+        out[r] = (sh * GE_WORLD / DAYS,
+                  f"assumption: {sh:.0%} of world refined germanium {GE_WORLD:,.0f} kg/yr used here ({why}); no "
+                  f"regional consumption figure published; end uses {GE_USES}")
+    return out

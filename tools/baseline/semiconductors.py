@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .network import Draft
-from .sources import (COVER_OUT, DAYS, GA_WORLD, GE_WORLD, REGIONS, SEMI, SIG_CHIP, SIG_SEMI_MAT, SIG_WAFER, V,
+from .sources import (COVER_OUT, DAYS, GA_PRICE, GA_WORLD, REGIONS, SEMI, SIG_CHIP, SIG_SEMI_MAT, SIG_WAFER, V,
                       frozen, sig)
 
 
@@ -55,27 +55,50 @@ CHIP_SALES_SRC = frozen({
     "logic": "logic sales 2024 212.6 bn USD (SIA/WSTS, Feb 2025)",
     "mature": "total 627.6 bn - memory 165.1 - logic 212.6 = 249.9 bn USD 2024 (SIA/WSTS, Feb 2025)",
 })
-# WSTS Dec 2024 monthly sales (3-month average): Americas 20.05, Europe 4.2, Japan 4.0, China 15.5, APAC/other 13.3.
-WSTS = frozen({"US": 20.05, "EU": 4.2, "JP": 4.0, "CN": 15.5, "APAC": 13.3})
-WSTS_TOT = sum(WSTS.values())
+# Chip demand by where chips are used (device assembly), not where they are billed.
+# China (with Hong Kong): IC Insights 2020, 41.0% of world ICs and 35.2% of all semiconductors.
+CN_USE = frozen({"memory": 0.41, "logic": 0.41, "mature": 0.352})
+CN_USE_SRC = frozen({
+    "memory": ("China (with Hong Kong) consumed 41.0% of world ICs by value in 2020 (IC Insights, China IC market "
+               "2020: 143.4 of ~350 bn USD; location of device assembly, incl. ~60% built into exported systems); "
+               "applied to memory (China's IC mix 2020: DRAM+NAND ~30%, IC Insights, close to the world mix)"),
+    "logic": ("China (with Hong Kong) consumed 41.0% of world ICs by value in 2020 (IC Insights, China IC market "
+              "2020; location of device assembly); applied to advanced logic (phones, PCs assembled in China)"),
+    "mature": ("China (with Hong Kong) consumed 35.2% of all semiconductors by value in 2020 (IC Insights: "
+               "154.6 bn USD; location of device assembly); applied to mature-node chips"),
+})
+OTHER_USE = frozen({"JP": 0.075, "US": 0.12, "KR": 0.04, "TW": 0.04})
+OTHER_USE_SRC = frozen({
+    "JP": ("assumption: 7.5% = Japan's bill-to share 2024 (47 of 627 bn USD, SIA/WSTS, Feb 2025); Japanese "
+           "device makers buy mostly for home assembly, so billing is close to use"),
+    "US": ("assumption: 12%: the Americas' bill-to share was 19% before AI servers inflated it (78.6 of 412.3 bn "
+           "USD 2019, SIA/WSTS, Feb 2020), less Mexico/Canada/Brazil (in ROW here) and chips billed to US firms "
+           "but shipped to contract assemblers in Asia"),
+    "KR": ("assumption: 4%: Korean assembly of memory modules, displays, cars and home appliances; Samsung's phones "
+           "are mostly assembled in Vietnam and India (ROW)"),
+    "TW": ("assumption: 4%: AI-server and PC assembly in Taiwan; Taiwanese ODMs assemble mostly in China and "
+           "South-East Asia (Taiwan 1% of chip demand by buyer headquarters, McKinsey 2023)"),
+})
 
 
-def _chip_demand_share() -> dict[str, float]:
-    share = {"US": WSTS["US"] / WSTS_TOT, "JP": WSTS["JP"] / WSTS_TOT, "CN": WSTS["CN"] / WSTS_TOT,
-             "KR": 0.05, "TW": 0.08}
+def _chip_use_share(seg: str) -> dict[str, float]:
+    share = {"JP": OTHER_USE["JP"], "KR": OTHER_USE["KR"], "US": OTHER_USE["US"], "CN": CN_USE[seg],
+             "TW": OTHER_USE["TW"]}
     share["ROW"] = 1 - sum(share.values())
     return share
 
 
-CHIP_DEMAND_SHARE = frozen(_chip_demand_share())
-CHIP_DEMAND_SRC = frozen({
-    "US": "Americas 20.05 of 57.05 bn USD, Dec 2024 (SIA/WSTS monthly sales, 3-month avg)",
-    "JP": "Japan 4.0 of 57.05 bn USD, Dec 2024 (SIA/WSTS)",
-    "CN": "China 15.5 of 57.05 bn USD, Dec 2024 (SIA/WSTS)",
-    "KR": "assumption: 5% of world, carved from WSTS Asia Pacific/All Other 13.3 of 57.05 bn USD (Dec 2024)",
-    "TW": "assumption: 8% of world (AI-server assembly), carved from WSTS Asia Pacific/All Other 13.3 of 57.05 bn USD",
-    "ROW": "derived: Europe 4.2 + Asia Pacific/All Other 13.3 of 57.05 bn USD (SIA/WSTS, Dec 2024) minus KR and TW",
-})
+CHIP_USE_SHARE = frozen({s: frozen(_chip_use_share(s)) for s in ("memory", "logic", "mature")})
+
+
+def chip_use_src(seg: str, r: str) -> str:
+    if r == "CN":
+        return CN_USE_SRC[seg]
+    if r == "ROW":
+        return ("derived: the rest of world use (Europe ~8%: 51 of 627 bn USD bill-to 2024, SIA/WSTS; South-East "
+                "Asia, India, Mexico) = 1 minus the other regions")
+    return OTHER_USE_SRC[r]
+
 
 SEG_WAFER = frozen({"memory": "memory_wafer", "logic": "logic_wafer", "mature": "mature_wafer"})
 SEG_CHIP = frozen({"memory": "memory_chip", "logic": "logic_chip", "mature": "mature_chip"})
@@ -134,10 +157,11 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         total = seg_total[s]
         demands = {}
         for r in REGIONS:
-            d = net.demand(SEMI, r, SEG_CHIP[s], CHIP_DEMAND_SHARE[r] * total,
-                       f"derived: {CHIP_DEMAND_SHARE[r]:.2%} of world {s} output {total:,.0f} wafer-eq/day "
-                       f"(= modelled fab throughput); regional share: {CHIP_DEMAND_SRC[r]}")
-            demands[d] = CHIP_DEMAND_SHARE[r] * total
+            sh = CHIP_USE_SHARE[s][r]
+            d = net.demand(SEMI, r, SEG_CHIP[s], sh * total,
+                       f"derived: {sh:.2%} of world {s} output {total:,.0f} wafer-eq/day (= modelled fab "
+                       f"throughput) used where devices are assembled; regional share: {chip_use_src(s, r)}")
+            demands[d] = sh * total
         pk = {}
         targets = {}
         for r in REGIONS:
@@ -173,12 +197,6 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     # HF: Korea's imports 3,000 t/month from JP = 44.6% -> Korea use; per wafer at Korea's fab output.
     kr_out = sum(fab_out[i] for (r, s), i in fab_ids.items() if r == "KR")
     hf_per_wafer = 3000 * 12 / 0.446 / DAYS / kr_out
-    # Gallium: 40% of world primary Ga into mature-node (incl. compound) fabs; Ge: 15% into logic+mature fabs.
-    ga_semis = 0.40 * GA_WORLD / DAYS
-    ga_per_wafer = ga_semis / seg_total["mature"]
-    ge_world = GE_WORLD
-    ge_semis = 0.15 * ge_world / DAYS
-    ge_per_wafer = ge_semis / (seg_total["mature"] + seg_total["logic"])
     for i, s in seg_of.items():
         rec = {
             "wafer_300mm": wafer_ratio,
@@ -191,16 +209,6 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                                 f"supply (Kyodo, H1 2019) -> {3000 * 12 / 0.446:,.0f} t/yr over Korea's modelled "
                                 f"{kr_out:,.0f} wafers/day; same intensity for all fabs (assumption)"),
         }
-        if s == "mature":
-            rec["gallium"] = V(sig(ga_per_wafer, 4),
-                               f"derived: assumption that 40% of world primary gallium (900,000 kg 2025e, USGS MCS "
-                               f"2026) goes to GaAs/GaN and other chips made in mature-node fabs, over "
-                               f"{seg_total['mature']:,.0f} mature wafers/day")
-        if s in ("mature", "logic"):
-            rec["germanium"] = V(sig(ge_per_wafer, 4),
-                                 f"derived: assumption that 15% of world refined germanium ({ge_world:,.0f} kg/yr = "
-                                 "China 85,000 kg (USGS MCS 2020) / 0.80 China share (European Commission "
-                                 "CRM study 2023)) goes to SiGe/Ge electronics, over logic+mature wafer starts")
         net.facilities[i]["recipe"] = rec
         fab_use[i] = {k: fab_out[i] * v.value for k, v in rec.items()}
     # Silicon wafer suppliers.
@@ -269,3 +277,91 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                   "Korea 44.6% from Japan in H1 2019 (Kyodo, 2019), CN fabs half local, others "
                   "~85% JP (assumption)", "HF shares (see the chemical capacity sources)")
     return fab_ids
+
+
+# ---- compound semiconductors (GaAs/GaN): the stage that carries gallium ------------------------------------
+#: world primary gallium going into GaAs/GaN devices (ICs + LEDs), fraction of primary output
+GA_COMPOUND = V(0.415, "Løvik, Restrepo & Müller, 'The global anthropogenic gallium system', Environ. Sci. "
+                       "Technol. 49 (2015): end uses of primary gallium 2011: ICs 16-27%, GaAs/GaP LEDs 11-21%, "
+                       "GaN LEDs 2-6%; midpoints 21.5 + 16 + 4 = 41.5%")
+#: world compound-device market, USD/yr: LEDs + RF GaN + GaAs RF/optoelectronics
+CMP_MARKET = frozen({"led": 14.214e9, "rf_gan": 1.3e9, "gaas": 8.0e9})
+CMP_MARKET_SRC = ("LED market 14.214 bn USD 2022 (TrendForce, LED industry database, Mar 2023) + RF GaN devices "
+                  "1.3 bn USD 2022 (Yole Intelligence, RF GaN 2023) + GaAs RF and optoelectronic devices 8.0 bn USD "
+                  "(assumption: Strategy Analytics put GaAs devices at 3.7 bn USD in 2009 with ~5%/yr growth; "
+                  "smartphone front-ends and VCSELs since)")
+#: US gallium consumption (kg/yr) and the GaAs/GaN share of it
+US_GA = 19_000.0
+US_GA_CMP = 0.99
+US_GA_SRC = ("US gallium consumption 19,000 kg 2025e; end uses ICs 73%, optoelectronics 26%, all GaAs or GaN "
+             "(USGS Mineral Commodity Summaries 2026, gallium)")
+#: region's share of world gallium used in compound devices (US derived from USGS, ROW the remainder)
+CMP_SPLIT = frozen({"JP": 0.41, "CN": 0.35, "TW": 0.09, "KR": 0.03})
+CMP_SPLIT_SRC = frozen({
+    "JP": ("Japan 41% of world gallium consumption 2020 (Roskill, Gallium market report, 10th ed.: 47% in 2014; "
+           "GaAs substrates, Nichia GaN LEDs)"),
+    "CN": "China 35% of world gallium consumption 2020 (Roskill, Gallium market report, 10th ed.: 19% in 2014)",
+    "TW": ("assumption: 9%: GaAs RF foundries (WIN Semiconductors, AWSC) and LED chips (Epistar); no published "
+           "Taiwan gallium consumption found"),
+    "KR": "assumption: 3%: LED makers (Seoul Semiconductor, Samsung LED); Korea's gallium use in t not published",
+})
+UTIL_CMP = V(0.75, "assumption: compound fabs run like mature-node foundries, 70-80% in 2024 (TrendForce); 75%")
+
+
+def build_compound(net: Draft) -> None:
+    """Compound-semiconductor device fabs (GaAs/GaN: RF front-ends, power, LEDs, lasers), their demand and trade.
+
+    Gallium enters the semiconductor chain only here: silicon wafers (memory, logic, mature nodes) use none.
+    """
+    market = sum(CMP_MARKET.values())
+    world_ga = GA_COMPOUND.value * GA_WORLD  # kg/yr
+    intensity = world_ga / (market / 1000.0)  # kg Ga per kUSD of devices
+    net.commodity("compound_chip", "Compound-semiconductor devices (GaAs/GaN RF, power, LEDs, lasers), in value "
+                                   "units", "kUSD", "semiconductors",
+                  V(1000.0, "definition: 1 unit = 1,000 USD of GaAs/GaN devices at 2022 prices (no common "
+                            "physical unit for RF chips, LEDs and lasers)"),
+                  SIG_CHIP, V(40.0, "US Department of Commerce, Results from Semiconductor Supply Chain Request "
+                                    "for Information (25 Jan 2022): median chip inventory of users 40 days in 2019"),
+                  COVER_OUT)
+    ga_rec = V(sig(intensity, 4),
+               f"derived: {GA_COMPOUND.value:.1%} of world primary gallium 900,000 kg 2025e (USGS MCS 2026) = "
+               f"{world_ga:,.0f} kg/yr in GaAs/GaN devices ({GA_COMPOUND.source}) / world compound-device "
+               f"market {market / 1e9:.2f} bn USD ({CMP_MARKET_SRC}) = {intensity:.4f} kg Ga per 1,000 USD "
+               f"(gallium ≈ {intensity * GA_PRICE / 10:.1f}% of device value at {GA_PRICE:,.0f} USD/kg)")
+    us_share = US_GA * US_GA_CMP / world_ga
+    split = dict(CMP_SPLIT)
+    split["US"] = us_share
+    split["ROW"] = 1 - sum(split.values())
+    assert split["ROW"] > 0.03, split
+    src = dict(CMP_SPLIT_SRC)
+    src["US"] = (f"derived: {US_GA:,.0f} kg x {US_GA_CMP:.0%} GaAs/GaN = {US_GA * US_GA_CMP:,.0f} kg/yr "
+                 f"({US_GA_SRC}) / {world_ga:,.0f} kg world = {us_share:.2%}")
+    src["ROW"] = ("derived: remainder (Europe: ams OSRAM, Infineon, UMS; South-East Asia LED and RF back-ends; "
+                  "Russia)")
+    total = market / 1000.0 / DAYS  # kUSD/day
+    fabs, targets = {}, {}
+    for r in REGIONS:
+        prod = split[r] * total
+        i = net.facility(SEMI, r, "fab", "compound_chip", prod, UTIL_CMP.value,
+                         f"derived: {split[r]:.2%} of world gallium use in GaAs/GaN devices ({src[r]}) x world "
+                         f"compound-device output {total:,.0f} kUSD/day ({market / 1e9:.2f} bn USD/yr) / "
+                         f"utilisation {UTIL_CMP.value:.2f} ({UTIL_CMP.source})",
+                         recipe={"gallium": ga_rec})
+        fabs[i] = r
+        targets[i] = prod
+    demands = {}
+    for r in REGIONS:
+        sh = CHIP_USE_SHARE["mature"][r]
+        d = net.demand(SEMI, r, "compound_chip", sh * total,
+                       f"derived: {sh:.2%} of world compound-device output {total:,.0f} kUSD/day used where devices "
+                       f"are assembled (assumption: phones, base stations, lighting and cars are assembled where "
+                       f"mature-node chips are used); regional share: {chip_use_src('mature', r)}")
+        demands[d] = sh * total
+    net.balance_trade("compound_chip", fabs, demands, targets,
+                      lambda sreg, b: targets[fid_of(sreg)] * (2.0 if b.startswith(sreg + ".") else 1.0),
+                      "compound-device output shares x2 for the fab's own region (assumption: home bias)",
+                      "compound-device output (see the fab capacity sources)")
+
+
+def fid_of(region: str) -> str:
+    return f"{region}.fab.compound_chip"
