@@ -41,8 +41,8 @@ def crafted(valid, tmp_path, name):
     ("format_version_string", r"format_version must be a whole number >= 1; got '1'"),
     ("empty", r"not a \.npz archive"),
     ("npy_renamed", r"not a \.npz archive"),
-    ("series_wrong_shape", (r"series 'production' has 98 items along its last dimension; its axis "
-                            r"'facility' has 99 labels")),
+    ("series_wrong_shape", (r"series 'production' has \d+ items along its last dimension; its axis "
+                            r"'facility' has \d+ labels")),
     ("seed_string", r"seed must be a non-negative whole number or null; got '7'"),
     ("series_nan", r"series__production holds NaN or infinite values"),
     ("meta_nested_text", r"metadata is nested too deeply"),
