@@ -13,6 +13,8 @@ Policies
     Each buyer orders ``S - position`` when its position (on hand plus in
     transit) is at or below ``s``. Each facility produces up to its output
     target ``S_out`` when its output stock is at or below ``s_out``.
+
+Implements docs/model.md §4 (compile): §4.4 (levels) and §4.5 (initial-state).
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ units a day holds ``f * E[lead_days(X)]`` units, and the goods pre-filled at
 day 0 that land on day ``k`` are ``f * P(lead_days(X) > k)``: with the
 shipments made from day 0 on, arrivals then equal ``f`` on every day in
 expectation (:func:`lead_day_survival`).
+
+Implements docs/model.md §4.2 (lead-days) and §4.3 (pipeline).
 """
 
 from __future__ import annotations

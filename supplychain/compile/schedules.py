@@ -20,6 +20,8 @@ by a tie-break on the shocks, not their position. Lead time on day ``t`` is
 time, not waiting time such as licence processing. Shocks are applied in a
 canonical order (by kind, then by their fields), so that even rounding does
 not depend on the order of the list.
+
+Implements docs/model.md §4.6 (schedules) and §6.2 (composition).
 """
 
 from __future__ import annotations

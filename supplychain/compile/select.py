@@ -3,6 +3,8 @@
 Shared by every schedule rule of :mod:`.rules`. A typo in an id is an error
 naming close matches; a selection that is valid but empty warns (it is
 likely a mistake, but a scenario may be reused on a smaller network).
+
+Implements docs/model.md §6 (shocks): which items each shock selects.
 """
 
 from __future__ import annotations

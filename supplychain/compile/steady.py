@@ -5,6 +5,8 @@ split over its incoming lanes by normalised share, a facility produces the sum
 of its outgoing flows, and its input usage is production times the recipe.
 These flows size the days-of-cover targets and pre-fill the pipeline so that a
 baseline run starts (and stays) in steady state.
+
+Implements docs/model.md §4.1 (steady-state).
 """
 
 from __future__ import annotations

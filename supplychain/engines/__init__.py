@@ -8,4 +8,6 @@ daily rules of :mod:`.kernel` to the inputs of :mod:`.day` and :mod:`.draws`,
 hand each day to a sink (:mod:`.record`), record the variables of
 :mod:`.variables`, and stop on a non-finite number (:mod:`.finite`). Cutting an
 ensemble into chunks and choosing where they run is :mod:`supplychain.run`'s job.
+
+Implements docs/model.md §10 (conformance).
 """

@@ -2,7 +2,9 @@
 
 :func:`day_inputs` combines the schedules (what shocks do on day ``t``) with
 a batch of runs' random draws, so that both engines feed the rules of
-:mod:`._rules` the same numbers.
+:mod:`.kernel` the same numbers.
+
+Implements docs/model.md §5.1 (order-of-events): the day's inputs.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ sequence, so run ``r`` is identical whether simulated alone or in a batch.
 ``keep="series"`` each run records into its row of the chunk's series; with
 ``keep="summary"`` a run keeps only its own demand and delivered and is
 summarised when it ends, so no ``(runs, days, items)`` series is ever held.
+
+Implements docs/model.md §10 (conformance): the SimPy engine.
 """
 
 from __future__ import annotations

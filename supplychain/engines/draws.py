@@ -6,6 +6,8 @@ stream per kind of randomness. So a run's draws depend only on the seed and
 the run number, never on chunk size, process count or engine, and two
 scenarios run with one seed see the same demand noise, lead-time noise,
 outages and licence draws (common random numbers).
+
+Implements docs/model.md §7.2 (seeds) and §7.3 (streams).
 """
 
 from __future__ import annotations

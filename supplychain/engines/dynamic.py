@@ -10,6 +10,8 @@ Their parameters are compiled into ``schedules.extras`` under ``"quotas"``
 (:class:`~supplychain.compile.rules.responses.StockpileSpec`) and
 ``"destroy"`` (:class:`~supplychain.compile.rules.disruptions.DestroySpec`).
 A scenario with none of them allocates nothing and the kernels return at once.
+
+Implements docs/model.md §5.3 (stock-events), §6.5.3 (quota) and §6.10 (stockpile-release).
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ chunk of runs (never per element per day):
 
 Each raises :class:`~supplychain.errors.SupplyChainError` naming the
 quantity, the item, the run and the day.
+
+Implements docs/model.md §7.1 (distributions) and §9 (balance): no non-finite number is simulated.
 """
 
 from __future__ import annotations

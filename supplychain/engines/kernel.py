@@ -6,7 +6,8 @@ exactly on deterministic scenarios. What differs between engines is how time
 advances and how goods in transit are held (SimPy events versus a ring
 buffer).
 
-Order of events within day ``t`` (documented in README "Model semantics"):
+Order of events within day ``t`` (``docs/model.md`` §5.1; stock events, §5.3, run at the
+start of :func:`produce`):
 
 1. **Arrivals**: shipments due by day ``t`` join the buyer's stock.
 2. **Production**: each facility whose output stock is at or below its
@@ -25,6 +26,8 @@ State-dependent shock mechanisms (quotas, stockpile releases, destroyed
 stock; :mod:`.dynamic`) run inside these phases, so every engine that calls
 the five rules once a day, in order, gets them. ``State.day`` counts the days
 done: :func:`ship` ends the day.
+
+Implements docs/model.md §5 (day): §5.1 (order-of-events) to §5.8 (end-of-day).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ Draw order is fixed (processes in the compiled order of the shocks, which
 does not depend on the order of the scenario's list; for each process its
 arrival gaps, then each member's durations), so a run's outages depend only
 on its seed sequence.
+
+Implements docs/model.md §6.9 (random-outage) and §7.3 (streams).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ of :data:`~supplychain.engines.variables.VARIABLES`. A :class:`Recorder`
 keeps every daily series; :class:`~supplychain.engines.summary.SummarySink`
 keeps only per-run summaries, so ``keep="summary"`` never holds
 ``(runs, days, items)`` series.
+
+Implements docs/model.md §8.1 (recorded).
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ with per-item parameters and shape ``(k, T)``: the same numbers, bit for bit,
 as ``k`` separate calls, without ``k`` calls' overhead (about 10 µs each,
 which dominated drawing a run of the random-lead baseline). Families without
 such a call (truncated normal, empirical) are drawn item by item.
+
+Implements docs/model.md §7.3 (streams): batched draws.
 """
 
 from __future__ import annotations

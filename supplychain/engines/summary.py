@@ -22,6 +22,8 @@ like ``1 / block size`` (blocks hold thousands of runs, so it is far below
 the Monte Carlo error of a 5 % quantile). Blocks depend only on the number of
 runs and the scenario's size, never on chunk size or executor, so results
 stay bit-identical across those.
+
+Implements docs/model.md §8.1 (recorded) and §8.2 (derived), for ``keep="summary"``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ describe them from this table alone. A variable whose ``mechanism`` is set is
 recorded only when the compiled scenario has that mechanism (its key in
 ``Compiled.schedules.extras``): stockpile releases and destroyed stock move
 goods outside the five daily phases, so the material balance needs them.
+
+Implements docs/model.md §8.1 (recorded).
 """
 
 from __future__ import annotations

@@ -37,6 +37,8 @@ its summary; cutting an ensemble into chunks and choosing where they run is
 the job of :mod:`supplychain.run`. The kernel (:func:`simulate_runs`) hands
 each day's values to a sink; it stops with a clear error on a non-finite
 input, draw or state (:mod:`.finite`), checked once per chunk.
+
+Implements docs/model.md §10 (conformance): the vector engine.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ and for each lane::
     final in transit = initial in transit + shipped - arrived
 
 Both residuals are zero to rounding in every engine and under every shock.
+
+Implements docs/model.md §9 (balance).
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The model: pure, validated, immutable data (no engine, no RNG, no results)."""
+"""The model: pure, validated, immutable data (no engine, no RNG, no results).
+
+Implements docs/model.md §2 (network), §5.6 (ordering), §6 (shocks) and §7.1 (distributions).
+"""
 
 from .dists import (
                     Distribution,

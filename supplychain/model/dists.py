@@ -7,6 +7,8 @@ whole block of runs at once. Both engines call the same sampler.
 Limits: every parameter is finite with ``|x| <= 1e6`` (the truncation bounds
 of :class:`Normal` may also be infinite), so no draw can overflow; a
 distribution of days (:func:`day_distribution`) must lie in ``[0, 3650]``.
+
+Implements docs/model.md §7.1 (distributions) and §11 (limits).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ All classes are frozen dataclasses validated on construction. A
 :class:`Network` checks that every reference points at something that exists
 (and suggests close matches when it does not) and that the flow graph has no
 cycle. Nothing here knows about time, randomness or results.
+
+Implements docs/model.md §2 (network).
 """
 
 from __future__ import annotations

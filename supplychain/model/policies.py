@@ -4,6 +4,8 @@ Every policy resolves, at compile time, into a reorder point ``s`` and an
 order-up-to level ``S`` on the *inventory position* (on hand plus in transit).
 Each day, after production and demand, a stock whose position is at or below
 ``s`` orders ``S - position``.
+
+Implements docs/model.md §4.4 (levels) and §5.6 (ordering).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ __all__ = ["Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict"]
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """Base class of inventory policies."""
+    """Base class of inventory policies.
+
+    See docs/model.md §5.6 (ordering) and §4.4 (levels).
+    """
 
     kind: ClassVar[str] = ""
 
@@ -32,6 +37,8 @@ class Policy:
 @dataclass(frozen=True, slots=True)
 class BaseStock(Policy):
     """Order-up-to (base-stock) policy: every day, order up to ``level`` (units, position).
+
+    See docs/model.md §5.6.1 (base-stock).
 
     Limits: ``level`` in ``[0, 1e12]`` units.
 
@@ -51,6 +58,8 @@ class BaseStock(Policy):
 @dataclass(frozen=True, slots=True)
 class MinMax(Policy):
     """(s, S) policy: when the position is at or below ``reorder_point``, order up to ``order_up_to``.
+
+    See docs/model.md §5.6.2 (min-max).
 
     Limits: both levels in ``[0, 1e12]`` units.
 
@@ -76,6 +85,8 @@ class MinMax(Policy):
 @dataclass(frozen=True, slots=True)
 class DaysOfCover(Policy):
     """Hold ``days`` of baseline usage on hand, ordering every day.
+
+    See docs/model.md §5.6.3 (days-of-cover).
 
     The order-up-to level adds the steady-state pipeline (baseline flow times
     lead time) to the on-hand target, so that a network started at its targets

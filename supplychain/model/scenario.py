@@ -1,4 +1,7 @@
-"""A scenario: a network, the disruptions and responses applied to it, a horizon and a calendar."""
+"""A scenario: a network, the disruptions and responses applied to it, a horizon and a calendar.
+
+Implements docs/model.md §6 (shocks) and §6.3 (shock-day).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ class _DerivedDay(int):
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """Everything needed to run a simulation, as immutable data.
+
+    See docs/model.md §6 (shocks) and §6.3 (shock-day).
 
     Parameters
     ----------

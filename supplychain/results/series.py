@@ -3,6 +3,8 @@
 Daily series are NumPy arrays shaped ``(n_runs, n_days, n_items)`` whose last
 axis is labelled by :class:`Coords`. Tables come from :meth:`Results.to_dataframe`
 (long, tidy form) and :meth:`Results.summary` (per region and commodity).
+
+Implements docs/model.md §8.1 (recorded).
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ class Coords:
 @dataclass(frozen=True, eq=False)
 class Results:
     """What happened in one or more runs of a scenario.
+
+    See docs/model.md §8.1 (recorded).
 
     Parameters
     ----------

@@ -1,4 +1,7 @@
-"""Run engines over seeds, chunks and executors: :func:`simulate`."""
+"""Run engines over seeds, chunks and executors: :func:`simulate`.
+
+Implements docs/model.md §7.2 (seeds).
+"""
 
 from .simulate import ENGINES, simulate
 

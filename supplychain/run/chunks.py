@@ -13,6 +13,8 @@ error stops it at once); any :class:`~concurrent.futures.Executor` is used as gi
 ``dask.distributed`` ``Client`` gets the compiled scenario scattered once
 and each chunk submitted with retries (a task lost with its worker is
 re-run by the scheduler).
+
+Implements docs/model.md §7.2 (seeds): chunks never change a run's draws.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ queue:
 * on any exception in the parent (Ctrl-C, a failed chunk) :meth:`LocalPool.kill`
   kills the workers and closes the pipes; the exception propagates
   unchanged. Workers are daemons, so they never outlive the parent's exit.
+
+Implements docs/model.md §7.2 (seeds): executors never change a run's draws.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The one entry point that runs a scenario on an engine."""
+"""The one entry point that runs a scenario on an engine.
+
+Implements docs/model.md §7.2 (seeds) and §10 (conformance).
+"""
 
 from __future__ import annotations
 

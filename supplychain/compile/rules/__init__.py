@@ -14,6 +14,8 @@ family and one line here.
 ``outages``              RandomOutage
 ``responses``            StockpileRelease, CapacityInvestment, SafetyStockChange
 =======================  =====================================================
+
+Implements docs/model.md §6 (shocks) and §6.2 (composition).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Capacity losses multiply (after capacity additions, see
 :mod:`supplychain.compile.schedules`), lead-time multipliers multiply,
 closures set a lane's allowance to 0 and demand factors multiply, so the
 order of the shocks does not matter.
+
+Implements docs/model.md §6.6 (capacity-shock), §6.7 (logistics-shock) and §6.8 (demand-shock).
 """
 
 from __future__ import annotations

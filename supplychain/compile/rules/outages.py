@@ -4,6 +4,8 @@ A :class:`~supplychain.model.RandomOutage` becomes an :class:`OutageSpec`
 kept in ``schedules.extras["outages"]``;
 :func:`supplychain.engines.outages.draw_outages` draws one run's outages from
 it, so both engines see the same outages for a given seed.
+
+Implements docs/model.md §6.9 (random-outage).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ capacity loss applies (:mod:`supplychain.compile.schedules`). A
 several are active on one buyer on one day, the one that started last
 decides (on a tie, the larger cover); they never add up
 (:func:`safety_stock_targets`).
+
+Implements docs/model.md §6.10 (stockpile-release), §6.11 (capacity-investment) and §6.12 (safety-stock-change).
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ ExportControl
     ``quota``: a :class:`QuotaSpec` that the engines enforce day by day,
     with periods counted from the control's own start. Announced controls
     raise buyers' targets before they start (front-loading).
+
+Implements docs/model.md §6.4 (tariff) and §6.5 (export-control).
 """
 
 from __future__ import annotations

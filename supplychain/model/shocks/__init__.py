@@ -7,6 +7,8 @@
 * :mod:`.responses`: :class:`StockpileRelease`, :class:`CapacityInvestment`, :class:`SafetyStockChange`.
 
 :data:`SHOCK_KINDS` is the one table of the kinds a scenario file may name.
+
+Implements docs/model.md §6 (shocks).
 """
 
 from __future__ import annotations

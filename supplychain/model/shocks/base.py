@@ -10,6 +10,8 @@ force*: a standing condition from day 0 that is part of the baseline, never a
 new event (:meth:`Shock.in_force`). Responses (:class:`Response`) are the
 policy answers to disruptions; a scenario keeps them apart from disruptions
 so that adding one never moves the shock day.
+
+Implements docs/model.md §6.1 (shock-windows).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def to_day(value: DayOrDate, start_date: dt.date, field: str = "start", kind: st
 @dataclass(frozen=True, slots=True)
 class Shock:
     """Base class: a time window ``[start, end)`` and an optional announcement.
+
+    See docs/model.md §6.1 (shock-windows).
 
     ``end=None`` means the shock lasts to the end of the horizon. Subclasses
     set a ``kind`` class variable, the name used in scenario files (the table

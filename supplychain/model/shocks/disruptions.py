@@ -3,6 +3,8 @@
 Like every shock these are immutable data; the compile step turns them into
 daily schedules (:mod:`supplychain.compile.rules.disruptions`). Ids (regions,
 facilities, commodities) are checked against the network at compile time.
+
+Implements docs/model.md §6.6 (capacity-shock), §6.7 (logistics-shock) and §6.8 (demand-shock).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ MAX_LEAD_TIME_MULTIPLIER = 100.0
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CapacityShock(Shock):
     """Loss of production capacity at one facility, a stage in a region, or a region.
+
+    See docs/model.md §6.6 (capacity-shock).
 
     Capacity drops by ``fraction_lost`` over ``[start, end)``. From ``end``
     it recovers over ``recovery_days``: ``"linear"`` is fully back after
@@ -84,6 +88,8 @@ class CapacityShock(Shock):
 class LogisticsShock(Shock):
     """Slower or closed transport on the lanes matching every filter given.
 
+    See docs/model.md §6.7 (logistics-shock).
+
     Parameters
     ----------
     origin_region, destination_region : str, optional
@@ -133,6 +139,8 @@ class LogisticsShock(Shock):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DemandShock(Shock):
     """Final demand for ``commodity`` in ``region`` multiplied by ``factor``.
+
+    See docs/model.md §6.8 (demand-shock).
 
     Limits: ``factor`` in ``[0, 1e6]``.
 

@@ -5,6 +5,8 @@ the events of a Poisson process and last a random time. It only describes the
 process; the engines draw the events from each run's own ``outage`` stream
 (see :mod:`supplychain.engines.outages`), so every engine and every chunk
 of runs sees the same outages for a given seed.
+
+Implements docs/model.md §6.9 (random-outage).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ DAYS_PER_YEAR = 365.0
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RandomOutage(Shock):
     """Facilities that go down at random, alone or together (a common cause).
+
+    See docs/model.md §6.9 (random-outage).
 
     Outages start at the events of a Poisson process with ``rate_per_year``
     events per year inside the shock's window ``[start, end)``, and each

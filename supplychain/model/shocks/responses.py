@@ -4,6 +4,8 @@ Responses share the shocks' time window and scenario-file form and compose
 with the disruptions they answer, but a scenario keeps them apart
 (``Scenario.responses``) and they never set the shock day. See
 :mod:`supplychain.compile.rules.responses` for what each does to the arrays.
+
+Implements docs/model.md §6.10 (stockpile-release), §6.11 (capacity-investment) and §6.12 (safety-stock-change).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ __all__ = ["CapacityInvestment", "SafetyStockChange", "StockpileRelease"]
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StockpileRelease(Response):
     """A strategic reserve released into a region's stocks of one commodity.
+
+    See docs/model.md §6.10 (stockpile-release).
 
     From ``start`` (to ``end``), on each day on which a buying stock of
     ``commodity`` in ``region`` (a facility's input stock or a consumer
@@ -67,6 +71,8 @@ class StockpileRelease(Response):
 class CapacityInvestment(Response):
     """New capacity (friend-shoring) added to an existing facility in ``region``.
 
+    See docs/model.md §6.11 (capacity-investment).
+
     The facility is ``facility``, or else the largest facility in ``region``
     producing ``commodity``. Capacity grows by ``added_capacity`` units a day,
     starting ``build_lag_days`` after ``start`` and ramping linearly over
@@ -111,6 +117,8 @@ class CapacityInvestment(Response):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SafetyStockChange(Response):
     """Buyers of ``commodity`` in ``region`` hold ``cover_days`` of baseline usage from ``start``.
+
+    See docs/model.md §6.12 (safety-stock-change).
 
     Each matching buyer's order-up-to level (and reorder point) moves by
     ``(cover_days - current cover) * baseline usage``; the buyer then orders

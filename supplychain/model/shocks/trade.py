@@ -2,6 +2,8 @@
 
 Ids (regions, commodities) are checked against the network at compile time
 (:mod:`supplychain.compile.rules.trade`).
+
+Implements docs/model.md §6.4 (tariff) and §6.5 (export-control).
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ HIGH_TARIFF_RATE = 2.5
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Tariff(Shock):
     """An ad-valorem tariff levied by ``importer`` on ``commodity`` from ``exporter``.
+
+    See docs/model.md §6.4 (tariff).
 
     The landed cost of a matching lane becomes ``price * (1 + rate) + freight``
     (lanes within one region are never taxed). Buyers in ``importer`` shift
@@ -136,6 +140,8 @@ class Tariff(Shock):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExportControl(Shock):
     """An export control by ``exporter`` on ``commodity``.
+
+    See docs/model.md §6.5 (export-control).
 
     ``mode`` selects the regime:
 
