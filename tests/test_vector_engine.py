@@ -16,6 +16,7 @@ from supplychain.engines.draws import draw_run, run_seed_sequences
 from supplychain.engines.stacked import sample_items
 from supplychain.engines.summary import BandAccumulator
 from supplychain.engines.vector import _Ring, run_vector
+from supplychain.metrics import material_balance
 from supplychain.results.ensemble import EnsembleResults
 from supplychain.errors import UnknownIdError, ValidationError
 from supplychain.model import (DaysOfCover, Empirical, Fixed, LogNormal, Normal, RandomOutage, Scenario,
@@ -272,3 +273,20 @@ def test_same_seed_gives_same_outages_and_demand_across_policies():
     rb = simulate(fat, engine="vector", n_runs=4, seed=9, keep="summary")
     assert np.array_equal(ra.demand, rb.demand)
     assert rb.fill_rate.mean() > ra.fill_rate.mean()
+
+
+def test_ring_is_never_wider_than_the_horizon():
+    # A 3,000-day lane on a 30-day run: goods shipped stay in transit past the horizon and take
+    # no ring slot, so memory is set by the horizon, not by the longest lead time (issue 8 fuzzing).
+    net = chain_network(lead_refinery=3000.0, cover=3000.0)
+    c = compile_scenario(Scenario(net, horizon_days=30))
+    ring = _Ring(c, 2, width=10_000)
+    assert ring.width <= 31
+    ring.put(5, np.ones((2, c.n_lanes), order="F"), np.full(c.n_lanes, 2_000))
+    assert ring.width <= 31
+    landed = sum(ring.take(t).sum() for t in range(6, 30))
+    assert landed == pytest.approx(2 * c.initial_arrivals[6:30].sum())
+    res = simulate(Scenario(net, horizon_days=30), engine="vector", n_runs=2, seed=1)
+    des = simulate(Scenario(net, horizon_days=30), engine="des", seed=1)
+    np.testing.assert_allclose(res.in_transit[0], des.in_transit[0])
+    assert material_balance(res).max_relative_error < 1e-9

@@ -65,11 +65,15 @@ class _Ring:
 
     Logically ``(R, W, L)``; stored as ``buf[slot, lane, run]`` so that one
     day's slot is a runs-last ``(R, L)`` block (see :func:`_runs_last`).
+    Goods due on or after the last simulated day never land inside the run: they
+    stay in transit (the state counts them) and take no slot, so the ring is never
+    wider than the horizon however long a lead time is.
     """
 
     def __init__(self, c: Compiled, n_runs: int, width: int) -> None:
-        initial = c.initial_arrivals
-        self.width = max(width, initial.shape[0] + 1)
+        initial = c.initial_arrivals[: c.n_days]
+        self.horizon = c.n_days
+        self.width = min(max(width, initial.shape[0] + 1), c.n_days + 1)
         self.buf = np.zeros((self.width, c.n_lanes, n_runs))
         self.buf[: initial.shape[0]] = initial[:, :, None]
         # Flat offset of (run r, lane l) within a slot, laid out like a runs-last (R, L) array.
@@ -96,9 +100,13 @@ class _Ring:
 
     def put(self, t: int, shipped: np.ndarray, days: np.ndarray) -> None:
         """Add ``shipped`` (R, L), landing ``days`` (L,) or (R, L) after day ``t``."""
+        late = t + days >= self.horizon
+        if late.any():  # lands after the run ends: stays in transit, needs no slot
+            shipped = np.where(late, 0.0, shipped)
+            days = np.where(late, 1, days)
         longest = int(days.max(initial=0))
         if longest >= self.width:
-            self._grow(t, longest + 1)
+            self._grow(t, min(longest + 1, self.horizon + 1))
         slots = (t + days) % self.width
         if slots.ndim == 1:
             # One landing day per lane: add whole contiguous rows of runs.
