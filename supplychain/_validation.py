@@ -107,6 +107,10 @@ def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
     return hits
 
 
+#: An unknown id with no close match lists the known ids when there are at most this many.
+_LIST_AT_MOST = 40
+
+
 def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: str = "") -> str:
     """Raise :class:`UnknownIdError` listing close matches if ``value`` is unknown."""
     if not isinstance(value, str):  # a list or table where an id belongs (unhashable, unprintable)
@@ -116,7 +120,12 @@ def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: 
     if value in known:  # a dict or set answers in O(1): large networks check many ids
         return value
     hits = close_matches(value, known)
-    hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
+    if hits:
+        hint = f" Did you mean {', '.join(repr(h) for h in hits)}?"
+    elif 0 < len(known) <= _LIST_AT_MOST:  # a short list (regions, commodities) helps more than nothing
+        hint = f" Known: {', '.join(sorted(map(str, known)))}."
+    else:
+        hint = ""
     raise UnknownIdError(f"{field} {shown(value)}{_where(kind, ident)} is not a known id.{hint}")
 
 

@@ -122,3 +122,12 @@ def test_policies_round_trip_and_validate():
         assert policy_from_dict(p.to_dict()) == p
     with pytest.raises(ValidationError, match=r"order_up_to must be >= reorder_point \(5\); got 2"):
         MinMax(5, 2)
+
+
+def test_unknown_id_without_a_close_match_lists_the_known_ids():
+    import supplychain as sc
+    from supplychain import ExportControl
+    from supplychain.errors import UnknownIdError
+    shock = ExportControl(exporter="XX", commodity="gallium", mode="ban")
+    with pytest.raises(UnknownIdError, match=r"exporter 'XX' .* Known: CN, JP, KR, ROW, TW, US\."):
+        sc.simulate(sc.load_baseline().with_horizon(5).with_shocks(shock))
