@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pickle
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -19,9 +20,10 @@ import pytest
 from supplychain import load_baseline, simulate
 from supplychain.analytics import normalised_resilience, resilience_loss, time_to_recover, time_to_survive
 from supplychain.analytics._toy import toy_scenario
-from supplychain.analytics.scorecard import scorecard, shock_window, standard_catalogue
+from supplychain.analytics.scorecard import _entries, historical_shocks, scorecard, shock_window, standard_catalogue
+from supplychain.compile import compile_scenario
 from supplychain.analytics.trade import peak_cost_increase
-from supplychain.errors import ValidationError
+from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.io.scenario import scenario_from_dict, scenario_to_dict
 from supplychain.model import (
     CapacityInvestment,
@@ -157,6 +159,21 @@ def test_benchmark_replays_the_section301_file_with_tariffs_in_force() -> None:
     # rate (0 -> 25 %) relative to the cost with the old rate.
     assert 0 < card.loc["301", "peak_cost_increase"] <= 0.25 + 1e-9
     assert card.loc["301", "diversion"] > 0
+
+
+def test_a_replay_runs_on_its_files_calendar_and_horizon() -> None:
+    # The benchmark ran the Section 301 file on the baseline's calendar and 365 days, so its 2026
+    # tranche fell past the horizon (with a warning dated 2026-07-04, a date the file never names).
+    base = load_baseline().without_shocks().with_horizon(100)
+    replay = historical_shocks(EXAMPLES)["Section 301 review 2024-2026"]
+    assert replay.start_date == dt.date(2024, 7, 1)
+    assert max(s.start for s in replay) < replay.horizon_days
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SimulationWarning)
+        ((scenario, reference, _),) = _entries({"301": replay}, base).values()
+        compile_scenario(scenario)
+    assert (scenario.start_date, scenario.horizon_days) == (replay.start_date, replay.horizon_days)
+    assert reference.all_shocks == tuple(s for s in replay if s.start < 0)
 
 
 def test_responses_of_every_kind_are_marked() -> None:

@@ -1,7 +1,8 @@
 """Policy-shock benchmark suite: a catalogue of standard shocks and the scorecard they produce.
 
 A catalogue is a plain ``dict`` of name -> list of shocks, so users add
-their own entries with ``catalogue["my shock"] = [Tariff(...)]``.
+their own entries with ``catalogue["my shock"] = [Tariff(...)]``; a historical
+scenario file becomes a :class:`Replay`, run on its own calendar and horizon.
 :func:`standard_catalogue` builds the standard one for a network: every
 single exporter of every critical mineral cutting supply, a Taiwan fab
 outage, a Korean memory outage, a trans-Pacific shipping disruption and the
@@ -19,7 +20,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -49,11 +51,44 @@ from .resilience import (
 )
 from .trade import concentration, peak_cost_increase, trade_diversion
 
-__all__ = ["Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
+__all__ = ["Catalogue", "Replay", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
            "shock_window", "METRICS"]
 
-#: Shock name -> the shocks applied together.
-Catalogue = dict[str, list[Shock]]
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A historical scenario's shocks with the calendar they happened on.
+
+    The scorecard runs a replay on the baseline network from ``start_date`` for
+    ``horizon_days`` (the file's own, whatever the baseline's), so every
+    tranche lands on its real date; shocks dated before ``start_date`` are in
+    force (standing conditions of the reference run, not part of the shock).
+    Iterating a replay gives its shocks, like a plain catalogue entry.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from supplychain.model import Tariff
+    >>> r = Replay((Tariff(importer="US", exporter="CN", commodity="x", rate=0.25, start=-30),),
+    ...            start_date=dt.date(2024, 7, 1), horizon_days=400)
+    >>> [s.start for s in r]
+    [-30]
+    """
+
+    shocks: tuple[Shock, ...]
+    start_date: dt.date
+    horizon_days: int
+
+    def __iter__(self) -> Iterator[Shock]:
+        return iter(self.shocks)
+
+    def __len__(self) -> int:
+        return len(self.shocks)
+
+
+#: Shock name -> the shocks applied together (a :class:`Replay` carries its own calendar).
+Catalogue = dict[str, "list[Shock] | Replay"]
 
 #: Regions on the Asian side of the trans-Pacific lanes.
 _PACIFIC_ASIA = ("CN", "JP", "KR", "TW")
@@ -130,14 +165,14 @@ def _as_days(shock: Shock, start_date: dt.date) -> Shock:
 
 
 def historical_shocks(scenario_dir: str | Path) -> Catalogue:
-    """Shocks and responses of every ``*.toml`` scenario file in ``scenario_dir``, on the file's own calendar.
+    """Shocks and responses of every ``*.toml`` scenario file in ``scenario_dir``, as :class:`Replay` entries.
 
-    Each file is replayed on its own start date with its real dates: every
-    date becomes a day number counted from the file's ``start_date``, so the
-    entry applies to any baseline whatever its calendar. A shock that started
-    before the file's start date gets a negative day: it is in force on day 0
-    (part of the baseline, never a new event), as in the file itself. Files
-    that cannot be read are skipped with a :class:`SimulationWarning`.
+    Each file is replayed on its own calendar: from its ``start_date`` for its
+    ``horizon_days``, with every date a day number counted from that start
+    date. A shock that started before the file's start date gets a negative
+    day: it is in force on day 0 (part of the baseline, never a new event), as
+    in the file itself. Files that cannot be read are skipped with a
+    :class:`SimulationWarning`.
 
     Examples
     --------
@@ -157,7 +192,8 @@ def historical_shocks(scenario_dir: str | Path) -> Catalogue:
             continue
         if not sc.all_shocks:
             continue
-        out[sc.name if sc.name not in out else path.stem] = [_as_days(s, sc.start_date) for s in sc.all_shocks]
+        out[sc.name if sc.name not in out else path.stem] = Replay(
+            tuple(_as_days(s, sc.start_date) for s in sc.all_shocks), sc.start_date, sc.horizon_days)
     return out
 
 
@@ -232,15 +268,16 @@ def _row(res: Results, base: Results, span: tuple[int, int], level: float) -> di
     return row
 
 
-def scorecard(catalogue: Mapping[str, Sequence[Shock]], *, baseline: Scenario, n_runs: int | None = None,
+def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n_runs: int | None = None,
               seed: int = 0, horizon_days: int | None = None, level: float = 0.95,
               progress: bool = False) -> pd.DataFrame:
     """Run every catalogue entry on ``baseline`` with one seed and tabulate the resilience metrics.
 
     Parameters
     ----------
-    catalogue : mapping of str to list of Shock
-        E.g. :func:`standard_catalogue` plus the user's own entries.
+    catalogue : mapping of str to list of Shock or Replay
+        E.g. :func:`standard_catalogue` plus the user's own entries. A
+        :class:`Replay` runs from its own start date for its own horizon.
     baseline : Scenario
         The unshocked scenario (its own shocks, if any, stay in every run).
         An entry with shocks in force on day 0 (started before the start
@@ -253,7 +290,7 @@ def scorecard(catalogue: Mapping[str, Sequence[Shock]], *, baseline: Scenario, n
     seed : int
         Root seed shared by the baseline and every entry (common random numbers).
     horizon_days : int, optional
-        Simulated days (default: the baseline's horizon).
+        Simulated days (default: the baseline's horizon); replays keep their own.
     level : float
         Confidence level of the intervals.
     progress : bool
@@ -287,24 +324,28 @@ def scorecard(catalogue: Mapping[str, Sequence[Shock]], *, baseline: Scenario, n
     base_det = is_deterministic(base_sc) and n_runs is None
     base = simulate(base_sc, engine=engine, n_runs=1 if base_det else runs, seed=seed)
     rows: dict[str, dict[str, float]] = {}
-    for name, (scenario, det) in tqdm(_entries(catalogue, base_sc).items(), desc="scorecard", unit="shock",
-                                      disable=not progress, leave=False):
+    for name, (scenario, reference, det) in tqdm(_entries(catalogue, base_sc).items(), desc="scorecard",
+                                                 unit="shock", disable=not progress, leave=False):
         n = 1 if base_det and det else runs
         res = simulate(scenario, engine=engine, n_runs=n, seed=seed)
-        standing = [s for s in catalogue[name] if s.in_force(base_sc.start_date)]
-        ref = base if not standing else simulate(base_sc.with_shocks(*standing, name=f"{name} in force"),
-                                                 engine=engine, n_runs=n, seed=seed)
-        rows[name] = _row(res, ref, shock_window(scenario, catalogue[name]), level)
+        ref = base if reference is base_sc else simulate(reference, engine=engine, n_runs=n, seed=seed)
+        rows[name] = _row(res, ref, shock_window(scenario, tuple(catalogue[name])), level)
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _entries(catalogue: Mapping[str, Sequence[Shock]], base: Scenario) -> dict[str, tuple[Scenario, bool]]:
-    """Each entry that fits the network, as a scenario, and whether it is deterministic."""
-    out: dict[str, tuple[Scenario, bool]] = {}
+def _entries(catalogue: Mapping[str, Iterable[Shock]],
+             base: Scenario) -> dict[str, tuple[Scenario, Scenario, bool]]:
+    """Each entry that fits the network: its scenario, its reference run's scenario, and whether it is
+    deterministic. The reference is ``base`` itself unless the entry has its own calendar or shocks in force."""
+    out: dict[str, tuple[Scenario, Scenario, bool]] = {}
     for name, shocks in catalogue.items():
-        scenario = base.with_shocks(*shocks, name=name)
         try:
-            out[name] = scenario, is_deterministic(scenario)
+            own = (base if not isinstance(shocks, Replay)
+                   else base.replace(start_date=shocks.start_date, horizon_days=shocks.horizon_days))
+            standing = [s for s in shocks if s.in_force(own.start_date)]
+            reference = own.with_shocks(*standing, name=f"{name} in force") if standing else own
+            scenario = own.with_shocks(*shocks, name=name)
+            out[name] = scenario, reference, is_deterministic(scenario)
         except (SupplyChainError, TypeError) as exc:
             warnings.warn(f"shock {name!r} skipped: {exc}", SimulationWarning, stacklevel=3)
     return out

@@ -72,7 +72,7 @@ def configure_benchmark(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``supplychain benchmark``."""
     _common(parser)
     parser.add_argument("--shock-day", type=whole_number(0), default=30, metavar="DAY",
-                        help="day every catalogue shock starts (default: 30)")
+                        help="day every standard catalogue shock starts; historical files keep their own dates (default: 30)")
     parser.add_argument("--duration", type=whole_number(1), default=90, metavar="DAYS",
                         help="how long the standard shocks last (default: 90)")
     parser.add_argument("--horizon", type=whole_number(1), default=None, metavar="DAYS",
