@@ -15,7 +15,8 @@ Order of events within day ``t`` (documented in README "Model semantics"):
 3. **Demand**: consumer stocks serve the day's demand plus any backlog; what
    cannot be served is lost or backordered.
 4. **Orders**: each buyer at or below its reorder point orders up to its
-   order-up-to level on inventory position, split across its lanes by
+   order-up-to level on inventory position (on hand + in transit - own
+   backorders), split across its lanes by
    sourcing share, capped by lane capacity and by what policy allows.
 5. **Shipping**: each supplier ships from its output stock; when orders
    exceed stock every lane gets the same fraction (proportional rationing).
@@ -136,7 +137,9 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
 
     Targets move with the ``target_extra`` schedule (front-loading, safety-stock changes).
     """
+    # Inventory position: on hand + in transit (licence waits included) - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
+    position[:, _demand_buyer(c)] -= s.backlog
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
     np.maximum(q, 0.0, out=q)
@@ -145,6 +148,11 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     np.minimum(orders, c.lane_capacity, out=orders)
     orders *= allow
     return orders
+
+
+def _demand_buyer(c: Compiled) -> np.ndarray:
+    """Buyer index of each demand's consumer stock, (D,) (``buyer_stock`` is sorted)."""
+    return np.searchsorted(c.buyer_stock, c.demand_stock)
 
 
 def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
