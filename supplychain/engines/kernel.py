@@ -12,7 +12,7 @@ Order of events within day ``t`` (documented in README "Model semantics"):
 2. **Production**: each facility whose output stock is at or below its
    trigger produces up to its target, limited by capacity and by the scarcest
    input (``min_k stock_k / ratio_k``); inputs are consumed by the recipe.
-3. **Demand**: consumer stocks serve the day's demand plus any backlog; what
+3. **Demand**: consumer stocks serve any backlog, then the day's demand; what
    cannot be served is lost or backordered.
 4. **Orders**: each buyer at or below its reorder point orders up to its
    order-up-to level on inventory position (on hand + in transit - own
@@ -120,15 +120,20 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     return p
 
 
-def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Phase 3: serve ``demand`` (R, D) plus backlog; returns (delivered, unmet)."""
+def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Phase 3: serve ``demand`` (R, D) plus backlog; returns (delivered, unmet, served_on_day).
+
+    The backlog is served first (first come, first served), so the part of
+    today's demand served from stock today is ``(delivered - backlog)^+``.
+    """
     wanted = demand + s.backlog
     have = s.stock[:, c.demand_stock]
     delivered = np.minimum(have, wanted)
+    served_on_day = np.maximum(delivered - s.backlog, 0.0)
     s.stock[:, c.demand_stock] = have - delivered
     unmet = wanted - delivered
     s.backlog = np.where(c.demand_backorder, unmet, 0.0)
-    return delivered, unmet
+    return delivered, unmet, served_on_day
 
 
 def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
