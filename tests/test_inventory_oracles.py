@@ -9,6 +9,10 @@ because the review happens at the end of the day, after demand (docs/model.md §
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -31,6 +35,7 @@ from supplychain.model import (
     Region,
     Scenario,
 )
+from supplychain.results import load_results
 from supplychain.run import simulate
 
 ENGINES = ("vector", "des")
@@ -247,3 +252,27 @@ def test_s_big_s_policy_by_an_exact_markov_chain(engine):
     check("(s,S) fill rate", (before - on_hand) / mu, got["fill"], engine)
     check("(s,S) P(no stockout)", in_stock, got["csl"], engine)
     check("(s,S) share of days with an order", reorder, got["order_days"], engine)
+
+
+@pytest.mark.parametrize("unmet", ["lost", "backorder"])
+def test_archives_without_served_on_day_still_load_with_the_series_rebuilt(unmet, tmp_path):
+    """Archives written before ``served_on_day`` was recorded rebuild it exactly from delivered and unmet."""
+    net = single_stage(BaseStock(22.0), noise=Poisson(10.0), lead=2.0, unmet=unmet)
+    res = simulate(Scenario(net, horizon_days=200), engine="vector", n_runs=3, seed=4)
+    assert res.arrays["served_on_day"].sum() < res.delivered.sum() or unmet == "lost"
+    path = res.save(tmp_path / "new.npz")
+    old = tmp_path / "old.npz"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(old, "w") as dst:
+        for item in src.infolist():
+            if item.filename == "series__served_on_day.npy":
+                continue
+            data = src.read(item.filename)
+            if item.filename == "metadata.npy":
+                meta = json.loads(str(np.load(io.BytesIO(data))))
+                meta["variables"].remove("served_on_day")
+                buffer = io.BytesIO()
+                np.save(buffer, np.array(json.dumps(meta)))
+                data = buffer.getvalue()
+            dst.writestr(item, data)
+    back = load_results(old)
+    np.testing.assert_array_equal(back.arrays["served_on_day"], res.arrays["served_on_day"])

@@ -311,6 +311,20 @@ class Results:
         return {"engine": self.engine, "seed": self.seed, "n_runs": self.n_runs, "n_days": self.n_days}
 
 
+def served_on_day_from(delivered: np.ndarray, unmet: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """``served_on_day`` rebuilt from ``delivered`` and ``unmet`` (docs/model.md §5.5), ``(R, T, D)``.
+
+    The backlog is served first, so the day's demand served that day is
+    ``(delivered_t - backlog_{t-1})^+``, where the backlog is yesterday's
+    ``unmet`` under backorders and 0 under lost sales. Used for archives
+    written before ``served_on_day`` was recorded.
+    """
+    backorder = np.array([d.unmet == "backorder" for d in scenario.network.demands], dtype=bool)
+    before = np.zeros_like(unmet)
+    before[:, 1:] = unmet[:, :-1]
+    return np.maximum(delivered - np.where(backorder, before, 0.0), 0.0)
+
+
 def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray, delivered: np.ndarray,
                   served_on_day: np.ndarray, stockout_days: np.ndarray,
                   n_days: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -391,9 +405,12 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     >>> back.seed, bool(np.array_equal(back.delivered, res.delivered)), back.scenario == res.scenario
     (3, True, True)
     """
-    optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism)
+    optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism) | {"served_on_day"}
     raw = read_archive(path, VARIABLE_AXES, optional=optional)  # checks every part, the scenario included
     scenario = raw.scenario
+    if "served_on_day" not in raw.arrays:  # an archive written before the series was recorded
+        raw.arrays["served_on_day"] = served_on_day_from(raw.arrays["delivered"], raw.arrays["unmet"],
+                                                         scenario)
     # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
     coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)
                        else tuple(value) for name, value in raw.coords.items()})
