@@ -42,7 +42,7 @@ def test_run_prints_the_summary_table(scenario_file, capsys):
     lines = out.splitlines()
     assert lines[0] == "Scenario 'short chain': des engine, 1 run, seed 4, 30 days from 2025-01-01"
     assert lines[2].split() == ["region", "commodity", "unit", "demand", "delivered", "fill", "rate",
-                                "shortfall", "shortfall", "USD"]
+                                "delivery", "rate", "days", "in", "stock", "shortfall", "shortfall", "USD"]
     row = lines[4].split()
     assert row[:3] == ["US", "metal", "t"] and row[3] == "150.0" and row[5].endswith("%")
     assert float(row[5].rstrip("%")) < 100

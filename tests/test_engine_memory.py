@@ -67,8 +67,8 @@ def test_des_summary_of_a_chunk_equals_its_runs_one_by_one():
     series = run_des(c, seqs)
     daily = SummarySink(c, len(seqs))
     for t in range(c.n_days):
-        daily.put(t, demand=series["demand"][:, t], delivered=series["delivered"][:, t])
-    for name in ("demand", "delivered", "daily"):
+        daily.put(t, **{name: series[name][:, t] for name in ("demand", "delivered", "unmet", "served_on_day")})
+    for name in ("demand", "delivered", "served_on_day", "stockout_days", "daily"):
         assert np.array_equal(getattr(daily.result(), name), getattr(batch, name)), name
     vec = run_vector(c, seqs, keep="summary")
     np.testing.assert_allclose(vec.delivered, batch.delivered, rtol=1e-12)

@@ -7,8 +7,8 @@ import pytest
 
 from supplychain.run import simulate
 from supplychain.errors import UnknownIdError, ValidationError
-from supplychain.metrics.service import (cumulative_shortfall, days_below_service, fill_rate, group_labels,
-                                 metric_frame)
+from supplychain.metrics.service import (cumulative_shortfall, cycle_service_level, days_below_service,
+                                         delivery_rate, fill_rate, group_labels, metric_frame)
 from supplychain.model import Commodity, Demand, Network, Region, Scenario
 from supplychain.results.series import Coords, Results
 
@@ -27,7 +27,8 @@ DELIVERED = np.array([
 ], dtype=float)
 
 
-def hand_results(demand: np.ndarray = DEMAND, delivered: np.ndarray = DELIVERED) -> Results:
+def hand_results(demand: np.ndarray = DEMAND, delivered: np.ndarray = DELIVERED,
+                 unmet: np.ndarray | None = None) -> Results:
     """Results built directly from arrays: chips cost 10 USD/wafer, ore 2 USD/t."""
     net = Network(
         regions=(Region("US"), Region("JP")),
@@ -43,7 +44,9 @@ def hand_results(demand: np.ndarray = DEMAND, delivered: np.ndarray = DELIVERED)
     empty = np.zeros((runs, days, 0))
     arrays = {"production": empty, "inventory": empty, "flow": empty, "arrivals": empty,
               "in_transit": empty, "demand": demand, "delivered": delivered,
-              "unmet": np.maximum(demand - delivered, 0.0)}
+              "unmet": np.maximum(demand - delivered, 0.0) if unmet is None else unmet,
+              # Lost sales, or a backlog served first: today's demand served today is at most today's demand.
+              "served_on_day": np.minimum(delivered, demand)}
     return Results(engine="des", seed=0, scenario=Scenario(net, horizon_days=days), coords=coords,
                    arrays=arrays, initial_inventory=np.zeros(0), initial_in_transit=np.zeros(0))
 
@@ -91,6 +94,34 @@ def test_fill_rate_matches_summary_on_a_simulated_shortage():
     np.testing.assert_allclose(fill_rate(sim, by="region_commodity")[0], table["fill_rate"])
     np.testing.assert_allclose(cumulative_shortfall(sim, usd=True, by="region_commodity")[0],
                                table["shortfall_usd"])
+
+
+def test_fill_rate_counts_only_demand_served_on_its_day_and_delivery_rate_counts_late_deliveries():
+    demand = np.zeros((1, 3, 3))
+    delivered = np.zeros((1, 3, 3))
+    demand[0, :, 0] = [5, 5, 5]
+    delivered[0, :, 0] = [5, 0, 10]  # day 1's demand is served on day 2
+    unmet = np.zeros((1, 3, 3))
+    unmet[0, :, 0] = [0, 5, 0]  # the backlog after each day
+    res = hand_results(demand, delivered, unmet)
+    assert fill_rate(res)[0, 0] == pytest.approx(10 / 15)
+    assert delivery_rate(res)[0, 0] == pytest.approx(1.0)
+    assert cycle_service_level(res)[0, 0] == pytest.approx(2 / 3)
+
+
+def test_cycle_service_level_counts_days_without_stockout(res):
+    # US.chip run 0 is short on days 1 and 2; JP.chip run 1 and US.ore run 1 on day 1.
+    np.testing.assert_allclose(cycle_service_level(res), [[0.5, 1.0, 1.0], [1.0, 0.75, 0.75]])
+    # A region is short on a day when any of its demands is.
+    np.testing.assert_allclose(cycle_service_level(res, by="region"), [[1.0, 0.5], [0.75, 0.75]])
+
+
+def test_ensemble_fill_rates_equal_the_series_ones():
+    scen = Scenario(chain_network(refinery_capacity=3.0, cover=2.0, lead_refinery=2.0), horizon_days=40)
+    series = simulate(scen, engine="vector", n_runs=3, seed=1)
+    summary = simulate(scen, engine="vector", n_runs=3, seed=1, keep="summary")
+    for metric in (fill_rate, delivery_rate, cycle_service_level):
+        np.testing.assert_allclose(metric(summary), metric(series), rtol=1e-12)
 
 
 # Cumulative shortfall --------------------------------------------------------------------------

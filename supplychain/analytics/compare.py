@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["compare", "lane_costs", "tariff_paid"]
 
-_DEMAND_METRICS = ("demand", "delivered", "shortfall", "shortfall_usd", "fill_rate")
+_DEMAND_METRICS = ("demand", "delivered", "shortfall", "shortfall_usd", "fill_rate", "delivery_rate")
 _TRADE_METRICS = ("imports", "import_cost_usd", "landed_cost_usd_per_unit", "tariff_paid_usd")
 
 
@@ -106,12 +106,14 @@ def _measures(results: Results) -> dict[tuple[str, str, str, str], np.ndarray]:
     groups = list(zip(co.region["demand"], co.commodity["demand"]))
     demand = _sum_groups(results.demand.sum(axis=1), groups)
     delivered = _sum_groups(results.delivered.sum(axis=1), groups)
+    on_day = _sum_groups(results.arrays["served_on_day"].sum(axis=1), groups)
     for (region, com), want in demand.items():
         got = delivered[(region, com)]
         short = np.maximum(want - got, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            fill = np.where(want > 0, got / np.where(want > 0, want, 1.0), 1.0)
-        for name, value in zip(_DEMAND_METRICS, (want, got, short, short * prices[com], fill)):
+            fill = np.where(want > 0, on_day[(region, com)] / np.where(want > 0, want, 1.0), 1.0)
+            rate = np.where(want > 0, got / np.where(want > 0, want, 1.0), 1.0)
+        for name, value in zip(_DEMAND_METRICS, (want, got, short, short * prices[com], fill, rate)):
             out[(region, com, name, "")] = value
     src, dst = zip(*(r.split(">") for r in co.region["lane"])) if co.lane else ((), ())
     foreign = [j for j in range(len(co.lane)) if src[j] != dst[j]]
@@ -148,7 +150,8 @@ def compare(baseline: Results, shocked: Results) -> pd.DataFrame:
     standard error of the run-by-run difference (``NaN`` with one run).
 
     Metrics per demand region: ``demand``, ``delivered``, ``shortfall``
-    (units), ``shortfall_usd``, ``fill_rate``. Per importing region, over
+    (units), ``shortfall_usd``, ``fill_rate`` (type 2: served from stock on
+    the day of demand), ``delivery_rate`` (delivered, late included). Per importing region, over
     lanes from other regions: ``imports`` (units shipped), ``import_cost_usd``
     (landed: goods + tariff + freight + rerouting), ``landed_cost_usd_per_unit``,
     ``tariff_paid_usd``, and ``import_share`` per exporting ``partner`` (trade

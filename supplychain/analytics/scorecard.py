@@ -250,10 +250,11 @@ def shock_window(scenario: Scenario, shocks: Sequence[Shock]) -> tuple[int, int]
 
 
 def _value_fill_rate(results: Results) -> np.ndarray:
-    """Fill rate of all demand together, valued at reference prices, per run."""
+    """Type-2 fill rate of all demand together (served from stock on the day), valued at reference prices, per run."""
     price = _prices(results)
     asked = results.demand.sum(axis=1) @ price
-    return np.where(asked > 0, results.delivered.sum(axis=1) @ price / np.where(asked > 0, asked, 1.0), 1.0)
+    served = results.arrays["served_on_day"].sum(axis=1) @ price
+    return np.where(asked > 0, served / np.where(asked > 0, asked, 1.0), 1.0)
 
 
 def _row(res: Results, base: Results, span: tuple[int, int], level: float) -> dict[str, float]:

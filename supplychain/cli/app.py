@@ -105,13 +105,16 @@ def format_summary(results: Results | EnsembleResults) -> str:
     runs = f"{results.n_runs} run" + ("s (means over runs)" if results.n_runs > 1 else "")
     head = (f"Scenario '{s.name}': {results.engine} engine, {runs}, seed {results.seed}, "
             f"{s.horizon_days} days from {s.start_date.isoformat()}")
-    headers = ["region", "commodity", "unit", "demand", "delivered", "fill rate", "shortfall",
-               "shortfall USD"]
+    headers = ["region", "commodity", "unit", "demand", "delivered", "fill rate", "delivery rate",
+               "days in stock", "shortfall", "shortfall USD"]
     rows = [[str(r["region"]), str(r["commodity"]), str(r["unit"]), _qty(r["demand"]), _qty(r["delivered"]),
-             _pct(r["fill_rate"]), _qty(r["shortfall"]), _usd(r["shortfall_usd"])]
+             _pct(r["fill_rate"]), _pct(r["delivery_rate"]), _pct(r["cycle_service_level"]),
+             _qty(r["shortfall"]), _usd(r["shortfall_usd"])]
             for r in table.to_dict("records")]
+    legend = ("fill rate: demand served from stock on the day it arose; delivery rate: delivered by the "
+              "horizon, late backorders included; days in stock: share of days without a stockout.")
     total = f"Total shortfall: {_usd(float(table['shortfall_usd'].sum()))}"
-    return "\n".join([head, ""] + _table(headers, rows, n_left=3) + ["", total])
+    return "\n".join([head, ""] + _table(headers, rows, n_left=3) + ["", legend, total])
 
 
 # Output folder --------------------------------------------------------------------------------

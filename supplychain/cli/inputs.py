@@ -106,7 +106,8 @@ def check_results(results: Results | EnsembleResults) -> None:
     """
     arrays = getattr(results, "arrays", None)
     if arrays is None:  # an ensemble summary: per-run totals and bands
-        arrays = {"demand": results.demand, "delivered": results.delivered, **results.bands}
+        arrays = {"demand": results.demand, "delivered": results.delivered,
+                  "served_on_day": results.served_on_day, "stockout_days": results.stockout_days, **results.bands}
     bad = [name for name, arr in arrays.items() if not np.isfinite(arr).all()]
     if bad:
         raise ScenarioFileError(f"the results hold NaN or infinite values (in {', '.join(bad)}); a value in "

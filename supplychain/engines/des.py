@@ -93,13 +93,14 @@ class _Run:
             rules.arrive(c, s, self.dock)
             inp = day_inputs(c, self.draws, t)
             production = rules.produce(c, s, inp.capacity)
-            delivered, unmet = rules.serve_demand(c, s, inp.demand.reshape(1, c.n_demands))
+            delivered, unmet, served = rules.serve_demand(c, s, inp.demand.reshape(1, c.n_demands))
             orders = rules.place_orders(c, s, inp.share, inp.allow, inp.order_factor)
             shipped = rules.ship(c, s, orders)
             self._dispatch(t, shipped[0], inp.lead_time.reshape(c.n_lanes))
             self.sink.put(t, production=production, inventory=s.stock[:, :-1], flow=shipped,
                           arrivals=self.dock, in_transit=s.transit_lane, demand=inp.demand,
-                          delivered=delivered, unmet=unmet, **rules.records(s))
+                          delivered=delivered, unmet=unmet, served_on_day=served,
+                          **rules.records(s))
             # Goods landing before the next review wait at the dock (no event fires within a review).
             self.dock[:] = 0.0
             yield self.env.timeout(1)
@@ -178,7 +179,8 @@ def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     summary = SummarySink(c, len(seqs))
     for r, seq in enumerate(seqs):
         # One run's demand and delivered, (1, T, D), summarised when the run ends.
-        days = Recorder(c, 1, only=("demand", "delivered"))
+        days = Recorder(c, 1, only=("demand", "delivered", "unmet", "served_on_day"))
         _Run(c, seq, days).run()
-        summary.row(r).put_horizon(days.arrays["demand"], days.arrays["delivered"])
+        summary.row(r).put_horizon(days.arrays["demand"], days.arrays["delivered"], days.arrays["unmet"],
+                                   days.arrays["served_on_day"])
     return summary.result()

@@ -65,6 +65,11 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
         noise = np.ones((t, c.n_demands))
         noisy = np.flatnonzero(c.demand_noisy)
         noise[:, noisy] = sample_items([net.demands[j].noise for j in noisy], gens["demand"], t)  # type: ignore[misc]
+        # A count distribution gives units: divided by its mean it is a factor of mean 1 (docs/model.md §7.1).
+        for j in noisy:
+            dist = net.demands[j].noise
+            if dist is not None and dist.counts:
+                noise[:, j] /= dist.mean
     lead = None
     if c.lane_lead_random.any():
         lead = np.repeat(c.lane_lead_mean[None, :], t, axis=0)

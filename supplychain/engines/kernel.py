@@ -13,10 +13,11 @@ start of :func:`produce`):
 2. **Production**: each facility whose output stock is at or below its
    trigger produces up to its target, limited by capacity and by the scarcest
    input (``min_k stock_k / ratio_k``); inputs are consumed by the recipe.
-3. **Demand**: consumer stocks serve the day's demand plus any backlog; what
+3. **Demand**: consumer stocks serve any backlog, then the day's demand; what
    cannot be served is lost or backordered.
 4. **Orders**: each buyer at or below its reorder point orders up to its
-   order-up-to level on inventory position, split across its lanes by
+   order-up-to level on inventory position (on hand + in transit - own
+   backorders), split across its lanes by
    sourcing share, capped by lane capacity and by what policy allows.
 5. **Shipping**: each supplier ships from its output stock; when orders
    exceed stock every lane gets the same fraction (proportional rationing).
@@ -122,15 +123,20 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     return p
 
 
-def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Phase 3: serve ``demand`` (R, D) plus backlog; returns (delivered, unmet)."""
+def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Phase 3: serve ``demand`` (R, D) plus backlog; returns (delivered, unmet, served_on_day).
+
+    The backlog is served first (first come, first served), so the part of
+    today's demand served from stock today is ``(delivered - backlog)^+``.
+    """
     wanted = demand + s.backlog
     have = s.stock[:, c.demand_stock]
     delivered = np.minimum(have, wanted)
+    served_on_day = np.maximum(delivered - s.backlog, 0.0)
     s.stock[:, c.demand_stock] = have - delivered
     unmet = wanted - delivered
     s.backlog = np.where(c.demand_backorder, unmet, 0.0)
-    return delivered, unmet
+    return delivered, unmet, served_on_day
 
 
 def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
@@ -139,7 +145,9 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
 
     Targets move with the ``target_extra`` schedule (front-loading, safety-stock changes).
     """
+    # Inventory position: on hand + in transit (licence waits included) - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
+    position[:, _demand_buyer(c)] -= s.backlog
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
     np.maximum(q, 0.0, out=q)
@@ -148,6 +156,11 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     np.minimum(orders, c.lane_capacity, out=orders)
     orders *= allow
     return orders
+
+
+def _demand_buyer(c: Compiled) -> np.ndarray:
+    """Buyer index of each demand's consumer stock, (D,) (``buyer_stock`` is sorted)."""
+    return np.searchsorted(c.buyer_stock, c.demand_stock)
 
 
 def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:

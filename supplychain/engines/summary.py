@@ -3,8 +3,9 @@
 With ``simulate(..., keep="summary")`` no daily series leaves a chunk of
 runs. Each chunk reduces its runs to a :class:`SummaryPart`:
 
-* per-run totals over the horizon of demand and delivered per demand
-  (from which shortfalls and fill rates follow), and
+* per-run totals over the horizon of demand, delivered, demand served from
+  stock on its day and stockout days per demand (from which shortfalls,
+  fill rates, delivery rates and cycle service levels follow), and
 * per-run daily values of two key series per region (and ``"ALL"``),
   valued in USD at reference prices so commodities add up:
   ``service_level`` (delivered / demanded that day, 1 on days without
@@ -36,7 +37,7 @@ from scipy import sparse
 from ..compile.compiler import Compiled
 
 __all__ = ["QUANTILES", "BAND_SERIES", "ALL", "SummaryPart", "SummarySink", "BandAccumulator",
-           "band_groups"]
+           "band_groups", "stockouts", "STOCKOUT_TOLERANCE"]
 
 #: Percentiles of the daily bands.
 QUANTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
@@ -73,6 +74,8 @@ class SummaryPart:
     demand: np.ndarray     # (r, D) total demand over the horizon
     delivered: np.ndarray  # (r, D) total delivered
     daily: np.ndarray      # (r, T, 2 G) float32: service_level columns, then shortfall_usd columns
+    served_on_day: np.ndarray  # (r, D) total demand served from stock on the day it arose
+    stockout_days: np.ndarray  # (r, D) days with a stockout (:func:`stockouts`)
 
 
 class SummarySink:
@@ -89,6 +92,8 @@ class SummarySink:
         self.summing = weights.T.tocsr()  # (G, D): one sparse product per series and day
         self.demand = np.zeros((n_runs, c.n_demands))
         self.delivered = np.zeros((n_runs, c.n_demands))
+        self.served_on_day = np.zeros((n_runs, c.n_demands))
+        self.stockout_days = np.zeros((n_runs, c.n_demands))
         self.gap = np.zeros((n_runs, n_groups))
         self.daily = np.empty((n_runs, c.n_days, 2 * n_groups), dtype=np.float32)
 
@@ -100,16 +105,18 @@ class SummarySink:
         """
         one = SummarySink.__new__(SummarySink)
         one.summing = self.summing
-        for name in ("demand", "delivered", "gap", "daily"):
+        for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily"):
             setattr(one, name, getattr(self, name)[r: r + 1])
         return one
 
     def put(self, t: int, **values: np.ndarray) -> None:
-        """Accumulate day ``t`` from its ``demand`` and ``delivered`` (other variables are ignored)."""
+        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day`` (others are ignored)."""
         demand = np.broadcast_to(values["demand"], self.demand.shape)
         delivered = values["delivered"]
         self.demand += demand
         self.delivered += delivered
+        self.served_on_day += values["served_on_day"]
+        self.stockout_days += stockouts(delivered, values["unmet"])
         wanted = _group_sum(demand, self.summing)
         served = _group_sum(delivered, self.summing)
         self.gap += wanted - served
@@ -118,8 +125,9 @@ class SummarySink:
             self.daily[:, t, :n_groups] = np.where(wanted > 0, served / wanted, 1.0)
         self.daily[:, t, n_groups:] = np.maximum(self.gap, 0.0)
 
-    def put_horizon(self, demand: np.ndarray, delivered: np.ndarray) -> None:
-        """Accumulate every day at once on a new sink, from ``(R, T, D)`` demand and delivered.
+    def put_horizon(self, demand: np.ndarray, delivered: np.ndarray, unmet: np.ndarray,
+                    served_on_day: np.ndarray) -> None:
+        """Accumulate every day at once on a new sink, from ``(R, T, D)`` daily values.
 
         The same numbers, bit for bit, as ``T`` calls of :meth:`put`: running
         totals are cumulative sums, which add day after day in order, and the
@@ -131,6 +139,8 @@ class SummarySink:
         demand = np.broadcast_to(demand, delivered.shape)
         self.demand[:] = np.cumsum(demand, axis=1)[:, -1]
         self.delivered[:] = np.cumsum(delivered, axis=1)[:, -1]
+        self.served_on_day[:] = np.cumsum(served_on_day, axis=1)[:, -1]
+        self.stockout_days[:] = np.cumsum(stockouts(delivered, unmet), axis=1)[:, -1]
         wanted = _group_sum(demand.reshape(r * t, d), self.summing).reshape(r, t, -1)
         served = _group_sum(delivered.reshape(r * t, d), self.summing).reshape(r, t, -1)
         gap = np.cumsum(wanted - served, axis=1)
@@ -142,7 +152,26 @@ class SummarySink:
 
     def result(self) -> SummaryPart:
         """The summaries gathered so far."""
-        return SummaryPart(demand=self.demand, delivered=self.delivered, daily=self.daily)
+        return SummaryPart(demand=self.demand, delivered=self.delivered, daily=self.daily,
+                           served_on_day=self.served_on_day, stockout_days=self.stockout_days)
+
+
+#: Unmet share of what was wanted above which a day is a stockout (rounding is not a stockout).
+STOCKOUT_TOLERANCE = 1e-9
+
+
+def stockouts(delivered: np.ndarray, unmet: np.ndarray) -> np.ndarray:
+    """1.0 on a stockout day, else 0.0: some demand (or backlog) was not served from stock.
+
+    A day is a stockout when ``unmet > STOCKOUT_TOLERANCE * (delivered + unmet)``,
+    ``delivered + unmet`` being what was wanted (the day's demand plus backlog).
+
+    Examples
+    --------
+    >>> stockouts(np.array([10.0, 8.0, 0.0]), np.array([0.0, 2.0, 0.0])).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    return (unmet > STOCKOUT_TOLERANCE * (delivered + unmet)).astype(float)
 
 
 def _group_sum(values: np.ndarray, summing: sparse.csr_matrix) -> np.ndarray:

@@ -196,7 +196,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
     sink : Sink
         Receives ``put(t, production=(R, F), inventory=(R, S), flow=(R, L),
         arrivals=(R, L), in_transit=(R, L), demand=(R, D) or (D,),
-        delivered=(R, D), unmet=(R, D))`` once per day; the arrays are reused,
+        delivered=(R, D), unmet=(R, D), served_on_day=(R, D))`` once per day; the arrays are reused,
         so a sink copies what it keeps.
 
     Returns
@@ -212,13 +212,13 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         rules.arrive(c, state, arrived)
         inp = day_inputs(c, draws, t)
         production = rules.produce(c, state, inp.capacity)
-        delivered, unmet = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
+        delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor)
         shipped = rules.ship(c, state, orders)
         ring.put(t, shipped, rules.arrival_days(inp.lead_time))
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
-                 **rules.records(state))
+                 served_on_day=served, **rules.records(state))
         ring.clear(t)
     return state
 

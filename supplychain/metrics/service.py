@@ -1,7 +1,8 @@
 """Service and loss metrics: pure functions of :class:`~supplychain.results.Results`.
 
 What belongs here: free functions ``metric(results, *, ...) -> ndarray`` whose
-definitions are the standard service measures (fill rate, unmet demand; e.g.
+definitions are the standard service measures (type-2 fill rate, cycle
+service level, unmet demand; e.g.
 Axsäter, 2015, *Inventory Control*, 3rd ed., Springer, ch. 5), and :func:`metric_frame` to
 label their output. Each metric returns one value per run and group, shaped
 ``(n_runs, n_groups)``, where the groups are chosen with ``by``:
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 
     from ..results.ensemble import EnsembleResults
 
-__all__ = ["Grouping", "group_labels", "fill_rate", "cumulative_shortfall", "days_below_service",
-           "metric_frame"]
+__all__ = ["Grouping", "group_labels", "fill_rate", "delivery_rate", "cycle_service_level",
+           "cumulative_shortfall", "days_below_service", "metric_frame"]
 
 Grouping = Literal["demand", "region", "commodity", "region_commodity"]
 _GROUPINGS: tuple[str, ...] = get_args(Grouping)
@@ -108,12 +109,16 @@ def group_labels(results: Results, *, by: Grouping = "demand") -> tuple[str, ...
 
 
 def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
-    """Fill rate (beta, type-2 service level) per run and group.
+    """Type-2 fill rate (beta service level) per run and group: the share of demand served from stock.
 
-    The beta (type-2) service level (Axsäter, 2015, *Inventory Control*,
-    3rd ed., Springer, ch. 5), here delivered over demanded across the horizon, ``sum_t delivered_t / sum_t D_t``. A group with no demand has a
-    fill rate of 1 (nothing was asked, nothing was missed). ``by="region"``
-    weights each commodity by its reference price (a value fill rate).
+    The fill rate of Axsäter (2015, *Inventory Control*, 3rd ed., Springer,
+    ch. 5) and Zipkin (2000, *Foundations of Inventory Management*, ch. 6):
+    units served from stock on the day they are demanded over units demanded,
+    ``sum_t served_on_day_t / sum_t D_t``. A backorder delivered on a later
+    day does not count (see :func:`delivery_rate`). A group with no demand
+    has a fill rate of 1 (nothing was asked, nothing was missed).
+    ``by="region"`` weights each commodity by its reference price (a value
+    fill rate).
 
     Parameters
     ----------
@@ -138,11 +143,66 @@ def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") ->
     >>> bool(((fr >= 0) & (fr <= 1 + 1e-12)).all())
     True
     """
+    return _ratio(results, "served_on_day", by)
+
+
+def delivery_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
+    """Eventual delivery rate per run and group: delivered within the horizon over demanded.
+
+    ``sum_t delivered_t / sum_t D_t``, where ``delivered`` includes backorders
+    served late. It equals :func:`fill_rate` under lost sales and exceeds it
+    when backlogs are cleared later; 1 minus it is the share of demand never
+    delivered by the horizon. Arguments and shape as :func:`fill_rate`.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(20), seed=0)
+    >>> bool((delivery_rate(res) >= fill_rate(res) - 1e-12).all())
+    True
+    """
+    return _ratio(results, "delivered", by)
+
+
+def _ratio(results: Results | EnsembleResults, variable: str, by: str) -> np.ndarray:
     usd = by == "region"
     demand = _totals(results, "demand", by, usd=usd)
-    delivered = _totals(results, "delivered", by, usd=usd)
+    served = _totals(results, variable, by, usd=usd)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.where(demand > 0, delivered / demand, 1.0))
+        return np.asarray(np.where(demand > 0, served / demand, 1.0))
+
+
+def cycle_service_level(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
+    """Cycle service level (alpha, type-1) per run and group: the share of days without a stockout.
+
+    A review period is one day. A demand has a stockout on a day when some of
+    what it wanted (the day's demand plus backlog) was not served from stock
+    (:func:`supplychain.engines.summary.stockouts`); a group has one when any
+    of its demands has. Ensemble summaries keep stockout days per demand
+    only, so they need ``by="demand"``.
+
+    Returns
+    -------
+    ndarray
+        Shape ``(n_runs, n_groups)``, values in [0, 1].
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(20), seed=0)
+    >>> float(cycle_service_level(res, by="region").min())
+    1.0
+    """
+    from ..engines.summary import stockouts
+
+    if not isinstance(results, Results):
+        if by != "demand":
+            raise fail("by", "'demand' for ensemble summaries (they keep stockout days per demand)", by,
+                       "cycle_service_level")
+        return np.asarray(results.cycle_service_level)
+    _, matrix = _grouping(results, by)
+    out = stockouts(results.delivered, results.arrays["unmet"]) @ matrix > 0
+    return np.asarray(1.0 - out.mean(axis=1))
 
 
 def cumulative_shortfall(results: Results | EnsembleResults, *, usd: bool = False, by: Grouping = "demand",

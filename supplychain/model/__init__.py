@@ -8,7 +8,9 @@ from .dists import (
                     Empirical,
                     Fixed,
                     LogNormal,
+                    NegativeBinomial,
                     Normal,
+                    Poisson,
                     Triangular,
                     Uniform,
                     distribution_from_dict,
@@ -35,6 +37,7 @@ from .shocks import (
 
 __all__ = [
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",
+    "Poisson", "NegativeBinomial",
     "distribution_from_dict", "Region", "Commodity", "Facility", "Lane", "Demand", "Network",
     "Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict", "Scenario", "Shock", "Response", "to_day",
     "RandomOutage",

@@ -4,6 +4,9 @@ Distributions are immutable data with a vectorised ``sample(rng, size)``, so
 that scenarios stay serialisable (no lambdas) and the vector engine can draw a
 whole block of runs at once. Both engines call the same sampler.
 
+Count distributions (:class:`Poisson`, :class:`NegativeBinomial`) draw whole
+numbers for count demand.
+
 Limits: every parameter is finite with ``|x| <= 1e6`` (the truncation bounds
 of :class:`Normal` may also be infinite), so no draw can overflow; a
 distribution of days (:func:`day_distribution`) must lie in ``[0, 3650]``.
@@ -14,17 +17,17 @@ Implements docs/model.md §7.1 (distributions) and §11 (limits).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
 from .._validation import MAX_DAYS, MAX_MAGNITUDE, check_days, check_number, fail
 
 __all__ = [
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal",
-    "Empirical", "distribution_from_dict", "day_distribution", "DAY_TAIL",
+    "Empirical", "Poisson", "NegativeBinomial", "distribution_from_dict", "day_distribution", "DAY_TAIL",
 ]
 
 #: Tail probability above which an unbounded distribution of days must stay within the day limit.
@@ -80,6 +83,8 @@ class Distribution:
     """Base class: a distribution of non-negative or real values."""
 
     kind: ClassVar[str] = ""
+    #: True for count distributions (whole numbers): as demand noise they are divided by their mean.
+    counts: ClassVar[bool] = False
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         """Draw ``size`` independent values with ``rng``."""
@@ -112,9 +117,9 @@ class Distribution:
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form used in scenario files: ``{"kind": ..., **params}``."""
         out: dict[str, Any] = {"kind": self.kind}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            out[name] = list(value) if isinstance(value, tuple) else value
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
 
 
@@ -438,8 +443,116 @@ class Empirical(Distribution):
         return len(set(self.values)) == 1
 
 
+@dataclass(frozen=True, slots=True)
+class Poisson(Distribution):
+    """Poisson counts with ``mean`` (variance = mean): independent arrivals of whole units.
+
+    As the ``noise`` of a :class:`~supplychain.model.Demand`, draws are divided
+    by ``mean``, so ``Demand(rate_per_day=10, noise=Poisson(10))`` demands a
+    Poisson(10) number of units each day (docs/model.md §7.1).
+
+    Limits: ``mean`` in ``(0, 1e6]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Poisson(4.0).mean, Poisson(4.0).quantile(0.5)
+    (4.0, 4.0)
+    >>> Poisson(4.0).sample(np.random.default_rng(0), 3)
+    array([2., 0., 7.])
+    """
+
+    mean: float = field()  # type: ignore[assignment]  # a field, not the base class property
+    kind: ClassVar[str] = "poisson"
+    counts: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mean", _param(self.mean, "mean", "Poisson distribution", low=0.0,
+                                                low_open=True))
+
+    def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
+        return rng.poisson(self.mean, size).astype(float)
+
+    @property
+    def minimum(self) -> float:
+        return 0.0
+
+    @property
+    def maximum(self) -> float:
+        return math.inf
+
+    def quantile(self, q: float) -> float:
+        return float(stats.poisson.ppf(q, self.mean))
+
+
+@dataclass(frozen=True, slots=True)
+class NegativeBinomial(Distribution):
+    """Negative-binomial counts with ``mean`` and ``dispersion`` k: variance = mean + mean² / k.
+
+    Overdispersed demand (the gamma-Poisson mixture: a Poisson whose rate is
+    gamma distributed with shape k); it tends to :class:`Poisson` as k grows.
+    In NumPy's ``(n, p)`` form, ``n = k`` and ``p = k / (k + mean)``; build
+    one from that form with :meth:`from_n_p`. As demand ``noise`` it is
+    divided by ``mean``, like :class:`Poisson`.
+
+    Limits: ``mean`` and ``dispersion`` in ``(0, 1e6]``.
+
+    Examples
+    --------
+    >>> nb = NegativeBinomial(10.0, dispersion=5.0)
+    >>> nb.mean, nb.variance
+    (10.0, 30.0)
+    >>> NegativeBinomial.from_n_p(5.0, 1 / 3)
+    NegativeBinomial(mean=10.0, dispersion=5.0)
+    """
+
+    mean: float = field()  # type: ignore[assignment]  # a field, not the base class property
+    dispersion: float
+    kind: ClassVar[str] = "negative_binomial"
+    counts: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        kind = "NegativeBinomial distribution"
+        object.__setattr__(self, "mean", _param(self.mean, "mean", kind, low=0.0, low_open=True))
+        object.__setattr__(self, "dispersion", _param(self.dispersion, "dispersion", kind, low=0.0,
+                                                      low_open=True))
+
+    @classmethod
+    def from_n_p(cls, n: float, p: float) -> NegativeBinomial:
+        """The distribution of failures before the ``n``-th success with success probability ``p``."""
+        n = _param(n, "n", "NegativeBinomial distribution", low=0.0, low_open=True)
+        p = check_number(p, "p", "NegativeBinomial distribution", low=0.0, low_open=True)
+        if not p < 1.0:
+            raise fail("p", "in (0, 1)", p, "NegativeBinomial distribution")
+        return cls(round(n * (1.0 - p) / p, 12), n)
+
+    @property
+    def p(self) -> float:
+        """NumPy's success probability, ``k / (k + mean)``."""
+        return self.dispersion / (self.dispersion + self.mean)
+
+    @property
+    def variance(self) -> float:
+        """``mean + mean**2 / dispersion``."""
+        return self.mean + self.mean ** 2 / self.dispersion
+
+    def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
+        return rng.negative_binomial(self.dispersion, self.p, size).astype(float)
+
+    @property
+    def minimum(self) -> float:
+        return 0.0
+
+    @property
+    def maximum(self) -> float:
+        return math.inf
+
+    def quantile(self, q: float) -> float:
+        return float(stats.nbinom.ppf(q, self.dispersion, self.p))
+
+
 _KINDS: dict[str, type[Distribution]] = {
-    cls.kind: cls for cls in (Fixed, Uniform, Triangular, Normal, LogNormal, Empirical)
+    cls.kind: cls for cls in (Fixed, Uniform, Triangular, Normal, LogNormal, Empirical, Poisson, NegativeBinomial)
 }
 
 

@@ -271,6 +271,9 @@ class Demand:
         Mean demand in units per day.
     noise : Distribution, optional
         Multiplicative daily noise with mean about 1 (e.g. ``Normal(1, 0.1, low=0)``).
+        A count distribution (:class:`~supplychain.model.Poisson`,
+        :class:`~supplychain.model.NegativeBinomial`) is divided by its mean, so
+        ``rate_per_day=10, noise=Poisson(10)`` demands a Poisson(10) count of units a day.
     policy : Policy
         Inventory policy of the consumer stock.
     initial_inventory : float, optional

@@ -1,9 +1,11 @@
 """Inventory policies: how a stock decides how much to order each day.
 
 Every policy resolves, at compile time, into a reorder point ``s`` and an
-order-up-to level ``S`` on the *inventory position* (on hand plus in transit).
+order-up-to level ``S`` on the *inventory position* (on hand plus in transit,
+licence waits included, minus the stock's own backorders; docs/model.md §5.6).
 Each day, after production and demand, a stock whose position is at or below
-``s`` orders ``S - position``.
+``s`` orders ``S - position``. A textbook lead time of ``L`` periods is a lane
+lead time of ``L + 1`` days (docs/model.md §5.6.4).
 
 Implements docs/model.md §4.4 (levels) and §5.6 (ordering).
 """

@@ -35,9 +35,12 @@ class EnsembleResults:
         As in :class:`~supplychain.results.Results`.
     n_days : int
         Days simulated.
-    demand, delivered : ndarray
+    demand, delivered, served_on_day : ndarray
         Totals over the horizon per run and demand, shape ``(n_runs, n_demands)``,
-        in each demand's unit.
+        in each demand's unit: demand, delivered (backlog included) and demand
+        served from stock on the day it arose.
+    stockout_days : ndarray
+        Days with a stockout per run and demand, ``(n_runs, n_demands)``.
     bands : dict of str to ndarray
         ``"service_level"`` and ``"shortfall_usd"``: percentiles over runs of
         each day's value per group, shape ``(n_quantiles, n_days, n_groups)``.
@@ -68,13 +71,15 @@ class EnsembleResults:
     n_days: int
     demand: np.ndarray
     delivered: np.ndarray
+    served_on_day: np.ndarray
+    stockout_days: np.ndarray
     bands: dict[str, np.ndarray]
     band_groups: tuple[str, ...]
     quantiles: tuple[float, ...]
     bands_exact: bool
 
     def __post_init__(self) -> None:
-        for arr in [self.demand, self.delivered, *self.bands.values()]:
+        for arr in [self.demand, self.delivered, self.served_on_day, self.stockout_days, *self.bands.values()]:
             arr.flags.writeable = False
 
     @property
@@ -88,10 +93,25 @@ class EnsembleResults:
 
     @property
     def fill_rate(self) -> np.ndarray:
-        """Fill rate per run and demand, delivered / demand (1 without demand), ``(n_runs, n_demands)``."""
+        """Type-2 fill rate per run and demand: served from stock on the day of demand / demand.
+
+        1 without demand; shape ``(n_runs, n_demands)``.
+        """
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate: np.ndarray = np.where(self.demand > 0, self.served_on_day / self.demand, 1.0)
+        return rate
+
+    @property
+    def delivery_rate(self) -> np.ndarray:
+        """Eventual delivery rate per run and demand: delivered (late included) / demand, ``(n_runs, n_demands)``."""
         with np.errstate(invalid="ignore", divide="ignore"):
             rate: np.ndarray = np.where(self.demand > 0, self.delivered / self.demand, 1.0)
         return rate
+
+    @property
+    def cycle_service_level(self) -> np.ndarray:
+        """Share of days without a stockout per run and demand, ``(n_runs, n_demands)``."""
+        return np.asarray(1.0 - self.stockout_days / self.n_days)
 
     def band(self, series: str, group: str = "ALL") -> np.ndarray:
         """Percentile band of one series and group, shape ``(n_quantiles, n_days)``."""
@@ -100,13 +120,14 @@ class EnsembleResults:
         return self.bands[series][:, :, self.band_groups.index(group)]
 
     def summary(self) -> pd.DataFrame:
-        """Demand, delivered, fill rate and shortfall per region and commodity.
+        """Demand, delivered, fill rate, delivery rate, cycle service level and shortfall per region and commodity.
 
         The same columns as :meth:`Results.summary <supplychain.results.Results.summary>`
         (means over runs), plus ``fill_rate_p5`` and ``fill_rate_p95``: the
-        5th and 95th percentiles over runs of each group's fill rate.
+        5th and 95th percentiles over runs of each group's (type-2) fill rate.
         """
-        table, run_fill = summary_table(self.scenario, self.coords, self.demand, self.delivered)
+        table, run_fill = summary_table(self.scenario, self.coords, self.demand, self.delivered,
+                                        self.served_on_day, self.stockout_days, self.n_days)
         table["fill_rate_p5"] = np.percentile(run_fill, 5, axis=1)
         table["fill_rate_p95"] = np.percentile(run_fill, 95, axis=1)
         return table

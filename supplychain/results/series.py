@@ -272,13 +272,19 @@ class Results:
         return pd.concat(frames, ignore_index=True)
 
     def summary(self) -> pd.DataFrame:
-        """Demand, delivered, fill rate and shortfall per region and commodity (mean over runs).
+        """Demand, delivered, fill rates, cycle service level and shortfall per region and commodity.
 
-        Shortfall is demand minus delivered over the horizon, in units and in
-        USD at the commodity's reference price.
+        Means over runs. ``fill_rate`` is the type-2 fill rate (served from
+        stock on the day of demand / demand), ``delivery_rate`` counts late
+        (backlogged) deliveries too, ``cycle_service_level`` is the share of
+        days without a stockout. Shortfall is demand minus delivered over the
+        horizon, in units and in USD at the commodity's reference price.
         """
+        from ..engines.summary import stockouts
+
         table, _ = summary_table(self.scenario, self.coords, self.demand.sum(axis=1),
-                                 self.delivered.sum(axis=1))
+                                 self.delivered.sum(axis=1), self.arrays["served_on_day"].sum(axis=1),
+                                 stockouts(self.delivered, self.arrays["unmet"]).sum(axis=1), self.n_days)
         return table
 
     # Files ------------------------------------------------------------------------------------
@@ -309,22 +315,42 @@ class Results:
         return {"engine": self.engine, "seed": self.seed, "n_runs": self.n_runs, "n_days": self.n_days}
 
 
-def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray,
-                  delivered: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """The summary table from per-run totals, and each group's fill rate per run.
+def served_on_day_from(delivered: np.ndarray, unmet: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """``served_on_day`` rebuilt from ``delivered`` and ``unmet`` (docs/model.md §5.5), ``(R, T, D)``.
+
+    The backlog is served first, so the day's demand served that day is
+    ``(delivered_t - backlog_{t-1})^+``, where the backlog is yesterday's
+    ``unmet`` under backorders and 0 under lost sales. Used for archives
+    written before ``served_on_day`` was recorded.
+    """
+    backorder = np.array([d.unmet == "backorder" for d in scenario.network.demands], dtype=bool)
+    before = np.zeros_like(unmet)
+    before[:, 1:] = unmet[:, :-1]
+    return np.maximum(delivered - np.where(backorder, before, 0.0), 0.0)
+
+
+def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray, delivered: np.ndarray,
+                  served_on_day: np.ndarray, stockout_days: np.ndarray,
+                  n_days: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """The summary table from per-run totals, and each group's (type-2) fill rate per run.
 
     Parameters
     ----------
     scenario, coords
         What was simulated, and the labels of the demand axis.
-    demand, delivered : ndarray
+    demand, delivered, served_on_day, stockout_days : ndarray
         Totals over the horizon, shape ``(n_runs, n_demands)``.
+    n_days : int
+        Days simulated.
 
     Returns
     -------
     table : pandas.DataFrame
         One row per region and commodity: ``unit``, mean ``demand`` and
-        ``delivered``, ``fill_rate``, ``shortfall`` (units) and ``shortfall_usd``.
+        ``delivered``, ``fill_rate`` (type 2: served from stock on the day of
+        demand / demand), ``delivery_rate`` (delivered, late included / demand),
+        ``cycle_service_level`` (share of days without a stockout, averaged
+        over the group's demands), ``shortfall`` (units) and ``shortfall_usd``.
     run_fill_rates : ndarray
         Fill rate of each row in each run, shape ``(n_rows, n_runs)``.
     """
@@ -336,14 +362,20 @@ def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray,
                                      names=["region", "commodity"])
     per_run_demand = pd.DataFrame(demand.T, index=keys).groupby(level=[0, 1], sort=True).sum()
     per_run_delivered = pd.DataFrame(delivered.T, index=keys).groupby(level=[0, 1], sort=True).sum()
+    per_run_served = pd.DataFrame(served_on_day.T, index=keys).groupby(level=[0, 1], sort=True).sum()
+    per_run_csl = pd.DataFrame(1.0 - stockout_days.T / n_days, index=keys).groupby(level=[0, 1], sort=True).mean()
     demand_g, delivered_g = per_run_demand.to_numpy(), per_run_delivered.to_numpy()
+    served_g = per_run_served.to_numpy()
     table = per_run_demand.index.to_frame(index=False)
     table.insert(2, "unit", table["commodity"].map(units))
     table["demand"] = demand_g.mean(axis=1)
     table["delivered"] = delivered_g.mean(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        run_fill = np.where(demand_g > 0, delivered_g / demand_g, 1.0)
-        table["fill_rate"] = np.where(table["demand"] > 0, table["delivered"] / table["demand"], 1.0)
+        run_fill = np.where(demand_g > 0, served_g / demand_g, 1.0)
+        served = served_g.mean(axis=1)
+        table["fill_rate"] = np.where(table["demand"] > 0, served / table["demand"], 1.0)
+        table["delivery_rate"] = np.where(table["demand"] > 0, table["delivered"] / table["demand"], 1.0)
+    table["cycle_service_level"] = per_run_csl.to_numpy().mean(axis=1)
     table["shortfall"] = (table["demand"] - table["delivered"]).clip(lower=0.0)
     table["shortfall_usd"] = table["shortfall"] * table["commodity"].map(prices)
     return table, run_fill
@@ -377,9 +409,12 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     >>> back.seed, bool(np.array_equal(back.delivered, res.delivered)), back.scenario == res.scenario
     (3, True, True)
     """
-    optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism)
+    optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism) | {"served_on_day"}
     raw = read_archive(path, VARIABLE_AXES, optional=optional)  # checks every part, the scenario included
     scenario = raw.scenario
+    if "served_on_day" not in raw.arrays:  # an archive written before the series was recorded
+        raw.arrays["served_on_day"] = served_on_day_from(raw.arrays["delivered"], raw.arrays["unmet"],
+                                                         scenario)
     # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
     coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)
                        else tuple(value) for name, value in raw.coords.items()})

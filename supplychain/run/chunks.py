@@ -58,6 +58,8 @@ class EnsembleData:
 
     demand: np.ndarray                 # (R, D)
     delivered: np.ndarray              # (R, D)
+    served_on_day: np.ndarray          # (R, D)
+    stockout_days: np.ndarray          # (R, D)
     bands: dict[str, np.ndarray]       # name -> (Q, T, G)
     band_groups: tuple[str, ...]
     bands_exact: bool
@@ -69,7 +71,7 @@ def _bytes_per_run(c: Compiled, keep: Keep) -> int:
     drawn = (d if c.demand_noisy.any() else 0) + (l if c.lane_lead_random.any() else 0)
     drawn += (f + 2 * l) if c.schedules.needs_random else 0
     ring = (int(c.lane_lead_mean.max(initial=1.0) * 2) + c.initial_arrivals.shape[0]) * l
-    recorded = t * (f + c.n_stocks + 3 * l + 3 * d) if keep == "series" else t * 16
+    recorded = t * (f + c.n_stocks + 3 * l + 4 * d) if keep == "series" else t * 16
     return 8 * (t * drawn + ring + recorded)
 
 
@@ -254,16 +256,22 @@ class _SummaryGather:
         self.bands = BandAccumulator(n_runs, c.n_days, 2 * len(self.groups))
         self.demand: list[np.ndarray] = []
         self.delivered: list[np.ndarray] = []
+        self.served_on_day: list[np.ndarray] = []
+        self.stockout_days: list[np.ndarray] = []
 
     def add(self, part: SummaryPart) -> None:
         self.demand.append(part.demand)
         self.delivered.append(part.delivered)
+        self.served_on_day.append(part.served_on_day)
+        self.stockout_days.append(part.stockout_days)
         self.bands.add(part.daily)
 
     def result(self) -> EnsembleData:
         bands, exact = self.bands.result()
         n_groups = len(self.groups)
         return EnsembleData(demand=np.concatenate(self.demand), delivered=np.concatenate(self.delivered),
+                            served_on_day=np.concatenate(self.served_on_day),
+                            stockout_days=np.concatenate(self.stockout_days),
                             bands={"service_level": bands[:, :, :n_groups], "shortfall_usd": bands[:, :, n_groups:]},
                             band_groups=self.groups, bands_exact=exact)
 

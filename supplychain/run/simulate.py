@@ -119,6 +119,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         from ..results.ensemble import EnsembleResults
         return EnsembleResults(engine=engine, seed=root, scenario=scenario, coords=coords,
                                n_days=compiled.n_days, demand=out.demand, delivered=out.delivered,
+                               served_on_day=out.served_on_day, stockout_days=out.stockout_days,
                                bands=out.bands, band_groups=out.band_groups, quantiles=QUANTILES,
                                bands_exact=out.bands_exact)
     arrays = out
