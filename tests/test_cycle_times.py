@@ -130,3 +130,20 @@ def test_cycle_time_limits_and_round_trip():
     assert Facility("a", "CN", "fab", "x", 1.0, cycle_time_days=40.0).cycle_time_days == 40
     s = Scenario(chain(12), horizon_days=5)
     assert loads_scenario(dumps_scenario(s)).network.facility("CN.fab").cycle_time_days == 12
+
+
+def test_baseline_fabs_and_cell_plants_hold_steady_work_in_progress():
+    """The cited cycle times reach the baseline, and its work in progress stays at cycle time x
+    steady production every day (Little's law), so the unshocked baseline stays in steady state."""
+    from supplychain import load_baseline
+    base = load_baseline(horizon_days=120)
+    cycle = {f.id: f.cycle_time_days for f in base.network.facilities}
+    assert cycle["TW.fab.logic_wafer"] == 80 and cycle["CN.fab.mature_wafer"] == 40
+    assert cycle["KR.cell_plant.li_ion_cell"] == 35 and cycle["CN.refinery.gallium"] == 0
+    c = compile_scenario(base)
+    res = simulate(base, engine="vector", seed=0)
+    wip = res.arrays["wip"][0]
+    expected = np.array([cycle[f] * c.steady.production.get(f, 0.0) for f in c.facility_ids])
+    assert np.allclose(wip, expected[None, :], rtol=1e-9, atol=1e-6)
+    assert np.allclose(res.production[0], res.production[0, :1], rtol=1e-9, atol=1e-6)
+    assert material_balance(res).max_relative_error < 1e-9
