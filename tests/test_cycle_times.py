@@ -147,3 +147,19 @@ def test_baseline_fabs_and_cell_plants_hold_steady_work_in_progress():
     assert np.allclose(wip, expected[None, :], rtol=1e-9, atol=1e-6)
     assert np.allclose(res.production[0], res.production[0, :1], rtol=1e-9, atol=1e-6)
     assert material_balance(res).max_relative_error < 1e-9
+
+
+@pytest.mark.parametrize("engine", ["vector", "des"])
+def test_destroyed_inventory_scraps_work_in_progress(engine):
+    """An outage on days 5-6 that scraps every lot in a 4-day line: the fab outputs nothing on days
+    5-8 (scrapped lots) and 9-10 (nothing started), so the consumer is short on days 6-11; the
+    scrapped 40 units are recorded on the fab's output stock and the balance closes."""
+    s = Scenario(chain(4), horizon_days=20).with_shocks(
+        CapacityShock(facility="CN.fab", fraction_lost=1.0, start=5, end=7, destroy_inventory=1.0))
+    res = simulate(s, engine=engine, seed=0)
+    expected = np.full(20, RATE)
+    expected[6:12] = 0.0
+    assert np.array_equal(res.delivered[0, :, 0], expected)
+    assert res.series("destroyed", "CN.fab:chip")[0].tolist() == [0.0] * 5 + [4 * RATE] + [0.0] * 14
+    assert res.series("wip", "CN.fab")[0, 5] == 0.0
+    assert material_balance(res).max_relative_error < 1e-9

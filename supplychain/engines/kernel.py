@@ -118,7 +118,7 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     (``docs/model.md`` §5.4); without one they join it at once.
     """
     if s.dyn is not None:
-        _dynamic.stock_events(c, s.stock, s.dyn, s.day)
+        _dynamic.stock_events(c, s.stock, s.dyn, s.day, s.wip_ring, s.wip)
     wipf = c.wip_facility
     if s.wip_ring is not None:
         assert s.wip is not None
