@@ -515,7 +515,7 @@ def archive_cases(valid: Path) -> list[Case]:
         meta_case("engine_list", lambda d: d.__setitem__("engine", ["des"])),
         meta_case("variables_dict", lambda d: d.__setitem__("variables", {"a": 1})),
         meta_case("variables_unknown", lambda d: d["variables"].append("nonsense")),
-        meta_case("variables_missing_one", lambda d: d["variables"].pop()),
+        meta_case("variables_missing_one", lambda d: d["variables"].pop(0)),  # production: always recorded
         meta_case("coords_list", lambda d: d.__setitem__("coords", [1, 2])),
         meta_case("coords_lane_short", lambda d: d["coords"]["lane"].pop()),
         meta_case("coords_numbers", lambda d: d["coords"].__setitem__("facility", list(range(

@@ -145,6 +145,13 @@ GROUPS: tuple[Group, ...] = (
           r"^assumption: fabs hold", "about one month of wafers and wet chemicals (resist shelf life ~6 months)"),
     Group("Packaging houses hold 14 days of die bank", r"^input_cover_days$", r"^assumption: packaging houses",
           "about two weeks of processed wafers"),
+    # --- production cycle times (cycle_times.toml) ---------------------------------------------
+    Group("Memory fabs take 60 days (the 14/10 nm figure)", r"^cycle_time_days$", r"^assumption: memory fabs",
+          "no memory-specific figure; between Leachman's 28 nm (~40 d) and 7 nm (~80 d) cycle times",
+          kind="cycle_time"),
+    Group("Cell plants take 35 days", r"^cycle_time_days$", r"^assumption: 5 weeks",
+          "middle of 4-6 weeks electrode-to-cell incl. formation and ageing (low-confidence trade source)",
+          kind="cycle_time"),
     # --- substitution elasticities ------------------------------------------------------------
     Group("Substitution elasticities set by judgement (ores 0.5, refined 1.0, magnets 1.0, wafers/chips 2.0, "
           "CAM/AAM 2.0, fab chemicals 1.5)", r"^elasticity$", r"assumption",

@@ -62,6 +62,11 @@ class Compiled:
     prod_trigger: np.ndarray          # (F,) s_out
     recipe_stock: np.ndarray          # (F, K) input stock index, padded with S (a stock of +inf)
     recipe_ratio: np.ndarray          # (F, K) units per unit output, padded with 1
+    cycle_time: np.ndarray            # (F,) whole days of work in progress (0: none)
+    wip_facility: np.ndarray          # (Fw,) facilities with a cycle time > 0
+    wip_slot0: np.ndarray             # (Fw,) first slot of each in the flat WIP ring
+    wip_fill: np.ndarray              # (Fw,) steady starts per day: each slot's content at day 0
+    initial_wip: np.ndarray           # (F,) work in progress at day 0 (cycle time x steady production)
     # buyers
     order_up_to: np.ndarray           # (B,) S
     reorder_point: np.ndarray         # (B,) s
@@ -128,6 +133,17 @@ class Compiled:
         m = self.m_production
         return np.repeat(np.arange(m.shape[0]), np.diff(m.indptr)), m.indices, m.data
 
+    @cached_property
+    def start_pattern(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:attr:`production_pattern` without the output of facilities with a cycle time.
+
+        What such a facility starts consumes its inputs at once but joins its
+        output stock only after the cycle time (through the work-in-progress ring).
+        """
+        facility, stock, units = self.production_pattern
+        keep = ~((self.cycle_time[facility] > 0) & (stock == self.out_stock[facility]))
+        return facility[keep], stock[keep], units[keep]
+
     @property
     def is_deterministic(self) -> bool:
         """True when no random input is drawn (then every run is identical)."""
@@ -139,10 +155,12 @@ def _levels(policy: Policy, usage: float, pipeline: float, *, output: bool) -> t
     """(s, S, initial on hand) for one stock.
 
     For an output stock, ``S`` is the level production restores *before* the
-    day's shipments, so that the end-of-day stock equals the days-of-cover
-    target. For a buyer, ``S`` is a target on position (on hand + in transit).
+    day's shipments on the production position (on hand + work in progress),
+    so that the end-of-day stock equals the days-of-cover target; its
+    ``pipeline`` is one day of usage plus the steady work in progress. For a
+    buyer, ``S`` is a target on position (on hand + in transit).
     """
-    extra = usage if output else pipeline
+    extra = pipeline
     if isinstance(policy, DaysOfCover):
         on_hand = policy.days * usage
         return on_hand + extra, on_hand + extra, on_hand
@@ -208,6 +226,9 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     order_big_s = np.zeros(len(buyer_stock))
     n_f = len(net.facilities)
     prod_s, prod_big_s = np.zeros(n_f), np.zeros(n_f)
+    cycle = np.array([f.cycle_time_days for f in net.facilities], dtype=np.intp)
+    steady_prod = np.array([ss.production.get(f.id, 0.0) for f in net.facilities], dtype=float)
+    initial_wip = cycle * steady_prod
     policies: dict[int, Policy] = {}
     explicit: dict[int, float] = {}
     for f in net.facilities:
@@ -222,7 +243,11 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     for s in range(n_s):
         key = (stock_node[s], stock_commodity[s])
         is_out = kinds[s] == STOCK_OUTPUT
-        lo, hi, start = _levels(policies[s], ss.usage.get(key, 0.0), float(pipeline[s]), output=is_out)
+        usage = ss.usage.get(key, 0.0)
+        # An output stock's "pipeline": one day of usage (production restores it before shipping)
+        # plus the steady work in progress (§4.4).
+        gamma = usage + float(initial_wip[fac_index[stock_node[s]]]) if is_out else float(pipeline[s])
+        lo, hi, start = _levels(policies[s], usage, gamma, output=is_out)
         initial[s] = explicit.get(s, start)
         if is_out:
             fi = fac_index[stock_node[s]]
@@ -268,6 +293,11 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         prod_trigger=prod_s,
         recipe_stock=rec_stock,
         recipe_ratio=rec_ratio,
+        cycle_time=cycle,
+        wip_facility=np.flatnonzero(cycle > 0).astype(np.intp),
+        wip_slot0=(np.cumsum(cycle[cycle > 0]) - cycle[cycle > 0]).astype(np.intp),
+        wip_fill=steady_prod[cycle > 0],
+        initial_wip=initial_wip,
         order_up_to=order_big_s,
         reorder_point=order_s,
         lane_origin=lane_origin,
@@ -295,6 +325,9 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     )
     shares = np.array([l.share for l in lanes], dtype=float)
     schedules = build_schedules(scenario, compiled_core, base_share=shares, rules=RULES, finishers=FINISHERS)
+    if cycle.any():
+        # Work in progress is a mechanism like stockpiles: its series ``wip`` is recorded only when present.
+        schedules.extras["wip"] = True
     compiled = Compiled(schedules=schedules, **compiled_core)  # type: ignore[arg-type]
     for value in vars(compiled).values():
         if isinstance(value, np.ndarray):

@@ -55,7 +55,8 @@ __all__ = [
 #: Directory holding the built-in baseline data files.
 BASELINE_DIR = Path(__file__).resolve().parent.parent / "data" / "baseline"
 #: Files read, in order (regions and commodities first, so the chains can refer to them).
-BASELINE_FILES = ("regions.toml", "commodities.toml", "minerals.toml", "batteries.toml", "semiconductors.toml")
+BASELINE_FILES = ("regions.toml", "commodities.toml", "minerals.toml", "batteries.toml", "semiconductors.toml",
+                  "cycle_times.toml")
 
 # Keys each kind of record may hold: plain (text) keys and sourced-number keys.
 _TEXT_KEYS = {
@@ -64,6 +65,7 @@ _TEXT_KEYS = {
     "facility": {"id", "region", "stage", "output"},
     "demand": {"id", "region", "commodity"},
     "lane": {"origin", "destination", "commodity"},
+    "cycle_time": {"stage", "output"},
 }
 _NUMBER_KEYS = {
     "region": set(),
@@ -71,6 +73,7 @@ _NUMBER_KEYS = {
     "facility": {"capacity_per_day", "recipe"},
     "demand": {"rate_per_day"},
     "lane": {"share", "lead_time_days", "freight_usd_per_unit"},
+    "cycle_time": {"cycle_time_days"},
 }
 _REQUIRED = {
     "region": {"id"},
@@ -78,6 +81,7 @@ _REQUIRED = {
     "facility": {"id", "region", "stage", "output", "capacity_per_day"},
     "demand": {"id", "region", "commodity", "rate_per_day"},
     "lane": {"origin", "destination", "commodity", "share", "lead_time_days"},
+    "cycle_time": {"stage", "output", "cycle_time_days"},
 }
 # Optional extra numbers allowed beside ``value`` in a sourced number (lead-time range).
 _EXTRA_NUMBERS = {"low", "high"}
@@ -106,6 +110,8 @@ def _item_id(kind: str, record: Mapping[str, Any]) -> str:
     """Readable id of a record: its ``id``, or ``origin>destination`` for a lane."""
     if kind == "lane":
         return f"{record.get('origin', '?')}>{record.get('destination', '?')}"
+    if kind == "cycle_time":
+        return f"{record.get('stage', '?')}:{record.get('output', '?')}"
     return str(record.get("id", "?"))
 
 
@@ -232,6 +238,17 @@ def _network(data_dir: str, random_lead_times: bool) -> Network:
                                   "does not define.")
         return DaysOfCover(table[commodity])
 
+    # Cycle times by (stage, output), from cycle_times.toml; each must match some facility.
+    cycle: dict[tuple[str, str], int] = {}
+    for file, ct in grouped["cycle_time"]:
+        key = (ct["stage"], ct["output"])
+        if key in cycle:
+            raise ValidationError(f"{file}: cycle time of stage {key[0]!r} making {key[1]!r} is given twice.")
+        cycle[key] = round(_v(ct["cycle_time_days"]))  # whole days (§5.4)
+    unused = set(cycle) - {(f["stage"], f["output"]) for _, f in grouped["facility"]}
+    if unused:
+        raise ValidationError(f"cycle_times.toml: no facility of stage and output {sorted(unused)}.")
+
     facilities = []
     for file, f in grouped["facility"]:
         recipe = {c: _v(e) for c, e in f.get("recipe", {}).items()}
@@ -240,7 +257,7 @@ def _network(data_dir: str, random_lead_times: bool) -> Network:
         policies[f["output"]] = cover(cover_out, f["output"], file, f["id"])
         facilities.append(Facility(f["id"], region=f["region"], stage=f["stage"], output=f["output"],
                                    capacity_per_day=_v(f["capacity_per_day"]), recipe=recipe,
-                                   policies=policies))
+                                   policies=policies, cycle_time_days=cycle.get((f["stage"], f["output"]), 0)))
     demands = [Demand(d["id"], region=d["region"], commodity=d["commodity"], rate_per_day=_v(d["rate_per_day"]),
                       policy=cover(cover_in, d["commodity"], file, d["id"]))
                for file, d in grouped["demand"]]
@@ -321,6 +338,8 @@ def _unit(kind: str, field: str, record: Mapping[str, Any], units: Mapping[str, 
             return f"{units.get(field.split('.', 1)[-1], '?')} per {out}"
     if kind == "demand":
         return f"{units.get(record.get('commodity', ''), '?')}/day"
+    if kind == "cycle_time":
+        return "days"
     if kind == "lane":
         return {"share": "fraction", "lead_time_days": "days",
                 "freight_usd_per_unit": f"USD/{units.get(record.get('commodity', ''), '?')}"}.get(base, "?")

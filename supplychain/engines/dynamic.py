@@ -51,11 +51,14 @@ def initial_dynamic(c: Compiled, n_runs: int) -> DynamicState:
     )
 
 
-def stock_events(c: Compiled, stock: np.ndarray, dyn: DynamicState, t: int) -> None:
+def stock_events(c: Compiled, stock: np.ndarray, dyn: DynamicState, t: int,
+                 wip_ring: np.ndarray | None = None, wip: np.ndarray | None = None) -> None:
     """Destroy stock hit by a disaster on day ``t``, then release reserves into low stocks.
 
     ``stock`` (R, S + 1) is edited in place; today's amounts go to
-    ``dyn.destroyed`` and ``dyn.released`` (R, S).
+    ``dyn.destroyed`` and ``dyn.released`` (R, S). Work in progress of the hit
+    facilities (``wip_ring`` and ``wip``, edited in place) is destroyed by the
+    same fraction and recorded on their output stocks.
     """
     ex = c.schedules.extras
     if dyn.destroyed is not None:
@@ -66,6 +69,13 @@ def stock_events(c: Compiled, stock: np.ndarray, dyn: DynamicState, t: int) -> N
                 lost = stock[:, spec.stocks] * spec.fraction
                 stock[:, spec.stocks] -= lost
                 dyn.destroyed[:, spec.stocks] += lost
+                if len(spec.wip_slots) and wip_ring is not None and wip is not None:
+                    scrapped = wip_ring[:, spec.wip_slots] * spec.fraction
+                    wip_ring[:, spec.wip_slots] -= scrapped
+                    by_facility = np.zeros((stock.shape[0], c.n_facilities))
+                    np.add.at(by_facility, (slice(None), spec.wip_owner), scrapped)
+                    wip -= by_facility
+                    dyn.destroyed[:, c.out_stock] += by_facility
     if dyn.released is None or dyn.reserve_left is None:
         return
     dyn.released[:] = 0.0

@@ -132,7 +132,7 @@ def check_draws(c: Compiled, draws: DrawBatch, seqs: Sequence[np.random.SeedSequ
 
 
 def check_state(c: Compiled, state: State, seqs: Sequence[np.random.SeedSequence] | None = None) -> None:
-    """Check stocks, goods in transit and backlog of ``R`` runs (at the end of the horizon).
+    """Check stocks, goods in transit, backlog and work in progress of ``R`` runs (at the end of the horizon).
 
     Raises
     ------
@@ -144,6 +144,8 @@ def check_state(c: Compiled, state: State, seqs: Sequence[np.random.SeedSequence
         "goods in transit": (state.transit_lane, c.lane_ids),
         "backlog": (state.backlog, c.demand_ids),
     }
+    if state.wip is not None:
+        parts["work in progress"] = (state.wip, c.facility_ids)
     context = f" in run {{run}} by the end of day {c.n_days - 1} (a value overflowed during the run)"
     for quantity, (values, labels) in parts.items():
         _check(quantity, labels, values, context, seqs=seqs)

@@ -10,9 +10,12 @@ Order of events within day ``t`` (``docs/model.md`` §5.1; stock events, §5.3, 
 start of :func:`produce`):
 
 1. **Arrivals**: shipments due by day ``t`` join the buyer's stock.
-2. **Production**: each facility whose output stock is at or below its
-   trigger produces up to its target, limited by capacity and by the scarcest
-   input (``min_k stock_k / ratio_k``); inputs are consumed by the recipe.
+2. **Production**: work in progress due today joins the output stocks; then
+   each facility whose production position (output stock plus work in
+   progress) is at or below its trigger starts up to its target, limited by
+   capacity and by the scarcest input (``min_k stock_k / ratio_k``); inputs
+   are consumed by the recipe when production starts, and the output joins
+   the stock after the facility's cycle time (at once without one).
 3. **Demand**: consumer stocks serve any backlog, then the day's demand; what
    cannot be served is lost or backordered.
 4. **Orders**: each buyer at or below its reorder point orders up to its
@@ -60,6 +63,8 @@ class State:
     backlog: np.ndarray        # (R, D)
     day: int = 0               # index of the current day (advanced by ship)
     dyn: _dynamic.DynamicState | None = None
+    wip_ring: np.ndarray | None = None  # (R, sum of cycle times): started, not yet output (see Compiled)
+    wip: np.ndarray | None = None       # (R, F) work in progress per facility
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -69,9 +74,14 @@ def initial_state(c: Compiled, n_runs: int) -> State:
     stock[:, -1] = np.inf
     pipeline = c.initial_arrivals.sum(axis=0)
     transit_lane = np.repeat(pipeline[None, :], n_runs, axis=0)
+    wip_ring = wip = None
+    if len(c.wip_facility):
+        wip_ring = np.repeat(np.repeat(c.wip_fill, c.cycle_time[c.wip_facility])[None, :], n_runs, axis=0)
+        wip = np.repeat(c.initial_wip[None, :], n_runs, axis=0)
     return State(stock=stock, transit_lane=transit_lane,
                  transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
-                 backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs))
+                 backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
+                 wip_ring=wip_ring, wip=wip)
 
 
 def _sum_into(values: np.ndarray, index: np.ndarray, n: int, summing: sparse.csr_matrix) -> np.ndarray:
@@ -103,21 +113,40 @@ def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
 
 
 def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
-    """Phase 2: produce and consume inputs; returns production (R, F).
+    """Phase 2: complete work in progress, start production and consume inputs; returns starts (R, F).
 
-    ``capacity`` is today's capacity, shape (F,) or (R, F). Stock destroyed
-    by a disaster and reserves released into low stocks are applied first.
+    ``capacity`` is today's capacity, shape (F,) or (R, F); it limits what
+    starts. Stock destroyed by a disaster and reserves released into low
+    stocks are applied first. A facility with a cycle time ``k`` puts today's
+    starts into work in progress, to join its output stock on day ``t + k``
+    (``docs/model.md`` §5.4); without one they join it at once.
     """
     if s.dyn is not None:
-        _dynamic.stock_events(c, s.stock, s.dyn, s.day)
+        _dynamic.stock_events(c, s.stock, s.dyn, s.day, s.wip_ring, s.wip)
+    wipf = c.wip_facility
+    if s.wip_ring is not None:
+        assert s.wip is not None
+        # Slot t % k of each facility holds what started on day t - k: it is output today.
+        slots = c.wip_slot0 + s.day % c.cycle_time[wipf]
+        done = s.wip_ring[:, slots]
+        s.stock[:, c.out_stock[wipf]] += done
+        s.wip[:, wipf] -= done
+        position = s.stock[:, c.out_stock] + s.wip
+    else:
+        position = s.stock[:, c.out_stock]
     inputs = (s.stock[:, c.recipe_stock] / c.recipe_ratio).min(axis=2)
-    out = s.stock[:, c.out_stock]
-    need = np.where(out <= c.prod_trigger, c.prod_target - out, 0.0)
+    need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
     p = np.minimum(np.minimum(capacity, inputs), need)
     np.maximum(p, 0.0, out=p)
-    # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``.
-    facility, stock, units = c.production_pattern
+    # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``
+    # (less the output of facilities with a cycle time: their starts go to work in progress).
+    facility, stock, units = c.start_pattern
     s.stock[:, stock] += p[:, facility] * units
+    if s.wip_ring is not None:
+        assert s.wip is not None
+        started = p[:, wipf]
+        s.wip_ring[:, slots] = started
+        s.wip[:, wipf] += started
     # Consuming exactly what is on hand can leave -1e-16; stocks are never negative.
     np.maximum(s.stock, 0.0, out=s.stock)
     return p
@@ -181,11 +210,14 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
 
 
 def records(s: State) -> dict[str, np.ndarray]:
-    """Extra daily series of the dynamic mechanisms (``released``, ``destroyed``), if any.
+    """Extra daily series of the dynamic mechanisms (``released``, ``destroyed``, ``wip``), if any.
 
     Engines pass them to :meth:`supplychain.engines.record.Recorder.put` after :func:`ship`.
     """
-    return _dynamic.records(s.dyn)
+    out = _dynamic.records(s.dyn)
+    if s.wip is not None:
+        out["wip"] = s.wip
+    return out
 
 
 #: Whole days until a shipment with (continuous) lead time ``x`` is in stock:

@@ -5,7 +5,8 @@ Engines record these series; :class:`~supplychain.results.Results`
 describe them from this table alone. A variable whose ``mechanism`` is set is
 recorded only when the compiled scenario has that mechanism (its key in
 ``Compiled.schedules.extras``): stockpile releases and destroyed stock move
-goods outside the five daily phases, so the material balance needs them.
+goods outside the five daily phases, so the material balance needs them;
+work in progress exists only at facilities with a cycle time.
 
 Implements docs/model.md §8.1 (recorded).
 """
@@ -64,6 +65,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              mechanism="stockpiles"),
     Variable("destroyed", "stock", "rate", "units of stock destroyed by disasters per day",
              mechanism="destroy"),
+    Variable("wip", "facility", "level",
+             "work in progress (started, not yet output) at the end of each day", mechanism="wip"),
 )}
 
 

@@ -4,6 +4,9 @@ For each stock over a run::
 
     final = initial + arrivals + produced - consumed - shipped - delivered + released - destroyed
 
+where a facility's output stock counts its work in progress with it
+(``produced`` is what started; what is still in progress at the end, less
+what was in progress at the start, has not reached the stock);
 and for each lane::
 
     final in transit = initial in transit + shipped - arrived
@@ -62,10 +65,12 @@ def material_balance(results: Results) -> Balance:
         released = results.arrays["released"].sum(axis=1)
     if "destroyed" in results.arrays:   # stock lost to a disaster (CapacityShock.destroy_inventory)
         released = released - results.arrays["destroyed"].sum(axis=1)
+    if "wip" in results.arrays:   # work in progress: started (in ``production``) but not yet output
+        made[:, c.out_stock] -= results.arrays["wip"][:, -1] - c.initial_wip
     final = results.inventory[:, -1]
     stock_residual = results.initial_inventory + arrivals + made - shipped - delivered + released - final
     lane_residual = (results.initial_in_transit + results.flow.sum(axis=1) - results.arrivals.sum(axis=1)
                      - results.in_transit[:, -1])
-    scale = float(max(np.abs(results.initial_inventory).max(initial=0.0),
+    scale = float(max(np.abs(results.initial_inventory).max(initial=0.0), c.initial_wip.max(initial=0.0),
                       results.flow.sum(axis=1).max(initial=0.0), results.production.sum(axis=1).max(initial=0.0)))
     return Balance(stock_residual=stock_residual, lane_residual=lane_residual, scale=scale)

@@ -127,10 +127,15 @@ class Facility:
         ``DaysOfCover(default_cover_days)``.
     default_cover_days : float
         Cover used for stocks without an explicit policy.
+    cycle_time_days : int
+        Production cycle time in whole days (work in progress): what starts on
+        day ``t`` joins the output stock on day ``t + cycle_time_days``
+        (``docs/model.md`` §5.4). 0 (the default): output is in stock the day
+        it is made.
 
     Limits: ``capacity_per_day`` and ``initial_inventory`` in ``[0, 1e12]``
     units; recipe coefficients in ``(0, 1e6]``; ``default_cover_days`` in
-    ``[0, 3650]``.
+    ``[0, 3650]``; ``cycle_time_days`` a whole number in ``[0, 3650]``.
 
     Examples
     --------
@@ -150,6 +155,7 @@ class Facility:
     policies: Mapping[str, Policy] = field(default_factory=dict)
     default_cover_days: float = 30.0
     name: str = ""
+    cycle_time_days: int = 0
 
     def __post_init__(self) -> None:
         ident = self.id if isinstance(self.id, str) else repr(self.id)
@@ -174,6 +180,8 @@ class Facility:
             (k, policy_from_dict(v, f"policies[{k!r}]")) for k, v in pols.items())))
         object.__setattr__(self, "default_cover_days", check_days(
             self.default_cover_days, "default_cover_days", "Facility", ident, high=MAX_DAYS))
+        object.__setattr__(self, "cycle_time_days", int(check_days(
+            self.cycle_time_days, "cycle_time_days", "Facility", ident, whole=True, high=MAX_DAYS)))
         held = set(self.stocks)
         for key in [k for k, _ in self.initial_inventory] + [k for k, _ in self.policies]:
             if key not in held:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import batteries, minerals, semiconductors
+from . import batteries, cycle_times, minerals, semiconductors
 from .network import Draft
 from .write import render
 
@@ -35,4 +35,6 @@ def write(out_dir: str | Path) -> Draft:
     net = build()
     for name, text in render(net).items():
         (out / name).write_text(text, encoding="utf-8")
+    # Cycle times by stage and output, applied to the facilities by the loader.
+    (out / "cycle_times.toml").write_text(cycle_times.render(), encoding="utf-8")
     return net

@@ -10,7 +10,7 @@ Implements docs/model.md §6.6 (capacity-shock), §6.7 (logistics-shock) and §6
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,11 +32,14 @@ __all__ = ["DestroySpec", "capacity_shock", "logistics_shock", "demand_shock", "
 
 @dataclass(frozen=True, eq=False)
 class DestroySpec:
-    """On ``day``, ``fraction`` of ``stocks`` is destroyed."""
+    """On ``day``, ``fraction`` of ``stocks`` is destroyed, and of the work in progress in ring
+    slots ``wip_slots`` (owned by facilities ``wip_owner``; recorded on their output stocks)."""
 
     stocks: np.ndarray
     day: int
     fraction: float
+    wip_slots: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    wip_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
 
 def loss_profile(shock: CapacityShock, builder: ScheduleBuilder) -> np.ndarray:
@@ -66,8 +69,18 @@ def capacity_shock(shock: CapacityShock, builder: ScheduleBuilder) -> None:
     if shock.destroy_inventory > 0 and 0 <= day < builder.n_days:
         ids = {builder.core["facility_ids"][f] for f in facs}
         stocks = np.array([s for s, n in enumerate(builder.core["stock_node"]) if n in ids])
+        # Work in progress of the selected facilities with a cycle time is scrapped the same way.
+        core = builder.core
+        slots, owner = [], []
+        hit = set(np.atleast_1d(facs).tolist())
+        for i, f in enumerate(core["wip_facility"]):
+            if int(f) in hit:
+                k = int(core["cycle_time"][f])
+                slots.extend(range(int(core["wip_slot0"][i]), int(core["wip_slot0"][i]) + k))
+                owner.extend([int(f)] * k)
         builder.extras.setdefault("destroy", []).append(
-            DestroySpec(stocks=stocks, day=day, fraction=shock.destroy_inventory))
+            DestroySpec(stocks=stocks, day=day, fraction=shock.destroy_inventory,
+                        wip_slots=np.array(slots, dtype=np.intp), wip_owner=np.array(owner, dtype=np.intp)))
 
 
 def logistics_shock(shock: LogisticsShock, builder: ScheduleBuilder) -> None:

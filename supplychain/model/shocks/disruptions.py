@@ -33,7 +33,8 @@ class CapacityShock(Shock):
     of the loss after ``d`` days (``recovery_days`` is the e-folding time).
     With ``end=None`` the loss lasts to the end of the horizon.
     ``destroy_inventory`` is the fraction of the selected facilities' stocks
-    (inputs and output) destroyed on the first day (recorded as ``destroyed``).
+    (inputs and output) and work in progress destroyed on the first day
+    (recorded as ``destroyed``; scrapped work in progress on the output stock).
 
     Parameters
     ----------

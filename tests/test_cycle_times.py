@@ -1,0 +1,180 @@
+"""Production cycle times (work in progress), docs/model.md §5.4: hand-computed oracles and both engines.
+
+The chain used here: a mine (capacity 20/day) ships ore over a one-day lane to
+a fab (capacity 20/day, 2 ore per chip, cycle time ``k`` days), which ships
+chips over a one-day lane to a consumer demanding 10/day. Every stock holds
+zero days of cover, so the consumer gets exactly what the fab output the day
+before: any gap in the fab's output shows at the consumer one day later.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from supplychain.compile.compiler import compile_scenario
+from supplychain.errors import ValidationError
+from supplychain.io.scenario import dumps_scenario, loads_scenario
+from supplychain.metrics.balance import material_balance
+from supplychain.model import (CapacityShock, Commodity, DaysOfCover, Demand, Facility, Fixed, Lane, Network,
+                               Normal, Region, Scenario, Triangular)
+from supplychain.run import simulate
+
+RATE = 10.0
+
+
+def chain(k: int, *, consumer_cover: float = 0.0, lead: object = None, noise: object = None) -> Network:
+    lead_time = lead if lead is not None else Fixed(1.0)
+    return Network(
+        regions=(Region("CN"), Region("US")),
+        commodities=(Commodity("ore", "t", 1.0), Commodity("chip", "u", 5.0)),
+        facilities=(
+            Facility("CN.mine", "CN", "mine", "ore", 20.0, policies={"ore": DaysOfCover(0.0)}),
+            Facility("CN.fab", "CN", "fab", "chip", 20.0, recipe={"ore": 2.0}, cycle_time_days=k,
+                     policies={"chip": DaysOfCover(0.0), "ore": DaysOfCover(0.0)}),
+        ),
+        lanes=(Lane("CN.mine", "CN.fab", "ore", lead_time=lead_time),
+               Lane("CN.fab", "US.chip", "chip", lead_time=lead_time)),
+        demands=(Demand("US.chip", "US", "chip", RATE, policy=DaysOfCover(consumer_cover), noise=noise),),
+    )
+
+
+def outage(k: int, start: int = 5, end: int = 7, horizon: int = 30) -> Scenario:
+    return Scenario(chain(k), horizon_days=horizon).with_shocks(
+        CapacityShock(facility="CN.fab", fraction_lost=1.0, start=start, end=end))
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 7])
+def test_unshocked_chain_with_work_in_progress_stays_in_steady_state(k):
+    res = simulate(Scenario(chain(k), horizon_days=25), engine="vector", seed=0)
+    assert np.allclose(res.delivered, RATE) and np.allclose(res.production[..., 1], RATE)
+    fab_out = res.coords.stock.index("CN.fab:chip")
+    assert np.allclose(res.inventory[..., fab_out], 0.0)
+    if k:
+        # Little's law: work in progress = cycle time x throughput, every day.
+        assert np.allclose(res.series("wip", "CN.fab"), k * RATE)
+    else:
+        assert "wip" not in res.arrays
+
+
+@pytest.mark.parametrize("engine", ["vector", "des"])
+@pytest.mark.parametrize("k", [0, 1, 3, 7])
+def test_fab_outage_reaches_the_consumer_exactly_k_days_later(k, engine):
+    """The fab starts nothing on days 5 and 6; what it did not start is missing from its output on
+    days 5 + k and 6 + k, and (one-day lane, no cover) at the consumer on days 6 + k and 7 + k."""
+    res = simulate(outage(k), engine=engine, seed=0)
+    expected = np.full(30, RATE)
+    expected[[6 + k, 7 + k]] = 0.0
+    assert np.array_equal(res.delivered[0, :, 0], expected)
+    starts = np.full(30, RATE)
+    starts[[5, 6]] = 0.0
+    assert np.array_equal(res.production[0, :, 1], starts)   # capacity limits starts, on the outage days
+    if k:
+        wip = res.series("wip", "CN.fab")[0]
+        # Days 5 and 6 start nothing while older starts complete; the gap leaves on days 5 + k, 6 + k.
+        hand = np.full(30, k * RATE)
+        for day in range(30):
+            hand[day] -= RATE * sum(1 for d in (5, 6) if d <= day < d + k)
+        assert np.array_equal(wip, hand)
+
+
+@pytest.mark.parametrize("k", [0, 4])
+def test_inputs_are_consumed_when_production_starts(k):
+    """The fab's ore stock is drawn on the day production starts, whatever the cycle time: the
+    mine's orders (and so its output) dip on the outage days, not k days later."""
+    res = simulate(outage(k), engine="vector", seed=0)
+    ore_flow = res.series("flow", "CN.mine>CN.fab")[0]
+    # The fab consumed no ore on days 5 and 6, so its ore buyer (cover 0) ordered none on those days.
+    assert ore_flow[5] == 0.0 and ore_flow[6] == 0.0 and np.all(ore_flow[:5] == 2 * RATE)
+
+
+@pytest.mark.parametrize("k", [0, 2, 9])
+def test_engines_agree_exactly_with_work_in_progress(k):
+    s = outage(k, start=3, end=11, horizon=40)
+    a, b = simulate(s, engine="vector", seed=1), simulate(s, engine="des", seed=1)
+    for name in a.arrays:
+        assert np.array_equal(a.arrays[name], b.arrays[name]), name
+
+
+@pytest.mark.parametrize("engine", ["vector", "des"])
+def test_material_balance_counts_work_in_progress(engine):
+    """Random lead times, demand noise and a partial outage with a recovery ramp: every unit is
+    on hand, in transit or in progress."""
+    net = chain(6, consumer_cover=3.0, lead=Triangular(1.0, 2.0, 4.0), noise=Normal(1.0, 0.3, low=0.0))
+    s = Scenario(net, horizon_days=60).with_shocks(
+        CapacityShock(facility="CN.fab", fraction_lost=0.7, start=10, end=25, recovery_days=10,
+                      destroy_inventory=0.5))
+    res = simulate(s, engine=engine, n_runs=4, seed=3)
+    assert material_balance(res).max_relative_error < 1e-9
+    wip = res.arrays["wip"]
+    assert wip.shape == (4, 60, 2) and np.all(wip[..., 0] == 0.0) and np.all(wip >= 0.0)
+
+
+def test_compiled_ring_and_levels():
+    """k slots per facility, filled with the steady starts; the production target adds the steady
+    work in progress to (cover + 1) days of usage (§4.4)."""
+    c = compile_scenario(Scenario(chain(5), horizon_days=3))
+    assert c.cycle_time.tolist() == [0, 5]
+    assert c.wip_facility.tolist() == [1] and c.wip_slot0.tolist() == [0] and c.wip_fill.tolist() == [RATE]
+    assert c.initial_wip.tolist() == [0.0, 5 * RATE]
+    assert c.prod_target[1] == pytest.approx(RATE + 5 * RATE)
+
+
+def test_cycle_time_limits_and_round_trip():
+    with pytest.raises(ValidationError, match="cycle_time_days must be <= 3650 days"):
+        Facility("a", "CN", "fab", "x", 1.0, cycle_time_days=3651)
+    with pytest.raises(ValidationError, match="whole number"):
+        Facility("a", "CN", "fab", "x", 1.0, cycle_time_days=2.5)
+    with pytest.raises(ValidationError, match="cycle_time_days"):
+        Facility("a", "CN", "fab", "x", 1.0, cycle_time_days=-1)
+    assert Facility("a", "CN", "fab", "x", 1.0, cycle_time_days=40.0).cycle_time_days == 40
+    s = Scenario(chain(12), horizon_days=5)
+    assert loads_scenario(dumps_scenario(s)).network.facility("CN.fab").cycle_time_days == 12
+
+
+def test_baseline_fabs_and_cell_plants_hold_steady_work_in_progress():
+    """The cited cycle times reach the baseline, and its work in progress stays at cycle time x
+    steady production every day (Little's law), so the unshocked baseline stays in steady state."""
+    from supplychain import load_baseline
+    base = load_baseline(horizon_days=120)
+    cycle = {f.id: f.cycle_time_days for f in base.network.facilities}
+    assert cycle["TW.fab.logic_wafer"] == 80 and cycle["CN.fab.mature_wafer"] == 40
+    assert cycle["KR.cell_plant.li_ion_cell"] == 35 and cycle["CN.refinery.gallium"] == 0
+    c = compile_scenario(base)
+    res = simulate(base, engine="vector", seed=0)
+    wip = res.arrays["wip"][0]
+    expected = np.array([cycle[f] * c.steady.production.get(f, 0.0) for f in c.facility_ids])
+    assert np.allclose(wip, expected[None, :], rtol=1e-9, atol=1e-6)
+    assert np.allclose(res.production[0], res.production[0, :1], rtol=1e-9, atol=1e-6)
+    assert material_balance(res).max_relative_error < 1e-9
+
+
+@pytest.mark.parametrize("engine", ["vector", "des"])
+def test_destroyed_inventory_scraps_work_in_progress(engine):
+    """An outage on days 5-6 that scraps every lot in a 4-day line: the fab outputs nothing on days
+    5-8 (scrapped lots) and 9-10 (nothing started), so the consumer is short on days 6-11; the
+    scrapped 40 units are recorded on the fab's output stock and the balance closes."""
+    s = Scenario(chain(4), horizon_days=20).with_shocks(
+        CapacityShock(facility="CN.fab", fraction_lost=1.0, start=5, end=7, destroy_inventory=1.0))
+    res = simulate(s, engine=engine, seed=0)
+    expected = np.full(20, RATE)
+    expected[6:12] = 0.0
+    assert np.array_equal(res.delivered[0, :, 0], expected)
+    assert res.series("destroyed", "CN.fab:chip")[0].tolist() == [0.0] * 5 + [4 * RATE] + [0.0] * 14
+    assert res.series("wip", "CN.fab")[0, 5] == 0.0
+    assert material_balance(res).max_relative_error < 1e-9
+
+
+def test_work_in_progress_is_the_same_whatever_the_chunk_and_engine():
+    """Random lead times and noise, a partial outage that scraps half the line: run r is identical
+    whether simulated in chunks of 1 or 5, and in the SimPy engine (same draws, same kernel)."""
+    net = chain(5, consumer_cover=2.0, lead=Triangular(1.0, 2.0, 4.0), noise=Normal(1.0, 0.2, low=0.0))
+    s = Scenario(net, horizon_days=40).with_shocks(
+        CapacityShock(facility="CN.fab", fraction_lost=0.6, start=8, end=20, recovery_days=5,
+                      destroy_inventory=0.5))
+    a = simulate(s, engine="vector", n_runs=5, seed=7, chunk_size=1)
+    b = simulate(s, engine="vector", n_runs=5, seed=7, chunk_size=5)
+    d = simulate(s, engine="des", n_runs=5, seed=7)
+    for name in a.arrays:
+        assert np.array_equal(a.arrays[name], b.arrays[name]), name
+        np.testing.assert_allclose(a.arrays[name], d.arrays[name], rtol=1e-12, atol=1e-9, err_msg=name)
