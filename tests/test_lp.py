@@ -1,4 +1,4 @@
-"""The Simchi-Levi TTS/TTR LPs (formulas.md section 1) against hand-computed answers."""
+"""The Simchi-Levi TTS/TTR LPs (Simchi-Levi et al. 2015, Interfaces 45(5)) against hand-computed answers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Metrics on hand-built results whose answers are computed by hand (formulas.md section 2)."""
+"""Metrics on hand-built results whose answers are computed by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Resilience and trade metrics on hand-made results, checked against hand computation (formulas.md 2)."""
+"""Resilience and trade metrics on hand-made results, checked against hand computation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stress test: the LP and the simulation agree where the LP's assumptions hold (formulas.md 1 and 2)."""
+"""Stress test: the LP and the simulation agree where the LP's assumptions hold."""
 
 from __future__ import annotations
 
