@@ -206,7 +206,7 @@ def compare_to_unshocked(shocked: Results) -> pd.DataFrame:
     The baseline drops the disruptions and responses but keeps the shocks in
     force on day 0 (:meth:`~supplychain.model.Scenario.without_shocks`): they
     are standing conditions, not part of the shock. The baseline run uses the same network, horizon, engine, number of runs
-    and seed, so it is what ``supplychain run FILE --compare baseline`` shows.
+    and seed, so it is what ``supplychain run NAME_OR_FILE`` shows for a scenario with shocks.
 
     Examples
     --------
