@@ -1,6 +1,6 @@
 """Draw the figures shown in README.md (docs/*.png).
 
-Scenario: the compound shock of examples/scenarios/taiwan_blockade_magnets.toml (Taiwan's lanes closed
+Scenario: the compound shock of the shipped scenario taiwan_blockade_magnets (Taiwan's lanes closed
 for 60 days and a Chinese ban on NdFeB magnet exports, with Japanese and Korean stockpile releases),
 run 200 times on the baseline with random lead times, against the baseline with the same seed.
 
@@ -23,11 +23,11 @@ from supplychain.plotting.resilience import plot_fan, plot_resilience_curve
 HERE = Path(__file__).parent
 SEED = 2025
 N_RUNS = 200
-SCENARIO = HERE.parent / "examples" / "scenarios" / "taiwan_blockade_magnets.toml"
+SCENARIO = "taiwan_blockade_magnets"   # shipped in supplychain/data/scenarios/
 
 
 def main() -> None:
-    shocks = sc.load_scenario(SCENARIO).shocks
+    shocks = sc.load_example(SCENARIO).shocks
     base = sc.load_baseline(horizon_days=365, random_lead_times=True)
     without = [s for s in shocks if type(s).__name__ != "StockpileRelease"]
     baseline = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)

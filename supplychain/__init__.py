@@ -20,7 +20,7 @@ from .errors import (
                     UnknownIdError,
                     ValidationError,
 )
-from .io.scenario import load_scenario, save_scenario
+from .io.scenario import load_example, load_scenario, save_scenario
 from .model import (
                     BaseStock,
                     CapacityInvestment,
@@ -57,7 +57,8 @@ from .results.series import Results, load_results
 from .run.simulate import simulate
 
 __all__ = [
-    "__version__", "simulate", "compare", "load_baseline", "load_scenario", "save_scenario", "load_results",
+    "__version__", "simulate", "compare", "load_baseline", "load_scenario", "load_example", "save_scenario",
+    "load_results",
     "Results", "EnsembleResults", "Scenario", "Network", "Region", "Commodity", "Facility", "Lane", "Demand",
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",
     "Poisson", "NegativeBinomial",

@@ -3,7 +3,7 @@
 Used by ``tests/test_fuzz.py`` (a small sample) and ``tools/fuzz.py`` (the full campaign). Every
 case is a pure function of its seed, so a failure is reproduced by its seed alone.
 
-A scenario case starts from one of ``examples/scenarios/*.toml`` and applies one to three
+A scenario case starts from one of ``supplychain/data/scenarios/*.toml`` and applies one to three
 mutations: a value replaced by an extreme (0, negative, 1e9, 1e300, inf, nan, 2**70, a string, a
 list, a table, a far date), a key deleted, an unknown key, an entry duplicated, a baseline network
 item overridden with an extreme field, a shock of another kind added, a table swapped for a list,
@@ -35,7 +35,9 @@ from typing import Any
 import numpy as np
 import tomli_w
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "scenarios").glob("*.toml"))
+from supplychain.datasets.scenarios import SCENARIO_DIR
+
+EXAMPLES = sorted(SCENARIO_DIR.glob("*.toml"))   # the scenarios shipped with the package
 
 EXTREMES: list[Any] = [0, -1, -1e9, 1e9, 1e7, 1e300, -1e300, 1e308, 1e-300, math.inf, -math.inf, math.nan,
                        2**70, -2**70, 2**63, "x", "", "k" * 300, [], [1, "a"], {"a": 1}, {"kind": "fixed"},

@@ -46,7 +46,8 @@ def test_run_prints_the_summary_table(scenario_file, capsys):
     row = lines[4].split()
     assert row[:3] == ["US", "metal", "t"] and row[3] == "150.0" and row[5].endswith("%")
     assert float(row[5].rstrip("%")) < 100
-    assert lines[-1].startswith("Total shortfall: $")
+    assert lines[-3].startswith("Total shortfall: $")
+    assert lines[-1].startswith("No shock in this scenario, so nothing to compare.")   # and none is run
     assert err == ""
 
 
@@ -116,7 +117,8 @@ def test_invalid_scenario_names_file_field_and_value(scenario_file, tmp_path, ca
 def test_unknown_builtin_suggests(capsys):
     assert main(["run", "basline"]) == 2
     assert one_error_line(capsys.readouterr().err) == (
-        "supplychain: error: scenario 'basline' is neither a file nor a built-in scenario (baseline). "
+        "supplychain: error: scenario 'basline' is neither a file nor a built-in scenario (baseline, "
+        "taiwan_blockade_magnets, gallium_germanium_2023, china_graphite_2023, japan_korea_2019, section301_2024). "
         "Did you mean 'baseline'?")
 
 
@@ -177,14 +179,14 @@ def test_data_without_the_dataset_is_one_line(monkeypatch, capsys):
 
 def test_registry_builds_one_subparser_per_command():
     names = [c.name for c in COMMANDS]
-    assert names[:2] == ["run", "data"]
+    assert names[:3] == ["run", "scenarios", "data"]
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     assert list(sub.choices) == names
 
 
 def test_number_formats():
     assert _pct(0.99999) == "99.99%" and _pct(1.0) == "100.00%" and _pct(0.5) == "50.00%"
-    assert _usd(1_234_567) == "$1.23M" and _usd(950) == "$950" and _usd(0) == "$0"
+    assert _usd(1_234_567) == "$1.23M" and _usd(950) == "$950" and _usd(0) == "$0" and _usd(6.018e9) == "$6.02bn"
     assert _qty(0) == "0" and _qty(12_345.6) == "12,346" and _qty(0.01234) == "0.0123"
 
 

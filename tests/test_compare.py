@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -115,6 +116,6 @@ def test_cli_run_compare_baseline(tmp_path, capsys):
     assert main(["run", str(path), "--compare", "baseline", "--quiet", "--out", str(tmp_path / "out")]) == 0
     text = capsys.readouterr().out
     assert "Change against the unshocked baseline" in text
-    assert "shortfall_usd   US" in text
+    assert re.search(r"^US\s+metal\s+\$0\s+\$\S+\s+\+\$", text, re.M), text   # the baseline beside the shocked
     saved = pd.read_csv(tmp_path / "out" / "compare.csv")
     assert row(saved.fillna({"partner": ""}), "US", "metal", "shortfall").change == pytest.approx(5.0 * 20)

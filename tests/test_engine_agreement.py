@@ -30,7 +30,6 @@ they test agreement in law without leaning on common random numbers.
 from __future__ import annotations
 
 import dataclasses
-import glob
 import pathlib
 
 import numpy as np
@@ -38,12 +37,13 @@ import pytest
 from scipy import stats
 
 from supplychain.run import simulate
+from supplychain.datasets.scenarios import SCENARIO_DIR
 from supplychain.model import (BaseStock, DaysOfCover, Demand, LogNormal, MinMax, Network, Normal,
                                RandomOutage, Scenario, Triangular, Uniform)
 
 from .conftest import chain_network, diamond_network
 
-EXAMPLES = sorted(glob.glob(str(pathlib.Path(__file__).parents[1] / "examples" / "scenarios" / "*.toml")))
+EXAMPLES = sorted(str(p) for p in SCENARIO_DIR.glob("*.toml"))   # the shipped scenarios
 
 
 def assert_same_series(a, b) -> None:

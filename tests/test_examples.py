@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from supplychain.datasets.scenarios import SCENARIO_DIR
 from supplychain.run import simulate
 from supplychain.analytics.compare import compare_to_unshocked
 from supplychain.io.scenario import dumps_scenario, load_scenario, loads_scenario
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
-SCENARIOS = sorted((EXAMPLES / "scenarios").glob("*.toml"))
+SCENARIOS = sorted(SCENARIO_DIR.glob("*.toml"))   # shipped with the package
 HORIZON_DAYS = 120   # long enough for every example's first shock to start
 
 

@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import pickle
 import warnings
-from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -22,6 +21,7 @@ from supplychain.analytics import normalised_resilience, resilience_loss, time_t
 from supplychain.analytics._toy import toy_scenario
 from supplychain.analytics.scorecard import _entries, historical_shocks, scorecard, shock_window, standard_catalogue
 from supplychain.compile import compile_scenario
+from supplychain.datasets.scenarios import SCENARIO_DIR
 from supplychain.analytics.trade import peak_cost_increase
 from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.io.scenario import scenario_from_dict, scenario_to_dict
@@ -38,7 +38,7 @@ from supplychain.plotting.resilience import plot_resilience_curve
 
 matplotlib.use("Agg")
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+EXAMPLES = SCENARIO_DIR   # the scenarios shipped with the package
 BAN = ExportControl(exporter="CN", commodity="ore", start=60, end=240)
 #: Responses and shocks that change nothing: a reserve never released, an outage that never happens,
 #: a tariff of 0 in force since long before the start.

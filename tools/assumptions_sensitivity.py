@@ -21,10 +21,10 @@ without shocks on the vector engine with the same seed (common random numbers) a
 
 Headline scenarios (``--scenario`` to change them):
 
-* ``examples/scenarios/taiwan_blockade_magnets.toml``: 60-day closure of Taiwan's international lanes
+* ``supplychain/data/scenarios/taiwan_blockade_magnets.toml``: 60-day closure of Taiwan's international lanes
   plus a 180-day Chinese NdFeB magnet ban, with Japanese and Korean stockpile releases (the flagship
   compound shock; the only shipped example that produces a shortfall on the current engines);
-* ``examples/scenarios/gallium_germanium_2023.toml``: China's 2023 Ga/Ge export licensing.
+* ``supplychain/data/scenarios/gallium_germanium_2023.toml``: China's 2023 Ga/Ge export licensing.
 
 Groups whose values cannot be perturbed one number at a time (trade-matrix priors, capacity splits
 that fix each supplier's steady-state output, routing rules) are listed as structural with the
@@ -58,8 +58,8 @@ if str(ROOT) not in sys.path:
 import supplychain as sc  # noqa: E402
 from supplychain.datasets import BASELINE_DIR, BASELINE_FILES  # noqa: E402
 
-DEFAULT_SCENARIOS = ("examples/scenarios/taiwan_blockade_magnets.toml",
-                     "examples/scenarios/gallium_germanium_2023.toml")
+DEFAULT_SCENARIOS = ("supplychain/data/scenarios/taiwan_blockade_magnets.toml",
+                     "supplychain/data/scenarios/gallium_germanium_2023.toml")
 
 #: (file, kind, record, field, entry): one sourced number in the data files; ``entry`` is the
 #: ``{value, source, ...}`` table, ``field`` is e.g. ``capacity_per_day`` or ``recipe.gallium``.

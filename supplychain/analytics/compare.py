@@ -14,6 +14,7 @@ The tariff rates and extras come from the scenario's compiled schedules.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, cast
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["compare", "lane_costs", "tariff_paid"]
+__all__ = ["compare", "compare_to_unshocked", "demand_changes", "format_changes", "format_usd", "format_percent",
+           "lane_costs", "tariff_paid"]
 
 _DEMAND_METRICS = ("demand", "delivered", "shortfall", "shortfall_usd", "fill_rate", "delivery_rate")
 _TRADE_METRICS = ("imports", "import_cost_usd", "landed_cost_usd_per_unit", "tariff_paid_usd")
@@ -204,7 +206,7 @@ def compare_to_unshocked(shocked: Results) -> pd.DataFrame:
     The baseline drops the disruptions and responses but keeps the shocks in
     force on day 0 (:meth:`~supplychain.model.Scenario.without_shocks`): they
     are standing conditions, not part of the shock. The baseline run uses the same network, horizon, engine, number of runs
-    and seed, so it is what ``supplychain run FILE --compare baseline`` shows.
+    and seed, so it is what ``supplychain run NAME_OR_FILE`` shows for a scenario with shocks.
 
     Examples
     --------
@@ -223,37 +225,166 @@ def compare_to_unshocked(shocked: Results) -> pd.DataFrame:
     return compare(baseline, shocked)
 
 
-#: Metrics shown by :func:`format_changes`, in this order.
-HEADLINE_METRICS = ("shortfall_usd", "fill_rate", "tariff_paid_usd", "import_cost_usd", "import_share")
+#: Trade metrics shown by :func:`format_changes` (besides every demand whose service changed), in order.
+HEADLINE_METRICS = ("tariff_paid_usd", "import_cost_usd", "import_share")
+
+#: A demand counts as changed when its shortfall moves by at least this many USD ...
+UNCHANGED_USD = 0.5
+#: ... or its fill or delivery rate by at least this much (0.005 percentage points: what 2 decimals show).
+UNCHANGED_RATE = 5e-5
 
 
-def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
-    """The largest changes of a :func:`compare` table, as plain text for a terminal.
+def format_usd(x: float, *, sign: bool = False) -> str:
+    """US dollars in the one format of every table: ``$92.37M``, ``$38.77bn``, ``$512.00k``, ``$3``.
 
-    Shows, for each of :data:`HEADLINE_METRICS`, the ``per_metric`` rows with
-    the largest absolute change (rows that did not change are left out).
+    Examples
+    --------
+    >>> format_usd(6.018e9), format_usd(6.28e4), format_usd(-9.2e7, sign=True), format_usd(0.0)
+    ('$6.02bn', '$62.80k', '-$92.00M', '$0')
+    """
+    if x != x:  # NaN
+        return "n/a"
+    lead = ("-" if x < 0 else "+" if sign and x > 0 else "") + "$"
+    size = abs(x)
+    for scale, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if size >= scale:
+            return f"{lead}{size / scale:,.2f}{suffix}"
+    return f"{lead}{size:,.0f}"
+
+
+def format_percent(x: float, *, floor: bool = True) -> str:
+    """A share as a percentage with two decimals, by default rounded down so that a shortfall never shows 100.00%.
+
+    Examples
+    --------
+    >>> format_percent(0.99999), format_percent(1.0), format_percent(0.8842), format_percent(0.16019, floor=False)
+    ('99.99%', '100.00%', '88.42%', '16.02%')
+    """
+    if x != x:
+        return "n/a"
+    return f"{math.floor(x * 1e4 + 1e-9) / 100:.2f}%" if floor else f"{x * 100:.2f}%"
+
+
+def _points(x: float) -> str:
+    return "n/a" if x != x else f"{x * 100:+.2f} pp"
+
+
+def _relative(change: float, base: float) -> str:
+    return f"{change / base * 100:+.2f}%" if base and base == base else "new" if change else "0.00%"
+
+
+def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -> list[str]:
+    widths = [max(len(v) for v in col) for col in zip(headers, *rows)]
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) if i < n_left else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    return [line(headers)] + [line(r) for r in rows]
+
+
+def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per demand (region, commodity) of a :func:`compare` table: shortfall and service, before and after.
+
+    Columns ``region, commodity, shortfall_usd_baseline, shortfall_usd_shocked,
+    shortfall_usd_change, fill_rate_baseline, fill_rate_shocked, fill_rate_change,
+    delivery_rate_change, changed``; ``changed`` is False when the shortfall moved
+    by less than :data:`UNCHANGED_USD` and both rates by less than
+    :data:`UNCHANGED_RATE`. Sorted by the largest change in shortfall first.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> t = pd.DataFrame({"region": ["US"], "commodity": ["chip"], "metric": ["fill_rate"],
-    ...                   "partner": [""], "baseline": [1.0], "shocked": [0.9], "change": [-0.1],
-    ...                   "change_se": [float("nan")]})
+    >>> t = pd.DataFrame({"region": ["US"] * 3, "commodity": ["chip"] * 3,
+    ...                   "metric": ["shortfall_usd", "fill_rate", "delivery_rate"], "partner": [""] * 3,
+    ...                   "baseline": [0.0, 1.0, 1.0], "shocked": [5e6, 0.9, 0.95]})
+    >>> t["change"] = t["shocked"] - t["baseline"]
+    >>> d = demand_changes(t)
+    >>> d[["region", "shortfall_usd_change", "changed"]].to_dict("records")
+    [{'region': 'US', 'shortfall_usd_change': 5000000.0, 'changed': True}]
+    """
+    import pandas as pd
+    part = table[table["metric"].isin(("shortfall_usd", "fill_rate", "delivery_rate"))]
+    wide = part.set_index(["region", "commodity", "metric"])[["baseline", "shocked", "change"]].unstack("metric")
+    wide.columns = [f"{metric}_{what}" for what, metric in wide.columns]
+    wide = wide.reset_index()
+    for col in ("delivery_rate_change",):
+        if col not in wide:
+            wide[col] = 0.0
+    changed = ((wide["shortfall_usd_change"].abs() >= UNCHANGED_USD)
+               | (wide["fill_rate_change"].abs() >= UNCHANGED_RATE)
+               | (wide["delivery_rate_change"].abs() >= UNCHANGED_RATE))
+    wide["changed"] = changed.to_numpy(dtype=bool)
+    order = wide.assign(_s=-wide["shortfall_usd_change"].abs(), _f=-wide["fill_rate_change"].abs())
+    order = order.sort_values(["_s", "_f", "region", "commodity"]).drop(columns=["_s", "_f"])
+    cols = ["region", "commodity", "shortfall_usd_baseline", "shortfall_usd_shocked", "shortfall_usd_change",
+            "fill_rate_baseline", "fill_rate_shocked", "fill_rate_change", "delivery_rate_change", "changed"]
+    return pd.DataFrame(order[cols]).reset_index(drop=True)
+
+
+def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
+    """What a shock changed, from a :func:`compare` table, as plain text for a terminal.
+
+    First every demand whose shortfall or service changed (rows that did not
+    change are left out, and counted at the end), the baseline beside the
+    shocked value; then, for each trade metric of :data:`HEADLINE_METRICS`,
+    the ``per_metric`` rows with the largest change. Money is in one format
+    (:func:`format_usd`), shares in percent and changes of shares in
+    percentage points.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region": ["US", "US", "KR", "KR"], "commodity": ["chip", "chip", "cell", "cell"],
+    ...                   "metric": ["shortfall_usd", "fill_rate"] * 2, "partner": [""] * 4,
+    ...                   "baseline": [0.0, 1.0, 0.0, 1.0], "shocked": [9.2e7, 0.9, 0.0, 1.0]})
+    >>> t["change"] = t["shocked"] - t["baseline"]
     >>> print(format_changes(t))
     Change against the unshocked baseline (paired runs):
-    metric          region     commodity              baseline     shocked      change
-    fill_rate       US         chip                          1         0.9        -0.1
+    <BLANKLINE>
+    Demands whose service changed (shortfall at reference prices; fill rate: served from stock on the day)
+    region  commodity  shortfall: baseline  shocked    change  fill rate: baseline  shocked     change
+    US      chip                        $0  $92.00M  +$92.00M              100.00%   90.00%  -10.00 pp
+    Total shortfall: $0 baseline, $92.00M shocked (+$92.00M).
+    <BLANKLINE>
+    1 of 2 demands unchanged.
     """
-    row = "{:15s} {:10s} {:18s} {:>12s} {:>11s} {:>11s}"
-    lines = ["Change against the unshocked baseline (paired runs):",
-             row.format("metric", "region", "commodity", "baseline", "shocked", "change")]
+    lines = ["Change against the unshocked baseline (paired runs):", ""]
+    demands = demand_changes(table)
+    moved = demands[demands["changed"]]
+    if len(moved):
+        lines.append("Demands whose service changed (shortfall at reference prices; fill rate: served from "
+                     "stock on the day)")
+        rows = [[str(r.region), str(r.commodity), format_usd(r.shortfall_usd_baseline),
+                 format_usd(r.shortfall_usd_shocked), format_usd(r.shortfall_usd_change, sign=True),
+                 format_percent(r.fill_rate_baseline), format_percent(r.fill_rate_shocked),
+                 _points(r.fill_rate_change)] for r in moved.itertuples()]
+        lines += _columns(["region", "commodity", "shortfall: baseline", "shocked", "change",
+                           "fill rate: baseline", "shocked", "change"], rows, n_left=2)
+        before, after = demands["shortfall_usd_baseline"].sum(), demands["shortfall_usd_shocked"].sum()
+        lines += [f"Total shortfall: {format_usd(before)} baseline, {format_usd(after)} shocked "
+                  f"({format_usd(after - before, sign=True)}).", ""]
+    titles = {"tariff_paid_usd": "Tariff paid", "import_cost_usd": "Import cost (landed, from other regions)",
+              "import_share": "Import shares (trade diversion)"}
     for metric in HEADLINE_METRICS:
         part = table[(table["metric"] == metric) & (table["change"].abs() > 1e-9)]
-        part = part.reindex(part["change"].abs().sort_values(ascending=False).index).head(per_metric)
-        for r in part.itertuples():
-            who = f"{r.region!s}<-{r.partner!s}" if r.partner else str(r.region)
-            lines.append(row.format(metric, who, r.commodity, f"{r.baseline:,.4g}", f"{r.shocked:,.4g}",
-                                    f"{r.change:+,.4g}").rstrip())
-    if len(lines) == 2:
-        lines.append("nothing changed")
+        if metric == "import_share":
+            part = part[part["change"].abs() >= UNCHANGED_RATE]
+        elif metric.endswith("_usd"):
+            part = part[part["change"].abs() >= UNCHANGED_USD]
+        if not len(part):
+            continue
+        shown = part.reindex(part["change"].abs().sort_values(ascending=False).index).head(per_metric)
+        more = f", largest {per_metric} of {len(part)}" if len(part) > per_metric else ""
+        lines.append(f"{titles[metric]}{more}")
+        if metric == "import_share":
+            rows = [[f"{r.region!s}<-{r.partner!s}", str(r.commodity), format_percent(r.baseline, floor=False),
+                     format_percent(r.shocked, floor=False), _points(r.change)] for r in shown.itertuples()]
+            lines += _columns(["importer<-exporter", "commodity", "baseline", "shocked", "change"], rows, 2)
+        else:
+            rows = [[str(r.region), str(r.commodity), format_usd(r.baseline), format_usd(r.shocked),
+                     format_usd(r.change, sign=True), _relative(r.change, r.baseline)] for r in shown.itertuples()]
+            lines += _columns(["region", "commodity", "baseline", "shocked", "change", "change %"], rows, 2)
+        lines.append("")
+    n_same = int((~demands["changed"]).sum())
+    lines.append(f"{n_same} of {len(demands)} demands unchanged." if len(moved) or len(lines) > 2
+                 else f"Nothing changed: {n_same} of {len(demands)} demands unchanged.")
     return "\n".join(lines)

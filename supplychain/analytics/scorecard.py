@@ -6,7 +6,7 @@ scenario file becomes a :class:`Replay`, run on its own calendar and horizon.
 :func:`standard_catalogue` builds the standard one for a network: every
 single exporter of every critical mineral cutting supply, a Taiwan fab
 outage, a Korean memory outage, a trans-Pacific shipping disruption and the
-historical scenarios in ``examples/scenarios/*.toml``. :func:`scorecard`
+historical scenarios shipped in ``supplychain/data/scenarios/*.toml``. :func:`scorecard`
 runs each entry on the baseline with the same seed (common random numbers)
 and tabulates the resilience metrics of :mod:`.resilience` (time-to-survive
 and time-to-recover after Simchi-Levi, Schmidt & Wei, 2014, *Harvard
@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..datasets.scenarios import SCENARIO_DIR
 from ..errors import SimulationWarning, SupplyChainError
 from ..metrics.service import _prices
 from ..model import (
@@ -113,7 +114,7 @@ def _exporters(network: Network, chain: str) -> list[tuple[str, str]]:
 
 
 def standard_catalogue(network: Network, *, start: int = 30, duration_days: int = 90,
-                       scenario_dir: str | Path | None = "examples/scenarios") -> Catalogue:
+                       scenario_dir: str | Path | None = SCENARIO_DIR) -> Catalogue:
     """The standard shocks for ``network``, all starting on day ``start`` for ``duration_days``.
 
     Entries (each skipped when the network has nothing it applies to):
@@ -125,7 +126,9 @@ def standard_catalogue(network: Network, *, start: int = 30, duration_days: int 
     * ``"Pacific shipping disruption"``: lead times between the US and CN,
       JP, KR, TW double;
     * one entry per scenario file in ``scenario_dir`` (:func:`historical_shocks`),
-      on its own calendar (``start`` does not apply to them).
+      on its own calendar (``start`` does not apply to them); by default the
+      scenarios shipped with the package (``supplychain.datasets.SCENARIO_DIR``),
+      ``None`` for none.
 
     Examples
     --------
@@ -178,7 +181,7 @@ def historical_shocks(scenario_dir: str | Path) -> Catalogue:
     --------
     >>> historical_shocks("no/such/folder")
     {}
-    >>> cat = historical_shocks("examples/scenarios")
+    >>> cat = historical_shocks(SCENARIO_DIR)
     >>> sorted(s.start for s in cat["Section 301 review 2024-2026"])[:5]   # 2018 tariffs in force, 2024-09-27
     [-2187, -2187, -2187, -2187, 88]
     """

@@ -1,4 +1,4 @@
-"""The ``supplychain`` command line: ``run``, ``data``, ``stress-test``, ``benchmark``."""
+"""The ``supplychain`` command line: ``run``, ``scenarios``, ``data``, ``stress-test``, ``benchmark``."""
 
 from .app import (
            COMMANDS,

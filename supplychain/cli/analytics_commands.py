@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
+from ..datasets.scenarios import SCENARIO_DIR
+from ..errors import SimulationWarning
 from .arguments import resolve_scenario, whole_number
 from .inputs import about_scenario
 from .output import check_out_dir, write_folder
@@ -77,8 +80,9 @@ def configure_benchmark(parser: argparse.ArgumentParser) -> None:
                         help="how long the standard shocks last (default: 90)")
     parser.add_argument("--horizon", type=whole_number(1), default=None, metavar="DAYS",
                         help="simulated days (default: the scenario's horizon)")
-    parser.add_argument("--scenarios", type=Path, default=Path("examples/scenarios"), metavar="DIR",
-                        help="folder of historical scenario files to add (default: examples/scenarios)")
+    parser.add_argument("--scenarios", type=Path, default=SCENARIO_DIR, metavar="DIR",
+                        help="folder of historical scenario files to add (default: the scenarios shipped with "
+                             "the package, listed by 'supplychain scenarios')")
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
@@ -86,6 +90,9 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     from ..analytics.scorecard import scorecard, scorecard_markdown, standard_catalogue
     if args.out is not None:
         check_out_dir(args.out)
+    if not args.scenarios.is_dir():
+        warnings.warn(f"--scenarios {args.scenarios}: no such folder; no historical scenarios added",
+                      SimulationWarning, stacklevel=1)
     with about_scenario(args.scenario):
         base = resolve_scenario(args.scenario).without_shocks()
         catalogue = standard_catalogue(base.network, start=args.shock_day, duration_days=args.duration,

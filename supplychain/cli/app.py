@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._progress import PhaseBar
 from .._version import __version__
+from ..analytics.compare import format_percent, format_usd
 from ..errors import SupplyChainError
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
@@ -45,11 +46,12 @@ SERIES_RUN_LIMIT = 50
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..model.scenario import Scenario
     from ..results.ensemble import EnsembleResults
     from ..results.series import Results
 
 __all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
-           "write_outputs", "write_summary"]
+           "has_shocks", "write_outputs", "write_summary"]
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,9 @@ def _qty(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.1f}" if abs(x) >= 10 else f"{x:.3g}"
 
 
-def _usd(x: float) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= size:
-            return f"${x / size:,.2f}{suffix}"
-    return f"${x:,.0f}"
-
-
-def _pct(x: float) -> str:
-    # Round down so that a fill rate short of 1 never prints as 100.00%.
-    return f"{math.floor(x * 1e4 + 1e-9) / 100:.2f}%"
+# Money and shares in the one format of every table (supplychain.analytics.compare).
+_usd = format_usd
+_pct = format_percent
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -> list[str]:
@@ -88,6 +83,25 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -
         return "  ".join(c.ljust(w) if i < n_left else c.rjust(w)
                          for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+def _run_head(results: Results | EnsembleResults) -> str:
+    s = results.scenario
+    runs = f"{results.n_runs} run" + ("s (means over runs)" if results.n_runs > 1 else "")
+    return (f"Scenario '{s.name}': {results.engine} engine, {runs}, seed {results.seed}, "
+            f"{s.horizon_days} days from {s.start_date.isoformat()}")
+
+
+def has_shocks(scenario: Scenario) -> bool:
+    """Whether ``scenario`` has a disruption or response beyond the standing conditions in force on day 0.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> has_shocks(load_baseline())
+    False
+    """
+    return bool(scenario.responses) or len(scenario.shocks) > len(scenario.in_force())
 
 
 def format_summary(results: Results | EnsembleResults) -> str:
@@ -101,10 +115,7 @@ def format_summary(results: Results | EnsembleResults) -> str:
     Scenario 'baseline': des engine, 1 run, seed 0, 10 days from ...
     """
     table = results.summary()
-    s = results.scenario
-    runs = f"{results.n_runs} run" + ("s (means over runs)" if results.n_runs > 1 else "")
-    head = (f"Scenario '{s.name}': {results.engine} engine, {runs}, seed {results.seed}, "
-            f"{s.horizon_days} days from {s.start_date.isoformat()}")
+    head = _run_head(results)
     headers = ["region", "commodity", "unit", "demand", "delivered", "fill rate", "delivery rate",
                "days in stock", "shortfall", "shortfall USD"]
     rows = [[str(r["region"]), str(r["commodity"]), str(r["unit"]), _qty(r["demand"]), _qty(r["delivered"]),
@@ -194,7 +205,8 @@ def write_summary(results: EnsembleResults, out: Path) -> list[str]:
 
 # Subcommands ----------------------------------------------------------------------------------
 def _configure_run(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", help="'baseline' or a scenario TOML file")
+    parser.add_argument("scenario", help="'baseline', a shipped scenario by name (listed by 'supplychain "
+                                         "scenarios', e.g. taiwan_blockade_magnets) or a scenario TOML file")
     parser.add_argument("--engine", choices=ENGINES, default="des",
                         help="des: SimPy discrete-event engine; vector: NumPy Monte Carlo (default: des)")
     parser.add_argument("--runs", type=whole_number(1), default=1, metavar="N", help="number of runs (default: 1)")
@@ -204,9 +216,12 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
                         help="simulate this many days instead of the scenario's horizon")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="write results.npz, summary.csv and plots into DIR")
+    parser.add_argument("--all", action="store_true",
+                        help="also print the full summary table, every region and commodity")
     parser.add_argument("--compare", choices=["baseline"], default=None,
-                        help="also run the scenario without its shocks (same seed: paired runs) and print "
-                             "what changed; with --out, write compare.csv")
+                        help="run the scenario without its shocks too (same seed: paired runs) and print what "
+                             "changed; the default for a scenario with shocks and at most "
+                             f"{SERIES_RUN_LIMIT} runs; with --out, write compare.csv")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -214,7 +229,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
     phases = ["loading scenario", f"simulating {args.runs} run(s) on {args.engine}"]
-    phases += ["comparing with the unshocked scenario"] if args.compare == "baseline" else []
+    # A scenario with shocks is compared with its unshocked baseline unless the ensemble is too big
+    # for daily series (then only when asked with --compare, and the note below says so).
+    may_compare = args.compare == "baseline" or args.runs <= SERIES_RUN_LIMIT
+    phases += ["comparing with the unshocked scenario"] if may_compare else []
     phases += ["writing outputs"] if args.out is not None else []
     table = None
     with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar:
@@ -222,26 +240,54 @@ def _cmd_run(args: argparse.Namespace) -> int:
         scenario = resolve_scenario(args.scenario)
         if args.horizon is not None:
             scenario = scenario.with_horizon(args.horizon)
+        shocked = has_shocks(scenario)
+        do_compare = args.compare == "baseline" or (shocked and may_compare)
         bar.step(phases[1])
         # Daily series of every run grow with runs x days x items; big ensembles keep summaries only.
-        keep = "summary" if args.runs > SERIES_RUN_LIMIT and args.compare is None else "series"
+        keep = "summary" if args.runs > SERIES_RUN_LIMIT and not do_compare else "series"
         results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
                            progress=not args.quiet and args.runs > 1)
         check_results(results)  # an extreme value the model let through must not end in a silent NaN
-        summary = format_summary(results)
-        if args.compare == "baseline":
+        if do_compare:
             from ..analytics.compare import compare_to_unshocked, format_changes
             bar.step(phases[2])
             table = compare_to_unshocked(results)
-            summary += "\n\n" + format_changes(table)
+            if args.all:
+                text = format_summary(results) + "\n\n" + format_changes(table)
+            else:
+                text = (_run_head(results) + "\n\n" + format_changes(table)
+                        + "\nThe full summary of every region and commodity: --all.")
+        else:
+            text = format_summary(results)
+            if not shocked:
+                text += ("\n\nNo shock in this scenario, so nothing to compare. Run a shipped shock scenario, "
+                         "e.g. 'supplychain run taiwan_blockade_magnets'; 'supplychain scenarios' lists them.")
+            else:
+                text += (f"\n\nNot compared with the unshocked baseline: more than {SERIES_RUN_LIMIT} runs keep "
+                         "summaries only. Add --compare baseline to compare (it keeps daily series).")
         if args.out is not None:
             bar.step(phases[-1])
             # Everything, compare.csv included, lands in one step: an interrupt leaves nothing.
             names = (write_outputs(results, args.out, compare=table) if keep == "series"
                      else write_summary(results, args.out))
-    print(summary)
+    print(text)
     if args.out is not None and not args.quiet:
         print(f"Wrote {', '.join(names)} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _configure_scenarios(parser: argparse.ArgumentParser) -> None:
+    """No arguments: the list covers every shipped scenario."""
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from ..datasets.scenarios import SCENARIO_DIR, scenarios
+    listed = scenarios()
+    width = max(map(len, listed), default=0)
+    print("Scenarios shipped with supplychain (run one with 'supplychain run NAME'):")
+    for name, description in listed.items():
+        print(f"  {name.ljust(width)}  {description}")
+    print(f"Files in {SCENARIO_DIR}; 'baseline' is the unshocked network.")
     return 0
 
 
@@ -260,7 +306,10 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 #: Subcommands in the order ``--help`` lists them.
 COMMANDS: list[Command] = [
-    Command("run", "simulate a scenario and print its service summary", _configure_run, _cmd_run),
+    Command("run", "simulate a scenario and print what its shocks change (or, without shocks, its summary)",
+            _configure_run, _cmd_run),
+    Command("scenarios", "list the shock scenarios shipped with the package, with one line each",
+            _configure_scenarios, _cmd_scenarios),
     Command("data", "show where the built-in baseline figures come from", _configure_data, _cmd_data),
     Command("stress-test", "knock out each facility, region-stage and exporter in turn and rank them",
             _analytics.configure_stress_test, _analytics.cmd_stress_test),

@@ -34,7 +34,13 @@ def whole_number(low: int) -> Callable[[str], int]:
 
 
 def resolve_scenario(name_or_path: str) -> Scenario:
-    """A built-in scenario by name (``"baseline"``) or a scenario file by path."""
+    """A built-in scenario by name (``"baseline"`` or a shipped one, see ``supplychain scenarios``) or a file by path.
+
+    Examples
+    --------
+    >>> resolve_scenario("japan_korea_2019").name
+    'Japan controls on Korea 2019'
+    """
     from ..io.scenario import BASES, load_scenario
     if name_or_path in BASES:
         return BASES[name_or_path]()

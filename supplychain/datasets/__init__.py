@@ -1,4 +1,4 @@
-"""Built-in data: the cited six-region baseline and synthetic networks of any size."""
+"""Built-in data: the cited six-region baseline, the shipped shock scenarios and synthetic networks."""
 
 from .baseline import (
                        BASELINE_DIR,
@@ -8,7 +8,9 @@ from .baseline import (
                        load_baseline,
                        steady_state_production,
 )
+from .scenarios import SCENARIO_DIR, scenario_path, scenarios
 from .synthetic import REGIONS, TIERS, synthetic_network, synthetic_scenario
 
 __all__ = ["BASELINE_DIR", "BASELINE_FILES", "baseline_provenance", "format_provenance", "load_baseline",
-           "steady_state_production", "synthetic_network", "synthetic_scenario", "REGIONS", "TIERS"]
+           "steady_state_production", "synthetic_network", "synthetic_scenario", "REGIONS", "TIERS",
+           "SCENARIO_DIR", "scenarios", "scenario_path"]

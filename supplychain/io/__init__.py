@@ -3,6 +3,7 @@
 from .scenario import (
                        BASES,
                        dumps_scenario,
+                       load_example,
                        load_scenario,
                        loads_scenario,
                        save_scenario,
@@ -11,4 +12,4 @@ from .scenario import (
 )
 
 __all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_scenario",
-           "save_scenario", "load_scenario", "BASES"]
+           "save_scenario", "load_scenario", "load_example", "BASES"]

@@ -33,10 +33,12 @@ from .._validation import SHOWN_CHARS, close_matches, shown
 from ..errors import ScenarioFileError, SupplyChainError, ValidationError
 from ..model.dists import Fixed
 from ..model.network import Commodity, Demand, Facility, Lane, Network, Region
+from ..datasets.scenarios import scenario_path
+from ..datasets.scenarios import scenarios as shipped_scenarios
 from ..model.scenario import Scenario
 
 __all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_scenario",
-           "save_scenario", "load_scenario", "BASES"]
+           "save_scenario", "load_scenario", "load_example", "BASES"]
 
 PathLike = str | os.PathLike[str]
 
@@ -65,8 +67,14 @@ def _baseline() -> Scenario:
     return load_baseline()
 
 
-#: Named scenarios a file may start from with ``base = "..."``.
+def _shipped(name: str) -> Callable[[], Scenario]:
+    return lambda: load_example(name)
+
+
+#: Named scenarios a file may start from with ``base = "..."`` and that the CLI runs by name: the
+#: cited baseline and every scenario shipped in ``supplychain/data/scenarios/``.
 BASES: dict[str, Callable[[], Scenario]] = {"baseline": _baseline}
+BASES.update({name: _shipped(name) for name in shipped_scenarios()})
 
 
 # Model -> plain data ---------------------------------------------------------------------------
@@ -508,3 +516,25 @@ def load_scenario(path: PathLike) -> Scenario:
     30
     """
     return loads_scenario(_read_text(path, "scenario"), source=str(path))
+
+
+def load_example(name: str) -> Scenario:
+    """A scenario shipped with the package, by name (see :func:`supplychain.datasets.scenarios`).
+
+    Parameters
+    ----------
+    name : str
+        The file name without ``.toml``, e.g. ``"taiwan_blockade_magnets"``.
+
+    Raises
+    ------
+    UnknownIdError
+        If no shipped scenario has this name (the message lists them).
+
+    Examples
+    --------
+    >>> s = load_example("taiwan_blockade_magnets")
+    >>> s.name, s.horizon_days, len(s.shocks) > 0
+    ('Taiwan blockade + magnet ban', 365, True)
+    """
+    return load_scenario(scenario_path(name))

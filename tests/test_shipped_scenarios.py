@@ -1,0 +1,157 @@
+"""The historical scenarios ship with the package: listed, loaded and run by name, found by ``benchmark`` anywhere.
+
+Also the change table that ``supplychain run`` prints for a scenario with shocks: only the demands
+whose service changed, the baseline beside, and how many did not change.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import supplychain
+from supplychain.analytics._toy import toy_scenario
+from supplychain.analytics.compare import format_changes
+from supplychain.analytics.scorecard import historical_shocks, standard_catalogue
+from supplychain.cli.app import build_parser, main
+from supplychain.datasets import SCENARIO_DIR, scenario_path, scenarios
+from supplychain.datasets.scenarios import DESCRIPTIONS
+from supplychain.errors import UnknownIdError
+from supplychain.io import BASES
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES = ["taiwan_blockade_magnets", "gallium_germanium_2023", "china_graphite_2023", "japan_korea_2019",
+         "section301_2024"]
+
+
+# The files -------------------------------------------------------------------------------------
+def test_shipped_files_live_in_the_package_folder_and_are_package_data():
+    assert SCENARIO_DIR == Path(supplychain.__file__).resolve().parent / "data" / "scenarios"
+    files = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+    assert files == sorted(NAMES) == sorted(scenarios()) == sorted(DESCRIPTIONS)
+    assert not list((ROOT / "examples").glob("**/*.toml"))      # one copy, in the package
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for path in SCENARIO_DIR.glob("*.toml"):                     # the wheel's package-data pattern covers them
+        relative = path.relative_to(SCENARIO_DIR.parents[1]).as_posix()
+        assert any(fnmatch.fnmatch(relative, p) for p in patterns["supplychain"]), relative
+
+
+def test_every_shipped_scenario_has_a_one_line_description_and_a_run_line():
+    for name, description in scenarios().items():
+        assert description and "\n" not in description and len(description) <= 140
+        assert f"# Run:  supplychain run {name}\n" in scenario_path(name).read_text()
+
+
+# By name ---------------------------------------------------------------------------------------
+def test_load_example_by_name_is_the_file():
+    by_name = supplychain.load_example("japan_korea_2019")
+    assert by_name == supplychain.load_scenario(SCENARIO_DIR / "japan_korea_2019.toml")
+    assert by_name.name == "Japan controls on Korea 2019" and by_name.shocks
+    assert set(NAMES) <= set(BASES)                               # a file may start from one: base = "..."
+
+
+@pytest.mark.parametrize("name", ["taiwan_blocade", "../baseline/regions", ""])
+def test_an_unknown_name_lists_the_shipped_ones(name):
+    with pytest.raises(UnknownIdError, match="shipped: taiwan_blockade_magnets, "):
+        supplychain.load_example(name)
+
+
+def test_cli_lists_the_shipped_scenarios(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for name, description in scenarios().items():
+        assert re.search(rf"^  {name}\s+{re.escape(description)}$", out, re.M), out
+
+
+def test_cli_runs_a_shipped_scenario_by_name_and_prints_only_what_changed(capsys):
+    # README's flagship command, in process: the whole year.
+    assert main(["run", "taiwan_blockade_magnets", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("Scenario 'Taiwan blockade + magnet ban': des engine, 1 run, seed 2025, 365 days")
+    assert "fill rate: demand served from stock" not in out          # no full summary without --all
+    start = lines.index(next(l for l in lines if l.startswith("Demands whose service changed")))
+    header, rows = lines[start + 1], lines[start + 2:lines.index("", start)]
+    assert header.split()[:4] == ["region", "commodity", "shortfall:", "baseline"]
+    rows = [r for r in rows if not r.startswith("Total shortfall")]
+    assert rows and any(r.split()[:2] == ["KR", "ndfeb_magnet"] for r in rows)
+    for row in rows:                                                   # only rows that changed
+        cells = row.split()
+        assert cells[4] != "+$0" or cells[-2:] != ["+0.00", "pp"], row
+    unchanged, total = map(int, re.search(r"^(\d+) of (\d+) demands unchanged\.$", out, re.M).groups())
+    assert unchanged + len(rows) == total == 60
+
+
+def test_cli_run_all_prints_the_full_summary_too(capsys):
+    assert main(["run", "taiwan_blockade_magnets", "--horizon", "70", "--all", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "fill rate: demand served from stock" in out and "Change against the unshocked baseline" in out
+
+
+def test_cli_run_baseline_prints_the_summary_and_says_there_is_no_shock(capsys):
+    assert main(["run", "baseline", "--horizon", "5", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Scenario 'baseline'") and "Total shortfall: $0" in out
+    assert "Change against" not in out and "No shock in this scenario" in out
+
+
+# The change table ------------------------------------------------------------------------------
+def _table(rows):
+    t = pd.DataFrame(rows, columns=["region", "commodity", "metric", "partner", "baseline", "shocked"])
+    return t.assign(change=t["shocked"] - t["baseline"])
+
+
+def test_change_table_shows_changed_demands_only_and_counts_the_rest():
+    t = _table([
+        ("KR", "cell", "shortfall_usd", "", 0.0, 2.5e9), ("KR", "cell", "fill_rate", "", 1.0, 0.75),
+        ("US", "chip", "shortfall_usd", "", 1e6, 1e6 + 0.1), ("US", "chip", "fill_rate", "", 0.9, 0.9),  # noise
+        ("JP", "ore", "shortfall_usd", "", 0.0, 0.0), ("JP", "ore", "fill_rate", "", 1.0, 1.0),
+        ("KR", "cell", "import_cost_usd", "", 4e9, 3e9),
+        ("KR", "cell", "import_share", "CN", 0.8, 0.6), ("KR", "cell", "import_share", "JP", 0.2, 0.4),
+    ])
+    text = format_changes(t)
+    assert re.search(r"^KR\s+cell\s+\$0\s+\$2\.50bn\s+\+\$2\.50bn\s+100\.00%\s+75\.00%\s+-25\.00 pp$", text, re.M)
+    assert not re.search(r"^(US|JP)\s", text, re.M)
+    assert "Total shortfall: $1.00M baseline, $2.50bn shocked (+$2.50bn)." in text
+    assert re.search(r"^KR\s+cell\s+\$4\.00bn\s+\$3\.00bn\s+-\$1\.00bn\s+-25\.00%$", text, re.M)
+    assert re.search(r"^KR<-JP\s+cell\s+20\.00%\s+40\.00%\s+\+20\.00 pp$", text, re.M)
+    assert text.endswith("2 of 3 demands unchanged.")
+
+
+def test_change_table_says_when_nothing_changed():
+    t = _table([("US", "chip", "shortfall_usd", "", 0.0, 0.0), ("US", "chip", "fill_rate", "", 1.0, 1.0)])
+    assert format_changes(t).endswith("Nothing changed: 1 of 1 demands unchanged.")
+
+
+# benchmark -------------------------------------------------------------------------------------
+def test_benchmark_default_finds_the_shipped_scenarios_from_another_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["benchmark"])
+    assert args.scenarios == SCENARIO_DIR
+    replays = historical_shocks(args.scenarios)
+    assert sorted(replays) == ["China graphite licensing 2023", "Ga/Ge export licensing 2023",
+                               "Japan controls on Korea 2019", "Section 301 review 2024-2026",
+                               "Taiwan blockade + magnet ban"]
+    catalogue = standard_catalogue(supplychain.load_baseline().network)   # the library's default too
+    assert set(replays) <= set(catalogue)
+
+
+def test_benchmark_warns_about_a_scenario_folder_that_does_not_exist(tmp_path, capsys):
+    path = supplychain.save_scenario(toy_scenario(60), tmp_path / "toy.toml")
+    assert main(["benchmark", str(path), "--scenarios", str(tmp_path / "none"), "--quiet"]) == 0
+    assert "supplychain: warning: --scenarios" in capsys.readouterr().err
+
+
+def test_readme_shows_what_the_flagship_command_prints(capsys):
+    readme = (ROOT / "README.md").read_text()
+    assert "pip install . && supplychain run taiwan_blockade_magnets\n" in readme
+    shown = readme.split("This is what the flagship command prints")[1].split("```text\n")[1].split("```")[0]
+    assert main(["run", "taiwan_blockade_magnets", "--quiet"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    for line in shown.splitlines():
+        assert line == "..." or line in printed, line
