@@ -10,14 +10,29 @@ import tomllib
 import numpy as np
 import pytest
 
-from supplychain.io import scenario as io
-from supplychain.run import simulate
 from supplychain.errors import ScenarioFileError, UnknownIdError, ValidationError
+from supplychain.io import scenario as io
+from supplychain.io.files import atomic_write
+from supplychain.io.scenario import (
+    dumps_scenario,
+    load_scenario,
+    loads_scenario,
+    save_scenario,
+    scenario_from_dict,
+    scenario_to_dict,
+)
+from supplychain.model import (
+    BaseStock,
+    Empirical,
+    LogNormal,
+    MinMax,
+    Normal,
+    Scenario,
+    Triangular,
+    Uniform,
+)
 from supplychain.results import load_results
-from supplychain.io.scenario import (dumps_scenario, load_scenario, loads_scenario, save_scenario,
-                            scenario_from_dict, scenario_to_dict)
-from supplychain.model import (BaseStock, Empirical, LogNormal, MinMax, Normal, Scenario, Triangular,
-                               Uniform)
+from supplychain.run import simulate
 
 from .conftest import chain_network, diamond_network
 
@@ -271,7 +286,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path):
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        io._atomic_write(path, explode)
+        atomic_write(path, explode)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["s.toml"]
 

@@ -18,29 +18,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import re
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
-import tomli_w
 
 from .._validation import SHOWN_CHARS, close_matches, shown
+from ..datasets.scenarios import scenario_path
+from ..datasets.scenarios import scenarios as shipped_scenarios
 from ..errors import ScenarioFileError, SupplyChainError, ValidationError
 from ..model.dists import Fixed
 from ..model.network import Commodity, Demand, Facility, Lane, Network, Region
-from ..datasets.scenarios import scenario_path
-from ..datasets.scenarios import scenarios as shipped_scenarios
 from ..model.scenario import Scenario
+from .files import PathLike, atomic_write, read_text, toml_key, toml_value
 
 __all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_scenario",
            "save_scenario", "load_scenario", "load_example", "BASES"]
 
-PathLike = str | os.PathLike[str]
 
 #: Network tables in file order, with the model class each entry builds.
 _TABLES: dict[str, type] = {"regions": Region, "commodities": Commodity, "facilities": Facility,
@@ -353,27 +349,6 @@ def _check_nesting(data: Any, where: str) -> None:
             stack.extend((v, depth + 1) for v in value)
 
 
-# TOML text -------------------------------------------------------------------------------------
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _toml_value(value: Any) -> str:
-    """One value on one line; tables inline, so each entry reads as a block."""
-    if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{ " + inner + " }"
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    # tomli_w formats scalars exactly (floats via repr, inf, dates, escaped strings).
-    return tomli_w.dumps({"v": value})[len("v = "):].rstrip("\n")
-
-
-def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else _toml_value(key)
-
-
 def dumps_scenario(scenario: Scenario) -> str:
     """The scenario as TOML text (what :func:`save_scenario` writes).
 
@@ -405,11 +380,11 @@ def dumps_scenario(scenario: Scenario) -> str:
     data = scenario_to_dict(scenario)
     lines = ["# supplychain scenario file: read it with supplychain.io.load_scenario().", "",
              "[scenario]"]
-    lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data["scenario"].items()]
+    lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in data["scenario"].items()]
     for key in (*_TABLES, "shocks"):
         for entry in data[key]:
             lines += ["", f"[[{key}]]"]
-            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in entry.items()]
+            lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in entry.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -438,23 +413,6 @@ def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
     return scenario_from_dict(data, source=source)
 
 
-def _atomic_write(path: PathLike, write: Callable[[IO[bytes]], object]) -> Path:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; results are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def save_scenario(scenario: Scenario, path: PathLike) -> Path:
     """Write ``scenario`` to a TOML file (atomically) and return its path.
 
@@ -471,18 +429,7 @@ def save_scenario(scenario: Scenario, path: PathLike) -> Path:
     True
     """
     text = dumps_scenario(scenario)
-    return _atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
-
-
-def _read_text(path: PathLike, what: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioFileError(f"{path}: no such {what} file.") from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioFileError(f"{path}: {what} file must be UTF-8 text ({exc.reason}).") from None
-    except OSError as exc:
-        raise ScenarioFileError(f"{path}: cannot read {what} file ({exc.strerror}).") from None
+    return atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def load_scenario(path: PathLike) -> Scenario:
@@ -515,7 +462,7 @@ def load_scenario(path: PathLike) -> Scenario:
     >>> scen.horizon_days
     30
     """
-    return loads_scenario(_read_text(path, "scenario"), source=str(path))
+    return loads_scenario(read_text(path, "scenario"), source=str(path))
 
 
 def load_example(name: str) -> Scenario:

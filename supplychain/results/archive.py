@@ -29,7 +29,8 @@ import numpy as np
 
 from .._validation import shown
 from ..errors import ScenarioFileError, SupplyChainError
-from ..io.scenario import PathLike, _atomic_write, dumps_scenario, loads_scenario
+from ..io.files import PathLike, atomic_write
+from ..io.scenario import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def save_results(results: Results, path: PathLike) -> Path:
                 "initial_in_transit": results.initial_in_transit,
                 "metadata": np.array(json.dumps(meta)),
                 "scenario_toml": np.array(dumps_scenario(results.scenario))}
-    return _atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
+    return atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
 
 
 #: Engines an archive may name (the ``engine`` argument of :func:`supplychain.simulate`).
