@@ -87,8 +87,8 @@ def test_one_buyer_spike_is_owed_then_served_and_ordered_once(engine):
     # order books the unshipped 10 would be forgotten on day 5 and ordered again on day 6 (30 + 20 + 10).
     orders = orders_from(res, lane)
     np.testing.assert_allclose(orders, [10] * 5 + [30, 10] + [10] * 7)
-    # Quoted lead time: transport 1 day plus backlog / throughput. Throughput is a moving average of
-    # shipments starting at the steady 10/day; day 5 ships 20, so it is 10 + (20 - 10) / 30.
+    # Quoted lead time: transport 1 day plus backlog / rate, the rate being the larger of the steady
+    # 10/day and the moving average of shipments, which day 5 (20 shipped) lifts to 10 + (20 - 10) / 30.
     h5 = 10 + (20 - 10) / THROUGHPUT_DAYS
     quoted = res.series("quoted_lead_time", lane)[0]
     assert quoted[5] == pytest.approx(1 + 10 / h5)
@@ -125,11 +125,18 @@ def test_two_buyers_outage_backlog_first_come_first_served(engine):
     # extra 20 of the spike: the true gap, not the gap re-ordered every day.
     assert orders_from(res, us)[5:11].sum() == pytest.approx(60.0)
     assert orders_from(res, jp)[5:11].sum() == pytest.approx(80.0)
-    # Quoted lead time on day 6: the plant owes 20 over both lanes; throughput 20/day until day 5, then
-    # day 6 ships nothing: h = 20 - 20 / 30.
-    h6 = 20 - 20 / THROUGHPUT_DAYS
-    assert res.series("quoted_lead_time", us)[0, 6] == pytest.approx(1 + 20 / h6)
-    assert res.series("quoted_lead_time", jp)[0, 6] == pytest.approx(1 + 20 / h6)
+    # Quoted lead time: on day 6 the plant owes 20 over both lanes; the moving average of its shipments
+    # falls below its steady 20/day (nothing shipped), so it quotes at 20/day: 1 + 20 / 20 = 2 days.
+    # Day 7: owes 40 -> 3 days. Day 8: owes 10 + 30 = 40 after shipping 40, which lifts the average to
+    # h8 = h7 + (40 - h7) / 30 with h7 = 20 (29/30)^2, still below 20: 1 + 40 / 20 = 3 days. Day 9: owes
+    # 10 + 10 after shipping 40 again: h9 = h8 + (40 - h8) / 30 > 20, so 1 + 20 / h9. Day 10: owes 0.
+    n = THROUGHPUT_DAYS
+    h7 = 20 * (1 - 1 / n) ** 2
+    h8 = h7 + (40 - h7) / n
+    h9 = h8 + (40 - h8) / n
+    assert h8 < 20 < h9
+    for lane in (us, jp):
+        np.testing.assert_allclose(res.series("quoted_lead_time", lane)[0, 5:11], [1, 2, 3, 3, 1 + 20 / h9, 1])
     assert material_balance(res).max_relative_error < 1e-9
 
 

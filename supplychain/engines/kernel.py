@@ -77,6 +77,7 @@ class State:
     wip: np.ndarray | None = None       # (R, F) work in progress per facility
     owed: np.ndarray | None = None      # (R, L) lane backlog: ordered, not yet shipped (an obligation)
     throughput: np.ndarray | None = None  # (R, F) moving average of each supplier's daily shipments
+    normal_rate: np.ndarray | None = None  # (F,) each supplier's steady flow (its throughput on day 0)
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -96,7 +97,7 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
                  backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
                  wip_ring=wip_ring, wip=wip, owed=np.zeros((n_runs, c.n_lanes)),
-                 throughput=np.repeat(steady_out[None, :], n_runs, axis=0))
+                 throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out)
 
 
 def _sum_into(values: np.ndarray, index: np.ndarray, n: int, summing: sparse.csr_matrix) -> np.ndarray:
@@ -257,14 +258,16 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
 
     The lane's transport lead time for today's shipments (``lead_time``,
     licence delays included) plus the backlog of its supplier over all its
-    lanes divided by the supplier's throughput: the days the supplier needs,
-    at its recent rate, to clear what it owes (infinite if it owes goods and
-    has neither shipped recently nor a baseline flow).
+    lanes divided by the rate it quotes: its recent throughput (moving
+    average of its shipments) or its steady flow, whichever is larger. So
+    the quote is the days of normal output the backlog represents, shorter
+    when the supplier is catching up faster (infinite only if it owes goods
+    and has neither a steady flow nor recent shipments).
     """
     assert s.owed is not None and s.throughput is not None
     owed = _sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        wait = np.where(owed > 0, owed / s.throughput, 0.0)
+        wait = np.where(owed > 0, owed / np.maximum(s.throughput, s.normal_rate), 0.0)
     return lead_time + wait[:, c.lane_origin]
 
 
