@@ -177,3 +177,19 @@ def test_material_balance_closes_with_backlogs_in_the_baseline_under_a_fab_outag
     assert res.arrays["backlog"].max() > 0
     assert np.isfinite(res.arrays["quoted_lead_time"]).all()
     assert material_balance(res).max_relative_error < 1e-9
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_orders_cut_by_a_quota_stay_owed_and_ship_first_in_the_next_period(engine):
+    # 50 units per 10-day period from day 0: days 0-4 ship the daily 10, days 5-9 nothing. What the
+    # quota holds back stays owed (10 a day), and the buyer, counting it, orders only its daily 10.
+    quota = ExportControl(exporter="CN", commodity="w", mode="quota", quota_per_period=50.0, period_days=10,
+                          start=0)
+    res = simulate(Scenario(one_buyer(), horizon_days=14).with_shocks(quota), engine=engine, seed=0)
+    lane = "CN.plant>US.w"
+    flow, backlog = res.series("flow", lane)[0], res.series("backlog", lane)[0]
+    np.testing.assert_allclose(flow[:10], [10] * 5 + [0] * 5)
+    np.testing.assert_allclose(backlog[:10], [0] * 5 + [10, 20, 30, 40, 50])
+    np.testing.assert_allclose(orders_from(res, lane)[:10], 10.0)
+    assert flow[10] > 0 and backlog[10] < 50 + 10
+    assert material_balance(res).max_relative_error < 1e-9
