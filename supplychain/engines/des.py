@@ -100,7 +100,7 @@ class _Run:
             self.sink.put(t, production=production, inventory=s.stock[:, :-1], flow=shipped,
                           arrivals=self.dock, in_transit=s.transit_lane, demand=inp.demand,
                           delivered=delivered, unmet=unmet, served_on_day=served,
-                          **rules.records(s))
+                          **rules.records(c, s, inp.lead_time))
             # Goods landing before the next review wait at the dock (no event fires within a review).
             self.dock[:] = 0.0
             yield self.env.timeout(1)

@@ -18,13 +18,19 @@ start of :func:`produce`):
    the stock after the facility's cycle time (at once without one).
 3. **Demand**: consumer stocks serve any backlog, then the day's demand; what
    cannot be served is lost or backordered.
-4. **Orders**: each buyer at or below its reorder point orders up to its
-   order-up-to level on inventory position (on hand + in transit - own
-   backorders), split across its lanes by
-   sourcing share, capped by lane capacity and by what policy allows.
-5. **Shipping**: each supplier ships from its output stock; when orders
-   exceed stock every lane gets the same fraction (proportional rationing).
-   Export quotas then cut the shipments of their lanes the same way.
+4. **Orders**: the part of each lane's backlog (owed by its supplier) that
+   today's allowance does not let through is cancelled; then each buyer at or
+   below its reorder point orders up to its order-up-to level on inventory
+   position (on hand + in transit + owed on its lanes' backlogs - own
+   backorders), split across its lanes by sourcing share, capped by lane
+   capacity and by what policy allows.
+5. **Shipping**: each supplier ships from its output stock, first its
+   backlog (older orders), then today's orders; within each class, when
+   orders exceed stock every lane gets the same fraction (proportional
+   rationing). Export quotas then cut the shipments of their lanes the same
+   way. What is not shipped stays in the lane's backlog; the supplier's
+   throughput (a moving average of its shipments) gives each lane's quoted
+   lead time.
 
 State-dependent shock mechanisms (quotas, stockpile releases, destroyed
 stock; :mod:`.dynamic`) run inside these phases, so every engine that calls
@@ -46,7 +52,11 @@ from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
 
 __all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship",
-           "arrival_days", "records"]
+           "arrival_days", "records", "THROUGHPUT_DAYS", "quoted_lead_time"]
+
+#: Mean age, in days, of the exponential moving average of a supplier's shipments that
+#: serves as its throughput in the quoted lead time (docs/model.md §5.7).
+THROUGHPUT_DAYS = 30.0
 
 
 @dataclass(eq=False)
@@ -65,6 +75,9 @@ class State:
     dyn: _dynamic.DynamicState | None = None
     wip_ring: np.ndarray | None = None  # (R, sum of cycle times): started, not yet output (see Compiled)
     wip: np.ndarray | None = None       # (R, F) work in progress per facility
+    owed: np.ndarray | None = None      # (R, L) lane backlog: ordered, not yet shipped (an obligation)
+    throughput: np.ndarray | None = None  # (R, F) moving average of each supplier's daily shipments
+    normal_rate: np.ndarray | None = None  # (F,) each supplier's steady flow (its throughput on day 0)
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -78,10 +91,13 @@ def initial_state(c: Compiled, n_runs: int) -> State:
     if len(c.wip_facility):
         wip_ring = np.repeat(np.repeat(c.wip_fill, c.cycle_time[c.wip_facility])[None, :], n_runs, axis=0)
         wip = np.repeat(c.initial_wip[None, :], n_runs, axis=0)
+    steady_out = np.bincount(c.lane_origin, weights=[c.steady.flow.get(i, 0.0) for i in c.lane_ids],
+                             minlength=c.n_facilities) if c.n_lanes else np.zeros(c.n_facilities)
     return State(stock=stock, transit_lane=transit_lane,
                  transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
                  backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
-                 wip_ring=wip_ring, wip=wip)
+                 wip_ring=wip_ring, wip=wip, owed=np.zeros((n_runs, c.n_lanes)),
+                 throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out)
 
 
 def _sum_into(values: np.ndarray, index: np.ndarray, n: int, summing: sparse.csr_matrix) -> np.ndarray:
@@ -172,10 +188,17 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
                  order_factor: np.ndarray) -> np.ndarray:
     """Phase 4: orders per lane (R, L), after lane capacity and what policy allows.
 
-    Targets move with the ``target_extra`` schedule (front-loading, safety-stock changes).
+    First the part of each lane's backlog that today's allowance does not let
+    through is cancelled (a ban or a closed lane cancels it all, so the buyer
+    re-orders what it is no longer owed). Targets move with the
+    ``target_extra`` schedule (front-loading, safety-stock changes).
     """
-    # Inventory position: on hand + in transit (licence waits included) - own backorders (§5.6).
+    assert s.owed is not None
+    s.owed *= allow
+    # Inventory position: on hand + in transit (licence waits included) + owed by suppliers'
+    # backlogs - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
+    position += _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     position[:, _demand_buyer(c)] -= s.backlog
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
@@ -192,29 +215,72 @@ def _demand_buyer(c: Compiled) -> np.ndarray:
     return np.searchsorted(c.buyer_stock, c.demand_stock)
 
 
-def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
-    """Phase 5: ship from suppliers' output stocks with proportional rationing; returns (R, L)."""
-    requested = _sum_into(orders, c.lane_origin, c.n_facilities, c.sum_by_origin)
-    on_hand = s.stock[:, c.out_stock]
+def _ration(c: Compiled, wanted: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
+    """Proportional rationing of ``wanted`` (R, L) against each origin's ``on_hand`` (R, F)."""
+    requested = _sum_into(wanted, c.lane_origin, c.n_facilities, c.sum_by_origin)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fill = np.where(requested > on_hand, on_hand / requested, 1.0)
-    shipped = orders * fill[:, c.lane_origin]
+    return wanted * fill[:, c.lane_origin]
+
+
+def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
+    """Phase 5: ship from suppliers' output stocks, backlog first; returns (R, L).
+
+    Each supplier serves its lanes' backlog (older orders) before today's
+    orders, each class rationed proportionally, a lane never shipping more
+    than its capacity in a day. Quotas then cut the shipments; whatever is
+    not shipped stays owed in the lane's backlog.
+    """
+    assert s.owed is not None and s.throughput is not None
+    on_hand = s.stock[:, c.out_stock]
+    if s.owed.any():
+        old = _ration(c, np.minimum(s.owed, c.lane_capacity), on_hand)
+        left = np.maximum(on_hand - _sum_into(old, c.lane_origin, c.n_facilities, c.sum_by_origin), 0.0)
+        shipped = old + _ration(c, np.minimum(orders, c.lane_capacity - old), left)
+    else:
+        shipped = _ration(c, orders, on_hand)
     if s.dyn is not None:
         _dynamic.apply_quotas(c, shipped, s.dyn, s.day)
     sent = _sum_into(shipped, c.lane_origin, c.n_facilities, c.sum_by_origin)
     s.stock[:, c.out_stock] = np.maximum(on_hand - sent, 0.0)
+    s.owed += orders
+    s.owed -= shipped
+    np.maximum(s.owed, 0.0, out=s.owed)
+    s.throughput += (sent - s.throughput) / THROUGHPUT_DAYS
     s.transit_lane += shipped
     s.transit_buyer += _sum_into(shipped, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     s.day += 1
     return shipped
 
 
-def records(s: State) -> dict[str, np.ndarray]:
-    """Extra daily series of the dynamic mechanisms (``released``, ``destroyed``, ``wip``), if any.
+def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray:
+    """Quoted lead time of each lane at the end of the day, (R, L) days (docs/model.md §5.7).
 
-    Engines pass them to :meth:`supplychain.engines.record.Recorder.put` after :func:`ship`.
+    The lane's transport lead time for today's shipments (``lead_time``,
+    licence delays included) plus the backlog of its supplier over all its
+    lanes divided by the rate it quotes: its recent throughput (moving
+    average of its shipments) or its steady flow, whichever is larger. So
+    the quote is the days of normal output the backlog represents, shorter
+    when the supplier is catching up faster (infinite only if it owes goods
+    and has neither a steady flow nor recent shipments).
     """
-    out = _dynamic.records(s.dyn)
+    assert s.owed is not None and s.throughput is not None
+    owed = _sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        wait = np.where(owed > 0, owed / np.maximum(s.throughput, s.normal_rate), 0.0)
+    return lead_time + wait[:, c.lane_origin]
+
+
+def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarray]:
+    """Daily series of the order books (``backlog``, ``quoted_lead_time``) and of the dynamic
+    mechanisms (``released``, ``destroyed``, ``wip``), if any.
+
+    ``lead_time`` is the day's transport lead time per lane. Engines pass them to
+    :meth:`supplychain.engines.record.Recorder.put` after :func:`ship`.
+    """
+    assert s.owed is not None
+    out = {"backlog": s.owed, "quoted_lead_time": quoted_lead_time(c, s, lead_time),
+           **_dynamic.records(s.dyn)}
     if s.wip is not None:
         out["wip"] = s.wip
     return out

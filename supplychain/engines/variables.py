@@ -61,6 +61,11 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("served_on_day", "demand", "rate",
              "final demand served from stock on the day it arose (backlog served later excluded)"),
     Variable("unmet", "demand", "level", "demand outstanding at the end of each day (lost or backlogged)"),
+    Variable("backlog", "lane", "level",
+             "units ordered on each lane and not yet shipped (owed by the supplier) at the end of each day"),
+    Variable("quoted_lead_time", "lane", "level",
+             "quoted lead time of each lane at the end of each day: transport plus the supplier's "
+             "backlog over its throughput (days, not units)"),
     Variable("released", "stock", "rate", "units released from strategic reserves into each stock per day",
              mechanism="stockpiles"),
     Variable("destroyed", "stock", "rate", "units of stock destroyed by disasters per day",

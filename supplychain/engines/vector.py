@@ -177,7 +177,7 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence]) -> DrawBatch
 
 def _initial_state(c: Compiled, n_runs: int) -> rules.State:
     state = rules.initial_state(c, n_runs)
-    for name in ("stock", "transit_lane", "transit_buyer", "backlog", "wip_ring", "wip"):
+    for name in ("stock", "transit_lane", "transit_buyer", "backlog", "wip_ring", "wip", "owed", "throughput"):
         if getattr(state, name) is not None:
             setattr(state, name, _runs_last(getattr(state, name)))
     return state
@@ -219,7 +219,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         ring.put(t, shipped, rules.arrival_days(inp.lead_time))
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
-                 served_on_day=served, **rules.records(state))
+                 served_on_day=served, **rules.records(c, state, inp.lead_time))
         ring.clear(t)
     return state
 

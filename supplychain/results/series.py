@@ -315,6 +315,21 @@ class Results:
         return {"engine": self.engine, "seed": self.seed, "n_runs": self.n_runs, "n_days": self.n_days}
 
 
+def transport_lead_time(scenario: Scenario, shape: tuple[int, ...]) -> np.ndarray:
+    """The scheduled transport lead time of every lane and day, broadcast to ``shape`` ``(R, T, L)``.
+
+    The quoted lead time of an archive written before order books were recorded
+    (docs/model.md §5.7: with no backlog the quote is the transport lead time;
+    random lead-time draws are not kept, so the mean is used).
+    """
+    from ..compile.compiler import compile_scenario
+    c = compile_scenario(scenario)
+    sch = c.schedules
+    days = np.arange(shape[1])
+    lead = c.lane_lead_mean * sch.lead_factor[days] + sch.lead_extra[days]
+    return np.broadcast_to(lead, shape).copy()
+
+
 def served_on_day_from(delivered: np.ndarray, unmet: np.ndarray, scenario: Scenario) -> np.ndarray:
     """``served_on_day`` rebuilt from ``delivered`` and ``unmet`` (docs/model.md §5.5), ``(R, T, D)``.
 
@@ -409,12 +424,17 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     >>> back.seed, bool(np.array_equal(back.delivered, res.delivered)), back.scenario == res.scenario
     (3, True, True)
     """
-    optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism) | {"served_on_day"}
+    optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism) | {
+        "served_on_day", "backlog", "quoted_lead_time"}
     raw = read_archive(path, VARIABLE_AXES, optional=optional)  # checks every part, the scenario included
     scenario = raw.scenario
     if "served_on_day" not in raw.arrays:  # an archive written before the series was recorded
         raw.arrays["served_on_day"] = served_on_day_from(raw.arrays["delivered"], raw.arrays["unmet"],
                                                          scenario)
+    if "backlog" not in raw.arrays:  # written before order books: nothing was owed
+        raw.arrays["backlog"] = np.zeros(raw.arrays["flow"].shape)
+    if "quoted_lead_time" not in raw.arrays:  # ... and the quoted lead time was the transport lead time
+        raw.arrays["quoted_lead_time"] = transport_lead_time(scenario, raw.arrays["flow"].shape)
     # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
     coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)
                        else tuple(value) for name, value in raw.coords.items()})

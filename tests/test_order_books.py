@@ -1,0 +1,195 @@
+"""Order books and quoted lead times (issue 9 item 2; docs/model.md §5.6, §5.7).
+
+An order a supplier cannot fill stays in the lane's backlog (owed by the supplier) and is served on
+later days, before new orders; a buyer's inventory position counts what it is owed, so it does not
+re-order it. Every expected value below is worked out by hand in the comments, day by day, from the
+rules of docs/model.md §5 (never from the simulator).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import supplychain
+from supplychain.engines.kernel import THROUGHPUT_DAYS
+from supplychain.metrics.balance import material_balance
+from supplychain.model import (
+    BaseStock,
+    CapacityShock,
+    Commodity,
+    Demand,
+    DemandShock,
+    ExportControl,
+    Facility,
+    Lane,
+    Network,
+    Region,
+    Scenario,
+)
+from supplychain.run import simulate
+
+ENGINES = ("vector", "des")
+
+
+def one_buyer() -> Network:
+    """CN.plant (capacity 40, output target 20) -> US.w (BaseStock(20), demand 10/day, lead 1 day).
+
+    Steady state: the plant starts each day with 10, makes 10 (up to its target 20), ships 10.
+    The buyer starts each day with 10 on hand plus 10 landing, serves 10, orders 10.
+    """
+    return Network(
+        regions=(Region("CN"), Region("US")),
+        commodities=(Commodity("w", "unit", 1.0),),
+        facilities=(Facility("CN.plant", "CN", "plant", "w", 40.0, policies={"w": BaseStock(20.0)}),),
+        lanes=(Lane("CN.plant", "US.w", "w", lead_time=1.0),),
+        demands=(Demand("US.w", "US", "w", 10.0, policy=BaseStock(20.0), unmet="backorder"),),
+    )
+
+
+def two_buyers() -> Network:
+    """CN.plant (capacity 40, output target 40) -> US.w and JP.w (each BaseStock(20), 10/day, lead 1).
+
+    Steady state: the plant starts each day with 20, makes 20 (up to 40), ships 10 + 10.
+    """
+    return Network(
+        regions=(Region("CN"), Region("US"), Region("JP")),
+        commodities=(Commodity("w", "unit", 1.0),),
+        facilities=(Facility("CN.plant", "CN", "plant", "w", 40.0, policies={"w": BaseStock(40.0)}),),
+        lanes=(Lane("CN.plant", "US.w", "w", lead_time=1.0), Lane("CN.plant", "JP.w", "w", lead_time=1.0)),
+        demands=(Demand("US.w", "US", "w", 10.0, policy=BaseStock(20.0), unmet="backorder"),
+                 Demand("JP.w", "JP", "w", 10.0, policy=BaseStock(20.0), unmet="backorder")),
+    )
+
+
+def orders_from(res, lane: str) -> np.ndarray:
+    """Orders placed per day, rebuilt as shipped + change in backlog (no lane is ever cancelled here)."""
+    backlog = res.series("backlog", lane)[0]
+    return res.series("flow", lane)[0] + np.diff(backlog, prepend=0.0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_one_buyer_spike_is_owed_then_served_and_ordered_once(engine):
+    # Day 5 demand 30. Buyer: 10 + 10 landing = 20 on hand, serves 20, backorders 10, position
+    # 0 + 0 + 0 - 10 = -10, orders 30. Plant: 10 + 10 made = 20, ships 20, owes 10.
+    # Day 6: 20 lands, serves 10 + backlog 10; position = 0 + 0 + owed 10 = 10, orders 10. Plant makes 20
+    # (its target), ships the backlog 10 first, then the new 10: owes 0. Day 7: 20 lands, serves 10,
+    # position 10, orders 10; the plant makes 20 and ships 10 (ends with 10). Day 8 on: steady.
+    spike = DemandShock(region="US", commodity="w", factor=3.0, start=5, end=6)
+    res = simulate(Scenario(one_buyer(), horizon_days=14).with_shocks(spike), engine=engine, seed=0)
+    lane = "CN.plant>US.w"
+    flow = res.series("flow", lane)[0]
+    backlog = res.series("backlog", lane)[0]
+    np.testing.assert_allclose(flow, [10] * 5 + [20, 20] + [10] * 7)
+    np.testing.assert_allclose(backlog, [0] * 5 + [10] + [0] * 8)
+    np.testing.assert_allclose(res.series("unmet", "US.w")[0], [0] * 5 + [10] + [0] * 8)
+    # Orders over days 5-7: 30 + 10 + 10 = 50, consumption plus the spike's extra 20 once. Without
+    # order books the unshipped 10 would be forgotten on day 5 and ordered again on day 6 (30 + 20 + 10).
+    orders = orders_from(res, lane)
+    np.testing.assert_allclose(orders, [10] * 5 + [30, 10] + [10] * 7)
+    # Quoted lead time: transport 1 day plus backlog / rate, the rate being the larger of the steady
+    # 10/day and the moving average of shipments, which day 5 (20 shipped) lifts to 10 + (20 - 10) / 30.
+    h5 = 10 + (20 - 10) / THROUGHPUT_DAYS
+    quoted = res.series("quoted_lead_time", lane)[0]
+    assert quoted[5] == pytest.approx(1 + 10 / h5)
+    np.testing.assert_allclose(np.delete(quoted, 5), 1.0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_two_buyers_outage_backlog_first_come_first_served(engine):
+    # The plant makes nothing on days 5-7. Day 5: it starts with 20 and ships the day's 10 + 10.
+    # Days 6, 7: nothing to ship; each buyer's 10/day is owed (backlog 10, then 20 per lane). Each
+    # buyer's position is on hand + owed: on day 6 0... the buyers order only what they consume (10/day).
+    # Day 7: each buyer runs out (on hand 0 after demand). Day 8: capacity back; nothing lands, so each
+    # backorders 10 (US) while JP's demand is 30 (a spike): JP backorders 30, position 0 + 20 - 30 = -10,
+    # orders 30; US position 0 + 20 - 10 = 10, orders 10. The plant makes 40 and serves the backlog
+    # first: 20 + 20 (the older orders), nothing left for today's 10 + 30. Owed: US 10, JP 30.
+    # (Proportional rationing of everything, 30 : 50, would ship 15 and 25.)
+    # Day 9: 20 lands at each. US serves 10 + 10, position 0 + 10 = 10, orders 10. JP serves 20 of 40,
+    # backorders 20, position 0 + 30 - 20 = 10, orders 10. The plant makes 40; backlog 10 + 30 = 40
+    # first: ships US 10, JP 30; today's orders stay owed (10 each).
+    # Day 10: US gets 10, serves 10; JP gets 30, serves 30 (backlog cleared). Each orders 10. The plant
+    # makes 40, ships the backlog 10 + 10 then today's 10 + 10. Day 11: the plant makes 40, ships 20,
+    # keeps 20; day 12 on: steady.
+    outage = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=8)
+    spike = DemandShock(region="JP", commodity="w", factor=3.0, start=8, end=9)
+    res = simulate(Scenario(two_buyers(), horizon_days=16).with_shocks(outage, spike), engine=engine, seed=0)
+    us, jp = "CN.plant>US.w", "CN.plant>JP.w"
+    np.testing.assert_allclose(res.series("flow", us)[0], [10] * 6 + [0, 0, 20, 10, 20] + [10] * 5)
+    np.testing.assert_allclose(res.series("flow", jp)[0], [10] * 6 + [0, 0, 20, 30, 20] + [10] * 5)
+    np.testing.assert_allclose(res.series("backlog", us)[0], [0] * 6 + [10, 20, 10, 10] + [0] * 6)
+    np.testing.assert_allclose(res.series("backlog", jp)[0], [0] * 6 + [10, 20, 30, 10] + [0] * 6)
+    np.testing.assert_allclose(res.series("unmet", "US.w")[0], [0] * 8 + [10] + [0] * 7)
+    np.testing.assert_allclose(res.series("unmet", "JP.w")[0], [0] * 8 + [30, 20] + [0] * 6)
+    # Total ordered over the shortage (days 5-10) is what each buyer consumed (6 x 10), plus JP's
+    # extra 20 of the spike: the true gap, not the gap re-ordered every day.
+    assert orders_from(res, us)[5:11].sum() == pytest.approx(60.0)
+    assert orders_from(res, jp)[5:11].sum() == pytest.approx(80.0)
+    # Quoted lead time: on day 6 the plant owes 20 over both lanes; the moving average of its shipments
+    # falls below its steady 20/day (nothing shipped), so it quotes at 20/day: 1 + 20 / 20 = 2 days.
+    # Day 7: owes 40 -> 3 days. Day 8: owes 10 + 30 = 40 after shipping 40, which lifts the average to
+    # h8 = h7 + (40 - h7) / 30 with h7 = 20 (29/30)^2, still below 20: 1 + 40 / 20 = 3 days. Day 9: owes
+    # 10 + 10 after shipping 40 again: h9 = h8 + (40 - h8) / 30 > 20, so 1 + 20 / h9. Day 10: owes 0.
+    n = THROUGHPUT_DAYS
+    h7 = 20 * (1 - 1 / n) ** 2
+    h8 = h7 + (40 - h7) / n
+    h9 = h8 + (40 - h8) / n
+    assert h8 < 20 < h9
+    for lane in (us, jp):
+        np.testing.assert_allclose(res.series("quoted_lead_time", lane)[0, 5:11], [1, 2, 3, 3, 1 + 20 / h9, 1])
+    assert material_balance(res).max_relative_error < 1e-9
+
+
+def test_engines_agree_exactly_with_backlogs():
+    outage = CapacityShock(facility="CN.plant", fraction_lost=0.8, start=5, end=30, recovery_days=10)
+    spike = DemandShock(region="JP", commodity="w", factor=2.5, start=8, end=12)
+    scenario = Scenario(two_buyers(), horizon_days=60).with_shocks(outage, spike)
+    a, b = (simulate(scenario, engine=e, seed=0) for e in ENGINES)
+    assert a.arrays["backlog"].max() > 50
+    for name in a.arrays:
+        np.testing.assert_allclose(a.arrays[name], b.arrays[name], rtol=0, atol=1e-9, err_msg=name)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_ban_cancels_the_backlog_so_the_buyer_reorders(engine):
+    # The plant runs short from day 5; from day 10 a ban on CN's exports closes the lane: what the plant
+    # owes on it is cancelled on day 10, so the buyer's position falls by it and nothing stays owed.
+    outage = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5)
+    ban = ExportControl(exporter="CN", commodity="w", mode="ban", start=10)
+    res = simulate(Scenario(two_buyers(), horizon_days=20).with_shocks(outage, ban), engine=engine, seed=0)
+    backlog = res.series("backlog", "CN.plant>US.w")[0]
+    assert backlog[9] == pytest.approx(40.0)   # days 6-9 owed, 10 a day
+    np.testing.assert_allclose(backlog[10:], 0.0)
+    assert material_balance(res).max_relative_error < 1e-9
+
+
+def test_ample_supply_keeps_no_backlog_and_the_baseline_steady():
+    res = simulate(supplychain.load_baseline().with_horizon(60), engine="vector", seed=0)
+    assert res.arrays["backlog"].max() < 1e-6
+    c_lead = res.arrays["quoted_lead_time"][0]
+    np.testing.assert_allclose(c_lead, c_lead[:1].repeat(len(c_lead), axis=0))
+
+
+def test_material_balance_closes_with_backlogs_in_the_baseline_under_a_fab_outage():
+    base = supplychain.load_baseline().with_horizon(120)
+    shocked = base.with_shocks(CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=30, end=60))
+    res = simulate(shocked, engine="vector", seed=0)
+    assert res.arrays["backlog"].max() > 0
+    assert np.isfinite(res.arrays["quoted_lead_time"]).all()
+    assert material_balance(res).max_relative_error < 1e-9
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_orders_cut_by_a_quota_stay_owed_and_ship_first_in_the_next_period(engine):
+    # 50 units per 10-day period from day 0: days 0-4 ship the daily 10, days 5-9 nothing. What the
+    # quota holds back stays owed (10 a day), and the buyer, counting it, orders only its daily 10.
+    quota = ExportControl(exporter="CN", commodity="w", mode="quota", quota_per_period=50.0, period_days=10,
+                          start=0)
+    res = simulate(Scenario(one_buyer(), horizon_days=14).with_shocks(quota), engine=engine, seed=0)
+    lane = "CN.plant>US.w"
+    flow, backlog = res.series("flow", lane)[0], res.series("backlog", lane)[0]
+    np.testing.assert_allclose(flow[:10], [10] * 5 + [0] * 5)
+    np.testing.assert_allclose(backlog[:10], [0] * 5 + [10, 20, 30, 40, 50])
+    np.testing.assert_allclose(orders_from(res, lane)[:10], 10.0)
+    assert flow[10] > 0 and backlog[10] < 50 + 10
+    assert material_balance(res).max_relative_error < 1e-9
