@@ -43,12 +43,13 @@ def peak_bytes(fn) -> int:
 @pytest.mark.parametrize("engine", ["des", "vector"])
 def test_summary_peak_memory_is_a_fraction_of_the_series(engine, scenario):
     # What each extra run costs (the fixed cost of one run's state and the summary arrays cancels):
-    # the old DES held every run's full series, i.e. about the series' own growth.
+    # the old DES held every run's full series, i.e. about the series' own growth; percentile bands
+    # keep each run's daily totals per group, a small fraction of that.
     c = compile_scenario(scenario)
     kept = {n: peak_bytes(lambda n=n: _chunks._run_chunk(c, run_seed_sequences(1, n), engine, "summary"))
             for n in (N_RUNS, 4 * N_RUNS)}
     growth = series_bytes(scenario, 4 * N_RUNS) - series_bytes(scenario, N_RUNS)
-    assert kept[4 * N_RUNS] - kept[N_RUNS] < growth / 10, (kept, growth)
+    assert kept[4 * N_RUNS] - kept[N_RUNS] < growth / 4, (kept, growth)
 
 
 def test_series_take_what_the_test_assumes(scenario):
