@@ -20,8 +20,8 @@ import platform
 import time
 
 from supplychain import load_baseline, simulate
-from supplychain.model import Scenario
 from supplychain.datasets.synthetic import synthetic_network
+from supplychain.model import Scenario
 
 TARGET = 150_000.0
 REFERENCE_LIBRARY = 45_000.0

@@ -33,8 +33,8 @@ from concurrent.futures import Executor, Future
 from typing import Any
 
 from supplychain import load_baseline, simulate
-from supplychain.model import Scenario
 from supplychain.datasets.synthetic import synthetic_scenario
+from supplychain.model import Scenario
 
 SPEEDUP_TARGET = 100.0
 RATE_TARGET = 5e6

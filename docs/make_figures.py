@@ -17,8 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 import supplychain as sc
-from supplychain.plotting.results import plot_flows
 from supplychain.plotting.resilience import plot_fan, plot_resilience_curve
+from supplychain.plotting.results import plot_flows
 
 HERE = Path(__file__).parent
 SEED = 2025
@@ -27,9 +27,9 @@ SCENARIO = "taiwan_blockade_magnets"   # shipped in supplychain/data/scenarios/
 
 
 def main() -> None:
-    shocks = sc.load_example(SCENARIO).shocks
+    example = sc.load_example(SCENARIO)
+    shocks, without = example.all_shocks, example.shocks   # with and without the stockpile releases
     base = sc.load_baseline(horizon_days=365, random_lead_times=True)
-    without = [s for s in shocks if type(s).__name__ != "StockpileRelease"]
     baseline = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
     shocked = sc.simulate(base.with_shocks(*without, name="blockade + magnet ban"), engine="vector",
                           n_runs=N_RUNS, seed=SEED)

@@ -8,7 +8,16 @@ matplotlib.use("Agg")
 
 import pytest
 
-from supplychain.model import (Commodity, DaysOfCover, Demand, Facility, Lane, Network, Region, Scenario)
+from supplychain.model import (
+    Commodity,
+    DaysOfCover,
+    Demand,
+    Facility,
+    Lane,
+    Network,
+    Region,
+    Scenario,
+)
 
 
 def chain_network(*, mine_capacity: float = 20.0, refinery_capacity: float = 10.0, demand: float = 5.0,

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from supplychain.model import (BaseStock, Commodity, DaysOfCover, Demand, Facility, Lane, MinMax, Network,
-                               Normal, Region, Uniform)
+from supplychain.model import (
+    BaseStock,
+    Commodity,
+    DaysOfCover,
+    Demand,
+    Facility,
+    Lane,
+    MinMax,
+    Network,
+    Normal,
+    Region,
+    Uniform,
+)
 
 REGIONS = ("CN", "JP", "KR", "US", "TW", "ROW")
 

@@ -14,8 +14,8 @@ import pytest
 from supplychain import __version__, io
 from supplychain.cli.app import COMMANDS, _pct, _qty, _usd, build_parser, main
 from supplychain.io.scenario import save_scenario
-from supplychain.results import load_results
 from supplychain.model import Scenario
+from supplychain.results import load_results
 
 from .conftest import chain_network
 

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from supplychain.run import simulate
 from supplychain.analytics.compare import compare, lane_costs, tariff_paid
 from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.model import ExportControl, Normal, Scenario, Tariff
+from supplychain.run import simulate
 
 from .conftest import chain_network
 from .test_shocks import two_suppliers

@@ -16,8 +16,20 @@ from supplychain.compile.compiler import compile_scenario
 from supplychain.errors import ValidationError
 from supplychain.io.scenario import dumps_scenario, loads_scenario
 from supplychain.metrics.balance import material_balance
-from supplychain.model import (CapacityShock, Commodity, DaysOfCover, Demand, Facility, Fixed, Lane, Network,
-                               Normal, Region, Scenario, Triangular)
+from supplychain.model import (
+    CapacityShock,
+    Commodity,
+    DaysOfCover,
+    Demand,
+    Facility,
+    Fixed,
+    Lane,
+    Network,
+    Normal,
+    Region,
+    Scenario,
+    Triangular,
+)
 from supplychain.run import simulate
 
 RATE = 10.0

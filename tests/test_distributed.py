@@ -17,9 +17,9 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from supplychain.run import simulate
-from supplychain.model import LogNormal, RandomOutage
 from supplychain.datasets.synthetic import synthetic_scenario
+from supplychain.model import LogNormal, RandomOutage
+from supplychain.run import simulate
 
 TIMEOUT_S = 120
 

@@ -36,10 +36,21 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from supplychain.run import simulate
 from supplychain.datasets.scenarios import SCENARIO_DIR
-from supplychain.model import (BaseStock, DaysOfCover, Demand, LogNormal, MinMax, Network, Normal,
-                               RandomOutage, Scenario, Triangular, Uniform)
+from supplychain.model import (
+    BaseStock,
+    DaysOfCover,
+    Demand,
+    LogNormal,
+    MinMax,
+    Network,
+    Normal,
+    RandomOutage,
+    Scenario,
+    Triangular,
+    Uniform,
+)
+from supplychain.run import simulate
 
 from .conftest import chain_network, diamond_network
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from supplychain.datasets.scenarios import SCENARIO_DIR
-from supplychain.run import simulate
 from supplychain.analytics.compare import compare_to_unshocked
+from supplychain.datasets.scenarios import SCENARIO_DIR
 from supplychain.io.scenario import dumps_scenario, load_scenario, loads_scenario
+from supplychain.run import simulate
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))

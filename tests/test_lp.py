@@ -7,11 +7,25 @@ import math
 import numpy as np
 import pytest
 
-from supplychain.analytics import build_lp, performance_impact_lp, risk_exposure, time_to_survive_lp
+from supplychain.analytics import (
+    build_lp,
+    performance_impact_lp,
+    risk_exposure,
+    time_to_survive_lp,
+)
 from supplychain.analytics._toy import single_source_network, toy_network
 from supplychain.compile.compiler import compile_scenario
 from supplychain.errors import UnknownIdError, ValidationError
-from supplychain.model import Commodity, DaysOfCover, Demand, Facility, Lane, Network, Region, Scenario
+from supplychain.model import (
+    Commodity,
+    DaysOfCover,
+    Demand,
+    Facility,
+    Lane,
+    Network,
+    Region,
+    Scenario,
+)
 
 from .conftest import chain_network
 

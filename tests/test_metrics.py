@@ -5,12 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from supplychain.run import simulate
 from supplychain.errors import UnknownIdError, ValidationError
-from supplychain.metrics.service import (cumulative_shortfall, cycle_service_level, days_below_service,
-                                         delivery_rate, fill_rate, group_labels, metric_frame)
+from supplychain.metrics.service import (
+    cumulative_shortfall,
+    cycle_service_level,
+    days_below_service,
+    delivery_rate,
+    fill_rate,
+    group_labels,
+    metric_frame,
+)
 from supplychain.model import Commodity, Demand, Network, Region, Scenario
 from supplychain.results.series import Coords, Results
+from supplychain.run import simulate
 
 from .conftest import chain_network
 
@@ -201,10 +208,10 @@ def test_metric_frame_checks_shape(res):
 
 def test_fill_rate_and_shortfall_agree_between_series_and_ensemble_summaries():
     """The per-run totals an ensemble keeps give the same metrics as the daily series."""
-    from supplychain.run import simulate
-    from supplychain.metrics.service import cumulative_shortfall, fill_rate
     from supplychain import ValidationError
+    from supplychain.metrics.service import cumulative_shortfall, fill_rate
     from supplychain.model import DaysOfCover, Demand, Normal, Scenario
+    from supplychain.run import simulate
 
     from .conftest import chain_network
     net = chain_network(refinery_capacity=4.0, cover=3.0, lead_refinery=2.0)

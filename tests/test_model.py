@@ -9,9 +9,26 @@ import numpy as np
 import pytest
 
 from supplychain import UnknownIdError, ValidationError
-from supplychain.model import (BaseStock, Commodity, DaysOfCover, Demand, Empirical, Facility, Fixed, Lane,
-                               LogNormal, MinMax, Network, Normal, Region, Scenario, Triangular, Uniform,
-                               distribution_from_dict, policy_from_dict)
+from supplychain.model import (
+    BaseStock,
+    Commodity,
+    DaysOfCover,
+    Demand,
+    Empirical,
+    Facility,
+    Fixed,
+    Lane,
+    LogNormal,
+    MinMax,
+    Network,
+    Normal,
+    Region,
+    Scenario,
+    Triangular,
+    Uniform,
+    distribution_from_dict,
+    policy_from_dict,
+)
 
 from .conftest import chain_network
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from supplychain.run import simulate
 from supplychain.model import Lane, Scenario, Uniform
+from supplychain.run import simulate
 
 from .conftest import chain_network
 
@@ -92,8 +92,8 @@ def test_proportional_rationing_between_two_customers(diamond):
 
 
 def test_ship_rations_every_lane_by_the_same_fraction(diamond):
-    from supplychain.engines import kernel as _rules
     from supplychain.compile.compiler import compile_scenario
+    from supplychain.engines import kernel as _rules
 
     c = compile_scenario(diamond)
     state = _rules.initial_state(c, 2)

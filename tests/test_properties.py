@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supplychain.run import simulate
 from supplychain.metrics.balance import material_balance
 from supplychain.model import Scenario
+from supplychain.run import simulate
 
 from .strategies import networks
 
@@ -45,8 +45,9 @@ def test_same_seed_gives_identical_results(net, seed):
 
 
 def test_run_r_does_not_depend_on_the_number_of_runs():
-    from .conftest import chain_network
     from supplychain.model import Demand, Normal
+
+    from .conftest import chain_network
     net = chain_network()
     d = Demand("US.metal", "US", "metal", 5.0, noise=Normal(1.0, 0.3, low=0.0))
     net = net.__class__(net.regions, net.commodities, net.facilities, net.lanes, (d,))

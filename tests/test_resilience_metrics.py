@@ -29,7 +29,16 @@ from supplychain.analytics import (
 )
 from supplychain.errors import ValidationError
 from supplychain.metrics.service import group_labels
-from supplychain.model import CapacityShock, Commodity, Demand, Facility, Lane, Network, Region, Scenario
+from supplychain.model import (
+    CapacityShock,
+    Commodity,
+    Demand,
+    Facility,
+    Lane,
+    Network,
+    Region,
+    Scenario,
+)
 from supplychain.plotting.resilience import plot_fan, plot_resilience_curve
 from supplychain.results.series import Coords, Results
 

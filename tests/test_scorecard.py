@@ -11,7 +11,12 @@ import pandas as pd
 import pytest
 
 from supplychain.analytics._toy import toy_scenario
-from supplychain.analytics.scorecard import historical_shocks, scorecard, scorecard_markdown, standard_catalogue
+from supplychain.analytics.scorecard import (
+    historical_shocks,
+    scorecard,
+    scorecard_markdown,
+    standard_catalogue,
+)
 from supplychain.cli.app import main
 from supplychain.errors import SimulationWarning
 from supplychain.io.scenario import save_scenario

@@ -10,7 +10,13 @@ import pytest
 from scipy.stats import qmc
 
 from supplychain.analytics._toy import toy_scenario
-from supplychain.analytics.sensitivity import Parameter, one_at_a_time, sensitivity, sobol_indices, src_coefficients
+from supplychain.analytics.sensitivity import (
+    Parameter,
+    one_at_a_time,
+    sensitivity,
+    sobol_indices,
+    src_coefficients,
+)
 from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.model import DaysOfCover, ExportControl, Scenario, Tariff, Uniform
 from supplychain.plotting.resilience import plot_tornado

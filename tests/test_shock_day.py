@@ -17,12 +17,23 @@ import numpy as np
 import pytest
 
 from supplychain import load_baseline, simulate
-from supplychain.analytics import normalised_resilience, resilience_loss, time_to_recover, time_to_survive
+from supplychain.analytics import (
+    normalised_resilience,
+    resilience_loss,
+    time_to_recover,
+    time_to_survive,
+)
 from supplychain.analytics._toy import toy_scenario
-from supplychain.analytics.scorecard import _entries, historical_shocks, scorecard, shock_window, standard_catalogue
+from supplychain.analytics.scorecard import (
+    _entries,
+    historical_shocks,
+    scorecard,
+    shock_window,
+    standard_catalogue,
+)
+from supplychain.analytics.trade import peak_cost_increase
 from supplychain.compile import compile_scenario
 from supplychain.datasets.scenarios import SCENARIO_DIR
-from supplychain.analytics.trade import peak_cost_increase
 from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.io.scenario import scenario_from_dict, scenario_to_dict
 from supplychain.model import (

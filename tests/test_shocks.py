@@ -11,10 +11,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supplychain.run import simulate
-from supplychain.metrics.balance import material_balance
 from supplychain.compile.compiler import compile_scenario
 from supplychain.errors import SimulationWarning, UnknownIdError, ValidationError
+from supplychain.metrics.balance import material_balance
 from supplychain.model import (
     CapacityInvestment,
     CapacityShock,
@@ -35,6 +34,7 @@ from supplychain.model import (
     Uniform,
     shock_from_dict,
 )
+from supplychain.run import simulate
 
 from .conftest import chain_network
 from .strategies import networks

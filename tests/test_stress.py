@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 
 import supplychain.model
-from supplychain.run import simulate
-from supplychain.analytics import disruption_scenarios, knockout_scenario, stress_test, time_to_survive
+from supplychain.analytics import (
+    disruption_scenarios,
+    knockout_scenario,
+    stress_test,
+    time_to_survive,
+)
 from supplychain.analytics._toy import single_source_network, toy_network
 from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.model import Commodity, Demand, Facility, Lane, Network, Region
+from supplychain.run import simulate
 
 
 @pytest.mark.parametrize(("stock", "rate"), [(100.0, 10.0), (105.0, 10.0), (37.0, 4.0), (250.0, 7.0)])

@@ -8,20 +8,30 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from supplychain.run import simulate
-from supplychain.run import chunks as _chunks
 from supplychain.compile.compiler import compile_scenario
-from supplychain.engines.outages import draw_outages, outage_cover
+from supplychain.datasets.synthetic import synthetic_network, synthetic_scenario
 from supplychain.engines.draws import draw_run, run_seed_sequences
+from supplychain.engines.outages import draw_outages, outage_cover
 from supplychain.engines.stacked import sample_items
 from supplychain.engines.summary import BandAccumulator
 from supplychain.engines.vector import _Ring, run_vector
-from supplychain.metrics import material_balance
-from supplychain.results.ensemble import EnsembleResults
 from supplychain.errors import UnknownIdError, ValidationError
-from supplychain.model import (DaysOfCover, Empirical, Fixed, LogNormal, Normal, RandomOutage, Scenario,
-                               Triangular, Uniform, shock_from_dict)
-from supplychain.datasets.synthetic import synthetic_network, synthetic_scenario
+from supplychain.metrics import material_balance
+from supplychain.model import (
+    DaysOfCover,
+    Empirical,
+    Fixed,
+    LogNormal,
+    Normal,
+    RandomOutage,
+    Scenario,
+    Triangular,
+    Uniform,
+    shock_from_dict,
+)
+from supplychain.results.ensemble import EnsembleResults
+from supplychain.run import chunks as _chunks
+from supplychain.run import simulate
 
 from .conftest import chain_network
 

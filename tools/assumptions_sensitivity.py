@@ -303,7 +303,7 @@ def headline(scenario: sc.Scenario, *, runs: int) -> Headline:
 
 
 def _is_random(scenario: sc.Scenario) -> bool:
-    text = repr(scenario.shocks)
+    text = repr(scenario.all_shocks)
     return "licence" in text or "RandomOutage" in text
 
 
@@ -311,7 +311,7 @@ def on_baseline(path: str, data_dir: Path | None) -> sc.Scenario:
     """The scenario file's shocks on the (possibly perturbed) baseline in ``data_dir``."""
     scen = sc.load_scenario(ROOT / path)
     base = sc.load_baseline(horizon_days=scen.horizon_days, start_date=scen.start_date, data_dir=data_dir)
-    return base.replace(shocks=scen.shocks, name=scen.name, seed=scen.seed)
+    return base.replace(shocks=scen.shocks, responses=scen.responses, name=scen.name, seed=scen.seed)
 
 
 def _money(x: float) -> str:

@@ -7,7 +7,7 @@ the buyer's stock from the daily review of day ``t + lead_days(x)``, where
 
 (goods become usable at the first review at or after their arrival and never
 on the day they are shipped; the ``1e-9`` absorbs rounding error, so that
-``3 * (1 / 3) * 3`` days is 3 days, not 4). The compile step and both engines
+``0.1 * 3 * 10`` days (3.0000000000000004) is 3 days, not 4). The compile step and both engines
 use :func:`lead_days` and nothing else.
 
 For a random lead time ``X`` the steady pipeline of a lane carrying ``f``
@@ -54,7 +54,7 @@ def lead_days(x: float | np.ndarray) -> np.ndarray:
 
     Examples
     --------
-    >>> lead_days(np.array([0.0, 1.0, 1.0 + 1e-12, 1.2, 3 * (1 / 3) * 3])).tolist()
+    >>> lead_days(np.array([0.0, 1.0, 1.0 + 1e-12, 1.2, 0.1 * 3 * 10])).tolist()
     [1, 1, 1, 2, 3]
     """
     return np.maximum(1, np.ceil(np.asarray(x, dtype=float) - LEAD_DAYS_TOLERANCE)).astype(np.intp)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._validation import check_known, check_number, fail
-from ..metrics.service import Grouping, _grouping, _prices
 from ..engines.variables import VARIABLES
+from ..metrics.service import Grouping, _grouping, _prices
 from ..results.series import VARIABLE_AXES
 
 if TYPE_CHECKING:

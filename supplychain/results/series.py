@@ -311,9 +311,6 @@ class Results:
         return (f"Results(engine={self.engine!r}, seed={self.seed}, scenario={self.scenario.name!r}, "
                 f"n_runs={self.n_runs}, n_days={self.n_days})")
 
-    def _meta(self) -> dict[str, Any]:
-        return {"engine": self.engine, "seed": self.seed, "n_runs": self.n_runs, "n_days": self.n_days}
-
 
 def transport_lead_time(scenario: Scenario, shape: tuple[int, ...]) -> np.ndarray:
     """The scheduled transport lead time of every lane and day, broadcast to ``shape`` ``(R, T, L)``.

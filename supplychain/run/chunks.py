@@ -41,7 +41,7 @@ __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_p
 Keep = Literal["series", "summary"]
 
 #: Lanes x runs per chunk that keep the vector kernel's working set in cache: about 128
-#: runs of the 458-lane baseline (measured in benchmarks/bench_vector.py).
+#: runs of the baseline (458 lanes then) (measured in benchmarks/bench_vector.py).
 SPEED_ELEMENTS = 60_000
 #: Most bytes one chunk's random draws and buffers should take.
 CHUNK_BUDGET_BYTES = 256 * 2**20

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from .network import Draft
-from .sources import (BATT, CO_PRICE, COVER_OUT, DAYS, LCE_PRICE, MN_SULPHATE_PRICE, NI_PRICE, REGIONS,
-                      SIG_CELL, SIG_MAT, WM, WM_SRC, V, frozen, sig)
+from .sources import (
+    BATT,
+    CO_PRICE,
+    COVER_OUT,
+    DAYS,
+    LCE_PRICE,
+    MN_SULPHATE_PRICE,
+    NI_PRICE,
+    REGIONS,
+    SIG_CELL,
+    SIG_MAT,
+    WM,
+    WM_SRC,
+    V,
+    frozen,
+    sig,
+)
 
 U_CN_BATT = 0.45
 U_CN_BATT_SRC = "utilisation 45%: China battery-cell industry average 2022 (CRU Group, China cell capacity utilisation)"

@@ -5,9 +5,30 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .network import Draft, fid
-from .sources import (CO_PRICE, COVER_BATT_IN, COVER_ORE, COVER_OUT, DAYS, GA_PRICE, GE_PRICE, GE_WORLD,
-                      LCE_PER_LI, LCE_PRICE, MIN, NDPR_PRICE, NI_PRICE, REGIONS, SIG_MAGNET, SIG_ORE, SIG_REF, USGS,
-                      V, fmt, frozen, sig)
+from .sources import (
+    CO_PRICE,
+    COVER_BATT_IN,
+    COVER_ORE,
+    COVER_OUT,
+    DAYS,
+    GA_PRICE,
+    GE_PRICE,
+    GE_WORLD,
+    LCE_PER_LI,
+    LCE_PRICE,
+    MIN,
+    NDPR_PRICE,
+    NI_PRICE,
+    REGIONS,
+    SIG_MAGNET,
+    SIG_ORE,
+    SIG_REF,
+    USGS,
+    V,
+    fmt,
+    frozen,
+    sig,
+)
 
 U_MINE = 0.85
 U_MINE_SRC = "assumption: mine utilisation 85% (no published mine-utilisation series used)"

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from .network import Draft
-from .sources import (COVER_OUT, DAYS, GA_PRICE, GA_WORLD, REGIONS, SEMI, SIG_CHIP, SIG_SEMI_MAT, SIG_WAFER, V,
-                      frozen, sig)
+from .sources import (
+    COVER_OUT,
+    DAYS,
+    GA_PRICE,
+    GA_WORLD,
+    REGIONS,
+    SEMI,
+    SIG_CHIP,
+    SIG_SEMI_MAT,
+    SIG_WAFER,
+    V,
+    frozen,
+    sig,
+)
 
 
 def add_commodities(net: Draft) -> None:
