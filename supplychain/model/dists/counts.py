@@ -15,8 +15,23 @@ from .base import Distribution, _param
 __all__ = ["Poisson", "NegativeBinomial"]
 
 
+class _Counts(Distribution):
+    """Whole numbers from 0 up, without an upper bound."""
+
+    __slots__ = ()
+    counts: ClassVar[bool] = True
+
+    @property
+    def minimum(self) -> float:
+        return 0.0
+
+    @property
+    def maximum(self) -> float:
+        return math.inf
+
+
 @dataclass(frozen=True, slots=True)
-class Poisson(Distribution):
+class Poisson(_Counts):
     """Poisson counts with ``mean`` (variance = mean): independent arrivals of whole units.
 
     As the ``noise`` of a :class:`~supplychain.model.Demand`, draws are divided
@@ -36,7 +51,6 @@ class Poisson(Distribution):
 
     mean: float = field()  # type: ignore[assignment]  # a field, not the base class property
     kind: ClassVar[str] = "poisson"
-    counts: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mean", _param(self.mean, "mean", "Poisson distribution", low=0.0,
@@ -45,20 +59,12 @@ class Poisson(Distribution):
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         return rng.poisson(self.mean, size).astype(float)
 
-    @property
-    def minimum(self) -> float:
-        return 0.0
-
-    @property
-    def maximum(self) -> float:
-        return math.inf
-
     def quantile(self, q: float) -> float:
         return float(stats.poisson.ppf(q, self.mean))
 
 
 @dataclass(frozen=True, slots=True)
-class NegativeBinomial(Distribution):
+class NegativeBinomial(_Counts):
     """Negative-binomial counts with ``mean`` and ``dispersion`` k: variance = mean + mean² / k.
 
     Overdispersed demand (the gamma-Poisson mixture: a Poisson whose rate is
@@ -81,7 +87,6 @@ class NegativeBinomial(Distribution):
     mean: float = field()  # type: ignore[assignment]  # a field, not the base class property
     dispersion: float
     kind: ClassVar[str] = "negative_binomial"
-    counts: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         kind = "NegativeBinomial distribution"
@@ -110,14 +115,6 @@ class NegativeBinomial(Distribution):
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         return rng.negative_binomial(self.dispersion, self.p, size).astype(float)
-
-    @property
-    def minimum(self) -> float:
-        return 0.0
-
-    @property
-    def maximum(self) -> float:
-        return math.inf
 
     def quantile(self, q: float) -> float:
         return float(stats.nbinom.ppf(q, self.dispersion, self.p))
