@@ -32,7 +32,8 @@ def _subclass_names(base: type) -> set[str]:
     stack = list(base.__subclasses__())
     while stack:
         cls = stack.pop()
-        out.add(cls.__name__)
+        if not cls.__name__.startswith("_"):  # private bases (shared code) are not kinds users name
+            out.add(cls.__name__)
         stack.extend(cls.__subclasses__())
     return out
 
