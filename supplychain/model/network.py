@@ -28,6 +28,7 @@ from .._validation import (
     frozen_mapping,
 )
 from ..errors import ValidationError
+from ._display import html_table, plural
 from .dists import Distribution, Fixed, day_distribution, distribution_from_dict
 from .policies import DaysOfCover, Policy, policy_from_dict
 
@@ -410,6 +411,35 @@ class Network:
                 elif state.get(nxt, 0) == 0:
                     state[nxt] = 1
                     stack.append((nxt, iter(succ[nxt])))
+
+    # Display --------------------------------------------------------------------------------
+    def _sizes(self) -> str:
+        return ", ".join(plural(len(getattr(self, k)), w) for k, w in (
+            ("regions", "region"), ("commodities", "commodity"), ("facilities", "facility"),
+            ("lanes", "lane"), ("demands", "demand")))
+
+    def __repr__(self) -> str:
+        """One line: how many regions, commodities, facilities, lanes and demands.
+
+        Examples
+        --------
+        >>> from supplychain.analytics._toy import toy_network
+        >>> toy_network()
+        Network(5 regions, 2 commodities, 3 facilities, 4 lanes, 2 demands; regions CN, ROW, KR, US, JP)
+        """
+        regions = ", ".join(r.id for r in self.regions)
+        if len(regions) > 60:
+            regions = regions[:57] + "..."
+        return f"Network({self._sizes()}; regions {regions})"
+
+    def _repr_html_(self) -> str:
+        stages = sorted({f.stage for f in self.facilities})
+        return html_table("Network", [
+            ("size", self._sizes()),
+            ("regions", ", ".join(r.id for r in self.regions)),
+            ("commodities", ", ".join(c.id for c in self.commodities)),
+            ("stages", ", ".join(stages)),
+        ])
 
     # Look-ups by id -------------------------------------------------------------------------
     def _get(self, items: tuple[Any, ...], ident: str, kind: str) -> Any:

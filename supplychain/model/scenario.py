@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .._validation import MAX_DAYS, check_date, check_days, fail
+from ._display import brief, html_table
 from .network import Network
 from .shocks import RandomOutage, Shock
 
 __all__ = ["Scenario"]
+
+_LISTED = 5  # shocks (and responses) listed by repr(Scenario)
 
 
 class _DerivedDay(int):
@@ -185,3 +188,39 @@ class Scenario:
     def date_of(self, day: int) -> dt.date:
         """Calendar date of day index ``day``."""
         return self.start_date + dt.timedelta(days=int(day))
+
+    # Display --------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """A few lines: name, calendar, network size, and each shock and response in brief.
+
+        At most five shocks and five responses are listed (then how many more).
+
+        Examples
+        --------
+        >>> from supplychain.analytics._toy import toy_scenario
+        >>> from supplychain.model import Tariff
+        >>> toy_scenario(100).with_shocks(Tariff(importer="KR", exporter="CN", commodity="ore", rate=0.2,
+        ...                                      start=10))  # doctest: +NORMALIZE_WHITESPACE
+        Scenario('toy', 100 days from 2025-01-01, shock day 10;
+          Network(5 regions, 2 commodities, 3 facilities, 4 lanes, 2 demands; regions CN, ROW, KR, US, JP)
+          shock: Tariff(importer='KR', commodity='ore', rate=0.2, exporter='CN', start=10))
+        """
+        head = f"Scenario({self.name!r}, {self._calendar()};"
+        lines = [head, f"  {self.network!r}"]
+        for label, items in (("shocks", self.shocks), ("responses", self.responses)):
+            lines += [f"  {label[:-1]}: {brief(s)}" for s in items[:_LISTED]]
+            if len(items) > _LISTED:
+                lines.append(f"  and {len(items) - _LISTED} more {label}")
+        return "\n".join(lines) + ")"
+
+    def _calendar(self) -> str:
+        day = "no shock day" if self.shock_day is None else f"shock day {int(self.shock_day)}"
+        return f"{self.horizon_days} days from {self.start_date.isoformat()}, {day}"
+
+    def _repr_html_(self) -> str:
+        rows: list[tuple[str, object]] = [("calendar", self._calendar()), ("network", self.network._sizes())]
+        if self.seed is not None:
+            rows.append(("seed", self.seed))
+        rows += [(f"shock {i + 1}", brief(s)) for i, s in enumerate(self.shocks)]
+        rows += [(f"response {i + 1}", brief(s)) for i, s in enumerate(self.responses)]
+        return html_table(f"Scenario {self.name!r}", rows)

@@ -23,6 +23,7 @@ from .archive import read_archive, save_results
 
 if TYPE_CHECKING:
     import pandas as pd
+    import xarray
 
 __all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results"]
 
@@ -307,9 +308,49 @@ class Results:
         """
         return save_results(self, path)
 
+    # Labelled views ---------------------------------------------------------------------------
+    def to_xarray(self, variables: list[str] | None = None) -> xarray.Dataset:
+        """The daily series as an :class:`xarray.Dataset`, labelled by run, date and item.
+
+        Each variable has dimensions ``(run, date, <axis>_id)``, where the
+        axis is ``facility``, ``lane``, ``demand`` or ``stock``
+        (:data:`VARIABLE_AXES`); every axis carries ``<axis>_region`` and
+        ``<axis>_commodity`` coordinates, and ``day`` numbers the dates. Needs
+        the optional extra: ``pip install "supplychain[xarray]"``.
+
+        Parameters
+        ----------
+        variables : list of str, optional
+            Which series (default: every recorded one, :attr:`variables`).
+
+        Examples
+        --------
+        >>> from supplychain import load_baseline, simulate
+        >>> res = simulate(load_baseline().with_horizon(5), seed=0)
+        >>> ds = res.to_xarray(["demand", "delivered"])
+        >>> ds["delivered"].sel(demand_id="US.demand.logic_chip").dims
+        ('run', 'date')
+        >>> bool((ds["delivered"].groupby("demand_region").sum() >= 0).all())
+        True
+        """
+        from .labelled import results_dataset
+        return results_dataset(self, variables)
+
     def __repr__(self) -> str:
-        return (f"Results(engine={self.engine!r}, seed={self.seed}, scenario={self.scenario.name!r}, "
-                f"n_runs={self.n_runs}, n_days={self.n_days})")
+        """One line: scenario, engine, runs, seed and calendar.
+
+        Examples
+        --------
+        >>> from supplychain import load_baseline, simulate
+        >>> simulate(load_baseline().with_horizon(5), seed=0)
+        Results('baseline': des engine, 1 run, seed 0, 5 days from 2025-01-01)
+        """
+        from .labelled import header
+        return f"Results({header(self)})"
+
+    def _repr_html_(self) -> str:
+        from .labelled import results_html
+        return results_html(self, "Results")
 
 
 def transport_lead_time(scenario: Scenario, shape: tuple[int, ...]) -> np.ndarray:

@@ -1,0 +1,108 @@
+"""Labelled views of results: xarray datasets and notebook (HTML) summaries.
+
+xarray is an optional dependency (``pip install "supplychain[xarray]"``); it is
+imported only when :meth:`Results.to_xarray <supplychain.results.Results.to_xarray>`
+or :meth:`EnsembleResults.to_xarray <supplychain.results.EnsembleResults.to_xarray>`
+is called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..engines.variables import variable_axes
+from ..model._display import html_table, plural
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .ensemble import EnsembleResults
+    from .series import Coords, Results
+
+__all__ = ["require_xarray", "results_dataset", "ensemble_dataset", "results_html", "header"]
+
+_AXES = ("facility", "lane", "demand", "stock")
+_TOP_ROWS = 8   # rows of the largest shortfalls shown by the HTML summary
+
+
+def require_xarray() -> Any:
+    """Import xarray, or say which extra installs it."""
+    try:
+        import xarray
+    except ImportError as exc:
+        raise ImportError('to_xarray() needs xarray, an optional dependency: pip install "supplychain[xarray]" '
+                          '(or pip install xarray)') from exc
+    return xarray
+
+
+def _axis_coords(coords: Coords, axes: set[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for axis in _AXES:
+        if axis in axes:
+            dim = f"{axis}_id"
+            out[dim] = list(coords.labels(axis))
+            out[f"{axis}_region"] = (dim, list(coords.region[axis]))
+            out[f"{axis}_commodity"] = (dim, list(coords.commodity[axis]))
+    return out
+
+
+def _dates(scenario: Any, n_days: int) -> np.ndarray:
+    return np.array([scenario.date_of(t) for t in range(n_days)], dtype="datetime64[ns]")
+
+
+def _attrs(res: Results | EnsembleResults) -> dict[str, Any]:
+    return {"engine": res.engine, "seed": res.seed, "scenario": res.scenario.name,
+            "start_date": res.scenario.start_date.isoformat(),
+            "shock_day": -1 if res.scenario.shock_day is None else int(res.scenario.shock_day)}
+
+
+def results_dataset(res: Results, variables: list[str] | None = None) -> Any:
+    """Every recorded daily series as one :class:`xarray.Dataset` (see :meth:`Results.to_xarray`)."""
+    from .._validation import check_known
+    xr = require_xarray()
+    axes_of = variable_axes()
+    names = list(res.variables) if variables is None else list(variables)
+    for name in names:
+        check_known(name, axes_of, "variable", "Results.to_xarray")
+    data = {name: (("run", "date", f"{axes_of[name]}_id"), np.asarray(res.values(name))) for name in names}
+    coords = {"run": np.arange(res.n_runs), "date": _dates(res.scenario, res.n_days),
+              "day": ("date", np.arange(res.n_days)), **_axis_coords(res.coords, {axes_of[n] for n in names})}
+    return xr.Dataset(data, coords=coords, attrs=_attrs(res))
+
+
+def ensemble_dataset(ens: EnsembleResults) -> Any:
+    """Per-run totals and percentile bands as one :class:`xarray.Dataset` (see :meth:`EnsembleResults.to_xarray`)."""
+    xr = require_xarray()
+    per_run = {"demand": ens.demand, "delivered": ens.delivered, "served_on_day": ens.served_on_day,
+               "stockout_days": ens.stockout_days, "fill_rate": ens.fill_rate}
+    data: dict[str, Any] = {f"total_{k}" if k in ("demand", "delivered", "served_on_day") else k:
+                            (("run", "demand_id"), np.asarray(v)) for k, v in per_run.items()}
+    for name, arr in ens.bands.items():
+        data[f"band_{name}"] = (("quantile", "date", "group"), np.asarray(arr))
+    coords = {"run": np.arange(ens.n_runs), "date": _dates(ens.scenario, ens.n_days),
+              "day": ("date", np.arange(ens.n_days)), "quantile": list(ens.quantiles),
+              "group": list(ens.band_groups), **_axis_coords(ens.coords, {"demand"})}
+    return xr.Dataset(data, coords=coords, attrs={**_attrs(ens), "bands_exact": int(ens.bands_exact)})
+
+
+def header(res: Results | EnsembleResults) -> str:
+    """``"'name': des engine, 1 run, seed 42, 365 days from 2025-01-01"``."""
+    return (f"{res.scenario.name!r}: {res.engine} engine, {plural(res.n_runs, 'run')}, seed {res.seed}, "
+            f"{res.n_days} days from {res.scenario.start_date.isoformat()}")
+
+
+def results_html(res: Results | EnsembleResults, kind: str) -> str:
+    """A notebook summary: the header, total shortfall and the demands that fell shortest."""
+    table: pd.DataFrame = res.summary()
+    total = float(table["shortfall_usd"].sum())
+    worst = table[table["shortfall_usd"] > 0].nlargest(_TOP_ROWS, "shortfall_usd")
+    rows = [("run", header(res)), ("total shortfall (USD, mean over runs)", f"{total:,.0f}"),
+            ("demands short", f"{(table['shortfall_usd'] > 0).sum()} of {len(table)}")]
+    footer = ""
+    if len(worst):
+        cols = ["region", "commodity", "fill_rate", "shortfall", "shortfall_usd"]
+        footer = ("<p>Largest shortfalls</p>"
+                  + worst[cols].to_html(index=False, float_format=lambda v: f"{v:,.4g}", escape=True))
+    return html_table(kind, rows, footer=footer)
