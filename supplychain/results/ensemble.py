@@ -21,6 +21,7 @@ from .series import Coords, summary_table
 
 if TYPE_CHECKING:
     import pandas as pd
+    import xarray
 
 __all__ = ["EnsembleResults"]
 
@@ -151,5 +152,29 @@ class EnsembleResults:
         return pd.concat(frames, ignore_index=True)
 
     def __repr__(self) -> str:
-        return (f"EnsembleResults(engine={self.engine!r}, seed={self.seed}, scenario={self.scenario.name!r}, "
-                f"n_runs={self.n_runs}, n_days={self.n_days})")
+        from .labelled import header
+        return f"EnsembleResults({header(self)}, bands {'exact' if self.bands_exact else 'approximate'})"
+
+    def _repr_html_(self) -> str:
+        from .labelled import results_html
+        return results_html(self, "EnsembleResults")
+
+    def to_xarray(self) -> xarray.Dataset:
+        """Per-run totals ``(run, demand_id)`` and bands ``(quantile, date, group)`` as an :class:`xarray.Dataset`.
+
+        Variables: ``total_demand``, ``total_delivered``, ``total_served_on_day``,
+        ``stockout_days``, ``fill_rate`` and ``band_<series>`` for each band.
+        Needs the optional extra: ``pip install "supplychain[xarray]"``.
+
+        Examples
+        --------
+        >>> from supplychain import simulate
+        >>> from supplychain.datasets.synthetic import synthetic_scenario
+        >>> ens = simulate(synthetic_scenario(10, horizon_days=30), engine="vector", n_runs=20, seed=1,
+        ...                keep="summary")
+        >>> ds = ens.to_xarray()
+        >>> ds["fill_rate"].dims, ds["band_service_level"].sel(group="ALL").dims
+        (('run', 'demand_id'), ('quantile', 'date'))
+        """
+        from .labelled import ensemble_dataset
+        return ensemble_dataset(self)

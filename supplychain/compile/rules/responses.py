@@ -46,9 +46,12 @@ def stockpile_release(shock: StockpileRelease, builder: ScheduleBuilder) -> None
     buyers = select_buyers(builder, shock.region, shock.commodity, "StockpileRelease")
     stocks = builder.core["buyer_stock"][buyers]
     first, stop = builder.window(shock)
+    usage = stock_usage(builder, stocks)
+    # A reserve sized in days of cover holds that many days of the stocks' baseline usage (§6.10).
+    reserve = shock.reserve if shock.days_of_cover is None else shock.days_of_cover * float(usage.sum())
     builder.extras.setdefault("stockpiles", []).append(StockpileSpec(
-        stocks=stocks, usage=stock_usage(builder, stocks), cover_days=shock.release_below_cover_days,
-        reserve=shock.reserve, max_per_day=shock.max_release_per_day, first=first, stop=stop))
+        stocks=stocks, usage=usage, cover_days=shock.release_below_cover_days,
+        reserve=reserve, max_per_day=shock.max_release_per_day, first=first, stop=stop))
 
 
 def safety_stock_change(shock: SafetyStockChange, builder: ScheduleBuilder) -> None:

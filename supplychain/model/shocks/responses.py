@@ -11,13 +11,20 @@ Implements docs/model.md §6.10 (stockpile-release), §6.11 (capacity-investment
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import ClassVar
 
 from ..._validation import MAX_QUANTITY, check_id, check_magnitude, check_number, fail
+from ...errors import SimulationWarning
 from .base import Response, Shock, days
 
-__all__ = ["CapacityInvestment", "SafetyStockChange", "StockpileRelease"]
+__all__ = ["CapacityInvestment", "SafetyStockChange", "StockpileRelease", "PLAUSIBLE_COVER_DAYS"]
+
+#: Cover (days of baseline usage) above which stockpiles and safety stocks warn: three years, far above
+#: the reserves governments hold (oil: 90 days of net imports, Agreement on an International Energy
+#: Program, 1974, art. 2; Japan's rare-metal stockpile: 60 days of consumption, JOGMEC, 2023).
+PLAUSIBLE_COVER_DAYS = 1095
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,21 +42,34 @@ class StockpileRelease(Response):
     released is recorded as the ``released`` inflow of each stock, so the
     material balance still closes.
 
-    Limits: ``reserve`` in ``[0, 1e12]`` units; ``release_below_cover_days``
-    in ``[0, 3650]``; ``max_release_per_day`` in ``(0, 1e12]`` or ``inf``.
+    Size the reserve either in units (``reserve``) or in days of cover
+    (``days_of_cover``): the reserve is then ``days_of_cover`` times the
+    baseline daily usage of those same stocks (their steady-state draw,
+    docs/model.md §4.1), converted when the scenario is compiled. Exactly
+    one of the two is given.
+
+    Limits: ``reserve`` in ``[0, 1e12]`` units; ``days_of_cover``,
+    ``release_below_cover_days`` in ``[0, 3650]`` (above 1,095 days, three
+    years, a :class:`~supplychain.errors.SimulationWarning`: larger than any
+    strategic reserve held); ``max_release_per_day`` in ``(0, 1e12]`` or
+    ``inf``.
 
     Examples
     --------
     >>> StockpileRelease(region="JP", commodity="ndfeb_magnet", reserve=5000.0,
     ...                  release_below_cover_days=20, max_release_per_day=200.0).reserve
     5000.0
+    >>> StockpileRelease(region="KR", commodity="graphite_spherical", days_of_cover=90,
+    ...                  release_below_cover_days=30).days_of_cover
+    90.0
     """
 
     region: str
     commodity: str
-    reserve: float
+    reserve: float | None = None
     release_below_cover_days: float
     max_release_per_day: float = math.inf
+    days_of_cover: float | None = None
     kind: ClassVar[str] = "stockpile_release"
 
     def __post_init__(self) -> None:
@@ -57,9 +77,21 @@ class StockpileRelease(Response):
         k = "StockpileRelease"
         check_id(self.region, "region", k)
         check_id(self.commodity, "commodity", k)
-        object.__setattr__(self, "reserve", check_magnitude(self.reserve, "reserve", k, high=MAX_QUANTITY))
+        if (self.reserve is None) == (self.days_of_cover is None):
+            raise fail("reserve or days_of_cover", "given (exactly one of them)",
+                       (self.reserve, self.days_of_cover), k)
+        if self.reserve is not None:
+            object.__setattr__(self, "reserve", check_magnitude(self.reserve, "reserve", k, high=MAX_QUANTITY))
+        else:
+            object.__setattr__(self, "days_of_cover", days(self.days_of_cover, "days_of_cover", k))
         object.__setattr__(self, "release_below_cover_days", days(
             self.release_below_cover_days, "release_below_cover_days", k))
+        for name in ("days_of_cover", "release_below_cover_days"):
+            value = getattr(self, name)
+            if value is not None and value > PLAUSIBLE_COVER_DAYS:
+                warnings.warn(f"StockpileRelease {self.region} {self.commodity}: {name}={value:g} is more than "
+                              f"{PLAUSIBLE_COVER_DAYS} days (three years) of baseline usage; strategic reserves "
+                              "hold months, not years.", SimulationWarning, stacklevel=3)
         per_day = check_number(self.max_release_per_day, "max_release_per_day", k, low=0.0, low_open=True,
                                allow_inf=True)
         if per_day != math.inf:
@@ -127,7 +159,8 @@ class SafetyStockChange(Response):
     stocks; the change is a schedule on their targets, so it applies to every
     policy kind.
 
-    Limits: ``cover_days`` in ``[0, 3650]``.
+    Limits: ``cover_days`` in ``[0, 3650]`` (above 1,095 days, three years,
+    a :class:`~supplychain.errors.SimulationWarning`).
 
     Examples
     --------
@@ -145,3 +178,7 @@ class SafetyStockChange(Response):
         check_id(self.region, "region", "SafetyStockChange")
         check_id(self.commodity, "commodity", "SafetyStockChange")
         object.__setattr__(self, "cover_days", days(self.cover_days, "cover_days", "SafetyStockChange"))
+        if self.cover_days > PLAUSIBLE_COVER_DAYS:
+            warnings.warn(f"SafetyStockChange {self.region} {self.commodity}: cover_days={self.cover_days:g} is "
+                          f"more than {PLAUSIBLE_COVER_DAYS} days (three years) of baseline usage.",
+                          SimulationWarning, stacklevel=3)
