@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._validation import check_number, fail
+from .._validation import check_known, check_number, fail
 from ..errors import SimulationWarning
 from ..model import Network, Scenario
 from ..results.series import Results
@@ -34,7 +34,7 @@ from ._engine import is_deterministic, pick_engine
 from .lp import build_lp, risk_exposure
 from .resilience import cvar, excess_shortfall, time_to_recover, time_to_survive
 
-__all__ = ["disruption_scenarios", "knockout_scenario", "stress_test"]
+__all__ = ["disruption_scenarios", "knockout_scenario", "stress_test", "target_demands", "upstream_facilities"]
 
 Method = Literal["both", "lp", "simulation"]
 
@@ -117,8 +117,46 @@ def knockout_scenario(network: Network, facilities: Iterable[str], *, duration_d
                               for f in facilities))
 
 
+def target_demands(network: Network, target: str) -> tuple[str, ...]:
+    """The demand ids that ``target`` names: ``"region:commodity"`` (e.g. ``"US:logic_chip"``) or a demand id.
+
+    Raises
+    ------
+    UnknownIdError
+        If ``target`` names neither, listing close matches.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_network
+    >>> target_demands(toy_network(), "US:cell")
+    ('US.cells',)
+    """
+    groups: dict[str, list[str]] = {}
+    for d in network.demands:
+        groups.setdefault(f"{d.region}:{d.commodity}", []).append(d.id)
+        groups.setdefault(d.id, []).append(d.id)
+    check_known(target, groups, "target", "stress_test")
+    return tuple(groups[target])
+
+
+def upstream_facilities(network: Network, demands: Iterable[str]) -> set[str]:
+    """Every facility with a path of lanes to one of ``demands`` (their suppliers, their suppliers' suppliers...)."""
+    into: dict[str, list[str]] = {}
+    for lane in network.lanes:
+        into.setdefault(lane.destination, []).append(lane.origin)
+    seen: set[str] = set()
+    todo = list(demands)
+    while todo:
+        for origin in into.get(todo.pop(), []):
+            if origin not in seen:
+                seen.add(origin)
+                todo.append(origin)
+    return seen
+
+
 def _simulated(network: Network, table: pd.DataFrame, *, duration_days: int, horizon: int, fail_below: float,
-               n_runs: int | None, seed: int, progress: bool) -> pd.DataFrame:
+               n_runs: int | None, seed: int, progress: bool,
+               target: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Simulated TTS, TTR and excess shortfall for every knockout (same seed as the baseline)."""
     from tqdm import tqdm
     # A knockout adds nothing random: the baseline decides.
@@ -133,7 +171,10 @@ def _simulated(network: Network, table: pd.DataFrame, *, duration_days: int, hor
                                      name=str(name))
         res = simulate(scenario, engine=engine, n_runs=runs, seed=seed)
         ms = 1e3 * (time.perf_counter() - t0)
-        rows.append({"scenario": name, **_sim_metrics(res, base, fail_below), "sim_ms": ms})
+        metrics = _sim_metrics(res, base, fail_below)
+        if target is not None:
+            metrics |= _target_metrics(res, base, target, fail_below)
+        rows.append({"scenario": name, **metrics, "sim_ms": ms})
     return pd.DataFrame(rows).set_index("scenario")
 
 
@@ -147,9 +188,24 @@ def _sim_metrics(res: Results, base: Results, fail_below: float) -> dict[str, fl
             "shortfall_sim_usd": float(loss.mean()), "cvar95_shortfall_usd": float(cvar(loss, level=0.95))}
 
 
+def _target_metrics(res: Results, base: Results, target: tuple[str, ...], fail_below: float) -> dict[str, float]:
+    """Shortfall beyond the baseline, fill rate and time-to-survive of the ``target`` demands (means over runs)."""
+    cols = [res.coords.demand.index(d) for d in target]
+    price = np.array([res.scenario.network.commodity(res.coords.commodity["demand"][k]).price_usd for k in cols])
+    gap = (res.demand - res.delivered)[:, :, cols].sum(axis=1) - (base.demand - base.delivered)[:, :, cols].sum(axis=1)
+    demand = res.demand[:, :, cols].sum(axis=(1, 2))
+    served = res.arrays["served_on_day"][:, :, cols].sum(axis=(1, 2))
+    tts = time_to_survive(res, baseline=base, by="demand", threshold=fail_below, shock_day=0)[:, cols].min(axis=1)
+    return {"target_shortfall": float(np.maximum(gap.sum(axis=1), 0.0).mean()),
+            "target_shortfall_usd": float(np.maximum(gap @ price, 0.0).mean()),
+            "target_fill_rate": float(np.mean(np.where(demand > 0, served / np.where(demand > 0, demand, 1), 1.0))),
+            "target_tts_days": float(np.mean(tts))}
+
+
 def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | None = None,
                 method: Method = "both", n_runs: int | None = None, seed: int = 0, fail_below: float = 0.99,
-                recovery_days: int | None = None, progress: bool = False) -> pd.DataFrame:
+                recovery_days: int | None = None, progress: bool = False,
+                target: str | None = None) -> pd.DataFrame:
     """Knock out each facility, region-stage and exporter-commodity in turn and rank them.
 
     Parameters
@@ -173,6 +229,17 @@ def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | 
         Days simulated after the knockout ends (default ``duration_days``).
     progress : bool
         Show a tqdm progress bar over the simulated scenarios.
+    target : str, optional
+        Rank knockouts by their effect on one demand instead of the whole
+        network: ``"region:commodity"`` (``"US:logic_chip"``, every demand of
+        that commodity in that region) or a demand id. Only knockouts of
+        facilities upstream of the target (with a path of lanes to it) are
+        tried: no other can reduce its supply. Needs the simulation
+        (``method="simulation"`` or ``"both"``); the ranking is by the
+        target's simulated shortfall beyond the baseline (USD), then its
+        time-to-survive. An unknown target is an error listing close
+        matches; when no knockout reduces the target (its stocks outlast
+        ``duration_days``), a :class:`SimulationWarning` says so.
 
     Returns
     -------
@@ -185,6 +252,10 @@ def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | 
         halfway between ``fail_below`` and 1 for 7 days), ``shortfall_sim_usd``
         (beyond the baseline), ``cvar95_shortfall_usd``, ``rei_sim``
         (shortfall / largest shortfall) and ``sim_ms``; means over runs.
+        With a ``target``: ``target_shortfall`` (units), ``target_shortfall_usd``
+        (beyond the baseline), ``target_fill_rate`` (type 2) and
+        ``target_tts_days`` (first day the target falls below
+        ``fail_below`` of its baseline, ``inf`` if never).
 
     Examples
     --------
@@ -192,6 +263,12 @@ def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | 
     >>> df = stress_test(toy_network(), duration_days=60, method="lp")
     >>> df.index[0], bool(df.loc["KR.cells", "vulnerable"]), float(df["rei"].max())
     ('KR.cells', True, 1.0)
+    >>> stress_test(toy_network(), duration_days=60, method="simulation",
+    ...             target="US:cell")[["rank", "target_shortfall", "target_tts_days"]].round(1)
+              rank  target_shortfall  target_tts_days
+    KR.cells     1             180.0             44.0
+    CN.mine      2              38.8             72.0
+    ROW.mine     3               0.0              inf
     """
     if method not in ("both", "lp", "simulation"):
         raise fail("method", "one of 'both', 'lp', 'simulation'", method, "stress_test")
@@ -203,17 +280,33 @@ def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | 
         raise fail("fail_below", "< 1 (a demand recovers halfway between fail_below and 1)", fail_below,
                    "stress_test")
     table = disruption_scenarios(network)
+    demands = None
+    if target is not None:
+        demands = target_demands(network, target)
+        if method == "lp":
+            raise fail("method", "'simulation' or 'both' with a target (the LP scores the whole network)",
+                       method, "stress_test")
+        upstream = upstream_facilities(network, demands)
+        table = table[[bool(upstream.intersection(f)) for f in table["facilities"]]]
     if method in ("both", "lp"):
         lp = build_lp(network)
         table = table.join(risk_exposure(lp, dict(table["facilities"]), ttr))
     if method in ("both", "simulation"):
         horizon = duration + (duration if recovery_days is None else int(recovery_days))
         sim = _simulated(network, table, duration_days=duration, horizon=horizon, fail_below=fail_below,
-                         n_runs=n_runs, seed=seed, progress=progress)
+                         n_runs=n_runs, seed=seed, progress=progress, target=demands)
         worst = sim["shortfall_sim_usd"].max()
         sim.insert(4, "rei_sim", sim["shortfall_sim_usd"].clip(lower=0.0) / worst if worst > 0 else 0.0)
         table = table.join(sim)
-    keys = ["rei", "tts_days"] if method != "simulation" else ["shortfall_sim_usd"]
-    table = table.sort_values(keys, ascending=[False, True][: len(keys)], kind="stable")
+    if target is not None:
+        keys, ascending = ["target_shortfall_usd", "target_tts_days"], [False, True]
+        if not (table["target_shortfall_usd"] > 0).any():
+            warnings.warn(f"stress_test: no knockout of {duration} days reduces what {target!r} receives "
+                          "(its stocks and other suppliers cover it); try a longer duration_days.",
+                          SimulationWarning, stacklevel=2)
+    else:
+        keys = ["rei", "tts_days"] if method != "simulation" else ["shortfall_sim_usd"]
+        ascending = [False, True][: len(keys)]
+    table = table.sort_values(keys, ascending=ascending, kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table
