@@ -68,6 +68,8 @@ class Scenario:
         :class:`~supplychain.model.RandomOutage`; ``None`` when there is
         none.
 
+    Notes
+    -----
     Limits: ``horizon_days`` a whole number in ``[1, 3650]``; ``start_date``
     from 1900-01-01 to 2200-12-31; ``shock_day`` in ``[0, horizon_days)``.
 
