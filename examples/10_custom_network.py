@@ -3,7 +3,7 @@
 Covers:
 - ``Region``, ``Commodity``, ``Facility`` (with a recipe), ``Lane``, ``Demand``,
   ``Network`` and ``Scenario``: the model without the shipped baseline
-- ``CapacityShock`` on one facility, ``metrics.fill_rate`` and ``Results.summary``
+- ``CapacityShock`` on one facility, ``metrics.fill_rate`` (a table labelled by demand), ``Results.summary``
 - ``plot_timeseries`` of the buyer's stock through the outage
 
 Scenario:
@@ -39,7 +39,8 @@ def main(horizon: int, out: str) -> None:
     outage = sc.CapacityShock(facility="CN.refinery", fraction_lost=1.0, start=30, end=150)
     scenario = sc.Scenario(network, horizon_days=horizon, name="CN refinery outage").with_shocks(outage)
     base, hit = sc.simulate(scenario.without_shocks(), seed=SEED), sc.simulate(scenario, seed=SEED)
-    print(f"US fill rate: baseline {fill_rate(base)[0, 0]:.1%}, outage {fill_rate(hit)[0, 0]:.1%}; "
+    print(f"US fill rate: baseline {fill_rate(base)['US.lithium'].mean():.1%}, "
+          f"outage {fill_rate(hit)['US.lithium'].mean():.1%}; "
           f"shortfall ${hit.summary()['shortfall_usd'].sum() / 1e6:.2f}M")
     print(f"Lowest US stock: {hit.series('inventory', 'US.lithium:lithium').min():.0f} t "
           f"(baseline {base.series('inventory', 'US.lithium:lithium').min():.0f} t)")

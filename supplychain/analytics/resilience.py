@@ -301,10 +301,10 @@ def excess_shortfall(results: Results, *, baseline: Results | None = None, by: G
     >>> excess_shortfall(simulate(toy_scenario(20), seed=0))
     array([[0., 0.]])
     """
-    gap = cumulative_shortfall(results, usd=usd, by=by)
+    gap = cumulative_shortfall(results, usd=usd, by=by).to_numpy()
     if baseline is None:
         return gap
-    base = paired(gap, cumulative_shortfall(baseline, usd=usd, by=by))
+    base = paired(gap, cumulative_shortfall(baseline, usd=usd, by=by).to_numpy())
     # Equal up to float rounding (sums of millions of USD) means no shortfall caused by the shock.
     return np.where(np.isclose(gap, base, rtol=1e-12, atol=1e-6), 0.0, gap - base)
 

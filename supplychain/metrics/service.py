@@ -1,11 +1,16 @@
 """Service and loss metrics: pure functions of :class:`~supplychain.results.Results`.
 
-What belongs here: free functions ``metric(results, *, ...) -> ndarray`` whose
+What belongs here: free functions ``metric(results, *, ...) -> DataFrame`` whose
 definitions are the standard service measures (type-2 fill rate, cycle
 service level, unmet demand; e.g.
-Axsäter, 2015, *Inventory Control*, 3rd ed., Springer, ch. 5), and :func:`metric_frame` to
-label their output. Each metric returns one value per run and group, shaped
-``(n_runs, n_groups)``, where the groups are chosen with ``by``:
+Axsäter, 2015, *Inventory Control*, 3rd ed., Springer, ch. 5). Each metric
+returns one value per run and group as a labelled :class:`pandas.DataFrame`:
+one row per run (index ``run``) and one column per group (columns named after
+``by``), so ``fill_rate(res, by="region_commodity")["US:logic_chip"]`` is
+that group's fill rate in every run and ``.mean()`` the mean over runs.
+``.to_numpy()`` gives the ``(n_runs, n_groups)`` array that these functions
+returned before version 0.2 (positional indexing such as ``[0, 1]`` now needs
+``.to_numpy()[0, 1]`` or ``.iloc[0, 1]``). The groups are chosen with ``by``:
 
 ``"demand"``
     each final demand (the default), in results order;
@@ -108,7 +113,20 @@ def group_labels(results: Results, *, by: Grouping = "demand") -> tuple[str, ...
     return _grouping(results, by)[0]
 
 
-def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
+def _labelled(values: np.ndarray, results: Results | EnsembleResults, by: str) -> pd.DataFrame:
+    """A metric's ``(runs, groups)`` or ``(runs, days, groups)`` array as a DataFrame labelled by run (and date)."""
+    import pandas as pd
+
+    columns = pd.Index(_grouping(results, by)[0], name=by)  # type: ignore[arg-type]
+    if values.ndim == 2:
+        return pd.DataFrame(values, index=pd.RangeIndex(values.shape[0], name="run"), columns=columns)
+    n_runs, n_days, n_groups = values.shape
+    dates = np.array([results.scenario.date_of(t) for t in range(n_days)], dtype="datetime64[ns]")
+    index = pd.MultiIndex.from_product([np.arange(n_runs), dates], names=["run", "date"])
+    return pd.DataFrame(values.reshape(n_runs * n_days, n_groups), index=index, columns=columns)
+
+
+def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> pd.DataFrame:
     """Type-2 fill rate (beta service level) per run and group: the share of demand served from stock.
 
     The fill rate of Axsäter (2015, *Inventory Control*, 3rd ed., Springer,
@@ -129,9 +147,10 @@ def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") ->
 
     Returns
     -------
-    ndarray
-        Shape ``(n_runs, n_groups)``, values in [0, 1]; label the columns
-        with :func:`group_labels` or :func:`metric_frame`.
+    DataFrame
+        One row per run (index ``run``), one column per group (named after
+        ``by``), values in [0, 1]; ``.to_numpy()`` is the
+        ``(n_runs, n_groups)`` array.
 
     Examples
     --------
@@ -140,13 +159,15 @@ def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") ->
     >>> fr = fill_rate(res)
     >>> fr.shape == (2, len(res.coords.demand))
     True
-    >>> bool(((fr >= 0) & (fr <= 1 + 1e-12)).all())
+    >>> bool(((fr >= 0) & (fr <= 1 + 1e-12)).all(axis=None))
     True
+    >>> float(fill_rate(res, by="region_commodity")["US:logic_chip"].mean())
+    1.0
     """
-    return _ratio(results, "served_on_day", by)
+    return _labelled(_ratio(results, "served_on_day", by), results, by)
 
 
-def delivery_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
+def delivery_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") -> pd.DataFrame:
     """Eventual delivery rate per run and group: delivered within the horizon over demanded.
 
     ``sum_t delivered_t / sum_t D_t``, where ``delivered`` includes backorders
@@ -158,10 +179,10 @@ def delivery_rate(results: Results | EnsembleResults, *, by: Grouping = "demand"
     --------
     >>> from supplychain import load_baseline, simulate
     >>> res = simulate(load_baseline().with_horizon(20), seed=0)
-    >>> bool((delivery_rate(res) >= fill_rate(res) - 1e-12).all())
+    >>> bool((delivery_rate(res) >= fill_rate(res) - 1e-12).all(axis=None))
     True
     """
-    return _ratio(results, "delivered", by)
+    return _labelled(_ratio(results, "delivered", by), results, by)
 
 
 def _ratio(results: Results | EnsembleResults, variable: str, by: str) -> np.ndarray:
@@ -172,7 +193,7 @@ def _ratio(results: Results | EnsembleResults, variable: str, by: str) -> np.nda
         return np.asarray(np.where(demand > 0, served / demand, 1.0))
 
 
-def cycle_service_level(results: Results | EnsembleResults, *, by: Grouping = "demand") -> np.ndarray:
+def cycle_service_level(results: Results | EnsembleResults, *, by: Grouping = "demand") -> pd.DataFrame:
     """Cycle service level (alpha, type-1) per run and group: the share of days without a stockout.
 
     A review period is one day. A demand has a stockout on a day when some of
@@ -183,14 +204,14 @@ def cycle_service_level(results: Results | EnsembleResults, *, by: Grouping = "d
 
     Returns
     -------
-    ndarray
-        Shape ``(n_runs, n_groups)``, values in [0, 1].
+    DataFrame
+        One row per run, one column per group, values in [0, 1].
 
     Examples
     --------
     >>> from supplychain import load_baseline, simulate
     >>> res = simulate(load_baseline().with_horizon(20), seed=0)
-    >>> float(cycle_service_level(res, by="region").min())
+    >>> float(cycle_service_level(res, by="region").min(axis=None))
     1.0
     """
     from ..engines.summary import stockouts
@@ -199,14 +220,14 @@ def cycle_service_level(results: Results | EnsembleResults, *, by: Grouping = "d
         if by != "demand":
             raise fail("by", "'demand' for ensemble summaries (they keep stockout days per demand)", by,
                        "cycle_service_level")
-        return np.asarray(results.cycle_service_level)
+        return _labelled(np.asarray(results.cycle_service_level), results, by)
     _, matrix = _grouping(results, by)
     out = stockouts(results.delivered, results.arrays["unmet"]) @ matrix > 0
-    return np.asarray(1.0 - out.mean(axis=1))
+    return _labelled(np.asarray(1.0 - out.mean(axis=1)), results, by)
 
 
 def cumulative_shortfall(results: Results | EnsembleResults, *, usd: bool = False, by: Grouping = "demand",
-                         over_time: bool = False) -> np.ndarray:
+                         over_time: bool = False) -> pd.DataFrame:
     """Demand not delivered, summed over days, per run and group.
 
     The cumulative unmet-demand loss (the performance loss reported by
@@ -230,8 +251,9 @@ def cumulative_shortfall(results: Results | EnsembleResults, *, usd: bool = Fals
 
     Returns
     -------
-    ndarray
-        Shape ``(n_runs, n_groups)`` (or ``(n_runs, n_days, n_groups)``).
+    DataFrame
+        One row per run and one column per group; with ``over_time``, one
+        row per run and date (index ``run, date``).
 
     Raises
     ------
@@ -245,24 +267,24 @@ def cumulative_shortfall(results: Results | EnsembleResults, *, usd: bool = Fals
     >>> short = cumulative_shortfall(res, usd=True, by="region")
     >>> short.shape == (1, len(group_labels(res, by="region")))
     True
-    >>> bool((short >= 0).all())
-    True
+    >>> list(short.columns[:3]), bool((short >= 0).all(axis=None))
+    (['CN', 'JP', 'KR'], True)
     """
     if not usd and _mixes_units(results, by):
         raise fail("usd", f"True when by={by!r} groups commodities of different units", usd,
                    "cumulative_shortfall")
     if not over_time:
-        return np.maximum(_totals(results, "demand", by, usd=usd) - _totals(results, "delivered", by, usd=usd),
-                          0.0)
+        return _labelled(np.maximum(_totals(results, "demand", by, usd=usd)
+                                    - _totals(results, "delivered", by, usd=usd), 0.0), results, by)
     if not isinstance(results, Results):
         raise fail("over_time", "False for ensemble summaries (they keep no daily series; simulate with "
                    "keep='series')", over_time, "cumulative_shortfall")
     gap = _grouped(results, "demand", by, usd=usd) - _grouped(results, "delivered", by, usd=usd)
-    return np.asarray(np.maximum(np.cumsum(gap, axis=1), 0.0))
+    return _labelled(np.asarray(np.maximum(np.cumsum(gap, axis=1), 0.0)), results, by)
 
 
 def days_below_service(results: Results, *, threshold: float = 0.95,
-                       by: Grouping = "demand") -> np.ndarray:
+                       by: Grouping = "demand") -> pd.DataFrame:
     """Number of days on which the daily service level falls below ``threshold``.
 
     The daily service level is the fill rate (beta service level) taken
@@ -280,15 +302,15 @@ def days_below_service(results: Results, *, threshold: float = 0.95,
 
     Returns
     -------
-    ndarray of int
-        Shape ``(n_runs, n_groups)``.
+    DataFrame of int
+        One row per run, one column per group.
 
     Examples
     --------
     >>> from supplychain import load_baseline, simulate
     >>> res = simulate(load_baseline().with_horizon(20), seed=0)
     >>> days = days_below_service(res, threshold=0.9)
-    >>> days.dtype.kind, bool((days <= res.n_days).all())
+    >>> days.to_numpy().dtype.kind, bool((days <= res.n_days).all(axis=None))
     ('i', True)
     """
     threshold = check_probability(threshold, "threshold", "days_below_service")
@@ -297,12 +319,14 @@ def days_below_service(results: Results, *, threshold: float = 0.95,
     delivered = _grouped(results, "delivered", by, usd=usd)
     # Compare delivered < threshold * demand rather than dividing: no 0/0 on idle days.
     below = (demand > 0) & (delivered < threshold * demand)
-    return np.asarray(below.sum(axis=1), dtype=np.int64)
+    return _labelled(np.asarray(below.sum(axis=1), dtype=np.int64), results, by)
 
 
-def metric_frame(values: np.ndarray, results: Results, *, by: Grouping = "demand",
+def metric_frame(values: np.ndarray | pd.DataFrame, results: Results, *, by: Grouping = "demand",
                  name: str = "value") -> pd.DataFrame:
-    """Label a metric's array as a long table with columns ``run, [day,] <by>, <name>``.
+    """A metric as a long table with columns ``run, [day,] <by>, <name>``.
+
+    ``values`` is a metric's DataFrame (or its array).
 
     Examples
     --------
@@ -315,6 +339,9 @@ def metric_frame(values: np.ndarray, results: Results, *, by: Grouping = "demand
     import pandas as pd
 
     labels = group_labels(results, by=by)
+    if isinstance(values, pd.DataFrame):
+        daily = isinstance(values.index, pd.MultiIndex)   # over_time: rows are (run, date)
+        values = values.to_numpy().reshape(results.n_runs, -1, values.shape[1]) if daily else values.to_numpy()
     values = np.asarray(values)
     if values.ndim not in (2, 3) or values.shape[0] != results.n_runs or values.shape[-1] != len(labels):
         raise fail("values", f"an array shaped (n_runs, [n_days,] {len(labels)}) for by={by!r}",
