@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import sys
 
 import numpy as np
 import pytest
@@ -84,10 +87,20 @@ def test_default_pool_for_large_ensembles(monkeypatch):
     assert all(np.array_equal(res.bands[k], ref.bands[k]) for k in ref.bands)
 
 
-def test_progress_bar_goes_to_stderr(capsys):
+def test_progress_bar_goes_to_stderr_on_a_terminal_only(capsys, monkeypatch):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     simulate(Scenario(chain_network(), horizon_days=10), engine="vector", n_runs=4, seed=0, progress=True)
-    captured = capsys.readouterr()
-    assert "vector runs" in captured.err and "4/4" in captured.err and captured.out == ""
+    assert "vector runs" in terminal.getvalue() and "4/4" in terminal.getvalue()
+    log = io.StringIO()            # a log file: no bar
+    monkeypatch.setattr(sys, "stderr", log)
+    simulate(Scenario(chain_network(), horizon_days=10), engine="vector", n_runs=4, seed=0, progress=True)
+    assert log.getvalue() == "" and capsys.readouterr().out == ""
 
 
 @pytest.mark.parametrize("kwargs, match", [

@@ -320,7 +320,7 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     ROW cuts ore                     1.000       inf       0.0        0.3
     Pacific shipping disruption      1.000       inf       0.0        0.0
     """
-    from tqdm import tqdm
+    from .._progress import iterate
     base_sc = baseline if horizon_days is None else baseline.with_horizon(int(horizon_days))
     engine, runs = pick_engine(False, n_runs)
     # A deterministic baseline needs one run, paired with every run of a random entry (the
@@ -328,8 +328,8 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     base_det = is_deterministic(base_sc) and n_runs is None
     base = simulate(base_sc, engine=engine, n_runs=1 if base_det else runs, seed=seed)
     rows: dict[str, dict[str, float]] = {}
-    for name, (scenario, reference, det) in tqdm(_entries(catalogue, base_sc).items(), desc="scorecard",
-                                                 unit="shock", disable=not progress, leave=False):
+    for name, (scenario, reference, det) in iterate(_entries(catalogue, base_sc).items(), desc="scorecard",
+                                                    unit="shock", enabled=progress):
         n = 1 if base_det and det else runs
         res = simulate(scenario, engine=engine, n_runs=n, seed=seed)
         ref = base if reference is base_sc else simulate(reference, engine=engine, n_runs=n, seed=seed)

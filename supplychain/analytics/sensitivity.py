@@ -177,8 +177,8 @@ class _Evaluator:
         return float(np.mean(self.metric(res, base, self.span)))
 
     def many(self, design: np.ndarray, progress: bool) -> np.ndarray:
-        from tqdm import tqdm
-        rows = tqdm(design, desc="sensitivity", unit="eval", disable=not progress, leave=False)
+        from .._progress import iterate
+        rows = iterate(design, desc="sensitivity", unit="eval", enabled=progress)
         return np.array([self(row) for row in rows])
 
 

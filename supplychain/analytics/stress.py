@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .._progress import iterate
 from .._validation import check_known, check_number, fail
 from ..errors import SimulationWarning
 from ..model import Network, Scenario
@@ -158,13 +159,12 @@ def _simulated(network: Network, table: pd.DataFrame, *, duration_days: int, hor
                n_runs: int | None, seed: int, progress: bool,
                target: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Simulated TTS, TTR and excess shortfall for every knockout (same seed as the baseline)."""
-    from tqdm import tqdm
     # A knockout adds nothing random: the baseline decides.
     engine, runs = pick_engine(is_deterministic(Scenario(network, horizon_days=horizon)), n_runs)
     base = simulate(Scenario(network, horizon_days=horizon, name="baseline"), engine=engine, n_runs=runs, seed=seed)
     rows = []
-    items = tqdm(table["facilities"].items(), total=len(table), desc="stress test", unit="scenario",
-                 disable=not progress, leave=False)
+    items = iterate(table["facilities"].items(), total=len(table), desc="stress test", unit="scenario",
+                    enabled=progress)
     for name, facilities in items:
         t0 = time.perf_counter()
         scenario = knockout_scenario(network, facilities, duration_days=duration_days, horizon_days=horizon,

@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._progress import progress_bar
 from ..compile.compiler import Compiled
 from ..engines.summary import BandAccumulator, SummaryPart, band_groups
 from .pool import local_pool
@@ -132,24 +133,8 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
-class _NoBar:
-    """Stands in for a tqdm bar when progress is off (tqdm would still start its monitor thread)."""
-
-    def __enter__(self) -> _NoBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, n: int) -> None:
-        return None
-
-
 def _bar(progress: bool, total: int, engine: str) -> Any:
-    if not progress:
-        return _NoBar()
-    from tqdm import tqdm
-    return tqdm(total=total, file=sys.stderr, unit="run", desc=f"{engine} runs")
+    return progress_bar(total, desc=f"{engine} runs", unit="run", enabled=progress, leave=True)
 
 
 def _is_dask_client(executor: object) -> bool:
@@ -191,7 +176,7 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     executor : Executor or dask Client, optional
         Where chunks run (default: in-process, or two local processes when large).
     progress : bool
-        Show a tqdm bar over runs on stderr.
+        Show a progress bar over runs (in a notebook or on a terminal only: :mod:`supplychain._progress`).
 
     Examples
     --------
