@@ -6,8 +6,6 @@ import dataclasses
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-import sys
-
 import numpy as np
 import pytest
 
