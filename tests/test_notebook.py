@@ -13,7 +13,12 @@ import pytest
 import supplychain as sc
 from supplychain import _progress
 from supplychain.analytics._toy import toy_scenario
-from supplychain.metrics import cumulative_shortfall, cycle_service_level, days_below_service, fill_rate
+from supplychain.metrics import (
+    cumulative_shortfall,
+    cycle_service_level,
+    days_below_service,
+    fill_rate,
+)
 from supplychain.model import CapacityShock, Tariff
 
 from .conftest import chain_network

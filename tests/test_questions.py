@@ -9,7 +9,12 @@ import pytest
 
 import supplychain as sc
 from supplychain.analytics._toy import single_source_network, toy_network
-from supplychain.analytics.stress import knockout_scenario, stress_test, target_demands, upstream_facilities
+from supplychain.analytics.stress import (
+    knockout_scenario,
+    stress_test,
+    target_demands,
+    upstream_facilities,
+)
 from supplychain.compile.compiler import compile_scenario
 from supplychain.errors import SimulationWarning, UnknownIdError, ValidationError
 from supplychain.io.scenario import dumps_scenario, loads_scenario
