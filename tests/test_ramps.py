@@ -110,9 +110,8 @@ def _random(recovery_days: float) -> Scenario:
 def test_random_outage_ramps_keep_common_random_numbers():
     """Same seed, same outages: the ramp adds exactly recovery_days / 2 days of the loss per outage
     (10 % lost, so overlapping outages never reach the cap at 100 %)."""
-    rng = lambda: np.random.default_rng(11)  # noqa: E731
-    flat = draw_outages(compile_scenario(_random(0.0)), rng())
-    ramped = draw_outages(compile_scenario(_random(8.0)), rng())
+    flat = draw_outages(compile_scenario(_random(0.0)), np.random.default_rng(11))
+    ramped = draw_outages(compile_scenario(_random(8.0)), np.random.default_rng(11))
     assert flat is not None and ramped is not None
     lost_flat, lost_ramp = 1 - flat[:, 1], 1 - ramped[:, 1]
     n_outages = lost_flat.sum() / (0.1 * 5.0)

@@ -15,7 +15,17 @@ from supplychain.compile.compiler import compile_scenario
 from supplychain.engines.kernel import initial_state
 from supplychain.errors import ValidationError
 from supplychain.metrics.balance import material_balance
-from supplychain.model import Commodity, DaysOfCover, Demand, Facility, Fixed, Lane, Network, Region, Scenario
+from supplychain.model import (
+    Commodity,
+    DaysOfCover,
+    Demand,
+    Facility,
+    Fixed,
+    Lane,
+    Network,
+    Region,
+    Scenario,
+)
 from supplychain.model.network import RESTART_DAYS
 from supplychain.run import simulate
 

@@ -58,9 +58,8 @@ def initial_restart(c: Compiled, n_runs: int) -> RestartState | None:
 
 def warm_fraction(rs: RestartState, day: int) -> np.ndarray:
     """Share of the idle capacity usable on ``day``, (R, n): ``clip((t - a - delay + 1) / ramp, 0, 1)``."""
-    with np.errstate(invalid="ignore"):
-        h = (day - rs.asked - rs.delay + 1.0) / rs.ramp
-    return np.clip(np.nan_to_num(h, nan=0.0, neginf=0.0), 0.0, 1.0)
+    # A facility never asked has asked = +inf, so h = -inf and clips to 0.
+    return np.clip((day - rs.asked - rs.delay + 1.0) / rs.ramp, 0.0, 1.0)
 
 
 def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np.ndarray,
@@ -73,7 +72,6 @@ def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np
     capacity asks for a restart today (the day is kept in ``rs.asked``), so a
     restart with no delay and no ramp frees its capacity the same day.
     """
-    r = need.shape[0]
     full = np.array(np.broadcast_to(capacity, need.shape))
     x = full[:, rs.facilities]
     above = np.maximum(x - rs.steady, 0.0)
@@ -83,6 +81,5 @@ def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np
     if new.any():
         rs.asked[new] = day
         warm = x - (1.0 - warm_fraction(rs, day)) * above
-    assert full.shape[0] == r
     full[:, rs.facilities] = warm
     return full

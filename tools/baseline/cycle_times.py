@@ -29,17 +29,17 @@ CYCLE_TIMES: tuple[tuple[str, str, float, str], ...] = (
     ("fab", "memory_wafer", 60.0,
      f"assumption: memory fabs between the 28 nm and 7 nm figures, the 14/10 nm value; {FAB_RULE}"),
     *(("packaging", chip, 10.0,
-       "assumption: 10 days of assembly, burn-in and final test (back-end cycle times are quoted only as "
-       "'weeks'; queueing at the die bank is held by the packaging input stock, 14 days)")
+       ("assumption: 10 days of assembly, burn-in and final test (back-end cycle times are quoted only as "
+        "'weeks'; queueing at the die bank is held by the packaging input stock, 14 days)"))
       for chip in ("logic_chip", "mature_chip", "memory_chip")),
     *(("refinery", out, 10.0,
-       "assumption: 10 days from feed to released product (continuous leaching, solvent extraction or "
-       "purification circuits of a few days plus batch assay and release; no published figure)")
+       ("assumption: 10 days from feed to released product (continuous leaching, solvent extraction or "
+        "purification circuits of a few days plus batch assay and release; no published figure)"))
       for out in ("lithium_chem", "nickel_refined", "cobalt_refined", "manganese_sulphate",
                   "graphite_spherical", "ndpr_oxide", "gallium", "germanium")),
     *(("material", out, 10.0,
-       "assumption: 10 days for precursor co-precipitation or graphite coating, calcination or "
-       "carbonisation, and lot release (no published figure)")
+       ("assumption: 10 days for precursor co-precipitation or graphite coating, calcination or "
+        "carbonisation, and lot release (no published figure)"))
       for out in ("cam", "aam")),
     ("cell_plant", "li_ion_cell", 35.0,
      "assumption: 5 weeks, the middle of 4-6 weeks from electrode making to finished cell, of which "
