@@ -72,7 +72,8 @@ def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np
     capacity asks for a restart today (the day is kept in ``rs.asked``), so a
     restart with no delay and no ramp frees its capacity the same day.
     """
-    full = np.array(np.broadcast_to(capacity, need.shape))
+    full = np.empty_like(need)  # the layout of the engine's arrays (runs-last in the vector engine)
+    full[...] = capacity
     x = full[:, rs.facilities]
     above = np.maximum(x - rs.steady, 0.0)
     warm = x - (1.0 - warm_fraction(rs, day)) * above
