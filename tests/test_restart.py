@@ -98,3 +98,15 @@ def test_restart_fields_are_checked():
         Facility("X.f", "X", "fab", "chip", 1.0, restart_days=-1)
     with pytest.raises(ValidationError, match="restart_ramp_days"):
         Facility("X.f", "X", "fab", "chip", 1.0, restart_ramp_days=1e5)
+
+
+def test_restart_and_recovery_fields_round_trip_through_scenario_files():
+    from supplychain.io.scenario import dumps_scenario, loads_scenario
+    from supplychain.model import CapacityShock, RandomOutage
+    s = scenario(4.0, None).with_shocks(
+        CapacityShock(facility="CN.fab", fraction_lost=0.5, start=2, end=5),
+        RandomOutage(facility="CN.mine", rate_per_year=1.0, duration=3.0, recovery_days=6.0))
+    back = loads_scenario(dumps_scenario(s))
+    fab = back.network.facility("CN.fab")
+    assert (fab.restart_days, fab.restart_ramp_days) == (4.0, None)
+    assert back.shocks == s.shocks and back.shocks[0].recovery_days is None
