@@ -243,6 +243,13 @@ GROUPS: tuple[Group, ...] = (
           r"assumption", "they fix each "
           "supplier's steady-state output and, through RAS, every lane share; needs a re-fit in "
           "tools/baseline", factors=None, range_note="structural"),
+    # --- added with recovery ramps and restart delays (tools/baseline/cycle_times.py, inventories.py) ---
+    Group("Refineries, material plants and packaging take 10 days", r"^cycle_time_days$",
+          r"^assumption: 10 days", "no published figure separates processing from queueing",
+          kind="cycle_time"),
+    Group("Foundry finished wafers and vendor chip stocks derived from days of inventory (work in progress "
+          "counted at half cost)", r"^output_cover_days$", r"^derived: .*days of inventory",
+          "IHS foundry (45 d) and chip-vendor (78 d) days of inventory, less the work in progress they include"),
 )
 #: Rules of the builder, not numbers (listed in docs/assumptions.md, nothing to count or perturb).
 RULES = (

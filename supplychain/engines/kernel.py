@@ -50,6 +50,7 @@ from scipy import sparse
 from ..compile.compiler import Compiled
 from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
+from . import restart as _restart
 
 __all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship",
            "arrival_days", "records", "THROUGHPUT_DAYS", "quoted_lead_time"]
@@ -78,6 +79,7 @@ class State:
     owed: np.ndarray | None = None      # (R, L) lane backlog: ordered, not yet shipped (an obligation)
     throughput: np.ndarray | None = None  # (R, F) moving average of each supplier's daily shipments
     normal_rate: np.ndarray | None = None  # (F,) each supplier's steady flow (its throughput on day 0)
+    restart: _restart.RestartState | None = None  # idle capacity awaiting restart (§5.4.1), if any
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -97,7 +99,8 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
                  backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
                  wip_ring=wip_ring, wip=wip, owed=np.zeros((n_runs, c.n_lanes)),
-                 throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out)
+                 throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out,
+                 restart=_restart.initial_restart(c, n_runs))
 
 
 def _sum_into(values: np.ndarray, index: np.ndarray, n: int, summing: sparse.csr_matrix) -> np.ndarray:
@@ -135,7 +138,8 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     starts. Stock destroyed by a disaster and reserves released into low
     stocks are applied first. A facility with a cycle time ``k`` puts today's
     starts into work in progress, to join its output stock on day ``t + k``
-    (``docs/model.md`` §5.4); without one they join it at once.
+    (``docs/model.md`` §5.4); without one they join it at once. Capacity above
+    a facility's steady output is usable only once restarted (§5.4.1).
     """
     if s.dyn is not None:
         _dynamic.stock_events(c, s.stock, s.dyn, s.day, s.wip_ring, s.wip)
@@ -152,6 +156,8 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
         position = s.stock[:, c.out_stock]
     inputs = (s.stock[:, c.recipe_stock] / c.recipe_ratio).min(axis=2)
     need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
+    if s.restart is not None:
+        capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
     p = np.minimum(np.minimum(capacity, inputs), need)
     np.maximum(p, 0.0, out=p)
     # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``

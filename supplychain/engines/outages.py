@@ -58,16 +58,29 @@ def _arrivals(rng: np.random.Generator, rate: float, first: int, stop: int, n: i
     return [row[row < stop] for row in rows]
 
 
-def outage_cover(starts: np.ndarray, ends: np.ndarray, n_days: int) -> np.ndarray:
-    """Fraction of each day ``[t, t + 1)`` covered by intervals ``[starts, ends)``, summed, shape (T, n).
+def outage_cover(starts: np.ndarray, ends: np.ndarray, n_days: int,
+                 ramp: np.ndarray | float = 0.0) -> np.ndarray:
+    """Lost fraction of each day ``[t, t + 1)`` for outages ``[starts, ends)``, shape (T, n).
+
+    Each outage loses all of the day while down, then ``1 - (x - end) / ramp``
+    at time ``x`` of its linear recovery ``[end, end + ramp)``; the day's value
+    is the integral over the day (docs/model.md §6.9).
 
     Examples
     --------
     >>> outage_cover(np.array([1.5]), np.array([3.0]), 4)[:, 0]
     array([0. , 0.5, 1. , 0. ])
+    >>> outage_cover(np.array([0.0]), np.array([1.0]), 4, ramp=2.0)[:, 0]
+    array([1.  , 0.75, 0.25, 0.  ])
     """
     edges = np.arange(n_days + 1, dtype=float)[:, None]
     covered = np.clip(edges - starts[None, :], 0.0, np.maximum(ends - starts, 0.0)[None, :])
+    ramp = np.broadcast_to(np.asarray(ramp, dtype=float), np.shape(starts))
+    if ramp.any():
+        # Area under the recovery ramp up to each edge: v - v^2 / (2 ramp) for v = time into it.
+        r = np.where(ramp > 0, ramp, 1.0)[None, :]
+        v = np.clip(edges - ends[None, :], 0.0, ramp[None, :])
+        covered = covered + (v - v * v / (2.0 * r))
     return np.diff(covered, axis=0)
 
 
@@ -107,9 +120,14 @@ def _add_losses(lost: np.ndarray, spec: OutageSpec, events: list[np.ndarray],
     durations = spec.duration.sample(rng, len(starts))
     inside = (starts >= spec.first) & (starts < spec.stop)
     # The window bounds when outages start; one that starts inside it runs its full length.
-    cover = outage_cover(starts, starts + durations, n_days) * inside
+    # Recovery ramps are fixed, so they change no draw (common random numbers).
     if spec.group is None:
+        ramp = np.repeat(spec.recovery_days, sizes)
+        cover = outage_cover(starts, starts + durations, n_days, ramp) * inside
         owner = np.repeat(spec.facilities, sizes)
         np.add.at(lost, owner, spec.capacity_lost * cover.T)
     else:
-        lost[spec.facilities] += spec.capacity_lost * cover.sum(axis=1)
+        for days in np.unique(spec.recovery_days):
+            members = spec.facilities[spec.recovery_days == days]
+            cover = outage_cover(starts, starts + durations, n_days, days) * inside
+            lost[members] += spec.capacity_lost * cover.sum(axis=1)

@@ -32,7 +32,7 @@ from ._display import html_table, plural
 from .dists import Distribution, Fixed, day_distribution, distribution_from_dict
 from .policies import DaysOfCover, Policy, policy_from_dict
 
-__all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES"]
+__all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES", "RESTART_DAYS"]
 
 #: Largest substitution elasticity (sigma) of a commodity: (landed cost ratio)^-sigma stays finite.
 MAX_ELASTICITY = 100.0
@@ -40,6 +40,19 @@ MAX_ELASTICITY = 100.0
 #: Stage names used by the built-in baseline; any other string is accepted too.
 STAGES = ("mine", "refinery", "material", "cell_plant", "wafer", "chemical",
           "fab", "packaging", "magnet", "market")
+
+
+#: Restart of idle capacity by value chain, ``(restart_days, restart_ramp_days)`` (ASSUMPTION, see
+#: docs/assumptions.md): capacity above a facility's steady output becomes usable ``restart_days``
+#: after it is first needed, then ramps in linearly over ``restart_ramp_days``. Fab tools idled for
+#: lack of demand need requalification: two weeks, then a month to full output (the restart of a fab
+#: after a power loss took 7-10 days to full wafer input: Renesas, "UPDATE 3 - Impact of the March 16
+#: Earthquake", 23 Mar 2022; idle tools are slower). Cell lines: a month, then two (formation and
+#: yield ramp). Mines and refineries: two months to restart a mothballed line, three to ramp.
+#: Unknown chains use ``"default"``: no restart delay.
+RESTART_DAYS: dict[str, tuple[float, float]] = {
+    "minerals": (60.0, 90.0), "batteries": (30.0, 60.0), "semiconductors": (14.0, 30.0),
+    "default": (0.0, 0.0)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +170,8 @@ class Facility:
     default_cover_days: float = 30.0
     name: str = ""
     cycle_time_days: int = 0
+    restart_days: float | None = None
+    restart_ramp_days: float | None = None
 
     def __post_init__(self) -> None:
         ident = self.id if isinstance(self.id, str) else repr(self.id)
@@ -183,10 +198,27 @@ class Facility:
             self.default_cover_days, "default_cover_days", "Facility", ident, high=MAX_DAYS))
         object.__setattr__(self, "cycle_time_days", int(check_days(
             self.cycle_time_days, "cycle_time_days", "Facility", ident, whole=True, high=MAX_DAYS)))
+        for name in ("restart_days", "restart_ramp_days"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, check_days(getattr(self, name), name, "Facility", ident))
         held = set(self.stocks)
         for key in [k for k, _ in self.initial_inventory] + [k for k, _ in self.policies]:
             if key not in held:
                 check_known(key, held, "stock", "Facility", ident)
+
+    def restart(self, chain: str) -> tuple[float, float]:
+        """``(restart_days, restart_ramp_days)``, a ``None`` field taking ``chain``'s default.
+
+        Examples
+        --------
+        >>> f = Facility("KR.fab", region="KR", stage="fab", output="wafer", capacity_per_day=10.0,
+        ...              restart_ramp_days=5)
+        >>> f.restart("semiconductors"), f.restart("other")
+        ((14.0, 5.0), (0.0, 5.0))
+        """
+        delay, ramp = RESTART_DAYS.get(chain, RESTART_DAYS["default"])
+        return (delay if self.restart_days is None else self.restart_days,
+                ramp if self.restart_ramp_days is None else self.restart_ramp_days)
 
     @property
     def inputs(self) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import batteries, cycle_times, minerals, semiconductors
+from . import batteries, cycle_times, inventories, minerals, semiconductors
 from .network import Draft
 from .write import render
 
@@ -25,6 +25,8 @@ def build() -> Draft:
     batteries.build(net)
     minerals.build_magnets(net)
     minerals.build(net)
+    # Stage covers from published days of inventory replace the chain modules' defaults by commodity.
+    inventories.apply(net)
     return net
 
 

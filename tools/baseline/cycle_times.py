@@ -3,10 +3,10 @@
 Kept apart from the chain builders: a cycle time applies to every facility of a stage making an
 output (``docs/model.md`` §5.4), and the loader (:mod:`supplychain.datasets.baseline`) sets
 ``Facility.cycle_time_days`` from this table. A stage not listed has no cycle time (output is in
-stock the day it is made): packaging, wafers, chemicals, mines, refineries, magnet and material
-plants today. Refinery process times (lithium conversion, nickel HPAL/matte, cobalt refining) have
-no citable figure yet; packaging and test takes weeks, but no figure separates processing from
-queueing at the die bank, which the packaging input stock already holds.
+stock the day it is made): wafers, chemicals, mines and magnet plants. Refinery, material-plant and
+packaging process times have no citable figure separating processing from queueing (packaging and
+test is quoted only as taking "weeks"; the die bank, the queue before it, is the packaging input
+stock): they are assumptions, listed in docs/assumptions.md.
 
 Values are whole days. They are multiples of 5 so that the x0.8 / x1.2 perturbations of
 ``tools/assumptions_sensitivity.py`` stay whole.
@@ -28,6 +28,19 @@ CYCLE_TIMES: tuple[tuple[str, str, float, str], ...] = (
      f"derived: mature nodes (28 nm and older, as many layers or fewer) at the 28 nm figure; {FAB_RULE}"),
     ("fab", "memory_wafer", 60.0,
      f"assumption: memory fabs between the 28 nm and 7 nm figures, the 14/10 nm value; {FAB_RULE}"),
+    *(("packaging", chip, 10.0,
+       ("assumption: 10 days of assembly, burn-in and final test (back-end cycle times are quoted only as "
+        "'weeks'; queueing at the die bank is held by the packaging input stock, 14 days)"))
+      for chip in ("logic_chip", "mature_chip", "memory_chip")),
+    *(("refinery", out, 10.0,
+       ("assumption: 10 days from feed to released product (continuous leaching, solvent extraction or "
+        "purification circuits of a few days plus batch assay and release; no published figure)"))
+      for out in ("lithium_chem", "nickel_refined", "cobalt_refined", "manganese_sulphate",
+                  "graphite_spherical", "ndpr_oxide", "gallium", "germanium")),
+    *(("material", out, 10.0,
+       ("assumption: 10 days for precursor co-precipitation or graphite coating, calcination or "
+        "carbonisation, and lot release (no published figure)"))
+      for out in ("cam", "aam")),
     ("cell_plant", "li_ion_cell", 35.0,
      "assumption: 5 weeks, the middle of 4-6 weeks from electrode making to finished cell, of which "
      "formation and ageing up to 3 weeks (Powering Autos, 'Lithium-ion battery cell manufacturing "

@@ -16,6 +16,7 @@ import numpy as np
 
 from ...model import CapacityShock, DemandShock, LogisticsShock
 from ...model.shocks import to_day
+from ...model.shocks.disruptions import recovery_days_for
 from ..schedules import ScheduleBuilder
 from ..select import (
     check_commodity,
@@ -42,28 +43,50 @@ class DestroySpec:
     wip_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
 
-def loss_profile(shock: CapacityShock, builder: ScheduleBuilder) -> np.ndarray:
-    """Fraction of capacity lost on each day, shape (T,)."""
+def loss_profile(shock: CapacityShock, builder: ScheduleBuilder, recovery_days: float | None = None) -> np.ndarray:
+    """Fraction of capacity lost on each day, shape (T,).
+
+    ``recovery_days`` (resolved for one chain) replaces ``shock.recovery_days``;
+    a ``None`` in both recovers at once.
+    """
+    rec = shock.recovery_days if recovery_days is None else recovery_days
     t = np.arange(builder.n_days)
     start = builder.start_day(shock)
     loss = np.where(t >= start, shock.fraction_lost, 0.0)
     if shock.end is not None:
         d = t - to_day(shock.end, builder.scenario.start_date) + 1   # day of recovery, from 1
-        if shock.recovery_days <= 0:
+        if rec is None or rec <= 0:
             back = np.ones_like(d, dtype=float)
         elif shock.recovery == "linear":
-            back = np.clip(d / shock.recovery_days, 0.0, 1.0)
+            back = np.clip(d / rec, 0.0, 1.0)
         else:
-            back = 1.0 - np.exp(-np.maximum(d, 0) / shock.recovery_days)
+            back = 1.0 - np.exp(-np.maximum(d, 0) / rec)
         loss = np.where(d >= 1, shock.fraction_lost * (1.0 - back), loss)
     return loss
 
 
+def facility_chains(builder: ScheduleBuilder) -> list[str]:
+    """Value chain of each facility's output (``""`` when the commodity has none)."""
+    net = builder.scenario.network
+    chains = {c.id: c.chain for c in net.commodities}
+    return [chains.get(f.output, "") for f in net.facilities]
+
+
 def capacity_shock(shock: CapacityShock, builder: ScheduleBuilder) -> None:
-    """Multiply capacity by ``1 - loss(t)``; destroy stock on the start day when it is inside the horizon."""
+    """Multiply capacity by ``1 - loss(t)``; destroy stock on the start day when it is inside the horizon.
+
+    Without ``recovery_days`` each facility recovers over its chain's default
+    (:data:`~supplychain.model.shocks.disruptions.RECOVERY_DAYS`).
+    """
     facs = select_facilities(builder, shock.facility, shock.stage, shock.region, "CapacityShock")
     builder.window(shock)  # validates end after start on the calendar
-    builder.full("capacity_factor")[:, facs] *= (1.0 - loss_profile(shock, builder))[:, None]
+    chains = facility_chains(builder)
+    by_days: dict[float, list[int]] = {}
+    for f in np.atleast_1d(facs).tolist():
+        by_days.setdefault(recovery_days_for(shock.recovery_days, chains[f]), []).append(int(f))
+    factor = builder.full("capacity_factor")
+    for rec, members in sorted(by_days.items()):
+        factor[:, members] *= (1.0 - loss_profile(shock, builder, rec))[:, None]
     day = builder.start_day(shock)
     # A shock in force before day 0 is a standing condition: its destruction is already past.
     if shock.destroy_inventory > 0 and 0 <= day < builder.n_days:

@@ -10,7 +10,7 @@ Implements docs/model.md §6.9 (random-outage).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,7 +19,9 @@ from ...model import RandomOutage
 from ...model.dists import Distribution
 from ...model.network import Network
 from ...model.shocks import DAYS_PER_YEAR
+from ...model.shocks.disruptions import recovery_days_for
 from ..schedules import ScheduleBuilder
+from .disruptions import facility_chains
 
 __all__ = ["OutageSpec", "random_outage"]
 
@@ -28,7 +30,8 @@ __all__ = ["OutageSpec", "random_outage"]
 class OutageSpec:
     """One :class:`~supplychain.model.RandomOutage` with its facilities resolved to indices.
 
-    ``group`` is ``None`` for independent per-facility processes.
+    ``group`` is ``None`` for independent per-facility processes;
+    ``recovery_days`` is each facility's linear recovery ramp (chain default resolved).
     """
 
     facilities: np.ndarray   # (n,) facility indices
@@ -38,6 +41,7 @@ class OutageSpec:
     first: int               # window [first, stop) in day indices
     stop: int
     group: str | None
+    recovery_days: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (n,) linear ramp per facility
 
 
 def _targets(shock: RandomOutage, network: Network) -> np.ndarray:
@@ -57,9 +61,13 @@ def _targets(shock: RandomOutage, network: Network) -> np.ndarray:
 def random_outage(shock: RandomOutage, builder: ScheduleBuilder) -> None:
     """Record the outage process; its effect is drawn per run."""
     first, stop = builder.window(shock)
-    spec = OutageSpec(facilities=_targets(shock, builder.scenario.network),
+    facilities = _targets(shock, builder.scenario.network)
+    chains = facility_chains(builder)
+    recovery = np.array([recovery_days_for(shock.recovery_days, chains[f]) for f in facilities])
+    spec = OutageSpec(facilities=facilities,
                       rate_per_day=shock.rate_per_year / DAYS_PER_YEAR, duration=shock.duration,
-                      capacity_lost=shock.capacity_lost, first=first, stop=stop, group=shock.group)
+                      capacity_lost=shock.capacity_lost, first=first, stop=stop, group=shock.group,
+                      recovery_days=recovery)
     specs: list[OutageSpec] = builder.extras.setdefault("outages", [])
     for other in specs:
         if spec.group is not None and other.group == spec.group and other.rate_per_day != spec.rate_per_day:

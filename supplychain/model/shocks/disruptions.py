@@ -15,7 +15,34 @@ from typing import ClassVar, Literal
 from ..._validation import check_id, check_magnitude, check_number, fail
 from .base import Shock, days, opt_id
 
-__all__ = ["CapacityShock", "DemandShock", "LogisticsShock", "MAX_LEAD_TIME_MULTIPLIER"]
+__all__ = ["CapacityShock", "DemandShock", "LogisticsShock", "MAX_LEAD_TIME_MULTIPLIER", "RECOVERY_DAYS",
+           "recovery_days_for"]
+
+#: Days for capacity lost to an outage to come back once the outage ends (a linear ramp), by value
+#: chain, when a CapacityShock or RandomOutage does not give ``recovery_days`` (docs/model.md §6.6).
+#: Semiconductors (derived): after the 1999 Chi-Chi earthquake TSMC's wafer output was at 20 % of
+#: normal on day 5, when full power was back, and 90 % on day 8 (Cleanrooms, "Recovering from the
+#: Taiwan Earthquake", 1 Nov 1999), about 4 days from nothing to full; after the 16 Mar 2022 Fukushima
+#: earthquake Renesas Naka restarted wafer input step by step, reached 50 % on 23 Mar and close to
+#: full on 26 Mar (Renesas, "UPDATE 3 - Impact of the March 16 Earthquake", 23 Mar 2022), about 7
+#: days: the longer, 7 days. Batteries (14 days) and minerals (30 days: kilns, leaching and
+#: solvent-extraction circuits restart slower than a fab) are ASSUMPTIONS (docs/assumptions.md).
+#: Unknown chains use ``"default"``: capacity comes back at once.
+RECOVERY_DAYS: dict[str, float] = {"minerals": 30.0, "batteries": 14.0, "semiconductors": 7.0, "default": 0.0}
+
+
+def recovery_days_for(given: float | None, chain: str) -> float:
+    """``given``, or the chain's default from :data:`RECOVERY_DAYS` when it is ``None``.
+
+    Examples
+    --------
+    >>> recovery_days_for(None, "semiconductors"), recovery_days_for(3.0, "minerals"), recovery_days_for(None, "x")
+    (7.0, 3.0, 0.0)
+    """
+    if given is not None:
+        return given
+    return RECOVERY_DAYS.get(chain, RECOVERY_DAYS["default"])
+
 
 #: Largest lead-time multiplier of a LogisticsShock (a 35-day lane becomes at most 3,500 days).
 MAX_LEAD_TIME_MULTIPLIER = 100.0
@@ -31,6 +58,8 @@ class CapacityShock(Shock):
     it recovers over ``recovery_days``: ``"linear"`` is fully back after
     ``recovery_days``; ``"exponential"`` gets back ``1 - exp(-d / recovery_days)``
     of the loss after ``d`` days (``recovery_days`` is the e-folding time).
+    ``recovery_days=None`` (the default) takes each facility's chain default
+    from :data:`RECOVERY_DAYS` (7 days for semiconductors); 0 recovers at once.
     With ``end=None`` the loss lasts to the end of the horizon.
     ``destroy_inventory`` is the fraction of the selected facilities' stocks
     (inputs and output) and work in progress destroyed on the first day
@@ -64,7 +93,7 @@ class CapacityShock(Shock):
     region: str | None = None
     destroy_inventory: float = 0.0
     recovery: Literal["linear", "exponential"] = "linear"
-    recovery_days: float = 0.0
+    recovery_days: float | None = None
     kind: ClassVar[str] = "capacity_shock"
 
     def __post_init__(self) -> None:
@@ -82,7 +111,8 @@ class CapacityShock(Shock):
             self.destroy_inventory, "destroy_inventory", k, low=0.0, high=1.0))
         if self.recovery not in ("linear", "exponential"):
             raise fail("recovery", "'linear' or 'exponential'", self.recovery, k)
-        object.__setattr__(self, "recovery_days", days(self.recovery_days, "recovery_days", k))
+        if self.recovery_days is not None:
+            object.__setattr__(self, "recovery_days", days(self.recovery_days, "recovery_days", k))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..._validation import MAX_RATE_PER_YEAR, check_id, check_number, fail
+from ..._validation import MAX_RATE_PER_YEAR, check_days, check_id, check_number, fail
 from ..dists import Distribution, day_distribution
 from .base import Shock
 
@@ -35,7 +35,8 @@ class RandomOutage(Shock):
     lasts a random ``duration`` in days. While down, a facility loses
     ``capacity_lost`` of its capacity; a day partly covered loses that
     fraction of a day. Overlapping outages of one facility add up, capped at
-    all of its capacity.
+    all of its capacity. When an outage ends, its capacity comes back along a
+    linear ramp of ``recovery_days`` (``docs/model.md`` §6.9).
 
     Parameters
     ----------
@@ -60,9 +61,14 @@ class RandomOutage(Shock):
         draws one duration per event, shared by its facilities.
     start, end : int or datetime.date
         Window in which outages can start (``end=None``: the whole horizon).
+    recovery_days : float, optional
+        Days for the lost capacity to come back after each outage, linearly
+        (a fixed ramp: it draws nothing, so runs with and without it see the
+        same outages). ``None`` (the default): each facility's chain default,
+        :data:`~supplychain.model.shocks.disruptions.RECOVERY_DAYS`.
 
     Limits: ``rate_per_year`` in ``[0, 365]``; ``duration`` a distribution of
-    days in ``[0, 3650]``.
+    days in ``[0, 3650]``; ``recovery_days`` in ``[0, 3650]``.
 
     Examples
     --------
@@ -86,6 +92,7 @@ class RandomOutage(Shock):
     stage: str | None = None
     capacity_lost: float = 1.0
     group: str | None = None
+    recovery_days: float | None = None
     kind: ClassVar[str] = "random_outage"
 
     def __post_init__(self) -> None:
@@ -103,6 +110,8 @@ class RandomOutage(Shock):
         object.__setattr__(self, "duration", day_distribution(self.duration, "duration", k))
         lost = check_number(self.capacity_lost, "capacity_lost", k, low=0.0, high=1.0, low_open=True)
         object.__setattr__(self, "capacity_lost", lost)
+        if self.recovery_days is not None:
+            object.__setattr__(self, "recovery_days", check_days(self.recovery_days, "recovery_days", k))
 
     @property
     def target(self) -> str:

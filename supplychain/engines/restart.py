@@ -1,0 +1,86 @@
+"""Restarting idle capacity: capacity above a facility's steady output is usable only after a delay.
+
+A facility's steady output (its baseline production) runs on warm lines. Capacity above it (idle
+tools, a mothballed line, capacity added by an investment) becomes usable ``restart_days`` after the
+facility is first asked for more than it can make on its warm lines, then ramps in linearly over
+``restart_ramp_days`` (:attr:`supplychain.model.Facility.restart_days`; chain defaults
+:data:`supplychain.model.network.RESTART_DAYS`). Once restarted it stays warm to the end of the run.
+
+Only facilities with a restart delay or ramp and capacity above their steady output on some day
+carry this state; a scenario without any allocates nothing and :func:`usable_capacity` is skipped.
+
+Implements docs/model.md §5.4.1 (restart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..compile.compiler import Compiled
+
+__all__ = ["RestartState", "initial_restart", "usable_capacity", "warm_fraction"]
+
+
+@dataclass(eq=False)
+class RestartState:
+    """Restart state of ``R`` runs for the ``n`` facilities that can have idle capacity."""
+
+    facilities: np.ndarray  # (n,) facility indices
+    steady: np.ndarray      # (n,) steady production (units/day): the warm capacity
+    delay: np.ndarray       # (n,) restart_days
+    ramp: np.ndarray        # (n,) max(restart_ramp_days, 1)
+    asked: np.ndarray       # (R, n) day the restart was first needed; +inf before
+
+
+def initial_restart(c: Compiled, n_runs: int) -> RestartState | None:
+    """Restart state at day 0, or ``None`` when no facility ever has idle capacity to restart.
+
+    Examples
+    --------
+    >>> from supplychain.compile import compile_scenario
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> initial_restart(compile_scenario(synthetic_scenario(6, horizon_days=10)), 2) is None
+    True
+    """
+    net = c.scenario.network
+    chains = {k.id: k.chain for k in net.commodities}
+    params = np.array([f.restart(chains.get(f.output, "")) for f in net.facilities]).reshape(-1, 2)
+    steady = np.array([c.steady.production.get(i, 0.0) for i in c.facility_ids])
+    top = (c.capacity * c.schedules.capacity_factor).max(axis=0) if c.n_facilities else np.zeros(0)
+    keep = np.flatnonzero(((params[:, 0] > 0) | (params[:, 1] > 0)) & (top > steady * (1 + 1e-12)))
+    if not len(keep):
+        return None
+    return RestartState(facilities=keep, steady=steady[keep], delay=params[keep, 0],
+                        ramp=np.maximum(params[keep, 1], 1.0), asked=np.full((n_runs, len(keep)), np.inf))
+
+
+def warm_fraction(rs: RestartState, day: int) -> np.ndarray:
+    """Share of the idle capacity usable on ``day``, (R, n): ``clip((t - a - delay + 1) / ramp, 0, 1)``."""
+    # A facility never asked has asked = +inf, so h = -inf and clips to 0.
+    return np.clip((day - rs.asked - rs.delay + 1.0) / rs.ramp, 0.0, 1.0)
+
+
+def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np.ndarray,
+                    need: np.ndarray) -> np.ndarray:
+    """Today's capacity (R, F) with idle capacity limited to its warm part; notes new restarts.
+
+    ``capacity`` (F,) or (R, F) is today's capacity after shocks and outages;
+    ``inputs`` and ``need`` (R, F) are what the inputs allow and what the
+    facility wants to start. A facility whose start would exceed its warm
+    capacity asks for a restart today (the day is kept in ``rs.asked``), so a
+    restart with no delay and no ramp frees its capacity the same day.
+    """
+    full = np.empty_like(need)  # the layout of the engine's arrays (runs-last in the vector engine)
+    full[...] = capacity
+    x = full[:, rs.facilities]
+    above = np.maximum(x - rs.steady, 0.0)
+    warm = x - (1.0 - warm_fraction(rs, day)) * above
+    want = np.minimum(np.minimum(x, inputs[:, rs.facilities]), need[:, rs.facilities])
+    new = (want > warm * (1.0 + 1e-12)) & np.isinf(rs.asked)
+    if new.any():
+        rs.asked[new] = day
+        warm = x - (1.0 - warm_fraction(rs, day)) * above
+    full[:, rs.facilities] = warm
+    return full
