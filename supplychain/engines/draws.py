@@ -22,7 +22,7 @@ from .outages import draw_outages
 from .stacked import sample_items
 
 __all__ = ["RunDraws", "run_seed_sequences", "draw_run", "draw_licences", "approval_table", "regime_path",
-           "decision_days", "STREAMS"]
+           "decision_days", "fixed_delays", "STREAMS"]
 
 #: Stream order within a run; append new kinds at the end so old ones do not shift.
 STREAMS = ("demand", "lead_time", "outage", "licence", "licence_delay", "licence_regime")
@@ -161,10 +161,10 @@ def draw_licences(c: Compiled, approvals: np.random.Generator, delays: np.random
     Returns ``(approved, delay, p)``: ``approved[t, l]`` is 1.0 when an
     application filed on day ``t`` on lane ``l`` would be approved, else
     0.0 (``None``: every application is approved); ``delay[t, l]`` its
-    processing days (the sum over the regimes covering the lane; ``None``
-    without a licence regime); ``p`` the approval probability of the day's
-    regime state (``None`` unless some regime switches: it is then
-    :func:`approval_table` without draws).
+    processing days, the sum over the regimes covering the lane (``None``
+    when every delay is fixed: it is then :func:`fixed_delays`); ``p`` the
+    approval probability of the day's regime state (``None`` unless some
+    regime switches: it is then :func:`approval_table` without draws).
 
     An application filed on day ``t`` is decided on day
     ``t + decision_days(delay[t, l])`` and approved when its uniform
@@ -188,19 +188,18 @@ def draw_licences(c: Compiled, approvals: np.random.Generator, delays: np.random
     ...                                                  approval_probability=0.5)))
     >>> rngs = [np.random.default_rng(i) for i in range(3)]
     >>> ok, delay, p = draw_licences(c, *rngs)
-    >>> ok.shape == delay.shape == (c.n_days, c.n_lanes), float(delay.max()), p is None
-    (True, 45.0, True)
+    >>> ok.shape == (c.n_days, c.n_lanes), delay is None, p is None
+    (True, True, True)
     """
     specs: list[LicenceSpec] = c.schedules.extras.get("licences", [])
     if not specs:
         return None, None, None
-    delay = np.zeros((c.n_days, c.n_lanes))
+    delay = fixed_delays(c)
     for spec in specs:
-        rows = slice(spec.first, spec.stop)
-        if spec.delay.is_deterministic:
-            delay[rows, spec.lanes] += spec.delay.mean
-        else:
+        if not spec.delay.is_deterministic:
+            rows = slice(spec.first, spec.stop)
             delay[rows, spec.lanes] += spec.delay.sample(delays, (spec.stop - spec.first, len(spec.lanes)))
+    random_delay = any(not spec.delay.is_deterministic for spec in specs)
     switching = any(spec.switches for spec in specs)
     p = approval_table(c, regimes if switching else None)
     approved = None
@@ -208,4 +207,13 @@ def draw_licences(c: Compiled, approvals: np.random.Generator, delays: np.random
         u = approvals.random((c.n_days, c.n_lanes))
         decided = np.minimum(np.arange(c.n_days)[:, None] + decision_days(delay), c.n_days - 1)
         approved = (u < np.take_along_axis(p, decided, axis=0)).astype(float)
-    return approved, delay, p if switching else None
+    return approved, delay if random_delay else None, p if switching else None
+
+
+def fixed_delays(c: Compiled) -> np.ndarray:
+    """Processing days of the fixed delays of every licence regime, summed per day and lane, (T, L)."""
+    delay = np.zeros((c.n_days, c.n_lanes))
+    for spec in c.schedules.extras.get("licences", []):
+        if spec.delay.is_deterministic:
+            delay[spec.first:spec.stop, spec.lanes] += spec.delay.mean
+    return delay

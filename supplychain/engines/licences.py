@@ -36,7 +36,7 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 from ..compile.rules.trade import LeakageSpec, LicenceSpec
-from .draws import approval_table, decision_days
+from .draws import approval_table, decision_days, fixed_delays
 
 __all__ = ["LicenceState", "Licensed", "initial_licences", "apply"]
 
@@ -48,6 +48,7 @@ class LicenceState:
     covered: np.ndarray        # (T, L) bool: an order on the lane that day needs a licence
     validity: np.ndarray       # (L,) days an approval covers later orders (0: its own volume only)
     p_fixed: np.ndarray | None  # (T, L) approval probability when no regime switches
+    delay_fixed: np.ndarray | None  # (T, L) processing days when every delay is fixed
     yes: np.ndarray            # (R, W, L) approved volume by decision day (slot d % W)
     no: np.ndarray             # (R, W, L) denied volume by decision day
     awaiting: np.ndarray       # (R, L) volume awaiting a decision
@@ -83,9 +84,11 @@ def initial_licences(c: Compiled, n_runs: int) -> LicenceState | None:
         if spec.delay.is_deterministic:
             width = max(width, int(decision_days(np.array([spec.delay.mean]))[0]) + 1)
     switching = any(spec.switches for spec in specs)
+    random_delay = any(not spec.delay.is_deterministic for spec in specs)
     shape = (n_runs, width, c.n_lanes)
     return LicenceState(covered=covered, validity=validity,
                         p_fixed=None if switching or not specs else approval_table(c, None),
+                        delay_fixed=None if random_delay or not specs else fixed_delays(c),
                         yes=np.zeros(shape), no=np.zeros(shape), awaiting=np.zeros((n_runs, c.n_lanes)),
                         valid_until=np.full((n_runs, c.n_lanes), -np.inf), routes=routes)
 
@@ -131,7 +134,9 @@ def apply(c: Compiled, s: Licensed, orders: np.ndarray, approved: np.ndarray | N
         Today's orders (R, L) from ``place_orders``.
     approved, delay, p : ndarray or None
         Today's row (R, L) of the run's licence draws
-        (:func:`~supplychain.engines.draws.draw_licences`).
+        (:func:`~supplychain.engines.draws.draw_licences`); ``None`` where
+        they are not random (fixed delays and probabilities come from the
+        compiled regimes).
 
     Returns
     -------
@@ -153,11 +158,10 @@ def apply(c: Compiled, s: Licensed, orders: np.ndarray, approved: np.ndarray | N
     >>> s = initial_state(c, 1)
     >>> lane = int(np.flatnonzero(s.licence.covered[0])[0])
     >>> order = np.zeros((1, c.n_lanes)); order[0, lane] = 5.0
-    >>> delay = np.full((1, c.n_lanes), 2.0)
-    >>> float(apply(c, s, order.copy(), None, delay, None)[0, lane]), float(s.licence.awaiting[0, lane])
+    >>> float(apply(c, s, order.copy(), None, None, None)[0, lane]), float(s.licence.awaiting[0, lane])
     (0.0, 5.0)
     >>> s.day = 2
-    >>> float(apply(c, s, np.zeros((1, c.n_lanes)), None, delay, None)[0, lane])
+    >>> float(apply(c, s, np.zeros((1, c.n_lanes)), None, None, None)[0, lane])
     5.0
     """
     q, ok, t = s.licence, s.licence_ok, s.day
@@ -170,13 +174,15 @@ def apply(c: Compiled, s: Licensed, orders: np.ndarray, approved: np.ndarray | N
             _route(s.owed, orders, spec)
             ok[:, spec.lanes] = spec.share
     if delay is None:
-        return orders
+        if q.delay_fixed is None:
+            return orders
+        delay = q.delay_fixed[t][None, :]
     covered = q.covered[t]
     needs = covered & (q.valid_until <= t)
     filed = np.where(needs, orders, 0.0)
     rows, lanes = np.nonzero(filed > 0)
     if len(rows):
-        wait = decision_days(delay[rows, lanes])
+        wait = decision_days(np.broadcast_to(delay, filed.shape)[rows, lanes])
         if wait.max() >= q.width:
             _grow(q, t, int(max(wait.max() + 1, 2 * q.width)))
         slots = (t + wait) % q.width
