@@ -8,10 +8,10 @@ Covers:
 Scenario:
   MOFCOM/GACC Announcement 23/2023 put Ga and Ge exports under licence from
   1 Aug 2023. Licences took about 60 days (Reuters, citing Tradium, 2023). Each
-  order for Chinese Ga/Ge (crude gallium too) is an application that waits 45-75
-  days and is then approved with probability APPROVAL (a denied volume is
-  re-ordered). Customs count exports when goods leave China: on the shipping
-  day after approval (the arrival day minus the lane's transport time).
+  order for Chinese Ga/Ge (crude gallium too) is an application: it waits 45-75
+  days, then is approved with probability APPROVAL or denied (and re-ordered).
+  Customs count exports when goods leave China, after approval (the arrival
+  day minus the lane's transport time).
 """
 
 import argparse
