@@ -1,7 +1,7 @@
 """China's gallium and germanium export licensing, 2023, against what was observed.
 
 Covers:
-- ``ExportControl(mode="licence")``: applications with a random processing delay, approved or denied whole
+- ``ExportControl(mode="licence")``: applications with a random delay, approved or denied whole
 - front-loading between the announcement (3 Jul 2023) and the start (1 Aug 2023)
 - paired baseline/shocked runs and ``compare``
 
@@ -10,8 +10,7 @@ Scenario:
   1 Aug 2023. Licences took about 60 days (Reuters, citing Tradium, 2023). Each
   order for Chinese Ga/Ge (crude gallium too) is an application: it waits 45-75
   days, then is approved with probability APPROVAL or denied (and re-ordered).
-  Customs count exports when goods leave China, after approval (the arrival
-  day minus the lane's transport time).
+  Customs count exports when approved goods leave China (arrival - transport).
 """
 
 import argparse
