@@ -8,6 +8,8 @@ mean sojourn of a two-state Markov chain, the capacity of a leakage route.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -16,8 +18,19 @@ from supplychain.compile import compile_scenario
 from supplychain.engines.draws import draw_run, run_seed_sequences
 from supplychain.errors import ValidationError
 from supplychain.metrics import material_balance
-from supplychain.model import BaseStock, Commodity, Demand, ExportControl, Facility, Fixed, Lane, Network, Region
-from supplychain.model import Scenario, Uniform
+from supplychain.model import (
+    BaseStock,
+    Commodity,
+    Demand,
+    ExportControl,
+    Facility,
+    Fixed,
+    Lane,
+    Network,
+    Region,
+    Scenario,
+    Uniform,
+)
 from supplychain.model.shocks.trade import DAYS_PER_MONTH
 
 LEAD, START, LEVEL = 3.0, 5, 40.0
@@ -146,7 +159,7 @@ def test_regime_spends_its_stationary_share_restrictive_with_the_mean_sojourns()
     sojourns: dict[bool, list[int]] = {True: [], False: []}
     for path in paths:
         cuts = np.flatnonzero(np.diff(path)) + 1
-        for lo, hi in zip(cuts[:-1], cuts[1:]):                       # complete sojourns only
+        for lo, hi in itertools.pairwise(cuts):                           # complete sojourns only
             sojourns[bool(path[lo])].append(hi - lo)
     for state, months in ((True, m_restr), (False, m_open)):
         x = np.array(sojourns[state])
@@ -257,3 +270,24 @@ def test_old_leakage_fraction_is_a_route_of_that_share_of_baseline_flow() -> Non
 def test_bad_regime_parameters_name_the_field(kw: dict, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         ExportControl(exporter="CN", commodity="metal", **kw)
+
+
+# The buyer's expectation (State.licence_ok) ------------------------------------------------------
+
+def _final_state(s: Scenario):
+    from supplychain.engines.record import Recorder
+    from supplychain.engines.vector import draw_batch, simulate_runs
+    c = compile_scenario(s)
+    seqs = run_seed_sequences(0, 2)
+    return simulate_runs(c, draw_batch(c, seqs), 2, Recorder(c, 2))
+
+
+def test_licence_ok_is_the_current_approval_probability_one_while_valid_and_the_route_share() -> None:
+    restrictive = licence(approval_probability=0.9, restrictive_approval_probability=0.2,
+                          initial_state="restrictive", processing_delay=Fixed(3.0))
+    assert _final_state(Scenario(star(2), horizon_days=30).with_shocks(restrictive)).licence_ok == pytest.approx(0.2)
+    valid = licence(processing_delay=Fixed(3.0), licence_validity_days=100)
+    assert _final_state(Scenario(star(2), horizon_days=30).with_shocks(valid)).licence_ok == pytest.approx(1.0)
+    route = ExportControl(exporter="CN", commodity="metal", leakage_capacity=0.5, start=START)
+    assert _final_state(Scenario(star(2), horizon_days=30).with_shocks(route)).licence_ok == pytest.approx(0.25)
+    assert _final_state(Scenario(star(2), horizon_days=30)).licence_ok is None
