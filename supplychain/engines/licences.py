@@ -38,7 +38,7 @@ from ..compile.compiler import Compiled
 from ..compile.rules.trade import LeakageSpec, LicenceSpec
 from .draws import approval_table, decision_days, fixed_delays
 
-__all__ = ["LicenceState", "Licensed", "initial_licences", "apply"]
+__all__ = ["LicenceState", "Licensed", "apply", "initial_licences"]
 
 
 @dataclass(eq=False)
