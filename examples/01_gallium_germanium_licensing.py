@@ -1,16 +1,16 @@
 """China's gallium and germanium export licensing, 2023, against what was observed.
 
 Covers:
-- ``ExportControl(mode="licence")``: random approvals and a random processing delay
+- ``ExportControl(mode="licence")``: applications with a random delay, approved or denied whole
 - front-loading between the announcement (3 Jul 2023) and the start (1 Aug 2023)
 - paired baseline/shocked runs and ``compare``
 
 Scenario:
   MOFCOM/GACC Announcement 23/2023 put Ga and Ge exports under licence from
   1 Aug 2023. Licences took about 60 days (Reuters, citing Tradium, 2023). Each
-  day's order for Chinese Ga/Ge (crude gallium too) is approved with probability
-  APPROVAL, then waits 45-75 days. Customs count exports when goods leave China:
-  when the licence wait ends (the arrival day minus the lane's transport time).
+  order for Chinese Ga/Ge (crude gallium too) is an application: it waits 45-75
+  days, then is approved with probability APPROVAL or denied (and re-ordered).
+  Customs count exports when approved goods leave China (arrival - transport).
 """
 
 import argparse
@@ -33,7 +33,7 @@ N_RUNS = 20
 START = dt.date(2023, 6, 1)
 HORIZON_DAYS = 462                      # exports are known through July 2024 (arrivals lag 35 days)
 ANNOUNCED, EFFECTIVE = dt.date(2023, 7, 3), dt.date(2023, 8, 1)
-APPROVAL = 0.5                          # assumption: about half of daily applications pass
+APPROVAL = 0.5                          # assumption: half of the applied volume is approved
 DELAY = Uniform(45.0, 75.0)             # days; ~60 days observed (Tradium/Reuters)
 # Observed China exports relative to the same month a year earlier (China General Administration of
 # Customs data, reported by Reuters, 2023). Ge Jul 2023 is relative to Jun 2023 (front-loading, ">2x").

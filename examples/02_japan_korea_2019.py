@@ -10,7 +10,7 @@ Scenario:
   high-purity HF to Korea needed a licence, taking up to 90 days
   (METI, licensing policy update for exports to the Republic of Korea,
   1 Jul 2019). Most applications were eventually approved, so we
-  assume APPROVAL per day and a 30-90 day wait. Korea relied on Japan for
+  assume APPROVAL per application and a 30-90 day wait. Korea relied on Japan for
   44.6 % of its HF and over 90 % of its photoresist. Variant 2 adds a
   Korean response: fabs raise their order targets to cover the wait. (Korea
   also moved HF buying to domestic suppliers; shares here move only when

@@ -36,7 +36,7 @@ HORIZON_DAYS = 274                       # to the end of June 2024
 ANNOUNCED, EFFECTIVE = dt.date(2023, 10, 20), dt.date(2023, 12, 1)
 DELAY = Fixed(45.0)                      # days (Reuters, citing Tradium, 2023)
 FRONT_LOAD_DAYS = 30.0                   # extra cover bought before the start (assumption; Fastmarkets 2023: 1-3 months)
-APPROVALS = (0.7, 0.2, 0.05, 0.0)        # share of daily applications approved (swept; 0 = ban)
+APPROVALS = (0.7, 0.2, 0.05, 0.0)        # share of applications approved (swept; 0 = ban)
 AAM = ("KR.material.aam", "JP.material.aam")
 
 

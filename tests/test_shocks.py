@@ -213,32 +213,33 @@ def test_tariff_in_force_on_day_0_is_paid_but_moves_no_share():
     assert c.schedules.share[:, 0] == pytest.approx(0.5)
 
 
-def test_licence_delivers_p_of_ordered_volume_after_the_delay():
+def test_licence_applications_are_decided_after_the_delay_with_probability_p():
     p, delay, lead, start, n_buyers, n_runs = 0.3, 15, 3, 5, 40, 25
     s = Scenario(star_network(n_buyers, lead=lead), horizon_days=start + 30).with_shocks(
         ExportControl(exporter="CN", commodity="metal", mode="licence", approval_probability=p,
                       processing_delay=Fixed(delay), start=start))
     res = simulate(s, engine="des", seed=11, n_runs=n_runs)
-    flow = res.flow
-    # Day `start`: every buyer orders its 1 t/day; a share p of those orders is approved.
-    first = flow[:, start].ravel()
+    flow, waiting = res.flow, res.arrays["awaiting_licence"]
+    # Day `start`: every buyer's 1 t order is an application; nothing ships until its decision.
+    assert flow[:, start:start + delay].sum() == 0.0
+    assert waiting[:, start] == pytest.approx(1.0)
+    # On day start + delay a share p of the day-`start` applications is approved and ships whole.
+    first = flow[:, start + delay].ravel()
     assert set(np.round(first, 12)) <= {0.0, 1.0}
     se = np.sqrt(p * (1 - p) / first.size)
     assert abs(first.mean() - p) < 4 * se
-    # Over the regime, orders are positive every day, and a share p of lane-days ship.
-    shipped_days = (flow[:, start:] > 0).mean()
-    assert abs(shipped_days - p) < 4 * np.sqrt(p * (1 - p) / flow[:, start:].size)
-    # What ships on day `start` lands lead + delay days later; nothing lands in the gap before.
-    arrivals = res.arrivals
-    assert np.allclose(arrivals[:, start + lead + delay], flow[:, start])
-    assert arrivals[:, start + lead:start + lead + delay].sum() == 0.0
+    # What ships lands `lead` days later (the wait is not transit).
+    assert np.allclose(res.arrivals[:, start + delay + lead], flow[:, start + delay])
+    assert res.in_transit[:, start:start + delay].max() <= res.in_transit[:, start - 1].max() + 1e-12
 
 
-def test_certain_licence_is_deterministic_delay():
+def test_certain_licence_is_a_deterministic_application_delay():
     s = Scenario(chain_network(), horizon_days=60).with_shocks(
         ExportControl(exporter="CN", commodity="metal", mode="licence", processing_delay=10, start=5))
     c = compile_scenario(s)
-    assert c.is_deterministic and c.schedules.lead_extra[5, 1] == 10.0
+    assert c.is_deterministic and not c.schedules.lead_extra.any()
+    (spec,) = c.schedules.extras["licences"]
+    assert spec.lanes.tolist() == [1] and spec.delay.mean == 10.0 and not spec.uncertain
 
 
 def test_quota_caps_volume_per_period():

@@ -28,6 +28,7 @@ class DrawBatch:
     outage: np.ndarray | None            # (R, T, F)
     licence_approved: np.ndarray | None  # (R, T, L)
     licence_delay: np.ndarray | None = None  # (R, T, L)
+    licence_p: np.ndarray | None = None      # (R, T, L)
 
 
 def stack_draws(draws: list[RunDraws]) -> DrawBatch:
@@ -36,7 +37,7 @@ def stack_draws(draws: list[RunDraws]) -> DrawBatch:
         values = [getattr(d, name) for d in draws]
         return None if values[0] is None else np.stack(values)
     return DrawBatch(*(stack(n) for n in ("demand_noise", "lead_time", "outage", "licence_approved",
-                                          "licence_delay")))
+                                          "licence_delay", "licence_p")))
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +50,9 @@ class DayInputs:
     allow: np.ndarray
     order_factor: np.ndarray
     lead_time: np.ndarray
+    licence_approved: np.ndarray | None = None  # (R, L) decision of an application filed today
+    licence_delay: np.ndarray | None = None     # (R, L) its processing days
+    licence_p: np.ndarray | None = None         # (R, L) approval probability of the regimes' state today
 
 
 def day_inputs(c: Compiled, draws: DrawBatch, t: int) -> DayInputs:
@@ -60,12 +64,12 @@ def day_inputs(c: Compiled, draws: DrawBatch, t: int) -> DayInputs:
     demand = c.demand_rate * sch.day("demand_factor", t)
     if draws.demand_noise is not None:
         demand = demand * draws.demand_noise[:, t]
-    allow = sch.day("lane_allow", t)
-    if draws.licence_approved is not None:
-        allow = allow * draws.licence_approved[:, t]
     base_lead = c.lane_lead_mean if draws.lead_time is None else draws.lead_time[:, t]
     lead = base_lead * sch.day("lead_factor", t) + sch.day("lead_extra", t)
-    if draws.licence_delay is not None:
-        lead = lead + draws.licence_delay[:, t]
-    return DayInputs(capacity=capacity, demand=demand, share=sch.day("share", t), allow=allow,
-                     order_factor=sch.day("order_factor", t), lead_time=lead)
+
+    def today(a: np.ndarray | None) -> np.ndarray | None:
+        return None if a is None else a[:, t]
+    return DayInputs(capacity=capacity, demand=demand, share=sch.day("share", t), allow=sch.day("lane_allow", t),
+                     order_factor=sch.day("order_factor", t), lead_time=lead,
+                     licence_approved=today(draws.licence_approved), licence_delay=today(draws.licence_delay),
+                     licence_p=today(draws.licence_p))

@@ -28,6 +28,7 @@ from simpy.core import URGENT
 
 from ..compile.compiler import Compiled
 from . import kernel as rules
+from . import licences
 from .day import day_inputs, stack_draws
 from .draws import draw_run
 from .finite import check_draws, check_inputs, check_state
@@ -95,6 +96,7 @@ class _Run:
             production = rules.produce(c, s, inp.capacity)
             delivered, unmet, served = rules.serve_demand(c, s, inp.demand.reshape(1, c.n_demands))
             orders = rules.place_orders(c, s, inp.share, inp.allow, inp.order_factor)
+            orders = licences.apply(c, s, orders, inp.licence_approved, inp.licence_delay, inp.licence_p)
             shipped = rules.ship(c, s, orders)
             self._dispatch(t, shipped[0], inp.lead_time.reshape(c.n_lanes))
             self.sink.put(t, production=production, inventory=s.stock[:, :-1], flow=shipped,

@@ -21,10 +21,11 @@ from ..compile.rules.trade import LicenceSpec
 from .outages import draw_outages
 from .stacked import sample_items
 
-__all__ = ["RunDraws", "run_seed_sequences", "draw_run", "draw_licences", "STREAMS"]
+__all__ = ["RunDraws", "run_seed_sequences", "draw_run", "draw_licences", "approval_table", "regime_path",
+           "decision_days", "fixed_delays", "STREAMS"]
 
 #: Stream order within a run; append new kinds at the end so old ones do not shift.
-STREAMS = ("demand", "lead_time", "outage", "licence", "licence_delay")
+STREAMS = ("demand", "lead_time", "outage", "licence", "licence_delay", "licence_regime")
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,8 +35,9 @@ class RunDraws:
     demand_noise: np.ndarray | None    # (T, D) multiplicative factors
     lead_time: np.ndarray | None       # (T, L) base lead time in days per shipment day
     outage: np.ndarray | None          # (T, F) capacity multiplier from random outages
-    licence_approved: np.ndarray | None  # (T, L) 1.0 approved / 0.0 denied, licence decisions
-    licence_delay: np.ndarray | None = None  # (T, L) random licence processing days (added to lead time)
+    licence_approved: np.ndarray | None  # (T, L) 1.0 / 0.0: decision on the application filed that day
+    licence_delay: np.ndarray | None = None  # (T, L) processing days of the application filed that day
+    licence_p: np.ndarray | None = None      # (T, L) approval probability of the regimes' state that day
 
 
 def run_seed_sequences(seed: int | None, n_runs: int) -> list[np.random.SeedSequence]:
@@ -75,26 +77,105 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
         lead = np.repeat(c.lane_lead_mean[None, :], t, axis=0)
         random = np.flatnonzero(c.lane_lead_random)
         lead[:, random] = sample_items([net.lanes[j].lead_time for j in random], gens["lead_time"], t)
-    approved, delay = draw_licences(c, gens["licence"], gens["licence_delay"])
+    approved, delay, p = draw_licences(c, gens["licence"], gens["licence_delay"], gens["licence_regime"])
     return RunDraws(demand_noise=noise, lead_time=lead,
                     outage=draw_outages(c, gens["outage"]),
-                    licence_approved=approved, licence_delay=delay)
+                    licence_approved=approved, licence_delay=delay, licence_p=p)
 
 
-def draw_licences(c: Compiled, approvals: np.random.Generator,
-                  delays: np.random.Generator) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Licence approvals and random processing delays of one run, each (T, L) or ``None``.
+def decision_days(delay: np.ndarray) -> np.ndarray:
+    """Whole days from filing to decision of applications with processing ``delay`` days.
 
-    Approvals use one uniform ``u`` per lane and day from ``approvals``: an
-    order is approved when ``u < approval_probability`` (where licence
-    regimes overlap on a lane, the strictest decides). Processing delays come
-    from their own stream, ``delays``, one draw per lane-day of each regime
-    with a random delay. Neither depends on the other's parameters, so two
-    scenarios run with one seed see the same decisions wherever they have the
-    same probability and the same delays whatever the probabilities (common
-    random numbers: ``p = 1`` and ``p = 0.999`` delay approved shipments
-    alike). Regimes that are certain (probability 1, fixed delay) draw
-    nothing: their delay is already in the ``lead_extra`` schedule.
+    ``ceil(delay - 1e-9)``: a delay of 0 is decided the day it is filed, 10
+    ten days later (docs/model.md §6.5.2).
+
+    Examples
+    --------
+    >>> decision_days(np.array([0.0, 0.5, 10.0])).tolist()
+    [0, 1, 10]
+    """
+    out: np.ndarray = np.maximum(np.ceil(delay - 1e-9), 0.0).astype(np.int64)
+    return out
+
+
+def regime_path(spec: LicenceSpec, gen: np.random.Generator | None) -> np.ndarray:
+    """Restrictive (True) or open (False) state of ``spec`` on each day of its window, (stop - first,).
+
+    Sojourns are geometric (a daily two-state Markov chain) with the
+    spec's mean durations in days; a state with an infinite mean lasts to
+    the end. ``initial_state="stationary"`` draws the first state with the
+    chain's stationary probability ``m_r / (m_o + m_r)``. A regime that
+    cannot switch draws nothing (``gen`` may be ``None``).
+
+    Examples
+    --------
+    >>> from supplychain.compile.rules.trade import LicenceSpec
+    >>> from supplychain.model import Fixed
+    >>> spec = LicenceSpec(lanes=np.array([0]), first=0, stop=5, p_open=1.0, delay=Fixed(0.0),
+    ...                    p_restrictive=0.0, initial_state="restrictive")
+    >>> regime_path(spec, None).tolist()
+    [True, True, True, True, True]
+    """
+    n = max(spec.stop - spec.first, 0)
+    out = np.zeros(n, dtype=bool)
+    means = (spec.mean_open_days, spec.mean_restrictive_days)
+    if spec.initial_state == "stationary":
+        assert gen is not None
+        state = bool(gen.random() < means[1] / (means[0] + means[1]))
+    else:
+        state = spec.initial_state == "restrictive"
+    pos = 0
+    while pos < n:
+        mean = means[state]
+        if not np.isfinite(mean):
+            length = n - pos
+        else:
+            assert gen is not None
+            length = int(gen.geometric(min(1.0, 1.0 / mean)))
+        out[pos:pos + length] = state
+        pos += length
+        state = not state
+    return out
+
+
+def approval_table(c: Compiled, regimes: np.random.Generator | None) -> np.ndarray:
+    """Approval probability on each day and lane, (T, L): 1 outside every licence regime.
+
+    Where regimes overlap on a lane the smallest probability applies (the
+    strictest decides). Paths of switching regimes are drawn from
+    ``regimes`` in canonical order (:func:`regime_path`).
+    """
+    p = np.ones((c.n_days, c.n_lanes))
+    for spec in c.schedules.extras.get("licences", []):
+        path = regime_path(spec, regimes if spec.switches else None)
+        value = np.where(path, spec.p_restrictive, spec.p_open)
+        rows = slice(spec.first, spec.stop)
+        p[rows, spec.lanes] = np.minimum(p[rows, spec.lanes], value[:, None])
+    return p
+
+
+def draw_licences(c: Compiled, approvals: np.random.Generator, delays: np.random.Generator,
+                  regimes: np.random.Generator) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Decisions, processing delays and approval probabilities of one run's applications, each (T, L).
+
+    Returns ``(approved, delay, p)``: ``approved[t, l]`` is 1.0 when an
+    application filed on day ``t`` on lane ``l`` would be approved, else
+    0.0 (``None``: every application is approved); ``delay[t, l]`` its
+    processing days, the sum over the regimes covering the lane (``None``
+    when every delay is fixed: it is then :func:`fixed_delays`); ``p`` the
+    approval probability of the day's regime state (``None`` unless some
+    regime switches: it is then :func:`approval_table` without draws).
+
+    An application filed on day ``t`` is decided on day
+    ``t + decision_days(delay[t, l])`` and approved when its uniform
+    ``u[t, l]`` is below the approval probability on that day. ``u`` is one
+    ``T x L`` block from ``approvals``, drawn when some application may be
+    denied; delays come from ``delays``, one per (day, lane) of each regime
+    with a random delay; regime paths from ``regimes``. None depends on the
+    others' parameters, so two scenarios run with one seed see the same
+    delays whatever the probabilities and nested decisions (an application
+    approved under ``p`` is approved under any larger ``p``): common random
+    numbers.
 
     Examples
     --------
@@ -105,24 +186,34 @@ def draw_licences(c: Compiled, approvals: np.random.Generator,
     >>> exporter = s.network.facilities[0].region
     >>> c = compile_scenario(s.with_shocks(ExportControl(exporter=exporter, commodity="*", mode="licence",
     ...                                                  approval_probability=0.5)))
-    >>> ok, delay = draw_licences(c, np.random.default_rng(0), np.random.default_rng(1))
-    >>> ok.shape == (c.n_days, c.n_lanes), delay is None
-    (True, True)
+    >>> rngs = [np.random.default_rng(i) for i in range(3)]
+    >>> ok, delay, p = draw_licences(c, *rngs)
+    >>> ok.shape == (c.n_days, c.n_lanes), delay is None, p is None
+    (True, True, True)
     """
     specs: list[LicenceSpec] = c.schedules.extras.get("licences", [])
     if not specs:
-        return None, None
-    approved = delay = None
-    if any(spec.approval_probability < 1.0 for spec in specs):
-        u = approvals.random((c.n_days, c.n_lanes))
-        approved = np.ones((c.n_days, c.n_lanes))
-        for spec in specs:
-            rows = slice(spec.first, spec.stop)
-            approved[rows, spec.lanes] *= u[rows, spec.lanes] < spec.approval_probability
+        return None, None, None
+    delay = fixed_delays(c)
     for spec in specs:
-        if spec.delay is not None:
-            if delay is None:
-                delay = np.zeros((c.n_days, c.n_lanes))
-            delay[spec.first:spec.stop, spec.lanes] += spec.delay.sample(
-                delays, (spec.stop - spec.first, len(spec.lanes)))
-    return approved, delay
+        if not spec.delay.is_deterministic:
+            rows = slice(spec.first, spec.stop)
+            delay[rows, spec.lanes] += spec.delay.sample(delays, (spec.stop - spec.first, len(spec.lanes)))
+    random_delay = any(not spec.delay.is_deterministic for spec in specs)
+    switching = any(spec.switches for spec in specs)
+    p = approval_table(c, regimes if switching else None)
+    approved = None
+    if any(spec.uncertain for spec in specs):
+        u = approvals.random((c.n_days, c.n_lanes))
+        decided = np.minimum(np.arange(c.n_days)[:, None] + decision_days(delay), c.n_days - 1)
+        approved = (u < np.take_along_axis(p, decided, axis=0)).astype(float)
+    return approved, delay if random_delay else None, p if switching else None
+
+
+def fixed_delays(c: Compiled) -> np.ndarray:
+    """Processing days of the fixed delays of every licence regime, summed per day and lane, (T, L)."""
+    delay = np.zeros((c.n_days, c.n_lanes))
+    for spec in c.schedules.extras.get("licences", []):
+        if spec.delay.is_deterministic:
+            delay[spec.first:spec.stop, spec.lanes] += spec.delay.mean
+    return delay

@@ -38,6 +38,7 @@ _DRAWS = {
     "outage": ("outage capacity factor", "facility_ids"),
     "licence_approved": ("licence decision", "lane_ids"),
     "licence_delay": ("licence processing delay", "lane_ids"),
+    "licence_p": ("licence approval probability", "lane_ids"),
 }
 
 

@@ -51,6 +51,7 @@ from ..compile.compiler import Compiled
 from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
 from . import restart as _restart
+from .licences import LicenceState, initial_licences
 
 __all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship",
            "arrival_days", "records", "THROUGHPUT_DAYS", "quoted_lead_time"]
@@ -80,6 +81,8 @@ class State:
     throughput: np.ndarray | None = None  # (R, F) moving average of each supplier's daily shipments
     normal_rate: np.ndarray | None = None  # (F,) each supplier's steady flow (its throughput on day 0)
     restart: _restart.RestartState | None = None  # idle capacity awaiting restart (§5.4.1), if any
+    licence_ok: np.ndarray | None = None  # (R, L) chance an order on the lane gets through (§6.5.1, §6.5.2)
+    licence: LicenceState | None = None   # applications awaiting a licence decision (on order, not shipped)
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -95,12 +98,14 @@ def initial_state(c: Compiled, n_runs: int) -> State:
         wip = np.repeat(c.initial_wip[None, :], n_runs, axis=0)
     steady_out = np.bincount(c.lane_origin, weights=[c.steady.flow.get(i, 0.0) for i in c.lane_ids],
                              minlength=c.n_facilities) if c.n_lanes else np.zeros(c.n_facilities)
+    licence = initial_licences(c, n_runs)
     return State(stock=stock, transit_lane=transit_lane,
                  transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
                  backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
                  wip_ring=wip_ring, wip=wip, owed=np.zeros((n_runs, c.n_lanes)),
                  throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out,
-                 restart=_restart.initial_restart(c, n_runs))
+                 restart=_restart.initial_restart(c, n_runs),
+                 licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence)
 
 
 def _sum_into(values: np.ndarray, index: np.ndarray, n: int, summing: sparse.csr_matrix) -> np.ndarray:
@@ -201,10 +206,12 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     """
     assert s.owed is not None
     s.owed *= allow
-    # Inventory position: on hand + in transit (licence waits included) + owed by suppliers'
-    # backlogs - own backorders (§5.6).
+    # Inventory position: on hand + in transit + owed by suppliers' backlogs + awaiting a licence
+    # - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
     position += _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    if s.licence is not None:
+        position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     position[:, _demand_buyer(c)] -= s.backlog
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
@@ -262,8 +269,8 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
 def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray:
     """Quoted lead time of each lane at the end of the day, (R, L) days (docs/model.md §5.7).
 
-    The lane's transport lead time for today's shipments (``lead_time``,
-    licence delays included) plus the backlog of its supplier over all its
+    The lane's transport lead time for today's shipments (``lead_time``)
+    plus the backlog of its supplier over all its
     lanes divided by the rate it quotes: its recent throughput (moving
     average of its shipments) or its steady flow, whichever is larger. So
     the quote is the days of normal output the backlog represents, shorter
@@ -279,7 +286,7 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
 
 def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarray]:
     """Daily series of the order books (``backlog``, ``quoted_lead_time``) and of the dynamic
-    mechanisms (``released``, ``destroyed``, ``wip``), if any.
+    mechanisms (``released``, ``destroyed``, ``wip``, ``awaiting_licence``), if any.
 
     ``lead_time`` is the day's transport lead time per lane. Engines pass them to
     :meth:`supplychain.engines.record.Recorder.put` after :func:`ship`.
@@ -289,6 +296,8 @@ def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarra
            **_dynamic.records(s.dyn)}
     if s.wip is not None:
         out["wip"] = s.wip
+    if s.licence is not None:
+        out["awaiting_licence"] = s.licence.awaiting
     return out
 
 

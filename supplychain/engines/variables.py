@@ -72,6 +72,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              mechanism="destroy"),
     Variable("wip", "facility", "level",
              "work in progress (started, not yet output) at the end of each day", mechanism="wip"),
+    Variable("awaiting_licence", "lane", "level",
+             "units ordered on each lane awaiting a licence decision (on order, not shipped) at the end of "
+             "each day", mechanism="licences"),
 )}
 
 

@@ -51,6 +51,7 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 from . import kernel as rules
+from . import licences
 from .day import DrawBatch, day_inputs
 from .draws import RunDraws, draw_run
 from .finite import check_draws, check_inputs, check_state
@@ -147,8 +148,6 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
     sch = c.schedules
     base = c.lane_lead_mean if draws.lead_time is None else draws.lead_time.max(axis=(0, 1))
     longest = base * sch.lead_factor.max(axis=0) + sch.lead_extra.max(axis=0)
-    if draws.licence_delay is not None:
-        longest = longest + draws.licence_delay.max(axis=(0, 1))
     return int(rules.arrival_days(np.atleast_1d(longest.max())).max()) + 1
 
 
@@ -215,6 +214,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         production = rules.produce(c, state, inp.capacity)
         delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor)
+        orders = licences.apply(c, state, orders, inp.licence_approved, inp.licence_delay, inp.licence_p)
         shipped = rules.ship(c, state, orders)
         ring.put(t, shipped, rules.arrival_days(inp.lead_time))
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,

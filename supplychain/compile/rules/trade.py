@@ -18,10 +18,13 @@ Tariff
     ``s + lag - 1``. The switching lags by value chain are modelling
     assumptions (:data:`supplychain.model.shocks.SWITCHING_LAG_DAYS`).
 ExportControl
-    ``ban``: the lanes ship the ``leakage`` fraction of orders, later and
-    dearer. ``licence``: a fixed processing delay is extra lead time; random
-    approvals or delays are left as a :class:`LicenceSpec` that
-    :func:`supplychain.engines.draws.draw_licences` draws per run.
+    ``ban``: the lanes close, or with a leakage route stay open for orders
+    that a :class:`LeakageSpec` caps at the route's capacity (units per
+    day over all the lanes), later and dearer. ``licence``: a
+    :class:`LicenceSpec` (applications, processing delays, approval
+    probabilities of a two-state regime) that
+    :func:`supplychain.engines.draws.draw_licences` draws per run and
+    :mod:`supplychain.engines.licences` applies day by day.
     ``quota``: a :class:`QuotaSpec` that the engines enforce day by day,
     with periods counted from the control's own start. Announced controls
     raise buyers' targets before they start (front-loading).
@@ -38,10 +41,11 @@ import numpy as np
 from ...model import ExportControl, Tariff
 from ...model.dists import Distribution
 from ...model.shocks import SWITCHING_LAG_DAYS, Shock
+from ...model.shocks.trade import DAYS_PER_MONTH
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import check_commodity, check_region, commodity_mask, index, warn_if_empty
 
-__all__ = ["LicenceSpec", "QuotaSpec", "tariff", "tariff_shares", "export_control", "front_load"]
+__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "tariff", "tariff_shares", "export_control", "front_load"]
 
 
 # Tariffs ------------------------------------------------------------------------------------------
@@ -143,19 +147,56 @@ def _demand_response(builder: ScheduleBuilder, ratio: np.ndarray, sigma: np.ndar
 
 @dataclass(frozen=True, eq=False)
 class LicenceSpec:
-    """A licence regime whose decisions or delays are random (drawn per run).
+    """A licence regime over days ``[first, stop)`` on ``lanes`` (docs/model.md §6.5.2).
 
-    Over days ``[first, stop)`` an order on one of ``lanes`` is approved when
-    that lane-day's uniform draw is below ``approval_probability``; an
-    approved shipment waits a ``delay`` draw (``None``: the fixed delay is
-    already in the ``lead_extra`` schedule).
+    Each order on one of ``lanes`` is an application that waits ``delay``
+    days, then is approved with the probability of the regime's state on
+    the decision day: ``p_open`` in the open state, ``p_restrictive`` in
+    the restrictive one. The state switches as a two-state Markov chain
+    with mean sojourns ``mean_open_days`` and ``mean_restrictive_days``
+    (``inf``: never leaves), starting in ``initial_state``. An approval
+    covers ``validity_days`` of later orders on its lane (0: only its own
+    volume).
     """
 
     lanes: np.ndarray          # (n,) lane indices
     first: int
     stop: int
-    approval_probability: float
-    delay: Distribution | None
+    p_open: float
+    delay: Distribution
+    p_restrictive: float = 1.0
+    mean_open_days: float = np.inf
+    mean_restrictive_days: float = np.inf
+    initial_state: str = "open"
+    validity_days: float = 0.0
+
+    @property
+    def switches(self) -> bool:
+        """Whether the regime's state path is random (drawn per run)."""
+        return self.initial_state == "stationary" or (
+            np.isfinite(self.mean_open_days) if self.initial_state == "open" else
+            np.isfinite(self.mean_restrictive_days))
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether some application may be denied."""
+        restrictive_reachable = self.initial_state != "open" or np.isfinite(self.mean_open_days)
+        return self.p_open < 1.0 or (restrictive_reachable and self.p_restrictive < 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class LeakageSpec:
+    """A leakage route under a ban: at most ``capacity`` units/day on ``lanes`` over ``[first, stop)``.
+
+    ``share`` is the route capacity over the lanes' baseline flow (at most
+    1), the chance a buyer expects an order to get through.
+    """
+
+    lanes: np.ndarray
+    first: int
+    stop: int
+    capacity: float
+    share: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -217,21 +258,41 @@ def export_control(shock: ExportControl, builder: ScheduleBuilder) -> None:
         return
     rows = slice(first, stop)
     if shock.mode == "ban":
-        builder.full("lane_allow")[rows, lanes] *= shock.leakage
-        if shock.leakage > 0:
-            builder.full("lead_extra")[rows, lanes] += shock.leakage_extra_days
-            extra = builder.extras.setdefault("extra_cost_usd", np.zeros((builder.n_days, len(mask))))
-            extra[rows, lanes] += shock.leakage_extra_cost * builder.core["lane_price"][lanes]
+        _ban(shock, builder, lanes, rows)
     elif shock.mode == "licence":
-        delay = shock.processing_delay
-        if delay.is_deterministic:
-            builder.full("lead_extra")[rows, lanes] += delay.mean
-        if shock.approval_probability < 1 or not delay.is_deterministic:
-            builder.extras.setdefault("licences", []).append(LicenceSpec(
-                lanes=lanes, first=first, stop=stop, approval_probability=shock.approval_probability,
-                delay=None if delay.is_deterministic else delay))
-            builder.needs_random = True
+        _licence(shock, builder, lanes, first, stop)
     else:
         builder.extras.setdefault("quotas", []).append(QuotaSpec(
             lanes=lanes, first=first, stop=stop, amount=float(shock.quota_per_period),  # type: ignore[arg-type]
             period=shock.period_days, anchor=builder.start_day(shock)))
+
+
+def _ban(shock: ExportControl, builder: ScheduleBuilder, lanes: np.ndarray, rows: slice) -> None:
+    """Close the lanes, or keep them open behind a leakage route of limited capacity."""
+    baseline = float(index(builder).lane_flow[lanes].sum())
+    capacity = shock.leakage * baseline if shock.leakage_capacity is None else shock.leakage_capacity
+    if capacity <= 0:
+        builder.full("lane_allow")[rows, lanes] *= 0.0
+        return
+    builder.full("lead_extra")[rows, lanes] += shock.leakage_extra_days
+    n_lanes = len(builder.core["lane_price"])
+    extra = builder.extras.setdefault("extra_cost_usd", np.zeros((builder.n_days, n_lanes)))
+    extra[rows, lanes] += shock.leakage_extra_cost * builder.core["lane_price"][lanes]
+    share = min(1.0, capacity / baseline) if baseline > 0 else 1.0
+    builder.extras.setdefault("leakage", []).append(LeakageSpec(
+        lanes=lanes, first=rows.start, stop=rows.stop, capacity=float(capacity), share=share))
+
+
+def _licence(shock: ExportControl, builder: ScheduleBuilder, lanes: np.ndarray, first: int, stop: int) -> None:
+    """Leave the regime to the engines (applications are state, decisions are drawn per run)."""
+    def days_of(months: float | None) -> float:
+        return np.inf if months is None else months * DAYS_PER_MONTH
+    p_restrictive = shock.restrictive_approval_probability
+    spec = LicenceSpec(
+        lanes=lanes, first=first, stop=stop, p_open=shock.approval_probability, delay=shock.processing_delay,
+        p_restrictive=1.0 if p_restrictive is None else p_restrictive,
+        mean_open_days=days_of(shock.mean_open_months), mean_restrictive_days=days_of(shock.mean_restrictive_months),
+        initial_state=shock.initial_state, validity_days=shock.licence_validity_days or 0.0)
+    builder.extras.setdefault("licences", []).append(spec)
+    if spec.uncertain or spec.switches or not spec.delay.is_deterministic:
+        builder.needs_random = True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from ..._validation import (
+    MAX_DAYS,
     MAX_QUANTITY,
     check_id,
     check_magnitude,
@@ -24,7 +25,7 @@ from ...errors import SimulationWarning
 from ..dists import Distribution, Fixed, day_distribution
 from .base import Shock, days, ids_or_none, set_field
 
-__all__ = ["LICENCE_DELAY_DAYS", "SWITCHING_LAG_DAYS", "ExportControl", "Tariff", "MAX_TARIFF_RATE",
+__all__ = ["DAYS_PER_MONTH", "LICENCE_DELAY_DAYS", "SWITCHING_LAG_DAYS", "ExportControl", "Tariff", "MAX_TARIFF_RATE",
            "HIGH_TARIFF_RATE"]
 
 #: Days to qualify a new supplier, per value chain (ASSUMPTION, see below).
@@ -45,6 +46,9 @@ SWITCHING_LAG_DAYS: dict[str, int] = {
 #: granted in September 2023, and graphite licences took about 45 days
 #: (Reuters, 2023).
 LICENCE_DELAY_DAYS = 45.0
+
+#: Days in a month for regime durations given in months (a Julian year over 12).
+DAYS_PER_MONTH = 365.25 / 12
 
 #: Tariff rates above this are an error (a rate is a fraction: 10 is 1,000 %).
 MAX_TARIFF_RATE = 10.0
@@ -146,16 +150,25 @@ class ExportControl(Shock):
     ``mode`` selects the regime:
 
     ``"ban"``
-        Nothing ships on matching lanes, except a ``leakage`` fraction of the
-        ordered volume rerouted through third countries, which takes
-        ``leakage_extra_days`` longer and costs ``leakage_extra_cost`` more
-        (a fraction of the reference price, recorded, not charged to sourcing).
+        Nothing ships on matching lanes, except through a leakage route via
+        third countries: at most ``leakage_capacity`` units a day over all
+        matching lanes together (or ``leakage`` times their baseline flow),
+        rationed pro rata like a quota, taking ``leakage_extra_days`` longer
+        and costing ``leakage_extra_cost`` more (a fraction of the reference
+        price, recorded, not charged to sourcing).
     ``"licence"``
-        Every day's order on a matching lane is approved with probability
-        ``approval_probability`` (independently per run, lane and day) and,
-        once approved, waits ``processing_delay`` days before it moves (the
-        wait is counted as time in transit). Denied orders are re-placed the
-        next day by the buyer's policy.
+        Every order on a matching lane is an application: it waits a
+        ``processing_delay`` drawn per application (on order, not in
+        transit), then is approved or denied as a whole. An approved volume
+        joins the supplier's order book; a denied one returns to the buyer,
+        who re-orders. An approval covers its own volume, or with
+        ``licence_validity_days`` every order on that lane for that many
+        days. The regime is ``"open"`` (approval probability
+        ``approval_probability``) or ``"restrictive"``
+        (``restrictive_approval_probability``) and switches between the two
+        as a two-state Markov chain with mean sojourns ``mean_open_months``
+        and ``mean_restrictive_months`` (``None``: it never leaves that
+        state), starting in ``initial_state``.
     ``"quota"``
         At most ``quota_per_period`` units leave over all matching lanes
         together in each ``period_days`` window from ``start`` (unused quota
@@ -178,8 +191,14 @@ class ExportControl(Shock):
     Limits: ``processing_delay`` a distribution of days in ``[0, 3650]``
     (its 1 - 1e-9 quantile for an unbounded one); ``period_days`` a whole
     number in ``[1, 3650]``; ``leakage_extra_days`` and ``front_load_days``
-    in ``[0, 3650]``; ``quota_per_period`` in ``[0, 1e12]`` units;
-    ``leakage_extra_cost`` in ``[0, 1e6]``.
+    in ``[0, 3650]``; ``quota_per_period`` and ``leakage_capacity`` in
+    ``[0, 1e12]`` units; ``leakage_extra_cost`` in ``[0, 1e6]``;
+    ``licence_validity_days`` in ``[1, 3650]``; ``mean_open_months`` and
+    ``mean_restrictive_months`` in ``[1 day, 120 months]`` (a month is
+    365.25 / 12 days). Licence fields other than ``approval_probability``
+    and ``processing_delay`` need ``mode="licence"``; leakage fields need
+    ``mode="ban"``; ``leakage`` and ``leakage_capacity`` exclude each
+    other.
 
     Examples
     --------
@@ -189,6 +208,10 @@ class ExportControl(Shock):
     ...                    announced=dt.date(2023, 7, 3))
     >>> ec.processing_delay
     Fixed(value=45.0)
+    >>> ExportControl(exporter="CN", commodity="gallium", mode="licence", approval_probability=0.9,
+    ...               restrictive_approval_probability=0.1, mean_open_months=6.0,
+    ...               mean_restrictive_months=3.0).mean_restrictive_months
+    3.0
     >>> ExportControl(exporter="CN", commodity="gallium", mode="embargo")
     Traceback (most recent call last):
     ...
@@ -208,6 +231,12 @@ class ExportControl(Shock):
     leakage_extra_days: float = 30.0
     leakage_extra_cost: float = 0.0
     front_load_days: float = 30.0
+    leakage_capacity: float | None = None
+    licence_validity_days: float | None = None
+    restrictive_approval_probability: float | None = None
+    mean_open_months: float | None = None
+    mean_restrictive_months: float | None = None
+    initial_state: Literal["open", "restrictive", "stationary"] = "open"
     kind: ClassVar[str] = "export_control"
 
     def __post_init__(self) -> None:
@@ -236,4 +265,44 @@ class ExportControl(Shock):
         set_field(self, "leakage_extra_days", days(self.leakage_extra_days, "leakage_extra_days", k))
         set_field(self, "leakage_extra_cost", check_magnitude(self.leakage_extra_cost, "leakage_extra_cost", k))
         set_field(self, "front_load_days", days(self.front_load_days, "front_load_days", k))
+        if self.leakage_capacity is not None:
+            set_field(self, "leakage_capacity", check_magnitude(self.leakage_capacity, "leakage_capacity", k,
+                                                                high=MAX_QUANTITY))
+            if self.mode != "ban":
+                raise fail("leakage_capacity", "None unless mode is 'ban'", self.leakage_capacity, k)
+            if self.leakage > 0:
+                raise fail("leakage_capacity", "None when leakage (a fraction of baseline flow) is given",
+                           self.leakage_capacity, k)
+        self._check_licence_regime(k)
+
+    def _check_licence_regime(self, k: str) -> None:
+        """Validate the application and Markov-regime fields (docs/model.md §6.5.2)."""
+        if self.licence_validity_days is not None:
+            set_field(self, "licence_validity_days", days(self.licence_validity_days, "licence_validity_days",
+                                                          k, low=1))
+        if self.restrictive_approval_probability is not None:
+            set_field(self, "restrictive_approval_probability", check_probability(
+                self.restrictive_approval_probability, "restrictive_approval_probability", k))
+        for name in ("mean_open_months", "mean_restrictive_months"):
+            value = getattr(self, name)
+            if value is not None:
+                set_field(self, name, check_magnitude(value, name, k, low=1.0 / DAYS_PER_MONTH,
+                                                      high=MAX_DAYS / DAYS_PER_MONTH))
+        if self.initial_state not in ("open", "restrictive", "stationary"):
+            raise fail("initial_state", "one of 'open', 'restrictive', 'stationary'", self.initial_state, k)
+        if self.mode != "licence":
+            for name in ("licence_validity_days", "restrictive_approval_probability", "mean_open_months",
+                         "mean_restrictive_months"):
+                if getattr(self, name) is not None:
+                    raise fail(name, "None unless mode is 'licence'", getattr(self, name), k)
+            return
+        switching = self.mean_open_months is not None or self.initial_state != "open"
+        if switching and self.restrictive_approval_probability is None:
+            raise fail("restrictive_approval_probability",
+                       "a probability when the regime can be restrictive (mean_open_months given or "
+                       "initial_state not 'open')", None, k)
+        if self.initial_state == "stationary" and (self.mean_open_months is None
+                                                   or self.mean_restrictive_months is None):
+            raise fail("initial_state", "'open' or 'restrictive' unless both mean_open_months and "
+                       "mean_restrictive_months are given (no stationary distribution)", self.initial_state, k)
 
