@@ -51,8 +51,8 @@ def production(network):
 
 
 def _share_of_output(network, production, output: str, region: str) -> float:
-    """Region's share of world steady-state output of a commodity."""
-    rows = [(f.region, production[f.id]) for f in network.facilities if f.output == output]
+    """Region's share of world steady-state primary output of a commodity (scrap recycling left out)."""
+    rows = [(f.region, production[f.id]) for f in network.facilities if f.output == output and f.stage != "recycling"]
     total = sum(p for _, p in rows)
     return sum(p for r, p in rows if r == region) / total
 
@@ -124,7 +124,7 @@ def test_sources_name_organisations_or_derivations():
     markers = ("USGS", "IEA", "CSET", "SEMI", "SIA", "WSTS", "TrendForce", "TECHCET", "Wood Mackenzie", "KITA",
                "derived", "assumption", "definition", "stoichiometry", "Benchmark", "CRU", "SNE", "GTAP",
                "US Department of Commerce", "METI", "MOTIE", "Kyodo", "Yonhap", "Nikkei", "Flexport",
-               "European Commission", "Comtrade", "Argus", "JOGMEC", "SMM", "Adamas")
+               "European Commission", "Comtrade", "Argus", "JOGMEC", "SMM", "Adamas", "Vale")
     for row in baseline_provenance():
         assert any(m in row["source"] for m in markers), row
 

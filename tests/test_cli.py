@@ -171,6 +171,19 @@ def test_data_prints_the_provenance_table(monkeypatch, capsys):
     assert capsys.readouterr().out == "lithium: USGS MCS 2024\n"
 
 
+def test_data_check_prints_the_calibration_table_and_fails_on_a_miss(monkeypatch, capsys):
+    assert main(["data", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert out.split()[:6] == ["figure", "model", "published", "tolerance", "verdict", "source"]
+    assert "US net import reliance, cobalt" in out and "FAIL" not in out
+    from supplychain.datasets import calibration
+    missed = calibration.CalibrationRow("a figure", 0.5, 0.9, 0.01, "abs", "Org 2025")
+    monkeypatch.setattr(calibration, "calibration_table", lambda: [missed])
+    assert main(["data", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and out.rstrip().endswith("0 of 1 checks pass.")
+
+
 def test_data_without_the_dataset_is_one_line(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "supplychain.datasets.baseline", None)  # makes the import fail
     assert main(["data"]) == 2

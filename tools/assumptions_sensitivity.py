@@ -226,6 +226,11 @@ GROUPS: tuple[Group, ...] = (
           "TW 1, ROW 10 % of world)", r"^rate_per_day$", r"split by automotive/electronics", "China's 70 % is "
           "cited (SMM 2024, China customs); the other 30 % has no regional data", kind=r"^demand$",
           item=r"^(?!CN\.)"),
+    Group("Mineral use outside the chains with no published regional figure (JP 150, KR 110, TW 80 kt nickel; JP "
+          "60, KR 40 kt natural graphite; JP/KR/TW manganese by crude-steel share; China's Mn ore at 37 % Mn)",
+          r"^rate_per_day$", r"(no published figure found|no current published figure found|World Steel in "
+          r"Figures|x 37% Mn)", "US use is cited (USGS MCS 2026); these regions' tonnages are judgements, and "
+          "what refineries or mines make beyond them stays in the producing region", kind=r"^demand$"),
     # --- prices -------------------------------------------------------------------------------
     Group("Prices set by judgement (ore payability 50 %, spherical graphite, HPMSM, AAM, CAM metal share, "
           "cells 75 % of pack, processed wafer 90 % of chip value, HF)", r"^price_usd$", r"assumption",
@@ -247,8 +252,9 @@ GROUPS: tuple[Group, ...] = (
 #: Rules of the builder, not numbers (listed in docs/assumptions.md, nothing to count or perturb).
 RULES = (
     "Mines feed refineries home-first, then pro rata to other mines' spare output.",
-    "Refined output not used by the modelled chains is an 'other uses' demand served by the refinery's own "
-    "region; ore not refined for batteries goes to 'other uses' in the mining region.",
+    "Refined output and ore not used by the modelled chains go to cited or assumed consumers where they are "
+    "used (US from USGS apparent consumption, with US scrap supply as a 'recycling' plant); what remains is an "
+    "'other uses' demand served in the producing region.",
     "Small trade links (under 6 % of the buyer and 24 % of the supplier) are pruned during RAS balancing.",
 )
 

@@ -68,7 +68,7 @@ def render_commodities(net: Draft) -> str:
     return "\n".join(lines)
 
 
-STAGE_ORDER = ("mine", "refinery", "magnet", "material", "cell_plant", "wafer", "chemical", "fab", "packaging")
+STAGE_ORDER = ("mine", "refinery", "recycling", "magnet", "material", "cell_plant", "wafer", "chemical", "fab", "packaging")
 
 
 def render_chain(net: Draft, file: str, title: str, intro: list[str]) -> str:
