@@ -191,7 +191,7 @@ def test_baseline_builds_with_the_requested_calendar():
 
 
 def test_size_is_within_the_target_range(network):
-    assert 60 <= len(network.facilities) <= 120
+    assert 60 <= len(network.facilities) <= 150
     assert len(network.lanes) >= len(network.facilities)
 
 

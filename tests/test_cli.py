@@ -118,7 +118,8 @@ def test_unknown_builtin_suggests(capsys):
     assert main(["run", "basline"]) == 2
     assert one_error_line(capsys.readouterr().err) == (
         "supplychain: error: scenario 'basline' is neither a file nor a built-in scenario (baseline, "
-        "taiwan_blockade_magnets, gallium_germanium_2023, china_graphite_2023, japan_korea_2019, section301_2024). "
+        "taiwan_blockade_magnets, gallium_germanium_2023, china_graphite_2023, japan_korea_2019, section301_2024, "
+        "equipment_controls_china). "
         "Did you mean 'baseline'?")
 
 

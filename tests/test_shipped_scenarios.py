@@ -26,7 +26,7 @@ from supplychain.io import BASES
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["taiwan_blockade_magnets", "gallium_germanium_2023", "china_graphite_2023", "japan_korea_2019",
-         "section301_2024"]
+         "section301_2024", "equipment_controls_china"]
 
 
 # The files -------------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_benchmark_default_finds_the_shipped_scenarios_from_another_directory(tm
     replays = historical_shocks(args.scenarios)
     assert sorted(replays) == ["China graphite licensing 2023", "Ga/Ge export licensing 2023",
                                "Japan controls on Korea 2019", "Section 301 review 2024-2026",
-                               "Taiwan blockade + magnet ban"]
+                               "Taiwan blockade + magnet ban", "US/JP/NL chipmaking-equipment ban on China"]
     catalogue = standard_catalogue(supplychain.load_baseline().network)   # the library's default too
     assert set(replays) <= set(catalogue)
 

@@ -141,6 +141,9 @@ GROUPS: tuple[Group, ...] = (
           "mid value of the 1-3 months importers held ahead of China's 2023-25 export controls"),
     Group("Germanium buyers hold 65 days (as for gallium)", r"^input_cover_days$", r"^assumption: as for gallium",
           "no germanium stock figure; the USGS-derived gallium cover is used"),
+    Group("Fabs hold 90 days of tools in the delivery and installation pipeline", r"^input_cover_days$",
+          r"^assumption: fabs hold ~3 months of tools", "order-to-delivery of fab equipment 3-6 months in normal "
+          "times (Nikkei Asia 2019, TheElec 2020)"),
     Group("Fabs hold 30 days of wafers, resist and HF", r"^input_cover_days$",
           r"^assumption: fabs hold", "about one month of wafers and wet chemicals (resist shelf life ~6 months)"),
     Group("Packaging houses hold 14 days of die bank", r"^input_cover_days$", r"^assumption: packaging houses",
@@ -170,6 +173,11 @@ GROUPS: tuple[Group, ...] = (
           "no published utilisation for fab chemicals", **_util(0.80, 0.70, 0.90)),
     Group("Chinese magnet plants utilisation 60 %", r"^capacity_per_day$", r"utilisation 60% \(assumption",
           "'midstream overcapacity' in China's magnet industry (SMM 2024)", **_util(0.60, 0.50, 0.70)),
+    Group("Tool makers utilisation 80 %", r"^capacity_per_day$", r"tool makers run at 80%",
+          "no published utilisation for equipment makers", **_util(0.80, 0.70, 0.90)),
+    Group("Capacity added in a year outside China, Korea and Taiwan at the world's +7 %", r"^capacity_per_day$",
+          r"assumption: the world's \+7%", "SEMI gives the world, China, Korea and Taiwan; Japan, the US and ROW "
+          "take the world rate", factors=None, range_note="structural"),
     Group("Compound-semiconductor fab utilisation 75 %", r"^capacity_per_day$", r"assumption: compound fabs run",
           "as mature-node foundries (70-80 % in 2024, TrendForce)", **_util(0.75, 0.65, 0.85)),
     Group("Non-Chinese magnet plants utilisation 80 %", r"^capacity_per_day$", r"utilisation 80% \(assumption\)$",
@@ -188,6 +196,10 @@ GROUPS: tuple[Group, ...] = (
           "GaAs part 8 bn USD assumed)", r"^recipe\.gallium$", r"world compound-device market",
           "the gallium end-use share (Løvik et al. 2015) and the LED and RF GaN markets are cited; the GaAs device "
           "market is extrapolated from Strategy Analytics 2009"),
+    Group("Tools per new-capacity wafer: the region's equipment billings (SEMI 2022 shares) x the CSET tool market, "
+          "same tool mix everywhere, all purchases for new capacity", r"^recipe\.(litho|deposition|etch|inspection)_tool$",
+          r"same tool mix in every region", "part of tool spending upgrades or replaces installed tools; the "
+          "regional mix differs (more lithography at advanced nodes)"),
     Group("0.30 t NdPr oxide per t of sintered NdFeB magnet", r"^recipe\.ndpr_oxide$",
           r"^assumption: sintered NdFeB", "29-32 % Nd+Pr by weight, as oxide (x1.17), less recycled swarf",
           factors=(0.25 / 0.30, 0.35 / 0.30), range_note="0.25 / 0.35 t/t"),

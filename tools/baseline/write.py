@@ -68,7 +68,8 @@ def render_commodities(net: Draft) -> str:
     return "\n".join(lines)
 
 
-STAGE_ORDER = ("mine", "refinery", "recycling", "magnet", "material", "cell_plant", "wafer", "chemical", "fab", "packaging")
+STAGE_ORDER = ("mine", "refinery", "recycling", "magnet", "material", "cell_plant", "wafer", "chemical", "equipment",
+               "fab", "fab_new", "packaging")
 
 
 def render_chain(net: Draft, file: str, title: str, intro: list[str]) -> str:
@@ -136,6 +137,9 @@ CHAIN_FILES = (
         "<10 nm, mature nodes) -> assembly/test/packaging -> final demand for packaged chips per region.",
         "Wafer counts are 300 mm-equivalent. A chip unit ('wafer-eq') is the good packaged dies from one",
         "processed wafer, so packaging uses 1 processed wafer per wafer-eq.",
+        "Chipmaking tools (lithography, deposition, etch/clean, process control; 1 unit = 1,000 USD) are used",
+        "by each region's new capacity (fab_new: the capacity added in the year); the installed base (fab)",
+        "uses none, so a tool ban cuts capacity growth only.",
         "Trade matrices are RAS-balanced (see the share sources).",
     )),
 )
