@@ -323,7 +323,7 @@ def test_mines_run_at_usgs_world_production(network, production, ore, world_t_pe
 @pytest.mark.parametrize("output, region, share", [
     ("lithium_chem", "CN", 0.70), ("cobalt_refined", "CN", 0.75), ("nickel_refined", "CN", 0.28),
     ("graphite_spherical", "CN", 0.95), ("manganese_sulphate", "CN", 0.95), ("ndpr_oxide", "CN", 0.85),
-    ("ndfeb_magnet", "CN", 0.90), ("cam", "CN", 0.87), ("aam", "CN", 0.96), ("li_ion_cell", "CN", 0.75),
+    ("ndfeb_magnet", "CN", 0.90), ("cam", "CN", 0.87), ("aam", "CN", 0.915), ("li_ion_cell", "CN", 0.75),
     ("logic_wafer", "TW", 0.68), ("photoresist", "JP", 0.90), ("hf_high_purity", "JP", 0.70),
     ("wafer_300mm", "JP", 0.56), ("memory_chip", "CN", 30 / 99), ("gallium_crude", "CN", 0.99),
 ])

@@ -11,10 +11,12 @@ Measures (the ``measure`` key and its arguments):
 ``import_reliance`` (``region``, ``commodities``)
     ``1 - production / use`` of the listed commodities (same content units) in the region, the
     USGS definition of net import reliance with stock changes left out; 0 for a net exporter.
-``import_share`` (``region``, ``commodity``, ``exporter``)
-    The exporter's share of the region's imports of a commodity (lane flows from other regions).
+``import_share`` (``region``, ``commodity``, ``exporter``: one region or a list)
+    The exporters' share of the region's imports of a commodity (lane flows from other regions).
 ``output_share`` (``output``, ``region``, optional ``stage``)
     The region's share of world steady-state output (scrap recycling left out).
+``capacity`` (``output``, ``region``)
+    The region's yearly capacity for an output.
 ``capacity_share`` (``outputs``, ``region``)
     The region's share of world capacity making any of the outputs (scrap recycling left out).
 ``demand_share`` (``commodities``, ``region``)
@@ -150,14 +152,19 @@ def _import_reliance(s: _Steady, region: str, commodities: list[str]) -> float:
     return max(0.0, 1.0 - made / use) if use > 0 else 0.0
 
 
-def _import_share(s: _Steady, region: str, commodity: str, exporter: str) -> float:
+def _import_share(s: _Steady, region: str, commodity: str, exporter: str | list[str]) -> float:
+    exporters = {exporter} if isinstance(exporter, str) else set(exporter)
     imports = [(o, v) for o, d, c, v in s.flows if d == region and c == commodity and o != region]
     total = sum(v for _, v in imports)
-    return sum(v for o, v in imports if o == exporter) / total if total > 0 else 0.0
+    return sum(v for o, v in imports if o in exporters) / total if total > 0 else 0.0
 
 
 def _output_share(s: _Steady, output: str, region: str, stage: str | None = None) -> float:
     return s.made(output, region, stage) / s.made(output, None, stage)
+
+
+def _capacity(s: _Steady, output: str, region: str) -> float:
+    return _DAYS * sum(f.capacity_per_day for f in s.network.facilities if f.output == output and f.region == region)
 
 
 def _capacity_share(s: _Steady, outputs: list[str], region: str) -> float:
@@ -185,7 +192,7 @@ def _use(s: _Steady, commodity: str, region: str | None = None, outputs: list[st
 
 
 _MEASURES = {"import_reliance": _import_reliance, "import_share": _import_share, "output_share": _output_share,
-             "capacity_share": _capacity_share, "demand_share": _demand_share, "use": _use}
+             "capacity": _capacity, "capacity_share": _capacity_share, "demand_share": _demand_share, "use": _use}
 _META = ("figure", "measure", "published", "source", "tolerance", "kind")
 
 

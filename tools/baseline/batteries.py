@@ -58,9 +58,12 @@ CAM_SHARE = frozen({"CN": 0.87, "KR": 0.08, "JP": 0.03, "ROW": 0.02})
 CAM_SRC = ("China 87% of CAM capacity 2024 (Benchmark Mineral Intelligence, cathode capacity 2024); Korea largest "
            "outside China (IEA Global EV Outlook 2024) -> KR 8%, "
            "JP 3%, ROW 2% (assumption split of the 13%)")
-AAM_SHARE = frozen({"CN": 0.96, "KR": 0.015, "JP": 0.01, "ROW": 0.015})
-AAM_SRC = ("China >97% of AAM capacity 2023 (IEA Global EV Outlook 2024) -> 96%; US AAM imports Jan-Aug 2025 "
-           "CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026, graphite) -> KR 1.5%, ROW (Indonesia) 1.5%, JP 1% (assumption split)")
+AAM_SHARE = frozen({"CN": 0.915, "KR": 0.045, "JP": 0.01, "ROW": 0.03})
+AAM_SRC = ("China >97% of AAM capacity 2023 (IEA Global EV Outlook 2024); Korea: POSCO Future M, the only Korean "
+           "graphite-anode maker, ~80,000 t/yr anode capacity (natural + artificial, Oct 2024, POSCO Future M) -> KR "
+           "4.5% of output (80,000 t x 80% utilisation of ~1,360 kt modelled use); Indonesia 31% of US AAM imports Jan-Aug "
+           "2025 (CN 55%, KR 14%; USGS MCS 2026, graphite) and a Chinese company's anode plant there (USGS MCS 2026) "
+           "-> ROW 3%; JP 1% (assumption); China the rest, 91.5% of output (95% of capacity at its 45% utilisation)")
 NATURAL_IN_AAM = 0.30
 
 
@@ -121,7 +124,8 @@ def build(net: Draft) -> None:
     net.balance_trade("li_ion_cell", plants, demands, targets, cell_prior,
                   "home plants first; US imports CN 67%, KR 9%, JP 7%, others 17% of value (UN Comtrade 2022, "
                   "HS 850760, US imports by partner); other importers mostly from China (assumption)",
-                  "cell production shares (see the cell_plant capacity sources)")
+                  "cell production shares (see the cell_plant capacity sources)",
+                  keep_pairs=frozenset({("KR", "US"), ("JP", "US")}))
     cell_out = targets
     # CAM and AAM.
     for mat, shares, src, per in (("cam", CAM_SHARE, CAM_SRC, CAM_PER_GWH), ("aam", AAM_SHARE, AAM_SRC, AAM_PER_GWH)):
@@ -142,15 +146,19 @@ def build(net: Draft) -> None:
                 "CN": {"CN": 1.0},
                 "KR": {"KR": 1.0, "CN": 0.5},
                 "JP": {"JP": 1.0, "CN": 0.5, "KR": 0.2},
-                "US": {"KR": 0.5, "JP": 0.2, "CN": 0.3, "ROW": 0.1},
+                "US": {"KR": 0.5, "JP": 0.2, "CN": 0.3, "ROW": 0.1} if mat == "cam" else
+                      {"CN": 0.55, "ROW": 0.31, "KR": 0.14, "JP": 0.02},
                 "ROW": {"ROW": 0.5, "CN": 1.0, "KR": 0.5, "JP": 0.1},
             }
             return table[breg].get(sreg, 0.0)
 
         net.balance_trade(mat, sup, use, tgt, mat_prior,
                       "home supply first, Korea the main non-Chinese exporter (IEA GEVO 2024; Benchmark 2024), "
-                      "US plants fed by Korean/Japanese partners (assumption)",
-                      f"{mat.upper()} production shares (see the material capacity sources)")
+                      + ("US plants fed by Korean/Japanese partners (assumption)" if mat == "cam" else
+                         "US anode imports Jan-Aug 2025 CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026, graphite), "
+                         "JP 2% (assumption)"),
+                      f"{mat.upper()} production shares (see the material capacity sources)",
+                      keep_pairs=frozenset({("ROW", "US")}) if mat == "aam" else frozenset())
     # CAM recipe (refined metal per t CAM) and AAM recipe.
     for i, f in net.facilities.items():
         if f["output"] == "cam":
