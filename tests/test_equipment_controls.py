@@ -3,7 +3,6 @@ China's new capacity, not its installed fabs and no other region's (shipped what
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import supplychain as sc

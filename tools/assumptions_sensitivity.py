@@ -267,7 +267,8 @@ RULES = (
     "Refined output and ore not used by the modelled chains go to cited or assumed consumers where they are "
     "used (US from USGS apparent consumption, with US scrap supply as a 'recycling' plant); what remains is an "
     "'other uses' demand served in the producing region.",
-    "Small trade links (under 6 % of the buyer and 24 % of the supplier) are pruned during RAS balancing, except links within a region and links with a cited import share.",
+    "Small trade links (under 6 % of the buyer and 24 % of the supplier) are pruned during RAS balancing, "
+    "except links within a region and links with a cited import share.",
 )
 
 
