@@ -68,7 +68,7 @@ def render_commodities(net: Draft) -> str:
     return "\n".join(lines)
 
 
-STAGE_ORDER = ("mine", "refinery", "recycling", "magnet", "material", "cell_plant", "wafer", "chemical", "equipment",
+STAGE_ORDER = ("mine", "refinery", "recycling", "magnet", "precursor", "material", "cell_plant", "wafer", "chemical", "equipment",
                "fab", "fab_new", "packaging")
 
 
@@ -127,7 +127,8 @@ CHAIN_FILES = (
         "(refractories, steel) in the mining region.",
     )),
     (BATT, "lithium-ion batteries", (
-        "Refined Li, Co, Ni, Mn -> cathode active material (CAM); spherical graphite -> anode active material",
+        "Refined Ni, Co, Mn -> cathode precursor (pCAM); pCAM + lithium chemicals -> cathode active material",
+        "(CAM); spherical graphite -> anode active material",
         "(AAM); CAM + AAM -> cells (GWh) -> final demand for cells in each region.",
         "Trade matrices are RAS-balanced: a prior from trade data (named in each share's source) is scaled",
         "so that each supplier produces its cited share and each buyer gets what it uses.",
