@@ -200,6 +200,9 @@ GROUPS: tuple[Group, ...] = (
           "same tool mix everywhere, all purchases for new capacity", r"^recipe\.(litho|deposition|etch|inspection)_tool$",
           r"same tool mix in every region", "part of tool spending upgrades or replaces installed tools; the "
           "regional mix differs (more lithography at advanced nodes)"),
+    Group("1.08 % Dy/Tb oxide per t of NdFeB magnet (world Dy output over world magnet output)",
+          r"^recipe\.dytb_oxide$", r"nearly all Dy and Tb go into magnets", "commodity grades hold 0.6-1.2 % Dy, "
+          "high-temperature EV grades more; grain-boundary diffusion cuts Dy per magnet"),
     Group("0.30 t NdPr oxide per t of sintered NdFeB magnet", r"^recipe\.ndpr_oxide$",
           r"^assumption: sintered NdFeB", "29-32 % Nd+Pr by weight, as oxide (x1.17), less recycled swarf",
           factors=(0.25 / 0.30, 0.35 / 0.30), range_note="0.25 / 0.35 t/t"),
@@ -215,8 +218,8 @@ GROUPS: tuple[Group, ...] = (
     Group("Flake to spherical graphite yield 50 % (2 t flake per t)", r"^recipe\.graphite_ore$",
           r"^assumption: ~50% yield", "typical spheronisation and purification losses",
           factors=(1.6 / 2.0, 2.5 / 2.0), range_note="yield 62.5 % / 40 %"),
-    Group("Refining on a metal-content basis, no losses (Co, Ni, Mn, Ga, Ge: 1 t in per t out)",
-          r"^recipe\.", r"^assumption: (refined output equals|Mn-content|Ge-content|high-purity refining)",
+    Group("Refining on a metal-content basis, no losses (Co, Ni, Mn, Ga, Ge, Dy/Tb: 1 t in per t out)",
+          r"^recipe\.", r"^assumption: (refined output equals|Mn-content|Ge-content|high-purity refining|oxide-content)",
           "losses ignored (recycled scrap offsets them for gallium)", factors=(1.0, 1.1),
           range_note="x1.0 / x1.1 (losses up to 10 %)"),
     # --- demand -------------------------------------------------------------------------------

@@ -37,6 +37,10 @@ U_REF_SRC = ("utilisation 80%: Indonesian nickel processing ran at 75-79% in 202
              "conference 2023), used as the refinery proxy")
 
 MAGNET_WORLD = 260_000 / 0.90 / DAYS
+DYTB_PRICE = 230_000.0
+#: world dysprosium production and its origin, t (EU JRC Raw Materials Information System, 2021)
+DY_WORLD = 3_126.0
+DY_SRC = "EU JRC Raw Materials Information System: dysprosium production 3,126 t in 2021, China 40%, Myanmar 31%, Australia 20%"
 MAGNET_SHARE = frozen({"CN": 0.90, "JP": 0.07, "ROW": 0.025, "US": 0.005})
 MAGNET_SRC = frozen({
     "CN": "China ~90-92% of NdFeB magnets 2023 (IEA Global Critical Minerals Outlook 2024; Adamas Intelligence 2023) -> 90%",
@@ -108,6 +112,13 @@ def add_commodities(net: Draft) -> None:
                             "(Argus)"),
               SIG_REF, V(60.0, "Japan's national stockpile of rare metals targets 60 days of consumption "
                                "(METI/JOGMEC stockpiling programme, since 1986)"), COVER_OUT)
+    net.commodity("hree_conc", "Heavy rare earths in concentrate (Dy+Tb oxide content)", "t", "minerals",
+              V(sig(0.5 * DYTB_PRICE), f"{half}: 0.5 x {DYTB_PRICE:,.0f} USD/t"), SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("dytb_oxide", "Separated dysprosium and terbium oxide (heavy magnet rare earths)", "t", "minerals",
+              V(DYTB_PRICE, "assumption: ~230 USD/kg for dysprosium oxide 2024-25 (Chinese domestic quotes, "
+                            "unverified; terbium costs several times more but is used far less)"),
+              SIG_REF, V(60.0, "Japan's national stockpile of rare metals targets 60 days of consumption "
+                               "(METI/JOGMEC stockpiling programme, since 1986)"), COVER_OUT)
     net.commodity("ndfeb_magnet", "Sintered NdFeB permanent magnets", "t", "minerals",
               V(sig(0.30 * ndpr_price / 0.75), "derived: 0.30 t NdPr oxide/t magnet x 69,000 USD/t / 0.75 "
                                                "(neodymium oxide is >3/4 of magnet cost, MacroPolo 2024)"),
@@ -148,7 +159,12 @@ def build_magnets(net: Draft) -> None:
                      f"derived: {sh:.1%} of world NdFeB output {mtotal * DAYS:,.0f} t/yr (= China 260,000 t 2024e, "
                      f"SMM 2024, / 0.90 China share); {MAGNET_SRC[r]}; {usrc}",
                      recipe={"ndpr_oxide": V(0.30, "assumption: sintered NdFeB holds 29-32% Nd+Pr by weight; as "
-                                                   "oxide (x1.17) less recycled swarf -> 0.30 t NdPr oxide/t")})
+                                                   "oxide (x1.17) less recycled swarf -> 0.30 t NdPr oxide/t"),
+                             "dytb_oxide": V(sig(DY_WORLD / (mtotal * DAYS), 4),
+                                             f"derived: world dysprosium {DY_WORLD:,.0f} t ({DY_SRC}) / world NdFeB "
+                                             f"output {mtotal * DAYS:,.0f} t/yr = {DY_WORLD / (mtotal * DAYS):.2%} "
+                                             "(commodity grades hold 0.6-1.2% Dy; assumption: nearly all Dy and Tb "
+                                             "go into magnets, Tb counted with Dy)")})
         sup[i] = r
         tgt[i] = sh * mtotal
 
@@ -453,6 +469,21 @@ def build(net: Draft) -> None:
                    "JP": "Japan's rare-earth imports ~70% China 2023 (JOGMEC, via Wall Street Journal), rest Lynas",
                    "ROW": "assumption: 70% China, 30% Lynas/others",
                    "US": "assumption: US magnet start-ups use US-separated NdPr (MP Materials)"})
+    # Heavy rare earths (Dy, Tb): concentrate -> separated oxide -> magnets (sized to magnet use).
+    dy_use = sum(net.chain_use("dytb_oxide").values())
+    mineral(
+        net,         "heavy_rare_earths", "hree_conc", "dytb_oxide",
+        {"CN": (0.40 * dy_use, f"China 40% of magnet use {dy_use * d:,.0f} t/yr (= world output; {DY_SRC}) /365"),
+         "ROW": (0.60 * dy_use, f"Myanmar, Australia and others 60% of magnet use {dy_use * d:,.0f} t/yr (= world "
+                                f"output; {DY_SRC}) /365")},
+        {"CN": (0.98, "China processes ~98% of heavy rare earths (Tradium, Nov 2024)"),
+         "ROW": (0.02, "rest: Lynas Malaysia (heavy rare-earth separation from 2025)")},
+        V(1.0, "assumption: oxide-content basis, losses ignored"),
+        refined_total=dy_use,
+        ras_prior=lambda sreg, b: {"CN": {"CN": 1.0}, "JP": {"CN": 0.9, "ROW": 0.1}, "US": {"CN": 0.8, "ROW": 0.2},
+                                   "ROW": {"CN": 0.9, "ROW": 0.3}}[b.split(".")[0]].get(sreg, 0.0),
+        ras_src="assumption: magnet makers outside China buy 80-90% of their Dy/Tb from China (China processes "
+                "~98%, Tradium 2024), the rest from Lynas")
     # Gallium: primary low-purity -> high-purity.
     mineral(
         net,         "gallium", "gallium_crude", "gallium",

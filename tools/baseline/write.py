@@ -119,12 +119,12 @@ def render_chain(net: Draft, file: str, title: str, intro: list[str]) -> str:
 
 CHAIN_FILES = (
     (MIN, "critical minerals (mining, refining) and NdFeB magnets", (
-        "Eight minerals: lithium, cobalt, nickel, graphite, manganese, rare earths, gallium, germanium.",
-        "Mines feed refineries home-first, then pro rata (e.g. Australian spodumene to Chinese converters).",
-        "Refined output not used by the modelled battery/chip/magnet chains goes to an 'other uses' demand in",
-        "the refinery's region (stainless steel, alloys, LEDs, fibre optics, ...), so mines and refineries run",
-        "at their USGS/IEA output. Graphite flake and manganese ore not refined for batteries go to other uses",
-        "(refractories, steel) in the mining region.",
+        "Nine minerals: lithium, cobalt, nickel, graphite, manganese, rare earths (NdPr; Dy/Tb), gallium,",
+        "germanium. Mines feed refineries home-first, then pro rata (e.g. Australian spodumene to Chinese",
+        "converters). Use outside the modelled battery/chip/magnet chains (stainless steel, superalloys, steel,",
+        "refractories, LEDs, fibre optics, ...) is demand where it is consumed, bought by cited import shares",
+        "(US from USGS apparent consumption, with US scrap as a 'recycling' plant); what a refinery or mine",
+        "makes beyond every draw stays in its own region, so mines and refineries run at their USGS/IEA output.",
     )),
     (BATT, "lithium-ion batteries", (
         "Refined Ni, Co, Mn -> cathode precursor (pCAM); pCAM + lithium chemicals -> cathode active material",
