@@ -86,19 +86,23 @@ def build(net: Draft) -> None:
                     f"kUSD/yr over the region's new-capacity output {fmt(out[r])} wafers/day (assumption: the same "
                     "tool mix in every region, all purchases for new capacity)")
                 use[c][g] = net.facilities[g]["production"] * per_wafer
-    # Tool makers: supply shares as CSET; buyers buy by the same world shares.
+    # Tool makers: supply shares as CSET; trade RAS-balanced from world shares, Chinese makers selling at home.
     for c, (_, market, shares, detail) in TOOLS.items():
         total = sum(use[c].values())
         tot_sh = sum(shares.values())
-        makers = {}
+        makers, targets = {}, {}
         for r, sh in shares.items():
-            makers[r] = net.facility(SEMI, r, "equipment", c, total * sh / tot_sh, U_TOOL.value,
-                                     f"derived: {sh / tot_sh:.1%} of world {c.replace('_', ' ')} ({detail}; shares "
-                                     f"normalised; {CSET_TOOL_SRC}) x world use {fmt(total)} kUSD/day; {U_TOOL.source}")
-        for g in use[c]:
-            for r, sh in shares.items():
-                net.lane(makers[r], g, c, sh / tot_sh,
-                         f"assumption: fabs buy tools by world supplier shares ({detail}; {CSET_TOOL_SRC})")
+            i = net.facility(SEMI, r, "equipment", c, total * sh / tot_sh, U_TOOL.value,
+                             f"derived: {sh / tot_sh:.1%} of world {c.replace('_', ' ')} ({detail}; shares "
+                             f"normalised; {CSET_TOOL_SRC}) x world use {fmt(total)} kUSD/day; {U_TOOL.source}")
+            makers[i] = r
+            targets[i] = total * sh / tot_sh
+        net.balance_trade(c, makers, use[c], targets,
+                          lambda sreg, b, shares=shares: shares[sreg] * (0.0 if sreg == "CN" and not
+                                                                         b.startswith("CN.") else 1.0),
+                          f"world supplier shares ({detail}; {CSET_TOOL_SRC}); assumption: Chinese tool makers "
+                          "sell only in China (export controls and qualification keep them out of foreign fabs)",
+                          "tool makers' shares (see the equipment capacity sources)")
 
 
 def _split(net: Draft, i: str) -> str:
