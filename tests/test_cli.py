@@ -118,7 +118,8 @@ def test_unknown_builtin_suggests(capsys):
     assert main(["run", "basline"]) == 2
     assert one_error_line(capsys.readouterr().err) == (
         "supplychain: error: scenario 'basline' is neither a file nor a built-in scenario (baseline, "
-        "taiwan_blockade_magnets, gallium_germanium_2023, china_graphite_2023, japan_korea_2019, section301_2024). "
+        "taiwan_blockade_magnets, gallium_germanium_2023, china_graphite_2023, japan_korea_2019, section301_2024, "
+        "equipment_controls_china). "
         "Did you mean 'baseline'?")
 
 
@@ -169,6 +170,19 @@ def test_data_prints_the_provenance_table(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "supplychain.datasets.baseline", fake)
     assert main(["data"]) == 0
     assert capsys.readouterr().out == "lithium: USGS MCS 2024\n"
+
+
+def test_data_check_prints_the_calibration_table_and_fails_on_a_miss(monkeypatch, capsys):
+    assert main(["data", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert out.split()[:6] == ["figure", "model", "published", "tolerance", "verdict", "source"]
+    assert "US net import reliance, cobalt" in out and "FAIL" not in out
+    from supplychain.datasets import calibration
+    missed = calibration.CalibrationRow("a figure", 0.5, 0.9, 0.01, "abs", "Org 2025")
+    monkeypatch.setattr(calibration, "calibration_table", lambda: [missed])
+    assert main(["data", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and out.rstrip().endswith("0 of 1 checks pass.")
 
 
 def test_data_without_the_dataset_is_one_line(monkeypatch, capsys):

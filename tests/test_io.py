@@ -344,7 +344,7 @@ def test_base_that_is_not_a_string(tmp_path):
     path = tmp_path / "b.toml"
     path.write_text('[scenario]\nbase = ["baseline"]\n')
     with pytest.raises(ScenarioFileError, match=r"b\.toml, \[scenario\]: base must be the name of a built-in "
-                                                r"scenario \('baseline', 'taiwan_blockade_magnets', .*'section301_2024'\); "
+                                                r"scenario \('baseline', 'taiwan_blockade_magnets', .*'equipment_controls_china'\); "
                                                 r"got \['baseline'\]\."):
         load_scenario(path)
 

@@ -26,7 +26,7 @@ from supplychain.io import BASES
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["taiwan_blockade_magnets", "gallium_germanium_2023", "china_graphite_2023", "japan_korea_2019",
-         "section301_2024"]
+         "section301_2024", "equipment_controls_china"]
 
 
 # The files -------------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def test_cli_runs_a_shipped_scenario_by_name_and_prints_only_what_changed(capsys
         cells = row.split()
         assert cells[4] != "+$0" or cells[-2:] != ["+0.00", "pp"], row
     unchanged, total = map(int, re.search(r"^(\d+) of (\d+) demands unchanged\.$", out, re.M).groups())
-    assert unchanged + len(rows) == total == 60
+    assert unchanged + len(rows) == total == len(supplychain.load_baseline().network.demands)
 
 
 def test_cli_run_all_prints_the_full_summary_too(capsys):
@@ -136,7 +136,7 @@ def test_benchmark_default_finds_the_shipped_scenarios_from_another_directory(tm
     replays = historical_shocks(args.scenarios)
     assert sorted(replays) == ["China graphite licensing 2023", "Ga/Ge export licensing 2023",
                                "Japan controls on Korea 2019", "Section 301 review 2024-2026",
-                               "Taiwan blockade + magnet ban"]
+                               "Taiwan blockade + magnet ban", "US/JP/NL chipmaking-equipment ban on China"]
     catalogue = standard_catalogue(supplychain.load_baseline().network)   # the library's default too
     assert set(replays) <= set(catalogue)
 

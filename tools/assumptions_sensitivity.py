@@ -141,6 +141,9 @@ GROUPS: tuple[Group, ...] = (
           "mid value of the 1-3 months importers held ahead of China's 2023-25 export controls"),
     Group("Germanium buyers hold 65 days (as for gallium)", r"^input_cover_days$", r"^assumption: as for gallium",
           "no germanium stock figure; the USGS-derived gallium cover is used"),
+    Group("Fabs hold 90 days of tools in the delivery and installation pipeline", r"^input_cover_days$",
+          r"^assumption: fabs hold ~3 months of tools", "order-to-delivery of fab equipment 3-6 months in normal "
+          "times (Nikkei Asia 2019, TheElec 2020)"),
     Group("Fabs hold 30 days of wafers, resist and HF", r"^input_cover_days$",
           r"^assumption: fabs hold", "about one month of wafers and wet chemicals (resist shelf life ~6 months)"),
     Group("Packaging houses hold 14 days of die bank", r"^input_cover_days$", r"^assumption: packaging houses",
@@ -170,6 +173,11 @@ GROUPS: tuple[Group, ...] = (
           "no published utilisation for fab chemicals", **_util(0.80, 0.70, 0.90)),
     Group("Chinese magnet plants utilisation 60 %", r"^capacity_per_day$", r"utilisation 60% \(assumption",
           "'midstream overcapacity' in China's magnet industry (SMM 2024)", **_util(0.60, 0.50, 0.70)),
+    Group("Tool makers utilisation 80 %", r"^capacity_per_day$", r"tool makers run at 80%",
+          "no published utilisation for equipment makers", **_util(0.80, 0.70, 0.90)),
+    Group("Capacity added in a year outside China, Korea and Taiwan at the world's +7 %", r"^capacity_per_day$",
+          r"assumption: the world's \+7%", "SEMI gives the world, China, Korea and Taiwan; Japan, the US and ROW "
+          "take the world rate", factors=None, range_note="structural"),
     Group("Compound-semiconductor fab utilisation 75 %", r"^capacity_per_day$", r"assumption: compound fabs run",
           "as mature-node foundries (70-80 % in 2024, TrendForce)", **_util(0.75, 0.65, 0.85)),
     Group("Non-Chinese magnet plants utilisation 80 %", r"^capacity_per_day$", r"utilisation 80% \(assumption\)$",
@@ -188,6 +196,13 @@ GROUPS: tuple[Group, ...] = (
           "GaAs part 8 bn USD assumed)", r"^recipe\.gallium$", r"world compound-device market",
           "the gallium end-use share (Løvik et al. 2015) and the LED and RF GaN markets are cited; the GaAs device "
           "market is extrapolated from Strategy Analytics 2009"),
+    Group("Tools per new-capacity wafer: the region's equipment billings (SEMI 2022 shares) x the CSET tool market, "
+          "same tool mix everywhere, all purchases for new capacity", r"^recipe\.(litho|deposition|etch|inspection)_tool$",
+          r"same tool mix in every region", "part of tool spending upgrades or replaces installed tools; the "
+          "regional mix differs (more lithography at advanced nodes)"),
+    Group("1.08 % Dy/Tb oxide per t of NdFeB magnet (world Dy output over world magnet output)",
+          r"^recipe\.dytb_oxide$", r"nearly all Dy and Tb go into magnets", "commodity grades hold 0.6-1.2 % Dy, "
+          "high-temperature EV grades more; grain-boundary diffusion cuts Dy per magnet"),
     Group("0.30 t NdPr oxide per t of sintered NdFeB magnet", r"^recipe\.ndpr_oxide$",
           r"^assumption: sintered NdFeB", "29-32 % Nd+Pr by weight, as oxide (x1.17), less recycled swarf",
           factors=(0.25 / 0.30, 0.35 / 0.30), range_note="0.25 / 0.35 t/t"),
@@ -203,8 +218,8 @@ GROUPS: tuple[Group, ...] = (
     Group("Flake to spherical graphite yield 50 % (2 t flake per t)", r"^recipe\.graphite_ore$",
           r"^assumption: ~50% yield", "typical spheronisation and purification losses",
           factors=(1.6 / 2.0, 2.5 / 2.0), range_note="yield 62.5 % / 40 %"),
-    Group("Refining on a metal-content basis, no losses (Co, Ni, Mn, Ga, Ge: 1 t in per t out)",
-          r"^recipe\.", r"^assumption: (refined output equals|Mn-content|Ge-content|high-purity refining)",
+    Group("Refining on a metal-content basis, no losses (Co, Ni, Mn, Ga, Ge, Dy/Tb: 1 t in per t out)",
+          r"^recipe\.", r"^assumption: (refined output equals|Mn-content|Ge-content|high-purity refining|oxide-content)",
           "losses ignored (recycled scrap offsets them for gallium)", factors=(1.0, 1.1),
           range_note="x1.0 / x1.1 (losses up to 10 %)"),
     # --- demand -------------------------------------------------------------------------------
@@ -226,6 +241,11 @@ GROUPS: tuple[Group, ...] = (
           "TW 1, ROW 10 % of world)", r"^rate_per_day$", r"split by automotive/electronics", "China's 70 % is "
           "cited (SMM 2024, China customs); the other 30 % has no regional data", kind=r"^demand$",
           item=r"^(?!CN\.)"),
+    Group("Mineral use outside the chains with no published regional figure (JP 150, KR 110, TW 80 kt nickel; JP "
+          "60, KR 40 kt natural graphite; JP/KR/TW manganese by crude-steel share; China's Mn ore at 37 % Mn)",
+          r"^rate_per_day$", r"(no published figure found|no current published figure found|World Steel in "
+          r"Figures|x 37% Mn)", "US use is cited (USGS MCS 2026); these regions' tonnages are judgements, and "
+          "what refineries or mines make beyond them stays in the producing region", kind=r"^demand$"),
     # --- prices -------------------------------------------------------------------------------
     Group("Prices set by judgement (ore payability 50 %, spherical graphite, HPMSM, AAM, CAM metal share, "
           "cells 75 % of pack, processed wafer 90 % of chip value, HF)", r"^price_usd$", r"assumption",
@@ -254,9 +274,11 @@ GROUPS: tuple[Group, ...] = (
 #: Rules of the builder, not numbers (listed in docs/assumptions.md, nothing to count or perturb).
 RULES = (
     "Mines feed refineries home-first, then pro rata to other mines' spare output.",
-    "Refined output not used by the modelled chains is an 'other uses' demand served by the refinery's own "
-    "region; ore not refined for batteries goes to 'other uses' in the mining region.",
-    "Small trade links (under 6 % of the buyer and 24 % of the supplier) are pruned during RAS balancing.",
+    "Refined output and ore not used by the modelled chains go to cited or assumed consumers where they are "
+    "used (US from USGS apparent consumption, with US scrap supply as a 'recycling' plant); what remains is an "
+    "'other uses' demand served in the producing region.",
+    "Small trade links (under 6 % of the buyer and 24 % of the supplier) are pruned during RAS balancing, "
+    "except links within a region and links with a cited import share.",
 )
 
 

@@ -292,14 +292,23 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _configure_data(parser: argparse.ArgumentParser) -> None:
-    """No arguments: the table covers the whole built-in dataset."""
+    """The table covers the whole built-in dataset; ``--check`` prints the calibration table instead."""
+    parser.add_argument("--check", action="store_true",
+                        help="compare the baseline with the published figures it must reproduce (calibration "
+                             "table: figure, model, published, tolerance, verdict, source); exit 1 if any fails")
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
     try:
         from ..datasets.baseline import baseline_provenance, format_provenance
+        if args.check:
+            from ..datasets.calibration import calibration_table, format_calibration
     except ImportError as exc:
         raise SupplyChainError(f"the built-in baseline dataset is not available ({exc}).") from None
+    if args.check:
+        rows = calibration_table()
+        print(format_calibration(rows))
+        return 0 if all(r.passed for r in rows) else 1
     print(format_provenance(baseline_provenance()))
     return 0
 

@@ -34,6 +34,8 @@ DESCRIPTIONS: dict[str, str] = {
     "china_graphite_2023": "China's graphite export licensing from 1 Dec 2023",
     "japan_korea_2019": "Japan's July 2019 photoresist and HF licences on exports to Korea",
     "section301_2024": "US Section 301 tariff increases on Chinese goods, 2024-2026",
+    "equipment_controls_china": "What-if: US, Japanese and Dutch lithography, deposition, etch and inspection "
+                                "tools banned from China from Apr 2025 (announced Jan)",
 }
 
 

@@ -6,6 +6,7 @@ from .network import Draft
 from .sources import (
     BATT,
     CO_PRICE,
+    COVER_BATT_IN,
     COVER_OUT,
     DAYS,
     LCE_PRICE,
@@ -58,10 +59,18 @@ CAM_SHARE = frozen({"CN": 0.87, "KR": 0.08, "JP": 0.03, "ROW": 0.02})
 CAM_SRC = ("China 87% of CAM capacity 2024 (Benchmark Mineral Intelligence, cathode capacity 2024); Korea largest "
            "outside China (IEA Global EV Outlook 2024) -> KR 8%, "
            "JP 3%, ROW 2% (assumption split of the 13%)")
-AAM_SHARE = frozen({"CN": 0.96, "KR": 0.015, "JP": 0.01, "ROW": 0.015})
-AAM_SRC = ("China >97% of AAM capacity 2023 (IEA Global EV Outlook 2024) -> 96%; US AAM imports Jan-Aug 2025 "
-           "CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026, graphite) -> KR 1.5%, ROW (Indonesia) 1.5%, JP 1% (assumption split)")
+AAM_SHARE = frozen({"CN": 0.915, "KR": 0.045, "JP": 0.01, "ROW": 0.03})
+AAM_SRC = ("China >97% of AAM capacity 2023 (IEA Global EV Outlook 2024); Korea: POSCO Future M, the only Korean "
+           "graphite-anode maker, ~80,000 t/yr anode capacity (natural + artificial, Oct 2024, POSCO Future M) -> KR "
+           "4.5% of output (80,000 t x 80% utilisation of ~1,360 kt modelled use); Indonesia 31% of US AAM imports Jan-Aug "
+           "2025 (CN 55%, KR 14%; USGS MCS 2026, graphite) and a Chinese company's anode plant there (USGS MCS 2026) "
+           "-> ROW 3%; JP 1% (assumption); China the rest, 91.5% of output (95% of capacity at its 45% utilisation)")
 NATURAL_IN_AAM = 0.30
+#: cathode precursor: Ni + Co + Mn content per t CAM, and the share of each metal in it (Wood Mackenzie 2023)
+PCAM_METAL = WM["ni"] + WM["co"] + WM["mn"]
+PCAM_SHARE = frozen({"CN": 0.95, "KR": 0.03, "JP": 0.015, "ROW": 0.005})
+PCAM_SRC = ("China ~95% of cathode precursor (pCAM) made 2023 (PosMat, Canadian pCAM developer, 2023); KR 3%, JP 1.5% "
+            "(Sumitomo Metal Mining, Tanaka), ROW 0.5% (assumption split of the rest)")
 
 
 def add_commodities(net: Draft) -> None:
@@ -73,6 +82,12 @@ def add_commodities(net: Draft) -> None:
                                           "CAM price)"),
               SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (importers held ~1-3 months "
                                "ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"), COVER_OUT)
+    metal = (WM["ni"] * NI_PRICE + WM["co"] * CO_PRICE + WM["mn"] * MN_SULPHATE_PRICE) / PCAM_METAL
+    net.commodity("pcam", "Cathode precursor (Ni-Co-Mn hydroxide, NCA precursor), metal content", "t", "batteries",
+              V(sig(metal / 0.85, 4), f"derived: Ni, Co, Mn value per t of precursor metal (Wood Mackenzie 2023 "
+                                      f"ratios) at 2025 prices = {metal:,.0f} USD/t / 0.85 (assumption: metals ≈ 85% of "
+                                      "precursor price)"),
+              SIG_MAT, COVER_BATT_IN, COVER_OUT)
     net.commodity("aam", "Anode active material (graphite)", "t", "batteries",
               V(4000.0, "assumption: 4,000 USD/t (Chinese anode material 2024-25 roughly 3,000-5,000 USD/t, "
                         "unverified)"),
@@ -121,7 +136,8 @@ def build(net: Draft) -> None:
     net.balance_trade("li_ion_cell", plants, demands, targets, cell_prior,
                   "home plants first; US imports CN 67%, KR 9%, JP 7%, others 17% of value (UN Comtrade 2022, "
                   "HS 850760, US imports by partner); other importers mostly from China (assumption)",
-                  "cell production shares (see the cell_plant capacity sources)")
+                  "cell production shares (see the cell_plant capacity sources)",
+                  keep_pairs=frozenset({("KR", "US"), ("JP", "US")}))
     cell_out = targets
     # CAM and AAM.
     for mat, shares, src, per in (("cam", CAM_SHARE, CAM_SRC, CAM_PER_GWH), ("aam", AAM_SHARE, AAM_SRC, AAM_PER_GWH)):
@@ -142,26 +158,68 @@ def build(net: Draft) -> None:
                 "CN": {"CN": 1.0},
                 "KR": {"KR": 1.0, "CN": 0.5},
                 "JP": {"JP": 1.0, "CN": 0.5, "KR": 0.2},
-                "US": {"KR": 0.5, "JP": 0.2, "CN": 0.3, "ROW": 0.1},
+                "US": {"KR": 0.5, "JP": 0.2, "CN": 0.3, "ROW": 0.1} if mat == "cam" else
+                      {"CN": 0.55, "ROW": 0.31, "KR": 0.14, "JP": 0.02},
                 "ROW": {"ROW": 0.5, "CN": 1.0, "KR": 0.5, "JP": 0.1},
             }
             return table[breg].get(sreg, 0.0)
 
         net.balance_trade(mat, sup, use, tgt, mat_prior,
                       "home supply first, Korea the main non-Chinese exporter (IEA GEVO 2024; Benchmark 2024), "
-                      "US plants fed by Korean/Japanese partners (assumption)",
-                      f"{mat.upper()} production shares (see the material capacity sources)")
-    # CAM recipe (refined metal per t CAM) and AAM recipe.
+                      + ("US plants fed by Korean/Japanese partners (assumption)" if mat == "cam" else
+                         "US anode imports Jan-Aug 2025 CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026, graphite), "
+                         "JP 2% (assumption)"),
+                      f"{mat.upper()} production shares (see the material capacity sources)",
+                      keep_pairs=frozenset({("ROW", "US")}) if mat == "aam" else frozenset())
+    # CAM recipe (lithium and precursor per t CAM), precursor plants and their trade, AAM recipe.
+    pcam_per_cam = V(sig(PCAM_METAL / WM["cam"], 4), f"derived: (596 kt Ni + 147 kt Co + 207 kt Mn) / 2,132 kt CAM "
+                                                     f"({WM_SRC}); precursor counted by metal content")
     for i, f in net.facilities.items():
         if f["output"] == "cam":
             f["recipe"] = {
                 "lithium_chem": V(sig(WM["lce"] / WM["cam"], 4), f"derived: 878 kt LCE / 2,132 kt CAM ({WM_SRC})"),
-                "nickel_refined": V(sig(WM["ni"] / WM["cam"], 4), f"derived: 596 kt Ni / 2,132 kt CAM ({WM_SRC})"),
-                "cobalt_refined": V(sig(WM["co"] / WM["cam"], 4), f"derived: 147 kt Co / 2,132 kt CAM ({WM_SRC})"),
-                "manganese_sulphate": V(sig(WM["mn"] / WM["cam"], 4),
-                                        f"derived: 207 kt Mn / 2,132 kt CAM ({WM_SRC})"),
+                "pcam": pcam_per_cam,
             }
-        elif f["output"] == "aam":
+    _build_pcam(net)
+    for i, f in net.facilities.items():
+        if f["output"] == "aam":
             f["recipe"] = {"graphite_spherical": V(
                 NATURAL_IN_AAM, "assumption: natural (spherical) graphite ≈ 30% of anode graphite; the synthetic "
                                 "rest is made from needle/petroleum coke, not modelled")}
+
+
+def _build_pcam(net: Draft) -> None:
+    """Cathode-precursor plants between refined Ni/Co/Mn and CAM, and the precursor trade."""
+    use = {i: f["production"] * f["recipe"]["pcam"].value for i, f in net.facilities.items() if f["output"] == "cam"}
+    tot = sum(use.values())
+    sup, tgt = {}, {}
+    metals = {
+        "nickel_refined": V(sig(WM["ni"] / PCAM_METAL, 4), f"derived: 596 of 950 kt precursor metal is Ni ({WM_SRC})"),
+        "cobalt_refined": V(sig(WM["co"] / PCAM_METAL, 4), f"derived: 147 of 950 kt precursor metal is Co ({WM_SRC})"),
+        "manganese_sulphate": V(sig(WM["mn"] / PCAM_METAL, 4),
+                                f"derived: 207 of 950 kt precursor metal is Mn ({WM_SRC})"),
+    }
+    for r, sh in PCAM_SHARE.items():
+        u, usrc = (U_CN_BATT, "utilisation 45% (China battery chain overcapacity; CRU Group 2022 cell-industry "
+                              "figure used as proxy)") if r == "CN" else (U_X_BATT, U_X_BATT_SRC)
+        i = net.facility(BATT, r, "precursor", "pcam", sh * tot, u,
+                         f"derived: {sh:.1%} of modelled precursor use {tot:,.0f} t/day; {PCAM_SRC}; {usrc}",
+                         recipe=dict(metals))
+        sup[i] = r
+        tgt[i] = sh * tot
+
+    def prior(sreg: str, b: str) -> float:
+        table = {
+            "CN": {"CN": 1.0},
+            "KR": {"KR": 1.0, "CN": 0.941, "JP": 0.03, "ROW": 0.029},
+            "JP": {"JP": 1.0, "CN": 0.8},
+            "US": {"CN": 0.5, "KR": 0.3, "JP": 0.2},
+            "ROW": {"ROW": 0.5, "CN": 1.0, "KR": 0.2, "JP": 0.1},
+        }
+        return table[b.split(".")[0]].get(sreg, 0.0)
+
+    net.balance_trade("pcam", sup, use, tgt, prior,
+                      "home plants first; Korea's precursor imports 94.1% from China 2024 (MOTIE/KOMIR; Ni hydroxide "
+                      "96.4%), NCA precursor 99.9% (KITA, Jan-Oct 2022); others from China (assumption)",
+                      "precursor production shares (see the precursor capacity sources)",
+                      keep_pairs=frozenset({("CN", "KR")}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import batteries, cycle_times, inventories, minerals, semiconductors
+from . import batteries, cycle_times, equipment, inventories, minerals, semiconductors
 from .network import Draft
 from .write import render
 
@@ -20,8 +20,10 @@ def build() -> Draft:
     minerals.add_commodities(net)
     batteries.add_commodities(net)
     semiconductors.add_commodities(net)
+    equipment.add_commodities(net)
     semiconductors.build(net)
     semiconductors.build_compound(net)
+    equipment.build(net)
     batteries.build(net)
     minerals.build_magnets(net)
     minerals.build(net)

@@ -37,11 +37,17 @@ U_REF_SRC = ("utilisation 80%: Indonesian nickel processing ran at 75-79% in 202
              "conference 2023), used as the refinery proxy")
 
 MAGNET_WORLD = 260_000 / 0.90 / DAYS
-MAGNET_SHARE = frozen({"CN": 0.90, "JP": 0.08, "ROW": 0.015, "US": 0.005})
+DYTB_PRICE = 230_000.0
+#: world dysprosium production and its origin, t (EU JRC Raw Materials Information System, 2021)
+DY_WORLD = 3_126.0
+DY_SRC = "EU JRC Raw Materials Information System: dysprosium production 3,126 t in 2021, China 40%, Myanmar 31%, Australia 20%"
+MAGNET_SHARE = frozen({"CN": 0.90, "JP": 0.07, "ROW": 0.025, "US": 0.005})
 MAGNET_SRC = frozen({
     "CN": "China ~90-92% of NdFeB magnets 2023 (IEA Global Critical Minerals Outlook 2024; Adamas Intelligence 2023) -> 90%",
-    "JP": "Japan <9% (Argus Media 2022) -> 8%",
-    "ROW": "assumption: 1.5% (VAC in Germany/Slovakia, Vietnam, others)",
+    "JP": "Japan <9% (Argus Media 2022) -> 7%, what China, ROW and the US leave",
+    "ROW": ("derived: Korea's magnet imports from the Philippines alone are ≈ 0.7% of world output (14.3% of "
+            "Korea's imports 2023, KITA, x Korea's 5% of world use); with VAC (Germany/Slovakia) and Vietnamese "
+            "plants (assumption) -> 2.5%"),
     "US": "assumption: 0.5% (MP Materials Fort Worth and e-VAC start-ups 2025)",
 })
 MAGNET_DEMAND_SHARE = frozen({"CN": 0.70, "JP": 0.08, "KR": 0.05, "US": 0.06, "TW": 0.01, "ROW": 0.10})
@@ -106,6 +112,13 @@ def add_commodities(net: Draft) -> None:
                             "(Argus)"),
               SIG_REF, V(60.0, "Japan's national stockpile of rare metals targets 60 days of consumption "
                                "(METI/JOGMEC stockpiling programme, since 1986)"), COVER_OUT)
+    net.commodity("hree_conc", "Heavy rare earths in concentrate (Dy+Tb oxide content)", "t", "minerals",
+              V(sig(0.5 * DYTB_PRICE), f"{half}: 0.5 x {DYTB_PRICE:,.0f} USD/t"), SIG_ORE, COVER_ORE, COVER_OUT)
+    net.commodity("dytb_oxide", "Separated dysprosium and terbium oxide (heavy magnet rare earths)", "t", "minerals",
+              V(DYTB_PRICE, "assumption: ~230 USD/kg for dysprosium oxide 2024-25 (Chinese domestic quotes, "
+                            "unverified; terbium costs several times more but is used far less)"),
+              SIG_REF, V(60.0, "Japan's national stockpile of rare metals targets 60 days of consumption "
+                               "(METI/JOGMEC stockpiling programme, since 1986)"), COVER_OUT)
     net.commodity("ndfeb_magnet", "Sintered NdFeB permanent magnets", "t", "minerals",
               V(sig(0.30 * ndpr_price / 0.75), "derived: 0.30 t NdPr oxide/t magnet x 69,000 USD/t / 0.75 "
                                                "(neodymium oxide is >3/4 of magnet cost, MacroPolo 2024)"),
@@ -146,7 +159,12 @@ def build_magnets(net: Draft) -> None:
                      f"derived: {sh:.1%} of world NdFeB output {mtotal * DAYS:,.0f} t/yr (= China 260,000 t 2024e, "
                      f"SMM 2024, / 0.90 China share); {MAGNET_SRC[r]}; {usrc}",
                      recipe={"ndpr_oxide": V(0.30, "assumption: sintered NdFeB holds 29-32% Nd+Pr by weight; as "
-                                                   "oxide (x1.17) less recycled swarf -> 0.30 t NdPr oxide/t")})
+                                                   "oxide (x1.17) less recycled swarf -> 0.30 t NdPr oxide/t"),
+                             "dytb_oxide": V(sig(DY_WORLD / (mtotal * DAYS), 4),
+                                             f"derived: world dysprosium {DY_WORLD:,.0f} t ({DY_SRC}) / world NdFeB "
+                                             f"output {mtotal * DAYS:,.0f} t/yr = {DY_WORLD / (mtotal * DAYS):.2%} "
+                                             "(commodity grades hold 0.6-1.2% Dy; assumption: nearly all Dy and Tb "
+                                             "go into magnets, Tb counted with Dy)")})
         sup[i] = r
         tgt[i] = sh * mtotal
 
@@ -263,7 +281,18 @@ def mineral(net: Draft, name, ore, refined, mine_prod: dict[str, tuple[float, st
             recipe: V, mine_cap: dict[str, tuple[float, str]] | None = None, world_src: str = "",
             refined_total: float | None = None, buyer_priors=None, prior_src=None, ras_prior=None,
             ras_src: str = "", ore_other_uses: bool = False,
-            consumers: dict[str, tuple[float, str]] | None = None) -> None:
+            consumers: dict[str, tuple[float, str]] | None = None,
+            secondary: dict[str, tuple[float, str]] | None = None, ore_consumers=None,
+            consumer_priors=None) -> None:
+    """One mineral: mines, refineries, sourcing by the chains, and uses outside the chains.
+
+    ``consumers`` place refined use outside the modelled chains in the region that consumes it (bought by
+    ``consumer_priors`` = (priors, prior_src) if given, else by the chain buyers' priors);
+    ``secondary`` adds refined output from scrap (no ore input) in a region, sold to that region's
+    consumers; ``ore_consumers`` = (consumers, priors, prior_src) does the same for ore or concentrate
+    used outside refining (steel, refractories). Output not drawn by anyone stays as the producing
+    region's balancing item.
+    """
     # Mines.
     mines = {}
     for r, (p, src) in mine_prod.items():
@@ -291,11 +320,16 @@ def mineral(net: Draft, name, ore, refined, mine_prod: dict[str, tuple[float, st
                      f"{net.unit(refined)}/yr ({total_src}); share: {src}; {U_REF_SRC}",
                      recipe={ore: recipe})
         refs[r] = i
+    sec = {}
+    for r, (p, src) in (secondary or {}).items():
+        sec[r] = net.facility(MIN, r, "recycling", refined, p, U_REF,
+                              f"derived: secondary (scrap) output {src} / {U_REF_SRC}")
     # Chain sourcing.
     if buyer_priors is not None:
         drawn = net.source_direct(refined, refs, use, buyer_priors, prior_src)
         if consumers:
-            consumer_demand(net, refined, refs, drawn, consumers, buyer_priors, prior_src)
+            cp, cs = consumer_priors if consumer_priors is not None else (buyer_priors, prior_src)
+            consumer_demand(net, refined, {**refs, **sec}, drawn, consumers, cp, cs)
         for r, i in refs.items():
             left = net.facilities[i]["production"] - drawn.get(i, 0.0)
             assert left >= -1e-6 * net.facilities[i]["production"], (i, left)
@@ -311,6 +345,12 @@ def mineral(net: Draft, name, ore, refined, mine_prod: dict[str, tuple[float, st
     # Ore to refineries.
     need = {i: net.facilities[i]["production"] * recipe.value for i in refs.values()}
     leftover = allocate_ore(net, name, ore, mines, need)
+    if ore_consumers is not None:
+        oc, opriors, osrc = ore_consumers
+        mine_of = {m.split(".")[0]: m for m in mines}
+        drawn_ore = {m: mines[m] - leftover[m] for m in mines}
+        consumer_demand(net, ore, mine_of, drawn_ore, oc, opriors, osrc)
+        leftover = {m: (0.0 if m.split(".")[0] in oc else mines[m] - drawn_ore[m]) for m in mines}
     for m, left in leftover.items():
         if left > 1e-6 * mines[m]:
             assert ore_other_uses, (m, left)
@@ -349,9 +389,13 @@ def build(net: Draft) -> None:
                        "2023, ReportLinker data compilation: CN 170.9, FI 18.2, JP 6.2 kt)"),
          "ROW": (0.225, "remainder: Finland, Canada, Norway, Belgium, Zambia...")},
         V(1.0, "assumption: refined output equals contained cobalt (metal-content basis; losses ignored)"),
+        consumers=us_consumers("cobalt"),
+        secondary=us_secondary("cobalt"),
         buyer_priors={"CN": {"CN": 1.0}, "KR": {"CN": 0.728, "ROW": 0.272}, "JP": {"JP": 0.4, "CN": 0.6},
-                      "ROW": {"ROW": 0.7, "CN": 0.3}},
-        prior_src={"CN": "assumption: Chinese CAM uses domestic refined cobalt",
+                      "ROW": {"ROW": 0.7, "CN": 0.3}, "US": {"ROW": 0.86, "JP": 0.14}},
+        prior_src={"US": "US cobalt import sources 2021-24: Norway 26, Finland 16, Canada 14, Japan 14, other 30% "
+                         f"({USGS}, cobalt) -> Japan 14%, the rest ROW",
+                   "CN": "assumption: Chinese CAM uses domestic refined cobalt",
                    "KR": "KR cobalt oxide/hydroxide imports 72.8% China 2022 (KITA trade statistics, via BusinessKorea/Yonhap)",
                    "JP": "assumption: Sumitomo Metal Mining supplies ~40%, China the rest",
                    "ROW": "assumption: European CAM uses Finnish/Belgian cobalt 70%"})
@@ -364,6 +408,9 @@ def build(net: Draft) -> None:
         {"CN": (0.28, "China 28% of refined nickel 2023 (IEA Global Critical Minerals Outlook 2024, via Cipher News)"),
          "ROW": (0.72, "rest incl. Indonesia 37% (IEA GCMO 2024), Russia, Japan, Canada...")},
         V(1.0, "assumption: refined output equals contained nickel (metal-content basis; losses ignored)"),
+        consumers=nickel_consumers(),
+        secondary=us_secondary("nickel"),
+        consumer_priors=({r: p for r, (p, _) in NI_PRIORS.items()}, {r: t for r, (_, t) in NI_PRIORS.items()}),
         buyer_priors={"CN": {"CN": 0.6, "ROW": 0.4}, "KR": {"CN": 0.6, "ROW": 0.4},
                       "JP": {"ROW": 0.7, "CN": 0.3}, "ROW": {"ROW": 0.8, "CN": 0.2}},
         prior_src={"CN": "assumption: China 55% of nickel sulphate 2022 (IEA CMMR 2023) -> 60% domestic, 40% "
@@ -388,7 +435,7 @@ def build(net: Draft) -> None:
             "ROW": {"CN": 0.6, "ROW": 0.4}}[b.split(".")[0]].get(sreg, 0.0),
         ras_src="KR graphite 97% China 2024 (MOTIE/KOMIR), JP natural graphite 91.5% China 2020 (KCCI, from "
                 "UN Comtrade); Chinese AAM makers take some Indonesian SPG and ROW AAM 40% (assumption)",
-        ore_other_uses=True)
+        ore_other_uses=True, ore_consumers=graphite_consumers())
     # Manganese (mine -> HPMSM -> CAM); most ore goes to steel (other uses).
     mineral(
         net,         "manganese", "manganese_ore", "manganese_sulphate",
@@ -401,7 +448,7 @@ def build(net: Draft) -> None:
         refined_total=sum(net.chain_use("manganese_sulphate").values()),
         ras_prior=lambda sreg, b: 1.0 if sreg == "CN" else (0.3 if b.startswith("ROW.") else 0.02),
         ras_src="China ~95% of HPMSM (IEA CMMR 2023), non-Chinese HPMSM mostly used in ROW (assumption)",
-        ore_other_uses=True)
+        ore_other_uses=True, ore_consumers=manganese_consumers())
     # Rare earths: REO concentrate -> NdPr oxide -> magnets.
     ndpr_frac = 0.25
     mineral(
@@ -422,6 +469,21 @@ def build(net: Draft) -> None:
                    "JP": "Japan's rare-earth imports ~70% China 2023 (JOGMEC, via Wall Street Journal), rest Lynas",
                    "ROW": "assumption: 70% China, 30% Lynas/others",
                    "US": "assumption: US magnet start-ups use US-separated NdPr (MP Materials)"})
+    # Heavy rare earths (Dy, Tb): concentrate -> separated oxide -> magnets (sized to magnet use).
+    dy_use = sum(net.chain_use("dytb_oxide").values())
+    mineral(
+        net,         "heavy_rare_earths", "hree_conc", "dytb_oxide",
+        {"CN": (0.40 * dy_use, f"China 40% of magnet use {dy_use * d:,.0f} t/yr (= world output; {DY_SRC}) /365"),
+         "ROW": (0.60 * dy_use, f"Myanmar, Australia and others 60% of magnet use {dy_use * d:,.0f} t/yr (= world "
+                                f"output; {DY_SRC}) /365")},
+        {"CN": (0.98, "China processes ~98% of heavy rare earths (Tradium, Nov 2024)"),
+         "ROW": (0.02, "rest: Lynas Malaysia (heavy rare-earth separation from 2025)")},
+        V(1.0, "assumption: oxide-content basis, losses ignored"),
+        refined_total=dy_use,
+        ras_prior=lambda sreg, b: {"CN": {"CN": 1.0}, "JP": {"CN": 0.9, "ROW": 0.1}, "US": {"CN": 0.8, "ROW": 0.2},
+                                   "ROW": {"CN": 0.9, "ROW": 0.3}}[b.split(".")[0]].get(sreg, 0.0),
+        ras_src="assumption: magnet makers outside China buy 80-90% of their Dy/Tb from China (China processes "
+                "~98%, Tradium 2024), the rest from Lynas")
     # Gallium: primary low-purity -> high-purity.
     mineral(
         net,         "gallium", "gallium_crude", "gallium",
@@ -526,3 +588,114 @@ def germanium_uses() -> dict[str, tuple[float, str]]:
                   f"assumption: {sh:.0%} of world refined germanium {GE_WORLD:,.0f} kg/yr used here ({why}); no "
                   f"regional consumption figure published; end uses {GE_USES}")
     return out
+
+
+# ---- cobalt, nickel, manganese and natural graphite outside the modelled chains, where consumed ------------
+#: US apparent consumption and secondary (scrap) supply, USGS MCS 2026 salient statistics, 2025e
+US_APPARENT = frozen({
+    "cobalt": V(9_600.0, f"US apparent cobalt consumption 9,600 t Co 2025e ({USGS}, cobalt, salient statistics); "
+                         "end uses superalloys 51%, chemicals 25%, other metallic 15%, cemented carbides 9%"),
+    "nickel": V(220_000.0, f"US apparent total nickel consumption 220,000 t Ni 2025e ({USGS}, nickel, salient "
+                           "statistics); stainless and alloy steel and nickel alloys >85%"),
+})
+US_SCRAP = frozen({
+    "cobalt": V(2_000.0, f"US secondary cobalt production ~2,000 t/yr ({USGS}, cobalt: scrap 25% of consumption "
+                         "2025)"),
+    "nickel": V(130_000.0, f"derived: US apparent total 220,000 minus apparent primary 90,000 t Ni 2025e = "
+                           f"130,000 t from scrap ({USGS}, nickel: scrap ≈ 60% of apparent consumption)"),
+})
+
+
+def us_secondary(m: str) -> dict[str, tuple[float, str]]:
+    """US refined output from scrap (t/day): it is domestic supply in the net-import-reliance arithmetic."""
+    return {"US": (US_SCRAP[m].value / DAYS, f"{fmt(US_SCRAP[m].value)} t/yr ({US_SCRAP[m].source}) /365")}
+
+
+def us_consumers(m: str) -> dict[str, tuple[float, str]]:
+    """US use outside the modelled chains that is imported (t/day); scrap supply is added by the loader."""
+    imp = US_APPARENT[m].value - US_SCRAP[m].value
+    return {"US": (imp / DAYS, f"derived: imported part of US use = apparent consumption {fmt(US_APPARENT[m].value)} "
+                               f"({US_APPARENT[m].source}) minus secondary {fmt(US_SCRAP[m].value)} ({US_SCRAP[m].source})"
+                               " t/yr, /365; the US has no battery-cathode plant in the model")}
+
+
+NI_WORLD_REFINED = 3_900_000.0
+NI_CN_STAINLESS = V(0.42, "China's stainless industry took 42% of world primary nickel demand 2023 (Vale, nickel "
+                          "market figures 2023)")
+NI_OTHER = frozen({
+    "JP": (150_000.0, "assumption: Japanese stainless, specialty-alloy and plating use ~150,000 t Ni/yr (no current "
+                      "published figure found; METI non-ferrous statistics not read)"),
+    "KR": (110_000.0, "assumption: Korean stainless (POSCO) and alloy use ~110,000 t Ni/yr (no published figure "
+                      "found)"),
+    "TW": (80_000.0, "assumption: Taiwanese stainless (Yusco, Tang Eng) ~80,000 t Ni/yr (no published figure "
+                     "found)"),
+})
+
+
+def nickel_consumers() -> dict[str, tuple[float, str]]:
+    """Refined nickel used outside the battery chain (t Ni/day), by consuming region."""
+    out = dict(us_consumers("nickel"))
+    out["CN"] = (NI_CN_STAINLESS.value * NI_WORLD_REFINED / DAYS,
+                 f"derived: {NI_CN_STAINLESS.source} x world refined output {NI_WORLD_REFINED:,.0f} t 2025e "
+                 f"({USGS}, nickel mine output, refined = contained)")
+    for r, (t, src) in NI_OTHER.items():
+        out[r] = (t / DAYS, f"{src} /365")
+    return out
+
+
+NI_PRIORS = frozen({
+    "US": ({"ROW": 1.0}, f"US nickel import sources 2021-24: Canada 44, Norway 11, Australia 8, Brazil 7% ({USGS}, "
+                         "nickel) -> all ROW"),
+    "CN": ({"ROW": 0.76, "CN": 0.24}, "nickel pig iron made in Indonesia 39%, in China 12% of world primary supply "
+                                      "2023 (Vale, nickel market figures 2023) -> stainless feed 76% ROW"),
+    "JP": ({"ROW": 0.8, "CN": 0.2}, "assumption: Japanese users buy Indonesian/Philippine/New Caledonian nickel 80%"),
+    "KR": ({"ROW": 0.7, "CN": 0.3}, "assumption: Korean stainless buys Indonesian NPI/ferronickel 70%"),
+    "TW": ({"ROW": 0.7, "CN": 0.3}, "assumption: Taiwanese stainless buys Indonesian NPI 70%"),
+})
+
+
+MN_CN_IMPORT = V(26.14e6 * 12 / 10 * 0.37, "derived: China imported 26.14 Mt of manganese ore Jan-Oct 2023 (China "
+                                             "customs GACC) x 12/10 x 37% Mn (assumption: South African/Australian/"
+                                             "Gabonese blend)")
+#: crude steel 2024, Mt (worldsteel, World Steel in Figures 2025)
+STEEL = frozen({"world": 1_885.0, "JP": 84.0, "KR": 64.0, "TW": 19.0})
+MN_WORLD = 20_000_000.0
+
+
+def manganese_consumers():
+    """Manganese ore (t Mn/day) used by steel and alloys, where consumed; (consumers, priors, prior_src)."""
+    out = {
+        "US": (640_000.0 / DAYS, f"US apparent manganese consumption 640,000 t Mn 2025e ({USGS}, manganese, salient "
+                                 "statistics; ore and ferroalloys counted as ore Mn content) /365"),
+        "CN": (MN_CN_IMPORT.value / DAYS, f"{MN_CN_IMPORT.source} /365; China's own ore is added below"),
+    }
+    for r in ("JP", "KR", "TW"):
+        out[r] = (STEEL[r] / STEEL["world"] * MN_WORLD / DAYS,
+                  f"derived: {STEEL[r]:g} of {STEEL['world']:,.0f} Mt world crude steel 2024 (worldsteel, World "
+                  f"Steel in Figures 2025) x world manganese {MN_WORLD:,.0f} t Mn ({USGS}; steel takes most "
+                  "manganese, assumption: same Mn per tonne of steel everywhere) /365")
+    priors = {r: {"ROW": 1.0} for r in out}
+    src = {r: "assumption: imported ore from South Africa, Gabon and Australia (ROW mines)" for r in out}
+    src["US"] = (f"US manganese import sources: ore Gabon 64, South Africa 24%; Mn content Gabon 23, South Africa 21, "
+                 f"Malaysia 11% ({USGS}, manganese) -> all ROW")
+    src["CN"] = ("assumption: China's manganese ore imports come from South Africa, Australia and Gabon (ROW mines); "
+                 "its own mines' spare output is added as the balancing item")
+    return out, priors, src
+
+
+def graphite_consumers():
+    """Natural flake graphite (t/day) used outside battery anodes, where consumed; (consumers, priors, prior_src)."""
+    out = {
+        "US": (71_000.0 / DAYS, f"US apparent natural-graphite consumption 71,000 t 2025e ({USGS}, graphite; "
+                                "brake linings, lubricants, refractories, batteries, steelmaking) /365"),
+        "JP": (60_000.0 / DAYS, "assumption: Japanese refractory, steel and carbon-product use ~60,000 t/yr natural "
+                                "graphite (no published figure found) /365"),
+        "KR": (40_000.0 / DAYS, "assumption: Korean refractory and steel use ~40,000 t/yr natural graphite (no "
+                                "published figure found) /365"),
+    }
+    priors = {"US": {"CN": 0.46, "ROW": 0.54}, "JP": {"CN": 0.915, "ROW": 0.085}, "KR": {"CN": 0.97, "ROW": 0.03}}
+    src = {"US": f"US natural-graphite import sources 2021-24: China 46, Canada 13, Mozambique 13, Mexico 12% ({USGS}, "
+                 "graphite)",
+           "JP": "Japan's natural-graphite imports 91.5% China 2020 (KCCI, from UN Comtrade)",
+           "KR": "Korea's graphite imports 97% China 2024 (MOTIE/KOMIR)"}
+    return out, priors, src

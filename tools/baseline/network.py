@@ -70,14 +70,20 @@ class Draft:
         return out
 
     def balance_trade(self, commodity_id, suppliers: dict[str, str], buyers: dict[str, float],
-                      targets: dict[str, float], prior_fn, prior_src: str, target_src: str) -> dict[str, float]:
-        """RAS-balance supplier->buyer flows; add lanes; return supplier production."""
+                      targets: dict[str, float], prior_fn, prior_src: str, target_src: str,
+                      keep_pairs: frozenset[tuple[str, str]] = frozenset()) -> dict[str, float]:
+        """RAS-balance supplier->buyer flows; add lanes; return supplier production.
+
+        Links within a region, and (supplier region, buyer region) pairs in ``keep_pairs`` (trade links
+        with a cited import share), are never pruned.
+        """
         s_ids = list(suppliers)
         b_ids = list(buyers)
         prior = np.array([[prior_fn(suppliers[s], b) for b in b_ids] for s in s_ids], dtype=float)
         rows = np.array([targets[s] for s in s_ids])
         cols = np.array([buyers[b] for b in b_ids])
-        keep = np.array([[b.split(".")[0] == suppliers[s] for b in b_ids] for s in s_ids])
+        keep = np.array([[b.split(".")[0] == suppliers[s] or (suppliers[s], b.split(".")[0]) in keep_pairs
+                          for b in b_ids] for s in s_ids])
         x = ras(prior, rows, cols, keep=keep)
         for j, b in enumerate(b_ids):
             tot = x[:, j].sum()

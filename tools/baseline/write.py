@@ -68,7 +68,8 @@ def render_commodities(net: Draft) -> str:
     return "\n".join(lines)
 
 
-STAGE_ORDER = ("mine", "refinery", "magnet", "material", "cell_plant", "wafer", "chemical", "fab", "packaging")
+STAGE_ORDER = ("mine", "refinery", "recycling", "magnet", "precursor", "material", "cell_plant", "wafer", "chemical", "equipment",
+               "fab", "fab_new", "packaging")
 
 
 def render_chain(net: Draft, file: str, title: str, intro: list[str]) -> str:
@@ -118,15 +119,16 @@ def render_chain(net: Draft, file: str, title: str, intro: list[str]) -> str:
 
 CHAIN_FILES = (
     (MIN, "critical minerals (mining, refining) and NdFeB magnets", (
-        "Eight minerals: lithium, cobalt, nickel, graphite, manganese, rare earths, gallium, germanium.",
-        "Mines feed refineries home-first, then pro rata (e.g. Australian spodumene to Chinese converters).",
-        "Refined output not used by the modelled battery/chip/magnet chains goes to an 'other uses' demand in",
-        "the refinery's region (stainless steel, alloys, LEDs, fibre optics, ...), so mines and refineries run",
-        "at their USGS/IEA output. Graphite flake and manganese ore not refined for batteries go to other uses",
-        "(refractories, steel) in the mining region.",
+        "Nine minerals: lithium, cobalt, nickel, graphite, manganese, rare earths (NdPr; Dy/Tb), gallium,",
+        "germanium. Mines feed refineries home-first, then pro rata (e.g. Australian spodumene to Chinese",
+        "converters). Use outside the modelled battery/chip/magnet chains (stainless steel, superalloys, steel,",
+        "refractories, LEDs, fibre optics, ...) is demand where it is consumed, bought by cited import shares",
+        "(US from USGS apparent consumption, with US scrap as a 'recycling' plant); what a refinery or mine",
+        "makes beyond every draw stays in its own region, so mines and refineries run at their USGS/IEA output.",
     )),
     (BATT, "lithium-ion batteries", (
-        "Refined Li, Co, Ni, Mn -> cathode active material (CAM); spherical graphite -> anode active material",
+        "Refined Ni, Co, Mn -> cathode precursor (pCAM); pCAM + lithium chemicals -> cathode active material",
+        "(CAM); spherical graphite -> anode active material",
         "(AAM); CAM + AAM -> cells (GWh) -> final demand for cells in each region.",
         "Trade matrices are RAS-balanced: a prior from trade data (named in each share's source) is scaled",
         "so that each supplier produces its cited share and each buyer gets what it uses.",
@@ -136,6 +138,9 @@ CHAIN_FILES = (
         "<10 nm, mature nodes) -> assembly/test/packaging -> final demand for packaged chips per region.",
         "Wafer counts are 300 mm-equivalent. A chip unit ('wafer-eq') is the good packaged dies from one",
         "processed wafer, so packaging uses 1 processed wafer per wafer-eq.",
+        "Chipmaking tools (lithography, deposition, etch/clean, process control; 1 unit = 1,000 USD) are used",
+        "by each region's new capacity (fab_new: the capacity added in the year); the installed base (fab)",
+        "uses none, so a tool ban cuts capacity growth only.",
         "Trade matrices are RAS-balanced (see the share sources).",
     )),
 )
