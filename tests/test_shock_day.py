@@ -70,7 +70,7 @@ def test_a_response_that_changes_nothing_leaves_time_to_survive_unchanged() -> N
     assert sc.shock_day == shocked.shock_day == 60
     before, after = _metrics(sc), _metrics(shocked)
     assert np.isfinite(before[0]).any()          # the ban bites, so TTS is measured
-    np.testing.assert_array_equal(before[0], [[117.0, 106.0]])
+    np.testing.assert_array_equal(before[0], [[118.0, 107.0]])
     for a, b in zip(before, after):
         np.testing.assert_allclose(a, b, rtol=1e-12)   # a 0 % tariff adds float rounding to the loss only
 

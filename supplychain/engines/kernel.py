@@ -84,7 +84,7 @@ class State:
     normal_rate: np.ndarray | None = None  # (F,) each supplier's steady flow (its throughput on day 0)
     diverted: np.ndarray | None = None   # (R, L) fraction of each lane's target share sent elsewhere (§5.6.6)
     seek_day: np.ndarray | None = None   # (R, B) first day each buyer sought alternates (inf: never)
-    share_applied: np.ndarray | None = None  # (R, L) applied share; None: the day's target share
+    share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -197,7 +197,7 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     position += _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     position[:, _demand_buyer(c)] -= s.backlog
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
-    planned = _sourcing.planned_extra(c, s, sp, wait, share)
+    planned = _sourcing.planned_extra(c, s, sp, wait)
     if planned is not None:
         extra = extra + planned
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)

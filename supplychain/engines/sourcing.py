@@ -64,13 +64,13 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray, np
     """Cancel backlog beyond each lane's patience; returns (wait after cancelling, late), both (R, L).
 
     A lane is late when its supplier's wait, before today's cancellations,
-    is at least the lane's patience: the buyer then cancels the part of its
+    is positive and at least the lane's patience: the buyer then cancels the part of its
     backlog beyond ``patience / wait`` (what the supplier would not ship
     within the patience, lanes served in proportion to what they are owed).
     """
     assert s.owed is not None
     wait = supplier_wait(c, s)
-    late = wait >= sp.patience * (1.0 - LATE_TOLERANCE)
+    late = (wait > 0) & (wait >= sp.patience * (1.0 - LATE_TOLERANCE))
     over = wait > sp.patience
     if over.any():
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -79,24 +79,26 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray, np
     return wait, late
 
 
-def planned_extra(c: Compiled, s: State, sp: SourcingSpec, wait: np.ndarray | None,
-                  share: np.ndarray) -> np.ndarray | None:
+def planned_extra(c: Compiled, s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarray | None:
     """Extra pipeline each buyer plans for quotes above the normal lead time, (R, B), or None.
 
-    ``(1 + panic_b) F_b sum_l u_l (shift_l(t) + wait_l)^+`` with ``F_b`` the
-    buyer's steady inflow, ``u_l`` the lane's applied share (the day's target
-    share while nothing is diverted) and ``shift_l(t)`` the scheduled change
+    ``(1 + panic_b) F_b sum_l v_l (shift_l(t) + wait_l)^+`` with ``F_b`` the
+    buyer's steady inflow, ``v_l`` the lane's applied share of the day before
+    normalised over the buyer's lanes (the target shares when none was applied)
+    and ``shift_l(t)`` the scheduled change
     of its transport time. ``None`` when no quote differs from normal.
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
     if wait is None and shift is None:
         return None
     excess = wait if shift is None else (shift if wait is None else wait + shift)
-    used = share if s.share_applied is None else s.share_applied
-    weighted = np.maximum(excess, 0.0) * used
-    if weighted.ndim == 1:
-        weighted = weighted[None, :]
-    extra: np.ndarray = _sum(c, weighted, "buyer") * (sp.buyer_flow * (1.0 + sp.panic))
+    target = c.schedules.day("share", min(max(s.day - 1, 0), c.n_days - 1))
+    used = np.broadcast_to(target, (s.stock.shape[0], c.n_lanes)) if s.share_applied is None else s.share_applied
+    # Weights: applied shares normalised per buyer; the target shares on a day nothing was applied.
+    total = _sum(c, used, "buyer")[:, c.lane_buyer]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(total > 0, used / total, target)
+    extra: np.ndarray = _sum(c, np.maximum(excess, 0.0) * weight, "buyer") * (sp.buyer_flow * (1.0 + sp.panic))
     return extra
 
 
@@ -146,9 +148,10 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         back = np.where(back_total > 0, rest[:, c.lane_buyer] * back_w / back_total, 0.0)
     placed = keep + alt + back
     qb = q[:, c.lane_buyer]
-    previous = np.broadcast_to(share, placed.shape) if s.share_applied is None else s.share_applied
+    # Written so that an undiverted lane's applied share is exactly its target share w (w * 1 + 0).
     with np.errstate(divide="ignore", invalid="ignore"):
-        s.share_applied = np.where(qb > 0, placed / qb, previous)
+        moved = np.where(qb > 0, (alt + back) / qb, 0.0)
+    s.share_applied = share * (1.0 - m) + moved
     return np.minimum(placed, c.lane_capacity)
 
 
