@@ -106,7 +106,8 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
                  allow: np.ndarray, late: np.ndarray | None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
-    Availability ``h = allow * (not late)``. The diverted fraction of each
+    Availability ``h = allow * (not late) * licence_ok`` (the last when the
+    licence rules keep one, docs/model.md §5.6.6). The diverted fraction of each
     lane, ``m = max(1 - h, m_prev - 1/lag, min(m_prev, lasting))``, leaves at
     once and returns linearly over the switching lag. The diverted volume goes
     to the buyer's qualified, fully available, undiverted lanes in proportion
@@ -118,6 +119,10 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     """
     assert s.diverted is not None and s.seek_day is not None and s.throughput is not None
     h = allow if late is None else np.where(late, 0.0, allow)
+    # The buyer's expectation that an order on the lane is licensed (set by the licence rules, if any).
+    licence_ok = getattr(s, "licence_ok", None)
+    if licence_ok is not None:
+        h = h * licence_ok
     prev = s.diverted
     if late is None and not prev.any() and (h >= 1.0).all():
         s.share_applied = None
