@@ -316,7 +316,7 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     >>> card = scorecard(catalogue, baseline=base)
     >>> card[["fill_rate", "tts_days", "ttr_days", "diversion"]].round(3)
                                  fill_rate  tts_days  ttr_days  diversion
-    CN cuts ore                      0.917     106.0     169.0        0.7
+    CN cuts ore                      0.919     107.0     169.0        0.7
     ROW cuts ore                     1.000       inf       0.0        0.3
     Pacific shipping disruption      1.000       inf       0.0        0.0
     """

@@ -54,4 +54,4 @@ def build(net: Draft) -> None:
                 raise KeyError(f"alternate buyer {buyer!r} is not in the baseline")
             if (origin, buyer) in traded:
                 continue
-            net.lane(origin, buyer, output, 0.0, f"potential alternate (no baseline flow): {source}")
+            net.lane(origin, buyer, output, 0.0, f"definition: potential alternate, no baseline flow; {source}")
