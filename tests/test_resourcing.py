@@ -263,3 +263,14 @@ def test_archives_written_before_resourcing_read_share_and_on_order():
     rebuilt = sourcing_series_from(res.scenario, res.arrays)
     np.testing.assert_allclose(rebuilt["share"], res.arrays["share"], atol=1e-12)
     np.testing.assert_allclose(rebuilt["on_order"], res.arrays["on_order"], atol=1e-9)
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: Lane("A", "B", "w", patience_days=-1.0), r"patience_days must be >= 0"),
+    (lambda: Lane("A", "B", "w", qualification_days=4000.0), r"qualification_days must be <= 3650"),
+    (lambda: Lane("A", "B", "w", lasting_diversion=1.5), r"lasting_diversion must be <= 1"),
+    (lambda: Demand("US.w", "US", "w", 1.0, panic=-2.0), r"panic must be >= -1"),
+])
+def test_sourcing_fields_are_validated(make, message):
+    with pytest.raises(Exception, match=message):
+        make()
