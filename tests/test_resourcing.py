@@ -274,3 +274,12 @@ def test_archives_written_before_resourcing_read_share_and_on_order():
 def test_sourcing_fields_are_validated(make, message):
     with pytest.raises(Exception, match=message):
         make()
+
+
+def test_sourcing_fields_round_trip_through_a_scenario_file(tmp_path):
+    from supplychain.io.scenario import load_scenario, save_scenario
+    sc = busy_scenario()
+    path = save_scenario(sc, tmp_path / "busy.toml")
+    back = load_scenario(path)
+    assert back.network == sc.network
+    assert back.network.facilities[2].allocation == "incumbent" and back.network.demands[0].panic == 0.5
