@@ -243,7 +243,7 @@ def test_reference_values_are_in_plausible_ranges(network):
         assert c.price_usd > 0
         assert 0.3 <= c.elasticity <= 5.0, c.id
     for l in network.lanes:
-        assert 0 < l.share <= 1.0
+        assert 0 <= l.share <= 1.0  # 0: a potential alternate (tools/baseline/alternates.py)
         assert 1.0 <= l.lead_time.mean <= 50.0
         assert l.freight_usd_per_unit >= 0
     for d in network.demands:

@@ -46,5 +46,7 @@ def test_tool_ban_cuts_chinese_new_capacity_only(runs):
             # banned from day 90; the 90-day tool pipeline runs dry about day 180: about half a year lost
             assert 0.25 < lost < 0.6, (fid, lost)
         else:
-            assert abs(lost) < 1e-9, (fid, lost)
+            # No other fab loses output; buyers that re-source from China's new capacity (docs/model.md
+            # §5.6.6) may raise other fabs' output a little.
+            assert -0.01 < lost < 1e-9, (fid, lost)
     assert material_balance(r1).max_relative_error < 1e-6

@@ -89,8 +89,10 @@ def _filed(waiting: np.ndarray, delay: int) -> np.ndarray:
 @pytest.mark.parametrize("engine", ["des", "vector"])
 def test_denied_applications_never_ship_and_return_to_the_buyers_position(engine: str) -> None:
     delay = 7
+    # An approval probability of exactly 0 is a ban the buyer knows of: it would not apply at all
+    # (docs/model.md §5.6.6). A tiny one keeps the buyer applying while no application is approved.
     s = Scenario(star(level=LEVEL), horizon_days=60).with_shocks(
-        licence(approval_probability=0.0, processing_delay=Fixed(delay)))
+        licence(approval_probability=1e-12, processing_delay=Fixed(delay)))
     r = simulate(s, engine=engine, seed=0)
     assert r.flow[0, START:, 0].sum() == 0.0
     waiting = r.arrays["awaiting_licence"][0, :, 0]

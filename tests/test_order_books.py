@@ -36,29 +36,35 @@ def one_buyer() -> Network:
     """CN.plant (capacity 40, output target 20) -> US.w (BaseStock(20), demand 10/day, lead 1 day).
 
     Steady state: the plant starts each day with 10, makes 10 (up to its target 20), ships 10.
-    The buyer starts each day with 10 on hand plus 10 landing, serves 10, orders 10.
+    The buyer starts each day with 10 on hand plus 10 landing, serves 10, orders 10. It plans with
+    the normal lead time (``panic=-1``: quotes do not move its target, docs/model.md §5.6.5), so the
+    order books are seen alone; planning with the quote is tested in tests/test_patience.py.
     """
     return Network(
         regions=(Region("CN"), Region("US")),
         commodities=(Commodity("w", "unit", 1.0),),
         facilities=(Facility("CN.plant", "CN", "plant", "w", 40.0, policies={"w": BaseStock(20.0)}),),
         lanes=(Lane("CN.plant", "US.w", "w", lead_time=1.0),),
-        demands=(Demand("US.w", "US", "w", 10.0, policy=BaseStock(20.0), unmet="backorder"),),
+        demands=(Demand("US.w", "US", "w", 10.0, policy=BaseStock(20.0), unmet="backorder",
+                        panic=-1.0),),
     )
 
 
 def two_buyers() -> Network:
     """CN.plant (capacity 40, output target 40) -> US.w and JP.w (each BaseStock(20), 10/day, lead 1).
 
-    Steady state: the plant starts each day with 20, makes 20 (up to 40), ships 10 + 10.
+    Steady state: the plant starts each day with 20, makes 20 (up to 40), ships 10 + 10. Buyers plan
+    with the normal lead time (``panic=-1``), as in :func:`one_buyer`.
     """
     return Network(
         regions=(Region("CN"), Region("US"), Region("JP")),
         commodities=(Commodity("w", "unit", 1.0),),
         facilities=(Facility("CN.plant", "CN", "plant", "w", 40.0, policies={"w": BaseStock(40.0)}),),
         lanes=(Lane("CN.plant", "US.w", "w", lead_time=1.0), Lane("CN.plant", "JP.w", "w", lead_time=1.0)),
-        demands=(Demand("US.w", "US", "w", 10.0, policy=BaseStock(20.0), unmet="backorder"),
-                 Demand("JP.w", "JP", "w", 10.0, policy=BaseStock(20.0), unmet="backorder")),
+        demands=(Demand("US.w", "US", "w", 10.0, policy=BaseStock(20.0), unmet="backorder",
+                        panic=-1.0),
+                 Demand("JP.w", "JP", "w", 10.0, policy=BaseStock(20.0), unmet="backorder",
+                        panic=-1.0)),
     )
 
 

@@ -269,7 +269,7 @@ def stress_test(network: Network, *, duration_days: int = 30, ttr_days: float | 
     ...             target="US:cell")[["rank", "target_shortfall", "target_tts_days"]].round(1)
               rank  target_shortfall  target_tts_days
     KR.cells     1             180.0             44.0
-    CN.mine      2              56.9             72.0
+    CN.mine      2               0.0              inf
     ROW.mine     3               0.0              inf
     """
     if method not in ("both", "lp", "simulation"):

@@ -19,13 +19,16 @@ start of :func:`produce`):
 3. **Demand**: consumer stocks serve any backlog, then the day's demand; what
    cannot be served is lost or backordered.
 4. **Orders**: the part of each lane's backlog (owed by its supplier) that
-   today's allowance does not let through is cancelled; then each buyer at or
-   below its reorder point orders up to its order-up-to level on inventory
-   position (on hand + in transit + owed on its lanes' backlogs - own
-   backorders), split across its lanes by sourcing share, capped by lane
-   capacity and by what policy allows.
-5. **Shipping**: each supplier ships from its output stock, first its
-   backlog (older orders), then today's orders; within each class, when
+   today's allowance does not let through is cancelled, and the part its
+   supplier would not ship within the buyer's patience; then each buyer at or
+   below its reorder point orders up to its order-up-to level (raised by the
+   pipeline it plans for quoted lead times) on inventory position (on hand +
+   in transit + owed on its lanes' backlogs - own backorders), split across
+   its lanes by sourcing share and availability (re-sourcing to qualified
+   alternates, :mod:`.sourcing`), capped by lane capacity.
+5. **Shipping**: each supplier ships from its output stock, by default first
+   its backlog (older orders), then today's orders (or by its allocation
+   rule: pro rata, or incumbents first); within each class, when
    orders exceed stock every lane gets the same fraction (proportional
    rationing). Export quotas then cut the shipments of their lanes the same
    way. What is not shipped stays in the lane's backlog; the supplier's
@@ -45,13 +48,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from ..compile.compiler import Compiled
 from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
 from . import restart as _restart
 from .licences import LicenceState, initial_licences
+from . import sourcing as _sourcing
+from .sums import sum_into as _sum_into
 
 __all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship",
            "arrival_days", "records", "THROUGHPUT_DAYS", "quoted_lead_time"]
@@ -83,6 +87,9 @@ class State:
     restart: _restart.RestartState | None = None  # idle capacity awaiting restart (§5.4.1), if any
     licence_ok: np.ndarray | None = None  # (R, L) chance an order on the lane gets through (§6.5.1, §6.5.2)
     licence: LicenceState | None = None   # applications awaiting a licence decision (on order, not shipped)
+    diverted: np.ndarray | None = None   # (R, L) fraction of each lane's target share sent elsewhere (§5.6.6)
+    seek_day: np.ndarray | None = None   # (R, B) first day each buyer sought alternates (inf: never)
+    share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -105,26 +112,8 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  wip_ring=wip_ring, wip=wip, owed=np.zeros((n_runs, c.n_lanes)),
                  throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out,
                  restart=_restart.initial_restart(c, n_runs),
-                 licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence)
-
-
-def _sum_into(values: np.ndarray, index: np.ndarray, n: int, summing: sparse.csr_matrix) -> np.ndarray:
-    """Sum the columns of ``values`` (R, m) into ``n`` columns by ``index`` (m,); returns (R, n).
-
-    ``summing`` (n, m) is the matching transposed incidence matrix
-    (``Compiled.sum_by_buyer`` or ``sum_by_origin``). Every branch sums in
-    column order, so all give the same bits; they differ in speed. One run
-    (SimPy) uses a bincount, avoiding the ~80 µs overhead of a sparse
-    product; runs-last memory (the vector engine keeps its (R, n) arrays
-    Fortran-ordered) uses a sparse product over contiguous rows of runs.
-    """
-    r = values.shape[0]
-    if r == 1:
-        return np.bincount(index, weights=values[0], minlength=n)[None, :]
-    if values.flags.f_contiguous:
-        return np.asarray((summing @ values.T).T)
-    flat = (np.arange(r)[:, None] * n + index).ravel()
-    return np.bincount(flat, weights=values.ravel(), minlength=r * n).reshape(r, n)
+                 licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
+                 diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf))
 
 
 def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
@@ -197,15 +186,22 @@ def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray,
 
 def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
                  order_factor: np.ndarray) -> np.ndarray:
-    """Phase 4: orders per lane (R, L), after lane capacity and what policy allows.
+    """Phase 4: orders per lane (R, L), after lane capacity, availability and re-sourcing.
 
     First the part of each lane's backlog that today's allowance does not let
     through is cancelled (a ban or a closed lane cancels it all, so the buyer
-    re-orders what it is no longer owed). Targets move with the
-    ``target_extra`` schedule (front-loading, safety-stock changes).
+    re-orders what it is no longer owed), then what a supplier would not ship
+    within the buyer's patience (§5.6.5). Targets move with the
+    ``target_extra`` schedule (front-loading, safety-stock changes) and with
+    the pipeline planned for the quoted lead time (§5.6.5); the order is split
+    across lanes by :func:`.sourcing.split_orders` (§5.6.6).
     """
     assert s.owed is not None
+    sp = _sourcing.spec(c)
     s.owed *= allow
+    wait = late = None
+    if s.owed.any():
+        wait, late = _sourcing.cancel_late(c, s, sp)
     # Inventory position: on hand + in transit + owed by suppliers' backlogs + awaiting a licence
     # - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
@@ -214,13 +210,13 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
         position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     position[:, _demand_buyer(c)] -= s.backlog
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
+    planned = _sourcing.planned_extra(c, s, sp, wait)
+    if planned is not None:
+        extra = extra + planned
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
     np.maximum(q, 0.0, out=q)
     q *= order_factor
-    orders = q[:, c.lane_buyer] * share
-    np.minimum(orders, c.lane_capacity, out=orders)
-    orders *= allow
-    return orders
+    return _sourcing.split_orders(c, s, sp, q, share, allow, late)
 
 
 def _demand_buyer(c: Compiled) -> np.ndarray:
@@ -239,14 +235,22 @@ def _ration(c: Compiled, wanted: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
 def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
     """Phase 5: ship from suppliers' output stocks, backlog first; returns (R, L).
 
-    Each supplier serves its lanes' backlog (older orders) before today's
-    orders, each class rationed proportionally, a lane never shipping more
-    than its capacity in a day. Quotas then cut the shipments; whatever is
+    Each supplier serves two classes in turn, by its allocation rule (§5.7):
+    ``fcfs`` its lanes' backlog (older orders) before today's orders,
+    ``pro_rata`` all in one class, ``incumbent`` its baseline customers'
+    lanes before the others; each class is rationed proportionally, a lane
+    never shipping more than its capacity in a day. Quotas then cut the shipments; whatever is
     not shipped stays owed in the lane's backlog.
     """
     assert s.owed is not None and s.throughput is not None
     on_hand = s.stock[:, c.out_stock]
-    if s.owed.any():
+    sp = _sourcing.spec(c)
+    if sp.allocation is not None:
+        first, second = _sourcing.ship_classes(c, sp, s.owed, orders)
+        old = _ration(c, np.minimum(first, c.lane_capacity), on_hand)
+        left = np.maximum(on_hand - _sum_into(old, c.lane_origin, c.n_facilities, c.sum_by_origin), 0.0)
+        shipped = old + _ration(c, np.minimum(second, c.lane_capacity - old), left)
+    elif s.owed.any():
         old = _ration(c, np.minimum(s.owed, c.lane_capacity), on_hand)
         left = np.maximum(on_hand - _sum_into(old, c.lane_origin, c.n_facilities, c.sum_by_origin), 0.0)
         shipped = old + _ration(c, np.minimum(orders, c.lane_capacity - old), left)
@@ -285,15 +289,23 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
 
 
 def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarray]:
-    """Daily series of the order books (``backlog``, ``quoted_lead_time``) and of the dynamic
-    mechanisms (``released``, ``destroyed``, ``wip``, ``awaiting_licence``), if any.
+    """Daily series of the order books (``backlog``, ``quoted_lead_time``), of sourcing (``share``,
+    ``on_order``) and of the dynamic mechanisms (``released``, ``destroyed``, ``wip``,
+    ``awaiting_licence``), if any.
 
     ``lead_time`` is the day's transport lead time per lane. Engines pass them to
     :meth:`supplychain.engines.record.Recorder.put` after :func:`ship`.
     """
     assert s.owed is not None
-    out = {"backlog": s.owed, "quoted_lead_time": quoted_lead_time(c, s, lead_time),
-           **_dynamic.records(s.dyn)}
+    on_order = np.zeros((s.stock.shape[0], c.n_stocks))
+    on_order[:, c.buyer_stock] = s.transit_buyer + _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    if s.licence is not None:
+        on_order[:, c.buyer_stock] += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    share = s.share_applied
+    if share is None:
+        share = c.schedules.day("share", min(max(s.day - 1, 0), c.n_days - 1))
+    out = {"backlog": s.owed, "quoted_lead_time": quoted_lead_time(c, s, lead_time), "share": share,
+           "on_order": on_order, **_dynamic.records(s.dyn)}
     if s.wip is not None:
         out["wip"] = s.wip
     if s.licence is not None:

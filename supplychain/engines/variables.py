@@ -66,6 +66,12 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("quoted_lead_time", "lane", "level",
              "quoted lead time of each lane at the end of each day: transport plus the supplier's "
              "backlog over its throughput (days, not units)"),
+    Variable("share", "lane", "level",
+             "applied sourcing share of each lane: the fraction of its buyer's order sent to it, before lane "
+             "capacity (target share less what is diverted, plus what it takes for other lanes; a fraction)"),
+    Variable("on_order", "stock", "level",
+             "units on order for each buyer stock at the end of each day: in transit plus owed by suppliers' "
+             "backlogs (0 for output stocks)"),
     Variable("released", "stock", "rate", "units released from strategic reserves into each stock per day",
              mechanism="stockpiles"),
     Variable("destroyed", "stock", "rate", "units of stock destroyed by disasters per day",

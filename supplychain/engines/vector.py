@@ -176,7 +176,8 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence]) -> DrawBatch
 
 def _initial_state(c: Compiled, n_runs: int) -> rules.State:
     state = rules.initial_state(c, n_runs)
-    for name in ("stock", "transit_lane", "transit_buyer", "backlog", "wip_ring", "wip", "owed", "throughput"):
+    for name in ("stock", "transit_lane", "transit_buyer", "backlog", "wip_ring", "wip", "owed", "throughput",
+                 "diverted", "seek_day"):
         if getattr(state, name) is not None:
             setattr(state, name, _runs_last(getattr(state, name)))
     return state

@@ -32,10 +32,16 @@ from ._display import html_table, plural
 from .dists import Distribution, Fixed, day_distribution, distribution_from_dict
 from .policies import DaysOfCover, Policy, policy_from_dict
 
-__all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES", "RESTART_DAYS"]
+__all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES", "RESTART_DAYS", "ALLOCATIONS"]
 
 #: Largest substitution elasticity (sigma) of a commodity: (landed cost ratio)^-sigma stays finite.
 MAX_ELASTICITY = 100.0
+
+#: Allocation rules a supplier short of stock may use (``Facility.allocation``, docs/model.md §5.7).
+ALLOCATIONS = ("fcfs", "pro_rata", "incumbent")
+
+#: Largest over-ordering (``panic``) factor: orders for the extra pipeline at most 101-fold.
+MAX_PANIC = 100.0
 
 #: Stage names used by the built-in baseline; any other string is accepted too.
 STAGES = ("mine", "refinery", "material", "cell_plant", "wafer", "chemical",
@@ -146,10 +152,24 @@ class Facility:
         day ``t`` joins the output stock on day ``t + cycle_time_days``
         (``docs/model.md`` §5.4). 0 (the default): output is in stock the day
         it is made.
+    allocation : {"fcfs", "pro_rata", "incumbent"}
+        How the facility rations its output stock among its lanes when it
+        cannot ship everything owed and ordered (``docs/model.md`` §5.7):
+        ``"fcfs"`` (the default) serves older orders (the backlog) before the
+        day's orders; ``"pro_rata"`` serves every lane in proportion to all it
+        asks, old and new alike; ``"incumbent"`` serves the lanes of baseline
+        customers (lane ``share > 0``) before those of buyers that turned to it
+        as an alternate.
+    panic : float
+        Over-ordering of the facility's input stocks: the extra pipeline its
+        buyers plan for a quoted lead time above the normal one is scaled by
+        ``1 + panic`` (``docs/model.md`` §5.6.5). 0 (the default) is rational
+        planning; -1 ignores quotes (plans with the normal lead time).
 
     Limits: ``capacity_per_day`` and ``initial_inventory`` in ``[0, 1e12]``
     units; recipe coefficients in ``(0, 1e6]``; ``default_cover_days`` in
-    ``[0, 3650]``; ``cycle_time_days`` a whole number in ``[0, 3650]``.
+    ``[0, 3650]``; ``cycle_time_days`` a whole number in ``[0, 3650]``;
+    ``panic`` in ``[-1, 100]``.
 
     Examples
     --------
@@ -170,12 +190,18 @@ class Facility:
     default_cover_days: float = 30.0
     name: str = ""
     cycle_time_days: int = 0
+    allocation: Literal["fcfs", "pro_rata", "incumbent"] = "fcfs"
+    panic: float = 0.0
     restart_days: float | None = None
     restart_ramp_days: float | None = None
 
     def __post_init__(self) -> None:
         ident = self.id if isinstance(self.id, str) else repr(self.id)
         check_id(self.id, "id", "Facility")
+        if self.allocation not in ALLOCATIONS:
+            raise fail("allocation", "one of 'fcfs', 'pro_rata', 'incumbent'", self.allocation, "Facility", ident)
+        object.__setattr__(self, "panic", check_magnitude(self.panic, "panic", "Facility", ident,
+                                                          low=-1.0, high=MAX_PANIC))
         for name in ("region", "stage", "output"):
             check_id(getattr(self, name), name, "Facility")
         object.__setattr__(self, "capacity_per_day", check_magnitude(
@@ -255,10 +281,27 @@ class Lane:
         Most units the lane can carry per day (``inf`` for no limit).
     freight_usd_per_unit : float
         Freight and insurance cost per unit shipped.
+    qualification_days : float, optional
+        For a potential alternate (``share == 0``): days the buyer needs to
+        qualify this supplier, counted from the first day it seeks alternates
+        (``docs/model.md`` §5.6.6). ``None``: the default of the commodity's
+        value chain (:data:`supplychain.model.shocks.QUALIFICATION_DAYS`).
+        Ignored for a baseline lane (``share > 0``), qualified from the start.
+    patience_days : float, optional
+        Days of waiting (beyond transport) the buyer accepts on this lane: it
+        cancels what the supplier would not ship within them and treats the
+        lane as unavailable while the wait exceeds them (§5.6.5). ``None``:
+        the default of the value chain (:data:`supplychain.model.shocks.PATIENCE_DAYS`).
+    lasting_diversion : float
+        Fraction of the share diverted from this lane during a disruption that
+        stays with the alternates after it (lasting diversification, §5.6.6);
+        0 (the default): shares return in full.
 
     Limits: ``lead_time`` a distribution of days in ``[0, 3650]`` with a
     positive mean; ``share`` in ``[0, 1e6]``; ``capacity_per_day`` in
-    ``(0, 1e12]`` or ``inf``; ``freight_usd_per_unit`` in ``[0, 1e12]``.
+    ``(0, 1e12]`` or ``inf``; ``freight_usd_per_unit`` in ``[0, 1e12]``;
+    ``qualification_days`` and ``patience_days`` in ``[0, 3650]``;
+    ``lasting_diversion`` in ``[0, 1]``.
 
     Examples
     --------
@@ -273,11 +316,19 @@ class Lane:
     share: float = 1.0
     capacity_per_day: float = math.inf
     freight_usd_per_unit: float = 0.0
+    qualification_days: float | None = None
+    patience_days: float | None = None
+    lasting_diversion: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("origin", "destination", "commodity"):
             check_id(getattr(self, name), name, "Lane")
         ident = self.id
+        for name in ("qualification_days", "patience_days"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, check_days(getattr(self, name), name, "Lane", ident))
+        object.__setattr__(self, "lasting_diversion", check_number(
+            self.lasting_diversion, "lasting_diversion", "Lane", ident, low=0.0, high=1.0))
         lt = day_distribution(self.lead_time, "lead_time", "Lane", ident)
         if lt.mean <= 0:
             raise fail("lead_time", "a positive number of days", lt, "Lane", ident)
@@ -321,8 +372,13 @@ class Demand:
         Starting consumer stock; ``None`` starts at the policy target.
     unmet : {"lost", "backorder"}
         Whether unmet demand is lost or carried to the next day.
+    panic : float
+        Over-ordering of the consumer stock, as ``Facility.panic``
+        (``docs/model.md`` §5.6.5); 0 (the default) is rational planning, -1
+        ignores quotes.
 
-    Limits: ``rate_per_day`` and ``initial_inventory`` in ``[0, 1e12]`` units.
+    Limits: ``rate_per_day`` and ``initial_inventory`` in ``[0, 1e12]`` units;
+    ``panic`` in ``[-1, 100]``.
 
     Examples
     --------
@@ -338,10 +394,13 @@ class Demand:
     policy: Policy = field(default_factory=lambda: DaysOfCover(30.0))
     initial_inventory: float | None = None
     unmet: Literal["lost", "backorder"] = "lost"
+    panic: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("id", "region", "commodity"):
             check_id(getattr(self, name), name, "Demand")
+        object.__setattr__(self, "panic", check_magnitude(self.panic, "panic", "Demand", self.id, low=-1.0,
+                                                                          high=MAX_PANIC))
         object.__setattr__(self, "rate_per_day", check_magnitude(
             self.rate_per_day, "rate_per_day", "Demand", self.id, high=MAX_QUANTITY))
         if self.noise is not None:

@@ -368,6 +368,24 @@ def transport_lead_time(scenario: Scenario, shape: tuple[int, ...]) -> np.ndarra
     return np.broadcast_to(lead, shape).copy()
 
 
+def sourcing_series_from(scenario: Scenario, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``share`` and ``on_order`` of an archive written before they were recorded.
+
+    Nothing was re-sourced then: the applied share was the scheduled target
+    share (docs/model.md §6.4.3), and on order is in transit plus backlog
+    summed into each lane's buyer stock (docs/model.md §5.6).
+    """
+    from ..compile.compiler import compile_scenario
+    c = compile_scenario(scenario)
+    shape = arrays["flow"].shape
+    share = np.broadcast_to(c.schedules.share[np.minimum(np.arange(shape[1]), len(c.schedules.share) - 1)],
+                            shape).copy()
+    pending = arrays["in_transit"] + arrays["backlog"]
+    on_order = np.zeros(shape[:2] + (c.n_stocks,))
+    np.add.at(on_order, (slice(None), slice(None), c.lane_dst_stock), pending)
+    return {"share": share, "on_order": on_order}
+
+
 def served_on_day_from(delivered: np.ndarray, unmet: np.ndarray, scenario: Scenario) -> np.ndarray:
     """``served_on_day`` rebuilt from ``delivered`` and ``unmet`` (docs/model.md §5.5), ``(R, T, D)``.
 
@@ -463,7 +481,7 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     (3, True, True)
     """
     optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism) | {
-        "served_on_day", "backlog", "quoted_lead_time"}
+        "served_on_day", "backlog", "quoted_lead_time", "share", "on_order"}
     raw = read_archive(path, VARIABLE_AXES, optional=optional)  # checks every part, the scenario included
     scenario = raw.scenario
     if "served_on_day" not in raw.arrays:  # an archive written before the series was recorded
@@ -473,6 +491,8 @@ def load_results(path: str | os.PathLike[str]) -> Results:
         raw.arrays["backlog"] = np.zeros(raw.arrays["flow"].shape)
     if "quoted_lead_time" not in raw.arrays:  # ... and the quoted lead time was the transport lead time
         raw.arrays["quoted_lead_time"] = transport_lead_time(scenario, raw.arrays["flow"].shape)
+    if "share" not in raw.arrays or "on_order" not in raw.arrays:  # written before re-sourcing
+        raw.arrays.update(sourcing_series_from(scenario, raw.arrays))
     # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
     coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)
                        else tuple(value) for name, value in raw.coords.items()})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import batteries, cycle_times, equipment, inventories, minerals, semiconductors
+from . import alternates, batteries, cycle_times, equipment, inventories, minerals, semiconductors
 from .network import Draft
 from .write import render
 
@@ -14,7 +14,8 @@ def build() -> Draft:
 
     The order matters: the semiconductor and battery chains fix how much refined material they use,
     the magnet chain how much NdPr oxide, and the minerals are then sized to supply it (refined
-    output not used by those chains becomes an 'other uses' demand).
+    output not used by those chains becomes an 'other uses' demand). Potential alternate lanes
+    (share 0) come last: they carry nothing in the baseline.
     """
     net = Draft()
     minerals.add_commodities(net)
@@ -29,6 +30,7 @@ def build() -> Draft:
     minerals.build(net)
     # Stage covers from published days of inventory replace the chain modules' defaults by commodity.
     inventories.apply(net)
+    alternates.build(net)
     return net
 
 

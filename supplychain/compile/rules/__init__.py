@@ -13,6 +13,8 @@ family and one line here.
 ``disruptions``          CapacityShock, LogisticsShock, DemandShock
 ``outages``              RandomOutage
 ``responses``            StockpileRelease, CapacityInvestment, SafetyStockChange
+``sourcing``             finishers: tariff shares (CES, switching lag) and
+                         the buyers' sourcing parameters
 =======================  =====================================================
 
 Implements docs/model.md §6 (shocks) and §6.2 (composition).
@@ -33,7 +35,7 @@ from ...model import (
     Tariff,
 )
 from ..schedules import Finisher, Rule
-from . import disruptions, outages, responses, trade
+from . import disruptions, outages, responses, sourcing, trade
 
 __all__ = ["RULES", "FINISHERS"]
 
@@ -49,4 +51,4 @@ RULES: dict[type[Shock], Rule] = {
     SafetyStockChange: responses.safety_stock_change,
 }
 
-FINISHERS: tuple[Finisher, ...] = (trade.tariff_shares, responses.safety_stock_targets)
+FINISHERS: tuple[Finisher, ...] = (sourcing.tariff_shares, responses.safety_stock_targets, sourcing.sourcing_spec)

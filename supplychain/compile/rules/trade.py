@@ -2,7 +2,7 @@
 
 Tariff
     Rates of the tariffs on a lane add up day by day. After every rule,
-    :func:`tariff_shares` turns them into sourcing shares by the calibrated
+    :func:`supplychain.compile.rules.sourcing.tariff_shares` turns them into sourcing shares by the calibrated
     CES (Armington) rule (Armington 1969, IMF Staff Papers 16(1); as in
     GTAP, Hertel (ed.) 1997, ch. 2): landed cost ``c_l(t) = p_l (1 +
     tau_l(t)) + freight_l`` and target share
@@ -45,7 +45,7 @@ from ...model.shocks.trade import DAYS_PER_MONTH
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import check_commodity, check_region, commodity_mask, index, warn_if_empty
 
-__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "tariff", "tariff_shares", "export_control", "front_load"]
+__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "tariff", "export_control", "front_load"]
 
 
 # Tariffs ------------------------------------------------------------------------------------------
@@ -77,70 +77,6 @@ def tariff(shock: Tariff, builder: ScheduleBuilder) -> None:
         demands = (idx.demand_region == shock.importer) & commodity_mask(idx.demand_commodity, shock.commodity)
         eps = builder.cache.setdefault("tariff_demand_elasticity", np.zeros(len(demands)))
         eps[demands] = np.maximum(eps[demands], shock.demand_elasticity)
-
-
-def _moving_average(x: np.ndarray, before: np.ndarray, window: int) -> np.ndarray:
-    """Mean of the last ``window`` rows of ``x`` (rows before day 0 equal ``before``), shape of ``x``."""
-    padded = np.concatenate([np.repeat(before[None, :], window, axis=0), x])
-    csum = np.cumsum(padded, axis=0)
-    out: np.ndarray = (csum[window:] - csum[:-window]) / window
-    return out
-
-
-def tariff_shares(builder: ScheduleBuilder) -> None:
-    """Turn summed tariff rates into CES sourcing shares moved linearly over the switching lag.
-
-    See the module docstring for the formula. Runs after every rule (a
-    finishing step); does nothing when the scenario has no tariff.
-    """
-    lag_lane = builder.cache.get("tariff_lag")
-    if lag_lane is None:
-        return
-    core, idx = builder.core, index(builder)
-    eps = builder.cache.get("tariff_demand_elasticity")
-    tau = builder.arrays["tariff"]
-    buyers, n_b = core["lane_buyer"], len(core["buyer_stock"])
-    price, freight = core["lane_price"], core["lane_freight"]
-    c0 = price * (1 + builder.cache.get("tariff_in_force", 0.0)) + freight
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(c0 > 0, (price * (1 + tau) + freight) / c0, 1.0)
-    sigma = np.array([idx.commodities[c].elasticity for c in idx.lane_commodity])
-    base = builder.arrays["share"]
-    base_norm = normalise_shares(base[:1], buyers, n_b)[0]
-    target = normalise_shares(base * ratio ** -sigma, buyers, n_b)
-    lag_buyer = np.zeros(n_b, dtype=int)
-    np.maximum.at(lag_buyer, buyers, lag_lane)
-    share = builder.full("share")
-    for lag in np.unique(lag_buyer[lag_buyer > 0]):
-        lanes = np.flatnonzero(lag_buyer[buyers] == lag)
-        share[:, lanes] = _moving_average(target[:, lanes], base_norm[lanes], int(lag))
-    if eps is not None and eps.any():
-        _demand_response(builder, ratio, sigma, base_norm, eps)
-
-
-def _demand_response(builder: ScheduleBuilder, ratio: np.ndarray, sigma: np.ndarray,
-                     s0: np.ndarray, eps: np.ndarray) -> None:
-    """Scale final demand by ``P ** -eps``, ``P`` the buyer's CES landed-price index (baseline 1).
-
-    ``P = (sum_j s0_j r_j ** (1 - sigma)) ** (1 / (1 - sigma))`` with ``r`` the
-    landed-cost ratio to baseline (its geometric mean when ``sigma = 1``): the
-    CES unit-cost function dual to the Armington aggregate (Armington 1969).
-    """
-    core = builder.core
-    n_b = len(core["buyer_stock"])
-    sig_b = np.zeros(n_b)
-    sig_b[core["lane_buyer"]] = sigma          # a buyer's lanes all carry one commodity
-    one_b = np.isclose(sig_b, 1.0)
-    one_l = one_b[core["lane_buyer"]]
-    term = np.where(one_l, s0 * np.log(ratio), s0 * ratio ** (1.0 - np.where(one_l, 0.0, sigma)))
-    summed = np.asarray(term @ core["m_lane_to_buyer"])                       # (T, B)
-    power = 1.0 / np.where(one_b, 1.0, 1.0 - sig_b)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        price = np.where(one_b, np.exp(summed), summed ** power)
-    price = np.where(np.isfinite(price) & (price > 0), price, 1.0)
-    demand_buyer = np.searchsorted(core["buyer_stock"], core["demand_stock"])
-    hit = np.flatnonzero(eps > 0)
-    builder.full("demand_factor")[:, hit] *= price[:, demand_buyer[hit]] ** -eps[hit]
 
 
 # Export controls ----------------------------------------------------------------------------------

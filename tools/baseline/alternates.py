@@ -1,0 +1,57 @@
+"""Potential alternate suppliers: lanes with share 0 that buyers may qualify during a disruption.
+
+A lane with share 0 carries nothing in the baseline; when a buyer's incumbent supplier becomes
+unavailable, the buyer starts qualifying its alternates and orders from them once qualified
+(``docs/model.md`` §5.6.6; the qualification time comes from the commodity's default in
+``supplychain.model.sourcing.QUALIFICATION_DAYS``). Only supplier-buyer pairs that exist in reality
+and are missing from the trade-balanced baseline are added, each with its source; pairs the
+baseline already trades are left alone.
+"""
+
+from __future__ import annotations
+
+from .network import Draft, fid
+
+# (origin region, stage, output) -> buyer ids, with the source that says the supplier sells there.
+_MICRON = ("Micron Technology makes DRAM and NAND in Taiwan (Taichung, Taoyuan), Japan (Hiroshima) and the "
+           "United States (Manassas, Boise) and sells to chip packagers in every region (Micron Technology, "
+           "Form 10-K 2024)")
+_MATURE_KR = ("Samsung Foundry and DB HiTek run mature-node foundry lines open to outside customers (TrendForce, "
+              "global foundry revenue ranking 2024)")
+_ANODE = ("anode active material is made outside China by POSCO Future M (Korea) and Resonac and Mitsubishi "
+          "Chemical (Japan) (IEA, Global EV Outlook 2024, battery supply chain)")
+_GRAPHITE = ("natural graphite from Syrah Resources' Balama mine (Mozambique) is sold to POSCO Future M for "
+             "anode material (Syrah Resources, ASX announcement, 2023)")
+_MAGNET = ("Japan is the largest maker of sintered NdFeB magnets outside China (IEA, The Role of Critical "
+           "Minerals in Clean Energy Transitions, 2021)")
+_RESIST = ("Dongjin Semichem (Korea) supplies photoresist; Korean resists were qualified by Korean fabs after "
+           "Japan's 2019 export controls, a qualification taking 1-3 years (TheElec, 2023)")
+
+ALTERNATES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
+    ("TW", "fab", "memory_wafer", ("JP.packaging.memory_chip", "KR.packaging.memory_chip",
+                                   "US.packaging.memory_chip"), _MICRON),
+    ("US", "fab", "memory_wafer", ("JP.packaging.memory_chip", "KR.packaging.memory_chip"), _MICRON),
+    ("KR", "fab", "mature_wafer", ("JP.packaging.mature_chip", "US.packaging.mature_chip",
+                                   "TW.packaging.mature_chip", "ROW.packaging.mature_chip"), _MATURE_KR),
+    ("KR", "material", "aam", ("JP.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),
+    ("JP", "material", "aam", ("KR.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),
+    ("ROW", "refinery", "graphite_spherical", ("KR.material.aam",), _GRAPHITE),
+    ("JP", "magnet", "ndfeb_magnet", ("KR.demand.ndfeb_magnet",), _MAGNET),
+    ("KR", "chemical", "photoresist", ("TW.fab.logic_wafer", "TW.fab.memory_wafer", "TW.fab.mature_wafer"),
+     _RESIST),
+)
+
+
+def build(net: Draft) -> None:
+    """Add every alternate lane (share 0) whose supplier and buyer exist and that the baseline lacks."""
+    traded = {(l["origin"], l["destination"]) for l in net.lanes}
+    for region, stage, output, buyers, source in ALTERNATES:
+        origin = fid(region, stage, output)
+        if origin not in net.facilities:
+            raise KeyError(f"alternate supplier {origin!r} is not in the baseline")
+        for buyer in buyers:
+            if buyer not in net.facilities and buyer not in net.demands:
+                raise KeyError(f"alternate buyer {buyer!r} is not in the baseline")
+            if (origin, buyer) in traded:
+                continue
+            net.lane(origin, buyer, output, 0.0, f"definition: potential alternate, no baseline flow; {source}")
