@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["format_usd", "format_percent", "format_points", "format_units", "format_relative"]
+__all__ = ["format_usd", "format_percent", "format_points", "format_units", "format_relative", "format_bytes"]
 
 _SCALES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
 
@@ -109,3 +109,17 @@ def format_units(x: float) -> str:
     if "e" in text:  # tiny amounts: plain decimals, not an exponent
         text = f"{abs(x):.{2 - math.floor(math.log10(abs(x)))}f}"
     return ("-" if x < 0 else "") + text
+
+
+def format_bytes(n: float) -> str:
+    """A file size with three significant figures: ``512 B``, ``2.31 MB``, ``1.20 GB`` (1 MB = 10^6 bytes).
+
+    Examples
+    --------
+    >>> format_bytes(512), format_bytes(2_314_000), format_bytes(1.2e9)
+    ('512 B', '2.31 MB', '1.20 GB')
+    """
+    for scale, suffix in ((1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if float(f"{n:.3g}") >= scale:
+            return f"{_three_figures(n / scale)} {suffix}"
+    return f"{n:,.0f} B"

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_known, check_number, fail
 from ..metrics.service import Grouping
-from .results import _compact, _date_axis, _new_axes, _series, flow_matrix, shade_shocks
+from .results import _compact, _date_axis, _new_axes, _series, flow_matrix, shade_shocks, usd_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -116,6 +116,8 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     ax.set_ylabel(f"{'cumulative ' if cumulative else ''}change in {variable} ({unit}{'' if cumulative else '/day'})")
     ax.set_xlabel("date")
     _date_axis(ax)
+    if usd:
+        usd_axis(ax)
     runs = f", mean of {results.n_runs} paired runs" if results.n_runs > 1 else ""
     ax.set_title(f"{results.scenario.name}: {variable} against the baseline{runs}", fontsize="medium")
     ax.legend(fontsize="small", loc="lower left")

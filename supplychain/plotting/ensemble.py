@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import check_known, fail
-from .results import _date_axis, _new_axes, shade_shocks
+from .results import _date_axis, _new_axes, shade_shocks, usd_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -101,6 +101,8 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
     ax.set_ylabel(SERIES_LABELS.get(series, series))
     ax.set_xlabel("date")
     _date_axis(ax)
+    if series == "shortfall_usd":
+        usd_axis(ax)
     where = "all regions" if group == "ALL" else group
     ax.set_title(f"{results.scenario.name}: {where}, {results.n_runs:,} runs", fontsize="medium")
     ax.legend(fontsize="small", loc="upper left" if series == "shortfall_usd" else "lower left")

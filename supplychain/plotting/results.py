@@ -194,6 +194,12 @@ def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | 
     return ax
 
 
+def usd_axis(ax: Axes) -> None:
+    """Label the y axis in the one money format (``$1.2M``), not with an offset exponent."""
+    from matplotlib.ticker import FuncFormatter
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_usd(value)))
+
+
 def _date_axis(ax: Axes) -> None:
     import matplotlib.dates as mdates
     locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
