@@ -134,6 +134,11 @@ def _grid(n_panels: int, ncols: int, size: tuple[float, float]) -> tuple[Any, li
     return fig, list(fig.subplots(nrows, ncols, squeeze=False).flat)
 
 
+def _hide_unused(axes: list[Any], n_used: int) -> None:
+    for ax in axes[n_used:]:
+        ax.set_visible(False)
+
+
 def _headline_commodities(results: Results, baseline: Results | None = None, n: int = 4) -> list[str]:
     """The ``n`` commodities most worth a flow plot.
 
@@ -188,6 +193,7 @@ def _save_figures(results: Results, folder: Path, baseline: Results | None = Non
             ax.set_title(f"{region}: delivered vs demand", fontsize="medium")
             ax.set_ylabel("USD/day at reference prices")
             ax.set_ylim(bottom=0.0)  # a drop reads as a share of demand, not as a wiggle
+        _hide_unused(axes, len(regions))
     fig.savefig(folder / "timeseries.png", dpi=110)
     commodities = _headline_commodities(results, baseline)
     fig, axes = _grid(len(commodities), 2, (4.6, 4.0))
@@ -196,6 +202,7 @@ def _save_figures(results: Results, folder: Path, baseline: Results | None = Non
             plot_flow_delta(baseline, results, commodity, ax=ax)
         else:
             plot_flows(results, commodity, ax=ax)
+    _hide_unused(axes, len(commodities))
     fig.savefig(folder / "flows.png", dpi=110)
     return ["timeseries.png", "flows.png"]
 
@@ -203,11 +210,18 @@ def _save_figures(results: Results, folder: Path, baseline: Results | None = Non
 def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults | None) -> list[str]:
     """``fan.png``: the cumulative shortfall fan of every region with demand and of all, baseline beside."""
     from ..plotting.ensemble import plot_ensemble_fan
-    groups = list(results.band_groups)
+    groups = ["ALL", *(g for g in results.band_groups if g != "ALL")]
     fig, axes = _grid(len(groups), 3, (5.2, 3.4))
-    for ax, group in zip(axes, groups):
+    for k, (ax, group) in enumerate(zip(axes, groups)):
         plot_ensemble_fan(results, baseline, group=group, ax=ax)
         ax.set_title("all regions" if group == "ALL" else group, fontsize="medium")
+        ax.set_ylabel("cumulative shortfall" if k % 3 == 0 else "")
+        if k:
+            ax.get_legend().remove()
+        if not results.band("shortfall_usd", group).any():
+            ax.set_ylim(-1.0, 1.0)
+            ax.text(0.5, 0.5, "no shortfall in any run", transform=ax.transAxes, ha="center", color="0.3")
+    _hide_unused(axes, len(groups))
     fig.suptitle(f"{results.scenario.name}: cumulative shortfall over {results.n_runs:,} runs (median, 5-95%)")
     fig.savefig(folder / "fan.png", dpi=110)
     return ["fan.png"]
