@@ -229,9 +229,10 @@ def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults
 
 def planned_files(results: Results | EnsembleResults, *, compared: bool,
                   baseline: Results | EnsembleResults | None = None) -> list[tuple[str, int | None]]:
-    """What ``run --out`` writes for these results: each file name with the bytes of its arrays (None: small).
+    """What ``run --out`` writes for these results: each file name with an archive's size (None: small).
 
-    An archive's size is the bytes of the arrays it holds, before compression: an upper bound.
+    An archive's size is the bytes of what it holds before compression (its arrays and the
+    scenario as text): compression only makes the file smaller.
 
     Examples
     --------
@@ -241,23 +242,41 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
     >>> [name for name, _ in planned_files(ens, compared=False)]
     ['results.npz', 'summary.csv', 'shortfall.csv', 'bands.csv', 'fan.png']
     """
+    import dataclasses
+    import json
+
+    from ..io.scenario import dumps_scenario
     from ..results.ensemble import EnsembleResults
+    labels = json.dumps({f.name: getattr(results.coords, f.name) for f in dataclasses.fields(results.coords)})
+    # numpy stores text as UTF-32; the metadata is the labels plus a few short fields.
+    text = 4 * (len(dumps_scenario(results.scenario)) + len(labels)) + _METADATA_BYTES
+
+    def size(res: Results | EnsembleResults) -> int:
+        if isinstance(res, EnsembleResults):
+            return res.nbytes() + text
+        return sum(a.nbytes for a in res.arrays.values()) + res.initial_inventory.nbytes + \
+            res.initial_in_transit.nbytes + text
+
     if isinstance(results, EnsembleResults):
-        files: list[tuple[str, int | None]] = [("results.npz", results.nbytes())]
-        if isinstance(baseline, EnsembleResults):
-            files.append(("baseline.npz", baseline.nbytes()))
+        files: list[tuple[str, int | None]] = [("results.npz", size(results))]
+        if baseline is not None:
+            files.append(("baseline.npz", size(baseline)))
         files += [("summary.csv", None), ("shortfall.csv", None), ("bands.csv", None), ("fan.png", None)]
     else:
-        size = sum(a.nbytes for a in results.arrays.values()) + results.initial_inventory.nbytes
-        files = [("results.npz", size), ("summary.csv", None), ("timeseries.png", None), ("flows.png", None)]
+        files = [("results.npz", size(results)), ("summary.csv", None), ("timeseries.png", None),
+                 ("flows.png", None)]
     return files + ([("compare.csv", None)] if compared else [])
 
 
+#: Bytes allowed for an archive's metadata besides the labels, and for the zip and .npy headers.
+_METADATA_BYTES = 64_000
+
+
 def describe_files(files: list[tuple[str, int | None]], out: Path, results: Results | EnsembleResults) -> str:
-    """One line saying what ``--out`` will write and how large the archives are (before compression)."""
+    """One line saying what ``--out`` will write and how large the archives are at most."""
     from ..results.ensemble import EnsembleResults
     what = ("ensemble summary: per-run totals and daily percentile bands" if isinstance(results, EnsembleResults)
-            else "daily series of every run")
+            else f"daily series of {results.n_runs} run(s)")
     parts = [f"{name} ({what}, at most {format_bytes(size)})" if name == "results.npz" and size is not None
              else f"{name} (the baseline's, at most {format_bytes(size)})" if size is not None else name
              for name, size in files]
