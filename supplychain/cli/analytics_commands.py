@@ -7,12 +7,11 @@ following the convention of :mod:`supplychain.cli`.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import warnings
-from pathlib import Path
-
-import math
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 

@@ -416,7 +416,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                            progress=not args.quiet and args.runs > 1)
         check_results(results)  # an extreme value the model let through must not end in a silent NaN
         if do_compare:
-            from ..analytics.compare import compare, format_changes
+            from ..analytics.compare import compare
             bar.step(phases[2])
             base = scenario.without_shocks(name=f"{scenario.name} without shocks")
             baseline = simulate(base, engine=args.engine, n_runs=results.n_runs, seed=results.seed, keep=keep,

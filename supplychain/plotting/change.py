@@ -16,7 +16,15 @@ import numpy as np
 
 from .._validation import check_known, check_number, fail
 from ..metrics.service import Grouping
-from .results import _compact, _date_axis, _new_axes, _series, flow_matrix, shade_shocks, usd_axis
+from .results import (
+    _compact,
+    _date_axis,
+    _new_axes,
+    _series,
+    flow_matrix,
+    shade_shocks,
+    usd_axis,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
