@@ -120,8 +120,8 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
 
     The shaded area is the resilience loss, the "resilience triangle" of
     Bruneau et al., 2003, *Earthquake Spectra* 19(4):733-752; the dotted lines are the scenario's shock day
-    (:attr:`~supplychain.model.Scenario.shock_day`, drawn only when the
-    scenario has one), ``t_fail`` (shock + mean TTS) and ``t_rec`` (shock +
+    (:attr:`~supplychain.model.Scenario.shock_day`, drawn with the shaded
+    shock window only when the scenario has one), ``t_fail`` (shock + mean TTS) and ``t_rec`` (shock +
     mean TTR), after Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101. ``group`` defaults to the group with the
     largest loss.
 
@@ -148,21 +148,23 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
                                         recover_at=recover_at, sustain_days=sustain_days)[:, g]))
     ax = _new_axes(ax)
     days = np.arange(results.n_days)
+    dates = np.array(results.dates, dtype="datetime64[D]")
     mean = p.mean(axis=0)
-    _fan(ax, days, p, (5, 95), "performance", "C0")
+    _fan(ax, dates, p, (5, 95), "performance", "C0")
     after = days >= t0
-    ax.fill_between(days, np.minimum(mean, 1.0), 1.0, where=after & (mean < 1.0), color="C3", alpha=0.3,
+    ax.fill_between(dates, np.minimum(mean, 1.0), 1.0, where=after & (mean < 1.0), color="C3", alpha=0.3,
                     label="resilience loss")
     ax.axhline(fail_below, color="0.5", linewidth=0.8, linestyle="--")
+    shade_shocks(ax, results.scenario, results.n_days)
     marks = [(t0 + tts, "t_fail"), (t0 + ttr, "t_rec")]
-    if results.scenario.shock_day is not None:
-        marks.insert(0, (t0, "shock"))
     for day, text in marks:
         if np.isfinite(day):
-            ax.axvline(day, color="0.3", linewidth=0.8, linestyle=":")
-            ax.text(day, 0.02, f" {text}", transform=ax.get_xaxis_transform(), fontsize="small")
+            when = dates[0] + np.timedelta64(int(round(day)), "D")
+            ax.axvline(when, color="0.3", linewidth=0.8, linestyle=":")
+            ax.text(when, 0.02, f" {text}", transform=ax.get_xaxis_transform(), fontsize="small")
     ax.set_ylim(bottom=min(0.0, float(mean.min()) - 0.05))
-    ax.set_xlabel("day")
+    ax.set_xlabel("date")
+    _date_axis(ax)
     ax.set_ylabel("performance (1 = baseline)")
     ax.set_title(f"{labels[g]}: TTS {tts:.0f} d, TTR {ttr:.0f} d, loss {float(loss[:, g].mean()):.3g} d")
     ax.legend(fontsize="small", loc="lower right")
