@@ -157,10 +157,13 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
     ax.axhline(fail_below, color="0.5", linewidth=0.8, linestyle="--")
     shade_shocks(ax, results.scenario, results.n_days)
     marks = [(t0 + tts, "t_fail"), (t0 + ttr, "t_rec")]
+    if results.scenario.shock_day is not None:  # shade_shocks drew its line; name it
+        marks.insert(0, (t0, "shock"))
     for day, text in marks:
         if np.isfinite(day):
-            when = dates[0] + np.timedelta64(int(round(day)), "D")
-            ax.axvline(when, color="0.3", linewidth=0.8, linestyle=":")
+            when = dates[0] + np.timedelta64(int(round(day * 24)), "h")
+            if text != "shock":
+                ax.axvline(when, color="0.3", linewidth=0.8, linestyle=":")
             ax.text(when, 0.02, f" {text}", transform=ax.get_xaxis_transform(), fontsize="small")
     ax.set_ylim(bottom=min(0.0, float(mean.min()) - 0.05))
     ax.set_xlabel("date")
