@@ -52,13 +52,13 @@ from .model import (
                     Triangular,
                     Uniform,
 )
-from .results.ensemble import EnsembleResults
+from .results.ensemble import EnsembleResults, load_ensemble
 from .results.series import Results, load_results
 from .run.simulate import simulate
 
 __all__ = [
     "__version__", "simulate", "compare", "load_baseline", "load_scenario", "load_example", "save_scenario",
-    "load_results",
+    "load_results", "load_ensemble",
     "Results", "EnsembleResults", "Scenario", "Network", "Region", "Commodity", "Facility", "Lane", "Demand",
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",
     "Poisson", "NegativeBinomial",

@@ -44,7 +44,7 @@ def test_run_prints_the_summary_table(scenario_file, capsys):
     assert lines[2].split() == ["region", "commodity", "unit", "demand", "delivered", "fill", "rate",
                                 "delivery", "rate", "days", "in", "stock", "shortfall", "shortfall", "USD"]
     row = lines[4].split()
-    assert row[:3] == ["US", "metal", "t"] and row[3] == "150.0" and row[5].endswith("%")
+    assert row[:3] == ["US", "metal", "t"] and row[3] == "150" and row[5].endswith("%")
     assert float(row[5].rstrip("%")) < 100
     assert lines[-3].startswith("Total shortfall: $")
     assert lines[-1].startswith("No shock in this scenario, so nothing to compare.")   # and none is run
@@ -132,7 +132,7 @@ def test_out_that_is_a_file(scenario_file, tmp_path, capsys):
 
 
 def test_failure_while_writing_leaves_no_half_written_folder(scenario_file, tmp_path, monkeypatch, capsys):
-    def broken(results, folder):
+    def broken(results, folder, baseline=None):
         (folder / "timeseries.png").write_bytes(b"half")
         raise OSError(28, "No space left on device", str(folder / "flows.png"))
     monkeypatch.setattr("supplychain.cli.app._save_figures", broken)
@@ -199,7 +199,7 @@ def test_registry_builds_one_subparser_per_command():
 
 
 def test_number_formats():
-    assert _pct(0.99999) == "99.99%" and _pct(1.0) == "100.00%" and _pct(0.5) == "50.00%"
+    assert _pct(0.99999) == "99.9%" and _pct(1.0) == "100.0%" and _pct(0.5) == "50.0%"
     assert _usd(1_234_567) == "$1.23M" and _usd(950) == "$950" and _usd(0) == "$0" and _usd(6.018e9) == "$6.02bn"
     assert _qty(0) == "0" and _qty(12_345.6) == "12,346" and _qty(0.01234) == "0.0123"
 
@@ -240,7 +240,9 @@ def test_large_ensembles_keep_summaries_and_bands_not_daily_series(scenario_file
     assert main(argv) == 0
     out, _ = capsys.readouterr()
     assert "60 runs (means over runs)" in out
-    assert sorted(p.name for p in out_dir.iterdir()) == ["bands.csv", "summary.csv"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["bands.csv", "fan.png", "results.npz", "shortfall.csv",
+                                                         "summary.csv"]
+    assert "Kept per-run totals and daily percentile bands, not daily series (more than 50 runs" in out
     summary = pd.read_csv(out_dir / "summary.csv")
     # The refinery makes 3 t/day of the 5 demanded: the fill rate settles well below 1.
     assert summary["fill_rate"].iloc[0] < 0.9
@@ -335,9 +337,9 @@ def test_compare_csv_is_written_with_the_rest(scenario_file, tmp_path):
 
 
 def test_ctrl_c_during_compare_writes_nothing(scenario_file, tmp_path, monkeypatch, capsys):
-    def interrupted(results):
+    def interrupted(baseline, results):
         raise KeyboardInterrupt
-    monkeypatch.setattr("supplychain.analytics.compare.compare_to_unshocked", interrupted)
+    monkeypatch.setattr("supplychain.analytics.compare.compare", interrupted)
     out_dir = tmp_path / "out"
     assert main(["run", str(scenario_file), "--compare", "baseline", "--out", str(out_dir), "--quiet"]) == 130
     assert capsys.readouterr().err == "supplychain: interrupted\n"
@@ -352,13 +354,13 @@ from pathlib import Path
 import supplychain.analytics.compare as compare
 import supplychain.cli.app as app
 target, name, hook = sys.argv[1], sys.argv[2], sys.argv[3]
-original = getattr(compare if name == "compare_to_unshocked" else app, name)
+original = getattr(compare if name in ("compare", "compare_to_unshocked") else app, name)
 def patched(*args, **kwargs):
     if name == "_save_figures":
         (args[1] / "timeseries.png").write_bytes(b"half")
     exec(hook)
     return original(*args, **kwargs)
-setattr(compare if name == "compare_to_unshocked" else app, name, patched)
+setattr(compare if name in ("compare", "compare_to_unshocked") else app, name, patched)
 raise SystemExit(app.main(sys.argv[4:]))
 """
 
@@ -389,7 +391,7 @@ def run_driver(tmp_path, name, hook, argv, *, wait_for=None, send=None):
 
 def test_real_ctrl_c_during_compare_leaves_no_output(scenario_file, tmp_path):
     out_dir = tmp_path / "out"
-    code, _, err = run_driver(tmp_path, "compare_to_unshocked", "os.kill(os.getpid(), signal.SIGINT); time.sleep(30)",
+    code, _, err = run_driver(tmp_path, "compare", "os.kill(os.getpid(), signal.SIGINT); time.sleep(30)",
                                 ["run", str(scenario_file), "--compare", "baseline", "--out", str(out_dir), "--quiet"])
     assert (code, err) == (130, "supplychain: interrupted\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml"]

@@ -115,11 +115,11 @@ def test_change_table_shows_changed_demands_only_and_counts_the_rest():
         ("KR", "cell", "import_share", "CN", 0.8, 0.6), ("KR", "cell", "import_share", "JP", 0.2, 0.4),
     ])
     text = format_changes(t)
-    assert re.search(r"^KR\s+cell\s+\$0\s+\$2\.50bn\s+\+\$2\.50bn\s+100\.00%\s+75\.00%\s+-25\.00 pp$", text, re.M)
+    assert re.search(r"^KR\s+cell\s+\$0\s+\$2\.50bn\s+\+\$2\.50bn\s+100\.0%\s+75\.0%\s+-25\.0 pp$", text, re.M)
     assert not re.search(r"^(US|JP)\s", text, re.M)
     assert "Total shortfall: $1.00M baseline, $2.50bn shocked (+$2.50bn)." in text
-    assert re.search(r"^KR\s+cell\s+\$4\.00bn\s+\$3\.00bn\s+-\$1\.00bn\s+-25\.00%$", text, re.M)
-    assert re.search(r"^KR<-JP\s+cell\s+20\.00%\s+40\.00%\s+\+20\.00 pp$", text, re.M)
+    assert re.search(r"^KR\s+cell\s+\$4\.00bn\s+\$3\.00bn\s+-\$1\.00bn\s+-25\.0%$", text, re.M)
+    assert re.search(r"^KR<-JP\s+cell\s+20\.0%\s+40\.0%\s+\+20\.0 pp$", text, re.M)
     assert text.endswith("2 of 3 demands unchanged.")
 
 

@@ -21,16 +21,19 @@ from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 
+from .._format import format_percent, format_points, format_relative, format_usd
 from .._validation import fail
 from ..compile.compiler import compile_scenario
 from ..errors import SimulationWarning, ValidationError
+from ..results.ensemble import EnsembleResults
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..results.series import Results
+    from ..model.scenario import Scenario
+    from ..results.series import Coords, Results
 
-__all__ = ["compare", "compare_to_unshocked", "demand_changes", "format_changes", "format_usd", "format_percent",
+__all__ = ["compare", "compare_to_unshocked", "paired_interval", "demand_changes", "format_changes", "format_usd", "format_percent",
            "lane_costs", "tariff_paid"]
 
 _DEMAND_METRICS = ("demand", "delivered", "shortfall", "shortfall_usd", "fill_rate", "delivery_rate")
@@ -100,23 +103,36 @@ def _sum_groups(values: np.ndarray, keys: Sequence[tuple[str, ...]]) -> dict[tup
     return out
 
 
-def _measures(results: Results) -> dict[tuple[str, str, str, str], np.ndarray]:
-    """Every compared quantity per run: key (region, commodity, metric, partner) -> (R,)."""
-    co = results.coords
-    prices = {c.id: c.price_usd for c in results.scenario.network.commodities}
+def _demand_measures(scenario: Scenario, coords: Coords, demand: np.ndarray, delivered: np.ndarray,
+                     on_day: np.ndarray) -> dict[tuple[str, str, str, str], np.ndarray]:
+    """Per-run service of each demand group from per-run totals ``(R, D)``: key -> (R,)."""
+    prices = {c.id: c.price_usd for c in scenario.network.commodities}
+    groups = list(zip(coords.region["demand"], coords.commodity["demand"]))
+    wanted, got_all, served = (_sum_groups(x, groups) for x in (demand, delivered, on_day))
     out: dict[tuple[str, str, str, str], np.ndarray] = {}
-    groups = list(zip(co.region["demand"], co.commodity["demand"]))
-    demand = _sum_groups(results.demand.sum(axis=1), groups)
-    delivered = _sum_groups(results.delivered.sum(axis=1), groups)
-    on_day = _sum_groups(results.arrays["served_on_day"].sum(axis=1), groups)
-    for (region, com), want in demand.items():
-        got = delivered[(region, com)]
+    for (region, com), want in wanted.items():
+        got = got_all[(region, com)]
         short = np.maximum(want - got, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            fill = np.where(want > 0, on_day[(region, com)] / np.where(want > 0, want, 1.0), 1.0)
+            fill = np.where(want > 0, served[(region, com)] / np.where(want > 0, want, 1.0), 1.0)
             rate = np.where(want > 0, got / np.where(want > 0, want, 1.0), 1.0)
         for name, value in zip(_DEMAND_METRICS, (want, got, short, short * prices[com], fill, rate)):
             out[(region, com, name, "")] = value
+    return out
+
+
+def _measures(results: Results | EnsembleResults) -> dict[tuple[str, str, str, str], np.ndarray]:
+    """Every compared quantity per run: key (region, commodity, metric, partner) -> (R,).
+
+    An ensemble summary keeps per-run totals of demand and deliveries only, so it has the demand
+    metrics; daily results add the trade metrics.
+    """
+    if isinstance(results, EnsembleResults):
+        return _demand_measures(results.scenario, results.coords, results.demand, results.delivered,
+                                results.served_on_day)
+    co = results.coords
+    out = _demand_measures(results.scenario, co, results.demand.sum(axis=1), results.delivered.sum(axis=1),
+                           results.arrays["served_on_day"].sum(axis=1))
     src, dst = zip(*(r.split(">") for r in co.region["lane"])) if co.lane else ((), ())
     foreign = [j for j in range(len(co.lane)) if src[j] != dst[j]]
     costs = lane_costs(results)
@@ -143,13 +159,41 @@ def _measures(results: Results) -> dict[tuple[str, str, str, str], np.ndarray]:
     return out
 
 
-def compare(baseline: Results, shocked: Results) -> pd.DataFrame:
+def paired_interval(baseline: np.ndarray, shocked: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Standard error and ``level`` interval of the mean run-by-run change ``shocked - baseline``.
+
+    Run ``i`` of both arrays must share its random draws (same seed and number of runs): the
+    interval is then the Student-t interval of the mean of the ``n`` paired differences,
+    ``mean(d) -/+ t(n-1) sd(d) / sqrt(n)``. Pairs with a NaN on either side are left out;
+    fewer than two pairs give NaN.
+
+    Examples
+    --------
+    >>> se, lo, hi = paired_interval(np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0]))
+    >>> round(se, 4), round(lo, 3), round(hi, 3)
+    (0.5774, -0.484, 4.484)
+    """
+    from scipy import stats
+
+    d = np.asarray(shocked, dtype=float) - np.asarray(baseline, dtype=float)
+    d = d[~np.isnan(d)]
+    if len(d) < 2:
+        return math.nan, math.nan, math.nan
+    se = float(np.std(d, ddof=1) / math.sqrt(len(d)))
+    half = float(stats.t.ppf(0.5 + level / 2, len(d) - 1)) * se
+    mean = float(d.mean())
+    return se, mean - half, mean + half
+
+
+def compare(baseline: Results | EnsembleResults, shocked: Results | EnsembleResults) -> pd.DataFrame:
     """Change per region and commodity from ``baseline`` to ``shocked`` (same network).
 
     Returns a long table with columns ``region, commodity, metric, partner,
-    baseline, shocked, change, change_se``: the means over runs, their
-    difference and, for paired runs (same seed and number of runs), the
-    standard error of the run-by-run difference (``NaN`` with one run).
+    baseline, shocked, change, change_se, change_lo, change_hi``: the means
+    over runs, their difference and, for paired runs (same seed and number of
+    runs: run ``i`` of both shares its random draws), the standard error of the
+    run-by-run difference and its 95 % interval (:func:`paired_interval`;
+    ``NaN`` with one run or unpaired runs).
 
     Metrics per demand region: ``demand``, ``delivered``, ``shortfall``
     (units), ``shortfall_usd``, ``fill_rate`` (type 2: served from stock on
@@ -159,6 +203,9 @@ def compare(baseline: Results, shocked: Results) -> pd.DataFrame:
     ``tariff_paid_usd``, and ``import_share`` per exporting ``partner`` (trade
     diversion is the change in these shares). ``source_share`` per ``partner``
     counts every lane, the region's own suppliers included (localisation).
+    Memory-light ensembles (:class:`~supplychain.results.EnsembleResults`,
+    ``keep="summary"``) keep per-run totals of demand and deliveries only: a
+    comparison involving one has the demand metrics.
 
     Raises
     ------
@@ -187,20 +234,20 @@ def compare(baseline: Results, shocked: Results) -> pd.DataFrame:
                       "difference of means and includes random noise", SimulationWarning, stacklevel=2)
     before, after = _measures(baseline), _measures(shocked)
     rows = []
-    for key in before:
-        b, a = before[key], after.get(key, np.full_like(before[key], np.nan))
-        se = np.nan
-        if paired and len(b) > 1:
-            se = float(np.nanstd(a - b, ddof=1) / np.sqrt(len(b)))
+    for key, b in before.items():
+        if key not in after:  # a trade metric that an ensemble summary does not keep
+            continue
+        a = after[key]
+        se, lo, hi = paired_interval(b, a) if paired else (math.nan, math.nan, math.nan)
         rows.append((*key, float(np.nanmean(b)) if not np.isnan(b).all() else np.nan,
-                     float(np.nanmean(a)) if not np.isnan(a).all() else np.nan, se))
+                     float(np.nanmean(a)) if not np.isnan(a).all() else np.nan, se, lo, hi))
     table = pd.DataFrame(rows, columns=["region", "commodity", "metric", "partner", "baseline", "shocked",
-                                        "change_se"])
+                                        "change_se", "change_lo", "change_hi"])
     table.insert(6, "change", table["shocked"] - table["baseline"])
     return table.sort_values(["region", "commodity", "metric", "partner"], ignore_index=True)
 
 
-def compare_to_unshocked(shocked: Results) -> pd.DataFrame:
+def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
     """:func:`compare` ``shocked`` with the same scenario run without its shocks (paired runs).
 
     The baseline drops the disruptions and responses but keeps the shocks in
@@ -221,7 +268,8 @@ def compare_to_unshocked(shocked: Results) -> pd.DataFrame:
     from ..run.simulate import simulate
     base = shocked.scenario.without_shocks(name=f"{shocked.scenario.name} without shocks")
     engine = cast(Literal["des", "vector"], shocked.engine)
-    baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed)
+    keep: Literal["series", "summary"] = "summary" if isinstance(shocked, EnsembleResults) else "series"
+    baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed, keep=keep)
     return compare(baseline, shocked)
 
 
@@ -230,47 +278,8 @@ HEADLINE_METRICS = ("tariff_paid_usd", "import_cost_usd", "import_share")
 
 #: A demand counts as changed when its shortfall moves by at least this many USD ...
 UNCHANGED_USD = 0.5
-#: ... or its fill or delivery rate by at least this much (0.005 percentage points: what 2 decimals show).
-UNCHANGED_RATE = 5e-5
-
-
-def format_usd(x: float, *, sign: bool = False) -> str:
-    """US dollars in the one format of every table: ``$92.37M``, ``$38.77bn``, ``$512.00k``, ``$3``.
-
-    Examples
-    --------
-    >>> format_usd(6.018e9), format_usd(6.28e4), format_usd(-9.2e7, sign=True), format_usd(0.0)
-    ('$6.02bn', '$62.80k', '-$92.00M', '$0')
-    """
-    if x != x:  # NaN
-        return "n/a"
-    lead = ("-" if x < 0 else "+" if sign and x > 0 else "") + "$"
-    size = abs(x)
-    for scale, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if size >= scale:
-            return f"{lead}{size / scale:,.2f}{suffix}"
-    return f"{lead}{size:,.0f}"
-
-
-def format_percent(x: float, *, floor: bool = True) -> str:
-    """A share as a percentage with two decimals, by default rounded down so that a shortfall never shows 100.00%.
-
-    Examples
-    --------
-    >>> format_percent(0.99999), format_percent(1.0), format_percent(0.8842), format_percent(0.16019, floor=False)
-    ('99.99%', '100.00%', '88.42%', '16.02%')
-    """
-    if x != x:
-        return "n/a"
-    return f"{math.floor(x * 1e4 + 1e-9) / 100:.2f}%" if floor else f"{x * 100:.2f}%"
-
-
-def _points(x: float) -> str:
-    return "n/a" if x != x else f"{x * 100:+.2f} pp"
-
-
-def _relative(change: float, base: float) -> str:
-    return f"{change / base * 100:+.2f}%" if base and base == base else "new" if change else "0.00%"
+#: ... or its fill or delivery rate by at least this much (0.05 percentage points: what 1 decimal shows).
+UNCHANGED_RATE = 5e-4
 
 
 def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -> list[str]:
@@ -286,7 +295,8 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
 
     Columns ``region, commodity, shortfall_usd_baseline, shortfall_usd_shocked,
     shortfall_usd_change, fill_rate_baseline, fill_rate_shocked, fill_rate_change,
-    delivery_rate_change, changed``; ``changed`` is False when the shortfall moved
+    delivery_rate_change, changed`` (then ``shortfall_usd_change_lo`` and ``_hi``,
+    the paired 95 % interval, when the table has them); ``changed`` is False when the shortfall moved
     by less than :data:`UNCHANGED_USD` and both rates by less than
     :data:`UNCHANGED_RATE`. Sorted by the largest change in shortfall first.
 
@@ -303,7 +313,8 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
     part = table[table["metric"].isin(("shortfall_usd", "fill_rate", "delivery_rate"))]
-    wide = part.set_index(["region", "commodity", "metric"])[["baseline", "shocked", "change"]].unstack("metric")
+    values = [c for c in ("baseline", "shocked", "change", "change_lo", "change_hi") if c in part]
+    wide = part.set_index(["region", "commodity", "metric"])[values].unstack("metric")
     wide.columns = [f"{metric}_{what}" for what, metric in wide.columns]
     wide = wide.reset_index()
     for col in ("delivery_rate_change",):
@@ -317,6 +328,7 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     order = order.sort_values(["_s", "_f", "region", "commodity"]).drop(columns=["_s", "_f"])
     cols = ["region", "commodity", "shortfall_usd_baseline", "shortfall_usd_shocked", "shortfall_usd_change",
             "fill_rate_baseline", "fill_rate_shocked", "fill_rate_change", "delivery_rate_change", "changed"]
+    cols += [c for c in ("shortfall_usd_change_lo", "shortfall_usd_change_hi") if c in order]
     return pd.DataFrame(order[cols]).reset_index(drop=True)
 
 
@@ -341,13 +353,16 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     Change against the unshocked baseline (paired runs):
     <BLANKLINE>
     Demands whose service changed (shortfall at reference prices; fill rate: served from stock on the day)
-    region  commodity  shortfall: baseline  shocked    change  fill rate: baseline  shocked     change
-    US      chip                        $0  $92.00M  +$92.00M              100.00%   90.00%  -10.00 pp
-    Total shortfall: $0 baseline, $92.00M shocked (+$92.00M).
+    region  commodity  shortfall: baseline  shocked   change  fill rate: baseline  shocked    change
+    US      chip                        $0   $92.0M  +$92.0M               100.0%    90.0%  -10.0 pp
+    Total shortfall: $0 baseline, $92.0M shocked (+$92.0M).
     <BLANKLINE>
     1 of 2 demands unchanged.
     """
-    lines = ["Change against the unshocked baseline (paired runs):", ""]
+    runs = ""
+    if "change_lo" in table and table["change_lo"].notna().any():
+        runs = "; means over runs, 95% intervals of the paired change"
+    lines = [f"Change against the unshocked baseline (paired runs{runs}):", ""]
     demands = demand_changes(table)
     moved = demands[demands["changed"]]
     if len(moved):
@@ -356,9 +371,14 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         rows = [[str(r.region), str(r.commodity), format_usd(r.shortfall_usd_baseline),
                  format_usd(r.shortfall_usd_shocked), format_usd(r.shortfall_usd_change, sign=True),
                  format_percent(r.fill_rate_baseline), format_percent(r.fill_rate_shocked),
-                 _points(r.fill_rate_change)] for r in moved.itertuples()]
-        lines += _columns(["region", "commodity", "shortfall: baseline", "shocked", "change",
-                           "fill rate: baseline", "shocked", "change"], rows, n_left=2)
+                 format_points(r.fill_rate_change)] for r in moved.itertuples()]
+        headers = ["region", "commodity", "shortfall: baseline", "shocked", "change",
+                   "fill rate: baseline", "shocked", "change"]
+        if "shortfall_usd_change_lo" in moved and moved["shortfall_usd_change_lo"].notna().any():
+            headers.insert(5, "95% interval")
+            for row, lo, hi in zip(rows, moved["shortfall_usd_change_lo"], moved["shortfall_usd_change_hi"]):
+                row.insert(5, "n/a" if lo != lo else f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}")
+        lines += _columns(headers, rows, n_left=2)
         before, after = demands["shortfall_usd_baseline"].sum(), demands["shortfall_usd_shocked"].sum()
         lines += [f"Total shortfall: {format_usd(before)} baseline, {format_usd(after)} shocked "
                   f"({format_usd(after - before, sign=True)}).", ""]
@@ -377,11 +397,11 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         lines.append(f"{titles[metric]}{more}")
         if metric == "import_share":
             rows = [[f"{r.region!s}<-{r.partner!s}", str(r.commodity), format_percent(r.baseline, floor=False),
-                     format_percent(r.shocked, floor=False), _points(r.change)] for r in shown.itertuples()]
+                     format_percent(r.shocked, floor=False), format_points(r.change)] for r in shown.itertuples()]
             lines += _columns(["importer<-exporter", "commodity", "baseline", "shocked", "change"], rows, 2)
         else:
             rows = [[str(r.region), str(r.commodity), format_usd(r.baseline), format_usd(r.shocked),
-                     format_usd(r.change, sign=True), _relative(r.change, r.baseline)] for r in shown.itertuples()]
+                     format_usd(r.change, sign=True), format_relative(r.change, r.baseline)] for r in shown.itertuples()]
             lines += _columns(["region", "commodity", "baseline", "shocked", "change", "change %"], rows, 2)
         lines.append("")
     n_same = int((~demands["changed"]).sum())

@@ -7,19 +7,29 @@ following the convention of :mod:`supplychain.cli`.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from .._format import format_percent, format_units, format_usd
 from ..datasets.scenarios import SCENARIO_DIR
 from ..errors import SimulationWarning
 from .arguments import resolve_scenario, whole_number
+from .formats import add_format_argument, render
 from .inputs import about_scenario
 from .output import check_out_dir, write_folder
 
-__all__ = ["configure_stress_test", "cmd_stress_test", "configure_benchmark", "cmd_benchmark"]
+__all__ = ["configure_stress_test", "cmd_stress_test", "configure_benchmark", "cmd_benchmark", "stress_text",
+           "scorecard_text", "STRESS_DURATION_DAYS", "BENCHMARK_DURATION_DAYS"]
+
+#: Default knockout of ``stress-test``: a quarter, longer than most stocks' cover, so nodes rank apart.
+STRESS_DURATION_DAYS = 90
+#: Default duration of the standard shocks of ``benchmark``: half a year, beyond the strategic cover of most chains.
+BENCHMARK_DURATION_DAYS = 180
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -35,18 +45,68 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def configure_stress_test(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``supplychain stress-test``."""
     _common(parser)
-    parser.add_argument("--duration", type=whole_number(1), default=30, metavar="DAYS",
-                        help="how long each knockout lasts (default: 30)")
+    parser.add_argument("--duration", type=whole_number(1), default=STRESS_DURATION_DAYS, metavar="DAYS",
+                        help=f"how long each knockout lasts (default: {STRESS_DURATION_DAYS})")
     parser.add_argument("--ttr", type=float, default=None, metavar="DAYS",
                         help="time-to-recover given to the LP (default: --duration)")
     parser.add_argument("--method", choices=("both", "lp", "simulation"), default="both",
                         help="Simchi-Levi LPs, simulation, or both (default)")
     parser.add_argument("--top", type=whole_number(1), default=20, metavar="K", help="rows to print (default: 20)")
+    add_format_argument(parser, table_help="the ranking in aligned columns, money in $")
 
 
-def _print_table(df: pd.DataFrame) -> None:
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:,.4g}".format):
-        print(df.to_string())
+def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -> list[str]:
+    widths = [max(len(v) for v in col) for col in zip(headers, *rows)]
+    return ["  ".join(c.ljust(w) if i < n_left else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+            for cells in [headers, *rows]]
+
+
+def _days(x: float) -> str:
+    return "never" if x == math.inf else format_units(float(x))
+
+
+#: Columns of the stress-test table: (column, header, formatter).
+_STRESS_COLUMNS: list[tuple[str, str, Callable[[float], str]]] = [
+    ("rank", "rank", lambda x: str(int(x))), ("kind", "kind", str), ("tts_days", "TTS days", _days),
+    ("ttr_days", "TTR days", _days), ("pi_usd", "lost (LP)", format_usd), ("rei", "REI", lambda x: f"{x:.3f}"),
+    ("vulnerable", "TTS<TTR", lambda x: "yes" if x else "no"), ("tts_sim_days", "TTS sim", _days),
+    ("shortfall_sim_usd", "shortfall (sim)", format_usd), ("cvar95_shortfall_usd", "worst 5%", format_usd),
+]
+
+
+def _all_zero(table: pd.DataFrame, columns: Sequence[str]) -> bool:
+    present = [c for c in columns if c in table]
+    return bool(present) and bool((table[present].fillna(0.0) == 0).all().all())
+
+
+def stress_text(table: pd.DataFrame, top: int, duration: int) -> str:
+    """The stress-test ranking for a terminal: one row per knocked-out node, money in $, worst first.
+
+    Says so plainly when no knockout costs anything (every row zero), instead of a table of zeros.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"rank": [1], "kind": ["facility"], "tts_days": [40.0], "ttr_days": [30.0],
+    ...                   "pi_usd": [0.0], "rei": [0.0], "vulnerable": [False]}, index=["CN.mine"])
+    >>> print(stress_text(t, 10, 30))  # doctest: +NORMALIZE_WHITESPACE
+    No knockout of 30 days costs any demand anything: every node's time-to-survive exceeds its time-to-recover
+    (stocks cover the outage), so all 1 rows are zero and none ranks above another. Try a longer --duration.
+    """
+    money = ["pi_usd", "shortfall_sim_usd", "cvar95_shortfall_usd"]
+    if _all_zero(table, money):
+        return (f"No knockout of {duration} days costs any demand anything: every node's time-to-survive exceeds its "
+                f"time-to-recover\n(stocks cover the outage), so all {len(table)} rows are zero and none ranks above "
+                "another. Try a longer --duration.")
+    cols = [(c, h, f) for c, h, f in _STRESS_COLUMNS if c in table]
+    rows = [[str(name)] + [f(row[c]) for c, _, f in cols] for name, row in table.head(top).iterrows()]
+    lines = _columns(["node"] + [h for _, h, _ in cols], rows, n_left=3)
+    legend = (f"Each node knocked out for {duration} days. TTS: days the network serves all demand without it "
+              "(LP); TTR: days to recover; lost (LP): demand lost in USD (Simchi-Levi et al. 2014); REI: lost / "
+              "the largest; shortfall (sim): simulated shortfall beyond the baseline; worst 5%: mean of the worst "
+              "5% of runs.")
+    more = [f"{len(table) - top} more rows: --top, or --out for all."] if len(table) > top else []
+    return "\n".join(lines + more + ["", legend])
 
 
 def cmd_stress_test(args: argparse.Namespace) -> int:
@@ -58,8 +118,11 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
         network = resolve_scenario(args.scenario).network
         table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=args.method,
                             n_runs=args.runs, seed=args.seed, progress=not args.quiet)
-    shown = table.drop(columns=["facilities", "aliases", "tts_ms", "pi_ms", "sim_ms"], errors="ignore")
-    _print_table(shown.head(args.top))
+    if args.format == "table":
+        print(stress_text(table, args.top, args.duration))
+    else:
+        shown = table.drop(columns=["facilities", "aliases", "tts_ms", "pi_ms", "sim_ms"], errors="ignore")
+        print(render(shown.head(args.top).rename_axis("scenario").reset_index(), args.format).rstrip("\n"))
     if args.out is not None:
         def write(tmp: Path) -> list[str]:
             table.assign(facilities=table["facilities"].map(" ".join)).to_csv(tmp / "stress_test.csv",
@@ -76,13 +139,69 @@ def configure_benchmark(parser: argparse.ArgumentParser) -> None:
     _common(parser)
     parser.add_argument("--shock-day", type=whole_number(0), default=30, metavar="DAY",
                         help="day every standard catalogue shock starts; historical files keep their own dates (default: 30)")
-    parser.add_argument("--duration", type=whole_number(1), default=90, metavar="DAYS",
-                        help="how long the standard shocks last (default: 90)")
+    parser.add_argument("--duration", type=whole_number(1), default=BENCHMARK_DURATION_DAYS, metavar="DAYS",
+                        help=f"how long the standard shocks last (default: {BENCHMARK_DURATION_DAYS})")
     parser.add_argument("--horizon", type=whole_number(1), default=None, metavar="DAYS",
                         help="simulated days (default: the scenario's horizon)")
     parser.add_argument("--scenarios", type=Path, default=SCENARIO_DIR, metavar="DIR",
                         help="folder of historical scenario files to add (default: the scenarios shipped with "
                              "the package, listed by 'supplychain scenarios')")
+    add_format_argument(parser, table_help="the scorecard, worst shortfall first, money in $ with 95%% intervals")
+
+
+#: Columns of the benchmark table: (column, header, formatter).
+_CARD_COLUMNS: list[tuple[str, str, Callable[[float], str]]] = [
+    ("fill_rate", "fill rate", format_percent), ("shortfall_usd", "shortfall", format_usd),
+    ("cvar95_shortfall_usd", "worst 5%", format_usd), ("tts_days", "TTS days", _days),
+    ("ttr_days", "TTR days", _days), ("loss_days", "loss days", lambda x: f"{x:.3g}"),
+    ("peak_cost_increase", "peak cost", lambda x: format_percent(x, floor=False)),
+    ("diversion", "diversion", lambda x: format_percent(x, floor=False)),
+    ("hhi_change", "HHI change", lambda x: f"{x:+.3f}"),
+]
+
+
+def ranked_scorecard(card: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard worst first: by shortfall, then resilience loss, then peak cost increase, then diversion."""
+    keys = [c for c in ("shortfall_usd", "loss_days", "peak_cost_increase", "diversion") if c in card]
+    return card.sort_values(keys, ascending=False, kind="stable") if keys else card
+
+
+def scorecard_text(card: pd.DataFrame, duration: int) -> str:
+    """The benchmark scorecard for a terminal, worst first, with a plain message when no shock causes a shortfall.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> card = pd.DataFrame({"fill_rate": [1.0, 0.97], "shortfall_usd": [0.0, 2.5e7],
+    ...                      "shortfall_usd_lo": [0.0, 2.0e7], "shortfall_usd_hi": [0.0, 3.0e7]}, index=["a", "b"])
+    >>> print(scorecard_text(card, 90))
+    shock  fill rate  shortfall               (95%)
+    b          97.0%     $25.0M  ($20.0M to $30.0M)
+    a         100.0%         $0
+    <BLANKLINE>
+    Each standard shock lasts 90 days; historical scenarios keep their own dates. Worst shortfall first.
+    """
+    card = ranked_scorecard(card)
+    cols = [(c, h, f) for c, h, f in _CARD_COLUMNS if c in card]
+    headers = ["shock"]
+    for c, h, _ in cols:
+        headers += [h] + (["(95%)"] if c == "shortfall_usd" and "shortfall_usd_lo" in card else [])
+    rows = []
+    for name, row in card.iterrows():
+        cells = [str(name)]
+        for c, _, f in cols:
+            cells.append(f(row[c]))
+            if c == "shortfall_usd" and "shortfall_usd_lo" in card:
+                lo, hi = row["shortfall_usd_lo"], row["shortfall_usd_hi"]
+                cells.append(f"({format_usd(lo)} to {format_usd(hi)})" if lo == lo and hi == hi and lo != hi else "")
+        rows.append(cells)
+    lines = _columns(headers, rows, n_left=1) + [""]
+    note = (f"Each standard shock lasts {duration} days; historical scenarios keep their own dates. "
+            "Worst shortfall first.")
+    if _all_zero(card, ["shortfall_usd"]):
+        note = (f"No shock in the catalogue causes a shortfall: stocks and other suppliers cover every shock of "
+                f"{duration} days, so the rows rank by cost and diversion only. Try a longer --duration.")
+    return "\n".join(lines + [note])
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
@@ -100,7 +219,10 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
         card = scorecard(catalogue, baseline=base, n_runs=args.runs, seed=args.seed,
                          horizon_days=args.horizon, progress=not args.quiet)
     text = scorecard_markdown(card)
-    print(text)
+    if args.format == "table":
+        print(scorecard_text(card, args.duration))
+    else:
+        print(render(ranked_scorecard(card).rename_axis("shock").reset_index(), args.format).rstrip("\n"))
     if args.out is not None:
         write_folder(args.out, lambda tmp: _write_benchmark(card, text, tmp))
         if not args.quiet:

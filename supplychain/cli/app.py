@@ -30,13 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._format import format_bytes, format_percent, format_units, format_usd
 from .._progress import PhaseBar
 from .._version import __version__
-from ..analytics.compare import format_percent, format_usd
 from ..errors import SupplyChainError
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
 from .arguments import resolve_scenario, whole_number
+from .formats import add_format_argument, render
 from .inputs import about_scenario, check_results
 from .output import Terminated, check_out_dir, sigterm_raises, write_folder
 
@@ -51,7 +52,8 @@ if TYPE_CHECKING:
     from ..results.series import Results
 
 __all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
-           "has_shocks", "write_outputs", "write_summary"]
+           "has_shocks", "write_outputs", "write_summary", "planned_files", "describe_files",
+           "format_shortfall_distribution"]
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,8 @@ class Command:
 
 
 # Shared helpers -------------------------------------------------------------------------------
-def _qty(x: float) -> str:
-    if x == 0:
-        return "0"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.1f}" if abs(x) >= 10 else f"{x:.3g}"
-
-
-# Money and shares in the one format of every table (supplychain.analytics.compare).
+# Quantities, money and shares in the one format of every table (supplychain._format).
+_qty = format_units
 _usd = format_usd
 _pct = format_percent
 
@@ -137,49 +134,166 @@ def _grid(n_panels: int, ncols: int, size: tuple[float, float]) -> tuple[Any, li
     return fig, list(fig.subplots(nrows, ncols, squeeze=False).flat)
 
 
-def _headline_commodities(results: Results, n: int = 4) -> list[str]:
-    """The ``n`` commodities most worth a flow plot: largest shortfall, then largest cross-border trade."""
+def _hide_unused(axes: list[Any], n_used: int) -> None:
+    for ax in axes[n_used:]:
+        ax.set_visible(False)
+
+
+def _headline_commodities(results: Results, baseline: Results | None = None, n: int = 4) -> list[str]:
+    """The ``n`` commodities most worth a flow plot.
+
+    Against a baseline: the largest change in shortfall, then in cross-border trade (USD); alone:
+    the largest shortfall, then the largest cross-border trade.
+    """
     import numpy as np
-    short = results.summary().groupby("commodity")["shortfall_usd"].sum()
     price = {c.id: c.price_usd for c in results.scenario.network.commodities}
     cross = np.array([a != b for a, b in (p.split(">") for p in results.coords.region["lane"])])
-    shipped = results.flow.sum(axis=1).mean(axis=0) * cross
-    trade: dict[str, float] = {}
-    for commodity, value in zip(results.coords.commodity["lane"], shipped):
-        trade[commodity] = trade.get(commodity, 0.0) + float(value) * price[commodity]
-    return sorted(trade, key=lambda c: (-short.get(c, 0.0), -trade[c], c))[:n]
+
+    def trade_of(res: Results) -> dict[str, float]:
+        shipped = res.flow.sum(axis=1).mean(axis=0) * cross
+        out: dict[str, float] = {}
+        for commodity, value in zip(res.coords.commodity["lane"], shipped):
+            out[commodity] = out.get(commodity, 0.0) + float(value) * price[commodity]
+        return out
+
+    short = results.summary().groupby("commodity")["shortfall_usd"].sum()
+    trade = trade_of(results)
+    if baseline is None:
+        return sorted(trade, key=lambda c: (-short.get(c, 0.0), -trade[c], c))[:n]
+    short = (short - baseline.summary().groupby("commodity")["shortfall_usd"].sum()).abs()
+    base = trade_of(baseline)
+    moved = {c: abs(trade[c] - base.get(c, 0.0)) for c in trade}
+    ranked = sorted(moved, key=lambda c: (-short.get(c, 0.0), -moved[c], c))
+    return [c for c in ranked if short.get(c, 0.0) > 0 or moved[c] > 0][:n] or ranked[:n]
 
 
-def _save_figures(results: Results, folder: Path) -> list[str]:
-    """``timeseries.png`` (delivered vs demand per region) and ``flows.png`` (headline commodities)."""
-    from ..plotting.results import plot_flows, plot_timeseries
-    regions = sorted(set(results.coords.region["demand"]))
-    fig, axes = _grid(len(regions), 3, (5.0, 3.2))
-    for ax, region in zip(axes, regions):
-        plot_timeseries(results, "demand", region, ax=ax, by="region", usd=True, color="0.5",
-                        linestyle="--", band=None)
-        plot_timeseries(results, "delivered", region, ax=ax, by="region", usd=True, color="C0")
-        ax.set_title(f"{region}: delivered vs demand", fontsize="medium")
-        ax.set_ylabel("USD/day at reference prices")
-        ax.set_ylim(bottom=0.0)  # a drop reads as a share of demand, not as a wiggle
+def _save_figures(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
+    """``timeseries.png`` and ``flows.png``: against the baseline when there is one, else levels.
+
+    With a baseline, ``timeseries.png`` shows the change in deliveries of the region-commodity
+    groups the shock moved most (per day and cumulative, calendar dates, shock window shaded) and
+    ``flows.png`` the change in trade of the headline commodities. Without one, deliveries against
+    demand per region, and trade levels.
+    """
+    from ..plotting.change import plot_change, plot_flow_delta
+    from ..plotting.results import plot_flows, plot_timeseries, shade_shocks
+    if baseline is not None:
+        fig, axes = _grid(2, 2, (6.4, 4.0))
+        plot_change(results, baseline, ax=axes[0])
+        plot_change(results, baseline, cumulative=True, ax=axes[1])
+        axes[1].set_title("cumulative change (the area lost)", fontsize="medium")
+    else:
+        regions = sorted(set(results.coords.region["demand"]))
+        fig, axes = _grid(len(regions), 3, (5.0, 3.2))
+        for ax, region in zip(axes, regions):
+            plot_timeseries(results, "demand", region, ax=ax, by="region", usd=True, color="0.5",
+                            linestyle="--", band=None)
+            plot_timeseries(results, "delivered", region, ax=ax, by="region", usd=True, color="C0")
+            shade_shocks(ax, results.scenario, results.n_days)
+            ax.set_title(f"{region}: delivered vs demand", fontsize="medium")
+            ax.set_ylabel("USD/day at reference prices")
+            ax.set_ylim(bottom=0.0)  # a drop reads as a share of demand, not as a wiggle
+        _hide_unused(axes, len(regions))
     fig.savefig(folder / "timeseries.png", dpi=110)
-    commodities = _headline_commodities(results)
+    commodities = _headline_commodities(results, baseline)
     fig, axes = _grid(len(commodities), 2, (4.6, 4.0))
     for ax, commodity in zip(axes, commodities):
-        plot_flows(results, commodity, ax=ax)
+        if baseline is not None:
+            plot_flow_delta(baseline, results, commodity, ax=ax)
+        else:
+            plot_flows(results, commodity, ax=ax)
+    _hide_unused(axes, len(commodities))
     fig.savefig(folder / "flows.png", dpi=110)
     return ["timeseries.png", "flows.png"]
 
 
-def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None = None) -> list[str]:
+def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults | None) -> list[str]:
+    """``fan.png``: the cumulative shortfall fan of every region with demand and of all, baseline beside."""
+    from ..plotting.ensemble import plot_ensemble_fan
+    groups = ["ALL", *(g for g in results.band_groups if g != "ALL")]
+    fig, axes = _grid(len(groups), 3, (5.2, 3.4))
+    for k, (ax, group) in enumerate(zip(axes, groups)):
+        plot_ensemble_fan(results, baseline, group=group, ax=ax)
+        ax.set_title("all regions" if group == "ALL" else group, fontsize="medium")
+        ax.set_ylabel("cumulative shortfall" if k % 3 == 0 else "")
+        if k:
+            ax.get_legend().remove()
+        if not results.band("shortfall_usd", group).any():
+            ax.set_ylim(-1.0, 1.0)
+            ax.text(0.5, 0.5, "no shortfall in any run", transform=ax.transAxes, ha="center", color="0.3")
+    _hide_unused(axes, len(groups))
+    fig.suptitle(f"{results.scenario.name}: cumulative shortfall over {results.n_runs:,} runs (median, 5-95%)")
+    fig.savefig(folder / "fan.png", dpi=110)
+    return ["fan.png"]
+
+
+def planned_files(results: Results | EnsembleResults, *, compared: bool,
+                  baseline: Results | EnsembleResults | None = None) -> list[tuple[str, int | None]]:
+    """What ``run --out`` writes for these results: each file name with an archive's size (None: small).
+
+    An archive's size is the bytes of what it holds before compression (its arrays and the
+    scenario as text): compression only makes the file smaller.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=60, seed=1, keep="summary")
+    >>> [name for name, _ in planned_files(ens, compared=False)]
+    ['results.npz', 'summary.csv', 'shortfall.csv', 'bands.csv', 'fan.png']
+    """
+    import dataclasses
+    import json
+
+    from ..io.scenario import dumps_scenario
+    from ..results.ensemble import EnsembleResults
+    labels = json.dumps({f.name: getattr(results.coords, f.name) for f in dataclasses.fields(results.coords)})
+    # numpy stores text as UTF-32; the metadata is the labels plus a few short fields.
+    text = 4 * (len(dumps_scenario(results.scenario)) + len(labels)) + _METADATA_BYTES
+
+    def size(res: Results | EnsembleResults) -> int:
+        if isinstance(res, EnsembleResults):
+            return res.nbytes() + text
+        return sum(a.nbytes for a in res.arrays.values()) + res.initial_inventory.nbytes + \
+            res.initial_in_transit.nbytes + text
+
+    if isinstance(results, EnsembleResults):
+        files: list[tuple[str, int | None]] = [("results.npz", size(results))]
+        if baseline is not None:
+            files.append(("baseline.npz", size(baseline)))
+        files += [("summary.csv", None), ("shortfall.csv", None), ("bands.csv", None), ("fan.png", None)]
+    else:
+        files = [("results.npz", size(results)), ("summary.csv", None), ("timeseries.png", None),
+                 ("flows.png", None)]
+    return files + ([("compare.csv", None)] if compared else [])
+
+
+#: Bytes allowed for an archive's metadata besides the labels, and for the zip and .npy headers.
+_METADATA_BYTES = 64_000
+
+
+def describe_files(files: list[tuple[str, int | None]], out: Path, results: Results | EnsembleResults) -> str:
+    """One line saying what ``--out`` will write and how large the archives are at most."""
+    from ..results.ensemble import EnsembleResults
+    what = ("ensemble summary: per-run totals and daily percentile bands" if isinstance(results, EnsembleResults)
+            else f"daily series of {results.n_runs} run(s)")
+    parts = [f"{name} ({what}, at most {format_bytes(size)})" if name == "results.npz" and size is not None
+             else f"{name} (the baseline's, at most {format_bytes(size)})" if size is not None else name
+             for name, size in files]
+    return f"Writing to {out}: {', '.join(parts)}."
+
+
+def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None = None,
+                  baseline: Results | None = None) -> list[str]:
     """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
-    ``compare`` is the table of :func:`~supplychain.analytics.compare.compare_to_unshocked`, if any.
+    ``compare`` is the table of :func:`~supplychain.analytics.compare.compare`, if any, and
+    ``baseline`` the unshocked runs it compared against (the plots then show the change).
     """
     def write(tmp: Path) -> list[str]:
         results.save(tmp / "results.npz")
         results.summary().to_csv(tmp / "summary.csv", index=False)
-        names = ["results.npz", "summary.csv", *_save_figures(results, tmp)]
+        names = ["results.npz", "summary.csv", *_save_figures(results, tmp, baseline)]
         if compare is not None:
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
@@ -187,20 +301,56 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
     return write_folder(out, write)
 
 
-def write_summary(results: EnsembleResults, out: Path) -> list[str]:
-    """Write ``summary.csv`` and ``bands.csv`` (daily percentile bands) of an ensemble, all or nothing."""
-    import numpy as np
-    import pandas as pd
+def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame | None = None,
+                  baseline: EnsembleResults | None = None) -> list[str]:
+    """Write an ensemble's archive, tables and fan chart into ``out``, all or nothing.
 
+    ``results.npz`` (:meth:`~supplychain.results.EnsembleResults.save`; ``baseline.npz`` too when
+    compared), ``summary.csv``, ``shortfall.csv`` (shortfall percentiles and the probability of any
+    shortfall), ``bands.csv`` (daily percentile bands), ``fan.png`` and ``compare.csv`` if compared.
+    """
     def write(tmp: Path) -> list[str]:
+        names = [results.save(tmp / "results.npz").name]
+        if baseline is not None:
+            names.append(baseline.save(tmp / "baseline.npz").name)
         results.summary().to_csv(tmp / "summary.csv", index=False)
-        bands = [pd.DataFrame({"series": name, "group": group, "quantile": q,
-                               "day": np.arange(results.n_days), "value": results.band(name, group)[k]})
-                 for name in results.bands for group in results.band_groups
-                 for k, q in enumerate(results.quantiles)]
-        pd.concat(bands, ignore_index=True).to_csv(tmp / "bands.csv", index=False)
-        return ["summary.csv", "bands.csv"]
+        results.shortfall_summary().to_csv(tmp / "shortfall.csv", index=False)
+        results.bands_dataframe().to_csv(tmp / "bands.csv", index=False)
+        names += ["summary.csv", "shortfall.csv", "bands.csv", *_save_fans(results, tmp, baseline)]
+        if compare is not None:
+            compare.to_csv(tmp / "compare.csv", index=False)
+            names.append("compare.csv")
+        return names
     return write_folder(out, write)
+
+
+def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> str:
+    """The shortfall over runs of the demands that ran short in some run: chance, median and 5-95 %.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=60, seed=1, keep="summary")
+    >>> print(format_shortfall_distribution(ens).splitlines()[0])
+    Shortfall over 60 runs (USD at reference prices):
+    """
+    table = results.shortfall_summary()
+    short = table[(table["p_shortfall"] > 0) & (table["region"] != "ALL")]
+    short = short.sort_values(["shortfall_usd", "p_shortfall"], ascending=False, kind="stable")
+    lines = [f"Shortfall over {results.n_runs:,} runs (USD at reference prices):"]
+    if len(short):
+        rows = [[str(r.region), str(r.commodity), _pct(r.p_shortfall, floor=False), _usd(r.shortfall_usd),
+                 _usd(r.shortfall_usd_p5), _usd(r.shortfall_usd_p50), _usd(r.shortfall_usd_p95)]
+                for r in short.head(top).itertuples()]
+        lines += _table(["region", "commodity", "runs short", "mean", "5th pct", "median", "95th pct"], rows, 2)
+        if len(short) > top:
+            lines.append(f"... and {len(short) - top} more demands short in some run (shortfall.csv with --out).")
+    total = table[table["region"] == "ALL"].iloc[0]
+    lines.append(f"Any shortfall in {_pct(total['p_shortfall'], floor=False)} of runs; total "
+                 f"{_usd(total['shortfall_usd'])} on average, 90% of runs between "
+                 f"{_usd(total['shortfall_usd_p5'])} and {_usd(total['shortfall_usd_p95'])}.")
+    return "\n".join(lines)
 
 
 # Subcommands ----------------------------------------------------------------------------------
@@ -214,66 +364,104 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
                         help="root seed (default: the scenario's, else fresh and printed)")
     parser.add_argument("--horizon", type=whole_number(1), default=None, metavar="DAYS",
                         help="simulate this many days instead of the scenario's horizon")
+    parser.add_argument("--keep", choices=("series", "summary"), default=None,
+                        help="series: every daily series of every run; summary: per-run totals and daily "
+                             f"percentile bands, memory-light (default: series up to {SERIES_RUN_LIMIT} runs, "
+                             "else summary; the first line of output says which)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="write results.npz, summary.csv and plots into DIR")
+                        help="write the results archive, CSV tables and plots into DIR (says what and how large "
+                             "before writing)")
     parser.add_argument("--all", action="store_true",
                         help="also print the full summary table, every region and commodity")
-    parser.add_argument("--compare", choices=["baseline"], default=None,
+    parser.add_argument("--compare", nargs="?", const="baseline", choices=["baseline"], default=None,
                         help="run the scenario without its shocks too (same seed: paired runs) and print what "
-                             "changed; the default for a scenario with shocks and at most "
-                             f"{SERIES_RUN_LIMIT} runs; with --out, write compare.csv")
+                             "changed, with 95%% intervals over several runs; the default for a scenario with "
+                             "shocks; with --out, write compare.csv")
+    add_format_argument(parser, table_help="the change against the baseline (or the summary), for people")
+
+
+def _keep(args: argparse.Namespace) -> str:
+    if args.keep is not None:
+        return str(args.keep)
+    # Daily series of every run grow with runs x days x items; big ensembles keep summaries.
+    return "summary" if args.runs > SERIES_RUN_LIMIT else "series"
+
+
+def _mode_line(keep: str, args: argparse.Namespace) -> str:
+    if keep == "series":
+        return ""
+    why = "--keep summary" if args.keep == "summary" else f"more than {SERIES_RUN_LIMIT} runs"
+    return (f"Kept per-run totals and daily percentile bands, not daily series ({why}; --keep series keeps "
+            "every daily series).")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ..run.simulate import simulate
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
-    phases = ["loading scenario", f"simulating {args.runs} run(s) on {args.engine}"]
-    # A scenario with shocks is compared with its unshocked baseline unless the ensemble is too big
-    # for daily series (then only when asked with --compare, and the note below says so).
-    may_compare = args.compare == "baseline" or args.runs <= SERIES_RUN_LIMIT
-    phases += ["comparing with the unshocked scenario"] if may_compare else []
+    keep = _keep(args)
+    phases = ["loading scenario", f"simulating {args.runs} run(s) on {args.engine}",
+              "simulating the unshocked baseline", "comparing"]
     phases += ["writing outputs"] if args.out is not None else []
-    table = None
+    table = baseline = None
     with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar:
         bar.step(phases[0])
         scenario = resolve_scenario(args.scenario)
         if args.horizon is not None:
             scenario = scenario.with_horizon(args.horizon)
         shocked = has_shocks(scenario)
-        do_compare = args.compare == "baseline" or (shocked and may_compare)
+        do_compare = args.compare == "baseline" or shocked
         bar.step(phases[1])
-        # Daily series of every run grow with runs x days x items; big ensembles keep summaries only.
-        keep = "summary" if args.runs > SERIES_RUN_LIMIT and not do_compare else "series"
         results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
                            progress=not args.quiet and args.runs > 1)
         check_results(results)  # an extreme value the model let through must not end in a silent NaN
         if do_compare:
-            from ..analytics.compare import compare_to_unshocked, format_changes
+            from ..analytics.compare import compare
             bar.step(phases[2])
-            table = compare_to_unshocked(results)
-            if args.all:
-                text = format_summary(results) + "\n\n" + format_changes(table)
-            else:
-                text = (_run_head(results) + "\n\n" + format_changes(table)
-                        + "\nThe full summary of every region and commodity: --all.")
-        else:
-            text = format_summary(results)
-            if not shocked:
-                text += ("\n\nNo shock in this scenario, so nothing to compare. Run a shipped shock scenario, "
-                         "e.g. 'supplychain run taiwan_blockade_magnets'; 'supplychain scenarios' lists them.")
-            else:
-                text += (f"\n\nNot compared with the unshocked baseline: more than {SERIES_RUN_LIMIT} runs keep "
-                         "summaries only. Add --compare baseline to compare (it keeps daily series).")
+            base = scenario.without_shocks(name=f"{scenario.name} without shocks")
+            baseline = simulate(base, engine=args.engine, n_runs=results.n_runs, seed=results.seed, keep=keep,
+                                progress=not args.quiet and args.runs > 1)
+            check_results(baseline)
+            bar.step(phases[3])
+            table = compare(baseline, results)
+        text = _run_text(args, keep, results, table, shocked)
         if args.out is not None:
+            files = planned_files(results, compared=table is not None, baseline=baseline)
+            if not args.quiet:
+                print(describe_files(files, args.out, results), file=sys.stderr)
             bar.step(phases[-1])
             # Everything, compare.csv included, lands in one step: an interrupt leaves nothing.
-            names = (write_outputs(results, args.out, compare=table) if keep == "series"
-                     else write_summary(results, args.out))
+            names = (write_outputs(results, args.out, compare=table, baseline=baseline)  # type: ignore[arg-type]
+                     if keep == "series" else write_summary(results, args.out, compare=table,  # type: ignore[arg-type]
+                                                            baseline=baseline))  # type: ignore[arg-type]
     print(text)
     if args.out is not None and not args.quiet:
         print(f"Wrote {', '.join(names)} to {args.out}", file=sys.stderr)
     return 0
+
+
+def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleResults,
+              table: pd.DataFrame | None, shocked: bool) -> str:
+    """What ``run`` prints: the change against the baseline (or the summary), in the chosen format."""
+    from ..analytics.compare import format_changes
+    if args.format != "table":
+        shown = table if table is not None else results.summary()
+        return render(shown, args.format).rstrip("\n")
+    mode = _mode_line(keep, args)
+    head = _run_head(results) + ("\n" + mode if mode else "")
+    spread = ""
+    if keep == "summary":
+        spread = "\n\n" + format_shortfall_distribution(results)  # type: ignore[arg-type]
+    if table is not None:
+        if args.all:
+            return format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread
+        return (head + "\n\n" + format_changes(table) + spread
+                + "\nThe full summary of every region and commodity: --all.")
+    text = format_summary(results) + ("\n" + mode if mode else "") + spread
+    if not shocked:
+        text += ("\n\nNo shock in this scenario, so nothing to compare. Run a shipped shock scenario, "
+                 "e.g. 'supplychain run taiwan_blockade_magnets'; 'supplychain scenarios' lists them.")
+    return text
 
 
 def _configure_scenarios(parser: argparse.ArgumentParser) -> None:

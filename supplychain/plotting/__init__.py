@@ -1,5 +1,7 @@
 """Plots: each takes ``ax=None``, returns the Axes and never calls ``plt.show()``."""
 
+from .change import plot_change, plot_flow_delta
+from .ensemble import plot_ensemble_fan
 from .resilience import (
            plot_fan,
            plot_flow_change,
@@ -7,7 +9,8 @@ from .resilience import (
            plot_scorecard,
            plot_tornado,
 )
-from .results import flow_matrix, plot_flows, plot_timeseries
+from .results import flow_matrix, plot_flows, plot_timeseries, shade_shocks
 
-__all__ = ["plot_timeseries", "plot_flows", "flow_matrix",
-           "plot_fan", "plot_resilience_curve", "plot_flow_change", "plot_tornado", "plot_scorecard"]
+__all__ = ["plot_timeseries", "plot_flows", "flow_matrix", "shade_shocks", "plot_change", "plot_flow_delta",
+           "plot_fan", "plot_ensemble_fan", "plot_resilience_curve", "plot_flow_change", "plot_tornado",
+           "plot_scorecard"]

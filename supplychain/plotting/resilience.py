@@ -21,12 +21,14 @@ from ..analytics.resilience import (
     time_to_survive,
 )
 from ..metrics.service import Grouping, group_labels
-from .results import _compact, _new_axes, _series, flow_matrix, plot_flows
+from .change import plot_flow_delta
+from .results import _compact, _date_axis, _new_axes, _series, plot_flows, shade_shocks
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
+    from ..results.ensemble import EnsembleResults
     from ..results.series import Results
 
 __all__ = ["plot_fan", "plot_resilience_curve", "plot_flow_change", "plot_tornado", "plot_scorecard"]
@@ -47,19 +49,23 @@ def _fan(ax: Axes, days: np.ndarray, series: np.ndarray, percentiles: Sequence[f
         ax.fill_between(days, low, high, color=color, alpha=0.15 + 0.1 * k, linewidth=0)
 
 
-def plot_fan(results: Results, baseline: Results | None = None, *, variable: str = "delivered",
-             ident: str | None = None, by: Grouping | None = "region", usd: bool = True,
-             percentiles: Sequence[float] = (5, 25, 75, 95), ax: Axes | None = None) -> Axes:
-    """Median and percentile fan bands of one series, shocked against baseline.
+def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
+             variable: str | None = None, ident: str | None = None, by: Grouping | None = "region",
+             usd: bool = True, percentiles: Sequence[float] = (5, 25, 75, 95), ax: Axes | None = None) -> Axes:
+    """Median and percentile fan bands of one series over calendar dates, shocked against baseline.
 
     Parameters
     ----------
-    results, baseline : Results
-        Shocked runs and (optionally) baseline runs with the same seed.
-    variable : str
-        A recorded variable (``delivered``, ``inventory``, ``flow`` ...).
+    results, baseline : Results or EnsembleResults
+        Shocked runs and (optionally) baseline runs with the same seed. For
+        memory-light ensembles (``keep="summary"``) the fan is drawn from the
+        stored bands by :func:`~supplychain.plotting.ensemble.plot_ensemble_fan`.
+    variable : str, optional
+        A recorded variable (``delivered``, ``inventory``, ``flow`` ...; default
+        ``delivered``); for an ensemble a stored band (``shortfall_usd``, the
+        default, or ``service_level``).
     ident : str, optional
-        Item or group to draw; default: the sum of all.
+        Item or group to draw; default: the sum of all (``"ALL"`` for an ensemble).
     by : {"region", "commodity", "region_commodity", "demand"} or None
         Grouping of items (``None``: raw items).
     usd : bool
@@ -75,8 +81,18 @@ def plot_fan(results: Results, baseline: Results | None = None, *, variable: str
     >>> from supplychain import simulate
     >>> ax = plot_fan(simulate(toy_scenario(20), seed=0), ident="US")
     >>> ax.get_xlabel()
-    'day'
+    'date'
     """
+    from ..results.ensemble import EnsembleResults
+    from .ensemble import plot_ensemble_fan
+    if isinstance(results, EnsembleResults):
+        if baseline is not None and not isinstance(baseline, EnsembleResults):
+            raise fail("baseline", "an EnsembleResults like results", type(baseline).__name__, "plot_fan")
+        return plot_ensemble_fan(results, baseline, series=variable or "shortfall_usd", group=ident or "ALL",
+                                 band=(percentiles[0], percentiles[-1]), ax=ax)
+    if isinstance(baseline, EnsembleResults):
+        raise fail("baseline", "Results like results", type(baseline).__name__, "plot_fan")
+    variable = variable or "delivered"
     ax = _new_axes(ax)
     for res, label, color in ((baseline, "baseline", "0.45"), (results, results.scenario.name, "C3")):
         if res is None:
@@ -87,8 +103,10 @@ def plot_fan(results: Results, baseline: Results | None = None, *, variable: str
             series = values[:, :, labels.index(ident)]
         else:
             series = values.sum(axis=2)
-        _fan(ax, np.arange(res.n_days), series, percentiles, label, color)
-    ax.set_xlabel("day")
+        _fan(ax, np.array(res.dates, dtype="datetime64[D]"), series, percentiles, label, color)
+    shade_shocks(ax, results.scenario, results.n_days)
+    ax.set_xlabel("date")
+    _date_axis(ax)
     ax.set_ylabel(f"{variable}{' (USD/day)' if usd else ''}")
     ax.set_title(f"{variable}: {ident or 'all'} (median, {percentiles[0]:g}-{percentiles[-1]:g}th percentiles)")
     ax.legend(fontsize="small")
@@ -102,8 +120,8 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
 
     The shaded area is the resilience loss, the "resilience triangle" of
     Bruneau et al., 2003, *Earthquake Spectra* 19(4):733-752; the dotted lines are the scenario's shock day
-    (:attr:`~supplychain.model.Scenario.shock_day`, drawn only when the
-    scenario has one), ``t_fail`` (shock + mean TTS) and ``t_rec`` (shock +
+    (:attr:`~supplychain.model.Scenario.shock_day`, drawn with the shaded
+    shock window only when the scenario has one), ``t_fail`` (shock + mean TTS) and ``t_rec`` (shock +
     mean TTR), after Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101. ``group`` defaults to the group with the
     largest loss.
 
@@ -130,21 +148,26 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
                                         recover_at=recover_at, sustain_days=sustain_days)[:, g]))
     ax = _new_axes(ax)
     days = np.arange(results.n_days)
+    dates = np.array(results.dates, dtype="datetime64[D]")
     mean = p.mean(axis=0)
-    _fan(ax, days, p, (5, 95), "performance", "C0")
+    _fan(ax, dates, p, (5, 95), "performance", "C0")
     after = days >= t0
-    ax.fill_between(days, np.minimum(mean, 1.0), 1.0, where=after & (mean < 1.0), color="C3", alpha=0.3,
+    ax.fill_between(dates, np.minimum(mean, 1.0), 1.0, where=after & (mean < 1.0), color="C3", alpha=0.3,
                     label="resilience loss")
     ax.axhline(fail_below, color="0.5", linewidth=0.8, linestyle="--")
+    shade_shocks(ax, results.scenario, results.n_days)
     marks = [(t0 + tts, "t_fail"), (t0 + ttr, "t_rec")]
-    if results.scenario.shock_day is not None:
+    if results.scenario.shock_day is not None:  # shade_shocks drew its line; name it
         marks.insert(0, (t0, "shock"))
     for day, text in marks:
         if np.isfinite(day):
-            ax.axvline(day, color="0.3", linewidth=0.8, linestyle=":")
-            ax.text(day, 0.02, f" {text}", transform=ax.get_xaxis_transform(), fontsize="small")
+            when = dates[0] + np.timedelta64(int(round(day * 24)), "h")
+            if text != "shock":
+                ax.axvline(when, color="0.3", linewidth=0.8, linestyle=":")
+            ax.text(when, 0.02, f" {text}", transform=ax.get_xaxis_transform(), fontsize="small")
     ax.set_ylim(bottom=min(0.0, float(mean.min()) - 0.05))
-    ax.set_xlabel("day")
+    ax.set_xlabel("date")
+    _date_axis(ax)
     ax.set_ylabel("performance (1 = baseline)")
     ax.set_title(f"{labels[g]}: TTS {tts:.0f} d, TTR {ttr:.0f} d, loss {float(loss[:, g].mean()):.3g} d")
     ax.legend(fontsize="small", loc="lower right")
@@ -177,19 +200,7 @@ def plot_flow_change(before: Results, after: Results, commodity: str, *, usd: bo
     plot_flows(after, commodity, ax=axes[1], usd=usd)
     axes[0].set_title(f"before: {axes[0].get_title()}", fontsize="small")
     axes[1].set_title(f"after: {axes[1].get_title()}", fontsize="small")
-    regions, m0 = flow_matrix(before, commodity, usd=usd)
-    _, m1 = flow_matrix(after, commodity, usd=usd)
-    delta = m1 - m0
-    top = float(np.abs(delta).max()) or 1.0
-    axes[2].imshow(delta, cmap="RdBu", vmin=-top, vmax=top)
-    for (i, j), value in np.ndenumerate(delta):
-        if value != 0:
-            axes[2].text(j, i, _compact(value), ha="center", va="center", fontsize="small",
-                         color="white" if abs(value) > 0.6 * top else "black")
-    axes[2].set_xticks(range(len(regions)), regions)
-    axes[2].set_yticks(range(len(regions)), regions)
-    axes[2].set_xlabel("to (importing region)")
-    axes[2].set_title(f"change in {commodity} shipped", fontsize="small")
+    plot_flow_delta(before, after, commodity, usd=usd, ax=axes[2])
     return list(axes)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._format import format_usd
 from .._validation import check_known, check_number, fail
 from ..engines.variables import VARIABLES
 from ..metrics.service import Grouping, _grouping, _prices
@@ -20,9 +21,10 @@ from ..results.series import VARIABLE_AXES
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from ..model.scenario import Scenario
     from ..results.series import Results
 
-__all__ = ["plot_timeseries", "plot_flows", "flow_matrix"]
+__all__ = ["plot_timeseries", "plot_flows", "flow_matrix", "shock_windows", "shade_shocks"]
 
 def _new_axes(ax: Axes | None) -> Axes:
     if ax is not None:
@@ -31,12 +33,68 @@ def _new_axes(ax: Axes | None) -> Axes:
     return plt.subplots()[1]
 
 
-def _compact(x: float) -> str:
-    """Short label for a cell: 3 significant figures with k/M/B suffixes."""
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+def _compact(x: float, usd: bool = False) -> str:
+    """Short label for a cell: money as :func:`~supplychain._format.format_usd`, else 3 significant figures."""
+    if usd:
+        return format_usd(x)
+    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if abs(x) >= size:
             return f"{x / size:.3g}{suffix}"
     return f"{x:.3g}"
+
+
+def shock_windows(scenario: Scenario, n_days: int | None = None) -> list[tuple[int, int]]:
+    """Days ``[first, stop)`` within the horizon when a new disruption is active, overlapping windows merged.
+
+    Disruptions in force on day 0 (standing conditions) and random outages
+    (no window) are left out, as for :attr:`~supplychain.model.Scenario.shock_day`.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, DemandShock
+    >>> s = load_baseline().with_horizon(100).with_shocks(
+    ...     DemandShock(region="US", commodity="logic_chip", factor=2.0, start=10, end=30),
+    ...     DemandShock(region="JP", commodity="logic_chip", factor=2.0, start=20, end=50))
+    >>> shock_windows(s)
+    [(10, 50)]
+    """
+    from ..model.shocks import RandomOutage
+    n = scenario.horizon_days if n_days is None else n_days
+    spans = sorted(s.window(scenario.start_date, n) for s in scenario.shocks
+                   if not isinstance(s, RandomOutage) and not s.in_force(scenario.start_date))
+    merged: list[tuple[int, int]] = []
+    for first, stop in spans:
+        if stop <= first:
+            continue
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((first, stop))
+    return merged
+
+
+def shade_shocks(ax: Axes, scenario: Scenario, n_days: int | None = None) -> Axes:
+    """Shade the shock windows of ``scenario`` on a calendar-date x axis and mark its shock day.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain import load_baseline, DemandShock
+    >>> s = load_baseline().with_horizon(60).with_shocks(
+    ...     DemandShock(region="US", commodity="logic_chip", factor=2.0, start=10, end=30))
+    >>> ax = shade_shocks(_new_axes(None), s)
+    >>> ax.get_legend_handles_labels()[1]
+    ['shock window', 'shock day']
+    """
+    n = scenario.horizon_days if n_days is None else n_days
+    for k, (first, stop) in enumerate(shock_windows(scenario, n)):
+        ax.axvspan(np.datetime64(scenario.date_of(first)), np.datetime64(scenario.date_of(stop)), color="0.5",
+                   alpha=0.15, linewidth=0, label="shock window" if k == 0 else None, zorder=0)
+    if scenario.shock_day is not None:
+        ax.axvline(np.datetime64(scenario.date_of(scenario.shock_day)), color="0.3", linewidth=0.8,
+                   linestyle=":", label="shock day")
+    return ax
 
 
 def _unit_label(results: Results, commodities: Sequence[str], usd: bool) -> str:
@@ -134,6 +192,12 @@ def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | 
     if 0 < len(wanted) <= 20:
         ax.legend(fontsize="small")
     return ax
+
+
+def usd_axis(ax: Axes) -> None:
+    """Label the y axis in the one money format (``$1.2M``), not with an offset exponent."""
+    from matplotlib.ticker import FuncFormatter
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_usd(value)))
 
 
 def _date_axis(ax: Axes) -> None:

@@ -1,8 +1,8 @@
 """What a simulation returns: :class:`Results` (daily series), :class:`EnsembleResults` (summaries), archives."""
 
-from .archive import save_results
-from .ensemble import EnsembleResults
+from .archive import save_ensemble, save_results
+from .ensemble import EnsembleResults, load_ensemble
 from .series import VARIABLE_AXES, Coords, Results, load_results, summary_table
 
 __all__ = ["Coords", "Results", "EnsembleResults", "VARIABLE_AXES", "summary_table", "load_results",
-           "save_results"]
+           "save_results", "load_ensemble", "save_ensemble"]

@@ -34,9 +34,11 @@ from ..io.scenario import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
 
 if TYPE_CHECKING:
+    from .ensemble import EnsembleResults
     from .series import Results
 
-__all__ = ["save_results", "read_archive", "RawArchive", "MAX_ARCHIVE_BYTES", "MAX_TEXT_BYTES"]
+__all__ = ["save_results", "read_archive", "RawArchive", "save_ensemble", "read_ensemble_archive", "RawEnsemble",
+           "MAX_ARCHIVE_BYTES", "MAX_TEXT_BYTES"]
 
 #: Most bytes the members of one archive may declare, in all, once decompressed (8 GiB).
 MAX_ARCHIVE_BYTES = 8 * 2**30
@@ -46,6 +48,12 @@ MAX_TEXT_BYTES = 256 * 2**20
 _RESULTS_FORMAT = "supplychain.results"
 _RESULTS_VERSION = 1
 _ARRAY_PREFIX = "series__"
+_ENSEMBLE_FORMAT = "supplychain.ensemble"
+_ENSEMBLE_VERSION = 1
+#: Per-run totals of an ensemble summary, each ``(n_runs, n_demands)``.
+_TOTALS = ("demand", "delivered", "served_on_day", "stockout_days")
+_TOTAL_PREFIX = "totals__"
+_BAND_PREFIX = "band__"
 
 
 def save_results(results: Results, path: PathLike) -> Path:
@@ -283,7 +291,8 @@ def _float_dtype(dtype: np.dtype[Any], what: str) -> None:
         raise _Bad(f"{what} has dtype {dtype}; expected floating-point numbers.")
 
 
-def _metadata(text: str) -> dict[str, Any]:
+def _metadata(text: str, fmt: str = _RESULTS_FORMAT, keys: tuple[str, ...] = _META_KEYS,
+              newest: int = _RESULTS_VERSION) -> dict[str, Any]:
     try:
         meta = json.loads(text)
     except RecursionError:
@@ -292,17 +301,19 @@ def _metadata(text: str) -> dict[str, Any]:
         raise _Bad(f"metadata is not JSON ({exc}).") from None
     if not isinstance(meta, dict):
         raise _Bad(f"metadata must be a JSON object; got {shown(meta)}.")
-    if meta.get("format") != _RESULTS_FORMAT:
-        raise _Bad(f"metadata does not name the supplychain results format; got format "
-                   f"{shown(meta.get('format'))}.")
-    missing = [key for key in _META_KEYS if key not in meta]
+    if meta.get("format") != fmt:
+        other = {_RESULTS_FORMAT: "supplychain.load_results", _ENSEMBLE_FORMAT: "supplychain.load_ensemble"}
+        hint = (f" It is a {'daily results' if meta.get('format') == _RESULTS_FORMAT else 'ensemble summary'} "
+                f"archive: read it with {other[meta['format']]}.") if meta.get("format") in other else ""
+        raise _Bad(f"metadata does not name the {fmt} format; got format {shown(meta.get('format'))}.{hint}")
+    missing = [key for key in keys if key not in meta]
     if missing:
         raise _Bad(f"metadata lacks {', '.join(missing)}.")
     version = meta["format_version"]
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise _Bad(f"format_version must be a whole number >= 1; got {shown(version)}.")
-    if version > _RESULTS_VERSION:
-        raise _Bad(f"format version {version} is newer than this library reads ({_RESULTS_VERSION}); "
+    if version > newest:
+        raise _Bad(f"format version {version} is newer than this library reads ({newest}); "
                    "upgrade supplychain.")
     if not isinstance(meta["supplychain_version"], str):
         raise _Bad(f"supplychain_version must be text; got {shown(meta['supplychain_version'])}.")
@@ -377,3 +388,185 @@ def _match_scenario(coords: Mapping[str, Any], scenario: Scenario, n_days: int) 
     if n_days != scenario.horizon_days:
         raise _Bad(f"the series cover {n_days} days; the embedded scenario has a horizon of "
                    f"{scenario.horizon_days}.")
+
+
+# Ensemble summaries ---------------------------------------------------------------------------
+_ENSEMBLE_META_KEYS = ("format", "format_version", "supplychain_version", "engine", "seed", "n_runs", "n_days",
+                       "coords", "band_series", "band_groups", "quantiles", "bands_exact")
+#: Largest rounding excess allowed where a total is bounded by another (delivered <= demand ...).
+_SLACK = 1e-6
+
+
+def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
+    """Write an ensemble summary to one ``.npz`` archive, atomically; see :meth:`EnsembleResults.save`.
+
+    Members: ``metadata`` (JSON: format ``supplychain.ensemble``, engine, seed,
+    runs, days, axis labels, band series, groups and percentiles), ``scenario_toml``,
+    one ``totals__<name>`` per per-run total ``(n_runs, n_demands)`` and one
+    ``band__<series>`` per percentile band ``(n_quantiles, n_days, n_groups)``.
+    """
+    from .._version import __version__
+    coords = results.coords
+    meta = {
+        "format": _ENSEMBLE_FORMAT, "format_version": _ENSEMBLE_VERSION, "supplychain_version": __version__,
+        "engine": results.engine, "seed": results.seed, "n_runs": results.n_runs, "n_days": results.n_days,
+        "coords": {f.name: getattr(coords, f.name) for f in dataclasses.fields(coords)},
+        "band_series": list(results.bands), "band_groups": list(results.band_groups),
+        "quantiles": [float(q) for q in results.quantiles], "bands_exact": bool(results.bands_exact),
+    }
+    payload: dict[str, Any] = {f"{_TOTAL_PREFIX}{name}": getattr(results, name) for name in _TOTALS}
+    payload |= {f"{_BAND_PREFIX}{name}": arr for name, arr in results.bands.items()}
+    payload |= {"metadata": np.array(json.dumps(meta)), "scenario_toml": np.array(dumps_scenario(results.scenario))}
+    return atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
+
+
+@dataclass(frozen=True)
+class RawEnsemble:
+    """The parts of an ensemble archive, checked but not yet turned into :class:`EnsembleResults`."""
+
+    engine: str
+    seed: int | None
+    coords: dict[str, Any]
+    n_days: int
+    totals: dict[str, np.ndarray]
+    bands: dict[str, np.ndarray]
+    band_groups: tuple[str, ...]
+    quantiles: tuple[float, ...]
+    bands_exact: bool
+    scenario: Scenario
+
+
+def read_ensemble_archive(path: PathLike, band_series: tuple[str, ...], *,
+                          max_bytes: int = MAX_ARCHIVE_BYTES) -> RawEnsemble:
+    """Read and check the parts of an archive written by :func:`save_ensemble`.
+
+    As :func:`read_archive`, nothing is trusted: member sizes and ``.npy``
+    headers are checked against the metadata before any array is read, then
+    every metadata field, the labels against the embedded scenario, the band
+    groups against the scenario's regions with demand, and the values: finite,
+    totals non-negative with delivered and served within demand, stockout days
+    whole numbers within the horizon, service levels within [0, 1], shortfalls
+    non-negative and each band's percentiles in increasing order.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` file.
+    band_series : tuple of str
+        The band series an archive must hold
+        (:data:`supplychain.engines.summary.BAND_SERIES`).
+    max_bytes : int
+        Most bytes all members may declare once decompressed.
+
+    Raises
+    ------
+    ScenarioFileError
+        If the file is missing or is not a well-formed ensemble archive.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from supplychain import simulate
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=30, seed=1, keep="summary")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     raw = read_ensemble_archive(ens.save(pathlib.Path(tmp) / "ens.npz"), tuple(ens.bands))
+    >>> raw.totals["demand"].shape[0], raw.n_days, raw.quantiles[2]
+    (30, 20, 50.0)
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _read_ensemble(archive, path, band_series, max_bytes)
+    except FileNotFoundError:
+        raise ScenarioFileError(f"{path}: no such results file.") from None
+    except IsADirectoryError:
+        raise ScenarioFileError(f"{path}: is a folder, not a results file.") from None
+    except SupplyChainError:
+        raise
+    except _Bad as exc:
+        raise ScenarioFileError(f"{path}: not a supplychain ensemble file: {exc}") from None
+    except zipfile.BadZipFile as exc:
+        raise ScenarioFileError(f"{path}: not a supplychain ensemble file (not a .npz archive: {exc}).") from None
+    except (OSError, EOFError, ValueError, KeyError, RecursionError, zipfile.LargeZipFile,
+            NotImplementedError) as exc:
+        text = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise ScenarioFileError(f"{path}: not a supplychain ensemble file ({text}).") from None
+
+
+def _whole(value: Any, what: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise _Bad(f"{what} must be a whole number >= {low}; got {shown(value)}.")
+    return value
+
+
+def _ensemble_meta(meta: dict[str, Any], band_series: tuple[str, ...]) -> tuple[int, int, tuple[float, ...]]:
+    n_runs, n_days = _whole(meta["n_runs"], "n_runs", 1), _whole(meta["n_days"], "n_days", 1)
+    if meta["band_series"] != list(band_series):
+        raise _Bad(f"band_series must be {list(band_series)}; got {shown(meta['band_series'])}.")
+    quantiles = meta["quantiles"]
+    if (not isinstance(quantiles, list) or not quantiles
+            or not all(isinstance(q, (int, float)) and not isinstance(q, bool) and 0 <= q <= 100 for q in quantiles)
+            or any(b <= a for a, b in zip(quantiles, quantiles[1:]))):
+        raise _Bad(f"quantiles must be increasing percentiles in [0, 100]; got {shown(quantiles)}.")
+    if not isinstance(meta["bands_exact"], bool):
+        raise _Bad(f"bands_exact must be true or false; got {shown(meta['bands_exact'])}.")
+    _labels(meta["band_groups"], "band_groups")
+    return n_runs, n_days, tuple(float(q) for q in quantiles)
+
+
+def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[str, ...],
+                   max_bytes: int) -> RawEnsemble:
+    budget = _Budget(archive, max_bytes)
+    meta = _metadata(budget.text("metadata"), _ENSEMBLE_FORMAT, _ENSEMBLE_META_KEYS, _ENSEMBLE_VERSION)
+    n_runs, n_days, quantiles = _ensemble_meta(meta, band_series)
+    coords = _coords(meta["coords"])
+    groups = tuple(meta["band_groups"])
+    want = {f"{_TOTAL_PREFIX}{name}": (n_runs, len(coords["demand"])) for name in _TOTALS}
+    want |= {f"{_BAND_PREFIX}{name}": (len(quantiles), n_days, len(groups)) for name in band_series}
+    for member, shape in want.items():  # every header before any array
+        got, dtype = budget.header(member)
+        if got != shape:
+            raise _Bad(f"{member} has shape {got}; expected {shape} from the metadata and coords.")
+        _float_dtype(dtype, member)
+    text = budget.text("scenario_toml")
+    try:
+        scenario = loads_scenario(text, source=f"{path} (embedded scenario)")
+    except SupplyChainError as exc:
+        raise ScenarioFileError(str(exc)) from None
+    _match_scenario(coords, scenario, n_days)
+    regions = tuple(sorted({d.region for d in scenario.network.demands})) + ("ALL",)
+    if groups != regions:
+        raise _Bad(f"band_groups must be the regions with demand, then 'ALL' ({', '.join(regions)}); "
+                   f"got {shown(list(groups))}.")
+    totals = {name: budget.array(f"{_TOTAL_PREFIX}{name}") for name in _TOTALS}
+    bands = {name: budget.array(f"{_BAND_PREFIX}{name}") for name in band_series}
+    _check_totals(totals, n_days)
+    _check_bands(bands)
+    return RawEnsemble(engine=meta["engine"], seed=meta["seed"], coords=coords, n_days=n_days, totals=totals,
+                       bands=bands, band_groups=groups, quantiles=quantiles, bands_exact=meta["bands_exact"],
+                       scenario=scenario)
+
+
+def _check_totals(totals: Mapping[str, np.ndarray], n_days: int) -> None:
+    for name, arr in totals.items():
+        if (arr < 0).any():
+            raise _Bad(f"totals {name!r} hold negative values; totals are >= 0.")
+    demand = totals["demand"]
+    for name in ("delivered", "served_on_day"):
+        if (totals[name] > demand * (1 + _SLACK) + _SLACK).any():
+            raise _Bad(f"totals {name!r} exceed the demand of their run and demand item.")
+    days = totals["stockout_days"]
+    if (days > n_days).any() or (days != np.round(days)).any():
+        raise _Bad(f"totals 'stockout_days' must be whole numbers of days within the horizon ({n_days}).")
+
+
+def _check_bands(bands: Mapping[str, np.ndarray]) -> None:
+    level = bands.get("service_level")
+    if level is not None and ((level < -_SLACK) | (level > 1 + _SLACK)).any():
+        raise _Bad("band 'service_level' holds values outside [0, 1].")
+    short = bands.get("shortfall_usd")
+    if short is not None and (short < 0).any():
+        raise _Bad("band 'shortfall_usd' holds negative values.")
+    for name, arr in bands.items():
+        if (np.diff(arr, axis=0) < -_SLACK * np.maximum(1.0, np.abs(arr[1:]))).any():
+            raise _Bad(f"band {name!r} has percentiles out of order (a lower percentile above a higher one).")

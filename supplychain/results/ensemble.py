@@ -10,20 +10,27 @@ bands are approximate).
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._validation import check_known
 from ..model.scenario import Scenario
-from .series import Coords, summary_table
+from .archive import read_ensemble_archive, save_ensemble
+from .series import Coords, coords_from_json, summary_table
 
 if TYPE_CHECKING:
     import pandas as pd
     import xarray
 
-__all__ = ["EnsembleResults"]
+__all__ = ["EnsembleResults", "load_ensemble", "SHORTFALL_TOLERANCE"]
+
+#: A run has a shortfall on a demand when its shortfall exceeds this share of the demand (rounding is none).
+SHORTFALL_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +121,11 @@ class EnsembleResults:
         """Share of days without a stockout per run and demand, ``(n_runs, n_demands)``."""
         return np.asarray(1.0 - self.stockout_days / self.n_days)
 
+    @property
+    def dates(self) -> list[dt.date]:
+        """Calendar date of each day."""
+        return [self.scenario.date_of(t) for t in range(self.n_days)]
+
     def band(self, series: str, group: str = "ALL") -> np.ndarray:
         """Percentile band of one series and group, shape ``(n_quantiles, n_days)``."""
         check_known(series, self.bands, "series", "EnsembleResults")
@@ -132,6 +144,83 @@ class EnsembleResults:
         table["fill_rate_p5"] = np.percentile(run_fill, 5, axis=1)
         table["fill_rate_p95"] = np.percentile(run_fill, 95, axis=1)
         return table
+
+    def shortfall_summary(self, percentiles: tuple[float, ...] = (5.0, 50.0, 95.0)) -> pd.DataFrame:
+        """Distribution over runs of each demand's shortfall, in units and USD, and the chance of any.
+
+        One row per region and commodity (demands of a region and commodity
+        summed in each run): ``unit``, ``runs``, ``p_shortfall`` (share of runs
+        whose shortfall exceeds :data:`SHORTFALL_TOLERANCE` of demand), the
+        mean shortfall in units and USD, and its percentiles over runs
+        (``shortfall_p5`` ..., ``shortfall_usd_p5`` ...). A last row,
+        ``ALL``/``ALL``, gives the same for the total in USD (``p_shortfall``:
+        runs with any shortfall anywhere).
+
+        Examples
+        --------
+        >>> from supplychain import simulate
+        >>> from supplychain.datasets.synthetic import synthetic_scenario
+        >>> ens = simulate(synthetic_scenario(10, horizon_days=30), engine="vector", n_runs=40, seed=1,
+        ...                keep="summary")
+        >>> t = ens.shortfall_summary()
+        >>> list(t.columns[:6]), t.iloc[-1]["region"]
+        (['region', 'commodity', 'unit', 'runs', 'p_shortfall', 'shortfall'], 'ALL')
+        >>> bool((t["shortfall_usd_p5"] <= t["shortfall_usd_p95"]).all())
+        True
+        """
+        import pandas as pd
+
+        net = self.scenario.network
+        prices = {c.id: c.price_usd for c in net.commodities}
+        units = {c.id: c.unit for c in net.commodities}
+        keys = list(zip(self.coords.region["demand"], self.coords.commodity["demand"]))
+        groups = sorted(set(keys))
+        member = np.array([[key == g for g in groups] for key in keys], dtype=float).reshape(len(keys), len(groups))
+        demand, short = self.demand @ member, np.maximum(self.demand - self.delivered, 0.0) @ member
+        usd = short * np.array([prices[c] for _, c in groups])
+        hit = short > SHORTFALL_TOLERANCE * demand
+
+        def row(region: str, commodity: str, unit: str, units_: np.ndarray | None, money: np.ndarray,
+                any_hit: np.ndarray) -> dict[str, object]:
+            out: dict[str, object] = {"region": region, "commodity": commodity, "unit": unit, "runs": self.n_runs,
+                                      "p_shortfall": float(any_hit.mean()),
+                                      "shortfall": float(units_.mean()) if units_ is not None else np.nan}
+            for p in percentiles:
+                out[f"shortfall_p{p:g}"] = float(np.percentile(units_, p)) if units_ is not None else np.nan
+            out["shortfall_usd"] = float(money.mean())
+            for p in percentiles:
+                out[f"shortfall_usd_p{p:g}"] = float(np.percentile(money, p))
+            return out
+
+        rows = [row(r, c, units[c], short[:, g], usd[:, g], hit[:, g]) for g, (r, c) in enumerate(groups)]
+        rows.append(row("ALL", "ALL", "USD", None, usd.sum(axis=1), hit.any(axis=1)))
+        return pd.DataFrame(rows)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write this ensemble summary to one ``.npz`` archive and return its path.
+
+        The write is atomic and :func:`load_ensemble` restores it exactly,
+        scenario included. The file holds the per-run totals and the bands, so
+        its size grows with runs x demands, not with days x items.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from supplychain import simulate
+        >>> from supplychain.datasets.synthetic import synthetic_scenario
+        >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=30, seed=4,
+        ...                keep="summary")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     back = load_ensemble(ens.save(pathlib.Path(tmp) / "ens.npz"))
+        >>> back.n_runs, bool(np.array_equal(back.delivered, ens.delivered))
+        (30, True)
+        """
+        return save_ensemble(self, path)
+
+    def nbytes(self) -> int:
+        """Bytes of the arrays this summary holds (what :meth:`save` writes, before compression)."""
+        arrays = [self.demand, self.delivered, self.served_on_day, self.stockout_days, *self.bands.values()]
+        return int(sum(a.nbytes for a in arrays))
 
     def bands_dataframe(self) -> pd.DataFrame:
         """Long table of the bands: ``series, group, day, date, quantile, value``."""
@@ -178,3 +267,42 @@ class EnsembleResults:
         """
         from .labelled import ensemble_dataset
         return ensemble_dataset(self)
+
+
+def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
+    """Read an ensemble summary written by :meth:`EnsembleResults.save`, exactly as it was.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` archive.
+
+    Returns
+    -------
+    EnsembleResults
+
+    Raises
+    ------
+    ScenarioFileError
+        If the file is missing or is not a well-formed ensemble archive (a
+        daily results archive names :func:`supplychain.load_results`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from supplychain import simulate
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=30, seed=4,
+    ...                keep="summary")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     back = load_ensemble(ens.save(pathlib.Path(tmp) / "ens.npz"))
+    >>> back.seed, back.scenario == ens.scenario, bool(np.array_equal(back.bands["shortfall_usd"],
+    ...                                                                 ens.bands["shortfall_usd"]))
+    (4, True, True)
+    """
+    from ..engines.summary import BAND_SERIES
+    raw = read_ensemble_archive(path, BAND_SERIES)
+    return EnsembleResults(engine=raw.engine, seed=raw.seed, scenario=raw.scenario,  # type: ignore[arg-type]
+                           coords=coords_from_json(raw.coords), n_days=raw.n_days, **raw.totals,
+                           bands=raw.bands, band_groups=raw.band_groups, quantiles=raw.quantiles,
+                           bands_exact=raw.bands_exact)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray
 
-__all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results"]
+__all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results", "coords_from_json"]
 
 #: Each recorded daily series and the axis it is labelled by (from the one table,
 #: :data:`supplychain.engines.variables.VARIABLES`).
@@ -452,6 +452,12 @@ def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray, delive
     return table, run_fill
 
 
+def coords_from_json(value: dict[str, Any]) -> Coords:
+    """:class:`Coords` from an archive's checked labels (JSON turned the tuples into lists)."""
+    return Coords(**{name: {axis: tuple(v) for axis, v in labels.items()} if isinstance(labels, dict)
+                     else tuple(labels) for name, labels in value.items()})
+
+
 def load_results(path: str | os.PathLike[str]) -> Results:
     """Read results written by :meth:`Results.save`, exactly as they were.
 
@@ -493,8 +499,6 @@ def load_results(path: str | os.PathLike[str]) -> Results:
         raw.arrays["quoted_lead_time"] = transport_lead_time(scenario, raw.arrays["flow"].shape)
     if "share" not in raw.arrays or "on_order" not in raw.arrays:  # written before re-sourcing
         raw.arrays.update(sourcing_series_from(scenario, raw.arrays))
-    # JSON turned the label tuples into lists; Coords holds tuples (and dicts of tuples).
-    coords = Coords(**{name: {axis: tuple(v) for axis, v in value.items()} if isinstance(value, dict)
-                       else tuple(value) for name, value in raw.coords.items()})
-    return Results(engine=raw.engine, seed=raw.seed, scenario=scenario, coords=coords, arrays=raw.arrays,
+    return Results(engine=raw.engine, seed=raw.seed, scenario=scenario, coords=coords_from_json(raw.coords),
+                   arrays=raw.arrays,
                    initial_inventory=raw.initial_inventory, initial_in_transit=raw.initial_in_transit)

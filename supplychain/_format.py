@@ -1,0 +1,125 @@
+"""The one number format of every table, in Python and on the command line.
+
+Money is in US dollars with three significant figures and a scale word
+(``$92.4M``, ``$38.8bn``, ``$512k``, ``$3.00``); shares are percentages with
+one decimal, rounded down by default so that a shortfall never shows as
+``100.0%``; changes of shares are percentage points (``-8.2 pp``); quantities
+in their own unit have thousands separators (``12,346``). Machine-readable
+output (CSV, JSON) keeps the full numbers: these functions are for people.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["format_usd", "format_percent", "format_points", "format_units", "format_relative", "format_bytes"]
+
+_SCALES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
+
+
+def _three_figures(x: float) -> str:
+    """``x >= 0`` with three significant figures, no exponent (``1.23``, ``12.3``, ``123``)."""
+    if x == 0:
+        return "0"
+    digits = max(0, 2 - math.floor(math.log10(x)))
+    return f"{x:,.{digits}f}"
+
+
+def format_usd(x: float, *, sign: bool = False) -> str:
+    """US dollars with three significant figures: ``$92.4M``, ``$38.8bn``, ``$512k``, ``$3.00``, ``$0``.
+
+    Parameters
+    ----------
+    x : float
+        Amount in USD (NaN shows as ``n/a``).
+    sign : bool
+        Show ``+`` before a positive amount (for changes).
+
+    Examples
+    --------
+    >>> format_usd(6.018e9), format_usd(6.28e4), format_usd(-9.2e7, sign=True), format_usd(0.0)
+    ('$6.02bn', '$62.8k', '-$92.0M', '$0')
+    >>> format_usd(999_600.0), format_usd(2.5e12), format_usd(float("nan"))
+    ('$1.00M', '$2,500bn', 'n/a')
+    """
+    if x != x:  # NaN
+        return "n/a"
+    if x == 0:
+        return "$0"
+    lead = ("-" if x < 0 else "+" if sign else "") + "$"
+    size = float(f"{abs(x):.3g}")  # rounded first, so 999,600 reads $1.00M rather than $1,000k
+    for scale, suffix in _SCALES:
+        if size >= scale:
+            return f"{lead}{_three_figures(size / scale)}{suffix}"
+    return f"{lead}{_three_figures(size)}"
+
+
+def format_percent(x: float, *, floor: bool = True) -> str:
+    """A share as a percentage with one decimal, by default rounded down (a shortfall never shows 100.0%).
+
+    Examples
+    --------
+    >>> format_percent(0.99999), format_percent(1.0), format_percent(0.8842), format_percent(0.16019, floor=False)
+    ('99.9%', '100.0%', '88.4%', '16.0%')
+    """
+    if x != x:
+        return "n/a"
+    return f"{math.floor(x * 1e3 + 1e-9) / 10:.1f}%" if floor else f"{x * 100:.1f}%"
+
+
+def format_points(x: float) -> str:
+    """A change of a share in percentage points, signed, one decimal: ``-8.2 pp``.
+
+    Examples
+    --------
+    >>> format_points(-0.0822), format_points(0.1), format_points(float("nan"))
+    ('-8.2 pp', '+10.0 pp', 'n/a')
+    """
+    return "n/a" if x != x else f"{x * 100:+.1f} pp"
+
+
+def format_relative(change: float, base: float) -> str:
+    """A change relative to its base in percent, signed, one decimal; ``new`` when the base is 0.
+
+    Examples
+    --------
+    >>> format_relative(5.0, 20.0), format_relative(3.0, 0.0), format_relative(0.0, 0.0)
+    ('+25.0%', 'new', '0.0%')
+    """
+    if base and base == base:
+        return f"{change / base * 100:+.1f}%"
+    return "new" if change else "0.0%"
+
+
+def format_units(x: float) -> str:
+    """A quantity in its own unit: whole numbers with thousands separators from 100 up, else three figures.
+
+    Examples
+    --------
+    >>> format_units(12_345.6), format_units(150.0), format_units(12.34), format_units(0.01234), format_units(0)
+    ('12,346', '150', '12.3', '0.0123', '0')
+    """
+    if x != x:
+        return "n/a"
+    if x == 0:
+        return "0"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    text = f"{abs(x):.3g}"
+    if "e" in text:  # tiny amounts: plain decimals, not an exponent
+        text = f"{abs(x):.{2 - math.floor(math.log10(abs(x)))}f}"
+    return ("-" if x < 0 else "") + text
+
+
+def format_bytes(n: float) -> str:
+    """A file size with three significant figures: ``512 B``, ``2.31 MB``, ``1.20 GB`` (1 MB = 10^6 bytes).
+
+    Examples
+    --------
+    >>> format_bytes(512), format_bytes(2_314_000), format_bytes(1.2e9)
+    ('512 B', '2.31 MB', '1.20 GB')
+    """
+    for scale, suffix in ((1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if float(f"{n:.3g}") >= scale:
+            return f"{_three_figures(n / scale)} {suffix}"
+    return f"{n:,.0f} B"

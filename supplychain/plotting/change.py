@@ -1,0 +1,164 @@
+"""What a shock changed, drawn against its baseline: the change, not the totals.
+
+:func:`plot_change` draws, for the region-commodity groups a shock moved the
+most, the daily (or cumulative) change of a series between a shocked run set
+and its baseline (same seed: paired runs), over calendar dates with the shock
+window shaded. :func:`plot_flow_delta` draws the change in region-to-region
+trade of one commodity. Both are the default figures of ``supplychain run``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .._validation import check_known, check_number, fail
+from ..metrics.service import Grouping
+from .results import (
+    _compact,
+    _date_axis,
+    _new_axes,
+    _series,
+    flow_matrix,
+    shade_shocks,
+    usd_axis,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..results.series import Results
+
+__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "NO_CHANGE"]
+
+#: Text drawn on an Axes when nothing changed, instead of an empty plot.
+NO_CHANGE = "no change against the baseline"
+
+
+def change_by_group(results: Results, baseline: Results, *, variable: str = "delivered",
+                    by: Grouping = "region_commodity", usd: bool = True) -> tuple[tuple[str, ...], np.ndarray]:
+    """Group labels and the mean daily change ``results - baseline`` per group, ``(n_days, n_groups)``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> base = load_baseline().with_horizon(10)
+    >>> labels, delta = change_by_group(simulate(base, seed=0), simulate(base, seed=0))
+    >>> delta.shape == (10, len(labels)), float(abs(delta).max())
+    (True, 0.0)
+    """
+    if baseline.n_days != results.n_days:
+        raise fail("baseline.n_days", f"the results' horizon ({results.n_days})", baseline.n_days, "plot_change")
+    labels, shocked, _ = _series(results, variable, by, usd)
+    base_labels, base, _ = _series(baseline, variable, by, usd)
+    if base_labels != labels:
+        raise fail("baseline", "results of the same network", "a different network", "plot_change")
+    return labels, shocked.mean(axis=0) - base.mean(axis=0)
+
+
+def plot_change(results: Results, baseline: Results, *, variable: str = "delivered",
+                ids: str | Sequence[str] | None = None, by: Grouping = "region_commodity", usd: bool = True,
+                top: int = 6, cumulative: bool = False, ax: Axes | None = None) -> Axes:
+    """The change of a series against the baseline for the groups the shock moved most.
+
+    Parameters
+    ----------
+    results, baseline : Results
+        Shocked runs and the same scenario without its shocks (same seed and runs).
+    variable : str
+        A recorded series (default ``delivered``: deliveries to final demand).
+    ids : str or sequence of str, optional
+        Groups to draw; default the ``top`` groups with the largest total change.
+    by : {"region_commodity", "region", "commodity", "demand"}
+        How items are grouped (``region_commodity`` labels read ``US:logic_chip``).
+    usd : bool
+        Value quantities at reference prices (needed to add commodities).
+    top : int
+        Most groups drawn by default.
+    cumulative : bool
+        Draw the running total of the change instead of the change per day.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per group, a zero line, the shock window shaded; when nothing
+        changed, the text :data:`NO_CHANGE` instead of lines.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain import simulate, CapacityShock
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> base = toy_scenario(100)
+    >>> outage = base.with_shocks(CapacityShock(fraction_lost=1.0, facility="KR.cells", start=10, end=60))
+    >>> ax = plot_change(simulate(outage, seed=0), simulate(base, seed=0))
+    >>> ax.get_ylabel(), [line.get_label() for line in ax.get_lines()[1:3]]
+    ('change in delivered (USD/day)', ['US:cell', 'JP:cell'])
+    """
+    check_number(top, "top", "plot_change", low=1)
+    labels, delta = change_by_group(results, baseline, variable=variable, by=by, usd=usd)
+    if cumulative:
+        delta = np.cumsum(delta, axis=0)
+    size = np.abs(delta).sum(axis=0)
+    if ids is None:
+        order = [g for g in np.argsort(-size, kind="stable") if size[g] > 0][: int(top)]
+        wanted = [labels[g] for g in order]
+    else:
+        wanted = [ids] if isinstance(ids, str) else list(ids)
+        for ident in wanted:
+            check_known(ident, labels, "id", "plot_change")
+    ax = _new_axes(ax)
+    dates = np.array(results.dates, dtype="datetime64[D]")
+    ax.axhline(0.0, color="0.2", linewidth=0.8)
+    for ident in wanted:
+        ax.plot(dates, delta[:, labels.index(ident)], label=ident)
+    shade_shocks(ax, results.scenario, results.n_days)
+    if not wanted or not size[[labels.index(i) for i in wanted]].any():
+        ax.text(0.5, 0.5, NO_CHANGE, transform=ax.transAxes, ha="center", va="center", color="0.3")
+    unit = "USD" if usd else "units"
+    ax.set_ylabel(f"{'cumulative ' if cumulative else ''}change in {variable} ({unit}{'' if cumulative else '/day'})")
+    ax.set_xlabel("date")
+    _date_axis(ax)
+    if usd:
+        usd_axis(ax)
+    runs = f", mean of {results.n_runs} paired runs" if results.n_runs > 1 else ""
+    ax.set_title(f"{results.scenario.name}: {variable} against the baseline{runs}", fontsize="medium")
+    ax.legend(fontsize="small", loc="lower left")
+    return ax
+
+
+def plot_flow_delta(before: Results, after: Results, commodity: str, *, usd: bool = False,
+                    ax: Axes | None = None) -> Axes:
+    """Heatmap of the change in one commodity's region-to-region trade (red: less, blue: more).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain import simulate
+    >>> res = simulate(toy_scenario(10), seed=0)
+    >>> plot_flow_delta(res, res, "ore").get_title()
+    'change in ore shipped over 10 days'
+    """
+    regions, m0 = flow_matrix(before, commodity, usd=usd)
+    _, m1 = flow_matrix(after, commodity, usd=usd)
+    delta = m1 - m0
+    top = float(np.abs(delta).max()) or 1.0
+    ax = _new_axes(ax)
+    ax.imshow(delta, cmap="RdBu", vmin=-top, vmax=top)
+    for (i, j), value in np.ndenumerate(delta):
+        if value != 0:
+            ax.text(j, i, _compact(value, usd), ha="center", va="center", fontsize="small",
+                    color="white" if abs(value) > 0.6 * top else "black")
+    ax.set_xticks(range(len(regions)), regions)
+    ax.set_yticks(range(len(regions)), regions)
+    ax.set_xlabel("to (importing region)")
+    ax.set_ylabel("from (exporting region)")
+    ax.set_title(f"change in {commodity} shipped over {after.n_days} days", fontsize="small")
+    return ax

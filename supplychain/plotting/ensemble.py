@@ -1,0 +1,109 @@
+"""Fan charts of memory-light ensembles, drawn from the percentile bands they keep.
+
+An :class:`~supplychain.results.EnsembleResults` holds, per day and region
+(and ``"ALL"``), the 5th, 25th, 50th, 75th and 95th percentiles over runs of
+two series: ``shortfall_usd`` (cumulative shortfall at reference prices) and
+``service_level`` (delivered / demanded that day). :func:`plot_ensemble_fan`
+draws the median and the bands over calendar dates with the shock window
+shaded, and the baseline's median and 5-95 % band beside it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .._validation import check_known, fail
+from .results import _date_axis, _new_axes, shade_shocks, usd_axis
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..results.ensemble import EnsembleResults
+
+__all__ = ["plot_ensemble_fan", "SERIES_LABELS"]
+
+#: Axis label of each band series.
+SERIES_LABELS = {"shortfall_usd": "cumulative shortfall (USD at reference prices)",
+                 "service_level": "delivered / demanded that day"}
+
+
+def _edges(quantiles: tuple[float, ...], low: float, high: float) -> tuple[int, int]:
+    if low not in quantiles or high not in quantiles:
+        raise fail("band", f"two of the stored percentiles {list(quantiles)}", (low, high), "plot_ensemble_fan")
+    return quantiles.index(low), quantiles.index(high)
+
+
+def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None = None, *,
+                      series: str = "shortfall_usd", group: str = "ALL", band: tuple[float, float] = (5, 95),
+                      ax: Axes | None = None) -> Axes:
+    """Median and percentile band over runs of one stored series, over calendar dates.
+
+    Parameters
+    ----------
+    results : EnsembleResults
+        The (shocked) ensemble, from ``simulate(..., keep="summary")`` or
+        :func:`~supplychain.results.load_ensemble`.
+    baseline : EnsembleResults, optional
+        The same scenario without its shocks (same seed and runs): its median
+        is drawn dashed, with its band in grey.
+    series : {"shortfall_usd", "service_level"}
+        Which stored band.
+    group : str
+        A region with demand, or ``"ALL"`` (every region).
+    band : (float, float)
+        Percentiles of the outer band; the 25-75 band is drawn darker when stored.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With one ``PolyCollection`` per band drawn and the shock window shaded.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from supplychain import simulate
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> ens = simulate(synthetic_scenario(8, horizon_days=30), engine="vector", n_runs=40, seed=2,
+    ...                keep="summary")
+    >>> ax = plot_ensemble_fan(ens)
+    >>> ax.get_ylabel(), len(ax.collections) >= 1
+    ('cumulative shortfall (USD at reference prices)', True)
+    """
+    check_known(series, results.bands, "series", "plot_ensemble_fan")
+    check_known(group, results.band_groups, "group", "plot_ensemble_fan")
+    q = tuple(float(x) for x in results.quantiles)
+    lo, hi = _edges(q, float(band[0]), float(band[1]))
+    mid = q.index(50.0) if 50.0 in q else len(q) // 2
+    ax = _new_axes(ax)
+    dates = np.array(results.dates, dtype="datetime64[D]")
+    if baseline is not None:
+        if baseline.n_days != results.n_days:
+            raise fail("baseline.n_days", f"the ensemble's horizon ({results.n_days})", baseline.n_days,
+                       "plot_ensemble_fan")
+        b = baseline.band(series, group)
+        blo, bhi = _edges(tuple(float(x) for x in baseline.quantiles), float(band[0]), float(band[1]))
+        ax.fill_between(dates, b[blo], b[bhi], color="0.5", alpha=0.2, linewidth=0,
+                        label=f"baseline {band[0]:g}-{band[1]:g}%")
+        ax.plot(dates, b[mid], color="0.3", linestyle="--", label="baseline median")
+    values = results.band(series, group)
+    ax.fill_between(dates, values[lo], values[hi], color="C3", alpha=0.2, linewidth=0,
+                    label=f"{band[0]:g}-{band[1]:g}% of runs")
+    if 25.0 in q and 75.0 in q and lo < q.index(25.0) < q.index(75.0) < hi:
+        ax.fill_between(dates, values[q.index(25.0)], values[q.index(75.0)], color="C3", alpha=0.3, linewidth=0,
+                        label="25-75% of runs")
+    ax.plot(dates, values[mid], color="C3", label="median")
+    shade_shocks(ax, results.scenario, results.n_days)
+    ax.set_ylabel(SERIES_LABELS.get(series, series))
+    ax.set_xlabel("date")
+    _date_axis(ax)
+    if series == "shortfall_usd":
+        usd_axis(ax)
+    where = "all regions" if group == "ALL" else group
+    ax.set_title(f"{results.scenario.name}: {where}, {results.n_runs:,} runs", fontsize="medium")
+    ax.legend(fontsize="small", loc="upper left" if series == "shortfall_usd" else "lower left")
+    return ax

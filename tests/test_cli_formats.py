@@ -1,0 +1,136 @@
+"""Machine-readable CLI output, the size message before writing, and plain messages for all-zero rankings."""
+
+from __future__ import annotations
+
+import io as stdio
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from supplychain._format import format_bytes, format_percent, format_units, format_usd
+from supplychain.analytics._toy import toy_scenario
+from supplychain.analytics.compare import compare, format_changes
+from supplychain.cli.analytics_commands import scorecard_text
+from supplychain.cli.app import main
+from supplychain.io.scenario import save_scenario
+from supplychain.model import ExportControl, Scenario
+from supplychain.results import load_ensemble
+from supplychain.run import simulate
+
+from .conftest import chain_network
+
+BAN = ExportControl(exporter="CN", commodity="metal", start=5, end=25)
+
+
+@pytest.fixture
+def shock_file(tmp_path):
+    """The chain with a 20-day ban on its only supplier: a visible shortfall."""
+    scenario = Scenario(chain_network(cover=5.0), horizon_days=40, name="banned chain").with_shocks(BAN)
+    return save_scenario(scenario, tmp_path / "ban.toml")
+
+
+def parse(text: str, fmt: str) -> pd.DataFrame:
+    if fmt == "csv":
+        return pd.read_csv(stdio.StringIO(text), keep_default_na=False, na_values=[""])
+    if fmt == "json":
+        return pd.DataFrame(json.loads(text))
+    lines = text.splitlines()
+    assert set(lines[1]) == {"|", "-"}
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in [lines[0], *lines[2:]]]
+    return pd.read_csv(stdio.StringIO("\n".join(",".join(row) for row in cells)), keep_default_na=False,
+                       na_values=[""])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
+def test_run_formats_parse_back_to_the_numbers_of_compare(shock_file, fmt, capsys):
+    assert main(["run", str(shock_file), "--seed", "3", "--format", fmt, "--quiet"]) == 0
+    got = parse(capsys.readouterr().out, fmt)
+    from supplychain.io.scenario import load_scenario
+    scenario = load_scenario(shock_file)
+    want = compare(simulate(scenario.without_shocks(), seed=3), simulate(scenario, seed=3))
+    assert list(got.columns) == list(want.columns) and len(got) == len(want)
+    got["partner"] = got["partner"].fillna("").astype(str)
+    for col in ("baseline", "shocked", "change"):
+        np.testing.assert_array_equal(got[col].astype(float).to_numpy(), want[col].to_numpy())
+    short = got[(got.metric == "shortfall_usd")].iloc[0]
+    assert float(short.change) > 0
+
+
+def test_run_without_a_shock_prints_the_summary_in_csv(tmp_path, capsys):
+    path = save_scenario(Scenario(chain_network(refinery_capacity=3.0, cover=2.0, lead_refinery=2.0), horizon_days=30,
+                                  name="short"),
+                         tmp_path / "s.toml")
+    assert main(["run", str(path), "--seed", "1", "--format", "csv", "--quiet"]) == 0
+    table = pd.read_csv(stdio.StringIO(capsys.readouterr().out))
+    assert list(table.columns[:3]) == ["region", "commodity", "unit"] and table["fill_rate"].iloc[0] < 1
+
+
+def test_stress_test_json_parses_back_and_keeps_infinities(tmp_path, capsys):
+    path = save_scenario(toy_scenario(30), tmp_path / "toy.toml")
+    assert main(["stress-test", str(path), "--method", "lp", "--duration", "60", "--format", "json", "--quiet"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["scenario"] == "KR.cells" and rows[0]["rank"] == 1 and rows[0]["pi_usd"] > 0
+    assert all(isinstance(r["tts_days"], float) or r["tts_days"] == "inf" for r in rows)
+
+
+def test_stress_test_says_when_every_row_is_zero(tmp_path, capsys):
+    path = save_scenario(toy_scenario(30), tmp_path / "toy.toml")
+    assert main(["stress-test", str(path), "--method", "lp", "--duration", "2", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No knockout of 2 days costs any demand anything")
+    assert "Try a longer --duration" in out and "TTS days" not in out
+
+
+def test_benchmark_table_says_when_no_shock_causes_a_shortfall():
+    card = pd.DataFrame({"fill_rate": [1.0, 1.0], "shortfall_usd": [0.0, 0.0], "diversion": [0.3, 0.1]},
+                        index=["CN cuts ore", "ROW cuts ore"])
+    text = scorecard_text(card, 30)
+    assert text.splitlines()[-1].startswith("No shock in the catalogue causes a shortfall")
+    assert [line.split("  ")[0] for line in text.splitlines()[1:3]] == ["CN cuts ore", "ROW cuts ore"]
+
+
+def test_large_ensemble_says_what_it_writes_and_how_large_before_writing(shock_file, tmp_path, capsys):
+    out_dir = tmp_path / "many"
+    assert main(["run", str(shock_file), "--engine", "vector", "--runs", "60", "--compare", "--seed", "2",
+                 "--out", str(out_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert "Kept per-run totals and daily percentile bands, not daily series (more than 50 runs" in out
+    assert re.search(r"95% interval", out) and "Shortfall over 60 runs" in out
+    said = re.search(r"Writing to \S+: results\.npz \(ensemble summary: per-run totals and daily percentile "
+                     r"bands, at most ([\d.,]+ [kMG]?B)\), baseline\.npz \(the baseline's, at most ([\d.,]+ [kMG]?B)\)",
+                     err)
+    assert said, err
+    assert err.index("Writing to") < err.index("Wrote ")
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert names == ["bands.csv", "baseline.npz", "compare.csv", "fan.png", "results.npz", "shortfall.csv",
+                     "summary.csv"]
+    ens = load_ensemble(out_dir / "results.npz")
+    assert ens.n_runs == 60 and load_ensemble(out_dir / "baseline.npz").seed == ens.seed
+    bound = float(said.group(1).split()[0].replace(",", "")) * {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}[
+        said.group(1).split()[1]]
+    assert (out_dir / "results.npz").stat().st_size <= bound * 1.005   # the bound, to its three figures
+    compare_csv = pd.read_csv(out_dir / "compare.csv")
+    assert {"change_lo", "change_hi"} <= set(compare_csv.columns)
+
+
+def test_keep_series_is_honoured_for_many_runs(shock_file, tmp_path, capsys):
+    out_dir = tmp_path / "series"
+    assert main(["run", str(shock_file), "--engine", "vector", "--runs", "51", "--keep", "series", "--seed", "2",
+                 "--out", str(out_dir), "--quiet"]) == 0
+    assert "Kept per-run totals" not in capsys.readouterr().out
+    assert "timeseries.png" in {p.name for p in out_dir.iterdir()}
+
+
+def test_one_number_format_in_python_and_on_the_command_line(shock_file, capsys):
+    assert main(["run", str(shock_file), "--seed", "3", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    from supplychain.io.scenario import load_scenario
+    scenario = load_scenario(shock_file)
+    text = format_changes(compare(simulate(scenario.without_shocks(), seed=3), simulate(scenario, seed=3)))
+    assert text in printed   # the CLI prints exactly what the Python function formats
+    assert re.search(r"\$\d+(\.\d+)?[kM]?\b", text) and not re.search(r"\d\.\d{2}%", text)
+    assert (format_usd(92_370_000), format_percent(0.9178), format_units(12_345.6), format_bytes(2.5e6)) == (
+        "$92.4M", "91.7%", "12,346", "2.50 MB")
