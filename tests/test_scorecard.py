@@ -131,7 +131,9 @@ def test_benchmark_command_prints_and_writes_the_scorecard(tmp_path, capsys) -> 
     assert main(args) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:4] == ["shock", "fill", "rate", "shortfall"]
-    assert [line.split("  ")[0] for line in lines[1:4]] == ["CN cuts ore", "ROW cuts ore", "Pacific shipping disruption"]
+    rows = [line.split("  ")[0] for line in lines[1:4]]
+    # Worst shortfall first; the two shocks without a shortfall follow in either order.
+    assert rows[0] == "CN cuts ore" and set(rows[1:]) == {"ROW cuts ore", "Pacific shipping disruption"}
     assert lines[-1].startswith("Each standard shock lasts 120 days")
     assert sorted(p.name for p in out.iterdir()) == ["scorecard.csv", "scorecard.md", "scorecard.png"]
     assert pd.read_csv(out / "scorecard.csv", index_col="shock").index[0] == "CN cuts ore"
