@@ -8,6 +8,9 @@ A path names one parameter of a scenario:
     a field of a region, commodity, facility, lane or demand (``<table>`` is
     ``regions``, ``commodities``, ``facilities``, ``lanes`` or ``demands``).
 
+Several shocks may share an id: it then names a group (a joint stockpile of
+three countries), and a path sets the field in each of them.
+
 Besides the dataclass fields, shocks and responses have four derived fields:
 
 ``start``
@@ -126,11 +129,11 @@ def _shock_fields(shock: Shock) -> list[str]:
         d for d in DERIVED_FIELDS if d != "reserve_days" or isinstance(shock, StockpileRelease)]
 
 
-def _find_shock(shocks: tuple[Shock, ...], p: ParameterPath) -> Shock:
-    ids = [s.id for s in shocks if s.id is not None]
-    for s in shocks:
-        if s.id == p.ident:
-            return s
+def _find_shocks(shocks: tuple[Shock, ...], p: ParameterPath) -> list[Shock]:
+    ids = list(dict.fromkeys(s.id for s in shocks if s.id is not None))
+    found = [s for s in shocks if s.id == p.ident]
+    if found:
+        return found
     hits = close_matches(p.ident, ids)
     hint = f"did you mean {', '.join(map(repr, hits))}?" if hits else (
         f"known: {', '.join(map(repr, ids[:8]))}" if ids else "none has an id: give the shock id=...")
@@ -175,8 +178,8 @@ def check_path(path: str | ParameterPath, *, shocks: tuple[Shock, ...], response
     """
     p = path if isinstance(path, ParameterPath) else parse_path(path)
     if p.section in ("shocks", "responses"):
-        shock = _find_shock(shocks if p.section == "shocks" else responses, p)
-        _check_field(p, _shock_fields(shock), type(shock).__name__)
+        for shock in _find_shocks(shocks if p.section == "shocks" else responses, p):
+            _check_field(p, _shock_fields(shock), type(shock).__name__)
     else:
         item = _network_item(network, p)
         _check_field(p, [f.name for f in dataclasses.fields(item) if f.name != "id"], type(item).__name__)
