@@ -162,8 +162,10 @@ class Outcome:
         of the last day on which the selected demands' daily service
         (delivered / demand, at reference prices) was below ``threshold``
         (0 if never; censored at the horizon); ``"landed_cost_increase"``:
-        landed cost paid on the selected importers' international lanes over
-        the horizon against the same flows at baseline unit costs, minus 1;
+        landed cost paid per dollar of goods (at reference prices) on the
+        selected importers' international lanes over the horizon, against
+        the same ratio at the unshocked steady flows, minus 1 (tariffs,
+        rerouting premiums and shifts to lanes with dearer freight);
         ``"policy_cost"``: cost of the scenario's responses over the horizon
         (:class:`PolicyCosts`).
     regions, commodities : tuple of str, optional
@@ -287,6 +289,15 @@ class Experiment:
         Engine that runs each future.
     name : str
         Label.
+    primary : str, optional
+        The outcome policies are compared on (default: the first).
+    threshold : float, optional
+        A future in which ``primary`` is worse than this (above it, or below
+        for ``sense="max"``) counts as a failure: satisficing share and
+        scenario discovery use it.
+    cost : str, optional
+        The outcome that is the policy's own cost (Pareto view); default the
+        first ``policy_cost`` outcome, if any.
 
     Examples
     --------
@@ -316,6 +327,9 @@ class Experiment:
     seed: int = 0
     engine: str = "vector"
     name: str = "experiment"
+    primary: str | None = None
+    threshold: float | None = None
+    cost: str | None = None
 
     def __post_init__(self) -> None:
         k = "Experiment"
@@ -365,6 +379,25 @@ class Experiment:
             raise fail("seed", "a non-negative integer", self.seed, k, self.name)
         if self.engine not in ("vector", "des"):
             raise fail("engine", "'vector' or 'des'", self.engine, k, self.name)
+        names = [o.name for o in self.outcomes]
+        from .._validation import check_known
+        for name in ("primary", "cost"):
+            if getattr(self, name) is not None:
+                check_known(getattr(self, name), names, name, k, self.name)
+        if self.primary is None:
+            object.__setattr__(self, "primary", names[0])
+        if self.cost is None:
+            object.__setattr__(self, "cost", next((o.name for o in self.outcomes if o.kind == "policy_cost"), None))
+        if self.threshold is not None:
+            object.__setattr__(self, "threshold", check_number(self.threshold, "threshold", k, self.name))
+
+    def failed(self, values: Any) -> Any:
+        """True where ``values`` of the primary outcome miss :attr:`threshold` (a failure)."""
+        import numpy as np
+        if self.threshold is None:
+            raise ValidationError(f"Experiment {self.name!r}: give a threshold to say when a policy fails.")
+        x = np.asarray(values, dtype=float)
+        return x < self.threshold if self.outcome(str(self.primary)).sense == "max" else x > self.threshold
 
     def _unique(self, names: Sequence[str], field_name: str) -> None:
         seen: set[str] = set()

@@ -8,8 +8,11 @@ A path names one parameter of a scenario:
     a field of a region, commodity, facility, lane or demand (``<table>`` is
     ``regions``, ``commodities``, ``facilities``, ``lanes`` or ``demands``).
 
-Several shocks may share an id: it then names a group (a joint stockpile of
-three countries), and a path sets the field in each of them.
+Several shocks may share an id, and an id ``group:member`` also belongs to
+the group ``group``: a path naming a group sets the field in each of its
+shocks (the start of every control in a package, the size of a joint
+stockpile of three countries), and a path naming a member sets it in that
+one only (applied after the group's).
 
 Besides the dataclass fields, shocks and responses have four derived fields:
 
@@ -129,9 +132,14 @@ def _shock_fields(shock: Shock) -> list[str]:
         d for d in DERIVED_FIELDS if d != "reserve_days" or isinstance(shock, StockpileRelease)]
 
 
+def _member(shock_id: str | None, ident: str) -> bool:
+    """True when ``shock_id`` is ``ident`` or a member ``ident:...`` of the group ``ident``."""
+    return shock_id is not None and (shock_id == ident or shock_id.startswith(ident + ":"))
+
+
 def _find_shocks(shocks: tuple[Shock, ...], p: ParameterPath) -> list[Shock]:
     ids = list(dict.fromkeys(s.id for s in shocks if s.id is not None))
-    found = [s for s in shocks if s.id == p.ident]
+    found = [s for s in shocks if _member(s.id, p.ident)]
     if found:
         return found
     hits = close_matches(p.ident, ids)
@@ -294,10 +302,18 @@ def substitute(scenario: Scenario, values: Mapping[str, Any], *, usage: Usage | 
         target.setdefault((p.section, p.ident), {})[p.field] = values[key]
         where.setdefault((p.section, p.ident), {})[p.field] = p
     changes: dict[str, Any] = {}
+    # Groups before their members (a shorter id first), so a member's own value wins.
+    targets = sorted(per_shock, key=lambda key: len(key[1]))
     for section in ("shocks", "responses"):
-        edited = [s if (section, s.id) not in per_shock else _changed_shock(
-            s, dict(per_shock[(section, s.id)]), scenario.start_date, usage, where[(section, s.id)])
-            for s in getattr(scenario, section)]
+        edited: list[Shock | None] = []
+        for s in getattr(scenario, section):
+            merged: dict[str, Any] = {}
+            located: dict[str, ParameterPath] = {}
+            for key in targets:
+                if key[0] == section and _member(s.id, key[1]):
+                    merged.update(per_shock[key])
+                    located.update(where[key])
+            edited.append(_changed_shock(s, merged, scenario.start_date, usage, located) if merged else s)
         changes[section] = tuple(s for s in edited if s is not None)
     if per_item:
         net = scenario.network

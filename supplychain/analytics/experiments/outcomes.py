@@ -87,22 +87,29 @@ def _lane_regions(net: Network) -> tuple[list[str], list[str]]:
 
 
 def _landed_cost_increase(c: Compiled, arrays: dict[str, np.ndarray], o: Outcome) -> np.ndarray:
+    """Landed cost per dollar of goods on the selected import lanes, against the unshocked steady state, minus 1.
+
+    Landed cost is ``price (1 + tariff) + freight + extra`` per unit; dividing
+    by the goods' value at reference prices makes commodities of different
+    units comparable, and counts both tariffs or rerouting premiums and
+    shifts of sourcing to lanes with dearer freight.
+    """
     net = c.scenario.network
     origin, dest = _lane_regions(net)
-    lanes = net.lanes
     mask = np.array([a != b and (o.regions is None or b in o.regions)
                      and (o.commodities is None or lane.commodity in o.commodities)
-                     for a, b, lane in zip(origin, dest, lanes)], dtype=float)
+                     for a, b, lane in zip(origin, dest, net.lanes)], dtype=float)
     cost = c.lane_price * (1.0 + np.asarray(c.schedules.tariff, dtype=float)) + c.lane_freight
     extra = c.schedules.extras.get("extra_cost_usd")
     if extra is not None:
         cost = cost + extra
-    base = c.lane_price + c.lane_freight
     flow = arrays["flow"] * mask                              # (R, T, L)
     paid = (flow * cost).sum(axis=(1, 2))
-    at_base = (flow * base).sum(axis=(1, 2))
+    value = (flow * c.lane_price).sum(axis=(1, 2))
+    steady = np.array([c.steady.flow.get(lane, 0.0) for lane in c.lane_ids]) * mask
+    base_ratio = float(steady @ (c.lane_price + c.lane_freight)) / max(float(steady @ c.lane_price), 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(at_base > 0, paid / np.where(at_base > 0, at_base, 1.0) - 1.0, 0.0)
+        return np.where(value > 0, paid / np.where(value > 0, value, 1.0) / base_ratio - 1.0, 0.0)
 
 
 def policy_cost(c: Compiled, costs: PolicyCosts) -> float:

@@ -16,6 +16,7 @@ Implements docs/model.md §6.14 (experiments).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ import numpy as np
 
 from ..._validation import check_known, fail
 from ...compile.compiler import compile_scenario
+from ...errors import SimulationWarning
 from ...model.experiment import Experiment, Outcome, PolicyCosts, Strategy
 from ...model.paths import substitute
 from ...model.scenario import Scenario
@@ -56,14 +58,17 @@ def _evaluate_item(item: tuple[Scenario, list[np.random.SeedSequence]], engine: 
                    outcomes: tuple[Outcome, ...], costs: PolicyCosts) -> np.ndarray:
     """One (policy, future): compile, run its replications, return outcomes ``(replications, n_outcomes)``."""
     scenario, seqs = item
-    c = compile_scenario(scenario)
-    if engine == "des":
-        from ...engines.des import run_des
-        arrays = run_des(c, seqs, keep="series")
-    else:
-        from ...engines.vector import run_vector
-        arrays = run_vector(c, seqs, keep="series")
-    return evaluate(c, arrays, outcomes, costs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SimulationWarning)
+        c = compile_scenario(scenario)
+        if engine == "des":
+            from ...engines.des import run_des
+            arrays = run_des(c, seqs, keep="series")
+        else:
+            from ...engines.vector import run_vector
+            arrays = run_vector(c, seqs, keep="series")
+    notes = tuple(str(w.message) for w in caught if issubclass(w.category, SimulationWarning))
+    return evaluate(c, arrays, outcomes, costs), notes
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,6 +158,15 @@ class ExperimentResults:
                 f"{self.replicates.shape[2]} replications, {n_o} outcomes)")
 
 
+def _warn_once(notes: list[str]) -> None:
+    """Each distinct warning of the runs once, with how many runs gave it (not once per run)."""
+    counts: dict[str, int] = {}
+    for note in notes:
+        counts[note] = counts.get(note, 0) + 1
+    for note, n in counts.items():
+        warnings.warn(f"{note} ({n} of the runs)" if n > 1 else note, SimulationWarning, stacklevel=3)
+
+
 def _items(experiment: Experiment, strategies: Sequence[Strategy], futures: pd.DataFrame,
            seed_rows: Sequence[int]) -> list[tuple[Scenario, list[np.random.SeedSequence]]]:
     template = experiment.scenario
@@ -182,8 +196,9 @@ def run_futures(experiment: Experiment, units: np.ndarray, *, strategies: Sequen
     out = map_chunks(_evaluate_item, items, experiment.engine, experiment.outcomes, experiment.costs,
                      chunk_size=chunk_size, executor=executor, processes=n_runs >= _PROCESS_RUNS,
                      progress=progress, desc=f"{experiment.name}: policies x futures", unit="experiment")
+    _warn_once([note for _, notes in out for note in notes])
     n_p, n_f = len(strategies), len(futures)
-    reps = np.stack(out).reshape(n_p, n_f, experiment.replications, len(experiment.outcomes))
+    reps = np.stack([values for values, _ in out]).reshape(n_p, n_f, experiment.replications, len(experiment.outcomes))
     return ExperimentResults(experiment=experiment, strategies=strategies, futures=futures, units=units,
                              values=reps.mean(axis=2), replicates=reps)
 
