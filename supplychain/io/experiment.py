@@ -26,6 +26,7 @@ from typing import Any
 from .._validation import close_matches, shown
 from ..errors import ScenarioFileError, SupplyChainError
 from ..model.experiment import Experiment, Lever, Outcome, PolicyCosts, Strategy
+from ..model.paths import check_path
 from ..model.uncertainty import Uncertainty
 from .files import PathLike, read_text
 from .scenario import FOREIGN_ERRORS, scenario_from_dict
@@ -129,10 +130,17 @@ def experiment_from_dict(data: Mapping[str, Any], *, source: str = "experiment")
             out.append(_build(fn, entry, where))
         return tuple(out)
 
-    uncertainties = entries("uncertainties", ("path", "distribution", "choices"), Uncertainty.from_dict)
-    levers = entries("levers", ("path", "values", "low", "high"), lambda e: Lever(
-        e["path"], None if "values" not in e else tuple(e["values"]), e.get("low"), e.get("high")))
-    policies = entries("policies", ("name", "settings"), lambda e: Strategy(e["name"], e.get("settings", {})))
+    def checked(item: Any, paths: list[str]) -> Any:
+        for path in paths:
+            check_path(path, shocks=scenario.shocks, responses=scenario.responses, network=scenario.network)
+        return item
+
+    uncertainties = entries("uncertainties", ("path", "distribution", "choices"),
+                            lambda e: checked(Uncertainty.from_dict(e), [e["path"]]))
+    levers = entries("levers", ("path", "values", "low", "high"), lambda e: checked(Lever(
+        e["path"], None if "values" not in e else tuple(e["values"]), e.get("low"), e.get("high")), [e["path"]]))
+    policies = entries("policies", ("name", "settings"), lambda e: checked(
+        Strategy(e["name"], e.get("settings", {})), list(e.get("settings", {}))))
     outcomes = entries("outcomes", tuple(f.name for f in dataclasses.fields(Outcome)), lambda e: Outcome(**e))
     costs = _build(lambda e: PolicyCosts(**e), costs_data, _where(source, "[costs]"))
     try:

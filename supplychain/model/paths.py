@@ -138,7 +138,8 @@ def _member(shock_id: str | None, ident: str) -> bool:
 
 
 def _find_shocks(shocks: tuple[Shock, ...], p: ParameterPath) -> list[Shock]:
-    ids = list(dict.fromkeys(s.id for s in shocks if s.id is not None))
+    ids = list(dict.fromkeys(name for s in shocks if s.id is not None
+                             for name in (s.id.split(":")[0], s.id)))
     found = [s for s in shocks if _member(s.id, p.ident)]
     if found:
         return found

@@ -94,7 +94,8 @@ class _Box:
 
 
 def _is_categorical(col: pd.Series) -> bool:
-    return col.dtype == object or col.dtype == bool or str(col.dtype) == "category"
+    import pandas as pd
+    return pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col)
 
 
 class PrimResult:
