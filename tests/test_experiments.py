@@ -327,3 +327,13 @@ def test_shipped_trilateral_experiment_loads():
     assert exp.primary == "critical_shortfall_usd" and exp.cost == "policy_cost"
     assert {"shocks.cn_controls.start", "shocks.cn_controls.duration_days", "shocks.cn_controls.leakage",
             "shocks.tw_disruption.enabled"} <= set(exp.uncertainty_paths)
+
+
+def test_scenario_files_keep_uncertain_parameters():
+    from supplychain.io.scenario import dumps_scenario, loads_scenario
+    sc = quake_scenario(60).with_uncertainty("shocks.quake.duration_days", Triangular(5, 20, 40)) \
+        .with_uncertainty("shocks.quake:row.enabled", choices=[True, False])
+    assert loads_scenario(dumps_scenario(sc)) == sc
+    with pytest.raises(ScenarioFileError, match=r"\[\[uncertainties\]\] entry 1: .*no shock has id 'qauke'"):
+        loads_scenario(dumps_scenario(sc).replace('path = "shocks.quake.duration_days"',
+                                                  'path = "shocks.qauke.duration_days"'), source="s.toml")
