@@ -334,6 +334,6 @@ def test_scenario_files_keep_uncertain_parameters():
     sc = quake_scenario(60).with_uncertainty("shocks.quake.duration_days", Triangular(5, 20, 40)) \
         .with_uncertainty("shocks.quake:row.enabled", choices=[True, False])
     assert loads_scenario(dumps_scenario(sc)) == sc
-    with pytest.raises(ScenarioFileError, match=r"\[\[uncertainties\]\] entry 1: .*no shock has id 'qauke'"):
+    with pytest.raises(UnknownIdError, match=r"\[\[uncertainties\]\] entry 1: .*no shock has id 'qauke'"):
         loads_scenario(dumps_scenario(sc).replace('path = "shocks.quake.duration_days"',
                                                   'path = "shocks.qauke.duration_days"'), source="s.toml")
