@@ -6,9 +6,9 @@ Computing* 9: 123-143), as used for scenario discovery (Bryant & Lempert,
 
 * **peeling**: starting from all futures, repeatedly remove the share
   ``alpha`` of the points in the box at the low or high end of one numeric
-  dimension (or one value of a categorical dimension) whichever leaves the
-  highest density (share of cases of interest) in the box; stop when the box
-  would hold less than ``mass_min`` of all points;
+  dimension (or one value of a categorical dimension), the candidate with
+  the largest gain in density (share of cases of interest) per point
+  removed; stop when the box would hold less than ``mass_min`` of all points;
 * the **trajectory** records coverage (cases of interest inside / all cases
   of interest), density (cases of interest inside / points inside), mass
   (points inside / all points) and the number of restricted dimensions at
@@ -251,7 +251,7 @@ def prim(x: pd.DataFrame, y: np.ndarray, *, alpha: float = 0.05, mass_min: float
     n_min = mass_min * len(x)
     while True:
         inside = box.inside(x)
-        best, best_density = None, -1.0
+        best, best_gain = None, -np.inf
         for dim in x.columns:
             col = x[dim].to_numpy()[inside]
             lim = box.limits[dim]
@@ -272,9 +272,11 @@ def prim(x: pd.DataFrame, y: np.ndarray, *, alpha: float = 0.05, mass_min: float
                 m = trial.inside(x)
                 if m.sum() < n_min or m.sum() == inside.sum():
                     continue
-                density = y[m].mean()
-                if density > best_density:
-                    best, best_density = trial, density
+                # Gain in density per point peeled (Friedman & Fisher's criterion; "lenient1" in
+                # EMA Workbench): a peel that removes half the box must buy a lot of density.
+                gain = (y[m].mean() - y[inside].mean()) / (inside.sum() - m.sum())
+                if gain > best_gain:
+                    best, best_gain = trial, gain
         if best is None:
             break
         box = best
