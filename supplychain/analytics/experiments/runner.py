@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ExperimentResults", "run_experiment", "run_seeds"]
 
+#: Distinct run warnings shown (the most frequent); the rest are counted in one line.
+_MAX_WARNINGS = 3
 #: Runs above which the default executor uses two local worker processes.
 _PROCESS_RUNS = 16
 
@@ -163,8 +165,13 @@ def _warn_once(notes: list[str]) -> None:
     counts: dict[str, int] = {}
     for note in notes:
         counts[note] = counts.get(note, 0) + 1
-    for note, n in counts.items():
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    for note, n in ranked[:_MAX_WARNINGS]:
         warnings.warn(f"{note} ({n} of the runs)" if n > 1 else note, SimulationWarning, stacklevel=3)
+    if len(ranked) > _MAX_WARNINGS:
+        rest = sum(n for _, n in ranked[_MAX_WARNINGS:])
+        warnings.warn(f"... and {len(ranked) - _MAX_WARNINGS} other warnings from {rest} runs (values differ "
+                      "between futures).", SimulationWarning, stacklevel=3)
 
 
 def _items(experiment: Experiment, strategies: Sequence[Strategy], futures: pd.DataFrame,
