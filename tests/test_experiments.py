@@ -40,7 +40,7 @@ from supplychain.io.experiment import load_experiment, loads_experiment
 from supplychain.io.scenario import save_scenario
 from supplychain.model import CapacityShock, StockpileRelease, Triangular, Uniform
 from supplychain.model.experiment import Experiment, Outcome, PolicyCosts, Strategy
-from supplychain.model.paths import substitute
+from supplychain.model.substitution import substitute
 from supplychain.model.uncertainty import Uncertainty
 from supplychain.run.uncertain import region_usage, run_values
 

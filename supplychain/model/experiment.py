@@ -19,7 +19,7 @@ which policy holds up across them and where each fails. Here:
 
 Everything addresses the scenario by parameter paths
 (:mod:`supplychain.model.paths`) and goes into it through the one
-substitution, :func:`~supplychain.model.paths.substitute`.
+substitution, :func:`~supplychain.model.substitution.substitute`.
 
 Implements docs/model.md §6.14 (experiments).
 """

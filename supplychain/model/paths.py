@@ -29,7 +29,7 @@ Besides the dataclass fields, shocks and responses have four derived fields:
     caller supplies (``usage``; the experiment runner computes it from the
     steady state).
 
-:func:`substitute` is the one place a value is put into a scenario: every
+:func:`supplychain.model.substitution.substitute` is the one place a value is put into a scenario: every
 experiment, every uncertain parameter of an ensemble and every lever goes
 through it. It returns a new, validated scenario; day values are rounded to
 whole days.
@@ -43,19 +43,17 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._validation import close_matches, fail
 from ..errors import UnknownIdError, ValidationError
+from .network import Network
 from .shocks import StockpileRelease
 from .shocks.base import Shock, to_day
 
-if TYPE_CHECKING:
-    from .network import Network
-    from .scenario import Scenario
 
-__all__ = ["ParameterPath", "parse_path", "check_path", "substitute", "DERIVED_FIELDS", "NETWORK_TABLES",
-           "Usage"]
+__all__ = ["ParameterPath", "parse_path", "check_path", "changed_shock", "typed_value", "is_member",
+           "DERIVED_FIELDS", "NETWORK_TABLES", "Usage"]
 
 #: Fields every shock and response has besides its dataclass fields (see the module docstring).
 DERIVED_FIELDS = ("start", "duration_days", "enabled", "reserve_days")
@@ -132,7 +130,7 @@ def _shock_fields(shock: Shock) -> list[str]:
         d for d in DERIVED_FIELDS if d != "reserve_days" or isinstance(shock, StockpileRelease)]
 
 
-def _member(shock_id: str | None, ident: str) -> bool:
+def is_member(shock_id: str | None, ident: str) -> bool:
     """True when ``shock_id`` is ``ident`` or a member ``ident:...`` of the group ``ident``."""
     return shock_id is not None and (shock_id == ident or shock_id.startswith(ident + ":"))
 
@@ -140,7 +138,7 @@ def _member(shock_id: str | None, ident: str) -> bool:
 def _find_shocks(shocks: tuple[Shock, ...], p: ParameterPath) -> list[Shock]:
     ids = list(dict.fromkeys(name for s in shocks if s.id is not None
                              for name in (s.id.split(":")[0], s.id)))
-    found = [s for s in shocks if _member(s.id, p.ident)]
+    found = [s for s in shocks if is_member(s.id, p.ident)]
     if found:
         return found
     hits = close_matches(p.ident, ids)
@@ -201,7 +199,7 @@ def _day(value: Any, p: ParameterPath) -> int:
     return int(round(float(value)))
 
 
-def _typed(value: Any, field: dataclasses.Field[Any]) -> Any:
+def typed_value(value: Any, field: dataclasses.Field[Any]) -> Any:
     """Whole days for int-typed fields; numbers as float otherwise; other values unchanged."""
     kind = str(field.type)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -211,7 +209,7 @@ def _typed(value: Any, field: dataclasses.Field[Any]) -> Any:
     return value
 
 
-def _changed_shock(shock: Shock, changes: dict[str, Any], start_date: Any, usage: Usage | None,
+def changed_shock(shock: Shock, changes: dict[str, Any], start_date: Any, usage: Usage | None,
                    paths: dict[str, ParameterPath]) -> Shock | None:
     """``shock`` with ``changes`` applied (plain fields, then start, then duration); None if disabled."""
     if "enabled" in changes:
@@ -236,7 +234,7 @@ def _changed_shock(shock: Shock, changes: dict[str, Any], start_date: Any, usage
         elif name in ("end", "announced"):
             plain[name] = _day(value, paths[name])
         else:
-            plain[name] = _typed(value, by_name[name])
+            plain[name] = typed_value(value, by_name[name])
     first = shock.start_day(start_date)
     if "start" in changes:
         new = _day(changes["start"], paths["start"])
@@ -254,79 +252,3 @@ def _changed_shock(shock: Shock, changes: dict[str, Any], start_date: Any, usage
                        "substitute")
         plain["start"], plain["end"] = first, first + duration
     return dataclasses.replace(shock, **plain) if plain else shock
-
-
-def substitute(scenario: Scenario, values: Mapping[str, Any], *, usage: Usage | None = None,
-               name: str | None = None) -> Scenario:
-    """A new scenario with each path in ``values`` set to its value (the scenario itself is unchanged).
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The template; shocks and responses are addressed by their ``id``.
-    values : mapping of str to value
-        ``{path: value}``. Paths also set on the scenario's own
-        ``uncertainties`` are fixed by this and dropped from them.
-    usage : callable, optional
-        ``usage(region, commodity) -> units/day``; needed for ``reserve_days``.
-    name : str, optional
-        Name of the new scenario (default: unchanged).
-
-    Raises
-    ------
-    ValidationError, UnknownIdError
-        If a path names nothing, or a value is out of the field's range (the
-        shock's own check, naming the field).
-
-    Examples
-    --------
-    >>> from supplychain.analytics._toy import toy_scenario
-    >>> from supplychain.model import CapacityShock
-    >>> sc = toy_scenario(200).with_shocks(CapacityShock(id="quake", region="CN", fraction_lost=0.5,
-    ...                                                  start=10, end=40, announced=5))
-    >>> new = substitute(sc, {"shocks.quake.start": 30.4, "shocks.quake.fraction_lost": 0.9})
-    >>> q = new.shocks[0]
-    >>> (q.start, q.end, q.announced, q.fraction_lost), sc.shocks[0].start
-    ((30, 60, 25, 0.9), 10)
-    >>> substitute(sc, {"shocks.quake.duration_days": 100}).shocks[0].end
-    110
-    >>> substitute(sc, {"shocks.quake.enabled": False}).shocks
-    ()
-    """
-    paths = {key: check_path(key, shocks=scenario.shocks, responses=scenario.responses,
-                             network=scenario.network) for key in values}
-    per_shock: dict[tuple[str, str], dict[str, Any]] = {}
-    per_item: dict[tuple[str, str], dict[str, Any]] = {}
-    where: dict[tuple[str, str], dict[str, ParameterPath]] = {}
-    for key, p in sorted(paths.items(), key=lambda kv: _WINDOW_ORDER.get(kv[1].field, 0)):
-        target = per_shock if p.section in ("shocks", "responses") else per_item
-        target.setdefault((p.section, p.ident), {})[p.field] = values[key]
-        where.setdefault((p.section, p.ident), {})[p.field] = p
-    changes: dict[str, Any] = {}
-    # Groups before their members (a shorter id first), so a member's own value wins.
-    targets = sorted(per_shock, key=lambda key: len(key[1]))
-    for section in ("shocks", "responses"):
-        edited: list[Shock | None] = []
-        for s in getattr(scenario, section):
-            merged: dict[str, Any] = {}
-            located: dict[str, ParameterPath] = {}
-            for key in targets:
-                if key[0] == section and _member(s.id, key[1]):
-                    merged.update(per_shock[key])
-                    located.update(where[key])
-            edited.append(_changed_shock(s, merged, scenario.start_date, usage, located) if merged else s)
-        changes[section] = tuple(s for s in edited if s is not None)
-    if per_item:
-        net = scenario.network
-        tables: dict[str, tuple[Any, ...]] = {}
-        for (table, ident), fields in per_item.items():
-            items = tables.get(table, getattr(net, table))
-            by_name = {f.name: f for f in dataclasses.fields(items[0])}
-            tables[table] = tuple(dataclasses.replace(item, **{k: _typed(v, by_name[k]) for k, v in fields.items()})
-                                  if item.id == ident else item for item in items)
-        changes["network"] = dataclasses.replace(net, **tables)
-    fixed = {str(p) for p in paths.values()}
-    changes["uncertainties"] = tuple(u for u in scenario.uncertainties if u.path not in fixed)
-    if name is not None:
-        changes["name"] = name
-    return scenario.replace(**changes)

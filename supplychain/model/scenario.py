@@ -71,7 +71,7 @@ class Scenario:
         size): :func:`supplychain.simulate` draws each run's values from that
         run's own seed stream (common random numbers: the same seed gives
         every scenario the same draws) and runs the scenario with them put in
-        by :func:`~supplychain.model.paths.substitute`. Each path must name a
+        by :func:`~supplychain.model.substitution.substitute`. Each path must name a
         parameter of this scenario (give the shock an ``id``).
 
     Limits: ``horizon_days`` a whole number in ``[1, 3650]``; ``start_date``

@@ -8,7 +8,7 @@ maps it through the parameter's quantile function
 the seed and the run number only, never on chunk size or executor, and two
 scenarios with the same uncertain parameters run with one seed see the same
 values in every run (common random numbers). Each distinct set of values is
-put into the scenario by :func:`~supplychain.model.paths.substitute` and
+put into the scenario by :func:`~supplychain.model.substitution.substitute` and
 compiled once.
 
 Implements docs/model.md §7.2 (seeds) and §6.13 (parameter-paths).
@@ -24,7 +24,8 @@ import numpy as np
 from ..compile.compiler import Compiled, compile_scenario
 from ..compile.steady import steady_state
 from ..model.network import Network
-from ..model.paths import Usage, substitute
+from ..model.paths import Usage
+from ..model.substitution import substitute
 from ..model.scenario import Scenario
 
 __all__ = ["PARAMETER_STREAM", "parameter_units", "run_values", "compile_runs", "region_usage", "grouped_order"]

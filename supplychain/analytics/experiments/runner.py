@@ -1,7 +1,7 @@
 """Running an experiment: every policy on every future, on common random numbers, in chunks.
 
 Each (policy, future) pair is one scenario, made by the one substitution
-(:func:`~supplychain.model.paths.substitute`) of the policy's lever settings
+(:func:`~supplychain.model.substitution.substitute`) of the policy's lever settings
 and the future's values into the template, and run ``replications`` times.
 Replication ``r`` of future ``f`` uses the seed sequence
 ``SeedSequence(seed, spawn_key=(f, r))`` under every policy, so policies are
@@ -27,7 +27,7 @@ from ..._validation import check_known, fail
 from ...compile.compiler import compile_scenario
 from ...errors import SimulationWarning
 from ...model.experiment import Experiment, Outcome, PolicyCosts, Strategy
-from ...model.paths import substitute
+from ...model.substitution import substitute
 from ...model.scenario import Scenario
 from ...run.tasks import map_chunks
 from ...run.uncertain import region_usage
