@@ -63,6 +63,6 @@ if __name__ == "__main__":
     parser.add_argument("--horizon", type=int, default=HORIZON_DAYS, help="days to simulate")
     parser.add_argument("--out", default=".", help="folder for the plot")
     parser.add_argument("--runs", type=int, default=None,
-                        help=f"runs in the ensemble (default {N_RUNS}; 200 for a horizon under a year, a quick check)")
+                        help=f"runs in the ensemble (default {N_RUNS}; 100 for a horizon under a year, a quick check)")
     args = parser.parse_args()
-    main(args.horizon, args.out, args.runs or (N_RUNS if args.horizon >= HORIZON_DAYS else 200))
+    main(args.horizon, args.out, args.runs or (N_RUNS if args.horizon >= HORIZON_DAYS else 100))

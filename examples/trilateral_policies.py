@@ -62,6 +62,6 @@ if __name__ == "__main__":
     parser.add_argument("--horizon", type=int, default=HORIZON_DAYS, help="days to simulate")
     parser.add_argument("--out", default=".", help="folder for the plot and the table")
     parser.add_argument("--futures", type=int, default=None,
-                        help="futures (default: the file's 200; 24 for a horizon under a year, a quick check)")
+                        help="futures (default: the file's 200; 12 for a horizon under a year, a quick check)")
     args = parser.parse_args()
-    main(args.horizon, args.out, args.futures or (None if args.horizon >= 365 else 24))
+    main(args.horizon, args.out, args.futures or (None if args.horizon >= 365 else 12))
