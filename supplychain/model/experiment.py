@@ -253,7 +253,7 @@ class PolicyCosts:
         return r / (1.0 - (1.0 + r) ** -n)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Experiment:
     """Policies run on a shared sample of futures of a scenario.
 
@@ -405,6 +405,11 @@ class Experiment:
             if n in seen:
                 raise fail(field_name, "unique names or paths", n, "Experiment", self.name)
             seen.add(n)
+
+    def __repr__(self) -> str:
+        return (f"Experiment({self.name!r}: {len(self.strategies) or 'lever-design'} policies, "
+                f"{len(self.uncertainties)} uncertainties, {len(self.outcomes)} outcomes, {self.n_futures} futures "
+                f"x {self.replications}, design={self.design!r}, seed={self.seed}, scenario={self.scenario.name!r})")
 
     @property
     def uncertainty_paths(self) -> tuple[str, ...]:
