@@ -36,6 +36,7 @@ from .._version import __version__
 from ..errors import SupplyChainError
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
+from . import experiment_command as _experiment
 from .arguments import resolve_scenario, whole_number
 from .formats import add_format_argument, render
 from .inputs import about_scenario, check_results
@@ -512,6 +513,8 @@ COMMANDS: list[Command] = [
             _analytics.configure_stress_test, _analytics.cmd_stress_test),
     Command("benchmark", "run the catalogue of standard policy shocks and print a resilience scorecard",
             _analytics.configure_benchmark, _analytics.cmd_benchmark),
+    Command("experiment", "run policies across uncertain futures: robustness table, Pareto plot, PRIM boxes",
+            _experiment.configure_experiment, _experiment.cmd_experiment),
 ]
 
 

@@ -32,6 +32,7 @@ from ..errors import ScenarioFileError, SupplyChainError, ValidationError
 from ..model.dists import Fixed
 from ..model.network import Commodity, Demand, Facility, Lane, Network, Region
 from ..model.scenario import Scenario
+from ..model.uncertainty import Uncertainty
 from .files import PathLike, atomic_write, read_text, toml_key, toml_value
 
 __all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_scenario",
@@ -42,7 +43,7 @@ __all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_sc
 _TABLES: dict[str, type] = {"regions": Region, "commodities": Commodity, "facilities": Facility,
                             "lanes": Lane, "demands": Demand}
 _SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day")
-_TOP_KEYS = ("scenario", *_TABLES, "shocks")
+_TOP_KEYS = ("scenario", *_TABLES, "shocks", "uncertainties")
 _MAPPING_FIELDS = ("recipe", "initial_inventory", "policies")  # Facility fields stored as pairs
 
 #: Deepest nesting of arrays and tables a scenario file may use. A real file needs about 5
@@ -131,6 +132,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         out[key] = [_item_dict(item) for item in getattr(net, key)]
     # Responses share the [[shocks]] table; Scenario routes them back to its responses on load.
     out["shocks"] = [_plain(s.to_dict()) for s in scenario.all_shocks]
+    # Parameters drawn anew in each run (docs/model.md §6.13); omitted when there are none.
+    out["uncertainties"] = [_plain(u.to_dict()) for u in scenario.uncertainties]
     return out
 
 
@@ -330,9 +333,17 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
     except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         raise _located(exc, where) from None
     try:
-        return Scenario(network, shocks=tuple(shocks), **head)
+        scenario = Scenario(network, shocks=tuple(shocks), **head)
     except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         raise _located(exc, _where(source, "[scenario]")) from None
+    uncertain = []
+    for i, entry in enumerate(_table(data, "uncertainties", source)):
+        try:
+            uncertain.append(Uncertainty.from_dict(entry))
+            scenario = scenario.replace(uncertainties=tuple(uncertain))
+        except (SupplyChainError, *FOREIGN_ERRORS) as exc:
+            raise _located(exc, _where(source, "[[uncertainties]]", i)) from None
+    return scenario
 
 
 def _check_nesting(data: Any, where: str) -> None:
@@ -381,7 +392,7 @@ def dumps_scenario(scenario: Scenario) -> str:
     lines = ["# supplychain scenario file: read it with supplychain.io.load_scenario().", "",
              "[scenario]"]
     lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in data["scenario"].items()]
-    for key in (*_TABLES, "shocks"):
+    for key in (*_TABLES, "shocks", "uncertainties"):
         for entry in data[key]:
             lines += ["", f"[[{key}]]"]
             lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in entry.items()]

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from .._validation import MAX_DAYS, check_date, check_days, fail
 from ._display import brief, html_table
 from .network import Network
+from .paths import check_path
 from .shocks import RandomOutage, Shock
+from .uncertainty import Uncertainty
 
 __all__ = ["Scenario"]
 
@@ -67,6 +69,13 @@ class Scenario:
         day 0 (:meth:`Shock.in_force`) and not a
         :class:`~supplychain.model.RandomOutage`; ``None`` when there is
         none.
+    uncertainties : tuple of Uncertainty
+        Parameters drawn anew in each run (a shock's duration, a loss's
+        size): :func:`supplychain.simulate` draws each run's values from that
+        run's own seed stream (common random numbers: the same seed gives
+        every scenario the same draws) and runs the scenario with them put in
+        by :func:`~supplychain.model.substitution.substitute`. Each path must name a
+        parameter of this scenario (give the shock an ``id``).
 
     Notes
     -----
@@ -95,6 +104,7 @@ class Scenario:
     name: str = "scenario"
     responses: tuple[Shock, ...] = field(default=())
     shock_day: int | None = None
+    uncertainties: tuple[Uncertainty, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if not isinstance(self.network, Network):
@@ -129,6 +139,22 @@ class Scenario:
               or not 0 <= self.shock_day < self.horizon_days):
             raise fail("shock_day", f"a whole day in [0, {self.horizon_days}) or None", self.shock_day,
                        "Scenario", self.name)
+        self._check_uncertainties()
+
+    def _check_uncertainties(self) -> None:
+        given = self.uncertainties
+        if isinstance(given, (Uncertainty, str, bytes, dict)) or not isinstance(given, Iterable):
+            raise fail("uncertainties", "a list of Uncertainty objects", given, "Scenario", self.name)
+        given = tuple(given)
+        seen: set[str] = set()
+        for u in given:
+            if not isinstance(u, Uncertainty):
+                raise fail("uncertainties", "a list of Uncertainty objects", u, "Scenario", self.name)
+            check_path(u.path, shocks=self.shocks, responses=self.responses, network=self.network)
+            if u.path in seen:
+                raise fail("uncertainties", "one entry per path", u.path, "Scenario", self.name)
+            seen.add(u.path)
+        object.__setattr__(self, "uncertainties", given)
 
     def _first_disruption_day(self) -> int | None:
         days = [d for s in self.shocks if not isinstance(s, RandomOutage)
@@ -159,6 +185,27 @@ class Scenario:
         return dataclasses.replace(self, responses=self.responses + tuple(responses),
                                    name=self.name if name is None else name)
 
+    def with_uncertainty(self, path: str, distribution: object = None, *,
+                         choices: Iterable[object] | None = None) -> Scenario:
+        """A copy in which the parameter at ``path`` is drawn anew in each run.
+
+        ``distribution`` is a :class:`~supplychain.model.Distribution` (or a
+        plain-data form of one); ``choices`` a list of equally likely values.
+
+        Examples
+        --------
+        >>> from supplychain.analytics._toy import toy_scenario
+        >>> from supplychain.model import CapacityShock, Triangular
+        >>> sc = toy_scenario(100).with_shocks(
+        ...     CapacityShock(id="quake", region="CN", fraction_lost=0.6, start=10, end=40)
+        ... ).with_uncertainty("shocks.quake.duration_days", Triangular(10, 30, 60))
+        >>> [u.path for u in sc.uncertainties]
+        ['shocks.quake.duration_days']
+        """
+        unc = Uncertainty(path, distribution, None if choices is None else tuple(choices))
+        kept = tuple(u for u in self.uncertainties if u.path != unc.path)
+        return dataclasses.replace(self, uncertainties=kept + (unc,))
+
     def without_shocks(self, *, keep_in_force: bool = True, name: str | None = None) -> Scenario:
         """The unshocked baseline: a copy without its disruptions, responses and explicit shock day.
 
@@ -176,7 +223,12 @@ class Scenario:
         ([-30], None)
         """
         keep = self.in_force() if keep_in_force else ()
-        return dataclasses.replace(self, shocks=keep, responses=(), shock_day=None,
+        ids = {s.id for s in keep if s.id is not None}
+        # Uncertain parameters of removed shocks go with them; those of the network stay.
+        uncertain = tuple(u for u in self.uncertainties
+                          if u.path.startswith("network.") or u.path.startswith("shocks.")
+                          and u.path.split(".")[1] in ids)
+        return dataclasses.replace(self, shocks=keep, responses=(), shock_day=None, uncertainties=uncertain,
                                    name=self.name if name is None else name)
 
     def with_horizon(self, horizon_days: int) -> Scenario:

@@ -157,8 +157,8 @@ def _submitter(executor: Any, c: Compiled, use_processes: bool) -> Iterator[Call
 
 
 def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine: str, keep: Keep,
-                 chunk_size: int | None = None, executor: Any = None,
-                 progress: bool = False) -> dict[str, np.ndarray] | EnsembleData:
+                 chunk_size: int | None = None, executor: Any = None, progress: bool = False,
+                 compiled_runs: Sequence[Compiled] | None = None) -> dict[str, np.ndarray] | EnsembleData:
     """Run one replication per seed sequence, chunk by chunk, and gather the results.
 
     Parameters
@@ -177,6 +177,9 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
         Where chunks run (default: in-process, or two local processes when large).
     progress : bool
         Show a progress bar over runs (in a notebook or on a terminal only: :mod:`supplychain._progress`).
+    compiled_runs : sequence of Compiled, optional
+        One compiled scenario per run (runs with uncertain parameters, see
+        :mod:`.uncertain`), all of ``c``'s shape; a chunk never mixes two.
 
     Examples
     --------
@@ -192,13 +195,20 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     use_processes = executor is None and uses_processes(c, n_runs, engine)
     workers = _WORKERS if use_processes else 1 if executor is None else (os.cpu_count() or _WORKERS)
     size = chunk_size or default_chunk_size(c, n_runs, engine, keep, n_workers=workers)
-    bounds = [(lo, min(lo + size, n_runs)) for lo in range(0, n_runs, size)]
+    bounds = _bounds(n_runs, size, compiled_runs)
     gather = _SeriesGather(n_runs) if keep == "series" else _SummaryGather(c, n_runs)
     with _submitter(executor, c, use_processes) as submit, _bar(progress, n_runs, engine) as bar:
         pending: deque[tuple[Any, int]] = deque()
         try:
             for lo, hi in bounds:
-                pending.append((submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep), hi - lo))
+                if compiled_runs is None or compiled_runs[lo] is c:
+                    task = submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep)
+                elif _is_dask_client(executor):
+                    task = executor.submit(_run_chunk, compiled_runs[lo], list(seqs[lo:hi]), engine, keep,
+                                           pure=False, retries=2)
+                else:
+                    task = submit(_run_chunk, compiled_runs[lo], list(seqs[lo:hi]), engine, keep)
+                pending.append((task, hi - lo))
             while pending:  # in chunk order; popping drops each result once gathered
                 future, n = pending[0]
                 gather.add(future.result())
@@ -210,6 +220,21 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
                 future.cancel()
             raise
     return gather.result()
+
+
+def _bounds(n_runs: int, size: int, compiled_runs: Sequence[Compiled] | None) -> list[tuple[int, int]]:
+    """Contiguous chunks of at most ``size`` runs, each within a stretch of runs sharing one compiled scenario."""
+    if compiled_runs is None:
+        return [(lo, min(lo + size, n_runs)) for lo in range(0, n_runs, size)]
+    bounds: list[tuple[int, int]] = []
+    lo = 0
+    while lo < n_runs:
+        hi = lo + 1
+        while hi < n_runs and hi - lo < size and compiled_runs[hi] is compiled_runs[lo]:
+            hi += 1
+        bounds.append((lo, hi))
+        lo = hi
+    return bounds
 
 
 class _SeriesGather:

@@ -56,7 +56,10 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     Parameters
     ----------
     scenario : Scenario
-        What to simulate.
+        What to simulate. Its ``uncertainties`` (parameters given as
+        distributions) are drawn anew in each run from the run's own seed
+        stream, so one seed gives every scenario the same draws
+        (:mod:`supplychain.run.uncertain`).
     engine : {"des", "vector"}
         ``"des"``: the SimPy discrete-event engine (the readable reference).
         ``"vector"``: the vectorised NumPy engine (fast Monte Carlo).
@@ -108,11 +111,22 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         raise fail("n_runs", "a positive integer", n_runs, "simulate")
     _check_ensemble_args(keep, chunk_size, executor, progress)
     root = resolve_seed(seed, scenario)
-    compiled = compile_scenario(scenario)
     seqs = run_seed_sequences(root, int(n_runs))
+    compiled_runs = order = None
+    if scenario.uncertainties:
+        from .uncertain import compile_runs, grouped_order
+        compiled_runs = compile_runs(scenario, seqs)
+        order = grouped_order(compiled_runs)
+        seqs = [seqs[i] for i in order]
+        compiled_runs = [compiled_runs[i] for i in order]
+        compiled = compiled_runs[0]
+    else:
+        compiled = compile_scenario(scenario)
     from .chunks import run_ensemble
     out = run_ensemble(compiled, seqs, engine=engine, keep=keep, chunk_size=chunk_size,
-                       executor=executor, progress=progress)
+                       executor=executor, progress=progress, compiled_runs=compiled_runs)
+    if order is not None:
+        out = _in_run_order(out, np.argsort(order))
     coords = Coords.from_scenario(scenario, compiled.stock_node, compiled.stock_commodity)
     if not isinstance(out, dict):
         from ..engines.summary import QUANTILES
@@ -126,6 +140,15 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     return Results(engine=engine, seed=root, scenario=scenario, coords=coords, arrays=arrays,
                    initial_inventory=compiled.initial_stock.copy(),
                    initial_in_transit=compiled.initial_arrivals.sum(axis=0))
+
+
+def _in_run_order(out: Any, inverse: np.ndarray) -> Any:
+    """Put the per-run arrays of grouped runs back in run order (bands over runs need no reordering)."""
+    if isinstance(out, dict):
+        return {name: arr[inverse] for name, arr in out.items()}
+    import dataclasses
+    return dataclasses.replace(out, **{name: getattr(out, name)[inverse]
+                                       for name in ("demand", "delivered", "served_on_day", "stockout_days")})
 
 
 def _check_ensemble_args(keep: object, chunk_size: object, executor: object, progress: object) -> None:

@@ -64,19 +64,30 @@ class Shock:
     set a ``kind`` class variable, the name used in scenario files (the table
     of kinds is :data:`supplychain.model.shocks.SHOCK_KINDS`).
 
+    ``id`` is an optional name that experiments and uncertain parameters use
+    to address the shock (``"shocks.cn_gallium_ban.end"``, see
+    :mod:`supplychain.model.paths`); it changes nothing in a simulation.
+
     Limits: ``start``, ``end`` and ``announced`` are dates from 1900-01-01
-    to 2200-12-31, or whole day numbers within 109,937 days of day 0.
+    to 2200-12-31, or whole day numbers within 109,937 days of day 0; ``id``
+    a non-empty name without spaces or dots.
     """
 
     start: DayOrDate = 0
     end: DayOrDate | None = None
     announced: DayOrDate | None = None
+    id: str | None = None
     kind: ClassVar[str] = ""
     #: True for policy responses (stockpiles, investment, safety stocks), False for disruptions.
     is_response: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         name = type(self).__name__
+        if self.id is not None:
+            check_id(self.id, "id", name)
+            if "." in self.id:
+                raise fail("id", "a name without dots (dots separate the parts of a parameter path)",
+                           self.id, name)
         for when in ("start", "end", "announced"):
             value = getattr(self, when)
             if isinstance(value, str):
