@@ -71,23 +71,35 @@ def test_unshocked_chain_with_work_in_progress_stays_in_steady_state(k):
 
 @pytest.mark.parametrize("engine", ["vector", "des"])
 @pytest.mark.parametrize("k", [0, 1, 3, 7])
-def test_fab_outage_reaches_the_consumer_exactly_k_days_later(k, engine):
-    """The fab starts nothing on days 5 and 6; what it did not start is missing from its output on
-    days 5 + k and 6 + k, and (one-day lane, no cover) at the consumer on days 6 + k and 7 + k."""
+def test_fab_outage_stops_output_at_once_and_stalled_work_fills_the_gap_later(k, engine):
+    """The fab is down on days 5 and 6: it starts nothing, and the work due on those days stalls in
+    the line (docs/model.md §5.4), so output stops at once whatever the cycle time; the consumer
+    (one-day lane, no cover) misses days 6 and 7. The stalled work completes by days 5 + k and 6 + k,
+    or earlier with the fab's spare capacity, so no later gap appears."""
     res = simulate(outage(k), engine=engine, seed=0)
     expected = np.full(30, RATE)
-    expected[[6 + k, 7 + k]] = 0.0
+    expected[[6, 7]] = 0.0
     assert np.array_equal(res.delivered[0, :, 0], expected)
     starts = np.full(30, RATE)
     starts[[5, 6]] = 0.0
     assert np.array_equal(res.production[0, :, 1], starts)   # capacity limits starts, on the outage days
     if k:
-        wip = res.series("wip", "CN.fab")[0]
-        # Days 5 and 6 start nothing while older starts complete; the gap leaves on days 5 + k, 6 + k.
-        hand = np.full(30, k * RATE)
+        # By hand from §5.4: capacity 20 (0 on days 5-6), RATE started daily except on the outage days;
+        # the line completes at most its capacity, due work first, then stalled work.
+        cap = np.where(np.isin(np.arange(30), [5, 6]), 0.0, 20.0)
+        started, stalled, wip, hand = {}, 0.0, k * RATE, []
         for day in range(30):
-            hand[day] -= RATE * sum(1 for d in (5, 6) if d <= day < d + k)
-        assert np.array_equal(wip, hand)
+            due = started.get(day - k, RATE)
+            done = min(due, cap[day])
+            stalled += due - done
+            release = min(stalled, cap[day] - done)
+            stalled -= release
+            wip -= done + release
+            started[day] = starts[day]
+            wip += starts[day]
+            hand.append(wip)
+        assert np.allclose(res.series("wip", "CN.fab")[0], hand, atol=1e-12)
+        assert max(hand) == k * RATE and hand[-1] == k * RATE
 
 
 @pytest.mark.parametrize("k", [0, 4])
@@ -191,3 +203,23 @@ def test_work_in_progress_is_the_same_whatever_the_chunk_and_engine():
     for name in a.arrays:
         assert np.array_equal(a.arrays[name], b.arrays[name]), name
         np.testing.assert_allclose(a.arrays[name], d.arrays[name], rtol=1e-12, atol=1e-9, err_msg=name)
+
+
+def test_stalled_work_is_scrapped_by_a_disaster_conserved_and_the_same_in_both_engines():
+    """Capacity at 6 (30 % of 20) from day 5 stalls 4 of the 10 due each day; a disaster on day 9
+    destroys 40 % of the fab's stocks and work in progress, stalled work included; the balance closes
+    and both engines agree."""
+    s = Scenario(chain(4), horizon_days=40).with_shocks(
+        CapacityShock(facility="CN.fab", fraction_lost=0.7, start=5, end=20, recovery_days=0),
+        CapacityShock(facility="CN.fab", fraction_lost=0.5, start=9, end=10, recovery_days=0,
+                      destroy_inventory=0.4))
+    a, b = simulate(s, engine="vector", seed=0), simulate(s, engine="des", seed=0)
+    for name in a.arrays:
+        np.testing.assert_allclose(a.arrays[name], b.arrays[name], rtol=0, atol=1e-12, err_msg=name)
+    wip = a.series("wip", "CN.fab")[0]
+    # Days 5-8: 10 due (started before day 5), 6 complete, 4 stall; 6 start each day. By the end of
+    # day 8 the ring holds 4 x 6 = 24 and 16 has stalled: work in progress stays at 40.
+    assert wip[8] == pytest.approx(40.0) and np.allclose(wip[:9], 40.0)
+    destroyed = a.series("destroyed", "CN.fab:chip")[0]
+    assert destroyed[9] >= 0.4 * 16.0 - 1e-9        # at least 40 % of the stalled work
+    assert material_balance(a).max_relative_error < 1e-9

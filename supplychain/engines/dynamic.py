@@ -52,13 +52,15 @@ def initial_dynamic(c: Compiled, n_runs: int) -> DynamicState:
 
 
 def stock_events(c: Compiled, stock: np.ndarray, dyn: DynamicState, t: int,
-                 wip_ring: np.ndarray | None = None, wip: np.ndarray | None = None) -> None:
+                 wip_ring: np.ndarray | None = None, wip: np.ndarray | None = None,
+                 stalled: np.ndarray | None = None) -> None:
     """Destroy stock hit by a disaster on day ``t``, then release reserves into low stocks.
 
     ``stock`` (R, S + 1) is edited in place; today's amounts go to
     ``dyn.destroyed`` and ``dyn.released`` (R, S). Work in progress of the hit
-    facilities (``wip_ring`` and ``wip``, edited in place) is destroyed by the
-    same fraction and recorded on their output stocks.
+    facilities (``wip_ring``, ``wip`` and the work ``stalled`` in a stopped
+    line, edited in place) is destroyed by the same fraction and recorded on
+    their output stocks.
     """
     ex = c.schedules.extras
     if dyn.destroyed is not None:
@@ -74,6 +76,12 @@ def stock_events(c: Compiled, stock: np.ndarray, dyn: DynamicState, t: int,
                     wip_ring[:, spec.wip_slots] -= scrapped
                     by_facility = np.zeros((stock.shape[0], c.n_facilities))
                     np.add.at(by_facility, (slice(None), spec.wip_owner), scrapped)
+                    if stalled is not None:
+                        # Work stalled in a stopped line (kernel §5.4) is scrapped by the same fraction.
+                        hit = np.isin(c.wip_facility, spec.wip_owner)
+                        lost_stalled = stalled[:, hit] * spec.fraction
+                        stalled[:, hit] -= lost_stalled
+                        by_facility[:, c.wip_facility[hit]] += lost_stalled
                     wip -= by_facility
                     dyn.destroyed[:, c.out_stock] += by_facility
     if dyn.released is None or dyn.reserve_left is None:

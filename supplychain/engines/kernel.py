@@ -89,6 +89,7 @@ class State:
     licence: LicenceState | None = None   # applications awaiting a licence decision (on order, not shipped)
     diverted: np.ndarray | None = None   # (R, L) fraction of each lane's target share sent elsewhere (§5.6.6)
     seek_day: np.ndarray | None = None   # (R, B) first day each buyer sought alternates (inf: never)
+    stalled: np.ndarray | None = None    # (R, n) work due but held in a stopped line (§5.4), per cycle-time facility
     share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share
 
 
@@ -99,17 +100,18 @@ def initial_state(c: Compiled, n_runs: int) -> State:
     stock[:, -1] = np.inf
     pipeline = c.initial_arrivals.sum(axis=0)
     transit_lane = np.repeat(pipeline[None, :], n_runs, axis=0)
-    wip_ring = wip = None
+    wip_ring = wip = stalled = None
     if len(c.wip_facility):
         wip_ring = np.repeat(np.repeat(c.wip_fill, c.cycle_time[c.wip_facility])[None, :], n_runs, axis=0)
         wip = np.repeat(c.initial_wip[None, :], n_runs, axis=0)
+        stalled = np.zeros((n_runs, len(c.wip_facility)))
     steady_out = np.bincount(c.lane_origin, weights=[c.steady.flow.get(i, 0.0) for i in c.lane_ids],
                              minlength=c.n_facilities) if c.n_lanes else np.zeros(c.n_facilities)
     licence = initial_licences(c, n_runs)
     return State(stock=stock, transit_lane=transit_lane,
                  transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
                  backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
-                 wip_ring=wip_ring, wip=wip, owed=np.zeros((n_runs, c.n_lanes)),
+                 wip_ring=wip_ring, wip=wip, stalled=stalled, owed=np.zeros((n_runs, c.n_lanes)),
                  throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out,
                  restart=_restart.initial_restart(c, n_runs),
                  licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
@@ -136,13 +138,13 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     a facility's steady output is usable only once restarted (§5.4.1).
     """
     if s.dyn is not None:
-        _dynamic.stock_events(c, s.stock, s.dyn, s.day, s.wip_ring, s.wip)
+        _dynamic.stock_events(c, s.stock, s.dyn, s.day, s.wip_ring, s.wip, s.stalled)
     wipf = c.wip_facility
     if s.wip_ring is not None:
         assert s.wip is not None
-        # Slot t % k of each facility holds what started on day t - k: it is output today.
+        # Slot t % k of each facility holds what started on day t - k: it is due today.
         slots = c.wip_slot0 + s.day % c.cycle_time[wipf]
-        done = s.wip_ring[:, slots]
+        done = _complete(c, s, s.wip_ring[:, slots], capacity)
         s.stock[:, c.out_stock[wipf]] += done
         s.wip[:, wipf] -= done
         position = s.stock[:, c.out_stock] + s.wip
@@ -166,6 +168,25 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     # Consuming exactly what is on hand can leave -1e-16; stocks are never negative.
     np.maximum(s.stock, 0.0, out=s.stock)
     return p
+
+
+def _complete(c: Compiled, s: State, due: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Work that completes today, (R, n) over the cycle-time facilities (docs/model.md §5.4).
+
+    A line completes at most its capacity of the day: the work due first,
+    then work stalled on earlier days. What it cannot complete stalls in the
+    line (still work in progress). With nothing stalled and the capacity at
+    least the work due, exactly the due work completes.
+    """
+    assert s.stalled is not None
+    cap = np.broadcast_to(capacity, (due.shape[0], c.n_facilities))[:, c.wip_facility]
+    done = np.minimum(due, cap)
+    s.stalled += due - done
+    if s.stalled.any():
+        release = np.minimum(s.stalled, np.maximum(cap - done, 0.0))
+        s.stalled -= release
+        done = done + release
+    return done
 
 
 def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
