@@ -131,18 +131,21 @@ def test_two_buyers_outage_backlog_first_come_first_served(engine):
     # extra 20 of the spike: the true gap, not the gap re-ordered every day.
     assert orders_from(res, us)[5:11].sum() == pytest.approx(60.0)
     assert orders_from(res, jp)[5:11].sum() == pytest.approx(80.0)
-    # Quoted lead time: on day 6 the plant owes 20 over both lanes; the moving average of its shipments
-    # falls below its steady 20/day (nothing shipped), so it quotes at 20/day: 1 + 20 / 20 = 2 days.
-    # Day 7: owes 40 -> 3 days. Day 8: owes 10 + 30 = 40 after shipping 40, which lifts the average to
-    # h8 = h7 + (40 - h7) / 30 with h7 = 20 (29/30)^2, still below 20: 1 + 40 / 20 = 3 days. Day 9: owes
-    # 10 + 10 after shipping 40 again: h9 = h8 + (40 - h8) / 30 > 20, so 1 + 20 / h9. Day 10: owes 0.
+    # Quoted lead time: on days 6 and 7 the plant is down, so it quotes at its moving average of
+    # shipments alone (docs/model.md §5.7), which decays by 29/30 a day from its steady 20/day:
+    # day 6 owes 20 -> 1 + 20 / h6; day 7 owes 40 -> 1 + 40 / h7. Day 8: capacity back, it owes
+    # 10 + 30 = 40 after shipping 40, which lifts the average to h8 = h7 + (40 - h7) / 30, still below
+    # its steady 20/day: 1 + 40 / 20 = 3 days. Day 9: owes 10 + 10 after shipping 40 again:
+    # h9 = h8 + (40 - h8) / 30 > 20, so 1 + 20 / h9. Day 10: owes 0.
     n = THROUGHPUT_DAYS
+    h6 = 20 * (1 - 1 / n)
     h7 = 20 * (1 - 1 / n) ** 2
     h8 = h7 + (40 - h7) / n
     h9 = h8 + (40 - h8) / n
     assert h8 < 20 < h9
     for lane in (us, jp):
-        np.testing.assert_allclose(res.series("quoted_lead_time", lane)[0, 5:11], [1, 2, 3, 3, 1 + 20 / h9, 1])
+        np.testing.assert_allclose(res.series("quoted_lead_time", lane)[0, 5:11],
+                                   [1, 1 + 20 / h6, 1 + 40 / h7, 3, 1 + 20 / h9, 1])
     assert material_balance(res).max_relative_error < 1e-9
 
 

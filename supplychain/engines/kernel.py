@@ -90,6 +90,7 @@ class State:
     diverted: np.ndarray | None = None   # (R, L) fraction of each lane's target share sent elsewhere (§5.6.6)
     seek_day: np.ndarray | None = None   # (R, B) first day each buyer sought alternates (inf: never)
     stalled: np.ndarray | None = None    # (R, n) work due but held in a stopped line (§5.4), per cycle-time facility
+    capacity_today: np.ndarray | None = None  # (R, F) the day's capacity after shocks (quotes and spare capacity)
     share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share
 
 
@@ -137,6 +138,7 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     (``docs/model.md`` §5.4); without one they join it at once. Capacity above
     a facility's steady output is usable only once restarted (§5.4.1).
     """
+    s.capacity_today = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     if s.dyn is not None:
         _dynamic.stock_events(c, s.stock, s.dyn, s.day, s.wip_ring, s.wip, s.stalled)
     wipf = c.wip_facility
@@ -295,18 +297,10 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
     """Quoted lead time of each lane at the end of the day, (R, L) days (docs/model.md §5.7).
 
     The lane's transport lead time for today's shipments (``lead_time``)
-    plus the backlog of its supplier over all its
-    lanes divided by the rate it quotes: its recent throughput (moving
-    average of its shipments) or its steady flow, whichever is larger. So
-    the quote is the days of normal output the backlog represents, shorter
-    when the supplier is catching up faster (infinite only if it owes goods
-    and has neither a steady flow nor recent shipments).
+    plus the days its supplier needs to clear its backlog at the rate it
+    quotes (:func:`.sourcing.supplier_wait`).
     """
-    assert s.owed is not None and s.throughput is not None
-    owed = _sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        wait = np.where(owed > 0, owed / np.maximum(s.throughput, s.normal_rate), 0.0)
-    return lead_time + wait[:, c.lane_origin]
+    return lead_time + _sourcing.supplier_wait(c, s)
 
 
 def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarray]:

@@ -51,11 +51,24 @@ def _sum(c: Compiled, values: np.ndarray, by: str) -> np.ndarray:
 
 
 def supplier_wait(c: Compiled, s: State) -> np.ndarray:
-    """Days each lane's supplier needs to clear its backlog at its quoted rate, (R, L) (§5.7)."""
+    """Days each lane's supplier needs to clear its backlog at its quoted rate, (R, L) (§5.7).
+
+    The quoted rate is the supplier's recent throughput (moving average of
+    its shipments) or its steady flow scaled by the share of its nameplate
+    capacity it has today, whichever is larger: a supplier in an outage
+    quotes from what it can make (its force majeure is public), one catching
+    up from what it ships. Infinite only if it owes goods and can neither
+    ship nor make anything.
+    """
     assert s.owed is not None and s.throughput is not None and s.normal_rate is not None
     owed = _sum(c, s.owed, "origin")
+    rate = s.normal_rate
+    if s.capacity_today is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(c.capacity > 0, np.minimum(s.capacity_today / c.capacity, 1.0), 1.0)
+        rate = s.normal_rate * share
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        wait = np.where(owed > 0, owed / np.maximum(s.throughput, s.normal_rate), 0.0)
+        wait = np.where(owed > 0, owed / np.maximum(s.throughput, rate), 0.0)
     out: np.ndarray = wait[:, c.lane_origin]
     return out
 
@@ -111,7 +124,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     lane, ``m = max(1 - h, m_prev - 1/lag, min(m_prev, lasting))``, leaves at
     once and returns linearly over the switching lag. The diverted volume goes
     to the buyer's qualified, fully available, undiverted lanes in proportion
-    to their supplier's spare capacity (capacity minus throughput), each
+    to their supplier's spare capacity (the day's capacity minus throughput), each
     taking at most that spare capacity and its lane capacity; what they cannot
     take goes back to the lanes it was diverted from that are at least partly
     available (a returning supplier, or a licensed lane with nowhere better to
@@ -140,7 +153,8 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     s.seek_day[...] = np.where(seeking, np.minimum(s.seek_day, t), s.seek_day)
     qualified = sp.incumbent | (t >= s.seek_day[:, c.lane_buyer] + sp.qualify_days)
     full = h >= 1.0
-    spare = np.maximum(c.capacity - s.throughput, 0.0)[:, c.lane_origin]
+    capacity = c.capacity if s.capacity_today is None else s.capacity_today
+    spare = np.maximum(capacity - s.throughput, 0.0)[:, c.lane_origin]
     weight = np.where(qualified & full & (m <= 0.0), spare, 0.0)
     total = _sum(c, weight, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
