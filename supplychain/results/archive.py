@@ -20,10 +20,10 @@ import dataclasses
 import json
 import math
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -54,6 +54,7 @@ _ENSEMBLE_VERSION = 1
 _TOTALS = ("demand", "delivered", "served_on_day", "stockout_days")
 _TOTAL_PREFIX = "totals__"
 _BAND_PREFIX = "band__"
+_T = TypeVar("_T")
 
 
 def save_results(results: Results, path: PathLike) -> Path:
@@ -149,9 +150,14 @@ def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None,
     >>> raw.engine, raw.seed, raw.arrays["demand"].shape[:2]
     ('des', 3, (1, 10))
     """
+    return _open(path, "results", lambda archive: _read(archive, path, variable_axes, optional, max_bytes))
+
+
+def _open(path: PathLike, kind: str, read: Callable[[zipfile.ZipFile], _T]) -> _T:
+    """Run ``read`` on the archive at ``path``; any failure becomes one ScenarioFileError naming the file."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return _read(archive, path, variable_axes, optional, max_bytes)
+            return read(archive)
     except FileNotFoundError:
         raise ScenarioFileError(f"{path}: no such results file.") from None
     except IsADirectoryError:
@@ -159,13 +165,13 @@ def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None,
     except SupplyChainError:
         raise
     except _Bad as exc:
-        raise ScenarioFileError(f"{path}: not a supplychain results file: {exc}") from None
+        raise ScenarioFileError(f"{path}: not a supplychain {kind} file: {exc}") from None
     except zipfile.BadZipFile as exc:
-        raise ScenarioFileError(f"{path}: not a supplychain results file (not a .npz archive: {exc}).") from None
+        raise ScenarioFileError(f"{path}: not a supplychain {kind} file (not a .npz archive: {exc}).") from None
     except (OSError, EOFError, ValueError, KeyError, RecursionError, zipfile.LargeZipFile,
             NotImplementedError) as exc:  # unreadable or corrupt member (bad CRC, truncated, odd compression)
         text = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise ScenarioFileError(f"{path}: not a supplychain results file ({text}).") from None
+        raise ScenarioFileError(f"{path}: not a supplychain {kind} file ({text}).") from None
 
 
 def _read(archive: zipfile.ZipFile, path: PathLike, variable_axes: Mapping[str, str] | None,
@@ -474,23 +480,7 @@ def read_ensemble_archive(path: PathLike, band_series: tuple[str, ...], *,
     >>> raw.totals["demand"].shape[0], raw.n_days, raw.quantiles[2]
     (30, 20, 50.0)
     """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return _read_ensemble(archive, path, band_series, max_bytes)
-    except FileNotFoundError:
-        raise ScenarioFileError(f"{path}: no such results file.") from None
-    except IsADirectoryError:
-        raise ScenarioFileError(f"{path}: is a folder, not a results file.") from None
-    except SupplyChainError:
-        raise
-    except _Bad as exc:
-        raise ScenarioFileError(f"{path}: not a supplychain ensemble file: {exc}") from None
-    except zipfile.BadZipFile as exc:
-        raise ScenarioFileError(f"{path}: not a supplychain ensemble file (not a .npz archive: {exc}).") from None
-    except (OSError, EOFError, ValueError, KeyError, RecursionError, zipfile.LargeZipFile,
-            NotImplementedError) as exc:
-        text = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise ScenarioFileError(f"{path}: not a supplychain ensemble file ({text}).") from None
+    return _open(path, "ensemble", lambda archive: _read_ensemble(archive, path, band_series, max_bytes))
 
 
 def _whole(value: Any, what: str, low: int) -> int:

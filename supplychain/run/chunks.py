@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -133,6 +133,28 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
+def drain_in_order(tasks: Iterable[tuple[Any, int]], take: Callable[[Any], Any], bar: Any) -> None:
+    """Submit every ``(future, n)`` of ``tasks``, then pass each result to ``take`` in submission order.
+
+    Each result is dropped once taken, and ``bar`` advances by its ``n``. On
+    Ctrl-C or a failed task nothing queued still runs: every pending future is
+    cancelled (a pool of our own is also killed by its context manager).
+    """
+    pending: deque[tuple[Any, int]] = deque()
+    try:
+        for task in tasks:
+            pending.append(task)
+        while pending:
+            future, n = pending[0]
+            take(future.result())
+            pending.popleft()
+            bar.update(n)
+    except BaseException:
+        for future, _ in pending:
+            future.cancel()
+        raise
+
+
 def _bar(progress: bool, total: int, engine: str) -> Any:
     return progress_bar(total, desc=f"{engine} runs", unit="run", enabled=progress, leave=True)
 
@@ -198,8 +220,7 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     bounds = _bounds(n_runs, size, compiled_runs)
     gather = _SeriesGather(n_runs) if keep == "series" else _SummaryGather(c, n_runs)
     with _submitter(executor, c, use_processes) as submit, _bar(progress, n_runs, engine) as bar:
-        pending: deque[tuple[Any, int]] = deque()
-        try:
+        def submitted() -> Iterator[tuple[Any, int]]:
             for lo, hi in bounds:
                 if compiled_runs is None or compiled_runs[lo] is c:
                     task = submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep)
@@ -208,17 +229,8 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
                                            pure=False, retries=2)
                 else:
                     task = submit(_run_chunk, compiled_runs[lo], list(seqs[lo:hi]), engine, keep)
-                pending.append((task, hi - lo))
-            while pending:  # in chunk order; popping drops each result once gathered
-                future, n = pending[0]
-                gather.add(future.result())
-                pending.popleft()
-                bar.update(n)
-        except BaseException:
-            # Ctrl-C or a failed chunk: nothing queued should still run (our own pool is also killed).
-            for future, _ in pending:
-                future.cancel()
-            raise
+                yield task, hi - lo
+        drain_in_order(submitted(), gather.add, bar)
     return gather.result()
 
 

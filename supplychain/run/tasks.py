@@ -11,12 +11,12 @@ process pool (:mod:`.pool`, stopped at once by Ctrl-C), any
 from __future__ import annotations
 
 import os
-import sys
-from collections import deque
+from contextlib import ExitStack
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .chunks import _is_dask_client, _mp_context
+from .._progress import progress_bar
+from .chunks import _is_dask_client, _mp_context, drain_in_order
 from .pool import local_pool
 
 __all__ = ["map_chunks"]
@@ -45,7 +45,7 @@ def map_chunks(fn: Callable[..., Any], items: Sequence[Any], *args: Any, chunk_s
         Where tasks run; default in-process, or two local worker processes
         when ``processes`` is true (and the machine has two cores).
     progress : bool
-        A tqdm bar over items on stderr.
+        A progress bar over items (in a notebook or on a terminal only).
 
     Examples
     --------
@@ -55,8 +55,7 @@ def map_chunks(fn: Callable[..., Any], items: Sequence[Any], *args: Any, chunk_s
     n = len(items)
     bounds = [(lo, min(lo + chunk_size, n)) for lo in range(0, n, max(1, chunk_size))]
     out: list[Any] = []
-    from tqdm import tqdm
-    bar = tqdm(total=n, file=sys.stderr, unit=unit, desc=desc, disable=not progress, leave=False)
+    bar = progress_bar(n, desc=desc, unit=unit, enabled=progress)
     use_pool = executor is None and processes and (os.cpu_count() or 1) >= 2 and len(bounds) > 1
     try:
         if executor is None and not use_pool:
@@ -64,32 +63,16 @@ def map_chunks(fn: Callable[..., Any], items: Sequence[Any], *args: Any, chunk_s
                 out.extend(_apply(fn, list(items[lo:hi]), args))
                 bar.update(hi - lo)
             return out
-        if use_pool:
-            with local_pool(_WORKERS, _mp_context()) as submit:
-                return _gather(submit, fn, items, args, bounds, bar)
-        if _is_dask_client(executor):
-            def submit(f: Callable[..., Any], *a: Any) -> Any:
-                return executor.submit(f, *a, pure=False, retries=2)
-            return _gather(submit, fn, items, args, bounds, bar)
-        return _gather(executor.submit, fn, items, args, bounds, bar)
+        with ExitStack() as stack:
+            if use_pool:
+                submit = stack.enter_context(local_pool(_WORKERS, _mp_context()))
+            elif _is_dask_client(executor):
+                def submit(f: Callable[..., Any], *a: Any) -> Any:
+                    return executor.submit(f, *a, pure=False, retries=2)
+            else:
+                submit = executor.submit
+            drain_in_order(((submit(_apply, fn, list(items[lo:hi]), args), hi - lo) for lo, hi in bounds),
+                           out.extend, bar)
+        return out
     finally:
         bar.close()
-
-
-def _gather(submit: Callable[..., Any], fn: Callable[..., Any], items: Sequence[Any], args: tuple[Any, ...],
-            bounds: list[tuple[int, int]], bar: Any) -> list[Any]:
-    pending: deque[tuple[Any, int]] = deque()
-    out: list[Any] = []
-    try:
-        for lo, hi in bounds:
-            pending.append((submit(_apply, fn, list(items[lo:hi]), args), hi - lo))
-        while pending:
-            future, k = pending[0]
-            out.extend(future.result())
-            pending.popleft()
-            bar.update(k)
-    except BaseException:
-        for future, _ in pending:
-            future.cancel()
-        raise
-    return out
