@@ -36,22 +36,24 @@ def main() -> None:
     released = sc.simulate(base.with_shocks(*shocks, name="... with JP/KR stockpile release"),
                            engine="vector", n_runs=N_RUNS, seed=SEED)
 
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(9, 4))
     plot_fan(shocked, baseline, variable="delivered", ident="KR:ndfeb_magnet", by="region_commodity",
              usd=False, ax=ax)
-    ax.set_title("Korean NdFeB magnet deliveries (t/day): 200 runs, median and 5-95 % band")
+    ax.set_ylabel("magnets delivered in Korea (t/day)")
+    ax.set_title(f"Korean NdFeB magnet deliveries, blockade + magnet ban against the baseline\n"
+                 f"{N_RUNS} runs: median line, shaded 25-75 % and 5-95 % of runs", fontsize="medium")
     fig.tight_layout()
-    fig.savefig(HERE / "fan.png", dpi=110)
+    fig.savefig(HERE / "fan.png", dpi=100)
 
     fig, ax = plt.subplots(figsize=(8, 4))
     plot_resilience_curve(released, baseline, group="KR:ndfeb_magnet", by="region_commodity", ax=ax)
     fig.tight_layout()
-    fig.savefig(HERE / "resilience.png", dpi=110)
+    fig.savefig(HERE / "resilience.png", dpi=100)
 
     fig, ax = plt.subplots(figsize=(6, 5))
     plot_flows(baseline, "logic_chip", ax=ax)
     fig.tight_layout()
-    fig.savefig(HERE / "flows.png", dpi=110)
+    fig.savefig(HERE / "flows.png", dpi=100)
 
 
 if __name__ == "__main__":

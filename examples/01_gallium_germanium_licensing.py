@@ -24,6 +24,7 @@ import pandas as pd
 import supplychain as sc
 from supplychain.analytics.compare import compare
 from supplychain.model import ExportControl, Uniform
+from supplychain.plotting import shade_shocks
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -60,9 +61,8 @@ def main(horizon, out):
     shocks = [ExportControl(exporter="CN", commodity=c, mode="licence", approval_probability=APPROVAL,
                             processing_delay=DELAY, start=EFFECTIVE, announced=ANNOUNCED)
               for family in CONTROLLED.values() for c in family]
-    shocked = base.with_shocks(*shocks, name="Ga/Ge licensing")
     b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
-    s = sc.simulate(shocked, engine="vector", n_runs=N_RUNS, seed=SEED)
+    s = sc.simulate(base.with_shocks(*shocks, name="Ga/Ge licensing"), engine="vector", n_runs=N_RUNS, seed=SEED)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     for ax, commodity in zip(axes, ("gallium", "germanium")):
         dates = pd.to_datetime(s.dates)
@@ -73,12 +73,13 @@ def main(horizon, out):
         for month, value in ratio.items():
             seen = OBSERVED[commodity].get(month.strftime("%Y-%m"))
             print(f"  {month:%Y-%m}  model {value:5.2f}" + ("" if seen is None else f"   observed {seen:4.2f}"))
-        ax.bar(ratio.index, ratio.values, width=20, label="model")
-        seen = OBSERVED[commodity]
-        ax.plot(pd.to_datetime(list(seen)), list(seen.values()), "r*", markersize=12, label="observed")
-        ax.set_title(f"China {commodity} exports / baseline")
-        ax.legend()
-        fig.autofmt_xdate()
+        ax.bar(ratio.index, ratio.values, width=20, label="model, month")
+        ax.plot(*zip(*[(pd.Timestamp(m), v) for m, v in OBSERVED[commodity].items()]), "r*", ms=12, label="observed")
+        ax.axhline(1.0, color="0.2", linewidth=0.8, linestyle="--", label="baseline = 1")
+        shade_shocks(ax, s.scenario).set_title(f"China {commodity} exports relative to the baseline")
+        ax.legend(fontsize="small", loc="upper right")
+    axes[0].set_ylabel("exports / baseline, same month")
+    fig.autofmt_xdate()
     print(LATER)
     table = compare(b, s)
     print(f"Largest shortfall change, any region and commodity: "
@@ -87,8 +88,8 @@ def main(horizon, out):
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")
     Path(out).mkdir(parents=True, exist_ok=True)
-    path = Path(out) / "01_gallium_germanium.png"
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    path = Path(out) / "01_gallium_germanium_licensing.png"
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     print(f"saved {path}")
 
 
@@ -96,5 +97,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--horizon", type=int, default=HORIZON_DAYS, help="days to simulate")
     parser.add_argument("--out", default=".", help="folder for the plot")
-    args = parser.parse_args()
-    main(args.horizon, args.out)
+    main(**vars(parser.parse_args()))

@@ -78,14 +78,17 @@ def main(horizon, out):
           ", ".join(f"{p} {v:+.2f}" for p, v in gains.sort_values().items()))
     short = table[table.metric == "shortfall_usd"]["change"].sum()
     print(f"Change in final-demand shortfall (alternative suppliers' capacity): {short / 1e6:,.1f} M USD")
-    fig, ax = plt.subplots(figsize=(8, 4))
-    shares = us[(us.metric == "import_share") & (us.partner == "CN")].set_index("commodity")
-    shares[["baseline", "shocked"]].plot.bar(ax=ax)
-    ax.set_ylabel("US import share from China")
-    ax.set_title("Section 301 review: US import share from China over the horizon")
+    fig, ax = plt.subplots(figsize=(8, 5))
+    tariffed = {c: f"{c} (from {day:%b %Y})" for group, _, _, day in TRANCHES for c in group}
+    shares = us[(us.metric == "import_share") & (us.partner == "CN") & us.commodity.isin(list(tariffed))]
+    shares.set_index(shares.commodity.map(tariffed))[["baseline", "shocked"]].rename(
+        columns={"baseline": "tariffs in force before", "shocked": "with the 2024 review"}).plot.barh(ax=ax)
+    ax.invert_yaxis()
+    ax.set(xlabel=f"US import share from China, mean {START:%b %Y} to {base.date_of(horizon - 1):%b %Y}", ylabel="")
+    ax.set_title("Section 301 review: the US buys less from China")
     Path(out).mkdir(parents=True, exist_ok=True)
-    path = Path(out) / "03_section301.png"
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    path = Path(out) / "03_section301_tariffs.png"
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     print(f"saved {path}")
 
 
@@ -93,5 +96,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--horizon", type=int, default=HORIZON_DAYS, help="days to simulate")
     parser.add_argument("--out", default=".", help="folder for the plot")
-    args = parser.parse_args()
-    main(args.horizon, args.out)
+    main(**vars(parser.parse_args()))

@@ -24,7 +24,7 @@ import matplotlib
 import supplychain as sc
 from supplychain.analytics.compare import compare
 from supplychain.model import ExportControl, LogisticsShock, StockpileRelease
-from supplychain.plotting.results import plot_timeseries
+from supplychain.plotting import plot_timeseries, shade_shocks
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -75,11 +75,11 @@ def main(horizon, out):
                         linestyle="-" if "stockpile" in name else "--")
         for line, region in zip(ax.lines[-2:], ("JP", "KR")):
             line.set_label(f"{region} magnets, {name}")
-    ax.legend(fontsize="small")
-    ax.set_title("Magnets delivered in Japan and Korea")
+    shade_shocks(ax, res.scenario).legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
+    ax.set_title("Magnets delivered in Japan and Korea (the level before March is the baseline's)")
     Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "05_taiwan_blockade_magnets.png"
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     print(f"saved {path}")
 
 

@@ -18,7 +18,7 @@ import argparse
 import tempfile
 
 import supplychain as sc
-from supplychain.plotting.results import plot_timeseries
+from supplychain.plotting import plot_timeseries, shade_shocks
 
 SEED = 2025
 
@@ -43,7 +43,7 @@ def main(horizon: int, out: str) -> None:
         ax = plot_timeseries(res, "production", cells, ax=ax)
         ax.lines[-1].set_label(name)
     ax.set_title("Korean Li-ion cell output, China bans graphite exports Mar-Aug 2025")
-    ax.legend()
+    shade_shocks(ax, runs["ban"].scenario).legend(loc="lower right")
     ax.figure.savefig(f"{out}/06_graphite_ban_stockpile.png", dpi=90, bbox_inches="tight")
     print(f"saved {out}/06_graphite_ban_stockpile.png")
 

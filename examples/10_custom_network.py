@@ -19,7 +19,7 @@ import tempfile
 
 import supplychain as sc
 from supplychain.metrics import fill_rate
-from supplychain.plotting.results import plot_timeseries
+from supplychain.plotting import plot_timeseries, shade_shocks
 
 SEED = 2025
 
@@ -46,7 +46,8 @@ def main(horizon: int, out: str) -> None:
           f"(baseline {base.series('inventory', 'US.lithium:lithium').min():.0f} t)")
     ax = plot_timeseries(base, "inventory", "US.lithium:lithium")
     plot_timeseries(hit, "inventory", "US.lithium:lithium", ax=ax, linestyle="--")
-    ax.legend(["baseline", "CN refinery out, days 30-150"])
+    shade_shocks(ax, scenario).set_title("US lithium stock, CN refinery outage")
+    ax.legend(["baseline", "CN refinery out, days 30-150", "outage", "outage starts"], loc="upper left", bbox_to_anchor=(1, 1))
     ax.figure.savefig(f"{out}/10_custom_network.png", dpi=90, bbox_inches="tight")
     print(f"saved {out}/10_custom_network.png")
 

@@ -54,7 +54,7 @@ def main(horizon, out):
     plot_fan(after, before, ident="ALL", ax=axes[0])
     plot_fan(after, before, variable="service_level", ident="KR", ax=axes[1])
     path = folder / "d_ensemble_save_and_compare.png"
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=100)
     print(f"saved {path}")
 
 

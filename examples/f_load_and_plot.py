@@ -42,7 +42,7 @@ def main(horizon, out):
     plot_change(after, before, cumulative=True, ax=left)
     plot_flow_delta(before, after, "ndfeb_magnet", ax=right)
     path = folder / "f_load_and_plot.png"
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=100)
     print(f"saved {path}")
 
 

@@ -41,20 +41,20 @@ def main(horizon, out, n_runs):
     print(f"{n_runs} runs: US shortfall median ${mid / 1e9:.2f}bn, 95 % band ${low / 1e9:.2f}bn "
           f"to ${high / 1e9:.2f}bn; P(any shortfall) {np.mean(us > 0):.0%}")
     band = ens.band("shortfall_usd", "US")          # percentiles (5, 25, 50, 75, 95) of the running total
-    days = np.arange(ens.n_days)
+    dates = np.array(ens.dates, dtype="datetime64[D]")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     ax1.hist(us / 1e9, bins=40, color="C0")
     ax1.axvspan(low / 1e9, high / 1e9, color="C1", alpha=0.2, label="95 % band")
-    ax1.set(xlabel="US shortfall over the year ($bn)", ylabel="runs", title="US shortfall per run")
-    ax1.legend()
-    ax2.fill_between(days, band[0] / 1e9, band[-1] / 1e9, alpha=0.3, label="5-95 %")
-    ax2.plot(days, band[2] / 1e9, label="median")
-    ax2.axvspan(59, 59 + 14, color="0.8", alpha=0.5, label="shortest outage")
-    ax2.set(xlabel="day of 2025", ylabel="$bn", title="US shortfall to date, across runs")
+    ax1.set(xlabel="US shortfall over the year ($bn)", ylabel="runs", title="US shortfall per run (shaded: 95 % band)")
+    ax2.fill_between(dates, band[0] / 1e9, band[-1] / 1e9, alpha=0.3, label="5-95 % of runs")
+    ax2.plot(dates, band[2] / 1e9, label="median run")
+    ax2.axvspan(*dates[59:59 + 182][[0, -1]], color="0.5", alpha=0.15, label="outage: 2 weeks to 6 months")
+    ax2.set(xlabel="date", ylabel="$bn", title="US shortfall to date, across runs")
+    ax2.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(ax2.xaxis.get_major_locator()))
     ax2.legend()
     Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / "taiwan_earthquake_uncertain.png"
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     print(f"saved {path}")
 
 

@@ -53,7 +53,7 @@ def main(horizon, out, n_futures):
         plot_prim_trajectory(report.prim[failing], ax=ax2, title=f"Where '{failing}' fails")
     results.table().to_csv(Path(out) / "trilateral_experiments.csv", index=False)
     path = Path(out) / "trilateral_policies.png"
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     print(f"saved {path}")
 
 

@@ -152,8 +152,9 @@ def plot_flow_delta(before: Results, after: Results, commodity: str, *, usd: boo
     top = float(np.abs(delta).max()) or 1.0
     ax = _new_axes(ax)
     ax.imshow(delta, cmap="RdBu", vmin=-top, vmax=top)
+    noise = 1e-9 * float(np.abs(m0).max())   # rounding left by summing the same flows in another order
     for (i, j), value in np.ndenumerate(delta):
-        if value != 0:
+        if abs(value) > noise:
             ax.text(j, i, _compact(value, usd), ha="center", va="center", fontsize="small",
                     color="white" if abs(value) > 0.6 * top else "black")
     ax.set_xticks(range(len(regions)), regions)
