@@ -157,3 +157,14 @@ def test_random_entries_get_many_runs_against_a_single_run_deterministic_baselin
     card = scorecard(catalogue, baseline=toy_scenario(180))
     assert card.loc["licence", "diversion_lo"] < card.loc["licence", "diversion"] < card.loc["licence", "diversion_hi"]
     assert math.isnan(card.loc["ban", "diversion_lo"])          # one run: exact, no interval
+
+
+def test_stress_test_command_ranks_by_a_target_demand(tmp_path, capsys) -> None:
+    # The Korean cell plant is the only node upstream of US cells whose loss reaches them
+    # (tests/test_questions.py checks the figures by hand); --target runs the simulation alone.
+    path = save_scenario(toy_scenario(200), tmp_path / "toy.toml")
+    assert main(["stress-test", str(path), "--duration", "60", "--target", "US:cell", "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "target lost" in lines[0] and lines[1].startswith("KR.cells")
+    assert main(["stress-test", str(path), "--target", "US:cel", "--quiet"]) == 2
+    assert "Did you mean 'US:cell'?" in capsys.readouterr().err

@@ -51,6 +51,8 @@ def configure_stress_test(parser: argparse.ArgumentParser) -> None:
                         help="time-to-recover given to the LP (default: --duration)")
     parser.add_argument("--method", choices=("both", "lp", "simulation"), default="both",
                         help="Simchi-Levi LPs, simulation, or both (default)")
+    parser.add_argument("--target", default=None, metavar="REGION:COMMODITY",
+                        help="rank knockouts by their effect on one demand, e.g. US:logic_chip (simulation only)")
     parser.add_argument("--top", type=whole_number(1), default=20, metavar="K", help="rows to print (default: 20)")
     add_format_argument(parser, table_help="the ranking in aligned columns, money in $")
 
@@ -71,6 +73,8 @@ _STRESS_COLUMNS: list[tuple[str, str, Callable[[float], str]]] = [
     ("ttr_days", "TTR days", _days), ("pi_usd", "lost (LP)", format_usd), ("rei", "REI", lambda x: f"{x:.3f}"),
     ("vulnerable", "TTS<TTR", lambda x: "yes" if x else "no"), ("tts_sim_days", "TTS sim", _days),
     ("shortfall_sim_usd", "shortfall (sim)", format_usd), ("cvar95_shortfall_usd", "worst 5%", format_usd),
+    ("target_shortfall_usd", "target lost", format_usd), ("target_fill_rate", "target fill", format_percent),
+    ("target_tts_days", "target TTS", _days),
 ]
 
 
@@ -93,7 +97,7 @@ def stress_text(table: pd.DataFrame, top: int, duration: int) -> str:
     No knockout of 30 days costs any demand anything: every node's time-to-survive exceeds its time-to-recover
     (stocks cover the outage), so all 1 rows are zero and none ranks above another. Try a longer --duration.
     """
-    money = ["pi_usd", "shortfall_sim_usd", "cvar95_shortfall_usd"]
+    money = ["pi_usd", "shortfall_sim_usd", "cvar95_shortfall_usd", "target_shortfall_usd"]
     if _all_zero(table, money):
         return (f"No knockout of {duration} days costs any demand anything: every node's time-to-survive exceeds its "
                 f"time-to-recover\n(stocks cover the outage), so all {len(table)} rows are zero and none ranks above "
@@ -104,7 +108,7 @@ def stress_text(table: pd.DataFrame, top: int, duration: int) -> str:
     legend = (f"Each node knocked out for {duration} days. TTS: days the network serves all demand without it "
               "(LP); TTR: days to recover; lost (LP): demand lost in USD (Simchi-Levi et al. 2014); REI: lost / "
               "the largest; shortfall (sim): simulated shortfall beyond the baseline; worst 5%: mean of the worst "
-              "5% of runs.")
+              "5% of runs; target lost / fill / TTS: the same for the --target demand alone.")
     more = [f"{len(table) - top} more rows: --top, or --out for all."] if len(table) > top else []
     return "\n".join(lines + more + ["", legend])
 
@@ -116,8 +120,10 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
         check_out_dir(args.out)
     with about_scenario(args.scenario):
         network = resolve_scenario(args.scenario).network
-        table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=args.method,
-                            n_runs=args.runs, seed=args.seed, progress=not args.quiet)
+        # A target is measured by simulation; "both" (the default) then means the simulation alone.
+        method = "simulation" if args.target is not None and args.method == "both" else args.method
+        table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=method,
+                            n_runs=args.runs, seed=args.seed, progress=not args.quiet, target=args.target)
     if args.format == "table":
         print(stress_text(table, args.top, args.duration))
     else:
