@@ -167,4 +167,4 @@ def test_stress_test_command_ranks_by_a_target_demand(tmp_path, capsys) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert "target lost" in lines[0] and lines[1].startswith("KR.cells")
     assert main(["stress-test", str(path), "--target", "US:cel", "--quiet"]) == 2
-    assert "Did you mean 'US:cell'?" in capsys.readouterr().err
+    assert "Did you mean 'US:cell'" in capsys.readouterr().err
