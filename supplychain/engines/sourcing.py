@@ -126,10 +126,11 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     to the buyer's qualified, fully available, undiverted lanes in proportion
     to their supplier's spare capacity (the day's capacity minus throughput), each
     taking at most that spare capacity and its lane capacity; what they cannot
-    take goes back to the lanes it was diverted from that are at least partly
-    available (a returning supplier, or a licensed lane with nowhere better to
-    go: the buyer still applies), in proportion to what each diverts; the rest
-    is not placed (the buyer orders again the next day).
+    take goes back to the lanes it was diverted from that are fully available
+    again (a returning supplier) or, when the buyer has no alternate with spare
+    capacity, partly available (a licensed lane with nowhere better to go: the
+    buyer still applies), in proportion to what each diverts; the rest is not
+    placed (the buyer orders again the next day).
     """
     assert s.diverted is not None and s.seek_day is not None and s.throughput is not None
     h = allow if late is None else np.where(late, 0.0, allow)
@@ -161,7 +162,9 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         alt = np.where(total > 0, diverted[:, c.lane_buyer] * weight / total, 0.0)
     alt = np.minimum(np.minimum(alt, spare), np.maximum(c.lane_capacity - keep, 0.0))
     rest = np.maximum(diverted - _sum(c, alt, "buyer"), 0.0)
-    back_w = np.where(h > 0.0, base - keep, 0.0)
+    # A returning supplier takes back what it diverted; a partly available lane (a licence regime, a
+    # leakage route) only when the buyer has no qualified alternate with spare capacity to turn to.
+    back_w = np.where((h >= 1.0) | ((h > 0.0) & (total <= 0.0)), base - keep, 0.0)
     back_total = _sum(c, back_w, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
         back = np.where(back_total > 0, rest[:, c.lane_buyer] * back_w / back_total, 0.0)
