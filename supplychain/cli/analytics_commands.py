@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._format import format_percent, format_units, format_usd
+from ..analytics.stress import DEFAULT_DURATION_DAYS
 from ..datasets.scenarios import SCENARIO_DIR
 from ..errors import SimulationWarning
 from .arguments import resolve_scenario, whole_number
@@ -26,8 +27,8 @@ from .output import check_out_dir, write_folder
 __all__ = ["configure_stress_test", "cmd_stress_test", "configure_benchmark", "cmd_benchmark", "stress_text",
            "scorecard_text", "STRESS_DURATION_DAYS", "BENCHMARK_DURATION_DAYS"]
 
-#: Default knockout of ``stress-test``: a quarter, longer than most stocks' cover, so nodes rank apart.
-STRESS_DURATION_DAYS = 90
+#: Default knockout of ``stress-test``: the Python default (a quarter, longer than most stocks' cover).
+STRESS_DURATION_DAYS = DEFAULT_DURATION_DAYS
 #: Default duration of the standard shocks of ``benchmark``: half a year, beyond the strategic cover of most chains.
 BENCHMARK_DURATION_DAYS = 180
 

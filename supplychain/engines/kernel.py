@@ -53,8 +53,8 @@ from ..compile.compiler import Compiled
 from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
 from . import restart as _restart
-from .licences import LicenceState, initial_licences
 from . import sourcing as _sourcing
+from .licences import LicenceState, initial_licences
 from .sums import sum_into as _sum_into
 
 __all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship",

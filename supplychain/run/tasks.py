@@ -11,8 +11,8 @@ process pool (:mod:`.pool`, stopped at once by Ctrl-C), any
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from .._progress import progress_bar

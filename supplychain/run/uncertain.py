@@ -25,8 +25,8 @@ from ..compile.compiler import Compiled, compile_scenario
 from ..compile.steady import steady_state
 from ..model.network import Network
 from ..model.paths import Usage
-from ..model.substitution import substitute
 from ..model.scenario import Scenario
+from ..model.substitution import substitute
 
 __all__ = ["PARAMETER_STREAM", "parameter_units", "run_values", "compile_runs", "region_usage", "grouped_order"]
 
