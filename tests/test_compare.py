@@ -119,3 +119,34 @@ def test_cli_run_compare_baseline(tmp_path, capsys):
     assert re.search(r"^US\s+metal\s+\$0\s+\$\S+\s+\+\$", text, re.M), text   # the baseline beside the shocked
     saved = pd.read_csv(tmp_path / "out" / "compare.csv")
     assert row(saved.fillna({"partner": ""}), "US", "metal", "shortfall").change == pytest.approx(5.0 * 20)
+
+
+def test_change_table_names_the_two_runs_unless_the_first_is_the_unshocked_second():
+    from supplychain.analytics.compare import format_changes
+    base = Scenario(chain_network(), horizon_days=80, name="baseline")
+    ban = base.with_shocks(ExportControl(exporter="CN", commodity="metal", start=20), name="ban")
+    longer = base.with_shocks(ExportControl(exporter="CN", commodity="metal", start=10),
+                              name="long ban")
+    plain, short, long_ = (simulate(s, engine="des", seed=1) for s in (base, ban, longer))
+    against = format_changes(compare(plain, short))
+    assert against.startswith("Change against the unshocked baseline (paired runs):")
+    assert re.search(r"^region\s+commodity\s+shortfall: baseline\s+shocked\s+change\s+fill rate: baseline",
+                     against, re.M)
+    between = format_changes(compare(short, long_))
+    assert between.startswith("Change from 'ban' to 'long ban' (paired runs):")
+    assert "baseline" not in between and "shocked" not in between
+    assert re.search(r"^region\s+commodity\s+shortfall: from\s+to\s+change\s+fill rate: from\s+to", between, re.M)
+    assert re.search(r"^Total shortfall: \$\S+ in 'ban', \$\S+ in 'long ban' \(\+\$\S+\)\.$", between, re.M)
+    # Reversed, the shocked run is not the unshocked version of the baseline.
+    assert format_changes(compare(short, plain)).startswith("Change from 'ban' to 'baseline' (paired runs):")
+
+
+def test_with_shocks_renames_a_scenario_still_called_baseline():
+    base = Scenario(chain_network(), horizon_days=80, name="baseline")
+    shocks = [ExportControl(exporter="CN", commodity="metal", start=10),
+              Tariff(importer="US", commodity="metal", rate=0.1, start=20)]
+    assert base.with_shocks(*shocks).name == "baseline + 2 shocks"
+    assert base.with_shocks(shocks[0]).name == "baseline + 1 shock"
+    assert base.with_shocks(*shocks, name="ban").name == "ban"
+    assert base.with_shocks(*shocks).without_shocks(name="baseline") == base
+    assert Scenario(chain_network(), horizon_days=80, name="mine").with_shocks(*shocks).name == "mine"

@@ -244,7 +244,19 @@ def compare(baseline: Results | EnsembleResults, shocked: Results | EnsembleResu
     table = pd.DataFrame(rows, columns=["region", "commodity", "metric", "partner", "baseline", "shocked",
                                         "change_se", "change_lo", "change_hi"])
     table.insert(6, "change", table["shocked"] - table["baseline"])
-    return table.sort_values(["region", "commodity", "metric", "partner"], ignore_index=True)
+    table = table.sort_values(["region", "commodity", "metric", "partner"], ignore_index=True)
+    table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
+                       unshocked=_is_unshocked_version(baseline.scenario, shocked.scenario))
+    return table
+
+
+def _is_unshocked_version(first: Scenario, second: Scenario) -> bool:
+    """Whether ``first`` is ``second`` without its shocks (:meth:`~supplychain.model.Scenario.without_shocks`)."""
+    try:
+        unshocked = second.without_shocks(name=first.name)
+        return bool(unshocked != second.replace(name=first.name) and unshocked == first)
+    except Exception:  # a comparison that cannot be made (e.g. arrays inside) means "not known to be"
+        return False
 
 
 def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
@@ -270,7 +282,9 @@ def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
     engine = cast(Literal["des", "vector"], shocked.engine)
     keep: Literal["series", "summary"] = "summary" if isinstance(shocked, EnsembleResults) else "series"
     baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed, keep=keep)
-    return compare(baseline, shocked)
+    table = compare(baseline, shocked)
+    table.attrs["unshocked"] = True
+    return table
 
 
 #: Trade metrics shown by :func:`format_changes` (besides every demand whose service changed), in order.
@@ -342,6 +356,12 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     (:func:`format_usd`), shares in percent and changes of shares in
     percentage points.
 
+    The title and column labels follow the two runs' scenario names, which
+    :func:`compare` keeps in ``table.attrs``: "Change against the unshocked
+    baseline" (columns baseline, shocked) when the first run is the second
+    without its shocks (as in :func:`compare_to_unshocked`), otherwise
+    "Change from 'A' to 'B'" (columns from, to).
+
     Examples
     --------
     >>> import pandas as pd
@@ -349,6 +369,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     ...                   "metric": ["shortfall_usd", "fill_rate"] * 2, "partner": [""] * 4,
     ...                   "baseline": [0.0, 1.0, 0.0, 1.0], "shocked": [9.2e7, 0.9, 0.0, 1.0]})
     >>> t["change"] = t["shocked"] - t["baseline"]
+    >>> t.attrs.update(before="baseline", after="ban", paired=True, unshocked=True)
     >>> print(format_changes(t))
     Change against the unshocked baseline (paired runs):
     <BLANKLINE>
@@ -358,11 +379,24 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     Total shortfall: $0 baseline, $92.0M shocked (+$92.0M).
     <BLANKLINE>
     1 of 2 demands unchanged.
+    >>> t.attrs.update(before="ban", after="ban + stockpile", unshocked=False)
+    >>> print(format_changes(t).splitlines()[0])
+    Change from 'ban' to 'ban + stockpile' (paired runs):
     """
     runs = ""
     if "change_lo" in table and table["change_lo"].notna().any():
         runs = "; means over runs, 95% intervals of the paired change"
-    lines = [f"Change against the unshocked baseline (paired runs{runs}):", ""]
+    paired = "paired runs" if table.attrs.get("paired", True) else "unpaired runs"
+    first, second = table.attrs.get("before"), table.attrs.get("after")
+    if table.attrs.get("unshocked", False):
+        title, was, now = "Change against the unshocked baseline", "baseline", "shocked"
+    elif first is None or second is None:
+        title, was, now = "Change from baseline to shocked", "baseline", "shocked"
+    else:
+        title = (f"Change between two runs of '{first}'" if first == second
+                 else f"Change from '{first}' to '{second}'")
+        was, now = "from", "to"
+    lines = [f"{title} ({paired}{runs}):", ""]
     demands = demand_changes(table)
     moved = demands[demands["changed"]]
     if len(moved):
@@ -372,16 +406,16 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
                  format_usd(r.shortfall_usd_shocked), format_usd(r.shortfall_usd_change, sign=True),
                  format_percent(r.fill_rate_baseline), format_percent(r.fill_rate_shocked),
                  format_points(r.fill_rate_change)] for r in moved.itertuples()]
-        headers = ["region", "commodity", "shortfall: baseline", "shocked", "change",
-                   "fill rate: baseline", "shocked", "change"]
+        headers = ["region", "commodity", f"shortfall: {was}", now, "change", f"fill rate: {was}", now, "change"]
         if "shortfall_usd_change_lo" in moved and moved["shortfall_usd_change_lo"].notna().any():
             headers.insert(5, "95% interval")
             for row, lo, hi in zip(rows, moved["shortfall_usd_change_lo"], moved["shortfall_usd_change_hi"]):
                 row.insert(5, "n/a" if lo != lo else f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}")
         lines += _columns(headers, rows, n_left=2)
         before, after = demands["shortfall_usd_baseline"].sum(), demands["shortfall_usd_shocked"].sum()
-        lines += [f"Total shortfall: {format_usd(before)} baseline, {format_usd(after)} shocked "
-                  f"({format_usd(after - before, sign=True)}).", ""]
+        totals = (f"{format_usd(before)} baseline, {format_usd(after)} shocked" if was == "baseline" else
+                  f"{format_usd(before)} in '{first}', {format_usd(after)} in '{second}'")
+        lines += [f"Total shortfall: {totals} ({format_usd(after - before, sign=True)}).", ""]
     titles = {"tariff_paid_usd": "Tariff paid", "import_cost_usd": "Import cost (landed, from other regions)",
               "import_share": "Import shares (trade diversion)"}
     for metric in HEADLINE_METRICS:
@@ -398,11 +432,11 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         if metric == "import_share":
             rows = [[f"{r.region!s}<-{r.partner!s}", str(r.commodity), format_percent(r.baseline, floor=False),
                      format_percent(r.shocked, floor=False), format_points(r.change)] for r in shown.itertuples()]
-            lines += _columns(["importer<-exporter", "commodity", "baseline", "shocked", "change"], rows, 2)
+            lines += _columns(["importer<-exporter", "commodity", was, now, "change"], rows, 2)
         else:
             rows = [[str(r.region), str(r.commodity), format_usd(r.baseline), format_usd(r.shocked),
                      format_usd(r.change, sign=True), format_relative(r.change, r.baseline)] for r in shown.itertuples()]
-            lines += _columns(["region", "commodity", "baseline", "shocked", "change", "change %"], rows, 2)
+            lines += _columns(["region", "commodity", was, now, "change", "change %"], rows, 2)
         lines.append("")
     n_same = int((~demands["changed"]).sum())
     lines.append(f"{n_same} of {len(demands)} demands unchanged." if len(moved) or len(lines) > 2

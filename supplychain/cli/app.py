@@ -425,6 +425,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             check_results(baseline)
             bar.step(phases[3])
             table = compare(baseline, results)
+            table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
         text = _run_text(args, keep, results, table, shocked)
         if args.out is not None:
             files = planned_files(results, compared=table is not None, baseline=baseline)

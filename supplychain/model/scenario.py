@@ -36,6 +36,15 @@ class _DerivedDay(int):
         return int.__repr__(self)
 
 
+def _derived_name(current: str, given: str | None, n_added: int, noun: str) -> str:
+    """The name of a copy with ``n_added`` shocks or responses: ``given``, else a derived one."""
+    if given is not None:
+        return given
+    if current == "baseline" and n_added:
+        return f"baseline + {n_added} {noun}{'s' if n_added != 1 else ''}"
+    return current
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """Everything needed to run a simulation, as immutable data.
@@ -176,14 +185,38 @@ class Scenario:
         return tuple(s for s in self.all_shocks if s.in_force(self.start_date))
 
     def with_shocks(self, *shocks: Shock, name: str | None = None) -> Scenario:
-        """A copy with ``shocks`` added (responses among them go to ``responses``)."""
+        """A copy with ``shocks`` added (responses among them go to ``responses``).
+
+        Parameters
+        ----------
+        *shocks : Shock
+            The shocks (and responses) to add.
+        name : str, optional
+            The copy's name. By default the name is kept, except that a
+            scenario still named ``"baseline"`` becomes ``"baseline + N
+            shocks"``, so that a shocked run is not reported as the baseline.
+
+        Examples
+        --------
+        >>> from supplychain.analytics._toy import toy_scenario
+        >>> from supplychain.model import CapacityShock
+        >>> quake = CapacityShock(region="CN", fraction_lost=0.6, start=10, end=40)
+        >>> toy_scenario(100).replace(name="baseline").with_shocks(quake).name
+        'baseline + 1 shock'
+        >>> toy_scenario(100).replace(name="baseline").with_shocks(quake, name="quake").name
+        'quake'
+        """
         return dataclasses.replace(self, shocks=self.shocks + tuple(shocks),
-                                   name=self.name if name is None else name)
+                                   name=_derived_name(self.name, name, len(shocks), "shock"))
 
     def with_responses(self, *responses: Shock, name: str | None = None) -> Scenario:
-        """A copy with ``responses`` added (each must be a response)."""
+        """A copy with ``responses`` added (each must be a response).
+
+        ``name`` as in :meth:`with_shocks`: a scenario still named
+        ``"baseline"`` becomes ``"baseline + N responses"`` unless ``name`` is given.
+        """
         return dataclasses.replace(self, responses=self.responses + tuple(responses),
-                                   name=self.name if name is None else name)
+                                   name=_derived_name(self.name, name, len(responses), "response"))
 
     def with_uncertainty(self, path: str, distribution: object = None, *,
                          choices: Iterable[object] | None = None) -> Scenario:
