@@ -54,11 +54,12 @@ from .model import (
 )
 from .results.ensemble import EnsembleResults, load_ensemble
 from .results.series import Results, load_results
+from .results.text import format_summary
 from .run.simulate import simulate
 
 __all__ = [
     "__version__", "simulate", "compare", "load_baseline", "load_scenario", "load_example", "save_scenario",
-    "load_results", "load_ensemble",
+    "load_results", "load_ensemble", "format_summary",
     "Results", "EnsembleResults", "Scenario", "Network", "Region", "Commodity", "Facility", "Lane", "Demand",
     "Distribution", "Fixed", "Uniform", "Triangular", "Normal", "LogNormal", "Empirical",
     "Poisson", "NegativeBinomial",

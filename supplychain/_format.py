@@ -11,8 +11,10 @@ output (CSV, JSON) keeps the full numbers: these functions are for people.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-__all__ = ["format_usd", "format_percent", "format_points", "format_units", "format_relative", "format_bytes"]
+__all__ = ["format_usd", "format_percent", "format_points", "format_units", "format_relative", "format_bytes",
+           "format_columns"]
 
 _SCALES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
 
@@ -123,3 +125,24 @@ def format_bytes(n: float) -> str:
         if float(f"{n:.3g}") >= scale:
             return f"{_three_figures(n / scale)} {suffix}"
     return f"{n:,.0f} B"
+
+
+def format_columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -> list[str]:
+    """Plain-text columns, one string a line: the first ``n_left`` left-aligned, the rest right-aligned.
+
+    A rule of dashes separates the headers from the rows.
+
+    Examples
+    --------
+    >>> print("\\n".join(format_columns(["region", "shortfall"], [["US", "$92.0M"], ["KR", "$0"]], 1)))
+    region  shortfall
+    ------  ---------
+    US         $92.0M
+    KR             $0
+    """
+    widths = [max(len(str(v)) for v in col) for col in zip(headers, *rows)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) if i < n_left else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]

@@ -134,3 +134,16 @@ def test_one_number_format_in_python_and_on_the_command_line(shock_file, capsys)
     assert re.search(r"\$\d+(\.\d+)?[kM]?\b", text) and not re.search(r"\d\.\d{2}%", text)
     assert (format_usd(92_370_000), format_percent(0.9178), format_units(12_345.6), format_bytes(2.5e6)) == (
         "$92.4M", "91.7%", "12,346", "2.50 MB")
+
+
+def test_format_summary_is_public_and_the_cli_prints_the_same_text(capsys):
+    import supplychain as sc
+    from supplychain.cli.app import main
+    res = sc.simulate(sc.load_baseline().with_horizon(10), seed=0)
+    text = sc.format_summary(res)
+    assert "e+0" not in text and "e-0" not in text
+    assert re.search(r"^US\s+logic_chip\s+\S+\s+[\d,.]+\s+[\d,.]+\s+\d+\.\d%", text, re.M), text
+    assert main(["run", "baseline", "--horizon", "10", "--seed", "0", "--quiet"]) == 0
+    assert capsys.readouterr().out.startswith(text)
+    from supplychain.cli import format_summary as cli_format_summary
+    assert cli_format_summary is sc.format_summary

@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._format import format_bytes, format_percent, format_units, format_usd
+from .._format import format_bytes, format_columns, format_percent, format_units, format_usd
 from .._progress import PhaseBar
 from .._version import __version__
 from ..errors import SupplyChainError
+from ..results.text import format_summary, run_head
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
 from . import experiment_command as _experiment
@@ -72,22 +73,8 @@ class Command:
 _qty = format_units
 _usd = format_usd
 _pct = format_percent
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -> list[str]:
-    """Plain-text columns: the first ``n_left`` left-aligned, the rest right-aligned."""
-    widths = [max(len(str(v)) for v in col) for col in zip(headers, *rows)]
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i < n_left else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-    return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
-
-
-def _run_head(results: Results | EnsembleResults) -> str:
-    s = results.scenario
-    runs = f"{results.n_runs} run" + ("s (means over runs)" if results.n_runs > 1 else "")
-    return (f"Scenario '{s.name}': {results.engine} engine, {runs}, seed {results.seed}, "
-            f"{s.horizon_days} days from {s.start_date.isoformat()}")
+_table = format_columns
+_run_head = run_head
 
 
 def has_shocks(scenario: Scenario) -> bool:
@@ -100,30 +87,6 @@ def has_shocks(scenario: Scenario) -> bool:
     False
     """
     return bool(scenario.responses) or len(scenario.shocks) > len(scenario.in_force())
-
-
-def format_summary(results: Results | EnsembleResults) -> str:
-    """The run's summary table, formatted for a terminal.
-
-    Examples
-    --------
-    >>> from supplychain import load_baseline, simulate
-    >>> res = simulate(load_baseline().with_horizon(10), seed=0)
-    >>> print(format_summary(res).splitlines()[0])  # doctest: +ELLIPSIS
-    Scenario 'baseline': des engine, 1 run, seed 0, 10 days from ...
-    """
-    table = results.summary()
-    head = _run_head(results)
-    headers = ["region", "commodity", "unit", "demand", "delivered", "fill rate", "delivery rate",
-               "days in stock", "shortfall", "shortfall USD"]
-    rows = [[str(r["region"]), str(r["commodity"]), str(r["unit"]), _qty(r["demand"]), _qty(r["delivered"]),
-             _pct(r["fill_rate"]), _pct(r["delivery_rate"]), _pct(r["cycle_service_level"]),
-             _qty(r["shortfall"]), _usd(r["shortfall_usd"])]
-            for r in table.to_dict("records")]
-    legend = ("fill rate: demand served from stock on the day it arose; delivery rate: delivered by the "
-              "horizon, late backorders included; days in stock: share of days without a stockout.")
-    total = f"Total shortfall: {_usd(float(table['shortfall_usd'].sum()))}"
-    return "\n".join([head, ""] + _table(headers, rows, n_left=3) + ["", legend, total])
 
 
 # Output folder --------------------------------------------------------------------------------

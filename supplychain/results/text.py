@@ -1,0 +1,73 @@
+"""Results as plain text for people: the summary table in the one number format of :mod:`supplychain._format`.
+
+The command line prints the same text (``supplychain run``), so Python and
+the terminal show one format: money as ``$92.4M``, shares in percent,
+quantities with thousands separators.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._format import format_columns, format_percent, format_units, format_usd
+
+if TYPE_CHECKING:
+    from .ensemble import EnsembleResults
+    from .series import Results
+
+__all__ = ["format_summary", "run_head"]
+
+
+def run_head(results: Results | EnsembleResults) -> str:
+    """One line naming the scenario, engine, runs, seed and horizon of ``results``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> print(run_head(simulate(load_baseline().with_horizon(10), seed=0)))
+    Scenario 'baseline': des engine, 1 run, seed 0, 10 days from 2025-01-01
+    """
+    s = results.scenario
+    runs = f"{results.n_runs} run" + ("s (means over runs)" if results.n_runs > 1 else "")
+    return (f"Scenario '{s.name}': {results.engine} engine, {runs}, seed {results.seed}, "
+            f"{s.horizon_days} days from {s.start_date.isoformat()}")
+
+
+def format_summary(results: Results | EnsembleResults) -> str:
+    """The summary table of ``results`` (``results.summary()``) as plain text, as ``supplychain run`` prints it.
+
+    One row per region and commodity: demand, delivered, fill rate, delivery
+    rate, days in stock, shortfall in units and in US dollars, in the one
+    number format of every table (no scientific notation), ending with the
+    total shortfall.
+
+    Parameters
+    ----------
+    results : Results or EnsembleResults
+        A simulation's results (for an ensemble, the means over runs).
+
+    Returns
+    -------
+    str
+        The text, lines separated by newlines, to ``print``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> text = format_summary(simulate(load_baseline().with_horizon(10), seed=0))
+    >>> print(text.splitlines()[0])
+    Scenario 'baseline': des engine, 1 run, seed 0, 10 days from 2025-01-01
+    >>> text.splitlines()[-1]
+    'Total shortfall: $0'
+    """
+    table = results.summary()
+    headers = ["region", "commodity", "unit", "demand", "delivered", "fill rate", "delivery rate",
+               "days in stock", "shortfall", "shortfall USD"]
+    rows = [[str(r["region"]), str(r["commodity"]), str(r["unit"]), format_units(r["demand"]),
+             format_units(r["delivered"]), format_percent(r["fill_rate"]), format_percent(r["delivery_rate"]),
+             format_percent(r["cycle_service_level"]), format_units(r["shortfall"]), format_usd(r["shortfall_usd"])]
+            for r in table.to_dict("records")]
+    legend = ("fill rate: demand served from stock on the day it arose; delivery rate: delivered by the "
+              "horizon, late backorders included; days in stock: share of days without a stockout.")
+    total = f"Total shortfall: {format_usd(float(table['shortfall_usd'].sum()))}"
+    return "\n".join([run_head(results), ""] + format_columns(headers, rows, n_left=3) + ["", legend, total])
