@@ -241,3 +241,24 @@ def test_no_shock_no_shortfall(pair):
     base, _ = pair
     table = base.shortfall_summary()
     assert (table.p_shortfall == 0).all() and (table.shortfall_usd_p95 == 0).all()
+
+
+def test_plot_fan_errors_name_plot_fan_its_arguments_and_what_is_available(pair):
+    from supplychain.errors import UnknownIdError
+    base, shocked = pair
+    with pytest.raises(UnknownIdError, match=r"^plot_fan: variable='delivered' is not available for a memory-light "
+                                             r"ensemble .*; available: service_level, shortfall_usd\.$"):
+        plot_fan(shocked, base, variable="delivered")
+    with pytest.raises(UnknownIdError, match=r"^plot_fan: ident='XX' .*; available: .*\bALL\b"):
+        plot_fan(shocked, ident="XX")
+    series = simulate(noisy_chain(), seed=5)
+    with pytest.raises(UnknownIdError, match=r"^plot_fan: variable='deliverd' .*available: .*\bdelivered\b.*"
+                                             r"Did you mean 'delivered'"):
+        plot_fan(series, variable="deliverd")
+    with pytest.raises(UnknownIdError, match=r"^plot_fan: ident='XX' .*by='region'; available: US\.$"):
+        plot_fan(series, ident="XX")
+    for bad in ({"variable": "delivered"}, {"ident": "XX"}):
+        with pytest.raises(UnknownIdError) as info:
+            plot_fan(shocked, **bad)
+        assert "plot_ensemble_fan" not in str(info.value) and "series '" not in str(info.value)
+        assert "group '" not in str(info.value)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import check_known, fail
+from .._validation import _LIST_AT_MOST, check_known, close_matches, fail, shown
+from ..errors import UnknownIdError
 from ..analytics._groups import shock_day_of
 from ..analytics.resilience import (
     performance,
@@ -47,6 +48,25 @@ def _fan(ax: Axes, days: np.ndarray, series: np.ndarray, percentiles: Sequence[f
     for k, (lo, hi) in enumerate(pairs):
         low, high = np.percentile(series, [lo, hi], axis=0)
         ax.fill_between(days, low, high, color=color, alpha=0.15 + 0.1 * k, linewidth=0)
+
+
+def _check_argument(value: object, available: Sequence[str] | dict[str, Any], arg: str, where: str) -> None:
+    """Raise :class:`~supplychain.errors.UnknownIdError` naming ``plot_fan``'s ``arg`` and what is available.
+
+    Examples
+    --------
+    >>> _check_argument("delivered", ["service_level", "shortfall_usd"], "variable", "an ensemble")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.UnknownIdError: plot_fan: variable='delivered' is not available for an ensemble; available: service_level, shortfall_usd.
+    """
+    names = [str(a) for a in available]
+    if isinstance(value, str) and value in names:
+        return
+    listed = ", ".join(names[:_LIST_AT_MOST]) + (f" ... ({len(names)} in all)" if len(names) > _LIST_AT_MOST else "")
+    hits = close_matches(value, names) if isinstance(value, str) else []
+    hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
+    raise UnknownIdError(f"plot_fan: {arg}={shown(value)} is not available for {where}; available: {listed}.{hint}")
 
 
 def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
@@ -84,22 +104,29 @@ def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleRes
     'date'
     """
     from ..results.ensemble import EnsembleResults
+    from ..results.series import VARIABLE_AXES
     from .ensemble import plot_ensemble_fan
     if isinstance(results, EnsembleResults):
         if baseline is not None and not isinstance(baseline, EnsembleResults):
             raise fail("baseline", "an EnsembleResults like results", type(baseline).__name__, "plot_fan")
+        memory_light = ("a memory-light ensemble (keep=\"summary\"), which keeps daily percentile bands "
+                        "of these series only")
+        _check_argument(variable or "shortfall_usd", results.bands, "variable", memory_light)
+        _check_argument(ident or "ALL", results.band_groups, "ident",
+                        "a memory-light ensemble, whose bands are per region and 'ALL'")
         return plot_ensemble_fan(results, baseline, series=variable or "shortfall_usd", group=ident or "ALL",
                                  band=(percentiles[0], percentiles[-1]), ax=ax)
     if isinstance(baseline, EnsembleResults):
         raise fail("baseline", "Results like results", type(baseline).__name__, "plot_fan")
     variable = variable or "delivered"
+    _check_argument(variable, VARIABLE_AXES, "variable", "these results")
     ax = _new_axes(ax)
     for res, label, color in ((baseline, "baseline", "0.45"), (results, results.scenario.name, "C3")):
         if res is None:
             continue
         labels, values, _ = _series(res, variable, by, usd)
         if ident is not None:
-            check_known(ident, labels, "ident", "plot_fan")
+            _check_argument(ident, labels, "ident", f"these results grouped by={by!r}")
             series = values[:, :, labels.index(ident)]
         else:
             series = values.sum(axis=2)
