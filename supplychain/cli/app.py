@@ -139,12 +139,15 @@ def _save_figures(results: Results, folder: Path, baseline: Results | None = Non
     ``flows.png`` the change in trade of the headline commodities. Without one, deliveries against
     demand per region, and trade levels.
     """
-    from ..plotting.change import plot_change, plot_flow_delta
+    from ..plotting.change import most_changed, plot_change, plot_flow_delta
     from ..plotting.results import plot_flows, plot_timeseries, shade_shocks
     if baseline is not None:
         fig, axes = _grid(2, 2, (6.4, 4.0))
-        plot_change(results, baseline, ax=axes[0])
-        plot_change(results, baseline, cumulative=True, ax=axes[1])
+        # Both panels draw the same groups in the same colours (ranked by the daily change).
+        ids = most_changed(results, baseline)
+        colors = {ident: f"C{k % 10}" for k, ident in enumerate(ids)}
+        plot_change(results, baseline, ids=ids or None, colors=colors, ax=axes[0])
+        plot_change(results, baseline, ids=ids or None, colors=colors, cumulative=True, ax=axes[1])
         axes[1].set_title("cumulative change (the area lost)", fontsize="medium")
     else:
         regions = sorted(set(results.coords.region["demand"]))

@@ -9,7 +9,7 @@ trade of one commodity. Both are the default figures of ``supplychain run``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "NO_CHANGE"]
+__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "most_changed", "NO_CHANGE"]
 
 #: Text drawn on an Axes when nothing changed, instead of an empty plot.
 NO_CHANGE = "no change against the baseline"
@@ -58,9 +58,31 @@ def change_by_group(results: Results, baseline: Results, *, variable: str = "del
     return labels, shocked.mean(axis=0) - base.mean(axis=0)
 
 
+def most_changed(results: Results, baseline: Results, *, variable: str = "delivered",
+                 by: Grouping = "region_commodity", usd: bool = True, top: int = 6) -> list[str]:
+    """The ``top`` groups with the largest total absolute daily change against the baseline, largest first.
+
+    Groups that did not change are left out. :func:`plot_change` draws these by default.
+
+    Examples
+    --------
+    >>> from supplychain import simulate, CapacityShock
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> base = toy_scenario(100)
+    >>> outage = base.with_shocks(CapacityShock(fraction_lost=1.0, facility="KR.cells", start=10, end=60))
+    >>> most_changed(simulate(outage, seed=0), simulate(base, seed=0), top=2)
+    ['US:cell', 'JP:cell']
+    """
+    check_number(top, "top", "most_changed", low=1)
+    labels, delta = change_by_group(results, baseline, variable=variable, by=by, usd=usd)
+    size = np.abs(delta).sum(axis=0)
+    return [labels[g] for g in np.argsort(-size, kind="stable") if size[g] > 0][: int(top)]
+
+
 def plot_change(results: Results, baseline: Results, *, variable: str = "delivered",
                 ids: str | Sequence[str] | None = None, by: Grouping = "region_commodity", usd: bool = True,
-                top: int = 6, cumulative: bool = False, ax: Axes | None = None) -> Axes:
+                top: int = 6, cumulative: bool = False, colors: Mapping[str, str] | None = None,
+                ax: Axes | None = None) -> Axes:
     """The change of a series against the baseline for the groups the shock moved most.
 
     Parameters
@@ -79,6 +101,9 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
         Most groups drawn by default.
     cumulative : bool
         Draw the running total of the change instead of the change per day.
+    colors : mapping of str to str, optional
+        A matplotlib colour per group, so that several panels colour a group
+        alike; groups not in it take ``C0``, ``C1`` ... in the order drawn.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made if omitted.
 
@@ -115,8 +140,9 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     ax = _new_axes(ax)
     dates = np.array(results.dates, dtype="datetime64[D]")
     ax.axhline(0.0, color="0.2", linewidth=0.8)
-    for ident in wanted:
-        ax.plot(dates, delta[:, labels.index(ident)], label=ident)
+    colors = {} if colors is None else dict(colors)
+    for k, ident in enumerate(wanted):
+        ax.plot(dates, delta[:, labels.index(ident)], label=ident, color=colors.get(ident, f"C{k % 10}"))
     shade_shocks(ax, results.scenario, results.n_days)
     if not wanted or not size[[labels.index(i) for i in wanted]].any():
         ax.text(0.5, 0.5, NO_CHANGE, transform=ax.transAxes, ha="center", va="center", color="0.3")
