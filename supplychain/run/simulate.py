@@ -134,6 +134,8 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         return EnsembleResults(engine=engine, seed=root, scenario=scenario, coords=coords,
                                n_days=compiled.n_days, demand=out.demand, delivered=out.delivered,
                                served_on_day=out.served_on_day, stockout_days=out.stockout_days,
+                               lane_flow=out.lane_flow, lane_tariff_units=out.lane_tariff_units,
+                               lane_extra_usd=out.lane_extra_usd,
                                bands=out.bands, band_groups=out.band_groups, quantiles=QUANTILES,
                                bands_exact=out.bands_exact)
     arrays = out
@@ -148,7 +150,8 @@ def _in_run_order(out: Any, inverse: np.ndarray) -> Any:
         return {name: arr[inverse] for name, arr in out.items()}
     import dataclasses
     return dataclasses.replace(out, **{name: getattr(out, name)[inverse]
-                                       for name in ("demand", "delivered", "served_on_day", "stockout_days")})
+                                       for name in ("demand", "delivered", "served_on_day", "stockout_days",
+                                                    "lane_flow", "lane_tariff_units", "lane_extra_usd")})
 
 
 def _check_ensemble_args(keep: object, chunk_size: object, executor: object, progress: object) -> None:
