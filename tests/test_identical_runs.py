@@ -123,3 +123,17 @@ def test_cli_random_lead_times_on_another_network_is_one_clear_error(tmp_path, c
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and err.startswith("supplychain: error: ")
     assert "not on the baseline network" in err
+
+
+def test_compare_to_unshocked_does_not_flag_its_paired_baseline():
+    # Only the shock is random (an outage drawn per run): the unshocked baseline's runs are identical by design.
+    from supplychain.analytics.compare import compare_to_unshocked
+    from supplychain.model import RandomOutage
+    s = Scenario(chain_network(), horizon_days=30).with_shocks(
+        RandomOutage(facility="CN.refinery", rate_per_year=20.0, duration=5.0))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        shocked = simulate(s, engine="vector", n_runs=3, seed=1)
+        table = compare_to_unshocked(shocked)
+    assert not [w for w in caught if "runs are identical" in str(w.message)]
+    assert len(table) > 0
