@@ -292,10 +292,10 @@ def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
     base = shocked.scenario.without_shocks(name=f"{shocked.scenario.name} without shocks")
     engine = cast(Literal["des", "vector"], shocked.engine)
     keep: Literal["series", "summary"] = "summary" if isinstance(shocked, EnsembleResults) else "series"
-    with warnings.catch_warnings():
-        # Identical baseline runs are expected when only the shocks are random (licence draws,
-        # outages): the baseline is run as many times as the shocked scenario to pair them.
-        warnings.filterwarnings("ignore", message="nothing in this scenario is random", category=SimulationWarning)
+    from ..run.simulate import identical_runs_expected
+    # Identical baseline runs are expected when only the shocks are random (licence draws,
+    # outages): the baseline is run as many times as the shocked scenario to pair them.
+    with identical_runs_expected():
         baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed, keep=keep)
     return compare(baseline, shocked)
 

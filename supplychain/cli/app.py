@@ -26,6 +26,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -407,7 +408,7 @@ IDENTICAL_RUNS_CLI = ("nothing in this scenario is random; the {n} runs are iden
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ..run.simulate import simulate
+    from ..run.simulate import identical_runs_expected, simulate
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
     keep = _keep(args)
@@ -415,7 +416,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
               "simulating the unshocked baseline", "comparing"]
     phases += ["writing outputs"] if args.out is not None else []
     table = baseline = None
-    with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar, warnings.catch_warnings():
+    with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar, ExitStack() as stack:
         bar.step(phases[0])
         scenario = resolve_scenario(args.scenario)
         if args.horizon is not None:
@@ -430,7 +431,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if is_deterministic(scenario):
                 warnings.warn(IDENTICAL_RUNS_CLI.format(n=args.runs), SimulationWarning, stacklevel=1)
         # The library's own warning names Python arguments; the command line said what to type instead.
-        warnings.filterwarnings("ignore", message="nothing in this scenario is random", category=SimulationWarning)
+        stack.enter_context(identical_runs_expected())
         bar.step(phases[1])
         results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
                            progress=not args.quiet and args.runs > 1)

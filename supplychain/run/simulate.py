@@ -5,7 +5,9 @@ Implements docs/model.md §7.2 (seeds) and §10 (conformance).
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
@@ -20,7 +22,8 @@ from ..results.series import Coords, Results
 if TYPE_CHECKING:
     from ..results.ensemble import EnsembleResults
 
-__all__ = ["simulate", "ENGINES", "warn_identical_runs", "IDENTICAL_RUNS_MESSAGE"]
+__all__ = ["simulate", "ENGINES", "warn_identical_runs", "IDENTICAL_RUNS_MESSAGE",
+           "identical_runs_expected"]
 
 ENGINES = ("des", "vector")
 
@@ -175,6 +178,27 @@ def warn_identical_runs(n_runs: int, *, stacklevel: int = 2) -> None:
     'nothing in this scenario is random; the 500 runs are identic'
     """
     warnings.warn(IDENTICAL_RUNS_MESSAGE.format(n=n_runs), SimulationWarning, stacklevel=stacklevel + 1)
+
+
+@contextlib.contextmanager
+def identical_runs_expected() -> Iterator[None]:
+    """Within this block, :func:`simulate` does not warn of identical runs.
+
+    For a baseline run as many times as a random scenario it is paired with
+    (common random numbers): its runs are identical by design.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error")
+    ...     with identical_runs_expected():
+    ...         simulate(load_baseline().with_horizon(5), engine="vector", n_runs=2, seed=0).n_runs
+    2
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="nothing in this scenario is random", category=SimulationWarning)
+        yield
 
 
 def _in_run_order(out: Any, inverse: np.ndarray) -> Any:
