@@ -124,7 +124,10 @@ class SummarySink:
         return one
 
     def put(self, t: int, **values: np.ndarray) -> None:
-        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day``, ``flow`` (others are ignored)."""
+        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day`` and ``flow``.
+
+        Other values are ignored.
+        """
         flow = values["flow"]
         self.lane_flow += flow
         self.lane_tariff_units += flow * self.tariff[t if self.tariff.shape[0] > 1 else 0]

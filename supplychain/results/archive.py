@@ -549,7 +549,8 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
         raise _Bad("lanes 'lane_flow' holds negative values; units shipped are >= 0.")
     _check_bands(bands)
     return RawEnsemble(engine=meta["engine"], seed=meta["seed"], coords=coords, n_days=n_days, totals=totals,
-                       lanes=lanes, bands=bands, band_groups=groups, quantiles=quantiles, bands_exact=meta["bands_exact"],
+                       lanes=lanes, bands=bands, band_groups=groups, quantiles=quantiles,
+                       bands_exact=meta["bands_exact"],
                        scenario=scenario)
 
 
