@@ -11,7 +11,7 @@ from supplychain.compile.compiler import compile_scenario
 from supplychain.datasets.synthetic import synthetic_scenario
 from supplychain.engines.des import run_des
 from supplychain.engines.draws import run_seed_sequences
-from supplychain.engines.summary import SummarySink
+from supplychain.engines.summary import LANE_TOTALS, SummarySink
 from supplychain.engines.vector import run_vector
 from supplychain.run import chunks as _chunks
 
@@ -70,8 +70,11 @@ def test_des_summary_of_a_chunk_equals_its_runs_one_by_one():
     series = run_des(c, seqs)
     daily = SummarySink(c, len(seqs))
     for t in range(c.n_days):
-        daily.put(t, **{name: series[name][:, t] for name in ("demand", "delivered", "unmet", "served_on_day")})
-    for name in ("demand", "delivered", "served_on_day", "stockout_days", "daily"):
+        daily.put(t, **{name: series[name][:, t] for name in ("demand", "delivered", "unmet", "served_on_day",
+                                                              "flow")})
+    for name in ("demand", "delivered", "served_on_day", "stockout_days", "daily", *LANE_TOTALS):
         assert np.array_equal(getattr(daily.result(), name), getattr(batch, name)), name
     vec = run_vector(c, seqs, keep="summary")
     np.testing.assert_allclose(vec.delivered, batch.delivered, rtol=1e-12)
+    np.testing.assert_allclose(vec.lane_flow, series["flow"].sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(batch.lane_flow, series["flow"].sum(axis=1), rtol=1e-12)

@@ -15,15 +15,16 @@ import pytest
 from scipy import stats
 
 from supplychain import load_ensemble, load_results
-from supplychain.analytics.compare import compare, compare_to_unshocked, paired_interval
-from supplychain.errors import ScenarioFileError
-from supplychain.model import ExportControl, Normal, Scenario
+from supplychain.analytics.compare import compare, compare_to_unshocked, lane_costs, paired_interval
+from supplychain.errors import ScenarioFileError, ValidationError
+from supplychain.model import ExportControl, Normal, Scenario, Tariff, Triangular
 from supplychain.plotting import plot_fan
 from supplychain.plotting.ensemble import plot_ensemble_fan
 from supplychain.results import EnsembleResults, Results
 from supplychain.run import simulate
 
 from .conftest import chain_network
+from .test_shocks import two_suppliers
 
 RUNS = 40
 
@@ -108,6 +109,8 @@ def _meta(change):
     ("totals__stockout_days.npy", lambda a: a + 0.5, "whole numbers of days within the horizon"),
     ("totals__served_on_day.npy", lambda a: a[:, :0], r"has shape \(40, 0\); expected \(40, 1\)"),
     ("band__shortfall_usd.npy", lambda a: a[::-1], "percentiles out of order"),
+    ("lanes__lane_flow.npy", lambda a: -a - 1.0, "'lane_flow' holds negative values"),
+    ("lanes__lane_tariff_units.npy", lambda a: a[:, :1], r"has shape \(40, 1\); expected \(40, 2\)"),
     ("band__service_level.npy", lambda a: a + 2.0, r"outside \[0, 1\]"),
     ("band__service_level.npy", lambda a: np.where(a > 0.5, np.nan, a), "NaN or infinite"),
     ("band__shortfall_usd.npy", lambda a: a.astype(np.int64), "expected floating-point"),
@@ -165,16 +168,92 @@ def test_common_random_numbers_make_the_paired_interval_narrower_than_an_unpaire
     assert se < unpaired
 
 
-def test_summary_and_series_ensembles_compare_alike_on_demand_metrics():
+def test_summary_and_series_ensembles_compare_alike_on_every_metric():
     base = noisy_chain(60)
     kw = {"engine": "vector", "n_runs": 6, "seed": 3}
     series = compare(simulate(base, **kw), simulate(base.with_shocks(BAN), **kw))
     summary = compare(simulate(base, keep="summary", **kw), simulate(base.with_shocks(BAN), keep="summary", **kw))
-    assert set(summary.metric) == {"demand", "delivered", "shortfall", "shortfall_usd", "fill_rate", "delivery_rate"}
+    assert set(summary.metric) == set(series.metric) and "import_share" in set(summary.metric)
     merged = summary.merge(series, on=["region", "commodity", "metric", "partner"], suffixes=("", "_series"))
-    assert len(merged) == len(summary)
+    assert len(merged) == len(summary) == len(series)
     for col in ("baseline", "shocked", "change", "change_lo", "change_hi"):
         np.testing.assert_allclose(merged[col], merged[f"{col}_series"], rtol=1e-9, atol=1e-9)
+
+
+def trade_pair() -> tuple[Scenario, Scenario]:
+    """Two suppliers, one lane with a random lead time and noisy demand; shocked: a tariff and a leaky ban."""
+    net = two_suppliers(freight=7.0)
+    lanes = (dataclasses.replace(net.lanes[0], lead_time=Triangular(3.0, 5.0, 9.0)), net.lanes[1])
+    demand = dataclasses.replace(net.demands[0], noise=Normal(1.0, 0.2, low=0.0))
+    base = Scenario(dataclasses.replace(net, lanes=lanes, demands=(demand,)), horizon_days=60, name="two suppliers")
+    shocked = base.with_shocks(
+        Tariff(importer="US", exporter="CN", commodity="metal", rate=0.25, start=5),
+        ExportControl(exporter="KR", commodity="metal", leakage=0.5, leakage_extra_days=3,
+                      leakage_extra_cost=0.2, start=30))
+    return base, shocked
+
+
+@pytest.mark.parametrize("engine, runs", [("vector", 6), ("des", 3)])
+def test_summary_and_series_ensembles_give_the_same_trade_rows(engine, runs, tmp_path):
+    base, shocked = trade_pair()
+    kw = {"engine": engine, "n_runs": runs, "seed": 11}
+    series = compare(simulate(base, **kw), simulate(shocked, **kw))
+    b, a = simulate(base, keep="summary", **kw), simulate(shocked, keep="summary", **kw)
+    summary = compare(b, a)
+    trade = {"imports", "import_cost_usd", "landed_cost_usd_per_unit", "tariff_paid_usd", "import_share",
+             "source_share"}
+    assert trade <= set(summary.metric) and set(summary.metric) == set(series.metric)
+    assert len(summary) == len(series)
+    merged = summary.merge(series, on=["region", "commodity", "metric", "partner"], suffixes=("", "_series"))
+    assert len(merged) == len(series)
+    for col in ("baseline", "shocked", "change", "change_se", "change_lo", "change_hi"):
+        np.testing.assert_allclose(merged[col], merged[f"{col}_series"], rtol=1e-9, atol=1e-9)
+    moved = merged[merged.metric.isin(["tariff_paid_usd", "import_share", "import_cost_usd"])]
+    assert (moved["change"].abs() > 1e-6).sum() >= 3 and moved["change_se"].notna().all()
+    # the round trip keeps the lane totals, so a loaded ensemble compares alike
+    back_b, back_a = load_ensemble(b.save(tmp_path / "b.npz")), load_ensemble(a.save(tmp_path / "a.npz"))
+    for name in ("lane_flow", "lane_tariff_units", "lane_extra_usd"):
+        np.testing.assert_array_equal(getattr(back_a, name), getattr(a, name))
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(compare(back_b, back_a), summary)
+
+
+def test_lane_costs_of_a_summary_are_those_of_the_daily_series():
+    _, shocked = trade_pair()
+    kw = {"engine": "vector", "n_runs": 4, "seed": 2}
+    daily, summary = lane_costs(simulate(shocked, **kw)), lane_costs(simulate(shocked, keep="summary", **kw))
+    assert daily.keys() == summary.keys() and summary["extra"].any() and summary["tariff"].any()
+    for name in daily:
+        np.testing.assert_allclose(summary[name], daily[name], rtol=1e-12)
+
+
+def test_an_ensemble_archive_without_lane_totals_still_loads_with_demand_metrics(pair, tmp_path):
+    base, shocked = pair
+    paths = []
+    for ens, name in ((base, "b"), (shocked, "a")):
+        good = ens.save(tmp_path / f"{name}.npz")
+        with zipfile.ZipFile(good) as zin, zipfile.ZipFile(tmp_path / f"old_{name}.npz", "w") as zout:
+            for info in zin.infolist():
+                if not info.filename.startswith("lanes__"):
+                    zout.writestr(info.filename, zin.read(info))
+        paths.append(tmp_path / f"old_{name}.npz")
+    old_b, old_a = (load_ensemble(p) for p in paths)
+    assert old_a.lane_flow is None
+    table = compare(old_b, old_a)
+    assert set(table.metric) == {"demand", "delivered", "shortfall", "shortfall_usd", "fill_rate", "delivery_rate"}
+    with pytest.raises(ValidationError, match="keeps no lane totals"):
+        lane_costs(old_a)
+
+
+def test_an_archive_with_some_lane_totals_only_is_refused(pair, tmp_path):
+    _, ens = pair
+    good = ens.save(tmp_path / "good.npz")
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(tmp_path / "bad.npz", "w") as zout:
+        for info in zin.infolist():
+            if info.filename != "lanes__lane_extra_usd.npy":
+                zout.writestr(info.filename, zin.read(info))
+    with pytest.raises(ScenarioFileError, match="lane totals but not lane_extra_usd"):
+        load_ensemble(tmp_path / "bad.npz")
 
 
 def test_compare_to_unshocked_keeps_an_ensemble_a_summary(pair):

@@ -27,8 +27,12 @@ def vector_available() -> bool:
 
 
 def is_deterministic(scenario: Scenario) -> bool:
-    """True when nothing in ``scenario`` is random, so every run is the same."""
-    return compile_scenario(scenario).is_deterministic
+    """True when nothing in ``scenario`` is random, so every run is the same.
+
+    Random inputs are lead times, demand noise, outages and licence draws (compiled
+    schedules) and uncertain parameters (``scenario.uncertainties``).
+    """
+    return not scenario.uncertainties and compile_scenario(scenario).is_deterministic
 
 
 def pick_engine(deterministic: bool, n_runs: int | None,

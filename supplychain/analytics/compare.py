@@ -40,11 +40,19 @@ _DEMAND_METRICS = ("demand", "delivered", "shortfall", "shortfall_usd", "fill_ra
 _TRADE_METRICS = ("imports", "import_cost_usd", "landed_cost_usd_per_unit", "tariff_paid_usd")
 
 
-def lane_costs(results: Results) -> dict[str, np.ndarray]:
+def lane_costs(results: Results | EnsembleResults) -> dict[str, np.ndarray]:
     """USD paid per run and lane over the horizon, split by component, each ``(n_runs, n_lanes)``.
 
     Keys: ``goods`` (reference price x flow), ``tariff`` (rate x price x flow),
     ``freight`` and ``extra`` (leakage rerouting), and ``landed``, their sum.
+    An ensemble summary (``keep="summary"``) gives the same numbers from its
+    per-run lane totals.
+
+    Raises
+    ------
+    ValidationError
+        If ``results`` is an ensemble summary without lane totals (an archive
+        written before they were kept).
 
     Examples
     --------
@@ -54,25 +62,35 @@ def lane_costs(results: Results) -> dict[str, np.ndarray]:
     (True, True)
     """
     c = compile_scenario(results.scenario)
-    flow = results.flow                                          # (R, T, L)
-    tau = np.broadcast_to(c.schedules.tariff, flow.shape[1:])    # (T, L)
-    extra = c.schedules.extras.get("extra_cost_usd")
+    if isinstance(results, EnsembleResults):
+        if results.lane_flow is None or results.lane_tariff_units is None or results.lane_extra_usd is None:
+            raise ValidationError("this ensemble summary keeps no lane totals (it was saved by an older "
+                                  "version); run it again to value its trade.")
+        total, taxed, extra_usd = results.lane_flow, results.lane_tariff_units, results.lane_extra_usd
+    else:
+        flow = results.flow                                          # (R, T, L)
+        tau = np.broadcast_to(c.schedules.tariff, flow.shape[1:])    # (T, L)
+        extra = c.schedules.extras.get("extra_cost_usd")
+        total, taxed = flow.sum(axis=1), np.einsum("rtl,tl->rl", flow, tau)
+        extra_usd = np.zeros_like(flow[:, 0]) if extra is None else np.einsum("rtl,tl->rl", flow, extra)
     out = {
-        "goods": flow.sum(axis=1) * c.lane_price,
-        "tariff": np.einsum("rtl,tl->rl", flow, tau) * c.lane_price,
-        "freight": flow.sum(axis=1) * c.lane_freight,
-        "extra": np.zeros_like(flow[:, 0]) if extra is None else np.einsum("rtl,tl->rl", flow, extra),
+        "goods": total * c.lane_price,
+        "tariff": taxed * c.lane_price,
+        "freight": total * c.lane_freight,
+        "extra": np.array(extra_usd, dtype=float),
     }
     out["landed"] = out["goods"] + out["tariff"] + out["freight"] + out["extra"]
     return out
 
 
-def tariff_paid(results: Results, *, importer: str | None = None, commodity: str | None = None) -> np.ndarray:
+def tariff_paid(results: Results | EnsembleResults, *, importer: str | None = None,
+                commodity: str | None = None) -> np.ndarray:
     """Tariff paid in USD per run: the sum over days and lanes of rate x reference price x flow.
 
     Parameters
     ----------
-    results : Results
+    results : Results or EnsembleResults
+        Daily results, or an ensemble summary (from its per-run lane totals).
     importer, commodity : str, optional
         Only lanes into this region / carrying this commodity.
 
@@ -124,19 +142,23 @@ def _demand_measures(scenario: Scenario, coords: Coords, demand: np.ndarray, del
 def _measures(results: Results | EnsembleResults) -> dict[tuple[str, str, str, str], np.ndarray]:
     """Every compared quantity per run: key (region, commodity, metric, partner) -> (R,).
 
-    An ensemble summary keeps per-run totals of demand and deliveries only, so it has the demand
-    metrics; daily results add the trade metrics.
+    Daily results and ensemble summaries give the same numbers: an ensemble keeps per-run totals of
+    demand and deliveries per demand and of flows (and their tariff and rerouting costs) per lane.
+    An ensemble summary loaded from an archive without lane totals has the demand metrics only.
     """
-    if isinstance(results, EnsembleResults):
-        return _demand_measures(results.scenario, results.coords, results.demand, results.delivered,
-                                results.served_on_day)
     co = results.coords
-    out = _demand_measures(results.scenario, co, results.demand.sum(axis=1), results.delivered.sum(axis=1),
-                           results.arrays["served_on_day"].sum(axis=1))
+    if isinstance(results, EnsembleResults):
+        out = _demand_measures(results.scenario, co, results.demand, results.delivered, results.served_on_day)
+        if results.lane_flow is None:
+            return out
+        flows = results.lane_flow
+    else:
+        out = _demand_measures(results.scenario, co, results.demand.sum(axis=1), results.delivered.sum(axis=1),
+                               results.arrays["served_on_day"].sum(axis=1))
+        flows = results.flow.sum(axis=1)
     src, dst = zip(*(r.split(">") for r in co.region["lane"])) if co.lane else ((), ())
     foreign = [j for j in range(len(co.lane)) if src[j] != dst[j]]
     costs = lane_costs(results)
-    flows = results.flow.sum(axis=1)
     keys = [(dst[j], co.commodity["lane"][j]) for j in foreign]
     imports = _sum_groups(flows[:, foreign], keys)
     cost = _sum_groups(costs["landed"][:, foreign], keys)
@@ -204,8 +226,9 @@ def compare(baseline: Results | EnsembleResults, shocked: Results | EnsembleResu
     diversion is the change in these shares). ``source_share`` per ``partner``
     counts every lane, the region's own suppliers included (localisation).
     Memory-light ensembles (:class:`~supplychain.results.EnsembleResults`,
-    ``keep="summary"``) keep per-run totals of demand and deliveries only: a
-    comparison involving one has the demand metrics.
+    ``keep="summary"``) keep per-run totals per demand and per lane, so they
+    give the same rows as daily results of the same seed (an ensemble loaded
+    from an archive that predates lane totals has the demand metrics only).
 
     Raises
     ------
@@ -281,7 +304,11 @@ def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
     base = shocked.scenario.without_shocks(name=f"{shocked.scenario.name} without shocks")
     engine = cast(Literal["des", "vector"], shocked.engine)
     keep: Literal["series", "summary"] = "summary" if isinstance(shocked, EnsembleResults) else "series"
-    baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed, keep=keep)
+    from ..run.simulate import identical_runs_expected
+    # Identical baseline runs are expected when only the shocks are random (licence draws,
+    # outages): the baseline is run as many times as the shocked scenario to pair them.
+    with identical_runs_expected():
+        baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed, keep=keep)
     table = compare(baseline, shocked)
     table.attrs["unshocked"] = True
     return table

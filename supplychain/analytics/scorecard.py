@@ -40,7 +40,7 @@ from ..model import (
 )
 from ..model.shocks import RandomOutage, to_day
 from ..results.series import Results
-from ..run.simulate import simulate
+from ..run.simulate import identical_runs_expected, simulate
 from ._engine import is_deterministic, pick_engine
 from .resilience import (
     cvar,
@@ -326,13 +326,15 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     # A deterministic baseline needs one run, paired with every run of a random entry (the
     # random numbers it would share are never drawn); a random one needs the same runs as every entry.
     base_det = is_deterministic(base_sc) and n_runs is None
-    base = simulate(base_sc, engine=engine, n_runs=1 if base_det else runs, seed=seed)
+    with identical_runs_expected():  # paired with random entries: identical baseline runs are by design
+        base = simulate(base_sc, engine=engine, n_runs=1 if base_det else runs, seed=seed)
     rows: dict[str, dict[str, float]] = {}
     for name, (scenario, reference, det) in iterate(_entries(catalogue, base_sc).items(), desc="scorecard",
                                                     unit="shock", enabled=progress):
         n = 1 if base_det and det else runs
         res = simulate(scenario, engine=engine, n_runs=n, seed=seed)
-        ref = base if reference is base_sc else simulate(reference, engine=engine, n_runs=n, seed=seed)
+        with identical_runs_expected():
+            ref = base if reference is base_sc else simulate(reference, engine=engine, n_runs=n, seed=seed)
         rows[name] = _row(res, ref, shock_window(scenario, tuple(catalogue[name])), level)
     return pd.DataFrame.from_dict(rows, orient="index")
 

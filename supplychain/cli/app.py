@@ -26,6 +26,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from .._format import format_bytes, format_columns, format_percent, format_units, format_usd
 from .._progress import PhaseBar
 from .._version import __version__
-from ..errors import SupplyChainError
+from ..errors import SimulationWarning, SupplyChainError
 from ..results.text import format_summary, run_head
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
@@ -331,6 +332,11 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
                         help="root seed (default: the scenario's, else fresh and printed)")
     parser.add_argument("--horizon", type=whole_number(1), default=None, metavar="DAYS",
                         help="simulate this many days instead of the scenario's horizon")
+    parser.add_argument("--random-lead-times", action="store_true",
+                        help="draw each lane's lead time per shipment over its documented low/mode/high range "
+                             "(triangular), as load_baseline(random_lead_times=True); for scenarios on the "
+                             "baseline network. Without it (or noise, outages, uncertain parameters) every run "
+                             "is the same")
     parser.add_argument("--keep", choices=("series", "summary"), default=None,
                         help="series: every daily series of every run; summary: per-run totals and daily "
                              f"percentile bands, memory-light (default: series up to {SERIES_RUN_LIMIT} runs, "
@@ -362,8 +368,13 @@ def _mode_line(keep: str, args: argparse.Namespace) -> str:
             "every daily series).")
 
 
+#: What ``run --runs N`` says of a scenario in which nothing is random.
+IDENTICAL_RUNS_CLI = ("nothing in this scenario is random; the {n} runs are identical: use --runs 1, or "
+                      "--random-lead-times (or a scenario with demand noise, RandomOutage or uncertain parameters)")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ..run.simulate import simulate
+    from ..run.simulate import identical_runs_expected, simulate
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
     keep = _keep(args)
@@ -371,13 +382,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
               "simulating the unshocked baseline", "comparing"]
     phases += ["writing outputs"] if args.out is not None else []
     table = baseline = None
-    with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar:
+    with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar, ExitStack() as stack:
         bar.step(phases[0])
         scenario = resolve_scenario(args.scenario)
         if args.horizon is not None:
             scenario = scenario.with_horizon(args.horizon)
+        if args.random_lead_times:
+            from ..datasets.baseline import with_random_lead_times
+            scenario = with_random_lead_times(scenario)
         shocked = has_shocks(scenario)
         do_compare = args.compare == "baseline" or shocked
+        if args.runs > 1:
+            from ..analytics._engine import is_deterministic
+            if is_deterministic(scenario):
+                warnings.warn(IDENTICAL_RUNS_CLI.format(n=args.runs), SimulationWarning, stacklevel=1)
+        # The library's own warning names Python arguments; the command line said what to type instead.
+        stack.enter_context(identical_runs_expected())
         bar.step(phases[1])
         results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
                            progress=not args.quiet and args.runs > 1)

@@ -107,7 +107,9 @@ def check_results(results: Results | EnsembleResults) -> None:
     arrays = getattr(results, "arrays", None)
     if arrays is None:  # an ensemble summary: per-run totals and bands
         arrays = {"demand": results.demand, "delivered": results.delivered,
-                  "served_on_day": results.served_on_day, "stockout_days": results.stockout_days, **results.bands}
+                  "served_on_day": results.served_on_day, "stockout_days": results.stockout_days, **results.bands,
+                  **{name: arr for name in ("lane_flow", "lane_tariff_units", "lane_extra_usd")
+                     if (arr := getattr(results, name)) is not None}}
     bad = [name for name, arr in arrays.items() if not np.isfinite(arr).all()]
     if bad:
         raise ScenarioFileError(f"the results hold NaN or infinite values (in {', '.join(bad)}); a value in "

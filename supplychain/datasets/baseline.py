@@ -20,6 +20,7 @@ steady_state_production
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -50,6 +51,7 @@ __all__ = [
     "format_provenance",
     "load_baseline",
     "steady_state_production",
+    "with_random_lead_times",
 ]
 
 #: Directory holding the built-in baseline data files.
@@ -319,6 +321,56 @@ def load_baseline(*, horizon_days: int = 365, start_date: dt.date = dt.date(2025
     path = Path(data_dir) if data_dir is not None else BASELINE_DIR
     network = _network(str(path.resolve()), bool(random_lead_times))
     return Scenario(network, horizon_days=horizon_days, start_date=start_date, name="baseline")
+
+
+def with_random_lead_times(scenario: Scenario) -> Scenario:
+    """``scenario`` with the baseline's random lead times on its lanes, as ``load_baseline(random_lead_times=True)``.
+
+    For a scenario built on the built-in baseline network (the baseline itself,
+    a shipped scenario or a scenario file with ``base = "baseline"``): each lane
+    whose lead time is still the baseline's fixed mean becomes triangular over
+    its documented low/mode/high range. A lane whose lead time the scenario
+    changed keeps it; shocks, responses and uncertainties are kept.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario on the baseline network (same lanes, by ``origin>destination``).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ValidationError
+        If the scenario's lanes are not the baseline's.
+
+    Examples
+    --------
+    >>> s = with_random_lead_times(load_baseline(horizon_days=30))
+    >>> s.network == load_baseline(horizon_days=30, random_lead_times=True).network
+    True
+    """
+    fixed = _network(str(BASELINE_DIR.resolve()), False)
+    drawn = {lane.id: lane.lead_time for lane in _network(str(BASELINE_DIR.resolve()), True).lanes}
+    mean = {lane.id: lane.lead_time for lane in fixed.lanes}
+    ids = [lane.id for lane in scenario.network.lanes]
+    extra, missing = sorted(set(ids) - set(mean)), sorted(set(mean) - set(ids))
+    if extra or missing:
+        parts = []
+        if extra:
+            parts.append(f"{len(extra)} lane(s) not in the baseline ({', '.join(extra[:3])}"
+                         f"{', ...' if len(extra) > 3 else ''})")
+        if missing:
+            parts.append(f"{len(missing)} baseline lane(s) missing ({', '.join(missing[:3])}"
+                         f"{', ...' if len(missing) > 3 else ''})")
+        raise ValidationError(f"random lead times come from the baseline's lead-time ranges, but scenario "
+                              f"{scenario.name!r} is not on the baseline network: {'; '.join(parts)}. Give its "
+                              "lanes distributions of their own (lead_time = Triangular(low, mode, high)).")
+    lanes = tuple(dataclasses.replace(lane, lead_time=drawn[lane.id]) if lane.lead_time == mean[lane.id]
+                  else lane for lane in scenario.network.lanes)
+    return scenario.replace(network=dataclasses.replace(scenario.network, lanes=lanes))
 
 
 # ---------------------------------------------------------------------------------------------

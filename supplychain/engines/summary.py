@@ -5,7 +5,11 @@ runs. Each chunk reduces its runs to a :class:`SummaryPart`:
 
 * per-run totals over the horizon of demand, delivered, demand served from
   stock on its day and stockout days per demand (from which shortfalls,
-  fill rates, delivery rates and cycle service levels follow), and
+  fill rates, delivery rates and cycle service levels follow),
+* per-run totals over the horizon per lane (:data:`LANE_TOTALS`): units
+  shipped, units shipped x the day's tariff rate and the USD of rerouting
+  extras (``ExportControl`` leakage), from which import costs, landed costs,
+  tariffs paid and import shares follow as for daily results, and
 * per-run daily values of two key series per region (and ``"ALL"``),
   valued in USD at reference prices so commodities add up:
   ``service_level`` (delivered / demanded that day, 1 on days without
@@ -36,13 +40,16 @@ from scipy import sparse
 
 from ..compile.compiler import Compiled
 
-__all__ = ["QUANTILES", "BAND_SERIES", "ALL", "SummaryPart", "SummarySink", "BandAccumulator",
+__all__ = ["QUANTILES", "BAND_SERIES", "ALL", "LANE_TOTALS", "SummaryPart", "SummarySink", "BandAccumulator",
            "band_groups", "stockouts", "STOCKOUT_TOLERANCE"]
 
 #: Percentiles of the daily bands.
 QUANTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 #: Key daily series kept as bands, per region and for all regions.
 BAND_SERIES = ("service_level", "shortfall_usd")
+#: Per-run totals over the horizon per lane, each ``(n_runs, n_lanes)``: units shipped, the sum over days
+#: of units shipped x that day's tariff rate, and the USD of rerouting extras (flow x extra cost per unit).
+LANE_TOTALS = ("lane_flow", "lane_tariff_units", "lane_extra_usd")
 #: Label of the group summing every region.
 ALL = "ALL"
 #: Most bytes of per-run daily values held at once to compute percentiles.
@@ -76,6 +83,9 @@ class SummaryPart:
     daily: np.ndarray      # (r, T, 2 G) float32: service_level columns, then shortfall_usd columns
     served_on_day: np.ndarray  # (r, D) total demand served from stock on the day it arose
     stockout_days: np.ndarray  # (r, D) days with a stockout (:func:`stockouts`)
+    lane_flow: np.ndarray          # (r, L) units shipped over the horizon
+    lane_tariff_units: np.ndarray  # (r, L) sum over days of units shipped x tariff rate
+    lane_extra_usd: np.ndarray     # (r, L) sum over days of units shipped x rerouting extra (USD/unit)
 
 
 class SummarySink:
@@ -94,6 +104,10 @@ class SummarySink:
         self.delivered = np.zeros((n_runs, c.n_demands))
         self.served_on_day = np.zeros((n_runs, c.n_demands))
         self.stockout_days = np.zeros((n_runs, c.n_demands))
+        self.tariff = c.schedules.tariff                       # (T or 1, L)
+        self.extra = c.schedules.extras.get("extra_cost_usd")  # (T, L) or None
+        for name in LANE_TOTALS:
+            setattr(self, name, np.zeros((n_runs, c.n_lanes)))
         self.gap = np.zeros((n_runs, n_groups))
         self.daily = np.empty((n_runs, c.n_days, 2 * n_groups), dtype=np.float32)
 
@@ -104,13 +118,21 @@ class SummarySink:
         same bits through its row as in a batch.
         """
         one = SummarySink.__new__(SummarySink)
-        one.summing = self.summing
-        for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily"):
+        one.summing, one.tariff, one.extra = self.summing, self.tariff, self.extra
+        for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily", *LANE_TOTALS):
             setattr(one, name, getattr(self, name)[r: r + 1])
         return one
 
     def put(self, t: int, **values: np.ndarray) -> None:
-        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day`` (others are ignored)."""
+        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day`` and ``flow``.
+
+        Other values are ignored.
+        """
+        flow = values["flow"]
+        self.lane_flow += flow
+        self.lane_tariff_units += flow * self.tariff[t if self.tariff.shape[0] > 1 else 0]
+        if self.extra is not None:
+            self.lane_extra_usd += flow * self.extra[t]
         demand = np.broadcast_to(values["demand"], self.demand.shape)
         delivered = values["delivered"]
         self.demand += demand
@@ -126,8 +148,8 @@ class SummarySink:
         self.daily[:, t, n_groups:] = np.maximum(self.gap, 0.0)
 
     def put_horizon(self, demand: np.ndarray, delivered: np.ndarray, unmet: np.ndarray,
-                    served_on_day: np.ndarray) -> None:
-        """Accumulate every day at once on a new sink, from ``(R, T, D)`` daily values.
+                    served_on_day: np.ndarray, flow: np.ndarray) -> None:
+        """Accumulate every day at once on a new sink, from ``(R, T, D)`` daily values and ``(R, T, L)`` flows.
 
         The same numbers, bit for bit, as ``T`` calls of :meth:`put`: running
         totals are cumulative sums, which add day after day in order, and the
@@ -136,6 +158,11 @@ class SummarySink:
         products.
         """
         r, t, d = delivered.shape
+        tariff = np.broadcast_to(self.tariff, flow.shape[1:])
+        self.lane_flow[:] = np.cumsum(flow, axis=1)[:, -1]
+        self.lane_tariff_units[:] = np.cumsum(flow * tariff, axis=1)[:, -1]
+        if self.extra is not None:
+            self.lane_extra_usd[:] = np.cumsum(flow * self.extra, axis=1)[:, -1]
         demand = np.broadcast_to(demand, delivered.shape)
         self.demand[:] = np.cumsum(demand, axis=1)[:, -1]
         self.delivered[:] = np.cumsum(delivered, axis=1)[:, -1]
@@ -153,7 +180,9 @@ class SummarySink:
     def result(self) -> SummaryPart:
         """The summaries gathered so far."""
         return SummaryPart(demand=self.demand, delivered=self.delivered, daily=self.daily,
-                           served_on_day=self.served_on_day, stockout_days=self.stockout_days)
+                           served_on_day=self.served_on_day, stockout_days=self.stockout_days,
+                           lane_flow=self.lane_flow, lane_tariff_units=self.lane_tariff_units,
+                           lane_extra_usd=self.lane_extra_usd)
 
 
 #: Unmet share of what was wanted above which a day is a stockout (rounding is not a stockout).

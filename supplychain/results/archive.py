@@ -53,6 +53,9 @@ _ENSEMBLE_VERSION = 1
 #: Per-run totals of an ensemble summary, each ``(n_runs, n_demands)``.
 _TOTALS = ("demand", "delivered", "served_on_day", "stockout_days")
 _TOTAL_PREFIX = "totals__"
+#: Per-run totals per lane of an ensemble summary, each ``(n_runs, n_lanes)`` (absent in older archives).
+_LANE_TOTALS = ("lane_flow", "lane_tariff_units", "lane_extra_usd")
+_LANE_PREFIX = "lanes__"
 _BAND_PREFIX = "band__"
 _T = TypeVar("_T")
 
@@ -408,7 +411,8 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
 
     Members: ``metadata`` (JSON: format ``supplychain.ensemble``, engine, seed,
     runs, days, axis labels, band series, groups and percentiles), ``scenario_toml``,
-    one ``totals__<name>`` per per-run total ``(n_runs, n_demands)`` and one
+    one ``totals__<name>`` per per-run total ``(n_runs, n_demands)``, one
+    ``lanes__<name>`` per per-run lane total ``(n_runs, n_lanes)`` (when kept) and one
     ``band__<series>`` per percentile band ``(n_quantiles, n_days, n_groups)``.
     """
     from .._version import __version__
@@ -421,6 +425,8 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
         "quantiles": [float(q) for q in results.quantiles], "bands_exact": bool(results.bands_exact),
     }
     payload: dict[str, Any] = {f"{_TOTAL_PREFIX}{name}": getattr(results, name) for name in _TOTALS}
+    payload |= {f"{_LANE_PREFIX}{name}": getattr(results, name) for name in _LANE_TOTALS
+                if getattr(results, name) is not None}
     payload |= {f"{_BAND_PREFIX}{name}": arr for name, arr in results.bands.items()}
     payload |= {"metadata": np.array(json.dumps(meta)), "scenario_toml": np.array(dumps_scenario(results.scenario))}
     return atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
@@ -435,6 +441,7 @@ class RawEnsemble:
     coords: dict[str, Any]
     n_days: int
     totals: dict[str, np.ndarray]
+    lanes: dict[str, np.ndarray]
     bands: dict[str, np.ndarray]
     band_groups: tuple[str, ...]
     quantiles: tuple[float, ...]
@@ -512,6 +519,12 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
     coords = _coords(meta["coords"])
     groups = tuple(meta["band_groups"])
     want = {f"{_TOTAL_PREFIX}{name}": (n_runs, len(coords["demand"])) for name in _TOTALS}
+    names = set(archive.namelist())
+    lane_names = [name for name in _LANE_TOTALS if f"{_LANE_PREFIX}{name}.npy" in names]
+    if lane_names and len(lane_names) != len(_LANE_TOTALS):
+        missing = sorted(set(_LANE_TOTALS) - set(lane_names))
+        raise _Bad(f"it holds some lane totals but not {', '.join(missing)} (all or none).")
+    want |= {f"{_LANE_PREFIX}{name}": (n_runs, len(coords["lane"])) for name in lane_names}
     want |= {f"{_BAND_PREFIX}{name}": (len(quantiles), n_days, len(groups)) for name in band_series}
     for member, shape in want.items():  # every header before any array
         got, dtype = budget.header(member)
@@ -529,11 +542,15 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
         raise _Bad(f"band_groups must be the regions with demand, then 'ALL' ({', '.join(regions)}); "
                    f"got {shown(list(groups))}.")
     totals = {name: budget.array(f"{_TOTAL_PREFIX}{name}") for name in _TOTALS}
+    lanes = {name: budget.array(f"{_LANE_PREFIX}{name}") for name in lane_names}
     bands = {name: budget.array(f"{_BAND_PREFIX}{name}") for name in band_series}
     _check_totals(totals, n_days)
+    if lanes and (lanes["lane_flow"] < 0).any():
+        raise _Bad("lanes 'lane_flow' holds negative values; units shipped are >= 0.")
     _check_bands(bands)
     return RawEnsemble(engine=meta["engine"], seed=meta["seed"], coords=coords, n_days=n_days, totals=totals,
-                       bands=bands, band_groups=groups, quantiles=quantiles, bands_exact=meta["bands_exact"],
+                       lanes=lanes, bands=bands, band_groups=groups, quantiles=quantiles,
+                       bands_exact=meta["bands_exact"],
                        scenario=scenario)
 
 

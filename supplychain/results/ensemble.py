@@ -59,6 +59,13 @@ class EnsembleResults:
     bands_exact : bool
         False when the ensemble was too large to hold and the bands are the
         run-weighted mean of per-block percentiles.
+    lane_flow, lane_tariff_units, lane_extra_usd : ndarray, optional
+        Totals over the horizon per run and lane, ``(n_runs, n_lanes)``: units
+        shipped, the sum over days of units shipped x that day's tariff rate,
+        and the USD of rerouting extras. They give
+        :func:`~supplychain.analytics.compare.compare` its trade metrics
+        (imports, import cost, landed cost, tariff paid, import shares).
+        ``None`` in archives written before they were kept.
 
     Examples
     --------
@@ -85,10 +92,19 @@ class EnsembleResults:
     band_groups: tuple[str, ...]
     quantiles: tuple[float, ...]
     bands_exact: bool
+    lane_flow: np.ndarray | None = None
+    lane_tariff_units: np.ndarray | None = None
+    lane_extra_usd: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        for arr in [self.demand, self.delivered, self.served_on_day, self.stockout_days, *self.bands.values()]:
+        for arr in [*self._per_run(), *self.bands.values()]:
             arr.flags.writeable = False
+
+    def _per_run(self) -> list[np.ndarray]:
+        """The per-run arrays held: demand totals, then the lane totals when kept."""
+        lanes = [self.lane_flow, self.lane_tariff_units, self.lane_extra_usd]
+        return [self.demand, self.delivered, self.served_on_day, self.stockout_days,
+                *(a for a in lanes if a is not None)]
 
     @property
     def n_runs(self) -> int:
@@ -219,7 +235,7 @@ class EnsembleResults:
 
     def nbytes(self) -> int:
         """Bytes of the arrays this summary holds (what :meth:`save` writes, before compression)."""
-        arrays = [self.demand, self.delivered, self.served_on_day, self.stockout_days, *self.bands.values()]
+        arrays = [*self._per_run(), *self.bands.values()]
         return int(sum(a.nbytes for a in arrays))
 
     def bands_dataframe(self) -> pd.DataFrame:
@@ -303,6 +319,6 @@ def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
     from ..engines.summary import BAND_SERIES
     raw = read_ensemble_archive(path, BAND_SERIES)
     return EnsembleResults(engine=raw.engine, seed=raw.seed, scenario=raw.scenario,  # type: ignore[arg-type]
-                           coords=coords_from_json(raw.coords), n_days=raw.n_days, **raw.totals,
+                           coords=coords_from_json(raw.coords), n_days=raw.n_days, **raw.totals, **raw.lanes,
                            bands=raw.bands, band_groups=raw.band_groups, quantiles=raw.quantiles,
                            bands_exact=raw.bands_exact)

@@ -34,7 +34,7 @@ import numpy as np
 
 from .._progress import progress_bar
 from ..compile.compiler import Compiled
-from ..engines.summary import BandAccumulator, SummaryPart, band_groups
+from ..engines.summary import LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
 from .pool import local_pool
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes"]
@@ -61,6 +61,9 @@ class EnsembleData:
     delivered: np.ndarray              # (R, D)
     served_on_day: np.ndarray          # (R, D)
     stockout_days: np.ndarray          # (R, D)
+    lane_flow: np.ndarray              # (R, L)
+    lane_tariff_units: np.ndarray      # (R, L)
+    lane_extra_usd: np.ndarray         # (R, L)
     bands: dict[str, np.ndarray]       # name -> (Q, T, G)
     band_groups: tuple[str, ...]
     bands_exact: bool
@@ -72,7 +75,7 @@ def _bytes_per_run(c: Compiled, keep: Keep) -> int:
     drawn = (d if c.demand_noisy.any() else 0) + (l if c.lane_lead_random.any() else 0)
     drawn += (f + 2 * l) if c.schedules.needs_random else 0
     ring = (int(c.lane_lead_mean.max(initial=1.0) * 2) + c.initial_arrivals.shape[0]) * l
-    recorded = t * (f + c.n_stocks + 3 * l + 4 * d) if keep == "series" else t * 16
+    recorded = t * (f + c.n_stocks + 3 * l + 4 * d) if keep == "series" else t * 16 + 3 * l
     return 8 * (t * drawn + ring + recorded)
 
 
@@ -280,12 +283,15 @@ class _SummaryGather:
         self.delivered: list[np.ndarray] = []
         self.served_on_day: list[np.ndarray] = []
         self.stockout_days: list[np.ndarray] = []
+        self.lanes: dict[str, list[np.ndarray]] = {name: [] for name in LANE_TOTALS}
 
     def add(self, part: SummaryPart) -> None:
         self.demand.append(part.demand)
         self.delivered.append(part.delivered)
         self.served_on_day.append(part.served_on_day)
         self.stockout_days.append(part.stockout_days)
+        for name in LANE_TOTALS:
+            self.lanes[name].append(getattr(part, name))
         self.bands.add(part.daily)
 
     def result(self) -> EnsembleData:
@@ -294,6 +300,7 @@ class _SummaryGather:
         return EnsembleData(demand=np.concatenate(self.demand), delivered=np.concatenate(self.delivered),
                             served_on_day=np.concatenate(self.served_on_day),
                             stockout_days=np.concatenate(self.stockout_days),
+                            **{name: np.concatenate(parts) for name, parts in self.lanes.items()},
                             bands={"service_level": bands[:, :, :n_groups], "shortfall_usd": bands[:, :, n_groups:]},
                             band_groups=self.groups, bands_exact=exact)
 

@@ -5,6 +5,9 @@ Implements docs/model.md §7.2 (seeds) and §10 (conformance).
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
@@ -12,13 +15,15 @@ import numpy as np
 from .._validation import fail
 from ..compile.compiler import compile_scenario
 from ..engines.draws import run_seed_sequences
+from ..errors import SimulationWarning
 from ..model.scenario import Scenario
 from ..results.series import Coords, Results
 
 if TYPE_CHECKING:
     from ..results.ensemble import EnsembleResults
 
-__all__ = ["simulate", "ENGINES"]
+__all__ = ["simulate", "ENGINES", "warn_identical_runs", "IDENTICAL_RUNS_MESSAGE",
+           "identical_runs_expected"]
 
 ENGINES = ("des", "vector")
 
@@ -92,6 +97,13 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     ValidationError
         If an argument is out of range.
 
+    Warns
+    -----
+    SimulationWarning
+        If ``n_runs > 1`` but nothing in the scenario is random (no random
+        lead times, demand noise, random outages, licence draws or uncertain
+        parameters): every run is then identical (:func:`warn_identical_runs`).
+
     Examples
     --------
     >>> from supplychain import load_baseline, simulate
@@ -122,6 +134,9 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         compiled = compiled_runs[0]
     else:
         compiled = compile_scenario(scenario)
+    if n_runs > 1 and compiled.is_deterministic and (compiled_runs is None
+                                                     or all(c is compiled for c in compiled_runs)):
+        warn_identical_runs(int(n_runs), stacklevel=2)
     from .chunks import run_ensemble
     out = run_ensemble(compiled, seqs, engine=engine, keep=keep, chunk_size=chunk_size,
                        executor=executor, progress=progress, compiled_runs=compiled_runs)
@@ -134,6 +149,8 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         return EnsembleResults(engine=engine, seed=root, scenario=scenario, coords=coords,
                                n_days=compiled.n_days, demand=out.demand, delivered=out.delivered,
                                served_on_day=out.served_on_day, stockout_days=out.stockout_days,
+                               lane_flow=out.lane_flow, lane_tariff_units=out.lane_tariff_units,
+                               lane_extra_usd=out.lane_extra_usd,
                                bands=out.bands, band_groups=out.band_groups, quantiles=QUANTILES,
                                bands_exact=out.bands_exact)
     arrays = out
@@ -142,13 +159,56 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
                    initial_in_transit=compiled.initial_arrivals.sum(axis=0))
 
 
+IDENTICAL_RUNS_MESSAGE = ("nothing in this scenario is random; the {n} runs are identical: use n_runs=1, or "
+                          "random_lead_times=True / noise / RandomOutage")
+
+
+def warn_identical_runs(n_runs: int, *, stacklevel: int = 2) -> None:
+    """Warn that the ``n_runs`` runs of an ensemble are identical (nothing in its scenario is random).
+
+    ``stacklevel`` counts from the caller of this function (2: its caller's caller).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_identical_runs(500)
+    >>> str(caught[0].message)[:60]
+    'nothing in this scenario is random; the 500 runs are identic'
+    """
+    warnings.warn(IDENTICAL_RUNS_MESSAGE.format(n=n_runs), SimulationWarning, stacklevel=stacklevel + 1)
+
+
+@contextlib.contextmanager
+def identical_runs_expected() -> Iterator[None]:
+    """Within this block, :func:`simulate` does not warn of identical runs.
+
+    For a baseline run as many times as a random scenario it is paired with
+    (common random numbers): its runs are identical by design.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error")
+    ...     with identical_runs_expected():
+    ...         simulate(load_baseline().with_horizon(5), engine="vector", n_runs=2, seed=0).n_runs
+    2
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="nothing in this scenario is random", category=SimulationWarning)
+        yield
+
+
 def _in_run_order(out: Any, inverse: np.ndarray) -> Any:
     """Put the per-run arrays of grouped runs back in run order (bands over runs need no reordering)."""
     if isinstance(out, dict):
         return {name: arr[inverse] for name, arr in out.items()}
     import dataclasses
     return dataclasses.replace(out, **{name: getattr(out, name)[inverse]
-                                       for name in ("demand", "delivered", "served_on_day", "stockout_days")})
+                                       for name in ("demand", "delivered", "served_on_day", "stockout_days",
+                                                    "lane_flow", "lane_tariff_units", "lane_extra_usd")})
 
 
 def _check_ensemble_args(keep: object, chunk_size: object, executor: object, progress: object) -> None:
