@@ -144,8 +144,8 @@ GROUPS: tuple[Group, ...] = (
     Group("Fabs hold 90 days of tools in the delivery and installation pipeline", r"^input_cover_days$",
           r"^assumption: fabs hold ~3 months of tools", "order-to-delivery of fab equipment 3-6 months in normal "
           "times (Nikkei Asia 2019, TheElec 2020)"),
-    Group("Fabs hold 30 days of wafers, resist and HF", r"^input_cover_days$",
-          r"^assumption: fabs hold", "about one month of wafers and wet chemicals (resist shelf life ~6 months)"),
+    Group("Fabs hold 30 days of wafers, resist and HF (display makers of fluorinated polyimide)",
+          r"^input_cover_days$", r"^assumption: (fabs|display makers) hold", "about one month of wafers and wet chemicals (resist shelf life ~6 months)"),
     Group("Packaging houses hold 14 days of die bank", r"^input_cover_days$", r"^assumption: packaging houses",
           "about two weeks of processed wafers"),
     # --- production cycle times (cycle_times.toml) ---------------------------------------------
