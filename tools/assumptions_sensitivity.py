@@ -209,9 +209,10 @@ GROUPS: tuple[Group, ...] = (
     Group("Anode active material per GWh = graphite mass (0.971 t/GWh; silicon additives ignored)",
           r"^recipe\.aam$", r"anode material ≈ graphite mass \(assumption", "Wood Mackenzie 2023 gives graphite "
           "demand per GWh, not anode-material demand"),
-    Group("Natural graphite is 30 % of anode graphite", r"^recipe\.graphite_spherical$",
-          r"^assumption: natural \(spherical\) graphite", "the synthetic rest (needle/petroleum coke) is not "
-          "modelled"),
+    Group("A natural-graphite anode takes 1 t spherical graphite per t", r"^recipe\.graphite_spherical$",
+          r"^assumption: a natural-graphite anode", "coating adds mass, purification and sizing lose some; the "
+          "natural/synthetic split of anode output is cited by region (EV Tank 2024, POSCO Future M), synthetic "
+          "feed (needle/petroleum coke) is not modelled", factors=(0.9, 1.1), range_note="0.9 / 1.1 t/t"),
     Group("NdPr is 25 % of REO in concentrate (4 t REO per t NdPr oxide)", r"^recipe\.rare_earth_ore$",
           r"^assumption: NdPr", "20-25 % in Bayan Obo, Mountain Pass, Mt Weld and ionic-clay feeds",
           factors=(0.25 / 0.30, 0.25 / 0.20), range_note="NdPr 30 % / 20 % of REO"),
