@@ -154,8 +154,11 @@ UTIL_FAB_SRC = frozen({
 CHIP_SALES = frozen({"memory": 165.1e9, "logic": 212.6e9, "mature": 627.6e9 - 165.1e9 - 212.6e9})
 CHIP_SALES_SRC = frozen({
     "memory": "memory sales 2024 165.1 bn USD (SIA/WSTS, Feb 2025)",
-    "logic": "logic sales 2024 212.6 bn USD (SIA/WSTS, Feb 2025)",
-    "mature": "total 627.6 bn - memory 165.1 - logic 212.6 = 249.9 bn USD 2024 (SIA/WSTS, Feb 2025)",
+    "logic": ("logic sales 2024 212.6 bn USD (SIA/WSTS, Feb 2025), taken as the value of advanced logic (WSTS "
+              "'logic': application processors, GPUs and ASICs, mostly made below 10 nm; no sales figure by node "
+              "is published)"),
+    "mature": ("total 627.6 bn - memory 165.1 - logic 212.6 = 249.9 bn USD 2024 (SIA/WSTS, Feb 2025): "
+               "microprocessors and microcontrollers, analog, discretes, optoelectronics and sensors"),
 })
 # Chip demand by where chips are used (device assembly), not where they are billed.
 # China (with Hong Kong): IC Insights 2020, 41.0% of world ICs and 35.2% of all semiconductors.
@@ -239,14 +242,16 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     for s in SEG_SHARE:
         p = CHIP_SALES[s] / (seg_total[s] * DAYS)
         prices[s] = p
-        net.commodity(SEG_CHIP[s], f"Packaged {s} chips" if s != "logic" else "Packaged advanced-logic chips",
+        net.commodity(SEG_CHIP[s], f"Packaged {s} chips" if s != "logic" else
+                      "Packaged advanced-logic chips (nodes below 10 nm)",
                   "wafer-eq", "semiconductors",
                   V(sig(p, 4), f"derived: {CHIP_SALES_SRC[s]} / {seg_total[s] * DAYS:,.0f} wafer-eq/yr modelled "
                                "output (unit = good packaged dies from one 300 mm-eq wafer)"),
                   SIG_CHIP, V(40.0, "US Department of Commerce, Results from Semiconductor Supply Chain Request for "
                                     "Information (25 Jan 2022): median chip inventory of users 40 days in 2019"),
                   COVER_OUT)
-        net.commodity(SEG_WAFER[s], f"Processed {s} wafers (front-end done)", "wafer (300 mm-eq)", "semiconductors",
+        net.commodity(SEG_WAFER[s], f"Processed {s} wafers (front-end done)" if s != "logic" else
+                      "Processed advanced-logic wafers (nodes below 10 nm)", "wafer (300 mm-eq)", "semiconductors",
                   V(sig(0.9 * p, 4), "assumption: processed wafer worth 90% of the packaged chips it yields "
                                      "(ATP ≈ 6% of value added, SIA/BCG 2021, recalled)"),
                   SIG_CHIP, V(14.0, "assumption: packaging houses hold ~2 weeks of die bank"), COVER_OUT)
