@@ -373,3 +373,21 @@ def test_memory_is_packaged_near_its_fab_and_nothing_is_left_over(network, produ
                    if f"{seg}_wafer" in dict(f.recipe))
         assert made == pytest.approx(used, rel=1e-9)
         assert not any(f.output == "logic_wafer" and f.region == "US" for f in network.facilities)
+
+
+@pytest.mark.parametrize("region, natural", [("CN", 1 - 0.844), ("KR", 44 / 62), ("JP", 0.17), ("ROW", 0.17)])
+def test_anode_output_splits_into_natural_and_synthetic_graphite(network, production, region, natural):
+    """Natural-graphite anode plants use spherical graphite; synthetic ones use none; the split is the cited mix."""
+    plants = {f.stage: f for f in network.facilities if f.output == "aam" and f.region == region}
+    assert set(plants) == {"material", "synthetic"}
+    assert dict(plants["material"].recipe) == {"graphite_spherical": 1.0}
+    assert dict(plants["synthetic"].recipe) == {}
+    made = {k: production[f.id] for k, f in plants.items()}
+    assert made["material"] / sum(made.values()) == pytest.approx(natural, abs=0.002)
+
+
+def test_korea_hf_use_counts_japan_as_a_share_of_imports(network, production):
+    """Korea's HF use = Japan's 36,000 t/yr / 44.6 % of imports / imports' two-thirds of use."""
+    use = sum(production[f.id] * dict(f.recipe)["hf_high_purity"] * 365 for f in network.facilities
+              if f.region == "KR" and "hf_high_purity" in dict(f.recipe))
+    assert use == pytest.approx(36_000 / 0.446 / (2 / 3), rel=0.01)
