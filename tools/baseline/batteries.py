@@ -159,11 +159,12 @@ def build(net: Draft) -> None:
             u, usrc = (U_CN_BATT, "utilisation 45% (China battery chain overcapacity; CRU Group 2022 cell-industry "
                                   "figure used as proxy)") if r == "CN" else (U_X_BATT, U_X_BATT_SRC)
             # Anode plants come in two kinds, natural (stage "material") and synthetic graphite.
+            nat = NATURAL_IN_AAM.get(r, 1.0)
             kinds = {"material": (1.0, "")} if mat == "cam" else {
-                "material": (NATURAL_IN_AAM[r], f"natural-graphite anode {NATURAL_IN_AAM[r]:.1%} of the region's "
-                                                f"output ({NATURAL_IN_AAM_SRC[r]}); "),
-                "synthetic": (1 - NATURAL_IN_AAM[r], f"synthetic-graphite anode {1 - NATURAL_IN_AAM[r]:.1%} of the "
-                                                     f"region's output ({NATURAL_IN_AAM_SRC[r]}); ")}
+                "material": (nat, (f"natural-graphite anode {nat:.1%} of the region's output "
+                                   f"({NATURAL_IN_AAM_SRC[r]}); ")),
+                "synthetic": (1 - nat, (f"synthetic-graphite anode {1 - nat:.1%} of the region's output "
+                                        f"({NATURAL_IN_AAM_SRC[r]}); "))}
             for stage, (part, psrc) in kinds.items():
                 i = net.facility(BATT, r, stage, mat, part * sh * tot, u,
                                  f"derived: {psrc}{sh:.1%} of modelled {mat.upper()} use {tot:,.0f} t/day; {src}; "

@@ -294,8 +294,8 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         ftargets = {f: fab_out[f] for f in fabs}
         home = HOME_PACKING[s]
         net.balance_trade(SEG_WAFER[s], fabs, targets, ftargets,
-                      lambda sreg, b, home=home: fab_out[fab_ids[(sreg, s)]] * (home.value if b.startswith(sreg + ".")
-                                                                                 else 1.0),
+                      lambda sreg, b, home=home, s=s: fab_out[fab_ids[(sreg, s)]] * (
+                          home.value if b.startswith(sreg + ".") else 1.0),
                       f"fab output shares x{home.value:g} for packaging in the fab's own region ({home.source})",
                       "modelled fab throughput")
     # Fab inputs.
