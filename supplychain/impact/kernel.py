@@ -114,6 +114,7 @@ class ArioParameters:
     tau_inventory: float = 60.0  # days to close an inventory gap by reordering
     alpha_max: float = 1.25     # most overproduction, as a factor on normal output
     tau_alpha: float = 365.0    # days over which overproduction adapts
+    essential: np.ndarray | None = None  # (S, S) 1 where input sector i can stop sector j; all by default
 
 
 class Ario:
@@ -175,7 +176,11 @@ class Ario:
             raise ValueError("intermediate sales exceed output for some node: final demand would be negative")
         self.final = np.maximum(self.final, 0.0)
         self.days = days[:, None]                       # (S, 1)
-        self.uses = self.abar > 1e-12                   # inputs that constrain production
+        essential = np.ones((n_sectors, n_sectors)) if params.essential is None else np.asarray(params.essential)
+        if essential.shape != (n_sectors, n_sectors):
+            raise ValueError(f"essential must be a ({n_sectors}, {n_sectors}) matrix, got {essential.shape}")
+        # Inputs that constrain production: essential ones above a negligible coefficient.
+        self.uses = (self.abar > 1e-12) & (essential[:, sector] > 0)
         self.stock = np.broadcast_to(self.days * self.abar * x0, (n_runs, n_sectors, n)).copy()
         self.need = np.broadcast_to(self.abar * x0, (n_runs, n_sectors, n)).copy()
         self.alpha = np.ones((n_runs, n))

@@ -170,9 +170,10 @@ DEPENDENCE: dict[tuple[str, str], tuple[float, str]] = {
                                                                    "instrument clusters)"),
     ("logic_chip", "C26"): (1.0, _CHIP), ("logic_chip", "C27"): (0.05, _MIX),
     ("logic_chip", "C28"): (0.1, _MIX), ("logic_chip", "C29"): (0.1, _MIX + " (advanced driver assistance)"),
-    ("compound_chip", "C26"): (1.0, _MIX + " (RF front ends in every phone, optical parts)"),
-    ("compound_chip", "C27"): (0.3, _MIX + " (LED lamps are ISIC 2740)"),
-    ("compound_chip", "C28"): (0.1, _MIX), ("compound_chip", "C29"): (0.3, _MIX + " (LED lighting, radar)"),
+    ("compound_chip", "C26"): (0.25, _MIX + " (phones' RF front ends, base stations, optical transceivers; not "
+                                "computers, servers or instruments)"),
+    ("compound_chip", "C27"): (0.1, _MIX + " (LED lamps are ISIC 2740)"),
+    ("compound_chip", "C28"): (0.05, _MIX), ("compound_chip", "C29"): (0.2, _MIX + " (LED lamps, radar)"),
     ("li_ion_cell", "C26"): (0.3, _MIX + " (portable devices)"),
     ("li_ion_cell", "C27"): (0.1, _MIX + " (storage systems, power tools)"),
     ("li_ion_cell", "C28"): (0.0, _MIX),
@@ -182,6 +183,16 @@ DEPENDENCE: dict[tuple[str, str], tuple[float, str]] = {
 }
 #: Commodities whose dependence in C29 is the region's electric-vehicle share.
 EV_INPUTS = ("li_ion_cell", "ndfeb_magnet")
+
+_ESS = ("Hallegatte (2014), Risk Analysis 34(1): 152-167, distinguishes essential inputs, whose shortage stops "
+        "production, from non-essential ones that can be postponed or replaced; for the rest of the economy, "
+        "electronics, electrical equipment, machinery and vehicles are mostly replacements and investment goods "
+        "whose short-run shortage does not stop its output")
+#: Input sector -> using sector pairs that never constrain production (all others do).
+NON_ESSENTIAL: dict[tuple[str, str], tuple[float, str]] = {
+    ("C26", "OTH"): (0.0, _ESS), ("C27", "OTH"): (0.0, _ESS), ("C28", "OTH"): (0.0, _ESS),
+    ("C29", "OTH"): (0.0, _ESS),
+}
 
 _BOARIO = ("Hallegatte (2014), Risk Analysis 34(1): 152-167, ARIO-inventory model; values as the defaults of "
            "the BoARIO documentation (Juhel 2023)")
@@ -252,6 +263,9 @@ def render() -> str:
                   f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
     for s, (value, src) in DOMESTIC.items():
         lines += ["", "[[domestic_share]]", f"sector = {_q(s)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (i, j), (value, src) in NON_ESSENTIAL.items():
+        lines += ["", "[[essential]]", f"input = {_q(i)}", f"sector = {_q(j)}",
                   f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
     for (c, s), (value, src) in DEPENDENCE.items():
         lines += ["", "[[dependence]]", f"commodity = {_q(c)}", f"sector = {_q(s)}", 'region = "ALL"',
