@@ -20,7 +20,7 @@ import numpy as np
 
 from .kernel import ArioParameters
 
-__all__ = ["IOTable", "load_io_table", "DEFAULT_TABLE"]
+__all__ = ["IOTable", "load_io_table", "value_added_by_region", "DEFAULT_TABLE"]
 
 #: The shipped table's path inside the package.
 DEFAULT_TABLE = "data/impact/io_table.toml"
@@ -141,3 +141,16 @@ def load_io_table(path: str | Path | None = None) -> IOTable:
     178
     """
     return _load(None if path is None else str(path))
+
+
+def value_added_by_region(table: IOTable) -> np.ndarray:
+    """Normal value added (GDP at basic prices) per region, USD per year, shape (R,).
+
+    Examples
+    --------
+    >>> t = load_io_table()
+    >>> round(float(value_added_by_region(t)[t.regions.index("US")]) / 1e12, 1)   # tn USD
+    23.3
+    """
+    n_r, n_s = len(table.regions), len(table.sectors)
+    return (table.value_added * table.output.reshape(-1)).reshape(n_r, n_s).sum(axis=1)
