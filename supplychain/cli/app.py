@@ -233,7 +233,8 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
     else:
         files = [("results.npz", size(results)), ("summary.csv", None), ("timeseries.png", None),
                  ("flows.png", None)]
-    return files + ([("compare.csv", None)] if compared else [])
+    impact = [("value_added_loss.csv", None), ("value_added_loss.png", None)] if compared else []
+    return files + impact + ([("compare.csv", None)] if compared else [])
 
 
 #: Bytes allowed for an archive's metadata besides the labels, and for the zip and .npy headers.
@@ -263,6 +264,8 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
         results.summary().to_csv(tmp / "summary.csv", index=False)
         names = ["results.npz", "summary.csv", *_save_figures(results, tmp, baseline)]
         if compare is not None:
+            from .impact_text import save_value_added
+            names += save_value_added(results, baseline, tmp)
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
         return names
@@ -286,6 +289,8 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
         results.bands_dataframe().to_csv(tmp / "bands.csv", index=False)
         names += ["summary.csv", "shortfall.csv", "bands.csv", *_save_fans(results, tmp, baseline)]
         if compare is not None:
+            from .impact_text import save_value_added
+            names += save_value_added(results, baseline, tmp)
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
         return names
@@ -413,6 +418,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             table = compare(baseline, results)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
         text = _run_text(args, keep, results, table, shocked)
+        if table is not None and args.format == "table":
+            from .impact_text import format_value_added, value_added_table
+            text += "\n\n" + format_value_added(value_added_table(results, baseline))
         if args.out is not None:
             files = planned_files(results, compared=table is not None, baseline=baseline)
             if not args.quiet:
