@@ -171,6 +171,7 @@ class Ario:
         with np.errstate(invalid="ignore", divide="ignore"):
             self.share = np.where(self.abar[sector] > 0, a / self.abar[sector], 0.0)  # (N, N) origin shares
         self.sector = sector
+        self.rows = [np.flatnonzero(sector == s) for s in range(n_sectors)]
         self.final = x0 - (a * x0).sum(axis=1)          # (N,) final demand per day
         if (self.final < -1e-9 * x0).any():
             raise ValueError("intermediate sales exceed output for some node: final demand would be negative")
@@ -201,7 +202,7 @@ class Ario:
         with np.errstate(invalid="ignore", divide="ignore"):
             served = np.where(demand > 0, output / demand, 0.0)       # proportional rationing
         received = orders * served[:, :, None]                        # (R, N, N)
-        by_sector = (self.member[None, :, :, None] * received[:, None, :, :]).sum(axis=2)  # (R, S, N)
+        by_sector = np.stack([received[:, rows, :].sum(axis=1) for rows in self.rows], axis=1)  # (R, S, N)
         self.stock[...] = np.maximum(self.stock + by_sector - self.abar * output[:, None, :], 0.0)
         gap = np.maximum(self.days * self.abar * optimal[:, None, :] - self.stock, 0.0)
         self.need[...] = self.abar * optimal[:, None, :] + gap / p.tau_inventory
@@ -211,6 +212,18 @@ class Ario:
         fall = self.alpha + (1.0 - self.alpha) / p.tau_alpha
         self.alpha[...] = np.clip(np.where(scarcity > 1e-12, rise, fall), 1.0, p.alpha_max)
         return output
+
+    def step_rows(self, rows: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        """Advance only the runs ``rows`` (indices) under ``capacity`` (len(rows), N); return their output.
+
+        Each run's numbers are the same bits as when the whole batch is stepped.
+        """
+        sub = Ario.__new__(Ario)
+        sub.__dict__.update(self.__dict__)
+        sub.stock, sub.need, sub.alpha = self.stock[rows], self.need[rows], self.alpha[rows]
+        out = sub.step(capacity)
+        self.stock[rows], self.need[rows], self.alpha[rows] = sub.stock, sub.need, sub.alpha
+        return out
 
     def row(self, r: int) -> Ario:
         """The kernel of run ``r`` alone, sharing this one's state (stepping it updates this one)."""

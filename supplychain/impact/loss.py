@@ -151,16 +151,14 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     cap = np.stack([imap.capacity(demand[:, t], delivered[:, t]) for t in range(n_days)], axis=1) \
         if n_days else np.ones((n_runs, 0, n_r * n_s))
     if method == "ario":
-        kernel = Ario(table.a, x0, table.sector_of_node, table.params, n_runs)
-        out = np.empty_like(cap)
-        for t in range(n_days):
-            out[:, t] = kernel.step(cap[:, t])
-        lost = x0 - out
+        stepper = _Stepper(table, n_runs)
+        lost = np.stack([stepper.step(cap[:, t]) for t in range(n_days)], axis=1) if n_days else cap * 0.0
     else:
         a_star = table.a * x0[None, :] / x0[:, None]
         q = diim(a_star, diim_resilience(table), 1.0 - cap)
         lost = q * x0
-    daily = (lost * table.value_added).reshape(n_runs, n_days, n_r, n_s)
+    daily = (lost * table.value_added).reshape(n_runs, n_days, n_r, n_s) if method == "diim" else \
+        lost.reshape(n_runs, n_days, n_r, n_s)
     return ValueAddedLoss(daily=daily, regions=table.regions, sectors=table.sectors, method=method)
 
 
@@ -172,6 +170,37 @@ def diim_resilience(table: IOTable) -> np.ndarray:
     """
     days = float(table.params.inventory_days.max())
     return np.minimum(np.log(100.0) / (days * (1.0 - np.diag(table.a))), 1.0)
+
+
+class _Stepper:
+    """The ARIO kernel of ``n_runs`` runs, stepped only for runs that have met a shortfall.
+
+    Until its first capacity factor below 1 a run stays at the kernel's fixed point and loses
+    nothing, so it is not stepped; the choice is the run's own, so its numbers do not depend on
+    which runs share its batch.
+    """
+
+    def __init__(self, table: IOTable, n_runs: int) -> None:
+        self.table = table
+        self.kernel = Ario(table.a, table.daily_output, table.sector_of_node, table.params, n_runs)
+        self.disturbed = np.zeros(n_runs, dtype=bool)
+
+    def step(self, capacity: np.ndarray) -> np.ndarray:
+        """Value added lost on the day (R, N) under capacity factors (R, N)."""
+        self.disturbed |= (capacity < 1.0).any(axis=1)
+        lost = np.zeros_like(capacity)
+        if not self.disturbed.any():
+            return lost
+        rows = np.flatnonzero(self.disturbed)
+        out = self.kernel.step_rows(rows, capacity[rows])
+        lost[rows] = (self.table.daily_output - out) * self.table.value_added
+        return lost
+
+    def row(self, r: int) -> _Stepper:
+        one = _Stepper.__new__(_Stepper)
+        one.table, one.kernel = self.table, self.kernel.row(r)
+        one.disturbed = self.disturbed[r: r + 1]
+        return one
 
 
 class LossAccumulator:
@@ -186,22 +215,20 @@ class LossAccumulator:
         self.imap = InputMap.build(network, self.table)
         n_r, n_s = len(self.table.regions), len(self.table.sectors)
         self.total = np.zeros((n_runs, n_r, n_s))
-        self.kernel = Ario(self.table.a, self.table.daily_output, self.table.sector_of_node, self.table.params,
-                           n_runs) if self.imap.active else None
+        self.stepper = _Stepper(self.table, n_runs) if self.imap.active else None
 
     def row(self, r: int) -> LossAccumulator:
         """An accumulator of run ``r`` alone sharing this one's state (no copy)."""
         one = LossAccumulator.__new__(LossAccumulator)
         one.table, one.imap = self.table, self.imap
         one.total = self.total[r: r + 1]
-        one.kernel = None if self.kernel is None else self.kernel.row(r)
+        one.stepper = None if self.stepper is None else self.stepper.row(r)
         return one
 
     def put(self, demand: np.ndarray, delivered: np.ndarray) -> None:
         """Add one day from its demand and delivered, each (R, D)."""
-        if self.kernel is None:
+        if self.stepper is None:
             return
         demand = np.broadcast_to(demand, np.shape(delivered))
-        out = self.kernel.step(self.imap.capacity(demand, delivered))
-        lost = (self.table.daily_output - out) * self.table.value_added
+        lost = self.stepper.step(self.imap.capacity(demand, delivered))
         self.total += lost.reshape(self.total.shape)
