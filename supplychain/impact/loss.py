@@ -24,7 +24,7 @@ from .table import IOTable, load_io_table
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["METHODS", "InputMap", "ValueAddedLoss", "value_added_loss", "LossAccumulator"]
+__all__ = ["METHODS", "InputMap", "ValueAddedLoss", "value_added_loss", "LossAccumulator", "feeds_impact"]
 
 #: Propagation methods: the ARIO-type kernel (default) or the dynamic inoperability model.
 METHODS = ("ario", "diim")
@@ -72,6 +72,19 @@ class InputMap:
             short = np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)   # (R, K)
         hit = short[:, :, None] * self.dependence                                      # (R, K, N)
         return 1.0 - hit.max(axis=1) if hit.shape[1] else np.ones((short.shape[0], self.dependence.shape[1]))
+
+
+def feeds_impact(network: Network, table: IOTable | None = None) -> bool:
+    """Whether any demand of ``network`` supplies an input the table maps to industries.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> feeds_impact(sc.load_baseline(horizon_days=5).network), feeds_impact(synthetic_scenario(5).network)
+    (True, False)
+    """
+    return InputMap.build(network, load_io_table() if table is None else table).active
 
 
 @dataclass(frozen=True, eq=False)
