@@ -14,11 +14,20 @@ from supplychain.analytics import gdp_at_risk
 from supplychain.impact import Ario, ArioParameters, ario, diim, leontief_inverse, load_io_table
 from supplychain.impact.loss import InputMap, value_added_loss
 from supplychain.impact.table import value_added_by_region
-from supplychain.io.scenario import load_scenario
+from supplychain.io.scenario import save_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE_FILE = ROOT / "supplychain" / "data" / "impact" / "io_table.toml"
-SHORTAGE = ROOT / "examples" / "chip_shortage_2021.toml"
+EXAMPLE = ROOT / "examples" / "09_chip_shortage_2021.py"
+
+
+def _shortage_2021(horizon: int):
+    """The 2021 chip-shortage scenario of examples/09_chip_shortage_2021.py."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("example_09", EXAMPLE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.shortage_2021(horizon)
 
 
 # Kernels on hand-computed systems ------------------------------------------------------------
@@ -165,7 +174,7 @@ def test_value_added_lost_is_v_times_output_lost_and_zero_without_shortfall(meth
 @pytest.fixture(scope="module")
 def shortage():
     """The 2021 chip-shortage example on 300 days: shortfalls start in the autumn."""
-    return load_scenario(SHORTAGE).with_horizon(300)
+    return _shortage_2021(300)
 
 
 def test_summary_ensembles_carry_the_same_losses_as_daily_results_on_every_engine(shortage):
@@ -215,9 +224,10 @@ def test_losses_plot_stacks_industries_per_region_on_given_axes():
     plt.close("all")
 
 
-def test_cli_run_prints_value_added_lost(tmp_path, capsys):
+def test_cli_run_prints_value_added_lost(shortage, tmp_path, capsys):
     from supplychain.cli.app import main
-    assert main(["run", str(SHORTAGE), "--horizon", "300", "--quiet", "--out", str(tmp_path / "o")]) == 0
+    path = save_scenario(shortage, tmp_path / "shortage.toml")
+    assert main(["run", str(path), "--quiet", "--out", str(tmp_path / "o")]) == 0
     text = capsys.readouterr().out
     assert "Value added lost beyond the chain" in text and "Total value added lost: $" in text
     assert (tmp_path / "o" / "value_added_loss.csv").exists() and (tmp_path / "o" / "value_added_loss.png").exists()
