@@ -6,8 +6,8 @@ Covers:
   ``plot_value_added_loss`` (losses by region and industry)
 
 Scenario:
-  Each assumption stated, none fitted to the published losses. 2021 mature-chip demand 17 % above the steady state (world chip sales +26.2 %, 440.4 -> 555.9 bn USD,
-  SIA/WSTS Feb 2022, less ~8 points of price rises); mature fabs at full utilisation (capacity cut 25 % to
+  Each assumption stated, none fitted to the published losses. 2021 mature-chip demand 17 % above the
+  steady state (world chip sales +26.2 %, 440.4 -> 555.9 bn USD, SIA/WSTS Feb 2022, less ~8 points of price rises); mature fabs at full utilisation (capacity cut 25 % to
   the baseline's steady output: the 2025 baseline runs them at ~75 %); users and packagers holding 5 days
   of chips and wafers (US Commerce RFI, Jan 2022: median 40 days in 2019, under 5 in 2021); the Texas
   storm (Austin fabs from 15 Feb for ~6 weeks, 30 % of US mature capacity), the Renesas Naka fire
@@ -68,7 +68,8 @@ def main(horizon: int, out: str) -> None:
     print(f"Mature-chip shortfall: {chips.shortfall_usd.sum() / 1e9:,.1f} bn USD "
           f"({chips.shortfall.sum() / chips.demand.sum():.1%} of demand) over {horizon} days")
     for region, row in gdp_at_risk(shocked, baseline=base).iterrows():
-        print(f"  value added lost {region:<4}{row.loss_mean_usd / 1e9:8.1f} bn USD ({row.gdp_at_risk_share:.2%} of GDP)")
+        print(f"  value added lost {region:<4}{row.loss_mean_usd / 1e9:8.1f} bn USD "
+              f"({row.gdp_at_risk_share:.2%} of GDP)")
     units, revenue, share = auto_losses(loss, table)
     print(f"\nMotor vehicles (C29), {horizon} days: output {share:.1%} below normal")
     print(f"{'':34}{'vehicles lost':>15}{'revenue lost':>16}")

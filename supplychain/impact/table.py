@@ -113,9 +113,11 @@ def parse_io_table(data: dict) -> IOTable:
     for row in data.get("essential", []):
         essential[sectors.index(row["input"]), sectors.index(row["sector"])] = _value(row["value"], "essential")
     p = data["parameters"]
-    params = ArioParameters(essential=essential, inventory_days=np.full(n_s, _value(p["inventory_days"], "inventory_days")),
-                            psi=_value(p["psi"], "psi"), tau_inventory=_value(p["tau_inventory"], "tau_inventory"),
-                            alpha_max=_value(p["alpha_max"], "alpha_max"), tau_alpha=_value(p["tau_alpha"], "tau_alpha"))
+    params = ArioParameters(inventory_days=np.full(n_s, _value(p["inventory_days"], "inventory_days")),
+                            psi=_value(p["psi"], "psi"),
+                            tau_inventory=_value(p["tau_inventory"], "tau_inventory"),
+                            alpha_max=_value(p["alpha_max"], "alpha_max"),
+                            tau_alpha=_value(p["tau_alpha"], "tau_alpha"), essential=essential)
     return IOTable(regions=regions, sectors=sectors, output=output * 1e9, a=a, value_added=value_added,
                    dependence=dependence, params=params)
 
