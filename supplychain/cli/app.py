@@ -233,7 +233,10 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
     else:
         files = [("results.npz", size(results)), ("summary.csv", None), ("timeseries.png", None),
                  ("flows.png", None)]
-    return files + ([("compare.csv", None)] if compared else [])
+    from ..impact.loss import feeds_impact
+    impact = ([("value_added_loss.csv", None), ("value_added_loss.png", None)]
+              if compared and feeds_impact(results.scenario.network) else [])
+    return files + impact + ([("compare.csv", None)] if compared else [])
 
 
 #: Bytes allowed for an archive's metadata besides the labels, and for the zip and .npy headers.
@@ -256,12 +259,18 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
     """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
     ``compare`` is the table of :func:`~supplychain.analytics.compare.compare`, if any, and
-    ``baseline`` the unshocked runs it compared against (the plots then show the change).
+    ``baseline`` the unshocked runs it compared against (the plots then show the change); with the
+    built-in network also ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3).
     """
+    from ..impact.loss import feeds_impact
+
     def write(tmp: Path) -> list[str]:
         results.save(tmp / "results.npz")
         results.summary().to_csv(tmp / "summary.csv", index=False)
         names = ["results.npz", "summary.csv", *_save_figures(results, tmp, baseline)]
+        if compare is not None and feeds_impact(results.scenario.network):
+            from .impact_text import save_value_added
+            names += save_value_added(results, baseline, tmp)
         if compare is not None:
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
@@ -277,6 +286,8 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
     compared), ``summary.csv``, ``shortfall.csv`` (shortfall percentiles and the probability of any
     shortfall), ``bands.csv`` (daily percentile bands), ``fan.png`` and ``compare.csv`` if compared.
     """
+    from ..impact.loss import feeds_impact
+
     def write(tmp: Path) -> list[str]:
         names = [results.save(tmp / "results.npz").name]
         if baseline is not None:
@@ -285,6 +296,9 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
         results.shortfall_summary().to_csv(tmp / "shortfall.csv", index=False)
         results.bands_dataframe().to_csv(tmp / "bands.csv", index=False)
         names += ["summary.csv", "shortfall.csv", "bands.csv", *_save_fans(results, tmp, baseline)]
+        if compare is not None and feeds_impact(results.scenario.network):
+            from .impact_text import save_value_added
+            names += save_value_added(results, baseline, tmp)
         if compare is not None:
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
@@ -374,6 +388,7 @@ IDENTICAL_RUNS_CLI = ("nothing in this scenario is random; the {n} runs are iden
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from ..impact.loss import feeds_impact
     from ..run.simulate import identical_runs_expected, simulate
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
@@ -413,6 +428,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             table = compare(baseline, results)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
         text = _run_text(args, keep, results, table, shocked)
+        if table is not None and args.format == "table" and feeds_impact(scenario.network):
+            from .impact_text import format_value_added, value_added_table
+            text += "\n\n" + format_value_added(value_added_table(results, baseline))
         if args.out is not None:
             files = planned_files(results, compared=table is not None, baseline=baseline)
             if not args.quiet:

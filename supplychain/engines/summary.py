@@ -10,6 +10,8 @@ runs. Each chunk reduces its runs to a :class:`SummaryPart`:
   shipped, units shipped x the day's tariff rate and the USD of rerouting
   extras (``ExportControl`` leakage), from which import costs, landed costs,
   tariffs paid and import shares follow as for daily results, and
+* per-run totals of value added lost per region and industry beyond the
+  chain (:mod:`supplychain.impact`, docs/model.md §8.3), and
 * per-run daily values of two key series per region (and ``"ALL"``),
   valued in USD at reference prices so commodities add up:
   ``service_level`` (delivered / demanded that day, 1 on days without
@@ -39,6 +41,7 @@ import numpy as np
 from scipy import sparse
 
 from ..compile.compiler import Compiled
+from ..impact.loss import LossAccumulator
 
 __all__ = ["QUANTILES", "BAND_SERIES", "ALL", "LANE_TOTALS", "SummaryPart", "SummarySink", "BandAccumulator",
            "band_groups", "stockouts", "STOCKOUT_TOLERANCE"]
@@ -86,6 +89,7 @@ class SummaryPart:
     lane_flow: np.ndarray          # (r, L) units shipped over the horizon
     lane_tariff_units: np.ndarray  # (r, L) sum over days of units shipped x tariff rate
     lane_extra_usd: np.ndarray     # (r, L) sum over days of units shipped x rerouting extra (USD/unit)
+    value_added_loss: np.ndarray   # (r, regions, sectors) USD of value added lost (docs/model.md §8.3)
 
 
 class SummarySink:
@@ -110,6 +114,7 @@ class SummarySink:
             setattr(self, name, np.zeros((n_runs, c.n_lanes)))
         self.gap = np.zeros((n_runs, n_groups))
         self.daily = np.empty((n_runs, c.n_days, 2 * n_groups), dtype=np.float32)
+        self.impact = LossAccumulator(c.scenario.network, n_runs)
 
     def row(self, r: int) -> SummarySink:
         """A sink of run ``r`` alone that accumulates into this one (no copy).
@@ -119,6 +124,7 @@ class SummarySink:
         """
         one = SummarySink.__new__(SummarySink)
         one.summing, one.tariff, one.extra = self.summing, self.tariff, self.extra
+        one.impact = self.impact.row(r)
         for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily", *LANE_TOTALS):
             setattr(one, name, getattr(self, name)[r: r + 1])
         return one
@@ -139,6 +145,7 @@ class SummarySink:
         self.delivered += delivered
         self.served_on_day += values["served_on_day"]
         self.stockout_days += stockouts(delivered, values["unmet"])
+        self.impact.put(demand, delivered)
         wanted = _group_sum(demand, self.summing)
         served = _group_sum(delivered, self.summing)
         self.gap += wanted - served
@@ -168,6 +175,8 @@ class SummarySink:
         self.delivered[:] = np.cumsum(delivered, axis=1)[:, -1]
         self.served_on_day[:] = np.cumsum(served_on_day, axis=1)[:, -1]
         self.stockout_days[:] = np.cumsum(stockouts(delivered, unmet), axis=1)[:, -1]
+        for day in range(t):
+            self.impact.put(demand[:, day], delivered[:, day])
         wanted = _group_sum(demand.reshape(r * t, d), self.summing).reshape(r, t, -1)
         served = _group_sum(delivered.reshape(r * t, d), self.summing).reshape(r, t, -1)
         gap = np.cumsum(wanted - served, axis=1)
@@ -182,7 +191,7 @@ class SummarySink:
         return SummaryPart(demand=self.demand, delivered=self.delivered, daily=self.daily,
                            served_on_day=self.served_on_day, stockout_days=self.stockout_days,
                            lane_flow=self.lane_flow, lane_tariff_units=self.lane_tariff_units,
-                           lane_extra_usd=self.lane_extra_usd)
+                           lane_extra_usd=self.lane_extra_usd, value_added_loss=self.impact.total)
 
 
 #: Unmet share of what was wanted above which a day is a stockout (rounding is not a stockout).

@@ -23,6 +23,9 @@ from .archive import read_archive, save_results
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..impact.loss import ValueAddedLoss
+    from ..impact.table import IOTable
     import xarray
 
 __all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results", "coords_from_json"]
@@ -287,6 +290,40 @@ class Results:
                                  self.delivered.sum(axis=1), self.arrays["served_on_day"].sum(axis=1),
                                  stockouts(self.delivered, self.arrays["unmet"]).sum(axis=1), self.n_days)
         return table
+
+    def value_added_loss(self, method: str = "ario", table: IOTable | None = None) -> ValueAddedLoss:
+        """Value added lost beyond the chain, per run, day, region and industry (docs/model.md §8.3).
+
+        Shortfalls of chips, Li-ion cells and NdFeB magnets at final demand cap the output of
+        the industries that use them (C26-C29) in each region, and an input-output model
+        propagates the caps; it never feeds back into the simulation.
+
+        Parameters
+        ----------
+        method : {"ario", "diim"}
+            The ARIO-type kernel (inventories, rationing, bounded overproduction; default) or
+            the dynamic inoperability input-output model.
+        table : IOTable, optional
+            Input-output table; :func:`supplychain.impact.load_io_table` by default.
+
+        Returns
+        -------
+        ValueAddedLoss
+            ``.daily`` (runs, days, regions, sectors) in USD, ``.total`` over the horizon,
+            ``.to_dataframe()``.
+
+        Examples
+        --------
+        >>> import supplychain as sc
+        >>> res = sc.simulate(sc.load_baseline(horizon_days=20), engine="vector", seed=1)
+        >>> loss = res.value_added_loss()
+        >>> loss.daily.shape, float(abs(loss.total).max())      # nothing short, nothing lost
+        ((1, 20, 6, 5), 0.0)
+        """
+        from ..impact.loss import value_added_loss
+
+        return value_added_loss(self.demand, self.delivered, self.scenario.network, table=table,
+                                method=method)  # type: ignore[arg-type]
 
     # Files ------------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> Path:
