@@ -92,6 +92,8 @@ class State:
     stalled: np.ndarray | None = None    # (R, n) work due but held in a stopped line (§5.4), per cycle-time facility
     capacity_today: np.ndarray | None = None  # (R, F) the day's capacity after shocks (quotes and spare capacity)
     share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share
+    usable: np.ndarray | None = None     # (R, F) the day's capacity usable after the restart limit (§5.4.1)
+    expected_wait: np.ndarray | None = None  # (R, L) smoothed quoted wait buyers plan with (§5.6.5)
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -116,7 +118,8 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out,
                  restart=_restart.initial_restart(c, n_runs),
                  licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
-                 diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf))
+                 diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf),
+                 expected_wait=np.zeros((n_runs, c.n_lanes)))
 
 
 def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
@@ -156,6 +159,7 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
+    s.usable = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     p = np.minimum(np.minimum(capacity, inputs), need)
     np.maximum(p, 0.0, out=p)
     # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``
@@ -222,24 +226,36 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     assert s.owed is not None
     sp = _sourcing.spec(c)
     s.owed *= allow
-    wait = late = None
-    if s.owed.any():
-        wait, late = _sourcing.cancel_late(c, s, sp)
-    # Inventory position: on hand + in transit + owed by suppliers' backlogs + awaiting a licence
-    # - own backorders (§5.6).
+    wait, late = _sourcing.cancel_late(c, s, sp)
+    # Inventory position: on hand + in transit + owed by suppliers' backlogs + the approvals expected
+    # of the applications awaiting a licence - own backorders (§5.6, §6.5.2).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
     position += _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
-    if s.licence is not None:
-        position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     position[:, _demand_buyer(c)] -= s.backlog
+    doubt = None
+    if s.licence is not None:
+        assert s.licence_ok is not None
+        position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+        # The part of the pending applications the buyer expects to be denied (§6.5.2).
+        denied = s.licence.awaiting * (1.0 - s.licence_ok)
+        if denied.any():
+            doubt = _sum_into(denied, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
-    planned = _sourcing.planned_extra(c, s, sp, wait)
+    planned = _sourcing.planned_extra(c, s, sp, _sourcing.expect_wait(s, sp, wait))
     if planned is not None:
         extra = extra + planned
+    q = _order_up_to(c, position, extra, order_factor)
+    # What the buyer would order if it counted only the approvals it expects goes to alternates only.
+    alt_only = None if doubt is None else _order_up_to(c, position - doubt, extra, order_factor) - q
+    return _sourcing.split_orders(c, s, sp, q, share, allow, late, alt_only)
+
+
+def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_factor: np.ndarray) -> np.ndarray:
+    """Each buyer's order (R, B) at ``position`` with its levels shifted by ``extra`` (§5.6)."""
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
     np.maximum(q, 0.0, out=q)
     q *= order_factor
-    return _sourcing.split_orders(c, s, sp, q, share, allow, late)
+    return q
 
 
 def _demand_buyer(c: Compiled) -> np.ndarray:
@@ -300,7 +316,8 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
     plus the days its supplier needs to clear its backlog at the rate it
     quotes (:func:`.sourcing.supplier_wait`).
     """
-    return lead_time + _sourcing.supplier_wait(c, s)
+    wait, _ = _sourcing.supplier_wait(c, s, s.day - 1)
+    return lead_time + wait
 
 
 def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarray]:
