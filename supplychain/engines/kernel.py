@@ -245,9 +245,12 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     if planned is not None:
         extra = extra + planned
     q = _order_up_to(c, position, extra, order_factor)
-    # What the buyer would order if it counted only the approvals it expects goes to alternates only.
-    alt_only = None if doubt is None else _order_up_to(c, position - doubt, extra, order_factor) - q
-    return _sourcing.split_orders(c, s, sp, q, share, allow, late, alt_only)
+    if doubt is None:
+        return _sourcing.split_orders(c, s, sp, q, share, allow, late)
+    # The buyer orders as if only the approvals it expects were on order (as under a ban for the
+    # rest), but files on a licensed lane no more than it would counting every application.
+    expected = _order_up_to(c, position - doubt, extra, order_factor)
+    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q)
 
 
 def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_factor: np.ndarray) -> np.ndarray:

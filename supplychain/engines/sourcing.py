@@ -189,13 +189,14 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
 
 
 def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray,
-                 allow: np.ndarray, late: np.ndarray | None, alt_only: np.ndarray | None = None) -> np.ndarray:
+                 allow: np.ndarray, late: np.ndarray | None, filed: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
-    ``alt_only`` (R, B), if given, is a further order that only the
-    receivers (qualified alternates with spare capacity) may take, after the
-    diverted volume: the pending licence applications the buyer expects to
-    be denied (§6.5.2). What they cannot take of it is not placed.
+    ``filed`` (R, B), if given, caps what a partly available lane (a licence
+    regime) receives at its target share of it: the buyer orders ``q``
+    counting only the approvals it expects of its pending applications, but
+    applies on a licensed lane for no more than it would counting them all
+    (§6.5.2).
 
     Availability ``h = allow * (not late) * licence_ok`` (the last when the
     licence rules keep one, docs/model.md §5.6.6). The diverted fraction of each
@@ -216,7 +217,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     if s.licence_ok is not None:
         h = h * s.licence_ok
     prev = s.diverted
-    if late is None and alt_only is None and not prev.any() and (h >= 1.0).all():
+    if late is None and filed is None and not prev.any() and (h >= 1.0).all():
         s.share_applied = None
         orders = q[:, c.lane_buyer] * share
         np.minimum(orders, c.lane_capacity, out=orders)
@@ -236,9 +237,8 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     spare = np.maximum(capacity - s.throughput, 0.0)[:, c.lane_origin]
     weight = np.where(qualified & full & (m <= 0.0), spare, 0.0)
     total = _sum(c, weight, "buyer")[:, c.lane_buyer]
-    wanted = diverted if alt_only is None else diverted + alt_only
     with np.errstate(divide="ignore", invalid="ignore"):
-        alt = np.where(total > 0, wanted[:, c.lane_buyer] * weight / total, 0.0)
+        alt = np.where(total > 0, diverted[:, c.lane_buyer] * weight / total, 0.0)
     alt = np.minimum(np.minimum(alt, spare), np.maximum(c.lane_capacity - keep, 0.0))
     rest = np.maximum(diverted - _sum(c, alt, "buyer"), 0.0)
     # A returning supplier takes back what it diverted; a partly available lane (a licence regime, a
@@ -247,17 +247,21 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     back_total = _sum(c, back_w, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
         back = np.where(back_total > 0, rest[:, c.lane_buyer] * back_w / back_total, 0.0)
+    if filed is not None:
+        partial = (h > 0.0) & (h < 1.0)
+        limit = share * filed[:, c.lane_buyer]
+        keep = np.where(partial, np.minimum(keep, limit), keep)
+        back = np.where(partial, np.minimum(back, np.maximum(limit - keep, 0.0)), back)
     placed = keep + alt + back
     qb = q[:, c.lane_buyer]
-    if alt_only is None:
-        # Written so that an undiverted lane's applied share is exactly its target share w (w * 1 + 0).
-        with np.errstate(divide="ignore", invalid="ignore"):
-            moved = np.where(qb > 0, (alt + back) / qb, 0.0)
+    # Written so that an undiverted lane's applied share is exactly its target share w (w * 1 + 0).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moved = np.where(qb > 0, (alt + back) / qb, 0.0)
+    if filed is None:
         s.share_applied = share * (1.0 - m) + moved
     else:
-        whole = (q + alt_only)[:, c.lane_buyer]
         with np.errstate(divide="ignore", invalid="ignore"):
-            s.share_applied = np.where(whole > 0, placed / whole, share * (1.0 - m))
+            s.share_applied = np.where(qb > 0, keep / qb, share * (1.0 - m)) + moved
     return np.minimum(placed, c.lane_capacity)
 
 
