@@ -54,6 +54,7 @@ from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
 from . import restart as _restart
 from . import sourcing as _sourcing
+from . import licences as _licences
 from .licences import LicenceState, initial_licences
 from .sums import sum_into as _sum_into
 
@@ -227,30 +228,28 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     sp = _sourcing.spec(c)
     s.owed *= allow
     wait, late = _sourcing.cancel_late(c, s, sp)
-    # Inventory position: on hand + in transit + owed by suppliers' backlogs + the approvals expected
-    # of the applications awaiting a licence - own backorders (§5.6, §6.5.2).
+    # Inventory position: on hand + in transit + owed by suppliers' backlogs + awaiting a licence
+    # - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
     position += _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     position[:, _demand_buyer(c)] -= s.backlog
-    doubt = None
+    # Pending licence applications count in full, so the buyer does not pile them up; the part it
+    # expects to be denied and the lanes where an order would wait for a licence (§6.5.2).
+    doubt = licensed = None
     if s.licence is not None:
-        assert s.licence_ok is not None
         position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
-        # The part of the pending applications the buyer expects to be denied (§6.5.2).
-        denied = s.licence.awaiting * (1.0 - s.licence_ok)
-        if denied.any():
-            doubt = _sum_into(denied, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+        doubt, licensed = _licences.outlook(c, s)
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     planned = _sourcing.planned_extra(c, s, sp, _sourcing.expect_wait(s, sp, wait))
     if planned is not None:
         extra = extra + planned
     q = _order_up_to(c, position, extra, order_factor)
     if doubt is None:
-        return _sourcing.split_orders(c, s, sp, q, share, allow, late)
+        return _sourcing.split_orders(c, s, sp, q, share, allow, late, None, licensed)
     # The buyer orders as if only the approvals it expects were on order (as under a ban for the
     # rest), but files on a licensed lane no more than it would counting every application.
     expected = _order_up_to(c, position - doubt, extra, order_factor)
-    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q)
+    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed)
 
 
 def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_factor: np.ndarray) -> np.ndarray:
@@ -316,11 +315,12 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
     """Quoted lead time of each lane at the end of the day, (R, L) days (docs/model.md §5.7).
 
     The lane's transport lead time for today's shipments (``lead_time``)
-    plus the days its supplier needs to clear its backlog at the rate it
-    quotes (:func:`.sourcing.supplier_wait`).
+    plus the days before its supplier ships a new order
+    (:func:`.sourcing.supplier_wait`), at most the horizon's length.
     """
     wait, _ = _sourcing.supplier_wait(c, s, s.day - 1)
-    return lead_time + wait
+    # A wait beyond the whole horizon (no restart in view) is recorded as the horizon: results are finite.
+    return lead_time + np.minimum(wait, float(c.n_days))
 
 
 def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarray]:

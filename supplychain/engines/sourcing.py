@@ -189,7 +189,8 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
 
 
 def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray,
-                 allow: np.ndarray, late: np.ndarray | None, filed: np.ndarray | None = None) -> np.ndarray:
+                 allow: np.ndarray, late: np.ndarray | None, filed: np.ndarray | None = None,
+                 licensed: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
@@ -216,13 +217,20 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     # The buyer's expectation that an order on the lane is licensed (set by the licence rules, if any).
     if s.licence_ok is not None:
         h = h * s.licence_ok
+    # A lane where an order waits for a licence decision delivers later than an alternate could: its
+    # order is offered to alternates with spare capacity first, the rest is filed (back below).
+    wait_lic = None if licensed is None else licensed & (h > 0.0)
+    if wait_lic is not None and wait_lic.any():
+        h_div = np.where(wait_lic, 0.0, h)
+    else:
+        wait_lic, h_div = None, h
     prev = s.diverted
-    if late is None and filed is None and not prev.any() and (h >= 1.0).all():
+    if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all():
         s.share_applied = None
         orders = q[:, c.lane_buyer] * share
         np.minimum(orders, c.lane_capacity, out=orders)
         return orders
-    m = np.maximum(np.maximum(1.0 - h, prev - sp.step), np.minimum(prev, sp.lasting))
+    m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
     np.maximum(m, 0.0, out=m)
     s.diverted[...] = m
     base = q[:, c.lane_buyer] * share
@@ -243,12 +251,15 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     rest = np.maximum(diverted - _sum(c, alt, "buyer"), 0.0)
     # A returning supplier takes back what it diverted; a partly available lane (a licence regime, a
     # leakage route) only when the buyer has no qualified alternate with spare capacity to turn to.
-    back_w = np.where((h >= 1.0) | ((h > 0.0) & (total <= 0.0)), base - keep, 0.0)
+    back_ok = (h >= 1.0) | ((h > 0.0) & (total <= 0.0))
+    if wait_lic is not None:
+        back_ok |= wait_lic
+    back_w = np.where(back_ok, base - keep, 0.0)
     back_total = _sum(c, back_w, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
         back = np.where(back_total > 0, rest[:, c.lane_buyer] * back_w / back_total, 0.0)
     if filed is not None:
-        partial = (h > 0.0) & (h < 1.0)
+        partial = (h > 0.0) & ((h < 1.0) if wait_lic is None else ((h < 1.0) | wait_lic))
         limit = share * filed[:, c.lane_buyer]
         keep = np.where(partial, np.minimum(keep, limit), keep)
         back = np.where(partial, np.minimum(back, np.maximum(limit - keep, 0.0)), back)
