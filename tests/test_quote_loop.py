@@ -92,6 +92,22 @@ def test_a_short_outage_quotes_its_length_and_its_backlog_clears(engine):
     assert quoted.max() == pytest.approx(11.0)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_supplier_on_its_recovery_ramp_quotes_from_what_the_ramp_gives_back(engine):
+    # The same 10-day outage with a 4-day linear recovery: on day 15 the plant has a quarter of its
+    # capacity, 3.75, below its steady 10/day; it makes and ships 3.75 (its target asks for more).
+    # The buyer orders its 10 (spare fraction 0: no capacity above the steady flow today), so the plant
+    # owes 90 + 10 - 3.75 = 96.25. Its ramp gives back full capacity within 4 days, so it quotes at
+    # its steady 10/day (not at 3.75, nor at its moving average, run down by the outage):
+    # 1 + 96.25 / 10.
+    shock = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=15, recovery_days=4)
+    res = simulate(Scenario(plant(), horizon_days=40).with_shocks(shock), engine=engine, seed=0)
+    backlog = res.series("backlog", LANE)[0]
+    assert res.series("flow", LANE)[0][15] == pytest.approx(3.75)
+    assert backlog[15] == pytest.approx(96.25)
+    assert res.series("quoted_lead_time", LANE)[0][15] == pytest.approx(1 + 96.25 / 10)
+
+
 def test_quotes_and_backlogs_scale_with_the_outage_not_with_the_loop():
     # Outages of 10, 20 and 40 days (all within the 60-day patience): the peak quote is the outage's
     # length plus transport, and the backlog clears after each.

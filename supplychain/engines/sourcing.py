@@ -58,9 +58,10 @@ def _sum(c: Compiled, values: np.ndarray, by: str) -> np.ndarray:
 def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarray, np.ndarray]:
     """Each supplier's quoted rate and restart wait, (R, F) each (docs/model.md §5.7).
 
-    A supplier with capacity today quotes at its usable capacity (after the
-    restart limit of §5.4.1) or its recent throughput, whichever is larger,
-    and has no restart wait. A supplier without any capacity today quotes its
+    A supplier with capacity today quotes at the largest of its usable
+    capacity (after the restart limit of §5.4.1), its recent throughput and
+    its steady flow scaled by the nameplate share its scheduled recovery gives
+    back within its ramp, and has no restart wait. A supplier without any capacity today quotes its
     announced restart: the end of its scheduled total loss, or the mean
     duration of its random outages, and from then on its normal rate.
     """
@@ -70,7 +71,16 @@ def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarra
         return np.maximum(s.throughput, s.normal_rate), np.zeros((n_runs, c.n_facilities))
     usable = s.capacity_today if s.usable is None else s.usable
     live = s.capacity_today > 0
-    rate = np.where(live, np.maximum(s.throughput, usable), s.normal_rate)
+    rate = np.maximum(s.throughput, usable)
+    if sp.quote_share is not None:
+        # A supplier recovering from a loss quotes from the capacity its ramp gives back, times the
+        # share a random outage leaves it today.
+        t = min(day, c.n_days - 1)
+        scheduled = c.capacity * c.schedules.day("capacity_factor", t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            outage = np.where(scheduled > 0, s.capacity_today / scheduled, 1.0)
+        rate = np.maximum(rate, s.normal_rate * np.minimum(sp.quote_share[t] * outage, 1.0))
+    rate = np.where(live, rate, s.normal_rate)
     restart = np.zeros((n_runs, c.n_facilities))
     if not live.all():
         known = np.zeros(c.n_facilities) if sp.restart_in is None else sp.restart_in[min(day, c.n_days - 1)]

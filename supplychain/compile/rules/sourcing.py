@@ -53,6 +53,7 @@ class SourcingSpec:
     lead_shift: np.ndarray | None  # (T or 1, L) scheduled transport days minus the baseline mean
     allocation: np.ndarray | None  # (L,) ALLOCATION_CODE of the lane's supplier
     restart_in: np.ndarray | None = None  # (T, F) days to the end of a scheduled total loss (0: none)
+    quote_share: np.ndarray | None = None  # (T, F) nameplate share a supplier quotes from (recovery ahead)
     outage_days: np.ndarray | None = None  # (F,) mean duration of the random outages hitting a facility
 
 
@@ -163,7 +164,30 @@ def sourcing_spec(builder: ScheduleBuilder) -> None:
     builder.extras["sourcing"] = SourcingSpec(
         incumbent=incumbent, qualify_days=qualify, patience=patience, lasting=lasting, step=step,
         panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation,
-        restart_in=_restart_in(builder), outage_days=_outage_days(builder))
+        restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder))
+
+
+def _quote_share(builder: ScheduleBuilder) -> np.ndarray | None:
+    """Share of its nameplate capacity each supplier quotes from, (T, F); None without a capacity shock.
+
+    ``max(min(1, capacity_factor[t : t + H_f + 1]))`` with ``H_f`` the longest
+    recovery ramp of the capacity shocks on the facility (0 for a facility no
+    capacity shock hits): a supplier recovering from a loss quotes from the
+    capacity its scheduled ramp gives back, not from the day's. Days past the
+    horizon are not looked at.
+    """
+    window: dict[int, float] = builder.extras.get("recovery_window", {})
+    factor = builder.arrays["capacity_factor"]
+    if not window or not (factor < 1.0).any():
+        return None
+    capped = np.minimum(factor, 1.0)
+    out = np.zeros_like(capped)
+    for f, rec in window.items():
+        col = capped[:, f].copy()
+        for k in range(1, int(np.ceil(rec)) + 1):
+            np.maximum(col[:-k], capped[k:, f], out=col[:-k])
+        out[:, f] = col
+    return out
 
 
 def _restart_in(builder: ScheduleBuilder) -> np.ndarray | None:
