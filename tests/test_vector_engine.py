@@ -225,7 +225,7 @@ def test_random_outage_validation():
         RandomOutage(stage="fab", rate_per_year=1, duration=Normal(5.0, 1.0))
     with pytest.raises(UnknownIdError, match=r"facility 'CN\.mine\.0_99' .*Did you mean"):
         compile_scenario(outage_scenario(RandomOutage(facility="CN.mine.0_99", rate_per_year=1, duration=5)))
-    with pytest.raises(ValidationError, match="region/stage must be a selection matching at least one facility"):
+    with pytest.raises(UnknownIdError, match="region 'XX' for RandomOutage is not a known id"):
         compile_scenario(outage_scenario(RandomOutage(region="XX", rate_per_year=1, duration=5)))
     with pytest.raises(ValidationError, match="rate_per_year must be the same for every member of group 'q'"):
         compile_scenario(outage_scenario(RandomOutage(stage="mine", rate_per_year=1, duration=5, group="q"),

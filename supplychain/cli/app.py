@@ -562,9 +562,21 @@ def _silence_stdout() -> None:
         pass
 
 
-def _show_warning(message: Any, category: type[Warning], filename: str, lineno: int,
-                  file: Any = None, line: str | None = None) -> None:
-    print(f"supplychain: warning: {_one_line(Exception(str(message)))}", file=sys.stderr)
+def _warning_printer() -> Any:
+    """A ``warnings.showwarning`` that prints each distinct warning once per command.
+
+    A command compiles its scenario more than once (the shocked run, its baseline, the comparison),
+    so one shock past the horizon would otherwise warn once per compilation.
+    """
+    seen: set[str] = set()
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        text = f"supplychain: warning: {_one_line(Exception(str(message)))}"
+        if text not in seen:
+            seen.add(text)
+            print(text, file=sys.stderr)
+    return show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -588,7 +600,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors: return the status, do not exit
         return exc.code if isinstance(exc.code, int) else 2
     with warnings.catch_warnings():
-        warnings.showwarning = _show_warning
+        warnings.showwarning = _warning_printer()
         try:
             with sigterm_raises():
                 return int(args.handler(args))

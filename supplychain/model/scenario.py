@@ -15,6 +15,7 @@ from ._display import brief, html_table
 from .network import Network
 from .paths import check_path
 from .shocks import RandomOutage, Shock
+from .shocks.references import check_references
 from .uncertainty import Uncertainty
 
 __all__ = ["Scenario"]
@@ -133,6 +134,10 @@ class Scenario:
                 (responses if s.is_response else disruptions).append(s)
         object.__setattr__(self, "shocks", tuple(disruptions))
         object.__setattr__(self, "responses", tuple(responses))
+        # A misspelt region, commodity, facility or stage fails here, where the shock was added.
+        for field_name in ("shocks", "responses"):
+            for i, s in enumerate(getattr(self, field_name)):
+                check_references(s, self.network, f"{field_name} entry {i + 1}")
         if isinstance(self.horizon_days, bool) or not isinstance(self.horizon_days, int):
             raise fail("horizon_days", "a whole number of days", self.horizon_days, "Scenario", self.name)
         check_days(self.horizon_days, "horizon_days", "Scenario", self.name, low=1, high=MAX_DAYS)
