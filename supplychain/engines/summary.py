@@ -96,6 +96,9 @@ class SummarySink:
     runs share its chunk.
     """
 
+    #: It keeps no order book or quoted lead time (:func:`supplychain.engines.kernel.records`).
+    records = False
+
     def __init__(self, c: Compiled, n_runs: int) -> None:
         _, weights = band_groups(c)
         n_groups = weights.shape[1]

@@ -52,7 +52,7 @@ import numpy as np
 from ..compile.compiler import Compiled
 from . import kernel as rules
 from . import licences
-from .day import DrawBatch, day_inputs
+from .day import DrawBatch, day_inputs, stack_draws
 from .draws import RunDraws, draw_run
 from .finite import check_draws, check_inputs, check_state
 from .record import Recorder, Sink
@@ -108,7 +108,7 @@ class _Ring:
         longest = int(days.max(initial=0))
         if longest >= self.width:
             self._grow(t, min(longest + 1, self.horizon + 1))
-        slots = (t + days) % self.width
+        slots = np.add(days, t, dtype=np.intp) % self.width
         if slots.ndim == 1:
             # One landing day per lane: add whole contiguous rows of runs.
             self.buf[slots, self.lanes] += shipped.T
@@ -145,6 +145,8 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
     """Ring slots needed for the longest lead time this chunk can produce (grown later if short)."""
     if c.n_lanes == 0:
         return 1
+    if draws.arrival_days is not None:
+        return int(draws.arrival_days.max(initial=0)) + 1
     sch = c.schedules
     base = c.lane_lead_mean if draws.lead_time is None else draws.lead_time.max(axis=(0, 1))
     longest = base * sch.lead_factor.max(axis=0) + sch.lead_extra.max(axis=0)
@@ -154,22 +156,46 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
 _DRAW_FIELDS = tuple(f.name for f in dataclasses.fields(RunDraws))
 
 
-def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence]) -> DrawBatch:
+def _arrival_days(c: Compiled, lead: np.ndarray) -> np.ndarray:
+    """One run's ``(T, L)`` lead times as whole days until landing, capped at the horizon, as small integers.
+
+    The same arithmetic as the day loop (:func:`.day.day_inputs`, then
+    :func:`.kernel.arrival_days`), a whole run at once. Capping at ``T`` changes
+    nothing: a shipment of day ``t`` due ``T`` or more days later lands after
+    the last day, exactly as with its true lead time.
+    """
+    sch = c.schedules
+    days = rules.arrival_days(lead * sch.lead_factor + sch.lead_extra)
+    np.minimum(days, c.n_days, out=days)
+    return days.astype(np.int16 if 2 * c.n_days < np.iinfo(np.int16).max else np.int32)
+
+
+def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_days: bool = False) -> DrawBatch:
     """Every random input of a chunk of runs (one seed sequence per run), stored runs-last.
 
-    Each run's draws are written into its slot of the runs-last arrays as
-    soon as they are drawn, so the chunk never holds its draws twice.
+    Each run's draws are checked (:func:`.finite.check_draws`) and written into
+    its slot of the runs-last arrays as soon as they are drawn, so the chunk
+    never holds its draws twice. With ``arrival_days`` the lead times are
+    stored as whole days until landing (:attr:`.day.DrawBatch.arrival_days`).
+
+    Raises
+    ------
+    SupplyChainError
+        If a draw is not finite (:mod:`.finite`), naming its run and day.
     """
-    arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS)
+    arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS + ("arrival_days",))
     for r, seq in enumerate(seqs):
         one = draw_run(c, seq)
+        check_draws(c, stack_draws([one]), [seq])
         for name in _DRAW_FIELDS:
             value = getattr(one, name)
             if value is None:
                 continue
+            if name == "lead_time" and arrival_days:
+                name, value = "arrival_days", _arrival_days(c, value)
             if arrays[name] is None:
                 # (T, n, R) in memory, seen as (R, T, n): the layout of _runs_last.
-                arrays[name] = np.empty(value.shape + (len(seqs),)).transpose(2, 0, 1)
+                arrays[name] = np.empty(value.shape + (len(seqs),), dtype=value.dtype).transpose(2, 0, 1)
             arrays[name][r] = value  # type: ignore[index]
     return DrawBatch(**arrays)
 
@@ -217,10 +243,12 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor)
         orders = licences.apply(c, state, orders, inp.licence_approved, inp.licence_delay, inp.licence_p)
         shipped = rules.ship(c, state, orders)
-        ring.put(t, shipped, rules.arrival_days(inp.lead_time))
+        ring.put(t, shipped, rules.arrival_days(inp.lead_time) if inp.arrival_days is None else inp.arrival_days)
+        # Order books, quoted lead times and the like only for sinks that keep them (not summaries).
+        extra = rules.records(c, state, inp.lead_time) if sink.records else {}
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
-                 served_on_day=served, **rules.records(c, state, inp.lead_time))
+                 served_on_day=served, **extra)
         ring.clear(t)
     return state
 
@@ -268,7 +296,6 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     """
     check_inputs(c)
     sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
-    draws = draw_batch(c, seqs)
-    check_draws(c, draws, seqs)
+    draws = draw_batch(c, seqs, arrival_days=not sink.records)
     check_state(c, simulate_runs(c, draws, len(seqs), sink), seqs)
     return sink.result()
