@@ -64,39 +64,47 @@ __all__ = ["run_vector", "simulate_runs", "draw_batch"]
 class _Ring:
     """Goods in transit by landing day: slot ``d % W`` holds what lands on day ``d``.
 
-    Logically ``(R, W, L)``; stored as ``buf[slot, lane, run]`` so that one
-    day's slot is a runs-last ``(R, L)`` block (see :func:`_runs_last`).
+    Logically ``(R, W, L)``; stored as ``buf[lane, slot, run]``. With random
+    lead times each (lane, run) of a day's shipments goes to its own slot: in
+    this layout a lane's writes stay within its own ``W x R`` block (a few
+    hundred KB) instead of striding over the whole ring, which keeps the
+    scatter in cache. A day's slot is read once, as a runs-last ``(R, L)``
+    copy.
+
+    The pre-filled pipeline (``Compiled.initial_arrivals``) is written into a
+    slot when the slot starts holding that day (at the start, and each time
+    :meth:`take` hands it to day ``t + W``), so the ring needs to be only as
+    wide as the longest lead time, and every slot holds exactly what it
+    would in a ring as wide as the pipeline: the pipeline first, then each
+    shipment added in order (the same bits).
+
     Goods due on or after the last simulated day never land inside the run: they
     stay in transit (the state counts them) and take no slot, so the ring is never
     wider than the horizon however long a lead time is.
     """
 
     def __init__(self, c: Compiled, n_runs: int, width: int) -> None:
-        initial = c.initial_arrivals[: c.n_days]
+        self.initial = c.initial_arrivals[: c.n_days]
         self.horizon = c.n_days
-        self.width = min(max(width, initial.shape[0] + 1), c.n_days + 1)
-        self.buf = np.zeros((self.width, c.n_lanes, n_runs))
-        self.buf[: initial.shape[0]] = initial[:, :, None]
-        # Flat offset of (run r, lane l) within a slot, laid out like a runs-last (R, L) array.
-        self.offset = np.asfortranarray(np.arange(c.n_lanes) * n_runs + np.arange(n_runs)[:, None])
+        self.width = min(max(width, 1), c.n_days + 1)
+        self.n_runs = n_runs
+        self.buf = np.zeros((c.n_lanes, self.width, n_runs))
+        for d in range(min(self.width, len(self.initial))):
+            self.buf[:, d, :] = self.initial[d][:, None]
+        # Flat offset of (run r, lane l) at slot 0, laid out like a runs-last (R, L) array.
+        self.offset = np.asfortranarray(np.arange(c.n_lanes) * (self.width * n_runs) + np.arange(n_runs)[:, None])
         self.lanes = np.arange(c.n_lanes)
 
-    def landing(self, t: int) -> np.ndarray:
-        """What lands on day ``t``, a runs-last (R, L) view; :meth:`clear` it when the day is done.
-
-        No shipment of day ``t`` lands on day ``t`` (lead times are at least
-        one day), so the view is not written to before it is cleared.
-        """
-        return self.buf[t % self.width].T
-
-    def clear(self, t: int) -> None:
-        """Empty day ``t``'s slot for reuse by day ``t + W``."""
-        self.buf[t % self.width] = 0.0
-
     def take(self, t: int) -> np.ndarray:
-        """Remove and return what lands on day ``t`` (a copy), runs-last (R, L)."""
-        landed = self.landing(t).copy(order="F")
-        self.clear(t)
+        """Remove and return what lands on day ``t`` (a runs-last (R, L) copy); the slot passes to day ``t + W``.
+
+        The ring then holds days ``t + 1`` to ``t + W``: shipments of day ``t``
+        land on one of those (lead times are at least one day).
+        """
+        slot = t % self.width
+        landed = self.buf[:, slot, :].T.copy(order="F")
+        d = t + self.width
+        self.buf[:, slot, :] = self.initial[d][:, None] if d < len(self.initial) else 0.0
         return landed
 
     def put(self, t: int, shipped: np.ndarray, days: np.ndarray) -> None:
@@ -106,25 +114,33 @@ class _Ring:
             shipped = np.where(late, 0.0, shipped)
             days = np.where(late, 1, days)
         longest = int(days.max(initial=0))
-        if longest >= self.width:
+        if longest > self.width:
             self._grow(t, min(longest + 1, self.horizon + 1))
         slots = np.add(days, t, dtype=np.intp) % self.width
         if slots.ndim == 1:
             # One landing day per lane: add whole contiguous rows of runs.
-            self.buf[slots, self.lanes] += shipped.T
+            self.buf[self.lanes, slots] += shipped.T
             return
-        flat = self.offset + slots * (self.buf.shape[1] * self.buf.shape[2])
-        # ufunc.at is several times faster than fancy-index += (NumPy >= 2); Fortran
-        # order walks runs fastest, i.e. through memory in order.
-        np.add.at(self.buf.reshape(-1), flat.ravel(order="F"), shipped.ravel(order="F"))
+        # Each (lane, run) appears once, so a plain indexed add is exact (no repeated index);
+        # Fortran order walks runs fastest, i.e. through each lane's block in order.
+        flat = slots.ravel(order="F")
+        flat *= self.n_runs
+        flat += self.offset.ravel(order="F")
+        target = self.buf.reshape(-1)
+        target[flat] += shipped.ravel(order="F")
 
     def _grow(self, t: int, width: int) -> None:
-        """Widen the ring (a lead time longer than foreseen), keeping every pending day."""
+        """Widen the ring (a lead time longer than foreseen) after day ``t``'s :meth:`take`, keeping every pending day."""
         old, w = self.buf, self.width
-        days = np.arange(t + 1, t + w)
-        self.buf = np.zeros((width,) + old.shape[1:])
-        self.buf[days % width] = old[days % w]
+        days = np.arange(t + 1, t + w + 1)
+        self.buf = np.zeros((old.shape[0], width, old.shape[2]))
+        self.buf[:, days % width] = old[:, days % w]
+        # Days newly in reach start with their pre-filled pipeline, as every slot does.
+        for d in range(t + w + 1, min(t + width + 1, len(self.initial))):
+            self.buf[:, d % width, :] = self.initial[d][:, None]
         self.width = width
+        self.offset = np.asfortranarray(np.arange(old.shape[0]) * (width * self.n_runs)
+                                        + np.arange(self.n_runs)[:, None])
 
 
 def _runs_last(a: np.ndarray) -> np.ndarray:
@@ -235,7 +251,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
     ring = _Ring(c, n_runs, _ring_width(c, draws))
     demand_shape = (n_runs, c.n_demands)
     for t in range(c.n_days):
-        arrived = ring.landing(t)
+        arrived = ring.take(t)
         rules.arrive(c, state, arrived)
         inp = day_inputs(c, draws, t)
         production = rules.produce(c, state, inp.capacity)
@@ -249,7 +265,6 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
                  served_on_day=served, **extra)
-        ring.clear(t)
     return state
 
 
