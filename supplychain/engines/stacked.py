@@ -30,6 +30,7 @@ Implements docs/model.md §7.3 (streams): batched draws.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -109,8 +110,14 @@ def _normal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple
     return rng.normal(_column(items, "mu"), _column(items, "sd"), size)
 
 
+@functools.lru_cache(maxsize=65536)
+def _log_params(d: LogNormal) -> tuple[float, float]:
+    """``d``'s (mu, sigma) of the log, computed once per distribution (runs redraw the same items)."""
+    return d._log_params()
+
+
 def _lognormal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    params = np.array([d._log_params() for d in items])  # type: ignore[attr-defined]
+    params = np.array([_log_params(d) for d in items])  # type: ignore[arg-type]
     return rng.lognormal(params[:, :1], params[:, 1:], size)
 
 
