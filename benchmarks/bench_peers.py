@@ -348,8 +348,12 @@ def main() -> None:
     def record(name: str, n: int, seconds: float | None) -> None:
         if seconds is not None:
             best[(name, n)] = min(best.get((name, n), math.inf), seconds)
+            runs = args.runs if name in ("vector", "kernel") else 1
+            print(f"    {name:<12} {n:>5} facilities: {seconds:8.2f} s, {runs * 365 * n / seconds:>12,.0f} "
+                  "facility-days/s", flush=True)
 
     for rep in range(args.repeat):
+        print(f"  repeat {rep + 1}", flush=True)
         for n in args.sizes:
             sc, plain = scenarios[n], plains[n]
             record("vector", n, timed(lambda: simulate(sc, engine="vector", n_runs=args.runs, seed=rep, keep="summary",
@@ -358,7 +362,6 @@ def main() -> None:
             record("des", n, timed(lambda: simulate(sc, engine=DES, seed=rep)))
             if peer:
                 record("SupplyNetPy", n, run_supplynetpy(plain, rep))
-            print(f"  repeat {rep + 1}, {n} facilities done", flush=True)
 
     def rate(name: str, n: int) -> float:
         runs = args.runs if name in ("vector", "kernel") else 1
