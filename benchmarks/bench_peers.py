@@ -84,11 +84,11 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from synthetic import SIZES, PlainNetwork, peer_scenario, plain_network  # noqa: E402
+from synthetic import SIZES, PlainNetwork, peer_scenario, plain_network
 
-from supplychain import simulate  # noqa: E402
-from supplychain.model import Scenario  # noqa: E402
-from supplychain.run.simulate import ENGINES  # noqa: E402
+from supplychain import simulate
+from supplychain.model import Scenario
+from supplychain.run.simulate import ENGINES
 
 DES = "simpy" if "simpy" in ENGINES else "des"
 RING = 128  # slots of the minimal kernel's ring of goods in transit (longest lead time + 1)
@@ -264,7 +264,8 @@ def supplynetpy_network(net: PlainNetwork, seed: int) -> tuple[Any, Any] | None:
                                          s_up), s_up, market, net, fac, node_type="retailer"))
         rate, sd = float(net.demand_rate[j]), float(net.demand_sd[j])
         demands.append({"ID": f"D{j}", "name": f"D{j}", "order_arrival_model": lambda: 1,
-                        "order_quantity_model": (lambda rate=rate, sd=sd: rate * max(0.0, 1.0 + sd * rng.standard_normal())),
+                        "order_quantity_model": (
+                            lambda rate=rate, sd=sd: rate * max(0.0, 1.0 + sd * rng.standard_normal())),
                         "demand_node": f"M{b}"})
     logging.disable(logging.CRITICAL)
     return scm, scm.create_sc_net(nodes=env_nodes, links=links, demands=demands)
@@ -356,10 +357,10 @@ def main() -> None:
         print(f"  repeat {rep + 1}", flush=True)
         for n in args.sizes:
             sc, plain = scenarios[n], plains[n]
-            record("vector", n, timed(lambda: simulate(sc, engine="vector", n_runs=args.runs, seed=rep, keep="summary",
-                                                       executor=Inline())))
-            record("kernel", n, timed(lambda: kernel_runs(plain, args.runs, rep)))
-            record("des", n, timed(lambda: simulate(sc, engine=DES, seed=rep)))
+            record("vector", n, timed(lambda sc=sc, rep=rep: simulate(
+                sc, engine="vector", n_runs=args.runs, seed=rep, keep="summary", executor=Inline())))
+            record("kernel", n, timed(lambda plain=plain, rep=rep: kernel_runs(plain, args.runs, rep)))
+            record("des", n, timed(lambda sc=sc, rep=rep: simulate(sc, engine=DES, seed=rep)))
             if peer:
                 record("SupplyNetPy", n, run_supplynetpy(plain, rep))
 
@@ -371,7 +372,8 @@ def main() -> None:
     names = ["vector", "kernel", "des"] + (["SupplyNetPy"] if peer else [])
     print(f"  {'facilities':>10} {'lanes':>6} " + " ".join(f"{name:>12}" for name in names))
     for n in args.sizes:
-        print(f"  {n:>10} {len(scenarios[n].network.lanes):>6} " + " ".join(f"{rate(name, n):>12,.0f}" for name in names))
+        cells = " ".join(f"{rate(name, n):>12,.0f}" for name in names)
+        print(f"  {n:>10} {len(scenarios[n].network.lanes):>6} {cells}")
     print("\nratios (targets of issue 11)")
     if peer and 100 in args.sizes:
         r = rate("des", 100) / rate("SupplyNetPy", 100)
@@ -383,7 +385,8 @@ def main() -> None:
                   f"{'met' if r >= 0.5 else 'not met'})")
     for n in args.sizes:
         r = rate("vector", n) / rate("des", n)
-        print(f"  vector per run / des per run, {n} facilities: {r:.0f} (target >= 100: {'met' if r >= 100 else 'not met'})")
+        print(f"  vector per run / des per run, {n} facilities: {r:.0f} "
+              f"(target >= 100: {'met' if r >= 100 else 'not met'})")
 
 
 if __name__ == "__main__":

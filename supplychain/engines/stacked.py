@@ -34,7 +34,6 @@ import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
-
 from scipy import special
 
 from ..model.dists import Distribution, LogNormal, Normal, Triangular, Uniform

@@ -130,7 +130,7 @@ class _Ring:
         target[flat] += shipped.ravel(order="F")
 
     def _grow(self, t: int, width: int) -> None:
-        """Widen the ring (a lead time longer than foreseen) after day ``t``'s :meth:`take`, keeping every pending day."""
+        """Widen the ring (a lead time longer than foreseen) after day ``t``'s :meth:`take`, keeping pending days."""
         old, w = self.buf, self.width
         days = np.arange(t + 1, t + w + 1)
         self.buf = np.zeros((old.shape[0], width, old.shape[2]))
