@@ -97,7 +97,9 @@ def _truncated_normal(rng: np.random.Generator, items: Sequence[Distribution], s
     # Normal.sample with sd > 0 and a bound, operation for operation, per-item parameters as columns.
     mu, sd = _column(items, "mu"), _column(items, "sd")
     low, high = _column(items, "low"), _column(items, "high")
-    x = _truncated_ppf(rng.random(size), (low - mu) / sd, (high - mu) / sd)
+    with np.errstate(over="ignore"):  # a bound many sds away is infinite, as in Python's float division
+        a, b = (low - mu) / sd, (high - mu) / sd
+    x = _truncated_ppf(rng.random(size), a, b)
     return np.clip(mu + sd * x, low, high)
 
 
