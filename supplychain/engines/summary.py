@@ -100,6 +100,9 @@ class SummarySink:
     runs share its chunk.
     """
 
+    #: It keeps no order book or quoted lead time (:func:`supplychain.engines.kernel.records`).
+    records = False
+
     def __init__(self, c: Compiled, n_runs: int) -> None:
         _, weights = band_groups(c)
         n_groups = weights.shape[1]
@@ -109,6 +112,8 @@ class SummarySink:
         self.served_on_day = np.zeros((n_runs, c.n_demands))
         self.stockout_days = np.zeros((n_runs, c.n_demands))
         self.tariff = c.schedules.tariff                       # (T or 1, L)
+        # Days whose tariffs are all zero add exactly nothing to lane_tariff_units: skip them.
+        self.taxed = self.tariff.any(axis=1)
         self.extra = c.schedules.extras.get("extra_cost_usd")  # (T, L) or None
         for name in LANE_TOTALS:
             setattr(self, name, np.zeros((n_runs, c.n_lanes)))
@@ -123,7 +128,7 @@ class SummarySink:
         same bits through its row as in a batch.
         """
         one = SummarySink.__new__(SummarySink)
-        one.summing, one.tariff, one.extra = self.summing, self.tariff, self.extra
+        one.summing, one.tariff, one.extra, one.taxed = self.summing, self.tariff, self.extra, self.taxed
         one.impact = self.impact.row(r)
         for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily", *LANE_TOTALS):
             setattr(one, name, getattr(self, name)[r: r + 1])
@@ -136,7 +141,9 @@ class SummarySink:
         """
         flow = values["flow"]
         self.lane_flow += flow
-        self.lane_tariff_units += flow * self.tariff[t if self.tariff.shape[0] > 1 else 0]
+        row = t if self.tariff.shape[0] > 1 else 0
+        if self.taxed[row]:
+            self.lane_tariff_units += flow * self.tariff[row]
         if self.extra is not None:
             self.lane_extra_usd += flow * self.extra[t]
         demand = np.broadcast_to(values["demand"], self.demand.shape)
