@@ -1,0 +1,166 @@
+"""The scarcity-price rule: one vectorised update per day, after arrivals.
+
+Each market (a commodity in a region, :mod:`supplychain.compile.rules.prices`)
+has a price index ``pi`` (1 = the reference price). Every day, just after
+arrivals, the buyers' cover ``a`` (stock on hand over its normal level) and
+the suppliers' load ``q`` (what they are asked for, throughput plus backlog
+spread over the throughput time, over what they offer at the reference price:
+their normal rate when asked for less, up to their capacity when asked for
+more) give the excess-demand ratio ``e = q / a`` and
+the target ``clip(e ** (1 / eta), floor, cap)``, where ``eta`` is the supply
+minus the demand elasticity; the price closes ``1 / adjustment_days`` of its
+gap to the target. The new prices then scale the day's final demand by
+``pi ** demand_elasticity`` and tilt each lane's target sourcing share by
+its landed-cost ratio at the origin's price, ``ratio ** -sigma``, followed
+at the rate ``1 / switching lag`` (the CES of the tariff shares).
+
+:func:`apply` is the one call of the day loop; it returns the day's inputs
+with demand and shares replaced. Prices move no goods.
+
+Implements docs/model.md §5.9 (prices).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..compile.compiler import Compiled
+from ..compile.rules.prices import NEUTRAL_TOLERANCE, PriceSpec
+from .day import DayInputs
+from .sums import sum_into
+
+__all__ = ["PriceState", "initial_prices", "apply", "price_spec", "stock_prices"]
+
+#: Days over which a supplier's backlog counts as extra demand: the mean age of its throughput
+#: average (``THROUGHPUT_DAYS`` of :mod:`.kernel`, docs/model.md §5.7).
+BACKLOG_DAYS = 30.0
+
+
+@dataclass(eq=False)
+class PriceState:
+    """Prices of ``R`` runs: ``index`` (R, M) per market, ``tilt`` (R, L) per lane, ``share`` (R, L) or None.
+
+    ``share`` is the day's target share after the tilt (``None`` while every
+    tilt is 1, so the scheduled share applies unchanged).
+    """
+
+    index: np.ndarray
+    tilt: np.ndarray
+    share: np.ndarray | None = None
+
+
+def price_spec(c: Compiled) -> PriceSpec:
+    """The compiled :class:`PriceSpec` of ``c``."""
+    spec: PriceSpec = c.schedules.extras["prices"]
+    return spec
+
+
+def initial_prices(c: Compiled, n_runs: int) -> PriceState:
+    """Every price at its reference (index 1) and every tilt 1, runs-last in memory."""
+    spec = price_spec(c)
+    return PriceState(index=np.ones((n_runs, spec.n_markets), order="F"),
+                      tilt=np.ones((n_runs, c.n_lanes), order="F"))
+
+
+def _per_market(values: np.ndarray, matrix) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Sum the columns of ``values`` (R, n) into markets with ``matrix`` (n, M), summing in a fixed order."""
+    return np.asarray((matrix.T @ values.T).T)
+
+
+def _update(c: Compiled, spec: PriceSpec, ps: PriceState, stock: np.ndarray, throughput: np.ndarray,
+            owed: np.ndarray, capacity: np.ndarray) -> None:
+    """Move every market's price one day towards its target (docs/model.md §5.9, update)."""
+    held = _per_market(stock[:, c.buyer_stock], spec.buyer_to_market)
+    owed_by = sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin)
+    asked = throughput + owed_by / BACKLOG_DAYS
+    # What a supplier offers at the reference price: its normal rate when asked for less (output is
+    # inelastic downwards in the short run), what it is asked for up to its capacity when asked for more.
+    offered = np.minimum(np.maximum(spec.normal_seller, asked), capacity)
+    asked_m = _per_market(asked, spec.seller_to_market)
+    offered_m = _per_market(np.broadcast_to(offered, asked.shape), spec.seller_to_market)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(spec.normal_stock > 0, held / spec.normal_stock, 1.0)
+        load = np.where(offered_m > 0, asked_m / offered_m, np.where(asked_m > 0, np.inf, 1.0))
+        excess = np.where(cover > 0, load / cover, np.inf)
+        target = np.where(spec.exponent > 0, excess ** (1.0 / np.where(spec.exponent > 0, spec.exponent, 1.0)),
+                          1.0)
+    target = np.where(np.isnan(target), 1.0, target)
+    target = np.minimum(spec.cap, np.maximum(spec.floor, target))
+    target = np.where((np.abs(excess - 1.0) <= NEUTRAL_TOLERANCE) | (spec.exponent <= 0), 1.0, target)
+    ps.index += (target - ps.index) / spec.adjustment_days
+
+
+def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray) -> None:
+    """Move each lane's sourcing tilt towards its landed-cost ratio ** -sigma (docs/model.md §5.9, sourcing)."""
+    origin = ps.index[:, spec.lane_market]
+    at_reference = c.lane_price * (1.0 + tariff) + c.lane_freight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(at_reference > 0,
+                         (c.lane_price * origin * (1.0 + tariff) + c.lane_freight) / at_reference, 1.0)
+    target = ratio ** -spec.lane_sigma
+    ps.tilt += (target - ps.tilt) * spec.lane_step
+
+
+def _tilted_share(c: Compiled, ps: PriceState, share: np.ndarray) -> np.ndarray | None:
+    """The day's target share times the tilt, normalised per buyer; ``None`` while every tilt is 1."""
+    if not (ps.tilt != 1.0).any():
+        return None
+    weighted = share * ps.tilt
+    total = sum_into(weighted, c.lane_buyer, c.n_buyers, c.sum_by_buyer)[:, c.lane_buyer]
+    flat = (ps.tilt == 1.0) | (total <= 0)
+    # A buyer all of whose tilts are 1 keeps its scheduled share bit for bit.
+    untouched = sum_into(np.where(flat, 0.0, 1.0), c.lane_buyer, c.n_buyers, c.sum_by_buyer)[:, c.lane_buyer] == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: np.ndarray = np.where(untouched | (total <= 0), share, weighted / total)
+    return out
+
+
+def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyped-def]
+    """Phase 1a of the day: update prices from ``s`` (a kernel ``State``) and return the day's inputs.
+
+    Call it after arrivals and :func:`~supplychain.engines.day.day_inputs`,
+    before production. The returned inputs have final demand scaled by
+    ``pi ** demand_elasticity`` of each consumer stock's market and the target
+    sourcing shares tilted by the origins' prices; ``s.prices`` holds the new
+    state. ``inp`` is returned unchanged while every price is at its reference.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.compile.compiler import compile_scenario
+    >>> from supplychain.engines.kernel import arrive, initial_state
+    >>> from supplychain.engines.day import day_inputs, stack_draws
+    >>> from supplychain.engines.draws import draw_run, run_seed_sequences
+    >>> c = compile_scenario(toy_scenario(5))
+    >>> s = initial_state(c, 1)
+    >>> arrive(c, s, c.initial_arrivals[:1].copy())   # day 0's landings, then prices
+    >>> inp = day_inputs(c, stack_draws([draw_run(c, run_seed_sequences(0, 1)[0])]), 0)
+    >>> apply(c, s, inp) is inp, s.prices.index.shape == (1, price_spec(c).n_markets)
+    (True, True)
+    """
+    spec = price_spec(c)
+    ps: PriceState = s.prices
+    _update(c, spec, ps, s.stock, s.throughput, s.owed, inp.capacity)
+    tariff = c.schedules.day("tariff", min(s.day, c.n_days - 1))
+    _tilt(c, spec, ps, tariff)
+    ps.share = _tilted_share(c, ps, inp.share)
+    moved = ps.index != 1.0
+    if not moved.any() and ps.share is None:
+        return inp
+    changes: dict[str, np.ndarray] = {}
+    if ps.share is not None:
+        changes["share"] = ps.share
+    at_demand = ps.index[:, spec.demand_market]
+    if (at_demand != 1.0).any():
+        changes["demand"] = inp.demand * np.where(at_demand == 1.0, 1.0, at_demand ** spec.demand_elasticity)
+    return dataclasses.replace(inp, **changes) if changes else inp
+
+
+def stock_prices(c: Compiled, ps: PriceState) -> np.ndarray:
+    """The price in USD per unit of every stock's market, (R, S): the recorded ``price``."""
+    spec = price_spec(c)
+    out: np.ndarray = ps.index[:, spec.stock_market] * spec.stock_price
+    return out
