@@ -44,11 +44,15 @@ class PriceState:
     """Prices of ``R`` runs: ``index`` (R, M) per market, ``tilt`` (R, L) per lane, ``share`` (R, L) or None.
 
     ``share`` is the day's target share after the tilt (``None`` while every
-    tilt is 1, so the scheduled share applies unchanged).
+    tilt is 1, so the scheduled share applies unchanged); ``tilted`` (L,)
+    marks the lanes whose tilt differs from 1 in some run, ``off`` (M,) the
+markets whose price differs from 1 in some run.
     """
 
     index: np.ndarray
     tilt: np.ndarray
+    tilted: np.ndarray
+    off: np.ndarray
     share: np.ndarray | None = None
 
 
@@ -62,51 +66,81 @@ def initial_prices(c: Compiled, n_runs: int) -> PriceState:
     """Every price at its reference (index 1) and every tilt 1, runs-last in memory."""
     spec = price_spec(c)
     return PriceState(index=np.ones((n_runs, spec.n_markets), order="F"),
-                      tilt=np.ones((n_runs, c.n_lanes), order="F"))
-
-
-def _per_market(values: np.ndarray, matrix) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Sum the columns of ``values`` (R, n) into markets with ``matrix`` (n, M), summing in a fixed order."""
-    return np.asarray((matrix.T @ values.T).T)
+                      tilt=np.ones((n_runs, c.n_lanes), order="F"), tilted=np.zeros(c.n_lanes, dtype=bool),
+                      off=np.zeros(spec.n_markets, dtype=bool))
 
 
 def _update(c: Compiled, spec: PriceSpec, ps: PriceState, stock: np.ndarray, throughput: np.ndarray,
-            owed: np.ndarray, capacity: np.ndarray) -> None:
-    """Move every market's price one day towards its target (docs/model.md §5.9, update)."""
-    held = _per_market(stock[:, c.buyer_stock], spec.buyer_to_market)
-    owed_by = sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin)
-    asked = throughput + owed_by / BACKLOG_DAYS
+            owed: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Move every market's price one day towards its target (docs/model.md §5.9, update).
+
+    Returns the markets whose price differs from 1 in some run after the update.
+    """
+    held = sum_into(stock[:, c.buyer_stock], spec.buyer_market, spec.n_markets, spec.sum_buyers)
+    asked = throughput
+    if owed.any():
+        asked = asked + sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / BACKLOG_DAYS
     # What a supplier offers at the reference price: its normal rate when asked for less (output is
     # inelastic downwards in the short run), what it is asked for up to its capacity when asked for more.
     offered = np.minimum(np.maximum(spec.normal_seller, asked), capacity)
-    asked_m = _per_market(asked, spec.seller_to_market)
-    offered_m = _per_market(np.broadcast_to(offered, asked.shape), spec.seller_to_market)
+    asked_m = sum_into(asked, spec.seller_market, spec.n_markets, spec.sum_sellers)
+    offered_m = sum_into(np.asfortranarray(np.broadcast_to(offered, asked.shape)), spec.seller_market,
+                         spec.n_markets, spec.sum_sellers)
+    # Markets without buyers (or sellers) are neutral on that side: static scale and offset, no division by 0.
+    cover = held * spec.cover_scale + spec.cover_offset
+    asked_m += spec.seller_offset
+    offered_m += spec.seller_offset
     with np.errstate(divide="ignore", invalid="ignore"):
-        cover = np.where(spec.normal_stock > 0, held / spec.normal_stock, 1.0)
-        load = np.where(offered_m > 0, asked_m / offered_m, np.where(asked_m > 0, np.inf, 1.0))
-        excess = np.where(cover > 0, load / cover, np.inf)
-        target = np.where(spec.exponent > 0, excess ** (1.0 / np.where(spec.exponent > 0, spec.exponent, 1.0)),
-                          1.0)
-    target = np.where(np.isnan(target), 1.0, target)
-    target = np.minimum(spec.cap, np.maximum(spec.floor, target))
-    target = np.where((np.abs(excess - 1.0) <= NEUTRAL_TOLERANCE) | (spec.exponent <= 0), 1.0, target)
-    ps.index += (target - ps.index) / spec.adjustment_days
+        excess = asked_m / offered_m / cover
+    if not np.isfinite(excess).all():
+        # No supply at all (capacity 0) or no stock left: +inf; nothing asked of no supply: 1.
+        load = np.where(offered_m > 0, asked_m / np.where(offered_m > 0, offered_m, 1.0),
+                        np.where(asked_m > 0, np.inf, 1.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            excess = np.where(cover > 0, load / cover, np.inf)
+    off = np.abs(excess - 1.0) > NEUTRAL_TOLERANCE
+    live = np.flatnonzero((off.any(axis=0) | ps.off) & spec.priced)
+    if not len(live):
+        return live  # every market at its reference price and in balance: nothing moves
+    e, k = excess[:, live], spec.exponent[live]
+    with np.errstate(over="ignore"):
+        target = np.minimum(spec.cap[live], np.maximum(spec.floor[live], e ** (1.0 / k)))
+    target = np.where(off[:, live], target, 1.0)
+    index = ps.index[:, live]
+    index += (target - index) / spec.adjustment_days[live]
+    ps.index[:, live] = index
+    ps.off[live] = (index != 1.0).any(axis=0)
+    moved: np.ndarray = np.flatnonzero(ps.off)
+    return moved
 
 
-def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray) -> None:
-    """Move each lane's sourcing tilt towards its landed-cost ratio ** -sigma (docs/model.md §5.9, sourcing)."""
-    origin = ps.index[:, spec.lane_market]
-    at_reference = c.lane_price * (1.0 + tariff) + c.lane_freight
+def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray, moved_markets: np.ndarray) -> None:
+    """Move each lane's sourcing tilt towards its landed-cost ratio ** -sigma (docs/model.md §5.9, sourcing).
+
+    Only lanes whose origin price or tilt differs from 1 in some run can
+    change; the others keep a tilt of exactly 1, so they are skipped.
+    """
+    moved = np.zeros(spec.n_markets, dtype=bool)
+    moved[moved_markets] = True
+    lanes = np.flatnonzero(moved[spec.lane_market] | ps.tilted)
+    if not len(lanes):
+        return
+    origin = ps.index[:, spec.lane_market[lanes]]
+    tau = np.broadcast_to(tariff, (c.n_lanes,))[lanes] if np.ndim(tariff) == 1 else tariff[:, lanes]
+    price, freight = c.lane_price[lanes], c.lane_freight[lanes]
+    at_reference = price * (1.0 + tau) + freight
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(at_reference > 0,
-                         (c.lane_price * origin * (1.0 + tariff) + c.lane_freight) / at_reference, 1.0)
-    target = ratio ** -spec.lane_sigma
-    ps.tilt += (target - ps.tilt) * spec.lane_step
+        ratio = np.where(at_reference > 0, (price * origin * (1.0 + tau) + freight) / at_reference, 1.0)
+    target = ratio ** -spec.lane_sigma[lanes]
+    tilt = ps.tilt[:, lanes]
+    tilt += (target - tilt) * spec.lane_step[lanes]
+    ps.tilt[:, lanes] = tilt
+    ps.tilted[lanes] = (tilt != 1.0).any(axis=0)
 
 
 def _tilted_share(c: Compiled, ps: PriceState, share: np.ndarray) -> np.ndarray | None:
     """The day's target share times the tilt, normalised per buyer; ``None`` while every tilt is 1."""
-    if not (ps.tilt != 1.0).any():
+    if not ps.tilted.any():
         return None
     weighted = share * ps.tilt
     total = sum_into(weighted, c.lane_buyer, c.n_buyers, c.sum_by_buyer)[:, c.lane_buyer]
@@ -143,13 +177,13 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     """
     spec = price_spec(c)
     ps: PriceState = s.prices
-    _update(c, spec, ps, s.stock, s.throughput, s.owed, inp.capacity)
+    moved = _update(c, spec, ps, s.stock, s.throughput, s.owed, inp.capacity)
+    if not len(moved) and not ps.tilted.any():
+        ps.share = None
+        return inp  # every price at its reference and every tilt 1: the day's inputs stand
     tariff = c.schedules.day("tariff", min(s.day, c.n_days - 1))
-    _tilt(c, spec, ps, tariff)
+    _tilt(c, spec, ps, tariff, moved)
     ps.share = _tilted_share(c, ps, inp.share)
-    moved = ps.index != 1.0
-    if not moved.any() and ps.share is None:
-        return inp
     changes: dict[str, np.ndarray] = {}
     if ps.share is not None:
         changes["share"] = ps.share

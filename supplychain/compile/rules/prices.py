@@ -40,11 +40,17 @@ class PriceSpec:
     labels: tuple[tuple[str, str], ...]
     stock_market: np.ndarray     # (S,) market of each stock
     stock_price: np.ndarray      # (S,) reference price of each stock's commodity, USD/unit
-    buyer_to_market: sparse.csr_matrix   # (B, M) 1 where the buyer's stock is in the market
-    seller_to_market: sparse.csr_matrix  # (F, M) 1 where the facility's output is in the market
+    buyer_market: np.ndarray     # (B,) market of each buyer
+    seller_market: np.ndarray    # (F,) market of each facility's output
+    sum_buyers: sparse.csr_matrix   # (M, B) sums buyers per market (see engines.sums.sum_into)
+    sum_sellers: sparse.csr_matrix  # (M, F) sums facilities per market
     normal_stock: np.ndarray     # (M,) sum of buyers' normal stock just after arrivals
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
+    cover_scale: np.ndarray      # (M,) 1 / normal_stock, 0 for a market without buyers' stock
+    cover_offset: np.ndarray     # (M,) 1 for a market without buyers' stock (its cover is 1), else 0
+    seller_offset: np.ndarray    # (M,) 1 for a market without sellers (its load is 1 / 1), else 0
+    priced: np.ndarray           # (M,) bool: the clearing exponent is > 0 (else the price is fixed)
     exponent: np.ndarray         # (M,) supply minus demand elasticity (0: fixed price)
     adjustment_days: np.ndarray  # (M,)
     floor: np.ndarray            # (M,)
@@ -75,8 +81,8 @@ def price_spec(builder: ScheduleBuilder) -> None:
     n_b, n_f = len(buyers), len(core["capacity"])
     buyer_market = stock_market[buyers]
     seller_market = stock_market[np.asarray(core["out_stock"])]
-    buyer_to_market = sparse.csr_matrix((np.ones(n_b), (np.arange(n_b), buyer_market)), shape=(n_b, n_m))
-    seller_to_market = sparse.csr_matrix((np.ones(n_f), (np.arange(n_f), seller_market)), shape=(n_f, n_m))
+    sum_buyers = sparse.csr_matrix((np.ones(n_b), (buyer_market, np.arange(n_b))), shape=(n_m, n_b))
+    sum_sellers = sparse.csr_matrix((np.ones(n_f), (seller_market, np.arange(n_f))), shape=(n_m, n_f))
     lane_buyer = np.asarray(core["lane_buyer"])
     landing0 = np.asarray(core["initial_arrivals"])[0] if len(lane_buyer) else np.zeros(0)
     normal_buyer = np.asarray(core["initial_stock"])[buyers] + np.bincount(lane_buyer, weights=landing0,
@@ -89,16 +95,27 @@ def price_spec(builder: ScheduleBuilder) -> None:
     chains = [idx.commodities[c].chain for c in lane_commodity]
     lag = np.array([max(SWITCHING_LAG_DAYS.get(ch, SWITCHING_LAG_DAYS["default"]), 1) for ch in chains],
                    dtype=float)
+    normal_stock = np.bincount(buyer_market, weights=normal_buyer, minlength=n_m)
+    has_sellers = np.bincount(seller_market, minlength=n_m) > 0
+    exponent = np.array([p.exponent for p in params], dtype=float)
+    with np.errstate(divide="ignore"):
+        cover_scale = np.where(normal_stock > 0, 1.0 / normal_stock, 0.0)
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
         stock_market=stock_market,
         stock_price=np.array([idx.commodities[c].price_usd for c in core["stock_commodity"]], dtype=float),
-        buyer_to_market=buyer_to_market,
-        seller_to_market=seller_to_market,
-        normal_stock=np.bincount(buyer_market, weights=normal_buyer, minlength=n_m),
+        buyer_market=buyer_market,
+        seller_market=seller_market,
+        sum_buyers=sum_buyers,
+        sum_sellers=sum_sellers,
+        normal_stock=normal_stock,
         normal_rate=np.bincount(seller_market, weights=normal_seller, minlength=n_m),
         normal_seller=normal_seller,
-        exponent=np.array([p.exponent for p in params], dtype=float),
+        cover_scale=cover_scale,
+        cover_offset=(normal_stock <= 0).astype(float),
+        seller_offset=(~has_sellers).astype(float),
+        priced=exponent > 0,
+        exponent=exponent,
         adjustment_days=np.array([p.adjustment_days for p in params], dtype=float),
         floor=np.array([p.floor for p in params], dtype=float),
         cap=np.array([p.cap for p in params], dtype=float),
