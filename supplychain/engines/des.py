@@ -181,8 +181,8 @@ def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     summary = SummarySink(c, len(seqs))
     for r, seq in enumerate(seqs):
         # One run's demand and delivered, (1, T, D), summarised when the run ends.
-        days = Recorder(c, 1, only=("demand", "delivered", "unmet", "served_on_day", "flow"))
+        days = Recorder(c, 1, only=("demand", "delivered", "unmet", "served_on_day", "flow", "price"))
         _Run(c, seq, days).run()
         summary.row(r).put_horizon(days.arrays["demand"], days.arrays["delivered"], days.arrays["unmet"],
-                                   days.arrays["served_on_day"], days.arrays["flow"])
+                                   days.arrays["served_on_day"], days.arrays["flow"], days.arrays["price"])
     return summary.result()
