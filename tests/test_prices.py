@@ -9,6 +9,7 @@ import pytest
 from supplychain import simulate
 from supplychain.analytics._toy import single_source_network, toy_network
 from supplychain.compile.compiler import compile_scenario
+from supplychain.metrics import landed_cost_increase_usd
 from supplychain.model import (
     CapacityShock,
     DemandShock,
@@ -18,7 +19,6 @@ from supplychain.model import (
     StockpileRelease,
     Tariff,
 )
-from supplychain.metrics import landed_cost_increase_usd
 from supplychain.model.prices import PRICE_DEFAULTS, price_params
 
 

@@ -32,7 +32,7 @@ from ..compile.rules.prices import NEUTRAL_TOLERANCE, PriceSpec
 from .day import DayInputs
 from .sums import sum_into
 
-__all__ = ["PriceState", "initial_prices", "apply", "price_spec", "stock_prices"]
+__all__ = ["PriceState", "apply", "initial_prices", "price_spec", "stock_prices"]
 
 #: Days over which a supplier's backlog counts as extra demand: the mean age of its throughput
 #: average (``THROUGHPUT_DAYS`` of :mod:`.kernel`, docs/model.md §5.7).
@@ -71,7 +71,7 @@ def initial_prices(c: Compiled, n_runs: int) -> PriceState:
 
 
 def _update(c: Compiled, spec: PriceSpec, ps: PriceState, stock: np.ndarray, throughput: np.ndarray,
-            owed: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+            owed: np.ndarray, capacity: np.ndarray, day: int) -> np.ndarray:
     """Move every market's price one day towards its target (docs/model.md §5.9, update).
 
     Returns the markets whose price differs from 1 in some run after the update.
@@ -87,7 +87,13 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, stock: np.ndarray, thr
     offered_m = sum_into(np.asfortranarray(np.broadcast_to(offered, asked.shape)), spec.seller_market,
                          spec.n_markets, spec.sum_sellers)
     # Markets without buyers (or sellers) are neutral on that side: static scale and offset, no division by 0.
-    cover = held * spec.cover_scale + spec.cover_offset
+    if spec.target_extra is None:
+        cover = held * spec.cover_scale + spec.cover_offset
+    else:
+        # Buyers planning extra stock (front-loading, a safety-stock change) need it too.
+        normal = spec.normal_stock + spec.target_extra[min(day, spec.target_extra.shape[0] - 1)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cover = np.where(normal > 0, held / normal, 1.0)
     asked_m += spec.seller_offset
     offered_m += spec.seller_offset
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -177,7 +183,7 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     """
     spec = price_spec(c)
     ps: PriceState = s.prices
-    moved = _update(c, spec, ps, s.stock, s.throughput, s.owed, inp.capacity)
+    moved = _update(c, spec, ps, s.stock, s.throughput, s.owed, inp.capacity, s.day)
     if not len(moved) and not ps.tilted.any():
         ps.share = None
         return inp  # every price at its reference and every tilt 1: the day's inputs stand

@@ -46,8 +46,13 @@ from ..compile.compiler import compile_scenario
 from ..model.prices import price_params
 from ..results.series import Results
 
-__all__ = ["gsim_incidence", "own_price_import_elasticity", "who_pays", "WHO_PAYS_MEASURES",
-           "landed_cost_increase_usd"]
+__all__ = [
+    "WHO_PAYS_MEASURES",
+    "gsim_incidence",
+    "landed_cost_increase_usd",
+    "own_price_import_elasticity",
+    "who_pays",
+]
 
 #: Measures of :func:`who_pays`, in waterfall order.
 WHO_PAYS_MEASURES = ("buyer_cost_increase_usd", "tariff_paid_usd", "tariff_paid_by_importer_usd",

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from .._validation import fail
 
-__all__ = ["PriceParams", "PRICE_DEFAULTS", "price_params"]
+__all__ = ["PRICE_DEFAULTS", "PriceParams", "price_params"]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["market_prices", "plot_prices", "plot_who_pays", "moved_commodities"]
+__all__ = ["market_prices", "moved_commodities", "plot_prices", "plot_who_pays"]
 
 
 def market_prices(results: Results, commodity: str) -> tuple[tuple[str, ...], np.ndarray]:

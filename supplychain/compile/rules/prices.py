@@ -45,6 +45,7 @@ class PriceSpec:
     sum_buyers: sparse.csr_matrix   # (M, B) sums buyers per market (see engines.sums.sum_into)
     sum_sellers: sparse.csr_matrix  # (M, F) sums facilities per market
     normal_stock: np.ndarray     # (M,) sum of buyers' normal stock just after arrivals
+    target_extra: np.ndarray | None  # (T or 1, M) stock buyers plan above normal (front-loading, safety stock)
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
     cover_scale: np.ndarray      # (M,) 1 / normal_stock, 0 for a market without buyers' stock
@@ -100,6 +101,12 @@ def price_spec(builder: ScheduleBuilder) -> None:
     exponent = np.array([p.exponent for p in params], dtype=float)
     with np.errstate(divide="ignore"):
         cover_scale = np.where(normal_stock > 0, 1.0 / normal_stock, 0.0)
+    extra = np.asarray(builder.arrays["target_extra"], dtype=float)  # (T or 1, B), set by every rule by now
+    target_extra = None
+    if extra.any():
+        target_extra = np.zeros((extra.shape[0], n_m))
+        for day in range(extra.shape[0]):
+            target_extra[day] = np.bincount(buyer_market, weights=extra[day], minlength=n_m)
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
         stock_market=stock_market,
@@ -109,6 +116,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         sum_buyers=sum_buyers,
         sum_sellers=sum_sellers,
         normal_stock=normal_stock,
+        target_extra=target_extra,
         normal_rate=np.bincount(seller_market, weights=normal_seller, minlength=n_m),
         normal_seller=normal_seller,
         cover_scale=cover_scale,
