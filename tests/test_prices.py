@@ -146,3 +146,60 @@ def test_price_is_public_in_results_and_dataframes() -> None:
     compiled = compile_scenario(res.scenario)
     assert compiled.schedules.extras["prices"].n_markets == len(
         {(k, r) for k, r in zip(res.coords.commodity["stock"], res.coords.region["stock"])})
+
+
+def test_who_pays_matches_the_hand_computed_tariff_split() -> None:
+    # One mine feeds one buyer at 10 t/day and 100 USD/t, in steady state (the buyer holds its 30 days of
+    # cover); a 10 % tariff for 10 days changes no share (one lane) and no price (the mine is asked the
+    # same): 100 t x 100 USD x 0.1 = 1,000 USD of tariff, all
+    # a cost increase to the US buyer. With the source's own import demand elasticity -0.15 (the only
+    # source: the minerals' demand elasticity) and export supply 0.15, GSIM splits it half and half.
+    from supplychain.metrics import who_pays
+    net = single_source_network(stock=300.0)
+    sc = Scenario(net, horizon_days=10, shocks=(Tariff(importer="US", commodity="ore", rate=0.1, start=0),))
+    res = simulate(sc, engine="vector")
+    assert np.all(res.arrays["price"] == 100.0)
+    table = who_pays(res)
+    assert table.loc["US", "tariff_paid_usd"] == pytest.approx(1000.0)
+    assert table.loc["US", "buyer_cost_increase_usd"] == pytest.approx(1000.0)
+    assert table.loc["US", "tariff_paid_by_importer_usd"] == pytest.approx(1000.0)
+    assert table.loc["CN", "tariff_paid_by_exporter_usd"] == 0.0
+    split = who_pays(res, export_supply_elasticity=0.15)
+    assert split.loc["US", "tariff_paid_by_importer_usd"] == pytest.approx(500.0)
+    assert split.loc["CN", "tariff_paid_by_exporter_usd"] == pytest.approx(500.0)
+    assert split["scarcity_rent_usd"].abs().sum() == 0.0
+
+
+def test_lost_deliveries_and_destroyed_demand_are_reported_apart_from_spending() -> None:
+    # The mine stops: deliveries end once the consumer's stock is gone, and the scarcity price destroys
+    # part of the demand. Value not delivered = (demand - delivered) x price; demand destroyed =
+    # (10 t/day - recorded demand) x price, both at the 100 USD reference price.
+    from supplychain.metrics import who_pays
+    sc = Scenario(single_source_network(), horizon_days=40,
+                  shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),))
+    res = simulate(sc, engine="vector")
+    table = who_pays(res)
+    demand, delivered = res.demand[0, :, 0], res.delivered[0, :, 0]
+    assert table.loc["US", "deliveries_lost_usd"] == pytest.approx(100.0 * (demand.sum() - delivered.sum()))
+    assert table.loc["US", "demand_destroyed_usd"] == pytest.approx(100.0 * (10.0 * 40 - demand.sum()))
+    assert table.loc["US", "deliveries_lost_usd"] > 0 and table.loc["US", "demand_destroyed_usd"] > 0
+    # Nothing was shipped after day 0, so buyers paid no price increase: the loss is not a saving.
+    assert table.loc["US", "buyer_cost_increase_usd"] == 0.0
+
+
+def test_memory_light_ensembles_keep_a_price_index_band_per_region() -> None:
+    sc = _toy(ExportControl(exporter="CN", commodity="ore", mode="ban", start=10), horizon=60)
+    daily = simulate(sc, engine="vector", n_runs=2, seed=3)
+    ens = simulate(sc, engine="vector", n_runs=2, seed=3, keep="summary")
+    # US demand only: its band is the US cells' price index, the same in every run.
+    us = _index(daily, "cell", "US")
+    np.testing.assert_allclose(ens.band("price_index", "US")[2], us, rtol=1e-6)
+    assert ens.band("price_index", "US")[:, :10].tolist() == [[1.0] * 10] * 5
+
+
+def test_results_archives_keep_prices(tmp_path) -> None:
+    from supplychain.results import load_results
+    res = simulate(_toy(ExportControl(exporter="CN", commodity="ore", mode="ban", start=5), horizon=30),
+                   engine="vector")
+    back = load_results(res.save(tmp_path / "r.npz"))
+    assert np.array_equal(back.arrays["price"], res.arrays["price"])
