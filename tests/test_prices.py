@@ -23,7 +23,7 @@ from supplychain.model.prices import PRICE_DEFAULTS, price_params
 
 
 def _toy(*shocks, horizon: int = 120) -> Scenario:
-    return Scenario(toy_network(), horizon_days=horizon, name="toy", shocks=tuple(shocks))
+    return Scenario(toy_network(), horizon_days=horizon, name="toy", shocks=tuple(shocks), price_feedback=True)
 
 
 def _index(res, commodity: str, region: str) -> np.ndarray:
@@ -49,7 +49,8 @@ def test_one_day_update_matches_the_hand_computed_clearing_price() -> None:
     # owes the day-0 order of 10 t, so its load (h + B/30) / 10 = 1. Excess demand e = 1.1, target
     # 1.1 ** (1 / 0.25) (minerals: supply 0.10, demand -0.15), and the price closes 1/14 of the gap.
     net = single_source_network()
-    sc = Scenario(net, horizon_days=3, shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),))
+    sc = Scenario(net, horizon_days=3, shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),),
+                  price_feedback=True)
     res = simulate(sc, engine="vector")
     p = price_params("minerals")
     index = _index(res, "ore", "US")
@@ -156,7 +157,8 @@ def test_who_pays_matches_the_hand_computed_tariff_split() -> None:
     # source: the minerals' demand elasticity) and export supply 0.15, GSIM splits it half and half.
     from supplychain.metrics import who_pays
     net = single_source_network(stock=300.0)
-    sc = Scenario(net, horizon_days=10, shocks=(Tariff(importer="US", commodity="ore", rate=0.1, start=0),))
+    sc = Scenario(net, horizon_days=10, shocks=(Tariff(importer="US", commodity="ore", rate=0.1, start=0),),
+                  price_feedback=True)
     res = simulate(sc, engine="vector")
     assert np.all(res.arrays["price"] == 100.0)
     table = who_pays(res)
@@ -176,7 +178,7 @@ def test_lost_deliveries_and_destroyed_demand_are_reported_apart_from_spending()
     # (10 t/day - recorded demand) x price, both at the 100 USD reference price.
     from supplychain.metrics import who_pays
     sc = Scenario(single_source_network(), horizon_days=40,
-                  shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),))
+                  shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),), price_feedback=True)
     res = simulate(sc, engine="vector")
     table = who_pays(res)
     demand, delivered = res.demand[0, :, 0], res.delivered[0, :, 0]
@@ -203,3 +205,22 @@ def test_results_archives_keep_prices(tmp_path) -> None:
                    engine="vector")
     back = load_results(res.save(tmp_path / "r.npz"))
     assert np.array_equal(back.arrays["price"], res.arrays["price"])
+
+
+def test_without_feedback_prices_are_recorded_and_quantities_do_not_change() -> None:
+    shocks = (ExportControl(exporter="CN", commodity="ore", mode="ban", start=10),
+              Tariff(importer="US", commodity="cell", rate=0.2, start=5))
+    quiet = simulate(Scenario(toy_network(), horizon_days=80, shocks=shocks), engine="vector")
+    moved = simulate(_toy(*shocks, horizon=80), engine="vector")
+    # Prices are the same state either way until feedback changes quantities; without it every
+    # quantity is what the rules give with fixed prices.
+    assert _index(quiet, "ore", "KR")[40:].min() > 1.0
+    assert not np.array_equal(quiet.arrays["demand"], moved.arrays["demand"])
+    assert np.all(quiet.arrays["demand"] == np.broadcast_to([6.0, 4.0], quiet.arrays["demand"].shape))
+
+
+def test_price_feedback_round_trips_through_scenario_files(tmp_path) -> None:
+    from supplychain.io import load_scenario, save_scenario
+    sc = _toy(horizon=10)
+    assert load_scenario(save_scenario(sc, tmp_path / "s.toml")).price_feedback is True
+    assert load_scenario(save_scenario(sc.replace(price_feedback=False), tmp_path / "t.toml")).price_feedback is False

@@ -59,7 +59,7 @@ def pass_through() -> None:
         share = gsim_incidence(-2.5, e_x)[0]
         print(f"   {e_x:>18} {-2.5:>18} {share:>13.3f}")
     print("   published: complete pass-through (ARW 2019; Fajgelbaum et al. 2020: horizontal export supply)")
-    base = load_baseline().with_horizon(365)
+    base = load_baseline().with_horizon(365).replace(price_feedback=True)
     sc = base.with_shocks(Tariff(importer="US", commodity="li_ion_cell", exporter="CN", rate=0.25, start=30))
     res = simulate(sc, engine="vector", seed=SEED)
     cn = index(res, "li_ion_cell", "CN")[30:]
@@ -75,7 +75,7 @@ def pass_through() -> None:
 
 def directions() -> None:
     print("2. Direction of the price response (mean over days after the shock, then extreme)")
-    base = load_baseline().with_horizon(240)
+    base = load_baseline().with_horizon(240).replace(price_feedback=True)
     cases = [
         ("ban: importer up", ExportControl(exporter="CN", commodity="gallium", mode="ban", start=20),
          "gallium", "JP", +1),
@@ -118,7 +118,7 @@ def directions() -> None:
 
 def gallium() -> None:
     print("3. China's gallium licensing, 2023 (shipped scenario gallium_germanium_2023)")
-    res = simulate(load_example("gallium_germanium_2023"), engine="vector", seed=SEED)
+    res = simulate(load_example("gallium_germanium_2023").replace(price_feedback=True), engine="vector", seed=SEED)
     start = res.scenario.start_date
     import datetime as dt
     marks = [("7 Jul 2023 (+4 days from announcement)", dt.date(2023, 7, 7), "+15 %"),

@@ -162,10 +162,11 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     """Phase 1a of the day: update prices from ``s`` (a kernel ``State``) and return the day's inputs.
 
     Call it after arrivals and :func:`~supplychain.engines.day.day_inputs`,
-    before production. The returned inputs have final demand scaled by
-    ``pi ** demand_elasticity`` of each consumer stock's market and the target
-    sourcing shares tilted by the origins' prices; ``s.prices`` holds the new
-    state. ``inp`` is returned unchanged while every price is at its reference.
+    before production. With ``Scenario.price_feedback``, the returned inputs
+    have final demand scaled by ``pi ** demand_elasticity`` of each consumer
+    stock's market and the target sourcing shares tilted by the origins'
+    prices; ``s.prices`` holds the new state. ``inp`` is returned unchanged
+    without feedback or while every price is at its reference.
 
     Examples
     --------
@@ -184,7 +185,7 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     spec = price_spec(c)
     ps: PriceState = s.prices
     moved = _update(c, spec, ps, s.stock, s.throughput, s.owed, inp.capacity, s.day)
-    if not len(moved) and not ps.tilted.any():
+    if not spec.feedback or (not len(moved) and not ps.tilted.any()):
         ps.share = None
         return inp  # every price at its reference and every tilt 1: the day's inputs stand
     tariff = c.schedules.day("tariff", min(s.day, c.n_days - 1))

@@ -38,6 +38,7 @@ class PriceSpec:
     """
 
     labels: tuple[tuple[str, str], ...]
+    feedback: bool               # prices act on demand and sourcing shares (Scenario.price_feedback)
     stock_market: np.ndarray     # (S,) market of each stock
     stock_price: np.ndarray      # (S,) reference price of each stock's commodity, USD/unit
     buyer_market: np.ndarray     # (B,) market of each buyer
@@ -109,6 +110,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
             target_extra[day] = np.bincount(buyer_market, weights=extra[day], minlength=n_m)
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
+        feedback=bool(builder.scenario.price_feedback),
         stock_market=stock_market,
         stock_price=np.array([idx.commodities[c].price_usd for c in core["stock_commodity"]], dtype=float),
         buyer_market=buyer_market,
