@@ -224,3 +224,18 @@ def test_price_feedback_round_trips_through_scenario_files(tmp_path) -> None:
     sc = _toy(horizon=10)
     assert load_scenario(save_scenario(sc, tmp_path / "s.toml")).price_feedback is True
     assert load_scenario(save_scenario(sc.replace(price_feedback=False), tmp_path / "t.toml")).price_feedback is False
+
+
+def test_a_runs_prices_do_not_depend_on_the_other_runs_of_its_chunk() -> None:
+    from supplychain.datasets.synthetic import synthetic_scenario
+    from supplychain.engines.draws import run_seed_sequences
+    from supplychain.engines.vector import run_vector
+    sc = synthetic_scenario(10, seed=2, horizon_days=80, stochastic=True).replace(price_feedback=True)
+    c = compile_scenario(sc)
+    seqs = run_seed_sequences(6, 3)
+    batch = run_vector(c, seqs)
+    assert (batch["price"] != batch["price"][:, :1]).any()   # prices move in these runs
+    for r, seq in enumerate(seqs):
+        one = run_vector(c, [seq])
+        for name in ("price", "demand", "flow", "share"):
+            assert np.array_equal(one[name][0], batch[name][r]), name

@@ -145,16 +145,28 @@ def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray, move
 
 
 def _tilted_share(c: Compiled, ps: PriceState, share: np.ndarray) -> np.ndarray | None:
-    """The day's target share times the tilt, normalised per buyer; ``None`` while every tilt is 1."""
+    """The day's target share times the tilt, normalised per buyer; ``None`` while every tilt is 1.
+
+    Only the lanes of buyers with a tilted lane are renormalised, and in each
+    run a buyer all of whose tilts are 1 keeps its scheduled share bit for bit
+    (so a run's numbers do not depend on the other runs of its chunk).
+    """
     if not ps.tilted.any():
         return None
-    weighted = share * ps.tilt
-    total = sum_into(weighted, c.lane_buyer, c.n_buyers, c.sum_by_buyer)[:, c.lane_buyer]
-    flat = (ps.tilt == 1.0) | (total <= 0)
-    # A buyer all of whose tilts are 1 keeps its scheduled share bit for bit.
-    untouched = sum_into(np.where(flat, 0.0, 1.0), c.lane_buyer, c.n_buyers, c.sum_by_buyer)[:, c.lane_buyer] == 0
+    tilted_buyer = np.zeros(c.n_buyers, dtype=bool)
+    tilted_buyer[c.lane_buyer[ps.tilted]] = True
+    lanes = np.flatnonzero(tilted_buyer[c.lane_buyer])
+    buyers, local = np.unique(c.lane_buyer[lanes], return_inverse=True)
+    member = np.zeros((len(lanes), len(buyers)))
+    member[np.arange(len(lanes)), local] = 1.0
+    out = np.array(np.broadcast_to(share, ps.tilt.shape), order="F")
+    base = out[:, lanes]
+    tilt = ps.tilt[:, lanes]
+    weighted = base * tilt
+    total = (weighted @ member)[:, local]
+    moved = ((tilt != 1.0) @ member)[:, local] > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        out: np.ndarray = np.where(untouched | (total <= 0), share, weighted / total)
+        out[:, lanes] = np.where(moved & (total > 0), weighted / total, base)
     return out
 
 
