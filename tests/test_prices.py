@@ -217,6 +217,9 @@ def test_without_feedback_prices_are_recorded_and_quantities_do_not_change() -> 
     assert _index(quiet, "ore", "KR")[40:].min() > 1.0
     assert not np.array_equal(quiet.arrays["demand"], moved.arrays["demand"])
     assert np.all(quiet.arrays["demand"] == np.broadcast_to([6.0, 4.0], quiet.arrays["demand"].shape))
+    from supplychain.metrics import who_pays
+    assert who_pays(quiet)["demand_destroyed_usd"].abs().sum() == 0.0
+    assert who_pays(moved)["demand_destroyed_usd"].sum() > 0.0
 
 
 def test_price_feedback_round_trips_through_scenario_files(tmp_path) -> None:

@@ -21,7 +21,7 @@ Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #d
   (price change times quantity sold, negative when prices fall),
   ``deliveries_lost_usd`` (value at the reference price of final demand never
   delivered) and ``demand_destroyed_usd`` (final demand given up because prices
-  rose, at the reference price). A fall in spending because goods were not
+  rose, at the reference price; 0 without ``Scenario.price_feedback``). A fall in spending because goods were not
   delivered is never netted against costs: it is reported as value not
   delivered.
 
@@ -152,6 +152,8 @@ def _demand_terms(results: Results) -> tuple[np.ndarray, np.ndarray]:
     ref = spec.stock_price[c.demand_stock]
     demand, delivered = results.demand, results.delivered
     lost = np.maximum(demand.sum(axis=1) - delivered.sum(axis=1), 0.0) * ref
+    if not results.scenario.price_feedback:  # prices did not act on demand: nothing was given up to them
+        return lost, np.zeros_like(lost)
     index = results.values("price")[:, :, c.demand_stock] / ref
     destroyed = (demand * (index ** -spec.demand_elasticity - 1.0)).sum(axis=1) * ref
     return lost, destroyed
