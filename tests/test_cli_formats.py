@@ -111,8 +111,8 @@ def test_large_ensemble_says_what_it_writes_and_how_large_before_writing(shock_f
     assert said, err
     assert err.index("Writing to") < err.index("Wrote ")
     names = sorted(p.name for p in out_dir.iterdir())
-    assert names == ["bands.csv", "baseline.npz", "compare.csv", "fan.png", "results.npz", "shortfall.csv",
-                     "summary.csv"]
+    assert names == ["bands.csv", "baseline.npz", "compare.csv", "fan.png", "prices.png", "results.npz",
+                     "shortfall.csv", "summary.csv"]
     ens = load_ensemble(out_dir / "results.npz")
     assert ens.n_runs == 60 and load_ensemble(out_dir / "baseline.npz").seed == ens.seed
     bound = float(said.group(1).split()[0].replace(",", "")) * {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}[

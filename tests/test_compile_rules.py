@@ -72,6 +72,8 @@ def plain(value):
     """Specs, lists and dicts as nested plain data, so that two compilations compare with ==."""
     if isinstance(value, np.ndarray):
         return ("array", value.shape, value.tolist())
+    if hasattr(value, "toarray"):  # a scipy sparse matrix (the price markets' sums)
+        return ("sparse", value.shape, value.toarray().tolist())
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

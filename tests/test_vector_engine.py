@@ -203,7 +203,7 @@ def test_bands_are_exact_percentiles_of_daily_values():
     q = summary.band("shortfall_usd")
     assert (np.diff(q, axis=0) >= 0).all() and q[-1].max() > 0
     frame = summary.bands_dataframe()
-    assert len(frame) == 2 * len(summary.quantiles) * summary.n_days * len(summary.band_groups)
+    assert len(frame) == len(summary.bands) * len(summary.quantiles) * summary.n_days * len(summary.band_groups)
 
 
 def test_band_blocks_average_block_percentiles():

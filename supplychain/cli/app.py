@@ -172,7 +172,20 @@ def _save_figures(results: Results, folder: Path, baseline: Results | None = Non
             plot_flows(results, commodity, ax=ax)
     _hide_unused(axes, len(commodities))
     fig.savefig(folder / "flows.png", dpi=110)
-    return ["timeseries.png", "flows.png"]
+    return ["timeseries.png", "flows.png", *_save_prices(results, folder)]
+
+
+def _save_prices(results: Results, folder: Path) -> list[str]:
+    """``prices.png``: scarcity prices of the commodities whose prices moved most, and who pays."""
+    from ..plotting.prices import moved_commodities, plot_prices, plot_who_pays
+    commodities = moved_commodities(results, 3) or _headline_commodities(results, None, 1)
+    fig, axes = _grid(len(commodities) + 1, 2, (5.2, 3.6))
+    for ax, commodity in zip(axes, commodities):
+        plot_prices(results, commodity, ax=ax)
+    plot_who_pays(results, ax=axes[len(commodities)])
+    _hide_unused(axes, len(commodities) + 1)
+    fig.savefig(folder / "prices.png", dpi=110)
+    return ["prices.png"]
 
 
 def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults | None) -> list[str]:
@@ -192,7 +205,18 @@ def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults
     _hide_unused(axes, len(groups))
     fig.suptitle(f"{results.scenario.name}: cumulative shortfall over {results.n_runs:,} runs (median, 5-95%)")
     fig.savefig(folder / "fan.png", dpi=110)
-    return ["fan.png"]
+    fig, axes = _grid(len(groups), 3, (5.2, 3.4))
+    for k, (ax, group) in enumerate(zip(axes, groups)):
+        plot_ensemble_fan(results, baseline, series="price_index", group=group, ax=ax)
+        ax.set_title("all regions" if group == "ALL" else group, fontsize="medium")
+        ax.set_ylabel("price index" if k % 3 == 0 else "")
+        if k:
+            ax.get_legend().remove()
+    _hide_unused(axes, len(groups))
+    fig.suptitle(f"{results.scenario.name}: scarcity price of final demand over {results.n_runs:,} runs "
+                 "(median, 5-95%)")
+    fig.savefig(folder / "prices.png", dpi=110)
+    return ["fan.png", "prices.png"]
 
 
 def planned_files(results: Results | EnsembleResults, *, compared: bool,
@@ -208,7 +232,7 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
     >>> from supplychain.datasets.synthetic import synthetic_scenario
     >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=60, seed=1, keep="summary")
     >>> [name for name, _ in planned_files(ens, compared=False)]
-    ['results.npz', 'summary.csv', 'shortfall.csv', 'bands.csv', 'fan.png']
+    ['results.npz', 'summary.csv', 'shortfall.csv', 'bands.csv', 'fan.png', 'prices.png']
     """
     import dataclasses
     import json
@@ -229,10 +253,11 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
         files: list[tuple[str, int | None]] = [("results.npz", size(results))]
         if baseline is not None:
             files.append(("baseline.npz", size(baseline)))
-        files += [("summary.csv", None), ("shortfall.csv", None), ("bands.csv", None), ("fan.png", None)]
+        files += [("summary.csv", None), ("shortfall.csv", None), ("bands.csv", None), ("fan.png", None),
+                  ("prices.png", None)]
     else:
         files = [("results.npz", size(results)), ("summary.csv", None), ("timeseries.png", None),
-                 ("flows.png", None)]
+                 ("flows.png", None), ("prices.png", None)]
     from ..impact.loss import feeds_impact
     impact = ([("value_added_loss.csv", None), ("value_added_loss.png", None)]
               if compared and feeds_impact(results.scenario.network) else [])
@@ -284,7 +309,8 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
 
     ``results.npz`` (:meth:`~supplychain.results.EnsembleResults.save`; ``baseline.npz`` too when
     compared), ``summary.csv``, ``shortfall.csv`` (shortfall percentiles and the probability of any
-    shortfall), ``bands.csv`` (daily percentile bands), ``fan.png`` and ``compare.csv`` if compared.
+    shortfall), ``bands.csv`` (daily percentile bands), ``fan.png``, ``prices.png`` (the price index fan) and
+    ``compare.csv`` if compared.
     """
     from ..impact.loss import feeds_impact
 

@@ -28,7 +28,7 @@ from simpy.core import URGENT
 
 from ..compile.compiler import Compiled
 from . import kernel as rules
-from . import licences
+from . import licences, prices
 from .day import day_inputs, stack_draws
 from .draws import draw_run
 from .finite import check_draws, check_inputs, check_state
@@ -92,7 +92,7 @@ class _Run:
         c, s = self.c, self.state
         for t in range(c.n_days):
             rules.arrive(c, s, self.dock)
-            inp = day_inputs(c, self.draws, t)
+            inp = prices.apply(c, s, day_inputs(c, self.draws, t))
             production = rules.produce(c, s, inp.capacity)
             delivered, unmet, served = rules.serve_demand(c, s, inp.demand.reshape(1, c.n_demands))
             orders = rules.place_orders(c, s, inp.share, inp.allow, inp.order_factor)
@@ -181,8 +181,8 @@ def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     summary = SummarySink(c, len(seqs))
     for r, seq in enumerate(seqs):
         # One run's demand and delivered, (1, T, D), summarised when the run ends.
-        days = Recorder(c, 1, only=("demand", "delivered", "unmet", "served_on_day", "flow"))
+        days = Recorder(c, 1, only=("demand", "delivered", "unmet", "served_on_day", "flow", "price"))
         _Run(c, seq, days).run()
         summary.row(r).put_horizon(days.arrays["demand"], days.arrays["delivered"], days.arrays["unmet"],
-                                   days.arrays["served_on_day"], days.arrays["flow"])
+                                   days.arrays["served_on_day"], days.arrays["flow"], days.arrays["price"])
     return summary.result()

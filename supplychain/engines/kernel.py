@@ -52,6 +52,7 @@ import numpy as np
 from ..compile.compiler import Compiled
 from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
+from . import prices as _prices
 from . import restart as _restart
 from . import sourcing as _sourcing
 from . import licences as _licences
@@ -95,6 +96,7 @@ class State:
     share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share
     usable: np.ndarray | None = None     # (R, F) the day's capacity usable after the restart limit (§5.4.1)
     expected_wait: np.ndarray | None = None  # (R, L) smoothed quoted wait buyers plan with (§5.6.5)
+    prices: _prices.PriceState | None = None  # scarcity prices per market and sourcing tilts (§5.9)
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -120,7 +122,8 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  restart=_restart.initial_restart(c, n_runs),
                  licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
                  diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf),
-                 expected_wait=np.zeros((n_runs, c.n_lanes)))
+                 expected_wait=np.zeros((n_runs, c.n_lanes)),
+                 prices=_prices.initial_prices(c, n_runs))
 
 
 def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
@@ -325,7 +328,7 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
 
 def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarray]:
     """Daily series of the order books (``backlog``, ``quoted_lead_time``), of sourcing (``share``,
-    ``on_order``) and of the dynamic mechanisms (``released``, ``destroyed``, ``wip``,
+    ``on_order``), of prices (``price``) and of the dynamic mechanisms (``released``, ``destroyed``, ``wip``,
     ``awaiting_licence``), if any.
 
     ``lead_time`` is the day's transport lead time per lane. Engines pass them to
@@ -337,10 +340,14 @@ def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarra
     if s.licence is not None:
         on_order[:, c.buyer_stock] += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     share = s.share_applied
+    if share is None and s.prices is not None:
+        share = s.prices.share
     if share is None:
         share = c.schedules.day("share", min(max(s.day - 1, 0), c.n_days - 1))
     out = {"backlog": s.owed, "quoted_lead_time": quoted_lead_time(c, s, lead_time), "share": share,
            "on_order": on_order, **_dynamic.records(s.dyn)}
+    if s.prices is not None:
+        out["price"] = _prices.stock_prices(c, s.prices)
     if s.wip is not None:
         out["wip"] = s.wip
     if s.licence is not None:

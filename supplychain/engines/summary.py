@@ -17,7 +17,10 @@ runs. Each chunk reduces its runs to a :class:`SummaryPart`:
   ``service_level`` (delivered / demanded that day, 1 on days without
   demand, as in :func:`supplychain.metrics.days_below_service`) and
   ``shortfall_usd`` (the cumulative shortfall of
-  :func:`supplychain.metrics.cumulative_shortfall`), stored as float32.
+  :func:`supplychain.metrics.cumulative_shortfall`) and ``price_index``
+  (the scarcity prices of the group's final demands, docs/model.md §5.9,
+  weighted by the value of their baseline demand: 1 at reference prices),
+  stored as float32.
 
 :class:`BandAccumulator` turns the daily values into percentile bands.
 Percentiles need every run at once, so runs are cut into blocks of at most
@@ -49,7 +52,7 @@ __all__ = ["QUANTILES", "BAND_SERIES", "ALL", "LANE_TOTALS", "SummaryPart", "Sum
 #: Percentiles of the daily bands.
 QUANTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 #: Key daily series kept as bands, per region and for all regions.
-BAND_SERIES = ("service_level", "shortfall_usd")
+BAND_SERIES = ("service_level", "shortfall_usd", "price_index")
 #: Per-run totals over the horizon per lane, each ``(n_runs, n_lanes)``: units shipped, the sum over days
 #: of units shipped x that day's tariff rate, and the USD of rerouting extras (flow x extra cost per unit).
 LANE_TOTALS = ("lane_flow", "lane_tariff_units", "lane_extra_usd")
@@ -83,7 +86,7 @@ class SummaryPart:
 
     demand: np.ndarray     # (r, D) total demand over the horizon
     delivered: np.ndarray  # (r, D) total delivered
-    daily: np.ndarray      # (r, T, 2 G) float32: service_level columns, then shortfall_usd columns
+    daily: np.ndarray      # (r, T, 3 G) float32: service_level, shortfall_usd, then price_index columns
     served_on_day: np.ndarray  # (r, D) total demand served from stock on the day it arose
     stockout_days: np.ndarray  # (r, D) days with a stockout (:func:`stockouts`)
     lane_flow: np.ndarray          # (r, L) units shipped over the horizon
@@ -107,6 +110,8 @@ class SummarySink:
         _, weights = band_groups(c)
         n_groups = weights.shape[1]
         self.summing = weights.T.tocsr()  # (G, D): one sparse product per series and day
+        # Price index of a group: sum of rate x price over sum of rate x reference price (its demands).
+        self.price_summing, self.price_base, self.demand_stock = _price_weights(c, weights)
         self.demand = np.zeros((n_runs, c.n_demands))
         self.delivered = np.zeros((n_runs, c.n_demands))
         self.served_on_day = np.zeros((n_runs, c.n_demands))
@@ -118,7 +123,7 @@ class SummarySink:
         for name in LANE_TOTALS:
             setattr(self, name, np.zeros((n_runs, c.n_lanes)))
         self.gap = np.zeros((n_runs, n_groups))
-        self.daily = np.empty((n_runs, c.n_days, 2 * n_groups), dtype=np.float32)
+        self.daily = np.empty((n_runs, c.n_days, len(BAND_SERIES) * n_groups), dtype=np.float32)
         self.impact = LossAccumulator(c.scenario.network, n_runs)
 
     def row(self, r: int) -> SummarySink:
@@ -130,14 +135,15 @@ class SummarySink:
         one = SummarySink.__new__(SummarySink)
         one.summing, one.tariff, one.extra, one.taxed = self.summing, self.tariff, self.extra, self.taxed
         one.impact = self.impact.row(r)
+        one.price_summing, one.price_base, one.demand_stock = self.price_summing, self.price_base, self.demand_stock
         for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily", *LANE_TOTALS):
             setattr(one, name, getattr(self, name)[r: r + 1])
         return one
 
     def put(self, t: int, **values: np.ndarray) -> None:
-        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day`` and ``flow``.
+        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day``, ``flow`` and ``price``.
 
-        Other values are ignored.
+        Other values are ignored; without ``price`` the price index is 1.
         """
         flow = values["flow"]
         self.lane_flow += flow
@@ -159,10 +165,21 @@ class SummarySink:
         n_groups = self.gap.shape[1]
         with np.errstate(invalid="ignore", divide="ignore"):
             self.daily[:, t, :n_groups] = np.where(wanted > 0, served / wanted, 1.0)
-        self.daily[:, t, n_groups:] = np.maximum(self.gap, 0.0)
+        self.daily[:, t, n_groups: 2 * n_groups] = np.maximum(self.gap, 0.0)
+        self.daily[:, t, 2 * n_groups:] = self._price_index(values.get("price"))
+
+    def _price_index(self, price: np.ndarray | None) -> np.ndarray | float:
+        """The groups' price index from the day's ``price`` per stock (R, S) or (R, T, S); 1 without it."""
+        if price is None:
+            return 1.0
+        at_demand = np.asarray(price)[..., self.demand_stock]
+        shape = at_demand.shape
+        summed = _group_sum(at_demand.reshape(-1, shape[-1]), self.price_summing).reshape(shape[:-1] + (-1,))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.price_base > 0, summed / np.where(self.price_base > 0, self.price_base, 1.0), 1.0)
 
     def put_horizon(self, demand: np.ndarray, delivered: np.ndarray, unmet: np.ndarray,
-                    served_on_day: np.ndarray, flow: np.ndarray) -> None:
+                    served_on_day: np.ndarray, flow: np.ndarray, price: np.ndarray | None = None) -> None:
         """Accumulate every day at once on a new sink, from ``(R, T, D)`` daily values and ``(R, T, L)`` flows.
 
         The same numbers, bit for bit, as ``T`` calls of :meth:`put`: running
@@ -191,7 +208,8 @@ class SummarySink:
         n_groups = self.gap.shape[1]
         with np.errstate(invalid="ignore", divide="ignore"):
             self.daily[:, :, :n_groups] = np.where(wanted > 0, served / wanted, 1.0)
-        self.daily[:, :, n_groups:] = np.maximum(gap, 0.0)
+        self.daily[:, :, n_groups: 2 * n_groups] = np.maximum(gap, 0.0)
+        self.daily[:, :, 2 * n_groups:] = self._price_index(price)
 
     def result(self) -> SummaryPart:
         """The summaries gathered so far."""
@@ -217,6 +235,18 @@ def stockouts(delivered: np.ndarray, unmet: np.ndarray) -> np.ndarray:
     [0.0, 1.0, 0.0]
     """
     return (unmet > STOCKOUT_TOLERANCE * (delivered + unmet)).astype(float)
+
+
+def _price_weights(c: Compiled, weights: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """(G, D) baseline demand rates per group, each group's value of baseline demand (G,), demand stocks (D,).
+
+    ``weights`` (D, G) holds each demand's reference price where it belongs to a group.
+    """
+    member = weights.copy().tocsr()
+    member.data[:] = 1.0
+    rates = sparse.diags(c.demand_rate) @ member          # (D, G): rate where the demand is in the group
+    base = np.asarray(weights.T @ c.demand_rate).ravel()  # sum of reference price x rate per group
+    return rates.T.tocsr(), base, np.asarray(c.demand_stock, dtype=np.intp)
 
 
 def _group_sum(values: np.ndarray, summing: sparse.csr_matrix) -> np.ndarray:

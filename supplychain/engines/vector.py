@@ -51,7 +51,7 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 from . import kernel as rules
-from . import licences
+from . import licences, prices
 from .day import DrawBatch, day_inputs, stack_draws
 from .draws import RunDraws, draw_run
 from .finite import check_draws, check_inputs, check_state
@@ -253,7 +253,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
     for t in range(c.n_days):
         arrived = ring.take(t)
         rules.arrive(c, state, arrived)
-        inp = day_inputs(c, draws, t)
+        inp = prices.apply(c, state, day_inputs(c, draws, t))
         production = rules.produce(c, state, inp.capacity)
         delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor)

@@ -86,6 +86,11 @@ class Scenario:
         every scenario the same draws) and runs the scenario with them put in
         by :func:`~supplychain.model.substitution.substitute`. Each path must name a
         parameter of this scenario (give the shock an ``id``).
+    price_feedback : bool
+        Whether scarcity prices act on the run (docs/model.md §5.9): final
+        demand falls with its market's price and sourcing shares tilt away
+        from dear origins. Prices are computed and recorded either way;
+        ``False`` (the default) keeps quantities as without prices.
 
     Notes
     -----
@@ -115,6 +120,7 @@ class Scenario:
     responses: tuple[Shock, ...] = field(default=())
     shock_day: int | None = None
     uncertainties: tuple[Uncertainty, ...] = field(default=())
+    price_feedback: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.network, Network):
@@ -154,6 +160,8 @@ class Scenario:
             raise fail("shock_day", f"a whole day in [0, {self.horizon_days}) or None", self.shock_day,
                        "Scenario", self.name)
         self._check_uncertainties()
+        if not isinstance(self.price_feedback, bool):
+            raise fail("price_feedback", "true or false", self.price_feedback, "Scenario", self.name)
 
     def _check_uncertainties(self) -> None:
         given = self.uncertainties

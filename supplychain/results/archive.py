@@ -501,9 +501,14 @@ def _whole(value: Any, what: str, low: int) -> int:
     return value
 
 
+#: Band series an ensemble archive may lack (written before they were kept); readers fill them in.
+OPTIONAL_BANDS = ("price_index",)
+
+
 def _ensemble_meta(meta: dict[str, Any], band_series: tuple[str, ...]) -> tuple[int, int, tuple[float, ...]]:
     n_runs, n_days = _whole(meta["n_runs"], "n_runs", 1), _whole(meta["n_days"], "n_days", 1)
-    if meta["band_series"] != list(band_series):
+    older = [name for name in band_series if name not in OPTIONAL_BANDS]
+    if meta["band_series"] not in (list(band_series), older):
         raise _Bad(f"band_series must be {list(band_series)}; got {shown(meta['band_series'])}.")
     quantiles = meta["quantiles"]
     if (not isinstance(quantiles, list) or not quantiles
@@ -521,6 +526,7 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
     budget = _Budget(archive, max_bytes)
     meta = _metadata(budget.text("metadata"), _ENSEMBLE_FORMAT, _ENSEMBLE_META_KEYS, _ENSEMBLE_VERSION)
     n_runs, n_days, quantiles = _ensemble_meta(meta, band_series)
+    band_series = tuple(meta["band_series"])
     coords = _coords(meta["coords"])
     groups = tuple(meta["band_groups"])
     want = {f"{_TOTAL_PREFIX}{name}": (n_runs, len(coords["demand"])) for name in _TOTALS}
@@ -586,6 +592,9 @@ def _check_bands(bands: Mapping[str, np.ndarray]) -> None:
     short = bands.get("shortfall_usd")
     if short is not None and (short < 0).any():
         raise _Bad("band 'shortfall_usd' holds negative values.")
+    price = bands.get("price_index")
+    if price is not None and (price <= 0).any():
+        raise _Bad("band 'price_index' holds values <= 0; prices are positive.")
     for name, arr in bands.items():
         if (np.diff(arr, axis=0) < -_SLACK * np.maximum(1.0, np.abs(arr[1:]))).any():
             raise _Bad(f"band {name!r} has percentiles out of order (a lower percentile above a higher one).")

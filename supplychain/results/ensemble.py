@@ -50,8 +50,11 @@ class EnsembleResults:
     stockout_days : ndarray
         Days with a stockout per run and demand, ``(n_runs, n_demands)``.
     bands : dict of str to ndarray
-        ``"service_level"`` and ``"shortfall_usd"``: percentiles over runs of
-        each day's value per group, shape ``(n_quantiles, n_days, n_groups)``.
+        ``"service_level"``, ``"shortfall_usd"`` and ``"price_index"`` (the
+        scarcity prices of the group's final demands weighted by the value of
+        their baseline demand, 1 at reference prices; docs/model.md §5.9):
+        percentiles over runs of each day's value per group, shape
+        ``(n_quantiles, n_days, n_groups)``.
     band_groups : tuple of str
         Group labels of the bands' last axis: regions with demand, then ``"ALL"``.
     quantiles : tuple of float
@@ -347,6 +350,9 @@ def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
     """
     from ..engines.summary import BAND_SERIES
     raw = read_ensemble_archive(path, BAND_SERIES)
+    if "price_index" not in raw.bands:  # written before scarcity prices: every price at its reference
+        first = next(iter(raw.bands.values()))
+        raw.bands["price_index"] = np.ones(first.shape)
     return EnsembleResults(engine=raw.engine, seed=raw.seed, scenario=raw.scenario,  # type: ignore[arg-type]
                            coords=coords_from_json(raw.coords), n_days=raw.n_days, **raw.totals, **raw.lanes,
                            bands=raw.bands, band_groups=raw.band_groups, quantiles=raw.quantiles,

@@ -423,6 +423,16 @@ def sourcing_series_from(scenario: Scenario, arrays: dict[str, np.ndarray]) -> d
     return {"share": share, "on_order": on_order}
 
 
+def reference_prices(scenario: Scenario, shape: tuple[int, ...]) -> np.ndarray:
+    """``price`` of an archive written before scarcity prices: each stock's reference price, ``(R, T, S)``.
+
+    Prices were fixed then (docs/model.md §5.9 gives every market index 1 when nothing moves it).
+    """
+    from ..compile.compiler import compile_scenario
+    spec = compile_scenario(scenario).schedules.extras["prices"]
+    return np.broadcast_to(spec.stock_price, shape).copy()
+
+
 def served_on_day_from(delivered: np.ndarray, unmet: np.ndarray, scenario: Scenario) -> np.ndarray:
     """``served_on_day`` rebuilt from ``delivered`` and ``unmet`` (docs/model.md §5.5), ``(R, T, D)``.
 
@@ -524,7 +534,7 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     (3, True, True)
     """
     optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism) | {
-        "served_on_day", "backlog", "quoted_lead_time", "share", "on_order"}
+        "served_on_day", "backlog", "quoted_lead_time", "share", "on_order", "price"}
     raw = read_archive(path, VARIABLE_AXES, optional=optional)  # checks every part, the scenario included
     scenario = raw.scenario
     if "served_on_day" not in raw.arrays:  # an archive written before the series was recorded
@@ -536,6 +546,8 @@ def load_results(path: str | os.PathLike[str]) -> Results:
         raw.arrays["quoted_lead_time"] = transport_lead_time(scenario, raw.arrays["flow"].shape)
     if "share" not in raw.arrays or "on_order" not in raw.arrays:  # written before re-sourcing
         raw.arrays.update(sourcing_series_from(scenario, raw.arrays))
+    if "price" not in raw.arrays:  # written before scarcity prices: every market at its reference price
+        raw.arrays["price"] = reference_prices(scenario, raw.arrays["inventory"].shape)
     return Results(engine=raw.engine, seed=raw.seed, scenario=scenario, coords=coords_from_json(raw.coords),
                    arrays=raw.arrays,
                    initial_inventory=raw.initial_inventory, initial_in_transit=raw.initial_in_transit)

@@ -34,7 +34,7 @@ import numpy as np
 
 from .._progress import progress_bar
 from ..compile.compiler import Compiled
-from ..engines.summary import LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
+from ..engines.summary import BAND_SERIES, LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
 from .pool import local_pool
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes"]
@@ -279,7 +279,7 @@ class _SeriesGather:
 class _SummaryGather:
     def __init__(self, c: Compiled, n_runs: int) -> None:
         self.groups, _ = band_groups(c)
-        self.bands = BandAccumulator(n_runs, c.n_days, 2 * len(self.groups))
+        self.bands = BandAccumulator(n_runs, c.n_days, len(BAND_SERIES) * len(self.groups))
         self.demand: list[np.ndarray] = []
         self.delivered: list[np.ndarray] = []
         self.served_on_day: list[np.ndarray] = []
@@ -305,6 +305,7 @@ class _SummaryGather:
                             stockout_days=np.concatenate(self.stockout_days),
                             **{name: np.concatenate(parts) for name, parts in self.lanes.items()},
                             value_added_loss=np.concatenate(self.value_added_loss),
-                            bands={"service_level": bands[:, :, :n_groups], "shortfall_usd": bands[:, :, n_groups:]},
+                            bands={name: bands[:, :, i * n_groups: (i + 1) * n_groups]
+                                   for i, name in enumerate(BAND_SERIES)},
                             band_groups=self.groups, bands_exact=exact)
 
