@@ -274,16 +274,12 @@ def risk_exposure(lp: RiskLP, scenarios: Mapping[str, Iterable[str]],
         ttr = float(ttr_days[name] if isinstance(ttr_days, Mapping) else ttr_days)
         items.append((name, nodes, check_number(ttr, "ttr_days", "risk_exposure", low=0.0)))
     use_processes = len(items) >= _PROCESSES_FROM if processes is None else bool(processes)
-    chunk = max(1, -(-len(items) // 16)) if use_processes else 1
     if solver == "full":
-        rows = map_chunks(_score_full, items, lp, chunk_size=chunk, processes=use_processes, progress=progress,
-                          desc="risk LP", unit="scenario")
+        rows = map_chunks(_score_full, items, lp, chunk_size=_chunk(len(items), use_processes),
+                          processes=use_processes, progress=progress, desc="risk LP", unit="scenario")
     else:
-        tts = _local_tts(lp)
-        pis = {ttr: _local_pi(lp, tts, ttr) for ttr in sorted({item[2] for item in items})}
-        rows = map_chunks(_score_local, [(name, [node[i] for i in nodes], ttr) for name, nodes, ttr in items],
-                          tts, pis, lp.max_days, chunk_size=chunk, processes=use_processes, progress=progress,
-                          desc="risk LP", unit="scenario")
+        rows = _local_rows(lp, [(name, [node[i] for i in nodes], ttr) for name, nodes, ttr in items],
+                           use_processes, progress)
     df = pd.DataFrame(rows, columns=["scenario", "tts_days", "ttr_days", "pi_usd", "tts_ms", "pi_ms"])
     df = df.set_index("scenario")
     worst = df["pi_usd"].max() if len(df) else 0.0
@@ -304,8 +300,53 @@ def _score_full(item: tuple[str, list[str], float], lp: RiskLP) -> tuple[str, fl
     return name, tts, ttr, pi, 1e3 * (t1 - t0), 1e3 * (t2 - t1)
 
 
+def _chunk(n_items: int, use_processes: bool) -> int:
+    """About 16 tasks over the workers (they balance), or one scenario at a time in-process (a fine progress bar)."""
+    return max(1, -(-n_items // 16)) if use_processes else 1
+
+
+def _local_rows(lp: RiskLP, items: list[tuple[str, list[int], float]], use_processes: bool,
+                progress: bool) -> list[tuple[str, float, float, float, float, float]]:
+    """Score every scenario with the local solver, the largest knockouts first.
+
+    Knocking out fewer nodes only removes bounds, so a scenario contained in one that survives as long
+    as the undisrupted network (``t0``) survives as long too: it needs no LP (nor its PI, 0 then). The
+    scenarios are solved in rounds, each of those whose supersets are all done (a region-stage, then
+    its exporters, then its facilities).
+    """
+    tts = _local_tts(lp)
+    pis = {ttr: _local_pi(lp, tts, ttr) for ttr in sorted({item[2] for item in items})}
+    sets = [frozenset(nodes) for _, nodes, _ in items]
+    holders: dict[int, list[int]] = {}
+    for k, nodes in enumerate(sets):
+        for j in nodes:
+            holders.setdefault(j, []).append(k)
+    supersets = [[m for m in holders[min(nodes)] if len(sets[m]) > len(nodes) and nodes < sets[m]] if nodes else []
+                 for nodes in sets]
+    rows: dict[int, tuple[str, float, float, float, float, float]] = {}
+    lasts: set[int] = set()                     # scenarios that last as long as the undisrupted network
+    while len(rows) < len(items):
+        ready = [k for k in range(len(items)) if k not in rows and all(m in rows for m in supersets[k])]
+        todo = []
+        for k in ready:
+            name, _, ttr = items[k]
+            if tts.t0 >= ttr and lasts.intersection(supersets[k]):
+                rows[k] = (name, _tts_days(tts.t0, lp.max_days), ttr, 0.0, 0.0, 0.0)
+                lasts.add(k)
+            else:
+                todo.append(k)
+        solved = map_chunks(_score_local, [items[k] for k in todo], tts, pis, lp.max_days,
+                            chunk_size=_chunk(len(todo), use_processes), processes=use_processes,
+                            progress=progress, desc="risk LP", unit="scenario")
+        for k, (row, t) in zip(todo, solved):
+            rows[k] = row
+            if t >= tts.t0 * (1 - 1e-12):
+                lasts.add(k)
+    return [rows[k] for k in range(len(items))]
+
+
 def _score_local(item: tuple[str, list[int], float], tts: LocalLP, pis: Mapping[float, LocalLP],
-                 max_days: float) -> tuple[str, float, float, float, float, float]:
+                 max_days: float) -> tuple[tuple[str, float, float, float, float, float], float]:
     name, nodes, ttr = item
     t0 = time.perf_counter()
     t = local_solve(tts, nodes).t
@@ -314,7 +355,7 @@ def _score_local(item: tuple[str, list[int], float], tts: LocalLP, pis: Mapping[
     # (every right-hand side is a stock, >= 0) with no loss, and loss cannot be negative.
     pi = 0.0 if t >= ttr else local_solve(pis[ttr], nodes).objective
     t2 = time.perf_counter()
-    return name, _tts_days(t, max_days), ttr, round(pi, 6), 1e3 * (t1 - t0), 1e3 * (t2 - t1)
+    return (name, _tts_days(t, max_days), ttr, round(pi, 6), 1e3 * (t1 - t0), 1e3 * (t2 - t1)), t
 
 
 def _tts_days(t: float, max_days: float) -> float:
