@@ -201,6 +201,9 @@ def test_local_solver_equals_the_full_lp_for_every_knockout(size: int, seed: int
     local = risk_exposure(lp, scenarios, ttr)
     _same(local, risk_exposure(lp, scenarios, ttr, solver="full"))
     assert np.isfinite(local["tts_days"]).any() and (local["pi_usd"] > 0).any()
+    # Knockouts inside a region-stage that lasts indefinitely were answered without an LP (and correctly).
+    skipped = local.index[local["tts_ms"] == 0.0]
+    assert len(skipped) > 0 and np.isinf(local.loc[skipped, "tts_days"]).all()
 
 
 def test_local_solver_equals_the_full_lp_when_the_network_itself_cannot_last() -> None:
