@@ -22,7 +22,11 @@ Both LPs share one sparse constraint matrix over the variables
 ``x = [u, y, l, t]``. A scenario changes only bounds: ``u_j = 0`` for the
 disrupted nodes; ``l = 0`` and ``0 <= t <= max_days`` for TTS; ``l >= 0`` and
 ``t = TTR`` for the performance impact. They are solved with HiGHS through
-:func:`scipy.optimize.linprog`.
+:func:`scipy.optimize.linprog`; :func:`risk_exposure` solves each scenario on the
+part of the network it touches, with a proof of optimality for the full LP
+(:mod:`._lp_local`), and answers without an LP what follows from another
+scenario: no loss over a TTR the network survives, and a knockout inside one
+that lasts as long as the undisrupted network lasts as long.
 """
 
 from __future__ import annotations
@@ -274,7 +278,8 @@ def risk_exposure(lp: RiskLP, scenarios: Mapping[str, Iterable[str]],
         ttr = float(ttr_days[name] if isinstance(ttr_days, Mapping) else ttr_days)
         items.append((name, nodes, check_number(ttr, "ttr_days", "risk_exposure", low=0.0)))
     use_processes = len(items) >= _PROCESSES_FROM if processes is None else bool(processes)
-    if solver == "full":
+    # The local solver needs the lanes' nodes, which a RiskLP built by hand may lack.
+    if solver == "full" or lp.lane_nodes.shape != (lp.n_lanes, 2):
         rows = map_chunks(_score_full, items, lp, chunk_size=_chunk(len(items), use_processes),
                           processes=use_processes, progress=progress, desc="risk LP", unit="scenario")
     else:
