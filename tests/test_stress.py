@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import supplychain.model
@@ -12,6 +13,8 @@ from supplychain.analytics import (
     time_to_survive,
 )
 from supplychain.analytics._toy import single_source_network, toy_network
+from supplychain.analytics.lp import build_lp, risk_exposure
+from supplychain.datasets.synthetic import synthetic_network
 from supplychain.errors import SimulationWarning, ValidationError
 from supplychain.model import Commodity, Demand, Facility, Lane, Network, Region
 from supplychain.run import simulate
@@ -96,3 +99,21 @@ def test_stress_test_rejects_fail_below_of_one_naming_it() -> None:
     assert str(err.value) == ("fail_below must be < 1 (a demand recovers halfway between fail_below and 1); "
                               "got 1.0 for stress_test.")
     assert "recover_at" not in str(err.value)
+
+
+@pytest.mark.parametrize(("target", "ttr", "recovery"), [(None, None, None), ("KR:assembly0", 45.0, 10),
+                                                          ("US.assembly0", None, 0)])
+def test_stress_test_lp_columns_equal_the_full_lp(target: str | None, ttr: float | None,
+                                                  recovery: int | None) -> None:
+    # The stress test solves each knockout on the part of the network it touches; the full LP is the oracle.
+    net = synthetic_network(25, seed=5, cover_days=5.0)
+    method = "lp" if target is None else "both"
+    df = stress_test(net, duration_days=30, ttr_days=ttr, method=method, target=target, recovery_days=recovery,
+                     n_runs=1)
+    full = risk_exposure(build_lp(net), dict(df["facilities"]), 30.0 if ttr is None else ttr, solver="full")
+    for col in ("tts_days", "pi_usd", "exposure_days"):
+        a, b = df[col].to_numpy(float), full.loc[df.index, col].to_numpy(float)
+        assert ((np.isinf(a) & np.isinf(b)) | np.isclose(a, b, rtol=1e-6, atol=1e-6)).all(), col
+    assert np.isfinite(df["tts_days"]).any()
+    if target is not None:    # only knockouts upstream of the target are tried
+        assert len(df) < len(disruption_scenarios(net))

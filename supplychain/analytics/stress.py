@@ -236,7 +236,7 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     recovery_days : int, optional
         Days simulated after the knockout ends (default ``duration_days``).
     progress : bool
-        Show a tqdm progress bar over the simulated scenarios.
+        Show a tqdm progress bar over the LP and the simulated scenarios.
     target : str, optional
         Rank knockouts by their effect on one demand instead of the whole
         network: ``"region:commodity"`` (``"US:logic_chip"``, every demand of
@@ -298,7 +298,7 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
         table = table[[bool(upstream.intersection(f)) for f in table["facilities"]]]
     if method in ("both", "lp"):
         lp = build_lp(network)
-        table = table.join(risk_exposure(lp, dict(table["facilities"]), ttr))
+        table = table.join(risk_exposure(lp, dict(table["facilities"]), ttr, progress=progress))
     if method in ("both", "simulation"):
         horizon = duration + (duration if recovery_days is None else int(recovery_days))
         sim = _simulated(network, table, duration_days=duration, horizon=horizon, fail_below=fail_below,
