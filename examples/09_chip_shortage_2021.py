@@ -17,6 +17,7 @@ Scenario:
 """
 
 import argparse
+import dataclasses
 import datetime as dt
 import tempfile
 
@@ -30,6 +31,31 @@ SEED = 2021
 REGIONS = ("JP", "KR", "US", "CN", "TW", "ROW")
 WORLD_VEHICLES_2019 = 91.8e6   # world motor-vehicle production 2019 (OICA production statistics)
 PUBLISHED = {"AlixPartners (Sep 2021)": (7.7e6, 210e9), "AutoForecast Solutions (Jan 2022)": (10.2e6, None)}
+
+
+LEAN_DAYS = 5.0          # chip and wafer stocks at the start of 2021, days of use (US Commerce RFI, Jan 2022)
+MATURE = ("mature_chip", "mature_wafer")
+UTILISATION = 0.75       # the 2025 baseline's mature fabs and packagers run at about 75 % of capacity
+
+
+def lean_start(network: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
+    """The network with mature chips and wafers held at ``days`` of use everywhere on 1 Jan 2021.
+
+    The baseline starts at its 2025 steady state, with weeks of chips at users and wafers at fabs
+    and packagers; in January 2021 these had been drawn down by the rebound of the second half of
+    2020, so users, packagers and fabs start with ``days`` of their daily use.
+    """
+    demands = [dataclasses.replace(d, initial_inventory=days * d.rate_per_day)
+               if d.commodity in MATURE else d for d in network.demands]
+    facilities = []
+    for f in network.facilities:
+        if f.output in MATURE:
+            run = UTILISATION * f.capacity_per_day
+            use = {f.output: run, **{k: a * run for k, a in f.recipe}}
+            stock = {k: days * use[k] for k, _ in f.policies if k in MATURE}
+            f = dataclasses.replace(f, initial_inventory={**dict(f.initial_inventory), **stock})
+        facilities.append(f)
+    return dataclasses.replace(network, demands=tuple(demands), facilities=tuple(facilities))
 
 
 def shortage_2021(horizon: int = 365) -> sc.Scenario:
@@ -47,6 +73,7 @@ def shortage_2021(horizon: int = 365) -> sc.Scenario:
                CapacityShock(facility="ROW.packaging.mature_chip", fraction_lost=0.3, recovery_days=30,
                              start=dt.date(2021, 6, 1), end=dt.date(2021, 9, 30))]
     base = sc.load_baseline(horizon_days=horizon, start_date=day0)
+    base = base.replace(network=lean_start(base.network))
     return base.with_shocks(*shocks).replace(name="2021 chip shortage (approximation)")
 
 

@@ -291,3 +291,16 @@ def test_a_bad_rationing_or_use_table_is_refused():
     net, table = _toy()
     with pytest.raises(ValueError, match="rationing must be one of priority, pro_rata"):
         InputMap.build(net, table, rationing="fair")
+
+
+def test_content_caps_the_dependence_at_what_the_input_supply_can_serve():
+    from types import SimpleNamespace
+
+    net, table = _toy()
+    table = type(table)(**{**table.__dict__, "output": np.array([[3650.0, 1.0, 1.0]]),
+                           "content": {"c": np.array([0.1, 0.0, 0.0])}})
+    net = SimpleNamespace(commodities=[SimpleNamespace(id="c", price_usd=2.0)],
+                          demands=[SimpleNamespace(region="A", commodity="c", rate_per_day=0.4)])
+    # X: use 0.5 x 365 x 2 x 0.4 USD a year at a content of 0.1 serves 1,460 of 3,650 USD: w = 0.4.
+    imap = InputMap.build(net, table)
+    assert np.allclose(imap.dependence[0], [0.4, 0.5, 1.0])

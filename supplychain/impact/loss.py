@@ -70,15 +70,22 @@ class InputMap:
         k_n = (len(columns), n_r * n_s)
         dependence, use, later, group = np.zeros(k_n), np.zeros(k_n), np.zeros(k_n), np.zeros(k_n)
         substitutable, days = np.zeros(len(columns)), np.ones(len(columns))
+        price = {c.id: c.price_usd for c in getattr(network, "commodities", ())}
         for k, (region, commodity) in enumerate(columns):
             r = table.regions.index(region)
             block = slice(r * n_s, (r + 1) * n_s)
             w = table.dependence[commodity][r]
-            dependence[k, block] = w
             u = table.use.get(commodity)
             if u is None:        # no market by application: use in proportion to the output that needs it
                 need = w * table.output[r]
                 u = need / need.sum() if need.sum() > 0 else np.full(n_s, 1.0 / n_s)
+            theta = table.content.get(commodity)
+            if theta is not None:    # no more output can need the input than its supply can serve
+                supply = 365.0 * price.get(commodity, 0.0) * sum(
+                    d.rate_per_day for d in network.demands if (d.region, d.commodity) == (region, commodity))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    w = np.where(theta > 0, np.minimum(w, u * supply / (theta * table.output[r])), w)
+            dependence[k, block] = w
             use[k, block] = u
             rank = table.priority.get(commodity, np.zeros(n_s)) if rationing == "priority" else np.zeros(n_s)
             later[k, block] = [u[rank < rank[j]].sum() for j in range(n_s)]

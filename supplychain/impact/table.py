@@ -51,6 +51,9 @@ class IOTable:
     priority : dict of str to ndarray (S,)
         Per input commodity, each sector's rank when a short input is rationed (higher is
         served first; equal ranks share pro rata); all equal when absent.
+    content : dict of str to ndarray (S,)
+        Per input commodity, its value per dollar of the output that needs it (0: not given);
+        it caps the dependence at what the chain's supply of the input can serve.
     substitution : dict of str to (float, float)
         Per input commodity, the share of its use that substitution and thrifting can replace,
         and the days they take to reach it.
@@ -66,6 +69,7 @@ class IOTable:
     use: dict[str, np.ndarray] = field(default_factory=dict)
     priority: dict[str, np.ndarray] = field(default_factory=dict)
     substitution: dict[str, tuple[float, float]] = field(default_factory=dict)
+    content: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def sector_of_node(self) -> np.ndarray:
@@ -144,6 +148,12 @@ def parse_io_table(data: dict) -> IOTable:
     for row in data.get("priority", []):
         priority.setdefault(row["commodity"], np.zeros(n_s))[sectors.index(row["sector"])] = \
             _value(row["value"], "priority")
+    content: dict[str, np.ndarray] = {}
+    for row in data.get("content", []):
+        value = _value(row["value"], "content")
+        if not 0.0 < value <= 1.0:
+            raise ValueError(f"content: {row['commodity']} in {row['sector']} is {value}, expected (0, 1]")
+        content.setdefault(row["commodity"], np.zeros(n_s))[sectors.index(row["sector"])] = value
     substitution: dict[str, tuple[float, float]] = {}
     for row in data.get("substitution", []):
         share, days = _value(row["share"], "substitution share"), _value(row["days"], "substitution days")
@@ -153,7 +163,7 @@ def parse_io_table(data: dict) -> IOTable:
         substitution[row["commodity"]] = (share, days)
     return IOTable(regions=regions, sectors=sectors, output=output * 1e9, a=a, value_added=value_added,
                    dependence=dependence, params=params, use=use, priority=priority,
-                   substitution=substitution)
+                   substitution=substitution, content=content)
 
 
 @lru_cache(maxsize=4)

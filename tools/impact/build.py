@@ -206,6 +206,32 @@ USE: dict[tuple[str, str], tuple[float, str]] = {
     ("mature_chip", "C28"): (0.12, _USE + "; assumption, as for C26 (industrial share split with C27)"),
     ("mature_chip", "C29"): (0.25, _USE + "; assumption, as for C26: automotive is 12 % of all semiconductor "
                              "sales and about twice that of mature-node chips"),
+    ("ndfeb_magnet", "C26"): (0.20, _USE + "; assumption (order of magnitude of NdFeB end uses by mass: "
+                              "acoustics, vibration motors, hard disks and other consumer electronics about a fifth)"),
+    ("ndfeb_magnet", "C27"): (0.35, _USE + "; assumption (industrial and appliance motors and wind generators, "
+                              "ISIC 2710, about a third)"),
+    ("ndfeb_magnet", "C28"): (0.15, _USE + "; assumption (servo motors, robots, lifts and pumps)"),
+    ("ndfeb_magnet", "C29"): (0.30, _USE + "; assumption (electric traction motors plus steering, seat and "
+                              "other small motors of all cars)"),
+}
+
+_CONTENT = ("content: value of the input per dollar of the output that needs it; the output that needs the "
+            "input in a region is at most (its use there) / content, so the dependence w is capped at "
+            "u D / (content x) (docs/model.md §8.3)")
+#: Content of an input in the products that need it: (commodity, sector) -> (value, source).
+CONTENT: dict[tuple[str, str], tuple[float, str]] = {
+    ("compound_chip", "C26"): (0.015, _CONTENT + "; assumption: RF front ends of 5-10 USD in a 400-700 USD "
+                               "phone, order of magnitude of published teardowns"),
+    ("compound_chip", "C27"): (0.15, _CONTENT + "; assumption: LED packages 10-30 % of an LED lamp's or "
+                               "luminaire's cost"),
+    ("compound_chip", "C29"): (0.003, _CONTENT + "; assumption: about 100 USD of LEDs in a 30,000 USD car"),
+    ("ndfeb_magnet", "C26"): (0.002, _CONTENT + "; assumption: grams of magnet worth cents to a dollar in "
+                              "phones, speakers and drives"),
+    ("ndfeb_magnet", "C27"): (0.05, _CONTENT + "; assumption: magnets 3-10 % of a permanent-magnet motor's or "
+                              "direct-drive generator's cost"),
+    ("ndfeb_magnet", "C28"): (0.03, _CONTENT + "; assumption: magnets a few % of a servo drive's or robot's cost"),
+    ("ndfeb_magnet", "C29"): (0.005, _CONTENT + "; assumption: 1-2 kg of NdFeB (100-200 USD) in an electric "
+                              "car of about 40,000 USD"),
 }
 
 _WTP = ("derived: users are served in decreasing order of output at stake per dollar of devices, w x / u "
@@ -219,6 +245,12 @@ _2021 = ("2021 evidence: foundries served consumer electronics and computing fir
 PRIORITY: dict[tuple[str, str], tuple[float, str]] = {
     ("compound_chip", "C29"): (3.0, _WTP), ("compound_chip", "C26"): (2.0, _WTP),
     ("compound_chip", "C27"): (1.0, _WTP), ("compound_chip", "C28"): (1.0, _WTP),
+    ("ndfeb_magnet", "C26"): (3.0, _WTP + "; for magnets: phones and drives (magnets well under 1 % of value) "
+                              "and cars (a traction motor's 1-2 kg, about 0.5 % of an electric car) before "
+                              "servo drives (a few %) before motors and wind generators (5-10 %)"),
+    ("ndfeb_magnet", "C29"): (3.0, _WTP + "; for magnets, as for C26"),
+    ("ndfeb_magnet", "C28"): (2.0, _WTP + "; for magnets, as for C26"),
+    ("ndfeb_magnet", "C27"): (1.0, _WTP + "; for magnets, as for C26"),
     ("mature_chip", "C26"): (3.0, _2021), ("mature_chip", "C27"): (2.0, _2021),
     ("mature_chip", "C28"): (2.0, _2021), ("mature_chip", "C29"): (1.0, _2021),
 }
@@ -323,6 +355,9 @@ def render() -> str:
                   f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
     for (c, j), (value, src) in USE.items():
         lines += ["", "[[use]]", f"commodity = {_q(c)}", f"sector = {_q(j)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (c, j), (value, src) in CONTENT.items():
+        lines += ["", "[[content]]", f"commodity = {_q(c)}", f"sector = {_q(j)}",
                   f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
     for (c, j), (value, src) in PRIORITY.items():
         lines += ["", "[[priority]]", f"commodity = {_q(c)}", f"sector = {_q(j)}",
