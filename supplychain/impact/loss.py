@@ -24,7 +24,8 @@ from .table import IOTable, load_io_table
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["METHODS", "RATIONING", "InputMap", "Shortfalls", "ValueAddedLoss", "value_added_loss", "LossAccumulator", "feeds_impact"]
+__all__ = ["METHODS", "RATIONING", "InputMap", "Shortfalls", "ValueAddedLoss", "value_added_loss",
+           "LossAccumulator", "feeds_impact"]
 
 #: Propagation methods: the ARIO-type kernel (default) or the dynamic inoperability model.
 METHODS = ("ario", "diim")
