@@ -304,3 +304,15 @@ def test_content_caps_the_dependence_at_what_the_input_supply_can_serve():
     # X: use 0.5 x 365 x 2 x 0.4 USD a year at a content of 0.1 serves 1,460 of 3,650 USD: w = 0.4.
     imap = InputMap.build(net, table)
     assert np.allclose(imap.dependence[0], [0.4, 0.5, 1.0])
+
+
+def test_the_cli_block_prints_the_loss_given_shortfall():
+    import pandas as pd
+
+    from supplychain.cli.impact_text import format_value_added
+
+    frame = pd.DataFrame({"region": ["JP", "JP"], "sector": ["C26", "OTH"], "value_added_loss_usd": [2e9, 1e9]})
+    frame.attrs["shortfall_usd"] = 0.5e9
+    assert format_value_added(frame).splitlines()[-1].startswith("Loss given shortfall: 6.0 USD of value added")
+    frame.attrs["shortfall_usd"] = 0.0                       # nothing short: no ratio
+    assert "Loss given" not in format_value_added(frame)
