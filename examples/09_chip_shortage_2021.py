@@ -1,28 +1,28 @@
 """The 2021 chip shortage: value added lost beyond the chain, and the auto industry's losses against published ones.
 
 Covers:
-- ``Results.value_added_loss``: chip shortfalls mapped to the industries that use them and propagated
-  through an input-output table with an ARIO-type kernel (docs/model.md §8.3); ``gdp_at_risk``;
-  ``plot_value_added_loss`` (losses by region and industry)
+- ``Results.value_added_loss``: chip shortfalls rationed among the industries that use them and propagated
+  by an ARIO-type input-output kernel (docs/model.md §8.3); ``gdp_at_risk``; ``plot_value_added_loss``
 
 Scenario:
-  Each assumption stated, none fitted to the published losses. 2021 mature-chip demand 17 % above the
-  steady state (world chip sales +26.2 %, 440.4 -> 555.9 bn USD, SIA/WSTS Feb 2022, less ~8 points of price rises); mature fabs at full utilisation (capacity cut 25 % to
-  the baseline's steady output: the 2025 baseline runs them at ~75 %); users and packagers holding 5 days
-  of chips and wafers (US Commerce RFI, Jan 2022: median 40 days in 2019, under 5 in 2021); the Texas
-  storm (Austin fabs from 15 Feb for ~6 weeks, 30 % of US mature capacity), the Renesas Naka fire
-  (19 Mar, 10 % of Japan's, back by July) and Malaysia's lockdown (Jun-Sep, 30 % of the rest of the
-  world's back end): shares are our estimates. The motor-vehicle industry's lost output is set beside
-  AlixPartners (23 Sep 2021: 7.7 M vehicles, 210 bn USD) and AutoForecast Solutions (Jan 2022: 10.2 M).
+  None fitted to the published losses. Mature-chip demand +17 % (chip sales +26.2 %, SIA/WSTS Feb 2022,
+  less ~8 points of prices); sales are what was delivered, at record output (SIA), so mature fabs can
+  deliver 17 % more, no more; users, packagers and fabs start and stay at 5 days of chips and wafers (US
+  Commerce RFI results, Jan 2022: users' median 40 days in 2019, under 5 in 2021); the Texas storm
+  (Austin, 15 Feb, ~6 weeks, 30 % of US mature capacity), the Renesas fire (19 Mar, 10 % of Japan's) and
+  Malaysia's lockdown (Jun-Sep, 30 % of ROW's back end; shares our estimates). Vehicles lost are set
+  beside AlixPartners (Sep 2021) and AutoForecast Solutions (Jan 2022).
 """
 
 import argparse
+import dataclasses
 import datetime as dt
 import tempfile
 
 import supplychain as sc
 from supplychain import CapacityShock, DemandShock, SafetyStockChange
 from supplychain.analytics import gdp_at_risk
+from supplychain.cli.impact_text import chain_shortfall_usd
 from supplychain.impact import load_io_table
 from supplychain.plotting import plot_value_added_loss
 
@@ -30,16 +30,27 @@ SEED = 2021
 REGIONS = ("JP", "KR", "US", "CN", "TW", "ROW")
 WORLD_VEHICLES_2019 = 91.8e6   # world motor-vehicle production 2019 (OICA production statistics)
 PUBLISHED = {"AlixPartners (Sep 2021)": (7.7e6, 210e9), "AutoForecast Solutions (Jan 2022)": (10.2e6, None)}
+MATURE, LEAN_DAYS, RUN = ("mature_chip", "mature_wafer"), 5.0, 0.75   # 2025 baseline fabs run at ~75 %
+
+
+def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
+    """``net`` with ``days`` of use of mature chips and wafers at users, packagers and fabs (Jan 2021)."""
+    demands = [dataclasses.replace(d, initial_inventory=days * d.rate_per_day) if d.commodity in MATURE else d
+               for d in net.demands]
+    facilities = [dataclasses.replace(f, initial_inventory={**dict(f.initial_inventory), **{
+        k: days * RUN * f.capacity_per_day * dict(f.recipe).get(k, 1.0) for k, _ in f.policies if k in MATURE}})
+        if f.output in MATURE else f for f in net.facilities]
+    return dataclasses.replace(net, demands=tuple(demands), facilities=tuple(facilities))
 
 
 def shortage_2021(horizon: int = 365) -> sc.Scenario:
     """The 2021 shortage on the built-in baseline (the assumptions of the module docstring)."""
     day0 = dt.date(2021, 1, 1)
     shocks = [DemandShock(region=r, commodity="mature_chip", factor=1.17, start=day0) for r in REGIONS]
-    shocks += [CapacityShock(facility=f"{r}.{s}.mature_wafer", fraction_lost=0.25, recovery_days=0, start=day0)
-               for r in REGIONS for s in ("fab", "fab_new")]
-    shocks += [SafetyStockChange(region=r, commodity=c, cover_days=5.0, start=day0)
-               for r in REGIONS for c in ("mature_chip", "mature_wafer")]
+    shocks += [CapacityShock(facility=f"{r}.{s}.mature_wafer", fraction_lost=round(1 - RUN * 1.17, 4),
+                             recovery_days=0, start=day0) for r in REGIONS for s in ("fab", "fab_new")]
+    shocks += [SafetyStockChange(region=r, commodity=c, cover_days=LEAN_DAYS, start=day0) for r in REGIONS
+               for c in MATURE]
     shocks += [CapacityShock(facility="US.fab.mature_wafer", fraction_lost=0.3, recovery_days=0,
                              start=dt.date(2021, 2, 15), end=dt.date(2021, 3, 31)),
                CapacityShock(facility="JP.fab.mature_wafer", fraction_lost=0.1, recovery_days=90,
@@ -47,7 +58,7 @@ def shortage_2021(horizon: int = 365) -> sc.Scenario:
                CapacityShock(facility="ROW.packaging.mature_chip", fraction_lost=0.3, recovery_days=30,
                              start=dt.date(2021, 6, 1), end=dt.date(2021, 9, 30))]
     base = sc.load_baseline(horizon_days=horizon, start_date=day0)
-    return base.with_shocks(*shocks).replace(name="2021 chip shortage (approximation)")
+    return base.replace(network=lean_start(base.network), name="2021 chip shortage").with_shocks(*shocks)
 
 
 def auto_losses(loss, table):
@@ -64,12 +75,12 @@ def main(horizon: int, out: str) -> None:
     shocked = sc.simulate(scenario, engine="vector", seed=SEED)
     base = sc.simulate(scenario.without_shocks(), engine="vector", seed=SEED)
     loss, table = shocked.value_added_loss(), load_io_table()
-    chips = shocked.summary().query("commodity == 'mature_chip'")
-    print(f"Mature-chip shortfall: {chips.shortfall_usd.sum() / 1e9:,.1f} bn USD "
-          f"({chips.shortfall.sum() / chips.demand.sum():.1%} of demand) over {horizon} days")
-    for region, row in gdp_at_risk(shocked, baseline=base).iterrows():
-        print(f"  value added lost {region:<4}{row.loss_mean_usd / 1e9:8.1f} bn USD "
-              f"({row.gdp_at_risk_share:.2%} of GDP)")
+    short = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()
+    at_risk = gdp_at_risk(shocked, baseline=base)
+    for region, row in at_risk.iterrows():
+        print(f"  value added lost {region:<4}{row.loss_mean_usd / 1e9:8.1f} bn USD ({row.gdp_at_risk_share:.2%})")
+    print(f"Loss given shortfall: {at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} USD of value added per USD "
+          f"of chips not delivered ({short / 1e9:,.1f} bn USD over {horizon} days)")
     units, revenue, share = auto_losses(loss, table)
     print(f"\nMotor vehicles (C29), {horizon} days: output {share:.1%} below normal")
     print(f"{'':34}{'vehicles lost':>15}{'revenue lost':>16}")

@@ -12,7 +12,7 @@ import pytest
 import supplychain as sc
 from supplychain.analytics import gdp_at_risk
 from supplychain.impact import Ario, ArioParameters, ario, diim, leontief_inverse, load_io_table
-from supplychain.impact.loss import InputMap, value_added_loss
+from supplychain.impact.loss import InputMap, Shortfalls, value_added_loss
 from supplychain.impact.table import value_added_by_region
 from supplychain.io.scenario import save_scenario
 
@@ -140,18 +140,21 @@ def test_table_reproduces_gdp_and_is_productive():
 def test_a_regional_chip_shortfall_caps_the_dependent_industries_of_that_region():
     net = sc.load_baseline(horizon_days=5).network
     t = load_io_table()
-    imap = InputMap.build(net, t)
+    imap = InputMap.build(net, t, rationing="pro_rata")
     demand = np.ones((1, len(net.demands)))
     delivered = demand.copy()
     jp = [i for i, d in enumerate(net.demands) if (d.region, d.commodity) == ("JP", "mature_chip")]
     delivered[0, jp] = 0.6
     cap = imap.capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
     assert np.allclose(cap[t.regions.index("JP"), :4], 0.6)    # every C26-C29 product needs mature chips
+    # Priority: vehicles (25 % of use) go short first, then C27 and C28 (20 %), electronics last.
+    cap_p = InputMap.build(net, t).capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
+    assert np.allclose(cap_p[t.regions.index("JP"), :4], [1.0, 0.25, 0.25, 0.0])
     assert cap[t.regions.index("JP"), 4] == 1.0 and np.all(np.delete(cap, t.regions.index("JP"), 0) == 1.0)
     cells = [i for i, d in enumerate(net.demands) if (d.region, d.commodity) == ("CN", "li_ion_cell")]
     delivered = demand.copy()
     delivered[0, cells] = 0.5
-    cap = imap.capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
+    cap = InputMap.build(net, t).capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
     assert cap[t.regions.index("CN"), 3] == pytest.approx(1 - 0.5 * 0.38)   # China's EV share of vehicles
 
 
@@ -231,3 +234,85 @@ def test_cli_run_prints_value_added_lost(shortage, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Value added lost beyond the chain" in text and "Total value added lost: $" in text
     assert (tmp_path / "o" / "value_added_loss.csv").exists() and (tmp_path / "o" / "value_added_loss.png").exists()
+
+
+# Rationing and substitution (docs/model.md §8.3) on a hand-built one-region table --------------
+def _toy(rank=(3.0, 1.0, 1.0), substitution=None):
+    from types import SimpleNamespace
+
+    from supplychain.impact.kernel import ArioParameters
+    from supplychain.impact.table import IOTable
+
+    table = IOTable(regions=("A",), sectors=("X", "Y", "Z"), output=np.ones((1, 3)), a=np.zeros((3, 3)),
+                    value_added=np.ones(3), dependence={"c": np.array([[1.0, 0.5, 1.0]])},
+                    params=ArioParameters(np.full(3, 30.0)), use={"c": np.array([0.5, 0.3, 0.2])},
+                    priority={"c": np.array(rank)}, substitution=substitution or {})
+    net = SimpleNamespace(demands=[SimpleNamespace(region="A", commodity="c"),
+                                   SimpleNamespace(region="A", commodity="other")])
+    return net, table
+
+
+@pytest.mark.parametrize("s, expected", [(0.3, [1.0, 0.7, 0.4]), (0.7, [0.6, 0.5, 0.0]), (1.0, [0.0, 0.5, 0.0])])
+def test_priority_rationing_shorts_the_lowest_rank_first_and_ties_pro_rata(s, expected):
+    net, table = _toy()
+    imap = InputMap.build(net, table)
+    cap = imap.capacity(np.array([[10.0, 1.0]]), np.array([[10.0 * (1 - s), 0.0]]))
+    # Y and Z (rank 1, 50 % of use) share the shortfall pro rata; X (rank 3) only past 50 %.
+    assert np.allclose(cap[0], expected)
+    pro = InputMap.build(net, table, rationing="pro_rata").capacity(np.array([[10.0, 1.0]]),
+                                                                      np.array([[10.0 * (1 - s), 1.0]]))
+    assert np.allclose(pro[0], 1.0 - np.array([1.0, 0.5, 1.0]) * s)
+
+
+def test_priority_rationing_conserves_the_shortfall():
+    net, table = _toy(rank=(1.0, 2.0, 3.0))
+    for s in np.linspace(0.0, 1.0, 11):
+        args = (np.array([[1.0, 1.0]]), np.array([[1.0 - s, 1.0]]))
+        prio, pro = InputMap.build(net, table).capacity(*args), \
+            InputMap.build(net, table, rationing="pro_rata").capacity(*args)
+        # Shortfall is conserved: use-weighted shares short equal s under both rules.
+        imap = InputMap.build(net, table)
+        each = np.clip((s - imap.later) / imap.group, 0, 1)
+        assert float((each * imap.use).sum()) == pytest.approx(s)
+        assert prio.shape == pro.shape == (1, 3)
+
+
+def test_substitution_ramps_linearly_from_the_first_short_day_and_persists():
+    net, table = _toy(rank=(1.0, 1.0, 1.0), substitution={"c": (0.2, 4.0)})
+    short = Shortfalls(InputMap.build(net, table), n_runs=1)
+    days = [1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 1.0, 0.5]          # delivered share of demand
+    got = [short.capacity(np.array([[1.0, 1.0]]), np.array([[y, 1.0]]))[0, 0] for y in days]
+    # s_eff = max(0, s - 0.2 min(1, age / 4)); age counts from the first short day (day 1).
+    assert np.allclose(got, [1.0, 0.55, 0.6, 0.65, 0.7, 0.7, 1.0, 0.7])
+    assert short.age[0].tolist() == [8.0 - 1.0]
+
+
+def test_a_bad_rationing_or_use_table_is_refused():
+    net, table = _toy()
+    with pytest.raises(ValueError, match="rationing must be one of priority, pro_rata"):
+        InputMap.build(net, table, rationing="fair")
+
+
+def test_content_caps_the_dependence_at_what_the_input_supply_can_serve():
+    from types import SimpleNamespace
+
+    net, table = _toy()
+    table = type(table)(**{**table.__dict__, "output": np.array([[3650.0, 1.0, 1.0]]),
+                           "content": {"c": np.array([0.1, 0.0, 0.0])}})
+    net = SimpleNamespace(commodities=[SimpleNamespace(id="c", price_usd=2.0)],
+                          demands=[SimpleNamespace(region="A", commodity="c", rate_per_day=0.4)])
+    # X: use 0.5 x 365 x 2 x 0.4 USD a year at a content of 0.1 serves 1,460 of 3,650 USD: w = 0.4.
+    imap = InputMap.build(net, table)
+    assert np.allclose(imap.dependence[0], [0.4, 0.5, 1.0])
+
+
+def test_the_cli_block_prints_the_loss_given_shortfall():
+    import pandas as pd
+
+    from supplychain.cli.impact_text import format_value_added
+
+    frame = pd.DataFrame({"region": ["JP", "JP"], "sector": ["C26", "OTH"], "value_added_loss_usd": [2e9, 1e9]})
+    frame.attrs["shortfall_usd"] = 0.5e9
+    assert format_value_added(frame).splitlines()[-1].startswith("Loss given shortfall: 6.0 USD of value added")
+    frame.attrs["shortfall_usd"] = 0.0                       # nothing short: no ratio
+    assert "Loss given" not in format_value_added(frame)

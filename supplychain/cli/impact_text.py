@@ -12,24 +12,44 @@ from ..analytics.impact import value_added_loss_totals
 from ..impact.table import load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["value_added_table", "format_value_added", "save_value_added"]
+__all__ = ["value_added_table", "format_value_added", "save_value_added", "chain_shortfall_usd"]
+
+
+def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
+    """Per-run value (USD at reference prices) of the table's inputs not delivered: chips, cells, magnets."""
+    table = load_io_table()
+    network = results.scenario.network
+    price = {c.id: c.price_usd for c in network.commodities}
+    weight = np.array([price[d.commodity] if d.commodity in table.dependence and d.region in table.regions
+                       else 0.0 for d in network.demands])
+    if isinstance(results, EnsembleResults):
+        short = np.asarray(results.shortfall, dtype=float)
+    else:
+        short = np.maximum(np.asarray(results.demand, float) - np.asarray(results.delivered, float), 0.0).sum(axis=1)
+    return short @ weight
 
 
 def value_added_table(results: Results | EnsembleResults,
                       baseline: Results | EnsembleResults | None = None) -> pd.DataFrame:
     """Mean value added lost over runs per region and industry (USD), net of the paired baseline.
 
-    Columns ``region``, ``sector``, ``value_added_loss_usd``.
+    Columns ``region``, ``sector``, ``value_added_loss_usd``; ``attrs["shortfall_usd"]`` holds the
+    mean value of chips, cells and magnets not delivered (net of the baseline), the denominator of
+    the loss given shortfall.
     """
     loss = value_added_loss_totals(results)
+    short = chain_shortfall_usd(results)
     if baseline is not None:
         loss = loss - value_added_loss_totals(baseline)
+        short = short - chain_shortfall_usd(baseline)
     table = load_io_table()
     mean = loss.mean(axis=0)
     n_s = len(table.sectors)
-    return pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s),
-                         "sector": np.tile(np.array(table.sectors, dtype=object), len(table.regions)),
-                         "value_added_loss_usd": mean.reshape(-1)})
+    frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s),
+                          "sector": np.tile(np.array(table.sectors, dtype=object), len(table.regions)),
+                          "value_added_loss_usd": mean.reshape(-1)})
+    frame.attrs["shortfall_usd"] = float(short.mean())
+    return frame
 
 
 def format_value_added(frame: pd.DataFrame) -> str:
@@ -60,8 +80,13 @@ def format_value_added(frame: pd.DataFrame) -> str:
     else:
         body = format_columns(["region", "value added lost", "largest industry", "share of GDP"], rows, 1)
     total = float(frame["value_added_loss_usd"].sum())
-    return "\n".join([head, *body,
-                      f"Total value added lost: {format_usd(total)} (mean over runs, against the unshocked baseline)."])
+    lines = [head, *body,
+             f"Total value added lost: {format_usd(total)} (mean over runs, against the unshocked baseline)."]
+    short = float(frame.attrs.get("shortfall_usd", 0.0))
+    if rows and short > 0.5:
+        lines.append(f"Loss given shortfall: {total / short:.1f} USD of value added per USD of chips, cells and "
+                     f"magnets not delivered ({format_usd(short)}).")
+    return "\n".join(lines)
 
 
 def save_value_added(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None,

@@ -3,10 +3,11 @@
 Each demand of an input commodity the table knows (chips, Li-ion cells, NdFeB magnets) in a
 region the table knows is that region's supply of the input to its industries. On day ``t``
 the region's shortfall of commodity ``c`` is ``s = 1 - min(1, sum Y / sum D)`` over those
-demands (0 on a day without demand); under proportional rationing every user gets the same
-share, and a sector whose share ``w`` of output needs ``c`` keeps the capacity factor
-``kappa = 1 - max_c w s`` (docs/model.md §8.3). The ARIO kernel (or the DIIM) turns the
-capacity factors into gross output, and value added lost is ``v (x0 - x)``.
+demands (0 on a day without demand), less what substitution has replaced since its first short
+day. The shortfall is rationed among the sectors that use ``c`` (by the table's priority ranks,
+or pro rata), and a sector short of ``s_j`` whose share ``w`` of output needs ``c`` keeps the
+capacity factor ``kappa = 1 - max_c w s_j`` (docs/model.md §8.3). The ARIO kernel (or the DIIM)
+turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``.
 """
 
 from __future__ import annotations
@@ -24,24 +25,40 @@ from .table import IOTable, load_io_table
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["METHODS", "InputMap", "ValueAddedLoss", "value_added_loss", "LossAccumulator", "feeds_impact"]
+__all__ = ["METHODS", "RATIONING", "InputMap", "Shortfalls", "ValueAddedLoss", "value_added_loss",
+           "LossAccumulator", "feeds_impact"]
 
 #: Propagation methods: the ARIO-type kernel (default) or the dynamic inoperability model.
 METHODS = ("ario", "diim")
 Method = Literal["ario", "diim"]
+#: Rationing of a short input among its users: by the table's priority ranks (default) or pro rata.
+RATIONING = ("priority", "pro_rata")
+Rationing = Literal["priority", "pro_rata"]
 
 
 @dataclass(frozen=True, eq=False)
 class InputMap:
-    """Which demands supply which (region, input commodity) column, and the columns' dependences."""
+    """Which demands supply which (region, input commodity) column, and how its users share a shortfall.
+
+    ``dependence[k, n]`` is the share of node ``n``'s output that needs column ``k``; ``use[k, n]``
+    the share of the column's supply that node ``n`` uses; ``later[k, n]`` the use of the nodes
+    served after ``n`` and ``group[k, n]`` the use of the nodes of ``n``'s rank (docs/model.md §8.3).
+    """
 
     summing: sparse.csr_matrix   # (K, D): 1 where demand d is column k
     dependence: np.ndarray       # (K, N): share of node n's output that needs column k
     columns: tuple[tuple[str, str], ...]   # (region, commodity) of each column
+    use: np.ndarray              # (K, N): share of column k's supply used by node n
+    later: np.ndarray            # (K, N): use of the nodes ranked below n (they absorb a shortfall first)
+    group: np.ndarray            # (K, N): use of the nodes of n's rank
+    substitutable: np.ndarray    # (K,): share of the column's use that substitution can replace
+    substitution_days: np.ndarray  # (K,): days substitution takes to reach that share
 
     @classmethod
-    def build(cls, network: Network, table: IOTable) -> InputMap:
+    def build(cls, network: Network, table: IOTable, rationing: Rationing = "priority") -> InputMap:
         """Map ``network``'s demands onto ``table``'s regions and input commodities."""
+        if rationing not in RATIONING:
+            raise ValueError(f"rationing must be one of {', '.join(RATIONING)}, got {str(rationing)[:80]!r}")
         columns: list[tuple[str, str]] = []
         rows, cols = [], []
         for d, dem in enumerate(network.demands):
@@ -52,26 +69,82 @@ class InputMap:
                 rows.append(columns.index(key))
                 cols.append(d)
         n_r, n_s = len(table.regions), len(table.sectors)
-        dependence = np.zeros((len(columns), n_r * n_s))
+        k_n = (len(columns), n_r * n_s)
+        dependence, use, later, group = np.zeros(k_n), np.zeros(k_n), np.zeros(k_n), np.zeros(k_n)
+        substitutable, days = np.zeros(len(columns)), np.ones(len(columns))
+        price = {c.id: c.price_usd for c in getattr(network, "commodities", ())}
         for k, (region, commodity) in enumerate(columns):
             r = table.regions.index(region)
-            dependence[k, r * n_s:(r + 1) * n_s] = table.dependence[commodity][r]
+            block = slice(r * n_s, (r + 1) * n_s)
+            w = table.dependence[commodity][r]
+            u = table.use.get(commodity)
+            if u is None:        # no market by application: use in proportion to the output that needs it
+                need = w * table.output[r]
+                u = need / need.sum() if need.sum() > 0 else np.full(n_s, 1.0 / n_s)
+            theta = table.content.get(commodity)
+            if theta is not None:    # no more output can need the input than its supply can serve
+                supply = 365.0 * price.get(commodity, 0.0) * sum(
+                    d.rate_per_day for d in network.demands if (d.region, d.commodity) == (region, commodity))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    w = np.where(theta > 0, np.minimum(w, u * supply / (theta * table.output[r])), w)
+            dependence[k, block] = w
+            use[k, block] = u
+            rank = table.priority.get(commodity, np.zeros(n_s)) if rationing == "priority" else np.zeros(n_s)
+            later[k, block] = [u[rank < rank[j]].sum() for j in range(n_s)]
+            group[k, block] = [u[rank == rank[j]].sum() for j in range(n_s)]
+            substitutable[k], days[k] = table.substitution.get(commodity, (0.0, 1.0))
         summing = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(columns), len(network.demands)))
-        return cls(summing=summing, dependence=dependence, columns=tuple(columns))
+        return cls(summing=summing, dependence=dependence, columns=tuple(columns), use=use, later=later,
+                   group=group, substitutable=substitutable, substitution_days=days)
 
     @property
     def active(self) -> bool:
         """Whether any demand feeds the impact layer."""
         return len(self.columns) > 0
 
-    def capacity(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
-        """Capacity factors (R, N) from one day's demand and delivered, each (R, D)."""
+    def shortfall(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
+        """Each column's shortfall share ``s`` (R, K) from one day's demand and delivered, each (R, D)."""
         wanted = np.asarray((self.summing @ np.asarray(demand, dtype=float).T).T)
         got = np.asarray((self.summing @ np.asarray(delivered, dtype=float).T).T)
         with np.errstate(invalid="ignore", divide="ignore"):
-            short = np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)   # (R, K)
-        hit = short[:, :, None] * self.dependence                                      # (R, K, N)
+            return np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)
+
+    def capacity(self, demand: np.ndarray, delivered: np.ndarray, age: np.ndarray | None = None) -> np.ndarray:
+        """Capacity factors (R, N) from one day's demand and delivered, each (R, D).
+
+        ``age`` (R, K) counts each column's days since its first shortfall, today included (0 before);
+        without it no substitution applies.
+        """
+        short = self.shortfall(demand, delivered)
+        if age is not None:
+            ramp = np.minimum(np.asarray(age, dtype=float) / self.substitution_days, 1.0)
+            short = np.maximum(short - self.substitutable * ramp, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            each = np.where(self.group > 0, np.clip((short[:, :, None] - self.later) / self.group, 0.0, 1.0), 0.0)
+        hit = each * self.dependence                                                   # (R, K, N)
         return 1.0 - hit.max(axis=1) if hit.shape[1] else np.ones((short.shape[0], self.dependence.shape[1]))
+
+
+class Shortfalls:
+    """Daily capacity factors of ``n_runs`` runs, counting each column's days since its first shortfall.
+
+    Substitution and thrifting replace a growing share of a short input from its first short day
+    (docs/model.md §8.3); the count is each run's own.
+    """
+
+    def __init__(self, imap: InputMap, n_runs: int) -> None:
+        self.imap = imap
+        self.age = np.zeros((n_runs, len(imap.columns)))
+
+    def capacity(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
+        """Capacity factors (R, N) of the next day."""
+        self.age[...] = np.where((self.age > 0) | (self.imap.shortfall(demand, delivered) > 0), self.age + 1, 0)
+        return self.imap.capacity(demand, delivered, self.age)
+
+    def row(self, r: int) -> Shortfalls:
+        one = Shortfalls.__new__(Shortfalls)
+        one.imap, one.age = self.imap, self.age[r: r + 1]
+        return one
 
 
 def feeds_impact(network: Network, table: IOTable | None = None) -> bool:
@@ -125,7 +198,8 @@ class ValueAddedLoss:
 
 
 def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network, *,
-                     table: IOTable | None = None, method: Method = "ario") -> ValueAddedLoss:
+                     table: IOTable | None = None, method: Method = "ario",
+                     rationing: Rationing = "priority") -> ValueAddedLoss:
     """Value added lost beyond the chain, from daily demand and deliveries (docs/model.md §8.3).
 
     Parameters
@@ -138,6 +212,10 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
         Input-output table; the shipped one by default.
     method : {"ario", "diim"}
         Propagation kernel.
+    rationing : {"priority", "pro_rata"}
+        How a short input is shared among the sectors that use it: the lowest-ranked uses of
+        the table's priority ranks go short first (default), or every use by the same share
+        (the conservative option).
 
     Examples
     --------
@@ -158,10 +236,11 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     demand = np.broadcast_to(np.asarray(demand, dtype=float), np.shape(delivered))
     delivered = np.asarray(delivered, dtype=float)
     n_runs, n_days, _ = delivered.shape
-    imap = InputMap.build(network, table)
+    imap = InputMap.build(network, table, rationing)
+    short = Shortfalls(imap, n_runs)
     n_r, n_s = len(table.regions), len(table.sectors)
     x0 = table.daily_output
-    cap = np.stack([imap.capacity(demand[:, t], delivered[:, t]) for t in range(n_days)], axis=1) \
+    cap = np.stack([short.capacity(demand[:, t], delivered[:, t]) for t in range(n_days)], axis=1) \
         if n_days else np.ones((n_runs, 0, n_r * n_s))
     if method == "ario":
         stepper = _Stepper(table, n_runs)
@@ -226,6 +305,7 @@ class LossAccumulator:
     def __init__(self, network: Network, n_runs: int, table: IOTable | None = None) -> None:
         self.table = load_io_table() if table is None else table
         self.imap = InputMap.build(network, self.table)
+        self.short = Shortfalls(self.imap, n_runs)
         n_r, n_s = len(self.table.regions), len(self.table.sectors)
         self.total = np.zeros((n_runs, n_r, n_s))
         self.stepper = _Stepper(self.table, n_runs) if self.imap.active else None
@@ -233,7 +313,7 @@ class LossAccumulator:
     def row(self, r: int) -> LossAccumulator:
         """An accumulator of run ``r`` alone sharing this one's state (no copy)."""
         one = LossAccumulator.__new__(LossAccumulator)
-        one.table, one.imap = self.table, self.imap
+        one.table, one.imap, one.short = self.table, self.imap, self.short.row(r)
         one.total = self.total[r: r + 1]
         one.stepper = None if self.stepper is None else self.stepper.row(r)
         return one
@@ -243,5 +323,5 @@ class LossAccumulator:
         if self.stepper is None:
             return
         demand = np.broadcast_to(demand, np.shape(delivered))
-        lost = self.stepper.step(self.imap.capacity(demand, delivered))
+        lost = self.stepper.step(self.short.capacity(demand, delivered))
         self.total += lost.reshape(self.total.shape)

@@ -11,7 +11,7 @@ shares, each sector's dependence on chips, cells and magnets, and the ARIO param
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -44,6 +44,19 @@ class IOTable:
         Per input commodity, the share of each node's output that needs it.
     params : ArioParameters
         Behavioural parameters of the ARIO kernel.
+    use : dict of str to ndarray (S,)
+        Per input commodity, the share of its use (by value) that goes to each sector
+        (market by application); commodities without one are used in proportion to the
+        output that needs them.
+    priority : dict of str to ndarray (S,)
+        Per input commodity, each sector's rank when a short input is rationed (higher is
+        served first; equal ranks share pro rata); all equal when absent.
+    content : dict of str to ndarray (S,)
+        Per input commodity, its value per dollar of the output that needs it (0: not given);
+        it caps the dependence at what the chain's supply of the input can serve.
+    substitution : dict of str to (float, float)
+        Per input commodity, the share of its use that substitution and thrifting can replace,
+        and the days they take to reach it.
     """
 
     regions: tuple[str, ...]
@@ -53,6 +66,10 @@ class IOTable:
     value_added: np.ndarray
     dependence: dict[str, np.ndarray]
     params: ArioParameters
+    use: dict[str, np.ndarray] = field(default_factory=dict)
+    priority: dict[str, np.ndarray] = field(default_factory=dict)
+    substitution: dict[str, tuple[float, float]] = field(default_factory=dict)
+    content: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def sector_of_node(self) -> np.ndarray:
@@ -118,8 +135,35 @@ def parse_io_table(data: dict) -> IOTable:
                             tau_inventory=_value(p["tau_inventory"], "tau_inventory"),
                             alpha_max=_value(p["alpha_max"], "alpha_max"),
                             tau_alpha=_value(p["tau_alpha"], "tau_alpha"), essential=essential)
+    use: dict[str, np.ndarray] = {}
+    for row in data.get("use", []):
+        value = _value(row["value"], "use")
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"use: {row['commodity']} in {row['sector']} is {value}, expected 0 to 1")
+        use.setdefault(row["commodity"], np.zeros(n_s))[sectors.index(row["sector"])] = value
+    for commodity, u in use.items():
+        if abs(u.sum() - 1.0) > 1e-6:
+            raise ValueError(f"use: shares of {commodity} sum to {u.sum():.6g}, expected 1")
+    priority: dict[str, np.ndarray] = {}
+    for row in data.get("priority", []):
+        priority.setdefault(row["commodity"], np.zeros(n_s))[sectors.index(row["sector"])] = \
+            _value(row["value"], "priority")
+    content: dict[str, np.ndarray] = {}
+    for row in data.get("content", []):
+        value = _value(row["value"], "content")
+        if not 0.0 < value <= 1.0:
+            raise ValueError(f"content: {row['commodity']} in {row['sector']} is {value}, expected (0, 1]")
+        content.setdefault(row["commodity"], np.zeros(n_s))[sectors.index(row["sector"])] = value
+    substitution: dict[str, tuple[float, float]] = {}
+    for row in data.get("substitution", []):
+        share, days = _value(row["share"], "substitution share"), _value(row["days"], "substitution days")
+        if not 0.0 <= share <= 1.0 or days < 1.0:
+            raise ValueError(f"substitution: {row['commodity']} has share {share}, days {days}; "
+                             "expected a share in [0, 1] and days >= 1")
+        substitution[row["commodity"]] = (share, days)
     return IOTable(regions=regions, sectors=sectors, output=output * 1e9, a=a, value_added=value_added,
-                   dependence=dependence, params=params)
+                   dependence=dependence, params=params, use=use, priority=priority,
+                   substitution=substitution, content=content)
 
 
 @lru_cache(maxsize=4)

@@ -291,7 +291,8 @@ class Results:
                                  stockouts(self.delivered, self.arrays["unmet"]).sum(axis=1), self.n_days)
         return table
 
-    def value_added_loss(self, method: str = "ario", table: IOTable | None = None) -> ValueAddedLoss:
+    def value_added_loss(self, method: str = "ario", table: IOTable | None = None,
+                         rationing: str = "priority") -> ValueAddedLoss:
         """Value added lost beyond the chain, per run, day, region and industry (docs/model.md §8.3).
 
         Shortfalls of chips, Li-ion cells and NdFeB magnets at final demand cap the output of
@@ -305,6 +306,8 @@ class Results:
             the dynamic inoperability input-output model.
         table : IOTable, optional
             Input-output table; :func:`supplychain.impact.load_io_table` by default.
+        rationing : {"priority", "pro_rata"}
+            How a short input is shared among the industries that use it (docs/model.md §8.3).
 
         Returns
         -------
@@ -323,7 +326,7 @@ class Results:
         from ..impact.loss import value_added_loss
 
         return value_added_loss(self.demand, self.delivered, self.scenario.network, table=table,
-                                method=method)  # type: ignore[arg-type]
+                                method=method, rationing=rationing)  # type: ignore[arg-type]
 
     # Files ------------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> Path:

@@ -172,8 +172,13 @@ DEPENDENCE: dict[tuple[str, str], tuple[float, str]] = {
     ("logic_chip", "C28"): (0.1, _MIX), ("logic_chip", "C29"): (0.1, _MIX + " (advanced driver assistance)"),
     ("compound_chip", "C26"): (0.25, _MIX + " (phones' RF front ends, base stations, optical transceivers; not "
                                 "computers, servers or instruments)"),
-    ("compound_chip", "C27"): (0.1, _MIX + " (LED lamps are ISIC 2740)"),
-    ("compound_chip", "C28"): (0.05, _MIX), ("compound_chip", "C29"): (0.2, _MIX + " (LED lamps, radar)"),
+    ("compound_chip", "C27"): (0.02, "assumption: LED lamps and luminaires (ISIC 2740) about 2 % of world "
+                                "electrical-equipment output (an LED lighting market of the order of 70-80 bn "
+                                "USD against about 3.8 tn USD of C27 in this table); GaN chargers can fall back "
+                                "to silicon"),
+    ("compound_chip", "C28"): (0.0, "assumption: machinery uses compound devices only inside bought-in "
+                                "electronics (counted in C26)"),
+    ("compound_chip", "C29"): (0.2, _MIX + " (LED head and tail lamps)"),
     ("li_ion_cell", "C26"): (0.3, _MIX + " (portable devices)"),
     ("li_ion_cell", "C27"): (0.1, _MIX + " (storage systems, power tools)"),
     ("li_ion_cell", "C28"): (0.0, _MIX),
@@ -181,6 +186,84 @@ DEPENDENCE: dict[tuple[str, str], tuple[float, str]] = {
     ("ndfeb_magnet", "C27"): (0.2, _MIX + " (high-efficiency motors and generators)"),
     ("ndfeb_magnet", "C28"): (0.1, _MIX + " (direct-drive wind turbines, servo motors)"),
 }
+_USE = ("market by application: the share of the input's world use, by value, that goes to each sector; "
+        "applied in every region")
+#: Share of an input commodity's use by sector: (commodity, sector) -> (value, source).
+USE: dict[tuple[str, str], tuple[float, str]] = {
+    ("compound_chip", "C26"): (0.58, _USE + "; derived: of a 23.5 bn USD device market (LEDs 14.2 bn, TrendForce "
+                               "2023; GaAs 8.0 bn; RF GaN 1.3 bn, Yole 2023), GaAs and GaN RF (handsets, Wi-Fi, "
+                               "base stations, radar, optical links: 9.3 bn) and display and signage LEDs (about "
+                               "30 % of LEDs, 4.3 bn) are bought by electronics makers: 13.6 / 23.5"),
+    ("compound_chip", "C27"): (0.30, _USE + "; derived: general-lighting LEDs, about half of the LED market "
+                               "(TrendForce 2023, order of magnitude), 7.1 / 23.5"),
+    ("compound_chip", "C29"): (0.12, _USE + "; derived: automotive LEDs, about 20 % of the LED market "
+                               "(TrendForce 2023, order of magnitude), 2.8 / 23.5"),
+    ("mature_chip", "C26"): (0.55, _USE + "; assumption derived from SIA/WSTS end-use shares of 2021 "
+                             "semiconductor sales (communications 31 %, computers 30 %, consumer 12 %, automotive "
+                             "12 %, industrial 12 %, government 2 %), re-weighted to mature nodes, on which "
+                             "automotive and industrial chips are made"),
+    ("mature_chip", "C27"): (0.08, _USE + "; assumption, as for C26 (industrial share split with C28)"),
+    ("mature_chip", "C28"): (0.12, _USE + "; assumption, as for C26 (industrial share split with C27)"),
+    ("mature_chip", "C29"): (0.25, _USE + "; assumption, as for C26: automotive is 12 % of all semiconductor "
+                             "sales and about twice that of mature-node chips"),
+    ("ndfeb_magnet", "C26"): (0.20, _USE + "; assumption (order of magnitude of NdFeB end uses by mass: "
+                              "acoustics, vibration motors, hard disks and other consumer electronics about a fifth)"),
+    ("ndfeb_magnet", "C27"): (0.35, _USE + "; assumption (industrial and appliance motors and wind generators, "
+                              "ISIC 2710, about a third)"),
+    ("ndfeb_magnet", "C28"): (0.15, _USE + "; assumption (servo motors, robots, lifts and pumps)"),
+    ("ndfeb_magnet", "C29"): (0.30, _USE + "; assumption (electric traction motors plus steering, seat and "
+                              "other small motors of all cars)"),
+}
+
+_CONTENT = ("content: value of the input per dollar of the output that needs it; the output that needs the "
+            "input in a region is at most (its use there) / content, so the dependence w is capped at "
+            "u D / (content x) (docs/model.md §8.3)")
+#: Content of an input in the products that need it: (commodity, sector) -> (value, source).
+CONTENT: dict[tuple[str, str], tuple[float, str]] = {
+    ("compound_chip", "C26"): (0.015, _CONTENT + "; assumption: RF front ends of 5-10 USD in a 400-700 USD "
+                               "phone, order of magnitude of published teardowns"),
+    ("compound_chip", "C27"): (0.15, _CONTENT + "; assumption: LED packages 10-30 % of an LED lamp's or "
+                               "luminaire's cost"),
+    ("compound_chip", "C29"): (0.003, _CONTENT + "; assumption: about 100 USD of LEDs in a 30,000 USD car"),
+    ("ndfeb_magnet", "C26"): (0.002, _CONTENT + "; assumption: grams of magnet worth cents to a dollar in "
+                              "phones, speakers and drives"),
+    ("ndfeb_magnet", "C27"): (0.05, _CONTENT + "; assumption: magnets 3-10 % of a permanent-magnet motor's or "
+                              "direct-drive generator's cost"),
+    ("ndfeb_magnet", "C28"): (0.03, _CONTENT + "; assumption: magnets a few % of a servo drive's or robot's cost"),
+    ("ndfeb_magnet", "C29"): (0.005, _CONTENT + "; assumption: 1-2 kg of NdFeB (100-200 USD) in an electric "
+                              "car of about 40,000 USD"),
+}
+
+_WTP = ("derived: users are served in decreasing order of output at stake per dollar of devices, w x / u "
+        "(what they would pay to stay supplied): vehicles (LEDs about 0.1-0.5 % of a car's value) before "
+        "phones and network gear (RF front ends 1-2 %) before LED lamps (LEDs 10-30 % of a luminaire)")
+_2021 = ("2021 evidence: foundries served consumer electronics and computing first and automotive last, after "
+         "automakers cancelled orders in 2020 (The White House, Building Resilient Supply Chains, 100-day "
+         "reviews under E.O. 14017, June 2021, semiconductor chapter; US Department of Commerce, Results from "
+         "Semiconductor Supply Chain Request for Information, 25 Jan 2022)")
+#: Rationing rank of a sector for an input commodity (higher is served first): (commodity, sector) -> (value, source).
+PRIORITY: dict[tuple[str, str], tuple[float, str]] = {
+    ("compound_chip", "C29"): (3.0, _WTP), ("compound_chip", "C26"): (2.0, _WTP),
+    ("compound_chip", "C27"): (1.0, _WTP), ("compound_chip", "C28"): (1.0, _WTP),
+    ("ndfeb_magnet", "C26"): (3.0, _WTP + "; for magnets: phones and drives (magnets well under 1 % of value) "
+                              "and cars (a traction motor's 1-2 kg, about 0.5 % of an electric car) before "
+                              "servo drives (a few %) before motors and wind generators (5-10 %)"),
+    ("ndfeb_magnet", "C29"): (3.0, _WTP + "; for magnets, as for C26"),
+    ("ndfeb_magnet", "C28"): (2.0, _WTP + "; for magnets, as for C26"),
+    ("ndfeb_magnet", "C27"): (1.0, _WTP + "; for magnets, as for C26"),
+    ("mature_chip", "C26"): (3.0, _2021), ("mature_chip", "C27"): (2.0, _2021),
+    ("mature_chip", "C28"): (2.0, _2021), ("mature_chip", "C29"): (1.0, _2021),
+}
+
+_SUB = ("assumption: redesign onto other parts, thrifting and feature deletion replace this share of the "
+        "input's use, reached linearly over these days from the first short day (requalifying an automotive "
+        "or RF part takes months: US Department of Commerce, RFI results, 25 Jan 2022; range 0-0.2 tested)")
+#: Substitution of a short input: commodity -> (share, days, source).
+SUBSTITUTION: dict[str, tuple[float, float, str]] = {
+    "mature_chip": (0.1, 180.0, _SUB), "compound_chip": (0.1, 180.0, _SUB),
+    "ndfeb_magnet": (0.1, 180.0, _SUB + "; ferrite magnets and induction or wound-rotor motors"),
+}
+
 #: Commodities whose dependence in C29 is the region's electric-vehicle share.
 EV_INPUTS = ("li_ion_cell", "ndfeb_magnet")
 
@@ -270,6 +353,19 @@ def render() -> str:
     for (c, s), (value, src) in DEPENDENCE.items():
         lines += ["", "[[dependence]]", f"commodity = {_q(c)}", f"sector = {_q(s)}", 'region = "ALL"',
                   f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (c, j), (value, src) in USE.items():
+        lines += ["", "[[use]]", f"commodity = {_q(c)}", f"sector = {_q(j)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (c, j), (value, src) in CONTENT.items():
+        lines += ["", "[[content]]", f"commodity = {_q(c)}", f"sector = {_q(j)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (c, j), (value, src) in PRIORITY.items():
+        lines += ["", "[[priority]]", f"commodity = {_q(c)}", f"sector = {_q(j)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for c, (share, days, src) in SUBSTITUTION.items():
+        lines += ["", "[[substitution]]", f"commodity = {_q(c)}",
+                  f"share = {{ value = {_num(share)}, source = {_q(src)} }}",
+                  f"days = {{ value = {_num(days)}, source = {_q(src)} }}"]
     for c in EV_INPUTS:
         for r in REGIONS:
             value, src = EV_SHARE[r]
