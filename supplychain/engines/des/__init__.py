@@ -43,13 +43,18 @@ __all__ = ["run_des"]
 _DRAWS = ("demand_noise", "lead_time", "outage", "licence_approved", "licence_delay", "licence_p")
 
 
-def _simulate(c: Compiled, layout: Layout, seq: np.random.SeedSequence) -> dict[str, np.ndarray]:
+#: What a summary needs of each run (:meth:`~supplychain.engines.summary.SummarySink.put_horizon`).
+_SUMMARY = ("demand", "delivered", "unmet", "served_on_day", "flow")
+
+
+def _simulate(c: Compiled, layout: Layout, seq: np.random.SeedSequence,
+              only: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
     """One run: its draws, its simulation, and the checks for non-finite numbers; series ``(T, n)``."""
     draws: RunDraws = draw_run(c, seq)
     batch = SimpleNamespace(**{name: None if getattr(draws, name) is None else getattr(draws, name)[None]
                                for name in _DRAWS})
     check_draws(c, batch, [seq])  # type: ignore[arg-type]
-    run = Run(c, layout, draws)
+    run = Run(c, layout, draws, only)
     series = run.run()
     end = SimpleNamespace(stock=np.array([run.stock + [np.inf]]), transit_lane=np.array([run.transit]),
                           backlog=np.array([run.backlog]),
@@ -108,7 +113,6 @@ def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
         return series.result()
     summary = SummarySink(c, len(seqs))
     for r, seq in enumerate(seqs):
-        one = _simulate(c, layout, seq)
-        summary.row(r).put_horizon(*(one[name][None] for name in
-                                     ("demand", "delivered", "unmet", "served_on_day", "flow")))
+        one = _simulate(c, layout, seq, _SUMMARY)
+        summary.row(r).put_horizon(*(one[name][None] for name in _SUMMARY))
     return summary.result()

@@ -134,7 +134,8 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
             clean = False
     if clean:
         for l in lanes:
-            orders[l] = min(order * share[l], cap[l])
+            wanted = order * share[l]
+            orders[l] = wanted if wanted <= cap[l] else cap[l]
             applied[l] = share[l]
         return
     # Diverted fraction: jumps to the unavailable part, returns over the switching lag.

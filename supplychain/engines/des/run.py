@@ -56,8 +56,9 @@ SCHEDULED = ("capacity_factor", "demand_factor", "lane_allow", "lead_factor", "l
 class Run:
     """The state of one run and the SimPy processes that advance it (docs/model.md §3)."""
 
-    def __init__(self, c: Compiled, layout: Layout, draws: RunDraws) -> None:
+    def __init__(self, c: Compiled, layout: Layout, draws: RunDraws, only: tuple[str, ...] | None = None) -> None:
         self.c, self.layout, self.draws = c, layout, draws
+        self.only = only  # the recorded variables kept (None: all)
         lay = layout
         extras = c.schedules.extras
         T = c.n_days
@@ -110,11 +111,11 @@ class Run:
     # --- events -------------------------------------------------------------------------------
 
     def _at(self, day: int, action: Any) -> simpy.events.Event:
-        """An urgent event at the start of ``day`` (before its review) that calls ``action(day)``."""
+        """An urgent event at the start of ``day`` (before its review) that calls ``action(event)``."""
         event = simpy.events.Event(self.env)
         event._ok = True
         event._value = day
-        event.callbacks.append(lambda ev: action(ev.value))
+        event.callbacks.append(action)
         self.env.schedule(event, URGENT, day - self.env.now)
         return event
 
@@ -126,8 +127,9 @@ class Run:
             self._at(day, self._land)
         goods.append((lane, units))
 
-    def _land(self, day: int) -> None:
+    def _land(self, event: simpy.events.Event) -> None:
         """Arrival event: the day's shipments leave the pipeline and join their buyers' stocks."""
+        day = event.value
         dst, stock, transit, arrived = self.layout.lane_dst, self.stock, self.transit, self.arrived
         for lane, units in self._landings.pop(day):
             stock[dst[lane]] += units
@@ -143,8 +145,9 @@ class Run:
                 days.update((np.flatnonzero((arr[1:] != arr[:-1]).any(axis=1)) + 1).tolist())
         return sorted(days)
 
-    def _set_schedules(self, day: int) -> None:
-        """Shock event: the schedules' values from ``day`` on (docs/model.md §4.6)."""
+    def _set_schedules(self, event: simpy.events.Event) -> None:
+        """Shock event: the schedules' values from its day on (docs/model.md §4.6)."""
+        day = event.value
         sch, c = self.c.schedules, self.c
         now = self.now
         for name in SCHEDULED:
@@ -173,7 +176,9 @@ class Run:
             demand = self.now["demand"] if draws.demand_noise is None else self.now["demand"] * draws.demand_noise[t]
             demand = demand.tolist()
             base = c.lane_lead_mean if draws.lead_time is None else draws.lead_time[t]
-            lead = (base * self.now["lead_factor"] + self.now["lead_extra"]).tolist()
+            lead_array = base * self.now["lead_factor"] + self.now["lead_extra"]
+            lead = lead_array.tolist()
+            landing = (t + lead_days(lead_array)).tolist() if lay.n_lanes else []
             # 1. Arrivals have joined the stocks (events before this review).  2. Stock events.
             stock_events(self, t)
             # 3. Production.
@@ -202,15 +207,14 @@ class Run:
                 settle(self, f, shipped)
             # 7. End of day: shipments enter the pipeline; the day is recorded.
             for l, units in enumerate(shipped):
-                if units > 0:
-                    day = t + lead_days(lead[l])
-                    if day < T:  # goods due after the horizon stay in transit
-                        self._ship(day, l, units)
+                if units > 0 and landing[l] < T:  # goods due after the horizon stay in transit
+                    self._ship(landing[l], l, units)
             self._record(production, shipped, delivered, unmet, served, demand, lead)
             self.share_yesterday = share
             for l in range(lay.n_lanes):
                 self.arrived[l] = 0.0
-            yield self.env.timeout(1)
+            if t + 1 < T:  # the process ends with the last day, so nothing refers to the run after it
+                yield self.env.timeout(1)
 
     def _serve(self, demand: list[float]) -> tuple[list[float], list[float], list[float]]:
         """Phase 4: each consumer stock serves its backlog, then the day's demand (docs/model.md §5.5)."""
@@ -255,12 +259,18 @@ class Run:
             day["wip"] = list(self.wip_total)
         if self.awaiting is not None:
             day["awaiting_licence"] = list(self.awaiting)
-        records = self.records
+        records, only = self.records, self.only
         for name, values in day.items():
-            records.setdefault(name, []).append(values)
+            if only is None or name in only:
+                records.setdefault(name, []).append(values)
 
     def run(self) -> dict[str, np.ndarray]:
         """Simulate the horizon; returns each recorded variable as a ``(T, n)`` array."""
         T = self.c.n_days
         self.env.run(until=T)
+        # Events still pending (goods landing after the horizon) and the environment refer to this run:
+        # drop them now rather than at the next garbage collection.
+        self._landings.clear()
+        self.env._queue.clear()  # the pending events, the day process among them, refer back to the run
+        self.env = None  # type: ignore[assignment]
         return {name: np.array(rows, dtype=float).reshape(T, -1) for name, rows in self.records.items()}
