@@ -32,6 +32,15 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
     if not lanes:
         return
     owed, orders, cap = run.owed, run.orders, lay.lane_cap
+    on_hand = run.stock[lay.out_stock[f]]
+    if not lay.any_allocation and not any([owed[l] for l in lanes]):
+        # Nothing owed: one class, the day's orders (the common case in steady state).
+        wanted = [orders[l] if orders[l] <= cap[l] else cap[l] for l in lanes]
+        requested = sum(wanted)
+        fill = on_hand / requested if requested > on_hand else 1.0
+        for l, w in zip(lanes, wanted):
+            shipped[l] = w * fill
+        return
     if lay.any_allocation:
         first, second = {}, {}
         for l in lanes:
@@ -41,7 +50,6 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
             first[l], second[l] = head, both - head
     else:
         first, second = owed, orders
-    on_hand = run.stock[lay.out_stock[f]]
     old = _ration({l: min(first[l], cap[l]) for l in lanes}, on_hand)
     left = max(on_hand - sum(old.values()), 0.0)
     new = _ration({l: min(second[l], cap[l] - old[l]) for l in lanes}, left)
