@@ -113,6 +113,10 @@ def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
         return series.result()
     summary = SummarySink(c, len(seqs))
     for r, seq in enumerate(seqs):
-        one = _simulate(c, layout, seq, _SUMMARY)
-        summary.row(r).put_horizon(*(one[name][None] for name in _SUMMARY))
+        priced = c.schedules.extras.get("prices") is not None
+        one = _simulate(c, layout, seq, _SUMMARY + ("price",) if priced else _SUMMARY)
+        days = [one[name][None] for name in _SUMMARY]
+        if priced:  # scarcity prices (docs/model.md §5.9) give the summary's price index
+            days.append(one["price"][None])
+        summary.row(r).put_horizon(*days)
     return summary.result()

@@ -41,6 +41,7 @@ from ...compile.leadtime import lead_days
 from ..draws import RunDraws
 from .layout import Layout
 from .ordering import cancel_late, review, supplier_waits
+from .prices import Prices
 from .production import produce
 from .shipping import offer, settle
 from .stock_events import stock_events
@@ -50,7 +51,7 @@ __all__ = ["Run", "SCHEDULED"]
 
 #: Compiled daily schedules an event may change (docs/model.md §4.6).
 SCHEDULED = ("capacity_factor", "demand_factor", "lane_allow", "lead_factor", "lead_extra", "share",
-             "order_factor", "target_extra")
+             "order_factor", "target_extra", "tariff")
 
 
 class Run:
@@ -95,6 +96,7 @@ class Run:
             office = LicenceOffice(c, draws.licence_approved, draws.licence_delay, draws.licence_p)
         self.office = office
         self.licence_ok = [1.0] * lay.n_lanes if office is not None else None
+        self.prices = Prices(extras["prices"], lay.n_lanes) if extras.get("prices") is not None else None
         self.awaiting = [0.0] * lay.n_lanes if office is not None else None
         # Today's values of the schedules, set by shock events.
         self.now: dict[str, np.ndarray] = {}
@@ -159,6 +161,7 @@ class Run:
         self.restricted = [l for l, a in enumerate(self.allow_today) if a != 1.0]
         self.order_factor_today = now["order_factor"].tolist()
         self.target_extra_today = now["target_extra"].tolist()
+        self.tariff_today = sch.day("tariff", day).tolist()
 
     # --- the day ------------------------------------------------------------------------------
 
@@ -179,7 +182,12 @@ class Run:
             lead_array = base * self.now["lead_factor"] + self.now["lead_extra"]
             lead = lead_array.tolist()
             landing = (t + lead_days(lead_array)).tolist() if lay.n_lanes else []
-            # 1. Arrivals have joined the stocks (events before this review).  2. Stock events.
+            # 1. Arrivals have joined the stocks (events before this review).  1a. Prices.
+            share = self.share_today
+            if self.prices is not None:
+                self.prices.update(self, self.tariff_today)
+                demand, share = self.prices.demand(demand), self.prices.share(self, share)
+            # 2. Stock events.
             stock_events(self, t)
             # 3. Production.
             production = [produce(self, f, t, capacity[f]) for f in range(lay.n_facilities)]
@@ -192,7 +200,7 @@ class Run:
             waits = late = None
             if any(owed):
                 waits, late = cancel_late(self)
-            share, allow = self.share_today, self.allow_today
+            allow = self.allow_today
             extra, factor = self.target_extra_today, self.order_factor_today
             for b in range(lay.n_buyers):
                 review(self, b, t, waits, late, share, allow, extra[b], factor[b])
@@ -251,6 +259,8 @@ class Run:
             "quoted_lead_time": [lead[l] + waits[origin[l]] for l in range(lay.n_lanes)],
             "share": list(self.applied), "on_order": on_order,
         }
+        if self.prices is not None:
+            day["price"] = self.prices.stock_prices()
         if self.released is not None:
             day["released"] = list(self.released)
         if self.destroyed is not None:
