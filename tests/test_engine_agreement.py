@@ -124,7 +124,7 @@ def both(scenario: Scenario, *, n_runs: int = 1, seed: int = 0):
 
 def tight_chain() -> Network:
     """A chain short of refinery capacity, backordering, with (s, S) and base-stock policies."""
-    net = chain_network(refinery_capacity=4.2, cover=6.0, lead_refinery=7.5)
+    net = chain_network(refinery_capacity=3.0, cover=6.0, lead_refinery=7.5)
     refinery = dataclasses.replace(net.facilities[1], policies={"ore": MinMax(20.0, 60.0)})
     demand = Demand("US.metal", "US", "metal", 5.0, policy=BaseStock(60.0), unmet="backorder")
     return dataclasses.replace(net, facilities=(net.facilities[0], refinery), demands=(demand,))
