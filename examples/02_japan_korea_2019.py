@@ -11,7 +11,7 @@ Scenario:
   (METI, licensing policy update for exports to the Republic of Korea,
   1 Jul 2019). Most applications were eventually approved, so we
   assume APPROVAL per application and a 30-90 day wait. Korea relied on Japan for
-  44.6 % of its HF and over 90 % of its photoresist. Variant 2 adds a
+  44.6 % of its HF imports and over 90 % of its photoresist. Variant 2 adds a
   Korean response: fabs raise their order targets to cover the wait. (Korea
   also moved HF buying to domestic suppliers; shares here move only when
   licences are denied, so that localisation is not modelled.)

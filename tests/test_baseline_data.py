@@ -324,8 +324,9 @@ def test_mines_run_at_usgs_world_production(network, production, ore, world_t_pe
     ("lithium_chem", "CN", 0.70), ("cobalt_refined", "CN", 0.75), ("nickel_refined", "CN", 0.28),
     ("graphite_spherical", "CN", 0.95), ("manganese_sulphate", "CN", 0.95), ("ndpr_oxide", "CN", 0.85),
     ("ndfeb_magnet", "CN", 0.90), ("cam", "CN", 0.87), ("aam", "CN", 0.915), ("li_ion_cell", "CN", 0.75),
-    ("logic_wafer", "TW", 0.68), ("photoresist", "JP", 0.90), ("hf_high_purity", "JP", 0.70),
-    ("wafer_300mm", "JP", 0.56), ("memory_chip", "CN", 30 / 99), ("gallium_crude", "CN", 0.99),
+    ("logic_wafer", "TW", 0.69), ("photoresist", "JP", 0.90), ("wafer_300mm", "JP", 0.56),
+    ("memory_chip", "KR", 0.42), ("memory_chip", "US", 0.0), ("mature_chip", "CN", 30 / 99),
+    ("gallium_crude", "CN", 0.99),
 ])
 def test_steady_state_reproduces_cited_production_shares(network, production, output, region, share):
     assert _share_of_output(network, production, output, region) == pytest.approx(share, abs=0.005)
@@ -355,3 +356,38 @@ def test_baseline_simulation_stays_in_steady_state():
     labels = res.coords.labels("stock")
     worst = int(np.argmax(drift))
     assert drift.max() <= 0.01, f"{labels[worst]}: {initial[worst]:g} -> {final[worst]:g}"
+
+
+def test_memory_is_packaged_near_its_fab_and_nothing_is_left_over(network, production):
+    """Per-class packaging: most Korean memory wafers are packaged in Korea; fabs make what packaging uses."""
+    total = defaultdict(float)
+    for lane in network.lanes:
+        total[lane.destination] += lane.share
+    need = {f.id: production[f.id] * dict(f.recipe).get("memory_wafer", 0.0) for f in network.facilities}
+    kr = [(lane.destination, need[lane.destination] * lane.share / total[lane.destination])
+          for lane in network.lanes if lane.origin == "KR.fab.memory_wafer"]
+    assert sum(v for d, v in kr if d.startswith("KR.")) / sum(v for _, v in kr) > 0.85
+    for seg in ("memory", "logic", "mature"):
+        made = sum(production[f.id] for f in network.facilities if f.output == f"{seg}_wafer")
+        used = sum(production[f.id] * dict(f.recipe)[f"{seg}_wafer"] for f in network.facilities
+                   if f"{seg}_wafer" in dict(f.recipe))
+        assert made == pytest.approx(used, rel=1e-9)
+        assert not any(f.output == "logic_wafer" and f.region == "US" for f in network.facilities)
+
+
+@pytest.mark.parametrize("region, natural", [("CN", 1 - 0.844), ("KR", 44 / 62), ("JP", 0.17), ("ROW", 0.17)])
+def test_anode_output_splits_into_natural_and_synthetic_graphite(network, production, region, natural):
+    """Natural-graphite anode plants use spherical graphite; synthetic ones use none; the split is the cited mix."""
+    plants = {f.stage: f for f in network.facilities if f.output == "aam" and f.region == region}
+    assert set(plants) == {"material", "synthetic"}
+    assert dict(plants["material"].recipe) == {"graphite_spherical": 1.0}
+    assert dict(plants["synthetic"].recipe) == {}
+    made = {k: production[f.id] for k, f in plants.items()}
+    assert made["material"] / sum(made.values()) == pytest.approx(natural, abs=0.002)
+
+
+def test_korea_hf_use_counts_japan_as_a_share_of_imports(network, production):
+    """Korea's HF use = Japan's 36,000 t/yr / 44.6 % of imports / imports' two-thirds of use."""
+    use = sum(production[f.id] * dict(f.recipe)["hf_high_purity"] * 365 for f in network.facilities
+              if f.region == "KR" and "hf_high_purity" in dict(f.recipe))
+    assert use == pytest.approx(36_000 / 0.446 / (2 / 3), rel=0.01)

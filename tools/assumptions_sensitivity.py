@@ -144,8 +144,8 @@ GROUPS: tuple[Group, ...] = (
     Group("Fabs hold 90 days of tools in the delivery and installation pipeline", r"^input_cover_days$",
           r"^assumption: fabs hold ~3 months of tools", "order-to-delivery of fab equipment 3-6 months in normal "
           "times (Nikkei Asia 2019, TheElec 2020)"),
-    Group("Fabs hold 30 days of wafers, resist and HF", r"^input_cover_days$",
-          r"^assumption: fabs hold", "about one month of wafers and wet chemicals (resist shelf life ~6 months)"),
+    Group("Fabs hold 30 days of wafers, resist and HF (display makers of fluorinated polyimide)",
+          r"^input_cover_days$", r"^assumption: (fabs|display makers) hold", "about one month of wafers and wet chemicals (resist shelf life ~6 months)"),
     Group("Packaging houses hold 14 days of die bank", r"^input_cover_days$", r"^assumption: packaging houses",
           "about two weeks of processed wafers"),
     # --- production cycle times (cycle_times.toml) ---------------------------------------------
@@ -209,9 +209,10 @@ GROUPS: tuple[Group, ...] = (
     Group("Anode active material per GWh = graphite mass (0.971 t/GWh; silicon additives ignored)",
           r"^recipe\.aam$", r"anode material ≈ graphite mass \(assumption", "Wood Mackenzie 2023 gives graphite "
           "demand per GWh, not anode-material demand"),
-    Group("Natural graphite is 30 % of anode graphite", r"^recipe\.graphite_spherical$",
-          r"^assumption: natural \(spherical\) graphite", "the synthetic rest (needle/petroleum coke) is not "
-          "modelled"),
+    Group("A natural-graphite anode takes 1 t spherical graphite per t", r"^recipe\.graphite_spherical$",
+          r"^assumption: a natural-graphite anode", "coating adds mass, purification and sizing lose some; the "
+          "natural/synthetic split of anode output is cited by region (EV Tank 2024, POSCO Future M), synthetic "
+          "feed (needle/petroleum coke) is not modelled", factors=(0.9, 1.1), range_note="0.9 / 1.1 t/t"),
     Group("NdPr is 25 % of REO in concentrate (4 t REO per t NdPr oxide)", r"^recipe\.rare_earth_ore$",
           r"^assumption: NdPr", "20-25 % in Bayan Obo, Mountain Pass, Mt Weld and ionic-clay feeds",
           factors=(0.25 / 0.30, 0.25 / 0.20), range_note="NdPr 30 % / 20 % of REO"),

@@ -29,8 +29,9 @@ _RESIST = ("Dongjin Semichem (Korea) supplies photoresist; Korean resists were q
 
 ALTERNATES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     ("TW", "fab", "memory_wafer", ("JP.packaging.memory_chip", "KR.packaging.memory_chip",
-                                   "US.packaging.memory_chip"), _MICRON),
-    ("US", "fab", "memory_wafer", ("JP.packaging.memory_chip", "KR.packaging.memory_chip"), _MICRON),
+                                   "ROW.packaging.memory_chip"), _MICRON),
+    ("US", "fab", "memory_wafer", ("JP.packaging.memory_chip", "KR.packaging.memory_chip",
+                                   "TW.packaging.memory_chip"), _MICRON),
     ("KR", "fab", "mature_wafer", ("JP.packaging.mature_chip", "US.packaging.mature_chip",
                                    "TW.packaging.mature_chip", "ROW.packaging.mature_chip"), _MATURE_KR),
     ("KR", "material", "aam", ("JP.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),

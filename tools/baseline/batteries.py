@@ -65,7 +65,18 @@ AAM_SRC = ("China >97% of AAM capacity 2023 (IEA Global EV Outlook 2024); Korea:
            "4.5% of output (80,000 t x 80% utilisation of ~1,360 kt modelled use); Indonesia 31% of US AAM imports Jan-Aug "
            "2025 (CN 55%, KR 14%; USGS MCS 2026, graphite) and a Chinese company's anode plant there (USGS MCS 2026) "
            "-> ROW 3%; JP 1% (assumption); China the rest, 91.5% of output (95% of capacity at its 45% utilisation)")
-NATURAL_IN_AAM = 0.30
+#: natural graphite's share of each region's anode output; the rest is synthetic (needle/petroleum coke)
+NATURAL_IN_AAM = frozen({"CN": 1 - 0.844, "KR": 44 / (44 + 18), "JP": 0.17, "ROW": 0.17})
+NATURAL_IN_AAM_SRC = frozen({
+    "CN": "synthetic graphite 84.4% of China's 2.12 Mt anode shipments 2024 (EV Tank, via Metalnomist, May 2025)",
+    "KR": ("POSCO Future M: natural-graphite anode 44,000 t/yr at Sejong (plant 1 24,000 t, plant 2 phase 1 "
+           "20,000 t; POSCO E&C) against artificial-graphite anode 18,000 t/yr at Pohang (phase 2, H2 2024; POSCO "
+           "Future M)"),
+    "JP": "assumption: the world mix, synthetic 83% of the anode market 2022 (KOTRA, via POSCO Chemical)",
+    "ROW": "assumption: the world mix, synthetic 83% of the anode market 2022 (KOTRA, via POSCO Chemical)",
+})
+SPG_PER_NATURAL_AAM = V(1.0, "assumption: a natural-graphite anode is coated spherical graphite, ~1 t per t (the "
+                             "pitch coating about offsets purification and sizing losses)")
 #: cathode precursor: Ni + Co + Mn content per t CAM, and the share of each metal in it (Wood Mackenzie 2023)
 PCAM_METAL = WM["ni"] + WM["co"] + WM["mn"]
 PCAM_SHARE = frozen({"CN": 0.95, "KR": 0.03, "JP": 0.015, "ROW": 0.005})
@@ -147,10 +158,19 @@ def build(net: Draft) -> None:
         for r, sh in shares.items():
             u, usrc = (U_CN_BATT, "utilisation 45% (China battery chain overcapacity; CRU Group 2022 cell-industry "
                                   "figure used as proxy)") if r == "CN" else (U_X_BATT, U_X_BATT_SRC)
-            i = net.facility(BATT, r, "material", mat, sh * tot, u,
-                         f"derived: {sh:.1%} of modelled {mat.upper()} use {tot:,.0f} t/day; {src}; {usrc}")
-            sup[i] = r
-            tgt[i] = sh * tot
+            # Anode plants come in two kinds, natural (stage "material") and synthetic graphite.
+            nat = NATURAL_IN_AAM.get(r, 1.0)
+            kinds = {"material": (1.0, "")} if mat == "cam" else {
+                "material": (nat, (f"natural-graphite anode {nat:.1%} of the region's output "
+                                   f"({NATURAL_IN_AAM_SRC[r]}); ")),
+                "synthetic": (1 - nat, (f"synthetic-graphite anode {1 - nat:.1%} of the region's output "
+                                        f"({NATURAL_IN_AAM_SRC[r]}); "))}
+            for stage, (part, psrc) in kinds.items():
+                i = net.facility(BATT, r, stage, mat, part * sh * tot, u,
+                                 f"derived: {psrc}{sh:.1%} of modelled {mat.upper()} use {tot:,.0f} t/day; {src}; "
+                                 f"{usrc}")
+                sup[i] = r
+                tgt[i] = part * sh * tot
 
         def mat_prior(sreg: str, b: str, mat=mat) -> float:
             breg = b.split(".")[0]
@@ -181,11 +201,11 @@ def build(net: Draft) -> None:
                 "pcam": pcam_per_cam,
             }
     _build_pcam(net)
+    # Natural-graphite anodes use spherical graphite; synthetic ones are made from needle/petroleum coke (not
+    # modelled). Cells blend the two through their suppliers (the baseline blend is each region's mix).
     for i, f in net.facilities.items():
-        if f["output"] == "aam":
-            f["recipe"] = {"graphite_spherical": V(
-                NATURAL_IN_AAM, "assumption: natural (spherical) graphite ≈ 30% of anode graphite; the synthetic "
-                                "rest is made from needle/petroleum coke, not modelled")}
+        if f["output"] == "aam" and f["stage"] == "material":
+            f["recipe"] = {"graphite_spherical": SPG_PER_NATURAL_AAM}
 
 
 def _build_pcam(net: Draft) -> None:

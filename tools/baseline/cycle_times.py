@@ -37,10 +37,10 @@ CYCLE_TIMES: tuple[tuple[str, str, float, str], ...] = (
         "purification circuits of a few days plus batch assay and release; no published figure)"))
       for out in ("lithium_chem", "nickel_refined", "cobalt_refined", "manganese_sulphate",
                   "graphite_spherical", "ndpr_oxide", "gallium", "germanium")),
-    *(("material", out, 10.0,
+    *((stage, out, 10.0,
        ("assumption: 10 days for precursor co-precipitation or graphite coating, calcination or "
         "carbonisation, and lot release (no published figure)"))
-      for out in ("cam", "aam")),
+      for stage, out in (("material", "cam"), ("material", "aam"), ("synthetic", "aam"))),
     ("cell_plant", "li_ion_cell", 35.0,
      "assumption: 5 weeks, the middle of 4-6 weeks from electrode making to finished cell, of which "
      "formation and ageing up to 3 weeks (Powering Autos, 'Lithium-ion battery cell manufacturing "

@@ -36,25 +36,115 @@ def add_commodities(net: Draft) -> None:
               SIG_SEMI_MAT, V(30.0, "assumption: fabs hold ~1 month of wafers and wet chemicals"), COVER_OUT)
 
 
-CSET_FAB = frozen({"CN": 24, "TW": 18, "KR": 17, "JP": 17, "US": 10, "ROW": 15})
 CSET_ATP = frozen({"CN": 30, "TW": 28, "KR": 9, "JP": 6, "US": 3, "ROW": 23})
 CSET_WAFER = frozen({"JP": 56, "TW": 16, "ROW": 14, "KR": 10, "CN": 4})
-WORLD_FAB_CAP = 33.7e6 * 12 / 2.25 / DAYS  # 300mm-eq wafers/day
-FAB_CAP_SRC = ("world fab capacity 33.7M wafers/month 200mm-eq 2025 (SEMI World Fab Forecast 2024) "
-               f"x12/2.25/365 = {WORLD_FAB_CAP:,.0f} 300mm-eq wafers/day")
-SEG_SHARE = frozen({"memory": 0.36, "logic": 0.04, "mature": 1 - 0.36 - 0.04})
+#: installed wafer-fab capacity by region 2025, million wafers/month (200 mm-equivalent)
+SEMI_FAB = frozen({"CN": 10.1, "TW": 5.8, "KR": 5.4, "JP": 4.7, "US": 3.2, "ROW": 2.7 + 1.8})
+SEMI_FAB_SRC = ("SEMI World Fab Forecast, press release 18 Jun 2024: 2025 capacity China 10.1, Taiwan 5.8, Korea "
+                "5.4, Japan 4.7, Americas 3.2, Europe & Mideast 2.7, South-East Asia 1.8 (ROW here) of 33.7 million "
+                "wafers/month (200 mm-equivalent)")
+#: world silicon wafer area shipped for semiconductors 2024, square inches
+SEMI_WAFER_AREA = 12_266e6
+WAFER_AREA_300 = 109.6  # square inches of a 300 mm wafer: pi x (300 / 25.4 / 2)^2
+PRIME_PER_START = V(1.1, "assumption: 1 prime wafer per processed wafer plus ~10% test/monitor wafers (SEMI counts "
+                         "virgin test wafers in its shipments)")
+#: processed (started) wafers per day, 300 mm-equivalent, world
+WORLD_STARTS = SEMI_WAFER_AREA / WAFER_AREA_300 / PRIME_PER_START.value / DAYS
+STARTS_SRC = (f"world silicon wafer shipments 12,266 million square inches 2024 (SEMI Silicon Manufacturers Group, "
+              f"year-end analysis, 13 Feb 2025) / {WAFER_AREA_300} in² per 300 mm wafer / {PRIME_PER_START.value} "
+              f"prime wafers per processed wafer / 365 = {WORLD_STARTS:,.0f} processed 300mm-eq wafers/day")
+#: Advanced logic is defined once: logic made at nodes below 10 nm (7 nm and below in SEMI's terms).
+ADVANCED = "advanced logic = logic at nodes below 10 nm (SEMI: '7 nm and below'; SIA/BCG: '<10 nm')"
+SEG_SHARE = frozen({"memory": (4.5 + 3.7) / 33.6, "logic": 0.85 * 2.25 / (33.7 / 1.07)})
+SEG_SHARE = frozen({**SEG_SHARE, "mature": 1 - SEG_SHARE["memory"] - SEG_SHARE["logic"]})
 SEG_SRC = frozen({
-    "memory": "memory = 36% of installed capacity (IC Insights Global Wafer Capacity 2013, Dec 2012: 36.1%)",
-    "logic": ("advanced logic (<10 nm) = 4% of capacity (assumption: ~0.6M wpm 300 mm at TSMC/Samsung/Intel "
-              "<=7 nm vs ~15M wpm 300mm-eq world)"),
+    "memory": (f"memory = {SEG_SHARE['memory']:.1%} of installed capacity: DRAM 4.5 + 3D NAND 3.7 of 33.6 million "
+               "wafers/month 2025 (SEMI World Fab Forecast 4Q 2024 edition, press release 7 Jan 2025)"),
+    "logic": (f"{ADVANCED} = {SEG_SHARE['logic']:.1%} of installed capacity: 850,000 300 mm wafers/month in 2024 "
+              "(SEMI 300mm Fab Outlook, press release 25 Jun 2025) = 1.91 million 200mm-eq of 31.5 million (33.7 "
+              "million 2025 / 1.07, SEMI World Fab Forecast, 18 Jun 2024)"),
 })
 MEM_SPLIT = frozen({"KR": 0.42, "CN": 0.26, "JP": 0.14, "TW": 0.08, "US": 0.04, "ROW": 0.06})
 MEM_SRC = ("assumption: memory capacity by site from TrendForce 2024 revenue shares (Samsung+SK hynix ~75% DRAM, "
            "~56% NAND; Kioxia 15% NAND; Micron 22% DRAM) and fab locations (Samsung Xi'an, SK hynix Wuxi/Dalian, "
            "Micron TW/JP/SG, Kioxia JP)")
-LOGIC_SPLIT = frozen({"TW": 0.68, "KR": 0.20, "US": 0.12})
-LOGIC_SRC = ("TrendForce advanced foundry capacity (<=16/14 nm) by region 2023: TW 68%, US 12%; KR takes the "
-             "remaining 20% (assumption: Samsung)")
+LOGIC_SPLIT = frozen({"TW": 0.69, "KR": 0.31})
+LOGIC_SRC = ("SIA/BCG, Emerging Resilience in the Semiconductor Supply Chain (May 2024): <10 nm logic capacity 2022 "
+             "Taiwan 69%, Korea 31%, United States 0%; lines started since (TSMC Arizona N4 from Q4 2024, Intel 3) "
+             "are left out")
+def _memory_atp() -> dict[str, float]:
+    share = {r: MEM_SPLIT[r] for r in REGIONS}
+    share["ROW"] += share.pop("US")  # Micron packages in Malaysia and Singapore, none in the US
+    return share
+
+
+#: where each chip class is assembled and tested (share of the class's world output)
+ATP_SHARE = frozen({
+    "memory": frozen(_memory_atp()),
+    "logic": frozen({"TW": 0.60, "KR": 0.20, "CN": 0.10, "ROW": 0.10}),
+    "mature": frozen({r: CSET_ATP[r] / sum(CSET_ATP.values()) for r in REGIONS}),
+})
+ATP_SRC = frozen({
+    "memory": ("memory makers test and package their own output near their fabs (Samsung Electronics: Onyang, "
+               "Cheonan, Suzhou; SK hynix: Icheon, Cheongju, Wuxi, Chongqing; Kioxia: Yokkaichi/Kitakami; Micron "
+               "Technology Form 10-K 2024: back-end in Taiwan, Malaysia, Singapore, China): packaging share = memory "
+               f"capacity share by site ({MEM_SRC}), the US share moved to ROW (South-East Asia)"),
+    "logic": (f"assumption for {ADVANCED}: TSMC's in-house advanced packaging and ASE/SPIL in Taiwan 60%, Samsung "
+              "and Amkor in Korea 20%, JCET and ASE in China 10%, Amkor and Intel in South-East Asia 10% (no "
+              "published split by node; providers from CSET/ETO Chip Explorer dataset, 2022 'Assembly, testing, "
+              "and packaging')"),
+    "mature": ("ATP shares (CSET/ETO Chip Explorer dataset, 2022 'Assembly, testing, and packaging': CN 30, TW 28, "
+               "KR 9, JP 6, US 3, other 23; shares sum to 99, normalised): mature-node, analog and discrete chips "
+               "go mostly to outsourced assembly and test"),
+})
+HOME_PACKING = frozen({
+    "memory": V(20.0, "assumption: memory IDMs ship wafers to their own back-end sites in the fab's region"),
+    "logic": V(3.0, "assumption: foundries ship most wafers to packaging near the fab"),
+    "mature": V(3.0, "assumption: IDMs/foundries package near the fab"),
+})
+
+
+#: Japan's high-purity HF exports to Korea, t/yr, and their share of Korea's HF imports
+HF_JP_TO_KR = 3000.0 * 12
+HF_KR_JP_IMPORT_SHARE = 0.446
+HF_KR_DOMESTIC = V(1 / 3, "Korea Ministry of Trade, Industry and Energy (2 Jan 2020): after doubling its capacity "
+                          "Soulbrain can supply about two-thirds of the HF solution Korean chipmakers need, so about "
+                          "one-third before 2019")
+HF_SUPPLIERS = ("JP", "KR", "CN", "TW")
+_KR_JP = HF_KR_JP_IMPORT_SHARE * (1 - HF_KR_DOMESTIC.value)
+HF_PRIOR = frozen({
+    "KR": frozen({"KR": HF_KR_DOMESTIC.value, "JP": _KR_JP, "CN": 1 - HF_KR_DOMESTIC.value - _KR_JP}),
+    "TW": frozen({"TW": 0.30, "JP": 0.60, "CN": 0.10}),
+    "CN": frozen({"CN": 0.50, "JP": 0.40, "KR": 0.10}),
+    "JP": frozen({"JP": 1.0}),
+    "US": frozen({"JP": 0.85, "CN": 0.10, "KR": 0.05}),
+    "ROW": frozen({"JP": 0.85, "CN": 0.10, "KR": 0.05}),
+})
+HF_PRIOR_SRC = frozen({
+    "KR": (f"Korea: domestic {HF_KR_DOMESTIC.value:.1%} ({HF_KR_DOMESTIC.source}); imports "
+           f"{1 - HF_KR_DOMESTIC.value:.1%} of which Japan {HF_KR_JP_IMPORT_SHARE:.1%} (Kyodo, H1 2019, share of "
+           "Korea's HF imports by value) and the rest from China, the larger exporter to Korea (UN Comtrade HS "
+           "281111, 2016: China 60.8 M USD to Korea, Japan about half that)"),
+    "TW": ("assumption: Taiwan's fabs buy ~30% from Sunlit Chemical, Taiwan's leading HF supplier to chipmakers "
+           "(no output published), ~60% from Japan, ~10% from China"),
+    "CN": "assumption: Chinese fabs half local (Do-Fluoride, Yingpeng), 40% Japan, 10% Korea",
+    "JP": "Japanese fabs buy from Stella Chemifa and Morita (Japan ≈ 70% of world high-purity HF, Yonhap 2019)",
+    "US": "assumption: ~85% Japan, 10% China, 5% Korea",
+    "ROW": "assumption: ~85% Japan, 10% China, 5% Korea",
+})
+HF_SUPPLIER_SRC = frozen({
+    "JP": "Stella Chemifa, Morita Chemical (Japan ≈ 70% of world high-purity HF, Yonhap 2019)",
+    "KR": "Soulbrain, SK Materials, ENF Technology",
+    "CN": "Do-Fluoride, Yingpeng, Sinochem Lantian",
+    "TW": "Sunlit Chemical, Taiwan's leading HF supplier to chipmakers (C&EN 2022)",
+})
+#: Korea's fluorinated polyimide imports from Japan, USD/yr, and Japan's share of Korea's supply
+FPI_KR_FROM_JP = V(20e6, "Woori Finance Research Institute (10 Sep 2019): Korea's fluorinated polyimide imports "
+                         "from Japan ~20 M USD in 2018")
+FPI_JP_SHARE = V(0.90, "Kyodo News (Aug 2019): Korea relied on Japan for over 90% of its fluorinated polyimide "
+                       "(H1 2019)")
+
+
 UTIL_FAB = frozen({"memory": 0.90, "logic": 0.95, "mature": 0.75})
 UTIL_FAB_SRC = frozen({
     "memory": "utilisation 90% (fabs ~90% forecast 2025, DIGITIMES Research; TechInsights)",
@@ -64,8 +154,11 @@ UTIL_FAB_SRC = frozen({
 CHIP_SALES = frozen({"memory": 165.1e9, "logic": 212.6e9, "mature": 627.6e9 - 165.1e9 - 212.6e9})
 CHIP_SALES_SRC = frozen({
     "memory": "memory sales 2024 165.1 bn USD (SIA/WSTS, Feb 2025)",
-    "logic": "logic sales 2024 212.6 bn USD (SIA/WSTS, Feb 2025)",
-    "mature": "total 627.6 bn - memory 165.1 - logic 212.6 = 249.9 bn USD 2024 (SIA/WSTS, Feb 2025)",
+    "logic": ("logic sales 2024 212.6 bn USD (SIA/WSTS, Feb 2025), taken as the value of advanced logic (WSTS "
+              "'logic': application processors, GPUs and ASICs, mostly made below 10 nm; no sales figure by node "
+              "is published)"),
+    "mature": ("total 627.6 bn - memory 165.1 - logic 212.6 = 249.9 bn USD 2024 (SIA/WSTS, Feb 2025): "
+               "microprocessors and microcontrollers, analog, discretes, optoelectronics and sensors"),
 })
 # Chip demand by where chips are used (device assembly), not where they are billed.
 # China (with Hong Kong): IC Insights 2020, 41.0% of world ICs and 35.2% of all semiconductors.
@@ -122,37 +215,43 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     # Fab capacity by region and segment.
     cap: dict[tuple[str, str], float] = {}
     cap_src: dict[tuple[str, str], str] = {}
+    # Capacity that runs the world's wafer starts at each class's utilisation.
+    world_cap = WORLD_STARTS / sum(SEG_SHARE[s] * UTIL_FAB[s] for s in SEG_SHARE)
+    cap_total_src = (f"world capacity {world_cap:,.0f} 300mm-eq wafers/day = {STARTS_SRC} / capacity-weighted "
+                     f"utilisation {WORLD_STARTS / world_cap:.3f}")
     for r in REGIONS:
-        tot = CSET_FAB[r] / sum(CSET_FAB.values()) * WORLD_FAB_CAP
-        mem = MEM_SPLIT[r] * SEG_SHARE["memory"] * WORLD_FAB_CAP
-        log = LOGIC_SPLIT.get(r, 0) * SEG_SHARE["logic"] * WORLD_FAB_CAP
+        tot = SEMI_FAB[r] / sum(SEMI_FAB.values()) * world_cap
+        mem = MEM_SPLIT[r] * SEG_SHARE["memory"] * world_cap
+        log = LOGIC_SPLIT.get(r, 0) * SEG_SHARE["logic"] * world_cap
         mat = tot - mem - log
         assert mat > 0, r
         cap[(r, "memory")] = mem
         cap_src[(r, "memory")] = (f"derived: {MEM_SPLIT[r]:.0%} of memory capacity ({SEG_SRC['memory']}) of "
-                                  f"{FAB_CAP_SRC}; site split {MEM_SRC}")
+                                  f"{cap_total_src}; site split {MEM_SRC}")
         if log > 0:
             cap[(r, "logic")] = log
             cap_src[(r, "logic")] = (f"derived: {LOGIC_SPLIT[r]:.0%} of advanced-logic capacity ({SEG_SRC['logic']}) "
-                                     f"of {FAB_CAP_SRC}; site split {LOGIC_SRC}")
+                                     f"of {cap_total_src}; site split {LOGIC_SRC}")
         cap[(r, "mature")] = mat
-        cap_src[(r, "mature")] = (f"derived: region's fab capacity {CSET_FAB[r]}% of world (CSET/ETO Chip Explorer "
-                                  f"dataset, 2022 'Fabrication'; shares sum to 101, normalised) x {FAB_CAP_SRC} = {tot:,.0f}/day, minus its "
-                                  f"memory {mem:,.0f} and advanced-logic {log:,.0f} capacity")
+        cap_src[(r, "mature")] = (f"derived: region's fab capacity {SEMI_FAB[r] / sum(SEMI_FAB.values()):.1%} of "
+                                  f"world ({SEMI_FAB_SRC}) x {cap_total_src} = {tot:,.0f}/day, minus its memory "
+                                  f"{mem:,.0f} and advanced-logic {log:,.0f} capacity")
     seg_total = {s: sum(v * UTIL_FAB[s] for (r, ss), v in cap.items() if ss == s) for s in SEG_SHARE}
     # Chip prices.
     prices = {}
     for s in SEG_SHARE:
         p = CHIP_SALES[s] / (seg_total[s] * DAYS)
         prices[s] = p
-        net.commodity(SEG_CHIP[s], f"Packaged {s} chips" if s != "logic" else "Packaged advanced-logic chips",
+        net.commodity(SEG_CHIP[s], f"Packaged {s} chips" if s != "logic" else
+                      "Packaged advanced-logic chips (nodes below 10 nm)",
                   "wafer-eq", "semiconductors",
                   V(sig(p, 4), f"derived: {CHIP_SALES_SRC[s]} / {seg_total[s] * DAYS:,.0f} wafer-eq/yr modelled "
                                "output (unit = good packaged dies from one 300 mm-eq wafer)"),
                   SIG_CHIP, V(40.0, "US Department of Commerce, Results from Semiconductor Supply Chain Request for "
                                     "Information (25 Jan 2022): median chip inventory of users 40 days in 2019"),
                   COVER_OUT)
-        net.commodity(SEG_WAFER[s], f"Processed {s} wafers (front-end done)", "wafer (300 mm-eq)", "semiconductors",
+        net.commodity(SEG_WAFER[s], f"Processed {s} wafers (front-end done)" if s != "logic" else
+                      "Processed advanced-logic wafers (nodes below 10 nm)", "wafer (300 mm-eq)", "semiconductors",
                   V(sig(0.9 * p, 4), "assumption: processed wafer worth 90% of the packaged chips it yields "
                                      "(ATP ≈ 6% of value added, SIA/BCG 2021, recalled)"),
                   SIG_CHIP, V(14.0, "assumption: packaging houses hold ~2 weeks of die bank"), COVER_OUT)
@@ -176,39 +275,40 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
             demands[d] = sh * total
         pk = {}
         targets = {}
-        for r in REGIONS:
-            prod = CSET_ATP[r] / sum(CSET_ATP.values()) * total
+        atp = ATP_SHARE[s]
+        for r, sh in atp.items():
+            prod = sh * total
             i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
-                         f"derived: ATP share {CSET_ATP[r]}% (CSET/ETO Chip Explorer dataset, 2022 'Assembly, "
-                         f"testing, and packaging'; shares sum to 99, normalised) x world {s} output {total:,.0f} wafer-eq/day / utilisation 0.80 "
-                         "(assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)",
+                         f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
+                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)",
                          recipe={SEG_WAFER[s]: V(1.0, "definition: 1 wafer-eq of chips = the good dies of one "
                                                       "processed wafer")})
             pk[i] = r
             targets[i] = prod
         net.balance_trade(SEG_CHIP[s], pk, demands, targets,
-                      lambda sreg, b: CSET_ATP[sreg] * (2.0 if b.startswith(sreg + ".") else 1.0),
-                      "world ATP shares (CSET/ETO Chip Explorer dataset, 2022) x2 for the home region "
-                      "(assumption: home bias)",
-                      "ATP shares (CSET/ETO Chip Explorer dataset, 2022)")
+                      lambda sreg, b, atp=atp: atp[sreg] * (2.0 if b.startswith(sreg + ".") else 1.0),
+                      f"packaging shares ({ATP_SRC[s]}) x2 for the home region (assumption: home bias)",
+                      "packaging shares (see the packaging capacity sources)")
         # Fab -> packaging.
         fabs = {fab_ids[(r, ss)]: r for (r, ss) in fab_ids if ss == s}
         ftargets = {f: fab_out[f] for f in fabs}
+        home = HOME_PACKING[s]
         net.balance_trade(SEG_WAFER[s], fabs, targets, ftargets,
-                      lambda sreg, b: fab_out[fab_ids[(sreg, s)]] * (3.0 if b.startswith(sreg + ".") else 1.0),
-                      "fab output shares x3 for packaging in the fab's own region (assumption: IDMs/foundries "
-                      "package near the fab)",
+                      lambda sreg, b, home=home, s=s: fab_out[fab_ids[(sreg, s)]] * (
+                          home.value if b.startswith(sreg + ".") else 1.0),
+                      f"fab output shares x{home.value:g} for packaging in the fab's own region ({home.source})",
                       "modelled fab throughput")
     # Fab inputs.
     seg_of = {i: s for (r, s), i in fab_ids.items()}
     # Silicon wafers: 1.1 per processed wafer.
-    wafer_ratio = V(1.1, "assumption: 1 prime wafer per processed wafer plus ~10% test/monitor wafers")
+    wafer_ratio = PRIME_PER_START
     # Photoresist value per wafer, weighted by lithography intensity.
     pr_w = {"mature": 1.0, "memory": 1.5, "logic": 3.0}
     pr_base = 2.57e9 / DAYS / 1000 / sum(seg_total[s] * pr_w[s] for s in seg_total)  # kUSD per mature wafer
-    # HF: Korea's imports 3,000 t/month from JP = 44.6% -> Korea use; per wafer at Korea's fab output.
+    # HF: Japan's exports to Korea 3,000 t/month = 44.6% of Korea's imports; imports = 2/3 of Korea's use.
     kr_out = sum(fab_out[i] for (r, s), i in fab_ids.items() if r == "KR")
-    hf_per_wafer = 3000 * 12 / 0.446 / DAYS / kr_out
+    kr_hf_use = HF_JP_TO_KR / (HF_KR_JP_IMPORT_SHARE * (1 - HF_KR_DOMESTIC.value))
+    hf_per_wafer = kr_hf_use / DAYS / kr_out
     for i, s in seg_of.items():
         rec = {
             "wafer_300mm": wafer_ratio,
@@ -217,9 +317,11 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                              f"starts weighted mature 1 : memory 1.5 : advanced logic 3 (assumption: lithography "
                              f"layers/EUV resist); weight {pr_w[s]}"),
             "hf_high_purity": V(sig(hf_per_wafer, 4),
-                                f"derived: Japan's HF exports to Korea ~3,000 t/month (Japan MoF) = 44.6% of Korea's "
-                                f"supply (Kyodo, H1 2019) -> {3000 * 12 / 0.446:,.0f} t/yr over Korea's modelled "
-                                f"{kr_out:,.0f} wafers/day; same intensity for all fabs (assumption)"),
+                                f"derived: Japan's HF exports to Korea ~3,000 t/month (Japan Ministry of Finance trade "
+                                f"statistics, 2018-H1 2019) = 44.6% of Korea's HF imports (Kyodo, H1 2019), imports "
+                                f"= 1 - {HF_KR_DOMESTIC.value:.3f} of Korea's use ({HF_KR_DOMESTIC.source}) -> "
+                                f"{kr_hf_use:,.0f} t/yr over Korea's modelled {kr_out:,.0f} wafers/day (2019 HF "
+                                f"volumes on 2024 wafer volumes); same intensity for all fabs (assumption)"),
         }
         net.facilities[i]["recipe"] = rec
         fab_use[i] = {k: fab_out[i] * v.value for k, v in rec.items()}
@@ -264,31 +366,42 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     net.balance_trade("photoresist", sup, use, tgt, pr_prior,
                   "KR >90% from JP before 2019 (Kyodo via BusinessKorea, 2019), CN fabs use some local "
                   "resist, others ~90% JP (assumption)", "photoresist shares (see the chemical capacity sources)")
-    # HF.
-    hf_share = {"JP": 0.70, "KR": 0.15, "CN": 0.15}
+    # HF: buyers source by region (cited shares for Korea); suppliers make what their buyers draw.
     use = {i: u["hf_high_purity"] for i, u in fab_use.items()}
-    total = sum(use.values())
-    sup, tgt = {}, {}
-    for r, sh in hf_share.items():
-        src = ("Japan ≈ 70% of global high-purity HF (Yonhap 2019)" if r == "JP" else
-               "assumption: KR (Soulbrain, SK) and CN split the remaining 30%")
-        i = net.facility(SEMI, r, "chemical", "hf_high_purity", sh * total, 0.80,
-                     f"derived: {sh:.0%} of modelled HF use {total:,.1f} t/day; {src}; utilisation 0.80 (assumption)")
-        sup[i] = r
-        tgt[i] = sh * total
-
-    def hf_prior(sreg: str, b: str) -> float:
-        breg = b.split(".")[0]
-        if breg == "KR":
-            return {"JP": 0.446, "KR": 0.3, "CN": 0.254}[sreg]
-        if breg == "CN":
-            return {"JP": 0.4, "KR": 0.1, "CN": 0.5}[sreg]
-        return {"JP": 0.85, "KR": 0.05, "CN": 0.10}[sreg]
-
-    net.balance_trade("hf_high_purity", sup, use, tgt, hf_prior,
-                  "Korea 44.6% from Japan in H1 2019 (Kyodo, 2019), CN fabs half local, others "
-                  "~85% JP (assumption)", "HF shares (see the chemical capacity sources)")
+    ids = {r: f"{r}.chemical.hf_high_purity" for r in HF_SUPPLIERS}
+    drawn = net.source_direct("hf_high_purity", ids, use, HF_PRIOR, HF_PRIOR_SRC)
+    for r, i in ids.items():
+        net.facility(SEMI, r, "chemical", "hf_high_purity", drawn[i], 0.80,
+                     f"derived: what its buyers draw, {drawn[i]:,.1f} t/day of modelled HF use "
+                     f"{sum(use.values()):,.1f} t/day; {HF_SUPPLIER_SRC[r]}; utilisation 0.80 (assumption)")
+    _build_fpi(net)
     return fab_ids
+
+
+def _build_fpi(net: Draft) -> None:
+    """Fluorinated polyimide for flexible displays: Korean display makers' demand, Japanese and Korean supply.
+
+    Only Korea's use is modelled (the only published volume); display panels are not a modelled chain, so
+    the display makers are a final demand.
+    """
+    total = FPI_KR_FROM_JP.value / FPI_JP_SHARE.value / 1000.0 / DAYS  # kUSD/day
+    net.commodity("fluorinated_polyimide", "Fluorinated polyimide (flexible-display substrate film), in value units",
+                  "kUSD", "semiconductors",
+                  V(1000.0, "definition: 1 unit = 1,000 USD of fluorinated polyimide at 2018 prices"),
+                  SIG_SEMI_MAT, V(30.0, "assumption: display makers hold ~1 month of films and chemicals"),
+                  COVER_OUT)
+    d = net.demand(SEMI, "KR", "fluorinated_polyimide", total,
+                   f"derived: {FPI_KR_FROM_JP.value / 1e6:.0f} M USD/yr from Japan ({FPI_KR_FROM_JP.source}) / "
+                   f"Japan's share {FPI_JP_SHARE.value:.0%} ({FPI_JP_SHARE.source}); Korean display makers (Samsung "
+                   "Display, LG Display)")
+    shares = {"JP": FPI_JP_SHARE.value, "KR": 1 - FPI_JP_SHARE.value}
+    src = {"JP": "Sumitomo Chemical, Ube, Kaneka", "KR": "Kolon Industries, SKC (pilot lines before 2019)"}
+    for r, sh in shares.items():
+        i = net.facility(SEMI, r, "chemical", "fluorinated_polyimide", sh * total, 0.80,
+                         f"derived: {sh:.0%} of Korea's use {total:,.1f} kUSD/day ({FPI_JP_SHARE.source}); {src[r]}; "
+                         "utilisation 0.80 (assumption)")
+        net.lane(i, d, "fluorinated_polyimide", sh, f"{FPI_JP_SHARE.source}; flow {sh * total:,.2f} of "
+                                                     f"{total:,.2f} kUSD/day")
 
 
 # ---- compound semiconductors (GaAs/GaN): the stage that carries gallium ------------------------------------

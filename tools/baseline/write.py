@@ -68,7 +68,7 @@ def render_commodities(net: Draft) -> str:
     return "\n".join(lines)
 
 
-STAGE_ORDER = ("mine", "refinery", "recycling", "magnet", "precursor", "material", "cell_plant", "wafer", "chemical", "equipment",
+STAGE_ORDER = ("mine", "refinery", "recycling", "magnet", "precursor", "material", "synthetic", "cell_plant", "wafer", "chemical", "equipment",
                "fab", "fab_new", "packaging")
 
 
