@@ -411,7 +411,7 @@ def check_cli(path: Path, out: Path | None = None, *, engine: str = "vector") ->
         raise FuzzFailure(f"cli: exit {code} with stderr {[e[:200] for e in errors[:3]]}")
     if out is not None:
         written = sorted(p.name for p in out.iterdir()) if out.exists() else []
-        expected = ["flows.png", "results.npz", "summary.csv", "timeseries.png"] if code == 0 else []
+        expected = ["flows.png", "prices.png", "results.npz", "summary.csv", "timeseries.png"] if code == 0 else []
         if written != expected:
             raise FuzzFailure(f"cli: exit {code} left {written} in --out")
         leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]

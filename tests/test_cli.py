@@ -54,7 +54,7 @@ def test_run_prints_the_summary_table(scenario_file, capsys):
 def test_run_writes_all_outputs_and_nothing_else(scenario_file, tmp_path, capsys):
     out_dir = tmp_path / "results" / "run1"
     assert main(["run", str(scenario_file), "--runs", "2", "--seed", "1", "--out", str(out_dir)]) == 0
-    assert sorted(p.name for p in out_dir.iterdir()) == ["flows.png", "results.npz", "summary.csv",
+    assert sorted(p.name for p in out_dir.iterdir()) == ["flows.png", "prices.png", "results.npz", "summary.csv",
                                                          "timeseries.png"]
     assert [p.name for p in (tmp_path / "results").iterdir()] == ["run1"]  # no temp folder left
     res = load_results(out_dir / "results.npz")
@@ -62,7 +62,7 @@ def test_run_writes_all_outputs_and_nothing_else(scenario_file, tmp_path, capsys
     table = pd.read_csv(out_dir / "summary.csv")
     pd.testing.assert_frame_equal(table, res.summary(), check_dtype=False)
     assert (out_dir / "timeseries.png").read_bytes()[:4] == b"\x89PNG"
-    assert "Wrote results.npz, summary.csv, timeseries.png, flows.png" in capsys.readouterr().err
+    assert "Wrote results.npz, summary.csv, timeseries.png, flows.png, prices.png" in capsys.readouterr().err
 
 
 def test_run_into_an_existing_folder_replaces_only_its_files(scenario_file, tmp_path):
@@ -240,8 +240,8 @@ def test_large_ensembles_keep_summaries_and_bands_not_daily_series(scenario_file
     assert main(argv) == 0
     out, _ = capsys.readouterr()
     assert "60 runs (means over runs)" in out
-    assert sorted(p.name for p in out_dir.iterdir()) == ["bands.csv", "fan.png", "results.npz", "shortfall.csv",
-                                                         "summary.csv"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["bands.csv", "fan.png", "prices.png", "results.npz",
+                                                         "shortfall.csv", "summary.csv"]
     assert "Kept per-run totals and daily percentile bands, not daily series (more than 50 runs" in out
     summary = pd.read_csv(out_dir / "summary.csv")
     # The refinery makes 3 t/day of the 5 demanded: the fill rate settles well below 1.
@@ -280,7 +280,8 @@ def test_errors_found_while_simulating_name_the_file(tmp_path, capsys, small_bas
                                 'rate = 0.1\n')
     assert main(["run", str(path), "--horizon", "20", "--quiet"]) == 2
     line = one_error_line(capsys.readouterr().err)
-    assert line.startswith(f"supplychain: error: {path}: ") and "'nonexist'" in line
+    # Caught when the file's scenario is built (docs/model.md §6): the line names the file and the entry.
+    assert line.startswith(f"supplychain: error: {path}") and "shocks entry 1" in line and "'nonexist'" in line
 
 
 def test_nested_and_unhashable_values_are_one_line(tmp_path, capsys):
@@ -332,7 +333,7 @@ def test_compare_csv_is_written_with_the_rest(scenario_file, tmp_path):
     out_dir = tmp_path / "cmp"
     assert main(["run", str(scenario_file), "--seed", "1", "--compare", "baseline", "--out", str(out_dir),
                  "--quiet"]) == 0
-    assert sorted(p.name for p in out_dir.iterdir()) == ["compare.csv", "flows.png", "results.npz",
+    assert sorted(p.name for p in out_dir.iterdir()) == ["compare.csv", "flows.png", "prices.png", "results.npz",
                                                          "summary.csv", "timeseries.png"]
 
 
@@ -437,8 +438,8 @@ def test_a_signal_during_the_final_moves_waits_until_the_folder_is_complete(scen
     assert main(["run", str(scenario_file), "--seed", "1", "--out", str(out_dir), "--quiet"]) == 143
     assert capsys.readouterr().err == "supplychain: terminated\n"
     # The signal was held until every file was in place: the folder is complete, nothing is left over.
-    assert sorted(p.name for p in out_dir.iterdir()) == ["flows.png", "notes.txt", "results.npz", "summary.csv",
-                                                         "timeseries.png"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["flows.png", "notes.txt", "prices.png", "results.npz",
+                                                         "summary.csv", "timeseries.png"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml", "out"]
 
 

@@ -72,6 +72,8 @@ def plain(value):
     """Specs, lists and dicts as nested plain data, so that two compilations compare with ==."""
     if isinstance(value, np.ndarray):
         return ("array", value.shape, value.tolist())
+    if hasattr(value, "toarray"):  # a scipy sparse matrix (the price markets' sums)
+        return ("sparse", value.shape, value.toarray().tolist())
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -341,8 +343,13 @@ def test_fixed_lead_times_fill_the_pipeline_with_whole_days():
 
 def test_the_first_wrong_entry_of_the_list_is_reported():
     from supplychain.errors import SupplyChainError
+    # Two entries with known ids that select nothing: compiling reports the first of the list.
     wrong = [DemandShock(region="CN", commodity="metal", factor=2.0),
-             Tariff(importer="US", exporter="CN", commodity="metl", rate=0.1)]
-    for shocks, entry in ((wrong, "shocks entry 1: region must"), (wrong[::-1], "shocks entry 1: commodity 'metl'")):
+             CapacityShock(region="US", stage="mine", fraction_lost=0.5)]
+    for shocks, entry in ((wrong, "shocks entry 1: region must"), (wrong[::-1], "shocks entry 1: stage and region")):
         with pytest.raises(SupplyChainError, match=entry):
             compile_scenario(Scenario(chain_network(), tuple(shocks), horizon_days=10))
+    # A misspelt id is reported when the scenario is built, naming its entry.
+    typo = Tariff(importer="US", exporter="CN", commodity="metl", rate=0.1)
+    with pytest.raises(SupplyChainError, match="shocks entry 2: commodity 'metl' for Tariff is not a known id"):
+        Scenario(chain_network(), (wrong[0], typo), horizon_days=10)

@@ -79,7 +79,9 @@ def test_fab_outage_stops_output_at_once_and_stalled_work_fills_the_gap_later(k,
     res = simulate(outage(k), engine=engine, seed=0)
     expected = np.full(30, RATE)
     expected[[6, 7]] = 0.0
-    assert np.array_equal(res.delivered[0, :, 0], expected)
+    # Rounding only: after the outage the consumer plans a sliver of extra pipeline for the fab's
+    # smoothed quote (docs/model.md §5.6.5), which moves its orders in the 16th digit.
+    np.testing.assert_allclose(res.delivered[0, :, 0], expected, rtol=0, atol=1e-9)
     starts = np.full(30, RATE)
     starts[[5, 6]] = 0.0
     assert np.array_equal(res.production[0, :, 1], starts)   # capacity limits starts, on the outage days

@@ -71,7 +71,7 @@ def test_des_summary_of_a_chunk_equals_its_runs_one_by_one():
     daily = SummarySink(c, len(seqs))
     for t in range(c.n_days):
         daily.put(t, **{name: series[name][:, t] for name in ("demand", "delivered", "unmet", "served_on_day",
-                                                              "flow")})
+                                                              "flow", "price")})
     for name in ("demand", "delivered", "served_on_day", "stockout_days", "daily", *LANE_TOTALS):
         assert np.array_equal(getattr(daily.result(), name), getattr(batch, name)), name
     vec = run_vector(c, seqs, keep="summary")

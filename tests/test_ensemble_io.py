@@ -326,7 +326,7 @@ def test_plot_fan_errors_name_plot_fan_its_arguments_and_what_is_available(pair)
     from supplychain.errors import UnknownIdError
     base, shocked = pair
     with pytest.raises(UnknownIdError, match=r"^plot_fan: variable='delivered' is not available for a memory-light "
-                                             r"ensemble .*; available: service_level, shortfall_usd\.$"):
+                                             r"ensemble .*; available: service_level, shortfall_usd, price_index\.$"):
         plot_fan(shocked, base, variable="delivered")
     with pytest.raises(UnknownIdError, match=r"^plot_fan: ident='XX' .*; available: .*\bALL\b"):
         plot_fan(shocked, ident="XX")

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 import supplychain
-from supplychain.engines.kernel import THROUGHPUT_DAYS
 from supplychain.metrics.balance import material_balance
 from supplychain.model import (
     BaseStock,
@@ -93,11 +92,11 @@ def test_one_buyer_spike_is_owed_then_served_and_ordered_once(engine):
     # order books the unshipped 10 would be forgotten on day 5 and ordered again on day 6 (30 + 20 + 10).
     orders = orders_from(res, lane)
     np.testing.assert_allclose(orders, [10] * 5 + [30, 10] + [10] * 7)
-    # Quoted lead time: transport 1 day plus backlog / rate, the rate being the larger of the steady
-    # 10/day and the moving average of shipments, which day 5 (20 shipped) lifts to 10 + (20 - 10) / 30.
-    h5 = 10 + (20 - 10) / THROUGHPUT_DAYS
+    # Quoted lead time: transport 1 day plus backlog / rate, the rate being the larger of the plant's
+    # usable capacity (40/day, no idle capacity to restart in the "other" chain) and the moving average of
+    # its shipments (10 + (20 - 10) / 30 after day 5): 1 + 10 / 40.
     quoted = res.series("quoted_lead_time", lane)[0]
-    assert quoted[5] == pytest.approx(1 + 10 / h5)
+    assert quoted[5] == pytest.approx(1 + 10 / 40)
     np.testing.assert_allclose(np.delete(quoted, 5), 1.0)
 
 
@@ -131,21 +130,14 @@ def test_two_buyers_outage_backlog_first_come_first_served(engine):
     # extra 20 of the spike: the true gap, not the gap re-ordered every day.
     assert orders_from(res, us)[5:11].sum() == pytest.approx(60.0)
     assert orders_from(res, jp)[5:11].sum() == pytest.approx(80.0)
-    # Quoted lead time: on days 6 and 7 the plant is down, so it quotes at its moving average of
-    # shipments alone (docs/model.md §5.7), which decays by 29/30 a day from its steady 20/day:
-    # day 6 owes 20 -> 1 + 20 / h6; day 7 owes 40 -> 1 + 40 / h7. Day 8: capacity back, it owes
-    # 10 + 30 = 40 after shipping 40, which lifts the average to h8 = h7 + (40 - h7) / 30, still below
-    # its steady 20/day: 1 + 40 / 20 = 3 days. Day 9: owes 10 + 10 after shipping 40 again:
-    # h9 = h8 + (40 - h8) / 30 > 20, so 1 + 20 / h9. Day 10: owes 0.
-    n = THROUGHPUT_DAYS
-    h6 = 20 * (1 - 1 / n)
-    h7 = 20 * (1 - 1 / n) ** 2
-    h8 = h7 + (40 - h7) / n
-    h9 = h8 + (40 - h8) / n
-    assert h8 < 20 < h9
+    # Quoted lead time (docs/model.md §5.7): on days 5-7 the plant has no capacity, so it quotes its
+    # announced restart (day 8: 3, 2, 1 days away) and then its backlog at its steady 20/day:
+    # day 5 owes 0 -> 1 + 3; day 6 owes 20 -> 1 + 2 + 1; day 7 owes 40 -> 1 + 1 + 2 (a new order
+    # ships on day 10 whatever the day it is placed). Day 8: capacity back, it quotes at its capacity
+    # 40/day (above its moving average): owes 10 + 30 = 40 -> 1 + 1. Day 9: owes 10 + 10 -> 1 + 0.5.
+    # Day 10: owes 0.
     for lane in (us, jp):
-        np.testing.assert_allclose(res.series("quoted_lead_time", lane)[0, 5:11],
-                                   [1, 1 + 20 / h6, 1 + 40 / h7, 3, 1 + 20 / h9, 1])
+        np.testing.assert_allclose(res.series("quoted_lead_time", lane)[0, 5:11], [4, 4, 4, 2, 1.5, 1])
     assert material_balance(res).max_relative_error < 1e-9
 
 
@@ -161,9 +153,10 @@ def test_engines_agree_exactly_with_backlogs():
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_ban_cancels_the_backlog_so_the_buyer_reorders(engine):
-    # The plant runs short from day 5; from day 10 a ban on CN's exports closes the lane: what the plant
-    # owes on it is cancelled on day 10, so the buyer's position falls by it and nothing stays owed.
-    outage = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5)
+    # The plant runs short from day 5 to day 40 (a restart 35 days away is within the buyers'
+    # patience, 60 days, so they wait); from day 10 a ban on CN's exports closes the lane: what the
+    # plant owes on it is cancelled on day 10, so the buyer's position falls by it and nothing stays owed.
+    outage = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=40)
     ban = ExportControl(exporter="CN", commodity="w", mode="ban", start=10)
     res = simulate(Scenario(two_buyers(), horizon_days=20).with_shocks(outage, ban), engine=engine, seed=0)
     backlog = res.series("backlog", "CN.plant>US.w")[0]

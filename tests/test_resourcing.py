@@ -204,7 +204,7 @@ def busy_scenario() -> Scenario:
     )
     return Scenario(net, horizon_days=120).with_shocks(
         ExportControl(exporter="CN", commodity="ore", mode="ban", start=10, end=40),
-        CapacityShock(facility="CN.mine", fraction_lost=1.0, start=10, end=60),
+        CapacityShock(facility="CN.mine", fraction_lost=0.97, start=10, end=60),
         CapacityShock(facility="CN.plant", fraction_lost=0.8, start=30, end=70, recovery_days=10))
 
 

@@ -10,11 +10,13 @@ What belongs here: analysis built on top of :func:`supplychain.simulate` and
 * :mod:`.stress`: knock out every facility, region-stage and exporter-commodity and rank them.
 * :mod:`.scorecard`: a catalogue of standard policy shocks run with common random numbers.
 * :mod:`.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).
+* :mod:`.impact`: GDP at risk from value added lost beyond the chain (input-output model).
 
 Plots live in :mod:`supplychain.plotting.resilience`.
 """
 
 from ._groups import trade_labels
+from .impact import gdp_at_risk, value_added_loss_totals
 from .lp import (
                          RiskLP,
                          build_lp,
@@ -61,4 +63,5 @@ __all__ = [
     "disruption_scenarios", "knockout_scenario", "stress_test",
     "Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
     "Parameter", "sensitivity", "one_at_a_time",
+    "gdp_at_risk", "value_added_loss_totals",
 ]

@@ -172,7 +172,20 @@ def _save_figures(results: Results, folder: Path, baseline: Results | None = Non
             plot_flows(results, commodity, ax=ax)
     _hide_unused(axes, len(commodities))
     fig.savefig(folder / "flows.png", dpi=110)
-    return ["timeseries.png", "flows.png"]
+    return ["timeseries.png", "flows.png", *_save_prices(results, folder)]
+
+
+def _save_prices(results: Results, folder: Path) -> list[str]:
+    """``prices.png``: scarcity prices of the commodities whose prices moved most, and who pays."""
+    from ..plotting.prices import moved_commodities, plot_prices, plot_who_pays
+    commodities = moved_commodities(results, 3) or _headline_commodities(results, None, 1)
+    fig, axes = _grid(len(commodities) + 1, 2, (5.2, 3.6))
+    for ax, commodity in zip(axes, commodities):
+        plot_prices(results, commodity, ax=ax)
+    plot_who_pays(results, ax=axes[len(commodities)])
+    _hide_unused(axes, len(commodities) + 1)
+    fig.savefig(folder / "prices.png", dpi=110)
+    return ["prices.png"]
 
 
 def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults | None) -> list[str]:
@@ -192,7 +205,18 @@ def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults
     _hide_unused(axes, len(groups))
     fig.suptitle(f"{results.scenario.name}: cumulative shortfall over {results.n_runs:,} runs (median, 5-95%)")
     fig.savefig(folder / "fan.png", dpi=110)
-    return ["fan.png"]
+    fig, axes = _grid(len(groups), 3, (5.2, 3.4))
+    for k, (ax, group) in enumerate(zip(axes, groups)):
+        plot_ensemble_fan(results, baseline, series="price_index", group=group, ax=ax)
+        ax.set_title("all regions" if group == "ALL" else group, fontsize="medium")
+        ax.set_ylabel("price index" if k % 3 == 0 else "")
+        if k:
+            ax.get_legend().remove()
+    _hide_unused(axes, len(groups))
+    fig.suptitle(f"{results.scenario.name}: scarcity price of final demand over {results.n_runs:,} runs "
+                 "(median, 5-95%)")
+    fig.savefig(folder / "prices.png", dpi=110)
+    return ["fan.png", "prices.png"]
 
 
 def planned_files(results: Results | EnsembleResults, *, compared: bool,
@@ -208,7 +232,7 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
     >>> from supplychain.datasets.synthetic import synthetic_scenario
     >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=60, seed=1, keep="summary")
     >>> [name for name, _ in planned_files(ens, compared=False)]
-    ['results.npz', 'summary.csv', 'shortfall.csv', 'bands.csv', 'fan.png']
+    ['results.npz', 'summary.csv', 'shortfall.csv', 'bands.csv', 'fan.png', 'prices.png']
     """
     import dataclasses
     import json
@@ -229,11 +253,15 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
         files: list[tuple[str, int | None]] = [("results.npz", size(results))]
         if baseline is not None:
             files.append(("baseline.npz", size(baseline)))
-        files += [("summary.csv", None), ("shortfall.csv", None), ("bands.csv", None), ("fan.png", None)]
+        files += [("summary.csv", None), ("shortfall.csv", None), ("bands.csv", None), ("fan.png", None),
+                  ("prices.png", None)]
     else:
         files = [("results.npz", size(results)), ("summary.csv", None), ("timeseries.png", None),
-                 ("flows.png", None)]
-    return files + ([("compare.csv", None)] if compared else [])
+                 ("flows.png", None), ("prices.png", None)]
+    from ..impact.loss import feeds_impact
+    impact = ([("value_added_loss.csv", None), ("value_added_loss.png", None)]
+              if compared and feeds_impact(results.scenario.network) else [])
+    return files + impact + ([("compare.csv", None)] if compared else [])
 
 
 #: Bytes allowed for an archive's metadata besides the labels, and for the zip and .npy headers.
@@ -256,12 +284,18 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
     """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
     ``compare`` is the table of :func:`~supplychain.analytics.compare.compare`, if any, and
-    ``baseline`` the unshocked runs it compared against (the plots then show the change).
+    ``baseline`` the unshocked runs it compared against (the plots then show the change); with the
+    built-in network also ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3).
     """
+    from ..impact.loss import feeds_impact
+
     def write(tmp: Path) -> list[str]:
         results.save(tmp / "results.npz")
         results.summary().to_csv(tmp / "summary.csv", index=False)
         names = ["results.npz", "summary.csv", *_save_figures(results, tmp, baseline)]
+        if compare is not None and feeds_impact(results.scenario.network):
+            from .impact_text import save_value_added
+            names += save_value_added(results, baseline, tmp)
         if compare is not None:
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
@@ -275,8 +309,11 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
 
     ``results.npz`` (:meth:`~supplychain.results.EnsembleResults.save`; ``baseline.npz`` too when
     compared), ``summary.csv``, ``shortfall.csv`` (shortfall percentiles and the probability of any
-    shortfall), ``bands.csv`` (daily percentile bands), ``fan.png`` and ``compare.csv`` if compared.
+    shortfall), ``bands.csv`` (daily percentile bands), ``fan.png``, ``prices.png`` (the price index fan) and
+    ``compare.csv`` if compared.
     """
+    from ..impact.loss import feeds_impact
+
     def write(tmp: Path) -> list[str]:
         names = [results.save(tmp / "results.npz").name]
         if baseline is not None:
@@ -285,6 +322,9 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
         results.shortfall_summary().to_csv(tmp / "shortfall.csv", index=False)
         results.bands_dataframe().to_csv(tmp / "bands.csv", index=False)
         names += ["summary.csv", "shortfall.csv", "bands.csv", *_save_fans(results, tmp, baseline)]
+        if compare is not None and feeds_impact(results.scenario.network):
+            from .impact_text import save_value_added
+            names += save_value_added(results, baseline, tmp)
         if compare is not None:
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
@@ -374,6 +414,7 @@ IDENTICAL_RUNS_CLI = ("nothing in this scenario is random; the {n} runs are iden
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from ..impact.loss import feeds_impact
     from ..run.simulate import identical_runs_expected, simulate
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
@@ -413,6 +454,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             table = compare(baseline, results)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
         text = _run_text(args, keep, results, table, shocked)
+        if table is not None and args.format == "table" and feeds_impact(scenario.network):
+            from .impact_text import format_value_added, value_added_table
+            text += "\n\n" + format_value_added(value_added_table(results, baseline))
         if args.out is not None:
             files = planned_files(results, compared=table is not None, baseline=baseline)
             if not args.quiet:
@@ -544,9 +588,21 @@ def _silence_stdout() -> None:
         pass
 
 
-def _show_warning(message: Any, category: type[Warning], filename: str, lineno: int,
-                  file: Any = None, line: str | None = None) -> None:
-    print(f"supplychain: warning: {_one_line(Exception(str(message)))}", file=sys.stderr)
+def _warning_printer() -> Any:
+    """A ``warnings.showwarning`` that prints each distinct warning once per command.
+
+    A command compiles its scenario more than once (the shocked run, its baseline, the comparison),
+    so one shock past the horizon would otherwise warn once per compilation.
+    """
+    seen: set[str] = set()
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        text = f"supplychain: warning: {_one_line(Exception(str(message)))}"
+        if text not in seen:
+            seen.add(text)
+            print(text, file=sys.stderr)
+    return show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -570,7 +626,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors: return the status, do not exit
         return exc.code if isinstance(exc.code, int) else 2
     with warnings.catch_warnings():
-        warnings.showwarning = _show_warning
+        warnings.showwarning = _warning_printer()
         try:
             with sigterm_raises():
                 return int(args.handler(args))

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from .._format import format_units, format_usd
 from .arguments import whole_number
 from .output import check_out_dir, write_folder
 
@@ -63,13 +64,14 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     print(format_robustness(report.robustness, usd=usd))
     if exp.threshold is not None:
         print()
-        print(f"Where each policy fails ({primary} above {exp.threshold:,.4g}), PRIM boxes over the uncertainties:")
+        limit = format_usd(exp.threshold) if usd else format_units(exp.threshold)
+        print(f"Where each policy fails ({primary} above {limit}), PRIM boxes over the uncertainties:")
         for name in res.policy_names:
             share = report.failure_share[name]
             box = report.boxes[name]
             print(f"- {name}: fails in {share:.0%} of futures" + ("" if box is not None else " (no box)"))
             if box is not None:
-                print("  " + box.describe().replace("\n", "\n  "))
+                print("  " + box.describe(exp.scenario.start_date).replace("\n", "\n  "))
     if args.out is not None:
         names = write_folder(args.out, lambda tmp: _write(tmp, res, report))
         print()

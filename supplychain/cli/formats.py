@@ -2,8 +2,10 @@
 
 ``table`` (the default of most commands) is the human layout each command
 prints, in the one number format of :mod:`supplychain._format`. The other
-formats print the same rows with every number in full precision (Python's
-shortest round-trip representation), so they parse back to the same numbers:
+formats print the same rows with every number to 12 significant figures (the
+digits a sum of a horizon of daily doubles keeps: ``72767.77200000008`` prints
+``72767.772``), and a ``change`` smaller than 1e-12 of its ``baseline`` and
+``shocked`` values prints 0, so an unchanged row reads unchanged:
 
 - ``csv``: a header line, then one line per row (:meth:`pandas.DataFrame.to_csv`);
 - ``json``: a list of objects, one per row; NaN is ``null``, infinity the
@@ -61,6 +63,24 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _twelve(x: Any) -> Any:
+    if isinstance(x, (float, np.floating)) and math.isfinite(x) and x != 0:
+        return float(f"{float(x):.12g}")
+    return x
+
+
+def _tidy(table: pd.DataFrame) -> pd.DataFrame:
+    """Floats to 12 significant figures; a ``change`` within rounding of its values set to 0."""
+    out = table.copy()
+    floats = [c for c in out.columns if out[c].dtype.kind == "f"]
+    if {"baseline", "shocked", "change"} <= set(floats):
+        scale = np.maximum(out["baseline"].abs(), out["shocked"].abs())
+        out.loc[out["change"].abs() <= 1e-12 * scale, "change"] = 0.0
+    for c in floats:
+        out[c] = out[c].map(_twelve)
+    return out
+
+
 def render(table: pd.DataFrame, fmt: str) -> str:
     """``table`` (its index dropped; reset it first to keep it) as csv, json or markdown text.
 
@@ -77,7 +97,16 @@ def render(table: pd.DataFrame, fmt: str) -> str:
     >>> print(render(t, "csv"), end="")
     region,shortfall_usd,tts_days
     US,1234567.891,inf
+
+    Rounding noise of sums does not show as a change:
+
+    >>> noisy = pd.DataFrame({"metric": ["landed"], "baseline": [1005.0000000000001], "shocked": [1005.0],
+    ...                       "change": [-1.1368683772161603e-13]})
+    >>> print(render(noisy, "csv"), end="")
+    metric,baseline,shocked,change
+    landed,1005.0,1005.0,0.0
     """
+    table = _tidy(table)
     if fmt == "csv":
         return str(table.to_csv(index=False))
     rows = [[_plain(v) for v in row] for row in table.itertuples(index=False, name=None)]

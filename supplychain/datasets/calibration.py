@@ -61,6 +61,8 @@ class CalibrationRow:
         ``"abs"``, ``"rel"`` or ``"at_least"``.
     source : str
         The publication the published value comes from.
+    share : bool
+        Whether the figure is a share (printed as a percentage, its absolute tolerance in points).
     """
 
     figure: str
@@ -69,6 +71,7 @@ class CalibrationRow:
     tolerance: float
     kind: str
     source: str
+    share: bool = False
 
     @property
     def passed(self) -> bool:
@@ -225,13 +228,33 @@ def calibration_table(network: Network | None = None, path: str | Path | None = 
         except (TypeError, KeyError, ZeroDivisionError) as exc:
             raise ScenarioFileError(f"calibration check {c['figure']!r}: cannot compute {c['measure']} with "
                                     f"{str(args)[:80]}: {exc!r}") from None
+        share = c["measure"] in _SHARES or (c["measure"] == "use" and ("per_use_in" in args or "per" in args))
         rows.append(CalibrationRow(c["figure"], model, float(c["published"]), float(c["tolerance"]), c["kind"],
-                                   c["source"]))
+                                   c["source"], share))
     return rows
+
+
+#: Measures that are shares (a ``use`` divided by another use or by a total is one too).
+_SHARES = ("import_reliance", "import_share", "output_share", "capacity_share", "demand_share")
 
 
 def _num(x: float) -> str:
     return f"{x:.3f}" if abs(x) < 10 else f"{x:,.0f}"
+
+
+def _value(x: float, share: bool) -> str:
+    if not share:
+        return _num(x)
+    return f"{100 * x:.2f}%" if abs(x) < 0.01 else f"{100 * x:.1f}%"  # 0.65% keeps its second figure
+
+
+def _tolerance(r: CalibrationRow) -> str:
+    if r.kind == "rel":
+        return f"±{r.tolerance:.0%}"
+    amount = f"{100 * r.tolerance:.1f} pp" if r.share else _num(r.tolerance)
+    if r.kind == "at_least":
+        return "at least" if r.tolerance == 0 else f"at least -{amount}"
+    return f"±{amount}"
 
 
 def format_calibration(rows: list[CalibrationRow]) -> str:
@@ -239,17 +262,19 @@ def format_calibration(rows: list[CalibrationRow]) -> str:
 
     Examples
     --------
-    >>> print(format_calibration([CalibrationRow("x share", 0.5, 0.52, 0.03, "abs", "Org 2025")]))
+    Shares read as percentages with their absolute tolerance in percentage points.
+
+    >>> print(format_calibration([CalibrationRow("x share", 0.5, 0.52, 0.03, "abs", "Org 2025", share=True),
+    ...                           CalibrationRow("y use, t/yr", 9_600.0, 9_600.0, 0.02, "rel", "Org 2026")]))
     ... # doctest: +NORMALIZE_WHITESPACE
-    figure   model  published  tolerance  verdict  source
-    x share  0.500  0.520      ±0.030     pass     Org 2025
-    1 of 1 checks pass.
+    figure        model  published  tolerance  verdict  source
+    x share       50.0%  52.0%      ±3.0 pp    pass     Org 2025
+    y use, t/yr   9,600  9,600      ±2%        pass     Org 2026
+    2 of 2 checks pass.
     """
-    tol = {"abs": lambda r: f"±{_num(r.tolerance)}", "rel": lambda r: f"±{r.tolerance:.0%}",
-           "at_least": lambda r: f">= -{_num(r.tolerance)}"}
     table = [("figure", "model", "published", "tolerance", "verdict", "source")]
-    table += [(r.figure, _num(r.model), _num(r.published), tol[r.kind](r), "pass" if r.passed else "FAIL", r.source)
-              for r in rows]
+    table += [(r.figure, _value(r.model, r.share), _value(r.published, r.share), _tolerance(r),
+               "pass" if r.passed else "FAIL", r.source) for r in rows]
     width = [max(len(row[i]) for row in table) for i in range(5)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], width)) + "  " + row[5] for row in table]
     lines.append(f"{sum(r.passed for r in rows)} of {len(rows)} checks pass.")

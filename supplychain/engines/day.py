@@ -21,7 +21,15 @@ __all__ = ["DrawBatch", "stack_draws", "DayInputs", "day_inputs"]
 
 @dataclass(frozen=True, eq=False)
 class DrawBatch:
-    """Random draws of ``R`` runs stacked on a leading axis (``None`` when not drawn)."""
+    """Random draws of ``R`` runs stacked on a leading axis (``None`` when not drawn).
+
+    ``arrival_days``, when given, replaces ``lead_time`` (which is then
+    ``None``): the whole days until each day's shipments land,
+    ``lead_days(lead_time * lead_factor + lead_extra)`` capped at the horizon
+    (a shipment that lands on or after the last day stays in transit either
+    way). Small integers copy four to eight times faster than lead times; a
+    sink that records no lead time (``keep="summary"``) needs nothing else.
+    """
 
     demand_noise: np.ndarray | None      # (R, T, D)
     lead_time: np.ndarray | None         # (R, T, L)
@@ -29,6 +37,7 @@ class DrawBatch:
     licence_approved: np.ndarray | None  # (R, T, L)
     licence_delay: np.ndarray | None = None  # (R, T, L)
     licence_p: np.ndarray | None = None      # (R, T, L)
+    arrival_days: np.ndarray | None = None   # (R, T, L) integers
 
 
 def stack_draws(draws: list[RunDraws]) -> DrawBatch:
@@ -53,6 +62,7 @@ class DayInputs:
     licence_approved: np.ndarray | None = None  # (R, L) decision of an application filed today
     licence_delay: np.ndarray | None = None     # (R, L) its processing days
     licence_p: np.ndarray | None = None         # (R, L) approval probability of the regimes' state today
+    arrival_days: np.ndarray | None = None      # (R, L) days until today's shipments land, if pre-computed
 
 
 def day_inputs(c: Compiled, draws: DrawBatch, t: int) -> DayInputs:
@@ -72,4 +82,4 @@ def day_inputs(c: Compiled, draws: DrawBatch, t: int) -> DayInputs:
     return DayInputs(capacity=capacity, demand=demand, share=sch.day("share", t), allow=sch.day("lane_allow", t),
                      order_factor=sch.day("order_factor", t), lead_time=lead,
                      licence_approved=today(draws.licence_approved), licence_delay=today(draws.licence_delay),
-                     licence_p=today(draws.licence_p))
+                     licence_p=today(draws.licence_p), arrival_days=today(draws.arrival_days))

@@ -52,8 +52,10 @@ import numpy as np
 from ..compile.compiler import Compiled
 from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
+from . import prices as _prices
 from . import restart as _restart
 from . import sourcing as _sourcing
+from . import licences as _licences
 from .licences import LicenceState, initial_licences
 from .sums import sum_into as _sum_into
 
@@ -92,6 +94,9 @@ class State:
     stalled: np.ndarray | None = None    # (R, n) work due but held in a stopped line (§5.4), per cycle-time facility
     capacity_today: np.ndarray | None = None  # (R, F) the day's capacity after shocks (quotes and spare capacity)
     share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share
+    usable: np.ndarray | None = None     # (R, F) the day's capacity usable after the restart limit (§5.4.1)
+    expected_wait: np.ndarray | None = None  # (R, L) smoothed quoted wait buyers plan with (§5.6.5)
+    prices: _prices.PriceState | None = None  # scarcity prices per market and sourcing tilts (§5.9)
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -116,7 +121,9 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out,
                  restart=_restart.initial_restart(c, n_runs),
                  licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
-                 diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf))
+                 diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf),
+                 expected_wait=np.zeros((n_runs, c.n_lanes)),
+                 prices=_prices.initial_prices(c, n_runs))
 
 
 def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
@@ -156,6 +163,7 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
+    s.usable = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     p = np.minimum(np.minimum(capacity, inputs), need)
     np.maximum(p, 0.0, out=p)
     # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``
@@ -222,24 +230,37 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     assert s.owed is not None
     sp = _sourcing.spec(c)
     s.owed *= allow
-    wait = late = None
-    if s.owed.any():
-        wait, late = _sourcing.cancel_late(c, s, sp)
+    wait, late = _sourcing.cancel_late(c, s, sp)
     # Inventory position: on hand + in transit + owed by suppliers' backlogs + awaiting a licence
     # - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
     position += _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    position[:, _demand_buyer(c)] -= s.backlog
+    # Pending licence applications count in full, so the buyer does not pile them up; the part it
+    # expects to be denied and the lanes where an order would wait for a licence (§6.5.2).
+    doubt = licensed = None
     if s.licence is not None:
         position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
-    position[:, _demand_buyer(c)] -= s.backlog
+        doubt, licensed = _licences.outlook(c, s)
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
-    planned = _sourcing.planned_extra(c, s, sp, wait)
+    planned = _sourcing.planned_extra(c, s, sp, _sourcing.expect_wait(s, sp, wait))
     if planned is not None:
         extra = extra + planned
+    q = _order_up_to(c, position, extra, order_factor)
+    if doubt is None:
+        return _sourcing.split_orders(c, s, sp, q, share, allow, late, None, licensed)
+    # The buyer orders as if only the approvals it expects were on order (as under a ban for the
+    # rest), but files on a licensed lane no more than it would counting every application.
+    expected = _order_up_to(c, position - doubt, extra, order_factor)
+    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed)
+
+
+def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_factor: np.ndarray) -> np.ndarray:
+    """Each buyer's order (R, B) at ``position`` with its levels shifted by ``extra`` (§5.6)."""
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
     np.maximum(q, 0.0, out=q)
     q *= order_factor
-    return _sourcing.split_orders(c, s, sp, q, share, allow, late)
+    return q
 
 
 def _demand_buyer(c: Compiled) -> np.ndarray:
@@ -297,15 +318,17 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
     """Quoted lead time of each lane at the end of the day, (R, L) days (docs/model.md §5.7).
 
     The lane's transport lead time for today's shipments (``lead_time``)
-    plus the days its supplier needs to clear its backlog at the rate it
-    quotes (:func:`.sourcing.supplier_wait`).
+    plus the days before its supplier ships a new order
+    (:func:`.sourcing.supplier_wait`), at most the horizon's length.
     """
-    return lead_time + _sourcing.supplier_wait(c, s)
+    wait, _ = _sourcing.supplier_wait(c, s, s.day - 1)
+    # A wait beyond the whole horizon (no restart in view) is recorded as the horizon: results are finite.
+    return lead_time + np.minimum(wait, float(c.n_days))
 
 
 def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarray]:
     """Daily series of the order books (``backlog``, ``quoted_lead_time``), of sourcing (``share``,
-    ``on_order``) and of the dynamic mechanisms (``released``, ``destroyed``, ``wip``,
+    ``on_order``), of prices (``price``) and of the dynamic mechanisms (``released``, ``destroyed``, ``wip``,
     ``awaiting_licence``), if any.
 
     ``lead_time`` is the day's transport lead time per lane. Engines pass them to
@@ -317,10 +340,14 @@ def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarra
     if s.licence is not None:
         on_order[:, c.buyer_stock] += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     share = s.share_applied
+    if share is None and s.prices is not None:
+        share = s.prices.share
     if share is None:
         share = c.schedules.day("share", min(max(s.day - 1, 0), c.n_days - 1))
     out = {"backlog": s.owed, "quoted_lead_time": quoted_lead_time(c, s, lead_time), "share": share,
            "on_order": on_order, **_dynamic.records(s.dyn)}
+    if s.prices is not None:
+        out["price"] = _prices.stock_prices(c, s.prices)
     if s.wip is not None:
         out["wip"] = s.wip
     if s.licence is not None:

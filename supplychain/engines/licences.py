@@ -38,7 +38,7 @@ from ..compile.compiler import Compiled
 from ..compile.rules.trade import LeakageSpec, LicenceSpec
 from .draws import approval_table, decision_days, fixed_delays
 
-__all__ = ["LicenceState", "Licensed", "apply", "initial_licences"]
+__all__ = ["LicenceState", "Licensed", "apply", "initial_licences", "outlook"]
 
 
 @dataclass(eq=False)
@@ -61,7 +61,7 @@ class LicenceState:
 
 
 class Licensed(Protocol):
-    """The part of the engines' state (:class:`~supplychain.engines.kernel.State`) this step uses."""
+    """The part of the engines' state (:class:`~supplychain.engines.kernel.State`) these steps use."""
 
     day: int
     owed: np.ndarray | None
@@ -91,6 +91,27 @@ def initial_licences(c: Compiled, n_runs: int) -> LicenceState | None:
                         delay_fixed=None if random_delay or not specs else fixed_delays(c),
                         yes=np.zeros(shape), no=np.zeros(shape), awaiting=np.zeros((n_runs, c.n_lanes)),
                         valid_until=np.full((n_runs, c.n_lanes), -np.inf), routes=routes)
+
+
+def outlook(c: Compiled, s: Licensed) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """What the buyers expect of licensing on the day's ordering (docs/model.md §6.5.2).
+
+    Returns ``(doubt, licensed)``: the volume of each buyer's pending
+    applications it expects to be denied, ``sum_l (1 - licence_ok_l) W_l``
+    (R, B), and the lanes where today's order would be an application with a
+    processing delay (R, L) bool; each ``None`` when there is none.
+    """
+    q, ok, t = s.licence, s.licence_ok, s.day
+    assert q is not None and ok is not None
+    denied = q.awaiting * (1.0 - ok)
+    doubt = None
+    if denied.any():
+        doubt = np.zeros((denied.shape[0], c.n_buyers))
+        np.add.at(doubt.T, c.lane_buyer, denied.T)
+    day = min(t, c.n_days - 1)
+    delayed = q.covered[day] if q.delay_fixed is None else q.covered[day] & (q.delay_fixed[day] > 0)
+    licensed = delayed & (q.valid_until <= t)
+    return doubt, (licensed if licensed.any() else None)
 
 
 def _grow(q: LicenceState, t: int, width: int) -> None:

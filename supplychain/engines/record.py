@@ -22,7 +22,14 @@ __all__ = ["Sink", "Recorder", "recorded_variables"]
 
 
 class Sink(Protocol):
-    """Receives each day's values of ``R`` runs; arrays are reused, so a sink copies what it keeps."""
+    """Receives each day's values of ``R`` runs; arrays are reused, so a sink copies what it keeps.
+
+    ``records`` says whether it wants the order books, quoted lead times and
+    other values of :func:`supplychain.engines.kernel.records` (an engine need
+    not compute them otherwise).
+    """
+
+    records: bool
 
     def put(self, t: int, **values: np.ndarray) -> None: ...
 
@@ -52,6 +59,8 @@ class Recorder:
     >>> rec.result()["demand"][:, 0, 0].tolist()
     [0.0, 1.0]
     """
+
+    records = True
 
     def __init__(self, c: Compiled, n_runs: int, only: tuple[str, ...] | None = None) -> None:
         sizes = {"facility": c.n_facilities, "stock": c.n_stocks, "lane": c.n_lanes, "demand": c.n_demands}

@@ -9,8 +9,9 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   part of a lane's backlog its supplier would not ship within the buyer's
   patience at its quoted rate; a lane whose supplier's wait reaches the
   patience is *late*, unavailable for re-sourcing.
-- :func:`planned_extra` (§5.6.5): buyers plan their pipeline with the quoted
-  lead time, scaled by ``1 + panic``.
+- :func:`expect_wait`, :func:`planned_extra` (§5.6.5): buyers plan their
+  pipeline with a smoothed quoted wait, only as far as the supplier could
+  ship beyond its normal flow, scaled by ``1 + panic``.
 - :func:`split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
@@ -31,11 +32,15 @@ from .sums import sum_into
 
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
-__all__ = ["spec", "supplier_wait", "cancel_late", "planned_extra", "split_orders", "ship_classes",
-           "LATE_TOLERANCE"]
+__all__ = ["spec", "supplier_wait", "cancel_late", "expect_wait", "spare_fraction", "planned_extra",
+           "split_orders", "ship_classes", "LATE_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
+
+#: Adjustment time, in days, of the wait buyers plan with (first-order smoothing of the quoted
+#: wait, docs/model.md §5.6.5; an assumption listed in docs/assumptions.md).
+EXPECTED_WAIT_DAYS = 30.0
 
 
 def spec(c: Compiled) -> SourcingSpec:
@@ -50,61 +55,139 @@ def _sum(c: Compiled, values: np.ndarray, by: str) -> np.ndarray:
     return sum_into(values, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
 
 
-def supplier_wait(c: Compiled, s: State) -> np.ndarray:
-    """Days each lane's supplier needs to clear its backlog at its quoted rate, (R, L) (§5.7).
+def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each supplier's quoted rate and restart wait, (R, F) each (docs/model.md §5.7).
 
-    The quoted rate is the supplier's recent throughput (moving average of
-    its shipments) or its steady flow scaled by the share of its nameplate
-    capacity it has today, whichever is larger: a supplier in an outage
-    quotes from what it can make (its force majeure is public), one catching
-    up from what it ships. Infinite only if it owes goods and can neither
-    ship nor make anything.
+    A supplier with capacity today quotes at the largest of its usable
+    capacity (after the restart limit of §5.4.1), its recent throughput and
+    its steady flow scaled by the nameplate share its scheduled recovery gives
+    back within its ramp, and has no restart wait. A supplier without any capacity today quotes its
+    announced restart: the end of its scheduled total loss, or the mean
+    duration of its random outages, and from then on its normal rate.
     """
-    assert s.owed is not None and s.throughput is not None and s.normal_rate is not None
-    owed = _sum(c, s.owed, "origin")
-    rate = s.normal_rate
-    if s.capacity_today is not None:
+    assert s.throughput is not None and s.normal_rate is not None
+    n_runs = s.throughput.shape[0]
+    if s.capacity_today is None:
+        return np.maximum(s.throughput, s.normal_rate), np.zeros((n_runs, c.n_facilities))
+    usable = s.capacity_today if s.usable is None else s.usable
+    live = s.capacity_today > 0
+    rate = np.maximum(s.throughput, usable)
+    if sp.quote_share is not None:
+        # A supplier recovering from a loss quotes from the capacity its ramp gives back, times the
+        # share a random outage leaves it today.
+        t = min(day, c.n_days - 1)
+        scheduled = c.capacity * c.schedules.day("capacity_factor", t)
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(c.capacity > 0, np.minimum(s.capacity_today / c.capacity, 1.0), 1.0)
-        rate = s.normal_rate * share
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        wait = np.where(owed > 0, owed / np.maximum(s.throughput, rate), 0.0)
-    out: np.ndarray = wait[:, c.lane_origin]
-    return out
+            outage = np.where(scheduled > 0, s.capacity_today / scheduled, 1.0)
+        rate = np.maximum(rate, s.normal_rate * np.minimum(sp.quote_share[t] * outage, 1.0))
+    rate = np.where(live, rate, s.normal_rate)
+    restart = np.zeros((n_runs, c.n_facilities))
+    if not live.all():
+        known = np.zeros(c.n_facilities) if sp.restart_in is None else sp.restart_in[min(day, c.n_days - 1)]
+        drawn = np.zeros(c.n_facilities) if sp.outage_days is None else sp.outage_days
+        restart = np.where(live, 0.0, np.where(known > 0, known, drawn))
+    return rate, restart
 
 
-def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray, np.ndarray]:
-    """Cancel backlog beyond each lane's patience; returns (wait after cancelling, late), both (R, L).
+def supplier_wait(c: Compiled, s: State, day: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Days each lane's supplier needs before a new order ships, and its restart part, (R, L) each.
 
-    A lane is late when its supplier's wait, before today's cancellations,
-    is positive and at least the lane's patience: the buyer then cancels the part of its
-    backlog beyond ``patience / wait`` (what the supplier would not ship
-    within the patience, lanes served in proportion to what they are owed).
+    The wait is the supplier's restart wait (0 unless it has no capacity on
+    ``day``, default today) plus its backlog over its quoted rate (§5.7): a
+    supplier in an outage quotes its announced restart and then its normal
+    rate, one with capacity its usable capacity or its recent throughput,
+    whichever is larger. Infinite only if it owes goods and has neither a
+    rate nor a restart in view.
     """
     assert s.owed is not None
-    wait = supplier_wait(c, s)
+    sp = spec(c)
+    owed = _sum(c, s.owed, "origin")
+    rate, restart = _quote(c, s, sp, s.day if day is None else day)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        queue = np.where(owed > 0, owed / rate, 0.0)
+    wait: np.ndarray = (restart + queue)[:, c.lane_origin]
+    return wait, restart[:, c.lane_origin]
+
+
+def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Cancel backlog beyond each lane's patience; returns (wait after cancelling, late), (R, L) each.
+
+    A lane is late when its supplier's wait, before today's cancellations,
+    is positive and at least the lane's patience: the buyer then keeps the
+    part of its backlog the supplier would ship within the patience,
+    ``(patience - restart)^+ / (wait - restart)`` (lanes served in
+    proportion to what they are owed). Both ``None`` when nothing is owed
+    and every supplier has capacity.
+    """
+    assert s.owed is not None
+    dead = s.capacity_today is not None and not (s.capacity_today > 0).all()
+    if not dead and not s.owed.any():
+        return None, None
+    wait, restart = supplier_wait(c, s)
     late = (wait > 0) & (wait >= sp.patience * (1.0 - LATE_TOLERANCE))
     over = wait > sp.patience
     if over.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s.owed *= np.where(over, sp.patience / wait, 1.0)
-        wait = supplier_wait(c, s)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            keep = np.nan_to_num((sp.patience - restart) / (wait - restart), nan=0.0, posinf=1.0, neginf=0.0)
+        s.owed *= np.where(over, np.clip(keep, 0.0, 1.0), 1.0)
+        wait, _ = supplier_wait(c, s)
     return wait, late
 
 
-def planned_extra(c: Compiled, s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarray | None:
+def expect_wait(s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarray | None:
+    """Update the wait buyers plan with, ``e += (min(wait, patience) - e) / EXPECTED_WAIT_DAYS``; (R, L) or None.
+
+    First-order smoothing of the supplier's quoted wait (the expected
+    delivery delay of Sterman 2000, ch. 17-18): buyers adjust the pipeline
+    they plan to a quote over an adjustment time, not to each day's quote. A
+    wait beyond the patience (a supplier that will not restart in time)
+    counts as the patience: the lane is late and gets no order anyway.
+    """
+    assert s.expected_wait is not None
+    if wait is None:
+        if not s.expected_wait.any():
+            return None
+        wait = np.zeros_like(s.expected_wait)
+    s.expected_wait += (np.minimum(wait, sp.patience) - s.expected_wait) / EXPECTED_WAIT_DAYS
+    # Far below a unit of any flow: clear it so the fast path of an undisturbed day comes back.
+    s.expected_wait[s.expected_wait < 1e-9] = 0.0
+    return s.expected_wait
+
+
+def spare_fraction(c: Compiled, s: State) -> np.ndarray:
+    """What each lane's supplier could ship beyond its normal flow, per unit of that flow, capped at 1, (R, L).
+
+    ``min(1, (usable - normal)^+ / normal)`` with ``usable`` its usable capacity
+    today (1 for a supplier with capacity and no normal flow, 0 without capacity).
+    """
+    assert s.normal_rate is not None
+    if s.capacity_today is None:
+        return np.ones((1, c.n_lanes))
+    usable = s.capacity_today if s.usable is None else s.usable
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(s.normal_rate > 0, np.maximum(usable - s.normal_rate, 0.0) / s.normal_rate,
+                        np.where(usable > 0, 1.0, 0.0))
+    out: np.ndarray = np.minimum(frac, 1.0)[:, c.lane_origin]
+    return out
+
+
+def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray | None) -> np.ndarray | None:
     """Extra pipeline each buyer plans for quotes above the normal lead time, (R, B), or None.
 
-    ``(1 + panic_b) F_b sum_l v_l (shift_l(t) + wait_l)^+`` with ``F_b`` the
+    ``(1 + panic_b) F_b sum_l v_l (shift_l(t) + psi_l e_l)^+`` with ``F_b`` the
     buyer's steady inflow, ``v_l`` the lane's applied share of the day before
-    normalised over the buyer's lanes (the target shares when none was applied)
-    and ``shift_l(t)`` the scheduled change
-    of its transport time. ``None`` when no quote differs from normal.
+    normalised over the buyer's lanes (the target shares when none was applied),
+    ``shift_l(t)`` the scheduled change of its transport time, ``e_l`` the
+    expected wait (:func:`expect_wait`) and ``psi_l`` its supplier's
+    :func:`spare_fraction`: a buyer plans extra pipeline for a queue only in
+    proportion to what the supplier could ship beyond its normal flow.
+    ``None`` when no quote differs from normal.
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
-    if wait is None and shift is None:
+    if expected is None and shift is None:
         return None
-    excess = wait if shift is None else (shift if wait is None else wait + shift)
+    queue = None if expected is None else expected * spare_fraction(c, s)
+    excess = queue if shift is None else (shift if queue is None else queue + shift)
     target = c.schedules.day("share", min(max(s.day - 1, 0), c.n_days - 1))
     used = np.broadcast_to(target, (s.stock.shape[0], c.n_lanes)) if s.share_applied is None else s.share_applied
     # Weights: applied shares normalised per buyer; the target shares on a day nothing was applied.
@@ -116,8 +199,15 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, wait: np.ndarray | No
 
 
 def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray,
-                 allow: np.ndarray, late: np.ndarray | None) -> np.ndarray:
+                 allow: np.ndarray, late: np.ndarray | None, filed: np.ndarray | None = None,
+                 licensed: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
+
+    ``filed`` (R, B), if given, caps what a partly available lane (a licence
+    regime) receives at its target share of it: the buyer orders ``q``
+    counting only the approvals it expects of its pending applications, but
+    applies on a licensed lane for no more than it would counting them all
+    (§6.5.2).
 
     Availability ``h = allow * (not late) * licence_ok`` (the last when the
     licence rules keep one, docs/model.md §5.6.6). The diverted fraction of each
@@ -137,13 +227,20 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     # The buyer's expectation that an order on the lane is licensed (set by the licence rules, if any).
     if s.licence_ok is not None:
         h = h * s.licence_ok
+    # A lane where an order waits for a licence decision delivers later than an alternate could: its
+    # order is offered to alternates with spare capacity first, the rest is filed (back below).
+    wait_lic = None if licensed is None else licensed & (h > 0.0)
+    if wait_lic is not None and wait_lic.any():
+        h_div = np.where(wait_lic, 0.0, h)
+    else:
+        wait_lic, h_div = None, h
     prev = s.diverted
-    if late is None and not prev.any() and (h >= 1.0).all():
+    if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all():
         s.share_applied = None
         orders = q[:, c.lane_buyer] * share
         np.minimum(orders, c.lane_capacity, out=orders)
         return orders
-    m = np.maximum(np.maximum(1.0 - h, prev - sp.step), np.minimum(prev, sp.lasting))
+    m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
     np.maximum(m, 0.0, out=m)
     s.diverted[...] = m
     base = q[:, c.lane_buyer] * share
@@ -164,16 +261,28 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     rest = np.maximum(diverted - _sum(c, alt, "buyer"), 0.0)
     # A returning supplier takes back what it diverted; a partly available lane (a licence regime, a
     # leakage route) only when the buyer has no qualified alternate with spare capacity to turn to.
-    back_w = np.where((h >= 1.0) | ((h > 0.0) & (total <= 0.0)), base - keep, 0.0)
+    back_ok = (h >= 1.0) | ((h > 0.0) & (total <= 0.0))
+    if wait_lic is not None:
+        back_ok |= wait_lic
+    back_w = np.where(back_ok, base - keep, 0.0)
     back_total = _sum(c, back_w, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
         back = np.where(back_total > 0, rest[:, c.lane_buyer] * back_w / back_total, 0.0)
+    if filed is not None:
+        partial = (h > 0.0) & ((h < 1.0) if wait_lic is None else ((h < 1.0) | wait_lic))
+        limit = share * filed[:, c.lane_buyer]
+        keep = np.where(partial, np.minimum(keep, limit), keep)
+        back = np.where(partial, np.minimum(back, np.maximum(limit - keep, 0.0)), back)
     placed = keep + alt + back
     qb = q[:, c.lane_buyer]
     # Written so that an undiverted lane's applied share is exactly its target share w (w * 1 + 0).
     with np.errstate(divide="ignore", invalid="ignore"):
         moved = np.where(qb > 0, (alt + back) / qb, 0.0)
-    s.share_applied = share * (1.0 - m) + moved
+    if filed is None:
+        s.share_applied = share * (1.0 - m) + moved
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s.share_applied = np.where(qb > 0, keep / qb, share * (1.0 - m)) + moved
     return np.minimum(placed, c.lane_capacity)
 
 

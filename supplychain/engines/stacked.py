@@ -7,17 +7,34 @@ order, also when their parameters are arrays, so a run of consecutive items
 of one family (say 139 triangular lead times) can be drawn by a single call
 with per-item parameters and shape ``(k, T)``: the same numbers, bit for bit,
 as ``k`` separate calls, without ``k`` calls' overhead (about 10 µs each,
-which dominated drawing a run of the random-lead baseline). Families without
-such a call (truncated normal, empirical) are drawn item by item.
+which dominated drawing a run of the random-lead baseline).
+
+Two families are drawn from one block of uniforms ``rng.random((k, T))``
+transformed by array arithmetic, again the same numbers bit for bit:
+
+* triangular: NumPy's sampler maps one uniform ``U`` per value through the
+  inverse CDF (``low + sqrt(U (mode - low)(high - low))`` if ``U`` is at most
+  ``(mode - low) / (high - low)``, else ``high - sqrt((1 - U)(high - mode)(high - low))``);
+  the same IEEE operations on a block run about twice as fast as
+  ``rng.triangular`` with per-item parameters;
+* truncated normal: :meth:`Normal.sample` maps one uniform per value through
+  the inverse CDF (:func:`~supplychain.model.dists.base._truncated_normal_ppf`);
+  applied to a block with per-item bounds it avoids the per-call cost of
+  SciPy's special functions (about 270 ns a value for one item's 365 days,
+  against about 17 ns in a block).
+
+Other families (empirical, counts) are drawn item by item.
 
 Implements docs/model.md §7.3 (streams): batched draws.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from scipy import special
 
 from ..model.dists import Distribution, LogNormal, Normal, Triangular, Uniform
 
@@ -30,8 +47,60 @@ def _column(items: Sequence[Distribution], name: str) -> np.ndarray:
     return np.array([getattr(d, name) for d in items], dtype=float)[:, None]
 
 
+def _select(mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.where(mask, a, b)`` for float arrays, bit for bit, by masking their bits.
+
+    ``mask`` is int64, -1 (all bits set) where ``a`` is wanted and 0 elsewhere;
+    it is inverted in place. Without branches this is several times faster
+    than ``np.where`` on a condition that changes from value to value.
+    """
+    out = a.view(np.int64) & mask
+    np.invert(mask, out=mask)
+    rest = b.view(np.int64)
+    rest &= mask
+    out |= rest
+    return out.view(np.float64)
+
+
 def _triangular(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    return rng.triangular(_column(items, "low"), _column(items, "mode"), _column(items, "high"), size)
+    # NumPy's random_triangular, operation for operation, on a block of the uniforms it would draw.
+    low, mode, high = _column(items, "low"), _column(items, "mode"), _column(items, "high")
+    base = high - low
+    left_base = mode - low
+    u = rng.random(size)
+    rising = np.negative((u <= left_base / base).astype(np.int64))
+    x = _select(rising, u * (left_base * base), (1.0 - u) * ((high - mode) * base))
+    np.sqrt(x, out=x)
+    np.invert(rising, out=rising)
+    return _select(rising, low + x, high - x)
+
+
+def _truncated_ppf(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``_truncated_normal_ppf`` row by row with per-row bounds ``a``, ``b`` (k, 1), the same bits."""
+    out = np.empty_like(u)
+    mirror = a[:, 0] > 0  # both bounds above the mean: the scalar version mirrors into the lower tail
+    for rows, sign in ((np.flatnonzero(~mirror), 1.0), (np.flatnonzero(mirror), -1.0)):
+        if not len(rows):
+            continue
+        lo, hi = (a[rows], b[rows]) if sign > 0 else (-b[rows], -a[rows])
+        v = u[rows] if sign > 0 else 1.0 - u[rows]
+        v = np.clip(v, 2.0 ** -60, 1.0)
+        la, lb = special.log_ndtr(lo), special.log_ndtr(hi)
+        with np.errstate(divide="ignore"):
+            y = np.logaddexp(np.log1p(-v) + la, np.log(v) + lb)
+        x = np.clip(special.ndtri_exp(np.minimum(y, lb)), lo, hi)
+        out[rows] = x if sign > 0 else -x
+    return out
+
+
+def _truncated_normal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
+    # Normal.sample with sd > 0 and a bound, operation for operation, per-item parameters as columns.
+    mu, sd = _column(items, "mu"), _column(items, "sd")
+    low, high = _column(items, "low"), _column(items, "high")
+    with np.errstate(over="ignore"):  # a bound many sds away is infinite, as in Python's float division
+        a, b = (low - mu) / sd, (high - mu) / sd
+    x = _truncated_ppf(rng.random(size), a, b)
+    return np.clip(mu + sd * x, low, high)
 
 
 def _uniform(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
@@ -42,8 +111,14 @@ def _normal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple
     return rng.normal(_column(items, "mu"), _column(items, "sd"), size)
 
 
+@functools.lru_cache(maxsize=65536)
+def _log_params(d: LogNormal) -> tuple[float, float]:
+    """``d``'s (mu, sigma) of the log, computed once per distribution (runs redraw the same items)."""
+    return d._log_params()
+
+
 def _lognormal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    params = np.array([d._log_params() for d in items])  # type: ignore[attr-defined]
+    params = np.array([_log_params(d) for d in items])  # type: ignore[arg-type]
     return rng.lognormal(params[:, :1], params[:, 1:], size)
 
 
@@ -55,8 +130,8 @@ def _stacker(d: Distribution) -> _Stacker | None:
         return _uniform
     if type(d) is LogNormal and d.sd > 0:
         return _lognormal
-    if type(d) is Normal and d.sd > 0 and not d._truncated():
-        return _normal
+    if type(d) is Normal and d.sd > 0:
+        return _truncated_normal if d._truncated() else _normal
     return None
 
 
@@ -67,7 +142,8 @@ def sample_items(items: Sequence[Distribution], rng: np.random.Generator, n_days
 
     Examples
     --------
-    >>> items = [Triangular(1.0, 2.0, 4.0), Triangular(5.0, 6.0, 9.0), Normal(1.0, 0.1, low=0.0)]
+    >>> items = [Triangular(1.0, 2.0, 4.0), Triangular(5.0, 6.0, 9.0), Normal(1.0, 0.1, low=0.0),
+    ...          Normal(0.0, 1.0, low=0.5, high=3.0)]
     >>> a = sample_items(items, np.random.default_rng(3), 4)
     >>> rng = np.random.default_rng(3)
     >>> bool((a == np.column_stack([d.sample(rng, 4) for d in items])).all())

@@ -10,12 +10,17 @@ runs. Each chunk reduces its runs to a :class:`SummaryPart`:
   shipped, units shipped x the day's tariff rate and the USD of rerouting
   extras (``ExportControl`` leakage), from which import costs, landed costs,
   tariffs paid and import shares follow as for daily results, and
+* per-run totals of value added lost per region and industry beyond the
+  chain (:mod:`supplychain.impact`, docs/model.md §8.3), and
 * per-run daily values of two key series per region (and ``"ALL"``),
   valued in USD at reference prices so commodities add up:
   ``service_level`` (delivered / demanded that day, 1 on days without
   demand, as in :func:`supplychain.metrics.days_below_service`) and
   ``shortfall_usd`` (the cumulative shortfall of
-  :func:`supplychain.metrics.cumulative_shortfall`), stored as float32.
+  :func:`supplychain.metrics.cumulative_shortfall`) and ``price_index``
+  (the scarcity prices of the group's final demands, docs/model.md §5.9,
+  weighted by the value of their baseline demand: 1 at reference prices),
+  stored as float32.
 
 :class:`BandAccumulator` turns the daily values into percentile bands.
 Percentiles need every run at once, so runs are cut into blocks of at most
@@ -39,6 +44,7 @@ import numpy as np
 from scipy import sparse
 
 from ..compile.compiler import Compiled
+from ..impact.loss import LossAccumulator
 
 __all__ = ["QUANTILES", "BAND_SERIES", "ALL", "LANE_TOTALS", "SummaryPart", "SummarySink", "BandAccumulator",
            "band_groups", "stockouts", "STOCKOUT_TOLERANCE"]
@@ -46,7 +52,7 @@ __all__ = ["QUANTILES", "BAND_SERIES", "ALL", "LANE_TOTALS", "SummaryPart", "Sum
 #: Percentiles of the daily bands.
 QUANTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 #: Key daily series kept as bands, per region and for all regions.
-BAND_SERIES = ("service_level", "shortfall_usd")
+BAND_SERIES = ("service_level", "shortfall_usd", "price_index")
 #: Per-run totals over the horizon per lane, each ``(n_runs, n_lanes)``: units shipped, the sum over days
 #: of units shipped x that day's tariff rate, and the USD of rerouting extras (flow x extra cost per unit).
 LANE_TOTALS = ("lane_flow", "lane_tariff_units", "lane_extra_usd")
@@ -80,12 +86,13 @@ class SummaryPart:
 
     demand: np.ndarray     # (r, D) total demand over the horizon
     delivered: np.ndarray  # (r, D) total delivered
-    daily: np.ndarray      # (r, T, 2 G) float32: service_level columns, then shortfall_usd columns
+    daily: np.ndarray      # (r, T, 3 G) float32: service_level, shortfall_usd, then price_index columns
     served_on_day: np.ndarray  # (r, D) total demand served from stock on the day it arose
     stockout_days: np.ndarray  # (r, D) days with a stockout (:func:`stockouts`)
     lane_flow: np.ndarray          # (r, L) units shipped over the horizon
     lane_tariff_units: np.ndarray  # (r, L) sum over days of units shipped x tariff rate
     lane_extra_usd: np.ndarray     # (r, L) sum over days of units shipped x rerouting extra (USD/unit)
+    value_added_loss: np.ndarray   # (r, regions, sectors) USD of value added lost (docs/model.md §8.3)
 
 
 class SummarySink:
@@ -96,20 +103,28 @@ class SummarySink:
     runs share its chunk.
     """
 
+    #: It keeps no order book or quoted lead time (:func:`supplychain.engines.kernel.records`).
+    records = False
+
     def __init__(self, c: Compiled, n_runs: int) -> None:
         _, weights = band_groups(c)
         n_groups = weights.shape[1]
         self.summing = weights.T.tocsr()  # (G, D): one sparse product per series and day
+        # Price index of a group: sum of rate x price over sum of rate x reference price (its demands).
+        self.price_summing, self.price_base, self.demand_stock = _price_weights(c, weights)
         self.demand = np.zeros((n_runs, c.n_demands))
         self.delivered = np.zeros((n_runs, c.n_demands))
         self.served_on_day = np.zeros((n_runs, c.n_demands))
         self.stockout_days = np.zeros((n_runs, c.n_demands))
         self.tariff = c.schedules.tariff                       # (T or 1, L)
+        # Days whose tariffs are all zero add exactly nothing to lane_tariff_units: skip them.
+        self.taxed = self.tariff.any(axis=1)
         self.extra = c.schedules.extras.get("extra_cost_usd")  # (T, L) or None
         for name in LANE_TOTALS:
             setattr(self, name, np.zeros((n_runs, c.n_lanes)))
         self.gap = np.zeros((n_runs, n_groups))
-        self.daily = np.empty((n_runs, c.n_days, 2 * n_groups), dtype=np.float32)
+        self.daily = np.empty((n_runs, c.n_days, len(BAND_SERIES) * n_groups), dtype=np.float32)
+        self.impact = LossAccumulator(c.scenario.network, n_runs)
 
     def row(self, r: int) -> SummarySink:
         """A sink of run ``r`` alone that accumulates into this one (no copy).
@@ -118,19 +133,23 @@ class SummarySink:
         same bits through its row as in a batch.
         """
         one = SummarySink.__new__(SummarySink)
-        one.summing, one.tariff, one.extra = self.summing, self.tariff, self.extra
+        one.summing, one.tariff, one.extra, one.taxed = self.summing, self.tariff, self.extra, self.taxed
+        one.impact = self.impact.row(r)
+        one.price_summing, one.price_base, one.demand_stock = self.price_summing, self.price_base, self.demand_stock
         for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily", *LANE_TOTALS):
             setattr(one, name, getattr(self, name)[r: r + 1])
         return one
 
     def put(self, t: int, **values: np.ndarray) -> None:
-        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day`` and ``flow``.
+        """Accumulate day ``t`` from ``demand``, ``delivered``, ``unmet``, ``served_on_day``, ``flow`` and ``price``.
 
-        Other values are ignored.
+        Other values are ignored; without ``price`` the price index is 1.
         """
         flow = values["flow"]
         self.lane_flow += flow
-        self.lane_tariff_units += flow * self.tariff[t if self.tariff.shape[0] > 1 else 0]
+        row = t if self.tariff.shape[0] > 1 else 0
+        if self.taxed[row]:
+            self.lane_tariff_units += flow * self.tariff[row]
         if self.extra is not None:
             self.lane_extra_usd += flow * self.extra[t]
         demand = np.broadcast_to(values["demand"], self.demand.shape)
@@ -139,16 +158,28 @@ class SummarySink:
         self.delivered += delivered
         self.served_on_day += values["served_on_day"]
         self.stockout_days += stockouts(delivered, values["unmet"])
+        self.impact.put(demand, delivered)
         wanted = _group_sum(demand, self.summing)
         served = _group_sum(delivered, self.summing)
         self.gap += wanted - served
         n_groups = self.gap.shape[1]
         with np.errstate(invalid="ignore", divide="ignore"):
             self.daily[:, t, :n_groups] = np.where(wanted > 0, served / wanted, 1.0)
-        self.daily[:, t, n_groups:] = np.maximum(self.gap, 0.0)
+        self.daily[:, t, n_groups: 2 * n_groups] = np.maximum(self.gap, 0.0)
+        self.daily[:, t, 2 * n_groups:] = self._price_index(values.get("price"))
+
+    def _price_index(self, price: np.ndarray | None) -> np.ndarray | float:
+        """The groups' price index from the day's ``price`` per stock (R, S) or (R, T, S); 1 without it."""
+        if price is None:
+            return 1.0
+        at_demand = np.asarray(price)[..., self.demand_stock]
+        shape = at_demand.shape
+        summed = _group_sum(at_demand.reshape(-1, shape[-1]), self.price_summing).reshape(shape[:-1] + (-1,))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.price_base > 0, summed / np.where(self.price_base > 0, self.price_base, 1.0), 1.0)
 
     def put_horizon(self, demand: np.ndarray, delivered: np.ndarray, unmet: np.ndarray,
-                    served_on_day: np.ndarray, flow: np.ndarray) -> None:
+                    served_on_day: np.ndarray, flow: np.ndarray, price: np.ndarray | None = None) -> None:
         """Accumulate every day at once on a new sink, from ``(R, T, D)`` daily values and ``(R, T, L)`` flows.
 
         The same numbers, bit for bit, as ``T`` calls of :meth:`put`: running
@@ -168,6 +199,8 @@ class SummarySink:
         self.delivered[:] = np.cumsum(delivered, axis=1)[:, -1]
         self.served_on_day[:] = np.cumsum(served_on_day, axis=1)[:, -1]
         self.stockout_days[:] = np.cumsum(stockouts(delivered, unmet), axis=1)[:, -1]
+        for day in range(t):
+            self.impact.put(demand[:, day], delivered[:, day])
         wanted = _group_sum(demand.reshape(r * t, d), self.summing).reshape(r, t, -1)
         served = _group_sum(delivered.reshape(r * t, d), self.summing).reshape(r, t, -1)
         gap = np.cumsum(wanted - served, axis=1)
@@ -175,14 +208,15 @@ class SummarySink:
         n_groups = self.gap.shape[1]
         with np.errstate(invalid="ignore", divide="ignore"):
             self.daily[:, :, :n_groups] = np.where(wanted > 0, served / wanted, 1.0)
-        self.daily[:, :, n_groups:] = np.maximum(gap, 0.0)
+        self.daily[:, :, n_groups: 2 * n_groups] = np.maximum(gap, 0.0)
+        self.daily[:, :, 2 * n_groups:] = self._price_index(price)
 
     def result(self) -> SummaryPart:
         """The summaries gathered so far."""
         return SummaryPart(demand=self.demand, delivered=self.delivered, daily=self.daily,
                            served_on_day=self.served_on_day, stockout_days=self.stockout_days,
                            lane_flow=self.lane_flow, lane_tariff_units=self.lane_tariff_units,
-                           lane_extra_usd=self.lane_extra_usd)
+                           lane_extra_usd=self.lane_extra_usd, value_added_loss=self.impact.total)
 
 
 #: Unmet share of what was wanted above which a day is a stockout (rounding is not a stockout).
@@ -201,6 +235,18 @@ def stockouts(delivered: np.ndarray, unmet: np.ndarray) -> np.ndarray:
     [0.0, 1.0, 0.0]
     """
     return (unmet > STOCKOUT_TOLERANCE * (delivered + unmet)).astype(float)
+
+
+def _price_weights(c: Compiled, weights: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """(G, D) baseline demand rates per group, each group's value of baseline demand (G,), demand stocks (D,).
+
+    ``weights`` (D, G) holds each demand's reference price where it belongs to a group.
+    """
+    member = weights.copy().tocsr()
+    member.data[:] = 1.0
+    rates = sparse.diags(c.demand_rate) @ member          # (D, G): rate where the demand is in the group
+    base = np.asarray(weights.T @ c.demand_rate).ravel()  # sum of reference price x rate per group
+    return rates.T.tocsr(), base, np.asarray(c.demand_stock, dtype=np.intp)
 
 
 def _group_sum(values: np.ndarray, summing: sparse.csr_matrix) -> np.ndarray:

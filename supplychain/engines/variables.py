@@ -81,6 +81,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("awaiting_licence", "lane", "level",
              "units ordered on each lane awaiting a licence decision (on order, not shipped) at the end of "
              "each day", mechanism="licences"),
+    Variable("price", "stock", "level",
+             "scarcity price of each stock's market (its commodity in its region) after the day's price update, "
+             "USD per unit (stocks of one market carry the same value)"),
 )}
 
 

@@ -51,8 +51,8 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 from . import kernel as rules
-from . import licences
-from .day import DrawBatch, day_inputs
+from . import licences, prices
+from .day import DrawBatch, day_inputs, stack_draws
 from .draws import RunDraws, draw_run
 from .finite import check_draws, check_inputs, check_state
 from .record import Recorder, Sink
@@ -64,39 +64,47 @@ __all__ = ["run_vector", "simulate_runs", "draw_batch"]
 class _Ring:
     """Goods in transit by landing day: slot ``d % W`` holds what lands on day ``d``.
 
-    Logically ``(R, W, L)``; stored as ``buf[slot, lane, run]`` so that one
-    day's slot is a runs-last ``(R, L)`` block (see :func:`_runs_last`).
+    Logically ``(R, W, L)``; stored as ``buf[lane, slot, run]``. With random
+    lead times each (lane, run) of a day's shipments goes to its own slot: in
+    this layout a lane's writes stay within its own ``W x R`` block (a few
+    hundred KB) instead of striding over the whole ring, which keeps the
+    scatter in cache. A day's slot is read once, as a runs-last ``(R, L)``
+    copy.
+
+    The pre-filled pipeline (``Compiled.initial_arrivals``) is written into a
+    slot when the slot starts holding that day (at the start, and each time
+    :meth:`take` hands it to day ``t + W``), so the ring needs to be only as
+    wide as the longest lead time, and every slot holds exactly what it
+    would in a ring as wide as the pipeline: the pipeline first, then each
+    shipment added in order (the same bits).
+
     Goods due on or after the last simulated day never land inside the run: they
     stay in transit (the state counts them) and take no slot, so the ring is never
     wider than the horizon however long a lead time is.
     """
 
     def __init__(self, c: Compiled, n_runs: int, width: int) -> None:
-        initial = c.initial_arrivals[: c.n_days]
+        self.initial = c.initial_arrivals[: c.n_days]
         self.horizon = c.n_days
-        self.width = min(max(width, initial.shape[0] + 1), c.n_days + 1)
-        self.buf = np.zeros((self.width, c.n_lanes, n_runs))
-        self.buf[: initial.shape[0]] = initial[:, :, None]
-        # Flat offset of (run r, lane l) within a slot, laid out like a runs-last (R, L) array.
-        self.offset = np.asfortranarray(np.arange(c.n_lanes) * n_runs + np.arange(n_runs)[:, None])
+        self.width = min(max(width, 1), c.n_days + 1)
+        self.n_runs = n_runs
+        self.buf = np.zeros((c.n_lanes, self.width, n_runs))
+        for d in range(min(self.width, len(self.initial))):
+            self.buf[:, d, :] = self.initial[d][:, None]
+        # Flat offset of (run r, lane l) at slot 0, laid out like a runs-last (R, L) array.
+        self.offset = np.asfortranarray(np.arange(c.n_lanes) * (self.width * n_runs) + np.arange(n_runs)[:, None])
         self.lanes = np.arange(c.n_lanes)
 
-    def landing(self, t: int) -> np.ndarray:
-        """What lands on day ``t``, a runs-last (R, L) view; :meth:`clear` it when the day is done.
-
-        No shipment of day ``t`` lands on day ``t`` (lead times are at least
-        one day), so the view is not written to before it is cleared.
-        """
-        return self.buf[t % self.width].T
-
-    def clear(self, t: int) -> None:
-        """Empty day ``t``'s slot for reuse by day ``t + W``."""
-        self.buf[t % self.width] = 0.0
-
     def take(self, t: int) -> np.ndarray:
-        """Remove and return what lands on day ``t`` (a copy), runs-last (R, L)."""
-        landed = self.landing(t).copy(order="F")
-        self.clear(t)
+        """Remove and return what lands on day ``t`` (a runs-last (R, L) copy); the slot passes to day ``t + W``.
+
+        The ring then holds days ``t + 1`` to ``t + W``: shipments of day ``t``
+        land on one of those (lead times are at least one day).
+        """
+        slot = t % self.width
+        landed = self.buf[:, slot, :].T.copy(order="F")
+        d = t + self.width
+        self.buf[:, slot, :] = self.initial[d][:, None] if d < len(self.initial) else 0.0
         return landed
 
     def put(self, t: int, shipped: np.ndarray, days: np.ndarray) -> None:
@@ -106,25 +114,33 @@ class _Ring:
             shipped = np.where(late, 0.0, shipped)
             days = np.where(late, 1, days)
         longest = int(days.max(initial=0))
-        if longest >= self.width:
+        if longest > self.width:
             self._grow(t, min(longest + 1, self.horizon + 1))
-        slots = (t + days) % self.width
+        slots = np.add(days, t, dtype=np.intp) % self.width
         if slots.ndim == 1:
             # One landing day per lane: add whole contiguous rows of runs.
-            self.buf[slots, self.lanes] += shipped.T
+            self.buf[self.lanes, slots] += shipped.T
             return
-        flat = self.offset + slots * (self.buf.shape[1] * self.buf.shape[2])
-        # ufunc.at is several times faster than fancy-index += (NumPy >= 2); Fortran
-        # order walks runs fastest, i.e. through memory in order.
-        np.add.at(self.buf.reshape(-1), flat.ravel(order="F"), shipped.ravel(order="F"))
+        # Each (lane, run) appears once, so a plain indexed add is exact (no repeated index);
+        # Fortran order walks runs fastest, i.e. through each lane's block in order.
+        flat = slots.ravel(order="F")
+        flat *= self.n_runs
+        flat += self.offset.ravel(order="F")
+        target = self.buf.reshape(-1)
+        target[flat] += shipped.ravel(order="F")
 
     def _grow(self, t: int, width: int) -> None:
-        """Widen the ring (a lead time longer than foreseen), keeping every pending day."""
+        """Widen the ring (a lead time longer than foreseen) after day ``t``'s :meth:`take`, keeping pending days."""
         old, w = self.buf, self.width
-        days = np.arange(t + 1, t + w)
-        self.buf = np.zeros((width,) + old.shape[1:])
-        self.buf[days % width] = old[days % w]
+        days = np.arange(t + 1, t + w + 1)
+        self.buf = np.zeros((old.shape[0], width, old.shape[2]))
+        self.buf[:, days % width] = old[:, days % w]
+        # Days newly in reach start with their pre-filled pipeline, as every slot does.
+        for d in range(t + w + 1, min(t + width + 1, len(self.initial))):
+            self.buf[:, d % width, :] = self.initial[d][:, None]
         self.width = width
+        self.offset = np.asfortranarray(np.arange(old.shape[0]) * (width * self.n_runs)
+                                        + np.arange(self.n_runs)[:, None])
 
 
 def _runs_last(a: np.ndarray) -> np.ndarray:
@@ -145,6 +161,8 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
     """Ring slots needed for the longest lead time this chunk can produce (grown later if short)."""
     if c.n_lanes == 0:
         return 1
+    if draws.arrival_days is not None:
+        return int(draws.arrival_days.max(initial=0)) + 1
     sch = c.schedules
     base = c.lane_lead_mean if draws.lead_time is None else draws.lead_time.max(axis=(0, 1))
     longest = base * sch.lead_factor.max(axis=0) + sch.lead_extra.max(axis=0)
@@ -154,22 +172,46 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
 _DRAW_FIELDS = tuple(f.name for f in dataclasses.fields(RunDraws))
 
 
-def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence]) -> DrawBatch:
+def _arrival_days(c: Compiled, lead: np.ndarray) -> np.ndarray:
+    """One run's ``(T, L)`` lead times as whole days until landing, capped at the horizon, as small integers.
+
+    The same arithmetic as the day loop (:func:`.day.day_inputs`, then
+    :func:`.kernel.arrival_days`), a whole run at once. Capping at ``T`` changes
+    nothing: a shipment of day ``t`` due ``T`` or more days later lands after
+    the last day, exactly as with its true lead time.
+    """
+    sch = c.schedules
+    days = rules.arrival_days(lead * sch.lead_factor + sch.lead_extra)
+    np.minimum(days, c.n_days, out=days)
+    return days.astype(np.int16 if 2 * c.n_days < np.iinfo(np.int16).max else np.int32)
+
+
+def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_days: bool = False) -> DrawBatch:
     """Every random input of a chunk of runs (one seed sequence per run), stored runs-last.
 
-    Each run's draws are written into its slot of the runs-last arrays as
-    soon as they are drawn, so the chunk never holds its draws twice.
+    Each run's draws are checked (:func:`.finite.check_draws`) and written into
+    its slot of the runs-last arrays as soon as they are drawn, so the chunk
+    never holds its draws twice. With ``arrival_days`` the lead times are
+    stored as whole days until landing (:attr:`.day.DrawBatch.arrival_days`).
+
+    Raises
+    ------
+    SupplyChainError
+        If a draw is not finite (:mod:`.finite`), naming its run and day.
     """
-    arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS)
+    arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS + ("arrival_days",))
     for r, seq in enumerate(seqs):
         one = draw_run(c, seq)
+        check_draws(c, stack_draws([one]), [seq])
         for name in _DRAW_FIELDS:
             value = getattr(one, name)
             if value is None:
                 continue
+            if name == "lead_time" and arrival_days:
+                name, value = "arrival_days", _arrival_days(c, value)
             if arrays[name] is None:
                 # (T, n, R) in memory, seen as (R, T, n): the layout of _runs_last.
-                arrays[name] = np.empty(value.shape + (len(seqs),)).transpose(2, 0, 1)
+                arrays[name] = np.empty(value.shape + (len(seqs),), dtype=value.dtype).transpose(2, 0, 1)
             arrays[name][r] = value  # type: ignore[index]
     return DrawBatch(**arrays)
 
@@ -209,19 +251,20 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
     ring = _Ring(c, n_runs, _ring_width(c, draws))
     demand_shape = (n_runs, c.n_demands)
     for t in range(c.n_days):
-        arrived = ring.landing(t)
+        arrived = ring.take(t)
         rules.arrive(c, state, arrived)
-        inp = day_inputs(c, draws, t)
+        inp = prices.apply(c, state, day_inputs(c, draws, t))
         production = rules.produce(c, state, inp.capacity)
         delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor)
         orders = licences.apply(c, state, orders, inp.licence_approved, inp.licence_delay, inp.licence_p)
         shipped = rules.ship(c, state, orders)
-        ring.put(t, shipped, rules.arrival_days(inp.lead_time))
+        ring.put(t, shipped, rules.arrival_days(inp.lead_time) if inp.arrival_days is None else inp.arrival_days)
+        # Order books, quoted lead times and the like only for sinks that keep them (not summaries).
+        extra = rules.records(c, state, inp.lead_time) if sink.records else {}
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
-                 served_on_day=served, **rules.records(c, state, inp.lead_time))
-        ring.clear(t)
+                 served_on_day=served, **extra)
     return state
 
 
@@ -268,7 +311,6 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     """
     check_inputs(c)
     sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
-    draws = draw_batch(c, seqs)
-    check_draws(c, draws, seqs)
+    draws = draw_batch(c, seqs, arrival_days=not sink.records)
     check_state(c, simulate_runs(c, draws, len(seqs), sink), seqs)
     return sink.result()

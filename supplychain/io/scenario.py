@@ -42,7 +42,7 @@ __all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_sc
 #: Network tables in file order, with the model class each entry builds.
 _TABLES: dict[str, type] = {"regions": Region, "commodities": Commodity, "facilities": Facility,
                             "lanes": Lane, "demands": Demand}
-_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day")
+_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day", "price_feedback")
 _TOP_KEYS = ("scenario", *_TABLES, "shocks", "uncertainties")
 _MAPPING_FIELDS = ("recipe", "initial_inventory", "policies")  # Facility fields stored as pairs
 
@@ -126,6 +126,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         head["seed"] = scenario.seed
     if scenario.shock_day_given:
         head["shock_day"] = scenario.shock_day
+    if scenario.price_feedback:
+        head["price_feedback"] = True
     net = scenario.network
     out: dict[str, Any] = {"scenario": head}
     for key in _TABLES:
@@ -321,7 +323,8 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
                  for key in _TABLES}
         shocks = list(base.all_shocks) + shocks
         head = {"name": base.name, "horizon_days": base.horizon_days,
-                "start_date": base.start_date, "seed": base.seed} | head
+                "start_date": base.start_date, "seed": base.seed,
+                "price_feedback": base.price_feedback} | head
     elif not items["facilities"] and not items["demands"]:
         raise ScenarioFileError(f"{where}: the scenario defines no network; add [[regions]], "
                                 "[[commodities]], [[facilities]], [[lanes]] and [[demands]] tables, "

@@ -1,6 +1,7 @@
 """Metrics: pure functions of results (service levels, shortfalls, material balance)."""
 
 from .balance import Balance, material_balance
+from .incidence import WHO_PAYS_MEASURES, gsim_incidence, landed_cost_increase_usd, own_price_import_elasticity, who_pays
 from .service import (
            Grouping,
            cumulative_shortfall,
@@ -13,4 +14,5 @@ from .service import (
 )
 
 __all__ = ["Grouping", "group_labels", "fill_rate", "delivery_rate", "cycle_service_level", "cumulative_shortfall", "days_below_service",
-           "metric_frame", "Balance", "material_balance"]
+           "metric_frame", "Balance", "material_balance", "gsim_incidence", "own_price_import_elasticity", "who_pays",
+           "WHO_PAYS_MEASURES", "landed_cost_increase_usd"]

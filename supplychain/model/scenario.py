@@ -15,6 +15,7 @@ from ._display import brief, html_table
 from .network import Network
 from .paths import check_path
 from .shocks import RandomOutage, Shock
+from .shocks.references import check_references
 from .uncertainty import Uncertainty
 
 __all__ = ["Scenario"]
@@ -85,6 +86,11 @@ class Scenario:
         every scenario the same draws) and runs the scenario with them put in
         by :func:`~supplychain.model.substitution.substitute`. Each path must name a
         parameter of this scenario (give the shock an ``id``).
+    price_feedback : bool
+        Whether scarcity prices act on the run (docs/model.md §5.9): final
+        demand falls with its market's price and sourcing shares tilt away
+        from dear origins. Prices are computed and recorded either way;
+        ``False`` (the default) keeps quantities as without prices.
 
     Notes
     -----
@@ -114,6 +120,7 @@ class Scenario:
     responses: tuple[Shock, ...] = field(default=())
     shock_day: int | None = None
     uncertainties: tuple[Uncertainty, ...] = field(default=())
+    price_feedback: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.network, Network):
@@ -133,6 +140,10 @@ class Scenario:
                 (responses if s.is_response else disruptions).append(s)
         object.__setattr__(self, "shocks", tuple(disruptions))
         object.__setattr__(self, "responses", tuple(responses))
+        # A misspelt region, commodity, facility or stage fails here, where the shock was added.
+        for field_name in ("shocks", "responses"):
+            for i, s in enumerate(getattr(self, field_name)):
+                check_references(s, self.network, f"{field_name} entry {i + 1}")
         if isinstance(self.horizon_days, bool) or not isinstance(self.horizon_days, int):
             raise fail("horizon_days", "a whole number of days", self.horizon_days, "Scenario", self.name)
         check_days(self.horizon_days, "horizon_days", "Scenario", self.name, low=1, high=MAX_DAYS)
@@ -149,6 +160,8 @@ class Scenario:
             raise fail("shock_day", f"a whole day in [0, {self.horizon_days}) or None", self.shock_day,
                        "Scenario", self.name)
         self._check_uncertainties()
+        if not isinstance(self.price_feedback, bool):
+            raise fail("price_feedback", "true or false", self.price_feedback, "Scenario", self.name)
 
     def _check_uncertainties(self) -> None:
         given = self.uncertainties

@@ -26,7 +26,8 @@ __all__ = ["plot_ensemble_fan", "SERIES_LABELS"]
 
 #: Axis label of each band series.
 SERIES_LABELS = {"shortfall_usd": "cumulative shortfall (USD at reference prices)",
-                 "service_level": "delivered / demanded that day"}
+                 "service_level": "delivered / demanded that day",
+                 "price_index": "price index of final demand (1 = reference prices)"}
 
 
 def _edges(quantiles: tuple[float, ...], low: float, high: float) -> tuple[int, int]:

@@ -402,6 +402,8 @@ def _match_scenario(coords: Mapping[str, Any], scenario: Scenario, n_days: int) 
 # Ensemble summaries ---------------------------------------------------------------------------
 _ENSEMBLE_META_KEYS = ("format", "format_version", "supplychain_version", "engine", "seed", "n_runs", "n_days",
                        "coords", "band_series", "band_groups", "quantiles", "bands_exact")
+#: Member holding per-run value added lost ``(n_runs, regions, sectors)`` (optional: older archives lack it).
+_IMPACT_MEMBER = "impact__value_added_loss"
 #: Largest rounding excess allowed where a total is bounded by another (delivered <= demand ...).
 _SLACK = 1e-6
 
@@ -428,6 +430,8 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
     payload |= {f"{_LANE_PREFIX}{name}": getattr(results, name) for name in _LANE_TOTALS
                 if getattr(results, name) is not None}
     payload |= {f"{_BAND_PREFIX}{name}": arr for name, arr in results.bands.items()}
+    if results.value_added_loss is not None:
+        payload[_IMPACT_MEMBER] = results.value_added_loss
     payload |= {"metadata": np.array(json.dumps(meta)), "scenario_toml": np.array(dumps_scenario(results.scenario))}
     return atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
 
@@ -447,6 +451,7 @@ class RawEnsemble:
     quantiles: tuple[float, ...]
     bands_exact: bool
     scenario: Scenario
+    value_added_loss: np.ndarray | None = None
 
 
 def read_ensemble_archive(path: PathLike, band_series: tuple[str, ...], *,
@@ -496,9 +501,14 @@ def _whole(value: Any, what: str, low: int) -> int:
     return value
 
 
+#: Band series an ensemble archive may lack (written before they were kept); readers fill them in.
+OPTIONAL_BANDS = ("price_index",)
+
+
 def _ensemble_meta(meta: dict[str, Any], band_series: tuple[str, ...]) -> tuple[int, int, tuple[float, ...]]:
     n_runs, n_days = _whole(meta["n_runs"], "n_runs", 1), _whole(meta["n_days"], "n_days", 1)
-    if meta["band_series"] != list(band_series):
+    older = [name for name in band_series if name not in OPTIONAL_BANDS]
+    if meta["band_series"] not in (list(band_series), older):
         raise _Bad(f"band_series must be {list(band_series)}; got {shown(meta['band_series'])}.")
     quantiles = meta["quantiles"]
     if (not isinstance(quantiles, list) or not quantiles
@@ -516,6 +526,7 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
     budget = _Budget(archive, max_bytes)
     meta = _metadata(budget.text("metadata"), _ENSEMBLE_FORMAT, _ENSEMBLE_META_KEYS, _ENSEMBLE_VERSION)
     n_runs, n_days, quantiles = _ensemble_meta(meta, band_series)
+    band_series = tuple(meta["band_series"])
     coords = _coords(meta["coords"])
     groups = tuple(meta["band_groups"])
     want = {f"{_TOTAL_PREFIX}{name}": (n_runs, len(coords["demand"])) for name in _TOTALS}
@@ -526,6 +537,10 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
         raise _Bad(f"it holds some lane totals but not {', '.join(missing)} (all or none).")
     want |= {f"{_LANE_PREFIX}{name}": (n_runs, len(coords["lane"])) for name in lane_names}
     want |= {f"{_BAND_PREFIX}{name}": (len(quantiles), n_days, len(groups)) for name in band_series}
+    impact = f"{_IMPACT_MEMBER}.npy" in names
+    if impact:
+        got, _ = budget.header(_IMPACT_MEMBER)
+        want[_IMPACT_MEMBER] = (n_runs, *got[1:]) if len(got) == 3 else (n_runs, 0, 0)
     for member, shape in want.items():  # every header before any array
         got, dtype = budget.header(member)
         if got != shape:
@@ -548,10 +563,13 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
     if lanes and (lanes["lane_flow"] < 0).any():
         raise _Bad("lanes 'lane_flow' holds negative values; units shipped are >= 0.")
     _check_bands(bands)
+    value_added_loss = budget.array(_IMPACT_MEMBER) if impact else None
+    if value_added_loss is not None and not np.isfinite(value_added_loss).all():
+        raise _Bad(f"{_IMPACT_MEMBER} holds non-finite values.")
     return RawEnsemble(engine=meta["engine"], seed=meta["seed"], coords=coords, n_days=n_days, totals=totals,
                        lanes=lanes, bands=bands, band_groups=groups, quantiles=quantiles,
                        bands_exact=meta["bands_exact"],
-                       scenario=scenario)
+                       scenario=scenario, value_added_loss=value_added_loss)
 
 
 def _check_totals(totals: Mapping[str, np.ndarray], n_days: int) -> None:
@@ -574,6 +592,9 @@ def _check_bands(bands: Mapping[str, np.ndarray]) -> None:
     short = bands.get("shortfall_usd")
     if short is not None and (short < 0).any():
         raise _Bad("band 'shortfall_usd' holds negative values.")
+    price = bands.get("price_index")
+    if price is not None and (price <= 0).any():
+        raise _Bad("band 'price_index' holds values <= 0; prices are positive.")
     for name, arr in bands.items():
         if (np.diff(arr, axis=0) < -_SLACK * np.maximum(1.0, np.abs(arr[1:]))).any():
             raise _Bad(f"band {name!r} has percentiles out of order (a lower percentile above a higher one).")

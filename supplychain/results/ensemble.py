@@ -50,8 +50,11 @@ class EnsembleResults:
     stockout_days : ndarray
         Days with a stockout per run and demand, ``(n_runs, n_demands)``.
     bands : dict of str to ndarray
-        ``"service_level"`` and ``"shortfall_usd"``: percentiles over runs of
-        each day's value per group, shape ``(n_quantiles, n_days, n_groups)``.
+        ``"service_level"``, ``"shortfall_usd"`` and ``"price_index"`` (the
+        scarcity prices of the group's final demands weighted by the value of
+        their baseline demand, 1 at reference prices; docs/model.md §5.9):
+        percentiles over runs of each day's value per group, shape
+        ``(n_quantiles, n_days, n_groups)``.
     band_groups : tuple of str
         Group labels of the bands' last axis: regions with demand, then ``"ALL"``.
     quantiles : tuple of float
@@ -66,6 +69,10 @@ class EnsembleResults:
         :func:`~supplychain.analytics.compare.compare` its trade metrics
         (imports, import cost, landed cost, tariff paid, import shares).
         ``None`` in archives written before they were kept.
+    value_added_loss : ndarray, optional
+        Value added lost beyond the chain per run, region and industry, USD,
+        ``(n_runs, regions, sectors)`` in the order of
+        :func:`supplychain.impact.load_io_table` (docs/model.md §8.3).
 
     Examples
     --------
@@ -95,6 +102,7 @@ class EnsembleResults:
     lane_flow: np.ndarray | None = None
     lane_tariff_units: np.ndarray | None = None
     lane_extra_usd: np.ndarray | None = None
+    value_added_loss: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for arr in [*self._per_run(), *self.bands.values()]:
@@ -104,7 +112,31 @@ class EnsembleResults:
         """The per-run arrays held: demand totals, then the lane totals when kept."""
         lanes = [self.lane_flow, self.lane_tariff_units, self.lane_extra_usd]
         return [self.demand, self.delivered, self.served_on_day, self.stockout_days,
-                *(a for a in lanes if a is not None)]
+                *(a for a in [*lanes, self.value_added_loss] if a is not None)]
+
+    def value_added_loss_total(self) -> np.ndarray:
+        """Value added lost beyond the chain per run (USD), summed over regions and industries.
+
+        See docs/model.md §8.3; per region and industry in :attr:`value_added_loss`
+        ``(n_runs, regions, sectors)``, labelled by :func:`supplychain.impact.load_io_table`.
+
+        Raises
+        ------
+        ValueError
+            For an archive written before value added lost was kept.
+
+        Examples
+        --------
+        >>> from supplychain import simulate
+        >>> from supplychain.datasets.synthetic import synthetic_scenario
+        >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=3, seed=1,
+        ...                keep="summary")
+        >>> ens.value_added_loss_total().tolist()   # a synthetic network feeds no industry
+        [0.0, 0.0, 0.0]
+        """
+        if self.value_added_loss is None:
+            raise ValueError("this ensemble archive predates value added lost; re-run the ensemble")
+        return self.value_added_loss.sum(axis=(1, 2))
 
     @property
     def n_runs(self) -> int:
@@ -318,7 +350,10 @@ def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
     """
     from ..engines.summary import BAND_SERIES
     raw = read_ensemble_archive(path, BAND_SERIES)
+    if "price_index" not in raw.bands:  # written before scarcity prices: every price at its reference
+        first = next(iter(raw.bands.values()))
+        raw.bands["price_index"] = np.ones(first.shape)
     return EnsembleResults(engine=raw.engine, seed=raw.seed, scenario=raw.scenario,  # type: ignore[arg-type]
                            coords=coords_from_json(raw.coords), n_days=raw.n_days, **raw.totals, **raw.lanes,
                            bands=raw.bands, band_groups=raw.band_groups, quantiles=raw.quantiles,
-                           bands_exact=raw.bands_exact)
+                           bands_exact=raw.bands_exact, value_added_loss=raw.value_added_loss)

@@ -23,6 +23,9 @@ from .archive import read_archive, save_results
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..impact.loss import ValueAddedLoss
+    from ..impact.table import IOTable
     import xarray
 
 __all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results", "coords_from_json"]
@@ -288,6 +291,40 @@ class Results:
                                  stockouts(self.delivered, self.arrays["unmet"]).sum(axis=1), self.n_days)
         return table
 
+    def value_added_loss(self, method: str = "ario", table: IOTable | None = None) -> ValueAddedLoss:
+        """Value added lost beyond the chain, per run, day, region and industry (docs/model.md §8.3).
+
+        Shortfalls of chips, Li-ion cells and NdFeB magnets at final demand cap the output of
+        the industries that use them (C26-C29) in each region, and an input-output model
+        propagates the caps; it never feeds back into the simulation.
+
+        Parameters
+        ----------
+        method : {"ario", "diim"}
+            The ARIO-type kernel (inventories, rationing, bounded overproduction; default) or
+            the dynamic inoperability input-output model.
+        table : IOTable, optional
+            Input-output table; :func:`supplychain.impact.load_io_table` by default.
+
+        Returns
+        -------
+        ValueAddedLoss
+            ``.daily`` (runs, days, regions, sectors) in USD, ``.total`` over the horizon,
+            ``.to_dataframe()``.
+
+        Examples
+        --------
+        >>> import supplychain as sc
+        >>> res = sc.simulate(sc.load_baseline(horizon_days=20), engine="vector", seed=1)
+        >>> loss = res.value_added_loss()
+        >>> loss.daily.shape, float(abs(loss.total).max())      # nothing short, nothing lost
+        ((1, 20, 6, 5), 0.0)
+        """
+        from ..impact.loss import value_added_loss
+
+        return value_added_loss(self.demand, self.delivered, self.scenario.network, table=table,
+                                method=method)  # type: ignore[arg-type]
+
     # Files ------------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write these results to one ``.npz`` archive and return its path.
@@ -384,6 +421,16 @@ def sourcing_series_from(scenario: Scenario, arrays: dict[str, np.ndarray]) -> d
     on_order = np.zeros(shape[:2] + (c.n_stocks,))
     np.add.at(on_order, (slice(None), slice(None), c.lane_dst_stock), pending)
     return {"share": share, "on_order": on_order}
+
+
+def reference_prices(scenario: Scenario, shape: tuple[int, ...]) -> np.ndarray:
+    """``price`` of an archive written before scarcity prices: each stock's reference price, ``(R, T, S)``.
+
+    Prices were fixed then (docs/model.md §5.9 gives every market index 1 when nothing moves it).
+    """
+    from ..compile.compiler import compile_scenario
+    spec = compile_scenario(scenario).schedules.extras["prices"]
+    return np.broadcast_to(spec.stock_price, shape).copy()
 
 
 def served_on_day_from(delivered: np.ndarray, unmet: np.ndarray, scenario: Scenario) -> np.ndarray:
@@ -487,7 +534,7 @@ def load_results(path: str | os.PathLike[str]) -> Results:
     (3, True, True)
     """
     optional = frozenset(name for name, var in VARIABLES.items() if var.mechanism) | {
-        "served_on_day", "backlog", "quoted_lead_time", "share", "on_order"}
+        "served_on_day", "backlog", "quoted_lead_time", "share", "on_order", "price"}
     raw = read_archive(path, VARIABLE_AXES, optional=optional)  # checks every part, the scenario included
     scenario = raw.scenario
     if "served_on_day" not in raw.arrays:  # an archive written before the series was recorded
@@ -499,6 +546,8 @@ def load_results(path: str | os.PathLike[str]) -> Results:
         raw.arrays["quoted_lead_time"] = transport_lead_time(scenario, raw.arrays["flow"].shape)
     if "share" not in raw.arrays or "on_order" not in raw.arrays:  # written before re-sourcing
         raw.arrays.update(sourcing_series_from(scenario, raw.arrays))
+    if "price" not in raw.arrays:  # written before scarcity prices: every market at its reference price
+        raw.arrays["price"] = reference_prices(scenario, raw.arrays["inventory"].shape)
     return Results(engine=raw.engine, seed=raw.seed, scenario=scenario, coords=coords_from_json(raw.coords),
                    arrays=raw.arrays,
                    initial_inventory=raw.initial_inventory, initial_in_transit=raw.initial_in_transit)

@@ -34,7 +34,7 @@ import numpy as np
 
 from .._progress import progress_bar
 from ..compile.compiler import Compiled
-from ..engines.summary import LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
+from ..engines.summary import BAND_SERIES, LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
 from .pool import local_pool
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes"]
@@ -64,6 +64,7 @@ class EnsembleData:
     lane_flow: np.ndarray              # (R, L)
     lane_tariff_units: np.ndarray      # (R, L)
     lane_extra_usd: np.ndarray         # (R, L)
+    value_added_loss: np.ndarray       # (R, regions, sectors)
     bands: dict[str, np.ndarray]       # name -> (Q, T, G)
     band_groups: tuple[str, ...]
     bands_exact: bool
@@ -278,12 +279,13 @@ class _SeriesGather:
 class _SummaryGather:
     def __init__(self, c: Compiled, n_runs: int) -> None:
         self.groups, _ = band_groups(c)
-        self.bands = BandAccumulator(n_runs, c.n_days, 2 * len(self.groups))
+        self.bands = BandAccumulator(n_runs, c.n_days, len(BAND_SERIES) * len(self.groups))
         self.demand: list[np.ndarray] = []
         self.delivered: list[np.ndarray] = []
         self.served_on_day: list[np.ndarray] = []
         self.stockout_days: list[np.ndarray] = []
         self.lanes: dict[str, list[np.ndarray]] = {name: [] for name in LANE_TOTALS}
+        self.value_added_loss: list[np.ndarray] = []
 
     def add(self, part: SummaryPart) -> None:
         self.demand.append(part.demand)
@@ -292,6 +294,7 @@ class _SummaryGather:
         self.stockout_days.append(part.stockout_days)
         for name in LANE_TOTALS:
             self.lanes[name].append(getattr(part, name))
+        self.value_added_loss.append(part.value_added_loss)
         self.bands.add(part.daily)
 
     def result(self) -> EnsembleData:
@@ -301,6 +304,8 @@ class _SummaryGather:
                             served_on_day=np.concatenate(self.served_on_day),
                             stockout_days=np.concatenate(self.stockout_days),
                             **{name: np.concatenate(parts) for name, parts in self.lanes.items()},
-                            bands={"service_level": bands[:, :, :n_groups], "shortfall_usd": bands[:, :, n_groups:]},
+                            value_added_loss=np.concatenate(self.value_added_loss),
+                            bands={name: bands[:, :, i * n_groups: (i + 1) * n_groups]
+                                   for i, name in enumerate(BAND_SERIES)},
                             band_groups=self.groups, bands_exact=exact)
 

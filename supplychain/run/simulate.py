@@ -150,7 +150,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
                                n_days=compiled.n_days, demand=out.demand, delivered=out.delivered,
                                served_on_day=out.served_on_day, stockout_days=out.stockout_days,
                                lane_flow=out.lane_flow, lane_tariff_units=out.lane_tariff_units,
-                               lane_extra_usd=out.lane_extra_usd,
+                               lane_extra_usd=out.lane_extra_usd, value_added_loss=out.value_added_loss,
                                bands=out.bands, band_groups=out.band_groups, quantiles=QUANTILES,
                                bands_exact=out.bands_exact)
     arrays = out
@@ -208,7 +208,8 @@ def _in_run_order(out: Any, inverse: np.ndarray) -> Any:
     import dataclasses
     return dataclasses.replace(out, **{name: getattr(out, name)[inverse]
                                        for name in ("demand", "delivered", "served_on_day", "stockout_days",
-                                                    "lane_flow", "lane_tariff_units", "lane_extra_usd")})
+                                                    "lane_flow", "lane_tariff_units", "lane_extra_usd",
+                                                    "value_added_loss")})
 
 
 def _check_ensemble_args(keep: object, chunk_size: object, executor: object, progress: object) -> None:

@@ -30,18 +30,23 @@ Implements docs/model.md §6.14 (experiments).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import stats
 
+from ..._format import format_units
 from ..._validation import check_number, fail
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["prim", "PrimResult", "PrimBox"]
+
+#: Uncertain shock fields that are days from the scenario's start (printed as days and dates).
+_DAY_FIELDS = ("start", "end", "announced")
 
 
 @dataclass(frozen=True)
@@ -60,14 +65,38 @@ class PrimBox:
     n_points: int
     step: int
 
-    def describe(self) -> str:
-        """One line per restricted dimension, then the box's statistics."""
+    def describe(self, start_date: dt.date | None = None) -> str:
+        """One line per restricted dimension, then the box's statistics.
+
+        Bounds read as plain numbers (no exponent); a dimension that is a
+        shock's day (``....start``, ``....end``, ``....announced``) reads as
+        whole days and, given the scenario's ``start_date``, as dates.
+
+        Examples
+        --------
+        >>> import datetime as dt, pandas as pd
+        >>> limits = pd.DataFrame({"low": [61.13, 1.2e5], "high": [294.0, 2.5e5], "values": [None, None],
+        ...                        "qp": [0.74, 0.02]}, index=["shocks.ban.start", "shocks.ban.leakage_capacity"])
+        >>> print(PrimBox(limits, 1.0, 0.86, 0.44, 7, 9).describe(dt.date(2025, 1, 1)))
+        box at step 9: coverage 100%, density 86%, mass 44% (7 futures)
+          shocks.ban.start on days 61 to 294 (2025-03-03 to 2025-10-22)  (quasi-p 0.74)
+          shocks.ban.leakage_capacity in [120,000, 250,000]  (quasi-p 0.02)
+        """
         lines = []
         for dim, row in self.limits.iterrows():
             if isinstance(row["values"], tuple):
                 what = "in {" + ", ".join(map(str, row["values"])) + "}"
+            elif str(dim).rsplit(".", 1)[-1] in _DAY_FIELDS:
+                low, high = int(round(row["low"])), int(round(row["high"]))
+                what = f"on days {low} to {high}"
+                if start_date is not None:
+                    try:
+                        what += (f" ({start_date + dt.timedelta(days=low)} to "
+                                 f"{start_date + dt.timedelta(days=high)})")
+                    except OverflowError:
+                        pass
             else:
-                what = f"in [{row['low']:.4g}, {row['high']:.4g}]"
+                what = f"in [{format_units(row['low'])}, {format_units(row['high'])}]"
             lines.append(f"  {dim} {what}  (quasi-p {row['qp']:.2g})")
         head = (f"box at step {self.step}: coverage {self.coverage:.0%}, density {self.density:.0%}, "
                 f"mass {self.mass:.0%} ({self.n_points} futures)")

@@ -15,6 +15,7 @@ family and one line here.
 ``responses``            StockpileRelease, CapacityInvestment, SafetyStockChange
 ``sourcing``             finishers: tariff shares (CES, switching lag) and
                          the buyers' sourcing parameters
+``prices``               finisher: the scarcity-price markets (§5.9)
 =======================  =====================================================
 
 Implements docs/model.md §6 (shocks) and §6.2 (composition).
@@ -35,7 +36,7 @@ from ...model import (
     Tariff,
 )
 from ..schedules import Finisher, Rule
-from . import disruptions, outages, responses, sourcing, trade
+from . import disruptions, outages, prices, responses, sourcing, trade
 
 __all__ = ["RULES", "FINISHERS"]
 
@@ -51,4 +52,5 @@ RULES: dict[type[Shock], Rule] = {
     SafetyStockChange: responses.safety_stock_change,
 }
 
-FINISHERS: tuple[Finisher, ...] = (sourcing.tariff_shares, responses.safety_stock_targets, sourcing.sourcing_spec)
+FINISHERS: tuple[Finisher, ...] = (sourcing.tariff_shares, responses.safety_stock_targets, sourcing.sourcing_spec,
+                                   prices.price_spec)

@@ -85,9 +85,18 @@ def capacity_shock(shock: CapacityShock, builder: ScheduleBuilder) -> None:
     for f in np.atleast_1d(facs).tolist():
         by_days.setdefault(recovery_days_for(shock.recovery_days, chains[f]), []).append(int(f))
     factor = builder.full("capacity_factor")
+    window: dict[int, float] = builder.extras.setdefault("recovery_window", {})
     for rec, members in sorted(by_days.items()):
         factor[:, members] *= (1.0 - loss_profile(shock, builder, rec))[:, None]
+        for f in members:
+            # How far ahead a supplier quotes from the capacity its recovery will give back (§5.7).
+            window[f] = max(window.get(f, 0.0), float(rec))
     day = builder.start_day(shock)
+    if shock.fraction_lost >= 1.0:
+        # The window of no capacity at all, kept whole (its end may lie past the horizon): the
+        # facilities' announced restart, which they quote while down (docs/model.md §5.7).
+        end = np.inf if shock.end is None else float(to_day(shock.end, builder.scenario.start_date))
+        builder.extras.setdefault("full_loss", []).append((np.atleast_1d(facs).astype(np.intp), day, end))
     # A shock in force before day 0 is a standing condition: its destruction is already past.
     if shock.destroy_inventory > 0 and 0 <= day < builder.n_days:
         ids = {builder.core["facility_ids"][f] for f in facs}

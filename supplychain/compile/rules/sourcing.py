@@ -52,6 +52,9 @@ class SourcingSpec:
     buyer_flow: np.ndarray       # (B,) steady inflow of each buyer, units/day
     lead_shift: np.ndarray | None  # (T or 1, L) scheduled transport days minus the baseline mean
     allocation: np.ndarray | None  # (L,) ALLOCATION_CODE of the lane's supplier
+    restart_in: np.ndarray | None = None  # (T, F) days to the end of a scheduled total loss (0: none)
+    quote_share: np.ndarray | None = None  # (T, F) nameplate share a supplier quotes from (recovery ahead)
+    outage_days: np.ndarray | None = None  # (F,) mean duration of the random outages hitting a facility
 
 
 def _moving_average(x: np.ndarray, before: np.ndarray, window: int) -> np.ndarray:
@@ -160,4 +163,66 @@ def sourcing_spec(builder: ScheduleBuilder) -> None:
     allocation = codes[core["lane_origin"]] if codes.any() else None
     builder.extras["sourcing"] = SourcingSpec(
         incumbent=incumbent, qualify_days=qualify, patience=patience, lasting=lasting, step=step,
-        panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation)
+        panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation,
+        restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder))
+
+
+def _quote_share(builder: ScheduleBuilder) -> np.ndarray | None:
+    """Share of its nameplate capacity each supplier quotes from, (T, F); None without a capacity shock.
+
+    ``max(min(1, capacity_factor[t : t + H_f + 1]))`` with ``H_f`` the longest
+    recovery ramp of the capacity shocks on the facility (0 for a facility no
+    capacity shock hits): a supplier recovering from a loss quotes from the
+    capacity its scheduled ramp gives back, not from the day's. Days past the
+    horizon are not looked at.
+    """
+    window: dict[int, float] = builder.extras.get("recovery_window", {})
+    factor = builder.arrays["capacity_factor"]
+    if not window or not (factor < 1.0).any():
+        return None
+    capped = np.minimum(factor, 1.0)
+    out = np.zeros_like(capped)
+    for f, rec in window.items():
+        col = capped[:, f].copy()
+        for k in range(1, int(np.ceil(rec)) + 1):
+            np.maximum(col[:-k], capped[k:, f], out=col[:-k])
+        out[:, f] = col
+    return out
+
+
+def _restart_in(builder: ScheduleBuilder) -> np.ndarray | None:
+    """Days from each day to the end of the total capacity loss it lies in, (T, F); None without one.
+
+    Windows of ``CapacityShock(fraction_lost=1)`` on one facility that overlap or
+    touch merge into one: the facility restarts at the end of their union
+    (``inf`` for a shock without an end). 0 on days with some capacity left.
+    """
+    windows = builder.extras.get("full_loss")
+    if not windows:
+        return None
+    n_days, n_fac = builder.n_days, len(builder.core["facility_ids"])
+    out = np.zeros((n_days, n_fac))
+    for f in range(n_fac):
+        spans = sorted((float(a), float(b)) for facs, a, b in windows if f in facs)
+        merged: list[list[float]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            lo, hi = int(max(a, 0)), int(min(b, n_days))
+            if lo < hi:
+                out[lo:hi, f] = b - np.arange(lo, hi)
+    return out
+
+
+def _outage_days(builder: ScheduleBuilder) -> np.ndarray | None:
+    """Mean duration of the random outages of each facility (the longest if several), (F,); None without."""
+    specs = builder.extras.get("outages")
+    if not specs:
+        return None
+    out = np.zeros(len(builder.core["facility_ids"]))
+    for spec in specs:
+        out[spec.facilities] = np.maximum(out[spec.facilities], spec.duration.mean)
+    return out

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..._validation import fail
 from ...model import ExportControl, Tariff
 from ...model.dists import Distribution
 from ...model.shocks import SWITCHING_LAG_DAYS, Shock
@@ -45,29 +46,39 @@ from ...model.shocks.trade import DAYS_PER_MONTH
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import check_commodity, check_region, commodity_mask, index, warn_if_empty
 
-__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "tariff", "export_control", "front_load"]
+__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "tariff", "origin_content", "export_control", "front_load"]
 
 
 # Tariffs ------------------------------------------------------------------------------------------
 
 def tariff(shock: Tariff, builder: ScheduleBuilder) -> None:
-    """Add the tariff's rate to its lanes over its window; note its lag and demand elasticity."""
+    """Add the tariff's rate to its lanes over its window; note its lag and demand elasticity.
+
+    With a rule of origin (``origin_input``) each lane's rate is scaled by
+    the taxed origin's share of its supplier's input (:func:`origin_content`).
+    """
     idx = index(builder)
     check_region(idx, shock.importer, "importer", "Tariff")
     check_region(idx, shock.exporter, "exporter", "Tariff")
     check_commodity(idx, shock.commodity, "commodity", "Tariff")
     foreign = idx.lane_from != idx.lane_to
     mask = (idx.lane_to == shock.importer) & foreign & commodity_mask(idx.lane_commodity, shock.commodity)
-    if shock.exporter != "*":
-        mask &= idx.lane_from == shock.exporter
+    if shock.origin_input is None:
+        if shock.exporter != "*":
+            mask &= idx.lane_from == shock.exporter
+        rate = np.full(len(mask), shock.rate)
+    else:
+        # Every lane of the good into the importer is covered, at the taxed origin's content (which
+        # may be 0: a network where no such good is of that origin).
+        rate = shock.rate * origin_content(shock, builder)
     if warn_if_empty(mask, shock, "lane"):
         return
     n_lanes = len(mask)
     first, stop = builder.window(shock)
-    builder.full("tariff")[first:stop, mask] += shock.rate
+    builder.full("tariff")[first:stop, mask] += rate[mask]
     if builder.start_day(shock) < 0 and first == 0 < stop:
         in_force = builder.cache.setdefault("tariff_in_force", np.zeros(n_lanes))
-        in_force[mask] += shock.rate
+        in_force[mask] += rate[mask]
     chain = idx.commodities
     lags = [shock.switching_lag_days or SWITCHING_LAG_DAYS.get(chain[c].chain, SWITCHING_LAG_DAYS["default"])
             for c in idx.lane_commodity[mask]]
@@ -77,6 +88,36 @@ def tariff(shock: Tariff, builder: ScheduleBuilder) -> None:
         demands = (idx.demand_region == shock.importer) & commodity_mask(idx.demand_commodity, shock.commodity)
         eps = builder.cache.setdefault("tariff_demand_elasticity", np.zeros(len(demands)))
         eps[demands] = np.maximum(eps[demands], shock.demand_elasticity)
+
+
+def origin_content(shock: Tariff, builder: ScheduleBuilder) -> np.ndarray:
+    """Share of each lane's goods that originate in the taxed region(s) under ``shock.origin_input``, (L,).
+
+    For a lane from facility ``f``: the baseline shares (normalised) of the
+    lanes into ``f``'s stock of ``origin_input`` whose origin facility lies
+    in ``exporter`` (in any region but the importer for ``"*"``); 0 for a
+    lane whose origin does not use ``origin_input``. Implements the rule of
+    origin of docs/model.md §6.4.1.
+    """
+    idx = index(builder)
+    net = builder.scenario.network
+    check_commodity(idx, shock.origin_input, "origin_input", "Tariff")
+    makers = [f for f in net.facilities if f.output == shock.commodity]
+    if not any(shock.origin_input in dict(f.recipe) for f in makers):
+        users = sorted({f.output for f in net.facilities if shock.origin_input in dict(f.recipe)})
+        raise fail("origin_input", f"an input of the facilities making {shock.commodity!r} "
+                   f"({shock.origin_input!r} is an input of {users or 'no facility'})", shock.origin_input, "Tariff")
+    share = builder.arrays["share"][0]
+    taxed = idx.lane_from == shock.exporter if shock.exporter != "*" else idx.lane_from != shock.importer
+    origin_of = {l: i for i, l in enumerate(builder.core["facility_ids"])}
+    content = np.zeros(len(net.facilities))
+    for f in makers:
+        into = [i for i, l in enumerate(net.lanes) if l.destination == f.id and l.commodity == shock.origin_input]
+        total = share[into].sum() if into else 0.0
+        if total > 0:
+            content[origin_of[f.id]] = share[into][taxed[into]].sum() / total
+    out: np.ndarray = content[builder.core["lane_origin"]]
+    return out
 
 
 # Export controls ----------------------------------------------------------------------------------

@@ -93,6 +93,16 @@ class Tariff(Shock):
         ``P`` is the buyer's CES landed-price index relative to baseline.
         Battery minerals are inelastic, about 0.1-0.5 (Shojaeddini, Alonso &
         Nassar, 2024, *Resources, Conservation & Recycling* 107664).
+    origin_input : str, optional
+        Rule of origin: the input commodity whose place of production is the
+        good's customs origin, e.g. ``"logic_wafer"`` for logic chips (US
+        customs treat an integrated circuit as originating where its wafer
+        was fabricated, not where it was packaged; docs/model.md §6.4.1). A
+        lane of ``commodity`` into ``importer`` then pays ``rate`` times the
+        share of its origin facility's ``origin_input`` bought from
+        ``exporter``'s facilities (any foreign region's for ``"*"``), at
+        baseline shares. ``None`` (the default): the origin is the lane's
+        origin region.
 
     Limits: ``rate`` in ``[0, 10]`` (above 2.5 warns with a
     :class:`~supplychain.errors.SimulationWarning`); ``switching_lag_days``
@@ -117,6 +127,7 @@ class Tariff(Shock):
     exporter: str = "*"
     switching_lag_days: int | None = None
     demand_elasticity: float = 0.0
+    origin_input: str | None = None
     kind: ClassVar[str] = "tariff"
 
     def __post_init__(self) -> None:
@@ -139,6 +150,11 @@ class Tariff(Shock):
                       int(days(self.switching_lag_days, "switching_lag_days", "Tariff", low=1, whole=True)))
         set_field(self, "demand_elasticity", check_magnitude(self.demand_elasticity, "demand_elasticity", "Tariff",
                                                              high=10.0))
+        if self.origin_input is not None:
+            check_id(self.origin_input, "origin_input", "Tariff")
+            if self.commodity == "*":
+                raise fail("commodity", "one commodity when origin_input is given (a rule of origin names the "
+                           "input of one good)", self.commodity, "Tariff")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,138 @@
+"""The scarcity-price markets of a scenario: which stocks and suppliers make up each market, and their parameters.
+
+A market is a commodity in a region. :func:`price_spec` (a finishing step)
+stores a :class:`PriceSpec` in ``Compiled.schedules.extras["prices"]``: the
+market of every stock, the buyers' normal stock just after arrivals, the
+suppliers' normal rate, each market's parameters (by the chain of its
+commodity, :data:`supplychain.model.prices.PRICE_DEFAULTS`) and each lane's
+origin market and switching lag. The daily rule is
+:func:`supplychain.engines.prices.apply`.
+
+Implements docs/model.md §5.9 (prices): markets and normal levels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from ...model.prices import price_params
+from ...model.shocks import SWITCHING_LAG_DAYS
+from ..schedules import ScheduleBuilder
+from ..select import index
+
+__all__ = ["PriceSpec", "price_spec"]
+
+#: Relative tolerance within which an excess-demand ratio counts as 1 (the price target stays at 1).
+NEUTRAL_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class PriceSpec:
+    """Markets and parameters of the price rule (``M`` markets).
+
+    ``labels`` are ``(commodity, region)`` in order of first appearance in the
+    stock order. Sparse matrices sum runs-last or runs-first arrays per market.
+    """
+
+    labels: tuple[tuple[str, str], ...]
+    feedback: bool               # prices act on demand and sourcing shares (Scenario.price_feedback)
+    stock_market: np.ndarray     # (S,) market of each stock
+    stock_price: np.ndarray      # (S,) reference price of each stock's commodity, USD/unit
+    buyer_market: np.ndarray     # (B,) market of each buyer
+    seller_market: np.ndarray    # (F,) market of each facility's output
+    sum_buyers: sparse.csr_matrix   # (M, B) sums buyers per market (see engines.sums.sum_into)
+    sum_sellers: sparse.csr_matrix  # (M, F) sums facilities per market
+    normal_stock: np.ndarray     # (M,) sum of buyers' normal stock just after arrivals
+    target_extra: np.ndarray | None  # (T or 1, M) stock buyers plan above normal (front-loading, safety stock)
+    normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
+    normal_seller: np.ndarray    # (F,) each supplier's steady flow out
+    cover_scale: np.ndarray      # (M,) 1 / normal_stock, 0 for a market without buyers' stock
+    cover_offset: np.ndarray     # (M,) 1 for a market without buyers' stock (its cover is 1), else 0
+    seller_offset: np.ndarray    # (M,) 1 for a market without sellers (its load is 1 / 1), else 0
+    priced: np.ndarray           # (M,) bool: the clearing exponent is > 0 (else the price is fixed)
+    exponent: np.ndarray         # (M,) supply minus demand elasticity (0: fixed price)
+    adjustment_days: np.ndarray  # (M,)
+    floor: np.ndarray            # (M,)
+    cap: np.ndarray              # (M,)
+    demand_elasticity: np.ndarray  # (D,) of each demand's commodity
+    demand_market: np.ndarray      # (D,) market of each demand's consumer stock
+    lane_market: np.ndarray        # (L,) origin market of each lane
+    lane_sigma: np.ndarray         # (L,) CES elasticity of the lane's commodity
+    lane_step: np.ndarray          # (L,) 1 / switching lag of the lane commodity's chain
+
+    @property
+    def n_markets(self) -> int:
+        return len(self.labels)
+
+
+def price_spec(builder: ScheduleBuilder) -> None:
+    """Store the scenario's :class:`PriceSpec` in ``builder.extras["prices"]`` (a finisher)."""
+    core, idx = builder.core, index(builder)
+    net = builder.scenario.network
+    node_region = {f.id: f.region for f in net.facilities} | {d.id: d.region for d in net.demands}
+    keys = [(c, node_region[n]) for n, c in zip(core["stock_node"], core["stock_commodity"])]
+    labels: dict[tuple[str, str], int] = {}
+    for key in keys:
+        labels.setdefault(key, len(labels))
+    n_m = len(labels)
+    stock_market = np.array([labels[k] for k in keys], dtype=np.intp)
+    buyers = np.asarray(core["buyer_stock"])
+    n_b, n_f = len(buyers), len(core["capacity"])
+    buyer_market = stock_market[buyers]
+    seller_market = stock_market[np.asarray(core["out_stock"])]
+    sum_buyers = sparse.csr_matrix((np.ones(n_b), (buyer_market, np.arange(n_b))), shape=(n_m, n_b))
+    sum_sellers = sparse.csr_matrix((np.ones(n_f), (seller_market, np.arange(n_f))), shape=(n_m, n_f))
+    lane_buyer = np.asarray(core["lane_buyer"])
+    landing0 = np.asarray(core["initial_arrivals"])[0] if len(lane_buyer) else np.zeros(0)
+    normal_buyer = np.asarray(core["initial_stock"])[buyers] + np.bincount(lane_buyer, weights=landing0,
+                                                                            minlength=n_b)
+    flow = np.array([core["steady"].flow.get(i, 0.0) for i in core["lane_ids"]], dtype=float)
+    normal_seller = np.bincount(np.asarray(core["lane_origin"]), weights=flow, minlength=n_f)
+    params = [price_params(idx.commodities[c].chain) for c, _ in labels]
+    demand_commodity = [d.commodity for d in net.demands]
+    lane_commodity = list(idx.lane_commodity)
+    chains = [idx.commodities[c].chain for c in lane_commodity]
+    lag = np.array([max(SWITCHING_LAG_DAYS.get(ch, SWITCHING_LAG_DAYS["default"]), 1) for ch in chains],
+                   dtype=float)
+    normal_stock = np.bincount(buyer_market, weights=normal_buyer, minlength=n_m)
+    has_sellers = np.bincount(seller_market, minlength=n_m) > 0
+    exponent = np.array([p.exponent for p in params], dtype=float)
+    with np.errstate(divide="ignore"):
+        cover_scale = np.where(normal_stock > 0, 1.0 / normal_stock, 0.0)
+    extra = np.asarray(builder.arrays["target_extra"], dtype=float)  # (T or 1, B), set by every rule by now
+    target_extra = None
+    if extra.any():
+        target_extra = np.zeros((extra.shape[0], n_m))
+        for day in range(extra.shape[0]):
+            target_extra[day] = np.bincount(buyer_market, weights=extra[day], minlength=n_m)
+    builder.extras["prices"] = PriceSpec(
+        labels=tuple(labels),
+        feedback=bool(builder.scenario.price_feedback),
+        stock_market=stock_market,
+        stock_price=np.array([idx.commodities[c].price_usd for c in core["stock_commodity"]], dtype=float),
+        buyer_market=buyer_market,
+        seller_market=seller_market,
+        sum_buyers=sum_buyers,
+        sum_sellers=sum_sellers,
+        normal_stock=normal_stock,
+        target_extra=target_extra,
+        normal_rate=np.bincount(seller_market, weights=normal_seller, minlength=n_m),
+        normal_seller=normal_seller,
+        cover_scale=cover_scale,
+        cover_offset=(normal_stock <= 0).astype(float),
+        seller_offset=(~has_sellers).astype(float),
+        priced=exponent > 0,
+        exponent=exponent,
+        adjustment_days=np.array([p.adjustment_days for p in params], dtype=float),
+        floor=np.array([p.floor for p in params], dtype=float),
+        cap=np.array([p.cap for p in params], dtype=float),
+        demand_elasticity=np.array([price_params(idx.commodities[c].chain).demand_elasticity
+                                    for c in demand_commodity], dtype=float),
+        demand_market=stock_market[np.asarray(core["demand_stock"], dtype=np.intp)],
+        lane_market=seller_market[np.asarray(core["lane_origin"], dtype=np.intp)],
+        lane_sigma=np.array([idx.commodities[c].elasticity for c in lane_commodity], dtype=float),
+        lane_step=1.0 / lag,
+    )

@@ -1,0 +1,219 @@
+"""The scarcity-price rule: one vectorised update per day, after arrivals.
+
+Each market (a commodity in a region, :mod:`supplychain.compile.rules.prices`)
+has a price index ``pi`` (1 = the reference price). Every day, just after
+arrivals, the buyers' cover ``a`` (stock on hand over its normal level) and
+the suppliers' load ``q`` (what they are asked for, throughput plus backlog
+spread over the throughput time, over what they offer at the reference price:
+their normal rate when asked for less, up to their capacity when asked for
+more) give the excess-demand ratio ``e = q / a`` and
+the target ``clip(e ** (1 / eta), floor, cap)``, where ``eta`` is the supply
+minus the demand elasticity; the price closes ``1 / adjustment_days`` of its
+gap to the target. The new prices then scale the day's final demand by
+``pi ** demand_elasticity`` and tilt each lane's target sourcing share by
+its landed-cost ratio at the origin's price, ``ratio ** -sigma``, followed
+at the rate ``1 / switching lag`` (the CES of the tariff shares).
+
+:func:`apply` is the one call of the day loop; it returns the day's inputs
+with demand and shares replaced. Prices move no goods.
+
+Implements docs/model.md §5.9 (prices).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..compile.compiler import Compiled
+from ..compile.rules.prices import NEUTRAL_TOLERANCE, PriceSpec
+from .day import DayInputs
+from .sums import sum_into
+
+__all__ = ["PriceState", "apply", "initial_prices", "price_spec", "stock_prices"]
+
+#: Days over which a supplier's backlog counts as extra demand: the mean age of its throughput
+#: average (``THROUGHPUT_DAYS`` of :mod:`.kernel`, docs/model.md §5.7).
+BACKLOG_DAYS = 30.0
+
+
+@dataclass(eq=False)
+class PriceState:
+    """Prices of ``R`` runs: ``index`` (R, M) per market, ``tilt`` (R, L) per lane, ``share`` (R, L) or None.
+
+    ``share`` is the day's target share after the tilt (``None`` while every
+    tilt is 1, so the scheduled share applies unchanged); ``tilted`` (L,)
+    marks the lanes whose tilt differs from 1 in some run, ``off`` (M,) the
+markets whose price differs from 1 in some run.
+    """
+
+    index: np.ndarray
+    tilt: np.ndarray
+    tilted: np.ndarray
+    off: np.ndarray
+    share: np.ndarray | None = None
+
+
+def price_spec(c: Compiled) -> PriceSpec:
+    """The compiled :class:`PriceSpec` of ``c``."""
+    spec: PriceSpec = c.schedules.extras["prices"]
+    return spec
+
+
+def initial_prices(c: Compiled, n_runs: int) -> PriceState:
+    """Every price at its reference (index 1) and every tilt 1, runs-last in memory."""
+    spec = price_spec(c)
+    return PriceState(index=np.ones((n_runs, spec.n_markets), order="F"),
+                      tilt=np.ones((n_runs, c.n_lanes), order="F"), tilted=np.zeros(c.n_lanes, dtype=bool),
+                      off=np.zeros(spec.n_markets, dtype=bool))
+
+
+def _update(c: Compiled, spec: PriceSpec, ps: PriceState, stock: np.ndarray, throughput: np.ndarray,
+            owed: np.ndarray, capacity: np.ndarray, day: int) -> np.ndarray:
+    """Move every market's price one day towards its target (docs/model.md §5.9, update).
+
+    Returns the markets whose price differs from 1 in some run after the update.
+    """
+    held = sum_into(stock[:, c.buyer_stock], spec.buyer_market, spec.n_markets, spec.sum_buyers)
+    asked = throughput
+    if owed.any():
+        asked = asked + sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / BACKLOG_DAYS
+    # What a supplier offers at the reference price: its normal rate when asked for less (output is
+    # inelastic downwards in the short run), what it is asked for up to its capacity when asked for more.
+    offered = np.minimum(np.maximum(spec.normal_seller, asked), capacity)
+    asked_m = sum_into(asked, spec.seller_market, spec.n_markets, spec.sum_sellers)
+    offered_m = sum_into(np.asfortranarray(np.broadcast_to(offered, asked.shape)), spec.seller_market,
+                         spec.n_markets, spec.sum_sellers)
+    # Markets without buyers (or sellers) are neutral on that side: static scale and offset, no division by 0.
+    if spec.target_extra is None:
+        cover = held * spec.cover_scale + spec.cover_offset
+    else:
+        # Buyers planning extra stock (front-loading, a safety-stock change) need it too.
+        normal = spec.normal_stock + spec.target_extra[min(day, spec.target_extra.shape[0] - 1)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cover = np.where(normal > 0, held / normal, 1.0)
+    asked_m += spec.seller_offset
+    offered_m += spec.seller_offset
+    with np.errstate(divide="ignore", invalid="ignore"):
+        excess = asked_m / offered_m / cover
+    if not np.isfinite(excess).all():
+        # No supply at all (capacity 0) or no stock left: +inf; nothing asked of no supply: 1.
+        load = np.where(offered_m > 0, asked_m / np.where(offered_m > 0, offered_m, 1.0),
+                        np.where(asked_m > 0, np.inf, 1.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            excess = np.where(cover > 0, load / cover, np.inf)
+    off = np.abs(excess - 1.0) > NEUTRAL_TOLERANCE
+    live = np.flatnonzero((off.any(axis=0) | ps.off) & spec.priced)
+    if not len(live):
+        return live  # every market at its reference price and in balance: nothing moves
+    e, k = excess[:, live], spec.exponent[live]
+    with np.errstate(over="ignore"):
+        target = np.minimum(spec.cap[live], np.maximum(spec.floor[live], e ** (1.0 / k)))
+    target = np.where(off[:, live], target, 1.0)
+    index = ps.index[:, live]
+    index += (target - index) / spec.adjustment_days[live]
+    ps.index[:, live] = index
+    ps.off[live] = (index != 1.0).any(axis=0)
+    moved: np.ndarray = np.flatnonzero(ps.off)
+    return moved
+
+
+def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray, moved_markets: np.ndarray) -> None:
+    """Move each lane's sourcing tilt towards its landed-cost ratio ** -sigma (docs/model.md §5.9, sourcing).
+
+    Only lanes whose origin price or tilt differs from 1 in some run can
+    change; the others keep a tilt of exactly 1, so they are skipped.
+    """
+    moved = np.zeros(spec.n_markets, dtype=bool)
+    moved[moved_markets] = True
+    lanes = np.flatnonzero(moved[spec.lane_market] | ps.tilted)
+    if not len(lanes):
+        return
+    origin = ps.index[:, spec.lane_market[lanes]]
+    tau = np.broadcast_to(tariff, (c.n_lanes,))[lanes] if np.ndim(tariff) == 1 else tariff[:, lanes]
+    price, freight = c.lane_price[lanes], c.lane_freight[lanes]
+    at_reference = price * (1.0 + tau) + freight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(at_reference > 0, (price * origin * (1.0 + tau) + freight) / at_reference, 1.0)
+    target = ratio ** -spec.lane_sigma[lanes]
+    tilt = ps.tilt[:, lanes]
+    tilt += (target - tilt) * spec.lane_step[lanes]
+    ps.tilt[:, lanes] = tilt
+    ps.tilted[lanes] = (tilt != 1.0).any(axis=0)
+
+
+def _tilted_share(c: Compiled, ps: PriceState, share: np.ndarray) -> np.ndarray | None:
+    """The day's target share times the tilt, normalised per buyer; ``None`` while every tilt is 1.
+
+    Only the lanes of buyers with a tilted lane are renormalised, and in each
+    run a buyer all of whose tilts are 1 keeps its scheduled share bit for bit
+    (so a run's numbers do not depend on the other runs of its chunk).
+    """
+    if not ps.tilted.any():
+        return None
+    tilted_buyer = np.zeros(c.n_buyers, dtype=bool)
+    tilted_buyer[c.lane_buyer[ps.tilted]] = True
+    lanes = np.flatnonzero(tilted_buyer[c.lane_buyer])
+    buyers, local = np.unique(c.lane_buyer[lanes], return_inverse=True)
+    member = np.zeros((len(lanes), len(buyers)))
+    member[np.arange(len(lanes)), local] = 1.0
+    out = np.array(np.broadcast_to(share, ps.tilt.shape), order="F")
+    base = out[:, lanes]
+    tilt = ps.tilt[:, lanes]
+    weighted = base * tilt
+    total = (weighted @ member)[:, local]
+    moved = ((tilt != 1.0) @ member)[:, local] > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[:, lanes] = np.where(moved & (total > 0), weighted / total, base)
+    return out
+
+
+def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyped-def]
+    """Phase 1a of the day: update prices from ``s`` (a kernel ``State``) and return the day's inputs.
+
+    Call it after arrivals and :func:`~supplychain.engines.day.day_inputs`,
+    before production. With ``Scenario.price_feedback``, the returned inputs
+    have final demand scaled by ``pi ** demand_elasticity`` of each consumer
+    stock's market and the target sourcing shares tilted by the origins'
+    prices; ``s.prices`` holds the new state. ``inp`` is returned unchanged
+    without feedback or while every price is at its reference.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.compile.compiler import compile_scenario
+    >>> from supplychain.engines.kernel import arrive, initial_state
+    >>> from supplychain.engines.day import day_inputs, stack_draws
+    >>> from supplychain.engines.draws import draw_run, run_seed_sequences
+    >>> c = compile_scenario(toy_scenario(5))
+    >>> s = initial_state(c, 1)
+    >>> arrive(c, s, c.initial_arrivals[:1].copy())   # day 0's landings, then prices
+    >>> inp = day_inputs(c, stack_draws([draw_run(c, run_seed_sequences(0, 1)[0])]), 0)
+    >>> apply(c, s, inp) is inp, s.prices.index.shape == (1, price_spec(c).n_markets)
+    (True, True)
+    """
+    spec = price_spec(c)
+    ps: PriceState = s.prices
+    moved = _update(c, spec, ps, s.stock, s.throughput, s.owed, inp.capacity, s.day)
+    if not spec.feedback or (not len(moved) and not ps.tilted.any()):
+        ps.share = None
+        return inp  # every price at its reference and every tilt 1: the day's inputs stand
+    tariff = c.schedules.day("tariff", min(s.day, c.n_days - 1))
+    _tilt(c, spec, ps, tariff, moved)
+    ps.share = _tilted_share(c, ps, inp.share)
+    changes: dict[str, np.ndarray] = {}
+    if ps.share is not None:
+        changes["share"] = ps.share
+    at_demand = ps.index[:, spec.demand_market]
+    if (at_demand != 1.0).any():
+        changes["demand"] = inp.demand * np.where(at_demand == 1.0, 1.0, at_demand ** spec.demand_elasticity)
+    return dataclasses.replace(inp, **changes) if changes else inp
+
+
+def stock_prices(c: Compiled, ps: PriceState) -> np.ndarray:
+    """The price in USD per unit of every stock's market, (R, S): the recorded ``price``."""
+    spec = price_spec(c)
+    out: np.ndarray = ps.index[:, spec.stock_market] * spec.stock_price
+    return out

@@ -1,0 +1,247 @@
+"""From shortfalls at final demand to value added lost by region and industry.
+
+Each demand of an input commodity the table knows (chips, Li-ion cells, NdFeB magnets) in a
+region the table knows is that region's supply of the input to its industries. On day ``t``
+the region's shortfall of commodity ``c`` is ``s = 1 - min(1, sum Y / sum D)`` over those
+demands (0 on a day without demand); under proportional rationing every user gets the same
+share, and a sector whose share ``w`` of output needs ``c`` keeps the capacity factor
+``kappa = 1 - max_c w s`` (docs/model.md §8.3). The ARIO kernel (or the DIIM) turns the
+capacity factors into gross output, and value added lost is ``v (x0 - x)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from scipy import sparse
+
+from ..model.network import Network
+from .kernel import Ario, diim
+from .table import IOTable, load_io_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["METHODS", "InputMap", "ValueAddedLoss", "value_added_loss", "LossAccumulator", "feeds_impact"]
+
+#: Propagation methods: the ARIO-type kernel (default) or the dynamic inoperability model.
+METHODS = ("ario", "diim")
+Method = Literal["ario", "diim"]
+
+
+@dataclass(frozen=True, eq=False)
+class InputMap:
+    """Which demands supply which (region, input commodity) column, and the columns' dependences."""
+
+    summing: sparse.csr_matrix   # (K, D): 1 where demand d is column k
+    dependence: np.ndarray       # (K, N): share of node n's output that needs column k
+    columns: tuple[tuple[str, str], ...]   # (region, commodity) of each column
+
+    @classmethod
+    def build(cls, network: Network, table: IOTable) -> InputMap:
+        """Map ``network``'s demands onto ``table``'s regions and input commodities."""
+        columns: list[tuple[str, str]] = []
+        rows, cols = [], []
+        for d, dem in enumerate(network.demands):
+            if dem.region in table.regions and dem.commodity in table.dependence:
+                key = (dem.region, dem.commodity)
+                if key not in columns:
+                    columns.append(key)
+                rows.append(columns.index(key))
+                cols.append(d)
+        n_r, n_s = len(table.regions), len(table.sectors)
+        dependence = np.zeros((len(columns), n_r * n_s))
+        for k, (region, commodity) in enumerate(columns):
+            r = table.regions.index(region)
+            dependence[k, r * n_s:(r + 1) * n_s] = table.dependence[commodity][r]
+        summing = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(columns), len(network.demands)))
+        return cls(summing=summing, dependence=dependence, columns=tuple(columns))
+
+    @property
+    def active(self) -> bool:
+        """Whether any demand feeds the impact layer."""
+        return len(self.columns) > 0
+
+    def capacity(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
+        """Capacity factors (R, N) from one day's demand and delivered, each (R, D)."""
+        wanted = np.asarray((self.summing @ np.asarray(demand, dtype=float).T).T)
+        got = np.asarray((self.summing @ np.asarray(delivered, dtype=float).T).T)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            short = np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)   # (R, K)
+        hit = short[:, :, None] * self.dependence                                      # (R, K, N)
+        return 1.0 - hit.max(axis=1) if hit.shape[1] else np.ones((short.shape[0], self.dependence.shape[1]))
+
+
+def feeds_impact(network: Network, table: IOTable | None = None) -> bool:
+    """Whether any demand of ``network`` supplies an input the table maps to industries.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> feeds_impact(sc.load_baseline(horizon_days=5).network), feeds_impact(synthetic_scenario(5).network)
+    (True, False)
+    """
+    return InputMap.build(network, load_io_table() if table is None else table).active
+
+
+@dataclass(frozen=True, eq=False)
+class ValueAddedLoss:
+    """Value added lost per run, day, region and industry (USD at the table's prices).
+
+    Attributes
+    ----------
+    daily : ndarray, shape (n_runs, n_days, n_regions, n_sectors)
+        Value added lost each day; negative when overproduction makes up for earlier losses.
+    regions, sectors : tuple of str
+        Labels of the last two axes.
+    method : str
+        ``"ario"`` or ``"diim"``.
+    """
+
+    daily: np.ndarray
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    method: str
+
+    @property
+    def total(self) -> np.ndarray:
+        """Value added lost over the horizon per run, region and sector, (n_runs, R, S)."""
+        return self.daily.sum(axis=1)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Totals over the horizon, one row per run, region and sector (``value_added_loss_usd``)."""
+        import pandas as pd
+
+        n_runs, _, n_r, n_s = self.daily.shape
+        return pd.DataFrame({
+            "run": np.repeat(np.arange(n_runs), n_r * n_s),
+            "region": np.tile(np.repeat(np.array(self.regions, dtype=object), n_s), n_runs),
+            "sector": np.tile(np.array(self.sectors, dtype=object), n_runs * n_r),
+            "value_added_loss_usd": self.total.reshape(-1),
+        })
+
+
+def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network, *,
+                     table: IOTable | None = None, method: Method = "ario") -> ValueAddedLoss:
+    """Value added lost beyond the chain, from daily demand and deliveries (docs/model.md §8.3).
+
+    Parameters
+    ----------
+    demand, delivered : ndarray, shape (n_runs, n_days, n_demands)
+        Recorded ``demand`` and ``delivered`` of ``network``'s demands.
+    network : Network
+        The network whose demands the arrays follow.
+    table : IOTable, optional
+        Input-output table; the shipped one by default.
+    method : {"ario", "diim"}
+        Propagation kernel.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> net = sc.load_baseline(horizon_days=10).network
+    >>> d = np.ones((1, 10, len(net.demands)))
+    >>> float(np.abs(value_added_loss(d, d, net).total).max())      # everything delivered
+    0.0
+    >>> y = d.copy(); y[:, :, [net.demands.index(x) for x in net.demands
+    ...                        if x.commodity == "mature_chip" and x.region == "JP"]] = 0.5
+    >>> loss = value_added_loss(d, y, net)                  # Japan gets half its mature chips
+    >>> loss.regions[int(loss.total[0].sum(axis=1).argmax())]
+    'JP'
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {str(method)[:80]!r}")
+    table = load_io_table() if table is None else table
+    demand = np.broadcast_to(np.asarray(demand, dtype=float), np.shape(delivered))
+    delivered = np.asarray(delivered, dtype=float)
+    n_runs, n_days, _ = delivered.shape
+    imap = InputMap.build(network, table)
+    n_r, n_s = len(table.regions), len(table.sectors)
+    x0 = table.daily_output
+    cap = np.stack([imap.capacity(demand[:, t], delivered[:, t]) for t in range(n_days)], axis=1) \
+        if n_days else np.ones((n_runs, 0, n_r * n_s))
+    if method == "ario":
+        stepper = _Stepper(table, n_runs)
+        lost = np.stack([stepper.step(cap[:, t]) for t in range(n_days)], axis=1) if n_days else cap * 0.0
+    else:
+        a_star = table.a * x0[None, :] / x0[:, None]
+        q = diim(a_star, diim_resilience(table), 1.0 - cap)
+        lost = q * x0
+    daily = (lost * table.value_added).reshape(n_runs, n_days, n_r, n_s) if method == "diim" else \
+        lost.reshape(n_runs, n_days, n_r, n_s)
+    return ValueAddedLoss(daily=daily, regions=table.regions, sectors=table.sectors, method=method)
+
+
+def diim_resilience(table: IOTable) -> np.ndarray:
+    """DIIM resilience ``k_i = ln(100) / (T (1 - a*_ii))``: 99 % recovered within ``T`` inventory days.
+
+    The form is Lian & Haimes (2006); ``T`` is the table's inventory days, so the DIIM's lag stands in
+    for the ARIO kernel's stocks.
+    """
+    days = float(table.params.inventory_days.max())
+    return np.minimum(np.log(100.0) / (days * (1.0 - np.diag(table.a))), 1.0)
+
+
+class _Stepper:
+    """The ARIO kernel of ``n_runs`` runs, stepped only for runs that have met a shortfall.
+
+    Until its first capacity factor below 1 a run stays at the kernel's fixed point and loses
+    nothing, so it is not stepped; the choice is the run's own, so its numbers do not depend on
+    which runs share its batch.
+    """
+
+    def __init__(self, table: IOTable, n_runs: int) -> None:
+        self.table = table
+        self.kernel = Ario(table.a, table.daily_output, table.sector_of_node, table.params, n_runs)
+        self.disturbed = np.zeros(n_runs, dtype=bool)
+
+    def step(self, capacity: np.ndarray) -> np.ndarray:
+        """Value added lost on the day (R, N) under capacity factors (R, N)."""
+        self.disturbed |= (capacity < 1.0).any(axis=1)
+        lost = np.zeros_like(capacity)
+        if not self.disturbed.any():
+            return lost
+        rows = np.flatnonzero(self.disturbed)
+        out = self.kernel.step_rows(rows, capacity[rows])
+        lost[rows] = (self.table.daily_output - out) * self.table.value_added
+        return lost
+
+    def row(self, r: int) -> _Stepper:
+        one = _Stepper.__new__(_Stepper)
+        one.table, one.kernel = self.table, self.kernel.row(r)
+        one.disturbed = self.disturbed[r: r + 1]
+        return one
+
+
+class LossAccumulator:
+    """Per-run totals of value added lost, fed one day at a time (for ``keep="summary"``).
+
+    Holds the ARIO state of its runs only; :meth:`row` gives a view on one run that writes into
+    this one. Inactive (and free) when no demand of the network feeds the impact layer.
+    """
+
+    def __init__(self, network: Network, n_runs: int, table: IOTable | None = None) -> None:
+        self.table = load_io_table() if table is None else table
+        self.imap = InputMap.build(network, self.table)
+        n_r, n_s = len(self.table.regions), len(self.table.sectors)
+        self.total = np.zeros((n_runs, n_r, n_s))
+        self.stepper = _Stepper(self.table, n_runs) if self.imap.active else None
+
+    def row(self, r: int) -> LossAccumulator:
+        """An accumulator of run ``r`` alone sharing this one's state (no copy)."""
+        one = LossAccumulator.__new__(LossAccumulator)
+        one.table, one.imap = self.table, self.imap
+        one.total = self.total[r: r + 1]
+        one.stepper = None if self.stepper is None else self.stepper.row(r)
+        return one
+
+    def put(self, demand: np.ndarray, delivered: np.ndarray) -> None:
+        """Add one day from its demand and delivered, each (R, D)."""
+        if self.stepper is None:
+            return
+        demand = np.broadcast_to(demand, np.shape(delivered))
+        lost = self.stepper.step(self.imap.capacity(demand, delivered))
+        self.total += lost.reshape(self.total.shape)

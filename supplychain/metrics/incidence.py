@@ -1,0 +1,229 @@
+"""Who pays: tariff incidence, buyers' extra cost, scarcity rents and the value of what was not delivered.
+
+Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #derived):
+
+* :func:`gsim_incidence`: the split of a small ad-valorem tariff between the
+  importer and the exporter from the import-demand and export-supply
+  elasticities, the partial-equilibrium formula of GSIM (Francois, J. & Hall,
+  H. K. (2003), *Global Simulation Analysis of Industry-Level Trade Policy*,
+  version 3.0, World Bank/WITS): the importer's price rises by
+  ``E_x / (E_x - E_m)`` of the tariff and the exporter's falls by
+  ``-E_m / (E_x - E_m)`` of it. The own-price import demand elasticity of one
+  source with import share ``theta`` is ``theta E_m - (1 - theta) sigma``
+  (composite demand elasticity ``E_m``, substitution elasticity ``sigma``;
+  Francois & Hall 2003, eq. 6; Jammes, O. & Olarreaga, M. (2005),
+  *Explaining SMART and GSIM*, World Bank).
+* :func:`who_pays`: per region, in USD over the horizon (mean over runs):
+  ``buyer_cost_increase_usd`` (what buyers pay on what they received above the
+  reference price and the tariffs in force at the start), ``tariff_paid_usd``
+  (at the origin's price) split into ``tariff_paid_by_importer_usd`` and
+  ``tariff_paid_by_exporter_usd``, ``scarcity_rent_usd`` of producing regions
+  (price change times quantity sold, negative when prices fall),
+  ``deliveries_lost_usd`` (value at the reference price of final demand never
+  delivered) and ``demand_destroyed_usd`` (final demand given up because prices
+  rose, at the reference price; 0 without ``Scenario.price_feedback``). A fall in spending because goods were not
+  delivered is never netted against costs: it is reported as value not
+  delivered.
+
+Export supply is horizontal by default (``export_supply_elasticity=inf``): the
+foreign export supply curves faced by the United States in 2018 were
+estimated to be horizontal, so the tariffs passed through completely to
+duty-inclusive import prices (Fajgelbaum, P., Goldberg, P., Kennedy, P. &
+Khandelwal, A. (2020), "The return to protectionism", *QJE* 135(1): 1-55;
+Amiti, M., Redding, S. & Weinstein, D. (2019), "The impact of the 2018
+tariffs on prices and welfare", *JEP* 33(4): 187-210).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .._validation import fail
+from ..compile.compiler import compile_scenario
+from ..model.prices import price_params
+from ..results.series import Results
+
+__all__ = [
+    "WHO_PAYS_MEASURES",
+    "gsim_incidence",
+    "landed_cost_increase_usd",
+    "own_price_import_elasticity",
+    "who_pays",
+]
+
+#: Measures of :func:`who_pays`, in waterfall order.
+WHO_PAYS_MEASURES = ("buyer_cost_increase_usd", "tariff_paid_usd", "tariff_paid_by_importer_usd",
+                     "tariff_paid_by_exporter_usd", "scarcity_rent_usd", "deliveries_lost_usd",
+                     "demand_destroyed_usd")
+
+
+def gsim_incidence(import_demand_elasticity: float, export_supply_elasticity: float) -> tuple[float, float]:
+    """Shares of a small tariff borne by the importer and by the exporter (GSIM, Francois & Hall 2003).
+
+    Parameters
+    ----------
+    import_demand_elasticity : float
+        Own-price elasticity of import demand for the source, ``E_m <= 0``.
+    export_supply_elasticity : float
+        Elasticity of the source's export supply, ``E_x >= 0`` (``inf``:
+        horizontal supply).
+
+    Returns
+    -------
+    (float, float)
+        ``(E_x / (E_x - E_m), -E_m / (E_x - E_m))``; the first is the
+        pass-through of the tariff to the duty-inclusive import price.
+
+    Examples
+    --------
+    >>> gsim_incidence(-2.0, 2.0)
+    (0.5, 0.5)
+    >>> gsim_incidence(-2.53, math.inf)
+    (1.0, 0.0)
+    >>> gsim_incidence(-3.0, 1.0)
+    (0.25, 0.75)
+    """
+    e_m, e_x = float(import_demand_elasticity), float(export_supply_elasticity)
+    if not (e_m <= 0 and not math.isnan(e_m)):
+        raise fail("import_demand_elasticity", "<= 0", import_demand_elasticity, "gsim_incidence")
+    if not (e_x >= 0 and not math.isnan(e_x)):
+        raise fail("export_supply_elasticity", ">= 0 (inf allowed)", export_supply_elasticity, "gsim_incidence")
+    if e_x == 0 and e_m == 0:
+        raise fail("import_demand_elasticity", "< 0 when export_supply_elasticity is 0", e_m, "gsim_incidence")
+    if math.isinf(e_x) and math.isinf(e_m):
+        raise fail("import_demand_elasticity", "finite when export_supply_elasticity is inf", e_m, "gsim_incidence")
+    if math.isinf(e_x):
+        return 1.0, 0.0
+    if math.isinf(e_m):
+        return 0.0, 1.0
+    return e_x / (e_x - e_m), -e_m / (e_x - e_m)
+
+
+def own_price_import_elasticity(share: float, composite_elasticity: float, substitution: float) -> float:
+    """Own-price import demand elasticity of one source: ``theta E_m - (1 - theta) sigma`` (GSIM).
+
+    Examples
+    --------
+    >>> own_price_import_elasticity(1.0, -0.5, 2.0)     # the only source: the composite elasticity
+    -0.5
+    >>> round(own_price_import_elasticity(0.2, -0.5, 2.53), 3)
+    -2.124
+    """
+    return share * composite_elasticity - (1.0 - share) * substitution
+
+
+def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, float]):  # type: ignore[no-untyped-def]
+    """Per-lane, per-run USD totals: tariff paid, importer/exporter parts, buyer cost increase, rents."""
+    c = compile_scenario(results.scenario)
+    spec = c.schedules.extras["prices"]
+    net = results.scenario.network
+    commodities = {k.id: k for k in net.commodities}
+    flow = results.flow                                         # (R, T, L)
+    n_days = flow.shape[1]
+    days = np.minimum(np.arange(n_days), c.schedules.tariff.shape[0] - 1)
+    tau = np.asarray(c.schedules.tariff, dtype=float)[days]     # (T, L)
+    base = compile_scenario(results.scenario.without_shocks())
+    tau0 = np.asarray(base.schedules.tariff, dtype=float)[0]    # (L,) tariffs in force at the start
+    price = results.values("price")                             # (R, T, S)
+    origin_index = price[:, :, c.lane_src_stock] / spec.stock_price[c.lane_src_stock]
+    p = c.lane_price
+    tariff = (flow * tau * p * origin_index).sum(axis=1)        # (R, L)
+    cost_increase = (flow * p * (origin_index * (1.0 + tau) - (1.0 + tau0))).sum(axis=1)
+    rent = (flow * p * (origin_index - 1.0)).sum(axis=1)
+    shares = np.asarray(c.schedules.share[0], dtype=float)
+    importer_share = np.ones(c.n_lanes)
+    lane_commodity = results.coords.commodity["lane"]
+    for l in range(c.n_lanes):
+        k = commodities[lane_commodity[l]]
+        e_x = (export_supply_elasticity.get(k.id, math.inf) if isinstance(export_supply_elasticity, dict)
+               else export_supply_elasticity)
+        e_own = own_price_import_elasticity(float(shares[l]), price_params(k.chain).demand_elasticity, k.elasticity)
+        importer_share[l] = gsim_incidence(min(e_own, 0.0), e_x)[0] if (e_own < 0 or e_x > 0) else 1.0
+    return tariff, tariff * importer_share, tariff * (1.0 - importer_share), cost_increase, rent
+
+
+def _demand_terms(results: Results) -> tuple[np.ndarray, np.ndarray]:
+    """Per-demand, per-run USD: value never delivered, and demand given up because prices rose."""
+    c = compile_scenario(results.scenario)
+    spec = c.schedules.extras["prices"]
+    ref = spec.stock_price[c.demand_stock]
+    demand, delivered = results.demand, results.delivered
+    lost = np.maximum(demand.sum(axis=1) - delivered.sum(axis=1), 0.0) * ref
+    if not results.scenario.price_feedback:  # prices did not act on demand: nothing was given up to them
+        return lost, np.zeros_like(lost)
+    index = results.values("price")[:, :, c.demand_stock] / ref
+    destroyed = (demand * (index ** -spec.demand_elasticity - 1.0)).sum(axis=1) * ref
+    return lost, destroyed
+
+
+def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, float] = math.inf) -> pd.DataFrame:
+    """Who pays for a shock, by region: USD over the horizon, mean over runs.
+
+    Parameters
+    ----------
+    results : Results
+        Daily results (their ``flow``, ``price``, ``demand`` and ``delivered``).
+    export_supply_elasticity : float or dict of str to float
+        ``E_x`` of every exporter (or per commodity id; missing ones are
+        ``inf``) for the GSIM split of tariffs (:func:`gsim_incidence`).
+
+    Returns
+    -------
+    DataFrame
+        Index: regions (sorted). Columns: :data:`WHO_PAYS_MEASURES`. Tariffs
+        and the importer's part are booked to the importing region, the
+        exporter's part and scarcity rents to the exporting (producing)
+        region, buyer cost to the buying region, lost and destroyed demand to
+        the demand's region.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import Tariff
+    >>> sc = toy_scenario(40).with_shocks(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.1))
+    >>> t = who_pays(simulate(sc))
+    >>> bool(t.loc["KR", "tariff_paid_usd"] > 0), float(t.loc["CN", "tariff_paid_by_exporter_usd"])
+    (True, 0.0)
+    """
+    tariff, importer_part, exporter_part, cost, rent = _lane_terms(results, export_supply_elasticity)
+    lost, destroyed = _demand_terms(results)
+    pairs = [r.split(">", 1) for r in results.coords.region["lane"]]
+    exporter = [a for a, _ in pairs]
+    importer = [b for _, b in pairs]
+    regions = sorted({r.id for r in results.scenario.network.regions})
+    table = pd.DataFrame(0.0, index=pd.Index(regions, name="region"), columns=list(WHO_PAYS_MEASURES))
+
+    def book(measure: str, values: np.ndarray, where: list[str]) -> None:
+        sums = pd.Series(values.mean(axis=0), index=where).groupby(level=0).sum()
+        table.loc[sums.index, measure] += sums.to_numpy()
+
+    book("buyer_cost_increase_usd", cost, importer)
+    book("tariff_paid_usd", tariff, importer)
+    book("tariff_paid_by_importer_usd", importer_part, importer)
+    book("tariff_paid_by_exporter_usd", exporter_part, exporter)
+    book("scarcity_rent_usd", rent, exporter)
+    demand_region = list(results.coords.region["demand"])
+    book("deliveries_lost_usd", lost, demand_region)
+    book("demand_destroyed_usd", destroyed, demand_region)
+    return table
+
+
+def landed_cost_increase_usd(results: Results, *, importer: str) -> float:
+    """Extra landed cost paid by buyers in ``importer`` over the horizon (mean over runs), in USD.
+
+    The ``buyer_cost_increase_usd`` of :func:`who_pays` for one region: units
+    received times (origin price x (1 + tariff) minus reference price x (1 +
+    tariffs in force at the start)).
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> landed_cost_increase_usd(simulate(toy_scenario(20)), importer="KR")
+    0.0
+    """
+    return float(who_pays(results).loc[importer, "buyer_cost_increase_usd"])

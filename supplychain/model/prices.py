@@ -1,0 +1,114 @@
+"""Parameters of the scarcity-price state: short-run elasticities, adjustment time and bounds by value chain.
+
+Every market (a commodity in a region) carries a price index that clears a
+short-run demand and supply with constant elasticities against the ratio of
+what is asked to what is at hand (``docs/model.md`` §5.9, #prices). The
+parameters below are the defaults of each value chain; they are ASSUMPTIONS
+within the ranges of the sources named beside them, listed in
+``docs/assumptions.md``:
+
+* short-run demand and supply of minerals are price-inelastic, well below 1
+  in absolute value (Tilton, J. E. & Guzmán, J. I. (2016), *Mineral
+  Economics and Policy*, RFF Press, ch. 2; Fally, T. & Sayre, J. (2018),
+  "Commodity trade matters", NBER WP 24965);
+* chips and cells enter production in near-fixed proportions in the short
+  run (Boehm, C. E., Flaaen, A. & Pandalai-Nayar, N. (2019), *Review of
+  Economics and Statistics* 101(1): 60-75), so their demand and supply
+  elasticities are the lowest;
+* the adjustment time follows how prices are set: minerals are quoted
+  weekly by price reporting agencies (two weeks), battery materials and
+  cells in monthly contracts (30 days), chips in quarterly contracts
+  (60 days, the time to half of a quarter's reset and the next);
+* the bounds keep the constant-elasticity reduced form from running away:
+  a year-long loss of China's gallium exports moves the price by about
+  +150 % in the USGS partial-equilibrium model (Nassar, N. T. et al.
+  (2024), USGS Open-File Report 2024-1057), and battery-grade lithium
+  carbonate rose 4.4-fold between the 2020 and 2022 annual averages (USGS
+  Mineral Commodity Summaries 2023, Lithium), so a cap of five times the
+  reference price and a floor of half of it bound every case seen.
+
+Implements docs/model.md §5.9 (prices): the parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .._validation import fail
+
+__all__ = ["PRICE_DEFAULTS", "PriceParams", "price_params"]
+
+
+@dataclass(frozen=True)
+class PriceParams:
+    """Short-run price parameters of one commodity's markets.
+
+    Parameters
+    ----------
+    demand_elasticity : float
+        Short-run own-price elasticity of demand, ``<= 0``.
+    supply_elasticity : float
+        Short-run price elasticity of supply, ``>= 0``.
+    adjustment_days : float
+        Days for the price to move its gap to the target (``>= 1``): each day
+        it closes ``1 / adjustment_days`` of it.
+    floor, cap : float
+        Bounds of the price index (``0 < floor <= 1 <= cap``).
+
+    Examples
+    --------
+    >>> p = PriceParams(-0.1, 0.2, 30.0, 0.5, 5.0)
+    >>> round(p.exponent, 2)
+    0.3
+    >>> PriceParams(0.1, 0.2, 30.0, 0.5, 5.0)
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: demand_elasticity must be in [-10, 0]; got 0.1 for PriceParams.
+    """
+
+    demand_elasticity: float
+    supply_elasticity: float
+    adjustment_days: float
+    floor: float
+    cap: float
+
+    def __post_init__(self) -> None:
+        checks = (("demand_elasticity", -10.0 <= self.demand_elasticity <= 0.0, "in [-10, 0]"),
+                  ("supply_elasticity", 0.0 <= self.supply_elasticity <= 10.0, "in [0, 10]"),
+                  ("adjustment_days", 1.0 <= self.adjustment_days <= 3650.0, "in [1, 3650]"),
+                  ("floor", 0.0 < self.floor <= 1.0, "in (0, 1]"),
+                  ("cap", 1.0 <= self.cap <= 1000.0, "in [1, 1000]"))
+        for name, ok, expected in checks:
+            if not ok:
+                raise fail(name, expected, getattr(self, name), "PriceParams")
+
+    @property
+    def exponent(self) -> float:
+        """``supply_elasticity - demand_elasticity``: the clearing exponent (0: a fixed price)."""
+        return self.supply_elasticity - self.demand_elasticity
+
+
+#: Default price parameters by value chain (ASSUMPTIONS within the cited ranges; see the module docstring).
+PRICE_DEFAULTS: dict[str, PriceParams] = {
+    "minerals": PriceParams(demand_elasticity=-0.15, supply_elasticity=0.10, adjustment_days=14.0,
+                            floor=0.5, cap=5.0),
+    "batteries": PriceParams(demand_elasticity=-0.10, supply_elasticity=0.20, adjustment_days=30.0,
+                             floor=0.5, cap=5.0),
+    "semiconductors": PriceParams(demand_elasticity=-0.05, supply_elasticity=0.05, adjustment_days=60.0,
+                                  floor=0.5, cap=5.0),
+    "default": PriceParams(demand_elasticity=-0.20, supply_elasticity=0.20, adjustment_days=30.0,
+                           floor=0.5, cap=5.0),
+}
+
+
+def price_params(chain: str) -> PriceParams:
+    """The price parameters of value chain ``chain`` (``"default"`` for any other chain).
+
+    Examples
+    --------
+    >>> price_params("minerals").adjustment_days
+    14.0
+    >>> price_params("toys") == PRICE_DEFAULTS["default"]
+    True
+    """
+    return PRICE_DEFAULTS.get(chain, PRICE_DEFAULTS["default"])

@@ -1,0 +1,61 @@
+"""Check that a shock names only regions, commodities, facilities and stages of its network.
+
+Compiling a scenario checks the same ids, but a typo found when the scenario
+is built (``Scenario(...)``, ``with_shocks``, ``with_responses``, a loaded file)
+points at the line that made it, not at a later ``simulate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..._validation import check_known
+from ..network import Network
+from .base import Shock
+
+__all__ = ["check_references"]
+
+#: Which network ids each kind of shock field names.
+_REGION_FIELDS = ("importer", "exporter", "region", "origin_region", "destination_region", "through",
+                  "destinations", "except_destinations")
+_COMMODITY_FIELDS = ("commodity", "origin_input")
+
+
+def _values(value: object) -> Iterable[str]:
+    if value is None or value == "*":
+        return ()
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return tuple(v for v in value if v != "*")
+    return (value,)  # type: ignore[return-value]
+
+
+def check_references(shock: Shock, network: Network, label: str) -> None:
+    """Raise :class:`~supplychain.errors.UnknownIdError`, with close matches, for an unknown id in ``shock``.
+
+    ``label`` says where the shock sits (``"shocks entry 2"``), as compile errors do.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import DemandShock
+    >>> check_references(DemandShock(region="US", commodity="cel", factor=2.0, start=1),
+    ...                  toy_scenario(10).network, "shocks entry 1")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.UnknownIdError: shocks entry 1: commodity 'cel' for DemandShock is not a known id. Did you mean 'cell'?
+    """
+    kind = type(shock).__name__
+    known = {
+        "region": [r.id for r in network.regions],
+        "commodity": [c.id for c in network.commodities],
+        "facility": [f.id for f in network.facilities],
+        "stage": sorted({f.stage for f in network.facilities}),
+    }
+    fields = [(name, "region") for name in _REGION_FIELDS] + [(name, "commodity") for name in _COMMODITY_FIELDS]
+    fields += [("facility", "facility"), ("stage", "stage")]
+    for name, what in fields:
+        for value in _values(getattr(shock, name, None)):
+            try:
+                check_known(value, known[what], name, kind)
+            except Exception as exc:
+                raise type(exc)(f"{label}: {exc}") from None

@@ -1,0 +1,76 @@
+"""Plot value added lost beyond the chain by region and industry (docs/model.md §8.3)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..impact.loss import ValueAddedLoss
+
+__all__ = ["plot_value_added_loss"]
+
+#: Sector colours (electronics, electrical, machinery, vehicles, rest of the economy).
+_COLOURS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#bbbbbb")
+
+
+def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray, *, regions: tuple[str, ...] | None = None,
+                          sectors: tuple[str, ...] | None = None, ax: Axes | None = None) -> Axes:
+    """Horizontal bars of value added lost per region, stacked by industry (mean over runs).
+
+    Parameters
+    ----------
+    loss : ValueAddedLoss or ndarray
+        From :meth:`Results.value_added_loss`, or per-run totals ``(n_runs, regions, sectors)``
+        such as :attr:`EnsembleResults.value_added_loss` (then give ``regions`` and ``sectors``,
+        or the shipped table's labels are used).
+    regions, sectors : tuple of str, optional
+        Labels of an array's last two axes.
+    ax : Axes, optional
+        Where to draw; a new figure's axes by default.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ax = plot_value_added_loss(np.ones((2, 6, 5)) * 1e9)
+    >>> len(ax.patches), ax.get_xlabel()
+    (30, 'value added lost (bn USD)')
+    """
+    import matplotlib.pyplot as plt
+
+    if isinstance(loss, np.ndarray):
+        totals = np.asarray(loss, dtype=float)
+        if totals.ndim != 3:
+            raise ValueError(f"loss must be (n_runs, regions, sectors), got shape {totals.shape}")
+        if regions is None or sectors is None:
+            from ..impact.table import load_io_table
+            table = load_io_table()
+            regions, sectors = regions or table.regions, sectors or table.sectors
+    else:
+        totals, regions, sectors = loss.total, loss.regions, loss.sectors
+    mean = totals.mean(axis=0) / 1e9                           # (R, S), bn USD
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    y = np.arange(len(regions))
+    left_pos = np.zeros(len(regions))
+    left_neg = np.zeros(len(regions))
+    for j, sector in enumerate(sectors):
+        v = mean[:, j]
+        left = np.where(v >= 0, left_pos, left_neg)
+        ax.barh(y, v, left=left, color=_COLOURS[j % len(_COLOURS)], label=sector, height=0.7)
+        left_pos += np.maximum(v, 0)
+        left_neg += np.minimum(v, 0)
+    ax.set_yticks(y, labels=list(regions))
+    ax.invert_yaxis()
+    ax.axvline(0.0, color="black", linewidth=0.6)
+    ax.set_xlabel("value added lost (bn USD)")
+    ax.set_title("Value added lost beyond the chain, by region and industry")
+    ax.legend(loc="lower right", fontsize="small", frameon=False)
+    return ax

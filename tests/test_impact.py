@@ -1,0 +1,233 @@
+"""The impact layer (docs/model.md §8.3): input-output kernels on hand-computed systems, the cited
+table and its derivation, and value added lost in Results, ensembles, archives, plots and the CLI."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import supplychain as sc
+from supplychain.analytics import gdp_at_risk
+from supplychain.impact import Ario, ArioParameters, ario, diim, leontief_inverse, load_io_table
+from supplychain.impact.loss import InputMap, value_added_loss
+from supplychain.impact.table import value_added_by_region
+from supplychain.io.scenario import save_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE_FILE = ROOT / "supplychain" / "data" / "impact" / "io_table.toml"
+EXAMPLE = ROOT / "examples" / "09_chip_shortage_2021.py"
+
+
+def _shortage_2021(horizon: int):
+    """The 2021 chip-shortage scenario of examples/09_chip_shortage_2021.py."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("example_09", EXAMPLE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.shortage_2021(horizon)
+
+
+# Kernels on hand-computed systems ------------------------------------------------------------
+def test_leontief_inverse_of_a_two_sector_economy():
+    a = np.array([[0.2, 0.3], [0.4, 0.1]])
+    # det(I - A) = 0.8 * 0.9 - 0.3 * 0.4 = 0.6; inverse = [[0.9, 0.3], [0.4, 0.8]] / 0.6
+    assert np.allclose(leontief_inverse(a), np.array([[1.5, 0.5], [2 / 3, 4 / 3]]))
+    with pytest.raises(ValueError, match="not productive"):
+        leontief_inverse(np.array([[0.6, 0.5], [0.5, 0.6]]))
+
+
+def test_diim_reaches_the_static_iim_and_recovers_at_its_rate():
+    a_star = np.array([[0.2, 0.3], [0.1, 0.0]])
+    k = np.array([0.2, 0.3])
+    c = np.zeros((600, 2))
+    c[:300, 0] = 0.1
+    q = diim(a_star, k, c)
+    assert np.allclose(q[299], leontief_inverse(a_star) @ np.array([0.1, 0.0]), atol=1e-10)
+    # one sector alone decays by 1 - k (1 - a*_ii) a day once the perturbation ends
+    one = diim(np.array([[0.25]]), np.array([0.2]), np.r_[np.full((50, 1), 0.2), np.zeros((50, 1))])
+    assert np.allclose(one[51:, 0] / one[50:-1, 0], 1 - 0.2 * 0.75)
+    assert q[-1].max() < 1e-12
+
+
+def test_ario_without_a_shock_loses_nothing_on_the_shipped_table():
+    t = load_io_table()
+    out = ario(t.a, t.daily_output, t.sector_of_node, t.params, np.ones((2, 40, t.a.shape[0])))
+    assert np.allclose(out, t.daily_output, rtol=1e-12)
+
+
+def test_ario_one_sector_without_overproduction_loses_exactly_the_capacity_cut():
+    cap = np.ones((1, 30, 1))
+    cap[0, 10:20] = 0.25
+    out = ario(np.zeros((1, 1)), np.array([8.0]), np.array([0]),
+               ArioParameters(np.array([30.0]), alpha_max=1.0), cap)
+    assert out.sum() == pytest.approx(8.0 * 30 - 10 * 0.75 * 8.0)
+
+
+def test_ario_client_draws_its_inventory_before_cutting_output():
+    # supplier 0 sells a = 0.5 per unit to client 1; the client holds 30 days of it
+    a = np.array([[0.0, 0.5], [0.0, 0.0]])
+    x0 = np.array([10.0, 20.0])
+    p = ArioParameters(np.array([30.0, 30.0]), psi=0.8, alpha_max=1.0)
+    cap = np.ones((1, 40, 2))
+    cap[0, :, 0] = 0.0                                        # the supplier stops on day 0
+    out = ario(a, x0, np.array([0, 1]), p, cap)
+    # stock 30 x 10 = 300 falls by 10 a day; output holds until stock < 0.8 x 300 = 240, i.e. for 6 days
+    assert np.allclose(out[0, :7, 1], 20.0)
+    assert out[0, 7, 1] == pytest.approx(20.0 * 230 / 240)   # stock 230 of the 240 it needs
+    assert (np.diff(out[0, 7:, 1]) < 0).all()
+    assert np.allclose(out[0, :, 0], 0.0)
+
+
+def test_ario_overproduction_makes_up_for_lost_output():
+    cap = np.ones((1, 400, 2))
+    cap[0, 10:40, 0] = 0.5
+    a = np.array([[0.0, 0.5], [0.0, 0.0]])
+    x0 = np.array([10.0, 20.0])
+    kernel_out = ario(a, x0, np.array([0, 1]), ArioParameters(np.array([30.0, 30.0]), tau_alpha=30.0), cap)
+    late = kernel_out[0, 40:, 0]
+    assert late.max() > 10.0 + 1e-6                         # the supplier overproduces to refill stocks
+    assert late.max() <= 1.25 * 10.0 + 1e-9                  # within alpha_max
+
+
+def test_ario_rows_share_state_and_match_the_batch():
+    t = load_io_table()
+    cap = np.ones((3, 20, t.a.shape[0]))
+    cap[1, 5:, :4] = 0.7
+    batch = Ario(t.a, t.daily_output, t.sector_of_node, t.params, 3)
+    single = Ario(t.a, t.daily_output, t.sector_of_node, t.params, 3)
+    rows = [single.row(r) for r in range(3)]
+    for day in range(20):
+        out = batch.step(cap[:, day])
+        for r in range(3):
+            assert np.array_equal(rows[r].step(cap[r: r + 1, day])[0], out[r])
+
+
+# The table and its derivation ----------------------------------------------------------------
+def test_table_file_is_re_created_byte_for_byte_and_cites_every_number():
+    from tools.impact.build import render
+    assert render().encode("utf-8") == TABLE_FILE.read_bytes()
+    data = tomllib.loads(TABLE_FILE.read_text(encoding="utf-8"))
+
+    def values(node):
+        if isinstance(node, dict):
+            if "value" in node and not isinstance(node["value"], dict):
+                yield node
+            for v in node.values():
+                yield from values(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from values(v)
+    entries = list(values(data))
+    assert len(entries) > 80
+    assert all(isinstance(e.get("source"), str) and len(e["source"]) > 10 for e in entries)
+
+
+def test_table_reproduces_gdp_and_is_productive():
+    t = load_io_table()
+    gdp = value_added_by_region(t)
+    assert gdp[t.regions.index("US")] == pytest.approx(23315.1e9, rel=1e-4)   # IMF WEO Oct 2022, 2021
+    assert gdp.sum() == pytest.approx(96527.0e9, rel=1e-4)
+    x = t.output.reshape(-1)
+    assert (x - t.a @ x > 0).all()                              # final demand positive everywhere
+    assert (leontief_inverse(t.a) >= 0).all()
+    assert np.allclose(t.value_added, 1 - t.a.sum(axis=0))
+
+
+# From shortfalls to losses -------------------------------------------------------------------
+def test_a_regional_chip_shortfall_caps_the_dependent_industries_of_that_region():
+    net = sc.load_baseline(horizon_days=5).network
+    t = load_io_table()
+    imap = InputMap.build(net, t)
+    demand = np.ones((1, len(net.demands)))
+    delivered = demand.copy()
+    jp = [i for i, d in enumerate(net.demands) if (d.region, d.commodity) == ("JP", "mature_chip")]
+    delivered[0, jp] = 0.6
+    cap = imap.capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
+    assert np.allclose(cap[t.regions.index("JP"), :4], 0.6)    # every C26-C29 product needs mature chips
+    assert cap[t.regions.index("JP"), 4] == 1.0 and np.all(np.delete(cap, t.regions.index("JP"), 0) == 1.0)
+    cells = [i for i, d in enumerate(net.demands) if (d.region, d.commodity) == ("CN", "li_ion_cell")]
+    delivered = demand.copy()
+    delivered[0, cells] = 0.5
+    cap = imap.capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
+    assert cap[t.regions.index("CN"), 3] == pytest.approx(1 - 0.5 * 0.38)   # China's EV share of vehicles
+
+
+@pytest.mark.parametrize("method", ["ario", "diim"])
+def test_value_added_lost_is_v_times_output_lost_and_zero_without_shortfall(method):
+    net = sc.load_baseline(horizon_days=5).network
+    demand = np.ones((2, 60, len(net.demands)))
+    delivered = demand.copy()
+    assert np.abs(value_added_loss(demand, delivered, net, method=method).daily).max() == 0.0
+    us = [i for i, d in enumerate(net.demands) if (d.region, d.commodity) == ("US", "logic_chip")]
+    delivered[1, 10:30, us] = 0.0
+    loss = value_added_loss(demand, delivered, net, method=method)
+    assert np.abs(loss.total[0]).max() == 0.0 and loss.total[1].sum() > 0
+    r = loss.regions.index("US")
+    assert loss.total[1, r].sum() == loss.total[1].sum(axis=1).max()
+    frame = loss.to_dataframe()
+    assert len(frame) == 2 * 6 * 5 and frame.value_added_loss_usd.sum() == pytest.approx(loss.total.sum())
+
+
+@pytest.fixture(scope="module")
+def shortage():
+    """The 2021 chip-shortage example on 300 days: shortfalls start in the autumn."""
+    return _shortage_2021(300)
+
+
+def test_summary_ensembles_carry_the_same_losses_as_daily_results_on_every_engine(shortage):
+    series = sc.simulate(shortage, engine="vector", seed=3).value_added_loss().total
+    assert series.sum() > 1e9
+    vector = sc.simulate(shortage, engine="vector", seed=3, keep="summary").value_added_loss
+    des = sc.simulate(shortage, engine="des", seed=3, keep="summary").value_added_loss
+    assert np.allclose(vector, series, rtol=1e-9) and np.allclose(des, series, rtol=1e-9)
+
+
+def test_summary_losses_do_not_depend_on_chunk_size_and_survive_the_archive(shortage, tmp_path):
+    from supplychain.datasets.baseline import with_random_lead_times
+    from supplychain.results.ensemble import load_ensemble
+    noisy = with_random_lead_times(shortage)
+    one = sc.simulate(noisy, engine="vector", seed=5, n_runs=3, keep="summary", chunk_size=1)
+    three = sc.simulate(noisy, engine="vector", seed=5, n_runs=3, keep="summary", chunk_size=3)
+    assert np.array_equal(one.value_added_loss, three.value_added_loss)
+    back = load_ensemble(one.save(tmp_path / "ens.npz"))
+    assert np.array_equal(back.value_added_loss, one.value_added_loss)
+    assert np.allclose(back.value_added_loss_total(), one.value_added_loss.sum(axis=(1, 2)))
+
+
+def test_gdp_at_risk_weights_by_probability_and_nets_out_the_paired_baseline(shortage):
+    shocked = sc.simulate(shortage, engine="vector", seed=3, keep="summary")
+    base = sc.simulate(shortage.without_shocks(), engine="vector", seed=3, keep="summary")
+    full = gdp_at_risk(shocked, baseline=base)
+    tenth = gdp_at_risk(shocked, 0.1, baseline=base)
+    assert full.loc["ALL", "gdp_at_risk_usd"] == pytest.approx(shocked.value_added_loss.sum())
+    assert tenth.loc["ALL", "gdp_at_risk_usd"] == pytest.approx(0.1 * full.loc["ALL", "gdp_at_risk_usd"])
+    assert full.loc["ALL", "gdp_usd"] == pytest.approx(96527.0e9, rel=1e-4)
+    with pytest.raises(ValueError, match="probability"):
+        gdp_at_risk(shocked, 1.5)
+
+
+def test_losses_plot_stacks_industries_per_region_on_given_axes():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from supplychain.plotting import plot_value_added_loss
+    _, ax = plt.subplots()
+    arr = np.zeros((1, 6, 5))
+    arr[0, 2, 3] = 4e9
+    assert plot_value_added_loss(arr, ax=ax) is ax
+    widths = [p.get_width() for p in ax.patches]
+    assert max(widths) == pytest.approx(4.0) and sum(widths) == pytest.approx(4.0)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(load_io_table().regions)
+    plt.close("all")
+
+
+def test_cli_run_prints_value_added_lost(shortage, tmp_path, capsys):
+    from supplychain.cli.app import main
+    path = save_scenario(shortage, tmp_path / "shortage.toml")
+    assert main(["run", str(path), "--quiet", "--out", str(tmp_path / "o")]) == 0
+    text = capsys.readouterr().out
+    assert "Value added lost beyond the chain" in text and "Total value added lost: $" in text
+    assert (tmp_path / "o" / "value_added_loss.csv").exists() and (tmp_path / "o" / "value_added_loss.png").exists()

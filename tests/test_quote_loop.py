@@ -1,0 +1,172 @@
+"""The loop from quoted lead time to planned orders (docs/model.md §5.6.5, §5.7).
+
+A review found that, at panic 0, the planned pipeline raised the buyers' targets by as much as their
+own orders lengthened the quote (a loop gain of 1): a 10-day fab outage gave quotes of 67-79 days and
+a backlog that lasted to the patience cap, and a dead supplier's quote grew without bound. The oracles
+below are worked out by hand from the rules, day by day, on one supplier and one buyer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from supplychain.compile import compile_scenario
+from supplychain.engines.sourcing import EXPECTED_WAIT_DAYS
+from supplychain.model import (
+    BaseStock,
+    CapacityShock,
+    Commodity,
+    Demand,
+    Facility,
+    Fixed,
+    Lane,
+    Network,
+    RandomOutage,
+    Region,
+    Scenario,
+)
+from supplychain.run import simulate
+
+ENGINES = ("vector", "des")
+LANE = "CN.plant>US.w"
+
+
+def plant(capacity: float = 15.0, *, alternate: bool = False) -> Network:
+    """CN.plant (capacity ``capacity``, output BaseStock(20)) -> US.w (demand 10/day, BaseStock(20), lead 1).
+
+    Chain "other": no idle capacity to restart and a restart at full capacity when an outage ends, so
+    the plant ships up to its capacity the day it is back. Patience 60 days. With ``alternate``, a
+    second supplier KR.plant (capacity 40) holds a tenth of the buyer's share.
+    """
+    facilities = [Facility("CN.plant", "CN", "plant", "w", capacity, policies={"w": BaseStock(20.0)})]
+    lanes = [Lane("CN.plant", "US.w", "w", lead_time=1.0, patience_days=60.0, share=0.9 if alternate else 1.0)]
+    if alternate:
+        facilities.append(Facility("KR.plant", "KR", "plant", "w", 40.0, policies={"w": BaseStock(20.0)}))
+        lanes.append(Lane("KR.plant", "US.w", "w", lead_time=1.0, patience_days=60.0, share=0.1))
+    return Network(
+        regions=(Region("CN"), Region("US"), Region("KR")),
+        commodities=(Commodity("w", "unit", 1.0, chain="other"),),
+        facilities=tuple(facilities), lanes=tuple(lanes),
+        demands=(Demand("US.w", "US", "w", 10.0, policy=BaseStock(20.0), unmet="backorder"),),
+    )
+
+
+def outage(days: int, start: int = 5) -> CapacityShock:
+    return CapacityShock(facility="CN.plant", fraction_lost=1.0, start=start, end=start + days, recovery_days=0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_short_outage_quotes_its_length_and_its_backlog_clears(engine):
+    # Capacity 15, steady 10/day: 5/day of spare capacity. No capacity on days 5-14.
+    # During the outage the plant quotes its restart (day 15, 15 - t days away) plus its backlog at its
+    # steady 10/day. Day 5 it ships the 10 left in its stock: owes 0, quote 1 + 10. From day 6 it owes
+    # the buyer's daily 10 (the buyer plans no extra pipeline: a supplier without capacity has a spare
+    # fraction of 0), so on day t it owes 10 (t - 5) and quotes 1 + (15 - t) + (t - 5) = 11: a new
+    # order placed any day of the outage ships on day 15 + its queue, so the quote is the outage's
+    # length plus transport, whatever the day.
+    res = simulate(Scenario(plant(), horizon_days=80).with_shocks(outage(10)), engine=engine, seed=0)
+    backlog = res.series("backlog", LANE)[0]
+    quoted = res.series("quoted_lead_time", LANE)[0]
+    np.testing.assert_allclose(quoted[5:15], 11.0)
+    np.testing.assert_allclose(backlog[5:15], 10.0 * np.arange(10))
+    # Day 15: back at capacity 15, quoting at it. The waits buyers saw in the ordering phase (before
+    # the day's order joins the queue) were 10 on day 5 and 1 + ... = (15 - t) + (t - 6) = 9 on days
+    # 6-14; the expected wait moves 1/30 of the way to each: 10/30 on day 5, then
+    # 9 - (9 - 10/30)(29/30)^9 on day 14, then 1/30 of the way to day 15's wait 90/15 = 6. Spare
+    # fraction min(1, (15 - 10)/10) = 1/2: the buyer raises its target by 10 x 1/2 x expected wait and
+    # orders 10 + that.
+    a = 1.0 / EXPECTED_WAIT_DAYS
+    expected = 9.0 - (9.0 - 10.0 * a) * (1.0 - a) ** 9
+    expected += (6.0 - expected) * a
+    ordered = res.series("flow", LANE)[0] + np.diff(backlog, prepend=0.0)
+    assert ordered[15] == pytest.approx(10.0 + 5.0 * expected)
+    assert res.series("flow", LANE)[0][15] == pytest.approx(15.0)
+    # The backlog clears after the outage. It cannot clear faster than the spare 5/day (90/5 = 18
+    # days, day 33); the planned extra adds at most the backlog again (loop gain <= 1/2), so by day
+    # 15 + 2 x 18 = 51 it is gone, and it stays gone.
+    cleared = int(np.argmax(backlog[15:] <= 1e-9)) + 15
+    assert 33 <= cleared <= 51
+    np.testing.assert_allclose(backlog[cleared:], 0.0, atol=1e-9)
+    # The quote never exceeds the outage's length plus transport.
+    assert quoted.max() == pytest.approx(11.0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_supplier_on_its_recovery_ramp_quotes_from_what_the_ramp_gives_back(engine):
+    # The same 10-day outage with a 4-day linear recovery: on day 15 the plant has a quarter of its
+    # capacity, 3.75, below its steady 10/day; it makes and ships 3.75 (its target asks for more).
+    # The buyer orders its 10 (spare fraction 0: no capacity above the steady flow today), so the plant
+    # owes 90 + 10 - 3.75 = 96.25. Its ramp gives back full capacity within 4 days, so it quotes at
+    # its steady 10/day (not at 3.75, nor at its moving average, run down by the outage):
+    # 1 + 96.25 / 10.
+    shock = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=15, recovery_days=4)
+    res = simulate(Scenario(plant(), horizon_days=40).with_shocks(shock), engine=engine, seed=0)
+    backlog = res.series("backlog", LANE)[0]
+    assert res.series("flow", LANE)[0][15] == pytest.approx(3.75)
+    assert backlog[15] == pytest.approx(96.25)
+    assert res.series("quoted_lead_time", LANE)[0][15] == pytest.approx(1 + 96.25 / 10)
+
+
+def test_quotes_and_backlogs_scale_with_the_outage_not_with_the_loop():
+    # Outages of 10, 20 and 40 days (all within the 60-day patience): the peak quote is the outage's
+    # length plus transport, and the backlog clears after each.
+    for days in (10, 20, 40):
+        res = simulate(Scenario(plant(), horizon_days=260).with_shocks(outage(days)), engine="vector", seed=0)
+        quoted = res.series("quoted_lead_time", LANE)[0]
+        backlog = res.series("backlog", LANE)[0]
+        assert quoted.max() == pytest.approx(1.0 + days)
+        # What the outage leaves owed, 10 (days - 1), plus at most half as much planned extra.
+        assert 10.0 * (days - 1) <= backlog.max() <= 1.5 * 10.0 * days
+        assert backlog[-1] == 0.0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_restart_beyond_patience_re_sources_at_once(engine):
+    # A 90-day loss (days 5-94) against 60 days of patience: the plant's quote, 90 days on its first
+    # day down, is past the patience, so the buyer turns to its alternate on that day and owes CN
+    # nothing until its restart is less than the patience away (day 36: 59 days); then its share comes
+    # back over the switching lag (served from the 10 units the plant still holds, then owed).
+    res = simulate(Scenario(plant(alternate=True), horizon_days=120).with_shocks(outage(90)), engine=engine, seed=0)
+    backlog = res.series("backlog", LANE)[0]
+    cn = res.series("flow", LANE)[0]
+    np.testing.assert_allclose(backlog[:36], 0.0)
+    np.testing.assert_allclose(cn[5:36], 0.0)
+    assert cn[36] > 0 and backlog[60] > 0
+    kr = res.series("flow", "KR.plant>US.w")[0]
+    assert kr[5] > 1.0 + kr[4]           # the alternate takes the diverted order the first day
+    assert res.series("quoted_lead_time", LANE)[0][5] == pytest.approx(1.0 + 90)
+
+
+def test_a_random_outage_quotes_its_mean_duration():
+    # One outage of exactly 7 days (Fixed duration) hits the plant; on a day with no capacity left it
+    # quotes its mean duration, 7 days, plus its backlog at its steady rate (it does not know when its
+    # drawn outage will end).
+    shock = RandomOutage(facility="CN.plant", rate_per_year=365.0 / 20, duration=Fixed(7.0), recovery_days=0,
+                         start=0, end=60)
+    res = simulate(Scenario(plant(), horizon_days=60).with_shocks(shock), engine="vector", seed=1)
+    capacity_zero = np.flatnonzero(res.production[0, :, 0] == 0)
+    assert len(capacity_zero)
+    quoted = res.series("quoted_lead_time", LANE)[0]
+    backlog = res.series("backlog", LANE)[0]
+    full = [t for t in capacity_zero if 0 < t and res.production[0, t - 1, 0] == 0]
+    assert full
+    for t in full:
+        assert quoted[t] == pytest.approx(1.0 + 7.0 + backlog[t] / 10.0)
+
+
+def test_restart_windows_merge_and_may_end_past_the_horizon():
+    # Two total losses that touch ([5, 10) and [10, 20)) restart on day 20; one without an end never.
+    sc = Scenario(plant(alternate=True), horizon_days=30).with_shocks(
+        outage(5), outage(10, start=10),
+        CapacityShock(facility="KR.plant", fraction_lost=1.0, start=25, end=40))
+    restart = compile_scenario(sc).schedules.extras["sourcing"].restart_in
+    np.testing.assert_allclose(restart[:, 0], [0] * 5 + list(range(15, 0, -1)) + [0] * 10)
+    np.testing.assert_allclose(restart[25:, 1], [15, 14, 13, 12, 11])
+    forever = Scenario(plant(), horizon_days=10).with_shocks(
+        CapacityShock(facility="CN.plant", fraction_lost=1.0, start=3))
+    assert np.isinf(compile_scenario(forever).schedules.extras["sourcing"].restart_in[3:, 0]).all()
+    # A partial loss is no total loss: the plant still quotes from what it makes.
+    half = Scenario(plant(), horizon_days=10).with_shocks(
+        CapacityShock(facility="CN.plant", fraction_lost=0.5, start=3))
+    assert compile_scenario(half).schedules.extras["sourcing"].restart_in is None

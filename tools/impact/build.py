@@ -1,0 +1,286 @@
+"""Build the impact layer's input-output table from cited figures and write it as TOML.
+
+No multi-regional table (OECD ICIO, EXIOBASE) could be read where this file was written, so the
+table is assembled from a few published figures per region and sector, following docs/model.md §8.3:
+
+* gross output of C26 (computer, electronic and optical products), C27 (electrical equipment),
+  C28 (machinery n.e.c.) and C29 (motor vehicles) per region, each with its source;
+* direct input coefficients between the five sectors (the four and OTH, the rest of the economy),
+  the same in every region, and the share of each sector's inputs bought at home;
+* value-added ratios, derived as 1 minus each column's coefficient sum;
+* gross output of OTH, derived from GDP (IMF World Economic Outlook) less the four sectors' value
+  added, divided by OTH's value-added ratio;
+* the dependence of each sector's output on chips, Li-ion cells and NdFeB magnets;
+* the ARIO behavioural parameters.
+
+``supplychain.impact.table`` assembles the multi-regional coefficient matrix from these.
+Every number is written with its source; tests/test_impact_table.py checks that this module
+re-creates the shipped file byte for byte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REGIONS = ("JP", "KR", "US", "CN", "TW", "ROW")
+SECTORS = ("C26", "C27", "C28", "C29", "OTH")
+SECTOR_NAMES = {
+    "C26": "Computer, electronic and optical products (ISIC Rev.4 C26)",
+    "C27": "Electrical equipment, incl. batteries and motors (ISIC Rev.4 C27)",
+    "C28": "Machinery and equipment n.e.c. (ISIC Rev.4 C28)",
+    "C29": "Motor vehicles, trailers and semi-trailers (ISIC Rev.4 C29)",
+    "OTH": "Rest of the economy (all other ISIC Rev.4 sections and divisions)",
+}
+YEAR = 2021
+
+# Exchange rates (annual averages) used to convert national figures.
+RMB_2022 = 6.73   # RMB per USD 2022 (as used by MIIT's release; PBoC central parity average 6.73)
+NTD_2021 = 27.93  # TWD per USD 2021 (Central Bank of the Republic of China (Taiwan), annual average)
+KRW_2021 = 1144.0  # KRW per USD 2021 (Bank of Korea, annual average)
+JPY_2021 = 109.8  # JPY per USD 2021 (Bank of Japan, annual average)
+
+_EST = "estimate (order of magnitude, to be checked against OECD ICIO 2023 release, C26-C29 gross output): "
+
+#: Gross output, bn USD per year: (value, source).
+OUTPUT: dict[tuple[str, str], tuple[float, str]] = {
+    ("US", "C26"): (470.0, _EST + "US Bureau of Economic Analysis, GDP by Industry, gross output of computer and "
+                    "electronic products (NAICS 334) 2021 about 0.47 tn USD"),
+    ("US", "C27"): (160.0, _EST + "BEA GDP by Industry, gross output of electrical equipment, appliances and "
+                    "components (NAICS 335) 2021 about 0.16 tn USD"),
+    ("US", "C28"): (430.0, _EST + "BEA GDP by Industry, gross output of machinery (NAICS 333) 2021 about 0.43 tn USD"),
+    ("US", "C29"): (720.0, _EST + "BEA GDP by Industry, gross output of motor vehicles, bodies and trailers, and "
+                    "parts (NAICS 3361-3363) 2021 about 0.72 tn USD"),
+    ("CN", "C26"): (round(15400.0 / RMB_2022, 1), "derived: operating revenue of computer, communication and other "
+                    "electronic equipment manufacturing (GB/T 4754 C39, enterprises above designated size) "
+                    f"RMB 15.4 tn in 2022 (MIIT, 2022 electronic information manufacturing operations, Feb 2023, "
+                    f"NBS data) / {RMB_2022} RMB/USD"),
+    ("CN", "C27"): (round(9500.0 / RMB_2022, 1), _EST + "NBS China Statistical Yearbook, operating revenue of "
+                    f"electrical machinery and equipment manufacturing (GB/T 4754 C38) about RMB 9.5 tn 2021-22 / "
+                    f"{RMB_2022} RMB/USD"),
+    ("CN", "C28"): (round(8600.0 / RMB_2022, 1), _EST + "NBS China Statistical Yearbook, operating revenue of "
+                    "general-purpose (C34) and special-purpose (C35) machinery manufacturing about RMB 8.6 tn "
+                    f"2021-22 / {RMB_2022} RMB/USD"),
+    ("CN", "C29"): (round(9290.0 / RMB_2022, 1), "derived: operating revenue of automobile manufacturing (GB/T 4754 "
+                    f"C36) RMB 9.29 tn in 2022 (NBS, industrial enterprises above designated size, Jan 2023) / "
+                    f"{RMB_2022} RMB/USD"),
+    ("JP", "C26"): (round(22000.0 / JPY_2021, 1), _EST + "Cabinet Office, Japan, national accounts by economic "
+                    "activity 2021, output of electronic components and devices plus electronic and "
+                    f"communication equipment about JPY 22 tn / {JPY_2021} JPY/USD"),
+    ("JP", "C27"): (round(15000.0 / JPY_2021, 1), _EST + "METI Census of Manufacture 2021, shipments of electrical "
+                    f"machinery, equipment and supplies about JPY 15 tn / {JPY_2021} JPY/USD"),
+    ("JP", "C28"): (round(36000.0 / JPY_2021, 1), _EST + "METI Census of Manufacture 2021, shipments of general-, "
+                    f"production- and business-oriented machinery about JPY 36 tn / {JPY_2021} JPY/USD"),
+    ("JP", "C29"): (round(57000.0 / JPY_2021, 1), _EST + "METI Census of Manufacture 2021, shipments of motor "
+                    f"vehicles, parts and accessories about JPY 57 tn / {JPY_2021} JPY/USD"),
+    ("KR", "C26"): (round(300000.0 / KRW_2021, 1), _EST + "Bank of Korea input-output tables 2020, output of "
+                    f"computer, electronic and optical equipment about KRW 300 tn / {KRW_2021} KRW/USD"),
+    ("KR", "C27"): (round(90000.0 / KRW_2021, 1), _EST + "Bank of Korea input-output tables 2020, output of "
+                    f"electrical equipment about KRW 90 tn / {KRW_2021} KRW/USD"),
+    ("KR", "C28"): (round(125000.0 / KRW_2021, 1), _EST + "Bank of Korea input-output tables 2020, output of "
+                    f"machinery and equipment about KRW 125 tn / {KRW_2021} KRW/USD"),
+    ("KR", "C29"): (round(195000.0 / KRW_2021, 1), _EST + "Bank of Korea input-output tables 2020, output of "
+                    f"motor vehicles and parts about KRW 195 tn / {KRW_2021} KRW/USD"),
+    ("TW", "C26"): (round(8100.0 / NTD_2021, 1), _EST + "Ministry of Economic Affairs (Taiwan), Department of "
+                    "Statistics, industrial production value 2021: electronic parts and components about NT$ 5.3 tn "
+                    f"plus computers, electronic and optical products about NT$ 2.8 tn / {NTD_2021} TWD/USD"),
+    ("TW", "C27"): (round(1250.0 / NTD_2021, 1), _EST + "MOEA Department of Statistics, production value of "
+                    f"electrical equipment 2021 about NT$ 1.25 tn / {NTD_2021} TWD/USD"),
+    ("TW", "C28"): (round(1500.0 / NTD_2021, 1), _EST + "MOEA Department of Statistics, production value of "
+                    f"machinery and equipment 2021 about NT$ 1.5 tn / {NTD_2021} TWD/USD"),
+    ("TW", "C29"): (round(620.0 / NTD_2021, 1), _EST + "MOEA Department of Statistics, production value of motor "
+                    f"vehicles and parts 2021 about NT$ 0.62 tn / {NTD_2021} TWD/USD"),
+    ("ROW", "C26"): (1100.0, "assumption: rest of the world (EU, Malaysia, Vietnam, Mexico, Singapore, India and "
+                     "others) about 1.1 tn USD, so that the world total is about 4.7 tn USD"),
+    ("ROW", "C27"): (900.0, "assumption: rest of the world about 0.9 tn USD (EU about half)"),
+    ("ROW", "C28"): (1400.0, "assumption: rest of the world about 1.4 tn USD (EU, Germany and Italy first, about "
+                     "two thirds)"),
+    ("ROW", "C29"): (2100.0, "assumption: rest of the world about 2.1 tn USD (EU about 1.2 tn; Mexico, India, "
+                     "Thailand, Brazil, Turkey and others)"),
+}
+
+#: GDP 2021, bn USD at market exchange rates: (value, source).
+_WEO = "IMF World Economic Outlook database, October 2022, GDP current prices 2021"
+GDP: dict[str, tuple[float, str]] = {
+    "US": (23315.1, _WEO), "CN": (17734.1, _WEO), "JP": (4940.9, _WEO), "KR": (1810.9, _WEO),
+    "TW": (774.7, _WEO),
+}
+WORLD_GDP = (96527.0, _WEO + ", world")
+
+_COEF = ("assumption: order of magnitude of direct input coefficients (all origins) for ISIC Rev.4 C26-C29 in "
+         "national input-output tables (OECD harmonised national IOTs, 2021 release), one value for every region")
+#: Direct input coefficients, input sector -> using sector: (value, source).
+COEFFICIENTS: dict[tuple[str, str], tuple[float, str]] = {
+    ("C26", "C26"): (0.30, _COEF + "; electronics assembly buys components from electronics makers"),
+    ("C27", "C26"): (0.03, _COEF),
+    ("C28", "C26"): (0.01, _COEF),
+    ("C29", "C26"): (0.0, "assumption: electronics makers buy no motor vehicles as inputs"),
+    ("OTH", "C26"): (0.36, _COEF + "; metals, chemicals, plastics, energy and services"),
+    ("C26", "C27"): (0.05, _COEF),
+    ("C27", "C27"): (0.15, _COEF),
+    ("C28", "C27"): (0.03, _COEF),
+    ("C29", "C27"): (0.0, "assumption: electrical-equipment makers buy no motor vehicles as inputs"),
+    ("OTH", "C27"): (0.42, _COEF + "; copper, steel and services"),
+    ("C26", "C28"): (0.04, _COEF),
+    ("C27", "C28"): (0.05, _COEF),
+    ("C28", "C28"): (0.15, _COEF),
+    ("C29", "C28"): (0.01, _COEF),
+    ("OTH", "C28"): (0.40, _COEF),
+    ("C26", "C29"): (0.03, "derived: 812 USD of semiconductors per light vehicle in 2022 (S&P Global Mobility, "
+                     "Automotive Semiconductor Market Tracker, Apr 2023) / about 30,000 USD ex-works per vehicle "
+                     "= 0.027, rounded up for other electronic modules"),
+    ("C27", "C29"): (0.05, _COEF + "; batteries, motors, wiring and lamps"),
+    ("C28", "C29"): (0.02, _COEF),
+    ("C29", "C29"): (0.35, _COEF + "; parts makers supply assemblers within C29"),
+    ("OTH", "C29"): (0.33, _COEF + "; steel, plastics, glass, rubber and services"),
+    ("C26", "OTH"): (0.004, _COEF),
+    ("C27", "OTH"): (0.002, _COEF),
+    ("C28", "OTH"): (0.004, _COEF),
+    ("C29", "OTH"): (0.003, _COEF),
+    ("OTH", "OTH"): (0.42, _COEF),
+}
+
+_HOME = ("assumption: share of a sector's intermediate inputs bought from producers in the same region, "
+         "consistent with import contents of 20-50 % for electronics and 10-30 % for machinery and vehicles "
+         "(OECD Trade in Value Added indicators, 2023 edition, order of magnitude); imports come from the "
+         "other regions in proportion to their gross output of the sector")
+DOMESTIC: dict[str, tuple[float, str]] = {
+    "C26": (0.5, _HOME), "C27": (0.7, _HOME), "C28": (0.7, _HOME), "C29": (0.75, _HOME), "OTH": (0.95, _HOME),
+}
+
+_EV = ("IEA Global EV Outlook 2024: share of electric cars (BEV + PHEV) in 2023 car sales; sales share used as "
+       "the share of the region's motor-vehicle output that needs traction batteries and NdFeB motors")
+EV_SHARE: dict[str, tuple[float, str]] = {
+    "JP": (0.03, _EV + ", Japan about 3 %"), "KR": (0.09, _EV + ", Korea about 9 %"),
+    "US": (0.10, _EV + ", United States about 10 %"), "CN": (0.38, _EV + ", China about 38 %"),
+    "TW": (0.05, "assumption: Taiwan about 5 % (not in the IEA tables)"),
+    "ROW": (0.15, "assumption: rest of the world about 15 % (IEA Global EV Outlook 2024: Europe 21 %, "
+            "most other markets below 5 %)"),
+}
+
+_CHIP = ("Boehm, Flaaen & Pandalai-Nayar (2019), Review of Economics and Statistics 101(1): imported inputs are "
+         "near-Leontief complements in the short run; every product line of the sector needs this chip class")
+_MIX = "assumption: share of the sector's output whose products need this chip class (judgement)"
+#: Dependence of a sector's output on an input commodity: (commodity, sector) -> value or region map.
+DEPENDENCE: dict[tuple[str, str], tuple[float, str]] = {
+    ("mature_chip", "C26"): (1.0, _CHIP), ("mature_chip", "C27"): (1.0, _CHIP),
+    ("mature_chip", "C28"): (1.0, _CHIP), ("mature_chip", "C29"): (1.0, _CHIP + " (microcontrollers, analog, "
+                                                                   "power and sensor chips)"),
+    ("memory_chip", "C26"): (1.0, _CHIP), ("memory_chip", "C27"): (0.2, _MIX),
+    ("memory_chip", "C28"): (0.5, _MIX), ("memory_chip", "C29"): (0.5, _MIX + " (infotainment, ADAS, "
+                                                                   "instrument clusters)"),
+    ("logic_chip", "C26"): (1.0, _CHIP), ("logic_chip", "C27"): (0.05, _MIX),
+    ("logic_chip", "C28"): (0.1, _MIX), ("logic_chip", "C29"): (0.1, _MIX + " (advanced driver assistance)"),
+    ("compound_chip", "C26"): (0.25, _MIX + " (phones' RF front ends, base stations, optical transceivers; not "
+                                "computers, servers or instruments)"),
+    ("compound_chip", "C27"): (0.1, _MIX + " (LED lamps are ISIC 2740)"),
+    ("compound_chip", "C28"): (0.05, _MIX), ("compound_chip", "C29"): (0.2, _MIX + " (LED lamps, radar)"),
+    ("li_ion_cell", "C26"): (0.3, _MIX + " (portable devices)"),
+    ("li_ion_cell", "C27"): (0.1, _MIX + " (storage systems, power tools)"),
+    ("li_ion_cell", "C28"): (0.0, _MIX),
+    ("ndfeb_magnet", "C26"): (0.1, _MIX + " (drives, speakers, vibration motors)"),
+    ("ndfeb_magnet", "C27"): (0.2, _MIX + " (high-efficiency motors and generators)"),
+    ("ndfeb_magnet", "C28"): (0.1, _MIX + " (direct-drive wind turbines, servo motors)"),
+}
+#: Commodities whose dependence in C29 is the region's electric-vehicle share.
+EV_INPUTS = ("li_ion_cell", "ndfeb_magnet")
+
+_ESS = ("Hallegatte (2014), Risk Analysis 34(1): 152-167, distinguishes essential inputs, whose shortage stops "
+        "production, from non-essential ones that can be postponed or replaced; for the rest of the economy, "
+        "electronics, electrical equipment, machinery and vehicles are mostly replacements and investment goods "
+        "whose short-run shortage does not stop its output")
+#: Input sector -> using sector pairs that never constrain production (all others do).
+NON_ESSENTIAL: dict[tuple[str, str], tuple[float, str]] = {
+    ("C26", "OTH"): (0.0, _ESS), ("C27", "OTH"): (0.0, _ESS), ("C28", "OTH"): (0.0, _ESS),
+    ("C29", "OTH"): (0.0, _ESS),
+}
+
+_BOARIO = ("Hallegatte (2014), Risk Analysis 34(1): 152-167, ARIO-inventory model; values as the defaults of "
+           "the BoARIO documentation (Juhel 2023)")
+PARAMETERS: dict[str, tuple[float, str]] = {
+    "inventory_days": (90.0, "Hallegatte (2014), Risk Analysis 34(1): 90 days of inputs held; the ARIO robustness "
+                       "study of Juhel, Delahais & Viguie (2024) uses 90 days for every goods sector"),
+    "psi": (0.8, _BOARIO + ": production falls once a stock is below 80 % of its target"),
+    "tau_inventory": (60.0, _BOARIO + ": 1/60 of an inventory gap is reordered each day"),
+    "alpha_max": (1.25, "Hallegatte (2008), Risk Analysis 28(3): 779-799: overproduction up to +25 %"),
+    "tau_alpha": (365.0, "Hallegatte (2008), Risk Analysis 28(3): overproduction adapts over about one year"),
+}
+
+
+def _value_added_ratio(sector: str) -> float:
+    return round(1.0 - sum(COEFFICIENTS[(i, sector)][0] for i in SECTORS), 6)
+
+
+def _other_output() -> dict[str, tuple[float, str]]:
+    v = _value_added_ratio("OTH")
+    out: dict[str, tuple[float, str]] = {}
+    rest = WORLD_GDP[0] - sum(g for g, _ in GDP.values())
+    for r in REGIONS:
+        gdp, src = GDP[r] if r in GDP else (round(rest, 1), f"derived: world GDP {WORLD_GDP[0]} less the five "
+                                                             f"regions ({_WEO})")
+        four = sum(_value_added_ratio(j) * OUTPUT[(r, j)][0] for j in SECTORS[:4])
+        value = round((gdp - four) / v, 1)
+        out[r] = (value, f"derived: (GDP {gdp} bn USD [{src}] - value added of C26-C29 {four:.1f}) / value-added "
+                         f"ratio of OTH {v}")
+    return out
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _num(x: float) -> str:
+    return repr(float(x))
+
+
+def render() -> str:
+    """The TOML text of the table."""
+    lines = [
+        "# supplychain impact layer: input-output table for value added lost (docs/model.md §8.3)",
+        "#",
+        "# Generated by `python -m tools.impact` from tools/impact/build.py: edit that file, never this one.",
+        "# Every number is an inline table { value = ..., source = ... }. \"derived:\" says how a number was",
+        "# computed from cited figures; \"estimate\" marks a published aggregate quoted to its order of magnitude;",
+        "# \"assumption:\" marks a judgement (docs/assumptions.md lists them). Money: bn USD per year.",
+        "",
+        "[table]",
+        f"year = {YEAR}",
+        f"regions = [{', '.join(_q(r) for r in REGIONS)}]",
+        f"sectors = [{', '.join(_q(s) for s in SECTORS)}]",
+        "",
+        "[sector_names]",
+    ]
+    lines += [f"{s} = {_q(SECTOR_NAMES[s])}" for s in SECTORS]
+    lines += ["", "[parameters]"]
+    lines += [f"{k} = {{ value = {_num(v)}, source = {_q(s)} }}" for k, (v, s) in PARAMETERS.items()]
+    other = _other_output()
+    for r in REGIONS:
+        for s in SECTORS:
+            value, src = other[r] if s == "OTH" else OUTPUT[(r, s)]
+            lines += ["", "[[output]]", f"region = {_q(r)}", f"sector = {_q(s)}",
+                      f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (i, j), (value, src) in COEFFICIENTS.items():
+        lines += ["", "[[coefficient]]", f"input = {_q(i)}", f"sector = {_q(j)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for s, (value, src) in DOMESTIC.items():
+        lines += ["", "[[domestic_share]]", f"sector = {_q(s)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (i, j), (value, src) in NON_ESSENTIAL.items():
+        lines += ["", "[[essential]]", f"input = {_q(i)}", f"sector = {_q(j)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (c, s), (value, src) in DEPENDENCE.items():
+        lines += ["", "[[dependence]]", f"commodity = {_q(c)}", f"sector = {_q(s)}", 'region = "ALL"',
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for c in EV_INPUTS:
+        for r in REGIONS:
+            value, src = EV_SHARE[r]
+            lines += ["", "[[dependence]]", f"commodity = {_q(c)}", 'sector = "C29"', f"region = {_q(r)}",
+                      f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    return "\n".join(lines) + "\n"
+
+
+def write(path: str | Path) -> Path:
+    """Write the table to ``path`` (UTF-8, LF line ends) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(), encoding="utf-8", newline="\n")
+    return path
