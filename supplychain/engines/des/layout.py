@@ -83,6 +83,11 @@ class Layout:
         self.panic = sp.panic.tolist()
         self.buyer_flow = sp.buyer_flow.tolist()
         self.lead_shift = None if sp.lead_shift is None else sp.lead_shift.tolist()
+        # Quotes (§5.7): days to the end of a scheduled total loss, the nameplate share a recovering
+        # supplier quotes from, the mean duration of random outages; None where the scenario has none.
+        self.restart_in = None if sp.restart_in is None else sp.restart_in.tolist()
+        self.quote_share = None if sp.quote_share is None else sp.quote_share.tolist()
+        self.outage_days = None if sp.outage_days is None else sp.outage_days.tolist()
         names = {code: name for name, code in ALLOCATION_CODE.items()}
         codes = [ALLOCATION_CODE["fcfs"]] * self.n_lanes if sp.allocation is None else sp.allocation.tolist()
         self.allocation = [names[k] for k in codes]

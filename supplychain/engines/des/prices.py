@@ -34,6 +34,9 @@ class Prices:
 
     def __init__(self, spec: Any, n_lanes: int) -> None:
         self.spec = spec
+        self.feedback = bool(spec.feedback)  # prices act on demand and shares (Scenario.price_feedback)
+        self.normal_stock = spec.normal_stock.tolist()
+        self.target_extra = None if spec.target_extra is None else spec.target_extra.tolist()
         n = len(spec.labels)
         self.index = [1.0] * n
         self.tilt = [1.0] * n_lanes
@@ -50,9 +53,10 @@ class Prices:
         self.lane_step = spec.lane_step.tolist()
         self.stock_market, self.stock_price = spec.stock_market.tolist(), spec.stock_price.tolist()
 
-    def update(self, run: Run, tariff: list[float]) -> None:
-        """Move every market's price one day towards its target, then every lane's tilt."""
+    def update(self, run: Run, t: int, tariff: list[float]) -> None:
+        """Move every market's price one day towards its target, then (with feedback) every lane's tilt."""
         lay, n = run.layout, len(self.index)
+        extra = None if self.target_extra is None else self.target_extra[min(t, len(self.target_extra) - 1)]
         held = [0.0] * n
         for b, m in enumerate(self.buyer_market):
             held[m] += run.stock[lay.buyer_stock[b]]
@@ -64,7 +68,12 @@ class Prices:
         for m in range(n):
             if not self.priced[m]:
                 continue
-            cover = held[m] * self.cover_scale[m] + self.cover_offset[m]
+            if extra is None:
+                cover = held[m] * self.cover_scale[m] + self.cover_offset[m]
+            else:
+                # Stock buyers plan above normal (front-loading, safety stock) is needed too.
+                normal = self.normal_stock[m] + extra[m]
+                cover = held[m] / normal if normal > 0 else 1.0
             load = asked_m[m] / offered_m[m] if offered_m[m] > 0 else (float("inf") if asked_m[m] > 0 else 1.0)
             excess = load / cover if cover > 0 else float("inf")
             if abs(excess - 1.0) <= NEUTRAL_TOLERANCE:
@@ -75,6 +84,8 @@ class Prices:
                 except OverflowError:
                     target = self.cap[m]
             self.index[m] += (target - self.index[m]) / self.adjustment[m]
+        if not self.feedback:
+            return
         price, freight = run.c.lane_price.tolist(), run.c.lane_freight.tolist()
         for l, m in enumerate(self.lane_market):
             origin, rho = self.index[m], self.tilt[l]

@@ -47,6 +47,7 @@ def produce(run: Run, f: int, t: int, capacity: float) -> float:
     restart = lay.restart[f]
     if restart is not None:
         capacity = _usable(run, f, t, capacity, min(capacity, inputs, need), restart)
+    run.usable[f] = capacity  # what the supplier can quote from and spare (§5.6.5, §5.7)
     started = max(min(capacity, inputs, need), 0.0)
     for s, a in lay.recipe[f]:
         stock[s] = max(stock[s] - started * a, 0.0)  # consuming all on hand can leave -1e-16

@@ -40,7 +40,7 @@ from ...compile.compiler import Compiled
 from ...compile.leadtime import lead_days
 from ..draws import RunDraws
 from .layout import Layout
-from .ordering import cancel_late, review, supplier_waits
+from .ordering import cancel_late, expect_waits, outlook, review, supplier_waits
 from .prices import Prices
 from .production import produce
 from .shipping import offer, settle
@@ -78,6 +78,8 @@ class Run:
         self.asked = [float("inf")] * lay.n_facilities
         self.throughput = list(lay.normal_rate)
         self.capacity_today = [0.0] * lay.n_facilities
+        self.usable = [0.0] * lay.n_facilities   # the day's capacity after the restart limit (§5.4.1)
+        self.expected = [0.0] * lay.n_lanes      # smoothed quoted wait buyers plan with (§5.6.5)
         # Sourcing: diverted fractions, applied shares, first day each buyer sought alternates.
         self.diverted = [0.0] * lay.n_lanes
         self.share_yesterday: list[float] = []
@@ -185,8 +187,9 @@ class Run:
             # 1. Arrivals have joined the stocks (events before this review).  1a. Prices.
             share = self.share_today
             if self.prices is not None:
-                self.prices.update(self, self.tariff_today)
-                demand, share = self.prices.demand(demand), self.prices.share(self, share)
+                self.prices.update(self, t, self.tariff_today)
+                if self.prices.feedback:
+                    demand, share = self.prices.demand(demand), self.prices.share(self, share)
             # 2. Stock events.
             stock_events(self, t)
             # 3. Production.
@@ -198,12 +201,14 @@ class Run:
             for l in self.restricted:
                 owed[l] *= self.allow_today[l]
             waits = late = None
-            if any(owed):
-                waits, late = cancel_late(self)
+            if any(owed) or not all([cap > 0 for cap in capacity]):
+                waits, late = cancel_late(self, t)
+            expected = expect_waits(self, waits)
+            doubt, licensed = outlook(self, t)
             allow = self.allow_today
             extra, factor = self.target_extra_today, self.order_factor_today
             for b in range(lay.n_buyers):
-                review(self, b, t, waits, late, share, allow, extra[b], factor[b])
+                review(self, b, t, expected, late, share, allow, extra[b], factor[b], doubt, licensed)
             if self.office is not None:
                 self.office.act(self, t)
             # 6. Shipping, then quotas, then the books.
@@ -217,7 +222,7 @@ class Run:
             for l, units in enumerate(shipped):
                 if units > 0 and landing[l] < T:  # goods due after the horizon stay in transit
                     self._ship(landing[l], l, units)
-            self._record(production, shipped, delivered, unmet, served, demand, lead)
+            self._record(t, production, shipped, delivered, unmet, served, demand, lead)
             self.share_yesterday = share
             for l in range(lay.n_lanes):
                 self.arrived[l] = 0.0
@@ -240,11 +245,12 @@ class Run:
             unmet.append(short)
         return delivered, unmet, served
 
-    def _record(self, production: list[float], shipped: list[float], delivered: list[float],
+    def _record(self, t: int, production: list[float], shipped: list[float], delivered: list[float],
                 unmet: list[float], served: list[float], demand: list[float], lead: list[float]) -> None:
         """Append the day's values of every recorded variable (docs/model.md §8.1)."""
         lay = self.layout
-        waits = supplier_waits(self)
+        waits = supplier_waits(self, t)[0]
+        horizon = float(self.c.n_days)  # a wait beyond the horizon (no restart in view) is recorded as it
         origin = lay.lane_origin
         on_order = [0.0] * lay.n_stocks
         for b, lanes in enumerate(lay.buyer_lanes):
@@ -256,7 +262,7 @@ class Run:
             "production": production, "inventory": list(self.stock), "flow": list(shipped),
             "arrivals": list(self.arrived), "in_transit": list(self.transit), "demand": demand,
             "delivered": delivered, "unmet": unmet, "served_on_day": served, "backlog": list(self.owed),
-            "quoted_lead_time": [lead[l] + waits[origin[l]] for l in range(lay.n_lanes)],
+            "quoted_lead_time": [lead[l] + min(waits[origin[l]], horizon) for l in range(lay.n_lanes)],
             "share": list(self.applied), "on_order": on_order,
         }
         if self.prices is not None:

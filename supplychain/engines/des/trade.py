@@ -62,6 +62,9 @@ class LicenceOffice:
         self.approved = None if approved is None else approved.tolist()
         self.delay = (delay if delay is not None else fixed_delays(c)).tolist() if specs else None
         self.p = (p if p is not None else approval_table(c, None)).tolist() if specs else None
+        # Processing days when every delay is fixed (None: some are random), for the buyers' outlook.
+        random_delay = any(not spec.delay.is_deterministic for spec in specs)
+        self.delay_fixed = None if random_delay or not specs else fixed_delays(c).tolist()
         self.calendar: dict[int, list[tuple[int, float, float]]] = {}
         self.valid_until = [-np.inf] * c.n_lanes
 
