@@ -149,19 +149,9 @@ def test_baseline_agrees_exactly():
     assert_same_series(des, vec)
 
 
-#: Shipped scenarios whose agreement hangs on a tie that the spec breaks at a finer tolerance than the
-#: engines' summation orders allow: on the baseline rebuilt for issue 10, the restart of idle capacity
-#: (docs/model.md §5.4.1) compares a facility's start with its steady output at 1e-12 relative, and in
-#: steady state the two are equal up to rounding (the start is the production target minus a stock of
-#: about 15 times the start), so one engine restarts KR's deposition-tool maker on day 251 and the other
-#: on day 266. A tolerance relative to the production target would remove the tie (an open point).
-RESTART_TIES = {"equipment_controls_china"}
-
-
 def _example(path: str):  # type: ignore[no-untyped-def]
     stem = pathlib.Path(path).stem
-    mark = pytest.mark.xfail(strict=True, reason="restart-trigger tie (RESTART_TIES)") if stem in RESTART_TIES else ()
-    return pytest.param(path, id=stem, marks=mark)
+    return pytest.param(path, id=stem)
 
 
 @pytest.mark.skipif(not EXAMPLES, reason="no example scenarios yet")

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = ["produce", "RESTART_TOLERANCE"]
 
-#: Relative margin above the warm capacity that counts as asking for a restart (§5.4.1).
-RESTART_TOLERANCE = 1e-12
+#: Margin above the warm capacity, relative to the production target, that asks for a restart (§5.4.1).
+RESTART_TOLERANCE = 1e-9
 
 
 def produce(run: Run, f: int, t: int, capacity: float) -> float:
@@ -46,7 +46,8 @@ def produce(run: Run, f: int, t: int, capacity: float) -> float:
     need = lay.target[f] - position if position <= lay.trigger[f] else 0.0
     restart = lay.restart[f]
     if restart is not None:
-        capacity = _usable(run, f, t, capacity, min(capacity, inputs, need), restart)
+        capacity = _usable(run, f, t, capacity, min(capacity, inputs, need), restart,
+                           RESTART_TOLERANCE * lay.target[f])
     run.usable[f] = capacity  # what the supplier can quote from and spare (§5.6.5, §5.7)
     started = max(min(capacity, inputs, need), 0.0)
     for s, a in lay.recipe[f]:
@@ -61,12 +62,12 @@ def produce(run: Run, f: int, t: int, capacity: float) -> float:
 
 
 def _usable(run: Run, f: int, t: int, capacity: float, wanted: float,
-            restart: tuple[float, float, float]) -> float:
+            restart: tuple[float, float, float], margin: float) -> float:
     """Capacity usable today: idle capacity above the steady output only once restarted and ramped."""
     steady, delay, ramp = restart
     idle = max(capacity - steady, 0.0)
     usable = capacity - (1.0 - _warm(run.asked[f], t, delay, ramp)) * idle
-    if wanted > usable * (1.0 + RESTART_TOLERANCE) and run.asked[f] == float("inf"):
+    if wanted > usable + margin and run.asked[f] == float("inf"):
         run.asked[f] = t  # the restart day: the delay and ramp run from here
         usable = capacity - (1.0 - _warm(t, t, delay, ramp)) * idle
     return usable
