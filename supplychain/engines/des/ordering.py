@@ -1,20 +1,29 @@
 """A buyer's daily review: patience, planning with the quote, its order and where it sends it.
 
 Phase 5 of the day (docs/model.md §5.6). First every lane's backlog loses
-what the day's allowance does not let through, and every supplier's wait
-(its backlog at its quoted rate) is read; a buyer cancels what its supplier
-would not ship within its patience (:func:`cancel_late`). Then each buyer
-reviews its inventory position and orders up to its level (:func:`review`),
-the level raised by the pipeline it plans for quoted lead times, and splits
-the order over its lanes by the day's target shares, diverting what
-unavailable lanes cannot take to qualified alternates in proportion to their
-suppliers' spare capacity.
+what the day's allowance does not let through, and every supplier's wait is
+read: its restart wait (a supplier without capacity quotes its announced
+restart) plus what it owes at its quoted rate (:func:`supplier_waits`). A
+buyer keeps what its supplier would ship within its patience
+(:func:`cancel_late`), and the wait it plans with moves a thirtieth of the
+way to the day's wait (:func:`expect_waits`). Then each buyer reviews its
+inventory position and orders up to its level (:func:`review`), the level
+raised by the pipeline it plans for the expected wait, as far as its
+supplier has capacity beyond its normal flow, and splits the order over its
+lanes by the day's target shares, diverting what unavailable lanes cannot
+take to qualified alternates in proportion to their suppliers' spare
+capacity. Under a licence regime the buyer orders as if only the approvals
+it expects were pending (:func:`outlook`), files no more than counting them
+all, and offers a lane's order that would wait for a licence to alternates
+first.
 
-Implements docs/model.md §5.6 (ordering), §5.6.5 (patience) and §5.6.6 (resourcing).
+Implements docs/model.md §5.6 (ordering), §5.6.5 (patience, planning),
+§5.6.6 (resourcing), §5.7 (quotes) and §6.5.2 (ordering under licences).
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -99,7 +108,7 @@ def _keep(num: float, den: float) -> float:
     if den == 0.0:
         return 1.0 if num > 0 else 0.0
     ratio = num / den
-    if ratio != ratio:
+    if math.isnan(ratio):  # inf / inf
         return 0.0
     return min(max(ratio, 0.0), 1.0)
 
