@@ -1,27 +1,27 @@
 """The SimPy and vector engines agree: exactly on deterministic scenarios, run by run on random ones.
 
-Why they agree run by run, and what differences could still arise:
+The two engines are independent implementations of ``docs/model.md``: the
+vector engine applies the array rules of ``engines/kernel.py`` and its
+helpers to a chunk of runs; the SimPy engine (``engines/des/``) applies its
+own scalar rules, item by item, with arrivals, licence decisions and shocks
+as events (an import-linter contract forbids it the vector engine's rule
+modules). They share only the compiled scenario and each run's random draws
+(``engines/draws.py``), so they agree run by run, not only in distribution.
 
-* Same inputs. Run ``r`` draws every random input (demand noise, lead times,
-  outages, licence decisions) from ``SeedSequence(seed).spawn(n_runs)[r]``
-  in both engines (:func:`supplychain.engines.draws.draw_run`), and both
-  combine them with the shock schedules through the same ``day_inputs``.
-* Same arithmetic. Both call the daily rules of ``engines/kernel.py``, the
-  SimPy engine with one run, the vector engine with a chunk of runs; every
-  rule is elementwise across runs or sums each run's items in the same
-  order, whatever the chunk size or memory layout.
-* Same days. A shipment sent on day ``t`` with a realised lead time ``x``
-  counts from day ``t + arrival_days(x)``. The SimPy engine lands it at its
-  continuous time, kept inside that day, and records it under that day; the
-  vector engine puts it in that day's ring slot. Continuous time within a
-  day never moves goods to another day's review.
+What "agree" means. The engines add numbers in different orders, so values
+differ in the last bits; the check is ``RTOL`` relative to each value or to
+its series' scale. In a few shipped scenarios buyers' orders oscillate
+(planning with the quoted lead time under a licence regime amplifies a
+day's difference), so rounding-size differences grow: there the engines must
+agree as closely as the vector engine agrees with itself when an input moves
+by a rounding error (:func:`conditioning`). The recorded ``share`` divides by
+the day's order, so on a day when a buyer's order is within rounding of 0 one
+engine may record the target share (no order) and the other a ratio of two
+rounding errors: such entries are set aside (:func:`share_mismatch_is_rounding`).
 
-The one difference left is the order of floating-point additions: SimPy
-adds each arrival event to stock on its own, the vector engine adds a day's
-arrivals at once. That changes values in the last bits (hence ``atol=1e-9``
-and ``rtol=1e-12`` below, not exact equality); it could only change a
-decision if an inventory position fell within rounding of an (s, S) reorder
-point, which these scenarios do not hit.
+The seeded-defect tests show that these checks catch a defect in either
+engine: a swapped same-day order in the SimPy engine, a quota period off by
+one day in the vector engine.
 
 The distributional checks use independent seeds for the two engines, so
 they test agreement in law without leaning on common random numbers.
@@ -36,6 +36,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from supplychain.compile import compile_scenario
 from supplychain.datasets.scenarios import SCENARIO_DIR
 from supplychain.model import (
     BaseStock,
@@ -57,11 +58,63 @@ from .conftest import chain_network, diamond_network
 EXAMPLES = sorted(str(p) for p in SCENARIO_DIR.glob("*.toml"))   # the shipped scenarios
 
 
-def assert_same_series(a, b) -> None:
-    """Identical daily series up to summation order (1e-9 absolute, 1e-12 relative)."""
+#: Agreement of two implementations: relative to each value, and to the series' scale for values near 0
+#: (a difference of summation order in a large sum leaves a residue of that sum's rounding).
+RTOL = 1e-9
+#: How much more than the vector engine's own sensitivity to a rounding-size change the engines may differ.
+CONDITIONING_FACTOR = 10.0
+
+
+def share_mismatch_is_rounding(scenario: Scenario, des, vec, bad: np.ndarray) -> bool:
+    """Whether every mismatched ``share`` entry is a day on which one engine recorded the target share.
+
+    That is the signature of an order within rounding of 0: the applied share
+    is the target share without an order, a ratio of rounding errors with one.
+    """
+    target = np.broadcast_to(compile_scenario(scenario).schedules.share, des.arrays["share"].shape[1:])
+    runs, days, lanes = np.nonzero(bad)
+    at_target = (des.arrays["share"][runs, days, lanes] == target[days, lanes]) | \
+                (vec.arrays["share"][runs, days, lanes] == target[days, lanes])
+    return bool(at_target.all()) and bad.mean() < 1e-4
+
+
+def conditioning(scenario: Scenario, vec, *, n_runs: int, seed: int) -> dict[str, float]:
+    """Per series, the largest change of the vector engine's results when demand moves by 4e-16.
+
+    A rounding-size change of an input: a well-conditioned scenario moves by
+    rounding errors, one whose orders oscillate by much more.
+    """
+    net = scenario.network
+    nudged = dataclasses.replace(net, demands=tuple(dataclasses.replace(d, rate_per_day=d.rate_per_day * (1 + 4e-16))
+                                                    for d in net.demands))
+    other = simulate(dataclasses.replace(scenario, network=nudged), engine="vector", n_runs=n_runs, seed=seed)
+    return {name: float(np.nan_to_num(np.abs(vec.arrays[name] - other.arrays[name]), posinf=0.0).max(initial=0.0))
+            for name in vec.arrays}
+
+
+def assert_same_series(a, b, *, scenario: Scenario | None = None, n_runs: int = 1, seed: int = 0) -> None:
+    """The same daily series up to summation order: ``RTOL`` relative (to the value or the series' scale).
+
+    With ``scenario`` given, a series that misses ``RTOL`` may still differ by up to
+    ``CONDITIONING_FACTOR`` times the vector engine's own sensitivity (:func:`conditioning`).
+    """
     assert a.arrays.keys() == b.arrays.keys()
+    loose = None
     for name in a.arrays:
-        np.testing.assert_allclose(a.arrays[name], b.arrays[name], rtol=1e-12, atol=1e-9, err_msg=name)
+        x, y = a.arrays[name], b.arrays[name]
+        finite = np.isfinite(y)
+        scale = float(np.abs(y[finite]).max(initial=0.0))
+        both_inf = (x == y) & ~finite
+        bad = ~both_inf & ~(np.abs(x - y) <= RTOL * (np.abs(y) + scale))
+        if not bad.any():
+            continue
+        if name == "share" and scenario is not None and share_mismatch_is_rounding(scenario, a, b, bad):
+            continue
+        assert scenario is not None, f"{name}: {int(bad.sum())} values differ (first at {np.argwhere(bad)[0]})"
+        if loose is None:
+            loose = conditioning(scenario, b, n_runs=n_runs, seed=seed)
+        worst = float(np.abs(x - y)[bad].max())
+        assert worst <= CONDITIONING_FACTOR * loose[name], (name, worst, loose[name])
 
 
 def both(scenario: Scenario, *, n_runs: int = 1, seed: int = 0):
@@ -71,7 +124,7 @@ def both(scenario: Scenario, *, n_runs: int = 1, seed: int = 0):
 
 def tight_chain() -> Network:
     """A chain short of refinery capacity, backordering, with (s, S) and base-stock policies."""
-    net = chain_network(refinery_capacity=4.2, cover=6.0, lead_refinery=7.5)
+    net = chain_network(refinery_capacity=3.0, cover=6.0, lead_refinery=7.5)
     refinery = dataclasses.replace(net.facilities[1], policies={"ore": MinMax(20.0, 60.0)})
     demand = Demand("US.metal", "US", "metal", 5.0, policy=BaseStock(60.0), unmet="backorder")
     return dataclasses.replace(net, facilities=(net.facilities[0], refinery), demands=(demand,))
@@ -96,12 +149,18 @@ def test_baseline_agrees_exactly():
     assert_same_series(des, vec)
 
 
+def _example(path: str):  # type: ignore[no-untyped-def]
+    stem = pathlib.Path(path).stem
+    return pytest.param(path, id=stem)
+
+
 @pytest.mark.skipif(not EXAMPLES, reason="no example scenarios yet")
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: pathlib.Path(p).stem)
+@pytest.mark.parametrize("path", [_example(p) for p in EXAMPLES])
 def test_example_scenarios_agree(path):
     from supplychain.io.scenario import load_scenario
-    des, vec = both(load_scenario(path), n_runs=2, seed=3)
-    assert_same_series(des, vec)
+    scenario = load_scenario(path)
+    des, vec = both(scenario, n_runs=2, seed=3)
+    assert_same_series(des, vec, scenario=scenario, n_runs=2, seed=3)
 
 
 def noisy_chain(horizon_days: int = 150) -> Scenario:
@@ -150,3 +209,99 @@ def test_random_scenario_agrees_in_distribution():
         assert abs(a.mean() - b.mean()) < 4 * se + 1e-9, name
         # Five outputs tested at 0.001 each: the chance of any false alarm stays under 1 %.
         assert stats.ks_2samp(a, b).pvalue > 1e-3, name
+
+
+def _mechanisms() -> dict[str, Scenario]:
+    """Small scenarios, each exercising mechanisms of docs/model.md §5-§6 that the baseline may not."""
+    from supplychain.model import (
+        CapacityInvestment,
+        CapacityShock,
+        ExportControl,
+        LogisticsShock,
+        SafetyStockChange,
+        StockpileRelease,
+        Tariff,
+    )
+    chain = chain_network(refinery_capacity=6.0, cover=10.0)
+    cycle = dataclasses.replace(chain, facilities=(
+        chain.facilities[0], dataclasses.replace(chain.facilities[1], cycle_time_days=4, restart_days=3,
+                                                 restart_ramp_days=5, allocation="pro_rata")))
+    diamond = diamond_network()
+    return {
+        "quota": Scenario(chain, horizon_days=90).with_shocks(
+            ExportControl(exporter="CN", commodity="metal", mode="quota", quota_per_period=25.0, period_days=7,
+                          start=10, end=70)),
+        "stockpile_and_destruction": Scenario(cycle, horizon_days=90).with_shocks(
+            CapacityShock(facility="CN.mine", fraction_lost=0.8, destroy_inventory=0.5, start=5, end=40),
+            StockpileRelease(region="CN", commodity="ore", reserve=300.0, release_below_cover_days=8.0, start=5)),
+        "licence_with_validity": Scenario(chain, horizon_days=120).with_shocks(
+            ExportControl(exporter="CN", commodity="metal", mode="licence", processing_delay=12.0,
+                          licence_validity_days=20, start=5, end=80)),
+        "ban_with_leakage_route": Scenario(diamond, horizon_days=120).with_shocks(
+            ExportControl(exporter="CN", commodity="ore", mode="ban", leakage=0.3, start=10, end=60)),
+        "closure_resourcing_tariff": Scenario(diamond, horizon_days=150).with_shocks(
+            LogisticsShock(origin_region="CN", closed=True, start=15, end=50),
+            Tariff(importer="JP", commodity="ore", exporter="ROW", rate=0.5, start=20),
+            CapacityInvestment(region="ROW", added_capacity=10.0, commodity="ore", start=10, ramp_days=5),
+            SafetyStockChange(region="JP", commodity="metal", cover_days=40.0, start=30)),
+        "cycle_time_restart_outage": Scenario(cycle, horizon_days=120).with_shocks(
+            CapacityShock(facility="CN.refinery", fraction_lost=1.0, start=10, end=25, recovery_days=6),
+            LogisticsShock(destination_region="US", lead_time_multiplier=2.0, start=30, end=60)),
+    }
+
+
+MECHANISMS = _mechanisms()
+
+
+@pytest.mark.parametrize("name", sorted(MECHANISMS))
+def test_each_mechanism_agrees_exactly(name):
+    des, vec = both(MECHANISMS[name])
+    assert_same_series(des, vec)
+
+
+def test_random_licences_agree_run_by_run():
+    from supplychain.model import ExportControl
+    scenario = noisy_chain(150).with_shocks(ExportControl(
+        exporter="CN", commodity="metal", mode="licence", approval_probability=0.7, processing_delay=Uniform(5, 20),
+        restrictive_approval_probability=0.2, mean_open_months=1.0, mean_restrictive_months=1.0, start=10))
+    des, vec = both(scenario, n_runs=3, seed=8)
+    assert_same_series(des, vec)
+
+
+def _defect_catches(scenario: Scenario, monkeypatch, defects: dict) -> None:
+    """The engines agree on ``scenario``, and no longer do with ``defects`` ({target: replacement}) in place."""
+    des, vec = both(scenario)
+    assert_same_series(des, vec)  # sound engines agree
+    with monkeypatch.context() as m:
+        for target, replacement in defects.items():
+            m.setattr(target, replacement)
+        des, vec = both(scenario)
+    with pytest.raises(AssertionError):
+        assert_same_series(des, vec)
+
+
+def test_a_swapped_same_day_order_in_the_simpy_engine_is_caught(monkeypatch):
+    """Stock events (reserves released into low stocks) after production instead of before it (§5.1)."""
+    from supplychain.engines.des import run as des_run
+    events, produce = des_run.stock_events, des_run.produce
+
+    def produce_then_release(run, f, t, capacity):
+        started = produce(run, f, t, capacity)
+        if f == run.layout.n_facilities - 1:
+            events(run, t)
+        return started
+
+    _defect_catches(MECHANISMS["stockpile_and_destruction"], monkeypatch, {
+        "supplychain.engines.des.run.produce": produce_then_release,
+        "supplychain.engines.des.run.stock_events": lambda run, t: None})
+
+
+def test_a_quota_period_off_by_one_in_the_vector_engine_is_caught(monkeypatch):
+    """Quota periods after the first starting one day late in the vector engine (§6.5.3)."""
+    from supplychain.engines import dynamic
+    original = dynamic.quota_for_day
+
+    def late_period(spec, t):
+        return original(dataclasses.replace(spec, anchor=spec.anchor + 1), t) if t > spec.first else original(spec, t)
+
+    _defect_catches(MECHANISMS["quota"], monkeypatch, {"supplychain.engines.dynamic.quota_for_day": late_period})

@@ -50,7 +50,27 @@ def test_a_non_finite_input_is_an_error_naming_it(engine, keep):
         ENGINES[engine](bad, run_seed_sequences(0, 2), keep=keep)
 
 
-@pytest.mark.parametrize("engine", ["des", "vector"])
+def test_a_des_state_gone_non_finite_is_an_error_naming_it(monkeypatch):
+    # The SimPy engine has its own rules (engines/des); overflow its run 1's consumer stock on day 5.
+    from supplychain.engines.des.run import Run
+    c = compile_scenario(Scenario(chain_network(), horizon_days=20))
+    serve = Run._serve
+    seen = {"runs": 0}
+
+    def overflowing(self, demand):
+        out = serve(self, demand)
+        day = int(self.env.now)
+        if day == 5 and seen["runs"] == 1:
+            self.stock[c.demand_stock[0]] = np.nan
+        seen["runs"] += day == 19
+        return out
+
+    monkeypatch.setattr(Run, "_serve", overflowing)
+    with pytest.raises(SupplyChainError, match=r"stock of 'US\.metal:metal' is nan in run 1 by the end of day 19"):
+        des.run_des(c, run_seed_sequences(0, 2))
+
+
+@pytest.mark.parametrize("engine", ["vector"])
 def test_a_state_gone_non_finite_is_an_error_naming_it(engine, monkeypatch):
     # Arithmetic on finite inputs can still overflow (inf - inf is nan); simulate that in run 1's stock.
     c = compile_scenario(Scenario(chain_network(), horizon_days=20))

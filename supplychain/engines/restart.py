@@ -20,7 +20,10 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 
-__all__ = ["RestartState", "initial_restart", "usable_capacity", "warm_fraction"]
+__all__ = ["RestartState", "initial_restart", "usable_capacity", "warm_fraction", "RESTART_TOLERANCE"]
+
+#: Margin above the warm capacity, relative to the production target, that asks for a restart (§5.4.1).
+RESTART_TOLERANCE = 1e-9
 
 
 @dataclass(eq=False)
@@ -32,6 +35,7 @@ class RestartState:
     delay: np.ndarray       # (n,) restart_days
     ramp: np.ndarray        # (n,) max(restart_ramp_days, 1)
     asked: np.ndarray       # (R, n) day the restart was first needed; +inf before
+    target: np.ndarray      # (n,) production target: the scale of the restart trigger's tolerance
 
 
 def initial_restart(c: Compiled, n_runs: int) -> RestartState | None:
@@ -53,7 +57,8 @@ def initial_restart(c: Compiled, n_runs: int) -> RestartState | None:
     if not len(keep):
         return None
     return RestartState(facilities=keep, steady=steady[keep], delay=params[keep, 0],
-                        ramp=np.maximum(params[keep, 1], 1.0), asked=np.full((n_runs, len(keep)), np.inf))
+                        ramp=np.maximum(params[keep, 1], 1.0), asked=np.full((n_runs, len(keep)), np.inf),
+                        target=c.prod_target[keep])
 
 
 def warm_fraction(rs: RestartState, day: int) -> np.ndarray:
@@ -78,7 +83,9 @@ def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np
     above = np.maximum(x - rs.steady, 0.0)
     warm = x - (1.0 - warm_fraction(rs, day)) * above
     want = np.minimum(np.minimum(x, inputs[:, rs.facilities]), need[:, rs.facilities])
-    new = (want > warm * (1.0 + 1e-12)) & np.isinf(rs.asked)
+    # Above the warm capacity by more than rounding: the start is the production target minus a
+    # stock, so the tolerance scales with the target (§5.4.1).
+    new = (want > warm + RESTART_TOLERANCE * rs.target) & np.isinf(rs.asked)
     if new.any():
         rs.asked[new] = day
         warm = x - (1.0 - warm_fraction(rs, day)) * above

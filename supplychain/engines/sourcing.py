@@ -188,7 +188,10 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
         return None
     queue = None if expected is None else expected * spare_fraction(c, s)
     excess = queue if shift is None else (shift if queue is None else queue + shift)
-    target = c.schedules.day("share", min(max(s.day - 1, 0), c.n_days - 1))
+    # The day before's target shares, tilted by prices (§5.9), as the buyers used them (§5.6.5).
+    target = s.share_target
+    if target is None:
+        target = c.schedules.day("share", min(max(s.day - 1, 0), c.n_days - 1))
     used = np.broadcast_to(target, (s.stock.shape[0], c.n_lanes)) if s.share_applied is None else s.share_applied
     # Weights: applied shares normalised per buyer; the target shares on a day nothing was applied.
     total = _sum(c, used, "buyer")[:, c.lane_buyer]
@@ -234,6 +237,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         h_div = np.where(wait_lic, 0.0, h)
     else:
         wait_lic, h_div = None, h
+    s.share_target = share
     prev = s.diverted
     if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all():
         s.share_applied = None

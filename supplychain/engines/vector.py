@@ -263,7 +263,8 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         # Order books, quoted lead times and the like only for sinks that keep them (not summaries).
         extra = rules.records(c, state, inp.lead_time) if sink.records else {}
         if not sink.records and state.prices is not None:
-            extra["price"] = prices.stock_prices(c, state.prices)  # summaries keep a price-index band
+            # Summaries keep the price index band (the price series only, not the order books).
+            extra = {"price": prices.stock_prices(c, state.prices)}
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
                  served_on_day=served, **extra)

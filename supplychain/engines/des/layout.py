@@ -1,0 +1,94 @@
+"""The network of one compiled scenario as plain Python lists: who supplies whom, recipes, levels.
+
+The discrete-event engine works on one run at a time with scalar arithmetic, so it reads the
+compiled arrays once into lists (indexing a list is much cheaper than indexing a NumPy array
+element by element) and groups lanes by buyer and by supplier.
+
+Implements docs/model.md §2 (network) and §4 (compile): the parameters the rules read.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...compile.compiler import Compiled
+from ...compile.rules.sourcing import ALLOCATION_CODE
+
+__all__ = ["Layout"]
+
+
+class Layout:
+    """Static structure of a compiled scenario, shared by every run of a chunk.
+
+    Attributes are lists indexed by facility ``f``, lane ``l``, buyer ``b``,
+    demand ``d`` or stock ``s`` (the compiled numbering, docs/model.md §2).
+    """
+
+    def __init__(self, c: Compiled) -> None:
+        net = c.scenario.network
+        self.n_days = c.n_days
+        self.n_facilities, self.n_lanes, self.n_buyers = c.n_facilities, c.n_lanes, c.n_buyers
+        self.n_demands, self.n_stocks = c.n_demands, c.n_stocks
+        # Facilities.
+        self.capacity = c.capacity.tolist()
+        self.out_stock = c.out_stock.tolist()
+        self.target = c.prod_target.tolist()
+        self.trigger = c.prod_trigger.tolist()
+        self.cycle = c.cycle_time.tolist()
+        self.recipe = [[(int(s), float(a)) for s, a in zip(stocks, ratios) if s < c.n_stocks]
+                       for stocks, ratios in zip(c.recipe_stock, c.recipe_ratio)]
+        self.stocks_of = [sorted({s for s, _ in self.recipe[f]} | {self.out_stock[f]})
+                          for f in range(self.n_facilities)]
+        steady_prod = [c.steady.production.get(i, 0.0) for i in c.facility_ids]
+        self.wip_fill = steady_prod
+        chains = {k.id: k.chain for k in net.commodities}
+        # Restart of idle capacity (§5.4.1): (steady output, delay, ramp) or None without delay and ramp.
+        self.restart: list[tuple[float, float, float] | None] = []
+        for f, fac in enumerate(net.facilities):
+            delay, ramp = fac.restart(chains.get(fac.output, ""))
+            self.restart.append((steady_prod[f], float(delay), max(float(ramp), 1.0))
+                                if delay > 0 or ramp > 0 else None)
+        # Lanes.
+        self.lane_origin = c.lane_origin.tolist()
+        self.lane_buyer = c.lane_buyer.tolist()
+        self.lane_dst = c.lane_dst_stock.tolist()
+        self.lane_cap = c.lane_capacity.tolist()
+        self.out_lanes: list[list[int]] = [[] for _ in range(self.n_facilities)]
+        self.buyer_lanes: list[list[int]] = [[] for _ in range(self.n_buyers)]
+        for l, (f, b) in enumerate(zip(self.lane_origin, self.lane_buyer)):
+            self.out_lanes[f].append(l)
+            self.buyer_lanes[b].append(l)
+        steady_flow = [c.steady.flow.get(i, 0.0) for i in c.lane_ids]
+        # A supplier's normal rate: its steady flow out (its throughput before day 0, §3).
+        self.normal_rate = np.bincount(c.lane_origin, weights=steady_flow, minlength=self.n_facilities).tolist() \
+            if self.n_lanes else [0.0] * self.n_facilities
+        # Buyers.
+        self.buyer_stock = c.buyer_stock.tolist()
+        self.reorder = c.reorder_point.tolist()
+        self.order_up_to = c.order_up_to.tolist()
+        buyer_of_stock = {s: b for b, s in enumerate(self.buyer_stock)}
+        self.buyer_demand = [-1] * self.n_buyers
+        # Demands.
+        self.demand_stock = c.demand_stock.tolist()
+        self.backorder = c.demand_backorder.tolist()
+        for d, s in enumerate(self.demand_stock):
+            self.buyer_demand[buyer_of_stock[s]] = d
+        # Sourcing parameters (docs/model.md §5.6.5, §5.6.6, §5.7).
+        sp = c.schedules.extras["sourcing"]
+        self.incumbent = sp.incumbent.tolist()
+        self.qualify_days = sp.qualify_days.tolist()
+        self.patience = sp.patience.tolist()
+        self.lasting = sp.lasting.tolist()
+        self.step = sp.step.tolist()
+        self.panic = sp.panic.tolist()
+        self.buyer_flow = sp.buyer_flow.tolist()
+        self.lead_shift = None if sp.lead_shift is None else sp.lead_shift.tolist()
+        # Quotes (§5.7): days to the end of a scheduled total loss, the nameplate share a recovering
+        # supplier quotes from, the mean duration of random outages; None where the scenario has none.
+        self.restart_in = None if sp.restart_in is None else sp.restart_in.tolist()
+        self.quote_share = None if sp.quote_share is None else sp.quote_share.tolist()
+        self.outage_days = None if sp.outage_days is None else sp.outage_days.tolist()
+        names = {code: name for name, code in ALLOCATION_CODE.items()}
+        codes = [ALLOCATION_CODE["fcfs"]] * self.n_lanes if sp.allocation is None else sp.allocation.tolist()
+        self.allocation = [names[k] for k in codes]
+        self.any_allocation = sp.allocation is not None

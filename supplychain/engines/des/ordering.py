@@ -1,0 +1,290 @@
+"""A buyer's daily review: patience, planning with the quote, its order and where it sends it.
+
+Phase 5 of the day (docs/model.md §5.6). First every lane's backlog loses
+what the day's allowance does not let through, and every supplier's wait is
+read: its restart wait (a supplier without capacity quotes its announced
+restart) plus what it owes at its quoted rate (:func:`supplier_waits`). A
+buyer keeps what its supplier would ship within its patience
+(:func:`cancel_late`), and the wait it plans with moves a thirtieth of the
+way to the day's wait (:func:`expect_waits`). Then each buyer reviews its
+inventory position and orders up to its level (:func:`review`), the level
+raised by the pipeline it plans for the expected wait, as far as its
+supplier has capacity beyond its normal flow, and splits the order over its
+lanes by the day's target shares, diverting what unavailable lanes cannot
+take to qualified alternates in proportion to their suppliers' spare
+capacity. Under a licence regime the buyer orders as if only the approvals
+it expects were pending (:func:`outlook`), files no more than counting them
+all, and offers a lane's order that would wait for a licence to alternates
+first.
+
+Implements docs/model.md §5.6 (ordering), §5.6.5 (patience, planning),
+§5.6.6 (resourcing), §5.7 (quotes) and §6.5.2 (ordering under licences).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .run import Run
+
+__all__ = ["supplier_waits", "cancel_late", "expect_waits", "outlook", "review", "LATE_TOLERANCE",
+           "EXPECTED_WAIT_DAYS"]
+
+#: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
+LATE_TOLERANCE = 1e-9
+#: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
+EXPECTED_WAIT_DAYS = 30.0
+_INF = float("inf")
+
+
+def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
+    """Supplier ``f``'s quoted rate and restart wait on day ``t`` (docs/model.md §5.7).
+
+    With capacity today: the largest of its usable capacity, its throughput
+    and its normal rate times the nameplate share its scheduled recovery
+    gives back (times the share a random outage leaves it), no restart wait.
+    Without: its normal rate after its announced restart (the end of a
+    scheduled total loss, else the mean duration of its random outages).
+    """
+    lay = run.layout
+    cap = run.capacity_today[f]
+    if cap > 0:
+        rate = max(run.throughput[f], run.usable[f])
+        if lay.quote_share is not None:
+            day = min(t, lay.n_days - 1)
+            scheduled = lay.capacity[f] * run.now["capacity_factor"][f]
+            share = cap / scheduled if scheduled > 0 else 1.0
+            rate = max(rate, lay.normal_rate[f] * min(lay.quote_share[day][f] * share, 1.0))
+        return rate, 0.0
+    known = 0.0 if lay.restart_in is None else lay.restart_in[min(t, lay.n_days - 1)][f]
+    drawn = 0.0 if lay.outage_days is None else lay.outage_days[f]
+    return lay.normal_rate[f], (known if known > 0 else drawn)
+
+
+def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
+    """Days before each supplier ships a new order, and the restart part of them (§5.7).
+
+    The wait is the restart wait plus what it owes at its quoted rate
+    (infinite if it owes goods and quotes no rate).
+    """
+    lay, owed = run.layout, run.owed
+    waits, restarts = [], []
+    for f, lanes in enumerate(lay.out_lanes):
+        rate, restart = _quote(run, f, t)
+        due = sum([owed[l] for l in lanes])
+        queue = (due / rate if rate > 0 else _INF) if due > 0.0 else 0.0
+        waits.append(restart + queue)
+        restarts.append(restart)
+    return waits, restarts
+
+
+def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
+    """Cancel what suppliers would not ship within each buyer's patience (§5.6.5).
+
+    Returns each supplier's wait after the cancellations and, per lane,
+    whether it was late (its supplier's wait, before cancelling, at least the
+    lane's patience). A late lane keeps ``(patience - restart)^+ / (wait - restart)``
+    of its backlog.
+    """
+    lay, owed = run.layout, run.owed
+    waits, restarts = supplier_waits(run, t)
+    patience = lay.patience
+    late = [False] * lay.n_lanes
+    cut = False
+    for l, f in enumerate(lay.lane_origin):
+        wait = waits[f]
+        if wait > 0.0 and wait >= patience[l] * (1.0 - LATE_TOLERANCE):
+            late[l] = True
+            if wait > patience[l]:
+                owed[l] *= _keep(patience[l] - restarts[f], wait - restarts[f])
+                cut = True
+    return (supplier_waits(run, t)[0] if cut else waits), late
+
+
+def _keep(num: float, den: float) -> float:
+    """``num / den`` clipped to [0, 1], with an undefined ratio 0 and a positive one over 0 as 1."""
+    if den == 0.0:
+        return 1.0 if num > 0 else 0.0
+    ratio = num / den
+    if math.isnan(ratio):  # inf / inf
+        return 0.0
+    return min(max(ratio, 0.0), 1.0)
+
+
+def expect_waits(run: Run, waits: list[float] | None) -> list[float] | None:
+    """Update the smoothed wait of each lane, ``e += (min(wait, patience) - e) / 30``; None while all 0 (§5.6.5)."""
+    e = run.expected
+    if waits is None and not any(e):
+        return None
+    lay = run.layout
+    patience, origin = lay.patience, lay.lane_origin
+    for l in range(lay.n_lanes):
+        w = 0.0 if waits is None else waits[origin[l]]
+        v = e[l] + (min(w, patience[l]) - e[l]) / EXPECTED_WAIT_DAYS
+        e[l] = v if v >= 1e-9 else 0.0
+    return e
+
+
+def _spare_fraction(run: Run, f: int) -> float:
+    """What supplier ``f`` could ship beyond its normal flow per unit of it, at most 1 (§5.6.5)."""
+    normal, usable = run.layout.normal_rate[f], run.usable[f]
+    if normal > 0:
+        return min(max(usable - normal, 0.0) / normal, 1.0)
+    return 1.0 if usable > 0 else 0.0
+
+
+def outlook(run: Run, t: int) -> tuple[list[float] | None, set[int]]:
+    """The buyers' licence outlook (§6.5.2): the volume of each buyer's applications it expects
+    denied (``None`` when there is none) and the lanes where today's order would wait for a decision."""
+    office, ok, awaiting = run.office, run.licence_ok, run.awaiting
+    if office is None or not office.regimes:
+        return None, set()
+    lay = run.layout
+    doubt = None
+    for l in range(lay.n_lanes):
+        denied = awaiting[l] * (1.0 - ok[l])
+        if denied != 0.0:
+            if doubt is None:
+                doubt = [0.0] * lay.n_buyers
+            doubt[lay.lane_buyer[l]] += denied
+    fixed, valid = office.delay_fixed, office.valid_until
+    licensed = {l for l in office.covered[t] if valid[l] <= t and (fixed is None or fixed[t][l] > 0)}
+    return doubt, licensed
+
+
+def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bool] | None,
+           share: list[float], allow: list[float], extra: float, factor: float,
+           doubt: list[float] | None, licensed: set[int]) -> None:
+    """Buyer ``b``'s review on day ``t``: writes its orders into ``run.orders`` (§5.6).
+
+    ``expected`` are the lanes' smoothed waits (``None`` while all are 0),
+    ``late`` the lanes past patience, ``share`` the day's target shares,
+    ``allow`` the allowances, ``extra`` the scheduled shift of the buyer's
+    levels, ``factor`` its order multiplier, ``doubt`` the buyers' pending
+    applications expected denied (``None``: none in the run) and
+    ``licensed`` the lanes where an order waits for a licence (§6.5.2).
+    """
+    lay = run.layout
+    lanes = lay.buyer_lanes[b]
+    owed, transit = run.owed, run.transit
+    position = run.stock[lay.buyer_stock[b]] + sum([transit[l] for l in lanes]) + sum([owed[l] for l in lanes])
+    d = lay.buyer_demand[b]
+    if d >= 0:
+        position -= run.backlog[d]
+    if run.awaiting is not None:
+        position += sum([run.awaiting[l] for l in lanes])
+    planned = _planned_pipeline(run, b, t, lanes, expected)
+    if planned is not None:
+        extra = extra + planned
+    order = _order_up_to(lay, b, position, extra, factor)
+    if doubt is None:
+        _split(run, b, t, lanes, order, share, allow, late, None, licensed)
+    else:
+        # Order as if only the expected approvals were on order; file no more than counting them all.
+        expected_order = _order_up_to(lay, b, position - doubt[b], extra, factor)
+        _split(run, b, t, lanes, expected_order, share, allow, late, order, licensed)
+
+
+def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> float:  # type: ignore[no-untyped-def]
+    """The buyer's order at ``position`` with its levels shifted by ``extra`` (§5.6)."""
+    if position <= lay.reorder[b] + extra:
+        return max(lay.order_up_to[b] + extra - position, 0.0) * factor
+    return 0.0
+
+
+def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list[float] | None) -> float | None:
+    """Extra pipeline for quotes above normal, ``(1 + panic) F_b sum_l v_l (shift + psi e)^+``."""
+    lay = run.layout
+    shift = lay.lead_shift
+    if expected is None and shift is None:
+        return None
+    row = None if shift is None else shift[min(t, len(shift) - 1)]
+    used, target = run.applied, run.share_yesterday
+    total = sum([used[l] for l in lanes])
+    origin = lay.lane_origin
+    planned = 0.0
+    for l in lanes:
+        queue = 0.0 if expected is None else expected[l] * _spare_fraction(run, origin[l])
+        excess = queue if row is None else (row[l] if expected is None else queue + row[l])
+        weight = used[l] / total if total > 0 else target[l]
+        planned += max(excess, 0.0) * weight
+    return planned * (lay.buyer_flow[b] * (1.0 + lay.panic[b]))
+
+
+def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list[float],
+           allow: list[float], late: list[bool] | None, filed: float | None, licensed: set[int]) -> None:
+    """Split ``order`` over the buyer's lanes by target share and availability (§5.6.6).
+
+    ``filed``, if given, caps what a partly available lane (a licence regime)
+    receives at its target share of it (§6.5.2). A lane in ``licensed``
+    offers its order to alternates with spare capacity first; the rest is
+    filed there.
+    """
+    lay, orders, applied, diverted = run.layout, run.orders, run.applied, run.diverted
+    ok = run.licence_ok
+    cap = lay.lane_cap
+    # Availability h = allowance x expected licence approval x not late.
+    avail, waiting = {}, {}
+    clean = filed is None
+    for l in lanes:
+        h = 0.0 if late is not None and late[l] else allow[l]
+        if ok is not None:
+            h *= ok[l]
+        avail[l] = h
+        waiting[l] = l in licensed and h > 0.0
+        if h < 1.0 or diverted[l] > 0.0 or waiting[l]:
+            clean = False
+    if clean:
+        for l in lanes:
+            wanted = order * share[l]
+            orders[l] = wanted if wanted <= cap[l] else cap[l]
+            applied[l] = share[l]
+        return
+    # Diverted fraction: jumps to the unavailable part, returns over the switching lag.
+    base, keep = {}, {}
+    moved_out = 0.0
+    seeking = False
+    for l in lanes:
+        h_div = 0.0 if waiting[l] else avail[l]
+        m = max(max(1.0 - h_div, diverted[l] - lay.step[l]), min(diverted[l], lay.lasting[l]))
+        m = max(m, 0.0)
+        diverted[l] = m
+        base[l] = order * share[l]
+        keep[l] = base[l] * (1.0 - m)
+        moved_out += base[l] - keep[l]
+        seeking = seeking or (lay.incumbent[l] and m > 0)
+    if seeking:
+        run.seek_day[b] = min(run.seek_day[b], t)
+    spare, weight = {}, {}
+    for l in lanes:
+        f = lay.lane_origin[l]
+        spare[l] = max(run.capacity_today[f] - run.throughput[f], 0.0)
+        qualified = lay.incumbent[l] or t >= run.seek_day[b] + lay.qualify_days[l]
+        weight[l] = spare[l] if qualified and avail[l] >= 1.0 and diverted[l] <= 0.0 else 0.0
+    total = sum([weight[l] for l in lanes])
+    alt = {}
+    for l in lanes:
+        a = moved_out * weight[l] / total if total > 0 else 0.0
+        alt[l] = min(a, spare[l], max(cap[l] - keep[l], 0.0))
+    rest = max(moved_out - sum([alt[l] for l in lanes]), 0.0)
+    # A returning supplier takes back what was diverted from it; a partly available lane only when
+    # the buyer has no alternate with spare capacity; a lane waiting for a licence the rest.
+    back_w = {l: (base[l] - keep[l]) if avail[l] >= 1.0 or (avail[l] > 0.0 and total <= 0.0) or waiting[l]
+              else 0.0 for l in lanes}
+    back_total = sum([back_w[l] for l in lanes])
+    for l in lanes:
+        back = rest * back_w[l] / back_total if back_total > 0 else 0.0
+        kept = keep[l]
+        if filed is not None and avail[l] > 0.0 and (avail[l] < 1.0 or waiting[l]):
+            limit = share[l] * filed
+            kept = min(kept, limit)
+            back = min(back, max(limit - kept, 0.0))
+        placed = kept + alt[l] + back
+        moved = (alt[l] + back) / order if order > 0 else 0.0
+        if filed is None:
+            applied[l] = share[l] * (1.0 - diverted[l]) + moved
+        else:
+            applied[l] = (kept / order if order > 0 else share[l] * (1.0 - diverted[l])) + moved
+        orders[l] = min(placed, cap[l])

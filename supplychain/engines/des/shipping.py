@@ -1,0 +1,81 @@
+"""A supplier's order book: what it ships from its output stock, by its allocation rule.
+
+Phase 6 of the day (docs/model.md §5.7). Supplier ``f`` owes each of its
+lanes a backlog (orders of earlier days) and receives the day's orders. It
+serves two classes in turn: ``fcfs`` the backlog, then the day's orders;
+``pro_rata`` everything in one class; ``incumbent`` its baseline customers'
+lanes, then the others. Within a class every lane gets the same fraction of
+its request when the stock is short (proportional rationing), and no lane
+ships more than its capacity in a day. Quotas may then cut the shipments
+(:func:`~.trade.apply_quotas`); :func:`settle` books them.
+
+Implements docs/model.md §5.7 (shipping).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .run import Run
+
+__all__ = ["offer", "settle", "THROUGHPUT_DAYS"]
+
+#: Mean age in days of the moving average of a supplier's shipments, its throughput (§5.7).
+THROUGHPUT_DAYS = 30.0
+
+
+def offer(run: Run, f: int, shipped: list[float]) -> None:
+    """What supplier ``f`` would ship today on each of its lanes, written into ``shipped``."""
+    lay = run.layout
+    lanes = lay.out_lanes[f]
+    if not lanes:
+        return
+    owed, orders, cap = run.owed, run.orders, lay.lane_cap
+    on_hand = run.stock[lay.out_stock[f]]
+    if not lay.any_allocation and not any([owed[l] for l in lanes]):
+        # Nothing owed: one class, the day's orders (the common case in steady state).
+        wanted = [orders[l] if orders[l] <= cap[l] else cap[l] for l in lanes]
+        requested = sum(wanted)
+        fill = on_hand / requested if requested > on_hand else 1.0
+        for l, w in zip(lanes, wanted):
+            shipped[l] = w * fill
+        return
+    if lay.any_allocation:
+        first, second = {}, {}
+        for l in lanes:
+            rule = lay.allocation[l]
+            both = owed[l] + orders[l]
+            head = owed[l] if rule == "fcfs" else both if rule == "pro_rata" or lay.incumbent[l] else 0.0
+            first[l], second[l] = head, both - head
+    else:
+        first, second = owed, orders
+    old = _ration({l: min(first[l], cap[l]) for l in lanes}, on_hand)
+    left = max(on_hand - sum(old.values()), 0.0)
+    new = _ration({l: min(second[l], cap[l] - old[l]) for l in lanes}, left)
+    for l in lanes:
+        shipped[l] = old[l] + new[l]
+
+
+def _ration(wanted: dict[int, float], on_hand: float) -> dict[int, float]:
+    """Proportional rationing: every request gets the same fraction when they exceed ``on_hand``."""
+    requested = sum(wanted.values())
+    if requested > on_hand:
+        fill = on_hand / requested
+        return {l: w * fill for l, w in wanted.items()}
+    return wanted
+
+
+def settle(run: Run, f: int, shipped: list[float]) -> float:
+    """Book supplier ``f``'s shipments: stock, order book and throughput; returns units sent."""
+    lay = run.layout
+    lanes = lay.out_lanes[f]
+    owed, orders, transit = run.owed, run.orders, run.transit
+    sent = sum([shipped[l] for l in lanes])
+    out = lay.out_stock[f]
+    run.stock[out] = max(run.stock[out] - sent, 0.0)
+    for l in lanes:
+        owed[l] = max((owed[l] + orders[l]) - shipped[l], 0.0)
+        transit[l] += shipped[l]
+    run.throughput[f] += (sent - run.throughput[f]) / THROUGHPUT_DAYS
+    return sent
