@@ -454,6 +454,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
             table = compare(baseline, results)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
         text = _run_text(args, keep, results, table, shocked)
+        if args.format == "table":
+            from .price_text import format_price_notes
+            notes = format_price_notes(results)
+            text += "\n\n" + notes if notes else ""
         if table is not None and args.format == "table" and feeds_impact(scenario.network):
             from .impact_text import format_value_added, value_added_table
             text += "\n\n" + format_value_added(value_added_table(results, baseline))

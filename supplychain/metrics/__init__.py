@@ -2,6 +2,7 @@
 
 from .balance import Balance, material_balance
 from .incidence import WHO_PAYS_MEASURES, gsim_incidence, landed_cost_increase_usd, own_price_import_elasticity, who_pays
+from .price_bounds import prices_at_bounds
 from .service import (
            Grouping,
            cumulative_shortfall,
@@ -15,4 +16,4 @@ from .service import (
 
 __all__ = ["Grouping", "group_labels", "fill_rate", "delivery_rate", "cycle_service_level", "cumulative_shortfall", "days_below_service",
            "metric_frame", "Balance", "material_balance", "gsim_incidence", "own_price_import_elasticity", "who_pays",
-           "WHO_PAYS_MEASURES", "landed_cost_increase_usd"]
+           "WHO_PAYS_MEASURES", "landed_cost_increase_usd", "prices_at_bounds"]

@@ -37,14 +37,17 @@ tariffs on prices and welfare", *JEP* 33(4): 187-210).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from .._validation import fail
 from ..compile.compiler import compile_scenario
+from ..errors import SimulationWarning
 from ..model.prices import price_params
 from ..results.series import Results
+from .price_bounds import PINNED_DAYS, format_prices_at_bounds, prices_at_bounds
 
 __all__ = [
     "WHO_PAYS_MEASURES",
@@ -179,6 +182,14 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
         region, buyer cost to the buying region, lost and destroyed demand to
         the demand's region.
 
+    Warns
+    -----
+    SimulationWarning
+        When a market's price index sat at its cap or floor for more than
+        :data:`~supplychain.metrics.price_bounds.PINNED_DAYS` days
+        (:func:`~supplychain.metrics.prices_at_bounds`): the price-derived
+        measures are then bounds of a saturated reduced form, not estimates.
+
     Examples
     --------
     >>> from supplychain import simulate
@@ -189,6 +200,9 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     >>> bool(t.loc["KR", "tariff_paid_usd"] > 0), float(t.loc["CN", "tariff_paid_by_exporter_usd"])
     (True, 0.0)
     """
+    pinned = format_prices_at_bounds(prices_at_bounds(results), min_days=PINNED_DAYS)
+    if pinned:
+        warnings.warn(f"who_pays: {pinned}", SimulationWarning, stacklevel=2)
     tariff, importer_part, exporter_part, cost, rent = _lane_terms(results, export_supply_elasticity)
     lost, destroyed = _demand_terms(results)
     pairs = [r.split(">", 1) for r in results.coords.region["lane"]]

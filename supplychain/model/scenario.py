@@ -315,7 +315,8 @@ class Scenario:
 
     def _calendar(self) -> str:
         day = "no shock day" if self.shock_day is None else f"shock day {int(self.shock_day)}"
-        return f"{self.horizon_days} days from {self.start_date.isoformat()}, {day}"
+        feedback = ", price feedback on" if self.price_feedback else ""
+        return f"{self.horizon_days} days from {self.start_date.isoformat()}, {day}{feedback}"
 
     def _repr_html_(self) -> str:
         rows: list[tuple[str, object]] = [("calendar", self._calendar()), ("network", self.network._sizes())]

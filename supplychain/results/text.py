@@ -29,8 +29,9 @@ def run_head(results: Results | EnsembleResults) -> str:
     """
     s = results.scenario
     runs = f"{results.n_runs} run" + ("s (means over runs)" if results.n_runs > 1 else "")
+    feedback = ", price feedback: on" if s.price_feedback else ""
     return (f"Scenario '{s.name}': {results.engine} engine, {runs}, seed {results.seed}, "
-            f"{s.horizon_days} days from {s.start_date.isoformat()}")
+            f"{s.horizon_days} days from {s.start_date.isoformat()}{feedback}")
 
 
 def format_summary(results: Results | EnsembleResults) -> str:

@@ -1,0 +1,84 @@
+"""Prices pinned at their cap or floor are flagged (docs/model.md §5.9): metrics, who_pays and the CLI."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from supplychain import simulate
+from supplychain.analytics._toy import toy_network
+from supplychain.errors import SimulationWarning
+from supplychain.metrics import prices_at_bounds, who_pays
+from supplychain.model import ExportControl, Scenario
+
+BAN = ExportControl(exporter="CN", commodity="ore", start=5)
+
+
+@pytest.fixture(scope="module")
+def saturated():
+    return simulate(Scenario(toy_network(), horizon_days=200, name="toy ban", shocks=(BAN,)), engine="vector")
+
+
+def _index(res, commodity, region):
+    stocks = [i for i, (k, n) in enumerate(zip(res.coords.commodity["stock"], res.coords.region["stock"]))
+              if k == commodity and n == region]
+    ref = {c.id: c.price_usd for c in res.scenario.network.commodities}[commodity]
+    return res.arrays["price"][0, :, stocks[0]] / ref
+
+
+def test_days_at_the_bound_count_the_days_the_index_sat_there(saturated):
+    table = prices_at_bounds(saturated).set_index(["commodity", "region", "bound"])
+    kr, cn = _index(saturated, "ore", "KR"), _index(saturated, "ore", "CN")
+    # The importer's price runs into the 5x cap, the banned exporter's into the 0.5 floor.
+    assert table.loc[("ore", "KR", "cap"), "days_at_bound"] == np.sum(kr >= 5.0 * 0.99) > 100
+    assert table.loc[("ore", "KR", "cap"), "first_day"] == np.flatnonzero(kr >= 4.95)[0]
+    assert table.loc[("ore", "CN", "floor"), "days_at_bound"] == np.sum(cn <= 0.5 * 1.01) > 100
+    assert table.loc[("ore", "CN", "floor"), "extreme_index"] == pytest.approx(0.5)
+    assert kr.max() <= 5.0 and cn.min() >= 0.5
+
+
+def test_the_two_engines_agree_on_the_days_at_bound(saturated):
+    des = simulate(saturated.scenario, engine="des")
+    assert prices_at_bounds(des).equals(prices_at_bounds(saturated))
+
+
+def test_no_bound_without_a_saturating_shock():
+    assert prices_at_bounds(simulate(Scenario(toy_network(), horizon_days=60), engine="vector")).empty
+    with pytest.raises(ValueError, match="tolerance"):
+        prices_at_bounds(simulate(Scenario(toy_network(), horizon_days=5)), tolerance=1.5)
+
+
+def test_who_pays_warns_that_price_figures_are_bounds(saturated):
+    with pytest.warns(SimulationWarning, match=r"who_pays: .*ore in KR at the 5x cap for 128 days.*bounds of a "
+                                               r"saturated reduced form"):
+        who_pays(saturated)
+    short = simulate(Scenario(toy_network(), horizon_days=60, shocks=(BAN,)), engine="vector")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        who_pays(short)  # not yet at a bound: no warning
+
+
+def test_cli_run_names_pinned_prices_feedback_and_demand_given_up(tmp_path, capsys):
+    from supplychain.cli.app import main
+    from supplychain.io.scenario import save_scenario
+    sc = Scenario(toy_network(), horizon_days=200, name="toy ban", shocks=(BAN,), price_feedback=True)
+    assert "price feedback on" in repr(sc) and "price feedback" not in repr(sc.replace(price_feedback=False))
+    path = save_scenario(sc, tmp_path / "ban.toml")
+    assert main(["run", str(path), "--quiet", "--engine", "vector"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("200 days from 2025-01-01, price feedback: on")
+    pinned = [line for line in out.splitlines() if line.startswith("Prices pinned at a bound")]
+    assert len(pinned) == 1 and "ore in KR at the 5x cap" in pinned[0] and "ore in CN at the 0.5x floor" in pinned[0]
+    res = simulate(sc, engine="vector")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SimulationWarning)
+        given_up = who_pays(res)["demand_destroyed_usd"].sum()
+    assert given_up > 0
+    from supplychain._format import format_usd
+    assert f"Demand given up to higher prices: {format_usd(given_up)} (at reference prices" in out
+    path = save_scenario(sc.replace(price_feedback=False, horizon_days=30), tmp_path / "calm.toml")
+    assert main(["run", str(path), "--quiet", "--engine", "vector"]) == 0
+    out = capsys.readouterr().out
+    assert "price feedback" not in out and "Demand given up" not in out and "Prices pinned" not in out
