@@ -58,12 +58,13 @@ def _attrs(res: Results | EnsembleResults) -> dict[str, Any]:
             "shock_day": -1 if res.scenario.shock_day is None else int(res.scenario.shock_day)}
 
 
-def results_dataset(res: Results, variables: list[str] | None = None) -> Any:
+def results_dataset(res: Results, variables: str | list[str] | None = None) -> Any:
     """Every recorded daily series as one :class:`xarray.Dataset` (see :meth:`Results.to_xarray`)."""
     from .._validation import check_known
     xr = require_xarray()
     axes_of = variable_axes()
-    names = list(res.variables) if variables is None else list(variables)
+    names = (list(res.variables) if variables is None else [variables] if isinstance(variables, str)
+             else list(variables))
     for name in names:
         check_known(name, axes_of, "variable", "Results.to_xarray")
     data = {name: (("run", "date", f"{axes_of[name]}_id"), np.asarray(res.values(name))) for name in names}

@@ -244,18 +244,25 @@ class Results:
         return self._optional(variable) if VARIABLES[variable].mechanism else self.arrays[variable]
 
     # Tables -----------------------------------------------------------------------------------
-    def to_dataframe(self, variables: list[str] | None = None) -> pd.DataFrame:
+    def to_dataframe(self, variables: str | list[str] | None = None) -> pd.DataFrame:
         """Long, tidy table: one row per run, day, variable and item.
 
         Columns: ``run, day, date, variable, id, region, commodity, value``.
         By default every recorded variable (:attr:`variables`); any name of
         :data:`VARIABLE_AXES` may be asked for (``released`` and ``destroyed``
-        are zeros when not recorded).
+        are zeros when not recorded). One name may be given as a string.
+
+        Examples
+        --------
+        >>> from supplychain import simulate
+        >>> from supplychain.analytics._toy import toy_scenario
+        >>> simulate(toy_scenario(3)).to_dataframe("price")["variable"].unique().tolist()
+        ['price']
         """
         import pandas as pd
 
         from .._validation import check_known
-        names = list(self.variables) if variables is None else variables
+        names = list(self.variables) if variables is None else [variables] if isinstance(variables, str) else variables
         frames = []
         dates = np.array(self.dates, dtype="datetime64[D]")
         for name in names:
@@ -349,7 +356,7 @@ class Results:
         return save_results(self, path)
 
     # Labelled views ---------------------------------------------------------------------------
-    def to_xarray(self, variables: list[str] | None = None) -> xarray.Dataset:
+    def to_xarray(self, variables: str | list[str] | None = None) -> xarray.Dataset:
         """The daily series as an :class:`xarray.Dataset`, labelled by run, date and item.
 
         Each variable has dimensions ``(run, date, <axis>_id)``, where the
@@ -360,8 +367,9 @@ class Results:
 
         Parameters
         ----------
-        variables : list of str, optional
-            Which series (default: every recorded one, :attr:`variables`).
+        variables : str or list of str, optional
+            Which series (default: every recorded one, :attr:`variables`);
+            one name may be given as a string.
 
         Examples
         --------
