@@ -21,3 +21,49 @@ def test_one_variable_as_a_string_is_one_variable(toy):
         toy.to_dataframe("prize")
     pytest.importorskip("xarray")
     assert list(toy.to_xarray("inventory").data_vars) == ["inventory"]
+
+
+@pytest.fixture(scope="module")
+def summary():
+    from supplychain.model import ExportControl
+    scen = toy_scenario(30).with_shocks(ExportControl(exporter="CN", commodity="ore", start=5))
+    return sc.simulate(scen, engine="vector", n_runs=1, seed=0, keep="summary")
+
+
+@pytest.mark.parametrize("name", ["who_pays", "landed_cost_increase_usd", "prices_at_bounds", "plot_prices",
+                                  "plot_who_pays", "market_prices", "moved_commodities"])
+def test_daily_only_functions_name_themselves_and_the_alternative_on_a_summary_ensemble(summary, name):
+    import matplotlib
+    matplotlib.use("Agg")
+    from supplychain import metrics
+    from supplychain.plotting import prices
+    fn = getattr(metrics, name, None) or getattr(prices, name)
+    args = {"plot_prices": ("ore",), "market_prices": ("ore",)}.get(name, ())
+    kwargs = {"landed_cost_increase_usd": {"importer": "KR"}}.get(name, {})
+    with pytest.raises(TypeError, match=rf'^{name} needs daily results \(simulate\(\.\.\., keep="series"\)\), got '
+                                        r'EnsembleResults; a summary ensemble .*use e\.band\("price_index", region\)'):
+        fn(summary, *args, **kwargs)
+    assert summary.band("price_index", "US").shape[-1] == 30  # and the alternative named works
+
+
+def test_plot_value_added_loss_takes_results_and_summary_ensembles(summary):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from supplychain.impact import load_io_table
+    from supplychain.plotting.impact import plot_value_added_loss
+    table = load_io_table()
+    ax = plot_value_added_loss(summary)
+    assert len(ax.patches) == len(table.regions) * len(table.sectors)
+    assert summary.value_added_loss.shape == (1, len(table.regions), len(table.sectors))
+    plt.close(ax.figure)
+    from supplychain import load_baseline
+    from supplychain.model import ExportControl
+    daily = sc.simulate(load_baseline().with_horizon(40).with_shocks(
+        ExportControl(exporter="TW", commodity="logic_chip", start=1)), engine="vector", seed=0)
+    ax = plot_value_added_loss(daily)
+    widths = np.array([p.get_width() for p in ax.patches])
+    assert widths.sum() * 1e9 == pytest.approx(daily.value_added_loss().total.sum(), rel=1e-9)
+    plt.close(ax.figure)

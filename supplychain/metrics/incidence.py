@@ -46,6 +46,7 @@ from .._validation import fail
 from ..compile.compiler import compile_scenario
 from ..errors import SimulationWarning
 from ..model.prices import price_params
+from ..results.daily import require_daily
 from ..results.series import Results
 from .price_bounds import PINNED_DAYS, format_prices_at_bounds, prices_at_bounds
 
@@ -56,6 +57,9 @@ __all__ = [
     "own_price_import_elasticity",
     "who_pays",
 ]
+
+#: What a summary ensemble offers instead of :func:`who_pays`, which needs daily flows and prices.
+WHO_PAYS_INSTEAD = 'e.band("price_index", region) for the price bands and e.summary() for the shortfalls'
 
 #: Measures of :func:`who_pays`, in waterfall order.
 WHO_PAYS_MEASURES = ("buyer_cost_increase_usd", "tariff_paid_usd", "tariff_paid_by_importer_usd",
@@ -200,6 +204,7 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     >>> bool(t.loc["KR", "tariff_paid_usd"] > 0), float(t.loc["CN", "tariff_paid_by_exporter_usd"])
     (True, 0.0)
     """
+    require_daily(results, "who_pays", WHO_PAYS_INSTEAD)
     pinned = format_prices_at_bounds(prices_at_bounds(results), min_days=PINNED_DAYS)
     if pinned:
         warnings.warn(f"who_pays: {pinned}", SimulationWarning, stacklevel=2)
@@ -240,4 +245,5 @@ def landed_cost_increase_usd(results: Results, *, importer: str) -> float:
     >>> landed_cost_increase_usd(simulate(toy_scenario(20)), importer="KR")
     0.0
     """
+    require_daily(results, "landed_cost_increase_usd", WHO_PAYS_INSTEAD)
     return float(who_pays(results).loc[importer, "buyer_cost_increase_usd"])

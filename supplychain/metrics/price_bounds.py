@@ -14,6 +14,7 @@ import pandas as pd
 
 from .._validation import fail
 from ..compile.compiler import compile_scenario
+from ..results.daily import require_daily
 from ..results.series import Results
 
 __all__ = ["BOUND_TOLERANCE", "PINNED_DAYS", "format_prices_at_bounds", "prices_at_bounds"]
@@ -61,6 +62,7 @@ def prices_at_bounds(results: Results, *, tolerance: float = BOUND_TOLERANCE) ->
     >>> len(prices_at_bounds(simulate(Scenario(toy_network(), horizon_days=60))))
     0
     """
+    require_daily(results, "prices_at_bounds", 'e.band("price_index", region)')
     if not (0.0 <= tolerance < 1.0):
         raise fail("tolerance", "in [0, 1)", tolerance, "prices_at_bounds")
     spec = compile_scenario(results.scenario).schedules.extras["prices"]

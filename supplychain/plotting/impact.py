@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ..impact.loss import ValueAddedLoss
+    from ..results import EnsembleResults, Results
 
 __all__ = ["plot_value_added_loss"]
 
@@ -17,16 +18,18 @@ __all__ = ["plot_value_added_loss"]
 _COLOURS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#bbbbbb")
 
 
-def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray, *, regions: tuple[str, ...] | None = None,
+def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | EnsembleResults, *, regions: tuple[str, ...] | None = None,
                           sectors: tuple[str, ...] | None = None, ax: Axes | None = None) -> Axes:
     """Horizontal bars of value added lost per region, stacked by industry (mean over runs).
 
     Parameters
     ----------
-    loss : ValueAddedLoss or ndarray
+    loss : ValueAddedLoss, ndarray, Results or EnsembleResults
         From :meth:`Results.value_added_loss`, or per-run totals ``(n_runs, regions, sectors)``
         such as :attr:`EnsembleResults.value_added_loss` (then give ``regions`` and ``sectors``,
-        or the shipped table's labels are used).
+        or the shipped table's labels are used). Daily results are passed through
+        :meth:`Results.value_added_loss` (default kernel); a summary ensemble gives its
+        per-run totals (the shipped table's labels).
     regions, sectors : tuple of str, optional
         Labels of an array's last two axes.
     ax : Axes, optional
@@ -45,6 +48,14 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray, *, regions: tuple[s
     """
     import matplotlib.pyplot as plt
 
+    from ..results import EnsembleResults, Results
+    if isinstance(loss, Results):
+        loss = loss.value_added_loss()
+    elif isinstance(loss, EnsembleResults):
+        if loss.value_added_loss is None:
+            raise ValueError("plot_value_added_loss: this ensemble was saved before value added lost was kept; "
+                             "simulate it again to plot it")
+        loss = np.asarray(loss.value_added_loss, dtype=float)
     if isinstance(loss, np.ndarray):
         totals = np.asarray(loss, dtype=float)
         if totals.ndim != 3:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import check_known
-from ..metrics.incidence import who_pays
+from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays
+from ..results.daily import require_daily
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
 
 if TYPE_CHECKING:
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from ..results.series import Results
 
 __all__ = ["market_prices", "moved_commodities", "plot_prices", "plot_who_pays"]
+
+
+#: What a summary ensemble offers instead of daily prices.
+_PRICE_INSTEAD = 'e.band("price_index", region) or plot_ensemble_fan(e, series="price_index", group=region)'
 
 
 def market_prices(results: Results, commodity: str) -> tuple[tuple[str, ...], np.ndarray]:
@@ -41,6 +46,7 @@ def market_prices(results: Results, commodity: str) -> tuple[tuple[str, ...], np
     >>> regions, index.shape, float(index.max())
     (('CN', 'KR', 'ROW'), (1, 10, 3), 1.0)
     """
+    require_daily(results, "market_prices", _PRICE_INSTEAD)
     coords = results.coords
     check_known(commodity, sorted(set(coords.commodity["stock"])), "commodity", "market_prices")
     first: dict[str, int] = {}
@@ -63,6 +69,7 @@ def moved_commodities(results: Results, n: int = 4) -> list[str]:
     >>> moved_commodities(simulate(toy_scenario(10)))
     []
     """
+    require_daily(results, "moved_commodities", _PRICE_INSTEAD)
     coords = results.coords
     price = results.values("price")
     reference = {c.id: c.price_usd for c in results.scenario.network.commodities}
@@ -109,6 +116,7 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
     >>> [line.get_label() for line in ax.get_lines()][:3], ax.get_ylabel()
     (['CN', 'KR', 'ROW'], 'price index (1 = reference price)')
     """
+    require_daily(results, "plot_prices", _PRICE_INSTEAD)
     names, index = market_prices(results, commodity)
     wanted = names if regions is None else ((regions,) if isinstance(regions, str) else tuple(regions))
     for region in wanted:
@@ -165,6 +173,7 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     >>> len(ax.patches), ax.get_xticklabels()[-1].get_text()
     (7, 'net cost')
     """
+    require_daily(results, "plot_who_pays", WHO_PAYS_INSTEAD)
     table = who_pays(results, export_supply_elasticity=export_supply_elasticity).sum(axis=0)
     values = {name: float(table[name]) for name in table.index}
     values["premium"] = values["buyer_cost_increase_usd"] - values["tariff_paid_usd"]
