@@ -67,3 +67,17 @@ def test_plot_value_added_loss_takes_results_and_summary_ensembles(summary):
     widths = np.array([p.get_width() for p in ax.patches])
     assert widths.sum() * 1e9 == pytest.approx(daily.value_added_loss().total.sum(), rel=1e-9)
     plt.close(ax.figure)
+
+
+def test_value_added_loss_repr_is_one_short_line():
+    import numpy as np
+
+    from supplychain._format import format_usd
+    from supplychain.impact.loss import ValueAddedLoss
+    daily = np.zeros((3, 100, 2, 5))
+    daily[:, :, 1, 0] = 2e7          # US electronics loses $2bn over 100 days
+    daily[:, :, 0, 4] = -1e6         # JP rest of the economy gains a little
+    text = repr(ValueAddedLoss(daily, ("JP", "US"), ("C26", "C27", "C28", "C29", "OTH"), "diim"))
+    assert "\n" not in text and len(text) < 200 and "array" not in text
+    assert text == (f"ValueAddedLoss(diim: 3 runs x 100 days x 2 regions x 5 industries; total "
+                    f"{format_usd(1.9e9)} (mean over runs); largest region US $2.00bn, largest industry C26 $2.00bn)")

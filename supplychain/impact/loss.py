@@ -184,6 +184,28 @@ class ValueAddedLoss:
         """Value added lost over the horizon per run, region and sector, (n_runs, R, S)."""
         return self.daily.sum(axis=1)
 
+    def __repr__(self) -> str:
+        """One line: shape, mean total over runs, and the region and industry losing most.
+
+        Examples
+        --------
+        >>> daily = np.zeros((2, 10, 2, 2))
+        >>> daily[:, :, 0, 1] = 1e8
+        >>> ValueAddedLoss(daily, ("JP", "US"), ("C26", "OTH"), "ario")
+        ValueAddedLoss(ario: 2 runs x 10 days x 2 regions x 2 industries; total $1.00bn (mean over runs); largest region JP $1.00bn, largest industry OTH $1.00bn)
+        """
+        from .._format import format_usd
+        n_runs, n_days, n_r, n_s = self.daily.shape
+        mean = self.total.mean(axis=0) if n_runs else np.zeros((n_r, n_s))
+        head = (f"ValueAddedLoss({self.method}: {n_runs} run{'s' if n_runs != 1 else ''} x {n_days} days x "
+                f"{n_r} regions x {n_s} industries; total {format_usd(float(mean.sum()))} (mean over runs)")
+        if not mean.size:
+            return head + ")"
+        by_region, by_sector = mean.sum(axis=1), mean.sum(axis=0)
+        r, k = int(np.argmax(np.abs(by_region))), int(np.argmax(np.abs(by_sector)))
+        return (f"{head}; largest region {self.regions[r]} {format_usd(float(by_region[r]))}, "
+                f"largest industry {self.sectors[k]} {format_usd(float(by_sector[k]))})")
+
     def to_dataframe(self) -> pd.DataFrame:
         """Totals over the horizon, one row per run, region and sector (``value_added_loss_usd``)."""
         import pandas as pd
