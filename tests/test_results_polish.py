@@ -81,3 +81,17 @@ def test_value_added_loss_repr_is_one_short_line():
     assert "\n" not in text and len(text) < 200 and "array" not in text
     assert text == (f"ValueAddedLoss(diim: 3 runs x 100 days x 2 regions x 5 industries; total "
                     f"{format_usd(1.9e9)} (mean over runs); largest region US $2.00bn, largest industry C26 $2.00bn)")
+
+
+def test_value_added_block_names_the_largest_chain_using_industry():
+    import pandas as pd
+
+    from supplychain.cli.impact_text import format_value_added
+    frame = pd.DataFrame({"region": ["JP"] * 5 + ["US"] * 5, "sector": ["C26", "C27", "C28", "C29", "OTH"] * 2,
+                          "value_added_loss_usd": [1e8, 2e8, 0.0, 7e8, 3e9, 5e8, 0.0, 0.0, 1e8, 2e9]})
+    lines = format_value_added(frame).splitlines()
+    assert lines[1].split() == ["region", "value", "added", "lost", "largest", "industry", "largest", "chain-using",
+                                "industry", "share", "of", "GDP"]
+    jp = next(line for line in lines if line.startswith("JP")).split()
+    us = next(line for line in lines if line.startswith("US")).split()
+    assert jp[1:5] == ["$4.00bn", "OTH", "C29", "$700M"] and us[1:5] == ["$2.60bn", "OTH", "C26", "$500M"]

@@ -9,10 +9,11 @@ import pandas as pd
 
 from .._format import format_columns, format_usd
 from ..analytics.impact import value_added_loss_totals
-from ..impact.table import load_io_table, value_added_by_region
+from ..impact.table import IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["value_added_table", "format_value_added", "save_value_added", "chain_shortfall_usd"]
+__all__ = ["value_added_table", "format_value_added", "save_value_added", "chain_shortfall_usd",
+           "chain_using_sectors"]
 
 
 def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
@@ -27,6 +28,20 @@ def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
     else:
         short = np.maximum(np.asarray(results.demand, float) - np.asarray(results.delivered, float), 0.0).sum(axis=1)
     return short @ weight
+
+
+def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
+    """Industries of ``table`` that use chips, cells or magnets (a dependence above 0 in some region).
+
+    Examples
+    --------
+    >>> chain_using_sectors(load_io_table())
+    ('C26', 'C27', 'C28', 'C29')
+    """
+    uses = np.zeros(len(table.sectors), dtype=bool)
+    for weights in table.dependence.values():
+        uses |= (np.asarray(weights) > 0).any(axis=0)
+    return tuple(s for s, used in zip(table.sectors, uses) if used)
 
 
 def value_added_table(results: Results | EnsembleResults,
@@ -55,6 +70,10 @@ def value_added_table(results: Results | EnsembleResults,
 def format_value_added(frame: pd.DataFrame) -> str:
     """The block ``run`` prints: value added lost per region, its largest industry and share of GDP.
 
+    Beside the largest industry overall (often the rest of the economy, OTH, which the others' losses
+    propagate into) it names the largest of the industries that use chips, cells or magnets
+    (C26-C29 in the shipped table: those with a dependence on them), with its loss.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"region": ["JP", "JP"], "sector": ["C26", "OTH"],
@@ -64,6 +83,7 @@ def format_value_added(frame: pd.DataFrame) -> str:
     """
     table = load_io_table()
     gdp = dict(zip(table.regions, value_added_by_region(table)))
+    users = chain_using_sectors(table)
     by_region = frame.groupby("region", sort=False)["value_added_loss_usd"]
     rows = []
     for region, values in by_region:
@@ -71,14 +91,18 @@ def format_value_added(frame: pd.DataFrame) -> str:
         if abs(total) < 0.5:
             continue
         top = frame.loc[values.abs().idxmax(), "sector"] if len(values) else ""
+        chain = values[frame.loc[values.index, "sector"].isin(users)]
+        at = chain.abs().idxmax() if len(chain) else None
+        chain_top = f"{frame.loc[at, 'sector']} {format_usd(float(chain.loc[at]))}" if at is not None else ""
         share = total / gdp[region] if region in gdp else float("nan")
-        rows.append([str(region), format_usd(total), str(top), f"{100 * share:.3f}%"])
+        rows.append([str(region), format_usd(total), str(top), chain_top, f"{100 * share:.3f}%"])
     head = ("Value added lost beyond the chain (input-output model, docs/model.md §8.3; C26 electronics, "
             "C27 electrical, C28 machinery, C29 vehicles, OTH rest of the economy)")
     if not rows:
         body = ["No value added lost: no chip, cell or magnet demand was short."]
     else:
-        body = format_columns(["region", "value added lost", "largest industry", "share of GDP"], rows, 1)
+        body = format_columns(["region", "value added lost", "largest industry", "largest chain-using industry",
+                               "share of GDP"], rows, 1)
     total = float(frame["value_added_loss_usd"].sum())
     lines = [head, *body,
              f"Total value added lost: {format_usd(total)} (mean over runs, against the unshocked baseline)."]
