@@ -82,3 +82,13 @@ def test_cli_run_names_pinned_prices_feedback_and_demand_given_up(tmp_path, caps
     assert main(["run", str(path), "--quiet", "--engine", "vector"]) == 0
     out = capsys.readouterr().out
     assert "price feedback" not in out and "Demand given up" not in out and "Prices pinned" not in out
+
+
+def test_cli_run_out_says_it_once_not_again_as_a_warning(tmp_path, capsys):
+    from supplychain.cli.app import main
+    from supplychain.io.scenario import save_scenario
+    path = save_scenario(Scenario(toy_network(), horizon_days=200, name="toy ban", shocks=(BAN,)), tmp_path / "b.toml")
+    assert main(["run", str(path), "--quiet", "--engine", "vector", "--out", str(tmp_path / "out")]) == 0
+    out, err = capsys.readouterr()
+    assert out.count("Prices pinned at a bound") == 1 and "who_pays" not in err
+    assert (tmp_path / "out" / "prices.png").exists()

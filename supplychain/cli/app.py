@@ -182,7 +182,9 @@ def _save_prices(results: Results, folder: Path) -> list[str]:
     fig, axes = _grid(len(commodities) + 1, 2, (5.2, 3.6))
     for ax, commodity in zip(axes, commodities):
         plot_prices(results, commodity, ax=ax)
-    plot_who_pays(results, ax=axes[len(commodities)])
+    with warnings.catch_warnings():  # the run's text already names the markets pinned at a bound
+        warnings.simplefilter("ignore", SimulationWarning)
+        plot_who_pays(results, ax=axes[len(commodities)])
     _hide_unused(axes, len(commodities) + 1)
     fig.savefig(folder / "prices.png", dpi=110)
     return ["prices.png"]
