@@ -153,3 +153,42 @@ def test_format_summary_is_public_and_the_cli_prints_the_same_text(capsys):
     assert capsys.readouterr().out.startswith(text)
     from supplychain.cli import format_summary as cli_format_summary
     assert cli_format_summary is sc.format_summary
+
+
+def _stress_lines(capsys, *argv):
+    assert main(["stress-test", *argv, "--quiet"]) == 0
+    captured = capsys.readouterr()
+    return captured.out.splitlines(), captured.err
+
+
+def test_stress_test_footer_explains_exactly_the_columns_shown(tmp_path, capsys):
+    path = save_scenario(toy_scenario(30), tmp_path / "toy.toml")
+    lines, _ = _stress_lines(capsys, str(path), "--method", "lp", "--duration", "60", "--out", str(tmp_path / "o"))
+    headers = re.split(r"\s{2,}", lines[0])
+    footer = lines[-1]
+    assert headers[0] == pd.read_csv(tmp_path / "o" / "stress_test.csv").columns[0] == "scenario"
+    for header in headers[2:]:
+        assert f"{header}:" in footer
+    for absent in ("TTS sim", "shortfall (sim)", "worst 5%", "target"):
+        assert absent not in footer
+    # CN.mine's stocks outlast the knockout but the LP still ranks it by its time-to-survive; the third
+    # knockout moves nothing at all and is counted, not ranked.
+    assert [line.split()[:2] for line in lines[1:3]] == [["KR.cells", "1"], ["CN.mine", "2"]]
+    assert lines[3] == "1 more knockout does not move any demand within 60 days: not ranked."
+
+
+def test_stress_test_with_an_unmoved_target_ranks_nothing_and_names_the_cli_option(tmp_path, capsys):
+    path = save_scenario(toy_scenario(30), tmp_path / "toy.toml")
+    lines, err = _stress_lines(capsys, str(path), "--method", "simulation", "--target", "US:cell", "--duration", "2")
+    assert "try a longer --duration" in err and "duration_days" not in err
+    assert lines[0].startswith("No knockout of 2 days moves what 'US:cell' receives")
+    assert not any(re.match(r"\S+\s+1\s", line) for line in lines)
+
+
+def test_stress_test_target_table_ranks_only_knockouts_that_move_it(tmp_path, capsys):
+    path = save_scenario(toy_scenario(30), tmp_path / "toy.toml")
+    lines, _ = _stress_lines(capsys, str(path), "--method", "simulation", "--target", "US:cell", "--duration", "60")
+    assert lines[1].split()[:2] == ["KR.cells", "1"]
+    assert lines[2] == "2 more knockouts do not move 'US:cell' within 60 days: not ranked."
+    headers = re.split(r"\s{2,}", lines[0])
+    assert [h for h in headers[2:] if f"{h}:" not in lines[-1]] == []

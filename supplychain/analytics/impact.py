@@ -15,7 +15,7 @@ import pandas as pd
 from ..impact.table import load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["value_added_loss_totals", "gdp_at_risk"]
+__all__ = ["value_added_loss_totals", "gdp_at_risk", "chain_shortfall_usd"]
 
 
 def value_added_loss_totals(results: Results | EnsembleResults, method: str = "ario") -> np.ndarray:
@@ -81,3 +81,39 @@ def gdp_at_risk(results: Results | EnsembleResults, probability: float = 1.0, *,
         "gdp_at_risk_share": float(probability) * mean / gdp,
     }, index=pd.Index([*table.regions, "ALL"], name="region"))
     return frame
+
+
+def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
+    """Per-run value of the chain's products that users did not receive: chips, cells and magnets, USD.
+
+    Only the commodities the input-output table's industries buy (its ``dependence``), in its
+    regions, count, at the commodities' reference prices (``Commodity.price_usd``). It is the
+    denominator of the loss given shortfall: value added lost per USD of inputs not delivered.
+
+    Parameters
+    ----------
+    results : Results or EnsembleResults
+        Runs of a scenario (an ensemble kept as ``"summary"`` works too).
+
+    Returns
+    -------
+    ndarray
+        One value per run, USD (subtract a paired baseline's for the shortfall a shock causes).
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> res = sc.simulate(sc.load_baseline(horizon_days=20), engine="vector", seed=1)
+    >>> chain_shortfall_usd(res).shape, float(chain_shortfall_usd(res)[0]) >= 0.0
+    ((1,), True)
+    """
+    table = load_io_table()
+    network = results.scenario.network
+    price = {c.id: c.price_usd for c in network.commodities}
+    weight = np.array([price[d.commodity] if d.commodity in table.dependence and d.region in table.regions
+                       else 0.0 for d in network.demands])
+    if isinstance(results, EnsembleResults):
+        short = np.asarray(results.shortfall, dtype=float)
+    else:
+        short = np.maximum(np.asarray(results.demand, float) - np.asarray(results.delivered, float), 0.0).sum(axis=1)
+    return short @ weight

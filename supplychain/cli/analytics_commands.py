@@ -68,15 +68,29 @@ def _days(x: float) -> str:
     return "never" if x == math.inf else format_units(float(x))
 
 
-#: Columns of the stress-test table: (column, header, formatter).
-_STRESS_COLUMNS: list[tuple[str, str, Callable[[float], str]]] = [
-    ("rank", "rank", lambda x: str(int(x))), ("kind", "kind", str), ("tts_days", "TTS days", _days),
-    ("ttr_days", "TTR days", _days), ("pi_usd", "lost (LP)", format_usd), ("rei", "REI", lambda x: f"{x:.3f}"),
-    ("vulnerable", "TTS<TTR", lambda x: "yes" if x else "no"), ("tts_sim_days", "TTS sim", _days),
-    ("shortfall_sim_usd", "shortfall (sim)", format_usd), ("cvar95_shortfall_usd", "worst 5%", format_usd),
-    ("target_shortfall_usd", "target lost", format_usd), ("target_fill_rate", "target fill", format_percent),
-    ("target_tts_days", "target TTS", _days),
+#: Columns of the stress-test table: (column, header, formatter, what the footer says the column is).
+_STRESS_COLUMNS: list[tuple[str, str, Callable[[float], str], str]] = [
+    ("rank", "rank", str, ""),
+    ("kind", "kind", str, "kind: a facility, every facility of a region-stage, or an exporter's commodity"),
+    ("tts_days", "TTS days", _days, "TTS days: days the network serves all demand without the node (LP)"),
+    ("ttr_days", "TTR days", _days, "TTR days: days the node takes to recover"),
+    ("pi_usd", "lost (LP)", format_usd, "lost (LP): demand lost over the TTR, in USD (Simchi-Levi et al. 2014)"),
+    ("rei", "REI", lambda x: f"{x:.3f}", "REI: lost (LP) / the largest lost (LP)"),
+    ("vulnerable", "TTS<TTR", lambda x: "yes" if x else "no", "TTS<TTR: the network runs short before the node "
+     "recovers"),
+    ("tts_sim_days", "TTS sim", _days, "TTS sim: simulated days until some demand first falls below 99% of its "
+     "baseline"),
+    ("shortfall_sim_usd", "shortfall (sim)", format_usd, "shortfall (sim): simulated shortfall beyond the "
+     "baseline, in USD"),
+    ("cvar95_shortfall_usd", "worst 5%", format_usd, "worst 5%: that shortfall averaged over the worst 5% of runs"),
+    ("target_shortfall_usd", "target lost", format_usd, "target lost: the --target demand's simulated shortfall "
+     "beyond the baseline, in USD"),
+    ("target_fill_rate", "target fill", format_percent, "target fill: its fill rate"),
+    ("target_tts_days", "target TTS", _days, "target TTS: simulated days until it first falls below 99% of its "
+     "baseline"),
 ]
+
+_MONEY = ["pi_usd", "shortfall_sim_usd", "cvar95_shortfall_usd", "target_shortfall_usd"]
 
 
 def _all_zero(table: pd.DataFrame, columns: Sequence[str]) -> bool:
@@ -84,10 +98,30 @@ def _all_zero(table: pd.DataFrame, columns: Sequence[str]) -> bool:
     return bool(present) and bool((table[present].fillna(0.0) == 0).all().all())
 
 
-def stress_text(table: pd.DataFrame, top: int, duration: int) -> str:
-    """The stress-test ranking for a terminal: one row per knocked-out node, money in $, worst first.
+def _no_effect(table: pd.DataFrame) -> pd.Series:
+    """Rows whose knockout moves nothing the ranking is by: they tie, so they get no rank.
+
+    With a target the ranking is by the target alone; otherwise by every money and time-to-survive column.
+    Less than half a dollar prints as $0, so it counts as nothing.
+    """
+    if "target_shortfall_usd" in table:
+        money, days = ["target_shortfall_usd"], ["target_tts_days"]
+    else:
+        money, days = _MONEY, ["tts_days", "tts_sim_days"]
+    none = pd.Series(True, index=table.index)
+    for c in (c for c in money if c in table):
+        none &= table[c].fillna(0.0).abs() < 0.5
+    for c in (c for c in days if c in table):
+        none &= table[c] == math.inf
+    return none
+
+
+def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None = None) -> str:
+    """The stress-test ranking for a terminal: one row per knockout scenario, money in $, worst first.
 
     Says so plainly when no knockout costs anything (every row zero), instead of a table of zeros.
+    Knockouts that move nothing (no loss, demand served throughout) tie: they are counted under the
+    table, not ranked. The footer explains exactly the columns shown.
 
     Examples
     --------
@@ -97,21 +131,37 @@ def stress_text(table: pd.DataFrame, top: int, duration: int) -> str:
     >>> print(stress_text(t, 10, 30))  # doctest: +NORMALIZE_WHITESPACE
     No knockout of 30 days costs any demand anything: every node's time-to-survive exceeds its time-to-recover
     (stocks cover the outage), so all 1 rows are zero and none ranks above another. Try a longer --duration.
+    >>> inf = float("inf")
+    >>> t = pd.DataFrame({"rank": [1, 2], "kind": ["facility"] * 2, "tts_sim_days": [inf, inf],
+    ...                   "shortfall_sim_usd": [5e6, 0.0], "target_shortfall_usd": [0.0, 0.0],
+    ...                   "target_tts_days": [inf, inf]}, index=["CN.mine", "KR.mine"])
+    >>> print(stress_text(t, 10, 30, "US:logic_chip"))  # doctest: +NORMALIZE_WHITESPACE
+    No knockout of 30 days moves what 'US:logic_chip' receives: its stocks and other suppliers cover every one
+    of the 2 knockouts tried, so none ranks above another. Try a longer --duration, or leave out --target to
+    rank knockouts by the whole network's shortfall.
     """
-    money = ["pi_usd", "shortfall_sim_usd", "cvar95_shortfall_usd", "target_shortfall_usd"]
-    if _all_zero(table, money):
+    none = _no_effect(table)
+    if target is not None and "target_shortfall_usd" in table and bool(none.all()):
+        return (f"No knockout of {duration} days moves what {target!r} receives: its stocks and other suppliers cover "
+                f"every one\nof the {len(table)} knockouts tried, so none ranks above another. Try a longer "
+                "--duration, or leave out --target to\nrank knockouts by the whole network's shortfall.")
+    if _all_zero(table, _MONEY):
         return (f"No knockout of {duration} days costs any demand anything: every node's time-to-survive exceeds its "
                 f"time-to-recover\n(stocks cover the outage), so all {len(table)} rows are zero and none ranks above "
                 "another. Try a longer --duration.")
-    cols = [(c, h, f) for c, h, f in _STRESS_COLUMNS if c in table]
-    rows = [[str(name)] + [f(row[c]) for c, _, f in cols] for name, row in table.head(top).iterrows()]
-    lines = _columns(["node"] + [h for _, h, _ in cols], rows, n_left=3)
-    legend = (f"Each node knocked out for {duration} days. TTS: days the network serves all demand without it "
-              "(LP); TTR: days to recover; lost (LP): demand lost in USD (Simchi-Levi et al. 2014); REI: lost / "
-              "the largest; shortfall (sim): simulated shortfall beyond the baseline; worst 5%: mean of the worst "
-              "5% of runs; target lost / fill / TTS: the same for the --target demand alone.")
-    more = [f"{len(table) - top} more rows: --top, or --out for all."] if len(table) > top else []
-    return "\n".join(lines + more + ["", legend])
+    ranked = table[~none]
+    cols = [(c, h, f, d) for c, h, f, d in _STRESS_COLUMNS if c in table]
+    rows = [[str(name), str(rank)] + [f(row[c]) for c, _, f, _ in cols[1:]]
+            for rank, (name, row) in enumerate(ranked.head(top).iterrows(), start=1)]
+    lines = _columns(["scenario"] + [h for _, h, _, _ in cols], rows, n_left=3)
+    more = [f"{len(ranked) - top} more ranked rows: --top, or --out for all."] if len(ranked) > top else []
+    if none.any():
+        what = f"{target!r}" if target is not None and "target_shortfall_usd" in table else "any demand"
+        k = int(none.sum())
+        more.append(f"{k} more knockout{' does' if k == 1 else 's do'} not move {what} within {duration} days: "
+                    "not ranked.")
+    legend = "; ".join([f"Each scenario knocks a node out for {duration} days"] + [d for _, _, _, d in cols if d])
+    return "\n".join(lines + more + ["", legend + "."])
 
 
 def cmd_stress_test(args: argparse.Namespace) -> int:
@@ -123,10 +173,16 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
         network = resolve_scenario(args.scenario).network
         # A target is measured by simulation; "both" (the default) then means the simulation alone.
         method = "simulation" if args.target is not None and args.method == "both" else args.method
-        table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=method,
-                            n_runs=args.runs, seed=args.seed, progress=not args.quiet, target=args.target)
+        with warnings.catch_warnings(record=True) as caught:
+            table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=method,
+                                n_runs=args.runs, seed=args.seed, progress=not args.quiet, target=args.target)
+        # The Python argument is duration_days; on the command line it is --duration.
+        said = dict.fromkeys((str(w.message).replace("duration_days", "--duration"), w.category, w.filename, w.lineno)
+                             for w in caught)
+        for message, category, filename, lineno in said:
+            warnings.warn_explicit(message, category, filename, lineno)
     if args.format == "table":
-        print(stress_text(table, args.top, args.duration))
+        print(stress_text(table, args.top, args.duration, args.target))
     else:
         shown = table.drop(columns=["facilities", "aliases", "tts_ms", "pi_ms", "sim_ms"], errors="ignore")
         print(render(shown.head(args.top).rename_axis("scenario").reset_index(), args.format).rstrip("\n"))

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._format import format_percent, format_units
 from ..errors import ScenarioFileError
 from ..model import Network
 from .baseline import load_baseline, steady_state_production
@@ -238,23 +239,19 @@ def calibration_table(network: Network | None = None, path: str | Path | None = 
 _SHARES = ("import_reliance", "import_share", "output_share", "capacity_share", "demand_share")
 
 
-def _num(x: float) -> str:
-    return f"{x:.3f}" if abs(x) < 10 else f"{x:,.0f}"
-
-
 def _value(x: float, share: bool) -> str:
-    if not share:
-        return _num(x)
-    return f"{100 * x:.2f}%" if abs(x) < 0.01 else f"{100 * x:.1f}%"  # 0.65% keeps its second figure
+    # The package's number format: shares with one decimal, quantities with three figures or separators.
+    return format_percent(x, floor=False) if share else format_units(x)
 
 
 def _tolerance(r: CalibrationRow) -> str:
     if r.kind == "rel":
         return f"±{r.tolerance:.0%}"
-    amount = f"{100 * r.tolerance:.1f} pp" if r.share else _num(r.tolerance)
+    amount = f"{100 * r.tolerance:.1f} pp" if r.share else format_units(r.tolerance)
     if r.kind == "at_least":
         return "at least" if r.tolerance == 0 else f"at least -{amount}"
-    return f"±{amount}"
+    # A tolerance below a millionth of the unit is numerical slack on a figure that must match exactly.
+    return "exact" if abs(r.tolerance) < 1e-6 else f"±{amount}"
 
 
 def format_calibration(rows: list[CalibrationRow]) -> str:
@@ -270,6 +267,16 @@ def format_calibration(rows: list[CalibrationRow]) -> str:
     figure        model  published  tolerance  verdict  source
     x share       50.0%  52.0%      ±3.0 pp    pass     Org 2025
     y use, t/yr   9,600  9,600      ±2%        pass     Org 2026
+    2 of 2 checks pass.
+
+    Small shares keep one decimal, as everywhere; a figure that must be exactly zero says so.
+
+    >>> print(format_calibration([CalibrationRow("z share", 0.00645, 0.00645, 0.005, "abs", "Org", share=True),
+    ...                           CalibrationRow("w use, kg/yr", 0.0, 0.0, 1e-9, "abs", "Org")]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    figure        model  published  tolerance  verdict  source
+    z share       0.6%   0.6%       ±0.5 pp    pass     Org
+    w use, kg/yr  0      0          exact      pass     Org
     2 of 2 checks pass.
     """
     table = [("figure", "model", "published", "tolerance", "verdict", "source")]
