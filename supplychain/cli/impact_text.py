@@ -8,26 +8,11 @@ import numpy as np
 import pandas as pd
 
 from .._format import format_columns, format_usd
-from ..analytics.impact import value_added_loss_totals
+from ..analytics.impact import chain_shortfall_usd, value_added_loss_totals
 from ..impact.table import IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["value_added_table", "format_value_added", "save_value_added", "chain_shortfall_usd",
-           "chain_using_sectors"]
-
-
-def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
-    """Per-run value (USD at reference prices) of the table's inputs not delivered: chips, cells, magnets."""
-    table = load_io_table()
-    network = results.scenario.network
-    price = {c.id: c.price_usd for c in network.commodities}
-    weight = np.array([price[d.commodity] if d.commodity in table.dependence and d.region in table.regions
-                       else 0.0 for d in network.demands])
-    if isinstance(results, EnsembleResults):
-        short = np.asarray(results.shortfall, dtype=float)
-    else:
-        short = np.maximum(np.asarray(results.demand, float) - np.asarray(results.delivered, float), 0.0).sum(axis=1)
-    return short @ weight
+__all__ = ["chain_using_sectors", "format_value_added", "save_value_added", "value_added_table"]
 
 
 def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
