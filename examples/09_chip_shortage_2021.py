@@ -1,16 +1,15 @@
 """The 2021 chip shortage: value added lost beyond the chain, and the auto industry's losses against published ones.
 
 Covers:
-- ``Results.value_added_loss``: chip shortfalls rationed among the industries that use them and propagated
-  by an ARIO kernel (docs/model.md §8.3); ``gdp_at_risk``; ``chain_shortfall_usd``; ``plot_value_added_loss``
+- ``Results.value_added_loss`` (ARIO, model.md §8.3), ``gdp_at_risk``, ``chain_shortfall_usd``, ``plot_value_added_loss``
 
 Scenario:
   None fitted to the published losses. Mature-chip demand +17 % (chip sales +26.2 %, SIA/WSTS Feb 2022, less ~8
-  points of prices); sales are what was delivered, at record output (SIA), so mature fabs can deliver 17 % more, no
-  more; users, packagers and fabs start and stay at 5 days of chips and wafers (US Commerce RFI results, Jan 2022:
-  users' median 40 days in 2019, under 5 in 2021); the Texas storm (Austin, 15 Feb, ~6 weeks, 30 % of US mature
-  capacity), the Renesas fire (19 Mar, 10 % of Japan's) and Malaysia's lockdown (Jun-Sep, 30 % of ROW's back end;
-  shares our estimates). Vehicles lost are set beside AlixPartners (Sep 2021) and AutoForecast Solutions (Jan 2022).
+  points of prices), what fabs at record output delivered (SIA), so they can deliver 17 % more, no more; users,
+  packagers and fabs start 2021 at 5 days of chips and wafers, users' and packagers' inputs stay there (US Commerce
+  RFI results, Jan 2022: users' median 40 days in 2019, under 5 in 2021), fabs and packagers keep their output
+  targets and run flat out; the Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity), the Renesas fire (19 Mar,
+  10 % of Japan's), Malaysia's lockdown (Jun-Sep, 30 % of ROW's back end; shares our estimates).
 """
 
 import argparse
@@ -41,8 +40,8 @@ def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
     return dataclasses.replace(net, demands=tuple(demands), facilities=tuple(facilities))
 
 
-def shortage_2021(horizon: int = 365) -> sc.Scenario:
-    """The 2021 shortage on the built-in baseline (the assumptions of the module docstring)."""
+def shortage_2021(horizon: int = 365, disruptions: bool = True) -> sc.Scenario:
+    """The 2021 shortage on the built-in baseline (module docstring); without the three disruptions if not asked."""
     day0 = dt.date(2021, 1, 1)
     shocks = [DemandShock(region=r, commodity="mature_chip", factor=1.17, start=day0) for r in REGIONS]
     shocks += [CapacityShock(facility=f"{r}.{s}.mature_wafer", fraction_lost=round(1 - RUN * 1.17, 4),
@@ -54,7 +53,7 @@ def shortage_2021(horizon: int = 365) -> sc.Scenario:
                CapacityShock(facility="JP.fab.mature_wafer", fraction_lost=0.1, recovery_days=90,
                              start=dt.date(2021, 3, 19), end=dt.date(2021, 4, 9)),
                CapacityShock(facility="ROW.packaging.mature_chip", fraction_lost=0.3, recovery_days=30,
-                             start=dt.date(2021, 6, 1), end=dt.date(2021, 9, 30))]
+                             start=dt.date(2021, 6, 1), end=dt.date(2021, 9, 30))] if disruptions else []
     base = sc.load_baseline(horizon_days=horizon, start_date=day0)
     return base.replace(network=lean_start(base.network), name="2021 chip shortage").with_shocks(*shocks)
 
@@ -69,22 +68,23 @@ def auto_losses(loss, table):
 
 
 def main(horizon: int, out: str | None) -> None:
-    scenario = shortage_2021(horizon)
-    shocked, base = (sc.simulate(s, engine="vector", seed=SEED) for s in (scenario, scenario.without_shocks()))
+    scenario, calm = shortage_2021(horizon), shortage_2021(horizon, disruptions=False)   # calm: nothing is short
+    shocked, base, calm = (sc.simulate(s, engine="vector", seed=SEED) for s in (scenario, scenario.without_shocks(), calm))
     loss, table = shocked.value_added_loss(), load_io_table()
     short = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()
     at_risk = gdp_at_risk(shocked, baseline=base)
     for region, row in at_risk.iterrows():
         print(f"  value added lost {region:<4}{format_usd(row.loss_mean_usd):>8} ({row.gdp_at_risk_share:.2%} of GDP)")
-    print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} of value added per $1 "
-          f"of chips not delivered ({format_usd(short)} over {horizon} days)")
+    fab = [f.output == "mature_wafer" for f in scenario.network.facilities]   # wafers not made: capacity lost, idling
+    stopped = (calm.production - shocked.production)[..., fab].sum() * scenario.network.commodity(MATURE[0]).price_usd
+    print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} of value added per $1 of chips "
+          f"not delivered ({format_usd(short)} over {horizon} days),\n{short / stopped:.1f} times the wafers the "
+          f"disruptions stopped ({format_usd(stopped)}; why: docs/assumptions.md, '2021 chip shortage')")
     units, revenue, share = auto_losses(loss, table)
     print(f"\nMotor vehicles (C29), {horizon} days: output {share:.1%} below normal\n"
           f"{'':34}{'vehicles lost':>15}{'revenue lost':>16}")
     for name, (n, usd) in {"model": (units, revenue), **PUBLISHED}.items():
         print(f"{name:34}{n / 1e6:13.1f} M{format_usd(usd) if usd else 'n/a':>16}")
-    print("Published losses are not fitted: fabs here deliver all of 2021's sales growth, the low end of the\n"
-          "bracket in docs/assumptions.md ('2021 chip shortage'); fabs held at 2020 output, its high end, lose more.")
     if out is None:
         return print("figure not written: --out DIR saves it")
     ax = plot_value_added_loss(loss)
