@@ -95,3 +95,15 @@ def test_value_added_block_names_the_largest_chain_using_industry():
     jp = next(line for line in lines if line.startswith("JP")).split()
     us = next(line for line in lines if line.startswith("US")).split()
     assert jp[1:5] == ["$4.00bn", "OTH", "C29", "$700M"] and us[1:5] == ["$2.60bn", "OTH", "C26", "$500M"]
+
+
+@pytest.mark.parametrize("keep", ["series", "summary"])
+def test_reprs_say_price_feedback_is_on_in_the_run_headers_words(keep):
+    on = toy_scenario(10).replace(price_feedback=True)
+    kind = "Results" if keep == "series" else "EnsembleResults"
+    res = sc.simulate(on, engine="vector", n_runs=1, seed=0, keep=keep)
+    assert repr(res).startswith(f"{kind}('toy': vector engine, 1 run, seed 0, 10 days from 2025-01-01, "
+                                "price feedback: on")
+    assert "price feedback: on" in res._repr_html_()
+    off = sc.simulate(on.replace(price_feedback=False), engine="vector", n_runs=1, seed=0, keep=keep)
+    assert "price feedback" not in repr(off)

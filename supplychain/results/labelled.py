@@ -89,9 +89,14 @@ def ensemble_dataset(ens: EnsembleResults) -> Any:
 
 
 def header(res: Results | EnsembleResults) -> str:
-    """``"'name': des engine, 1 run, seed 42, 365 days from 2025-01-01"``."""
+    """``"'name': des engine, 1 run, seed 42, 365 days from 2025-01-01"``, then ``", price feedback: on"`` when on.
+
+    The words of the run header (:func:`supplychain.results.text.run_head`), so a
+    repr says as plainly as ``supplychain run`` that prices acted on demand and sourcing.
+    """
+    feedback = ", price feedback: on" if res.scenario.price_feedback else ""
     return (f"{res.scenario.name!r}: {res.engine} engine, {plural(res.n_runs, 'run')}, seed {res.seed}, "
-            f"{res.n_days} days from {res.scenario.start_date.isoformat()}")
+            f"{res.n_days} days from {res.scenario.start_date.isoformat()}{feedback}")
 
 
 def results_html(res: Results | EnsembleResults, kind: str) -> str:
