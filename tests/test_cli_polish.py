@@ -33,3 +33,28 @@ def test_data_check_prints_shares_as_percentages(capsys):
     # A quantity keeps its unit: no percentage.
     use = next(x for x in out.splitlines() if x.startswith("US cobalt consumption, t Co/yr"))
     assert "%" not in use.split("±")[0]
+
+
+def test_run_says_the_price_lines_for_ensembles_as_for_single_runs(tmp_path, capsys):
+    # A ban pins prices at the cap and floor: a run of daily series (one or several) names the markets and
+    # the demand given up; a summary ensemble keeps no daily prices and says so on the same line.
+    from supplychain.analytics._toy import toy_network
+    from supplychain.model import ExportControl
+    ban = ExportControl(exporter="CN", commodity="ore", start=5)
+    path = io.save_scenario(Scenario(toy_network(), horizon_days=200, name="toy ban", shocks=(ban,),
+                                     price_feedback=True), tmp_path / "ban.toml")
+
+    def price_lines(*extra: str) -> list[str]:
+        assert main(["run", str(path), "--quiet", "--engine", "vector", *extra]) == 0
+        return [line for line in capsys.readouterr().out.splitlines()
+                if line.startswith(("Prices pinned at a bound", "Demand given up"))]
+
+    single, several = price_lines(), price_lines("--runs", "3")
+    assert [line.split(":")[0] for line in single] == [line.split(":")[0] for line in several] == [
+        "Prices pinned at a bound (docs/model.md §5.9)", "Demand given up to higher prices"]
+    summary = price_lines("--runs", "3", "--keep", "summary")
+    assert summary == ["Prices pinned at a bound and demand given up to higher prices: not known from per-run "
+                       "summaries, which keep no daily prices (--keep series keeps them)."]
+    calm = io.save_scenario(Scenario(toy_network(), horizon_days=30, name="calm"), tmp_path / "calm.toml")
+    assert main(["run", str(calm), "--quiet", "--engine", "vector", "--runs", "3", "--keep", "summary"]) == 0
+    assert "Prices pinned" not in capsys.readouterr().out   # no price left its reference: nothing to say

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from .._format import format_usd
 from ..errors import SimulationWarning
 from ..metrics.incidence import who_pays
@@ -16,7 +18,12 @@ __all__ = ["format_price_notes"]
 def format_price_notes(results: Results | EnsembleResults) -> str:
     """Lines on prices for ``run``: markets pinned at a bound, and demand given up to prices ('' if nothing).
 
-    Daily results only: a summary ensemble keeps no daily prices or demand.
+    Both figures come from :func:`~supplychain.metrics.prices_at_bounds` and
+    :func:`~supplychain.metrics.who_pays`, which read daily prices. A summary
+    ensemble keeps none, so for one the same lines say that they are not
+    known and how to get them: when price feedback is on, or when the
+    ensemble's price-index bands show that prices moved (all at 1: no market
+    left its reference price, so none reached a bound).
 
     Examples
     --------
@@ -25,11 +32,14 @@ def format_price_notes(results: Results | EnsembleResults) -> str:
     >>> from supplychain.model import Scenario
     >>> format_price_notes(simulate(Scenario(toy_network(), horizon_days=20)))
     ''
-    >>> print(format_price_notes(simulate(Scenario(toy_network(), horizon_days=20, price_feedback=True))))
+    >>> on = Scenario(toy_network(), horizon_days=20, price_feedback=True)
+    >>> print(format_price_notes(simulate(on)))
     Demand given up to higher prices: $0 (at reference prices, mean over runs).
+    >>> print(format_price_notes(simulate(on, engine="vector", keep="summary")))
+    Prices pinned at a bound and demand given up to higher prices: not known from per-run summaries, which keep no daily prices (--keep series keeps them).
     """
-    if not isinstance(results, Results):
-        return ""
+    if isinstance(results, EnsembleResults):
+        return _summary_note(results)
     lines = []
     pinned = format_prices_at_bounds(prices_at_bounds(results))
     if pinned:
@@ -41,3 +51,12 @@ def format_price_notes(results: Results | EnsembleResults) -> str:
         lines.append(f"Demand given up to higher prices: {format_usd(given_up)} (at reference prices, "
                      "mean over runs).")
     return "\n".join(lines)
+
+
+def _summary_note(results: EnsembleResults) -> str:
+    """What a summary ensemble can say of the two price lines: that they need daily prices ('' if no price moved)."""
+    feedback = results.scenario.price_feedback
+    if not feedback and bool(np.all(results.bands["price_index"] == 1.0)):
+        return ""
+    what = "Prices pinned at a bound" + (" and demand given up to higher prices" if feedback else "")
+    return f"{what}: not known from per-run summaries, which keep no daily prices (--keep series keeps them)."
