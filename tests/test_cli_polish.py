@@ -35,6 +35,24 @@ def test_data_check_prints_shares_as_percentages(capsys):
     assert "%" not in use.split("±")[0]
 
 
+def test_data_check_shows_each_published_share_as_its_cited_figures_give_it(capsys):
+    # A share whose source cites "A of B" is printed as 100 A / B rounds: 2,000 of 310,000 t cobalt is 0.645 %,
+    # printed 0.6 %, not 0.7 % (the published value once stored as 0.0065 was rounded a second time on display).
+    from supplychain.datasets.calibration import load_checks
+    assert main(["data", "--check"]) == 0
+    lines = {line.split("  ")[0]: line for line in capsys.readouterr().out.splitlines()}
+    cited = 0
+    for check in load_checks():
+        found = re.search(r"([\d,.]+) of ([\d,.]+)", check["source"])
+        if not check["measure"].endswith("share") or found is None:
+            continue
+        part, whole = (float(x.replace(",", "")) for x in found.groups())
+        published = lines[check["figure"]].split()[len(check["figure"].split()) + 1]
+        assert published == f"{100 * part / whole:.1f}%", (check["figure"], published)
+        cited += 1
+    assert cited >= 10 and "0.6%" in lines["China's share of world cobalt mining"]
+
+
 def test_run_says_the_price_lines_for_ensembles_as_for_single_runs(tmp_path, capsys):
     # A ban pins prices at the cap and floor: a run of daily series (one or several) names the markets and
     # the demand given up; a summary ensemble keeps no daily prices and says so on the same line.
