@@ -232,10 +232,17 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     sp = _sourcing.spec(c)
     s.owed *= allow
     wait, late = _sourcing.cancel_late(c, s, sp)
-    # Inventory position: on hand + in transit + owed by suppliers' backlogs + awaiting a licence
-    # - own backorders (§5.6).
+    extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
+    # A supplier restarting too late for the buyer's horizon: its backlog is no cover and it gets no
+    # new order (§5.6.5, reach).
+    far = _sourcing.out_of_reach(c, s, sp, extra)
+    owed = s.owed if far is None else np.where(far, 0.0, s.owed)
+    if far is not None:
+        late = far if late is None else late | far
+    # Inventory position: on hand + in transit + owed by suppliers' backlogs within reach + awaiting a
+    # licence - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
-    position += _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    position += _sum_into(owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     position[:, _demand_buyer(c)] -= s.backlog
     # Pending licence applications count in full, so the buyer does not pile them up; the part it
     # expects to be denied and the lanes where an order would wait for a licence (§6.5.2).
@@ -243,7 +250,6 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     if s.licence is not None:
         position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
         doubt, licensed = _licences.outlook(c, s)
-    extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     planned = _sourcing.planned_extra(c, s, sp, _sourcing.expect_wait(s, sp, wait))
     if planned is not None:
         extra = extra + planned
