@@ -23,7 +23,9 @@ start of :func:`produce`):
    supplier would not ship within the buyer's patience; then each buyer at or
    below its reorder point orders up to its order-up-to level (raised by the
    pipeline it plans for quoted lead times) on inventory position (on hand +
-   in transit + owed on its lanes' backlogs - own backorders), split across
+   in transit + owed on its lanes' backlogs - own backorders; a supplier in
+   force majeure restarting beyond the buyer's cover horizon is out of reach:
+   its backlog is no cover and it gets no new order), split across
    its lanes by sourcing share and availability (re-sourcing to qualified
    alternates, :mod:`.sourcing`), capped by lane capacity.
 5. **Shipping**: each supplier ships from its output stock, by default first
@@ -223,7 +225,8 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     First the part of each lane's backlog that today's allowance does not let
     through is cancelled (a ban or a closed lane cancels it all, so the buyer
     re-orders what it is no longer owed), then what a supplier would not ship
-    within the buyer's patience (§5.6.5). Targets move with the
+    within the buyer's patience (§5.6.5); a lane out of reach (§5.6.5) counts
+    nothing owed and is unavailable for the day's orders. Targets move with the
     ``target_extra`` schedule (front-loading, safety-stock changes) and with
     the pipeline planned for the quoted lead time (§5.6.5); the order is split
     across lanes by :func:`.sourcing.split_orders` (§5.6.6).
