@@ -36,10 +36,14 @@ from .sums import sum_into
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "spare_fraction", "planned_extra",
-           "split_orders", "ship_classes", "LATE_TOLERANCE", "EXPECTED_WAIT_DAYS"]
+           "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
+
+#: Relative tolerance of the reach test (docs/model.md §5.6.5): a restart landing exactly at the horizon
+#: is in reach, and a supplier's stock counts as free only beyond what it owes by this part of its normal rate.
+REACH_TOLERANCE = 1e-9
 
 #: Adjustment time, in days, of the wait buyers plan with (first-order smoothing of the quoted
 #: wait, docs/model.md §5.6.5; an assumption listed in docs/assumptions.md).
@@ -151,12 +155,14 @@ def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> 
     if s.capacity_today is None or (s.capacity_today > 0).all():
         return None
     _, restart = _quote(c, s, sp, s.day)
-    # A supplier in force majeure still ships from its stock: it is in reach until that is spoken for.
-    restart = np.where(s.stock[:, c.out_stock] > _sum(c, s.owed, "origin"), 0.0, restart)
+    # A supplier in force majeure still ships from its stock: it is in reach until that is spoken for
+    # (up to a rounding-size part of its normal rate, so that both engines take the same side).
+    spare = s.stock[:, c.out_stock] - _sum(c, s.owed, "origin")
+    restart = np.where(spare > REACH_TOLERANCE * s.normal_rate, 0.0, restart)
     with np.errstate(divide="ignore", invalid="ignore"):
         horizon = np.where(sp.buyer_flow > 0, (c.order_up_to + extra) / sp.buyer_flow, np.inf)
     ahead = restart[:, c.lane_origin] + c.lane_lead_mean
-    far: np.ndarray = (restart[:, c.lane_origin] > 0) & (ahead > horizon[..., c.lane_buyer])
+    far: np.ndarray = (restart[:, c.lane_origin] > 0) & (ahead > horizon[..., c.lane_buyer] * (1.0 + REACH_TOLERANCE))
     return far if far.any() else None
 
 

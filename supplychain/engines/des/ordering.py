@@ -32,10 +32,13 @@ if TYPE_CHECKING:
     from .run import Run
 
 __all__ = ["supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review", "LATE_TOLERANCE",
-           "EXPECTED_WAIT_DAYS"]
+           "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
+#: Relative tolerance of the reach test (§5.6.5): a restart landing exactly at the horizon is in reach,
+#: and a supplier's stock is free only beyond what it owes by this part of its normal rate.
+REACH_TOLERANCE = 1e-9
 #: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
 EXPECTED_WAIT_DAYS = 30.0
 _INF = float("inf")
@@ -121,7 +124,8 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
         return None
     restart = [0.0] * lay.n_facilities
     for f in range(lay.n_facilities):
-        if cap[f] <= 0 and stock[lay.out_stock[f]] <= sum([owed[l] for l in lay.out_lanes[f]]):
+        free = stock[lay.out_stock[f]] - sum([owed[l] for l in lay.out_lanes[f]])
+        if cap[f] <= 0 and not free > REACH_TOLERANCE * lay.normal_rate[f]:
             restart[f] = _quote(run, f, t)[1]
     far = [False] * lay.n_lanes
     for l, f in enumerate(lay.lane_origin):
@@ -129,7 +133,7 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
             b = lay.lane_buyer[l]
             flow = lay.buyer_flow[b]
             horizon = (lay.order_up_to[b] + extra[b]) / flow if flow > 0 else _INF
-            far[l] = restart[f] + lay.lead_mean[l] > horizon
+            far[l] = restart[f] + lay.lead_mean[l] > horizon * (1.0 + REACH_TOLERANCE)
     return far if any(far) else None
 
 
