@@ -139,3 +139,25 @@ def test_engines_agree_exactly_on_reach():
                        (network(alternate=False), outage(5, 95))):
         scenario = Scenario(net, horizon_days=100).with_shocks(shock)
         assert_same_series(simulate(scenario, engine="des", seed=0), simulate(scenario, engine="vector", seed=0))
+
+
+def test_a_taiwan_fab_outage_draws_koreas_logic_fab_instead_of_idling_it():
+    # The defect the rule removes: during a 90-day loss of Taiwan's fabs, packagers counted the wafers
+    # Taiwan owed them as cover, so Korea's logic fab, their live supplier, saw its stock rise to three
+    # times normal and cut output to 64 % while the packagers ran out. With the rule Korea's fab runs
+    # at least at its steady output throughout, its stock stays at or below normal, and what Taiwan
+    # owes the Korean packager stays what was left when its last stock was spoken for (less than a
+    # day of the lane's flow): nothing is added to it while Taiwan's restart is out of reach.
+    import supplychain as sc
+    base = sc.load_baseline(horizon_days=150)
+    shock = CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=30, end=120)
+    res = simulate(base.with_shocks(shock), engine="vector", seed=1)
+    ref = simulate(base, engine="vector", seed=1)
+    out = res.series("production", "KR.fab.logic_wafer")[0][30:120]
+    assert (out >= ref.series("production", "KR.fab.logic_wafer")[0][30:120] * (1 - 1e-9)).all()
+    stock = "KR.fab.logic_wafer:logic_wafer"
+    assert res.series("inventory", stock)[0][30:120].max() <= ref.series("inventory", stock)[0][0] * (1 + 1e-9)
+    owed = res.series("backlog", "TW.fab.logic_wafer>KR.packaging.logic_chip")[0]
+    left = owed[40]
+    assert 0 < left < res.series("flow", "TW.fab.logic_wafer>KR.packaging.logic_chip")[0][0]
+    np.testing.assert_allclose(owed[40:105], left)
