@@ -66,16 +66,25 @@ CONDITIONING_FACTOR = 10.0
 
 
 def share_mismatch_is_rounding(scenario: Scenario, des, vec, bad: np.ndarray) -> bool:
-    """Whether every mismatched ``share`` entry is a day on which one engine recorded the target share.
+    """Whether every mismatched ``share`` entry is a day on which one engine recorded the target share
+    or the lane's order is within rounding of 0 in both engines.
 
     That is the signature of an order within rounding of 0: the applied share
-    is the target share without an order, a ratio of rounding errors with one.
+    is the target share (less any diverted part) without an order, a ratio of
+    rounding errors with one (docs/model.md §10).
     """
     target = np.broadcast_to(compile_scenario(scenario).schedules.share, des.arrays["share"].shape[1:])
     runs, days, lanes = np.nonzero(bad)
     at_target = (des.arrays["share"][runs, days, lanes] == target[days, lanes]) | \
                 (vec.arrays["share"][runs, days, lanes] == target[days, lanes])
-    return bool(at_target.all()) and bad.mean() < 1e-4
+
+    def order(res):  # the day's order on each lane: shipped plus the change of what is owed
+        owed = res.arrays["backlog"]
+        return res.arrays["flow"] + owed - np.concatenate([np.zeros_like(owed[:, :1]), owed[:, :-1]], axis=1)
+
+    tiny = 1e-9 * float(np.abs(vec.arrays["flow"]).max(initial=1.0))
+    rounding = (np.abs(order(des)[runs, days, lanes]) <= tiny) & (np.abs(order(vec)[runs, days, lanes]) <= tiny)
+    return bool((at_target | rounding).all()) and bad.mean() < 1e-4
 
 
 def conditioning(scenario: Scenario, vec, *, n_runs: int, seed: int) -> dict[str, float]:
@@ -188,7 +197,7 @@ def test_random_outages_agree_on_a_larger_network():
         RandomOutage(region="CN", rate_per_year=4.0, duration=15.0, group="flood"),
         RandomOutage(stage="assembly", rate_per_year=3.0, duration=LogNormal(20.0, 5.0)))
     des, vec = both(scenario, n_runs=2, seed=4)
-    assert_same_series(des, vec)
+    assert_same_series(des, vec, scenario=scenario, n_runs=2, seed=4)
 
 
 def per_run_outputs(res) -> dict[str, np.ndarray]:

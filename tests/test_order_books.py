@@ -103,9 +103,12 @@ def test_one_buyer_spike_is_owed_then_served_and_ordered_once(engine):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_two_buyers_outage_backlog_first_come_first_served(engine):
     # The plant makes nothing on days 5-7. Day 5: it starts with 20 and ships the day's 10 + 10.
-    # Days 6, 7: nothing to ship; each buyer's 10/day is owed (backlog 10, then 20 per lane). Each
-    # buyer's position is on hand + owed: on day 6 0... the buyers order only what they consume (10/day).
-    # Day 7: each buyer runs out (on hand 0 after demand). Day 8: capacity back; nothing lands, so each
+    # Day 6: no stock left and a restart (day 8) 2 days away; with transport 1 day that is beyond each
+    # buyer's cover horizon, its order-up-to level in days of inflow, 20 / 10 = 2 days: the lane is out
+    # of reach (docs/model.md §5.6.5), the buyers order nothing on it and count nothing owed.
+    # Day 7: restart 1 day away, 1 + 1 <= 2: in reach. Each buyer ran out (on hand 0 after demand),
+    # position 0, orders 20; the plant owes 20 per lane.
+    # Day 8: capacity back; nothing lands, so each
     # backorders 10 (US) while JP's demand is 30 (a spike): JP backorders 30, position 0 + 20 - 30 = -10,
     # orders 30; US position 0 + 20 - 10 = 10, orders 10. The plant makes 40 and serves the backlog
     # first: 20 + 20 (the older orders), nothing left for today's 10 + 30. Owed: US 10, JP 30.
@@ -122,8 +125,8 @@ def test_two_buyers_outage_backlog_first_come_first_served(engine):
     us, jp = "CN.plant>US.w", "CN.plant>JP.w"
     np.testing.assert_allclose(res.series("flow", us)[0], [10] * 6 + [0, 0, 20, 10, 20] + [10] * 5)
     np.testing.assert_allclose(res.series("flow", jp)[0], [10] * 6 + [0, 0, 20, 30, 20] + [10] * 5)
-    np.testing.assert_allclose(res.series("backlog", us)[0], [0] * 6 + [10, 20, 10, 10] + [0] * 6)
-    np.testing.assert_allclose(res.series("backlog", jp)[0], [0] * 6 + [10, 20, 30, 10] + [0] * 6)
+    np.testing.assert_allclose(res.series("backlog", us)[0], [0] * 7 + [20, 10, 10] + [0] * 6)
+    np.testing.assert_allclose(res.series("backlog", jp)[0], [0] * 7 + [20, 30, 10] + [0] * 6)
     np.testing.assert_allclose(res.series("unmet", "US.w")[0], [0] * 8 + [10] + [0] * 7)
     np.testing.assert_allclose(res.series("unmet", "JP.w")[0], [0] * 8 + [30, 20] + [0] * 6)
     # Total ordered over the shortage (days 5-10) is what each buyer consumed (6 x 10), plus JP's
@@ -132,12 +135,12 @@ def test_two_buyers_outage_backlog_first_come_first_served(engine):
     assert orders_from(res, jp)[5:11].sum() == pytest.approx(80.0)
     # Quoted lead time (docs/model.md §5.7): on days 5-7 the plant has no capacity, so it quotes its
     # announced restart (day 8: 3, 2, 1 days away) and then its backlog at its steady 20/day:
-    # day 5 owes 0 -> 1 + 3; day 6 owes 20 -> 1 + 2 + 1; day 7 owes 40 -> 1 + 1 + 2 (a new order
+    # day 5 owes 0 -> 1 + 3; day 6 owes 0 -> 1 + 2; day 7 owes 40 -> 1 + 1 + 2 (a new order
     # ships on day 10 whatever the day it is placed). Day 8: capacity back, it quotes at its capacity
     # 40/day (above its moving average): owes 10 + 30 = 40 -> 1 + 1. Day 9: owes 10 + 10 -> 1 + 0.5.
     # Day 10: owes 0.
     for lane in (us, jp):
-        np.testing.assert_allclose(res.series("quoted_lead_time", lane)[0, 5:11], [4, 4, 4, 2, 1.5, 1])
+        np.testing.assert_allclose(res.series("quoted_lead_time", lane)[0, 5:11], [4, 3, 4, 2, 1.5, 1])
     assert material_balance(res).max_relative_error < 1e-9
 
 
@@ -153,14 +156,16 @@ def test_engines_agree_exactly_with_backlogs():
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_ban_cancels_the_backlog_so_the_buyer_reorders(engine):
-    # The plant runs short from day 5 to day 40 (a restart 35 days away is within the buyers'
-    # patience, 60 days, so they wait); from day 10 a ban on CN's exports closes the lane: what the
-    # plant owes on it is cancelled on day 10, so the buyer's position falls by it and nothing stays owed.
-    outage = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=40)
+    # From day 5 the plant keeps a quarter of its capacity, 10/day against orders of 20/day: once its
+    # stock of 20 is gone (day 6) it ships 5 per lane and owes the other 5 each day (the buyers wait:
+    # the plant has capacity, so its backlog is within reach and counts). From day 10 a ban on CN's
+    # exports closes the lane: what the plant owes on it is cancelled on day 10, so the buyer's
+    # position falls by it and nothing stays owed.
+    outage = CapacityShock(facility="CN.plant", fraction_lost=0.75, start=5, end=40)
     ban = ExportControl(exporter="CN", commodity="w", mode="ban", start=10)
     res = simulate(Scenario(two_buyers(), horizon_days=20).with_shocks(outage, ban), engine=engine, seed=0)
     backlog = res.series("backlog", "CN.plant>US.w")[0]
-    assert backlog[9] == pytest.approx(40.0)   # days 6-9 owed, 10 a day
+    np.testing.assert_allclose(backlog[6:10], [0.0, 5.0, 10.0, 15.0])   # days 7-9 owed, 5 a day
     np.testing.assert_allclose(backlog[10:], 0.0)
     assert material_balance(res).max_relative_error < 1e-9
 

@@ -46,18 +46,23 @@ OUTAGE = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_patience_keeps_what_the_supplier_would_ship_within_it_after_its_restart(engine):
+def test_patience_keeps_what_the_supplier_would_ship_within_it_and_reach_stops_reordering(engine):
     # The plant (steady 10/day, output target 20) has no capacity on days 5-24 and restarts on day 25
     # (recovery 0); patience P = 15 days. It quotes its restart, 25 - t days away, then its backlog at
-    # its steady 10/day (docs/model.md §5.7).
+    # its steady 10/day (docs/model.md §5.7). The buyer's cover horizon is its order-up-to level in days
+    # of its steady inflow, 20 / 10 = 2 days (§5.6.5, reach).
     # Days 5-10: the restart is at least P away, so the lane is late with nothing owed: no order is
     # placed (the buyer has no alternate), quote 1 + (25 - t) = 21 ... 16.
-    # Day 11: 14 days < P: the buyer, 50 backordered, orders 20 + 50 = 70; the plant ships the 10 left in
-    # its stock and owes 60: quote 1 + 14 + 6 = 21.
+    # Day 11: 14 days < P, and the plant still holds 10 units, more than it owes (0), so the lane is in
+    # reach: the buyer, 50 backordered, orders 20 + 50 = 70; the plant ships its 10 and owes 60:
+    # quote 1 + 14 + 6 = 21.
     # Day 12: wait 13 + 60/10 = 19 >= P: late, the buyer keeps what ships within P after the restart,
-    # (15 - 13) x 10 = 20; the plant ships nothing: quote 1 + 13 + 2 = 16 = 1 + P. Day 13: wait
-    # 12 + 2 = 14 < P: available, the buyer orders its gap again; day 14 cancels to (15 - 11) x 10, and
-    # so on: on even days t = 12 ... 24 the backlog is (t - 10) x 10 and the quote 1 + P.
+    # (15 - 13) x 10 = 20. The plant has no stock left and its restart plus transport, 13 + 1, is beyond
+    # the buyer's 2-day horizon: out of reach, so the 20 owed leave the buyer's position and the buyer
+    # places nothing more (before, it re-ordered its gap every other day up to the patience cap).
+    # Days 12-23: the 20 stay owed (wait 25 - t + 2 < P), quote 1 + (25 - t) + 2.
+    # Day 24: restart 1 day away, 1 + 1 <= 2: in reach; the 20 owed count again; 170 backordered: the
+    # buyer orders 20 + 170 - 20 = 170, owed 190: quote 1 + 1 + 19 = 21.
     outage = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=25, recovery_days=0)
     res = simulate(Scenario(one_buyer(patience=15.0, chain="other"), horizon_days=60).with_shocks(outage),
                    engine=engine, seed=0)
@@ -68,9 +73,11 @@ def test_patience_keeps_what_the_supplier_would_ship_within_it_after_its_restart
     np.testing.assert_allclose(flow[5:11], 0.0)
     np.testing.assert_allclose(quoted[5:11], [21, 20, 19, 18, 17, 16])
     assert backlog[11] == pytest.approx(60.0) and quoted[11] == pytest.approx(21.0)
-    even = np.arange(12, 25, 2)
-    np.testing.assert_allclose(backlog[even], (even - 10) * 10.0)
-    np.testing.assert_allclose(quoted[even], 16.0)
+    np.testing.assert_allclose(backlog[12:24], 20.0)
+    np.testing.assert_allclose(flow[12:25], 0.0)
+    np.testing.assert_allclose(quoted[12:24], 28.0 - np.arange(12, 24))
+    assert res.series("unmet", "US.w")[0][24] == pytest.approx(170.0)
+    assert backlog[24] == pytest.approx(190.0) and quoted[24] == pytest.approx(21.0)
     # After the restart the backlog clears within the horizon.
     assert backlog[-1] == 0.0
 

@@ -60,25 +60,28 @@ def outage(days: int, start: int = 5) -> CapacityShock:
 def test_a_short_outage_quotes_its_length_and_its_backlog_clears(engine):
     # Capacity 15, steady 10/day: 5/day of spare capacity. No capacity on days 5-14.
     # During the outage the plant quotes its restart (day 15, 15 - t days away) plus its backlog at its
-    # steady 10/day. Day 5 it ships the 10 left in its stock: owes 0, quote 1 + 10. From day 6 it owes
-    # the buyer's daily 10 (the buyer plans no extra pipeline: a supplier without capacity has a spare
-    # fraction of 0), so on day t it owes 10 (t - 5) and quotes 1 + (15 - t) + (t - 5) = 11: a new
-    # order placed any day of the outage ships on day 15 + its queue, so the quote is the outage's
-    # length plus transport, whatever the day.
+    # steady 10/day. Day 5 it ships the 10 left in its stock: owes 0, quote 1 + 10. Days 6-13 it has
+    # no stock and its restart plus transport, 15 - t + 1, exceeds the buyer's cover horizon (its
+    # order-up-to level in days of inflow, 20 / 10 = 2): the lane is out of reach (docs/model.md
+    # §5.6.5), the buyer orders nothing, quote 1 + (15 - t). Day 14: 1 + 1 <= 2, in reach; the buyer,
+    # 70 backordered, orders 20 + 70 = 90, all owed: quote 1 + 1 + 90/10 = 11, the outage's length
+    # plus transport.
     res = simulate(Scenario(plant(), horizon_days=80).with_shocks(outage(10)), engine=engine, seed=0)
     backlog = res.series("backlog", LANE)[0]
     quoted = res.series("quoted_lead_time", LANE)[0]
-    np.testing.assert_allclose(quoted[5:15], 11.0)
-    np.testing.assert_allclose(backlog[5:15], 10.0 * np.arange(10))
+    assert quoted[5] == pytest.approx(11.0)
+    np.testing.assert_allclose(quoted[6:14], 1.0 + 15 - np.arange(6, 14))
+    np.testing.assert_allclose(backlog[5:14], 0.0)
+    assert backlog[14] == pytest.approx(90.0) and quoted[14] == pytest.approx(11.0)
     # Day 15: back at capacity 15, quoting at it. The waits buyers saw in the ordering phase (before
-    # the day's order joins the queue) were 10 on day 5 and 1 + ... = (15 - t) + (t - 6) = 9 on days
-    # 6-14; the expected wait moves 1/30 of the way to each: 10/30 on day 5, then
-    # 9 - (9 - 10/30)(29/30)^9 on day 14, then 1/30 of the way to day 15's wait 90/15 = 6. Spare
-    # fraction min(1, (15 - 10)/10) = 1/2: the buyer raises its target by 10 x 1/2 x expected wait and
-    # orders 10 + that.
+    # the day's order joins the queue) were 10 on day 5, 15 - t on days 6-13 and 1 on day 14; the
+    # expected wait moves 1/30 of the way to each, then 1/30 of the way to day 15's wait 90/15 = 6.
+    # Spare fraction min(1, (15 - 10)/10) = 1/2: the buyer raises its target by 10 x 1/2 x expected
+    # wait and orders 10 + that.
     a = 1.0 / EXPECTED_WAIT_DAYS
-    expected = 9.0 - (9.0 - 10.0 * a) * (1.0 - a) ** 9
-    expected += (6.0 - expected) * a
+    expected = 0.0
+    for wait in [10.0, *(15.0 - t for t in range(6, 14)), 1.0, 6.0]:
+        expected += (wait - expected) * a
     ordered = res.series("flow", LANE)[0] + np.diff(backlog, prepend=0.0)
     assert ordered[15] == pytest.approx(10.0 + 5.0 * expected)
     assert res.series("flow", LANE)[0][15] == pytest.approx(15.0)
@@ -126,7 +129,9 @@ def test_a_restart_beyond_patience_re_sources_at_once(engine):
     # A 90-day loss (days 5-94) against 60 days of patience: the plant's quote, 90 days on its first
     # day down, is past the patience, so the buyer turns to its alternate on that day and owes CN
     # nothing until its restart is less than the patience away (day 36: 59 days); then its share comes
-    # back over the switching lag (served from the 10 units the plant still holds, then owed).
+    # back over the switching lag, served from the 10 units the plant still holds; once they are spoken
+    # for, its restart is beyond the buyer's horizon (out of reach, §5.6.5): what it still owes stays
+    # owed and it gets no new order until the restart comes within reach.
     res = simulate(Scenario(plant(alternate=True), horizon_days=120).with_shocks(outage(90)), engine=engine, seed=0)
     backlog = res.series("backlog", LANE)[0]
     cn = res.series("flow", LANE)[0]

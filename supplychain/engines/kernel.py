@@ -23,7 +23,9 @@ start of :func:`produce`):
    supplier would not ship within the buyer's patience; then each buyer at or
    below its reorder point orders up to its order-up-to level (raised by the
    pipeline it plans for quoted lead times) on inventory position (on hand +
-   in transit + owed on its lanes' backlogs - own backorders), split across
+   in transit + owed on its lanes' backlogs - own backorders; a supplier in
+   force majeure restarting beyond the buyer's cover horizon is out of reach:
+   its backlog is no cover and it gets no new order), split across
    its lanes by sourcing share and availability (re-sourcing to qualified
    alternates, :mod:`.sourcing`), capped by lane capacity.
 5. **Shipping**: each supplier ships from its output stock, by default first
@@ -223,7 +225,8 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     First the part of each lane's backlog that today's allowance does not let
     through is cancelled (a ban or a closed lane cancels it all, so the buyer
     re-orders what it is no longer owed), then what a supplier would not ship
-    within the buyer's patience (§5.6.5). Targets move with the
+    within the buyer's patience (§5.6.5); a lane out of reach (§5.6.5) counts
+    nothing owed and is unavailable for the day's orders. Targets move with the
     ``target_extra`` schedule (front-loading, safety-stock changes) and with
     the pipeline planned for the quoted lead time (§5.6.5); the order is split
     across lanes by :func:`.sourcing.split_orders` (§5.6.6).
@@ -232,10 +235,17 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     sp = _sourcing.spec(c)
     s.owed *= allow
     wait, late = _sourcing.cancel_late(c, s, sp)
-    # Inventory position: on hand + in transit + owed by suppliers' backlogs + awaiting a licence
-    # - own backorders (§5.6).
+    extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
+    # A supplier restarting too late for the buyer's horizon: its backlog is no cover and it gets no
+    # new order (§5.6.5, reach).
+    far = _sourcing.out_of_reach(c, s, sp, extra)
+    owed = s.owed if far is None else np.where(far, 0.0, s.owed)
+    if far is not None:
+        late = far if late is None else late | far
+    # Inventory position: on hand + in transit + owed by suppliers' backlogs within reach + awaiting a
+    # licence - own backorders (§5.6).
     position = s.stock[:, c.buyer_stock] + s.transit_buyer
-    position += _sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    position += _sum_into(owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     position[:, _demand_buyer(c)] -= s.backlog
     # Pending licence applications count in full, so the buyer does not pile them up; the part it
     # expects to be denied and the lanes where an order would wait for a licence (§6.5.2).
@@ -243,7 +253,6 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     if s.licence is not None:
         position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
         doubt, licensed = _licences.outlook(c, s)
-    extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     planned = _sourcing.planned_extra(c, s, sp, _sourcing.expect_wait(s, sp, wait))
     if planned is not None:
         extra = extra + planned

@@ -9,6 +9,9 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   part of a lane's backlog its supplier would not ship within the buyer's
   patience at its quoted rate; a lane whose supplier's wait reaches the
   patience is *late*, unavailable for re-sourcing.
+- :func:`out_of_reach` (§5.6.5): a lane whose supplier has no capacity and
+  restarts too late for its goods to land within the buyer's cover horizon
+  counts no backlog in the buyer's position and takes no new order.
 - :func:`expect_wait`, :func:`planned_extra` (§5.6.5): buyers plan their
   pipeline with a smoothed quoted wait, only as far as the supplier could
   ship beyond its normal flow, scaled by ``1 + panic``.
@@ -32,11 +35,15 @@ from .sums import sum_into
 
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
-__all__ = ["spec", "supplier_wait", "cancel_late", "expect_wait", "spare_fraction", "planned_extra",
-           "split_orders", "ship_classes", "LATE_TOLERANCE", "EXPECTED_WAIT_DAYS"]
+__all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "spare_fraction", "planned_extra",
+           "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
+
+#: Relative tolerance of the reach test (docs/model.md §5.6.5): a restart landing exactly at the horizon
+#: is in reach, and a supplier's stock counts as free only beyond what it owes by this part of its normal rate.
+REACH_TOLERANCE = 1e-9
 
 #: Adjustment time, in days, of the wait buyers plan with (first-order smoothing of the quoted
 #: wait, docs/model.md §5.6.5; an assumption listed in docs/assumptions.md).
@@ -132,6 +139,31 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
         s.owed *= np.where(over, np.clip(keep, 0.0, 1.0), 1.0)
         wait, _ = supplier_wait(c, s)
     return wait, late
+
+
+def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> np.ndarray | None:
+    """Lanes whose owed goods cannot land within the buyer's cover horizon, (R, L) bool, or None.
+
+    The buyer's cover horizon is its day's order-up-to level in days of its
+    steady inflow, ``H_b = (S_b + extra_b) / F_b`` (infinite for a buyer
+    without steady inflow); a lane is out of reach when its supplier has no
+    capacity today, no stock beyond what it already owes, and
+    ``restart + mean transport > H_b`` (docs/model.md §5.6.5, "Reach").
+    ``None`` when every supplier has capacity today.
+    """
+    assert s.owed is not None
+    if s.capacity_today is None or (s.capacity_today > 0).all():
+        return None
+    _, restart = _quote(c, s, sp, s.day)
+    # A supplier in force majeure still ships from its stock: it is in reach until that is spoken for
+    # (up to a rounding-size part of its normal rate, so that both engines take the same side).
+    spare = s.stock[:, c.out_stock] - _sum(c, s.owed, "origin")
+    restart = np.where(spare > REACH_TOLERANCE * s.normal_rate, 0.0, restart)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        horizon = np.where(sp.buyer_flow > 0, (c.order_up_to + extra) / sp.buyer_flow, np.inf)
+    ahead = restart[:, c.lane_origin] + c.lane_lead_mean
+    far: np.ndarray = (restart[:, c.lane_origin] > 0) & (ahead > horizon[..., c.lane_buyer] * (1.0 + REACH_TOLERANCE))
+    return far if far.any() else None
 
 
 def expect_wait(s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarray | None:

@@ -83,6 +83,7 @@ class Layout:
         self.panic = sp.panic.tolist()
         self.buyer_flow = sp.buyer_flow.tolist()
         self.lead_shift = None if sp.lead_shift is None else sp.lead_shift.tolist()
+        self.lead_mean = c.lane_lead_mean.tolist()  # mean transport days, for the reach test (§5.6.5)
         # Quotes (§5.7): days to the end of a scheduled total loss, the nameplate share a recovering
         # supplier quotes from, the mean duration of random outages; None where the scenario has none.
         self.restart_in = None if sp.restart_in is None else sp.restart_in.tolist()

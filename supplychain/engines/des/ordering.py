@@ -6,7 +6,9 @@ read: its restart wait (a supplier without capacity quotes its announced
 restart) plus what it owes at its quoted rate (:func:`supplier_waits`). A
 buyer keeps what its supplier would ship within its patience
 (:func:`cancel_late`), and the wait it plans with moves a thirtieth of the
-way to the day's wait (:func:`expect_waits`). Then each buyer reviews its
+way to the day's wait (:func:`expect_waits`). A supplier without capacity
+whose restart lands its goods beyond a buyer's cover horizon is out of reach
+(:func:`out_of_reach`): its backlog is no cover and it gets no new order. Then each buyer reviews its
 inventory position and orders up to its level (:func:`review`), the level
 raised by the pipeline it plans for the expected wait, as far as its
 supplier has capacity beyond its normal flow, and splits the order over its
@@ -29,11 +31,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .run import Run
 
-__all__ = ["supplier_waits", "cancel_late", "expect_waits", "outlook", "review", "LATE_TOLERANCE",
-           "EXPECTED_WAIT_DAYS"]
+__all__ = ["supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review", "LATE_TOLERANCE",
+           "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
+#: Relative tolerance of the reach test (§5.6.5): a restart landing exactly at the horizon is in reach,
+#: and a supplier's stock is free only beyond what it owes by this part of its normal rate.
+REACH_TOLERANCE = 1e-9
 #: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
 EXPECTED_WAIT_DAYS = 30.0
 _INF = float("inf")
@@ -103,6 +108,35 @@ def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
     return (supplier_waits(run, t)[0] if cut else waits), late
 
 
+def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
+    """Per lane, whether its owed goods cannot land within the buyer's cover horizon (§5.6.5, reach).
+
+    A buyer's cover horizon is its order-up-to level, shifted by ``extra``, in
+    days of its steady inflow (unbounded without one); a lane is out of reach
+    when its supplier has no capacity on day ``t`` and its announced restart
+    plus the lane's mean transport time exceeds that horizon, unless it still
+    holds stock beyond what it owes on all its lanes. ``None`` when every
+    supplier has capacity.
+    """
+    lay = run.layout
+    cap, owed, stock = run.capacity_today, run.owed, run.stock
+    if all([x > 0 for x in cap]):
+        return None
+    restart = [0.0] * lay.n_facilities
+    for f in range(lay.n_facilities):
+        free = stock[lay.out_stock[f]] - sum([owed[l] for l in lay.out_lanes[f]])
+        if cap[f] <= 0 and not free > REACH_TOLERANCE * lay.normal_rate[f]:
+            restart[f] = _quote(run, f, t)[1]
+    far = [False] * lay.n_lanes
+    for l, f in enumerate(lay.lane_origin):
+        if restart[f] > 0:
+            b = lay.lane_buyer[l]
+            flow = lay.buyer_flow[b]
+            horizon = (lay.order_up_to[b] + extra[b]) / flow if flow > 0 else _INF
+            far[l] = restart[f] + lay.lead_mean[l] > horizon * (1.0 + REACH_TOLERANCE)
+    return far if any(far) else None
+
+
 def _keep(num: float, den: float) -> float:
     """``num / den`` clipped to [0, 1], with an undefined ratio 0 and a positive one over 0 as 1."""
     if den == 0.0:
@@ -156,20 +190,26 @@ def outlook(run: Run, t: int) -> tuple[list[float] | None, set[int]]:
 
 def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bool] | None,
            share: list[float], allow: list[float], extra: float, factor: float,
-           doubt: list[float] | None, licensed: set[int]) -> None:
+           doubt: list[float] | None, licensed: set[int], far: list[bool] | None = None) -> None:
     """Buyer ``b``'s review on day ``t``: writes its orders into ``run.orders`` (§5.6).
 
     ``expected`` are the lanes' smoothed waits (``None`` while all are 0),
     ``late`` the lanes past patience, ``share`` the day's target shares,
     ``allow`` the allowances, ``extra`` the scheduled shift of the buyer's
     levels, ``factor`` its order multiplier, ``doubt`` the buyers' pending
-    applications expected denied (``None``: none in the run) and
-    ``licensed`` the lanes where an order waits for a licence (§6.5.2).
+    applications expected denied (``None``: none in the run),
+    ``licensed`` the lanes where an order waits for a licence (§6.5.2) and
+    ``far`` the lanes out of reach (:func:`out_of_reach`), whose backlog
+    the position leaves out (the caller counts them as late).
     """
     lay = run.layout
     lanes = lay.buyer_lanes[b]
     owed, transit = run.owed, run.transit
-    position = run.stock[lay.buyer_stock[b]] + sum([transit[l] for l in lanes]) + sum([owed[l] for l in lanes])
+    if far is None:
+        due = sum([owed[l] for l in lanes])
+    else:
+        due = sum([0.0 if far[l] else owed[l] for l in lanes])
+    position = run.stock[lay.buyer_stock[b]] + sum([transit[l] for l in lanes]) + due
     d = lay.buyer_demand[b]
     if d >= 0:
         position -= run.backlog[d]

@@ -40,7 +40,7 @@ from ...compile.compiler import Compiled
 from ...compile.leadtime import lead_days
 from ..draws import RunDraws
 from .layout import Layout
-from .ordering import cancel_late, expect_waits, outlook, review, supplier_waits
+from .ordering import cancel_late, expect_waits, out_of_reach, outlook, review, supplier_waits
 from .prices import Prices
 from .production import produce
 from .shipping import offer, settle
@@ -207,8 +207,12 @@ class Run:
             doubt, licensed = outlook(self, t)
             allow = self.allow_today
             extra, factor = self.target_extra_today, self.order_factor_today
+            # A supplier restarting beyond a buyer's horizon: no cover, no new order (§5.6.5, reach).
+            far = out_of_reach(self, t, extra)
+            if far is not None:
+                late = far if late is None else [a or z for a, z in zip(late, far)]
             for b in range(lay.n_buyers):
-                review(self, b, t, expected, late, share, allow, extra[b], factor[b], doubt, licensed)
+                review(self, b, t, expected, late, share, allow, extra[b], factor[b], doubt, licensed, far)
             if self.office is not None:
                 self.office.act(self, t)
             # 6. Shipping, then quotas, then the books.
