@@ -75,3 +75,20 @@ def test_restarted_capacity_shrinks_the_second_year_shortfall(runs):
     assert _compound_short(with_idle, year1) == pytest.approx(_compound_short(without, year1), rel=0.05)
     # ... and shrinks the second year's compound-device shortfall
     assert _compound_short(with_idle, year2) < 0.97 * _compound_short(without, year2)
+
+
+def test_shipped_graphite_controls_cover_synthetic_graphite_and_flake():
+    """MOFCOM/GACC Announcement 39/2023 licenses natural flake, spherical and synthetic graphite and their
+    products: the shipped scenario controls flake, spherical graphite and both kinds of anode material,
+    so Chinese synthetic-graphite anode exports fall once the licences bite."""
+    scen = sc.load_example("china_graphite_2023")
+    covered = {s.commodity for s in scen.shocks if isinstance(s, ExportControl) and s.exporter == "CN"}
+    assert covered == {"graphite_ore", "graphite_spherical", "aam"}
+    base = sc.simulate(scen.replace(shocks=()), engine="vector", seed=3)
+    hit = sc.simulate(scen, engine="vector", seed=3)
+    net = scen.network
+    lanes = [j for j, lane in enumerate(net.lanes)
+             if lane.origin == "CN.synthetic.aam" and not lane.destination.startswith("CN.")]
+    assert lanes
+    after = slice(scen.shock_day + 60, scen.horizon_days)
+    assert hit.flow[0, after][:, lanes].sum() < 0.9 * base.flow[0, after][:, lanes].sum()
