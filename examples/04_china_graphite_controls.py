@@ -10,7 +10,9 @@ Scenario:
   and its products (spherical graphite) and high-purity synthetic graphite and
   its products would need export licences, which took about 45 days
   (MOFCOM/GACC Announcement 39/2023, items 1-2; Reuters, citing Tradium, 2023):
-  flake, spherical graphite and both kinds of Chinese anode material. Korea
+  flake, spherical graphite and both kinds of Chinese anode material
+  (natural and synthetic). A cell's natural/synthetic blend is fixed by its
+  qualified design (a new anode material takes about two years to qualify). Korea
   buys all of its spherical graphite from China and Japan about 90 %. Buyers
   hold 60 days of graphite and front-load up to FRONT_LOAD_DAYS more before the
   start. How much anode material (AAM) do Korea and Japan lose as fewer
@@ -40,9 +42,9 @@ DELAY = Fixed(45.0)                      # days (Reuters, citing Tradium, 2023)
 FRONT_LOAD_DAYS = 30.0                   # extra cover bought before the start (assumption; Fastmarkets 2023: 1-3 months)
 APPROVALS = (0.7, 0.2, 0.05, 0.0)        # share of applications approved (swept; 0 = ban)
 #: commodities Announcement 39/2023 puts under licence: natural flake, spherical graphite, anode material
-CONTROLLED = ("graphite_ore", "graphite_spherical", "aam")
-#: natural-graphite ("material") and synthetic-graphite anode plants
-AAM = ("KR.material.aam", "KR.synthetic.aam", "JP.material.aam", "JP.synthetic.aam")
+CONTROLLED = ("graphite_ore", "graphite_spherical", "aam", "aam_synthetic")
+#: natural- and synthetic-graphite anode plants
+AAM = ("KR.material.aam", "KR.material.aam_synthetic", "JP.material.aam", "JP.material.aam_synthetic")
 
 
 def main(horizon, out):

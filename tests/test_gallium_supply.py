@@ -83,12 +83,12 @@ def test_shipped_graphite_controls_cover_synthetic_graphite_and_flake():
     so Chinese synthetic-graphite anode exports fall once the licences bite."""
     scen = sc.load_example("china_graphite_2023")
     covered = {s.commodity for s in scen.shocks if isinstance(s, ExportControl) and s.exporter == "CN"}
-    assert covered == {"graphite_ore", "graphite_spherical", "aam"}
+    assert covered == {"graphite_ore", "graphite_spherical", "aam", "aam_synthetic"}
     base = sc.simulate(scen.replace(shocks=()), engine="vector", seed=3)
     hit = sc.simulate(scen, engine="vector", seed=3)
     net = scen.network
     lanes = [j for j, lane in enumerate(net.lanes)
-             if lane.origin == "CN.synthetic.aam" and not lane.destination.startswith("CN.")]
+             if lane.origin == "CN.material.aam_synthetic" and not lane.destination.startswith("CN.")]
     assert lanes
     after = slice(scen.shock_day + 60, scen.horizon_days)
     assert hit.flow[0, after][:, lanes].sum() < 0.9 * base.flow[0, after][:, lanes].sum()
