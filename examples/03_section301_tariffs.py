@@ -36,7 +36,7 @@ BEFORE = dt.date(2018, 7, 6)             # List 1 tariffs in force long before t
 CHIPS = ("memory_chip", "logic_chip", "mature_chip", "memory_wafer", "mature_wafer")
 # (commodities, rate in force before, increase, effective date) -- USTR, 89 FR 76581
 TRANCHES = [
-    (("li_ion_cell", "cam", "aam"), 0.075, 0.175, dt.date(2024, 9, 27)),
+    (("li_ion_cell", "cam", "aam", "aam_synthetic"), 0.075, 0.175, dt.date(2024, 9, 27)),
     (("gallium", "germanium"), 0.0, 0.25, dt.date(2024, 9, 27)),
     (CHIPS, 0.25, 0.25, dt.date(2025, 1, 1)),
     (("ndfeb_magnet",), 0.0, 0.25, dt.date(2026, 1, 1)),

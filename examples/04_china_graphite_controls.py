@@ -6,13 +6,17 @@ Covers:
 - ``compare``: output lost, shortfall and sourcing by partner
 
 Scenario:
-  MOFCOM announced on 20 Oct 2023 that from 1 Dec 2023 flake and spherical
-  graphite would need export licences, which took about 45 days
-  (MOFCOM/GACC Announcement 39/2023; Reuters, citing Tradium, 2023). Korea
-  buys all of its spherical graphite from China
-  and Japan about 90 %. Buyers hold 60 days of graphite and front-load up
-  to FRONT_LOAD_DAYS more before the start. How much anode material (AAM)
-  do Korea and Japan lose as fewer applications are approved?
+  MOFCOM announced on 20 Oct 2023 that from 1 Dec 2023 natural flake graphite
+  and its products (spherical graphite) and high-purity synthetic graphite and
+  its products would need export licences, which took about 45 days
+  (MOFCOM/GACC Announcement 39/2023, items 1-2; Reuters, citing Tradium, 2023):
+  flake, spherical graphite and both kinds of Chinese anode material
+  (natural and synthetic). A cell's natural/synthetic blend is fixed by its
+  qualified design (a new anode material takes about two years to qualify). Korea
+  buys all of its spherical graphite from China and Japan about 90 %. Buyers
+  hold 60 days of graphite and front-load up to FRONT_LOAD_DAYS more before the
+  start. How much anode material (AAM) do Korea and Japan lose as fewer
+  applications are approved?
 """
 
 import argparse
@@ -37,7 +41,10 @@ ANNOUNCED, EFFECTIVE = dt.date(2023, 10, 20), dt.date(2023, 12, 1)
 DELAY = Fixed(45.0)                      # days (Reuters, citing Tradium, 2023)
 FRONT_LOAD_DAYS = 30.0                   # extra cover bought before the start (assumption; Fastmarkets 2023: 1-3 months)
 APPROVALS = (0.7, 0.2, 0.05, 0.0)        # share of applications approved (swept; 0 = ban)
-AAM = ("KR.material.aam", "JP.material.aam")
+#: commodities Announcement 39/2023 puts under licence: natural flake, spherical graphite, anode material
+CONTROLLED = ("graphite_ore", "graphite_spherical", "aam", "aam_synthetic")
+#: natural- and synthetic-graphite anode plants
+AAM = ("KR.material.aam", "KR.material.aam_synthetic", "JP.material.aam", "JP.material.aam_synthetic")
 
 
 def main(horizon, out):
@@ -45,16 +52,19 @@ def main(horizon, out):
     b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
     fig, ax = plt.subplots(figsize=(9, 4))
     for p in APPROVALS:
-        control = ExportControl(exporter="CN", commodity="graphite_spherical", mode="licence",
-                                approval_probability=p, processing_delay=DELAY, start=EFFECTIVE,
-                                announced=ANNOUNCED, front_load_days=FRONT_LOAD_DAYS)
-        res = sc.simulate(base.with_shocks(control, name=f"approval {p:.0%}"), engine="vector",
+        controls = [ExportControl(exporter="CN", commodity=c, mode="licence", approval_probability=p,
+                                  processing_delay=DELAY, start=EFFECTIVE, announced=ANNOUNCED,
+                                  front_load_days=FRONT_LOAD_DAYS) for c in CONTROLLED]
+        res = sc.simulate(base.with_shocks(*controls, name=f"approval {p:.0%}"), engine="vector",
                           n_runs=N_RUNS, seed=SEED)
         print(f"Approval probability {p:.0%}:")
         for fid in AAM:
             j = res.coords.index("facility", fid)
             lost = 1 - res.production[:, :, j].sum(axis=1) / b.production[:, :, j].sum(axis=1)
             print(f"  {fid}: anode output lost {lost.mean():6.1%} (runs {lost.min():.1%} to {lost.max():.1%})")
+        kr = [res.coords.index("facility", f) for f in AAM if f.startswith("KR.")]
+        lost = 1 - res.production[:, :, kr].sum(axis=(1, 2)) / b.production[:, :, kr].sum(axis=(1, 2))
+        print(f"  KR anode output (natural + synthetic) lost {lost.mean():6.1%}")
         table = compare(b, res)
         for region in ("KR", "JP"):
             share = table[(table.region == region) & (table.commodity == "graphite_spherical")

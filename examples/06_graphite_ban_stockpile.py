@@ -6,8 +6,10 @@ Covers:
 - ``plot_timeseries`` with calendar dates, three runs of one seed on one axis
 
 Scenario:
-  China bans exports of graphite (spherical graphite, and graphite anode material, which
-  Korean cell plants buy mostly from China) from 1 March to 31 August 2025. Buyers
+  China bans exports of graphite from 1 March to 31 August 2025, on the scope of its Dec 2023
+  licences (MOFCOM/GACC Announcement 39/2023): natural flake and spherical graphite, and graphite
+  anode material, natural (aam) or synthetic (aam_synthetic), which Korean cell plants buy mostly
+  from China. Buyers
   hold their usual cover (30 to 60 days). With the stockpile, Korea also holds a reserve
   of 90 days of its baseline use of spherical graphite and of anode material, released
   whenever a buyer's cover falls below 30 days. How much Li-ion cell output does Korea
@@ -25,11 +27,10 @@ SEED = 2025
 
 def main(horizon: int, out: str) -> None:
     base = sc.load_baseline(horizon_days=horizon)
-    graphite = ("graphite_spherical", "aam")
     ban = [sc.ExportControl(exporter="CN", commodity=c, mode="ban", start="2025-03-01", end="2025-09-01")
-           for c in graphite]
+           for c in ("graphite_ore", "graphite_spherical", "aam", "aam_synthetic")]
     reserve = [sc.StockpileRelease(region="KR", commodity=c, days_of_cover=90, release_below_cover_days=30,
-                                   start="2025-03-01") for c in graphite]
+                                   start="2025-03-01") for c in ("graphite_spherical", "aam", "aam_synthetic")]
     runs = {"baseline": sc.simulate(base, seed=SEED),
             "ban": sc.simulate(base.with_shocks(*ban), seed=SEED),
             "ban + 90-day stockpile": sc.simulate(base.with_shocks(*ban, *reserve), seed=SEED)}

@@ -51,8 +51,12 @@ def production(network):
 
 
 def _share_of_output(network, production, output: str, region: str) -> float:
-    """Region's share of world steady-state primary output of a commodity (scrap recycling left out)."""
-    rows = [(f.region, production[f.id]) for f in network.facilities if f.output == output and f.stage != "recycling"]
+    """Region's share of world steady-state primary output of a commodity (scrap recycling left out).
+
+    ``aam`` counts both kinds of anode material, natural and synthetic (``aam_synthetic``).
+    """
+    outputs = {output, f"{output}_synthetic"} if output == "aam" else {output}
+    rows = [(f.region, production[f.id]) for f in network.facilities if f.output in outputs and f.stage != "recycling"]
     total = sum(p for _, p in rows)
     return sum(p for r, p in rows if r == region) / total
 
@@ -378,12 +382,29 @@ def test_memory_is_packaged_near_its_fab_and_nothing_is_left_over(network, produ
 @pytest.mark.parametrize("region, natural", [("CN", 1 - 0.844), ("KR", 44 / 62), ("JP", 0.17), ("ROW", 0.17)])
 def test_anode_output_splits_into_natural_and_synthetic_graphite(network, production, region, natural):
     """Natural-graphite anode plants use spherical graphite; synthetic ones use none; the split is the cited mix."""
-    plants = {f.stage: f for f in network.facilities if f.output == "aam" and f.region == region}
-    assert set(plants) == {"material", "synthetic"}
-    assert dict(plants["material"].recipe) == {"graphite_spherical": 1.0}
-    assert dict(plants["synthetic"].recipe) == {}
+    plants = {f.output: f for f in network.facilities if f.output in ("aam", "aam_synthetic") and f.region == region}
+    assert set(plants) == {"aam", "aam_synthetic"}
+    assert dict(plants["aam"].recipe) == {"graphite_spherical": 1.0}
+    assert dict(plants["aam_synthetic"].recipe) == {}
     made = {k: production[f.id] for k, f in plants.items()}
-    assert made["material"] / sum(made.values()) == pytest.approx(natural, abs=0.002)
+    assert made["aam"] / sum(made.values()) == pytest.approx(natural, abs=0.002)
+
+
+def test_cells_keep_their_anode_blend_and_buy_each_kind_from_its_own_plants(network):
+    """A cell's natural/synthetic anode blend is its recipe (a new anode material takes about two years to
+    qualify), summing to the anode mass per GWh; lanes of each kind carry only that kind, shares summing to 1."""
+    cells = [f for f in network.facilities if f.output == "li_ion_cell"]
+    assert cells
+    for cell in cells:
+        recipe = dict(cell.recipe)
+        assert "aam" in recipe and "aam_synthetic" in recipe
+        assert recipe["aam"] + recipe["aam_synthetic"] == pytest.approx(1119e3 / 1152, rel=1e-3)   # t per GWh
+        for kind in ("aam", "aam_synthetic"):
+            lanes = [lane for lane in network.lanes if lane.destination == cell.id and lane.commodity == kind]
+            assert all(network.facility(lane.origin).output == kind for lane in lanes)
+            assert sum(lane.share for lane in lanes) == pytest.approx(1.0, abs=2e-3)
+    kr = dict(network.facility("KR.cell_plant.li_ion_cell").recipe)
+    assert 0.3 < kr["aam"] / (kr["aam"] + kr["aam_synthetic"]) < 0.6      # Korean and Chinese natural anode
 
 
 def test_korea_hf_use_counts_japan_as_a_share_of_imports(network, production):

@@ -207,7 +207,7 @@ GROUPS: tuple[Group, ...] = (
           r"^assumption: sintered NdFeB", "29-32 % Nd+Pr by weight, as oxide (x1.17), less recycled swarf",
           factors=(0.25 / 0.30, 0.35 / 0.30), range_note="0.25 / 0.35 t/t"),
     Group("Anode active material per GWh = graphite mass (0.971 t/GWh; silicon additives ignored)",
-          r"^recipe\.aam$", r"anode material ≈ graphite mass \(assumption", "Wood Mackenzie 2023 gives graphite "
+          r"^recipe\.aam(_synthetic)?$", r"anode material ≈ graphite mass \(assumption", "Wood Mackenzie 2023 gives graphite "
           "demand per GWh, not anode-material demand"),
     Group("A natural-graphite anode takes 1 t spherical graphite per t", r"^recipe\.graphite_spherical$",
           r"^assumption: a natural-graphite anode", "coating adds mass, purification and sizing lose some; the "

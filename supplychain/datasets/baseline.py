@@ -72,7 +72,7 @@ _TEXT_KEYS = {
 _NUMBER_KEYS = {
     "region": set(),
     "commodity": {"price_usd", "elasticity", "input_cover_days", "output_cover_days"},
-    "facility": {"capacity_per_day", "recipe"},
+    "facility": {"capacity_per_day", "recipe", "restart_days", "restart_ramp_days"},
     "demand": {"rate_per_day"},
     "lane": {"share", "lead_time_days", "freight_usd_per_unit"},
     "cycle_time": {"cycle_time_days"},
@@ -259,7 +259,10 @@ def _network(data_dir: str, random_lead_times: bool) -> Network:
         policies[f["output"]] = cover(cover_out, f["output"], file, f["id"])
         facilities.append(Facility(f["id"], region=f["region"], stage=f["stage"], output=f["output"],
                                    capacity_per_day=_v(f["capacity_per_day"]), recipe=recipe,
-                                   policies=policies, cycle_time_days=cycle.get((f["stage"], f["output"]), 0)))
+                                   policies=policies, cycle_time_days=cycle.get((f["stage"], f["output"]), 0),
+                                   restart_days=_v(f["restart_days"]) if "restart_days" in f else None,
+                                   restart_ramp_days=_v(f["restart_ramp_days"]) if "restart_ramp_days" in f
+                                   else None))
     demands = [Demand(d["id"], region=d["region"], commodity=d["commodity"], rate_per_day=_v(d["rate_per_day"]),
                       policy=cover(cover_in, d["commodity"], file, d["id"]))
                for file, d in grouped["demand"]]
@@ -388,6 +391,8 @@ def _unit(kind: str, field: str, record: Mapping[str, Any], units: Mapping[str, 
             return f"{out}/day"
         if base == "recipe":
             return f"{units.get(field.split('.', 1)[-1], '?')} per {out}"
+        if base in ("restart_days", "restart_ramp_days"):
+            return "days"
     if kind == "demand":
         return f"{units.get(record.get('commodity', ''), '?')}/day"
     if kind == "cycle_time":

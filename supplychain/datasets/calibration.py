@@ -15,8 +15,8 @@ Measures (the ``measure`` key and its arguments):
     The exporters' share of the region's imports of a commodity (lane flows from other regions).
 ``output_share`` (``output``, ``region``, optional ``stage``)
     The region's share of world steady-state output (scrap recycling left out).
-``capacity`` (``output``, ``region``)
-    The region's yearly capacity for an output.
+``capacity`` (``output``: one output or a list, ``region``)
+    The region's yearly capacity for an output (or for all the listed outputs).
 ``capacity_share`` (``outputs``, ``region``)
     The region's share of world capacity making any of the outputs (scrap recycling left out).
 ``demand_share`` (``commodities``, ``region``)
@@ -167,8 +167,9 @@ def _output_share(s: _Steady, output: str, region: str, stage: str | None = None
     return s.made(output, region, stage) / s.made(output, None, stage)
 
 
-def _capacity(s: _Steady, output: str, region: str) -> float:
-    return _DAYS * sum(f.capacity_per_day for f in s.network.facilities if f.output == output and f.region == region)
+def _capacity(s: _Steady, output: str | list[str], region: str) -> float:
+    outputs = {output} if isinstance(output, str) else set(output)
+    return _DAYS * sum(f.capacity_per_day for f in s.network.facilities if f.output in outputs and f.region == region)
 
 
 def _capacity_share(s: _Steady, outputs: list[str], region: str) -> float:

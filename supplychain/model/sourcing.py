@@ -18,15 +18,15 @@ __all__ = ["QUALIFICATION_DAYS", "PATIENCE_DAYS", "default_days"]
 #:   (TheElec, 2023, on Korean fabs' qualification of domestic resists).
 #: - ``ndfeb_magnet``: 165, the middle of the 4-7 months to qualify a new magnet supplier for an
 #:   automotive part (Mainrich International, supplier qualification of NdFeB magnets).
-#: - ``cam``, ``aam`` (battery active materials): 730, about two years for a cell maker to qualify a
-#:   new cathode or anode material supplier (Inner Sphere Consulting).
+#: - ``cam``, ``aam``, ``aam_synthetic`` (battery active materials): 730, about two years for a cell
+#:   maker to qualify a new cathode or anode material supplier (Inner Sphere Consulting).
 #: - the other semiconductors (wafers, HF, fab output, chips): 270, ASSUMPTION, no citable figure
 #:   for a port between foundries or fabs; the same nine months as the switching lag of the chain
 #:   (:data:`supplychain.model.shocks.SWITCHING_LAG_DAYS`).
 #: - ``li_ion_cell``: 180 and the minerals chain: 90, ASSUMPTIONS (no citable figure; cells are
 #:   re-qualified by the pack maker, refined minerals are tested against a specification).
 QUALIFICATION_DAYS: dict[str, int] = {
-    "photoresist": 730, "ndfeb_magnet": 165, "cam": 730, "aam": 730,
+    "photoresist": 730, "ndfeb_magnet": 165, "cam": 730, "aam": 730, "aam_synthetic": 730,
     "semiconductors": 270, "batteries": 180, "minerals": 90, "default": 180}
 
 #: Days of waiting beyond transport a buyer accepts before it cancels what its supplier would not

@@ -36,6 +36,8 @@ ALTERNATES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
                                    "TW.packaging.mature_chip", "ROW.packaging.mature_chip"), _MATURE_KR),
     ("KR", "material", "aam", ("JP.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),
     ("JP", "material", "aam", ("KR.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),
+    ("KR", "material", "aam_synthetic", ("JP.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),
+    ("JP", "material", "aam_synthetic", ("KR.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),
     ("ROW", "refinery", "graphite_spherical", ("KR.material.aam",), _GRAPHITE),
     ("JP", "magnet", "ndfeb_magnet", ("KR.demand.ndfeb_magnet",), _MAGNET),
     ("KR", "chemical", "photoresist", ("TW.fab.logic_wafer", "TW.fab.memory_wafer", "TW.fab.mature_wafer"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .network import Draft
+from .network import Draft, fid
 from .sources import (
     BATT,
     CO_PRICE,
@@ -99,11 +99,14 @@ def add_commodities(net: Draft) -> None:
                                       f"ratios) at 2025 prices = {metal:,.0f} USD/t / 0.85 (assumption: metals ≈ 85% of "
                                       "precursor price)"),
               SIG_MAT, COVER_BATT_IN, COVER_OUT)
-    net.commodity("aam", "Anode active material (graphite)", "t", "batteries",
-              V(4000.0, "assumption: 4,000 USD/t (Chinese anode material 2024-25 roughly 3,000-5,000 USD/t, "
-                        "unverified)"),
-              SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (importers held ~1-3 months "
-                               "ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"), COVER_OUT)
+    for cid, name in (("aam", "Anode active material, natural graphite (coated spherical graphite)"),
+                      ("aam_synthetic", "Anode active material, synthetic graphite (from needle/petroleum coke)")):
+        net.commodity(cid, name, "t", "batteries",
+                      V(4000.0, "assumption: 4,000 USD/t (Chinese anode material 2024-25 roughly 3,000-5,000 USD/t, "
+                                "unverified)"),
+                      SIG_MAT, V(30.0, "assumption: cell makers hold ~1 month of active materials (importers held ~1-3 "
+                                       "months ahead of China's Dec 2023 graphite licensing, Fastmarkets 2023)"),
+                      COVER_OUT)
     net.commodity("li_ion_cell", "Lithium-ion battery cells", "GWh", "batteries",
               V(75e6, "IEA 2024: average BEV pack <100 USD/kWh; assumption: cells ≈ 75% of pack cost -> "
                       "75 USD/kWh = 75 million USD/GWh"),
@@ -206,6 +209,54 @@ def build(net: Draft) -> None:
     for i, f in net.facilities.items():
         if f["output"] == "aam" and f["stage"] == "material":
             f["recipe"] = {"graphite_spherical": SPG_PER_NATURAL_AAM}
+    _split_anode_kinds(net)
+
+
+#: why a cell's natural/synthetic anode blend is fixed in its recipe
+BLEND_SRC = ("a cell's anode blend is part of its qualified design: a new anode material takes a cell maker about "
+             "two years to qualify (Inner Sphere Consulting), so the blend is the recipe and only suppliers of the "
+             "same kind substitute")
+
+
+def _split_anode_kinds(net: Draft) -> None:
+    """Synthetic-graphite anode plants make their own commodity; each cell plant keeps its baseline blend.
+
+    The anode trade is balanced once over both kinds (above); here the synthetic plants' output becomes
+    ``aam_synthetic``, each cell plant's ``aam`` recipe splits by the natural and synthetic shares of
+    what it buys, and its lane shares are renormalised within each kind. Flows are unchanged.
+    """
+    renamed = {}
+    for i, f in list(net.facilities.items()):
+        if f["output"] == "aam" and f["stage"] == "synthetic":
+            new = fid(f["region"], "material", "aam_synthetic")
+            net.facilities[new] = dict(f, id=new, stage="material", output="aam_synthetic")
+            net.file_of[new] = net.file_of.pop(i)
+            del net.facilities[i]
+            renamed[i] = new
+    for lane in net.lanes:
+        if lane["origin"] in renamed:
+            lane["origin"], lane["commodity"] = renamed[lane["origin"]], "aam_synthetic"
+    for b, f in net.facilities.items():
+        if "aam" not in f["recipe"]:
+            continue
+        mine = [l for l in net.lanes if l["destination"] == b and l["commodity"] in ("aam", "aam_synthetic")]
+        kind = {c: sum(l["share"].value for l in mine if l["commodity"] == c) for c in ("aam", "aam_synthetic")}
+        total = sum(kind.values())
+        per = f["recipe"]["aam"]
+        f["recipe"] = {k: v for k, v in f["recipe"].items() if k != "aam"}
+        for c, label in (("aam", "natural"), ("aam_synthetic", "synthetic")):
+            part = kind[c] / total
+            if part <= 0:
+                continue
+            f["recipe"][c] = V(sig(per.value * part, 5),
+                               f"derived: {per.value:g} t anode material per GWh ({per.source}) x {part:.1%} "
+                               f"{label}-graphite anode in the cell plant's baseline purchases; assumption: "
+                               f"{BLEND_SRC}")
+            for l in mine:
+                if l["commodity"] == c:
+                    l["share"] = V(sig(l["share"].value / kind[c], 4),
+                                   f"{l['share'].source}; renormalised over the buyer's {label}-graphite anode "
+                                   f"lanes ({kind[c]:.4g} of its anode purchases)")
 
 
 def _build_pcam(net: Draft) -> None:

@@ -40,7 +40,7 @@ CYCLE_TIMES: tuple[tuple[str, str, float, str], ...] = (
     *((stage, out, 10.0,
        ("assumption: 10 days for precursor co-precipitation or graphite coating, calcination or "
         "carbonisation, and lot release (no published figure)"))
-      for stage, out in (("material", "cam"), ("material", "aam"), ("synthetic", "aam"))),
+      for stage, out in (("material", "cam"), ("material", "aam"), ("material", "aam_synthetic"))),
     ("cell_plant", "li_ion_cell", 35.0,
      "assumption: 5 weeks, the middle of 4-6 weeks from electrode making to finished cell, of which "
      "formation and ageing up to 3 weeks (Powering Autos, 'Lithium-ion battery cell manufacturing "

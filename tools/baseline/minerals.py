@@ -499,8 +499,11 @@ def build(net: Draft) -> None:
         V(1.0, "assumption: high-purity refining loses little; recycled scrap offsets losses"),
         mine_cap={"CN": (1_600_000 / d, f"capacity 1,600,000 kg/yr China ({usgs}, gallium) /365"),
                   "JP": (10_000 / d, f"capacity 10,000 kg/yr Japan ({usgs}, gallium) /365"),
-                  "ROW": (10_000 / d, f"capacity 10,000 kg/yr Russia ({usgs}, gallium; 100,000 kg idle elsewhere "
-                                      "excluded) /365")},
+                  "ROW": (110_000 / d, f"capacity 10,000 kg/yr Russia plus 100,000 kg/yr idle primary capacity in "
+                                       f"Germany, Hungary, Kazakhstan, Korea and Ukraine ({usgs}, gallium: world "
+                                       "production capacity, 'other countries', and footnote 6; Germany, Hungary and "
+                                       "Kazakhstan ceased primary production in 2016, 2015 and 2013, Ukraine in 2022; "
+                                       "Korea's share not published, counted here) /365")},
         consumers=gallium_other_uses(),
         buyer_priors={"CN": {"CN": 1.0}, "US": {"ROW": 0.60, "JP": 0.22, "CN": 0.18},
                       "KR": {"CN": 0.98, "JP": 0.02}, "JP": {"JP": 0.3, "CN": 0.7},
@@ -512,6 +515,10 @@ def build(net: Draft) -> None:
                    "JP": "assumption: Japanese users 30% domestic high-purity Ga, 70% China",
                    "TW": "assumption: mostly China (no published Taiwan gallium import split found)",
                    "ROW": "assumption: 60% China, 30% European/Canadian refiners, 10% Japan"})
+    # The idle alumina-refinery gallium circuits outside China restart only after a year and ramp over another.
+    ga_row = net.facilities["ROW.mine.gallium_crude"]
+    ga_row["restart_days"] = GA_RESTART
+    ga_row["restart_ramp_days"] = GA_RAMP
     # Germanium.
     ge_world = GE_WORLD
     mineral(
@@ -534,6 +541,18 @@ def build(net: Draft) -> None:
                    "JP": "assumption: 70% China",
                    "TW": "assumption: 70% China",
                    "ROW": "assumption: 50% China, 50% Umicore/Teck"})
+
+
+# ---- restarting idle primary gallium capacity outside China ---------------------------------------------------
+GA_RESTART = V(365.0, "Eurasian Resources Group announced on 2 Jul 2025 a 20 M USD investment to resume gallium "
+                      "recovery at its Pavlodar alumina refinery (idle since 2013, USGS MCS 2026) with first output in "
+                      "2026, about a year later (ERG via mining.com, Jul 2025); Germany's idle plant announced a restart "
+                      "after the 2020-21 price rise (AlCircle, 4 Jul 2023) and was still idle in 2025 (USGS MCS 2026, "
+                      "gallium), so a year is the short end; the delay also holds Russia's 4,000 kg/yr of spare "
+                      "capacity, which shares this facility")
+GA_RAMP = V(365.0, "derived: Metlen's gallium circuit at the Aluminium of Greece alumina refinery: initial production in 2027, "
+                   "full 50 t/yr capacity in 2028, about a year of ramp (Metlen, Jan 2025, via Fastmarkets/MMTA 2025); "
+                   "ERG's Pavlodar restart targets up to 15 t/yr (mining.com, Jul 2025)")
 
 
 # ---- gallium and germanium outside the modelled chains, where they are consumed --------------------------

@@ -85,6 +85,9 @@ def render_chain(net: Draft, file: str, title: str, intro: list[str]) -> str:
             current = key
         lines += ["[[facility]]", f"id = {q(f['id'])}", f"region = {q(f['region'])}", f"stage = {q(f['stage'])}",
                   f"output = {q(f['output'])}", f"capacity_per_day = {val(f['capacity_per_day'])}"]
+        for key in ("restart_days", "restart_ramp_days"):
+            if key in f:
+                lines.append(f"{key} = {val(f[key])}")
         if f["recipe"]:
             lines.append("[facility.recipe]")
             for c, v in f["recipe"].items():

@@ -1,0 +1,94 @@
+"""Supply outside China under a Chinese gallium ban: idle primary capacity that restarts late (USGS MCS 2026).
+
+The baseline's ROW primary-gallium facility holds Russia's 10 t/yr plus the 100 t/yr of idle capacity
+in Germany, Hungary, Kazakhstan, Korea and Ukraine, with a published restart delay of a year and a
+ramp of another (docs/model.md §5.4.1). Under a long ban it must run at its steady output for the
+delay, then ramp, and the compound-device shortfall of the second year must shrink against the same
+network without the idle capacity.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import supplychain as sc
+from supplychain import ExportControl
+from supplychain.datasets.baseline import BASELINE_DIR, load_baseline
+
+MINE = "ROW.mine.gallium_crude"
+HORIZON = 730
+YEAR = 365
+
+
+def test_idle_gallium_capacity_outside_china_is_in_the_baseline_with_its_restart_delay():
+    net = load_baseline().network
+    mine = net.facility(MINE)
+    assert mine.capacity_per_day * 365 == pytest.approx(110_000, rel=1e-4)   # Russia 10 t + idle 100 t
+    assert mine.restart("minerals") == (365.0, 365.0)
+    text = (BASELINE_DIR / "minerals.toml").read_text(encoding="utf-8")
+    block = text[text.index(f'id = "{MINE}"'):].split("[[facility]]")[0]
+    assert "footnote 6" in block and "USGS Mineral Commodity Summaries 2026" in block
+    assert "restart_days = { value = 365.0" in block and "Pavlodar" in block
+
+
+@pytest.fixture(scope="module")
+def runs():
+    base = load_baseline(horizon_days=HORIZON)
+    without = dataclasses.replace(base.network, facilities=tuple(
+        dataclasses.replace(f, capacity_per_day=10_000 / 365) if f.id == MINE else f
+        for f in base.network.facilities))
+    ban = [ExportControl(exporter="CN", commodity=c, mode="ban", start=0) for c in ("gallium", "gallium_crude")]
+    out = {}
+    for name, scen in (("idle", base), ("no idle", base.replace(network=without))):
+        out[name] = (sc.simulate(scen, engine="vector", seed=1),
+                     sc.simulate(scen.with_shocks(*ban), engine="vector", seed=1))
+    return out
+
+
+def _compound_short(res, days):
+    net = res.scenario.network
+    cols = [j for j, d in enumerate(net.demands) if d.commodity == "compound_chip"]
+    return float(np.maximum(res.demand[0, days][:, cols] - res.delivered[0, days][:, cols], 0.0).sum())
+
+
+def test_a_ban_restarts_idle_capacity_after_the_published_delay(runs):
+    base, shocked = runs["idle"]
+    j = shocked.coords.index("facility", MINE)
+    steady = base.production[0, :, j].mean()
+    made = shocked.production[0, :, j]
+    # warm capacity only (Russia's steady output) for the restart delay, then a ramp to full capacity
+    assert np.allclose(made[:YEAR], steady, rtol=1e-6)
+    assert made[YEAR + 30] > steady + 10.0
+    ramp = steady + (110_000 / 365 - steady) * np.clip((np.arange(HORIZON) - YEAR + 1) / YEAR, 0.0, 1.0)
+    assert np.all(made <= ramp * (1 + 1e-9) + 1e-9)           # never faster than the published ramp
+    assert made[-30:].min() > 3 * steady                       # the refiners' orders draw most of it
+
+
+def test_restarted_capacity_shrinks_the_second_year_shortfall(runs):
+    year1, year2 = slice(0, YEAR), slice(YEAR, HORIZON)
+    with_idle = runs["idle"][1]
+    without = runs["no idle"][1]
+    # the restart comes too late for the first year (Russia's small spare waits with it) ...
+    assert _compound_short(with_idle, year1) == pytest.approx(_compound_short(without, year1), rel=0.05)
+    # ... and shrinks the second year's compound-device shortfall
+    assert _compound_short(with_idle, year2) < 0.97 * _compound_short(without, year2)
+
+
+def test_shipped_graphite_controls_cover_synthetic_graphite_and_flake():
+    """MOFCOM/GACC Announcement 39/2023 licenses natural flake, spherical and synthetic graphite and their
+    products: the shipped scenario controls flake, spherical graphite and both kinds of anode material,
+    so Chinese synthetic-graphite anode exports fall once the licences bite."""
+    scen = sc.load_example("china_graphite_2023")
+    covered = {s.commodity for s in scen.shocks if isinstance(s, ExportControl) and s.exporter == "CN"}
+    assert covered == {"graphite_ore", "graphite_spherical", "aam", "aam_synthetic"}
+    base = sc.simulate(scen.replace(shocks=()), engine="vector", seed=3)
+    hit = sc.simulate(scen, engine="vector", seed=3)
+    net = scen.network
+    lanes = [j for j, lane in enumerate(net.lanes)
+             if lane.origin == "CN.material.aam_synthetic" and not lane.destination.startswith("CN.")]
+    assert lanes
+    after = slice(scen.shock_day + 60, scen.horizon_days)
+    assert hit.flow[0, after][:, lanes].sum() < 0.9 * base.flow[0, after][:, lanes].sum()
