@@ -27,6 +27,15 @@ within the ranges of the sources named beside them, listed in
   Mineral Commodity Summaries 2023, Lithium), so a cap of five times the
   reference price and a floor of half of it bound every case seen.
 
+The gap the price clears is a share of a year's normal flow
+(:data:`RESTOCKING_DAYS`): buyers' stock below normal and orders owed by
+sellers are supply lost that is made good over a year, the period over
+which the USGS disruption model clears annual supply lost against
+inventories and spare capacity (Nassar, N. T., Shojaeddini, E., Alonso, E.,
+Jaskula, B. & Tolcin, A. (2024), *Quantifying potential effects of China's
+gallium and germanium export restrictions on the U.S. economy*, USGS
+Open-File Report 2024-1057).
+
 Implements docs/model.md §5.9 (prices): the parameters.
 """
 
@@ -36,7 +45,12 @@ from dataclasses import dataclass
 
 from .._validation import fail
 
-__all__ = ["PRICE_DEFAULTS", "PriceParams", "price_params"]
+__all__ = ["PRICE_DEFAULTS", "PriceParams", "RESTOCKING_DAYS", "price_params"]
+
+#: Days over which a stock deficit (buyers' stock below normal, orders owed by sellers) counts as a flow:
+#: the one-year period of the USGS disruption model (Nassar et al. 2024, USGS OFR 2024-1057), in which
+#: inventories drawn count as supply of the year. A deficit of x days of normal flow is a gap of x / 365.
+RESTOCKING_DAYS = 365.0
 
 
 @dataclass(frozen=True)
