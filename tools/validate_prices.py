@@ -135,7 +135,55 @@ def gallium() -> None:
             print(f"   {label:<40}{row}   {published}")
 
 
+def gallium_year_ban() -> None:
+    print("4. A year without China's gallium and germanium exports (USGS OFR 2024-1057: Ga > +150 %, Ge +26 %)")
+    base = load_baseline().with_horizon(365)
+    bans = [ExportControl(exporter="CN", commodity=k, mode="ban", start=0)
+            for k in ("gallium", "gallium_crude", "germanium")]
+    res = simulate(base.with_shocks(*bans), engine="vector", seed=SEED)
+    regions = ("US", "JP", "KR", "ROW")
+    for commodity, published in (("gallium", "> +150 %"), ("germanium", "+26 %")):
+        row = "".join(f"  {r} mean {index(res, commodity, r).mean():.2f} max {index(res, commodity, r).max():.2f}"
+                      for r in regions)
+        print(f"   {commodity:<10}{row}   published {published}")
+
+
+def foundry_2021() -> None:
+    print("5. 2021 foundry (example 09's scenario; TSMC contract prices up to +20 % in Aug 2021)")
+    import importlib.util
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[1] / "examples" / "09_chip_shortage_2021.py"
+    spec = importlib.util.spec_from_file_location("ex09", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = simulate(mod.shortage_2021(), engine="vector", seed=SEED)
+    for commodity in ("mature_wafer", "mature_chip", "logic_wafer", "logic_chip"):
+        regions, values = market_prices(res, commodity)
+        row = "".join(f"  {r} max {values[:, :, i].mean(axis=0).max():.2f}" for i, r in enumerate(regions))
+        print(f"   {commodity:<13}{row}")
+
+
+def flagship() -> None:
+    print("6. Flagship (taiwan_blockade_magnets): markets at a bound, buyer cost against the chain shortfall")
+    from supplychain.metrics import prices_at_bounds
+    import warnings
+    sc = load_example("taiwan_blockade_magnets")
+    res = simulate(sc, engine="vector", seed=2025)
+    pinned = prices_at_bounds(res)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = who_pays(res)
+    cost, lost = table["buyer_cost_increase_usd"].sum(), table["deliveries_lost_usd"].sum()
+    print(f"   markets at a bound for more than 5 days: {int((pinned['days_at_bound'] > 5).sum())} (was 25)")
+    print(f"   buyer cost increase {cost / 1e9:.1f} bn USD; value of final demand not delivered {lost / 1e6:.0f} M USD; "
+          f"ratio {cost / lost:,.0f} (was about 2,000)")
+
+
 if __name__ == "__main__":
     pass_through()
     directions()
     gallium()
+    gallium_year_ban()
+    foundry_2021()
+    flagship()
