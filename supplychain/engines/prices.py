@@ -66,7 +66,8 @@ def initial_prices(c: Compiled, n_runs: int) -> PriceState:
                       off=np.zeros(spec.n_markets, dtype=bool))
 
 
-def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-untyped-def]
+            capacity: np.ndarray) -> np.ndarray:
     """Move every market's price one day towards its target (docs/model.md §5.9, update).
 
     Returns the markets whose price differs from 1 in some run after the update.

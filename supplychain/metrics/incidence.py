@@ -169,7 +169,8 @@ def _demand_terms(results: Results) -> tuple[np.ndarray, np.ndarray]:
     if spec.demand_basket is not None:
         # The buyer's price is landed: the day's tariffs on its baseline basket (docs/model.md §5.9).
         n_days = index.shape[1]
-        tau = np.asarray(c.schedules.tariff, dtype=float)[np.minimum(np.arange(n_days), c.schedules.tariff.shape[0] - 1)]
+        days = np.minimum(np.arange(n_days), c.schedules.tariff.shape[0] - 1)
+        tau = np.asarray(c.schedules.tariff, dtype=float)[days]
         landed = np.asarray(spec.demand_basket @ (spec.landed_price * (1.0 + tau) + spec.landed_freight).T).T
         base = spec.demand_base_cost
         index = index * np.where(base > 0, landed / np.where(base > 0, base, 1.0), 1.0)
