@@ -1,8 +1,9 @@
 """Parameters of the scarcity-price state: short-run elasticities, adjustment time and bounds by value chain.
 
 Every market (a commodity in a region) carries a price index that clears a
-short-run demand and supply with constant elasticities against the ratio of
-what is asked to what is at hand (``docs/model.md`` §5.9, #prices). The
+short-run demand and supply with constant elasticities against the market's
+gap, the share of its normal flow that is short (``docs/model.md`` §5.9,
+#prices). The
 parameters below are the defaults of each value chain; they are ASSUMPTIONS
 within the ranges of the sources named beside them, listed in
 ``docs/assumptions.md``:
@@ -19,7 +20,8 @@ within the ranges of the sources named beside them, listed in
   weekly by price reporting agencies (two weeks), battery materials and
   cells in monthly contracts (30 days), chips in quarterly contracts
   (60 days, the time to half of a quarter's reset and the next);
-* the bounds keep the constant-elasticity reduced form from running away:
+* the bounds keep the constant-elasticity reduced form from running away as
+  the gap approaches a whole year's flow:
   a year-long loss of China's gallium exports moves the price by about
   +150 % in the USGS partial-equilibrium model (Nassar, N. T. et al.
   (2024), USGS Open-File Report 2024-1057), and battery-grade lithium

@@ -25,9 +25,9 @@ from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
 
-__all__ = ["PriceSpec", "price_spec", "RESTOCKING_DAYS"]
+__all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "PriceSpec", "price_spec"]
 
-#: Relative tolerance within which an excess-demand ratio counts as 1 (the price target stays at 1).
+#: Distance from 0 within which a market's gap counts as 0 (the scarcity part of the target stays at 1).
 NEUTRAL_TOLERANCE = 1e-9
 
 
