@@ -68,6 +68,20 @@ def test_one_day_update_matches_the_hand_computed_clearing_price() -> None:
     assert res.arrays["demand"][0, 0, 0] == 10.0
 
 
+def test_the_price_path_of_a_known_gap_matches_the_hand_computed_recursion() -> None:
+    # Without feedback the consumer keeps using 10 t/day: on day t <= 11 it holds 110 - 10 t after
+    # arrivals, a deficit of 10 t t-days' flow, gap g(t) = t / 365; pi(t) = pi(t-1) + (target - pi(t-1)) / 14.
+    sc = Scenario(single_source_network(), horizon_days=12,
+                  shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),))
+    p = price_params("minerals")
+    pi, expected = 1.0, [1.0]
+    for t in range(1, 12):
+        pi += ((1.0 - t / 365.0) ** (-1.0 / p.exponent) - pi) / p.adjustment_days
+        expected.append(pi)
+    for engine in ("vector", "des"):
+        np.testing.assert_allclose(_index(simulate(sc, engine=engine), "ore", "US"), expected, rtol=1e-12)
+
+
 def test_the_price_rises_with_the_gap_and_a_small_gap_moves_it_little() -> None:
     peaks = []
     # The CN mine (capacity 12 t/day, normal 7) loses part of its capacity for two months.
