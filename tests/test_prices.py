@@ -250,6 +250,16 @@ def test_who_pays_matches_the_hand_computed_tariff_split() -> None:
     assert split["scarcity_rent_usd"].abs().sum() == 0.0
 
 
+def test_who_pays_and_compare_report_one_tariff_paid() -> None:
+    # Both value the duty on the reference price (docs/model.md §6.4.2), whatever the origin's price does.
+    from supplychain.analytics.compare import tariff_paid
+    from supplychain.metrics import who_pays
+    res = simulate(_toy(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10),
+                        CapacityShock(start=10, fraction_lost=0.7, facility="CN.mine")), engine="vector")
+    assert _index(res, "ore", "CN").max() > 1.1
+    assert who_pays(res)["tariff_paid_usd"].sum() == pytest.approx(float(tariff_paid(res).sum()), rel=1e-12)
+
+
 def test_lost_deliveries_and_destroyed_demand_are_reported_apart_from_spending() -> None:
     # The mine stops: deliveries end once the consumer's stock is gone, and the scarcity price destroys
     # part of the demand. Value not delivered = (demand - delivered) x price; demand destroyed =
