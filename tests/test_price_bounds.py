@@ -8,17 +8,27 @@ import numpy as np
 import pytest
 
 from supplychain import simulate
-from supplychain.analytics._toy import toy_network
+from supplychain.analytics._toy import single_source_network, toy_network
 from supplychain.errors import SimulationWarning
 from supplychain.metrics import prices_at_bounds, who_pays
-from supplychain.model import ExportControl, Scenario
+from supplychain.model import CapacityShock, Scenario, StockpileRelease
 
-BAN = ExportControl(exporter="CN", commodity="ore", start=5)
+# The only mine stops for good; the US buyer's 200 days of stock run down, and once it lacks a third of a
+# year's flow (day 5 + 1/3 x 365) the minerals' clearing price passes the 5x cap.
+BAN = CapacityShock(start=5, fraction_lost=1.0, facility="CN.mine")
+NETWORK = single_source_network(stock=2000.0)
+# A reserve of 500 days of the Korean plant's flow released into its stock: a glut, the index at its floor.
+GLUT = StockpileRelease(start=5, region="KR", commodity="ore", reserve=5000.0, release_below_cover_days=400.0)
 
 
 @pytest.fixture(scope="module")
 def saturated():
-    return simulate(Scenario(toy_network(), horizon_days=200, name="toy ban", shocks=(BAN,)), engine="vector")
+    return simulate(Scenario(NETWORK, horizon_days=200, name="toy ban", shocks=(BAN,)), engine="vector")
+
+
+@pytest.fixture(scope="module")
+def glut():
+    return simulate(Scenario(toy_network(), horizon_days=200, name="toy glut", shocks=(GLUT,)), engine="vector")
 
 
 def _index(res, commodity, region):
@@ -28,20 +38,22 @@ def _index(res, commodity, region):
     return res.arrays["price"][0, :, stocks[0]] / ref
 
 
-def test_days_at_the_bound_count_the_days_the_index_sat_there(saturated):
+def test_days_at_the_bound_count_the_days_the_index_sat_there(saturated, glut):
     table = prices_at_bounds(saturated).set_index(["commodity", "region", "bound"])
-    kr, cn = _index(saturated, "ore", "KR"), _index(saturated, "ore", "CN")
-    # The importer's price runs into the 5x cap, the banned exporter's into the 0.5 floor.
-    assert table.loc[("ore", "KR", "cap"), "days_at_bound"] == np.sum(kr >= 5.0 * 0.99) > 100
-    assert table.loc[("ore", "KR", "cap"), "first_day"] == np.flatnonzero(kr >= 4.95)[0]
-    assert table.loc[("ore", "CN", "floor"), "days_at_bound"] == np.sum(cn <= 0.5 * 1.01) > 100
-    assert table.loc[("ore", "CN", "floor"), "extreme_index"] == pytest.approx(0.5)
-    assert kr.max() <= 5.0 and cn.min() >= 0.5
+    us = _index(saturated, "ore", "US")
+    # The importer's price runs into the 5x cap; a glut of released stock sends Korea's to the 0.5 floor.
+    assert table.loc[("ore", "US", "cap"), "days_at_bound"] == np.sum(us >= 5.0 * 0.99) > 30
+    assert table.loc[("ore", "US", "cap"), "first_day"] == np.flatnonzero(us >= 4.95)[0]
+    floor = prices_at_bounds(glut).set_index(["commodity", "region", "bound"])
+    kr = _index(glut, "ore", "KR")
+    assert floor.loc[("ore", "KR", "floor"), "days_at_bound"] == np.sum(kr <= 0.5 * 1.01) > 100
+    assert floor.loc[("ore", "KR", "floor"), "extreme_index"] == pytest.approx(0.5)
+    assert us.max() <= 5.0 and kr.min() >= 0.5
 
 
-def test_the_two_engines_agree_on_the_days_at_bound(saturated):
-    des = simulate(saturated.scenario, engine="des")
-    assert prices_at_bounds(des).equals(prices_at_bounds(saturated))
+def test_the_two_engines_agree_on_the_days_at_bound(saturated, glut):
+    for res in (saturated, glut):
+        assert prices_at_bounds(simulate(res.scenario, engine="des")).equals(prices_at_bounds(res))
 
 
 def test_no_bound_without_a_saturating_shock():
@@ -51,10 +63,10 @@ def test_no_bound_without_a_saturating_shock():
 
 
 def test_who_pays_warns_that_price_figures_are_bounds(saturated):
-    with pytest.warns(SimulationWarning, match=r"who_pays: .*ore in KR at the 5x cap for 128 days.*bounds of a "
+    with pytest.warns(SimulationWarning, match=r"who_pays: .*ore in US at the 5x cap for 40 days.*bounds of a "
                                                r"saturated reduced form"):
         who_pays(saturated)
-    short = simulate(Scenario(toy_network(), horizon_days=60, shocks=(BAN,)), engine="vector")
+    short = simulate(Scenario(NETWORK, horizon_days=60, shocks=(BAN,)), engine="vector")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         who_pays(short)  # not yet at a bound: no warning
@@ -63,14 +75,14 @@ def test_who_pays_warns_that_price_figures_are_bounds(saturated):
 def test_cli_run_names_pinned_prices_feedback_and_demand_given_up(tmp_path, capsys):
     from supplychain.cli.app import main
     from supplychain.io.scenario import save_scenario
-    sc = Scenario(toy_network(), horizon_days=200, name="toy ban", shocks=(BAN,), price_feedback=True)
+    sc = Scenario(NETWORK, horizon_days=200, name="toy ban", shocks=(BAN,), price_feedback=True)
     assert "price feedback on" in repr(sc) and "price feedback" not in repr(sc.replace(price_feedback=False))
     path = save_scenario(sc, tmp_path / "ban.toml")
     assert main(["run", str(path), "--quiet", "--engine", "vector"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].endswith("200 days from 2025-01-01, price feedback: on")
     pinned = [line for line in out.splitlines() if line.startswith("Prices pinned at a bound")]
-    assert len(pinned) == 1 and "ore in KR at the 5x cap" in pinned[0] and "ore in CN at the 0.5x floor" in pinned[0]
+    assert len(pinned) == 1 and "ore in US at the 5x cap" in pinned[0]
     res = simulate(sc, engine="vector")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SimulationWarning)
@@ -87,7 +99,7 @@ def test_cli_run_names_pinned_prices_feedback_and_demand_given_up(tmp_path, caps
 def test_cli_run_out_says_it_once_not_again_as_a_warning(tmp_path, capsys):
     from supplychain.cli.app import main
     from supplychain.io.scenario import save_scenario
-    path = save_scenario(Scenario(toy_network(), horizon_days=200, name="toy ban", shocks=(BAN,)), tmp_path / "b.toml")
+    path = save_scenario(Scenario(NETWORK, horizon_days=200, name="toy ban", shocks=(BAN,)), tmp_path / "b.toml")
     assert main(["run", str(path), "--quiet", "--engine", "vector", "--out", str(tmp_path / "out")]) == 0
     out, err = capsys.readouterr()
     assert out.count("Prices pinned at a bound") == 1 and "who_pays" not in err

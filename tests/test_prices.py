@@ -14,6 +14,7 @@ from supplychain.model import (
     CapacityShock,
     DemandShock,
     ExportControl,
+    Fixed,
     LogisticsShock,
     Scenario,
     StockpileRelease,
@@ -45,9 +46,9 @@ def test_unshocked_prices_stay_at_the_reference_exactly() -> None:
 def test_one_day_update_matches_the_hand_computed_clearing_price() -> None:
     # One mine (no output stock) feeds a consumer holding 100 t; demand 10 t/day; the pipeline lands
     # 10 t on day 0. The mine stops on day 0. Day 0: stock after arrivals 110 = normal, price 1.
-    # Day 1: nothing lands, stock 100 (cover 100/110); the mine's throughput fell to 10 - 10/30 and it
-    # owes the day-0 order of 10 t, so its load (h + B/30) / 10 = 1. Excess demand e = 1.1, target
-    # 1.1 ** (1 / 0.25) (minerals: supply 0.10, demand -0.15), and the price closes 1/14 of the gap.
+    # Day 1: nothing lands, stock 100: a deficit of 10 t, spread over 365 days, against the US market's
+    # normal flow of 10 t/day (no US seller): gap g = 1 / 365. Target (1 - g) ** (-1 / 0.25) (minerals:
+    # supply 0.10, demand -0.15), and the price closes 1/14 of the gap.
     net = single_source_network()
     sc = Scenario(net, horizon_days=3, shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),),
                   price_feedback=True)
@@ -55,34 +56,110 @@ def test_one_day_update_matches_the_hand_computed_clearing_price() -> None:
     p = price_params("minerals")
     index = _index(res, "ore", "US")
     assert index[0] == 1.0
-    expected = 1.0 + (1.1 ** (1.0 / p.exponent) - 1.0) / p.adjustment_days
+    expected = 1.0 + ((1.0 - 1.0 / 365.0) ** (-1.0 / p.exponent) - 1.0) / p.adjustment_days
     assert index[1] == pytest.approx(expected, rel=1e-12)
+    # The mine's own market (CN) is asked its throughput with no capacity from day 0: a gap of the whole
+    # flow, so its target is the cap on days 0 and 1.
+    cn = _index(res, "ore", "CN")
+    assert cn[0] == pytest.approx(1.0 + (p.cap - 1.0) / p.adjustment_days, rel=1e-12)
+    assert cn[1] == pytest.approx(cn[0] + (p.cap - cn[0]) / p.adjustment_days, rel=1e-12)
     # Demand destruction: the day's new demand is 10 x price index ** demand elasticity.
     assert res.arrays["demand"][0, 1, 0] == pytest.approx(10.0 * expected ** p.demand_elasticity, rel=1e-12)
     assert res.arrays["demand"][0, 0, 0] == 10.0
 
 
-def test_a_ban_raises_the_importers_price_and_lowers_the_exporters() -> None:
+def test_the_price_path_of_a_known_gap_matches_the_hand_computed_recursion() -> None:
+    # Without feedback the consumer keeps using 10 t/day: on day t <= 11 it holds 110 - 10 t after
+    # arrivals, a deficit of 10 t t-days' flow, gap g(t) = t / 365; pi(t) = pi(t-1) + (target - pi(t-1)) / 14.
+    sc = Scenario(single_source_network(), horizon_days=12,
+                  shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),))
+    p = price_params("minerals")
+    pi, expected = 1.0, [1.0]
+    for t in range(1, 12):
+        pi += ((1.0 - t / 365.0) ** (-1.0 / p.exponent) - pi) / p.adjustment_days
+        expected.append(pi)
+    for engine in ("vector", "des"):
+        np.testing.assert_allclose(_index(simulate(sc, engine=engine), "ore", "US"), expected, rtol=1e-12)
+
+
+def test_the_price_rises_with_the_gap_and_a_small_gap_moves_it_little() -> None:
+    peaks = []
+    # The CN mine (capacity 12 t/day, normal 7) loses part of its capacity for two months.
+    for lost in (0.3, 0.5, 0.7, 0.9):
+        res = simulate(_toy(CapacityShock(start=10, end=70, fraction_lost=lost, facility="CN.mine")), engine="vector")
+        peaks.append(_index(res, "ore", "KR").max())
+    assert peaks[0] == 1.0  # spare capacity absorbs the loss: no gap, no rise
+    assert 1.0 < peaks[1] < peaks[2] < peaks[3]
+    assert peaks[1] < 1.05  # a small gap: a small rise
+
+
+def test_a_ban_raises_the_importers_price_and_leaves_the_exporters() -> None:
+    # The CN mine sheds output rather than cutting its price (horizontal supply below capacity).
     res = simulate(_toy(ExportControl(exporter="CN", commodity="ore", mode="ban", start=10)), engine="vector")
     kr, cn = _index(res, "ore", "KR"), _index(res, "ore", "CN")
-    assert kr[:10].tolist() == [1.0] * 10 and cn[:10].tolist() == [1.0] * 10
-    assert kr[40:].min() > 1.05
-    assert cn[40:].max() < 0.95
+    assert kr[:10].tolist() == [1.0] * 10
+    assert kr[40:].max() > 1.05
+    assert np.array_equal(cn, np.ones(len(cn)))
     # Downstream, scarce cells cost more where they are consumed.
     assert _index(res, "cell", "US")[60:].max() > 1.0
 
 
-def test_a_tariff_raises_landed_cost_in_the_importer_and_moves_trade_through_the_ces() -> None:
+def test_input_prices_pass_into_output_prices_by_cost_share() -> None:
+    # KR cells use 1 t of ore (100 USD) per GWh (1,000 USD): cost share 0.1. The cell plant has spare
+    # capacity and no buyers' stock in KR, so the cell market in KR moves by pass-through alone:
+    # pi(t) = pi(t-1) + (1 + 0.1 (pi_ore(t-1) - 1) - pi(t-1)) / 30.
+    res = simulate(_toy(ExportControl(exporter="CN", commodity="ore", mode="ban", start=10)), engine="vector")
+    spec = compile_scenario(res.scenario).schedules.extras["prices"]
+    assert spec.pass_through[spec.labels.index(("cell", "KR")), spec.labels.index(("ore", "KR"))] == \
+        pytest.approx(0.1)
+    ore, cell = _index(res, "ore", "KR"), _index(res, "cell", "KR")
+    tau = price_params("batteries").adjustment_days
+    expected = cell[:-1] + (1.0 + 0.1 * (ore[:-1] - 1.0) - cell[:-1]) / tau
+    np.testing.assert_allclose(cell[1:], expected, rtol=1e-12)
+    assert cell.max() > 1.005
+
+
+def test_a_tariff_passes_completely_into_the_landed_price_and_moves_trade_through_the_ces() -> None:
     sc = _toy(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10))
     res = simulate(sc, engine="vector")
     cn_lane = res.coords.lane.index("CN.mine>KR.cells")
-    # The CN mine loses orders: its price falls (it absorbs part of the tariff). The ROW mine takes
-    # them from spare capacity (6 t/day against 3): its price does not move.
-    assert _index(res, "ore", "CN")[40:80].max() < 0.99
+    # The CN mine loses orders and sheds output: its price does not fall (complete pass-through, as
+    # measured for the 2018 US tariffs); the ROW mine takes them from spare capacity.
+    assert np.array_equal(_index(res, "ore", "CN"), np.ones(120))
     assert np.array_equal(_index(res, "ore", "ROW"), np.ones(120))
     assert res.arrays["share"][0, 20:60, cn_lane].max() < 0.7
-    assert landed_cost_increase_usd(res, importer="KR") > 0
-    assert landed_cost_increase_usd(res, importer="US") == 0.0
+    # US buyers pay only the pass-through of KR's dearer ore into cells (cost share 0.1).
+    assert 0 < landed_cost_increase_usd(res, importer="US") < 0.05 * landed_cost_increase_usd(res, importer="KR")
+
+
+def test_final_demand_responds_to_the_landed_price_under_a_tariff() -> None:
+    # A 10 % US tariff on cells from KR: the US consumer's basket (one lane, 1,000 USD + 20 USD freight)
+    # costs (1,100 + 20) / 1,020 of its cost at the start; demand = 6 (pi x that) ** -0.10 each day.
+    from supplychain.metrics import who_pays
+    sc = _toy(Tariff(importer="US", commodity="cell", exporter="KR", rate=0.1, start=10), horizon=40)
+    res = simulate(sc, engine="vector")
+    landed = 1120.0 / 1020.0
+    pi = _index(res, "cell", "US")
+    beta = price_params("batteries").demand_elasticity
+    np.testing.assert_allclose(res.arrays["demand"][0, 10:, 0], 6.0 * (pi[10:] * landed) ** beta, rtol=1e-12)
+    assert res.arrays["demand"][0, :10, 0].tolist() == [6.0] * 10
+    assert who_pays(res).loc["US", "demand_destroyed_usd"] > 0
+
+
+def test_a_licence_regime_that_approves_everything_leaves_the_price_at_the_reference() -> None:
+    # Applications wait 15 days and are all approved: the buyer's position covers them, its stock on
+    # hand does not fall, so nothing is short and the price stays exactly 1 (both engines).
+    sc = Scenario(single_source_network(), horizon_days=120, price_feedback=True,
+                  shocks=(ExportControl(exporter="CN", commodity="ore", mode="licence", start=10,
+                                        processing_delay=Fixed(15.0)),))
+    for engine in ("vector", "des"):
+        res = simulate(sc, engine=engine)
+        assert res.arrays["awaiting_licence"][0].max() > 0
+        assert np.array_equal(_index(res, "ore", "US"), np.ones(120))
+    half = simulate(sc.replace(shocks=(ExportControl(exporter="CN", commodity="ore", mode="licence", start=10,
+                                                    processing_delay=Fixed(15.0), approval_probability=0.5),)),
+                    engine="vector")
+    assert _index(half, "ore", "US").max() > 1.0
 
 
 def test_capacity_loss_raises_the_price() -> None:
@@ -101,8 +178,8 @@ def test_stockpile_release_lowers_the_price() -> None:
 def test_demand_increase_raises_and_decrease_lowers_the_price() -> None:
     up = simulate(_toy(DemandShock(start=10, region="US", commodity="cell", factor=1.5)), engine="vector")
     down = simulate(_toy(DemandShock(start=10, region="US", commodity="cell", factor=0.5)), engine="vector")
-    assert _index(up, "cell", "US")[20:60].max() > 1.05
-    assert _index(down, "cell", "US")[20:60].min() < 0.95
+    assert _index(up, "cell", "US").max() > 1.05
+    assert _index(down, "cell", "US").min() < 0.95
 
 
 def test_a_longer_route_raises_the_price_while_stocks_wait_at_sea() -> None:
@@ -116,9 +193,11 @@ def test_prices_stay_within_the_floor_and_cap() -> None:
                         CapacityShock(start=5, fraction_lost=1.0, facility="ROW.mine"), horizon=200),
                    engine="vector")
     p = PRICE_DEFAULTS["minerals"]
-    kr = _index(res, "ore", "KR")
-    assert kr.max() <= p.cap + 1e-12 and kr.max() > 4.0  # every supplier gone: the cap binds
-    assert _index(res, "ore", "CN").min() >= p.floor - 1e-12
+    row = _index(res, "ore", "ROW")
+    assert row.max() <= p.cap + 1e-12 and row.max() > 4.0  # a mine asked for ore it cannot make: the cap binds
+    stockpile = simulate(_toy(StockpileRelease(start=10, region="KR", commodity="ore", reserve=5000.0,
+                                               release_below_cover_days=400.0), horizon=200), engine="vector")
+    assert _index(stockpile, "ore", "KR").min() >= p.floor - 1e-12
 
 
 def test_the_price_tilt_moves_shares_away_from_a_dear_origin() -> None:
@@ -157,8 +236,7 @@ def test_who_pays_matches_the_hand_computed_tariff_split() -> None:
     # source: the minerals' demand elasticity) and export supply 0.15, GSIM splits it half and half.
     from supplychain.metrics import who_pays
     net = single_source_network(stock=300.0)
-    sc = Scenario(net, horizon_days=10, shocks=(Tariff(importer="US", commodity="ore", rate=0.1, start=0),),
-                  price_feedback=True)
+    sc = Scenario(net, horizon_days=10, shocks=(Tariff(importer="US", commodity="ore", rate=0.1, start=0),))
     res = simulate(sc, engine="vector")
     assert np.all(res.arrays["price"] == 100.0)
     table = who_pays(res)
@@ -170,6 +248,16 @@ def test_who_pays_matches_the_hand_computed_tariff_split() -> None:
     assert split.loc["US", "tariff_paid_by_importer_usd"] == pytest.approx(500.0)
     assert split.loc["CN", "tariff_paid_by_exporter_usd"] == pytest.approx(500.0)
     assert split["scarcity_rent_usd"].abs().sum() == 0.0
+
+
+def test_who_pays_and_compare_report_one_tariff_paid() -> None:
+    # Both value the duty on the reference price (docs/model.md §6.4.2), whatever the origin's price does.
+    from supplychain.analytics.compare import tariff_paid
+    from supplychain.metrics import who_pays
+    res = simulate(_toy(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10),
+                        CapacityShock(start=10, fraction_lost=0.7, facility="CN.mine")), engine="vector")
+    assert _index(res, "ore", "CN").max() > 1.1
+    assert who_pays(res)["tariff_paid_usd"].sum() == pytest.approx(float(tariff_paid(res).sum()), rel=1e-12)
 
 
 def test_lost_deliveries_and_destroyed_demand_are_reported_apart_from_spending() -> None:

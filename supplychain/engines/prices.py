@@ -2,17 +2,18 @@
 
 Each market (a commodity in a region, :mod:`supplychain.compile.rules.prices`)
 has a price index ``pi`` (1 = the reference price). Every day, just after
-arrivals, the buyers' cover ``a`` (stock on hand over its normal level) and
-the suppliers' load ``q`` (what they are asked for, throughput plus backlog
-spread over the throughput time, over what they offer at the reference price:
-their normal rate when asked for less, up to their capacity when asked for
-more) give the excess-demand ratio ``e = q / a`` and
-the target ``clip(e ** (1 / eta), floor, cap)``, where ``eta`` is the supply
-minus the demand elasticity; the price closes ``1 / adjustment_days`` of its
-gap to the target. The new prices then scale the day's final demand by
-``pi ** demand_elasticity`` and tilt each lane's target sourcing share by
-its landed-cost ratio at the origin's price, ``ratio ** -sigma``, followed
-at the rate ``1 / switching lag`` (the CES of the tariff shares).
+arrivals, the market's **gap** is a share of its normal daily flow: the
+buyers' stock below normal and the orders its suppliers owe, each spread
+over a year (``RESTOCKING_DAYS``), plus what its suppliers are asked for above the
+day's capacity. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
+minus the demand elasticity) plus the input-cost pass-through
+``sum_k share_k (pi_k - 1)`` of the previous day's input prices, within the
+floor and cap; the price closes ``1 / adjustment_days`` of its gap to the
+target. The new prices then scale the day's final demand by
+``(pi * kappa) ** demand_elasticity`` (``kappa`` the landed-cost factor of
+the day's tariffs) and tilt each lane's target sourcing share by its
+landed-cost ratio at the origin's price, ``ratio ** -sigma``, followed at the
+rate ``1 / switching lag`` (the CES of the tariff shares).
 
 :func:`apply` is the one call of the day loop; it returns the day's inputs
 with demand and shares replaced. Prices move no goods.
@@ -28,16 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compile.compiler import Compiled
-from ..compile.rules.prices import NEUTRAL_TOLERANCE, PriceSpec
+from ..compile.rules.prices import NEUTRAL_TOLERANCE, RESTOCKING_DAYS, PriceSpec
 from .day import DayInputs
 from .sums import sum_into
 
 __all__ = ["PriceState", "apply", "initial_prices", "price_spec", "stock_prices"]
-
-#: Days over which a supplier's backlog counts as extra demand: the mean age of its throughput
-#: average (``THROUGHPUT_DAYS`` of :mod:`.kernel`, docs/model.md §5.7).
-BACKLOG_DAYS = 30.0
-
 
 @dataclass(eq=False)
 class PriceState:
@@ -70,47 +66,39 @@ def initial_prices(c: Compiled, n_runs: int) -> PriceState:
                       off=np.zeros(spec.n_markets, dtype=bool))
 
 
-def _update(c: Compiled, spec: PriceSpec, ps: PriceState, stock: np.ndarray, throughput: np.ndarray,
-            owed: np.ndarray, capacity: np.ndarray, day: int) -> np.ndarray:
+def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-untyped-def]
+            capacity: np.ndarray) -> np.ndarray:
     """Move every market's price one day towards its target (docs/model.md §5.9, update).
 
     Returns the markets whose price differs from 1 in some run after the update.
     """
-    held = sum_into(stock[:, c.buyer_stock], spec.buyer_market, spec.n_markets, spec.sum_buyers)
-    asked = throughput
-    if owed.any():
-        asked = asked + sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / BACKLOG_DAYS
-    # What a supplier offers at the reference price: its normal rate when asked for less (output is
-    # inelastic downwards in the short run), what it is asked for up to its capacity when asked for more.
-    offered = np.minimum(np.maximum(spec.normal_seller, asked), capacity)
-    asked_m = sum_into(asked, spec.seller_market, spec.n_markets, spec.sum_sellers)
-    offered_m = sum_into(np.asfortranarray(np.broadcast_to(offered, asked.shape)), spec.seller_market,
-                         spec.n_markets, spec.sum_sellers)
-    # Markets without buyers (or sellers) are neutral on that side: static scale and offset, no division by 0.
-    if spec.target_extra is None:
-        cover = held * spec.cover_scale + spec.cover_offset
-    else:
+    held_m = sum_into(s.stock[:, c.buyer_stock], spec.buyer_market, spec.n_markets, spec.sum_buyers)
+    normal = spec.normal_stock
+    if spec.target_extra is not None:
         # Buyers planning extra stock (front-loading, a safety-stock change) need it too.
-        normal = spec.normal_stock + spec.target_extra[min(day, spec.target_extra.shape[0] - 1)]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cover = np.where(normal > 0, held / normal, 1.0)
-    asked_m += spec.seller_offset
-    offered_m += spec.seller_offset
-    with np.errstate(divide="ignore", invalid="ignore"):
-        excess = asked_m / offered_m / cover
-    if not np.isfinite(excess).all():
-        # No supply at all (capacity 0) or no stock left: +inf; nothing asked of no supply: 1.
-        load = np.where(offered_m > 0, asked_m / np.where(offered_m > 0, offered_m, 1.0),
-                        np.where(asked_m > 0, np.inf, 1.0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            excess = np.where(cover > 0, load / cover, np.inf)
-    off = np.abs(excess - 1.0) > NEUTRAL_TOLERANCE
-    live = np.flatnonzero((off.any(axis=0) | ps.off) & spec.priced)
+        normal = normal + spec.target_extra[min(s.day, spec.target_extra.shape[0] - 1)]
+    asked = s.throughput
+    if s.owed.any():
+        asked = asked + sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
+    # Suppliers serve what is asked up to the day's capacity at the reference price; only the excess is a gap.
+    excess = np.maximum(asked - capacity, 0.0)
+    unserved = sum_into(np.asfortranarray(excess), spec.seller_market, spec.n_markets, spec.sum_sellers)
+    gap = ((normal - held_m) / RESTOCKING_DAYS + unserved) * spec.gap_scale
+    off = np.abs(gap) > NEUTRAL_TOLERANCE
+    passed = None
+    if spec.passes and ps.off.any():
+        passed = np.asarray((spec.pass_through @ (ps.index - 1.0).T).T)
+        off |= passed != 0.0
+    live = np.flatnonzero(off.any(axis=0) | ps.off)
     if not len(live):
         return live  # every market at its reference price and in balance: nothing moves
-    e, k = excess[:, live], spec.exponent[live]
-    with np.errstate(over="ignore"):
-        target = np.minimum(spec.cap[live], np.maximum(spec.floor[live], e ** (1.0 / k)))
+    g, k = gap[:, live], spec.exponent[live]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        scarcity = np.where(g < 1.0, np.maximum(1.0 - g, 0.0) ** (-1.0 / np.where(k > 0, k, 1.0)), np.inf)
+    scarcity = np.where(spec.priced[live] & (np.abs(g) > NEUTRAL_TOLERANCE), scarcity, 1.0)
+    if passed is not None:
+        scarcity = scarcity + passed[:, live]
+    target = np.minimum(spec.cap[live], np.maximum(spec.floor[live], scarcity))
     target = np.where(off[:, live], target, 1.0)
     index = ps.index[:, live]
     index += (target - index) / spec.adjustment_days[live]
@@ -175,10 +163,11 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
 
     Call it after arrivals and :func:`~supplychain.engines.day.day_inputs`,
     before production. With ``Scenario.price_feedback``, the returned inputs
-    have final demand scaled by ``pi ** demand_elasticity`` of each consumer
-    stock's market and the target sourcing shares tilted by the origins'
-    prices; ``s.prices`` holds the new state. ``inp`` is returned unchanged
-    without feedback or while every price is at its reference.
+    have final demand scaled by ``(pi * kappa) ** demand_elasticity``, with
+    ``pi`` the price of the consumer stock's market and ``kappa`` its landed-cost
+    factor under the day's tariffs, and the target sourcing shares tilted by
+    the origins' prices; ``s.prices`` holds the new state. ``inp`` is returned
+    unchanged without feedback or while nothing differs from the reference.
 
     Examples
     --------
@@ -196,10 +185,10 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     """
     spec = price_spec(c)
     ps: PriceState = s.prices
-    moved = _update(c, spec, ps, s.stock, s.throughput, s.owed, inp.capacity, s.day)
-    if not spec.feedback or (not len(moved) and not ps.tilted.any()):
+    moved = _update(c, spec, ps, s, inp.capacity)
+    if not spec.feedback or (not len(moved) and not ps.tilted.any() and spec.demand_basket is None):
         ps.share = None
-        return inp  # every price at its reference and every tilt 1: the day's inputs stand
+        return inp  # every price at its reference, every tilt 1 and no tariff: the day's inputs stand
     tariff = c.schedules.day("tariff", min(s.day, c.n_days - 1))
     _tilt(c, spec, ps, tariff, moved)
     ps.share = _tilted_share(c, ps, inp.share)
@@ -207,9 +196,22 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     if ps.share is not None:
         changes["share"] = ps.share
     at_demand = ps.index[:, spec.demand_market]
+    if spec.demand_basket is not None:
+        at_demand = at_demand * _landed_factor(spec, tariff)
     if (at_demand != 1.0).any():
         changes["demand"] = inp.demand * np.where(at_demand == 1.0, 1.0, at_demand ** spec.demand_elasticity)
     return dataclasses.replace(inp, **changes) if changes else inp
+
+
+def _landed_factor(spec: PriceSpec, tariff: np.ndarray) -> np.ndarray:
+    """Each demand's basket at the day's tariffs over its cost at the start, (D,) or (R, D) (1 if no basket)."""
+    assert spec.demand_basket is not None and spec.demand_base_cost is not None
+    c = spec.landed_price * (1.0 + tariff) + spec.landed_freight
+    now = np.asarray(spec.demand_basket @ c.T).T if np.ndim(c) == 2 else spec.demand_basket @ c
+    base = spec.demand_base_cost
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: np.ndarray = np.where(base > 0, now / np.where(base > 0, base, 1.0), 1.0)
+    return out
 
 
 def stock_prices(c: Compiled, ps: PriceState) -> np.ndarray:

@@ -16,12 +16,16 @@ Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #d
 * :func:`who_pays`: per region, in USD over the horizon (mean over runs):
   ``buyer_cost_increase_usd`` (what buyers pay on what they received above the
   reference price and the tariffs in force at the start), ``tariff_paid_usd``
-  (at the origin's price) split into ``tariff_paid_by_importer_usd`` and
+  (rate times reference price times units shipped, docs/model.md §6.4.2: the
+  figure of :func:`supplychain.analytics.compare.tariff_paid`) split into
+  ``tariff_paid_by_importer_usd`` and
   ``tariff_paid_by_exporter_usd``, ``scarcity_rent_usd`` of producing regions
   (price change times quantity sold, negative when prices fall),
   ``deliveries_lost_usd`` (value at the reference price of final demand never
-  delivered) and ``demand_destroyed_usd`` (final demand given up because prices
-  rose, at the reference price; 0 without ``Scenario.price_feedback``). A fall in spending because goods were not
+  delivered) and ``demand_destroyed_usd`` (final demand given up because the
+  landed price, market price times the tariff factor of docs/model.md §5.9,
+  rose, at the reference price; negative where it fell; 0 without
+  ``Scenario.price_feedback``). A fall in spending because goods were not
   delivered is never netted against costs: it is reported as value not
   delivered.
 
@@ -137,7 +141,7 @@ def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, fl
     price = results.values("price")                             # (R, T, S)
     origin_index = price[:, :, c.lane_src_stock] / spec.stock_price[c.lane_src_stock]
     p = c.lane_price
-    tariff = (flow * tau * p * origin_index).sum(axis=1)        # (R, L)
+    tariff = (flow * tau * p).sum(axis=1)                       # (R, L) on the reference price, §6.4.2
     cost_increase = (flow * p * (origin_index * (1.0 + tau) - (1.0 + tau0))).sum(axis=1)
     rent = (flow * p * (origin_index - 1.0)).sum(axis=1)
     shares = np.asarray(c.schedules.share[0], dtype=float)
@@ -162,6 +166,14 @@ def _demand_terms(results: Results) -> tuple[np.ndarray, np.ndarray]:
     if not results.scenario.price_feedback:  # prices did not act on demand: nothing was given up to them
         return lost, np.zeros_like(lost)
     index = results.values("price")[:, :, c.demand_stock] / ref
+    if spec.demand_basket is not None:
+        # The buyer's price is landed: the day's tariffs on its baseline basket (docs/model.md §5.9).
+        n_days = index.shape[1]
+        days = np.minimum(np.arange(n_days), c.schedules.tariff.shape[0] - 1)
+        tau = np.asarray(c.schedules.tariff, dtype=float)[days]
+        landed = np.asarray(spec.demand_basket @ (spec.landed_price * (1.0 + tau) + spec.landed_freight).T).T
+        base = spec.demand_base_cost
+        index = index * np.where(base > 0, landed / np.where(base > 0, base, 1.0), 1.0)
     destroyed = (demand * (index ** -spec.demand_elasticity - 1.0)).sum(axis=1) * ref
     return lost, destroyed
 

@@ -1,10 +1,12 @@
 """Markets whose scarcity price sat at its cap or floor (docs/model.md §5.9, §8.2).
 
-The price index of a market is a constant-elasticity reduced form bounded by
-a floor and a cap (docs/model.md §5.9). While it sits at a bound it no longer
-measures the scarcity: a market at the 5x cap prices a shortfall of any size
-at five times the reference price, so every figure derived from prices there
-(buyer cost, scarcity rents, demand given up) is a bound, not an estimate.
+The price index of a market is a constant-elasticity reduced form of the
+clearing of its flow gap, bounded by a floor and a cap (docs/model.md §5.9).
+While it sits at a bound it no longer measures the scarcity: a market at the
+5x cap prices any gap beyond the one that reaches it (a third of a year's
+flow for minerals) at five times the reference price, so every figure derived
+from prices there (buyer cost, scarcity rents, demand given up) is a bound,
+not an estimate.
 """
 
 from __future__ import annotations
@@ -53,13 +55,14 @@ def prices_at_bounds(results: Results, *, tolerance: float = BOUND_TOLERANCE) ->
     Examples
     --------
     >>> from supplychain import simulate
-    >>> from supplychain.analytics._toy import toy_network
-    >>> from supplychain.model import ExportControl, Scenario
-    >>> ban = ExportControl(exporter="CN", commodity="ore", start=5)
-    >>> t = prices_at_bounds(simulate(Scenario(toy_network(), horizon_days=200, shocks=(ban,))))
-    >>> t[["commodity", "region", "bound", "days_at_bound"]].head(2).values.tolist()
-    [['ore', 'CN', 'floor', 130.0], ['ore', 'KR', 'cap', 128.0]]
-    >>> len(prices_at_bounds(simulate(Scenario(toy_network(), horizon_days=60))))
+    >>> from supplychain.analytics._toy import single_source_network
+    >>> from supplychain.model import CapacityShock, Scenario
+    >>> stop = CapacityShock(start=5, fraction_lost=1.0, facility="CN.mine")   # the only mine, for good
+    >>> net = single_source_network(stock=2000.0)                                # 200 days of stock
+    >>> t = prices_at_bounds(simulate(Scenario(net, horizon_days=200, shocks=(stop,))))
+    >>> t[["commodity", "region", "bound", "days_at_bound"]].values.tolist()
+    [['ore', 'US', 'cap', 40.0]]
+    >>> len(prices_at_bounds(simulate(Scenario(net, horizon_days=60))))
     0
     """
     require_daily(results, "prices_at_bounds", 'e.band("price_index", region)')

@@ -1,8 +1,9 @@
 """Parameters of the scarcity-price state: short-run elasticities, adjustment time and bounds by value chain.
 
 Every market (a commodity in a region) carries a price index that clears a
-short-run demand and supply with constant elasticities against the ratio of
-what is asked to what is at hand (``docs/model.md`` §5.9, #prices). The
+short-run demand and supply with constant elasticities against the market's
+gap, the share of its normal flow that is short (``docs/model.md`` §5.9,
+#prices). The
 parameters below are the defaults of each value chain; they are ASSUMPTIONS
 within the ranges of the sources named beside them, listed in
 ``docs/assumptions.md``:
@@ -19,13 +20,23 @@ within the ranges of the sources named beside them, listed in
   weekly by price reporting agencies (two weeks), battery materials and
   cells in monthly contracts (30 days), chips in quarterly contracts
   (60 days, the time to half of a quarter's reset and the next);
-* the bounds keep the constant-elasticity reduced form from running away:
+* the bounds keep the constant-elasticity reduced form from running away as
+  the gap approaches a whole year's flow:
   a year-long loss of China's gallium exports moves the price by about
   +150 % in the USGS partial-equilibrium model (Nassar, N. T. et al.
   (2024), USGS Open-File Report 2024-1057), and battery-grade lithium
   carbonate rose 4.4-fold between the 2020 and 2022 annual averages (USGS
   Mineral Commodity Summaries 2023, Lithium), so a cap of five times the
   reference price and a floor of half of it bound every case seen.
+
+The gap the price clears is a share of a year's normal flow
+(:data:`RESTOCKING_DAYS`): buyers' stock below normal and orders owed by
+sellers are supply lost that is made good over a year, the period over
+which the USGS disruption model clears annual supply lost against
+inventories and spare capacity (Nassar, N. T., Shojaeddini, E., Alonso, E.,
+Jaskula, B. & Tolcin, A. (2024), *Quantifying potential effects of China's
+gallium and germanium export restrictions on the U.S. economy*, USGS
+Open-File Report 2024-1057).
 
 Implements docs/model.md §5.9 (prices): the parameters.
 """
@@ -36,7 +47,12 @@ from dataclasses import dataclass
 
 from .._validation import fail
 
-__all__ = ["PRICE_DEFAULTS", "PriceParams", "price_params"]
+__all__ = ["PRICE_DEFAULTS", "PriceParams", "RESTOCKING_DAYS", "price_params"]
+
+#: Days over which a stock deficit (buyers' stock below normal, orders owed by sellers) counts as a flow:
+#: the one-year period of the USGS disruption model (Nassar et al. 2024, USGS OFR 2024-1057), in which
+#: inventories drawn count as supply of the year. A deficit of x days of normal flow is a gap of x / 365.
+RESTOCKING_DAYS = 365.0
 
 
 @dataclass(frozen=True)

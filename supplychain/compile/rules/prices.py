@@ -3,12 +3,14 @@
 A market is a commodity in a region. :func:`price_spec` (a finishing step)
 stores a :class:`PriceSpec` in ``Compiled.schedules.extras["prices"]``: the
 market of every stock, the buyers' normal stock just after arrivals, the
-suppliers' normal rate, each market's parameters (by the chain of its
-commodity, :data:`supplychain.model.prices.PRICE_DEFAULTS`) and each lane's
-origin market and switching lag. The daily rule is
-:func:`supplychain.engines.prices.apply`.
+suppliers' normal rate, each market's normal flow, the input-cost shares
+that pass input prices into output prices (recipes times reference
+prices), each market's parameters (by the chain of its commodity,
+:data:`supplychain.model.prices.PRICE_DEFAULTS`), each lane's origin market
+and switching lag, and each demand's baseline basket for its landed-cost
+factor under tariffs. The daily rule is :func:`supplychain.engines.prices.apply`.
 
-Implements docs/model.md §5.9 (prices): markets and normal levels.
+Implements docs/model.md §5.9 (prices): markets, normal levels and cost shares.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from ...model.prices import price_params
+from ...model.prices import RESTOCKING_DAYS, price_params
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
 
-__all__ = ["PriceSpec", "price_spec"]
+__all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "PriceSpec", "price_spec"]
 
-#: Relative tolerance within which an excess-demand ratio counts as 1 (the price target stays at 1).
+#: Distance from 0 within which a market's gap counts as 0 (the scarcity part of the target stays at 1).
 NEUTRAL_TOLERANCE = 1e-9
 
 
@@ -49,10 +51,14 @@ class PriceSpec:
     target_extra: np.ndarray | None  # (T or 1, M) stock buyers plan above normal (front-loading, safety stock)
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
-    cover_scale: np.ndarray      # (M,) 1 / normal_stock, 0 for a market without buyers' stock
-    cover_offset: np.ndarray     # (M,) 1 for a market without buyers' stock (its cover is 1), else 0
-    seller_offset: np.ndarray    # (M,) 1 for a market without sellers (its load is 1 / 1), else 0
-    priced: np.ndarray           # (M,) bool: the clearing exponent is > 0 (else the price is fixed)
+    gap_scale: np.ndarray        # (M,) 1 / normal flow (buyers' steady inflow + sellers' steady outflow), 0 if none
+    pass_through: sparse.csr_matrix  # (M, M) input-cost share of market m' in the output price of market m
+    passes: bool                 # some market has an input-cost share
+    demand_basket: sparse.csr_matrix | None  # (D, L) steady flow of each lane into the demand's stock (tariffs)
+    demand_base_cost: np.ndarray | None      # (D,) the basket's landed cost at the tariffs in force at the start
+    landed_price: np.ndarray     # (L,) reference price of each lane's commodity (Compiled.lane_price)
+    landed_freight: np.ndarray   # (L,) freight per unit (Compiled.lane_freight)
+    priced: np.ndarray           # (M,) bool: the clearing exponent is > 0 (else no scarcity part)
     exponent: np.ndarray         # (M,) supply minus demand elasticity (0: fixed price)
     adjustment_days: np.ndarray  # (M,)
     floor: np.ndarray            # (M,)
@@ -98,10 +104,14 @@ def price_spec(builder: ScheduleBuilder) -> None:
     lag = np.array([max(SWITCHING_LAG_DAYS.get(ch, SWITCHING_LAG_DAYS["default"]), 1) for ch in chains],
                    dtype=float)
     normal_stock = np.bincount(buyer_market, weights=normal_buyer, minlength=n_m)
-    has_sellers = np.bincount(seller_market, minlength=n_m) > 0
+    normal_rate = np.bincount(seller_market, weights=normal_seller, minlength=n_m)
+    inflow = np.bincount(buyer_market[lane_buyer], weights=flow, minlength=n_m) if len(flow) else np.zeros(n_m)
+    normal_flow = inflow + normal_rate
     exponent = np.array([p.exponent for p in params], dtype=float)
     with np.errstate(divide="ignore"):
-        cover_scale = np.where(normal_stock > 0, 1.0 / normal_stock, 0.0)
+        gap_scale = np.where(normal_flow > 0, 1.0 / normal_flow, 0.0)
+    pass_through = _cost_shares(core, idx, stock_market, seller_market, normal_seller, n_m)
+    basket, base_cost = _demand_basket(builder, core, flow)
     extra = np.asarray(builder.arrays["target_extra"], dtype=float)  # (T or 1, B), set by every rule by now
     target_extra = None
     if extra.any():
@@ -119,11 +129,15 @@ def price_spec(builder: ScheduleBuilder) -> None:
         sum_sellers=sum_sellers,
         normal_stock=normal_stock,
         target_extra=target_extra,
-        normal_rate=np.bincount(seller_market, weights=normal_seller, minlength=n_m),
+        normal_rate=normal_rate,
         normal_seller=normal_seller,
-        cover_scale=cover_scale,
-        cover_offset=(normal_stock <= 0).astype(float),
-        seller_offset=(~has_sellers).astype(float),
+        gap_scale=gap_scale,
+        pass_through=pass_through,
+        passes=bool(pass_through.nnz),
+        demand_basket=basket,
+        demand_base_cost=base_cost,
+        landed_price=np.asarray(core["lane_price"], dtype=float),
+        landed_freight=np.asarray(core["lane_freight"], dtype=float),
         priced=exponent > 0,
         exponent=exponent,
         adjustment_days=np.array([p.adjustment_days for p in params], dtype=float),
@@ -136,3 +150,55 @@ def price_spec(builder: ScheduleBuilder) -> None:
         lane_sigma=np.array([idx.commodities[c].elasticity for c in lane_commodity], dtype=float),
         lane_step=1.0 / lag,
     )
+
+
+def _cost_shares(core: dict, idx, stock_market: np.ndarray, seller_market: np.ndarray,  # type: ignore[no-untyped-def]
+                 normal_seller: np.ndarray, n_m: int) -> sparse.csr_matrix:
+    """Input-cost shares at reference prices, (M, M): row m sums ``a_fk p_k / p_c`` over the inputs k of
+    the facilities f selling in m, weighted by their steady flow out; a row summing above 1 is scaled to 1.
+    """
+    price = {c: k.price_usd for c, k in idx.commodities.items()}
+    commodity = core["stock_commodity"]
+    rec_stock, rec_ratio = np.asarray(core["recipe_stock"]), np.asarray(core["recipe_ratio"])
+    n_s = len(commodity)
+    weight = np.bincount(seller_market, weights=normal_seller, minlength=n_m)
+    rows, cols, vals = [], [], []
+    for f, m in enumerate(seller_market):
+        out_price = price[commodity[int(core["out_stock"][f])]]
+        if weight[m] <= 0 or out_price <= 0 or normal_seller[f] <= 0:
+            continue
+        for s, a in zip(rec_stock[f], rec_ratio[f]):
+            if s >= n_s:
+                continue  # padding of a recipe shorter than the longest
+            rows.append(m)
+            cols.append(int(stock_market[s]))
+            vals.append(normal_seller[f] / weight[m] * a * price[commodity[s]] / out_price)
+    shares = sparse.csr_matrix((vals, (rows, cols)), shape=(n_m, n_m))
+    shares.sum_duplicates()
+    total = np.asarray(shares.sum(axis=1)).ravel()
+    scale = np.where(total > 1.0, 1.0 / np.where(total > 0, total, 1.0), 1.0)
+    out: sparse.csr_matrix = sparse.csr_matrix(sparse.diags(scale) @ shares)
+    out.eliminate_zeros()
+    return out
+
+
+def _demand_basket(builder: ScheduleBuilder, core: dict,  # type: ignore[type-arg]
+                   flow: np.ndarray) -> tuple[sparse.csr_matrix | None, np.ndarray | None]:
+    """Each demand's baseline basket (steady flows of the lanes into its stock) and its cost at the start.
+
+    ``(None, None)`` when the scenario has no tariff: the landed-cost factor is then 1.
+    """
+    if builder.cache.get("tariff_lag") is None or not len(flow):
+        return None, None
+    buyer_of_stock = {int(s): b for b, s in enumerate(core["buyer_stock"])}
+    demand_buyer = np.array([buyer_of_stock[int(s)] for s in core["demand_stock"]], dtype=np.intp)
+    lane_buyer = np.asarray(core["lane_buyer"])
+    rows, cols, vals = [], [], []
+    for d, b in enumerate(demand_buyer):
+        for lane in np.flatnonzero(lane_buyer == b):
+            if flow[lane] > 0:
+                rows.append(d); cols.append(int(lane)); vals.append(float(flow[lane]))
+    basket = sparse.csr_matrix((vals, (rows, cols)), shape=(len(demand_buyer), len(flow)))
+    price, freight = np.asarray(core["lane_price"]), np.asarray(core["lane_freight"])
+    c0 = price * (1.0 + builder.cache.get("tariff_in_force", 0.0)) + freight
+    return basket, np.asarray(basket @ c0, dtype=float)

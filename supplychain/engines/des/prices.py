@@ -1,15 +1,17 @@
-"""Scarcity prices: each market's price moves towards the clearing price of its excess demand.
+"""Scarcity prices: each market's price moves towards the clearing price of its flow gap.
 
 Phase 1a of the day (after arrivals, before stock events), when the compiled
 scenario carries markets (``Compiled.schedules.extras["prices"]``): every
-market (a commodity in a region) compares what its buyers hold with normal
-(the cover ``a``) and what its sellers are asked for with what they offer at
-the reference price (the load ``q``); the price index moves
-``1 / adjustment days`` of the way to ``clip((q / a) ** (1 / eta), floor, cap)``.
-The new prices scale the day's final demand by ``pi ** demand elasticity`` and
-tilt each lane's target sourcing share by its landed cost at the origin's
-price (the CES of tariff shares), followed at the rate ``1 / switching lag``.
-Prices move no goods.
+market (a commodity in a region) measures its gap as a share of its normal
+daily flow: its buyers' stock below normal and the orders its sellers owe,
+each spread over a year, plus what its sellers are asked for beyond the day's
+capacity. The price index moves ``1 / adjustment days`` of the way to
+``clip((1 - gap) ** (-1 / eta) + pass-through, floor, cap)``, the
+pass-through being the input-cost shares times the inputs' price rises of
+the day before. The new prices scale the day's final demand by
+``(pi * landed factor) ** demand elasticity`` and tilt each lane's target
+sourcing share by its landed cost at the origin's price (the CES of tariff
+shares), followed at the rate ``1 / switching lag``. Prices move no goods.
 
 Implements docs/model.md §5.9 (prices).
 """
@@ -21,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .run import Run
 
-__all__ = ["Prices", "NEUTRAL_TOLERANCE", "BACKLOG_DAYS"]
+__all__ = ["Prices", "NEUTRAL_TOLERANCE", "RESTOCKING_DAYS"]
 
-#: Relative distance of the excess-demand ratio from 1 within which the target price is 1.
+#: Distance of the gap from 0 within which the scarcity part of the target is 1.
 NEUTRAL_TOLERANCE = 1e-9
-#: Days over which what a supplier owes counts as extra demand (the throughput's mean age, §5.7).
-BACKLOG_DAYS = 30.0
+#: Days over which a stock deficit (buyers' stock below normal, orders owed by sellers) counts as a flow.
+RESTOCKING_DAYS = 365.0
 
 
 class Prices:
@@ -43,8 +45,18 @@ class Prices:
         self.buyer_market = spec.buyer_market.tolist()
         self.seller_market = spec.seller_market.tolist()
         self.normal_seller = spec.normal_seller.tolist()
-        self.cover_scale, self.cover_offset = spec.cover_scale.tolist(), spec.cover_offset.tolist()
-        self.seller_offset = spec.seller_offset.tolist()
+        self.gap_scale = spec.gap_scale.tolist()
+        # Input-cost shares: for each output market, its (input market, share) pairs.
+        pt = spec.pass_through.tocsr()
+        self.inputs = [list(zip(pt.indices[pt.indptr[m]:pt.indptr[m + 1]].tolist(),
+                                pt.data[pt.indptr[m]:pt.indptr[m + 1]].tolist())) for m in range(n)]
+        self.basket = None
+        if spec.demand_basket is not None:
+            bk = spec.demand_basket.tocsr()
+            self.basket = [list(zip(bk.indices[bk.indptr[d]:bk.indptr[d + 1]].tolist(),
+                                    bk.data[bk.indptr[d]:bk.indptr[d + 1]].tolist())) for d in range(bk.shape[0])]
+            self.base_cost = spec.demand_base_cost.tolist()
+        self.landed = [1.0] * len(spec.demand_market)
         self.priced, self.exponent = spec.priced.tolist(), spec.exponent.tolist()
         self.adjustment, self.floor, self.cap = (spec.adjustment_days.tolist(), spec.floor.tolist(),
                                                  spec.cap.tolist())
@@ -57,36 +69,39 @@ class Prices:
         """Move every market's price one day towards its target, then (with feedback) every lane's tilt."""
         lay, n = run.layout, len(self.index)
         extra = None if self.target_extra is None else self.target_extra[min(t, len(self.target_extra) - 1)]
-        held = [0.0] * n
+        deficit = list(self.normal_stock) if extra is None else [a + b for a, b in zip(self.normal_stock, extra)]
         for b, m in enumerate(self.buyer_market):
-            held[m] += run.stock[lay.buyer_stock[b]]
-        asked_m, offered_m = list(self.seller_offset), list(self.seller_offset)
+            deficit[m] -= run.stock[lay.buyer_stock[b]]
+        unserved = [0.0] * n
         for f, m in enumerate(self.seller_market):
-            asked = run.throughput[f] + sum([run.owed[l] for l in lay.out_lanes[f]]) / BACKLOG_DAYS
-            asked_m[m] += asked
-            offered_m[m] += min(max(self.normal_seller[f], asked), run.capacity_today[f])
+            asked = run.throughput[f] + sum([run.owed[l] for l in lay.out_lanes[f]]) / RESTOCKING_DAYS
+            unserved[m] += max(asked - run.capacity_today[f], 0.0)
+        old = list(self.index)
         for m in range(n):
-            if not self.priced[m]:
-                continue
-            if extra is None:
-                cover = held[m] * self.cover_scale[m] + self.cover_offset[m]
-            else:
-                # Stock buyers plan above normal (front-loading, safety stock) is needed too.
-                normal = self.normal_stock[m] + extra[m]
-                cover = held[m] / normal if normal > 0 else 1.0
-            load = asked_m[m] / offered_m[m] if offered_m[m] > 0 else (float("inf") if asked_m[m] > 0 else 1.0)
-            excess = load / cover if cover > 0 else float("inf")
-            if abs(excess - 1.0) <= NEUTRAL_TOLERANCE:
+            gap = (deficit[m] / RESTOCKING_DAYS + unserved[m]) * self.gap_scale[m]
+            passed = sum([share * (old[k] - 1.0) for k, share in self.inputs[m]])
+            if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0:
                 target = 1.0
             else:
-                try:
-                    target = min(self.cap[m], max(self.floor[m], excess ** (1.0 / self.exponent[m])))
-                except OverflowError:
-                    target = self.cap[m]
-            self.index[m] += (target - self.index[m]) / self.adjustment[m]
+                if not self.priced[m] or abs(gap) <= NEUTRAL_TOLERANCE:
+                    scarcity = 1.0
+                elif gap >= 1.0:
+                    scarcity = float("inf")
+                else:
+                    try:
+                        scarcity = (1.0 - gap) ** (-1.0 / self.exponent[m])
+                    except OverflowError:
+                        scarcity = float("inf")
+                target = min(self.cap[m], max(self.floor[m], scarcity + passed))
+            self.index[m] = old[m] + (target - old[m]) / self.adjustment[m]
         if not self.feedback:
             return
         price, freight = run.c.lane_price.tolist(), run.c.lane_freight.tolist()
+        if self.basket is not None:
+            for d, pairs in enumerate(self.basket):
+                base = self.base_cost[d]
+                now = sum([w * (price[l] * (1.0 + tariff[l]) + freight[l]) for l, w in pairs])
+                self.landed[d] = now / base if base > 0 else 1.0
         for l, m in enumerate(self.lane_market):
             origin, rho = self.index[m], self.tilt[l]
             if origin == 1.0 and rho == 1.0:
@@ -96,10 +111,10 @@ class Prices:
             self.tilt[l] = rho + (ratio ** -self.lane_sigma[l] - rho) * self.lane_step[l]
 
     def demand(self, demand: list[float]) -> list[float]:
-        """The day's final demand after demand destruction, ``D pi ** beta_d`` (exactly ``D`` at ``pi = 1``)."""
+        """The day's final demand after demand destruction, ``D (pi kappa) ** beta_d`` (``D`` when that is 1)."""
         out = list(demand)
         for d, m in enumerate(self.demand_market):
-            pi = self.index[m]
+            pi = self.index[m] * self.landed[d]
             if pi != 1.0:
                 out[d] = demand[d] * pi ** self.demand_elasticity[d]
         return out
