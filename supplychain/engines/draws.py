@@ -73,7 +73,10 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
             if dist is not None and dist.counts:
                 noise[:, j] /= dist.mean
     lead = None
-    if c.lane_lead_random.any():
+    if c.lane_lead_random.all():
+        # Every lane random: the sampled block is the whole table (a (T, L) view, lane-major in memory).
+        lead = sample_items([lane.lead_time for lane in net.lanes], gens["lead_time"], t)
+    elif c.lane_lead_random.any():
         lead = np.repeat(c.lane_lead_mean[None, :], t, axis=0)
         random = np.flatnonzero(c.lane_lead_random)
         lead[:, random] = sample_items([net.lanes[j].lead_time for j in random], gens["lead_time"], t)

@@ -40,39 +40,46 @@ from ..model.dists import Distribution, LogNormal, Normal, Triangular, Uniform
 
 __all__ = ["sample_items"]
 
-_Stacker = Callable[[np.random.Generator, Sequence[Distribution], tuple[int, int]], np.ndarray]
+_Stacker = Callable[[np.random.Generator, Sequence[Distribution], np.ndarray], None]
 
 
 def _column(items: Sequence[Distribution], name: str) -> np.ndarray:
     return np.array([getattr(d, name) for d in items], dtype=float)[:, None]
 
 
-def _select(mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``np.where(mask, a, b)`` for float arrays, bit for bit, by masking their bits.
+def _select_into(a: np.ndarray, mask: np.ndarray, b: np.ndarray) -> None:
+    """``a[...] = np.where(mask, a, b)`` for float arrays, bit for bit, by masking their bits.
 
-    ``mask`` is int64, -1 (all bits set) where ``a`` is wanted and 0 elsewhere;
-    it is inverted in place. Without branches this is several times faster
-    than ``np.where`` on a condition that changes from value to value.
+    ``mask`` is int64, -1 (all bits set) where ``a`` is kept and 0 elsewhere;
+    it is inverted in place and ``b`` is overwritten. Without branches this is
+    several times faster than ``np.where`` on a condition that changes from
+    value to value.
     """
-    out = a.view(np.int64) & mask
+    kept = a.view(np.int64)
+    kept &= mask
     np.invert(mask, out=mask)
     rest = b.view(np.int64)
     rest &= mask
-    out |= rest
-    return out.view(np.float64)
+    kept |= rest
 
 
-def _triangular(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    # NumPy's random_triangular, operation for operation, on a block of the uniforms it would draw.
+def _triangular(rng: np.random.Generator, items: Sequence[Distribution], out: np.ndarray) -> None:
+    # NumPy's random_triangular, operation for operation, on a block of the uniforms it would draw,
+    # in place (a fresh temporary per step costs more than the step).
     low, mode, high = _column(items, "low"), _column(items, "mode"), _column(items, "high")
     base = high - low
     left_base = mode - low
-    u = rng.random(size)
+    u = rng.random(out.shape)
     rising = np.negative((u <= left_base / base).astype(np.int64))
-    x = _select(rising, u * (left_base * base), (1.0 - u) * ((high - mode) * base))
-    np.sqrt(x, out=x)
-    np.invert(rising, out=rising)
-    return _select(rising, low + x, high - x)
+    x = np.subtract(1.0, u)
+    x *= (high - mode) * base
+    u *= left_base * base
+    _select_into(u, rising, x)      # u: u (mode - low)(high - low) where rising, else (1 - u)(high - mode)(high - low)
+    np.sqrt(u, out=u)
+    np.subtract(high, u, out=x)
+    np.add(low, u, out=out)
+    np.invert(rising, out=rising)   # back to -1 where rising
+    _select_into(out, rising, x)
 
 
 def _truncated_ppf(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -93,22 +100,22 @@ def _truncated_ppf(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _truncated_normal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
+def _truncated_normal(rng: np.random.Generator, items: Sequence[Distribution], out: np.ndarray) -> None:
     # Normal.sample with sd > 0 and a bound, operation for operation, per-item parameters as columns.
     mu, sd = _column(items, "mu"), _column(items, "sd")
     low, high = _column(items, "low"), _column(items, "high")
     with np.errstate(over="ignore"):  # a bound many sds away is infinite, as in Python's float division
         a, b = (low - mu) / sd, (high - mu) / sd
-    x = _truncated_ppf(rng.random(size), a, b)
-    return np.clip(mu + sd * x, low, high)
+    x = _truncated_ppf(rng.random(out.shape), a, b)
+    np.clip(mu + sd * x, low, high, out=out)
 
 
-def _uniform(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    return rng.uniform(_column(items, "low"), _column(items, "high"), size)
+def _uniform(rng: np.random.Generator, items: Sequence[Distribution], out: np.ndarray) -> None:
+    out[...] = rng.uniform(_column(items, "low"), _column(items, "high"), out.shape)
 
 
-def _normal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    return rng.normal(_column(items, "mu"), _column(items, "sd"), size)
+def _normal(rng: np.random.Generator, items: Sequence[Distribution], out: np.ndarray) -> None:
+    out[...] = rng.normal(_column(items, "mu"), _column(items, "sd"), out.shape)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -117,9 +124,9 @@ def _log_params(d: LogNormal) -> tuple[float, float]:
     return d._log_params()
 
 
-def _lognormal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
+def _lognormal(rng: np.random.Generator, items: Sequence[Distribution], out: np.ndarray) -> None:
     params = np.array([_log_params(d) for d in items])  # type: ignore[arg-type]
-    return rng.lognormal(params[:, :1], params[:, 1:], size)
+    out[...] = rng.lognormal(params[:, :1], params[:, 1:], out.shape)
 
 
 def _stacker(d: Distribution) -> _Stacker | None:
@@ -159,6 +166,6 @@ def sample_items(items: Sequence[Distribution], rng: np.random.Generator, n_days
         if stack is None:
             out[i] = items[i].sample(rng, n_days)
         else:
-            out[i:j] = stack(rng, items[i:j], (j - i, n_days))
+            stack(rng, items[i:j], out[i:j])
         i = j
     return out.T
