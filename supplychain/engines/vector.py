@@ -144,10 +144,14 @@ class _Ring:
                 self._grow(t, longest + 1)
         # Each (lane, run) appears once, so a plain indexed add is exact (no repeated index), in
         # lane-major order: through each lane's block in turn.
-        flat = np.take(self.slot_offset[t:], days.T)
+        # (Indexing the table is several times faster than np.take with small-integer indices, and take,
+        # add, put faster than an indexed +=.)
+        flat = self.slot_offset[t:][days.T]
         flat += self.offset
         target = self.buf.reshape(-1)
-        target[flat.ravel()] += shipped.T.ravel()
+        landing = target.take(flat)
+        landing += shipped.T
+        target.put(flat, landing)
 
     def _grow(self, t: int, width: int) -> None:
         """Widen the ring (a lead time longer than foreseen) after day ``t``'s :meth:`take`, keeping pending days."""

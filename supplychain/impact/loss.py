@@ -139,6 +139,8 @@ class Shortfalls:
     def capacity(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
         """Capacity factors (R, N) of the next day."""
         self.age[...] = np.where((self.age > 0) | (self.imap.shortfall(demand, delivered) > 0), self.age + 1, 0)
+        if not self.age.any():  # no column short today or before: every factor is exactly 1 (the usual day)
+            return np.ones((self.age.shape[0], self.imap.dependence.shape[1]))
         return self.imap.capacity(demand, delivered, self.age)
 
     def row(self, r: int) -> Shortfalls:
