@@ -347,5 +347,8 @@ class LossAccumulator:
         if self.stepper is None:
             return
         demand = np.broadcast_to(demand, np.shape(delivered))
-        lost = self.stepper.step(self.short.capacity(demand, delivered))
+        capacity = self.short.capacity(demand, delivered)
+        if not self.short.age.any() and not self.stepper.disturbed.any():
+            return  # no run short today or before: every run stays at the kernel's fixed point, losing nothing
+        lost = self.stepper.step(capacity)
         self.total += lost.reshape(self.total.shape)
