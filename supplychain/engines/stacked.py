@@ -143,7 +143,11 @@ def _lognormal_params(items: Sequence[Distribution]) -> _Params:
 
 
 def _lognormal(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
-    out[...] = rng.lognormal(params[0], params[1], out.shape)
+    # LogNormal.sample, exp(m + s Z), operation for operation, in place.
+    rng.standard_normal(out=out)
+    out *= params[1]
+    out += params[0]
+    np.exp(out, out=out)
 
 
 #: Each family's one-call sampler and the parameters it takes (worked out once per list of items).

@@ -91,9 +91,10 @@ class _Ring:
         self.horizon = c.n_days
         self.width = min(max(width, 1), c.n_days + 1)
         self.n_runs = n_runs
-        self.buf = np.zeros((c.n_lanes, self.width + 1, n_runs))
-        for d in range(min(self.width, len(self.initial))):
-            self.buf[:, d, :] = self.initial[d][:, None]
+        self.buf = np.empty((c.n_lanes, self.width + 1, n_runs))
+        filled = min(self.width, len(self.initial))
+        self.buf[:, :filled, :] = self.initial[:filled].T[:, :, None]
+        self.buf[:, filled:, :] = 0.0
         self.lanes = np.arange(c.n_lanes)
         self._index()
 
