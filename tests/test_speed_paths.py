@@ -1,11 +1,15 @@
 """The vector engine's fast paths give the same bits as the plain arithmetic they replace."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from scipy import sparse
 
 from supplychain.compile.compiler import compile_scenario
-from supplychain.engines.draws import run_seed_sequences
+from supplychain import load_baseline
+from supplychain.engines.draws import draw_run, run_seed_sequences
+from supplychain.engines.kernel import arrival_days
 from supplychain.engines.stacked import ItemSampler, sample_items
 from supplychain.engines.sums import csr_times
 from supplychain.engines.vector import _Ring, draw_batch
@@ -51,10 +55,7 @@ def test_ring_table_path_equals_the_checked_path():
 
 
 def test_landing_days_are_the_lead_times_rounded_up():
-    from supplychain.engines.draws import draw_run
-    from supplychain.engines.kernel import arrival_days
     net = chain_network()
-    import dataclasses
     lanes = tuple(dataclasses.replace(l, lead_time=Triangular(0.5, 3.0, 80.0)) for l in net.lanes)
     c = compile_scenario(Scenario(dataclasses.replace(net, lanes=lanes), horizon_days=50))
     seqs = run_seed_sequences(4, 3)
@@ -65,7 +66,6 @@ def test_landing_days_are_the_lead_times_rounded_up():
 
 
 def test_shortfalls_without_any_short_day_give_factors_of_one():
-    from supplychain import load_baseline
     net = load_baseline(horizon_days=5).network
     imap = InputMap.build(net, load_io_table())
     demand = np.tile([d.rate_per_day for d in net.demands], (3, 1))

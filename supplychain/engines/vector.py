@@ -53,7 +53,7 @@ from ..compile.compiler import Compiled
 from ..compile.leadtime import LEAD_DAYS_TOLERANCE
 from . import kernel as rules
 from . import licences, prices
-from .day import DrawBatch, day_inputs, stack_draws
+from .day import DrawBatch, day_inputs
 from .draws import RunDraws, draw_run
 from .finite import check_draws, check_inputs, check_state
 from .record import Recorder, Sink
