@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from supplychain.compile.compiler import compile_scenario
 from supplychain import load_baseline
+from supplychain.compile.compiler import compile_scenario
 from supplychain.engines.draws import draw_run, run_seed_sequences
 from supplychain.engines.kernel import arrival_days
 from supplychain.engines.stacked import ItemSampler, sample_items
