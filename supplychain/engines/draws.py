@@ -12,6 +12,7 @@ Implements docs/model.md §7.2 (seeds) and §7.3 (streams).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from ..compile.compiler import Compiled
 from ..compile.rules.trade import LicenceSpec
 from .outages import draw_outages
-from .stacked import sample_items
+from .stacked import ItemSampler
 
 __all__ = ["RunDraws", "run_seed_sequences", "draw_run", "draw_licences", "approval_table", "regime_path",
            "decision_days", "fixed_delays", "STREAMS"]
@@ -56,27 +57,45 @@ def _children(seq: np.random.SeedSequence, n: int) -> list[np.random.SeedSequenc
             for i in range(n)]
 
 
+#: Each compiled scenario's samplers of demand noise and lead times (built on its first run).
+_SAMPLERS: weakref.WeakKeyDictionary[Compiled, tuple[ItemSampler | None, ItemSampler | None]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _samplers(c: Compiled) -> tuple[ItemSampler | None, ItemSampler | None]:
+    """Samplers of the noisy demands' noise and of the random lanes' lead times (``None``: nothing random)."""
+    if c not in _SAMPLERS:
+        net = c.scenario.network
+        noisy, random = np.flatnonzero(c.demand_noisy), np.flatnonzero(c.lane_lead_random)
+        _SAMPLERS[c] = (ItemSampler([net.demands[j].noise for j in noisy]) if len(noisy) else None,  # type: ignore[misc]
+                        ItemSampler([net.lanes[j].lead_time for j in random]) if len(random) else None)
+    return _SAMPLERS[c]
+
+
 def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
     """Draw every random input of one run from its seed sequence."""
     gens = {name: np.random.default_rng(child) for name, child in zip(STREAMS, _children(seq, len(STREAMS)))}
     net = c.scenario.network
     t = c.n_days
     noise = None
-    # sample_items draws item after item, exactly like one sample() call per item, only faster.
-    if c.demand_noisy.any():
+    demand_sampler, lead_sampler = _samplers(c)
+    # The samplers draw item after item, exactly like one sample() call per item, only faster.
+    if demand_sampler is not None:
         noise = np.ones((t, c.n_demands))
         noisy = np.flatnonzero(c.demand_noisy)
-        noise[:, noisy] = sample_items([net.demands[j].noise for j in noisy], gens["demand"], t)  # type: ignore[misc]
+        noise[:, noisy] = demand_sampler.sample(gens["demand"], t)
         # A count distribution gives units: divided by its mean it is a factor of mean 1 (docs/model.md §7.1).
         for j in noisy:
             dist = net.demands[j].noise
             if dist is not None and dist.counts:
                 noise[:, j] /= dist.mean
     lead = None
-    if c.lane_lead_random.any():
+    if lead_sampler is not None and c.lane_lead_random.all():
+        # Every lane random: the sampled block is the whole table (a (T, L) view, lane-major in memory).
+        lead = lead_sampler.sample(gens["lead_time"], t)
+    elif lead_sampler is not None:
         lead = np.repeat(c.lane_lead_mean[None, :], t, axis=0)
-        random = np.flatnonzero(c.lane_lead_random)
-        lead[:, random] = sample_items([net.lanes[j].lead_time for j in random], gens["lead_time"], t)
+        lead[:, np.flatnonzero(c.lane_lead_random)] = lead_sampler.sample(gens["lead_time"], t)
     approved, delay, p = draw_licences(c, gens["licence"], gens["licence_delay"], gens["licence_regime"])
     return RunDraws(demand_noise=noise, lead_time=lead,
                     outage=draw_outages(c, gens["outage"]),

@@ -30,7 +30,6 @@ Implements docs/model.md §7.3 (streams): batched draws.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -38,41 +37,55 @@ from scipy import special
 
 from ..model.dists import Distribution, LogNormal, Normal, Triangular, Uniform
 
-__all__ = ["sample_items"]
+__all__ = ["sample_items", "ItemSampler"]
 
-_Stacker = Callable[[np.random.Generator, Sequence[Distribution], tuple[int, int]], np.ndarray]
+_Params = tuple[np.ndarray, ...]
+#: A family's one-call sampler: fills ``out`` (k, T) from the generator with per-item parameters.
+_Draw = Callable[[np.random.Generator, _Params, np.ndarray], None]
 
 
 def _column(items: Sequence[Distribution], name: str) -> np.ndarray:
     return np.array([getattr(d, name) for d in items], dtype=float)[:, None]
 
 
-def _select(mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``np.where(mask, a, b)`` for float arrays, bit for bit, by masking their bits.
+def _select_into(a: np.ndarray, mask: np.ndarray, b: np.ndarray) -> None:
+    """``a[...] = np.where(mask, a, b)`` for float arrays, bit for bit, by masking their bits.
 
-    ``mask`` is int64, -1 (all bits set) where ``a`` is wanted and 0 elsewhere;
-    it is inverted in place. Without branches this is several times faster
-    than ``np.where`` on a condition that changes from value to value.
+    ``mask`` is int64, -1 (all bits set) where ``a`` is kept and 0 elsewhere;
+    it is inverted in place and ``b`` is overwritten. Without branches this is
+    several times faster than ``np.where`` on a condition that changes from
+    value to value.
     """
-    out = a.view(np.int64) & mask
+    kept = a.view(np.int64)
+    kept &= mask
     np.invert(mask, out=mask)
     rest = b.view(np.int64)
     rest &= mask
-    out |= rest
-    return out.view(np.float64)
+    kept |= rest
 
 
-def _triangular(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    # NumPy's random_triangular, operation for operation, on a block of the uniforms it would draw.
+def _triangular_params(items: Sequence[Distribution]) -> _Params:
     low, mode, high = _column(items, "low"), _column(items, "mode"), _column(items, "high")
     base = high - low
     left_base = mode - low
-    u = rng.random(size)
-    rising = np.negative((u <= left_base / base).astype(np.int64))
-    x = _select(rising, u * (left_base * base), (1.0 - u) * ((high - mode) * base))
-    np.sqrt(x, out=x)
-    np.invert(rising, out=rising)
-    return _select(rising, low + x, high - x)
+    return low, high, left_base / base, left_base * base, (high - mode) * base
+
+
+def _triangular(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+    # NumPy's random_triangular, operation for operation, on a block of the uniforms it would draw,
+    # in place (a fresh temporary per step costs more than the step).
+    low, high, cut, left, right = params
+    u = rng.random(out.shape)
+    rising = np.negative((u <= cut).astype(np.int64))
+    x = np.subtract(1.0, u)
+    x *= right
+    u *= left
+    _select_into(u, rising, x)      # u: u (mode - low)(high - low) where rising, else (1 - u)(high - mode)(high - low)
+    np.sqrt(u, out=u)
+    np.subtract(high, u, out=x)
+    np.add(low, u, out=out)
+    np.invert(rising, out=rising)   # back to -1 where rising
+    _select_into(out, rising, x)
 
 
 def _truncated_ppf(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -93,46 +106,115 @@ def _truncated_ppf(u: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _truncated_normal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    # Normal.sample with sd > 0 and a bound, operation for operation, per-item parameters as columns.
+def _truncated_normal_params(items: Sequence[Distribution]) -> _Params:
     mu, sd = _column(items, "mu"), _column(items, "sd")
     low, high = _column(items, "low"), _column(items, "high")
     with np.errstate(over="ignore"):  # a bound many sds away is infinite, as in Python's float division
         a, b = (low - mu) / sd, (high - mu) / sd
-    x = _truncated_ppf(rng.random(size), a, b)
-    return np.clip(mu + sd * x, low, high)
+    return mu, sd, low, high, a, b
 
 
-def _uniform(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    return rng.uniform(_column(items, "low"), _column(items, "high"), size)
+def _truncated_normal(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+    # Normal.sample with sd > 0 and a bound, operation for operation, per-item parameters as columns.
+    mu, sd, low, high, a, b = params
+    x = _truncated_ppf(rng.random(out.shape), a, b)
+    np.clip(mu + sd * x, low, high, out=out)
 
 
-def _normal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    return rng.normal(_column(items, "mu"), _column(items, "sd"), size)
+def _uniform_params(items: Sequence[Distribution]) -> _Params:
+    return _column(items, "low"), _column(items, "high")
 
 
-@functools.lru_cache(maxsize=65536)
-def _log_params(d: LogNormal) -> tuple[float, float]:
-    """``d``'s (mu, sigma) of the log, computed once per distribution (runs redraw the same items)."""
-    return d._log_params()
+def _uniform(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+    out[...] = rng.uniform(params[0], params[1], out.shape)
 
 
-def _lognormal(rng: np.random.Generator, items: Sequence[Distribution], size: tuple[int, int]) -> np.ndarray:
-    params = np.array([_log_params(d) for d in items])  # type: ignore[arg-type]
-    return rng.lognormal(params[:, :1], params[:, 1:], size)
+def _normal_params(items: Sequence[Distribution]) -> _Params:
+    return _column(items, "mu"), _column(items, "sd")
 
 
-def _stacker(d: Distribution) -> _Stacker | None:
-    """The one-call sampler of ``d``'s family, if it draws exactly like ``d.sample``."""
+def _normal(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+    out[...] = rng.normal(params[0], params[1], out.shape)
+
+
+def _lognormal_params(items: Sequence[Distribution]) -> _Params:
+    params = np.array([d._log_params() for d in items])  # type: ignore[attr-defined]
+    return params[:, :1], params[:, 1:]
+
+
+def _lognormal(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+    # LogNormal.sample, exp(m + s Z), operation for operation, in place.
+    rng.standard_normal(out=out)
+    out *= params[1]
+    out += params[0]
+    np.exp(out, out=out)
+
+
+#: Each family's one-call sampler and the parameters it takes (worked out once per list of items).
+_FAMILIES: dict[str, tuple[_Draw, Callable[[Sequence[Distribution]], _Params]]] = {
+    "triangular": (_triangular, _triangular_params),
+    "uniform": (_uniform, _uniform_params),
+    "lognormal": (_lognormal, _lognormal_params),
+    "truncated_normal": (_truncated_normal, _truncated_normal_params),
+    "normal": (_normal, _normal_params),
+}
+
+
+def _family(d: Distribution) -> str | None:
+    """The family whose one-call sampler draws exactly like ``d.sample``, if any."""
     if type(d) is Triangular:
-        return _triangular
+        return "triangular"
     if type(d) is Uniform:
-        return _uniform
+        return "uniform"
     if type(d) is LogNormal and d.sd > 0:
-        return _lognormal
+        return "lognormal"
     if type(d) is Normal and d.sd > 0:
-        return _truncated_normal if d._truncated() else _normal
+        return "truncated_normal" if d._truncated() else "normal"
     return None
+
+
+class ItemSampler:
+    """Draws of a fixed list of items, as :func:`sample_items`, with its grouping worked out once.
+
+    Consecutive items of one family form a block drawn by one call with
+    per-item parameters (computed here, once); other items are drawn one by
+    one with :meth:`Distribution.sample`. A run redraws the same items, so an
+    engine builds one sampler per scenario and calls :meth:`sample` per run.
+
+    Examples
+    --------
+    >>> items = [Triangular(1.0, 2.0, 4.0), Normal(1.0, 0.1, low=0.0)]
+    >>> sampler = ItemSampler(items)
+    >>> a = sampler.sample(np.random.default_rng(3), 4)
+    >>> bool((a == sample_items(items, np.random.default_rng(3), 4)).all())
+    True
+    """
+
+    def __init__(self, items: Sequence[Distribution]) -> None:
+        self.n_items = len(items)
+        self.blocks: list[tuple[int, int, _Draw | None, _Params | Distribution]] = []
+        i = 0
+        while i < len(items):
+            family = _family(items[i])
+            j = i + 1
+            while family is not None and j < len(items) and _family(items[j]) == family:
+                j += 1
+            if family is None:
+                self.blocks.append((i, j, None, items[i]))
+            else:
+                draw, params = _FAMILIES[family]
+                self.blocks.append((i, j, draw, params(items[i:j])))
+            i = j
+
+    def sample(self, rng: np.random.Generator, n_days: int) -> np.ndarray:
+        """``n_days`` draws of each item, in item order from ``rng``; shape ``(n_days, n_items)`` (lane-major memory)."""
+        out = np.empty((self.n_items, n_days))
+        for i, j, draw, params in self.blocks:
+            if draw is None:
+                out[i] = params.sample(rng, n_days)  # type: ignore[union-attr]
+            else:
+                draw(rng, params, out[i:j])  # type: ignore[arg-type]
+        return out.T
 
 
 def sample_items(items: Sequence[Distribution], rng: np.random.Generator, n_days: int) -> np.ndarray:
@@ -149,16 +231,4 @@ def sample_items(items: Sequence[Distribution], rng: np.random.Generator, n_days
     >>> bool((a == np.column_stack([d.sample(rng, 4) for d in items])).all())
     True
     """
-    out = np.empty((len(items), n_days))
-    i = 0
-    while i < len(items):
-        stack = _stacker(items[i])
-        j = i + 1
-        while stack is not None and j < len(items) and _stacker(items[j]) is stack:
-            j += 1
-        if stack is None:
-            out[i] = items[i].sample(rng, n_days)
-        else:
-            out[i:j] = stack(rng, items[i:j], (j - i, n_days))
-        i = j
-    return out.T
+    return ItemSampler(items).sample(rng, n_days)

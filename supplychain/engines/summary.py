@@ -45,6 +45,7 @@ from scipy import sparse
 
 from ..compile.compiler import Compiled
 from ..impact.loss import LossAccumulator
+from .sums import csr_times
 
 __all__ = ["QUANTILES", "BAND_SERIES", "ALL", "LANE_TOTALS", "SummaryPart", "SummarySink", "BandAccumulator",
            "band_groups", "stockouts", "STOCKOUT_TOLERANCE"]
@@ -251,7 +252,7 @@ def _price_weights(c: Compiled, weights: sparse.csr_matrix) -> tuple[sparse.csr_
 
 def _group_sum(values: np.ndarray, summing: sparse.csr_matrix) -> np.ndarray:
     """``values @ summing.T`` for (R, D) values: each run's groups summed in column order."""
-    return np.asarray((summing @ np.asarray(values).T).T)
+    return csr_times(summing, np.asarray(values).T).T
 
 
 def _blocks(n_runs: int, bytes_per_run: int, budget: int) -> list[int]:

@@ -50,9 +50,10 @@ from typing import Literal, overload
 import numpy as np
 
 from ..compile.compiler import Compiled
+from ..compile.leadtime import LEAD_DAYS_TOLERANCE
 from . import kernel as rules
 from . import licences, prices
-from .day import DrawBatch, day_inputs, stack_draws
+from .day import DrawBatch, day_inputs
 from .draws import RunDraws, draw_run
 from .finite import check_draws, check_inputs, check_state
 from .record import Recorder, Sink
@@ -79,8 +80,10 @@ class _Ring:
     shipment added in order (the same bits).
 
     Goods due on or after the last simulated day never land inside the run: they
-    stay in transit (the state counts them) and take no slot, so the ring is never
-    wider than the horizon however long a lead time is.
+    stay in transit (the state counts them) and go to one spare slot (``W``) that
+    is never read, so the ring is never wider than the horizon however long a
+    lead time is, and the scatter needs no test for them: a table maps each
+    landing day to its slot.
     """
 
     def __init__(self, c: Compiled, n_runs: int, width: int) -> None:
@@ -88,12 +91,22 @@ class _Ring:
         self.horizon = c.n_days
         self.width = min(max(width, 1), c.n_days + 1)
         self.n_runs = n_runs
-        self.buf = np.zeros((c.n_lanes, self.width, n_runs))
-        for d in range(min(self.width, len(self.initial))):
-            self.buf[:, d, :] = self.initial[d][:, None]
-        # Flat offset of (run r, lane l) at slot 0, laid out like a runs-last (R, L) array.
-        self.offset = np.asfortranarray(np.arange(c.n_lanes) * (self.width * n_runs) + np.arange(n_runs)[:, None])
+        self.buf = np.empty((c.n_lanes, self.width + 1, n_runs))
+        filled = min(self.width, len(self.initial))
+        self.buf[:, :filled, :] = self.initial[:filled].T[:, :, None]
+        self.buf[:, filled:, :] = 0.0
         self.lanes = np.arange(c.n_lanes)
+        self._index()
+
+    def _index(self) -> None:
+        """Offsets of the scatter for the current width."""
+        w, r = self.width, self.n_runs
+        # Landing day (up to twice the horizon) -> offset of its slot within a lane's block; the spare slot
+        # for days on or after the horizon.
+        day = np.arange(2 * self.horizon + 2)
+        self.slot_offset = np.where(day < self.horizon, day % w, w).astype(np.intp) * r
+        # Offset of (lane, run) at slot 0, lane-major: the order of a runs-last (R, L) array's memory.
+        self.offset = (np.arange(self.buf.shape[0]) * ((w + 1) * r))[:, None] + np.arange(r)
 
     def take(self, t: int) -> np.ndarray:
         """Remove and return what lands on day ``t`` (a runs-last (R, L) copy); the slot passes to day ``t + W``.
@@ -107,40 +120,51 @@ class _Ring:
         self.buf[:, slot, :] = self.initial[d][:, None] if d < len(self.initial) else 0.0
         return landed
 
-    def put(self, t: int, shipped: np.ndarray, days: np.ndarray) -> None:
-        """Add ``shipped`` (R, L), landing ``days`` (L,) or (R, L) after day ``t``."""
-        late = t + days >= self.horizon
-        if late.any():  # lands after the run ends: stays in transit, needs no slot
-            shipped = np.where(late, 0.0, shipped)
-            days = np.where(late, 1, days)
-        longest = int(days.max(initial=0))
-        if longest > self.width:
-            self._grow(t, min(longest + 1, self.horizon + 1))
-        slots = np.add(days, t, dtype=np.intp) % self.width
-        if slots.ndim == 1:
+    def put(self, t: int, shipped: np.ndarray, days: np.ndarray, *, fits: bool = False) -> None:
+        """Add ``shipped`` (R, L), landing ``days`` (L,) or (R, L) after day ``t``.
+
+        ``fits``: every day is at most the horizon and the ring is wide enough
+        for it (lead times pre-computed as whole days, :func:`_arrival_days`),
+        so neither is checked.
+        """
+        if days.ndim == 1:
+            late = t + days >= self.horizon
+            if late.any():  # lands after the run ends: stays in transit, needs no slot
+                shipped = np.where(late, 0.0, shipped)
+                days = np.where(late, 1, days)
+            if int(days.max(initial=0)) > self.width:
+                self._grow(t, min(int(days.max()) + 1, self.horizon + 1))
             # One landing day per lane: add whole contiguous rows of runs.
-            self.buf[self.lanes, slots] += shipped.T
+            self.buf[self.lanes, np.add(days, t, dtype=np.intp) % self.width] += shipped.T
             return
-        # Each (lane, run) appears once, so a plain indexed add is exact (no repeated index);
-        # Fortran order walks runs fastest, i.e. through each lane's block in order.
-        flat = slots.ravel(order="F")
-        flat *= self.n_runs
-        flat += self.offset.ravel(order="F")
+        if not fits:
+            days = np.minimum(days, self.horizon)
+            # Only goods landing before the horizon need a slot.
+            longest = min(int(days.max(initial=0)), self.horizon - 1 - t)
+            if longest > self.width:
+                self._grow(t, longest + 1)
+        # Each (lane, run) appears once, so a plain indexed add is exact (no repeated index), in
+        # lane-major order: through each lane's block in turn.
+        # (Indexing the table is several times faster than np.take with small-integer indices, and take,
+        # add, put faster than an indexed +=.)
+        flat = self.slot_offset[t:][days.T]
+        flat += self.offset
         target = self.buf.reshape(-1)
-        target[flat] += shipped.ravel(order="F")
+        landing = target.take(flat)
+        landing += shipped.T
+        target.put(flat, landing)
 
     def _grow(self, t: int, width: int) -> None:
         """Widen the ring (a lead time longer than foreseen) after day ``t``'s :meth:`take`, keeping pending days."""
         old, w = self.buf, self.width
         days = np.arange(t + 1, t + w + 1)
-        self.buf = np.zeros((old.shape[0], width, old.shape[2]))
+        self.buf = np.zeros((old.shape[0], width + 1, old.shape[2]))
         self.buf[:, days % width] = old[:, days % w]
         # Days newly in reach start with their pre-filled pipeline, as every slot does.
         for d in range(t + w + 1, min(t + width + 1, len(self.initial))):
             self.buf[:, d % width, :] = self.initial[d][:, None]
         self.width = width
-        self.offset = np.asfortranarray(np.arange(old.shape[0]) * (width * self.n_runs)
-                                        + np.arange(self.n_runs)[:, None])
+        self._index()
 
 
 def _runs_last(a: np.ndarray) -> np.ndarray:
@@ -172,18 +196,30 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
 _DRAW_FIELDS = tuple(f.name for f in dataclasses.fields(RunDraws))
 
 
-def _arrival_days(c: Compiled, lead: np.ndarray) -> np.ndarray:
-    """One run's ``(T, L)`` lead times as whole days until landing, capped at the horizon, as small integers.
+def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray) -> None:
+    """Write one run's ``(T, L)`` lead times into ``out`` as whole days until landing, capped at the horizon.
 
     The same arithmetic as the day loop (:func:`.day.day_inputs`, then
-    :func:`.kernel.arrival_days`), a whole run at once. Capping at ``T`` changes
-    nothing: a shipment of day ``t`` due ``T`` or more days later lands after
-    the last day, exactly as with its true lead time.
+    :func:`.kernel.arrival_days`), a whole run at once and in place (``lead``
+    is overwritten). Capping at ``T`` changes nothing: a shipment of day ``t``
+    due ``T`` or more days later lands after the last day, exactly as with its
+    true lead time. ``out`` holds small integers.
     """
     sch = c.schedules
-    days = rules.arrival_days(lead * sch.lead_factor + sch.lead_extra)
-    np.minimum(days, c.n_days, out=days)
-    return days.astype(np.int16 if 2 * c.n_days < np.iinfo(np.int16).max else np.int32)
+    # x * 1 + 0 is x: skip the shocks' factors on a scenario without any (lead times are finite and >= 0).
+    if (sch.lead_factor != 1.0).any() or (sch.lead_extra != 0.0).any():
+        lead *= sch.lead_factor
+        lead += sch.lead_extra
+    # kernel.arrival_days (compile.leadtime.lead_days), step by step in place: max(1, ceil(x - tolerance)).
+    lead -= LEAD_DAYS_TOLERANCE
+    np.ceil(lead, out=lead)
+    np.clip(lead, 1.0, float(c.n_days), out=lead)
+    out[...] = lead
+
+
+def _days_dtype(c: Compiled) -> type:
+    """Integers wide enough for a landing day (the day plus its capped lead time)."""
+    return np.int16 if 2 * c.n_days + 2 < np.iinfo(np.int16).max else np.int32
 
 
 def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_days: bool = False) -> DrawBatch:
@@ -192,7 +228,9 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
     Each run's draws are checked (:func:`.finite.check_draws`) and written into
     its slot of the runs-last arrays as soon as they are drawn, so the chunk
     never holds its draws twice. With ``arrival_days`` the lead times are
-    stored as whole days until landing (:attr:`.day.DrawBatch.arrival_days`).
+    stored as whole days until landing (:attr:`.day.DrawBatch.arrival_days`),
+    day-major (``(T, R, L)`` in memory): a run writes whole rows of lanes, and
+    a day reads one contiguous ``(R, L)`` block.
 
     Raises
     ------
@@ -200,18 +238,25 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
         If a draw is not finite (:mod:`.finite`), naming its run and day.
     """
     arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS + ("arrival_days",))
+    n = len(seqs)
     for r, seq in enumerate(seqs):
         one = draw_run(c, seq)
-        check_draws(c, stack_draws([one]), [seq])
+        # A run's draws seen as a batch of one (no copy).
+        check_draws(c, DrawBatch(*(None if getattr(one, f) is None else getattr(one, f)[None] for f in _DRAW_FIELDS)),
+                    [seq])
         for name in _DRAW_FIELDS:
             value = getattr(one, name)
             if value is None:
                 continue
             if name == "lead_time" and arrival_days:
-                name, value = "arrival_days", _arrival_days(c, value)
+                if arrays["arrival_days"] is None:
+                    # (T, R, L) in memory, seen as (R, T, L).
+                    arrays["arrival_days"] = np.empty((c.n_days, n, c.n_lanes), dtype=_days_dtype(c)).transpose(1, 0, 2)
+                _arrival_days(c, value, arrays["arrival_days"][r])  # type: ignore[index]
+                continue
             if arrays[name] is None:
                 # (T, n, R) in memory, seen as (R, T, n): the layout of _runs_last.
-                arrays[name] = np.empty(value.shape + (len(seqs),), dtype=value.dtype).transpose(2, 0, 1)
+                arrays[name] = np.empty(value.shape + (n,), dtype=value.dtype).transpose(2, 0, 1)
             arrays[name][r] = value  # type: ignore[index]
     return DrawBatch(**arrays)
 
@@ -259,7 +304,10 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor)
         orders = licences.apply(c, state, orders, inp.licence_approved, inp.licence_delay, inp.licence_p)
         shipped = rules.ship(c, state, orders)
-        ring.put(t, shipped, rules.arrival_days(inp.lead_time) if inp.arrival_days is None else inp.arrival_days)
+        if inp.arrival_days is None:
+            ring.put(t, shipped, rules.arrival_days(inp.lead_time))
+        else:  # whole days capped at the horizon, and the ring is as wide as their longest (_ring_width)
+            ring.put(t, shipped, inp.arrival_days, fits=True)
         # Order books, quoted lead times and the like only for sinks that keep them (not summaries).
         extra = rules.records(c, state, inp.lead_time) if sink.records else {}
         if not sink.records and state.prices is not None:

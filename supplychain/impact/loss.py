@@ -139,6 +139,8 @@ class Shortfalls:
     def capacity(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
         """Capacity factors (R, N) of the next day."""
         self.age[...] = np.where((self.age > 0) | (self.imap.shortfall(demand, delivered) > 0), self.age + 1, 0)
+        if not self.age.any():  # no column short today or before: every factor is exactly 1 (the usual day)
+            return np.ones((self.age.shape[0], self.imap.dependence.shape[1]))
         return self.imap.capacity(demand, delivered, self.age)
 
     def row(self, r: int) -> Shortfalls:
@@ -345,5 +347,8 @@ class LossAccumulator:
         if self.stepper is None:
             return
         demand = np.broadcast_to(demand, np.shape(delivered))
-        lost = self.stepper.step(self.short.capacity(demand, delivered))
+        capacity = self.short.capacity(demand, delivered)
+        if not self.short.age.any() and not self.stepper.disturbed.any():
+            return  # no run short today or before: every run stays at the kernel's fixed point, losing nothing
+        lost = self.stepper.step(capacity)
         self.total += lost.reshape(self.total.shape)

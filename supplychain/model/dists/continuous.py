@@ -246,7 +246,8 @@ class LogNormal(Distribution):
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         m, s = self._log_params()
-        return rng.lognormal(m, s, size)
+        # exp(m + s Z) with NumPy's vectorised exp (docs/model.md §7.1), not Generator.lognormal's scalar one.
+        return np.exp(m + s * rng.standard_normal(size))
 
     @property
     def mean(self) -> float:

@@ -1,0 +1,122 @@
+"""10,000 runs of the baseline year with random lead times, metrics only: time, memory and linearity.
+
+The target of issue 11: ``simulate(load_baseline(random_lead_times=True),
+engine="vector", n_runs=10_000, keep="summary")`` (the metrics-only path: per-run
+totals and daily percentile bands, no daily series) in under 30 s and 2 GB on
+2 cores, with a cost linear in runs, facilities and horizon.
+
+Each case runs in a fresh process with the default executor (two local worker
+processes for an ensemble this size), so its peak memory is its own. Printed
+per case: wall time, CPU time (the driver and its workers, user + system) and
+peak resident memory (``ru_maxrss`` of the driver plus twice that of the
+largest worker, since two run at once). Then, from the same run of this
+script, the ratios that show linearity:
+
+* runs: 10,000 against 2,500 runs of the baseline year (linear: 4);
+* horizon: 365 against 182 days, 10,000 runs (linear: 365 / 182 = 2.01);
+* facilities: the synthetic random-lead network of 300 against 100 facilities
+  (:func:`synthetic.peer_scenario`), 500 runs each (linear: their ratio of
+  lanes, the unit every rule passes over).
+
+Ratios are given on CPU time, which other work on a shared machine disturbs
+less than wall time (both are printed). ``--runs N`` scales every case
+(N, N / 4 and N / 20 runs) for a quicker check.
+
+Usage: ``python benchmarks/bench_ten_k.py [--runs 10000] [--skip-linearity]``
+(about 5 minutes of CPU on 2 cores with the defaults).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+TARGET_SECONDS, TARGET_BYTES = 30.0, 2 * 2**30
+
+
+def probe(case: str, n_runs: int, days: int) -> None:
+    """Run one case in this (fresh) process and print its figures as JSON."""
+    from supplychain import load_baseline, simulate
+    if case == "baseline":
+        scenario = load_baseline(random_lead_times=True)
+    else:
+        from synthetic import peer_scenario
+        scenario = peer_scenario(int(case))
+    if days != scenario.horizon_days:
+        scenario = scenario.with_horizon(days)
+    start, cpu = time.perf_counter(), os.times()
+    res = simulate(scenario, engine="vector", n_runs=n_runs, seed=1, keep="summary")
+    seconds = time.perf_counter() - start
+    end = os.times()
+    # Workers have exited (and been waited for) when simulate returns, so their CPU time is in the children's.
+    cpu_seconds = sum(end[i] - cpu[i] for i in range(4))
+    kib = 1024  # ru_maxrss is in KiB on Linux
+    print(json.dumps({
+        "seconds": seconds, "cpu": cpu_seconds,
+        "driver_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kib,
+        "worker_peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kib,
+        "facilities": len(scenario.network.facilities), "lanes": len(scenario.network.lanes),
+        "days": scenario.horizon_days, "runs": n_runs, "fill_rate": float(res.fill_rate.mean()),
+        "exact_bands": bool(res.bands_exact)}))
+
+
+def run_case(case: str, n_runs: int, days: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--probe", case, str(n_runs), str(days)],
+                         capture_output=True, text=True, check=True)
+    m: dict = json.loads(out.stdout.strip().splitlines()[-1])
+    # Two workers run at once: count the largest worker twice.
+    m["peak"] = m["driver_peak"] + 2 * m["worker_peak"]
+    print(f"  {case:>8} {m['facilities']:>5} facilities {m['lanes']:>5} lanes {m['days']:>4} days "
+          f"{m['runs']:>6} runs: wall {m['seconds']:7.1f} s, CPU {m['cpu']:7.1f} s, peak "
+          f"{m['peak'] / 2**20:6.0f} MiB (driver {m['driver_peak'] / 2**20:.0f} + 2 x worker "
+          f"{m['worker_peak'] / 2**20:.0f})", flush=True)
+    return m
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--skip-linearity", action="store_true", help="only the main case")
+    parser.add_argument("--probe", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        probe(args.probe[0], int(args.probe[1]), int(args.probe[2]))
+        return
+    print(f"machine: {platform.processor() or platform.machine()}, nproc {os.cpu_count()}, Python "
+          f"{platform.python_version()}; load average at start {os.getloadavg()[0]:.1f}")
+    n = args.runs
+    print("cases (each in a fresh process, default executor):")
+    full = run_case("baseline", n, 365)
+    def verdict(met: bool) -> str:
+        return ("met" if met else "not met") if n == 10_000 else "for 10,000 runs"
+    print(f"\n{n:,} runs x the baseline year with random lead times, keep='summary':")
+    print(f"  wall {full['seconds']:.1f} s (target < {TARGET_SECONDS:.0f} s: {verdict(full['seconds'] < TARGET_SECONDS)}); "
+          f"CPU {full['cpu']:.1f} s = {full['cpu'] / 2:.1f} s on 2 busy cores; "
+          f"peak {full['peak'] / 2**20:.0f} MiB (target < {TARGET_BYTES / 2**20:.0f} MiB: "
+          f"{verdict(full['peak'] < TARGET_BYTES)})")
+    if args.skip_linearity:
+        return
+    quarter = run_case("baseline", n // 4, 365)
+    half = run_case("baseline", n, 182)
+    small = run_case("100", max(n // 20, 2), 365)
+    large = run_case("300", max(n // 20, 2), 365)
+    print("\nlinearity, CPU time (wall time) ratios; linear = the ratio of the work:")
+    print(f"  runs {n:,} / {n // 4:,}: {full['cpu'] / quarter['cpu']:.2f} ({full['seconds'] / quarter['seconds']:.2f});"
+          f" linear {n / (n // 4):.2f}")
+    print(f"  horizon 365 / 182 days: {full['cpu'] / half['cpu']:.2f} ({full['seconds'] / half['seconds']:.2f});"
+          f" linear {365 / 182:.2f}")
+    print(f"  facilities 300 / 100 ({large['lanes']} / {small['lanes']} lanes): {large['cpu'] / small['cpu']:.2f} "
+          f"({large['seconds'] / small['seconds']:.2f}); linear in lanes {large['lanes'] / small['lanes']:.2f}, "
+          f"in facilities {large['facilities'] / small['facilities']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The vector engine's fast paths give the same bits as the plain arithmetic they replace."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from supplychain import load_baseline
+from supplychain.compile.compiler import compile_scenario
+from supplychain.engines.draws import draw_run, run_seed_sequences
+from supplychain.engines.kernel import arrival_days
+from supplychain.engines.stacked import ItemSampler, sample_items
+from supplychain.engines.sums import csr_times
+from supplychain.engines.vector import _Ring, draw_batch
+from supplychain.impact.loss import InputMap, Shortfalls, load_io_table
+from supplychain.model import Scenario
+from supplychain.model.dists import LogNormal, Normal, Triangular, Uniform
+
+from .conftest import chain_network
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_csr_times_is_the_sparse_product_bit_for_bit(order):
+    rng = np.random.default_rng(0)
+    m = sparse.random(30, 50, density=0.2, random_state=1, format="csr")
+    x = np.asarray(rng.normal(size=(50, 17)) * 10.0 ** rng.integers(-8, 8, size=(50, 17)), order=order)
+    assert np.array_equal(csr_times(m, x), m @ x)
+    assert np.array_equal(csr_times(m, x[:, ::2]), m @ x[:, ::2])  # a strided view
+
+
+def test_sampler_reused_across_runs_draws_like_one_call_per_item():
+    items = [Triangular(1.0, 2.0, 4.0), Triangular(2.0, 2.0, 9.0), LogNormal(5.0, 1.0), LogNormal(3.0, 0.5),
+             Uniform(0.0, 3.0), Normal(1.0, 0.1, low=0.0), Normal(2.0, 0.3), Normal(0.0, 1.0, low=0.5, high=3.0)]
+    sampler = ItemSampler(items)
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        expected = np.column_stack([d.sample(rng, 40) for d in items])
+        assert np.array_equal(sampler.sample(np.random.default_rng(seed), 40), expected)
+        assert np.array_equal(sample_items(items, np.random.default_rng(seed), 40), expected)
+
+
+def test_ring_table_path_equals_the_checked_path():
+    # Landing days pre-computed (capped at the horizon, ring wide enough) against the path that checks them.
+    c = compile_scenario(Scenario(chain_network(), horizon_days=40))
+    rng = np.random.default_rng(3)
+    days = rng.integers(1, 60, size=(40, 5, c.n_lanes))
+    capped = np.minimum(days, 40).astype(np.int16)
+    fast, slow = _Ring(c, 5, width=41), _Ring(c, 5, width=2)
+    for t in range(40):
+        assert np.array_equal(fast.take(t), slow.take(t))
+        goods = np.asfortranarray(rng.random((5, c.n_lanes)))
+        fast.put(t, goods, np.ascontiguousarray(capped[t]), fits=True)
+        slow.put(t, goods, np.asfortranarray(days[t]))
+
+
+def test_landing_days_are_the_lead_times_rounded_up():
+    net = chain_network()
+    lanes = tuple(dataclasses.replace(l, lead_time=Triangular(0.5, 3.0, 80.0)) for l in net.lanes)
+    c = compile_scenario(Scenario(dataclasses.replace(net, lanes=lanes), horizon_days=50))
+    seqs = run_seed_sequences(4, 3)
+    batch = draw_batch(c, seqs, arrival_days=True)
+    for r, seq in enumerate(seqs):
+        lead = draw_run(c, seq).lead_time
+        assert np.array_equal(batch.arrival_days[r], np.minimum(arrival_days(lead), 50))
+
+
+def test_shortfalls_without_any_short_day_give_factors_of_one():
+    net = load_baseline(horizon_days=5).network
+    imap = InputMap.build(net, load_io_table())
+    demand = np.tile([d.rate_per_day for d in net.demands], (3, 1))
+    quick = Shortfalls(imap, 3).capacity(demand, demand.copy())
+    full = imap.capacity(demand, demand.copy(), np.zeros((3, len(imap.columns))))
+    assert np.array_equal(quick, full) and quick.shape == full.shape
+    short = demand.copy()
+    short[1] *= 0.5
+    s = Shortfalls(imap, 3)
+    np.testing.assert_array_equal(s.capacity(demand, short), imap.capacity(demand, short, s.age))
+    assert (s.capacity(demand, short)[1] < 1).any()
