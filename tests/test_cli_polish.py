@@ -54,13 +54,14 @@ def test_data_check_shows_each_published_share_as_its_cited_figures_give_it(caps
 
 
 def test_run_says_the_price_lines_for_ensembles_as_for_single_runs(tmp_path, capsys):
-    # A ban pins prices at the cap and floor: a run of daily series (one or several) names the markets and
-    # the demand given up; a summary ensemble keeps no daily prices and says so on the same line.
-    from supplychain.analytics._toy import toy_network
-    from supplychain.model import ExportControl
-    ban = ExportControl(exporter="CN", commodity="ore", start=5)
-    path = io.save_scenario(Scenario(toy_network(), horizon_days=200, name="toy ban", shocks=(ban,),
-                                     price_feedback=True), tmp_path / "ban.toml")
+    # The only mine stops for good and the importer's stock runs down until its price sits at the cap: a
+    # run of daily series (one or several) names the market and the demand given up; a summary ensemble
+    # keeps no daily prices and says so on the same line.
+    from supplychain.analytics._toy import single_source_network, toy_network
+    from supplychain.model import CapacityShock
+    stop = CapacityShock(start=5, fraction_lost=1.0, facility="CN.mine")
+    path = io.save_scenario(Scenario(single_source_network(stock=2000.0), horizon_days=200, name="toy stop",
+                                     shocks=(stop,), price_feedback=True), tmp_path / "stop.toml")
 
     def price_lines(*extra: str) -> list[str]:
         assert main(["run", str(path), "--quiet", "--engine", "vector", *extra]) == 0
