@@ -78,6 +78,6 @@ def test_one_year_chinese_gallium_ban_hits_compound_devices_not_silicon_chips():
     silicon = float(sum(usd.get(c, 0.0) for c in SILICON_CHIPS))
     compound = float(usd.get("compound_chip", 0.0))
     assert abs(silicon) < 1.0, f"silicon chips short by {silicon:,.0f} USD under a gallium ban"
-    # compound devices: ~9.8 bn USD of a 23.5 bn USD/yr market (China's own fabs idle for want of orders: docs/assumptions.md)
+    # compound devices: ~4.8 bn USD of a 23.5 bn USD/yr market (China's own fabs at full capacity: docs/assumptions.md)
     assert 1e9 < compound < 23.5e9, compound
     assert compound > 0.9 * float(usd[usd > 0].sum())  # the loss is in devices, not in gallium itself

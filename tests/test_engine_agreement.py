@@ -84,7 +84,10 @@ def share_mismatch_is_rounding(scenario: Scenario, des, vec, bad: np.ndarray) ->
 
     tiny = 1e-9 * float(np.abs(vec.arrays["flow"]).max(initial=1.0))
     rounding = (np.abs(order(des)[runs, days, lanes]) <= tiny) & (np.abs(order(vec)[runs, days, lanes]) <= tiny)
-    return bool((at_target | rounding).all()) and bad.mean() < 1e-4
+    # One tiny order of a buyer moves the share of each of its lanes: count buyer-days, not entries.
+    c = compile_scenario(scenario)
+    events = len(set(zip(runs.tolist(), days.tolist(), c.lane_buyer[lanes].tolist())))
+    return bool((at_target | rounding).all()) and events < 1e-3 * bad.shape[0] * bad.shape[1] * c.n_buyers
 
 
 def conditioning(scenario: Scenario, vec, *, n_runs: int, seed: int) -> dict[str, float]:

@@ -47,6 +47,6 @@ def test_tool_ban_cuts_chinese_new_capacity_only(runs):
             assert 0.25 < lost < 0.6, (fid, lost)
         else:
             # No other fab loses output; buyers that re-source from China's new capacity (docs/model.md
-            # §5.6.6) may raise other fabs' output a little.
-            assert -0.01 < lost < 1e-9, (fid, lost)
+            # §5.6.6), which quotes only what its tools support (§5.7), may raise other fabs' output a little.
+            assert -0.02 < lost < 1e-9, (fid, lost)
     assert material_balance(r1).max_relative_error < 1e-6

@@ -100,6 +100,7 @@ class State:
     usable: np.ndarray | None = None     # (R, F) the day's capacity usable after the restart limit (§5.4.1)
     expected_wait: np.ndarray | None = None  # (R, L) smoothed quoted wait buyers plan with (§5.6.5)
     prices: _prices.PriceState | None = None  # scarcity prices per market and sourcing tilts (§5.9)
+    material_ref: np.ndarray | None = None  # (S + 1,) steady material at the review (§5.7); 0: no limit
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -126,7 +127,8 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
                  diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf),
                  expected_wait=np.zeros((n_runs, c.n_lanes)),
-                 prices=_prices.initial_prices(c, n_runs))
+                 prices=_prices.initial_prices(c, n_runs),
+                 material_ref=np.append(_sourcing.material_reference(c), 0.0))
 
 
 def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:

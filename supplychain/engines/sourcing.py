@@ -10,8 +10,9 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   patience at its quoted rate; a lane whose supplier's wait reaches the
   patience is *late*, unavailable for re-sourcing.
 - :func:`out_of_reach` (§5.6.5): a lane whose supplier has no capacity and
-  restarts too late for its goods to land within the buyer's cover horizon
-  counts no backlog in the buyer's position and takes no new order.
+  restarts too late for its goods to land within the buyer's cover horizon,
+  or has no input to make anything from, counts no backlog in the buyer's
+  position and takes no new order.
 - :func:`expect_wait`, :func:`planned_extra` (§5.6.5): buyers plan their
   pipeline with a smoothed quoted wait, only as far as the supplier could
   ship beyond its normal flow, scaled by ``1 + panic``.
@@ -35,8 +36,10 @@ from .sums import sum_into
 
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
-__all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "spare_fraction", "planned_extra",
-           "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
+__all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait",
+           "spare_fraction", "planned_extra",
+           "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "INPUT_REF_TOLERANCE",
+           "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
@@ -44,6 +47,10 @@ LATE_TOLERANCE = 1e-9
 #: Relative tolerance of the reach test (docs/model.md §5.6.5): a restart landing exactly at the horizon
 #: is in reach, and a supplier's stock counts as free only beyond what it owes by this part of its normal rate.
 REACH_TOLERANCE = 1e-9
+
+#: Relative tolerance of the input-supported rate (docs/model.md §5.7): an input whose steady material at the
+#: review is at most this part of its buyer's steady inflow sets no limit.
+INPUT_REF_TOLERANCE = 1e-9
 
 #: Adjustment time, in days, of the wait buyers plan with (first-order smoothing of the quoted
 #: wait, docs/model.md §5.6.5; an assumption listed in docs/assumptions.md).
@@ -62,13 +69,55 @@ def _sum(c: Compiled, values: np.ndarray, by: str) -> np.ndarray:
     return sum_into(values, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
 
 
+def material_reference(c: Compiled) -> np.ndarray:
+    """Each stock's steady material at the review, ``I0_s + G0_b - F_b``, (S,) (docs/model.md §5.7).
+
+    The initial stock plus the pre-filled pipeline into it, less one day of
+    its buyer's steady inflow (the day's arrival, landed and used before the
+    review in steady state); a stock no lane fills keeps its initial stock.
+    A reference at most ``INPUT_REF_TOLERANCE`` of the buyer's steady inflow
+    is 0: that input sets no limit (:func:`input_rate`).
+    """
+    sp = spec(c)
+    ref = np.array(c.initial_stock, dtype=float)
+    if c.n_lanes:
+        pipeline = np.bincount(c.lane_buyer, weights=c.initial_arrivals.sum(axis=0), minlength=c.n_buyers)
+        mine = (ref[c.buyer_stock] + pipeline) - sp.buyer_flow
+        ref[c.buyer_stock] = np.where(mine > INPUT_REF_TOLERANCE * sp.buyer_flow, mine, 0.0)
+    return ref
+
+
+def input_rate(c: Compiled, s: State) -> np.ndarray:
+    """Input-supported rate of each facility, ``K_f min_k m_k / m0_k``, (R, F); inf without an input limit.
+
+    ``m_k`` is what the facility has of input ``k``, its stock plus what is in
+    transit to it, and ``m0_k`` the same in steady state at the review
+    (:func:`material_reference`): the facility can keep its nameplate
+    capacity ``K_f`` running for the window its steady material of ``k`` would
+    last at that capacity, ``m0_k / (a_k K_f)`` days, only with that material,
+    so ``m_k / (a_k W_k) = K_f m_k / m0_k`` (docs/model.md §5.7). An input
+    whose reference is at most ``1e-9`` of its buyer's steady inflow sets no limit.
+    """
+    assert s.material_ref is not None
+    material = s.stock.copy()
+    # Summed from the lanes in lane order (not the running per-buyer total), the bits the SimPy engine has.
+    material[:, c.buyer_stock] += _sum(c, s.transit_lane, "buyer")
+    ref = s.material_ref
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(ref > 0, material / ref, np.inf)  # the padding column (reference 0) sets no limit
+    least = ratio[:, c.recipe_stock].min(axis=2)
+    out: np.ndarray = np.where(np.isinf(least), np.inf, c.capacity * least)
+    return out
+
+
 def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarray, np.ndarray]:
     """Each supplier's quoted rate and restart wait, (R, F) each (docs/model.md §5.7).
 
-    A supplier with capacity today quotes at the largest of its usable
-    capacity (after the restart limit of §5.4.1), its recent throughput and
-    its steady flow scaled by the nameplate share its scheduled recovery gives
-    back within its ramp, and has no restart wait. A supplier without any capacity today quotes its
+    A supplier with capacity today quotes at its recent throughput or, if
+    larger, the largest of its usable capacity (after the restart limit of
+    §5.4.1) and its steady flow scaled by the nameplate share its scheduled
+    recovery gives back within its ramp, capped by its input-supported rate
+    (:func:`input_rate`), and has no restart wait. A supplier without any capacity today quotes its
     announced restart: the end of its scheduled total loss, or the mean
     duration of its random outages, and from then on its normal rate.
     """
@@ -78,7 +127,7 @@ def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarra
         return np.maximum(s.throughput, s.normal_rate), np.zeros((n_runs, c.n_facilities))
     usable = s.capacity_today if s.usable is None else s.usable
     live = s.capacity_today > 0
-    rate = np.maximum(s.throughput, usable)
+    rate = usable
     if sp.quote_share is not None:
         # A supplier recovering from a loss quotes from the capacity its ramp gives back, times the
         # share a random outage leaves it today.
@@ -87,6 +136,8 @@ def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarra
         with np.errstate(divide="ignore", invalid="ignore"):
             outage = np.where(scheduled > 0, s.capacity_today / scheduled, 1.0)
         rate = np.maximum(rate, s.normal_rate * np.minimum(sp.quote_share[t] * outage, 1.0))
+    # What it can make is also limited by the inputs it has and has coming (§5.7); its recent rate stands.
+    rate = np.maximum(s.throughput, np.minimum(rate, input_rate(c, s)))
     rate = np.where(live, rate, s.normal_rate)
     restart = np.zeros((n_runs, c.n_facilities))
     if not live.all():
@@ -148,13 +199,21 @@ def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> 
     steady inflow, ``H_b = (S_b + extra_b) / F_b`` (infinite for a buyer
     without steady inflow); a lane is out of reach when its supplier has no
     capacity today, no stock beyond what it already owes, and
-    ``restart + mean transport > H_b`` (docs/model.md §5.6.5, "Reach").
-    ``None`` when every supplier has capacity today.
+    ``restart + mean transport > H_b`` (docs/model.md §5.6.5, "Reach"). A
+    supplier with capacity but starved of an input (nothing of it on hand or
+    in transit, no work in progress) has no restart in view: ``restart = inf``.
+    ``None`` when every supplier has capacity and inputs today.
     """
     assert s.owed is not None
-    if s.capacity_today is None or (s.capacity_today > 0).all():
+    if s.capacity_today is None:
+        return None
+    starved = _starved(c, s)
+    if (s.capacity_today > 0).all() and starved is None:
         return None
     _, restart = _quote(c, s, sp, s.day)
+    if starved is not None:
+        # No material of an input, none in transit, nothing in the line: no restart in view.
+        restart = np.where(starved, np.inf, restart)
     # A supplier in force majeure still ships from its stock: it is in reach until that is spoken for
     # (up to a rounding-size part of its normal rate, so that both engines take the same side).
     spare = s.stock[:, c.out_stock] - _sum(c, s.owed, "origin")
@@ -164,6 +223,21 @@ def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> 
     ahead = restart[:, c.lane_origin] + c.lane_lead_mean
     far: np.ndarray = (restart[:, c.lane_origin] > 0) & (ahead > horizon[..., c.lane_buyer] * (1.0 + REACH_TOLERANCE))
     return far if far.any() else None
+
+
+def _starved(c: Compiled, s: State) -> np.ndarray | None:
+    """Facilities with capacity but no input to make anything from, (R, F) bool, or None (§5.6.5, reach).
+
+    Its input-supported rate is at most ``REACH_TOLERANCE`` of its nameplate capacity (an input with
+    nothing on hand and nothing in transit) and it has no work in progress.
+    """
+    assert s.capacity_today is not None
+    if not (s.stock[:, c.recipe_stock[c.recipe_stock < c.n_stocks]] <= 0).any():
+        return None  # every input has stock on hand: no facility is starved
+    starved = (s.capacity_today > 0) & (input_rate(c, s) <= REACH_TOLERANCE * c.capacity)
+    if s.wip is not None:
+        starved &= ~(s.wip > 0)
+    return starved if starved.any() else None
 
 
 def expect_wait(s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarray | None:

@@ -14,7 +14,11 @@ import numpy as np
 from ...compile.compiler import Compiled
 from ...compile.rules.sourcing import ALLOCATION_CODE
 
-__all__ = ["Layout"]
+__all__ = ["Layout", "INPUT_REF_TOLERANCE"]
+
+#: An input whose steady material at the review is at most this part of its buyer's steady inflow sets
+#: no limit on the input-supported rate (docs/model.md §5.7).
+INPUT_REF_TOLERANCE = 1e-9
 
 
 class Layout:
@@ -84,6 +88,20 @@ class Layout:
         self.buyer_flow = sp.buyer_flow.tolist()
         self.lead_shift = None if sp.lead_shift is None else sp.lead_shift.tolist()
         self.lead_mean = c.lane_lead_mean.tolist()  # mean transport days, for the reach test (§5.6.5)
+        # Input-supported rate (§5.7): each input stock's buyer and steady material at the review,
+        # initial stock + pre-filled pipeline - one day of steady inflow (0: the input sets no limit).
+        pipeline = c.initial_arrivals.sum(axis=0).tolist() if self.n_lanes else []
+        stock0 = c.initial_stock.tolist()
+        self.material_ref = [0.0] * self.n_stocks
+        for b, s in enumerate(self.buyer_stock):
+            into = 0.0
+            for l in self.buyer_lanes[b]:
+                into += pipeline[l]
+            mine = (stock0[s] + into) - self.buyer_flow[b]
+            self.material_ref[s] = mine if mine > INPUT_REF_TOLERANCE * self.buyer_flow[b] else 0.0
+        self.stock_buyer = [-1] * self.n_stocks
+        for b, s in enumerate(self.buyer_stock):
+            self.stock_buyer[s] = b
         # Quotes (§5.7): days to the end of a scheduled total loss, the nameplate share a recovering
         # supplier quotes from, the mean duration of random outages; None where the scenario has none.
         self.restart_in = None if sp.restart_in is None else sp.restart_in.tolist()

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .run import Run
 
-__all__ = ["supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review", "LATE_TOLERANCE",
+__all__ = ["input_rate", "supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review", "LATE_TOLERANCE",
            "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -44,25 +44,51 @@ EXPECTED_WAIT_DAYS = 30.0
 _INF = float("inf")
 
 
+def input_rate(run: Run, f: int) -> float:
+    """Input-supported rate of facility ``f``, ``K_f min_k m_k / m0_k`` (docs/model.md §5.7); inf without a limit.
+
+    ``m_k`` is the facility's stock of input ``k`` plus what is in transit to
+    it, ``m0_k`` the same in steady state at the review: the nameplate
+    capacity runs for the window the steady material lasts at it only with
+    that material. An input with reference 0 sets no limit.
+    """
+    lay, stock, transit = run.layout, run.stock, run.transit
+    ref = lay.material_ref
+    least = _INF
+    for s, _ in lay.recipe[f]:
+        if ref[s] > 0:
+            material = stock[s]
+            b = lay.stock_buyer[s]
+            if b >= 0:
+                into = 0.0
+                for l in lay.buyer_lanes[b]:
+                    into += transit[l]
+                material = material + into
+            least = min(least, material / ref[s])
+    return least if least == _INF else lay.capacity[f] * least
+
+
 def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
     """Supplier ``f``'s quoted rate and restart wait on day ``t`` (docs/model.md §5.7).
 
-    With capacity today: the largest of its usable capacity, its throughput
-    and its normal rate times the nameplate share its scheduled recovery
-    gives back (times the share a random outage leaves it), no restart wait.
+    With capacity today: its throughput, or if larger the largest of its
+    usable capacity and its normal rate times the nameplate share its
+    scheduled recovery gives back (times the share a random outage leaves
+    it), capped by its input-supported rate (:func:`input_rate`); no restart wait.
     Without: its normal rate after its announced restart (the end of a
     scheduled total loss, else the mean duration of its random outages).
     """
     lay = run.layout
     cap = run.capacity_today[f]
     if cap > 0:
-        rate = max(run.throughput[f], run.usable[f])
+        rate = run.usable[f]
         if lay.quote_share is not None:
             day = min(t, lay.n_days - 1)
             scheduled = lay.capacity[f] * run.now["capacity_factor"][f]
             share = cap / scheduled if scheduled > 0 else 1.0
             rate = max(rate, lay.normal_rate[f] * min(lay.quote_share[day][f] * share, 1.0))
-        return rate, 0.0
+        # Limited by the inputs it has and has coming; its recent rate stands (§5.7).
+        return max(run.throughput[f], min(rate, input_rate(run, f))), 0.0
     known = 0.0 if lay.restart_in is None else lay.restart_in[min(t, lay.n_days - 1)][f]
     drawn = 0.0 if lay.outage_days is None else lay.outage_days[f]
     return lay.normal_rate[f], (known if known > 0 else drawn)
@@ -114,19 +140,23 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
     A buyer's cover horizon is its order-up-to level, shifted by ``extra``, in
     days of its steady inflow (unbounded without one); a lane is out of reach
     when its supplier has no capacity on day ``t`` and its announced restart
-    plus the lane's mean transport time exceeds that horizon, unless it still
+    plus the lane's mean transport time exceeds that horizon, or has capacity
+    but no input to make anything from (no restart in view), unless it still
     holds stock beyond what it owes on all its lanes. ``None`` when every
-    supplier has capacity.
+    supplier has capacity and inputs.
     """
     lay = run.layout
     cap, owed, stock = run.capacity_today, run.owed, run.stock
-    if all([x > 0 for x in cap]):
+    starved = _starved(run)
+    if all([x > 0 for x in cap]) and not starved:
         return None
     restart = [0.0] * lay.n_facilities
     for f in range(lay.n_facilities):
+        if cap[f] > 0 and f not in starved:
+            continue
         free = stock[lay.out_stock[f]] - sum([owed[l] for l in lay.out_lanes[f]])
-        if cap[f] <= 0 and not free > REACH_TOLERANCE * lay.normal_rate[f]:
-            restart[f] = _quote(run, f, t)[1]
+        if not free > REACH_TOLERANCE * lay.normal_rate[f]:
+            restart[f] = _INF if f in starved else _quote(run, f, t)[1]
     far = [False] * lay.n_lanes
     for l, f in enumerate(lay.lane_origin):
         if restart[f] > 0:
@@ -135,6 +165,22 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
             horizon = (lay.order_up_to[b] + extra[b]) / flow if flow > 0 else _INF
             far[l] = restart[f] + lay.lead_mean[l] > horizon * (1.0 + REACH_TOLERANCE)
     return far if any(far) else None
+
+
+def _starved(run: Run) -> set[int]:
+    """Facilities with capacity but nothing to make anything from (§5.6.5, reach).
+
+    An input with nothing on hand and nothing in transit (input-supported rate
+    at most ``REACH_TOLERANCE`` of the nameplate capacity) and no work in progress.
+    """
+    lay, stock = run.layout, run.stock
+    out = set()
+    for f in range(lay.n_facilities):
+        if run.capacity_today[f] > 0 and any([stock[s] <= 0 for s, _ in lay.recipe[f]]) \
+                and not (lay.cycle[f] and run.wip_total[f] > 0) \
+                and input_rate(run, f) <= REACH_TOLERANCE * lay.capacity[f]:
+            out.add(f)
+    return out
 
 
 def _keep(num: float, den: float) -> float:
