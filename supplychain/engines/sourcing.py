@@ -13,8 +13,10 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   restarts too late for its goods to land within the buyer's cover horizon
   counts no backlog in the buyer's position and takes no new order.
 - :func:`expect_wait`, :func:`planned_extra` (§5.6.5): buyers plan their
-  pipeline with a smoothed quoted wait, only as far as the supplier could
-  ship beyond its normal flow, scaled by ``1 + panic``.
+  pipeline with a smoothed quoted wait, scaled by ``1 + panic``.
+- :func:`room` (§5.6.5): what a queued supplier can ship of a lane's new
+  orders; :func:`split_orders` sends a lane's order beyond it to the buyer's
+  alternates with spare capacity.
 - :func:`split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
@@ -35,7 +37,7 @@ from .sums import sum_into
 
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
-__all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "spare_fraction", "planned_extra",
+__all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "room", "spare_fraction", "planned_extra",
            "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -186,6 +188,27 @@ def expect_wait(s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarr
     return s.expected_wait
 
 
+def room(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray | None:
+    """What each lane's supplier can ship of the lane's new orders per day while it owes a queue, (R, L), or None.
+
+    A supplier that owes anything after the day's cancellations is *queued*:
+    a new order joins the end of its queue. Its lanes share its usable
+    capacity in proportion to their steady flows, ``usable * flow_l / normal``
+    (no limit for a supplier without a normal flow, or one that owes
+    nothing). ``None`` when no supplier owes anything (docs/model.md §5.6.5,
+    "Routing at a queued supplier").
+    """
+    assert s.owed is not None and s.normal_rate is not None and sp.lane_flow is not None
+    queued = _sum(c, s.owed, "origin") > 0
+    if not queued.any():
+        return None
+    usable = s.usable if s.usable is not None else (c.capacity if s.capacity_today is None else s.capacity_today)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(queued & (s.normal_rate > 0), usable / s.normal_rate, np.inf)[:, c.lane_origin]
+        out: np.ndarray = np.where(np.isinf(per_unit), np.inf, per_unit * sp.lane_flow)
+    return out
+
+
 def spare_fraction(c: Compiled, s: State) -> np.ndarray:
     """What each lane's supplier could ship beyond its normal flow, per unit of that flow, capped at 1, (R, L).
 
@@ -206,20 +229,19 @@ def spare_fraction(c: Compiled, s: State) -> np.ndarray:
 def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray | None) -> np.ndarray | None:
     """Extra pipeline each buyer plans for quotes above the normal lead time, (R, B), or None.
 
-    ``(1 + panic_b) F_b sum_l v_l (shift_l(t) + psi_l e_l)^+`` with ``F_b`` the
+    ``(1 + panic_b) F_b sum_l v_l (shift_l(t) + e_l)^+`` with ``F_b`` the
     buyer's steady inflow, ``v_l`` the lane's applied share of the day before
     normalised over the buyer's lanes (the target shares when none was applied),
-    ``shift_l(t)`` the scheduled change of its transport time, ``e_l`` the
-    expected wait (:func:`expect_wait`) and ``psi_l`` its supplier's
-    :func:`spare_fraction`: a buyer plans extra pipeline for a queue only in
-    proportion to what the supplier could ship beyond its normal flow.
-    ``None`` when no quote differs from normal.
+    ``shift_l(t)`` the scheduled change of its transport time and ``e_l`` the
+    expected wait (:func:`expect_wait`): the pipeline a flow ``F_b`` needs
+    over the longer lead time (Little's law). What a queued supplier cannot
+    ship of the orders this raises goes to the buyer's alternates with spare
+    capacity (:func:`split_orders`). ``None`` when no quote differs from normal.
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
     if expected is None and shift is None:
         return None
-    queue = None if expected is None else expected * spare_fraction(c, s)
-    excess = queue if shift is None else (shift if queue is None else queue + shift)
+    excess = expected if shift is None else (shift if expected is None else expected + shift)
     # The day before's target shares, tilted by prices (§5.9), as the buyers used them (§5.6.5).
     target = s.share_target
     if target is None:
@@ -271,17 +293,30 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         wait_lic, h_div = None, h
     s.share_target = share
     prev = s.diverted
+    limit_q = room(c, s, sp)
     if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all():
-        s.share_applied = None
         orders = q[:, c.lane_buyer] * share
-        np.minimum(orders, c.lane_capacity, out=orders)
-        return orders
+        if limit_q is None or not (orders > limit_q).any():
+            s.share_applied = None
+            np.minimum(orders, c.lane_capacity, out=orders)
+            return orders
     m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
     np.maximum(m, 0.0, out=m)
     s.diverted[...] = m
     base = q[:, c.lane_buyer] * share
     keep = base * (1.0 - m)
     diverted = _sum(c, base - keep, "buyer")
+    # A fully available lane keeps of its order what its queued supplier can ship; the rest overflows
+    # to the buyer's alternates with spare capacity; of what they cannot take the lane keeps its
+    # supplier's spare fraction (§5.6.5).
+    over = None
+    if limit_q is not None:
+        fits = (h >= 1.0) if wait_lic is None else ((h >= 1.0) & ~wait_lic)
+        over = np.where(fits, np.maximum(keep - limit_q, 0.0), 0.0)
+        if over.any():
+            keep = keep - over
+        else:
+            over = None
     t = s.day
     seeking = _sum(c, (sp.incumbent & (m > 0)).astype(float), "buyer") > 0
     s.seek_day[...] = np.where(seeking, np.minimum(s.seek_day, t), s.seek_day)
@@ -289,12 +324,31 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     full = h >= 1.0
     capacity = c.capacity if s.capacity_today is None else s.capacity_today
     spare = np.maximum(capacity - s.throughput, 0.0)[:, c.lane_origin]
-    weight = np.where(qualified & full & (m <= 0.0), spare, 0.0)
+    receiver = qualified & full & (m <= 0.0)
+    pool = diverted
+    if over is not None:
+        receiver &= over <= 0.0
+        overflow = _sum(c, over, "buyer")
+        pool = diverted + overflow
+    weight = np.where(receiver, spare, 0.0)
     total = _sum(c, weight, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
-        alt = np.where(total > 0, diverted[:, c.lane_buyer] * weight / total, 0.0)
+        alt = np.where(total > 0, pool[:, c.lane_buyer] * weight / total, 0.0)
     alt = np.minimum(np.minimum(alt, spare), np.maximum(c.lane_capacity - keep, 0.0))
-    rest = np.maximum(diverted - _sum(c, alt, "buyer"), 0.0)
+    if limit_q is not None:
+        alt = np.minimum(alt, np.maximum(limit_q - keep, 0.0))
+    rest = np.maximum(pool - _sum(c, alt, "buyer"), 0.0)
+    stay = None
+    if over is not None:
+        # What the alternates cannot take is shared between the overflow and the diverted volume in
+        # proportion to each; the overflow's part stays on the lanes it came from.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest_over = np.where(pool > 0, rest * overflow / pool, 0.0)
+            stay = np.where(overflow[:, c.lane_buyer] > 0,
+                            rest_over[:, c.lane_buyer] * over / overflow[:, c.lane_buyer], 0.0)
+        # Of that, the lane places the part its supplier's spare capacity could ship; the rest is not placed.
+        stay = stay * spare_fraction(c, s)
+        rest = rest - rest_over
     # A returning supplier takes back what it diverted; a partly available lane (a licence regime, a
     # leakage route) only when the buyer has no qualified alternate with spare capacity to turn to.
     back_ok = (h >= 1.0) | ((h > 0.0) & (total <= 0.0))
@@ -314,7 +368,15 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     # Written so that an undiverted lane's applied share is exactly its target share w (w * 1 + 0).
     with np.errstate(divide="ignore", invalid="ignore"):
         moved = np.where(qb > 0, (alt + back) / qb, 0.0)
+    if over is not None:
+        assert stay is not None
+        placed = placed + stay
+        with np.errstate(divide="ignore", invalid="ignore"):
+            moved = moved + np.where(qb > 0, stay / qb, 0.0)
     if filed is None:
+        if over is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                moved = moved - np.where(qb > 0, over / qb, 0.0)
         s.share_applied = share * (1.0 - m) + moved
     else:
         with np.errstate(divide="ignore", invalid="ignore"):

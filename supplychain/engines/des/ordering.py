@@ -161,6 +161,27 @@ def expect_waits(run: Run, waits: list[float] | None) -> list[float] | None:
     return e
 
 
+def _rooms(run: Run, lanes: list[int]) -> dict[int, float] | None:
+    """What each of ``lanes``' suppliers can ship of the lane's new orders per day while it owes a queue (§5.6.5).
+
+    A supplier owing anything after the day's cancellations shares its usable
+    capacity among its lanes in proportion to their steady flows; no limit
+    (infinite) for one that owes nothing or has no normal flow. ``None`` when
+    none of these suppliers owes anything.
+    """
+    lay, owed = run.layout, run.owed
+    out, any_queue = {}, False
+    for l in lanes:
+        f = lay.lane_origin[l]
+        normal = lay.normal_rate[f]
+        out[l] = _INF
+        if sum([owed[k] for k in lay.out_lanes[f]]) > 0:
+            any_queue = True
+            if normal > 0:
+                out[l] = run.usable[f] / normal * lay.lane_flow[l]
+    return out if any_queue else None
+
+
 def _spare_fraction(run: Run, f: int) -> float:
     """What supplier ``f`` could ship beyond its normal flow per unit of it, at most 1 (§5.6.5)."""
     normal, usable = run.layout.normal_rate[f], run.usable[f]
@@ -235,7 +256,7 @@ def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> f
 
 
 def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list[float] | None) -> float | None:
-    """Extra pipeline for quotes above normal, ``(1 + panic) F_b sum_l v_l (shift + psi e)^+``."""
+    """Extra pipeline for quotes above normal, ``(1 + panic) F_b sum_l v_l (shift + e)^+`` (Little's law)."""
     lay = run.layout
     shift = lay.lead_shift
     if expected is None and shift is None:
@@ -243,10 +264,9 @@ def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list
     row = None if shift is None else shift[min(t, len(shift) - 1)]
     used, target = run.applied, run.share_yesterday
     total = sum([used[l] for l in lanes])
-    origin = lay.lane_origin
     planned = 0.0
     for l in lanes:
-        queue = 0.0 if expected is None else expected[l] * _spare_fraction(run, origin[l])
+        queue = 0.0 if expected is None else expected[l]
         excess = queue if row is None else (row[l] if expected is None else queue + row[l])
         weight = used[l] / total if total > 0 else target[l]
         planned += max(excess, 0.0) * weight
@@ -276,6 +296,9 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         waiting[l] = l in licensed and h > 0.0
         if h < 1.0 or diverted[l] > 0.0 or waiting[l]:
             clean = False
+    rooms = _rooms(run, lanes)
+    if clean and rooms is not None and any([order * share[l] > rooms[l] for l in lanes]):
+        clean = False
     if clean:
         for l in lanes:
             wanted = order * share[l]
@@ -297,18 +320,36 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         seeking = seeking or (lay.incumbent[l] and m > 0)
     if seeking:
         run.seek_day[b] = min(run.seek_day[b], t)
+    # A fully available lane keeps what its queued supplier can ship; the rest overflows to the
+    # buyer's alternates with spare capacity; of what they cannot take the lane keeps its supplier's
+    # spare fraction (§5.6.5).
+    over = {l: 0.0 for l in lanes}
+    if rooms is not None:
+        for l in lanes:
+            if avail[l] >= 1.0 and not waiting[l]:
+                over[l] = max(keep[l] - rooms[l], 0.0)
+                keep[l] -= over[l]
+    overflow = sum([over[l] for l in lanes])
+    pool = moved_out + overflow
     spare, weight = {}, {}
     for l in lanes:
         f = lay.lane_origin[l]
         spare[l] = max(run.capacity_today[f] - run.throughput[f], 0.0)
         qualified = lay.incumbent[l] or t >= run.seek_day[b] + lay.qualify_days[l]
-        weight[l] = spare[l] if qualified and avail[l] >= 1.0 and diverted[l] <= 0.0 else 0.0
+        receiver = qualified and avail[l] >= 1.0 and diverted[l] <= 0.0 and over[l] <= 0.0
+        weight[l] = spare[l] if receiver else 0.0
     total = sum([weight[l] for l in lanes])
     alt = {}
     for l in lanes:
-        a = moved_out * weight[l] / total if total > 0 else 0.0
+        a = pool * weight[l] / total if total > 0 else 0.0
         alt[l] = min(a, spare[l], max(cap[l] - keep[l], 0.0))
-    rest = max(moved_out - sum([alt[l] for l in lanes]), 0.0)
+        if rooms is not None:
+            alt[l] = min(alt[l], max(rooms[l] - keep[l], 0.0))
+    rest = max(pool - sum([alt[l] for l in lanes]), 0.0)
+    # What the alternates cannot take is shared between the overflow and the diverted volume in
+    # proportion to each; the overflow's part stays on the lanes it came from.
+    rest_over = rest * overflow / pool if pool > 0 else 0.0
+    rest -= rest_over
     # A returning supplier takes back what was diverted from it; a partly available lane only when
     # the buyer has no alternate with spare capacity; a lane waiting for a licence the rest.
     back_w = {l: (base[l] - keep[l]) if avail[l] >= 1.0 or (avail[l] > 0.0 and total <= 0.0) or waiting[l]
@@ -321,9 +362,14 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
             limit = share[l] * filed
             kept = min(kept, limit)
             back = min(back, max(limit - kept, 0.0))
-        placed = kept + alt[l] + back
-        moved = (alt[l] + back) / order if order > 0 else 0.0
+        stay = rest_over * over[l] / overflow if overflow > 0 else 0.0
+        if stay != 0.0:
+            # Of it the lane places the part its supplier's spare capacity could ship.
+            stay *= _spare_fraction(run, lay.lane_origin[l])
+        placed = kept + alt[l] + back + stay
+        moved = ((alt[l] + back) / order if order > 0 else 0.0) + (stay / order if order > 0 else 0.0)
         if filed is None:
+            moved -= over[l] / order if order > 0 else 0.0
             applied[l] = share[l] * (1.0 - diverted[l]) + moved
         else:
             applied[l] = (kept / order if order > 0 else share[l] * (1.0 - diverted[l])) + moved
