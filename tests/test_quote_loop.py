@@ -76,14 +76,18 @@ def test_a_short_outage_quotes_its_length_and_its_backlog_clears(engine):
     # Day 15: back at capacity 15, quoting at it. The waits buyers saw in the ordering phase (before
     # the day's order joins the queue) were 10 on day 5, 15 - t on days 6-13 and 1 on day 14; the
     # expected wait moves 1/30 of the way to each, then 1/30 of the way to day 15's wait 90/15 = 6.
-    # Spare fraction min(1, (15 - 10)/10) = 1/2: the buyer raises its target by 10 x 1/2 x expected
-    # wait and orders 10 + that.
+    # The buyer raises its target by its inflow 10 x the expected wait (the whole wait, docs/model.md
+    # §5.6.5) and wants 10 + 10 x expected. The plant owes a queue: the lane's room is its capacity, 15.
+    # With no alternate, the lane keeps what the order without the planned pipeline (10) would have
+    # put beyond the room (nothing) and, of the rest, the plant's spare fraction min(1, (15 - 10)/10)
+    # = 1/2: it orders 15 + (10 + 10 x expected - 15) / 2.
     a = 1.0 / EXPECTED_WAIT_DAYS
     expected = 0.0
     for wait in [10.0, *(15.0 - t for t in range(6, 14)), 1.0, 6.0]:
         expected += (wait - expected) * a
     ordered = res.series("flow", LANE)[0] + np.diff(backlog, prepend=0.0)
-    assert ordered[15] == pytest.approx(10.0 + 5.0 * expected)
+    assert 10.0 + 10.0 * expected > 15.0
+    assert ordered[15] == pytest.approx(15.0 + (10.0 + 10.0 * expected - 15.0) / 2)
     assert res.series("flow", LANE)[0][15] == pytest.approx(15.0)
     # The backlog clears after the outage. It cannot clear faster than the spare 5/day (90/5 = 18
     # days, day 33); the planned extra adds at most the backlog again (loop gain <= 1/2), so by day

@@ -233,7 +233,7 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     buyer's steady inflow, ``v_l`` the lane's applied share of the day before
     normalised over the buyer's lanes (the target shares when none was applied),
     ``shift_l(t)`` the scheduled change of its transport time and ``e_l`` the
-    expected wait (:func:`expect_wait`): the pipeline a flow ``F_b`` needs
+    expected wait (:func:`expect_wait`; 0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
     over the longer lead time (Little's law). What a queued supplier cannot
     ship of the orders this raises goes to the buyer's alternates with spare
     capacity (:func:`split_orders`). ``None`` when no quote differs from normal.
@@ -241,6 +241,10 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
     if expected is None and shift is None:
         return None
+    if expected is not None and s.capacity_today is not None and not (s.capacity_today > 0).all():
+        # A supplier without capacity ships nothing more however much it is owed: no pipeline is
+        # planned for its wait (its announced restart decides, §5.6.5 reach).
+        expected = np.where((s.capacity_today > 0)[:, c.lane_origin], expected, 0.0)
     excess = expected if shift is None else (shift if expected is None else expected + shift)
     # The day before's target shares, tilted by prices (§5.9), as the buyers used them (§5.6.5).
     target = s.share_target
@@ -257,8 +261,14 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
 
 def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray,
                  allow: np.ndarray, late: np.ndarray | None, filed: np.ndarray | None = None,
-                 licensed: np.ndarray | None = None) -> np.ndarray:
+                 licensed: np.ndarray | None = None, plain: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
+
+    Then a lane whose supplier is queued keeps at most its :func:`room`; its
+    overflow goes to the buyer's alternates with spare capacity left, and of
+    what they cannot take the lane places what it would have overflowed with
+    ``plain`` (R, B), the order without the planned pipeline (``q`` when
+    ``None``), and its supplier's spare fraction of the rest (§5.6.5).
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
     regime) receives at its target share of it: the buyer orders ``q``
@@ -306,17 +316,6 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     base = q[:, c.lane_buyer] * share
     keep = base * (1.0 - m)
     diverted = _sum(c, base - keep, "buyer")
-    # A fully available lane keeps of its order what its queued supplier can ship; the rest overflows
-    # to the buyer's alternates with spare capacity; of what they cannot take the lane keeps its
-    # supplier's spare fraction (§5.6.5).
-    over = None
-    if limit_q is not None:
-        fits = (h >= 1.0) if wait_lic is None else ((h >= 1.0) & ~wait_lic)
-        over = np.where(fits, np.maximum(keep - limit_q, 0.0), 0.0)
-        if over.any():
-            keep = keep - over
-        else:
-            over = None
     t = s.day
     seeking = _sum(c, (sp.incumbent & (m > 0)).astype(float), "buyer") > 0
     s.seek_day[...] = np.where(seeking, np.minimum(s.seek_day, t), s.seek_day)
@@ -324,31 +323,12 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     full = h >= 1.0
     capacity = c.capacity if s.capacity_today is None else s.capacity_today
     spare = np.maximum(capacity - s.throughput, 0.0)[:, c.lane_origin]
-    receiver = qualified & full & (m <= 0.0)
-    pool = diverted
-    if over is not None:
-        receiver &= over <= 0.0
-        overflow = _sum(c, over, "buyer")
-        pool = diverted + overflow
-    weight = np.where(receiver, spare, 0.0)
+    weight = np.where(qualified & full & (m <= 0.0), spare, 0.0)
     total = _sum(c, weight, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
-        alt = np.where(total > 0, pool[:, c.lane_buyer] * weight / total, 0.0)
+        alt = np.where(total > 0, diverted[:, c.lane_buyer] * weight / total, 0.0)
     alt = np.minimum(np.minimum(alt, spare), np.maximum(c.lane_capacity - keep, 0.0))
-    if limit_q is not None:
-        alt = np.minimum(alt, np.maximum(limit_q - keep, 0.0))
-    rest = np.maximum(pool - _sum(c, alt, "buyer"), 0.0)
-    stay = None
-    if over is not None:
-        # What the alternates cannot take is shared between the overflow and the diverted volume in
-        # proportion to each; the overflow's part stays on the lanes it came from.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rest_over = np.where(pool > 0, rest * overflow / pool, 0.0)
-            stay = np.where(overflow[:, c.lane_buyer] > 0,
-                            rest_over[:, c.lane_buyer] * over / overflow[:, c.lane_buyer], 0.0)
-        # Of that, the lane places the part its supplier's spare capacity could ship; the rest is not placed.
-        stay = stay * spare_fraction(c, s)
-        rest = rest - rest_over
+    rest = np.maximum(diverted - _sum(c, alt, "buyer"), 0.0)
     # A returning supplier takes back what it diverted; a partly available lane (a licence regime, a
     # leakage route) only when the buyer has no qualified alternate with spare capacity to turn to.
     back_ok = (h >= 1.0) | ((h > 0.0) & (total <= 0.0))
@@ -368,20 +348,39 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     # Written so that an undiverted lane's applied share is exactly its target share w (w * 1 + 0).
     with np.errstate(divide="ignore", invalid="ignore"):
         moved = np.where(qb > 0, (alt + back) / qb, 0.0)
-    if over is not None:
-        assert stay is not None
-        placed = placed + stay
-        with np.errstate(divide="ignore", invalid="ignore"):
-            moved = moved + np.where(qb > 0, stay / qb, 0.0)
     if filed is None:
-        if over is not None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                moved = moved - np.where(qb > 0, over / qb, 0.0)
         s.share_applied = share * (1.0 - m) + moved
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             s.share_applied = np.where(qb > 0, keep / qb, share * (1.0 - m)) + moved
-    return np.minimum(placed, c.lane_capacity)
+    placed = np.minimum(placed, c.lane_capacity)
+    if limit_q is None:
+        return placed
+    fits = (h >= 1.0) if wait_lic is None else ((h >= 1.0) & ~wait_lic)
+    over = np.where(fits, np.maximum(placed - limit_q, 0.0), 0.0)
+    if not over.any():
+        return placed
+    # A queued supplier's lane keeps its room; the overflow goes to alternates with spare capacity
+    # left, and of what they cannot take the lane places the overflow of the order without the
+    # planned pipeline and its supplier's spare fraction of the rest (§5.6.5, routing).
+    placed = placed - over
+    overflow = _sum(c, over, "buyer")
+    left = np.maximum(spare - alt, 0.0)
+    weight2 = np.where(qualified & full & (m <= 0.0) & (over <= 0.0), left, 0.0)
+    total2 = _sum(c, weight2, "buyer")[:, c.lane_buyer]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alt2 = np.where(total2 > 0, overflow[:, c.lane_buyer] * weight2 / total2, 0.0)
+    alt2 = np.minimum(np.minimum(alt2, left), np.maximum(c.lane_capacity - placed, 0.0))
+    alt2 = np.minimum(alt2, np.maximum(limit_q - placed, 0.0))
+    rest2 = np.maximum(overflow - _sum(c, alt2, "buyer"), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stay = np.where(overflow[:, c.lane_buyer] > 0, rest2[:, c.lane_buyer] * over / overflow[:, c.lane_buyer], 0.0)
+        usual = stay if plain is None else np.minimum(stay, np.maximum(
+            np.where(qb > 0, (placed + over) * (plain[:, c.lane_buyer] / qb), 0.0) - limit_q, 0.0))
+    stay = usual + (stay - usual) * spare_fraction(c, s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 + stay - over) / qb, 0.0)
+    return placed + alt2 + stay
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,

@@ -237,15 +237,18 @@ def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bo
     if run.awaiting is not None:
         position += sum([run.awaiting[l] for l in lanes])
     planned = _planned_pipeline(run, b, t, lanes, expected)
+    # The order without the planned pipeline: what a queued supplier keeps beyond its room (§5.6.5).
+    plain = None
     if planned is not None:
+        plain = _order_up_to(lay, b, position if doubt is None else position - doubt[b], extra, factor)
         extra = extra + planned
     order = _order_up_to(lay, b, position, extra, factor)
     if doubt is None:
-        _split(run, b, t, lanes, order, share, allow, late, None, licensed)
+        _split(run, b, t, lanes, order, share, allow, late, None, licensed, plain)
     else:
         # Order as if only the expected approvals were on order; file no more than counting them all.
         expected_order = _order_up_to(lay, b, position - doubt[b], extra, factor)
-        _split(run, b, t, lanes, expected_order, share, allow, late, order, licensed)
+        _split(run, b, t, lanes, expected_order, share, allow, late, order, licensed, plain)
 
 
 def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> float:  # type: ignore[no-untyped-def]
@@ -266,7 +269,8 @@ def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list
     total = sum([used[l] for l in lanes])
     planned = 0.0
     for l in lanes:
-        queue = 0.0 if expected is None else expected[l]
+        # A supplier without capacity today: no pipeline planned for its wait (§5.6.5).
+        queue = 0.0 if expected is None or not run.capacity_today[lay.lane_origin[l]] > 0 else expected[l]
         excess = queue if row is None else (row[l] if expected is None else queue + row[l])
         weight = used[l] / total if total > 0 else target[l]
         planned += max(excess, 0.0) * weight
@@ -274,13 +278,18 @@ def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list
 
 
 def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list[float],
-           allow: list[float], late: list[bool] | None, filed: float | None, licensed: set[int]) -> None:
+           allow: list[float], late: list[bool] | None, filed: float | None, licensed: set[int],
+           plain: float | None = None) -> None:
     """Split ``order`` over the buyer's lanes by target share and availability (§5.6.6).
 
     ``filed``, if given, caps what a partly available lane (a licence regime)
     receives at its target share of it (§6.5.2). A lane in ``licensed``
     offers its order to alternates with spare capacity first; the rest is
-    filed there.
+    filed there. Then a lane whose supplier is queued keeps at most its room
+    (:func:`_rooms`); its overflow goes to alternates with spare capacity
+    left, and of what they cannot take the lane places the overflow of
+    ``plain``, the order without the planned pipeline (``order`` when
+    ``None``), and its supplier's spare fraction of the rest (§5.6.5).
     """
     lay, orders, applied, diverted = run.layout, run.orders, run.applied, run.diverted
     ok = run.licence_ok
@@ -320,36 +329,18 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         seeking = seeking or (lay.incumbent[l] and m > 0)
     if seeking:
         run.seek_day[b] = min(run.seek_day[b], t)
-    # A fully available lane keeps what its queued supplier can ship; the rest overflows to the
-    # buyer's alternates with spare capacity; of what they cannot take the lane keeps its supplier's
-    # spare fraction (§5.6.5).
-    over = {l: 0.0 for l in lanes}
-    if rooms is not None:
-        for l in lanes:
-            if avail[l] >= 1.0 and not waiting[l]:
-                over[l] = max(keep[l] - rooms[l], 0.0)
-                keep[l] -= over[l]
-    overflow = sum([over[l] for l in lanes])
-    pool = moved_out + overflow
     spare, weight = {}, {}
     for l in lanes:
         f = lay.lane_origin[l]
         spare[l] = max(run.capacity_today[f] - run.throughput[f], 0.0)
         qualified = lay.incumbent[l] or t >= run.seek_day[b] + lay.qualify_days[l]
-        receiver = qualified and avail[l] >= 1.0 and diverted[l] <= 0.0 and over[l] <= 0.0
-        weight[l] = spare[l] if receiver else 0.0
+        weight[l] = spare[l] if qualified and avail[l] >= 1.0 and diverted[l] <= 0.0 else 0.0
     total = sum([weight[l] for l in lanes])
     alt = {}
     for l in lanes:
-        a = pool * weight[l] / total if total > 0 else 0.0
+        a = moved_out * weight[l] / total if total > 0 else 0.0
         alt[l] = min(a, spare[l], max(cap[l] - keep[l], 0.0))
-        if rooms is not None:
-            alt[l] = min(alt[l], max(rooms[l] - keep[l], 0.0))
-    rest = max(pool - sum([alt[l] for l in lanes]), 0.0)
-    # What the alternates cannot take is shared between the overflow and the diverted volume in
-    # proportion to each; the overflow's part stays on the lanes it came from.
-    rest_over = rest * overflow / pool if pool > 0 else 0.0
-    rest -= rest_over
+    rest = max(moved_out - sum([alt[l] for l in lanes]), 0.0)
     # A returning supplier takes back what was diverted from it; a partly available lane only when
     # the buyer has no alternate with spare capacity; a lane waiting for a licence the rest.
     back_w = {l: (base[l] - keep[l]) if avail[l] >= 1.0 or (avail[l] > 0.0 and total <= 0.0) or waiting[l]
@@ -362,15 +353,50 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
             limit = share[l] * filed
             kept = min(kept, limit)
             back = min(back, max(limit - kept, 0.0))
-        stay = rest_over * over[l] / overflow if overflow > 0 else 0.0
-        if stay != 0.0:
-            # Of it the lane places the part its supplier's spare capacity could ship.
-            stay *= _spare_fraction(run, lay.lane_origin[l])
-        placed = kept + alt[l] + back + stay
-        moved = ((alt[l] + back) / order if order > 0 else 0.0) + (stay / order if order > 0 else 0.0)
+        placed = kept + alt[l] + back
+        moved = (alt[l] + back) / order if order > 0 else 0.0
         if filed is None:
-            moved -= over[l] / order if order > 0 else 0.0
             applied[l] = share[l] * (1.0 - diverted[l]) + moved
         else:
             applied[l] = (kept / order if order > 0 else share[l] * (1.0 - diverted[l])) + moved
         orders[l] = min(placed, cap[l])
+    if rooms is not None:
+        _route(run, lanes, order, plain, rooms, avail, waiting, spare, alt, weight)
+
+
+def _route(run: Run, lanes: list[int], order: float, plain: float | None, rooms: dict[int, float],
+           avail: dict[int, float], waiting: dict[int, bool], spare: dict[int, float], alt: dict[int, float],
+           weight: dict[int, float]) -> None:
+    """Keep each lane of a queued supplier within its room; route the overflow (§5.6.5, routing).
+
+    The overflow goes to the buyer's receivers (``weight > 0`` in the split)
+    with spare capacity left, at most that, the lane capacity and their room;
+    of what they cannot take, the lane places the overflow of the order
+    without the planned pipeline and its supplier's spare fraction of the rest.
+    """
+    lay, orders, applied = run.layout, run.orders, run.applied
+    cap = lay.lane_cap
+    over = {l: max(orders[l] - rooms[l], 0.0) if avail[l] >= 1.0 and not waiting[l] else 0.0 for l in lanes}
+    if not any([over[l] > 0.0 for l in lanes]):
+        return
+    for l in lanes:
+        orders[l] -= over[l]
+    overflow = sum([over[l] for l in lanes])
+    left = {l: max(spare[l] - alt[l], 0.0) for l in lanes}
+    w2 = {l: left[l] if weight[l] > 0.0 and over[l] <= 0.0 else 0.0 for l in lanes}
+    total = sum([w2[l] for l in lanes])
+    alt2 = {}
+    for l in lanes:
+        a = overflow * w2[l] / total if total > 0 else 0.0
+        a = min(min(a, left[l]), max(cap[l] - orders[l], 0.0))
+        alt2[l] = min(a, max(rooms[l] - orders[l], 0.0))
+    rest = max(overflow - sum([alt2[l] for l in lanes]), 0.0)
+    for l in lanes:
+        stay = rest * over[l] / overflow if overflow > 0 else 0.0
+        usual = stay
+        if plain is not None:
+            usual = min(stay, max(((orders[l] + over[l]) * (plain / order) if order > 0 else 0.0) - rooms[l], 0.0))
+        stay = usual + (stay - usual) * _spare_fraction(run, lay.lane_origin[l])
+        if order > 0:
+            applied[l] += (alt2[l] + stay - over[l]) / order
+        orders[l] = orders[l] + alt2[l] + stay
