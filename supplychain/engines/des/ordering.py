@@ -10,11 +10,12 @@ way to the day's wait (:func:`expect_waits`). A supplier without capacity
 whose restart lands its goods beyond a buyer's cover horizon is out of reach
 (:func:`out_of_reach`): its backlog is no cover and it gets no new order. Then each buyer reviews its
 inventory position and orders up to its level (:func:`review`), the level
-raised by the pipeline it plans for the expected wait, as far as its
-supplier has capacity beyond its normal flow, and splits the order over its
-lanes by the day's target shares, diverting what unavailable lanes cannot
-take to qualified alternates in proportion to their suppliers' spare
-capacity. Under a licence regime the buyer orders as if only the approvals
+raised by the pipeline it plans for the expected wait of its suppliers with
+capacity, and splits the order over its lanes by the day's target shares,
+diverting what unavailable lanes cannot take to qualified alternates in
+proportion to their suppliers' spare capacity; a lane whose supplier owes a
+queue keeps at most its share of that supplier's capacity, and the rest goes
+to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (:func:`outlook`), files no more than counting them
 all, and offers a lane's order that would wait for a licence to alternates
 first.
