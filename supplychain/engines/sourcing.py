@@ -37,7 +37,7 @@ from .sums import sum_into
 
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
-__all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "room", "spare_fraction", "planned_extra",
+__all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "room", "planned_extra",
            "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -192,8 +192,9 @@ def room(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray | None:
     """What each lane's supplier can ship of the lane's new orders per day while it owes a queue, (R, L), or None.
 
     A supplier that owes anything after the day's cancellations is *queued*:
-    a new order joins the end of its queue. Its lanes share its usable
-    capacity in proportion to their steady flows, ``usable * flow_l / normal``
+    a new order joins the end of its queue. Its lanes share what it ships,
+    its usable capacity or its recent throughput if lower, in proportion to
+    their steady flows, ``min(usable, throughput) * flow_l / normal``
     (no limit for a supplier without a normal flow, or one that owes
     nothing). ``None`` when no supplier owes anything (docs/model.md §5.6.5,
     "Routing at a queued supplier").
@@ -203,26 +204,12 @@ def room(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray | None:
     if not queued.any():
         return None
     usable = s.usable if s.usable is not None else (c.capacity if s.capacity_today is None else s.capacity_today)
+    assert s.throughput is not None
+    # What it ships: its usable capacity, or its recent throughput when that is lower (short of inputs).
+    rate = np.minimum(usable, s.throughput)
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_unit = np.where(queued & (s.normal_rate > 0), usable / s.normal_rate, np.inf)[:, c.lane_origin]
+        per_unit = np.where(queued & (s.normal_rate > 0), rate / s.normal_rate, np.inf)[:, c.lane_origin]
         out: np.ndarray = np.where(np.isinf(per_unit), np.inf, per_unit * sp.lane_flow)
-    return out
-
-
-def spare_fraction(c: Compiled, s: State) -> np.ndarray:
-    """What each lane's supplier could ship beyond its normal flow, per unit of that flow, capped at 1, (R, L).
-
-    ``min(1, (usable - normal)^+ / normal)`` with ``usable`` its usable capacity
-    today (1 for a supplier with capacity and no normal flow, 0 without capacity).
-    """
-    assert s.normal_rate is not None
-    if s.capacity_today is None:
-        return np.ones((1, c.n_lanes))
-    usable = s.capacity_today if s.usable is None else s.usable
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(s.normal_rate > 0, np.maximum(usable - s.normal_rate, 0.0) / s.normal_rate,
-                        np.where(usable > 0, 1.0, 0.0))
-    out: np.ndarray = np.minimum(frac, 1.0)[:, c.lane_origin]
     return out
 
 
@@ -268,7 +255,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     overflow goes to the buyer's alternates with spare capacity left, and of
     what they cannot take the lane places what it would have overflowed with
     ``plain`` (R, B), the order without the planned pipeline (``q`` when
-    ``None``), and its supplier's spare fraction of the rest (§5.6.5).
+    ``None``); the rest is not placed (§5.6.5).
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
     regime) receives at its target share of it: the buyer orders ``q``
@@ -362,7 +349,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         return placed
     # A queued supplier's lane keeps its room; the overflow goes to alternates with spare capacity
     # left, and of what they cannot take the lane places the overflow of the order without the
-    # planned pipeline and its supplier's spare fraction of the rest (§5.6.5, routing).
+    # planned pipeline; the rest is not placed (§5.6.5, routing).
     placed = placed - over
     overflow = _sum(c, over, "buyer")
     left = np.maximum(spare - alt, 0.0)
@@ -375,9 +362,9 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     rest2 = np.maximum(overflow - _sum(c, alt2, "buyer"), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         stay = np.where(overflow[:, c.lane_buyer] > 0, rest2[:, c.lane_buyer] * over / overflow[:, c.lane_buyer], 0.0)
-        usual = stay if plain is None else np.minimum(stay, np.maximum(
-            np.where(qb > 0, (placed + over) * (plain[:, c.lane_buyer] / qb), 0.0) - limit_q, 0.0))
-    stay = usual + (stay - usual) * spare_fraction(c, s)
+        if plain is not None:
+            stay = np.minimum(stay, np.maximum(
+                np.where(qb > 0, (placed + over) * (plain[:, c.lane_buyer] / qb), 0.0) - limit_q, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         s.share_applied = s.share_applied + np.where(qb > 0, (alt2 + stay - over) / qb, 0.0)
     return placed + alt2 + stay

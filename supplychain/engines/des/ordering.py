@@ -165,8 +165,9 @@ def expect_waits(run: Run, waits: list[float] | None) -> list[float] | None:
 def _rooms(run: Run, lanes: list[int]) -> dict[int, float] | None:
     """What each of ``lanes``' suppliers can ship of the lane's new orders per day while it owes a queue (§5.6.5).
 
-    A supplier owing anything after the day's cancellations shares its usable
-    capacity among its lanes in proportion to their steady flows; no limit
+    A supplier owing anything after the day's cancellations shares what it
+    ships, its usable capacity or its recent throughput if lower, among its
+    lanes in proportion to their steady flows; no limit
     (infinite) for one that owes nothing or has no normal flow. ``None`` when
     none of these suppliers owes anything.
     """
@@ -179,16 +180,8 @@ def _rooms(run: Run, lanes: list[int]) -> dict[int, float] | None:
         if sum([owed[k] for k in lay.out_lanes[f]]) > 0:
             any_queue = True
             if normal > 0:
-                out[l] = run.usable[f] / normal * lay.lane_flow[l]
+                out[l] = min(run.usable[f], run.throughput[f]) / normal * lay.lane_flow[l]
     return out if any_queue else None
-
-
-def _spare_fraction(run: Run, f: int) -> float:
-    """What supplier ``f`` could ship beyond its normal flow per unit of it, at most 1 (§5.6.5)."""
-    normal, usable = run.layout.normal_rate[f], run.usable[f]
-    if normal > 0:
-        return min(max(usable - normal, 0.0) / normal, 1.0)
-    return 1.0 if usable > 0 else 0.0
 
 
 def outlook(run: Run, t: int) -> tuple[list[float] | None, set[int]]:
@@ -290,7 +283,7 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     (:func:`_rooms`); its overflow goes to alternates with spare capacity
     left, and of what they cannot take the lane places the overflow of
     ``plain``, the order without the planned pipeline (``order`` when
-    ``None``), and its supplier's spare fraction of the rest (§5.6.5).
+    ``None``); the rest is not placed (§5.6.5).
     """
     lay, orders, applied, diverted = run.layout, run.orders, run.applied, run.diverted
     ok = run.licence_ok
@@ -373,7 +366,7 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, rooms:
     The overflow goes to the buyer's receivers (``weight > 0`` in the split)
     with spare capacity left, at most that, the lane capacity and their room;
     of what they cannot take, the lane places the overflow of the order
-    without the planned pipeline and its supplier's spare fraction of the rest.
+    without the planned pipeline; the rest is not placed.
     """
     lay, orders, applied = run.layout, run.orders, run.applied
     cap = lay.lane_cap
@@ -394,10 +387,8 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, rooms:
     rest = max(overflow - sum([alt2[l] for l in lanes]), 0.0)
     for l in lanes:
         stay = rest * over[l] / overflow if overflow > 0 else 0.0
-        usual = stay
         if plain is not None:
-            usual = min(stay, max(((orders[l] + over[l]) * (plain / order) if order > 0 else 0.0) - rooms[l], 0.0))
-        stay = usual + (stay - usual) * _spare_fraction(run, lay.lane_origin[l])
+            stay = min(stay, max(((orders[l] + over[l]) * (plain / order) if order > 0 else 0.0) - rooms[l], 0.0))
         if order > 0:
             applied[l] += (alt2[l] + stay - over[l]) / order
         orders[l] = orders[l] + alt2[l] + stay
