@@ -53,33 +53,34 @@ def cut(start: int = 5, fraction: float = 0.3) -> CapacityShock:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_buyer_orders_a_full_suppliers_gap_from_one_with_spare_capacity(engine):
     # From day 5 CN (capacity 5, its steady flow) loses 30 % for good: it makes 3.5 a day against the 5
-    # the buyer asks of it. It falls short on day 5 and owes from then on; from day 6 its lane's room
-    # is its usable capacity in proportion to the lane's steady flow, 3.5 x 5 / 5 = 3.5 a day, and the
-    # buyer's other 1.5 go to KR (capacity 40, 35 spare). The buyer never runs dry: no demand is lost,
-    # CN's backlog stops growing once it is queued, and KR ships the gap.
+    # the buyer asks of it, and owes from then on. The buyer plans pipeline for CN's whole wait
+    # (docs/model.md §5.6.5); at CN, which owes a queue, it places only its plain order (its share of
+    # what it uses), so CN's backlog grows by at most 1.5 a day and never by the planned pipeline, which
+    # goes to KR (capacity 40, 35 spare). The planned pipeline grows with CN's wait and the buyer never
+    # runs dry: no demand is lost, CN's backlog stays bounded (it falls whenever the buyer's position is
+    # high enough that its plain order is small), and KR ships the gap, 1.5 a day on average.
     sc = Scenario(network(40.0, cn_capacity=5.0), horizon_days=200).with_shocks(cut())
     res = simulate(sc, engine=engine, seed=0)
     np.testing.assert_allclose(res.series("unmet", "US.w")[0], 0.0, atol=1e-9)
     owed = res.series("backlog", CN)[0]
-    assert owed[5] > 0
-    assert owed[6:].max() <= owed[5] * (1 + 1e-9) + 1e-9      # nothing beyond its room joins CN's queue
-    np.testing.assert_allclose(res.series("flow", CN)[0][6:], 3.5)
-    # KR ships the gap, 1.5, on top of its 5, plus a vanishing part of the pipeline the buyer plans for
-    # CN's constant queue.
-    np.testing.assert_allclose(res.series("flow", KR)[0][100:], 6.5, rtol=1e-3)
+    assert owed[5] > 0 and np.diff(owed).max() <= 1.5 + 1e-9
+    assert owed.max() < 20.0 and owed[100:].max() < 10.0
+    # CN ships what it makes, 3.5 a day on average (from stock when its queue is briefly empty).
+    assert res.series("flow", CN)[0][6:].mean() == pytest.approx(3.5, abs=0.02)
+    assert res.series("flow", KR)[0][100:].mean() == pytest.approx(6.5, abs=0.02)
     assert material_balance(res).max_relative_error < 1e-9
 
 
 def test_without_spare_capacity_elsewhere_the_buyer_gets_what_the_suppliers_can_make():
     # The same cut with KR also full (capacity 5 = its flow): nobody can ship the gap. The buyer keeps
     # its plain order with CN (its queue grows by what the buyer uses beyond CN's 3.5) and loses 1.5 a
-    # day once its stock is gone; the planned pipeline adds nothing at the full suppliers.
+    # day on average once its stock is gone; the planned pipeline adds nothing at the queued suppliers.
     sc = Scenario(network(5.0, cn_capacity=5.0), horizon_days=200).with_shocks(cut())
     res = simulate(sc, engine="vector", seed=0)
     lost = res.series("unmet", "US.w")[0]
-    assert lost[150:] == pytest.approx(1.5, rel=1e-6)
-    np.testing.assert_allclose(res.series("flow", KR)[0][40:], 5.0)
-    np.testing.assert_allclose(res.series("flow", CN)[0][6:], 3.5)
+    assert lost[150:].mean() == pytest.approx(1.5, rel=1e-6)
+    assert res.series("flow", KR)[0][40:].mean() == pytest.approx(5.0, abs=0.02)
+    assert res.series("flow", CN)[0][40:].mean() == pytest.approx(3.5, abs=0.02)
 
 
 @pytest.mark.parametrize("days", [10, 30, 90])

@@ -14,9 +14,9 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   counts no backlog in the buyer's position and takes no new order.
 - :func:`expect_wait`, :func:`planned_extra` (§5.6.5): buyers plan their
   pipeline with a smoothed quoted wait, scaled by ``1 + panic``.
-- :func:`room` (§5.6.5): what a queued supplier can ship of a lane's new
-  orders; :func:`split_orders` sends a lane's order beyond it to the buyer's
-  alternates with spare capacity.
+- :func:`queued` (§5.6.5): suppliers that owe a queue; :func:`split_orders`
+  sends the pipeline a buyer plans beyond its plain order to alternates with
+  spare capacity instead of such a supplier.
 - :func:`split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
@@ -37,7 +37,7 @@ from .sums import sum_into
 
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
-__all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "room", "planned_extra",
+__all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "queued", "planned_extra",
            "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -188,28 +188,17 @@ def expect_wait(s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarr
     return s.expected_wait
 
 
-def room(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray | None:
-    """What each lane's supplier can ship of the lane's new orders per day while it owes a queue, (R, L), or None.
+def queued(c: Compiled, s: State) -> np.ndarray | None:
+    """Lanes whose supplier owes anything after the day's cancellations, (R, L) bool, or None if none.
 
-    A supplier that owes anything after the day's cancellations is *queued*:
-    a new order joins the end of its queue. Its lanes share what it ships,
-    its usable capacity or its recent throughput if lower, in proportion to
-    their steady flows, ``min(usable, throughput) * flow_l / normal``
-    (no limit for a supplier without a normal flow, or one that owes
-    nothing). ``None`` when no supplier owes anything (docs/model.md §5.6.5,
-    "Routing at a queued supplier").
+    A new order to such a supplier joins the end of its queue (docs/model.md
+    §5.6.5, "Routing at a queued supplier").
     """
-    assert s.owed is not None and s.normal_rate is not None and sp.lane_flow is not None
-    queued = _sum(c, s.owed, "origin") > 0
-    if not queued.any():
+    assert s.owed is not None
+    owes = _sum(c, s.owed, "origin") > 0
+    if not owes.any():
         return None
-    usable = s.usable if s.usable is not None else (c.capacity if s.capacity_today is None else s.capacity_today)
-    assert s.throughput is not None
-    # What it ships: its usable capacity, or its recent throughput when that is lower (short of inputs).
-    rate = np.minimum(usable, s.throughput)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_unit = np.where(queued & (s.normal_rate > 0), rate / s.normal_rate, np.inf)[:, c.lane_origin]
-        out: np.ndarray = np.where(np.isinf(per_unit), np.inf, per_unit * sp.lane_flow)
+    out: np.ndarray = owes[:, c.lane_origin]
     return out
 
 
@@ -223,7 +212,8 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     expected wait (:func:`expect_wait`; 0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
     over the longer lead time (Little's law). What a queued supplier cannot
     ship of the orders this raises goes to the buyer's alternates with spare
-    capacity (:func:`split_orders`). ``None`` when no quote differs from normal.
+    capacity, never to a supplier that owes a queue (:func:`split_orders`).
+    ``None`` when no quote differs from normal.
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
     if expected is None and shift is None:
@@ -251,11 +241,11 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
                  licensed: np.ndarray | None = None, plain: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
-    Then a lane whose supplier is queued keeps at most its :func:`room`; its
-    overflow goes to the buyer's alternates with spare capacity left, and of
-    what they cannot take the lane places what it would have overflowed with
-    ``plain`` (R, B), the order without the planned pipeline (``q`` when
-    ``None``); the rest is not placed (§5.6.5).
+    Then a lane whose supplier owes a queue (:func:`queued`) places only its
+    part of ``plain`` (R, B), the order without the planned pipeline (``None``:
+    no pipeline planned); the rest goes to the buyer's alternates with spare
+    capacity left that owe no queue, and what they cannot take is not placed
+    (§5.6.5).
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
     regime) receives at its target share of it: the buyer orders ``q``
@@ -290,10 +280,12 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         wait_lic, h_div = None, h
     s.share_target = share
     prev = s.diverted
-    limit_q = room(c, s, sp)
+    owes = None if plain is None else queued(c, s)
+    if owes is not None and not (owes & (share > 0) & (plain < q)[:, c.lane_buyer]).any():
+        owes = None
     if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all():
         orders = q[:, c.lane_buyer] * share
-        if limit_q is None or not (orders > limit_q).any():
+        if owes is None:
             s.share_applied = None
             np.minimum(orders, c.lane_capacity, out=orders)
             return orders
@@ -341,33 +333,29 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         with np.errstate(divide="ignore", invalid="ignore"):
             s.share_applied = np.where(qb > 0, keep / qb, share * (1.0 - m)) + moved
     placed = np.minimum(placed, c.lane_capacity)
-    if limit_q is None:
+    if owes is None:
         return placed
+    assert plain is not None
+    # At a queued supplier a lane places only its part of the plain order (the order without the
+    # planned pipeline); the planned part goes to alternates with spare capacity left that owe no
+    # queue, at most that spare capacity, and what they cannot take is not placed (§5.6.5, routing).
     fits = (h >= 1.0) if wait_lic is None else ((h >= 1.0) & ~wait_lic)
-    over = np.where(fits, np.maximum(placed - limit_q, 0.0), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(qb > 0, plain[:, c.lane_buyer] / qb, 1.0)
+    over = np.where(fits & owes, placed * (1.0 - ratio), 0.0)
     if not over.any():
         return placed
-    # A queued supplier's lane keeps its room; the overflow goes to alternates with spare capacity
-    # left, and of what they cannot take the lane places the overflow of the order without the
-    # planned pipeline; the rest is not placed (§5.6.5, routing).
     placed = placed - over
     overflow = _sum(c, over, "buyer")
     left = np.maximum(spare - alt, 0.0)
-    weight2 = np.where(qualified & full & (m <= 0.0) & (over <= 0.0), left, 0.0)
+    weight2 = np.where(qualified & full & (m <= 0.0) & ~owes, left, 0.0)
     total2 = _sum(c, weight2, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
         alt2 = np.where(total2 > 0, overflow[:, c.lane_buyer] * weight2 / total2, 0.0)
     alt2 = np.minimum(np.minimum(alt2, left), np.maximum(c.lane_capacity - placed, 0.0))
-    alt2 = np.minimum(alt2, np.maximum(limit_q - placed, 0.0))
-    rest2 = np.maximum(overflow - _sum(c, alt2, "buyer"), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        stay = np.where(overflow[:, c.lane_buyer] > 0, rest2[:, c.lane_buyer] * over / overflow[:, c.lane_buyer], 0.0)
-        if plain is not None:
-            stay = np.minimum(stay, np.maximum(
-                np.where(qb > 0, (placed + over) * (plain[:, c.lane_buyer] / qb), 0.0) - limit_q, 0.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 + stay - over) / qb, 0.0)
-    return placed + alt2 + stay
+        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - over) / qb, 0.0)
+    return placed + alt2
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,

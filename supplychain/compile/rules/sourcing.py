@@ -55,7 +55,6 @@ class SourcingSpec:
     restart_in: np.ndarray | None = None  # (T, F) days to the end of a scheduled total loss (0: none)
     quote_share: np.ndarray | None = None  # (T, F) nameplate share a supplier quotes from (recovery ahead)
     outage_days: np.ndarray | None = None  # (F,) mean duration of the random outages hitting a facility
-    lane_flow: np.ndarray | None = None  # (L,) steady flow of each lane, units/day (a queued supplier's room)
 
 
 def _moving_average(x: np.ndarray, before: np.ndarray, window: int) -> np.ndarray:
@@ -165,8 +164,7 @@ def sourcing_spec(builder: ScheduleBuilder) -> None:
     builder.extras["sourcing"] = SourcingSpec(
         incumbent=incumbent, qualify_days=qualify, patience=patience, lasting=lasting, step=step,
         panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation,
-        restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder),
-        lane_flow=flow)
+        restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder))
 
 
 def _quote_share(builder: ScheduleBuilder) -> np.ndarray | None:

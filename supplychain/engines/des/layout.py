@@ -59,7 +59,6 @@ class Layout:
             self.out_lanes[f].append(l)
             self.buyer_lanes[b].append(l)
         steady_flow = [c.steady.flow.get(i, 0.0) for i in c.lane_ids]
-        self.lane_flow = steady_flow  # a queued supplier's capacity is shared by these (§5.6.5)
         # A supplier's normal rate: its steady flow out (its throughput before day 0, §3).
         self.normal_rate = np.bincount(c.lane_origin, weights=steady_flow, minlength=self.n_facilities).tolist() \
             if self.n_lanes else [0.0] * self.n_facilities

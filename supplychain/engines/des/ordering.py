@@ -14,8 +14,8 @@ raised by the pipeline it plans for the expected wait of its suppliers with
 capacity, and splits the order over its lanes by the day's target shares,
 diverting what unavailable lanes cannot take to qualified alternates in
 proportion to their suppliers' spare capacity; a lane whose supplier owes a
-queue keeps at most its share of that supplier's capacity, and the rest goes
-to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
+queue takes only its part of the order without the planned pipeline, and the
+planned part goes to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (:func:`outlook`), files no more than counting them
 all, and offers a lane's order that would wait for a licence to alternates
 first.
@@ -162,26 +162,12 @@ def expect_waits(run: Run, waits: list[float] | None) -> list[float] | None:
     return e
 
 
-def _rooms(run: Run, lanes: list[int]) -> dict[int, float] | None:
-    """What each of ``lanes``' suppliers can ship of the lane's new orders per day while it owes a queue (§5.6.5).
-
-    A supplier owing anything after the day's cancellations shares what it
-    ships, its usable capacity or its recent throughput if lower, among its
-    lanes in proportion to their steady flows; no limit
-    (infinite) for one that owes nothing or has no normal flow. ``None`` when
-    none of these suppliers owes anything.
-    """
+def _queued(run: Run, lanes: list[int]) -> dict[int, bool] | None:
+    """Per lane of ``lanes``, whether its supplier owes anything after the day's cancellations (§5.6.5);
+    ``None`` when none of them does."""
     lay, owed = run.layout, run.owed
-    out, any_queue = {}, False
-    for l in lanes:
-        f = lay.lane_origin[l]
-        normal = lay.normal_rate[f]
-        out[l] = _INF
-        if sum([owed[k] for k in lay.out_lanes[f]]) > 0:
-            any_queue = True
-            if normal > 0:
-                out[l] = min(run.usable[f], run.throughput[f]) / normal * lay.lane_flow[l]
-    return out if any_queue else None
+    out = {l: sum([owed[k] for k in lay.out_lanes[lay.lane_origin[l]]]) > 0 for l in lanes}
+    return out if any(out.values()) else None
 
 
 def outlook(run: Run, t: int) -> tuple[list[float] | None, set[int]]:
@@ -279,11 +265,10 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     ``filed``, if given, caps what a partly available lane (a licence regime)
     receives at its target share of it (§6.5.2). A lane in ``licensed``
     offers its order to alternates with spare capacity first; the rest is
-    filed there. Then a lane whose supplier is queued keeps at most its room
-    (:func:`_rooms`); its overflow goes to alternates with spare capacity
-    left, and of what they cannot take the lane places the overflow of
-    ``plain``, the order without the planned pipeline (``order`` when
-    ``None``); the rest is not placed (§5.6.5).
+    filed there. Then a lane whose supplier owes a queue places only its
+    part of ``plain``, the order without the planned pipeline (``None``: no
+    pipeline planned); the rest goes to alternates with spare capacity left
+    that owe no queue, and what they cannot take is not placed (§5.6.5).
     """
     lay, orders, applied, diverted = run.layout, run.orders, run.applied, run.diverted
     ok = run.licence_ok
@@ -299,8 +284,10 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         waiting[l] = l in licensed and h > 0.0
         if h < 1.0 or diverted[l] > 0.0 or waiting[l]:
             clean = False
-    rooms = _rooms(run, lanes)
-    if clean and rooms is not None and any([order * share[l] > rooms[l] for l in lanes]):
+    owes = None if plain is None else _queued(run, lanes)
+    if owes is not None and not any([owes[l] and share[l] > 0 and plain < order for l in lanes]):
+        owes = None
+    if owes is not None:
         clean = False
     if clean:
         for l in lanes:
@@ -354,41 +341,36 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         else:
             applied[l] = (kept / order if order > 0 else share[l] * (1.0 - diverted[l])) + moved
         orders[l] = min(placed, cap[l])
-    if rooms is not None:
-        _route(run, lanes, order, plain, rooms, avail, waiting, spare, alt, weight)
+    if owes is not None:
+        _route(run, lanes, order, plain, owes, avail, waiting, spare, alt, weight)
 
 
-def _route(run: Run, lanes: list[int], order: float, plain: float | None, rooms: dict[int, float],
+def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: dict[int, bool],
            avail: dict[int, float], waiting: dict[int, bool], spare: dict[int, float], alt: dict[int, float],
            weight: dict[int, float]) -> None:
-    """Keep each lane of a queued supplier within its room; route the overflow (§5.6.5, routing).
+    """At a queued supplier a lane places only its part of the plain order (§5.6.5, routing).
 
-    The overflow goes to the buyer's receivers (``weight > 0`` in the split)
-    with spare capacity left, at most that, the lane capacity and their room;
-    of what they cannot take, the lane places the overflow of the order
-    without the planned pipeline; the rest is not placed.
+    The planned part goes to the buyer's receivers (``weight > 0`` in the
+    split) that owe no queue, in proportion to the spare capacity they have
+    left, at most that and the lane capacity; what they cannot take is not
+    placed.
     """
+    assert plain is not None
     lay, orders, applied = run.layout, run.orders, run.applied
     cap = lay.lane_cap
-    over = {l: max(orders[l] - rooms[l], 0.0) if avail[l] >= 1.0 and not waiting[l] else 0.0 for l in lanes}
-    if not any([over[l] > 0.0 for l in lanes]):
+    ratio = plain / order if order > 0 else 1.0
+    over = {l: orders[l] * (1.0 - ratio) if avail[l] >= 1.0 and not waiting[l] and owes[l] else 0.0 for l in lanes}
+    if not any([over[l] != 0.0 for l in lanes]):
         return
     for l in lanes:
         orders[l] -= over[l]
     overflow = sum([over[l] for l in lanes])
     left = {l: max(spare[l] - alt[l], 0.0) for l in lanes}
-    w2 = {l: left[l] if weight[l] > 0.0 and over[l] <= 0.0 else 0.0 for l in lanes}
+    w2 = {l: left[l] if weight[l] > 0.0 and not owes[l] else 0.0 for l in lanes}
     total = sum([w2[l] for l in lanes])
-    alt2 = {}
     for l in lanes:
         a = overflow * w2[l] / total if total > 0 else 0.0
         a = min(min(a, left[l]), max(cap[l] - orders[l], 0.0))
-        alt2[l] = min(a, max(rooms[l] - orders[l], 0.0))
-    rest = max(overflow - sum([alt2[l] for l in lanes]), 0.0)
-    for l in lanes:
-        stay = rest * over[l] / overflow if overflow > 0 else 0.0
-        if plain is not None:
-            stay = min(stay, max(((orders[l] + over[l]) * (plain / order) if order > 0 else 0.0) - rooms[l], 0.0))
         if order > 0:
-            applied[l] += (alt2[l] + stay - over[l]) / order
-        orders[l] = orders[l] + alt2[l] + stay
+            applied[l] += (a - over[l]) / order
+        orders[l] = orders[l] + a
