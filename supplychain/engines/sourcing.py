@@ -189,13 +189,15 @@ def expect_wait(s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarr
 
 
 def queued(c: Compiled, s: State) -> np.ndarray | None:
-    """Lanes whose supplier owes anything after the day's cancellations, (R, L) bool, or None if none.
+    """Lanes whose supplier owes more than a rounding-size part of its normal rate after the day's
+    cancellations, (R, L) bool, or None if none.
 
     A new order to such a supplier joins the end of its queue (docs/model.md
     §5.6.5, "Routing at a queued supplier").
     """
-    assert s.owed is not None
-    owes = _sum(c, s.owed, "origin") > 0
+    assert s.owed is not None and s.normal_rate is not None
+    # A rounding-size backlog is no queue, so that both engines take the same side.
+    owes = _sum(c, s.owed, "origin") > REACH_TOLERANCE * s.normal_rate
     if not owes.any():
         return None
     out: np.ndarray = owes[:, c.lane_origin]
@@ -281,7 +283,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     s.share_target = share
     prev = s.diverted
     owes = None if plain is None else queued(c, s)
-    if owes is not None and not (owes & (share > 0) & (plain < q)[:, c.lane_buyer]).any():
+    if owes is not None and not (owes & (plain < q)[:, c.lane_buyer]).any():
         owes = None
     if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all():
         orders = q[:, c.lane_buyer] * share

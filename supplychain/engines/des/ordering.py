@@ -166,7 +166,9 @@ def _queued(run: Run, lanes: list[int]) -> dict[int, bool] | None:
     """Per lane of ``lanes``, whether its supplier owes anything after the day's cancellations (§5.6.5);
     ``None`` when none of them does."""
     lay, owed = run.layout, run.owed
-    out = {l: sum([owed[k] for k in lay.out_lanes[lay.lane_origin[l]]]) > 0 for l in lanes}
+    # A rounding-size backlog is no queue (the reach tolerance of its normal rate).
+    out = {l: sum([owed[k] for k in lay.out_lanes[lay.lane_origin[l]]]) > REACH_TOLERANCE * lay.normal_rate[lay.lane_origin[l]]
+           for l in lanes}
     return out if any(out.values()) else None
 
 
@@ -285,7 +287,7 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         if h < 1.0 or diverted[l] > 0.0 or waiting[l]:
             clean = False
     owes = None if plain is None else _queued(run, lanes)
-    if owes is not None and not any([owes[l] and share[l] > 0 and plain < order for l in lanes]):
+    if owes is not None and not (plain < order and any([owes[l] for l in lanes])):
         owes = None
     if owes is not None:
         clean = False
