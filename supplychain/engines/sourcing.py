@@ -38,7 +38,8 @@ from .sums import sum_into
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait", "queued", "planned_extra",
-           "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
+           "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "SHARE_TOLERANCE",
+           "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
@@ -46,6 +47,11 @@ LATE_TOLERANCE = 1e-9
 #: Relative tolerance of the reach test (docs/model.md §5.6.5): a restart landing exactly at the horizon
 #: is in reach, and a supplier's stock counts as free only beyond what it owes by this part of its normal rate.
 REACH_TOLERANCE = 1e-9
+
+#: Applied shares of a buyer summing to at most this count as none applied (docs/model.md §5.6.5): what
+#: is left of them when the whole order went elsewhere or was not placed is a rounding residue, and
+#: weights normalised by it would be ratios of rounding errors.
+SHARE_TOLERANCE = 1e-9
 
 #: Adjustment time, in days, of the wait buyers plan with (first-order smoothing of the quoted
 #: wait, docs/model.md §5.6.5; an assumption listed in docs/assumptions.md).
@@ -233,7 +239,7 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     # Weights: applied shares normalised per buyer; the target shares on a day nothing was applied.
     total = _sum(c, used, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(total > 0, used / total, target)
+        weight = np.where(total > SHARE_TOLERANCE, used / total, target)
     extra: np.ndarray = _sum(c, np.maximum(excess, 0.0) * weight, "buyer") * (sp.buyer_flow * (1.0 + sp.panic))
     return extra
 

@@ -33,13 +33,16 @@ if TYPE_CHECKING:
     from .run import Run
 
 __all__ = ["supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review", "LATE_TOLERANCE",
-           "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
+           "REACH_TOLERANCE", "SHARE_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
 #: Relative tolerance of the reach test (§5.6.5): a restart landing exactly at the horizon is in reach,
 #: and a supplier's stock is free only beyond what it owes by this part of its normal rate.
 REACH_TOLERANCE = 1e-9
+#: Applied shares of a buyer summing to at most this count as none applied (§5.6.5): a rounding
+#: residue of an order that went elsewhere or was not placed is no basis for weights.
+SHARE_TOLERANCE = 1e-9
 #: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
 EXPECTED_WAIT_DAYS = 30.0
 _INF = float("inf")
@@ -254,7 +257,7 @@ def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list
         # A supplier without capacity today: no pipeline planned for its wait (§5.6.5).
         queue = 0.0 if expected is None or not run.capacity_today[lay.lane_origin[l]] > 0 else expected[l]
         excess = queue if row is None else (row[l] if expected is None else queue + row[l])
-        weight = used[l] / total if total > 0 else target[l]
+        weight = used[l] / total if total > SHARE_TOLERANCE else target[l]
         planned += max(excess, 0.0) * weight
     return planned * (lay.buyer_flow[b] * (1.0 + lay.panic[b]))
 
