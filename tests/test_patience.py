@@ -109,9 +109,12 @@ def test_panic_scales_the_planned_extra_and_minus_one_ignores_quotes():
     # One day of backlog: day 5 demand 30 (a spike) leaves the plant owing 10 at the end of day 5
     # (it ships 20 of the 30 ordered). On day 6 it quotes that backlog at its capacity, 40/day (no idle
     # capacity to restart in the "other" chain): wait 10/40 = 1/4 day. The buyer's expected wait moves
-    # 1/30 of the way from 0: 1/120 day. Its supplier's spare fraction is min(1, (40 - 10)/10) = 1, so
-    # a rational buyer (panic 0) raises its target by 10 x 1 x 1/120 = 1/12: it orders 10 (consumption)
-    # + 1/12. With panic = -1 it ignores the quote and orders 10; panic = 1 doubles the extra.
+    # 1/30 of the way from 0: 1/120 day, and a rational buyer (panic 0) raises its target by 10 x 1/120
+    # = 1/12. But the plant owes a queue on day 6, so the buyer places there only its plain order, 10
+    # (docs/model.md §5.6.5, routing; it has no alternate). The plant ships 40 on day 6 and owes
+    # nothing on day 7: the expected wait decays to 1/120 x 29/30, and the buyer orders 10 plus the
+    # pipeline it now plans, 10 x 29/3600. With panic = -1 it ignores the quote and orders 10; panic = 1
+    # doubles the extra.
     from supplychain.model import DemandShock
     spike = DemandShock(region="US", commodity="w", factor=3.0, start=5, end=6)
     orders = {}
@@ -120,9 +123,11 @@ def test_panic_scales_the_planned_extra_and_minus_one_ignores_quotes():
                        engine="vector", seed=0)
         backlog = res.series("backlog", LANE)[0]
         orders[panic] = res.series("flow", LANE)[0] + np.diff(backlog, prepend=0.0)
-    assert orders[0.0][5] == pytest.approx(30.0) and orders[0.0][6] == pytest.approx(10.0 + 1 / 12)
-    assert orders[-1.0][6] == pytest.approx(10.0)
-    assert orders[1.0][6] == pytest.approx(10.0 + 2 / 12)
+    extra = 10.0 * 29.0 / 3600.0
+    assert orders[0.0][5] == pytest.approx(30.0) and orders[0.0][6] == pytest.approx(10.0)
+    assert orders[0.0][7] == pytest.approx(10.0 + extra)
+    assert orders[-1.0][7] == pytest.approx(10.0)
+    assert orders[1.0][7] == pytest.approx(10.0 + 2 * extra)
 
 
 def test_a_full_supplier_draws_no_planned_extra():

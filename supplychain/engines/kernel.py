@@ -256,15 +256,18 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
         position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
         doubt, licensed = _licences.outlook(c, s)
     planned = _sourcing.planned_extra(c, s, sp, _sourcing.expect_wait(s, sp, wait))
+    # The order without the planned pipeline: what a queued supplier keeps beyond its room (§5.6.5).
+    plain = None
     if planned is not None:
+        plain = _order_up_to(c, position if doubt is None else position - doubt, extra, order_factor)
         extra = extra + planned
     q = _order_up_to(c, position, extra, order_factor)
     if doubt is None:
-        return _sourcing.split_orders(c, s, sp, q, share, allow, late, None, licensed)
+        return _sourcing.split_orders(c, s, sp, q, share, allow, late, None, licensed, plain)
     # The buyer orders as if only the approvals it expects were on order (as under a ban for the
     # rest), but files on a licensed lane no more than it would counting every application.
     expected = _order_up_to(c, position - doubt, extra, order_factor)
-    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed)
+    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed, plain)
 
 
 def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_factor: np.ndarray) -> np.ndarray:

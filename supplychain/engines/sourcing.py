@@ -14,8 +14,10 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   or has no input to make anything from, counts no backlog in the buyer's
   position and takes no new order.
 - :func:`expect_wait`, :func:`planned_extra` (§5.6.5): buyers plan their
-  pipeline with a smoothed quoted wait, only as far as the supplier could
-  ship beyond its normal flow, scaled by ``1 + panic``.
+  pipeline with a smoothed quoted wait, scaled by ``1 + panic``.
+- :func:`queued` (§5.6.5): suppliers that owe a queue; :func:`split_orders`
+  sends the pipeline a buyer plans beyond its plain order to alternates with
+  spare capacity instead of such a supplier.
 - :func:`split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
@@ -37,8 +39,8 @@ from .sums import sum_into
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait",
-           "spare_fraction", "planned_extra",
-           "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE", "INPUT_REF_TOLERANCE",
+           "queued", "planned_extra", "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE",
+           "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -51,6 +53,11 @@ REACH_TOLERANCE = 1e-9
 #: Relative tolerance of the input-supported rate (docs/model.md §5.7): an input whose steady material at the
 #: review is at most this part of its buyer's steady inflow sets no limit.
 INPUT_REF_TOLERANCE = 1e-9
+
+#: Applied shares of a buyer summing to at most this count as none applied (docs/model.md §5.6.5): what
+#: is left of them when the whole order went elsewhere or was not placed is a rounding residue, and
+#: weights normalised by it would be ratios of rounding errors.
+SHARE_TOLERANCE = 1e-9
 
 #: Adjustment time, in days, of the wait buyers plan with (first-order smoothing of the quoted
 #: wait, docs/model.md §5.6.5; an assumption listed in docs/assumptions.md).
@@ -260,40 +267,43 @@ def expect_wait(s: State, sp: SourcingSpec, wait: np.ndarray | None) -> np.ndarr
     return s.expected_wait
 
 
-def spare_fraction(c: Compiled, s: State) -> np.ndarray:
-    """What each lane's supplier could ship beyond its normal flow, per unit of that flow, capped at 1, (R, L).
+def queued(c: Compiled, s: State) -> np.ndarray | None:
+    """Lanes whose supplier owes more than a rounding-size part of its normal rate after the day's
+    cancellations, (R, L) bool, or None if none.
 
-    ``min(1, (usable - normal)^+ / normal)`` with ``usable`` its usable capacity
-    today (1 for a supplier with capacity and no normal flow, 0 without capacity).
+    A new order to such a supplier joins the end of its queue (docs/model.md
+    §5.6.5, "Routing at a queued supplier").
     """
-    assert s.normal_rate is not None
-    if s.capacity_today is None:
-        return np.ones((1, c.n_lanes))
-    usable = s.capacity_today if s.usable is None else s.usable
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(s.normal_rate > 0, np.maximum(usable - s.normal_rate, 0.0) / s.normal_rate,
-                        np.where(usable > 0, 1.0, 0.0))
-    out: np.ndarray = np.minimum(frac, 1.0)[:, c.lane_origin]
+    assert s.owed is not None and s.normal_rate is not None
+    # A rounding-size backlog is no queue, so that both engines take the same side.
+    owes = _sum(c, s.owed, "origin") > REACH_TOLERANCE * s.normal_rate
+    if not owes.any():
+        return None
+    out: np.ndarray = owes[:, c.lane_origin]
     return out
 
 
 def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray | None) -> np.ndarray | None:
     """Extra pipeline each buyer plans for quotes above the normal lead time, (R, B), or None.
 
-    ``(1 + panic_b) F_b sum_l v_l (shift_l(t) + psi_l e_l)^+`` with ``F_b`` the
+    ``(1 + panic_b) F_b sum_l v_l (shift_l(t) + e_l)^+`` with ``F_b`` the
     buyer's steady inflow, ``v_l`` the lane's applied share of the day before
     normalised over the buyer's lanes (the target shares when none was applied),
-    ``shift_l(t)`` the scheduled change of its transport time, ``e_l`` the
-    expected wait (:func:`expect_wait`) and ``psi_l`` its supplier's
-    :func:`spare_fraction`: a buyer plans extra pipeline for a queue only in
-    proportion to what the supplier could ship beyond its normal flow.
+    ``shift_l(t)`` the scheduled change of its transport time and ``e_l`` the
+    expected wait (:func:`expect_wait`; 0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
+    over the longer lead time (Little's law). What a queued supplier cannot
+    ship of the orders this raises goes to the buyer's alternates with spare
+    capacity, never to a supplier that owes a queue (:func:`split_orders`).
     ``None`` when no quote differs from normal.
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
     if expected is None and shift is None:
         return None
-    queue = None if expected is None else expected * spare_fraction(c, s)
-    excess = queue if shift is None else (shift if queue is None else queue + shift)
+    if expected is not None and s.capacity_today is not None and not (s.capacity_today > 0).all():
+        # A supplier without capacity ships nothing more however much it is owed: no pipeline is
+        # planned for its wait (its announced restart decides, §5.6.5 reach).
+        expected = np.where((s.capacity_today > 0)[:, c.lane_origin], expected, 0.0)
+    excess = expected if shift is None else (shift if expected is None else expected + shift)
     # The day before's target shares, tilted by prices (§5.9), as the buyers used them (§5.6.5).
     target = s.share_target
     if target is None:
@@ -302,15 +312,21 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     # Weights: applied shares normalised per buyer; the target shares on a day nothing was applied.
     total = _sum(c, used, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(total > 0, used / total, target)
+        weight = np.where(total > SHARE_TOLERANCE, used / total, target)
     extra: np.ndarray = _sum(c, np.maximum(excess, 0.0) * weight, "buyer") * (sp.buyer_flow * (1.0 + sp.panic))
     return extra
 
 
 def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray,
                  allow: np.ndarray, late: np.ndarray | None, filed: np.ndarray | None = None,
-                 licensed: np.ndarray | None = None) -> np.ndarray:
+                 licensed: np.ndarray | None = None, plain: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
+
+    Then a lane whose supplier owes a queue (:func:`queued`) places only its
+    part of ``plain`` (R, B), the order without the planned pipeline (``None``:
+    no pipeline planned); the rest goes to the buyer's alternates with spare
+    capacity left that owe no queue, and what they cannot take is not placed
+    (§5.6.5).
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
     regime) receives at its target share of it: the buyer orders ``q``
@@ -345,11 +361,15 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         wait_lic, h_div = None, h
     s.share_target = share
     prev = s.diverted
+    owes = None if plain is None else queued(c, s)
+    if owes is not None and not (owes & (plain < q)[:, c.lane_buyer]).any():
+        owes = None
     if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all():
-        s.share_applied = None
         orders = q[:, c.lane_buyer] * share
-        np.minimum(orders, c.lane_capacity, out=orders)
-        return orders
+        if owes is None:
+            s.share_applied = None
+            np.minimum(orders, c.lane_capacity, out=orders)
+            return orders
     m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
     np.maximum(m, 0.0, out=m)
     s.diverted[...] = m
@@ -393,7 +413,30 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
             s.share_applied = np.where(qb > 0, keep / qb, share * (1.0 - m)) + moved
-    return np.minimum(placed, c.lane_capacity)
+    placed = np.minimum(placed, c.lane_capacity)
+    if owes is None:
+        return placed
+    assert plain is not None
+    # At a queued supplier a lane places only its part of the plain order (the order without the
+    # planned pipeline); the planned part goes to alternates with spare capacity left that owe no
+    # queue, at most that spare capacity, and what they cannot take is not placed (§5.6.5, routing).
+    fits = (h >= 1.0) if wait_lic is None else ((h >= 1.0) & ~wait_lic)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(qb > 0, plain[:, c.lane_buyer] / qb, 1.0)
+    over = np.where(fits & owes, placed * (1.0 - ratio), 0.0)
+    if not over.any():
+        return placed
+    placed = placed - over
+    overflow = _sum(c, over, "buyer")
+    left = np.maximum(spare - alt, 0.0)
+    weight2 = np.where(qualified & full & (m <= 0.0) & ~owes, left, 0.0)
+    total2 = _sum(c, weight2, "buyer")[:, c.lane_buyer]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alt2 = np.where(total2 > 0, overflow[:, c.lane_buyer] * weight2 / total2, 0.0)
+    alt2 = np.minimum(np.minimum(alt2, left), np.maximum(c.lane_capacity - placed, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - over) / qb, 0.0)
+    return placed + alt2
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,

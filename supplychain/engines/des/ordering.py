@@ -10,11 +10,12 @@ way to the day's wait (:func:`expect_waits`). A supplier without capacity
 whose restart lands its goods beyond a buyer's cover horizon is out of reach
 (:func:`out_of_reach`): its backlog is no cover and it gets no new order. Then each buyer reviews its
 inventory position and orders up to its level (:func:`review`), the level
-raised by the pipeline it plans for the expected wait, as far as its
-supplier has capacity beyond its normal flow, and splits the order over its
-lanes by the day's target shares, diverting what unavailable lanes cannot
-take to qualified alternates in proportion to their suppliers' spare
-capacity. Under a licence regime the buyer orders as if only the approvals
+raised by the pipeline it plans for the expected wait of its suppliers with
+capacity, and splits the order over its lanes by the day's target shares,
+diverting what unavailable lanes cannot take to qualified alternates in
+proportion to their suppliers' spare capacity; a lane whose supplier owes a
+queue takes only its part of the order without the planned pipeline, and the
+planned part goes to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (:func:`outlook`), files no more than counting them
 all, and offers a lane's order that would wait for a licence to alternates
 first.
@@ -31,14 +32,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .run import Run
 
-__all__ = ["input_rate", "supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review", "LATE_TOLERANCE",
-           "REACH_TOLERANCE", "EXPECTED_WAIT_DAYS"]
+__all__ = ["input_rate", "supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review",
+           "LATE_TOLERANCE", "REACH_TOLERANCE", "SHARE_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
 #: Relative tolerance of the reach test (§5.6.5): a restart landing exactly at the horizon is in reach,
 #: and a supplier's stock is free only beyond what it owes by this part of its normal rate.
 REACH_TOLERANCE = 1e-9
+#: Applied shares of a buyer summing to at most this count as none applied (§5.6.5): a rounding
+#: residue of an order that went elsewhere or was not placed is no basis for weights.
+SHARE_TOLERANCE = 1e-9
 #: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
 EXPECTED_WAIT_DAYS = 30.0
 _INF = float("inf")
@@ -207,12 +211,14 @@ def expect_waits(run: Run, waits: list[float] | None) -> list[float] | None:
     return e
 
 
-def _spare_fraction(run: Run, f: int) -> float:
-    """What supplier ``f`` could ship beyond its normal flow per unit of it, at most 1 (§5.6.5)."""
-    normal, usable = run.layout.normal_rate[f], run.usable[f]
-    if normal > 0:
-        return min(max(usable - normal, 0.0) / normal, 1.0)
-    return 1.0 if usable > 0 else 0.0
+def _queued(run: Run, lanes: list[int]) -> dict[int, bool] | None:
+    """Per lane of ``lanes``, whether its supplier owes anything after the day's cancellations (§5.6.5);
+    ``None`` when none of them does."""
+    lay, owed = run.layout, run.owed
+    # A rounding-size backlog is no queue (the reach tolerance of its normal rate).
+    out = {l: sum([owed[k] for k in lay.out_lanes[lay.lane_origin[l]]]) > REACH_TOLERANCE * lay.normal_rate[lay.lane_origin[l]]
+           for l in lanes}
+    return out if any(out.values()) else None
 
 
 def outlook(run: Run, t: int) -> tuple[list[float] | None, set[int]]:
@@ -262,15 +268,18 @@ def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bo
     if run.awaiting is not None:
         position += sum([run.awaiting[l] for l in lanes])
     planned = _planned_pipeline(run, b, t, lanes, expected)
+    # The order without the planned pipeline: what a queued supplier keeps beyond its room (§5.6.5).
+    plain = None
     if planned is not None:
+        plain = _order_up_to(lay, b, position if doubt is None else position - doubt[b], extra, factor)
         extra = extra + planned
     order = _order_up_to(lay, b, position, extra, factor)
     if doubt is None:
-        _split(run, b, t, lanes, order, share, allow, late, None, licensed)
+        _split(run, b, t, lanes, order, share, allow, late, None, licensed, plain)
     else:
         # Order as if only the expected approvals were on order; file no more than counting them all.
         expected_order = _order_up_to(lay, b, position - doubt[b], extra, factor)
-        _split(run, b, t, lanes, expected_order, share, allow, late, order, licensed)
+        _split(run, b, t, lanes, expected_order, share, allow, late, order, licensed, plain)
 
 
 def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> float:  # type: ignore[no-untyped-def]
@@ -281,7 +290,7 @@ def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> f
 
 
 def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list[float] | None) -> float | None:
-    """Extra pipeline for quotes above normal, ``(1 + panic) F_b sum_l v_l (shift + psi e)^+``."""
+    """Extra pipeline for quotes above normal, ``(1 + panic) F_b sum_l v_l (shift + e)^+`` (Little's law)."""
     lay = run.layout
     shift = lay.lead_shift
     if expected is None and shift is None:
@@ -289,24 +298,28 @@ def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list
     row = None if shift is None else shift[min(t, len(shift) - 1)]
     used, target = run.applied, run.share_yesterday
     total = sum([used[l] for l in lanes])
-    origin = lay.lane_origin
     planned = 0.0
     for l in lanes:
-        queue = 0.0 if expected is None else expected[l] * _spare_fraction(run, origin[l])
+        # A supplier without capacity today: no pipeline planned for its wait (§5.6.5).
+        queue = 0.0 if expected is None or not run.capacity_today[lay.lane_origin[l]] > 0 else expected[l]
         excess = queue if row is None else (row[l] if expected is None else queue + row[l])
-        weight = used[l] / total if total > 0 else target[l]
+        weight = used[l] / total if total > SHARE_TOLERANCE else target[l]
         planned += max(excess, 0.0) * weight
     return planned * (lay.buyer_flow[b] * (1.0 + lay.panic[b]))
 
 
 def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list[float],
-           allow: list[float], late: list[bool] | None, filed: float | None, licensed: set[int]) -> None:
+           allow: list[float], late: list[bool] | None, filed: float | None, licensed: set[int],
+           plain: float | None = None) -> None:
     """Split ``order`` over the buyer's lanes by target share and availability (§5.6.6).
 
     ``filed``, if given, caps what a partly available lane (a licence regime)
     receives at its target share of it (§6.5.2). A lane in ``licensed``
     offers its order to alternates with spare capacity first; the rest is
-    filed there.
+    filed there. Then a lane whose supplier owes a queue places only its
+    part of ``plain``, the order without the planned pipeline (``None``: no
+    pipeline planned); the rest goes to alternates with spare capacity left
+    that owe no queue, and what they cannot take is not placed (§5.6.5).
     """
     lay, orders, applied, diverted = run.layout, run.orders, run.applied, run.diverted
     ok = run.licence_ok
@@ -322,6 +335,11 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         waiting[l] = l in licensed and h > 0.0
         if h < 1.0 or diverted[l] > 0.0 or waiting[l]:
             clean = False
+    owes = None if plain is None else _queued(run, lanes)
+    if owes is not None and not (plain < order and any([owes[l] for l in lanes])):
+        owes = None
+    if owes is not None:
+        clean = False
     if clean:
         for l in lanes:
             wanted = order * share[l]
@@ -374,3 +392,36 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         else:
             applied[l] = (kept / order if order > 0 else share[l] * (1.0 - diverted[l])) + moved
         orders[l] = min(placed, cap[l])
+    if owes is not None:
+        _route(run, lanes, order, plain, owes, avail, waiting, spare, alt, weight)
+
+
+def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: dict[int, bool],
+           avail: dict[int, float], waiting: dict[int, bool], spare: dict[int, float], alt: dict[int, float],
+           weight: dict[int, float]) -> None:
+    """At a queued supplier a lane places only its part of the plain order (§5.6.5, routing).
+
+    The planned part goes to the buyer's receivers (``weight > 0`` in the
+    split) that owe no queue, in proportion to the spare capacity they have
+    left, at most that and the lane capacity; what they cannot take is not
+    placed.
+    """
+    assert plain is not None
+    lay, orders, applied = run.layout, run.orders, run.applied
+    cap = lay.lane_cap
+    ratio = plain / order if order > 0 else 1.0
+    over = {l: orders[l] * (1.0 - ratio) if avail[l] >= 1.0 and not waiting[l] and owes[l] else 0.0 for l in lanes}
+    if not any([over[l] != 0.0 for l in lanes]):
+        return
+    for l in lanes:
+        orders[l] -= over[l]
+    overflow = sum([over[l] for l in lanes])
+    left = {l: max(spare[l] - alt[l], 0.0) for l in lanes}
+    w2 = {l: left[l] if weight[l] > 0.0 and not owes[l] else 0.0 for l in lanes}
+    total = sum([w2[l] for l in lanes])
+    for l in lanes:
+        a = overflow * w2[l] / total if total > 0 else 0.0
+        a = min(min(a, left[l]), max(cap[l] - orders[l], 0.0))
+        if order > 0:
+            applied[l] += (a - over[l]) / order
+        orders[l] = orders[l] + a

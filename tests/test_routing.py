@@ -1,0 +1,134 @@
+"""Routing at a queued supplier (docs/model.md §5.6.5): the planned pipeline and the gap a full
+supplier leaves go where there is spare capacity, and the quote-to-order loop stays bounded.
+
+Hand-built networks: one buyer US.w (demand 10/day, lost sales) with two incumbent suppliers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from supplychain.metrics import material_balance
+from supplychain.model import (
+    BaseStock,
+    CapacityShock,
+    Commodity,
+    DaysOfCover,
+    Demand,
+    Facility,
+    Lane,
+    MinMax,
+    Network,
+    Region,
+    Scenario,
+)
+from supplychain.run import simulate
+
+ENGINES = ("vector", "des")
+CN, KR = "CN.plant>US.w", "KR.plant>US.w"
+
+
+def network(kr_capacity: float, *, patience: float = 90.0, cn_capacity: float = 10.0, cn_target: float = 5.0) -> Network:
+    """CN.plant and KR.plant (each half of the buyer's 10/day) -> US.w, lead 2, DaysOfCover(10).
+
+    Chain "other": no idle capacity to restart. CN keeps an output target of ``cn_target``, KR one of
+    its capacity plus its flow (a plant produces only to refill its output stock, so its target bounds
+    what it can ship in a day).
+    """
+    facilities = (Facility("CN.plant", "CN", "plant", "w", cn_capacity, policies={"w": BaseStock(cn_target)}),
+                  Facility("KR.plant", "KR", "plant", "w", kr_capacity, policies={"w": BaseStock(kr_capacity + 5.0)}))
+    lanes = (Lane("CN.plant", "US.w", "w", lead_time=2.0, share=0.5, patience_days=patience),
+             Lane("KR.plant", "US.w", "w", lead_time=2.0, share=0.5, patience_days=patience))
+    return Network(
+        regions=(Region("CN"), Region("KR"), Region("US")),
+        commodities=(Commodity("w", "unit", 1.0, chain="other"),),
+        facilities=facilities, lanes=lanes,
+        demands=(Demand("US.w", "US", "w", 10.0, policy=DaysOfCover(10)),))
+
+
+def cut(start: int = 5, fraction: float = 0.3) -> CapacityShock:
+    return CapacityShock(facility="CN.plant", fraction_lost=fraction, start=start, recovery_days=0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_buyer_orders_a_full_suppliers_gap_from_one_with_spare_capacity(engine):
+    # From day 5 CN (capacity 5, its steady flow) loses 30 % for good: it makes 3.5 a day against the 5
+    # the buyer asks of it, and owes from then on. The buyer plans pipeline for CN's whole wait
+    # (docs/model.md §5.6.5); at CN, which owes a queue, it places only its plain order (its share of
+    # what it uses), so CN's backlog grows by at most 1.5 a day and never by the planned pipeline, which
+    # goes to KR (capacity 40, 35 spare). The planned pipeline grows with CN's wait and the buyer never
+    # runs dry: no demand is lost, CN's backlog stays bounded (it falls whenever the buyer's position is
+    # high enough that its plain order is small), and KR ships the gap, 1.5 a day on average.
+    sc = Scenario(network(40.0, cn_capacity=5.0), horizon_days=200).with_shocks(cut())
+    res = simulate(sc, engine=engine, seed=0)
+    np.testing.assert_allclose(res.series("unmet", "US.w")[0], 0.0, atol=1e-9)
+    owed = res.series("backlog", CN)[0]
+    assert owed[5] > 0 and np.diff(owed).max() <= 1.5 + 1e-9
+    assert owed.max() < 20.0 and owed[100:].max() < 10.0
+    # CN ships what it makes, 3.5 a day on average (from stock when its queue is briefly empty).
+    assert res.series("flow", CN)[0][6:].mean() == pytest.approx(3.5, abs=0.02)
+    assert res.series("flow", KR)[0][100:].mean() == pytest.approx(6.5, abs=0.02)
+    assert material_balance(res).max_relative_error < 1e-9
+
+
+def test_without_spare_capacity_elsewhere_the_buyer_gets_what_the_suppliers_can_make():
+    # The same cut with KR also full (capacity 5 = its flow): nobody can ship the gap. The buyer keeps
+    # its plain order with CN (its queue grows by what the buyer uses beyond CN's 3.5) and loses 1.5 a
+    # day on average once its stock is gone; the planned pipeline adds nothing at the queued suppliers.
+    sc = Scenario(network(5.0, cn_capacity=5.0), horizon_days=200).with_shocks(cut())
+    res = simulate(sc, engine="vector", seed=0)
+    lost = res.series("unmet", "US.w")[0]
+    assert lost[150:].mean() == pytest.approx(1.5, rel=1e-6)
+    assert res.series("flow", KR)[0][40:].mean() == pytest.approx(5.0, abs=0.02)
+    assert res.series("flow", CN)[0][40:].mean() == pytest.approx(3.5, abs=0.02)
+
+
+@pytest.mark.parametrize("days", [10, 30, 90])
+def test_the_quote_of_an_outage_stays_its_length_not_the_patience(days):
+    # CN (capacity 10, normal 5) loses everything for 10/30/90 days; KR has 35 spare. Patience 120 days,
+    # so only the loop could take the quote there. The peak quote is on CN's first day down: transport
+    # 2, its restart wait and at most the day's order of 5 at its normal 5 a day (none when its restart
+    # is out of the buyer's reach, §5.6.5). After that the buyer's orders
+    # go to KR (CN owes a queue and has no capacity: room 0), so the quote never grows by the loop, the
+    # order books are empty by the end and no demand is lost.
+    sc = Scenario(network(40.0, patience=120.0, cn_target=15.0), horizon_days=days + 150).with_shocks(
+        CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=5 + days, recovery_days=0))
+    res = simulate(sc, engine="vector", seed=0)
+    quoted = res.series("quoted_lead_time", CN)[0]
+    assert 2.0 + days <= quoted.max() <= 2.0 + days + 1.0
+    assert quoted[6:].max() <= 2.0 + days
+    assert res.series("backlog", CN)[0][-1] == pytest.approx(0.0, abs=1e-9)
+    np.testing.assert_allclose(res.series("unmet", "US.w")[0], 0.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("scenario", ["gap", "outage"])
+def test_the_engines_agree_on_routing(scenario):
+    if scenario == "gap":
+        sc = Scenario(network(40.0, cn_capacity=5.0), horizon_days=80).with_shocks(cut())
+    else:
+        sc = Scenario(network(40.0, patience=120.0, cn_target=15.0), horizon_days=80).with_shocks(
+            CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=35, recovery_days=0))
+    a, b = simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0)
+    for name in ("flow", "backlog", "inventory", "quoted_lead_time", "unmet", "share"):
+        np.testing.assert_allclose(a.values(name), b.values(name), rtol=1e-9, atol=1e-9, err_msg=name)
+
+
+def test_a_buyer_whose_whole_order_was_routed_away_plans_with_the_target_shares():
+    # Both suppliers lose 30 % for good and owe queues; the buyer (MinMax 80/100, shares 0.3/0.7) often
+    # has a plain order of 0 while it plans pipeline, so routing places none of its order and its
+    # applied shares sum to a rounding residue (1e-16, of either sign). Weights normalised by that
+    # residue would be ratios of rounding errors; at most 1e-9 counts as none applied and both engines
+    # use the target shares (docs/model.md §5.6.5, SHARE_TOLERANCE), so they agree to the contract.
+    net = network(5.0, cn_capacity=5.0)
+    net = dataclasses.replace(
+        net, lanes=(dataclasses.replace(net.lanes[0], share=0.3), dataclasses.replace(net.lanes[1], share=0.7)),
+        demands=(dataclasses.replace(net.demands[0], policy=MinMax(80.0, 100.0)),))
+    sc = Scenario(net, horizon_days=120).with_shocks(
+        cut(), CapacityShock(facility="KR.plant", fraction_lost=0.3, start=5, recovery_days=0))
+    a, b = simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0)
+    assert (np.abs(a.values("share")).sum(axis=-1) < 1e-9).any()   # days on which none of its order was placed
+    for name in ("flow", "backlog", "inventory", "quoted_lead_time", "unmet", "share"):
+        np.testing.assert_allclose(a.values(name), b.values(name), rtol=1e-9, atol=1e-9, err_msg=name)
