@@ -329,3 +329,23 @@ def test_ring_is_never_wider_than_the_horizon():
     des = simulate(Scenario(net, horizon_days=30), engine="des", seed=1)
     np.testing.assert_allclose(res.in_transit[0], des.in_transit[0])
     assert material_balance(res).max_relative_error < 1e-9
+
+
+def test_a_stage_that_leaves_its_new_capacity_untouched_warns():
+    # Stopping Taiwan's "fab" stage leaves the capacity added in the year ("fab_new") running: say so.
+    import warnings as _w
+
+    from supplychain import load_baseline
+    from supplychain.errors import SimulationWarning
+    from supplychain.model import CapacityShock
+    with _w.catch_warnings(record=True) as caught:
+        _w.simplefilter("always")
+        simulate(load_baseline(horizon_days=20).with_shocks(
+            CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=2, end=10)), engine="vector")
+    said = [str(w.message) for w in caught if issubclass(w.category, SimulationWarning)]
+    assert any("stage 'fab_new' in TW untouched" in m for m in said), said
+    with _w.catch_warnings(record=True) as caught:
+        _w.simplefilter("always")
+        simulate(load_baseline(horizon_days=20).with_shocks(
+            CapacityShock(region="TW", stage="fab_new", fraction_lost=1.0, start=2, end=10)), engine="vector")
+    assert not any("untouched" in str(w.message) for w in caught)

@@ -139,9 +139,11 @@ def standard_catalogue(network: Network, *, start: int = 30, duration_days: int 
     end = start + int(duration_days)
     cat: Catalogue = {f"{r} cuts {c}": [ExportControl(exporter=r, commodity=c, mode="ban", start=start, end=end)]
                       for r, c in _exporters(network, "minerals")}
-    fabs = [f for f in network.facilities if f.region == "TW" and f.stage == "fab"]
-    if fabs:
-        cat["TW fab outage"] = [CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=start, end=end)]
+    # Every Taiwanese fab: the installed base and the capacity added in the year (stage "fab_new").
+    fab_stages = sorted({f.stage for f in network.facilities if f.region == "TW" and f.stage in ("fab", "fab_new")})
+    if fab_stages:
+        cat["TW fab outage"] = [CapacityShock(region="TW", stage=stage, fraction_lost=1.0, start=start, end=end)
+                                for stage in fab_stages]
     memory = [f.id for f in network.facilities if f.region == "KR" and "memory" in f.output]
     if memory:
         cat["KR memory outage"] = [CapacityShock(facility=f, fraction_lost=1.0, start=start, end=end)

@@ -113,7 +113,24 @@ def select_facilities(builder: ScheduleBuilder, facility: str | None, stage: str
     if not mask.any():
         raise ValidationError(f"stage and region must select at least one facility; got stage={stage!r}, "
                               f"region={region!r} for {kind}.")
+    if stage is not None:
+        _warn_sibling_stages(idx, stage, region, kind)
     return np.flatnonzero(mask)
+
+
+def _warn_sibling_stages(idx, stage: str, region: str | None, kind: str) -> None:
+    """Warn when a stage leaves facilities of a stage named after it untouched (``fab`` and ``fab_new``).
+
+    A user who stops a region's fabs means all of them; the baseline keeps the capacity added in the year
+    as its own stage, which an exact stage match does not reach.
+    """
+    in_region = np.ones(len(idx.facility_region), bool) if region is None else idx.facility_region == region
+    siblings = sorted({str(s) for s in idx.facility_stage[in_region] if str(s).startswith(f"{stage}_")})
+    if siblings:
+        names = ", ".join(repr(s) for s in siblings)
+        warnings.warn(f"{kind} with stage={stage!r} leaves the facilities of stage {names}"
+                      f"{'' if region is None else f' in {region}'} untouched; add a shock with that stage "
+                      f"to hit them too.", SimulationWarning, stacklevel=5)
 
 
 def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: str) -> np.ndarray:
