@@ -77,3 +77,9 @@ def test_run_says_the_price_lines_for_ensembles_as_for_single_runs(tmp_path, cap
     calm = io.save_scenario(Scenario(toy_network(), horizon_days=30, name="calm"), tmp_path / "calm.toml")
     assert main(["run", str(calm), "--quiet", "--engine", "vector", "--runs", "3", "--keep", "summary"]) == 0
     assert "Prices pinned" not in capsys.readouterr().out   # no price left its reference: nothing to say
+
+
+def test_a_horizon_beyond_the_limit_is_blamed_on_the_flag(capsys):
+    # The bad value came from --horizon, not from the scenario file: the message names the flag.
+    assert main(["run", "taiwan_blockade_magnets", "--horizon", "99999", "--quiet"]) == 2
+    assert "argument --horizon: must be <= 3650; got 99999" in capsys.readouterr().err

@@ -19,6 +19,7 @@ from .._format import format_percent, format_units, format_usd
 from ..analytics.stress import DEFAULT_DURATION_DAYS
 from ..datasets.scenarios import SCENARIO_DIR
 from ..errors import SimulationWarning
+from .._validation import MAX_DAYS
 from .arguments import resolve_scenario, whole_number
 from .formats import add_format_argument, render
 from .inputs import about_scenario
@@ -204,7 +205,7 @@ def configure_benchmark(parser: argparse.ArgumentParser) -> None:
                         help="day every standard catalogue shock starts; historical files keep their own dates (default: 30)")
     parser.add_argument("--duration", type=whole_number(1), default=BENCHMARK_DURATION_DAYS, metavar="DAYS",
                         help=f"how long the standard shocks last (default: {BENCHMARK_DURATION_DAYS})")
-    parser.add_argument("--horizon", type=whole_number(1), default=None, metavar="DAYS",
+    parser.add_argument("--horizon", type=whole_number(1, int(MAX_DAYS)), default=None, metavar="DAYS",
                         help="simulated days (default: the scenario's horizon)")
     parser.add_argument("--scenarios", type=Path, default=SCENARIO_DIR, metavar="DIR",
                         help="folder of historical scenario files to add (default: the scenarios shipped with "

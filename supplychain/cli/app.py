@@ -39,6 +39,7 @@ from ..results.text import format_summary, run_head
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
 from . import experiment_command as _experiment
+from .._validation import MAX_DAYS
 from .arguments import resolve_scenario, whole_number
 from .formats import add_format_argument, render
 from .inputs import about_scenario, check_results
@@ -372,7 +373,7 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=whole_number(1), default=1, metavar="N", help="number of runs (default: 1)")
     parser.add_argument("--seed", type=whole_number(0), default=None, metavar="S",
                         help="root seed (default: the scenario's, else fresh and printed)")
-    parser.add_argument("--horizon", type=whole_number(1), default=None, metavar="DAYS",
+    parser.add_argument("--horizon", type=whole_number(1, int(MAX_DAYS)), default=None, metavar="DAYS",
                         help="simulate this many days instead of the scenario's horizon")
     parser.add_argument("--random-lead-times", action="store_true",
                         help="draw each lane's lead time per shipment over its documented low/mode/high range "

@@ -14,8 +14,8 @@ from ..model.scenario import Scenario
 __all__ = ["whole_number", "resolve_scenario"]
 
 
-def whole_number(low: int) -> Callable[[str], int]:
-    """An argparse type accepting whole numbers ``>= low``, with a one-line message otherwise.
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type accepting whole numbers in ``[low, high]``, with a one-line message otherwise.
 
     Examples
     --------
@@ -29,6 +29,8 @@ def whole_number(low: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"must be a whole number; got {text!r}") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"must be >= {low}; got {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be <= {high}; got {value}")
         return value
     return parse
 
