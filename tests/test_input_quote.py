@@ -117,32 +117,37 @@ def test_a_starved_supplier_quotes_its_backlog_at_the_rate_its_inputs_support(ru
     days = np.arange(40, 68)   # JP owes something, not yet past its patience
     assert (owed[days] > 0).all() and (material[days] < 3.0).all()
     np.testing.assert_allclose(res.series("quoted_lead_time", JP)[0][days], 2.0 + owed[days] / rate[days], rtol=1e-9)
-    # The wait lengthens as the material runs down and the shipments fade: at 40 a day it would be a day.
+    # The wait lengthens as the material runs down and the shipments fade: at its capacity of 40 a day
+    # the same backlog would wait about a day (routing at a queued supplier, §5.6.5, keeps the backlog to
+    # the buyer's plain orders, so it stays small).
     wait = res.series("quoted_lead_time", JP)[0] - 2.0
-    assert (np.diff(wait[days]) > 0).all() and wait[65] > 50.0 and owed[65] / 40.0 < 4.0
+    assert (np.diff(wait[days]) > 0).all() and wait[65] > 15.0 and owed[65] / 40.0 < 2.0
+    assert (wait[days] > 5.0 * owed[days] / 40.0).all()
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_buyers_move_to_the_alternate_that_has_the_input(runs, engine):
-    # Past its patience (day 70) the buyer cancels what JP cannot ship in 60 days and its share goes to
-    # KR, whose mine has spare capacity: after KR's input pipeline has caught up, no demand is lost.
+    # The quote tells the buyer that JP can make little: the planned pipeline goes to KR, whose mine has
+    # spare capacity, and JP keeps a small share it can serve from its trickle of input. No demand is
+    # lost at any time; KR ships most of the 10 a day.
     res = runs[engine]
     unmet, kr = res.series("unmet", "US.w")[0], res.series("flow", KR)[0]
-    np.testing.assert_allclose(res.series("share", JP)[0][70:90], 0.0, atol=1e-12)
-    np.testing.assert_allclose(unmet[95:], 0.0, atol=1e-9)
-    assert kr[95:].mean() > 9.0
+    assert res.series("share", JP)[0][70:82].max() < 0.15
+    np.testing.assert_allclose(unmet, 0.0, atol=1e-9)
+    assert kr[95:].mean() > 8.5 and res.series("flow", JP)[0][95:].max() < 2.5
 
 
 def test_without_the_rule_buyers_stay_and_run_dry(monkeypatch):
-    # JP quotes its backlog at its full capacity of 40 a day: its wait stays a few days, the buyer keeps
-    # half its orders on JP and counts what JP owes as cover; it loses about 8 of its 10 a day to the end.
+    # JP quotes its backlog at its full capacity of 40 a day: its wait stays under 3 days, the buyer
+    # counts what JP owes as cover and runs short from day 70 (about 200 units lost; none with the rule).
     monkeypatch.setattr(sourcing, "input_rate", _no_input_limit)
     res = simulate(scenario(), engine="vector", seed=0)
     wait = res.series("quoted_lead_time", JP)[0] - 2.0
     owed = res.series("backlog", JP)[0]
     np.testing.assert_allclose(wait[40:], owed[40:] / 40.0, rtol=1e-9)
-    np.testing.assert_allclose(res.series("share", JP)[0][70:], 0.5, rtol=1e-12)
-    assert (res.series("unmet", "US.w")[0][95:] > 7.0).all()
+    assert wait.max() < 3.0
+    unmet = res.series("unmet", "US.w")[0]
+    assert unmet.sum() > 150.0 and unmet[70:90].sum() > 50.0
 
 
 @pytest.mark.parametrize("engine", ENGINES)
