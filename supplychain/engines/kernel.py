@@ -89,6 +89,7 @@ class State:
     throughput: np.ndarray | None = None  # (R, F) moving average of each supplier's daily shipments
     normal_rate: np.ndarray | None = None  # (F,) each supplier's steady flow (its throughput on day 0)
     restart: _restart.RestartState | None = None  # idle capacity awaiting restart (§5.4.1), if any
+    cold: _restart.ColdState | None = None  # lines that can stop and restart cold (§5.4.2), if any
     licence_ok: np.ndarray | None = None  # (R, L) chance an order on the lane gets through (§6.5.1, §6.5.2)
     licence: LicenceState | None = None   # applications awaiting a licence decision (on order, not shipped)
     diverted: np.ndarray | None = None   # (R, L) fraction of each lane's target share sent elsewhere (§5.6.6)
@@ -123,7 +124,7 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
                  wip_ring=wip_ring, wip=wip, stalled=stalled, owed=np.zeros((n_runs, c.n_lanes)),
                  throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out,
-                 restart=_restart.initial_restart(c, n_runs),
+                 restart=_restart.initial_restart(c, n_runs), cold=_restart.initial_cold(c, n_runs),
                  licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
                  diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf),
                  expected_wait=np.zeros((n_runs, c.n_lanes)),
@@ -148,9 +149,12 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     stocks are applied first. A facility with a cycle time ``k`` puts today's
     starts into work in progress, to join its output stock on day ``t + k``
     (``docs/model.md`` §5.4); without one they join it at once. Capacity above
-    a facility's steady output is usable only once restarted (§5.4.1).
+    a facility's steady output is usable only once restarted (§5.4.1), and a
+    line back from a long stop only along its cold restart (§5.4.2).
     """
     s.capacity_today = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
+    if s.cold is not None:
+        capacity = _restart.cold_capacity(s.cold, s.day, capacity)
     if s.dyn is not None:
         _dynamic.stock_events(c, s.stock, s.dyn, s.day, s.wip_ring, s.wip, s.stalled)
     wipf = c.wip_facility

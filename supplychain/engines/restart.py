@@ -9,7 +9,12 @@ facility is first asked for more than it can make on its warm lines, then ramps 
 Only facilities with a restart delay or ramp and capacity above their steady output on some day
 carry this state; a scenario without any allocates nothing and :func:`usable_capacity` is skipped.
 
-Implements docs/model.md §5.4.1 (restart).
+A line stopped for long enough restarts cold (:func:`cold_capacity`): after a stop of at least
+:data:`supplychain.model.network.COLD_STOP_DAYS` days, the capacity that comes back is held back by
+the same delay and ramp, counted from the first day with capacity again. Only facilities that can
+stop (a scheduled capacity of zero or a random outage) carry that state.
+
+Implements docs/model.md §5.4.1 (restart) and §5.4.2 (cold restart).
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compile.compiler import Compiled
+from ..model.network import COLD_STOP_DAYS
 
-__all__ = ["RestartState", "initial_restart", "usable_capacity", "warm_fraction", "RESTART_TOLERANCE"]
+__all__ = ["RestartState", "initial_restart", "usable_capacity", "warm_fraction", "RESTART_TOLERANCE",
+           "ColdState", "initial_cold", "cold_capacity"]
 
 #: Margin above the warm capacity, relative to the production target, that asks for a restart (§5.4.1).
 RESTART_TOLERANCE = 1e-9
@@ -90,4 +97,70 @@ def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np
         rs.asked[new] = day
         warm = x - (1.0 - warm_fraction(rs, day)) * above
     full[:, rs.facilities] = warm
+    return full
+
+
+@dataclass(eq=False)
+class ColdState:
+    """Cold-restart state of ``R`` runs for the ``n`` facilities that can stop (§5.4.2)."""
+
+    facilities: np.ndarray  # (n,) facility indices
+    stop_days: np.ndarray   # (n,) shortest stop that makes the line cold
+    delay: np.ndarray       # (n,) restart_days
+    ramp: np.ndarray        # (n,) max(restart_ramp_days, 1)
+    down: np.ndarray        # (R, n) days in a row without capacity, up to yesterday
+    back: np.ndarray        # (R, n) first day with capacity after the last cold stop; -inf: none
+
+
+def initial_cold(c: Compiled, n_runs: int) -> ColdState | None:
+    """Cold-restart state at day 0, or ``None`` when no facility can restart cold.
+
+    A facility can when its chain has a cold-stop length, it has a restart delay or
+    ramp and nameplate capacity, and its capacity can reach zero: a scheduled
+    factor of zero on some day, or a random outage on it (outages add up).
+
+    Examples
+    --------
+    >>> from supplychain.compile import compile_scenario
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> initial_cold(compile_scenario(synthetic_scenario(6, horizon_days=10)), 2) is None
+    True
+    """
+    net = c.scenario.network
+    chains = {k.id: k.chain for k in net.commodities}
+    chain = [chains.get(f.output, "") for f in net.facilities]
+    params = np.array([f.restart(ch) for f, ch in zip(net.facilities, chain)]).reshape(-1, 2)
+    stop = np.array([COLD_STOP_DAYS.get(ch, np.inf) for ch in chain])
+    can_stop = np.zeros(c.n_facilities, dtype=bool)
+    if c.n_facilities:
+        can_stop |= (c.schedules.capacity_factor <= 0.0).any(axis=0)
+    for spec in c.schedules.extras.get("outages", []):
+        can_stop[spec.facilities] = True
+    keep = np.flatnonzero(np.isfinite(stop) & ((params[:, 0] > 0) | (params[:, 1] > 0))
+                          & (c.capacity > 0) & can_stop)
+    if not len(keep):
+        return None
+    n = len(keep)
+    return ColdState(facilities=keep, stop_days=stop[keep], delay=params[keep, 0],
+                     ramp=np.maximum(params[keep, 1], 1.0), down=np.zeros((n_runs, n)),
+                     back=np.full((n_runs, n), -np.inf))
+
+
+def cold_capacity(cs: ColdState, day: int, capacity: np.ndarray) -> np.ndarray:
+    """Today's capacity (R, F) of lines restarting cold held back by their ramp; notes stops and restarts.
+
+    ``capacity`` (F,) or (R, F) is today's capacity after shocks and outages. A
+    line with capacity today after at least ``stop_days`` days without any is
+    back from a cold stop: its capacity is scaled by
+    ``clip((t - back - delay + 1) / ramp, 0, 1)`` from that day ``back``.
+    """
+    capacity = np.asarray(capacity)
+    full = np.empty((cs.down.shape[0], capacity.shape[-1]), order="F")  # runs-last, as the engine's arrays
+    full[...] = capacity
+    x = full[:, cs.facilities]
+    stopped = x <= 0.0
+    cs.back[...] = np.where(~stopped & (cs.down >= cs.stop_days), day, cs.back)
+    cs.down[...] = np.where(stopped, cs.down + 1.0, 0.0)
+    # A line never stopped cold has back = -inf: the fraction clips to 1.
+    full[:, cs.facilities] = x * np.clip((day - cs.back - cs.delay + 1.0) / cs.ramp, 0.0, 1.0)
     return full

@@ -32,7 +32,8 @@ from ._display import html_table, plural
 from .dists import Distribution, Fixed, day_distribution, distribution_from_dict
 from .policies import DaysOfCover, Policy, policy_from_dict
 
-__all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES", "RESTART_DAYS", "ALLOCATIONS"]
+__all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES", "RESTART_DAYS", "COLD_STOP_DAYS",
+           "ALLOCATIONS"]
 
 #: Largest substitution elasticity (sigma) of a commodity: (landed cost ratio)^-sigma stays finite.
 MAX_ELASTICITY = 100.0
@@ -59,6 +60,15 @@ STAGES = ("mine", "refinery", "material", "cell_plant", "wafer", "chemical",
 RESTART_DAYS: dict[str, tuple[float, float]] = {
     "minerals": (60.0, 90.0), "batteries": (30.0, 60.0), "semiconductors": (14.0, 30.0),
     "default": (0.0, 0.0)}
+
+#: Shortest stop, in days, after which a line restarts cold, by value chain (ASSUMPTION, see
+#: docs/assumptions.md and docs/model.md §5.4.2): a facility whose capacity was zero for at least
+#: this many days in a row needs its restart delay and ramp (:data:`RESTART_DAYS`) before the
+#: capacity that comes back produces. Fabs bridge a stop of days (TSMC after the 1999 Chi-Chi
+#: earthquake, Renesas Naka after the 2022 Fukushima earthquake: full output within 8-10 days); a
+#: stopped fab's tools must be requalified (Samsung Austin, stopped 16 Feb 2021: 90 % of capacity
+#: on 31 Mar 2021). Chains not listed never restart cold.
+COLD_STOP_DAYS: dict[str, float] = {"semiconductors": 7.0}
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...compile.compiler import Compiled
 from ...compile.rules.sourcing import ALLOCATION_CODE
+from ...model.network import COLD_STOP_DAYS
 
 __all__ = ["Layout", "INPUT_REF_TOLERANCE"]
 
@@ -52,6 +53,13 @@ class Layout:
             delay, ramp = fac.restart(chains.get(fac.output, ""))
             self.restart.append((steady_prod[f], float(delay), max(float(ramp), 1.0))
                                 if delay > 0 or ramp > 0 else None)
+        # Cold restart after a long stop (§5.4.2): (shortest cold stop, delay, ramp) or None.
+        self.cold: list[tuple[float, float, float] | None] = []
+        for f, fac in enumerate(net.facilities):
+            stop = COLD_STOP_DAYS.get(chains.get(fac.output, ""))
+            delay, ramp = fac.restart(chains.get(fac.output, ""))
+            self.cold.append((float(stop), float(delay), max(float(ramp), 1.0))
+                             if stop is not None and (delay > 0 or ramp > 0) and self.capacity[f] > 0 else None)
         # Lanes.
         self.lane_origin = c.lane_origin.tolist()
         self.lane_buyer = c.lane_buyer.tolist()

@@ -6,7 +6,10 @@ on earlier days) within the day's capacity, then, if its production position
 is at or below its trigger, it starts up to its target, limited by its usable
 capacity and its scarcest input.
 
-Implements docs/model.md §5.4 (production) and §5.4.1 (restart).
+A line back from a stop of at least its chain's cold-stop length restarts cold: the capacity that
+comes back is held back by its restart delay and ramp (docs/model.md §5.4.2).
+
+Implements docs/model.md §5.4 (production), §5.4.1 (restart) and §5.4.2 (cold restart).
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ RESTART_TOLERANCE = 1e-9
 def produce(run: Run, f: int, t: int, capacity: float) -> float:
     """Facility ``f`` on day ``t`` with ``capacity`` (after shocks and outages); returns what it starts."""
     lay, stock = run.layout, run.stock
+    cold = lay.cold[f]
+    if cold is not None:
+        capacity = _cold(run, f, t, capacity, cold)
     out = lay.out_stock[f]
     k = lay.cycle[f]
     if k:
@@ -76,3 +82,15 @@ def _usable(run: Run, f: int, t: int, capacity: float, wanted: float,
 def _warm(asked: float, t: int, delay: float, ramp: float) -> float:
     """Share of the idle capacity restarted by day ``t``: ``clip((t - a - delay + 1) / ramp, 0, 1)``."""
     return min(1.0, max((t - asked - delay + 1.0) / ramp, 0.0))
+
+
+def _cold(run: Run, f: int, t: int, capacity: float, cold: tuple[float, float, float]) -> float:
+    """Today's capacity of a line restarting cold: ``clip((t - back - delay + 1) / ramp, 0, 1)`` of it."""
+    stop, delay, ramp = cold
+    if capacity <= 0.0:
+        run.down[f] += 1.0
+        return capacity
+    if run.down[f] >= stop:
+        run.back[f] = t  # back from a cold stop: the delay and ramp run from here
+    run.down[f] = 0.0
+    return capacity * min(1.0, max((t - run.back[f] - delay + 1.0) / ramp, 0.0))

@@ -76,6 +76,8 @@ class Run:
         self.wip_total = c.initial_wip.astype(float).tolist()
         self.stalled = [0.0] * lay.n_facilities
         self.asked = [float("inf")] * lay.n_facilities
+        self.down = [0.0] * lay.n_facilities           # days in a row without capacity (§5.4.2)
+        self.back = [float("-inf")] * lay.n_facilities  # first day back from the last cold stop
         self.throughput = list(lay.normal_rate)
         self.capacity_today = [0.0] * lay.n_facilities
         self.usable = [0.0] * lay.n_facilities   # the day's capacity after the restart limit (§5.4.1)

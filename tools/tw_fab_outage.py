@@ -1,0 +1,67 @@
+"""Chip shortfall and value added lost when every Taiwanese fab stops, by outage length.
+
+Runs the scorecard's "TW fab outage" (every ``TW`` facility of stages ``fab`` and ``fab_new`` loses
+all capacity from day 30) for several durations on the deterministic baseline and prints, against
+the unshocked baseline, the chain shortfall (chips, cells and magnets not delivered, USD at reference
+prices) by chip class and the world value added lost (ARIO kernel, ``docs/model.md`` §8.3).
+
+Usage: ``python -m tools.tw_fab_outage [--engine vector|des] [--horizon 730] [--days 30,90,120,180]
+[--destroy 0.0]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+import supplychain as sc
+from supplychain import CapacityShock
+from supplychain.analytics import chain_shortfall_usd
+
+START = 30
+
+
+def outage(base: sc.Scenario, days: int, destroy: float = 0.0) -> sc.Scenario:
+    """``base`` with every Taiwanese fab (stages ``fab`` and ``fab_new``) out for ``days`` from day 30."""
+    stages = sorted({f.stage for f in base.network.facilities if f.region == "TW" and f.stage in ("fab", "fab_new")})
+    return base.with_shocks(*(CapacityShock(region="TW", stage=s, fraction_lost=1.0, start=START,
+                                            end=START + days, destroy_inventory=destroy) for s in stages))
+
+
+def by_class(res: sc.Results, ref: sc.Results) -> dict[str, float]:
+    """Shortfall change in USD by chip commodity (final demand only)."""
+    net = res.scenario.network
+    price = {c.id: c.price_usd for c in net.commodities}
+    short = lambda r: np.maximum(np.asarray(r.demand, float) - np.asarray(r.delivered, float), 0.0).sum(axis=1)[0]
+    d = short(res) - short(ref)
+    out: dict[str, float] = {}
+    for i, dem in enumerate(net.demands):
+        if dem.commodity.startswith("chip") or "chip" in dem.commodity:
+            out[dem.commodity] = out.get(dem.commodity, 0.0) + d[i] * price[dem.commodity]
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--engine", default="vector")
+    ap.add_argument("--horizon", type=int, default=730)
+    ap.add_argument("--days", default="30,90,120,180")
+    ap.add_argument("--destroy", type=float, default=0.0)
+    a = ap.parse_args(argv)
+    base = sc.load_baseline(horizon_days=a.horizon)
+    ref = sc.simulate(base, engine=a.engine, seed=1)
+    ref_short = float(chain_shortfall_usd(ref)[0])
+    ref_va = float(ref.value_added_loss().total.sum())
+    print(f"engine {a.engine}, {a.horizon} days, outage from day {START}, destroy_inventory={a.destroy}")
+    print(f"{'days':>5} {'chain shortfall':>16} {'world VA lost':>14}  by class")
+    for days in (int(x) for x in a.days.split(",")):
+        res = sc.simulate(outage(base, days, a.destroy), engine=a.engine, seed=1)
+        short = float(chain_shortfall_usd(res)[0]) - ref_short
+        va = float(res.value_added_loss().total.sum()) - ref_va
+        cls = ", ".join(f"{k} {v / 1e9:.2f}bn" for k, v in sorted(by_class(res, ref).items()) if abs(v) > 1e6)
+        print(f"{days:>5} {short / 1e9:>14.2f}bn {va / 1e9:>12.2f}bn  {cls}")
+
+
+if __name__ == "__main__":
+    main()
