@@ -167,6 +167,7 @@ def test_baseline_fabs_and_cell_plants_hold_steady_work_in_progress():
     base = load_baseline(horizon_days=120)
     cycle = {f.id: f.cycle_time_days for f in base.network.facilities}
     assert cycle["TW.fab.logic_wafer"] == 80 and cycle["CN.fab.mature_wafer"] == 40
+    assert cycle["TW.fab_new.logic_wafer"] == 80 and cycle["KR.fab_new.memory_wafer"] == 60  # same process
     assert cycle["KR.cell_plant.li_ion_cell"] == 35 and cycle["CN.refinery.gallium"] == 10
     assert cycle["TW.packaging.logic_chip"] == 10 and cycle["CN.mine.graphite_ore"] == 0
     c = compile_scenario(base)
