@@ -286,6 +286,11 @@ PARAMETERS: dict[str, tuple[float, str]] = {
     "tau_inventory": (60.0, _BOARIO + ": 1/60 of an inventory gap is reordered each day"),
     "alpha_max": (1.25, "Hallegatte (2008), Risk Analysis 28(3): 779-799: overproduction up to +25 %"),
     "tau_alpha": (365.0, "Hallegatte (2008), Risk Analysis 28(3): overproduction adapts over about one year"),
+    "working_stock_days": (5.0, "US Department of Commerce (25 Jan 2022), Results from Semiconductor Supply Chain "
+                           "Request for Information: the median inventory of chips held by their users fell from "
+                           "40 days in 2019 to less than 5 days in 2021, the least working stock users kept at the "
+                           "height of the shortage; users spread what arrives over it, so a shortfall is measured "
+                           "over as many trailing days (docs/model.md §8.3)"),
 }
 
 
