@@ -158,6 +158,19 @@ def test_a_regional_chip_shortfall_caps_the_dependent_industries_of_that_region(
     assert cap[t.regions.index("CN"), 3] == pytest.approx(1 - 0.5 * 0.38)   # China's EV share of vehicles
 
 
+def test_vehicles_last_for_mature_chips_cites_how_foundries_allocated_in_2021():
+    rows = [r for r in tomllib.loads(TABLE_FILE.read_text())["priority"] if r["commodity"] == "mature_chip"]
+    rank = {r["sector"]: r["value"]["value"] for r in rows}
+    assert min(rank, key=rank.get) == "C29" and sorted(rank.values()).count(rank["C29"]) == 1
+    source = rows[0]["value"]["source"]
+    # The basis is named (allocation by foundries, automakers' 2020 cancellations, their small share of
+    # foundry revenue), and so is the judgement it leaves for other shocks.
+    for basis in ("E.O. 14017", "Request for Information", "TSMC, 2020 Annual Report", "cancelled orders",
+                  "rationing='pro_rata' is the neutral option"):
+        assert basis in source
+    assert all(r["value"]["source"] == source for r in rows)
+
+
 @pytest.mark.parametrize("method", ["ario", "diim"])
 def test_value_added_lost_is_v_times_output_lost_and_zero_without_shortfall(method):
     net = sc.load_baseline(horizon_days=5).network
