@@ -316,6 +316,17 @@ def test_shortfall_is_measured_over_the_users_working_stock():
         Shortfalls(InputMap.build(net, table), n_runs=1, window=0)
 
 
+def test_the_working_stock_is_read_from_the_table_and_checked():
+    from supplychain.impact.table import parse_io_table
+    data = tomllib.loads(TABLE_FILE.read_text())
+    assert parse_io_table(data).working_stock_days == 5
+    del data["parameters"]["working_stock_days"]
+    assert parse_io_table(data).working_stock_days == 1        # a table without one measures each day alone
+    data["parameters"]["working_stock_days"] = {"value": 2.5, "source": "test"}
+    with pytest.raises(ValueError, match="working_stock_days: expected a whole number of days >= 1, got 2.5"):
+        parse_io_table(data)
+
+
 def test_lumpy_deliveries_lose_what_smooth_ones_of_the_same_volume_do():
     """A day without an arrival, made up within the users' working stock, destroys no value added.
 
