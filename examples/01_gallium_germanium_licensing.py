@@ -3,7 +3,7 @@
 Covers:
 - ``ExportControl(mode="licence")``: applications with a random delay, approved or denied whole
 - front-loading between the announcement (3 Jul 2023) and the start (1 Aug 2023)
-- paired baseline/shocked runs and ``compare``
+- paired runs, ``compare`` and the licence draws' spread over runs (baseline runs identical by design)
 
 Scenario:
   MOFCOM/GACC Announcement 23/2023 put Ga and Ge exports under licence from
@@ -25,6 +25,7 @@ import supplychain as sc
 from supplychain.analytics.compare import compare
 from supplychain.model import ExportControl, Uniform
 from supplychain.plotting import shade_shocks
+from supplychain.run.simulate import identical_runs_expected
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -41,19 +42,18 @@ DELAY = Uniform(45.0, 75.0)             # days; ~60 days observed (Tradium/Reute
 OBSERVED = {"gallium": {"2023-08": 0.0, "2023-11": 1530 / 5611},
             "germanium": {"2023-07": 2.0, "2023-08": 0.0, "2023-11": 721 / 5488}}
 CONTROLLED = {"gallium": ("gallium", "gallium_crude"), "germanium": ("germanium",)}
-LATER = ("Observed later: Ga exports hit a record 11.5 t in Jul 2024; Ge Jan-Sep 2024 was 51 % of "
-         "Jan-Sep 2023 (China customs; USGS MCS 2026).")
+LATER = "Observed later: Ga exports hit a record 11.5 t in Jul 2024; Ge Jan-Sep 2024 was 51 % of Jan-Sep 2023"
 
 
 def cleared_exports(res, commodities, lag=35):
-    """Mean units/day leaving China (licence wait over) for other regions; NaN where not yet known."""
-    out = np.where(np.arange(res.n_days) < res.n_days - lag, 0.0, np.nan)  # arrivals lag <= `lag` days
+    """Units leaving China (licence wait over) for other regions per month, one column per run."""
+    out = np.where(np.arange(res.n_days) < res.n_days - lag, 0.0, np.nan)[None].repeat(res.n_runs, 0)
     for j, lane in enumerate(res.coords.lane):
         src, dst = res.coords.region["lane"][j].split(">")
         if res.coords.commodity["lane"][j] in commodities and src == "CN" != dst:
-            k = int(np.ceil(res.scenario.network.lane(lane).lead_time.mean))
-            out[:res.n_days - lag] += res.arrivals[:, k:res.n_days - lag + k, j].mean(axis=0)
-    return out
+            k = int(np.ceil(res.scenario.network.lane(lane).lead_time.mean))  # arrivals lag <= `lag` days
+            out[:, :res.n_days - lag] += res.arrivals[:, k:res.n_days - lag + k, j]
+    return pd.DataFrame(out.T, pd.to_datetime(res.dates)).resample("MS").sum(min_count=28)  # NaN: not yet known
 
 
 def main(horizon, out):
@@ -61,18 +61,19 @@ def main(horizon, out):
     shocks = [ExportControl(exporter="CN", commodity=c, mode="licence", approval_probability=APPROVAL,
                             processing_delay=DELAY, start=EFFECTIVE, announced=ANNOUNCED)
               for family in CONTROLLED.values() for c in family]
-    b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
     s = sc.simulate(base.with_shocks(*shocks, name="Ga/Ge licensing"), engine="vector", n_runs=N_RUNS, seed=SEED)
+    with identical_runs_expected():  # nothing random without the licences: the runs only pair the shocked ones
+        b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     for ax, commodity in zip(axes, ("gallium", "germanium")):
-        dates = pd.to_datetime(s.dates)
-        monthly = [pd.Series(cleared_exports(r, CONTROLLED[commodity]), dates).resample("MS").sum(min_count=28)
-                   for r in (s, b)]
-        ratio = (monthly[0] / monthly[1]).dropna()
-        print(f"China {commodity} exports, model relative to baseline:")
-        for month, value in ratio.items():
+        base_mean = cleared_exports(b, CONTROLLED[commodity]).mean(axis=1)
+        runs = cleared_exports(s, CONTROLLED[commodity]).div(base_mean, axis=0).dropna()
+        ratio, (lo, hi) = runs.mean(axis=1), np.percentile(runs, [5, 95], axis=1)
+        print(f"China {commodity} exports, model relative to baseline (mean, 5-95 % of {N_RUNS} runs' licence draws):")
+        for month, value, low, high in zip(ratio.index, ratio, lo, hi):
             seen = OBSERVED[commodity].get(month.strftime("%Y-%m"))
-            print(f"  {month:%Y-%m}  model {value:5.2f}" + ("" if seen is None else f"   observed {seen:4.2f}"))
+            print(f"  {month:%Y-%m}  model {value:5.2f} ({low:4.2f}-{high:4.2f})"
+                  + ("" if seen is None else f"   observed {seen:4.2f}"))
         ax.bar(ratio.index, ratio.values, width=20, label="model, month")
         ax.plot(*zip(*[(pd.Timestamp(m), v) for m, v in OBSERVED[commodity].items()]), "r*", ms=12, label="observed")
         ax.axhline(1.0, color="0.2", linewidth=0.8, linestyle="--", label="baseline = 1")
@@ -80,10 +81,9 @@ def main(horizon, out):
         ax.legend(fontsize="small", loc="upper right")
     axes[0].set_ylabel("exports / baseline, same month")
     fig.autofmt_xdate()
-    print(LATER)
+    print(f"{LATER} (China customs; USGS MCS 2026).")
     table = compare(b, s)
-    print(f"Largest shortfall change, any region and commodity: "
-          f"{table[table.metric == 'shortfall_usd']['change'].max():,.0f} USD")
+    print(f"Largest shortfall change, any market: {table[table.metric == 'shortfall_usd'].change.max():,.0f} USD")
     share = table[(table.metric == "import_share") & (table.partner == "CN")]
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")

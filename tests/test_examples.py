@@ -44,6 +44,10 @@ def test_example_runs_and_saves_a_plot(script, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "saved" in done.stdout
     assert list(tmp_path.glob("*.png"))
+    # Every run of an ensemble means something (identical ones only where they pair random shocked runs),
+    # and a gain is never printed as a negative loss.
+    assert "runs are identical" not in done.stderr
+    assert not re.search(r"\b(?:lost|loss|losses|given up)\b[^\n]*?[:\s]-\$?\d", done.stdout), done.stdout
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

@@ -158,6 +158,19 @@ def test_a_regional_chip_shortfall_caps_the_dependent_industries_of_that_region(
     assert cap[t.regions.index("CN"), 3] == pytest.approx(1 - 0.5 * 0.38)   # China's EV share of vehicles
 
 
+def test_vehicles_last_for_mature_chips_cites_how_foundries_allocated_in_2021():
+    rows = [r for r in tomllib.loads(TABLE_FILE.read_text())["priority"] if r["commodity"] == "mature_chip"]
+    rank = {r["sector"]: r["value"]["value"] for r in rows}
+    assert min(rank, key=rank.get) == "C29" and sorted(rank.values()).count(rank["C29"]) == 1
+    source = rows[0]["value"]["source"]
+    # The basis is named (allocation by foundries, automakers' 2020 cancellations, their small share of
+    # foundry revenue), and so is the judgement it leaves for other shocks.
+    for basis in ("E.O. 14017", "Request for Information", "TSMC, 2020 Annual Report", "cancelled orders",
+                  "rationing='pro_rata' is the neutral option"):
+        assert basis in source
+    assert all(r["value"]["source"] == source for r in rows)
+
+
 @pytest.mark.parametrize("method", ["ario", "diim"])
 def test_value_added_lost_is_v_times_output_lost_and_zero_without_shortfall(method):
     net = sc.load_baseline(horizon_days=5).network
@@ -285,6 +298,57 @@ def test_substitution_ramps_linearly_from_the_first_short_day_and_persists():
     # s_eff = max(0, s - 0.2 min(1, age / 4)); age counts from the first short day (day 1).
     assert np.allclose(got, [1.0, 0.55, 0.6, 0.65, 0.7, 0.7, 1.0, 0.7])
     assert short.age[0].tolist() == [8.0 - 1.0]
+
+
+def test_shortfall_is_measured_over_the_users_working_stock():
+    net, table = _toy()
+    short = Shortfalls(InputMap.build(net, table), n_runs=2, window=3)
+    days = [1.0, 0.0, 1.0, 1.0, 1.0, 0.4, 1.5]                 # delivered share of demand (run 0)
+    got = [short.short(np.array([[1.0, 1.0], [2.0, 1.0]]), np.array([[y, 1.0], [2.0, 1.0]]))[:, 0] for y in days]
+    # 1 - min(1, sum of the last 3 days delivered / demanded); a late surplus fills the window's gap.
+    assert np.allclose([g[0] for g in got], [0.0, 0.5, 1 / 3, 1 / 3, 0.0, 0.2, 1 / 30])
+    assert [g[1] for g in got] == [0.0] * len(days)              # run 1 is never short
+    one = Shortfalls(InputMap.build(net, table), n_runs=2, window=3)
+    for y in days:                                               # a run fed alone through its view
+        alone = one.row(0).short(np.array([[1.0, 1.0]]), np.array([[y, 1.0]]))
+    assert alone[0, 0] == got[-1][0] and one.day.tolist() == [len(days), 0]
+    with pytest.raises(ValueError, match="window must be a whole number of days >= 1, got 0"):
+        Shortfalls(InputMap.build(net, table), n_runs=1, window=0)
+
+
+def test_the_working_stock_is_read_from_the_table_and_checked():
+    from supplychain.impact.table import parse_io_table
+    data = tomllib.loads(TABLE_FILE.read_text())
+    assert parse_io_table(data).working_stock_days == 5
+    del data["parameters"]["working_stock_days"]
+    assert parse_io_table(data).working_stock_days == 1        # a table without one measures each day alone
+    data["parameters"]["working_stock_days"] = {"value": 2.5, "source": "test"}
+    with pytest.raises(ValueError, match="working_stock_days: expected a whole number of days >= 1, got 2.5"):
+        parse_io_table(data)
+
+
+def test_lumpy_deliveries_lose_what_smooth_ones_of_the_same_volume_do():
+    """A day without an arrival, made up within the users' working stock, destroys no value added.
+
+    20 % of Japan's GaAs/GaN devices short every day, or delivered four days in five at the full rate:
+    the same volume. Measured day by day, the lumpy series lost 14 times as much, since priority
+    rationing is convex in the day's shortfall (a day with none short every user, however ranked).
+    """
+    import dataclasses
+
+    net = sc.load_baseline(horizon_days=10).network
+    n_days = 150
+    cols = [i for i, d in enumerate(net.demands) if d.commodity == "compound_chip" and d.region == "JP"]
+    demand = np.ones((1, n_days, len(net.demands)))
+    smooth, lumpy = demand.copy(), demand.copy()
+    smooth[:, 20:, cols] = 0.8
+    lumpy[:, 20:, cols] = np.tile([1.0, 1.0, 1.0, 1.0, 0.0], n_days // 5)[:n_days - 20][None, :, None]
+    table = load_io_table()
+    assert table.working_stock_days == 5
+    even, uneven = (float(value_added_loss(demand, y, net).total.sum()) for y in (smooth, lumpy))
+    assert even > 1e8 and uneven == pytest.approx(even, rel=0.01)
+    daily = dataclasses.replace(table, working_stock_days=1)      # the day-by-day measure inflates the loss
+    assert float(value_added_loss(demand, lumpy, net, table=daily).total.sum()) > 5 * even
 
 
 def test_a_bad_rationing_or_use_table_is_refused():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 
 from .._format import format_usd
 from ..errors import SimulationWarning
@@ -47,10 +48,43 @@ def format_price_notes(results: Results | EnsembleResults) -> str:
     if results.scenario.price_feedback:
         with warnings.catch_warnings():  # the pinned markets are already named above
             warnings.simplefilter("ignore", SimulationWarning)
-            given_up = float(who_pays(results)["demand_destroyed_usd"].sum())
-        lines.append(f"Demand given up to higher prices: {format_usd(given_up)} (at reference prices, "
-                     "mean over runs).")
+            table = who_pays(results)
+        lines += _who_pays_lines(table)
     return "\n".join(lines)
+
+
+def _who_pays_lines(table: pd.DataFrame) -> list[str]:
+    """Demand given up to prices (and added where they fell) and producers' scarcity rents, per region.
+
+    A region's ``demand_destroyed_usd`` is negative where its landed price fell below the reference
+    (for example a blockaded exporter's home market, left with what it cannot ship): demand gained,
+    named as such, never a negative loss.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"demand_destroyed_usd": [2e9, -3.2e6, 0.0], "scarcity_rent_usd": [5e9, 1e9, -2e6]},
+    ...                  index=["CN", "TW", "US"])
+    >>> print("\\n".join(_who_pays_lines(t)))
+    Demand given up to higher prices: $2.00bn; demand added by lower prices: $3.20M, in TW (at reference prices, mean over runs).
+    Scarcity rents to producers (price rise x units sold, a transfer from buyers; who_pays): $6.00bn; most to CN $5.00bn, TW $1.00bn; US -$2.00M.
+    """
+    destroyed = table["demand_destroyed_usd"]
+    given_up = float(destroyed[destroyed > 0].sum())
+    added = destroyed[destroyed < 0]
+    line = f"Demand given up to higher prices: {format_usd(given_up)}"
+    if len(added):
+        line += (f"; demand added by lower prices: {format_usd(-float(added.sum()))}, "
+                 f"in {', '.join(added.index)}")
+    lines = [line + " (at reference prices, mean over runs)."]
+    rent = table["scarcity_rent_usd"]
+    if (rent.abs() >= 0.5).any():
+        gains = rent[rent >= 0.5].sort_values(ascending=False)
+        top = ", ".join(f"{r} {format_usd(float(v))}" for r, v in gains.iloc[:2].items())
+        falls = ", ".join(f"{r} {format_usd(float(v))}" for r, v in rent[rent <= -0.5].items())
+        what = "Scarcity rents to producers (price rise x units sold, a transfer from buyers; who_pays)"
+        lines.append(f"{what}: {format_usd(float(rent.sum()))}" + (f"; most to {top}" if top else "")
+                     + (f"; {falls}" if falls else "") + ".")
+    return lines
 
 
 def _summary_note(results: EnsembleResults) -> str:

@@ -3,8 +3,8 @@
 Each demand of an input commodity the table knows (chips, Li-ion cells, NdFeB magnets) in a
 region the table knows is that region's supply of the input to its industries. On day ``t``
 the region's shortfall of commodity ``c`` is ``s = 1 - min(1, sum Y / sum D)`` over those
-demands (0 on a day without demand), less what substitution has replaced since its first short
-day. The shortfall is rationed among the sectors that use ``c`` (by the table's priority ranks,
+demands and the last ``W`` days (the users' working stock, ``IOTable.working_stock_days``; 0
+without demand), less what substitution has replaced since its first short day. The shortfall is rationed among the sectors that use ``c`` (by the table's priority ranks,
 or pro rata), and a sector short of ``s_j`` whose share ``w`` of output needs ``c`` keeps the
 capacity factor ``kappa = 1 - max_c w s_j`` (docs/model.md §8.3). The ARIO kernel (or the DIIM)
 turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``.
@@ -102,20 +102,26 @@ class InputMap:
         """Whether any demand feeds the impact layer."""
         return len(self.columns) > 0
 
-    def shortfall(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
-        """Each column's shortfall share ``s`` (R, K) from one day's demand and delivered, each (R, D)."""
+    def sums(self, demand: np.ndarray, delivered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each column's demand and delivered (R, K) from one day's demand and delivered, each (R, D)."""
         wanted = np.asarray((self.summing @ np.asarray(demand, dtype=float).T).T)
         got = np.asarray((self.summing @ np.asarray(delivered, dtype=float).T).T)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)
+        return wanted, got
+
+    def shortfall(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
+        """Each column's shortfall share ``s`` (R, K) from one day's demand and delivered, each (R, D)."""
+        return _share_short(*self.sums(demand, delivered))
 
     def capacity(self, demand: np.ndarray, delivered: np.ndarray, age: np.ndarray | None = None) -> np.ndarray:
-        """Capacity factors (R, N) from one day's demand and delivered, each (R, D).
+        """Capacity factors (R, N) from one day's demand and delivered, each (R, D), measured on that day alone.
 
         ``age`` (R, K) counts each column's days since its first shortfall, today included (0 before);
         without it no substitution applies.
         """
-        short = self.shortfall(demand, delivered)
+        return self.capacity_at(self.shortfall(demand, delivered), age)
+
+    def capacity_at(self, short: np.ndarray, age: np.ndarray | None = None) -> np.ndarray:
+        """Capacity factors (R, N) from each column's shortfall share ``short`` (R, K) and ``age`` (R, K)."""
         if age is not None:
             ramp = np.minimum(np.asarray(age, dtype=float) / self.substitution_days, 1.0)
             short = np.maximum(short - self.substitutable * ramp, 0.0)
@@ -125,27 +131,54 @@ class InputMap:
         return 1.0 - hit.max(axis=1) if hit.shape[1] else np.ones((short.shape[0], self.dependence.shape[1]))
 
 
-class Shortfalls:
-    """Daily capacity factors of ``n_runs`` runs, counting each column's days since its first shortfall.
+def _share_short(wanted: np.ndarray, got: np.ndarray) -> np.ndarray:
+    """``1 - min(1, got / wanted)``, 0 where nothing was wanted."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)
 
-    Substitution and thrifting replace a growing share of a short input from its first short day
-    (docs/model.md §8.3); the count is each run's own.
+
+class Shortfalls:
+    """Daily capacity factors of ``n_runs`` runs from shortfalls over the users' working stock.
+
+    Each column's shortfall is measured over the last ``window`` days (docs/model.md §8.3): users
+    spread what arrives over the working stock they hold, so a day without an arrival that the
+    next days make up stops no production, and rationing among users sees the shortfall of the
+    window, not a day's lumpiness. Substitution and thrifting replace a growing share of a short
+    input from its first short day; the window and the count are each run's own.
     """
 
-    def __init__(self, imap: InputMap, n_runs: int) -> None:
+    def __init__(self, imap: InputMap, n_runs: int, window: int = 1) -> None:
+        if int(window) != window or window < 1:
+            raise ValueError(f"window must be a whole number of days >= 1, got {str(window)[:80]}")
         self.imap = imap
-        self.age = np.zeros((n_runs, len(imap.columns)))
+        k = len(imap.columns)
+        self.age = np.zeros((n_runs, k))
+        self.wanted = np.zeros((n_runs, int(window), k))   # ring of the last days' column sums
+        self.got = np.zeros((n_runs, int(window), k))
+        self.day = np.zeros(n_runs, dtype=np.int64)        # each run's days fed so far
+
+    def short(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
+        """Feed one day's demand and delivered (R, D); return each column's shortfall over the window (R, K)."""
+        wanted, got = self.imap.sums(demand, delivered)
+        runs = np.arange(self.day.shape[0])
+        slot = self.day % self.wanted.shape[1]
+        self.wanted[runs, slot], self.got[runs, slot] = wanted, got
+        self.day += 1
+        return _share_short(self.wanted.sum(axis=1), self.got.sum(axis=1))
 
     def capacity(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
         """Capacity factors (R, N) of the next day."""
-        self.age[...] = np.where((self.age > 0) | (self.imap.shortfall(demand, delivered) > 0), self.age + 1, 0)
+        short = self.short(demand, delivered)
+        self.age[...] = np.where((self.age > 0) | (short > 0), self.age + 1, 0)
         if not self.age.any():  # no column short today or before: every factor is exactly 1 (the usual day)
             return np.ones((self.age.shape[0], self.imap.dependence.shape[1]))
-        return self.imap.capacity(demand, delivered, self.age)
+        return self.imap.capacity_at(short, self.age)
 
     def row(self, r: int) -> Shortfalls:
+        """The shortfalls of run ``r`` alone, sharing this one's state (feeding it updates this one)."""
         one = Shortfalls.__new__(Shortfalls)
         one.imap, one.age = self.imap, self.age[r: r + 1]
+        one.wanted, one.got, one.day = self.wanted[r: r + 1], self.got[r: r + 1], self.day[r: r + 1]
         return one
 
 
@@ -261,7 +294,7 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     delivered = np.asarray(delivered, dtype=float)
     n_runs, n_days, _ = delivered.shape
     imap = InputMap.build(network, table, rationing)
-    short = Shortfalls(imap, n_runs)
+    short = Shortfalls(imap, n_runs, table.working_stock_days)
     n_r, n_s = len(table.regions), len(table.sectors)
     x0 = table.daily_output
     cap = np.stack([short.capacity(demand[:, t], delivered[:, t]) for t in range(n_days)], axis=1) \
@@ -329,7 +362,7 @@ class LossAccumulator:
     def __init__(self, network: Network, n_runs: int, table: IOTable | None = None) -> None:
         self.table = load_io_table() if table is None else table
         self.imap = InputMap.build(network, self.table)
-        self.short = Shortfalls(self.imap, n_runs)
+        self.short = Shortfalls(self.imap, n_runs, self.table.working_stock_days)
         n_r, n_s = len(self.table.regions), len(self.table.sectors)
         self.total = np.zeros((n_runs, n_r, n_s))
         self.stepper = _Stepper(self.table, n_runs) if self.imap.active else None

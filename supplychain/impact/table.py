@@ -57,6 +57,9 @@ class IOTable:
     substitution : dict of str to (float, float)
         Per input commodity, the share of its use that substitution and thrifting can replace,
         and the days they take to reach it.
+    working_stock_days : int
+        Days of the input the industries hold as working stock: a shortfall is measured over
+        that many trailing days (docs/model.md §8.3; 1 measures each day alone).
     """
 
     regions: tuple[str, ...]
@@ -70,6 +73,7 @@ class IOTable:
     priority: dict[str, np.ndarray] = field(default_factory=dict)
     substitution: dict[str, tuple[float, float]] = field(default_factory=dict)
     content: dict[str, np.ndarray] = field(default_factory=dict)
+    working_stock_days: int = 1
 
     @property
     def sector_of_node(self) -> np.ndarray:
@@ -135,6 +139,9 @@ def parse_io_table(data: dict) -> IOTable:
                             tau_inventory=_value(p["tau_inventory"], "tau_inventory"),
                             alpha_max=_value(p["alpha_max"], "alpha_max"),
                             tau_alpha=_value(p["tau_alpha"], "tau_alpha"), essential=essential)
+    working = _value(p["working_stock_days"], "working_stock_days") if "working_stock_days" in p else 1.0
+    if working != int(working) or working < 1:
+        raise ValueError(f"working_stock_days: expected a whole number of days >= 1, got {working}")
     use: dict[str, np.ndarray] = {}
     for row in data.get("use", []):
         value = _value(row["value"], "use")
@@ -163,7 +170,7 @@ def parse_io_table(data: dict) -> IOTable:
         substitution[row["commodity"]] = (share, days)
     return IOTable(regions=regions, sectors=sectors, output=output * 1e9, a=a, value_added=value_added,
                    dependence=dependence, params=params, use=use, priority=priority,
-                   substitution=substitution, content=content)
+                   substitution=substitution, content=content, working_stock_days=int(working))
 
 
 @lru_cache(maxsize=4)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._validation import check_known
+from .._validation import check_known, fail
 from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays
 from ..results.daily import require_daily
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
@@ -47,8 +47,13 @@ def market_prices(results: Results, commodity: str) -> tuple[tuple[str, ...], np
     (('CN', 'KR', 'ROW'), (1, 10, 3), 1.0)
     """
     require_daily(results, "market_prices", _PRICE_INSTEAD)
+    return _market_prices(results, commodity, "market_prices")
+
+
+def _market_prices(results: Results, commodity: str, caller: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """:func:`market_prices` with errors naming ``caller``, the public function the user called."""
     coords = results.coords
-    check_known(commodity, sorted(set(coords.commodity["stock"])), "commodity", "market_prices")
+    check_known(commodity, sorted(set(coords.commodity["stock"])), "commodity", caller)
     first: dict[str, int] = {}
     for i, (region, k) in enumerate(zip(coords.region["stock"], coords.commodity["stock"])):
         if k == commodity:
@@ -96,7 +101,8 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
     regions : str or sequence of str, optional
         Markets to draw (default: every region with a market for it).
     band : (float, float)
-        Percentiles over runs of the shaded band (drawn when there are several runs).
+        Percentiles over runs of the shaded band, low then high, each in [0, 100] (drawn when
+        there are several runs).
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made if omitted.
 
@@ -117,7 +123,8 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
     (['CN', 'KR', 'ROW'], 'price index (1 = reference price)')
     """
     require_daily(results, "plot_prices", _PRICE_INSTEAD)
-    names, index = market_prices(results, commodity)
+    band = _check_band(band)
+    names, index = _market_prices(results, commodity, "plot_prices")
     wanted = names if regions is None else ((regions,) if isinstance(regions, str) else tuple(regions))
     for region in wanted:
         check_known(region, names, "region", "plot_prices")
@@ -141,12 +148,25 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
     return ax
 
 
+def _check_band(band: object) -> tuple[float, float]:
+    """``band`` as (low, high) percentiles, ``0 <= low < high <= 100``; else a ValidationError naming it."""
+    try:
+        low, high = (float(b) for b in band)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise fail("band", "two percentiles (low, high), e.g. (5, 95)", band, "plot_prices") from None
+    if not (0.0 <= low < high <= 100.0):
+        raise fail("band", "(low, high) percentiles with 0 <= low < high <= 100, e.g. (5, 95)", band,
+                   "plot_prices")
+    return low, high
+
+
 #: Waterfall steps of :func:`plot_who_pays`: (label, measure, sign).
 _STEPS = (("tariff borne by importers", "tariff_paid_by_importer_usd", 1.0),
           ("tariff borne by exporters", "tariff_paid_by_exporter_usd", 1.0),
           ("scarcity premium paid by buyers", "premium", 1.0),
           ("value not delivered", "deliveries_lost_usd", 1.0),
-          ("demand given up to prices", "demand_destroyed_usd", 1.0),
+          ("demand given up to higher prices", "demand_given_up", 1.0),
+          ("demand added by lower prices", "demand_added", -1.0),
           ("scarcity rents to producers", "scarcity_rent_usd", -1.0))
 
 
@@ -157,9 +177,10 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     Bars add the tariff borne by importers and by exporters (GSIM split,
     :func:`supplychain.metrics.gsim_incidence`), the scarcity premium buyers
     paid (their cost increase less the tariff), the value of final demand not
-    delivered and of demand given up because prices rose; producers' scarcity
-    rents are subtracted (a transfer to sellers, not a cost to the economy);
-    the last bar is the net.
+    delivered and of demand given up because prices rose; demand added where
+    landed prices fell (regions whose ``demand_destroyed_usd`` is negative) and
+    producers' scarcity rents are subtracted (a gain to buyers, and a transfer
+    to sellers, not a cost to the economy); the last bar is the net.
 
     Examples
     --------
@@ -171,12 +192,17 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     >>> sc = toy_scenario(60).with_shocks(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25))
     >>> ax = plot_who_pays(simulate(sc))
     >>> len(ax.patches), ax.get_xticklabels()[-1].get_text()
-    (7, 'net cost')
+    (8, 'net cost')
     """
     require_daily(results, "plot_who_pays", WHO_PAYS_INSTEAD)
-    table = who_pays(results, export_supply_elasticity=export_supply_elasticity).sum(axis=0)
+    who = who_pays(results, export_supply_elasticity=export_supply_elasticity)
+    table = who.sum(axis=0)
     values = {name: float(table[name]) for name in table.index}
     values["premium"] = values["buyer_cost_increase_usd"] - values["tariff_paid_usd"]
+    # A region whose landed price fell gained demand: a gain of its own, not a negative loss.
+    by_region = who.loc[:, "demand_destroyed_usd"]
+    values["demand_given_up"] = float(by_region[by_region > 0].sum())
+    values["demand_added"] = -float(by_region[by_region < 0].sum())
     ax = _new_axes(ax)
     level = 0.0
     labels = []

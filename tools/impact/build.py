@@ -237,10 +237,15 @@ CONTENT: dict[tuple[str, str], tuple[float, str]] = {
 _WTP = ("derived: users are served in decreasing order of output at stake per dollar of devices, w x / u "
         "(what they would pay to stay supplied): vehicles (LEDs about 0.1-0.5 % of a car's value) before "
         "phones and network gear (RF front ends 1-2 %) before LED lamps (LEDs 10-30 % of a luminaire)")
-_2021 = ("2021 evidence: foundries served consumer electronics and computing first and automotive last, after "
-         "automakers cancelled orders in 2020 (The White House, Building Resilient Supply Chains, 100-day "
-         "reviews under E.O. 14017, June 2021, semiconductor chapter; US Department of Commerce, Results from "
-         "Semiconductor Supply Chain Request for Information, 25 Jan 2022)")
+_2021 = ("2021 evidence, not the output-at-stake rule of compound devices and magnets (under which vehicles, "
+         "with 2 % of their value in chips, would be served first): foundries allocate mature-node capacity by "
+         "their customers' standing and volume, and served consumer electronics and computing first and "
+         "automotive last in 2021, after automakers, just-in-time buyers with little stock, cancelled orders in "
+         "2020 and lost their allocation (The White House, Building Resilient Supply Chains, 100-day reviews "
+         "under E.O. 14017, June 2021, semiconductor chapter; US Department of Commerce, Results from "
+         "Semiconductor Supply Chain Request for Information, 25 Jan 2022); automotive was 3 % of the largest "
+         "foundry's revenue (TSMC, 2020 Annual Report, net revenue by platform), a small, low-margin customer. "
+         "Judgement for other shocks: rationing='pro_rata' is the neutral option")
 #: Rationing rank of a sector for an input commodity (higher is served first): (commodity, sector) -> (value, source).
 PRIORITY: dict[tuple[str, str], tuple[float, str]] = {
     ("compound_chip", "C29"): (3.0, _WTP), ("compound_chip", "C26"): (2.0, _WTP),
@@ -286,6 +291,11 @@ PARAMETERS: dict[str, tuple[float, str]] = {
     "tau_inventory": (60.0, _BOARIO + ": 1/60 of an inventory gap is reordered each day"),
     "alpha_max": (1.25, "Hallegatte (2008), Risk Analysis 28(3): 779-799: overproduction up to +25 %"),
     "tau_alpha": (365.0, "Hallegatte (2008), Risk Analysis 28(3): overproduction adapts over about one year"),
+    "working_stock_days": (5.0, "US Department of Commerce (25 Jan 2022), Results from Semiconductor Supply Chain "
+                           "Request for Information: the median inventory of chips held by their users fell from "
+                           "40 days in 2019 to less than 5 days in 2021, the least working stock users kept at the "
+                           "height of the shortage; users spread what arrives over it, so a shortfall is measured "
+                           "over as many trailing days (docs/model.md §8.3)"),
 }
 
 
