@@ -106,8 +106,6 @@ def test_engines_agree_exactly_with_a_cold_restart_and_work_in_progress():
     assert np.allclose(a.arrays["wip"], b.arrays["wip"], rtol=0, atol=1e-9)
 
 
-# Each stage's shock notes that it leaves the other fab stage untouched; both are shocked.
-@pytest.mark.filterwarnings("ignore:CapacityShock with stage")
 def test_taiwan_fab_outage_on_the_baseline_engines_agree_and_fabs_restart_cold():
     """The scorecard's Taiwan fab outage (both fab stages, 30 days from day 10) on the cited baseline.
 

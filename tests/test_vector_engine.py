@@ -349,3 +349,9 @@ def test_a_stage_that_leaves_its_new_capacity_untouched_warns():
         simulate(load_baseline(horizon_days=20).with_shocks(
             CapacityShock(region="TW", stage="fab_new", fraction_lost=1.0, start=2, end=10)), engine="vector")
     assert not any("untouched" in str(w.message) for w in caught)
+    with _w.catch_warnings(record=True) as caught:
+        _w.simplefilter("always")   # both stages shocked: nothing is left untouched, nothing to say
+        simulate(load_baseline(horizon_days=20).with_shocks(
+            CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=2, end=10),
+            CapacityShock(stage="fab_new", fraction_lost=0.5, start=2, end=10)), engine="vector")
+    assert not any("untouched" in str(w.message) for w in caught)

@@ -114,18 +114,26 @@ def select_facilities(builder: ScheduleBuilder, facility: str | None, stage: str
         raise ValidationError(f"stage and region must select at least one facility; got stage={stage!r}, "
                               f"region={region!r} for {kind}.")
     if stage is not None:
-        _warn_sibling_stages(idx, stage, region, kind)
+        _warn_sibling_stages(idx, stage, region, kind, _stages_shocked(builder, region, kind))
     return np.flatnonzero(mask)
 
 
-def _warn_sibling_stages(idx, stage: str, region: str | None, kind: str) -> None:
+def _stages_shocked(builder: ScheduleBuilder, region: str | None, kind: str) -> set[str]:
+    """Stages that the scenario's shocks of ``kind`` reach in ``region`` (all regions when ``None``)."""
+    return {str(s.stage) for s in builder.scenario.shocks
+            if type(s).__name__ == kind and getattr(s, "stage", None) is not None
+            and getattr(s, "facility", None) is None and getattr(s, "region", None) in (None, region)}
+
+
+def _warn_sibling_stages(idx, stage: str, region: str | None, kind: str, covered: set[str]) -> None:
     """Warn when a stage leaves facilities of a stage named after it untouched (``fab`` and ``fab_new``).
 
     A user who stops a region's fabs means all of them; the baseline keeps the capacity added in the year
-    as its own stage, which an exact stage match does not reach.
+    as its own stage, which an exact stage match does not reach. Stages that another shock of the
+    scenario already reaches (``covered``) are not named.
     """
     in_region = np.ones(len(idx.facility_region), bool) if region is None else idx.facility_region == region
-    siblings = sorted({str(s) for s in idx.facility_stage[in_region] if str(s).startswith(f"{stage}_")})
+    siblings = sorted({str(s) for s in idx.facility_stage[in_region] if str(s).startswith(f"{stage}_")} - covered)
     if siblings:
         names = ", ".join(repr(s) for s in siblings)
         warnings.warn(f"{kind} with stage={stage!r} leaves the facilities of stage {names}"
