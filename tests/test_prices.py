@@ -444,3 +444,20 @@ def test_a_runs_prices_do_not_depend_on_the_other_runs_of_its_chunk() -> None:
         one = run_vector(c, [seq])
         for name in ("price", "demand", "flow", "share"):
             assert np.array_equal(one[name][0], batch[name][r]), name
+
+
+def test_banning_crude_too_does_not_lower_the_importers_refined_price() -> None:
+    # Japan refines Chinese crude gallium. Banning China's crude as well as its refined gallium starves
+    # Japan's refiners: what they owe and cannot make is a gap in Japan's refined market (docs/model.md
+    # §5.9, the input-supported rate), so the wider ban cannot leave Japan's refined price lower than the
+    # refined-only ban (it did when the sellers' gap read their idle capacity).
+    from supplychain import load_baseline
+    from supplychain.plotting.prices import market_prices
+    base = load_baseline().with_horizon(240)
+    means = []
+    for banned in (("gallium",), ("gallium", "gallium_crude")):
+        sc = base.with_shocks(*[ExportControl(exporter="CN", commodity=k, mode="ban", start=30) for k in banned])
+        regions, values = market_prices(simulate(sc, engine="vector"), "gallium")
+        means.append(values[0, 30:, regions.index("JP")].mean())
+    assert means[0] > 1.2
+    assert means[1] >= means[0]
