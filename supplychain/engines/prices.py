@@ -83,13 +83,14 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     if spec.buffers:
         # Stock is held to be drawn: the draw below normal up to the buffer is no gap.
         deficit = deficit - np.clip(spec.normal_stock - held_m, 0.0, spec.buffer)
-    asked = s.throughput
+    asked, can = s.throughput, capacity
     if s.owed.any():
         asked = asked + sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
-    # Suppliers serve what is asked up to what they can make today at the reference price: the day's capacity
-    # or, if lower, the rate their inputs support, but not less than they have been shipping (the input rate
-    # reads the depth of input buffers, and inputs that keep arriving keep the throughput going).
-    can = np.minimum(capacity, np.maximum(input_rate(c, s), s.throughput))
+        # Suppliers serve what is asked up to what they can make today at the reference price: the day's
+        # capacity or, if lower, the rate their inputs support, but not less than they have been shipping (the
+        # input rate reads the depth of input buffers; inputs that keep arriving keep the throughput going).
+        # Asked only their throughput, the input rate cannot bind, so it is read only when something is owed.
+        can = np.minimum(capacity, np.maximum(input_rate(c, s), s.throughput))
     excess = np.maximum(asked - can, 0.0)
     unserved = sum_into(np.asfortranarray(excess), spec.seller_market, spec.n_markets, spec.sum_sellers)
     gap = (deficit / RESTOCKING_DAYS + unserved) * spec.gap_scale

@@ -83,10 +83,13 @@ class Prices:
             deficit = [d - min(max(a - h, 0.0), k) for d, a, h, k in zip(deficit, self.normal_stock, held, self.buffer)]
         unserved = [0.0] * n
         for f, m in enumerate(self.seller_market):
-            asked = run.throughput[f] + sum([run.owed[l] for l in lay.out_lanes[f]]) / RESTOCKING_DAYS
-            # What it can make today: its capacity or, if lower, the rate its inputs support, but not less
-            # than its throughput (inputs that keep arriving keep it going).
-            can = min(run.capacity_today[f], max(input_rate(run, f), run.throughput[f]))
+            owed = sum([run.owed[l] for l in lay.out_lanes[f]])
+            asked, can = run.throughput[f] + owed / RESTOCKING_DAYS, run.capacity_today[f]
+            if owed > 0:
+                # What it can make today: its capacity or, if lower, the rate its inputs support, but not less
+                # than its throughput (inputs that keep arriving keep it going; asked only that, the input
+                # rate cannot bind).
+                can = min(can, max(input_rate(run, f), run.throughput[f]))
             unserved[m] += max(asked - can, 0.0)
         old = list(self.index)
         for m in range(n):
