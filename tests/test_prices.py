@@ -106,8 +106,8 @@ def test_a_ban_raises_the_importers_price_and_leaves_the_exporters() -> None:
 
 def test_input_prices_pass_into_output_prices_by_cost_share() -> None:
     # KR cells use 1 t of ore (100 USD) per GWh (1,000 USD): cost share 0.1. The cell plant has spare
-    # capacity and no buyers' stock in KR, so the cell market in KR moves by pass-through alone:
-    # pi(t) = pi(t-1) + (1 + 0.1 (pi_ore(t-1) - 1) - pi(t-1)) / 30.
+    # capacity and no buyers' stock in KR, so while its ore supports its throughput the cell market in KR
+    # moves by pass-through alone: pi(t) = pi(t-1) + (1 + 0.1 (pi_ore(t-1) - 1) - pi(t-1)) / 30.
     res = simulate(_toy(ExportControl(exporter="CN", commodity="ore", mode="ban", start=10)), engine="vector")
     spec = compile_scenario(res.scenario).schedules.extras["prices"]
     assert spec.pass_through[spec.labels.index(("cell", "KR")), spec.labels.index(("ore", "KR"))] == \
@@ -115,8 +115,90 @@ def test_input_prices_pass_into_output_prices_by_cost_share() -> None:
     ore, cell = _index(res, "ore", "KR"), _index(res, "cell", "KR")
     tau = price_params("batteries").adjustment_days
     expected = cell[:-1] + (1.0 + 0.1 * (ore[:-1] - 1.0) - cell[:-1]) / tau
-    np.testing.assert_allclose(cell[1:], expected, rtol=1e-12)
-    assert cell.max() > 1.005
+    np.testing.assert_allclose(cell[1:46], expected[:45], rtol=1e-12)
+    assert cell[:46].max() > 1.003
+    # From day 46 the plant's ore no longer supports its throughput, so it cannot serve what it owes from
+    # its spare capacity: a seller gap on top of the pass-through.
+    assert (cell[46:] > expected[45:] + 1e-12).all()
+
+
+def test_a_seller_short_of_inputs_shows_what_it_owes_as_a_gap() -> None:
+    # Hand oracle of the seller term with the input-supported rate (docs/model.md §5.9 and §5.7). The KR
+    # cell plant (capacity 15, throughput 10 GWh/day) keeps a quarter of its steady ore and owes 730 GWh
+    # to the US: asked 10 + 730 / 365 = 12 a day. Its ore supports 15 x 1/4 = 3.75 a day, below its
+    # throughput, so it makes its throughput, 10: 2 GWh a day it cannot serve, although its capacity
+    # could (the capacity alone gives no gap). KR has no buyer of cells, so the market's normal flow is
+    # the plant's 10 a day: gap 0.2, target 0.8 ** (-1 / 0.3), and the price closes 1/30 of the way.
+    from supplychain.engines import prices
+    from supplychain.engines.day import day_inputs, stack_draws
+    from supplychain.engines.draws import draw_run, run_seed_sequences
+    from supplychain.engines.kernel import arrive, initial_state
+    from supplychain.engines.sourcing import input_rate
+
+    c = compile_scenario(_toy(horizon=5))
+    s = initial_state(c, 1)
+    arrive(c, s, c.initial_arrivals[:1].copy())
+    plant = c.facility_ids.index("KR.cells")
+    ore = int(c.recipe_stock[plant][0])
+    into = np.flatnonzero(c.lane_buyer == list(c.buyer_stock).index(ore))
+    s.stock[0, ore] = 0.25 * s.material_ref[ore]
+    s.transit_lane[0, into] = 0.0
+    s.owed[0, list(c.lane_ids).index("KR.cells>US.cells")] = 730.0
+    assert s.throughput[0, plant] == pytest.approx(10.0)
+    assert input_rate(c, s)[0, plant] == pytest.approx(3.75)
+    inp = day_inputs(c, stack_draws([draw_run(c, run_seed_sequences(0, 1)[0])]), 0)
+    prices.apply(c, s, inp)
+    spec = prices.price_spec(c)
+    p = price_params("batteries")
+    target = (1.0 - 2.0 / s.throughput[0, plant]) ** (-1.0 / p.exponent)
+    assert s.prices.index[0, spec.labels.index(("cell", "KR"))] == pytest.approx(
+        1.0 + (target - 1.0) / p.adjustment_days, rel=1e-12)
+    # With its ore at the steady level the same plant serves the 12 from its spare capacity: no gap.
+    s2 = initial_state(c, 1)
+    arrive(c, s2, c.initial_arrivals[:1].copy())
+    s2.owed[0, list(c.lane_ids).index("KR.cells>US.cells")] = 730.0
+    prices.apply(c, s2, inp)
+    assert s2.prices.index[0, spec.labels.index(("cell", "KR"))] == 1.0
+
+
+def _chip_network():  # type: ignore[no-untyped-def]
+    from supplychain.model import Commodity, DaysOfCover, Demand, Facility, Lane, Network, Region
+    return Network(
+        regions=(Region("TW"), Region("US")),
+        commodities=(Commodity("chip", "unit", 10.0, chain="semiconductors"),),
+        facilities=(Facility("TW.fab", "TW", "fab", "chip", 20.0, policies={"chip": DaysOfCover(0.0)}),),
+        lanes=(Lane("TW.fab", "US.chip", "chip", lead_time=Fixed(1.0)),),
+        demands=(Demand("US.chip", "US", "chip", 10.0, initial_inventory=100.0),),
+    )
+
+
+@pytest.mark.parametrize("engine", ["vector", "des"])
+def test_chip_buyers_draw_their_buffer_before_the_draw_counts_as_scarcity(engine) -> None:
+    # The US consumer's normal stock just after arrivals is 100 + 10 landing = 110 chips; the chip buffer
+    # share is 1 - 5/40 (U.S. Commerce 2022 RFI), a buffer of 96.25. The fab stops on day 0: on day t the
+    # consumer holds 110 - 10 t (0 from day 11). The draw counts only beyond the buffer, so the price is
+    # exactly the reference through day 9; then the gap is (10 t - 96.25) / 365 / 10 (at most 13.75 / 3650).
+    from supplychain.model.prices import CHIP_BUFFER_SHARE
+    assert CHIP_BUFFER_SHARE == 0.875
+    sc = Scenario(_chip_network(), horizon_days=16,
+                  shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="TW.fab"),))
+    p = price_params("semiconductors")
+    pi, expected = 1.0, [1.0]
+    for t in range(1, 16):
+        counted = max(min(10.0 * t, 110.0) - 96.25, 0.0)
+        target = (1.0 - counted / 365.0 / 10.0) ** (-1.0 / p.exponent) if counted else 1.0
+        pi += (target - pi) / p.adjustment_days
+        expected.append(pi)
+    index = _index(simulate(sc, engine=engine), "chip", "US")
+    assert index[:10].tolist() == [1.0] * 10
+    np.testing.assert_allclose(index, expected, rtol=1e-12)
+
+
+def test_stock_above_normal_still_lowers_a_chip_price() -> None:
+    # The buffer is a floor on what counts below normal only: chips held above normal lower the price.
+    sc = Scenario(_chip_network(), horizon_days=30,
+                  shocks=(DemandShock(start=0, region="US", commodity="chip", factor=0.5),))
+    assert _index(simulate(sc, engine="vector"), "chip", "US")[1:].max() < 1.0
 
 
 def test_a_tariff_passes_completely_into_the_landed_price_and_moves_trade_through_the_ces() -> None:
@@ -250,6 +332,38 @@ def test_who_pays_matches_the_hand_computed_tariff_split() -> None:
     assert split["scarcity_rent_usd"].abs().sum() == 0.0
 
 
+def test_who_pays_reports_final_buyers_cost_apart_from_intermediate_buyers() -> None:
+    # CN ore loses 70 % of its capacity: the ore price rises (KR's cell plant pays more for ore: an
+    # intermediate cost) and passes into the cell price (US and JP consumers pay more: the final cost).
+    # Hand oracle from the recorded flows and prices: final = sum over the lanes into consumer stocks of
+    # flow x reference price x (origin index - 1); intermediate = the same over the lane into the plant.
+    # Summed over regions, rents net of input rises equal the final cost (no tariff: a pure transfer).
+    from supplychain.metrics import who_pays
+    res = simulate(_toy(CapacityShock(start=10, end=60, fraction_lost=0.7, facility="CN.mine")), engine="vector")
+    table = who_pays(res)
+    lanes = res.coords.lane
+    flow, price = res.arrays["flow"][0], res.arrays["price"][0]
+    c = compile_scenario(res.scenario)
+
+    def extra(lane: str) -> float:
+        l = lanes.index(lane)
+        src = c.lane_src_stock[l]
+        return float((flow[:, l] * (price[:, src] - c.lane_price[l])).sum())
+
+    us, jp = extra("KR.cells>US.cells"), extra("KR.cells>JP.cells")
+    ore = extra("CN.mine>KR.cells") + extra("ROW.mine>KR.cells")
+    assert us > 0 and jp > 0 and ore > 0
+    assert table.loc["US", "final_buyer_cost_increase_usd"] == pytest.approx(us, rel=1e-12)
+    assert table.loc["JP", "final_buyer_cost_increase_usd"] == pytest.approx(jp, rel=1e-12)
+    assert table.loc["KR", "intermediate_buyer_cost_increase_usd"] == pytest.approx(ore, rel=1e-12)
+    assert table.loc["KR", "final_buyer_cost_increase_usd"] == 0.0
+    both = table["final_buyer_cost_increase_usd"] + table["intermediate_buyer_cost_increase_usd"]
+    np.testing.assert_allclose(both, table["buyer_cost_increase_usd"], rtol=1e-12)
+    assert table["scarcity_rent_net_of_inputs_usd"].sum() == pytest.approx(us + jp, rel=1e-9)
+    assert table.loc["KR", "scarcity_rent_net_of_inputs_usd"] == pytest.approx(
+        table.loc["KR", "scarcity_rent_usd"] - ore, rel=1e-12)
+
+
 def test_who_pays_and_compare_report_one_tariff_paid() -> None:
     # Both value the duty on the reference price (docs/model.md §6.4.2), whatever the origin's price does.
     from supplychain.analytics.compare import tariff_paid
@@ -330,3 +444,20 @@ def test_a_runs_prices_do_not_depend_on_the_other_runs_of_its_chunk() -> None:
         one = run_vector(c, [seq])
         for name in ("price", "demand", "flow", "share"):
             assert np.array_equal(one[name][0], batch[name][r]), name
+
+
+def test_banning_crude_too_does_not_lower_the_importers_refined_price() -> None:
+    # Japan refines Chinese crude gallium. Banning China's crude as well as its refined gallium starves
+    # Japan's refiners: what they owe and cannot make is a gap in Japan's refined market (docs/model.md
+    # §5.9, the input-supported rate), so the wider ban cannot leave Japan's refined price lower than the
+    # refined-only ban (it did when the sellers' gap read their idle capacity).
+    from supplychain import load_baseline
+    from supplychain.plotting.prices import market_prices
+    base = load_baseline().with_horizon(240)
+    means = []
+    for banned in (("gallium",), ("gallium", "gallium_crude")):
+        sc = base.with_shocks(*[ExportControl(exporter="CN", commodity=k, mode="ban", start=30) for k in banned])
+        regions, values = market_prices(simulate(sc, engine="vector"), "gallium")
+        means.append(values[0, 30:, regions.index("JP")].mean())
+    assert means[0] > 1.2
+    assert means[1] >= means[0]

@@ -27,8 +27,9 @@ Prints six tables:
    above +150 %, germanium +26 %).
 5. The 2021 foundry shortage (example 09's scenario, not tuned to it): TSMC
    raised contract prices by up to 20 % in August 2021.
-6. The flagship scenario: markets at a bound and the buyers' extra cost against
-   the value of final demand not delivered.
+6. The flagship scenario: markets at a bound, the buyers' extra cost (every
+   lane, and final buyers only) against the value of final demand not
+   delivered, and the scarcity rents by region, gross and net of inputs.
 """
 
 from __future__ import annotations
@@ -187,9 +188,14 @@ def flagship() -> None:
         warnings.simplefilter("ignore")
         table = who_pays(res)
     cost, lost = table["buyer_cost_increase_usd"].sum(), table["deliveries_lost_usd"].sum()
+    final = table["final_buyer_cost_increase_usd"].sum()
     print(f"   markets at a bound for more than 5 days: {int((pinned['days_at_bound'] > 5).sum())} (was 25)")
-    print(f"   buyer cost increase {cost / 1e9:.1f} bn USD; value of final demand not delivered {lost / 1e6:.0f} M USD; "
-          f"ratio {cost / lost:,.0f} (was about 2,000)")
+    print(f"   buyer cost increase, every lane {cost / 1e9:.1f} bn USD (counts a rise once per stage), final buyers "
+          f"{final / 1e9:.1f} bn USD; value of final demand not delivered {lost / 1e6:.0f} M USD")
+    rents = table[["scarcity_rent_usd", "scarcity_rent_net_of_inputs_usd"]] / 1e9
+    print("   scarcity rents, bn USD (gross; net of the region's producers' input price rises):")
+    for region, row in rents.iterrows():
+        print(f"     {region:<4} {row.scarcity_rent_usd:>7.2f} {row.scarcity_rent_net_of_inputs_usd:>7.2f}")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 Each market (a commodity in a region, :mod:`supplychain.compile.rules.prices`)
 has a price index ``pi`` (1 = the reference price). Every day, just after
 arrivals, the market's **gap** is a share of its normal daily flow: the
-buyers' stock below normal and the orders its suppliers owe, each spread
-over a year (``RESTOCKING_DAYS``), plus what its suppliers are asked for above the
-day's capacity. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
+buyers' stock below normal beyond their buffer and the orders its suppliers
+owe, each spread over a year (``RESTOCKING_DAYS``), plus what its suppliers
+are asked for above what they can make, the day's capacity or, if lower,
+the rate their inputs support. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
 minus the demand elasticity) plus the input-cost pass-through
 ``sum_k share_k (pi_k - 1)`` of the previous day's input prices, within the
 floor and cap; the price closes ``1 / adjustment_days`` of its gap to the
@@ -31,6 +32,7 @@ import numpy as np
 from ..compile.compiler import Compiled
 from ..compile.rules.prices import NEUTRAL_TOLERANCE, RESTOCKING_DAYS, PriceSpec
 from .day import DayInputs
+from .sourcing import input_rate
 from .sums import sum_into
 
 __all__ = ["PriceState", "apply", "initial_prices", "price_spec", "stock_prices"]
@@ -77,13 +79,21 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     if spec.target_extra is not None:
         # Buyers planning extra stock (front-loading, a safety-stock change) need it too.
         normal = normal + spec.target_extra[min(s.day, spec.target_extra.shape[0] - 1)]
-    asked = s.throughput
+    deficit = normal - held_m
+    if spec.buffers:
+        # Stock is held to be drawn: the draw below normal up to the buffer is no gap.
+        deficit = deficit - np.clip(spec.normal_stock - held_m, 0.0, spec.buffer)
+    asked, can = s.throughput, capacity
     if s.owed.any():
         asked = asked + sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
-    # Suppliers serve what is asked up to the day's capacity at the reference price; only the excess is a gap.
-    excess = np.maximum(asked - capacity, 0.0)
+        # Suppliers serve what is asked up to what they can make today at the reference price: the day's
+        # capacity or, if lower, the rate their inputs support, but not less than they have been shipping (the
+        # input rate reads the depth of input buffers; inputs that keep arriving keep the throughput going).
+        # Asked only their throughput, the input rate cannot bind, so it is read only when something is owed.
+        can = np.minimum(capacity, np.maximum(input_rate(c, s), s.throughput))
+    excess = np.maximum(asked - can, 0.0)
     unserved = sum_into(np.asfortranarray(excess), spec.seller_market, spec.n_markets, spec.sum_sellers)
-    gap = ((normal - held_m) / RESTOCKING_DAYS + unserved) * spec.gap_scale
+    gap = (deficit / RESTOCKING_DAYS + unserved) * spec.gap_scale
     off = np.abs(gap) > NEUTRAL_TOLERANCE
     passed = None
     if spec.passes and ps.off.any():

@@ -14,13 +14,22 @@ Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #d
   Francois & Hall 2003, eq. 6; Jammes, O. & Olarreaga, M. (2005),
   *Explaining SMART and GSIM*, World Bank).
 * :func:`who_pays`: per region, in USD over the horizon (mean over runs):
-  ``buyer_cost_increase_usd`` (what buyers pay on what they received above the
-  reference price and the tariffs in force at the start), ``tariff_paid_usd``
+  ``final_buyer_cost_increase_usd`` (what final buyers, the consumer stocks
+  of final demand, pay on what they received above the reference price and
+  the tariffs in force at the start), ``intermediate_buyer_cost_increase_usd``
+  (the same for modelled producers buying inputs: a cost that passes into
+  their output's price, so it is not to be added to the final buyers'),
+  ``buyer_cost_increase_usd`` (the two summed over every lane, kept for
+  compatibility: it counts an input's rise again in what is made from it),
+  ``tariff_paid_usd``
   (rate times reference price times units shipped, docs/model.md §6.4.2: the
   figure of :func:`supplychain.analytics.compare.tariff_paid`) split into
   ``tariff_paid_by_importer_usd`` and
   ``tariff_paid_by_exporter_usd``, ``scarcity_rent_usd`` of producing regions
-  (price change times quantity sold, negative when prices fall),
+  (price change times quantity sold, negative when prices fall; gross: it
+  includes input-cost rises passed on), ``scarcity_rent_net_of_inputs_usd``
+  (that less the producing region's facilities' input price rises; summed
+  over regions it equals the final buyers' price premium),
   ``deliveries_lost_usd`` (value at the reference price of final demand never
   delivered) and ``demand_destroyed_usd`` (final demand given up because the
   landed price, market price times the tariff factor of docs/model.md §5.9,
@@ -68,7 +77,8 @@ WHO_PAYS_INSTEAD = 'e.band("price_index", region) for the price bands and e.summ
 #: Measures of :func:`who_pays`, in waterfall order.
 WHO_PAYS_MEASURES = ("buyer_cost_increase_usd", "tariff_paid_usd", "tariff_paid_by_importer_usd",
                      "tariff_paid_by_exporter_usd", "scarcity_rent_usd", "deliveries_lost_usd",
-                     "demand_destroyed_usd")
+                     "demand_destroyed_usd", "final_buyer_cost_increase_usd",
+                     "intermediate_buyer_cost_increase_usd", "scarcity_rent_net_of_inputs_usd")
 
 
 def gsim_incidence(import_demand_elasticity: float, export_supply_elasticity: float) -> tuple[float, float]:
@@ -153,7 +163,15 @@ def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, fl
                else export_supply_elasticity)
         e_own = own_price_import_elasticity(float(shares[l]), price_params(k.chain).demand_elasticity, k.elasticity)
         importer_share[l] = gsim_incidence(min(e_own, 0.0), e_x)[0] if (e_own < 0 or e_x > 0) else 1.0
-    return tariff, tariff * importer_share, tariff * (1.0 - importer_share), cost_increase, rent
+    return tariff, tariff * importer_share, tariff * (1.0 - importer_share), cost_increase, rent, _final_lanes(c)
+
+
+def _final_lanes(c) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """(L,) bool: the lane delivers to a consumer stock of final demand (else to a producer's input stock)."""
+    final_stock = np.zeros(c.n_stocks, dtype=bool)
+    final_stock[np.asarray(c.demand_stock, dtype=np.intp)] = True
+    out: np.ndarray = final_stock[np.asarray(c.buyer_stock, dtype=np.intp)[c.lane_buyer]]
+    return out
 
 
 def _demand_terms(results: Results) -> tuple[np.ndarray, np.ndarray]:
@@ -196,7 +214,12 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
         and the importer's part are booked to the importing region, the
         exporter's part and scarcity rents to the exporting (producing)
         region, buyer cost to the buying region, lost and destroyed demand to
-        the demand's region.
+        the demand's region. What the economy pays is the final buyers' cost
+        (``final_buyer_cost_increase_usd``); the intermediate buyers' cost is
+        passed on in their output's price, so ``buyer_cost_increase_usd``
+        (every lane) counts a rise once per stage it passes. Without tariffs
+        the regions' ``scarcity_rent_net_of_inputs_usd`` sum to the final
+        buyers' cost.
 
     Warns
     -----
@@ -215,12 +238,14 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     >>> t = who_pays(simulate(sc))
     >>> bool(t.loc["KR", "tariff_paid_usd"] > 0), float(t.loc["CN", "tariff_paid_by_exporter_usd"])
     (True, 0.0)
+    >>> bool(t.loc["KR", "intermediate_buyer_cost_increase_usd"] > 0), float(t.loc["KR", "final_buyer_cost_increase_usd"])
+    (True, 0.0)
     """
     require_daily(results, "who_pays", WHO_PAYS_INSTEAD)
     pinned = format_prices_at_bounds(prices_at_bounds(results), min_days=PINNED_DAYS)
     if pinned:
         warnings.warn(f"who_pays: {pinned}", SimulationWarning, stacklevel=2)
-    tariff, importer_part, exporter_part, cost, rent = _lane_terms(results, export_supply_elasticity)
+    tariff, importer_part, exporter_part, cost, rent, final = _lane_terms(results, export_supply_elasticity)
     lost, destroyed = _demand_terms(results)
     pairs = [r.split(">", 1) for r in results.coords.region["lane"]]
     exporter = [a for a, _ in pairs]
@@ -237,6 +262,12 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     book("tariff_paid_by_importer_usd", importer_part, importer)
     book("tariff_paid_by_exporter_usd", exporter_part, exporter)
     book("scarcity_rent_usd", rent, exporter)
+    book("final_buyer_cost_increase_usd", np.where(final, cost, 0.0), importer)
+    book("intermediate_buyer_cost_increase_usd", np.where(final, 0.0, cost), importer)
+    # A producer's rent net of what its region's producers paid more for their inputs, at the origin price:
+    # over all regions the intermediate rents cancel and what is left is the final buyers' price premium.
+    book("scarcity_rent_net_of_inputs_usd", rent, exporter)
+    book("scarcity_rent_net_of_inputs_usd", -np.where(final, 0.0, rent), importer)
     demand_region = list(results.coords.region["demand"])
     book("deliveries_lost_usd", lost, demand_region)
     book("demand_destroyed_usd", destroyed, demand_region)

@@ -27,7 +27,18 @@ within the ranges of the sources named beside them, listed in
   (2024), USGS Open-File Report 2024-1057), and battery-grade lithium
   carbonate rose 4.4-fold between the 2020 and 2022 annual averages (USGS
   Mineral Commodity Summaries 2023, Lithium), so a cap of five times the
-  reference price and a floor of half of it bound every case seen.
+  reference price and a floor of half of it bound every case seen;
+* buyers hold stock to draw it: the **buffer share** is the part of a
+  buyer's normal stock it draws before the draw counts as scarcity. Chips
+  are sold on contract and their buyers drew most of their buffers in the
+  2021 shortage while foundry contract prices rose by at most about 20 %
+  (TSMC, August 2021): the median inventory held by chip consumers fell
+  from 40 days in 2019 to less than 5 days in 2021 (U.S. Department of
+  Commerce (2022), *Results from Semiconductor Supply Chain Request for
+  Information*, 25 January 2022, key findings), so the semiconductor
+  buffer share is ``1 - 5/40 = 0.875``; mineral prices are quoted weekly in
+  thin spot markets, where a buyer drawing stock bids for replacement at
+  once (buffer share 0).
 
 The gap the price clears is a share of a year's normal flow
 (:data:`RESTOCKING_DAYS`): buyers' stock below normal and orders owed by
@@ -47,12 +58,17 @@ from dataclasses import dataclass
 
 from .._validation import fail
 
-__all__ = ["PRICE_DEFAULTS", "PriceParams", "RESTOCKING_DAYS", "price_params"]
+__all__ = ["CHIP_BUFFER_SHARE", "PRICE_DEFAULTS", "PriceParams", "RESTOCKING_DAYS", "price_params"]
 
 #: Days over which a stock deficit (buyers' stock below normal, orders owed by sellers) counts as a flow:
 #: the one-year period of the USGS disruption model (Nassar et al. 2024, USGS OFR 2024-1057), in which
 #: inventories drawn count as supply of the year. A deficit of x days of normal flow is a gap of x / 365.
 RESTOCKING_DAYS = 365.0
+
+#: Share of their normal stock chip buyers draw before the draw counts as scarcity: the median chip
+#: consumer's inventory fell from 40 days (2019) to under 5 days (2021) while foundry contract prices rose
+#: by at most about 20 % (U.S. Department of Commerce 2022, Results from Semiconductor Supply Chain RFI).
+CHIP_BUFFER_SHARE = 1.0 - 5.0 / 40.0
 
 
 @dataclass(frozen=True)
@@ -70,12 +86,19 @@ class PriceParams:
         it closes ``1 / adjustment_days`` of it.
     floor, cap : float
         Bounds of the price index (``0 < floor <= 1 <= cap``).
+    buffer_share : float
+        Share of its buyers' normal stock a market draws before the draw
+        counts in its gap, in ``[0, 1]`` (0: every unit drawn counts; default).
 
     Examples
     --------
     >>> p = PriceParams(-0.1, 0.2, 30.0, 0.5, 5.0)
-    >>> round(p.exponent, 2)
-    0.3
+    >>> round(p.exponent, 2), p.buffer_share
+    (0.3, 0.0)
+    >>> PriceParams(-0.1, 0.2, 30.0, 0.5, 5.0, buffer_share=1.5)
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: buffer_share must be in [0, 1]; got 1.5 for PriceParams.
     >>> PriceParams(0.1, 0.2, 30.0, 0.5, 5.0)
     Traceback (most recent call last):
     ...
@@ -87,13 +110,15 @@ class PriceParams:
     adjustment_days: float
     floor: float
     cap: float
+    buffer_share: float = 0.0
 
     def __post_init__(self) -> None:
         checks = (("demand_elasticity", -10.0 <= self.demand_elasticity <= 0.0, "in [-10, 0]"),
                   ("supply_elasticity", 0.0 <= self.supply_elasticity <= 10.0, "in [0, 10]"),
                   ("adjustment_days", 1.0 <= self.adjustment_days <= 3650.0, "in [1, 3650]"),
                   ("floor", 0.0 < self.floor <= 1.0, "in (0, 1]"),
-                  ("cap", 1.0 <= self.cap <= 1000.0, "in [1, 1000]"))
+                  ("cap", 1.0 <= self.cap <= 1000.0, "in [1, 1000]"),
+                  ("buffer_share", 0.0 <= self.buffer_share <= 1.0, "in [0, 1]"))
         for name, ok, expected in checks:
             if not ok:
                 raise fail(name, expected, getattr(self, name), "PriceParams")
@@ -111,7 +136,7 @@ PRICE_DEFAULTS: dict[str, PriceParams] = {
     "batteries": PriceParams(demand_elasticity=-0.10, supply_elasticity=0.20, adjustment_days=30.0,
                              floor=0.5, cap=5.0),
     "semiconductors": PriceParams(demand_elasticity=-0.05, supply_elasticity=0.05, adjustment_days=60.0,
-                                  floor=0.5, cap=5.0),
+                                  floor=0.5, cap=5.0, buffer_share=CHIP_BUFFER_SHARE),
     "default": PriceParams(demand_elasticity=-0.20, supply_elasticity=0.20, adjustment_days=30.0,
                            floor=0.5, cap=5.0),
 }

@@ -48,6 +48,8 @@ class PriceSpec:
     sum_buyers: sparse.csr_matrix   # (M, B) sums buyers per market (see engines.sums.sum_into)
     sum_sellers: sparse.csr_matrix  # (M, F) sums facilities per market
     normal_stock: np.ndarray     # (M,) sum of buyers' normal stock just after arrivals
+    buffer: np.ndarray           # (M,) buffer share times normal stock: the draw below normal that is no gap
+    buffers: bool                # some market has a buffer
     target_extra: np.ndarray | None  # (T or 1, M) stock buyers plan above normal (front-loading, safety stock)
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
@@ -118,6 +120,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         target_extra = np.zeros((extra.shape[0], n_m))
         for day in range(extra.shape[0]):
             target_extra[day] = np.bincount(buyer_market, weights=extra[day], minlength=n_m)
+    buffer = np.array([p.buffer_share for p in params], dtype=float) * normal_stock
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
         feedback=bool(builder.scenario.price_feedback),
@@ -128,6 +131,8 @@ def price_spec(builder: ScheduleBuilder) -> None:
         sum_buyers=sum_buyers,
         sum_sellers=sum_sellers,
         normal_stock=normal_stock,
+        buffer=buffer,
+        buffers=bool((buffer > 0).any()),
         target_extra=target_extra,
         normal_rate=normal_rate,
         normal_seller=normal_seller,

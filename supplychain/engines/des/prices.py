@@ -3,9 +3,10 @@
 Phase 1a of the day (after arrivals, before stock events), when the compiled
 scenario carries markets (``Compiled.schedules.extras["prices"]``): every
 market (a commodity in a region) measures its gap as a share of its normal
-daily flow: its buyers' stock below normal and the orders its sellers owe,
-each spread over a year, plus what its sellers are asked for beyond the day's
-capacity. The price index moves ``1 / adjustment days`` of the way to
+daily flow: its buyers' stock below normal beyond their buffer and the
+orders its sellers owe, each spread over a year, plus what its sellers are
+asked for beyond what they can make (the day's capacity or, if lower, the
+rate their inputs support). The price index moves ``1 / adjustment days`` of the way to
 ``clip((1 - gap) ** (-1 / eta) + pass-through, floor, cap)``, the
 pass-through being the input-cost shares times the inputs' price rises of
 the day before. The new prices scale the day's final demand by
@@ -19,6 +20,8 @@ Implements docs/model.md §5.9 (prices).
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from .ordering import input_rate
 
 if TYPE_CHECKING:
     from .run import Run
@@ -38,6 +41,7 @@ class Prices:
         self.spec = spec
         self.feedback = bool(spec.feedback)  # prices act on demand and shares (Scenario.price_feedback)
         self.normal_stock = spec.normal_stock.tolist()
+        self.buffer, self.buffers = spec.buffer.tolist(), bool(spec.buffers)
         self.target_extra = None if spec.target_extra is None else spec.target_extra.tolist()
         n = len(spec.labels)
         self.index = [1.0] * n
@@ -69,13 +73,24 @@ class Prices:
         """Move every market's price one day towards its target, then (with feedback) every lane's tilt."""
         lay, n = run.layout, len(self.index)
         extra = None if self.target_extra is None else self.target_extra[min(t, len(self.target_extra) - 1)]
-        deficit = list(self.normal_stock) if extra is None else [a + b for a, b in zip(self.normal_stock, extra)]
+        normal = self.normal_stock if extra is None else [a + b for a, b in zip(self.normal_stock, extra)]
+        held = [0.0] * n
         for b, m in enumerate(self.buyer_market):
-            deficit[m] -= run.stock[lay.buyer_stock[b]]
+            held[m] += run.stock[lay.buyer_stock[b]]
+        deficit = [a - h for a, h in zip(normal, held)]
+        if self.buffers:
+            # Stock is held to be drawn: the draw below normal up to the buffer is no gap.
+            deficit = [d - min(max(a - h, 0.0), k) for d, a, h, k in zip(deficit, self.normal_stock, held, self.buffer)]
         unserved = [0.0] * n
         for f, m in enumerate(self.seller_market):
-            asked = run.throughput[f] + sum([run.owed[l] for l in lay.out_lanes[f]]) / RESTOCKING_DAYS
-            unserved[m] += max(asked - run.capacity_today[f], 0.0)
+            owed = sum([run.owed[l] for l in lay.out_lanes[f]])
+            asked, can = run.throughput[f] + owed / RESTOCKING_DAYS, run.capacity_today[f]
+            if owed > 0:
+                # What it can make today: its capacity or, if lower, the rate its inputs support, but not less
+                # than its throughput (inputs that keep arriving keep it going; asked only that, the input
+                # rate cannot bind).
+                can = min(can, max(input_rate(run, f), run.throughput[f]))
+            unserved[m] += max(asked - can, 0.0)
         old = list(self.index)
         for m in range(n):
             gap = (deficit[m] / RESTOCKING_DAYS + unserved[m]) * self.gap_scale[m]
