@@ -32,7 +32,7 @@ def runs(example):
 def test_without_the_three_disruptions_fabs_deliver_the_whole_demand_growth(runs):
     # +17 % demand on fabs able to deliver 17 % more: nothing is short, and the disruptions are what makes a shortfall
     assert chain_shortfall_usd(runs[False])[0] == 0.0
-    assert chain_shortfall_usd(runs[True])[0] > 1e9
+    assert chain_shortfall_usd(runs[True])[0] > 5e8
 
 
 def test_the_storm_and_the_fire_remove_the_hand_computed_fab_output(runs):

@@ -177,7 +177,7 @@ def test_allocation_rules_give_the_hand_computed_split(rule, expected):
 
 
 def test_unknown_allocation_rule_is_a_clear_error():
-    with pytest.raises(Exception, match="allocation must be one of 'fcfs', 'pro_rata', 'incumbent'"):
+    with pytest.raises(Exception, match="allocation must be one of 'history', 'fcfs', 'pro_rata', 'incumbent'"):
         Facility("CN.plant", "CN", "plant", "w", 40.0, allocation="fifo")  # type: ignore[arg-type]
 
 

@@ -318,7 +318,7 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     >>> card = scorecard(catalogue, baseline=base)
     >>> card[["fill_rate", "tts_days", "ttr_days", "diversion"]].round(3)
                                  fill_rate  tts_days  ttr_days  diversion
-    CN cuts ore                      0.792      67.0     170.0      0.700
+    CN cuts ore                      0.794      67.0     169.0      0.700
     ROW cuts ore                     1.000       inf       0.0      0.300
     Pacific shipping disruption      1.000       inf       0.0      0.004
     """

@@ -351,7 +351,7 @@ def one_at_a_time(scenario: Scenario, parameters: Sequence[Parameter], *, metric
     >>> params = [Parameter("ROW mine capacity", 0.5, 1.5, target="capacity", ids=("ROW.mine",))]
     >>> one_at_a_time(sc, params)[["low", "high"]].round(-3)
                             low      high
-    ROW mine capacity  640000.0  398000.0
+    ROW mine capacity  635000.0  397000.0
     """
     ev = _Evaluator(scenario, parameters, metric, n_runs, seed)
     mid = np.array([p.base for p in parameters])

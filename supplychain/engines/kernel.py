@@ -29,8 +29,9 @@ start of :func:`produce`):
    its lanes by sourcing share and availability (re-sourcing to qualified
    alternates, :mod:`.sourcing`), capped by lane capacity.
 5. **Shipping**: each supplier ships from its output stock, by default first
-   its backlog (older orders), then today's orders (or by its allocation
-   rule: pro rata, or incumbents first); within each class, when
+   every lane's normal (steady) flow, then the rest of its backlog (older
+   orders), then the rest of today's orders (or by its allocation rule:
+   backlog first, pro rata, or incumbents first); within each class, when
    orders exceed stock every lane gets the same fraction (proportional
    rationing). Export quotas then cut the shipments of their lanes the same
    way. What is not shipped stays in the lane's backlog; the supplier's
@@ -296,29 +297,35 @@ def _ration(c: Compiled, wanted: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
 
 
 def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
-    """Phase 5: ship from suppliers' output stocks, backlog first; returns (R, L).
+    """Phase 5: ship from suppliers' output stocks by their allocation rule; returns (R, L).
 
-    Each supplier serves two classes in turn, by its allocation rule (§5.7):
+    Each supplier serves its service classes in turn, by its allocation rule
+    (§5.7): ``history`` (the default) every lane up to its steady daily flow,
+    then the rest of its backlog, then the rest of the day's orders;
     ``fcfs`` its lanes' backlog (older orders) before today's orders,
     ``pro_rata`` all in one class, ``incumbent`` its baseline customers'
     lanes before the others; each class is rationed proportionally, a lane
-    never shipping more than its capacity in a day. Quotas then cut the shipments; whatever is
-    not shipped stays owed in the lane's backlog.
+    never shipping more than its capacity in a day. A supplier that owes
+    nothing and holds stock for all the day's orders ships them. Quotas then
+    cut the shipments; whatever is not shipped stays owed in the lane's backlog.
     """
     assert s.owed is not None and s.throughput is not None
     on_hand = s.stock[:, c.out_stock]
     sp = _sourcing.spec(c)
-    if sp.allocation is not None:
-        first, second = _sourcing.ship_classes(c, sp, s.owed, orders)
-        old = _ration(c, np.minimum(first, c.lane_capacity), on_hand)
-        left = np.maximum(on_hand - _sum_into(old, c.lane_origin, c.n_facilities, c.sum_by_origin), 0.0)
-        shipped = old + _ration(c, np.minimum(second, c.lane_capacity - old), left)
-    elif s.owed.any():
-        old = _ration(c, np.minimum(s.owed, c.lane_capacity), on_hand)
-        left = np.maximum(on_hand - _sum_into(old, c.lane_origin, c.n_facilities, c.sum_by_origin), 0.0)
-        shipped = old + _ration(c, np.minimum(orders, c.lane_capacity - old), left)
+    wanted = np.minimum(orders, c.lane_capacity)
+    owes = _sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin) > 0.0
+    fits = ~owes & (_sum_into(wanted, c.lane_origin, c.n_facilities, c.sum_by_origin) <= on_hand)
+    if fits.all():
+        shipped = wanted
     else:
-        shipped = _ration(c, orders, on_hand)
+        shipped = np.zeros_like(orders)
+        left, room = on_hand, c.lane_capacity
+        for asked in _sourcing.ship_classes(c, sp, s.owed, orders):
+            part = _ration(c, np.minimum(asked, room), left)
+            left = np.maximum(left - _sum_into(part, c.lane_origin, c.n_facilities, c.sum_by_origin), 0.0)
+            room = room - part
+            shipped = shipped + part
+        shipped = np.where(fits[:, c.lane_origin], wanted, shipped)
     if s.dyn is not None:
         _dynamic.apply_quotas(c, shipped, s.dyn, s.day)
     sent = _sum_into(shipped, c.lane_origin, c.n_facilities, c.sum_by_origin)

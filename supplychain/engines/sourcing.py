@@ -22,8 +22,8 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
   and return over the switching lag.
-- :func:`ship_classes` (§5.7): the two service classes of each supplier's
-  allocation rule.
+- :func:`ship_classes` (§5.7): the service classes of each supplier's
+  allocation rule (by default its lanes' history first).
 """
 
 from __future__ import annotations
@@ -339,7 +339,8 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     lane, ``m = max(1 - h, m_prev - 1/lag, min(m_prev, lasting))``, leaves at
     once and returns linearly over the switching lag. The diverted volume goes
     to the buyer's qualified, fully available, undiverted lanes in proportion
-    to their supplier's spare capacity (the day's capacity minus throughput), each
+    to their supplier's spare capacity (the day's capacity, at most its
+    input-supported rate, minus throughput), each
     taking at most that spare capacity and its lane capacity; what they cannot
     take goes back to the lanes it was diverted from that are fully available
     again (a returning supplier) or, when the buyer has no alternate with spare
@@ -382,7 +383,8 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     qualified = sp.incumbent | (t >= s.seek_day[:, c.lane_buyer] + sp.qualify_days)
     full = h >= 1.0
     capacity = c.capacity if s.capacity_today is None else s.capacity_today
-    spare = np.maximum(capacity - s.throughput, 0.0)[:, c.lane_origin]
+    # What a supplier can make today is also limited by the inputs it has and has coming (§5.7).
+    spare = np.maximum(np.minimum(capacity, input_rate(c, s)) - s.throughput, 0.0)[:, c.lane_origin]
     weight = np.where(qualified & full & (m <= 0.0), spare, 0.0)
     total = _sum(c, weight, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -440,15 +442,26 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
-                 orders: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What each lane asks in the first and in the second service class of its supplier, (R, L) each.
+                 orders: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each lane asks in the three service classes of its supplier, (R, L) each (docs/model.md §5.7).
 
-    ``fcfs``: backlog, then the day's orders; ``pro_rata``: everything in one
-    class; ``incumbent``: incumbent lanes (baseline share > 0), then the others.
+    ``history`` (the default): up to the lane's steady daily flow, then the
+    rest of its backlog, then the rest of the day's orders; ``fcfs``:
+    backlog, then the day's orders; ``pro_rata``: everything in one class;
+    ``incumbent``: incumbent lanes (baseline share > 0), then the others.
     """
-    assert sp.allocation is not None
-    code = sp.allocation
     both = owed + orders
-    first = np.where(code == ALLOCATION_CODE["fcfs"], owed,
-                     np.where((code == ALLOCATION_CODE["pro_rata"]) | sp.incumbent, both, 0.0))
-    return first, both - first
+    if sp.allocation is None:
+        code = np.full(c.n_lanes, ALLOCATION_CODE["history"], dtype=np.int8)
+    else:
+        code = sp.allocation
+    history = code == ALLOCATION_CODE["history"]
+    # History: the lane's normal flow first (older orders first within it), then older orders, then new.
+    normal = np.minimum(both, sp.lane_flow)
+    older = np.maximum(owed - sp.lane_flow, 0.0)
+    first = np.where(history, normal,
+                     np.where(code == ALLOCATION_CODE["fcfs"], owed,
+                              np.where((code == ALLOCATION_CODE["pro_rata"]) | sp.incumbent, both, 0.0)))
+    second = np.where(history, older, both - first)
+    third = np.where(history, np.maximum((both - first) - second, 0.0), 0.0)
+    return first, second, third

@@ -40,7 +40,7 @@ class SourcingSpec:
     """Per-lane and per-buyer sourcing parameters (``Compiled.schedules.extras["sourcing"]``).
 
     ``lead_shift`` is ``None`` when no shock changes any transport time;
-    ``allocation`` is ``None`` when every supplier serves first come, first served.
+    ``allocation`` is ``None`` when every supplier allocates by history (the default rule).
     """
 
     incumbent: np.ndarray        # (L,) bool: baseline share > 0 (qualified from the start)
@@ -50,6 +50,7 @@ class SourcingSpec:
     step: np.ndarray             # (L,) 1 / switching lag: daily return of a diverted share
     panic: np.ndarray            # (B,) over-ordering factor on the extra pipeline
     buyer_flow: np.ndarray       # (B,) steady inflow of each buyer, units/day
+    lane_flow: np.ndarray        # (L,) steady daily flow of each lane: its history in allocation (§5.7)
     lead_shift: np.ndarray | None  # (T or 1, L) scheduled transport days minus the baseline mean
     allocation: np.ndarray | None  # (L,) ALLOCATION_CODE of the lane's supplier
     restart_in: np.ndarray | None = None  # (T, F) days to the end of a scheduled total loss (0: none)
@@ -163,7 +164,7 @@ def sourcing_spec(builder: ScheduleBuilder) -> None:
     allocation = codes[core["lane_origin"]] if codes.any() else None
     builder.extras["sourcing"] = SourcingSpec(
         incumbent=incumbent, qualify_days=qualify, patience=patience, lasting=lasting, step=step,
-        panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation,
+        panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation, lane_flow=flow,
         restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder))
 
 

@@ -116,6 +116,6 @@ class Layout:
         self.quote_share = None if sp.quote_share is None else sp.quote_share.tolist()
         self.outage_days = None if sp.outage_days is None else sp.outage_days.tolist()
         names = {code: name for name, code in ALLOCATION_CODE.items()}
-        codes = [ALLOCATION_CODE["fcfs"]] * self.n_lanes if sp.allocation is None else sp.allocation.tolist()
+        codes = [ALLOCATION_CODE["history"]] * self.n_lanes if sp.allocation is None else sp.allocation.tolist()
         self.allocation = [names[k] for k in codes]
-        self.any_allocation = sp.allocation is not None
+        self.lane_flow = sp.lane_flow.tolist()  # each lane's history in allocation (§5.7)

@@ -362,9 +362,13 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     if seeking:
         run.seek_day[b] = min(run.seek_day[b], t)
     spare, weight = {}, {}
+    makeable: dict[int, float] = {}
     for l in lanes:
         f = lay.lane_origin[l]
-        spare[l] = max(run.capacity_today[f] - run.throughput[f], 0.0)
+        if f not in makeable:
+            # The day's capacity, at most what its inputs support (§5.7).
+            makeable[f] = min(run.capacity_today[f], input_rate(run, f))
+        spare[l] = max(makeable[f] - run.throughput[f], 0.0)
         qualified = lay.incumbent[l] or t >= run.seek_day[b] + lay.qualify_days[l]
         weight[l] = spare[l] if qualified and avail[l] >= 1.0 and diverted[l] <= 0.0 else 0.0
     total = sum([weight[l] for l in lanes])

@@ -2,9 +2,11 @@
 
 Phase 6 of the day (docs/model.md §5.7). Supplier ``f`` owes each of its
 lanes a backlog (orders of earlier days) and receives the day's orders. It
-serves two classes in turn: ``fcfs`` the backlog, then the day's orders;
-``pro_rata`` everything in one class; ``incumbent`` its baseline customers'
-lanes, then the others. Within a class every lane gets the same fraction of
+serves up to three classes in turn: ``history`` (the default) each lane up
+to its steady daily flow, then the rest of the backlog, then the rest of the
+day's orders; ``fcfs`` the backlog, then the day's orders; ``pro_rata``
+everything in one class; ``incumbent`` its baseline customers' lanes, then
+the others. Within a class every lane gets the same fraction of
 its request when the stock is short (proportional rationing), and no lane
 ships more than its capacity in a day. Quotas may then cut the shipments
 (:func:`~.trade.apply_quotas`); :func:`settle` books them.
@@ -33,28 +35,36 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
         return
     owed, orders, cap = run.owed, run.orders, lay.lane_cap
     on_hand = run.stock[lay.out_stock[f]]
-    if not lay.any_allocation and not any([owed[l] for l in lanes]):
-        # Nothing owed: one class, the day's orders (the common case in steady state).
-        wanted = [orders[l] if orders[l] <= cap[l] else cap[l] for l in lanes]
-        requested = sum(wanted)
-        fill = on_hand / requested if requested > on_hand else 1.0
+    wanted = [orders[l] if orders[l] <= cap[l] else cap[l] for l in lanes]
+    if not sum([owed[l] for l in lanes]) > 0.0 and sum(wanted) <= on_hand:
+        # Nothing owed and stock for every order: each class is served in full (the steady state).
         for l, w in zip(lanes, wanted):
-            shipped[l] = w * fill
+            shipped[l] = w
         return
-    if lay.any_allocation:
-        first, second = {}, {}
-        for l in lanes:
-            rule = lay.allocation[l]
-            both = owed[l] + orders[l]
-            head = owed[l] if rule == "fcfs" else both if rule == "pro_rata" or lay.incumbent[l] else 0.0
-            first[l], second[l] = head, both - head
-    else:
-        first, second = owed, orders
-    old = _ration({l: min(first[l], cap[l]) for l in lanes}, on_hand)
-    left = max(on_hand - sum(old.values()), 0.0)
-    new = _ration({l: min(second[l], cap[l] - old[l]) for l in lanes}, left)
+    classes = [_classes(lay, l, owed[l], orders[l]) for l in lanes]
+    left = on_hand
+    room = {l: cap[l] for l in lanes}
     for l in lanes:
-        shipped[l] = old[l] + new[l]
+        shipped[l] = 0.0
+    for k in range(3):
+        part = _ration({l: min(asked[k], room[l]) for l, asked in zip(lanes, classes)}, left)
+        left = max(left - sum(part.values()), 0.0)
+        for l in lanes:
+            room[l] = room[l] - part[l]
+            shipped[l] = shipped[l] + part[l]
+
+
+def _classes(lay, l: int, owed: float, order: float) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    """What lane ``l`` asks in its supplier's three service classes (§5.7)."""
+    rule = lay.allocation[l]
+    both = owed + order
+    if rule == "history":
+        # Its normal flow first (older orders first within it), then older orders, then new ones.
+        normal = min(both, lay.lane_flow[l])
+        older = max(owed - lay.lane_flow[l], 0.0)
+        return normal, older, max((both - normal) - older, 0.0)
+    head = owed if rule == "fcfs" else both if rule == "pro_rata" or lay.incumbent[l] else 0.0
+    return head, both - head, 0.0
 
 
 def _ration(wanted: dict[int, float], on_hand: float) -> dict[int, float]:
