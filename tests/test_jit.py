@@ -4,6 +4,7 @@ The comparisons run only where Numba imports; the mode switch and its errors run
 """
 
 import dataclasses
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from supplychain import load_baseline, simulate
 from supplychain.compile.compiler import compile_scenario
 from supplychain.compile.leadtime import LEAD_DAYS_TOLERANCE
 from supplychain.datasets.synthetic import synthetic_scenario
-from supplychain.engines import jit, stacked
+from supplychain.engines import _jit_kernels, jit, stacked
 from supplychain.engines.draws import run_seed_sequences
 from supplychain.engines.vector import _arrival_days, _Ring, run_vector
 from supplychain.errors import ValidationError
@@ -22,11 +23,24 @@ from supplychain.model.dists import LogNormal
 from .conftest import chain_network
 
 
-@pytest.fixture
-def kernels():
+#: The loops as plain Python (what Numba compiles): their logic is checked with or without Numba.
+PLAIN = SimpleNamespace(ring_add=_jit_kernels.ring_add, triangular=_jit_kernels.triangular,
+                        landing_days=_jit_kernels.landing_days)
+
+
+@pytest.fixture(params=["plain", "compiled"])
+def kernels(request):
+    if request.param == "plain":
+        return PLAIN
     pytest.importorskip("numba")
     assert jit.available()
     return jit._kernels()
+
+
+@pytest.fixture
+def compiled():
+    pytest.importorskip("numba")
+    assert jit.available()
 
 
 def _scenario() -> Scenario:
@@ -51,7 +65,7 @@ def _same(a, b):
 
 
 @pytest.mark.parametrize("keep", ["summary", "series"])
-def test_compiled_and_numpy_paths_give_the_same_bits(kernels, monkeypatch, keep):
+def test_compiled_and_numpy_paths_give_the_same_bits(compiled, monkeypatch, keep):
     c = compile_scenario(_scenario())
     seqs = run_seed_sequences(11, 9)
     monkeypatch.setenv(jit.ENV, "off")
@@ -68,7 +82,7 @@ def test_compiled_and_numpy_paths_give_the_same_bits(kernels, monkeypatch, keep)
         assert np.array_equal(value, np.concatenate([_arrays(p)[name] for p in plain]), equal_nan=True), name
 
 
-def test_ensembles_agree_across_paths_and_processes(kernels, monkeypatch):
+def test_ensembles_agree_across_paths_and_processes(compiled, monkeypatch):
     # Lognormal lead times and demand noise (the peer benchmark's network), in one process and in two.
     s = synthetic_scenario(30, seed=2, stochastic=True, horizon_days=40)
     monkeypatch.setenv(jit.ENV, "off")

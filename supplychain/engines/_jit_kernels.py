@@ -1,38 +1,53 @@
-"""The compiled loops of :mod:`.jit` (imported only through it; importing this module imports Numba).
+"""The loops of :mod:`.jit`, written in plain Python, and :func:`compile_loops`, which compiles them with Numba.
 
 Each function repeats, element by element, the IEEE operations of the NumPy
 code it stands for, so both give the same bits: no ``fastmath`` (which would
 allow reordering and fused multiply-adds), and every sum into an element is
-made in the same order as in NumPy. Each loop is compiled, for the array types the engine passes, when
-this module is imported (explicit signatures), and cached on disk
-(``cache=True``): the first import on a machine compiles (seconds), later
-ones load the machine code. Worker processes forked after the import inherit
-it. Indices are not bounds-checked: callers pass indices in range by
-construction (landing days capped at the horizon, slots from the ring's own
-table).
+made in the same order as in NumPy. :func:`compile_loops` compiles each loop
+for the array types the engine passes (explicit signatures) and caches the
+machine code on disk (``cache=True``): the first call on a machine compiles
+(seconds), later ones load it. Worker processes forked afterwards inherit it.
+Indices are not bounds-checked once compiled: callers pass indices in range
+by construction (landing days capped at the horizon, slots from the ring's
+own table). This module imports without Numba; only :func:`compile_loops`
+needs it.
 """
 
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
-import numba
 import numpy as np
 
-__all__ = ["ring_add", "triangular", "landing_days"]
-
-_OPTIONS = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
-
-# Array types: any layout ("A": views and transposes pass as they are) unless noted; whole days are
-# int16 (``vector._days_dtype``: horizons are at most 3,650 days).
-_F2 = numba.float64[:, :]
-_F2C = numba.float64[:, ::1]
-_F2R = numba.types.Array(numba.float64, 2, "A", readonly=True)  # e.g. a schedule row broadcast over days
-_DAYS = numba.int16[:, :]
+__all__ = ["compile_loops", "landing_days", "ring_add", "triangular"]
 
 
-@numba.njit([numba.void(numba.float64[:, :, ::1], numba.intp[::1], _DAYS, _F2)], **_OPTIONS)  # type: ignore[misc]
-def ring_add(buf: np.ndarray, slots: np.ndarray, days: np.ndarray, shipped: np.ndarray) -> None:  # pragma: no cover
+def compile_loops() -> SimpleNamespace:
+    """The loops compiled by Numba, as attributes ``ring_add``, ``triangular`` and ``landing_days``.
+
+    Raises
+    ------
+    ImportError
+        If Numba is not installed.
+    """
+    import numba
+
+    options = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
+    # Array types: any layout ("A": views and transposes pass as they are) unless noted; whole days are
+    # int16 (``vector._days_dtype``: horizons are at most 3,650 days).
+    f2, f2c, days = numba.float64[:, :], numba.float64[:, ::1], numba.int16[:, :]
+    f2r = numba.types.Array(numba.float64, 2, "A", readonly=True)  # e.g. a schedule row broadcast over days
+    signatures = {
+        "ring_add": numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
+        "triangular": numba.void(f2c, f2c, f2c, f2c, f2c, f2c, f2c),
+        "landing_days": numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
+    }
+    loops = {"ring_add": ring_add, "triangular": triangular, "landing_days": landing_days}
+    return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
+
+
+def ring_add(buf: np.ndarray, slots: np.ndarray, days: np.ndarray, shipped: np.ndarray) -> None:
     """``buf[l, slots[days[r, l]], r] += shipped[r, l]`` for every run ``r`` and lane ``l``.
 
     ``buf`` is the ring ``(L, W + 1, R)``; ``days`` (R, L) each shipment's days
@@ -46,9 +61,8 @@ def ring_add(buf: np.ndarray, slots: np.ndarray, days: np.ndarray, shipped: np.n
             buf[lane, slots[days[r, lane]], r] += shipped[r, lane]
 
 
-@numba.njit([numba.void(_F2C, _F2C, _F2C, _F2C, _F2C, _F2C, _F2C)], **_OPTIONS)  # type: ignore[misc]
 def triangular(u: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray, left: np.ndarray,
-               right: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+               right: np.ndarray, out: np.ndarray) -> None:
     """NumPy's triangular inverse CDF on uniforms ``u`` (k, T), per-item parameters (k, 1), into ``out``.
 
     ``low + sqrt(u left)`` where ``u <= cut``, else ``high - sqrt((1 - u) right)``
@@ -65,9 +79,8 @@ def triangular(u: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray
             out[i, j] = lo + s if rising else hi - s
 
 
-@numba.njit([numba.void(_F2, _F2R, _F2R, numba.boolean, numba.float64, numba.float64, _DAYS)], **_OPTIONS)  # type: ignore[misc]
 def landing_days(lead: np.ndarray, factor: np.ndarray, extra: np.ndarray, shocked: bool, tolerance: float,
-                 horizon: float, out: np.ndarray) -> None:  # pragma: no cover
+                 horizon: float, out: np.ndarray) -> None:
     """Whole days until landing of lead times ``lead`` (T, L), capped at ``horizon``, into ``out`` (T, L).
 
     ``min(max(ceil(x - tolerance), 1), horizon)`` with ``x = lead * factor + extra``

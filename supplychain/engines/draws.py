@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from types import ModuleType
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -90,7 +90,7 @@ class _Streams:
         return self.made[name]
 
 
-def draw_run(c: Compiled, seq: np.random.SeedSequence, kernels: ModuleType | None = None) -> RunDraws:
+def draw_run(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleNamespace | None = None) -> RunDraws:
     """Draw every random input of one run from its seed sequence.
 
     ``kernels``: the compiled loops of :mod:`.jit` to transform uniforms with

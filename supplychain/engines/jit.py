@@ -5,13 +5,13 @@ steps of the vector engine run as one compiled loop each instead of several
 NumPy passes: adding a day's shipments into the ring of goods in transit
 (:func:`._jit_kernels.ring_add`), turning uniforms into triangular lead
 times (:func:`._jit_kernels.triangular`) and turning lead times into whole
-days until landing (:func:`._jit_kernels.landing_days`). Each performs the same IEEE operations, in the same
-order, on the same values as the NumPy code it replaces (additions into a slot
-in shipping order, ``sqrt``, ``ceil``, comparisons; nothing is fused or
-reordered), so results are identical to the bit with and without Numba, and
-across chunk sizes and processes. No daily rule (ordering, allocation,
-production, prices) is compiled: those stay in :mod:`.kernel` and its
-modules.
+days until landing (:func:`._jit_kernels.landing_days`). Each performs the
+same IEEE operations, in the same order, on the same values as the NumPy
+code it replaces (additions into a slot in shipping order, ``sqrt``,
+``ceil``, comparisons; nothing is fused or reordered), so results are
+identical to the bit with and without Numba, and across chunk sizes and
+processes. No daily rule (ordering, allocation, production, prices) is
+compiled: those stay in :mod:`.kernel` and its modules.
 
 Loading the loops costs about a second once per process (importing Numba,
 starting its compiler and loading the machine code cached on disk; the first
@@ -28,9 +28,10 @@ imported) or ``"off"`` (never). Results are the same bits either way.
 from __future__ import annotations
 
 import os
-from types import ModuleType
+from types import SimpleNamespace
 
 from ..errors import ValidationError
+from . import _jit_kernels
 
 __all__ = ["MIN_WORK", "MODES", "ENV", "mode", "available", "loaded", "kernels_for"]
 
@@ -43,7 +44,7 @@ MODES = ("auto", "on", "off")
 #: The environment variable that chooses when the compiled loops are used.
 ENV = "SUPPLYCHAIN_JIT"
 
-_loaded: ModuleType | None = None
+_loaded: SimpleNamespace | None = None
 _failed = False
 
 
@@ -77,20 +78,20 @@ def loaded() -> bool:
     return _loaded is not None
 
 
-def _kernels() -> ModuleType | None:
+def _kernels() -> SimpleNamespace | None:
     global _loaded, _failed
     if _loaded is None and not _failed:
         try:
-            from . import _jit_kernels
+            _loaded = _jit_kernels.compile_loops()
         except ImportError:
             _failed = True
-        else:
-            _loaded = _jit_kernels
     return _loaded
 
 
-def kernels_for(work: int) -> ModuleType | None:
+def kernels_for(work: int) -> SimpleNamespace | None:
     """The compiled loops to use for ``work`` lane-run-days, or ``None`` for NumPy (see the module's text).
+
+    The loops are the functions of :mod:`._jit_kernels`, compiled, as attributes.
 
     Examples
     --------

@@ -31,7 +31,7 @@ Implements docs/model.md §7.3 (streams): batched draws.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from types import ModuleType
+from types import SimpleNamespace
 
 import numpy as np
 from scipy import special
@@ -43,7 +43,7 @@ __all__ = ["sample_items", "ItemSampler"]
 _Params = tuple[np.ndarray, ...]
 #: A family's one-call sampler: fills ``out`` (k, T) from the generator with per-item parameters, with the
 #: compiled loops of :mod:`.jit` where it has one (the same bits), else NumPy.
-_Draw = Callable[[np.random.Generator, _Params, np.ndarray, "ModuleType | None"], None]
+_Draw = Callable[[np.random.Generator, _Params, np.ndarray, "SimpleNamespace | None"], None]
 
 
 def _column(items: Sequence[Distribution], name: str) -> np.ndarray:
@@ -73,7 +73,7 @@ def _triangular_params(items: Sequence[Distribution]) -> _Params:
     return low, high, left_base / base, left_base * base, (high - mode) * base
 
 
-def _triangular(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: ModuleType | None) -> None:
+def _triangular(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     # NumPy's random_triangular, operation for operation, on a block of the uniforms it would draw,
     # in place (a fresh temporary per step costs more than the step).
     low, high, cut, left, right = params
@@ -119,7 +119,7 @@ def _truncated_normal_params(items: Sequence[Distribution]) -> _Params:
     return mu, sd, low, high, a, b
 
 
-def _truncated_normal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: ModuleType | None) -> None:
+def _truncated_normal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     # Normal.sample with sd > 0 and a bound, operation for operation, per-item parameters as columns.
     mu, sd, low, high, a, b = params
     x = _truncated_ppf(rng.random(out.shape), a, b)
@@ -130,7 +130,7 @@ def _uniform_params(items: Sequence[Distribution]) -> _Params:
     return _column(items, "low"), _column(items, "high")
 
 
-def _uniform(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: ModuleType | None) -> None:
+def _uniform(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     out[...] = rng.uniform(params[0], params[1], out.shape)
 
 
@@ -138,7 +138,7 @@ def _normal_params(items: Sequence[Distribution]) -> _Params:
     return _column(items, "mu"), _column(items, "sd")
 
 
-def _normal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: ModuleType | None) -> None:
+def _normal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     out[...] = rng.normal(params[0], params[1], out.shape)
 
 
@@ -147,7 +147,7 @@ def _lognormal_params(items: Sequence[Distribution]) -> _Params:
     return params[:, :1], params[:, 1:]
 
 
-def _lognormal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: ModuleType | None) -> None:
+def _lognormal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     # LogNormal.sample, exp(m + s Z), operation for operation, in place.
     rng.standard_normal(out=out)
     out *= params[1]
@@ -211,7 +211,7 @@ class ItemSampler:
                 self.blocks.append((i, j, draw, params(items[i:j])))
             i = j
 
-    def sample(self, rng: np.random.Generator, n_days: int, kernels: ModuleType | None = None) -> np.ndarray:
+    def sample(self, rng: np.random.Generator, n_days: int, kernels: SimpleNamespace | None = None) -> np.ndarray:
         """``n_days`` draws of each item, in item order from ``rng``; shape ``(n_days, n_items)`` (lane-major memory).
 
         ``kernels``: the compiled loops of :mod:`.jit` (the same numbers), else NumPy.

@@ -46,7 +46,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Sequence
-from types import ModuleType
+from types import SimpleNamespace
 from typing import Literal, overload
 
 import numpy as np
@@ -123,7 +123,7 @@ class _Ring:
     landing day to its slot.
     """
 
-    def __init__(self, c: Compiled, n_runs: int, width: int, kernels: ModuleType | None = None) -> None:
+    def __init__(self, c: Compiled, n_runs: int, width: int, kernels: SimpleNamespace | None = None) -> None:
         self.initial = c.initial_arrivals[: c.n_days]
         self.horizon = c.n_days
         self.width = min(max(width, 1), c.n_days + 1)
@@ -239,7 +239,7 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
 _DRAW_FIELDS = tuple(f.name for f in dataclasses.fields(RunDraws))
 
 
-def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray, kernels: ModuleType | None = None) -> None:
+def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray, kernels: SimpleNamespace | None = None) -> None:
     """Write one run's ``(T, L)`` lead times into ``out`` as whole days until landing, capped at the horizon.
 
     The same arithmetic as the day loop (:func:`.day.day_inputs`, then
@@ -274,7 +274,7 @@ def _days_dtype(c: Compiled) -> type:
 
 
 def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_days: bool = False,
-               kernels: ModuleType | None = None) -> DrawBatch:
+               kernels: SimpleNamespace | None = None) -> DrawBatch:
     """Every random input of a chunk of runs (one seed sequence per run), stored runs-last.
 
     Each run's draws are checked (:func:`.finite.check_draws`) and written into
@@ -325,7 +325,7 @@ def _initial_state(c: Compiled, n_runs: int) -> rules.State:
 
 
 def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
-                  kernels: ModuleType | None = None) -> rules.State:
+                  kernels: SimpleNamespace | None = None) -> rules.State:
     """Advance ``n_runs`` runs over the horizon, handing each day's values to ``sink``.
 
     Parameters
