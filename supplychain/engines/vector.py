@@ -293,7 +293,7 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
     arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS + ("arrival_days",))
     n = len(seqs)
     for r, seq in enumerate(seqs):
-        one = draw_run(c, seq, kernels)
+        one = draw_run(c, seq) if kernels is None else draw_run(c, seq, kernels)
         # A run's draws seen as a batch of one (no copy).
         check_draws(c, DrawBatch(*(None if getattr(one, f) is None else getattr(one, f)[None] for f in _DRAW_FIELDS)),
                     [seq])
