@@ -74,7 +74,7 @@ So throughput compares the cost of simulating the same network for the same
 horizon, not identical numbers. The library's engines also check inputs and
 keep summaries (per-run totals, daily service levels for the bands).
 
-Usage: ``python benchmarks/bench_peers.py [--runs 1000] [--repeat 2] [--sizes 10 100 1000]``
+Usage: ``python benchmarks/bench_peers.py [--runs 1000] [--repeat 2] [--sizes 10 100 1000] [--no-peer]``
 (about 10 minutes with the defaults on 2 cores; ``--quick`` is 100 runs, one repeat).
 """
 
@@ -356,16 +356,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--quick", action="store_true", help="100 runs, one repeat")
+    parser.add_argument("--no-peer", action="store_true",
+                        help="leave SupplyNetPy out (its 1,000-facility run takes several minutes)")
     args = parser.parse_args()
     if args.quick:
         args.runs, args.repeat = 100, 1
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
     try:
+        if args.no_peer:
+            raise ImportError
         import SupplyNetPy
         peer = f"SupplyNetPy {getattr(SupplyNetPy, '__version__', '')}".strip()
     except ImportError:
         peer = None
-        print("SupplyNetPy is not installed (pip install supplynetpy, or pip install -e '.[peers]'): skipped")
+        print("SupplyNetPy left out (--no-peer)" if args.no_peer else
+              "SupplyNetPy is not installed (pip install supplynetpy, or pip install -e '.[peers]'): skipped")
     scenarios: dict[int, Scenario] = {n: peer_scenario(n) for n in args.sizes}
     plains = {n: plain_network(s) for n, s in scenarios.items()}
     # Warm-up: imports and caches of every contender.
@@ -373,6 +378,16 @@ def main() -> None:
     simulate(small, engine="vector", n_runs=2, seed=0, keep="summary", executor=Inline())
     simulate(small, engine=DES, seed=0)
     kernel_runs(plain_network(small), 2, 0)
+    # The vector engine's optional compiled loops (Numba, supplychain[fast]) load once per process, for
+    # ensembles of this size: load them in the warm-up too, as the SimPy engine's imports are.
+    try:
+        from supplychain.engines import jit
+    except ImportError:  # a version of the library without them
+        jit = None
+    if jit is not None and jit.kernels_for(args.runs * 365 * len(scenarios[max(args.sizes)].network.lanes)):
+        print("vector engine: compiled loops (Numba) in use; SUPPLYCHAIN_JIT=off measures the NumPy code alone")
+    else:
+        print("vector engine: NumPy code alone (Numba not installed, SUPPLYCHAIN_JIT=off, or small work)")
     best: dict[tuple[str, int], float] = {}
     best_cpu: dict[tuple[str, int], float] = {}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -46,15 +47,14 @@ def run_seed_sequences(seed: int | None, n_runs: int) -> list[np.random.SeedSequ
     return np.random.SeedSequence(seed).spawn(n_runs)
 
 
-def _children(seq: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
-    """The first ``n`` children ``seq.spawn(n)`` would give, without advancing ``seq``.
+def _child(seq: np.random.SeedSequence, i: int) -> np.random.SeedSequence:
+    """Child ``i`` of ``seq``, as ``seq.spawn(i + 1)[i]`` would give, without advancing ``seq``.
 
     ``spawn`` counts the children it has made, so a second call would give
     other streams; deriving them from the spawn key keeps ``draw_run`` pure
     (one run drawn twice, e.g. by both engines, gets the same numbers).
     """
-    return [np.random.SeedSequence(seq.entropy, spawn_key=seq.spawn_key + (i,), pool_size=seq.pool_size)
-            for i in range(n)]
+    return np.random.SeedSequence(seq.entropy, spawn_key=seq.spawn_key + (i,), pool_size=seq.pool_size)
 
 
 #: Each compiled scenario's samplers of demand noise and lead times (built on its first run).
@@ -72,9 +72,31 @@ def _samplers(c: Compiled) -> tuple[ItemSampler | None, ItemSampler | None]:
     return _SAMPLERS[c]
 
 
-def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
-    """Draw every random input of one run from its seed sequence."""
-    gens = {name: np.random.default_rng(child) for name, child in zip(STREAMS, _children(seq, len(STREAMS)))}
+class _Streams:
+    """A run's generators by stream name (:data:`STREAMS`), each made when first asked for.
+
+    Stream ``i`` is always child ``i`` of the run's seed sequence, so making
+    only the streams a scenario uses changes no number; making a generator
+    costs tens of microseconds, and most scenarios use two of the six.
+    """
+
+    def __init__(self, seq: np.random.SeedSequence) -> None:
+        self.seq = seq
+        self.made: dict[str, np.random.Generator] = {}
+
+    def __getitem__(self, name: str) -> np.random.Generator:
+        if name not in self.made:
+            self.made[name] = np.random.default_rng(_child(self.seq, STREAMS.index(name)))
+        return self.made[name]
+
+
+def draw_run(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleNamespace | None = None) -> RunDraws:
+    """Draw every random input of one run from its seed sequence.
+
+    ``kernels``: the compiled loops of :mod:`.jit` to transform uniforms with
+    (the same numbers), else NumPy.
+    """
+    gens = _Streams(seq)
     net = c.scenario.network
     t = c.n_days
     noise = None
@@ -83,7 +105,7 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
     if demand_sampler is not None:
         noise = np.ones((t, c.n_demands))
         noisy = np.flatnonzero(c.demand_noisy)
-        noise[:, noisy] = demand_sampler.sample(gens["demand"], t)
+        noise[:, noisy] = demand_sampler.sample(gens["demand"], t, kernels)
         # A count distribution gives units: divided by its mean it is a factor of mean 1 (docs/model.md §7.1).
         for j in noisy:
             dist = net.demands[j].noise
@@ -92,13 +114,17 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence) -> RunDraws:
     lead = None
     if lead_sampler is not None and c.lane_lead_random.all():
         # Every lane random: the sampled block is the whole table (a (T, L) view, lane-major in memory).
-        lead = lead_sampler.sample(gens["lead_time"], t)
+        lead = lead_sampler.sample(gens["lead_time"], t, kernels)
     elif lead_sampler is not None:
         lead = np.repeat(c.lane_lead_mean[None, :], t, axis=0)
-        lead[:, np.flatnonzero(c.lane_lead_random)] = lead_sampler.sample(gens["lead_time"], t)
-    approved, delay, p = draw_licences(c, gens["licence"], gens["licence_delay"], gens["licence_regime"])
-    return RunDraws(demand_noise=noise, lead_time=lead,
-                    outage=draw_outages(c, gens["outage"]),
+        lead[:, np.flatnonzero(c.lane_lead_random)] = lead_sampler.sample(gens["lead_time"], t, kernels)
+    approved = delay = p = outage = None
+    # Both return None without licence regimes or outages; only then are their streams made.
+    if c.schedules.extras.get("licences"):
+        approved, delay, p = draw_licences(c, gens["licence"], gens["licence_delay"], gens["licence_regime"])
+    if c.schedules.extras.get("outages"):
+        outage = draw_outages(c, gens["outage"])
+    return RunDraws(demand_noise=noise, lead_time=lead, outage=outage,
                     licence_approved=approved, licence_delay=delay, licence_p=p)
 
 

@@ -31,6 +31,7 @@ Implements docs/model.md §7.3 (streams): batched draws.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 
 import numpy as np
 from scipy import special
@@ -40,8 +41,9 @@ from ..model.dists import Distribution, LogNormal, Normal, Triangular, Uniform
 __all__ = ["sample_items", "ItemSampler"]
 
 _Params = tuple[np.ndarray, ...]
-#: A family's one-call sampler: fills ``out`` (k, T) from the generator with per-item parameters.
-_Draw = Callable[[np.random.Generator, _Params, np.ndarray], None]
+#: A family's one-call sampler: fills ``out`` (k, T) from the generator with per-item parameters, with the
+#: compiled loops of :mod:`.jit` where it has one (the same bits), else NumPy.
+_Draw = Callable[[np.random.Generator, _Params, np.ndarray, "SimpleNamespace | None"], None]
 
 
 def _column(items: Sequence[Distribution], name: str) -> np.ndarray:
@@ -71,11 +73,14 @@ def _triangular_params(items: Sequence[Distribution]) -> _Params:
     return low, high, left_base / base, left_base * base, (high - mode) * base
 
 
-def _triangular(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+def _triangular(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     # NumPy's random_triangular, operation for operation, on a block of the uniforms it would draw,
     # in place (a fresh temporary per step costs more than the step).
     low, high, cut, left, right = params
     u = rng.random(out.shape)
+    if kernels is not None:
+        kernels.triangular(u, low, high, cut, left, right, out)
+        return
     rising = np.negative((u <= cut).astype(np.int64))
     x = np.subtract(1.0, u)
     x *= right
@@ -114,7 +119,7 @@ def _truncated_normal_params(items: Sequence[Distribution]) -> _Params:
     return mu, sd, low, high, a, b
 
 
-def _truncated_normal(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+def _truncated_normal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     # Normal.sample with sd > 0 and a bound, operation for operation, per-item parameters as columns.
     mu, sd, low, high, a, b = params
     x = _truncated_ppf(rng.random(out.shape), a, b)
@@ -125,7 +130,7 @@ def _uniform_params(items: Sequence[Distribution]) -> _Params:
     return _column(items, "low"), _column(items, "high")
 
 
-def _uniform(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+def _uniform(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     out[...] = rng.uniform(params[0], params[1], out.shape)
 
 
@@ -133,7 +138,7 @@ def _normal_params(items: Sequence[Distribution]) -> _Params:
     return _column(items, "mu"), _column(items, "sd")
 
 
-def _normal(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+def _normal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     out[...] = rng.normal(params[0], params[1], out.shape)
 
 
@@ -142,7 +147,7 @@ def _lognormal_params(items: Sequence[Distribution]) -> _Params:
     return params[:, :1], params[:, 1:]
 
 
-def _lognormal(rng: np.random.Generator, params: _Params, out: np.ndarray) -> None:
+def _lognormal(rng: np.random.Generator, params: _Params, out: np.ndarray, kernels: SimpleNamespace | None) -> None:
     # LogNormal.sample, exp(m + s Z), operation for operation, in place.
     rng.standard_normal(out=out)
     out *= params[1]
@@ -206,14 +211,17 @@ class ItemSampler:
                 self.blocks.append((i, j, draw, params(items[i:j])))
             i = j
 
-    def sample(self, rng: np.random.Generator, n_days: int) -> np.ndarray:
-        """``n_days`` draws of each item, in item order from ``rng``; shape ``(n_days, n_items)`` (lane-major memory)."""
+    def sample(self, rng: np.random.Generator, n_days: int, kernels: SimpleNamespace | None = None) -> np.ndarray:
+        """``n_days`` draws of each item, in item order from ``rng``; shape ``(n_days, n_items)`` (lane-major memory).
+
+        ``kernels``: the compiled loops of :mod:`.jit` (the same numbers), else NumPy.
+        """
         out = np.empty((self.n_items, n_days))
         for i, j, draw, params in self.blocks:
             if draw is None:
                 out[i] = params.sample(rng, n_days)  # type: ignore[union-attr]
             else:
-                draw(rng, params, out[i:j])  # type: ignore[arg-type]
+                draw(rng, params, out[i:j], kernels)  # type: ignore[arg-type]
         return out.T
 
 

@@ -113,16 +113,17 @@ class SummarySink:
         self.summing = weights.T.tocsr()  # (G, D): one sparse product per series and day
         # Price index of a group: sum of rate x price over sum of rate x reference price (its demands).
         self.price_summing, self.price_base, self.demand_stock = _price_weights(c, weights)
-        self.demand = np.zeros((n_runs, c.n_demands))
-        self.delivered = np.zeros((n_runs, c.n_demands))
-        self.served_on_day = np.zeros((n_runs, c.n_demands))
-        self.stockout_days = np.zeros((n_runs, c.n_demands))
+        # Runs last in memory, like the vector engine's daily arrays: each sum then runs over contiguous memory.
+        self.demand = np.zeros((n_runs, c.n_demands), order="F")
+        self.delivered = np.zeros((n_runs, c.n_demands), order="F")
+        self.served_on_day = np.zeros((n_runs, c.n_demands), order="F")
+        self.stockout_days = np.zeros((n_runs, c.n_demands), order="F")
         self.tariff = c.schedules.tariff                       # (T or 1, L)
         # Days whose tariffs are all zero add exactly nothing to lane_tariff_units: skip them.
         self.taxed = self.tariff.any(axis=1)
         self.extra = c.schedules.extras.get("extra_cost_usd")  # (T, L) or None
         for name in LANE_TOTALS:
-            setattr(self, name, np.zeros((n_runs, c.n_lanes)))
+            setattr(self, name, np.zeros((n_runs, c.n_lanes), order="F"))
         self.gap = np.zeros((n_runs, n_groups))
         self.daily = np.empty((n_runs, c.n_days, len(BAND_SERIES) * n_groups), dtype=np.float32)
         self.impact = LossAccumulator(c.scenario.network, n_runs)

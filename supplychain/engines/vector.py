@@ -44,22 +44,59 @@ Implements docs/model.md §10 (conformance): the vector engine.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Literal, overload
 
 import numpy as np
 
 from ..compile.compiler import Compiled
 from ..compile.leadtime import LEAD_DAYS_TOLERANCE
+from . import jit, licences, prices
 from . import kernel as rules
-from . import licences, prices
 from .day import DrawBatch, day_inputs
 from .draws import RunDraws, draw_run
 from .finite import check_draws, check_inputs, check_state
 from .record import Recorder, Sink
 from .summary import SummaryPart, SummarySink
 
-__all__ = ["run_vector", "simulate_runs", "draw_batch"]
+__all__ = ["run_vector", "simulate_runs", "draw_batch", "release_buffers"]
+
+
+class _Kept(threading.local):
+    """Per thread, the largest arrays of the last chunk, which the next chunk of the same shape reuses.
+
+    A fresh array of tens of MB costs a page fault per page on first touch
+    (and, where the kernel backs NumPy's large arrays with huge pages,
+    sometimes a compaction stall): measured at up to a fifth of a chunk's
+    time on the 100-facility peer network. An array is taken out while a
+    chunk uses it, so no two chunks ever share one.
+    """
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+
+_KEPT = _Kept()
+
+
+def _reused(name: str, shape: tuple[int, ...], dtype: type = float) -> np.ndarray:
+    """An uninitialised array of ``shape``: the one kept under ``name`` if it fits, else a new one."""
+    old = _KEPT.arrays.pop(name, None)
+    if old is not None and old.shape == shape and old.dtype == np.dtype(dtype):
+        return old
+    return np.empty(shape, dtype=dtype)
+
+
+def _keep(name: str, array: np.ndarray) -> None:
+    """Keep ``array`` (no longer used) for the next chunk of this thread."""
+    _KEPT.arrays[name] = array
+
+
+def release_buffers() -> None:
+    """Free the arrays this thread keeps for its next chunk (an ensemble calls it when done)."""
+    _KEPT.arrays.clear()
 
 
 class _Ring:
@@ -86,12 +123,13 @@ class _Ring:
     landing day to its slot.
     """
 
-    def __init__(self, c: Compiled, n_runs: int, width: int) -> None:
+    def __init__(self, c: Compiled, n_runs: int, width: int, kernels: SimpleNamespace | None = None) -> None:
         self.initial = c.initial_arrivals[: c.n_days]
         self.horizon = c.n_days
         self.width = min(max(width, 1), c.n_days + 1)
         self.n_runs = n_runs
-        self.buf = np.empty((c.n_lanes, self.width + 1, n_runs))
+        self.kernels = kernels
+        self.buf = _reused("ring", (c.n_lanes, self.width + 1, n_runs))
         filled = min(self.width, len(self.initial))
         self.buf[:, :filled, :] = self.initial[:filled].T[:, :, None]
         self.buf[:, filled:, :] = 0.0
@@ -104,7 +142,8 @@ class _Ring:
         # Landing day (up to twice the horizon) -> offset of its slot within a lane's block; the spare slot
         # for days on or after the horizon.
         day = np.arange(2 * self.horizon + 2)
-        self.slot_offset = np.where(day < self.horizon, day % w, w).astype(np.intp) * r
+        self.slot = np.where(day < self.horizon, day % w, w).astype(np.intp)
+        self.slot_offset = self.slot * r
         # Offset of (lane, run) at slot 0, lane-major: the order of a runs-last (R, L) array's memory.
         self.offset = (np.arange(self.buf.shape[0]) * ((w + 1) * r))[:, None] + np.arange(r)
 
@@ -143,6 +182,10 @@ class _Ring:
             longest = min(int(days.max(initial=0)), self.horizon - 1 - t)
             if longest > self.width:
                 self._grow(t, longest + 1)
+        if self.kernels is not None and fits:
+            # The same additions, one compiled loop (jit.py).
+            self.kernels.ring_add(self.buf, self.slot[t:], days, shipped)
+            return
         # Each (lane, run) appears once, so a plain indexed add is exact (no repeated index), in
         # lane-major order: through each lane's block in turn.
         # (Indexing the table is several times faster than np.take with small-integer indices, and take,
@@ -196,25 +239,33 @@ def _ring_width(c: Compiled, draws: DrawBatch) -> int:
 _DRAW_FIELDS = tuple(f.name for f in dataclasses.fields(RunDraws))
 
 
-def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray) -> None:
+def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray, kernels: SimpleNamespace | None = None) -> None:
     """Write one run's ``(T, L)`` lead times into ``out`` as whole days until landing, capped at the horizon.
 
     The same arithmetic as the day loop (:func:`.day.day_inputs`, then
     :func:`.kernel.arrival_days`), a whole run at once and in place (``lead``
     is overwritten). Capping at ``T`` changes nothing: a shipment of day ``t``
     due ``T`` or more days later lands after the last day, exactly as with its
-    true lead time. ``out`` holds small integers.
+    true lead time. ``out`` holds small integers. ``kernels``: the compiled
+    loops of :mod:`.jit` (one pass, the same bits), else NumPy.
     """
     sch = c.schedules
     # x * 1 + 0 is x: skip the shocks' factors on a scenario without any (lead times are finite and >= 0).
-    if (sch.lead_factor != 1.0).any() or (sch.lead_extra != 0.0).any():
+    shocked = bool((sch.lead_factor != 1.0).any() or (sch.lead_extra != 0.0).any())
+    if kernels is not None:
+        kernels.landing_days(lead, np.broadcast_to(sch.lead_factor, lead.shape),
+                             np.broadcast_to(sch.lead_extra, lead.shape), shocked, LEAD_DAYS_TOLERANCE,
+                             float(c.n_days), out)
+        return
+    if shocked:
         lead *= sch.lead_factor
         lead += sch.lead_extra
     # kernel.arrival_days (compile.leadtime.lead_days), step by step in place: max(1, ceil(x - tolerance)).
     lead -= LEAD_DAYS_TOLERANCE
     np.ceil(lead, out=lead)
     np.clip(lead, 1.0, float(c.n_days), out=lead)
-    out[...] = lead
+    # Casting into a strided row of the chunk's block is several times slower than into new memory.
+    out[...] = lead.astype(out.dtype)
 
 
 def _days_dtype(c: Compiled) -> type:
@@ -222,7 +273,8 @@ def _days_dtype(c: Compiled) -> type:
     return np.int16 if 2 * c.n_days + 2 < np.iinfo(np.int16).max else np.int32
 
 
-def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_days: bool = False) -> DrawBatch:
+def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_days: bool = False,
+               kernels: SimpleNamespace | None = None) -> DrawBatch:
     """Every random input of a chunk of runs (one seed sequence per run), stored runs-last.
 
     Each run's draws are checked (:func:`.finite.check_draws`) and written into
@@ -230,7 +282,8 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
     never holds its draws twice. With ``arrival_days`` the lead times are
     stored as whole days until landing (:attr:`.day.DrawBatch.arrival_days`),
     day-major (``(T, R, L)`` in memory): a run writes whole rows of lanes, and
-    a day reads one contiguous ``(R, L)`` block.
+    a day reads one contiguous ``(R, L)`` block. ``kernels``: the compiled
+    loops of :mod:`.jit` (the same numbers), else NumPy.
 
     Raises
     ------
@@ -240,7 +293,7 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
     arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS + ("arrival_days",))
     n = len(seqs)
     for r, seq in enumerate(seqs):
-        one = draw_run(c, seq)
+        one = draw_run(c, seq) if kernels is None else draw_run(c, seq, kernels)
         # A run's draws seen as a batch of one (no copy).
         check_draws(c, DrawBatch(*(None if getattr(one, f) is None else getattr(one, f)[None] for f in _DRAW_FIELDS)),
                     [seq])
@@ -251,8 +304,9 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
             if name == "lead_time" and arrival_days:
                 if arrays["arrival_days"] is None:
                     # (T, R, L) in memory, seen as (R, T, L).
-                    arrays["arrival_days"] = np.empty((c.n_days, n, c.n_lanes), dtype=_days_dtype(c)).transpose(1, 0, 2)
-                _arrival_days(c, value, arrays["arrival_days"][r])  # type: ignore[index]
+                    block = _reused("days", (c.n_days, n, c.n_lanes), _days_dtype(c))
+                    arrays["arrival_days"] = block.transpose(1, 0, 2)
+                _arrival_days(c, value, arrays["arrival_days"][r], kernels)  # type: ignore[index]
                 continue
             if arrays[name] is None:
                 # (T, n, R) in memory, seen as (R, T, n): the layout of _runs_last.
@@ -270,7 +324,8 @@ def _initial_state(c: Compiled, n_runs: int) -> rules.State:
     return state
 
 
-def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rules.State:
+def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
+                  kernels: SimpleNamespace | None = None) -> rules.State:
     """Advance ``n_runs`` runs over the horizon, handing each day's values to ``sink``.
 
     Parameters
@@ -286,6 +341,9 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         arrivals=(R, L), in_transit=(R, L), demand=(R, D) or (D,),
         delivered=(R, D), unmet=(R, D), served_on_day=(R, D))`` once per day; the arrays are reused,
         so a sink copies what it keeps.
+    kernels : module, optional
+        The compiled loops of :mod:`.jit` for the ring of goods in transit
+        (the same bits); ``None``: NumPy.
 
     Returns
     -------
@@ -293,7 +351,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         The state at the end of the horizon.
     """
     state = _initial_state(c, n_runs)
-    ring = _Ring(c, n_runs, _ring_width(c, draws))
+    ring = _Ring(c, n_runs, _ring_width(c, draws), kernels)
     demand_shape = (n_runs, c.n_demands)
     for t in range(c.n_days):
         arrived = ring.take(t)
@@ -316,21 +374,23 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink) -> rul
         sink.put(t, production=production, inventory=state.stock[:, :-1], flow=shipped, arrivals=arrived,
                  in_transit=state.transit_lane, demand=inp.demand, delivered=delivered, unmet=unmet,
                  served_on_day=served, **extra)
+    _keep("ring", ring.buf)
     return state
 
 
 @overload
 def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
-               keep: Literal["series"] = ...) -> dict[str, np.ndarray]: ...
+               keep: Literal["series"] = ..., work: int | None = ...) -> dict[str, np.ndarray]: ...
 
 
 @overload
 def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
-               keep: Literal["summary"]) -> SummaryPart: ...
+               keep: Literal["summary"], work: int | None = ...) -> SummaryPart: ...
 
 
 def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
-               keep: Literal["series", "summary"] = "series") -> dict[str, np.ndarray] | SummaryPart:
+               keep: Literal["series", "summary"] = "series",
+               work: int | None = None) -> dict[str, np.ndarray] | SummaryPart:
     """Run one chunk of runs together, one replication per seed sequence.
 
     Parameters
@@ -343,6 +403,10 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
         ``"series"``: daily series ``{name: (R, T, n)}``. ``"summary"``: a
         :class:`~supplychain.engines.summary.SummaryPart`, accumulated day by
         day (no daily series is held).
+    work : int, optional
+        Lane-run-days (lanes x runs x days) of the whole ensemble this chunk
+        belongs to, which decides whether to load the optional compiled loops
+        (:mod:`.jit`); default: this chunk's. Results are the same bits either way.
 
     Raises
     ------
@@ -362,6 +426,12 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     """
     check_inputs(c)
     sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
-    draws = draw_batch(c, seqs, arrival_days=not sink.records)
-    check_state(c, simulate_runs(c, draws, len(seqs), sink), seqs)
+    # The compiled loops take int16 landing days (every horizon the scenario checks allows).
+    if work is None:
+        work = len(seqs) * c.n_days * c.n_lanes
+    kernels = jit.kernels_for(work) if _days_dtype(c) is np.int16 else None
+    draws = draw_batch(c, seqs, arrival_days=not sink.records, kernels=kernels)
+    check_state(c, simulate_runs(c, draws, len(seqs), sink, kernels), seqs)
+    if draws.arrival_days is not None:
+        _keep("days", draws.arrival_days.base if draws.arrival_days.base is not None else draws.arrival_days)
     return sink.result()

@@ -34,6 +34,7 @@ import numpy as np
 
 from .._progress import progress_bar
 from ..compile.compiler import Compiled
+from ..engines import jit
 from ..engines.summary import BAND_SERIES, LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
 from .pool import local_pool
 
@@ -106,13 +107,17 @@ def default_chunk_size(c: Compiled, n_runs: int, engine: str, keep: Keep, *, n_w
 
 
 def _run_chunk(c: Compiled, seqs: Sequence[np.random.SeedSequence], engine: str,
-               keep: Keep) -> dict[str, np.ndarray] | SummaryPart:
-    """One task: simulate a chunk of runs on ``engine`` and return its series or its summary part."""
+               keep: Keep, work: int | None = None) -> dict[str, np.ndarray] | SummaryPart:
+    """One task: simulate a chunk of runs on ``engine`` and return its series or its summary part.
+
+    ``work``: the whole ensemble's lane-run-days, which decides whether the
+    vector engine loads its optional compiled loops (:mod:`supplychain.engines.jit`).
+    """
     if engine == "des":
         from ..engines.des import run_des
         return run_des(c, seqs, keep=keep)
     from ..engines.vector import run_vector
-    return run_vector(c, seqs, keep=keep)
+    return run_vector(c, seqs, keep=keep, work=work)
 
 
 class _Deferred:
@@ -223,18 +228,25 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     size = chunk_size or default_chunk_size(c, n_runs, engine, keep, n_workers=workers)
     bounds = _bounds(n_runs, size, compiled_runs)
     gather = _SeriesGather(n_runs) if keep == "series" else _SummaryGather(c, n_runs)
+    work = n_runs * c.n_days * c.n_lanes
+    if engine == "vector" and not _is_dask_client(executor):
+        # Load the optional compiled loops here if the ensemble is large enough: forked workers inherit them.
+        jit.kernels_for(work)
     with _submitter(executor, c, use_processes) as submit, _bar(progress, n_runs, engine) as bar:
         def submitted() -> Iterator[tuple[Any, int]]:
             for lo, hi in bounds:
                 if compiled_runs is None or compiled_runs[lo] is c:
-                    task = submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep)
+                    task = submit(_run_chunk, c, list(seqs[lo:hi]), engine, keep, work)
                 elif _is_dask_client(executor):
-                    task = executor.submit(_run_chunk, compiled_runs[lo], list(seqs[lo:hi]), engine, keep,
+                    task = executor.submit(_run_chunk, compiled_runs[lo], list(seqs[lo:hi]), engine, keep, work,
                                            pure=False, retries=2)
                 else:
-                    task = submit(_run_chunk, compiled_runs[lo], list(seqs[lo:hi]), engine, keep)
+                    task = submit(_run_chunk, compiled_runs[lo], list(seqs[lo:hi]), engine, keep, work)
                 yield task, hi - lo
         drain_in_order(submitted(), gather.add, bar)
+    if engine == "vector":
+        from ..engines.vector import release_buffers
+        release_buffers()  # the arrays in-process chunks kept for each other
     return gather.result()
 
 
