@@ -149,7 +149,9 @@ def test_failure_while_writing_leaves_no_half_written_folder(scenario_file, tmp_
 ])
 def test_usage_errors_exit_2(argv, message, capsys):
     assert main(argv) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.splitlines()) == 1 and "--help" in err   # one line, no usage block
 
 
 # Other commands and the parser -----------------------------------------------------------------

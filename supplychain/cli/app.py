@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._format import format_bytes, format_columns, format_percent, format_units, format_usd
 from .._progress import PhaseBar
@@ -557,9 +557,20 @@ COMMANDS: list[Command] = [
 
 
 # Entry point ----------------------------------------------------------------------------------
+class _OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line that points at ``--help``.
+
+    argparse prints the whole usage block before the error; the CLI's promise is one line on stderr
+    and a non-zero exit for any bad input. Subcommand parsers inherit the class.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="supplychain",
         description="Simulate critical-mineral, battery and semiconductor flows among JP, KR, US, CN, "
                     "TW and ROW under tariffs, export controls and disruptions.")
