@@ -423,3 +423,17 @@ def test_shock_dates_may_be_given_as_iso_text():
     assert ban.start == dt.date(2025, 3, 1) and ban.end == dt.date(2025, 4, 1)
     with pytest.raises(ValidationError, match=r"start must be a whole day number or a date \(YYYY-MM-DD\); got '1 March'"):
         ExportControl(exporter="CN", commodity="gallium", mode="ban", start="1 March")
+
+
+def test_a_tariff_on_goods_not_traded_names_the_goods_that_are():
+    # A user's "tariff on Chinese graphite" on a good the importer does not buy from the exporter: the
+    # warning is short (fields that differ from their defaults, dates in ISO form) and names what it buys.
+    from supplychain import load_baseline
+    from supplychain.model import Tariff
+    shock = Tariff(importer="US", exporter="CN", commodity="graphite_spherical", rate=0.5,
+                   start=dt.date(2025, 2, 1))
+    with pytest.warns(SimulationWarning) as said:
+        compile_scenario(load_baseline(horizon_days=60).with_shocks(shock))
+    text = str(said[0].message)
+    assert "start=2025-02-01" in text and "datetime" not in text and "end=" not in text
+    assert "US buys from CN: aam, aam_synthetic," in text

@@ -9,6 +9,8 @@ Implements docs/model.md §6 (shocks): which items each shock selects.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +22,8 @@ from ..errors import SimulationWarning, ValidationError
 from ..model.shocks import Shock
 from .schedules import ScheduleBuilder
 
-__all__ = ["Index", "index", "check_region", "check_commodity", "commodity_mask", "warn_if_empty",
-           "select_facilities", "select_demands", "select_buyers", "stock_usage"]
+__all__ = ["Index", "index", "check_region", "check_commodity", "commodity_mask", "warn_if_empty", "brief",
+           "traded_goods", "select_facilities", "select_demands", "select_buyers", "stock_usage"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,13 +88,37 @@ def commodity_mask(labels: np.ndarray, commodity: str | None) -> np.ndarray:
     return np.ones(len(labels), bool) if commodity in (None, "*") else labels == commodity
 
 
-def warn_if_empty(mask: np.ndarray, shock: Shock, what: str) -> bool:
-    """Warn when a shock matches nothing (a typo-free but empty selection); True if empty."""
+def warn_if_empty(mask: np.ndarray, shock: Shock, what: str, hint: str = "") -> bool:
+    """Warn when a shock matches nothing (a typo-free but empty selection); True if empty.
+
+    ``hint`` says what would match (e.g. the goods one region buys from another).
+    """
     if mask.any():
         return False
-    warnings.warn(f"{type(shock).__name__} matches no {what} in this network; it has no effect: {shock!r}",
-                  SimulationWarning, stacklevel=5)
+    warnings.warn(f"{type(shock).__name__} matches no {what} in this network; it has no effect: "
+                  f"{brief(shock)}{f'; {hint}' if hint else ''}", SimulationWarning, stacklevel=5)
     return True
+
+
+def brief(shock: Shock) -> str:
+    """``shock`` as its type and the fields that differ from their defaults (dates in ISO form)."""
+    parts = []
+    for field in dataclasses.fields(shock):
+        value = getattr(shock, field.name)
+        if field.default is not dataclasses.MISSING and value == field.default:
+            continue
+        shown = value.isoformat() if isinstance(value, datetime.date) else repr(value)
+        parts.append(f"{field.name}={shown}")
+    return f"{type(shock).__name__}({', '.join(parts)})"
+
+
+def traded_goods(idx: Index, exporter: str, importer: str) -> str:
+    """A hint naming the goods ``importer`` buys from ``exporter`` in the baseline (or that it buys none)."""
+    lanes = (idx.lane_from == exporter) & (idx.lane_to == importer) & (idx.lane_flow > 0)
+    goods = sorted({str(c) for c in idx.lane_commodity[lanes]})
+    if not goods:
+        return f"{importer} buys nothing from {exporter} in the baseline"
+    return f"{importer} buys from {exporter}: {', '.join(goods)}"
 
 
 def select_facilities(builder: ScheduleBuilder, facility: str | None, stage: str | None,

@@ -44,7 +44,7 @@ from ...model.dists import Distribution
 from ...model.shocks import SWITCHING_LAG_DAYS, Shock
 from ...model.shocks.trade import DAYS_PER_MONTH
 from ..schedules import ScheduleBuilder, normalise_shares
-from ..select import check_commodity, check_region, commodity_mask, index, warn_if_empty
+from ..select import check_commodity, check_region, commodity_mask, index, traded_goods, warn_if_empty
 
 __all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "tariff", "origin_content", "export_control", "front_load"]
 
@@ -71,7 +71,8 @@ def tariff(shock: Tariff, builder: ScheduleBuilder) -> None:
         # Every lane of the good into the importer is covered, at the taxed origin's content (which
         # may be 0: a network where no such good is of that origin).
         rate = shock.rate * origin_content(shock, builder)
-    if warn_if_empty(mask, shock, "lane"):
+    hint = traded_goods(idx, shock.exporter, shock.importer) if shock.exporter != "*" else ""
+    if warn_if_empty(mask, shock, "lane", hint):
         return
     n_lanes = len(mask)
     first, stop = builder.window(shock)
