@@ -11,6 +11,7 @@ from .._format import format_usd
 from ..errors import SimulationWarning
 from ..metrics.incidence import who_pays
 from ..metrics.price_bounds import format_prices_at_bounds, prices_at_bounds
+from ..plotting.prices import final_buyer_steps
 from ..results import EnsembleResults, Results
 
 __all__ = ["format_price_notes"]
@@ -54,19 +55,24 @@ def format_price_notes(results: Results | EnsembleResults) -> str:
 
 
 def _who_pays_lines(table: pd.DataFrame) -> list[str]:
-    """Demand given up to prices (and added where they fell) and producers' scarcity rents, per region.
+    """Demand given up to prices (and added where they fell), and what final buyers paid and to whom.
 
     A region's ``demand_destroyed_usd`` is negative where its landed price fell below the reference
     (for example a blockaded exporter's home market, left with what it cannot ship): demand gained,
-    named as such, never a negative loss.
+    named as such, never a negative loss. The second line splits the final buyers' extra cost into
+    producers' rents net of their inputs by region and tariffs (:func:`final_buyer_steps`: the parts
+    add up to the total), and names the producers' extra input costs as passed along the chain inside
+    it, so that no one adds them to it.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"demand_destroyed_usd": [2e9, -3.2e6, 0.0], "scarcity_rent_usd": [5e9, 1e9, -2e6]},
+    >>> t = pd.DataFrame({"demand_destroyed_usd": [2e9, -3.2e6, 0.0], "final_buyer_cost_increase_usd": [0.0, 1e9, 5e9],
+    ...                   "intermediate_buyer_cost_increase_usd": [0.0, 3e9, 0.0],
+    ...                   "buyer_cost_increase_usd": [0.0, 4e9, 5e9], "scarcity_rent_usd": [5e9, 4e9, -2e6]},
     ...                  index=["CN", "TW", "US"])
     >>> print("\\n".join(_who_pays_lines(t)))
     Demand given up to higher prices: $2.00bn; demand added by lower prices: $3.20M, in TW (at reference prices, mean over runs).
-    Scarcity rents to producers (price rise x units sold, a transfer from buyers; who_pays): $6.00bn; most to CN $5.00bn, TW $1.00bn; US -$2.00M.
+    Paid by final buyers above reference prices (who_pays): $6.00bn, going to producers' rents net of input costs (most to CN $5.00bn, TW $1.00bn; US -$2.00M) and tariffs $2.00M; producers' extra input costs ($3.00bn) were passed along the chain within it, not on top.
     """
     destroyed = table["demand_destroyed_usd"]
     given_up = float(destroyed[destroyed > 0].sum())
@@ -76,14 +82,20 @@ def _who_pays_lines(table: pd.DataFrame) -> list[str]:
         line += (f"; demand added by lower prices: {format_usd(-float(added.sum()))}, "
                  f"in {', '.join(added.index)}")
     lines = [line + " (at reference prices, mean over runs)."]
-    rent = table["scarcity_rent_usd"]
-    if (rent.abs() >= 0.5).any():
-        gains = rent[rent >= 0.5].sort_values(ascending=False)
-        top = ", ".join(f"{r} {format_usd(float(v))}" for r, v in gains.iloc[:2].items())
-        falls = ", ".join(f"{r} {format_usd(float(v))}" for r, v in rent[rent <= -0.5].items())
-        what = "Scarcity rents to producers (price rise x units sold, a transfer from buyers; who_pays)"
-        lines.append(f"{what}: {format_usd(float(rent.sum()))}" + (f"; most to {top}" if top else "")
-                     + (f"; {falls}" if falls else "") + ".")
+    steps, tariffs = final_buyer_steps(table)
+    paid = float(table["final_buyer_cost_increase_usd"].sum())
+    passed = float(table["intermediate_buyer_cost_increase_usd"].sum())
+    if steps or abs(paid) >= 0.5 or abs(passed) >= 0.5:
+        rents = [(r, v) for r, v in steps if r != "tariffs"]
+        gains = ", ".join(f"{r} {format_usd(v)}" for r, v in [(r, v) for r, v in rents if v > 0][:2])
+        falls = ", ".join(f"{r} {format_usd(v)}" for r, v in rents if v < 0)
+        who = "; ".join(([f"most to {gains}"] if gains else []) + ([falls] if falls else []))
+        parts = ([f"producers' rents net of input costs ({who})"] if who else []) + (
+            [f"tariffs {format_usd(tariffs)}"] if abs(tariffs) >= 0.5 else [])
+        lines.append(f"Paid by final buyers above reference prices (who_pays): {format_usd(paid)}"
+                     + (f", going to {' and '.join(parts)}" if parts else "")
+                     + f"; producers' extra input costs ({format_usd(passed)}) were passed along the chain "
+                     "within it, not on top.")
     return lines
 
 

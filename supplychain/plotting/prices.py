@@ -4,7 +4,8 @@
 (a commodity in a region, docs/model.md §5.9); :func:`plot_prices` draws each
 region's price index of one commodity over calendar dates, the median over
 runs with a percentile band when there are several runs; :func:`plot_who_pays`
-draws the accounting of :func:`supplychain.metrics.who_pays` as a waterfall.
+draws what final buyers paid (:func:`supplychain.metrics.who_pays`) as a waterfall
+of where it went (:func:`final_buyer_steps`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from .._validation import check_known, fail
 from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["market_prices", "moved_commodities", "plot_prices", "plot_who_pays"]
+__all__ = ["final_buyer_steps", "market_prices", "moved_commodities", "plot_prices", "plot_who_pays"]
 
 
 #: What a summary ensemble offers instead of daily prices.
@@ -160,27 +162,69 @@ def _check_band(band: object) -> tuple[float, float]:
     return low, high
 
 
-#: Waterfall steps of :func:`plot_who_pays`: (label, measure, sign).
-_STEPS = (("tariff borne by importers", "tariff_paid_by_importer_usd", 1.0),
-          ("tariff borne by exporters", "tariff_paid_by_exporter_usd", 1.0),
-          ("scarcity premium paid by buyers", "premium", 1.0),
-          ("value not delivered", "deliveries_lost_usd", 1.0),
-          ("demand given up to higher prices", "demand_given_up", 1.0),
-          ("demand added by lower prices", "demand_added", -1.0),
-          ("scarcity rents to producers", "scarcity_rent_usd", -1.0))
+def final_buyer_steps(who: pd.DataFrame) -> tuple[list[tuple[str, float]], float]:
+    """Where the final buyers' extra cost went: each region's producers' rent net of inputs, and tariffs.
+
+    Every lane's extra cost (``buyer_cost_increase_usd``) is the exporter's
+    price rise on it (its part of ``scarcity_rent_usd``) plus the added duty;
+    the final buyers' lanes are what is left of every lane after the
+    intermediate ones, whose cost producers paid on inputs. So a region's
+    producers keep ``scarcity_rent_usd - intermediate_buyer_cost_increase_usd``
+    (their output's price rise less what their inputs and the duties on them
+    cost more; the inputs' rise reappears in the seller's rent), customs
+    collect ``buyer_cost_increase_usd - scarcity_rent_usd`` summed over
+    regions, and the two add up to ``final_buyer_cost_increase_usd`` summed,
+    with or without tariffs. Without tariffs a region's part is its
+    ``scarcity_rent_net_of_inputs_usd``.
+
+    Parameters
+    ----------
+    who : DataFrame
+        The table of :func:`supplychain.metrics.who_pays`.
+
+    Returns
+    -------
+    (list of (str, float), float)
+        ``(region, USD)`` for each region whose part is at least half a
+        dollar, largest first, then ``("tariffs", USD)`` if that is; and the
+        tariffs collected (added duty), which may be below half a dollar.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> who = pd.DataFrame({"buyer_cost_increase_usd": [0.0, 9.0, 5.0], "scarcity_rent_usd": [6.0, 4.0, 0.0],
+    ...                     "intermediate_buyer_cost_increase_usd": [0.0, 7.0, 0.0]}, index=["CN", "KR", "US"])
+    >>> final_buyer_steps(who)
+    ([('CN', 6.0), ('KR', -3.0), ('tariffs', 4.0)], 4.0)
+    """
+    margin = who["scarcity_rent_usd"] - who["intermediate_buyer_cost_increase_usd"]
+    tariffs = float((who["buyer_cost_increase_usd"] - who["scarcity_rent_usd"]).sum())
+    kept = margin[margin.abs() >= 0.5].sort_values(ascending=False)
+    steps = [(str(r), float(v)) for r, v in kept.items()]
+    if abs(tariffs) >= 0.5:
+        steps.append(("tariffs", tariffs))
+    return steps, tariffs
 
 
 def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[str, float] = math.inf,
                   ax: Axes | None = None) -> Axes:
-    """Waterfall of who pays for a shock over the horizon, all regions (mean over runs), in USD.
+    """Waterfall of what final buyers paid for a shock, and went without, over the horizon (mean over runs), USD.
 
-    Bars add the tariff borne by importers and by exporters (GSIM split,
-    :func:`supplychain.metrics.gsim_incidence`), the scarcity premium buyers
-    paid (their cost increase less the tariff), the value of final demand not
-    delivered and of demand given up because prices rose; demand added where
-    landed prices fell (regions whose ``demand_destroyed_usd`` is negative) and
-    producers' scarcity rents are subtracted (a gain to buyers, and a transfer
-    to sellers, not a cost to the economy); the last bar is the net.
+    The first bars split the final buyers' extra cost
+    (``final_buyer_cost_increase_usd`` of :func:`supplychain.metrics.who_pays`,
+    summed over regions) into where it went (:func:`final_buyer_steps`):
+    each producing region's scarcity rents net of what its producers' inputs
+    and the duties on them cost more, and the duty customs collected on top;
+    a grey bar closes at that cost. Producers' extra input costs are passed
+    along the chain inside it, so they are not added again (the every-lane
+    ``buyer_cost_increase_usd`` sums to no buyer's cost and is not drawn).
+    Then the value of final demand not delivered and of demand given up
+    because prices rose are added, demand added where landed prices fell
+    (regions whose ``demand_destroyed_usd`` is negative) is subtracted, and
+    the last bar is the final buyers' total. The tariff bar's label gives
+    the importers' share of the tariff under the GSIM split
+    (:func:`supplychain.metrics.gsim_incidence`, ``export_supply_elasticity``
+    as there).
 
     Examples
     --------
@@ -191,32 +235,42 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     >>> from supplychain.model import Tariff
     >>> sc = toy_scenario(60).with_shocks(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25))
     >>> ax = plot_who_pays(simulate(sc))
-    >>> len(ax.patches), ax.get_xticklabels()[-1].get_text()
-    (8, 'net cost')
+    >>> [t.get_text() for t in ax.get_xticklabels()][-5:]
+    ['paid by final buyers', 'value not delivered', 'demand given up to higher prices', 'demand added by lower prices', "final buyers' total"]
     """
     require_daily(results, "plot_who_pays", WHO_PAYS_INSTEAD)
     who = who_pays(results, export_supply_elasticity=export_supply_elasticity)
-    table = who.sum(axis=0)
-    values = {name: float(table[name]) for name in table.index}
-    values["premium"] = values["buyer_cost_increase_usd"] - values["tariff_paid_usd"]
+    steps, _ = final_buyer_steps(who)
+    paid = float(who["tariff_paid_usd"].sum())
+    importers = float(who["tariff_paid_by_importer_usd"].sum()) / paid if paid > 0 else 1.0
+    named = {"tariffs": f"tariffs collected ({importers:.0%} borne by importers, GSIM)"}
     # A region whose landed price fell gained demand: a gain of its own, not a negative loss.
     by_region = who.loc[:, "demand_destroyed_usd"]
-    values["demand_given_up"] = float(by_region[by_region > 0].sum())
-    values["demand_added"] = -float(by_region[by_region < 0].sum())
     ax = _new_axes(ax)
     level = 0.0
     labels = []
-    for k, (label, measure, sign) in enumerate(_STEPS):
-        step = sign * values[measure]
-        ax.bar(k, step, bottom=level, color="C3" if step >= 0 else "C2", width=0.7)
+
+    def bar(label: str, step: float) -> None:
+        nonlocal level
+        ax.bar(len(labels), step, bottom=level, color="C3" if step >= 0 else "C2", width=0.7)
         level += step
         labels.append(label)
-    ax.bar(len(_STEPS), level, color="0.35", width=0.7)
-    labels.append("net cost")
+
+    def total(label: str) -> None:
+        ax.bar(len(labels), level, color="0.35", width=0.7)
+        labels.append(label)
+
+    for name, value in steps:
+        bar(named.get(name, f"{name} rents net of inputs"), value)
+    total("paid by final buyers")
+    bar("value not delivered", float(who["deliveries_lost_usd"].sum()))
+    bar("demand given up to higher prices", float(by_region[by_region > 0].sum()))
+    bar("demand added by lower prices", float(by_region[by_region < 0].sum()))
+    total("final buyers' total")
     ax.axhline(0.0, color="0.5", linewidth=0.8)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize="small")
     usd_axis(ax)
     ax.set_ylabel("USD over the horizon (mean of runs)")
-    ax.set_title(f"{results.scenario.name}: who pays", fontsize="medium")
+    ax.set_title(f"{results.scenario.name}: who gets what final buyers pay", fontsize="medium")
     return ax
