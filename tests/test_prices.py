@@ -364,6 +364,22 @@ def test_who_pays_reports_final_buyers_cost_apart_from_intermediate_buyers() -> 
         table.loc["KR", "scarcity_rent_usd"] - ore, rel=1e-12)
 
 
+def test_net_rents_and_tariffs_add_up_to_the_final_buyers_cost_with_a_duty_on_an_input() -> None:
+    # A duty on KR's ore imports is a cost KR's cell plant bears (cell prices pass on ore prices, not the
+    # duty): KR's net rent takes it off, so net rents plus the tariffs collected are the final buyers' cost.
+    from supplychain.metrics import who_pays
+    from supplychain.model import Tariff
+    res = simulate(_toy(CapacityShock(start=10, end=60, fraction_lost=0.7, facility="CN.mine"),
+                        Tariff(importer="KR", exporter="CN", commodity="ore", rate=0.2, start=5)), engine="vector")
+    t = who_pays(res)
+    tariffs = (t["buyer_cost_increase_usd"] - t["scarcity_rent_usd"]).sum()
+    assert tariffs > 0
+    assert (t["scarcity_rent_net_of_inputs_usd"].sum() + tariffs
+            == pytest.approx(t["final_buyer_cost_increase_usd"].sum(), rel=1e-9))
+    assert t.loc["KR", "scarcity_rent_net_of_inputs_usd"] == pytest.approx(
+        t.loc["KR", "scarcity_rent_usd"] - t.loc["KR", "intermediate_buyer_cost_increase_usd"], rel=1e-12)
+
+
 def test_who_pays_and_compare_report_one_tariff_paid() -> None:
     # Both value the duty on the reference price (docs/model.md §6.4.2), whatever the origin's price does.
     from supplychain.analytics.compare import tariff_paid

@@ -28,8 +28,9 @@ Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #d
   ``tariff_paid_by_exporter_usd``, ``scarcity_rent_usd`` of producing regions
   (price change times quantity sold, negative when prices fall; gross: it
   includes input-cost rises passed on), ``scarcity_rent_net_of_inputs_usd``
-  (that less the producing region's facilities' input price rises; summed
-  over regions it equals the final buyers' price premium),
+  (that less the producing region's facilities' landed input-cost rises,
+  duties included; summed over regions and added to the tariffs collected it
+  equals the final buyers' cost increase),
   ``deliveries_lost_usd`` (value at the reference price of final demand never
   delivered) and ``demand_destroyed_usd`` (final demand given up because the
   landed price, market price times the tariff factor of docs/model.md §5.9,
@@ -217,9 +218,10 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
         the demand's region. What the economy pays is the final buyers' cost
         (``final_buyer_cost_increase_usd``); the intermediate buyers' cost is
         passed on in their output's price, so ``buyer_cost_increase_usd``
-        (every lane) counts a rise once per stage it passes. Without tariffs
-        the regions' ``scarcity_rent_net_of_inputs_usd`` sum to the final
-        buyers' cost.
+        (every lane) counts a rise once per stage it passes. The regions'
+        ``scarcity_rent_net_of_inputs_usd`` plus the tariffs collected
+        (``buyer_cost_increase_usd - scarcity_rent_usd``, summed) equal the
+        final buyers' cost.
 
     Warns
     -----
@@ -266,8 +268,10 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     book("intermediate_buyer_cost_increase_usd", np.where(final, 0.0, cost), importer)
     # A producer's rent net of what its region's producers paid more for their inputs, at the origin price:
     # over all regions the intermediate rents cancel and what is left is the final buyers' price premium.
+    # Duties on inputs are a cost the producer bears (output prices pass on input prices, not duties), so
+    # the net rent takes off the whole landed-cost rise: net rents plus tariffs then sum to the final cost.
     book("scarcity_rent_net_of_inputs_usd", rent, exporter)
-    book("scarcity_rent_net_of_inputs_usd", -np.where(final, 0.0, rent), importer)
+    book("scarcity_rent_net_of_inputs_usd", -np.where(final, 0.0, cost), importer)
     demand_region = list(results.coords.region["demand"])
     book("deliveries_lost_usd", lost, demand_region)
     book("demand_destroyed_usd", destroyed, demand_region)
