@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["format_usd", "format_percent", "format_points", "format_units", "format_relative", "format_bytes",
+__all__ = ["format_usd", "format_percent", "format_points_between", "format_units", "format_relative", "format_bytes",
            "format_columns"]
 
 _SCALES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
@@ -69,15 +69,20 @@ def format_percent(x: float, *, floor: bool = True) -> str:
     return f"{math.floor(x * 1e3 + 1e-9) / 10:.1f}%" if floor else f"{x * 100:.1f}%"
 
 
-def format_points(x: float) -> str:
-    """A change of a share in percentage points, signed, one decimal: ``-8.2 pp``.
+def format_points_between(before: float, after: float, *, floor: bool = True) -> str:
+    """The change from ``before`` to ``after`` as shown by :func:`format_percent`, so the columns subtract.
 
     Examples
     --------
-    >>> format_points(-0.0822), format_points(0.1), format_points(float("nan"))
-    ('-8.2 pp', '+10.0 pp', 'n/a')
+    >>> format_percent(1.0), format_percent(0.8428), format_points_between(1.0, 0.8428)
+    ('100.0%', '84.2%', '-15.8 pp')
     """
-    return "n/a" if x != x else f"{x * 100:+.1f} pp"
+    if before != before or after != after:
+        return "n/a"
+
+    def shown(x: float) -> int:   # tenths of a percent, as format_percent rounds them
+        return math.floor(x * 1e3 + 1e-9) if floor else round(x * 1e3)
+    return f"{(shown(after) - shown(before)) / 10:+.1f} pp"
 
 
 def format_relative(change: float, base: float) -> str:

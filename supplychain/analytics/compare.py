@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 
-from .._format import format_percent, format_points, format_relative, format_usd
+from .._format import format_percent, format_points_between, format_relative, format_usd
 from .._validation import fail
 from ..compile.compiler import compile_scenario
 from ..errors import SimulationWarning, ValidationError
@@ -432,7 +432,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         rows = [[str(r.region), str(r.commodity), format_usd(r.shortfall_usd_baseline),
                  format_usd(r.shortfall_usd_shocked), format_usd(r.shortfall_usd_change, sign=True),
                  format_percent(r.fill_rate_baseline), format_percent(r.fill_rate_shocked),
-                 format_points(r.fill_rate_change)] for r in moved.itertuples()]
+                 format_points_between(r.fill_rate_baseline, r.fill_rate_shocked)] for r in moved.itertuples()]
         headers = ["region", "commodity", f"shortfall: {was}", now, "change", f"fill rate: {was}", now, "change"]
         if "shortfall_usd_change_lo" in moved and moved["shortfall_usd_change_lo"].notna().any():
             headers.insert(5, "95% interval")
@@ -458,7 +458,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         lines.append(f"{titles[metric]}{more}")
         if metric == "import_share":
             rows = [[f"{r.region!s}<-{r.partner!s}", str(r.commodity), format_percent(r.baseline, floor=False),
-                     format_percent(r.shocked, floor=False), format_points(r.change)] for r in shown.itertuples()]
+                     format_percent(r.shocked, floor=False),
+                     format_points_between(r.baseline, r.shocked, floor=False)] for r in shown.itertuples()]
             lines += _columns(["importer<-exporter", "commodity", was, now, "change"], rows, 2)
         else:
             rows = [[str(r.region), str(r.commodity), format_usd(r.baseline), format_usd(r.shocked),
