@@ -118,17 +118,21 @@ def test_input_prices_pass_into_output_prices_by_cost_share() -> None:
     np.testing.assert_allclose(cell[1:46], expected[:45], rtol=1e-12)
     assert cell[:46].max() > 1.003
     # From day 46 the plant's ore no longer supports its throughput, so it cannot serve what it owes from
-    # its spare capacity: a seller gap on top of the pass-through.
-    assert (cell[46:] > expected[45:] + 1e-12).all()
+    # its spare capacity; what it owes counts as its US buyer's stock falls below normal (day 48, no buffer
+    # for batteries): a seller gap on top of the pass-through.
+    np.testing.assert_allclose(cell[46:48], expected[45:47], rtol=1e-12)
+    assert (cell[48:] > expected[47:] + 1e-12).all()
 
 
 def test_a_seller_short_of_inputs_shows_what_it_owes_as_a_gap() -> None:
     # Hand oracle of the seller term with the input-supported rate (docs/model.md §5.9 and §5.7). The KR
     # cell plant (capacity 15, throughput 10 GWh/day) keeps a quarter of its steady ore and owes 730 GWh
-    # to the US: asked 10 + 730 / 365 = 12 a day. Its ore supports 15 x 1/4 = 3.75 a day, below its
-    # throughput, so it makes its throughput, 10: 2 GWh a day it cannot serve, although its capacity
-    # could (the capacity alone gives no gap). KR has no buyer of cells, so the market's normal flow is
-    # the plant's 10 a day: gap 0.2, target 0.8 ** (-1 / 0.3), and the price closes 1/30 of the way.
+    # to the US buyer, whose normal stock is 126 GWh (no buffer for batteries) and who holds 53: what is
+    # owed counts only up to the buyer's shortfall, 73, so it is asked 10 + 73 / 365 = 10.2 a day. Its ore
+    # supports 15 x 1/4 = 3.75 a day, below its throughput, so it makes its throughput, 10: 0.2 GWh a day
+    # it cannot serve, although its capacity could (the capacity alone gives no gap). KR has no buyer of
+    # cells, so the market's normal flow is the plant's 10 a day: gap 0.02, target 0.98 ** (-1 / 0.3), and
+    # the price closes 1/30 of the way.
     from supplychain.engines import prices
     from supplychain.engines.day import day_inputs, stack_draws
     from supplychain.engines.draws import draw_run, run_seed_sequences
@@ -136,29 +140,67 @@ def test_a_seller_short_of_inputs_shows_what_it_owes_as_a_gap() -> None:
     from supplychain.engines.sourcing import input_rate
 
     c = compile_scenario(_toy(horizon=5))
-    s = initial_state(c, 1)
-    arrive(c, s, c.initial_arrivals[:1].copy())
+    spec = prices.price_spec(c)
+    kr = spec.labels.index(("cell", "KR"))
     plant = c.facility_ids.index("KR.cells")
     ore = int(c.recipe_stock[plant][0])
     into = np.flatnonzero(c.lane_buyer == list(c.buyer_stock).index(ore))
-    s.stock[0, ore] = 0.25 * s.material_ref[ore]
-    s.transit_lane[0, into] = 0.0
-    s.owed[0, list(c.lane_ids).index("KR.cells>US.cells")] = 730.0
+    lane = list(c.lane_ids).index("KR.cells>US.cells")
+    us = int(c.buyer_stock[c.lane_buyer[lane]])
+    assert spec.buyer_normal[c.lane_buyer[lane]] == pytest.approx(126.0)
+    inp = day_inputs(c, stack_draws([draw_run(c, run_seed_sequences(0, 1)[0])]), 0)
+    p = price_params("batteries")
+
+    def state(us_stock: float | None, starved: bool):  # type: ignore[no-untyped-def]
+        s = initial_state(c, 1)
+        arrive(c, s, c.initial_arrivals[:1].copy())
+        if starved:
+            s.stock[0, ore] = 0.25 * s.material_ref[ore]
+            s.transit_lane[0, into] = 0.0
+        if us_stock is not None:
+            s.stock[0, us] = us_stock
+        s.owed[0, lane] = 730.0
+        return s
+
+    s = state(53.0, starved=True)
     assert s.throughput[0, plant] == pytest.approx(10.0)
     assert input_rate(c, s)[0, plant] == pytest.approx(3.75)
-    inp = day_inputs(c, stack_draws([draw_run(c, run_seed_sequences(0, 1)[0])]), 0)
     prices.apply(c, s, inp)
-    spec = prices.price_spec(c)
-    p = price_params("batteries")
-    target = (1.0 - 2.0 / s.throughput[0, plant]) ** (-1.0 / p.exponent)
-    assert s.prices.index[0, spec.labels.index(("cell", "KR"))] == pytest.approx(
-        1.0 + (target - 1.0) / p.adjustment_days, rel=1e-12)
-    # With its ore at the steady level the same plant serves the 12 from its spare capacity: no gap.
-    s2 = initial_state(c, 1)
-    arrive(c, s2, c.initial_arrivals[:1].copy())
-    s2.owed[0, list(c.lane_ids).index("KR.cells>US.cells")] = 730.0
+    target = (1.0 - 0.2 / 10.0) ** (-1.0 / p.exponent)
+    assert s.prices.index[0, kr] == pytest.approx(1.0 + (target - 1.0) / p.adjustment_days, rel=1e-12)
+    # The same order owed to a buyer back at its normal stock is a refill, no scarcity: no gap.
+    s1 = state(None, starved=True)
+    prices.apply(c, s1, inp)
+    assert s1.prices.index[0, kr] == 1.0
+    # With its ore at the steady level the same plant serves what it owes from its spare capacity: no gap.
+    s2 = state(53.0, starved=False)
     prices.apply(c, s2, inp)
-    assert s2.prices.index[0, spec.labels.index(("cell", "KR"))] == 1.0
+    assert s2.prices.index[0, kr] == 1.0
+
+
+def test_both_engines_count_owed_orders_only_up_to_the_buyers_shortfall() -> None:
+    # The TW fab stops for 10 days, then runs at half its capacity, its normal flow, for the rest of the
+    # horizon: it owes the US consumer what it could not make while the consumer draws its chip buffer.
+    # What is owed counts only up to the consumer's shortfall beyond its buffer (docs/model.md §5.9), a
+    # rule both engines apply to the same bits.
+    from supplychain.model import Commodity, DaysOfCover, Demand, Facility, Lane, Network, Region
+    net = Network(
+        regions=(Region("TW"), Region("US")),
+        commodities=(Commodity("chip", "unit", 10.0, chain="semiconductors"),),
+        facilities=(Facility("TW.fab", "TW", "fab", "chip", 20.0, policies={"chip": DaysOfCover(0.0)}),),
+        lanes=(Lane("TW.fab", "US.chip", "chip", lead_time=Fixed(1.0)),),
+        demands=(Demand("US.chip", "US", "chip", 10.0, initial_inventory=400.0),),
+    )
+    sc = Scenario(net, horizon_days=40, shocks=(
+        CapacityShock(start=0, end=10, fraction_lost=1.0, facility="TW.fab"),
+        CapacityShock(start=10, end=40, fraction_lost=0.5, facility="TW.fab")))
+    vector, des = simulate(sc, engine="vector"), simulate(sc, engine="des")
+    np.testing.assert_array_equal(vector.arrays["price"], des.arrays["price"])
+    tw = _index(vector, "chip", "TW")
+    assert tw.max() > 1.5
+    # Back at its normal flow, the fab owes nothing counted: its price falls to the reference at 1 / tau.
+    tau = price_params("semiconductors").adjustment_days
+    np.testing.assert_allclose(tw[15:] - 1.0, (tw[14:-1] - 1.0) * (1.0 - 1.0 / tau), rtol=1e-12)
 
 
 def _chip_network():  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ Each market (a commodity in a region, :mod:`supplychain.compile.rules.prices`)
 has a price index ``pi`` (1 = the reference price). Every day, just after
 arrivals, the market's **gap** is a share of its normal daily flow: the
 buyers' stock below normal beyond their buffer and the orders its suppliers
-owe, each spread over a year (``RESTOCKING_DAYS``), plus what its suppliers
+owe to buyers short beyond their buffer (up to that shortfall), each spread over a year (``RESTOCKING_DAYS``), plus what its suppliers
 are asked for above what they can make, the day's capacity or, if lower,
 the rate their inputs support. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
 minus the demand elasticity) plus the input-cost pass-through
@@ -85,7 +85,8 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         deficit = deficit - np.clip(spec.normal_stock - held_m, 0.0, spec.buffer)
     asked, can = s.throughput, capacity
     if s.owed.any():
-        asked = asked + sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
+        owed = np.asfortranarray(_owed_short(c, spec, s))
+        asked = asked + sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
         # Suppliers serve what is asked up to what they can make today at the reference price: the day's
         # capacity or, if lower, the rate their inputs support, but not less than they have been shipping (the
         # input rate reads the depth of input buffers; inputs that keep arriving keep the throughput going).
@@ -116,6 +117,25 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     ps.off[live] = (index != 1.0).any(axis=0)
     moved: np.ndarray = np.flatnonzero(ps.off)
     return moved
+
+
+def _owed_short(c: Compiled, spec: PriceSpec, s) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The orders owed on each lane that count as scarcity, (R, L) (docs/model.md §5.9, update).
+
+    An order owed counts only as far as its buyer holds less than its normal
+    stock and planned extra beyond its buffer: a buyer drawing its buffer, or
+    back at normal cover, is owed a refill that is no scarcity. The buyer's
+    shortfall is shared among the lanes that owe it by what each owes.
+    """
+    held = s.stock[:, c.buyer_stock]
+    normal = spec.buyer_normal
+    want = normal if spec.buyer_extra is None else normal + spec.buyer_extra[min(s.day, spec.buyer_extra.shape[0] - 1)]
+    short = np.maximum((want - held) - np.clip(normal - held, 0.0, spec.buyer_buffer), 0.0)
+    owed_b = sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(owed_b > short, short / owed_b, 1.0)
+    out: np.ndarray = np.where(part[:, c.lane_buyer] == 1.0, s.owed, s.owed * part[:, c.lane_buyer])
+    return out
 
 
 def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray, moved_markets: np.ndarray) -> None:

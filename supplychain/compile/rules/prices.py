@@ -51,6 +51,9 @@ class PriceSpec:
     buffer: np.ndarray           # (M,) buffer share times normal stock: the draw below normal that is no gap
     buffers: bool                # some market has a buffer
     target_extra: np.ndarray | None  # (T or 1, M) stock buyers plan above normal (front-loading, safety stock)
+    buyer_normal: np.ndarray     # (B,) each buyer's normal stock just after arrivals
+    buyer_buffer: np.ndarray     # (B,) each buyer's buffer: its commodity's buffer share times its normal stock
+    buyer_extra: np.ndarray | None  # (T or 1, B) stock each buyer plans above normal (None when none does)
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
     gap_scale: np.ndarray        # (M,) 1 / normal flow (buyers' steady inflow + sellers' steady outflow), 0 if none
@@ -120,7 +123,8 @@ def price_spec(builder: ScheduleBuilder) -> None:
         target_extra = np.zeros((extra.shape[0], n_m))
         for day in range(extra.shape[0]):
             target_extra[day] = np.bincount(buyer_market, weights=extra[day], minlength=n_m)
-    buffer = np.array([p.buffer_share for p in params], dtype=float) * normal_stock
+    buffer_share = np.array([p.buffer_share for p in params], dtype=float)
+    buffer = buffer_share * normal_stock
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
         feedback=bool(builder.scenario.price_feedback),
@@ -134,6 +138,9 @@ def price_spec(builder: ScheduleBuilder) -> None:
         buffer=buffer,
         buffers=bool((buffer > 0).any()),
         target_extra=target_extra,
+        buyer_normal=normal_buyer,
+        buyer_buffer=buffer_share[buyer_market] * normal_buyer,
+        buyer_extra=extra.copy() if target_extra is not None else None,
         normal_rate=normal_rate,
         normal_seller=normal_seller,
         gap_scale=gap_scale,

@@ -4,7 +4,8 @@ Phase 1a of the day (after arrivals, before stock events), when the compiled
 scenario carries markets (``Compiled.schedules.extras["prices"]``): every
 market (a commodity in a region) measures its gap as a share of its normal
 daily flow: its buyers' stock below normal beyond their buffer and the
-orders its sellers owe, each spread over a year, plus what its sellers are
+orders its sellers owe to buyers short beyond their buffer (up to that
+shortfall), each spread over a year, plus what its sellers are
 asked for beyond what they can make (the day's capacity or, if lower, the
 rate their inputs support). The price index moves ``1 / adjustment days`` of the way to
 ``clip((1 - gap) ** (-1 / eta) + pass-through, floor, cap)``, the
@@ -43,6 +44,8 @@ class Prices:
         self.normal_stock = spec.normal_stock.tolist()
         self.buffer, self.buffers = spec.buffer.tolist(), bool(spec.buffers)
         self.target_extra = None if spec.target_extra is None else spec.target_extra.tolist()
+        self.buyer_normal, self.buyer_buffer = spec.buyer_normal.tolist(), spec.buyer_buffer.tolist()
+        self.buyer_extra = None if spec.buyer_extra is None else spec.buyer_extra.tolist()
         n = len(spec.labels)
         self.index = [1.0] * n
         self.tilt = [1.0] * n_lanes
@@ -81,9 +84,10 @@ class Prices:
         if self.buffers:
             # Stock is held to be drawn: the draw below normal up to the buffer is no gap.
             deficit = [d - min(max(a - h, 0.0), k) for d, a, h, k in zip(deficit, self.normal_stock, held, self.buffer)]
+        counted = self._owed_short(run, t)
         unserved = [0.0] * n
         for f, m in enumerate(self.seller_market):
-            owed = sum([run.owed[l] for l in lay.out_lanes[f]])
+            owed = sum([counted[l] for l in lay.out_lanes[f]])
             asked, can = run.throughput[f] + owed / RESTOCKING_DAYS, run.capacity_today[f]
             if owed > 0:
                 # What it can make today: its capacity or, if lower, the rate its inputs support, but not less
@@ -124,6 +128,26 @@ class Prices:
             at_reference = price[l] * (1.0 + tariff[l]) + freight[l]
             ratio = (price[l] * origin * (1.0 + tariff[l]) + freight[l]) / at_reference if at_reference > 0 else 1.0
             self.tilt[l] = rho + (ratio ** -self.lane_sigma[l] - rho) * self.lane_step[l]
+
+    def _owed_short(self, run: Run, t: int) -> list[float]:
+        """The orders owed on each lane that count as scarcity: up to the buyer's shortfall beyond its buffer.
+
+        A buyer drawing its buffer, or back at normal cover, is owed a refill
+        that is no scarcity; its shortfall is shared among the lanes that owe
+        it by what each owes (docs/model.md §5.9, update).
+        """
+        lay, owed = run.layout, run.owed
+        owed_b = [0.0] * len(self.buyer_normal)
+        for l, b in enumerate(lay.lane_buyer):
+            owed_b[b] += owed[l]
+        extra = None if self.buyer_extra is None else self.buyer_extra[min(t, len(self.buyer_extra) - 1)]
+        part = []
+        for b, (a, k) in enumerate(zip(self.buyer_normal, self.buyer_buffer)):
+            h = run.stock[lay.buyer_stock[b]]
+            want = a if extra is None else a + extra[b]
+            short = max((want - h) - min(max(a - h, 0.0), k), 0.0)
+            part.append(short / owed_b[b] if owed_b[b] > short else 1.0)
+        return [o if part[b] == 1.0 else o * part[b] for o, b in zip(owed, lay.lane_buyer)]
 
     def demand(self, demand: list[float]) -> list[float]:
         """The day's final demand after demand destruction, ``D (pi kappa) ** beta_d`` (``D`` when that is 1)."""
