@@ -189,7 +189,7 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
     supplier has capacity and inputs.
     """
     lay = run.layout
-    cap, owed, stock = run.capacity_today, run.owed, run.stock
+    owed, stock = run.owed, run.stock
     starved = _starved(run)
     quiet = [_quiet(run, f, t) for f in range(lay.n_facilities)]
     if not any(quiet) and not starved:
