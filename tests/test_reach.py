@@ -149,9 +149,11 @@ def test_a_taiwan_fab_outage_draws_koreas_logic_fab_instead_of_idling_it():
     # The defect the rule removes: during a 90-day loss of Taiwan's fabs, packagers counted the wafers
     # Taiwan owed them as cover, so Korea's logic fab, their live supplier, saw its stock rise to three
     # times normal and cut output to 64 % while the packagers ran out. With the rule Korea's fab runs
-    # at least at its steady output throughout, its stock stays at or below normal, and what Taiwan
-    # owes the Korean packager stays what was left when its last stock was spoken for (less than a
-    # day of the lane's flow): nothing is added to it while Taiwan's restart is out of reach.
+    # at least at its steady output throughout, its stock stays at or below normal. Taiwan announces
+    # its restart with its cold restart (§5.7: 90 days + 14 + (30 - 1) / 2 = 118.5 days of withheld
+    # output), beyond the 90-day patience, so the packager cancels all it is owed on day 30 and the
+    # lane is late until day 59 (120 - 59 + 28.5 < 90); what it orders then stays owed, nothing added
+    # while Taiwan's restart is out of reach, until the fab ships again after its delay (day 134).
     import supplychain as sc
     base = sc.load_baseline(horizon_days=150)
     shock = CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=30, end=120)
@@ -162,6 +164,7 @@ def test_a_taiwan_fab_outage_draws_koreas_logic_fab_instead_of_idling_it():
     stock = "KR.fab.logic_wafer:logic_wafer"
     assert res.series("inventory", stock)[0][30:120].max() <= ref.series("inventory", stock)[0][0] * (1 + 1e-9)
     owed = res.series("backlog", "TW.fab.logic_wafer>KR.packaging.logic_chip")[0]
-    left = owed[40]
-    assert 0 < left < res.series("flow", "TW.fab.logic_wafer>KR.packaging.logic_chip")[0][0]
-    np.testing.assert_allclose(owed[40:105], left)
+    np.testing.assert_allclose(owed[30:59], 0.0, atol=1e-9)
+    left = owed[61]
+    assert 0 < left < 2 * res.series("flow", "TW.fab.logic_wafer>KR.packaging.logic_chip")[0][0]
+    np.testing.assert_allclose(owed[61:134], left)

@@ -27,7 +27,7 @@ from ..compile.compiler import Compiled
 from ..model.network import COLD_STOP_DAYS
 
 __all__ = ["RestartState", "initial_restart", "usable_capacity", "warm_fraction", "RESTART_TOLERANCE",
-           "ColdState", "initial_cold", "cold_capacity"]
+           "ColdState", "initial_cold", "cold_capacity", "cold_fraction", "cold_withheld", "withheld_table"]
 
 #: Margin above the warm capacity, relative to the production target, that asks for a restart (§5.4.1).
 RESTART_TOLERANCE = 1e-9
@@ -110,6 +110,7 @@ class ColdState:
     ramp: np.ndarray        # (n,) max(restart_ramp_days, 1)
     down: np.ndarray        # (R, n) days in a row without capacity, up to yesterday
     back: np.ndarray        # (R, n) first day with capacity after the last cold stop; -inf: none
+    withheld: np.ndarray    # (n, J + 1) days of full output withheld from the j-th day back on (§5.7)
 
 
 def initial_cold(c: Compiled, n_runs: int) -> ColdState | None:
@@ -141,9 +142,50 @@ def initial_cold(c: Compiled, n_runs: int) -> ColdState | None:
     if not len(keep):
         return None
     n = len(keep)
-    return ColdState(facilities=keep, stop_days=stop[keep], delay=params[keep, 0],
-                     ramp=np.maximum(params[keep, 1], 1.0), down=np.zeros((n_runs, n)),
-                     back=np.full((n_runs, n), -np.inf))
+    delay, ramp = params[keep, 0], np.maximum(params[keep, 1], 1.0)
+    return ColdState(facilities=keep, stop_days=stop[keep], delay=delay, ramp=ramp,
+                     down=np.zeros((n_runs, n)), back=np.full((n_runs, n), -np.inf),
+                     withheld=withheld_table(delay, ramp))
+
+
+def withheld_table(delay: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+    """Days of full output a cold restart withholds from its ``j``-th day back on, (n, J + 1) (§5.7).
+
+    ``W[i, j] = sum_{k >= j} (1 - clip((k - delay + 1) / ramp, 0, 1))``; the
+    last column is 0 (the ramp is over by day ``J``).
+
+    Examples
+    --------
+    >>> withheld_table(np.array([5.0]), np.array([7.0]))[0, [0, 5, 11]].tolist()
+    [8.0, 3.0, 0.0]
+    """
+    last = int(np.ceil(np.max(delay + ramp - 1.0))) if len(delay) else 0
+    k = np.arange(max(last, 0) + 1, dtype=float)
+    short = 1.0 - np.clip((k[None, :] - delay[:, None] + 1.0) / ramp[:, None], 0.0, 1.0)
+    # Summed from the far end, one term at a time, as the SimPy engine sums them.
+    out: np.ndarray = np.cumsum(short[:, ::-1], axis=1)[:, ::-1]
+    return out
+
+
+def cold_fraction(cs: ColdState, day: int) -> np.ndarray:
+    """Share of its capacity a line restarting cold may use on ``day``, (R, n); 1 if never stopped cold.
+
+    Read after the day's production (``back`` already notes a line back today).
+    """
+    return np.clip((day - cs.back - cs.delay + 1.0) / cs.ramp, 0.0, 1.0)
+
+
+def cold_withheld(cs: ColdState, day: int) -> np.ndarray:
+    """Days of full output a line's cold restart still withholds from ``day`` on, (R, n) (§5.7).
+
+    ``W[day - back]`` for a line back from a cold stop, 0 for one never
+    stopped cold or whose ramp is over. Read after the day's production.
+    """
+    back = np.isfinite(cs.back)
+    j = np.where(back, day - np.where(back, cs.back, 0.0), 0.0).astype(np.int64)
+    j = np.minimum(j, cs.withheld.shape[1] - 1)
+    out: np.ndarray = np.where(back, np.take_along_axis(cs.withheld, j.T, axis=1).T, 0.0)
+    return out
 
 
 def cold_capacity(cs: ColdState, day: int, capacity: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 from ..compile.rules.sourcing import ALLOCATION_CODE, SourcingSpec
+from . import restart as _restart
 from .sums import sum_into
 
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
@@ -126,7 +127,11 @@ def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarra
     recovery gives back within its ramp, capped by its input-supported rate
     (:func:`input_rate`), and has no restart wait. A supplier without any capacity today quotes its
     announced restart: the end of its scheduled total loss, or the mean
-    duration of its random outages, and from then on its normal rate.
+    duration of its random outages, plus the days of full output its cold
+    restart will withhold if its stop is then long enough (§5.4.2), and from
+    then on its normal rate. A line back from a cold stop whose ramp is not
+    over quotes the days of full output its restart still withholds, then its
+    normal rate.
     """
     assert s.throughput is not None and s.normal_rate is not None
     n_runs = s.throughput.shape[0]
@@ -145,13 +150,38 @@ def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarra
         rate = np.maximum(rate, s.normal_rate * np.minimum(sp.quote_share[t] * outage, 1.0))
     # What it can make is also limited by the inputs it has and has coming (§5.7); its recent rate stands.
     rate = np.maximum(s.throughput, np.minimum(rate, input_rate(c, s)))
-    rate = np.where(live, rate, s.normal_rate)
     restart = np.zeros((n_runs, c.n_facilities))
-    if not live.all():
-        known = np.zeros(c.n_facilities) if sp.restart_in is None else sp.restart_in[min(day, c.n_days - 1)]
-        drawn = np.zeros(c.n_facilities) if sp.outage_days is None else sp.outage_days
-        restart = np.where(live, 0.0, np.where(known > 0, known, drawn))
+    cold = None if s.cold is None else _restart.cold_withheld(s.cold, day)
+    if live.all() and (cold is None or not cold.any()):
+        return rate, restart
+    known = np.zeros(c.n_facilities) if sp.restart_in is None else sp.restart_in[min(day, c.n_days - 1)]
+    drawn = np.zeros(c.n_facilities) if sp.outage_days is None else sp.outage_days
+    restart = np.where(live, 0.0, np.where(known > 0, known, drawn))
+    if cold is not None:
+        f = s.cold.facilities
+        # Down today: a stop that will have lasted the cold-stop length by its announced restart adds
+        # the whole cold restart (``down`` already counts today). Back: what its ramp still withholds.
+        will = ~live[:, f] & (s.cold.down - 1.0 + restart[:, f] >= s.cold.stop_days)
+        restart[:, f] = np.where(live[:, f], cold, restart[:, f] + np.where(will, s.cold.withheld[:, 0], 0.0))
+        live = live & ~_restarting(s, day)
+    rate = np.where(live, rate, s.normal_rate)
     return rate, restart
+
+
+def _restarting(s: State, day: int) -> np.ndarray:
+    """Suppliers with capacity whose cold restart is not over on ``day``, (R, F) bool (§5.7)."""
+    out = np.zeros(s.capacity_today.shape, dtype=bool)
+    if s.cold is not None:
+        out[:, s.cold.facilities] = (s.capacity_today[:, s.cold.facilities] > 0) \
+            & (_restart.cold_fraction(s.cold, day) < 1.0)
+    return out
+
+
+def _quiet(s: State, day: int) -> np.ndarray:
+    """Suppliers that quote an announced restart on ``day``: no capacity, or a cold restart not over (§5.7)."""
+    assert s.capacity_today is not None
+    out: np.ndarray = ~(s.capacity_today > 0) | _restarting(s, day)
+    return out
 
 
 def supplier_wait(c: Compiled, s: State, day: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -185,7 +215,7 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
     and every supplier has capacity.
     """
     assert s.owed is not None
-    dead = s.capacity_today is not None and not (s.capacity_today > 0).all()
+    dead = s.capacity_today is not None and _quiet(s, s.day).any()
     if not dead and not s.owed.any():
         return None, None
     wait, restart = supplier_wait(c, s)
@@ -215,9 +245,12 @@ def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> 
     if s.capacity_today is None:
         return None
     starved = _starved(c, s)
-    if (s.capacity_today > 0).all() and starved is None:
+    quiet = _quiet(s, s.day)
+    if not quiet.any() and starved is None:
         return None
     _, restart = _quote(c, s, sp, s.day)
+    # Only a supplier without capacity or restarting cold has an announced restart to test.
+    restart = np.where(quiet, restart, 0.0)
     if starved is not None:
         # No material of an input, none in transit, nothing in the line: no restart in view.
         restart = np.where(starved, np.inf, restart)
@@ -299,10 +332,11 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
     if expected is None and shift is None:
         return None
-    if expected is not None and s.capacity_today is not None and not (s.capacity_today > 0).all():
-        # A supplier without capacity ships nothing more however much it is owed: no pipeline is
-        # planned for its wait (its announced restart decides, §5.6.5 reach).
-        expected = np.where((s.capacity_today > 0)[:, c.lane_origin], expected, 0.0)
+    quiet = None if expected is None or s.capacity_today is None else _quiet(s, s.day)
+    if quiet is not None and quiet.any():
+        # A supplier without capacity, or restarting cold, ships nothing more however much it is owed
+        # beyond its announced restart: no pipeline is planned for its wait (reach decides, §5.6.5).
+        expected = np.where(quiet[:, c.lane_origin], 0.0, expected)
     excess = expected if shift is None else (shift if expected is None else expected + shift)
     # The day before's target shares, tilted by prices (§5.9), as the buyers used them (§5.6.5).
     target = s.share_target
@@ -383,6 +417,10 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     qualified = sp.incumbent | (t >= s.seek_day[:, c.lane_buyer] + sp.qualify_days)
     full = h >= 1.0
     capacity = c.capacity if s.capacity_today is None else s.capacity_today
+    if s.cold is not None:
+        # Capacity still cold is not spare: only the part its restart ramp gives back today (§5.4.2).
+        capacity = capacity.copy()
+        capacity[:, s.cold.facilities] *= _restart.cold_fraction(s.cold, s.day)
     # What a supplier can make today is also limited by the inputs it has and has coming (§5.7).
     spare = np.maximum(np.minimum(capacity, input_rate(c, s)) - s.throughput, 0.0)[:, c.lane_origin]
     weight = np.where(qualified & full & (m <= 0.0), spare, 0.0)

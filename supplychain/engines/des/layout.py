@@ -9,6 +9,8 @@ Implements docs/model.md §2 (network) and §4 (compile): the parameters the rul
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ...compile.compiler import Compiled
@@ -60,6 +62,18 @@ class Layout:
             delay, ramp = fac.restart(chains.get(fac.output, ""))
             self.cold.append((float(stop), float(delay), max(float(ramp), 1.0))
                              if stop is not None and (delay > 0 or ramp > 0) and self.capacity[f] > 0 else None)
+        # Days of full output a cold restart withholds from its j-th day back on (§5.7), summed from the end.
+        self.withheld: list[list[float]] = []
+        for cold in self.cold:
+            table: list[float] = []
+            if cold is not None:
+                _, delay, ramp = cold
+                total = 0.0
+                for k in range(max(math.ceil(delay + ramp - 1.0), 0), -1, -1):
+                    total += 1.0 - min(1.0, max((k - delay + 1.0) / ramp, 0.0))
+                    table.append(total)
+                table.reverse()
+            self.withheld.append(table)
         # Lanes.
         self.lane_origin = c.lane_origin.tolist()
         self.lane_buyer = c.lane_buyer.tolist()

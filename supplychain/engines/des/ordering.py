@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .run import Run
 
-__all__ = ["input_rate", "supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review",
+__all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review",
            "LATE_TOLERANCE", "REACH_TOLERANCE", "SHARE_TOLERANCE", "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -80,10 +80,17 @@ def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
     scheduled recovery gives back (times the share a random outage leaves
     it), capped by its input-supported rate (:func:`input_rate`); no restart wait.
     Without: its normal rate after its announced restart (the end of a
-    scheduled total loss, else the mean duration of its random outages).
+    scheduled total loss, else the mean duration of its random outages),
+    plus the days of full output its cold restart will withhold if its stop is
+    then long enough (§5.4.2). A line back from a cold stop whose ramp is not
+    over: its normal rate after the days of full output its ramp still withholds.
     """
     lay = run.layout
     cap = run.capacity_today[f]
+    cold = lay.cold[f]
+    if cap > 0 and cold is not None and _restarting(run, f, t):
+        table = lay.withheld[f]
+        return lay.normal_rate[f], table[min(int(t - run.back[f]), len(table) - 1)]
     if cap > 0:
         rate = run.usable[f]
         if lay.quote_share is not None:
@@ -95,7 +102,39 @@ def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
         return max(run.throughput[f], min(rate, input_rate(run, f))), 0.0
     known = 0.0 if lay.restart_in is None else lay.restart_in[min(t, lay.n_days - 1)][f]
     drawn = 0.0 if lay.outage_days is None else lay.outage_days[f]
-    return lay.normal_rate[f], (known if known > 0 else drawn)
+    restart = known if known > 0 else drawn
+    # A stop that will have lasted the cold-stop length by then adds the whole cold restart
+    # (``down`` already counts today).
+    if cold is not None and run.down[f] - 1.0 + restart >= cold[0]:
+        restart = restart + lay.withheld[f][0]
+    return lay.normal_rate[f], restart
+
+
+def _restarting(run: Run, f: int, t: int) -> bool:
+    """Whether line ``f``, back from a cold stop, has not finished its ramp on day ``t`` (§5.4.2)."""
+    cold = run.layout.cold[f]
+    if cold is None:
+        return False
+    return _cold_fraction(run, f, t) < 1.0
+
+
+def _cold_fraction(run: Run, f: int, t: int) -> float:
+    """Share of its capacity line ``f`` may use on day ``t`` along its cold restart; 1 if none (§5.4.2)."""
+    cold = run.layout.cold[f]
+    if cold is None:
+        return 1.0
+    _, delay, ramp = cold
+    return min(1.0, max((t - run.back[f] - delay + 1.0) / ramp, 0.0))
+
+
+def _quiet(run: Run, f: int, t: int) -> bool:
+    """Whether supplier ``f`` quotes an announced restart on day ``t``: no capacity or a cold restart (§5.7)."""
+    return not run.capacity_today[f] > 0 or _restarting(run, f, t)
+
+
+def any_restart(run: Run, t: int) -> bool:
+    """Whether some supplier quotes an announced restart on day ``t`` (no capacity, or restarting cold)."""
+    return any([_quiet(run, f, t) for f in range(run.layout.n_facilities)])
 
 
 def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
@@ -150,13 +189,14 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
     supplier has capacity and inputs.
     """
     lay = run.layout
-    cap, owed, stock = run.capacity_today, run.owed, run.stock
+    owed, stock = run.owed, run.stock
     starved = _starved(run)
-    if all([x > 0 for x in cap]) and not starved:
+    quiet = [_quiet(run, f, t) for f in range(lay.n_facilities)]
+    if not any(quiet) and not starved:
         return None
     restart = [0.0] * lay.n_facilities
     for f in range(lay.n_facilities):
-        if cap[f] > 0 and f not in starved:
+        if not quiet[f] and f not in starved:
             continue
         free = stock[lay.out_stock[f]] - sum([owed[l] for l in lay.out_lanes[f]])
         if not free > REACH_TOLERANCE * lay.normal_rate[f]:
@@ -300,8 +340,8 @@ def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list
     total = sum([used[l] for l in lanes])
     planned = 0.0
     for l in lanes:
-        # A supplier without capacity today: no pipeline planned for its wait (§5.6.5).
-        queue = 0.0 if expected is None or not run.capacity_today[lay.lane_origin[l]] > 0 else expected[l]
+        # A supplier without capacity today, or restarting cold: no pipeline planned for its wait (§5.6.5).
+        queue = 0.0 if expected is None or _quiet(run, lay.lane_origin[l], t) else expected[l]
         excess = queue if row is None else (row[l] if expected is None else queue + row[l])
         weight = used[l] / total if total > SHARE_TOLERANCE else target[l]
         planned += max(excess, 0.0) * weight
@@ -367,7 +407,8 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         f = lay.lane_origin[l]
         if f not in makeable:
             # The day's capacity, at most what its inputs support (§5.7).
-            makeable[f] = min(run.capacity_today[f], input_rate(run, f))
+            # Capacity still cold is not spare: only the part its restart ramp gives back (§5.4.2).
+            makeable[f] = min(run.capacity_today[f] * _cold_fraction(run, f, t), input_rate(run, f))
         spare[l] = max(makeable[f] - run.throughput[f], 0.0)
         qualified = lay.incumbent[l] or t >= run.seek_day[b] + lay.qualify_days[l]
         weight[l] = spare[l] if qualified and avail[l] >= 1.0 and diverted[l] <= 0.0 else 0.0

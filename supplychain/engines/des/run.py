@@ -40,7 +40,7 @@ from ...compile.compiler import Compiled
 from ...compile.leadtime import lead_days
 from ..draws import RunDraws
 from .layout import Layout
-from .ordering import cancel_late, expect_waits, out_of_reach, outlook, review, supplier_waits
+from .ordering import any_restart, cancel_late, expect_waits, out_of_reach, outlook, review, supplier_waits
 from .prices import Prices
 from .production import produce
 from .shipping import offer, settle
@@ -203,7 +203,7 @@ class Run:
             for l in self.restricted:
                 owed[l] *= self.allow_today[l]
             waits = late = None
-            if any(owed) or not all([cap > 0 for cap in capacity]):
+            if any(owed) or any_restart(self, t):
                 waits, late = cancel_late(self, t)
             expected = expect_waits(self, waits)
             doubt, licensed = outlook(self, t)
