@@ -81,7 +81,9 @@ def check_number(value: Any, field: str, kind: str, ident: str = "", *,
         op = ">" if low_open else ">="
         raise fail(field, f"{op} {low:g}", value, kind, ident)
     if high is not None and x > high:
-        raise fail(field, f"<= {high:g}", value, kind, ident)
+        # A share given in percent (50 for 0.5) is the likely slip: say how to write it.
+        percent = f" (a fraction: {x / 100:g} means {x:g} %)" if high == 1.0 and 2 <= x <= 100 else ""
+        raise fail(field, f"<= {high:g}{percent}", value, kind, ident)
     return x
 
 

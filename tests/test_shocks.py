@@ -437,3 +437,9 @@ def test_a_tariff_on_goods_not_traded_names_the_goods_that_are():
     text = str(said[0].message)
     assert "start=2025-02-01" in text and "datetime" not in text and "end=" not in text
     assert "US buys from CN: aam, aam_synthetic," in text
+
+
+def test_a_share_given_in_percent_says_how_to_write_it():
+    from supplychain.model import CapacityShock
+    with pytest.raises(ValidationError, match=r"fraction_lost must be <= 1 \(a fraction: 0.5 means 50 %\); got 50"):
+        CapacityShock(region="TW", stage="fab", fraction_lost=50, start=1, end=10)
