@@ -28,8 +28,8 @@ def random_lead_scenario() -> Scenario:
 
 @pytest.mark.parametrize("engine", ["des", "vector"])
 def test_a_non_finite_draw_is_an_error_naming_it(engine, monkeypatch):
-    def poisoned(c, seq):
-        draws = draw_run(c, seq)
+    def poisoned(c, seq, *kernels):   # the vector engine passes its compiled loops once Numba is loaded
+        draws = draw_run(c, seq, *kernels)
         if seq.spawn_key[-1] != 2:
             return draws
         lead = draws.lead_time.copy()
