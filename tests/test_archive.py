@@ -25,8 +25,14 @@ def valid(tmp_path_factory):
     return res.save(tmp_path_factory.mktemp("valid") / "valid.npz")
 
 
-def crafted(valid, tmp_path, name):
-    case = next(c for c in archive_cases(valid) if c.name == f"{name}.npz")
+@pytest.fixture(scope="module")
+def cases(valid):
+    # Building every crafted archive takes seconds: once per module, not once per case.
+    return {c.name: c for c in archive_cases(valid)}
+
+
+def crafted(cases, tmp_path, name):
+    case = cases[f"{name}.npz"]
     path = tmp_path / case.name
     path.write_bytes(case.data)
     return path
@@ -51,22 +57,22 @@ def crafted(valid, tmp_path, name):
     ("zip_bomb", (r"series__demand declares \(1000, 1000, 500\) float64 \(4,000,000,000 bytes\) but its "
                   r"zip entry holds")),
 ])
-def test_crafted_archive_messages(valid, tmp_path, name, message):
-    path = crafted(valid, tmp_path, name)
+def test_crafted_archive_messages(cases, tmp_path, name, message):
+    path = crafted(cases, tmp_path, name)
     with pytest.raises(ScenarioFileError, match=message) as info:
         load_results(path)
     assert str(info.value).startswith(str(path))
     assert "\n" not in str(info.value) and len(str(info.value)) < 1000
 
 
-def test_declared_sizes_are_bounded_before_anything_is_read(valid, tmp_path):
+def test_declared_sizes_are_bounded_before_anything_is_read(valid, cases, tmp_path):
     # The bound covers every member's declared size, so a tiny limit refuses even a valid file.
     with pytest.raises(ScenarioFileError, match=r"would take [\d,]+ bytes once decompressed; an archive may "
                                                 r"hold at most"):
         read_archive(valid, max_bytes=10_000)
     assert MAX_ARCHIVE_BYTES == 8 * 2**30
     # A series whose header declares 8e15 bytes is refused from its header, without allocating it.
-    path = crafted(valid, tmp_path, "lying_header")
+    path = crafted(cases, tmp_path, "lying_header")
     with pytest.raises(ScenarioFileError, match=r"series__flow declares \(1000000, 1000, 1000\)"):
         load_results(path)
 
