@@ -10,7 +10,7 @@ Scenario:
   The flagship scenario shipped with the package (``taiwan_blockade_magnets``:
   Taiwan's lanes closed for 60 days from 1 March 2025, a 180-day Chinese
   NdFeB magnet ban, Japanese and Korean reserves released) on the baseline
-  with random lead times, so each of RUNS runs differs; run i of the shocked
+  with random lead times, so each of the runs (RUNS by default) differs; run i of the shocked
   and of the unshocked ensemble share their draws (common random numbers).
 """
 
@@ -30,14 +30,14 @@ SEED = 7
 RUNS = 1000
 
 
-def main(horizon, out):
+def main(horizon, out, runs):
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     flagship = sc.load_example("taiwan_blockade_magnets")
     base = sc.load_baseline(horizon_days=horizon, start_date=flagship.start_date, random_lead_times=True)
     shocked = base.with_shocks(*flagship.shocks, *flagship.responses, name=f"{flagship.name}, random lead times")
     for name, scenario in (("baseline", base), ("shocked", shocked)):
-        ens = sc.simulate(scenario, engine="vector", n_runs=RUNS, seed=SEED, keep="summary")
+        ens = sc.simulate(scenario, engine="vector", n_runs=runs, seed=SEED, keep="summary")
         print(f"saved {ens.save(folder / f'{name}.npz')} ({ens.nbytes() / 1e6:.1f} MB of arrays)")
 
     before, after = sc.load_ensemble(folder / "baseline.npz"), sc.load_ensemble(folder / "shocked.npz")
@@ -62,5 +62,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--horizon", type=int, default=365, help="days to simulate")
     parser.add_argument("--out", default=".", help="folder for the archives and the plot")
+    parser.add_argument("--runs", type=int, default=None,
+                        help=f"runs per ensemble (default {RUNS}; 100 for a horizon under a year, a quick check)")
     args = parser.parse_args()
-    main(args.horizon, args.out)
+    main(args.horizon, args.out, args.runs or (RUNS if args.horizon >= 365 else 100))
