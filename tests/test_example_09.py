@@ -57,10 +57,13 @@ def test_the_vehicles_by_region_add_up_and_stay_under_the_ceiling_of_the_stopped
     # users run dry); and it stays below what the wafers stopped could have cost had every one been a car's chip
     from supplychain.impact import load_io_table
     table = load_io_table()
-    units, revenue, share = example.auto_losses(runs[True].value_added_loss(), table)
-    assert units.sum() == pytest.approx(share * example.WORLD_VEHICLES_2019, rel=1e-12)
+    loss = runs[True].value_added_loss()
+    units, revenue, cars = example.auto_losses(runs[True], loss, table)
+    j = table.sectors.index("C29")
+    gross = (loss.total[0, :, j] / table.value_added.reshape(len(table.regions), -1)[:, j]).sum()
+    assert units.sum() == pytest.approx(gross / table.output[:, j].sum() * example.WORLD_VEHICLES_2019, rel=1e-12)
+    assert revenue == pytest.approx(gross * (1.0 - 0.35), rel=1e-12)   # net of the parts C29 buys from C29
     assert units[table.regions.index("ROW")] > 0.8 * units.sum() and units.min() >= 0.0
-    cars = example.cars_chips_per_year(runs[True], table)
     net = runs[True].scenario.network
     fab = [f.output == "mature_wafer" for f in net.facilities]
     stopped = (runs[False].production - runs[True].production)[..., fab].sum() * net.commodity("mature_chip").price_usd
