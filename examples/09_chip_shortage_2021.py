@@ -4,12 +4,10 @@ Covers:
 - ``Results.value_added_loss`` (ARIO, model.md §8.3), ``gdp_at_risk``, ``chain_shortfall_usd``, ``plot_value_added_loss``
 
 Scenario:
-  None fitted to the published losses. Mature-chip demand +17 % (chip sales +26.2 %, SIA/WSTS Feb 2022, less ~8
-  points of prices), what fabs at record output delivered (SIA), so they can deliver 17 % more, no more; users,
-  packagers and fabs start 2021 at 5 days of chips and wafers, users' and packagers' inputs stay there (US Commerce
-  RFI results, Jan 2022: users' median 40 days in 2019, under 5 in 2021), fabs and packagers keep their output
-  targets and run flat out; the Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity), the Renesas fire (19 Mar,
-  10 % of Japan's), Malaysia's lockdown (Jun-Sep, 30 % of ROW's back end; shares our estimates).
+  None fitted to the published losses. Mature-chip demand +17 % over 2019 (US Commerce, semiconductor RFI, Jan 2022), all
+  delivered (assumed: the RFI says supply lagged, gives no volume); 5 days of chips and wafers at users, packagers and fabs
+  (RFI: users' median 40 in 2019, under 5 in 2021). Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity); Renesas
+  fire (N3 stopped 19 Mar-17 Apr, full 24 Jun: Renesas, 2021; 10 % of Japan's); Malaysia (Jun-Sep, 30 % of ROW's back end).
 """
 
 import argparse
@@ -17,7 +15,6 @@ import dataclasses
 import datetime as dt
 
 import supplychain as sc
-from supplychain import CapacityShock, DemandShock, SafetyStockChange
 from supplychain.analytics import chain_shortfall_usd, gdp_at_risk
 from supplychain.analytics.compare import format_usd
 from supplychain.impact import load_io_table
@@ -43,36 +40,33 @@ def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
 def shortage_2021(horizon: int = 365, disruptions: bool = True) -> sc.Scenario:
     """The 2021 shortage on the built-in baseline (module docstring); without the three disruptions if not asked."""
     day0 = dt.date(2021, 1, 1)
-    shocks = [DemandShock(region=r, commodity="mature_chip", factor=1.17, start=day0) for r in REGIONS]
-    shocks += [CapacityShock(facility=f"{r}.{s}.mature_wafer", fraction_lost=round(1 - RUN * 1.17, 4),
+    shocks = [sc.DemandShock(region=r, commodity="mature_chip", factor=1.17, start=day0) for r in REGIONS] + [
+        sc.SafetyStockChange(region=r, commodity=c, cover_days=LEAN_DAYS, start=day0) for r in REGIONS for c in MATURE]
+    shocks += [sc.CapacityShock(facility=f"{r}.{s}.mature_wafer", fraction_lost=round(1 - RUN * 1.17, 4),
                              recovery_days=0, start=day0) for r in REGIONS for s in ("fab", "fab_new")]
-    shocks += [SafetyStockChange(region=r, commodity=c, cover_days=LEAN_DAYS, start=day0) for r in REGIONS
-               for c in MATURE]
-    shocks += [CapacityShock(facility="US.fab.mature_wafer", fraction_lost=0.3, recovery_days=0,
-                             start=dt.date(2021, 2, 15), end=dt.date(2021, 3, 31)),
-               CapacityShock(facility="JP.fab.mature_wafer", fraction_lost=0.1, recovery_days=90,
-                             start=dt.date(2021, 3, 19), end=dt.date(2021, 4, 9)),
-               CapacityShock(facility="ROW.packaging.mature_chip", fraction_lost=0.3, recovery_days=30,
-                             start=dt.date(2021, 6, 1), end=dt.date(2021, 9, 30))] if disruptions else []
+    hits = [("US.fab.mature_wafer", 0.3, 0, (2, 15), (3, 31)), ("JP.fab.mature_wafer", 0.1, 68, (3, 19), (4, 17)),
+            ("ROW.packaging.mature_chip", 0.3, 30, (6, 1), (9, 30))]   # Texas storm, Renesas fire, Malaysia's lockdown
+    shocks += [sc.CapacityShock(facility=f, fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
+                             end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
     base = sc.load_baseline(horizon_days=horizon, start_date=day0)
     return base.replace(network=lean_start(base.network), name="2021 chip shortage").with_shocks(*shocks)
 
 
-def auto_losses(loss, table):
-    """Vehicles and assemblers' revenue lost: C29 output lost, net of parts sold within C29."""
-    j, n_s = table.sectors.index("C29"), len(table.sectors)
-    gross = (loss.total.mean(axis=0)[:, j] / table.value_added.reshape(-1, n_s)[:, j]).sum()
-    share = gross / table.output[:, j].sum()
+def auto_losses(res, loss, table):
+    """Vehicles lost by region, assemblers' revenue lost (net of parts sold within C29), cars' mature chips a year."""
+    j, n_s, net = table.sectors.index("C29"), len(table.sectors), res.scenario.network
+    gross = loss.total.mean(axis=0)[:, j] / table.value_added.reshape(-1, n_s)[:, j]   # C29 output lost by region
     inside = table.a.reshape(len(table.regions), n_s, -1, n_s)[:, j, :, j].sum(axis=0).mean()
-    return share * WORLD_VEHICLES_2019, gross * (1.0 - inside), share
+    chips = 365.0 * res.demand[..., [d.commodity == MATURE[0] for d in net.demands]].sum(axis=-1).mean()
+    cars = chips * net.commodity(MATURE[0]).price_usd * table.use[MATURE[0]][j]   # USD at reference prices
+    return gross / table.output[:, j].sum() * WORLD_VEHICLES_2019, gross.sum() * (1.0 - inside), cars
 
 
 def main(horizon: int, out: str | None) -> None:
     scenario, calm = shortage_2021(horizon), shortage_2021(horizon, disruptions=False)   # calm: nothing is short
     shocked, base, calm = (sc.simulate(s, engine="vector", seed=SEED) for s in (scenario, scenario.without_shocks(), calm))
     loss, table = shocked.value_added_loss(), load_io_table()
-    short = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()
-    at_risk = gdp_at_risk(shocked, baseline=base)
+    short, at_risk = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean(), gdp_at_risk(shocked, baseline=base)
     for region, row in at_risk.iterrows():
         print(f"  value added lost {region:<4}{format_usd(row.loss_mean_usd):>8} ({row.gdp_at_risk_share:.2%} of GDP)")
     fab = [f.output == "mature_wafer" for f in scenario.network.facilities]   # wafers not made: capacity lost, idling
@@ -80,11 +74,17 @@ def main(horizon: int, out: str | None) -> None:
     print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} of value added per $1 of chips "
           f"not delivered ({format_usd(short)} over {horizon} days),\n{short / stopped:.1f} times the wafers the "
           f"disruptions stopped ({format_usd(stopped)}; why: docs/assumptions.md, '2021 chip shortage')")
-    units, revenue, share = auto_losses(loss, table)
-    print(f"\nMotor vehicles (C29), {horizon} days: output {share:.1%} below normal\n"
+    units, revenue, cars = auto_losses(shocked, loss, table)
+    print(f"\nMotor vehicles (C29), {horizon} days: output {units.sum() / WORLD_VEHICLES_2019:.1%} below normal\n"
           f"{'':34}{'vehicles lost':>15}{'revenue lost':>16}")
-    for name, (n, usd) in {"model": (units, revenue), **PUBLISHED}.items():
+    for name, (n, usd) in {"model": (units.sum(), revenue), **PUBLISHED}.items():
         print(f"{name:34}{n / 1e6:13.1f} M{format_usd(usd) if usd else 'n/a':>16}")
+    print("model by region: " + ", ".join(f"{r} {n / 1e6:.2f} M" for r, n in zip(table.regions, units)))
+    ceiling = stopped / cars * WORLD_VEHICLES_2019   # vehicles, had every wafer stopped been a car's chip
+    need = "-".join(format_usd(n / WORLD_VEHICLES_2019 * cars) for n, _ in PUBLISHED.values())
+    print(f"\nWhy below: had every wafer the disruptions stopped been a car's chip, {ceiling / 1e6:.1f} M vehicles would "
+          f"be lost;\nthe published losses need {need} of cars' {format_usd(cars)} a year of mature chips missing: the "
+          f"rest is\ndemand beyond what fabs delivered (left out here), double ordering and single-sourced parts.")
     if out is None:
         return print("figure not written: --out DIR saves it")
     ax = plot_value_added_loss(loss)
