@@ -415,11 +415,15 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         assert s.locked is not None
         # Design lock-in (§5.6.6): the locked volume left unplaced yesterday is still wanted (the
         # position stays low by it); it is held out of the share split, at most the day's order.
+        # The free order is at least the buyer's steady inflow: the designs of its open lanes are still
+        # replaced at their normal rate while the locked ones are short (a fungible stock would
+        # otherwise spend them on the locked parts' demand and order less and less).
         zb = _sum(c, s.locked, "buyer")
+        free_q = np.maximum(np.maximum(q - np.minimum(zb, q), 0.0), np.minimum(q, sp.buyer_flow))
+        held_q = q - free_q
         with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(zb > q, q / zb, 1.0)
+            scale = np.where(zb > held_q, held_q / zb, 1.0)
         carry = s.locked * scale[:, c.lane_buyer]
-        free_q = np.maximum(q - np.minimum(zb, q), 0.0)
     base = free_q[:, c.lane_buyer] * share
     keep = base * (1.0 - m)
     diverted = _sum(c, base - keep, "buyer")

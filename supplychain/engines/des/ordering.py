@@ -395,10 +395,12 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     carry: dict[int, float] | None = None
     free_order = order
     if held:
+        # The free order is at least the steady inflow: the open lanes' designs are still replaced.
         zb = sum([locked[l] for l in lanes])
-        scale = order / zb if zb > order else 1.0
+        free_order = max(max(order - min(zb, order), 0.0), min(order, lay.buyer_flow[b]))
+        held_order = order - free_order
+        scale = held_order / zb if zb > held_order else 1.0
         carry = {l: locked[l] * scale for l in lanes}
-        free_order = max(order - min(zb, order), 0.0)
     # Diverted fraction: jumps to the unavailable part, returns over the switching lag.
     base, keep = {}, {}
     moved_out = 0.0
