@@ -266,7 +266,7 @@ def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> 
 
 
 def _starved(c: Compiled, s: State) -> np.ndarray | None:
-    """Facilities with capacity but no input to make anything from, (R, F) bool, or None (§5.6.5, reach).
+    """Facilities with no input to make anything from, (R, F) bool, or None (§5.6.5, reach).
 
     Its input-supported rate is at most ``REACH_TOLERANCE`` of its nameplate capacity (an input with
     nothing on hand and nothing in transit) and it has no work in progress.
@@ -274,7 +274,8 @@ def _starved(c: Compiled, s: State) -> np.ndarray | None:
     assert s.capacity_today is not None
     if not (s.stock[:, c.recipe_stock[c.recipe_stock < c.n_stocks]] <= 0).any():
         return None  # every input has stock on hand: no facility is starved
-    starved = (s.capacity_today > 0) & (input_rate(c, s) <= REACH_TOLERANCE * c.capacity)
+    # With capacity today or not: a line down, or restarting cold, without any input has no restart in view.
+    starved = input_rate(c, s) <= REACH_TOLERANCE * c.capacity
     if s.wip is not None:
         starved &= ~(s.wip > 0)
     return starved if starved.any() else None

@@ -212,7 +212,7 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
 
 
 def _starved(run: Run) -> set[int]:
-    """Facilities with capacity but nothing to make anything from (§5.6.5, reach).
+    """Facilities with nothing to make anything from, with capacity today or not (§5.6.5, reach).
 
     An input with nothing on hand and nothing in transit (input-supported rate
     at most ``REACH_TOLERANCE`` of the nameplate capacity) and no work in progress.
@@ -220,7 +220,8 @@ def _starved(run: Run) -> set[int]:
     lay, stock = run.layout, run.stock
     out = set()
     for f in range(lay.n_facilities):
-        if run.capacity_today[f] > 0 and any([stock[s] <= 0 for s, _ in lay.recipe[f]]) \
+        # With capacity today or not: a line down, or restarting cold, without any input has no restart in view.
+        if any([stock[s] <= 0 for s, _ in lay.recipe[f]]) \
                 and not (lay.cycle[f] and run.wip_total[f] > 0) \
                 and input_rate(run, f) <= REACH_TOLERANCE * lay.capacity[f]:
             out.add(f)
