@@ -13,7 +13,17 @@ import pytest
 
 from supplychain.compile.compiler import compile_scenario
 from supplychain.errors import ValidationError
-from supplychain.model import BaseStock, Commodity, Demand, ExportControl, Facility, Lane, Network, Region, Scenario
+from supplychain.model import (
+    BaseStock,
+    Commodity,
+    Demand,
+    ExportControl,
+    Facility,
+    Lane,
+    Network,
+    Region,
+    Scenario,
+)
 from supplychain.model.shocks import SWITCHING_LAG_DAYS
 from supplychain.model.sourcing import SECOND_SOURCE_SHARE
 from supplychain.run import simulate

@@ -178,7 +178,15 @@ def test_a_line_down_without_any_input_is_out_of_reach_before_its_restart(engine
     # stocks: nothing on hand, nothing in transit, no work in progress. Its restart (35.5 + 2 days of transport) is within the buyer's 62-day cover horizon, but
     # without an input it has no restart in view (§5.6.5, reach): out of reach from day 5, the buyer
     # turns its whole order to KR.fab at once. Before, only a line with capacity was tested for inputs.
-    from supplychain.model import CapacityShock, Commodity, DaysOfCover, Demand, ExportControl, Facility, Lane
+    from supplychain.model import (
+        CapacityShock,
+        Commodity,
+        DaysOfCover,
+        Demand,
+        ExportControl,
+        Facility,
+        Lane,
+    )
     net = Network(
         regions=(Region("CN"), Region("JP"), Region("KR"), Region("US")),
         commodities=(Commodity("g", "kg", 1.0, chain="semiconductors"),

@@ -21,7 +21,9 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
 - :func:`split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
-  and return over the switching lag.
+  and return over the switching lag; under design lock-in only a lane's
+  second-sourced part moves before its porting time, and the locked rest is
+  carried (``State.locked``) until its own supplier takes orders again.
 - :func:`ship_classes` (§5.7): the service classes of each supplier's
   allocation rule (by default its lanes' history first).
 """

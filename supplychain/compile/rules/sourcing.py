@@ -25,7 +25,13 @@ import numpy as np
 
 from ...model.network import ALLOCATIONS
 from ...model.shocks import SWITCHING_LAG_DAYS
-from ...model.sourcing import PATIENCE_DAYS, QUALIFICATION_DAYS, SECOND_SOURCE_SHARE, default_days, default_share
+from ...model.sourcing import (
+    PATIENCE_DAYS,
+    QUALIFICATION_DAYS,
+    SECOND_SOURCE_SHARE,
+    default_days,
+    default_share,
+)
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import index
 

@@ -13,7 +13,9 @@ inventory position and orders up to its level (:func:`review`), the level
 raised by the pipeline it plans for the expected wait of its suppliers with
 capacity, and splits the order over its lanes by the day's target shares,
 diverting what unavailable lanes cannot take to qualified alternates in
-proportion to their suppliers' spare capacity; a lane whose supplier owes a
+proportion to their suppliers' spare capacity (under design lock-in only a lane's
+second-sourced part before its porting time; the locked rest waits for its own supplier,
+``run.locked``); a lane whose supplier owes a
 queue takes only its part of the order without the planned pipeline, and the
 planned part goes to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (:func:`outlook`), files no more than counting them
