@@ -168,3 +168,40 @@ def test_a_taiwan_fab_outage_draws_koreas_logic_fab_instead_of_idling_it():
     left = owed[61]
     assert 0 < left < 2 * res.series("flow", "TW.fab.logic_wafer>KR.packaging.logic_chip")[0][0]
     np.testing.assert_allclose(owed[61:134], left)
+
+
+@pytest.mark.parametrize("engine", ("vector", "des"))
+def test_a_line_down_without_any_input_is_out_of_reach_before_its_restart(engine):
+    # China bans JP.fab's only input from day 2 (the last shipments, of days 0-1, land by day 3).
+    # JP.fab stops on day 5 for 7 days (a cold stop in the semiconductor chain: it announces its restart
+    # 7 days off plus the 28.5 days of output its cold restart withholds) and the stop scraps its
+    # stocks: nothing on hand, nothing in transit, no work in progress. Its restart (35.5 + 2 days of transport) is within the buyer's 62-day cover horizon, but
+    # without an input it has no restart in view (§5.6.5, reach): out of reach from day 5, the buyer
+    # turns its whole order to KR.fab at once. Before, only a line with capacity was tested for inputs.
+    from supplychain.model import (
+        CapacityShock,
+        Commodity,
+        DaysOfCover,
+        Demand,
+        ExportControl,
+        Facility,
+        Lane,
+    )
+    net = Network(
+        regions=(Region("CN"), Region("JP"), Region("KR"), Region("US")),
+        commodities=(Commodity("g", "kg", 1.0, chain="semiconductors"),
+                     Commodity("w", "unit", 1.0, chain="semiconductors")),
+        facilities=(Facility("CN.mine", "CN", "mine", "g", 40.0),
+                    Facility("KR.mine", "KR", "mine", "g", 40.0),
+                    Facility("JP.fab", "JP", "fab", "w", 40.0, recipe={"g": 1.0}, default_cover_days=10),
+                    Facility("KR.fab", "KR", "fab", "w", 40.0, recipe={"g": 1.0}, default_cover_days=10,
+                             restart_days=0, restart_ramp_days=0)),
+        lanes=(Lane("CN.mine", "JP.fab", "g", lead_time=2.0), Lane("KR.mine", "KR.fab", "g", lead_time=2.0),
+               Lane("JP.fab", "US.w", "w", lead_time=2.0, share=0.5),
+               Lane("KR.fab", "US.w", "w", lead_time=2.0, share=0.5)),
+        demands=(Demand("US.w", "US", "w", 10.0, policy=DaysOfCover(60)),))
+    shocks = (CapacityShock(facility="JP.fab", fraction_lost=1.0, start=5, end=12, destroy_inventory=1.0),
+              ExportControl(exporter="CN", commodity="g", mode="ban", start=2))
+    res = simulate(Scenario(net, horizon_days=12).with_shocks(*shocks), engine=engine, seed=0)
+    np.testing.assert_allclose(res.series("share", "JP.fab>US.w")[0][5:], 0.0, atol=1e-12)
+    np.testing.assert_allclose(res.series("share", "KR.fab>US.w")[0][5:], 1.0)

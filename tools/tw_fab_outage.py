@@ -6,7 +6,9 @@ the unshocked baseline, the chain shortfall (chips, cells and magnets not delive
 prices) by chip class and the world value added lost (ARIO kernel, ``docs/model.md`` §8.3).
 
 Usage: ``python -m tools.tw_fab_outage [--engine vector|des] [--horizon 730] [--days 30,90,120,180]
-[--destroy 0.0]``.
+[--destroy 0.0] [--second-source 0.2]``. ``--second-source`` sets the second-source share of every
+design-locked chip commodity (``supplychain.model.sourcing.SECOND_SOURCE_SHARE``; 1 turns design lock-in
+off), for the sensitivity in docs/assumptions.md.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import supplychain as sc
 from supplychain import CapacityShock
 from supplychain.analytics import chain_shortfall_usd
+from supplychain.model import sourcing
 
 START = 30
 
@@ -49,14 +52,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--horizon", type=int, default=730)
     ap.add_argument("--days", default="30,90,120,180")
     ap.add_argument("--destroy", type=float, default=0.0)
+    ap.add_argument("--second-source", type=float, default=None)
     a = ap.parse_args(argv)
+    if a.second_source is not None:
+        # The table is read at compile time: every locked commodity takes the value given.
+        for k, v in list(sourcing.SECOND_SOURCE_SHARE.items()):
+            if k != "default" and v < 1.0:
+                sourcing.SECOND_SOURCE_SHARE[k] = a.second_source
     # Each stage's shock notes that it leaves the other stage untouched; both are shocked here.
     warnings.filterwarnings("ignore", message="CapacityShock with stage=")
     base = sc.load_baseline(horizon_days=a.horizon)
     ref = sc.simulate(base, engine=a.engine, seed=1)
     ref_short = float(chain_shortfall_usd(ref)[0])
     ref_va = float(ref.value_added_loss().total.sum())
-    print(f"engine {a.engine}, {a.horizon} days, outage from day {START}, destroy_inventory={a.destroy}")
+    share = a.second_source if a.second_source is not None else "table"
+    print(f"engine {a.engine}, {a.horizon} days, outage from day {START}, destroy_inventory={a.destroy}, "
+          f"second-source share {share}")
     print(f"{'days':>5} {'chain shortfall':>16} {'world VA lost':>14}  by class")
     for days in (int(x) for x in a.days.split(",")):
         res = sc.simulate(outage(base, days, a.destroy), engine=a.engine, seed=1)

@@ -95,6 +95,7 @@ class State:
     licence: LicenceState | None = None   # applications awaiting a licence decision (on order, not shipped)
     diverted: np.ndarray | None = None   # (R, L) fraction of each lane's target share sent elsewhere (§5.6.6)
     seek_day: np.ndarray | None = None   # (R, B) first day each buyer sought alternates (inf: never)
+    locked: np.ndarray | None = None     # (R, L) locked volume left unplaced the day before (§5.6.6)
     stalled: np.ndarray | None = None    # (R, n) work due but held in a stopped line (§5.4), per cycle-time facility
     capacity_today: np.ndarray | None = None  # (R, F) the day's capacity after shocks (quotes and spare capacity)
     share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share

@@ -21,7 +21,9 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
 - :func:`split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
-  and return over the switching lag.
+  and return over the switching lag; under design lock-in only a lane's
+  second-sourced part moves before its porting time, and the locked rest is
+  carried (``State.locked``) until its own supplier takes orders again.
 - :func:`ship_classes` (§5.7): the service classes of each supplier's
   allocation rule (by default its lanes' history first).
 """
@@ -266,7 +268,7 @@ def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> 
 
 
 def _starved(c: Compiled, s: State) -> np.ndarray | None:
-    """Facilities with capacity but no input to make anything from, (R, F) bool, or None (§5.6.5, reach).
+    """Facilities with no input to make anything from, (R, F) bool, or None (§5.6.5, reach).
 
     Its input-supported rate is at most ``REACH_TOLERANCE`` of its nameplate capacity (an input with
     nothing on hand and nothing in transit) and it has no work in progress.
@@ -274,7 +276,8 @@ def _starved(c: Compiled, s: State) -> np.ndarray | None:
     assert s.capacity_today is not None
     if not (s.stock[:, c.recipe_stock[c.recipe_stock < c.n_stocks]] <= 0).any():
         return None  # every input has stock on hand: no facility is starved
-    starved = (s.capacity_today > 0) & (input_rate(c, s) <= REACH_TOLERANCE * c.capacity)
+    # With capacity today or not: a line down, or restarting cold, without any input has no restart in view.
+    starved = input_rate(c, s) <= REACH_TOLERANCE * c.capacity
     if s.wip is not None:
         starved &= ~(s.wip > 0)
     return starved if starved.any() else None
@@ -399,7 +402,8 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     owes = None if plain is None else queued(c, s)
     if owes is not None and not (owes & (plain < q)[:, c.lane_buyer]).any():
         owes = None
-    if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all():
+    held = s.locked is not None and bool(s.locked.any())
+    if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all() and not held:
         orders = q[:, c.lane_buyer] * share
         if owes is None:
             s.share_applied = None
@@ -408,12 +412,42 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
     np.maximum(m, 0.0, out=m)
     s.diverted[...] = m
-    base = q[:, c.lane_buyer] * share
+    carry = None
+    free_q = q
+    if held:
+        assert s.locked is not None
+        # Design lock-in (§5.6.6): the locked volume left unplaced yesterday is still wanted (the
+        # position stays low by it); it is held out of the share split, at most the day's order.
+        # The free order is at least the buyer's steady inflow: the designs of its open lanes are still
+        # replaced at their normal rate while the locked ones are short (a fungible stock would
+        # otherwise spend them on the locked parts' demand and order less and less).
+        zb = _sum(c, s.locked, "buyer")
+        free_q = np.maximum(np.maximum(q - np.minimum(zb, q), 0.0), np.minimum(q, sp.buyer_flow))
+        held_q = q - free_q
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(zb > held_q, held_q / zb, 1.0)
+        carry = s.locked * scale[:, c.lane_buyer]
+    base = free_q[:, c.lane_buyer] * share
     keep = base * (1.0 - m)
     diverted = _sum(c, base - keep, "buyer")
     t = s.day
     seeking = _sum(c, (sp.incumbent & (m > 0)).astype(float), "buyer") > 0
     s.seek_day[...] = np.where(seeking, np.minimum(s.seek_day, t), s.seek_day)
+    # Design lock-in: only the portable part of what each lane diverts (and of its locked volume,
+    # once ported) is offered to receivers; the rest can go back only to the lane itself (§5.6.6).
+    free_l = base - keep
+    locked_l = None
+    portable = None
+    if sp.lock is not None:
+        assert sp.port_days is not None
+        ported = t >= s.seek_day[:, c.lane_buyer] + sp.port_days
+        portable = np.where(ported, 1.0, 1.0 - sp.lock)
+        locked_l = free_l * (1.0 - portable)
+        free_l = free_l * portable
+        if carry is not None:
+            free_l = free_l + np.where(ported, carry, 0.0)
+            locked_l = locked_l + np.where(ported, 0.0, carry)
+        diverted = _sum(c, free_l, "buyer")
     qualified = sp.incumbent | (t >= s.seek_day[:, c.lane_buyer] + sp.qualify_days)
     full = h >= 1.0
     capacity = c.capacity if s.capacity_today is None else s.capacity_today
@@ -434,10 +468,18 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     back_ok = (h >= 1.0) | ((h > 0.0) & (total <= 0.0))
     if wait_lic is not None:
         back_ok |= wait_lic
-    back_w = np.where(back_ok, base - keep, 0.0)
+    back_w = np.where(back_ok, free_l, 0.0)
     back_total = _sum(c, back_w, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
         back = np.where(back_total > 0, rest[:, c.lane_buyer] * back_w / back_total, 0.0)
+    if locked_l is not None:
+        # Locked volume goes back to its own lane whenever that lane takes orders at all; else it
+        # stays unplaced, and wanted, for the next day.
+        mine = h > 0.0
+        back = back + np.where(mine, locked_l, 0.0)
+        if s.locked is None:
+            s.locked = np.zeros_like(s.diverted)
+        s.locked[...] = np.where(mine, 0.0, locked_l)
     if filed is not None:
         partial = (h > 0.0) & ((h < 1.0) if wait_lic is None else ((h < 1.0) | wait_lic))
         limit = share * filed[:, c.lane_buyer]
@@ -448,7 +490,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     # Written so that an undiverted lane's applied share is exactly its target share w (w * 1 + 0).
     with np.errstate(divide="ignore", invalid="ignore"):
         moved = np.where(qb > 0, (alt + back) / qb, 0.0)
-    if filed is None:
+    if filed is None and carry is None:
         s.share_applied = share * (1.0 - m) + moved
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -467,7 +509,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     if not over.any():
         return placed
     placed = placed - over
-    overflow = _sum(c, over, "buyer")
+    overflow = _sum(c, over, "buyer") if portable is None else _sum(c, over * portable, "buyer")
     left = np.maximum(spare - alt, 0.0)
     weight2 = np.where(qualified & full & (m <= 0.0) & ~owes, left, 0.0)
     total2 = _sum(c, weight2, "buyer")[:, c.lane_buyer]

@@ -298,8 +298,10 @@ class Lane:
         For a potential alternate (``share == 0``): days the buyer needs to
         qualify this supplier, counted from the first day it seeks alternates
         (``docs/model.md`` §5.6.6). ``None``: the default of the commodity's
-        value chain (:data:`supplychain.model.shocks.QUALIFICATION_DAYS`).
-        Ignored for a baseline lane (``share > 0``), qualified from the start.
+        value chain (:data:`supplychain.model.sourcing.QUALIFICATION_DAYS`).
+        A baseline lane (``share > 0``) is qualified from the start; for it
+        this is the time its buyer needs to port the designs it makes there
+        to other suppliers (``second_source_share``).
     patience_days : float, optional
         Days of waiting (beyond transport) the buyer accepts on this lane: it
         cancels what the supplier would not ship within them and treats the
@@ -309,12 +311,19 @@ class Lane:
         Fraction of the share diverted from this lane during a disruption that
         stays with the alternates after it (lasting diversification, §5.6.6);
         0 (the default): shares return in full.
+    second_source_share : float, optional
+        Part of the lane's volume already qualified at the buyer's other
+        suppliers: when the lane fails, only this part of what it diverts can
+        go to them before ``qualification_days`` (or the default) have passed
+        since the buyer first sought alternates (design lock-in, §5.6.6).
+        ``None``: the default of the commodity
+        (:data:`supplychain.model.sourcing.SECOND_SOURCE_SHARE`; 1, no lock-in, for most).
 
     Limits: ``lead_time`` a distribution of days in ``[0, 3650]`` with a
     positive mean; ``share`` in ``[0, 1e6]``; ``capacity_per_day`` in
     ``(0, 1e12]`` or ``inf``; ``freight_usd_per_unit`` in ``[0, 1e12]``;
     ``qualification_days`` and ``patience_days`` in ``[0, 3650]``;
-    ``lasting_diversion`` in ``[0, 1]``.
+    ``lasting_diversion`` and ``second_source_share`` in ``[0, 1]``.
 
     Examples
     --------
@@ -332,6 +341,7 @@ class Lane:
     qualification_days: float | None = None
     patience_days: float | None = None
     lasting_diversion: float = 0.0
+    second_source_share: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("origin", "destination", "commodity"):
@@ -342,6 +352,9 @@ class Lane:
                 object.__setattr__(self, name, check_days(getattr(self, name), name, "Lane", ident))
         object.__setattr__(self, "lasting_diversion", check_number(
             self.lasting_diversion, "lasting_diversion", "Lane", ident, low=0.0, high=1.0))
+        if self.second_source_share is not None:
+            object.__setattr__(self, "second_source_share", check_number(
+                self.second_source_share, "second_source_share", "Lane", ident, low=0.0, high=1.0))
         lt = day_distribution(self.lead_time, "lead_time", "Lane", ident)
         if lt.mean <= 0:
             raise fail("lead_time", "a positive number of days", lt, "Lane", ident)

@@ -1,7 +1,8 @@
 """Default sourcing behaviour of buyers: qualification times of new suppliers and patience.
 
-Both tables are read at compile time (:mod:`supplychain.compile.rules.sourcing`)
-for lanes that do not set ``Lane.qualification_days`` or ``Lane.patience_days``.
+The tables are read at compile time (:mod:`supplychain.compile.rules.sourcing`)
+for lanes that do not set ``Lane.qualification_days``, ``Lane.patience_days`` or
+``Lane.second_source_share``.
 A commodity id is looked up first, then its value chain, then ``"default"``.
 
 Implements docs/model.md §5.6.5 (patience) and §5.6.6 (re-sourcing).
@@ -9,7 +10,7 @@ Implements docs/model.md §5.6.5 (patience) and §5.6.6 (re-sourcing).
 
 from __future__ import annotations
 
-__all__ = ["QUALIFICATION_DAYS", "PATIENCE_DAYS", "default_days"]
+__all__ = ["QUALIFICATION_DAYS", "PATIENCE_DAYS", "SECOND_SOURCE_SHARE", "default_days", "default_share"]
 
 #: Days a buyer needs to qualify a supplier it has not bought from (a potential alternate,
 #: ``Lane.share == 0``), counted from the first day it seeks alternates.
@@ -28,6 +29,27 @@ __all__ = ["QUALIFICATION_DAYS", "PATIENCE_DAYS", "default_days"]
 QUALIFICATION_DAYS: dict[str, int] = {
     "photoresist": 730, "ndfeb_magnet": 165, "cam": 730, "aam": 730, "aam_synthetic": 730,
     "semiconductors": 270, "batteries": 180, "minerals": 90, "default": 180}
+
+#: Part of the volume a buyer buys on a lane that is already qualified at another of its suppliers
+#: (second-sourced), so that it can move there at once when the lane fails (docs/model.md §5.6.6,
+#: design lock-in). The rest is locked to the lane's supplier until the buyer has ported it, the
+#: lane's qualification time after it first sought alternates.
+#:
+#: - processed mature-node and advanced-logic wafers (``mature_wafer``, ``logic_wafer``), the packaged
+#:   chips made from them (``mature_chip``, ``logic_chip``: a buyer's part is bound to the wafers of its
+#:   qualified fab, and a change of assembly site is requalified too) and compound-semiconductor
+#:   devices (``compound_chip``): 0.2, ASSUMPTION (a judgement, no published
+#:   share of dual-sourced volume): a chip is qualified in one foundry's process, and porting it to
+#:   another fab means new masks and a requalification of months (automotive parts: at least six
+#:   months on a line already qualified for automotive, 2-3 years otherwise, SemiMedia, 8 Dec 2022,
+#:   citing automotive supply-chain sources);
+#:   multi-foundry sourcing spread only after the 2021-22 shortage (TrendForce, 14 Dec 2023: fabless
+#:   customers diversify across foundries and ask for global validation of lines). Sensitivity in
+#:   docs/assumptions.md.
+#: - every other commodity (memory to JEDEC standards, minerals, materials, cells): 1,
+#:   no lock-in (diverted volume moves at once to incumbents with spare capacity).
+SECOND_SOURCE_SHARE: dict[str, float] = {"mature_wafer": 0.2, "logic_wafer": 0.2, "mature_chip": 0.2,
+                                         "logic_chip": 0.2, "compound_chip": 0.2, "default": 1.0}
 
 #: Days of waiting beyond transport a buyer accepts before it cancels what its supplier would not
 #: ship in time (ASSUMPTIONS). Semiconductors: 90, the rise of the average chip lead time from about
@@ -48,6 +70,21 @@ def default_days(table: dict[str, int], commodity: str, chain: str) -> int:
     30
     >>> default_days(PATIENCE_DAYS, "widget", "")
     60
+    """
+    if commodity in table:
+        return table[commodity]
+    return table.get(chain, table["default"])
+
+
+def default_share(table: dict[str, float], commodity: str, chain: str) -> float:
+    """Value of ``table`` for a commodity id, else its chain, else ``"default"``.
+
+    Examples
+    --------
+    >>> default_share(SECOND_SOURCE_SHARE, "mature_wafer", "semiconductors")
+    0.2
+    >>> default_share(SECOND_SOURCE_SHARE, "memory_wafer", "semiconductors")
+    1.0
     """
     if commodity in table:
         return table[commodity]

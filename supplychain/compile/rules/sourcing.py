@@ -25,7 +25,13 @@ import numpy as np
 
 from ...model.network import ALLOCATIONS
 from ...model.shocks import SWITCHING_LAG_DAYS
-from ...model.sourcing import PATIENCE_DAYS, QUALIFICATION_DAYS, default_days
+from ...model.sourcing import (
+    PATIENCE_DAYS,
+    QUALIFICATION_DAYS,
+    SECOND_SOURCE_SHARE,
+    default_days,
+    default_share,
+)
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import index
 
@@ -56,6 +62,8 @@ class SourcingSpec:
     restart_in: np.ndarray | None = None  # (T, F) days to the end of a scheduled total loss (0: none)
     quote_share: np.ndarray | None = None  # (T, F) nameplate share a supplier quotes from (recovery ahead)
     outage_days: np.ndarray | None = None  # (F,) mean duration of the random outages hitting a facility
+    lock: np.ndarray | None = None  # (L,) locked share 1 - second-source share (§5.6.6); None: no lane locked
+    port_days: np.ndarray | None = None  # (L,) days from the buyer's first search to porting its designs
 
 
 def _moving_average(x: np.ndarray, before: np.ndarray, window: int) -> np.ndarray:
@@ -147,6 +155,17 @@ def sourcing_spec(builder: ScheduleBuilder) -> None:
                          else default_days(PATIENCE_DAYS, l.commodity, ch) for l, ch in zip(lanes, chains)],
                         dtype=float)
     lasting = np.array([l.lasting_diversion for l in lanes], dtype=float)
+    # Design lock-in (§5.6.6): the part of a lane's diverted volume not second-sourced waits for the
+    # lane's qualification time, its porting time (incumbents included).
+    second = np.array([l.second_source_share if l.second_source_share is not None
+                       else default_share(SECOND_SOURCE_SHARE, l.commodity, ch) for l, ch in zip(lanes, chains)],
+                      dtype=float)
+    lock = port = None
+    if (second < 1.0).any():
+        lock = 1.0 - second
+        port = np.array([l.qualification_days if l.qualification_days is not None
+                         else default_days(QUALIFICATION_DAYS, l.commodity, ch) for l, ch in zip(lanes, chains)],
+                        dtype=float)
     step = 1.0 / np.array([max(_chain_lag(ch), 1) for ch in chains], dtype=float)
     # Buyer b's stock is a facility input or a demand's consumer stock; its panic comes from its owner.
     panic_of = {f.id: f.panic for f in net.facilities} | {d.id: d.panic for d in net.demands}
@@ -165,7 +184,8 @@ def sourcing_spec(builder: ScheduleBuilder) -> None:
     builder.extras["sourcing"] = SourcingSpec(
         incumbent=incumbent, qualify_days=qualify, patience=patience, lasting=lasting, step=step,
         panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation, lane_flow=flow,
-        restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder))
+        restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder),
+        lock=lock, port_days=port)
 
 
 def _quote_share(builder: ScheduleBuilder) -> np.ndarray | None:

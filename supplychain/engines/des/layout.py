@@ -106,6 +106,9 @@ class Layout:
         self.patience = sp.patience.tolist()
         self.lasting = sp.lasting.tolist()
         self.step = sp.step.tolist()
+        # Design lock-in (§5.6.6): locked share of each lane's diverted volume and its porting time.
+        self.lock = None if sp.lock is None else sp.lock.tolist()
+        self.port_days = None if sp.port_days is None else sp.port_days.tolist()
         self.panic = sp.panic.tolist()
         self.buyer_flow = sp.buyer_flow.tolist()
         self.lead_shift = None if sp.lead_shift is None else sp.lead_shift.tolist()

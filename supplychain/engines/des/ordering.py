@@ -13,7 +13,9 @@ inventory position and orders up to its level (:func:`review`), the level
 raised by the pipeline it plans for the expected wait of its suppliers with
 capacity, and splits the order over its lanes by the day's target shares,
 diverting what unavailable lanes cannot take to qualified alternates in
-proportion to their suppliers' spare capacity; a lane whose supplier owes a
+proportion to their suppliers' spare capacity (under design lock-in only a lane's
+second-sourced part before its porting time; the locked rest waits for its own supplier,
+``run.locked``); a lane whose supplier owes a
 queue takes only its part of the order without the planned pipeline, and the
 planned part goes to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (:func:`outlook`), files no more than counting them
@@ -212,7 +214,7 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
 
 
 def _starved(run: Run) -> set[int]:
-    """Facilities with capacity but nothing to make anything from (§5.6.5, reach).
+    """Facilities with nothing to make anything from, with capacity today or not (§5.6.5, reach).
 
     An input with nothing on hand and nothing in transit (input-supported rate
     at most ``REACH_TOLERANCE`` of the nameplate capacity) and no work in progress.
@@ -220,7 +222,8 @@ def _starved(run: Run) -> set[int]:
     lay, stock = run.layout, run.stock
     out = set()
     for f in range(lay.n_facilities):
-        if run.capacity_today[f] > 0 and any([stock[s] <= 0 for s, _ in lay.recipe[f]]) \
+        # With capacity today or not: a line down, or restarting cold, without any input has no restart in view.
+        if any([stock[s] <= 0 for s, _ in lay.recipe[f]]) \
                 and not (lay.cycle[f] and run.wip_total[f] > 0) \
                 and input_rate(run, f) <= REACH_TOLERANCE * lay.capacity[f]:
             out.add(f)
@@ -380,12 +383,27 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         owes = None
     if owes is not None:
         clean = False
+    locked = run.locked
+    held = any([locked[l] > 0.0 for l in lanes])
+    if held:
+        clean = False
     if clean:
         for l in lanes:
             wanted = order * share[l]
             orders[l] = wanted if wanted <= cap[l] else cap[l]
             applied[l] = share[l]
         return
+    # Design lock-in (§5.6.6): the locked volume left unplaced yesterday is still wanted (the position
+    # stays low by it); it is held out of the share split, at most the day's order.
+    carry: dict[int, float] | None = None
+    free_order = order
+    if held:
+        # The free order is at least the steady inflow: the open lanes' designs are still replaced.
+        zb = sum([locked[l] for l in lanes])
+        free_order = max(max(order - min(zb, order), 0.0), min(order, lay.buyer_flow[b]))
+        held_order = order - free_order
+        scale = held_order / zb if zb > held_order else 1.0
+        carry = {l: locked[l] * scale for l in lanes}
     # Diverted fraction: jumps to the unavailable part, returns over the switching lag.
     base, keep = {}, {}
     moved_out = 0.0
@@ -395,12 +413,32 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         m = max(max(1.0 - h_div, diverted[l] - lay.step[l]), min(diverted[l], lay.lasting[l]))
         m = max(m, 0.0)
         diverted[l] = m
-        base[l] = order * share[l]
+        base[l] = free_order * share[l]
         keep[l] = base[l] * (1.0 - m)
         moved_out += base[l] - keep[l]
         seeking = seeking or (lay.incumbent[l] and m > 0)
     if seeking:
         run.seek_day[b] = min(run.seek_day[b], t)
+    # Design lock-in: only the portable part of what each lane diverts (and of its locked volume,
+    # once ported) is offered to receivers; the rest can go back only to the lane itself (§5.6.6).
+    free = {l: base[l] - keep[l] for l in lanes}
+    lock_of: dict[int, float] | None = None
+    portable: dict[int, float] | None = None
+    if lay.lock is not None:
+        portable, lock_of = {}, {}
+        moved_out = 0.0
+        for l in lanes:
+            ported = t >= run.seek_day[b] + lay.port_days[l]
+            p = 1.0 if ported else 1.0 - lay.lock[l]
+            portable[l] = p
+            lock_of[l] = free[l] * (1.0 - p)
+            free[l] = free[l] * p
+            if carry is not None:
+                if ported:
+                    free[l] = free[l] + carry[l]
+                else:
+                    lock_of[l] = lock_of[l] + carry[l]
+            moved_out += free[l]
     spare, weight = {}, {}
     makeable: dict[int, float] = {}
     for l in lanes:
@@ -420,11 +458,19 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     rest = max(moved_out - sum([alt[l] for l in lanes]), 0.0)
     # A returning supplier takes back what was diverted from it; a partly available lane only when
     # the buyer has no alternate with spare capacity; a lane waiting for a licence the rest.
-    back_w = {l: (base[l] - keep[l]) if avail[l] >= 1.0 or (avail[l] > 0.0 and total <= 0.0) or waiting[l]
+    back_w = {l: free[l] if avail[l] >= 1.0 or (avail[l] > 0.0 and total <= 0.0) or waiting[l]
               else 0.0 for l in lanes}
     back_total = sum([back_w[l] for l in lanes])
     for l in lanes:
         back = rest * back_w[l] / back_total if back_total > 0 else 0.0
+        if lock_of is not None:
+            # Locked volume goes back to its own lane whenever that lane takes orders at all; else it
+            # stays unplaced, and wanted, for the next day.
+            if avail[l] > 0.0:
+                back = back + lock_of[l]
+                locked[l] = 0.0
+            else:
+                locked[l] = lock_of[l]
         kept = keep[l]
         if filed is not None and avail[l] > 0.0 and (avail[l] < 1.0 or waiting[l]):
             limit = share[l] * filed
@@ -432,18 +478,18 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
             back = min(back, max(limit - kept, 0.0))
         placed = kept + alt[l] + back
         moved = (alt[l] + back) / order if order > 0 else 0.0
-        if filed is None:
+        if filed is None and carry is None:
             applied[l] = share[l] * (1.0 - diverted[l]) + moved
         else:
             applied[l] = (kept / order if order > 0 else share[l] * (1.0 - diverted[l])) + moved
         orders[l] = min(placed, cap[l])
     if owes is not None:
-        _route(run, lanes, order, plain, owes, avail, waiting, spare, alt, weight)
+        _route(run, lanes, order, plain, owes, avail, waiting, spare, alt, weight, portable)
 
 
 def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: dict[int, bool],
            avail: dict[int, float], waiting: dict[int, bool], spare: dict[int, float], alt: dict[int, float],
-           weight: dict[int, float]) -> None:
+           weight: dict[int, float], portable: dict[int, float] | None = None) -> None:
     """At a queued supplier a lane places only its part of the plain order (§5.6.5, routing).
 
     The planned part goes to the buyer's receivers (``weight > 0`` in the
@@ -460,7 +506,8 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
         return
     for l in lanes:
         orders[l] -= over[l]
-    overflow = sum([over[l] for l in lanes])
+    # Only the portable part of the planned volume can go to other suppliers (design lock-in, §5.6.6).
+    overflow = sum([over[l] if portable is None else over[l] * portable[l] for l in lanes])
     left = {l: max(spare[l] - alt[l], 0.0) for l in lanes}
     w2 = {l: left[l] if weight[l] > 0.0 and not owes[l] else 0.0 for l in lanes}
     total = sum([w2[l] for l in lanes])

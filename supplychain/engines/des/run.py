@@ -87,6 +87,7 @@ class Run:
         self.share_yesterday: list[float] = []
         self.applied: list[float] = []
         self.seek_day = [float("inf")] * lay.n_buyers
+        self.locked = [0.0] * lay.n_lanes        # locked volume left unplaced the day before (§5.6.6)
         # Dynamic shock mechanisms.
         self.quotas: list[Any] = extras.get("quotas", [])
         self.quota_left = [0.0] * len(self.quotas)
