@@ -138,26 +138,32 @@ def any_restart(run: Run, t: int) -> bool:
 
 
 def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
-    """Days before each supplier ships a new order, and the restart part of them (§5.7).
+    """Days before each lane's supplier ships a new order on it, and the restart part, per lane (§5.7).
 
-    The wait is the restart wait plus what it owes at its quoted rate
-    (infinite if it owes goods and quotes no rate).
+    The wait is the restart wait plus what the supplier owes at its quoted
+    rate (infinite if it owes goods and quotes no rate): everything it owes,
+    or, allocating by value, what it owes the lanes of the lane's value tier
+    and higher tiers.
     """
-    lay, owed = run.layout, run.owed
-    waits, restarts = [], []
+    lay, owed, rank = run.layout, run.owed, run.layout.value_rank
+    waits, restarts = [0.0] * lay.n_lanes, [0.0] * lay.n_lanes
     for f, lanes in enumerate(lay.out_lanes):
+        if not lanes:
+            continue
         rate, restart = _quote(run, f, t)
-        due = sum([owed[l] for l in lanes])
-        queue = (due / rate if rate > 0 else _INF) if due > 0.0 else 0.0
-        waits.append(restart + queue)
-        restarts.append(restart)
+        total = sum([owed[l] for l in lanes])
+        for l in lanes:
+            due = sum([owed[k] for k in lanes if rank[k] <= rank[l]]) if lay.by_value else total
+            queue = (due / rate if rate > 0 else _INF) if due > 0.0 else 0.0
+            waits[l] = restart + queue
+            restarts[l] = restart
     return waits, restarts
 
 
 def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
     """Cancel what suppliers would not ship within each buyer's patience (§5.6.5).
 
-    Returns each supplier's wait after the cancellations and, per lane,
+    Returns each lane's wait after the cancellations and, per lane,
     whether it was late (its supplier's wait, before cancelling, at least the
     lane's patience). A late lane keeps ``(patience - restart)^+ / (wait - restart)``
     of its backlog.
@@ -167,12 +173,12 @@ def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
     patience = lay.patience
     late = [False] * lay.n_lanes
     cut = False
-    for l, f in enumerate(lay.lane_origin):
-        wait = waits[f]
+    for l in range(lay.n_lanes):
+        wait = waits[l]
         if wait > 0.0 and wait >= patience[l] * (1.0 - LATE_TOLERANCE):
             late[l] = True
             if wait > patience[l]:
-                owed[l] *= _keep(patience[l] - restarts[f], wait - restarts[f])
+                owed[l] *= _keep(patience[l] - restarts[l], wait - restarts[l])
                 cut = True
     return (supplier_waits(run, t)[0] if cut else waits), late
 
@@ -243,9 +249,9 @@ def expect_waits(run: Run, waits: list[float] | None) -> list[float] | None:
     if waits is None and not any(e):
         return None
     lay = run.layout
-    patience, origin = lay.patience, lay.lane_origin
+    patience = lay.patience
     for l in range(lay.n_lanes):
-        w = 0.0 if waits is None else waits[origin[l]]
+        w = 0.0 if waits is None else waits[l]
         v = e[l] + (min(w, patience[l]) - e[l]) / EXPECTED_WAIT_DAYS
         e[l] = v if v >= 1e-9 else 0.0
     return e
