@@ -88,16 +88,19 @@ def test_auto_resolves_by_price_feedback_and_tiers_follow_value_per_unit():
         Facility("CN.x", "CN", "plant", "ga", 1.0, allocation="price")  # type: ignore[arg-type]
 
 
-def test_a_new_order_waits_only_for_its_own_and_higher_tiers():
-    """Quoted wait per lane: the fab's lane counts the fab's backlog, the final use's lane both."""
-    for rule, fab_due in (("value", 3.0), ("history", 7.0)):
-        c, fab, use = _book(rule)
-        s = kernel.initial_state(c, 1)
-        s.owed[0, [fab, use]] = [3.0, 4.0]
-        wait, restart = _sourcing.supplier_wait(c, s)
-        rate = 7.0 / wait[0, use]
-        np.testing.assert_allclose(wait[0, fab] * rate, fab_due, rtol=1e-12)
-        assert restart[0, fab] == 0.0
+# Owed: fab 3 (beyond its normal flow 2), final use 4 (within its normal flow 8). What a new order waits for:
+#   value:   fab (tier 0) everything owed to tier 0 = 3; use (tier 1) tier 0's 3 + its tier's first class min(4, 8) = 7.
+#   history: fab (at or beyond its flow) everything = 7; use (within) every lane's first class min(3, 2) + min(4, 8) = 6.
+#   fcfs:    everything, 7 and 7.
+@pytest.mark.parametrize(("rule", "due"), [("value", (3.0, 7.0)), ("history", (7.0, 6.0)), ("fcfs", (7.0, 7.0))])
+def test_a_new_order_waits_for_the_classes_served_before_or_with_it(rule, due):
+    c, fab, use = _book(rule)
+    s = kernel.initial_state(c, 1)
+    s.owed[0, [fab, use]] = [3.0, 4.0]
+    wait, restart = _sourcing.supplier_wait(c, s)
+    rate = s.throughput[0, c.facility_ids.index("CN.ref")]       # steady: the quoted rate is the normal rate
+    np.testing.assert_allclose(wait[0, [fab, use]] * rate, due, rtol=1e-12)
+    assert restart[0, fab] == restart[0, use] == 0.0
 
 
 def shortage(rule: str) -> Scenario:

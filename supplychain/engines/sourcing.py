@@ -206,18 +206,31 @@ def supplier_wait(c: Compiled, s: State, day: int | None = None) -> tuple[np.nda
 
 
 def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
-    """What each lane's supplier owes the lanes it serves before or with a new order on it, (R, L) (§5.7).
+    """What each lane's supplier owes in the classes it serves before or with a new order on it, (R, L) (§5.7).
 
-    Everything it owes, except at a supplier allocating by value: what it owes
-    the lanes of the lane's own value tier and of higher tiers.
+    Everything it owes, except where a new order on the lane falls in an
+    earlier service class: within the lane's normal flow (its backlog below
+    its steady flow, allocation by history or value), it waits only for every
+    lane's backlog up to its normal flow; at an ``incumbent`` supplier, an
+    incumbent lane waits for the incumbents' backlog. Allocating by value, a
+    lane also waits for everything owed to higher tiers and nothing owed to
+    lower ones.
     """
-    if sp.value_rank is None:
-        out: np.ndarray = _sum(c, s.owed, "origin")[:, c.lane_origin]
-        return out
-    ahead = np.zeros_like(s.owed)
+    owed = s.owed
+    code = np.int8(ALLOCATION_CODE["history"]) if sp.allocation is None else sp.allocation
+    by_history = (code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
+    within = np.where(by_history, owed < sp.lane_flow, (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
+    rank = np.zeros(c.n_lanes, dtype=np.int64) if sp.value_rank is None else sp.value_rank
+    ahead = np.zeros_like(owed)
     for tier in range(sp.n_tiers):
-        upto = _sum(c, np.where(sp.value_rank <= tier, s.owed, 0.0), "origin")[:, c.lane_origin]
-        ahead = np.where(sp.value_rank == tier, upto, ahead)
+        mine = rank == tier
+        everything = owed if sp.value_rank is None else np.where(rank <= tier, owed, 0.0)
+        ahead = np.where(mine, _sum(c, everything, "origin")[:, c.lane_origin], ahead)
+        first = within & mine
+        if first.any():
+            part = np.where(by_history, np.where(rank < tier, owed, np.where(mine, np.minimum(owed, sp.lane_flow), 0.0)),
+                            np.where(sp.incumbent, owed, 0.0))
+            ahead = np.where(first, _sum(c, part, "origin")[:, c.lane_origin], ahead)
     return ahead
 
 

@@ -140,20 +140,38 @@ def any_restart(run: Run, t: int) -> bool:
 def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
     """Days before each lane's supplier ships a new order on it, and the restart part, per lane (§5.7).
 
-    The wait is the restart wait plus what the supplier owes at its quoted
-    rate (infinite if it owes goods and quotes no rate): everything it owes,
-    or, allocating by value, what it owes the lanes of the lane's value tier
-    and higher tiers.
+    The wait is the restart wait plus what the supplier owes in the classes
+    it serves before or with a new order on the lane, at its quoted rate
+    (infinite if that is positive and it quotes no rate): everything it owes,
+    or, for a lane whose new order falls within its normal flow (history,
+    value) or among incumbents (``incumbent``), every lane's backlog up to its
+    normal flow (the incumbents' backlog); by value, only for the lane's own
+    tier and higher tiers.
     """
     lay, owed, rank = run.layout, run.owed, run.layout.value_rank
+    flow, incumbent = lay.lane_flow, lay.incumbent
     waits, restarts = [0.0] * lay.n_lanes, [0.0] * lay.n_lanes
     for f, lanes in enumerate(lay.out_lanes):
         if not lanes:
             continue
         rate, restart = _quote(run, f, t)
-        total = sum([owed[l] for l in lanes])
+        rule = lay.allocation[lanes[0]]
+        by_history = rule == "history" or rule == "value"
+        if lay.by_value:
+            # What it owes each tier and the tiers above, summed in lane order (the vector engine's bits).
+            upto = {j: sum([owed[k] for k in lanes if rank[k] <= j]) for j in {rank[l] for l in lanes}}
+        else:
+            upto = {0: sum([owed[l] for l in lanes])}
+        first: dict[int, float] = {}
         for l in lanes:
-            due = sum([owed[k] for k in lanes if rank[k] <= rank[l]]) if lay.by_value else total
+            j = rank[l]
+            if (owed[l] < flow[l]) if by_history else (rule == "incumbent" and incumbent[l]):
+                if j not in first:
+                    first[j] = sum([(owed[k] if rank[k] < j else min(owed[k], flow[k]) if rank[k] == j else 0.0)
+                                    if by_history else (owed[k] if incumbent[k] else 0.0) for k in lanes])
+                due = first[j]
+            else:
+                due = upto[j]
             queue = (due / rate if rate > 0 else _INF) if due > 0.0 else 0.0
             waits[l] = restart + queue
             restarts[l] = restart
