@@ -198,12 +198,42 @@ def supplier_wait(c: Compiled, s: State, day: int | None = None) -> tuple[np.nda
     """
     assert s.owed is not None
     sp = spec(c)
-    owed = _sum(c, s.owed, "origin")
     rate, restart = _quote(c, s, sp, s.day if day is None else day)
+    owed = _ahead(c, s, sp)
+    rate_l = rate[:, c.lane_origin]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        queue = np.where(owed > 0, owed / rate, 0.0)
-    wait: np.ndarray = (restart + queue)[:, c.lane_origin]
+        queue = np.where(owed > 0, owed / rate_l, 0.0)
+    wait: np.ndarray = restart[:, c.lane_origin] + queue
     return wait, restart[:, c.lane_origin]
+
+
+def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
+    """What each lane's supplier owes in the classes it serves before or with a new order on it, (R, L) (§5.7).
+
+    Everything it owes, except where a new order on the lane falls in an
+    earlier service class: within the lane's normal flow (its backlog below
+    its steady flow, allocation by history or value), it waits only for every
+    lane's backlog up to its normal flow; at an ``incumbent`` supplier, an
+    incumbent lane waits for the incumbents' backlog. Allocating by value, a
+    lane also waits for everything owed to higher tiers and nothing owed to
+    lower ones.
+    """
+    owed = s.owed
+    code = np.int8(ALLOCATION_CODE["history"]) if sp.allocation is None else sp.allocation
+    by_history = (code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
+    within = np.where(by_history, owed < sp.lane_flow, (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
+    rank = np.zeros(c.n_lanes, dtype=np.int64) if sp.value_rank is None else sp.value_rank
+    ahead = np.zeros_like(owed)
+    for tier in range(sp.n_tiers):
+        mine = rank == tier
+        everything = owed if sp.value_rank is None else np.where(rank <= tier, owed, 0.0)
+        ahead = np.where(mine, _sum(c, everything, "origin")[:, c.lane_origin], ahead)
+        first = within & mine
+        if first.any():
+            part = np.where(by_history, np.where(rank < tier, owed, np.where(mine, np.minimum(owed, sp.lane_flow), 0.0)),
+                            np.where(sp.incumbent, owed, 0.0))
+            ahead = np.where(first, _sum(c, part, "origin")[:, c.lane_origin], ahead)
+    return ahead
 
 
 def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -522,20 +552,22 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
-                 orders: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What each lane asks in the three service classes of its supplier, (R, L) each (docs/model.md §5.7).
+                 orders: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What each lane asks in the service classes of its supplier, (R, L) each (docs/model.md §5.7).
 
-    ``history`` (the default): up to the lane's steady daily flow, then the
-    rest of its backlog, then the rest of the day's orders; ``fcfs``:
-    backlog, then the day's orders; ``pro_rata``: everything in one class;
-    ``incumbent``: incumbent lanes (baseline share > 0), then the others.
+    ``history``: up to the lane's steady daily flow, then the rest of its
+    backlog, then the rest of the day's orders; ``value``: the history
+    classes of the highest value tier, then those of the next tier, ...
+    (``3 * n_tiers`` classes; other rules ask nothing beyond their own);
+    ``fcfs``: backlog, then the day's orders; ``pro_rata``: everything in one
+    class; ``incumbent``: incumbent lanes (baseline share > 0), then the others.
     """
     both = owed + orders
     if sp.allocation is None:
         code = np.full(c.n_lanes, ALLOCATION_CODE["history"], dtype=np.int8)
     else:
         code = sp.allocation
-    history = code == ALLOCATION_CODE["history"]
+    history = (code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
     # History: the lane's normal flow first (older orders first within it), then older orders, then new.
     normal = np.minimum(both, sp.lane_flow)
     older = np.maximum(owed - sp.lane_flow, 0.0)
@@ -544,4 +576,11 @@ def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
                               np.where((code == ALLOCATION_CODE["pro_rata"]) | sp.incumbent, both, 0.0)))
     second = np.where(history, older, both - first)
     third = np.where(history, np.maximum((both - first) - second, 0.0), 0.0)
-    return first, second, third
+    if sp.value_rank is None:
+        return first, second, third
+    # Value: each tier's history classes in turn, the highest tier first (tier 0 holds every other rule's lanes).
+    out: list[np.ndarray] = []
+    for tier in range(sp.n_tiers):
+        mine = sp.value_rank == tier
+        out.extend(np.where(mine, part, 0.0) for part in (first, second, third))
+    return tuple(out)

@@ -39,7 +39,7 @@ __all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAG
 MAX_ELASTICITY = 100.0
 
 #: Allocation rules a supplier short of stock may use (``Facility.allocation``, docs/model.md §5.7).
-ALLOCATIONS = ("history", "fcfs", "pro_rata", "incumbent")
+ALLOCATIONS = ("history", "fcfs", "pro_rata", "incumbent", "value", "auto")
 
 #: Largest over-ordering (``panic``) factor: orders for the extra pipeline at most 101-fold.
 MAX_PANIC = 100.0
@@ -162,12 +162,18 @@ class Facility:
         day ``t`` joins the output stock on day ``t + cycle_time_days``
         (``docs/model.md`` §5.4). 0 (the default): output is in stock the day
         it is made.
-    allocation : {"history", "fcfs", "pro_rata", "incumbent"}
+    allocation : {"auto", "history", "value", "fcfs", "pro_rata", "incumbent"}
         How the facility rations its output stock among its lanes when it
         cannot ship everything owed and ordered (``docs/model.md`` §5.7):
-        ``"history"`` (the default) serves every lane up to its steady daily
+        ``"auto"`` (the default) is ``"value"`` when the scenario's
+        ``price_feedback`` is on and ``"history"`` otherwise;
+        ``"history"`` serves every lane up to its steady daily
         flow first (allocation by historical purchases), then what lanes ask
         beyond it, older orders (the backlog) before the day's orders;
+        ``"value"`` (price rationing) serves buyers in order of what a unit
+        is worth to them (a facility: its output's reference price over its
+        recipe coefficient; a final demand: the good's reference price),
+        highest first, each value tier by history;
         ``"fcfs"`` serves older orders before the day's orders;
         ``"pro_rata"`` serves every lane in proportion to all it asks, old
         and new alike; ``"incumbent"`` serves the lanes of baseline customers
@@ -203,7 +209,7 @@ class Facility:
     default_cover_days: float = 30.0
     name: str = ""
     cycle_time_days: int = 0
-    allocation: Literal["history", "fcfs", "pro_rata", "incumbent"] = "history"
+    allocation: Literal["auto", "history", "value", "fcfs", "pro_rata", "incumbent"] = "auto"
     panic: float = 0.0
     restart_days: float | None = None
     restart_ramp_days: float | None = None
@@ -212,7 +218,8 @@ class Facility:
         ident = self.id if isinstance(self.id, str) else repr(self.id)
         check_id(self.id, "id", "Facility")
         if self.allocation not in ALLOCATIONS:
-            raise fail("allocation", "one of 'history', 'fcfs', 'pro_rata', 'incumbent'", self.allocation, "Facility", ident)
+            raise fail("allocation", "one of 'history', 'fcfs', 'pro_rata', 'incumbent', 'value', 'auto'",
+                       self.allocation, "Facility", ident)
         object.__setattr__(self, "panic", check_magnitude(self.panic, "panic", "Facility", ident,
                                                           low=-1.0, high=MAX_PANIC))
         for name in ("region", "stage", "output"):

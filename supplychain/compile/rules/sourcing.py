@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...model.network import ALLOCATIONS
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ...model.sourcing import (
     PATIENCE_DAYS,
@@ -34,19 +33,17 @@ from ...model.sourcing import (
 )
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import index
+from .allocation import ALLOCATION_CODE, lane_values, resolved_rules, value_ranks
 
 __all__ = ["SourcingSpec", "tariff_shares", "sourcing_spec", "ALLOCATION_CODE"]
-
-#: Integer code of each allocation rule in :attr:`SourcingSpec.allocation`.
-ALLOCATION_CODE = {name: i for i, name in enumerate(ALLOCATIONS)}
-
 
 @dataclass(frozen=True, eq=False)
 class SourcingSpec:
     """Per-lane and per-buyer sourcing parameters (``Compiled.schedules.extras["sourcing"]``).
 
     ``lead_shift`` is ``None`` when no shock changes any transport time;
-    ``allocation`` is ``None`` when every supplier allocates by history (the default rule).
+    ``allocation`` is ``None`` when every supplier allocates by history (``"auto"`` resolved, §5.7);
+    ``value_rank`` is ``None`` when no supplier allocates by value.
     """
 
     incumbent: np.ndarray        # (L,) bool: baseline share > 0 (qualified from the start)
@@ -64,6 +61,8 @@ class SourcingSpec:
     outage_days: np.ndarray | None = None  # (F,) mean duration of the random outages hitting a facility
     lock: np.ndarray | None = None  # (L,) locked share 1 - second-source share (§5.6.6); None: no lane locked
     port_days: np.ndarray | None = None  # (L,) days from the buyer's first search to porting its designs
+    value_rank: np.ndarray | None = None  # (L,) value tier of the lane among its supplier's lanes (0: highest)
+    n_tiers: int = 1             # number of value tiers of the supplier with the most
 
 
 def _moving_average(x: np.ndarray, before: np.ndarray, window: int) -> np.ndarray:
@@ -179,13 +178,17 @@ def sourcing_spec(builder: ScheduleBuilder) -> None:
     lead_shift = None
     if (factor != 1.0).any() or (extra != 0.0).any():
         lead_shift = core["lane_lead_mean"] * (factor - 1.0) + extra
-    codes = np.array([ALLOCATION_CODE[f.allocation] for f in net.facilities], dtype=np.int8)
+    codes = resolved_rules(net, builder.scenario.price_feedback)
     allocation = codes[core["lane_origin"]] if codes.any() else None
+    value_rank, n_tiers = None, 1
+    if allocation is not None and (allocation == ALLOCATION_CODE["value"]).any():
+        value_rank = value_ranks(lane_values(net), core["lane_origin"], allocation == ALLOCATION_CODE["value"])
+        n_tiers = int(value_rank.max()) + 1 if value_rank.size else 1
     builder.extras["sourcing"] = SourcingSpec(
         incumbent=incumbent, qualify_days=qualify, patience=patience, lasting=lasting, step=step,
         panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation, lane_flow=flow,
         restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder),
-        lock=lock, port_days=port)
+        lock=lock, port_days=port, value_rank=value_rank, n_tiers=n_tiers)
 
 
 def _quote_share(builder: ScheduleBuilder) -> np.ndarray | None:

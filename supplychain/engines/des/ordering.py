@@ -140,26 +140,50 @@ def any_restart(run: Run, t: int) -> bool:
 
 
 def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
-    """Days before each supplier ships a new order, and the restart part of them (§5.7).
+    """Days before each lane's supplier ships a new order on it, and the restart part, per lane (§5.7).
 
-    The wait is the restart wait plus what it owes at its quoted rate
-    (infinite if it owes goods and quotes no rate).
+    The wait is the restart wait plus what the supplier owes in the classes
+    it serves before or with a new order on the lane, at its quoted rate
+    (infinite if that is positive and it quotes no rate): everything it owes,
+    or, for a lane whose new order falls within its normal flow (history,
+    value) or among incumbents (``incumbent``), every lane's backlog up to its
+    normal flow (the incumbents' backlog); by value, only for the lane's own
+    tier and higher tiers.
     """
-    lay, owed = run.layout, run.owed
-    waits, restarts = [], []
+    lay, owed, rank = run.layout, run.owed, run.layout.value_rank
+    flow, incumbent = lay.lane_flow, lay.incumbent
+    waits, restarts = [0.0] * lay.n_lanes, [0.0] * lay.n_lanes
     for f, lanes in enumerate(lay.out_lanes):
+        if not lanes:
+            continue
         rate, restart = _quote(run, f, t)
-        due = sum([owed[l] for l in lanes])
-        queue = (due / rate if rate > 0 else _INF) if due > 0.0 else 0.0
-        waits.append(restart + queue)
-        restarts.append(restart)
+        rule = lay.allocation[lanes[0]]
+        by_history = rule == "history" or rule == "value"
+        if lay.by_value:
+            # What it owes each tier and the tiers above, summed in lane order (the vector engine's bits).
+            upto = {j: sum([owed[k] for k in lanes if rank[k] <= j]) for j in {rank[l] for l in lanes}}
+        else:
+            upto = {0: sum([owed[l] for l in lanes])}
+        first: dict[int, float] = {}
+        for l in lanes:
+            j = rank[l]
+            if (owed[l] < flow[l]) if by_history else (rule == "incumbent" and incumbent[l]):
+                if j not in first:
+                    first[j] = sum([(owed[k] if rank[k] < j else min(owed[k], flow[k]) if rank[k] == j else 0.0)
+                                    if by_history else (owed[k] if incumbent[k] else 0.0) for k in lanes])
+                due = first[j]
+            else:
+                due = upto[j]
+            queue = (due / rate if rate > 0 else _INF) if due > 0.0 else 0.0
+            waits[l] = restart + queue
+            restarts[l] = restart
     return waits, restarts
 
 
 def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
     """Cancel what suppliers would not ship within each buyer's patience (§5.6.5).
 
-    Returns each supplier's wait after the cancellations and, per lane,
+    Returns each lane's wait after the cancellations and, per lane,
     whether it was late (its supplier's wait, before cancelling, at least the
     lane's patience). A late lane keeps ``(patience - restart)^+ / (wait - restart)``
     of its backlog.
@@ -169,12 +193,12 @@ def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
     patience = lay.patience
     late = [False] * lay.n_lanes
     cut = False
-    for l, f in enumerate(lay.lane_origin):
-        wait = waits[f]
+    for l in range(lay.n_lanes):
+        wait = waits[l]
         if wait > 0.0 and wait >= patience[l] * (1.0 - LATE_TOLERANCE):
             late[l] = True
             if wait > patience[l]:
-                owed[l] *= _keep(patience[l] - restarts[f], wait - restarts[f])
+                owed[l] *= _keep(patience[l] - restarts[l], wait - restarts[l])
                 cut = True
     return (supplier_waits(run, t)[0] if cut else waits), late
 
@@ -246,9 +270,9 @@ def expect_waits(run: Run, waits: list[float] | None) -> list[float] | None:
     if waits is None and not any(e):
         return None
     lay = run.layout
-    patience, origin = lay.patience, lay.lane_origin
+    patience = lay.patience
     for l in range(lay.n_lanes):
-        w = 0.0 if waits is None else waits[origin[l]]
+        w = 0.0 if waits is None else waits[l]
         v = e[l] + (min(w, patience[l]) - e[l]) / EXPECTED_WAIT_DAYS
         e[l] = v if v >= 1e-9 else 0.0
     return e

@@ -258,7 +258,6 @@ class Run:
         lay = self.layout
         waits = supplier_waits(self, t)[0]
         horizon = float(self.c.n_days)  # a wait beyond the horizon (no restart in view) is recorded as it
-        origin = lay.lane_origin
         on_order = [0.0] * lay.n_stocks
         for b, lanes in enumerate(lay.buyer_lanes):
             value = sum([self.transit[l] for l in lanes]) + sum([self.owed[l] for l in lanes])
@@ -269,7 +268,7 @@ class Run:
             "production": production, "inventory": list(self.stock), "flow": list(shipped),
             "arrivals": list(self.arrived), "in_transit": list(self.transit), "demand": demand,
             "delivered": delivered, "unmet": unmet, "served_on_day": served, "backlog": list(self.owed),
-            "quoted_lead_time": [lead[l] + min(waits[origin[l]], horizon) for l in range(lay.n_lanes)],
+            "quoted_lead_time": [lead[l] + min(waits[l], horizon) for l in range(lay.n_lanes)],
             "share": list(self.applied), "on_order": on_order,
         }
         if self.prices is not None:

@@ -2,9 +2,10 @@
 
 Phase 6 of the day (docs/model.md §5.7). Supplier ``f`` owes each of its
 lanes a backlog (orders of earlier days) and receives the day's orders. It
-serves up to three classes in turn: ``history`` (the default) each lane up
+serves up to three classes in turn: ``history`` each lane up
 to its steady daily flow, then the rest of the backlog, then the rest of the
-day's orders; ``fcfs`` the backlog, then the day's orders; ``pro_rata``
+day's orders; ``value`` those three classes for each tier of buyers' value
+per unit in turn, the highest first; ``fcfs`` the backlog, then the day's orders; ``pro_rata``
 everything in one class; ``incumbent`` its baseline customers' lanes, then
 the others. Within a class every lane gets the same fraction of
 its request when the stock is short (proportional rationing), and no lane
@@ -46,7 +47,7 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
     room = {l: cap[l] for l in lanes}
     for l in lanes:
         shipped[l] = 0.0
-    for k in range(3):
+    for k in range(len(classes[0])):
         part = _ration({l: min(asked[k], room[l]) for l, asked in zip(lanes, classes)}, left)
         left = max(left - sum(part.values()), 0.0)
         for l in lanes:
@@ -54,17 +55,24 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
             shipped[l] = shipped[l] + part[l]
 
 
-def _classes(lay, l: int, owed: float, order: float) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    """What lane ``l`` asks in its supplier's three service classes (§5.7)."""
+def _classes(lay, l: int, owed: float, order: float) -> list[float]:  # type: ignore[no-untyped-def]
+    """What lane ``l`` asks in its supplier's service classes (§5.7): three, or three per value tier."""
     rule = lay.allocation[l]
     both = owed + order
-    if rule == "history":
+    if rule == "history" or rule == "value":
         # Its normal flow first (older orders first within it), then older orders, then new ones.
         normal = min(both, lay.lane_flow[l])
         older = max(owed - lay.lane_flow[l], 0.0)
-        return normal, older, max((both - normal) - older, 0.0)
-    head = owed if rule == "fcfs" else both if rule == "pro_rata" or lay.incumbent[l] else 0.0
-    return head, both - head, 0.0
+        asked = [normal, older, max((both - normal) - older, 0.0)]
+    else:
+        head = owed if rule == "fcfs" else both if rule == "pro_rata" or lay.incumbent[l] else 0.0
+        asked = [head, both - head, 0.0]
+    if not lay.by_value:
+        return asked
+    # By value: the history classes of the lane's own tier; every other tier's classes ask nothing.
+    out = [0.0] * (3 * lay.n_tiers)
+    out[3 * lay.value_rank[l]:3 * lay.value_rank[l] + 3] = asked
+    return out
 
 
 def _ration(wanted: dict[int, float], on_hand: float) -> dict[int, float]:

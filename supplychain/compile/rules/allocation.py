@@ -1,0 +1,99 @@
+"""Allocation rules of the suppliers: the rule each lane's supplier applies and its buyers' value tiers.
+
+A supplier short of stock serves its lanes by its ``Facility.allocation``
+rule (``docs/model.md`` §5.7). ``"auto"`` resolves here, once per scenario:
+price rationing (``"value"``) when the scenario's price feedback is on, by
+history otherwise. Under ``"value"`` a supplier serves its buyers in tiers of
+what a unit is worth to them, highest first: :func:`lane_values` gives each
+lane that value and :func:`value_ranks` its tier among its supplier's lanes.
+
+Implements docs/model.md §5.7 (allocation by value).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...model.network import ALLOCATIONS, Network
+
+__all__ = ["ALLOCATION_CODE", "VALUE_TOLERANCE", "resolved_rules", "lane_values", "value_ranks"]
+
+#: Integer code of each allocation rule (``SourcingSpec.allocation``).
+ALLOCATION_CODE = {name: i for i, name in enumerate(ALLOCATIONS)}
+
+#: Relative tolerance within which two buyers' values per unit are one tier (docs/model.md §5.7).
+VALUE_TOLERANCE = 1e-9
+
+
+def resolved_rules(net: Network, price_feedback: bool) -> np.ndarray:
+    """Each facility's allocation code, ``"auto"`` resolved by the scenario's price feedback, (F,) int8.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> net = toy_scenario(3).network
+    >>> names = {v: k for k, v in ALLOCATION_CODE.items()}
+    >>> [names[int(k)] for k in resolved_rules(net, True)][:1], [names[int(k)] for k in resolved_rules(net, False)][:1]
+    (['value'], ['history'])
+    """
+    auto = ALLOCATION_CODE["value" if price_feedback else "history"]
+    return np.array([auto if f.allocation == "auto" else ALLOCATION_CODE[f.allocation] for f in net.facilities],
+                    dtype=np.int8)
+
+
+def lane_values(net: Network) -> np.ndarray:
+    """What a unit carried on each lane is worth to its buyer, USD, (L,).
+
+    A facility buying an input ``k`` values it at its output's reference
+    price over its recipe coefficient, ``p_out / a_k`` (the output a unit of
+    the input makes, at reference prices); a final demand values the good at
+    its reference price (its uses are not modelled).
+
+    Examples
+    --------
+    >>> from supplychain.model import Commodity, Demand, Facility, Lane, Network, Region
+    >>> net = Network(regions=(Region("JP"),),
+    ...               commodities=(Commodity("ga", "kg", 500.0), Commodity("chip", "kUSD", 1000.0)),
+    ...               facilities=(Facility("JP.ref", "JP", "refinery", "ga", 10.0),
+    ...                           Facility("JP.fab", "JP", "fab", "chip", 100.0, recipe={"ga": 0.02})),
+    ...               lanes=(Lane("JP.ref", "JP.fab", "ga", share=1.0), Lane("JP.ref", "JP.use", "ga", share=1.0),
+    ...                      Lane("JP.fab", "JP.chips", "chip", share=1.0)),
+    ...               demands=(Demand("JP.use", "JP", "ga", 1.0), Demand("JP.chips", "JP", "chip", 1.0)))
+    >>> lane_values(net).tolist()
+    [50000.0, 500.0, 1000.0]
+    """
+    price = {c.id: c.price_usd for c in net.commodities}
+    facilities = {f.id: f for f in net.facilities}
+    out = np.empty(len(net.lanes))
+    for i, lane in enumerate(net.lanes):
+        buyer = facilities.get(lane.destination)
+        if buyer is None:
+            out[i] = price[lane.commodity]
+        else:
+            out[i] = price[buyer.output] / dict(buyer.recipe)[lane.commodity]
+    return out
+
+
+def value_ranks(values: np.ndarray, origin: np.ndarray, value_rule: np.ndarray) -> np.ndarray:
+    """Each lane's value tier among its supplier's lanes, 0 the highest, (L,) int.
+
+    Lanes of one supplier whose values differ by at most ``VALUE_TOLERANCE``
+    of the larger share a tier; lanes of a supplier whose rule is not
+    ``"value"`` (``value_rule`` False) are all in tier 0.
+
+    Examples
+    --------
+    >>> value_ranks(np.array([5.0, 50.0, 5.0, 7.0]), np.array([0, 0, 0, 1]), np.array([True, True, True, True])).tolist()
+    [1, 0, 1, 0]
+    """
+    ranks = np.zeros(len(values), dtype=np.int64)
+    for f in np.unique(origin):
+        lanes = np.flatnonzero((origin == f) & value_rule)
+        if not lanes.size:
+            continue
+        tier, top = -1, np.inf
+        for l in lanes[np.argsort(-values[lanes], kind="stable")]:
+            if values[l] < top * (1.0 - VALUE_TOLERANCE) or tier < 0:
+                tier, top = tier + 1, values[l]
+            ranks[l] = tier
+    return ranks
