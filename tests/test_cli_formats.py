@@ -171,10 +171,12 @@ def test_stress_test_footer_explains_exactly_the_columns_shown(tmp_path, capsys)
         assert f"{header}:" in footer
     for absent in ("TTS sim", "shortfall (sim)", "worst 5%", "target"):
         assert absent not in footer
-    # CN.mine's stocks outlast the knockout but the LP still ranks it by its time-to-survive; the third
-    # knockout moves nothing at all and is counted, not ranked.
-    assert [line.split()[:2] for line in lines[1:3]] == [["KR.cells", "1"], ["CN.mine", "2"]]
-    assert lines[3] == "1 more knockout does not move any demand within 60 days: not ranked."
+    # CN.mine's stocks run low but outlast the knockout: it loses nothing, so it ties at no shortfall and is
+    # listed under its own heading without a rank; the third knockout moves nothing at all and is counted.
+    assert lines[1].split()[:2] == ["KR.cells", "1"]
+    assert lines[2] == "No shortfall within 60 days (tied, not ranked; shortest time-to-survive first):"
+    assert lines[3].split()[:2] == ["CN.mine", "-"] and lines[3].split()[-3] == "$0"
+    assert lines[4] == "1 more knockout does not move any demand within 60 days: not ranked."
 
 
 def test_stress_test_with_an_unmoved_target_ranks_nothing_and_names_the_cli_option(tmp_path, capsys):
