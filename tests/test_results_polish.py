@@ -102,8 +102,38 @@ def test_reprs_say_price_feedback_is_on_in_the_run_headers_words(keep):
     on = toy_scenario(10).replace(price_feedback=True)
     kind = "Results" if keep == "series" else "EnsembleResults"
     res = sc.simulate(on, engine="vector", n_runs=1, seed=0, keep=keep)
-    assert repr(res).startswith(f"{kind}('toy': vector engine, 1 run, seed 0, 10 days from 2025-01-01, "
+    assert repr(res).replace(" (NumPy)", "").replace(" (compiled loops)", "").startswith(
+        f"{kind}('toy': vector engine, 1 run, seed 0, 10 days from 2025-01-01, "
                                 "price feedback: on")
     assert "price feedback: on" in res._repr_html_()
     off = sc.simulate(on.replace(price_feedback=False), engine="vector", n_runs=1, seed=0, keep=keep)
     assert "price feedback" not in repr(off)
+
+
+@pytest.mark.parametrize("keep", ["series", "summary"])
+def test_results_say_whether_the_vector_engine_ran_compiled_loops(monkeypatch, keep):
+    monkeypatch.setenv("SUPPLYCHAIN_JIT", "off")
+    kind = "Results" if keep == "series" else "EnsembleResults"
+    numpy_only = sc.simulate(toy_scenario(10), engine="vector", seed=0, keep=keep)
+    assert numpy_only.compiled_loops is False
+    assert repr(numpy_only).startswith(f"{kind}('toy': vector engine (NumPy), 1 run")
+    assert sc.format_summary(numpy_only).startswith("Scenario 'toy': vector engine (NumPy), 1 run")
+    des = sc.simulate(toy_scenario(10), engine="des", seed=0)
+    assert des.compiled_loops is False and repr(des).startswith("Results('toy': des engine, 1 run")
+    pytest.importorskip("numba")
+    monkeypatch.setenv("SUPPLYCHAIN_JIT", "on")
+    compiled = sc.simulate(toy_scenario(10), engine="vector", seed=0, keep=keep)
+    assert compiled.compiled_loops is True
+    assert repr(compiled).startswith(f"{kind}('toy': vector engine (compiled loops), 1 run")
+    assert compiled.summary().equals(numpy_only.summary())  # the same numbers either way
+
+
+def test_version_says_whether_compiled_loops_are_used(monkeypatch, capsys):
+    from supplychain.cli import main
+    monkeypatch.setenv("SUPPLYCHAIN_JIT", "off")
+    assert main(["--version"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("supplychain ") and "runs NumPy alone" in lines[1]
+    monkeypatch.setenv("SUPPLYCHAIN_JIT", "sometimes")
+    assert main(["--version"]) == 0
+    assert "SUPPLYCHAIN_JIT must be one of auto, on, off; got 'sometimes'" in capsys.readouterr().out

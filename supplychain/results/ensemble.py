@@ -73,6 +73,9 @@ class EnsembleResults:
         Value added lost beyond the chain per run, region and industry, USD,
         ``(n_runs, regions, sectors)`` in the order of
         :func:`supplychain.impact.load_io_table` (docs/model.md §8.3).
+    compiled_loops : bool or None
+        Whether the vector engine ran its compiled loops, as
+        :attr:`Results.compiled_loops <supplychain.results.Results.compiled_loops>`.
 
     Examples
     --------
@@ -103,6 +106,7 @@ class EnsembleResults:
     lane_tariff_units: np.ndarray | None = None
     lane_extra_usd: np.ndarray | None = None
     value_added_loss: np.ndarray | None = None
+    compiled_loops: bool | None = None
 
     def __post_init__(self) -> None:
         for arr in [*self._per_run(), *self.bands.values()]:
