@@ -137,3 +137,25 @@ def test_version_says_whether_compiled_loops_are_used(monkeypatch, capsys):
     monkeypatch.setenv("SUPPLYCHAIN_JIT", "sometimes")
     assert main(["--version"]) == 0
     assert "SUPPLYCHAIN_JIT must be one of auto, on, off; got 'sometimes'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, region", [("Korea", "KR"), ("South Korea", "KR"), ("Taiwan", "TW"), ("USA", "US"),
+                                          ("U.S.", "US"), ("China", "CN"), ("Japan", "JP"),
+                                          ("rest of the world", "ROW")])
+def test_a_country_name_where_a_region_id_belongs_hints_the_id(name, region):
+    from supplychain._validation import check_known
+    with pytest.raises(sc.UnknownIdError, match=rf"region {name!r} for DemandShock is not a known id\. "
+                                                rf"Did you mean {region!r}\?$"):
+        check_known(name, ["JP", "KR", "US", "CN", "TW", "ROW"], "region", "DemandShock")
+
+
+def test_a_shock_naming_korea_is_told_kr_and_an_unknown_country_gets_the_list():
+    from supplychain.model import DemandShock
+    base = sc.load_baseline(horizon_days=5)
+    with pytest.raises(sc.UnknownIdError, match=r"region 'Korea' for DemandShock is not a known id\. Did you mean 'KR'\?"):
+        sc.simulate(base.with_shocks(DemandShock(region="Korea", commodity="logic_chip", factor=2.0)))
+    with pytest.raises(sc.UnknownIdError, match=r"'Germany' .* Known: CN, JP, KR, ROW, TW, US\."):
+        sc.simulate(base.with_shocks(DemandShock(region="Germany", commodity="logic_chip", factor=2.0)))
+    # A country name only maps to an id the network has: elsewhere it is an ordinary unknown id.
+    from supplychain._validation import close_matches
+    assert close_matches("Korea", ["north", "south"]) == []
