@@ -134,3 +134,23 @@ def test_plot_flows_on_given_axes_and_unknown_commodity(res):
     assert "USD" in ax.get_title()
     with pytest.raises(UnknownIdError, match=r"commodity 'mteal' .* Did you mean 'metal'\?"):
         plot_flows(res, "mteal")
+
+
+def test_a_fan_with_no_shortfall_says_so_instead_of_drawing_a_scale():
+    from supplychain.analytics._toy import toy_network
+    from supplychain.analytics.stress import knockout_scenario
+    from supplychain.plotting.ensemble import plot_ensemble_fan
+    cut = knockout_scenario(toy_network(), ["KR.cells"], duration_days=50, horizon_days=60)
+    calm = simulate(cut.without_shocks(), engine="vector", seed=0, keep="summary")
+    assert not calm.band("shortfall_usd", "ALL").any()
+    ax = plot_ensemble_fan(calm, calm)
+    plt.gcf().canvas.draw()
+    assert ax.get_yticks().tolist() == [0.0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["$0"]
+    assert [t.get_text() for t in ax.texts] == ["no shortfall in any run"]
+    plt.close("all")
+    # A shortfall keeps its scale and gets no note.
+    short = simulate(cut, engine="vector", seed=0, keep="summary")
+    assert short.band("shortfall_usd", "ALL").any()
+    ax = plot_ensemble_fan(short, calm)
+    assert len(ax.get_yticks()) > 1 and not ax.texts

@@ -202,9 +202,6 @@ def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults
         ax.set_ylabel("cumulative shortfall" if k % 3 == 0 else "")
         if k:
             ax.get_legend().remove()
-        if not results.band("shortfall_usd", group).any():
-            ax.set_ylim(-1.0, 1.0)
-            ax.text(0.5, 0.5, "no shortfall in any run", transform=ax.transAxes, ha="center", color="0.3")
     _hide_unused(axes, len(groups))
     fig.suptitle(f"{results.scenario.name}: cumulative shortfall over {results.n_runs:,} runs (median, 5-95%)")
     fig.savefig(folder / "fan.png", dpi=110)
