@@ -67,7 +67,7 @@ class EnsembleResults:
         shipped, the sum over days of units shipped x that day's tariff rate,
         and the USD of rerouting extras. They give
         :func:`~supplychain.analytics.compare.compare` its trade metrics
-        (imports, import cost, landed cost, tariff paid, import shares).
+        (imports and their landed value, landed cost per unit, tariff paid, import shares).
         ``None`` in archives written before they were kept.
     value_added_loss : ndarray, optional
         Value added lost beyond the chain per run, region and industry, USD,
