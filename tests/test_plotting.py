@@ -154,3 +154,11 @@ def test_a_fan_with_no_shortfall_says_so_instead_of_drawing_a_scale():
     assert short.band("shortfall_usd", "ALL").any()
     ax = plot_ensemble_fan(short, calm)
     assert len(ax.get_yticks()) > 1 and not ax.texts
+
+
+def test_value_added_legend_names_industries_beside_their_codes():
+    from supplychain.plotting.impact import plot_value_added_loss
+    ax = plot_value_added_loss(np.ones((2, 6, 5)) * 1e9)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "electronics (C26)", "electrical equipment (C27)", "machinery (C28)", "motor vehicles (C29)",
+        "rest of the economy (OTH)"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import supplychain as sc
@@ -83,18 +85,21 @@ def test_value_added_loss_repr_is_one_short_line():
                     f"{format_usd(1.9e9)} (mean over runs); largest region US $2.00bn, largest industry C26 $2.00bn)")
 
 
-def test_value_added_block_names_the_largest_chain_using_industry():
+def test_value_added_block_names_industries_and_keeps_the_rest_of_the_economy_apart():
     import pandas as pd
 
     from supplychain.cli.impact_text import format_value_added
     frame = pd.DataFrame({"region": ["JP"] * 5 + ["US"] * 5, "sector": ["C26", "C27", "C28", "C29", "OTH"] * 2,
                           "value_added_loss_usd": [1e8, 2e8, 0.0, 7e8, 3e9, 5e8, 0.0, 0.0, 1e8, 2e9]})
     lines = format_value_added(frame).splitlines()
-    assert lines[1].split() == ["region", "value", "added", "lost", "largest", "industry", "largest", "chain-using",
-                                "industry", "share", "of", "GDP"]
-    jp = next(line for line in lines if line.startswith("JP")).split()
-    us = next(line for line in lines if line.startswith("US")).split()
-    assert jp[1:5] == ["$4.00bn", "OTH", "C29", "$700M"] and us[1:5] == ["$2.60bn", "OTH", "C26", "$500M"]
+    assert re.split(r"\s{2,}", lines[1]) == ["region", "value added lost", "share of GDP", "in chip/cell/magnet users",
+                                             "largest user", "rest of economy"]
+    cells = {line[:2]: re.split(r"\s{2,}", line) for line in lines[3:5]}
+    # JP: C26 + C27 + C29 = $1.00bn in the users, motor vehicles the largest; OTH's $3bn is its own column,
+    # not "the largest industry".
+    assert cells["JP"][1] == "$4.00bn" and cells["JP"][3:] == ["$1.00bn", "motor vehicles $700M", "$3.00bn"]
+    assert cells["US"][1] == "$2.60bn" and cells["US"][3:] == ["$600M", "electronics $500M", "$2.00bn"]
+    assert "OTH" not in "\n".join(lines) and "C2" not in "\n".join(lines[1:])
 
 
 @pytest.mark.parametrize("keep", ["series", "summary"])
