@@ -100,3 +100,16 @@ def test_imports_that_fall_because_fewer_goods_arrive_are_not_titled_a_cost(tmp_
                             "arrived, not a saving)")
     assert lines[title + 2].split()[:2] == ["KR", "ore"] and lines[title + 2].split()[4].startswith("-$")
     assert not any("import cost" in line.lower() for line in lines)
+
+
+def test_python_dash_m_supplychain_is_the_command(monkeypatch, capsys):
+    import runpy
+    import sys
+
+    import pytest
+    monkeypatch.setattr(sys, "argv", ["supplychain", "--version"])
+    with pytest.raises(SystemExit) as done:  # what `python -m supplychain --version` runs, in this process
+        runpy.run_module("supplychain", run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("supplychain ") and "compiled loops" in out
