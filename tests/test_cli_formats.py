@@ -194,3 +194,20 @@ def test_stress_test_target_table_ranks_only_knockouts_that_move_it(tmp_path, ca
     assert lines[2] == "2 more knockouts do not move 'US:cell' within 60 days: not ranked."
     headers = re.split(r"\s{2,}", lines[0])
     assert [h for h in headers[2:] if f"{h}:" not in lines[-1]] == []
+
+
+@pytest.mark.parametrize("target, message", [
+    ("US", "target 'US' for stress_test names a region, not a demand: give 'region:commodity', one of 'US:cell'."),
+    ("Japan", "target 'Japan' for stress_test names a region, not a demand: give 'region:commodity', one of "
+              "'JP:cell'."),
+    ("United States:cell", "target 'United States:cell' for stress_test is not a known id. Did you mean 'US:cell'?"),
+    ("KR", "target 'KR' for stress_test is not a known id. Known: JP.cells, JP:cell, US.cells, US:cell. A target "
+           "is 'region:commodity' (e.g. 'US:cell') or a demand id."),
+])
+def test_a_stress_target_naming_a_region_or_a_country_is_told_what_to_write(target, message):
+    from supplychain.analytics._toy import toy_network
+    from supplychain.analytics.stress import stress_test
+    from supplychain.errors import UnknownIdError
+    with pytest.raises(UnknownIdError) as err:  # raised before anything is simulated
+        stress_test(toy_network(), method="simulation", target=target)
+    assert str(err.value) == message

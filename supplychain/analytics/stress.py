@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from .._progress import iterate
-from .._validation import check_known, check_number, fail
-from ..errors import SimulationWarning
+from .._validation import check_known, check_number, close_matches, fail, shown
+from ..errors import SimulationWarning, UnknownIdError
 from ..model import Network, Scenario
 from ..results.series import Results
 from ..run.simulate import simulate
@@ -143,7 +143,27 @@ def target_demands(network: Network, target: str) -> tuple[str, ...]:
     for d in network.demands:
         groups.setdefault(f"{d.region}:{d.commodity}", []).append(d.id)
         groups.setdefault(d.id, []).append(d.id)
-    check_known(target, groups, "target", "stress_test")
+    regions = sorted({d.region for d in network.demands})
+    if target not in groups and isinstance(target, str) and ":" not in target:
+        # A region alone ("KR", "Korea") is a common first try: list that region's demands.
+        region = target if target in regions else next(iter(close_matches(target, regions)), None)
+        if region is not None and (target in regions or not close_matches(target, groups)):
+            options = ", ".join(repr(k) for k in sorted(groups) if k.startswith(f"{region}:"))
+            raise UnknownIdError(f"target {shown(target)} for stress_test names a region, not a demand: give "
+                                 f"'region:commodity', one of {options}.")
+    elif target not in groups and isinstance(target, str):
+        # A country's name before the colon ("Korea:logic_chip") means its region id.
+        name, _, commodity = target.partition(":")
+        meant = [f"{r}:{commodity}" for r in close_matches(name, regions, n=1) if f"{r}:{commodity}" in groups]
+        if meant and name not in regions:
+            raise UnknownIdError(f"target {shown(target)} for stress_test is not a known id. Did you mean {meant[0]!r}?")
+    try:
+        check_known(target, groups, "target", "stress_test")
+    except UnknownIdError as exc:
+        if "Did you mean" in str(exc):
+            raise
+        raise UnknownIdError(f"{exc} A target is 'region:commodity' (e.g. {next(iter(groups))!r}) or a demand "
+                             "id.") from None
     return tuple(groups[target])
 
 

@@ -125,5 +125,5 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
         _say_flat(ax, float(values.flat[0]), series)
     where = "all regions" if group == "ALL" else group
     ax.set_title(f"{results.scenario.name}: {where}, {results.n_runs:,} runs", fontsize="medium")
-    ax.legend(fontsize="small", loc="upper left" if series == "shortfall_usd" else "lower left")
+    ax.legend(fontsize="small", loc="upper left" if series == "shortfall_usd" else "best")
     return ax
