@@ -162,3 +162,17 @@ def test_value_added_legend_names_industries_beside_their_codes():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "electronics (C26)", "electrical equipment (C27)", "machinery (C28)", "motor vehicles (C29)",
         "rest of the economy (OTH)"]
+
+
+def test_flow_change_heatmap_names_its_unit_and_keeps_three_figures():
+    from supplychain.analytics._toy import toy_scenario
+    from supplychain.model import ExportControl
+    from supplychain.plotting.change import plot_flow_delta
+    from supplychain.plotting.results import _compact
+    base = toy_scenario(20)
+    before = simulate(base, seed=0)
+    after = simulate(base.with_shocks(ExportControl(exporter="CN", commodity="ore", start=2)), seed=0)
+    ax = plot_flow_delta(before, after, "ore")
+    assert ax.get_title() == "change in ore shipped over 20 days (t)"
+    assert plot_flow_delta(before, after, "ore", usd=True).get_title().endswith("(USD)")
+    assert [_compact(v) for v in (1.3e6, -1.52e6, 396.0, -0.27)] == ["1.30M", "-1.52M", "396", "-0.270"]
