@@ -99,9 +99,29 @@ def check_id(value: Any, field: str, kind: str) -> str:
     return value
 
 
+#: Common names of the shipped regions, lower case without dots, and the id each means.
+COUNTRY_NAMES = {
+    **dict.fromkeys(["korea", "south korea", "republic of korea", "rok", "kor"], "KR"),
+    **dict.fromkeys(["taiwan", "chinese taipei", "taipei", "twn"], "TW"),
+    **dict.fromkeys(["usa", "united states", "united states of america", "america", "the us"], "US"),
+    **dict.fromkeys(["china", "prc", "mainland china", "people's republic of china", "chn"], "CN"),
+    **dict.fromkeys(["japan", "jpn"], "JP"),
+    **dict.fromkeys(["rest of world", "rest of the world", "world", "row"], "ROW"),
+}
+
+
 def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
-    """Up to ``n`` known ids that look like ``value`` (difflib ratio >= 0.5)."""
+    """Up to ``n`` known ids that look like ``value`` (difflib ratio >= 0.5), or the id a country name means.
+
+    Examples
+    --------
+    >>> close_matches("South Korea", ["JP", "KR", "US"]), close_matches("U.S.A.", ["US", "CN"])
+    (['KR'], ['US'])
+    """
     known = list(known)
+    named = COUNTRY_NAMES.get(" ".join(value.replace(".", "").lower().split()))
+    if named is not None and named in known:
+        return [named]
     hits = difflib.get_close_matches(value, known, n=n, cutoff=0.5)
     if not hits:
         low = value.lower()

@@ -171,10 +171,12 @@ def test_stress_test_footer_explains_exactly_the_columns_shown(tmp_path, capsys)
         assert f"{header}:" in footer
     for absent in ("TTS sim", "shortfall (sim)", "worst 5%", "target"):
         assert absent not in footer
-    # CN.mine's stocks outlast the knockout but the LP still ranks it by its time-to-survive; the third
-    # knockout moves nothing at all and is counted, not ranked.
-    assert [line.split()[:2] for line in lines[1:3]] == [["KR.cells", "1"], ["CN.mine", "2"]]
-    assert lines[3] == "1 more knockout does not move any demand within 60 days: not ranked."
+    # CN.mine's stocks run low but outlast the knockout: it loses nothing, so it ties at no shortfall and is
+    # listed under its own heading without a rank; the third knockout moves nothing at all and is counted.
+    assert lines[1].split()[:2] == ["KR.cells", "1"]
+    assert lines[2] == "No shortfall within 60 days (tied, not ranked; shortest time-to-survive first):"
+    assert lines[3].split()[:2] == ["CN.mine", "-"] and lines[3].split()[-3] == "$0"
+    assert lines[4] == "1 more knockout does not move any demand within 60 days: not ranked."
 
 
 def test_stress_test_with_an_unmoved_target_ranks_nothing_and_names_the_cli_option(tmp_path, capsys):
@@ -192,3 +194,20 @@ def test_stress_test_target_table_ranks_only_knockouts_that_move_it(tmp_path, ca
     assert lines[2] == "2 more knockouts do not move 'US:cell' within 60 days: not ranked."
     headers = re.split(r"\s{2,}", lines[0])
     assert [h for h in headers[2:] if f"{h}:" not in lines[-1]] == []
+
+
+@pytest.mark.parametrize("target, message", [
+    ("US", "target 'US' for stress_test names a region, not a demand: give 'region:commodity', one of 'US:cell'."),
+    ("Japan", "target 'Japan' for stress_test names a region, not a demand: give 'region:commodity', one of "
+              "'JP:cell'."),
+    ("United States:cell", "target 'United States:cell' for stress_test is not a known id. Did you mean 'US:cell'?"),
+    ("KR", "target 'KR' for stress_test is not a known id. Known: JP.cells, JP:cell, US.cells, US:cell. A target "
+           "is 'region:commodity' (e.g. 'US:cell') or a demand id."),
+])
+def test_a_stress_target_naming_a_region_or_a_country_is_told_what_to_write(target, message):
+    from supplychain.analytics._toy import toy_network
+    from supplychain.analytics.stress import stress_test
+    from supplychain.errors import UnknownIdError
+    with pytest.raises(UnknownIdError) as err:  # raised before anything is simulated
+        stress_test(toy_network(), method="simulation", target=target)
+    assert str(err.value) == message

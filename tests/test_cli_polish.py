@@ -83,3 +83,33 @@ def test_a_horizon_beyond_the_limit_is_blamed_on_the_flag(capsys):
     # The bad value came from --horizon, not from the scenario file: the message names the flag.
     assert main(["run", "taiwan_blockade_magnets", "--horizon", "99999", "--quiet"]) == 2
     assert "argument --horizon: must be <= 3650; got 99999" in capsys.readouterr().err
+
+
+def test_imports_that_fall_because_fewer_goods_arrive_are_not_titled_a_cost(tmp_path, capsys):
+    # A ban cuts what KR receives from CN: the landed value of its imports falls, which is a loss of
+    # supply; the table must not call it a (lower) cost.
+    from supplychain.analytics._toy import toy_scenario
+    from supplychain.io import save_scenario
+    from supplychain.model import ExportControl
+    path = save_scenario(toy_scenario(40).with_shocks(ExportControl(exporter="CN", commodity="ore", start=5)),
+                         tmp_path / "ban.toml")
+    assert main(["run", str(path), "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    title = next(i for i, line in enumerate(lines) if line.startswith("Imports received"))
+    assert lines[title] == ("Imports received, at landed value (from other regions; a fall means fewer goods "
+                            "arrived, not a saving)")
+    assert lines[title + 2].split()[:2] == ["KR", "ore"] and lines[title + 2].split()[4].startswith("-$")
+    assert not any("import cost" in line.lower() for line in lines)
+
+
+def test_python_dash_m_supplychain_is_the_command(monkeypatch, capsys):
+    import runpy
+    import sys
+
+    import pytest
+    monkeypatch.setattr(sys, "argv", ["supplychain", "--version"])
+    with pytest.raises(SystemExit) as done:  # what `python -m supplychain --version` runs, in this process
+        runpy.run_module("supplychain", run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("supplychain ") and "compiled loops" in out

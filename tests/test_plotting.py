@@ -134,3 +134,45 @@ def test_plot_flows_on_given_axes_and_unknown_commodity(res):
     assert "USD" in ax.get_title()
     with pytest.raises(UnknownIdError, match=r"commodity 'mteal' .* Did you mean 'metal'\?"):
         plot_flows(res, "mteal")
+
+
+def test_a_fan_with_no_shortfall_says_so_instead_of_drawing_a_scale():
+    from supplychain.analytics._toy import toy_network
+    from supplychain.analytics.stress import knockout_scenario
+    from supplychain.plotting.ensemble import plot_ensemble_fan
+    cut = knockout_scenario(toy_network(), ["KR.cells"], duration_days=50, horizon_days=60)
+    calm = simulate(cut.without_shocks(), engine="vector", seed=0, keep="summary")
+    assert not calm.band("shortfall_usd", "ALL").any()
+    ax = plot_ensemble_fan(calm, calm)
+    plt.gcf().canvas.draw()
+    assert ax.get_yticks().tolist() == [0.0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["$0"]
+    assert [t.get_text() for t in ax.texts] == ["no shortfall in any run"]
+    plt.close("all")
+    # A shortfall keeps its scale and gets no note.
+    short = simulate(cut, engine="vector", seed=0, keep="summary")
+    assert short.band("shortfall_usd", "ALL").any()
+    ax = plot_ensemble_fan(short, calm)
+    assert len(ax.get_yticks()) > 1 and not ax.texts
+
+
+def test_value_added_legend_names_industries_beside_their_codes():
+    from supplychain.plotting.impact import plot_value_added_loss
+    ax = plot_value_added_loss(np.ones((2, 6, 5)) * 1e9)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "electronics (C26)", "electrical equipment (C27)", "machinery (C28)", "motor vehicles (C29)",
+        "rest of the economy (OTH)"]
+
+
+def test_flow_change_heatmap_names_its_unit_and_keeps_three_figures():
+    from supplychain.analytics._toy import toy_scenario
+    from supplychain.model import ExportControl
+    from supplychain.plotting.change import plot_flow_delta
+    from supplychain.plotting.results import _compact
+    base = toy_scenario(20)
+    before = simulate(base, seed=0)
+    after = simulate(base.with_shocks(ExportControl(exporter="CN", commodity="ore", start=2)), seed=0)
+    ax = plot_flow_delta(before, after, "ore")
+    assert ax.get_title() == "change in ore shipped over 20 days (t)"
+    assert plot_flow_delta(before, after, "ore", usd=True).get_title().endswith("(USD)")
+    assert [_compact(v) for v in (1.3e6, -1.52e6, 396.0, -0.27)] == ["1.30M", "-1.52M", "396", "-0.270"]

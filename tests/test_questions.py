@@ -40,7 +40,7 @@ def test_target_ranks_knockouts_by_the_targets_hand_computed_shortfall():
 def test_target_shortfall_is_the_knockouts_own_shortfall_beyond_the_baseline():
     net = toy_network()
     df = stress_test(net, duration_days=60, method="simulation", target="US.cells", seed=4)
-    assert list(df["rank"]) == [1, 2, 3] and df.index[0] == "KR.cells"
+    assert list(df["rank"]) == [1, 2, 2] and df.index[0] == "KR.cells"   # CN and ROW mines lose it nothing: tied
     assert (np.diff(df["target_shortfall_usd"]) <= 0).all()
     hit = sc.simulate(knockout_scenario(net, ["CN.mine"], duration_days=60, horizon_days=120), seed=4)
     base = sc.simulate(sc.Scenario(net, horizon_days=120), seed=4)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import supplychain as sc
@@ -83,18 +85,21 @@ def test_value_added_loss_repr_is_one_short_line():
                     f"{format_usd(1.9e9)} (mean over runs); largest region US $2.00bn, largest industry C26 $2.00bn)")
 
 
-def test_value_added_block_names_the_largest_chain_using_industry():
+def test_value_added_block_names_industries_and_keeps_the_rest_of_the_economy_apart():
     import pandas as pd
 
     from supplychain.cli.impact_text import format_value_added
     frame = pd.DataFrame({"region": ["JP"] * 5 + ["US"] * 5, "sector": ["C26", "C27", "C28", "C29", "OTH"] * 2,
                           "value_added_loss_usd": [1e8, 2e8, 0.0, 7e8, 3e9, 5e8, 0.0, 0.0, 1e8, 2e9]})
     lines = format_value_added(frame).splitlines()
-    assert lines[1].split() == ["region", "value", "added", "lost", "largest", "industry", "largest", "chain-using",
-                                "industry", "share", "of", "GDP"]
-    jp = next(line for line in lines if line.startswith("JP")).split()
-    us = next(line for line in lines if line.startswith("US")).split()
-    assert jp[1:5] == ["$4.00bn", "OTH", "C29", "$700M"] and us[1:5] == ["$2.60bn", "OTH", "C26", "$500M"]
+    assert re.split(r"\s{2,}", lines[1]) == ["region", "value added lost", "share of GDP", "in chip/cell/magnet users",
+                                             "largest user", "rest of economy"]
+    cells = {line[:2]: re.split(r"\s{2,}", line) for line in lines[3:5]}
+    # JP: C26 + C27 + C29 = $1.00bn in the users, motor vehicles the largest; OTH's $3bn is its own column,
+    # not "the largest industry".
+    assert cells["JP"][1] == "$4.00bn" and cells["JP"][3:] == ["$1.00bn", "motor vehicles $700M", "$3.00bn"]
+    assert cells["US"][1] == "$2.60bn" and cells["US"][3:] == ["$600M", "electronics $500M", "$2.00bn"]
+    assert "OTH" not in "\n".join(lines) and "C2" not in "\n".join(lines[1:])
 
 
 @pytest.mark.parametrize("keep", ["series", "summary"])
@@ -102,8 +107,60 @@ def test_reprs_say_price_feedback_is_on_in_the_run_headers_words(keep):
     on = toy_scenario(10).replace(price_feedback=True)
     kind = "Results" if keep == "series" else "EnsembleResults"
     res = sc.simulate(on, engine="vector", n_runs=1, seed=0, keep=keep)
-    assert repr(res).startswith(f"{kind}('toy': vector engine, 1 run, seed 0, 10 days from 2025-01-01, "
+    assert repr(res).replace(" (NumPy)", "").replace(" (compiled loops)", "").startswith(
+        f"{kind}('toy': vector engine, 1 run, seed 0, 10 days from 2025-01-01, "
                                 "price feedback: on")
     assert "price feedback: on" in res._repr_html_()
     off = sc.simulate(on.replace(price_feedback=False), engine="vector", n_runs=1, seed=0, keep=keep)
     assert "price feedback" not in repr(off)
+
+
+@pytest.mark.parametrize("keep", ["series", "summary"])
+def test_results_say_whether_the_vector_engine_ran_compiled_loops(monkeypatch, keep):
+    monkeypatch.setenv("SUPPLYCHAIN_JIT", "off")
+    kind = "Results" if keep == "series" else "EnsembleResults"
+    numpy_only = sc.simulate(toy_scenario(10), engine="vector", seed=0, keep=keep)
+    assert numpy_only.compiled_loops is False
+    assert repr(numpy_only).startswith(f"{kind}('toy': vector engine (NumPy), 1 run")
+    assert sc.format_summary(numpy_only).startswith("Scenario 'toy': vector engine (NumPy), 1 run")
+    des = sc.simulate(toy_scenario(10), engine="des", seed=0)
+    assert des.compiled_loops is False and repr(des).startswith("Results('toy': des engine, 1 run")
+    pytest.importorskip("numba")
+    monkeypatch.setenv("SUPPLYCHAIN_JIT", "on")
+    compiled = sc.simulate(toy_scenario(10), engine="vector", seed=0, keep=keep)
+    assert compiled.compiled_loops is True
+    assert repr(compiled).startswith(f"{kind}('toy': vector engine (compiled loops), 1 run")
+    assert compiled.summary().equals(numpy_only.summary())  # the same numbers either way
+
+
+def test_version_says_whether_compiled_loops_are_used(monkeypatch, capsys):
+    from supplychain.cli import main
+    monkeypatch.setenv("SUPPLYCHAIN_JIT", "off")
+    assert main(["--version"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("supplychain ") and "runs NumPy alone" in lines[1]
+    monkeypatch.setenv("SUPPLYCHAIN_JIT", "sometimes")
+    assert main(["--version"]) == 0
+    assert "SUPPLYCHAIN_JIT must be one of auto, on, off; got 'sometimes'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, region", [("Korea", "KR"), ("South Korea", "KR"), ("Taiwan", "TW"), ("USA", "US"),
+                                          ("U.S.", "US"), ("China", "CN"), ("Japan", "JP"),
+                                          ("rest of the world", "ROW")])
+def test_a_country_name_where_a_region_id_belongs_hints_the_id(name, region):
+    from supplychain._validation import check_known
+    with pytest.raises(sc.UnknownIdError, match=rf"region {name!r} for DemandShock is not a known id\. "
+                                                rf"Did you mean {region!r}\?$"):
+        check_known(name, ["JP", "KR", "US", "CN", "TW", "ROW"], "region", "DemandShock")
+
+
+def test_a_shock_naming_korea_is_told_kr_and_an_unknown_country_gets_the_list():
+    from supplychain.model import DemandShock
+    base = sc.load_baseline(horizon_days=5)
+    with pytest.raises(sc.UnknownIdError, match=r"region 'Korea' for DemandShock is not a known id\. Did you mean 'KR'\?"):
+        sc.simulate(base.with_shocks(DemandShock(region="Korea", commodity="logic_chip", factor=2.0)))
+    with pytest.raises(sc.UnknownIdError, match=r"'Germany' .* Known: CN, JP, KR, ROW, TW, US\."):
+        sc.simulate(base.with_shocks(DemandShock(region="Germany", commodity="logic_chip", factor=2.0)))
+    # A country name only maps to an id the network has: elsewhere it is an ordinary unknown id.
+    from supplychain._validation import close_matches
+    assert close_matches("Korea", ["north", "south"]) == []

@@ -221,7 +221,9 @@ def compare(baseline: Results | EnsembleResults, shocked: Results | EnsembleResu
     (units), ``shortfall_usd``, ``fill_rate`` (type 2: served from stock on
     the day of demand), ``delivery_rate`` (delivered, late included). Per importing region, over
     lanes from other regions: ``imports`` (units shipped), ``import_cost_usd``
-    (landed: goods + tariff + freight + rerouting), ``landed_cost_usd_per_unit``,
+    (the landed value of the imports received: goods + tariff + freight +
+    rerouting; it falls when fewer goods arrive, which is a loss, not a
+    saving, and tables title it so: :data:`IMPORTS_RECEIVED_TITLE`), ``landed_cost_usd_per_unit``,
     ``tariff_paid_usd``, and ``import_share`` per exporting ``partner`` (trade
     diversion is the change in these shares). ``source_share`` per ``partner``
     counts every lane, the region's own suppliers included (localisation).
@@ -316,6 +318,11 @@ def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
 
 #: Trade metrics shown by :func:`format_changes` (besides every demand whose service changed), in order.
 HEADLINE_METRICS = ("tariff_paid_usd", "import_cost_usd", "import_share")
+
+#: How tables title ``import_cost_usd``: the landed value of the goods that arrived, so that a fall caused by
+#: lost deliveries reads as the loss it is, never as a saving.
+IMPORTS_RECEIVED_TITLE = ("Imports received, at landed value (from other regions; a fall means fewer goods arrived, "
+                          "not a saving)")
 
 #: A demand counts as changed when its shortfall moves by at least this many USD ...
 UNCHANGED_USD = 0.5
@@ -443,7 +450,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         totals = (f"{format_usd(before)} baseline, {format_usd(after)} shocked" if was == "baseline" else
                   f"{format_usd(before)} in '{first}', {format_usd(after)} in '{second}'")
         lines += [f"Total shortfall: {totals} ({format_usd(after - before, sign=True)}).", ""]
-    titles = {"tariff_paid_usd": "Tariff paid", "import_cost_usd": "Import cost (landed, from other regions)",
+    titles = {"tariff_paid_usd": "Tariff paid", "import_cost_usd": IMPORTS_RECEIVED_TITLE,
               "import_share": "Import shares (trade diversion)"}
     for metric in HEADLINE_METRICS:
         part = table[(table["metric"] == metric) & (table["change"].abs() > 1e-9)]

@@ -15,7 +15,22 @@ import pandas as pd
 from ..impact.table import load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["value_added_loss_totals", "gdp_at_risk", "chain_shortfall_usd"]
+__all__ = ["value_added_loss_totals", "gdp_at_risk", "chain_shortfall_usd", "SECTOR_NAMES", "sector_name"]
+
+#: Short names of the shipped table's industries (ISIC Rev.4 divisions; ``OTH`` is every other one).
+SECTOR_NAMES = {"C26": "electronics", "C27": "electrical equipment", "C28": "machinery", "C29": "motor vehicles",
+                "OTH": "rest of the economy"}
+
+
+def sector_name(code: str) -> str:
+    """An industry's short name for tables and legends, its code when it has none.
+
+    Examples
+    --------
+    >>> sector_name("C29"), sector_name("OTH"), sector_name("C30")
+    ('motor vehicles', 'rest of the economy', 'C30')
+    """
+    return SECTOR_NAMES.get(code, code)
 
 
 def value_added_loss_totals(results: Results | EnsembleResults, method: str = "ario") -> np.ndarray:

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from .._progress import iterate
-from .._validation import check_known, check_number, fail
-from ..errors import SimulationWarning
+from .._validation import check_known, check_number, close_matches, fail, shown
+from ..errors import SimulationWarning, UnknownIdError
 from ..model import Network, Scenario
 from ..results.series import Results
 from ..run.simulate import simulate
@@ -36,7 +36,7 @@ from .lp import build_lp, risk_exposure
 from .resilience import cvar, excess_shortfall, time_to_recover, time_to_survive
 
 __all__ = ["DEFAULT_DURATION_DAYS", "disruption_scenarios", "knockout_scenario", "stress_test", "target_demands",
-           "upstream_facilities"]
+           "upstream_facilities", "no_shortfall", "LOSS_COLUMNS"]
 
 #: Default knockout length of :func:`stress_test` and ``supplychain stress-test``: a quarter, longer
 #: than most stocks' cover, so nodes rank apart (a 30-day knockout costs nothing in the baseline).
@@ -143,7 +143,27 @@ def target_demands(network: Network, target: str) -> tuple[str, ...]:
     for d in network.demands:
         groups.setdefault(f"{d.region}:{d.commodity}", []).append(d.id)
         groups.setdefault(d.id, []).append(d.id)
-    check_known(target, groups, "target", "stress_test")
+    regions = sorted({d.region for d in network.demands})
+    if target not in groups and isinstance(target, str) and ":" not in target:
+        # A region alone ("KR", "Korea") is a common first try: list that region's demands.
+        region = target if target in regions else next(iter(close_matches(target, regions)), None)
+        if region is not None and (target in regions or not close_matches(target, groups)):
+            options = ", ".join(repr(k) for k in sorted(groups) if k.startswith(f"{region}:"))
+            raise UnknownIdError(f"target {shown(target)} for stress_test names a region, not a demand: give "
+                                 f"'region:commodity', one of {options}.")
+    elif target not in groups and isinstance(target, str):
+        # A country's name before the colon ("Korea:logic_chip") means its region id.
+        name, _, commodity = target.partition(":")
+        meant = [f"{r}:{commodity}" for r in close_matches(name, regions, n=1) if f"{r}:{commodity}" in groups]
+        if meant and name not in regions:
+            raise UnknownIdError(f"target {shown(target)} for stress_test is not a known id. Did you mean {meant[0]!r}?")
+    try:
+        check_known(target, groups, "target", "stress_test")
+    except UnknownIdError as exc:
+        if "Did you mean" in str(exc):
+            raise
+        raise UnknownIdError(f"{exc} A target is 'region:commodity' (e.g. {next(iter(groups))!r}) or a demand "
+                             "id.") from None
     return tuple(groups[target])
 
 
@@ -253,7 +273,10 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     -------
     DataFrame
         One row per scenario, ranked worst first (``rank`` 1): by REI, then TTS,
-        when the LP runs, else by simulated shortfall. LP columns:
+        when the LP runs, else by simulated shortfall. Knockouts that lose
+        nothing (every money column below half a dollar, :func:`no_shortfall`)
+        tie: they come last, all with the next rank, in order of their
+        time-to-survive (shortest first), then of the catalogue. LP columns:
         ``tts_days, ttr_days, pi_usd, rei, vulnerable, exposure_days,
         tts_ms, pi_ms``; simulation columns: ``tts_sim_days`` (first day any
         demand falls below ``fail_below``), ``ttr_sim_days`` (back above
@@ -276,7 +299,7 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
               rank  target_shortfall  target_tts_days
     KR.cells     1             180.0             44.0
     CN.mine      2               0.0              inf
-    ROW.mine     3               0.0              inf
+    ROW.mine     2               0.0              inf
     """
     if method not in ("both", "lp", "simulation"):
         raise fail("method", "one of 'both', 'lp', 'simulation'", method, "stress_test")
@@ -315,6 +338,36 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     else:
         keys = ["rei", "tts_days"] if method != "simulation" else ["shortfall_sim_usd"]
         ascending = [False, True][: len(keys)]
-    table = table.sort_values(keys, ascending=ascending, kind="stable")
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    # Knockouts that lose nothing tie: they come last, all with the next rank, and are not ranked among
+    # themselves (their order, shortest time-to-survive first, is only for reading).
+    tied = no_shortfall(table)
+    table = table.assign(_tied=tied).sort_values(["_tied", *keys], ascending=[True, *ascending], kind="stable")
+    n_ranked = int((~tied).sum())
+    table = table.drop(columns="_tied")
+    table.insert(0, "rank", np.where(np.arange(len(table)) < n_ranked, np.arange(1, len(table) + 1), n_ranked + 1))
     return table
+
+
+#: Money columns of a :func:`stress_test` table: a knockout whose every one is below half a dollar (what
+#: prints as $0) loses nothing.
+LOSS_COLUMNS = ("pi_usd", "shortfall_sim_usd", "cvar95_shortfall_usd")
+
+
+def no_shortfall(table: pd.DataFrame) -> pd.Series:
+    """Rows of a :func:`stress_test` table whose knockout loses nothing (the ranking metric is $0).
+
+    With a target column the ranking is by ``target_shortfall_usd`` alone; otherwise by every money
+    column present (:data:`LOSS_COLUMNS`). Less than half a dollar prints as $0, so it counts as nothing.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"pi_usd": [5.0, 0.2, 0.0], "shortfall_sim_usd": [0.0, 0.0, 3.0]}, index=list("abc"))
+    >>> no_shortfall(t).tolist()
+    [False, True, False]
+    """
+    money = (["target_shortfall_usd"] if "target_shortfall_usd" in table
+             else [c for c in LOSS_COLUMNS if c in table])
+    none = pd.Series(True, index=table.index)
+    for c in money:
+        none &= table[c].fillna(0.0).abs() < 0.5
+    return none

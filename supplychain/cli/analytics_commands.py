@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._format import format_percent, format_units, format_usd
-from ..analytics.stress import DEFAULT_DURATION_DAYS
+from ..analytics.stress import DEFAULT_DURATION_DAYS, no_shortfall
 from ..datasets.scenarios import SCENARIO_DIR
 from ..errors import SimulationWarning
 from .._validation import MAX_DAYS
@@ -100,18 +100,9 @@ def _all_zero(table: pd.DataFrame, columns: Sequence[str]) -> bool:
 
 
 def _no_effect(table: pd.DataFrame) -> pd.Series:
-    """Rows whose knockout moves nothing the ranking is by: they tie, so they get no rank.
-
-    With a target the ranking is by the target alone; otherwise by every money and time-to-survive column.
-    Less than half a dollar prints as $0, so it counts as nothing.
-    """
-    if "target_shortfall_usd" in table:
-        money, days = ["target_shortfall_usd"], ["target_tts_days"]
-    else:
-        money, days = _MONEY, ["tts_days", "tts_sim_days"]
-    none = pd.Series(True, index=table.index)
-    for c in (c for c in money if c in table):
-        none &= table[c].fillna(0.0).abs() < 0.5
+    """Rows whose knockout moves nothing at all: no loss and demand served throughout (no finite TTS)."""
+    days = ["target_tts_days"] if "target_shortfall_usd" in table else ["tts_days", "tts_sim_days"]
+    none = no_shortfall(table)
     for c in (c for c in days if c in table):
         none &= table[c] == math.inf
     return none
@@ -121,8 +112,10 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     """The stress-test ranking for a terminal: one row per knockout scenario, money in $, worst first.
 
     Says so plainly when no knockout costs anything (every row zero), instead of a table of zeros.
-    Knockouts that move nothing (no loss, demand served throughout) tie: they are counted under the
-    table, not ranked. The footer explains exactly the columns shown.
+    Only knockouts that lose something are ranked. Those that lose nothing tie at no shortfall: the
+    ones with a finite time-to-survive (stocks run low but outlast the knockout) follow under their own
+    heading, shortest time-to-survive first, with no rank; the ones that move nothing at all are
+    counted under the table. The footer explains exactly the columns shown.
 
     Examples
     --------
@@ -140,6 +133,14 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     No knockout of 30 days moves what 'US:logic_chip' receives: its stocks and other suppliers cover every one
     of the 2 knockouts tried, so none ranks above another. Try a longer --duration, or leave out --target to
     rank knockouts by the whole network's shortfall.
+    >>> t = pd.DataFrame({"rank": [1, 2, 2], "kind": ["facility"] * 3, "tts_days": [20.0, 75.0, inf],
+    ...                   "ttr_days": [30.0] * 3, "pi_usd": [4e6, 0.0, 0.0]}, index=["KR.cells", "CN.mine", "US.mine"])
+    >>> print(stress_text(t, 10, 30).split(chr(10) + chr(10))[0])
+    scenario  rank  kind      TTS days  TTR days  lost (LP)
+    KR.cells  1     facility        20        30     $4.00M
+    No shortfall within 30 days (tied, not ranked; shortest time-to-survive first):
+    CN.mine   -     facility        75        30         $0
+    1 more knockout does not move any demand within 30 days: not ranked.
     """
     none = _no_effect(table)
     if target is not None and "target_shortfall_usd" in table and bool(none.all()):
@@ -150,12 +151,22 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
         return (f"No knockout of {duration} days costs any demand anything: every node's time-to-survive exceeds its "
                 f"time-to-recover\n(stocks cover the outage), so all {len(table)} rows are zero and none ranks above "
                 "another. Try a longer --duration.")
-    ranked = table[~none]
+    tied = no_shortfall(table)
+    ranked, covered = table[~tied], table[tied & ~none]
     cols = [(c, h, f, d) for c, h, f, d in _STRESS_COLUMNS if c in table]
     rows = [[str(name), str(rank)] + [f(row[c]) for c, _, f, _ in cols[1:]]
             for rank, (name, row) in enumerate(ranked.head(top).iterrows(), start=1)]
-    lines = _columns(["scenario"] + [h for _, h, _, _ in cols], rows, n_left=3)
+    room = max(top - len(rows), 0)
+    also = [[str(name), "-"] + [f(row[c]) for c, _, f, _ in cols[1:]] for name, row in covered.head(room).iterrows()]
+    lines = _columns(["scenario"] + [h for _, h, _, _ in cols], rows + also, n_left=3)
     more = [f"{len(ranked) - top} more ranked rows: --top, or --out for all."] if len(ranked) > top else []
+    if also:
+        lines.insert(len(rows) + 1, f"No shortfall within {duration} days (tied, not ranked; shortest time-to-survive "
+                                    "first):")
+    if len(covered) > len(also):
+        k = len(covered) - len(also)
+        more.append(f"{k} more knockout{'' if k == 1 else 's'} with no shortfall within {duration} days (tied): "
+                    "--top, or --out for all.")
     if none.any():
         what = f"{target!r}" if target is not None and "target_shortfall_usd" in table else "any demand"
         k = int(none.sum())

@@ -202,9 +202,6 @@ def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults
         ax.set_ylabel("cumulative shortfall" if k % 3 == 0 else "")
         if k:
             ax.get_legend().remove()
-        if not results.band("shortfall_usd", group).any():
-            ax.set_ylim(-1.0, 1.0)
-            ax.text(0.5, 0.5, "no shortfall in any run", transform=ax.transAxes, ha="center", color="0.3")
     _hide_unused(axes, len(groups))
     fig.suptitle(f"{results.scenario.name}: cumulative shortfall over {results.n_runs:,} runs (median, 5-95%)")
     fig.savefig(folder / "fan.png", dpi=110)
@@ -568,13 +565,54 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see '{self.prog} --help')\n")
 
 
+def version_text() -> str:
+    """What ``--version`` prints: the version, and whether the vector engine can run compiled loops here.
+
+    Someone timing runs needs to know whether Numba is there and when it is used
+    (:mod:`supplychain.engines.jit`); finding it does not import it, so this costs nothing.
+
+    Examples
+    --------
+    >>> print(version_text().splitlines()[1])  # doctest: +ELLIPSIS
+    compiled loops (...
+    """
+    import importlib.metadata
+    import importlib.util
+
+    from ..engines import jit
+    try:
+        mode = jit.mode()
+    except SupplyChainError as exc:
+        return f"supplychain {__version__}\ncompiled loops (Numba): {exc}"
+    if importlib.util.find_spec("numba") is None:
+        loops = ("compiled loops (Numba): not installed, the vector engine runs NumPy alone "
+                 '(pip install "supplychain[fast]" adds them: the same results, faster)')
+    else:
+        numba = f"compiled loops (Numba {importlib.metadata.version('numba')})"
+        loops = {"off": f"{numba}: off ({jit.ENV}=off), the vector engine runs NumPy alone",
+                 "on": f"{numba}: on for every vector-engine run ({jit.ENV}=on)",
+                 "auto": f"{numba}: used by the vector engine for ensembles of about 150 baseline-year runs "
+                         f"and more ({jit.ENV}=on|off overrides)"}[mode]
+    return f"supplychain {__version__}\n{loops}"
+
+
+class _Version(argparse.Action):
+    """``--version``: :func:`version_text` as it is (argparse's own action would re-wrap its lines)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered subcommand."""
     parser = _OneLineParser(
         prog="supplychain",
         description="Simulate critical-mineral, battery and semiconductor flows among JP, KR, US, CN, "
                     "TW and ROW under tariffs, export controls and disruptions.")
-    parser.add_argument("--version", action="version", version=f"supplychain {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the version and whether compiled loops (Numba) are used, and exit")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--quiet", action="store_true", help="no progress bar or status messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

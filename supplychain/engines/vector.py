@@ -268,6 +268,14 @@ def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray, kernels: Simpl
     out[...] = lead.astype(out.dtype)
 
 
+def compiled_loops_for(c: Compiled, work: int) -> SimpleNamespace | None:
+    """The compiled loops :func:`run_vector` uses for ``c`` and ``work`` lane-run-days, or ``None`` (NumPy).
+
+    The loops take int16 landing days, so a horizon too long for them runs on NumPy (:mod:`.jit`).
+    """
+    return jit.kernels_for(work) if _days_dtype(c) is np.int16 else None
+
+
 def _days_dtype(c: Compiled) -> type:
     """Integers wide enough for a landing day (the day plus its capped lead time)."""
     return np.int16 if 2 * c.n_days + 2 < np.iinfo(np.int16).max else np.int32
@@ -429,7 +437,7 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     # The compiled loops take int16 landing days (every horizon the scenario checks allows).
     if work is None:
         work = len(seqs) * c.n_days * c.n_lanes
-    kernels = jit.kernels_for(work) if _days_dtype(c) is np.int16 else None
+    kernels = compiled_loops_for(c, work)
     draws = draw_batch(c, seqs, arrival_days=not sink.records, kernels=kernels)
     check_state(c, simulate_runs(c, draws, len(seqs), sink, kernels), seqs)
     if draws.arrival_days is not None:

@@ -21,6 +21,7 @@ from .results import (
     _date_axis,
     _new_axes,
     _series,
+    _unit_label,
     flow_matrix,
     shade_shocks,
     usd_axis,
@@ -170,7 +171,7 @@ def plot_flow_delta(before: Results, after: Results, commodity: str, *, usd: boo
     >>> from supplychain import simulate
     >>> res = simulate(toy_scenario(10), seed=0)
     >>> plot_flow_delta(res, res, "ore").get_title()
-    'change in ore shipped over 10 days'
+    'change in ore shipped over 10 days (t)'
     """
     regions, m0 = flow_matrix(before, commodity, usd=usd)
     _, m1 = flow_matrix(after, commodity, usd=usd)
@@ -187,5 +188,6 @@ def plot_flow_delta(before: Results, after: Results, commodity: str, *, usd: boo
     ax.set_yticks(range(len(regions)), regions)
     ax.set_xlabel("to (importing region)")
     ax.set_ylabel("from (exporting region)")
-    ax.set_title(f"change in {commodity} shipped over {after.n_days} days", fontsize="small")
+    ax.set_title(f"change in {commodity} shipped over {after.n_days} days ({_unit_label(after, [commodity], usd)})",
+                 fontsize="small")
     return ax

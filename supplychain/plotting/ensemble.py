@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._format import format_usd as usd_label
 from .._validation import check_known, fail
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
 
@@ -34,6 +35,18 @@ def _edges(quantiles: tuple[float, ...], low: float, high: float) -> tuple[int, 
     if low not in quantiles or high not in quantiles:
         raise fail("band", f"two of the stored percentiles {list(quantiles)}", (low, high), "plot_ensemble_fan")
     return quantiles.index(low), quantiles.index(high)
+
+
+def _say_flat(ax: Axes, value: float, series: str) -> None:
+    """A series equal to one value on every day of every run: say so, with one tick, not a made-up scale."""
+    ax.set_ylim(value - 1.0, value + 1.0)
+    ax.set_yticks([value])
+    if series == "shortfall_usd" and value == 0.0:
+        text = "no shortfall in any run"
+    else:
+        shown = usd_label(value) if series == "shortfall_usd" else f"{value:g}"
+        text = f"{shown} on every day of every run"
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="bottom", color="0.3")
 
 
 def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None = None, *,
@@ -62,6 +75,9 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
     -------
     matplotlib.axes.Axes
         With one ``PolyCollection`` per band drawn and the shock window shaded.
+        A series that is one value on every day of every run (no shortfall
+        at all) gets that value as its only tick and a note saying so, not a
+        scale around it.
 
     Examples
     --------
@@ -104,7 +120,10 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
     _date_axis(ax)
     if series == "shortfall_usd":
         usd_axis(ax)
+    drawn = [values] if baseline is None else [values, baseline.band(series, group)]
+    if all(np.array_equal(v, np.full_like(v, values.flat[0])) for v in drawn):
+        _say_flat(ax, float(values.flat[0]), series)
     where = "all regions" if group == "ALL" else group
     ax.set_title(f"{results.scenario.name}: {where}, {results.n_runs:,} runs", fontsize="medium")
-    ax.legend(fontsize="small", loc="upper left" if series == "shortfall_usd" else "lower left")
+    ax.legend(fontsize="small", loc="upper left" if series == "shortfall_usd" else "best")
     return ax

@@ -48,6 +48,7 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
     """
     import matplotlib.pyplot as plt
 
+    from ..analytics.impact import sector_name
     from ..results import EnsembleResults, Results
     if isinstance(loss, Results):
         loss = loss.value_added_loss()
@@ -68,14 +69,16 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
         totals, regions, sectors = loss.total, loss.regions, loss.sectors
     mean = totals.mean(axis=0) / 1e9                           # (R, S), bn USD
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.6))
+        _, ax = plt.subplots(figsize=(9, 3.6))
     y = np.arange(len(regions))
     left_pos = np.zeros(len(regions))
     left_neg = np.zeros(len(regions))
     for j, sector in enumerate(sectors):
         v = mean[:, j]
         left = np.where(v >= 0, left_pos, left_neg)
-        ax.barh(y, v, left=left, color=_COLOURS[j % len(_COLOURS)], label=sector, height=0.7)
+        label = sector_name(sector)
+        ax.barh(y, v, left=left, color=_COLOURS[j % len(_COLOURS)], height=0.7,
+                label=label if label == sector else f"{label} ({sector})")
         left_pos += np.maximum(v, 0)
         left_neg += np.minimum(v, 0)
     ax.set_yticks(y, labels=list(regions))
@@ -83,5 +86,6 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
     ax.axvline(0.0, color="black", linewidth=0.6)
     ax.set_xlabel("value added lost (bn USD)")
     ax.set_title("Value added lost beyond the chain, by region and industry")
-    ax.legend(loc="lower right", fontsize="small", frameon=False)
+    # Beside the bars, not over them: the longest bars reach the right edge.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     return ax

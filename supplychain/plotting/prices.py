@@ -272,5 +272,6 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize="small")
     usd_axis(ax)
     ax.set_ylabel("USD over the horizon (mean of runs)")
-    ax.set_title(f"{results.scenario.name}: who gets what final buyers pay", fontsize="medium")
+    # The scenario's name on a line of its own: long names ran past a grid cell's edge.
+    ax.set_title(f"{results.scenario.name}\nwho gets what final buyers pay", fontsize="medium")
     return ax

@@ -39,8 +39,20 @@ def _compact(x: float, usd: bool = False) -> str:
         return format_usd(x)
     for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if abs(x) >= size:
-            return f"{x / size:.3g}{suffix}"
-    return f"{x:.3g}"
+            return _three_figures(x / size) + suffix
+    return _three_figures(x)
+
+
+def _three_figures(x: float) -> str:
+    """Three significant figures, trailing zeros kept (``1.30``, not ``1.3``), as money is shown.
+
+    Examples
+    --------
+    >>> _three_figures(1.3), _three_figures(396.0), _three_figures(-0.27), _three_figures(4.87)
+    ('1.30', '396', '-0.270', '4.87')
+    """
+    text = f"{x:#.3g}"
+    return f"{x:.3g}" if "e" in text else text.rstrip(".")
 
 
 def shock_windows(scenario: Scenario, n_days: int | None = None) -> list[tuple[int, int]]:

@@ -67,12 +67,15 @@ class EnsembleResults:
         shipped, the sum over days of units shipped x that day's tariff rate,
         and the USD of rerouting extras. They give
         :func:`~supplychain.analytics.compare.compare` its trade metrics
-        (imports, import cost, landed cost, tariff paid, import shares).
+        (imports and their landed value, landed cost per unit, tariff paid, import shares).
         ``None`` in archives written before they were kept.
     value_added_loss : ndarray, optional
         Value added lost beyond the chain per run, region and industry, USD,
         ``(n_runs, regions, sectors)`` in the order of
         :func:`supplychain.impact.load_io_table` (docs/model.md §8.3).
+    compiled_loops : bool or None
+        Whether the vector engine ran its compiled loops, as
+        :attr:`Results.compiled_loops <supplychain.results.Results.compiled_loops>`.
 
     Examples
     --------
@@ -103,6 +106,7 @@ class EnsembleResults:
     lane_tariff_units: np.ndarray | None = None
     lane_extra_usd: np.ndarray | None = None
     value_added_loss: np.ndarray | None = None
+    compiled_loops: bool | None = None
 
     def __post_init__(self) -> None:
         for arr in [*self._per_run(), *self.bands.values()]:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .ensemble import EnsembleResults
     from .series import Coords, Results
 
-__all__ = ["require_xarray", "results_dataset", "ensemble_dataset", "results_html", "header"]
+__all__ = ["require_xarray", "results_dataset", "ensemble_dataset", "results_html", "header", "engine_words"]
 
 _AXES = ("facility", "lane", "demand", "stock")
 _TOP_ROWS = 8   # rows of the largest shortfalls shown by the HTML summary
@@ -53,7 +53,9 @@ def _dates(scenario: Any, n_days: int) -> np.ndarray:
 
 
 def _attrs(res: Results | EnsembleResults) -> dict[str, Any]:
-    return {"engine": res.engine, "seed": res.seed, "scenario": res.scenario.name,
+    loops = getattr(res, "compiled_loops", None)
+    return {"engine": res.engine, "compiled_loops": "unknown" if loops is None else str(bool(loops)).lower(),
+            "seed": res.seed, "scenario": res.scenario.name,
             "start_date": res.scenario.start_date.isoformat(),
             "shock_day": -1 if res.scenario.shock_day is None else int(res.scenario.shock_day)}
 
@@ -88,14 +90,37 @@ def ensemble_dataset(ens: EnsembleResults) -> Any:
     return xr.Dataset(data, coords=coords, attrs={**_attrs(ens), "bands_exact": int(ens.bands_exact)})
 
 
+def engine_words(res: Results | EnsembleResults) -> str:
+    """``"des engine"``, or for the vector engine whether it ran compiled loops or NumPy alone.
+
+    Someone timing runs can then tell whether Numba was used (:mod:`supplychain.engines.jit`);
+    nothing is added when that is not known (an archive read back, a dask cluster).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> engine_words(SimpleNamespace(engine="vector", compiled_loops=False))
+    'vector engine (NumPy)'
+    >>> engine_words(SimpleNamespace(engine="vector", compiled_loops=True))
+    'vector engine (compiled loops)'
+    >>> engine_words(SimpleNamespace(engine="des", compiled_loops=False))
+    'des engine'
+    """
+    loops = getattr(res, "compiled_loops", None)
+    if res.engine != "vector" or loops is None:
+        return f"{res.engine} engine"
+    return f"{res.engine} engine ({'compiled loops' if loops else 'NumPy'})"
+
+
 def header(res: Results | EnsembleResults) -> str:
     """``"'name': des engine, 1 run, seed 42, 365 days from 2025-01-01"``, then ``", price feedback: on"`` when on.
 
     The words of the run header (:func:`supplychain.results.text.run_head`), so a
-    repr says as plainly as ``supplychain run`` that prices acted on demand and sourcing.
+    repr says as plainly as ``supplychain run`` that prices acted on demand and sourcing,
+    and whether the vector engine ran compiled loops (:func:`engine_words`).
     """
     feedback = ", price feedback: on" if res.scenario.price_feedback else ""
-    return (f"{res.scenario.name!r}: {res.engine} engine, {plural(res.n_runs, 'run')}, seed {res.seed}, "
+    return (f"{res.scenario.name!r}: {engine_words(res)}, {plural(res.n_runs, 'run')}, seed {res.seed}, "
             f"{res.n_days} days from {res.scenario.start_date.isoformat()}{feedback}")
 
 

@@ -110,6 +110,12 @@ class Results:
         Stock on hand at the start of day 0, shape ``(n_stocks,)``.
     initial_in_transit : ndarray
         Goods in transit at the start of day 0 per lane, shape ``(n_lanes,)``.
+    compiled_loops : bool or None
+        Whether the vector engine ran its bookkeeping as compiled Numba loops
+        (:mod:`supplychain.engines.jit`, ``SUPPLYCHAIN_JIT``): the same
+        numbers, faster. ``False`` for NumPy alone and for the SimPy engine;
+        ``None`` when not known (results read from an archive, or run on a
+        dask cluster). The repr and ``supplychain run`` say which.
 
     Examples
     --------
@@ -128,6 +134,7 @@ class Results:
     arrays: dict[str, np.ndarray]
     initial_inventory: np.ndarray
     initial_in_transit: np.ndarray
+    compiled_loops: bool | None = None
 
     def __post_init__(self) -> None:
         for arr in list(self.arrays.values()) + [self.initial_inventory, self.initial_in_transit]:
@@ -386,6 +393,9 @@ class Results:
 
     def __repr__(self) -> str:
         """One line: scenario, engine, runs, seed and calendar.
+
+        The vector engine says whether it ran its compiled loops or NumPy alone
+        (:attr:`compiled_loops`).
 
         Examples
         --------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._format import format_columns, format_percent, format_units, format_usd
+from .labelled import engine_words
 
 if TYPE_CHECKING:
     from .ensemble import EnsembleResults
@@ -21,6 +22,8 @@ __all__ = ["format_summary", "run_head"]
 def run_head(results: Results | EnsembleResults) -> str:
     """One line naming the scenario, engine, runs, seed and horizon of ``results``.
 
+    The vector engine says whether it ran compiled loops or NumPy alone (:func:`.labelled.engine_words`).
+
     Examples
     --------
     >>> from supplychain import load_baseline, simulate
@@ -30,7 +33,7 @@ def run_head(results: Results | EnsembleResults) -> str:
     s = results.scenario
     runs = f"{results.n_runs} run" + ("s (means over runs)" if results.n_runs > 1 else "")
     feedback = ", price feedback: on" if s.price_feedback else ""
-    return (f"Scenario '{s.name}': {results.engine} engine, {runs}, seed {results.seed}, "
+    return (f"Scenario '{s.name}': {engine_words(results)}, {runs}, seed {results.seed}, "
             f"{s.horizon_days} days from {s.start_date.isoformat()}{feedback}")
 
 

@@ -38,7 +38,8 @@ from ..engines import jit
 from ..engines.summary import BAND_SERIES, LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
 from .pool import local_pool
 
-__all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes"]
+__all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes", "ensemble_work",
+           "used_compiled_loops"]
 
 Keep = Literal["series", "summary"]
 
@@ -228,7 +229,7 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     size = chunk_size or default_chunk_size(c, n_runs, engine, keep, n_workers=workers)
     bounds = _bounds(n_runs, size, compiled_runs)
     gather = _SeriesGather(n_runs) if keep == "series" else _SummaryGather(c, n_runs)
-    work = n_runs * c.n_days * c.n_lanes
+    work = ensemble_work(c, n_runs)
     if engine == "vector" and not _is_dask_client(executor):
         # Load the optional compiled loops here if the ensemble is large enough: forked workers inherit them.
         jit.kernels_for(work)
@@ -248,6 +249,26 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
         from ..engines.vector import release_buffers
         release_buffers()  # the arrays in-process chunks kept for each other
     return gather.result()
+
+
+def ensemble_work(c: Compiled, n_runs: int) -> int:
+    """Lane-run-days of an ensemble, which decide whether the vector engine loads its compiled loops."""
+    return n_runs * c.n_days * c.n_lanes
+
+
+def used_compiled_loops(c: Compiled, n_runs: int, engine: str, executor: Any = None) -> bool | None:
+    """Whether :func:`run_ensemble` ran the vector engine's bookkeeping as compiled loops (:mod:`..engines.jit`).
+
+    Asked after the run, in the process that ran it: the loops stay loaded once loaded, so the answer
+    is the one every chunk got. ``False`` for the SimPy engine; ``None`` on a dask cluster, whose
+    workers decide for themselves.
+    """
+    if engine != "vector":
+        return False
+    if _is_dask_client(executor):
+        return None
+    from ..engines.vector import compiled_loops_for
+    return compiled_loops_for(c, ensemble_work(c, n_runs)) is not None
 
 
 def _bounds(n_runs: int, size: int, compiled_runs: Sequence[Compiled] | None) -> list[tuple[int, int]]:

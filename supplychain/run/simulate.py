@@ -137,9 +137,10 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     if n_runs > 1 and compiled.is_deterministic and (compiled_runs is None
                                                      or all(c is compiled for c in compiled_runs)):
         warn_identical_runs(int(n_runs), stacklevel=2)
-    from .chunks import run_ensemble
+    from .chunks import run_ensemble, used_compiled_loops
     out = run_ensemble(compiled, seqs, engine=engine, keep=keep, chunk_size=chunk_size,
                        executor=executor, progress=progress, compiled_runs=compiled_runs)
+    loops = used_compiled_loops(compiled, int(n_runs), engine, executor)
     if order is not None:
         out = _in_run_order(out, np.argsort(order))
     coords = Coords.from_scenario(scenario, compiled.stock_node, compiled.stock_commodity)
@@ -152,11 +153,11 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
                                lane_flow=out.lane_flow, lane_tariff_units=out.lane_tariff_units,
                                lane_extra_usd=out.lane_extra_usd, value_added_loss=out.value_added_loss,
                                bands=out.bands, band_groups=out.band_groups, quantiles=QUANTILES,
-                               bands_exact=out.bands_exact)
+                               bands_exact=out.bands_exact, compiled_loops=loops)
     arrays = out
     return Results(engine=engine, seed=root, scenario=scenario, coords=coords, arrays=arrays,
                    initial_inventory=compiled.initial_stock.copy(),
-                   initial_in_transit=compiled.initial_arrivals.sum(axis=0))
+                   initial_in_transit=compiled.initial_arrivals.sum(axis=0), compiled_loops=loops)
 
 
 IDENTICAL_RUNS_MESSAGE = ("nothing in this scenario is random; the {n} runs are identical: use n_runs=1, or "

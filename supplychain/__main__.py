@@ -1,0 +1,6 @@
+"""``python -m supplychain``: the ``supplychain`` command (:mod:`supplychain.cli`)."""
+
+from .cli.app import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())
