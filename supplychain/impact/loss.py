@@ -226,8 +226,9 @@ class ValueAddedLoss:
         --------
         >>> daily = np.zeros((2, 10, 2, 2))
         >>> daily[:, :, 0, 1] = 1e8
+        >>> daily[:, :, 1, 0] = 2e7
         >>> ValueAddedLoss(daily, ("JP", "US"), ("C26", "OTH"), "ario")
-        ValueAddedLoss(ario: 2 runs x 10 days x 2 regions x 2 industries; total $1.00bn (mean over runs); largest region JP $1.00bn, largest industry OTH $1.00bn)
+        ValueAddedLoss(ario: 2 runs x 10 days x 2 regions x 2 industries; total $1.20bn (mean over runs); largest region JP $1.00bn, largest using industry C26 $200M, rest of the economy (OTH) $1.00bn)
         """
         from .._format import format_usd
         n_runs, n_days, n_r, n_s = self.daily.shape
@@ -237,9 +238,17 @@ class ValueAddedLoss:
         if not mean.size:
             return head + ")"
         by_region, by_sector = mean.sum(axis=1), mean.sum(axis=0)
-        r, k = int(np.argmax(np.abs(by_region))), int(np.argmax(np.abs(by_sector)))
-        return (f"{head}; largest region {self.regions[r]} {format_usd(float(by_region[r]))}, "
-                f"largest industry {self.sectors[k]} {format_usd(float(by_sector[k]))})")
+        r = int(np.argmax(np.abs(by_region)))
+        text = f"{head}; largest region {self.regions[r]} {format_usd(float(by_region[r]))}"
+        # OTH is every other industry summed, so it would always be the largest: name the largest
+        # industry that uses the chain's goods, and the rest of the economy apart.
+        using = [k for k, code in enumerate(self.sectors) if code != "OTH"]
+        if using:
+            k = max(using, key=lambda i: abs(by_sector[i]))
+            text += f", largest using industry {self.sectors[k]} {format_usd(float(by_sector[k]))}"
+        if "OTH" in self.sectors:
+            text += f", rest of the economy (OTH) {format_usd(float(by_sector[self.sectors.index('OTH')]))}"
+        return text + ")"
 
     def to_dataframe(self) -> pd.DataFrame:
         """Totals over the horizon, one row per run, region and sector (``value_added_loss_usd``)."""
