@@ -178,11 +178,14 @@ def test_a_seller_short_of_inputs_shows_what_it_owes_as_a_gap() -> None:
     assert s2.prices.index[0, kr] == 1.0
 
 
-def test_both_engines_count_owed_orders_only_up_to_the_buyers_shortfall() -> None:
-    # The TW fab stops for 10 days, then runs at half its capacity, its normal flow, for the rest of the
-    # horizon: it owes the US consumer what it could not make while the consumer draws its chip buffer.
-    # What is owed counts only up to the consumer's shortfall beyond its buffer (docs/model.md §5.9), a
-    # rule both engines apply to the same bits.
+def test_a_stop_the_buyers_buffer_covers_raises_the_price_only_by_what_it_does_not_cover() -> None:
+    # The TW fab (normal rate 10) stops for 10 days, then runs at half its capacity, its normal flow: the US
+    # consumer holds 410 just after arrivals, a buffer of 0.875 x 410 = 358.75. On day 0 the fab announces
+    # its restart in 10 days, and the stop then will have lasted the 7-day cold stop, so its cold restart
+    # withholds 14 + 29/2 = 28.5 days more (§5.4.2, §5.7): a loss of 10 x 38.5 = 385, of which the buffer
+    # covers 358.75. The TW market's gap is (385 - 358.75) / 365 / 10 (normal flow 10), not the whole flow.
+    # From day 3 the consumer's remaining cover exceeds the remaining loss and nothing owed counts (the
+    # consumer is never short beyond its buffer): the price falls back at 1 / tau (docs/model.md §5.9).
     from supplychain.model import Commodity, DaysOfCover, Demand, Facility, Lane, Network, Region
     net = Network(
         regions=(Region("TW"), Region("US")),
@@ -197,10 +200,39 @@ def test_both_engines_count_owed_orders_only_up_to_the_buyers_shortfall() -> Non
     vector, des = simulate(sc, engine="vector"), simulate(sc, engine="des")
     np.testing.assert_array_equal(vector.arrays["price"], des.arrays["price"])
     tw = _index(vector, "chip", "TW")
-    assert tw.max() > 1.5
-    # Back at its normal flow, the fab owes nothing counted: its price falls to the reference at 1 / tau.
-    tau = price_params("semiconductors").adjustment_days
-    np.testing.assert_allclose(tw[15:] - 1.0, (tw[14:-1] - 1.0) * (1.0 - 1.0 / tau), rtol=1e-12)
+    p = price_params("semiconductors")
+    target = (1.0 - (10.0 * (10.0 + 28.5) - 0.875 * 410.0) / 365.0 / 10.0) ** (-1.0 / p.exponent)
+    assert tw[0] == pytest.approx(1.0 + (target - 1.0) / p.adjustment_days, rel=1e-12)
+    assert tw.max() < 1.01
+    np.testing.assert_allclose(tw[4:] - 1.0, (tw[3:-1] - 1.0) * (1.0 - 1.0 / p.adjustment_days), rtol=1e-12)
+
+
+@pytest.mark.parametrize("engine", ["vector", "des"])
+def test_a_sellers_shortfall_counts_for_as_long_as_it_is_expected_to_last(engine) -> None:
+    # The CN mine ships 10 t/day; its market (CN ore) has no buyer, so its normal flow is 10. The US consumer
+    # holds its normal stock on day 0 and, minerals having no buffer, covers nothing. On day 0 the mine's
+    # rate shortfall u counts for the D days it is expected to last: gap = u D / 365 / 10 (docs/model.md §5.9).
+    from supplychain.analytics._toy import single_source_network
+    p = price_params("minerals")
+
+    def day0(shock) -> float:  # type: ignore[no-untyped-def]
+        res = simulate(Scenario(single_source_network(), horizon_days=22, shocks=(shock,)), engine=engine)
+        return float(_index(res, "ore", "CN")[0])
+
+    def expected(u: float, days: float) -> float:
+        g = u * days / 365.0 / 10.0
+        target = p.cap if g >= 1.0 else min(p.cap, (1.0 - g) ** (-1.0 / p.exponent))
+        return 1.0 + (target - 1.0) / p.adjustment_days
+
+    stop = CapacityShock(start=0, end=20, fraction_lost=1.0, facility="CN.mine", recovery_days=0)
+    assert day0(stop) == pytest.approx(expected(10.0, 20.0), rel=1e-12)        # its announced restart
+    # Three quarters lost for 20 days: capacity 5 of the 10 asked, for the 20 days its schedule stays below 10
+    # (the schedule is read up to the horizon, so the horizon reaches past the end).
+    part = CapacityShock(start=0, end=20, fraction_lost=0.75, facility="CN.mine", recovery_days=0)
+    assert day0(part) == pytest.approx(expected(5.0, 20.0), rel=1e-12)
+    # A permanent loss is a full year: the whole flow, the cap at once.
+    gone = CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine")
+    assert day0(gone) == pytest.approx(expected(10.0, 365.0), rel=1e-12)
 
 
 def _chip_network():  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ from ..compile.compiler import Compiled
 from ..compile.rules.prices import NEUTRAL_TOLERANCE, RESTOCKING_DAYS, PriceSpec
 from .day import DayInputs
 from .sourcing import input_rate
+from .sourcing import spec as sourcing_spec
 from .sums import sum_into
 
 __all__ = ["PriceState", "apply", "initial_prices", "price_spec", "stock_prices"]
@@ -93,6 +94,11 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         # Asked only their throughput, the input rate cannot bind, so it is read only when something is owed.
         can = np.minimum(capacity, np.maximum(input_rate(c, s), s.throughput))
     excess = np.maximum(asked - can, 0.0)
+    rate = np.maximum(s.throughput - can, 0.0)
+    if rate.any():
+        # A rate shortfall is supply lost for as long as it lasts, less what the buyers' buffers cover: the
+        # share of the restocking year it costs them, not its daily share of the flow (USGS model).
+        excess = excess - rate + _lasting_loss(c, spec, s, rate, capacity) / RESTOCKING_DAYS
     unserved = sum_into(np.asfortranarray(excess), spec.seller_market, spec.n_markets, spec.sum_sellers)
     gap = (deficit / RESTOCKING_DAYS + unserved) * spec.gap_scale
     off = np.abs(gap) > NEUTRAL_TOLERANCE
@@ -119,6 +125,79 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     return moved
 
 
+def _buyer_short(c: Compiled, spec: PriceSpec, s) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Each buyer's shortfall beyond its buffer and the stock it can still draw before it is short, (R, B) each.
+
+    The shortfall is ``delta_b`` of docs/model.md §5.9; the cover is 0 for a
+    buyer short, else its stock less its normal stock and planned extra plus
+    its buffer.
+    """
+    held = s.stock[:, c.buyer_stock]
+    normal = spec.buyer_normal
+    want = normal if spec.buyer_extra is None else normal + spec.buyer_extra[min(s.day, spec.buyer_extra.shape[0] - 1)]
+    short = np.maximum((want - held) - np.clip(normal - held, 0.0, spec.buyer_buffer), 0.0)
+    cover = np.where(short > 0.0, 0.0, np.maximum(held - want + spec.buyer_buffer, 0.0))
+    return short, cover
+
+
+def _loss_days(c: Compiled, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Days each seller's rate shortfall is expected to last, (R, F) (docs/model.md §5.9, update).
+
+    A seller without capacity today that announces its restart (the end of a
+    scheduled total loss, or the mean duration of its random outages, §5.7)
+    is short until then plus the days of full output its cold restart will
+    withhold if its stop is by then long enough (§5.4.2; ``down`` counts the
+    days before today). Otherwise a seller whose capacity today is below its
+    normal rate on a schedule that gives it back is short until its scheduled
+    capacity makes that rate again. Every other shortfall is open-ended: a
+    restocking year.
+    """
+    days = np.full(s.throughput.shape, RESTOCKING_DAYS, order="F")
+    down = ~(np.broadcast_to(capacity, days.shape) > 0.0)
+    spec = price_spec(c)
+    if not down.any() and spec.short_days is None:
+        return days
+    sp = sourcing_spec(c)
+    t = min(s.day, c.n_days - 1)
+    known = np.zeros(c.n_facilities) if sp.restart_in is None else sp.restart_in[t]
+    drawn = np.zeros(c.n_facilities) if sp.outage_days is None else sp.outage_days
+    announced = np.where(known > 0, known, drawn)
+    wait = np.array(np.broadcast_to(announced, days.shape), order="F")
+    if s.cold is not None:
+        f = s.cold.facilities
+        cold = s.cold.down + wait[:, f] >= s.cold.stop_days
+        wait[:, f] = wait[:, f] + np.where(cold, s.cold.withheld[:, 0], 0.0)
+    out: np.ndarray = np.where(down & (announced > 0), np.minimum(wait, RESTOCKING_DAYS), days)
+    if spec.short_days is not None:
+        # Below its normal rate on a schedule that gives it back: short until the schedule does.
+        ahead = spec.short_days[t]
+        scheduled = (ahead > 0) & (np.broadcast_to(capacity, days.shape) < spec.normal_seller) \
+            & ~(down & (announced > 0))
+        out = np.where(scheduled, np.minimum(ahead, RESTOCKING_DAYS), out)
+    return out
+
+
+def _lasting_loss(c: Compiled, spec: PriceSpec, s, rate: np.ndarray,  # type: ignore[no-untyped-def]
+                  capacity: np.ndarray) -> np.ndarray:
+    """Each seller's rate shortfall times the days it lasts, less its buyers' cover, (R, F) (§5.9, update).
+
+    The loss is shared among the seller's lanes by their steady flows; each
+    buyer's cover (the stock it can draw before it is short beyond its buffer)
+    is shared among the losses on its lanes by their size. A seller without
+    steady flow counts its loss in full.
+    """
+    loss = rate * _loss_days(c, s, capacity)
+    lane_loss = np.asfortranarray(loss[:, c.lane_origin] * spec.lane_weight)
+    total = sum_into(lane_loss, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    _, cover = _buyer_short(c, spec, s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(total > cover, 1.0 - cover / total, 0.0)
+    net = sum_into(np.asfortranarray(lane_loss * part[:, c.lane_buyer]), c.lane_origin, c.n_facilities,
+                   c.sum_by_origin)
+    out: np.ndarray = np.where(spec.normal_seller > 0.0, net, loss)
+    return out
+
+
 def _owed_short(c: Compiled, spec: PriceSpec, s) -> np.ndarray:  # type: ignore[no-untyped-def]
     """The orders owed on each lane that count as scarcity, (R, L) (docs/model.md §5.9, update).
 
@@ -127,10 +206,7 @@ def _owed_short(c: Compiled, spec: PriceSpec, s) -> np.ndarray:  # type: ignore[
     back at normal cover, is owed a refill that is no scarcity. The buyer's
     shortfall is shared among the lanes that owe it by what each owes.
     """
-    held = s.stock[:, c.buyer_stock]
-    normal = spec.buyer_normal
-    want = normal if spec.buyer_extra is None else normal + spec.buyer_extra[min(s.day, spec.buyer_extra.shape[0] - 1)]
-    short = np.maximum((want - held) - np.clip(normal - held, 0.0, spec.buyer_buffer), 0.0)
+    short, _ = _buyer_short(c, spec, s)
     owed_b = sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(owed_b > short, short / owed_b, 1.0)

@@ -56,6 +56,8 @@ class PriceSpec:
     buyer_extra: np.ndarray | None  # (T or 1, B) stock each buyer plans above normal (None when none does)
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
+    lane_weight: np.ndarray      # (L,) lane's steady flow over its supplier's (0 for a supplier without flow)
+    short_days: np.ndarray | None  # (T, F) days the scheduled capacity stays below the normal rate (0: not below)
     gap_scale: np.ndarray        # (M,) 1 / normal flow (buyers' steady inflow + sellers' steady outflow), 0 if none
     pass_through: sparse.csr_matrix  # (M, M) input-cost share of market m' in the output price of market m
     passes: bool                 # some market has an input-cost share
@@ -143,6 +145,8 @@ def price_spec(builder: ScheduleBuilder) -> None:
         buyer_extra=extra.copy() if target_extra is not None else None,
         normal_rate=normal_rate,
         normal_seller=normal_seller,
+        short_days=_short_days(builder, normal_seller),
+        lane_weight=_lane_weight(flow, normal_seller, np.asarray(core["lane_origin"], dtype=np.intp)),
         gap_scale=gap_scale,
         pass_through=pass_through,
         passes=bool(pass_through.nnz),
@@ -162,6 +166,40 @@ def price_spec(builder: ScheduleBuilder) -> None:
         lane_sigma=np.array([idx.commodities[c].elasticity for c in lane_commodity], dtype=float),
         lane_step=1.0 / lag,
     )
+
+
+def _short_days(builder: ScheduleBuilder, normal_seller: np.ndarray) -> np.ndarray | None:
+    """Days from each day until a facility's scheduled capacity again makes its normal rate, (T, F).
+
+    0 on days its scheduled capacity (nameplate times the compiled capacity
+    factor, shocks and investments) is at least its steady flow out; ``inf``
+    when it stays below to the horizon. ``None`` when no facility is ever below.
+    """
+    factor = np.asarray(builder.arrays["capacity_factor"], dtype=float)
+    scheduled = np.asarray(builder.core["capacity"], dtype=float) * factor
+    below = (scheduled < normal_seller * (1.0 - NEUTRAL_TOLERANCE)) & (normal_seller > 0)
+    if not below.any():
+        return None
+    out = np.zeros((builder.n_days, below.shape[1]))
+    below = np.broadcast_to(below, out.shape)
+    for f in np.flatnonzero(below.any(axis=0)):
+        back = np.inf
+        for t in range(out.shape[0] - 1, -1, -1):
+            if below[t, f]:
+                out[t, f] = back - t
+            else:
+                back = t
+    return out
+
+
+def _lane_weight(flow: np.ndarray, normal_seller: np.ndarray, origin: np.ndarray) -> np.ndarray:
+    """Each lane's share of its supplier's steady flow out, (L,); 0 on lanes of a supplier without flow."""
+    if not len(flow):
+        return np.zeros(0)
+    total = normal_seller[origin]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: np.ndarray = np.where(total > 0, flow / np.where(total > 0, total, 1.0), 0.0)
+    return out
 
 
 def _cost_shares(core: dict, idx, stock_market: np.ndarray, seller_market: np.ndarray,  # type: ignore[no-untyped-def]
