@@ -8,7 +8,8 @@ owe to buyers short beyond their buffer (up to that shortfall), each spread over
 are asked for above what they can make, the day's capacity or, if lower,
 the rate their inputs support. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
 minus the demand elasticity) plus the input-cost pass-through
-``sum_k share_k (pi_k - 1)`` of the previous day's input prices, within the
+``sum_k share_k (pi_k duty_k - 1)`` of the previous day's input prices times the duty factor
+of the sellers' input lanes (landed input cost), within the
 floor and cap; the price closes ``1 / adjustment_days`` of its gap to the
 target. The new prices then scale the day's final demand by
 ``(pi * kappa) ** demand_elasticity`` (``kappa`` the landed-cost factor of
@@ -103,7 +104,16 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     gap = (deficit / RESTOCKING_DAYS + unserved) * spec.gap_scale
     off = np.abs(gap) > NEUTRAL_TOLERANCE
     passed = None
-    if spec.passes and ps.off.any():
+    duty = None if spec.input_basket is None else _input_duty(c, spec, s.day)
+    if spec.passes and duty is not None:
+        # Inputs cost their market's price times the duty on the sellers' input lanes (landed cost).
+        pt = spec.pass_through
+        cols = pt.indices
+        rows = np.repeat(np.arange(spec.n_markets), np.diff(pt.indptr))
+        terms = pt.data * (ps.index[:, cols] * duty - 1.0)
+        passed = sum_into(np.asfortranarray(terms), rows, spec.n_markets, spec.sum_entries)
+        off |= passed != 0.0
+    elif spec.passes and ps.off.any():
         passed = np.asarray((spec.pass_through @ (ps.index - 1.0).T).T)
         off |= passed != 0.0
     live = np.flatnonzero(off.any(axis=0) | ps.off)
@@ -195,6 +205,22 @@ def _lasting_loss(c: Compiled, spec: PriceSpec, s, rate: np.ndarray,  # type: ig
     net = sum_into(np.asfortranarray(lane_loss * part[:, c.lane_buyer]), c.lane_origin, c.n_facilities,
                    c.sum_by_origin)
     out: np.ndarray = np.where(spec.normal_seller > 0.0, net, loss)
+    return out
+
+
+def _input_duty(c: Compiled, spec: PriceSpec, day: int) -> np.ndarray:
+    """Tariff factor of each input-cost share's baseline basket, (E,) or (R, E) (docs/model.md §5.9).
+
+    ``1 + sum_l x_l p_l (tau_l(t) - tau0_l) / base``: exactly 1 while the
+    lanes' tariffs are those in force at the start.
+    """
+    assert spec.input_basket is not None and spec.input_base_cost is not None and spec.tariff_start is not None
+    tariff = c.schedules.day("tariff", min(day, c.n_days - 1))
+    rise = spec.landed_price * (tariff - spec.tariff_start)
+    now = np.asarray(spec.input_basket @ rise.T).T if np.ndim(rise) == 2 else spec.input_basket @ rise
+    base = spec.input_base_cost
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: np.ndarray = np.where(base > 0, 1.0 + now / np.where(base > 0, base, 1.0), 1.0)
     return out
 
 

@@ -61,6 +61,10 @@ class PriceSpec:
     gap_scale: np.ndarray        # (M,) 1 / normal flow (buyers' steady inflow + sellers' steady outflow), 0 if none
     pass_through: sparse.csr_matrix  # (M, M) input-cost share of market m' in the output price of market m
     passes: bool                 # some market has an input-cost share
+    sum_entries: sparse.csr_matrix  # (M, E) sums the cost-share entries of each output market
+    input_basket: sparse.csr_matrix | None  # (E, L) steady flows of the lanes into each cost share's input stocks
+    input_base_cost: np.ndarray | None      # (E,) the basket's landed cost at the tariffs in force at the start
+    tariff_start: np.ndarray | None         # (L,) tariffs in force at the start (None without a tariff)
     demand_basket: sparse.csr_matrix | None  # (D, L) steady flow of each lane into the demand's stock (tariffs)
     demand_base_cost: np.ndarray | None      # (D,) the basket's landed cost at the tariffs in force at the start
     landed_price: np.ndarray     # (L,) reference price of each lane's commodity (Compiled.lane_price)
@@ -119,6 +123,8 @@ def price_spec(builder: ScheduleBuilder) -> None:
         gap_scale = np.where(normal_flow > 0, 1.0 / normal_flow, 0.0)
     pass_through = _cost_shares(core, idx, stock_market, seller_market, normal_seller, n_m)
     basket, base_cost = _demand_basket(builder, core, flow)
+    inputs, input_cost, tariff_start = _input_basket(builder, core, flow, stock_market, seller_market, normal_seller,
+                                                     pass_through)
     extra = np.asarray(builder.arrays["target_extra"], dtype=float)  # (T or 1, B), set by every rule by now
     target_extra = None
     if extra.any():
@@ -150,6 +156,11 @@ def price_spec(builder: ScheduleBuilder) -> None:
         gap_scale=gap_scale,
         pass_through=pass_through,
         passes=bool(pass_through.nnz),
+        sum_entries=sparse.csr_matrix((np.ones(pass_through.nnz), (np.repeat(np.arange(n_m), np.diff(
+            pass_through.indptr)), np.arange(pass_through.nnz))), shape=(n_m, pass_through.nnz)),
+        input_basket=inputs,
+        input_base_cost=input_cost,
+        tariff_start=tariff_start,
         demand_basket=basket,
         demand_base_cost=base_cost,
         landed_price=np.asarray(core["lane_price"], dtype=float),
@@ -230,6 +241,45 @@ def _cost_shares(core: dict, idx, stock_market: np.ndarray, seller_market: np.nd
     out: sparse.csr_matrix = sparse.csr_matrix(sparse.diags(scale) @ shares)
     out.eliminate_zeros()
     return out
+
+
+def _input_basket(builder: ScheduleBuilder, core: dict, flow: np.ndarray,  # type: ignore[type-arg]
+                  stock_market: np.ndarray, seller_market: np.ndarray, normal_seller: np.ndarray,
+                  shares: sparse.csr_matrix) -> tuple[sparse.csr_matrix | None, np.ndarray | None, np.ndarray | None]:
+    """For each input-cost share (in the order of ``shares.data``), the steady flows of the lanes that feed it.
+
+    Entry ``e`` = (output market m, input market m') collects the lanes into the
+    input stocks in m' of the facilities selling in m (those with a steady flow
+    out), weighted by their steady flow; its landed cost at the tariffs in
+    force at the start is the base of the tariff factor of docs/model.md §5.9.
+    ``(None, None, None)`` without a tariff in the scenario or without cost shares.
+    """
+    if builder.cache.get("tariff_lag") is None or not len(flow) or not shares.nnz:
+        return None, None, None
+    entry = {}
+    rows_of = np.repeat(np.arange(shares.shape[0]), np.diff(shares.indptr))
+    for e, (m, k) in enumerate(zip(rows_of, shares.indices)):
+        entry[(int(m), int(k))] = e
+    rec_stock = np.asarray(core["recipe_stock"])
+    n_s = len(core["stock_commodity"])
+    stock_entry: dict[int, int] = {}
+    for f, m in enumerate(seller_market):
+        if normal_seller[f] <= 0:
+            continue
+        for st in rec_stock[f]:
+            if st < n_s and (int(m), int(stock_market[st])) in entry:
+                stock_entry[int(st)] = entry[(int(m), int(stock_market[st]))]
+    buyer_stock = np.asarray(core["buyer_stock"])
+    lane_stock = buyer_stock[np.asarray(core["lane_buyer"])]
+    rows, cols, vals = [], [], []
+    for lane, st in enumerate(lane_stock):
+        e = stock_entry.get(int(st))
+        if e is not None and flow[lane] > 0:
+            rows.append(e); cols.append(lane); vals.append(float(flow[lane]))
+    basket = sparse.csr_matrix((vals, (rows, cols)), shape=(shares.nnz, len(flow)))
+    price, freight = np.asarray(core["lane_price"]), np.asarray(core["lane_freight"])
+    start = np.broadcast_to(np.asarray(builder.cache.get("tariff_in_force", 0.0), dtype=float), flow.shape).copy()
+    return basket, np.asarray(basket @ (price * (1.0 + start) + freight), dtype=float), start
 
 
 def _demand_basket(builder: ScheduleBuilder, core: dict,  # type: ignore[type-arg]

@@ -9,8 +9,8 @@ shortfall), each spread over a year, plus what its sellers are
 asked for beyond what they can make (the day's capacity or, if lower, the
 rate their inputs support). The price index moves ``1 / adjustment days`` of the way to
 ``clip((1 - gap) ** (-1 / eta) + pass-through, floor, cap)``, the
-pass-through being the input-cost shares times the inputs' price rises of
-the day before. The new prices scale the day's final demand by
+pass-through being the input-cost shares times the rises of the inputs' landed cost (price of
+the day before times the duty factor of the input lanes). The new prices scale the final demand by
 ``(pi * landed factor) ** demand elasticity`` and tilt each lane's target
 sourcing share by its landed cost at the origin's price (the CES of tariff
 shares), followed at the rate ``1 / switching lag``. Prices move no goods.
@@ -59,6 +59,15 @@ class Prices:
         pt = spec.pass_through.tocsr()
         self.inputs = [list(zip(pt.indices[pt.indptr[m]:pt.indptr[m + 1]].tolist(),
                                 pt.data[pt.indptr[m]:pt.indptr[m + 1]].tolist())) for m in range(n)]
+        self.entries = [[(int(pt.indptr[m]) + j, k, a) for j, (k, a) in enumerate(self.inputs[m])] for m in range(n)]
+        self.input_basket = None
+        if spec.input_basket is not None:
+            ib = spec.input_basket.tocsr()
+            self.input_basket = [list(zip(ib.indices[ib.indptr[e]:ib.indptr[e + 1]].tolist(),
+                                          ib.data[ib.indptr[e]:ib.indptr[e + 1]].tolist())) for e in range(ib.shape[0])]
+            self.input_base = spec.input_base_cost.tolist()
+            self.tariff_start = spec.tariff_start.tolist()
+            self.landed_price = spec.landed_price.tolist()
         self.basket = None
         if spec.demand_basket is not None:
             bk = spec.demand_basket.tocsr()
@@ -106,9 +115,14 @@ class Prices:
         for f, m in enumerate(self.seller_market):
             unserved[m] += over[f]
         old = list(self.index)
+        duty = None if self.input_basket is None else self._input_duty(tariff)
         for m in range(n):
             gap = (deficit[m] / RESTOCKING_DAYS + unserved[m]) * self.gap_scale[m]
-            passed = sum([share * (old[k] - 1.0) for k, share in self.inputs[m]])
+            if duty is None:
+                passed = sum([share * (old[k] - 1.0) for k, share in self.inputs[m]])
+            else:
+                # Inputs cost their market's price times the duty on the sellers' input lanes (landed cost).
+                passed = sum([share * (old[k] * duty[e] - 1.0) for e, k, share in self.entries[m]])
             if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0:
                 target = 1.0
             else:
@@ -138,6 +152,16 @@ class Prices:
             at_reference = price[l] * (1.0 + tariff[l]) + freight[l]
             ratio = (price[l] * origin * (1.0 + tariff[l]) + freight[l]) / at_reference if at_reference > 0 else 1.0
             self.tilt[l] = rho + (ratio ** -self.lane_sigma[l] - rho) * self.lane_step[l]
+
+    def _input_duty(self, tariff: list[float]) -> list[float]:
+        """Tariff factor of each input-cost share's baseline basket: ``1 + sum x p (tau - tau0) / base`` (§5.9)."""
+        assert self.input_basket is not None
+        p, t0 = self.landed_price, self.tariff_start
+        out = []
+        for pairs, base in zip(self.input_basket, self.input_base):
+            now = sum([w * (p[l] * (tariff[l] - t0[l])) for l, w in pairs])
+            out.append(1.0 + now / base if base > 0 else 1.0)
+        return out
 
     def _buyer_short(self, run: Run, t: int) -> tuple[list[float], list[float]]:
         """Each buyer's shortfall beyond its buffer, and the stock it can draw before it is short (§5.9)."""
