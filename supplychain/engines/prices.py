@@ -6,7 +6,10 @@ arrivals, the market's **gap** is a share of its normal daily flow: the
 buyers' stock below normal beyond their buffer and the orders its suppliers
 owe to buyers short beyond their buffer (up to that shortfall), each spread over a year (``RESTOCKING_DAYS``), plus what its suppliers
 are asked for above what they can make, the day's capacity or, if lower,
-the rate their inputs support. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
+the rate their inputs support; a supplier's throughput it cannot keep up
+counts as the loss over the days it is expected to last (its announced
+restart, or its scheduled capacity's return; else a year) less its buyers'
+cover, spread over the year too. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
 minus the demand elasticity) plus the input-cost pass-through
 ``sum_k share_k (pi_k duty_k - 1)`` of the previous day's input prices times the duty factor
 of the sellers' input lanes (landed input cost), within the

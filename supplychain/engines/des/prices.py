@@ -7,7 +7,10 @@ daily flow: its buyers' stock below normal beyond their buffer and the
 orders its sellers owe to buyers short beyond their buffer (up to that
 shortfall), each spread over a year, plus what its sellers are
 asked for beyond what they can make (the day's capacity or, if lower, the
-rate their inputs support). The price index moves ``1 / adjustment days`` of the way to
+rate their inputs support), the throughput a seller cannot keep up counting
+as the loss over the days it is expected to last (its announced restart, or
+its scheduled capacity's return; else a year) less its buyers' cover, spread
+over the year. The price index moves ``1 / adjustment days`` of the way to
 ``clip((1 - gap) ** (-1 / eta) + pass-through, floor, cap)``, the
 pass-through being the input-cost shares times the rises of the inputs' landed cost (price of
 the day before times the duty factor of the input lanes). The new prices scale the final demand by
