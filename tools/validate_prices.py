@@ -11,7 +11,9 @@ Prints six tables:
    QJE 135(1), who estimate horizontal foreign export supply and an import
    demand elasticity across varieties of about 2.5), and the model's own
    first-year incidence of a 25 % US tariff on Chinese cells (the fall in the
-   Chinese cell price).
+   Chinese cell price). 1b: a 25 % US tariff on Chinese anode material raises
+   the US cell price by about its cost share times the duty (input-cost
+   pass-through, Miller & Blair 2009, §2.6).
 2. The direction of the price response to every shock type on the baseline (an
    exporter's price stays within 1 % of the reference under a ban or a tariff:
    its sellers shed output, docs/model.md §5.9).
@@ -43,6 +45,7 @@ import warnings
 import numpy as np
 
 from supplychain import load_baseline, load_example, simulate
+from supplychain.compile import compile_scenario
 from supplychain.metrics import gsim_incidence, prices_at_bounds, who_pays
 from supplychain.model import (
     CapacityInvestment,
@@ -87,6 +90,33 @@ def pass_through() -> None:
     print(table.round(0).to_string().replace("\n", "\n   ").join(["   ", ""]))
 
 
+def input_tariff() -> None:
+    print("1b. A duty on an input passes into the output price by cost share (Miller & Blair 2009, §2.6)")
+    base = load_baseline().with_horizon(365)
+    anode = ("aam", "aam_synthetic")
+    sc = base.with_shocks(*(Tariff(importer="US", commodity=k, exporter="CN", rate=0.25, start=30) for k in anode))
+    res = simulate(sc, engine="vector", seed=SEED)
+    spec = compile_scenario(sc).schedules.extras["prices"]
+    cell = spec.labels.index(("li_ion_cell", "US"))
+    pt = spec.pass_through.tocsr()
+    expected, share = 0.0, 0.0
+    for e in range(pt.indptr[cell], pt.indptr[cell + 1]):
+        commodity, _ = spec.labels[pt.indices[e]]
+        if commodity in anode:
+            lanes = spec.input_basket[e].indices
+            flow = spec.input_basket[e].data
+            cn = np.array([lane.startswith("CN.") for lane in np.asarray(res.coords.lane)[lanes]])
+            landed = flow * spec.landed_price[lanes]
+            # The duty factor's rise: 25 % on the CN part of the input lanes' landed cost at the start.
+            expected += pt.data[e] * 0.25 * landed[cn].sum() / spec.input_base_cost[e]
+            share += pt.data[e]
+    us = index(res, "li_ion_cell", "US")
+    print(f"   25 % US tariff on CN anode material (aam, aam_synthetic) from day 30: anode cost share of US cells "
+          f"{share:.3f}; expected rise cost share x CN landed share x 25 % = {expected:+.2%}")
+    print(f"   model: US cell price {us[120:].mean() - 1:+.2%} (mean of days 120-365), {us.max() - 1:+.2%} at most  "
+          f"{'ok' if abs(us[120:].mean() - 1 - expected) <= 0.25 * expected else 'WRONG'}")
+
+
 def directions() -> None:
     print("2. Direction of the price response (mean over days after the shock, then extreme)")
     base = load_baseline().with_horizon(240).replace(price_feedback=True)
@@ -111,6 +141,8 @@ def directions() -> None:
                                                       release_below_cover_days=120), "gallium", "JP", -1),
         ("safety stock up: up", SafetyStockChange(start=20, region="KR", commodity="cam", cover_days=90.0),
          "cam", "KR", +1),
+        ("input tariff: output up", Tariff(importer="US", commodity="aam_synthetic", exporter="CN", rate=0.25,
+                                           start=20), "li_ion_cell", "US", +1),
     ]
     for label, shock, commodity, region, sign in cases:
         res = simulate(base.with_shocks(shock), engine="vector", seed=SEED)
@@ -200,6 +232,7 @@ def flagship() -> None:
 
 if __name__ == "__main__":
     pass_through()
+    input_tariff()
     directions()
     gallium()
     gallium_year_ban()

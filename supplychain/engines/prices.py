@@ -6,9 +6,13 @@ arrivals, the market's **gap** is a share of its normal daily flow: the
 buyers' stock below normal beyond their buffer and the orders its suppliers
 owe to buyers short beyond their buffer (up to that shortfall), each spread over a year (``RESTOCKING_DAYS``), plus what its suppliers
 are asked for above what they can make, the day's capacity or, if lower,
-the rate their inputs support. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
+the rate their inputs support; a supplier's throughput it cannot keep up
+counts as the loss over the days it is expected to last (its announced
+restart, or its scheduled capacity's return; else a year) less its buyers'
+cover, spread over the year too. The target is ``(1 - g) ** (-1 / eta)`` (``eta`` the supply
 minus the demand elasticity) plus the input-cost pass-through
-``sum_k share_k (pi_k - 1)`` of the previous day's input prices, within the
+``sum_k share_k (pi_k duty_k - 1)`` of the previous day's input prices times the duty factor
+of the sellers' input lanes (landed input cost), within the
 floor and cap; the price closes ``1 / adjustment_days`` of its gap to the
 target. The new prices then scale the day's final demand by
 ``(pi * kappa) ** demand_elasticity`` (``kappa`` the landed-cost factor of
@@ -33,6 +37,7 @@ from ..compile.compiler import Compiled
 from ..compile.rules.prices import NEUTRAL_TOLERANCE, RESTOCKING_DAYS, PriceSpec
 from .day import DayInputs
 from .sourcing import input_rate
+from .sourcing import spec as sourcing_spec
 from .sums import sum_into
 
 __all__ = ["PriceState", "apply", "initial_prices", "price_spec", "stock_prices"]
@@ -93,11 +98,25 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         # Asked only their throughput, the input rate cannot bind, so it is read only when something is owed.
         can = np.minimum(capacity, np.maximum(input_rate(c, s), s.throughput))
     excess = np.maximum(asked - can, 0.0)
+    rate = np.maximum(s.throughput - can, 0.0)
+    if rate.any():
+        # A rate shortfall is supply lost for as long as it lasts, less what the buyers' buffers cover: the
+        # share of the restocking year it costs them, not its daily share of the flow (USGS model).
+        excess = excess - rate + _lasting_loss(c, spec, s, rate, capacity) / RESTOCKING_DAYS
     unserved = sum_into(np.asfortranarray(excess), spec.seller_market, spec.n_markets, spec.sum_sellers)
     gap = (deficit / RESTOCKING_DAYS + unserved) * spec.gap_scale
     off = np.abs(gap) > NEUTRAL_TOLERANCE
     passed = None
-    if spec.passes and ps.off.any():
+    duty = None if spec.input_basket is None else _input_duty(c, spec, s.day)
+    if spec.passes and duty is not None:
+        # Inputs cost their market's price times the duty on the sellers' input lanes (landed cost).
+        pt = spec.pass_through
+        cols = pt.indices
+        rows = np.repeat(np.arange(spec.n_markets), np.diff(pt.indptr))
+        terms = pt.data * (ps.index[:, cols] * duty - 1.0)
+        passed = sum_into(np.asfortranarray(terms), rows, spec.n_markets, spec.sum_entries)
+        off |= passed != 0.0
+    elif spec.passes and ps.off.any():
         passed = np.asarray((spec.pass_through @ (ps.index - 1.0).T).T)
         off |= passed != 0.0
     live = np.flatnonzero(off.any(axis=0) | ps.off)
@@ -119,6 +138,95 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     return moved
 
 
+def _buyer_short(c: Compiled, spec: PriceSpec, s) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Each buyer's shortfall beyond its buffer and the stock it can still draw before it is short, (R, B) each.
+
+    The shortfall is ``delta_b`` of docs/model.md §5.9; the cover is 0 for a
+    buyer short, else its stock less its normal stock and planned extra plus
+    its buffer.
+    """
+    held = s.stock[:, c.buyer_stock]
+    normal = spec.buyer_normal
+    want = normal if spec.buyer_extra is None else normal + spec.buyer_extra[min(s.day, spec.buyer_extra.shape[0] - 1)]
+    short = np.maximum((want - held) - np.clip(normal - held, 0.0, spec.buyer_buffer), 0.0)
+    cover = np.where(short > 0.0, 0.0, np.maximum(held - want + spec.buyer_buffer, 0.0))
+    return short, cover
+
+
+def _loss_days(c: Compiled, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Days each seller's rate shortfall is expected to last, (R, F) (docs/model.md §5.9, update).
+
+    A seller without capacity today that announces its restart (the end of a
+    scheduled total loss, or the mean duration of its random outages, §5.7)
+    is short until then plus the days of full output its cold restart will
+    withhold if its stop is by then long enough (§5.4.2; ``down`` counts the
+    days before today). Otherwise a seller whose capacity today is below its
+    normal rate on a schedule that gives it back is short until its scheduled
+    capacity makes that rate again. Every other shortfall is open-ended: a
+    restocking year.
+    """
+    days = np.full(s.throughput.shape, RESTOCKING_DAYS, order="F")
+    down = ~(np.broadcast_to(capacity, days.shape) > 0.0)
+    spec = price_spec(c)
+    if not down.any() and spec.short_days is None:
+        return days
+    sp = sourcing_spec(c)
+    t = min(s.day, c.n_days - 1)
+    known = np.zeros(c.n_facilities) if sp.restart_in is None else sp.restart_in[t]
+    drawn = np.zeros(c.n_facilities) if sp.outage_days is None else sp.outage_days
+    announced = np.where(known > 0, known, drawn)
+    wait = np.array(np.broadcast_to(announced, days.shape), order="F")
+    if s.cold is not None:
+        f = s.cold.facilities
+        cold = s.cold.down + wait[:, f] >= s.cold.stop_days
+        wait[:, f] = wait[:, f] + np.where(cold, s.cold.withheld[:, 0], 0.0)
+    out: np.ndarray = np.where(down & (announced > 0), np.minimum(wait, RESTOCKING_DAYS), days)
+    if spec.short_days is not None:
+        # Below its normal rate on a schedule that gives it back: short until the schedule does.
+        ahead = spec.short_days[t]
+        scheduled = (ahead > 0) & (np.broadcast_to(capacity, days.shape) < spec.normal_seller) \
+            & ~(down & (announced > 0))
+        out = np.where(scheduled, np.minimum(ahead, RESTOCKING_DAYS), out)
+    return out
+
+
+def _lasting_loss(c: Compiled, spec: PriceSpec, s, rate: np.ndarray,  # type: ignore[no-untyped-def]
+                  capacity: np.ndarray) -> np.ndarray:
+    """Each seller's rate shortfall times the days it lasts, less its buyers' cover, (R, F) (§5.9, update).
+
+    The loss is shared among the seller's lanes by their steady flows; each
+    buyer's cover (the stock it can draw before it is short beyond its buffer)
+    is shared among the losses on its lanes by their size. A seller without
+    steady flow counts its loss in full.
+    """
+    loss = rate * _loss_days(c, s, capacity)
+    lane_loss = np.asfortranarray(loss[:, c.lane_origin] * spec.lane_weight)
+    total = sum_into(lane_loss, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    _, cover = _buyer_short(c, spec, s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(total > cover, 1.0 - cover / total, 0.0)
+    net = sum_into(np.asfortranarray(lane_loss * part[:, c.lane_buyer]), c.lane_origin, c.n_facilities,
+                   c.sum_by_origin)
+    out: np.ndarray = np.where(spec.normal_seller > 0.0, net, loss)
+    return out
+
+
+def _input_duty(c: Compiled, spec: PriceSpec, day: int) -> np.ndarray:
+    """Tariff factor of each input-cost share's baseline basket, (E,) or (R, E) (docs/model.md §5.9).
+
+    ``1 + sum_l x_l p_l (tau_l(t) - tau0_l) / base``: exactly 1 while the
+    lanes' tariffs are those in force at the start.
+    """
+    assert spec.input_basket is not None and spec.input_base_cost is not None and spec.tariff_start is not None
+    tariff = c.schedules.day("tariff", min(day, c.n_days - 1))
+    rise = spec.landed_price * (tariff - spec.tariff_start)
+    now = np.asarray(spec.input_basket @ rise.T).T if np.ndim(rise) == 2 else spec.input_basket @ rise
+    base = spec.input_base_cost
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: np.ndarray = np.where(base > 0, 1.0 + now / np.where(base > 0, base, 1.0), 1.0)
+    return out
+
+
 def _owed_short(c: Compiled, spec: PriceSpec, s) -> np.ndarray:  # type: ignore[no-untyped-def]
     """The orders owed on each lane that count as scarcity, (R, L) (docs/model.md §5.9, update).
 
@@ -127,10 +235,7 @@ def _owed_short(c: Compiled, spec: PriceSpec, s) -> np.ndarray:  # type: ignore[
     back at normal cover, is owed a refill that is no scarcity. The buyer's
     shortfall is shared among the lanes that owe it by what each owes.
     """
-    held = s.stock[:, c.buyer_stock]
-    normal = spec.buyer_normal
-    want = normal if spec.buyer_extra is None else normal + spec.buyer_extra[min(s.day, spec.buyer_extra.shape[0] - 1)]
-    short = np.maximum((want - held) - np.clip(normal - held, 0.0, spec.buyer_buffer), 0.0)
+    short, _ = _buyer_short(c, spec, s)
     owed_b = sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(owed_b > short, short / owed_b, 1.0)

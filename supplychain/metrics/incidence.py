@@ -268,8 +268,9 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     book("intermediate_buyer_cost_increase_usd", np.where(final, 0.0, cost), importer)
     # A producer's rent net of what its region's producers paid more for their inputs, at the origin price:
     # over all regions the intermediate rents cancel and what is left is the final buyers' price premium.
-    # Duties on inputs are a cost the producer bears (output prices pass on input prices, not duties), so
-    # the net rent takes off the whole landed-cost rise: net rents plus tariffs then sum to the final cost.
+    # Duties on inputs are part of the landed input cost, which output prices pass on by cost share
+    # (docs/model.md §5.9): the net rent takes off the whole landed-cost rise, so net rents plus tariffs
+    # sum to the final cost.
     book("scarcity_rent_net_of_inputs_usd", rent, exporter)
     book("scarcity_rent_net_of_inputs_usd", -np.where(final, 0.0, cost), importer)
     demand_region = list(results.coords.region["demand"])

@@ -56,9 +56,15 @@ class PriceSpec:
     buyer_extra: np.ndarray | None  # (T or 1, B) stock each buyer plans above normal (None when none does)
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
+    lane_weight: np.ndarray      # (L,) lane's steady flow over its supplier's (0 for a supplier without flow)
+    short_days: np.ndarray | None  # (T, F) days the scheduled capacity stays below the normal rate (0: not below)
     gap_scale: np.ndarray        # (M,) 1 / normal flow (buyers' steady inflow + sellers' steady outflow), 0 if none
     pass_through: sparse.csr_matrix  # (M, M) input-cost share of market m' in the output price of market m
     passes: bool                 # some market has an input-cost share
+    sum_entries: sparse.csr_matrix  # (M, E) sums the cost-share entries of each output market
+    input_basket: sparse.csr_matrix | None  # (E, L) steady flows of the lanes into each cost share's input stocks
+    input_base_cost: np.ndarray | None      # (E,) the basket's landed cost at the tariffs in force at the start
+    tariff_start: np.ndarray | None         # (L,) tariffs in force at the start (None without a tariff)
     demand_basket: sparse.csr_matrix | None  # (D, L) steady flow of each lane into the demand's stock (tariffs)
     demand_base_cost: np.ndarray | None      # (D,) the basket's landed cost at the tariffs in force at the start
     landed_price: np.ndarray     # (L,) reference price of each lane's commodity (Compiled.lane_price)
@@ -117,6 +123,8 @@ def price_spec(builder: ScheduleBuilder) -> None:
         gap_scale = np.where(normal_flow > 0, 1.0 / normal_flow, 0.0)
     pass_through = _cost_shares(core, idx, stock_market, seller_market, normal_seller, n_m)
     basket, base_cost = _demand_basket(builder, core, flow)
+    inputs, input_cost, tariff_start = _input_basket(builder, core, flow, stock_market, seller_market, normal_seller,
+                                                     pass_through)
     extra = np.asarray(builder.arrays["target_extra"], dtype=float)  # (T or 1, B), set by every rule by now
     target_extra = None
     if extra.any():
@@ -143,9 +151,16 @@ def price_spec(builder: ScheduleBuilder) -> None:
         buyer_extra=extra.copy() if target_extra is not None else None,
         normal_rate=normal_rate,
         normal_seller=normal_seller,
+        short_days=_short_days(builder, normal_seller),
+        lane_weight=_lane_weight(flow, normal_seller, np.asarray(core["lane_origin"], dtype=np.intp)),
         gap_scale=gap_scale,
         pass_through=pass_through,
         passes=bool(pass_through.nnz),
+        sum_entries=sparse.csr_matrix((np.ones(pass_through.nnz), (np.repeat(np.arange(n_m), np.diff(
+            pass_through.indptr)), np.arange(pass_through.nnz))), shape=(n_m, pass_through.nnz)),
+        input_basket=inputs,
+        input_base_cost=input_cost,
+        tariff_start=tariff_start,
         demand_basket=basket,
         demand_base_cost=base_cost,
         landed_price=np.asarray(core["lane_price"], dtype=float),
@@ -162,6 +177,40 @@ def price_spec(builder: ScheduleBuilder) -> None:
         lane_sigma=np.array([idx.commodities[c].elasticity for c in lane_commodity], dtype=float),
         lane_step=1.0 / lag,
     )
+
+
+def _short_days(builder: ScheduleBuilder, normal_seller: np.ndarray) -> np.ndarray | None:
+    """Days from each day until a facility's scheduled capacity again makes its normal rate, (T, F).
+
+    0 on days its scheduled capacity (nameplate times the compiled capacity
+    factor, shocks and investments) is at least its steady flow out; ``inf``
+    when it stays below to the horizon. ``None`` when no facility is ever below.
+    """
+    factor = np.asarray(builder.arrays["capacity_factor"], dtype=float)
+    scheduled = np.asarray(builder.core["capacity"], dtype=float) * factor
+    below = (scheduled < normal_seller * (1.0 - NEUTRAL_TOLERANCE)) & (normal_seller > 0)
+    if not below.any():
+        return None
+    out = np.zeros((builder.n_days, below.shape[1]))
+    below = np.broadcast_to(below, out.shape)
+    for f in np.flatnonzero(below.any(axis=0)):
+        back = np.inf
+        for t in range(out.shape[0] - 1, -1, -1):
+            if below[t, f]:
+                out[t, f] = back - t
+            else:
+                back = t
+    return out
+
+
+def _lane_weight(flow: np.ndarray, normal_seller: np.ndarray, origin: np.ndarray) -> np.ndarray:
+    """Each lane's share of its supplier's steady flow out, (L,); 0 on lanes of a supplier without flow."""
+    if not len(flow):
+        return np.zeros(0)
+    total = normal_seller[origin]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out: np.ndarray = np.where(total > 0, flow / np.where(total > 0, total, 1.0), 0.0)
+    return out
 
 
 def _cost_shares(core: dict, idx, stock_market: np.ndarray, seller_market: np.ndarray,  # type: ignore[no-untyped-def]
@@ -192,6 +241,45 @@ def _cost_shares(core: dict, idx, stock_market: np.ndarray, seller_market: np.nd
     out: sparse.csr_matrix = sparse.csr_matrix(sparse.diags(scale) @ shares)
     out.eliminate_zeros()
     return out
+
+
+def _input_basket(builder: ScheduleBuilder, core: dict, flow: np.ndarray,  # type: ignore[type-arg]
+                  stock_market: np.ndarray, seller_market: np.ndarray, normal_seller: np.ndarray,
+                  shares: sparse.csr_matrix) -> tuple[sparse.csr_matrix | None, np.ndarray | None, np.ndarray | None]:
+    """For each input-cost share (in the order of ``shares.data``), the steady flows of the lanes that feed it.
+
+    Entry ``e`` = (output market m, input market m') collects the lanes into the
+    input stocks in m' of the facilities selling in m (those with a steady flow
+    out), weighted by their steady flow; its landed cost at the tariffs in
+    force at the start is the base of the tariff factor of docs/model.md §5.9.
+    ``(None, None, None)`` without a tariff in the scenario or without cost shares.
+    """
+    if builder.cache.get("tariff_lag") is None or not len(flow) or not shares.nnz:
+        return None, None, None
+    entry = {}
+    rows_of = np.repeat(np.arange(shares.shape[0]), np.diff(shares.indptr))
+    for e, (m, k) in enumerate(zip(rows_of, shares.indices)):
+        entry[(int(m), int(k))] = e
+    rec_stock = np.asarray(core["recipe_stock"])
+    n_s = len(core["stock_commodity"])
+    stock_entry: dict[int, int] = {}
+    for f, m in enumerate(seller_market):
+        if normal_seller[f] <= 0:
+            continue
+        for st in rec_stock[f]:
+            if st < n_s and (int(m), int(stock_market[st])) in entry:
+                stock_entry[int(st)] = entry[(int(m), int(stock_market[st]))]
+    buyer_stock = np.asarray(core["buyer_stock"])
+    lane_stock = buyer_stock[np.asarray(core["lane_buyer"])]
+    rows, cols, vals = [], [], []
+    for lane, st in enumerate(lane_stock):
+        e = stock_entry.get(int(st))
+        if e is not None and flow[lane] > 0:
+            rows.append(e); cols.append(lane); vals.append(float(flow[lane]))
+    basket = sparse.csr_matrix((vals, (rows, cols)), shape=(shares.nnz, len(flow)))
+    price, freight = np.asarray(core["lane_price"]), np.asarray(core["lane_freight"])
+    start = np.broadcast_to(np.asarray(builder.cache.get("tariff_in_force", 0.0), dtype=float), flow.shape).copy()
+    return basket, np.asarray(basket @ (price * (1.0 + start) + freight), dtype=float), start
 
 
 def _demand_basket(builder: ScheduleBuilder, core: dict,  # type: ignore[type-arg]

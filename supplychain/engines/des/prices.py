@@ -7,10 +7,13 @@ daily flow: its buyers' stock below normal beyond their buffer and the
 orders its sellers owe to buyers short beyond their buffer (up to that
 shortfall), each spread over a year, plus what its sellers are
 asked for beyond what they can make (the day's capacity or, if lower, the
-rate their inputs support). The price index moves ``1 / adjustment days`` of the way to
+rate their inputs support), the throughput a seller cannot keep up counting
+as the loss over the days it is expected to last (its announced restart, or
+its scheduled capacity's return; else a year) less its buyers' cover, spread
+over the year. The price index moves ``1 / adjustment days`` of the way to
 ``clip((1 - gap) ** (-1 / eta) + pass-through, floor, cap)``, the
-pass-through being the input-cost shares times the inputs' price rises of
-the day before. The new prices scale the day's final demand by
+pass-through being the input-cost shares times the rises of the inputs' landed cost (price of
+the day before times the duty factor of the input lanes). The new prices scale the final demand by
 ``(pi * landed factor) ** demand elasticity`` and tilt each lane's target
 sourcing share by its landed cost at the origin's price (the CES of tariff
 shares), followed at the rate ``1 / switching lag``. Prices move no goods.
@@ -52,11 +55,22 @@ class Prices:
         self.buyer_market = spec.buyer_market.tolist()
         self.seller_market = spec.seller_market.tolist()
         self.normal_seller = spec.normal_seller.tolist()
+        self.lane_weight = spec.lane_weight.tolist()
+        self.short_days = None if spec.short_days is None else spec.short_days.tolist()
         self.gap_scale = spec.gap_scale.tolist()
         # Input-cost shares: for each output market, its (input market, share) pairs.
         pt = spec.pass_through.tocsr()
         self.inputs = [list(zip(pt.indices[pt.indptr[m]:pt.indptr[m + 1]].tolist(),
                                 pt.data[pt.indptr[m]:pt.indptr[m + 1]].tolist())) for m in range(n)]
+        self.entries = [[(int(pt.indptr[m]) + j, k, a) for j, (k, a) in enumerate(self.inputs[m])] for m in range(n)]
+        self.input_basket = None
+        if spec.input_basket is not None:
+            ib = spec.input_basket.tocsr()
+            self.input_basket = [list(zip(ib.indices[ib.indptr[e]:ib.indptr[e + 1]].tolist(),
+                                          ib.data[ib.indptr[e]:ib.indptr[e + 1]].tolist())) for e in range(ib.shape[0])]
+            self.input_base = spec.input_base_cost.tolist()
+            self.tariff_start = spec.tariff_start.tolist()
+            self.landed_price = spec.landed_price.tolist()
         self.basket = None
         if spec.demand_basket is not None:
             bk = spec.demand_basket.tocsr()
@@ -84,9 +98,10 @@ class Prices:
         if self.buffers:
             # Stock is held to be drawn: the draw below normal up to the buffer is no gap.
             deficit = [d - min(max(a - h, 0.0), k) for d, a, h, k in zip(deficit, self.normal_stock, held, self.buffer)]
-        counted = self._owed_short(run, t)
-        unserved = [0.0] * n
-        for f, m in enumerate(self.seller_market):
+        short, cover = self._buyer_short(run, t)
+        counted = self._owed_short(run, short)
+        over, rate = [0.0] * len(self.seller_market), [0.0] * len(self.seller_market)
+        for f in range(len(self.seller_market)):
             owed = sum([counted[l] for l in lay.out_lanes[f]])
             asked, can = run.throughput[f] + owed / RESTOCKING_DAYS, run.capacity_today[f]
             if owed > 0:
@@ -94,11 +109,23 @@ class Prices:
                 # than its throughput (inputs that keep arriving keep it going; asked only that, the input
                 # rate cannot bind).
                 can = min(can, max(input_rate(run, f), run.throughput[f]))
-            unserved[m] += max(asked - can, 0.0)
+            over[f], rate[f] = max(asked - can, 0.0), max(run.throughput[f] - can, 0.0)
+        if any(rate):
+            # A rate shortfall is supply lost for as long as it lasts, less what the buyers' buffers cover.
+            lasting = self._lasting_loss(run, t, rate, cover)
+            over = [o - r + x / RESTOCKING_DAYS for o, r, x in zip(over, rate, lasting)]
+        unserved = [0.0] * n
+        for f, m in enumerate(self.seller_market):
+            unserved[m] += over[f]
         old = list(self.index)
+        duty = None if self.input_basket is None else self._input_duty(tariff)
         for m in range(n):
             gap = (deficit[m] / RESTOCKING_DAYS + unserved[m]) * self.gap_scale[m]
-            passed = sum([share * (old[k] - 1.0) for k, share in self.inputs[m]])
+            if duty is None:
+                passed = sum([share * (old[k] - 1.0) for k, share in self.inputs[m]])
+            else:
+                # Inputs cost their market's price times the duty on the sellers' input lanes (landed cost).
+                passed = sum([share * (old[k] * duty[e] - 1.0) for e, k, share in self.entries[m]])
             if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0:
                 target = 1.0
             else:
@@ -129,7 +156,78 @@ class Prices:
             ratio = (price[l] * origin * (1.0 + tariff[l]) + freight[l]) / at_reference if at_reference > 0 else 1.0
             self.tilt[l] = rho + (ratio ** -self.lane_sigma[l] - rho) * self.lane_step[l]
 
-    def _owed_short(self, run: Run, t: int) -> list[float]:
+    def _input_duty(self, tariff: list[float]) -> list[float]:
+        """Tariff factor of each input-cost share's baseline basket: ``1 + sum x p (tau - tau0) / base`` (§5.9)."""
+        assert self.input_basket is not None
+        p, t0 = self.landed_price, self.tariff_start
+        out = []
+        for pairs, base in zip(self.input_basket, self.input_base):
+            now = sum([w * (p[l] * (tariff[l] - t0[l])) for l, w in pairs])
+            out.append(1.0 + now / base if base > 0 else 1.0)
+        return out
+
+    def _buyer_short(self, run: Run, t: int) -> tuple[list[float], list[float]]:
+        """Each buyer's shortfall beyond its buffer, and the stock it can draw before it is short (§5.9)."""
+        lay = run.layout
+        extra = None if self.buyer_extra is None else self.buyer_extra[min(t, len(self.buyer_extra) - 1)]
+        short, cover = [], []
+        for b, (a, k) in enumerate(zip(self.buyer_normal, self.buyer_buffer)):
+            h = run.stock[lay.buyer_stock[b]]
+            want = a if extra is None else a + extra[b]
+            lack = max((want - h) - min(max(a - h, 0.0), k), 0.0)
+            short.append(lack)
+            cover.append(0.0 if lack > 0.0 else max(h - want + k, 0.0))
+        return short, cover
+
+    def _loss_days(self, run: Run, t: int, f: int) -> float:
+        """Days seller ``f``'s rate shortfall is expected to last (§5.9, update).
+
+        Without capacity today, a seller announcing its restart (the end of a
+        scheduled total loss, or its random outages' mean duration, §5.7) is
+        short until then plus its cold restart's withheld days if its stop is by
+        then long enough (§5.4.2; ``down`` counts the days before today); else,
+        below its normal rate on a schedule that gives it back, until its
+        scheduled capacity makes that rate again; else a restocking year.
+        """
+        lay = run.layout
+        day = min(t, lay.n_days - 1)
+        cap = run.capacity_today[f]
+        ahead = 0.0 if self.short_days is None else self.short_days[day][f]
+        # Below its normal rate on a schedule that gives it back: short until the schedule does.
+        scheduled = min(ahead, RESTOCKING_DAYS) if ahead > 0 and cap < self.normal_seller[f] else RESTOCKING_DAYS
+        if cap > 0.0:
+            return scheduled
+        known = 0.0 if lay.restart_in is None else lay.restart_in[day][f]
+        drawn = 0.0 if lay.outage_days is None else lay.outage_days[f]
+        announced = known if known > 0 else drawn
+        if not announced > 0:
+            return scheduled
+        wait = announced
+        cold = lay.cold[f]
+        if cold is not None and run.down[f] + wait >= cold[0]:
+            wait = wait + lay.withheld[f][0]
+        return min(wait, RESTOCKING_DAYS)
+
+    def _lasting_loss(self, run: Run, t: int, rate: list[float], cover: list[float]) -> list[float]:
+        """Each seller's rate shortfall times the days it lasts, less its buyers' cover (§5.9, update).
+
+        Shared among its lanes by steady flow; each buyer's cover shared among
+        the losses on its lanes by size; a seller without steady flow counts
+        its loss in full.
+        """
+        lay = run.layout
+        loss = [r * self._loss_days(run, t, f) if r > 0.0 else 0.0 for f, r in enumerate(rate)]
+        lane_loss = [loss[f] * w for f, w in zip(lay.lane_origin, self.lane_weight)]
+        total = [0.0] * len(cover)
+        for l, b in enumerate(lay.lane_buyer):
+            total[b] += lane_loss[l]
+        part = [1.0 - k / x if x > k else 0.0 for x, k in zip(total, cover)]
+        net = [0.0] * len(rate)
+        for l, f in enumerate(lay.lane_origin):
+            net[f] += lane_loss[l] * part[lay.lane_buyer[l]]
+        return [x if h > 0.0 else y for x, y, h in zip(net, loss, self.normal_seller)]
+
+    def _owed_short(self, run: Run, short: list[float]) -> list[float]:
         """The orders owed on each lane that count as scarcity: up to the buyer's shortfall beyond its buffer.
 
         A buyer drawing its buffer, or back at normal cover, is owed a refill
@@ -140,13 +238,7 @@ class Prices:
         owed_b = [0.0] * len(self.buyer_normal)
         for l, b in enumerate(lay.lane_buyer):
             owed_b[b] += owed[l]
-        extra = None if self.buyer_extra is None else self.buyer_extra[min(t, len(self.buyer_extra) - 1)]
-        part = []
-        for b, (a, k) in enumerate(zip(self.buyer_normal, self.buyer_buffer)):
-            h = run.stock[lay.buyer_stock[b]]
-            want = a if extra is None else a + extra[b]
-            short = max((want - h) - min(max(a - h, 0.0), k), 0.0)
-            part.append(short / owed_b[b] if owed_b[b] > short else 1.0)
+        part = [s / o if o > s else 1.0 for s, o in zip(short, owed_b)]
         return [o if part[b] == 1.0 else o * part[b] for o, b in zip(owed, lay.lane_buyer)]
 
     def demand(self, demand: list[float]) -> list[float]:
