@@ -86,8 +86,11 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         normal = normal + spec.target_extra[min(s.day, spec.target_extra.shape[0] - 1)]
     deficit = normal - held_m
     if spec.buffers:
-        # Stock is held to be drawn: the draw below normal up to the buffer is no gap.
-        deficit = deficit - np.clip(spec.normal_stock - held_m, 0.0, spec.buffer)
+        # Stock is held to be drawn: the draw below normal up to the buffer is no gap. Stock held above what
+        # buyers plan to hold, up to the buffer, is no glut either: it refills buffers drawn elsewhere (only
+        # a band one way would bias every market with fluctuating stocks below the reference).
+        deficit = (deficit - np.clip(spec.normal_stock - held_m, 0.0, spec.buffer)
+                   + np.clip(held_m - normal, 0.0, spec.buffer))
     asked, can = s.throughput, capacity
     if s.owed.any():
         owed = np.asfortranarray(_owed_short(c, spec, s))

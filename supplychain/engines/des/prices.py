@@ -96,8 +96,10 @@ class Prices:
             held[m] += run.stock[lay.buyer_stock[b]]
         deficit = [a - h for a, h in zip(normal, held)]
         if self.buffers:
-            # Stock is held to be drawn: the draw below normal up to the buffer is no gap.
-            deficit = [d - min(max(a - h, 0.0), k) for d, a, h, k in zip(deficit, self.normal_stock, held, self.buffer)]
+            # Stock is held to be drawn: the draw below normal up to the buffer is no gap; stock above what
+            # buyers plan to hold, up to the buffer, is no glut (it refills buffers drawn elsewhere).
+            deficit = [d - min(max(a - h, 0.0), k) + min(max(h - w, 0.0), k)
+                       for d, a, w, h, k in zip(deficit, self.normal_stock, normal, held, self.buffer)]
         short, cover = self._buyer_short(run, t)
         counted = self._owed_short(run, short)
         over, rate = [0.0] * len(self.seller_market), [0.0] * len(self.seller_market)
