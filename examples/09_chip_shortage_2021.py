@@ -28,20 +28,21 @@ MATURE, LEAN_DAYS, RUN = ("mature_chip", "mature_wafer"), 5.0, 0.75   # 2025 bas
 
 
 def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
-    """``net`` with ``days`` of use of mature chips and wafers at users, packagers and fabs (Jan 2021)."""
-    demands = [dataclasses.replace(d, initial_inventory=days * d.rate_per_day) if d.commodity in MATURE else d
-               for d in net.demands]
+    """``net`` holding and aiming at ``days`` of use of mature chips and wafers at users, packagers and fabs (2021)."""
+    lean = sc.DaysOfCover(days)   # the normal stock the prices read too (a cover change on top would count twice)
+    demands = [dataclasses.replace(d, initial_inventory=days * d.rate_per_day, policy=lean) if d.commodity in MATURE
+               else d for d in net.demands]
     facilities = [dataclasses.replace(f, initial_inventory={**dict(f.initial_inventory), **{
-        k: days * RUN * f.capacity_per_day * dict(f.recipe).get(k, 1.0) for k, _ in f.policies if k in MATURE}})
-        if f.output in MATURE else f for f in net.facilities]
+        k: days * RUN * f.capacity_per_day * dict(f.recipe).get(k, 1.0) for k, _ in f.policies if k in MATURE}},
+        policies={k: lean if k in MATURE and k != f.output else p for k, p in f.policies}) if f.output in MATURE else f
+        for f in net.facilities]
     return dataclasses.replace(net, demands=tuple(demands), facilities=tuple(facilities))
 
 
 def shortage_2021(horizon: int = 365, disruptions: bool = True) -> sc.Scenario:
     """The 2021 shortage on the built-in baseline (module docstring); without the three disruptions if not asked."""
     day0 = dt.date(2021, 1, 1)
-    shocks = [sc.DemandShock(region=r, commodity="mature_chip", factor=1.17, start=day0) for r in REGIONS] + [
-        sc.SafetyStockChange(region=r, commodity=c, cover_days=LEAN_DAYS, start=day0) for r in REGIONS for c in MATURE]
+    shocks = [sc.DemandShock(region=r, commodity="mature_chip", factor=1.17, start=day0) for r in REGIONS]
     shocks += [sc.CapacityShock(facility=f"{r}.{s}.mature_wafer", fraction_lost=round(1 - RUN * 1.17, 4),
                              recovery_days=0, start=day0) for r in REGIONS for s in ("fab", "fab_new")]
     hits = [("US.fab.mature_wafer", 0.3, 0, (2, 15), (3, 31)), ("JP.fab.mature_wafer", 0.1, 68, (3, 19), (4, 17)),
@@ -87,8 +88,7 @@ def main(horizon: int, out: str | None) -> None:
           f"rest is\ndemand beyond what fabs delivered (left out here), double ordering and single-sourced parts.")
     if out is None:
         return print("figure not written: --out DIR saves it")
-    ax = plot_value_added_loss(loss)
-    ax.set_title("2021 chip shortage (approximation): value added lost")
+    (ax := plot_value_added_loss(loss)).set_title("2021 chip shortage (approximation): value added lost")
     ax.figure.savefig(f"{out}/09_chip_shortage_2021.png", dpi=90, bbox_inches="tight")
     print(f"saved {out}/09_chip_shortage_2021.png")
 
