@@ -593,3 +593,24 @@ def test_banning_crude_too_does_not_lower_the_importers_refined_price() -> None:
         means.append(values[0, 30:, regions.index("JP")].mean())
     assert means[0] > 1.2
     assert means[1] >= means[0]
+
+
+def test_producers_sales_lost_add_up_and_a_stopped_producer_loses_though_its_rent_rises() -> None:
+    # KR's cell plant, the only seller of cells, stops for 20 days: its price rises and it earns a rent on what it
+    # still ships, but it ships 20 days' steady flow less (lanes KR>US and KR>JP carry 6 + 4 a day, §4.1), net of
+    # the ore it did not buy. Summed over regions the net sales lost are the final buyers' purchases lost.
+    from supplychain.metrics import who_pays
+    calm = who_pays(simulate(_toy(horizon=60), engine="vector"))
+    assert np.abs(calm[["sales_lost_usd", "sales_lost_net_of_inputs_usd", "producer_margin_change_usd"]].to_numpy()).max() < 1e-6
+    res = simulate(_toy(CapacityShock(facility="KR.cells", fraction_lost=1.0, start=10, end=30), horizon=60),
+                   engine="vector")
+    t = who_pays(res)
+    c = compile_scenario(res.scenario)
+    steady = np.array([c.steady.flow[lane] for lane in c.lane_ids])
+    lost = (steady * 60 - res.flow[0].sum(axis=0)) * c.lane_price
+    final = [lane.startswith("KR.cells>") for lane in c.lane_ids]
+    assert t["sales_lost_net_of_inputs_usd"].sum() == pytest.approx(lost[final].sum(), rel=1e-9)
+    assert t.loc["KR", "sales_lost_usd"] == pytest.approx(lost[final].sum(), rel=1e-9) and lost[final].sum() > 0
+    assert t.loc["KR", "scarcity_rent_usd"] > 0 > t.loc["KR", "producer_margin_change_usd"]
+    np.testing.assert_allclose(t["producer_margin_change_usd"],
+                               t["scarcity_rent_net_of_inputs_usd"] - t["sales_lost_net_of_inputs_usd"], rtol=1e-12)

@@ -96,7 +96,27 @@ def _who_pays_lines(table: pd.DataFrame) -> list[str]:
                      + (f", going to {' and '.join(parts)}" if parts else "")
                      + f"; producers' extra input costs ({format_usd(passed)}) were passed along the chain "
                      "within it, not on top.")
+    if "producer_margin_change_usd" in table:
+        lines += _margin_line(table["producer_margin_change_usd"])
     return lines
+
+
+def _margin_line(margin: pd.Series) -> list[str]:
+    """Producers' margin change by region: rents net of inputs less sales lost net of inputs ([] if none moved).
+
+    Examples
+    --------
+    >>> print(_margin_line(pd.Series([-21.3e9, 11.5e9, 0.2, 6.8e9], index=["TW", "KR", "US", "CN"]))[0])
+    Producers' margin (rents net of inputs, less sales lost net of inputs not bought, at reference prices): lost by TW $21.3bn; gained by KR $11.5bn, CN $6.80bn.
+    """
+    moved = margin[margin.abs() >= 0.5].sort_values()
+    if moved.empty:
+        return []
+    lost = ", ".join(f"{r} {format_usd(-v)}" for r, v in moved[moved < 0].items())
+    gained = ", ".join(f"{r} {format_usd(v)}" for r, v in moved[moved > 0][::-1].items())
+    parts = ([f"lost by {lost}"] if lost else []) + ([f"gained by {gained}"] if gained else [])
+    return ["Producers' margin (rents net of inputs, less sales lost net of inputs not bought, at reference prices): "
+            + "; ".join(parts) + "."]
 
 
 def _summary_note(results: EnsembleResults) -> str:

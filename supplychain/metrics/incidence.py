@@ -37,7 +37,15 @@ Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #d
   rose, at the reference price; negative where it fell; 0 without
   ``Scenario.price_feedback``). A fall in spending because goods were not
   delivered is never netted against costs: it is reported as value not
-  delivered.
+  delivered. The producers' side: ``sales_lost_usd`` (what a region's
+  producers shipped below their steady flow, docs/model.md §4.1, at reference
+  prices, over the horizon; negative when they sold more),
+  ``sales_lost_net_of_inputs_usd`` (that less the inputs its producers did not
+  buy; summed over regions it is the final buyers' purchases lost) and
+  ``producer_margin_change_usd`` (net rents less net sales lost: what a
+  region's producers gained or, negative, lost, at the chain's own margins).
+  A region whose output stops earns a rent on what it still sells and loses
+  far more on what it does not: the rent alone would make it the winner.
 
 Export supply is horizontal by default (``export_supply_elasticity=inf``): the
 foreign export supply curves faced by the United States in 2018 were
@@ -79,7 +87,8 @@ WHO_PAYS_INSTEAD = 'e.band("price_index", region) for the price bands and e.summ
 WHO_PAYS_MEASURES = ("buyer_cost_increase_usd", "tariff_paid_usd", "tariff_paid_by_importer_usd",
                      "tariff_paid_by_exporter_usd", "scarcity_rent_usd", "deliveries_lost_usd",
                      "demand_destroyed_usd", "final_buyer_cost_increase_usd",
-                     "intermediate_buyer_cost_increase_usd", "scarcity_rent_net_of_inputs_usd")
+                     "intermediate_buyer_cost_increase_usd", "scarcity_rent_net_of_inputs_usd",
+                     "sales_lost_usd", "sales_lost_net_of_inputs_usd", "producer_margin_change_usd")
 
 
 def gsim_incidence(import_demand_elasticity: float, export_supply_elasticity: float) -> tuple[float, float]:
@@ -248,6 +257,7 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     if pinned:
         warnings.warn(f"who_pays: {pinned}", SimulationWarning, stacklevel=2)
     tariff, importer_part, exporter_part, cost, rent, final = _lane_terms(results, export_supply_elasticity)
+    sales_lost = _sales_lost(results)
     lost, destroyed = _demand_terms(results)
     pairs = [r.split(">", 1) for r in results.coords.region["lane"]]
     exporter = [a for a, _ in pairs]
@@ -276,7 +286,23 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     demand_region = list(results.coords.region["demand"])
     book("deliveries_lost_usd", lost, demand_region)
     book("demand_destroyed_usd", destroyed, demand_region)
+    # Producers' sales lost, net of the inputs they did not buy, as the rents are net of input-price rises:
+    # over all regions the intermediate sales cancel and what is left is the final buyers' purchases lost.
+    book("sales_lost_usd", sales_lost, exporter)
+    book("sales_lost_net_of_inputs_usd", sales_lost, exporter)
+    book("sales_lost_net_of_inputs_usd", -np.where(final, 0.0, sales_lost), importer)
+    table["producer_margin_change_usd"] = (table["scarcity_rent_net_of_inputs_usd"]
+                                           - table["sales_lost_net_of_inputs_usd"])
     return table
+
+
+def _sales_lost(results: Results) -> np.ndarray:
+    """Per-run, per-lane USD at reference prices: the lane's steady flow over the horizon less what it carried."""
+    c = compile_scenario(results.scenario.without_shocks())
+    steady = np.array([c.steady.flow.get(lane, 0.0) for lane in c.lane_ids])
+    flow = results.flow                                         # (R, T, L)
+    out: np.ndarray = (steady * flow.shape[1] - flow.sum(axis=1)) * c.lane_price
+    return out
 
 
 def landed_cost_increase_usd(results: Results, *, importer: str) -> float:
