@@ -39,10 +39,16 @@ def shown(value: Any) -> str:
     >>> text = shown("k" * 200_000)
     >>> len(text), text[-4:]
     (83, 'k...')
+    >>> shown(dt.date(2024, 11, 1))
+    '2024-11-01'
     """
     try:
-        # A long string is cut at its start (reprlib would cut it in the middle).
-        text = repr(value[:SHOWN_CHARS + 1]) if isinstance(value, str) else _REPR.repr(value)
+        # A long string is cut at its start (reprlib would cut it in the middle); a date is shown as a user
+        # writes it in a scenario file, not as Python's repr.
+        if isinstance(value, dt.date):
+            text = value.isoformat()
+        else:
+            text = repr(value[:SHOWN_CHARS + 1]) if isinstance(value, str) else _REPR.repr(value)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the error being reported
         text = f"<{type(value).__name__} object>"
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
@@ -232,7 +238,7 @@ def check_date(value: Any, field: str, kind: str, ident: str = "") -> dt.date:
     >>> check_date(dt.date(9999, 12, 1), "start_date", "Scenario")
     Traceback (most recent call last):
     ...
-    supplychain.errors.ValidationError: start_date must be a date from 1900-01-01 to 2200-12-31; got datetime.date(9999, 12, 1) for Scenario.
+    supplychain.errors.ValidationError: start_date must be a date from 1900-01-01 to 2200-12-31; got 9999-12-01 for Scenario.
     """
     if isinstance(value, dt.datetime):
         value = value.date()

@@ -321,8 +321,8 @@ HEADLINE_METRICS = ("tariff_paid_usd", "import_cost_usd", "import_share")
 
 #: How tables title ``import_cost_usd``: the landed value of the goods that arrived, so that a fall caused by
 #: lost deliveries reads as the loss it is, never as a saving.
-IMPORTS_RECEIVED_TITLE = ("Imports received, at landed value (from other regions; a fall means fewer goods arrived, "
-                          "not a saving)")
+IMPORTS_RECEIVED_TITLE = ("Imports received, at landed value with duty (from other regions; a fall means fewer goods "
+                          "arrived, not a saving; a rise under a tariff is mostly the duty, not more goods)")
 
 #: A demand counts as changed when its shortfall moves by at least this many USD ...
 UNCHANGED_USD = 0.5
