@@ -145,8 +145,8 @@ def test_stress_test_command_prints_the_ranking(tmp_path, capsys) -> None:
                  "--out", str(tmp_path / "st")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:3] == ["scenario", "rank", "kind"] and lines[1].startswith("KR.cells")
-    assert lines[2].startswith("No shortfall within 60 days") and lines[3].split()[:2] == ["CN.mine", "-"]  # tied
-    assert lines[4] == "1 more knockout does not move any demand within 60 days: not ranked."
+    assert lines[2].startswith("No shortfall in a 60-day knockout") and lines[3].split()[:2] == ["CN.mine", "-"]  # tied
+    assert lines[4] == "1 more knockout does not move any demand in a 60-day knockout: not ranked."
     table = pd.read_csv(tmp_path / "st" / "stress_test.csv", index_col="scenario")
     assert table.loc["KR.cells", "facilities"] == "KR.cells"
 

@@ -138,9 +138,9 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     >>> print(stress_text(t, 10, 30).split(chr(10) + chr(10))[0])
     scenario  rank  kind      TTS days  TTR days  lost (LP)
     KR.cells  1     facility        20        30     $4.00M
-    No shortfall within 30 days (tied, not ranked; shortest time-to-survive first):
+    No shortfall in a 30-day knockout (tied, not ranked; shortest time-to-survive first):
     CN.mine   -     facility        75        30         $0
-    1 more knockout does not move any demand within 30 days: not ranked.
+    1 more knockout does not move any demand in a 30-day knockout: not ranked.
     """
     none = _no_effect(table)
     if target is not None and "target_shortfall_usd" in table and bool(none.all()):
@@ -161,16 +161,16 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     lines = _columns(["scenario"] + [h for _, h, _, _ in cols], rows + also, n_left=3)
     more = [f"{len(ranked) - top} more ranked rows: --top, or --out for all."] if len(ranked) > top else []
     if also:
-        lines.insert(len(rows) + 1, f"No shortfall within {duration} days (tied, not ranked; shortest time-to-survive "
+        lines.insert(len(rows) + 1, f"No shortfall in a {duration}-day knockout (tied, not ranked; shortest time-to-survive "
                                     "first):")
     if len(covered) > len(also):
         k = len(covered) - len(also)
-        more.append(f"{k} more knockout{'' if k == 1 else 's'} with no shortfall within {duration} days (tied): "
+        more.append(f"{k} more knockout{'' if k == 1 else 's'} with no shortfall in a {duration}-day knockout (tied): "
                     "--top, or --out for all.")
     if none.any():
         what = f"{target!r}" if target is not None and "target_shortfall_usd" in table else "any demand"
         k = int(none.sum())
-        more.append(f"{k} more knockout{' does' if k == 1 else 's do'} not move {what} within {duration} days: "
+        more.append(f"{k} more knockout{' does' if k == 1 else 's do'} not move {what} in a {duration}-day knockout: "
                     "not ranked.")
     legend = "; ".join([f"Each scenario knocks a node out for {duration} days"] + [d for _, _, _, d in cols if d])
     return "\n".join(lines + more + ["", legend + "."])
