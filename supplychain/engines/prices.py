@@ -92,8 +92,10 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         deficit = (deficit - np.clip(spec.normal_stock - held_m, 0.0, spec.buffer)
                    + np.clip(held_m - normal, 0.0, spec.buffer))
     asked, can = s.throughput, capacity
+    buyers = None  # each buyer's shortfall beyond its buffer and its cover, read once a day if needed
     if s.owed.any():
-        owed = np.asfortranarray(_owed_short(c, spec, s))
+        buyers = _buyer_short(c, spec, s)
+        owed = np.asfortranarray(_owed_short(c, s, buyers[0]))
         asked = asked + sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
         # Suppliers serve what is asked up to what they can make today at the reference price: the day's
         # capacity or, if lower, the rate their inputs support, but not less than they have been shipping (the
@@ -105,7 +107,8 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     if rate.any():
         # A rate shortfall is supply lost for as long as it lasts, less what the buyers' buffers cover: the
         # share of the restocking year it costs them, not its daily share of the flow (USGS model).
-        excess = excess - rate + _lasting_loss(c, spec, s, rate, capacity) / RESTOCKING_DAYS
+        cover = (buyers if buyers is not None else _buyer_short(c, spec, s))[1]
+        excess = excess - rate + _lasting_loss(c, spec, s, rate, capacity, cover) / RESTOCKING_DAYS
     unserved = sum_into(np.asfortranarray(excess), spec.seller_market, spec.n_markets, spec.sum_sellers)
     gap = (deficit / RESTOCKING_DAYS + unserved) * spec.gap_scale
     off = np.abs(gap) > NEUTRAL_TOLERANCE
@@ -194,7 +197,7 @@ def _loss_days(c: Compiled, s, capacity: np.ndarray) -> np.ndarray:  # type: ign
 
 
 def _lasting_loss(c: Compiled, spec: PriceSpec, s, rate: np.ndarray,  # type: ignore[no-untyped-def]
-                  capacity: np.ndarray) -> np.ndarray:
+                  capacity: np.ndarray, cover: np.ndarray) -> np.ndarray:
     """Each seller's rate shortfall times the days it lasts, less its buyers' cover, (R, F) (§5.9, update).
 
     The loss is shared among the seller's lanes by their steady flows; each
@@ -205,7 +208,6 @@ def _lasting_loss(c: Compiled, spec: PriceSpec, s, rate: np.ndarray,  # type: ig
     loss = rate * _loss_days(c, s, capacity)
     lane_loss = np.asfortranarray(loss[:, c.lane_origin] * spec.lane_weight)
     total = sum_into(lane_loss, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
-    _, cover = _buyer_short(c, spec, s)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(total > cover, 1.0 - cover / total, 0.0)
     net = sum_into(np.asfortranarray(lane_loss * part[:, c.lane_buyer]), c.lane_origin, c.n_facilities,
@@ -230,15 +232,14 @@ def _input_duty(c: Compiled, spec: PriceSpec, day: int) -> np.ndarray:
     return out
 
 
-def _owed_short(c: Compiled, spec: PriceSpec, s) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _owed_short(c: Compiled, s, short: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
     """The orders owed on each lane that count as scarcity, (R, L) (docs/model.md §5.9, update).
 
     An order owed counts only as far as its buyer holds less than its normal
     stock and planned extra beyond its buffer: a buyer drawing its buffer, or
     back at normal cover, is owed a refill that is no scarcity. The buyer's
-    shortfall is shared among the lanes that owe it by what each owes.
+    shortfall (``short``, :func:`_buyer_short`) is shared among the lanes that owe it by what each owes.
     """
-    short, _ = _buyer_short(c, spec, s)
     owed_b = sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(owed_b > short, short / owed_b, 1.0)
