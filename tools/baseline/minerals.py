@@ -252,27 +252,30 @@ def consumer_demand(net: Draft, c: str, refs: dict[str, str], drawn: dict[str, f
             drawn[i] = drawn.get(i, 0.0) + v
     for r, (rate, src) in consumers.items():
         f = dict(flows[r])
-        extra = 0.0
-        if r in refs:
-            i = refs[r]
+        extras: dict[str, float] = {}
+        # every plant of the region (a refinery and a scrap-recycling plant, keyed "R" and "R.scrap")
+        for i in (refs[k] for k in refs if k.split(".")[0] == r):
             extra = net.facilities[i]["production"] - drawn.get(i, 0.0)
             assert extra >= -1e-6 * net.facilities[i]["production"], (i, extra)
-            extra = max(extra, 0.0)
-            f[i] = f.get(i, 0.0) + extra
-            drawn[i] = drawn.get(i, 0.0) + extra
+            extras[i] = max(extra, 0.0)
+            f[i] = f.get(i, 0.0) + extras[i]
+            drawn[i] = drawn.get(i, 0.0) + extras[i]
+        extra = sum(extras.values())
         total = rate + extra
         text = f"{src}: {fmt(rate)} {net.unit(c)}/day"
         if extra > 0:
-            text += (f"; plus the derived balancing item: refinery output {fmt(net.facilities[refs[r]]['production'])} "
+            made = sum(net.facilities[i]["production"] for i in extras)
+            text += (f"; plus the derived balancing item: refinery output {fmt(made)} "
                      f"minus every modelled draw = {fmt(extra)} {net.unit(c)}/day (process losses, stock changes "
                      "and uses not counted; inputs: USGS MCS 2026 mine output and the refining shares)")
         d = net.demand(MIN, r, c, total, text)
         for i, v in f.items():
             if v <= 0:
                 continue
-            how = (f"{prior_src[r]}; flow {fmt(v)} of {fmt(total)} {net.unit(c)}/day" if v != extra or i != refs.get(r)
+            own = extras.get(i, 0.0)
+            how = (f"{prior_src[r]}; flow {fmt(v)} of {fmt(total)} {net.unit(c)}/day" if v != own or own == 0
                    else "definition: the balancing item is served by the region's own refinery")
-            if i == refs.get(r) and extra > 0 and v != extra:
+            if own > 0 and v != own:
                 how = (f"{prior_src[r]} plus the balancing item from the region's own refinery; flow {fmt(v)} of "
                        f"{fmt(total)} {net.unit(c)}/day")
             net.lane(i, d, c, v / total, how)
@@ -321,12 +324,18 @@ def mineral(net: Draft, name, ore, refined, mine_prod: dict[str, tuple[float, st
                      recipe={ore: recipe})
         refs[r] = i
     sec = {}
-    for r, (p, src) in (secondary or {}).items():
-        sec[r] = net.facility(MIN, r, "recycling", refined, p, U_REF,
-                              f"derived: secondary (scrap) output {src} / {U_REF_SRC}")
+    for r, (p, src, *cap) in (secondary or {}).items():
+        # a region with a refinery too keys its scrap plant "R.scrap", so buyers can source from both
+        key = f"{r}.scrap" if r in refs else r
+        if cap:
+            sec[key] = net.facility(MIN, r, "recycling", refined, p, 1.0, f"{cap[1]}; output {src}",
+                                    capacity=cap[0])
+        else:
+            sec[key] = net.facility(MIN, r, "recycling", refined, p, U_REF,
+                                    f"derived: secondary (scrap) output {src} / {U_REF_SRC}")
     # Chain sourcing.
     if buyer_priors is not None:
-        drawn = net.source_direct(refined, refs, use, buyer_priors, prior_src)
+        drawn = net.source_direct(refined, {**refs, **sec}, use, buyer_priors, prior_src)
         if consumers:
             cp, cs = consumer_priors if consumer_priors is not None else (buyer_priors, prior_src)
             consumer_demand(net, refined, {**refs, **sec}, drawn, consumers, cp, cs)
