@@ -493,19 +493,19 @@ def build(net: Draft) -> None:
                                    "ROW": {"CN": 0.9, "ROW": 0.3}}[b.split(".")[0]].get(sreg, 0.0),
         ras_src="assumption: magnet makers outside China buy 80-90% of their Dy/Tb from China (China processes "
                 "~98%, Tradium 2024), the rest from Lynas")
-    # Gallium: primary low-purity -> high-purity.
+    # Gallium: primary low-purity -> high-purity; Japan's fabs buy net of the new scrap they recycle.
+    ga = gallium_plan(net)
+    net.facilities[JP_CMP]["recipe"]["gallium"] = ga.jp_recipe
     mineral(
         net,         "gallium", "gallium_crude", "gallium",
         {"CN": (891_000 / d, f"China 99% of 900,000 kg primary Ga 2025e ({usgs}, gallium) /365"),
          "JP": (3_000 / d, f"Japan 3,000 kg 2025e ({usgs}, gallium) /365"),
          "ROW": (6_000 / d, f"Russia 6,000 kg 2025e ({usgs}, gallium) /365")},
-        {"CN": (0.85, "assumption: Chinese refiners upgrade most of China's primary output (USGS: China 99% of "
-                      "primary)"),
-         "JP": (0.08, "assumption: Japan refines imported crude and recycles new scrap from GaAs wafer makers into "
-                      "high-purity Ga (Dowa, Sumitomo Chemical; JP 22% of US Ga-metal imports, USGS MCS 2026)"),
-         "ROW": (0.07, "assumption: Canada/Germany/Slovakia refiners (CA 28%, DE 16% of US Ga-metal imports, USGS "
-                       "MCS 2026)")},
-        V(1.0, "assumption: high-purity refining loses little; recycled scrap offsets losses"),
+        {"CN": (1 - ga.row_ref_share - ga.jp_ref_share,
+                "derived: what Japan's and ROW's refiners leave of world primary output (USGS: China 99% of primary)"),
+         "JP": (ga.jp_ref_share, ga.jp_ref_src),
+         "ROW": (ga.row_ref_share, ga.row_ref_src)},
+        V(1.0, "assumption: high-purity refining of crude loses little"),
         mine_cap={"CN": (1_600_000 / d, f"capacity 1,600,000 kg/yr China ({usgs}, gallium) /365"),
                   "JP": (10_000 / d, f"capacity 10,000 kg/yr Japan ({usgs}, gallium) /365"),
                   "ROW": (110_000 / d, f"capacity 10,000 kg/yr Russia plus 100,000 kg/yr idle primary capacity in "
@@ -514,16 +514,8 @@ def build(net: Draft) -> None:
                                        "Kazakhstan ceased primary production in 2016, 2015 and 2013, Ukraine in 2022; "
                                        "Korea's share not published, counted here) /365")},
         consumers=gallium_other_uses(),
-        buyer_priors={"CN": {"CN": 1.0}, "US": {"ROW": 0.60, "JP": 0.22, "CN": 0.18},
-                      "KR": {"CN": 0.98, "JP": 0.02}, "JP": {"JP": 0.3, "CN": 0.7},
-                      "TW": {"CN": 0.75, "JP": 0.15, "ROW": 0.10}, "ROW": {"CN": 0.6, "ROW": 0.3, "JP": 0.1}},
-        prior_src={"CN": "assumption: Chinese users buy Chinese gallium",
-                   "US": "US Ga-metal imports: Canada 28, Japan 22, China 18, Germany 16, other 16% (USGS MCS 2026, "
-                         "gallium, import sources 2021-24) -> ROW 60%",
-                   "KR": "KR gallium 98% from China 2024 (MOTIE/KOMIR)",
-                   "JP": "assumption: Japanese users 30% domestic high-purity Ga, 70% China",
-                   "TW": "assumption: mostly China (no published Taiwan gallium import split found)",
-                   "ROW": "assumption: 60% China, 30% European/Canadian refiners, 10% Japan"})
+        buyer_priors={**GA_PRIORS, "JP": ga.jp_prior},
+        prior_src={**GA_PRIOR_SRC, "JP": ga.jp_prior_src})
     # The idle alumina-refinery gallium circuits outside China restart only after a year and ramp over another.
     ga_row = net.facilities["ROW.mine.gallium_crude"]
     ga_row["restart_days"] = GA_RESTART
@@ -550,6 +542,87 @@ def build(net: Draft) -> None:
                    "JP": "assumption: 70% China",
                    "TW": "assumption: 70% China",
                    "ROW": "assumption: 50% China, 50% Umicore/Teck"})
+
+
+# ---- Japan's gallium supply and the buyers' sourcing shares ------------------------------------------------
+#: Japan's gallium balance 2021, kg (JOGMEC, via The Japan Times, 5 Aug 2025, and Yomiuri Shimbun, Aug 2025)
+JP_GA = frozen({"use": 167_000.0, "imported": 97_000.0, "from_china": 55_000.0})
+JP_GA_SRC = ("JOGMEC: Japan used about 167 t of gallium in 2021, of which about 97 t was imported, 55 t (57% of "
+             "imports) from China (Japan Organization for Metals and Energy Security, via The Japan Times, 5 Aug 2025)")
+JP_GA_PRIMARY = V(3_000.0, f"Japan's primary low-purity gallium 3,000 kg/yr ({USGS}, gallium, world production "
+                           "table; the same 3,000 kg in 2024 and 2025)")
+JP_CMP = "JP.fab.compound_chip"
+GA_PRIORS = frozen({"CN": {"CN": 1.0}, "US": {"ROW": 0.60, "JP": 0.22, "CN": 0.18},
+                    "KR": {"CN": 0.98, "JP": 0.02}, "TW": {"CN": 0.75, "JP": 0.15, "ROW": 0.10},
+                    "ROW": {"CN": 0.6, "ROW": 0.3, "JP": 0.1}})
+GA_PRIOR_SRC = frozen({
+    "CN": "assumption: Chinese users buy Chinese gallium",
+    "US": "US Ga-metal imports: Canada 28, Japan 22, China 18, Germany 16, other 16% (USGS MCS 2026, gallium, import "
+          "sources 2021-24) -> ROW 60%",
+    "KR": "KR gallium 98% from China 2024 (MOTIE/KOMIR)",
+    "TW": "assumption: mostly China (no published Taiwan gallium import split found)",
+    "ROW": "assumption: 60% China, 30% European/Canadian refiners, 10% Japan"})
+
+
+class GalliumPlan:
+    """Japan's gallium sized from JOGMEC's 2021 balance, and Japanese buyers' sourcing shares.
+
+    Of Japan's use, ``imported`` came from abroad (``from_china`` of it from China); the rest was made in
+    Japan: its primary output (USGS) and, for the remainder, gallium recycled from the new scrap of its
+    GaAs wafer and device makers. New scrap is a loop: it comes back in proportion to what the fabs make,
+    so it is netted out of the Japanese fabs' gallium per device (``jp_recipe``), and a fab that makes
+    less recycles less. Japanese buyers buy the rest by JOGMEC's import split. Japanese refiners also
+    refine crude for Japan's exports (the other regions' draws on Japan), so the crude refinery makes
+    Japan's primary share of its purchases plus those exports.
+    """
+
+    def __init__(self, net: Draft) -> None:
+        use = defaultdict(float)
+        for i, v in net.chain_use("gallium").items():
+            use[i.split(".")[0]] += v
+        for r, (v, _) in gallium_other_uses().items():
+            use[r] += v
+        u, imp, cn = JP_GA["use"], JP_GA["imported"], JP_GA["from_china"]
+        prim = JP_GA_PRIMARY.value
+        scrap = u - imp - prim
+        fab = net.facilities[JP_CMP]
+        gross = fab["recipe"]["gallium"]
+        fab_use = fab["production"] * gross.value
+        self.jp_scrap = scrap / u * use["JP"]
+        net_share = 1 - self.jp_scrap / fab_use
+        self.jp_recipe = V(sig(gross.value * net_share, 4), (
+            f"derived: {gross.value:g} kg per 1,000 USD of devices ({gross.source}) x {net_share:.3f}, net of the "
+            f"new scrap Japan's GaAs wafer and device makers recycle: {scrap / u:.1%} of Japan's gallium use "
+            f"(use {u:,.0f} kg 2021 less {imp:,.0f} kg imported and {prim:,.0f} kg of primary output; {JP_GA_SRC}; "
+            f"{JP_GA_PRIMARY.source}) x Japan's modelled use {fmt(use['JP'])} kg/day = {fmt(self.jp_scrap)} kg/day of "
+            f"the fabs' {fmt(fab_use)} kg/day (Dowa, Sumitomo Chemical and Mitsubishi Materials recycle it; new scrap "
+            "returns in proportion to output, so it is a saving per device, not a separate supply)"))
+        buy = use["JP"] - fab_use + fab["production"] * self.jp_recipe.value  # with the recipe as written
+        bought = prim + imp
+        self.jp_prior = {"JP": prim / bought, "CN": cn / bought, "ROW": (imp - cn) / bought}
+        self.jp_prior_src = (f"derived: Japan's gallium bought outside its recycling loop: Japanese primary "
+                             f"{prim:,.0f}, China {cn:,.0f}, other imports {imp - cn:,.0f} kg (assumption: refiners "
+                             f"in ROW) of {bought:,.0f} kg 2021; {JP_GA_SRC}; {JP_GA_PRIMARY.source}")
+        exports = sum(use[r] * p.get("JP", 0.0) / sum(p.values()) for r, p in GA_PRIORS.items())
+        world = 900_000.0 / DAYS
+        jp_own = self.jp_prior["JP"] * buy
+        self.jp_ref_share = (jp_own + exports) / world
+        self.jp_ref_src = (f"derived: Japan's primary share of its purchases ({self.jp_prior['JP']:.1%} of "
+                           f"{fmt(buy)} kg/day) plus the other regions' draws on Japanese gallium {fmt(exports)} "
+                           "kg/day (Japan 22% of US Ga-metal imports, USGS MCS 2026), over world primary output "
+                           "900,000 kg/yr; Japanese refiners refine crude for these (assumption; JOGMEC's import "
+                           "figure does not split crude from refined, so Japan's imports come as refined gallium)")
+        row = sum(use[r] * p.get("ROW", 0.0) / sum(p.values()) for r, p in GA_PRIORS.items())
+        row += self.jp_prior["ROW"] * buy
+        self.row_ref_share = row / world
+        self.row_ref_src = (f"derived: every region's draw on refiners outside China and Japan {fmt(row)} kg/day by the "
+                            "sourcing shares below (Canada, Germany, Slovakia and the US upgrade imported crude: CA 28%, "
+                            "DE 16% of US Ga-metal imports, USGS MCS 2026), over world primary output 900,000 kg/yr")
+
+
+def gallium_plan(net: Draft) -> GalliumPlan:
+    """:class:`GalliumPlan` of ``net`` (the compound fabs must be built)."""
+    return GalliumPlan(net)
 
 
 # ---- restarting idle primary gallium capacity outside China ---------------------------------------------------
