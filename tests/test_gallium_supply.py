@@ -1,10 +1,14 @@
-"""Supply outside China under a Chinese gallium ban: idle primary capacity that restarts late (USGS MCS 2026).
+"""Supply outside China under a Chinese gallium ban (USGS MCS 2026; JOGMEC 2021; MOFCOM/GACC 23/2023).
 
 The baseline's ROW primary-gallium facility holds Russia's 10 t/yr plus the 100 t/yr of idle capacity
 in Germany, Hungary, Kazakhstan, Korea and Ukraine, with a published restart delay of a year and a
 ramp of another (docs/model.md §5.4.1). Under a long ban it must run at its steady output for the
 delay, then ramp, and the compound-device shortfall of the second year must shrink against the same
 network without the idle capacity.
+
+Japan recycles the new scrap of its GaAs wafer and device makers (JOGMEC: 167 t used in 2021, 97 t
+imported, 3 t of primary output, so about 67 t recycled): its compound fabs buy gallium net of that
+loop and the rest by JOGMEC's import split.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pytest
 import supplychain as sc
 from supplychain import ExportControl
 from supplychain.datasets.baseline import BASELINE_DIR, load_baseline
+from supplychain.plotting.prices import market_prices
 
 MINE = "ROW.mine.gallium_crude"
 HORIZON = 730
@@ -92,3 +97,47 @@ def test_shipped_graphite_controls_cover_synthetic_graphite_and_flake():
     assert lanes
     after = slice(scen.shock_day + 60, scen.horizon_days)
     assert hit.flow[0, after][:, lanes].sum() < 0.9 * base.flow[0, after][:, lanes].sum()
+
+
+JP_FAB = "JP.fab.compound_chip"
+
+
+def test_japanese_fabs_buy_gallium_net_of_their_recycled_new_scrap():
+    net = load_baseline().network
+    gross = dict(net.facility("KR.fab.compound_chip").recipe)["gallium"]
+    jp = dict(net.facility(JP_FAB).recipe)["gallium"]
+    assert all(dict(f.recipe)["gallium"] == gross for f in net.facilities
+               if f.output == "compound_chip" and f.id != JP_FAB)
+    # JOGMEC 2021: 167 t used, 97 t imported, 3 t primary -> 67 t recycled, 40 % of Japan's use, and more
+    # of its fabs' use (the magnet additive is not recycled): the fabs buy 40-60 % of their gross need
+    assert 0.40 < jp / gross < 0.60
+    # Japanese buyers buy the rest by JOGMEC's import split: China 55 of 100 t bought
+    lanes = [lane for lane in net.lanes if lane.commodity == "gallium" and lane.destination == JP_FAB]
+    share = {lane.origin.split(".")[0]: lane.share for lane in lanes}
+    assert share == pytest.approx({"CN": 0.55, "ROW": 0.42, "JP": 0.03}, abs=1e-3)
+    text = (BASELINE_DIR / "semiconductors.toml").read_text(encoding="utf-8")
+    block = text[text.index(f'id = "{JP_FAB}"'):].split("[[facility]]")[0]
+    assert "JOGMEC" in block and "new scrap" in block
+
+
+def test_a_ban_raises_importers_gallium_prices_and_not_chinas():
+    scen = load_baseline(horizon_days=150).replace(price_feedback=True)
+    ban = [ExportControl(exporter="CN", commodity=c, mode="ban", start=0) for c in ("gallium", "gallium_crude")]
+    res = sc.simulate(scen.with_shocks(*ban), engine="vector", seed=1)
+    regions, index = market_prices(res, "gallium")
+    late = index[0, 90:].mean(axis=0)
+    by = dict(zip(regions, late))
+    for r in ("JP", "KR", "TW", "US"):
+        assert by[r] > 1.2, (r, by[r])
+    assert by["CN"] <= 1.0 + 1e-9
+
+
+def test_the_shipped_2023_controls_cover_what_announcement_23_lists():
+    """MOFCOM/GACC Announcement 23/2023 licenses gallium metal (elemental, of any purity), gallium compounds
+    and germanium metal, GeO2 and GeCl4, not germanium-bearing concentrates: the shipped scenario controls
+    refined and crude gallium and refined germanium, and no Chinese germanium concentrate is exported."""
+    scen = sc.load_example("gallium_germanium_2023")
+    covered = {s.commodity for s in scen.shocks if isinstance(s, ExportControl) and s.exporter == "CN"}
+    assert covered == {"gallium", "gallium_crude", "germanium"}
+    assert not [lane for lane in scen.network.lanes if lane.commodity == "germanium_conc"
+                and lane.origin.startswith("CN.") and not lane.destination.startswith("CN.")]
