@@ -256,7 +256,7 @@ GROUPS: tuple[Group, ...] = (
           "priors (home bias x2/x3, partner splits) are fitted to cited supplier and buyer totals; changing "
           "one share changes its supplier's steady-state output, so it needs a re-fit in tools/baseline",
           factors=None, range_note="structural"),
-    Group("Direct sourcing shares of mineral buyers (e.g. JP gallium 30 % domestic, 70 % China)", r"^share$",
+    Group("Direct sourcing shares of mineral buyers (e.g. TW gallium 75 % China, 15 % Japan, 10 % ROW)", r"^share$",
           r"assumption", "a buyer's shares must sum to one and fix each refinery's draw and its 'other uses' "
           "remainder; needs a re-fit in tools/baseline", factors=None, range_note="structural"),
     Group("Capacity splits by region (memory sites, advanced-logic share 4 %, CAM/AAM/magnet/resist/HF/Ga "
