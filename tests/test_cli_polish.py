@@ -113,3 +113,26 @@ def test_python_dash_m_supplychain_is_the_command(monkeypatch, capsys):
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("supplychain ") and "compiled loops" in out
+
+
+SURGE = ('[scenario]\nbase = "baseline"\nname = "surge"\nhorizon_days = 20\n\n[[shocks]]\nkind = "demand_shock"\n'
+         'region = "US"\ncommodity = "logic_chip"\nfactor = 10.0\n')
+
+
+def test_run_prints_the_value_added_loss_python_computes_with_value_added_loss_table(tmp_path, capsys):
+    # One mechanism: `run` prints value_added_loss_table(shocked, baseline=unshocked), the public function.
+    from supplychain import load_scenario, simulate
+    from supplychain._format import format_usd
+    from supplychain.analytics import value_added_loss_table
+    path = tmp_path / "surge.toml"
+    path.write_text(SURGE)
+    assert main(["run", str(path), "--engine", "vector", "--seed", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    scenario = load_scenario(path)
+    table = value_added_loss_table(simulate(scenario, engine="vector", seed=1),
+                                   baseline=simulate(scenario.without_shocks(), engine="vector", seed=1))
+    total = float(table["value_added_loss_usd"].sum())
+    assert total > 1e9 and table.attrs["net_of_baseline"]
+    # A single run is no mean over runs; the comparison is against the unshocked baseline.
+    assert f"Total value added lost: {format_usd(total)} (against the unshocked baseline)." in out
+    assert "mean over runs" not in out
