@@ -204,3 +204,12 @@ def test_who_pays_and_value_added_plots_keep_their_labels_inside_the_saved_figur
     bars = plot_value_added_loss(np.ones((2, 6, 5)) * 1e9)
     assert bars.get_legend() is not None and bars.get_xlabel() == "value added lost (bn USD, mean of 2 runs)"
     assert _drawn_outside(bars.figure) == []
+
+
+def test_every_new_figure_keeps_its_labels_and_a_wrong_keyword_names_the_way_to_choose_items(res):
+    ax = plot_timeseries(res, "delivered", by="region", usd=True)
+    assert _drawn_outside(ax.figure) == []
+    with pytest.raises(TypeError, match=r"plot_timeseries: 'commodity' is neither one of its arguments nor a line "
+                                        r"property; choose items with ids=\.\.\."):
+        plot_timeseries(res, "inventory", commodity="metal")
+    assert plot_timeseries(res, "delivered", ls="--", lw=2).get_lines()[0].get_linestyle() == "--"
