@@ -187,3 +187,14 @@ def test_one_run_is_never_called_a_mean_over_runs():
                                                           "baseline).")
     frame.attrs.update(n_runs=5)
     assert "(mean over runs, against the unshocked baseline)" in format_value_added(frame)
+
+
+def test_no_value_added_lost_is_one_line_without_a_zero_total():
+    import pandas as pd
+
+    from supplychain.cli.impact_text import format_value_added
+    frame = pd.DataFrame({"region": ["JP", "US"], "sector": ["C26", "OTH"], "value_added_loss_usd": [0.0, 0.0]})
+    frame.attrs.update(n_runs=1, net_of_baseline=True)
+    lines = format_value_added(frame).splitlines()
+    assert lines[1:] == ["No value added lost: no chip, cell or magnet demand was shorter than in the unshocked "
+                         "baseline."]

@@ -70,17 +70,17 @@ def format_value_added(frame: pd.DataFrame) -> str:
                      chain_top, format_usd(float(values[~using].sum()))])
     head = ("Value added lost beyond the chain (input-output model, docs/model.md §8.3): in the industries that use "
             "chips, cells or magnets, and in the rest of the economy (every other industry)")
-    if not rows:
-        body = ["No value added lost: no chip, cell or magnet demand was short."]
-    else:
-        body = format_columns(["region", "value added lost", "share of GDP", "in chip/cell/magnet users",
-                               "largest user", "rest of economy"], rows, 1)
+    if not rows:  # one line, not a table of nothing and a total of $0
+        short = "shorter than in the unshocked baseline" if frame.attrs.get("net_of_baseline") else "short"
+        return f"{head}\nNo value added lost: no chip, cell or magnet demand was {short}."
+    body = format_columns(["region", "value added lost", "share of GDP", "in chip/cell/magnet users",
+                           "largest user", "rest of economy"], rows, 1)
     total = float(frame["value_added_loss_usd"].sum())
     how = ["mean over runs"] if frame.attrs.get("n_runs", 1) > 1 else []
     how += ["against the unshocked baseline"] if frame.attrs.get("net_of_baseline") else []
     lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else ".")]
     short = float(frame.attrs.get("shortfall_usd", 0.0))
-    if rows and short > 0.5:
+    if short > 0.5:
         lines.append(f"Loss given shortfall: {total / short:.1f} USD of value added per USD of chips, cells and "
                      f"magnets not delivered ({format_usd(short)}).")
     return "\n".join(lines)
