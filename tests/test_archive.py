@@ -104,3 +104,30 @@ def test_a_valid_archive_still_loads_exactly(valid):
     assert (back.engine, back.seed, back.n_runs, back.n_days) == ("vector", 5, 2, 15)
     assert list(back.arrays) == meta["variables"]
     assert all(arr.dtype == np.float64 for arr in back.arrays.values())
+
+
+def test_archives_keep_whether_compiled_loops_ran(tmp_path):
+    import dataclasses
+
+    from supplychain import load_ensemble
+    from supplychain.datasets.synthetic import synthetic_scenario
+    res = simulate(load_baseline().with_horizon(5), engine="vector", seed=1)
+    ens = simulate(synthetic_scenario(3, horizon_days=5, stochastic=True), engine="vector", n_runs=2, seed=1,
+                   keep="summary")
+    for loops in (True, False, None):
+        saved = dataclasses.replace(res, compiled_loops=loops).save(tmp_path / f"r{loops}.npz")
+        assert load_results(saved).compiled_loops is loops
+        saved = dataclasses.replace(ens, compiled_loops=loops).save(tmp_path / f"e{loops}.npz")
+        assert load_ensemble(saved).compiled_loops is loops
+
+
+def test_archives_written_before_compiled_loops_was_kept_still_load(valid, tmp_path):
+    from .fuzz_cases import _with_meta
+    old = _with_meta(_members(valid), lambda meta: meta.pop("compiled_loops"))
+    (tmp_path / "old.npz").write_bytes(_npz(old))
+    back = load_results(tmp_path / "old.npz")
+    assert back.compiled_loops is None and back.n_days == 15
+    bad = _with_meta(_members(valid), lambda meta: meta.update(compiled_loops=1))
+    (tmp_path / "bad.npz").write_bytes(_npz(bad))
+    with pytest.raises(ScenarioFileError, match=r"compiled_loops must be true, false or null; got 1"):
+        load_results(tmp_path / "bad.npz")

@@ -285,7 +285,7 @@ def test_errors_found_while_simulating_name_the_file(tmp_path, capsys, small_bas
     assert main(["run", str(path), "--horizon", "20", "--quiet"]) == 2
     line = one_error_line(capsys.readouterr().err)
     # Caught when the file's scenario is built (docs/model.md §6): the line names the file and the entry.
-    assert line.startswith(f"supplychain: error: {path}") and "shocks entry 1" in line and "'nonexist'" in line
+    assert line.startswith(f"supplychain: error: {path}") and "[[shocks]] entry 1" in line and "'nonexist'" in line
 
 
 def test_nested_and_unhashable_values_are_one_line(tmp_path, capsys):

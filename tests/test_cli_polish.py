@@ -113,3 +113,68 @@ def test_python_dash_m_supplychain_is_the_command(monkeypatch, capsys):
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("supplychain ") and "compiled loops" in out
+
+
+SURGE = ('[scenario]\nbase = "baseline"\nname = "surge"\nhorizon_days = 20\n\n[[shocks]]\nkind = "demand_shock"\n'
+         'region = "US"\ncommodity = "logic_chip"\nfactor = 10.0\n')
+
+
+def test_run_prints_the_value_added_loss_python_computes_with_value_added_loss_table(tmp_path, capsys):
+    # One mechanism: `run` prints value_added_loss_table(shocked, baseline=unshocked), the public function.
+    from supplychain import load_scenario, simulate
+    from supplychain._format import format_usd
+    from supplychain.analytics import value_added_loss_table
+    path = tmp_path / "surge.toml"
+    path.write_text(SURGE)
+    assert main(["run", str(path), "--engine", "vector", "--seed", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    scenario = load_scenario(path)
+    table = value_added_loss_table(simulate(scenario, engine="vector", seed=1),
+                                   baseline=simulate(scenario.without_shocks(), engine="vector", seed=1))
+    total = float(table["value_added_loss_usd"].sum())
+    assert total > 1e9 and table.attrs["net_of_baseline"]
+    # A single run is no mean over runs; the comparison is against the unshocked baseline.
+    assert f"Total value added lost: {format_usd(total)} (against the unshocked baseline)." in out
+    assert "mean over runs" not in out
+
+
+def test_stress_test_with_a_target_keeps_the_lp_columns_and_out_says_what_it_writes(tmp_path, capsys):
+    import csv
+
+    from supplychain.cli.app import build_parser
+    from supplychain.io.scenario import save_scenario
+    helps = {a.dest: a.help for a in build_parser()._subparsers._group_actions[0].choices["stress-test"]._actions}
+    assert "stress_test.csv" in helps["out"] and "scorecard" not in helps["out"]
+    path = save_scenario(Scenario(chain_network(cover=2.0), horizon_days=60, name="chain"), tmp_path / "c.toml")
+    assert main(["stress-test", str(path), "--target", "US:metal", "--duration", "20", "--quiet",
+                 "--out", str(tmp_path / "out")]) == 0
+    header = capsys.readouterr().out.splitlines()[0].split()
+    assert "(LP)" in header and "target" in header          # the LP's "lost (LP)" beside the target's columns
+    with open(tmp_path / "out" / "stress_test.csv", newline="") as handle:
+        columns = next(csv.reader(handle))
+    assert {"pi_usd", "tts_days", "target_shortfall_usd", "target_tts_days"} <= set(columns)
+    assert main(["stress-test", str(path), "--target", "US:metal", "--method", "lp", "--quiet"]) == 2
+    assert "--method lp cannot rank by --target 'US:metal'" in capsys.readouterr().err
+
+
+def test_an_export_control_from_korea_is_refused_where_the_network_is_first_known(tmp_path, capsys):
+    # ExportControl alone knows no network (region ids are the network's), so the check fires where a
+    # scenario joins them: with_shocks / Scenario(...) in Python, loading in a file, and both say field,
+    # value and the close match.
+    import pytest
+
+    import supplychain as sc
+    shock = sc.ExportControl(exporter="Korea", commodity="gallium", mode="ban")
+    assert shock.exporter == "Korea"
+    message = "exporter 'Korea' for ExportControl is not a known id. Did you mean 'KR'?"
+    with pytest.raises(sc.UnknownIdError) as info:
+        sc.load_baseline(horizon_days=5).with_shocks(shock)
+    assert str(info.value) == f"shocks entry 1: {message}"
+    path = tmp_path / "korea.toml"
+    path.write_text('[scenario]\nbase = "baseline"\n\n[[shocks]]\nkind = "export_control"\nexporter = "Korea"\n'
+                    'commodity = "gallium"\nmode = "ban"\n')
+    with pytest.raises(sc.UnknownIdError) as info:
+        sc.load_scenario(path)
+    assert str(info.value) == f"{path}, [[shocks]] entry 1: {message}"
+    assert main(["run", str(path), "--quiet"]) == 2
+    assert capsys.readouterr().err == f"supplychain: error: {path}, [[shocks]] entry 1: {message}\n"

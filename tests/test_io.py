@@ -378,3 +378,17 @@ def test_foreign_errors_while_building_become_located_file_errors(exc, monkeypat
 def test_integer_too_long_for_python_is_a_file_error():
     with pytest.raises(ScenarioFileError, match=r"n\.toml: invalid TOML: .*digits"):
         loads_scenario("[scenario]\nhorizon_days = " + "9" * 5000 + "\n", source="n.toml")
+
+
+def test_an_unknown_id_in_a_shock_is_named_by_its_entry_in_the_file(monkeypatch):
+    # One form for every error in [[shocks]], numbered as in the file: the base's own shock and a
+    # response before it do not shift the number.
+    from supplychain.model import DemandShock
+    base = Scenario(chain_network(), (DemandShock(region="US", commodity="metal", factor=2.0),), horizon_days=30)
+    monkeypatch.setitem(io.BASES, "baseline", lambda: base)
+    text = (BASE_HEAD + '[[shocks]]\nkind = "safety_stock_change"\nregion = "US"\ncommodity = "metal"\n'
+            'cover_days = 40.0\n'
+            + '\n[[shocks]]\nkind = "tariff"\nimporter = "USA"\nexporter = "CN"\ncommodity = "metal"\nrate = 0.1\n')
+    with pytest.raises(UnknownIdError, match=r"^f\.toml, \[\[shocks\]\] entry 2: importer 'USA' for Tariff is not a "
+                                             r"known id\. Did you mean 'US'\?$"):
+        loads_scenario(text, source="f.toml")

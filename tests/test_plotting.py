@@ -176,3 +176,40 @@ def test_flow_change_heatmap_names_its_unit_and_keeps_three_figures():
     assert ax.get_title() == "change in ore shipped over 20 days (t)"
     assert plot_flow_delta(before, after, "ore", usd=True).get_title().endswith("(USD)")
     assert [_compact(v) for v in (1.3e6, -1.52e6, 396.0, -0.27)] == ["1.30M", "-1.52M", "396", "-0.270"]
+
+
+def _drawn_outside(fig):
+    """Labels, titles, tick labels and legends a plain ``fig.savefig`` would cut off (pixels beyond the edge)."""
+    import io
+    fig.savefig(io.BytesIO(), format="png")
+    renderer = fig.canvas.get_renderer()
+    edge = fig.bbox
+    out = []
+    for ax in fig.axes:
+        box = ax.get_tightbbox(renderer)  # every drawn text of the axes, its legend included
+        if box.x0 < edge.x0 - 1 or box.y0 < edge.y0 - 1 or box.x1 > edge.x1 + 1 or box.y1 > edge.y1 + 1:
+            out.append((ax.get_title(), box.extents.round().tolist(), edge.extents.tolist()))
+    return out
+
+
+def test_who_pays_and_value_added_plots_keep_their_labels_inside_the_saved_figure():
+    from supplychain.analytics._toy import toy_scenario
+    from supplychain.model import Tariff
+    from supplychain.plotting import plot_value_added_loss, plot_who_pays
+    shocked = toy_scenario(60).with_shocks(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25))
+    who = plot_who_pays(simulate(shocked))
+    assert who.get_ylabel() == "USD over the horizon"  # one run: no mean to speak of
+    assert _drawn_outside(who.figure) == []
+    # The legend sits beside the bars, right of the axes: it must still be in the image.
+    bars = plot_value_added_loss(np.ones((2, 6, 5)) * 1e9)
+    assert bars.get_legend() is not None and bars.get_xlabel() == "value added lost (bn USD, mean of 2 runs)"
+    assert _drawn_outside(bars.figure) == []
+
+
+def test_every_new_figure_keeps_its_labels_and_a_wrong_keyword_names_the_way_to_choose_items(res):
+    ax = plot_timeseries(res, "delivered", by="region", usd=True)
+    assert _drawn_outside(ax.figure) == []
+    with pytest.raises(TypeError, match=r"plot_timeseries: 'commodity' is neither one of its arguments nor a line "
+                                        r"property; choose items with ids=\.\.\."):
+        plot_timeseries(res, "inventory", commodity="metal")
+    assert plot_timeseries(res, "delivered", ls="--", lw=2).get_lines()[0].get_linestyle() == "--"

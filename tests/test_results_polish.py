@@ -165,3 +165,36 @@ def test_a_shock_naming_korea_is_told_kr_and_an_unknown_country_gets_the_list():
     # A country name only maps to an id the network has: elsewhere it is an ordinary unknown id.
     from supplychain._validation import close_matches
     assert close_matches("Korea", ["north", "south"]) == []
+
+
+def test_one_run_is_never_called_a_mean_over_runs():
+    import numpy as np
+    import pandas as pd
+
+    from supplychain.cli.impact_text import format_value_added
+    from supplychain.cli.price_text import format_price_notes
+    from supplychain.impact.loss import ValueAddedLoss
+    on = toy_scenario(10).replace(price_feedback=True)
+    one, two = (sc.simulate(on, engine="vector", n_runs=n, seed=0) for n in (1, 2))
+    assert "mean over runs" not in format_price_notes(one) and "mean over runs" in format_price_notes(two)
+    assert "mean over runs" not in one._repr_html_() and "mean over runs" in two._repr_html_()
+    loss = np.ones((1, 3, 1, 1))
+    assert "mean over runs" not in repr(ValueAddedLoss(loss, ("JP",), ("C26",), "ario"))
+    assert "mean over runs" in repr(ValueAddedLoss(np.ones((2, 3, 1, 1)), ("JP",), ("C26",), "ario"))
+    frame = pd.DataFrame({"region": ["JP"], "sector": ["C26"], "value_added_loss_usd": [1e9]})
+    frame.attrs.update(n_runs=1, net_of_baseline=True)
+    assert format_value_added(frame).splitlines()[-1] == ("Total value added lost: $1.00bn (against the unshocked "
+                                                          "baseline).")
+    frame.attrs.update(n_runs=5)
+    assert "(mean over runs, against the unshocked baseline)" in format_value_added(frame)
+
+
+def test_no_value_added_lost_is_one_line_without_a_zero_total():
+    import pandas as pd
+
+    from supplychain.cli.impact_text import format_value_added
+    frame = pd.DataFrame({"region": ["JP", "US"], "sector": ["C26", "OTH"], "value_added_loss_usd": [0.0, 0.0]})
+    frame.attrs.update(n_runs=1, net_of_baseline=True)
+    lines = format_value_added(frame).splitlines()
+    assert lines[1:] == ["No value added lost: no chip, cell or magnet demand was shorter than in the unshocked "
+                         "baseline."]

@@ -140,7 +140,7 @@ def test_cli_lines_never_print_a_negative_destruction_and_say_who_gets_what_fina
                         "net of input costs (most to CN $5.00bn, TW $1.00bn; US -$2.00M) and tariffs $2.00M; "
                         "producers' extra input costs ($3.00bn) were passed along the chain within it, not on top.")
     calm = _who_pays_lines(_table([0.0, 0.0, 0.0], [0.0, 0.0, 0.0]))
-    assert calm == ["Demand given up to higher prices: $0 (at reference prices, mean over runs)."]
+    assert calm == ["Demand given up to higher prices: $0 (at reference prices)."]
 
 
 def test_cli_run_prints_what_final_buyers_paid(tmp_path, capsys):

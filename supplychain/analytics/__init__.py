@@ -16,7 +16,7 @@ Plots live in :mod:`supplychain.plotting.resilience`.
 """
 
 from ._groups import trade_labels
-from .impact import chain_shortfall_usd, gdp_at_risk, value_added_loss_totals
+from .impact import chain_shortfall_usd, gdp_at_risk, value_added_loss_table, value_added_loss_totals
 from .lp import (
                          RiskLP,
                          build_lp,
@@ -63,5 +63,5 @@ __all__ = [
     "disruption_scenarios", "knockout_scenario", "stress_test",
     "Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
     "Parameter", "sensitivity", "one_at_a_time",
-    "gdp_at_risk", "value_added_loss_totals", "chain_shortfall_usd",
+    "gdp_at_risk", "value_added_loss_totals", "value_added_loss_table", "chain_shortfall_usd",
 ]

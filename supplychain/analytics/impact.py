@@ -15,7 +15,8 @@ import pandas as pd
 from ..impact.table import load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["value_added_loss_totals", "gdp_at_risk", "chain_shortfall_usd", "SECTOR_NAMES", "sector_name"]
+__all__ = ["value_added_loss_totals", "value_added_loss_table", "gdp_at_risk", "chain_shortfall_usd",
+           "SECTOR_NAMES", "sector_name"]
 
 #: Short names of the shipped table's industries (ISIC Rev.4 divisions; ``OTH`` is every other one).
 SECTOR_NAMES = {"C26": "electronics", "C27": "electrical equipment", "C28": "machinery", "C29": "motor vehicles",
@@ -43,6 +44,77 @@ def value_added_loss_totals(results: Results | EnsembleResults, method: str = "a
             raise ValueError("this ensemble archive predates value added lost; re-run the ensemble")
         return np.asarray(results.value_added_loss)
     return results.value_added_loss(method=method).total
+
+
+def _net_of(baseline: Results | EnsembleResults | None, shocked: np.ndarray, base: np.ndarray | None) -> np.ndarray:
+    """Per-run ``shocked`` minus the paired baseline's ``base``, run by run."""
+    if baseline is None or base is None:
+        return shocked
+    if base.shape[0] != shocked.shape[0]:
+        raise ValueError(f"baseline has {base.shape[0]} runs, results {shocked.shape[0]}: pair them on one seed")
+    return shocked - base
+
+
+def value_added_loss_table(results: Results | EnsembleResults,
+                           baseline: Results | EnsembleResults | None = None, *,
+                           method: str = "ario") -> pd.DataFrame:
+    """Value added lost beyond the chain per region and industry, mean over runs, net of a baseline.
+
+    This is the table ``supplychain run`` prints and writes to ``value_added_loss.csv``: the
+    losses of :meth:`Results.value_added_loss <supplychain.results.Results.value_added_loss>`
+    (docs/model.md §8.3) summed over the horizon, minus those of the paired unshocked runs run
+    by run, then averaged over runs.
+
+    Parameters
+    ----------
+    results : Results or EnsembleResults
+        Runs of the shocked scenario (an ensemble kept as ``"summary"`` works too).
+    baseline : Results or EnsembleResults, optional
+        Paired unshocked runs (same seed and number of runs), such as
+        ``simulate(scenario.without_shocks(), seed=...)``; their losses (from noise alone) and
+        shortfalls are subtracted run by run. Without it, the losses are gross.
+    method : {"ario", "diim"}
+        Propagation kernel for daily results.
+
+    Returns
+    -------
+    DataFrame
+        One row per region and industry of :func:`supplychain.impact.load_io_table`:
+        ``region``, ``sector``, ``value_added_loss_usd``. ``attrs["shortfall_usd"]`` holds the
+        mean value of chips, cells and magnets not delivered (:func:`chain_shortfall_usd`, net of
+        the baseline), the denominator of the loss given shortfall; ``attrs["n_runs"]`` the runs
+        averaged; ``attrs["net_of_baseline"]`` whether a baseline was subtracted.
+
+    Raises
+    ------
+    ValueError
+        If ``baseline`` has a different number of runs.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> base = sc.load_baseline(horizon_days=20)
+    >>> surge = sc.DemandShock(region="US", commodity="logic_chip", factor=10.0)  # more than stocks hold
+    >>> shocked = sc.simulate(base.with_shocks(surge), engine="vector", seed=1)
+    >>> unshocked = sc.simulate(base, engine="vector", seed=1)
+    >>> table = value_added_loss_table(shocked, baseline=unshocked)
+    >>> list(table.columns), table.attrs["n_runs"], table.attrs["net_of_baseline"]
+    (['region', 'sector', 'value_added_loss_usd'], 1, True)
+    >>> bool(table["value_added_loss_usd"].sum() > 0), table.attrs["shortfall_usd"] > 0
+    (True, True)
+    """
+    loss = _net_of(baseline, value_added_loss_totals(results, method),
+                   None if baseline is None else value_added_loss_totals(baseline, method))
+    short = _net_of(baseline, chain_shortfall_usd(results),
+                    None if baseline is None else chain_shortfall_usd(baseline))
+    table = load_io_table()
+    n_s = len(table.sectors)
+    frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s),
+                          "sector": np.tile(np.array(table.sectors, dtype=object), len(table.regions)),
+                          "value_added_loss_usd": loss.mean(axis=0).reshape(-1)})
+    frame.attrs.update(shortfall_usd=float(short.mean()), n_runs=int(loss.shape[0]),
+                       net_of_baseline=baseline is not None)
+    return frame
 
 
 def gdp_at_risk(results: Results | EnsembleResults, probability: float = 1.0, *,
@@ -78,12 +150,8 @@ def gdp_at_risk(results: Results | EnsembleResults, probability: float = 1.0, *,
     """
     if not 0.0 <= float(probability) <= 1.0:
         raise ValueError(f"probability must lie in [0, 1], got {str(probability)[:80]}")
-    loss = value_added_loss_totals(results, method).sum(axis=2)             # (runs, R)
-    if baseline is not None:
-        base = value_added_loss_totals(baseline, method).sum(axis=2)
-        if base.shape != loss.shape:
-            raise ValueError(f"baseline has {base.shape[0]} runs, results {loss.shape[0]}: pair them on one seed")
-        loss = loss - base
+    loss = _net_of(baseline, value_added_loss_totals(results, method).sum(axis=2),          # (runs, R)
+                   None if baseline is None else value_added_loss_totals(baseline, method).sum(axis=2))
     table = load_io_table()
     gdp = value_added_by_region(table)
     loss = np.concatenate([loss, loss.sum(axis=1, keepdims=True)], axis=1)

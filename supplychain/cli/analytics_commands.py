@@ -18,7 +18,7 @@ import pandas as pd
 from .._format import format_percent, format_units, format_usd
 from ..analytics.stress import DEFAULT_DURATION_DAYS, no_shortfall
 from ..datasets.scenarios import SCENARIO_DIR
-from ..errors import SimulationWarning
+from ..errors import SimulationWarning, ValidationError
 from .._validation import MAX_DAYS
 from .arguments import resolve_scenario, whole_number
 from .formats import add_format_argument, render
@@ -34,27 +34,29 @@ STRESS_DURATION_DAYS = DEFAULT_DURATION_DAYS
 BENCHMARK_DURATION_DAYS = 180
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, writes: str) -> None:
     parser.add_argument("scenario", nargs="?", default="baseline",
                         help="'baseline' (default) or a scenario TOML file whose network is used")
     parser.add_argument("--runs", type=whole_number(1), default=None, metavar="N",
                         help="runs per scenario (default: 1 if nothing is random, else many)")
     parser.add_argument("--seed", type=whole_number(0), default=0, metavar="S",
                         help="root seed shared by every scenario (default: 0)")
-    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write the table (benchmark: CSV, Markdown and heatmap) into DIR")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help=f"also write {writes} into DIR")
 
 
 def configure_stress_test(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``supplychain stress-test``."""
-    _common(parser)
+    _common(parser, "stress_test.csv (every row and column of the ranking, the LP and simulation columns "
+                    "alike)")
     parser.add_argument("--duration", type=whole_number(1), default=STRESS_DURATION_DAYS, metavar="DAYS",
                         help=f"how long each knockout lasts (default: {STRESS_DURATION_DAYS})")
     parser.add_argument("--ttr", type=float, default=None, metavar="DAYS",
                         help="time-to-recover given to the LP (default: --duration)")
     parser.add_argument("--method", choices=("both", "lp", "simulation"), default="both",
-                        help="Simchi-Levi LPs, simulation, or both (default)")
+                        help="Simchi-Levi LPs, simulation, or both (default); with --target, simulation or both")
     parser.add_argument("--target", default=None, metavar="REGION:COMMODITY",
-                        help="rank knockouts by their effect on one demand, e.g. US:logic_chip (simulation only)")
+                        help="rank knockouts by their simulated effect on one demand, e.g. US:logic_chip; with "
+                             "--method both the LP columns (whole network) stay beside")
     parser.add_argument("--top", type=whole_number(1), default=20, metavar="K", help="rows to print (default: 20)")
     add_format_argument(parser, table_help="the ranking in aligned columns, money in $")
 
@@ -179,14 +181,15 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
 def cmd_stress_test(args: argparse.Namespace) -> int:
     """Run the stress test and print the most exposed nodes."""
     from ..analytics.stress import stress_test
+    if args.target is not None and args.method == "lp":
+        raise ValidationError(f"--method lp cannot rank by --target {args.target!r}: the LPs score the whole "
+                              "network; use --method both (the default) or --method simulation.")
     if args.out is not None:
         check_out_dir(args.out)
     with about_scenario(args.scenario):
         network = resolve_scenario(args.scenario).network
-        # A target is measured by simulation; "both" (the default) then means the simulation alone.
-        method = "simulation" if args.target is not None and args.method == "both" else args.method
         with warnings.catch_warnings(record=True) as caught:
-            table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=method,
+            table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=args.method,
                                 n_runs=args.runs, seed=args.seed, progress=not args.quiet, target=args.target)
         # The Python argument is duration_days; on the command line it is --duration.
         said = dict.fromkeys((str(w.message).replace("duration_days", "--duration"), w.category, w.filename, w.lineno)
@@ -211,7 +214,7 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
 
 def configure_benchmark(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``supplychain benchmark``."""
-    _common(parser)
+    _common(parser, "scorecard.csv, scorecard.md and scorecard.png (the heatmap)")
     parser.add_argument("--shock-day", type=whole_number(0), default=30, metavar="DAY",
                         help="day every standard catalogue shock starts; historical files keep their own dates (default: 30)")
     parser.add_argument("--duration", type=whole_number(1), default=BENCHMARK_DURATION_DAYS, metavar="DAYS",

@@ -459,8 +459,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             notes = format_price_notes(results)
             text += "\n\n" + notes if notes else ""
         if table is not None and args.format == "table" and feeds_impact(scenario.network):
-            from .impact_text import format_value_added, value_added_table
-            text += "\n\n" + format_value_added(value_added_table(results, baseline))
+            from ..analytics.impact import value_added_loss_table
+            from .impact_text import format_value_added
+            text += "\n\n" + format_value_added(value_added_loss_table(results, baseline))
         if args.out is not None:
             files = planned_files(results, compared=table is not None, baseline=baseline)
             if not args.quiet:

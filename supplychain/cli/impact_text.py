@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 
 from .._format import format_columns, format_usd
-from ..analytics.impact import chain_shortfall_usd, sector_name, value_added_loss_totals
+from ..analytics.impact import sector_name, value_added_loss_table
 from ..impact.table import IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["chain_using_sectors", "format_value_added", "save_value_added", "value_added_table"]
+__all__ = ["chain_using_sectors", "format_value_added", "save_value_added"]
 
 
 def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
@@ -29,29 +29,6 @@ def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
     return tuple(s for s, used in zip(table.sectors, uses) if used)
 
 
-def value_added_table(results: Results | EnsembleResults,
-                      baseline: Results | EnsembleResults | None = None) -> pd.DataFrame:
-    """Mean value added lost over runs per region and industry (USD), net of the paired baseline.
-
-    Columns ``region``, ``sector``, ``value_added_loss_usd``; ``attrs["shortfall_usd"]`` holds the
-    mean value of chips, cells and magnets not delivered (net of the baseline), the denominator of
-    the loss given shortfall.
-    """
-    loss = value_added_loss_totals(results)
-    short = chain_shortfall_usd(results)
-    if baseline is not None:
-        loss = loss - value_added_loss_totals(baseline)
-        short = short - chain_shortfall_usd(baseline)
-    table = load_io_table()
-    mean = loss.mean(axis=0)
-    n_s = len(table.sectors)
-    frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s),
-                          "sector": np.tile(np.array(table.sectors, dtype=object), len(table.regions)),
-                          "value_added_loss_usd": mean.reshape(-1)})
-    frame.attrs["shortfall_usd"] = float(short.mean())
-    return frame
-
-
 def format_value_added(frame: pd.DataFrame) -> str:
     """The block ``run`` prints: value added lost per region, where it falls, and its share of GDP.
 
@@ -59,11 +36,14 @@ def format_value_added(frame: pd.DataFrame) -> str:
     dependence on them) come first, with the largest of them named; the rest of the economy (OTH,
     every other industry together, which their losses propagate into) has its own column rather than
     being named "the largest industry": an aggregate of most of the economy is largest by construction.
+    ``frame`` is a :func:`~supplychain.analytics.impact.value_added_loss_table`; its ``attrs`` say
+    whether it is a mean over several runs and net of a baseline, and the total line says so.
 
     Examples
     --------
     >>> frame = pd.DataFrame({"region": ["JP", "JP"], "sector": ["C26", "OTH"],
     ...                       "value_added_loss_usd": [2e9, 1e9]})
+    >>> frame.attrs.update(n_runs=200, net_of_baseline=True)
     >>> print(format_value_added(frame))  # doctest: +NORMALIZE_WHITESPACE
     Value added lost beyond the chain (input-output model, docs/model.md §8.3): in the industries that use chips, cells or magnets, and in the rest of the economy (every other industry)
     region  value added lost  share of GDP  in chip/cell/magnet users         largest user  rest of economy
@@ -90,16 +70,17 @@ def format_value_added(frame: pd.DataFrame) -> str:
                      chain_top, format_usd(float(values[~using].sum()))])
     head = ("Value added lost beyond the chain (input-output model, docs/model.md §8.3): in the industries that use "
             "chips, cells or magnets, and in the rest of the economy (every other industry)")
-    if not rows:
-        body = ["No value added lost: no chip, cell or magnet demand was short."]
-    else:
-        body = format_columns(["region", "value added lost", "share of GDP", "in chip/cell/magnet users",
-                               "largest user", "rest of economy"], rows, 1)
+    if not rows:  # one line, not a table of nothing and a total of $0
+        short = "shorter than in the unshocked baseline" if frame.attrs.get("net_of_baseline") else "short"
+        return f"{head}\nNo value added lost: no chip, cell or magnet demand was {short}."
+    body = format_columns(["region", "value added lost", "share of GDP", "in chip/cell/magnet users",
+                           "largest user", "rest of economy"], rows, 1)
     total = float(frame["value_added_loss_usd"].sum())
-    lines = [head, *body,
-             f"Total value added lost: {format_usd(total)} (mean over runs, against the unshocked baseline)."]
+    how = ["mean over runs"] if frame.attrs.get("n_runs", 1) > 1 else []
+    how += ["against the unshocked baseline"] if frame.attrs.get("net_of_baseline") else []
+    lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else ".")]
     short = float(frame.attrs.get("shortfall_usd", 0.0))
-    if rows and short > 0.5:
+    if short > 0.5:
         lines.append(f"Loss given shortfall: {total / short:.1f} USD of value added per USD of chips, cells and "
                      f"magnets not delivered ({format_usd(short)}).")
     return "\n".join(lines)
@@ -108,16 +89,18 @@ def format_value_added(frame: pd.DataFrame) -> str:
 def save_value_added(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None,
                      folder: Path) -> list[str]:
     """Write ``value_added_loss.csv`` and ``value_added_loss.png`` into ``folder``; return their names."""
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from ..plotting.impact import plot_value_added_loss
 
-    frame = value_added_table(results, baseline)
+    frame = value_added_loss_table(results, baseline)
     frame.to_csv(folder / "value_added_loss.csv", index=False)
     table = load_io_table()
     arr = frame["value_added_loss_usd"].to_numpy().reshape(1, len(table.regions), len(table.sectors))
-    ax = plot_value_added_loss(arr, regions=table.regions, sectors=table.sectors)
-    ax.figure.tight_layout()
+    ax = plot_value_added_loss(arr, regions=table.regions, sectors=table.sectors,
+                               ax=Figure(figsize=(9, 3.6), layout="constrained").subplots())
+    how = ([f"mean of {frame.attrs['n_runs']} runs"] if frame.attrs["n_runs"] > 1 else []) + (
+        ["against the unshocked baseline"] if frame.attrs["net_of_baseline"] else [])
+    ax.set_xlabel("value added lost (bn USD" + "".join(f", {h}" for h in how) + ")")
     ax.figure.savefig(folder / "value_added_loss.png", dpi=110)
-    plt.close(ax.figure)
     return ["value_added_loss.csv", "value_added_loss.png"]

@@ -36,7 +36,7 @@ def format_price_notes(results: Results | EnsembleResults) -> str:
     ''
     >>> on = Scenario(toy_network(), horizon_days=20, price_feedback=True)
     >>> print(format_price_notes(simulate(on)))
-    Demand given up to higher prices: $0 (at reference prices, mean over runs).
+    Demand given up to higher prices: $0 (at reference prices).
     >>> print(format_price_notes(simulate(on, engine="vector", keep="summary")))
     Prices pinned at a bound and demand given up to higher prices: not known from per-run summaries, which keep no daily prices (--keep series keeps them).
     """
@@ -50,11 +50,11 @@ def format_price_notes(results: Results | EnsembleResults) -> str:
         with warnings.catch_warnings():  # the pinned markets are already named above
             warnings.simplefilter("ignore", SimulationWarning)
             table = who_pays(results)
-        lines += _who_pays_lines(table)
+        lines += _who_pays_lines(table, results.n_runs)
     return "\n".join(lines)
 
 
-def _who_pays_lines(table: pd.DataFrame) -> list[str]:
+def _who_pays_lines(table: pd.DataFrame, n_runs: int = 1) -> list[str]:
     """Demand given up to prices (and added where they fell), and what final buyers paid and to whom.
 
     A region's ``demand_destroyed_usd`` is negative where its landed price fell below the reference
@@ -62,7 +62,7 @@ def _who_pays_lines(table: pd.DataFrame) -> list[str]:
     named as such, never a negative loss. The second line splits the final buyers' extra cost into
     producers' rents net of their inputs by region and tariffs (:func:`final_buyer_steps`: the parts
     add up to the total), and names the producers' extra input costs as passed along the chain inside
-    it, so that no one adds them to it.
+    it, so that no one adds them to it. Figures of several runs (``n_runs``) are means, and say so.
 
     Examples
     --------
@@ -70,7 +70,7 @@ def _who_pays_lines(table: pd.DataFrame) -> list[str]:
     ...                   "intermediate_buyer_cost_increase_usd": [0.0, 3e9, 0.0],
     ...                   "buyer_cost_increase_usd": [0.0, 4e9, 5e9], "scarcity_rent_usd": [5e9, 4e9, -2e6]},
     ...                  index=["CN", "TW", "US"])
-    >>> print("\\n".join(_who_pays_lines(t)))
+    >>> print("\\n".join(_who_pays_lines(t, n_runs=20)))
     Demand given up to higher prices: $2.00bn; demand added by lower prices: $3.20M, in TW (at reference prices, mean over runs).
     Paid by final buyers above reference prices (who_pays): $6.00bn, going to producers' rents net of input costs (most to CN $5.00bn, TW $1.00bn; US -$2.00M) and tariffs $2.00M; producers' extra input costs ($3.00bn) were passed along the chain within it, not on top.
     """
@@ -81,7 +81,7 @@ def _who_pays_lines(table: pd.DataFrame) -> list[str]:
     if len(added):
         line += (f"; demand added by lower prices: {format_usd(-float(added.sum()))}, "
                  f"in {', '.join(added.index)}")
-    lines = [line + " (at reference prices, mean over runs)."]
+    lines = [line + (" (at reference prices, mean over runs)." if n_runs > 1 else " (at reference prices).")]
     steps, tariffs = final_buyer_steps(table)
     paid = float(table["final_buyer_cost_increase_usd"].sum())
     passed = float(table["intermediate_buyer_cost_increase_usd"].sum())

@@ -234,7 +234,8 @@ class ValueAddedLoss:
         n_runs, n_days, n_r, n_s = self.daily.shape
         mean = self.total.mean(axis=0) if n_runs else np.zeros((n_r, n_s))
         head = (f"ValueAddedLoss({self.method}: {n_runs} run{'s' if n_runs != 1 else ''} x {n_days} days x "
-                f"{n_r} regions x {n_s} industries; total {format_usd(float(mean.sum()))} (mean over runs)")
+                f"{n_r} regions x {n_s} industries; total {format_usd(float(mean.sum()))}"
+                + (" (mean over runs)" if n_runs > 1 else ""))
         if not mean.size:
             return head + ")"
         by_region, by_sector = mean.sum(axis=1), mean.sum(axis=0)

@@ -32,6 +32,7 @@ from ..errors import ScenarioFileError, SupplyChainError, ValidationError
 from ..model.dists import Fixed
 from ..model.network import Commodity, Demand, Facility, Lane, Network, Region
 from ..model.scenario import Scenario
+from ..model.shocks.references import check_references
 from ..model.uncertainty import Uncertainty
 from .files import PathLike, atomic_write, read_text, toml_key, toml_value
 
@@ -313,15 +314,16 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
     items = {key: [_build(cls, entry, _where(source, f"[[{key}]]", i))
                    for i, entry in enumerate(_table(data, key, source))]
              for key, cls in _TABLES.items()}
-    shocks = [_shock_from_dict(entry, _where(source, "[[shocks]]", i))
-              for i, entry in enumerate(_table(data, "shocks", source))]
+    file_shocks = [_shock_from_dict(entry, _where(source, "[[shocks]]", i))
+                   for i, entry in enumerate(_table(data, "shocks", source))]
+    shocks = list(file_shocks)
     base_name = head.pop("base", None)
     where = source or "scenario"
     if base_name is not None:
         base = _base_scenario(base_name, _where(source, "[scenario]"))
         parts = {key: _merge(getattr(base.network, key), items[key], _where(source, f"[[{key}]]"))
                  for key in _TABLES}
-        shocks = list(base.all_shocks) + shocks
+        shocks = list(base.all_shocks) + file_shocks
         head = {"name": base.name, "horizon_days": base.horizon_days,
                 "start_date": base.start_date, "seed": base.seed,
                 "price_feedback": base.price_feedback} | head
@@ -335,6 +337,10 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
         network = Network(**parts)
     except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         raise _located(exc, where) from None
+    # An unknown id in a shock of this file is named by its [[shocks]] entry, as every other error in
+    # that table is (Scenario would number it among the base's shocks and the responses instead).
+    for i, shock in enumerate(file_shocks):
+        check_references(shock, network, _where(source, "[[shocks]]", i))
     try:
         scenario = Scenario(network, shocks=tuple(shocks), **head)
     except (SupplyChainError, *FOREIGN_ERRORS) as exc:

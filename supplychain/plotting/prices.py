@@ -208,7 +208,7 @@ def final_buyer_steps(who: pd.DataFrame) -> tuple[list[tuple[str, float]], float
 
 def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[str, float] = math.inf,
                   ax: Axes | None = None) -> Axes:
-    """Waterfall of what final buyers paid for a shock, and went without, over the horizon (mean over runs), USD.
+    """Waterfall of what final buyers paid for a shock, and went without, over the horizon, USD.
 
     The first bars split the final buyers' extra cost
     (``final_buyer_cost_increase_usd`` of :func:`supplychain.metrics.who_pays`,
@@ -224,7 +224,9 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     the last bar is the final buyers' total. The tariff bar's label gives
     the importers' share of the tariff under the GSIM split
     (:func:`supplychain.metrics.gsim_incidence`, ``export_supply_elasticity``
-    as there).
+    as there). Several runs are averaged (the y label says over how many).
+    Without ``ax``, the new figure uses constrained layout, so a plain
+    ``fig.savefig`` keeps every label inside the image.
 
     Examples
     --------
@@ -246,7 +248,9 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     named = {"tariffs": f"tariffs collected ({importers:.0%} borne by importers, GSIM)"}
     # A region whose landed price fell gained demand: a gain of its own, not a negative loss.
     by_region = who.loc[:, "demand_destroyed_usd"]
-    ax = _new_axes(ax)
+    if ax is None:  # room for the slanted labels and the two-line title inside the saved figure
+        import matplotlib.pyplot as plt
+        ax = plt.figure(figsize=(8, 5.5), layout="constrained").subplots()
     level = 0.0
     labels = []
 
@@ -271,7 +275,7 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize="small")
     usd_axis(ax)
-    ax.set_ylabel("USD over the horizon (mean of runs)")
+    ax.set_ylabel("USD over the horizon" + (f" (mean of {results.n_runs} runs)" if results.n_runs > 1 else ""))
     # The scenario's name on a line of its own: long names ran past a grid cell's edge.
     ax.set_title(f"{results.scenario.name}\nwho gets what final buyers pay", fontsize="medium")
     return ax

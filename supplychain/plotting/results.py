@@ -30,7 +30,18 @@ def _new_axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
-    return plt.subplots()[1]
+    # Constrained layout: a plain ``fig.savefig`` keeps tick labels, titles and legends inside the image.
+    return plt.subplots(layout="constrained")[1]
+
+
+def _check_line_kw(line_kw: dict[str, Any], caller: str) -> None:
+    """Refuse a keyword that is no line property, naming how to choose items (``commodity=`` is a common guess)."""
+    from matplotlib.lines import Line2D
+    for key in line_kw:
+        if not hasattr(Line2D, f"set_{key}"):
+            raise TypeError(f"{caller}: {key!r} is neither one of its arguments nor a line property; choose items "
+                            "with ids=... (facility, lane, stock or demand ids) or group them with by='region', "
+                            "'commodity', 'region_commodity' or 'demand'.")
 
 
 def _compact(x: float, usd: bool = False) -> str:
@@ -179,6 +190,7 @@ def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | 
     >>> ax.get_ylabel()
     'delivered (USD/day)'
     """
+    _check_line_kw(line_kw, "plot_timeseries")
     labels, values, commodities = _series(results, variable, by, usd)
     wanted = list(labels) if ids is None else [ids] if isinstance(ids, str) else list(ids)
     if run is not None:

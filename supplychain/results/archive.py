@@ -64,7 +64,8 @@ def save_results(results: Results, path: PathLike) -> Path:
     """Write results to one ``.npz`` archive, atomically; see :meth:`Results.save`.
 
     The archive holds every daily series, the initial state, JSON metadata
-    (engine, seed, axis labels, versions) and the scenario as TOML text, so
+    (engine, seed, axis labels, versions, whether compiled loops ran) and the
+    scenario as TOML text, so
     :func:`supplychain.load_results` needs nothing else.
     """
     from .._version import __version__
@@ -73,6 +74,7 @@ def save_results(results: Results, path: PathLike) -> Path:
         "format": _RESULTS_FORMAT, "format_version": _RESULTS_VERSION, "supplychain_version": __version__,
         "engine": results.engine, "seed": results.seed, "variables": list(results.arrays),
         "coords": {f.name: getattr(coords, f.name) for f in dataclasses.fields(coords)},
+        "compiled_loops": results.compiled_loops,
     }
     payload: dict[str, Any] = {f"{_ARRAY_PREFIX}{name}": arr for name, arr in results.arrays.items()}
     payload |= {"initial_inventory": results.initial_inventory,
@@ -102,6 +104,7 @@ class RawArchive:
     initial_in_transit: np.ndarray
     scenario_toml: str
     scenario: Scenario
+    compiled_loops: bool | None = None
 
 
 class _Bad(Exception):
@@ -216,7 +219,7 @@ def _read(archive: zipfile.ZipFile, path: PathLike, variable_axes: Mapping[str, 
     inventory, in_transit = (budget.array(member) for member in initial)
     return RawArchive(engine=meta["engine"], seed=meta["seed"], coords=coords, arrays=arrays,
                       initial_inventory=inventory, initial_in_transit=in_transit, scenario_toml=text,
-                      scenario=scenario)
+                      scenario=scenario, compiled_loops=meta["compiled_loops"])
 
 
 class _Budget:
@@ -331,6 +334,10 @@ def _metadata(text: str, fmt: str = _RESULTS_FORMAT, keys: tuple[str, ...] = _ME
     seed = meta["seed"]
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise _Bad(f"seed must be a non-negative whole number or null; got {shown(seed)}.")
+    # Archives written before the field was kept do not say whether compiled loops ran.
+    meta.setdefault("compiled_loops", None)
+    if meta["compiled_loops"] is not None and not isinstance(meta["compiled_loops"], bool):
+        raise _Bad(f"compiled_loops must be true, false or null; got {shown(meta['compiled_loops'])}.")
     return meta
 
 
@@ -412,7 +419,8 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
     """Write an ensemble summary to one ``.npz`` archive, atomically; see :meth:`EnsembleResults.save`.
 
     Members: ``metadata`` (JSON: format ``supplychain.ensemble``, engine, seed,
-    runs, days, axis labels, band series, groups and percentiles), ``scenario_toml``,
+    runs, days, axis labels, band series, groups and percentiles, whether compiled
+    loops ran), ``scenario_toml``,
     one ``totals__<name>`` per per-run total ``(n_runs, n_demands)``, one
     ``lanes__<name>`` per per-run lane total ``(n_runs, n_lanes)`` (when kept) and one
     ``band__<series>`` per percentile band ``(n_quantiles, n_days, n_groups)``.
@@ -425,6 +433,7 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
         "coords": {f.name: getattr(coords, f.name) for f in dataclasses.fields(coords)},
         "band_series": list(results.bands), "band_groups": list(results.band_groups),
         "quantiles": [float(q) for q in results.quantiles], "bands_exact": bool(results.bands_exact),
+        "compiled_loops": results.compiled_loops,
     }
     payload: dict[str, Any] = {f"{_TOTAL_PREFIX}{name}": getattr(results, name) for name in _TOTALS}
     payload |= {f"{_LANE_PREFIX}{name}": getattr(results, name) for name in _LANE_TOTALS
@@ -452,6 +461,7 @@ class RawEnsemble:
     bands_exact: bool
     scenario: Scenario
     value_added_loss: np.ndarray | None = None
+    compiled_loops: bool | None = None
 
 
 def read_ensemble_archive(path: PathLike, band_series: tuple[str, ...], *,
@@ -569,7 +579,8 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
     return RawEnsemble(engine=meta["engine"], seed=meta["seed"], coords=coords, n_days=n_days, totals=totals,
                        lanes=lanes, bands=bands, band_groups=groups, quantiles=quantiles,
                        bands_exact=meta["bands_exact"],
-                       scenario=scenario, value_added_loss=value_added_loss)
+                       scenario=scenario, value_added_loss=value_added_loss,
+                       compiled_loops=meta["compiled_loops"])
 
 
 def _check_totals(totals: Mapping[str, np.ndarray], n_days: int) -> None:

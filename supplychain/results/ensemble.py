@@ -360,4 +360,5 @@ def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
     return EnsembleResults(engine=raw.engine, seed=raw.seed, scenario=raw.scenario,  # type: ignore[arg-type]
                            coords=coords_from_json(raw.coords), n_days=raw.n_days, **raw.totals, **raw.lanes,
                            bands=raw.bands, band_groups=raw.band_groups, quantiles=raw.quantiles,
-                           bands_exact=raw.bands_exact, value_added_loss=raw.value_added_loss)
+                           bands_exact=raw.bands_exact, value_added_loss=raw.value_added_loss,
+                           compiled_loops=raw.compiled_loops)

@@ -129,7 +129,7 @@ def results_html(res: Results | EnsembleResults, kind: str) -> str:
     table: pd.DataFrame = res.summary()
     total = float(table["shortfall_usd"].sum())
     worst = table[table["shortfall_usd"] > 0].nlargest(_TOP_ROWS, "shortfall_usd")
-    rows = [("run", header(res)), ("total shortfall (USD, mean over runs)", f"{total:,.0f}"),
+    rows = [("run", header(res)), ("total shortfall (USD" + (", mean over runs)" if res.n_runs > 1 else ")"), f"{total:,.0f}"),
             ("demands short", f"{(table['shortfall_usd'] > 0).sum()} of {len(table)}")]
     footer = ""
     if len(worst):

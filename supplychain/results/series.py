@@ -114,8 +114,9 @@ class Results:
         Whether the vector engine ran its bookkeeping as compiled Numba loops
         (:mod:`supplychain.engines.jit`, ``SUPPLYCHAIN_JIT``): the same
         numbers, faster. ``False`` for NumPy alone and for the SimPy engine;
-        ``None`` when not known (results read from an archive, or run on a
-        dask cluster). The repr and ``supplychain run`` say which.
+        ``None`` when not known (run on a dask cluster, or read from an
+        archive written before archives kept it). Archives keep it. The repr
+        and ``supplychain run`` say which.
 
     Examples
     --------
@@ -571,4 +572,5 @@ def load_results(path: str | os.PathLike[str]) -> Results:
         raw.arrays["price"] = reference_prices(scenario, raw.arrays["inventory"].shape)
     return Results(engine=raw.engine, seed=raw.seed, scenario=scenario, coords=coords_from_json(raw.coords),
                    arrays=raw.arrays,
-                   initial_inventory=raw.initial_inventory, initial_in_transit=raw.initial_in_transit)
+                   initial_inventory=raw.initial_inventory, initial_in_transit=raw.initial_in_transit,
+                   compiled_loops=raw.compiled_loops)
