@@ -76,6 +76,8 @@ class PriceSpec:
     cap: np.ndarray              # (M,)
     demand_elasticity: np.ndarray  # (D,) of each demand's commodity
     demand_market: np.ndarray      # (D,) market of each demand's consumer stock
+    sum_demands: sparse.csr_matrix  # (M, D) sums demands per market (their unmet demand)
+    unmet_keep: np.ndarray         # (M,) share of the unmet-demand account kept each day, 1 - 1 / adjustment_days
     lane_market: np.ndarray        # (L,) origin market of each lane
     lane_sigma: np.ndarray         # (L,) CES elasticity of the lane's commodity
     lane_step: np.ndarray          # (L,) 1 / switching lag of the lane commodity's chain
@@ -132,6 +134,8 @@ def price_spec(builder: ScheduleBuilder) -> None:
         for day in range(extra.shape[0]):
             target_extra[day] = np.bincount(buyer_market, weights=extra[day], minlength=n_m)
     buffer_share = np.array([p.buffer_share for p in params], dtype=float)
+    adjustment = np.array([p.adjustment_days for p in params], dtype=float)
+    demand_market = stock_market[np.asarray(core["demand_stock"], dtype=np.intp)]
     buffer = buffer_share * normal_stock
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
@@ -167,12 +171,15 @@ def price_spec(builder: ScheduleBuilder) -> None:
         landed_freight=np.asarray(core["lane_freight"], dtype=float),
         priced=exponent > 0,
         exponent=exponent,
-        adjustment_days=np.array([p.adjustment_days for p in params], dtype=float),
+        adjustment_days=adjustment,
         floor=np.array([p.floor for p in params], dtype=float),
         cap=np.array([p.cap for p in params], dtype=float),
         demand_elasticity=np.array([price_params(idx.commodities[c].chain).demand_elasticity
                                     for c in demand_commodity], dtype=float),
-        demand_market=stock_market[np.asarray(core["demand_stock"], dtype=np.intp)],
+        demand_market=demand_market,
+        sum_demands=sparse.csr_matrix((np.ones(len(demand_market)), (demand_market, np.arange(len(demand_market)))),
+                                      shape=(n_m, len(demand_market))),
+        unmet_keep=1.0 - 1.0 / adjustment,
         lane_market=seller_market[np.asarray(core["lane_origin"], dtype=np.intp)],
         lane_sigma=np.array([idx.commodities[c].elasticity for c in lane_commodity], dtype=float),
         lane_step=1.0 / lag,
