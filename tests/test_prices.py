@@ -70,14 +70,20 @@ def test_one_day_update_matches_the_hand_computed_clearing_price() -> None:
 
 def test_the_price_path_of_a_known_gap_matches_the_hand_computed_recursion() -> None:
     # Without feedback the consumer keeps using 10 t/day: on day t <= 11 it holds 110 - 10 t after
-    # arrivals, a deficit of 10 t t-days' flow, gap g(t) = t / 365; pi(t) = pi(t-1) + (target - pi(t-1)) / 14.
-    sc = Scenario(single_source_network(), horizon_days=12,
+    # arrivals, a deficit of 10 t t-days' flow. From day 11 it holds nothing and cannot serve the day's
+    # 10 t: its unmet demand joins the market's account, which keeps 1 - 1/14 of itself a day (§5.9).
+    # gap g(t) = (deficit + account) / 365 / 10; pi(t) = pi(t-1) + (target - pi(t-1)) / 14.
+    sc = Scenario(single_source_network(), horizon_days=16,
                   shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),))
     p = price_params("minerals")
-    pi, expected = 1.0, [1.0]
-    for t in range(1, 12):
-        pi += ((1.0 - t / 365.0) ** (-1.0 / p.exponent) - pi) / p.adjustment_days
+    pi, account, expected = 1.0, 0.0, [1.0]
+    for t in range(1, 16):
+        held = max(110.0 - 10.0 * t, 0.0)
+        account = account * (1.0 - 1.0 / p.adjustment_days) + max(10.0 - held, 0.0)
+        gap = (110.0 - held + account) / 365.0 / 10.0
+        pi += ((1.0 - gap) ** (-1.0 / p.exponent) - pi) / p.adjustment_days
         expected.append(pi)
+    assert expected[11] - expected[10] > 1.15 * (expected[10] - expected[9])  # unmet demand adds to the gap
     for engine in ("vector", "des"):
         np.testing.assert_allclose(_index(simulate(sc, engine=engine), "ore", "US"), expected, rtol=1e-12)
 
@@ -282,15 +288,18 @@ def test_chip_buyers_draw_their_buffer_before_the_draw_counts_as_scarcity(engine
     # The US consumer's normal stock just after arrivals is 100 + 10 landing = 110 chips; the chip buffer
     # share is 1 - 5/40 (U.S. Commerce 2022 RFI), a buffer of 96.25. The fab stops on day 0: on day t the
     # consumer holds 110 - 10 t (0 from day 11). The draw counts only beyond the buffer, so the price is
-    # exactly the reference through day 9; then the gap is (10 t - 96.25) / 365 / 10 (at most 13.75 / 3650).
+    # exactly the reference through day 9; then the gap is (10 t - 96.25) / 365 / 10 (at most 13.75 / 3650),
+    # plus, from day 11, the account of final demand it cannot serve (10 a day, kept 1 - 1/60 a day): the
+    # buffer covers the stock drawn, never the demand lost.
     from supplychain.model.prices import CHIP_BUFFER_SHARE
     assert CHIP_BUFFER_SHARE == 0.875
     sc = Scenario(_chip_network(), horizon_days=16,
                   shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="TW.fab"),))
     p = price_params("semiconductors")
-    pi, expected = 1.0, [1.0]
+    pi, account, expected = 1.0, 0.0, [1.0]
     for t in range(1, 16):
-        counted = max(min(10.0 * t, 110.0) - 96.25, 0.0)
+        account = account * (1.0 - 1.0 / p.adjustment_days) + (10.0 if t >= 11 else 0.0)
+        counted = max(min(10.0 * t, 110.0) - 96.25, 0.0) + account
         target = (1.0 - counted / 365.0 / 10.0) ** (-1.0 / p.exponent) if counted else 1.0
         pi += (target - pi) / p.adjustment_days
         expected.append(pi)
@@ -614,3 +623,26 @@ def test_producers_sales_lost_add_up_and_a_stopped_producer_loses_though_its_ren
     assert t.loc["KR", "scarcity_rent_usd"] > 0 > t.loc["KR", "producer_margin_change_usd"]
     np.testing.assert_allclose(t["producer_margin_change_usd"],
                                t["scarcity_rent_net_of_inputs_usd"] - t["sales_lost_net_of_inputs_usd"], rtol=1e-12)
+
+
+def test_front_loaded_stock_counts_as_planned_until_it_has_landed_and_been_drawn() -> None:
+    # The US consumer front-loads 10 days of its one CN lane (10 t/day, lead 1 day): its target rises by
+    # 100 t x (t - 5 + 1) / 10 from the announcement (day 5) to the start (day 15), then falls back to 0 for
+    # ordering (§6.5.4). The price counts the 100 t as planned from the start until it has landed (1 lead
+    # day) and over the 10 days it covers: 100 x clip(1 - (t - 15 - 1) / 10, 0, 1) (§5.9, normal levels).
+    control = ExportControl(exporter="CN", commodity="ore", mode="licence", approval_probability=1.0,
+                            processing_delay=Fixed(20.0), announced=5, start=15, front_load_days=10.0)
+    sc = Scenario(single_source_network(), horizon_days=40, shocks=(control,), price_feedback=True)
+    spec = compile_scenario(sc).schedules.extras["prices"]
+    planned = spec.buyer_extra[:, 0]
+    t = np.arange(40)
+    expected = np.where(t < 5, 0.0, np.where(t < 15, 100.0 * (t - 4) / 10.0,
+                                             100.0 * np.clip(1.0 - (t - 16) / 10.0, 0.0, 1.0)))
+    np.testing.assert_allclose(planned, expected, rtol=1e-12, atol=1e-12)
+    # Without this the importer's price turned down on the start day (the front-loaded stock read as a glut,
+    # 1.037 on day 14, 1.034 on day 15); now it keeps rising while the stock lands and the licences are pending.
+    for engine in ("vector", "des"):
+        index = _index(simulate(sc, engine=engine), "ore", "US")
+        assert index[14] > index[13] > 1.0
+        assert np.all(np.diff(index[14:19]) > 0.0)
+        assert index[15:35].min() > 1.0

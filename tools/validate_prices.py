@@ -32,6 +32,12 @@ Prints six tables:
 6. The flagship scenario: markets at a bound, the buyers' extra cost (every
    lane, and final buyers only) against the value of final demand not
    delivered, and the scarcity rents by region, gross and net of inputs.
+7. Every Taiwanese fab out for 30, 90 and 180 days (price feedback on): the
+   chips not delivered, Taiwan's logic-wafer price, the buyers' logic-chip
+   prices and the final buyers' extra cost. Spot prices of some chips rose
+   5-10 times in 2021-22 while contract prices rose 10-20 % (TSMC, Aug 2021):
+   a months-long loss of most logic supply should lift buyers' prices by
+   multiples, a 30-day stop that leaves nothing short should not.
 """
 
 from __future__ import annotations
@@ -230,6 +236,30 @@ def flagship() -> None:
         print(f"     {region:<4} {row.scarcity_rent_usd:>7.2f} {row.scarcity_rent_net_of_inputs_usd:>7.2f}")
 
 
+def tw_fab_outage() -> None:
+    print("7. Every Taiwanese fab out (from day 30, 730 days, price feedback): buyers' logic-chip prices")
+    from supplychain.analytics import chain_shortfall_usd
+    tools_dir = pathlib.Path(__file__).resolve().parent
+    spec = importlib.util.spec_from_file_location("tw_fab_outage", tools_dir / "tw_fab_outage.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    warnings.filterwarnings("ignore", message="CapacityShock with stage=")
+    base = load_baseline().with_horizon(730).replace(price_feedback=True)
+    ref = simulate(base, engine="vector", seed=SEED)
+    ref_short = float(chain_shortfall_usd(ref)[0])
+    for days in (30, 90, 180):
+        res = simulate(mod.outage(base, days), engine="vector", seed=SEED)
+        short = (float(chain_shortfall_usd(res)[0]) - ref_short) / 1e9
+        regions, values = market_prices(res, "logic_chip")
+        peaks = " ".join(f"{r} {values[0, :, i].max():.2f}" for i, r in enumerate(regions))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            final = who_pays(res)["final_buyer_cost_increase_usd"].sum() / 1e9
+        print(f"   {days:>3} days: chain shortfall {short:5.1f} bn USD, TW logic wafer peak "
+              f"{index(res, 'logic_wafer', 'TW').max():.2f}, logic chip peaks {peaks}; final buyers {final:.1f} bn USD")
+
+
 if __name__ == "__main__":
     pass_through()
     input_tariff()
@@ -238,3 +268,4 @@ if __name__ == "__main__":
     gallium_year_ban()
     foundry_2021()
     flagship()
+    tw_fab_outage()

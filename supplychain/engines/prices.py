@@ -49,7 +49,9 @@ class PriceState:
     ``share`` is the day's target share after the tilt (``None`` while every
     tilt is 1, so the scheduled share applies unchanged); ``tilted`` (L,)
     marks the lanes whose tilt differs from 1 in some run, ``off`` (M,) the
-markets whose price differs from 1 in some run.
+    markets whose price differs from 1 in some run; ``unmet`` (R, M) is each
+    market's decaying account of final demand its consumer stocks could not
+    serve (``None`` until some was not).
     """
 
     index: np.ndarray
@@ -57,6 +59,7 @@ markets whose price differs from 1 in some run.
     tilted: np.ndarray
     off: np.ndarray
     share: np.ndarray | None = None
+    unmet: np.ndarray | None = None  # (R, M) account of final demand not served (None while nothing was)
 
 
 def price_spec(c: Compiled) -> PriceSpec:
@@ -71,6 +74,25 @@ def initial_prices(c: Compiled, n_runs: int) -> PriceState:
     return PriceState(index=np.ones((n_runs, spec.n_markets), order="F"),
                       tilt=np.ones((n_runs, c.n_lanes), order="F"), tilted=np.zeros(c.n_lanes, dtype=bool),
                       off=np.zeros(spec.n_markets, dtype=bool))
+
+
+def _unmet(c: Compiled, spec: PriceSpec, ps: PriceState, s, demand: np.ndarray) -> None:  # type: ignore[no-untyped-def]
+    """Age each market's account of unmet final demand one day and add the day's (docs/model.md §5.9, update).
+
+    The day's unmet demand is the demand at the reference price (before demand
+    destruction) that a consumer stock, just after arrivals and after its
+    backlog, cannot serve; the account keeps ``1 - 1 / adjustment_days`` of
+    what it held (the demand lost in the market's last price period presses
+    on its price).
+    """
+    free = np.maximum(s.stock[:, c.demand_stock] - s.backlog, 0.0)
+    lost = np.maximum(demand - free, 0.0)
+    if ps.unmet is None:
+        if not lost.any():
+            return
+        ps.unmet = np.zeros((lost.shape[0], spec.n_markets), order="F")
+    ps.unmet = ps.unmet * spec.unmet_keep + sum_into(np.asfortranarray(lost), spec.demand_market, spec.n_markets,
+                                                     spec.sum_demands)
 
 
 def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-untyped-def]
@@ -110,6 +132,9 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         cover = (buyers if buyers is not None else _buyer_short(c, spec, s))[1]
         excess = excess - rate + _lasting_loss(c, spec, s, rate, capacity, cover) / RESTOCKING_DAYS
     unserved = sum_into(np.asfortranarray(excess), spec.seller_market, spec.n_markets, spec.sum_sellers)
+    if ps.unmet is not None:
+        # Final demand not served is supply lost as much as stock drawn (USGS: the share of a year's supply lost).
+        deficit = deficit + ps.unmet
     gap = (deficit / RESTOCKING_DAYS + unserved) * spec.gap_scale
     off = np.abs(gap) > NEUTRAL_TOLERANCE
     passed = None
@@ -324,6 +349,7 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     """
     spec = price_spec(c)
     ps: PriceState = s.prices
+    _unmet(c, spec, ps, s, np.broadcast_to(inp.demand, (ps.index.shape[0], len(spec.demand_market))))
     moved = _update(c, spec, ps, s, inp.capacity)
     if not spec.feedback or (not len(moved) and not ps.tilted.any() and spec.demand_basket is None):
         ps.share = None

@@ -76,6 +76,8 @@ class PriceSpec:
     cap: np.ndarray              # (M,)
     demand_elasticity: np.ndarray  # (D,) of each demand's commodity
     demand_market: np.ndarray      # (D,) market of each demand's consumer stock
+    sum_demands: sparse.csr_matrix  # (M, D) sums demands per market (their unmet demand)
+    unmet_keep: np.ndarray         # (M,) share of the unmet-demand account kept each day, 1 - 1 / adjustment_days
     lane_market: np.ndarray        # (L,) origin market of each lane
     lane_sigma: np.ndarray         # (L,) CES elasticity of the lane's commodity
     lane_step: np.ndarray          # (L,) 1 / switching lag of the lane commodity's chain
@@ -125,13 +127,15 @@ def price_spec(builder: ScheduleBuilder) -> None:
     basket, base_cost = _demand_basket(builder, core, flow)
     inputs, input_cost, tariff_start = _input_basket(builder, core, flow, stock_market, seller_market, normal_seller,
                                                      pass_through)
-    extra = np.asarray(builder.arrays["target_extra"], dtype=float)  # (T or 1, B), set by every rule by now
+    extra = _planned_extra(builder, n_b)
     target_extra = None
     if extra.any():
         target_extra = np.zeros((extra.shape[0], n_m))
         for day in range(extra.shape[0]):
             target_extra[day] = np.bincount(buyer_market, weights=extra[day], minlength=n_m)
     buffer_share = np.array([p.buffer_share for p in params], dtype=float)
+    adjustment = np.array([p.adjustment_days for p in params], dtype=float)
+    demand_market = stock_market[np.asarray(core["demand_stock"], dtype=np.intp)]
     buffer = buffer_share * normal_stock
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
@@ -167,16 +171,47 @@ def price_spec(builder: ScheduleBuilder) -> None:
         landed_freight=np.asarray(core["lane_freight"], dtype=float),
         priced=exponent > 0,
         exponent=exponent,
-        adjustment_days=np.array([p.adjustment_days for p in params], dtype=float),
+        adjustment_days=adjustment,
         floor=np.array([p.floor for p in params], dtype=float),
         cap=np.array([p.cap for p in params], dtype=float),
         demand_elasticity=np.array([price_params(idx.commodities[c].chain).demand_elasticity
                                     for c in demand_commodity], dtype=float),
-        demand_market=stock_market[np.asarray(core["demand_stock"], dtype=np.intp)],
+        demand_market=demand_market,
+        sum_demands=sparse.csr_matrix((np.ones(len(demand_market)), (demand_market, np.arange(len(demand_market)))),
+                                      shape=(n_m, len(demand_market))),
+        unmet_keep=1.0 - 1.0 / adjustment,
         lane_market=seller_market[np.asarray(core["lane_origin"], dtype=np.intp)],
         lane_sigma=np.array([idx.commodities[c].elasticity for c in lane_commodity], dtype=float),
         lane_step=1.0 / lag,
     )
+
+
+def _planned_extra(builder: ScheduleBuilder, n_b: int) -> np.ndarray:
+    """Stock each buyer plans to hold above normal, (T or 1, B): the ``target_extra`` schedule, plus front-loaded stock
+    from a control's start until it has landed and been drawn.
+
+    Buyers front-load ``F`` days of the controlled lanes' flow ``X_b`` to draw it once the control starts (§6.5.4);
+    what they ordered by the start lands over the lanes' lead days ``ell_b`` (their pipeline over their flow). The
+    price counts ``X_b min(1, 1 - (t - t_s - ell_b) / F)^+`` as planned from the start ``t_s``, although the ordering
+    target falls back to 0 on that day (docs/model.md §5.9, normal levels).
+    """
+    extra = np.asarray(builder.arrays["target_extra"], dtype=float)  # (T or 1, B), set by every rule by now
+    loads = builder.cache.get("front_loaded") or []
+    if not loads:
+        return extra
+    out = np.array(np.broadcast_to(extra, (builder.n_days, n_b)))
+    buyers = np.asarray(builder.core["lane_buyer"])
+    pipeline = np.asarray(builder.core["initial_arrivals"]).sum(axis=0)
+    flow = index(builder).lane_flow
+    for first, days, cap, lanes in loads:
+        held = np.bincount(buyers[lanes], weights=pipeline[lanes], minlength=n_b)
+        rate = np.bincount(buyers[lanes], weights=flow[lanes], minlength=n_b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lead = np.where(rate > 0, held / np.where(rate > 0, rate, 1.0), 0.0)
+        t = np.arange(first, builder.n_days)[:, None]
+        share = np.clip(1.0 - (t - first - lead[None, :]) / days, 0.0, 1.0)
+        out[first:] += share * cap[None, :]
+    return out
 
 
 def _short_days(builder: ScheduleBuilder, normal_seller: np.ndarray) -> np.ndarray | None:

@@ -205,6 +205,8 @@ def front_load(builder: ScheduleBuilder, shock: Shock, lanes: np.ndarray, days: 
     t = np.arange(max(announced, 0), min(first, builder.n_days))
     ramp = (t - announced + 1) / (first - announced)
     builder.full("target_extra")[t] += ramp[:, None] * cap[None, :]
+    # The price rule (§5.9) counts the front-loaded stock as planned until it has landed and been drawn.
+    builder.cache.setdefault("front_loaded", []).append((first, float(days), cap, lanes))
 
 
 def _control_lanes(shock: ExportControl, builder: ScheduleBuilder) -> np.ndarray:

@@ -51,6 +51,8 @@ class Prices:
         self.buyer_extra = None if spec.buyer_extra is None else spec.buyer_extra.tolist()
         n = len(spec.labels)
         self.index = [1.0] * n
+        self.unmet: list[float] | None = None  # account of final demand not served, per market (None: none yet)
+        self.unmet_keep = spec.unmet_keep.tolist()
         self.tilt = [1.0] * n_lanes
         self.buyer_market = spec.buyer_market.tolist()
         self.seller_market = spec.seller_market.tolist()
@@ -86,9 +88,13 @@ class Prices:
         self.lane_step = spec.lane_step.tolist()
         self.stock_market, self.stock_price = spec.stock_market.tolist(), spec.stock_price.tolist()
 
-    def update(self, run: Run, t: int, tariff: list[float]) -> None:
-        """Move every market's price one day towards its target, then (with feedback) every lane's tilt."""
+    def update(self, run: Run, t: int, tariff: list[float], demand: list[float]) -> None:
+        """Move every market's price one day towards its target, then (with feedback) every lane's tilt.
+
+        ``demand`` is the day's final demand before demand destruction (at the reference price).
+        """
         lay, n = run.layout, len(self.index)
+        self._unmet(run, demand)
         extra = None if self.target_extra is None else self.target_extra[min(t, len(self.target_extra) - 1)]
         normal = self.normal_stock if extra is None else [a + b for a, b in zip(self.normal_stock, extra)]
         held = [0.0] * n
@@ -121,6 +127,9 @@ class Prices:
             unserved[m] += over[f]
         old = list(self.index)
         duty = None if self.input_basket is None else self._input_duty(tariff)
+        if self.unmet is not None:
+            # Final demand not served is supply lost as much as stock drawn (USGS: the share of a year's supply lost).
+            deficit = [d + q for d, q in zip(deficit, self.unmet)]
         for m in range(n):
             gap = (deficit[m] / RESTOCKING_DAYS + unserved[m]) * self.gap_scale[m]
             if duty is None:
@@ -157,6 +166,24 @@ class Prices:
             at_reference = price[l] * (1.0 + tariff[l]) + freight[l]
             ratio = (price[l] * origin * (1.0 + tariff[l]) + freight[l]) / at_reference if at_reference > 0 else 1.0
             self.tilt[l] = rho + (ratio ** -self.lane_sigma[l] - rho) * self.lane_step[l]
+
+    def _unmet(self, run: Run, demand: list[float]) -> None:
+        """Age each market's account of unmet final demand one day and add the day's (§5.9, update).
+
+        The day's unmet demand is the demand at the reference price that a consumer
+        stock, just after arrivals and after its backlog, cannot serve; the account
+        keeps ``1 - 1 / adjustment days`` of what it held.
+        """
+        stock, backlog = run.stock, run.backlog
+        lost = [max(x - max(stock[s] - b, 0.0), 0.0) for x, s, b in zip(demand, run.layout.demand_stock, backlog)]
+        if self.unmet is None:
+            if not any(lost):
+                return
+            self.unmet = [0.0] * len(self.index)
+        day = [0.0] * len(self.index)
+        for d, m in enumerate(self.demand_market):
+            day[m] += lost[d]
+        self.unmet = [q * k + x for q, k, x in zip(self.unmet, self.unmet_keep, day)]
 
     def _input_duty(self, tariff: list[float]) -> list[float]:
         """Tariff factor of each input-cost share's baseline basket: ``1 + sum x p (tau - tau0) / base`` (§5.9)."""

@@ -190,7 +190,7 @@ class Run:
             # 1. Arrivals have joined the stocks (events before this review).  1a. Prices.
             share = self.share_today
             if self.prices is not None:
-                self.prices.update(self, t, self.tariff_today)
+                self.prices.update(self, t, self.tariff_today, demand)
                 if self.prices.feedback:
                     demand, share = self.prices.demand(demand), self.prices.share(self, share)
             # 2. Stock events.
