@@ -5,8 +5,8 @@ Covers:
 
 Scenario (inputs from sources, none fitted to the published losses): mature-chip demand +17 % over 2019 (US Commerce,
 semiconductor RFI results, 25 Jan 2022); mature fabs deliver 2019's output at full instead of 2019's utilisation,
-+13 % (UMC quarterly results: 83, 88, 91, 92 % in 2019, 100 % through 2021; the RFI: above 90 %), no capacity added
-(assumed); 5 days of chips and wafers at users, packagers and fabs (RFI: users' median 40 in 2019, under 5 in 2021).
++13 % (UMC quarterly results: 83, 88, 91, 92 % in 2019, '100 %+' in 2021; the RFI: above 90 %), no capacity added
+(assumed: a lower bound); 5 days of chips and wafers at users, packagers and fabs (RFI: users' median 40 in 2019, under 5 in 2021).
 Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity); Renesas fire (N3 stopped 19 Mar-17 Apr, full 24 Jun:
 Renesas, 2021; 10 % of Japan's); Malaysia (Jun-Sep, 30 % of ROW's back end).
 """
