@@ -5,10 +5,10 @@ Covers:
 
 Scenario (inputs from sources, none fitted to the published losses): mature-chip demand +17 % over 2019 (US Commerce,
 semiconductor RFI results, 25 Jan 2022); mature fabs deliver 2019's output at full instead of 2019's utilisation,
-+13 % (UMC quarterly results: 83, 88, 91, 92 % in 2019, '100 %+' in 2021; the RFI: above 90 %), no capacity added
-(assumed: a lower bound); 5 days of chips and wafers at users, packagers and fabs (RFI: users' median 40 in 2019, under 5 in 2021).
-Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity); Renesas fire (N3 stopped 19 Mar-17 Apr, full 24 Jun:
-Renesas, 2021; 10 % of Japan's); Malaysia (Jun-Sep, 30 % of ROW's back end).
++13 % (UMC quarterly results: 83, 88, 91, 92 % in 2019, '100 %+' in 2021; the RFI: above 90 %), no capacity
+added (assumed: a lower bound); 5 days of chips and wafers at users, packagers and fabs (RFI: users' median 40 in 2019,
+under 5 in 2021). Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity); Renesas fire (N3 stopped 19 Mar-17 Apr,
+full 24 Jun: Renesas, 2021; 10 % of Japan's); Malaysia (Jun-Sep, 30 % of ROW's back end).
 """
 
 import argparse
@@ -26,8 +26,9 @@ WORLD_VEHICLES_2019 = 91.8e6   # world motor-vehicle production 2019 (OICA produ
 PUBLISHED = {"AlixPartners (Sep 2021)": (7.7e6, 210e9), "AutoForecast Solutions (Jan 2022)": (10.2e6, None)}
 # AutoForecast Solutions' 11.26 M projected for 2021 by region (Automotive News, 12 Nov 2021), on the model's regions:
 # North America also holds Canada and Mexico, rest of Asia India and South-East Asia (ROW here)
-AFS_REGIONS = {"US": ("North America", 3.40e6), "CN": ("China", 2.15e6), "JP+KR+TW": ("rest of Asia", 1.95e6),
-               "ROW": ("Europe, S. America, M. East, Africa", 3.32e6 + 0.375e6 + 0.071e6)}
+AFS_REGIONS = {("US",): ("North America", 3.40e6), ("CN",): ("China", 2.15e6),
+               ("JP", "KR", "TW"): ("rest of Asia", 1.95e6),
+               ("ROW",): ("Europe, S. America, M. East, Africa", 3.32e6 + 0.375e6 + 0.071e6)}
 MATURE, LEAN_DAYS, RUN = ("mature_chip", "mature_wafer"), 5.0, 0.75   # 2025 baseline fabs run at ~75 %
 DEMAND, SUPPLY = 1.17, round(1.0 / 0.885, 4)   # 2021 over 2019: RFI demand; fabs from UMC's 88.5 % of 2019 to 100 %
 
@@ -86,22 +87,21 @@ def main(horizon: int, out: str | None) -> None:
         print(f"  value added lost {region:<4}{format_usd(row.loss_mean_usd):>8} ({row.gdp_at_risk_share:.2%} of GDP)")
     print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} of value added per $1 of chips "
           f"not delivered ({format_usd(short)} over {horizon} days); mature-chip price peak {price_peak(shocked):.2f}x")
-    units, revenue, cars = auto_losses(shocked, loss, table)
-    alone = auto_losses(gap_only, gap_only.value_added_loss(), table)[0].sum()
+    units, revenue, _ = auto_losses(shocked, loss, table)
+    alone = auto_losses(gap_only, gap_only.value_added_loss(), table)[0]
     print(f"\nMotor vehicles (C29), {horizon} days: output {units.sum() / WORLD_VEHICLES_2019:.1%} below normal\n"
           f"{'':34}{'vehicles lost':>15}{'revenue lost':>16}")
     for name, (n, usd) in {"model": (units.sum(), revenue), **PUBLISHED}.items():
         print(f"{name:34}{n / 1e6:13.1f} M{format_usd(usd) if usd else 'n/a':>16}")
-    by = dict(zip(table.regions, units))
-    model = {"US": by["US"], "CN": by["CN"], "JP+KR+TW": by["JP"] + by["KR"] + by["TW"], "ROW": by["ROW"]}
     total = sum(n for _, n in AFS_REGIONS.values())
-    print(f"\n{'by region':10}{'model':>16}   AutoForecast Solutions (Nov 2021 projection)")
-    for r, (name, n) in AFS_REGIONS.items():
-        print(f"{r:10}{model[r] / 1e6:7.2f} M ({model[r] / units.sum():4.0%})   {n / 1e6:5.2f} M ({n / total:4.0%}) {name}")
-    print(f"\nWhy below: demand over what fabs deliver alone loses {alone / 1e6:.1f} M vehicles, the storm, the fire and "
-          f"the lockdown\n{(units.sum() - alone) / 1e6:.1f} M more. One mature chip for every buyer: carmakers' 2020 "
-          f"order cuts cost them no place at the\nfabs, and no electronics buyer took the capacity (docs/assumptions.md,"
-          f" '2021 chip shortage').")
+    print(f"\n{'share by region':16}{'model':>8}{'demand gap alone':>18}   AutoForecast Solutions (Nov 2021, 11.3 M)")
+    for regions, (name, n) in AFS_REGIONS.items():
+        share = [sum(u[table.regions.index(r)] for r in regions) / u.sum() for u in (units, alone)]
+        print(f"{'+'.join(regions):16}{share[0]:8.0%}{share[1]:18.0%}   {n / total:4.0%} {name}")
+    print(f"\nWhy below: demand beyond what fabs deliver alone loses {alone.sum() / 1e6:.1f} M vehicles, the storm, the "
+          f"fire and the\nlockdown {(units.sum() - alone.sum()) / 1e6:.1f} M more. One mature chip for every buyer: "
+          f"carmakers' 2020 order cuts cost them\nno place at the fabs, and no electronics buyer took the capacity "
+          f"(docs/assumptions.md, '2021 chip shortage').")
     if out is None:
         return print("figure not written: --out DIR saves it")
     (ax := plot_value_added_loss(loss)).set_title("2021 chip shortage (approximation): value added lost")
