@@ -72,9 +72,9 @@ def auto_losses(res, loss, table):
 
 
 def price_peak(res) -> float:
-    """Highest mature-chip price users saw, over their first day's price (docs/model.md §5.9)."""
+    """Highest mature-chip price users saw, over the reference price (docs/model.md §5.9; not fed back here)."""
     prices = res.to_dataframe("price").query("commodity == @MATURE[0] and id.str.contains('.demand.')", engine="python")
-    return float((prices.groupby("id")["value"].max() / prices.groupby("id")["value"].first()).max())
+    return float(prices["value"].max() / res.scenario.network.commodity(MATURE[0]).price_usd)
 
 
 def main(horizon: int, out: str | None) -> None:

@@ -77,3 +77,12 @@ def test_the_vehicles_by_region_add_up_and_every_car_making_region_loses(example
     net = runs[True].scenario.network
     base = sum(d.rate_per_day for d in net.demands if d.commodity == "mature_chip")
     assert cars == pytest.approx(0.25 * 365 * 1.17 * base * net.commodity("mature_chip").price_usd, rel=1e-9)
+
+
+def test_the_price_peak_is_the_highest_mature_chip_price_at_users_over_the_reference(example, runs):
+    res = runs[True]
+    net = res.scenario.network
+    users = [i for i, s in enumerate(res.coords.stock) if s.split(":")[0] in
+             {d.id for d in net.demands if d.commodity == "mature_chip"} and s.endswith(":mature_chip")]
+    peak = res.arrays["price"][0][:, users].max() / net.commodity("mature_chip").price_usd
+    assert example.price_peak(res) == pytest.approx(peak, rel=1e-12) and peak > 1.0
