@@ -4,10 +4,11 @@ Covers:
 - ``Results.value_added_loss`` (ARIO, model.md §8.3), ``gdp_at_risk``, ``chain_shortfall_usd``, ``plot_value_added_loss``
 
 Scenario:
-  None fitted to the published losses. Mature-chip demand +17 % over 2019 (US Commerce, semiconductor RFI, Jan 2022), all
-  delivered (assumed: the RFI says supply lagged, gives no volume); 5 days of chips and wafers at users, packagers and fabs
-  (RFI: users' median 40 in 2019, under 5 in 2021). Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity); Renesas
-  fire (N3 stopped 19 Mar-17 Apr, full 24 Jun: Renesas, 2021; 10 % of Japan's); Malaysia (Jun-Sep, 30 % of ROW's back end).
+  Inputs from sources, none fitted to the published losses. Mature-chip demand +17 % over 2019 (US Commerce, RFI
+  results, 25 Jan 2022); fabs at full instead of 2019's utilisation, +13 % (UMC quarterly results: 88.5 % in 2019, '100 %+'
+  in 2021), no capacity added (assumed: a lower bound); 5 days of chips and wafers at users, packagers and fabs (RFI: 40
+  in 2019, under 5 in 2021). Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity); Renesas fire (N3 stopped 19 Mar
+  to 17 Apr, full 24 Jun: Renesas, 2021; 10 % of Japan's); Malaysia (Jun-Sep, 30 % of ROW's back end).
 """
 
 import argparse
@@ -18,13 +19,16 @@ import supplychain as sc
 from supplychain.analytics import chain_shortfall_usd, gdp_at_risk
 from supplychain.analytics.compare import format_usd
 from supplychain.impact import load_io_table
-from supplychain.plotting import plot_value_added_loss
+from supplychain.plotting import market_prices, plot_value_added_loss
 
 SEED = 2021
-REGIONS = ("JP", "KR", "US", "CN", "TW", "ROW")
 WORLD_VEHICLES_2019 = 91.8e6   # world motor-vehicle production 2019 (OICA production statistics)
 PUBLISHED = {"AlixPartners (Sep 2021)": (7.7e6, 210e9), "AutoForecast Solutions (Jan 2022)": (10.2e6, None)}
+# AutoForecast Solutions' 11.26 M for 2021 (Automotive News, 12 Nov 2021); N. America and rest of Asia include ROW's part
+AFS_REGIONS = {("US",): ("North America", 3.40e6), ("CN",): ("China", 2.15e6), ("JP", "KR", "TW"): ("rest of Asia", 1.95e6),
+               ("ROW",): ("Europe, S. America, M. East, Africa", 3.32e6 + 0.375e6 + 0.071e6)}
 MATURE, LEAN_DAYS, RUN = ("mature_chip", "mature_wafer"), 5.0, 0.75   # 2025 baseline fabs run at ~75 %
+DEMAND, SUPPLY = 1.17, round(1.0 / 0.885, 4)   # 2021 over 2019: RFI demand; fabs from UMC's 88.5 % of 2019 to 100 %
 
 
 def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
@@ -41,51 +45,47 @@ def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
 
 def shortage_2021(horizon: int = 365, disruptions: bool = True) -> sc.Scenario:
     """The 2021 shortage on the built-in baseline (module docstring); without the three disruptions if not asked."""
-    day0 = dt.date(2021, 1, 1)
-    shocks = [sc.DemandShock(region=r, commodity="mature_chip", factor=1.17, start=day0) for r in REGIONS]
-    shocks += [sc.CapacityShock(facility=f"{r}.{s}.mature_wafer", fraction_lost=round(1 - RUN * 1.17, 4),
-                             recovery_days=0, start=day0) for r in REGIONS for s in ("fab", "fab_new")]
+    day0, base = dt.date(2021, 1, 1), sc.load_baseline(horizon_days=horizon, start_date=dt.date(2021, 1, 1))
+    shocks = [sc.DemandShock(region=r.id, commodity=MATURE[0], factor=DEMAND, start=day0) for r in base.network.regions]
+    shocks += [sc.CapacityShock(facility=f.id, fraction_lost=round(1 - RUN * SUPPLY, 4), recovery_days=0, start=day0)
+               for f in base.network.facilities if f.output == MATURE[1]]   # every mature fab, whatever its stage
     hits = [("US.fab.mature_wafer", 0.3, 0, (2, 15), (3, 31)), ("JP.fab.mature_wafer", 0.1, 68, (3, 19), (4, 17)),
             ("ROW.packaging.mature_chip", 0.3, 30, (6, 1), (9, 30))]   # Texas storm, Renesas fire, Malaysia's lockdown
     shocks += [sc.CapacityShock(facility=f, fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
-                             end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
-    base = sc.load_baseline(horizon_days=horizon, start_date=day0)
+                                end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
     return base.replace(network=lean_start(base.network), name="2021 chip shortage").with_shocks(*shocks)
 
 
-def auto_losses(res, loss, table):
-    """Vehicles lost by region, assemblers' revenue lost (net of parts sold within C29), cars' mature chips a year."""
-    j, n_s, net = table.sectors.index("C29"), len(table.sectors), res.scenario.network
+def auto_losses(loss, table):
+    """Vehicles lost by region and assemblers' revenue lost (net of the parts C29 sells within C29)."""
+    j, n_s = table.sectors.index("C29"), len(table.sectors)
     gross = loss.total.mean(axis=0)[:, j] / table.value_added.reshape(-1, n_s)[:, j]   # C29 output lost by region
     inside = table.a.reshape(len(table.regions), n_s, -1, n_s)[:, j, :, j].sum(axis=0).mean()
-    chips = 365.0 * res.demand[..., [d.commodity == MATURE[0] for d in net.demands]].sum(axis=-1).mean()
-    cars = chips * net.commodity(MATURE[0]).price_usd * table.use[MATURE[0]][j]   # USD at reference prices
-    return gross / table.output[:, j].sum() * WORLD_VEHICLES_2019, gross.sum() * (1.0 - inside), cars
+    return gross / table.output[:, j].sum() * WORLD_VEHICLES_2019, gross.sum() * (1.0 - inside)
 
 
 def main(horizon: int, out: str | None) -> None:
-    scenario, calm = shortage_2021(horizon), shortage_2021(horizon, disruptions=False)   # calm: nothing is short
-    shocked, base, calm = (sc.simulate(s, engine="vector", seed=SEED) for s in (scenario, scenario.without_shocks(), calm))
-    loss, table = shocked.value_added_loss(), load_io_table()
-    short, at_risk = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean(), gdp_at_risk(shocked, baseline=base)
+    scenario, table = shortage_2021(horizon), load_io_table()   # gap below: the scenario without the disruptions
+    shocked, base, gap = (sc.simulate(s, engine="vector", seed=SEED) for s in (scenario, scenario.without_shocks(),
+                                                                               shortage_2021(horizon, disruptions=False)))
+    loss, at_risk = shocked.value_added_loss(), gdp_at_risk(shocked, baseline=base)
+    short = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()
+    peak = market_prices(shocked, MATURE[0])[1].max()   # price over the reference (§5.9; not fed back here)
     for region, row in at_risk.iterrows():
         print(f"  value added lost {region:<4}{format_usd(row.loss_mean_usd):>8} ({row.gdp_at_risk_share:.2%} of GDP)")
-    fab = [f.output == "mature_wafer" for f in scenario.network.facilities]   # wafers not made: capacity lost, idling
-    stopped = (calm.production - shocked.production)[..., fab].sum() * scenario.network.commodity(MATURE[0]).price_usd
     print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} of value added per $1 of chips "
-          f"not delivered ({format_usd(short)} over {horizon} days),\n{short / stopped:.1f} times the wafers the "
-          f"disruptions stopped ({format_usd(stopped)}; why: docs/assumptions.md, '2021 chip shortage')")
-    units, revenue, cars = auto_losses(shocked, loss, table)
+          f"not delivered ({format_usd(short)} over {horizon} days); mature-chip price peak {peak:.2f}x")
+    (units, revenue), alone = auto_losses(loss, table), auto_losses(gap.value_added_loss(), table)[0]
     print(f"\nMotor vehicles (C29), {horizon} days: output {units.sum() / WORLD_VEHICLES_2019:.1%} below normal\n"
           f"{'':34}{'vehicles lost':>15}{'revenue lost':>16}")
     for name, (n, usd) in {"model": (units.sum(), revenue), **PUBLISHED}.items():
         print(f"{name:34}{n / 1e6:13.1f} M{format_usd(usd) if usd else 'n/a':>16}")
-    print("model by region: " + ", ".join(f"{r} {n / 1e6:.2f} M" for r, n in zip(table.regions, units)))
-    ceiling = stopped / cars * WORLD_VEHICLES_2019   # vehicles, had every wafer stopped been a car's chip
-    need = "-".join(format_usd(n / WORLD_VEHICLES_2019 * cars) for n, _ in PUBLISHED.values())
-    print(f"\nWhy below: had every wafer the disruptions stopped been a car's chip, {ceiling / 1e6:.1f} M vehicles would "
-          f"be lost;\nthe published losses need {need} of cars' {format_usd(cars)} a year of mature chips missing: the "
-          f"rest is\ndemand beyond what fabs delivered (left out here), double ordering and single-sourced parts.")
+    print(f"\n{'share by region':16}{'model':>8}{'demand gap alone':>18}   AutoForecast Solutions (Nov 2021, 11.3 M)")
+    for regions, (name, n) in AFS_REGIONS.items():
+        share = [sum(u[table.regions.index(r)] for r in regions) / max(u.sum(), 1.0) for u in (units, alone)]
+        print(f"{'+'.join(regions):16}{share[0]:8.0%}{share[1]:18.0%}   {n / 11.261e6:4.0%} {name}")
+    print(f"\nWhy below: the demand gap alone loses {alone.sum() / 1e6:.1f} M vehicles, the disruptions add "
+          f"{units.sum() / 1e6 - alone.sum() / 1e6:.1f} M; one buyer per region (docs/assumptions.md, 2021 chip shortage)")
     if out is None:
         return print("figure not written: --out DIR saves it")
     (ax := plot_value_added_loss(loss)).set_title("2021 chip shortage (approximation): value added lost")
