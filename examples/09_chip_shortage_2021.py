@@ -24,21 +24,18 @@ SEED = 2021
 REGIONS = ("JP", "KR", "US", "CN", "TW", "ROW")
 WORLD_VEHICLES_2019 = 91.8e6   # world motor-vehicle production 2019 (OICA production statistics)
 PUBLISHED = {"AlixPartners (Sep 2021)": (7.7e6, 210e9), "AutoForecast Solutions (Jan 2022)": (10.2e6, None)}
-MATURE, LEAN_DAYS, RUN = ("mature_chip", "mature_wafer"), 5.0, 0.75   # 2025 baseline fabs run at ~75 %
-# The baseline splits mature-node chips into foundry-made (MATURE) and IDM-made ones; 2021 hit both.
-IDM = ("mature_idm_chip", "mature_idm_wafer")
+MATURE, IDM = ("mature_chip", "mature_wafer"), ("mature_idm_chip", "mature_idm_wafer")   # foundry-, IDM-made: 2021 hit both
+LEAN_DAYS, RUN = 5.0, 0.75   # 2025 baseline fabs run at ~75 %
 
 
 def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
     """``net`` holding and aiming at ``days`` of use of mature chips and wafers at users, packagers and fabs (2021)."""
     lean = sc.DaysOfCover(days)   # the normal stock the prices read too (a cover change on top would count twice)
-    demands = [dataclasses.replace(d, initial_inventory=days * d.rate_per_day, policy=lean) if d.commodity in MATURE + IDM
-               else d for d in net.demands]
+    demands = [dataclasses.replace(d, initial_inventory=days * d.rate_per_day, policy=lean) if d.commodity in MATURE + IDM else d
+               for d in net.demands]
     facilities = [dataclasses.replace(f, initial_inventory={**dict(f.initial_inventory), **{
         k: days * RUN * f.capacity_per_day * dict(f.recipe).get(k, 1.0) for k, _ in f.policies if k in MATURE + IDM}},
-        policies={k: lean if k in MATURE + IDM and k != f.output else p for k, p in f.policies})
-        if f.output in MATURE + IDM else f
-        for f in net.facilities]
+        policies={k: lean if k in MATURE + IDM and k != f.output else p for k, p in f.policies}) if f.output in MATURE + IDM else f for f in net.facilities]
     return dataclasses.replace(net, demands=tuple(demands), facilities=tuple(facilities))
 
 
@@ -46,15 +43,12 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True) -> sc.Scenario:
     """The 2021 shortage on the built-in baseline (module docstring); without the three disruptions if not asked."""
     day0 = dt.date(2021, 1, 1)
     shocks = [sc.DemandShock(region=r, commodity=c, factor=1.17, start=day0) for r in REGIONS for c in (MATURE[0], IDM[0])]
-    shocks += [sc.CapacityShock(facility=f"{r}.{s}.{w}", fraction_lost=round(1 - RUN * 1.17, 4),
-                             recovery_days=0, start=day0) for r in REGIONS for s in ("fab", "fab_new")
-               for w in (MATURE[1], IDM[1]) if f"{r}.{s}.{w}" in {f.id for f in sc.load_baseline().network.facilities}]
+    shocks += [sc.CapacityShock(facility=f"{r}.{s}.{w}", fraction_lost=round(1 - RUN * 1.17, 4), recovery_days=0,
+                                start=day0) for r in REGIONS for s in ("fab", "fab_new") for w in (MATURE[1], IDM[1]) if r != "TW" or w == MATURE[1]]
     hits = [("US.fab.mature_wafer", 0.3, 0, (2, 15), (3, 31)), ("JP.fab.mature_wafer", 0.1, 68, (3, 19), (4, 17)),
-            ("ROW.packaging.mature_chip", 0.3, 30, (6, 1), (9, 30)),   # Texas storm, Renesas fire, Malaysia's lockdown
-            ("US.fab.mature_idm_wafer", 0.3, 0, (2, 15), (3, 31)), ("JP.fab.mature_idm_wafer", 0.1, 68, (3, 19), (4, 17)),
-            ("ROW.packaging.mature_idm_chip", 0.3, 30, (6, 1), (9, 30))]   # the same on IDMs' fabs and back-ends
-    shocks += [sc.CapacityShock(facility=f, fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
-                             end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
+            ("ROW.packaging.mature_chip", 0.3, 30, (6, 1), (9, 30))]   # Texas storm, Renesas fire, Malaysia's lockdown
+    shocks += [sc.CapacityShock(facility=f.replace("mature_", k), fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
+                             end=dt.date(2021, *b)) for f, x, r, a, b in hits for k in ("mature_", "mature_idm_")] if disruptions else []
     base = sc.load_baseline(horizon_days=horizon, start_date=day0)
     return base.replace(network=lean_start(base.network), name="2021 chip shortage").with_shocks(*shocks)
 
