@@ -33,7 +33,8 @@ SEED = 301
 START = dt.date(2024, 7, 1)
 HORIZON_DAYS = 913                       # to the end of 2026
 BEFORE = dt.date(2018, 7, 6)             # List 1 tariffs in force long before the scenario
-CHIPS = ("memory_chip", "logic_chip", "mature_chip", "memory_wafer", "mature_wafer")
+CHIPS = ("memory_chip", "logic_chip", "mature_chip", "mature_idm_chip", "memory_wafer", "mature_wafer",
+         "mature_idm_wafer")
 # (commodities, rate in force before, increase, effective date) -- USTR, 89 FR 76581
 TRANCHES = [
     (("li_ion_cell", "cam", "aam", "aam_synthetic"), 0.075, 0.175, dt.date(2024, 9, 27)),

@@ -4,11 +4,10 @@ Covers:
 - ``Results.value_added_loss`` (ARIO, model.md §8.3), ``gdp_at_risk``, ``chain_shortfall_usd``, ``plot_value_added_loss``
 
 Scenario:
-  Inputs from sources, none fitted to the published losses. Mature-chip demand +17 % over 2019 (US Commerce, RFI
-  results, 25 Jan 2022); fabs at full instead of 2019's utilisation, +13 % (UMC quarterly results: 88.5 % in 2019, '100 %+'
-  in 2021), no capacity added (assumed: a lower bound); 5 days of chips and wafers at users, packagers and fabs (RFI: 40
-  in 2019, under 5 in 2021). Texas storm (15 Feb, ~6 weeks, 30 % of US mature capacity); Renesas fire (N3 stopped 19 Mar
-  to 17 Apr, full 24 Jun: Renesas, 2021; 10 % of Japan's); Malaysia (Jun-Sep, 30 % of ROW's back end).
+  Inputs from sources, none fitted. Mature chips (foundry- and IDM-made): demand +17 % over 2019 (US Commerce, RFI, Jan
+  2022); fabs at full, not 2019's utilisation: +13 % (UMC: 88.5 % in 2019, '100 %+' in 2021), no capacity added; 5 days of
+  stock at users, packagers, fabs (RFI: 40 in 2019, under 5 in 2021). Texas storm (15 Feb, ~6 weeks, 30 % of US capacity);
+  Renesas fire (IDM; N3 out 19 Mar-17 Apr, full 24 Jun; 10 % of Japan's capacity); Malaysia (Jun-Sep, 30 % of ROW's back end).
 """
 
 import argparse
@@ -21,13 +20,13 @@ from supplychain.analytics.compare import format_usd
 from supplychain.impact import load_io_table
 from supplychain.plotting import market_prices, plot_value_added_loss
 
-SEED = 2021
-WORLD_VEHICLES_2019 = 91.8e6   # world motor-vehicle production 2019 (OICA production statistics)
+SEED, WORLD_VEHICLES_2019 = 2021, 91.8e6   # world motor-vehicle production 2019 (OICA production statistics)
 PUBLISHED = {"AlixPartners (Sep 2021)": (7.7e6, 210e9), "AutoForecast Solutions (Jan 2022)": (10.2e6, None)}
 # AutoForecast Solutions' 11.26 M for 2021 (Automotive News, 12 Nov 2021); N. America and rest of Asia include ROW's part
 AFS_REGIONS = {("US",): ("North America", 3.40e6), ("CN",): ("China", 2.15e6), ("JP", "KR", "TW"): ("rest of Asia", 1.95e6),
                ("ROW",): ("Europe, S. America, M. East, Africa", 3.32e6 + 0.375e6 + 0.071e6)}
-MATURE, LEAN_DAYS, RUN = ("mature_chip", "mature_wafer"), 5.0, 0.75   # 2025 baseline fabs run at ~75 %
+MATURE = ("mature_chip", "mature_wafer", "mature_idm_chip", "mature_idm_wafer")   # foundry- and IDM-made: 2021 hit both
+CHIPS, WAFERS, LEAN_DAYS, RUN = MATURE[::2], MATURE[1::2], 5.0, 0.75   # 2025 baseline fabs run at ~75 %
 DEMAND, SUPPLY = 1.17, round(1.0 / 0.885, 4)   # 2021 over 2019: RFI demand; fabs from UMC's 88.5 % of 2019 to 100 %
 
 
@@ -46,11 +45,12 @@ def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
 def shortage_2021(horizon: int = 365, disruptions: bool = True) -> sc.Scenario:
     """The 2021 shortage on the built-in baseline (module docstring); without the three disruptions if not asked."""
     day0, base = dt.date(2021, 1, 1), sc.load_baseline(horizon_days=horizon, start_date=dt.date(2021, 1, 1))
-    shocks = [sc.DemandShock(region=r.id, commodity=MATURE[0], factor=DEMAND, start=day0) for r in base.network.regions]
+    shocks = [sc.DemandShock(region=r.id, commodity=c, factor=DEMAND, start=day0) for r in base.network.regions for c in CHIPS]
     shocks += [sc.CapacityShock(facility=f.id, fraction_lost=round(1 - RUN * SUPPLY, 4), recovery_days=0, start=day0)
-               for f in base.network.facilities if f.output == MATURE[1]]   # every mature fab, whatever its stage
-    hits = [("US.fab.mature_wafer", 0.3, 0, (2, 15), (3, 31)), ("JP.fab.mature_wafer", 0.1, 68, (3, 19), (4, 17)),
-            ("ROW.packaging.mature_chip", 0.3, 30, (6, 1), (9, 30))]   # Texas storm, Renesas fire, Malaysia's lockdown
+               for f in base.network.facilities if f.output in WAFERS]   # every mature fab, any stage
+    jp = [base.network.facility(f"JP.fab.{w}").capacity_per_day for w in WAFERS]   # Texas storm, Renesas fire, Malaysia:
+    hits = [(f"US.fab.{w}", 0.3, 0, (2, 15), (3, 31)) for w in WAFERS] + [(f"ROW.packaging.{c}", 0.3, 30, (6, 1), (9, 30))
+            for c in CHIPS] + [("JP.fab.mature_idm_wafer", round(0.1 * sum(jp) / jp[1], 4), 68, (3, 19), (4, 17))]
     shocks += [sc.CapacityShock(facility=f, fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
                                 end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
     return base.replace(network=lean_start(base.network), name="2021 chip shortage").with_shocks(*shocks)

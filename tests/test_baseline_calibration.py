@@ -17,7 +17,7 @@ from supplychain import ExportControl
 from supplychain.datasets.baseline import load_baseline
 from supplychain.datasets.calibration import calibration_table
 
-SILICON_CHIPS = ("memory_chip", "logic_chip", "mature_chip")
+SILICON_CHIPS = ("memory_chip", "logic_chip", "mature_chip", "mature_idm_chip")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ A mine ships ore to two fabs, CN and KR (capacity 20/day each, steady output 5, 
 and ramp 7, ``semiconductors`` chain: a stop of 7 days or more restarts cold, §5.4.2), which ship
 chips, half each, to a consumer demanding 10/day. KR's fab stops on days 5-14 (10 days): its capacity
 is back on day 15 = b, its cold factor is ``clip((t - 15 - 5 + 1) / 7, 0, 1)`` (0 on days 15-19, 1/7
-on day 20, 1 from day 26). CN's fab is lost for good from day 16, so the consumer diverts CN's half.
+on day 20, 1 from day 26). CN's fab is lost for good from day 16, its stock destroyed (a supplier with
+stock beyond what it owes would ship it first, §5.6.5), so the consumer diverts CN's half.
 
 The days of full output the cold restart withholds from its n-th day back on, by hand:
 ``W(n) = sum_{k >= n} (1 - clip((k - 4) / 7, 0, 1))``: five whole days (k = 0..4) then
@@ -54,7 +55,7 @@ def scenario(cover: float) -> Scenario:
         demands=(Demand("US.chip", "US", "chip", 10.0, policy=DaysOfCover(cover)),),
     )
     shocks = (CapacityShock(facility="KR.fab", fraction_lost=1.0, start=5, end=BACK, recovery_days=0),
-              CapacityShock(facility="CN.fab", fraction_lost=1.0, start=16, recovery_days=0))
+              CapacityShock(facility="CN.fab", fraction_lost=1.0, start=16, recovery_days=0, destroy_inventory=1.0))
     return Scenario(net, horizon_days=40).with_shocks(*shocks)
 
 

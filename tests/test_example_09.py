@@ -34,7 +34,7 @@ def test_the_demand_gap_alone_shorts_chips_and_keeps_fabs_flat_out(example, runs
     # and once the lean start's ramp is over every mature fab makes its whole capacity left every day
     assert 0.0 < chain_shortfall_usd(runs[False])[0] < chain_shortfall_usd(runs[True])[0]
     net = runs[False].scenario.network
-    fab = [f.output == "mature_wafer" for f in net.facilities]
+    fab = [f.output in example.WAFERS for f in net.facilities]   # foundry- and IDM-made
     left = 1.0 - round(1.0 - example.RUN * example.SUPPLY, 4)   # 2025 capacity x 0.75 (2019 output) x 1/0.885
     assert example.SUPPLY == pytest.approx(1.13, abs=1e-3) and left == pytest.approx(0.8474, abs=1e-12)
     capacity = left * np.array([f.capacity_per_day for f in net.facilities])[fab]
@@ -47,16 +47,21 @@ def test_the_storm_and_the_fire_remove_the_hand_computed_fab_output(example, run
     ids = [f.id for f in net.facilities]
     lost = (runs[False].production - runs[True].production)[0]
     left = 1.0 - round(1.0 - example.RUN * example.SUPPLY, 4)   # capacity left after holding fabs at 2021 output
-    us, jp = (net.facilities[ids.index(f"{r}.fab.mature_wafer")].capacity_per_day * left for r in ("US", "JP"))
-    # Texas: 30 % from 15 Feb (day 45) to 31 Mar (day 89, excluded), 44 days, back at once
-    assert lost[:, ids.index("US.fab.mature_wafer")].sum() == pytest.approx(0.3 * 44 * us, rel=1e-9)
-    assert np.all(lost[45:89, ids.index("US.fab.mature_wafer")] == pytest.approx(0.3 * us, rel=1e-9))
-    # Renesas: 10 % from 19 Mar (day 77) to 17 Apr (day 106, excluded), 29 days, then back linearly over 68 days
-    # (to 24 Jun), recovery starts on the end day: d / 68 of the loss is back on its d-th day (docs/model.md §6.6)
-    ramp = 0.1 * sum(1.0 - k / 68 for k in range(1, 68))
-    assert lost[:, ids.index("JP.fab.mature_wafer")].sum() == pytest.approx((0.1 * 29 + ramp) * jp, rel=1e-9)
-    assert np.all(lost[77:106, ids.index("JP.fab.mature_wafer")] == pytest.approx(0.1 * jp, rel=1e-9))
-    assert lost[106 + 68:, ids.index("JP.fab.mature_wafer")].max() == 0.0
+    cap = {i: net.facilities[ids.index(i)].capacity_per_day * left for r in ("US", "JP")
+           for i in (f"{r}.fab.mature_wafer", f"{r}.fab.mature_idm_wafer")}
+    # Texas: 30 % of both kinds of US fab from 15 Feb (day 45) to 31 Mar (day 89, excluded), 44 days, back at once
+    for fab in ("US.fab.mature_wafer", "US.fab.mature_idm_wafer"):
+        assert lost[:, ids.index(fab)].sum() == pytest.approx(0.3 * 44 * cap[fab], rel=1e-9)
+        assert np.all(lost[45:89, ids.index(fab)] == pytest.approx(0.3 * cap[fab], rel=1e-9))
+    # Renesas (an IDM): 10 % of Japan's mature capacity, all on its IDM fab, from 19 Mar (day 77) to 17 Apr (day 106,
+    # excluded), 29 days, then back linearly over 68 days (to 24 Jun), recovery starting on the end day: d / 68 of the
+    # loss is back on its d-th day (docs/model.md §6.6); Japan's foundry fab loses nothing
+    idm = ids.index("JP.fab.mature_idm_wafer")
+    x = round(0.1 * (cap["JP.fab.mature_wafer"] + cap["JP.fab.mature_idm_wafer"]) / cap["JP.fab.mature_idm_wafer"], 4)
+    jp, ramp = x * cap["JP.fab.mature_idm_wafer"], sum(1.0 - k / 68 for k in range(1, 68))
+    assert 0.1 < x < 1.0 and lost[:, idm].sum() == pytest.approx((29 + ramp) * jp, rel=1e-9)
+    assert np.all(lost[77:106, idm] == pytest.approx(jp, rel=1e-9)) and lost[106 + 68:, idm].max() == 0.0
+    assert not lost[:, ids.index("JP.fab.mature_wafer")].any()
 
 
 def test_the_vehicles_by_region_add_up_and_every_car_making_region_loses(example, runs):

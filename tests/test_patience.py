@@ -51,31 +51,26 @@ def test_patience_keeps_what_the_supplier_would_ship_within_it_and_reach_stops_r
     # (recovery 0); patience P = 15 days. It quotes its restart, 25 - t days away, then its backlog at
     # its steady 10/day (docs/model.md §5.7). The buyer's cover horizon is its order-up-to level in days
     # of its steady inflow, 20 / 10 = 2 days (§5.6.5, reach).
-    # Days 5-10: the restart is at least P away, so the lane is late with nothing owed: no order is
-    # placed (the buyer has no alternate), quote 1 + (25 - t) = 21 ... 16.
-    # Day 11: 14 days < P, and the plant still holds 10 units, more than it owes (0), so the lane is in
-    # reach: the buyer, 50 backordered, orders 20 + 50 = 70; the plant ships its 10 and owes 60:
-    # quote 1 + 14 + 6 = 21.
-    # Day 12: wait 13 + 60/10 = 19 >= P: late, the buyer keeps what ships within P after the restart,
-    # (15 - 13) x 10 = 20. The plant has no stock left and its restart plus transport, 13 + 1, is beyond
-    # the buyer's 2-day horizon: out of reach, so the 20 owed leave the buyer's position and the buyer
-    # places nothing more (before, it re-ordered its gap every other day up to the patience cap).
-    # Days 12-23: the 20 stay owed (wait 25 - t + 2 < P), quote 1 + (25 - t) + 2.
-    # Day 24: restart 1 day away, 1 + 1 <= 2: in reach; the 20 owed count again; 170 backordered: the
-    # buyer orders 20 + 170 - 20 = 170, owed 190: quote 1 + 1 + 19 = 21.
+    # Day 5: the restart is P or more away, but the plant still holds 10 units, more than it owes (0):
+    # a new order ships from that stock at once, so the lane is not late (§5.6.5); the buyer orders its
+    # day's use, 10, and the plant ships it. Before this rule the lane was late from day 5 and the plant
+    # sat on its stock until day 11.
+    # Days 6-10: no stock, the restart at least P away: late with nothing owed, no order is placed (the
+    # buyer has no alternate), quote 1 + (25 - t).
+    # Days 11-23: 14 days < P, but the plant has no stock and its restart plus transport, 25 - t + 1, is
+    # beyond the buyer's 2-day horizon: out of reach, nothing is placed, quote 1 + (25 - t).
+    # Day 24: restart 1 day away, 1 + 1 <= 2: in reach; 170 backordered: the buyer orders 20 + 170,
+    # owed 190: quote 1 + 1 + 19 = 21.
     outage = CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=25, recovery_days=0)
     res = simulate(Scenario(one_buyer(patience=15.0, chain="other"), horizon_days=60).with_shocks(outage),
                    engine=engine, seed=0)
     backlog = res.series("backlog", LANE)[0]
     quoted = res.series("quoted_lead_time", LANE)[0]
     flow = res.series("flow", LANE)[0]
-    np.testing.assert_allclose(backlog[5:11], 0.0)
-    np.testing.assert_allclose(flow[5:11], 0.0)
-    np.testing.assert_allclose(quoted[5:11], [21, 20, 19, 18, 17, 16])
-    assert backlog[11] == pytest.approx(60.0) and quoted[11] == pytest.approx(21.0)
-    np.testing.assert_allclose(backlog[12:24], 20.0)
-    np.testing.assert_allclose(flow[12:25], 0.0)
-    np.testing.assert_allclose(quoted[12:24], 28.0 - np.arange(12, 24))
+    np.testing.assert_allclose(backlog[5:24], 0.0)
+    assert flow[5] == pytest.approx(10.0) and res.series("inventory", "CN.plant:w")[0][5] == pytest.approx(0.0)
+    np.testing.assert_allclose(flow[6:25], 0.0)
+    np.testing.assert_allclose(quoted[5:24], 26.0 - np.arange(5, 24))
     assert res.series("unmet", "US.w")[0][24] == pytest.approx(170.0)
     assert backlog[24] == pytest.approx(190.0) and quoted[24] == pytest.approx(21.0)
     # After the restart the backlog clears within the horizon.
@@ -84,12 +79,14 @@ def test_patience_keeps_what_the_supplier_would_ship_within_it_and_reach_stops_r
 
 def test_a_permanent_loss_is_late_at_once_and_draws_no_order():
     # Default patience of the minerals chain; a total loss without an end from day 5; 300 days. The plant
-    # announces no restart: its wait is infinite (recorded as the horizon, 300 days, plus transport), the
-    # lane is late from day 5 and the buyer, with no alternate, places nothing on it: nothing is owed.
+    # announces no restart: its wait is infinite (recorded as the horizon, 300 days, plus transport). On
+    # day 5 it still holds 10 units, beyond what it owes, so the buyer's order of 10 ships from them;
+    # from day 6 the lane is late and the buyer, with no alternate, places nothing on it: nothing is owed.
     res = simulate(Scenario(one_buyer(), horizon_days=300).with_shocks(OUTAGE), engine="vector", seed=0)
     backlog = res.series("backlog", LANE)[0]
     np.testing.assert_allclose(backlog, 0.0)
-    np.testing.assert_allclose(res.series("flow", LANE)[0][5:], 0.0)
+    assert res.series("flow", LANE)[0][5] == pytest.approx(10.0)
+    np.testing.assert_allclose(res.series("flow", LANE)[0][6:], 0.0)
     np.testing.assert_allclose(res.series("quoted_lead_time", LANE)[0][5:], 1.0 + 300)
     assert np.isfinite(res.arrays["quoted_lead_time"]).all()
 

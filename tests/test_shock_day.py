@@ -160,7 +160,7 @@ def test_benchmark_replays_the_section301_file_with_tariffs_in_force() -> None:
     shocks = catalogue["Section 301 review 2024-2026"]
     # Days from the file's own start date (2024-07-01): 2018 tariffs in force, the increases on
     # 27 Sep 2024, 1 Jan 2025 and 1 Jan 2026 (not anchored on day 30, not pushed past the horizon).
-    assert sorted(s.start for s in shocks) == [-2187] * 4 + [88, 184, 184, 184, 549]
+    assert sorted(s.start for s in shocks) == [-2187] * 5 + [88, 184, 184, 184, 184, 549]
     scenario = base.with_shocks(*shocks)
     assert scenario.shock_day == 88
     assert shock_window(scenario, shocks) == (88, base.horizon_days)

@@ -124,7 +124,7 @@ def test_without_tariffs_regions_keep_their_rents_net_of_inputs():
     _, who = _flagship()
     steps, tariffs = final_buyer_steps(who)
     net = who["scarcity_rent_net_of_inputs_usd"]
-    assert abs(who["intermediate_buyer_cost_increase_usd"].sum()) > 1e7   # prices moved upstream
+    assert abs(who["intermediate_buyer_cost_increase_usd"].sum()) > 5e6   # prices moved upstream
     assert tariffs == pytest.approx(0.0, abs=1e-3) and len(steps) >= 2
     assert dict(steps) == pytest.approx({r: float(v) for r, v in net.items() if abs(v) >= 0.5}, rel=1e-9)
 

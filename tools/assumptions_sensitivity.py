@@ -231,7 +231,7 @@ GROUPS: tuple[Group, ...] = (
           "JP 3 %, KR 3 %, TW 1 %", r"^rate_per_day$", r"assumption: \d+(\.\d+)?%", "only China's location-of-use "
           "share is published (IC Insights 2020); JP from bill-to, US from pre-AI bill-to less Mexico and chips "
           "shipped to Asian assemblers; KR/TW by assembly activity; IEA reports cells only in an aggregate",
-          kind=r"^demand$", item=r"\.demand\.(memory_chip|logic_chip|mature_chip|li_ion_cell)$"),
+          kind=r"^demand$", item=r"\.demand\.(memory_chip|logic_chip|mature_chip|mature_idm_chip|li_ion_cell)$"),
     Group("Germanium consumption by region (JP 8, KR 3, TW 2, ROW 8, CN 45 % of world refined; US from USGS)",
           r"^rate_per_day$", r"of world refined germanium", "no regional germanium consumption is published except "
           "the US (USGS); China's refiners' remainder is added to China's use", kind=r"^demand$"),

@@ -184,8 +184,8 @@ def historical_shocks(scenario_dir: str | Path) -> Catalogue:
     >>> historical_shocks("no/such/folder")
     {}
     >>> cat = historical_shocks(SCENARIO_DIR)
-    >>> sorted(s.start for s in cat["Section 301 review 2024-2026"])[:5]   # 2018 tariffs in force, 2024-09-27
-    [-2187, -2187, -2187, -2187, 88]
+    >>> sorted(s.start for s in cat["Section 301 review 2024-2026"])[:6]   # 2018 tariffs in force, 2024-09-27
+    [-2187, -2187, -2187, -2187, -2187, 88]
     """
     from ..io.scenario import load_scenario
     out: Catalogue = {}

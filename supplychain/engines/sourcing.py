@@ -243,16 +243,21 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
     is positive and at least the lane's patience: the buyer then keeps the
     part of its backlog the supplier would ship within the patience,
     ``(patience - restart)^+ / (wait - restart)`` (lanes served in
-    proportion to what they are owed). Both ``None`` when nothing is owed
-    and every supplier has capacity.
+    proportion to what they are owed). A supplier holding stock beyond what
+    it owes on all its lanes (more than ``REACH_TOLERANCE`` of its normal
+    rate) ships a new order from it at once: its lanes are neither late nor
+    cut, whatever its wait. Both ``None`` when nothing is owed and every
+    supplier has capacity.
     """
-    assert s.owed is not None
+    assert s.owed is not None and s.normal_rate is not None
     dead = s.capacity_today is not None and _quiet(s, s.day).any()
     if not dead and not s.owed.any():
         return None, None
     wait, restart = supplier_wait(c, s)
-    late = (wait > 0) & (wait >= sp.patience * (1.0 - LATE_TOLERANCE))
-    over = wait > sp.patience
+    spare = s.stock[:, c.out_stock] - _sum(c, s.owed, "origin")
+    bare = ~(spare > REACH_TOLERANCE * s.normal_rate)[:, c.lane_origin]
+    late = (wait > 0) & (wait >= sp.patience * (1.0 - LATE_TOLERANCE)) & bare
+    over = (wait > sp.patience) & bare
     if over.any():
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             keep = np.nan_to_num((sp.patience - restart) / (wait - restart), nan=0.0, posinf=1.0, neginf=0.0)

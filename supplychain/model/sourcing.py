@@ -35,8 +35,9 @@ QUALIFICATION_DAYS: dict[str, int] = {
 #: design lock-in). The rest is locked to the lane's supplier until the buyer has ported it, the
 #: lane's qualification time after it first sought alternates.
 #:
-#: - processed mature-node and advanced-logic wafers (``mature_wafer``, ``logic_wafer``), the packaged
-#:   chips made from them (``mature_chip``, ``logic_chip``: a buyer's part is bound to the wafers of its
+#: - processed mature-node (foundry and IDM) and advanced-logic wafers (``mature_wafer``,
+#:   ``mature_idm_wafer``, ``logic_wafer``), the packaged chips made from them (``mature_chip``,
+#:   ``mature_idm_chip``, ``logic_chip``: a buyer's part is bound to the wafers of its
 #:   qualified fab, and a change of assembly site is requalified too) and compound-semiconductor
 #:   devices (``compound_chip``): 0.2, ASSUMPTION (a judgement, no published
 #:   share of dual-sourced volume): a chip is qualified in one foundry's process, and porting it to
@@ -48,8 +49,9 @@ QUALIFICATION_DAYS: dict[str, int] = {
 #:   docs/assumptions.md.
 #: - every other commodity (memory to JEDEC standards, minerals, materials, cells): 1,
 #:   no lock-in (diverted volume moves at once to incumbents with spare capacity).
-SECOND_SOURCE_SHARE: dict[str, float] = {"mature_wafer": 0.2, "logic_wafer": 0.2, "mature_chip": 0.2,
-                                         "logic_chip": 0.2, "compound_chip": 0.2, "default": 1.0}
+SECOND_SOURCE_SHARE: dict[str, float] = {"mature_wafer": 0.2, "mature_idm_wafer": 0.2, "logic_wafer": 0.2,
+                                         "mature_chip": 0.2, "mature_idm_chip": 0.2, "logic_chip": 0.2,
+                                         "compound_chip": 0.2, "default": 1.0}
 
 #: Days of waiting beyond transport a buyer accepts before it cancels what its supplier would not
 #: ship in time (ASSUMPTIONS). Semiconductors: 90, the rise of the average chip lead time from about

@@ -26,17 +26,20 @@ CYCLE_TIMES: tuple[tuple[str, str, float, str], ...] = (
      f"derived: advanced logic (<10 nm, mostly 7 nm and below) at the 7 nm figure, low end; {FAB_RULE}"),
     ("fab", "mature_wafer", 40.0,
      f"derived: mature nodes (28 nm and older, as many layers or fewer) at the 28 nm figure; {FAB_RULE}"),
+    ("fab", "mature_idm_wafer", 40.0,
+     f"derived: IDMs' mature nodes (28 nm and older, as many layers or fewer) at the 28 nm figure; {FAB_RULE}"),
     ("fab", "memory_wafer", 60.0,
      f"assumption: memory fabs between the 28 nm and 7 nm figures, the 14/10 nm value; {FAB_RULE}"),
     # The capacity added in the year (stage "fab_new", tools/baseline/equipment.py) runs the same
     # process flow as the installed base, so its wafers take as long.
     *(("fab_new", wafer, days,
        f"derived: as stage 'fab' (the year's added capacity runs the same process flow); {FAB_RULE}")
-      for wafer, days in (("logic_wafer", 80.0), ("mature_wafer", 40.0), ("memory_wafer", 60.0))),
+      for wafer, days in (("logic_wafer", 80.0), ("mature_wafer", 40.0), ("mature_idm_wafer", 40.0),
+                          ("memory_wafer", 60.0))),
     *(("packaging", chip, 10.0,
        ("assumption: 10 days of assembly, burn-in and final test (back-end cycle times are quoted only as "
         "'weeks'; queueing at the die bank is held by the packaging input stock, 14 days)"))
-      for chip in ("logic_chip", "mature_chip", "memory_chip")),
+      for chip in ("logic_chip", "mature_chip", "mature_idm_chip", "memory_chip")),
     *(("refinery", out, 10.0,
        ("assumption: 10 days from feed to released product (continuous leaching, solvent extraction or "
         "purification circuits of a few days plus batch assay and release; no published figure)"))

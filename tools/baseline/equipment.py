@@ -48,7 +48,7 @@ GROWTH = frozen({
     "ROW": (0.07, "assumption: the world's +7% (31.5 -> 33.7 M wafers/month 2024-25)"),
 })
 GROWTH_SRC = "SEMI World Fab Forecast (June 2024)"
-SILICON_WAFERS = ("memory_wafer", "logic_wafer", "mature_wafer")
+SILICON_WAFERS = ("memory_wafer", "logic_wafer", "mature_wafer", "mature_idm_wafer")
 U_TOOL = V(0.80, "assumption: tool makers run at 80% (no published utilisation; order books ran 6-12 months in "
                  "2023)")
 TOOL_COVER = V(90.0, "assumption: fabs hold ~3 months of tools in the delivery and installation pipeline "

@@ -40,7 +40,8 @@ IHS = "IHS, PC supply chain days-of-inventory study (2014): foundries 45, chip v
 HALF = "work in progress counted at half its finished cost, as cost accrues through the line (assumption)"
 
 #: Processed-wafer commodity -> packaged-chip commodity of each segment.
-SEGMENTS = {"logic_wafer": "logic_chip", "mature_wafer": "mature_chip", "memory_wafer": "memory_chip"}
+SEGMENTS = {"logic_wafer": "logic_chip", "mature_wafer": "mature_chip", "mature_idm_wafer": "mature_idm_chip",
+            "memory_wafer": "memory_chip"}
 
 
 def _cycle(stage: str, output: str) -> float:

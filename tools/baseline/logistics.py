@@ -29,8 +29,8 @@ AIR_LT = frozen({
     "intl": (6.0, 5.0, 7.0, "assumption: air freight ~5-7 days door-to-door (1-3 d airport-to-airport plus "
                             "handling and customs; chips typically move by air)"),
 })
-AIR_COMMODITIES = frozenset({"memory_wafer", "logic_wafer", "mature_wafer", "memory_chip", "logic_chip",
-                             "mature_chip", "compound_chip", "photoresist"})
+AIR_COMMODITIES = frozenset({"memory_wafer", "logic_wafer", "mature_wafer", "mature_idm_wafer", "memory_chip",
+                             "logic_chip", "mature_chip", "mature_idm_chip", "compound_chip", "photoresist"})
 BULK = frozenset({"lithium_ore", "cobalt_ore", "nickel_ore", "graphite_ore", "manganese_ore", "rare_earth_ore",
                   "gallium_crude", "germanium_conc"})
 

@@ -64,6 +64,29 @@ SEG_SRC = frozen({
               "(SEMI 300mm Fab Outlook, press release 25 Jun 2025) = 1.91 million 200mm-eq of 31.5 million (33.7 "
               "million 2025 / 1.07, SEMI World Fab Forecast, 18 Jun 2024)"),
 })
+#: Mature-node capacity (nodes of 10 nm and above that are not memory) is split by who runs the fab:
+#: foundries, whose customers (fabless firms and IDMs that outsource) can move a design only to another
+#: foundry after porting it, and IDMs, whose fabs make their own chips and serve nobody else.
+FOUNDRY_MATURE = frozen({"TW": 0.49, "CN": 0.29})
+FOUNDRY_MATURE_SRC = ("TrendForce, press release 19 Oct 2023 (China's mature process capacity 29% in 2023, 33% in "
+                      "2027; Taiwan 49% in 2023, 42% in 2027): shares of world foundry capacity at 28 nm and older")
+#: all-node foundry capacity shares 2023 of the other regions; they split the rest of the mature share
+FOUNDRY_ALL = frozen({"KR": 12.0, "US": 6.0, "JP": 2.0, "ROW": 100.0 - 46 - 26 - 12 - 6 - 2})
+FOUNDRY_ALL_SRC = ("TrendForce, press release 14 Dec 2023: foundry capacity 2023 Taiwan 46%, China 26%, Korea 12%, "
+                   "US 6%, Japan 2% (ROW here the remaining 8%: GlobalFoundries Singapore and Dresden, UMC and VIS "
+                   "Singapore, Tower Israel, X-FAB)")
+TW_ALL_FOUNDRY = ("assumption: all of Taiwan's non-memory capacity below advanced logic is foundry capacity (TSMC, "
+                  "UMC, Vanguard, PSMC; Taiwan's other logic fabs, Macronix and Nuvoton, are small)")
+
+
+def _foundry_share() -> dict[str, float]:
+    rest = 1 - sum(FOUNDRY_MATURE.values())
+    others = sum(FOUNDRY_ALL.values())
+    return {r: FOUNDRY_MATURE.get(r, rest * FOUNDRY_ALL.get(r, 0.0) / others) for r in REGIONS}
+
+
+#: each region's share of world mature-node foundry capacity
+FOUNDRY_SHARE = frozen(_foundry_share())
 MEM_SPLIT = frozen({"KR": 0.42, "CN": 0.26, "JP": 0.14, "TW": 0.08, "US": 0.04, "ROW": 0.06})
 MEM_SRC = ("assumption: memory capacity by site from TrendForce 2024 revenue shares (Samsung+SK hynix ~75% DRAM, "
            "~56% NAND; Kioxia 15% NAND; Micron 22% DRAM) and fab locations (Samsung Xi'an, SK hynix Wuxi/Dalian, "
@@ -83,6 +106,7 @@ ATP_SHARE = frozen({
     "memory": frozen(_memory_atp()),
     "logic": frozen({"TW": 0.60, "KR": 0.20, "CN": 0.10, "ROW": 0.10}),
     "mature": frozen({r: CSET_ATP[r] / sum(CSET_ATP.values()) for r in REGIONS}),
+    "mature_idm": frozen({r: CSET_ATP[r] / sum(CSET_ATP.values()) for r in REGIONS}),
 })
 ATP_SRC = frozen({
     "memory": ("memory makers test and package their own output near their fabs (Samsung Electronics: Onyang, "
@@ -96,11 +120,15 @@ ATP_SRC = frozen({
     "mature": ("ATP shares (CSET/ETO Chip Explorer dataset, 2022 'Assembly, testing, and packaging': CN 30, TW 28, "
                "KR 9, JP 6, US 3, other 23; shares sum to 99, normalised): mature-node, analog and discrete chips "
                "go mostly to outsourced assembly and test"),
+    "mature_idm": ("ATP shares as for foundry-made mature-node chips (CSET/ETO Chip Explorer dataset, 2022 "
+                   "'Assembly, testing, and packaging', normalised; assumption: IDMs' own back-end sites in "
+                   "South-East Asia and China and their subcontractors follow the same split)"),
 })
 HOME_PACKING = frozen({
     "memory": V(20.0, "assumption: memory IDMs ship wafers to their own back-end sites in the fab's region"),
     "logic": V(3.0, "assumption: foundries ship most wafers to packaging near the fab"),
-    "mature": V(3.0, "assumption: IDMs/foundries package near the fab"),
+    "mature": V(3.0, "assumption: foundries ship most wafers to packaging near the fab"),
+    "mature_idm": V(3.0, "assumption: IDMs package near their fabs"),
 })
 
 
@@ -145,11 +173,13 @@ FPI_JP_SHARE = V(0.90, "Kyodo News (Aug 2019): Korea relied on Japan for over 90
                        "(H1 2019)")
 
 
-UTIL_FAB = frozen({"memory": 0.90, "logic": 0.95, "mature": 0.75})
+UTIL_FAB = frozen({"memory": 0.90, "logic": 0.95, "mature": 0.75, "mature_idm": 0.75})
 UTIL_FAB_SRC = frozen({
     "memory": "utilisation 90% (fabs ~90% forecast 2025, DIGITIMES Research; TechInsights)",
     "logic": "utilisation 95% (TSMC leading edge ~100%+ H2 2024, TrendForce)",
     "mature": "utilisation 75% (mature-node foundry 70-80% 2024, TrendForce)",
+    "mature_idm": ("utilisation 75% (assumption: as mature-node foundries, 70-80% 2024, TrendForce; no utilisation "
+                   "of IDM fabs is published)"),
 })
 CHIP_SALES = frozen({"memory": 165.1e9, "logic": 212.6e9, "mature": 627.6e9 - 165.1e9 - 212.6e9})
 CHIP_SALES_SRC = frozen({
@@ -162,7 +192,7 @@ CHIP_SALES_SRC = frozen({
 })
 # Chip demand by where chips are used (device assembly), not where they are billed.
 # China (with Hong Kong): IC Insights 2020, 41.0% of world ICs and 35.2% of all semiconductors.
-CN_USE = frozen({"memory": 0.41, "logic": 0.41, "mature": 0.352})
+CN_USE = frozen({"memory": 0.41, "logic": 0.41, "mature": 0.352, "mature_idm": 0.352})
 CN_USE_SRC = frozen({
     "memory": ("China (with Hong Kong) consumed 41.0% of world ICs by value in 2020 (IC Insights, China IC market "
                "2020: 143.4 of ~350 bn USD; location of device assembly, incl. ~60% built into exported systems); "
@@ -171,6 +201,8 @@ CN_USE_SRC = frozen({
               "2020; location of device assembly); applied to advanced logic (phones, PCs assembled in China)"),
     "mature": ("China (with Hong Kong) consumed 35.2% of all semiconductors by value in 2020 (IC Insights: "
                "154.6 bn USD; location of device assembly); applied to mature-node chips"),
+    "mature_idm": ("China (with Hong Kong) consumed 35.2% of all semiconductors by value in 2020 (IC Insights: "
+                   "154.6 bn USD; location of device assembly); applied to mature-node chips"),
 })
 OTHER_USE = frozen({"JP": 0.075, "US": 0.12, "KR": 0.04, "TW": 0.04})
 OTHER_USE_SRC = frozen({
@@ -193,7 +225,7 @@ def _chip_use_share(seg: str) -> dict[str, float]:
     return share
 
 
-CHIP_USE_SHARE = frozen({s: frozen(_chip_use_share(s)) for s in ("memory", "logic", "mature")})
+CHIP_USE_SHARE = frozen({s: frozen(_chip_use_share(s)) for s in ("memory", "logic", "mature", "mature_idm")})
 
 
 def chip_use_src(seg: str, r: str) -> str:
@@ -205,8 +237,45 @@ def chip_use_src(seg: str, r: str) -> str:
     return OTHER_USE_SRC[r]
 
 
-SEG_WAFER = frozen({"memory": "memory_wafer", "logic": "logic_wafer", "mature": "mature_wafer"})
-SEG_CHIP = frozen({"memory": "memory_chip", "logic": "logic_chip", "mature": "mature_chip"})
+#: the chip classes: capacity segments, with mature-node capacity split into foundry and IDM fabs
+CLASSES = ("memory", "logic", "mature", "mature_idm")
+SEG_WAFER = frozen({"memory": "memory_wafer", "logic": "logic_wafer", "mature": "mature_wafer",
+                    "mature_idm": "mature_idm_wafer"})
+SEG_CHIP = frozen({"memory": "memory_chip", "logic": "logic_chip", "mature": "mature_chip",
+                   "mature_idm": "mature_idm_chip"})
+SEG_NAME = frozen({"memory": ("Packaged memory chips", "Processed memory wafers (front-end done)"),
+                   "logic": ("Packaged advanced-logic chips (nodes below 10 nm)",
+                             "Processed advanced-logic wafers (nodes below 10 nm)"),
+                   "mature": ("Packaged mature-node chips made at foundries (nodes of 10 nm and above)",
+                              "Processed mature-node foundry wafers (front-end done)"),
+                   "mature_idm": ("Packaged mature-node chips made by integrated device makers in their own fabs",
+                                  "Processed mature-node IDM wafers (front-end done)")})
+
+def _split_mature(cap: dict[tuple[str, str], float], cap_src: dict[tuple[str, str], str]) -> None:
+    """Split each region's mature-node capacity into foundry (``mature``) and IDM (``mature_idm``) fabs.
+
+    Taiwan's is all foundry; world mature-node foundry capacity is Taiwan's over its share of it, and every
+    other region holds its share of that; the rest of a region's mature-node capacity is its IDMs'.
+    """
+    world = cap[("TW", "mature")] / FOUNDRY_SHARE["TW"]
+    world_src = (f"world {world:,.0f}/day = Taiwan's mature-node capacity {cap[('TW', 'mature')]:,.0f}/day "
+                 f"({cap_src[('TW', 'mature')]}; {TW_ALL_FOUNDRY}) / {FOUNDRY_SHARE['TW']:.0%}")
+    for r in REGIONS:
+        mat, src = cap[(r, "mature")], cap_src[(r, "mature")]
+        foundry = FOUNDRY_SHARE[r] * world
+        assert 0 < foundry <= mat * (1 + 1e-12), (r, foundry, mat)
+        share_src = (f"{FOUNDRY_SHARE[r]:.1%} of world mature-node foundry capacity "
+                     + (f"({FOUNDRY_MATURE_SRC})" if r in FOUNDRY_MATURE else
+                        f"(the {1 - sum(FOUNDRY_MATURE.values()):.0%} left by Taiwan and China in "
+                        f"{FOUNDRY_MATURE_SRC}, split by {FOUNDRY_ALL_SRC})"))
+        cap[(r, "mature")] = foundry
+        cap_src[(r, "mature")] = f"derived: {share_src} x {world_src}"
+        if mat - foundry > 1e-9 * mat:
+            cap[(r, "mature_idm")] = mat - foundry
+            cap_src[(r, "mature_idm")] = (f"derived: the region's mature-node capacity {mat:,.0f}/day ({src}) less its "
+                                          f"foundry capacity {foundry:,.0f}/day ({share_src}): integrated device "
+                                          "makers' own fabs (analog, power, discretes, sensors, in-house MCUs)")
+
 
 def build(net: Draft) -> dict[tuple[str, str], str]:
     """Fabs, packaging, chip demand, wafer/resist/HF suppliers and their trade; returns the fab ids."""
@@ -236,22 +305,29 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         cap_src[(r, "mature")] = (f"derived: region's fab capacity {SEMI_FAB[r] / sum(SEMI_FAB.values()):.1%} of "
                                   f"world ({SEMI_FAB_SRC}) x {cap_total_src} = {tot:,.0f}/day, minus its memory "
                                   f"{mem:,.0f} and advanced-logic {log:,.0f} capacity")
-    seg_total = {s: sum(v * UTIL_FAB[s] for (r, ss), v in cap.items() if ss == s) for s in SEG_SHARE}
+    _split_mature(cap, cap_src)
+    seg_total = {s: sum(v * UTIL_FAB[s] for (r, ss), v in cap.items() if ss == s) for s in CLASSES}
+    mature_out = seg_total["mature"] + seg_total["mature_idm"]
     # Chip prices.
     prices = {}
-    for s in SEG_SHARE:
-        p = CHIP_SALES[s] / (seg_total[s] * DAYS)
+    for s in CLASSES:
+        sales, sales_src = CHIP_SALES.get(s, 0.0), CHIP_SALES_SRC.get(s, "")
+        if s in ("mature", "mature_idm"):
+            part = seg_total[s] / mature_out
+            sales = CHIP_SALES["mature"] * part
+            sales_src = (f"{part:.1%} of mature-node sales, its share of the modelled mature-node wafer output "
+                         f"(assumption: foundry-made and IDM-made chips fetch the same value per wafer; no split of "
+                         f"sales by maker type is published): {CHIP_SALES_SRC['mature']}")
+        p = sales / (seg_total[s] * DAYS)
         prices[s] = p
-        net.commodity(SEG_CHIP[s], f"Packaged {s} chips" if s != "logic" else
-                      "Packaged advanced-logic chips (nodes below 10 nm)",
+        net.commodity(SEG_CHIP[s], SEG_NAME[s][0],
                   "wafer-eq", "semiconductors",
-                  V(sig(p, 4), f"derived: {CHIP_SALES_SRC[s]} / {seg_total[s] * DAYS:,.0f} wafer-eq/yr modelled "
+                  V(sig(p, 4), f"derived: {sales_src} / {seg_total[s] * DAYS:,.0f} wafer-eq/yr modelled "
                                "output (unit = good packaged dies from one 300 mm-eq wafer)"),
                   SIG_CHIP, V(40.0, "US Department of Commerce, Results from Semiconductor Supply Chain Request for "
                                     "Information (25 Jan 2022): median chip inventory of users 40 days in 2019"),
                   COVER_OUT)
-        net.commodity(SEG_WAFER[s], f"Processed {s} wafers (front-end done)" if s != "logic" else
-                      "Processed advanced-logic wafers (nodes below 10 nm)", "wafer (300 mm-eq)", "semiconductors",
+        net.commodity(SEG_WAFER[s], SEG_NAME[s][1], "wafer (300 mm-eq)", "semiconductors",
                   V(sig(0.9 * p, 4), "assumption: processed wafer worth 90% of the packaged chips it yields "
                                      "(ATP ≈ 6% of value added, SIA/BCG 2021, recalled)"),
                   SIG_CHIP, V(14.0, "assumption: packaging houses hold ~2 weeks of die bank"), COVER_OUT)
@@ -264,7 +340,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         fab_ids[(r, s)] = i
         fab_out[i] = prod
     # Chip demand and packaging.
-    for s in SEG_SHARE:
+    for s in CLASSES:
         total = seg_total[s]
         demands = {}
         for r in REGIONS:
@@ -303,7 +379,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     # Silicon wafers: 1.1 per processed wafer.
     wafer_ratio = PRIME_PER_START
     # Photoresist value per wafer, weighted by lithography intensity.
-    pr_w = {"mature": 1.0, "memory": 1.5, "logic": 3.0}
+    pr_w = {"mature": 1.0, "mature_idm": 1.0, "memory": 1.5, "logic": 3.0}
     pr_base = 2.57e9 / DAYS / 1000 / sum(seg_total[s] * pr_w[s] for s in seg_total)  # kUSD per mature wafer
     # HF: Japan's exports to Korea 3,000 t/month = 44.6% of Korea's imports; imports = 2/3 of Korea's use.
     kr_out = sum(fab_out[i] for (r, s), i in fab_ids.items() if r == "KR")

@@ -269,6 +269,14 @@ SUBSTITUTION: dict[str, tuple[float, float, str]] = {
     "ndfeb_magnet": (0.1, 180.0, _SUB + "; ferrite magnets and induction or wound-rotor motors"),
 }
 
+# IDM-made mature-node chips go into the same products as foundry-made ones (the baseline splits the
+# mature-node class by maker type, tools/baseline/semiconductors.py): same dependence, use shares and
+# substitution. No priority rows: the 2021 evidence is about how foundries allocated, so IDMs ration pro rata.
+for _table in (DEPENDENCE, USE):
+    _table.update({("mature_idm_chip", sec): (v, src + "; as for foundry-made mature-node chips")
+                   for (c, sec), (v, src) in list(_table.items()) if c == "mature_chip"})
+SUBSTITUTION["mature_idm_chip"] = SUBSTITUTION["mature_chip"]
+
 #: Commodities whose dependence in C29 is the region's electric-vehicle share.
 EV_INPUTS = ("li_ion_cell", "ndfeb_magnet")
 

@@ -186,16 +186,19 @@ def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
     Returns each lane's wait after the cancellations and, per lane,
     whether it was late (its supplier's wait, before cancelling, at least the
     lane's patience). A late lane keeps ``(patience - restart)^+ / (wait - restart)``
-    of its backlog.
+    of its backlog. A supplier holding stock beyond what it owes on all its
+    lanes ships a new order from it at once: its lanes are neither late nor cut.
     """
-    lay, owed = run.layout, run.owed
+    lay, owed, stock = run.layout, run.owed, run.stock
     waits, restarts = supplier_waits(run, t)
     patience = lay.patience
+    stocked = [stock[lay.out_stock[f]] - sum([owed[l] for l in lay.out_lanes[f]]) > REACH_TOLERANCE * lay.normal_rate[f]
+               for f in range(lay.n_facilities)]
     late = [False] * lay.n_lanes
     cut = False
     for l in range(lay.n_lanes):
         wait = waits[l]
-        if wait > 0.0 and wait >= patience[l] * (1.0 - LATE_TOLERANCE):
+        if wait > 0.0 and wait >= patience[l] * (1.0 - LATE_TOLERANCE) and not stocked[lay.lane_origin[l]]:
             late[l] = True
             if wait > patience[l]:
                 owed[l] *= _keep(patience[l] - restarts[l], wait - restarts[l])
