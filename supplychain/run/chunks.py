@@ -43,9 +43,12 @@ __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_p
 
 Keep = Literal["series", "summary"]
 
-#: Lanes x runs per chunk that keep the vector kernel's working set in cache: about 128
-#: runs of the baseline (458 lanes then) (measured in benchmarks/bench_vector.py).
-SPEED_ELEMENTS = 60_000
+#: Lanes x runs per chunk at which the vector kernel runs fastest per run: enough runs to spread the
+#: per-day cost of each rule's NumPy calls, few enough to keep the day's arrays in cache. Measured
+#: CPU ms per run (one process, compiled loops): the random-lead baseline (877 lanes) 22.1 / 19.3 /
+#: 19.7 at 68 / 136 / 272 runs; the 1,000-facility peer network (5,400 lanes) 171 / 154 / 147 / 180
+#: at 11 / 22 / 44 / 88 runs: best between about 120,000 and 240,000 lane-runs.
+SPEED_ELEMENTS = 160_000
 #: Most bytes one chunk's random draws and buffers should take.
 CHUNK_BUDGET_BYTES = 256 * 2**20
 #: Facility-days per second per core, to decide when worker processes pay off.
@@ -73,13 +76,20 @@ class EnsembleData:
 
 
 def _bytes_per_run(c: Compiled, keep: Keep) -> int:
-    """Rough memory one run takes inside a chunk (its draws, ring slots and records)."""
+    """Rough memory one run takes inside a chunk (its draws, ring slots and records).
+
+    With ``keep="summary"`` random lead times are held as whole days until
+    landing, in 2-byte integers (4 for horizons over about 16,000 days:
+    :func:`supplychain.engines.vector.draw_batch`), instead of 8-byte floats.
+    """
     t, f, l, d = c.n_days, c.n_facilities, c.n_lanes, c.n_demands
-    drawn = (d if c.demand_noisy.any() else 0) + (l if c.lane_lead_random.any() else 0)
-    drawn += (f + 2 * l) if c.schedules.needs_random else 0
+    drawn = (d if c.demand_noisy.any() else 0) + ((f + 2 * l) if c.schedules.needs_random else 0)
+    lead_bytes = 0
+    if c.lane_lead_random.any():
+        lead_bytes = t * l * ((2 if 2 * t + 2 < 2**15 - 1 else 4) if keep == "summary" else 8)
     ring = (int(c.lane_lead_mean.max(initial=1.0) * 2) + c.initial_arrivals.shape[0]) * l
     recorded = t * (f + c.n_stocks + 3 * l + 4 * d) if keep == "series" else t * 16 + 3 * l
-    return 8 * (t * drawn + ring + recorded)
+    return 8 * (t * drawn + ring + recorded) + lead_bytes
 
 
 def uses_processes(c: Compiled, n_runs: int, engine: str) -> bool:
@@ -97,7 +107,7 @@ def default_chunk_size(c: Compiled, n_runs: int, engine: str, keep: Keep, *, n_w
     >>> from supplychain.compile.compiler import compile_scenario
     >>> c = compile_scenario(synthetic_scenario(100))
     >>> c.n_lanes, default_chunk_size(c, 10_000, "vector", "summary")
-    (540, 111)
+    (540, 296)
     """
     size = min(max(SPEED_ELEMENTS // max(c.n_lanes, 1), 8), 1024) if engine == "vector" else n_runs
     size = min(size, max(1, CHUNK_BUDGET_BYTES // _bytes_per_run(c, keep)))
