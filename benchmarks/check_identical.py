@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--tree", default=THIS_TREE, help="the tree checked (default: this one)")
     parser.add_argument("--tolerance", type=float, default=1e-12, help="largest relative difference allowed")
     parser.add_argument("--quick", action="store_true", help="four small cases only")
+    parser.add_argument("--only", metavar="TEXT", help="only the cases whose name contains TEXT")
     parser.add_argument("--probe", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
@@ -122,6 +123,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sys.path.insert(0, args.tree)
         for case in _cases(args.quick):
+            if args.only and args.only not in case:
+                continue
             paths = [os.path.join(tmp, f"{i}.npz") for i in range(2)]
             _run(os.path.abspath(args.reference), case, paths[0], args.quick)
             _run(os.path.abspath(args.tree), case, paths[1], args.quick)

@@ -320,35 +320,38 @@ class _SeriesGather:
 
 
 class _SummaryGather:
+    """Copies each chunk's per-run totals into the ensemble's arrays as it arrives.
+
+    The arrays are made at the first part, for every run, so the ensemble never
+    holds its totals twice (a list of parts and their concatenation: 210 MB of
+    lane totals for 10,000 baseline runs) and fills them in run order.
+    """
+
     def __init__(self, c: Compiled, n_runs: int) -> None:
         self.groups, _ = band_groups(c)
         self.bands = BandAccumulator(n_runs, c.n_days, len(BAND_SERIES) * len(self.groups))
-        self.demand: list[np.ndarray] = []
-        self.delivered: list[np.ndarray] = []
-        self.served_on_day: list[np.ndarray] = []
-        self.stockout_days: list[np.ndarray] = []
-        self.lanes: dict[str, list[np.ndarray]] = {name: [] for name in LANE_TOTALS}
-        self.value_added_loss: list[np.ndarray] = []
+        self.n_runs = n_runs
+        self.filled = 0
+        self.totals: dict[str, np.ndarray] = {}
 
     def add(self, part: SummaryPart) -> None:
-        self.demand.append(part.demand)
-        self.delivered.append(part.delivered)
-        self.served_on_day.append(part.served_on_day)
-        self.stockout_days.append(part.stockout_days)
-        for name in LANE_TOTALS:
-            self.lanes[name].append(getattr(part, name))
-        self.value_added_loss.append(part.value_added_loss)
+        n = part.demand.shape[0]
+        for name in _TOTALS:
+            value = getattr(part, name)
+            if name not in self.totals:
+                self.totals[name] = np.empty((self.n_runs,) + value.shape[1:], dtype=value.dtype)
+            self.totals[name][self.filled: self.filled + n] = value
+        self.filled += n
         self.bands.add(part.daily)
 
     def result(self) -> EnsembleData:
         bands, exact = self.bands.result()
         n_groups = len(self.groups)
-        return EnsembleData(demand=np.concatenate(self.demand), delivered=np.concatenate(self.delivered),
-                            served_on_day=np.concatenate(self.served_on_day),
-                            stockout_days=np.concatenate(self.stockout_days),
-                            **{name: np.concatenate(parts) for name, parts in self.lanes.items()},
-                            value_added_loss=np.concatenate(self.value_added_loss),
+        return EnsembleData(**self.totals,
                             bands={name: bands[:, :, i * n_groups: (i + 1) * n_groups]
                                    for i, name in enumerate(BAND_SERIES)},
                             band_groups=self.groups, bands_exact=exact)
 
+
+#: The per-run totals of a :class:`SummaryPart` that :class:`EnsembleData` gathers, in run order.
+_TOTALS = ("demand", "delivered", "served_on_day", "stockout_days", *LANE_TOTALS, "value_added_loss")
