@@ -82,7 +82,11 @@ def test_shortfalls_without_any_short_day_give_factors_of_one():
 def test_chunk_budget_counts_landing_days_in_two_bytes_and_stays_within_it():
     # keep="summary" holds random lead times as int16 landing days (a quarter of float64 lead times): the
     # budget counts them so, and the draws of a chunk of the default size fit the chunk budget.
-    from supplychain.run.chunks import CHUNK_BUDGET_BYTES, _bytes_per_run, default_chunk_size
+    from supplychain.run.chunks import (
+        CHUNK_BUDGET_BYTES,
+        _bytes_per_run,
+        default_chunk_size,
+    )
     c = compile_scenario(load_baseline(random_lead_times=True, horizon_days=40))
     assert _bytes_per_run(c, "summary") >= 2 * c.n_days * c.n_lanes
     size = default_chunk_size(c, 10_000, "vector", "summary")
