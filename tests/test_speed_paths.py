@@ -77,3 +77,35 @@ def test_shortfalls_without_any_short_day_give_factors_of_one():
     s = Shortfalls(imap, 3)
     np.testing.assert_array_equal(s.capacity(demand, short), imap.capacity(demand, short, s.age))
     assert (s.capacity(demand, short)[1] < 1).any()
+
+
+def test_chunk_budget_counts_landing_days_in_two_bytes_and_stays_within_it():
+    # keep="summary" holds random lead times as int16 landing days (a quarter of float64 lead times): the
+    # budget counts them so, and the draws of a chunk of the default size fit the chunk budget.
+    from supplychain.run.chunks import (
+        CHUNK_BUDGET_BYTES,
+        _bytes_per_run,
+        default_chunk_size,
+    )
+    c = compile_scenario(load_baseline(random_lead_times=True, horizon_days=40))
+    assert _bytes_per_run(c, "summary") >= 2 * c.n_days * c.n_lanes
+    size = default_chunk_size(c, 10_000, "vector", "summary")
+    batch = draw_batch(c, run_seed_sequences(0, 3), arrival_days=True)
+    assert batch.arrival_days.dtype == np.int16
+    assert size * batch.arrival_days[0].nbytes <= CHUNK_BUDGET_BYTES
+
+
+def test_scarcest_input_cover_is_the_min_over_the_recipe():
+    # produce() takes the least cover one recipe column at a time; the oracle is the min over the gathered block.
+    from supplychain.engines import kernel
+    c = compile_scenario(load_baseline(horizon_days=3))
+    rng = np.random.default_rng(2)
+    state = kernel.initial_state(c, 4)
+    state.stock = np.asfortranarray(rng.random(state.stock.shape) * 10.0 ** rng.integers(-3, 4, size=state.stock.shape))
+    state.stock[:, -1] = np.inf  # the padding stock
+    expected = np.minimum(np.minimum(c.capacity, (state.stock[:, c.recipe_stock] / c.recipe_ratio).min(axis=2)),
+                          np.where(state.stock[:, c.out_stock] <= c.prod_trigger,
+                                   c.prod_target - state.stock[:, c.out_stock], 0.0))
+    state.restart = state.cold = state.dyn = state.wip_ring = None
+    assert c.recipe_stock.shape[1] > 1
+    np.testing.assert_array_equal(kernel.produce(c, state, c.capacity), np.maximum(expected, 0.0))

@@ -170,7 +170,11 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
         position = s.stock[:, c.out_stock] + s.wip
     else:
         position = s.stock[:, c.out_stock]
-    inputs = (s.stock[:, c.recipe_stock] / c.recipe_ratio).min(axis=2)
+    # The scarcest input's cover, one recipe column at a time: the same bits as the min over a gathered
+    # (R, F, K) block, and about ten times faster on runs-last stocks.
+    inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
+    for k in range(1, c.recipe_stock.shape[1]):
+        np.minimum(inputs, s.stock[:, c.recipe_stock[:, k]] / c.recipe_ratio[:, k], out=inputs)
     need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)

@@ -43,9 +43,12 @@ __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_p
 
 Keep = Literal["series", "summary"]
 
-#: Lanes x runs per chunk that keep the vector kernel's working set in cache: about 128
-#: runs of the baseline (458 lanes then) (measured in benchmarks/bench_vector.py).
-SPEED_ELEMENTS = 60_000
+#: Lanes x runs per chunk at which the vector kernel runs fastest per run: enough runs to spread the
+#: per-day cost of each rule's NumPy calls, few enough to keep the day's arrays in cache. Measured
+#: CPU ms per run (one process, compiled loops): the random-lead baseline (877 lanes) 22.1 / 19.3 /
+#: 19.7 at 68 / 136 / 272 runs; the 1,000-facility peer network (5,400 lanes) 171 / 154 / 147 / 180
+#: at 11 / 22 / 44 / 88 runs: best between about 120,000 and 240,000 lane-runs.
+SPEED_ELEMENTS = 160_000
 #: Most bytes one chunk's random draws and buffers should take.
 CHUNK_BUDGET_BYTES = 256 * 2**20
 #: Facility-days per second per core, to decide when worker processes pay off.
@@ -73,13 +76,20 @@ class EnsembleData:
 
 
 def _bytes_per_run(c: Compiled, keep: Keep) -> int:
-    """Rough memory one run takes inside a chunk (its draws, ring slots and records)."""
+    """Rough memory one run takes inside a chunk (its draws, ring slots and records).
+
+    With ``keep="summary"`` random lead times are held as whole days until
+    landing, in 2-byte integers (4 for horizons over about 16,000 days:
+    :func:`supplychain.engines.vector.draw_batch`), instead of 8-byte floats.
+    """
     t, f, l, d = c.n_days, c.n_facilities, c.n_lanes, c.n_demands
-    drawn = (d if c.demand_noisy.any() else 0) + (l if c.lane_lead_random.any() else 0)
-    drawn += (f + 2 * l) if c.schedules.needs_random else 0
+    drawn = (d if c.demand_noisy.any() else 0) + ((f + 2 * l) if c.schedules.needs_random else 0)
+    lead_bytes = 0
+    if c.lane_lead_random.any():
+        lead_bytes = t * l * ((2 if 2 * t + 2 < 2**15 - 1 else 4) if keep == "summary" else 8)
     ring = (int(c.lane_lead_mean.max(initial=1.0) * 2) + c.initial_arrivals.shape[0]) * l
     recorded = t * (f + c.n_stocks + 3 * l + 4 * d) if keep == "series" else t * 16 + 3 * l
-    return 8 * (t * drawn + ring + recorded)
+    return 8 * (t * drawn + ring + recorded) + lead_bytes
 
 
 def uses_processes(c: Compiled, n_runs: int, engine: str) -> bool:
@@ -97,7 +107,7 @@ def default_chunk_size(c: Compiled, n_runs: int, engine: str, keep: Keep, *, n_w
     >>> from supplychain.compile.compiler import compile_scenario
     >>> c = compile_scenario(synthetic_scenario(100))
     >>> c.n_lanes, default_chunk_size(c, 10_000, "vector", "summary")
-    (540, 111)
+    (540, 296)
     """
     size = min(max(SPEED_ELEMENTS // max(c.n_lanes, 1), 8), 1024) if engine == "vector" else n_runs
     size = min(size, max(1, CHUNK_BUDGET_BYTES // _bytes_per_run(c, keep)))
@@ -310,35 +320,38 @@ class _SeriesGather:
 
 
 class _SummaryGather:
+    """Copies each chunk's per-run totals into the ensemble's arrays as it arrives.
+
+    The arrays are made at the first part, for every run, so the ensemble never
+    holds its totals twice (a list of parts and their concatenation: 210 MB of
+    lane totals for 10,000 baseline runs) and fills them in run order.
+    """
+
     def __init__(self, c: Compiled, n_runs: int) -> None:
         self.groups, _ = band_groups(c)
         self.bands = BandAccumulator(n_runs, c.n_days, len(BAND_SERIES) * len(self.groups))
-        self.demand: list[np.ndarray] = []
-        self.delivered: list[np.ndarray] = []
-        self.served_on_day: list[np.ndarray] = []
-        self.stockout_days: list[np.ndarray] = []
-        self.lanes: dict[str, list[np.ndarray]] = {name: [] for name in LANE_TOTALS}
-        self.value_added_loss: list[np.ndarray] = []
+        self.n_runs = n_runs
+        self.filled = 0
+        self.totals: dict[str, np.ndarray] = {}
 
     def add(self, part: SummaryPart) -> None:
-        self.demand.append(part.demand)
-        self.delivered.append(part.delivered)
-        self.served_on_day.append(part.served_on_day)
-        self.stockout_days.append(part.stockout_days)
-        for name in LANE_TOTALS:
-            self.lanes[name].append(getattr(part, name))
-        self.value_added_loss.append(part.value_added_loss)
+        n = part.demand.shape[0]
+        for name in _TOTALS:
+            value = getattr(part, name)
+            if name not in self.totals:
+                self.totals[name] = np.empty((self.n_runs,) + value.shape[1:], dtype=value.dtype)
+            self.totals[name][self.filled: self.filled + n] = value
+        self.filled += n
         self.bands.add(part.daily)
 
     def result(self) -> EnsembleData:
         bands, exact = self.bands.result()
         n_groups = len(self.groups)
-        return EnsembleData(demand=np.concatenate(self.demand), delivered=np.concatenate(self.delivered),
-                            served_on_day=np.concatenate(self.served_on_day),
-                            stockout_days=np.concatenate(self.stockout_days),
-                            **{name: np.concatenate(parts) for name, parts in self.lanes.items()},
-                            value_added_loss=np.concatenate(self.value_added_loss),
+        return EnsembleData(**self.totals,
                             bands={name: bands[:, :, i * n_groups: (i + 1) * n_groups]
                                    for i, name in enumerate(BAND_SERIES)},
                             band_groups=self.groups, bands_exact=exact)
 
+
+#: The per-run totals of a :class:`SummaryPart` that :class:`EnsembleData` gathers, in run order.
+_TOTALS = ("demand", "delivered", "served_on_day", "stockout_days", *LANE_TOTALS, "value_added_loss")
