@@ -20,7 +20,8 @@ from supplychain.analytics.compare import format_usd
 from supplychain.impact import load_io_table
 from supplychain.plotting import market_prices, plot_value_added_loss
 
-SEED, WORLD_VEHICLES_2019 = 2021, 91.8e6   # world motor-vehicle production 2019 (OICA production statistics)
+SEED = 2021
+WORLD_VEHICLES_2019 = 91.8e6   # world motor-vehicle production 2019 (OICA production statistics)
 PUBLISHED = {"AlixPartners (Sep 2021)": (7.7e6, 210e9), "AutoForecast Solutions (Jan 2022)": (10.2e6, None)}
 # AutoForecast Solutions' 11.26 M for 2021 (Automotive News, 12 Nov 2021); N. America and rest of Asia include ROW's part
 AFS_REGIONS = {("US",): ("North America", 3.40e6), ("CN",): ("China", 2.15e6), ("JP", "KR", "TW"): ("rest of Asia", 1.95e6),
@@ -68,9 +69,8 @@ def main(horizon: int, out: str | None) -> None:
     scenario, table = shortage_2021(horizon), load_io_table()   # gap below: the scenario without the disruptions
     shocked, base, gap = (sc.simulate(s, engine="vector", seed=SEED) for s in (scenario, scenario.without_shocks(),
                                                                                shortage_2021(horizon, disruptions=False)))
-    loss, at_risk = shocked.value_added_loss(), gdp_at_risk(shocked, baseline=base)
-    short = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()
-    peak = market_prices(shocked, MATURE[0])[1].max()   # price over the reference (§5.9; not fed back here)
+    loss, at_risk, peak = shocked.value_added_loss(), gdp_at_risk(shocked, baseline=base), market_prices(shocked, MATURE[0])[1].max()
+    short = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()   # peak: over the reference (§5.9, not fed back)
     for region, row in at_risk.iterrows():
         print(f"  value added lost {region:<4}{format_usd(row.loss_mean_usd):>8} ({row.gdp_at_risk_share:.2%} of GDP)")
     print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} of value added per $1 of chips "
