@@ -55,5 +55,6 @@ def main(horizon: int, out: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--horizon", type=int, default=240, help="days to simulate")
-    parser.add_argument("--out", default=tempfile.mkdtemp(), help="folder for the figure")
-    main(**vars(parser.parse_args()))
+    parser.add_argument("--out", default=None, help="folder for the figure (default: a new temporary folder)")
+    args = parser.parse_args()
+    main(args.horizon, args.out or tempfile.mkdtemp())   # made only when no folder is given

@@ -315,7 +315,7 @@ def _metadata(text: str, fmt: str = _RESULTS_FORMAT, keys: tuple[str, ...] = _ME
         raise _Bad(f"metadata must be a JSON object; got {shown(meta)}.")
     if meta.get("format") != fmt:
         other = {_RESULTS_FORMAT: "supplychain.load_results", _ENSEMBLE_FORMAT: "supplychain.load_ensemble"}
-        hint = (f" It is a {'daily results' if meta.get('format') == _RESULTS_FORMAT else 'ensemble summary'} "
+        hint = (f" It is {'a daily results' if meta.get('format') == _RESULTS_FORMAT else 'an ensemble summary'} "
                 f"archive: read it with {other[meta['format']]}.") if meta.get("format") in other else ""
         raise _Bad(f"metadata does not name the {fmt} format; got format {shown(meta.get('format'))}.{hint}")
     missing = [key for key in keys if key not in meta]
