@@ -178,3 +178,38 @@ def test_an_export_control_from_korea_is_refused_where_the_network_is_first_know
     assert str(info.value) == f"{path}, [[shocks]] entry 1: {message}"
     assert main(["run", str(path), "--quiet"]) == 2
     assert capsys.readouterr().err == f"supplychain: error: {path}, [[shocks]] entry 1: {message}\n"
+
+
+CALM = ('[scenario]\nbase = "baseline"\nname = "calm"\nhorizon_days = 10\n\n[[shocks]]\nkind = "demand_shock"\n'
+        'region = "US"\ncommodity = "logic_chip"\nfactor = 0.5\n')
+
+
+def test_run_draws_no_value_added_chart_when_nothing_is_lost_and_says_so(tmp_path, capsys):
+    # Halving US chip demand leaves every buyer served: a chart of empty bars would say nothing, so
+    # none is written, the plan line says the chart is conditional and the list of written files says why.
+    import pandas as pd
+    path = tmp_path / "calm.toml"
+    path.write_text(CALM)
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--engine", "vector", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "No value added lost" in captured.out
+    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "flows.png", "prices.png", "results.npz",
+                                                    "summary.csv", "timeseries.png", "value_added_loss.csv"]
+    assert pd.read_csv(out / "value_added_loss.csv")["value_added_loss_usd"].abs().max() < 0.5
+    assert "value_added_loss.png (if any value added is lost)" in captured.err
+    assert captured.err.rstrip().endswith("value_added_loss.csv, compare.csv to "
+                                          f"{out} (no value added lost, so no value_added_loss.png)")
+
+
+def test_an_error_found_when_compiling_a_file_names_its_shocks_entry_like_loading_does(tmp_path, capsys):
+    # The response first in the file is not among the scenario's disruptions: the file's own number counts.
+    path = tmp_path / "litho.toml"
+    path.write_text('[scenario]\nbase = "baseline"\nhorizon_days = 5\n\n[[shocks]]\nkind = "safety_stock_change"\n'
+                    'region = "US"\ncommodity = "logic_chip"\ncover_days = 40.0\n\n[[shocks]]\nkind = "demand_shock"\n'
+                    'region = "US"\ncommodity = "litho_tool"\nfactor = 2.0\n')
+    assert main(["run", str(path), "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"supplychain: error: {path}, [[shocks]] entry 2: commodity must have final demand in some region; got "
+        "'litho_tool' for DemandShock: no region has final demand for it (facilities buy it as an input); final "
+        "demand exists for 'cobalt_refined', ")

@@ -372,3 +372,31 @@ def test_the_first_wrong_entry_of_the_list_is_reported():
     typo = Tariff(importer="US", exporter="CN", commodity="metl", rate=0.1)
     with pytest.raises(SupplyChainError, match="shocks entry 2: commodity 'metl' for Tariff is not a known id"):
         Scenario(chain_network(), (wrong[0], typo), horizon_days=10)
+
+
+def test_a_shock_on_a_commodity_nobody_demands_or_buys_says_so_and_names_what_would_match():
+    import dataclasses
+
+    from supplychain.errors import SupplyChainError, UnknownIdError
+
+    def error(shock, network=None):
+        with pytest.raises(SupplyChainError) as info:
+            compile_scenario(Scenario(network or chain_network(), (shock,), horizon_days=10))
+        return str(info.value)
+
+    # Ore is an input of the refinery, never a final good: no region to list, so the error says none has it.
+    assert error(DemandShock(region="US", commodity="ore", factor=2.0)) == (
+        "shocks entry 1: commodity must have final demand in some region; got 'ore' for DemandShock: no region "
+        "has final demand for it (facilities buy it as an input); final demand exists for 'metal'.")
+    # A region without it names the regions that have it.
+    assert error(DemandShock(region="CN", commodity="metal", factor=2.0)).endswith(
+        "got 'CN' for DemandShock (demand for 'metal' exists in US).")
+    # A misspelt id suggests close ids where the scenario is built.
+    with pytest.raises(UnknownIdError, match="commodity 'metl' for DemandShock is not a known id. Did you mean 'metal'"):
+        Scenario(chain_network(), (DemandShock(region="US", commodity="metl", factor=2.0),), horizon_days=10)
+    # A commodity in the list that no stock buys: a stockpile of it has nobody to release to.
+    net = chain_network()
+    net = dataclasses.replace(net, commodities=net.commodities + (Commodity("slag", "t", 1.0),))
+    assert error(StockpileRelease(region="US", commodity="slag", reserve=5.0, release_below_cover_days=5),
+                 net) == ("responses entry 1: commodity must be bought by a stock in some region; got 'slag' for "
+                          "StockpileRelease: no facility or consumer buys it; stocks buy 'metal', 'ore'.")

@@ -392,3 +392,28 @@ def test_an_unknown_id_in_a_shock_is_named_by_its_entry_in_the_file(monkeypatch)
     with pytest.raises(UnknownIdError, match=r"^f\.toml, \[\[shocks\]\] entry 2: importer 'USA' for Tariff is not a "
                                              r"known id\. Did you mean 'US'\?$"):
         loads_scenario(text, source="f.toml")
+
+
+def test_an_error_found_when_compiling_names_the_shock_by_its_entry_in_the_file(monkeypatch):
+    # The same words and number as an error found while loading: two responses and the base's own shock
+    # put the wrong shock third in the file but second among the scenario's disruptions.
+    from supplychain.compile.compiler import compile_scenario
+    from supplychain.model import DemandShock
+    base = Scenario(chain_network(), (DemandShock(region="US", commodity="metal", factor=2.0),), horizon_days=30)
+    monkeypatch.setitem(io.BASES, "baseline", lambda: base)
+    cover = '[[shocks]]\nkind = "safety_stock_change"\nregion = "US"\ncommodity = "metal"\ncover_days = {}\n\n'
+    text = (BASE_HEAD + cover.format(40.0) + cover.format(50.0)
+            + '[[shocks]]\nkind = "demand_shock"\nregion = "CN"\ncommodity = "metal"\nfactor = 2.0\n')
+    scenario = loads_scenario(text, source="f.toml")
+    with pytest.raises(ValidationError, match=r"^f\.toml, \[\[shocks\]\] entry 3: region must have final demand "
+                                              r"for 'metal'; got 'CN' for DemandShock \(demand for 'metal' exists in US\)\.$"):
+        compile_scenario(scenario)
+    # Without a file the entry has no source; a shock added later is named by its place in the scenario.
+    with pytest.raises(ValidationError, match=r"^\[\[shocks\]\] entry 3: region must"):
+        compile_scenario(loads_scenario(text))
+    wrong = DemandShock(region="CN", commodity="metal", factor=3.0)
+    with pytest.raises(ValidationError, match=r"^shocks entry 2: region must"):
+        compile_scenario(scenario.without_shocks(keep_in_force=False).with_shocks(*base.shocks, wrong))
+    # The origins change neither results nor equality: a saved and reloaded file equals the scenario.
+    assert scenario == dataclasses.replace(scenario, shock_origins=())
+    assert scenario.shock_origins[-1][1] == "f.toml, [[shocks]] entry 3"

@@ -268,13 +268,18 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
 _METADATA_BYTES = 64_000
 
 
+#: Files written only when their content exists, and the condition the plan line states.
+_IF = {"value_added_loss.png": "if any value added is lost"}
+
+
 def describe_files(files: list[tuple[str, int | None]], out: Path, results: Results | EnsembleResults) -> str:
     """One line saying what ``--out`` will write and how large the archives are at most."""
     from ..results.ensemble import EnsembleResults
     what = ("ensemble summary: per-run totals and daily percentile bands" if isinstance(results, EnsembleResults)
             else f"daily series of {results.n_runs} run(s)")
     parts = [f"{name} ({what}, at most {format_bytes(size)})" if name == "results.npz" and size is not None
-             else f"{name} (the baseline's, at most {format_bytes(size)})" if size is not None else name
+             else f"{name} (the baseline's, at most {format_bytes(size)})" if size is not None
+             else f"{name} ({_IF[name]})" if name in _IF else name
              for name, size in files]
     return f"Writing to {out}: {', '.join(parts)}."
 
@@ -473,7 +478,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                                             baseline=baseline))  # type: ignore[arg-type]
     print(text)
     if args.out is not None and not args.quiet:
-        print(f"Wrote {', '.join(names)} to {args.out}", file=sys.stderr)
+        from .impact_text import NOTHING_LOST
+        skipped = "value_added_loss.csv" in names and "value_added_loss.png" not in names
+        print(f"Wrote {', '.join(names)} to {args.out}" + (f" ({NOTHING_LOST})" if skipped else ""),
+              file=sys.stderr)
     return 0
 
 

@@ -12,7 +12,27 @@ from ..analytics.impact import sector_name, value_added_loss_table
 from ..impact.table import IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["chain_using_sectors", "format_value_added", "save_value_added"]
+__all__ = ["chain_using_sectors", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST"]
+
+#: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
+_NONE_USD = 0.5
+
+#: What the list of written files says when no value added was lost and so no chart was drawn.
+NOTHING_LOST = "no value added lost, so no value_added_loss.png"
+
+
+def value_added_lost(frame: pd.DataFrame) -> bool:
+    """Whether any region of a :func:`~supplychain.analytics.impact.value_added_loss_table` lost (or gained) value added.
+
+    Examples
+    --------
+    >>> value_added_lost(pd.DataFrame({"region": ["JP", "KR"], "value_added_loss_usd": [0.0, 1e-7]}))
+    False
+    >>> value_added_lost(pd.DataFrame({"region": ["JP", "JP"], "value_added_loss_usd": [2e9, 1e9]}))
+    True
+    """
+    totals = frame.groupby("region", sort=False)["value_added_loss_usd"].sum()
+    return bool((totals.abs() >= _NONE_USD).any())
 
 
 def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
@@ -58,7 +78,7 @@ def format_value_added(frame: pd.DataFrame) -> str:
     rows = []
     for region, values in by_region:
         total = float(values.sum())
-        if abs(total) < 0.5:
+        if abs(total) < _NONE_USD:
             continue
         using = frame.loc[values.index, "sector"].isin(users).to_numpy()
         chain = values[using]
@@ -88,13 +108,19 @@ def format_value_added(frame: pd.DataFrame) -> str:
 
 def save_value_added(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None,
                      folder: Path) -> list[str]:
-    """Write ``value_added_loss.csv`` and ``value_added_loss.png`` into ``folder``; return their names."""
+    """Write ``value_added_loss.csv`` and ``value_added_loss.png`` into ``folder``; return their names.
+
+    The chart is left out when no region lost value added (:func:`value_added_lost`): a figure of
+    empty bars says less than the one line the caller prints instead (:data:`NOTHING_LOST`).
+    """
     from matplotlib.figure import Figure
 
     from ..plotting.impact import plot_value_added_loss
 
     frame = value_added_loss_table(results, baseline)
     frame.to_csv(folder / "value_added_loss.csv", index=False)
+    if not value_added_lost(frame):
+        return ["value_added_loss.csv"]
     table = load_io_table()
     arr = frame["value_added_loss_usd"].to_numpy().reshape(1, len(table.regions), len(table.sectors))
     ax = plot_value_added_loss(arr, regions=table.regions, sectors=table.sectors,

@@ -162,9 +162,14 @@ def _canonical_key(shock: Shock) -> tuple[str, str]:
 
 
 def _labelled(scenario: Scenario) -> list[tuple[tuple[int, int], str, Shock]]:
-    """Every shock and response with its place in the scenario and its label, in canonical order."""
-    out = [((0, i), f"shocks entry {i + 1}", s) for i, s in enumerate(scenario.shocks)]
-    out += [((1, i), f"responses entry {i + 1}", s) for i, s in enumerate(scenario.responses)]
+    """Every shock and response with its place in the scenario and its label, in canonical order.
+
+    The label is where the shock was written (:attr:`Scenario.shock_origins`, e.g. a file's
+    ``[[shocks]]`` entry), else its place in ``shocks`` or ``responses``.
+    """
+    origins = dict(scenario.shock_origins)
+    out = [((0, i), origins.get(s, f"shocks entry {i + 1}"), s) for i, s in enumerate(scenario.shocks)]
+    out += [((1, i), origins.get(s, f"responses entry {i + 1}"), s) for i, s in enumerate(scenario.responses)]
     return sorted(out, key=lambda item: _canonical_key(item[2]))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_known
+from .._validation import check_known, close_matches
 from ..errors import SimulationWarning, ValidationError
 from ..model.shocks import Shock
 from .schedules import ScheduleBuilder
@@ -174,7 +174,12 @@ def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: 
     check_commodity(idx, commodity, "commodity", kind)
     mask = (idx.demand_region == region) & commodity_mask(idx.demand_commodity, commodity)
     if not mask.any():
-        where = sorted(set(idx.demand_region[idx.demand_commodity == commodity]))
+        where = _where(idx.demand_region, idx.demand_commodity, commodity)
+        if not where:
+            bought = " (facilities buy it as an input)" if (idx.buyer_commodity == commodity).any() else ""
+            raise ValidationError(f"commodity must have final demand in some region; got {commodity!r} for {kind}: "
+                                  f"no region has final demand for it{bought}"
+                                  f"{_other(idx.demand_commodity, commodity, 'final demand exists for')}.")
         raise ValidationError(f"region must have final demand for {commodity!r}; got {region!r} for {kind} "
                               f"(demand for {commodity!r} exists in {where}).")
     return np.flatnonzero(mask)
@@ -187,10 +192,38 @@ def select_buyers(builder: ScheduleBuilder, region: str, commodity: str, kind: s
     check_commodity(idx, commodity, "commodity", kind)
     mask = (idx.buyer_region == region) & (idx.buyer_commodity == commodity)
     if not mask.any():
-        where = sorted(set(idx.buyer_region[idx.buyer_commodity == commodity]))
+        where = _where(idx.buyer_region, idx.buyer_commodity, commodity)
+        if not where:
+            raise ValidationError(f"commodity must be bought by a stock in some region; got {commodity!r} for "
+                                  f"{kind}: no facility or consumer buys it"
+                                  f"{_other(idx.buyer_commodity, commodity, 'stocks buy')}.")
         raise ValidationError(f"region must hold a stock that buys {commodity!r}; got {region!r} for {kind} "
                               f"(buyers of {commodity!r} are in {where}).")
     return np.flatnonzero(mask)
+
+
+def _where(regions: np.ndarray, commodities: np.ndarray, commodity: str) -> str:
+    """The regions (comma-separated, sorted) of the items that carry ``commodity``; "" if none."""
+    return ", ".join(sorted({str(r) for r in regions[commodities == commodity]}))
+
+
+def _other(commodities: np.ndarray, commodity: str, what: str) -> str:
+    """A hint naming the commodities that ``what`` applies to: those that look like ``commodity``, else all.
+
+    Examples
+    --------
+    >>> _other(np.array(["logic_chip", "memory_chip", "li_ion_cell"]), "logic_wafer", "final demand exists for")
+    "; did you mean 'logic_chip'?"
+    >>> _other(np.array(["li_ion_cell", "logic_chip"]), "litho_tool", "final demand exists for")
+    "; final demand exists for 'li_ion_cell', 'logic_chip'"
+    >>> _other(np.array([], dtype=object), "litho_tool", "stocks buy")
+    ''
+    """
+    having = sorted({str(c) for c in commodities})
+    hits = close_matches(commodity, having)
+    if hits:
+        return f"; did you mean {', '.join(repr(h) for h in hits)}?"
+    return f"; {what} {', '.join(repr(h) for h in having)}" if having else ""
 
 
 def stock_usage(builder: ScheduleBuilder, stocks: np.ndarray) -> np.ndarray:

@@ -317,6 +317,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
     file_shocks = [_shock_from_dict(entry, _where(source, "[[shocks]]", i))
                    for i, entry in enumerate(_table(data, "shocks", source))]
     shocks = list(file_shocks)
+    origins: dict[Any, str] = {}
     base_name = head.pop("base", None)
     where = source or "scenario"
     if base_name is not None:
@@ -324,6 +325,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
         parts = {key: _merge(getattr(base.network, key), items[key], _where(source, f"[[{key}]]"))
                  for key in _TABLES}
         shocks = list(base.all_shocks) + file_shocks
+        origins.update(base.shock_origins)
         head = {"name": base.name, "horizon_days": base.horizon_days,
                 "start_date": base.start_date, "seed": base.seed,
                 "price_feedback": base.price_feedback} | head
@@ -341,8 +343,13 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
     # that table is (Scenario would number it among the base's shocks and the responses instead).
     for i, shock in enumerate(file_shocks):
         check_references(shock, network, _where(source, "[[shocks]]", i))
+    # Errors found when compiling name the same entries (an equal shock written twice: the first).
+    written: dict[Any, str] = {}
+    for i, shock in enumerate(file_shocks):
+        written.setdefault(shock, _where(source, "[[shocks]]", i))
+    origins.update(written)
     try:
-        scenario = Scenario(network, shocks=tuple(shocks), **head)
+        scenario = Scenario(network, shocks=tuple(shocks), shock_origins=tuple(origins.items()), **head)
     except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         raise _located(exc, _where(source, "[scenario]")) from None
     uncertain = []

@@ -91,6 +91,13 @@ class Scenario:
         demand falls with its market's price and sourcing shares tilt away
         from dear origins. Prices are computed and recorded either way;
         ``False`` (the default) keeps quantities as without prices.
+    shock_origins : tuple of (Shock, str)
+        Where shocks were written, as pairs such as ``(shock, "run.toml,
+        [[shocks]] entry 3")``; :func:`supplychain.io.load_scenario` sets
+        them, so that an error found when the scenario is compiled names the
+        file's entry, as errors found while loading do. A shock not listed
+        (added or changed later) is named by its place in ``shocks`` or
+        ``responses``. They change no result and take no part in ``==``.
 
     Notes
     -----
@@ -121,6 +128,7 @@ class Scenario:
     shock_day: int | None = None
     uncertainties: tuple[Uncertainty, ...] = field(default=())
     price_feedback: bool = False
+    shock_origins: tuple[tuple[Shock, str], ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.network, Network):

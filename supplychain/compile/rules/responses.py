@@ -107,9 +107,12 @@ def capacity_investment(shock: CapacityInvestment, builder: ScheduleBuilder) -> 
         outputs = np.array([f.output for f in builder.scenario.network.facilities], dtype=object)
         hits = np.flatnonzero((idx.facility_region == shock.region) & (outputs == shock.commodity))
         if not len(hits):
+            makers = sorted({str(r) for r in idx.facility_region[outputs == shock.commodity]})
+            where = (f"facilities producing it are in {', '.join(makers)}" if makers
+                     else "no region has one")
             raise ValidationError(
                 f"region must have a facility producing {shock.commodity!r} to expand; got {shock.region!r} "
-                f"for {kind} (add a small facility and lanes to the network first).")
+                f"for {kind} ({where}; to expand elsewhere, add a small facility and lanes to the network first).")
         fac = int(hits[np.argmax(core["capacity"][hits])])
     base = core["capacity"][fac]
     if not base > 1e-9 * shock.added_capacity:   # capacity is stored as a multiple of today's

@@ -107,7 +107,7 @@ def origin_content(shock: Tariff, builder: ScheduleBuilder) -> np.ndarray:
     if not any(shock.origin_input in dict(f.recipe) for f in makers):
         users = sorted({f.output for f in net.facilities if shock.origin_input in dict(f.recipe)})
         raise fail("origin_input", f"an input of the facilities making {shock.commodity!r} "
-                   f"({shock.origin_input!r} is an input of {users or 'no facility'})", shock.origin_input, "Tariff")
+                   f"({shock.origin_input!r} is an input of {', '.join(map(repr, users)) or 'no facility'})", shock.origin_input, "Tariff")
     share = builder.arrays["share"][0]
     taxed = idx.lane_from == shock.exporter if shock.exporter != "*" else idx.lane_from != shock.importer
     origin_of = {l: i for i, l in enumerate(builder.core["facility_ids"])}
