@@ -236,6 +236,16 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
     return ahead
 
 
+def _stocked(c: Compiled, s: State) -> np.ndarray:
+    """(R, F) whether each supplier holds stock beyond what it owes on all its lanes (§5.6.5, the stock test).
+
+    Beyond a rounding-size part of its normal rate (``REACH_TOLERANCE``), so that both engines take the same side.
+    """
+    assert s.owed is not None and s.normal_rate is not None
+    spare: np.ndarray = s.stock[:, c.out_stock] - _sum(c, s.owed, "origin") > REACH_TOLERANCE * s.normal_rate
+    return spare
+
+
 def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Cancel backlog beyond each lane's patience; returns (wait after cancelling, late), (R, L) each.
 
@@ -254,8 +264,7 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
     if not dead and not s.owed.any():
         return None, None
     wait, restart = supplier_wait(c, s)
-    spare = s.stock[:, c.out_stock] - _sum(c, s.owed, "origin")
-    bare = ~(spare > REACH_TOLERANCE * s.normal_rate)[:, c.lane_origin]
+    bare = ~_stocked(c, s)[:, c.lane_origin]
     late = (wait > 0) & (wait >= sp.patience * (1.0 - LATE_TOLERANCE)) & bare
     over = (wait > sp.patience) & bare
     if over.any():
@@ -293,8 +302,7 @@ def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> 
         restart = np.where(starved, np.inf, restart)
     # A supplier in force majeure still ships from its stock: it is in reach until that is spoken for
     # (up to a rounding-size part of its normal rate, so that both engines take the same side).
-    spare = s.stock[:, c.out_stock] - _sum(c, s.owed, "origin")
-    restart = np.where(spare > REACH_TOLERANCE * s.normal_rate, 0.0, restart)
+    restart = np.where(_stocked(c, s), 0.0, restart)
     with np.errstate(divide="ignore", invalid="ignore"):
         horizon = np.where(sp.buyer_flow > 0, (c.order_up_to + extra) / sp.buyer_flow, np.inf)
     ahead = restart[:, c.lane_origin] + c.lane_lead_mean

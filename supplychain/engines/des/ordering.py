@@ -180,6 +180,16 @@ def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
     return waits, restarts
 
 
+def _stocked(run: Run, f: int) -> bool:
+    """Whether supplier ``f`` holds stock beyond what it owes on all its lanes (§5.6.5, the stock test).
+
+    Beyond a rounding-size part of its normal rate (``REACH_TOLERANCE``), so that both engines take the same side.
+    """
+    lay = run.layout
+    free = run.stock[lay.out_stock[f]] - sum([run.owed[l] for l in lay.out_lanes[f]])
+    return bool(free > REACH_TOLERANCE * lay.normal_rate[f])
+
+
 def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
     """Cancel what suppliers would not ship within each buyer's patience (§5.6.5).
 
@@ -189,11 +199,10 @@ def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
     of its backlog. A supplier holding stock beyond what it owes on all its
     lanes ships a new order from it at once: its lanes are neither late nor cut.
     """
-    lay, owed, stock = run.layout, run.owed, run.stock
+    lay, owed = run.layout, run.owed
     waits, restarts = supplier_waits(run, t)
     patience = lay.patience
-    stocked = [stock[lay.out_stock[f]] - sum([owed[l] for l in lay.out_lanes[f]]) > REACH_TOLERANCE * lay.normal_rate[f]
-               for f in range(lay.n_facilities)]
+    stocked = [_stocked(run, f) for f in range(lay.n_facilities)]
     late = [False] * lay.n_lanes
     cut = False
     for l in range(lay.n_lanes):
@@ -218,7 +227,6 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
     supplier has capacity and inputs.
     """
     lay = run.layout
-    owed, stock = run.owed, run.stock
     starved = _starved(run)
     quiet = [_quiet(run, f, t) for f in range(lay.n_facilities)]
     if not any(quiet) and not starved:
@@ -227,8 +235,7 @@ def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
     for f in range(lay.n_facilities):
         if not quiet[f] and f not in starved:
             continue
-        free = stock[lay.out_stock[f]] - sum([owed[l] for l in lay.out_lanes[f]])
-        if not free > REACH_TOLERANCE * lay.normal_rate[f]:
+        if not _stocked(run, f):
             restart[f] = _INF if f in starved else _quote(run, f, t)[1]
     far = [False] * lay.n_lanes
     for l, f in enumerate(lay.lane_origin):
