@@ -3,6 +3,8 @@ demand destruction, the CES tilt of sourcing shares and agreement of the engines
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -88,6 +90,35 @@ def test_the_price_path_of_a_known_gap_matches_the_hand_computed_recursion() -> 
         np.testing.assert_allclose(_index(simulate(sc, engine=engine), "ore", "US"), expected, rtol=1e-12)
 
 
+def test_lost_sales_lower_the_exporters_price_by_the_hand_computed_recursion() -> None:
+    # A ban on the mine's only lane from day 0: it ships nothing and owes nothing (a ban cancels the
+    # backlog), so its throughput read on day t is 10 (29/30)^t (a 30-day moving average, §5.7). The CN
+    # market has no buyers: normal flow 10 t/day, lost sales v(t) = (min(10, 20) - 10 (29/30)^t) / 10, and
+    # the demand it faces clears at ((1 - v) ** (1 / 0.25)), within the floor (docs/model.md §5.9).
+    sc = Scenario(single_source_network(), horizon_days=16,
+                  shocks=(ExportControl(exporter="CN", commodity="ore", mode="ban", start=0),))
+    p = price_params("minerals")
+    pi, expected = 1.0, []
+    for t in range(16):
+        lost = 1.0 - (29.0 / 30.0) ** t
+        target = 1.0 if t == 0 else max(p.floor, (1.0 - lost) ** (1.0 / p.exponent))
+        pi += (target - pi) / p.adjustment_days
+        expected.append(pi)
+    assert expected[-1] < 0.7
+    paths = [_index(simulate(sc, engine=engine), "ore", "CN") for engine in ("vector", "des")]
+    np.testing.assert_allclose(paths[0], expected, rtol=1e-12)
+    np.testing.assert_array_equal(paths[0], paths[1])
+
+
+def test_a_seller_that_sheds_output_keeps_its_price_when_it_loses_sales() -> None:
+    # The same ban on a manufactured good (chain "batteries"): its sellers shed output at the reference price.
+    net = single_source_network()
+    net = dataclasses.replace(net, commodities=(dataclasses.replace(net.commodities[0], chain="batteries"),))
+    sc = Scenario(net, horizon_days=16, shocks=(ExportControl(exporter="CN", commodity="ore", mode="ban", start=0),))
+    assert price_params("batteries").sheds_output and not price_params("minerals").sheds_output
+    assert np.array_equal(_index(simulate(sc, engine="vector"), "ore", "CN"), np.ones(16))
+
+
 def test_the_price_rises_with_the_gap_and_a_small_gap_moves_it_little() -> None:
     peaks = []
     # The CN mine (capacity 12 t/day, normal 7) loses part of its capacity for two months.
@@ -99,13 +130,14 @@ def test_the_price_rises_with_the_gap_and_a_small_gap_moves_it_little() -> None:
     assert peaks[1] < 1.05  # a small gap: a small rise
 
 
-def test_a_ban_raises_the_importers_price_and_leaves_the_exporters() -> None:
-    # The CN mine sheds output rather than cutting its price (horizontal supply below capacity).
+def test_a_ban_raises_the_importers_price_and_lowers_the_exporters() -> None:
+    # The CN mine loses its only buyer: a mineral's sellers cut their price along their short-run supply.
     res = simulate(_toy(ExportControl(exporter="CN", commodity="ore", mode="ban", start=10)), engine="vector")
     kr, cn = _index(res, "ore", "KR"), _index(res, "ore", "CN")
     assert kr[:10].tolist() == [1.0] * 10
     assert kr[40:].max() > 1.05
-    assert np.array_equal(cn, np.ones(len(cn)))
+    assert cn[:11].tolist() == [1.0] * 11  # day 10 reads the throughput of day 9
+    assert (np.diff(cn[10:60]) < 0).all() and cn.min() >= price_params("minerals").floor
     # Downstream, scarce cells cost more where they are consumed.
     assert _index(res, "cell", "US")[60:].max() > 1.0
 

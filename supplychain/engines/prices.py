@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compile.compiler import Compiled
-from ..compile.rules.prices import NEUTRAL_TOLERANCE, RESTOCKING_DAYS, PriceSpec
+from ..compile.rules.prices import NEUTRAL_TOLERANCE, RESTOCKING_DAYS, SALES_DAYS, PriceSpec, quota_bound
 from .day import DayInputs
 from .sourcing import input_rate
 from .sourcing import spec as sourcing_spec
@@ -137,6 +137,10 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         deficit = deficit + ps.unmet
     gap = (deficit / RESTOCKING_DAYS + unserved) * spec.gap_scale
     off = np.abs(gap) > NEUTRAL_TOLERANCE
+    lost = None
+    if spec.counts_sales:
+        lost = _lost_sales(c, spec, s, capacity)
+        off |= lost > NEUTRAL_TOLERANCE
     passed = None
     duty = None if spec.input_basket is None else _input_duty(c, spec, s.day)
     if spec.passes and duty is not None:
@@ -157,6 +161,14 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         scarcity = np.where(g < 1.0, np.maximum(1.0 - g, 0.0) ** (-1.0 / np.where(k > 0, k, 1.0)), np.inf)
     scarcity = np.where(spec.priced[live] & (np.abs(g) > NEUTRAL_TOLERANCE), scarcity, 1.0)
+    if lost is not None:
+        # Sellers asked for less than their normal output sell it along their short-run supply: the demand the
+        # market faces falls by the lost sales, D = (1 - v) D0 pi^beta_d against S = (1 - g) D0 pi^beta_s.
+        v = lost[:, live]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fall = np.maximum(1.0 - v, 0.0) ** (1.0 / np.where(k > 0, k, 1.0))
+        fall = np.where(spec.priced[live] & (v > NEUTRAL_TOLERANCE), fall, 1.0)
+        scarcity = np.where(np.isinf(scarcity), scarcity, scarcity * fall)
     if passed is not None:
         scarcity = scarcity + passed[:, live]
     target = np.minimum(spec.cap[live], np.maximum(spec.floor[live], scarcity))
@@ -167,6 +179,28 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     ps.off[live] = (index != 1.0).any(axis=0)
     moved: np.ndarray = np.flatnonzero(ps.off)
     return moved
+
+
+def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Each market's lost sales as a share of its normal flow, (R, M) (docs/model.md §5.9, lost sales).
+
+    A seller's sales are its throughput plus what it owes over the throughput's
+    mean age (not what it owes on lanes of an export quota in force: it ships
+    only what the quota lets through); what falls short of its normal rate, up
+    to the day's capacity, it is not asked for. Only sellers whose commodity
+    cuts its price below normal output count.
+    """
+    owed = s.owed
+    bound = quota_bound(spec, s.day, c.n_lanes)
+    if bound is not None:
+        owed = np.where(bound, 0.0, owed)
+    sales = s.throughput + sum_into(np.asfortranarray(owed), c.lane_origin, c.n_facilities,
+                                    c.sum_by_origin) / SALES_DAYS
+    idle = np.maximum(np.minimum(spec.normal_seller, capacity) - sales, 0.0)
+    idle = np.where(spec.sales_seller, idle, 0.0)
+    out: np.ndarray = sum_into(np.asfortranarray(idle), spec.seller_market, spec.n_markets,
+                               spec.sum_sellers) * spec.gap_scale
+    return out
 
 
 def _buyer_short(c: Compiled, spec: PriceSpec, s) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]

@@ -39,6 +39,26 @@ within the ranges of the sources named beside them, listed in
   buffer share is ``1 - 5/40 = 0.875``; mineral prices are quoted weekly in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
+* sellers asked for less than their normal output either **shed output** at
+  the reference price (horizontal supply below normal output) or **cut
+  their price** along their short-run supply curve. Manufactured goods
+  (chips, cells, battery materials) shed output: the foreign export supply
+  of the goods hit by the 2018 US tariffs was horizontal and their
+  ex-tariff prices did not fall (Fajgelbaum, P., Goldberg, P., Kennedy, P.
+  & Khandelwal, A. (2020), "The return to protectionism", *QJE* 135(1):
+  1-55; Amiti, M., Redding, S. & Weinstein, D. (2019), *JEP* 33(4):
+  187-210). Mined and refined commodities cut their price: their output is
+  set by mines and refineries that run near capacity in the short run
+  (Tilton & Guzmán 2016, ch. 2); the exception of the 2018 tariffs was steel,
+  whose foreign exporters cut their prices (Amiti, Redding & Weinstein
+  (2020), *AEA Papers and Proceedings* 110: 541-546); China's 25 % tariff on
+  US soybeans lowered US Gulf export prices by about 0.74 USD/bu for five
+  months (Adjemian, M., Smith, A. & He, W. (2021), "Estimating the market
+  effect of a trade war: the case of soybean tariffs", *Food Policy* 105:
+  102152); and China's domestic surplus of gallium was expected to lower
+  Chinese prices while its export licensing doubled the price outside
+  China (Shanghai Metals Market via Bloomberg, 14 July 2023; Fastmarkets,
+  Rotterdam 500-600 USD/kg on 15 December 2023 against 250-265 on 30 June).
 
 The gap the price clears is a share of a year's normal flow
 (:data:`RESTOCKING_DAYS`): buyers' stock below normal and orders owed by
@@ -58,12 +78,17 @@ from dataclasses import dataclass
 
 from .._validation import fail
 
-__all__ = ["CHIP_BUFFER_SHARE", "PRICE_DEFAULTS", "PriceParams", "RESTOCKING_DAYS", "price_params"]
+__all__ = ["CHIP_BUFFER_SHARE", "PRICE_DEFAULTS", "PriceParams", "RESTOCKING_DAYS", "SALES_DAYS", "price_params"]
 
 #: Days over which a stock deficit (buyers' stock below normal, orders owed by sellers) counts as a flow:
 #: the one-year period of the USGS disruption model (Nassar et al. 2024, USGS OFR 2024-1057), in which
 #: inventories drawn count as supply of the year. A deficit of x days of normal flow is a gap of x / 365.
 RESTOCKING_DAYS = 365.0
+
+#: Days over which what a seller owes counts as sales it will make: the mean age of its throughput (the
+#: 30-day moving average of its shipments, docs/model.md §5.7), so that throughput plus backlog over these
+#: days stays at the normal rate while the orders it receives do (docs/model.md §5.9, lost sales).
+SALES_DAYS = 30.0
 
 #: Share of their normal stock chip buyers draw before the draw counts as scarcity: the median chip
 #: consumer's inventory fell from 40 days (2019) to under 5 days (2021) while foundry contract prices rose
@@ -89,6 +114,11 @@ class PriceParams:
     buffer_share : float
         Share of its buyers' normal stock a market draws before the draw
         counts in its gap, in ``[0, 1]`` (0: every unit drawn counts; default).
+    sheds_output : bool
+        ``True`` (default): sellers asked for less than their normal output
+        shed output at the reference price (horizontal supply below normal
+        output). ``False``: their lost sales lower the price along the
+        short-run supply curve (docs/model.md §5.9, lost sales).
 
     Examples
     --------
@@ -111,6 +141,7 @@ class PriceParams:
     floor: float
     cap: float
     buffer_share: float = 0.0
+    sheds_output: bool = True
 
     def __post_init__(self) -> None:
         checks = (("demand_elasticity", -10.0 <= self.demand_elasticity <= 0.0, "in [-10, 0]"),
@@ -132,7 +163,7 @@ class PriceParams:
 #: Default price parameters by value chain (ASSUMPTIONS within the cited ranges; see the module docstring).
 PRICE_DEFAULTS: dict[str, PriceParams] = {
     "minerals": PriceParams(demand_elasticity=-0.15, supply_elasticity=0.10, adjustment_days=14.0,
-                            floor=0.5, cap=5.0),
+                            floor=0.5, cap=5.0, sheds_output=False),
     "batteries": PriceParams(demand_elasticity=-0.10, supply_elasticity=0.20, adjustment_days=30.0,
                              floor=0.5, cap=5.0),
     "semiconductors": PriceParams(demand_elasticity=-0.05, supply_elasticity=0.05, adjustment_days=60.0,

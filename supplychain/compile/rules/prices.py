@@ -20,12 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from ...model.prices import RESTOCKING_DAYS, price_params
+from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, price_params
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
 
-__all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "PriceSpec", "price_spec"]
+__all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "SALES_DAYS", "PriceSpec", "price_spec", "quota_bound"]
 
 #: Distance from 0 within which a market's gap counts as 0 (the scarcity part of the target stays at 1).
 NEUTRAL_TOLERANCE = 1e-9
@@ -81,6 +81,9 @@ class PriceSpec:
     lane_market: np.ndarray        # (L,) origin market of each lane
     lane_sigma: np.ndarray         # (L,) CES elasticity of the lane's commodity
     lane_step: np.ndarray          # (L,) 1 / switching lag of the lane commodity's chain
+    sales_seller: np.ndarray       # (F,) bool: a seller with normal flow whose lost sales lower its market's price
+    counts_sales: bool             # some seller's lost sales count
+    quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
 
     @property
     def n_markets(self) -> int:
@@ -137,6 +140,9 @@ def price_spec(builder: ScheduleBuilder) -> None:
     adjustment = np.array([p.adjustment_days for p in params], dtype=float)
     demand_market = stock_market[np.asarray(core["demand_stock"], dtype=np.intp)]
     buffer = buffer_share * normal_stock
+    cuts = np.array([not p.sheds_output for p in params], dtype=bool)
+    sales_seller = cuts[seller_market] & (normal_seller > 0)
+    quotas = builder.extras.get("quotas", [])
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
         feedback=bool(builder.scenario.price_feedback),
@@ -183,7 +189,32 @@ def price_spec(builder: ScheduleBuilder) -> None:
         lane_market=seller_market[np.asarray(core["lane_origin"], dtype=np.intp)],
         lane_sigma=np.array([idx.commodities[c].elasticity for c in lane_commodity], dtype=float),
         lane_step=1.0 / lag,
+        sales_seller=sales_seller,
+        counts_sales=bool(sales_seller.any()),
+        quota_windows=tuple((int(q.first), int(q.stop), np.asarray(q.lanes, dtype=np.intp)) for q in quotas),
     )
+
+
+def quota_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
+    """Lanes of an export quota in force on ``day``, (L,) bool; ``None`` when there is none.
+
+    What a seller owes on them is not sales it can make: it ships only what the
+    quota lets through (docs/model.md §5.9, lost sales).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> spec = SimpleNamespace(quota_windows=((5, 10, np.array([1])),))
+    >>> quota_bound(spec, 4, 3) is None, quota_bound(spec, 5, 3).tolist()
+    (True, [False, True, False])
+    """
+    bound = None
+    for first, stop, lanes in spec.quota_windows:
+        if first <= day < stop:
+            if bound is None:
+                bound = np.zeros(n_lanes, dtype=bool)
+            bound[lanes] = True
+    return bound
 
 
 def _planned_extra(builder: ScheduleBuilder, n_b: int) -> np.ndarray:

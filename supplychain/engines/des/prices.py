@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .ordering import input_rate
+from .shipping import THROUGHPUT_DAYS
 
 if TYPE_CHECKING:
     from .run import Run
@@ -87,6 +88,8 @@ class Prices:
         self.lane_market, self.lane_sigma = spec.lane_market.tolist(), spec.lane_sigma.tolist()
         self.lane_step = spec.lane_step.tolist()
         self.stock_market, self.stock_price = spec.stock_market.tolist(), spec.stock_price.tolist()
+        self.sales_seller = spec.sales_seller.tolist() if spec.counts_sales else None
+        self.quota_windows = [(first, stop, lanes.tolist()) for first, stop, lanes in spec.quota_windows]
 
     def update(self, run: Run, t: int, tariff: list[float], demand: list[float]) -> None:
         """Move every market's price one day towards its target, then (with feedback) every lane's tilt.
@@ -130,14 +133,16 @@ class Prices:
         if self.unmet is not None:
             # Final demand not served is supply lost as much as stock drawn (USGS: the share of a year's supply lost).
             deficit = [d + q for d, q in zip(deficit, self.unmet)]
+        lost = None if self.sales_seller is None else self._lost_sales(run, t)
         for m in range(n):
             gap = (deficit[m] / RESTOCKING_DAYS + unserved[m]) * self.gap_scale[m]
+            v = 0.0 if lost is None else lost[m]
             if duty is None:
                 passed = sum([share * (old[k] - 1.0) for k, share in self.inputs[m]])
             else:
                 # Inputs cost their market's price times the duty on the sellers' input lanes (landed cost).
                 passed = sum([share * (old[k] * duty[e] - 1.0) for e, k, share in self.entries[m]])
-            if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0:
+            if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0 and not v > NEUTRAL_TOLERANCE:
                 target = 1.0
             else:
                 if not self.priced[m] or abs(gap) <= NEUTRAL_TOLERANCE:
@@ -149,6 +154,9 @@ class Prices:
                         scarcity = (1.0 - gap) ** (-1.0 / self.exponent[m])
                     except OverflowError:
                         scarcity = float("inf")
+                if self.priced[m] and v > NEUTRAL_TOLERANCE and scarcity != float("inf"):
+                    # Lost sales: the demand the market faces falls by v, D = (1 - v) D0 pi^beta_d.
+                    scarcity = scarcity * max(1.0 - v, 0.0) ** (1.0 / self.exponent[m])
                 target = min(self.cap[m], max(self.floor[m], scarcity + passed))
             self.index[m] = old[m] + (target - old[m]) / self.adjustment[m]
         if not self.feedback:
@@ -166,6 +174,29 @@ class Prices:
             at_reference = price[l] * (1.0 + tariff[l]) + freight[l]
             ratio = (price[l] * origin * (1.0 + tariff[l]) + freight[l]) / at_reference if at_reference > 0 else 1.0
             self.tilt[l] = rho + (ratio ** -self.lane_sigma[l] - rho) * self.lane_step[l]
+
+    def _lost_sales(self, run: Run, t: int) -> list[float]:
+        """Each market's lost sales as a share of its normal flow (docs/model.md §5.9, lost sales).
+
+        A seller's sales are its throughput plus what it owes (except on lanes of an
+        export quota in force today) over the throughput's mean age; what falls
+        short of its normal rate, up to today's capacity, it is not asked for.
+        """
+        lay = run.layout
+        bound = set()
+        for first, stop, lanes in self.quota_windows:
+            if first <= t < stop:
+                bound.update(lanes)
+        owed = [0.0] * len(self.seller_market)
+        for l, f in enumerate(lay.lane_origin):
+            if l not in bound:
+                owed[f] += run.owed[l]
+        out = [0.0] * len(self.index)
+        for f, m in enumerate(self.seller_market):
+            if self.sales_seller[f]:
+                sales = run.throughput[f] + owed[f] / THROUGHPUT_DAYS
+                out[m] += max(min(self.normal_seller[f], run.capacity_today[f]) - sales, 0.0)
+        return [x * k for x, k in zip(out, self.gap_scale)]
 
     def _unmet(self, run: Run, demand: list[float]) -> None:
         """Age each market's account of unmet final demand one day and add the day's (§5.9, update).
