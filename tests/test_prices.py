@@ -173,7 +173,8 @@ def test_a_duty_on_an_input_passes_into_the_output_price_by_cost_share() -> None
     sc = Scenario(toy_network(), horizon_days=40,
                   shocks=(Tariff(importer="KR", exporter="CN", commodity="ore", rate=0.2, start=10),))
     vector, des = simulate(sc, engine="vector"), simulate(sc, engine="des")
-    np.testing.assert_array_equal(vector.arrays["price"], des.arrays["price"])
+    # The CN mine's lost sales read its throughput, which the engines sum in different orders (an ulp apart).
+    np.testing.assert_allclose(vector.arrays["price"], des.arrays["price"], rtol=1e-12)
     ore, cell = _index(vector, "ore", "KR"), _index(vector, "cell", "KR")
     assert cell[:10].tolist() == [1.0] * 10
     factor = 1.0 + 140.0 / 1062.0
@@ -358,9 +359,11 @@ def test_a_tariff_passes_completely_into_the_landed_price_and_moves_trade_throug
     sc = _toy(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10))
     res = simulate(sc, engine="vector")
     cn_lane = res.coords.lane.index("CN.mine>KR.cells")
-    # The CN mine loses orders and sheds output: its price does not fall (complete pass-through, as
-    # measured for the 2018 US tariffs); the ROW mine takes them from spare capacity.
-    assert np.array_equal(_index(res, "ore", "CN"), np.ones(120))
+    # The CN mine loses orders: a mineral's sellers cut their price along their short-run supply, so the
+    # exporter bears part of the duty (as US soybean and foreign steel exporters did in 2018); the ROW mine
+    # takes the orders from spare capacity at the reference price.
+    cn = _index(res, "ore", "CN")
+    assert cn[:11].tolist() == [1.0] * 11 and 0.5 < cn[-1] < 0.95
     assert np.array_equal(_index(res, "ore", "ROW"), np.ones(120))
     assert res.arrays["share"][0, 20:60, cn_lane].max() < 0.7
     # KR's cell plant pays the duty on its ore, and passes its landed ore cost into the cell price by cost

@@ -187,7 +187,7 @@ def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.nda
     A seller's sales are its throughput plus what it owes over the throughput's
     mean age (not what it owes on lanes of an export quota in force: it ships
     only what the quota lets through); what falls short of its normal rate, up
-    to the day's capacity, it is not asked for. Only sellers whose commodity
+    to what it can make today (``Z_f``), it is not asked for. Only sellers whose commodity
     cuts its price below normal output count.
     """
     owed = s.owed
@@ -196,8 +196,12 @@ def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.nda
         owed = np.where(bound, 0.0, owed)
     sales = s.throughput + sum_into(np.asfortranarray(owed), c.lane_origin, c.n_facilities,
                                     c.sum_by_origin) / SALES_DAYS
-    idle = np.maximum(np.minimum(spec.normal_seller, capacity) - sales, 0.0)
-    idle = np.where(spec.sales_seller, idle, 0.0)
+    idle = np.where(spec.sales_seller, np.maximum(np.minimum(spec.normal_seller, capacity) - sales, 0.0), 0.0)
+    if idle.any():
+        # What it can make is its capacity or, if lower, the rate its inputs support (not less than its
+        # throughput): a seller short of inputs whose buyers went elsewhere lost no sales it could make.
+        can = np.minimum(capacity, np.maximum(input_rate(c, s), s.throughput))
+        idle = np.where(spec.sales_seller, np.maximum(np.minimum(spec.normal_seller, can) - sales, 0.0), 0.0)
     out: np.ndarray = sum_into(np.asfortranarray(idle), spec.seller_market, spec.n_markets,
                                spec.sum_sellers) * spec.gap_scale
     return out

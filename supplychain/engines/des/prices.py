@@ -180,7 +180,7 @@ class Prices:
 
         A seller's sales are its throughput plus what it owes (except on lanes of an
         export quota in force today) over the throughput's mean age; what falls
-        short of its normal rate, up to today's capacity, it is not asked for.
+        short of its normal rate, up to what it can make today, it is not asked for.
         """
         lay = run.layout
         bound = set()
@@ -195,7 +195,13 @@ class Prices:
         for f, m in enumerate(self.seller_market):
             if self.sales_seller[f]:
                 sales = run.throughput[f] + owed[f] / THROUGHPUT_DAYS
-                out[m] += max(min(self.normal_seller[f], run.capacity_today[f]) - sales, 0.0)
+                idle = max(min(self.normal_seller[f], run.capacity_today[f]) - sales, 0.0)
+                if idle > 0.0:
+                    # Up to what it can make: capacity or, if lower, what its inputs support (not below its
+                    # throughput).
+                    can = min(run.capacity_today[f], max(input_rate(run, f), run.throughput[f]))
+                    idle = max(min(self.normal_seller[f], can) - sales, 0.0)
+                out[m] += idle
         return [x * k for x, k in zip(out, self.gap_scale)]
 
     def _unmet(self, run: Run, demand: list[float]) -> None:
