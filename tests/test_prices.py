@@ -366,11 +366,12 @@ def test_a_tariff_passes_completely_into_the_landed_price_and_moves_trade_throug
     assert cn[:11].tolist() == [1.0] * 11 and 0.5 < cn[-1] < 0.95
     assert np.array_equal(_index(res, "ore", "ROW"), np.ones(120))
     assert res.arrays["share"][0, 20:60, cn_lane].max() < 0.7
-    # KR's cell plant pays the duty on its ore, and passes its landed ore cost into the cell price by cost
-    # share (docs/model.md §5.9): US and JP buyers pay most of KR's landed-cost rise (all of it but the 30-day
-    # adjustment lag), split by their cell flows, 6 : 4.
+    # KR's cell plant pays the duty on its ore, and passes the duty on its input basket into the cell price by
+    # cost share (docs/model.md §5.9), split between US and JP buyers by their cell flows, 6 : 4. The CN price
+    # cut lowers KR's landed cost but not the cell price (the pass-through reads KR's own ore market and the
+    # duty factor, not the origin's price), so US and JP pay more than KR's net landed-cost rise.
     kr, us, jp = (landed_cost_increase_usd(res, importer=r) for r in ("KR", "US", "JP"))
-    assert 0.5 * kr < us + jp < kr
+    assert 0.5 * kr < us + jp < 2.0 * kr
     assert us / jp == pytest.approx(1.5, rel=0.02)
 
 
@@ -490,6 +491,24 @@ def test_who_pays_matches_the_hand_computed_tariff_split() -> None:
     assert split.loc["US", "tariff_paid_by_importer_usd"] == pytest.approx(500.0)
     assert split.loc["CN", "tariff_paid_by_exporter_usd"] == pytest.approx(500.0)
     assert split["scarcity_rent_usd"].abs().sum() == 0.0
+
+
+def test_who_pays_names_the_exporters_lost_rent_when_its_price_falls() -> None:
+    # A tariff on the CN mine's ore: KR's plant buys less from it, the CN price falls (lost sales), and the
+    # CN mine's rent on what it still sells is negative. Hand oracle from the recorded flows and prices: the
+    # lost rent is sum over CN's lane of flow x reference price x (1 - origin index)^+.
+    from supplychain.metrics import who_pays
+    res = simulate(_toy(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10), horizon=60),
+                   engine="vector")
+    table = who_pays(res)
+    lane = res.coords.lane.index("CN.mine>KR.cells")
+    stock = list(res.coords.stock).index("CN.mine:ore")
+    index = res.arrays["price"][0, :, stock] / 100.0
+    lost = float((res.arrays["flow"][0, :, lane] * 100.0 * np.maximum(1.0 - index, 0.0)).sum())
+    assert lost > 0.0
+    assert table.loc["CN", "exporter_rent_lost_usd"] == pytest.approx(lost, rel=1e-12)
+    assert table.loc["CN", "scarcity_rent_usd"] == pytest.approx(-lost, rel=1e-12)
+    assert (table.drop(index="CN")["exporter_rent_lost_usd"] == 0.0).all()
 
 
 def test_who_pays_reports_final_buyers_cost_apart_from_intermediate_buyers() -> None:

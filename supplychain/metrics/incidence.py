@@ -46,6 +46,11 @@ Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #d
   region's producers gained or, negative, lost, at the chain's own margins).
   A region whose output stops earns a rent on what it still sells and loses
   far more on what it does not: the rent alone would make it the winner.
+  ``exporter_rent_lost_usd`` (positive) is the part of the producing
+  region's rent lost by selling below the reference price, price fall times
+  quantity sold: a mineral exporter whose buyers abroad are cut off by a ban,
+  licensing or a tariff cuts its price (docs/model.md §5.9, lost sales), so
+  its ``scarcity_rent_usd`` is its rises' gains less this loss.
 
 Export supply is horizontal by default (``export_supply_elasticity=inf``): the
 foreign export supply curves faced by the United States in 2018 were
@@ -88,7 +93,8 @@ WHO_PAYS_MEASURES = ("buyer_cost_increase_usd", "tariff_paid_usd", "tariff_paid_
                      "tariff_paid_by_exporter_usd", "scarcity_rent_usd", "deliveries_lost_usd",
                      "demand_destroyed_usd", "final_buyer_cost_increase_usd",
                      "intermediate_buyer_cost_increase_usd", "scarcity_rent_net_of_inputs_usd",
-                     "sales_lost_usd", "sales_lost_net_of_inputs_usd", "producer_margin_change_usd")
+                     "sales_lost_usd", "sales_lost_net_of_inputs_usd", "producer_margin_change_usd",
+                     "exporter_rent_lost_usd")
 
 
 def gsim_incidence(import_demand_elasticity: float, export_supply_elasticity: float) -> tuple[float, float]:
@@ -164,6 +170,7 @@ def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, fl
     tariff = (flow * tau * p).sum(axis=1)                       # (R, L) on the reference price, §6.4.2
     cost_increase = (flow * p * (origin_index * (1.0 + tau) - (1.0 + tau0))).sum(axis=1)
     rent = (flow * p * (origin_index - 1.0)).sum(axis=1)
+    rent_lost = (flow * p * np.maximum(1.0 - origin_index, 0.0)).sum(axis=1)
     shares = np.asarray(c.schedules.share[0], dtype=float)
     importer_share = np.ones(c.n_lanes)
     lane_commodity = results.coords.commodity["lane"]
@@ -173,7 +180,8 @@ def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, fl
                else export_supply_elasticity)
         e_own = own_price_import_elasticity(float(shares[l]), price_params(k.chain).demand_elasticity, k.elasticity)
         importer_share[l] = gsim_incidence(min(e_own, 0.0), e_x)[0] if (e_own < 0 or e_x > 0) else 1.0
-    return tariff, tariff * importer_share, tariff * (1.0 - importer_share), cost_increase, rent, _final_lanes(c)
+    return (tariff, tariff * importer_share, tariff * (1.0 - importer_share), cost_increase, rent, rent_lost,
+            _final_lanes(c))
 
 
 def _final_lanes(c) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -256,7 +264,8 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     pinned = format_prices_at_bounds(prices_at_bounds(results), min_days=PINNED_DAYS)
     if pinned:
         warnings.warn(f"who_pays: {pinned}", SimulationWarning, stacklevel=2)
-    tariff, importer_part, exporter_part, cost, rent, final = _lane_terms(results, export_supply_elasticity)
+    tariff, importer_part, exporter_part, cost, rent, rent_lost, final = _lane_terms(results,
+                                                                                   export_supply_elasticity)
     sales_lost = _sales_lost(results)
     lost, destroyed = _demand_terms(results)
     pairs = [r.split(">", 1) for r in results.coords.region["lane"]]
@@ -274,6 +283,9 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     book("tariff_paid_by_importer_usd", importer_part, importer)
     book("tariff_paid_by_exporter_usd", exporter_part, exporter)
     book("scarcity_rent_usd", rent, exporter)
+    # Sellers whose buyers abroad are cut off sell below the reference (docs/model.md §5.9, lost sales): the
+    # exporter's lost rent, counted apart so a negative net rent is not read as a buyers' gain.
+    book("exporter_rent_lost_usd", rent_lost, exporter)
     book("final_buyer_cost_increase_usd", np.where(final, cost, 0.0), importer)
     book("intermediate_buyer_cost_increase_usd", np.where(final, 0.0, cost), importer)
     # A producer's rent net of what its region's producers paid more for their inputs, at the origin price:
