@@ -700,3 +700,27 @@ def test_front_loaded_stock_counts_as_planned_until_it_has_landed_and_been_drawn
         assert index[14] > index[13] > 1.0
         assert np.all(np.diff(index[14:19]) > 0.0)
         assert index[15:35].min() > 1.0
+
+
+@pytest.mark.parametrize(("shock", "market", "sign"), [
+    (ExportControl(exporter="CN", commodity="ore", mode="ban", start=10), ("ore", "KR"), +1),
+    (ExportControl(exporter="CN", commodity="ore", mode="ban", start=10), ("ore", "CN"), -1),
+    (ExportControl(exporter="CN", commodity="ore", mode="licence", start=10, processing_delay=Fixed(30.0)),
+     ("ore", "CN"), -1),
+    (ExportControl(exporter="CN", commodity="ore", mode="quota", start=10, quota_per_period=30.0, period_days=30),
+     ("ore", "KR"), +1),
+    (ExportControl(exporter="CN", commodity="ore", mode="quota", start=10, quota_per_period=30.0, period_days=30),
+     ("ore", "CN"), -1),
+    (Tariff(importer="US", commodity="cell", exporter="KR", rate=0.25, start=10), ("cell", "KR"), 0),
+    (CapacityShock(start=10, fraction_lost=0.9, facility="CN.mine"), ("ore", "CN"), +1),
+    (DemandShock(start=10, region="US", commodity="cell", factor=0.5), ("cell", "US"), -1),
+])
+def test_every_shock_type_moves_the_price_in_the_expected_direction(shock, market, sign) -> None:
+    # Issue 12's direction check on the toy chain: an importer's price rises and a mineral exporter's falls
+    # under an export control of any mode; a maker of cells keeps its price when a tariff moves its sales.
+    x = _index(simulate(_toy(shock, horizon=90), engine="vector"), *market)
+    assert x[:10].tolist() == [1.0] * 10
+    if sign == 0:
+        assert np.abs(x - 1.0).max() <= 0.01
+    else:
+        assert (x[10:].max() > 1.01) if sign > 0 else (x[10:].min() < 0.99)

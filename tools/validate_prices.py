@@ -14,9 +14,12 @@ Prints six tables:
    Chinese cell price). 1b: a 25 % US tariff on Chinese anode material raises
    the US cell price by about its cost share times the duty (input-cost
    pass-through, Miller & Blair 2009, §2.6).
-2. The direction of the price response to every shock type on the baseline (an
-   exporter's price stays within 1 % of the reference under a ban or a tariff:
-   its sellers shed output, docs/model.md §5.9).
+2. The direction of the price response to every shock type on the baseline, in
+   the importing (affected) region and in the exporting (supplying) one: a
+   mineral exporter cut off from buyers abroad cuts its price (its lost sales,
+   docs/model.md §5.9), a maker of chips or cells sheds output at the
+   reference price (horizontal supply below normal output, Fajgelbaum et al.
+   2020).
 3. China's 2023 gallium licensing (the shipped scenario ``gallium_germanium_2023``)
    against the published prices outside China: +15 % in the week after the
    announcement (Fastmarkets via Bloomberg, 7 Jul 2023), +41 % by 9 Aug 2023
@@ -123,53 +126,97 @@ def input_tariff() -> None:
           f"{'ok' if abs(us[120:].mean() - 1 - expected) <= 0.25 * expected else 'WRONG'}")
 
 
-def directions() -> None:
-    print("2. Direction of the price response (mean over days after the shock, then extreme)")
-    base = load_baseline().with_horizon(240).replace(price_feedback=True)
-    cases = [
-        ("ban: importer up", ExportControl(exporter="CN", commodity="gallium", mode="ban", start=20),
-         "gallium", "JP", +1),
-        ("ban: exporter flat", ExportControl(exporter="CN", commodity="gallium", mode="ban", start=20),
-         "gallium", "CN", 0),
-        ("tariff: exporter flat", Tariff(importer="US", commodity="li_ion_cell", exporter="CN", rate=0.25,
-                                         start=20), "li_ion_cell", "CN", 0),
-        ("capacity loss: up", CapacityShock(start=20, end=110, fraction_lost=0.5, region="TW", stage="fab"),
-         "logic_wafer", "TW", +1),
-        ("random outages: up", RandomOutage(start=20, rate_per_year=12.0, region="TW", stage="fab",
-                                           duration=Fixed(30.0), capacity_lost=0.8), "logic_wafer", "TW", +1),
-        ("demand up: up", DemandShock(start=20, region="US", commodity="li_ion_cell", factor=1.3),
-         "li_ion_cell", "US", +1),
-        ("demand down: down", DemandShock(start=20, region="US", commodity="li_ion_cell", factor=0.7),
-         "li_ion_cell", "US", -1),
-        ("longer routes: up", LogisticsShock(start=20, end=120, origin_region="CN", destination_region="JP",
-                                             lead_time_multiplier=3.0), "graphite_spherical", "JP", +1),
-        ("stockpile release: down", StockpileRelease(start=20, region="JP", commodity="gallium", days_of_cover=180,
-                                                      release_below_cover_days=120), "gallium", "JP", -1),
-        ("safety stock up: up", SafetyStockChange(start=20, region="KR", commodity="cam", cover_days=90.0),
-         "cam", "KR", +1),
-        ("input tariff: output up", Tariff(importer="US", commodity="aam_synthetic", exporter="CN", rate=0.25,
-                                           start=20), "li_ion_cell", "US", +1),
+#: Every shock type of ``supplychain.model.shocks`` with the market where its importing (or affected) region's
+#: price is read, the exporter's (or supplying region's) market, and the expected signs (+1 up, -1 down, 0
+#: within 1 % of the reference). A mineral exporter cut off from buyers abroad cuts its price; a maker of
+#: manufactured goods sheds output at the reference (docs/model.md §5.9, lost sales).
+NOT_UP = -2  # expected: not above the reference by more than 0.1 % (a tariff's ex-duty index; input costs falling)
+
+
+def direction_cases() -> list[tuple[str, object, str, str, int, str, int]]:
+    ban = ExportControl(exporter="CN", commodity="gallium", mode="ban", start=20)
+    return [
+        ("export ban (mineral)", ban, "gallium", "JP", +1, "CN", -1),
+        ("export licensing (mineral)", ExportControl(exporter="CN", commodity="gallium", mode="licence", start=20),
+         "gallium", "JP", +1, "CN", -1),
+        ("export quota (mineral)", ExportControl(exporter="CN", commodity="gallium", mode="quota", start=20,
+                                                 quota_per_period=2.0e3, period_days=30),
+         "gallium", "JP", +1, "CN", -1),
+        ("tariff (mineral)", Tariff(importer="US", commodity="ndfeb_magnet", exporter="CN", rate=0.25, start=20),
+         "ndfeb_magnet", "US", NOT_UP, "CN", -1),
+        ("tariff (manufactured cells)", Tariff(importer="US", commodity="li_ion_cell", exporter="CN", rate=0.25,
+                                               start=20), "li_ion_cell", "US", 0, "CN", 0),
+        ("input tariff: output price", Tariff(importer="US", commodity="aam_synthetic", exporter="CN", rate=0.25,
+                                              start=20), "li_ion_cell", "US", +1, "CN", 0),
+        ("facility outage (capacity)", CapacityShock(start=20, end=200, fraction_lost=0.5,
+                                                     facility="CN.refinery.gallium"), "gallium", "JP", +1, "CN", +1),
+        ("fab outage (capacity)", CapacityShock(start=20, end=110, fraction_lost=0.5, region="TW", stage="fab"),
+         "logic_wafer", "TW", +1, "TW", +1),
+        ("random outages", RandomOutage(start=20, rate_per_year=12.0, region="TW", stage="fab",
+                                        duration=Fixed(30.0), capacity_lost=0.8), "logic_chip", "US", +1, "TW", +1),
+        ("demand rise", DemandShock(start=20, region="US", commodity="li_ion_cell", factor=1.3),
+         "li_ion_cell", "US", +1, "CN", 0),
+        ("demand fall (manufactured)", DemandShock(start=20, region="US", commodity="li_ion_cell", factor=0.7),
+         "li_ion_cell", "US", -1, "CN", NOT_UP),
+        ("demand fall (mineral)", DemandShock(start=20, region="JP", commodity="ndfeb_magnet", factor=0.5),
+         "ndfeb_magnet", "JP", -1, "CN", -1),
+        ("longer routes (logistics)", LogisticsShock(start=20, end=120, origin_region="CN", destination_region="JP",
+                                                     lead_time_multiplier=3.0), "graphite_spherical", "JP", +1,
+         "CN", -1),
+        ("stockpile release", StockpileRelease(start=20, region="JP", commodity="gallium", days_of_cover=180,
+                                               release_below_cover_days=120), "gallium", "JP", -1, "CN", -1),
+        ("safety stock raised", SafetyStockChange(start=20, region="KR", commodity="cam", cover_days=90.0),
+         "cam", "KR", +1, "CN", 0),
     ]
-    for label, shock, commodity, region, sign in cases:
+
+
+def _direction(x: np.ndarray, sign: int) -> tuple[float, bool]:
+    """The extreme of a path after the shock and whether it has the expected sign (0: within 1 %)."""
+    if sign == 0:
+        extreme = float(x[np.argmax(np.abs(x - 1.0))])
+        return extreme, abs(extreme - 1.0) <= 0.01
+    if sign == NOT_UP:
+        extreme = float(x[np.argmax(np.abs(x - 1.0))])
+        return extreme, float(x.max()) <= 1.001
+    extreme = float(x.max() if sign > 0 else x.min())
+    return extreme, (extreme > 1.0) if sign > 0 else (extreme < 1.0)
+
+
+def directions(horizon: int = 240) -> list[tuple[str, bool]]:
+    print("2. Direction of the price response to every shock type (extreme over the days after the shock)")
+    base = load_baseline().with_horizon(horizon).replace(price_feedback=True)
+    mark = {+1: "up", -1: "down", 0: "flat", NOT_UP: "not up"}
+    print(f"   {'shock':<28} {'market':<28} {'model':>7} {'expected':>8}   {'exporter / supplier':<24} {'model':>7} "
+          f"{'expected':>8}")
+    out = []
+    for label, shock, commodity, importer, sign_i, exporter, sign_e in direction_cases():
         res = simulate(base.with_shocks(shock), engine="vector", seed=SEED)
-        x = index(res, commodity, region)[20:]
-        if sign == 0:  # sellers shed output rather than cut prices: within 1 % of the reference
-            extreme = x[np.argmax(np.abs(x - 1.0))]
-            ok = abs(extreme - 1.0) <= 0.01
-        else:
-            extreme = x.max() if sign > 0 else x.min()
-            ok = (extreme > 1.0) if sign > 0 else (extreme < 1.0)
-        print(f"   {label:<24} {commodity}/{region:<4} extreme {extreme:6.3f}  mean {x.mean():6.3f}  "
-              f"{'ok' if ok else 'WRONG'}")
+        a, ok_a = _direction(index(res, commodity, importer)[20:], sign_i)
+        b, ok_b = _direction(index(res, commodity, exporter)[20:], sign_e)
+        print(f"   {label:<28} {commodity + '/' + importer:<28} {a:7.3f} {mark[sign_i]:>8}   "
+              f"{commodity + '/' + exporter:<24} {b:7.3f} {mark[sign_e]:>8}  {'ok' if ok_a and ok_b else 'WRONG'}")
+        out.append((label, ok_a and ok_b))
     # A response compared with the same ban without it, in the market it serves.
     ban = ExportControl(exporter="CN", commodity="gallium", mode="ban", start=20)
     inv = CapacityInvestment(start=20, region="JP", commodity="gallium", added_capacity=5.0e3)
     # Days 20-80: before the ban drives both to the cap.
     a = index(simulate(base.with_shocks(ban), engine="vector", seed=SEED), "gallium", "JP")[20:80]
-    for label, response in (("investment: down", inv),):
-        b = index(simulate(base.with_shocks(ban, response), engine="vector", seed=SEED), "gallium", "JP")[20:80]
-        print(f"   {label:<24} gallium/JP, days 20-80 of a CN ban: mean {a.mean():.3f} without, {b.mean():.3f} with  "
-              f"{'ok' if b.mean() < a.mean() else 'WRONG'}")
+    b = index(simulate(base.with_shocks(ban, inv), engine="vector", seed=SEED), "gallium", "JP")[20:80]
+    print(f"   {'capacity investment':<28} gallium/JP, days 20-80 of a CN ban: mean {a.mean():.3f} without, "
+          f"{b.mean():.3f} with  {'ok' if b.mean() < a.mean() else 'WRONG'}")
+    out.append(("capacity investment", bool(b.mean() < a.mean())))
+    return out
+
+
+def _paths(res, commodity: str, regions: tuple[str, ...]) -> str:  # type: ignore[no-untyped-def]
+    """Peak (or trough for CN), day 180 and day 365 of each region's index."""
+    parts = []
+    for r in regions:
+        x = index(res, commodity, r)
+        ext = x.min() if r == "CN" else x.max()
+        at = lambda t: f"{x[t]:.2f}" if t < len(x) else "n/a"  # noqa: E731
+        parts.append(f"{r} {'trough' if r == 'CN' else 'peak'} {ext:.2f} d180 {at(180)} d365 {at(365)}")
+    return "; ".join(parts)
 
 
 def gallium() -> None:
@@ -188,6 +235,9 @@ def gallium() -> None:
         if 0 <= t < res.n_days:
             row = "".join(f"{index(res, 'gallium', r)[t]:>8.2f}" for r in regions)
             print(f"   {label:<40}{row}   {published}")
+    print(f"   paths from the start: {_paths(res, 'gallium', ('CN', 'JP', 'KR', 'US'))}")
+    print("   published: China's domestic price expected to fall as the controls kept supply at home (SMM via "
+          "Bloomberg, 14 Jul 2023); Rotterdam +114 % by 15 Dec 2023 (Fastmarkets)")
 
 
 def gallium_year_ban() -> None:
@@ -196,11 +246,20 @@ def gallium_year_ban() -> None:
     bans = [ExportControl(exporter="CN", commodity=k, mode="ban", start=0)
             for k in ("gallium", "gallium_crude", "germanium")]
     res = simulate(base.with_shocks(*bans), engine="vector", seed=SEED)
-    regions = ("US", "JP", "KR", "ROW")
+    regions = ("US", "JP", "KR", "ROW", "CN")
     for commodity, published in (("gallium", "> +150 %"), ("germanium", "+26 %")):
         row = "".join(f"  {r} mean {index(res, commodity, r).mean():.2f} max {index(res, commodity, r).max():.2f}"
                       for r in regions)
         print(f"   {commodity:<10}{row}   published {published}")
+    print("   4b. China's gallium ban alone (refined and crude, from day 0), price feedback on, seed 42:")
+    from supplychain.analytics import gdp_at_risk
+    sc = load_baseline().with_horizon(365).replace(price_feedback=True)
+    ga = sc.with_shocks(*(ExportControl(exporter="CN", commodity=k, mode="ban", start=0)
+                          for k in ("gallium", "gallium_crude")))
+    shocked, paired = simulate(ga, engine="vector", seed=42), simulate(sc, engine="vector", seed=42)
+    print(f"   {_paths(shocked, 'gallium', ('CN', 'JP', 'KR', 'US', 'ROW'))}")
+    us = float(gdp_at_risk(shocked, baseline=paired).loc["US", "loss_mean_usd"]) / 1e9
+    print(f"   US value added lost {us:.2f} bn USD (USGS OFR 2024-1057: 3.1 bn, range 1.7-8.2)")
 
 
 def foundry_2021() -> None:
