@@ -209,13 +209,13 @@ def directions(horizon: int = 240) -> list[tuple[str, bool]]:
 
 
 def _paths(res, commodity: str, regions: tuple[str, ...]) -> str:  # type: ignore[no-untyped-def]
-    """Peak (or trough for CN), day 180 and day 365 of each region's index."""
+    """Peak (or trough for CN), day 180 and day 364 (the last of a year) of each region's index."""
     parts = []
     for r in regions:
         x = index(res, commodity, r)
         ext = x.min() if r == "CN" else x.max()
         at = lambda t: f"{x[t]:.2f}" if t < len(x) else "n/a"  # noqa: E731
-        parts.append(f"{r} {'trough' if r == 'CN' else 'peak'} {ext:.2f} d180 {at(180)} d365 {at(365)}")
+        parts.append(f"{r} {'trough' if r == 'CN' else 'peak'} {ext:.2f} d180 {at(180)} d364 {at(364)}")
     return "; ".join(parts)
 
 
