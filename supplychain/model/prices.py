@@ -39,10 +39,9 @@ within the ranges of the sources named beside them, listed in
   buffer share is ``1 - 5/40 = 0.875``; mineral prices are quoted weekly in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
-* sellers asked for less (more) than their normal output either **shed
-  output** (serve extra orders from spare capacity) at the reference price,
-  horizontal supply, or **cut (raise) their price** along their short-run
-  supply curve. Manufactured goods
+* sellers asked for less than their normal output either **shed output** at
+  the reference price (horizontal supply below normal output) or **cut
+  their price** along their short-run supply curve. Manufactured goods
   (chips, cells, battery materials) shed output: the foreign export supply
   of the goods hit by the 2018 US tariffs was horizontal and their
   ex-tariff prices did not fall (Fajgelbaum, P., Goldberg, P., Kennedy, P.
@@ -56,8 +55,7 @@ within the ranges of the sources named beside them, listed in
   US soybeans lowered US Gulf export prices by about 0.74 USD/bu for five
   months (Adjemian, M., Smith, A. & He, W. (2021), "Estimating the market
   effect of a trade war: the case of soybean tariffs", *Food Policy* 105:
-  102152), while Brazil's rose by about 0.97 USD/bu; and China's domestic
-  surplus of gallium was expected to lower
+  102152); and China's domestic surplus of gallium was expected to lower
   Chinese prices while its export licensing doubled the price outside
   China (Shanghai Metals Market via Bloomberg, 14 July 2023; Fastmarkets,
   Rotterdam 500-600 USD/kg on 15 December 2023 against 250-265 on 30 June).
@@ -117,11 +115,10 @@ class PriceParams:
         Share of its buyers' normal stock a market draws before the draw
         counts in its gap, in ``[0, 1]`` (0: every unit drawn counts; default).
     sheds_output : bool
-        ``True`` (default): sellers asked for less (more) than their normal
-        output shed output (serve extra orders from spare capacity) at the
-        reference price (horizontal supply). ``False``: their net lost sales
-        move the price along the short-run supply curve (docs/model.md §5.9,
-        lost sales).
+        ``True`` (default): sellers asked for less than their normal output
+        shed output at the reference price (horizontal supply below normal
+        output). ``False``: their lost sales lower the price along the
+        short-run supply curve (docs/model.md §5.9, lost sales).
 
     Examples
     --------
