@@ -140,7 +140,7 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     lost = None
     if spec.counts_sales:
         lost = _lost_sales(c, spec, s, capacity)
-        off |= np.abs(lost) > NEUTRAL_TOLERANCE
+        off |= lost > NEUTRAL_TOLERANCE
     passed = None
     duty = None if spec.input_basket is None else _input_duty(c, spec, s.day)
     if spec.passes and duty is not None:
@@ -162,12 +162,12 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         scarcity = np.where(g < 1.0, np.maximum(1.0 - g, 0.0) ** (-1.0 / np.where(k > 0, k, 1.0)), np.inf)
     scarcity = np.where(spec.priced[live] & (np.abs(g) > NEUTRAL_TOLERANCE), scarcity, 1.0)
     if lost is not None:
-        # Sellers asked for less (more) than their normal output sell along their short-run supply: the demand
-        # the market faces moves by the net lost sales, D = (1 - v) D0 pi^beta_d against S = (1 - g) D0 pi^beta_s.
+        # Sellers asked for less than their normal output sell it along their short-run supply: the demand the
+        # market faces falls by the lost sales, D = (1 - v) D0 pi^beta_d against S = (1 - g) D0 pi^beta_s.
         v = lost[:, live]
         with np.errstate(divide="ignore", invalid="ignore"):
             fall = np.maximum(1.0 - v, 0.0) ** (1.0 / np.where(k > 0, k, 1.0))
-        fall = np.where(spec.priced[live] & (np.abs(v) > NEUTRAL_TOLERANCE), fall, 1.0)
+        fall = np.where(spec.priced[live] & (v > NEUTRAL_TOLERANCE), fall, 1.0)
         scarcity = np.where(np.isinf(scarcity), scarcity, scarcity * fall)
     if passed is not None:
         scarcity = scarcity + passed[:, live]
@@ -182,43 +182,27 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
 
 
 def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Each market's lost sales less its extra sales, a share of its normal flow, (R, M) (docs/model.md §5.9).
+    """Each market's lost sales as a share of its normal flow, (R, M) (docs/model.md §5.9, lost sales).
 
     A seller's sales are its throughput plus what it owes over the throughput's
-    mean age (not on lanes of an export quota in force: it ships there only what
-    the quota lets through). Lost sales: its normal rate, up to what it can make
-    today (``Z_f``), less its sales. Extra sales: its throughput plus what it owes
-    to buyers short beyond their buffer (a refill is no extra demand), over the
-    same days and up to ``Z_f``, less its normal rate. Only sellers whose
-    commodity moves its price along its short-run supply count.
+    mean age (not what it owes on lanes of an export quota in force: it ships
+    only what the quota lets through); what falls short of its normal rate, up
+    to what it can make today (``Z_f``), it is not asked for. Only sellers whose commodity
+    cuts its price below normal output count.
     """
+    owed = s.owed
     bound = quota_bound(spec, s.day, c.n_lanes)
-    owed, firm_owed = s.owed, None
-    if s.owed.any():
-        firm_owed = _owed_short(c, s, _buyer_short(c, spec, s)[0])
     if bound is not None:
         owed = np.where(bound, 0.0, owed)
-        firm_owed = None if firm_owed is None else np.where(bound, 0.0, firm_owed)
-
-    def per_seller(x: np.ndarray | None) -> np.ndarray:
-        if x is None:
-            return s.throughput
-        return s.throughput + sum_into(np.asfortranarray(x), c.lane_origin, c.n_facilities, c.sum_by_origin) / SALES_DAYS
-
-    sales, firm = per_seller(owed), per_seller(firm_owed)
-    normal, who = spec.normal_seller, spec.sales_seller
-
-    def net(can: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        lost = np.where(who, np.maximum(np.minimum(normal, can) - sales, 0.0), 0.0)
-        extra = np.where(who, np.maximum(np.minimum(firm, can) - normal, 0.0), 0.0)
-        return lost, extra
-
-    lost, extra = net(capacity)
-    if lost.any() or extra.any():
+    sales = s.throughput + sum_into(np.asfortranarray(owed), c.lane_origin, c.n_facilities,
+                                    c.sum_by_origin) / SALES_DAYS
+    idle = np.where(spec.sales_seller, np.maximum(np.minimum(spec.normal_seller, capacity) - sales, 0.0), 0.0)
+    if idle.any():
         # What it can make is its capacity or, if lower, the rate its inputs support (not less than its
         # throughput): a seller short of inputs whose buyers went elsewhere lost no sales it could make.
-        lost, extra = net(np.minimum(capacity, np.maximum(input_rate(c, s), s.throughput)))
-    out: np.ndarray = sum_into(np.asfortranarray(lost - extra), spec.seller_market, spec.n_markets,
+        can = np.minimum(capacity, np.maximum(input_rate(c, s), s.throughput))
+        idle = np.where(spec.sales_seller, np.maximum(np.minimum(spec.normal_seller, can) - sales, 0.0), 0.0)
+    out: np.ndarray = sum_into(np.asfortranarray(idle), spec.seller_market, spec.n_markets,
                                spec.sum_sellers) * spec.gap_scale
     return out
 

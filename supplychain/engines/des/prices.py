@@ -133,7 +133,7 @@ class Prices:
         if self.unmet is not None:
             # Final demand not served is supply lost as much as stock drawn (USGS: the share of a year's supply lost).
             deficit = [d + q for d, q in zip(deficit, self.unmet)]
-        lost = None if self.sales_seller is None else self._lost_sales(run, t, counted)
+        lost = None if self.sales_seller is None else self._lost_sales(run, t)
         for m in range(n):
             gap = (deficit[m] / RESTOCKING_DAYS + unserved[m]) * self.gap_scale[m]
             v = 0.0 if lost is None else lost[m]
@@ -142,7 +142,7 @@ class Prices:
             else:
                 # Inputs cost their market's price times the duty on the sellers' input lanes (landed cost).
                 passed = sum([share * (old[k] * duty[e] - 1.0) for e, k, share in self.entries[m]])
-            if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0 and not abs(v) > NEUTRAL_TOLERANCE:
+            if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0 and not v > NEUTRAL_TOLERANCE:
                 target = 1.0
             else:
                 if not self.priced[m] or abs(gap) <= NEUTRAL_TOLERANCE:
@@ -154,8 +154,8 @@ class Prices:
                         scarcity = (1.0 - gap) ** (-1.0 / self.exponent[m])
                     except OverflowError:
                         scarcity = float("inf")
-                if self.priced[m] and abs(v) > NEUTRAL_TOLERANCE and scarcity != float("inf"):
-                    # Net lost sales: the demand the market faces moves by -v, D = (1 - v) D0 pi^beta_d.
+                if self.priced[m] and v > NEUTRAL_TOLERANCE and scarcity != float("inf"):
+                    # Lost sales: the demand the market faces falls by v, D = (1 - v) D0 pi^beta_d.
                     scarcity = scarcity * max(1.0 - v, 0.0) ** (1.0 / self.exponent[m])
                 target = min(self.cap[m], max(self.floor[m], scarcity + passed))
             self.index[m] = old[m] + (target - old[m]) / self.adjustment[m]
@@ -175,14 +175,12 @@ class Prices:
             ratio = (price[l] * origin * (1.0 + tariff[l]) + freight[l]) / at_reference if at_reference > 0 else 1.0
             self.tilt[l] = rho + (ratio ** -self.lane_sigma[l] - rho) * self.lane_step[l]
 
-    def _lost_sales(self, run: Run, t: int, counted: list[float]) -> list[float]:
-        """Each market's lost sales less its extra sales, a share of its normal flow (docs/model.md §5.9).
+    def _lost_sales(self, run: Run, t: int) -> list[float]:
+        """Each market's lost sales as a share of its normal flow (docs/model.md §5.9, lost sales).
 
-        Sales: throughput plus what a seller owes (except on lanes of an export quota
-        in force today) over the throughput's mean age; lost sales: the normal rate,
-        up to what it can make today, less its sales; extra sales: throughput plus
-        what it owes to buyers short beyond their buffer (``counted``), up to what
-        it can make, less its normal rate.
+        A seller's sales are its throughput plus what it owes (except on lanes of an
+        export quota in force today) over the throughput's mean age; what falls
+        short of its normal rate, up to what it can make today, it is not asked for.
         """
         lay = run.layout
         bound = set()
@@ -190,24 +188,20 @@ class Prices:
             if first <= t < stop:
                 bound.update(lanes)
         owed = [0.0] * len(self.seller_market)
-        firm = [0.0] * len(self.seller_market)
         for l, f in enumerate(lay.lane_origin):
             if l not in bound:
                 owed[f] += run.owed[l]
-                firm[f] += counted[l]
         out = [0.0] * len(self.index)
         for f, m in enumerate(self.seller_market):
             if self.sales_seller[f]:
-                h, normal = run.throughput[f], self.normal_seller[f]
-                sales, asked = h + owed[f] / THROUGHPUT_DAYS, h + firm[f] / THROUGHPUT_DAYS
-                can = run.capacity_today[f]
-                lost, extra = max(min(normal, can) - sales, 0.0), max(min(asked, can) - normal, 0.0)
-                if lost > 0.0 or extra > 0.0:
+                sales = run.throughput[f] + owed[f] / THROUGHPUT_DAYS
+                idle = max(min(self.normal_seller[f], run.capacity_today[f]) - sales, 0.0)
+                if idle > 0.0:
                     # Up to what it can make: capacity or, if lower, what its inputs support (not below its
                     # throughput).
-                    can = min(can, max(input_rate(run, f), h))
-                    lost, extra = max(min(normal, can) - sales, 0.0), max(min(asked, can) - normal, 0.0)
-                out[m] += lost - extra
+                    can = min(run.capacity_today[f], max(input_rate(run, f), run.throughput[f]))
+                    idle = max(min(self.normal_seller[f], can) - sales, 0.0)
+                out[m] += idle
         return [x * k for x, k in zip(out, self.gap_scale)]
 
     def _unmet(self, run: Run, demand: list[float]) -> None:
