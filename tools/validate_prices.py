@@ -214,8 +214,8 @@ def _paths(res, commodity: str, regions: tuple[str, ...]) -> str:  # type: ignor
     for r in regions:
         x = index(res, commodity, r)
         ext = x.min() if r == "CN" else x.max()
-        at = lambda t: f"{x[t]:.2f}" if t < len(x) else "n/a"  # noqa: E731
-        parts.append(f"{r} {'trough' if r == 'CN' else 'peak'} {ext:.2f} d180 {at(180)} d364 {at(364)}")
+        day180, day364 = (f"{x[t]:.2f}" if t < len(x) else "n/a" for t in (180, 364))
+        parts.append(f"{r} {'trough' if r == 'CN' else 'peak'} {ext:.2f} d180 {day180} d364 {day364}")
     return "; ".join(parts)
 
 

@@ -34,7 +34,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compile.compiler import Compiled
-from ..compile.rules.prices import NEUTRAL_TOLERANCE, RESTOCKING_DAYS, SALES_DAYS, PriceSpec, quota_bound
+from ..compile.rules.prices import (
+    NEUTRAL_TOLERANCE,
+    RESTOCKING_DAYS,
+    SALES_DAYS,
+    PriceSpec,
+    quota_bound,
+)
 from .day import DayInputs
 from .sourcing import input_rate
 from .sourcing import spec as sourcing_spec
