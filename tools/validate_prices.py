@@ -289,10 +289,12 @@ def flagship() -> None:
     print(f"   markets at a bound for more than 5 days: {int((pinned['days_at_bound'] > 5).sum())} (was 25)")
     print(f"   buyer cost increase, every lane {cost / 1e9:.1f} bn USD (counts a rise once per stage), final buyers "
           f"{final / 1e9:.1f} bn USD; value of final demand not delivered {lost / 1e6:.0f} M USD")
-    rents = table[["scarcity_rent_usd", "scarcity_rent_net_of_inputs_usd"]] / 1e9
-    print("   scarcity rents, bn USD (gross; net of the region's producers' input price rises):")
+    rents = table[["scarcity_rent_usd", "scarcity_rent_net_of_inputs_usd", "exporter_rent_lost_usd"]] / 1e9
+    print("   scarcity rents, bn USD (gross; net of the region's producers' input price rises; of the gross, lost by "
+          "selling below the reference):")
     for region, row in rents.iterrows():
-        print(f"     {region:<4} {row.scarcity_rent_usd:>7.2f} {row.scarcity_rent_net_of_inputs_usd:>7.2f}")
+        print(f"     {region:<4} {row.scarcity_rent_usd:>7.2f} {row.scarcity_rent_net_of_inputs_usd:>7.2f} "
+              f"{row.exporter_rent_lost_usd:>7.2f}")
 
 
 def tw_fab_outage() -> None:
