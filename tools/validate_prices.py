@@ -170,8 +170,13 @@ def direction_cases() -> list[tuple[str, object, str, str, int, str, int]]:
     ]
 
 
+#: Smallest move that counts as up or down (a rounding-size drift is no direction).
+MOVED = 0.005
+
+
 def _direction(x: np.ndarray, sign: int) -> tuple[float, bool]:
-    """The extreme of a path after the shock and whether it has the expected sign (0: within 1 %)."""
+    """The extreme of a path after the shock and whether it moved the expected way by more than ``MOVED``
+    (0: stayed within 1 %)."""
     if sign == 0:
         extreme = float(x[np.argmax(np.abs(x - 1.0))])
         return extreme, abs(extreme - 1.0) <= 0.01
@@ -179,7 +184,7 @@ def _direction(x: np.ndarray, sign: int) -> tuple[float, bool]:
         extreme = float(x[np.argmax(np.abs(x - 1.0))])
         return extreme, float(x.max()) <= 1.001
     extreme = float(x.max() if sign > 0 else x.min())
-    return extreme, (extreme > 1.0) if sign > 0 else (extreme < 1.0)
+    return extreme, (extreme > 1.0 + MOVED) if sign > 0 else (extreme < 1.0 - MOVED)
 
 
 def directions(horizon: int = 240) -> list[tuple[str, bool]]:
