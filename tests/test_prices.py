@@ -724,3 +724,15 @@ def test_every_shock_type_moves_the_price_in_the_expected_direction(shock, marke
         assert np.abs(x - 1.0).max() <= 0.01
     else:
         assert (x[10:].max() > 1.01) if sign > 0 else (x[10:].min() < 0.99)
+
+
+def test_both_engines_price_lost_sales_under_a_quota_and_a_licence_alike() -> None:
+    # What the CN mine owes on its quota lane is no sales it can make; licence applications are no orders.
+    for shock in (ExportControl(exporter="CN", commodity="ore", mode="quota", start=5, quota_per_period=30.0,
+                                period_days=30),
+                  ExportControl(exporter="CN", commodity="ore", mode="licence", start=5,
+                                processing_delay=Fixed(20.0))):
+        sc = _toy(shock, horizon=50)
+        vector, des = (_index(simulate(sc, engine=e), "ore", "CN") for e in ("vector", "des"))
+        assert vector.min() < 0.99
+        np.testing.assert_allclose(vector, des, rtol=1e-12)
