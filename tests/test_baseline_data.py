@@ -224,10 +224,7 @@ def test_each_mineral_is_mined_and_refined(network, production, mineral):
 
 def test_ids_follow_the_naming_convention(network):
     for f in network.facilities:
-        # A second plant of one stage and output in a region (an IDM's chips packaged from foundry wafers)
-        # carries a suffix naming what sets it apart.
-        base = f"{f.region}.{f.stage}.{f.output}"
-        assert f.id == base or f.id == f"{base}.foundry_wafers", f.id
+        assert f.id == f"{f.region}.{f.stage}.{f.output}"
     for d in network.demands:
         assert d.id == f"{d.region}.demand.{d.commodity}"
     for c in network.commodities:

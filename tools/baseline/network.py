@@ -34,10 +34,8 @@ class Draft:
                                      input_cover_days=cover_in, output_cover_days=cover_out)
 
     def facility(self, file: str, region: str, stage: str, output: str, production: float, util: float,
-                 cap_src: str, recipe: dict[str, V] | None = None, capacity: float | None = None,
-                 ident: str | None = None) -> str:
-        i = ident or fid(region, stage, output)
-        assert i not in self.facilities, i
+                 cap_src: str, recipe: dict[str, V] | None = None, capacity: float | None = None) -> str:
+        i = fid(region, stage, output)
         cap = capacity if capacity is not None else production / util
         self.facilities[i] = dict(id=i, region=region, stage=stage, output=output, production=production,
                                   capacity_per_day=V(sig(cap), cap_src), recipe=recipe or {})

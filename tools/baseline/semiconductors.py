@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .network import Draft, fid
+from .network import Draft
 from .sources import (
     COVER_OUT,
     DAYS,
@@ -272,7 +272,7 @@ SEG_NAME = frozen({"memory": ("Packaged memory chips", "Processed memory wafers 
                              "Processed advanced-logic wafers (nodes below 10 nm)"),
                    "mature": ("Packaged mature-node chips made at foundries (nodes of 10 nm and above)",
                               "Processed mature-node foundry wafers (front-end done)"),
-                   "mature_idm": ("Packaged mature-node chips made by integrated device makers in their own fabs",
+                   "mature_idm": ("Packaged mature-node chips of integrated device makers (own fabs' and foundry wafers)",
                                   "Processed mature-node IDM wafers (front-end done)")})
 
 def _split_mature(cap: dict[tuple[str, str], float], cap_src: dict[tuple[str, str], str]) -> None:
@@ -386,32 +386,30 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         pk = {}
         targets = {}
         atp = ATP_SHARE[s]
-        # An IDM's chips from its own wafers and from foundry wafers are packaged by separate plants of one
-        # region: a recipe needs all its inputs (docs/model.md §5.4), and a missing foundry wafer stops only
-        # the chips made from it.
-        kinds = [(SEG_WAFER[s], 1.0 - q, None), ("mature_wafer", q, "foundry_wafers")] if s == "mature_idm" else \
-            [(SEG_WAFER[s], 1.0, None)]
+        # IDM chips take foundry wafers in their bill of materials: a recipe is a Leontief technology and a
+        # buyer's stock of one commodity is one good (docs/model.md §5.4, §5.6.6), so two plants of one good
+        # would let IDMs' own fabs replace foundry-made dies they have no process for; in the recipe the two
+        # are complements, as in the devices that use both (a car needs its microcontroller and its power chips).
+        unit = "definition: 1 wafer-eq of chips = the good dies of one processed wafer"
+        recipe = {SEG_WAFER[s]: V(1.0, unit)}
+        if s == "mature_idm":
+            recipe = {SEG_WAFER[s]: V(round(1.0 - q, 6), f"{unit}; the part from the IDMs' own fabs, 1 - "
+                                                          f"{q:.0%} ({IDM_FOUNDRY.source})"),
+                      "mature_wafer": V(round(q, 6), f"{unit}; the part IDMs buy from foundries ({idm_src})")}
         for r, sh in atp.items():
-            for wafer, part, suffix in kinds:
-                prod = sh * total * part
-                what = (f"{part:.0%} of " if suffix else "") + f"{sh:.1%} of world {s} output {total:,.0f} wafer-eq/day"
-                made = (f"; IDM chips made from foundry wafers ({idm_src})" if suffix else
-                        f"; IDM chips made from their own wafers ({IDM_FOUNDRY.source}, the rest)"
-                        if s == "mature_idm" else "")
-                i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
-                             f"derived: {what} ({ATP_SRC[s]}){made} / utilisation 0.80 (assumption, cf. fabs ~80% H2 "
-                             "2024, DIGITIMES Research)",
-                             recipe={wafer: V(1.0, "definition: 1 wafer-eq of chips = the good dies of one "
-                                                   "processed wafer")},
-                             ident=f"{fid(r, 'packaging', SEG_CHIP[s])}.{suffix}" if suffix else None)
-                pk[i] = r
-                targets[i] = prod
-                wafer_buyers[wafer][i] = prod
+            prod = sh * total
+            i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
+                         f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
+                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)", recipe=recipe)
+            pk[i] = r
+            targets[i] = prod
+            for wafer, a in recipe.items():
+                wafer_buyers[wafer][i] = prod * a.value
         net.balance_trade(SEG_CHIP[s], pk, demands, targets,
                       lambda sreg, b, atp=atp: atp[sreg] * (2.0 if b.startswith(sreg + ".") else 1.0),
                       f"packaging shares ({ATP_SRC[s]}) x2 for the home region (assumption: home bias)",
                       "packaging shares (see the packaging capacity sources)")
-    # Fab -> packaging: foundries serve the fabless firms' packagers and the IDMs' foundry-wafer packagers.
+    # Fab -> packaging: foundries serve the fabless firms' packagers and, for their foundry part, the IDMs'.
     for s in CLASSES:
         fabs = {fab_ids[(r, ss)]: r for (r, ss) in fab_ids if ss == s}
         ftargets = {f: fab_out[f] for f in fabs}
