@@ -89,7 +89,7 @@ def _foundry_share() -> dict[str, float]:
 FOUNDRY_SHARE = frozen(_foundry_share())
 #: Taiwan's share of world memory wafer capacity (DRAM + 3D NAND, wafers/month): the DRAM Micron makes in
 #: Taiwan. Micron's DRAM share x Taiwan's part of Micron's DRAM x DRAM's part of memory capacity.
-MICRON_DRAM = V(0.222, "Micron 22.2% of DRAM revenue, 3Q 2024 (TrendForce, DRAM revenue ranking 3Q24, Dec 2024)")
+MICRON_DRAM = V(0.222, "Micron 22.2% of DRAM revenue, 3Q 2024 (TrendForce, DRAM revenue ranking for 3Q 2024)")
 MICRON_DRAM_TW = V(0.60, "Taiwan makes more than 60% of Micron's DRAM on a bit basis (Micron Technology: CEO Mark "
                          "Durcan, interview, Taipei Times 13 Dec 2016; restated by Micron, Taipei Times 8 Sep 2017); "
                          "Micron's DRAM capacity is mainly in Taiwan (TrendForce, press release 3 Apr 2024)")
@@ -100,7 +100,7 @@ MEM_TW_SRC = (f"Taiwan {MEM_TW:.1%} of world memory wafer capacity = Micron's sh
               f"({MICRON_DRAM_TW.source}) x DRAM's part of memory capacity {DRAM_OF_MEMORY:.1%} (DRAM 4.5 of 8.2 "
               "million wafers/month 2025, SEMI World Fab Forecast 4Q 2024); counts DRAM wafers in Micron's Taiwan "
               "fabs (Taichung, Taoyuan) only: a lower bound, leaving out Taiwan's own DRAM makers (Nanya, Winbond, "
-              "PSMC: specialty DRAM at 38 and 25 nm, TrendForce, 8 Apr 2024) and NAND (Macronix), and taking the "
+              "PSMC: specialty DRAM at 38 and 25 nm, TrendForce, Apr 2024) and NAND (Macronix), and taking the "
               "bit share for the wafer share (Micron's Taiwan fabs run its leading nodes)")
 _MEM_OTHER = {"KR": 0.42, "CN": 0.26, "JP": 0.14, "US": 0.04, "ROW": 0.06}
 MEM_SPLIT = frozen({**{r: v * (1 - MEM_TW) / sum(_MEM_OTHER.values()) for r, v in _MEM_OTHER.items()}, "TW": MEM_TW})
