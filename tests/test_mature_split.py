@@ -1,8 +1,9 @@
 """Mature-node chips by maker type: foundry-made and IDM-made are separate goods (tools/baseline/semiconductors.py).
 
 A fabless firm's chip is made at a foundry and can move only to another foundry; an integrated device
-maker's fabs make its own chips. So the baseline carries two mature-node classes, and capacity of one
-never serves buyers of the other.
+maker's chips come from its own fabs and, for a cited share, from foundries. So the baseline carries two
+mature-node classes; IDM fabs never serve fabless buyers, and IDM packaging takes both kinds of wafer in
+one recipe (complements, as in the devices that use both).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 
 import supplychain as sc
 from supplychain import CapacityShock
-from supplychain.datasets.baseline import load_baseline
+from supplychain.datasets.baseline import load_baseline, steady_state_production
 
 FOUNDRY, IDM = ("mature_wafer", "mature_chip"), ("mature_idm_wafer", "mature_idm_chip")
 
@@ -22,20 +23,28 @@ def network():
     return load_baseline().network
 
 
-def test_each_class_is_made_only_from_its_own_wafers(network):
+@pytest.fixture(scope="module")
+def production(network):
+    return steady_state_production(network)
+
+
+def test_idm_chips_take_the_cited_share_of_their_wafers_from_foundries(network, production):
+    # Fabless chips are made of foundry wafers; IDM chips of their own wafers and, for 15 % (MIC, 25 May 2021),
+    # of foundry wafers, both in one recipe (complements: a device needs its foundry-made microcontroller too).
     for f in network.facilities:
-        recipe = dict(f.recipe)
-        if f.output in (FOUNDRY[1], IDM[1]):
-            wafer = FOUNDRY[0] if f.output == FOUNDRY[1] else IDM[0]
-            assert wafer in recipe and not ({FOUNDRY[0], IDM[0]} - {wafer}) & set(recipe), f.id
+        if f.output == FOUNDRY[1]:
+            assert dict(f.recipe) == {FOUNDRY[0]: 1.0}, f.id
+        if f.output == IDM[1]:
+            assert dict(f.recipe) == {IDM[0]: 0.85, FOUNDRY[0]: 0.15}, f.id
+    by_id = {f.id: f for f in network.facilities}
     for lane in network.lanes:
-        if lane.commodity in FOUNDRY + IDM:
-            dest = next(f.output for f in network.facilities if f.id == lane.destination) \
-                if lane.destination in {f.id for f in network.facilities} else None
-            if lane.commodity == FOUNDRY[0]:
-                assert dest == FOUNDRY[1], lane.id
-            if lane.commodity == IDM[0]:
-                assert dest == IDM[1], lane.id
+        if lane.commodity in (FOUNDRY[0], IDM[0]):
+            assert lane.commodity in dict(by_id[lane.destination].recipe), lane.id
+    # No surplus: what the foundries make goes to fabless and IDM packaging by the recipes.
+    made = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[0])
+    to_idm = sum(production[f.id] * 0.15 for f in network.facilities if f.output == IDM[1])
+    to_fabless = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[1])
+    assert to_idm + to_fabless == pytest.approx(made, rel=1e-9)
 
 
 def test_taiwan_has_no_idm_fab_and_holds_half_the_foundry_capacity(network):
@@ -48,16 +57,21 @@ def test_taiwan_has_no_idm_fab_and_holds_half_the_foundry_capacity(network):
 
 
 @pytest.mark.filterwarnings("ignore:CapacityShock with stage=")
-def test_a_taiwan_fab_outage_leaves_the_idm_class_untouched():
-    # IDM fabs serve only IDM packagers, whose demand does not change: they neither pick up the
-    # foundry customers' lost volume nor lose any of their own (inputs are not short: Taiwan buys less).
+def test_a_taiwan_fab_outage_reaches_idm_chips_through_their_foundry_wafers():
+    # IDM packaging loses output as its foundry wafers run short, the same part as fabless packaging in its
+    # region once the die banks run down; IDM fabs do not pick up the lost volume (their wafers pile up).
     base = load_baseline(horizon_days=70)
     shocks = [CapacityShock(region="TW", stage=s, fraction_lost=1.0, start=5, end=65) for s in ("fab", "fab_new")]
     res = sc.simulate(base.with_shocks(*shocks), engine="vector", seed=1)
     ref = sc.simulate(base, engine="vector", seed=1)
-    idm = [i for i, f in enumerate(base.network.facilities) if f.output in IDM]
-    foundry = [i for i, f in enumerate(base.network.facilities) if f.output == FOUNDRY[0] and f.region != "TW"]
-    np.testing.assert_allclose(res.production[..., idm], ref.production[..., idm], rtol=1e-9)
+    facs = base.network.facilities
+    ix = {k: [i for i, f in enumerate(facs) if f.output == out]
+          for k, out in (("idm_fab", IDM[0]), ("idm", IDM[1]), ("fabless", FOUNDRY[1]))}
+    ix["foundry"] = [i for i, f in enumerate(facs) if f.output == FOUNDRY[0] and f.region != "TW"]
+    made = lambda r, k, a, b: r.production[0, a:b][:, ix[k]].sum()
+    assert made(res, "idm_fab", 0, 70) <= made(ref, "idm_fab", 0, 70) * (1 + 1e-9)
+    cut = {k: made(res, k, 50, 70) / made(ref, k, 50, 70) for k in ("idm", "fabless")}
+    assert cut["idm"] < 0.95 and cut["idm"] == pytest.approx(cut["fabless"], abs=0.01)
     # The foundries elsewhere take part of the second-sourced fifth of Taiwan's volume (§5.6.6) as their idle
     # capacity restarts (§5.4.1).
-    assert res.production[0, 20:65][:, foundry].sum() > 1.03 * ref.production[0, 20:65][:, foundry].sum()
+    assert made(res, "foundry", 20, 65) > 1.03 * made(ref, "foundry", 20, 65)

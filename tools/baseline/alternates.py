@@ -13,9 +13,9 @@ from __future__ import annotations
 from .network import Draft, fid
 
 # (origin region, stage, output) -> buyer ids, with the source that says the supplier sells there.
-_MICRON = ("Micron Technology makes DRAM and NAND in Taiwan (Taichung, Taoyuan), Japan (Hiroshima) and the "
-           "United States (Manassas, Boise) and sells to chip packagers in every region (Micron Technology, "
-           "Form 10-K 2024)")
+_MICRON = ("Micron Technology makes DRAM in Taiwan (Taichung, Taoyuan; more than 60% of its DRAM bits, Micron, "
+           "Taipei Times 8 Sep 2017) and Japan (Hiroshima), NAND in Singapore, memory in the United States "
+           "(Manassas), and sells to chip packagers in every region (Micron Technology, Form 10-K 2024)")
 _MATURE_KR = ("Samsung Foundry and DB HiTek run mature-node foundry lines open to outside customers (TrendForce, "
               "global foundry revenue ranking 2024)")
 _ANODE = ("anode active material is made outside China by POSCO Future M (Korea) and Resonac and Mitsubishi "

@@ -87,10 +87,34 @@ def _foundry_share() -> dict[str, float]:
 
 #: each region's share of world mature-node foundry capacity
 FOUNDRY_SHARE = frozen(_foundry_share())
-MEM_SPLIT = frozen({"KR": 0.42, "CN": 0.26, "JP": 0.14, "TW": 0.08, "US": 0.04, "ROW": 0.06})
-MEM_SRC = ("assumption: memory capacity by site from TrendForce 2024 revenue shares (Samsung+SK hynix ~75% DRAM, "
-           "~56% NAND; Kioxia 15% NAND; Micron 22% DRAM) and fab locations (Samsung Xi'an, SK hynix Wuxi/Dalian, "
-           "Micron TW/JP/SG, Kioxia JP)")
+#: Taiwan's share of world memory wafer capacity (DRAM + 3D NAND, wafers/month): the DRAM Micron makes in
+#: Taiwan. Micron's DRAM share x Taiwan's part of Micron's DRAM x DRAM's part of memory capacity.
+MICRON_DRAM = V(0.222, "Micron 22.2% of DRAM revenue, 3Q 2024 (TrendForce, DRAM revenue ranking for 3Q 2024)")
+MICRON_DRAM_TW = V(0.60, "Taiwan makes more than 60% of Micron's DRAM on a bit basis (Micron Technology: CEO Mark "
+                         "Durcan, interview, Taipei Times 13 Dec 2016; restated by Micron, Taipei Times 8 Sep 2017); "
+                         "Micron's DRAM capacity is mainly in Taiwan (TrendForce, press release 3 Apr 2024)")
+DRAM_OF_MEMORY = 4.5 / (4.5 + 3.7)  # SEMI World Fab Forecast 4Q 2024 (press release 7 Jan 2025), see SEG_SRC
+MEM_TW = MICRON_DRAM.value * MICRON_DRAM_TW.value * DRAM_OF_MEMORY
+MEM_TW_SRC = (f"Taiwan {MEM_TW:.1%} of world memory wafer capacity = Micron's share of DRAM {MICRON_DRAM.value:.1%} "
+              f"({MICRON_DRAM.source}) x Taiwan's part of Micron's DRAM {MICRON_DRAM_TW.value:.0%} "
+              f"({MICRON_DRAM_TW.source}) x DRAM's part of memory capacity {DRAM_OF_MEMORY:.1%} (DRAM 4.5 of 8.2 "
+              "million wafers/month 2025, SEMI World Fab Forecast 4Q 2024); counts DRAM wafers in Micron's Taiwan "
+              "fabs (Taichung, Taoyuan) only: a lower bound, leaving out Taiwan's own DRAM makers (Nanya, Winbond, "
+              "PSMC: specialty DRAM at 38 and 25 nm, TrendForce, Apr 2024) and NAND (Macronix), and taking the "
+              "bit share for the wafer share (Micron's Taiwan fabs run its leading nodes)")
+_MEM_OTHER = {"KR": 0.42, "CN": 0.26, "JP": 0.14, "US": 0.04, "ROW": 0.06}
+MEM_SPLIT = frozen({**{r: v * (1 - MEM_TW) / sum(_MEM_OTHER.values()) for r, v in _MEM_OTHER.items()}, "TW": MEM_TW})
+MEM_SRC = (f"{MEM_TW_SRC}; the other regions: assumption, memory capacity by site from TrendForce 2024 revenue shares "
+           "(Samsung+SK hynix ~75% DRAM, ~56% NAND; Kioxia 15% NAND; Micron 22% DRAM) and fab locations (Samsung "
+           "Xi'an, SK hynix Wuxi/Dalian, Micron JP/SG/US, Kioxia JP), KR 42 : CN 26 : JP 14 : US 4 : ROW 6 scaled to "
+           "the rest")
+#: Share of the wafers of integrated device makers' mature-node chips made at foundries (the rest in their own fabs).
+IDM_FOUNDRY = V(0.15, "Market Intelligence & Consulting Institute (MIC, Taiwan), analyst Cheng Kai-an, briefing of 25 "
+                      "May 2021 (Central News Agency, 26 May 2021): the integrated device makers that supply "
+                      "automotive chips (NXP, Renesas, Infineon, Texas Instruments, Microchip) typically outsource "
+                      "about 15% of their chip production to foundries, mainly microcontrollers at 28-65 nm, TSMC "
+                      "taking 60-70% of those orders; applied to all IDM mature-node output (assumption: the automotive "
+                      "IDMs are the largest mature-node IDMs; analog and power IDMs outsource less, MCU makers more)")
 LOGIC_SPLIT = frozen({"TW": 0.69, "KR": 0.31})
 LOGIC_SRC = ("SIA/BCG, Emerging Resilience in the Semiconductor Supply Chain (May 2024): <10 nm logic capacity 2022 "
              "Taiwan 69%, Korea 31%, United States 0%; lines started since (TSMC Arizona N4 from Q4 2024, Intel 3) "
@@ -248,7 +272,7 @@ SEG_NAME = frozen({"memory": ("Packaged memory chips", "Processed memory wafers 
                              "Processed advanced-logic wafers (nodes below 10 nm)"),
                    "mature": ("Packaged mature-node chips made at foundries (nodes of 10 nm and above)",
                               "Processed mature-node foundry wafers (front-end done)"),
-                   "mature_idm": ("Packaged mature-node chips made by integrated device makers in their own fabs",
+                   "mature_idm": ("Packaged mature-node chips of integrated device makers (own fabs' and foundry wafers)",
                                   "Processed mature-node IDM wafers (front-end done)")})
 
 def _split_mature(cap: dict[tuple[str, str], float], cap_src: dict[tuple[str, str], str]) -> None:
@@ -295,7 +319,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         mat = tot - mem - log
         assert mat > 0, r
         cap[(r, "memory")] = mem
-        cap_src[(r, "memory")] = (f"derived: {MEM_SPLIT[r]:.0%} of memory capacity ({SEG_SRC['memory']}) of "
+        cap_src[(r, "memory")] = (f"derived: {MEM_SPLIT[r]:.1%} of memory capacity ({SEG_SRC['memory']}) of "
                                   f"{cap_total_src}; site split {MEM_SRC}")
         if log > 0:
             cap[(r, "logic")] = log
@@ -308,21 +332,30 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     _split_mature(cap, cap_src)
     seg_total = {s: sum(v * UTIL_FAB[s] for (r, ss), v in cap.items() if ss == s) for s in CLASSES}
     mature_out = seg_total["mature"] + seg_total["mature_idm"]
+    # Packaged chips by class: IDMs' chips are made from their own wafers and, for the cited share, from
+    # foundry wafers, which the fabless firms' chips then lack.
+    q = IDM_FOUNDRY.value
+    idm_bought = seg_total["mature_idm"] * q / (1 - q)
+    chip_total = {**seg_total, "mature": seg_total["mature"] - idm_bought,
+                  "mature_idm": seg_total["mature_idm"] + idm_bought}
+    assert chip_total["mature"] > 0.5 * seg_total["mature"], chip_total
+    idm_src = (f"derived: {q:.0%} of IDM-made mature-node chips from foundry wafers ({IDM_FOUNDRY.source}) = "
+               f"{idm_bought:,.0f} foundry wafers/day of the foundries' {seg_total['mature']:,.0f}")
     # Chip prices.
     prices = {}
     for s in CLASSES:
         sales, sales_src = CHIP_SALES.get(s, 0.0), CHIP_SALES_SRC.get(s, "")
         if s in ("mature", "mature_idm"):
-            part = seg_total[s] / mature_out
+            part = chip_total[s] / mature_out
             sales = CHIP_SALES["mature"] * part
-            sales_src = (f"{part:.1%} of mature-node sales, its share of the modelled mature-node wafer output "
+            sales_src = (f"{part:.1%} of mature-node sales, its share of the modelled mature-node chip output "
                          f"(assumption: foundry-made and IDM-made chips fetch the same value per wafer; no split of "
                          f"sales by maker type is published): {CHIP_SALES_SRC['mature']}")
-        p = sales / (seg_total[s] * DAYS)
+        p = sales / (chip_total[s] * DAYS)
         prices[s] = p
         net.commodity(SEG_CHIP[s], SEG_NAME[s][0],
                   "wafer-eq", "semiconductors",
-                  V(sig(p, 4), f"derived: {sales_src} / {seg_total[s] * DAYS:,.0f} wafer-eq/yr modelled "
+                  V(sig(p, 4), f"derived: {sales_src} / {chip_total[s] * DAYS:,.0f} wafer-eq/yr modelled "
                                "output (unit = good packaged dies from one 300 mm-eq wafer)"),
                   SIG_CHIP, V(40.0, "US Department of Commerce, Results from Semiconductor Supply Chain Request for "
                                     "Information (25 Jan 2022): median chip inventory of users 40 days in 2019"),
@@ -340,36 +373,48 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
         fab_ids[(r, s)] = i
         fab_out[i] = prod
     # Chip demand and packaging.
+    wafer_buyers: dict[str, dict[str, float]] = {SEG_WAFER[s]: {} for s in CLASSES}  # wafer -> packager -> use
     for s in CLASSES:
-        total = seg_total[s]
+        total = chip_total[s]
         demands = {}
         for r in REGIONS:
             sh = CHIP_USE_SHARE[s][r]
             d = net.demand(SEMI, r, SEG_CHIP[s], sh * total,
-                       f"derived: {sh:.2%} of world {s} output {total:,.0f} wafer-eq/day (= modelled fab "
-                       f"throughput) used where devices are assembled; regional share: {chip_use_src(s, r)}")
+                       f"derived: {sh:.2%} of world {s} output {total:,.0f} wafer-eq/day (= modelled chip "
+                       f"output) used where devices are assembled; regional share: {chip_use_src(s, r)}")
             demands[d] = sh * total
         pk = {}
         targets = {}
         atp = ATP_SHARE[s]
+        # IDM chips take foundry wafers in their bill of materials: a recipe is a Leontief technology and a
+        # buyer's stock of one commodity is one good (docs/model.md §5.4, §5.6.6), so two plants of one good
+        # would let IDMs' own fabs replace foundry-made dies they have no process for; in the recipe the two
+        # are complements, as in the devices that use both (a car needs its microcontroller and its power chips).
+        unit = "definition: 1 wafer-eq of chips = the good dies of one processed wafer"
+        recipe = {SEG_WAFER[s]: V(1.0, unit)}
+        if s == "mature_idm":
+            recipe = {SEG_WAFER[s]: V(round(1.0 - q, 6), f"{unit}; the part from the IDMs' own fabs, 1 - "
+                                                          f"{q:.0%} ({IDM_FOUNDRY.source})"),
+                      "mature_wafer": V(round(q, 6), f"{unit}; the part IDMs buy from foundries ({idm_src})")}
         for r, sh in atp.items():
             prod = sh * total
             i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
                          f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
-                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)",
-                         recipe={SEG_WAFER[s]: V(1.0, "definition: 1 wafer-eq of chips = the good dies of one "
-                                                      "processed wafer")})
+                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)", recipe=recipe)
             pk[i] = r
             targets[i] = prod
+            for wafer, a in recipe.items():
+                wafer_buyers[wafer][i] = prod * a.value
         net.balance_trade(SEG_CHIP[s], pk, demands, targets,
                       lambda sreg, b, atp=atp: atp[sreg] * (2.0 if b.startswith(sreg + ".") else 1.0),
                       f"packaging shares ({ATP_SRC[s]}) x2 for the home region (assumption: home bias)",
                       "packaging shares (see the packaging capacity sources)")
-        # Fab -> packaging.
+    # Fab -> packaging: foundries serve the fabless firms' packagers and, for their foundry part, the IDMs'.
+    for s in CLASSES:
         fabs = {fab_ids[(r, ss)]: r for (r, ss) in fab_ids if ss == s}
         ftargets = {f: fab_out[f] for f in fabs}
         home = HOME_PACKING[s]
-        net.balance_trade(SEG_WAFER[s], fabs, targets, ftargets,
+        net.balance_trade(SEG_WAFER[s], fabs, wafer_buyers[SEG_WAFER[s]], ftargets,
                       lambda sreg, b, home=home, s=s: fab_out[fab_ids[(sreg, s)]] * (
                           home.value if b.startswith(sreg + ".") else 1.0),
                       f"fab output shares x{home.value:g} for packaging in the fab's own region ({home.source})",
