@@ -312,7 +312,8 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
     then the rest of its backlog, then the rest of the day's orders;
     ``fcfs`` its lanes' backlog (older orders) before today's orders,
     ``pro_rata`` all in one class, ``incumbent`` its baseline customers'
-    lanes before the others; each class is rationed proportionally, a lane
+    lanes before the others, ``recent`` as ``history`` up to each lane's
+    record of recent shipments (``State.recent``, moved here); each class is rationed proportionally, a lane
     never shipping more than its capacity in a day. A supplier that owes
     nothing and holds stock for all the day's orders ships them. Quotas then
     cut the shipments; whatever is not shipped stays owed in the lane's backlog.
