@@ -232,7 +232,7 @@ class Facility:
         ident = self.id if isinstance(self.id, str) else repr(self.id)
         check_id(self.id, "id", "Facility")
         if self.allocation not in ALLOCATIONS:
-            raise fail("allocation", "one of 'history', 'recent', 'fcfs', 'pro_rata', 'incumbent', 'value', 'auto'",
+            raise fail("allocation", "one of 'history', 'fcfs', 'pro_rata', 'incumbent', 'value', 'auto', 'recent'",
                        self.allocation, "Facility", ident)
         object.__setattr__(self, "recent_days", check_days(self.recent_days, "recent_days", "Facility", ident,
                                                            low=1.0, high=MAX_DAYS))
