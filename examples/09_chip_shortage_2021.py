@@ -31,19 +31,19 @@ CHIPS, WAFERS, LEAN_DAYS, RUN = MATURE[::2], MATURE[1::2], 5.0, 0.75   # 2025 ba
 DEMAND, SUPPLY = 1.17, round(1.0 / 0.885, 4)   # 2021 over 2019: RFI demand; fabs from UMC's 88.5 % of 2019 to 100 %
 
 
-def lean_start(net: sc.Network, days: float = LEAN_DAYS) -> sc.Network:
-    """``net`` holding and aiming at ``days`` of use of mature chips and wafers at users, packagers and fabs (2021)."""
+def lean_start(net: sc.Network, days: float = LEAN_DAYS, allocation: str = "auto") -> sc.Network:
+    """``net`` holding and aiming at ``days`` of mature chips at users, packagers, fabs (2021), rationing by ``allocation``."""
     lean = sc.DaysOfCover(days)   # the normal stock the prices read too (a cover change on top would count twice)
     demands = [dataclasses.replace(d, initial_inventory=days * d.rate_per_day, policy=lean) if d.commodity in MATURE
                else d for d in net.demands]
     facilities = [dataclasses.replace(f, initial_inventory={**dict(f.initial_inventory), **{
         k: days * RUN * f.capacity_per_day * dict(f.recipe).get(k, 1.0) for k, _ in f.policies if k in MATURE}},
-        policies={k: lean if k in MATURE and k != f.output else p for k, p in f.policies}) if f.output in MATURE else f
-        for f in net.facilities]
+        policies={k: lean if k in MATURE and k != f.output else p for k, p in f.policies}, allocation=allocation)
+        if f.output in MATURE else f for f in net.facilities]
     return dataclasses.replace(net, demands=tuple(demands), facilities=tuple(facilities))
 
 
-def shortage_2021(horizon: int = 365, disruptions: bool = True) -> sc.Scenario:
+def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str = "auto") -> sc.Scenario:
     """The 2021 shortage on the built-in baseline (module docstring); without the three disruptions if not asked."""
     day0, base = dt.date(2021, 1, 1), sc.load_baseline(horizon_days=horizon, start_date=dt.date(2021, 1, 1))
     shocks = [sc.DemandShock(region=r.id, commodity=c, factor=DEMAND, start=day0) for r in base.network.regions for c in CHIPS]
@@ -54,7 +54,7 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True) -> sc.Scenario:
             for c in CHIPS] + [("JP.fab.mature_idm_wafer", round(0.1 * sum(jp) / jp[1], 4), 68, (3, 19), (4, 17))]
     shocks += [sc.CapacityShock(facility=f, fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
                                 end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
-    return base.replace(network=lean_start(base.network), name="2021 chip shortage").with_shocks(*shocks)
+    return base.replace(network=lean_start(base.network, allocation=allocation), name="2021 chip shortage").with_shocks(*shocks)
 
 
 def auto_losses(loss, table):

@@ -85,3 +85,19 @@ def test_the_mature_chip_price_rises_where_chips_are_short(runs):
     regions, index = market_prices(runs[True], "mature_chip")
     assert index[0, 0].tolist() == [1.0] * len(regions)   # the reference on the first day
     assert index[0, :, regions.index("ROW")].max() > 1.0 and index.min() >= 1.0 - 1e-12
+
+
+def test_turn_and_earn_is_an_option_on_the_mature_chip_makers_only(example, runs):
+    # allocation by recent purchases (docs/model.md §5.7) is offered on every mature fab and packager and nothing
+    # else; the example keeps the default: with one buyer per region and no 2020 in the scenario, the records
+    # follow what each region is shipped, and the year's vehicle loss moves by 2 % (docs/assumptions.md)
+    from supplychain.impact import load_io_table
+    table, recent = load_io_table(), sc.simulate(example.shortage_2021(365, allocation="recent"), engine="vector", seed=1)
+    units = [example.auto_losses(r.value_added_loss(), table)[0].sum() for r in (runs[True], recent)]
+    assert units[1] == pytest.approx(units[0], rel=0.1) and units[1] != units[0]
+    nets = {rule: example.shortage_2021(30, allocation=rule).network for rule in ("auto", "recent")}
+    ruled = {f.id: f.allocation for f in nets["recent"].facilities}
+    mature = {f.id for f in nets["auto"].facilities if f.output in example.MATURE}
+    assert len(mature) >= 10 and all(ruled[i] == "recent" for i in mature)
+    assert all(f.allocation == "auto" for f in nets["auto"].facilities)
+    assert all(ruled[f.id] == f.allocation for f in nets["auto"].facilities if f.id not in mature)

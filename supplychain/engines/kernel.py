@@ -104,6 +104,7 @@ class State:
     expected_wait: np.ndarray | None = None  # (R, L) smoothed quoted wait buyers plan with (§5.6.5)
     prices: _prices.PriceState | None = None  # scarcity prices per market and sourcing tilts (§5.9)
     material_ref: np.ndarray | None = None  # (S + 1,) steady material at the review (§5.7); 0: no limit
+    recent: np.ndarray | None = None  # (R, L) each lane's record of recent shipments (allocation "recent", §5.7)
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -121,6 +122,7 @@ def initial_state(c: Compiled, n_runs: int) -> State:
     steady_out = np.bincount(c.lane_origin, weights=[c.steady.flow.get(i, 0.0) for i in c.lane_ids],
                              minlength=c.n_facilities) if c.n_lanes else np.zeros(c.n_facilities)
     licence = initial_licences(c, n_runs)
+    sp = _sourcing.spec(c)
     return State(stock=stock, transit_lane=transit_lane,
                  transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
                  backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
@@ -131,7 +133,8 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf),
                  expected_wait=np.zeros((n_runs, c.n_lanes)),
                  prices=_prices.initial_prices(c, n_runs),
-                 material_ref=np.append(_sourcing.material_reference(c), 0.0))
+                 material_ref=np.append(_sourcing.material_reference(c), 0.0),
+                 recent=None if sp.recent_days is None else np.repeat(sp.lane_flow[None, :], n_runs, axis=0))
 
 
 def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
@@ -309,7 +312,8 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
     then the rest of its backlog, then the rest of the day's orders;
     ``fcfs`` its lanes' backlog (older orders) before today's orders,
     ``pro_rata`` all in one class, ``incumbent`` its baseline customers'
-    lanes before the others; each class is rationed proportionally, a lane
+    lanes before the others, ``recent`` as ``history`` up to each lane's
+    record of recent shipments (``State.recent``, moved here); each class is rationed proportionally, a lane
     never shipping more than its capacity in a day. A supplier that owes
     nothing and holds stock for all the day's orders ships them. Quotas then
     cut the shipments; whatever is not shipped stays owed in the lane's backlog.
@@ -325,7 +329,7 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
     else:
         shipped = np.zeros_like(orders)
         left, room = on_hand, c.lane_capacity
-        for asked in _sourcing.ship_classes(c, sp, s.owed, orders):
+        for asked in _sourcing.ship_classes(c, sp, s.owed, orders, s.recent):
             part = _ration(c, np.minimum(asked, room), left)
             left = np.maximum(left - _sum_into(part, c.lane_origin, c.n_facilities, c.sum_by_origin), 0.0)
             room = room - part
@@ -339,6 +343,8 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
     s.owed -= shipped
     np.maximum(s.owed, 0.0, out=s.owed)
     s.throughput += (sent - s.throughput) / THROUGHPUT_DAYS
+    if s.recent is not None:
+        _sourcing.record_recent(sp, s.recent, shipped)
     s.transit_lane += shipped
     s.transit_buyer += _sum_into(shipped, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     s.day += 1

@@ -25,7 +25,8 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   second-sourced part moves before its porting time, and the locked rest is
   carried (``State.locked``) until its own supplier takes orders again.
 - :func:`ship_classes` (§5.7): the service classes of each supplier's
-  allocation rule (by default its lanes' history first).
+  allocation rule (by default its lanes' history first); :func:`record_recent`
+  moves each lane's record of recent shipments (allocation ``"recent"``).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from .sums import sum_into
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait",
-           "queued", "planned_extra", "split_orders", "ship_classes", "LATE_TOLERANCE", "REACH_TOLERANCE",
+           "queued", "planned_extra", "split_orders", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
            "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
@@ -212,16 +213,18 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
 
     Everything it owes, except where a new order on the lane falls in an
     earlier service class: within the lane's normal flow (its backlog below
-    its steady flow, allocation by history or value), it waits only for every
-    lane's backlog up to its normal flow; at an ``incumbent`` supplier, an
+    its history, allocation by history, recent purchases or value), it waits
+    only for every lane's backlog up to its history; at an ``incumbent`` supplier, an
     incumbent lane waits for the incumbents' backlog. Allocating by value, a
     lane also waits for everything owed to higher tiers and nothing owed to
     lower ones.
     """
     owed = s.owed
     code = np.int8(ALLOCATION_CODE["history"]) if sp.allocation is None else sp.allocation
-    by_history = (code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
-    within = np.where(by_history, owed < sp.lane_flow, (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
+    by_history = ((code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
+                  | (code == ALLOCATION_CODE["recent"]))
+    flow = sp.lane_flow if s.recent is None else s.recent  # each lane's history: steady, or its recent record
+    within = np.where(by_history, owed < flow, (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
     rank = np.zeros(c.n_lanes, dtype=np.int64) if sp.value_rank is None else sp.value_rank
     ahead = np.zeros_like(owed)
     for tier in range(sp.n_tiers):
@@ -230,7 +233,7 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
         ahead = np.where(mine, _sum(c, everything, "origin")[:, c.lane_origin], ahead)
         first = within & mine
         if first.any():
-            part = np.where(by_history, np.where(rank < tier, owed, np.where(mine, np.minimum(owed, sp.lane_flow), 0.0)),
+            part = np.where(by_history, np.where(rank < tier, owed, np.where(mine, np.minimum(owed, flow), 0.0)),
                             np.where(sp.incumbent, owed, 0.0))
             ahead = np.where(first, _sum(c, part, "origin")[:, c.lane_origin], ahead)
     return ahead
@@ -565,11 +568,13 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
-                 orders: np.ndarray) -> tuple[np.ndarray, ...]:
+                 orders: np.ndarray, recent: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """What each lane asks in the service classes of its supplier, (R, L) each (docs/model.md §5.7).
 
     ``history``: up to the lane's steady daily flow, then the rest of its
-    backlog, then the rest of the day's orders; ``value``: the history
+    backlog, then the rest of the day's orders; ``recent``: the same with the
+    lane's record of recent shipments ``recent`` (R, L) in place of its
+    steady flow (``State.recent``; the steady flow on other rules' lanes); ``value``: the history
     classes of the highest value tier, then those of the next tier, ...
     (``3 * n_tiers`` classes; other rules ask nothing beyond their own);
     ``fcfs``: backlog, then the day's orders; ``pro_rata``: everything in one
@@ -580,10 +585,12 @@ def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
         code = np.full(c.n_lanes, ALLOCATION_CODE["history"], dtype=np.int8)
     else:
         code = sp.allocation
-    history = (code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
+    history = ((code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
+               | (code == ALLOCATION_CODE["recent"]))
+    flow = sp.lane_flow if recent is None else recent
     # History: the lane's normal flow first (older orders first within it), then older orders, then new.
-    normal = np.minimum(both, sp.lane_flow)
-    older = np.maximum(owed - sp.lane_flow, 0.0)
+    normal = np.minimum(both, flow)
+    older = np.maximum(owed - flow, 0.0)
     first = np.where(history, normal,
                      np.where(code == ALLOCATION_CODE["fcfs"], owed,
                               np.where((code == ALLOCATION_CODE["pro_rata"]) | sp.incumbent, both, 0.0)))
@@ -597,3 +604,14 @@ def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
         mine = sp.value_rank == tier
         out.extend(np.where(mine, part, 0.0) for part in (first, second, third))
     return tuple(out)
+
+
+def record_recent(sp: SourcingSpec, recent: np.ndarray, shipped: np.ndarray) -> None:
+    """Move each lane's record of recent shipments (R, L) by the day's ``shipped``, in place (§5.7).
+
+    ``y += (x - y) / tau`` with ``tau`` the mean age of the record of the
+    lane's supplier; ``tau = inf`` (a supplier with another rule) leaves the
+    lane's steady flow unchanged.
+    """
+    assert sp.recent_days is not None
+    recent += (shipped - recent) / sp.recent_days

@@ -33,13 +33,17 @@ from .dists import Distribution, Fixed, day_distribution, distribution_from_dict
 from .policies import DaysOfCover, Policy, policy_from_dict
 
 __all__ = ["Region", "Commodity", "Facility", "Lane", "Demand", "Network", "STAGES", "RESTART_DAYS", "COLD_STOP_DAYS",
-           "ALLOCATIONS"]
+           "ALLOCATIONS", "RECENT_DAYS"]
 
 #: Largest substitution elasticity (sigma) of a commodity: (landed cost ratio)^-sigma stays finite.
 MAX_ELASTICITY = 100.0
 
 #: Allocation rules a supplier short of stock may use (``Facility.allocation``, docs/model.md §5.7).
-ALLOCATIONS = ("history", "fcfs", "pro_rata", "incumbent", "value", "auto")
+ALLOCATIONS = ("history", "fcfs", "pro_rata", "incumbent", "value", "auto", "recent")
+
+#: Default mean age, in days, of the record of recent shipments a supplier allocating by ``"recent"``
+#: serves first (``Facility.recent_days``, docs/model.md §5.7): a quarter.
+RECENT_DAYS = 91.0
 
 #: Largest over-ordering (``panic``) factor: orders for the extra pipeline at most 101-fold.
 MAX_PANIC = 100.0
@@ -162,7 +166,7 @@ class Facility:
         day ``t`` joins the output stock on day ``t + cycle_time_days``
         (``docs/model.md`` §5.4). 0 (the default): output is in stock the day
         it is made.
-    allocation : {"auto", "history", "value", "fcfs", "pro_rata", "incumbent"}
+    allocation : {"auto", "history", "recent", "value", "fcfs", "pro_rata", "incumbent"}
         How the facility rations its output stock among its lanes when it
         cannot ship everything owed and ordered (``docs/model.md`` §5.7):
         ``"auto"`` (the default) is ``"value"`` when the scenario's
@@ -170,6 +174,11 @@ class Facility:
         ``"history"`` serves every lane up to its steady daily
         flow first (allocation by historical purchases), then what lanes ask
         beyond it, older orders (the backlog) before the day's orders;
+        ``"recent"`` (turn-and-earn) is ``"history"`` with each lane's
+        history a moving record of what it was recently shipped (an
+        exponentially weighted average of its daily shipments with a mean
+        age of ``recent_days``, starting at its steady flow), so a buyer
+        that ordered less loses its place and one that bought more earns it;
         ``"value"`` (price rationing) serves buyers in order of what a unit
         is worth to them (a facility: its output's reference price over its
         recipe coefficient; a final demand: the good's reference price),
@@ -184,11 +193,15 @@ class Facility:
         buyers plan for a quoted lead time above the normal one is scaled by
         ``1 + panic`` (``docs/model.md`` §5.6.5). 0 (the default) is rational
         planning; -1 ignores quotes (plans with the normal lead time).
+    recent_days : float
+        Mean age in days of the record of recent shipments that
+        ``allocation="recent"`` serves first (:data:`RECENT_DAYS`, a quarter,
+        by default); read by no other rule.
 
     Limits: ``capacity_per_day`` and ``initial_inventory`` in ``[0, 1e12]``
     units; recipe coefficients in ``(0, 1e6]``; ``default_cover_days`` in
     ``[0, 3650]``; ``cycle_time_days`` a whole number in ``[0, 3650]``;
-    ``panic`` in ``[-1, 100]``.
+    ``panic`` in ``[-1, 100]``; ``recent_days`` in ``[1, 3650]``.
 
     Examples
     --------
@@ -209,17 +222,20 @@ class Facility:
     default_cover_days: float = 30.0
     name: str = ""
     cycle_time_days: int = 0
-    allocation: Literal["auto", "history", "value", "fcfs", "pro_rata", "incumbent"] = "auto"
+    allocation: Literal["auto", "history", "recent", "value", "fcfs", "pro_rata", "incumbent"] = "auto"
     panic: float = 0.0
     restart_days: float | None = None
     restart_ramp_days: float | None = None
+    recent_days: float = RECENT_DAYS
 
     def __post_init__(self) -> None:
         ident = self.id if isinstance(self.id, str) else repr(self.id)
         check_id(self.id, "id", "Facility")
         if self.allocation not in ALLOCATIONS:
-            raise fail("allocation", "one of 'history', 'fcfs', 'pro_rata', 'incumbent', 'value', 'auto'",
+            raise fail("allocation", "one of 'history', 'fcfs', 'pro_rata', 'incumbent', 'value', 'auto', 'recent'",
                        self.allocation, "Facility", ident)
+        object.__setattr__(self, "recent_days", check_days(self.recent_days, "recent_days", "Facility", ident,
+                                                           low=1.0, high=MAX_DAYS))
         object.__setattr__(self, "panic", check_magnitude(self.panic, "panic", "Facility", ident,
                                                           low=-1.0, high=MAX_PANIC))
         for name in ("region", "stage", "output"):

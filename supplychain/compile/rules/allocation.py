@@ -3,7 +3,9 @@
 A supplier short of stock serves its lanes by its ``Facility.allocation``
 rule (``docs/model.md`` §5.7). ``"auto"`` resolves here, once per scenario:
 price rationing (``"value"``) when the scenario's price feedback is on, by
-history otherwise. Under ``"value"`` a supplier serves its buyers in tiers of
+history otherwise. Under ``"recent"`` (turn-and-earn) a lane's history is a
+moving record of its recent shipments: :func:`recent_days` gives each lane
+the mean age of its supplier's record. Under ``"value"`` a supplier serves its buyers in tiers of
 what a unit is worth to them, highest first: :func:`lane_values` gives each
 lane that value and :func:`value_ranks` its tier among its supplier's lanes.
 
@@ -16,7 +18,7 @@ import numpy as np
 
 from ...model.network import ALLOCATIONS, Network
 
-__all__ = ["ALLOCATION_CODE", "VALUE_TOLERANCE", "resolved_rules", "lane_values", "value_ranks"]
+__all__ = ["ALLOCATION_CODE", "VALUE_TOLERANCE", "resolved_rules", "recent_days", "lane_values", "value_ranks"]
 
 #: Integer code of each allocation rule (``SourcingSpec.allocation``).
 ALLOCATION_CODE = {name: i for i, name in enumerate(ALLOCATIONS)}
@@ -39,6 +41,33 @@ def resolved_rules(net: Network, price_feedback: bool) -> np.ndarray:
     auto = ALLOCATION_CODE["value" if price_feedback else "history"]
     return np.array([auto if f.allocation == "auto" else ALLOCATION_CODE[f.allocation] for f in net.facilities],
                     dtype=np.int8)
+
+
+def recent_days(net: Network, codes: np.ndarray, origin: np.ndarray) -> np.ndarray | None:
+    """Mean age in days of each lane's record of recent shipments, (L,); ``inf`` where the rule is not ``"recent"``.
+
+    ``codes`` are the facilities' resolved rules (:func:`resolved_rules`) and
+    ``origin`` each lane's supplier. ``None`` when no supplier allocates by
+    ``"recent"``: every lane's history is then its steady flow (§5.7).
+
+    Examples
+    --------
+    >>> from supplychain.model import Commodity, Demand, Facility, Lane, Network, Region
+    >>> net = Network(regions=(Region("JP"),), commodities=(Commodity("chip", "kUSD", 1000.0),),
+    ...               facilities=(Facility("JP.fab", "JP", "fab", "chip", 10.0, allocation="recent", recent_days=30),),
+    ...               lanes=(Lane("JP.fab", "JP.use", "chip", share=1.0),),
+    ...               demands=(Demand("JP.use", "JP", "chip", 1.0),))
+    >>> recent_days(net, resolved_rules(net, False), np.array([0])).tolist()
+    [30.0]
+    >>> recent_days(net, np.zeros(1, dtype=np.int8), np.array([0])) is None
+    True
+    """
+    recent = codes == ALLOCATION_CODE["recent"]
+    if not recent.any():
+        return None
+    days = np.array([f.recent_days if r else np.inf for f, r in zip(net.facilities, recent)], dtype=float)
+    out: np.ndarray = days[origin] if len(origin) else np.zeros(0)
+    return out
 
 
 def lane_values(net: Network) -> np.ndarray:

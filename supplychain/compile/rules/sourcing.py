@@ -33,7 +33,7 @@ from ...model.sourcing import (
 )
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import index
-from .allocation import ALLOCATION_CODE, lane_values, resolved_rules, value_ranks
+from .allocation import ALLOCATION_CODE, lane_values, recent_days, resolved_rules, value_ranks
 
 __all__ = ["SourcingSpec", "tariff_shares", "sourcing_spec", "ALLOCATION_CODE"]
 
@@ -43,7 +43,8 @@ class SourcingSpec:
 
     ``lead_shift`` is ``None`` when no shock changes any transport time;
     ``allocation`` is ``None`` when every supplier allocates by history (``"auto"`` resolved, §5.7);
-    ``value_rank`` is ``None`` when no supplier allocates by value.
+    ``value_rank`` is ``None`` when no supplier allocates by value; ``recent_days`` is ``None`` when
+    none allocates by ``"recent"``.
     """
 
     incumbent: np.ndarray        # (L,) bool: baseline share > 0 (qualified from the start)
@@ -63,6 +64,7 @@ class SourcingSpec:
     port_days: np.ndarray | None = None  # (L,) days from the buyer's first search to porting its designs
     value_rank: np.ndarray | None = None  # (L,) value tier of the lane among its supplier's lanes (0: highest)
     n_tiers: int = 1             # number of value tiers of the supplier with the most
+    recent_days: np.ndarray | None = None  # (L,) mean age of the lane's record of recent shipments (inf: steady)
 
 
 def _moving_average(x: np.ndarray, before: np.ndarray, window: int) -> np.ndarray:
@@ -188,7 +190,8 @@ def sourcing_spec(builder: ScheduleBuilder) -> None:
         incumbent=incumbent, qualify_days=qualify, patience=patience, lasting=lasting, step=step,
         panic=panic, buyer_flow=buyer_flow, lead_shift=lead_shift, allocation=allocation, lane_flow=flow,
         restart_in=_restart_in(builder), outage_days=_outage_days(builder), quote_share=_quote_share(builder),
-        lock=lock, port_days=port, value_rank=value_rank, n_tiers=n_tiers)
+        lock=lock, port_days=port, value_rank=value_rank, n_tiers=n_tiers,
+        recent_days=recent_days(net, codes, core["lane_origin"]))
 
 
 def _quote_share(builder: ScheduleBuilder) -> np.ndarray | None:

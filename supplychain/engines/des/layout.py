@@ -136,6 +136,8 @@ class Layout:
         codes = [ALLOCATION_CODE["history"]] * self.n_lanes if sp.allocation is None else sp.allocation.tolist()
         self.allocation = [names[k] for k in codes]
         self.lane_flow = sp.lane_flow.tolist()  # each lane's history in allocation (§5.7)
+        # Mean age of each lane's record of recent shipments (allocation "recent"); None: no such lane.
+        self.recent_days = None if sp.recent_days is None else sp.recent_days.tolist()
         # Value tier of each lane among its supplier's lanes (0: highest; all 0 without allocation by value).
         self.value_rank = [0] * self.n_lanes if sp.value_rank is None else sp.value_rank.tolist()
         self.n_tiers = sp.n_tiers

@@ -145,20 +145,23 @@ def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
     The wait is the restart wait plus what the supplier owes in the classes
     it serves before or with a new order on the lane, at its quoted rate
     (infinite if that is positive and it quotes no rate): everything it owes,
-    or, for a lane whose new order falls within its normal flow (history,
-    value) or among incumbents (``incumbent``), every lane's backlog up to its
-    normal flow (the incumbents' backlog); by value, only for the lane's own
-    tier and higher tiers.
+    or, for a lane whose new order falls within its history (history,
+    recent, value) or among incumbents (``incumbent``), every lane's backlog up
+    to its history (the incumbents' backlog); by value, only for the lane's own
+    tier and higher tiers. The history is the lane's steady flow, or under
+    ``"recent"`` its record of recent shipments.
     """
     lay, owed, rank = run.layout, run.owed, run.layout.value_rank
-    flow, incumbent = lay.lane_flow, lay.incumbent
+    flow, incumbent, recent = lay.lane_flow, lay.incumbent, run.recent
     waits, restarts = [0.0] * lay.n_lanes, [0.0] * lay.n_lanes
     for f, lanes in enumerate(lay.out_lanes):
         if not lanes:
             continue
         rate, restart = _quote(run, f, t)
         rule = lay.allocation[lanes[0]]
-        by_history = rule == "history" or rule == "value"
+        by_history = rule == "history" or rule == "value" or rule == "recent"
+        # Each lane's history: its steady flow, or under "recent" its record of recent shipments.
+        hist = recent if rule == "recent" else flow
         if lay.by_value:
             # What it owes each tier and the tiers above, summed in lane order (the vector engine's bits).
             upto = {j: sum([owed[k] for k in lanes if rank[k] <= j]) for j in {rank[l] for l in lanes}}
@@ -167,9 +170,9 @@ def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
         first: dict[int, float] = {}
         for l in lanes:
             j = rank[l]
-            if (owed[l] < flow[l]) if by_history else (rule == "incumbent" and incumbent[l]):
+            if (owed[l] < hist[l]) if by_history else (rule == "incumbent" and incumbent[l]):
                 if j not in first:
-                    first[j] = sum([(owed[k] if rank[k] < j else min(owed[k], flow[k]) if rank[k] == j else 0.0)
+                    first[j] = sum([(owed[k] if rank[k] < j else min(owed[k], hist[k]) if rank[k] == j else 0.0)
                                     if by_history else (owed[k] if incumbent[k] else 0.0) for k in lanes])
                 due = first[j]
             else:

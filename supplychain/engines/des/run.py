@@ -79,6 +79,7 @@ class Run:
         self.down = [0.0] * lay.n_facilities           # days in a row without capacity (§5.4.2)
         self.back = [float("-inf")] * lay.n_facilities  # first day back from the last cold stop
         self.throughput = list(lay.normal_rate)
+        self.recent = list(lay.lane_flow)       # each lane's record of recent shipments (allocation "recent", §5.7)
         self.capacity_today = [0.0] * lay.n_facilities
         self.usable = [0.0] * lay.n_facilities   # the day's capacity after the restart limit (§5.4.1)
         self.expected = [0.0] * lay.n_lanes      # smoothed quoted wait buyers plan with (§5.6.5)

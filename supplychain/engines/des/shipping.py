@@ -4,7 +4,8 @@ Phase 6 of the day (docs/model.md §5.7). Supplier ``f`` owes each of its
 lanes a backlog (orders of earlier days) and receives the day's orders. It
 serves up to three classes in turn: ``history`` each lane up
 to its steady daily flow, then the rest of the backlog, then the rest of the
-day's orders; ``value`` those three classes for each tier of buyers' value
+day's orders; ``recent`` the same up to the lane's record of recent shipments
+(``Run.recent``, moved by :func:`settle`); ``value`` those three classes for each tier of buyers' value
 per unit in turn, the highest first; ``fcfs`` the backlog, then the day's orders; ``pro_rata``
 everything in one class; ``incumbent`` its baseline customers' lanes, then
 the others. Within a class every lane gets the same fraction of
@@ -42,7 +43,8 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
         for l, w in zip(lanes, wanted):
             shipped[l] = w
         return
-    classes = [_classes(lay, l, owed[l], orders[l]) for l in lanes]
+    recent = lay.lane_flow if lay.recent_days is None else run.recent  # the records move only under "recent"
+    classes = [_classes(lay, l, owed[l], orders[l], recent[l]) for l in lanes]
     left = on_hand
     room = {l: cap[l] for l in lanes}
     for l in lanes:
@@ -55,14 +57,18 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
             shipped[l] = shipped[l] + part[l]
 
 
-def _classes(lay, l: int, owed: float, order: float) -> list[float]:  # type: ignore[no-untyped-def]
-    """What lane ``l`` asks in its supplier's service classes (§5.7): three, or three per value tier."""
+def _classes(lay, l: int, owed: float, order: float, recent: float) -> list[float]:  # type: ignore[no-untyped-def]
+    """What lane ``l`` asks in its supplier's service classes (§5.7): three, or three per value tier.
+
+    ``recent`` is the lane's record of recent shipments, its history under ``"recent"``.
+    """
     rule = lay.allocation[l]
     both = owed + order
-    if rule == "history" or rule == "value":
-        # Its normal flow first (older orders first within it), then older orders, then new ones.
-        normal = min(both, lay.lane_flow[l])
-        older = max(owed - lay.lane_flow[l], 0.0)
+    if rule == "history" or rule == "value" or rule == "recent":
+        # Its history first (older orders first within it), then older orders, then new ones.
+        flow = recent if rule == "recent" else lay.lane_flow[l]
+        normal = min(both, flow)
+        older = max(owed - flow, 0.0)
         asked = [normal, older, max((both - normal) - older, 0.0)]
     else:
         head = owed if rule == "fcfs" else both if rule == "pro_rata" or lay.incumbent[l] else 0.0
@@ -85,7 +91,7 @@ def _ration(wanted: dict[int, float], on_hand: float) -> dict[int, float]:
 
 
 def settle(run: Run, f: int, shipped: list[float]) -> float:
-    """Book supplier ``f``'s shipments: stock, order book and throughput; returns units sent."""
+    """Book supplier ``f``'s shipments: stock, order book, throughput and records; returns units sent."""
     lay = run.layout
     lanes = lay.out_lanes[f]
     owed, orders, transit = run.owed, run.orders, run.transit
@@ -96,4 +102,9 @@ def settle(run: Run, f: int, shipped: list[float]) -> float:
         owed[l] = max((owed[l] + orders[l]) - shipped[l], 0.0)
         transit[l] += shipped[l]
     run.throughput[f] += (sent - run.throughput[f]) / THROUGHPUT_DAYS
+    if lay.recent_days is not None:
+        # Turn-and-earn (§5.7): each lane's record of recent shipments moves towards the day's shipment.
+        recent, days = run.recent, lay.recent_days
+        for l in lanes:
+            recent[l] += (shipped[l] - recent[l]) / days[l]
     return sent
