@@ -149,3 +149,46 @@ def test_errors_name_the_field() -> None:
                        keep="summary")
     with pytest.raises(TypeError, match="stock_cover needs daily results"):
         stock_cover(summary)  # type: ignore[arg-type]
+
+
+def test_plot_cover_marks_each_trough() -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    from supplychain.plotting import plot_cover
+
+    shocked = simulate(_shocked_toy(), engine="vector")
+    ax = plot_cover(shocked, "cell", baseline=simulate(toy_scenario(60), engine="vector"))
+    regions = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert regions[:2] == ["JP", "US"] and "dashed: baseline" in ax.get_title()
+    table = stock_cover(shocked, by="region_commodity", held_by="final_buyers").set_index("region_commodity")
+    assert table.loc["JP:cell", "stock_drawn"] == 0 < table.loc["US:cell", "stock_drawn"]   # one trough marked
+    assert [t.get_text() for t in ax.texts] == [f"{table.loc['US:cell', 'share_left']:.0%} "
+                                                f"({table.loc['US:cell', 'trough_cover_days']:.1f} d)"]
+    with pytest.raises(UnknownIdError, match="Did you mean 'cell'"):
+        plot_cover(shocked, "cel")
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
+def test_cover_notes_name_buffers_drawn_only_where_nothing_ran_short() -> None:
+    from supplychain.cli.cover_text import format_cover_notes
+
+    drawn = simulate(stop_scenario(stop_days=8))
+    text = format_cover_notes(drawn, simulate(stop_scenario(stop_days=8).without_shocks()))
+    assert "No ore short, but buyers' stocks fell to 30.0% of normal in US (3.0 of 10 days of cover) on " \
+           "2025-01-14, 3 days from running out" in text
+    assert format_cover_notes(drawn, drawn) == ""                       # no worse than the baseline: no line
+    assert format_cover_notes(simulate(stop_scenario(stop_days=12))) == ""   # short: the shortfall table says it
+    summary = simulate(stop_scenario(stop_days=5, horizon_days=15), engine="vector", keep="summary")
+    assert "not known from per-run summaries" in format_cover_notes(summary)
+
+
+def test_run_headline_shows_the_flagship_logic_buffers(capsys: pytest.CaptureFixture[str]) -> None:
+    """The blockade leaves no chip short, but users' advanced-logic stocks fall far (docs: reading cover)."""
+    from supplychain.cli.app import main
+
+    assert main(["run", "taiwan_blockade_magnets", "--horizon", "125", "--engine", "vector", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    line = next(l for l in out.splitlines() if l.startswith("No logic_chip short"))
+    share = float(line.split("fell to ")[1].split("%")[0])
+    assert 5.0 < share < 40.0 and "days of cover" in line and "drawn in all regions" in line

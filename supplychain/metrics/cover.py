@@ -49,7 +49,7 @@ from ..results.series import Results
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["StockGrouping", "Holder", "COVER_MEASURES", "stock_groups", "stock_cover", "stock_drawn",
+__all__ = ["StockGrouping", "Holder", "COVER_MEASURES", "stock_groups", "days_of_cover", "stock_cover", "stock_drawn",
            "trough_cover_days", "share_left_at_trough", "days_to_restock", "cover_margin_days"]
 
 StockGrouping = Literal["stock", "demand", "region", "commodity", "region_commodity"]
@@ -344,3 +344,40 @@ def cover_margin_days(results: Results, *, by: StockGrouping = "region_commodity
     [[6.0]]
     """
     return _measure(results, "cover_margin_days", by, held_by)
+
+
+def days_of_cover(results: Results, *, by: StockGrouping = "region_commodity",
+                  held_by: Holder = "all") -> pd.DataFrame:
+    """Days of normal use the stock on hand would last, ``X_g(t) / u_g``, for every run, day and group.
+
+    The series whose minimum is :func:`trough_cover_days`; NaN for a group with no normal use.
+    Regions are valued at reference prices. Arguments as :func:`stock_cover`.
+
+    Returns
+    -------
+    DataFrame
+        One row per run and date (index ``run, date``), one column per group.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import stop_scenario
+    >>> cover = days_of_cover(simulate(stop_scenario(stop_days=5)), by="demand")
+    >>> cover["US.ore"].to_numpy()[5:15].tolist()
+    [10.0, 10.0, 9.0, 8.0, 7.0, 6.0, 7.0, 8.0, 9.0, 10.0]
+    """
+    import pandas as pd
+
+    require_daily(results, "days_of_cover", "simulate(..., keep=\"series\") and days_of_cover on its results")
+    labels, matrix = stock_groups(results, by=by, held_by=held_by)
+    price = {c.id: c.price_usd for c in results.scenario.network.commodities}
+    weight = (np.array([price[c] for c in results.coords.commodity["stock"]]) if by == "region"
+              else np.ones(len(results.coords.stock)))
+    level = np.asarray(results.inventory, dtype=float) @ (matrix * weight[:, None])
+    use = (_normal_use(results) * weight) @ matrix
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(use > 0, level / np.where(use > 0, use, 1.0), np.nan)
+    n_runs, n_days, n_groups = cover.shape
+    dates = np.array(results.dates, dtype="datetime64[ns]")
+    index = pd.MultiIndex.from_product([np.arange(n_runs), dates], names=["run", "date"])
+    return pd.DataFrame(cover.reshape(n_runs * n_days, n_groups), index=index, columns=pd.Index(labels, name=by))
