@@ -62,7 +62,7 @@ COVER_MEASURES = ("unit", "normal_stock", "normal_use_per_day", "normal_cover_da
                   "trough_stock", "stock_drawn", "stock_drawn_usd", "share_left", "trough_cover_days",
                   "draw_start_day", "draw_rate_per_day", "margin_days", "restocked_day", "days_to_restock")
 
-#: Relative tolerance within which a stock counts as at its normal level (rounding, not a threshold).
+#: Relative tolerance within which a stock counts as at its normal level, and a fall as no draw (rounding).
 _AT_NORMAL = 1e-9
 
 
@@ -146,9 +146,11 @@ def _cover_arrays(results: Results, by: str, held_by: str, restocked: float) -> 
     draw_start = np.where(at_normal.any(axis=1), n_days - 1 - at_normal[:, ::-1].argmax(axis=1) + 1, 0)
     back = (level >= restocked * normal) & (days >= trough_day[:, None, :])
     restocked_day = np.where(back.any(axis=1), back.argmax(axis=1), np.nan)
-    drawn = np.maximum(normal - trough, 0.0)
+    # A fall within rounding of the normal level (a steady state recomputed day by day) is no draw.
+    drawn = np.where(normal - trough > _AT_NORMAL * np.maximum(normal, 1.0), normal - trough, 0.0)
     value = stock @ (matrix * p[:, None])                         # (R, T, G) in USD
-    drawn_usd = np.maximum((results.initial_inventory * p) @ matrix - value[runs, trough_day, groups], 0.0)
+    drawn_usd = np.where(drawn > 0, np.maximum((results.initial_inventory * p) @ matrix
+                                               - value[runs, trough_day, groups], 0.0), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(drawn > 0, drawn / (trough_day - draw_start + 1), 0.0)
         out = {
