@@ -45,7 +45,11 @@ def test_margin_is_the_extra_stop_the_stock_absorbs() -> None:
     """A stop longer by the margin is still served in full; one day more leaves orders unfilled."""
     margin = int(cover_margin_days(simulate(stop_scenario(stop_days=5)), by="demand").iloc[0, 0])
     assert margin == 6
-    short = lambda days: float((lambda r: (r.demand - r.delivered).sum())(simulate(stop_scenario(stop_days=days))))
+
+    def short(days: int) -> float:
+        res = simulate(stop_scenario(stop_days=days))
+        return float((res.demand - res.delivered).sum())
+
     assert short(5 + margin) == 0.0
     assert short(5 + margin + 1) == pytest.approx(10.0)
 
@@ -162,8 +166,8 @@ def test_plot_cover_marks_each_trough() -> None:
     assert regions[:2] == ["JP", "US"] and "dashed: baseline" in ax.get_title()
     table = stock_cover(shocked, by="region_commodity", held_by="final_buyers").set_index("region_commodity")
     assert table.loc["JP:cell", "stock_drawn"] == 0 < table.loc["US:cell", "stock_drawn"]   # one trough marked
-    assert [t.get_text() for t in ax.texts] == [f"{table.loc['US:cell', 'share_left']:.0%} "
-                                                f"({table.loc['US:cell', 'trough_cover_days']:.1f} d)"]
+    mark = f"{table.loc['US:cell', 'share_left']:.0%} ({table.loc['US:cell', 'trough_cover_days']:.1f} d)"
+    assert [t.get_text() for t in ax.texts] == [mark]
     with pytest.raises(UnknownIdError, match="Did you mean 'cell'"):
         plot_cover(shocked, "cel")
     import matplotlib.pyplot as plt

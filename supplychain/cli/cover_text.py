@@ -85,7 +85,7 @@ def _mean_cover(results: Results) -> pd.DataFrame:
 def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
     worst = rows.loc[rows["share_left"].idxmin()]
     region = str(worst.name).split(":", 1)[0]
-    date = lambda day: results.scenario.date_of(int(round(day))).isoformat()
+    date = lambda day: results.scenario.date_of(round(day)).isoformat()
     restocked = rows["restocked_day"].to_numpy()
     back = (f"restocked by {date(np.nanmax(restocked))}" if not np.isnan(restocked).any()
             else f"not restocked by {date(results.n_days - 1)}")

@@ -3,7 +3,17 @@
 
 from __future__ import annotations
 
-from ..model import CapacityShock, Commodity, Demand, Facility, Fixed, Lane, Network, Region, Scenario
+from ..model import (
+    CapacityShock,
+    Commodity,
+    Demand,
+    Facility,
+    Fixed,
+    Lane,
+    Network,
+    Region,
+    Scenario,
+)
 from ..model.policies import DaysOfCover
 
 __all__ = ["stop_scenario"]

@@ -129,7 +129,7 @@ def _normal_use(results: Results) -> np.ndarray:
 def _cover_arrays(results: Results, by: str, held_by: str, restocked: float) -> dict[str, np.ndarray]:
     """Every measure of the module docstring as ``(n_runs, n_groups)`` arrays."""
     restocked = check_probability(restocked, "restocked", "stock_cover")
-    labels, matrix = stock_groups(results, by=by, held_by=held_by)  # type: ignore[arg-type]
+    matrix = stock_groups(results, by=by, held_by=held_by)[1]  # type: ignore[arg-type]
     price = {c.id: c.price_usd for c in results.scenario.network.commodities}
     p = np.array([price[c] for c in results.coords.commodity["stock"]])
     weight = p if by == "region" else np.ones_like(p)          # a region mixes units: add value

@@ -82,7 +82,7 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         row = table.loc[label]
         ax.axhline(row["normal_cover_days"], color=colour, linewidth=0.6, linestyle=":")
         if row["stock_drawn_usd"] > 0:
-            day = int(round(row["trough_day"]))
+            day = round(row["trough_day"])
             ax.plot(dates[day], mean[day], "o", color=colour)
             ax.annotate(f"{row['share_left']:.0%} ({row['trough_cover_days']:.1f} d)", (dates[day], mean[day]),
                         textcoords="offset points", xytext=(4, -10), fontsize=8, color=colour)
