@@ -75,6 +75,7 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     base = days_of_cover(baseline, by="region_commodity", held_by=held_by) if baseline is not None else None
     ax = _new_axes(ax)
     dates = np.array(results.dates, dtype="datetime64[D]")
+    troughs: list[tuple[float, int, str, str]] = []   # (cover, day, text, colour) of each trough to label
     for label in columns:
         mean = cover[label].to_numpy().reshape(results.n_runs, -1).mean(axis=0)
         (line,) = ax.plot(dates, mean, label=label.split(":", 1)[0])
@@ -84,11 +85,13 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         if row["stock_drawn_usd"] > 0:
             day = round(row["trough_day"])
             ax.plot(dates[day], mean[day], "o", color=colour)
-            ax.annotate(f"{row['share_left']:.0%} ({row['trough_cover_days']:.1f} d)", (dates[day], mean[day]),
-                        textcoords="offset points", xytext=(4, -10), fontsize=8, color=colour)
+            troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({row['trough_cover_days']:.1f} d)",
+                            colour))
         if base is not None and label in base.columns:
             ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
                     color=colour, linestyle="--", linewidth=0.8)
+    normal = table["normal_cover_days"].to_numpy(dtype=float)
+    _label_troughs(ax, troughs, dates, top=float(np.nanmax(normal)) if np.isfinite(normal).any() else 1.0)
     shade_shocks(ax, results.scenario, results.n_days)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("days of cover (stock / normal daily use)")
@@ -96,3 +99,11 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     _date_axis(ax)
     ax.legend(fontsize=8, ncols=2)
     return ax
+
+
+def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: np.ndarray, *, top: float) -> None:
+    """Label each trough to the right of its dot, lowest first, each at least a line (of a ``top``-high axis) above."""
+    gap, last = 0.045 * max([top, *(y for y, *_ in troughs), 1.0]), -np.inf
+    for y, day, text, colour in sorted(troughs):
+        last = max(y, last + gap)
+        ax.annotate(text, (dates[day], last), textcoords="offset points", xytext=(6, -3), fontsize=8, color=colour)
