@@ -75,9 +75,12 @@ def _drawn(results: Results, baseline: Results | EnsembleResults | None) -> list
 
 
 def _mean_cover(results: Results) -> pd.DataFrame:
-    """Buyers' cover by region and commodity, means over runs, indexed by ``region:commodity``."""
+    """Buyers' cover by region and commodity, means over runs (restocked: the last run), by ``region:commodity``."""
     table = stock_cover(results, by="region_commodity", held_by="buyers")
-    mean = table.groupby("region_commodity", sort=True).mean(numeric_only=True).drop(columns="run")
+    groups = table.groupby("region_commodity", sort=True)
+    mean = groups.mean(numeric_only=True).drop(columns="run")
+    # Restocked only when every run was: the last run's day, NaN if any run was not rebuilt in time.
+    mean["restocked_day"] = groups["restocked_day"].agg(lambda days: days.max() if days.notna().all() else np.nan)
     mean["commodity"] = [label.split(":", 1)[1] for label in mean.index]
     return mean[mean["normal_stock"] > 0]
 
