@@ -15,9 +15,10 @@ over the days ``t = 0 .. T-1``:
 * **stock drawn** ``(N_g - X_g(t*))^+`` in units, and in USD at reference prices
   ``(sum_s p_s I0_s - sum_s p_s I_s(t*))^+``;
 * **share left** ``X_g(t*) / N_g`` and **cover at the trough** ``X_g(t*) / u_g`` days: the days of
-  *normal* use the stock left would last (the days-of-supply measure of inventory: Silver, Pyke & Thomas,
-  2017, *Inventory and Production Management in Supply Chains*, 4th ed., ch. 2; the US Department of
-  Commerce's 2022 survey of chip users reports inventory so, as days);
+  *normal* use the stock left would last, the days of inventory in which the baseline's chip stocks are
+  published (US Department of Commerce, *Results from Semiconductor Supply Chain Request for
+  Information*, 25 Jan 2022: users' median 40 days in 2019, under 5 in 2021), so a trough reads
+  directly against them;
 * **draw rate** ``(N_g - X_g(t*)) / (t* - t_a + 1)``, where ``t_a - 1`` is the last day before the trough
   on which the stock was at its normal level (``t_a = 0`` if none): the mean net fall per day while
   it was drawn; the **margin** ``X_g(t*) / rate`` days is how much longer the stock could have fallen at
