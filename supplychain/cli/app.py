@@ -463,6 +463,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
             from .price_text import format_price_notes
             notes = format_price_notes(results)
             text += "\n\n" + notes if notes else ""
+        if table is not None and args.format == "table":
+            from .cover_text import format_cover_notes
+            cover = format_cover_notes(results, baseline)
+            text += "\n\n" + cover if cover else ""
         if table is not None and args.format == "table" and feeds_impact(scenario.network):
             from ..analytics.impact import value_added_loss_table
             from .impact_text import format_value_added

@@ -1,6 +1,17 @@
-"""Metrics: pure functions of results (service levels, shortfalls, material balance)."""
+"""Metrics: pure functions of results (service levels, shortfalls, stock cover, material balance)."""
 
 from .balance import Balance, material_balance
+from .cover import (
+           COVER_MEASURES,
+           cover_margin_days,
+           days_of_cover,
+           days_to_restock,
+           share_left_at_trough,
+           stock_cover,
+           stock_drawn,
+           stock_groups,
+           trough_cover_days,
+)
 from .incidence import WHO_PAYS_MEASURES, gsim_incidence, landed_cost_increase_usd, own_price_import_elasticity, who_pays
 from .price_bounds import prices_at_bounds
 from .service import (
@@ -15,5 +26,6 @@ from .service import (
 )
 
 __all__ = ["Grouping", "group_labels", "fill_rate", "delivery_rate", "cycle_service_level", "cumulative_shortfall", "days_below_service",
-           "metric_frame", "Balance", "material_balance", "gsim_incidence", "own_price_import_elasticity", "who_pays",
+           "metric_frame", "Balance", "material_balance", "stock_cover", "stock_drawn", "trough_cover_days",
+           "share_left_at_trough", "days_to_restock", "cover_margin_days", "days_of_cover", "stock_groups", "COVER_MEASURES", "gsim_incidence", "own_price_import_elasticity", "who_pays",
            "WHO_PAYS_MEASURES", "landed_cost_increase_usd", "prices_at_bounds"]

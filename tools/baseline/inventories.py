@@ -9,9 +9,17 @@ Published figures used:
 
 * chip vendors held 78 days of inventory on average over 2007-2013 and foundries 45 days (IHS, PC
   supply chain days-of-inventory study, 2014);
-* chip users held a median 40 days of chips in 2019 (US Department of Commerce, *Results from
-  Semiconductor Supply Chain Request for Information*, 25 Jan 2022): already the chip buyers'
-  ``input_cover_days``;
+* chip users held a median 40 days of chips in 2019 and under 5 days in 2021 (US Department of
+  Commerce, *Results from Semiconductor Supply Chain Request for Information*, 25 Jan 2022, key
+  findings, inventory: the median over the consumers who answered, for the chips then hardest to get;
+  the same findings put the bottlenecks in legacy logic, analog and optoelectronic chips; the answers of more
+  than 150 companies to the Bureau of Industry and Security's notice *Risks in the Semiconductor
+  Supply Chain*, 86 Fed. Reg. 53031, 24 Sep 2021, docket BIS-2021-0036). The 2019 median is already
+  the chip buyers' ``input_cover_days`` of every chip class (set with the chip commodities in
+  ``semiconductors.py``). No figure for advanced logic at its users is published, so 40 days of
+  advanced-logic chips at users carries the hardest-to-get chips' median over (an assumption, listed
+  in docs/assumptions.md); the 2021 figure is the shortage's floor, from which the price rule's chip
+  buffer share ``1 - 5/40`` is derived (``supplychain.model.prices``);
 * distributors held 36.9 days (Q3 2009) to 43.4 days (Q3 2008) (iSuppli, 20 Jan 2010). The network
   has no distributor stage, so this stock is left out (listed in docs/assumptions.md): the model
   holds less chip inventory between vendor and user than the real channel.

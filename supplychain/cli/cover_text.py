@@ -1,0 +1,100 @@
+"""What ``supplychain run`` says about buffers drawn where no order went unfilled (docs/model.md §8.2, stock cover)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._format import format_percent, format_usd
+from ..metrics.cover import stock_cover
+from ..results import EnsembleResults, Results
+
+__all__ = ["format_cover_notes", "DRAWN_SHARE"]
+
+#: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a
+#: baseline, this much below the baseline's trough): smaller dips are the day-to-day play of a base stock.
+DRAWN_SHARE = 0.9
+
+_HEADER = ("Buffers drawn where no order went unfilled (buyers' stocks, supplychain.metrics.stock_cover; "
+           "days of cover = stock / normal daily use):")
+
+
+def format_cover_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
+                       top: int = 3) -> str:
+    """Lines naming the final-demand commodities that ran short nowhere but whose buyers drew their stocks.
+
+    For each such commodity (at most ``top``, most stock drawn first, in USD at reference prices): the
+    region whose buyers' stock fell lowest, the share of normal stock and the days of cover left at the
+    trough and its date, the margin (days of extra shock the trough would have absorbed at the rate the
+    stock fell), the stock drawn in all regions, and when it was back to 95 % of normal (or that it was
+    not by the end of the horizon). A commodity counts when no demand for it was short
+    in ``results`` and its lowest buyers' stock fell below :data:`DRAWN_SHARE` of normal, and below the
+    baseline's trough by ``1 - DRAWN_SHARE`` when a baseline is given. Figures of several runs are
+    means over runs. '' when nothing qualifies; a summary ensemble keeps no daily stocks, so for one
+    the text says so.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import stop_scenario
+    >>> print(format_cover_notes(simulate(stop_scenario(stop_days=5))))
+    Buffers drawn where no order went unfilled (buyers' stocks, supplychain.metrics.stock_cover; days of cover = stock / normal daily use):
+    No ore short, but buyers' stocks fell to 60.0% of normal in US (6.0 of 10 days of cover) on 2025-01-11, 6 days from running out at the rate they fell; $4.00k drawn in all regions; restocked by 2025-01-15.
+    >>> format_cover_notes(simulate(stop_scenario(stop_days=12)))     # ore ran short: the shortfall table says so
+    ''
+    """
+    if isinstance(results, EnsembleResults):
+        return ("Buffers drawn (stock_cover): not known from per-run summaries, which keep no daily stocks "
+                "(--keep series keeps them).")
+    lines = [_line(results, commodity, rows) for commodity, rows in _drawn(results, baseline)[:top]]
+    return "\n".join([_HEADER, *lines]) if lines else ""
+
+
+def _drawn(results: Results, baseline: Results | EnsembleResults | None) -> list[tuple[str, pd.DataFrame]]:
+    """(commodity, its buyers' cover rows averaged over runs) for each commodity that qualifies, most drawn first."""
+    demanded = sorted(set(results.coords.commodity["demand"]))
+    short = np.maximum(results.demand - results.delivered, 0.0).sum(axis=(0, 1))
+    asked = results.demand.sum(axis=(0, 1))
+    commodity_of = np.array(results.coords.commodity["demand"])
+    table = _mean_cover(results)
+    base = _mean_cover(baseline) if isinstance(baseline, Results) else None
+    found = []
+    for commodity in demanded:
+        mine = commodity_of == commodity
+        if short[mine].sum() > 1e-9 * max(asked[mine].sum(), 1.0):
+            continue
+        rows = table[table["commodity"] == commodity]
+        if rows.empty or not rows["share_left"].min() < DRAWN_SHARE:
+            continue
+        worst = rows["share_left"].idxmin()
+        if base is not None and worst in base.index and \
+                not rows.loc[worst, "share_left"] < base.loc[worst, "share_left"] - (1.0 - DRAWN_SHARE):
+            continue
+        found.append((commodity, rows))
+    return sorted(found, key=lambda item: -float(item[1]["stock_drawn_usd"].sum()))
+
+
+def _mean_cover(results: Results) -> pd.DataFrame:
+    """Buyers' cover by region and commodity, means over runs (restocked: the last run), by ``region:commodity``."""
+    table = stock_cover(results, by="region_commodity", held_by="buyers")
+    groups = table.groupby("region_commodity", sort=True)
+    mean = groups.mean(numeric_only=True).drop(columns="run")
+    # Restocked only when every run was: the last run's day, NaN if any run was not rebuilt in time.
+    mean["restocked_day"] = groups["restocked_day"].agg(lambda days: days.max() if days.notna().all() else np.nan)
+    mean["commodity"] = [label.split(":", 1)[1] for label in mean.index]
+    return mean[mean["normal_stock"] > 0]
+
+
+def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
+    worst = rows.loc[rows["share_left"].idxmin()]
+    region = str(worst.name).split(":", 1)[0]
+    date = lambda day: results.scenario.date_of(round(day)).isoformat()
+    restocked = rows["restocked_day"].to_numpy()
+    back = (f"restocked by {date(np.nanmax(restocked))}" if not np.isnan(restocked).any()
+            else f"not restocked by {date(results.n_days - 1)}")
+    margin = worst["margin_days"]
+    runs = f" (means over {results.n_runs} runs)" if results.n_runs > 1 else ""
+    return (f"No {commodity} short, but buyers' stocks fell to {format_percent(worst['share_left'])} of normal in "
+            f"{region} ({worst['trough_cover_days']:.1f} of {worst['normal_cover_days']:.0f} days of cover) on "
+            f"{date(worst['trough_day'])}, {margin:.0f} days from running out at the rate they fell; "
+            f"{format_usd(float(rows['stock_drawn_usd'].sum()))} drawn in all regions; {back}{runs}.")
