@@ -332,7 +332,7 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
         base = simulate(base_sc, engine=engine, n_runs=1 if base_det else runs, seed=seed)
     rows: dict[str, dict[str, float]] = {}
     for name, (scenario, reference, det) in iterate(_entries(catalogue, base_sc).items(), desc="scorecard",
-                                                    unit="shock", enabled=progress):
+                                                    unit="shock", enabled=progress, label=lambda kv: kv[0]):
         n = 1 if base_det and det else runs
         res = simulate(scenario, engine=engine, n_runs=n, seed=seed)
         with identical_runs_expected():
