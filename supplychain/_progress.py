@@ -205,7 +205,7 @@ class PhaseBar:
     def _finished(self) -> None:
         self._bar.update(1)
         if self._lines:
-            _say(f"{self.done}/{len(self.phases)} done: {self._phase}", self._started)
+            _say(f"done: {self._phase}", self._started)  # no count: a command may skip phases it listed
 
     def step(self, phase: str) -> None:
         """Mark the previous phase finished and show ``phase`` as running."""

@@ -52,7 +52,7 @@ def test_steps_print_one_line_each_when_stderr_is_a_log(monkeypatch):
             bar.step("simulate")
     lines = log.getvalue().splitlines()
     assert [line.split(" [")[0] for line in lines] == [
-        "scorecard: 1/2 shocks done: a", "scorecard: 2/2 shocks done: b", "1/2 done: load", "2/2 done: simulate"]
+        "scorecard: 1/2 shocks done: a", "scorecard: 2/2 shocks done: b", "done: load", "done: simulate"]
     assert "\r" not in log.getvalue() and all(line.endswith(" s]") for line in lines)
 
 
