@@ -140,6 +140,19 @@ def test_stress_table_of_one_run_has_no_worst_five_percent_column():
     assert "worst 5%" in stress_text(t, 10, 60).splitlines()[0]
 
 
+def test_benchmark_table_leaves_out_the_spread_of_entries_run_once():
+    from supplychain.cli.analytics_commands import scorecard_text
+    card = pd.DataFrame({"fill_rate": [0.97, 0.99], "shortfall_usd": [2.5e7, 1e6], "shortfall_usd_lo": [2.5e7, 5e5],
+                         "shortfall_usd_hi": [2.5e7, 1.5e6], "cvar95_shortfall_usd": [2.5e7, 3e6]}, index=["a", "b"])
+    card.attrs["n_runs"] = {"a": 1, "b": 200}
+    lines = scorecard_text(card, 90).splitlines()
+    assert lines[0].split()[:6] == ["shock", "fill", "rate", "shortfall", "(95%)", "worst"]
+    assert lines[1].split() == ["a", "97.0%", "$25.0M"] and lines[2].split()[-1] == "$3.00M"
+    assert "One run of the shocks with a blank worst 5%" in lines[-1]
+    card.attrs["n_runs"] = {"a": 1, "b": 1}
+    assert "worst 5%" not in scorecard_text(card, 90).splitlines()[0] and "(95%)" not in scorecard_text(card, 90)
+
+
 # 4. compare: differences under the tolerance are unchanged ------------------------------------------
 def _rows(rows):
     t = pd.DataFrame(rows, columns=["region", "commodity", "metric", "partner", "baseline", "shocked"])

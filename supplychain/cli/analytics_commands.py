@@ -268,23 +268,31 @@ def scorecard_text(card: pd.DataFrame, duration: int) -> str:
     <BLANKLINE>
     Each standard shock lasts 90 days; historical scenarios keep their own dates. Worst shortfall first.
     """
+    runs = card.attrs.get("n_runs", {})
     card = ranked_scorecard(card)
-    cols = [(c, h, f) for c, h, f in _CARD_COLUMNS if c in card]
+    once = {name for name in card.index if runs.get(name) == 1}
+    # One run has no worst 5% of runs: a blank cell, or no column at all when every entry ran once.
+    cols = [(c, h, f) for c, h, f in _CARD_COLUMNS if c in card
+            and not (c == "cvar95_shortfall_usd" and once and once == set(card.index))]
+    spread = "shortfall_usd_lo" in card and not (once and once == set(card.index))
     headers = ["shock"]
     for c, h, _ in cols:
-        headers += [h] + (["(95%)"] if c == "shortfall_usd" and "shortfall_usd_lo" in card else [])
+        headers += [h] + (["(95%)"] if c == "shortfall_usd" and spread else [])
     rows = []
     for name, row in card.iterrows():
         cells = [str(name)]
         for c, _, f in cols:
-            cells.append(f(row[c]))
-            if c == "shortfall_usd" and "shortfall_usd_lo" in card:
+            cells.append("" if c == "cvar95_shortfall_usd" and name in once else f(row[c]))
+            if c == "shortfall_usd" and spread:
                 lo, hi = row["shortfall_usd_lo"], row["shortfall_usd_hi"]
                 cells.append(f"({format_usd(lo)} to {format_usd(hi)})" if lo == lo and hi == hi and lo != hi else "")
         rows.append(cells)
     lines = _columns(headers, rows, n_left=1) + [""]
     note = (f"Each standard shock lasts {duration} days; historical scenarios keep their own dates. "
             "Worst shortfall first.")
+    if once:
+        which = "every shock" if once == set(card.index) else "the shocks with a blank worst 5%"
+        note += f" One run of {which}: no spread over runs, so no interval or worst 5%."
     if _all_zero(card, ["shortfall_usd"]):
         note = (f"No shock in the catalogue causes a shortfall: stocks and other suppliers cover every shock of "
                 f"{duration} days, so the rows rank by cost and diversion only. Try a longer --duration.")
