@@ -237,7 +237,7 @@ def reuse_workers() -> Iterator[SharedWorkers]:
     --------
     >>> from supplychain import load_baseline, simulate
     >>> with reuse_workers() as shared:
-    ...     a = simulate(load_baseline().with_horizon(5), engine="vector", n_runs=2, seed=0)
+    ...     a = simulate(load_baseline().with_horizon(5), engine="vector", seed=0)
     >>> shared.started  # a small ensemble runs in-process: no pool was needed
     0
     """
