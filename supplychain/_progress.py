@@ -8,16 +8,25 @@ is redirected to a file or a pipe (a log, CI), nothing is drawn, so no
 carriage-return debris ends up in logs. tqdm is a core dependency: it is
 small, pure Python without dependencies of its own, and draws in both
 places.
+
+A command line run into a log still needs to show that it advances: inside
+:func:`step_lines` (the ``supplychain`` command opens it), when no bar can be
+drawn, :func:`iterate` and :class:`PhaseBar` print one plain line per finished
+step instead (``benchmark: 3/42 shocks done: CN cuts gallium [12 s]``), with no
+carriage return. The per-run bars of :func:`progress_bar` stay silent there:
+a step is the unit a reader of a log follows.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
-__all__ = ["interactive", "in_notebook", "progress_bar", "iterate", "PhaseBar"]
+__all__ = ["interactive", "in_notebook", "progress_bar", "iterate", "PhaseBar", "step_lines"]
 
 T = TypeVar("T")
 
@@ -93,9 +102,50 @@ def progress_bar(total: int, *, desc: str, unit: str, enabled: bool = True, leav
     return tqdm(total=total, desc=desc, unit=unit, leave=leave, file=sys.stderr, **kwargs)
 
 
+#: Open :func:`step_lines` blocks (a count, so that nested blocks end cleanly).
+_LINES = [0]
+
+
+@contextmanager
+def step_lines() -> Iterator[None]:
+    """Within the block, steps print one line each on stderr when no bar can be drawn.
+
+    :func:`iterate` and :class:`PhaseBar` then say each finished step on a line of its own
+    when stderr is a file or a pipe (:func:`interactive` is false); on a terminal or in a
+    notebook they draw their bar as always. Python callers outside the block see nothing in
+    their logs.
+
+    Examples
+    --------
+    >>> import io, contextlib
+    >>> log = io.StringIO()
+    >>> with contextlib.redirect_stderr(log), step_lines():
+    ...     for _ in iterate(["a", "b"], desc="demo", unit="step", label=str):
+    ...         pass
+    >>> [line.split(" [")[0] for line in log.getvalue().splitlines()]
+    ['demo: 1/2 steps done: a', 'demo: 2/2 steps done: b']
+    """
+    _LINES[0] += 1
+    try:
+        yield
+    finally:
+        _LINES[0] -= 1
+
+
+def _lines_wanted(enabled: bool) -> bool:
+    return enabled and _LINES[0] > 0 and not interactive()
+
+
+def _say(text: str, started: float) -> None:
+    print(f"{text} [{time.monotonic() - started:.0f} s]", file=sys.stderr, flush=True)
+
+
 def iterate(items: Iterable[T], *, total: int | None = None, desc: str, unit: str,
-            enabled: bool = True) -> Iterator[T]:
+            enabled: bool = True, label: Callable[[T], str] | None = None) -> Iterator[T]:
     """Iterate over ``items``, advancing a :func:`progress_bar` (when shown) after each.
+
+    Inside :func:`step_lines`, with no bar, each finished item prints a line instead, naming
+    it by ``label(item)`` if given.
 
     Examples
     --------
@@ -104,6 +154,14 @@ def iterate(items: Iterable[T], *, total: int | None = None, desc: str, unit: st
     """
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
+    if _lines_wanted(enabled):
+        started = time.monotonic()
+        for k, item in enumerate(items, start=1):
+            name = label(item) if label is not None else None
+            yield item
+            of = f"/{total}" if total else ""
+            _say(f"{desc}: {k}{of} {unit}s done" + (f": {name}" if name else ""), started)
+        return
     with progress_bar(total or 0, desc=desc, unit=unit, enabled=enabled) as bar:
         for item in items:
             yield item
@@ -132,24 +190,36 @@ class PhaseBar:
         self.enabled = enabled
         self.done = 0
         self._bar: Any = None
+        self._lines = False
+        self._started = 0.0
+        self._phase = ""
 
     def __enter__(self) -> PhaseBar:
+        self._lines = _lines_wanted(self.enabled)
+        self._started = time.monotonic()
+        self._phase = ""
         self._bar = progress_bar(len(self.phases), desc="", unit="phase", enabled=self.enabled,
                                  bar_format="{desc} {bar} {n_fmt}/{total_fmt} [{elapsed}]")
         return self
+
+    def _finished(self) -> None:
+        self._bar.update(1)
+        if self._lines:
+            _say(f"done: {self._phase}", self._started)  # no count: a command may skip phases it listed
 
     def step(self, phase: str) -> None:
         """Mark the previous phase finished and show ``phase`` as running."""
         if self._bar is None:
             raise RuntimeError("PhaseBar.step() called outside its with-block")
         if self.done:
-            self._bar.update(1)
+            self._finished()
         self.done += 1
+        self._phase = phase
         self._bar.set_description_str(phase)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if exc_type is None and self.done:
-            self._bar.update(1)
+            self._finished()
         self._bar.close()
         self._bar = None

@@ -246,7 +246,7 @@ def test_large_ensembles_keep_summaries_and_bands_not_daily_series(scenario_file
     assert "60 runs (means over runs)" in out
     assert sorted(p.name for p in out_dir.iterdir()) == ["bands.csv", "fan.png", "prices.png", "results.npz",
                                                          "shortfall.csv", "summary.csv"]
-    assert "Kept per-run totals and daily percentile bands, not daily series (more than 50 runs" in out
+    assert "Kept per-run totals and daily percentile bands, not daily series (more than 3 runs" in out
     summary = pd.read_csv(out_dir / "summary.csv")
     # The refinery makes 3 t/day of the 5 demanded: the fill rate settles well below 1.
     assert summary["fill_rate"].iloc[0] < 0.9

@@ -377,6 +377,6 @@ def test_the_cli_block_prints_the_loss_given_shortfall():
 
     frame = pd.DataFrame({"region": ["JP", "JP"], "sector": ["C26", "OTH"], "value_added_loss_usd": [2e9, 1e9]})
     frame.attrs["shortfall_usd"] = 0.5e9
-    assert format_value_added(frame).splitlines()[-1].startswith("Loss given shortfall: 6.0 USD of value added")
+    assert format_value_added(frame).splitlines()[-2].startswith("Loss given shortfall: 6.0 USD of value added")
     frame.attrs["shortfall_usd"] = 0.0                       # nothing short: no ratio
     assert "Loss given" not in format_value_added(frame)

@@ -81,7 +81,7 @@ def test_timeseries_draws_on_the_given_axes_and_overlays(res):
 def test_timeseries_grouped_in_usd(res):
     ax = plot_timeseries(res, "delivered", "KR", by="region", usd=True)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), 100.0 * res.series("delivered", "KR.metal").mean(axis=0))
-    assert ax.get_ylabel() == "delivered (USD/day)"
+    assert ax.get_ylabel() == "delivered (USD/day at reference prices)"
 
 
 def test_timeseries_refuses_to_add_units(res):
@@ -91,8 +91,10 @@ def test_timeseries_refuses_to_add_units(res):
     plot_timeseries(other, "production", by="region_commodity")  # one commodity per group: fine
     with pytest.raises(ValidationError, match=r"usd must be True when by='region' adds commodities of "
                                               r"different units; got False for plot_timeseries\."):
-        plot_timeseries(other, "inventory", by="region")  # JP holds ore (kg) and metal (t)
-    assert plot_timeseries(other, "inventory", by="region", usd=True).get_ylabel() == "inventory (USD)"
+        plot_timeseries(other, "inventory", by="region", usd=False)  # JP holds ore (kg) and metal (t)
+    assert plot_timeseries(other, "inventory", by="region", usd=True).get_ylabel() == "inventory (USD at reference prices)"
+    # Left to itself it values what cannot be added in one unit.
+    assert plot_timeseries(other, "inventory", by="region").get_ylabel() == "inventory (USD at reference prices)"
 
 
 def test_timeseries_unknown_names_suggest(res):

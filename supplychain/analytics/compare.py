@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 
-from .._format import format_percent, format_points_between, format_relative, format_usd
+from .._format import format_percent, format_points_between, format_relative, format_units, format_usd
 from .._validation import fail
 from ..compile.compiler import compile_scenario
 from ..errors import SimulationWarning, ValidationError
@@ -324,10 +324,17 @@ HEADLINE_METRICS = ("tariff_paid_usd", "import_cost_usd", "import_share")
 IMPORTS_RECEIVED_TITLE = ("Imports received, at landed value with duty (from other regions; a fall means fewer goods "
                           "arrived, not a saving; a rise under a tariff is mostly the duty, not more goods)")
 
-#: A demand counts as changed when its shortfall moves by at least this many USD ...
-UNCHANGED_USD = 0.5
-#: ... or its fill or delivery rate by at least this much (0.05 percentage points: what 1 decimal shows).
+#: A demand counts as changed when its shortfall moves by at least this many USD, and a trade row when its
+#: money moves by at least this much: smaller differences are sums of millions of daily values adding up in
+#: another order (bits of rounding), not a change anyone could act on ...
+UNCHANGED_USD = 1.0
+#: ... or its fill or delivery rate (or an import share) by at least this much (0.05 percentage points: what
+#: 1 decimal shows), or its quantity demanded by at least this fraction (a demand shock changes demand).
 UNCHANGED_RATE = 5e-4
+
+#: What :func:`format_changes` says when it left out differences below the tolerances.
+TOLERANCE_NOTE = ("Differences under $1, and under 0.05 pp of a rate or share, count as unchanged (sums of "
+                  "daily values in another order, not changes).")
 
 
 def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -> list[str]:
@@ -343,10 +350,13 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
 
     Columns ``region, commodity, shortfall_usd_baseline, shortfall_usd_shocked,
     shortfall_usd_change, fill_rate_baseline, fill_rate_shocked, fill_rate_change,
-    delivery_rate_change, changed`` (then ``shortfall_usd_change_lo`` and ``_hi``,
-    the paired 95 % interval, when the table has them); ``changed`` is False when the shortfall moved
-    by less than :data:`UNCHANGED_USD` and both rates by less than
-    :data:`UNCHANGED_RATE`. Sorted by the largest change in shortfall first.
+    delivery_rate_change, changed, demand_baseline, demand_shocked, demand_changed`` (then
+    ``shortfall_usd_change_lo`` and ``_hi``, the paired 95 % interval, when the table has them);
+    ``changed`` (its service changed) is False when the shortfall moved by less than
+    :data:`UNCHANGED_USD` and both rates by less than :data:`UNCHANGED_RATE`; ``demand_changed``
+    is True when the quantity demanded moved by at least :data:`UNCHANGED_RATE` of its baseline
+    (a demand shock; ``demand_*`` are NaN and False when the table has no ``demand`` rows).
+    Sorted by the largest change in shortfall first.
 
     Examples
     --------
@@ -360,7 +370,7 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     [{'region': 'US', 'shortfall_usd_change': 5000000.0, 'changed': True}]
     """
     import pandas as pd
-    part = table[table["metric"].isin(("shortfall_usd", "fill_rate", "delivery_rate"))]
+    part = table[table["metric"].isin(("shortfall_usd", "fill_rate", "delivery_rate", "demand"))]
     values = [c for c in ("baseline", "shocked", "change", "change_lo", "change_hi") if c in part]
     wide = part.set_index(["region", "commodity", "metric"])[values].unstack("metric")
     wide.columns = [f"{metric}_{what}" for what, metric in wide.columns]
@@ -368,14 +378,20 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     for col in ("delivery_rate_change",):
         if col not in wide:
             wide[col] = 0.0
+    for col in ("demand_baseline", "demand_shocked", "demand_change"):
+        if col not in wide:
+            wide[col] = float("nan")
     changed = ((wide["shortfall_usd_change"].abs() >= UNCHANGED_USD)
                | (wide["fill_rate_change"].abs() >= UNCHANGED_RATE)
                | (wide["delivery_rate_change"].abs() >= UNCHANGED_RATE))
     wide["changed"] = changed.to_numpy(dtype=bool)
+    moved = wide["demand_change"].abs() >= UNCHANGED_RATE * wide["demand_baseline"].abs()
+    wide["demand_changed"] = (moved & (wide["demand_change"].abs() > 0)).to_numpy(dtype=bool)
     order = wide.assign(_s=-wide["shortfall_usd_change"].abs(), _f=-wide["fill_rate_change"].abs())
     order = order.sort_values(["_s", "_f", "region", "commodity"]).drop(columns=["_s", "_f"])
     cols = ["region", "commodity", "shortfall_usd_baseline", "shortfall_usd_shocked", "shortfall_usd_change",
-            "fill_rate_baseline", "fill_rate_shocked", "fill_rate_change", "delivery_rate_change", "changed"]
+            "fill_rate_baseline", "fill_rate_shocked", "fill_rate_change", "delivery_rate_change", "changed",
+            "demand_baseline", "demand_shocked", "demand_changed"]
     cols += [c for c in ("shortfall_usd_change_lo", "shortfall_usd_change_hi") if c in order]
     return pd.DataFrame(order[cols]).reset_index(drop=True)
 
@@ -450,6 +466,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         totals = (f"{format_usd(before)} baseline, {format_usd(after)} shocked" if was == "baseline" else
                   f"{format_usd(before)} in '{first}', {format_usd(after)} in '{second}'")
         lines += [f"Total shortfall: {totals} ({format_usd(after - before, sign=True)}).", ""]
+    lines += _demand_shocked(demands, was, now)
     titles = {"tariff_paid_usd": "Tariff paid", "import_cost_usd": IMPORTS_RECEIVED_TITLE,
               "import_share": "Import shares (trade diversion)"}
     for metric in HEADLINE_METRICS:
@@ -473,7 +490,32 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
                      format_usd(r.change, sign=True), format_relative(r.change, r.baseline)] for r in shown.itertuples()]
             lines += _columns(["region", "commodity", was, now, "change", "change %"], rows, 2)
         lines.append("")
-    n_same = int((~demands["changed"]).sum())
-    lines.append(f"{n_same} of {len(demands)} demands unchanged." if len(moved) or len(lines) > 2
-                 else f"Nothing changed: {n_same} of {len(demands)} demands unchanged.")
+    same = ~demands["changed"] & ~demands["demand_changed"]
+    n_same = int(same.sum())
+    count = (f"{n_same} of {len(demands)} demands unchanged." if not same.all() or len(lines) > 2
+             else f"Nothing changed: {n_same} of {len(demands)} demands unchanged.")
+    if _below_tolerance(table, demands):
+        lines.append(TOLERANCE_NOTE)
+    lines.append(count)
     return "\n".join(lines)
+
+
+def _demand_shocked(demands: pd.DataFrame, was: str, now: str) -> list[str]:
+    """Lines listing the demands whose quantity demanded changed (a demand shock), if any."""
+    shocked = demands[demands["demand_changed"]]
+    if not len(shocked):
+        return []
+    rows = [[str(r.region), str(r.commodity), format_units(r.demand_baseline), format_units(r.demand_shocked),
+             format_relative(r.demand_shocked - r.demand_baseline, r.demand_baseline),
+             "changed (above)" if r.changed else "unchanged"] for r in shocked.itertuples()]
+    return (["Demands whose quantity changed (a demand shock; units of each commodity over the horizon)"]
+            + _columns(["region", "commodity", f"demand: {was}", now, "change %", "service"], rows, 2) + [""])
+
+
+def _below_tolerance(table: pd.DataFrame, demands: pd.DataFrame) -> bool:
+    """Whether some demand or money row moved, but by less than the tolerances (so it is shown as unchanged)."""
+    quiet = ~demands["changed"]
+    service = ((demands["shortfall_usd_change"].abs() > 0) | (demands["fill_rate_change"].abs() > 0)
+               | (demands["delivery_rate_change"].abs() > 0)) & quiet
+    money = table[table["metric"].isin(("tariff_paid_usd", "import_cost_usd"))]["change"].abs()
+    return bool(service.any() or ((money > 0) & (money < UNCHANGED_USD)).any())

@@ -306,7 +306,8 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     -------
     DataFrame
         One row per entry; for each metric in :data:`METRICS` the mean over runs
-        and ``<metric>_lo`` / ``<metric>_hi``, plus ``cvar95_shortfall_usd``.
+        and ``<metric>_lo`` / ``<metric>_hi``, plus ``cvar95_shortfall_usd``;
+        ``card.attrs["n_runs"]`` maps each entry to its number of runs.
         Entries whose shocks do not fit the network are dropped with a
         :class:`SimulationWarning`.
 
@@ -331,14 +332,18 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     with identical_runs_expected():  # paired with random entries: identical baseline runs are by design
         base = simulate(base_sc, engine=engine, n_runs=1 if base_det else runs, seed=seed)
     rows: dict[str, dict[str, float]] = {}
+    runs_of: dict[str, int] = {}
     for name, (scenario, reference, det) in iterate(_entries(catalogue, base_sc).items(), desc="scorecard",
-                                                    unit="shock", enabled=progress):
+                                                    unit="shock", enabled=progress, label=lambda kv: kv[0]):
         n = 1 if base_det and det else runs
         res = simulate(scenario, engine=engine, n_runs=n, seed=seed)
         with identical_runs_expected():
             ref = base if reference is base_sc else simulate(reference, engine=engine, n_runs=n, seed=seed)
         rows[name] = _row(res, ref, shock_window(scenario, tuple(catalogue[name])), level)
-    return pd.DataFrame.from_dict(rows, orient="index")
+        runs_of[name] = n
+    card = pd.DataFrame.from_dict(rows, orient="index")
+    card.attrs["n_runs"] = runs_of  # runs per entry: a worst 5% and an interval mean something only over several
+    return card
 
 
 def _entries(catalogue: Mapping[str, Iterable[Shock]],

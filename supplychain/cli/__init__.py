@@ -10,6 +10,7 @@ from .app import (
            write_outputs,
            write_summary,
 )
+from .price_text import format_who_pays
 
 __all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
-           "write_outputs", "write_summary"]
+           "write_outputs", "write_summary", "format_who_pays"]

@@ -110,14 +110,17 @@ def _no_effect(table: pd.DataFrame) -> pd.Series:
     return none
 
 
-def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None = None) -> str:
+def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None = None,
+                n_runs: int | None = None) -> str:
     """The stress-test ranking for a terminal: one row per knockout scenario, money in $, worst first.
 
     Says so plainly when no knockout costs anything (every row zero), instead of a table of zeros.
     Only knockouts that lose something are ranked. Those that lose nothing tie at no shortfall: the
     ones with a finite time-to-survive (stocks run low but outlast the knockout) follow under their own
     heading, shortest time-to-survive first, with no rank; the ones that move nothing at all are
-    counted under the table. The footer explains exactly the columns shown.
+    counted under the table. The footer explains exactly the columns shown. With one simulated run
+    (``n_runs``, default ``table.attrs["n_runs"]``) there is no worst 5% of runs: that column is left
+    out and the footer says the figures come from one run.
 
     Examples
     --------
@@ -155,7 +158,10 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
                 "another. Try a longer --duration.")
     tied = no_shortfall(table)
     ranked, covered = table[~tied], table[tied & ~none]
-    cols = [(c, h, f, d) for c, h, f, d in _STRESS_COLUMNS if c in table]
+    n_runs = table.attrs.get("n_runs") if n_runs is None else n_runs
+    single = n_runs == 1
+    cols = [(c, h, f, d) for c, h, f, d in _STRESS_COLUMNS if c in table
+            and not (single and c == "cvar95_shortfall_usd")]
     rows = [[str(name), str(rank)] + [f(row[c]) for c, _, f, _ in cols[1:]]
             for rank, (name, row) in enumerate(ranked.head(top).iterrows(), start=1)]
     room = max(top - len(rows), 0)
@@ -174,7 +180,10 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
         k = int(none.sum())
         more.append(f"{k} more knockout{' does' if k == 1 else 's do'} not move {what} in a {duration}-day knockout: "
                     "not ranked.")
-    legend = "; ".join([f"Each scenario knocks a node out for {duration} days"] + [d for _, _, _, d in cols if d])
+    head = f"Each scenario knocks a node out for {duration} days"
+    if single and "shortfall_sim_usd" in table:
+        head += " and is simulated once (one run: no spread over runs, so no worst 5%)"
+    legend = "; ".join([head] + [d for _, _, _, d in cols if d])
     return "\n".join(lines + more + ["", legend + "."])
 
 
@@ -197,7 +206,7 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
         for message, category, filename, lineno in said:
             warnings.warn_explicit(message, category, filename, lineno)
     if args.format == "table":
-        print(stress_text(table, args.top, args.duration, args.target))
+        print(stress_text(table, args.top, args.duration, args.target, table.attrs.get("n_runs")))
     else:
         shown = table.drop(columns=["facilities", "aliases", "tts_ms", "pi_ms", "sim_ms"], errors="ignore")
         print(render(shown.head(args.top).rename_axis("scenario").reset_index(), args.format).rstrip("\n"))
@@ -259,23 +268,31 @@ def scorecard_text(card: pd.DataFrame, duration: int) -> str:
     <BLANKLINE>
     Each standard shock lasts 90 days; historical scenarios keep their own dates. Worst shortfall first.
     """
+    runs = card.attrs.get("n_runs", {})
     card = ranked_scorecard(card)
-    cols = [(c, h, f) for c, h, f in _CARD_COLUMNS if c in card]
+    once = {name for name in card.index if runs.get(name) == 1}
+    # One run has no worst 5% of runs: a blank cell, or no column at all when every entry ran once.
+    cols = [(c, h, f) for c, h, f in _CARD_COLUMNS if c in card
+            and not (c == "cvar95_shortfall_usd" and once and once == set(card.index))]
+    spread = "shortfall_usd_lo" in card and not (once and once == set(card.index))
     headers = ["shock"]
     for c, h, _ in cols:
-        headers += [h] + (["(95%)"] if c == "shortfall_usd" and "shortfall_usd_lo" in card else [])
+        headers += [h] + (["(95%)"] if c == "shortfall_usd" and spread else [])
     rows = []
     for name, row in card.iterrows():
         cells = [str(name)]
         for c, _, f in cols:
-            cells.append(f(row[c]))
-            if c == "shortfall_usd" and "shortfall_usd_lo" in card:
+            cells.append("" if c == "cvar95_shortfall_usd" and name in once else f(row[c]))
+            if c == "shortfall_usd" and spread:
                 lo, hi = row["shortfall_usd_lo"], row["shortfall_usd_hi"]
                 cells.append(f"({format_usd(lo)} to {format_usd(hi)})" if lo == lo and hi == hi and lo != hi else "")
         rows.append(cells)
     lines = _columns(headers, rows, n_left=1) + [""]
     note = (f"Each standard shock lasts {duration} days; historical scenarios keep their own dates. "
             "Worst shortfall first.")
+    if once:
+        which = "every shock" if once == set(card.index) else "the shocks with a blank worst 5%"
+        note += f" One run of {which}: no spread over runs, so no interval or worst 5%."
     if _all_zero(card, ["shortfall_usd"]):
         note = (f"No shock in the catalogue causes a shortfall: stocks and other suppliers cover every shock of "
                 f"{duration} days, so the rows rank by cost and diversion only. Try a longer --duration.")

@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._format import format_bytes, format_columns, format_percent, format_units, format_usd
-from .._progress import PhaseBar
+from .._progress import PhaseBar, step_lines
 from .._version import __version__
 from ..errors import SimulationWarning, SupplyChainError
 from ..results.text import format_summary, run_head
+from ..run.chunks import reuse_workers
 from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
 from . import experiment_command as _experiment
@@ -45,8 +46,9 @@ from .formats import add_format_argument, render
 from .inputs import about_scenario, check_results
 from .output import Terminated, check_out_dir, sigterm_raises, write_folder
 
-#: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series.
-SERIES_RUN_LIMIT = 50
+#: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series: one run
+#: of the baseline year records about 25 MB of daily series (before compression), which ``--out`` writes.
+SERIES_RUN_LIMIT = 3
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
            "has_shocks", "write_outputs", "write_summary", "planned_files", "describe_files",
-           "format_shortfall_distribution"]
+           "format_shortfall_distribution", "series_bytes", "SERIES_RUN_LIMIT"]
 
 
 @dataclass(frozen=True)
@@ -383,12 +385,14 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
                              "baseline network. Without it (or noise, outages, uncertain parameters) every run "
                              "is the same")
     parser.add_argument("--keep", choices=("series", "summary"), default=None,
-                        help="series: every daily series of every run; summary: per-run totals and daily "
-                             f"percentile bands, memory-light (default: series up to {SERIES_RUN_LIMIT} runs, "
-                             "else summary; the first line of output says which)")
+                        help="series: every daily series of every run (about 25 MB per run of the baseline year "
+                             "in results.npz before compression); summary: per-run totals and daily percentile "
+                             f"bands, a few MB whatever the runs (default: series up to {SERIES_RUN_LIMIT} runs, "
+                             "else summary; the output says which)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="write the results archive, CSV tables and plots into DIR (says what and how large "
-                             "before writing)")
+                             "before writing: daily series of up to "
+                             f"{SERIES_RUN_LIMIT} runs, else summaries; --keep series for every series)")
     parser.add_argument("--all", action="store_true",
                         help="also print the full summary table, every region and commodity")
     parser.add_argument("--compare", nargs="?", const="baseline", choices=["baseline"], default=None,
@@ -405,12 +409,30 @@ def _keep(args: argparse.Namespace) -> str:
     return "summary" if args.runs > SERIES_RUN_LIMIT else "series"
 
 
-def _mode_line(keep: str, args: argparse.Namespace) -> str:
+def series_bytes(results: Results | EnsembleResults, n_runs: int | None = None) -> int:
+    """At most how many bytes the daily series of ``n_runs`` runs (default: all) of these results take.
+
+    Every recorded variable of every item on every day, in 8-byte floats, before compression:
+    what ``--keep series`` puts into ``results.npz``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=0)
+    >>> series_bytes(res) >= sum(a.nbytes for a in res.arrays.values())
+    True
+    """
+    from ..results.series import VARIABLE_AXES
+    items = sum(len(results.coords.labels(axis)) for axis in VARIABLE_AXES.values())
+    return 8 * results.n_days * items * (results.n_runs if n_runs is None else n_runs)
+
+
+def _mode_line(keep: str, args: argparse.Namespace, results: Results | EnsembleResults) -> str:
     if keep == "series":
         return ""
     why = "--keep summary" if args.keep == "summary" else f"more than {SERIES_RUN_LIMIT} runs"
     return (f"Kept per-run totals and daily percentile bands, not daily series ({why}; --keep series keeps "
-            "every daily series).")
+            f"every daily series: up to {format_bytes(series_bytes(results))} for these {results.n_runs:,} runs).")
 
 
 #: What ``run --runs N`` says of a scenario in which nothing is random.
@@ -463,6 +485,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             from .price_text import format_price_notes
             notes = format_price_notes(results)
             text += "\n\n" + notes if notes else ""
+            if args.all and scenario.price_feedback and keep == "series":
+                from .price_text import who_pays_table
+                text += "\n\n" + who_pays_table(results)  # type: ignore[arg-type]
         if table is not None and args.format == "table":
             from .cover_text import format_cover_notes
             cover = format_cover_notes(results, baseline)
@@ -496,7 +521,7 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
     if args.format != "table":
         shown = table if table is not None else results.summary()
         return render(shown, args.format).rstrip("\n")
-    mode = _mode_line(keep, args)
+    mode = _mode_line(keep, args, results)
     head = _run_head(results) + ("\n" + mode if mode else "")
     spread = ""
     if keep == "summary":
@@ -697,7 +722,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings():
         warnings.showwarning = _warning_printer()
         try:
-            with sigterm_raises():
+            # One worker pool for every ensemble of the command, and progress a log can show.
+            with sigterm_raises(), step_lines(), reuse_workers():
                 return int(args.handler(args))
         except BrokenPipeError:
             # The reader went away (``supplychain data | head``): not an error worth a message.

@@ -12,10 +12,16 @@ from ..analytics.impact import sector_name, value_added_loss_table
 from ..impact.table import IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["chain_using_sectors", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST"]
+__all__ = ["chain_using_sectors", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
+           "RATIO_CAVEAT"]
 
 #: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
 _NONE_USD = 0.5
+
+#: The line under a loss given shortfall above 1: what drives the ratio, so that it is read as what it is.
+RATIO_CAVEAT = ("Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger "
+                "product that needs it (a motor, a car), and the input-output model passes that on in fixed "
+                "proportions, with no substitution or catching up within the horizon.")
 
 #: What the list of written files says when no value added was lost and so no chart was drawn.
 NOTHING_LOST = "no value added lost, so no value_added_loss.png"
@@ -103,6 +109,8 @@ def format_value_added(frame: pd.DataFrame) -> str:
     if short > 0.5:
         lines.append(f"Loss given shortfall: {total / short:.1f} USD of value added per USD of chips, cells and "
                      f"magnets not delivered ({format_usd(short)}).")
+        if total > short:
+            lines.append(RATIO_CAVEAT)
     return "\n".join(lines)
 
 

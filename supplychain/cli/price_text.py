@@ -7,14 +7,34 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .._format import format_usd
+from .._format import format_columns, format_usd
 from ..errors import SimulationWarning
 from ..metrics.incidence import who_pays
 from ..metrics.price_bounds import format_prices_at_bounds, prices_at_bounds
 from ..plotting.prices import final_buyer_steps
 from ..results import EnsembleResults, Results
 
-__all__ = ["format_price_notes"]
+__all__ = ["format_price_notes", "format_who_pays", "who_pays_table", "WHO_PAYS_HEADERS"]
+
+#: Column headers of :func:`format_who_pays`, two blocks of a few columns each (a 13-column table of money
+#: does not fit a terminal): what buyers paid, then what producers earned and lost, in USD.
+WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
+    "Buyers (USD over the horizon, at reference prices; + = paid more)": {
+        "buyer_cost_increase_usd": "paid above ref.",
+        "final_buyer_cost_increase_usd": "final buyers",
+        "intermediate_buyer_cost_increase_usd": "producers' inputs",
+        "tariff_paid_by_importer_usd": "tariff (importer)",
+        "demand_destroyed_usd": "demand given up",
+    },
+    "Producers (USD over the horizon; rent and margin: + = earned more; sales lost: + = sold less)": {
+        "scarcity_rent_usd": "rent",
+        "scarcity_rent_net_of_inputs_usd": "rent net of inputs",
+        "sales_lost_usd": "sales lost",
+        "sales_lost_net_of_inputs_usd": "sales lost net",
+        "producer_margin_change_usd": "margin change",
+        "tariff_paid_by_exporter_usd": "tariff (exporter)",
+    },
+}
 
 
 def format_price_notes(results: Results | EnsembleResults) -> str:
@@ -126,3 +146,59 @@ def _summary_note(results: EnsembleResults) -> str:
         return ""
     what = "Prices pinned at a bound" + (" and demand given up to higher prices" if feedback else "")
     return f"{what}: not known from per-run summaries, which keep no daily prices (--keep series keeps them)."
+
+
+def format_who_pays(table: pd.DataFrame) -> str:
+    """The table of :func:`~supplychain.metrics.who_pays` for a terminal: money as in every other table.
+
+    Two blocks (buyers, then producers), one row per region and a total row, money in US dollars
+    with three significant figures (``$92.4M``), signed where a sign is news; a figure under half a
+    dollar prints as ``$0``. ``tariff_paid_usd`` and ``deliveries_lost_usd`` are left out (the
+    first is the importer's plus the exporter's part, both shown; the second is the shortfall the
+    change table already gives). The numbers are the function's, unrounded, in ``table``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({m: [0.0, 0.0] for m in ("buyer_cost_increase_usd", "final_buyer_cost_increase_usd",
+    ...     "intermediate_buyer_cost_increase_usd", "tariff_paid_by_importer_usd", "demand_destroyed_usd",
+    ...     "scarcity_rent_usd", "scarcity_rent_net_of_inputs_usd", "sales_lost_usd",
+    ...     "sales_lost_net_of_inputs_usd", "producer_margin_change_usd", "tariff_paid_by_exporter_usd")},
+    ...     index=pd.Index(["CN", "US"], name="region"))
+    >>> t.loc["US", "buyer_cost_increase_usd"] = 389.526175
+    >>> t.loc["CN", "producer_margin_change_usd"] = -35_000.0
+    >>> print(format_who_pays(t))  # doctest: +NORMALIZE_WHITESPACE
+    Buyers (USD over the horizon, at reference prices; + = paid more)
+    region  paid above ref.  final buyers  producers' inputs  tariff (importer)  demand given up
+    ------  ---------------  ------------  -----------------  -----------------  ---------------
+    CN                   $0            $0                 $0                 $0               $0
+    US                +$390            $0                 $0                 $0               $0
+    all               +$390            $0                 $0                 $0               $0
+    <BLANKLINE>
+    Producers (USD over the horizon; rent and margin: + = earned more; sales lost: + = sold less)
+    region  rent  rent net of inputs  sales lost  sales lost net  margin change  tariff (exporter)
+    ------  ----  ------------------  ----------  --------------  -------------  -----------------
+    CN        $0                  $0          $0              $0        -$35.0k                 $0
+    US        $0                  $0          $0              $0             $0                 $0
+    all       $0                  $0          $0              $0        -$35.0k                 $0
+    """
+    def money(x: float) -> str:
+        return "$0" if abs(x) < 0.5 else format_usd(float(x), sign=True)
+
+    blocks = []
+    for title, columns in WHO_PAYS_HEADERS.items():
+        shown = [c for c in columns if c in table]
+        if not shown:
+            continue
+        rows = [[str(region)] + [money(row[c]) for c in shown] for region, row in table.iterrows()]
+        rows.append(["all"] + [money(float(table[c].sum())) for c in shown])
+        blocks.append("\n".join([title, *format_columns(["region"] + [columns[c] for c in shown], rows, 1)]))
+    return "\n\n".join(blocks)
+
+
+def who_pays_table(results: Results) -> str:
+    """What ``run --all`` prints with price feedback on: :func:`format_who_pays` of the results, titled."""
+    with warnings.catch_warnings():  # the pinned markets are named in the price notes already
+        warnings.simplefilter("ignore", SimulationWarning)
+        table = who_pays(results)
+    mean = ", means over runs" if results.n_runs > 1 else ""
+    return f"Who pays, by region (supplychain.metrics.who_pays{mean}):\n\n" + format_who_pays(table)

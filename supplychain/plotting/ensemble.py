@@ -103,17 +103,21 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
             raise fail("baseline.n_days", f"the ensemble's horizon ({results.n_days})", baseline.n_days,
                        "plot_ensemble_fan")
         b = baseline.band(series, group)
-        blo, bhi = _edges(tuple(float(x) for x in baseline.quantiles), float(band[0]), float(band[1]))
-        ax.fill_between(dates, b[blo], b[bhi], color="0.5", alpha=0.2, linewidth=0,
-                        label=f"baseline {band[0]:g}-{band[1]:g}%")
-        ax.plot(dates, b[mid], color="0.3", linestyle="--", label="baseline median")
+        if baseline.n_runs > 1:
+            blo, bhi = _edges(tuple(float(x) for x in baseline.quantiles), float(band[0]), float(band[1]))
+            ax.fill_between(dates, b[blo], b[bhi], color="0.5", alpha=0.2, linewidth=0,
+                            label=f"baseline {band[0]:g}-{band[1]:g}%")
+        ax.plot(dates, b[mid], color="0.3", linestyle="--",
+                label="baseline median" if baseline.n_runs > 1 else "baseline")
     values = results.band(series, group)
-    ax.fill_between(dates, values[lo], values[hi], color="C3", alpha=0.2, linewidth=0,
-                    label=f"{band[0]:g}-{band[1]:g}% of runs")
-    if 25.0 in q and 75.0 in q and lo < q.index(25.0) < q.index(75.0) < hi:
-        ax.fill_between(dates, values[q.index(25.0)], values[q.index(75.0)], color="C3", alpha=0.3, linewidth=0,
-                        label="25-75% of runs")
-    ax.plot(dates, values[mid], color="C3", label="median")
+    # One run has no spread: every percentile is that run, so no band and no percentile in the legend.
+    if results.n_runs > 1:
+        ax.fill_between(dates, values[lo], values[hi], color="C3", alpha=0.2, linewidth=0,
+                        label=f"{band[0]:g}-{band[1]:g}% of runs")
+        if 25.0 in q and 75.0 in q and lo < q.index(25.0) < q.index(75.0) < hi:
+            ax.fill_between(dates, values[q.index(25.0)], values[q.index(75.0)], color="C3", alpha=0.3,
+                            linewidth=0, label="25-75% of runs")
+    ax.plot(dates, values[mid], color="C3", label="median" if results.n_runs > 1 else "the run")
     shade_shocks(ax, results.scenario, results.n_days)
     ax.set_ylabel(SERIES_LABELS.get(series, series))
     ax.set_xlabel("date")
@@ -124,6 +128,7 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
     if all(np.array_equal(v, np.full_like(v, values.flat[0])) for v in drawn):
         _say_flat(ax, float(values.flat[0]), series)
     where = "all regions" if group == "ALL" else group
-    ax.set_title(f"{results.scenario.name}: {where}, {results.n_runs:,} runs", fontsize="medium")
+    runs = "one run, no percentile band" if results.n_runs == 1 else f"{results.n_runs:,} runs"
+    ax.set_title(f"{results.scenario.name}: {where}, {runs}", fontsize="medium")
     ax.legend(fontsize="small", loc="upper left" if series == "shortfall_usd" else "best")
     return ax

@@ -135,7 +135,11 @@ def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleRes
     ax.set_xlabel("date")
     _date_axis(ax)
     ax.set_ylabel(f"{variable}{' (USD/day)' if usd else ''}")
-    ax.set_title(f"{variable}: {ident or 'all'} (median, {percentiles[0]:g}-{percentiles[-1]:g}th percentiles)")
+    runs = [r.n_runs for r in (results, baseline) if r is not None]
+    # _fan draws no band for a single run, so the title must not promise percentiles.
+    shown = ("one run, no percentile band" if max(runs) == 1 else
+             f"median, {percentiles[0]:g}-{percentiles[-1]:g}th percentiles of {results.n_runs:,} runs")
+    ax.set_title(f"{variable}: {ident or 'all'} ({shown})")
     ax.legend(fontsize="small")
     return ax
 

@@ -128,6 +128,21 @@ def _unit_label(results: Results, commodities: Sequence[str], usd: bool) -> str:
     return found.pop() if len(found) == 1 else "units"
 
 
+def _mixed_units(results: Results, axis: str, by: Grouping | None, ids: str | Sequence[str] | None) -> bool:
+    """Whether the items (or groups) ``ids`` of ``axis`` count commodities of more than one unit."""
+    commodities = list(results.coords.commodity[axis])
+    units = {c.id: c.unit for c in results.scenario.network.commodities}
+    if by is None:
+        labels = results.coords.labels(axis)
+        chosen = labels if ids is None else [ids] if isinstance(ids, str) else list(ids)
+        members = [commodities[labels.index(i)] for i in chosen if i in labels]
+        return len({units[c] for c in members}) > 1
+    labels, matrix = _grouping(results, by, axis=axis)
+    chosen = list(labels) if ids is None else [ids] if isinstance(ids, str) else list(ids)
+    members = [c for g, name in enumerate(labels) if name in chosen for c, m in zip(commodities, matrix[:, g]) if m]
+    return len({units[c] for c in members}) > 1
+
+
 def _series(results: Results, variable: str, by: Grouping | None,
             usd: bool) -> tuple[tuple[str, ...], np.ndarray, list[str]]:
     """Labels, values ``(runs, days, items)`` and each item's commodity for a variable."""
@@ -146,11 +161,18 @@ def _series(results: Results, variable: str, by: Grouping | None,
     return labels, values @ matrix, [m[0] for m in members]
 
 
-def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | None = None, *,
+#: Most lines :func:`plot_timeseries` draws (and labels in a legend) before it sums items per region.
+MAX_LINES = 20
+
+
+def plot_timeseries(results: Results, variable: str = "delivered", ids: str | Sequence[str] | None = None, *,
                     ax: Axes | None = None, run: int | None = None,
                     band: tuple[float, float] | None = (5, 95), by: Grouping | None = None,
-                    usd: bool = False, **line_kw: Any) -> Axes:
+                    usd: bool | None = None, **line_kw: Any) -> Axes:
     """Daily series of one variable: the mean over runs with a percentile band.
+
+    Called with the results alone it draws what final buyers received: ``delivered`` per region,
+    in USD per day at reference prices.
 
     Parameters
     ----------
@@ -158,10 +180,12 @@ def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | 
         Simulation output.
     variable : str
         One of ``production, inventory, flow, arrivals, in_transit, demand,
-        delivered, unmet``.
+        delivered, unmet`` (default ``delivered``: what final demand received).
     ids : str or sequence of str, optional
         Items to draw (facility, lane, stock or demand ids; region or commodity
-        ids with ``by``). Default: all.
+        ids with ``by``). Default: all; more than :data:`MAX_LINES` items with
+        no ``by`` are summed per region (``by="region"``), so that every line
+        can be told apart in the legend.
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made if omitted.
     run : int, optional
@@ -171,14 +195,18 @@ def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | 
         several runs; ``None`` for no band.
     by : {"region", "commodity", "region_commodity", "demand"}, optional
         Sum items per group first (see :mod:`supplychain.metrics`).
-    usd : bool
-        Value quantities at each commodity's reference price.
+    usd : bool, optional
+        Value quantities at each commodity's reference price. Default: when the
+        items drawn are counted in different units (tonnes and wafers cannot
+        share an axis), else each commodity's own unit.
     **line_kw
         Passed to ``Axes.plot`` (e.g. ``linestyle="--"`` to overlay two variables).
 
     Returns
     -------
     matplotlib.axes.Axes
+        Its y label names the variable and its unit, per day for a flow
+        (``delivered (USD/day at reference prices)``, ``inventory (t)``).
 
     Examples
     --------
@@ -186,11 +214,17 @@ def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | 
     >>> matplotlib.use("Agg")
     >>> from supplychain import load_baseline, simulate
     >>> res = simulate(load_baseline().with_horizon(20), n_runs=3, seed=0)
-    >>> ax = plot_timeseries(res, "delivered", by="region", usd=True)
-    >>> ax.get_ylabel()
-    'delivered (USD/day)'
+    >>> ax = plot_timeseries(res)
+    >>> ax.get_ylabel(), len(ax.lines)
+    ('delivered (USD/day at reference prices)', 6)
     """
     _check_line_kw(line_kw, "plot_timeseries")
+    check_known(variable, VARIABLE_AXES, "variable", "plot_timeseries")
+    axis = VARIABLE_AXES[variable]
+    if ids is None and by is None and len(results.coords.labels(axis)) > MAX_LINES:
+        by = "region"
+    if usd is None:
+        usd = _mixed_units(results, axis, by, ids)
     labels, values, commodities = _series(results, variable, by, usd)
     wanted = list(labels) if ids is None else [ids] if isinstance(ids, str) else list(ids)
     if run is not None:
@@ -206,7 +240,10 @@ def plot_timeseries(results: Results, variable: str, ids: str | Sequence[str] | 
             low, high = np.percentile(series, band, axis=0)
             ax.fill_between(dates, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     unit = _unit_label(results, [commodities[labels.index(i)] for i in wanted], usd)
-    ax.set_ylabel(f"{variable} ({unit}{'/day' if VARIABLES[variable].kind == 'rate' else ''})")
+    per_day = "/day" if VARIABLES[variable].kind == "rate" else ""
+    unit = (f"USD{per_day} at reference prices" if usd else
+            f"mixed units{per_day}: usd=True adds them" if unit == "units" else f"{unit}{per_day}")
+    ax.set_ylabel(f"{variable} ({unit})")
     ax.set_xlabel("date")
     _date_axis(ax)
     n_runs = values.shape[0]

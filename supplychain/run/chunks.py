@@ -36,10 +36,10 @@ from .._progress import progress_bar
 from ..compile.compiler import Compiled
 from ..engines import jit
 from ..engines.summary import BAND_SERIES, LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
-from .pool import local_pool
+from .pool import LocalPool, local_pool
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes", "ensemble_work",
-           "used_compiled_loops"]
+           "used_compiled_loops", "SharedWorkers", "reuse_workers"]
 
 Keep = Literal["series", "summary"]
 
@@ -183,11 +183,81 @@ def _is_dask_client(executor: object) -> bool:
     return hasattr(executor, "scatter") and hasattr(executor, "submit") and not isinstance(executor, Executor)
 
 
+class SharedWorkers:
+    """One local worker pool lent to every ensemble run inside :func:`reuse_workers`.
+
+    The pool starts when an ensemble first needs worker processes and is closed when the block
+    ends. Starting workers costs system time (forking a large parent, then a page fault for
+    every page the new processes touch), which a command running dozens of scenarios paid once
+    per scenario. An error or an interrupt while an ensemble runs kills the pool, as
+    :func:`~.pool.local_pool` does; the next ensemble starts a new one. Workers hold no state
+    that changes results (each chunk carries its compiled scenario and seeds), so results are
+    bit-identical with or without sharing.
+    """
+
+    def __init__(self) -> None:
+        self.pool: LocalPool | None = None
+        #: Pools started so far (1 when every ensemble of the block shared one).
+        self.started = 0
+
+    @contextmanager
+    def borrow(self) -> Iterator[Callable[..., Any]]:
+        """The shared pool's ``submit``, starting the pool if none is running."""
+        if self.pool is None:
+            self.pool = LocalPool(_WORKERS, _mp_context())
+            self.started += 1
+        try:
+            yield self.pool.submit
+        except BaseException:
+            self.pool.kill()
+            self.pool = None
+            raise
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
+#: The pools lent by the :func:`reuse_workers` blocks now open (innermost last).
+_SHARED: list[SharedWorkers] = []
+
+
+@contextmanager
+def reuse_workers() -> Iterator[SharedWorkers]:
+    """Within the block, every ensemble that runs on local worker processes shares one pool.
+
+    :func:`~supplychain.run.simulate` without an ``executor`` starts two worker processes for a
+    large ensemble and stops them when it returns; a loop over many scenarios (a scorecard, a
+    stress test, a policy experiment) would start them anew for each. Inside this block they
+    are started once, when first needed, and stopped when the block ends. Results do not
+    depend on it (docs/model.md §7.2).
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> with reuse_workers() as shared:
+    ...     a = simulate(load_baseline().with_horizon(5), engine="vector", seed=0)
+    >>> shared.started  # a small ensemble runs in-process: no pool was needed
+    0
+    """
+    shared = SharedWorkers()
+    _SHARED.append(shared)
+    try:
+        yield shared
+    finally:
+        _SHARED.remove(shared)
+        shared.close()
+
+
 @contextmanager
 def _submitter(executor: Any, c: Compiled, use_processes: bool) -> Iterator[Callable[..., Any]]:
     """A ``submit(fn, compiled, *args)`` for the chosen executor, shut down afterwards if ours."""
     if executor is None and not use_processes:
         yield lambda fn, *args: _Deferred(fn, args)
+    elif executor is None and _SHARED:
+        with _SHARED[-1].borrow() as submit:
+            yield submit
     elif executor is None:
         with local_pool(_WORKERS, _mp_context()) as submit:
             yield submit
