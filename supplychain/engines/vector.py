@@ -124,7 +124,11 @@ class _Ring:
     """
 
     def __init__(self, c: Compiled, n_runs: int, width: int, kernels: SimpleNamespace | None = None) -> None:
-        self.initial = c.initial_arrivals[: c.n_days]
+        # Read-only like the compiled scenario's arrays (the compiled loops take one type of row).
+        self.initial = np.ascontiguousarray(c.initial_arrivals[: c.n_days], dtype=float)
+        self.initial.flags.writeable = False
+        self.no_fill = np.zeros(c.n_lanes)
+        self.no_fill.flags.writeable = False
         self.horizon = c.n_days
         self.width = min(max(width, 1), c.n_days + 1)
         self.n_runs = n_runs
@@ -154,8 +158,14 @@ class _Ring:
         land on one of those (lead times are at least one day).
         """
         slot = t % self.width
-        landed = self.buf[:, slot, :].T.copy(order="F")
         d = t + self.width
+        if self.kernels is not None:
+            # The same copies, one compiled pass over the slot (jit.py).
+            landed = np.empty((self.n_runs, self.buf.shape[0]), order="F")
+            fill = self.initial[d] if d < len(self.initial) else self.no_fill
+            self.kernels.ring_take(self.buf, slot, fill, landed.T)
+            return landed
+        landed = self.buf[:, slot, :].T.copy(order="F")
         self.buf[:, slot, :] = self.initial[d][:, None] if d < len(self.initial) else 0.0
         return landed
 
