@@ -135,12 +135,18 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  material_ref=np.append(_sourcing.material_reference(c), 0.0))
 
 
-def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
-    """Phase 1: add ``arrived`` (R, L) to buyers' stocks."""
+def arrive(c: Compiled, s: State, arrived: np.ndarray, by_buyer: np.ndarray | None = None) -> None:
+    """Phase 1: add ``arrived`` (R, L) to buyers' stocks.
+
+    ``by_buyer``: ``arrived`` already summed per buyer (as :func:`.sums.sum_into`
+    does) and already taken out of ``s.transit_lane`` by the caller (the vector
+    engine does both as it empties the day's slot of goods in transit).
+    """
     # Buyers and their stocks correspond one to one, so one sum serves both.
-    by_buyer = _sum_into(arrived, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    if by_buyer is None:
+        by_buyer = _sum_into(arrived, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+        s.transit_lane -= arrived
     s.stock[:, c.buyer_stock] += by_buyer
-    s.transit_lane -= arrived
     s.transit_buyer -= by_buyer
 
 
