@@ -24,8 +24,8 @@ from .conftest import chain_network
 
 
 #: The loops as plain Python (what Numba compiles): their logic is checked with or without Numba.
-PLAIN = SimpleNamespace(ring_add=_jit_kernels.ring_add, triangular=_jit_kernels.triangular,
-                        landing_days=_jit_kernels.landing_days)
+PLAIN = SimpleNamespace(ring_add=_jit_kernels.ring_add, ring_take=_jit_kernels.ring_take,
+                        triangular=_jit_kernels.triangular, landing_days=_jit_kernels.landing_days)
 
 
 @pytest.fixture(params=["plain", "compiled"])
@@ -97,15 +97,16 @@ def test_ensembles_agree_across_paths_and_processes(compiled, monkeypatch):
             assert np.array_equal(getattr(plain, name), getattr(res, name)), name
 
 
-def test_ring_loop_adds_like_numpy(kernels):
+@pytest.mark.parametrize("width", [41, 7])
+def test_ring_loop_adds_like_numpy(kernels, width):
+    # Width 7 is shorter than the 20-day pre-filled pipeline: each taken slot is refilled with a later day of it.
     c = compile_scenario(Scenario(chain_network(), horizon_days=40))
     rng = np.random.default_rng(5)
-    width = 41
     fast, slow = _Ring(c, 6, width, kernels), _Ring(c, 6, width)
     for t in range(40):
         assert np.array_equal(fast.take(t), slow.take(t))
         goods = np.asfortranarray(rng.random((6, c.n_lanes)) * 10.0 ** rng.integers(-3, 6, size=(6, c.n_lanes)))
-        days = np.minimum(rng.integers(1, 45, size=(6, c.n_lanes)), 40).astype(np.int16)
+        days = np.minimum(rng.integers(1, 45, size=(6, c.n_lanes)), min(width, 40)).astype(np.int16)
         fast.put(t, goods, days, fits=True)
         slow.put(t, goods, days, fits=True)
     assert np.array_equal(fast.buf, slow.buf)

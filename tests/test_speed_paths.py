@@ -109,3 +109,41 @@ def test_scarcest_input_cover_is_the_min_over_the_recipe():
     state.restart = state.cold = state.dyn = state.wip_ring = None
     assert c.recipe_stock.shape[1] > 1
     np.testing.assert_array_equal(kernel.produce(c, state, c.capacity), np.maximum(expected, 0.0))
+
+
+@pytest.mark.parametrize("loops", ["plain", "compiled"])
+def test_ring_emptied_with_transit_and_buyer_sums_is_take_then_arrive(loops):
+    # The fused arrival (compiled loops) against take() and the rule's own sums, on the random-lead baseline's
+    # lanes (many lanes per buyer), 5 runs, a ring narrower than the pre-filled pipeline.
+    from types import SimpleNamespace
+
+    from supplychain.engines import _jit_kernels, jit
+    from supplychain.engines.kernel import arrive, initial_state
+    from supplychain.engines.vector import _lane_order_sums, _runs_last
+    if loops == "compiled":
+        pytest.importorskip("numba")
+        kernels = jit._kernels()
+    else:
+        kernels = SimpleNamespace(**{n: getattr(_jit_kernels, n) for n in ("ring_add", "ring_take", "ring_arrive")})
+    c = compile_scenario(load_baseline(random_lead_times=True, horizon_days=12))
+    assert _lane_order_sums(c)
+    rng = np.random.default_rng(4)
+    states = []
+    for _ in range(2):
+        s = initial_state(c, 5)
+        s.stock, s.transit_lane, s.transit_buyer = (_runs_last(a) for a in (s.stock, s.transit_lane, s.transit_buyer))
+        states.append(s)
+    fused, plain = _Ring(c, 5, 4, kernels), _Ring(c, 5, 4)
+    buyer = np.array(c.lane_buyer, dtype=np.intp)
+    for t in range(8):
+        landed, by_buyer = fused.take_arriving(t, states[0].transit_lane, buyer, c.n_buyers)
+        arrive(c, states[0], landed, by_buyer)
+        expected = plain.take(t)
+        arrive(c, states[1], expected)
+        assert np.array_equal(landed, expected)
+        for name in ("stock", "transit_lane", "transit_buyer"):
+            assert np.array_equal(getattr(states[0], name), getattr(states[1], name)), name
+        goods = np.asfortranarray(rng.random((5, c.n_lanes)) * 10.0 ** rng.integers(-3, 6, size=(5, c.n_lanes)))
+        days = rng.integers(1, 5, size=(5, c.n_lanes)).astype(np.int16)
+        fused.put(t, goods, days, fits=True)
+        plain.put(t, goods, days, fits=True)

@@ -20,11 +20,12 @@ from types import SimpleNamespace
 
 import numpy as np
 
-__all__ = ["compile_loops", "landing_days", "ring_add", "triangular"]
+__all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "triangular"]
 
 
 def compile_loops() -> SimpleNamespace:
-    """The loops compiled by Numba, as attributes ``ring_add``, ``triangular`` and ``landing_days``.
+    """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``triangular`` and
+    ``landing_days``.
 
     Raises
     ------
@@ -38,12 +39,17 @@ def compile_loops() -> SimpleNamespace:
     # int16 (``vector._days_dtype``: horizons are at most 3,650 days).
     f2, f2c, days = numba.float64[:, :], numba.float64[:, ::1], numba.int16[:, :]
     f2r = numba.types.Array(numba.float64, 2, "A", readonly=True)  # e.g. a schedule row broadcast over days
+    f1r = numba.types.Array(numba.float64, 1, "C", readonly=True)  # a row of the compiled (read-only) pipeline
     signatures = {
         "ring_add": numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
+        "ring_take": numba.void(numba.float64[:, :, ::1], numba.intp, f1r, numba.float64[:, ::1]),
+        "ring_arrive": numba.void(numba.float64[:, :, ::1], numba.intp, f1r, numba.intp[::1], numba.float64[:, ::1],
+                                  numba.float64[:, ::1], numba.float64[:, ::1]),
         "triangular": numba.void(f2c, f2c, f2c, f2c, f2c, f2c, f2c),
         "landing_days": numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
     }
-    loops = {"ring_add": ring_add, "triangular": triangular, "landing_days": landing_days}
+    loops = {"ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
+             "landing_days": landing_days}
     return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
 
 
@@ -59,6 +65,42 @@ def ring_add(buf: np.ndarray, slots: np.ndarray, days: np.ndarray, shipped: np.n
     for lane in range(n_lanes):
         for r in range(n_runs):
             buf[lane, slots[days[r, lane]], r] += shipped[r, lane]
+
+
+def ring_take(buf: np.ndarray, slot: int, fill: np.ndarray, out: np.ndarray) -> None:
+    """``out[l, r] = buf[l, slot, r]``, then ``buf[l, slot, r] = fill[l]``, in one pass over the slot.
+
+    ``buf`` is the ring ``(L, W + 1, R)``; ``out`` ``(L, R)`` (a runs-last
+    ``(R, L)`` array seen transposed); ``fill`` (L,) what the slot holds next.
+    Copies only: the same bits as NumPy's copy and assignment.
+    """
+    n_lanes, _, n_runs = buf.shape
+    for lane in range(n_lanes):
+        value = fill[lane]
+        for r in range(n_runs):
+            out[lane, r] = buf[lane, slot, r]
+            buf[lane, slot, r] = value
+
+
+def ring_arrive(buf: np.ndarray, slot: int, fill: np.ndarray, buyer: np.ndarray, out: np.ndarray,
+                transit: np.ndarray, by_buyer: np.ndarray) -> None:
+    """:func:`ring_take`, and in the same pass ``transit -= out`` and ``by_buyer[buyer[l]] += out[l]``.
+
+    ``transit`` (L, R) and ``out`` as in :func:`ring_take`; ``by_buyer`` (B, R)
+    starts at zero and receives each buyer's lanes in lane order: the sums of
+    :func:`.sums.sum_into` with an incidence matrix whose rows list their lanes
+    in increasing order (each term times 1.0, added to 0.0 first), the same bits.
+    """
+    n_lanes, _, n_runs = buf.shape
+    for lane in range(n_lanes):
+        value = fill[lane]
+        b = buyer[lane]
+        for r in range(n_runs):
+            x = buf[lane, slot, r]
+            out[lane, r] = x
+            buf[lane, slot, r] = value
+            transit[lane, r] -= x
+            by_buyer[b, r] += x
 
 
 def triangular(u: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray, left: np.ndarray,

@@ -1,11 +1,14 @@
 """Optional compiled loops for the vector engine's bookkeeping, each the same bits as its NumPy twin.
 
-With Numba installed (``pip install "supplychain[fast]"``) three rule-free
+With Numba installed (``pip install "supplychain[fast]"``) four rule-free
 steps of the vector engine run as one compiled loop each instead of several
 NumPy passes: adding a day's shipments into the ring of goods in transit
-(:func:`._jit_kernels.ring_add`), turning uniforms into triangular lead
-times (:func:`._jit_kernels.triangular`) and turning lead times into whole
-days until landing (:func:`._jit_kernels.landing_days`). Each performs the
+(:func:`._jit_kernels.ring_add`), emptying the day's slot of the ring (with
+the landed goods taken out of transit and summed per buyer,
+:func:`._jit_kernels.ring_arrive`; :func:`._jit_kernels.ring_take` without),
+turning uniforms into triangular lead times (:func:`._jit_kernels.triangular`)
+and turning lead times into whole days until landing
+(:func:`._jit_kernels.landing_days`). Each performs the
 same IEEE operations, in the same order, on the same values as the NumPy
 code it replaces (additions into a slot in shipping order, ``sqrt``,
 ``ceil``, comparisons; nothing is fused or reordered), so results are

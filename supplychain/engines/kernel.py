@@ -48,6 +48,7 @@ Implements docs/model.md §5 (day): §5.1 (order-of-events) to §5.8 (end-of-day
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,12 +138,18 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  recent=None if sp.recent_days is None else np.repeat(sp.lane_flow[None, :], n_runs, axis=0))
 
 
-def arrive(c: Compiled, s: State, arrived: np.ndarray) -> None:
-    """Phase 1: add ``arrived`` (R, L) to buyers' stocks."""
+def arrive(c: Compiled, s: State, arrived: np.ndarray, by_buyer: np.ndarray | None = None) -> None:
+    """Phase 1: add ``arrived`` (R, L) to buyers' stocks.
+
+    ``by_buyer``: ``arrived`` already summed per buyer (as :func:`.sums.sum_into`
+    does) and already taken out of ``s.transit_lane`` by the caller (the vector
+    engine does both as it empties the day's slot of goods in transit).
+    """
     # Buyers and their stocks correspond one to one, so one sum serves both.
-    by_buyer = _sum_into(arrived, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    if by_buyer is None:
+        by_buyer = _sum_into(arrived, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+        s.transit_lane -= arrived
     s.stock[:, c.buyer_stock] += by_buyer
-    s.transit_lane -= arrived
     s.transit_buyer -= by_buyer
 
 
@@ -174,10 +181,11 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     else:
         position = s.stock[:, c.out_stock]
     # The scarcest input's cover, one recipe column at a time: the same bits as the min over a gathered
-    # (R, F, K) block, and about ten times faster on runs-last stocks.
+    # (R, F, K) block, and about ten times faster on runs-last stocks. A padded entry (the +inf stock) is
+    # +inf and leaves the minimum as it is, so later columns visit only the facilities with that many inputs.
     inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
-    for k in range(1, c.recipe_stock.shape[1]):
-        np.minimum(inputs, s.stock[:, c.recipe_stock[:, k]] / c.recipe_ratio[:, k], out=inputs)
+    for facilities, stocks, ratios in _recipe_columns(c):
+        inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
     need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
@@ -198,6 +206,23 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     return p
 
 
+_RECIPE_COLUMNS: weakref.WeakKeyDictionary[Compiled, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _recipe_columns(c: Compiled) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each recipe column after the first: the facilities with a real input in it, its stocks and ratios."""
+    columns = _RECIPE_COLUMNS.get(c)
+    if columns is None:
+        columns = []
+        for k in range(1, c.recipe_stock.shape[1]):
+            facilities = np.flatnonzero(c.recipe_stock[:, k] < c.n_stocks)
+            if len(facilities):
+                columns.append((facilities, c.recipe_stock[facilities, k], c.recipe_ratio[facilities, k]))
+        _RECIPE_COLUMNS[c] = columns
+    return columns
+
+
 def _complete(c: Compiled, s: State, due: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """Work that completes today, (R, n) over the cycle-time facilities (docs/model.md §5.4).
 
@@ -207,7 +232,8 @@ def _complete(c: Compiled, s: State, due: np.ndarray, capacity: np.ndarray) -> n
     least the work due, exactly the due work completes.
     """
     assert s.stalled is not None
-    cap = np.broadcast_to(capacity, (due.shape[0], c.n_facilities))[:, c.wip_facility]
+    # The same capacity in every run: gather it once and let it broadcast (the same numbers).
+    cap = capacity[c.wip_facility] if capacity.ndim == 1 else capacity[:, c.wip_facility]
     done = np.minimum(due, cap)
     s.stalled += due - done
     if s.stalled.any():
@@ -248,7 +274,8 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     """
     assert s.owed is not None
     sp = _sourcing.spec(c)
-    s.owed *= allow
+    if not _all_one(allow):  # x * 1.0 is x: a day that lets every lane through cancels nothing
+        s.owed *= allow
     wait, late = _sourcing.cancel_late(c, s, sp)
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     # A supplier restarting too late for the buyer's horizon: its backlog is no cover and it gets no
@@ -283,11 +310,17 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed, plain)
 
 
+def _all_one(a: np.ndarray) -> bool:
+    """Whether every entry of ``a`` is exactly 1.0 (so multiplying by it changes no finite number)."""
+    return bool(a.min(initial=1.0) == 1.0 and a.max(initial=1.0) == 1.0)
+
+
 def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_factor: np.ndarray) -> np.ndarray:
     """Each buyer's order (R, B) at ``position`` with its levels shifted by ``extra`` (§5.6)."""
     q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
     np.maximum(q, 0.0, out=q)
-    q *= order_factor
+    if not _all_one(order_factor):
+        q *= order_factor
     return q
 
 

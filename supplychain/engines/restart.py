@@ -43,6 +43,8 @@ class RestartState:
     ramp: np.ndarray        # (n,) max(restart_ramp_days, 1)
     asked: np.ndarray       # (R, n) day the restart was first needed; +inf before
     target: np.ndarray      # (n,) production target: the scale of the restart trigger's tolerance
+    every: bool = False     # ``facilities`` is every facility, in order (no gather needed)
+    idle: bool = True       # no run has asked for a restart yet (``asked`` is all +inf)
 
 
 def initial_restart(c: Compiled, n_runs: int) -> RestartState | None:
@@ -65,7 +67,7 @@ def initial_restart(c: Compiled, n_runs: int) -> RestartState | None:
         return None
     return RestartState(facilities=keep, steady=steady[keep], delay=params[keep, 0],
                         ramp=np.maximum(params[keep, 1], 1.0), asked=np.full((n_runs, len(keep)), np.inf),
-                        target=c.prod_target[keep])
+                        target=c.prod_target[keep], every=len(keep) == c.n_facilities)
 
 
 def warm_fraction(rs: RestartState, day: int) -> np.ndarray:
@@ -84,6 +86,10 @@ def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np
     capacity asks for a restart today (the day is kept in ``rs.asked``), so a
     restart with no delay and no ramp frees its capacity the same day.
     """
+    if rs.idle and np.ndim(capacity) == 1:
+        quiet = _usable_idle(rs, day, capacity, inputs, need)
+        if quiet is not None:
+            return quiet
     full = np.empty_like(need)  # the layout of the engine's arrays (runs-last in the vector engine)
     full[...] = capacity
     x = full[:, rs.facilities]
@@ -95,9 +101,33 @@ def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np
     new = (want > warm + RESTART_TOLERANCE * rs.target) & np.isinf(rs.asked)
     if new.any():
         rs.asked[new] = day
+        rs.idle = False
         warm = x - (1.0 - warm_fraction(rs, day)) * above
     full[:, rs.facilities] = warm
     return full
+
+
+def _usable_idle(rs: RestartState, day: int, capacity: np.ndarray, inputs: np.ndarray,
+                 need: np.ndarray) -> np.ndarray | None:
+    """:func:`usable_capacity` while no run has asked for a restart and capacity is the same in every run.
+
+    Then every run's warm fraction is 0 (``asked`` is +inf), so the warm capacity
+    ``x - (1 - 0) * above`` is ``x - above`` bit for bit, the same in every
+    run: it is worked out once, on ``(n,)``, and the capacity returned as
+    ``(F,)``. Returns ``None`` (nothing changed) when a run asks for a restart
+    today: the caller takes the general path, which records it.
+    """
+    x = capacity[rs.facilities]
+    warm = x - np.maximum(x - rs.steady, 0.0)
+    if rs.every:
+        want = np.minimum(np.minimum(x, inputs), need)
+    else:
+        want = np.minimum(np.minimum(x, inputs[:, rs.facilities]), need[:, rs.facilities])
+    if (want > warm + RESTART_TOLERANCE * rs.target).any():
+        return None
+    out = np.array(capacity, dtype=float)
+    out[rs.facilities] = warm
+    return out
 
 
 @dataclass(eq=False)

@@ -124,7 +124,11 @@ class _Ring:
     """
 
     def __init__(self, c: Compiled, n_runs: int, width: int, kernels: SimpleNamespace | None = None) -> None:
-        self.initial = c.initial_arrivals[: c.n_days]
+        # Read-only like the compiled scenario's arrays (the compiled loops take one type of row).
+        self.initial = np.ascontiguousarray(c.initial_arrivals[: c.n_days], dtype=float)
+        self.initial.flags.writeable = False
+        self.no_fill = np.zeros(c.n_lanes)
+        self.no_fill.flags.writeable = False
         self.horizon = c.n_days
         self.width = min(max(width, 1), c.n_days + 1)
         self.n_runs = n_runs
@@ -154,10 +158,33 @@ class _Ring:
         land on one of those (lead times are at least one day).
         """
         slot = t % self.width
-        landed = self.buf[:, slot, :].T.copy(order="F")
         d = t + self.width
+        if self.kernels is not None:
+            # The same copies, one compiled pass over the slot (jit.py).
+            landed = np.empty((self.n_runs, self.buf.shape[0]), order="F")
+            fill = self.initial[d] if d < len(self.initial) else self.no_fill
+            self.kernels.ring_take(self.buf, slot, fill, landed.T)
+            return landed
+        landed = self.buf[:, slot, :].T.copy(order="F")
         self.buf[:, slot, :] = self.initial[d][:, None] if d < len(self.initial) else 0.0
         return landed
+
+    def take_arriving(self, t: int, transit_lane: np.ndarray, lane_buyer: np.ndarray,
+                      n_buyers: int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`take`, and in the same compiled pass take the goods out of ``transit_lane`` and sum them per buyer.
+
+        Returns what lands (R, L) and its sum per buyer (R, B), both runs-last;
+        ``transit_lane`` (R, L), runs-last, is updated in place. Needs the
+        compiled loops, and buyers' sums in lane order (:func:`_lane_order_sums`).
+        """
+        assert self.kernels is not None
+        slot = t % self.width
+        d = t + self.width
+        landed = np.empty((self.n_runs, self.buf.shape[0]), order="F")
+        by_buyer = np.zeros((n_buyers, self.n_runs))
+        fill = self.initial[d] if d < len(self.initial) else self.no_fill
+        self.kernels.ring_arrive(self.buf, slot, fill, lane_buyer, landed.T, transit_lane.T, by_buyer)
+        return landed, by_buyer.T
 
     def put(self, t: int, shipped: np.ndarray, days: np.ndarray, *, fits: bool = False) -> None:
         """Add ``shipped`` (R, L), landing ``days`` (L,) or (R, L) after day ``t``.
@@ -208,6 +235,20 @@ class _Ring:
             self.buf[:, d % width, :] = self.initial[d][:, None]
         self.width = width
         self._index()
+
+
+def _lane_order_sums(c: Compiled) -> bool:
+    """Whether :func:`.sums.sum_into` sums each buyer's lanes in increasing lane order, each times 1.0.
+
+    Then a loop over lanes that adds each into its buyer's total gives the
+    same bits (:meth:`_Ring.take_arriving`). It holds for every compiled
+    scenario (one entry per lane, rows sorted); the check keeps the loop
+    honest should the matrix ever be built otherwise.
+    """
+    m = c.sum_by_buyer
+    return bool(m.has_sorted_indices and (m.data == 1.0).all()
+                and np.array_equal(np.diff(m.indptr), np.bincount(c.lane_buyer, minlength=c.n_buyers))
+                and np.array_equal(m.indices, np.argsort(c.lane_buyer, kind="stable")))
 
 
 def _runs_last(a: np.ndarray) -> np.ndarray:
@@ -361,9 +402,17 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
     state = _initial_state(c, n_runs)
     ring = _Ring(c, n_runs, _ring_width(c, draws), kernels)
     demand_shape = (n_runs, c.n_demands)
+    # With the compiled loops, emptying the day's slot also takes the goods out of transit and sums them per
+    # buyer (the same bits as rules.arrive does them, one pass instead of three).
+    fused = kernels is not None and state.transit_lane.flags.f_contiguous and _lane_order_sums(c)
+    lane_buyer = np.array(c.lane_buyer, dtype=np.intp)  # a writable copy: the compiled loop takes one array type
     for t in range(c.n_days):
-        arrived = ring.take(t)
-        rules.arrive(c, state, arrived)
+        if fused:
+            arrived, by_buyer = ring.take_arriving(t, state.transit_lane, lane_buyer, c.n_buyers)
+            rules.arrive(c, state, arrived, by_buyer)
+        else:
+            arrived = ring.take(t)
+            rules.arrive(c, state, arrived)
         inp = prices.apply(c, state, day_inputs(c, draws, t))
         production = rules.produce(c, state, inp.capacity)
         delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
