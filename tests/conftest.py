@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pytest
 
 from supplychain.model import (
@@ -72,3 +73,11 @@ def chain() -> Scenario:
 @pytest.fixture
 def diamond() -> Scenario:
     return Scenario(diamond_network(), horizon_days=90, name="diamond")
+
+
+def assert_engines_agree(a, b, *, rtol: float = 1e-9, atol: float = 1e-9) -> None:
+    """Every recorded array of two results agrees to the engines' contract (default 1e-9: the two
+    sum a buyer's lanes in different orders)."""
+    assert set(a.arrays) == set(b.arrays)
+    for name in a.arrays:
+        np.testing.assert_allclose(a.arrays[name], b.arrays[name], rtol=rtol, atol=atol, err_msg=name)

@@ -25,6 +25,8 @@ from supplychain.metrics.balance import material_balance
 from supplychain.model import CapacityShock, Commodity, Demand, Facility, Lane, Network, Region, Scenario
 from supplychain.run import simulate
 
+from .conftest import assert_engines_agree
+
 
 def fab_and_use(rule: str = "auto") -> Network:
     """CN.ref sells gallium to US.fab (2/day: 0.02 per chip, 100 chips/day) and to a final use (8/day)."""
@@ -112,8 +114,7 @@ def shortage(rule: str) -> Scenario:
 def test_engines_agree_exactly_and_the_fab_is_served_before_the_final_use():
     a = simulate(shortage("auto"), engine="vector", seed=1)
     b = simulate(shortage("auto"), engine="des", seed=1)
-    for name in a.arrays:
-        np.testing.assert_allclose(a.arrays[name], b.arrays[name], rtol=1e-9, atol=1e-9, err_msg=name)
+    assert_engines_agree(a, b)
     assert material_balance(a).max_relative_error < 1e-9
     h = simulate(shortage("history"), engine="vector", seed=1)
     fab = a.coords.index("facility", "US.fab")

@@ -28,6 +28,8 @@ from supplychain.model import (
 )
 from supplychain.run import simulate
 
+from .conftest import assert_engines_agree
+
 ENGINES = ("vector", "des")
 
 
@@ -150,8 +152,7 @@ def test_engines_agree_exactly_with_backlogs():
     scenario = Scenario(two_buyers(), horizon_days=60).with_shocks(outage, spike)
     a, b = (simulate(scenario, engine=e, seed=0) for e in ENGINES)
     assert a.arrays["backlog"].max() > 50
-    for name in a.arrays:
-        np.testing.assert_allclose(a.arrays[name], b.arrays[name], rtol=0, atol=1e-9, err_msg=name)
+    assert_engines_agree(a, b, rtol=0)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
