@@ -768,7 +768,7 @@ def test_an_unshocked_noisy_baseline_leaves_the_price_cutting_markets_unbiased()
     # reference. Orders to a seller fluctuate about its normal rate; counting only the falls (the kink at
     # normal output) averaged these markets up to 2 % below the reference (1 % over all of them); lost sales
     # within the seller's normal output stock over the restocking year go into stock (docs/model.md §5.9,
-    # lost sales), which noise rarely exceeds. The run-to-run spread of a market's mean is at most 0.3 %.
+    # lost sales), which noise rarely exceeds: each market within 0.25 % (0.1 % on average) with the stock.
     from supplychain import load_baseline
     from supplychain.model import Normal, Uniform
     base = load_baseline().with_horizon(120)
