@@ -78,8 +78,16 @@ from dataclasses import dataclass
 
 from .._validation import fail
 
-__all__ = ["CHIP_BUFFER_SHARE", "PRICE_DEFAULTS", "PriceParams", "RESTOCKING_DAYS", "SALES_DAYS", "SHEDS_OUTPUT_BY_STAGE",
-           "price_params", "sheds_output"]
+__all__ = [
+    "CHIP_BUFFER_SHARE",
+    "PRICE_DEFAULTS",
+    "RESTOCKING_DAYS",
+    "SALES_DAYS",
+    "SHEDS_OUTPUT_BY_STAGE",
+    "PriceParams",
+    "price_params",
+    "sheds_output",
+]
 
 #: Days over which a stock deficit (buyers' stock below normal, orders owed by sellers) counts as a flow:
 #: the one-year period of the USGS disruption model (Nassar et al. 2024, USGS OFR 2024-1057), in which
