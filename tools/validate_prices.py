@@ -16,10 +16,10 @@ Prints six tables:
    pass-through, Miller & Blair 2009, §2.6).
 2. The direction of the price response to every shock type on the baseline, in
    the importing (affected) region and in the exporting (supplying) one: a
-   mineral exporter cut off from buyers abroad cuts its price (its lost sales,
-   docs/model.md §5.9), a maker of chips or cells sheds output at the
-   reference price (horizontal supply below normal output, Fajgelbaum et al.
-   2020).
+   mine or refinery cut off from buyers abroad cuts its price (its lost sales
+   beyond its normal output stock over a year, docs/model.md §5.9), a maker
+   of chips, cells or magnets sheds output at the reference price (horizontal
+   supply below normal output, Fajgelbaum et al. 2020).
 3. China's 2023 gallium licensing (the shipped scenario ``gallium_germanium_2023``)
    against the published prices outside China: +15 % in the week after the
    announcement (Fastmarkets via Bloomberg, 7 Jul 2023), +41 % by 9 Aug 2023
@@ -128,8 +128,9 @@ def input_tariff() -> None:
 
 #: Every shock type of ``supplychain.model.shocks`` with the market where its importing (or affected) region's
 #: price is read, the exporter's (or supplying region's) market, and the expected signs (+1 up, -1 down, 0
-#: within 1 % of the reference). A mineral exporter cut off from buyers abroad cuts its price; a maker of
-#: manufactured goods sheds output at the reference (docs/model.md §5.9, lost sales).
+#: within 1 % of the reference). A mine or refinery cut off from buyers abroad cuts its price; a maker of
+#: manufactured goods (magnets included) sheds output at the reference; sales lost within a seller's normal
+#: output stock over the restocking year (a small share of its sales) go into stock (docs/model.md §5.9, lost sales).
 NOT_UP = -2  # expected: not above the reference by more than 0.1 % (a tariff's ex-duty index; input costs falling)
 
 
@@ -142,8 +143,10 @@ def direction_cases() -> list[tuple[str, object, str, str, int, str, int]]:
         ("export quota (mineral)", ExportControl(exporter="CN", commodity="gallium", mode="quota", start=20,
                                                  quota_per_period=2.0e3, period_days=30),
          "gallium", "JP", +1, "CN", -1),
-        ("tariff (mineral)", Tariff(importer="US", commodity="ndfeb_magnet", exporter="CN", rate=0.25, start=20),
-         "ndfeb_magnet", "US", NOT_UP, "CN", -1),
+        ("tariff (mineral, small)", Tariff(importer="US", commodity="gallium", exporter="CN", rate=0.25,
+                                                 start=20), "gallium", "US", 0, "CN", NOT_UP),
+        ("tariff (magnets, made)", Tariff(importer="US", commodity="ndfeb_magnet", exporter="CN", rate=0.25, start=20),
+         "ndfeb_magnet", "US", NOT_UP, "CN", NOT_UP),
         ("tariff (manufactured cells)", Tariff(importer="US", commodity="li_ion_cell", exporter="CN", rate=0.25,
                                                start=20), "li_ion_cell", "US", 0, "CN", 0),
         ("input tariff: output price", Tariff(importer="US", commodity="aam_synthetic", exporter="CN", rate=0.25,
@@ -158,11 +161,13 @@ def direction_cases() -> list[tuple[str, object, str, str, int, str, int]]:
          "li_ion_cell", "US", +1, "CN", 0),
         ("demand fall (manufactured)", DemandShock(start=20, region="US", commodity="li_ion_cell", factor=0.7),
          "li_ion_cell", "US", -1, "CN", NOT_UP),
-        ("demand fall (mineral)", DemandShock(start=20, region="JP", commodity="ndfeb_magnet", factor=0.5),
-         "ndfeb_magnet", "JP", -1, "CN", -1),
+        ("demand fall (magnets, made)", DemandShock(start=20, region="JP", commodity="ndfeb_magnet", factor=0.5),
+         "ndfeb_magnet", "JP", -1, "CN", NOT_UP),
+        ("demand fall (mineral)", DemandShock(start=20, region="JP", commodity="germanium", factor=0.5),
+         "germanium", "JP", -1, "CN", NOT_UP),
         ("longer routes (logistics)", LogisticsShock(start=20, end=120, origin_region="CN", destination_region="JP",
                                                      lead_time_multiplier=3.0), "graphite_spherical", "JP", +1,
-         "CN", -1),
+         "CN", NOT_UP),
         ("stockpile release", StockpileRelease(start=20, region="JP", commodity="gallium", days_of_cover=180,
                                                release_below_cover_days=120), "gallium", "JP", -1, "CN", -1),
         ("safety stock raised", SafetyStockChange(start=20, region="KR", commodity="cam", cover_days=90.0),

@@ -78,7 +78,16 @@ from dataclasses import dataclass
 
 from .._validation import fail
 
-__all__ = ["CHIP_BUFFER_SHARE", "PRICE_DEFAULTS", "PriceParams", "RESTOCKING_DAYS", "SALES_DAYS", "price_params"]
+__all__ = [
+    "CHIP_BUFFER_SHARE",
+    "PRICE_DEFAULTS",
+    "RESTOCKING_DAYS",
+    "SALES_DAYS",
+    "SHEDS_OUTPUT_BY_STAGE",
+    "PriceParams",
+    "price_params",
+    "sheds_output",
+]
 
 #: Days over which a stock deficit (buyers' stock below normal, orders owed by sellers) counts as a flow:
 #: the one-year period of the USGS disruption model (Nassar et al. 2024, USGS OFR 2024-1057), in which
@@ -118,7 +127,9 @@ class PriceParams:
         ``True`` (default): sellers asked for less than their normal output
         shed output at the reference price (horizontal supply below normal
         output). ``False``: their lost sales lower the price along the
-        short-run supply curve (docs/model.md §5.9, lost sales).
+        short-run supply curve (docs/model.md §5.9, lost sales). A seller
+        whose stage is in :data:`SHEDS_OUTPUT_BY_STAGE` follows that table
+        instead (:func:`sheds_output`).
 
     Examples
     --------
@@ -171,6 +182,37 @@ PRICE_DEFAULTS: dict[str, PriceParams] = {
     "default": PriceParams(demand_elasticity=-0.20, supply_elasticity=0.20, adjustment_days=30.0,
                            floor=0.5, cap=5.0),
 }
+
+
+#: Whether the sellers of a stage shed output (``True``) or cut their price (``False``) when asked for less than
+#: their normal output, by what they are (docs/model.md §5.9, lost sales). Mines, refineries and scrap
+#: refiners run near capacity in the short run and sell what they make (Tilton & Guzmán 2016, ch. 2); plants
+#: that make goods to order shed output: the foreign export supply of the manufactured goods hit by the 2018
+#: US tariffs was horizontal (Fajgelbaum et al. 2020), and China's NdFeB magnet makers cut output by about
+#: 15 % in April-May 2025 when the magnet export licensing stopped most exports, storing customised magnets
+#: they could not sell at home (Reuters, July 2025, "China's rare earth export controls are good for
+#: Beijing, bad for business"). A stage not listed follows its chain's ``PriceParams.sheds_output``.
+SHEDS_OUTPUT_BY_STAGE: dict[str, bool] = {
+    "mine": False, "refinery": False, "recycling": False,
+    "magnet": True, "material": True, "precursor": True, "cell_plant": True, "wafer": True, "chemical": True,
+    "fab": True, "fab_new": True, "packaging": True, "equipment": True,
+}
+
+
+def sheds_output(chain: str, stage: str) -> bool:
+    """Whether a seller of value chain ``chain`` at stage ``stage`` sheds output below its normal rate.
+
+    The stage decides (:data:`SHEDS_OUTPUT_BY_STAGE`); a stage not listed
+    follows the chain's :attr:`PriceParams.sheds_output`.
+
+    Examples
+    --------
+    >>> sheds_output("minerals", "refinery"), sheds_output("minerals", "magnet")
+    (False, True)
+    >>> sheds_output("minerals", "smelter"), sheds_output("batteries", "smelter")
+    (False, True)
+    """
+    return SHEDS_OUTPUT_BY_STAGE.get(stage, price_params(chain).sheds_output)
 
 
 def price_params(chain: str) -> PriceParams:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, price_params
+from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, price_params, sheds_output
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
@@ -82,6 +82,7 @@ class PriceSpec:
     lane_sigma: np.ndarray         # (L,) CES elasticity of the lane's commodity
     lane_step: np.ndarray          # (L,) 1 / switching lag of the lane commodity's chain
     sales_seller: np.ndarray       # (F,) bool: a seller with normal flow whose lost sales lower its market's price
+    sales_band: np.ndarray         # (F,) sales a seller loses before it cuts its price: its normal output stock / year
     counts_sales: bool             # some seller's lost sales count
     quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
 
@@ -140,8 +141,12 @@ def price_spec(builder: ScheduleBuilder) -> None:
     adjustment = np.array([p.adjustment_days for p in params], dtype=float)
     demand_market = stock_market[np.asarray(core["demand_stock"], dtype=np.intp)]
     buffer = buffer_share * normal_stock
-    cuts = np.array([not p.sheds_output for p in params], dtype=bool)
-    sales_seller = cuts[seller_market] & (normal_seller > 0)
+    # Whether a seller cuts its price below normal output follows what it is (its stage), not its chain.
+    cuts = np.array([not sheds_output(idx.commodities[f.output].chain, f.stage) for f in net.facilities], dtype=bool)
+    sales_seller = cuts & (normal_seller > 0)
+    # A seller first stocks what it cannot sell: its normal output stock, spread over the restocking year.
+    out_normal = np.asarray(core["initial_stock"], dtype=float)[np.asarray(core["out_stock"])]
+    sales_band = np.where(sales_seller, out_normal / RESTOCKING_DAYS, 0.0)
     quotas = builder.extras.get("quotas", [])
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
@@ -190,6 +195,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         lane_sigma=np.array([idx.commodities[c].elasticity for c in lane_commodity], dtype=float),
         lane_step=1.0 / lag,
         sales_seller=sales_seller,
+        sales_band=sales_band,
         counts_sales=bool(sales_seller.any()),
         quota_windows=tuple((int(q.first), int(q.stop), np.asarray(q.lanes, dtype=np.intp)) for q in quotas),
     )

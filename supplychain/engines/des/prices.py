@@ -89,6 +89,7 @@ class Prices:
         self.lane_step = spec.lane_step.tolist()
         self.stock_market, self.stock_price = spec.stock_market.tolist(), spec.stock_price.tolist()
         self.sales_seller = spec.sales_seller.tolist() if spec.counts_sales else None
+        self.sales_band = spec.sales_band.tolist()
         self.quota_windows = [(first, stop, lanes.tolist()) for first, stop, lanes in spec.quota_windows]
 
     def update(self, run: Run, t: int, tariff: list[float], demand: list[float]) -> None:
@@ -180,7 +181,8 @@ class Prices:
 
         A seller's sales are its throughput plus what it owes (except on lanes of an
         export quota in force today) over the throughput's mean age; what falls
-        short of its normal rate, up to what it can make today, it is not asked for.
+        short of its normal rate, up to what it can make today and beyond its normal
+        output stock spread over the restocking year (which it stocks), it is not asked for.
         """
         lay = run.layout
         bound = set()
@@ -194,7 +196,8 @@ class Prices:
         out = [0.0] * len(self.index)
         for f, m in enumerate(self.seller_market):
             if self.sales_seller[f]:
-                sales = run.throughput[f] + owed[f] / THROUGHPUT_DAYS
+                # Sales lost up to its normal output stock over the restocking year it stocks, not prices.
+                sales = run.throughput[f] + owed[f] / THROUGHPUT_DAYS + self.sales_band[f]
                 idle = max(min(self.normal_seller[f], run.capacity_today[f]) - sales, 0.0)
                 if idle > 0.0:
                     # Up to what it can make: capacity or, if lower, what its inputs support (not below its
