@@ -215,7 +215,7 @@ def test_progress_bar_goes_to_stderr_when_it_is_a_terminal(scenario_file, monkey
     fake = Terminal()
     monkeypatch.setattr(sys, "stderr", fake)
     assert main(["run", str(scenario_file), "--seed", "0"]) == 0
-    assert "simulating 1 run(s) on des" in fake.getvalue()
+    assert "simulating 1 run on des" in fake.getvalue()
     assert "simulating" not in capsys.readouterr().out
     quiet = Terminal()
     monkeypatch.setattr(sys, "stderr", quiet)

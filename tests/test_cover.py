@@ -179,7 +179,7 @@ def test_cover_notes_name_buffers_drawn_only_where_nothing_ran_short() -> None:
 
     drawn = simulate(stop_scenario(stop_days=8))
     text = format_cover_notes(drawn, simulate(stop_scenario(stop_days=8).without_shocks()))
-    assert "No ore short, but buyers' stocks fell to 30.0% of normal in US (3.0 of 10 days of cover) on " \
+    assert "No final demand for ore went short, but buyers' stocks fell to 30.0% of normal in US (3.0 of 10 days of cover) on " \
            "2025-01-14, 3 days from running out" in text
     assert format_cover_notes(drawn, drawn) == ""                       # no worse than the baseline: no line
     assert format_cover_notes(simulate(stop_scenario(stop_days=12))) == ""   # short: the shortfall table says it
@@ -193,6 +193,20 @@ def test_run_headline_shows_the_flagship_logic_buffers(capsys: pytest.CaptureFix
 
     assert main(["run", "taiwan_blockade_magnets", "--horizon", "125", "--engine", "vector", "--quiet"]) == 0
     out = capsys.readouterr().out
-    line = next(l for l in out.splitlines() if l.startswith("No logic_chip short"))
+    line = next(l for l in out.splitlines() if l.startswith("No final demand for logic_chip went short"))
     share = float(line.split("fell to ")[1].split("%")[0])
     assert 5.0 < share < 40.0 and "days of cover" in line and "drawn in all regions" in line
+
+
+def test_a_cover_line_says_stocks_ran_out_when_the_trough_is_empty() -> None:
+    """An empty stock fed a plant's own use, not final demand: the line says it ran out, with no margin."""
+    from supplychain.cli.cover_text import _line
+
+    res = simulate(stop_scenario(stop_days=8))
+    rows = stock_cover(res, by="region_commodity", held_by="buyers").set_index("region_commodity")
+    rows = rows[rows["normal_stock"] > 0].copy()
+    rows["share_left"] = 0.0
+    line = _line(res, "ore", rows)
+    assert line.startswith("No final demand for ore went short, but buyers' stocks ran out in US (normal cover 10 "
+                           "days) on 2025-01-14: their own use went short;")
+    assert "days from running out" not in line

@@ -168,6 +168,8 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     also = [[str(name), "-"] + [f(row[c]) for c, _, f, _ in cols[1:]] for name, row in covered.head(room).iterrows()]
     lines = _columns(["scenario"] + [h for _, h, _, _ in cols], rows + also, n_left=3)
     more = [f"{len(ranked) - top} more ranked rows: --top, or --out for all."] if len(ranked) > top else []
+    if "rei" in table and "shortfall_sim_usd" in table and target is None:
+        more += _simulation_leaders(ranked, top)
     if also:
         lines.insert(len(rows) + 1, f"No shortfall in a {duration}-day knockout (tied, not ranked; shortest time-to-survive "
                                     "first):")
@@ -185,6 +187,31 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
         head += " and is simulated once (one run: no spread over runs, so no worst 5%)"
     legend = "; ".join([head] + [d for _, _, _, d in cols if d])
     return "\n".join(lines + more + ["", legend + "."])
+
+
+def _simulation_leaders(ranked: pd.DataFrame, top: int) -> list[str]:
+    """A line naming the knockouts the simulation finds worst that the LP's ranking leaves below the top rows.
+
+    The LP scores a node by how long its stocks last against how long it takes to recover; the simulation
+    counts what is lost. They can disagree (a node whose stocks outlast the LP's threshold scores $0 there
+    but may still lose much in the simulation), and a reader of the top rows must not miss that.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"rei": [1.0, 0.5, 0.0], "shortfall_sim_usd": [1e6, 2e6, 9e9]},
+    ...                  index=["a", "b", "c"])
+    >>> _simulation_leaders(t, 2)
+    ['Ranked by the LP (REI, then TTS); by simulated shortfall the worst below the top 2 is c ($9.00bn, rank 3).']
+    """
+    worst = ranked["shortfall_sim_usd"].nlargest(3)
+    position = {name: i for i, name in enumerate(ranked.index, start=1)}
+    hidden = [f"{name} ({format_usd(value)}, rank {position[name]})" for name, value in worst.items()
+              if position[name] > top and value > 0.5]
+    if not hidden:
+        return []
+    verb = "is" if len(hidden) == 1 else "are"
+    return [f"Ranked by the LP (REI, then TTS); by simulated shortfall the worst below the top {top} {verb} "
+            + ", ".join(hidden) + "."]
 
 
 def cmd_stress_test(args: argparse.Namespace) -> int:

@@ -278,7 +278,7 @@ def describe_files(files: list[tuple[str, int | None]], out: Path, results: Resu
     """One line saying what ``--out`` will write and how large the archives are at most."""
     from ..results.ensemble import EnsembleResults
     what = ("ensemble summary: per-run totals and daily percentile bands" if isinstance(results, EnsembleResults)
-            else f"daily series of {results.n_runs} run(s)")
+            else f"daily series of {results.n_runs} run{'' if results.n_runs == 1 else 's'}")
     parts = [f"{name} ({what}, at most {format_bytes(size)})" if name == "results.npz" and size is not None
              else f"{name} (the baseline's, at most {format_bytes(size)})" if size is not None
              else f"{name} ({_IF[name]})" if name in _IF else name
@@ -353,7 +353,7 @@ def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> st
     table = results.shortfall_summary()
     short = table[(table["p_shortfall"] > 0) & (table["region"] != "ALL")]
     short = short.sort_values(["shortfall_usd", "p_shortfall"], ascending=False, kind="stable")
-    lines = [f"Shortfall over {results.n_runs:,} runs (USD at reference prices):"]
+    lines = [f"Shortfall over {results.n_runs:,} run{'' if results.n_runs == 1 else 's'} (USD at reference prices):"]
     if len(short):
         rows = [[str(r.region), str(r.commodity), _pct(r.p_shortfall, floor=False), _usd(r.shortfall_usd),
                  _usd(r.shortfall_usd_p5), _usd(r.shortfall_usd_p50), _usd(r.shortfall_usd_p95)]
@@ -432,7 +432,7 @@ def _mode_line(keep: str, args: argparse.Namespace, results: Results | EnsembleR
         return ""
     why = "--keep summary" if args.keep == "summary" else f"more than {SERIES_RUN_LIMIT} runs"
     return (f"Kept per-run totals and daily percentile bands, not daily series ({why}; --keep series keeps "
-            f"every daily series: up to {format_bytes(series_bytes(results))} for these {results.n_runs:,} runs).")
+            f"every daily series: up to {format_bytes(series_bytes(results))} for {'this run' if results.n_runs == 1 else f'these {results.n_runs:,} runs'}).")
 
 
 #: What ``run --runs N`` says of a scenario in which nothing is random.
@@ -446,7 +446,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
     keep = _keep(args)
-    phases = ["loading scenario", f"simulating {args.runs} run(s) on {args.engine}",
+    phases = ["loading scenario", f"simulating {args.runs} run{'' if args.runs == 1 else 's'} on {args.engine}",
               "simulating the unshocked baseline", "comparing"]
     phases += ["writing outputs"] if args.out is not None else []
     table = baseline = None

@@ -15,7 +15,7 @@ __all__ = ["format_cover_notes", "DRAWN_SHARE"]
 #: baseline, this much below the baseline's trough): smaller dips are the day-to-day play of a base stock.
 DRAWN_SHARE = 0.9
 
-_HEADER = ("Buffers drawn where no order went unfilled (buyers' stocks, supplychain.metrics.stock_cover; "
+_HEADER = ("Buffers drawn where no final demand went short (buyers' stocks, supplychain.metrics.stock_cover; "
            "days of cover = stock / normal daily use):")
 
 
@@ -38,8 +38,8 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     >>> from supplychain import simulate
     >>> from supplychain.metrics._cover_toy import stop_scenario
     >>> print(format_cover_notes(simulate(stop_scenario(stop_days=5))))
-    Buffers drawn where no order went unfilled (buyers' stocks, supplychain.metrics.stock_cover; days of cover = stock / normal daily use):
-    No ore short, but buyers' stocks fell to 60.0% of normal in US (6.0 of 10 days of cover) on 2025-01-11, 6 days from running out at the rate they fell; $4.00k drawn in all regions; restocked by 2025-01-15.
+    Buffers drawn where no final demand went short (buyers' stocks, supplychain.metrics.stock_cover; days of cover = stock / normal daily use):
+    No final demand for ore went short, but buyers' stocks fell to 60.0% of normal in US (6.0 of 10 days of cover) on 2025-01-11, 6 days from running out at the rate they fell; $4.00k drawn in all regions; restocked by 2025-01-15.
     >>> format_cover_notes(simulate(stop_scenario(stop_days=12)))     # ore ran short: the shortfall table says so
     ''
     """
@@ -94,7 +94,13 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
             else f"not restocked by {date(results.n_days - 1)}")
     margin = worst["margin_days"]
     runs = f" (means over {results.n_runs} runs)" if results.n_runs > 1 else ""
-    return (f"No {commodity} short, but buyers' stocks fell to {format_percent(worst['share_left'])} of normal in "
-            f"{region} ({worst['trough_cover_days']:.1f} of {worst['normal_cover_days']:.0f} days of cover) on "
-            f"{date(worst['trough_day'])}, {margin:.0f} days from running out at the rate they fell; "
-            f"{format_usd(float(rows['stock_drawn_usd'].sum()))} drawn in all regions; {back}{runs}.")
+    drawn = f"{format_usd(float(rows['stock_drawn_usd'].sum()))} drawn in all regions; {back}{runs}."
+    if worst["share_left"] <= 0.0:
+        # Stocks at zero fed someone's own use (an input of a plant), not final demand: say they ran out.
+        return (f"No final demand for {commodity} went short, but buyers' stocks ran out in {region} (normal cover "
+                f"{worst['normal_cover_days']:.0f} days) on {date(worst['trough_day'])}: their own use went short; "
+                + drawn)
+    return (f"No final demand for {commodity} went short, but buyers' stocks fell to "
+            f"{format_percent(worst['share_left'])} of normal in {region} ({worst['trough_cover_days']:.1f} of "
+            f"{worst['normal_cover_days']:.0f} days of cover) on {date(worst['trough_day'])}, {margin:.0f} days "
+            "from running out at the rate they fell; " + drawn)
