@@ -46,6 +46,7 @@ from .._validation import check_known, check_probability, fail
 from ..compile.steady import steady_state
 from ..results.daily import require_daily
 from ..results.series import Results
+from .service import _prices
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,8 +132,7 @@ def _cover_arrays(results: Results, by: str, held_by: str, restocked: float) -> 
     """Every measure of the module docstring as ``(n_runs, n_groups)`` arrays."""
     restocked = check_probability(restocked, "restocked", "stock_cover")
     matrix = stock_groups(results, by=by, held_by=held_by)[1]  # type: ignore[arg-type]
-    price = {c.id: c.price_usd for c in results.scenario.network.commodities}
-    p = np.array([price[c] for c in results.coords.commodity["stock"]])
+    p = _prices(results, "stock")
     weight = p if by == "region" else np.ones_like(p)          # a region mixes units: add value
     stock = np.asarray(results.inventory, dtype=float)            # (R, T, S)
     level = stock @ (matrix * weight[:, None])                    # (R, T, G)
@@ -373,9 +373,7 @@ def days_of_cover(results: Results, *, by: StockGrouping = "region_commodity",
 
     require_daily(results, "days_of_cover", "simulate(..., keep=\"series\") and days_of_cover on its results")
     labels, matrix = stock_groups(results, by=by, held_by=held_by)
-    price = {c.id: c.price_usd for c in results.scenario.network.commodities}
-    weight = (np.array([price[c] for c in results.coords.commodity["stock"]]) if by == "region"
-              else np.ones(len(results.coords.stock)))
+    weight = _prices(results, "stock") if by == "region" else np.ones(len(results.coords.stock))
     level = np.asarray(results.inventory, dtype=float) @ (matrix * weight[:, None])
     use = (_normal_use(results) * weight) @ matrix
     with np.errstate(divide="ignore", invalid="ignore"):
