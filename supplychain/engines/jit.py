@@ -31,6 +31,10 @@ imported) or ``"off"`` (never). Results are the same bits either way.
 from __future__ import annotations
 
 import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from ..errors import ValidationError
@@ -85,10 +89,35 @@ def _kernels() -> SimpleNamespace | None:
     global _loaded, _failed
     if _loaded is None and not _failed:
         try:
-            _loaded = _jit_kernels.compile_loops()
+            with _interrupt_after():
+                _loaded = _jit_kernels.compile_loops()
         except ImportError:
             _failed = True
     return _loaded
+
+
+@contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block and deliver it when the block ends.
+
+    Numba's compiler calls back into Python through ctypes while it builds or
+    loads the loops; a ``KeyboardInterrupt`` raised inside such a callback is
+    printed as "Exception ignored" and dropped, and the run would go on for
+    minutes. Outside the main thread, or when SIGINT is ignored or left to the
+    system, nothing changes.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield
+        return
+    caught: list[object] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        previous(signal.SIGINT, caught[0])
 
 
 def kernels_for(work: int) -> SimpleNamespace | None:
