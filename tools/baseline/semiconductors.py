@@ -154,6 +154,8 @@ HOME_PACKING = frozen({
     "mature": V(3.0, "assumption: foundries ship most wafers to packaging near the fab"),
     "mature_idm": V(3.0, "assumption: IDMs package near their fabs"),
 })
+#: home bias of the packaging -> chip demand lanes
+HOME_CHIP = frozen({s: V(2.0, "assumption: home bias") for s in ("memory", "logic", "mature", "mature_idm")})
 
 
 #: Japan's high-purity HF exports to Korea, t/yr, and their share of Korea's HF imports
@@ -383,32 +385,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                        f"derived: {sh:.2%} of world {s} output {total:,.0f} wafer-eq/day (= modelled chip "
                        f"output) used where devices are assembled; regional share: {chip_use_src(s, r)}")
             demands[d] = sh * total
-        pk = {}
-        targets = {}
-        atp = ATP_SHARE[s]
-        # IDM chips take foundry wafers in their bill of materials: a recipe is a Leontief technology and a
-        # buyer's stock of one commodity is one good (docs/model.md §5.4, §5.6.6), so two plants of one good
-        # would let IDMs' own fabs replace foundry-made dies they have no process for; in the recipe the two
-        # are complements, as in the devices that use both (a car needs its microcontroller and its power chips).
-        unit = "definition: 1 wafer-eq of chips = the good dies of one processed wafer"
-        recipe = {SEG_WAFER[s]: V(1.0, unit)}
-        if s == "mature_idm":
-            recipe = {SEG_WAFER[s]: V(round(1.0 - q, 6), f"{unit}; the part from the IDMs' own fabs, 1 - "
-                                                          f"{q:.0%} ({IDM_FOUNDRY.source})"),
-                      "mature_wafer": V(round(q, 6), f"{unit}; the part IDMs buy from foundries ({idm_src})")}
-        for r, sh in atp.items():
-            prod = sh * total
-            i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
-                         f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
-                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)", recipe=recipe)
-            pk[i] = r
-            targets[i] = prod
-            for wafer, a in recipe.items():
-                wafer_buyers[wafer][i] = prod * a.value
-        net.balance_trade(SEG_CHIP[s], pk, demands, targets,
-                      lambda sreg, b, atp=atp: atp[sreg] * (2.0 if b.startswith(sreg + ".") else 1.0),
-                      f"packaging shares ({ATP_SRC[s]}) x2 for the home region (assumption: home bias)",
-                      "packaging shares (see the packaging capacity sources)")
+        _build_packaging(net, s, total, demands, wafer_buyers, idm_src)
     # Fab -> packaging: foundries serve the fabless firms' packagers and, for their foundry part, the IDMs'.
     for s in CLASSES:
         fabs = {fab_ids[(r, ss)]: r for (r, ss) in fab_ids if ss == s}
@@ -497,6 +474,44 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                      f"{sum(use.values()):,.1f} t/day; {HF_SUPPLIER_SRC[r]}; utilisation 0.80 (assumption)")
     _build_fpi(net)
     return fab_ids
+
+
+def _build_packaging(net: Draft, s: str, total: float, demands: dict[str, float],
+                     wafer_buyers: dict[str, dict[str, float]], idm_src: str) -> None:
+    """Packaging plants of chip class ``s`` (``total`` wafer-eq/day) and their lanes to the chip ``demands``.
+
+    Records each plant's wafer use in ``wafer_buyers`` (wafer commodity -> plant id -> wafer-eq/day), which
+    the fab -> packaging trade is balanced against. ``demands`` maps demand id -> rate; any number of demands
+    per region is allowed (the region is the id's first field).
+    """
+    q = IDM_FOUNDRY.value
+    pk = {}
+    targets = {}
+    atp = ATP_SHARE[s]
+    # IDM chips take foundry wafers in their bill of materials: a recipe is a Leontief technology and a
+    # buyer's stock of one commodity is one good (docs/model.md §5.4, §5.6.6), so two plants of one good
+    # would let IDMs' own fabs replace foundry-made dies they have no process for; in the recipe the two
+    # are complements, as in the devices that use both (a car needs its microcontroller and its power chips).
+    unit = "definition: 1 wafer-eq of chips = the good dies of one processed wafer"
+    recipe = {SEG_WAFER[s]: V(1.0, unit)}
+    if s == "mature_idm":
+        recipe = {SEG_WAFER[s]: V(round(1.0 - q, 6), f"{unit}; the part from the IDMs' own fabs, 1 - "
+                                                      f"{q:.0%} ({IDM_FOUNDRY.source})"),
+                  "mature_wafer": V(round(q, 6), f"{unit}; the part IDMs buy from foundries ({idm_src})")}
+    for r, sh in atp.items():
+        prod = sh * total
+        i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
+                         f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
+                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)", recipe=recipe)
+        pk[i] = r
+        targets[i] = prod
+        for wafer, a in recipe.items():
+            wafer_buyers[wafer][i] = prod * a.value
+    home = HOME_CHIP[s]
+    net.balance_trade(SEG_CHIP[s], pk, demands, targets,
+                      lambda sreg, b: atp[sreg] * (home.value if b.split(".")[0] == sreg else 1.0),
+                      f"packaging shares ({ATP_SRC[s]}) x{home.value:g} for the home region ({home.source})",
+                      "packaging shares (see the packaging capacity sources)")
 
 
 def _build_fpi(net: Draft) -> None:
