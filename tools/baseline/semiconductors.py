@@ -199,7 +199,9 @@ ATP_SRC = frozen({
     "mature": ("fabless firms' mature-node, analog and discrete chips made at foundries go to outsourced assembly "
                f"and test (OSAT) houses: {_OSAT_SRC}"),
     "mature_idm": ("integrated device makers test and package their chips in their own back-end plants, most of them "
-                   f"in South-East Asia and China: {_IDM_SRC}"),
+                   "in South-East Asia, and can hardly move that work to outsourced houses at short notice (Market "
+                   "Intelligence & Consulting Institute, MIC, Taiwan, via SemiMedia, Apr 2020): "
+                   f"{_IDM_SRC}"),
 })
 HOME_PACKING = frozen({
     "memory": V(20.0, "assumption: memory IDMs ship wafers to their own back-end sites in the fab's region"),
