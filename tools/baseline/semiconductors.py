@@ -15,6 +15,7 @@ from .sources import (
     DAYS,
     GA_PRICE,
     GA_WORLD,
+    MY_ATP,
     MY_TO_US,
     REGIONS,
     SEMI,
@@ -200,7 +201,8 @@ ATP_SRC = frozen({
                f"and test (OSAT) houses: {_OSAT_SRC}"),
     "mature_idm": ("integrated device makers test and package their chips in their own back-end plants, most of them "
                    "in South-East Asia, and can hardly move that work to outsourced houses at short notice (Market "
-                   "Intelligence & Consulting Institute, MIC, Taiwan, via SemiMedia, Apr 2020): "
+                   "Intelligence & Consulting Institute, MIC, Taiwan, via SemiMedia, Apr 2020); of South-East Asia's "
+                   f"{ATP_CAPACITY['SEA']:g}% of world capacity Malaysia holds {MY_ATP.value:.0%} ({MY_ATP.source}): "
                    f"{_IDM_SRC}"),
 })
 HOME_PACKING = frozen({
