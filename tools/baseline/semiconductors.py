@@ -201,7 +201,7 @@ ATP_SRC = frozen({
                f"and test (OSAT) houses: {_OSAT_SRC}"),
     "mature_idm": ("integrated device makers test and package their chips in their own back-end plants, most of them "
                    "in South-East Asia, and can hardly move that work to outsourced houses at short notice (Market "
-                   "Intelligence & Consulting Institute, MIC, Taiwan, via SemiMedia, Apr 2020); of South-East Asia's "
+                   "Intelligence & Consulting Institute, MIC, Taiwan, via SemiMedia, 2020); of South-East Asia's "
                    f"{ATP_CAPACITY['SEA']:g}% of world capacity Malaysia holds {MY_ATP.value:.0%} ({MY_ATP.source}): "
                    f"{_IDM_SRC}"),
 })
