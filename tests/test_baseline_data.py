@@ -330,8 +330,8 @@ def test_mines_run_at_usgs_world_production(network, production, ore, world_t_pe
     ("graphite_spherical", "CN", 0.95), ("manganese_sulphate", "CN", 0.95), ("ndpr_oxide", "CN", 0.85),
     ("ndfeb_magnet", "CN", 0.90), ("cam", "CN", 0.87), ("aam", "CN", 0.915), ("li_ion_cell", "CN", 0.75),
     ("logic_wafer", "TW", 0.69), ("photoresist", "JP", 0.90), ("wafer_300mm", "JP", 0.56),
-    ("memory_chip", "KR", 0.42), ("memory_chip", "US", 0.0), ("mature_chip", "CN", 30 / 99),
-    ("gallium_crude", "CN", 0.99),
+    ("memory_chip", "KR", 0.42), ("memory_chip", "US", 0.0), ("mature_chip", "CN", 0.318),
+    ("gallium_crude", "CN", 0.99),  # mature_chip: OSAT capacity (SEMI/TechSearch sites x CSET capacity)
     # mature-node foundry capacity 2023 (TrendForce, 19 Oct 2023); Taiwan's non-memory fabs are all foundries
     ("mature_wafer", "TW", 0.49), ("mature_wafer", "CN", 0.29), ("mature_idm_wafer", "TW", 0.0),
 ])

@@ -65,7 +65,7 @@ def test_a_taiwan_fab_outage_reaches_idm_chips_through_their_foundry_wafers():
     res = sc.simulate(base.with_shocks(*shocks), engine="vector", seed=1)
     ref = sc.simulate(base, engine="vector", seed=1)
     facs = base.network.facilities
-    ix = {k: [i for i, f in enumerate(facs) if f.output == out]
+    ix = {k: [i for i, f in enumerate(facs) if f.output == out and (k == "idm_fab" or f.region == "TW")]
           for k, out in (("idm_fab", IDM[0]), ("idm", IDM[1]), ("fabless", FOUNDRY[1]))}
     ix["foundry"] = [i for i, f in enumerate(facs) if f.output == FOUNDRY[0] and f.region != "TW"]
     made = lambda r, k, a, b: r.production[0, a:b][:, ix[k]].sum()

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from .network import Draft
 from .sources import (
+    ATP_CAPACITY,
+    ATP_CAPACITY_SRC,
+    ATP_SITES,
+    ATP_SITES_IDM,
+    ATP_SITES_OSAT,
+    ATP_SITES_SRC,
+    ATP_SITES_TOTAL,
     COVER_OUT,
     DAYS,
     GA_PRICE,
     GA_WORLD,
+    MY_ATP,
+    MY_TO_US,
     REGIONS,
     SEMI,
     SIG_CHIP,
@@ -36,7 +45,6 @@ def add_commodities(net: Draft) -> None:
               SIG_SEMI_MAT, V(30.0, "assumption: fabs hold ~1 month of wafers and wet chemicals"), COVER_OUT)
 
 
-CSET_ATP = frozen({"CN": 30, "TW": 28, "KR": 9, "JP": 6, "US": 3, "ROW": 23})
 CSET_WAFER = frozen({"JP": 56, "TW": 16, "ROW": 14, "KR": 10, "CN": 4})
 #: installed wafer-fab capacity by region 2025, million wafers/month (200 mm-equivalent)
 SEMI_FAB = frozen({"CN": 10.1, "TW": 5.8, "KR": 5.4, "JP": 4.7, "US": 3.2, "ROW": 2.7 + 1.8})
@@ -125,12 +133,60 @@ def _memory_atp() -> dict[str, float]:
     return share
 
 
+# ---- the back end by owner: outsourced (OSAT) houses and integrated device makers' (IDM) own plants -----------
+# Fabless firms' mature-node chips (made at foundries) go to OSAT houses; IDMs (Texas Instruments, Infineon, ST,
+# NXP, Renesas, onsemi, Microchip) test and package mostly in their own plants, half of them in South-East Asia.
+# Each location's back-end capacity (CSET/ETO, 2022) is split between its OSAT and IDM sites by their number
+# (SEMI/TechSearch, Q4 2021): every site of a location counts for the location's capacity per site, because
+# sites differ in size between locations far more than the counts do (the Americas hold 13% of the sites and the
+# US 3% of the capacity).
+#: where each back-end location is in the model's regions (South-East Asia and Europe are ROW)
+ATP_LOC_REGION = frozen({"CN": "CN", "TW": "TW", "JP": "JP", "KR": "KR", "AM": "US", "SEA": "ROW", "EU": "ROW"})
+#: locations whose OSAT/IDM split is not published: their rest of both counts, shared by their total sites
+_ATP_UNSPLIT = ("JP", "KR", "EU")
+ATP_UNSPLIT_SRC = ("assumption: Japan's, Korea's and Europe's OSAT and IDM sites are the 65 OSAT and 14 IDM sites "
+                   "the published counts leave, shared in proportion to their 31, 24 and 24 sites")
+ATP_AM_SRC = ("assumption: the Americas' sites count as US sites with the US's capacity (Mexico's and Costa Rica's "
+              "back-end plants are in CSET's 'various countries', here South-East Asia)")
+
+
+def _backend_sites() -> dict[str, dict[str, float]]:
+    """OSAT and IDM back-end sites by location (SEMI/TechSearch, Q4 2021); the unpublished splits derived."""
+    idm = {**ATP_SITES_IDM, "CN": ATP_SITES["CN"] - ATP_SITES_OSAT["CN"], "TW": ATP_SITES["TW"] - ATP_SITES_OSAT["TW"]}
+    osat = {**ATP_SITES_OSAT, "SEA": ATP_SITES["SEA"] - ATP_SITES_IDM["SEA"]}
+    rest = {"IDM": ATP_SITES_TOTAL["IDM"] - sum(idm.values()), "OSAT": ATP_SITES_TOTAL["OSAT"] - sum(osat.values())}
+    unsplit = sum(ATP_SITES[k] for k in _ATP_UNSPLIT)
+    assert rest["IDM"] + rest["OSAT"] == unsplit and min(rest.values()) > 0, (rest, unsplit)
+    for k in _ATP_UNSPLIT:
+        idm[k] = rest["IDM"] * ATP_SITES[k] / unsplit
+        osat[k] = rest["OSAT"] * ATP_SITES[k] / unsplit
+    return {"OSAT": osat, "IDM": idm}
+
+
+def _backend_share(owner: str) -> tuple[dict[str, float], str]:
+    """Each region's share of ``owner``'s ('OSAT' or 'IDM') back-end capacity, and how it is derived."""
+    sites = _backend_sites()[owner]
+    cap_key = {loc: "US" if loc == "AM" else loc for loc in ATP_LOC_REGION}
+    cap = {loc: ATP_CAPACITY[cap_key[loc]] * n / ATP_SITES[loc] for loc, n in sites.items()}
+    total = sum(cap.values())
+    share = {r: sum(c for loc, c in cap.items() if ATP_LOC_REGION[loc] == r) / total for r in REGIONS}
+    parts = ", ".join(f"{loc} {sites[loc]:.3g} of {ATP_SITES[loc]} sites x {ATP_CAPACITY[cap_key[loc]]:g}%"
+                      for loc in ATP_LOC_REGION)
+    src = (f"derived: {owner} back-end capacity by location = the location's {owner} sites / all its sites x its "
+           f"share of world back-end capacity ({parts}; South-East Asia and Europe are ROW, the Americas US); sites: "
+           f"{ATP_SITES_SRC}; {ATP_UNSPLIT_SRC}; capacity: {ATP_CAPACITY_SRC}; {ATP_AM_SRC}; shares "
+           + ", ".join(f"{r} {share[r]:.1%}" for r in REGIONS))
+    return share, src
+
+
+_OSAT, _OSAT_SRC = _backend_share("OSAT")
+_IDM, _IDM_SRC = _backend_share("IDM")
 #: where each chip class is assembled and tested (share of the class's world output)
 ATP_SHARE = frozen({
     "memory": frozen(_memory_atp()),
     "logic": frozen({"TW": 0.60, "KR": 0.20, "CN": 0.10, "ROW": 0.10}),
-    "mature": frozen({r: CSET_ATP[r] / sum(CSET_ATP.values()) for r in REGIONS}),
-    "mature_idm": frozen({r: CSET_ATP[r] / sum(CSET_ATP.values()) for r in REGIONS}),
+    "mature": frozen(_OSAT),
+    "mature_idm": frozen(_IDM),
 })
 ATP_SRC = frozen({
     "memory": ("memory makers test and package their own output near their fabs (Samsung Electronics: Onyang, "
@@ -141,18 +197,30 @@ ATP_SRC = frozen({
               "and Amkor in Korea 20%, JCET and ASE in China 10%, Amkor and Intel in South-East Asia 10% (no "
               "published split by node; providers from CSET/ETO Chip Explorer dataset, 2022 'Assembly, testing, "
               "and packaging')"),
-    "mature": ("ATP shares (CSET/ETO Chip Explorer dataset, 2022 'Assembly, testing, and packaging': CN 30, TW 28, "
-               "KR 9, JP 6, US 3, other 23; shares sum to 99, normalised): mature-node, analog and discrete chips "
-               "go mostly to outsourced assembly and test"),
-    "mature_idm": ("ATP shares as for foundry-made mature-node chips (CSET/ETO Chip Explorer dataset, 2022 "
-                   "'Assembly, testing, and packaging', normalised; assumption: IDMs' own back-end sites in "
-                   "South-East Asia and China and their subcontractors follow the same split)"),
+    "mature": ("fabless firms' mature-node, analog and discrete chips made at foundries go to outsourced assembly "
+               f"and test (OSAT) houses: {_OSAT_SRC}"),
+    "mature_idm": ("integrated device makers test and package their chips in their own back-end plants, most of them "
+                   "in South-East Asia, and can hardly move that work to outsourced houses at short notice (Market "
+                   "Intelligence & Consulting Institute, MIC, Taiwan, via SemiMedia, 2020); of South-East Asia's "
+                   f"{ATP_CAPACITY['SEA']:g}% of world capacity Malaysia holds {MY_ATP.value:.0%} ({MY_ATP.source}): "
+                   f"{_IDM_SRC}"),
 })
 HOME_PACKING = frozen({
     "memory": V(20.0, "assumption: memory IDMs ship wafers to their own back-end sites in the fab's region"),
     "logic": V(3.0, "assumption: foundries ship most wafers to packaging near the fab"),
     "mature": V(3.0, "assumption: foundries ship most wafers to packaging near the fab"),
-    "mature_idm": V(3.0, "assumption: IDMs package near their fabs"),
+    "mature_idm": V(3.0, "assumption: an IDM packages near its fab where it has a back-end plant there; as most IDM "
+                         "back-end capacity is in South-East Asia and China, the packagers' totals send most IDM "
+                         "wafers there"),
+})
+#: Packaged chips go where devices are assembled. A back-end region's home users get no extra weight for the
+#: mature classes: Malaysia's back end serves every region's device makers (its chips go to Singapore, the US,
+#: China, Hong Kong and Vietnam first).
+HOME_CHIP = frozen({
+    "memory": V(2.0, "assumption: home bias x2"),
+    "logic": V(2.0, "assumption: home bias x2"),
+    "mature": V(1.0, f"no home bias: back-end regions ship to every region's device makers ({MY_TO_US.source})"),
+    "mature_idm": V(1.0, f"no home bias: back-end regions ship to every region's device makers ({MY_TO_US.source})"),
 })
 
 
@@ -383,32 +451,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                        f"derived: {sh:.2%} of world {s} output {total:,.0f} wafer-eq/day (= modelled chip "
                        f"output) used where devices are assembled; regional share: {chip_use_src(s, r)}")
             demands[d] = sh * total
-        pk = {}
-        targets = {}
-        atp = ATP_SHARE[s]
-        # IDM chips take foundry wafers in their bill of materials: a recipe is a Leontief technology and a
-        # buyer's stock of one commodity is one good (docs/model.md §5.4, §5.6.6), so two plants of one good
-        # would let IDMs' own fabs replace foundry-made dies they have no process for; in the recipe the two
-        # are complements, as in the devices that use both (a car needs its microcontroller and its power chips).
-        unit = "definition: 1 wafer-eq of chips = the good dies of one processed wafer"
-        recipe = {SEG_WAFER[s]: V(1.0, unit)}
-        if s == "mature_idm":
-            recipe = {SEG_WAFER[s]: V(round(1.0 - q, 6), f"{unit}; the part from the IDMs' own fabs, 1 - "
-                                                          f"{q:.0%} ({IDM_FOUNDRY.source})"),
-                      "mature_wafer": V(round(q, 6), f"{unit}; the part IDMs buy from foundries ({idm_src})")}
-        for r, sh in atp.items():
-            prod = sh * total
-            i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
-                         f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
-                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)", recipe=recipe)
-            pk[i] = r
-            targets[i] = prod
-            for wafer, a in recipe.items():
-                wafer_buyers[wafer][i] = prod * a.value
-        net.balance_trade(SEG_CHIP[s], pk, demands, targets,
-                      lambda sreg, b, atp=atp: atp[sreg] * (2.0 if b.startswith(sreg + ".") else 1.0),
-                      f"packaging shares ({ATP_SRC[s]}) x2 for the home region (assumption: home bias)",
-                      "packaging shares (see the packaging capacity sources)")
+        _build_packaging(net, s, total, demands, wafer_buyers, idm_src)
     # Fab -> packaging: foundries serve the fabless firms' packagers and, for their foundry part, the IDMs'.
     for s in CLASSES:
         fabs = {fab_ids[(r, ss)]: r for (r, ss) in fab_ids if ss == s}
@@ -497,6 +540,44 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                      f"{sum(use.values()):,.1f} t/day; {HF_SUPPLIER_SRC[r]}; utilisation 0.80 (assumption)")
     _build_fpi(net)
     return fab_ids
+
+
+def _build_packaging(net: Draft, s: str, total: float, demands: dict[str, float],
+                     wafer_buyers: dict[str, dict[str, float]], idm_src: str) -> None:
+    """Packaging plants of chip class ``s`` (``total`` wafer-eq/day) and their lanes to the chip ``demands``.
+
+    Records each plant's wafer use in ``wafer_buyers`` (wafer commodity -> plant id -> wafer-eq/day), which
+    the fab -> packaging trade is balanced against. ``demands`` maps demand id -> rate; any number of demands
+    per region is allowed (the region is the id's first field).
+    """
+    q = IDM_FOUNDRY.value
+    pk = {}
+    targets = {}
+    atp = ATP_SHARE[s]
+    # IDM chips take foundry wafers in their bill of materials: a recipe is a Leontief technology and a
+    # buyer's stock of one commodity is one good (docs/model.md §5.4, §5.6.6), so two plants of one good
+    # would let IDMs' own fabs replace foundry-made dies they have no process for; in the recipe the two
+    # are complements, as in the devices that use both (a car needs its microcontroller and its power chips).
+    unit = "definition: 1 wafer-eq of chips = the good dies of one processed wafer"
+    recipe = {SEG_WAFER[s]: V(1.0, unit)}
+    if s == "mature_idm":
+        recipe = {SEG_WAFER[s]: V(round(1.0 - q, 6), f"{unit}; the part from the IDMs' own fabs, 1 - "
+                                                      f"{q:.0%} ({IDM_FOUNDRY.source})"),
+                  "mature_wafer": V(round(q, 6), f"{unit}; the part IDMs buy from foundries ({idm_src})")}
+    for r, sh in atp.items():
+        prod = sh * total
+        i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
+                         f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
+                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)", recipe=recipe)
+        pk[i] = r
+        targets[i] = prod
+        for wafer, a in recipe.items():
+            wafer_buyers[wafer][i] = prod * a.value
+    home = HOME_CHIP[s]
+    net.balance_trade(SEG_CHIP[s], pk, demands, targets,
+                      lambda sreg, b: atp[sreg] * (home.value if b.split(".")[0] == sreg else 1.0),
+                      f"packaging shares ({ATP_SRC[s]}) x{home.value:g} for the home region ({home.source})",
+                      "packaging shares (see the packaging capacity sources)")
 
 
 def _build_fpi(net: Draft) -> None:

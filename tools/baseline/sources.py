@@ -100,3 +100,30 @@ COVER_ORE = V(45.0, "assumption: US mineral stocks hold ~45-100 days of consumpt
 COVER_OUT = V(15.0, "assumption: producers hold ~2 weeks of finished output (no published figure found)")
 COVER_BATT_IN = V(60.0, "assumption: battery-maker raw-material buffers ~1-3 months (buying ahead of China's "
                         "Dec 2023 graphite licensing, Fastmarkets 2023); mid value 60 d")
+
+# ---- semiconductor back end (assembly, test and packaging): where it is and whose it is ----
+#: back-end facilities by location, Q4 2021 (OSAT and IDM, including some under construction or planned)
+ATP_SITES = frozen({"CN": 134, "TW": 111, "SEA": 95, "AM": 65, "JP": 31, "KR": 24, "EU": 24})
+#: outsourced (OSAT) facilities where published; the other locations' counts follow from the totals
+ATP_SITES_OSAT = frozen({"CN": 111, "TW": 107, "AM": 45})
+#: integrated device makers' (IDM) own back-end facilities where published
+ATP_SITES_IDM = frozen({"SEA": 50, "AM": 20})
+ATP_SITES_TOTAL = frozen({"OSAT": 373, "IDM": 111})
+ATP_SITES_SRC = ("SEMI and TechSearch International, Worldwide Assembly & Test Facility Database, press release 23 "
+                 "Feb 2022 (Q4 2021 edition, the first to count IDMs' own sites): 484 back-end facilities, 373 OSAT "
+                 "and 111 IDM; China 134, Taiwan 111, South-East Asia 95, Americas 65, Japan 31, Korea 24, Europe 24; "
+                 "OSAT facilities China 111, Taiwan 107, Americas over 45; IDM facilities South-East Asia 50, China "
+                 "around 25, Americas around 20 (via Evertiq, 24 Feb 2022, and global-net.co.jp)")
+#: back-end (ATP) site capacity by country, 2022, percent of world
+ATP_CAPACITY = frozen({"CN": 30.0, "TW": 28.0, "KR": 9.0, "JP": 6.0, "US": 3.0, "EU": 3.0, "SEA": 20.0})
+ATP_CAPACITY_SRC = ("CSET/ETO Chip Explorer dataset, 'Assembly, testing, and packaging (ATP)', 2022 ATP site capacity "
+                    "by country (from SIA/BCG, Emerging Resilience in the Semiconductor Supply Chain, May 2024): China "
+                    "30, Taiwan 28, Korea 9, Japan 6, US 3, Europe 3, various countries (Malaysia, Vietnam, the "
+                    "Philippines, Singapore, Thailand) 20")
+#: Malaysia's back end and where its chips go
+MY_ATP = V(0.13, "Malaysia Semiconductor Industry Association (president Wong Siew Hai, The Star, 24 Sep 2021): "
+                 "Malaysia's assembly and test back end is about 13% of world capacity; about 7% of world "
+                 "semiconductor trade flows through Malaysia")
+MY_TO_US = V(0.20, "Malaysia Semiconductor Industry Association (Wong Siew Hai, Bernama, Apr 2024): 20% of Malaysia's "
+                   "semiconductor exports go to the United States; Singapore, the US, China, Hong Kong and Vietnam "
+                   "are its largest electrical and electronic export markets (MATRADE, The Star, 30 Mar 2022)")
