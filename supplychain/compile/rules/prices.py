@@ -20,12 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from ...model import ExportControl
 from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, price_params, sheds_output
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
+from .trade import _control_lanes
 
-__all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "SALES_DAYS", "PriceSpec", "price_spec", "quota_bound"]
+__all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "SALES_DAYS", "PriceSpec", "control_bound", "price_spec",
+           "quota_bound"]
 
 #: Distance from 0 within which a market's gap counts as 0 (the scarcity part of the target stays at 1).
 NEUTRAL_TOLERANCE = 1e-9
@@ -85,6 +88,8 @@ class PriceSpec:
     sales_band: np.ndarray         # (F,) sales a seller loses before it cuts its price: its normal output stock / year
     counts_sales: bool             # some seller's lost sales count
     quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
+    control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of every export control
+    lane_dest_market: np.ndarray | None = None  # (L,) market of each lane's buyer (the destination's price)
 
     @property
     def n_markets(self) -> int:
@@ -198,7 +203,51 @@ def price_spec(builder: ScheduleBuilder) -> None:
         sales_band=sales_band,
         counts_sales=bool(sales_seller.any()),
         quota_windows=tuple((int(q.first), int(q.stop), np.asarray(q.lanes, dtype=np.intp)) for q in quotas),
+        control_windows=_control_windows(builder),
+        lane_dest_market=buyer_market[lane_buyer],
     )
+
+
+def _control_windows(builder: ScheduleBuilder) -> tuple[tuple[int, int, np.ndarray], ...]:
+    """``(first, stop, lanes)`` of every export control (ban, licence or quota) with days in the horizon.
+
+    A buyer's sourcing tilt reads the price of an export offer on these lanes while the control is in force,
+    not the exporter's home price (docs/model.md §5.9, sourcing).
+    """
+    out = []
+    for shock in (*builder.scenario.shocks, *builder.scenario.responses):
+        if isinstance(shock, ExportControl):
+            first, stop = builder.window(shock)
+            lanes = np.flatnonzero(_control_lanes(shock, builder))
+            if stop > first and len(lanes):
+                out.append((int(first), int(stop), lanes.astype(np.intp)))
+    return tuple(out)
+
+
+def control_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
+    """Lanes of an export control (any mode) in force on ``day``, (L,) bool; ``None`` when there is none.
+
+    Export offers on them are priced at the higher of the exporter's and the buyer's market price
+    (docs/model.md §5.9, sourcing).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> spec = SimpleNamespace(control_windows=((5, 10, np.array([1])),))
+    >>> control_bound(spec, 10, 3) is None, control_bound(spec, 9, 3).tolist()
+    (True, [False, True, False])
+    """
+    return _bound(spec.control_windows, day, n_lanes)
+
+
+def _bound(windows: tuple[tuple[int, int, np.ndarray], ...], day: int, n_lanes: int) -> np.ndarray | None:
+    bound = None
+    for first, stop, lanes in windows:
+        if first <= day < stop:
+            if bound is None:
+                bound = np.zeros(n_lanes, dtype=bool)
+            bound[lanes] = True
+    return bound
 
 
 def quota_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
@@ -214,13 +263,7 @@ def quota_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
     >>> quota_bound(spec, 4, 3) is None, quota_bound(spec, 5, 3).tolist()
     (True, [False, True, False])
     """
-    bound = None
-    for first, stop, lanes in spec.quota_windows:
-        if first <= day < stop:
-            if bound is None:
-                bound = np.zeros(n_lanes, dtype=bool)
-            bound[lanes] = True
-    return bound
+    return _bound(spec.quota_windows, day, n_lanes)
 
 
 def _planned_extra(builder: ScheduleBuilder, n_b: int) -> np.ndarray:
