@@ -55,7 +55,8 @@ class PriceSpec:
     buffers: bool                # some market has a buffer
     target_extra: np.ndarray | None  # (T or 1, M) stock buyers plan above normal (front-loading, safety stock)
     buyer_normal: np.ndarray     # (B,) each buyer's normal stock just after arrivals
-    buyer_buffer: np.ndarray     # (B,) each buyer's buffer: its commodity's buffer share times its normal stock
+    buyer_buffer: np.ndarray     # (B,) each buyer's buffer: buffer share times normal stock (final buyers: at most
+    #                              their normal stock above the working days of their inflow)
     buyer_extra: np.ndarray | None  # (T or 1, B) stock each buyer plans above normal (None when none does)
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
@@ -146,6 +147,20 @@ def price_spec(builder: ScheduleBuilder) -> None:
     adjustment = np.array([p.adjustment_days for p in params], dtype=float)
     demand_market = stock_market[np.asarray(core["demand_stock"], dtype=np.intp)]
     buffer = buffer_share * normal_stock
+    buyer_buffer = buffer_share[buyer_market] * normal_buyer
+    working = np.array([p.working_days for p in params], dtype=float)
+    # Final buyers (consumer stocks) keep the working days of their commodity below their buffer.
+    keeps = (working[buyer_market] > 0) & (buyer_buffer > 0) & np.isin(buyers, np.asarray(core["demand_stock"]))
+    if keeps.any():
+        buyer_inflow = np.bincount(lane_buyer, weights=flow, minlength=n_b) if len(flow) else np.zeros(n_b)
+        above = np.maximum(normal_buyer - working[buyer_market] * buyer_inflow, 0.0)
+        lower = keeps & (above < buyer_buffer)
+        if lower.any():
+            # A buyer's buffer is its stock above the working days of its inflow, at most the buffer share (the
+            # markets of buyers whose buffer that lowers sum their buyers' buffers; the others keep share * stock).
+            buyer_buffer = np.where(lower, above, buyer_buffer)
+            kept = np.bincount(buyer_market, weights=buyer_buffer, minlength=n_m)
+            buffer = np.where(np.bincount(buyer_market, weights=lower, minlength=n_m) > 0, kept, buffer)
     # Whether a seller cuts its price below normal output follows what it is (its stage), not its chain.
     cuts = np.array([not sheds_output(idx.commodities[f.output].chain, f.stage) for f in net.facilities], dtype=bool)
     sales_seller = cuts & (normal_seller > 0)
@@ -167,7 +182,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         buffers=bool((buffer > 0).any()),
         target_extra=target_extra,
         buyer_normal=normal_buyer,
-        buyer_buffer=buffer_share[buyer_market] * normal_buyer,
+        buyer_buffer=buyer_buffer,
         buyer_extra=extra.copy() if target_extra is not None else None,
         normal_rate=normal_rate,
         normal_seller=normal_seller,
