@@ -17,8 +17,10 @@ floor and cap; the price closes ``1 / adjustment_days`` of its gap to the
 target. The new prices then scale the day's final demand by
 ``(pi * kappa) ** demand_elasticity`` (``kappa`` the landed-cost factor of
 the day's tariffs) and tilt each lane's target sourcing share by its
-landed-cost ratio at the origin's price, ``ratio ** -sigma``, followed at the
-rate ``1 / switching lag`` (the CES of the tariff shares).
+landed-cost ratio at the origin's price (on a lane under an export control in
+force, the export offer: the higher of the origin's and the buyer's market
+price), ``ratio ** -sigma``, followed at the rate ``1 / switching lag`` (the CES
+of the tariff shares).
 
 :func:`apply` is the one call of the day loop; it returns the day's inputs
 with demand and shares replaced. Prices move no goods.

@@ -15,8 +15,10 @@ over the year. The price index moves ``1 / adjustment days`` of the way to
 pass-through being the input-cost shares times the rises of the inputs' landed cost (price of
 the day before times the duty factor of the input lanes). The new prices scale the final demand by
 ``(pi * landed factor) ** demand elasticity`` and tilt each lane's target
-sourcing share by its landed cost at the origin's price (the CES of tariff
-shares), followed at the rate ``1 / switching lag``. Prices move no goods.
+sourcing share by its landed cost at the origin's price (on a lane under an
+export control in force, the higher of the origin's and the buyer's market
+price: the export offer; the CES of tariff shares), followed at the rate
+``1 / switching lag``. Prices move no goods.
 
 Implements docs/model.md §5.9 (prices).
 """
