@@ -236,7 +236,8 @@ def _control_windows(builder: ScheduleBuilder) -> tuple[tuple[int, int, np.ndarr
             lanes = np.flatnonzero(_control_lanes(shock, builder))
             if stop > first and len(lanes):
                 out.append((int(first), int(stop), lanes.astype(np.intp)))
-    return tuple(out)
+    # In an order that does not depend on the order of the shocks (only the union in force on a day is read).
+    return tuple(sorted(out, key=lambda w: (w[0], w[1], w[2].tolist())))
 
 
 def control_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
