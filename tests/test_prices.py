@@ -342,40 +342,42 @@ def _chip_network():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("engine", ["vector", "des"])
 def test_chip_buyers_draw_their_buffer_before_the_draw_counts_as_scarcity(engine) -> None:
-    # The US consumer's normal stock just after arrivals is 100 + 10 landing = 110 chips; the chip buffer
-    # share is 1 - 5/40 (U.S. Commerce 2022 RFI), a buffer of 96.25. The fab stops on day 0: on day t the
-    # consumer holds 110 - 10 t (0 from day 11). The draw counts only beyond the buffer, so the price is
-    # exactly the reference through day 9; then the gap is (10 t - 96.25) / 365 / 10 (at most 13.75 / 3650),
-    # plus, from day 11, the account of final demand it cannot serve (10 a day, kept 1 - 1/60 a day): the
-    # buffer covers the stock drawn, never the demand lost.
-    from supplychain.model.prices import CHIP_BUFFER_SHARE
-    assert CHIP_BUFFER_SHARE == 0.875
+    # The US consumer's normal stock just after arrivals is 100 + 10 landing = 110 chips, 11 days of its inflow of
+    # 10 a day. Its buffer is its stock above the 5 working days chip buyers keep, at most the buffer share
+    # 1 - 5/40 of its normal stock (U.S. Commerce 2022 RFI: 40 days in 2019, under 5 in 2021):
+    # min(0.875 * 110, 110 - 5 * 10) = 60. The fab stops on day 0: on day t the consumer holds 110 - 10 t (0
+    # from day 11). The draw counts only beyond the buffer, so the price is exactly the reference through day 6;
+    # then the gap is (10 t - 60) / 365 / 10 (at most 50 / 3650), plus, from day 11, the account of final demand
+    # it cannot serve (10 a day, kept 1 - 1/60 a day): the buffer covers the stock drawn, never the demand lost.
+    from supplychain.model.prices import CHIP_BUFFER_SHARE, CHIP_WORKING_DAYS
+    assert (CHIP_BUFFER_SHARE, CHIP_WORKING_DAYS) == (0.875, 5.0)
     sc = Scenario(_chip_network(), horizon_days=16,
                   shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="TW.fab"),))
     p = price_params("semiconductors")
     pi, account, expected = 1.0, 0.0, [1.0]
     for t in range(1, 16):
         account = account * (1.0 - 1.0 / p.adjustment_days) + (10.0 if t >= 11 else 0.0)
-        counted = max(min(10.0 * t, 110.0) - 96.25, 0.0) + account
+        counted = max(min(10.0 * t, 110.0) - 60.0, 0.0) + account
         target = (1.0 - counted / 365.0 / 10.0) ** (-1.0 / p.exponent) if counted else 1.0
         pi += (target - pi) / p.adjustment_days
         expected.append(pi)
     index = _index(simulate(sc, engine=engine), "chip", "US")
-    assert index[:10].tolist() == [1.0] * 10
+    assert index[:7].tolist() == [1.0] * 7
     np.testing.assert_allclose(index, expected, rtol=1e-12)
 
 
 def test_stock_above_normal_lowers_a_chip_price_only_beyond_the_buffer() -> None:
     # Demand halves while 60 days of chips are in transit: the US consumer gains about 5 chips a day above its
-    # normal 110. Stock above normal up to the buffer (96.25) refills buffers and is no glut, as the draw
-    # below normal is no scarcity: the price stays exactly at the reference for weeks, then falls.
+    # normal 110. Stock above normal up to the buffer (min(0.875 * 110, 110 - 5 * 10) = 60) refills buffers and
+    # is no glut, as the draw below normal is no scarcity: the price stays exactly at the reference for 12 days
+    # (60 chips), then falls.
     import dataclasses
     net = _chip_network()
     net = dataclasses.replace(net, lanes=(dataclasses.replace(net.lanes[0], lead_time=Fixed(60.0)),))
     sc = Scenario(net, horizon_days=60, shocks=(DemandShock(start=0, region="US", commodity="chip", factor=0.5),))
     vec, des = (_index(simulate(sc, engine=e), "chip", "US") for e in ("vector", "des"))
     np.testing.assert_array_equal(vec, des)
-    assert vec[:15].tolist() == [1.0] * 15
+    assert vec[:13].tolist() == [1.0] * 13 and vec[13] < 1.0
     assert vec[-1] < 0.95 and (np.diff(vec[20:]) < 0).all()
 
 

@@ -246,6 +246,17 @@ def gallium() -> None:
             row = "".join(f"{index(res, 'gallium', r)[t]:>8.2f}" for r in regions)
             print(f"   {label:<40}{row}   {published}")
     print(f"   paths from the start: {_paths(res, 'gallium', ('CN', 'JP', 'KR', 'US'))}")
+    lanes = [(j, *res.coords.region["lane"][j].split(">")) for j in range(len(res.coords.lane))
+             if res.coords.commodity["lane"][j] == "gallium"]
+    shares = []
+    for region in ("US", "JP"):
+        into = [j for j, _, dst in lanes if dst == region]
+        cn = [j for j, src, dst in lanes if dst == region and src == "CN"]
+        first, last = (res.arrivals[:, days][:, :, cn].sum() / res.arrivals[:, days][:, :, into].sum()
+                       for days in (slice(0, 60), slice(res.n_days - 120, res.n_days)))
+        shares.append(f"{region} {first:.2f} -> {last:.2f}")
+    print(f"   share of gallium arrivals from CN, first 60 days -> last 120: {'; '.join(shares)} (buyers should "
+          "not move towards a controlled exporter because its home price fell, docs/model.md §5.9 sourcing)")
     print("   published: China's domestic price expected to fall as the controls kept supply at home (SMM via "
           "Bloomberg, 14 Jul 2023); Rotterdam +114 % by 15 Dec 2023 (Fastmarkets)")
 

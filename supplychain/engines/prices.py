@@ -17,8 +17,10 @@ floor and cap; the price closes ``1 / adjustment_days`` of its gap to the
 target. The new prices then scale the day's final demand by
 ``(pi * kappa) ** demand_elasticity`` (``kappa`` the landed-cost factor of
 the day's tariffs) and tilt each lane's target sourcing share by its
-landed-cost ratio at the origin's price, ``ratio ** -sigma``, followed at the
-rate ``1 / switching lag`` (the CES of the tariff shares).
+landed-cost ratio at the origin's price (on a lane under an export control in
+force, the export offer: the higher of the origin's and the buyer's market
+price), ``ratio ** -sigma``, followed at the rate ``1 / switching lag`` (the CES
+of the tariff shares).
 
 :func:`apply` is the one call of the day loop; it returns the day's inputs
 with demand and shares replaced. Prices move no goods.
@@ -39,6 +41,7 @@ from ..compile.rules.prices import (
     RESTOCKING_DAYS,
     SALES_DAYS,
     PriceSpec,
+    control_bound,
     quota_bound,
 )
 from .day import DayInputs
@@ -318,18 +321,30 @@ def _owed_short(c: Compiled, s, short: np.ndarray) -> np.ndarray:  # type: ignor
     return out
 
 
-def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray, moved_markets: np.ndarray) -> None:
+def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray, moved_markets: np.ndarray,
+          day: int) -> None:
     """Move each lane's sourcing tilt towards its landed-cost ratio ** -sigma (docs/model.md §5.9, sourcing).
 
-    Only lanes whose origin price or tilt differs from 1 in some run can
-    change; the others keep a tilt of exactly 1, so they are skipped.
+    The price read is the origin market's, or on a lane under an export
+    control in force on ``day`` the higher of the origin's and the buyer's
+    market's (the export offer). Only lanes whose price read or tilt differs
+    from 1 in some run can change; the others keep a tilt of exactly 1, so
+    they are skipped.
     """
     moved = np.zeros(spec.n_markets, dtype=bool)
     moved[moved_markets] = True
-    lanes = np.flatnonzero(moved[spec.lane_market] | ps.tilted)
+    pick = moved[spec.lane_market] | ps.tilted
+    bound = control_bound(spec, day, c.n_lanes)
+    if bound is not None:
+        pick |= bound & moved[spec.lane_dest_market]
+    lanes = np.flatnonzero(pick)
     if not len(lanes):
         return
     origin = ps.index[:, spec.lane_market[lanes]]
+    if bound is not None and bound[lanes].any():
+        # Under an export control, exports are offered at the higher of the exporter's and the buyer's price.
+        offer = np.maximum(origin, ps.index[:, spec.lane_dest_market[lanes]])
+        origin = np.where(bound[lanes], offer, origin)
     tau = np.broadcast_to(tariff, (c.n_lanes,))[lanes] if np.ndim(tariff) == 1 else tariff[:, lanes]
     price, freight = c.lane_price[lanes], c.lane_freight[lanes]
     at_reference = price * (1.0 + tau) + freight
@@ -401,7 +416,7 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
         ps.share = None
         return inp  # every price at its reference, every tilt 1 and no tariff: the day's inputs stand
     tariff = c.schedules.day("tariff", min(s.day, c.n_days - 1))
-    _tilt(c, spec, ps, tariff, moved)
+    _tilt(c, spec, ps, tariff, moved, s.day)
     ps.share = _tilted_share(c, ps, inp.share)
     changes: dict[str, np.ndarray] = {}
     if ps.share is not None:

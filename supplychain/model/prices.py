@@ -36,7 +36,9 @@ within the ranges of the sources named beside them, listed in
   from 40 days in 2019 to less than 5 days in 2021 (U.S. Department of
   Commerce (2022), *Results from Semiconductor Supply Chain Request for
   Information*, 25 January 2022, key findings), so the semiconductor
-  buffer share is ``1 - 5/40 = 0.875``; mineral prices are quoted weekly in
+  buffer share is ``1 - 5/40 = 0.875``, and the buffer is the stock above the
+  5 **working days** buyers keep (at most that share): a buyer that normally
+  holds 5 days, as in 2021, has no buffer left to draw; mineral prices are quoted weekly in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
 * sellers asked for less than their normal output either **shed output** at
@@ -80,6 +82,7 @@ from .._validation import fail
 
 __all__ = [
     "CHIP_BUFFER_SHARE",
+    "CHIP_WORKING_DAYS",
     "PRICE_DEFAULTS",
     "RESTOCKING_DAYS",
     "SALES_DAYS",
@@ -104,6 +107,12 @@ SALES_DAYS = 30.0
 #: by at most about 20 % (U.S. Department of Commerce 2022, Results from Semiconductor Supply Chain RFI).
 CHIP_BUFFER_SHARE = 1.0 - 5.0 / 40.0
 
+#: Days of its own normal inflow a chip buyer keeps when it has drawn its buffer: the median chip consumer's
+#: inventory fell from 40 days (2019) to under 5 days (2021) (U.S. Department of Commerce 2022, Results from
+#: Semiconductor Supply Chain RFI). The buffer is the stock above these days, at most the buffer share of the
+#: normal stock: a buyer that normally holds 40 days draws 35 before the draw counts, one that holds 5 draws none.
+CHIP_WORKING_DAYS = 5.0
+
 
 @dataclass(frozen=True)
 class PriceParams:
@@ -123,6 +132,10 @@ class PriceParams:
     buffer_share : float
         Share of its buyers' normal stock a market draws before the draw
         counts in its gap, in ``[0, 1]`` (0: every unit drawn counts; default).
+    working_days : float
+        Days of its normal inflow a buyer keeps below its buffer (``>= 0``,
+        default 0): a buyer's buffer is its stock above these days, at most
+        ``buffer_share`` of its normal stock (docs/model.md §5.9).
     sheds_output : bool
         ``True`` (default): sellers asked for less than their normal output
         shed output at the reference price (horizontal supply below normal
@@ -153,6 +166,7 @@ class PriceParams:
     cap: float
     buffer_share: float = 0.0
     sheds_output: bool = True
+    working_days: float = 0.0
 
     def __post_init__(self) -> None:
         checks = (("demand_elasticity", -10.0 <= self.demand_elasticity <= 0.0, "in [-10, 0]"),
@@ -160,7 +174,8 @@ class PriceParams:
                   ("adjustment_days", 1.0 <= self.adjustment_days <= 3650.0, "in [1, 3650]"),
                   ("floor", 0.0 < self.floor <= 1.0, "in (0, 1]"),
                   ("cap", 1.0 <= self.cap <= 1000.0, "in [1, 1000]"),
-                  ("buffer_share", 0.0 <= self.buffer_share <= 1.0, "in [0, 1]"))
+                  ("buffer_share", 0.0 <= self.buffer_share <= 1.0, "in [0, 1]"),
+                  ("working_days", 0.0 <= self.working_days <= 3650.0, "in [0, 3650]"))
         for name, ok, expected in checks:
             if not ok:
                 raise fail(name, expected, getattr(self, name), "PriceParams")
@@ -178,7 +193,8 @@ PRICE_DEFAULTS: dict[str, PriceParams] = {
     "batteries": PriceParams(demand_elasticity=-0.10, supply_elasticity=0.20, adjustment_days=30.0,
                              floor=0.5, cap=5.0),
     "semiconductors": PriceParams(demand_elasticity=-0.05, supply_elasticity=0.05, adjustment_days=60.0,
-                                  floor=0.5, cap=5.0, buffer_share=CHIP_BUFFER_SHARE),
+                                  floor=0.5, cap=5.0, buffer_share=CHIP_BUFFER_SHARE,
+                                  working_days=CHIP_WORKING_DAYS),
     "default": PriceParams(demand_elasticity=-0.20, supply_elasticity=0.20, adjustment_days=30.0,
                            floor=0.5, cap=5.0),
 }

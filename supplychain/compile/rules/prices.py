@@ -20,12 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from ...model import ExportControl
 from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, price_params, sheds_output
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
+from .trade import _control_lanes
 
-__all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "SALES_DAYS", "PriceSpec", "price_spec", "quota_bound"]
+__all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "SALES_DAYS", "PriceSpec", "control_bound", "price_spec",
+           "quota_bound"]
 
 #: Distance from 0 within which a market's gap counts as 0 (the scarcity part of the target stays at 1).
 NEUTRAL_TOLERANCE = 1e-9
@@ -52,7 +55,8 @@ class PriceSpec:
     buffers: bool                # some market has a buffer
     target_extra: np.ndarray | None  # (T or 1, M) stock buyers plan above normal (front-loading, safety stock)
     buyer_normal: np.ndarray     # (B,) each buyer's normal stock just after arrivals
-    buyer_buffer: np.ndarray     # (B,) each buyer's buffer: its commodity's buffer share times its normal stock
+    buyer_buffer: np.ndarray     # (B,) each buyer's buffer: buffer share times normal stock (final buyers: at most
+    #                              their normal stock above the working days of their inflow)
     buyer_extra: np.ndarray | None  # (T or 1, B) stock each buyer plans above normal (None when none does)
     normal_rate: np.ndarray      # (M,) sum of suppliers' steady flow out
     normal_seller: np.ndarray    # (F,) each supplier's steady flow out
@@ -85,6 +89,8 @@ class PriceSpec:
     sales_band: np.ndarray         # (F,) sales a seller loses before it cuts its price: its normal output stock / year
     counts_sales: bool             # some seller's lost sales count
     quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
+    control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of every export control
+    lane_dest_market: np.ndarray | None = None  # (L,) market of each lane's buyer (the destination's price)
 
     @property
     def n_markets(self) -> int:
@@ -141,6 +147,20 @@ def price_spec(builder: ScheduleBuilder) -> None:
     adjustment = np.array([p.adjustment_days for p in params], dtype=float)
     demand_market = stock_market[np.asarray(core["demand_stock"], dtype=np.intp)]
     buffer = buffer_share * normal_stock
+    buyer_buffer = buffer_share[buyer_market] * normal_buyer
+    working = np.array([p.working_days for p in params], dtype=float)
+    # Final buyers (consumer stocks) keep the working days of their commodity below their buffer.
+    keeps = (working[buyer_market] > 0) & (buyer_buffer > 0) & np.isin(buyers, np.asarray(core["demand_stock"]))
+    if keeps.any():
+        buyer_inflow = np.bincount(lane_buyer, weights=flow, minlength=n_b) if len(flow) else np.zeros(n_b)
+        above = np.maximum(normal_buyer - working[buyer_market] * buyer_inflow, 0.0)
+        lower = keeps & (above < buyer_buffer)
+        if lower.any():
+            # A buyer's buffer is its stock above the working days of its inflow, at most the buffer share (the
+            # markets of buyers whose buffer that lowers sum their buyers' buffers; the others keep share * stock).
+            buyer_buffer = np.where(lower, above, buyer_buffer)
+            kept = np.bincount(buyer_market, weights=buyer_buffer, minlength=n_m)
+            buffer = np.where(np.bincount(buyer_market, weights=lower, minlength=n_m) > 0, kept, buffer)
     # Whether a seller cuts its price below normal output follows what it is (its stage), not its chain.
     cuts = np.array([not sheds_output(idx.commodities[f.output].chain, f.stage) for f in net.facilities], dtype=bool)
     sales_seller = cuts & (normal_seller > 0)
@@ -162,7 +182,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         buffers=bool((buffer > 0).any()),
         target_extra=target_extra,
         buyer_normal=normal_buyer,
-        buyer_buffer=buffer_share[buyer_market] * normal_buyer,
+        buyer_buffer=buyer_buffer,
         buyer_extra=extra.copy() if target_extra is not None else None,
         normal_rate=normal_rate,
         normal_seller=normal_seller,
@@ -198,7 +218,52 @@ def price_spec(builder: ScheduleBuilder) -> None:
         sales_band=sales_band,
         counts_sales=bool(sales_seller.any()),
         quota_windows=tuple((int(q.first), int(q.stop), np.asarray(q.lanes, dtype=np.intp)) for q in quotas),
+        control_windows=_control_windows(builder),
+        lane_dest_market=buyer_market[lane_buyer],
     )
+
+
+def _control_windows(builder: ScheduleBuilder) -> tuple[tuple[int, int, np.ndarray], ...]:
+    """``(first, stop, lanes)`` of every export control (ban, licence or quota) with days in the horizon.
+
+    A buyer's sourcing tilt reads the price of an export offer on these lanes while the control is in force,
+    not the exporter's home price (docs/model.md §5.9, sourcing).
+    """
+    out = []
+    for shock in (*builder.scenario.shocks, *builder.scenario.responses):
+        if isinstance(shock, ExportControl):
+            first, stop = builder.window(shock)
+            lanes = np.flatnonzero(_control_lanes(shock, builder))
+            if stop > first and len(lanes):
+                out.append((int(first), int(stop), lanes.astype(np.intp)))
+    # In an order that does not depend on the order of the shocks (only the union in force on a day is read).
+    return tuple(sorted(out, key=lambda w: (w[0], w[1], w[2].tolist())))
+
+
+def control_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
+    """Lanes of an export control (any mode) in force on ``day``, (L,) bool; ``None`` when there is none.
+
+    Export offers on them are priced at the higher of the exporter's and the buyer's market price
+    (docs/model.md §5.9, sourcing).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> spec = SimpleNamespace(control_windows=((5, 10, np.array([1])),))
+    >>> control_bound(spec, 10, 3) is None, control_bound(spec, 9, 3).tolist()
+    (True, [False, True, False])
+    """
+    return _bound(spec.control_windows, day, n_lanes)
+
+
+def _bound(windows: tuple[tuple[int, int, np.ndarray], ...], day: int, n_lanes: int) -> np.ndarray | None:
+    bound = None
+    for first, stop, lanes in windows:
+        if first <= day < stop:
+            if bound is None:
+                bound = np.zeros(n_lanes, dtype=bool)
+            bound[lanes] = True
+    return bound
 
 
 def quota_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
@@ -214,13 +279,7 @@ def quota_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
     >>> quota_bound(spec, 4, 3) is None, quota_bound(spec, 5, 3).tolist()
     (True, [False, True, False])
     """
-    bound = None
-    for first, stop, lanes in spec.quota_windows:
-        if first <= day < stop:
-            if bound is None:
-                bound = np.zeros(n_lanes, dtype=bool)
-            bound[lanes] = True
-    return bound
+    return _bound(spec.quota_windows, day, n_lanes)
 
 
 def _planned_extra(builder: ScheduleBuilder, n_b: int) -> np.ndarray:

@@ -15,8 +15,10 @@ over the year. The price index moves ``1 / adjustment days`` of the way to
 pass-through being the input-cost shares times the rises of the inputs' landed cost (price of
 the day before times the duty factor of the input lanes). The new prices scale the final demand by
 ``(pi * landed factor) ** demand elasticity`` and tilt each lane's target
-sourcing share by its landed cost at the origin's price (the CES of tariff
-shares), followed at the rate ``1 / switching lag``. Prices move no goods.
+sourcing share by its landed cost at the origin's price (on a lane under an
+export control in force, the higher of the origin's and the buyer's market
+price: the export offer; the CES of tariff shares), followed at the rate
+``1 / switching lag``. Prices move no goods.
 
 Implements docs/model.md §5.9 (prices).
 """
@@ -91,6 +93,8 @@ class Prices:
         self.sales_seller = spec.sales_seller.tolist() if spec.counts_sales else None
         self.sales_band = spec.sales_band.tolist()
         self.quota_windows = [(first, stop, lanes.tolist()) for first, stop, lanes in spec.quota_windows]
+        self.control_windows = [(first, stop, lanes.tolist()) for first, stop, lanes in spec.control_windows]
+        self.lane_dest_market = spec.lane_dest_market.tolist()
 
     def update(self, run: Run, t: int, tariff: list[float], demand: list[float]) -> None:
         """Move every market's price one day towards its target, then (with feedback) every lane's tilt.
@@ -168,8 +172,15 @@ class Prices:
                 base = self.base_cost[d]
                 now = sum([w * (price[l] * (1.0 + tariff[l]) + freight[l]) for l, w in pairs])
                 self.landed[d] = now / base if base > 0 else 1.0
+        controlled = set()
+        for first, stop, lanes in self.control_windows:
+            if first <= t < stop:
+                controlled.update(lanes)
         for l, m in enumerate(self.lane_market):
             origin, rho = self.index[m], self.tilt[l]
+            if l in controlled:
+                # Under an export control, exports are offered at the higher of the exporter's and the buyer's price.
+                origin = max(origin, self.index[self.lane_dest_market[l]])
             if origin == 1.0 and rho == 1.0:
                 continue  # landed cost at the reference price: no tilt to follow
             at_reference = price[l] * (1.0 + tariff[l]) + freight[l]
