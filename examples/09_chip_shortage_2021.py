@@ -4,10 +4,9 @@ Covers:
 - ``Results.value_added_loss`` (ARIO, model.md §8.3), ``gdp_at_risk``, ``chain_shortfall_usd``, ``plot_value_added_loss``
 
 Scenario:
-  Inputs from sources, none fitted. Mature chips (foundry- and IDM-made): demand +17 % over 2019 (US Commerce, RFI, Jan
-  2022); fabs at full, not 2019's utilisation: +13 % (UMC: 88.5 % in 2019, '100 %+' in 2021), no capacity added; 5 days of
-  stock at users, packagers, fabs (RFI: 40 in 2019, under 5 in 2021). Texas storm (15 Feb, ~6 weeks, 30 % of US capacity);
-  Renesas fire (IDM; N3 out 19 Mar-17 Apr, full 24 Jun; 10 % of Japan's capacity); Malaysia (Jun-Sep, 30 % of ROW's back end).
+  Inputs from sources, none fitted. Mature chips (foundry- and IDM-made): demand +17 % over 2019 (US Commerce RFI, 2022); fabs at full
+  (+13 %, UMC), none added; 5 days at packagers, fabs, users x own cover/40 (RFI: 40 in 2019, <5 in 2021). Texas storm (15 Feb, 6 wk,
+  30 % of US); Renesas fire (IDM, 19 Mar-17 Apr, full 24 Jun, 10 % of JP); Malaysia (Jun-Sep, 30 % of ROW's back end).
 """
 
 import argparse
@@ -32,10 +31,10 @@ DEMAND, SUPPLY = 1.17, round(1.0 / 0.885, 4)   # 2021 over 2019: RFI demand; fab
 
 
 def lean_start(net: sc.Network, days: float = LEAN_DAYS, allocation: str = "auto") -> sc.Network:
-    """``net`` holding and aiming at ``days`` of mature chips at users, packagers, fabs (2021), rationing by ``allocation``."""
+    """``net`` holding ``days`` of mature chips at packagers, fabs, users (their cover x days/40), rationing by ``allocation``."""
     lean = sc.DaysOfCover(days)   # the normal stock the prices read too (a cover change on top would count twice)
-    demands = [dataclasses.replace(d, initial_inventory=days * d.rate_per_day, policy=lean) if d.commodity in MATURE
-               else d for d in net.demands]
+    demands = [dataclasses.replace(d, initial_inventory=(k := days * d.policy.days / 40.0) * d.rate_per_day, policy=sc.DaysOfCover(k))
+               if d.commodity in MATURE else d for d in net.demands]   # each user segment's 2019 cover x 5/40 (RFI median)
     facilities = [dataclasses.replace(f, initial_inventory={**dict(f.initial_inventory), **{
         k: days * RUN * f.capacity_per_day * dict(f.recipe).get(k, 1.0) for k, _ in f.policies if k in MATURE}},
         policies={k: lean if k in MATURE and k != f.output else p for k, p in f.policies}, allocation=allocation)
@@ -66,30 +65,31 @@ def auto_losses(loss, table):
 
 
 def main(horizon: int, out: str | None) -> None:
-    scenario, table = shortage_2021(horizon), load_io_table()   # gap below: the scenario without the disruptions
-    shocked, base, gap = (sc.simulate(s, engine="vector", seed=SEED) for s in (scenario, scenario.without_shocks(),
-                                                                               shortage_2021(horizon, disruptions=False)))
+    scenario, table = shortage_2021(horizon), load_io_table()
+    shocked, base = (sc.simulate(s, engine="vector", seed=SEED) for s in (scenario, scenario.without_shocks()))
     loss, at_risk, peak = shocked.value_added_loss(), gdp_at_risk(shocked, baseline=base), market_prices(shocked, MATURE[0])[1].max()
     short = (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()   # peak: over the reference (§5.9, not fed back)
-    for region, row in at_risk.iterrows():
-        print(f"  value added lost {region:<4}{format_usd(row.loss_mean_usd):>8} ({row.gdp_at_risk_share:.2%} of GDP)")
+    print("\n".join(f"  value added lost {r:<4}{format_usd(x.loss_mean_usd):>8} ({x.gdp_at_risk_share:.2%} of GDP)" for r, x in at_risk.iterrows()))
     print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} of value added per $1 of chips "
           f"not delivered ({format_usd(short)} over {horizon} days); mature-chip price peak {peak:.2f}x")
-    (units, revenue), alone = auto_losses(loss, table), auto_losses(gap.value_added_loss(), table)[0]
-    print(f"\nMotor vehicles (C29), {horizon} days: output {units.sum() / WORLD_VEHICLES_2019:.1%} below normal\n"
-          f"{'':34}{'vehicles lost':>15}{'revenue lost':>16}")
-    for name, (n, usd) in {"model": (units.sum(), revenue), **PUBLISHED}.items():
+    gap = sum(x * (r.demand - r.delivered).sum(axis=(0, 1)) for x, r in ((1, shocked), (-1, base)))   # every car needs its chips:
+    auto = [[k for k, d in enumerate(scenario.network.demands) if d.commodity in CHIPS and (d.segment, d.region) == ("automotive", r)]
+            for r in table.regions]   # vehicles lost = the automotive buyers' shortfall share x vehicles made in the region
+    c29, (units, revenue), dem = table.output[:, table.sectors.index("C29")], auto_losses(loss, table), shocked.demand.sum(axis=(0, 1))
+    seg = c29 / c29.sum() * WORLD_VEHICLES_2019 * [gap[k].sum() / dem[k].sum() for k in auto]
+    print(f"\nMotor vehicles, {horizon} days: C29 output {units.sum() / WORLD_VEHICLES_2019:.1%} below normal\n{'':34}{'vehicles lost':>15}{'revenue lost':>16}")
+    model = {"model: C29 in the impact layer": (units.sum(), revenue), "model: automotive buyers' chips": (seg.sum(), None)}
+    for name, (n, usd) in {**model, **PUBLISHED}.items():
         print(f"{name:34}{n / 1e6:13.1f} M{format_usd(usd) if usd else 'n/a':>16}")
-    print(f"\n{'share by region':16}{'model':>8}{'demand gap alone':>18}   AutoForecast Solutions (Nov 2021, 11.3 M)")
+    print(f"\n{'share by region':16}{'C29':>8}{'automotive buyers':>19}   AutoForecast Solutions (Nov 2021, 11.3 M)")
     for regions, (name, n) in AFS_REGIONS.items():
-        share = [sum(u[table.regions.index(r)] for r in regions) / max(u.sum(), 1.0) for u in (units, alone)]
-        print(f"{'+'.join(regions):16}{share[0]:8.0%}{share[1]:18.0%}   {n / 11.261e6:4.0%} {name}")
-    print(f"\nWhy below: the demand gap alone loses {alone.sum() / 1e6:.1f} M vehicles, the disruptions add "
-          f"{units.sum() / 1e6 - alone.sum() / 1e6:.1f} M; one buyer per region (docs/assumptions.md, 2021 chip shortage)")
+        share = [sum(u[table.regions.index(r)] for r in regions) / max(u.sum(), 1.0) for u in (units, seg)]
+        print(f"{'+'.join(regions):16}{share[0]:8.0%}{share[1]:19.0%}   {n / 11.261e6:4.0%} {name}")
+    print("\nThe readings differ by substitution (10 % of a short chip's use within 180 days, §8.3); automakers are not served last")
     if out is None:
         return print("figure not written: --out DIR saves it")
-    (ax := plot_value_added_loss(loss)).set_title("2021 chip shortage (approximation): value added lost")
-    ax.figure.savefig(f"{out}/09_chip_shortage_2021.png", dpi=90, bbox_inches="tight")
+    plot_value_added_loss(loss).set_title("2021 chip shortage (approximation): value added lost").figure.savefig(
+        f"{out}/09_chip_shortage_2021.png", dpi=90, bbox_inches="tight")
     print(f"saved {out}/09_chip_shortage_2021.png")
 
 

@@ -226,7 +226,7 @@ def test_ids_follow_the_naming_convention(network):
     for f in network.facilities:
         assert f.id == f"{f.region}.{f.stage}.{f.output}"
     for d in network.demands:
-        assert d.id == f"{d.region}.demand.{d.commodity}"
+        assert d.id == f"{d.region}.demand.{d.commodity}" + (f".{d.segment}" if d.segment else "")
     for c in network.commodities:
         assert c.id.replace("_", "").isalnum() and c.id == c.id.lower()
         assert c.chain in ("minerals", "batteries", "semiconductors")
@@ -253,7 +253,8 @@ def test_reference_values_are_in_plausible_ranges(network):
         assert l.freight_usd_per_unit >= 0
     for d in network.demands:
         if d.commodity in CHIPS:
-            assert d.policy.days == 40.0  # US Commerce RFI: 40 days of chips held in 2019
+            # US Commerce RFI: 40 days of chips held in 2019; automotive buyers one two-week order cycle
+            assert d.policy.days == (14.0 if d.segment == "automotive" else 40.0)
 
 
 def test_lead_times_follow_the_calibration(network):
@@ -354,7 +355,7 @@ def test_baseline_simulation_stays_in_steady_state():
         pytest.skip("supplychain.simulate not available yet")
     res = sc.simulate(load_baseline(horizon_days=365), engine="des", seed=0)
     summary = res.summary()
-    assert len(summary) == len(res.scenario.network.demands)
+    assert len(summary) == len({(d.region, d.commodity) for d in res.scenario.network.demands})
     low = summary[summary["fill_rate"] < 0.99]
     assert low.empty, low.to_string()
     initial = np.asarray(res.initial_inventory, dtype=float)

@@ -89,12 +89,13 @@ def test_the_mature_chip_price_rises_where_chips_are_short(runs):
 
 def test_turn_and_earn_is_an_option_on_the_mature_chip_makers_only(example, runs):
     # allocation by recent purchases (docs/model.md §5.7) is offered on every mature fab and packager and nothing
-    # else; the example keeps the default: with one buyer per region and no 2020 in the scenario, the records
-    # follow what each region is shipped, and the year's vehicle loss moves by 2 % (docs/assumptions.md)
+    # else; the example keeps the default: with no 2020 in the scenario the records follow what each buyer is
+    # shipped, so the lean automotive buyers, shipped less once short, fall further behind: the year's vehicle
+    # loss moves by about 15 %, not by the 2x that serving automakers last in 2021 would need
     from supplychain.impact import load_io_table
     table, recent = load_io_table(), sc.simulate(example.shortage_2021(365, allocation="recent"), engine="vector", seed=1)
     units = [example.auto_losses(r.value_added_loss(), table)[0].sum() for r in (runs[True], recent)]
-    assert units[1] == pytest.approx(units[0], rel=0.1) and units[1] != units[0]
+    assert units[1] == pytest.approx(units[0], rel=0.25) and units[1] != units[0]
     nets = {rule: example.shortage_2021(30, allocation=rule).network for rule in ("auto", "recent")}
     ruled = {f.id: f.allocation for f in nets["recent"].facilities}
     mature = {f.id for f in nets["auto"].facilities if f.output in example.MATURE}

@@ -3,6 +3,7 @@ table and its derivation, and value added lost in Results, ensembles, archives, 
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 
@@ -139,6 +140,8 @@ def test_table_reproduces_gdp_and_is_productive():
 # From shortfalls to losses -------------------------------------------------------------------
 def test_a_regional_chip_shortfall_caps_the_dependent_industries_of_that_region():
     net = sc.load_baseline(horizon_days=5).network
+    # one pooled buyer per region and chip class (segments map to their own sectors: tests/test_segments_demand.py)
+    net = dataclasses.replace(net, demands=tuple(dataclasses.replace(d, segment=None) for d in net.demands))
     t = load_io_table()
     imap = InputMap.build(net, t, rationing="pro_rata")
     demand = np.ones((1, len(net.demands)))

@@ -83,7 +83,13 @@ def test_intermediate_buyers_keep_the_buffer_share_and_final_buyers_at_most_thei
                         share)
     np.testing.assert_array_equal(spec.buyer_buffer, expected)
     lowered = expected < share
-    assert [spec.labels[m] for m in spec.buyer_market[lowered]] == [("fluorinated_polyimide", "KR")]
+    # and the automotive chip buyers (14 days of cover, 0.875 * 15 > 15 - 5): the only chip buyers lowered.
+    lowered_markets = {spec.labels[m] for m in spec.buyer_market[lowered]}
+    assert ("fluorinated_polyimide", "KR") in lowered_markets
+    chip_markets = lowered_markets - {("fluorinated_polyimide", "KR")}
+    assert chip_markets and all(commodity.endswith("_chip") for commodity, _ in chip_markets)
+    automotive = {(d.commodity, d.region) for d in sc.network.demands if d.segment == "automotive"}
+    assert chip_markets <= automotive
     untouched = ~np.isin(np.arange(len(spec.labels)), spec.buyer_market[lowered])
     np.testing.assert_array_equal(spec.buffer[untouched], (np.where(spec.buffer > 0, CHIP_BUFFER_SHARE, 0.0)
                                                            * spec.normal_stock)[untouched])

@@ -52,7 +52,7 @@ def test_target_shortfall_is_the_knockouts_own_shortfall_beyond_the_baseline():
 def test_target_tries_only_facilities_upstream_of_it():
     net = sc.load_baseline().network
     demands = target_demands(net, "US:logic_chip")
-    assert demands == ("US.demand.logic_chip",)
+    assert demands == tuple(f"US.demand.logic_chip.{g}" for g in ("automotive", "industrial", "electronics"))
     upstream = upstream_facilities(net, demands)
     assert "TW.fab.logic_wafer" in upstream and "JP.chemical.photoresist" in upstream
     assert not any(f.startswith(("CN.mine", "KR.cell_plant")) for f in upstream)   # batteries and minerals

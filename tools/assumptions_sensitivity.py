@@ -231,7 +231,19 @@ GROUPS: tuple[Group, ...] = (
           "JP 3 %, KR 3 %, TW 1 %", r"^rate_per_day$", r"assumption: \d+(\.\d+)?%", "only China's location-of-use "
           "share is published (IC Insights 2020); JP from bill-to, US from pre-AI bill-to less Mexico and chips "
           "shipped to Asian assemblers; KR/TW by assembly activity; IEA reports cells only in an aggregate",
-          kind=r"^demand$", item=r"\.demand\.(memory_chip|logic_chip|mature_chip|mature_idm_chip|li_ion_cell)$"),
+          kind=r"^demand$",
+          item=r"\.demand\.(memory_chip|logic_chip|mature_chip|mature_idm_chip|li_ion_cell)(\.[a-z]+)?$"),
+    Group("Chip demand split among end-use segments (automotive by C29 output, industrial by C27 + C28 output, "
+          "electronics the rest; memory and logic with one segment mix)", r"^rate_per_day$",
+          r"buyers' part of the region's use", "WSTS end-use shares are cited (2022); the mature-node split is the "
+          "impact table's use shares and the regional split follows where vehicles and machines are made; "
+          "changing one segment alone changes a region's total", factors=None, range_note="structural",
+          kind=r"^demand$"),
+    Group("Automotive chip buyers hold 14 days (one two-week order cycle)", r"^cover_days$",
+          r"^assumption: one two-week order cycle", "automotive buyers order chips every two weeks under "
+          "just-in-time (Bosch, 2021); no published cover of automotive chip users; 7 days to the 40-day median "
+          "of all users (US Commerce RFI 2022)", factors=(0.5, 40.0 / 14.0), range_note="7 / 40 days",
+          kind=r"^demand$"),
     Group("Germanium consumption by region (JP 8, KR 3, TW 2, ROW 8, CN 45 % of world refined; US from USGS)",
           r"^rate_per_day$", r"of world refined germanium", "no regional germanium consumption is published except "
           "the US (USGS); China's refiners' remainder is added to China's use", kind=r"^demand$"),

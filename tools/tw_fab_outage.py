@@ -3,7 +3,7 @@
 Runs the scorecard's "TW fab outage" (every ``TW`` facility of stages ``fab`` and ``fab_new`` loses
 all capacity from day 30) for several durations on the deterministic baseline and prints, against
 the unshocked baseline, the chain shortfall (chips, cells and magnets not delivered, USD at reference
-prices) by chip class and the world value added lost (ARIO kernel, ``docs/model.md`` §8.3).
+prices) by chip class, end-use segment and region and the world value added lost (ARIO kernel, ``docs/model.md`` §8.3).
 
 Usage: ``python -m tools.tw_fab_outage [--engine vector|des] [--horizon 730] [--days 30,90,120,180]
 [--destroy 0.0] [--second-source 0.2]``. ``--second-source`` sets the second-source share of every
@@ -33,17 +33,22 @@ def outage(base: sc.Scenario, days: int, destroy: float = 0.0, start: int = STAR
                                             end=start + days, destroy_inventory=destroy) for s in stages))
 
 
-def by_class(res: sc.Results, ref: sc.Results) -> dict[str, float]:
-    """Shortfall change in USD by chip commodity (final demand only)."""
+def by_class(res: sc.Results, ref: sc.Results, key: str = "commodity") -> dict[str, float]:
+    """Shortfall change in USD by chip commodity (final demand only), or by ``key`` "segment" or "region"."""
     net = res.scenario.network
     price = {c.id: c.price_usd for c in net.commodities}
     short = lambda r: np.maximum(np.asarray(r.demand, float) - np.asarray(r.delivered, float), 0.0).sum(axis=1)[0]
     d = short(res) - short(ref)
     out: dict[str, float] = {}
     for i, dem in enumerate(net.demands):
-        if dem.commodity.startswith("chip") or "chip" in dem.commodity:
-            out[dem.commodity] = out.get(dem.commodity, 0.0) + d[i] * price[dem.commodity]
+        if "chip" in dem.commodity:
+            label = str(getattr(dem, key) or "pooled")
+            out[label] = out.get(label, 0.0) + d[i] * price[dem.commodity]
     return out
+
+
+def _row(values: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v / 1e9:.2f}bn" for k, v in sorted(values.items()) if abs(v) > 1e6) or "none"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -73,8 +78,9 @@ def main(argv: list[str] | None = None) -> None:
         res = sc.simulate(outage(base, days, a.destroy), engine=a.engine, seed=1)
         short = float(chain_shortfall_usd(res)[0]) - ref_short
         va = float(res.value_added_loss().total.sum()) - ref_va
-        cls = ", ".join(f"{k} {v / 1e9:.2f}bn" for k, v in sorted(by_class(res, ref).items()) if abs(v) > 1e6)
-        print(f"{days:>5} {short / 1e9:>14.2f}bn {va / 1e9:>12.2f}bn  {cls}")
+        print(f"{days:>5} {short / 1e9:>14.2f}bn {va / 1e9:>12.2f}bn  {_row(by_class(res, ref))}")
+        print(f"{'':>38}by segment: {_row(by_class(res, ref, 'segment'))}")
+        print(f"{'':>38}by region: {_row(by_class(res, ref, 'region'))}")
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ _TEXT_KEYS = {
     "region": {"id", "name"},
     "commodity": {"id", "name", "unit", "chain"},
     "facility": {"id", "region", "stage", "output"},
-    "demand": {"id", "region", "commodity"},
+    "demand": {"id", "region", "commodity", "segment"},
     "lane": {"origin", "destination", "commodity"},
     "cycle_time": {"stage", "output"},
 }
@@ -73,7 +73,7 @@ _NUMBER_KEYS = {
     "region": set(),
     "commodity": {"price_usd", "elasticity", "input_cover_days", "output_cover_days"},
     "facility": {"capacity_per_day", "recipe", "restart_days", "restart_ramp_days"},
-    "demand": {"rate_per_day"},
+    "demand": {"rate_per_day", "cover_days"},
     "lane": {"share", "lead_time_days", "freight_usd_per_unit"},
     "cycle_time": {"cycle_time_days"},
 }
@@ -263,8 +263,10 @@ def _network(data_dir: str, random_lead_times: bool) -> Network:
                                    restart_days=_v(f["restart_days"]) if "restart_days" in f else None,
                                    restart_ramp_days=_v(f["restart_ramp_days"]) if "restart_ramp_days" in f
                                    else None))
+    # A demand holds the buyer-side cover of its commodity unless it gives its own (an end-use segment, §5.5).
     demands = [Demand(d["id"], region=d["region"], commodity=d["commodity"], rate_per_day=_v(d["rate_per_day"]),
-                      policy=cover(cover_in, d["commodity"], file, d["id"]))
+                      policy=DaysOfCover(_v(d["cover_days"])) if "cover_days" in d
+                      else cover(cover_in, d["commodity"], file, d["id"]), segment=d.get("segment"))
                for file, d in grouped["demand"]]
     lanes = [Lane(l["origin"], l["destination"], l["commodity"],
                   lead_time=_lead_time(l["lead_time_days"], random_lead_times), share=_v(l["share"]),
@@ -394,7 +396,7 @@ def _unit(kind: str, field: str, record: Mapping[str, Any], units: Mapping[str, 
         if base in ("restart_days", "restart_ramp_days"):
             return "days"
     if kind == "demand":
-        return f"{units.get(record.get('commodity', ''), '?')}/day"
+        return "days" if base == "cover_days" else f"{units.get(record.get('commodity', ''), '?')}/day"
     if kind == "cycle_time":
         return "days"
     if kind == "lane":

@@ -8,6 +8,8 @@ without demand), less what substitution has replaced since its first short day. 
 or pro rata), and a sector short of ``s_j`` whose share ``w`` of output needs ``c`` keeps the
 capacity factor ``kappa = 1 - max_c w s_j`` (docs/model.md §8.3). The ARIO kernel (or the DIIM)
 turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``.
+A demand with an end-use segment the table lists (``Demand.segment``, ``IOTable.segment_use``) is a
+column of its own whose shortfall reaches only the segment's sectors, pro rata among them.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class InputMap:
 
     summing: sparse.csr_matrix   # (K, D): 1 where demand d is column k
     dependence: np.ndarray       # (K, N): share of node n's output that needs column k
-    columns: tuple[tuple[str, str], ...]   # (region, commodity) of each column
+    columns: tuple[tuple[str, str, str | None], ...]   # (region, commodity, segment or None) of each column
     use: np.ndarray              # (K, N): share of column k's supply used by node n
     later: np.ndarray            # (K, N): use of the nodes ranked below n (they absorb a shortfall first)
     group: np.ndarray            # (K, N): use of the nodes of n's rank
@@ -59,11 +61,13 @@ class InputMap:
         """Map ``network``'s demands onto ``table``'s regions and input commodities."""
         if rationing not in RATIONING:
             raise ValueError(f"rationing must be one of {', '.join(RATIONING)}, got {str(rationing)[:80]!r}")
-        columns: list[tuple[str, str]] = []
+        columns: list[tuple[str, str, str | None]] = []
         rows, cols = [], []
         for d, dem in enumerate(network.demands):
             if dem.region in table.regions and dem.commodity in table.dependence:
-                key = (dem.region, dem.commodity)
+                # A segment the table knows is a column of its own; other demands of the commodity pool.
+                seg = getattr(dem, "segment", None)
+                key = (dem.region, dem.commodity, seg if seg in table.segment_use else None)
                 if key not in columns:
                     columns.append(key)
                 rows.append(columns.index(key))
@@ -73,23 +77,26 @@ class InputMap:
         dependence, use, later, group = np.zeros(k_n), np.zeros(k_n), np.zeros(k_n), np.zeros(k_n)
         substitutable, days = np.zeros(len(columns)), np.ones(len(columns))
         price = {c.id: c.price_usd for c in getattr(network, "commodities", ())}
-        for k, (region, commodity) in enumerate(columns):
+        for k, (region, commodity, segment) in enumerate(columns):
             r = table.regions.index(region)
             block = slice(r * n_s, (r + 1) * n_s)
             w = table.dependence[commodity][r]
-            u = table.use.get(commodity)
+            u = table.use.get(commodity) if segment is None else table.segment_use[segment]
             if u is None:        # no market by application: use in proportion to the output that needs it
                 need = w * table.output[r]
                 u = need / need.sum() if need.sum() > 0 else np.full(n_s, 1.0 / n_s)
+            if segment is not None:  # a segment's chips reach its own sectors only, pro rata among them
+                w = np.where(u > 0, w, 0.0)
             theta = table.content.get(commodity)
             if theta is not None:    # no more output can need the input than its supply can serve
                 supply = 365.0 * price.get(commodity, 0.0) * sum(
-                    d.rate_per_day for d in network.demands if (d.region, d.commodity) == (region, commodity))
+                    network.demands[d].rate_per_day for d, row in zip(cols, rows) if row == k)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     w = np.where(theta > 0, np.minimum(w, u * supply / (theta * table.output[r])), w)
             dependence[k, block] = w
             use[k, block] = u
-            rank = table.priority.get(commodity, np.zeros(n_s)) if rationing == "priority" else np.zeros(n_s)
+            rank = table.priority.get(commodity, np.zeros(n_s)) if rationing == "priority" and segment is None \
+                else np.zeros(n_s)
             later[k, block] = [u[rank < rank[j]].sum() for j in range(n_s)]
             group[k, block] = [u[rank == rank[j]].sum() for j in range(n_s)]
             substitutable[k], days[k] = table.substitution.get(commodity, (0.0, 1.0))

@@ -60,6 +60,9 @@ class IOTable:
     working_stock_days : int
         Days of the input the industries hold as working stock: a shortfall is measured over
         that many trailing days (docs/model.md §8.3; 1 measures each day alone).
+    segment_use : dict of str to ndarray (S,)
+        Per end-use buyer segment (``Demand.segment``), the share of its input that goes to
+        each sector: a segment's shortfall reaches only its own sectors (docs/model.md §8.3).
     """
 
     regions: tuple[str, ...]
@@ -74,6 +77,7 @@ class IOTable:
     substitution: dict[str, tuple[float, float]] = field(default_factory=dict)
     content: dict[str, np.ndarray] = field(default_factory=dict)
     working_stock_days: int = 1
+    segment_use: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def sector_of_node(self) -> np.ndarray:
@@ -168,9 +172,19 @@ def parse_io_table(data: dict) -> IOTable:
             raise ValueError(f"substitution: {row['commodity']} has share {share}, days {days}; "
                              "expected a share in [0, 1] and days >= 1")
         substitution[row["commodity"]] = (share, days)
+    segment_use: dict[str, np.ndarray] = {}
+    for row in data.get("segment", []):
+        value = _value(row["value"], "segment")
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"segment: {row['segment']} in {row['sector']} is {value}, expected 0 to 1")
+        segment_use.setdefault(row["segment"], np.zeros(n_s))[sectors.index(row["sector"])] = value
+    for seg, u in segment_use.items():
+        if abs(u.sum() - 1.0) > 1e-6:
+            raise ValueError(f"segment: shares of {seg} sum to {u.sum():.6g}, expected 1")
     return IOTable(regions=regions, sectors=sectors, output=output * 1e9, a=a, value_added=value_added,
                    dependence=dependence, params=params, use=use, priority=priority,
-                   substitution=substitution, content=content, working_stock_days=int(working))
+                   substitution=substitution, content=content, working_stock_days=int(working),
+                   segment_use=segment_use)
 
 
 @lru_cache(maxsize=4)

@@ -425,6 +425,13 @@ class Demand:
         Over-ordering of the consumer stock, as ``Facility.panic``
         (``docs/model.md`` §5.6.5); 0 (the default) is rational planning, -1
         ignores quotes.
+    segment : str, optional
+        End-use buyer segment (for example ``"automotive"``) when a region's
+        demand for a commodity is split among several buyers, each with its own
+        stock and policy (``docs/model.md`` §5.5). ``None`` (the default): one
+        pooled buyer. Two demands of one region and commodity need different
+        segments. The daily rules never read it; the impact layer maps a
+        segment's shortfall to its own industry (§8.3).
 
     Limits: ``rate_per_day`` and ``initial_inventory`` in ``[0, 1e12]`` units;
     ``panic`` in ``[-1, 100]``.
@@ -433,6 +440,8 @@ class Demand:
     --------
     >>> Demand("US.chips", region="US", commodity="chip", rate_per_day=10.0).unmet
     'lost'
+    >>> Demand("US.chips.auto", "US", "chip", 2.0, policy=DaysOfCover(14.0), segment="automotive").segment
+    'automotive'
     """
 
     id: str
@@ -444,10 +453,13 @@ class Demand:
     initial_inventory: float | None = None
     unmet: Literal["lost", "backorder"] = "lost"
     panic: float = 0.0
+    segment: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("id", "region", "commodity"):
             check_id(getattr(self, name), name, "Demand")
+        if self.segment is not None:
+            check_id(self.segment, "segment", "Demand")
         object.__setattr__(self, "panic", check_magnitude(self.panic, "panic", "Demand", self.id, low=-1.0,
                                                                           high=MAX_PANIC))
         object.__setattr__(self, "rate_per_day", check_magnitude(
@@ -512,9 +524,15 @@ class Network:
             check_known(f.region, regions, "region", "Facility", f.id)
             for c in f.stocks:
                 check_known(c, commodities, "commodity", "Facility", f.id)
+        segments: dict[tuple[str, str, str | None], str] = {}
         for d in self.demands:
             check_known(d.region, regions, "region", "Demand", d.id)
             check_known(d.commodity, commodities, "commodity", "Demand", d.id)
+            key = (d.region, d.commodity, d.segment)
+            if d.segment is not None and key in segments:
+                raise fail("segment", f"unique among the demands of {d.commodity!r} in {d.region!r} (demand "
+                           f"{segments[key]!r} has it)", d.segment, "Demand", d.id)
+            segments.setdefault(key, d.id)
         buyers = {**{k: set(f.inputs) for k, f in facilities.items()},
                   **{k: {d.commodity} for k, d in demands.items()}}
         for lane in self.lanes:

@@ -384,7 +384,7 @@ class Results:
         >>> from supplychain import load_baseline, simulate
         >>> res = simulate(load_baseline().with_horizon(5), seed=0)
         >>> ds = res.to_xarray(["demand", "delivered"])
-        >>> ds["delivered"].sel(demand_id="US.demand.logic_chip").dims
+        >>> ds["delivered"].sel(demand_id="US.demand.logic_chip.automotive").dims
         ('run', 'date')
         >>> bool((ds["delivered"].groupby("demand_region").sum() >= 0).all())
         True

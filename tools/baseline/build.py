@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import alternates, batteries, cycle_times, equipment, inventories, minerals, semiconductors
+from . import alternates, batteries, cycle_times, equipment, inventories, minerals, segments, semiconductors
 from .network import Draft
 from .write import render
 
@@ -30,6 +30,8 @@ def build() -> Draft:
     minerals.build(net)
     # Stage covers from published days of inventory replace the chain modules' defaults by commodity.
     inventories.apply(net)
+    # Each region's chip demand split among its end-use buyers (automotive, industrial, electronics).
+    segments.apply(net)
     alternates.build(net)
     return net
 

@@ -42,10 +42,16 @@ class Draft:
         self.file_of[i] = file
         return i
 
-    def demand(self, file: str, region: str, c: str, rate: float, src: str) -> str:
-        i = f"{region}.demand.{c}"
+    def demand(self, file: str, region: str, c: str, rate: float, src: str, segment: str | None = None,
+               cover: V | None = None) -> str:
+        """A final demand; with ``segment``, one end-use buyer of several (id ``region.demand.c.segment``)."""
+        i = f"{region}.demand.{c}" + (f".{segment}" if segment else "")
         assert i not in self.demands, i
         self.demands[i] = dict(id=i, region=region, commodity=c, rate_per_day=V(sig(rate), src))
+        if segment:
+            self.demands[i]["segment"] = segment
+        if cover is not None:
+            self.demands[i]["cover_days"] = cover
         self.file_of[i] = file
         return i
 

@@ -99,7 +99,11 @@ def render_chain(net: Draft, file: str, title: str, intro: list[str]) -> str:
         lines.append("# ---- final demand " + "-" * 70)
     for d in dems:
         lines += ["[[demand]]", f"id = {q(d['id'])}", f"region = {q(d['region'])}",
-                  f"commodity = {q(d['commodity'])}", f"rate_per_day = {val(d['rate_per_day'])}", ""]
+                  f"commodity = {q(d['commodity'])}"]
+        lines += [f"segment = {q(d['segment'])}"] if "segment" in d else []
+        lines += [f"rate_per_day = {val(d['rate_per_day'])}"]
+        lines += [f"cover_days = {val(d['cover_days'])}"] if "cover_days" in d else []
+        lines.append("")
     # Lanes go in the file of their destination.
     lanes = [l for l in net.lanes if net.file_of[l["destination"]] == file]
     order = {i: n for n, i in enumerate(list(net.facilities) + list(net.demands))}

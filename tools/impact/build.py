@@ -277,6 +277,22 @@ for _table in (DEPENDENCE, USE):
                    for (c, sec), (v, src) in list(_table.items()) if c == "mature_chip"})
 SUBSTITUTION["mature_idm_chip"] = SUBSTITUTION["mature_chip"]
 
+# End-use buyer segments of chip demand (tools/baseline/segments.py): each segment's chips go to its own
+# sectors, so its shortfall reaches them directly instead of being rationed among all users of the class.
+_SEG = ("end-use buyer segment (Demand.segment): the share of the segment's chips that goes to each sector; "
+        "segments follow the WSTS end-use categories (WSTS Semiconductor End-Use Survey 2022, via SIA, "
+        "R. Casanova, 'Chip sales rise in 2022, especially to auto, industrial, consumer markets', Mar 2023)")
+#: Sector shares of each segment: (segment, sector) -> (value, source).
+SEGMENT_USE: dict[tuple[str, str], tuple[float, str]] = {
+    ("automotive", "C29"): (1.0, _SEG + "; automotive chips go into motor vehicles and their parts (C29)"),
+    ("industrial", "C27"): (0.4, _SEG + "; derived: the industrial segment split as the mature-node use shares "
+                            "of C27 and C28, 0.08 : 0.12 (see [[use]])"),
+    ("industrial", "C28"): (0.6, _SEG + "; derived: the industrial segment split as the mature-node use shares "
+                            "of C27 and C28, 0.08 : 0.12 (see [[use]])"),
+    ("electronics", "C26"): (1.0, _SEG + "; PC/computer, communications, consumer and government chips go into "
+                             "computer, electronic and optical products (C26)"),
+}
+
 #: Commodities whose dependence in C29 is the region's electric-vehicle share.
 EV_INPUTS = ("li_ion_cell", "ndfeb_magnet")
 
@@ -379,6 +395,9 @@ def render() -> str:
                   f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
     for (c, j), (value, src) in PRIORITY.items():
         lines += ["", "[[priority]]", f"commodity = {_q(c)}", f"sector = {_q(j)}",
+                  f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
+    for (g, j), (value, src) in SEGMENT_USE.items():
+        lines += ["", "[[segment]]", f"segment = {_q(g)}", f"sector = {_q(j)}",
                   f"value = {{ value = {_num(value)}, source = {_q(src)} }}"]
     for c, (share, days, src) in SUBSTITUTION.items():
         lines += ["", "[[substitution]]", f"commodity = {_q(c)}",
