@@ -21,7 +21,8 @@ _HEADER = ("Buffers drawn where no final demand went short (buyers' stocks, supp
 
 def format_cover_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
                        top: int = 3) -> str:
-    """Lines naming the final-demand commodities that ran short nowhere but whose buyers drew their stocks.
+    """Lines naming the final-demand commodities (or their end-use segments) that ran short nowhere but whose
+    buyers drew their stocks.
 
     For each such commodity (at most ``top``, most stock drawn first, in USD at reference prices): the
     region whose buyers' stock fell lowest, the share of normal stock and the days of cover left at the
@@ -51,43 +52,67 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
 
 
 def _drawn(results: Results, baseline: Results | EnsembleResults | None) -> list[tuple[str, pd.DataFrame]]:
-    """(commodity, its buyers' cover rows averaged over runs) for each commodity that qualifies, most drawn first."""
-    demanded = sorted(set(results.coords.commodity["demand"]))
+    """(name, its buyers' cover rows averaged over runs) for each group that qualifies, most drawn first.
+
+    A group is a final-demand commodity, or one end-use segment of it where its demands carry segments
+    (docs/model.md §5.5): automotive buyers can run short while electronics buyers only draw their stocks.
+    """
+    segment_of = {d.id: d.segment or "" for d in results.scenario.network.demands}
+    groups = np.array([f"{c}|{segment_of.get(d, '')}" for d, c in
+                       zip(results.coords.demand, results.coords.commodity["demand"])])
     short = np.maximum(results.demand - results.delivered, 0.0).sum(axis=(0, 1))
     asked = results.demand.sum(axis=(0, 1))
-    commodity_of = np.array(results.coords.commodity["demand"])
     table = _mean_cover(results)
     base = _mean_cover(baseline) if isinstance(baseline, Results) else None
     found = []
-    for commodity in demanded:
-        mine = commodity_of == commodity
+    for group in sorted(set(groups)):
+        mine = groups == group
         if short[mine].sum() > 1e-9 * max(asked[mine].sum(), 1.0):
             continue
-        rows = table[table["commodity"] == commodity]
+        rows = table[table["group"] == group]
         if rows.empty or not rows["share_left"].min() < DRAWN_SHARE:
             continue
         worst = rows["share_left"].idxmin()
         if base is not None and worst in base.index and \
                 not rows.loc[worst, "share_left"] < base.loc[worst, "share_left"] - (1.0 - DRAWN_SHARE):
             continue
-        found.append((commodity, rows))
+        commodity, segment = group.split("|")
+        found.append((f"{commodity} ({segment} buyers)" if segment else commodity, rows))
     return sorted(found, key=lambda item: -float(item[1]["stock_drawn_usd"].sum()))
 
 
 def _mean_cover(results: Results) -> pd.DataFrame:
-    """Buyers' cover by region and commodity, means over runs (restocked: the last run), by ``region:commodity``."""
-    table = stock_cover(results, by="region_commodity", held_by="buyers")
-    groups = table.groupby("region_commodity", sort=True)
-    mean = groups.mean(numeric_only=True).drop(columns="run")
-    # Restocked only when every run was: the last run's day, NaN if any run was not rebuilt in time.
-    mean["restocked_day"] = groups["restocked_day"].agg(lambda days: days.max() if days.notna().all() else np.nan)
-    mean["commodity"] = [label.split(":", 1)[1] for label in mean.index]
+    """Buyers' cover by region and group, means over runs (restocked: the last run).
+
+    Indexed by ``region:commodity``, or by demand id for a segment's buyers (their own stocks, not the
+    region's pooled ones); columns ``region`` and ``group`` (``commodity|segment``) added.
+    """
+    segmented = {d.id: d for d in results.scenario.network.demands if d.segment}
+    parts = []
+    for by in ("region_commodity", "demand") if segmented else ("region_commodity",):
+        table = stock_cover(results, by=by, held_by="buyers")
+        groups = table.groupby(by, sort=True)
+        mean = groups.mean(numeric_only=True).drop(columns="run")
+        # Restocked only when every run was: the last run's day, NaN if any run was not rebuilt in time.
+        mean["restocked_day"] = groups["restocked_day"].agg(lambda days: days.max() if days.notna().all() else np.nan)
+        if by == "demand":
+            mean = mean[mean.index.isin(list(segmented))]
+            mean["region"] = [segmented[d].region for d in mean.index]
+            mean["group"] = [f"{segmented[d].commodity}|{segmented[d].segment}" for d in mean.index]
+        else:
+            split = [label.split(":", 1) for label in mean.index]
+            taken = {d.commodity for d in segmented.values()}
+            mean["region"] = [r for r, _ in split]
+            mean["group"] = [f"{c}|" for _, c in split]
+            mean = mean[[c not in taken for _, c in split]]
+        parts.append(mean)
+    mean = pd.concat(parts) if len(parts) > 1 else parts[0]
     return mean[mean["normal_stock"] > 0]
 
 
 def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
     worst = rows.loc[rows["share_left"].idxmin()]
-    region = str(worst.name).split(":", 1)[0]
+    region = worst["region"] if "region" in worst.index else str(worst.name).split(":", 1)[0]
     date = lambda day: results.scenario.date_of(round(day)).isoformat()
     restocked = rows["restocked_day"].to_numpy()
     back = (f"restocked by {date(np.nanmax(restocked))}" if not np.isnan(restocked).any()
