@@ -419,11 +419,11 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
                 bases[block_seed] = simulate(base_sc, engine=engine, n_runs=n, seed=block_seed)
         return bases[block_seed]
 
-    base_block(runs, _blocks(runs, seed)[0][1])
+    first = base_block(runs, _blocks(runs, seed)[0][1])
+    base_seconds = time.perf_counter() - start
     entries = _entries(catalogue, base_sc)
     if progress and on_estimate is not None:
-        first = base_block(runs, _blocks(runs, seed)[0][1])
-        seconds, what = _estimate(entries, base_sc, first, runs, base_det, engine, seed, time.perf_counter() - start)
+        seconds, what = _estimate(entries, base_sc, first, runs, base_det, engine, seed, base_seconds)
         on_estimate(seconds, what)
     rows: dict[str, dict[str, float]] = {}
     runs_of: dict[str, int] = {}
