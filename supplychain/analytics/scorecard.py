@@ -399,7 +399,7 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     """
     import time
 
-    from .._progress import iterate
+    from .._progress import iterate, progress_bar
     base_sc = baseline if horizon_days is None else baseline.with_horizon(int(horizon_days))
     engine, runs = pick_engine(False, n_runs)
     # A deterministic baseline needs one run, paired with every run of a random entry (the
@@ -432,13 +432,16 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
         n = 1 if base_det and det else runs
         span = shock_window(scenario, tuple(catalogue[name]))
         parts = []
-        for block_runs, block_seed in _blocks(n, seed):
-            res = simulate(scenario, engine=engine, n_runs=block_runs, seed=block_seed)
-            with identical_runs_expected():
-                ref = (base_block(block_runs, block_seed) if reference is base_sc
-                       else simulate(reference, engine=engine, n_runs=block_runs, seed=block_seed))
-            parts.append(_per_run(res, ref, span))
-            del res, ref   # only the per-run metrics are kept
+        # An entry of many runs takes minutes: a bar of its runs under the bar of shocks.
+        with progress_bar(n, desc=f"  {name}", unit="run", enabled=progress and n > BLOCK_RUNS) as bar:
+            for block_runs, block_seed in _blocks(n, seed):
+                res = simulate(scenario, engine=engine, n_runs=block_runs, seed=block_seed)
+                with identical_runs_expected():
+                    ref = (base_block(block_runs, block_seed) if reference is base_sc
+                           else simulate(reference, engine=engine, n_runs=block_runs, seed=block_seed))
+                parts.append(_per_run(res, ref, span))
+                del res, ref   # only the per-run metrics are kept
+                bar.update(block_runs)
         rows[name] = _row({m: np.concatenate([p[m] for p in parts]) for m in METRICS}, level)
         runs_of[name] = n
     card = pd.DataFrame.from_dict(rows, orient="index")
