@@ -119,7 +119,7 @@ def test_scorecard_estimates_its_duration_before_the_entries_run_and_keeps_per_r
                  "ban": [ExportControl(exporter="CN", commodity="ore", start=20, end=150)]}
     card = scorecard(catalogue, baseline=toy_scenario(180), n_runs=None, progress=True,
                      on_estimate=lambda seconds, what: said.append((seconds, what)))
-    assert len(said) == 1 and said[0][0] > 0 and "3 runs of each of the 1 random entries" in said[0][1]
+    assert len(said) == 1 and said[0][0] > 0 and "1 then 3 runs of each of the 1 random entries" in said[0][1]
     assert estimate_line(2, said[0][0], said[0][1]).startswith("benchmark: 2 shocks, about ")
     assert card.attrs["n_runs"]["licence"] > BLOCK_RUNS        # run in blocks: the interval still holds
     assert card.loc["licence", "diversion_lo"] < card.loc["licence", "diversion"] < card.loc["licence", "diversion_hi"]

@@ -323,16 +323,27 @@ def _estimate(entries: Mapping[str, tuple[Scenario, Scenario, bool]], base_sc: S
     for sc, reference, det in entries.values():
         n = 1 if base_det and det else runs
         per_run = sc.horizon_days * run_day
+        calls = 0.0
         if n > 1:
+            # One run, then a few: the difference is the cost of a run, the rest the cost of a call
+            # (compiling, setting up), paid once per block.
+            seconds = []
+            for probe in (1, min(_PROBE_RUNS, n)):
+                start = time.perf_counter()
+                with warnings.catch_warnings(), identical_runs_expected():
+                    warnings.simplefilter("ignore", SimulationWarning)
+                    simulate(sc, engine=engine, n_runs=probe, seed=seed)   # daily series, as the blocks keep
+                seconds.append(time.perf_counter() - start)
             probe = min(_PROBE_RUNS, n)
-            start = time.perf_counter()
-            with warnings.catch_warnings(), identical_runs_expected():
-                warnings.simplefilter("ignore", SimulationWarning)
-                simulate(sc, engine=engine, n_runs=probe, seed=seed, keep="summary")
-            per_run = (time.perf_counter() - start) / probe
+            per_run = (seconds[1] - seconds[0]) / max(probe - 1, 1)
+            if per_run <= 0:                         # timing noise on a loaded machine
+                per_run = seconds[1] / probe
+            calls = len(_blocks(n, seed)) * max(seconds[0] - per_run, 0.0)
             probed += 1
-        total += n * (per_run * (1 if reference is base_sc else 2) + sc.horizon_days * metric_day)
-    what = "the baseline run" + (f" and {_PROBE_RUNS} runs of each of the {probed} random entries" if probed else "")
+        # An entry with its own reference (shocks in force from day 0) runs it too, as often.
+        total += (calls + n * per_run) * (1 if reference is base_sc else 2) + n * sc.horizon_days * metric_day
+    what = "the baseline run" + (f" and 1 then {_PROBE_RUNS} runs of each of the {probed} random entries"
+                                 if probed else "")
     return total, what
 
 
