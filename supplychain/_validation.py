@@ -116,7 +116,7 @@ COUNTRY_NAMES = {
 }
 
 
-def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
+def close_matches(value: str, known: Iterable[str], n: int = 3, *, cutoff: float = 0.5) -> list[str]:
     """Up to ``n`` known ids that look like ``value`` (difflib ratio >= 0.5), or the id a country name means.
 
     Examples
@@ -128,7 +128,7 @@ def close_matches(value: str, known: Iterable[str], n: int = 3) -> list[str]:
     named = COUNTRY_NAMES.get(" ".join(value.replace(".", "").lower().split()))
     if named is not None and named in known:
         return [named]
-    hits = difflib.get_close_matches(value, known, n=n, cutoff=0.5)
+    hits = difflib.get_close_matches(value, known, n=n, cutoff=cutoff)
     if not hits:
         low = value.lower()
         hits = [k for k in known if low in k.lower() or k.lower() in low][:n]
@@ -155,6 +155,43 @@ def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: 
     else:
         hint = ""
     raise UnknownIdError(f"{field} {shown(value)}{_where(kind, ident)} is not a known id.{hint}")
+
+
+def check_choice(value: Any, choices: Iterable[str], field: str, kind: str, ident: str = "", *,
+                 also: str = "") -> Any:
+    """Return ``value`` if it is one of ``choices``; else raise a :class:`ValidationError` naming them and the close matches.
+
+    The one check of every enumerated field (a mode, a method, an engine): the message lists the
+    choices in their order (``'a' or 'b'`` for two) and, for a string, the close matches (:func:`close_matches`), so a
+    spelling slip such as ``"license"`` for ``"licence"`` says what was meant. ``also`` adds to the
+    list what else is allowed (``" or None"``).
+
+    Examples
+    --------
+    >>> check_choice("ban", ("ban", "licence", "quota"), "mode", "ExportControl")
+    'ban'
+    >>> check_choice("license", ("ban", "licence", "quota"), "mode", "ExportControl")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: mode must be one of 'ban', 'licence', 'quota' (did you mean 'licence'?); got 'license' for ExportControl.
+    >>> check_choice(3, ("sobol", "src"), "method", "sensitivity")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: method must be 'sobol' or 'src'; got 3 for sensitivity.
+    """
+    options = tuple(choices)
+    if isinstance(value, str) and value in options:
+        return value
+    # Choices are short words: a stricter cutoff than for ids keeps 'fast' from suggesting 'full'.
+    hits = close_matches(value, options, cutoff=_CHOICE_CUTOFF) if isinstance(value, str) else []
+    hint = f" (did you mean {', '.join(map(repr, hits))}?)" if hits else ""
+    listed = (" or ".join(map(repr, options)) if len(options) == 2 and not also
+              else f"one of {', '.join(map(repr, options))}{also}")
+    raise fail(field, listed + hint, value, kind, ident)
+
+
+#: difflib ratio from which :func:`check_choice` suggests a choice ('license' -> 'licence' is 0.86).
+_CHOICE_CUTOFF = 0.6
 
 
 def frozen_mapping(value: Any, field: str, kind: str, ident: str = "", *,

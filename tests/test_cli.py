@@ -337,8 +337,8 @@ def test_compare_csv_is_written_with_the_rest(scenario_file, tmp_path):
     out_dir = tmp_path / "cmp"
     assert main(["run", str(scenario_file), "--seed", "1", "--compare", "baseline", "--out", str(out_dir),
                  "--quiet"]) == 0
-    assert sorted(p.name for p in out_dir.iterdir()) == ["compare.csv", "flows.png", "prices.png", "results.npz",
-                                                         "summary.csv", "timeseries.png"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["baseline.npz", "compare.csv", "cover.png", "flows.png",
+                                                         "prices.png", "results.npz", "summary.csv", "timeseries.png"]
 
 
 def test_ctrl_c_during_compare_writes_nothing(scenario_file, tmp_path, monkeypatch, capsys):

@@ -194,8 +194,9 @@ def test_run_draws_no_value_added_chart_when_nothing_is_lost_and_says_so(tmp_pat
     assert main(["run", str(path), "--engine", "vector", "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert "No value added lost" in captured.out
-    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "flows.png", "prices.png", "results.npz",
-                                                    "summary.csv", "timeseries.png", "value_added_loss.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["baseline.npz", "compare.csv", "cover.png", "flows.png",
+                                                    "prices.png", "results.npz", "summary.csv", "timeseries.png",
+                                                    "value_added_loss.csv"]
     assert pd.read_csv(out / "value_added_loss.csv")["value_added_loss_usd"].abs().max() < 0.5
     assert "value_added_loss.png (if any value added is lost)" in captured.err
     assert captured.err.rstrip().endswith("value_added_loss.csv, compare.csv to "

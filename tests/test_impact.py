@@ -356,7 +356,7 @@ def test_lumpy_deliveries_lose_what_smooth_ones_of_the_same_volume_do():
 
 def test_a_bad_rationing_or_use_table_is_refused():
     net, table = _toy()
-    with pytest.raises(ValueError, match="rationing must be one of priority, pro_rata"):
+    with pytest.raises(ValueError, match="rationing must be 'priority' or 'pro_rata'"):
         InputMap.build(net, table, rationing="fair")
 
 

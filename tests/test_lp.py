@@ -227,5 +227,5 @@ def test_worker_processes_give_the_same_table() -> None:
 
 
 def test_risk_exposure_checks_its_solver() -> None:
-    with pytest.raises(ValidationError, match="solver must be one of 'local', 'full'; got 'fast'"):
+    with pytest.raises(ValidationError, match="solver must be 'local' or 'full'; got 'fast'"):
         risk_exposure(build_lp(toy_network()), {"cn": ["CN.mine"]}, 10.0, solver="fast")  # type: ignore[arg-type]

@@ -138,7 +138,8 @@ def test_cli_lines_never_print_a_negative_destruction_and_say_who_gets_what_fina
     assert "-$3" not in lines[0]
     # Final buyers paid 6 bn: CN 5, TW 4 - 3 = 1, US -0.002, and the rest (2 M) is duty.
     assert lines[1] == ("Paid by final buyers above reference prices (who_pays): $6.00bn, going to producers' rents "
-                        "net of input costs (most to CN $5.00bn, TW $1.00bn; US -$2.00M) and tariffs $2.00M; "
+                        "net of input costs (most to CN $5.00bn, TW $1.00bn; US -$2.00M) and duty added $2.00M (rates above "
+                        "those in force at the start, on what was shipped); "
                         "producers' extra input costs ($3.00bn) were passed along the chain within it, not on top.")
     calm = _who_pays_lines(_table([0.0, 0.0, 0.0], [0.0, 0.0, 0.0]))
     assert calm == ["Demand given up to higher prices: $0 (at reference prices)."]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Literal
 
-from .._validation import fail
+from .._validation import check_choice, fail
 from ..compile.compiler import compile_scenario
 from ..model import Scenario
 
@@ -48,7 +48,7 @@ def pick_engine(deterministic: bool, n_runs: int | None,
     """
     chosen: Literal["des", "vector"] = engine or ("vector" if vector_available() else "des")
     if chosen not in DEFAULT_RUNS:
-        raise fail("engine", f"one of {tuple(DEFAULT_RUNS)} or None", engine, "analytics")
+        check_choice(engine, tuple(DEFAULT_RUNS), "engine", "analytics", also=" or None")
     if n_runs is not None:
         if isinstance(n_runs, bool) or not isinstance(n_runs, int) or n_runs < 1:
             raise fail("n_runs", "a positive integer or None", n_runs, "analytics")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 
@@ -207,8 +207,40 @@ def paired_interval(baseline: np.ndarray, shocked: np.ndarray, level: float = 0.
     return se, mean - half, mean + half
 
 
-def compare(baseline: Results | EnsembleResults, shocked: Results | EnsembleResults) -> pd.DataFrame:
+def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple[Any, Any]:
+    """(baseline, shocked) from the two call forms of :func:`compare`; a TypeError naming them otherwise.
+
+    Examples
+    --------
+    >>> _compare_args("b", "s", None, None), _compare_args("s", None, "b", None), _compare_args(None, None, "b", "s")
+    (('b', 's'), ('b', 's'), ('b', 's'))
+    >>> _compare_args("b", None, None, "s")
+    ('b', 's')
+    """
+    given = [x for x in (first, second) if x is not None]
+    if len(given) == 2 and baseline is None and shocked is None and first is not None:
+        return first, second
+    if len(given) == 1 and first is not None:
+        if baseline is not None and shocked is None:
+            return baseline, first
+        if shocked is not None and baseline is None:
+            return first, shocked
+    if not given and baseline is not None and shocked is not None:
+        return baseline, shocked
+    raise TypeError("compare takes compare(baseline, shocked) or compare(shocked, baseline=base): the shocked "
+                    "runs and the baseline, each once")
+
+
+def compare(first: Results | EnsembleResults | None = None, second: Results | EnsembleResults | None = None, /, *,
+            baseline: Results | EnsembleResults | None = None,
+            shocked: Results | EnsembleResults | None = None) -> pd.DataFrame:
     """Change per region and commodity from ``baseline`` to ``shocked`` (same network).
+
+    Two ways to call it, the same table: ``compare(baseline, shocked)``, before then after (the
+    positional order, kept for existing code), or ``compare(shocked, baseline=base)``, the shocked
+    runs first and the baseline by keyword, as every other measure and plot takes them
+    (``plot_change(shocked, baseline=base)``, ``who_pays(shocked, baseline=base)``,
+    ``time_to_recover(shocked, baseline=base)``). Both keywords work too.
 
     Returns a long table with columns ``region, commodity, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means
@@ -244,8 +276,13 @@ def compare(baseline: Results | EnsembleResults, shocked: Results | EnsembleResu
     >>> t = compare(simulate(base, seed=3), simulate(base, seed=3))
     >>> float(t["change"].abs().max())
     0.0
+    >>> before, after = simulate(base, seed=3), simulate(base.with_horizon(10), seed=3)
+    >>> compare(after, baseline=before).equals(compare(before, after))
+    True
     """
     import pandas as pd
+
+    baseline, shocked = _compare_args(first, second, baseline, shocked)
 
     for axis in ("lane", "demand"):
         if baseline.coords.labels(axis) != shocked.coords.labels(axis):

@@ -42,7 +42,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
-from .._validation import check_known, check_number, fail
+from .._validation import check_choice, check_known, check_number
 from ..compile.compiler import STOCK_INPUT, STOCK_OUTPUT, compile_scenario
 from ..errors import SupplyChainError
 from ..model import Network, Scenario
@@ -267,8 +267,7 @@ def risk_exposure(lp: RiskLP, scenarios: Mapping[str, Iterable[str]],
     cn    152.75  0.0       False
     kr     39.60  1.0        True
     """
-    if solver not in ("local", "full"):
-        raise fail("solver", "one of 'local', 'full'", solver, "risk_exposure")
+    check_choice(solver, ("local", "full"), "solver", "risk_exposure")
     node = {ident: i for i, ident in enumerate(lp.node_ids[: lp.n_facilities])}
     items = []
     for name, nodes in scenarios.items():

@@ -53,7 +53,7 @@ from .resilience import (
 from .trade import concentration, peak_cost_increase, trade_diversion
 
 __all__ = ["Catalogue", "Replay", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
-           "shock_window", "METRICS"]
+           "shock_window", "METRICS", "BLOCK_RUNS"]
 
 
 
@@ -262,21 +262,98 @@ def _value_fill_rate(results: Results) -> np.ndarray:
     return np.where(asked > 0, served / np.where(asked > 0, asked, 1.0), 1.0)
 
 
-def _row(res: Results, base: Results, span: tuple[int, int], level: float) -> dict[str, float]:
-    row: dict[str, float] = {}
+def _per_run(res: Results, base: Results, span: tuple[int, int]) -> dict[str, np.ndarray]:
+    """Each metric of :data:`METRICS`, per run of ``res`` (the daily series are then no longer needed)."""
+    out = {}
     for name, metric in METRICS.items():
         value = metric(res, base, span)
         # Rounding noise (1e-15 of a landed cost) would otherwise read as a change.
-        per_run = np.where(np.abs(value) < 1e-9, 0.0, value)
-        row[name], row[f"{name}_lo"], row[f"{name}_hi"] = mean_ci(per_run, level=level)
+        out[name] = np.where(np.abs(value) < 1e-9, 0.0, value)
+    return out
+
+
+def _row(per_run: dict[str, np.ndarray], level: float) -> dict[str, float]:
+    row: dict[str, float] = {}
+    for name, values in per_run.items():
+        row[name], row[f"{name}_lo"], row[f"{name}_hi"] = mean_ci(values, level=level)
         if name == "shortfall_usd":
-            row["cvar95_shortfall_usd"] = float(cvar(per_run, level=0.95))
+            row["cvar95_shortfall_usd"] = float(cvar(values, level=0.95))
     return row
+
+
+#: Runs of one entry simulated together: the daily series of a block are reduced to per-run metrics
+#: before the next block, so memory stays that of a block (about 25 MB a run of the built-in baseline
+#: year, for the entry and its reference each) whatever the runs.
+BLOCK_RUNS = 20
+
+
+def _blocks(n_runs: int, seed: int) -> list[tuple[int, int]]:
+    """(runs, seed) of each block of an entry's ``n_runs`` runs: one block with ``seed`` itself up to
+    :data:`BLOCK_RUNS` runs, else blocks of :data:`BLOCK_RUNS` runs whose seeds are drawn from ``seed``
+    (the same for every entry and the baseline: common random numbers, block by block).
+
+    Examples
+    --------
+    >>> _blocks(6, 3)
+    [(6, 3)]
+    >>> [runs for runs, _ in _blocks(45, 3)]
+    [20, 20, 5]
+    """
+    if n_runs <= BLOCK_RUNS:
+        return [(n_runs, seed)]
+    seeds = np.random.SeedSequence(seed).generate_state(-(-n_runs // BLOCK_RUNS), dtype=np.uint64) >> np.uint64(1)
+    return [(min(BLOCK_RUNS, n_runs - k * BLOCK_RUNS), int(s)) for k, s in enumerate(seeds)]
+
+
+def _estimate(entries: Mapping[str, tuple[Scenario, Scenario, bool]], base_sc: Scenario, base: Results, runs: int,
+              base_det: bool, engine: str, seed: int, base_seconds: float) -> tuple[float, str]:
+    """Seconds the scorecard will take, from a short timed probe, and what was timed.
+
+    A deterministic entry costs about the baseline's run (timed) per day of its horizon, twice when it
+    needs its own reference run; each random entry is timed on a probe of a few of its runs (their cost
+    differs by entry: licence draws are dearer than lead times), scaled to its runs. The metrics are
+    timed once on the baseline and added per run. Rough: the machine's load changes as it runs.
+    """
+    import time
+    start = time.perf_counter()
+    _per_run(base, base, (0, base.n_days))
+    metric_day = (time.perf_counter() - start) / max(base.n_days * base.n_runs, 1)
+    run_day = base_seconds / max(base_sc.horizon_days * base.n_runs, 1)
+    total, probed = 0.0, 0
+    for sc, reference, det in entries.values():
+        n = 1 if base_det and det else runs
+        per_run = sc.horizon_days * run_day
+        calls = 0.0
+        if n > 1:
+            # One run, then a few: the difference is the cost of a run, the rest the cost of a call
+            # (compiling, setting up), paid once per block.
+            seconds = []
+            for probe in (1, min(_PROBE_RUNS, n)):
+                start = time.perf_counter()
+                with warnings.catch_warnings(), identical_runs_expected():
+                    warnings.simplefilter("ignore", SimulationWarning)
+                    simulate(sc, engine=engine, n_runs=probe, seed=seed)   # daily series, as the blocks keep
+                seconds.append(time.perf_counter() - start)
+            probe = min(_PROBE_RUNS, n)
+            per_run = (seconds[1] - seconds[0]) / max(probe - 1, 1)
+            if per_run <= 0:                         # timing noise on a loaded machine
+                per_run = seconds[1] / probe
+            calls = len(_blocks(n, seed)) * max(seconds[0] - per_run, 0.0)
+            probed += 1
+        # An entry with its own reference (shocks in force from day 0) runs it too, as often.
+        total += (calls + n * per_run) * (1 if reference is base_sc else 2) + n * sc.horizon_days * metric_day
+    what = "the baseline run" + (f" and 1 then {_PROBE_RUNS} runs of each of the {probed} random entries"
+                                 if probed else "")
+    return total, what
+
+
+#: Runs of each random entry timed to estimate the scorecard's duration.
+_PROBE_RUNS = 3
 
 
 def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n_runs: int | None = None,
               seed: int = 0, horizon_days: int | None = None, level: float = 0.95,
-              progress: bool = False) -> pd.DataFrame:
+              progress: bool = False, on_estimate: Callable[[float, str], None] | None = None) -> pd.DataFrame:
     """Run every catalogue entry on ``baseline`` with one seed and tabulate the resilience metrics.
 
     Parameters
@@ -295,12 +372,20 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
         else many; see :func:`._engine.pick_engine`).
     seed : int
         Root seed shared by the baseline and every entry (common random numbers).
+        Entries of more than :data:`BLOCK_RUNS` runs run in blocks of that
+        many, each block's seed drawn from ``seed`` (:func:`_blocks`), the
+        same for the baseline and every entry; only the per-run metrics of a
+        block are kept, not its daily series.
     horizon_days : int, optional
         Simulated days (default: the baseline's horizon); replays keep their own.
     level : float
         Confidence level of the intervals.
     progress : bool
         Show a tqdm progress bar on stderr.
+    on_estimate : callable, optional
+        With ``progress``, called once before the entries run with the
+        estimated seconds and what was timed for it (the baseline's run and,
+        when an entry is random, a probe of a few of its runs).
 
     Returns
     -------
@@ -323,23 +408,52 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     ROW cuts ore                     1.000       inf       0.0      0.300
     Pacific shipping disruption      1.000       inf       0.0      0.004
     """
-    from .._progress import iterate
+    import time
+
+    from .._progress import iterate, progress_bar
     base_sc = baseline if horizon_days is None else baseline.with_horizon(int(horizon_days))
     engine, runs = pick_engine(False, n_runs)
     # A deterministic baseline needs one run, paired with every run of a random entry (the
-    # random numbers it would share are never drawn); a random one needs the same runs as every entry.
-    base_det = is_deterministic(base_sc) and n_runs is None
-    with identical_runs_expected():  # paired with random entries: identical baseline runs are by design
-        base = simulate(base_sc, engine=engine, n_runs=1 if base_det else runs, seed=seed)
+    # random numbers it would share are never drawn); a random one needs the same runs as every entry,
+    # block by block (a block's runs share its seed with the entry's block).
+    base_fixed = is_deterministic(base_sc)
+    base_det = base_fixed and n_runs is None
+    start = time.perf_counter()
+    # A random baseline keeps every block (it is paired with each entry's); a deterministic one is one run.
+    bases: dict[int, Results] = {}
+
+    def base_block(n: int, block_seed: int) -> Results:
+        if base_fixed:
+            n, block_seed = 1, seed
+        if block_seed not in bases:
+            with identical_runs_expected():  # paired with random entries: identical baseline runs are by design
+                bases[block_seed] = simulate(base_sc, engine=engine, n_runs=n, seed=block_seed)
+        return bases[block_seed]
+
+    first = base_block(runs, _blocks(runs, seed)[0][1])
+    base_seconds = time.perf_counter() - start
+    entries = _entries(catalogue, base_sc)
+    if progress and on_estimate is not None:
+        seconds, what = _estimate(entries, base_sc, first, runs, base_det, engine, seed, base_seconds)
+        on_estimate(seconds, what)
     rows: dict[str, dict[str, float]] = {}
     runs_of: dict[str, int] = {}
-    for name, (scenario, reference, det) in iterate(_entries(catalogue, base_sc).items(), desc="scorecard",
+    for name, (scenario, reference, det) in iterate(entries.items(), desc="scorecard",
                                                     unit="shock", enabled=progress, label=lambda kv: kv[0]):
         n = 1 if base_det and det else runs
-        res = simulate(scenario, engine=engine, n_runs=n, seed=seed)
-        with identical_runs_expected():
-            ref = base if reference is base_sc else simulate(reference, engine=engine, n_runs=n, seed=seed)
-        rows[name] = _row(res, ref, shock_window(scenario, tuple(catalogue[name])), level)
+        span = shock_window(scenario, tuple(catalogue[name]))
+        parts = []
+        # An entry of many runs takes minutes: a bar of its runs under the bar of shocks.
+        with progress_bar(n, desc=f"  {name}", unit="run", enabled=progress and n > BLOCK_RUNS) as bar:
+            for block_runs, block_seed in _blocks(n, seed):
+                res = simulate(scenario, engine=engine, n_runs=block_runs, seed=block_seed)
+                with identical_runs_expected():
+                    ref = (base_block(block_runs, block_seed) if reference is base_sc
+                           else simulate(reference, engine=engine, n_runs=block_runs, seed=block_seed))
+                parts.append(_per_run(res, ref, span))
+                del res, ref   # only the per-run metrics are kept
+                bar.update(block_runs)
+        rows[name] = _row({m: np.concatenate([p[m] for p in parts]) for m in METRICS}, level)
         runs_of[name] = n
     card = pd.DataFrame.from_dict(rows, orient="index")
     card.attrs["n_runs"] = runs_of  # runs per entry: a worst 5% and an interval mean something only over several

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from .._validation import check_id, check_number, fail
+from .._validation import check_choice, check_id, check_number, fail
 from ..errors import SimulationWarning
 from ..model import Network, Scenario
 from ..model.dists import Distribution
@@ -78,8 +78,7 @@ class Parameter:
         high = check_number(self.high, "high", "Parameter", self.name)
         if high <= low:
             raise fail("high", f"> low ({low:g})", high, "Parameter", self.name)
-        if self.target not in _TARGETS:
-            raise fail("target", f"one of {_TARGETS}", self.target, "Parameter", self.name)
+        check_choice(self.target, _TARGETS, "target", "Parameter", self.name)
         if self.target != "approval_probability" and low < 0:
             raise fail("low", "a multiplier >= 0", low, "Parameter", self.name)
         if self.ids is not None:
@@ -161,8 +160,7 @@ class _Evaluator:
     def __init__(self, scenario: Scenario, parameters: Sequence[Parameter], metric: Metric,
                  n_runs: int | None, seed: int) -> None:
         if isinstance(metric, str):
-            if metric not in METRICS:
-                raise fail("metric", f"one of {sorted(METRICS)} or a function", metric, "sensitivity")
+            check_choice(metric, sorted(METRICS), "metric", "sensitivity", also=" or a function")
             metric = METRICS[metric]
         self.scenario, self.parameters, self.metric, self.seed = scenario, list(parameters), metric, seed
         self.engine, self.n_runs = pick_engine(is_deterministic(scenario), n_runs)
@@ -322,8 +320,7 @@ def sensitivity(scenario: Scenario, parameters: Sequence[Parameter], *, metric: 
     >>> df.index[0]
     'ROW mine capacity'
     """
-    if method not in ("sobol", "src"):
-        raise fail("method", "'sobol' or 'src'", method, "sensitivity")
+    check_choice(method, ("sobol", "src"), "method", "sensitivity")
     if not parameters:
         raise fail("parameters", "a non-empty list of Parameter", parameters, "sensitivity")
     n = int(check_number(n_samples, "n_samples", "sensitivity", low=2))

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .._progress import iterate
-from .._validation import check_known, check_number, close_matches, fail, shown
+from .._validation import check_choice, check_known, check_number, close_matches, fail, shown
 from ..errors import SimulationWarning, UnknownIdError
 from ..model import Network, Scenario
 from ..results.series import Results
@@ -304,8 +304,7 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     CN.mine      2               0.0              inf
     ROW.mine     2               0.0              inf
     """
-    if method not in ("both", "lp", "simulation"):
-        raise fail("method", "one of 'both', 'lp', 'simulation'", method, "stress_test")
+    check_choice(method, ("both", "lp", "simulation"), "method", "stress_test")
     duration = int(check_number(duration_days, "duration_days", "stress_test", low=1))
     ttr = duration if ttr_days is None else check_number(ttr_days, "ttr_days", "stress_test", low=0.0)
     fail_below = check_number(fail_below, "fail_below", "stress_test", low=0.0, low_open=True)

@@ -26,6 +26,7 @@ from .inputs import about_scenario
 from .output import check_out_dir, write_folder
 
 __all__ = ["configure_stress_test", "cmd_stress_test", "configure_benchmark", "cmd_benchmark", "stress_text",
+           "estimate_line", "card_legend", "CARD_LEGEND",
            "scorecard_text", "STRESS_DURATION_DAYS", "BENCHMARK_DURATION_DAYS"]
 
 #: Default knockout of ``stress-test``: the Python default (a quarter, longer than most stocks' cover).
@@ -274,6 +275,34 @@ _CARD_COLUMNS: list[tuple[str, str, Callable[[float], str]]] = [
 ]
 
 
+#: What each scorecard column means, for the legend under the table (supplychain.analytics.scorecard.METRICS).
+CARD_LEGEND: dict[str, str] = {
+    "fill_rate": "fill rate: demand served from stock on the day, all demand by value",
+    "shortfall_usd": "shortfall: value not delivered beyond the baseline's",
+    "cvar95_shortfall_usd": "worst 5%: mean shortfall of the worst 5% of runs",
+    "tts_days": ("TTS: time to survive, days from the shock until a region's deliveries first fall below 95% of "
+                 "the baseline's (the first region; never: none did)"),
+    "ttr_days": ("TTR: time to recover, days from the shock until they are back at 99% for 14 days (the last "
+                 "region; 0: none fell; never: not within the horizon)"),
+    "loss_days": "loss days: days of full deliveries lost, the worst region (Bruneau)",
+    "peak_cost_increase": "peak cost: largest rise of an importer's landed cost per unit on a day of the shock",
+    "diversion": "diversion: largest share of an importer's supply that changed source",
+    "hhi_change": "HHI change: largest change of an importer's source concentration (Herfindahl)",
+}
+
+
+def card_legend(columns: list[str]) -> str:
+    """The legend of the scorecard columns shown, one sentence each (TTS and TTR spelt out).
+
+    Examples
+    --------
+    >>> print(card_legend(["fill_rate", "tts_days"]))
+    Columns: fill rate: demand served from stock on the day, all demand by value; TTS: time to survive, days from the shock until a region's deliveries first fall below 95% of the baseline's (the first region; never: none did).
+    """
+    parts = [CARD_LEGEND[c] for c in columns if CARD_LEGEND.get(c)]
+    return "Columns: " + "; ".join(parts) + "." if parts else ""
+
+
 def ranked_scorecard(card: pd.DataFrame) -> pd.DataFrame:
     """The scorecard worst first: by shortfall, then resilience loss, then peak cost increase, then diversion."""
     keys = [c for c in ("shortfall_usd", "loss_days", "peak_cost_increase", "diversion") if c in card]
@@ -293,6 +322,7 @@ def scorecard_text(card: pd.DataFrame, duration: int) -> str:
     b          97.0%     $25.0M  ($20.0M to $30.0M)
     a         100.0%         $0
     <BLANKLINE>
+    Columns: fill rate: demand served from stock on the day, all demand by value; shortfall: value not delivered beyond the baseline's.
     Each standard shock lasts 90 days; historical scenarios keep their own dates. Worst shortfall first.
     """
     runs = card.attrs.get("n_runs", {})
@@ -314,7 +344,8 @@ def scorecard_text(card: pd.DataFrame, duration: int) -> str:
                 lo, hi = row["shortfall_usd_lo"], row["shortfall_usd_hi"]
                 cells.append(f"({format_usd(lo)} to {format_usd(hi)})" if lo == lo and hi == hi and lo != hi else "")
         rows.append(cells)
-    lines = _columns(headers, rows, n_left=1) + [""]
+    legend = card_legend([c for c, _, _ in cols])
+    lines = _columns(headers, rows, n_left=1) + [""] + ([legend] if legend else [])
     note = (f"Each standard shock lasts {duration} days; historical scenarios keep their own dates. "
             "Worst shortfall first.")
     if once:
@@ -324,6 +355,21 @@ def scorecard_text(card: pd.DataFrame, duration: int) -> str:
         note = (f"No shock in the catalogue causes a shortfall: stocks and other suppliers cover every shock of "
                 f"{duration} days, so the rows rank by cost and diversion only. Try a longer --duration.")
     return "\n".join(lines + [note])
+
+
+def estimate_line(n_shocks: int, seconds: float, what: str) -> str:
+    """What ``benchmark`` says before it starts: how long it will take, roughly, and what was timed.
+
+    Examples
+    --------
+    >>> print(estimate_line(42, 400.0, "the baseline run and 4 runs of 'Ga/Ge export licensing 2023'"))
+    benchmark: 42 shocks, about 7 min on this machine now (timed on the baseline run and 4 runs of 'Ga/Ge export licensing 2023'; a rough estimate). --runs, --horizon or --scenarios cut it; Ctrl-C stops.
+    >>> estimate_line(3, 20.0, "the baseline run").split(", ")[1]
+    'about 20 s on this machine now (timed on the baseline run; a rough estimate). --runs'
+    """
+    when = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    return (f"benchmark: {n_shocks} shocks, about {when} on this machine now (timed on {what}; a rough estimate). "
+            "--runs, --horizon or --scenarios cut it; Ctrl-C stops.")
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
@@ -339,7 +385,9 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
         catalogue = standard_catalogue(base.network, start=args.shock_day, duration_days=args.duration,
                                        scenario_dir=args.scenarios)
         card = scorecard(catalogue, baseline=base, n_runs=args.runs, seed=args.seed,
-                         horizon_days=args.horizon, progress=not args.quiet)
+                         horizon_days=args.horizon, progress=not args.quiet,
+                         on_estimate=lambda seconds, what: print(estimate_line(len(catalogue), seconds, what),
+                                                                 file=sys.stderr, flush=True))
     text = scorecard_markdown(card)
     if args.format == "table":
         print(scorecard_text(card, args.duration))

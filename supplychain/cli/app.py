@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
            "has_shocks", "write_outputs", "write_summary", "planned_files", "describe_files",
-           "format_shortfall_distribution", "series_bytes", "SERIES_RUN_LIMIT"]
+           "format_shortfall_distribution", "series_bytes", "SERIES_RUN_LIMIT", "archive_bytes", "cover_commodities"]
 
 
 @dataclass(frozen=True)
@@ -175,10 +175,10 @@ def _save_figures(results: Results, folder: Path, baseline: Results | None = Non
             plot_flows(results, commodity, ax=ax)
     _hide_unused(axes, len(commodities))
     fig.savefig(folder / "flows.png", dpi=110)
-    return ["timeseries.png", "flows.png", *_save_prices(results, folder)]
+    return ["timeseries.png", "flows.png", *_save_prices(results, folder, baseline)]
 
 
-def _save_prices(results: Results, folder: Path) -> list[str]:
+def _save_prices(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
     """``prices.png``: scarcity prices of the commodities whose prices moved most, and who pays."""
     from ..plotting.prices import moved_commodities, plot_prices, plot_who_pays
     commodities = moved_commodities(results, 3) or _headline_commodities(results, None, 1)
@@ -187,10 +187,49 @@ def _save_prices(results: Results, folder: Path) -> list[str]:
         plot_prices(results, commodity, ax=ax)
     with warnings.catch_warnings():  # the run's text already names the markets pinned at a bound
         warnings.simplefilter("ignore", SimulationWarning)
-        plot_who_pays(results, ax=axes[len(commodities)])
+        plot_who_pays(results, baseline=baseline, ax=axes[len(commodities)])
     _hide_unused(axes, len(commodities) + 1)
     fig.savefig(folder / "prices.png", dpi=110)
     return ["prices.png"]
+
+
+def cover_commodities(results: Results, baseline: Results | None = None, n: int = 4) -> list[str]:
+    """The final-demand commodities whose buyers' stocks fell most: lowest share of normal stock left
+    in any region (against a baseline: the largest fall below the baseline's), at most ``n``.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import stop_scenario
+    >>> cover_commodities(simulate(stop_scenario(stop_days=5)))
+    ['ore']
+    """
+    from ..metrics.cover import stock_cover
+
+    def lowest(res: Results) -> pd.Series:
+        table = stock_cover(res, by="region_commodity", held_by="final_buyers")
+        table = table[table["normal_stock"] > 0]
+        return table.groupby(table["region_commodity"].str.split(":").str[1])["share_left"].min()
+
+    left = lowest(results)
+    fall = (lowest(baseline).reindex(left.index).fillna(1.0) - left) if baseline is not None else 1.0 - left
+    return [str(c) for c in fall.sort_values(ascending=False, kind="stable").index[:n]]
+
+
+def _save_cover(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
+    """``cover.png``: days of stock cover of the commodities whose final buyers' stocks fell most."""
+    from ..plotting.cover import plot_cover, separate_trough_labels
+    commodities = cover_commodities(results, baseline)
+    if not commodities:
+        return []
+    fig, axes = _grid(len(commodities), 2, (6.4, 4.0))
+    for ax, commodity in zip(axes, commodities):
+        plot_cover(results, commodity, baseline=baseline, ax=ax)
+    _hide_unused(axes, len(commodities))
+    for ax in axes[:len(commodities)]:   # the layout of every panel is final now: labels apart again
+        separate_trough_labels(ax)
+    fig.savefig(folder / "cover.png", dpi=110)
+    return ["cover.png"]
 
 
 def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults | None) -> list[str]:
@@ -225,8 +264,10 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
                   baseline: Results | EnsembleResults | None = None) -> list[tuple[str, int | None]]:
     """What ``run --out`` writes for these results: each file name with an archive's size (None: small).
 
-    An archive's size is the bytes of what it holds before compression (its arrays and the
-    scenario as text): compression only makes the file smaller.
+    An archive's size is that of the compressed file (:func:`archive_bytes`): exact, as an upper
+    bound, when every array is compressed to measure it, else an estimate from samples of the
+    largest arrays; :func:`describe_files` says which. Compared with its baseline, a run writes the
+    baseline's archive too, as an ensemble does, and a plot of stock cover.
 
     Examples
     --------
@@ -235,39 +276,102 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
     >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=60, seed=1, keep="summary")
     >>> [name for name, _ in planned_files(ens, compared=False)]
     ['results.npz', 'summary.csv', 'shortfall.csv', 'bands.csv', 'fan.png', 'prices.png']
+    >>> one = simulate(synthetic_scenario(5, horizon_days=20), seed=1)
+    >>> [name for name, _ in planned_files(one, compared=True, baseline=one)][:3]
+    ['results.npz', 'baseline.npz', 'summary.csv']
     """
-    import dataclasses
-    import json
-
-    from ..io.scenario import dumps_scenario
     from ..results.ensemble import EnsembleResults
-    labels = json.dumps({f.name: getattr(results.coords, f.name) for f in dataclasses.fields(results.coords)})
-    # numpy stores text as UTF-32; the metadata is the labels plus a few short fields.
-    text = 4 * (len(dumps_scenario(results.scenario)) + len(labels)) + _METADATA_BYTES
-
-    def size(res: Results | EnsembleResults) -> int:
-        if isinstance(res, EnsembleResults):
-            return res.nbytes() + text
-        return sum(a.nbytes for a in res.arrays.values()) + res.initial_inventory.nbytes + \
-            res.initial_in_transit.nbytes + text
-
+    files: list[tuple[str, int | None]] = [("results.npz", archive_bytes(results))]
+    if baseline is not None:
+        files.append(("baseline.npz", archive_bytes(baseline)))
     if isinstance(results, EnsembleResults):
-        files: list[tuple[str, int | None]] = [("results.npz", size(results))]
-        if baseline is not None:
-            files.append(("baseline.npz", size(baseline)))
         files += [("summary.csv", None), ("shortfall.csv", None), ("bands.csv", None), ("fan.png", None),
                   ("prices.png", None)]
     else:
-        files = [("results.npz", size(results)), ("summary.csv", None), ("timeseries.png", None),
-                 ("flows.png", None), ("prices.png", None)]
+        files += [("summary.csv", None), ("timeseries.png", None), ("flows.png", None), ("prices.png", None)]
+        files += [("cover.png", None)] if baseline is not None else []
     from ..impact.loss import feeds_impact
     impact = ([("value_added_loss.csv", None), ("value_added_loss.png", None)]
               if compared and feeds_impact(results.scenario.network) else [])
     return files + impact + ([("compare.csv", None)] if compared else [])
 
 
-#: Bytes allowed for an archive's metadata besides the labels, and for the zip and .npy headers.
-_METADATA_BYTES = 64_000
+#: Arrays up to this many bytes are compressed whole to measure an archive; larger ones are sampled.
+EXACT_ARRAY_BYTES = 4_000_000
+#: Samples taken of a larger array, each this many bytes (well above deflate's 32 kB window).
+_SAMPLES, _SAMPLE_BYTES = 8, 512_000
+#: Bytes per archive member beyond its compressed data: the .npy header, its zip local and central
+#: records (with zip64 extras), rounded up; and the archive's end records.
+_MEMBER_BYTES, _END_BYTES = 400, 200
+
+
+def _deflated(data: memoryview) -> int:
+    """Bytes of ``data`` once deflated as ``np.savez_compressed`` does (zipfile's default level)."""
+    import zlib
+    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return len(packer.compress(data)) + len(packer.flush())
+
+
+def archive_bytes(results: Results | EnsembleResults) -> int:
+    """Bytes of the ``.npz`` archive ``results.save`` writes, measured by compressing what it holds.
+
+    Arrays up to :data:`EXACT_ARRAY_BYTES` are deflated whole, as the archive does, so the figure is
+    an upper bound (headers counted generously); a larger array is measured on :data:`_SAMPLES` evenly
+    spaced stretches and scaled, an estimate. :func:`archive_is_exact` says which applies.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(30), seed=0)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     written = res.save(pathlib.Path(tmp) / "r.npz").stat().st_size
+    >>> written <= archive_bytes(res) < 1.2 * written + 20_000
+    True
+    """
+    import numpy as np
+    total = _END_BYTES
+    for name, array in _archive_members(results):
+        data = memoryview(np.ascontiguousarray(array)).cast("B")
+        total += _MEMBER_BYTES + 2 * len(name)
+        if data.nbytes <= _exact_limit():
+            total += _deflated(data)
+            continue
+        step = (data.nbytes - _SAMPLE_BYTES) // (_SAMPLES - 1)
+        sampled = sum(_deflated(data[k * step: k * step + _SAMPLE_BYTES]) for k in range(_SAMPLES))
+        total += int(sampled * data.nbytes / (_SAMPLES * _SAMPLE_BYTES))
+    return total
+
+
+def archive_is_exact(results: Results | EnsembleResults) -> bool:
+    """Whether :func:`archive_bytes` compressed every member whole (an upper bound), not samples of some."""
+    import numpy as np
+    return all(np.asarray(a).nbytes <= _exact_limit() for _, a in _archive_members(results))
+
+
+def _exact_limit() -> int:
+    """Bytes up to which an array is compressed whole: :data:`EXACT_ARRAY_BYTES`, or its samples' total."""
+    return max(EXACT_ARRAY_BYTES, _SAMPLES * _SAMPLE_BYTES)
+
+
+def _archive_members(results: Results | EnsembleResults) -> list[tuple[str, np.ndarray]]:
+    """(name, array) of what the archive holds: every array, the metadata and the scenario as text."""
+    import dataclasses
+    import json
+
+    import numpy as np
+
+    from ..io.scenario import dumps_scenario
+    from ..results.ensemble import EnsembleResults
+    coords = {f.name: getattr(results.coords, f.name) for f in dataclasses.fields(results.coords)}
+    # numpy stores text as UTF-32; the metadata is the labels plus a few short fields.
+    text = [("metadata.npy", np.array(json.dumps({"coords": coords, "runs": results.n_runs}))),
+            ("scenario_toml.npy", np.array(dumps_scenario(results.scenario)))]
+    if isinstance(results, EnsembleResults):
+        arrays = [*results._per_run(), *results.bands.values()]
+        return [(f"member{k}.npy", a) for k, a in enumerate(arrays)] + text
+    arrays = [*results.arrays.values(), results.initial_inventory, results.initial_in_transit]
+    return [(f"member{k}.npy", a) for k, a in enumerate(arrays)] + text
 
 
 #: Files written only when their content exists, and the condition the plan line states.
@@ -279,8 +383,10 @@ def describe_files(files: list[tuple[str, int | None]], out: Path, results: Resu
     from ..results.ensemble import EnsembleResults
     what = ("ensemble summary: per-run totals and daily percentile bands" if isinstance(results, EnsembleResults)
             else f"daily series of {results.n_runs} run{'' if results.n_runs == 1 else 's'}")
-    parts = [f"{name} ({what}, at most {format_bytes(size)})" if name == "results.npz" and size is not None
-             else f"{name} (the baseline's, at most {format_bytes(size)})" if size is not None
+    # Measured by compressing every array whole: an upper bound; from samples of large arrays: an estimate.
+    bound = "at most" if archive_is_exact(results) else "about"
+    parts = [f"{name} ({what}, {bound} {format_bytes(size)})" if name == "results.npz" and size is not None
+             else f"{name} (the baseline's, {bound} {format_bytes(size)})" if size is not None
              else f"{name} ({_IF[name]})" if name in _IF else name
              for name, size in files]
     return f"Writing to {out}: {', '.join(parts)}."
@@ -291,15 +397,22 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
     """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
     ``compare`` is the table of :func:`~supplychain.analytics.compare.compare`, if any, and
-    ``baseline`` the unshocked runs it compared against (the plots then show the change); with the
-    built-in network also ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3).
+    ``baseline`` the unshocked runs it compared against: then ``baseline.npz`` too (as an ensemble
+    writes its baseline's archive), and the plots show the change; with the built-in network also
+    ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3), and ``cover.png``: days of stock cover
+    of the final-demand commodities whose buyers' stocks fell most against the baseline
+    (:func:`~supplychain.plotting.plot_cover`).
     """
     from ..impact.loss import feeds_impact
 
     def write(tmp: Path) -> list[str]:
         results.save(tmp / "results.npz")
+        names = ["results.npz"]
+        if baseline is not None:
+            names.append(baseline.save(tmp / "baseline.npz").name)
         results.summary().to_csv(tmp / "summary.csv", index=False)
-        names = ["results.npz", "summary.csv", *_save_figures(results, tmp, baseline)]
+        names += ["summary.csv", *_save_figures(results, tmp, baseline)]
+        names += _save_cover(results, tmp, baseline) if baseline is not None else []
         if compare is not None and feeds_impact(results.scenario.network):
             from .impact_text import save_value_added
             names += save_value_added(results, baseline, tmp)
@@ -483,11 +596,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         text = _run_text(args, keep, results, table, shocked)
         if args.format == "table":
             from .price_text import format_price_notes
-            notes = format_price_notes(results)
+            notes = format_price_notes(results, baseline)
             text += "\n\n" + notes if notes else ""
             if args.all and scenario.price_feedback and keep == "series":
                 from .price_text import who_pays_table
-                text += "\n\n" + who_pays_table(results)  # type: ignore[arg-type]
+                text += "\n\n" + who_pays_table(results, baseline)  # type: ignore[arg-type]
         if table is not None and args.format == "table":
             from .cover_text import format_cover_notes
             cover = format_cover_notes(results, baseline)

@@ -14,7 +14,7 @@ from ..metrics.price_bounds import format_prices_at_bounds, prices_at_bounds
 from ..plotting.prices import final_buyer_steps
 from ..results import EnsembleResults, Results
 
-__all__ = ["format_price_notes", "format_who_pays", "who_pays_table", "WHO_PAYS_HEADERS"]
+__all__ = ["format_price_notes", "format_who_pays", "who_pays_table", "WHO_PAYS_HEADERS", "TARIFF_PAID"]
 
 #: Column headers of :func:`format_who_pays`, two blocks of a few columns each (a 13-column table of money
 #: does not fit a terminal): what buyers paid, then what producers earned and lost, in USD.
@@ -37,11 +37,14 @@ WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
 }
 
 
-def format_price_notes(results: Results | EnsembleResults) -> str:
+def format_price_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None) -> str:
     """Lines on prices for ``run``: markets pinned at a bound, and demand given up to prices ('' if nothing).
 
     Both figures come from :func:`~supplychain.metrics.prices_at_bounds` and
-    :func:`~supplychain.metrics.who_pays`, which read daily prices. A summary
+    :func:`~supplychain.metrics.who_pays`, which read daily prices; with the
+    unshocked runs as ``baseline`` (what ``run`` compares against), the
+    money is the change against them, and the tariff paid is the change
+    table's figure. A summary
     ensemble keeps none, so for one the same lines say that they are not
     known and how to get them: when price feedback is on, or when the
     ensemble's price-index bands show that prices moved (all at 1: no market
@@ -67,22 +70,28 @@ def format_price_notes(results: Results | EnsembleResults) -> str:
     if pinned:
         lines.append(pinned)
     if results.scenario.price_feedback:
+        against = baseline if isinstance(baseline, Results) else None
         with warnings.catch_warnings():  # the pinned markets are already named above
             warnings.simplefilter("ignore", SimulationWarning)
-            table = who_pays(results)
-        lines += _who_pays_lines(table, results.n_runs)
+            table = who_pays(results, baseline=against)
+        lines += _who_pays_lines(table, results.n_runs, against_baseline=against is not None)
     return "\n".join(lines)
 
 
-def _who_pays_lines(table: pd.DataFrame, n_runs: int = 1) -> list[str]:
-    """Demand given up to prices (and added where they fell), and what final buyers paid and to whom.
+def _who_pays_lines(table: pd.DataFrame, n_runs: int = 1, *, against_baseline: bool = False) -> list[str]:
+    """Demand given up to prices (and added where they fell), what final buyers paid and to whom, and tariff paid.
 
     A region's ``demand_destroyed_usd`` is negative where its landed price fell below the reference
     (for example a blockaded exporter's home market, left with what it cannot ship): demand gained,
     named as such, never a negative loss. The second line splits the final buyers' extra cost into
     producers' rents net of their inputs by region and tariffs (:func:`final_buyer_steps`: the parts
     add up to the total), and names the producers' extra input costs as passed along the chain inside
-    it, so that no one adds them to it. Figures of several runs (``n_runs``) are means, and say so.
+    it, so that no one adds them to it. The duty in that split is the duty added (rates above those in
+    force at the start, on what was shipped, at the prices paid); the tariff paid, the one definition
+    every table uses (rate x reference price x units shipped, docs/model.md §6.4.2), has a line of its
+    own, as the change against the unshocked baseline when ``against_baseline`` (the change table's
+    figure), else the whole duty over the horizon. Figures of several runs (``n_runs``) are means, and
+    say so.
 
     Examples
     --------
@@ -92,7 +101,10 @@ def _who_pays_lines(table: pd.DataFrame, n_runs: int = 1) -> list[str]:
     ...                  index=["CN", "TW", "US"])
     >>> print("\\n".join(_who_pays_lines(t, n_runs=20)))
     Demand given up to higher prices: $2.00bn; demand added by lower prices: $3.20M, in TW (at reference prices, mean over runs).
-    Paid by final buyers above reference prices (who_pays): $6.00bn, going to producers' rents net of input costs (most to CN $5.00bn, TW $1.00bn; US -$2.00M) and tariffs $2.00M; producers' extra input costs ($3.00bn) were passed along the chain within it, not on top.
+    Paid by final buyers above reference prices (who_pays): $6.00bn, going to producers' rents net of input costs (most to CN $5.00bn, TW $1.00bn; US -$2.00M) and duty added $2.00M (rates above those in force at the start, on what was shipped); producers' extra input costs ($3.00bn) were passed along the chain within it, not on top.
+    >>> t["tariff_paid_usd"] = [0.0, 0.0, 1.5e6]
+    >>> print(_who_pays_lines(t, against_baseline=True)[2])
+    Tariff paid (rate x reference price x units shipped, docs/model.md §6.4.2; who_pays' tariff_paid_usd): +$1.50M against the unshocked baseline, as in the change table; the duty added differs: it counts only the rates' rise, at the prices paid, so not the old rates' duty on trade that moved.
     """
     destroyed = table["demand_destroyed_usd"]
     given_up = float(destroyed[destroyed > 0].sum())
@@ -111,14 +123,41 @@ def _who_pays_lines(table: pd.DataFrame, n_runs: int = 1) -> list[str]:
         falls = ", ".join(f"{r} {format_usd(v)}" for r, v in rents if v < 0)
         who = "; ".join(([f"most to {gains}"] if gains else []) + ([falls] if falls else []))
         parts = ([f"producers' rents net of input costs ({who})"] if who else []) + (
-            [f"tariffs {format_usd(tariffs)}"] if abs(tariffs) >= 0.5 else [])
+            [f"duty added {format_usd(tariffs)} (rates above those in force at the start, on what was shipped)"]
+            if abs(tariffs) >= 0.5 else [])
         lines.append(f"Paid by final buyers above reference prices (who_pays): {format_usd(paid)}"
                      + (f", going to {' and '.join(parts)}" if parts else "")
                      + f"; producers' extra input costs ({format_usd(passed)}) were passed along the chain "
                      "within it, not on top.")
+    if "tariff_paid_usd" in table:
+        lines += _tariff_line(float(table["tariff_paid_usd"].sum()), tariffs, against_baseline)
     if "producer_margin_change_usd" in table:
         lines += _margin_line(table["producer_margin_change_usd"])
     return lines
+
+
+#: The one definition of tariff paid, as every table and line of ``run`` uses it.
+TARIFF_PAID = "rate x reference price x units shipped, docs/model.md §6.4.2; who_pays' tariff_paid_usd"
+
+
+def _tariff_line(paid: float, added: float, against_baseline: bool) -> list[str]:
+    """The tariff paid (:data:`TARIFF_PAID`), and how it differs from the duty added ([] if no duty at all).
+
+    Examples
+    --------
+    >>> print(_tariff_line(6.01e9, 0.0, False)[0])
+    Tariff paid (rate x reference price x units shipped, docs/model.md §6.4.2; who_pays' tariff_paid_usd): $6.01bn over the horizon, every duty in force.
+    """
+    if abs(paid) < 0.5 and abs(added) < 0.5:
+        return []
+    if not against_baseline:
+        return [f"Tariff paid ({TARIFF_PAID}): {format_usd(paid)} over the horizon, every duty in force."]
+    line = (f"Tariff paid ({TARIFF_PAID}): {format_usd(paid, sign=True)} against the unshocked baseline, "
+            "as in the change table")
+    if abs(paid - added) >= max(0.5, 1e-3 * abs(paid)):
+        line += ("; the duty added differs: it counts only the rates' rise, at the prices paid, so not the old "
+                 "rates' duty on trade that moved")
+    return [line + "."]
 
 
 def _margin_line(margin: pd.Series) -> list[str]:
@@ -195,10 +234,18 @@ def format_who_pays(table: pd.DataFrame) -> str:
     return "\n\n".join(blocks)
 
 
-def who_pays_table(results: Results) -> str:
-    """What ``run --all`` prints with price feedback on: :func:`format_who_pays` of the results, titled."""
+def who_pays_table(results: Results, baseline: Results | None = None) -> str:
+    """What ``run --all`` prints with price feedback on: :func:`format_who_pays` of the results, titled.
+
+    With ``baseline`` (the unshocked runs ``run`` compared against) every figure is the change against
+    it, and the title says so: the tariff columns then add up to the change table's tariff paid.
+    """
     with warnings.catch_warnings():  # the pinned markets are named in the price notes already
         warnings.simplefilter("ignore", SimulationWarning)
-        table = who_pays(results)
+        table = who_pays(results, baseline=baseline)
     mean = ", means over runs" if results.n_runs > 1 else ""
-    return f"Who pays, by region (supplychain.metrics.who_pays{mean}):\n\n" + format_who_pays(table)
+    call = "who_pays(results, baseline=baseline)" if baseline is not None else "who_pays(results)"
+    what = ("each figure the change against the unshocked baseline; tariffs: the change in tariff paid"
+            if baseline is not None else "tariffs: every duty paid over the horizon")
+    return (f"Who pays, by region (supplychain.metrics.{call}{mean}; {what}, {TARIFF_PAID.split(';')[0]}):\n\n"
+            + format_who_pays(table))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from scipy import sparse
 
+from .._validation import check_choice
 from ..model.network import Network
 from .kernel import Ario, diim
 from .table import IOTable, load_io_table
@@ -59,8 +60,7 @@ class InputMap:
     @classmethod
     def build(cls, network: Network, table: IOTable, rationing: Rationing = "priority") -> InputMap:
         """Map ``network``'s demands onto ``table``'s regions and input commodities."""
-        if rationing not in RATIONING:
-            raise ValueError(f"rationing must be one of {', '.join(RATIONING)}, got {str(rationing)[:80]!r}")
+        check_choice(rationing, RATIONING, "rationing", "value_added_loss")
         columns: list[tuple[str, str, str | None]] = []
         rows, cols = [], []
         for d, dem in enumerate(network.demands):
@@ -304,8 +304,7 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     >>> loss.regions[int(loss.total[0].sum(axis=1).argmax())]
     'JP'
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {str(method)[:80]!r}")
+    check_choice(method, METHODS, "method", "value_added_loss")
     table = load_io_table() if table is None else table
     demand = np.broadcast_to(np.asarray(demand, dtype=float), np.shape(delivered))
     delivered = np.asarray(delivered, dtype=float)

@@ -214,13 +214,22 @@ def _demand_terms(results: Results) -> tuple[np.ndarray, np.ndarray]:
     return lost, destroyed
 
 
-def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, float] = math.inf) -> pd.DataFrame:
+def who_pays(results: Results, *, baseline: Results | None = None,
+             export_supply_elasticity: float | dict[str, float] = math.inf) -> pd.DataFrame:
     """Who pays for a shock, by region: USD over the horizon, mean over runs.
 
     Parameters
     ----------
     results : Results
         Daily results (their ``flow``, ``price``, ``demand`` and ``delivered``).
+    baseline : Results, optional
+        The unshocked runs, as for the other measures (paired: same seed and
+        number of runs). Every measure is then the results' less the
+        baseline's: ``tariff_paid_usd`` is the change in tariff paid (rate x
+        reference price x units shipped, docs/model.md §6.4.2), the figure
+        :func:`supplychain.analytics.compare.compare` reports, rather than the
+        gross duty over the horizon, and a baseline's own shortfalls and
+        sales below the steady flow are not charged to the shock.
     export_supply_elasticity : float or dict of str to float
         ``E_x`` of every exporter (or per commodity id; missing ones are
         ``inf``) for the GSIM split of tariffs (:func:`gsim_incidence`).
@@ -236,9 +245,13 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
         (``final_buyer_cost_increase_usd``); the intermediate buyers' cost is
         passed on in their output's price, so ``buyer_cost_increase_usd``
         (every lane) counts a rise once per stage it passes. The regions'
-        ``scarcity_rent_net_of_inputs_usd`` plus the tariffs collected
-        (``buyer_cost_increase_usd - scarcity_rent_usd``, summed) equal the
-        final buyers' cost.
+        ``scarcity_rent_net_of_inputs_usd`` plus the duty added
+        (``buyer_cost_increase_usd - scarcity_rent_usd``, summed: the rates
+        above those in force at the start, on what was shipped, at the prices
+        paid) equal the final buyers' cost. The duty added is not
+        ``tariff_paid_usd``, which is the whole duty (or, against a
+        ``baseline``, its change, which also counts the duty no longer paid on
+        trade that moved away from the taxed lanes).
 
     Warns
     -----
@@ -259,8 +272,19 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     (True, 0.0)
     >>> bool(t.loc["KR", "intermediate_buyer_cost_increase_usd"] > 0), float(t.loc["KR", "final_buyer_cost_increase_usd"])
     (True, 0.0)
+
+    Against the unshocked runs, the tariff columns are the change in tariff paid, as in ``compare``:
+
+    >>> from supplychain.analytics.compare import tariff_paid
+    >>> later = toy_scenario(40).with_shocks(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.1, start=10))
+    >>> shocked, base = simulate(later), simulate(later.without_shocks())
+    >>> change = who_pays(shocked, baseline=base)["tariff_paid_usd"].sum()
+    >>> bool(np.isclose(change, (tariff_paid(shocked) - tariff_paid(base)).mean()))
+    True
     """
     require_daily(results, "who_pays", WHO_PAYS_INSTEAD)
+    if baseline is not None:
+        _check_baseline(results, baseline)
     pinned = format_prices_at_bounds(prices_at_bounds(results), min_days=PINNED_DAYS)
     if pinned:
         warnings.warn(f"who_pays: {pinned}", SimulationWarning, stacklevel=2)
@@ -305,7 +329,23 @@ def who_pays(results: Results, *, export_supply_elasticity: float | dict[str, fl
     book("sales_lost_net_of_inputs_usd", -np.where(final, 0.0, sales_lost), importer)
     table["producer_margin_change_usd"] = (table["scarcity_rent_net_of_inputs_usd"]
                                            - table["sales_lost_net_of_inputs_usd"])
+    if baseline is not None:
+        with warnings.catch_warnings():  # the baseline's own pinned prices are not this shock's
+            warnings.simplefilter("ignore", SimulationWarning)
+            table -= who_pays(baseline, export_supply_elasticity=export_supply_elasticity)
     return table
+
+
+def _check_baseline(results: Results, baseline: Results) -> None:
+    """Refuse a baseline that cannot be subtracted from ``results``: summaries, other regions or run counts."""
+    require_daily(baseline, "who_pays", WHO_PAYS_INSTEAD)
+    if baseline.n_runs != results.n_runs:
+        raise fail("baseline", f"the same number of runs as results ({results.n_runs}, paired)", baseline.n_runs,
+                   "who_pays")
+    regions = sorted({r.id for r in results.scenario.network.regions})
+    if sorted({r.id for r in baseline.scenario.network.regions}) != regions:
+        raise fail("baseline", f"results on the same regions ({', '.join(regions)})", baseline.scenario.name,
+                   "who_pays")
 
 
 def _sales_lost(results: Results) -> np.ndarray:

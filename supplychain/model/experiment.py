@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._validation import check_id, check_number, close_matches, fail
+from .._validation import check_choice, check_id, check_number, fail
 from ..errors import ValidationError
 from .paths import check_path
 from .scenario import Scenario
@@ -184,7 +184,7 @@ class Outcome:
     >>> Outcome("x", "shortfal_usd")
     Traceback (most recent call last):
     ...
-    supplychain.errors.ValidationError: kind must be one of 'shortfall_usd', 'shortfall_units', 'time_to_recover', 'landed_cost_increase', 'policy_cost' (did you mean 'shortfall_usd'?); got 'shortfal_usd' for Outcome 'x'.
+    supplychain.errors.ValidationError: kind must be one of 'shortfall_usd', 'shortfall_units', 'time_to_recover', 'landed_cost_increase', 'policy_cost' (did you mean 'shortfall_usd', 'shortfall_units'?); got 'shortfal_usd' for Outcome 'x'.
     """
 
     name: str
@@ -196,11 +196,7 @@ class Outcome:
 
     def __post_init__(self) -> None:
         check_id(self.name, "name", "Outcome")
-        if self.kind not in OUTCOME_KINDS:
-            hits = close_matches(str(self.kind), OUTCOME_KINDS)
-            hint = f" (did you mean {hits[0]!r}?)" if hits else ""
-            raise fail("kind", f"one of {', '.join(map(repr, OUTCOME_KINDS))}{hint}", self.kind, "Outcome",
-                       self.name)
+        check_choice(self.kind, OUTCOME_KINDS, "kind", "Outcome", self.name)
         for name in ("regions", "commodities"):
             value = getattr(self, name)
             if value is not None:
@@ -211,8 +207,7 @@ class Outcome:
                 object.__setattr__(self, name, tuple(check_id(v, name, "Outcome") for v in value))
         object.__setattr__(self, "threshold", check_number(self.threshold, "threshold", "Outcome", self.name,
                                                            low=0.0, high=1.0))
-        if self.sense not in ("min", "max"):
-            raise fail("sense", "'min' or 'max'", self.sense, "Outcome", self.name)
+        check_choice(self.sense, ("min", "max"), "sense", "Outcome", self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,12 +368,10 @@ class Experiment:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
                 raise fail(name, f"a whole number in [1, {high:,}]", value, k, self.name)
-        if self.design not in DESIGNS:
-            raise fail("design", f"one of {', '.join(map(repr, DESIGNS))}", self.design, k, self.name)
+        check_choice(self.design, DESIGNS, "design", k, self.name)
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise fail("seed", "a non-negative integer", self.seed, k, self.name)
-        if self.engine not in ("vector", "des"):
-            raise fail("engine", "'vector' or 'des'", self.engine, k, self.name)
+        check_choice(self.engine, ("vector", "des"), "engine", k, self.name)
         names = [o.name for o in self.outcomes]
         from .._validation import check_known
         for name in ("primary", "cost"):

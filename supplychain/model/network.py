@@ -19,6 +19,7 @@ from .._validation import (
     MAX_DAYS,
     MAX_MAGNITUDE,
     MAX_QUANTITY,
+    check_choice,
     check_days,
     check_id,
     check_known,
@@ -231,9 +232,7 @@ class Facility:
     def __post_init__(self) -> None:
         ident = self.id if isinstance(self.id, str) else repr(self.id)
         check_id(self.id, "id", "Facility")
-        if self.allocation not in ALLOCATIONS:
-            raise fail("allocation", "one of 'history', 'fcfs', 'pro_rata', 'incumbent', 'value', 'auto', 'recent'",
-                       self.allocation, "Facility", ident)
+        check_choice(self.allocation, ALLOCATIONS, "allocation", "Facility", ident)
         object.__setattr__(self, "recent_days", check_days(self.recent_days, "recent_days", "Facility", ident,
                                                            low=1.0, high=MAX_DAYS))
         object.__setattr__(self, "panic", check_magnitude(self.panic, "panic", "Facility", ident,
@@ -473,8 +472,7 @@ class Demand:
         if self.initial_inventory is not None:
             object.__setattr__(self, "initial_inventory", check_magnitude(
                 self.initial_inventory, "initial_inventory", "Demand", self.id, high=MAX_QUANTITY))
-        if self.unmet not in ("lost", "backorder"):
-            raise fail("unmet", "'lost' or 'backorder'", self.unmet, "Demand", self.id)
+        check_choice(self.unmet, ("lost", "backorder"), "unmet", "Demand", self.id)
 
 
 def _unique(items: tuple[Any, ...], kind: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .._validation import MAX_QUANTITY, check_days, check_magnitude, fail
+from .._validation import MAX_QUANTITY, check_choice, check_days, check_magnitude, fail
 
 __all__ = ["Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict"]
 
@@ -126,9 +126,10 @@ def policy_from_dict(data: Any, field_name: str = "policy") -> Policy:
         return data
     if isinstance(data, (int, float)) and not isinstance(data, bool):
         return DaysOfCover(float(data))
-    if not isinstance(data, dict) or data.get("kind") not in _KINDS:
+    if not isinstance(data, dict) or "kind" not in data:
         raise fail(field_name, f"a number of days or a table with kind in {sorted(_KINDS)}",
                    data, "policy")
+    check_choice(data["kind"], sorted(_KINDS), f"{field_name}.kind", "policy")
     params = {k: v for k, v in data.items() if k != "kind"}
     try:
         return _KINDS[data["kind"]](**params)

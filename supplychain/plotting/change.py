@@ -89,7 +89,10 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     Parameters
     ----------
     results, baseline : Results
-        Shocked runs and the same scenario without its shocks (same seed and runs).
+        Shocked runs and the same scenario without its shocks (same seed and runs), in this
+        order, as every measure takes them: ``plot_change(shocked, baseline=base)`` reads like
+        ``compare(shocked, baseline=base)`` and ``who_pays(shocked, baseline=base)``
+        (``compare`` also keeps its positional order, before then after).
     variable : str
         A recorded series (default ``delivered``: deliveries to final demand).
     ids : str or sequence of str, optional

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_cover"]
+__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID"]
 
 _HOLDER_TEXT = {"all": "all", "buyers": "buyers'", "final_buyers": "final buyers'", "producers": "producers'"}
 
@@ -90,20 +90,77 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         if base is not None and label in base.columns:
             ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
                     color=colour, linestyle="--", linewidth=0.8)
-    normal = table["normal_cover_days"].to_numpy(dtype=float)
-    _label_troughs(ax, troughs, dates, top=float(np.nanmax(normal)) if np.isfinite(normal).any() else 1.0)
     shade_shocks(ax, results.scenario, results.n_days)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("days of cover (stock / normal daily use)")
     ax.set_title(f"{commodity}: {_HOLDER_TEXT[held_by]} stocks" + (" (dashed: baseline)" if base is not None else ""))
     _date_axis(ax)
-    ax.legend(fontsize=8, ncols=2)
+    # Beside the axes, not over the lines or the trough labels.
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    _label_troughs(ax, troughs, dates)
     return ax
 
 
-def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: np.ndarray, *, top: float) -> None:
-    """Label each trough to the right of its dot, lowest first, each at least a line (of a ``top``-high axis) above."""
-    gap, last = 0.045 * max([top, *(y for y, *_ in troughs), 1.0]), -np.inf
+def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: np.ndarray) -> None:
+    """Label each trough beside its dot, then move the labels apart (:func:`separate_trough_labels`)."""
     for y, day, text, colour in sorted(troughs):
-        last = max(y, last + gap)
-        ax.annotate(text, (dates[day], last), textcoords="offset points", xytext=(6, -3), fontsize=8, color=colour)
+        # A light backing keeps a label legible where a line crosses it.
+        ax.annotate(text, (dates[day], y), textcoords="offset points", xytext=_START, fontsize=8, color=colour,
+                    gid=TROUGH_GID, bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none",
+                                          "alpha": 0.7})
+    separate_trough_labels(ax)
+
+
+#: ``gid`` of the trough labels of :func:`plot_cover` (so that a caller can find and move them again).
+TROUGH_GID = "cover-trough"
+#: Where a trough label starts, in points from its dot: just right of it and a little below.
+_START = (6.0, -3.0)
+
+
+def separate_trough_labels(ax: Axes) -> None:
+    """Move the trough labels of ``ax`` apart so that no two overlap in the drawn figure.
+
+    Each label starts just right of its dot (left of it when it would leave the axes). The figure is
+    laid out once (``draw_without_rendering``: the axes' final size at the figure's size), then the
+    labels are taken lowest dot first and each is moved up, in points, above every label placed before
+    it that it would overlap. Offsets are in points, so the labels stay apart at any DPI. A figure
+    whose layout changes afterwards (more panels drawn, a new size) calls this again for each axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure(figsize=(3, 2)).subplots()
+    >>> _ = ax.plot([0, 10], [0, 10])
+    >>> for k in range(3):
+    ...     _ = ax.annotate(f"trough {k}", (5, 5), textcoords="offset points", xytext=_START, gid=TROUGH_GID)
+    >>> separate_trough_labels(ax)
+    >>> [round(t.xyann[1]) > -3 for t in ax.texts]
+    [False, True, True]
+    """
+    labels = sorted((t for t in ax.texts if t.get_gid() == TROUGH_GID), key=lambda t: t.xy[1])
+    fig = ax.get_figure()
+    if not labels or fig is None:
+        return
+    for label in labels:
+        label.xyann = _START
+        label.set_horizontalalignment("left")
+    fig.draw_without_rendering()   # type: ignore[union-attr]
+    inside = ax.get_window_extent()
+    to_points = 72.0 / fig.dpi
+    placed: list = []
+    for label in labels:
+        box = label.get_window_extent()
+        if box.x1 > inside.x1:                       # a late trough: the label goes left of its dot
+            label.set_horizontalalignment("right")
+            label.xyann = (-_START[0], _START[1])
+            box = label.get_window_extent()
+        for _ in range(len(placed) + 1):
+            hits = [other for other in placed if box.overlaps(other)]
+            if not hits:
+                break
+            lift = max(other.y1 for other in hits) - box.y0 + 2.0   # pixels, two spare
+            label.xyann = (label.xyann[0], label.xyann[1] + lift * to_points)
+            box = label.get_window_extent()
+        placed.append(box)

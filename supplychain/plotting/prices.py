@@ -206,8 +206,8 @@ def final_buyer_steps(who: pd.DataFrame) -> tuple[list[tuple[str, float]], float
     return steps, tariffs
 
 
-def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[str, float] = math.inf,
-                  ax: Axes | None = None) -> Axes:
+def plot_who_pays(results: Results, *, baseline: Results | None = None,
+                  export_supply_elasticity: float | dict[str, float] = math.inf, ax: Axes | None = None) -> Axes:
     """Waterfall of what final buyers paid for a shock, and went without, over the horizon, USD.
 
     The first bars split the final buyers' extra cost
@@ -224,7 +224,9 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     the last bar is the final buyers' total. The tariff bar's label gives
     the importers' share of the tariff under the GSIM split
     (:func:`supplychain.metrics.gsim_incidence`, ``export_supply_elasticity``
-    as there). Several runs are averaged (the y label says over how many).
+    as there). With ``baseline`` (the unshocked runs) every bar is the change
+    against it, as ``who_pays(results, baseline=baseline)``. Several runs are
+    averaged (the y label says over how many).
     Without ``ax``, the new figure uses constrained layout, so a plain
     ``fig.savefig`` keeps every label inside the image.
 
@@ -241,7 +243,7 @@ def plot_who_pays(results: Results, *, export_supply_elasticity: float | dict[st
     ['paid by final buyers', 'value not delivered', 'demand given up to higher prices', 'demand added by lower prices', "final buyers' total"]
     """
     require_daily(results, "plot_who_pays", WHO_PAYS_INSTEAD)
-    who = who_pays(results, export_supply_elasticity=export_supply_elasticity)
+    who = who_pays(results, baseline=baseline, export_supply_elasticity=export_supply_elasticity)
     steps, _ = final_buyer_steps(who)
     paid = float(who["tariff_paid_usd"].sum())
     importers = float(who["tariff_paid_by_importer_usd"].sum()) / paid if paid > 0 else 1.0

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import check_choice, fail
 from ..compile.compiler import compile_scenario
 from ..engines.draws import run_seed_sequences
 from ..errors import SimulationWarning
@@ -117,8 +117,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     """
     if not isinstance(scenario, Scenario):
         raise fail("scenario", "a Scenario", type(scenario).__name__, "simulate")
-    if engine not in ENGINES:
-        raise fail("engine", f"one of {ENGINES}", engine, "simulate")
+    check_choice(engine, ENGINES, "engine", "simulate")
     if isinstance(n_runs, bool) or not isinstance(n_runs, (int, np.integer)) or n_runs < 1:
         raise fail("n_runs", "a positive integer", n_runs, "simulate")
     _check_ensemble_args(keep, chunk_size, executor, progress)
@@ -215,8 +214,7 @@ def _in_run_order(out: Any, inverse: np.ndarray) -> Any:
 
 def _check_ensemble_args(keep: object, chunk_size: object, executor: object, progress: object) -> None:
     """Validate the arguments that choose how an ensemble is run and kept."""
-    if keep not in ("series", "summary"):
-        raise fail("keep", "'series' or 'summary'", keep, "simulate")
+    check_choice(keep, ("series", "summary"), "keep", "simulate")
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
                                    or chunk_size < 1):
         raise fail("chunk_size", "a positive integer or None", chunk_size, "simulate")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.stats import qmc
 
-from ..._validation import fail
+from ..._validation import check_choice, fail
 from ...model.experiment import DESIGNS, Experiment, Lever, Strategy
 
 if TYPE_CHECKING:
@@ -45,8 +45,7 @@ def unit_sample(n: int, d: int, design: str = "lhs", *, seed: int = 0, salt: int
     >>> x.shape, sorted((x[:, 0] * 8).astype(int).tolist()) == list(range(8))
     ((8, 2), True)
     """
-    if design not in DESIGNS:
-        raise fail("design", f"one of {', '.join(map(repr, DESIGNS))}", design, "experiment")
+    check_choice(design, DESIGNS, "design", "experiment")
     rng = design_seed(seed, salt)
     if design == "lhs":
         return np.asarray(qmc.LatinHypercube(d=d, seed=rng).random(n))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._validation import MAX_DAYS, check_days, fail
+from ..._validation import MAX_DAYS, check_choice, check_days, fail
 from .base import DAY_TAIL, Distribution
 from .continuous import Empirical, Fixed, LogNormal, Normal, Triangular, Uniform
 from .counts import NegativeBinomial, Poisson
@@ -52,8 +52,7 @@ def distribution_from_dict(data: Any, field_name: str = "distribution") -> Distr
         raise fail(field_name, "a number or a table with a 'kind' key", data, "distribution")
     params = dict(data)
     kind = params.pop("kind")
-    if kind not in _KINDS:
-        raise fail(f"{field_name}.kind", f"one of {sorted(_KINDS)}", kind, "distribution")
+    check_choice(kind, sorted(_KINDS), f"{field_name}.kind", "distribution")
     cls = _KINDS[kind]
     for key in ("values", "weights"):
         if key in params and isinstance(params[key], list):

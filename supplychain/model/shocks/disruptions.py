@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from ..._validation import check_id, check_magnitude, check_number, fail
+from ..._validation import check_choice, check_id, check_magnitude, check_number, fail
 from .base import Shock, days, opt_id
 
 __all__ = ["CapacityShock", "DemandShock", "LogisticsShock", "MAX_LEAD_TIME_MULTIPLIER", "RECOVERY_DAYS",
@@ -109,8 +109,7 @@ class CapacityShock(Shock):
             self.fraction_lost, "fraction_lost", k, low=0.0, low_open=True, high=1.0))
         object.__setattr__(self, "destroy_inventory", check_number(
             self.destroy_inventory, "destroy_inventory", k, low=0.0, high=1.0))
-        if self.recovery not in ("linear", "exponential"):
-            raise fail("recovery", "'linear' or 'exponential'", self.recovery, k)
+        check_choice(self.recovery, ("linear", "exponential"), "recovery", k)
         if self.recovery_days is not None:
             object.__setattr__(self, "recovery_days", days(self.recovery_days, "recovery_days", k))
 

@@ -15,6 +15,7 @@ from typing import ClassVar, Literal
 from ..._validation import (
     MAX_DAYS,
     MAX_QUANTITY,
+    check_choice,
     check_id,
     check_magnitude,
     check_number,
@@ -260,8 +261,7 @@ class ExportControl(Shock):
         k = "ExportControl"
         check_id(self.exporter, "exporter", k)
         check_id(self.commodity, "commodity", k)
-        if self.mode not in ("ban", "licence", "quota"):
-            raise fail("mode", "one of 'ban', 'licence', 'quota'", self.mode, k)
+        check_choice(self.mode, ("ban", "licence", "quota"), "mode", k)
         set_field(self, "destinations", ids_or_none(self.destinations, "destinations", k))
         set_field(self, "except_destinations", ids_or_none(self.except_destinations, "except_destinations", k))
         set_field(self, "approval_probability", check_probability(self.approval_probability,
@@ -304,8 +304,7 @@ class ExportControl(Shock):
             if value is not None:
                 set_field(self, name, check_magnitude(value, name, k, low=1.0 / DAYS_PER_MONTH,
                                                       high=MAX_DAYS / DAYS_PER_MONTH))
-        if self.initial_state not in ("open", "restrictive", "stationary"):
-            raise fail("initial_state", "one of 'open', 'restrictive', 'stationary'", self.initial_state, k)
+        check_choice(self.initial_state, ("open", "restrictive", "stationary"), "initial_state", k)
         if self.mode != "licence":
             for name in ("licence_validity_days", "restrictive_approval_probability", "mean_open_months",
                          "mean_restrictive_months"):
