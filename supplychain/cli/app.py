@@ -602,6 +602,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 from .price_text import who_pays_table
                 text += "\n\n" + who_pays_table(results, baseline)  # type: ignore[arg-type]
         if table is not None and args.format == "table":
+            from .segment_text import format_segment_shortfall
+            segments = format_segment_shortfall(results, baseline)
+            text += "\n\n" + segments if segments else ""
             from .cover_text import format_cover_notes
             cover = format_cover_notes(results, baseline)
             text += "\n\n" + cover if cover else ""

@@ -1,0 +1,45 @@
+"""The run line giving each end-use segment's shortfall (supplychain/cli/segment_text.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from supplychain import CapacityShock, load_baseline, simulate
+from supplychain.analytics._toy import toy_scenario
+from supplychain.cli.segment_text import format_segment_shortfall
+from supplychain.metrics.service import cumulative_shortfall
+
+
+@pytest.fixture(scope="module")
+def runs():
+    base = load_baseline().with_horizon(100)
+    out = [CapacityShock(region="TW", stage=s, fraction_lost=1.0, start=0, end=50) for s in ("fab", "fab_new", "packaging")]
+    return simulate(base.with_shocks(*out), engine="vector"), simulate(base, engine="vector")
+
+
+def _usd(text: str) -> float:
+    sign, number, unit = re.fullmatch(r"([+-]?)\$([\d.]+)(k|M|bn)?", text).groups()
+    return (-1.0 if sign == "-" else 1.0) * float(number) * {None: 1.0, "k": 1e3, "M": 1e6, "bn": 1e9}[unit]
+
+
+def test_segments_add_up_to_the_segmented_demands_shortfall_change(runs):
+    shocked, base = runs
+    line = format_segment_shortfall(shocked, base)
+    totals = {m.group(1): _usd(m.group(2)) for m in re.finditer(r"(automotive|industrial|electronics) ([+-]?\$[\d.]+\w*)",
+                                                               line)}
+    change = (cumulative_shortfall(shocked, usd=True, by="demand")
+              - cumulative_shortfall(base, usd=True, by="demand")).iloc[0]
+    segment = {d.id: d.segment for d in shocked.scenario.network.demands}
+    for name, shown in totals.items():
+        expected = sum(v for d, v in change.items() if segment[d] == name)
+        assert shown == pytest.approx(expected, rel=5e-3, abs=1.0), (name, line)
+    # The lean automotive buyers run short first: their loss leads the line.
+    assert line.split(": ", 1)[1].startswith("automotive +$") and totals["automotive"] > 0
+
+
+def test_no_line_without_segments_or_without_change(runs):
+    shocked, base = runs
+    assert format_segment_shortfall(base, base) == ""
+    assert format_segment_shortfall(simulate(toy_scenario(10))) == ""
