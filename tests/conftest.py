@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -81,3 +88,45 @@ def assert_engines_agree(a, b, *, rtol: float = 1e-9, atol: float = 1e-9) -> Non
     assert set(a.arrays) == set(b.arrays)
     for name in a.arrays:
         np.testing.assert_allclose(a.arrays[name], b.arrays[name], rtol=rtol, atol=atol, err_msg=name)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+#: The example scripts' horizon in the suite: long enough for every example's first shock to start.
+EXAMPLE_HORIZON_DAYS = 120
+#: Where a test reads an example's printed answer, the horizon it needs (tests/test_gallery_examples.py);
+#: the stress test of 08 knocks out every node, each for half the horizon: 30 days show the same path.
+EXAMPLE_HORIZONS = {"06_graphite_ban_stockpile": 150, "10_custom_network": 200, "08_critical_node_logic_chips": 60}
+#: Ensemble sizes for the suite: the examples' own quick checks use 100 runs or 12 futures; every
+#: figure the suite reads from these is zero at 120 days, and 20 runs (4 futures) take the same code path.
+EXAMPLE_ARGS = {"taiwan_earthquake_uncertain": ["--runs", "20"], "d_ensemble_save_and_compare": ["--runs", "20"],
+                "trilateral_policies": ["--futures", "4"]}
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    """One example script run as a process: its exit code, what it printed and its output folder."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    out: Path
+
+
+@pytest.fixture(scope="session")
+def run_example(tmp_path_factory) -> Callable[[str], ExampleRun]:
+    """Run ``examples/<stem>.py`` once per session as its own process (``--horizon``, ``--out``);
+    the tests that read its output share that one run."""
+    done: dict[str, ExampleRun] = {}
+
+    def run(stem: str) -> ExampleRun:
+        if stem not in done:
+            out = tmp_path_factory.mktemp(stem)
+            horizon = EXAMPLE_HORIZONS.get(stem, EXAMPLE_HORIZON_DAYS)
+            argv = [sys.executable, str(EXAMPLES / f"{stem}.py"), "--horizon", str(horizon), "--out", str(out),
+                    *EXAMPLE_ARGS.get(stem, [])]
+            proc = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"},
+                                  cwd=out, timeout=300, check=False)
+            done[stem] = ExampleRun(proc.returncode, proc.stdout, proc.stderr, out)
+        return done[stem]
+
+    return run
