@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -104,7 +105,7 @@ EXAMPLE_ARGS = {"taiwan_earthquake_uncertain": ["--runs", "20"], "d_ensemble_sav
 
 @dataclass(frozen=True)
 class ExampleRun:
-    """One example script run as a process: its exit code, what it printed and its output folder."""
+    """One example script run as ``__main__``: its exit code, what it printed and its output folder."""
 
     returncode: int
     stdout: str
@@ -114,19 +115,31 @@ class ExampleRun:
 
 @pytest.fixture(scope="session")
 def run_example(tmp_path_factory) -> Callable[[str], ExampleRun]:
-    """Run ``examples/<stem>.py`` once per session as its own process (``--horizon``, ``--out``);
-    the tests that read its output share that one run."""
+    """Every ``examples/*.py`` run once per session with ``--horizon`` and ``--out`` (its own folder, also
+    its working folder), all in one fresh process (tests/example_runner.py: one interpreter start and one
+    import for all); the tests that read an example's output share that run."""
     done: dict[str, ExampleRun] = {}
 
+    def run_all() -> None:
+        jobs, outs = [], {}
+        for script in sorted(EXAMPLES.glob("*.py")):
+            outs[script.stem] = out = tmp_path_factory.mktemp(script.stem)
+            horizon = EXAMPLE_HORIZONS.get(script.stem, EXAMPLE_HORIZON_DAYS)
+            jobs.append([str(script), str(out), ["--horizon", str(horizon), "--out", str(out),
+                                                 *EXAMPLE_ARGS.get(script.stem, [])]])
+        folder = tmp_path_factory.mktemp("example_runner")
+        (folder / "jobs.json").write_text(json.dumps(jobs))
+        proc = subprocess.run([sys.executable, str(Path(__file__).with_name("example_runner.py")),
+                               str(folder / "report.json"), str(folder / "jobs.json")],
+                              capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"},
+                              cwd=folder, timeout=1800, check=False)
+        assert proc.returncode == 0, proc.stderr
+        for script, run in json.loads((folder / "report.json").read_text()).items():
+            done[Path(script).stem] = ExampleRun(out=outs[Path(script).stem], **run)
+
     def run(stem: str) -> ExampleRun:
-        if stem not in done:
-            out = tmp_path_factory.mktemp(stem)
-            horizon = EXAMPLE_HORIZONS.get(stem, EXAMPLE_HORIZON_DAYS)
-            argv = [sys.executable, str(EXAMPLES / f"{stem}.py"), "--horizon", str(horizon), "--out", str(out),
-                    *EXAMPLE_ARGS.get(stem, [])]
-            proc = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"},
-                                  cwd=out, timeout=300, check=False)
-            done[stem] = ExampleRun(proc.returncode, proc.stdout, proc.stderr, out)
+        if not done:
+            run_all()
         return done[stem]
 
     return run
