@@ -83,6 +83,14 @@ def diamond() -> Scenario:
     return Scenario(diamond_network(), horizon_days=90, name="diamond")
 
 
+@pytest.fixture(scope="session")
+def baseline_year_des():
+    """The built-in baseline's year on the SimPy engine, one run, seed 0: read by the steady-state test
+    (tests/test_baseline_data.py) and the engines' agreement on it (tests/test_engine_agreement.py)."""
+    from supplychain import load_baseline, simulate
+    return simulate(load_baseline(horizon_days=365), engine="des", n_runs=1, seed=0)
+
+
 def assert_engines_agree(a, b, *, rtol: float = 1e-9, atol: float = 1e-9) -> None:
     """Every recorded array of two results agrees to the engines' contract (default 1e-9: the two
     sum a buyer's lanes in different orders)."""
