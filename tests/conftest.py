@@ -119,6 +119,7 @@ class ExampleRun:
     stdout: str
     stderr: str
     out: Path
+    cpu_seconds: float = 0.0
 
 
 @pytest.fixture(scope="session")

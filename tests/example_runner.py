@@ -4,8 +4,9 @@
 script runs with ``sys.argv = [script, *argv]`` and ``out`` as the working folder, its stdout and stderr
 captured apart; warnings are printed to its stderr every time they are raised (``always``), as a
 process of its own would print them the first time. REPORT gets, per script, the exit code (0, the code
-of ``SystemExit``, or 1 with the traceback on stderr), stdout and stderr. One interpreter start and one
-import of the library serve every example (tests/conftest.py, ``run_example``).
+of ``SystemExit``, or 1 with the traceback on stderr), stdout, stderr and the CPU seconds it took.
+One interpreter start and one import of the library serve every example (tests/conftest.py,
+``run_example``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import os
 import runpy
 import sys
+import time
 import traceback
 import warnings
 
@@ -23,7 +25,7 @@ import warnings
 def run_one(script: str, out: str, argv: list[str]) -> dict[str, object]:
     """Run ``script`` as ``__main__`` in ``out``; its exit code and what it printed."""
     stdout, stderr = io.StringIO(), io.StringIO()
-    code = 0
+    code, began = 0, time.process_time()
     old_argv, old_cwd = sys.argv, os.getcwd()
     sys.argv = [script, *argv]
     os.chdir(out)
@@ -44,7 +46,8 @@ def run_one(script: str, out: str, argv: list[str]) -> dict[str, object]:
         os.chdir(old_cwd)
         import matplotlib.pyplot as plt
         plt.close("all")
-    return {"returncode": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
+    return {"returncode": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(),
+            "cpu_seconds": time.process_time() - began}
 
 
 def main(report: str, jobs: str) -> None:
