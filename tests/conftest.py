@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,33 +124,69 @@ class ExampleRun:
     cpu_seconds: float = 0.0
 
 
-@pytest.fixture(scope="session")
-def run_example(tmp_path_factory) -> Callable[[str], ExampleRun]:
-    """Every ``examples/*.py`` run once per session with ``--horizon`` and ``--out`` (its own folder, also
-    its working folder), all in one fresh process (tests/example_runner.py: one interpreter start and one
-    import for all); the tests that read an example's output share that run."""
-    done: dict[str, ExampleRun] = {}
+class ExampleBatch:
+    """Every ``examples/*.py`` with ``--horizon`` and ``--out`` (its own folder, also its working folder), all
+    in one fresh process (tests/example_runner.py: one interpreter start and one import for all), started at
+    once and read when a test first asks."""
 
-    def run_all() -> None:
-        jobs, outs = [], {}
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.outs, self.runs = folder, {}, None
+        jobs = []
         for script in sorted(EXAMPLES.glob("*.py")):
-            outs[script.stem] = out = tmp_path_factory.mktemp(script.stem)
+            self.outs[script.stem] = out = folder / script.stem
+            out.mkdir()
             horizon = EXAMPLE_HORIZONS.get(script.stem, EXAMPLE_HORIZON_DAYS)
             jobs.append([str(script), str(out), ["--horizon", str(horizon), "--out", str(out),
                                                  *EXAMPLE_ARGS.get(script.stem, [])]])
-        folder = tmp_path_factory.mktemp("example_runner")
         (folder / "jobs.json").write_text(json.dumps(jobs))
-        proc = subprocess.run([sys.executable, str(Path(__file__).with_name("example_runner.py")),
-                               str(folder / "report.json"), str(folder / "jobs.json")],
-                              capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"},
-                              cwd=folder, timeout=1800, check=False)
-        assert proc.returncode == 0, proc.stderr
-        for script, run in json.loads((folder / "report.json").read_text()).items():
-            done[Path(script).stem] = ExampleRun(out=outs[Path(script).stem], **run)
+        self.log = open(folder / "runner.log", "w")  # noqa: SIM115 (closed when the process ends)
+        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("example_runner.py")),
+                                      str(folder / "report.json"), str(folder / "jobs.json")],
+                                     stdout=self.log, stderr=subprocess.STDOUT, cwd=folder,
+                                     env={**os.environ, "MPLBACKEND": "Agg"})
 
-    def run(stem: str) -> ExampleRun:
-        if not done:
-            run_all()
-        return done[stem]
+    def result(self) -> dict[str, ExampleRun]:
+        """Each example's run, by file stem (waits for the process)."""
+        if self.runs is None:
+            code = self.proc.wait(timeout=1800)
+            self.log.close()
+            assert code == 0, (self.folder / "runner.log").read_text()
+            report = json.loads((self.folder / "report.json").read_text())
+            self.runs = {Path(k).stem: ExampleRun(out=self.outs[Path(k).stem], **v) for k, v in report.items()}
+        return self.runs
 
-    return run
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+_EXAMPLE_BATCH = pytest.StashKey[ExampleBatch]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the examples' process as soon as the session knows a test will read it: on two cores it runs
+    beside the tests collected before tests/test_examples.py instead of after them."""
+    if session.config.option.collectonly:
+        return
+    if any("run_example" in getattr(item, "fixturenames", ()) for item in session.items):
+        session.config.stash[_EXAMPLE_BATCH] = ExampleBatch(Path(tempfile.mkdtemp(prefix="supplychain-examples-")))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    batch = session.config.stash.get(_EXAMPLE_BATCH, None)
+    if batch is not None:
+        batch.stop()
+        shutil.rmtree(batch.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def run_example(request, tmp_path_factory) -> Callable[[str], ExampleRun]:
+    """An example's run (:class:`ExampleBatch`, started when the session began); the tests that read an
+    example's output share that run."""
+    batch = request.config.stash.get(_EXAMPLE_BATCH, None)
+    if batch is None:   # not started by the session (e.g. the fixture requested indirectly)
+        batch = ExampleBatch(tmp_path_factory.mktemp("examples"))
+        request.addfinalizer(batch.stop)
+    return lambda stem: batch.result()[stem]
