@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -75,9 +85,108 @@ def diamond() -> Scenario:
     return Scenario(diamond_network(), horizon_days=90, name="diamond")
 
 
+@pytest.fixture(scope="session")
+def baseline_year_des():
+    """The built-in baseline's year on the SimPy engine, one run, seed 0: read by the steady-state test
+    (tests/test_baseline_data.py) and the engines' agreement on it (tests/test_engine_agreement.py)."""
+    from supplychain import load_baseline, simulate
+    return simulate(load_baseline(horizon_days=365), engine="des", n_runs=1, seed=0)
+
+
 def assert_engines_agree(a, b, *, rtol: float = 1e-9, atol: float = 1e-9) -> None:
     """Every recorded array of two results agrees to the engines' contract (default 1e-9: the two
     sum a buyer's lanes in different orders)."""
     assert set(a.arrays) == set(b.arrays)
     for name in a.arrays:
         np.testing.assert_allclose(a.arrays[name], b.arrays[name], rtol=rtol, atol=atol, err_msg=name)
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+#: The example scripts' horizon in the suite: long enough for every example's first shock to start.
+EXAMPLE_HORIZON_DAYS = 120
+#: Where a test reads an example's printed answer, the horizon it needs (tests/test_gallery_examples.py);
+#: the stress test of 08 knocks out every node, each for half the horizon: 30 days show the same path.
+EXAMPLE_HORIZONS = {"06_graphite_ban_stockpile": 150, "10_custom_network": 200, "08_critical_node_logic_chips": 60}
+#: Ensemble sizes for the suite: the examples' own quick checks use 100 runs or 12 futures; every
+#: figure the suite reads from these is zero at 120 days, and 20 runs (4 futures) take the same code path.
+EXAMPLE_ARGS = {"taiwan_earthquake_uncertain": ["--runs", "20"], "d_ensemble_save_and_compare": ["--runs", "20"],
+                "trilateral_policies": ["--futures", "4"]}
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    """One example script run as ``__main__``: its exit code, what it printed and its output folder."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    out: Path
+    cpu_seconds: float = 0.0
+
+
+class ExampleBatch:
+    """Every ``examples/*.py`` with ``--horizon`` and ``--out`` (its own folder, also its working folder), all
+    in one fresh process (tests/example_runner.py: one interpreter start and one import for all), started at
+    once and read when a test first asks."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.outs, self.runs = folder, {}, None
+        jobs = []
+        for script in sorted(EXAMPLES.glob("*.py")):
+            self.outs[script.stem] = out = folder / script.stem
+            out.mkdir()
+            horizon = EXAMPLE_HORIZONS.get(script.stem, EXAMPLE_HORIZON_DAYS)
+            jobs.append([str(script), str(out), ["--horizon", str(horizon), "--out", str(out),
+                                                 *EXAMPLE_ARGS.get(script.stem, [])]])
+        (folder / "jobs.json").write_text(json.dumps(jobs))
+        self.log = open(folder / "runner.log", "w")  # noqa: SIM115 (closed when the process ends)
+        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("example_runner.py")),
+                                      str(folder / "report.json"), str(folder / "jobs.json")],
+                                     stdout=self.log, stderr=subprocess.STDOUT, cwd=folder,
+                                     env={**os.environ, "MPLBACKEND": "Agg"})
+
+    def result(self) -> dict[str, ExampleRun]:
+        """Each example's run, by file stem (waits for the process)."""
+        if self.runs is None:
+            code = self.proc.wait(timeout=1800)
+            self.log.close()
+            assert code == 0, (self.folder / "runner.log").read_text()
+            report = json.loads((self.folder / "report.json").read_text())
+            self.runs = {Path(k).stem: ExampleRun(out=self.outs[Path(k).stem], **v) for k, v in report.items()}
+        return self.runs
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+_EXAMPLE_BATCH = pytest.StashKey[ExampleBatch]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the examples' process as soon as the session knows a test will read it: on two cores it runs
+    beside the tests collected before tests/test_examples.py instead of after them."""
+    if session.config.option.collectonly:
+        return
+    if any("run_example" in getattr(item, "fixturenames", ()) for item in session.items):
+        session.config.stash[_EXAMPLE_BATCH] = ExampleBatch(Path(tempfile.mkdtemp(prefix="supplychain-examples-")))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    batch = session.config.stash.get(_EXAMPLE_BATCH, None)
+    if batch is not None:
+        batch.stop()
+        shutil.rmtree(batch.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def run_example(request, tmp_path_factory) -> Callable[[str], ExampleRun]:
+    """An example's run (:class:`ExampleBatch`, started when the session began); the tests that read an
+    example's output share that run."""
+    batch = request.config.stash.get(_EXAMPLE_BATCH, None)
+    if batch is None:   # not started by the session (e.g. the fixture requested indirectly)
+        batch = ExampleBatch(tmp_path_factory.mktemp("examples"))
+        request.addfinalizer(batch.stop)
+    return lambda stem: batch.result()[stem]

@@ -347,23 +347,25 @@ def _ours(exc: BaseException) -> bool:
     return isinstance(exc, SupplyChainError)
 
 
-def check_scenario(path: Path, *, engines: tuple[str, ...] = ("des", "vector"), n_runs: int = 2,
+def check_scenario(path: Path, *, engines: tuple[str, ...] = ("des", "vector"), n_runs: int | dict[str, int] = 2,
                    cli: bool = True, out: Path | None = None) -> str:
     """Run the CLI on each engine, then load and simulate on each engine; return "error" or "ok".
 
-    With ``out``, the CLI also writes its output folder there (plots included), which must then
-    be complete, or absent after an error. A failure of the library says how the CLI ended.
+    ``n_runs`` is the runs of every engine, or a dict engine -> runs (the CLI runs as many). With
+    ``out``, the CLI also writes its output folder there (plots included), which must then be
+    complete, or absent after an error. A failure of the library says how the CLI ended.
     """
-    codes = [check_cli(path, out, engine=engine) for engine in engines] if cli else []
+    runs = n_runs if isinstance(n_runs, dict) else dict.fromkeys(engines, n_runs)
+    codes = [check_cli(path, out, engine=engine, runs=runs[engine]) for engine in engines] if cli else []
     try:
-        return _check_library(path, engines, n_runs)
+        return _check_library(path, engines, runs)
     except FuzzFailure as exc:
         if codes:
             raise FuzzFailure(f"{exc} (the CLI: exit {', '.join(map(str, codes))}, cleanly)") from exc
         raise
 
 
-def _check_library(path: Path, engines: tuple[str, ...], n_runs: int) -> str:
+def _check_library(path: Path, engines: tuple[str, ...], n_runs: dict[str, int]) -> str:
     import warnings
 
     from supplychain.io.scenario import load_scenario
@@ -379,7 +381,7 @@ def _check_library(path: Path, engines: tuple[str, ...], n_runs: int) -> str:
             scenario, outcome = None, "error"
         for engine in engines if scenario is not None else ():
             try:
-                res = simulate(scenario, engine=engine, n_runs=n_runs, seed=1)
+                res = simulate(scenario, engine=engine, n_runs=n_runs[engine], seed=1)
             except Exception as exc:  # the check is on the exception's class
                 if not _ours(exc):
                     raise FuzzFailure(f"simulate({engine}): {type(exc).__name__}: {str(exc)[:200]}") from exc
@@ -389,13 +391,13 @@ def _check_library(path: Path, engines: tuple[str, ...], n_runs: int) -> str:
     return outcome
 
 
-def check_cli(path: Path, out: Path | None = None, *, engine: str = "vector") -> int:
-    """Run ``supplychain run FILE --horizon 60`` in-process: exit 0, or exit 2 with one error line."""
+def check_cli(path: Path, out: Path | None = None, *, engine: str = "vector", runs: int = 2) -> int:
+    """Run ``supplychain run FILE --horizon 60 --runs 2`` in-process: exit 0, or exit 2 with one error line."""
     from supplychain.cli.app import main
     if out is not None and out.exists():
         shutil.rmtree(out)
     err = stdio.StringIO()
-    argv = ["run", str(path), "--horizon", "60", "--quiet", "--seed", "1", "--engine", engine, "--runs", "2"]
+    argv = ["run", str(path), "--horizon", "60", "--quiet", "--seed", "1", "--engine", engine, "--runs", str(runs)]
     argv += ["--out", str(out)] if out is not None else []
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdio.StringIO()):
         try:

@@ -348,12 +348,10 @@ def test_cell_demand_shares_follow_iea(network):
     assert total * 365 == pytest.approx(1187 / 0.85, rel=1e-4)
 
 
-def test_baseline_simulation_stays_in_steady_state():
-    """No shock: every demand is served and no stock drifts over a year."""
-    sc = pytest.importorskip("supplychain")
-    if not hasattr(sc, "simulate"):
-        pytest.skip("supplychain.simulate not available yet")
-    res = sc.simulate(load_baseline(horizon_days=365), engine="des", seed=0)
+def test_baseline_simulation_stays_in_steady_state(baseline_year_des):
+    """No shock: every demand is served and no stock drifts over a year (the DES, seed 0: tests/conftest.py)."""
+    res = baseline_year_des
+    assert res.scenario == load_baseline(horizon_days=365) and res.engine == "des"
     summary = res.summary()
     assert len(summary) == len({(d.region, d.commodity) for d in res.scenario.network.demands})
     low = summary[summary["fill_rate"] < 0.99]

@@ -300,7 +300,8 @@ class _MeanStock:
 def test_unshocked_random_lead_baseline_stays_in_steady_state():
     from supplychain.engines.draws import run_seed_sequences
     from supplychain.engines.vector import draw_batch, simulate_runs
-    n_runs, chunk = 200, 50
+    # 100 runs: 5 standard errors are at most 0.45 % of any stock (median 0.04 %; 200 runs: 0.33 %, 0.03 %).
+    n_runs, chunk = 100, 50
     c = compile_scenario(load_baseline(random_lead_times=True, horizon_days=365))
     seqs = run_seed_sequences(3, n_runs)
     parts = []

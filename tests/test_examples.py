@@ -1,12 +1,10 @@
-"""Every example script runs on a short horizon; every example scenario file loads, runs and round-trips."""
+"""Every example script runs on a short horizon (once: tests/conftest.py, ``run_example``); every example
+scenario file loads, runs and round-trips."""
 
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -36,14 +34,12 @@ def test_example_follows_the_house_style(script):
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
-def test_example_runs_and_saves_a_plot(script, tmp_path):
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, str(script), "--horizon", str(HORIZON_DAYS), "--out", str(tmp_path)],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
-                          check=False)
+def test_example_runs_and_saves_a_plot(script, run_example):
+    # One process per script (tests/conftest.py); tests/test_gallery_examples.py reads the same run's answers.
+    done = run_example(script.stem)
     assert done.returncode == 0, done.stderr
     assert "saved" in done.stdout
-    assert list(tmp_path.glob("*.png"))
+    assert list(done.out.glob("*.png"))
     # Every run of an ensemble means something (identical ones only where they pair random shocked runs),
     # and a gain is never printed as a negative loss.
     assert "runs are identical" not in done.stderr

@@ -68,10 +68,18 @@ def test_cli_lists_the_shipped_scenarios(capsys):
         assert re.search(rf"^  {name}\s+{re.escape(description)}$", out, re.M), out
 
 
-def test_cli_runs_a_shipped_scenario_by_name_and_prints_only_what_changed(capsys):
-    # README's flagship command, in process: the whole year.
-    assert main(["run", "taiwan_blockade_magnets", "--quiet"]) == 0
-    out = capsys.readouterr().out
+@pytest.fixture(scope="module")
+def flagship_output():
+    """What README's flagship command prints, in process: the whole year (run once for the two tests below)."""
+    import contextlib
+    import io
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert main(["run", "taiwan_blockade_magnets", "--quiet"]) == 0
+    return printed.getvalue()
+
+
+def test_cli_runs_a_shipped_scenario_by_name_and_prints_only_what_changed(flagship_output):
+    out = flagship_output
     lines = out.splitlines()
     assert lines[0].startswith("Scenario 'Taiwan blockade + magnet ban': des engine, 1 run, seed 2025, 365 days")
     assert "fill rate: demand served from stock" not in out          # no full summary without --all
@@ -148,11 +156,10 @@ def test_benchmark_warns_about_a_scenario_folder_that_does_not_exist(tmp_path, c
     assert "supplychain: warning: --scenarios" in capsys.readouterr().err
 
 
-def test_readme_shows_what_the_flagship_command_prints(capsys):
+def test_readme_shows_what_the_flagship_command_prints(flagship_output):
     readme = (ROOT / "README.md").read_text()
     assert "pip install . && supplychain run taiwan_blockade_magnets\n" in readme
     shown = readme.split("This is what the flagship command prints")[1].split("```text\n")[1].split("```")[0]
-    assert main(["run", "taiwan_blockade_magnets", "--quiet"]) == 0
-    printed = capsys.readouterr().out.splitlines()
+    printed = flagship_output.splitlines()
     for line in shown.splitlines():
         assert line == "..." or line in printed, line
