@@ -120,7 +120,11 @@ def test_taiwan_fab_outage_on_the_baseline_engines_agree_and_fabs_restart_cold()
     s = outage(base, 30, start=10)
     a, b = simulate(s, engine="vector", seed=0), simulate(s, engine="des", seed=0)
     for name in ("production", "delivered", "inventory", "flow"):
-        assert np.allclose(getattr(a, name), getattr(b, name), rtol=1e-9, atol=1e-9), name
+        # To 1e-9 of each series' own scale: a stock emptied to zero is a difference of large numbers, and
+        # the engines add a day's lanes in different orders (1e-9 units apart on a stock of 10^4).
+        x, y = getattr(a, name), getattr(b, name)
+        scale = np.maximum(np.abs(x).max(axis=1, keepdims=True), 1.0)
+        assert (np.abs(x - y) <= 1e-9 * scale + 1e-9 * np.abs(y)).all(), name
     fab = list(a.coords.facility).index("TW.fab.logic_wafer")
     cap = base.network.facility("TW.fab.logic_wafer").capacity_per_day
     made = a.production[0, :, fab]
