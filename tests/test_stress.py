@@ -56,7 +56,7 @@ def test_stress_test_by_simulation_only_ranks_by_shortfall() -> None:
 
 
 def test_stress_test_checks_its_arguments() -> None:
-    with pytest.raises(ValidationError, match="method must be one of 'both', 'lp', 'simulation'; got 'ilp'"):
+    with pytest.raises(ValidationError, match=r"method must be one of 'both', 'lp', 'simulation' \(did you mean 'lp'\?\); got 'ilp'"):
         stress_test(toy_network(), method="ilp")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="duration_days must be >= 1"):
         stress_test(toy_network(), duration_days=0)
