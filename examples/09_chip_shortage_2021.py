@@ -80,7 +80,7 @@ def main(horizon: int, out: str | None) -> None:
     (units, revenue, seg, loss), peak = vehicles_lost(shocked, base, table := load_io_table(), LEAD_IN), market_prices(shocked, MATURE[0])[1].max()
     at_risk, short = gdp_at_risk(shocked, baseline=base), (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()
     print("\n".join(f"  value added lost {r:<4}{format_usd(x.loss_mean_usd):>8} ({x.gdp_at_risk_share:.2%} of GDP)" for r, x in at_risk.iterrows()))
-    print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / short:.1f} of value added per $1 of chips not delivered "
+    print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / max(short, 1.0):.1f} of value added per $1 of chips not delivered "
           f"({format_usd(short)}, 2020 and {horizon} days of 2021); mature-chip price peak {peak:.2f}x (over the reference, §5.9)")
     print(f"\nMotor vehicles, {horizon} days of 2021 (the readings differ by substitution, §8.3): C29 output {units.sum() / WORLD_VEHICLES_2019:.1%} below normal\n{'':34}{'vehicles lost':>15}{'revenue lost':>16}")
     for name, (n, usd) in {"model: C29 in the impact layer": (units.sum(), revenue), "model: automotive buyers' chips": (seg.sum(), None), **PUBLISHED}.items():
