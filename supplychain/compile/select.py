@@ -40,6 +40,7 @@ class Index:
     buyer_commodity: np.ndarray           # (B,)
     demand_region: np.ndarray             # (D,)
     demand_commodity: np.ndarray          # (D,)
+    demand_segment: np.ndarray            # (D,) end-use segment or None
     facility_region: np.ndarray           # (F,)
     facility_stage: np.ndarray            # (F,)
 
@@ -64,6 +65,7 @@ def index(builder: ScheduleBuilder) -> Index:
         buyer_commodity=stock_commodity[core["buyer_stock"]],
         demand_region=np.array([d.region for d in net.demands], dtype=object),
         demand_commodity=np.array([d.commodity for d in net.demands], dtype=object),
+        demand_segment=np.array([d.segment for d in net.demands], dtype=object),
         facility_region=np.array([f.region for f in net.facilities], dtype=object),
         facility_stage=np.array([f.stage for f in net.facilities], dtype=object),
     )
@@ -167,8 +169,10 @@ def _warn_sibling_stages(idx, stage: str, region: str | None, kind: str, covered
                       f"to hit them too.", SimulationWarning, stacklevel=5)
 
 
-def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: str) -> np.ndarray:
-    """Demand indices of ``commodity`` in ``region`` (an error names where that commodity has demand)."""
+def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: str,
+                   segment: str | None = None) -> np.ndarray:
+    """Demand indices of ``commodity`` in ``region``, of one end-use ``segment`` if given (an error names
+    where that commodity has demand, or the segments it has there)."""
     idx = index(builder)
     check_region(idx, region, "region", kind)
     check_commodity(idx, commodity, "commodity", kind)
@@ -182,6 +186,13 @@ def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: 
                                   f"{_other(idx.demand_commodity, commodity, 'final demand exists for')}.")
         raise ValidationError(f"region must have final demand for {commodity!r}; got {region!r} for {kind} "
                               f"(demand for {commodity!r} exists in {where}).")
+    if segment is not None:
+        here = sorted({str(g) for g in idx.demand_segment[mask] if g is not None})
+        check_known(segment, sorted({str(g) for g in idx.demand_segment if g is not None}), "segment", kind)
+        mask &= idx.demand_segment == segment
+        if not mask.any():
+            raise ValidationError(f"segment must be one of the segments of {commodity!r} demand in {region!r}; got "
+                                  f"{segment!r} for {kind} (segments there: {', '.join(map(repr, here)) or 'none'}).")
     return np.flatnonzero(mask)
 
 

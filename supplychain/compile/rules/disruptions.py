@@ -138,7 +138,7 @@ def logistics_shock(shock: LogisticsShock, builder: ScheduleBuilder) -> None:
 
 
 def demand_shock(shock: DemandShock, builder: ScheduleBuilder) -> None:
-    """Multiply final demand of the commodity in the region by ``factor`` over the window."""
-    demands = select_demands(builder, shock.region, shock.commodity, "DemandShock")
+    """Multiply final demand of the commodity in the region (of one segment if given) by ``factor`` over the window."""
+    demands = select_demands(builder, shock.region, shock.commodity, "DemandShock", segment=shock.segment)
     first, stop = builder.window(shock)
     builder.full("demand_factor")[first:stop, demands] *= shock.factor

@@ -172,17 +172,32 @@ class DemandShock(Shock):
 
     See docs/model.md §6.8 (demand-shock).
 
+    Parameters
+    ----------
+    region, commodity : str
+        Where and what: every final demand of ``commodity`` in ``region``.
+    factor : float
+        Multiplier on those demands' rates over the window.
+    segment : str, optional
+        Only the demands of this end-use segment (``Demand.segment``, docs/model.md
+        §5.5, e.g. ``"automotive"``); ``None`` (the default) multiplies every
+        segment's demand. A segment that no demand of the region and commodity
+        has is an error naming the segments there.
+
     Limits: ``factor`` in ``[0, 1e6]``.
 
     Examples
     --------
     >>> DemandShock(region="US", commodity="logic_chip", factor=1.17).factor
     1.17
+    >>> DemandShock(region="US", commodity="mature_chip", factor=0.3, segment="automotive").segment
+    'automotive'
     """
 
     region: str
     commodity: str
     factor: float
+    segment: str | None = None
     kind: ClassVar[str] = "demand_shock"
 
     def __post_init__(self) -> None:
@@ -190,3 +205,5 @@ class DemandShock(Shock):
         check_id(self.region, "region", "DemandShock")
         check_id(self.commodity, "commodity", "DemandShock")
         object.__setattr__(self, "factor", check_magnitude(self.factor, "factor", "DemandShock"))
+        if self.segment is not None:
+            check_id(self.segment, "segment", "DemandShock")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..._validation import check_known
+from ...errors import UnknownIdError
 from ..network import Network
 from .base import Shock
 
@@ -50,11 +51,15 @@ def check_references(shock: Shock, network: Network, label: str) -> None:
         "commodity": [c.id for c in network.commodities],
         "facility": [f.id for f in network.facilities],
         "stage": sorted({f.stage for f in network.facilities}),
+        "segment": sorted({d.segment for d in network.demands if d.segment is not None}),
     }
     fields = [(name, "region") for name in _REGION_FIELDS] + [(name, "commodity") for name in _COMMODITY_FIELDS]
-    fields += [("facility", "facility"), ("stage", "stage")]
+    fields += [("facility", "facility"), ("stage", "stage"), ("segment", "segment")]
     for name, what in fields:
         for value in _values(getattr(shock, name, None)):
+            if what == "segment" and not known[what]:
+                raise UnknownIdError(f"{label}: segment {value!r} for {kind} is not a known id: no demand of "
+                                     f"this network has a segment (Demand.segment).")
             try:
                 check_known(value, known[what], name, kind)
             except Exception as exc:
