@@ -20,12 +20,13 @@ from types import SimpleNamespace
 
 import numpy as np
 
-__all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "triangular"]
+__all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
+           "split_plain", "triangular"]
 
 
 def compile_loops() -> SimpleNamespace:
-    """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``triangular`` and
-    ``landing_days``.
+    """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``ship_head``,
+    ``ship_tail``, ``split_plain``, ``triangular`` and ``landing_days``.
 
     Raises
     ------
@@ -47,9 +48,15 @@ def compile_loops() -> SimpleNamespace:
                                   numba.float64[:, ::1], numba.float64[:, ::1]),
         "triangular": numba.void(f2c, f2c, f2c, f2c, f2c, f2c, f2c),
         "landing_days": numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
+        "ship_head": numba.void(f2c, f1r, f2c, numba.intp[::1], f2c, f2c, f2c),
+        "ship_tail": numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1], numba.intp[::1],
+                                days),
     }
+    # A day's share row, passed as a read-only view (it may be a read-only schedule row or a writable array).
+    signatures["split_plain"] = numba.void(f2c, numba.intp[::1], numba.types.Array(numba.float64, 1, "A", readonly=True),
+                                           f1r, f2c)
     loops = {"ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
-             "landing_days": landing_days}
+             "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain}
     return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
 
 
@@ -101,6 +108,74 @@ def ring_arrive(buf: np.ndarray, slot: int, fill: np.ndarray, buyer: np.ndarray,
             buf[lane, slot, r] = value
             transit[lane, r] -= x
             by_buyer[b, r] += x
+
+
+def split_plain(q: np.ndarray, buyer: np.ndarray, share: np.ndarray, capacity: np.ndarray, out: np.ndarray) -> None:
+    """``out = np.minimum(q[:, buyer] * share, capacity)`` in one pass: each buyer's order split by share, capped.
+
+    ``q`` (B, R) and ``out`` (L, R) are runs-last arrays seen transposed;
+    ``buyer``, ``share`` and ``capacity`` (L,). One product, then NumPy's
+    minimum (``a`` where ``a < b`` or ``a`` is NaN, else ``b``), the same bits.
+    """
+    n_lanes, n_runs = out.shape
+    for lane in range(n_lanes):
+        b = buyer[lane]
+        w = share[lane]
+        cap = capacity[lane]
+        for r in range(n_runs):
+            a = q[b, r] * w
+            out[lane, r] = a if (a < cap or a != a) else cap
+
+
+def ship_head(orders: np.ndarray, capacity: np.ndarray, owed: np.ndarray, origin: np.ndarray, wanted: np.ndarray,
+              owed_sum: np.ndarray, wanted_sum: np.ndarray) -> None:
+    """``wanted = np.minimum(orders, capacity)`` and each origin's sums of ``owed`` and ``wanted``, in one pass.
+
+    Arrays are runs-last seen transposed: ``orders``, ``owed``, ``wanted`` (L, R);
+    ``capacity`` (L,) each lane's capacity; ``origin`` (L,) each lane's supplier;
+    ``owed_sum`` and ``wanted_sum`` (F, R) start at zero and receive each
+    origin's lanes in lane order: the sums of :func:`.sums.sum_into` with an
+    incidence matrix whose rows list their lanes in increasing order (each
+    term times 1.0, added to 0.0 first), the same bits. The minimum is
+    NumPy's: ``a`` where ``a < b`` or ``a`` is NaN, else ``b`` (so ``b`` between equal
+    zeros of either sign).
+    """
+    n_lanes, n_runs = orders.shape
+    for lane in range(n_lanes):
+        cap = capacity[lane]
+        f = origin[lane]
+        for r in range(n_runs):
+            a = orders[lane, r]
+            w = a if (a < cap or a != a) else cap
+            wanted[lane, r] = w
+            wanted_sum[f, r] += w
+            owed_sum[f, r] += owed[lane, r]
+
+
+def ship_tail(owed: np.ndarray, orders: np.ndarray, shipped: np.ndarray, transit: np.ndarray, buyer: np.ndarray,
+              by_buyer: np.ndarray, buf: np.ndarray, slots: np.ndarray, days: np.ndarray) -> None:
+    """The end of the day's shipping, in one pass over the lanes: the backlog, goods in transit and the ring.
+
+    For every lane ``l`` and run ``r``: ``owed = max((owed + orders) - shipped, 0)``
+    (NumPy's maximum: ``a`` where ``a > 0`` or ``a`` is NaN, else 0.0, also for -0.0),
+    ``transit += shipped``, ``by_buyer[buyer[l]] += shipped`` (from zero, lanes
+    in increasing order: the sums of :func:`.sums.sum_into`) and
+    :func:`ring_add`'s ``buf[l, slots[days[r, l]], r] += shipped``. Arrays are
+    runs-last seen transposed ((L, R), ``by_buyer`` (B, R)); ``days`` (R, L).
+    Each element gets the same IEEE operations, in the same order, as the
+    NumPy passes it replaces (each array is touched by one of them only).
+    """
+    n_lanes, n_runs = shipped.shape
+    for lane in range(n_lanes):
+        b = buyer[lane]
+        for r in range(n_runs):
+            x = shipped[lane, r]
+            o = owed[lane, r] + orders[lane, r]
+            o = o - x
+            owed[lane, r] = o if (o > 0.0 or o != o) else 0.0
+            transit[lane, r] += x
+            by_buyer[b, r] += x
+            buf[lane, slots[days[r, lane]], r] += x
 
 
 def triangular(u: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray, left: np.ndarray,
