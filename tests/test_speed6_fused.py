@@ -9,10 +9,11 @@ from supplychain import load_baseline
 from supplychain.compile.compiler import compile_scenario
 from supplychain.engines import _jit_kernels, jit, kernel, sourcing
 from supplychain.engines.draws import run_seed_sequences
-from supplychain.engines.vector import _lane_order_sums, _OrderLoops, _Ring, _runs_last, _ShipLoops, run_vector
+from supplychain.engines.vector import (_lane_order_sums, _OrderLoops, _ProduceLoops, _Ring, _runs_last, _ShipLoops,
+                                        run_vector)
 from supplychain.model import RandomOutage, Triangular
 
-NAMES = ("ring_add", "ring_take", "ship_head", "ship_tail", "split_plain")
+NAMES = ("ring_add", "ring_take", "ship_head", "ship_tail", "split_plain", "recipe_cover", "start_add")
 
 
 @pytest.fixture(params=["plain", "compiled"])
@@ -115,3 +116,33 @@ def test_flag_of_diverted_shares_follows_them(monkeypatch):
     monkeypatch.setattr(sourcing, "split_orders", checked)
     run_vector(c, run_seed_sequences(4, 3), keep="summary")
     assert any(seen) and not all(seen)
+
+
+def test_fused_production_is_the_numpy_production(kernels):
+    # The baseline's recipes (up to seven inputs, padded), stocks scattered over six orders of magnitude with
+    # zeros of both signs, a day's capacity per run: the cover, the starts and every stock to the bit.
+    c = compile_scenario(load_baseline(random_lead_times=True, horizon_days=10))
+    assert c.recipe_stock.shape[1] > 1
+    rng = np.random.default_rng(6)
+    n = 5
+    states = []
+    for _ in range(2):
+        s = kernel.initial_state(c, n)
+        for name in ("stock", "wip_ring", "wip", "stalled", "throughput"):
+            if getattr(s, name) is not None:
+                setattr(s, name, _runs_last(getattr(s, name)))
+        states.append(s)
+    stock = rng.random((n, c.n_stocks)) * 10.0 ** rng.integers(-2, 4, size=(n, c.n_stocks))
+    stock[0, :20] = 0.0
+    stock[1, :20] = -0.0
+    capacity = c.capacity * rng.uniform(0.0, 1.2, size=(n, c.n_facilities))
+    for s in states:
+        s.stock[:, :-1] = stock
+    loops = _ProduceLoops(c, kernels, n)
+    assert loops.distinct
+    fast = kernel.produce(c, states[0], capacity, loops)
+    slow = kernel.produce(c, states[1], capacity)
+    assert _bits(fast, slow)
+    for name in ("stock", "wip_ring", "wip"):
+        if getattr(states[0], name) is not None:
+            assert _bits(getattr(states[0], name), getattr(states[1], name)), name

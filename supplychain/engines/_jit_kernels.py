@@ -21,12 +21,12 @@ from types import SimpleNamespace
 import numpy as np
 
 __all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
-           "split_plain", "triangular"]
+           "split_plain", "recipe_cover", "start_add", "triangular"]
 
 
 def compile_loops() -> SimpleNamespace:
     """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``ship_head``,
-    ``ship_tail``, ``split_plain``, ``triangular`` and ``landing_days``.
+    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``triangular`` and ``landing_days``.
 
     Raises
     ------
@@ -55,8 +55,13 @@ def compile_loops() -> SimpleNamespace:
     # A day's share row, passed as a read-only view (it may be a read-only schedule row or a writable array).
     signatures["split_plain"] = numba.void(f2c, numba.intp[::1], numba.types.Array(numba.float64, 1, "A", readonly=True),
                                            f1r, f2c)
+    i2 = numba.types.Array(numba.intp, 2, "C", readonly=True)
+    f2cr = numba.types.Array(numba.float64, 2, "C", readonly=True)
+    signatures["recipe_cover"] = numba.void(f2c, i2, f2cr, numba.intp, f2c)
+    signatures["start_add"] = numba.void(f2c, f2, numba.intp[::1], numba.intp[::1], f1r)
     loops = {"ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
-             "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain}
+             "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
+             "recipe_cover": recipe_cover, "start_add": start_add}
     return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
 
 
@@ -125,6 +130,47 @@ def split_plain(q: np.ndarray, buyer: np.ndarray, share: np.ndarray, capacity: n
         for r in range(n_runs):
             a = q[b, r] * w
             out[lane, r] = a if (a < cap or a != a) else cap
+
+
+def recipe_cover(stock: np.ndarray, recipe: np.ndarray, ratio: np.ndarray, pad: int, out: np.ndarray) -> None:
+    """Each facility's scarcest input's cover, ``min_k stock[recipe[f, k]] / ratio[f, k]``, into ``out`` (F, R).
+
+    ``stock`` (S + 1, R) and ``out`` are runs-last arrays seen transposed;
+    ``recipe`` and ``ratio`` (F, K), entries equal to ``pad`` (the +inf stock)
+    past the first column skipped: what :func:`.kernel.produce` does column by
+    column, each quotient rounded once and NumPy's minimum (``a`` where ``a < b``
+    or ``a`` is NaN, else ``b``) taken in column order, the same bits.
+    """
+    n_facilities, n_columns = recipe.shape
+    n_runs = out.shape[1]
+    for f in range(n_facilities):
+        first, q = recipe[f, 0], ratio[f, 0]
+        for r in range(n_runs):
+            out[f, r] = stock[first, r] / q
+        for k in range(1, n_columns):
+            i = recipe[f, k]
+            if i == pad:
+                continue
+            q = ratio[f, k]
+            for r in range(n_runs):
+                a = out[f, r]
+                b = stock[i, r] / q
+                out[f, r] = a if (a < b or a != a) else b
+
+
+def start_add(stock: np.ndarray, started: np.ndarray, facility: np.ndarray, index: np.ndarray,
+              units: np.ndarray) -> None:
+    """``stock[index[j]] += started[facility[j]] * units[j]`` for every entry ``j`` (distinct stocks), all runs.
+
+    ``stock`` (S + 1, R) and ``started`` (F, R) are runs-last arrays seen
+    transposed. One product and one sum per element, as NumPy's indexed update
+    with distinct indices, the same bits.
+    """
+    n_runs = stock.shape[1]
+    for j in range(len(index)):
+        f, i, u = facility[j], index[j], units[j]
+        for r in range(n_runs):
+            stock[i, r] += started[f, r] * u
 
 
 def ship_head(orders: np.ndarray, capacity: np.ndarray, owed: np.ndarray, origin: np.ndarray, wanted: np.ndarray,

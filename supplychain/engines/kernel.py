@@ -63,7 +63,7 @@ from . import licences as _licences
 from .licences import LicenceState, initial_licences
 from .sums import sum_into as _sum_into
 
-__all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship", "ShipLoops",
+__all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship", "ProduceLoops", "ShipLoops",
            "arrival_days", "records", "THROUGHPUT_DAYS", "quoted_lead_time"]
 
 #: Mean age, in days, of the exponential moving average of a supplier's shipments that
@@ -154,7 +154,7 @@ def arrive(c: Compiled, s: State, arrived: np.ndarray, by_buyer: np.ndarray | No
     s.transit_buyer -= by_buyer
 
 
-def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
+def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | None = None) -> np.ndarray:
     """Phase 2: complete work in progress, start production and consume inputs; returns starts (R, F).
 
     ``capacity`` is today's capacity, shape (F,) or (R, F); it limits what
@@ -164,6 +164,9 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     (``docs/model.md`` §5.4); without one they join it at once. Capacity above
     a facility's steady output is usable only once restarted (§5.4.1), and a
     line back from a long stop only along its cold restart (§5.4.2).
+
+    ``fused``: loops for the inputs' cover and the starts' stock changes, the
+    same bits (:class:`ProduceLoops`), else NumPy.
     """
     s.capacity_today = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     if s.cold is not None:
@@ -184,9 +187,11 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     # The scarcest input's cover, one recipe column at a time: the same bits as the min over a gathered
     # (R, F, K) block, and about ten times faster on runs-last stocks. A padded entry (the +inf stock) is
     # +inf and leaves the minimum as it is, so later columns visit only the facilities with that many inputs.
-    inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
-    for facilities, stocks, ratios in _recipe_columns(c):
-        inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
+    inputs = None if fused is None else fused.cover(s.stock)
+    if inputs is None:
+        inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
+        for facilities, stocks, ratios in _recipe_columns(c):
+            inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
     need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
@@ -195,8 +200,9 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     np.maximum(p, 0.0, out=p)
     # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``
     # (less the output of facilities with a cycle time: their starts go to work in progress).
-    facility, stock, units = c.start_pattern
-    s.stock[:, stock] += p[:, facility] * units
+    if fused is None or not fused.start(s.stock, p):
+        facility, stock, units = c.start_pattern
+        s.stock[:, stock] += p[:, facility] * units
     if s.wip_ring is not None:
         assert s.wip is not None
         started = p[:, wipf]
@@ -402,6 +408,22 @@ def ship(c: Compiled, s: State, orders: np.ndarray, fused: ShipLoops | None = No
     s.transit_buyer += tail
     s.day += 1
     return shipped
+
+
+class ProduceLoops:
+    """Fused passes of :func:`produce` (an interface), each the same bits as the NumPy code it replaces.
+
+    :meth:`cover` returns the scarcest input's cover (R, F) of ``stock``, or
+    ``None`` (then NumPy works it out); :meth:`start` adds each start's
+    recipe (``stock[:, j] += p[:, f] * units`` over ``Compiled.start_pattern``)
+    and says whether it did.
+    """
+
+    def cover(self, stock: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def start(self, stock: np.ndarray, p: np.ndarray) -> bool:
+        raise NotImplementedError
 
 
 class ShipLoops:

@@ -253,6 +253,37 @@ def _lane_order_sums(c: Compiled, by: Literal["buyer", "origin"] = "buyer") -> b
                 and np.array_equal(m.indices, np.argsort(index, kind="stable")))
 
 
+class _ProduceLoops(rules.ProduceLoops):
+    """:func:`.kernel.produce`'s inputs' cover and starts, one compiled loop each
+    (:func:`._jit_kernels.recipe_cover`, ``start_add``); needs runs-last stocks, and starts on distinct stocks."""
+
+    def __init__(self, c: Compiled, kernels: SimpleNamespace, n_runs: int) -> None:
+        self.kernels, self.n_runs, self.n_facilities, self.pad = kernels, n_runs, c.n_facilities, c.n_stocks
+        self.recipe = np.array(c.recipe_stock, dtype=np.intp, order="C")
+        self.ratio = np.array(c.recipe_ratio, dtype=float, order="C")
+        facility, stock, units = c.start_pattern
+        self.facility, self.index = np.array(facility, dtype=np.intp), np.array(stock, dtype=np.intp)
+        self.units = np.array(units, dtype=float)
+        for a in (self.recipe, self.ratio, self.units):
+            a.flags.writeable = False
+        # NumPy's indexed update adds once per distinct stock (a repeated one would keep its last value only).
+        self.distinct = len(np.unique(self.index)) == len(self.index)
+
+    def cover(self, stock: np.ndarray) -> np.ndarray | None:
+        if not stock.flags.f_contiguous or stock.shape[0] != self.n_runs:
+            return None
+        out = np.empty((self.n_runs, self.n_facilities), order="F")
+        self.kernels.recipe_cover(stock.T, self.recipe, self.ratio, self.pad, out.T)
+        return out
+
+    def start(self, stock: np.ndarray, p: np.ndarray) -> bool:
+        if not (self.distinct and stock.flags.f_contiguous and p.ndim == 2 and p.shape == (self.n_runs,
+                                                                                              self.n_facilities)):
+            return False
+        self.kernels.start_add(stock.T, p.T, self.facility, self.index, self.units)
+        return True
+
+
 class _OrderLoops(OrderLoops):
     """:func:`.sourcing.split_orders`'s orders on a day nothing is diverted, one compiled loop
     (:func:`._jit_kernels.split_plain`)."""
@@ -474,6 +505,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
     # shipments into the ring (the same bits).
     loops = _ShipLoops(c, kernels, ring) if fused and _lane_order_sums(c, "origin") else None
     split = None if kernels is None else _OrderLoops(c, kernels, n_runs)
+    making = None if kernels is None else _ProduceLoops(c, kernels, n_runs)
     for t in range(c.n_days):
         if fused:
             arrived, by_buyer = ring.take_arriving(t, state.transit_lane, lane_buyer, c.n_buyers)
@@ -482,7 +514,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
             arrived = ring.take(t)
             rules.arrive(c, state, arrived)
         inp = prices.apply(c, state, day_inputs(c, draws, t))
-        production = rules.produce(c, state, inp.capacity)
+        production = rules.produce(c, state, inp.capacity, making)
         delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor, split)
         orders = licences.apply(c, state, orders, inp.licence_approved, inp.licence_delay, inp.licence_p)
