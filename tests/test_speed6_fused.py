@@ -9,11 +9,12 @@ from supplychain import load_baseline
 from supplychain.compile.compiler import compile_scenario
 from supplychain.engines import _jit_kernels, jit, kernel, sourcing
 from supplychain.engines.draws import run_seed_sequences
+from supplychain.engines.sums import sum_into
 from supplychain.engines.vector import (_lane_order_sums, _OrderLoops, _ProduceLoops, _Ring, _runs_last, _ShipLoops,
                                         run_vector)
 from supplychain.model import RandomOutage, Triangular
 
-NAMES = ("ring_add", "ring_take", "ship_head", "ship_tail", "split_plain", "recipe_cover", "start_add")
+NAMES = ("ring_add", "ring_take", "ship_head", "ship_tail", "split_plain", "recipe_cover", "start_add", "position")
 
 
 @pytest.fixture(params=["plain", "compiled"])
@@ -146,3 +147,28 @@ def test_fused_production_is_the_numpy_production(kernels):
     for name in ("stock", "wip_ring", "wip"):
         if getattr(states[0], name) is not None:
             assert _bits(getattr(states[0], name), getattr(states[1], name)), name
+
+
+def test_fused_position_is_the_numpy_position(kernels):
+    # Buyers with many lanes, backlogs of both signs of zero, backorders on the consumer stocks: the order
+    # placed from the fused position is the NumPy one to the bit (and so is the state).
+    c = compile_scenario(load_baseline(random_lead_times=True, horizon_days=10))
+    n = 4
+    states = [_state(c, np.random.default_rng(5), n, owing=True) for _ in range(2)]
+    for s in states:
+        s.backlog = np.asfortranarray(np.random.default_rng(7).random((n, c.n_demands)) * 50.0)
+        s.backlog[0] = -0.0
+    loops = _OrderLoops(c, kernels, n)
+    assert loops.positions
+    got = loops.position(states[0].stock, states[0].transit_buyer, states[0].owed, states[0].backlog)
+    want = states[1].stock[:, c.buyer_stock] + states[1].transit_buyer
+    want += sum_into(states[1].owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    want[:, kernel._demand_buyer(c)] -= states[1].backlog
+    assert got is not None and _bits(got, want)
+    share = c.schedules.day("share", 0)
+    allow = c.schedules.day("lane_allow", 0)
+    factor = c.schedules.day("order_factor", 0)
+    fast = kernel.place_orders(c, states[0], share, allow, factor, loops)
+    slow = kernel.place_orders(c, states[1], share, allow, factor)
+    assert _bits(fast, slow)
+    assert _bits(states[0].owed, states[1].owed)

@@ -21,12 +21,13 @@ from types import SimpleNamespace
 import numpy as np
 
 __all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
-           "split_plain", "recipe_cover", "start_add", "triangular"]
+           "split_plain", "recipe_cover", "start_add", "position", "triangular"]
 
 
 def compile_loops() -> SimpleNamespace:
     """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``ship_head``,
-    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``triangular`` and ``landing_days``.
+    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular`` and
+    ``landing_days``.
 
     Raises
     ------
@@ -59,7 +60,9 @@ def compile_loops() -> SimpleNamespace:
     f2cr = numba.types.Array(numba.float64, 2, "C", readonly=True)
     signatures["recipe_cover"] = numba.void(f2c, i2, f2cr, numba.intp, f2c)
     signatures["start_add"] = numba.void(f2c, f2, numba.intp[::1], numba.intp[::1], f1r)
-    loops = {"ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
+    signatures["position"] = numba.void(f2c, numba.intp[::1], f2c, f2c, numba.intp[::1], numba.intp[::1],
+                                        numba.intp[::1], f2, f2c)
+    loops = {"position": position, "ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
              "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
              "recipe_cover": recipe_cover, "start_add": start_add}
     return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
@@ -113,6 +116,37 @@ def ring_arrive(buf: np.ndarray, slot: int, fill: np.ndarray, buyer: np.ndarray,
             buf[lane, slot, r] = value
             transit[lane, r] -= x
             by_buyer[b, r] += x
+
+
+def position(stock: np.ndarray, buyer_stock: np.ndarray, transit: np.ndarray, owed: np.ndarray, indptr: np.ndarray,
+             lanes: np.ndarray, demand_buyer: np.ndarray, backlog: np.ndarray, out: np.ndarray) -> None:
+    """Each buyer's inventory position before licences: ``stock + transit + owed - backorders``, into ``out`` (B, R).
+
+    ``(stock[buyer_stock] + transit) + sum of owed over the buyer's lanes``
+    (the sum from 0.0, its lanes ``lanes[indptr[b]:indptr[b + 1]]`` in
+    increasing order, as :func:`.sums.sum_into`), then less ``backlog[d]`` for
+    each demand ``d`` at buyer ``demand_buyer[d]`` (distinct buyers), as
+    :func:`.kernel.place_orders` does it in NumPy, the same bits. Arrays are
+    runs-last seen transposed: ``stock`` (S + 1, R), ``transit`` and ``out``
+    (B, R), ``owed`` (L, R), ``backlog`` (D, R).
+    """
+    n_buyers, n_runs = out.shape
+    total = np.empty(n_runs)
+    for b in range(n_buyers):
+        i = buyer_stock[b]
+        for r in range(n_runs):
+            out[b, r] = stock[i, r] + transit[b, r]
+            total[r] = 0.0
+        for k in range(indptr[b], indptr[b + 1]):
+            lane = lanes[k]
+            for r in range(n_runs):
+                total[r] += owed[lane, r]
+        for r in range(n_runs):
+            out[b, r] += total[r]
+    for d in range(len(demand_buyer)):
+        b = demand_buyer[d]
+        for r in range(n_runs):
+            out[b, r] -= backlog[d, r]
 
 
 def split_plain(q: np.ndarray, buyer: np.ndarray, share: np.ndarray, capacity: np.ndarray, out: np.ndarray) -> None:

@@ -293,9 +293,11 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
         late = far if late is None else late | far
     # Inventory position: on hand + in transit + owed by suppliers' backlogs within reach + awaiting a
     # licence - own backorders (§5.6).
-    position = s.stock[:, c.buyer_stock] + s.transit_buyer
-    position += _sum_into(owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
-    position[:, _demand_buyer(c)] -= s.backlog
+    position = None if fused is None else fused.position(s.stock, s.transit_buyer, owed, s.backlog)
+    if position is None:
+        position = s.stock[:, c.buyer_stock] + s.transit_buyer
+        position += _sum_into(owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+        position[:, _demand_buyer(c)] -= s.backlog
     # Pending licence applications count in full, so the buyer does not pile them up; the part it
     # expects to be denied and the lanes where an order would wait for a licence (§6.5.2).
     doubt = licensed = None

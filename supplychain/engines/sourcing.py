@@ -576,13 +576,18 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
 
 
 class OrderLoops:
-    """A fused pass of :func:`split_orders` (an interface): the day's orders when nothing is diverted.
+    """Fused passes of ordering (an interface): the inventory position, and the day's orders when nothing is diverted.
 
     :meth:`split` returns ``np.minimum(q[:, c.lane_buyer] * share, c.lane_capacity)``
     to the bit, or ``None`` (then NumPy does it).
     """
 
     def split(self, q: np.ndarray, share: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def position(self, stock: np.ndarray, transit: np.ndarray, owed: np.ndarray,
+                 backlog: np.ndarray) -> np.ndarray | None:
+        """Each buyer's position (R, B) as :func:`.kernel.place_orders` works it out before licences, or ``None``."""
         raise NotImplementedError
 
 

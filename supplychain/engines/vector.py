@@ -289,10 +289,27 @@ class _OrderLoops(OrderLoops):
     (:func:`._jit_kernels.split_plain`)."""
 
     def __init__(self, c: Compiled, kernels: SimpleNamespace, n_runs: int) -> None:
-        self.kernels, self.n_runs, self.n_lanes = kernels, n_runs, c.n_lanes
+        self.kernels, self.n_runs, self.n_lanes, self.n_buyers = kernels, n_runs, c.n_lanes, c.n_buyers
         self.buyer = np.array(c.lane_buyer, dtype=np.intp)
         self.capacity = np.array(c.lane_capacity, dtype=float)
         self.capacity.flags.writeable = False
+        self.buyer_stock = np.array(c.buyer_stock, dtype=np.intp)
+        self.demand_buyer = np.array(np.searchsorted(c.buyer_stock, c.demand_stock), dtype=np.intp)
+        m = c.sum_by_buyer
+        self.indptr, self.lanes = np.array(m.indptr, dtype=np.intp), np.array(m.indices, dtype=np.intp)
+        # The loop sums each buyer's lanes in lane order (as sum_into does, checked) and subtracts each demand's
+        # backorders once (NumPy's indexed update with distinct buyers).
+        self.positions = _lane_order_sums(c) and len(np.unique(self.demand_buyer)) == len(self.demand_buyer)
+
+    def position(self, stock: np.ndarray, transit: np.ndarray, owed: np.ndarray,
+                 backlog: np.ndarray) -> np.ndarray | None:
+        if not (self.positions and stock.flags.f_contiguous and transit.flags.f_contiguous
+                and owed.flags.f_contiguous and backlog.ndim == 2 and stock.shape[0] == self.n_runs):
+            return None
+        out = np.empty((self.n_runs, self.n_buyers), order="F")
+        self.kernels.position(stock.T, self.buyer_stock, transit.T, owed.T, self.indptr, self.lanes,
+                              self.demand_buyer, backlog.T, out.T)
+        return out
 
     def split(self, q: np.ndarray, share: np.ndarray) -> np.ndarray | None:
         if (q.ndim != 2 or q.shape[0] != self.n_runs or not q.flags.f_contiguous or np.ndim(share) != 1
