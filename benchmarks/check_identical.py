@@ -5,7 +5,8 @@ shipped scenario, a synthetic peer network; daily series and summaries; the
 compiled loops on and off; chunked in-process and on the default worker
 processes) once with each tree first on ``sys.path``, in fresh processes, and
 compares every array: exact equality is expected, and any difference above
-``--tolerance`` (relative, default 1e-12) fails.
+``--tolerance`` (relative, default 1e-12) fails, as do equal values whose bits
+differ (a zero's sign).
 
 Usage::
 
@@ -153,6 +154,11 @@ def main() -> None:
                 worst_rel = max(worst_rel, rel)
                 if rel > args.tolerance:
                     problems.append(f"{name}: relative difference {rel:.3g}")
+            # Equal values may still differ in their bits (a zero's sign, a NaN's payload): "identical" is to the bit.
+            bits = [n for n in sorted(set(ref.files) & set(new.files))
+                    if ref[n].shape == new[n].shape and ref[n].tobytes() != new[n].tobytes()]
+            if worst_abs == 0.0 and not problems and bits:
+                problems.append(f"equal values, different bits (signed zeros?): {', '.join(bits)}")
             status = "identical" if worst_abs == 0.0 and not problems else ("FAILED" if problems else "within tolerance")
             print(f"{case:58s} {len(ref.files):3d} arrays: max abs diff {worst_abs:.3g}, max rel diff "
                   f"{worst_rel:.3g}: {status}", flush=True)

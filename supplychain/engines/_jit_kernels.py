@@ -20,11 +20,13 @@ from types import SimpleNamespace
 
 import numpy as np
 
-__all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "triangular"]
+__all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
+           "split_plain", "recipe_cover", "start_add", "position", "triangular"]
 
 
 def compile_loops() -> SimpleNamespace:
-    """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``triangular`` and
+    """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``ship_head``,
+    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular`` and
     ``landing_days``.
 
     Raises
@@ -47,9 +49,22 @@ def compile_loops() -> SimpleNamespace:
                                   numba.float64[:, ::1], numba.float64[:, ::1]),
         "triangular": numba.void(f2c, f2c, f2c, f2c, f2c, f2c, f2c),
         "landing_days": numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
+        "ship_head": numba.void(f2c, f1r, f2c, numba.intp[::1], f2c, f2c, f2c),
+        "ship_tail": numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1], numba.intp[::1],
+                                days),
     }
-    loops = {"ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
-             "landing_days": landing_days}
+    # A day's share row, passed as a read-only view (it may be a read-only schedule row or a writable array).
+    signatures["split_plain"] = numba.void(f2c, numba.intp[::1], numba.types.Array(numba.float64, 1, "A", readonly=True),
+                                           f1r, f2c)
+    i2 = numba.types.Array(numba.intp, 2, "C", readonly=True)
+    f2cr = numba.types.Array(numba.float64, 2, "C", readonly=True)
+    signatures["recipe_cover"] = numba.void(f2c, i2, f2cr, numba.intp, f2c)
+    signatures["start_add"] = numba.void(f2c, f2, numba.intp[::1], numba.intp[::1], f1r)
+    signatures["position"] = numba.void(f2c, numba.intp[::1], f2c, f2c, numba.intp[::1], numba.intp[::1],
+                                        numba.intp[::1], f2, f2c)
+    loops = {"position": position, "ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
+             "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
+             "recipe_cover": recipe_cover, "start_add": start_add}
     return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
 
 
@@ -101,6 +116,146 @@ def ring_arrive(buf: np.ndarray, slot: int, fill: np.ndarray, buyer: np.ndarray,
             buf[lane, slot, r] = value
             transit[lane, r] -= x
             by_buyer[b, r] += x
+
+
+def position(stock: np.ndarray, buyer_stock: np.ndarray, transit: np.ndarray, owed: np.ndarray, indptr: np.ndarray,
+             lanes: np.ndarray, demand_buyer: np.ndarray, backlog: np.ndarray, out: np.ndarray) -> None:
+    """Each buyer's inventory position before licences: ``stock + transit + owed - backorders``, into ``out`` (B, R).
+
+    ``(stock[buyer_stock] + transit) + sum of owed over the buyer's lanes``
+    (the sum from 0.0, its lanes ``lanes[indptr[b]:indptr[b + 1]]`` in
+    increasing order, as :func:`.sums.sum_into`), then less ``backlog[d]`` for
+    each demand ``d`` at buyer ``demand_buyer[d]`` (distinct buyers), as
+    :func:`.kernel.place_orders` does it in NumPy, the same bits. Arrays are
+    runs-last seen transposed: ``stock`` (S + 1, R), ``transit`` and ``out``
+    (B, R), ``owed`` (L, R), ``backlog`` (D, R).
+    """
+    n_buyers, n_runs = out.shape
+    total = np.empty(n_runs)
+    for b in range(n_buyers):
+        i = buyer_stock[b]
+        for r in range(n_runs):
+            out[b, r] = stock[i, r] + transit[b, r]
+            total[r] = 0.0
+        for k in range(indptr[b], indptr[b + 1]):
+            lane = lanes[k]
+            for r in range(n_runs):
+                total[r] += owed[lane, r]
+        for r in range(n_runs):
+            out[b, r] += total[r]
+    for d in range(len(demand_buyer)):
+        b = demand_buyer[d]
+        for r in range(n_runs):
+            out[b, r] -= backlog[d, r]
+
+
+def split_plain(q: np.ndarray, buyer: np.ndarray, share: np.ndarray, capacity: np.ndarray, out: np.ndarray) -> None:
+    """``out = np.minimum(q[:, buyer] * share, capacity)`` in one pass: each buyer's order split by share, capped.
+
+    ``q`` (B, R) and ``out`` (L, R) are runs-last arrays seen transposed;
+    ``buyer``, ``share`` and ``capacity`` (L,). One product, then NumPy's
+    minimum (``a`` where ``a < b`` or ``a`` is NaN, else ``b``), the same bits.
+    """
+    n_lanes, n_runs = out.shape
+    for lane in range(n_lanes):
+        b = buyer[lane]
+        w = share[lane]
+        cap = capacity[lane]
+        for r in range(n_runs):
+            a = q[b, r] * w
+            out[lane, r] = a if (a < cap or a != a) else cap
+
+
+def recipe_cover(stock: np.ndarray, recipe: np.ndarray, ratio: np.ndarray, pad: int, out: np.ndarray) -> None:
+    """Each facility's scarcest input's cover, ``min_k stock[recipe[f, k]] / ratio[f, k]``, into ``out`` (F, R).
+
+    ``stock`` (S + 1, R) and ``out`` are runs-last arrays seen transposed;
+    ``recipe`` and ``ratio`` (F, K), entries equal to ``pad`` (the +inf stock)
+    past the first column skipped: what :func:`.kernel.produce` does column by
+    column, each quotient rounded once and NumPy's minimum (``a`` where ``a < b``
+    or ``a`` is NaN, else ``b``) taken in column order, the same bits.
+    """
+    n_facilities, n_columns = recipe.shape
+    n_runs = out.shape[1]
+    for f in range(n_facilities):
+        first, q = recipe[f, 0], ratio[f, 0]
+        for r in range(n_runs):
+            out[f, r] = stock[first, r] / q
+        for k in range(1, n_columns):
+            i = recipe[f, k]
+            if i == pad:
+                continue
+            q = ratio[f, k]
+            for r in range(n_runs):
+                a = out[f, r]
+                b = stock[i, r] / q
+                out[f, r] = a if (a < b or a != a) else b
+
+
+def start_add(stock: np.ndarray, started: np.ndarray, facility: np.ndarray, index: np.ndarray,
+              units: np.ndarray) -> None:
+    """``stock[index[j]] += started[facility[j]] * units[j]`` for every entry ``j`` (distinct stocks), all runs.
+
+    ``stock`` (S + 1, R) and ``started`` (F, R) are runs-last arrays seen
+    transposed. One product and one sum per element, as NumPy's indexed update
+    with distinct indices, the same bits.
+    """
+    n_runs = stock.shape[1]
+    for j in range(len(index)):
+        f, i, u = facility[j], index[j], units[j]
+        for r in range(n_runs):
+            stock[i, r] += started[f, r] * u
+
+
+def ship_head(orders: np.ndarray, capacity: np.ndarray, owed: np.ndarray, origin: np.ndarray, wanted: np.ndarray,
+              owed_sum: np.ndarray, wanted_sum: np.ndarray) -> None:
+    """``wanted = np.minimum(orders, capacity)`` and each origin's sums of ``owed`` and ``wanted``, in one pass.
+
+    Arrays are runs-last seen transposed: ``orders``, ``owed``, ``wanted`` (L, R);
+    ``capacity`` (L,) each lane's capacity; ``origin`` (L,) each lane's supplier;
+    ``owed_sum`` and ``wanted_sum`` (F, R) start at zero and receive each
+    origin's lanes in lane order: the sums of :func:`.sums.sum_into` with an
+    incidence matrix whose rows list their lanes in increasing order (each
+    term times 1.0, added to 0.0 first), the same bits. The minimum is
+    NumPy's: ``a`` where ``a < b`` or ``a`` is NaN, else ``b`` (so ``b`` between equal
+    zeros of either sign).
+    """
+    n_lanes, n_runs = orders.shape
+    for lane in range(n_lanes):
+        cap = capacity[lane]
+        f = origin[lane]
+        for r in range(n_runs):
+            a = orders[lane, r]
+            w = a if (a < cap or a != a) else cap
+            wanted[lane, r] = w
+            wanted_sum[f, r] += w
+            owed_sum[f, r] += owed[lane, r]
+
+
+def ship_tail(owed: np.ndarray, orders: np.ndarray, shipped: np.ndarray, transit: np.ndarray, buyer: np.ndarray,
+              by_buyer: np.ndarray, buf: np.ndarray, slots: np.ndarray, days: np.ndarray) -> None:
+    """The end of the day's shipping, in one pass over the lanes: the backlog, goods in transit and the ring.
+
+    For every lane ``l`` and run ``r``: ``owed = max((owed + orders) - shipped, 0)``
+    (NumPy's maximum: ``a`` where ``a > 0`` or ``a`` is NaN, else 0.0, also for -0.0),
+    ``transit += shipped``, ``by_buyer[buyer[l]] += shipped`` (from zero, lanes
+    in increasing order: the sums of :func:`.sums.sum_into`) and
+    :func:`ring_add`'s ``buf[l, slots[days[r, l]], r] += shipped``. Arrays are
+    runs-last seen transposed ((L, R), ``by_buyer`` (B, R)); ``days`` (R, L).
+    Each element gets the same IEEE operations, in the same order, as the
+    NumPy passes it replaces (each array is touched by one of them only).
+    """
+    n_lanes, n_runs = shipped.shape
+    for lane in range(n_lanes):
+        b = buyer[lane]
+        for r in range(n_runs):
+            x = shipped[lane, r]
+            o = owed[lane, r] + orders[lane, r]
+            o = o - x
+            owed[lane, r] = o if (o > 0.0 or o != o) else 0.0
+            transit[lane, r] += x
+            by_buyer[b, r] += x
+            buf[lane, slots[days[r, lane]], r] += x
 
 
 def triangular(u: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray, left: np.ndarray,

@@ -1,20 +1,30 @@
 """Optional compiled loops for the vector engine's bookkeeping, each the same bits as its NumPy twin.
 
-With Numba installed (``pip install "supplychain[fast]"``) four rule-free
-steps of the vector engine run as one compiled loop each instead of several
-NumPy passes: adding a day's shipments into the ring of goods in transit
+With Numba installed (``pip install "supplychain[fast]"``) some steps of
+the vector engine run as one compiled loop each instead of several NumPy
+passes: adding a day's shipments into the ring of goods in transit
 (:func:`._jit_kernels.ring_add`), emptying the day's slot of the ring (with
 the landed goods taken out of transit and summed per buyer,
 :func:`._jit_kernels.ring_arrive`; :func:`._jit_kernels.ring_take` without),
 turning uniforms into triangular lead times (:func:`._jit_kernels.triangular`)
 and turning lead times into whole days until landing
-(:func:`._jit_kernels.landing_days`). Each performs the
-same IEEE operations, in the same order, on the same values as the NumPy
-code it replaces (additions into a slot in shipping order, ``sqrt``,
-``ceil``, comparisons; nothing is fused or reordered), so results are
-identical to the bit with and without Numba, and across chunk sizes and
-processes. No daily rule (ordering, allocation, production, prices) is
-compiled: those stay in :mod:`.kernel` and its modules.
+(:func:`._jit_kernels.landing_days`); and the element-wise bookkeeping of
+three rules, each written once in :mod:`.kernel` or :mod:`.sourcing` and
+handed the loop by the engine: the cap and sums per origin that open the day's
+shipping and the backlog, transit and ring updates that close it
+(:func:`._jit_kernels.ship_head`, :func:`._jit_kernels.ship_tail`), the day's
+orders when no buyer diverts any (:func:`._jit_kernels.split_plain`) and the
+buyers' inventory positions (:func:`._jit_kernels.position`), and
+production's scarcest-input cover and its starts' stock changes
+(:func:`._jit_kernels.recipe_cover`, :func:`._jit_kernels.start_add`). Each
+performs the same IEEE operations, in the same order, on the same values as
+the NumPy code it replaces (additions into a slot in shipping order, sums in
+lane order from zero, ``sqrt``, ``ceil``, NumPy's ``minimum``/``maximum``
+including a zero's sign; nothing is fused into one rounding or reordered), so
+results are identical to the bit with and without Numba, and across chunk
+sizes and processes. The rules' decisions (which path a day takes, rationing,
+re-sourcing, prices) stay in NumPy in :mod:`.kernel` and its modules, which
+keep the NumPy code of every compiled step.
 
 Loading the loops costs about a second once per process (importing Numba,
 starting its compiler and loading the machine code cached on disk; the first

@@ -63,7 +63,7 @@ from . import licences as _licences
 from .licences import LicenceState, initial_licences
 from .sums import sum_into as _sum_into
 
-__all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship",
+__all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place_orders", "ship", "ProduceLoops", "ShipLoops",
            "arrival_days", "records", "THROUGHPUT_DAYS", "quoted_lead_time"]
 
 #: Mean age, in days, of the exponential moving average of a supplier's shipments that
@@ -95,6 +95,7 @@ class State:
     licence_ok: np.ndarray | None = None  # (R, L) chance an order on the lane gets through (§6.5.1, §6.5.2)
     licence: LicenceState | None = None   # applications awaiting a licence decision (on order, not shipped)
     diverted: np.ndarray | None = None   # (R, L) fraction of each lane's target share sent elsewhere (§5.6.6)
+    diverted_any: bool = False           # whether ``diverted`` has a non-zero entry (kept where it is written)
     seek_day: np.ndarray | None = None   # (R, B) first day each buyer sought alternates (inf: never)
     locked: np.ndarray | None = None     # (R, L) locked volume left unplaced the day before (§5.6.6)
     stalled: np.ndarray | None = None    # (R, n) work due but held in a stopped line (§5.4), per cycle-time facility
@@ -153,7 +154,7 @@ def arrive(c: Compiled, s: State, arrived: np.ndarray, by_buyer: np.ndarray | No
     s.transit_buyer -= by_buyer
 
 
-def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
+def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | None = None) -> np.ndarray:
     """Phase 2: complete work in progress, start production and consume inputs; returns starts (R, F).
 
     ``capacity`` is today's capacity, shape (F,) or (R, F); it limits what
@@ -163,6 +164,9 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     (``docs/model.md`` §5.4); without one they join it at once. Capacity above
     a facility's steady output is usable only once restarted (§5.4.1), and a
     line back from a long stop only along its cold restart (§5.4.2).
+
+    ``fused``: loops for the inputs' cover and the starts' stock changes, the
+    same bits (:class:`ProduceLoops`), else NumPy.
     """
     s.capacity_today = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     if s.cold is not None:
@@ -183,9 +187,11 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     # The scarcest input's cover, one recipe column at a time: the same bits as the min over a gathered
     # (R, F, K) block, and about ten times faster on runs-last stocks. A padded entry (the +inf stock) is
     # +inf and leaves the minimum as it is, so later columns visit only the facilities with that many inputs.
-    inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
-    for facilities, stocks, ratios in _recipe_columns(c):
-        inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
+    inputs = None if fused is None else fused.cover(s.stock)
+    if inputs is None:
+        inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
+        for facilities, stocks, ratios in _recipe_columns(c):
+            inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
     need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
@@ -194,8 +200,9 @@ def produce(c: Compiled, s: State, capacity: np.ndarray) -> np.ndarray:
     np.maximum(p, 0.0, out=p)
     # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``
     # (less the output of facilities with a cycle time: their starts go to work in progress).
-    facility, stock, units = c.start_pattern
-    s.stock[:, stock] += p[:, facility] * units
+    if fused is None or not fused.start(s.stock, p):
+        facility, stock, units = c.start_pattern
+        s.stock[:, stock] += p[:, facility] * units
     if s.wip_ring is not None:
         assert s.wip is not None
         started = p[:, wipf]
@@ -260,7 +267,7 @@ def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray,
 
 
 def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
-                 order_factor: np.ndarray) -> np.ndarray:
+                 order_factor: np.ndarray, fused: _sourcing.OrderLoops | None = None) -> np.ndarray:
     """Phase 4: orders per lane (R, L), after lane capacity, availability and re-sourcing.
 
     First the part of each lane's backlog that today's allowance does not let
@@ -270,7 +277,7 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     nothing owed and is unavailable for the day's orders. Targets move with the
     ``target_extra`` schedule (front-loading, safety-stock changes) and with
     the pipeline planned for the quoted lead time (§5.6.5); the order is split
-    across lanes by :func:`.sourcing.split_orders` (§5.6.6).
+    across lanes by :func:`.sourcing.split_orders` (§5.6.6), with its ``fused`` loop if given.
     """
     assert s.owed is not None
     sp = _sourcing.spec(c)
@@ -286,9 +293,11 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
         late = far if late is None else late | far
     # Inventory position: on hand + in transit + owed by suppliers' backlogs within reach + awaiting a
     # licence - own backorders (§5.6).
-    position = s.stock[:, c.buyer_stock] + s.transit_buyer
-    position += _sum_into(owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
-    position[:, _demand_buyer(c)] -= s.backlog
+    position = None if fused is None else fused.position(s.stock, s.transit_buyer, owed, s.backlog)
+    if position is None:
+        position = s.stock[:, c.buyer_stock] + s.transit_buyer
+        position += _sum_into(owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+        position[:, _demand_buyer(c)] -= s.backlog
     # Pending licence applications count in full, so the buyer does not pile them up; the part it
     # expects to be denied and the lanes where an order would wait for a licence (§6.5.2).
     doubt = licensed = None
@@ -303,11 +312,11 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
         extra = extra + planned
     q = _order_up_to(c, position, extra, order_factor)
     if doubt is None:
-        return _sourcing.split_orders(c, s, sp, q, share, allow, late, None, licensed, plain)
+        return _sourcing.split_orders(c, s, sp, q, share, allow, late, None, licensed, plain, fused)
     # The buyer orders as if only the approvals it expects were on order (as under a ban for the
     # rest), but files on a licensed lane no more than it would counting every application.
     expected = _order_up_to(c, position - doubt, extra, order_factor)
-    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed, plain)
+    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed, plain, fused)
 
 
 def _all_one(a: np.ndarray) -> bool:
@@ -337,7 +346,7 @@ def _ration(c: Compiled, wanted: np.ndarray, on_hand: np.ndarray) -> np.ndarray:
     return wanted * fill[:, c.lane_origin]
 
 
-def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
+def ship(c: Compiled, s: State, orders: np.ndarray, fused: ShipLoops | None = None) -> np.ndarray:
     """Phase 5: ship from suppliers' output stocks by their allocation rule; returns (R, L).
 
     Each supplier serves its service classes in turn, by its allocation rule
@@ -350,15 +359,28 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
     never shipping more than its capacity in a day. A supplier that owes
     nothing and holds stock for all the day's orders ships them. Quotas then
     cut the shipments; whatever is not shipped stays owed in the lane's backlog.
+
+    ``fused``: loops that do some of these passes at once, the same bits
+    (:class:`ShipLoops`; the vector engine's compiled loops), else NumPy.
     """
     assert s.owed is not None and s.throughput is not None
     on_hand = s.stock[:, c.out_stock]
     sp = _sourcing.spec(c)
-    wanted = np.minimum(orders, c.lane_capacity)
-    owes = _sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin) > 0.0
-    fits = ~owes & (_sum_into(wanted, c.lane_origin, c.n_facilities, c.sum_by_origin) <= on_hand)
+    if fused is not None and orders.flags.f_contiguous and s.owed.flags.f_contiguous:
+        wanted, owed_sum, requested = fused.head(orders, s.owed)
+    else:
+        wanted = np.minimum(orders, c.lane_capacity)
+        owed_sum = _sum_into(s.owed, c.lane_origin, c.n_facilities, c.sum_by_origin)
+        requested = _sum_into(wanted, c.lane_origin, c.n_facilities, c.sum_by_origin)
+    owes = owed_sum > 0.0
+    fits = ~owes & (requested <= on_hand)
+    # Shipping exactly what was asked, with no quota to cut it: the shipments' sums are the requests' (the same
+    # sum of the same numbers).
+    sent = None
     if fits.all():
         shipped = wanted
+        if s.dyn is None or s.dyn.quota_left is None:
+            sent = requested
     else:
         shipped = np.zeros_like(orders)
         left, room = on_hand, c.lane_capacity
@@ -370,18 +392,58 @@ def ship(c: Compiled, s: State, orders: np.ndarray) -> np.ndarray:
         shipped = np.where(fits[:, c.lane_origin], wanted, shipped)
     if s.dyn is not None:
         _dynamic.apply_quotas(c, shipped, s.dyn, s.day)
-    sent = _sum_into(shipped, c.lane_origin, c.n_facilities, c.sum_by_origin)
+    if sent is None:
+        sent = _sum_into(shipped, c.lane_origin, c.n_facilities, c.sum_by_origin)
     s.stock[:, c.out_stock] = np.maximum(on_hand - sent, 0.0)
-    s.owed += orders
-    s.owed -= shipped
-    np.maximum(s.owed, 0.0, out=s.owed)
     s.throughput += (sent - s.throughput) / THROUGHPUT_DAYS
     if s.recent is not None:
         _sourcing.record_recent(sp, s.recent, shipped)
-    s.transit_lane += shipped
-    s.transit_buyer += _sum_into(shipped, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    tail = None
+    if fused is not None and orders.flags.f_contiguous and shipped.flags.f_contiguous:
+        tail = fused.tail(s, orders, shipped)
+    if tail is None:
+        s.owed += orders
+        s.owed -= shipped
+        np.maximum(s.owed, 0.0, out=s.owed)
+        s.transit_lane += shipped
+        tail = _sum_into(shipped, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
+    s.transit_buyer += tail
     s.day += 1
     return shipped
+
+
+class ProduceLoops:
+    """Fused passes of :func:`produce` (an interface), each the same bits as the NumPy code it replaces.
+
+    :meth:`cover` returns the scarcest input's cover (R, F) of ``stock``, or
+    ``None`` (then NumPy works it out); :meth:`start` adds each start's
+    recipe (``stock[:, j] += p[:, f] * units`` over ``Compiled.start_pattern``)
+    and says whether it did.
+    """
+
+    def cover(self, stock: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def start(self, stock: np.ndarray, p: np.ndarray) -> bool:
+        raise NotImplementedError
+
+
+class ShipLoops:
+    """Fused passes of :func:`ship`, each giving the same bits as the NumPy passes it replaces (an interface).
+
+    :meth:`head` returns ``np.minimum(orders, c.lane_capacity)`` and the sums
+    per origin of ``owed`` and of that (as :func:`.sums.sum_into`); :meth:`tail`
+    does the day's ``owed += orders; owed -= shipped; owed = max(owed, 0)`` and
+    ``transit_lane += shipped`` on ``s`` (and may do more work of its caller's
+    with ``shipped``, such as putting it in transit) and returns ``shipped``
+    summed per buyer, or ``None`` having done nothing (then :func:`ship` does it).
+    """
+
+    def head(self, orders: np.ndarray, owed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def tail(self, s: State, orders: np.ndarray, shipped: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
 
 
 def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray:

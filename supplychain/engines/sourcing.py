@@ -43,7 +43,7 @@ from .sums import sum_into
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait",
-           "queued", "planned_extra", "split_orders", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
+           "queued", "planned_extra", "split_orders", "OrderLoops", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
            "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
@@ -402,7 +402,8 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
 
 def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray,
                  allow: np.ndarray, late: np.ndarray | None, filed: np.ndarray | None = None,
-                 licensed: np.ndarray | None = None, plain: np.ndarray | None = None) -> np.ndarray:
+                 licensed: np.ndarray | None = None, plain: np.ndarray | None = None,
+                 fused: OrderLoops | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
     Then a lane whose supplier owes a queue (:func:`queued`) places only its
@@ -430,6 +431,9 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     capacity, partly available (a licensed lane with nowhere better to go: the
     buyer still applies), in proportion to what each diverts; the rest is not
     placed (the buyer orders again the next day).
+
+    ``fused``: a loop for the day nothing is diverted (:class:`OrderLoops`, the
+    same bits), else NumPy.
     """
     assert s.diverted is not None and s.seek_day is not None and s.throughput is not None
     h = allow if late is None else np.where(late, 0.0, allow)
@@ -449,15 +453,19 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     if owes is not None and not (owes & (plain < q)[:, c.lane_buyer]).any():
         owes = None
     held = s.locked is not None and bool(s.locked.any())
-    if late is None and filed is None and wait_lic is None and not prev.any() and (h >= 1.0).all() and not held:
-        orders = q[:, c.lane_buyer] * share
-        if owes is None:
-            s.share_applied = None
+    # ``s.diverted_any`` is ``prev.any()``, kept as the one line below writes ``s.diverted`` (no scan a day).
+    if (late is None and filed is None and wait_lic is None and owes is None and not s.diverted_any
+            and (h >= 1.0).all() and not held):
+        s.share_applied = None
+        orders = None if fused is None else fused.split(q, share)
+        if orders is None:
+            orders = q[:, c.lane_buyer] * share
             np.minimum(orders, c.lane_capacity, out=orders)
-            return orders
+        return orders
     m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
     np.maximum(m, 0.0, out=m)
     s.diverted[...] = m
+    s.diverted_any = bool(m.any())
     carry = None
     free_q = q
     if held:
@@ -565,6 +573,22 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     with np.errstate(divide="ignore", invalid="ignore"):
         s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - over) / qb, 0.0)
     return placed + alt2
+
+
+class OrderLoops:
+    """Fused passes of ordering (an interface): the inventory position, and the day's orders when nothing is diverted.
+
+    :meth:`split` returns ``np.minimum(q[:, c.lane_buyer] * share, c.lane_capacity)``
+    to the bit, or ``None`` (then NumPy does it).
+    """
+
+    def split(self, q: np.ndarray, share: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def position(self, stock: np.ndarray, transit: np.ndarray, owed: np.ndarray,
+                 backlog: np.ndarray) -> np.ndarray | None:
+        """Each buyer's position (R, B) as :func:`.kernel.place_orders` works it out before licences, or ``None``."""
+        raise NotImplementedError
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,

@@ -59,6 +59,7 @@ from .day import DrawBatch, day_inputs
 from .draws import RunDraws, draw_run
 from .finite import check_draws, check_inputs, check_state
 from .record import Recorder, Sink
+from .sourcing import OrderLoops
 from .summary import SummaryPart, SummarySink
 
 __all__ = ["run_vector", "simulate_runs", "draw_batch", "release_buffers"]
@@ -237,18 +238,129 @@ class _Ring:
         self._index()
 
 
-def _lane_order_sums(c: Compiled) -> bool:
-    """Whether :func:`.sums.sum_into` sums each buyer's lanes in increasing lane order, each times 1.0.
+def _lane_order_sums(c: Compiled, by: Literal["buyer", "origin"] = "buyer") -> bool:
+    """Whether :func:`.sums.sum_into` sums each buyer's (or origin's) lanes in increasing lane order, each times 1.0.
 
     Then a loop over lanes that adds each into its buyer's total gives the
-    same bits (:meth:`_Ring.take_arriving`). It holds for every compiled
+    same bits (:meth:`_Ring.take_arriving`, :class:`_ShipLoops`). It holds for every compiled
     scenario (one entry per lane, rows sorted); the check keeps the loop
     honest should the matrix ever be built otherwise.
     """
-    m = c.sum_by_buyer
+    m, index, n = ((c.sum_by_buyer, c.lane_buyer, c.n_buyers) if by == "buyer"
+                   else (c.sum_by_origin, c.lane_origin, c.n_facilities))
     return bool(m.has_sorted_indices and (m.data == 1.0).all()
-                and np.array_equal(np.diff(m.indptr), np.bincount(c.lane_buyer, minlength=c.n_buyers))
-                and np.array_equal(m.indices, np.argsort(c.lane_buyer, kind="stable")))
+                and np.array_equal(np.diff(m.indptr), np.bincount(index, minlength=n))
+                and np.array_equal(m.indices, np.argsort(index, kind="stable")))
+
+
+class _ProduceLoops(rules.ProduceLoops):
+    """:func:`.kernel.produce`'s inputs' cover and starts, one compiled loop each
+    (:func:`._jit_kernels.recipe_cover`, ``start_add``); needs runs-last stocks, and starts on distinct stocks."""
+
+    def __init__(self, c: Compiled, kernels: SimpleNamespace, n_runs: int) -> None:
+        self.kernels, self.n_runs, self.n_facilities, self.pad = kernels, n_runs, c.n_facilities, c.n_stocks
+        self.recipe = np.array(c.recipe_stock, dtype=np.intp, order="C")
+        self.ratio = np.array(c.recipe_ratio, dtype=float, order="C")
+        facility, stock, units = c.start_pattern
+        self.facility, self.index = np.array(facility, dtype=np.intp), np.array(stock, dtype=np.intp)
+        self.units = np.array(units, dtype=float)
+        for a in (self.recipe, self.ratio, self.units):
+            a.flags.writeable = False
+        # NumPy's indexed update adds once per distinct stock (a repeated one would keep its last value only).
+        self.distinct = len(np.unique(self.index)) == len(self.index)
+
+    def cover(self, stock: np.ndarray) -> np.ndarray | None:
+        if not stock.flags.f_contiguous or stock.shape[0] != self.n_runs:
+            return None
+        out = np.empty((self.n_runs, self.n_facilities), order="F")
+        self.kernels.recipe_cover(stock.T, self.recipe, self.ratio, self.pad, out.T)
+        return out
+
+    def start(self, stock: np.ndarray, p: np.ndarray) -> bool:
+        if not (self.distinct and stock.flags.f_contiguous and p.ndim == 2 and p.shape == (self.n_runs,
+                                                                                              self.n_facilities)):
+            return False
+        self.kernels.start_add(stock.T, p.T, self.facility, self.index, self.units)
+        return True
+
+
+class _OrderLoops(OrderLoops):
+    """:func:`.sourcing.split_orders`'s orders on a day nothing is diverted, one compiled loop
+    (:func:`._jit_kernels.split_plain`)."""
+
+    def __init__(self, c: Compiled, kernels: SimpleNamespace, n_runs: int) -> None:
+        self.kernels, self.n_runs, self.n_lanes, self.n_buyers = kernels, n_runs, c.n_lanes, c.n_buyers
+        self.buyer = np.array(c.lane_buyer, dtype=np.intp)
+        self.capacity = np.array(c.lane_capacity, dtype=float)
+        self.capacity.flags.writeable = False
+        self.buyer_stock = np.array(c.buyer_stock, dtype=np.intp)
+        self.demand_buyer = np.array(np.searchsorted(c.buyer_stock, c.demand_stock), dtype=np.intp)
+        m = c.sum_by_buyer
+        self.indptr, self.lanes = np.array(m.indptr, dtype=np.intp), np.array(m.indices, dtype=np.intp)
+        # The loop sums each buyer's lanes in lane order (as sum_into does, checked) and subtracts each demand's
+        # backorders once (NumPy's indexed update with distinct buyers).
+        self.positions = _lane_order_sums(c) and len(np.unique(self.demand_buyer)) == len(self.demand_buyer)
+
+    def position(self, stock: np.ndarray, transit: np.ndarray, owed: np.ndarray,
+                 backlog: np.ndarray) -> np.ndarray | None:
+        if not (self.positions and stock.flags.f_contiguous and transit.flags.f_contiguous
+                and owed.flags.f_contiguous and backlog.ndim == 2 and stock.shape[0] == self.n_runs):
+            return None
+        out = np.empty((self.n_runs, self.n_buyers), order="F")
+        self.kernels.position(stock.T, self.buyer_stock, transit.T, owed.T, self.indptr, self.lanes,
+                              self.demand_buyer, backlog.T, out.T)
+        return out
+
+    def split(self, q: np.ndarray, share: np.ndarray) -> np.ndarray | None:
+        if (q.ndim != 2 or q.shape[0] != self.n_runs or not q.flags.f_contiguous or np.ndim(share) != 1
+                or share.dtype != np.float64):
+            return None
+        out = np.empty((self.n_runs, self.n_lanes), order="F")
+        row = share.view()
+        row.flags.writeable = False  # the compiled loop takes one type of row
+        self.kernels.split_plain(q.T, self.buyer, row, self.capacity, out.T)
+        return out
+
+
+class _ShipLoops(rules.ShipLoops):
+    """:func:`.kernel.ship`'s passes as two compiled loops (:func:`._jit_kernels.ship_head`, ``ship_tail``).
+
+    The tail also puts the day's shipments into the ring (what :meth:`_Ring.put`
+    does with whole landing days that fit), when the day has them: set
+    :attr:`days` and :attr:`t` before :func:`.kernel.ship`; :attr:`put` says
+    whether it did. Needs the compiled loops and lane-order sums per buyer and
+    per origin (:func:`_lane_order_sums`).
+    """
+
+    def __init__(self, c: Compiled, kernels: SimpleNamespace, ring: _Ring) -> None:
+        self.kernels, self.ring = kernels, ring
+        self.n_runs, self.n_lanes, self.n_facilities, self.n_buyers = ring.n_runs, c.n_lanes, c.n_facilities, c.n_buyers
+        # Writable copies of the indices and a read-only capacity: the compiled loops take one array type each.
+        self.origin = np.array(c.lane_origin, dtype=np.intp)
+        self.buyer = np.array(c.lane_buyer, dtype=np.intp)
+        self.capacity = np.array(c.lane_capacity, dtype=float)
+        self.capacity.flags.writeable = False
+        self.days: np.ndarray | None = None
+        self.t = 0
+        self.put = False
+
+    def head(self, orders: np.ndarray, owed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        wanted = np.empty((self.n_runs, self.n_lanes), order="F")
+        owed_sum = np.zeros((self.n_facilities, self.n_runs))
+        wanted_sum = np.zeros((self.n_facilities, self.n_runs))
+        self.kernels.ship_head(orders.T, self.capacity, owed.T, self.origin, wanted.T, owed_sum, wanted_sum)
+        return wanted, owed_sum.T, wanted_sum.T
+
+    def tail(self, s: rules.State, orders: np.ndarray, shipped: np.ndarray) -> np.ndarray | None:
+        assert s.owed is not None
+        if self.days is None or not (s.owed.flags.f_contiguous and s.transit_lane.flags.f_contiguous):
+            return None
+        by_buyer = np.zeros((self.n_buyers, self.n_runs))
+        ring = self.ring
+        self.kernels.ship_tail(s.owed.T, orders.T, shipped.T, s.transit_lane.T, self.buyer, by_buyer, ring.buf,
+                               ring.slot[self.t:], self.days)
+        self.put = True
+        return by_buyer.T
 
 
 def _runs_last(a: np.ndarray) -> np.ndarray:
@@ -406,6 +518,11 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
     # buyer (the same bits as rules.arrive does them, one pass instead of three).
     fused = kernels is not None and state.transit_lane.flags.f_contiguous and _lane_order_sums(c)
     lane_buyer = np.array(c.lane_buyer, dtype=np.intp)  # a writable copy: the compiled loop takes one array type
+    # With the compiled loops, shipping's passes over the lanes are fused, and its last one also puts the day's
+    # shipments into the ring (the same bits).
+    loops = _ShipLoops(c, kernels, ring) if fused and _lane_order_sums(c, "origin") else None
+    split = None if kernels is None else _OrderLoops(c, kernels, n_runs)
+    making = None if kernels is None else _ProduceLoops(c, kernels, n_runs)
     for t in range(c.n_days):
         if fused:
             arrived, by_buyer = ring.take_arriving(t, state.transit_lane, lane_buyer, c.n_buyers)
@@ -414,12 +531,16 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
             arrived = ring.take(t)
             rules.arrive(c, state, arrived)
         inp = prices.apply(c, state, day_inputs(c, draws, t))
-        production = rules.produce(c, state, inp.capacity)
+        production = rules.produce(c, state, inp.capacity, making)
         delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
-        orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor)
+        orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor, split)
         orders = licences.apply(c, state, orders, inp.licence_approved, inp.licence_delay, inp.licence_p)
-        shipped = rules.ship(c, state, orders)
-        if inp.arrival_days is None:
+        if loops is not None:
+            loops.days, loops.t, loops.put = inp.arrival_days, t, False
+        shipped = rules.ship(c, state, orders, loops)
+        if loops is not None and loops.put:
+            pass  # put in transit by the fused loop
+        elif inp.arrival_days is None:
             ring.put(t, shipped, rules.arrival_days(inp.lead_time))
         else:  # whole days capped at the horizon, and the ring is as wide as their longest (_ring_width)
             ring.put(t, shipped, inp.arrival_days, fits=True)
