@@ -72,3 +72,23 @@ def test_run_all_prints_one_tariff_figure_and_says_which(tmp_path, capsys):
     # The table's importer and exporter parts add up to the same change (the "all" row).
     block = out[out.index("Who pays, by region"):]
     assert re.search(r"^all .*" + re.escape(format_usd(change, sign=True)), block, re.M)
+
+
+def test_compare_positional_slip_does_not_reverse_the_change():
+    """compare(shocked, base) without the keyword: base is shocked's scenario without its shocks, so it is the baseline."""
+    from supplychain import CapacityShock, load_baseline, simulate
+    from supplychain.analytics.compare import compare
+
+    scen = load_baseline().with_horizon(60)
+    shocked = simulate(scen.with_shocks(CapacityShock(region="TW", stage="packaging", fraction_lost=1.0, start=0,
+                                                      end=40)), engine="vector")
+    base = simulate(shocked.scenario.without_shocks(), engine="vector")
+    right = compare(shocked, baseline=base)
+    for table in (compare(base, shocked), compare(shocked, base)):
+        assert table["change"].equals(right["change"])
+    short = right[right["metric"] == "shortfall_usd"]["change"].sum()
+    assert short > 0
+    # Two shocked scenarios keep the positional order: before, then after.
+    other = simulate(scen.with_shocks(CapacityShock(region="TW", stage="packaging", fraction_lost=0.5, start=0,
+                                                    end=40)), engine="vector")
+    assert compare(other, shocked)["change"].equals(-compare(shocked, other)["change"])

@@ -219,6 +219,11 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
     """
     given = [x for x in (first, second) if x is not None]
     if len(given) == 2 and baseline is None and shocked is None and first is not None:
+        # compare(shocked, base) without the keyword is an easy slip between the two forms: when the
+        # second is the first without its shocks, it is the baseline whichever order they come in.
+        scenarios = [getattr(x, "scenario", None) for x in (first, second)]
+        if None not in scenarios and _is_unshocked_version(scenarios[1], scenarios[0]):
+            return second, first
         return first, second
     if len(given) == 1 and first is not None:
         if baseline is not None and shocked is None:
@@ -240,7 +245,10 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     positional order, kept for existing code), or ``compare(shocked, baseline=base)``, the shocked
     runs first and the baseline by keyword, as every other measure and plot takes them
     (``plot_change(shocked, baseline=base)``, ``who_pays(shocked, baseline=base)``,
-    ``time_to_recover(shocked, baseline=base)``). Both keywords work too.
+    ``time_to_recover(shocked, baseline=base)``). Both keywords work too. Given two
+    positional arguments of which one is the other's scenario without its shocks
+    (:meth:`~supplychain.model.Scenario.without_shocks`), that one is the baseline in either
+    order, so ``compare(shocked, base)`` without the keyword does not reverse every change.
 
     Returns a long table with columns ``region, commodity, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means
@@ -545,7 +553,8 @@ def _demand_shocked(demands: pd.DataFrame, was: str, now: str) -> list[str]:
     rows = [[str(r.region), str(r.commodity), format_units(r.demand_baseline), format_units(r.demand_shocked),
              format_relative(r.demand_shocked - r.demand_baseline, r.demand_baseline),
              "changed (above)" if r.changed else "unchanged"] for r in shocked.itertuples()]
-    return (["Demands whose quantity changed (a demand shock; units of each commodity over the horizon)"]
+    return (["Demands whose quantity changed (a demand shock, or buyers giving up demand at higher prices; "
+             "units of each commodity over the horizon)"]
             + _columns(["region", "commodity", f"demand: {was}", now, "change %", "service"], rows, 2) + [""])
 
 

@@ -281,9 +281,11 @@ CARD_LEGEND: dict[str, str] = {
     "shortfall_usd": "shortfall: value not delivered beyond the baseline's",
     "cvar95_shortfall_usd": "worst 5%: mean shortfall of the worst 5% of runs",
     "tts_days": ("TTS: time to survive, days from the shock until a region's deliveries first fall below 95% of "
-                 "the baseline's (the first region; never: none did)"),
+                 "the baseline's (the first region; never: none did: a whole region's deliveries, all its demands "
+                 "by value, can stay above 95% while one demand runs short)"),
     "ttr_days": ("TTR: time to recover, days from the shock until they are back at 99% for 14 days (the last "
-                 "region; 0: none fell; never: not within the horizon)"),
+                 "region; 0: no region's deliveries fell below 95%, though single demands may have run short; "
+                 "never: not within the horizon)"),
     "loss_days": "loss days: days of full deliveries lost, the worst region (Bruneau)",
     "peak_cost_increase": "peak cost: largest rise of an importer's landed cost per unit on a day of the shock",
     "diversion": "diversion: largest share of an importer's supply that changed source",

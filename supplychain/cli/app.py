@@ -601,6 +601,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if args.all and scenario.price_feedback and keep == "series":
                 from .price_text import who_pays_table
                 text += "\n\n" + who_pays_table(results, baseline)  # type: ignore[arg-type]
+            elif args.all and scenario.price_feedback:
+                text += ("\n\nWho pays (supplychain.metrics.who_pays): not known from per-run summaries, which keep "
+                         "no daily prices (--keep series keeps them).")
         if table is not None and args.format == "table":
             from .segment_text import format_segment_shortfall
             segments = format_segment_shortfall(results, baseline)
