@@ -23,6 +23,12 @@ RATIO_CAVEAT = ("Why many times the shortfall: a missing low-cost input (a magne
                 "product that needs it (a motor, a car), and the input-output model passes that on in fixed "
                 "proportions, with no substitution or catching up within the horizon.")
 
+#: The line under the total: what the figure counts, so that a blockade's chain-only loss is not read as its
+#: whole cost.
+SCOPE_NOTE = ("Scope: only the output that the chips, cells and magnets not delivered stop; a blockade's or war's "
+              "other losses (the rest of its trade, energy, shipping, finance) are not in it, so for such shocks "
+              "this is a lower bound.")
+
 #: What the list of written files says when no value added was lost and so no chart was drawn.
 NOTHING_LOST = "no value added lost, so no value_added_loss.png"
 
@@ -76,6 +82,7 @@ def format_value_added(frame: pd.DataFrame) -> str:
     ------  ----------------  ------------  -------------------------  -------------------  ---------------
     JP               $3.00bn        0.061%                    $2.00bn  electronics $2.00bn          $1.00bn
     Total value added lost: $3.00bn (mean over runs, against the unshocked baseline).
+    Scope: only the output that the chips, cells and magnets not delivered stop; a blockade's or war's other losses (the rest of its trade, energy, shipping, finance) are not in it, so for such shocks this is a lower bound.
     """
     table = load_io_table()
     gdp = dict(zip(table.regions, value_added_by_region(table)))
@@ -104,7 +111,8 @@ def format_value_added(frame: pd.DataFrame) -> str:
     total = float(frame["value_added_loss_usd"].sum())
     how = ["mean over runs"] if frame.attrs.get("n_runs", 1) > 1 else []
     how += ["against the unshocked baseline"] if frame.attrs.get("net_of_baseline") else []
-    lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else ".")]
+    lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else "."),
+             SCOPE_NOTE]
     short = float(frame.attrs.get("shortfall_usd", 0.0))
     if short > 0.5:
         lines.append(f"Loss given shortfall: {total / short:.1f} USD of value added per USD of chips, cells and "
