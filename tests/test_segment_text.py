@@ -43,3 +43,26 @@ def test_no_line_without_segments_or_without_change(runs):
     shocked, base = runs
     assert format_segment_shortfall(base, base) == ""
     assert format_segment_shortfall(simulate(toy_scenario(10))) == ""
+
+
+def test_plot_cover_draws_one_segments_own_stocks_and_cover_png_picks_segments(runs):
+    import matplotlib
+    matplotlib.use("Agg")
+    from supplychain.cli.app import cover_commodities
+    from supplychain.metrics import days_of_cover
+    from supplychain.plotting import plot_cover
+
+    shocked, base = runs
+    ax = plot_cover(shocked, "logic_chip", segment="automotive", baseline=base)
+    assert ax.get_title().startswith("logic_chip: automotive buyers' stocks")
+    demands = [d for d in shocked.scenario.network.demands if d.commodity == "logic_chip" and d.segment == "automotive"]
+    cover = days_of_cover(shocked, by="demand", held_by="final_buyers")
+    solid = [line for line in ax.get_lines() if line.get_linestyle() == "-" and len(line.get_xdata()) > 1]
+    assert sorted(line.get_label() for line in solid) == sorted(d.region for d in demands)
+    for line in solid:   # each region's line is that region's automotive buyers' own cover
+        demand = next(d for d in demands if d.region == line.get_label())
+        assert list(line.get_ydata()) == list(cover[demand.id].to_numpy())
+    with pytest.raises(Exception, match="Did you mean 'automotive'"):
+        plot_cover(shocked, "logic_chip", segment="automotiv")
+    picked = cover_commodities(shocked, base)
+    assert ("logic_chip", "automotive") in picked and all(isinstance(c, str) for c, _ in picked)

@@ -193,27 +193,34 @@ def _save_prices(results: Results, folder: Path, baseline: Results | None = None
     return ["prices.png"]
 
 
-def cover_commodities(results: Results, baseline: Results | None = None, n: int = 4) -> list[str]:
-    """The final-demand commodities whose buyers' stocks fell most: lowest share of normal stock left
-    in any region (against a baseline: the largest fall below the baseline's), at most ``n``.
+def cover_commodities(results: Results, baseline: Results | None = None,
+                      n: int = 4) -> list[tuple[str, str | None]]:
+    """The final-demand commodities, or their end-use segments, whose buyers' stocks fell most: lowest
+    share of normal stock left in any region (against a baseline: the largest fall below the
+    baseline's), at most ``n``, as ``(commodity, segment or None)``.
 
     Examples
     --------
     >>> from supplychain import simulate
     >>> from supplychain.metrics._cover_toy import stop_scenario
     >>> cover_commodities(simulate(stop_scenario(stop_days=5)))
-    ['ore']
+    [('ore', None)]
     """
     from ..metrics.cover import stock_cover
 
+    demands = {d.id: d for d in results.scenario.network.demands}
+
     def lowest(res: Results) -> pd.Series:
-        table = stock_cover(res, by="region_commodity", held_by="final_buyers")
+        # Each demand's own consumer stock: a segment's buyers hold theirs apart from the others'.
+        table = stock_cover(res, by="demand", held_by="final_buyers")
         table = table[table["normal_stock"] > 0]
-        return table.groupby(table["region_commodity"].str.split(":").str[1])["share_left"].min()
+        group = table["demand"].map(lambda d: f"{demands[d].commodity}|{demands[d].segment or ''}")
+        return table.groupby(group)["share_left"].min()
 
     left = lowest(results)
     fall = (lowest(baseline).reindex(left.index).fillna(1.0) - left) if baseline is not None else 1.0 - left
-    return [str(c) for c in fall.sort_values(ascending=False, kind="stable").index[:n]]
+    groups = [str(g).split("|") for g in fall.sort_values(ascending=False, kind="stable").index[:n]]
+    return [(commodity, segment or None) for commodity, segment in groups]
 
 
 def _save_cover(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
@@ -223,8 +230,8 @@ def _save_cover(results: Results, folder: Path, baseline: Results | None = None)
     if not commodities:
         return []
     fig, axes = _grid(len(commodities), 2, (6.4, 4.0))
-    for ax, commodity in zip(axes, commodities):
-        plot_cover(results, commodity, baseline=baseline, ax=ax)
+    for ax, (commodity, segment) in zip(axes, commodities):
+        plot_cover(results, commodity, baseline=baseline, segment=segment, ax=ax)
     _hide_unused(axes, len(commodities))
     for ax in axes[:len(commodities)]:   # the layout of every panel is final now: labels apart again
         separate_trough_labels(ax)

@@ -25,7 +25,7 @@ _HOLDER_TEXT = {"all": "all", "buyers": "buyers'", "final_buyers": "final buyers
 
 
 def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buyers",
-               baseline: Results | None = None, ax: Axes | None = None) -> Axes:
+               baseline: Results | None = None, segment: str | None = None, ax: Axes | None = None) -> Axes:
     """Days of cover of one commodity's stocks per region over calendar dates, with each trough marked.
 
     Days of cover is the stock on hand over its normal daily use (docs/model.md §8.2, *stock cover*):
@@ -44,6 +44,9 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         Which stocks (:func:`supplychain.metrics.stock_groups`); by default the consumer stocks of final demand.
     baseline : Results, optional
         The unshocked runs, drawn dashed in the same colours.
+    segment : str, optional
+        One end-use segment's buyers (``Demand.segment``, e.g. ``"automotive"``): their own stocks, one
+        line per region, instead of each region's stocks of every segment together.
     ax : matplotlib Axes, optional
         Where to draw; a new figure if None.
 
@@ -66,19 +69,29 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     >>> [line.get_label() for line in ax.get_lines()][:1], ax.texts[0].get_text()
     (['US'], '60% (6.0 d)')
     """
-    cover = days_of_cover(results, by="region_commodity", held_by=held_by)
-    commodities = sorted({label.split(":", 1)[1] for label in cover.columns})
-    check_known(commodity, commodities, "commodity", "plot_cover")
-    columns = [label for label in cover.columns if label.split(":", 1)[1] == commodity]
-    table = stock_cover(results, by="region_commodity", held_by=held_by)
-    table = table[table["region_commodity"].isin(columns)].groupby("region_commodity").mean(numeric_only=True)
-    base = days_of_cover(baseline, by="region_commodity", held_by=held_by) if baseline is not None else None
+    by = "region_commodity" if segment is None else "demand"
+    cover = days_of_cover(results, by=by, held_by=held_by)
+    if segment is None:
+        region_of = {label: label.split(":", 1)[0] for label in cover.columns}
+        commodity_of = {label: label.split(":", 1)[1] for label in cover.columns}
+    else:
+        demands = {d.id: d for d in results.scenario.network.demands}
+        segments = sorted({d.segment for d in demands.values() if d.segment and d.commodity == commodity})
+        check_known(segment, segments, "segment", "plot_cover")
+        kept = [label for label in cover.columns if demands[label].segment == segment]
+        region_of = {label: demands[label].region for label in kept}
+        commodity_of = {label: demands[label].commodity for label in kept}
+    check_known(commodity, sorted(set(commodity_of.values())), "commodity", "plot_cover")
+    columns = [label for label, c in commodity_of.items() if c == commodity]
+    table = stock_cover(results, by=by, held_by=held_by)
+    table = table[table[by].isin(columns)].groupby(by).mean(numeric_only=True)
+    base = days_of_cover(baseline, by=by, held_by=held_by) if baseline is not None else None
     ax = _new_axes(ax)
     dates = np.array(results.dates, dtype="datetime64[D]")
     troughs: list[tuple[float, int, str, str]] = []   # (cover, day, text, colour) of each trough to label
     for label in columns:
         mean = cover[label].to_numpy().reshape(results.n_runs, -1).mean(axis=0)
-        (line,) = ax.plot(dates, mean, label=label.split(":", 1)[0])
+        (line,) = ax.plot(dates, mean, label=region_of[label])
         colour = line.get_color()
         row = table.loc[label]
         ax.axhline(row["normal_cover_days"], color=colour, linewidth=0.6, linestyle=":")
@@ -93,7 +106,8 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     shade_shocks(ax, results.scenario, results.n_days)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("days of cover (stock / normal daily use)")
-    ax.set_title(f"{commodity}: {_HOLDER_TEXT[held_by]} stocks" + (" (dashed: baseline)" if base is not None else ""))
+    whose = f"{segment} buyers'" if segment is not None else _HOLDER_TEXT[held_by]
+    ax.set_title(f"{commodity}: {whose} stocks" + (" (dashed: baseline)" if base is not None else ""))
     _date_axis(ax)
     # Beside the axes, not over the lines or the trough labels.
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
