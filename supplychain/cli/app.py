@@ -725,8 +725,24 @@ class _OneLineParser(argparse.ArgumentParser):
     and a non-zero exit for any bad input. Subcommand parsers inherit the class.
     """
 
+    #: Every option of every subcommand (set by :func:`build_parser`), for "did you mean" on a misspelt one.
+    known_options: tuple[str, ...] = ()
+
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}{self._suggestion(message)} "
+                     f"(see '{self.prog} --help')\n")
+
+    def _suggestion(self, message: str) -> str:
+        """'; did you mean --engine?' for an unrecognised option close to a known one ('' otherwise)."""
+        if not message.startswith("unrecognized arguments:"):
+            return ""
+        import difflib
+        for word in message.split(":", 1)[1].split():
+            if word.startswith("--"):
+                close = difflib.get_close_matches(word.split("=", 1)[0], self.known_options, n=1, cutoff=0.75)
+                if close:
+                    return f"; did you mean {close[0]}?"
+        return ""
 
 
 def version_text() -> str:
@@ -784,6 +800,9 @@ def build_parser() -> argparse.ArgumentParser:
         child = sub.add_parser(command.name, help=command.help, description=command.help, parents=[common])
         command.configure(child)
         child.set_defaults(handler=command.handler)
+    parser.known_options = tuple(sorted({option for choice in sub.choices.values()
+                                         for action in choice._actions for option in action.option_strings
+                                         if option.startswith("--")}))
     return parser
 
 
