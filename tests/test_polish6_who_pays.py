@@ -74,21 +74,23 @@ def test_run_all_prints_one_tariff_figure_and_says_which(tmp_path, capsys):
     assert re.search(r"^all .*" + re.escape(format_usd(change, sign=True)), block, re.M)
 
 
-def test_compare_positional_slip_does_not_reverse_the_change():
-    """compare(shocked, base) without the keyword: base is shocked's scenario without its shocks, so it is the baseline."""
+def test_compare_positional_slip_is_said_not_silent():
+    """compare(shocked, base) without the keyword is "from shocked to base": it warns that every change is reversed."""
+    import warnings
+
     from supplychain import CapacityShock, load_baseline, simulate
     from supplychain.analytics.compare import compare
+    from supplychain.errors import SimulationWarning
 
     scen = load_baseline().with_horizon(60)
     shocked = simulate(scen.with_shocks(CapacityShock(region="TW", stage="packaging", fraction_lost=1.0, start=0,
-                                                      end=40)), engine="vector")
-    base = simulate(shocked.scenario.without_shocks(), engine="vector")
+                                                      end=40)), engine="vector", seed=1)
+    base = simulate(shocked.scenario.without_shocks(), engine="vector", seed=1)
     right = compare(shocked, baseline=base)
-    for table in (compare(base, shocked), compare(shocked, base)):
-        assert table["change"].equals(right["change"])
-    short = right[right["metric"] == "shortfall_usd"]["change"].sum()
-    assert short > 0
-    # Two shocked scenarios keep the positional order: before, then after.
-    other = simulate(scen.with_shocks(CapacityShock(region="TW", stage="packaging", fraction_lost=0.5, start=0,
-                                                    end=40)), engine="vector")
-    assert compare(other, shocked)["change"].equals(-compare(shocked, other)["change"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SimulationWarning)
+        assert compare(base, shocked)["change"].equals(right["change"])      # before then after: no warning
+    with pytest.warns(SimulationWarning, match=r"every change reversed\); for what the shock changed call"):
+        slip = compare(shocked, base)
+    assert slip["change"].equals(-right["change"])
+    assert right[right["metric"] == "shortfall_usd"]["change"].sum() > 0

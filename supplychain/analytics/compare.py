@@ -219,11 +219,14 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
     """
     given = [x for x in (first, second) if x is not None]
     if len(given) == 2 and baseline is None and shocked is None and first is not None:
-        # compare(shocked, base) without the keyword is an easy slip between the two forms: when the
-        # second is the first without its shocks, it is the baseline whichever order they come in.
+        # compare(shocked, base) without the keyword is an easy slip between the two forms: it reads
+        # as "from shocked to base" and reverses every change, so it is said, not silently done.
         scenarios = [getattr(x, "scenario", None) for x in (first, second)]
         if None not in scenarios and _is_unshocked_version(scenarios[1], scenarios[0]):
-            return second, first
+            warnings.warn(f"compare({scenarios[0].name!r}, {scenarios[1].name!r}): positional arguments are "
+                          "before then after, so this is the change from the shocked runs to their unshocked "
+                          "baseline (every change reversed); for what the shock changed call "
+                          "compare(shocked, baseline=base)", SimulationWarning, stacklevel=3)
         return first, second
     if len(given) == 1 and first is not None:
         if baseline is not None and shocked is None:
@@ -245,10 +248,10 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     positional order, kept for existing code), or ``compare(shocked, baseline=base)``, the shocked
     runs first and the baseline by keyword, as every other measure and plot takes them
     (``plot_change(shocked, baseline=base)``, ``who_pays(shocked, baseline=base)``,
-    ``time_to_recover(shocked, baseline=base)``). Both keywords work too. Given two
-    positional arguments of which one is the other's scenario without its shocks
-    (:meth:`~supplychain.model.Scenario.without_shocks`), that one is the baseline in either
-    order, so ``compare(shocked, base)`` without the keyword does not reverse every change.
+    ``time_to_recover(shocked, baseline=base)``). Both keywords work too. Two positional
+    arguments are always before then after: ``compare(shocked, base)`` without the keyword is the
+    change from the shocked runs to their baseline, every change reversed, and warns when the second
+    is the first's scenario without its shocks (:meth:`~supplychain.model.Scenario.without_shocks`).
 
     Returns a long table with columns ``region, commodity, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means

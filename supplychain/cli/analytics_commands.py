@@ -299,7 +299,7 @@ def card_legend(columns: list[str]) -> str:
     Examples
     --------
     >>> print(card_legend(["fill_rate", "tts_days"]))
-    Columns: fill rate: demand served from stock on the day, all demand by value; TTS: time to survive, days from the shock until a region's deliveries first fall below 95% of the baseline's (the first region; never: none did).
+    Columns: fill rate: demand served from stock on the day, all demand by value; TTS: time to survive, days from the shock until a region's deliveries first fall below 95% of the baseline's (the first region; never: none did: a whole region's deliveries, all its demands by value, can stay above 95% while one demand runs short).
     """
     parts = [CARD_LEGEND[c] for c in columns if CARD_LEGEND.get(c)]
     return "Columns: " + "; ".join(parts) + "." if parts else ""
