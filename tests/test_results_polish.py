@@ -183,7 +183,7 @@ def test_one_run_is_never_called_a_mean_over_runs():
     assert "mean over runs" in repr(ValueAddedLoss(np.ones((2, 3, 1, 1)), ("JP",), ("C26",), "ario"))
     frame = pd.DataFrame({"region": ["JP"], "sector": ["C26"], "value_added_loss_usd": [1e9]})
     frame.attrs.update(n_runs=1, net_of_baseline=True)
-    assert format_value_added(frame).splitlines()[-1] == ("Total value added lost: $1.00bn (against the unshocked "
+    assert format_value_added(frame).splitlines()[-2] == ("Total value added lost: $1.00bn (against the unshocked "
                                                           "baseline).")
     frame.attrs.update(n_runs=5)
     assert "(mean over runs, against the unshocked baseline)" in format_value_added(frame)
