@@ -37,7 +37,7 @@ MINERALS = {
 }
 CHIPS = ("memory_chip", "logic_chip", "mature_chip", "mature_idm_chip")
 AIR = {"memory_wafer", "logic_wafer", "mature_wafer", "mature_idm_wafer", "memory_chip", "logic_chip", "mature_chip",
-       "mature_idm_chip", "compound_chip",
+       "mature_idm_chip", "compound_chip", "compound_wafer",
        "photoresist"}
 
 

@@ -99,15 +99,15 @@ def test_shipped_graphite_controls_cover_synthetic_graphite_and_flake():
     assert hit.flow[0, after][:, lanes].sum() < 0.9 * base.flow[0, after][:, lanes].sum()
 
 
-JP_FAB = "JP.fab.compound_chip"
+JP_FAB = "JP.wafer.compound_wafer"
 
 
 def test_japanese_fabs_buy_gallium_net_of_their_recycled_new_scrap():
     net = load_baseline().network
-    gross = dict(net.facility("KR.fab.compound_chip").recipe)["gallium"]
+    gross = dict(net.facility("KR.wafer.compound_wafer").recipe)["gallium"]
     jp = dict(net.facility(JP_FAB).recipe)["gallium"]
     assert all(dict(f.recipe)["gallium"] == gross for f in net.facilities
-               if f.output == "compound_chip" and f.id != JP_FAB)
+               if f.output == "compound_wafer" and f.id != JP_FAB)
     # JOGMEC 2021: 167 t used, 97 t imported, 3 t primary -> 67 t recycled, 40 % of Japan's use, and more
     # of its fabs' use (the magnet additive is not recycled): the fabs buy 40-60 % of their gross need
     assert 0.40 < jp / gross < 0.60
@@ -155,7 +155,7 @@ def test_the_recycling_loop_stretches_japans_gallium_under_a_ban():
     hit = sc.simulate(scen.with_shocks(*ban), engine="vector", seed=1)
 
     def half_life(region):
-        j = hit.coords.index("facility", f"{region}.fab.compound_chip")
+        j = hit.coords.index("facility", f"{region}.wafer.compound_wafer")
         below = hit.production[0, :, j] < 0.5 * base.production[0, :, j].mean()
         return int(np.argmax(below)) if below.any() else hit.n_days
 

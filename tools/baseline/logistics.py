@@ -30,7 +30,8 @@ AIR_LT = frozen({
                             "handling and customs; chips typically move by air)"),
 })
 AIR_COMMODITIES = frozenset({"memory_wafer", "logic_wafer", "mature_wafer", "mature_idm_wafer", "memory_chip",
-                             "logic_chip", "mature_chip", "mature_idm_chip", "compound_chip", "photoresist"})
+                             "logic_chip", "mature_chip", "mature_idm_chip", "compound_chip", "compound_wafer",
+                             "photoresist"})
 BULK = frozenset({"lithium_ore", "cobalt_ore", "nickel_ore", "graphite_ore", "manganese_ore", "rare_earth_ore",
                   "gallium_crude", "germanium_conc"})
 

@@ -551,7 +551,7 @@ JP_GA_SRC = ("JOGMEC: Japan used about 167 t of gallium in 2021, of which about 
              "imports) from China (Japan Organization for Metals and Energy Security, via The Japan Times, 5 Aug 2025)")
 JP_GA_PRIMARY = V(3_000.0, f"Japan's primary low-purity gallium 3,000 kg/yr ({USGS}, gallium, world production "
                            "table; the same 3,000 kg in 2024 and 2025)")
-JP_CMP = "JP.fab.compound_chip"
+JP_CMP = "JP.wafer.compound_wafer"
 GA_PRIORS = frozen({"CN": {"CN": 1.0}, "US": {"ROW": 0.60, "JP": 0.22, "CN": 0.18},
                     "KR": {"CN": 0.98, "JP": 0.02}, "TW": {"CN": 0.75, "JP": 0.15, "ROW": 0.10},
                     "ROW": {"CN": 0.6, "ROW": 0.3, "JP": 0.1}})

@@ -633,16 +633,70 @@ CMP_SPLIT_SRC = frozen({
     "KR": "assumption: 3%: LED makers (Seoul Semiconductor, Samsung LED); Korea's gallium use in t not published",
 })
 UTIL_CMP = V(0.75, "assumption: compound fabs run like mature-node foundries, 70-80% in 2024 (TrendForce); 75%")
+#: where the DEVICES are made (front-end device fabs), share of each device class's world value by region.
+#: Gallium is consumed where substrates and epitaxial wafers are grown (CMP_SPLIT); the device fabs buy those
+#: wafers. LED chips are grown and diced in one plant, so for LEDs the two stages sit together.
+CMP_DEVICE = frozen({
+    "led": frozen({"CN": 0.54}),
+    "gaas": frozen({"US": 0.52, "TW": 0.11}),
+    "rf_gan": frozen({"US": 0.50, "JP": 0.30}),
+})
+CMP_DEVICE_SRC = frozen({
+    "led": ("China 54% of world LED-chip (MOCVD) capacity 2017 (LEDinside/TrendForce, LED supply and demand "
+            "analysis, Oct 2017: San'an, HC SemiTek, Aucksun); the other regions' LED chips (Epistar TW, Nichia JP, "
+            "Seoul Viosys/Samsung KR, ams OSRAM ROW) in proportion to their share of gallium use (assumption)"),
+    "gaas": ("US 52%: US companies' share of the merchant GaAs device market 2005 (Strategy Analytics, via "
+             "elektroniknet.de, 'US-Firmen sind bei Gallium-Arsenid-ICs führend', 2006: Skyworks, TriQuint (now "
+             "Qorvo) and others, fabs in Woburn MA, Newbury Park CA, Greensboro NC, "
+             "Hillsboro OR, Fort Collins CO (Avago, now Broadcom)); TW 11%: WIN Semiconductors, the largest pure-play "
+             "GaAs foundry, revenue NT$6.01 bn in Q1 2021 (Taipei Times, 10 May 2021) x 4 / 28 NT$ per USD = "
+             "0.86 bn USD of the 8.0 bn USD GaAs market; the rest (Murata, Mitsubishi Electric, Sumitomo JP; "
+             "Sanan IC CN; UMS ROW) in proportion to gallium use (assumption)"),
+    "rf_gan": ("RF GaN revenue concentrated in Sumitomo Electric Device Innovations (JP), Wolfspeed and Qorvo (US) "
+               "(Strategy Analytics, GaN device supply chain, 2016); no shares published: assumption US 50%, JP 30%, "
+               "the rest in proportion to gallium use"),
+})
+#: a unit of compound wafers: the substrates and epitaxial wafers that go into 1,000 USD of devices
+CMP_WAFER_VALUE = V(0.15, "assumption: substrates and epiwafers 15% of device value; compound substrates were "
+                          "0.82 bn USD in 2007 (Yole Developpement, Compound Semiconductor Materials report, via "
+                          "Compound Semiconductor, 2008) against GaAs devices alone at 3.7 bn USD (Strategy Analytics, "
+                          "2009) plus LEDs, so substrates are under a fifth of device value; epiwafers add to them")
+
+
+def _device_split(gallium_split: dict[str, float]) -> tuple[dict[str, dict[str, float]], str]:
+    """Each device class's world-market weight x its regional shares, by class and region, and how."""
+    out = {}
+    parts = []
+    market = sum(CMP_MARKET.values())
+    for cls, fixed in CMP_DEVICE.items():
+        rest = 1 - sum(fixed.values())
+        others = {r: gallium_split[r] for r in REGIONS if r not in fixed}
+        tot = sum(others.values())
+        share = {r: fixed.get(r, rest * others.get(r, 0.0) / tot) for r in REGIONS}
+        w = CMP_MARKET[cls] / market
+        out[cls] = {r: w * share[r] for r in REGIONS}
+        parts.append(f"{cls} {CMP_MARKET[cls] / 1e9:.2f} bn USD: " + ", ".join(f"{r} {share[r]:.0%}" for r in REGIONS)
+                     + f" ({CMP_DEVICE_SRC[cls]})")
+    return out, "; ".join(parts)
 
 
 def build_compound(net: Draft) -> None:
-    """Compound-semiconductor device fabs (GaAs/GaN: RF front-ends, power, LEDs, lasers), their demand and trade.
+    """Compound-semiconductor wafers (GaAs/GaN substrates and epiwafers, the stage that takes gallium) and device
+    fabs (RF front-ends, power, LEDs, lasers), their demand and trade.
 
     Gallium enters the semiconductor chain only here: silicon wafers (memory, logic, mature nodes) use none.
+    Wafers are grown where gallium is consumed (Roskill, JOGMEC, USGS); devices are made where the device fabs
+    are (Skyworks, Qorvo, Broadcom in the US; WIN in Taiwan; LED chip makers in China).
     """
     market = sum(CMP_MARKET.values())
     world_ga = GA_COMPOUND.value * GA_WORLD  # kg/yr
     intensity = world_ga / (market / 1000.0)  # kg Ga per kUSD of devices
+    net.commodity("compound_wafer", "GaAs/GaN substrates and epitaxial wafers, in device-value units", "kUSD-dev",
+                  "semiconductors",
+                  V(sig(1000.0 * CMP_WAFER_VALUE.value, 4),
+                    f"definition: 1 unit = the wafers that go into 1,000 USD of devices; price 1,000 USD x "
+                    f"{CMP_WAFER_VALUE.value:.0%} ({CMP_WAFER_VALUE.source})"),
+                  SIG_WAFER, V(30.0, "assumption: fabs hold ~1 month of wafers and wet chemicals"), COVER_OUT)
     net.commodity("compound_chip", "Compound-semiconductor devices (GaAs/GaN RF, power, LEDs, lasers), in value "
                                    "units", "kUSD", "semiconductors",
                   V(1000.0, "definition: 1 unit = 1,000 USD of GaAs/GaN devices at 2022 prices (no common "
@@ -663,19 +717,54 @@ def build_compound(net: Draft) -> None:
     src = dict(CMP_SPLIT_SRC)
     src["US"] = (f"derived: {US_GA:,.0f} kg x {US_GA_CMP:.0%} GaAs/GaN = {US_GA * US_GA_CMP:,.0f} kg/yr "
                  f"({US_GA_SRC}) / {world_ga:,.0f} kg world = {us_share:.2%}")
-    src["ROW"] = ("derived: remainder (Europe: ams OSRAM, Infineon, UMS; South-East Asia LED and RF back-ends; "
-                  "Russia)")
+    src["ROW"] = ("derived: remainder (Europe: Freiberger, IQE, ams OSRAM, Infineon, UMS; South-East Asia LED "
+                  "and RF back-ends; Russia)")
     total = market / 1000.0 / DAYS  # kUSD/day
-    fabs, targets = {}, {}
+    wafers, w_targets = {}, {}
     for r in REGIONS:
         prod = split[r] * total
-        i = net.facility(SEMI, r, "fab", "compound_chip", prod, UTIL_CMP.value,
-                         f"derived: {split[r]:.2%} of world gallium use in GaAs/GaN devices ({src[r]}) x world "
+        i = net.facility(SEMI, r, "wafer", "compound_wafer", prod, UTIL_CMP.value,
+                         f"derived: {split[r]:.2%} of world gallium use in GaAs/GaN devices ({src[r]}; gallium is "
+                         f"consumed where substrates and epiwafers are grown: Sumitomo Electric, Dowa JP; Freiberger "
+                         f"DE; AXT's Beijing Tongmei CN; LED epi in the LED chip plant) x the wafers for world "
                          f"compound-device output {total:,.0f} kUSD/day ({market / 1e9:.2f} bn USD/yr) / "
                          f"utilisation {UTIL_CMP.value:.2f} ({UTIL_CMP.source})",
                          recipe={"gallium": ga_rec})
+        wafers[i] = r
+        w_targets[i] = prod
+    by_cls, dev_src = _device_split(split)
+    dev = {r: sum(v[r] for v in by_cls.values()) for r in REGIONS}
+    # LED chips are grown (epi) and processed in one plant: a region's LED wafers are its own; the other wafers
+    # (GaAs and GaN-on-SiC substrates and epiwafers for RF and lasers) are traded, and each region has what its
+    # gallium use leaves after its own LEDs
+    led = by_cls["led"]
+    rf_wafer = {r: split[r] - led[r] for r in REGIONS}
+    assert min(rf_wafer.values()) > 0, rf_wafer
+    w_rec = V(1.0, "definition: one unit of compound wafers per 1,000 USD of devices")
+    fabs, targets, w_use = {}, {}, {}
+    for r in REGIONS:
+        prod = dev[r] * total
+        i = net.facility(SEMI, r, "fab", "compound_chip", prod, UTIL_CMP.value,
+                         f"derived: {dev[r]:.2%} of world compound-device value made here, by class: {dev_src}; x "
+                         f"world compound-device output {total:,.0f} kUSD/day ({market / 1e9:.2f} bn USD/yr) / "
+                         f"utilisation {UTIL_CMP.value:.2f} ({UTIL_CMP.source})",
+                         recipe={"compound_wafer": w_rec})
         fabs[i] = r
         targets[i] = prod
+        w_use[i] = prod * w_rec.value
+    rf_tot = sum(rf_wafer.values())
+
+    def prior(sreg: str, b: str) -> float:
+        breg = b.split(".")[0]
+        own = sreg == breg
+        return (led[breg] if own else 0.0) + (dev[breg] - led[breg]) * rf_wafer[sreg] / rf_tot * (2.0 if own else 1.0)
+
+    net.balance_trade("compound_wafer", wafers, w_use, w_targets, prior,
+                      "the fab's LED part from its own region (LED epi and chips in one plant: San'an, Epistar, "
+                      "Nichia); its RF and laser part by the wafer makers' output left after their own LEDs, x2 for "
+                      "the fab's own region (assumption: home bias; 'substrate supply closely follows regional GaAs "
+                      "device production', Strategy Analytics, 19 Oct 2005)",
+                      "compound-wafer output (see the wafer makers' capacity sources)")
     demands = {}
     for r in REGIONS:
         sh = CHIP_USE_SHARE["mature"][r]
