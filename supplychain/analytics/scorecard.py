@@ -417,7 +417,9 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     # random numbers it would share are never drawn); a random one needs the same runs as every entry,
     # block by block (a block's runs share its seed with the entry's block).
     base_fixed = is_deterministic(base_sc)
-    base_det = base_fixed and n_runs is None
+    # A deterministic entry on a deterministic baseline is one run whatever n_runs asks: its runs would be
+    # identical (n_runs is for the random entries).
+    base_det = base_fixed
     start = time.perf_counter()
     # A random baseline keeps every block (it is paired with each entry's); a deterministic one is one run.
     bases: dict[int, Results] = {}
