@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -110,6 +112,11 @@ def _mean_cover(results: Results) -> pd.DataFrame:
     return mean[mean["normal_stock"] > 0]
 
 
+def _floor1(days: float) -> str:
+    """Days with one decimal, rounded down like the share beside them (14.3 % of 40 days is 5.7, not 5.8)."""
+    return f"{math.floor(days * 10 + 1e-9) / 10:.1f}"
+
+
 def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
     worst = rows.loc[rows["share_left"].idxmin()]
     region = worst["region"] if "region" in worst.index else str(worst.name).split(":", 1)[0]
@@ -126,6 +133,6 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
                 f"{worst['normal_cover_days']:.0f} days) on {date(worst['trough_day'])}: their own use went short; "
                 + drawn)
     return (f"No final demand for {commodity} went short, but buyers' stocks fell to "
-            f"{format_percent(worst['share_left'])} of normal in {region} ({worst['trough_cover_days']:.1f} of "
+            f"{format_percent(worst['share_left'])} of normal in {region} ({_floor1(worst['trough_cover_days'])} of "
             f"{worst['normal_cover_days']:.0f} days of cover) on {date(worst['trough_day'])}, {margin:.0f} days "
             "from running out at the rate they fell; " + drawn)
