@@ -257,7 +257,8 @@ def configure_benchmark(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--duration", type=whole_number(1), default=BENCHMARK_DURATION_DAYS, metavar="DAYS",
                         help=f"how long the standard shocks last (default: {BENCHMARK_DURATION_DAYS})")
     parser.add_argument("--horizon", type=whole_number(1, int(MAX_DAYS)), default=None, metavar="DAYS",
-                        help="simulated days (default: the scenario's horizon)")
+                        help="simulated days of the standard shocks (default: the scenario's horizon; a shorter "
+                             "one cuts shocks that last longer); historical files keep their own calendar")
     parser.add_argument("--scenarios", type=Path, default=SCENARIO_DIR, metavar="DIR",
                         help="folder of historical scenario files to add (default: the scenarios shipped with "
                              "the package, listed by 'supplychain scenarios')")
