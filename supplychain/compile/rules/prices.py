@@ -87,7 +87,7 @@ class PriceSpec:
     lane_sigma: np.ndarray         # (L,) CES elasticity of the lane's commodity
     lane_step: np.ndarray          # (L,) 1 / switching lag of the lane commodity's chain
     sales_seller: np.ndarray       # (F,) bool: a seller with normal flow whose lost sales lower its market's price
-    sales_band: np.ndarray         # (F,) sales a seller loses before it cuts its price: output stock / year + spare capacity
+    sales_band: np.ndarray         # (F,) sales a seller loses before it cuts its price: stock / year + spare capacity
     counts_sales: bool             # some seller's lost sales count
     quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
     control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of every export control
