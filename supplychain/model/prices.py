@@ -69,7 +69,7 @@ within the ranges of the sources named beside them, listed in
   price nothing: China's gallium smelters, with output of 300-320 t in 2020
   against about 650 t/yr of capacity, cut their run rates when prices
   neared production costs (Argus, "China Ga prices set to rise further on
-  renewed demand", 21 January 2021), and Chinese NdPr producers held their
+  renewed demand", 22 January 2021), and Chinese NdPr producers held their
   offers at production cost when demand was weak (Fastmarkets, 20 June
   2024); Chinese NdPr oxide fell by nearly 3 % in the week after the April
   2025 licensing of magnet exports cut magnet makers' orders (SMM, 18 April
@@ -258,7 +258,7 @@ def sales_band(normal_rate: float, capacity: float, output_stock: float) -> floa
     lines that run and the lines kept idle cost about the reference price,
     so a seller asked for less idles lines before its price falls (China's
     gallium smelters cut run rates when prices neared production costs,
-    Argus, 21 January 2021). Only a seller near capacity, whose price is
+    Argus, 22 January 2021). Only a seller near capacity, whose price is
     above its running cost, cuts its price along its supply curve.
 
     Parameters
