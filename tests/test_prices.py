@@ -29,6 +29,15 @@ def _toy(*shocks, horizon: int = 120) -> Scenario:
     return Scenario(toy_network(), horizon_days=horizon, name="toy", shocks=tuple(shocks), price_feedback=True)
 
 
+def _toy_at_capacity(*shocks, horizon: int = 120) -> Scenario:
+    """The toy with the CN mine at capacity (7 t/day, its normal rate): no spare capacity to idle, so the sales
+    it loses lower its price (docs/model.md §5.9, lost sales)."""
+    net = toy_network()
+    mine = dataclasses.replace(net.facilities[0], capacity_per_day=7.0)
+    net = dataclasses.replace(net, facilities=(mine, *net.facilities[1:]))
+    return Scenario(net, horizon_days=horizon, name="toy", shocks=tuple(shocks), price_feedback=True)
+
+
 def _index(res, commodity: str, region: str) -> np.ndarray:
     """The price index (price / reference) of one market, (days,), run 0."""
     coords = res.coords
@@ -94,12 +103,13 @@ def test_the_price_path_of_a_known_gap_matches_the_hand_computed_recursion() -> 
 def test_lost_sales_lower_the_exporters_price_by_the_hand_computed_recursion(cover) -> None:
     # A ban on the mine's only lane from day 0: it ships nothing and owes nothing (a ban cancels the
     # backlog), so its throughput read on day t is 10 (29/30)^t (a 30-day moving average, §5.7). The CN
-    # market has no buyers: normal flow 10 t/day. The mine stocks what it cannot sell up to its normal output
+    # market has no buyers: normal flow 10 t/day. The mine runs at capacity (no spare capacity to idle) and
+    # stocks what it cannot sell up to its normal output
     # stock over the restocking year (10 x cover / 365 t/day: 0, or 1 with 36.5 days of cover), so its lost
-    # sales are v(t) = (min(10, 20) - 10 (29/30)^t - 10 cover / 365)^+ / 10, and the demand it faces clears at
+    # sales are v(t) = (min(10, 10) - 10 (29/30)^t - 10 cover / 365)^+ / 10, and the demand it faces clears at
     # ((1 - v) ** (1 / 0.25)), within the floor (docs/model.md §5.9).
     from supplychain.model import DaysOfCover
-    net = single_source_network()
+    net = single_source_network(capacity_per_day=10.0)
     net = dataclasses.replace(net, facilities=(dataclasses.replace(net.facilities[0],
                                                                    policies={"ore": DaysOfCover(cover)}),))
     sc = Scenario(net, horizon_days=16, shocks=(ExportControl(exporter="CN", commodity="ore", mode="ban", start=0),))
@@ -156,7 +166,8 @@ def test_the_price_rises_with_the_gap_and_a_small_gap_moves_it_little() -> None:
 
 def test_a_ban_raises_the_importers_price_and_lowers_the_exporters() -> None:
     # The CN mine loses its only buyer: a mineral's sellers cut their price along their short-run supply.
-    res = simulate(_toy(ExportControl(exporter="CN", commodity="ore", mode="ban", start=10)), engine="vector")
+    res = simulate(_toy_at_capacity(ExportControl(exporter="CN", commodity="ore", mode="ban", start=10)),
+                   engine="vector")
     kr, cn = _index(res, "ore", "KR"), _index(res, "ore", "CN")
     assert kr[:10].tolist() == [1.0] * 10
     assert kr[40:].max() > 1.05
@@ -382,7 +393,7 @@ def test_stock_above_normal_lowers_a_chip_price_only_beyond_the_buffer() -> None
 
 
 def test_a_tariff_passes_completely_into_the_landed_price_and_moves_trade_through_the_ces() -> None:
-    sc = _toy(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10))
+    sc = _toy_at_capacity(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10))
     res = simulate(sc, engine="vector")
     cn_lane = res.coords.lane.index("CN.mine>KR.cells")
     # The CN mine loses orders: a mineral's sellers cut their price along their short-run supply, so the
@@ -524,8 +535,8 @@ def test_who_pays_names_the_exporters_lost_rent_when_its_price_falls() -> None:
     # CN mine's rent on what it still sells is negative. Hand oracle from the recorded flows and prices: the
     # lost rent is sum over CN's lane of flow x reference price x (1 - origin index)^+.
     from supplychain.metrics import who_pays
-    res = simulate(_toy(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10), horizon=60),
-                   engine="vector")
+    res = simulate(_toy_at_capacity(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25, start=10),
+                                    horizon=60), engine="vector")
     table = who_pays(res)
     lane = res.coords.lane.index("CN.mine>KR.cells")
     stock = list(res.coords.stock).index("CN.mine:ore")
@@ -744,7 +755,7 @@ def test_front_loaded_stock_counts_as_planned_until_it_has_landed_and_been_drawn
 def test_every_shock_type_moves_the_price_in_the_expected_direction(shock, market, sign) -> None:
     # Issue 12's direction check on the toy chain: an importer's price rises and a mineral exporter's falls
     # under an export control of any mode; a maker of cells keeps its price when a tariff moves its sales.
-    x = _index(simulate(_toy(shock, horizon=90), engine="vector"), *market)
+    x = _index(simulate(_toy_at_capacity(shock, horizon=90), engine="vector"), *market)
     assert x[:10].tolist() == [1.0] * 10
     if sign == 0:
         assert np.abs(x - 1.0).max() <= 0.01
@@ -758,7 +769,7 @@ def test_both_engines_price_lost_sales_under_a_quota_and_a_licence_alike() -> No
                                 period_days=30),
                   ExportControl(exporter="CN", commodity="ore", mode="licence", start=5,
                                 processing_delay=Fixed(20.0))):
-        sc = _toy(shock, horizon=50)
+        sc = _toy_at_capacity(shock, horizon=50)
         vector, des = (_index(simulate(sc, engine=e), "ore", "CN") for e in ("vector", "des"))
         assert vector.min() < 0.99
         np.testing.assert_allclose(vector, des, rtol=1e-12)

@@ -4,6 +4,8 @@ cut does not draw buyers towards the lanes its control holds back."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from supplychain import simulate
@@ -17,7 +19,12 @@ from .conftest import assert_engines_agree
 def _licence(start: int = 5, end: int | None = None, horizon: int = 90) -> Scenario:
     control = ExportControl(exporter="CN", commodity="ore", mode="licence", start=start, end=end,
                             processing_delay=Fixed(20.0))
-    return Scenario(toy_network(), horizon_days=horizon, name="toy licence", shocks=(control,), price_feedback=True)
+    # The CN mine at capacity (7 t/day, its normal rate): with no spare capacity to idle, the licence waits
+    # cut its price (docs/model.md §5.9, lost sales).
+    net = toy_network()
+    net = dataclasses.replace(net, facilities=(dataclasses.replace(net.facilities[0], capacity_per_day=7.0),
+                                               *net.facilities[1:]))
+    return Scenario(net, horizon_days=horizon, name="toy licence", shocks=(control,), price_feedback=True)
 
 
 def _index(res, commodity: str, region: str) -> np.ndarray:

@@ -197,7 +197,7 @@ def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.nda
     mean age (not what it owes on lanes of an export quota in force: it ships
     only what the quota lets through); what falls short of its normal rate, up
     to what it can make today (``Z_f``) and beyond its normal output stock spread over the restocking year
-    (which it stocks), it is not asked for. Only sellers whose stage cuts its price below normal output count.
+    (which it stocks) and its spare capacity (which it idles), it is not asked for. Only sellers whose stage cuts its price below normal output count.
     """
     owed = s.owed
     bound = quota_bound(spec, s.day, c.n_lanes)
@@ -205,7 +205,8 @@ def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.nda
         owed = np.where(bound, 0.0, owed)
     sales = s.throughput + sum_into(np.asfortranarray(owed), c.lane_origin, c.n_facilities,
                                     c.sum_by_origin) / SALES_DAYS
-    # Sales lost up to its normal output stock over the restocking year the seller stocks, not prices.
+    # Sales lost up to its normal output stock over the restocking year the seller stocks, and up to its spare
+    # capacity it idles, not prices (the compiled band, model.prices.sales_band).
     sales = sales + spec.sales_band
     idle = np.where(spec.sales_seller, np.maximum(np.minimum(spec.normal_seller, capacity) - sales, 0.0), 0.0)
     if idle.any():

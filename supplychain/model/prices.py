@@ -61,6 +61,19 @@ within the ranges of the sources named beside them, listed in
   Chinese prices while its export licensing doubled the price outside
   China (Shanghai Metals Market via Bloomberg, 14 July 2023; Fastmarkets,
   Rotterdam 500-600 USD/kg on 15 December 2023 against 250-265 on 30 June).
+* a price-cutting seller with **spare capacity** sheds output first: it
+  cuts its price only for the sales it loses beyond its idle capacity
+  (:func:`sales_band`). Capacity it keeps idle at the reference price is
+  capacity whose cost is at that price (the model serves extra orders from
+  it at the reference), so idling more of it when asked for less costs the
+  price nothing: China's gallium smelters, with output of 300-320 t in 2020
+  against about 650 t/yr of capacity, cut their run rates when prices
+  neared production costs (Argus, "China Ga prices set to rise further on
+  renewed demand", 22 January 2021), and Chinese NdPr producers held their
+  offers at production cost when demand was weak (Fastmarkets, 20 June
+  2024); Chinese NdPr oxide fell by nearly 3 % in the week after the April
+  2025 licensing of magnet exports cut magnet makers' orders (SMM, 18 April
+  2025), not by a third.
 
 The gap the price clears is a share of a year's normal flow
 (:data:`RESTOCKING_DAYS`): buyers' stock below normal and orders owed by
@@ -89,6 +102,7 @@ __all__ = [
     "SHEDS_OUTPUT_BY_STAGE",
     "PriceParams",
     "price_params",
+    "sales_band",
     "sheds_output",
 ]
 
@@ -139,7 +153,8 @@ class PriceParams:
     sheds_output : bool
         ``True`` (default): sellers asked for less than their normal output
         shed output at the reference price (horizontal supply below normal
-        output). ``False``: their lost sales lower the price along the
+        output). ``False``: their lost sales beyond their spare capacity and
+        output stock (:func:`sales_band`) lower the price along the
         short-run supply curve (docs/model.md §5.9, lost sales). A seller
         whose stage is in :data:`SHEDS_OUTPUT_BY_STAGE` follows that table
         instead (:func:`sheds_output`).
@@ -229,6 +244,47 @@ def sheds_output(chain: str, stage: str) -> bool:
     (False, True)
     """
     return SHEDS_OUTPUT_BY_STAGE.get(stage, price_params(chain).sheds_output)
+
+
+def sales_band(normal_rate: float, capacity: float, output_stock: float) -> float:
+    """Sales per day a price-cutting seller loses before it cuts its price (docs/model.md §5.9, lost sales).
+
+    Two parts: its normal output stock spread over the restocking year (it
+    stocks what it cannot sell first) and its **spare capacity**
+    ``max(capacity - normal_rate, 0)``, which it idles further at the
+    reference price. The short-run supply curve is flat over the idle
+    capacity above normal output (extra orders are served from it at the
+    reference price) and, for the same reason, over as much below it: the
+    lines that run and the lines kept idle cost about the reference price,
+    so a seller asked for less idles lines before its price falls (China's
+    gallium smelters cut run rates when prices neared production costs,
+    Argus, 22 January 2021). Only a seller near capacity, whose price is
+    above its running cost, cuts its price along its supply curve.
+
+    Parameters
+    ----------
+    normal_rate : float
+        The seller's steady flow out, per day (``>= 0``).
+    capacity : float
+        Its capacity per day before any shock (``>= 0``).
+    output_stock : float
+        Its normal (initial) output stock (``>= 0``).
+
+    Examples
+    --------
+    >>> round(sales_band(2441.0, 4383.6, 0.0), 1)  # China's crude gallium: 56 % of capacity in use
+    1942.6
+    >>> sales_band(10.0, 10.0, 36.5)  # at capacity: only its stock over the year
+    0.1
+    >>> sales_band(10.0, 10.0, -1.0)
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: output_stock must be >= 0; got -1.0 for sales_band.
+    """
+    for name, value in (("normal_rate", normal_rate), ("capacity", capacity), ("output_stock", output_stock)):
+        if not value >= 0.0:
+            raise fail(name, ">= 0", value, "sales_band")
+    return output_stock / RESTOCKING_DAYS + max(capacity - normal_rate, 0.0)
 
 
 def price_params(chain: str) -> PriceParams:

@@ -22,6 +22,7 @@ from scipy import sparse
 
 from ...model import ExportControl
 from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, price_params, sheds_output
+from ...model.prices import sales_band as sales_band_of
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
@@ -86,7 +87,7 @@ class PriceSpec:
     lane_sigma: np.ndarray         # (L,) CES elasticity of the lane's commodity
     lane_step: np.ndarray          # (L,) 1 / switching lag of the lane commodity's chain
     sales_seller: np.ndarray       # (F,) bool: a seller with normal flow whose lost sales lower its market's price
-    sales_band: np.ndarray         # (F,) sales a seller loses before it cuts its price: its normal output stock / year
+    sales_band: np.ndarray         # (F,) sales a seller loses before it cuts its price: stock / year + spare capacity
     counts_sales: bool             # some seller's lost sales count
     quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
     control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of every export control
@@ -164,9 +165,12 @@ def price_spec(builder: ScheduleBuilder) -> None:
     # Whether a seller cuts its price below normal output follows what it is (its stage), not its chain.
     cuts = np.array([not sheds_output(idx.commodities[f.output].chain, f.stage) for f in net.facilities], dtype=bool)
     sales_seller = cuts & (normal_seller > 0)
-    # A seller first stocks what it cannot sell: its normal output stock, spread over the restocking year.
+    # A seller first stocks what it cannot sell (its normal output stock over the restocking year) and idles its
+    # spare capacity (model.prices.sales_band); it cuts its price only for sales lost beyond both.
     out_normal = np.asarray(core["initial_stock"], dtype=float)[np.asarray(core["out_stock"])]
-    sales_band = np.where(sales_seller, out_normal / RESTOCKING_DAYS, 0.0)
+    capacity = np.asarray(core["capacity"], dtype=float)
+    sales_band = np.array([sales_band_of(normal_seller[f], capacity[f], out_normal[f]) if sales_seller[f] else 0.0
+                           for f in range(n_f)], dtype=float)
     quotas = builder.extras.get("quotas", [])
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),

@@ -193,7 +193,8 @@ class Prices:
         A seller's sales are its throughput plus what it owes (except on lanes of an
         export quota in force today) over the throughput's mean age; what falls
         short of its normal rate, up to what it can make today and beyond its normal
-        output stock spread over the restocking year (which it stocks), it is not asked for.
+        output stock spread over the restocking year (which it stocks) and its spare capacity (which it
+        idles), it is not asked for.
         """
         lay = run.layout
         bound = set()
@@ -207,7 +208,8 @@ class Prices:
         out = [0.0] * len(self.index)
         for f, m in enumerate(self.seller_market):
             if self.sales_seller[f]:
-                # Sales lost up to its normal output stock over the restocking year it stocks, not prices.
+                # Sales lost up to its normal output stock over the restocking year it stocks, and up to the
+                # spare capacity it idles, not prices (the compiled band).
                 sales = run.throughput[f] + owed[f] / THROUGHPUT_DAYS + self.sales_band[f]
                 idle = max(min(self.normal_seller[f], run.capacity_today[f]) - sales, 0.0)
                 if idle > 0.0:
