@@ -14,14 +14,17 @@ Scenario:
 
 Allocation: mature fabs and packagers serve by recent purchases (turn-and-earn, Cachon and Lariviere, Management Science, 1999).
   Foundries "fully utilized with demand from every sector" put carmakers, who had cut orders in 2020, behind customers with
-  standing orders (TSMC statement, 28 Jan 2021; EE Times, 28 Jan 2021). Pro rata on orders is not what they did and rewards
-  the buyers who order beyond their use (Lee, Padmanabhan and Whang, Management Science, 1997): the electronics buyers, who keep
-  5 days against automakers' 1.75, get 99 % of their chips and automakers 86 %. The printout gives all three rules.
+  standing orders (TSMC statement, 28 Jan 2021; EE Times, 28 Jan 2021). Pro rata on orders is not what they did; it favours
+  the buyers whose orders run furthest beyond their use (the rationing game, Lee, Padmanabhan and Whang, Management Science,
+  1997): here the electronics buyers, who keep 5 days against automakers' 1.75, get 99 % of their 2021 chips and automakers
+  86 %. The printout gives all three rules.
 
 What remains off: the shortage reaches automakers in May 2021, not January. Utilisation at 99 % bounds 2020's demand from
   below; the orders fabs could not fill in Q4 2020 (lead times stretching) are in no cited figure, so 2021 starts with full
-  stocks that the +3.5 % gap and the storm take four months to empty. Regions lose in proportion to their automakers' chips
-  (the US's share moves little with any input): the split by region follows the baseline's buyers, not local events.
+  stocks that the +3.5 % gap and the storm take four months to empty. How many vehicles are lost turns on those stocks: the
+  RFI measured users', the 5 days at fabs and packagers are an assumption (at the baseline's 25 and 14 days: 1.7 M, from July).
+  Regions lose in proportion to their automakers' chips (the US's share moves little with any input): the split by region
+  follows the baseline's buyers, not local events.
 """
 
 import argparse
@@ -61,14 +64,16 @@ AFS_SPLIT["ROW"] = 11.261 - sum(AFS_SPLIT.values())   # Europe 3.32, S. America 
 ONSET, DEEPEST = "Jan 2021", "Q3 2021"
 
 
-def lean_start(net: sc.Network, days: float = LEAN_DAYS, allocation: str = "recent") -> sc.Network:
-    """``net`` holding ``days`` of mature chips at packagers, fabs (outputs too), users (cover x days/40), rationing by ``allocation``."""
+def lean_start(net: sc.Network, days: float = LEAN_DAYS, allocation: str = "recent", chain: bool = True) -> sc.Network:
+    """``net`` holding ``days`` of mature chips at users (cover x days/40) and, if ``chain``, at packagers and fabs (outputs too;
+    else the baseline's), mature fabs and packagers rationing by ``allocation``."""
     demands = [dataclasses.replace(d, initial_inventory=(k := days * d.policy.days / 40.0) * d.rate_per_day, policy=sc.DaysOfCover(k))
                if d.commodity in MATURE else d for d in net.demands]   # each user segment's 2019 cover x 5/40 (RFI median)
     facilities = [dataclasses.replace(f, initial_inventory={**dict(f.initial_inventory), **{
-        k: days * RUN * f.capacity_per_day * dict(f.recipe).get(k, 1.0) for k, _ in f.policies if k in MATURE}},
-        policies={k: sc.DaysOfCover(days) if k in MATURE else p for k, p in f.policies}, allocation=allocation) if f.output in MATURE else f
-        for f in net.facilities]   # outputs too (else 2020's idle fabs refill their die banks); the prices read this normal stock
+        k: days * RUN * f.capacity_per_day * dict(f.recipe).get(k, 1.0) for k, _ in f.policies if k in MATURE and chain}},
+        policies={k: sc.DaysOfCover(days) if k in MATURE and chain else p for k, p in f.policies}, allocation=allocation)
+        if f.output in MATURE else f for f in net.facilities]   # the RFI measured users: the chain's 5 days are an assumption
+    # (outputs too: the prices read this normal stock); chain=False keeps the 2025 baseline's, 25 days at fabs and 14 at packagers
     return dataclasses.replace(net, demands=tuple(demands), facilities=tuple(facilities))
 
 
@@ -84,8 +89,9 @@ def demand_2020(net: sc.Network) -> list[float]:
     return [round((u / UTILISATION_2019 * total - sum(x * v[q] for x, v in auto)) / others, 4) for q, u in enumerate(UTILISATION_2020)]
 
 
-def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str = "recent", lead_in: bool = True) -> sc.Scenario:
-    """The shortage over ``horizon`` days of 2021, after 2020 if ``lead_in`` (module docstring)."""
+def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str = "recent", lead_in: bool = True,
+                  lean_chain: bool = True) -> sc.Scenario:
+    """The shortage over ``horizon`` days of 2021, after 2020 if ``lead_in``; fabs and packagers lean if ``lean_chain`` (docstring)."""
     base = sc.load_baseline(horizon_days=horizon + LEAD_IN * lead_in, start_date=(start := QUARTERS[0] if lead_in else YEAR0))
     regions, jp = [r.id for r in base.network.regions], [base.network.facility(f"JP.fab.{w}").capacity_per_day for w in WAFERS]
     shocks = [sc.DemandShock(region=r, commodity=c, factor=DEMAND, start=YEAR0) for r in regions for c in CHIPS]
@@ -99,7 +105,7 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
         shocks += [sc.DemandShock(region=r, commodity=c, factor=x, segment=g, start=QUARTERS[q], end=QUARTERS[q + 1])
                    for q, others in enumerate(demand_2020(base.network)) for r in regions for c in CHIPS
                    for g, x in [("automotive", VEHICLES_2020.get(r, VEHICLES_2020["*"])[q]), ("industrial", others), ("electronics", others)]]
-    return base.replace(network=lean_start(base.network, allocation=allocation), name="2021 chip shortage").with_shocks(*shocks)
+    return base.replace(network=lean_start(base.network, allocation=allocation, chain=lean_chain), name="2021 chip shortage").with_shocks(*shocks)
 
 
 def vehicles_lost(shocked, base, table, first: int = 0):
@@ -135,6 +141,7 @@ def main(horizon: int, out: str | None) -> None:
     print(f"2021 chip shortage, {horizon} days of 2021 after 2020 (model.md \u00a78.3, \u00a75.7): model against published")
     run = {rule: sc.simulate(shortage_2021(horizon, allocation=rule), engine="vector", seed=SEED) for rule in ("recent", "auto", "pro_rata")}
     shocked, base = run["recent"], sc.simulate(shortage_2021(horizon).without_shocks(), engine="vector", seed=SEED)
+    stocked = [sc.simulate(s, engine="vector", seed=SEED) for s in (shortage_2021(horizon, lean_chain=False),) for s in (s, s.without_shocks())]
     (units, revenue, seg, loss), peak = vehicles_lost(shocked, base, table := load_io_table(), LEAD_IN), market_prices(shocked, MATURE[0])[1].max()
     at_risk, short = gdp_at_risk(shocked, baseline=base), (chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean()
     print("\nDemand for mature chips in 2020 over 2019, by quarter (fabs made their utilisation over 2019's 88.5 %, UMC):")
@@ -147,15 +154,17 @@ def main(horizon: int, out: str | None) -> None:
     print(f"Loss given shortfall: ${at_risk.loc['ALL', 'loss_mean_usd'] / max(short, 1.0):.1f} of value added per $1 of chips not delivered "
           f"({format_usd(short)}); mature-chip price peak {peak:.2f}x (over the reference, \u00a75.9)")
     print(f"\nMotor vehicles lost in 2021 (the readings differ by substitution, \u00a78.3): C29 output {units.sum() / WORLD_VEHICLES_2019:.1%} below normal")
-    print(f"{'':44}{'vehicles lost':>15}{'revenue lost':>16}")
-    rows = {f"model, {r} allocation: C29 / buyers' chips": vehicles_lost(run[r], base, table, LEAD_IN) for r in ("auto", "pro_rata")}
-    for name, (n, usd) in {"model, recent purchases: C29 in impact layer": (units.sum(), revenue), "model, recent purchases: buyers' chips": (seg.sum(), None),
+    print(f"{'':42}{'vehicles lost':>15}{'revenue lost':>16}")
+    rows = {f"model, {name}: C29 / buyers' chips": vehicles_lost(run[r], base, table, LEAD_IN) for r, name in (("auto", "steady flow"), ("pro_rata", "pro rata"))}
+    rows["model, fabs, packagers at baseline stocks"] = vehicles_lost(*stocked, table, LEAD_IN)
+    for name, (n, usd) in {"model, recent purchases: C29": (units.sum(), revenue), "model, recent purchases: buyers' chips": (seg.sum(), None),
                            **{k: (f"{v[0].sum() / 1e6:.1f} / {v[2].sum() / 1e6:.1f}", v[1]) for k, v in rows.items()}, **PUBLISHED}.items():
-        print(f"{name:44}{n if isinstance(n, str) else f'{n / 1e6:.1f}':>13} M{format_usd(usd) if usd else 'n/a':>16}")
+        print(f"{name:42}{n if isinstance(n, str) else f'{n / 1e6:.1f}':>13} M{format_usd(usd) if usd else 'n/a':>16}")
     quarters, first = automotive_timing(shocked, base)
     print(f"\nTiming: automakers' mature chips short, share of their demand: " + ", ".join(f"{q} {x:.1%}" for q, x in quarters.items()))
-    print(f"  first month above 1 %: model {first}, published {ONSET} (first lines idled); output fell most: published {DEEPEST}")
-    print(f"\n{'share by region':16}{'C29':>8}{'automotive buyers':>19}{'AutoForecast Solutions':>24} (Nov 2021, 11.3 M)")
+    print(f"  first month above 1 %: model {first} ({automotive_timing(*stocked)[1]} with fabs and packagers at the baseline's stocks), "
+          f"published {ONSET} (first lines idled); output fell most: published {DEEPEST}")
+    print(f"\n{'share by region':16}{'C29':>8}{'automotive buyers':>19}{'AutoForecast Solutions':>24} (Nov 2021, 11.3 M; N. America, rest of Asia by output)")
     for name, n in AFS_SPLIT.items():
         share = [sum(u[table.regions.index(r)] for r in name.split("+")) / max(u.sum(), 1.0) for u in (units, seg)]
         print(f"{name:16}{share[0]:8.0%}{share[1]:19.0%}{n / 11.261:24.0%}")

@@ -164,3 +164,21 @@ def test_turn_and_earn_after_2020_serves_automakers_last(example, runs):
     flat = {rule: shares(sc.simulate(example.shortage_2021(365, allocation=rule, lead_in=False), engine="vector", seed=1), 0)
             for rule in ("auto", "recent")}
     assert recent["automotive"] / old["automotive"] > flat["recent"]["automotive"] / flat["auto"]["automotive"]
+
+
+def test_the_published_split_is_put_on_the_model_regions_by_output(example):
+    # AutoForecast Solutions' 11.26 M: N. America's 3.40 M shared by 2021 output (the US 9.17 of 13.47 M), rest of Asia's
+    # 1.95 M likewise (Japan, Korea, Taiwan 11.57 of 20.65 M), China's 2.15 M whole; ROW takes the rest
+    split = example.AFS_SPLIT
+    assert split["US"] == pytest.approx(3.40 * 9.17 / 13.47) and split["JP+KR+TW"] == pytest.approx(1.95 * 11.57 / 20.65)
+    assert sum(split.values()) == pytest.approx(11.261) and split["CN"] == 2.15
+
+
+def test_without_a_lean_chain_fabs_and_packagers_keep_the_baseline_stocks(example):
+    lean, kept = (example.shortage_2021(30, lean_chain=flag).network for flag in (True, False))
+    base = sc.load_baseline(horizon_days=30 + example.LEAD_IN, start_date=example.QUARTERS[0]).network
+    mature = [i for i, f in enumerate(base.facilities) if f.output in example.MATURE]
+    for i in mature:
+        assert (kept.facilities[i].initial_inventory, kept.facilities[i].policies) == (base.facilities[i].initial_inventory, base.facilities[i].policies)
+        assert kept.facilities[i].allocation == "recent" and dict(lean.facilities[i].policies)[base.facilities[i].output] == sc.DaysOfCover(5.0)
+    assert [d.policy for d in kept.demands] == [d.policy for d in lean.demands]   # users lean either way (the RFI's measurement)
