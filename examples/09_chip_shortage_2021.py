@@ -19,7 +19,7 @@ Allocation: mature fabs and packagers serve by recent purchases (turn-and-earn, 
   1997): here the electronics buyers, who keep 5 days against automakers' 1.75, get 99 % of their 2021 chips and automakers
   86 %. The printout gives all three rules.
 
-What remains off: the shortage reaches automakers in May 2021, not January. Utilisation at 99 % bounds 2020's demand from
+What remains off: the shortage reaches automakers in May 2021, not December 2020. Utilisation at 99 % bounds 2020's demand from
   below; the orders fabs could not fill in Q4 2020 (lead times stretching) are in no cited figure, so 2021 starts with full
   stocks that the +3.5 % gap and the storm take four months to empty. How many vehicles are lost turns on those stocks: the
   RFI measured users', the 5 days at fabs and packagers are an assumption (at the baseline's 25 and 14 days: 1.7 M, from July).
@@ -53,15 +53,16 @@ VEHICLES_2020 = {"US": (0.87, 0.30, 1.00, 1.03), "CN": (0.56, 1.03, 0.96, 1.10),
 # its utilisation over 2019's mean times 2019's; the buyers other than automakers take what the automakers did not
 UTILISATION_2020 = (0.93, 0.98, 0.97, 0.99)
 # Published outcomes, 2021. AutoForecast Solutions' 11.26 M by region (Automotive News, 12 Nov 2021) put on the model's regions
-# by 2021 output (OICA production statistics 2021): the US made 9.17 M of North America's 13.47 M vehicles, Japan, Korea and
+# by 2021 output (OICA production statistics 2021): the US made 9.17 M of the 13.43 M made in the US, Canada and Mexico, Japan, Korea and
 # Taiwan 11.57 M of the 20.65 M Asia-Oceania made outside China (an assumption: losses in proportion to output within each)
-US_OF_NA, JKT_OF_ASIA = 9.17 / 13.47, 11.57 / 20.65
+US_OF_NA, JKT_OF_ASIA = 9.17 / 13.43, 11.57 / 20.65
 AFS_SPLIT = {"US": 3.40 * US_OF_NA, "CN": 2.15, "JP+KR+TW": 1.95 * JKT_OF_ASIA}
 AFS_SPLIT["ROW"] = 11.261 - sum(AFS_SPLIT.values())   # Europe 3.32, S. America 0.375, M. East-Africa 0.071 and the rest of the two
-# First car lines stopped for want of chips in January 2021 (Ford's Louisville plant idled the week of 11 Jan, Reuters 8 Jan
-# 2021; Volkswagen had warned of Q1 cuts in China, Europe and N. America on 4 Dec 2020); output fell most in Q3 2021 (Toyota
-# cut September's by 40 %, announced 19 Aug 2021; US auto output in Sep 2021 at 71 % of 2019's, Goldman Sachs, 26 Oct 2021)
-ONSET, DEEPEST = "Jan 2021", "Q3 2021"
+# First car lines stopped for want of chips in December 2020 and January 2021 (Volkswagen lost some 50,000 cars in China in
+# December, Bloomberg, 20 Jan 2021, and cut Q1 output in China, N. America and Europe, statement of 18 Dec 2020; Ford idled
+# Louisville the week of 11 Jan, Reuters, 8 Jan 2021); output fell most in Q3 2021 (Toyota cut September's by 40 %, announced
+# 19 Aug 2021; US auto output in Sep 2021 at 71 % of 2019's, Goldman Sachs, 26 Oct 2021)
+ONSET, DEEPEST = "Dec 2020", "Q3 2021"
 
 
 def lean_start(net: sc.Network, days: float = LEAN_DAYS, allocation: str = "recent", chain: bool = True) -> sc.Network:
@@ -163,7 +164,7 @@ def main(horizon: int, out: str | None) -> None:
     quarters, first = automotive_timing(shocked, base)
     print(f"\nTiming: automakers' mature chips short, share of their demand: " + ", ".join(f"{q} {x:.1%}" for q, x in quarters.items()))
     print(f"  first month above 1 %: model {first} ({automotive_timing(*stocked)[1]} with fabs and packagers at the baseline's stocks), "
-          f"published {ONSET} (first lines idled); output fell most: published {DEEPEST}")
+          f"published {ONSET} (first lines idled: VW China); output fell most: published {DEEPEST}")
     print(f"\n{'share by region':16}{'C29':>8}{'automotive buyers':>19}{'AutoForecast Solutions':>24} (Nov 2021, 11.3 M; N. America, rest of Asia by output)")
     for name, n in AFS_SPLIT.items():
         share = [sum(u[table.regions.index(r)] for r in name.split("+")) / max(u.sum(), 1.0) for u in (units, seg)]
