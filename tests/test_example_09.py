@@ -182,3 +182,18 @@ def test_without_a_lean_chain_fabs_and_packagers_keep_the_baseline_stocks(exampl
         assert (kept.facilities[i].initial_inventory, kept.facilities[i].policies) == (base.facilities[i].initial_inventory, base.facilities[i].policies)
         assert kept.facilities[i].allocation == "recent" and dict(lean.facilities[i].policies)[base.facilities[i].output] == sc.DaysOfCover(5.0)
     assert [d.policy for d in kept.demands] == [d.policy for d in lean.demands]   # users lean either way (the RFI's measurement)
+
+
+def test_the_timing_reads_the_automakers_shortfall_by_quarter_and_month(example, runs):
+    # hand computation: Q2 2021 is days 90-180 of 2021 (1 Apr to 30 Jun), the automotive buyers' extra shortfall over
+    # their demand; Q4 2020 and Q1 2021 are not short (2021 starts with the chain's stocks full)
+    quarters, first = example.automotive_timing(runs[True], runs["base"])
+    net, o = runs[True].scenario.network, example.LEAD_IN
+    k = [i for i, d in enumerate(net.demands) if d.commodity in example.CHIPS and d.segment == "automotive"]
+    gap = ((runs[True].demand - runs[True].delivered) - (runs["base"].demand - runs["base"].delivered))[0][:, k].sum(axis=1)
+    dem = runs[True].demand[0][:, k].sum(axis=1)
+    assert quarters["Q2 2021"] == pytest.approx(gap[o + 90:o + 181].sum() / dem[o + 90:o + 181].sum(), rel=1e-12)
+    assert list(quarters) == ["Q4 2020", "Q1 2021", "Q2 2021", "Q3 2021", "Q4 2021"]
+    assert quarters["Q4 2020"] < 0.01 and quarters["Q1 2021"] < 0.01 < quarters["Q2 2021"] < quarters["Q3 2021"]
+    months = [(d, gap[o + a:o + b].sum() / dem[o + a:o + b].sum()) for d, a, b in (("Apr 2021", 90, 120), ("May 2021", 120, 151))]
+    assert first == next(d for d, x in months if x > 0.01)
