@@ -91,6 +91,7 @@ class PriceSpec:
     quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
     control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of every export control
     lane_dest_market: np.ndarray | None = None  # (L,) market of each lane's buyer (the destination's price)
+    buffer_keep: np.ndarray | None = None  # (M,) 1 - buffer weight: share of a buffer draw (or glut) that is no gap
 
     @property
     def n_markets(self) -> int:
@@ -220,6 +221,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         quota_windows=tuple((int(q.first), int(q.stop), np.asarray(q.lanes, dtype=np.intp)) for q in quotas),
         control_windows=_control_windows(builder),
         lane_dest_market=buyer_market[lane_buyer],
+        buffer_keep=1.0 - np.array([p.buffer_weight for p in params], dtype=float),
     )
 
 
