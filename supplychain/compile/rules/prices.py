@@ -98,6 +98,23 @@ class PriceSpec:
         return len(self.labels)
 
 
+def _buffer_keep(params, buyer_market: np.ndarray, buyer_buffer: np.ndarray, buyers: np.ndarray,  # type: ignore[no-untyped-def]
+                 core, n_m: int) -> np.ndarray:
+    """Share of each market's buffer draw (or glut) that is no gap, (M,): ``1 - weight * final buyers' buffer share``.
+
+    The buffer weight is measured on chip users' draws (docs/model.md §5.9), so it applies to the part of a
+    market's buffer its final buyers (consumer stocks) hold; intermediate buyers' draws stay no scarcity.
+    """
+    weight = np.array([p.buffer_weight for p in params], dtype=float)
+    final = np.isin(buyers, np.asarray(core["demand_stock"]))
+    total = np.bincount(buyer_market, weights=buyer_buffer, minlength=n_m)
+    held = np.bincount(buyer_market, weights=np.where(final, buyer_buffer, 0.0), minlength=n_m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(total > 0, held / np.where(total > 0, total, 1.0), 0.0)
+    keep: np.ndarray = np.where(weight > 0, 1.0 - weight * part, 1.0)
+    return keep
+
+
 def price_spec(builder: ScheduleBuilder) -> None:
     """Store the scenario's :class:`PriceSpec` in ``builder.extras["prices"]`` (a finisher)."""
     core, idx = builder.core, index(builder)
@@ -221,7 +238,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         quota_windows=tuple((int(q.first), int(q.stop), np.asarray(q.lanes, dtype=np.intp)) for q in quotas),
         control_windows=_control_windows(builder),
         lane_dest_market=buyer_market[lane_buyer],
-        buffer_keep=1.0 - np.array([p.buffer_weight for p in params], dtype=float),
+        buffer_keep=_buffer_keep(params, buyer_market, buyer_buffer, buyers, core, n_m),
     )
 
 
