@@ -328,7 +328,8 @@ def chi_chi_1999() -> None:
     from supplychain.model.prices import CHIP_BUFFER_WEIGHT
     print(f"5b. Chip buffer weight {CHIP_BUFFER_WEIGHT:.3f} (2021: a 35-day draw targets +20 %) against the 1999 "
           "Chi-Chi quake (Taiwan's DRAM fabs, 13.5 % of world output, stopped 14 days)")
-    for days, who in ((40.0, "buyers holding 40 days (2019 median)"), (5.0, "lean buyers, 5 days (1999: 'no inventory')")):
+    cases = ((40.0, "buyers holding 40 days (2019 median)"), (5.0, "lean buyers, 5 days (1999: 'no inventory')"))
+    for days, who in cases:
         sc = Scenario(_chi_chi_network(days), horizon_days=120, name="Chi-Chi 1999",
                       shocks=(CapacityShock(facility="TW.fab", fraction_lost=1.0, start=0, end=14, recovery_days=0),))
         res = simulate(sc, engine="vector", seed=SEED)

@@ -38,7 +38,10 @@ within the ranges of the sources named beside them, listed in
   Information*, 25 January 2022, key findings), so the semiconductor
   buffer share is ``1 - 5/40 = 0.875``, and the buffer is the stock above the
   5 **working days** buyers keep (at most that share): a buyer that normally
-  holds 5 days, as in 2021, has no buffer left to draw; mineral prices are quoted weekly in
+  holds 5 days, as in 2021, has no buffer left to draw. The draw was not free: chip users bid to
+  restore their buffers, and the **buffer weight** (:data:`CHIP_BUFFER_WEIGHT`, calibrated on the same
+  2021 episode) is the share of a final buyer's buffer draw that counts as scarcity all the same;
+  mineral prices are quoted weekly in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
 * sellers asked for less than their normal output either **shed output** at
@@ -83,6 +86,7 @@ from .._validation import fail
 __all__ = [
     "CHIP_BUFFER_SHARE",
     "CHIP_BUFFER_WEIGHT",
+    "CHIP_PRICE_RISE_2021",
     "CHIP_WORKING_DAYS",
     "PRICE_DEFAULTS",
     "RESTOCKING_DAYS",

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from ...model import ExportControl
-from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, price_params, sheds_output
+from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, PriceParams, price_params, sheds_output
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
@@ -98,8 +98,8 @@ class PriceSpec:
         return len(self.labels)
 
 
-def _buffer_keep(params, buyer_market: np.ndarray, buyer_buffer: np.ndarray, buyers: np.ndarray,  # type: ignore[no-untyped-def]
-                 core, n_m: int) -> np.ndarray:
+def _buffer_keep(params: list[PriceParams], buyer_market: np.ndarray, buyer_buffer: np.ndarray,
+                 buyers: np.ndarray, core: dict, n_m: int) -> np.ndarray:
     """Share of each market's buffer draw (or glut) that is no gap, (M,): ``1 - weight * final buyers' buffer share``.
 
     The buffer weight is measured on chip users' draws (docs/model.md §5.9), so it applies to the part of a
