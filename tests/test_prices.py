@@ -352,43 +352,54 @@ def _chip_network():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("engine", ["vector", "des"])
-def test_chip_buyers_draw_their_buffer_before_the_draw_counts_as_scarcity(engine) -> None:
+def test_chip_buyers_buffer_draw_counts_by_the_buffer_weight(engine) -> None:
     # The US consumer's normal stock just after arrivals is 100 + 10 landing = 110 chips, 11 days of its inflow of
     # 10 a day. Its buffer is its stock above the 5 working days chip buyers keep, at most the buffer share
     # 1 - 5/40 of its normal stock (U.S. Commerce 2022 RFI: 40 days in 2019, under 5 in 2021):
     # min(0.875 * 110, 110 - 5 * 10) = 60. The fab stops on day 0: on day t the consumer holds 110 - 10 t (0
-    # from day 11). The draw counts only beyond the buffer, so the price is exactly the reference through day 6;
-    # then the gap is (10 t - 60) / 365 / 10 (at most 50 / 3650), plus, from day 11, the account of final demand
-    # it cannot serve (10 a day, kept 1 - 1/60 a day): the buffer covers the stock drawn, never the demand lost.
-    from supplychain.model.prices import CHIP_BUFFER_SHARE, CHIP_WORKING_DAYS
+    # from day 11). The draw beyond the buffer counts in full, the draw of the buffer by the buffer weight w
+    # (buyers bid to restore it; w = (1 - 1.2 ** -0.1) * 365 / 35, the 2021 calibration): the gap is
+    # (w min(10 t, 60) + max(10 t - 60, 0)) / 365 / 10, plus, from day 11, the account of final demand it cannot
+    # serve (10 a day, kept 1 - 1/60 a day): the buffer covers the stock drawn, never the demand lost.
+    from supplychain.model.prices import CHIP_BUFFER_SHARE, CHIP_BUFFER_WEIGHT, CHIP_WORKING_DAYS
     assert (CHIP_BUFFER_SHARE, CHIP_WORKING_DAYS) == (0.875, 5.0)
+    w = (1.0 - 1.2 ** -0.1) * 365.0 / 35.0
+    assert CHIP_BUFFER_WEIGHT == pytest.approx(w, rel=1e-12) and round(w, 3) == 0.188
     sc = Scenario(_chip_network(), horizon_days=16,
                   shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="TW.fab"),))
     p = price_params("semiconductors")
     pi, account, expected = 1.0, 0.0, [1.0]
     for t in range(1, 16):
         account = account * (1.0 - 1.0 / p.adjustment_days) + (10.0 if t >= 11 else 0.0)
-        counted = max(min(10.0 * t, 110.0) - 60.0, 0.0) + account
-        target = (1.0 - counted / 365.0 / 10.0) ** (-1.0 / p.exponent) if counted else 1.0
+        drawn = min(10.0 * t, 110.0)
+        counted = w * min(drawn, 60.0) + max(drawn - 60.0, 0.0) + account
+        target = (1.0 - counted / 365.0 / 10.0) ** (-1.0 / p.exponent)
         pi += (target - pi) / p.adjustment_days
         expected.append(pi)
     index = _index(simulate(sc, engine=engine), "chip", "US")
-    assert index[:7].tolist() == [1.0] * 7
     np.testing.assert_allclose(index, expected, rtol=1e-12)
+    # Day 1 by hand: a draw of 10 counts w * 10 = 1.884 units, a gap of 1.884 / 3650 = 0.000516;
+    # the target (1 - 0.000516) ** -10 = 1.00518 and the price closes 1/60 of the way: 1.0000863.
+    assert index[1] == pytest.approx(1.0 + ((1.0 - w * 10.0 / 3650.0) ** -10.0 - 1.0) / 60.0, rel=1e-12)
+    assert index[1] == pytest.approx(1.0000863, abs=1e-7)
 
 
-def test_stock_above_normal_lowers_a_chip_price_only_beyond_the_buffer() -> None:
+def test_stock_above_normal_within_the_buffer_lowers_a_chip_price_by_the_buffer_weight() -> None:
     # Demand halves while 60 days of chips are in transit: the US consumer gains about 5 chips a day above its
     # normal 110. Stock above normal up to the buffer (min(0.875 * 110, 110 - 5 * 10) = 60) refills buffers and
-    # is no glut, as the draw below normal is no scarcity: the price stays exactly at the reference for 12 days
-    # (60 chips), then falls.
+    # counts as a glut only by the buffer weight, as the draw below normal counts as scarcity only by it: the
+    # price falls slowly for 12 days (60 chips, a gap of at most -0.188 * 60 / 3650 = -0.0031: the target stays
+    # above 0.969 and the price within 0.5 % of the reference), then faster.
     import dataclasses
+
+    from supplychain.model.prices import CHIP_BUFFER_WEIGHT
     net = _chip_network()
     net = dataclasses.replace(net, lanes=(dataclasses.replace(net.lanes[0], lead_time=Fixed(60.0)),))
     sc = Scenario(net, horizon_days=60, shocks=(DemandShock(start=0, region="US", commodity="chip", factor=0.5),))
     vec, des = (_index(simulate(sc, engine=e), "chip", "US") for e in ("vector", "des"))
     np.testing.assert_array_equal(vec, des)
-    assert vec[:13].tolist() == [1.0] * 13 and vec[13] < 1.0
+    assert vec[0] == 1.0 and (np.diff(vec[:13]) < 0).all() and 1.0 - vec[12] < 0.005
+    assert 1.0 - (1.0 + CHIP_BUFFER_WEIGHT * 60 / 3650) ** -10 < 0.031
     assert vec[-1] < 0.95 and (np.diff(vec[20:]) < 0).all()
 
 

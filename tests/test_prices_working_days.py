@@ -96,21 +96,26 @@ def test_intermediate_buyers_keep_the_buffer_share_and_final_buyers_at_most_thei
 
 
 @pytest.mark.parametrize("engine", ["vector", "des"])
-def test_a_lean_buyers_draw_counts_from_the_first_unit_and_an_ample_buyers_only_beyond_its_buffer(engine) -> None:
+def test_a_lean_buyers_draw_counts_from_the_first_unit_and_an_ample_buyers_by_the_buffer_weight(engine) -> None:
     # The fab stops on day 0. The lean US buyer holds 50 - 10 t on day t (0 from day 5): with no buffer every unit
     # drawn is scarcity, gap (10 t) / 365 / 10, plus from day 5 the account of the demand it cannot serve (10 a
     # day, kept 1 - 1/60 a day). The JP buyer draws 10 t of its 400, all within its buffer of 350 until day 35:
-    # its price stays exactly at the reference (what the buyers are owed counts only beyond their buffer).
+    # that draw counts by the buffer weight w only, gap w 10 t / 365 / 10 (what the buyers are owed counts only
+    # beyond their buffer).
+    from supplychain.model.prices import CHIP_BUFFER_WEIGHT as w
     p = price_params("semiconductors")
     res = simulate(_stop(), engine=engine)
-    pi, account, expected = 1.0, 0.0, [1.0]
+    pi, jp, account, expected, expected_jp = 1.0, 1.0, 0.0, [1.0], [1.0]
     for t in range(1, 30):
         account = account * (1.0 - 1.0 / p.adjustment_days) + (10.0 if t >= 5 else 0.0)
         counted = min(10.0 * t, 50.0) + account
         pi += ((1.0 - counted / 365.0 / 10.0) ** (-1.0 / p.exponent) - pi) / p.adjustment_days
+        jp += ((1.0 - w * 10.0 * t / 365.0 / 10.0) ** (-1.0 / p.exponent) - jp) / p.adjustment_days
         expected.append(pi)
+        expected_jp.append(jp)
     np.testing.assert_allclose(_index(res, "US"), expected, rtol=1e-12)
-    assert _index(res, "JP").tolist() == [1.0] * 30
+    np.testing.assert_allclose(_index(res, "JP"), expected_jp, rtol=1e-12)
+    assert _index(res, "JP").max() < _index(res, "US").max()
 
 
 def test_engines_agree_with_working_days() -> None:

@@ -4,7 +4,8 @@ Each market (a commodity in a region, :mod:`supplychain.compile.rules.prices`)
 has a price index ``pi`` (1 = the reference price). Every day, just after
 arrivals, the market's **gap** is a share of its normal daily flow: the
 buyers' stock below normal beyond their buffer and the orders its suppliers
-owe to buyers short beyond their buffer (up to that shortfall), each spread over a year (``RESTOCKING_DAYS``), plus what its suppliers
+owe to buyers short beyond their buffer (up to that shortfall), each spread over a year (``RESTOCKING_DAYS``), with the
+buffer weight's share of a final buyer's draw of its buffer counted too, plus what its suppliers
 are asked for above what they can make, the day's capacity or, if lower,
 the rate their inputs support; a supplier's throughput it cannot keep up
 counts as the loss over the days it is expected to last (its announced
@@ -117,11 +118,7 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         normal = normal + spec.target_extra[min(s.day, spec.target_extra.shape[0] - 1)]
     deficit = normal - held_m
     if spec.buffers:
-        # Stock is held to be drawn: the draw below normal up to the buffer is no gap. Stock held above what
-        # buyers plan to hold, up to the buffer, is no glut either: it refills buffers drawn elsewhere (only
-        # a band one way would bias every market with fluctuating stocks below the reference).
-        deficit = (deficit - np.clip(spec.normal_stock - held_m, 0.0, spec.buffer)
-                   + np.clip(held_m - normal, 0.0, spec.buffer))
+        deficit = _buffer_band(spec, deficit, held_m, normal)
     asked, can = s.throughput, capacity
     buyers = None  # each buyer's shortfall beyond its buffer and its cover, read once a day if needed
     if s.owed.any():
@@ -188,6 +185,21 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     ps.off[live] = (index != 1.0).any(axis=0)
     moved: np.ndarray = np.flatnonzero(ps.off)
     return moved
+
+
+def _buffer_band(spec: PriceSpec, deficit: np.ndarray, held: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """The buyers' stock deficit less the part of their buffer draw (or glut) that is no gap (docs/model.md §5.9).
+
+    Stock is held to be drawn: of the draw below normal up to the buffer only
+    the buffer weight counts (buyers bid to restore what they drew). Stock held
+    above what buyers plan to hold, up to the buffer, is a glut only by the same
+    weight: it refills buffers drawn elsewhere (a band one way only would bias
+    every market with fluctuating stocks below the reference).
+    """
+    keep = spec.buffer_keep if spec.buffer_keep is not None else 1.0
+    out: np.ndarray = (deficit - keep * np.clip(spec.normal_stock - held, 0.0, spec.buffer)
+                       + keep * np.clip(held - normal, 0.0, spec.buffer))
+    return out
 
 
 def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]

@@ -38,7 +38,10 @@ within the ranges of the sources named beside them, listed in
   Information*, 25 January 2022, key findings), so the semiconductor
   buffer share is ``1 - 5/40 = 0.875``, and the buffer is the stock above the
   5 **working days** buyers keep (at most that share): a buyer that normally
-  holds 5 days, as in 2021, has no buffer left to draw; mineral prices are quoted weekly in
+  holds 5 days, as in 2021, has no buffer left to draw. The draw was not free: chip users bid to
+  restore their buffers, and the **buffer weight** (:data:`CHIP_BUFFER_WEIGHT`, calibrated on the same
+  2021 episode) is the share of a final buyer's buffer draw that counts as scarcity all the same;
+  mineral prices are quoted weekly in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
 * sellers asked for less than their normal output either **shed output** at
@@ -95,6 +98,8 @@ from .._validation import fail
 
 __all__ = [
     "CHIP_BUFFER_SHARE",
+    "CHIP_BUFFER_WEIGHT",
+    "CHIP_PRICE_RISE_2021",
     "CHIP_WORKING_DAYS",
     "PRICE_DEFAULTS",
     "RESTOCKING_DAYS",
@@ -127,6 +132,25 @@ CHIP_BUFFER_SHARE = 1.0 - 5.0 / 40.0
 #: normal stock: a buyer that normally holds 40 days draws 35 before the draw counts, one that holds 5 draws none.
 CHIP_WORKING_DAYS = 5.0
 
+#: Foundry contract price rise the 2021 draw of chip buyers' buffers went with: TSMC raised its prices by about
+#: 20 % for mature nodes and 10 % for advanced ones (TSMC customer notice, reported by the Wall Street Journal and
+#: Nikkei Asia, 25-26 August 2021). The calibration target of :data:`CHIP_BUFFER_WEIGHT`.
+CHIP_PRICE_RISE_2021 = 0.20
+
+#: Short-run demand and supply elasticities of chips (near-fixed proportions, Boehm, Flaaen & Pandalai-Nayar 2019).
+_CHIP_DEMAND_ELASTICITY, _CHIP_SUPPLY_ELASTICITY = -0.05, 0.05
+
+#: Share of a chip buyer's draw of its buffer (and of stock held above normal within it) that counts as scarcity
+#: (glut): buyers draw their buffers, then bid to restore them. Calibrated on ONE episode, 2021: chip users drew
+#: their median inventory from 40 to under 5 days (U.S. Department of Commerce 2022, Results from Semiconductor
+#: Supply Chain RFI) while foundry contract prices rose by about 20 % (:data:`CHIP_PRICE_RISE_2021`). In a market
+#: of final buyers alone, a draw of the 35 days of buffer is a gap of ``w * 35 / 365`` of the year's flow, and
+#: the clearing price ``(1 - w * 35 / 365) ** (-1 / eta)`` with ``eta = 0.10`` (the semiconductors' supply
+#: minus demand elasticity) is 1.20 at ``w = (1 - 1.20 ** -0.10) * 365 / 35 = 0.188``. Checked against the
+#: 1999 Chi-Chi earthquake in docs/model.md §5.9 and ``tools/validate_prices.py``.
+CHIP_BUFFER_WEIGHT = ((1.0 - (1.0 + CHIP_PRICE_RISE_2021) ** -(_CHIP_SUPPLY_ELASTICITY - _CHIP_DEMAND_ELASTICITY))
+                      * RESTOCKING_DAYS / (40.0 - CHIP_WORKING_DAYS))
+
 
 @dataclass(frozen=True)
 class PriceParams:
@@ -150,6 +174,11 @@ class PriceParams:
         Days of its normal inflow a buyer keeps below its buffer (``>= 0``,
         default 0): a buyer's buffer is its stock above these days, at most
         ``buffer_share`` of its normal stock (docs/model.md §5.9).
+    buffer_weight : float
+        Share of a draw of the buffer (and of stock held above normal within
+        it) that counts in the market's gap, in ``[0, 1]`` (default 0: a
+        buffer draw is no scarcity; 1: as if there were no buffer). Buyers
+        that draw their buffers bid to restore them (docs/model.md §5.9).
     sheds_output : bool
         ``True`` (default): sellers asked for less than their normal output
         shed output at the reference price (horizontal supply below normal
@@ -182,6 +211,7 @@ class PriceParams:
     buffer_share: float = 0.0
     sheds_output: bool = True
     working_days: float = 0.0
+    buffer_weight: float = 0.0
 
     def __post_init__(self) -> None:
         checks = (("demand_elasticity", -10.0 <= self.demand_elasticity <= 0.0, "in [-10, 0]"),
@@ -190,7 +220,8 @@ class PriceParams:
                   ("floor", 0.0 < self.floor <= 1.0, "in (0, 1]"),
                   ("cap", 1.0 <= self.cap <= 1000.0, "in [1, 1000]"),
                   ("buffer_share", 0.0 <= self.buffer_share <= 1.0, "in [0, 1]"),
-                  ("working_days", 0.0 <= self.working_days <= 3650.0, "in [0, 3650]"))
+                  ("working_days", 0.0 <= self.working_days <= 3650.0, "in [0, 3650]"),
+                  ("buffer_weight", 0.0 <= self.buffer_weight <= 1.0, "in [0, 1]"))
         for name, ok, expected in checks:
             if not ok:
                 raise fail(name, expected, getattr(self, name), "PriceParams")
@@ -207,9 +238,10 @@ PRICE_DEFAULTS: dict[str, PriceParams] = {
                             floor=0.5, cap=5.0, sheds_output=False),
     "batteries": PriceParams(demand_elasticity=-0.10, supply_elasticity=0.20, adjustment_days=30.0,
                              floor=0.5, cap=5.0),
-    "semiconductors": PriceParams(demand_elasticity=-0.05, supply_elasticity=0.05, adjustment_days=60.0,
+    "semiconductors": PriceParams(demand_elasticity=_CHIP_DEMAND_ELASTICITY, supply_elasticity=_CHIP_SUPPLY_ELASTICITY,
+                                  adjustment_days=60.0,
                                   floor=0.5, cap=5.0, buffer_share=CHIP_BUFFER_SHARE,
-                                  working_days=CHIP_WORKING_DAYS),
+                                  working_days=CHIP_WORKING_DAYS, buffer_weight=CHIP_BUFFER_WEIGHT),
     "default": PriceParams(demand_elasticity=-0.20, supply_elasticity=0.20, adjustment_days=30.0,
                            floor=0.5, cap=5.0),
 }

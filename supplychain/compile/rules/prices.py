@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from ...model import ExportControl
-from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, price_params, sheds_output
+from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, PriceParams, price_params, sheds_output
 from ...model.prices import sales_band as sales_band_of
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
@@ -92,10 +92,28 @@ class PriceSpec:
     quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
     control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of every export control
     lane_dest_market: np.ndarray | None = None  # (L,) market of each lane's buyer (the destination's price)
+    buffer_keep: np.ndarray | None = None  # (M,) 1 - buffer weight: share of a buffer draw (or glut) that is no gap
 
     @property
     def n_markets(self) -> int:
         return len(self.labels)
+
+
+def _buffer_keep(params: list[PriceParams], buyer_market: np.ndarray, buyer_buffer: np.ndarray,
+                 buyers: np.ndarray, core: dict, n_m: int) -> np.ndarray:
+    """Share of each market's buffer draw (or glut) that is no gap, (M,): ``1 - weight * final buyers' buffer share``.
+
+    The buffer weight is measured on chip users' draws (docs/model.md §5.9), so it applies to the part of a
+    market's buffer its final buyers (consumer stocks) hold; intermediate buyers' draws stay no scarcity.
+    """
+    weight = np.array([p.buffer_weight for p in params], dtype=float)
+    final = np.isin(buyers, np.asarray(core["demand_stock"]))
+    total = np.bincount(buyer_market, weights=buyer_buffer, minlength=n_m)
+    held = np.bincount(buyer_market, weights=np.where(final, buyer_buffer, 0.0), minlength=n_m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(total > 0, held / np.where(total > 0, total, 1.0), 0.0)
+    keep: np.ndarray = np.where(weight > 0, 1.0 - weight * part, 1.0)
+    return keep
 
 
 def price_spec(builder: ScheduleBuilder) -> None:
@@ -224,6 +242,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         quota_windows=tuple((int(q.first), int(q.stop), np.asarray(q.lanes, dtype=np.intp)) for q in quotas),
         control_windows=_control_windows(builder),
         lane_dest_market=buyer_market[lane_buyer],
+        buffer_keep=_buffer_keep(params, buyer_market, buyer_buffer, buyers, core, n_m),
     )
 
 

@@ -5,7 +5,8 @@ scenario carries markets (``Compiled.schedules.extras["prices"]``): every
 market (a commodity in a region) measures its gap as a share of its normal
 daily flow: its buyers' stock below normal beyond their buffer and the
 orders its sellers owe to buyers short beyond their buffer (up to that
-shortfall), each spread over a year, plus what its sellers are
+shortfall), each spread over a year (with the buffer weight's share of a final buyer's
+draw of its buffer counted too), plus what its sellers are
 asked for beyond what they can make (the day's capacity or, if lower, the
 rate their inputs support), the throughput a seller cannot keep up counting
 as the loss over the days it is expected to last (its announced restart, or
@@ -49,6 +50,8 @@ class Prices:
         self.feedback = bool(spec.feedback)  # prices act on demand and shares (Scenario.price_feedback)
         self.normal_stock = spec.normal_stock.tolist()
         self.buffer, self.buffers = spec.buffer.tolist(), bool(spec.buffers)
+        # Share of a buffer draw (or glut within the buffer) that is no gap: 1 - the buffer weight.
+        self.buffer_keep = [1.0] * len(self.buffer) if spec.buffer_keep is None else spec.buffer_keep.tolist()
         self.target_extra = None if spec.target_extra is None else spec.target_extra.tolist()
         self.buyer_normal, self.buyer_buffer = spec.buyer_normal.tolist(), spec.buyer_buffer.tolist()
         self.buyer_extra = None if spec.buyer_extra is None else spec.buyer_extra.tolist()
@@ -110,10 +113,7 @@ class Prices:
             held[m] += run.stock[lay.buyer_stock[b]]
         deficit = [a - h for a, h in zip(normal, held)]
         if self.buffers:
-            # Stock is held to be drawn: the draw below normal up to the buffer is no gap; stock above what
-            # buyers plan to hold, up to the buffer, is no glut (it refills buffers drawn elsewhere).
-            deficit = [d - min(max(a - h, 0.0), k) + min(max(h - w, 0.0), k)
-                       for d, a, w, h, k in zip(deficit, self.normal_stock, normal, held, self.buffer)]
+            deficit = self._buffer_band(deficit, held, normal)
         short, cover = self._buyer_short(run, t)
         counted = self._owed_short(run, short)
         over, rate = [0.0] * len(self.seller_market), [0.0] * len(self.seller_market)
@@ -186,6 +186,16 @@ class Prices:
             at_reference = price[l] * (1.0 + tariff[l]) + freight[l]
             ratio = (price[l] * origin * (1.0 + tariff[l]) + freight[l]) / at_reference if at_reference > 0 else 1.0
             self.tilt[l] = rho + (ratio ** -self.lane_sigma[l] - rho) * self.lane_step[l]
+
+    def _buffer_band(self, deficit: list[float], held: list[float], normal: list[float]) -> list[float]:
+        """The stock deficit less the part of the buffer draw (or glut) that is no gap (§5.9, update).
+
+        Stock is held to be drawn: of the draw below normal up to the buffer only the buffer weight counts
+        (buyers bid to restore what they drew); stock above what buyers plan to hold, up to the buffer, is a
+        glut only by the same weight (it refills buffers drawn elsewhere).
+        """
+        return [d - q * min(max(a - h, 0.0), k) + q * min(max(h - w, 0.0), k)
+                for d, a, w, h, k, q in zip(deficit, self.normal_stock, normal, held, self.buffer, self.buffer_keep)]
 
     def _lost_sales(self, run: Run, t: int) -> list[float]:
         """Each market's lost sales as a share of its normal flow (docs/model.md §5.9, lost sales).
