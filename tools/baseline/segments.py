@@ -64,7 +64,7 @@ COVER = frozen({
                           "medical-device makers among the users it names), the cover a shock meets when a shortage "
                           "has drawn stocks; high = the 2019 median, no published figure above it",
                     low=5.0, high=40.0),
-    "automotive": V(14.0, "central (assumption): one two-week order cycle of chips held by automotive buyers under "
+    "automotive": V(14.0, "assumption: one two-week order cycle of chips held by automotive buyers under "
                           "just-in-time ('You cannot run on a system [where] every two weeks you get an order', Bosch "
                           "management board member H. Kroeger, CNBC, 26 Aug 2021), below the median of all chip "
                           f"users ({RFI}). Range 5-40: low = the 2021 median of the key chips, automakers being the "
