@@ -156,7 +156,7 @@ def touches_chip_buyers(results: Results | EnsembleResults, baseline: Results | 
 
 
 def format_cover_band(band: pd.DataFrame) -> str:
-    """One line: the total shortfall and value added lost across the chip buyers' cited days of cover.
+    """One line: the chip buyers' and the total shortfall and the value added lost across their cited days of cover.
 
     ``band`` is a :func:`supplychain.analytics.cover_band.cover_band` table; the ranges are the smallest
     and largest of its low, central and high rows.
@@ -164,10 +164,11 @@ def format_cover_band(band: pd.DataFrame) -> str:
     Examples
     --------
     >>> band = pd.DataFrame({"cover_days:automotive": [5.0, 14.0, 40.0], "cover_days:electronics": [31.0, 40.0, 40.0],
-    ...                      "shortfall_usd": [3e9, 1.4e9, 0.5e9], "value_added_loss_usd": [9e10, 6e10, 2e10]},
+    ...                      "shortfall_usd": [3e9, 1.4e9, 0.5e9], "chip_shortfall_usd": [2.9e9, 1.1e9, 0.1e9],
+    ...                      "value_added_loss_usd": [9e10, 6e10, 2e10]},
     ...                     index=pd.Index(["low", "central", "high"], name="case"))
     >>> print(format_cover_band(band))
-    Across cited chip buyers' covers (automotive 5-40 days, central 14; electronics 31-40, central 40; reruns of the scenario and its baseline at both ends on the vector engine, supplychain.analytics.cover_band): total shortfall $500M-$3.00bn (central $1.40bn), value added lost $20.0bn-$90.0bn (central $60.0bn).
+    Across cited chip buyers' covers (automotive 5-40 days, central 14; electronics 31-40, central 40; reruns of the scenario and its baseline at both ends on the vector engine, supplychain.analytics.cover_band): chip buyers short $100M-$2.90bn (central $1.10bn), total shortfall $500M-$3.00bn, value added lost $20.0bn-$90.0bn (central $60.0bn).
     """
     segments = [c.split(":", 1)[1] for c in band.columns if c.startswith("cover_days:")]
     covers = []
@@ -180,7 +181,9 @@ def format_cover_band(band: pd.DataFrame) -> str:
         return (f"{format_usd(float(np.nanmin(values)))}-{format_usd(float(np.nanmax(values)))} "
                 f"(central {format_usd(float(band.loc['central', column]))})")
 
-    parts = [f"total shortfall {span('shortfall_usd')}"]
+    chips = span("chip_shortfall_usd") if "chip_shortfall_usd" in band else None
+    total = span("shortfall_usd").split(" (", 1)[0]
+    parts = [f"chip buyers short {chips}, total shortfall {total}" if chips else f"total shortfall {span('shortfall_usd')}"]
     if "value_added_loss_usd" in band and not band["value_added_loss_usd"].isna().all():
         parts.append(f"value added lost {span('value_added_loss_usd')}")
     return (f"Across cited chip buyers' covers ({'; '.join(covers)}; reruns of the scenario and its baseline at "
