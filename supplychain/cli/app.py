@@ -621,7 +621,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             from .segment_text import format_segment_shortfall
             segments = format_segment_shortfall(results, baseline)
             text += "\n\n" + segments if segments else ""
-            text += _cover_band_text(args, scenario, results, baseline)
+            band = _cover_band_text(args, scenario, results, baseline)
+            text += ("\n" if segments else "\n\n") + band if band else ""
             from .cover_text import format_cover_notes
             cover = format_cover_notes(results, baseline)
             text += "\n\n" + cover if cover else ""
@@ -655,12 +656,12 @@ def _cover_band_text(args: argparse.Namespace, scenario: Scenario, results: Resu
         return ""
     from ..analytics._engine import is_deterministic
     if not is_deterministic(scenario):
-        return ("\nAcross cited chip buyers' covers: --cover-band reruns deterministic scenarios only "
+        return ("Across cited chip buyers' covers: --cover-band reruns deterministic scenarios only "
                 "(supplychain.analytics.cover_band runs one seed of a random one).")
     from ..analytics.cover_band import cover_band
     from ..results.series import Results
     central = (results, baseline) if isinstance(results, Results) and isinstance(baseline, Results) else (None, None)
-    return "\n" + format_cover_band(cover_band(scenario, seed=results.seed, results=central[0], baseline=central[1]))
+    return format_cover_band(cover_band(scenario, seed=results.seed, results=central[0], baseline=central[1]))
 
 
 def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleResults,
