@@ -11,11 +11,13 @@ What belongs here: analysis built on top of :func:`supplychain.simulate` and
 * :mod:`.scorecard`: a catalogue of standard policy shocks run with common random numbers.
 * :mod:`.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).
 * :mod:`.impact`: GDP at risk from value added lost beyond the chain (input-output model).
+* :mod:`.cover_band`: an answer across chip buyers' cited days of cover.
 
 Plots live in :mod:`supplychain.plotting.resilience`.
 """
 
 from ._groups import trade_labels
+from .cover_band import cover_band
 from .impact import chain_shortfall_usd, gdp_at_risk, value_added_loss_table, value_added_loss_totals
 from .lp import (
                          RiskLP,
@@ -64,4 +66,5 @@ __all__ = [
     "Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
     "Parameter", "sensitivity", "one_at_a_time",
     "gdp_at_risk", "value_added_loss_totals", "value_added_loss_table", "chain_shortfall_usd",
+    "cover_band",
 ]

@@ -515,6 +515,12 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
                              f"{SERIES_RUN_LIMIT} runs, else summaries; --keep series for every series)")
     parser.add_argument("--all", action="store_true",
                         help="also print the full summary table, every region and commodity")
+    parser.add_argument("--cover-band", action=argparse.BooleanOptionalAction, default=True,
+                        help="when the shock moves chip buyers, rerun the scenario and its baseline with every "
+                             "end-use segment's days of cover at the low and at the high end of its cited range "
+                             "(vector engine, deterministic scenarios) and print the shortfall and value added "
+                             "lost across them (supplychain.analytics.cover_band; on by default, about a fifth "
+                             "more CPU time on the flagship; --no-cover-band skips it)")
     parser.add_argument("--compare", nargs="?", const="baseline", choices=["baseline"], default=None,
                         help="run the scenario without its shocks too (same seed: paired runs) and print what "
                              "changed, with 95%% intervals over several runs; the default for a scenario with "
@@ -615,6 +621,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             from .segment_text import format_segment_shortfall
             segments = format_segment_shortfall(results, baseline)
             text += "\n\n" + segments if segments else ""
+            band = _cover_band_text(args, scenario, results, baseline)
+            text += ("\n" if segments else "\n\n") + band if band else ""
             from .cover_text import format_cover_notes
             cover = format_cover_notes(results, baseline)
             text += "\n\n" + cover if cover else ""
@@ -638,6 +646,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"Wrote {', '.join(names)} to {args.out}" + (f" ({NOTHING_LOST})" if skipped else ""),
               file=sys.stderr)
     return 0
+
+
+def _cover_band_text(args: argparse.Namespace, scenario: Scenario, results: Results | EnsembleResults,
+                     baseline: Results | EnsembleResults | None) -> str:
+    """The line under the segment line: the answer across chip buyers' cited covers (deterministic scenarios)."""
+    from .cover_text import format_cover_band, touches_chip_buyers
+    if not args.cover_band or baseline is None or not touches_chip_buyers(results, baseline):
+        return ""
+    from ..analytics._engine import is_deterministic
+    if not is_deterministic(scenario):
+        return ("Across cited chip buyers' covers: --cover-band reruns deterministic scenarios only "
+                "(supplychain.analytics.cover_band runs one seed of a random one).")
+    from ..analytics.cover_band import cover_band
+    from ..results.series import Results
+    central = (results, baseline) if isinstance(results, Results) and isinstance(baseline, Results) else (None, None)
+    return format_cover_band(cover_band(scenario, seed=results.seed, results=central[0], baseline=central[1]))
 
 
 def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleResults,

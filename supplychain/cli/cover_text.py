@@ -11,7 +11,7 @@ from .._format import format_percent, format_usd
 from ..metrics.cover import stock_cover
 from ..results import EnsembleResults, Results
 
-__all__ = ["format_cover_notes", "DRAWN_SHARE"]
+__all__ = ["format_cover_notes", "format_cover_band", "touches_chip_buyers", "DRAWN_SHARE"]
 
 #: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a
 #: baseline, this much below the baseline's trough): smaller dips are the day-to-day play of a base stock.
@@ -136,3 +136,55 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
             f"{format_percent(worst['share_left'])} of normal in {region} ({_floor1(worst['trough_cover_days'])} of "
             f"{worst['normal_cover_days']:.0f} days of cover) on {date(worst['trough_day'])}, {margin:.0f} days "
             "from running out at the rate they fell; " + drawn)
+
+
+def touches_chip_buyers(results: Results | EnsembleResults, baseline: Results | EnsembleResults) -> bool:
+    """Whether the shock moved the end-use chip buyers (docs/model.md §5.5): a segment's shortfall changed by
+    $1 or more, or a segment's buyers' stock fell below :data:`DRAWN_SHARE` of normal (daily results only)."""
+    from ..metrics.service import cumulative_shortfall
+    segmented = [d.id for d in results.scenario.network.demands if d.segment]
+    if not segmented:
+        return False
+    short = (cumulative_shortfall(results, usd=True, by="demand").mean(axis=0)
+             - cumulative_shortfall(baseline, usd=True, by="demand").mean(axis=0))
+    if float(np.abs(short[segmented]).max()) >= 1.0:
+        return True
+    if isinstance(results, EnsembleResults):
+        return False
+    table = stock_cover(results, by="demand", held_by="buyers")
+    return bool((table[table["demand"].isin(segmented)]["share_left"] < DRAWN_SHARE).any())
+
+
+def format_cover_band(band: pd.DataFrame) -> str:
+    """One line: the chip buyers' and the total shortfall and the value added lost across their cited days of cover.
+
+    ``band`` is a :func:`supplychain.analytics.cover_band.cover_band` table; the ranges are the smallest
+    and largest of its low, central and high rows.
+
+    Examples
+    --------
+    >>> band = pd.DataFrame({"cover_days:automotive": [5.0, 14.0, 40.0], "cover_days:electronics": [31.0, 40.0, 40.0],
+    ...                      "shortfall_usd": [3e9, 1.4e9, 0.5e9], "chip_shortfall_usd": [2.9e9, 1.1e9, 0.1e9],
+    ...                      "value_added_loss_usd": [9e10, 6e10, 2e10]},
+    ...                     index=pd.Index(["low", "central", "high"], name="case"))
+    >>> print(format_cover_band(band))
+    Across cited chip buyers' covers (automotive 5-40 days, central 14; electronics 31-40, central 40; reruns of the scenario and its baseline at both ends on the vector engine, supplychain.analytics.cover_band): chip buyers short $100M-$2.90bn (central $1.10bn), total shortfall $500M-$3.00bn, value added lost $20.0bn-$90.0bn (central $60.0bn).
+    """
+    segments = [c.split(":", 1)[1] for c in band.columns if c.startswith("cover_days:")]
+    covers = []
+    for i, g in enumerate(segments):
+        low, central, high = (band.loc[case, f"cover_days:{g}"] for case in ("low", "central", "high"))
+        covers.append(f"{g} {low:g}-{high:g}{' days' if i == 0 else ''}, central {central:g}")
+
+    def span(column: str) -> str:
+        values = band[column].to_numpy(dtype=float)
+        return (f"{format_usd(float(np.nanmin(values)))}-{format_usd(float(np.nanmax(values)))} "
+                f"(central {format_usd(float(band.loc['central', column]))})")
+
+    chips = span("chip_shortfall_usd") if "chip_shortfall_usd" in band else None
+    total = span("shortfall_usd").split(" (", 1)[0]
+    parts = [f"chip buyers short {chips}, total shortfall {total}" if chips else f"total shortfall {span('shortfall_usd')}"]
+    if "value_added_loss_usd" in band and not band["value_added_loss_usd"].isna().all():
+        parts.append(f"value added lost {span('value_added_loss_usd')}")
+    return (f"Across cited chip buyers' covers ({'; '.join(covers)}; reruns of the scenario and its baseline at "
+            "both ends on the vector engine, supplychain.analytics.cover_band): " + ", ".join(parts) + ".")

@@ -22,7 +22,10 @@ impact layer maps all four to C26 and no separate cover is published for them.
   use. World totals by segment are kept by construction.
 * **Covers.** Electronics and industrial buyers hold the chip users' median 40 days of 2019 (US
   Commerce RFI, Jan 2022); automotive buyers one two-week order cycle (Bosch, 2021), a derivation
-  marked as an assumption in its source.
+  marked as an assumption in its source. Each cover carries the range of published holdings
+  (``low``/``high``: automotive and industrial 5-40 days, from the RFI's 2021 and 2019 medians;
+  electronics 31-40, from the IHS assemblers' days of inventory), which ``supplychain.analytics.cover_band``
+  reruns a scenario over.
 """
 
 from __future__ import annotations
@@ -41,19 +44,34 @@ WSTS_SRC = ("WSTS Semiconductor End-Use Survey 2022 (SIA, R. Casanova, 'Chip sal
             "auto, industrial, consumer markets', Mar 2023): shares of 2022 semiconductor sales communications 30 %, "
             "PC/computer 26 %, automotive 14 %, industrial 14 %, consumer 14 %, government 2 %")
 TOTAL_SALES = 627.6e9  # world semiconductor sales 2024 (SIA/WSTS, Feb 2025), as CHIP_SALES in semiconductors.py
-RFI = ("US Department of Commerce, Results from Semiconductor Supply Chain Request for Information (25 Jan 2022): "
-       "median chip inventory of users 40 days in 2019")
+RFI = ("US Department of Commerce, Results from Semiconductor Supply Chain Request for Information (25 Jan 2022; "
+       "over 150 responses, automakers and medical-device makers among the chip users): median inventory of the "
+       "key chips (the 160 products respondents found hardest to get) 40 days in 2019, under 5 days in 2021, 'even "
+       "less in key industries'")
+IHS_DOI = ("IHS, PC supply chain days-of-inventory study (2007-2013 average): EMS providers ~40, ODMs ~34, PC OEMs "
+           "~31 days of inventory")
+#: Days of chip cover held by each segment's buyers: the central value (what the best source says) and the
+#: range of published holdings (``low``/``high``), over which ``supplychain.analytics.cover_band`` reruns a
+#: scenario. A range end with no figure beyond the central one stays at it (no source gives more).
 COVER = frozen({
-    "electronics": V(40.0, f"{RFI}; electronics assemblers are close to it: EMS providers ~40, ODMs ~34, PC OEMs "
-                           "~31 days of inventory (IHS, PC supply chain days-of-inventory study, 2007-2013 average)"),
-    "industrial": V(40.0, f"{RFI}; industrial buyers hold longer-term supply contracts than automakers (Infineon "
-                          "CEO R. Ploss, Financial Times, 2021); no separate cover published"),
+    "electronics": V(40.0, f"central: the chip users' median of 2019 ({RFI}); electronics assemblers are close to "
+                           f"it ({IHS_DOI}). Range 31-40: low = the PC OEMs' 31 days, the leanest of the electronics "
+                           "assemblers in normal times (IHS); high = the 2019 median, no published figure above it "
+                           "for electronics buyers", low=31.0, high=40.0),
+    "industrial": V(40.0, f"central: the chip users' median of 2019 ({RFI}); industrial buyers hold longer-term "
+                          "supply contracts than automakers (Infineon CEO R. Ploss, Financial Times, 2021); no "
+                          "separate cover published. Range 5-40: low = the 2021 median of the key chips (RFI: "
+                          "medical-device makers among the users it names), the cover a shock meets when a shortage "
+                          "has drawn stocks; high = the 2019 median, no published figure above it",
+                    low=5.0, high=40.0),
     "automotive": V(14.0, "assumption: one two-week order cycle of chips held by automotive buyers under "
-                          "just-in-time ('You cannot run on a system [where] every two weeks you get an order', "
-                          "Bosch management board member H. Kroeger, CNBC, 26 Aug 2021), below the 40-day median "
-                          "of all chip users in 2019 (US Department of Commerce, RFI results, 25 Jan 2022: "
-                          "automakers among the respondents; in 2021 'even less in key industries'); Toyota's "
-                          "2-6 months held by its suppliers (Reuters, 8 Mar 2021) is the exception"),
+                          "just-in-time ('You cannot run on a system [where] every two weeks you get an order', Bosch "
+                          "management board member H. Kroeger, CNBC, 26 Aug 2021), below the median of all chip "
+                          f"users ({RFI}). Range 5-40: low = the 2021 median of the key chips, automakers being the "
+                          "first chip users the RFI names and 'even less in key industries'; high = the 2019 median "
+                          "of all chip users, automakers among them. Toyota's 2-6 months held by its suppliers under "
+                          "its business-continuity plan since 2011 (Reuters, N. Shirouzu, 8 Mar 2021) is one "
+                          "carmaker's exception, not the segment's average", low=5.0, high=40.0),
 })
 
 
