@@ -128,7 +128,7 @@ def _demand_measures(scenario: Scenario, coords: Coords, demand: np.ndarray, del
     Keys are ``(region, commodity, metric, partner)``, or with ``segments``
     ``(region, commodity, segment, metric, partner)``, a group per end-use segment.
     """
-    from ..results.series import demand_segments
+    from ..results.labelled import demand_segments
     prices = {c.id: c.price_usd for c in scenario.network.commodities}
     labels = demand_segments(scenario, coords) if segments else ("",) * len(coords.demand)
     groups = list(zip(coords.region["demand"], coords.commodity["demand"], labels))

@@ -18,13 +18,36 @@ from ..model._display import html_table, plural
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..model.scenario import Scenario
     from .ensemble import EnsembleResults
     from .series import Coords, Results
 
-__all__ = ["require_xarray", "results_dataset", "ensemble_dataset", "results_html", "header", "engine_words"]
+__all__ = ["demand_segments", "require_xarray", "results_dataset", "ensemble_dataset", "results_html", "header",
+           "engine_words"]
 
 _AXES = ("facility", "lane", "demand", "stock")
 _TOP_ROWS = 8   # rows of the largest shortfalls shown by the HTML summary
+
+
+def demand_segments(scenario: Scenario, coords: Coords) -> tuple[str, ...]:
+    """The end-use segment of each demand along the demand axis, ``""`` for a demand without one.
+
+    Chip buyers are split by end use (``Demand.segment``: automotive, industrial, electronics), so
+    a region and commodity alone do not name a demand; every table that lists demands carries
+    this as its ``segment`` column. An empty string rather than ``None`` keeps the rows in
+    pandas' group-bys and writes an empty CSV field.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(5), seed=0)
+    >>> dict(zip(res.coords.demand, demand_segments(res.scenario, res.coords)))["US.demand.logic_chip.automotive"]
+    'automotive'
+    >>> sorted(set(demand_segments(res.scenario, res.coords)))
+    ['', 'automotive', 'electronics', 'industrial']
+    """
+    segment = {d.id: d.segment or "" for d in scenario.network.demands}
+    return tuple(segment.get(ident, "") for ident in coords.demand)
 
 
 def require_xarray() -> Any:
@@ -38,7 +61,6 @@ def require_xarray() -> Any:
 
 
 def _axis_coords(coords: Coords, axes: set[str], scenario: Any) -> dict[str, Any]:
-    from .series import demand_segments
     out: dict[str, Any] = {}
     for axis in _AXES:
         if axis in axes:

@@ -20,6 +20,7 @@ import numpy as np
 from ..engines.variables import VARIABLES, variable_axes
 from ..model.scenario import Scenario
 from .archive import read_archive, save_results
+from .labelled import demand_segments
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,27 +35,6 @@ __all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results"
 #: Each recorded daily series and the axis it is labelled by (from the one table,
 #: :data:`supplychain.engines.variables.VARIABLES`).
 VARIABLE_AXES: dict[str, str] = variable_axes()
-
-
-def demand_segments(scenario: Scenario, coords: Coords) -> tuple[str, ...]:
-    """The end-use segment of each demand along the demand axis, ``""`` for a demand without one.
-
-    Chip buyers are split by end use (``Demand.segment``: automotive, industrial, electronics), so
-    a region and commodity alone do not name a demand; every table that lists demands carries
-    this as its ``segment`` column. An empty string rather than ``None`` keeps the rows in
-    pandas' group-bys and writes an empty CSV field.
-
-    Examples
-    --------
-    >>> from supplychain import load_baseline, simulate
-    >>> res = simulate(load_baseline().with_horizon(5), seed=0)
-    >>> dict(zip(res.coords.demand, demand_segments(res.scenario, res.coords)))["US.demand.logic_chip.automotive"]
-    'automotive'
-    >>> sorted(set(demand_segments(res.scenario, res.coords)))
-    ['', 'automotive', 'electronics', 'industrial']
-    """
-    segment = {d.id: d.segment or "" for d in scenario.network.demands}
-    return tuple(segment.get(ident, "") for ident in coords.demand)
 
 
 @dataclass(frozen=True, eq=False)
