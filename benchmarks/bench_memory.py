@@ -65,7 +65,7 @@ def mib(n: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40, help="runs of the SimPy engine (default 40)")
     parser.add_argument("--vector-runs", type=int, default=200, help="runs of the vector engine (default 200)")
     args = parser.parse_args()

@@ -67,7 +67,7 @@ def _measure(tree: str, n_runs: int, scenario: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("reference", nargs="?", help="the tree before (e.g. an unpacked `git archive main`)")
     parser.add_argument("--tree", default=THIS_TREE, help="the tree after (default: this one)")
     parser.add_argument("--runs", type=int, default=1000, help="runs timed per measurement")

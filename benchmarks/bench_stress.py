@@ -84,7 +84,7 @@ def measure(name: str, network: Network, check: bool, full_processes: bool) -> t
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--facilities", type=int, default=1000, help="size of the synthetic network (default 1000)")
     parser.add_argument("--no-check", action="store_true", help="skip the full LP on the synthetic network")
     args = parser.parse_args()

@@ -86,7 +86,7 @@ def run_case(case: str, n_runs: int, days: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10_000, metavar="N",
                         help="runs of the main case (default 10,000, the target's); the linearity cases use "
                              "N / 4 runs (runs), N runs of 182 days (horizon) and N / 20 runs of the 100- and "

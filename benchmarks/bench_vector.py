@@ -137,7 +137,7 @@ def horizon_and_chunks(baseline: Scenario, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="smaller ensembles and networks")
     parser.add_argument("--ten-k", action="store_true", help="only the 10,000-run check")

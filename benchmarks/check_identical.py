@@ -107,7 +107,7 @@ def _run(tree: str, case: str, path: str, quick: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("reference", nargs="?", help="the other source tree (e.g. an unpacked `git archive main`)")
     parser.add_argument("--tree", default=THIS_TREE, help="the tree checked (default: this one)")
     parser.add_argument("--tolerance", type=float, default=1e-12, help="largest relative difference allowed")

@@ -43,7 +43,7 @@ def main(horizon: int, out: str) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--horizon", type=int, default=365, help="days to simulate")
     parser.add_argument("--out", default=None, help="folder for the figure (default: a new temporary folder)")
     args = parser.parse_args()

@@ -173,7 +173,7 @@ def main(horizon: int, out: str | None) -> None:
     print(f"saved {out}/09_chip_shortage_2021.png" if out else "figure not written: --out DIR saves it")
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--horizon", type=int, default=365, help="days of 2021 to simulate (after 2020)")
     parser.add_argument("--out", default=None, help="folder for the figure (default: no figure)")
     main(**vars(parser.parse_args()))

@@ -58,7 +58,7 @@ def main(horizon, out, n_futures):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--horizon", type=int, default=HORIZON_DAYS, help="days to simulate")
     parser.add_argument("--out", default=".", help="folder for the plot and the table")
     parser.add_argument("--futures", type=int, default=None,

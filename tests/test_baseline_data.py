@@ -353,7 +353,7 @@ def test_baseline_simulation_stays_in_steady_state(baseline_year_des):
     res = baseline_year_des
     assert res.scenario == load_baseline(horizon_days=365) and res.engine == "des"
     summary = res.summary()
-    assert len(summary) == len({(d.region, d.commodity) for d in res.scenario.network.demands})
+    assert len(summary) == len({(d.region, d.commodity, d.segment) for d in res.scenario.network.demands})
     low = summary[summary["fill_rate"] < 0.99]
     assert low.empty, low.to_string()
     initial = np.asarray(res.initial_inventory, dtype=float)

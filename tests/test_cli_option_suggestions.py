@@ -15,3 +15,43 @@ def test_a_misspelt_option_names_the_close_match(capsys):
 def test_an_option_like_none_gets_no_guess(capsys):
     assert main(["run", "baseline", "--zzz", "1"]) == 2
     assert "did you mean" not in capsys.readouterr().err
+
+
+def test_an_abbreviated_option_is_refused_not_guessed(capsys):
+    # argparse would take --eng for --engine; a later --engine-threads would then change what it means.
+    assert main(["run", "baseline", "--eng", "vector", "--horizon", "5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["supplychain: error: unrecognized arguments: --eng vector; did you mean --engine? "
+                   "(see 'supplychain --help')"]
+
+
+def test_a_prefix_of_several_options_names_them(capsys):
+    assert main(["run", "baseline", "--r", "5"]) == 2
+    assert "did you mean --random-lead-times or --runs?" in capsys.readouterr().err
+
+
+def test_every_parser_of_the_command_refuses_abbreviations():
+    from supplychain.cli.app import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.choices)  # the subcommands
+    assert parser.allow_abbrev is False
+    assert all(child.allow_abbrev is False for child in subparsers.choices.values())
+
+
+def test_every_script_parser_refuses_abbreviations():
+    """Examples, tools and benchmarks are scripts too: each ArgumentParser says allow_abbrev=False."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    missing = []
+    for path in sorted(p for folder in ("examples", "tools", "benchmarks", "docs", "supplychain")
+                       for p in (root / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            if (isinstance(node, ast.Call) and getattr(name, "attr", getattr(name, "id", "")) == "ArgumentParser"
+                    and not any(k.arg == "allow_abbrev" and getattr(k.value, "value", None) is False
+                                for k in node.keywords)):
+                missing.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not missing, f"ArgumentParser without allow_abbrev=False: {missing}"

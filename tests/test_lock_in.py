@@ -107,6 +107,8 @@ def test_defaults_lock_chip_lanes_and_leave_others_free():
     # The table: processed mature-node wafers carry 1 - 0.2 locked; a commodity not listed carries none
     # (no lock array at all when no lane is locked).
     assert SECOND_SOURCE_SHARE["mature_wafer"] == 0.2
+    # Compound (GaAs/GaN) epiwafers are grown to one device maker's recipe: locked like silicon wafers.
+    assert SECOND_SOURCE_SHARE["compound_wafer"] == 0.2
     sp = compile_scenario(Scenario(locked_pair(second=None, commodity="mature_wafer"),
                                    horizon_days=3)).schedules.extras["sourcing"]
     np.testing.assert_allclose(sp.lock, [0.8, 0.8])

@@ -375,7 +375,7 @@ def _pct(x: float, ref: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     ap.add_argument("--scenario", action="append", help="scenario file(s), default: %s" % ", ".join(DEFAULT_SCENARIOS))
     ap.add_argument("--runs", type=int, default=16, help="runs for scenarios with random licence decisions")
     ap.add_argument("--check", action="store_true", help="only check that every assumption is in a group")

@@ -91,7 +91,7 @@ def run_case(kind: str, path: Path, timeout: float, memory_bytes: int) -> tuple[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1200, help="mutated scenario files (default 1200)")
     parser.add_argument("--first", type=int, default=0, help="seed of the first case (default 0)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per case before a hang")

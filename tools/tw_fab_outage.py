@@ -52,7 +52,7 @@ def _row(values: dict[str, float]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     ap.add_argument("--engine", default="vector")
     ap.add_argument("--horizon", type=int, default=730)
     ap.add_argument("--days", default="30,90,120,180")

@@ -387,7 +387,8 @@ def tw_fab_outage() -> None:
 if __name__ == "__main__":
     import argparse
 
-    argparse.ArgumentParser(description=__doc__.split("\n\n")[0] + " Runs every section (about half a minute).",
+    argparse.ArgumentParser(allow_abbrev=False,
+                            description=__doc__.split("\n\n")[0] + " Runs every section (about half a minute).",
                             formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     pass_through()
     input_tariff()

@@ -122,25 +122,34 @@ def _sum_groups(values: np.ndarray, keys: Sequence[tuple[str, ...]]) -> dict[tup
 
 
 def _demand_measures(scenario: Scenario, coords: Coords, demand: np.ndarray, delivered: np.ndarray,
-                     on_day: np.ndarray) -> dict[tuple[str, str, str, str], np.ndarray]:
-    """Per-run service of each demand group from per-run totals ``(R, D)``: key -> (R,)."""
+                     on_day: np.ndarray, segments: bool = False) -> dict[tuple[str, ...], np.ndarray]:
+    """Per-run service of each demand group from per-run totals ``(R, D)``: key -> (R,).
+
+    Keys are ``(region, commodity, metric, partner)``, or with ``segments``
+    ``(region, commodity, segment, metric, partner)``, a group per end-use segment.
+    """
+    from ..results.labelled import demand_segments
     prices = {c.id: c.price_usd for c in scenario.network.commodities}
-    groups = list(zip(coords.region["demand"], coords.commodity["demand"]))
+    labels = demand_segments(scenario, coords) if segments else ("",) * len(coords.demand)
+    groups = list(zip(coords.region["demand"], coords.commodity["demand"], labels))
     wanted, got_all, served = (_sum_groups(x, groups) for x in (demand, delivered, on_day))
-    out: dict[tuple[str, str, str, str], np.ndarray] = {}
-    for (region, com), want in wanted.items():
-        got = got_all[(region, com)]
+    out: dict[tuple[str, ...], np.ndarray] = {}
+    for (region, com, seg), want in wanted.items():
+        got = got_all[(region, com, seg)]
         short = np.maximum(want - got, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            fill = np.where(want > 0, served[(region, com)] / np.where(want > 0, want, 1.0), 1.0)
+            fill = np.where(want > 0, served[(region, com, seg)] / np.where(want > 0, want, 1.0), 1.0)
             rate = np.where(want > 0, got / np.where(want > 0, want, 1.0), 1.0)
         for name, value in zip(_DEMAND_METRICS, (want, got, short, short * prices[com], fill, rate)):
-            out[(region, com, name, "")] = value
+            out[(region, com, seg, name, "") if segments else (region, com, name, "")] = value
     return out
 
 
-def _measures(results: Results | EnsembleResults) -> dict[tuple[str, str, str, str], np.ndarray]:
+def _measures(results: Results | EnsembleResults, segments: bool = False) -> dict[tuple[str, ...], np.ndarray]:
     """Every compared quantity per run: key (region, commodity, metric, partner) -> (R,).
+
+    With ``segments`` the keys are ``(region, commodity, segment, metric, partner)``: demand
+    groups per end-use segment, and ``""`` for the trade metrics (per importing region).
 
     Daily results and ensemble summaries give the same numbers: an ensemble keeps per-run totals of
     demand and deliveries per demand and of flows (and their tariff and rerouting costs) per lane.
@@ -148,13 +157,14 @@ def _measures(results: Results | EnsembleResults) -> dict[tuple[str, str, str, s
     """
     co = results.coords
     if isinstance(results, EnsembleResults):
-        out = _demand_measures(results.scenario, co, results.demand, results.delivered, results.served_on_day)
+        out = _demand_measures(results.scenario, co, results.demand, results.delivered, results.served_on_day,
+                               segments)
         if results.lane_flow is None:
             return out
         flows = results.lane_flow
     else:
         out = _demand_measures(results.scenario, co, results.demand.sum(axis=1), results.delivered.sum(axis=1),
-                               results.arrays["served_on_day"].sum(axis=1))
+                               results.arrays["served_on_day"].sum(axis=1), segments)
         flows = results.flow.sum(axis=1)
     src, dst = zip(*(r.split(">") for r in co.region["lane"])) if co.lane else ((), ())
     foreign = [j for j in range(len(co.lane)) if src[j] != dst[j]]
@@ -178,6 +188,8 @@ def _measures(results: Results | EnsembleResults) -> dict[tuple[str, str, str, s
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[(region, com, metric, partner)] = np.where(total > 0, units / np.where(total > 0, total, 1.0),
                                                                np.nan)
+    if segments:  # trade is per importing region, not per buyer segment
+        out = {key if len(key) == 5 else (*key[:2], "", *key[2:]): value for key, value in out.items()}
     return out
 
 
@@ -241,7 +253,7 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
 
 def compare(first: Results | EnsembleResults | None = None, second: Results | EnsembleResults | None = None, /, *,
             baseline: Results | EnsembleResults | None = None,
-            shocked: Results | EnsembleResults | None = None) -> pd.DataFrame:
+            shocked: Results | EnsembleResults | None = None, segments: bool = False) -> pd.DataFrame:
     """Change per region and commodity from ``baseline`` to ``shocked`` (same network).
 
     Two ways to call it, the same table: ``compare(baseline, shocked)``, before then after (the
@@ -275,6 +287,12 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     give the same rows as daily results of the same seed (an ensemble loaded
     from an archive that predates lane totals has the demand metrics only).
 
+    With ``segments=True`` the demand metrics are per region, commodity and
+    end-use segment (chip buyers: automotive, industrial, electronics) and the
+    table has a ``segment`` column after ``commodity``, empty for demands
+    without a segment and for the trade metrics (what ``supplychain run --out``
+    writes as ``compare.csv``).
+
     Raises
     ------
     ValidationError
@@ -290,6 +308,9 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     >>> before, after = simulate(base, seed=3), simulate(base.with_horizon(10), seed=3)
     >>> compare(after, baseline=before).equals(compare(before, after))
     True
+    >>> t = compare(after, baseline=before, segments=True)
+    >>> t[(t.region == "US") & (t.commodity == "logic_chip") & (t.metric == "fill_rate")]["segment"].tolist()
+    ['automotive', 'electronics', 'industrial']
     """
     import pandas as pd
 
@@ -305,7 +326,7 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     if not paired:
         warnings.warn("compare: runs are not paired (different seed or number of runs); the change is a "
                       "difference of means and includes random noise", SimulationWarning, stacklevel=2)
-    before, after = _measures(baseline), _measures(shocked)
+    before, after = _measures(baseline, segments), _measures(shocked, segments)
     rows = []
     for key, b in before.items():
         if key not in after:  # a trade metric that an ensemble summary does not keep
@@ -314,10 +335,10 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
         se, lo, hi = paired_interval(b, a) if paired else (math.nan, math.nan, math.nan)
         rows.append((*key, float(np.nanmean(b)) if not np.isnan(b).all() else np.nan,
                      float(np.nanmean(a)) if not np.isnan(a).all() else np.nan, se, lo, hi))
-    table = pd.DataFrame(rows, columns=["region", "commodity", "metric", "partner", "baseline", "shocked",
-                                        "change_se", "change_lo", "change_hi"])
-    table.insert(6, "change", table["shocked"] - table["baseline"])
-    table = table.sort_values(["region", "commodity", "metric", "partner"], ignore_index=True)
+    labels = ["region", "commodity", *(["segment"] if segments else []), "metric", "partner"]
+    table = pd.DataFrame(rows, columns=[*labels, "baseline", "shocked", "change_se", "change_lo", "change_hi"])
+    table.insert(len(labels) + 2, "change", table["shocked"] - table["baseline"])
+    table = table.sort_values(labels, ignore_index=True)
     table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
                        unshocked=_is_unshocked_version(baseline.scenario, shocked.scenario))
     return table

@@ -403,7 +403,8 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
                   baseline: Results | None = None) -> list[str]:
     """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
-    ``compare`` is the table of :func:`~supplychain.analytics.compare.compare`, if any, and
+    ``compare`` is the table of :func:`~supplychain.analytics.compare.compare` (with ``segments=True``:
+    chip buyers per end-use segment, as in ``summary.csv``), if any, and
     ``baseline`` the unshocked runs it compared against: then ``baseline.npz`` too (as an ensemble
     writes its baseline's archive), and the plots show the change; with the built-in network also
     ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3), and ``cover.png``: days of stock cover
@@ -475,10 +476,11 @@ def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> st
     short = short.sort_values(["shortfall_usd", "p_shortfall"], ascending=False, kind="stable")
     lines = [f"Shortfall over {results.n_runs:,} run{'' if results.n_runs == 1 else 's'} (USD at reference prices):"]
     if len(short):
-        rows = [[str(r.region), str(r.commodity), _pct(r.p_shortfall, floor=False), _usd(r.shortfall_usd),
-                 _usd(r.shortfall_usd_p5), _usd(r.shortfall_usd_p50), _usd(r.shortfall_usd_p95)]
+        rows = [[str(r.region), str(r.commodity), str(r.segment), _pct(r.p_shortfall, floor=False),
+                 _usd(r.shortfall_usd), _usd(r.shortfall_usd_p5), _usd(r.shortfall_usd_p50), _usd(r.shortfall_usd_p95)]
                 for r in short.head(top).itertuples()]
-        lines += _table(["region", "commodity", "runs short", "mean", "5th pct", "median", "95th pct"], rows, 2)
+        lines += _table(["region", "commodity", "segment", "runs short", "mean", "5th pct", "median", "95th pct"],
+                        rows, 3)
         if len(short) > top:
             lines.append(f"... and {len(short) - top} more demands short in some run (shortfall.csv with --out).")
     total = table[table["region"] == "ALL"].iloc[0]
@@ -575,7 +577,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     phases = ["loading scenario", f"simulating {args.runs} run{'' if args.runs == 1 else 's'} on {args.engine}",
               "simulating the unshocked baseline", "comparing"]
     phases += ["writing outputs"] if args.out is not None else []
-    table = baseline = None
+    table = baseline = by_segment = None
     with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar, ExitStack() as stack:
         bar.step(phases[0])
         scenario = resolve_scenario(args.scenario)
@@ -606,7 +608,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             bar.step(phases[3])
             table = compare(baseline, results)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
-        text = _run_text(args, keep, results, table, shocked)
+            if args.out is not None or args.format != "table":
+                # Tables for other programs name each demand: chip buyers by their end-use segment.
+                by_segment = compare(baseline, results, segments=True)
+                by_segment.attrs["unshocked"] = True
+        text = _run_text(args, keep, results, table, shocked, by_segment)
         if args.format == "table":
             from .price_text import format_price_notes
             notes = format_price_notes(results, baseline)
@@ -636,9 +642,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 print(describe_files(files, args.out, results), file=sys.stderr)
             bar.step(phases[-1])
             # Everything, compare.csv included, lands in one step: an interrupt leaves nothing.
-            names = (write_outputs(results, args.out, compare=table, baseline=baseline)  # type: ignore[arg-type]
-                     if keep == "series" else write_summary(results, args.out, compare=table,  # type: ignore[arg-type]
-                                                            baseline=baseline))  # type: ignore[arg-type]
+            write = write_outputs if keep == "series" else write_summary
+            names = write(results, args.out, compare=by_segment, baseline=baseline)  # type: ignore[operator, arg-type]
     print(text)
     if args.out is not None and not args.quiet:
         from .impact_text import NOTHING_LOST
@@ -665,11 +670,15 @@ def _cover_band_text(args: argparse.Namespace, scenario: Scenario, results: Resu
 
 
 def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleResults,
-              table: pd.DataFrame | None, shocked: bool) -> str:
-    """What ``run`` prints: the change against the baseline (or the summary), in the chosen format."""
+              table: pd.DataFrame | None, shocked: bool, by_segment: pd.DataFrame | None = None) -> str:
+    """What ``run`` prints: the change against the baseline (or the summary), in the chosen format.
+
+    ``by_segment`` is ``table`` with demand rows per end-use segment (``compare(..., segments=True)``):
+    what ``--format csv|json|markdown`` prints, so that each row names one group of buyers.
+    """
     from ..analytics.compare import format_changes
     if args.format != "table":
-        shown = table if table is not None else results.summary()
+        shown = by_segment if by_segment is not None else table if table is not None else results.summary()
         return render(shown, args.format).rstrip("\n")
     mode = _mode_line(keep, args, results)
     head = _run_head(results) + ("\n" + mode if mode else "")
@@ -747,7 +756,15 @@ class _OneLineParser(argparse.ArgumentParser):
 
     argparse prints the whole usage block before the error; the CLI's promise is one line on stderr
     and a non-zero exit for any bad input. Subcommand parsers inherit the class.
+
+    Abbreviated long options are refused (``allow_abbrev=False``): ``--eng`` for ``--engine``
+    would silently change meaning the day another option starting ``--eng`` is added, so a
+    script must spell options out, and a shortened one gets "did you mean".
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     #: Every option of every subcommand (set by :func:`build_parser`), for "did you mean" on a misspelt one.
     known_options: tuple[str, ...] = ()
@@ -763,9 +780,12 @@ class _OneLineParser(argparse.ArgumentParser):
         import difflib
         for word in message.split(":", 1)[1].split():
             if word.startswith("--"):
-                close = difflib.get_close_matches(word.split("=", 1)[0], self.known_options, n=1, cutoff=0.75)
+                given = word.split("=", 1)[0]
+                # A shortened option (abbreviations are refused) is completed when only one option starts so.
+                starts = [option for option in self.known_options if option.startswith(given)]
+                close = starts or difflib.get_close_matches(given, self.known_options, n=1, cutoff=0.75)
                 if close:
-                    return f"; did you mean {close[0]}?"
+                    return f"; did you mean {' or '.join(close[:3])}?"
         return ""
 
 
@@ -817,7 +837,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "TW and ROW under tariffs, export controls and disruptions.")
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="show the version and whether compiled loops (Numba) are used, and exit")
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument("--quiet", action="store_true", help="no progress bar or status messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:

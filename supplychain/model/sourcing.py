@@ -47,11 +47,19 @@ QUALIFICATION_DAYS: dict[str, int] = {
 #:   multi-foundry sourcing spread only after the 2021-22 shortage (TrendForce, 14 Dec 2023: fabless
 #:   customers diversify across foundries and ask for global validation of lines). Sensitivity in
 #:   docs/assumptions.md.
+#: - compound-semiconductor substrates and epitaxial wafers (``compound_wafer``): 0.2, the same
+#:   ASSUMPTION as the silicon wafers, for the same reason: an epiwafer is grown to one device maker's
+#:   layer recipe and qualified with its process, and the trade runs on exclusive, long contracts:
+#:   a primary relationship with one device maker is often 60-70 % of an epiwafer supplier's output,
+#:   and second-tier suppliers meet a "glass ceiling" (Strategy Analytics, Markets for SI GaAs
+#:   Epitaxial Substrates 2004-2009, press release 19 Oct 2005); IQE became the exclusive supplier of
+#:   all of RFMD's MBE epiwafers under a seven-year supply agreement (Strategy Analytics, 'IQE expands
+#:   epiwafer presence', 4 Feb 2013). No published share of dual-sourced volume.
 #: - every other commodity (memory to JEDEC standards, minerals, materials, cells): 1,
 #:   no lock-in (diverted volume moves at once to incumbents with spare capacity).
 SECOND_SOURCE_SHARE: dict[str, float] = {"mature_wafer": 0.2, "mature_idm_wafer": 0.2, "logic_wafer": 0.2,
                                          "mature_chip": 0.2, "mature_idm_chip": 0.2, "logic_chip": 0.2,
-                                         "compound_chip": 0.2, "default": 1.0}
+                                         "compound_chip": 0.2, "compound_wafer": 0.2, "default": 1.0}
 
 #: Days of waiting beyond transport a buyer accepts before it cancels what its supplier would not
 #: ship in time (ASSUMPTIONS). Semiconductors: 90, the rise of the average chip lead time from about

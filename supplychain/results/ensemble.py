@@ -21,7 +21,7 @@ import numpy as np
 from .._validation import check_known
 from ..model.scenario import Scenario
 from .archive import read_ensemble_archive, save_ensemble
-from .series import Coords, coords_from_json, summary_table
+from .series import Coords, coords_from_json, demand_segments, summary_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -185,7 +185,7 @@ class EnsembleResults:
         return self.bands[series][:, :, self.band_groups.index(group)]
 
     def summary(self) -> pd.DataFrame:
-        """Demand, delivered, fill rate, delivery rate, cycle service level and shortfall per region and commodity.
+        """Demand, delivered, fill rates, cycle service level and shortfall per region, commodity and segment.
 
         The same columns as :meth:`Results.summary <supplychain.results.Results.summary>`
         (means over runs), plus ``fill_rate_p5`` and ``fill_rate_p95``: the
@@ -200,12 +200,12 @@ class EnsembleResults:
     def shortfall_summary(self, percentiles: tuple[float, ...] = (5.0, 50.0, 95.0)) -> pd.DataFrame:
         """Distribution over runs of each demand's shortfall, in units and USD, and the chance of any.
 
-        One row per region and commodity (demands of a region and commodity
-        summed in each run): ``unit``, ``runs``, ``p_shortfall`` (share of runs
-        whose shortfall exceeds :data:`SHORTFALL_TOLERANCE` of demand), the
+        One row per region, commodity and end-use ``segment`` (empty for
+        demands without one; demands of one group summed in each run):
+        ``unit``, ``runs``, ``p_shortfall`` (share of runs whose shortfall exceeds :data:`SHORTFALL_TOLERANCE` of demand), the
         mean shortfall in units and USD, and its percentiles over runs
         (``shortfall_p5`` ..., ``shortfall_usd_p5`` ...). A last row,
-        ``ALL``/``ALL``, gives the same for the total in USD (``p_shortfall``:
+        ``ALL``/``ALL``/``ALL``, gives the same for the total in USD (``p_shortfall``:
         runs with any shortfall anywhere).
 
         Examples
@@ -215,8 +215,8 @@ class EnsembleResults:
         >>> ens = simulate(synthetic_scenario(10, horizon_days=30), engine="vector", n_runs=40, seed=1,
         ...                keep="summary")
         >>> t = ens.shortfall_summary()
-        >>> list(t.columns[:6]), t.iloc[-1]["region"]
-        (['region', 'commodity', 'unit', 'runs', 'p_shortfall', 'shortfall'], 'ALL')
+        >>> list(t.columns[:7]), t.iloc[-1]["region"]
+        (['region', 'commodity', 'segment', 'unit', 'runs', 'p_shortfall', 'shortfall'], 'ALL')
         >>> bool((t["shortfall_usd_p5"] <= t["shortfall_usd_p95"]).all())
         True
         """
@@ -225,16 +225,18 @@ class EnsembleResults:
         net = self.scenario.network
         prices = {c.id: c.price_usd for c in net.commodities}
         units = {c.id: c.unit for c in net.commodities}
-        keys = list(zip(self.coords.region["demand"], self.coords.commodity["demand"]))
+        keys = list(zip(self.coords.region["demand"], self.coords.commodity["demand"],
+                        demand_segments(self.scenario, self.coords)))
         groups = sorted(set(keys))
         member = np.array([[key == g for g in groups] for key in keys], dtype=float).reshape(len(keys), len(groups))
         demand, short = self.demand @ member, np.maximum(self.demand - self.delivered, 0.0) @ member
-        usd = short * np.array([prices[c] for _, c in groups])
+        usd = short * np.array([prices[c] for _, c, _ in groups])
         hit = short > SHORTFALL_TOLERANCE * demand
 
-        def row(region: str, commodity: str, unit: str, units_: np.ndarray | None, money: np.ndarray,
-                any_hit: np.ndarray) -> dict[str, object]:
-            out: dict[str, object] = {"region": region, "commodity": commodity, "unit": unit, "runs": self.n_runs,
+        def row(region: str, commodity: str, segment: str, unit: str, units_: np.ndarray | None,
+                money: np.ndarray, any_hit: np.ndarray) -> dict[str, object]:
+            out: dict[str, object] = {"region": region, "commodity": commodity, "segment": segment, "unit": unit,
+                                      "runs": self.n_runs,
                                       "p_shortfall": float(any_hit.mean()),
                                       "shortfall": float(units_.mean()) if units_ is not None else np.nan}
             for p in percentiles:
@@ -244,8 +246,8 @@ class EnsembleResults:
                 out[f"shortfall_usd_p{p:g}"] = float(np.percentile(money, p))
             return out
 
-        rows = [row(r, c, units[c], short[:, g], usd[:, g], hit[:, g]) for g, (r, c) in enumerate(groups)]
-        rows.append(row("ALL", "ALL", "USD", None, usd.sum(axis=1), hit.any(axis=1)))
+        rows = [row(r, c, s, units[c], short[:, g], usd[:, g], hit[:, g]) for g, (r, c, s) in enumerate(groups)]
+        rows.append(row("ALL", "ALL", "ALL", "USD", None, usd.sum(axis=1), hit.any(axis=1)))
         return pd.DataFrame(rows)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -304,7 +306,9 @@ class EnsembleResults:
         """Per-run totals ``(run, demand_id)`` and bands ``(quantile, date, group)`` as an :class:`xarray.Dataset`.
 
         Variables: ``total_demand``, ``total_delivered``, ``total_served_on_day``,
-        ``stockout_days``, ``fill_rate`` and ``band_<series>`` for each band.
+        ``stockout_days``, ``fill_rate`` and ``band_<series>`` for each band; each
+        demand is labelled by ``demand_region``, ``demand_commodity`` and
+        ``demand_segment`` (its end use, empty for demands without one).
         Needs the optional extra: ``pip install "supplychain[xarray]"``.
 
         Examples

@@ -18,13 +18,36 @@ from ..model._display import html_table, plural
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..model.scenario import Scenario
     from .ensemble import EnsembleResults
     from .series import Coords, Results
 
-__all__ = ["require_xarray", "results_dataset", "ensemble_dataset", "results_html", "header", "engine_words"]
+__all__ = ["demand_segments", "require_xarray", "results_dataset", "ensemble_dataset", "results_html", "header",
+           "engine_words"]
 
 _AXES = ("facility", "lane", "demand", "stock")
 _TOP_ROWS = 8   # rows of the largest shortfalls shown by the HTML summary
+
+
+def demand_segments(scenario: Scenario, coords: Coords) -> tuple[str, ...]:
+    """The end-use segment of each demand along the demand axis, ``""`` for a demand without one.
+
+    Chip buyers are split by end use (``Demand.segment``: automotive, industrial, electronics), so
+    a region and commodity alone do not name a demand; every table that lists demands carries
+    this as its ``segment`` column. An empty string rather than ``None`` keeps the rows in
+    pandas' group-bys and writes an empty CSV field.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(5), seed=0)
+    >>> dict(zip(res.coords.demand, demand_segments(res.scenario, res.coords)))["US.demand.logic_chip.automotive"]
+    'automotive'
+    >>> sorted(set(demand_segments(res.scenario, res.coords)))
+    ['', 'automotive', 'electronics', 'industrial']
+    """
+    segment = {d.id: d.segment or "" for d in scenario.network.demands}
+    return tuple(segment.get(ident, "") for ident in coords.demand)
 
 
 def require_xarray() -> Any:
@@ -37,7 +60,7 @@ def require_xarray() -> Any:
     return xarray
 
 
-def _axis_coords(coords: Coords, axes: set[str]) -> dict[str, Any]:
+def _axis_coords(coords: Coords, axes: set[str], scenario: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for axis in _AXES:
         if axis in axes:
@@ -45,6 +68,8 @@ def _axis_coords(coords: Coords, axes: set[str]) -> dict[str, Any]:
             out[dim] = list(coords.labels(axis))
             out[f"{axis}_region"] = (dim, list(coords.region[axis]))
             out[f"{axis}_commodity"] = (dim, list(coords.commodity[axis]))
+            if axis == "demand":  # chip buyers are split by end use: region and commodity do not name them
+                out["demand_segment"] = (dim, list(demand_segments(scenario, coords)))
     return out
 
 
@@ -71,7 +96,8 @@ def results_dataset(res: Results, variables: str | list[str] | None = None) -> A
         check_known(name, axes_of, "variable", "Results.to_xarray")
     data = {name: (("run", "date", f"{axes_of[name]}_id"), np.asarray(res.values(name))) for name in names}
     coords = {"run": np.arange(res.n_runs), "date": _dates(res.scenario, res.n_days),
-              "day": ("date", np.arange(res.n_days)), **_axis_coords(res.coords, {axes_of[n] for n in names})}
+              "day": ("date", np.arange(res.n_days)), **_axis_coords(res.coords, {axes_of[n] for n in names},
+                                                                           res.scenario)}
     return xr.Dataset(data, coords=coords, attrs=_attrs(res))
 
 
@@ -86,7 +112,7 @@ def ensemble_dataset(ens: EnsembleResults) -> Any:
         data[f"band_{name}"] = (("quantile", "date", "group"), np.asarray(arr))
     coords = {"run": np.arange(ens.n_runs), "date": _dates(ens.scenario, ens.n_days),
               "day": ("date", np.arange(ens.n_days)), "quantile": list(ens.quantiles),
-              "group": list(ens.band_groups), **_axis_coords(ens.coords, {"demand"})}
+              "group": list(ens.band_groups), **_axis_coords(ens.coords, {"demand"}, ens.scenario)}
     return xr.Dataset(data, coords=coords, attrs={**_attrs(ens), "bands_exact": int(ens.bands_exact)})
 
 
@@ -133,7 +159,7 @@ def results_html(res: Results | EnsembleResults, kind: str) -> str:
             ("demands short", f"{(table['shortfall_usd'] > 0).sum()} of {len(table)}")]
     footer = ""
     if len(worst):
-        cols = ["region", "commodity", "fill_rate", "shortfall", "shortfall_usd"]
+        cols = ["region", "commodity", "segment", "fill_rate", "shortfall", "shortfall_usd"]
         footer = ("<p>Largest shortfalls</p>"
                   + worst[cols].to_html(index=False, float_format=lambda v: f"{v:,.4g}", escape=True))
     return html_table(kind, rows, footer=footer)

@@ -20,6 +20,7 @@ import numpy as np
 from ..engines.variables import VARIABLES, variable_axes
 from ..model.scenario import Scenario
 from .archive import read_archive, save_results
+from .labelled import demand_segments
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
     from ..impact.table import IOTable
     import xarray
 
-__all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results", "coords_from_json"]
+__all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results", "coords_from_json",
+           "demand_segments"]
 
 #: Each recorded daily series and the axis it is labelled by (from the one table,
 #: :data:`supplychain.engines.variables.VARIABLES`).
@@ -255,8 +257,9 @@ class Results:
     def to_dataframe(self, variables: str | list[str] | None = None) -> pd.DataFrame:
         """Long, tidy table: one row per run, day, variable and item.
 
-        Columns: ``run, day, date, variable, id, region, commodity, value``.
-        By default every recorded variable (:attr:`variables`); any name of
+        Columns: ``run, day, date, variable, id, region, commodity, segment, value``;
+        ``segment`` is a demand's end use (:func:`demand_segments`), empty for
+        other items and for demands without one. By default every recorded variable (:attr:`variables`); any name of
         :data:`VARIABLE_AXES` may be asked for (``released`` and ``destroyed``
         are zeros when not recorded). One name may be given as a string.
 
@@ -278,6 +281,7 @@ class Results:
             axis = VARIABLE_AXES[name]
             arr = self.values(name)
             r, t, n = arr.shape
+            segments = demand_segments(self.scenario, self.coords) if axis == "demand" else ("",) * n
             frames.append(pd.DataFrame({
                 "run": np.repeat(np.arange(r), t * n),
                 "day": np.tile(np.repeat(np.arange(t), n), r),
@@ -286,18 +290,30 @@ class Results:
                 "id": np.tile(np.array(self.coords.labels(axis), dtype=object), r * t),
                 "region": np.tile(np.array(self.coords.region[axis], dtype=object), r * t),
                 "commodity": np.tile(np.array(self.coords.commodity[axis], dtype=object), r * t),
+                "segment": np.tile(np.array(segments, dtype=object), r * t),
                 "value": arr.reshape(-1),
             }))
         return pd.concat(frames, ignore_index=True)
 
     def summary(self) -> pd.DataFrame:
-        """Demand, delivered, fill rates, cycle service level and shortfall per region and commodity.
+        """Demand, delivered, fill rates, cycle service level and shortfall per region, commodity and segment.
 
-        Means over runs. ``fill_rate`` is the type-2 fill rate (served from
-        stock on the day of demand / demand), ``delivery_rate`` counts late
+        One row per region, commodity and end-use ``segment`` (empty for
+        demands without one: every demand but the chip buyers'). Means over
+        runs. ``fill_rate`` is the type-2 fill rate (served from stock on the
+        day of demand / demand), ``delivery_rate`` counts late
         (backlogged) deliveries too, ``cycle_service_level`` is the share of
         days without a stockout. Shortfall is demand minus delivered over the
         horizon, in units and in USD at the commodity's reference price.
+
+        Examples
+        --------
+        >>> from supplychain import load_baseline, simulate
+        >>> table = simulate(load_baseline().with_horizon(5), seed=0).summary()
+        >>> list(table.columns[:4])
+        ['region', 'commodity', 'segment', 'unit']
+        >>> table[(table.region == "US") & (table.commodity == "logic_chip")]["segment"].tolist()
+        ['automotive', 'electronics', 'industrial']
         """
         from ..engines.summary import stockouts
 
@@ -370,7 +386,8 @@ class Results:
         Each variable has dimensions ``(run, date, <axis>_id)``, where the
         axis is ``facility``, ``lane``, ``demand`` or ``stock``
         (:data:`VARIABLE_AXES`); every axis carries ``<axis>_region`` and
-        ``<axis>_commodity`` coordinates, and ``day`` numbers the dates. Needs
+        ``<axis>_commodity`` coordinates (the demand axis ``demand_segment`` too,
+        empty for demands without an end-use segment), and ``day`` numbers the dates. Needs
         the optional extra: ``pip install "supplychain[xarray]"``.
 
         Parameters
@@ -388,6 +405,8 @@ class Results:
         ('run', 'date')
         >>> bool((ds["delivered"].groupby("demand_region").sum() >= 0).all())
         True
+        >>> str(ds["demand_segment"].sel(demand_id="US.demand.logic_chip.automotive").item())
+        'automotive'
         """
         from .labelled import results_dataset
         return results_dataset(self, variables)
@@ -486,7 +505,8 @@ def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray, delive
     Returns
     -------
     table : pandas.DataFrame
-        One row per region and commodity: ``unit``, mean ``demand`` and
+        One row per region, commodity and end-use ``segment`` (``""`` for a
+        demand without one): ``unit``, mean ``demand`` and
         ``delivered``, ``fill_rate`` (type 2: served from stock on the day of
         demand / demand), ``delivery_rate`` (delivered, late included / demand),
         ``cycle_service_level`` (share of days without a stockout, averaged
@@ -498,16 +518,18 @@ def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray, delive
 
     prices = {c.id: c.price_usd for c in scenario.network.commodities}
     units = {c.id: c.unit for c in scenario.network.commodities}
-    keys = pd.MultiIndex.from_arrays([coords.region["demand"], coords.commodity["demand"]],
-                                     names=["region", "commodity"])
-    per_run_demand = pd.DataFrame(demand.T, index=keys).groupby(level=[0, 1], sort=True).sum()
-    per_run_delivered = pd.DataFrame(delivered.T, index=keys).groupby(level=[0, 1], sort=True).sum()
-    per_run_served = pd.DataFrame(served_on_day.T, index=keys).groupby(level=[0, 1], sort=True).sum()
-    per_run_csl = pd.DataFrame(1.0 - stockout_days.T / n_days, index=keys).groupby(level=[0, 1], sort=True).mean()
+    keys = pd.MultiIndex.from_arrays([coords.region["demand"], coords.commodity["demand"],
+                                      demand_segments(scenario, coords)],
+                                     names=["region", "commodity", "segment"])
+    levels = [0, 1, 2]
+    per_run_demand = pd.DataFrame(demand.T, index=keys).groupby(level=levels, sort=True).sum()
+    per_run_delivered = pd.DataFrame(delivered.T, index=keys).groupby(level=levels, sort=True).sum()
+    per_run_served = pd.DataFrame(served_on_day.T, index=keys).groupby(level=levels, sort=True).sum()
+    per_run_csl = pd.DataFrame(1.0 - stockout_days.T / n_days, index=keys).groupby(level=levels, sort=True).mean()
     demand_g, delivered_g = per_run_demand.to_numpy(), per_run_delivered.to_numpy()
     served_g = per_run_served.to_numpy()
     table = per_run_demand.index.to_frame(index=False)
-    table.insert(2, "unit", table["commodity"].map(units))
+    table.insert(3, "unit", table["commodity"].map(units))
     table["demand"] = demand_g.mean(axis=1)
     table["delivered"] = delivered_g.mean(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

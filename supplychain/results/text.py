@@ -40,7 +40,9 @@ def run_head(results: Results | EnsembleResults) -> str:
 def format_summary(results: Results | EnsembleResults) -> str:
     """The summary table of ``results`` (``results.summary()``) as plain text, as ``supplychain run`` prints it.
 
-    One row per region and commodity: demand, delivered, fill rate, delivery
+    One row per region, commodity and end-use segment (blank for demands
+    without one; chip buyers are split into automotive, industrial and
+    electronics): demand, delivered, fill rate, delivery
     rate, days in stock, shortfall in units and in US dollars, in the one
     number format of every table (no scientific notation), ending with the
     total shortfall.
@@ -65,13 +67,13 @@ def format_summary(results: Results | EnsembleResults) -> str:
     'Total shortfall: $0'
     """
     table = results.summary()
-    headers = ["region", "commodity", "unit", "demand", "delivered", "fill rate", "delivery rate",
+    headers = ["region", "commodity", "segment", "unit", "demand", "delivered", "fill rate", "delivery rate",
                "days in stock", "shortfall", "shortfall USD"]
-    rows = [[str(r["region"]), str(r["commodity"]), str(r["unit"]), format_units(r["demand"]),
+    rows = [[str(r["region"]), str(r["commodity"]), str(r["segment"]), str(r["unit"]), format_units(r["demand"]),
              format_units(r["delivered"]), format_percent(r["fill_rate"]), format_percent(r["delivery_rate"]),
              format_percent(r["cycle_service_level"]), format_units(r["shortfall"]), format_usd(r["shortfall_usd"])]
             for r in table.to_dict("records")]
     legend = ("fill rate: demand served from stock on the day it arose; delivery rate: delivered by the "
               "horizon, late backorders included; days in stock: share of days without a stockout.")
     total = f"Total shortfall: {format_usd(float(table['shortfall_usd'].sum()))}"
-    return "\n".join([run_head(results), ""] + format_columns(headers, rows, n_left=3) + ["", legend, total])
+    return "\n".join([run_head(results), ""] + format_columns(headers, rows, n_left=4) + ["", legend, total])

@@ -660,7 +660,11 @@ CMP_DEVICE_SRC = frozen({
 CMP_WAFER_VALUE = V(0.15, "assumption: substrates and epiwafers 15% of device value; compound substrates were "
                           "0.82 bn USD in 2007 (Yole Developpement, Compound Semiconductor Materials report, via "
                           "Compound Semiconductor, 2008) against GaAs devices alone at 3.7 bn USD (Strategy Analytics, "
-                          "2009) plus LEDs, so substrates are under a fifth of device value; epiwafers add to them")
+                          "2009) plus LEDs, so substrates are under a fifth of device value; GaAs substrates alone "
+                          "were 0.20 bn USD in 2019, 37% of it for RF (Yole Developpement, GaAs wafer and epiwafer "
+                          "market, June 2020): 0.074 bn USD, under 1% of the 8.0 bn USD of GaAs devices above, "
+                          "so most of the 15% is epitaxy (merchant epiwafers; LED epi grown in the LED chip plant), "
+                          "for which no published market size was found")
 
 
 def _device_split(gallium_split: dict[str, float]) -> tuple[dict[str, dict[str, float]], str]:
