@@ -108,12 +108,14 @@ def test_a_rounding_residue_of_an_order_is_no_order_in_either_engine():
 
 
 def test_flagship_with_price_feedback_agrees_to_day_124():
-    # The flagship with price feedback, seed 1: on day 124 two buyers of magnets sat at their
+    # The flagship with price feedback, seed 1: on day 124 two input stocks of TW's new memory fab
+    # (high-purity HF, its TW lane receiving what JP's and CN's divert; litho tools) sat at their
     # order-up-to level; the SimPy engine ordered 7e-15 and 6e-11, the vector engine nothing, and the
-    # recorded shares differed (0.984 against 0.300). ``on_order`` of a buyer whose pipeline has emptied
-    # is a rounding residue of a running total that held 4e5 units (the engines sum it in different
-    # orders: about 1e-9 either side of 0 after day 93, beyond this horizon's reach only in that stock),
-    # so it is compared against the largest value each stock held.
+    # recorded shares differed (0.984 against 0.300 on the TW HF lane). ``on_order`` of a buyer whose
+    # pipeline has emptied is a rounding residue of a sum that held 4e5 units (the vector engine keeps a
+    # running total of what is in transit per buyer, the SimPy engine sums its lanes: about 1e-9 either
+    # side of 0 from day 93 on, in the new mature fab's litho-tool stock only), so it is compared against
+    # the largest value each stock held.
     s = dataclasses.replace(sc.load_example("taiwan_blockade_magnets"), price_feedback=True, horizon_days=125)
     a, b = sc.simulate(s, engine="des", seed=1), sc.simulate(s, engine="vector", seed=1)
     assert set(a.arrays) == set(b.arrays)
