@@ -330,6 +330,9 @@ def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_fac
     np.maximum(q, 0.0, out=q)
     if not _all_one(order_factor):
         q *= order_factor
+    # A rounding residue of the level less the position is no order (§5.6): the engines sum the
+    # position in different orders, and the applied share divides by the order (§5.6.6).
+    q[q <= _sourcing.ORDER_TOLERANCE * _sourcing.spec(c).buyer_flow] = 0.0
     return q
 
 

@@ -44,7 +44,7 @@ State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait",
            "queued", "planned_extra", "split_orders", "OrderLoops", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
-           "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE",
+           "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -62,6 +62,11 @@ INPUT_REF_TOLERANCE = 1e-9
 #: is left of them when the whole order went elsewhere or was not placed is a rounding residue, and
 #: weights normalised by it would be ratios of rounding errors.
 SHARE_TOLERANCE = 1e-9
+
+#: An order of at most this part of the buyer's steady inflow is none (docs/model.md §5.6): with the
+#: position at its order-up-to level the order is a difference of near-equal sums, a rounding residue
+#: whose sign and size depend on the order of summation, and the applied share divides by it (§5.6.6).
+ORDER_TOLERANCE = 1e-9
 
 #: Adjustment time, in days, of the wait buyers plan with (first-order smoothing of the quoted
 #: wait, docs/model.md §5.6.5; an assumption listed in docs/assumptions.md).

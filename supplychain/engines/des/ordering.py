@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from .run import Run
 
 __all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review",
-           "LATE_TOLERANCE", "REACH_TOLERANCE", "SHARE_TOLERANCE", "EXPECTED_WAIT_DAYS"]
+           "LATE_TOLERANCE", "REACH_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
+           "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
 LATE_TOLERANCE = 1e-9
@@ -45,6 +46,9 @@ REACH_TOLERANCE = 1e-9
 #: Applied shares of a buyer summing to at most this count as none applied (§5.6.5): a rounding
 #: residue of an order that went elsewhere or was not placed is no basis for weights.
 SHARE_TOLERANCE = 1e-9
+#: An order of at most this part of the buyer's steady inflow is none (§5.6): at the order-up-to level
+#: the order is a rounding residue of the position's sum, and the applied share divides by it (§5.6.6).
+ORDER_TOLERANCE = 1e-9
 #: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
 EXPECTED_WAIT_DAYS = 30.0
 _INF = float("inf")
@@ -365,7 +369,9 @@ def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bo
 def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> float:  # type: ignore[no-untyped-def]
     """The buyer's order at ``position`` with its levels shifted by ``extra`` (§5.6)."""
     if position <= lay.reorder[b] + extra:
-        return max(lay.order_up_to[b] + extra - position, 0.0) * factor
+        order = max(lay.order_up_to[b] + extra - position, 0.0) * factor
+        # A rounding residue of the level less the position is no order (§5.6).
+        return order if order > ORDER_TOLERANCE * lay.buyer_flow[b] else 0.0
     return 0.0
 
 
