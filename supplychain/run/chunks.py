@@ -36,7 +36,7 @@ from .._progress import progress_bar
 from ..compile.compiler import Compiled
 from ..engines import jit
 from ..engines.summary import BAND_SERIES, LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
-from .pool import LocalPool, local_pool
+from .pool import LocalPool, Once, local_pool
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes", "ensemble_work",
            "used_compiled_loops", "SharedWorkers", "reuse_workers"]
@@ -250,6 +250,17 @@ def reuse_workers() -> Iterator[SharedWorkers]:
         shared.close()
 
 
+def _once_each(submit: Callable[..., Any]) -> Callable[..., Any]:
+    """``submit(fn, compiled, *args)`` on a local pool, each compiled scenario sent to a worker once (:class:`.pool.Once`)."""
+    sent: dict[int, Once] = {}
+
+    def send(fn: Callable[..., Any], compiled: Compiled, *args: Any) -> Any:
+        if id(compiled) not in sent:  # the Once holds the scenario, so its id is not reused meanwhile
+            sent[id(compiled)] = Once(compiled)
+        return submit(fn, sent[id(compiled)], *args)
+    return send
+
+
 @contextmanager
 def _submitter(executor: Any, c: Compiled, use_processes: bool) -> Iterator[Callable[..., Any]]:
     """A ``submit(fn, compiled, *args)`` for the chosen executor, shut down afterwards if ours."""
@@ -257,10 +268,10 @@ def _submitter(executor: Any, c: Compiled, use_processes: bool) -> Iterator[Call
         yield lambda fn, *args: _Deferred(fn, args)
     elif executor is None and _SHARED:
         with _SHARED[-1].borrow() as submit:
-            yield submit
+            yield _once_each(submit)
     elif executor is None:
         with local_pool(_WORKERS, _mp_context()) as submit:
-            yield submit
+            yield _once_each(submit)
     elif _is_dask_client(executor):
         remote = executor.scatter(c, broadcast=True)
         yield lambda fn, _c, *args: executor.submit(fn, remote, *args, pure=False, retries=2)
