@@ -69,3 +69,16 @@ def test_an_ensemble_on_worker_processes_sends_its_scenario_once_per_worker_with
         assert np.array_equal(getattr(inline, name), getattr(pooled, name)), name
     for name, band in inline.bands.items():
         assert np.array_equal(band, pooled.bands[name]), name
+
+
+def test_the_next_task_is_sent_as_soon_as_a_result_arrives():
+    # A worker never waits for the caller to use the result it just returned.
+    from supplychain.run.pool import LocalPool
+    pool = LocalPool(1, multiprocessing.get_context("fork"))
+    try:
+        first, second = pool.submit(pow, 2, 3), pool.submit(pow, 2, 4)
+        assert first.result() == 8
+        assert pool.workers[0].task is second and not pool.queue
+        assert second.result() == 16
+    finally:
+        pool.close()

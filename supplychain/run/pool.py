@@ -271,6 +271,9 @@ class LocalPool:
         task.done = True
         if reply[0]:
             task.value = reply[1]
+            # The next task goes out now, not after the caller has used this result (an ensemble copies each
+            # chunk's summaries into its own arrays, tens of ms): the worker would wait meanwhile.
+            self._dispatch()
         else:
             task.error = reply[1]
             if reply[2]:
