@@ -82,3 +82,22 @@ def test_the_next_task_is_sent_as_soon_as_a_result_arrives():
         assert second.result() == 16
     finally:
         pool.close()
+
+
+def test_default_chunks_on_workers_are_near_equal_and_a_multiple_of_the_workers(monkeypatch):
+    from supplychain.run.chunks import _even_bounds
+    for n_runs, size in [(10_000, 108), (1_000, 113), (7, 2), (3, 100), (1, 5)]:
+        bounds = _even_bounds(n_runs, size, 2)
+        sizes = [hi - lo for lo, hi in bounds]
+        assert bounds[0][0] == 0 and bounds[-1][1] == n_runs
+        assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+        assert max(sizes) <= size and max(sizes) - min(sizes) <= 1
+        assert len(bounds) % 2 == 0 or len(bounds) == n_runs
+    # Same bits as in-process chunks of another size.
+    c = compile_scenario(load_baseline(random_lead_times=True, horizon_days=20))
+    seqs = run_seed_sequences(2, 9)
+    inline = run_ensemble(c, seqs, engine="vector", keep="summary", chunk_size=4)
+    monkeypatch.setattr(chunks, "uses_processes", lambda *a: True)
+    pooled = run_ensemble(c, seqs, engine="vector", keep="summary")
+    for name in ("demand", "delivered", "lane_flow", "value_added_loss"):
+        assert np.array_equal(getattr(inline, name), getattr(pooled, name)), name
