@@ -19,6 +19,14 @@ queue:
   kills the workers and closes the pipes; the exception propagates
   unchanged. Workers are daemons, so they never outlive the parent's exit.
 
+An argument wrapped in :class:`Once` (the compiled scenario every chunk of an
+ensemble takes) is pickled to a worker once: the worker keeps the last one it
+got, and later tasks to that worker carry only its key. Pickling a compiled
+baseline takes about 40 ms and unpickling 30 ms, paid per chunk (about a
+hundred chunks for 10,000 runs) while the worker waited for its next task,
+and each chunk then built its per-scenario caches (samplers, sourcing tables)
+anew for a fresh copy.
+
 Implements docs/model.md §7.2 (seeds): executors never change a run's draws.
 """
 
@@ -33,7 +41,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-__all__ = ["LocalPool", "local_pool", "WorkerDied"]
+__all__ = ["LocalPool", "local_pool", "WorkerDied", "Once"]
 
 #: Seconds a worker gets to exit after its last task before it is killed.
 _GRACE_S = 2.0
@@ -42,6 +50,57 @@ _CAN_MASK = hasattr(signal, "pthread_sigmask")
 
 class WorkerDied(RuntimeError):
     """A worker process ended without returning its task's result (killed, out of memory)."""
+
+
+class Once:
+    """An argument a :class:`LocalPool` sends to each worker once: later tasks to that worker reuse its copy.
+
+    Each worker keeps the last :class:`Once` value it received (one), so a
+    run of tasks that share one (an ensemble's chunks and their compiled
+    scenario) pickles it once per worker. The value must not change while
+    tasks use it (the worker's copy would not see the change).
+
+    Examples
+    --------
+    >>> import multiprocessing
+    >>> table = Once(list(range(1000)))
+    >>> with local_pool(2, multiprocessing.get_context()) as submit:
+    ...     tasks = [submit(sum, table) for _ in range(4)]
+    ...     [t.result() for t in tasks]
+    [499500, 499500, 499500, 499500]
+    """
+
+    _count = 0
+
+    def __init__(self, value: Any) -> None:
+        Once._count += 1
+        self.key = Once._count
+        self.value = value
+
+
+class _Kept:
+    """In a task sent to a worker: the :class:`Once` value with this key, which the worker already holds."""
+
+    def __init__(self, key: int) -> None:
+        self.key = key
+
+
+def _resolve(args: tuple[Any, ...], held: list[Any]) -> tuple[Any, ...]:
+    """A worker's task arguments with :class:`Once` and :class:`_Kept` replaced by their values.
+
+    ``held`` is ``[key, value]`` of the last :class:`Once` received, updated here.
+    """
+    out = []
+    for a in args:
+        if isinstance(a, Once):
+            held[:] = [a.key, a.value]
+            a = a.value
+        elif isinstance(a, _Kept):
+            if held[0] != a.key:  # the parent's record of what this worker holds is wrong: a bug, never a guess
+                raise RuntimeError(f"a worker was sent a value it does not hold (key {a.key}, holds {held[0]})")
+            a = held[1]
+        out.append(a)
+    return tuple(out)
 
 
 class _RemoteTraceback(Exception):
@@ -63,6 +122,7 @@ def _work(conn: Connection, parent_end: Connection) -> None:
     # A forked worker holds a copy of the parent's end of its pipe; closing it lets recv() see
     # EOF once the parent has gone, however the parent ended.
     parent_end.close()
+    held: list[Any] = [None, None]
     while True:
         try:
             task = conn.recv()
@@ -72,7 +132,7 @@ def _work(conn: Connection, parent_end: Connection) -> None:
             return
         fn, args = task
         try:
-            reply: tuple[Any, ...] = (True, fn(*args))
+            reply: tuple[Any, ...] = (True, fn(*_resolve(args, held)))
         except Exception as exc:  # noqa: BLE001 - any error of the task goes back to the parent, which raises it
             reply = (False, exc, traceback.format_exc())
         try:
@@ -119,6 +179,21 @@ class _Worker:
         self.conn, self.child = context.Pipe()
         self.process = context.Process(target=_work, args=(self.child, self.conn), daemon=True)
         self.task: _Task | None = None
+        #: Key of the last :class:`Once` value sent to this worker (which it holds).
+        self.holds: int | None = None
+
+    def send(self, task: _Task) -> None:
+        """Send ``task``, with a :class:`Once` argument this worker already holds replaced by its key."""
+        args, holds = [], self.holds
+        for a in task.args:
+            if isinstance(a, Once):
+                if a.key == holds:
+                    a = _Kept(a.key)
+                else:
+                    holds = a.key
+            args.append(a)
+        self.conn.send((task.fn, tuple(args)))
+        self.task, self.holds = task, holds
 
     def start(self) -> None:
         self.process.start()
@@ -170,8 +245,7 @@ class LocalPool:
     def _dispatch(self) -> None:
         for worker in self.workers:
             if worker.task is None and self.queue:
-                worker.task = self.queue.popleft()
-                worker.conn.send((worker.task.fn, worker.task.args))
+                worker.send(self.queue.popleft())
 
     def wait(self, task: _Task) -> None:
         """Run tasks (keeping every worker busy) until ``task`` is done."""
@@ -197,6 +271,9 @@ class LocalPool:
         task.done = True
         if reply[0]:
             task.value = reply[1]
+            # The next task goes out now, not after the caller has used this result (an ensemble copies each
+            # chunk's summaries into its own arrays, tens of ms): the worker would wait meanwhile.
+            self._dispatch()
         else:
             task.error = reply[1]
             if reply[2]:
