@@ -138,21 +138,26 @@ def input_tariff() -> None:
 
 #: Every shock type of ``supplychain.model.shocks`` with the market where its importing (or affected) region's
 #: price is read, the exporter's (or supplying region's) market, and the expected signs (+1 up, -1 down, 0
-#: within 1 % of the reference). A mine or refinery cut off from buyers abroad cuts its price; a maker of
-#: manufactured goods (magnets included) sheds output at the reference; sales lost within a seller's normal
-#: output stock over the restocking year (a small share of its sales) go into stock (docs/model.md §5.9, lost sales).
+#: within 1 % of the reference). A mine or refinery cut off from buyers abroad first idles the capacity it
+#: already left idle, then cuts its price by the sales it loses beyond that; China's gallium refiners run far
+#: below their capacity (Argus, 22 Jan 2021: 300-320 t made against about 650 t/yr), so under China's own
+#: controls its price is expected not to rise ("not up") rather than to fall (China's domestic price fell 9 %
+#: in August 2023 and stood 8 % above its 1 August level by 18 October, Reuters/SMM; the model misses the first
+#: month's dip). A maker of manufactured goods (magnets included) sheds output at the reference; sales lost
+#: within a seller's normal output stock over the restocking year (a small share of its sales) go into stock
+#: (docs/model.md §5.9, lost sales).
 NOT_UP = -2  # expected: not above the reference by more than 0.1 % (a tariff's ex-duty index; input costs falling)
 
 
 def direction_cases() -> list[tuple[str, object, str, str, int, str, int]]:
     ban = ExportControl(exporter="CN", commodity="gallium", mode="ban", start=20)
     return [
-        ("export ban (mineral)", ban, "gallium", "JP", +1, "CN", -1),
+        ("export ban (mineral)", ban, "gallium", "JP", +1, "CN", NOT_UP),
         ("export licensing (mineral)", ExportControl(exporter="CN", commodity="gallium", mode="licence", start=20),
-         "gallium", "JP", +1, "CN", -1),
+         "gallium", "JP", +1, "CN", NOT_UP),
         ("export quota (mineral)", ExportControl(exporter="CN", commodity="gallium", mode="quota", start=20,
                                                  quota_per_period=2.0e3, period_days=30),
-         "gallium", "JP", +1, "CN", -1),
+         "gallium", "JP", +1, "CN", NOT_UP),
         ("tariff (mineral, small)", Tariff(importer="US", commodity="gallium", exporter="CN", rate=0.25,
                                                  start=20), "gallium", "US", 0, "CN", NOT_UP),
         ("tariff (magnets, made)", Tariff(importer="US", commodity="ndfeb_magnet", exporter="CN", rate=0.25, start=20),
@@ -179,7 +184,7 @@ def direction_cases() -> list[tuple[str, object, str, str, int, str, int]]:
                                                      lead_time_multiplier=3.0), "graphite_spherical", "JP", +1,
          "CN", NOT_UP),
         ("stockpile release", StockpileRelease(start=20, region="JP", commodity="gallium", days_of_cover=180,
-                                               release_below_cover_days=120), "gallium", "JP", -1, "CN", -1),
+                                               release_below_cover_days=120), "gallium", "JP", -1, "CN", NOT_UP),
         ("safety stock raised", SafetyStockChange(start=20, region="KR", commodity="cam", cover_days=90.0),
          "cam", "KR", +1, "CN", 0),
     ]
