@@ -181,7 +181,10 @@ def _save_figures(results: Results, folder: Path, baseline: Results | None = Non
 def _save_prices(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
     """``prices.png``: scarcity prices of the commodities whose prices moved most, and who pays."""
     from ..plotting.prices import moved_commodities, plot_prices, plot_who_pays
-    commodities = moved_commodities(results, 3) or _headline_commodities(results, None, 1)
+    # The largest move in value (chips rising 10 % cost buyers more than a small ore market doubling) and the
+    # largest moves of the index, three panels in all.
+    ranked = moved_commodities(results, 1, by="value") + moved_commodities(results, 3)
+    commodities = list(dict.fromkeys(ranked))[:3] or _headline_commodities(results, None, 1)
     fig, axes = _grid(len(commodities) + 1, 2, (5.2, 3.6))
     for ax, commodity in zip(axes, commodities):
         plot_prices(results, commodity, ax=ax)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .._validation import check_known, fail
+from .._validation import check_choice, check_known, fail
 from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays
 from ..results.daily import require_daily
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
@@ -66,8 +66,20 @@ def _market_prices(results: Results, commodity: str, caller: str) -> tuple[tuple
     return regions, values / reference if reference > 0 else np.ones_like(values)
 
 
-def moved_commodities(results: Results, n: int = 4) -> list[str]:
-    """The ``n`` commodities whose price index moved furthest from 1 in any market, run or day.
+def moved_commodities(results: Results, n: int = 4, *, by: str = "index") -> list[str]:
+    """The ``n`` commodities whose prices moved most.
+
+    Parameters
+    ----------
+    results : Results
+        Daily results with prices.
+    n : int
+        How many commodities, at most.
+    by : {"index", "value"}
+        ``"index"``: furthest from the reference in log terms (a small market that doubles ranks
+        first). ``"value"``: the value that moved, each market's index-days away from the
+        reference times what its buyers receive a day at reference prices, summed over the
+        commodity's markets, so a 10 % rise of chips outranks a doubling of an ore that few buy.
 
     Examples
     --------
@@ -77,15 +89,32 @@ def moved_commodities(results: Results, n: int = 4) -> list[str]:
     []
     """
     require_daily(results, "moved_commodities", _PRICE_INSTEAD)
+    check_choice(by, ("index", "value"), "by", "moved_commodities")
     coords = results.coords
     price = results.values("price")
     reference = {c.id: c.price_usd for c in results.scenario.network.commodities}
     ref = np.array([reference[k] for k in coords.commodity["stock"]])
     with np.errstate(divide="ignore", invalid="ignore"):
-        move = np.abs(np.log(np.where(ref > 0, price / np.where(ref > 0, ref, 1.0), 1.0))).max(axis=(0, 1))
+        ratio = np.where(ref > 0, price / np.where(ref > 0, ref, 1.0), 1.0)
     best: dict[str, float] = {}
-    for k, m in zip(coords.commodity["stock"], move):
-        best[k] = max(best.get(k, 0.0), float(m))
+    if by == "index":
+        move = np.abs(np.log(ratio)).max(axis=(0, 1))
+        for k, m in zip(coords.commodity["stock"], move):
+            best[k] = max(best.get(k, 0.0), float(m))
+    else:
+        # Value moved: each market's days away from its reference, times what its buyers receive a day at
+        # reference prices (arrivals on the lanes into its region), summed over the commodity's markets.
+        received: dict[tuple[str, str], float] = {}
+        for k, lane_regions, x in zip(coords.commodity["lane"], coords.region["lane"],
+                                      results.values("arrivals").mean(axis=(0, 1))):
+            key = (k, lane_regions.split(">")[-1])
+            received[key] = received.get(key, 0.0) + float(x) * reference[k]
+        days_away = np.abs(ratio - 1.0).sum(axis=1).mean(axis=0)
+        seen: set[tuple[str, str]] = set()
+        for k, region, m in zip(coords.commodity["stock"], coords.region["stock"], days_away):
+            if (k, region) not in seen:
+                seen.add((k, region))
+                best[k] = best.get(k, 0.0) + float(m) * received.get((k, region), 0.0)
     ranked = sorted((k for k, m in best.items() if m > 1e-9), key=lambda k: (-best[k], k))
     return ranked[:n]
 
