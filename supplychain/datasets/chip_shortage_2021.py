@@ -3,8 +3,8 @@
 Inputs from sources, none fitted. 2020 first: the mature chips demanded in each quarter are what fabs made,
 UMC's utilisation (93, 98, 97, 99 %) over 2019's 88.5 %; automakers' follow their quarterly output (Q2 -70 %
 US, -59 % Europe, IHS Markit), the other buyers take the rest (+14 to +28 %: work from home and restocking,
-UMC's reports). 2021: +17 % over 2019 for every buyer (US Department of Commerce, results of its semiconductor
-supply chain request for information, the RFI, Jan 2022); fabs at full (+13 %), none added; 5 days at packagers,
+UMC's reports). 2021: +17 % over 2019 for every buyer (US Department of Commerce, Results from the Semiconductor
+Supply Chain Request for Information, 25 Jan 2022: the RFI); fabs at full (+13 %), none added; 5 days at packagers,
 fabs, users x own cover/40 (RFI: a median of 40 days in 2019, under 5 in 2021). Texas storm (15 Feb, 6 weeks,
 30 % of US mature fabs); Renesas Naka fire (an IDM, 19 Mar-17 Apr, full output by 24 Jun); Malaysia's
 lockdown (Jun-Sep, 30 % of ROW's back end).
@@ -60,7 +60,7 @@ CHIPS, WAFERS = MATURE[::2], MATURE[1::2]
 LEAN_DAYS = 5.0
 #: The 2025 baseline's mature fabs run at about 75 % of capacity (the baseline's fab utilisation).
 RUN = 0.75
-#: 2021 demand for chips over 2019's: +17 % (US Commerce RFI, 25 Jan 2022).
+#: 2021 demand for chips over 2019's: median demand up to 17 % above 2019's (US Commerce RFI, 25 Jan 2022).
 DEMAND = 1.17
 #: UMC's mean foundry utilisation in 2019: 83, 88, 91, 92 % by quarter (UMC quarterly results, 2019).
 UTILISATION_2019 = 0.885
