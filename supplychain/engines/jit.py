@@ -48,7 +48,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from ..errors import ValidationError
-from . import _jit_kernels
+from . import _jit_kernels, _jit_sourcing
 
 __all__ = ["MIN_WORK", "MODES", "ENV", "mode", "available", "loaded", "kernels_for"]
 
@@ -100,7 +100,9 @@ def _kernels() -> SimpleNamespace | None:
     if _loaded is None and not _failed:
         try:
             with _interrupt_after():
-                _loaded = _jit_kernels.compile_loops()
+                loops = _jit_kernels.compile_loops()
+                _jit_sourcing.add_loops(loops)
+                _loaded = loops
         except ImportError:
             _failed = True
     return _loaded

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 from ..compile.rules.sourcing import ALLOCATION_CODE, SourcingSpec
+from . import _jit_sourcing
 from . import restart as _restart
 from .sums import sum_into
 
@@ -462,6 +463,10 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
             orders = q[:, c.lane_buyer] * share
             np.minimum(orders, c.lane_capacity, out=orders)
         return orders
+    if fused is not None and filed is None and wait_lic is None:
+        placed = fused.diverted(c, s, sp, q, share, h, owes, plain, held)
+        if placed is not None:
+            return placed
     m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
     np.maximum(m, 0.0, out=m)
     s.diverted[...] = m
@@ -504,13 +509,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         diverted = _sum(c, free_l, "buyer")
     qualified = sp.incumbent | (t >= s.seek_day[:, c.lane_buyer] + sp.qualify_days)
     full = h >= 1.0
-    capacity = c.capacity if s.capacity_today is None else s.capacity_today
-    if s.cold is not None:
-        # Capacity still cold is not spare: only the part its restart ramp gives back today (§5.4.2).
-        capacity = capacity.copy()
-        capacity[:, s.cold.facilities] *= _restart.cold_fraction(s.cold, s.day)
-    # What a supplier can make today is also limited by the inputs it has and has coming (§5.7).
-    spare = np.maximum(np.minimum(capacity, input_rate(c, s)) - s.throughput, 0.0)[:, c.lane_origin]
+    spare = _spare(c, s)[:, c.lane_origin]
     weight = np.where(qualified & full & (m <= 0.0), spare, 0.0)
     total = _sum(c, weight, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -575,6 +574,18 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     return placed + alt2
 
 
+def _spare(c: Compiled, s: State) -> np.ndarray:
+    """Each supplier's spare capacity today, (R, F): what it can make less its throughput, at least 0 (§5.6.6)."""
+    capacity = c.capacity if s.capacity_today is None else s.capacity_today
+    if s.cold is not None:
+        # Capacity still cold is not spare: only the part its restart ramp gives back today (§5.4.2).
+        capacity = capacity.copy()
+        capacity[:, s.cold.facilities] *= _restart.cold_fraction(s.cold, s.day)
+    # What a supplier can make today is also limited by the inputs it has and has coming (§5.7).
+    spare: np.ndarray = np.maximum(np.minimum(capacity, input_rate(c, s)) - s.throughput, 0.0)
+    return spare
+
+
 class OrderLoops:
     """Fused passes of ordering (an interface): the inventory position, and the day's orders when nothing is diverted.
 
@@ -589,6 +600,56 @@ class OrderLoops:
                  backlog: np.ndarray) -> np.ndarray | None:
         """Each buyer's position (R, B) as :func:`.kernel.place_orders` works it out before licences, or ``None``."""
         raise NotImplementedError
+
+    #: The compiled loops (:mod:`.jit`), set by the engine; :meth:`diverted` uses their ``split_diverted``.
+    kernels: Any = None
+
+    def diverted(self, c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray, h: np.ndarray,
+                 owes: np.ndarray | None, plain: np.ndarray | None, held: bool) -> np.ndarray | None:
+        """:func:`split_orders` on a day some lane is diverted, without licence rules in play, as one compiled
+        loop (:func:`._jit_sourcing.split_diverted`, the same bits), or ``None`` (then NumPy does it).
+
+        Writes ``s.diverted``, ``s.diverted_any``, ``s.seek_day``, ``s.locked`` and
+        ``s.share_applied`` as the NumPy path does; returns the orders (R, L).
+        """
+        fn = getattr(self.kernels, "split_diverted", None)
+        if fn is None:
+            return None
+        ok = getattr(self, "_diverted_ok", None)
+        if ok is None:
+            ok = self._diverted_ok = _jit_sourcing.lane_order_sums(c.sum_by_buyer, c.lane_buyer, c.n_buyers)
+        n_runs = q.shape[0] if q.ndim == 2 else 0
+        if not ok or n_runs == 0 or s.diverted.shape != (n_runs, c.n_lanes) or s.seek_day.dtype != np.float64:
+            return None
+        if sp.lock is not None and s.locked is None:
+            s.locked = np.zeros((n_runs, c.n_lanes), order="F")
+        placed = np.empty((n_runs, c.n_lanes), order="F")
+        applied = np.empty((n_runs, c.n_lanes), order="F")
+        lock = sp.lock is not None
+        none_l, none_2 = np.zeros(0), np.zeros((0, 0))
+        shape = (n_runs, c.n_lanes)
+        any_diverted = fn(
+            _ro(np.broadcast_to(q, q.shape).T), _ro(np.broadcast_to(share, shape).T), _ro(np.broadcast_to(h, shape).T),
+            s.diverted.T, _ro(sp.step), _ro(sp.lasting), _ro(_intp(c.lane_buyer)), _ro(_intp(c.lane_origin)),
+            c.n_buyers, held, s.locked.T if s.locked is not None else none_2, _ro(sp.buyer_flow),
+            lock, _ro(sp.lock if lock else none_l), _ro(sp.port_days if lock else none_l), _ro(sp.incumbent),
+            _ro(sp.qualify_days), s.seek_day.T, float(s.day), _ro(_spare(c, s).T), _ro(np.asarray(c.lane_capacity, float)),
+            owes is not None, _ro(owes.T if owes is not None else np.zeros((0, 0), dtype=bool)),
+            _ro(plain.T if plain is not None else none_2), placed.T, applied.T)
+        s.diverted_any = bool(any_diverted)
+        s.share_applied = applied
+        return placed
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    """A read-only view of ``a`` (the compiled loop takes one type of each input)."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+def _intp(a: np.ndarray) -> np.ndarray:
+    return a if a.dtype == np.intp else a.astype(np.intp)
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
