@@ -41,14 +41,14 @@ def add_loops(loops: SimpleNamespace) -> None:
     import numba
 
     options = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
-    # Every array is passed as a read-only view of any layout (inputs) or a writable one (state and outputs),
-    # so that one signature serves broadcast rows, transposes and the engine's runs-last arrays.
+    # Lane parameters are read-only views of any layout; (lanes or buyers, runs) arrays are runs-last, C-contiguous
+    # seen transposed (read-only for inputs), so that the compiler knows their inner stride.
     f1 = numba.types.Array(numba.float64, 1, "A", readonly=True)
     b1 = numba.types.Array(numba.boolean, 1, "A", readonly=True)
     i1 = numba.types.Array(numba.intp, 1, "A", readonly=True)
-    f2 = numba.types.Array(numba.float64, 2, "A", readonly=True)
-    b2 = numba.types.Array(numba.boolean, 2, "A", readonly=True)
-    w2 = numba.float64[:, :]
+    f2 = numba.types.Array(numba.float64, 2, "C", readonly=True)
+    b2 = numba.types.Array(numba.boolean, 2, "C", readonly=True)
+    w2 = numba.float64[:, ::1]
     signature = numba.boolean(f2, f2, f2, w2, f1, f1, i1, i1, numba.intp, numba.boolean, w2, f1, numba.boolean,
                               f1, f1, b1, f1, w2, numba.float64, f2, f1, numba.boolean, b2, f2, w2, w2)
     loops.split_diverted = numba.njit([signature], **options)(split_diverted)

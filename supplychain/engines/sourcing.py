@@ -200,7 +200,12 @@ def supplier_wait(c: Compiled, s: State, day: int | None = None) -> tuple[np.nda
     """
     assert s.owed is not None
     sp = spec(c)
-    rate, restart = _quote(c, s, sp, s.day if day is None else day)
+    return _wait(c, s, sp, *_quote(c, s, sp, s.day if day is None else day))
+
+
+def _wait(c: Compiled, s: State, sp: SourcingSpec, rate: np.ndarray,
+          restart: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`supplier_wait` with the suppliers' quote (:func:`_quote`) given: it does not depend on the backlog."""
     owed = _ahead(c, s, sp)
     rate_l = rate[:, c.lane_origin]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -267,7 +272,8 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
     dead = s.capacity_today is not None and _quiet(s, s.day).any()
     if not dead and not s.owed.any():
         return None, None
-    wait, restart = supplier_wait(c, s)
+    quote = _quote(c, s, sp, s.day)
+    wait, restart = _wait(c, s, sp, *quote)
     bare = ~_stocked(c, s)[:, c.lane_origin]
     late = (wait > 0) & (wait >= sp.patience * (1.0 - LATE_TOLERANCE)) & bare
     over = (wait > sp.patience) & bare
@@ -275,7 +281,7 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             keep = np.nan_to_num((sp.patience - restart) / (wait - restart), nan=0.0, posinf=1.0, neginf=0.0)
         s.owed *= np.where(over, np.clip(keep, 0.0, 1.0), 1.0)
-        wait, _ = supplier_wait(c, s)
+        wait, _ = _wait(c, s, sp, *quote)  # the quote is the same: cancelling changes only what is owed
     return wait, late
 
 
@@ -628,14 +634,18 @@ class OrderLoops:
         lock = sp.lock is not None
         none_l, none_2 = np.zeros(0), np.zeros((0, 0))
         shape = (n_runs, c.n_lanes)
+        if not (s.diverted.flags.f_contiguous and s.seek_day.flags.f_contiguous
+                and (s.locked is None or s.locked.flags.f_contiguous)):
+            return None
         any_diverted = fn(
-            _ro(np.broadcast_to(q, q.shape).T), _ro(np.broadcast_to(share, shape).T), _ro(np.broadcast_to(h, shape).T),
+            _runs_last(q), _runs_last(np.broadcast_to(share, shape)), _runs_last(np.broadcast_to(h, shape)),
             s.diverted.T, _ro(sp.step), _ro(sp.lasting), _ro(_intp(c.lane_buyer)), _ro(_intp(c.lane_origin)),
             c.n_buyers, held, s.locked.T if s.locked is not None else none_2, _ro(sp.buyer_flow),
             lock, _ro(sp.lock if lock else none_l), _ro(sp.port_days if lock else none_l), _ro(sp.incumbent),
-            _ro(sp.qualify_days), s.seek_day.T, float(s.day), _ro(_spare(c, s).T), _ro(np.asarray(c.lane_capacity, float)),
-            owes is not None, _ro(owes.T if owes is not None else np.zeros((0, 0), dtype=bool)),
-            _ro(plain.T if plain is not None else none_2), placed.T, applied.T)
+            _ro(sp.qualify_days), s.seek_day.T, float(s.day), _runs_last(_spare(c, s)),
+            _ro(np.asarray(c.lane_capacity, float)), owes is not None,
+            _runs_last(owes if owes is not None else np.zeros((0, 0), dtype=bool)),
+            _runs_last(plain if plain is not None else none_2), placed.T, applied.T)
         s.diverted_any = bool(any_diverted)
         s.share_applied = applied
         return placed
@@ -646,6 +656,11 @@ def _ro(a: np.ndarray) -> np.ndarray:
     v = a.view()
     v.flags.writeable = False
     return v
+
+
+def _runs_last(a: np.ndarray) -> np.ndarray:
+    """``a`` (R, n) as a read-only C-contiguous (n, R) view: its transpose, copied to runs-last memory if need be."""
+    return _ro(np.asfortranarray(a).T)
 
 
 def _intp(a: np.ndarray) -> np.ndarray:
