@@ -49,7 +49,9 @@ def add_loops(loops: SimpleNamespace) -> None:
     f2 = numba.types.Array(numba.float64, 2, "C", readonly=True)
     b2 = numba.types.Array(numba.boolean, 2, "C", readonly=True)
     w2 = numba.float64[:, ::1]
-    signature = numba.boolean(f2, f2, f2, w2, f1, f1, i1, i1, numba.intp, numba.boolean, w2, f1, numba.boolean,
+    row = numba.types.Array(numba.float64, 2, "A", readonly=True)  # the day's shares: often a lane row broadcast
+    # over runs (stride 0), passed as it is
+    signature = numba.boolean(f2, row, f2, w2, f1, f1, i1, i1, numba.intp, numba.boolean, w2, f1, numba.boolean,
                               f1, f1, b1, f1, w2, numba.float64, f2, f1, numba.boolean, b2, f2, w2, w2)
     loops.split_diverted = numba.njit([signature], **options)(split_diverted)
 

@@ -638,7 +638,7 @@ class OrderLoops:
                 and (s.locked is None or s.locked.flags.f_contiguous)):
             return None
         any_diverted = fn(
-            _runs_last(q), _runs_last(np.broadcast_to(share, shape)), _runs_last(np.broadcast_to(h, shape)),
+            _runs_last(q), _ro(np.broadcast_to(share, shape).T), _runs_last(np.broadcast_to(h, shape)),
             s.diverted.T, _ro(sp.step), _ro(sp.lasting), _ro(_intp(c.lane_buyer)), _ro(_intp(c.lane_origin)),
             c.n_buyers, held, s.locked.T if s.locked is not None else none_2, _ro(sp.buyer_flow),
             lock, _ro(sp.lock if lock else none_l), _ro(sp.port_days if lock else none_l), _ro(sp.incumbent),
