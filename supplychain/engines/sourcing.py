@@ -231,11 +231,19 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
                   | (code == ALLOCATION_CODE["recent"]))
     flow = sp.lane_flow if s.recent is None else s.recent  # each lane's history: steady, or its recent record
     within = np.where(by_history, owed < flow, (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
-    rank = np.zeros(c.n_lanes, dtype=np.int64) if sp.value_rank is None else sp.value_rank
+    if sp.value_rank is None:
+        # One tier, every lane in it: the loop below without its selections of a tier's lanes (the same values).
+        ahead = _sum(c, owed, "origin")[:, c.lane_origin]
+        if within.any():
+            part = (np.minimum(owed, flow) if by_history is True or (np.ndim(by_history) == 0 and by_history)
+                    else np.where(by_history, np.minimum(owed, flow), np.where(sp.incumbent, owed, 0.0)))
+            ahead = np.where(within, _sum(c, part, "origin")[:, c.lane_origin], ahead)
+        return ahead
+    rank = sp.value_rank
     ahead = np.zeros_like(owed)
     for tier in range(sp.n_tiers):
         mine = rank == tier
-        everything = owed if sp.value_rank is None else np.where(rank <= tier, owed, 0.0)
+        everything = np.where(rank <= tier, owed, 0.0)
         ahead = np.where(mine, _sum(c, everything, "origin")[:, c.lane_origin], ahead)
         first = within & mine
         if first.any():
