@@ -447,8 +447,9 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     buyer still applies), in proportion to what each diverts; the rest is not
     placed (the buyer orders again the next day).
 
-    ``fused``: a loop for the day nothing is diverted (:class:`OrderLoops`, the
-    same bits), else NumPy.
+    ``fused``: compiled loops (:class:`OrderLoops`, the same bits) for the day
+    nothing is diverted and, without licence rules in play, for the days some
+    lane is (:meth:`OrderLoops.diverted`); else NumPy.
     """
     assert s.diverted is not None and s.seek_day is not None and s.throughput is not None
     h = allow if late is None else np.where(late, 0.0, allow)
