@@ -618,6 +618,7 @@ class OrderLoops:
 
     #: The compiled loops (:mod:`.jit`), set by the engine; :meth:`diverted` uses their ``split_diverted``.
     kernels: Any = None
+    _diverted_ok: bool | None = None  # whether the scenario's buyer sums suit the loop (checked once)
 
     def diverted(self, c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray, h: np.ndarray,
                  owes: np.ndarray | None, plain: np.ndarray | None, held: bool) -> np.ndarray | None:
@@ -630,7 +631,7 @@ class OrderLoops:
         fn = getattr(self.kernels, "split_diverted", None)
         if fn is None:
             return None
-        ok = getattr(self, "_diverted_ok", None)
+        ok = self._diverted_ok
         if ok is None:
             ok = self._diverted_ok = _jit_sourcing.lane_order_sums(c.sum_by_buyer, c.lane_buyer, c.n_buyers)
         n_runs = q.shape[0] if q.ndim == 2 else 0
