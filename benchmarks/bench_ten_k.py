@@ -18,6 +18,13 @@ script, the ratios that show linearity:
   (:func:`synthetic.peer_scenario`), 500 runs each (linear: their ratio of
   lanes, the unit every rule passes over).
 
+* shocked: README's quick-start ensemble (CN bans gallium and crude gallium
+  exports from 2025-03-01 on the random-lead baseline, ``--shocked N`` runs,
+  200 by default) against the same number of unshocked runs: runs per CPU
+  second of each and their ratio. Once a buyer diverts, every day takes the
+  re-sourcing path of :func:`supplychain.engines.sourcing.split_orders` and the
+  patience tests, so a shocked run costs more than an unshocked one.
+
 Ratios are given on CPU time, which other work on a shared machine disturbs
 less than wall time (both are printed). ``--runs N`` scales every case
 (N, N / 4 and N / 20 runs) for a quicker check.
@@ -51,6 +58,8 @@ def probe(case: str, n_runs: int, days: int) -> None:
     from supplychain.engines import jit
     if case == "baseline":
         scenario = load_baseline(random_lead_times=True)
+    elif case == "ban":
+        scenario = quick_start_ban()
     else:
         from synthetic import peer_scenario
         scenario = peer_scenario(int(case))
@@ -70,6 +79,13 @@ def probe(case: str, n_runs: int, days: int) -> None:
         "facilities": len(scenario.network.facilities), "lanes": len(scenario.network.lanes),
         "days": scenario.horizon_days, "runs": n_runs, "fill_rate": float(res.fill_rate.mean()),
         "exact_bands": bool(res.bands_exact), "compiled_loops": jit.loaded()}))
+
+
+def quick_start_ban():  # type: ignore[no-untyped-def]
+    """README's quick start: the random-lead baseline with CN's gallium export ban from 2025-03-01."""
+    from supplychain import ExportControl, load_baseline
+    ban = [ExportControl(exporter="CN", commodity=k, mode="ban", start="2025-03-01") for k in ("gallium", "gallium_crude")]
+    return load_baseline(random_lead_times=True).with_shocks(*ban)
 
 
 def run_case(case: str, n_runs: int, days: int) -> dict:
@@ -93,6 +109,10 @@ def main() -> None:
                              "300-facility networks (facilities); the verdicts against the target are printed "
                              "only for 10,000")
     parser.add_argument("--skip-linearity", action="store_true", help="only the main case")
+    parser.add_argument("--shocked", type=int, default=200, metavar="N",
+                        help="runs of the shocked comparison (README's quick-start ban against the unshocked "
+                             "baseline; default 200; 0 skips it)")
+    parser.add_argument("--shocked-only", action="store_true", help="only the shocked comparison")
     parser.add_argument("--probe", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
@@ -102,6 +122,9 @@ def main() -> None:
           f"{platform.python_version()}; load average at start {os.getloadavg()[0]:.1f}")
     n = args.runs
     print("cases (each in a fresh process, default executor):")
+    if args.shocked_only:
+        shocked(args.shocked)
+        return
     full = run_case("baseline", n, 365)
     def verdict(met: bool) -> str:
         return ("met" if met else "not met") if n == 10_000 else "for 10,000 runs"
@@ -110,6 +133,8 @@ def main() -> None:
           f"CPU {full['cpu']:.1f} s = {full['cpu'] / 2:.1f} s on 2 busy cores; "
           f"peak {full['peak'] / 2**20:.0f} MiB (target < {TARGET_BYTES / 2**20:.0f} MiB: "
           f"{verdict(full['peak'] < TARGET_BYTES)})")
+    if args.shocked:
+        shocked(args.shocked)
     if args.skip_linearity:
         return
     quarter = run_case("baseline", n // 4, 365)
@@ -124,6 +149,17 @@ def main() -> None:
     print(f"  facilities 300 / 100 ({large['lanes']} / {small['lanes']} lanes): {large['cpu'] / small['cpu']:.2f} "
           f"({large['seconds'] / small['seconds']:.2f}); linear in lanes {large['lanes'] / small['lanes']:.2f}, "
           f"in facilities {large['facilities'] / small['facilities']:.2f}")
+
+
+def shocked(n_runs: int) -> None:
+    """Print runs per CPU second of the quick-start ban and of the unshocked baseline, and their ratio."""
+    plain = run_case("baseline", n_runs, 365)
+    ban = run_case("ban", n_runs, 365)
+    print(f"\nshocked ensemble, {n_runs:,} runs, keep='summary' (runs per CPU second; per wall second):")
+    for name, m in (("unshocked baseline", plain), ("quick-start gallium ban", ban)):
+        print(f"  {name:>24}: {n_runs / m['cpu']:6.2f} runs/s ({n_runs / m['seconds']:6.2f})")
+    print(f"  shocked / unshocked CPU per run: {ban['cpu'] / plain['cpu']:.2f} "
+          f"(wall {ban['seconds'] / plain['seconds']:.2f})")
 
 
 if __name__ == "__main__":

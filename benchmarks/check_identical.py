@@ -41,6 +41,8 @@ CASES: dict[str, tuple[str, str, str, int, int | None, str]] = {
     "baseline random leads, summary, compiled loops": ("baseline-random", "vector", "summary", 30, 7, "on"),
     "baseline random leads, summary, NumPy only": ("baseline-random", "vector", "summary", 30, 11, "off"),
     "baseline random leads, summary, default executor": ("baseline-random", "vector", "summary", 400, None, "auto"),
+    "quick-start gallium ban, summary, compiled loops": ("baseline-random-ban", "vector", "summary", 24, 9, "on"),
+    "quick-start gallium ban, series, NumPy only": ("baseline-random-ban", "vector", "series", 3, None, "off"),
     "synthetic 100 facilities, summary": ("synthetic-100", "vector", "summary", 40, 16, "on"),
     "synthetic 100 facilities, series, NumPy only": ("synthetic-100", "vector", "series", 3, None, "off"),
     "baseline random leads, DES": ("baseline-random", "des", "series", 1, None, "auto"),
@@ -56,6 +58,10 @@ def _scenario(name: str):  # type: ignore[no-untyped-def]
         return load_baseline()
     if name == "baseline-random":
         return load_baseline(random_lead_times=True)
+    if name == "baseline-random-ban":  # README's quick start: CN bans gallium exports from 2025-03-01
+        from supplychain import ExportControl
+        return load_baseline(random_lead_times=True).with_shocks(*(
+            ExportControl(exporter="CN", commodity=k, mode="ban", start="2025-03-01") for k in ("gallium", "gallium_crude")))
     if name.startswith("synthetic-"):
         sys.path.insert(0, HERE)
         from synthetic import peer_scenario

@@ -13,7 +13,8 @@ three rules, each written once in :mod:`.kernel` or :mod:`.sourcing` and
 handed the loop by the engine: the cap and sums per origin that open the day's
 shipping and the backlog, transit and ring updates that close it
 (:func:`._jit_kernels.ship_head`, :func:`._jit_kernels.ship_tail`), the day's
-orders when no buyer diverts any (:func:`._jit_kernels.split_plain`) and the
+orders when no buyer diverts any (:func:`._jit_kernels.split_plain`) or when
+some do (:func:`._jit_sourcing.split_diverted`, re-sourcing included), the
 buyers' inventory positions (:func:`._jit_kernels.position`), and
 production's scarcest-input cover and its starts' stock changes
 (:func:`._jit_kernels.recipe_cover`, :func:`._jit_kernels.start_add`). Each
@@ -48,7 +49,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from ..errors import ValidationError
-from . import _jit_kernels
+from . import _jit_kernels, _jit_sourcing
 
 __all__ = ["MIN_WORK", "MODES", "ENV", "mode", "available", "loaded", "kernels_for"]
 
@@ -100,7 +101,9 @@ def _kernels() -> SimpleNamespace | None:
     if _loaded is None and not _failed:
         try:
             with _interrupt_after():
-                _loaded = _jit_kernels.compile_loops()
+                loops = _jit_kernels.compile_loops()
+                _jit_sourcing.add_loops(loops)
+                _loaded = loops
         except ImportError:
             _failed = True
     return _loaded

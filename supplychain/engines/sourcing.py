@@ -37,6 +37,7 @@ import numpy as np
 
 from ..compile.compiler import Compiled
 from ..compile.rules.sourcing import ALLOCATION_CODE, SourcingSpec
+from . import _jit_sourcing
 from . import restart as _restart
 from .sums import sum_into
 
@@ -204,7 +205,12 @@ def supplier_wait(c: Compiled, s: State, day: int | None = None) -> tuple[np.nda
     """
     assert s.owed is not None
     sp = spec(c)
-    rate, restart = _quote(c, s, sp, s.day if day is None else day)
+    return _wait(c, s, sp, *_quote(c, s, sp, s.day if day is None else day))
+
+
+def _wait(c: Compiled, s: State, sp: SourcingSpec, rate: np.ndarray,
+          restart: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`supplier_wait` with the suppliers' quote (:func:`_quote`) given: it does not depend on the backlog."""
     owed = _ahead(c, s, sp)
     rate_l = rate[:, c.lane_origin]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -230,11 +236,19 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
                   | (code == ALLOCATION_CODE["recent"]))
     flow = sp.lane_flow if s.recent is None else s.recent  # each lane's history: steady, or its recent record
     within = np.where(by_history, owed < flow, (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
-    rank = np.zeros(c.n_lanes, dtype=np.int64) if sp.value_rank is None else sp.value_rank
+    if sp.value_rank is None:
+        # One tier, every lane in it: the loop below without its selections of a tier's lanes (the same values).
+        ahead = _sum(c, owed, "origin")[:, c.lane_origin]
+        if within.any():
+            part = (np.minimum(owed, flow) if by_history is True or (np.ndim(by_history) == 0 and by_history)
+                    else np.where(by_history, np.minimum(owed, flow), np.where(sp.incumbent, owed, 0.0)))
+            ahead = np.where(within, _sum(c, part, "origin")[:, c.lane_origin], ahead)
+        return ahead
+    rank = sp.value_rank
     ahead = np.zeros_like(owed)
     for tier in range(sp.n_tiers):
         mine = rank == tier
-        everything = owed if sp.value_rank is None else np.where(rank <= tier, owed, 0.0)
+        everything = np.where(rank <= tier, owed, 0.0)
         ahead = np.where(mine, _sum(c, everything, "origin")[:, c.lane_origin], ahead)
         first = within & mine
         if first.any():
@@ -271,7 +285,8 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
     dead = s.capacity_today is not None and _quiet(s, s.day).any()
     if not dead and not s.owed.any():
         return None, None
-    wait, restart = supplier_wait(c, s)
+    quote = _quote(c, s, sp, s.day)
+    wait, restart = _wait(c, s, sp, *quote)
     bare = ~_stocked(c, s)[:, c.lane_origin]
     late = (wait > 0) & (wait >= sp.patience * (1.0 - LATE_TOLERANCE)) & bare
     over = (wait > sp.patience) & bare
@@ -279,7 +294,7 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             keep = np.nan_to_num((sp.patience - restart) / (wait - restart), nan=0.0, posinf=1.0, neginf=0.0)
         s.owed *= np.where(over, np.clip(keep, 0.0, 1.0), 1.0)
-        wait, _ = supplier_wait(c, s)
+        wait, _ = _wait(c, s, sp, *quote)  # the quote is the same: cancelling changes only what is owed
     return wait, late
 
 
@@ -437,8 +452,9 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     buyer still applies), in proportion to what each diverts; the rest is not
     placed (the buyer orders again the next day).
 
-    ``fused``: a loop for the day nothing is diverted (:class:`OrderLoops`, the
-    same bits), else NumPy.
+    ``fused``: compiled loops (:class:`OrderLoops`, the same bits) for the day
+    nothing is diverted and, without licence rules in play, for the days some
+    lane is (:meth:`OrderLoops.diverted`); else NumPy.
     """
     assert s.diverted is not None and s.seek_day is not None and s.throughput is not None
     h = allow if late is None else np.where(late, 0.0, allow)
@@ -467,6 +483,10 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
             orders = q[:, c.lane_buyer] * share
             np.minimum(orders, c.lane_capacity, out=orders)
         return orders
+    if fused is not None and filed is None and wait_lic is None:
+        placed = fused.diverted(c, s, sp, q, share, h, owes, plain, held)
+        if placed is not None:
+            return placed
     m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
     np.maximum(m, 0.0, out=m)
     s.diverted[...] = m
@@ -509,13 +529,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         diverted = _sum(c, free_l, "buyer")
     qualified = sp.incumbent | (t >= s.seek_day[:, c.lane_buyer] + sp.qualify_days)
     full = h >= 1.0
-    capacity = c.capacity if s.capacity_today is None else s.capacity_today
-    if s.cold is not None:
-        # Capacity still cold is not spare: only the part its restart ramp gives back today (§5.4.2).
-        capacity = capacity.copy()
-        capacity[:, s.cold.facilities] *= _restart.cold_fraction(s.cold, s.day)
-    # What a supplier can make today is also limited by the inputs it has and has coming (§5.7).
-    spare = np.maximum(np.minimum(capacity, input_rate(c, s)) - s.throughput, 0.0)[:, c.lane_origin]
+    spare = _spare(c, s)[:, c.lane_origin]
     weight = np.where(qualified & full & (m <= 0.0), spare, 0.0)
     total = _sum(c, weight, "buyer")[:, c.lane_buyer]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -580,6 +594,18 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     return placed + alt2
 
 
+def _spare(c: Compiled, s: State) -> np.ndarray:
+    """Each supplier's spare capacity today, (R, F): what it can make less its throughput, at least 0 (§5.6.6)."""
+    capacity = c.capacity if s.capacity_today is None else s.capacity_today
+    if s.cold is not None:
+        # Capacity still cold is not spare: only the part its restart ramp gives back today (§5.4.2).
+        capacity = capacity.copy()
+        capacity[:, s.cold.facilities] *= _restart.cold_fraction(s.cold, s.day)
+    # What a supplier can make today is also limited by the inputs it has and has coming (§5.7).
+    spare: np.ndarray = np.maximum(np.minimum(capacity, input_rate(c, s)) - s.throughput, 0.0)
+    return spare
+
+
 class OrderLoops:
     """Fused passes of ordering (an interface): the inventory position, and the day's orders when nothing is diverted.
 
@@ -594,6 +620,66 @@ class OrderLoops:
                  backlog: np.ndarray) -> np.ndarray | None:
         """Each buyer's position (R, B) as :func:`.kernel.place_orders` works it out before licences, or ``None``."""
         raise NotImplementedError
+
+    #: The compiled loops (:mod:`.jit`), set by the engine; :meth:`diverted` uses their ``split_diverted``.
+    kernels: Any = None
+    _diverted_ok: bool | None = None  # whether the scenario's buyer sums suit the loop (checked once)
+
+    def diverted(self, c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray, h: np.ndarray,
+                 owes: np.ndarray | None, plain: np.ndarray | None, held: bool) -> np.ndarray | None:
+        """:func:`split_orders` on a day some lane is diverted, without licence rules in play, as one compiled
+        loop (:func:`._jit_sourcing.split_diverted`, the same bits), or ``None`` (then NumPy does it).
+
+        Writes ``s.diverted``, ``s.diverted_any``, ``s.seek_day``, ``s.locked`` and
+        ``s.share_applied`` as the NumPy path does; returns the orders (R, L).
+        """
+        fn = getattr(self.kernels, "split_diverted", None)
+        if fn is None:
+            return None
+        ok = self._diverted_ok
+        if ok is None:
+            ok = self._diverted_ok = _jit_sourcing.lane_order_sums(c.sum_by_buyer, c.lane_buyer, c.n_buyers)
+        n_runs = q.shape[0] if q.ndim == 2 else 0
+        if not ok or n_runs == 0 or s.diverted.shape != (n_runs, c.n_lanes) or s.seek_day.dtype != np.float64:
+            return None
+        if sp.lock is not None and s.locked is None:
+            s.locked = np.zeros((n_runs, c.n_lanes), order="F")
+        placed = np.empty((n_runs, c.n_lanes), order="F")
+        applied = np.empty((n_runs, c.n_lanes), order="F")
+        lock = sp.lock is not None
+        none_l, none_2 = np.zeros(0), np.zeros((0, 0))
+        shape = (n_runs, c.n_lanes)
+        if not (s.diverted.flags.f_contiguous and s.seek_day.flags.f_contiguous
+                and (s.locked is None or s.locked.flags.f_contiguous)):
+            return None
+        any_diverted = fn(
+            _runs_last(q), _ro(np.broadcast_to(share, shape).T), _runs_last(np.broadcast_to(h, shape)),
+            s.diverted.T, _ro(sp.step), _ro(sp.lasting), _ro(_intp(c.lane_buyer)), _ro(_intp(c.lane_origin)),
+            c.n_buyers, held, s.locked.T if s.locked is not None else none_2, _ro(sp.buyer_flow),
+            lock, _ro(sp.lock if lock else none_l), _ro(sp.port_days if lock else none_l), _ro(sp.incumbent),
+            _ro(sp.qualify_days), s.seek_day.T, float(s.day), _runs_last(_spare(c, s)),
+            _ro(np.asarray(c.lane_capacity, float)), owes is not None,
+            _runs_last(owes if owes is not None else np.zeros((0, 0), dtype=bool)),
+            _runs_last(plain if plain is not None else none_2), placed.T, applied.T)
+        s.diverted_any = bool(any_diverted)
+        s.share_applied = applied
+        return placed
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    """A read-only view of ``a`` (the compiled loop takes one type of each input)."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+def _runs_last(a: np.ndarray) -> np.ndarray:
+    """``a`` (R, n) as a read-only C-contiguous (n, R) view: its transpose, copied to runs-last memory if need be."""
+    return _ro(np.asfortranarray(a).T)
+
+
+def _intp(a: np.ndarray) -> np.ndarray:
+    return a if a.dtype == np.intp else a.astype(np.intp)
 
 
 def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
