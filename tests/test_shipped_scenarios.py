@@ -154,6 +154,9 @@ def test_change_table_lists_chip_buyers_by_segment_and_counts_them_so():
     assert text.endswith("1 of 3 demands unchanged.")
     # a table read back from compare.csv has NaN for "no segment": the same text
     assert format_changes(t.assign(segment=t["segment"].replace("", float("nan")))) == text
+    # a network without end-use segments prints no segment column
+    plain = format_changes(t[t["segment"] != "electronics"].assign(segment=""))
+    assert re.search(r"^region\s+commodity\s+shortfall: baseline", plain, re.M)
 
 
 def test_change_table_says_when_nothing_changed():

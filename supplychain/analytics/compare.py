@@ -488,8 +488,9 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     "Change from 'A' to 'B'" (columns from, to).
 
     A table made with ``compare(..., segments=True)`` lists chip demands per
-    end-use segment (a ``segment`` column, empty for demands without one), so
-    the rows and the count of unchanged demands match ``summary.csv``.
+    end-use segment (a ``segment`` column, empty for demands without one, and
+    left out when no demand has one), so the rows and the count of unchanged
+    demands match ``summary.csv``.
 
     Examples
     --------
@@ -527,7 +528,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         was, now = "from", "to"
     lines = [f"{title} ({paired}{runs}):", ""]
     demands = demand_changes(table)
-    by_segment = "segment" in demands
+    # A network without end-use segments prints as before: no column that would be empty on every row.
+    by_segment = "segment" in demands and bool((demands["segment"] != "").any())
     moved = demands[demands["changed"]]
     if len(moved):
         lines.append("Demands whose service changed (shortfall at reference prices; fill rate: served from "
@@ -588,7 +590,7 @@ def _demand_shocked(demands: pd.DataFrame, was: str, now: str) -> list[str]:
     shocked = demands[demands["demand_changed"]]
     if not len(shocked):
         return []
-    left = ["region", "commodity", *(["segment"] if "segment" in demands else [])]
+    left = ["region", "commodity", *(["segment"] if "segment" in demands and (demands["segment"] != "").any() else [])]
     rows = [[*(str(getattr(r, c)) for c in left), format_units(r.demand_baseline), format_units(r.demand_shocked),
              format_relative(r.demand_shocked - r.demand_baseline, r.demand_baseline),
              "changed (above)" if r.changed else "unchanged"] for r in shocked.itertuples()]
