@@ -85,7 +85,7 @@ def test_run_prints_the_band_under_the_segment_line(tmp_path, capsys):
     assert lines[band].startswith("Across cited chip buyers' covers (automotive 5-40 days, central 3; electronics "
                                   "31-40, central 6;")
     # low ends: 10 t x (7 - 5) x $100 = $2.00k; central $4.00k + $1.00k; high ends: nothing short
-    assert lines[band].endswith(": chip buyers short $0-$5.00k (central $5.00k), total shortfall $0-$5.00k.")
+    assert lines[band].endswith(": chip buyers short $0-$5.00k (central $5.00k), total shortfall $0-$5.00k (central $5.00k).")
     assert main(["run", str(path), "--quiet", "--no-cover-band"]) == 0
     assert "Across cited" not in capsys.readouterr().out
 

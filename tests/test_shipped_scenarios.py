@@ -85,15 +85,20 @@ def test_cli_runs_a_shipped_scenario_by_name_and_prints_only_what_changed(flagsh
     assert "fill rate: demand served from stock" not in out          # no full summary without --all
     start = lines.index(next(l for l in lines if l.startswith("Demands whose service changed")))
     header, rows = lines[start + 1], lines[start + 2:lines.index("", start)]
-    assert header.split()[:4] == ["region", "commodity", "shortfall:", "baseline"]
+    assert header.split()[:5] == ["region", "commodity", "segment", "shortfall:", "baseline"]
     rows = [r for r in rows if not r.startswith("Total shortfall")]
     assert rows and any(r.split()[:2] == ["KR", "ndfeb_magnet"] for r in rows)
+    at = header.index("segment")                                       # left-aligned: the column starts here
+    named = {(r.split()[0], r.split()[1], r[at:].split(" ", 1)[0]) for r in rows}
+    # chip buyers are listed per end-use segment, as in summary.csv: no pooled chip row
+    assert ("ROW", "logic_chip", "automotive") in named and ("ROW", "logic_chip", "") not in named
+    assert ("KR", "ndfeb_magnet", "") in named
     for row in rows:                                                   # only rows that changed
         cells = row.split()
-        assert cells[4] != "+$0" or cells[-2:] != ["+0.00", "pp"], row
+        assert cells[-4] != "+$0" or cells[-2:] != ["+0.00", "pp"], row
     unchanged, total = map(int, re.search(r"^(\d+) of (\d+) demands unchanged\.$", out, re.M).groups())
-    demands = supplychain.load_baseline().network.demands   # counted by region and commodity (end-use segments pooled)
-    assert unchanged + len(rows) == total == len({(d.region, d.commodity) for d in demands})
+    demands = supplychain.load_baseline().network.demands   # counted as summary.csv counts them: one per segment
+    assert unchanged + len(rows) == total == len({(d.region, d.commodity, d.segment) for d in demands}) == len(demands)
 
 
 def test_cli_run_all_prints_the_full_summary_too(capsys):
@@ -130,6 +135,28 @@ def test_change_table_shows_changed_demands_only_and_counts_the_rest():
     assert re.search(r"^KR\s+cell\s+\$4\.00bn\s+\$3\.00bn\s+-\$1\.00bn\s+-25\.0%$", text, re.M)
     assert re.search(r"^KR<-JP\s+cell\s+20\.0%\s+40\.0%\s+\+20\.0 pp$", text, re.M)
     assert text.endswith("2 of 3 demands unchanged.")
+
+
+def test_change_table_lists_chip_buyers_by_segment_and_counts_them_so():
+    t = pd.DataFrame([
+        ("US", "chip", "automotive", "shortfall_usd", "", 0.0, 3e8), ("US", "chip", "automotive", "fill_rate", "", 1.0, 0.9),
+        ("US", "chip", "electronics", "shortfall_usd", "", 0.0, 0.0), ("US", "chip", "electronics", "fill_rate", "", 1.0, 1.0),
+        ("KR", "cell", "", "shortfall_usd", "", 0.0, 1e6), ("KR", "cell", "", "fill_rate", "", 1.0, 0.99),
+        ("KR", "cell", "", "import_cost_usd", "", 4e9, 3e9),
+    ], columns=["region", "commodity", "segment", "metric", "partner", "baseline", "shocked"])
+    t = t.assign(change=t["shocked"] - t["baseline"])
+    text = format_changes(t)
+    assert re.search(r"^region\s+commodity\s+segment\s+shortfall: baseline", text, re.M)
+    # the automotive buyers' whole loss, not diluted by the unhurt electronics buyers: 90.0 %, not 95.0 %
+    assert re.search(r"^US\s+chip\s+automotive\s+\$0\s+\$300M\s+\+\$300M\s+100\.0%\s+90\.0%\s+-10\.0 pp$", text, re.M)
+    assert re.search(r"^KR\s+cell\s+\$0\s+\$1\.00M\s+\+\$1\.00M\s+100\.0%\s+99\.0%\s+-1\.0 pp$", text, re.M)
+    assert "Total shortfall: $0 baseline, $301M shocked (+$301M)." in text
+    assert text.endswith("1 of 3 demands unchanged.")
+    # a table read back from compare.csv has NaN for "no segment": the same text
+    assert format_changes(t.assign(segment=t["segment"].replace("", float("nan")))) == text
+    # a network without end-use segments prints no segment column
+    plain = format_changes(t[t["segment"] != "electronics"].assign(segment=""))
+    assert re.search(r"^region\s+commodity\s+shortfall: baseline", plain, re.M)
 
 
 def test_change_table_says_when_nothing_changed():

@@ -417,6 +417,9 @@ def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int)
 def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     """One row per demand (region, commodity) of a :func:`compare` table: shortfall and service, before and after.
 
+    When the table has a ``segment`` column (``compare(..., segments=True)``) a demand is a
+    region, commodity and end-use segment, and the result has that column after ``commodity``.
+
     Columns ``region, commodity, shortfall_usd_baseline, shortfall_usd_shocked,
     shortfall_usd_change, fill_rate_baseline, fill_rate_shocked, fill_rate_change,
     delivery_rate_change, changed, demand_baseline, demand_shocked, demand_changed`` (then
@@ -441,7 +444,10 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
     part = table[table["metric"].isin(("shortfall_usd", "fill_rate", "delivery_rate", "demand"))]
     values = [c for c in ("baseline", "shocked", "change", "change_lo", "change_hi") if c in part]
-    wide = part.set_index(["region", "commodity", "metric"])[values].unstack("metric")
+    keys = ["region", "commodity", *(["segment"] if "segment" in table else [])]
+    if "segment" in part:  # a table read back from CSV has NaN where a demand has no segment
+        part = part.assign(segment=part["segment"].fillna(""))
+    wide = part.set_index([*keys, "metric"])[values].unstack("metric")
     wide.columns = [f"{metric}_{what}" for what, metric in wide.columns]
     wide = wide.reset_index()
     for col in ("delivery_rate_change",):
@@ -457,8 +463,8 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     moved = wide["demand_change"].abs() >= UNCHANGED_RATE * wide["demand_baseline"].abs()
     wide["demand_changed"] = (moved & (wide["demand_change"].abs() > 0)).to_numpy(dtype=bool)
     order = wide.assign(_s=-wide["shortfall_usd_change"].abs(), _f=-wide["fill_rate_change"].abs())
-    order = order.sort_values(["_s", "_f", "region", "commodity"]).drop(columns=["_s", "_f"])
-    cols = ["region", "commodity", "shortfall_usd_baseline", "shortfall_usd_shocked", "shortfall_usd_change",
+    order = order.sort_values(["_s", "_f", *keys]).drop(columns=["_s", "_f"])
+    cols = [*keys, "shortfall_usd_baseline", "shortfall_usd_shocked", "shortfall_usd_change",
             "fill_rate_baseline", "fill_rate_shocked", "fill_rate_change", "delivery_rate_change", "changed",
             "demand_baseline", "demand_shocked", "demand_changed"]
     cols += [c for c in ("shortfall_usd_change_lo", "shortfall_usd_change_hi") if c in order]
@@ -480,6 +486,11 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     baseline" (columns baseline, shocked) when the first run is the second
     without its shocks (as in :func:`compare_to_unshocked`), otherwise
     "Change from 'A' to 'B'" (columns from, to).
+
+    A table made with ``compare(..., segments=True)`` lists chip demands per
+    end-use segment (a ``segment`` column, empty for demands without one, and
+    left out when no demand has one), so the rows and the count of unchanged
+    demands match ``summary.csv``.
 
     Examples
     --------
@@ -517,20 +528,25 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         was, now = "from", "to"
     lines = [f"{title} ({paired}{runs}):", ""]
     demands = demand_changes(table)
+    # A network without end-use segments prints as before: no column that would be empty on every row.
+    by_segment = "segment" in demands and bool((demands["segment"] != "").any())
     moved = demands[demands["changed"]]
     if len(moved):
         lines.append("Demands whose service changed (shortfall at reference prices; fill rate: served from "
                      "stock on the day)")
-        rows = [[str(r.region), str(r.commodity), format_usd(r.shortfall_usd_baseline),
+        rows = [[str(r.region), str(r.commodity), *([str(r.segment)] if by_segment else []),
+                 format_usd(r.shortfall_usd_baseline),
                  format_usd(r.shortfall_usd_shocked), format_usd(r.shortfall_usd_change, sign=True),
                  format_percent(r.fill_rate_baseline), format_percent(r.fill_rate_shocked),
                  format_points_between(r.fill_rate_baseline, r.fill_rate_shocked)] for r in moved.itertuples()]
-        headers = ["region", "commodity", f"shortfall: {was}", now, "change", f"fill rate: {was}", now, "change"]
+        left = ["region", "commodity", *(["segment"] if by_segment else [])]
+        headers = [*left, f"shortfall: {was}", now, "change", f"fill rate: {was}", now, "change"]
         if "shortfall_usd_change_lo" in moved and moved["shortfall_usd_change_lo"].notna().any():
-            headers.insert(5, "95% interval")
+            at = len(left) + 3
+            headers.insert(at, "95% interval")
             for row, lo, hi in zip(rows, moved["shortfall_usd_change_lo"], moved["shortfall_usd_change_hi"]):
-                row.insert(5, "n/a" if lo != lo else f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}")
-        lines += _columns(headers, rows, n_left=2)
+                row.insert(at, "n/a" if lo != lo else f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}")
+        lines += _columns(headers, rows, n_left=len(left))
         before, after = demands["shortfall_usd_baseline"].sum(), demands["shortfall_usd_shocked"].sum()
         totals = (f"{format_usd(before)} baseline, {format_usd(after)} shocked" if was == "baseline" else
                   f"{format_usd(before)} in '{first}', {format_usd(after)} in '{second}'")
@@ -574,12 +590,13 @@ def _demand_shocked(demands: pd.DataFrame, was: str, now: str) -> list[str]:
     shocked = demands[demands["demand_changed"]]
     if not len(shocked):
         return []
-    rows = [[str(r.region), str(r.commodity), format_units(r.demand_baseline), format_units(r.demand_shocked),
+    left = ["region", "commodity", *(["segment"] if "segment" in demands and (demands["segment"] != "").any() else [])]
+    rows = [[*(str(getattr(r, c)) for c in left), format_units(r.demand_baseline), format_units(r.demand_shocked),
              format_relative(r.demand_shocked - r.demand_baseline, r.demand_baseline),
              "changed (above)" if r.changed else "unchanged"] for r in shocked.itertuples()]
     return (["Demands whose quantity changed (a demand shock, or buyers giving up demand at higher prices; "
              "units of each commodity over the horizon)"]
-            + _columns(["region", "commodity", f"demand: {was}", now, "change %", "service"], rows, 2) + [""])
+            + _columns([*left, f"demand: {was}", now, "change %", "service"], rows, len(left)) + [""])
 
 
 def _below_tolerance(table: pd.DataFrame, demands: pd.DataFrame) -> bool:

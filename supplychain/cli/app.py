@@ -609,12 +609,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                 progress=not args.quiet and args.runs > 1)
             check_results(baseline)
             bar.step(phases[3])
-            table = compare(baseline, results)
+            # Every table names each demand as summary.csv does: chip buyers by their end-use segment,
+            # so the printed change table, compare.csv and the segment line count the same demands.
+            table = by_segment = compare(baseline, results, segments=True)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
-            if args.out is not None or args.format != "table":
-                # Tables for other programs name each demand: chip buyers by their end-use segment.
-                by_segment = compare(baseline, results, segments=True)
-                by_segment.attrs["unshocked"] = True
         text = _run_text(args, keep, results, table, shocked, by_segment)
         if args.format == "table":
             from .price_text import format_price_notes
@@ -676,8 +674,9 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
               table: pd.DataFrame | None, shocked: bool, by_segment: pd.DataFrame | None = None) -> str:
     """What ``run`` prints: the change against the baseline (or the summary), in the chosen format.
 
-    ``by_segment`` is ``table`` with demand rows per end-use segment (``compare(..., segments=True)``):
-    what ``--format csv|json|markdown`` prints, so that each row names one group of buyers.
+    ``table`` and ``by_segment`` are the ``compare(..., segments=True)`` table (demand rows per end-use
+    segment), printed as the change table or, with ``--format csv|json|markdown``, as it is, so that each
+    row names one group of buyers.
     """
     from ..analytics.compare import format_changes
     if args.format != "table":

@@ -168,7 +168,7 @@ def format_cover_band(band: pd.DataFrame) -> str:
     ...                      "value_added_loss_usd": [9e10, 6e10, 2e10]},
     ...                     index=pd.Index(["low", "central", "high"], name="case"))
     >>> print(format_cover_band(band))
-    Across cited chip buyers' covers (automotive 5-40 days, central 14; electronics 31-40, central 40; reruns of the scenario and its baseline at both ends on the vector engine, supplychain.analytics.cover_band): chip buyers short $100M-$2.90bn (central $1.10bn), total shortfall $500M-$3.00bn, value added lost $20.0bn-$90.0bn (central $60.0bn).
+    Across cited chip buyers' covers (automotive 5-40 days, central 14; electronics 31-40, central 40; reruns of the scenario and its baseline at both ends on the vector engine, supplychain.analytics.cover_band): chip buyers short $100M-$2.90bn (central $1.10bn), total shortfall $500M-$3.00bn (central $1.40bn), value added lost $20.0bn-$90.0bn (central $60.0bn).
     """
     segments = [c.split(":", 1)[1] for c in band.columns if c.startswith("cover_days:")]
     covers = []
@@ -181,9 +181,8 @@ def format_cover_band(band: pd.DataFrame) -> str:
         return (f"{format_usd(float(np.nanmin(values)))}-{format_usd(float(np.nanmax(values)))} "
                 f"(central {format_usd(float(band.loc['central', column]))})")
 
-    chips = span("chip_shortfall_usd") if "chip_shortfall_usd" in band else None
-    total = span("shortfall_usd").split(" (", 1)[0]
-    parts = [f"chip buyers short {chips}, total shortfall {total}" if chips else f"total shortfall {span('shortfall_usd')}"]
+    parts = [f"chip buyers short {span('chip_shortfall_usd')}"] if "chip_shortfall_usd" in band else []
+    parts.append(f"total shortfall {span('shortfall_usd')}")
     if "value_added_loss_usd" in band and not band["value_added_loss_usd"].isna().all():
         parts.append(f"value added lost {span('value_added_loss_usd')}")
     return (f"Across cited chip buyers' covers ({'; '.join(covers)}; reruns of the scenario and its baseline at "
