@@ -55,3 +55,14 @@ def test_every_script_parser_refuses_abbreviations():
                                 for k in node.keywords)):
                 missing.append(f"{path.relative_to(root)}:{node.lineno}")
     assert not missing, f"ArgumentParser without allow_abbrev=False: {missing}"
+
+
+def test_a_misspelt_choice_names_the_close_one(capsys):
+    assert main(["run", "baseline", "--engine", "vectr"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'vectr' (choose from 'des', 'vector'); did you mean 'vector'?" in err
+
+
+def test_a_choice_like_none_gets_no_guess(capsys):
+    assert main(["run", "baseline", "--engine", "xyz"]) == 2
+    assert "did you mean" not in capsys.readouterr().err

@@ -776,10 +776,17 @@ class _OneLineParser(argparse.ArgumentParser):
                      f"(see '{self.prog} --help')\n")
 
     def _suggestion(self, message: str) -> str:
-        """'; did you mean --engine?' for an unrecognised option close to a known one ('' otherwise)."""
+        """'; did you mean --engine?' for an unrecognised option close to a known one, "; did you mean
+        'vector'?" for a misspelt choice ('' otherwise)."""
+        import difflib
+        import re
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            options = re.findall(r"'([^']*)'", choice.group(2)) or [o.strip() for o in choice.group(2).split(",")]
+            close = difflib.get_close_matches(choice.group(1), options, n=2, cutoff=0.6)
+            return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         if not message.startswith("unrecognized arguments:"):
             return ""
-        import difflib
         for word in message.split(":", 1)[1].split():
             if word.startswith("--"):
                 given = word.split("=", 1)[0]
