@@ -74,6 +74,8 @@ class CapacityShock(Shock):
     fraction_lost : float
         Share of capacity lost, in ``(0, 1]``.
 
+    Notes
+    -----
     Limits: ``recovery_days`` in ``[0, 3650]``.
 
     Examples
@@ -135,6 +137,8 @@ class LogisticsShock(Shock):
     closed : bool
         Nothing ships on the matching lanes.
 
+    Notes
+    -----
     Limits: ``lead_time_multiplier`` in ``(0, 100]``.
 
     Examples
@@ -184,6 +188,8 @@ class DemandShock(Shock):
         segment's demand. A segment that no demand of the region and commodity
         has is an error naming the segments there.
 
+    Notes
+    -----
     Limits: ``factor`` in ``[0, 1e6]``.
 
     Examples

@@ -67,6 +67,8 @@ class RandomOutage(Shock):
         same outages). ``None`` (the default): each facility's chain default,
         :data:`~supplychain.model.shocks.disruptions.RECOVERY_DAYS`.
 
+    Notes
+    -----
     Limits: ``rate_per_year`` in ``[0, 365]``; ``duration`` a distribution of
     days in ``[0, 3650]``; ``recovery_days`` in ``[0, 3650]``.
 

@@ -105,6 +105,8 @@ class Tariff(Shock):
         baseline shares. ``None`` (the default): the origin is the lane's
         origin region.
 
+    Notes
+    -----
     Limits: ``rate`` in ``[0, 10]`` (above 2.5 warns with a
     :class:`~supplychain.errors.SimulationWarning`); ``switching_lag_days``
     a whole number in ``[1, 3650]``; ``demand_elasticity`` in ``[0, 10]``.
@@ -205,6 +207,8 @@ class ExportControl(Shock):
     except_destinations : list of str, optional
         Regions exempted.
 
+    Notes
+    -----
     Limits: ``processing_delay`` a distribution of days in ``[0, 3650]``
     (its 1 - 1e-9 quantile for an unbounded one); ``period_days`` a whole
     number in ``[1, 3650]``; ``leakage_extra_days`` and ``front_load_days``
