@@ -48,7 +48,8 @@ def main(horizon, out, runs):
               f"(paired 95% interval {format_usd(r.change_lo)} to {format_usd(r.change_hi)})")
     spread = after.shortfall_summary()
     for r in spread[spread.p_shortfall > 0].itertuples():
-        print(f"{r.region} {r.commodity}: short in {format_percent(r.p_shortfall, floor=False)} of runs, "
+        segment = f" ({r.segment} buyers)" if r.segment not in ("", "ALL") else ""   # chip buyers: a stock per end use
+        print(f"{r.region} {r.commodity}{segment}: short in {format_percent(r.p_shortfall, floor=False)} of runs, "
               f"90% of runs between {format_usd(r.shortfall_usd_p5)} and {format_usd(r.shortfall_usd_p95)}")
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained")
     plot_fan(after, before, ident="ALL", ax=axes[0])
