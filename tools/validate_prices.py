@@ -308,8 +308,14 @@ def foundry_2021() -> None:
     res = simulate(mod.shortage_2021(), engine="vector", seed=SEED)
     for commodity in ("mature_wafer", "mature_chip", "logic_wafer", "logic_chip"):
         regions, values = market_prices(res, commodity)
-        row = "".join(f"  {r} max {values[:, :, i].mean(axis=0).max():.2f}" for i, r in enumerate(regions))
+        row = "".join(f"  {r} max {values[:, :, i].mean(axis=0).max():.3f}" for i, r in enumerate(regions))
         print(f"   {commodity:<13}{row}")
+    # The foundries' quoted lead time over its day-0 value: 2021's lead times stretched by 64.4 days (Susquehanna).
+    lanes = [j for j in range(len(res.coords.lane)) if res.coords.commodity["lane"][j] == "mature_wafer"
+             and res.coords.region["lane"][j].startswith("TW>")]
+    quoted = res.arrays["quoted_lead_time"][:, :, lanes].mean(axis=0)
+    print(f"   Taiwan's mature-wafer quoted lead time at most {(quoted - quoted[0]).max():.1f} days above normal "
+          "(2021: +64.4 days, Susquehanna)")
 
 
 def _chi_chi_network(days_of_stock: float):  # type: ignore[no-untyped-def]
@@ -330,8 +336,9 @@ def _chi_chi_network(days_of_stock: float):  # type: ignore[no-untyped-def]
 
 def chi_chi_1999() -> None:
     from supplychain.model import Scenario
-    from supplychain.model.prices import CHIP_BUFFER_WEIGHT
-    print(f"5b. Chip buffer weight {CHIP_BUFFER_WEIGHT:.3f} (2021: a 35-day draw targets +20 %) against the 1999 "
+    from supplychain.model.prices import CHIP_BID_WEIGHT, CHIP_BUFFER_WEIGHT
+    print(f"5b. Chip buffer weight {CHIP_BUFFER_WEIGHT:.3f} (2021: a 35-day draw targets +20 %) and bid weight "
+          f"{CHIP_BID_WEIGHT:.3f} (2021: a 64.4-day queue targets +20 %) against the 1999 "
           "Chi-Chi quake (Taiwan's DRAM fabs, 13.5 % of world output, stopped 14 days)")
     cases = ((40.0, "buyers holding 40 days (2019 median)"), (5.0, "lean buyers, 5 days (1999: 'no inventory')"))
     for days, who in cases:

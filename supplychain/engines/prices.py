@@ -322,15 +322,22 @@ def _input_duty(c: Compiled, spec: PriceSpec, day: int) -> np.ndarray:
 def _owed_short(c: Compiled, s, short: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
     """The orders owed on each lane that count as scarcity, (R, L) (docs/model.md §5.9, update).
 
-    An order owed counts only as far as its buyer holds less than its normal
-    stock and planned extra beyond its buffer: a buyer drawing its buffer, or
-    back at normal cover, is owed a refill that is no scarcity. The buyer's
+    An order owed counts in full as far as its buyer holds less than its normal
+    stock and planned extra beyond its buffer; beyond that (a buyer drawing its
+    buffer, or back at normal cover, is owed a refill) only the bid weight of the
+    lane's market counts: buyers facing a queue bid for their place in it. The buyer's
     shortfall (``short``, :func:`_buyer_short`) is shared among the lanes that owe it by what each owes.
     """
     owed_b = sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(owed_b > short, short / owed_b, 1.0)
-    out: np.ndarray = np.where(part[:, c.lane_buyer] == 1.0, s.owed, s.owed * part[:, c.lane_buyer])
+    lane_part = part[:, c.lane_buyer]
+    bid = price_spec(c).lane_bid
+    if bid is not None:
+        # Bidding ahead: of what is owed beyond the buyer's shortfall, the bid weight counts (buyers facing a
+        # queue order ahead and bid for their place in it).
+        lane_part = np.where(lane_part == 1.0, 1.0, lane_part + bid * (1.0 - lane_part))
+    out: np.ndarray = np.where(lane_part == 1.0, s.owed, s.owed * lane_part)
     return out
 
 

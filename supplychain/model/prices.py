@@ -40,7 +40,10 @@ within the ranges of the sources named beside them, listed in
   5 **working days** buyers keep (at most that share): a buyer that normally
   holds 5 days, as in 2021, has no buffer left to draw. The draw was not free: chip users bid to
   restore their buffers, and the **buffer weight** (:data:`CHIP_BUFFER_WEIGHT`, calibrated on the same
-  2021 episode) is the share of a final buyer's buffer draw that counts as scarcity all the same;
+  2021 episode) is the share of a final buyer's buffer draw that counts as scarcity all the same,
+  and the **bid weight** (:data:`CHIP_BID_WEIGHT`, calibrated on the foundries' 2021 queue: lead times
+  from 12.5 to 21.7 weeks, Susquehanna Financial Group) the share of the orders a seller owes beyond what
+  its buyers lack that counts: buyers facing a queue order ahead and bid for their place in it;
   mineral prices are quoted weekly in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
@@ -97,8 +100,11 @@ from dataclasses import dataclass
 from .._validation import fail
 
 __all__ = [
+    "CHIP_BID_WEIGHT",
     "CHIP_BUFFER_SHARE",
     "CHIP_BUFFER_WEIGHT",
+    "CHIP_LEAD_WEEKS_2021",
+    "CHIP_LEAD_WEEKS_NORMAL",
     "CHIP_PRICE_RISE_2021",
     "CHIP_WORKING_DAYS",
     "PRICE_DEFAULTS",
@@ -150,6 +156,26 @@ _CHIP_DEMAND_ELASTICITY, _CHIP_SUPPLY_ELASTICITY = -0.05, 0.05
 #: 1999 Chi-Chi earthquake in docs/model.md §5.9 and ``tools/validate_prices.py``.
 CHIP_BUFFER_WEIGHT = ((1.0 - (1.0 + CHIP_PRICE_RISE_2021) ** -(_CHIP_SUPPLY_ELASTICITY - _CHIP_DEMAND_ELASTICITY))
                       * RESTOCKING_DAYS / (40.0 - CHIP_WORKING_DAYS))
+
+#: Weeks between ordering a chip and taking delivery before the 2021 shortage: 10 to 15 (Susquehanna Financial
+#: Group's lead-time survey, reported by SemiMedia, 20 Jan 2023: "much higher than the 10 to 15 weeks before the
+#: COVID-19 pandemic"); the middle of that range.
+CHIP_LEAD_WEEKS_NORMAL = 12.5
+
+#: Weeks between ordering a chip and taking delivery in September 2021, the month after TSMC's price rise
+#: (:data:`CHIP_PRICE_RISE_2021`): 21.7 (Susquehanna Financial Group, reported by Bloomberg, 12 Oct 2021).
+CHIP_LEAD_WEEKS_2021 = 21.7
+
+#: Share of the orders a chip seller owes beyond what its buyers lack beyond their buffers that counts as scarcity:
+#: buyers facing a longer quoted lead time order ahead and bid for their place in the queue (bidding ahead,
+#: docs/model.md §5.9). Calibrated on ONE episode, the foundries' queue in 2021: lead times stretched by
+#: ``(21.7 - 12.5) * 7 = 64.4`` days of the sellers' flow (:data:`CHIP_LEAD_WEEKS_NORMAL`,
+#: :data:`CHIP_LEAD_WEEKS_2021`) while foundry contract prices rose about 20 % (:data:`CHIP_PRICE_RISE_2021`). In a
+#: market of sellers alone that queue is a gap of ``b * 64.4 / 365`` and the clearing price
+#: ``(1 - b * 64.4 / 365) ** (-1 / 0.10)`` is 1.20 at ``b = (1 - 1.20 ** -0.10) * 365 / 64.4 = 0.102``. Checked
+#: against the 1999 Chi-Chi earthquake in docs/model.md §5.9 and ``tools/validate_prices.py``.
+CHIP_BID_WEIGHT = ((1.0 - (1.0 + CHIP_PRICE_RISE_2021) ** -(_CHIP_SUPPLY_ELASTICITY - _CHIP_DEMAND_ELASTICITY))
+                   * RESTOCKING_DAYS / ((CHIP_LEAD_WEEKS_2021 - CHIP_LEAD_WEEKS_NORMAL) * 7.0))
 
 
 @dataclass(frozen=True)
@@ -212,6 +238,7 @@ class PriceParams:
     sheds_output: bool = True
     working_days: float = 0.0
     buffer_weight: float = 0.0
+    bid_weight: float = 0.0
 
     def __post_init__(self) -> None:
         checks = (("demand_elasticity", -10.0 <= self.demand_elasticity <= 0.0, "in [-10, 0]"),
@@ -221,7 +248,8 @@ class PriceParams:
                   ("cap", 1.0 <= self.cap <= 1000.0, "in [1, 1000]"),
                   ("buffer_share", 0.0 <= self.buffer_share <= 1.0, "in [0, 1]"),
                   ("working_days", 0.0 <= self.working_days <= 3650.0, "in [0, 3650]"),
-                  ("buffer_weight", 0.0 <= self.buffer_weight <= 1.0, "in [0, 1]"))
+                  ("buffer_weight", 0.0 <= self.buffer_weight <= 1.0, "in [0, 1]"),
+                  ("bid_weight", 0.0 <= self.bid_weight <= 1.0, "in [0, 1]"))
         for name, ok, expected in checks:
             if not ok:
                 raise fail(name, expected, getattr(self, name), "PriceParams")
@@ -241,7 +269,8 @@ PRICE_DEFAULTS: dict[str, PriceParams] = {
     "semiconductors": PriceParams(demand_elasticity=_CHIP_DEMAND_ELASTICITY, supply_elasticity=_CHIP_SUPPLY_ELASTICITY,
                                   adjustment_days=60.0,
                                   floor=0.5, cap=5.0, buffer_share=CHIP_BUFFER_SHARE,
-                                  working_days=CHIP_WORKING_DAYS, buffer_weight=CHIP_BUFFER_WEIGHT),
+                                  working_days=CHIP_WORKING_DAYS, buffer_weight=CHIP_BUFFER_WEIGHT,
+                                  bid_weight=CHIP_BID_WEIGHT),
     "default": PriceParams(demand_elasticity=-0.20, supply_elasticity=0.20, adjustment_days=30.0,
                            floor=0.5, cap=5.0),
 }

@@ -93,6 +93,8 @@ class PriceSpec:
     control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of every export control
     lane_dest_market: np.ndarray | None = None  # (L,) market of each lane's buyer (the destination's price)
     buffer_keep: np.ndarray | None = None  # (M,) 1 - buffer weight: share of a buffer draw (or glut) that is no gap
+    lane_bid: np.ndarray | None = None  # (L,) bid weight of each lane's market: share of what is owed beyond the buyer's
+    #                                     shortfall that counts (None when every lane's is 0)
 
     @property
     def n_markets(self) -> int:
@@ -243,7 +245,20 @@ def price_spec(builder: ScheduleBuilder) -> None:
         control_windows=_control_windows(builder),
         lane_dest_market=buyer_market[lane_buyer],
         buffer_keep=_buffer_keep(params, buyer_market, buyer_buffer, buyers, core, n_m),
+        lane_bid=_lane_bid(params, buyer_market[lane_buyer]),
     )
+
+
+def _lane_bid(params: list[PriceParams], lane_market: np.ndarray) -> np.ndarray | None:
+    """The bid weight of each lane's market (its buyer's; the commodity's chain decides), ``None`` when all are 0.
+
+    Buyers facing a queue order ahead and bid for their place in it (docs/model.md §5.9, bidding ahead).
+    """
+    weight = np.array([p.bid_weight for p in params], dtype=float)
+    if not len(lane_market) or not (weight[lane_market] > 0).any():
+        return None
+    out: np.ndarray = weight[lane_market]
+    return out
 
 
 def _control_windows(builder: ScheduleBuilder) -> tuple[tuple[int, int, np.ndarray], ...]:

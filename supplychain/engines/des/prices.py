@@ -98,6 +98,8 @@ class Prices:
         self.quota_windows = [(first, stop, lanes.tolist()) for first, stop, lanes in spec.quota_windows]
         self.control_windows = [(first, stop, lanes.tolist()) for first, stop, lanes in spec.control_windows]
         self.lane_dest_market = spec.lane_dest_market.tolist()
+        # Share of what is owed beyond a buyer's shortfall that counts, per lane (None: every lane's is 0).
+        self.lane_bid = None if spec.lane_bid is None else spec.lane_bid.tolist()
 
     def update(self, run: Run, t: int, tariff: list[float], demand: list[float]) -> None:
         """Move every market's price one day towards its target, then (with feedback) every lane's tilt.
@@ -323,7 +325,8 @@ class Prices:
         """The orders owed on each lane that count as scarcity: up to the buyer's shortfall beyond its buffer.
 
         A buyer drawing its buffer, or back at normal cover, is owed a refill
-        that is no scarcity; its shortfall is shared among the lanes that owe
+        of which only the lane's bid weight counts (buyers facing a queue bid for
+        their place in it); its shortfall is shared among the lanes that owe
         it by what each owes (docs/model.md §5.9, update).
         """
         lay, owed = run.layout, run.owed
@@ -331,7 +334,14 @@ class Prices:
         for l, b in enumerate(lay.lane_buyer):
             owed_b[b] += owed[l]
         part = [s / o if o > s else 1.0 for s, o in zip(short, owed_b)]
-        return [o if part[b] == 1.0 else o * part[b] for o, b in zip(owed, lay.lane_buyer)]
+        if self.lane_bid is None:
+            return [o if part[b] == 1.0 else o * part[b] for o, b in zip(owed, lay.lane_buyer)]
+        # Bidding ahead: of what is owed beyond the buyer's shortfall, the lane's bid weight counts.
+        out = []
+        for l, (o, b) in enumerate(zip(owed, lay.lane_buyer)):
+            k = part[b] if part[b] == 1.0 else part[b] + self.lane_bid[l] * (1.0 - part[b])
+            out.append(o if k == 1.0 else o * k)
+        return out
 
     def demand(self, demand: list[float]) -> list[float]:
         """The day's final demand after demand destruction, ``D (pi kappa) ** beta_d`` (``D`` when that is 1)."""
