@@ -290,7 +290,10 @@ def test_a_stop_the_buyers_buffer_covers_raises_the_price_only_by_what_it_does_n
     # withholds 14 + 29/2 = 28.5 days more (§5.4.2, §5.7): a loss of 10 x 38.5 = 385, of which the buffer
     # covers 358.75. The TW market's gap is (385 - 358.75) / 365 / 10 (normal flow 10), not the whole flow.
     # From day 3 the consumer's remaining cover exceeds the remaining loss and nothing owed counts (the
-    # consumer is never short beyond its buffer): the price falls back at 1 / tau (docs/model.md §5.9).
+    # consumer is never short beyond its buffer): without the bid weight the price falls back at 1 / tau; with it
+    # the queue the fab owes after its restart counts by the weight and holds the price above that path
+    # (bidding ahead, docs/model.md §5.9).
+    import supplychain.model.prices as mp
     from supplychain.model import Commodity, DaysOfCover, Demand, Facility, Lane, Network, Region
     net = Network(
         regions=(Region("TW"), Region("US")),
@@ -309,7 +312,14 @@ def test_a_stop_the_buyers_buffer_covers_raises_the_price_only_by_what_it_does_n
     target = (1.0 - (10.0 * (10.0 + 28.5) - 0.875 * 410.0) / 365.0 / 10.0) ** (-1.0 / p.exponent)
     assert tw[0] == pytest.approx(1.0 + (target - 1.0) / p.adjustment_days, rel=1e-12)
     assert tw.max() < 1.01
-    np.testing.assert_allclose(tw[4:] - 1.0, (tw[3:-1] - 1.0) * (1.0 - 1.0 / p.adjustment_days), rtol=1e-12)
+    try:
+        mp.PRICE_DEFAULTS["semiconductors"] = dataclasses.replace(p, bid_weight=0.0)
+        unbid = _index(simulate(sc, engine="vector"), "chip", "TW")
+    finally:
+        mp.PRICE_DEFAULTS["semiconductors"] = p
+    assert unbid[0] == tw[0]
+    np.testing.assert_allclose(unbid[4:] - 1.0, (unbid[3:-1] - 1.0) * (1.0 - 1.0 / p.adjustment_days), rtol=1e-12)
+    assert (tw >= unbid).all() and (tw[4:] > unbid[4:]).any()
 
 
 @pytest.mark.parametrize("engine", ["vector", "des"])
