@@ -4,7 +4,7 @@ Each market (a commodity in a region, :mod:`supplychain.compile.rules.prices`)
 has a price index ``pi`` (1 = the reference price). Every day, just after
 arrivals, the market's **gap** is a share of its normal daily flow: the
 buyers' stock below normal beyond their buffer and the orders its suppliers
-owe to buyers short beyond their buffer (up to that shortfall), each spread over a year (``RESTOCKING_DAYS``), with the
+owe to buyers short beyond their buffer (up to that shortfall, and the bid weight's share of the rest), each spread over a year (``RESTOCKING_DAYS``), with the
 buffer weight's share of a final buyer's draw of its buffer counted too, plus what its suppliers
 are asked for above what they can make, the day's capacity or, if lower,
 the rate their inputs support; a supplier's throughput it cannot keep up

@@ -5,7 +5,7 @@ scenario carries markets (``Compiled.schedules.extras["prices"]``): every
 market (a commodity in a region) measures its gap as a share of its normal
 daily flow: its buyers' stock below normal beyond their buffer and the
 orders its sellers owe to buyers short beyond their buffer (up to that
-shortfall), each spread over a year (with the buffer weight's share of a final buyer's
+shortfall, and the bid weight's share of the rest), each spread over a year (with the buffer weight's share of a final buyer's
 draw of its buffer counted too), plus what its sellers are
 asked for beyond what they can make (the day's capacity or, if lower, the
 rate their inputs support), the throughput a seller cannot keep up counting
