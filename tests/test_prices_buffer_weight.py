@@ -87,8 +87,18 @@ def test_a_users_draw_counts_by_the_weight_and_a_packagers_not(engine) -> None:
     # out, then draws 10 chips a day within its buffer: from then on its market counts w of each day's draw, so
     # the chip price rises every day, by the hand-computed step on the first day (a gap of w x 10 / 365 / 10,
     # the chip market's normal flow being the user's inflow 10 plus the packager's outflow 10: / 20 then).
-    res = simulate(Scenario(_chain(), horizon_days=24,
-                            shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="TW.fab"),)), engine=engine)
+    # The bid weight (a queue within the buffer counts by it, tests/test_prices_bid_weight.py) is set to 0: the
+    # packager's queue of the user's orders would price the chip market from day 9.
+    import dataclasses
+
+    import supplychain.model.prices as mp
+    params = mp.PRICE_DEFAULTS["semiconductors"]
+    try:
+        mp.PRICE_DEFAULTS["semiconductors"] = dataclasses.replace(params, bid_weight=0.0)
+        res = simulate(Scenario(_chain(), horizon_days=24,
+                                shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="TW.fab"),)), engine=engine)
+    finally:
+        mp.PRICE_DEFAULTS["semiconductors"] = params
     coords = res.coords
     col = {(r, k): i for i, (r, k) in enumerate(zip(coords.region["stock"], coords.commodity["stock"]))}
     wafer_us = res.arrays["price"][0, :, col[("US", "wafer")]] / 5.0
