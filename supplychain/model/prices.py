@@ -41,7 +41,7 @@ within the ranges of the sources named beside them, listed in
   holds 5 days, as in 2021, has no buffer left to draw. The draw was not free: chip users bid to
   restore their buffers, and the **buffer weight** (:data:`CHIP_BUFFER_WEIGHT`, calibrated on the same
   2021 episode) is the share of a final buyer's buffer draw that counts as scarcity all the same,
-  and the **bid weight** (:data:`CHIP_BID_WEIGHT`, calibrated on the foundries' 2021 queue: lead times
+  and the **bid weight** (``CHIP_BID_WEIGHT``, calibrated on the foundries' 2021 queue: lead times
   from 12.5 to 21.7 weeks, Susquehanna Financial Group) the share of the orders a seller owes beyond what
   its buyers lack that counts: buyers facing a queue order ahead and bid for their place in it;
   mineral prices are quoted weekly in
@@ -163,14 +163,14 @@ CHIP_BUFFER_WEIGHT = ((1.0 - (1.0 + CHIP_PRICE_RISE_2021) ** -(_CHIP_SUPPLY_ELAS
 CHIP_LEAD_WEEKS_NORMAL = 12.5
 
 #: Weeks between ordering a chip and taking delivery in September 2021, the month after TSMC's price rise
-#: (:data:`CHIP_PRICE_RISE_2021`): 21.7 (Susquehanna Financial Group, reported by Bloomberg, 12 Oct 2021).
+#: (``CHIP_PRICE_RISE_2021``): 21.7 (Susquehanna Financial Group, reported by Bloomberg, 12 Oct 2021).
 CHIP_LEAD_WEEKS_2021 = 21.7
 
 #: Share of the orders a chip seller owes beyond what its buyers lack beyond their buffers that counts as scarcity:
 #: buyers facing a longer quoted lead time order ahead and bid for their place in the queue (bidding ahead,
 #: docs/model.md §5.9). Calibrated on ONE episode, the foundries' queue in 2021: lead times stretched by
-#: ``(21.7 - 12.5) * 7 = 64.4`` days of the sellers' flow (:data:`CHIP_LEAD_WEEKS_NORMAL`,
-#: :data:`CHIP_LEAD_WEEKS_2021`) while foundry contract prices rose about 20 % (:data:`CHIP_PRICE_RISE_2021`). In a
+#: ``(21.7 - 12.5) * 7 = 64.4`` days of the sellers' flow (``CHIP_LEAD_WEEKS_NORMAL``,
+#: ``CHIP_LEAD_WEEKS_2021``) while foundry contract prices rose about 20 % (``CHIP_PRICE_RISE_2021``). In a
 #: market of sellers alone that queue is a gap of ``b * 64.4 / 365`` and the clearing price
 #: ``(1 - b * 64.4 / 365) ** (-1 / 0.10)`` is 1.20 at ``b = (1 - 1.20 ** -0.10) * 365 / 64.4 = 0.102``. Checked
 #: against the 1999 Chi-Chi earthquake in docs/model.md §5.9 and ``tools/validate_prices.py``.
