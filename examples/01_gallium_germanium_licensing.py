@@ -9,7 +9,8 @@ Scenario:
   MOFCOM/GACC Announcement 23/2023 put Ga and Ge exports under licence from
   1 Aug 2023. Licences took about 60 days (Reuters, citing Tradium, 2023). Each
   order for Chinese Ga/Ge (crude gallium too) is an application: it waits 45-75
-  days, then is approved with probability APPROVAL or denied (and re-ordered).
+  days, then is approved with probability APPROVAL or denied (and re-ordered); orders from the US are
+  all denied (China's customs recorded no Ga or Ge exports to the US in 2024).
   Customs count exports when approved goods leave China (arrival - transport).
 """
 
@@ -36,6 +37,7 @@ START = dt.date(2023, 6, 1)
 HORIZON_DAYS = 462                      # exports are known through July 2024 (arrivals lag 35 days)
 ANNOUNCED, EFFECTIVE = dt.date(2023, 7, 3), dt.date(2023, 8, 1)
 APPROVAL = 0.5                          # assumption: half of the applied volume is approved
+APPROVAL_US = 0.0                       # none to the US in 2024 (China customs; Project Blue, 8 Oct 2024)
 DELAY = Uniform(45.0, 75.0)             # days; ~60 days observed (Tradium/Reuters)
 # Observed China exports relative to the same month a year earlier (China General Administration of
 # Customs data, reported by Reuters, 2023). Ge Jul 2023 is relative to Jun 2023 (front-loading, ">2x").
@@ -58,9 +60,14 @@ def cleared_exports(res, commodities, lag=35):
 
 def main(horizon, out):
     base = sc.load_baseline(horizon_days=horizon, start_date=START)
-    shocks = [ExportControl(exporter="CN", commodity=c, mode="licence", approval_probability=APPROVAL,
-                            processing_delay=DELAY, start=EFFECTIVE, announced=ANNOUNCED)
-              for family in CONTROLLED.values() for c in family]
+    # One regime per destination group: the US at APPROVAL_US, every other destination at APPROVAL (crude
+    # gallium goes to refiners in Japan and the rest of the world only).
+    regimes = ({"except_destinations": ("US",), "approval_probability": APPROVAL},
+               {"destinations": ("US",), "approval_probability": APPROVAL_US})
+    shocks = [ExportControl(exporter="CN", commodity=c, mode="licence", processing_delay=DELAY, start=EFFECTIVE,
+                            announced=ANNOUNCED, **regime)
+              for family in CONTROLLED.values() for c in family
+              for regime in (regimes[:1] if c == "gallium_crude" else regimes)]
     s = sc.simulate(base.with_shocks(*shocks, name="Ga/Ge licensing"), engine="vector", n_runs=N_RUNS, seed=SEED)
     with identical_runs_expected():  # nothing random without the licences: the runs only pair the shocked ones
         b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)

@@ -739,7 +739,7 @@ def test_producers_sales_lost_add_up_and_a_stopped_producer_loses_though_its_ren
 
 def test_front_loaded_stock_counts_as_planned_until_it_has_landed_and_been_drawn() -> None:
     # The US consumer front-loads 10 days of its one CN lane (10 t/day, lead 1 day): its target rises by
-    # 100 t x (t - 5 + 1) / 10 from the announcement (day 5) to the start (day 15), then falls back to 0 for
+    # 100 t from the announcement (day 5) to the start (day 15), then falls back to 0 for
     # ordering (§6.5.4). The price counts the 100 t as planned from the start until it has landed (1 lead
     # day) and over the 10 days it covers: 100 x clip(1 - (t - 15 - 1) / 10, 0, 1) (§5.9, normal levels).
     control = ExportControl(exporter="CN", commodity="ore", mode="licence", approval_probability=1.0,
@@ -748,7 +748,7 @@ def test_front_loaded_stock_counts_as_planned_until_it_has_landed_and_been_drawn
     spec = compile_scenario(sc).schedules.extras["prices"]
     planned = spec.buyer_extra[:, 0]
     t = np.arange(40)
-    expected = np.where(t < 5, 0.0, np.where(t < 15, 100.0 * (t - 4) / 10.0,
+    expected = np.where(t < 5, 0.0, np.where(t < 15, 100.0,
                                              100.0 * np.clip(1.0 - (t - 16) / 10.0, 0.0, 1.0)))
     np.testing.assert_allclose(planned, expected, rtol=1e-12, atol=1e-12)
     # Without this the importer's price turned down on the start day (the front-loaded stock read as a glut,

@@ -259,7 +259,7 @@ def test_front_loading_raises_orders_up_to_the_cap_before_start():
         ExportControl(exporter="CN", commodity="metal", mode="ban", start=start, announced=announced,
                       front_load_days=days))
     flow = simulate(s, engine="des", seed=0).series("flow", "CN.refinery>US.metal")[0]
-    # Over the window the buyer orders its usage plus the cap (days x 5 t/day), spread linearly.
+    # Over the window the buyer orders its usage plus the cap (days x 5 t/day), the cap from the announcement.
     assert flow[announced:start].sum() == pytest.approx(10 * 5.0 + days * 5.0)
     assert flow[start:].sum() == 0.0
 

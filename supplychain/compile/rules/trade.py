@@ -194,7 +194,11 @@ class QuotaSpec:
 
 
 def front_load(builder: ScheduleBuilder, shock: Shock, lanes: np.ndarray, days: float) -> None:
-    """Raise buyers' targets linearly from the announcement to ``days`` of baseline flow at start."""
+    """Raise buyers' targets by ``days`` of the covered lanes' baseline flow from the announcement to the start.
+
+    The whole extra from the announcement day: buyers want the stock shipped before the start, so they
+    order it at once (docs/model.md §6.5.4).
+    """
     announced = shock.announcement(builder.scenario.start_date)
     first = builder.start_day(shock)
     if announced is None or days <= 0 or announced >= first or first <= 0:
@@ -203,8 +207,7 @@ def front_load(builder: ScheduleBuilder, shock: Shock, lanes: np.ndarray, days: 
     cap = np.bincount(buyers[lanes], weights=index(builder).lane_flow[lanes] * days,
                       minlength=len(builder.core["buyer_stock"]))
     t = np.arange(max(announced, 0), min(first, builder.n_days))
-    ramp = (t - announced + 1) / (first - announced)
-    builder.full("target_extra")[t] += ramp[:, None] * cap[None, :]
+    builder.full("target_extra")[t] += cap[None, :]
     # The price rule (§5.9) counts the front-loaded stock as planned until it has landed and been drawn.
     builder.cache.setdefault("front_loaded", []).append((first, float(days), cap, lanes))
 

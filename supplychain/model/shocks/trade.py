@@ -195,8 +195,9 @@ class ExportControl(Shock):
         fraction.
 
     Between ``announced`` and ``start`` buyers on matching lanes front-load:
-    their order-up-to level rises linearly to ``front_load_days`` of the
-    baseline flow on those lanes (the cap), then falls back at ``start``.
+    from the announcement day their order-up-to level is raised by
+    ``front_load_days`` of the baseline flow on those lanes, ordered at
+    once; it falls back at ``start``.
 
     Parameters
     ----------
