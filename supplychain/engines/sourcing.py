@@ -24,6 +24,9 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   and return over the switching lag; under design lock-in only a lane's
   second-sourced part moves before its porting time, and the locked rest is
   carried (``State.locked``) until its own supplier takes orders again.
+- :func:`cancel_allowance`, :func:`lock_cancelled`, :func:`locked_owed` (§5.6.6, owed locked volume):
+  the locked part of a cancelled backlog joins the lane's carry, and of a backlog out of reach is
+  held out of the share split, so it reaches no other supplier through a larger order.
 - :func:`ship_classes` (§5.7): the service classes of each supplier's
   allocation rule (by default its lanes' history first); :func:`record_recent`
   moves each lane's record of recent shipments (allocation ``"recent"``).
@@ -44,7 +47,8 @@ from .sums import sum_into
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "cancel_allowance",
-           "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "planned_extra", "split_orders", "OrderLoops", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
+           "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "planned_extra", "split_orders",
+           "OrderLoops", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
            "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 

@@ -15,7 +15,8 @@ capacity, and splits the order over its lanes by the day's target shares,
 diverting what unavailable lanes cannot take to qualified alternates in
 proportion to their suppliers' spare capacity (under design lock-in only a lane's
 second-sourced part before its porting time; the locked rest waits for its own supplier,
-``run.locked``); a lane whose supplier owes a
+``run.locked``, as does the locked part of a cancelled backlog, and that of a backlog out of
+reach is held out of the split); a lane whose supplier owes a
 queue takes only its part of the order without the planned pipeline, and the
 planned part goes to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (:func:`outlook`), files no more than counting them
@@ -34,8 +35,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .run import Run
 
-__all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "cancel_allowance", "out_of_reach", "expect_waits",
-           "outlook", "review",
+__all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "cancel_allowance", "out_of_reach",
+           "expect_waits", "outlook", "review",
            "LATE_TOLERANCE", "REACH_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
