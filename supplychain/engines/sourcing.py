@@ -299,47 +299,63 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
             keep = np.nan_to_num((sp.patience - restart) / (wait - restart), nan=0.0, posinf=1.0, neginf=0.0)
         factor = np.where(over, np.clip(keep, 0.0, 1.0), 1.0)
         if sp.lock is not None:
-            lock_cancelled(c, s, sp, s.owed - s.owed * factor)
+            lanes = np.flatnonzero(over.any(axis=0) & (sp.lock > 0.0))
+            if lanes.size:
+                owed, kept = s.owed[:, lanes], factor[:, lanes]
+                lock_cancelled(c, s, sp, lanes, owed - owed * kept)
         s.owed *= factor
         wait, _ = _wait(c, s, sp, *quote)  # the quote is the same: cancelling changes only what is owed
     return wait, late
 
 
-def _unported(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
-    """(R, L) whether each lane's designs are not yet ported, by the buyer's first search before today (§5.6.6)."""
+def _unported(c: Compiled, s: State, sp: SourcingSpec, lanes: np.ndarray | None = None) -> np.ndarray:
+    """(R, L) whether each lane's designs are not yet ported, by the buyer's first search before today (§5.6.6).
+
+    Only the lanes ``lanes`` (R, len(lanes)) when given.
+    """
     assert s.seek_day is not None and sp.port_days is not None
-    unported: np.ndarray = s.day < s.seek_day[:, c.lane_buyer] + sp.port_days
-    return unported
+    if lanes is None:
+        unported: np.ndarray = s.day < s.seek_day[:, c.lane_buyer] + sp.port_days
+        return unported
+    some: np.ndarray = s.day < s.seek_day[:, np.asarray(c.lane_buyer)[lanes]] + sp.port_days[lanes]
+    return some
 
 
 def cancel_allowance(c: Compiled, s: State, sp: SourcingSpec, allow: np.ndarray) -> None:
-    """Cancel the part of each lane's backlog the day's allowance ``allow`` (R, L) does not let through (§5.6).
+    """Cancel the part of each lane's backlog the day's allowance ``allow`` (L,) or (R, L) does not let through (§5.6).
 
     Under design lock-in the locked part of what is cancelled on a lane not yet ported joins the
     lane's locked carry (:func:`lock_cancelled`): the buyer still wants it, from that supplier only.
     """
     assert s.owed is not None
     if sp.lock is not None:
-        lock_cancelled(c, s, sp, s.owed - s.owed * allow)
+        # Only locked lanes the allowance cuts (a ban on gallium touches none): the rest costs nothing.
+        lanes = np.flatnonzero(sp.lock > 0.0)
+        cut_allow = np.asarray(allow)[..., lanes]
+        if (cut_allow < 1.0).any():
+            owed = s.owed[:, lanes]
+            lock_cancelled(c, s, sp, lanes, owed - owed * cut_allow)
     s.owed *= allow
 
 
-def lock_cancelled(c: Compiled, s: State, sp: SourcingSpec, cut: np.ndarray) -> None:
-    """Add the locked part of a cancelled backlog ``cut`` (R, L) to the lanes' locked carry (§5.6.6).
+def lock_cancelled(c: Compiled, s: State, sp: SourcingSpec, lanes: np.ndarray, cut: np.ndarray) -> None:
+    """Add the locked part of a cancelled backlog ``cut`` (R, len(lanes)) of lanes ``lanes`` to their locked carry.
 
     A cancelled order of a design qualified only at the lane's supplier leaves the buyer's
     position, but no other supplier can make it before it is ported: like the locked volume the
     buyer could not place, it is held out of the share split and goes back to its own lane when
-    that lane takes orders again. ``(1 - sigma_l) cut_l`` on lanes not yet ported (the buyer's
-    first search before today), nothing once ported.
+    that lane takes orders again (docs/model.md §5.6.6, owed locked volume). ``(1 - sigma_l) cut_l``
+    on lanes not yet ported (the buyer's first search before today), nothing once ported.
     """
     assert sp.lock is not None
-    add = np.where(_unported(c, s, sp), cut * sp.lock, 0.0)
+    if not cut.any():
+        return
+    add = np.where(_unported(c, s, sp, lanes), cut * sp.lock[lanes], 0.0)
     if not add.any():
         return
     if s.locked is None:
-        s.locked = np.zeros(add.shape, order="F")
-    s.locked += add
+        s.locked = np.zeros((cut.shape[0], c.n_lanes), order="F")
+    s.locked[:, lanes] += add
 
 
 def locked_owed(c: Compiled, s: State, sp: SourcingSpec, far: np.ndarray | None) -> np.ndarray | None:
@@ -352,8 +368,15 @@ def locked_owed(c: Compiled, s: State, sp: SourcingSpec, far: np.ndarray | None)
     if far is None or sp.lock is None:
         return None
     assert s.owed is not None
-    hold = np.where(far & _unported(c, s, sp), s.owed * sp.lock, 0.0)
-    return hold if hold.any() else None
+    lanes = np.flatnonzero(far.any(axis=0) & (sp.lock > 0.0))
+    if not lanes.size:
+        return None
+    some = np.where(far[:, lanes] & _unported(c, s, sp, lanes), s.owed[:, lanes] * sp.lock[lanes], 0.0)
+    if not some.any():
+        return None
+    hold = np.zeros_like(s.owed)
+    hold[:, lanes] = some
+    return hold
 
 
 def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> np.ndarray | None:
