@@ -90,3 +90,28 @@ def test_engines_agree_on_owed_locked_volume_cancelled_by_patience_and_a_ban():
     ban = ExportControl(exporter="CN", commodity="w", mode="ban", start=20, end=26)
     scenario = Scenario(owed_pair(patience=5.0), horizon_days=60).with_shocks(stop(end=30), ban)
     assert_engines_agree(simulate(scenario, engine="vector", seed=3), simulate(scenario, engine="des", seed=3))
+
+
+def test_taiwans_packagers_draw_only_the_second_sourced_fifth_from_other_foundries_during_a_stop():
+    # Every Taiwanese fab stops for 90 days from day 10 (tools/tw_fab_outage.py). Once Taiwan's
+    # mature-node fab has shipped its finished wafers (25 days), each mature-node packager's Taiwanese
+    # lanes are out of reach: it keeps its other foundries' shares and adds the second-sourced part of
+    # its Taiwanese share, (1 - 0.8 w_TW) of its steady inflow, w_TW its steady share from Taiwan.
+    import warnings
+
+    from supplychain import load_baseline
+    from tools.tw_fab_outage import outage
+
+    base = load_baseline(horizon_days=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = simulate(outage(base, 90, start=10), engine="vector", seed=1)
+    lanes = base.network.lanes
+    flow = res.flow[0]
+    for buyer in sorted({l.destination for l in lanes if l.commodity == "mature_wafer"}):
+        idx = [i for i, l in enumerate(lanes) if l.commodity == "mature_wafer" and l.destination == buyer]
+        others = [i for i in idx if not lanes[i].origin.startswith("TW.")]
+        steady = flow[5, idx].sum()
+        taiwan = 1.0 - flow[5, others].sum() / steady
+        np.testing.assert_allclose(flow[45:100, others].sum(axis=1), (1.0 - 0.8 * taiwan) * steady, rtol=1e-6,
+                                   err_msg=buyer)
