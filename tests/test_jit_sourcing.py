@@ -42,10 +42,10 @@ def calls():
     saved = []
     real = sourcing.split_orders
 
-    def spy(c_, s, sp, q, share, allow, late, filed=None, licensed=None, plain=None, fused=None):
+    def spy(c_, s, sp, q, share, allow, late, filed=None, licensed=None, plain=None, fused=None, hold=None):
         if s.diverted_any and s.day % 23 == 0:
             saved.append(copy.deepcopy((s, sp, q, share, allow, late, filed, licensed, plain)))
-        return real(c_, s, sp, q, share, allow, late, filed, licensed, plain, None)
+        return real(c_, s, sp, q, share, allow, late, filed, licensed, plain, None, hold)
 
     mp = pytest.MonkeyPatch()
     mp.setattr(kernel._sourcing, "split_orders", spy)

@@ -282,7 +282,7 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     assert s.owed is not None
     sp = _sourcing.spec(c)
     if not _all_one(allow):  # x * 1.0 is x: a day that lets every lane through cancels nothing
-        s.owed *= allow
+        _sourcing.cancel_allowance(c, s, sp, allow)
     wait, late = _sourcing.cancel_late(c, s, sp)
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     # A supplier restarting too late for the buyer's horizon: its backlog is no cover and it gets no
@@ -291,6 +291,7 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     owed = s.owed if far is None else np.where(far, 0.0, s.owed)
     if far is not None:
         late = far if late is None else late | far
+    hold = _sourcing.locked_owed(c, s, sp, far)  # design lock-in: owed out of reach, from no one else
     # Inventory position: on hand + in transit + owed by suppliers' backlogs within reach + awaiting a
     # licence - own backorders (§5.6).
     position = None if fused is None else fused.position(s.stock, s.transit_buyer, owed, s.backlog)
@@ -312,11 +313,11 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
         extra = extra + planned
     q = _order_up_to(c, position, extra, order_factor)
     if doubt is None:
-        return _sourcing.split_orders(c, s, sp, q, share, allow, late, None, licensed, plain, fused)
+        return _sourcing.split_orders(c, s, sp, q, share, allow, late, None, licensed, plain, fused, hold)
     # The buyer orders as if only the approvals it expects were on order (as under a ban for the
     # rest), but files on a licensed lane no more than it would counting every application.
     expected = _order_up_to(c, position - doubt, extra, order_factor)
-    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed, plain, fused)
+    return _sourcing.split_orders(c, s, sp, expected, share, allow, late, q, licensed, plain, fused, hold)
 
 
 def _all_one(a: np.ndarray) -> bool:

@@ -24,6 +24,9 @@ The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec
   and return over the switching lag; under design lock-in only a lane's
   second-sourced part moves before its porting time, and the locked rest is
   carried (``State.locked``) until its own supplier takes orders again.
+- :func:`cancel_allowance`, :func:`lock_cancelled`, :func:`locked_owed` (§5.6.6, owed locked volume):
+  the locked part of a cancelled backlog joins the lane's carry, and of a backlog out of reach is
+  held out of the share split, so it reaches no other supplier through a larger order.
 - :func:`ship_classes` (§5.7): the service classes of each supplier's
   allocation rule (by default its lanes' history first); :func:`record_recent`
   moves each lane's record of recent shipments (allocation ``"recent"``).
@@ -43,8 +46,9 @@ from .sums import sum_into
 
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
-__all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "out_of_reach", "expect_wait",
-           "queued", "planned_extra", "split_orders", "OrderLoops", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
+__all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "cancel_allowance",
+           "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "planned_extra", "split_orders",
+           "OrderLoops", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
            "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
@@ -293,9 +297,86 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
     if over.any():
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             keep = np.nan_to_num((sp.patience - restart) / (wait - restart), nan=0.0, posinf=1.0, neginf=0.0)
-        s.owed *= np.where(over, np.clip(keep, 0.0, 1.0), 1.0)
+        factor = np.where(over, np.clip(keep, 0.0, 1.0), 1.0)
+        if sp.lock is not None:
+            lanes = np.flatnonzero(over.any(axis=0) & (sp.lock > 0.0))
+            if lanes.size:
+                owed, kept = s.owed[:, lanes], factor[:, lanes]
+                lock_cancelled(c, s, sp, lanes, owed - owed * kept)
+        s.owed *= factor
         wait, _ = _wait(c, s, sp, *quote)  # the quote is the same: cancelling changes only what is owed
     return wait, late
+
+
+def _unported(c: Compiled, s: State, sp: SourcingSpec, lanes: np.ndarray | None = None) -> np.ndarray:
+    """(R, L) whether each lane's designs are not yet ported, by the buyer's first search before today (§5.6.6).
+
+    Only the lanes ``lanes`` (R, len(lanes)) when given.
+    """
+    assert s.seek_day is not None and sp.port_days is not None
+    if lanes is None:
+        unported: np.ndarray = s.day < s.seek_day[:, c.lane_buyer] + sp.port_days
+        return unported
+    some: np.ndarray = s.day < s.seek_day[:, np.asarray(c.lane_buyer)[lanes]] + sp.port_days[lanes]
+    return some
+
+
+def cancel_allowance(c: Compiled, s: State, sp: SourcingSpec, allow: np.ndarray) -> None:
+    """Cancel the part of each lane's backlog the day's allowance ``allow`` (L,) or (R, L) does not let through (§5.6).
+
+    Under design lock-in the locked part of what is cancelled on a lane not yet ported joins the
+    lane's locked carry (:func:`lock_cancelled`): the buyer still wants it, from that supplier only.
+    """
+    assert s.owed is not None
+    if sp.lock is not None:
+        # Only locked lanes the allowance cuts (a ban on gallium touches none): the rest costs nothing.
+        lanes = np.flatnonzero(sp.lock > 0.0)
+        cut_allow = np.asarray(allow)[..., lanes]
+        if (cut_allow < 1.0).any():
+            owed = s.owed[:, lanes]
+            lock_cancelled(c, s, sp, lanes, owed - owed * cut_allow)
+    s.owed *= allow
+
+
+def lock_cancelled(c: Compiled, s: State, sp: SourcingSpec, lanes: np.ndarray, cut: np.ndarray) -> None:
+    """Add the locked part of a cancelled backlog ``cut`` (R, len(lanes)) of lanes ``lanes`` to their locked carry.
+
+    A cancelled order of a design qualified only at the lane's supplier leaves the buyer's
+    position, but no other supplier can make it before it is ported: like the locked volume the
+    buyer could not place, it is held out of the share split and goes back to its own lane when
+    that lane takes orders again (docs/model.md §5.6.6, owed locked volume). ``(1 - sigma_l) cut_l``
+    on lanes not yet ported (the buyer's first search before today), nothing once ported.
+    """
+    assert sp.lock is not None
+    if not cut.any():
+        return
+    add = np.where(_unported(c, s, sp, lanes), cut * sp.lock[lanes], 0.0)
+    if not add.any():
+        return
+    if s.locked is None:
+        s.locked = np.zeros((cut.shape[0], c.n_lanes), order="F")
+    s.locked[:, lanes] += add
+
+
+def locked_owed(c: Compiled, s: State, sp: SourcingSpec, far: np.ndarray | None) -> np.ndarray | None:
+    """The locked part of what lanes out of reach owe, (R, L), or None (§5.6.6, design lock-in).
+
+    A lane out of reach counts nothing owed in its buyer's position (§5.6.5), but the locked part of
+    its backlog, ``(1 - sigma_l) B_l`` on a lane not yet ported, can come from no other supplier:
+    it is held out of the day's share split with the locked carry, and stays owed.
+    """
+    if far is None or sp.lock is None:
+        return None
+    assert s.owed is not None
+    lanes = np.flatnonzero(far.any(axis=0) & (sp.lock > 0.0))
+    if not lanes.size:
+        return None
+    some = np.where(far[:, lanes] & _unported(c, s, sp, lanes), s.owed[:, lanes] * sp.lock[lanes], 0.0)
+    if not some.any():
+        return None
+    hold = np.zeros_like(s.owed)
+    hold[:, lanes] = some
+    return hold
 
 
 def out_of_reach(c: Compiled, s: State, sp: SourcingSpec, extra: np.ndarray) -> np.ndarray | None:
@@ -423,7 +504,7 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
 def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray,
                  allow: np.ndarray, late: np.ndarray | None, filed: np.ndarray | None = None,
                  licensed: np.ndarray | None = None, plain: np.ndarray | None = None,
-                 fused: OrderLoops | None = None) -> np.ndarray:
+                 fused: OrderLoops | None = None, hold: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
     Then a lane whose supplier owes a queue (:func:`queued`) places only its
@@ -452,6 +533,9 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     buyer still applies), in proportion to what each diverts; the rest is not
     placed (the buyer orders again the next day).
 
+    ``hold`` (R, L), if given, is the locked part of what lanes out of reach owe
+    (:func:`locked_owed`): held out of the split with the locked carry, and not placed.
+
     ``fused``: compiled loops (:class:`OrderLoops`, the same bits) for the day
     nothing is diverted and, without licence rules in play, for the days some
     lane is (:meth:`OrderLoops.diverted`); else NumPy.
@@ -473,7 +557,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     owes = None if plain is None else queued(c, s)
     if owes is not None and not (owes & (plain < q)[:, c.lane_buyer]).any():
         owes = None
-    held = s.locked is not None and bool(s.locked.any())
+    held = (s.locked is not None and bool(s.locked.any())) or hold is not None
     # ``s.diverted_any`` is ``prev.any()``, kept as the one line below writes ``s.diverted`` (no scan a day).
     if (late is None and filed is None and wait_lic is None and owes is None and not s.diverted_any
             and (h >= 1.0).all() and not held):
@@ -484,7 +568,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
             np.minimum(orders, c.lane_capacity, out=orders)
         return orders
     if fused is not None and filed is None and wait_lic is None:
-        placed = fused.diverted(c, s, sp, q, share, h, owes, plain, held)
+        placed = fused.diverted(c, s, sp, q, share, h, owes, plain, held, hold)
         if placed is not None:
             return placed
     m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
@@ -494,13 +578,15 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     carry = None
     free_q = q
     if held:
-        assert s.locked is not None
-        # Design lock-in (§5.6.6): the locked volume left unplaced yesterday is still wanted (the
-        # position stays low by it); it is held out of the share split, at most the day's order.
+        if s.locked is None:
+            s.locked = np.zeros_like(s.diverted)
+        # Design lock-in (§5.6.6): the locked volume left unplaced yesterday, or cancelled, is still
+        # wanted (the position stays low by it), and so is the locked part of what a lane out of reach
+        # owes; all of it is held out of the share split, at most the day's order.
         # The free order is at least the buyer's steady inflow: the designs of its open lanes are still
         # replaced at their normal rate while the locked ones are short (a fungible stock would
         # otherwise spend them on the locked parts' demand and order less and less).
-        zb = _sum(c, s.locked, "buyer")
+        zb = _sum(c, s.locked if hold is None else s.locked + hold, "buyer")
         free_q = np.maximum(np.maximum(q - np.minimum(zb, q), 0.0), np.minimum(q, sp.buyer_flow))
         held_q = q - free_q
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -626,7 +712,8 @@ class OrderLoops:
     _diverted_ok: bool | None = None  # whether the scenario's buyer sums suit the loop (checked once)
 
     def diverted(self, c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray, h: np.ndarray,
-                 owes: np.ndarray | None, plain: np.ndarray | None, held: bool) -> np.ndarray | None:
+                 owes: np.ndarray | None, plain: np.ndarray | None, held: bool,
+                 hold: np.ndarray | None = None) -> np.ndarray | None:
         """:func:`split_orders` on a day some lane is diverted, without licence rules in play, as one compiled
         loop (:func:`._jit_sourcing.split_diverted`, the same bits), or ``None`` (then NumPy does it).
 
@@ -634,7 +721,7 @@ class OrderLoops:
         ``s.share_applied`` as the NumPy path does; returns the orders (R, L).
         """
         fn = getattr(self.kernels, "split_diverted", None)
-        if fn is None:
+        if fn is None or hold is not None:  # a lane out of reach owes locked volume: rare, NumPy does it
             return None
         ok = self._diverted_ok
         if ok is None:

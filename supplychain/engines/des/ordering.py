@@ -15,7 +15,8 @@ capacity, and splits the order over its lanes by the day's target shares,
 diverting what unavailable lanes cannot take to qualified alternates in
 proportion to their suppliers' spare capacity (under design lock-in only a lane's
 second-sourced part before its porting time; the locked rest waits for its own supplier,
-``run.locked``); a lane whose supplier owes a
+``run.locked``, as does the locked part of a cancelled backlog, and that of a backlog out of
+reach is held out of the split); a lane whose supplier owes a
 queue takes only its part of the order without the planned pipeline, and the
 planned part goes to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (:func:`outlook`), files no more than counting them
@@ -34,7 +35,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .run import Run
 
-__all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "out_of_reach", "expect_waits", "outlook", "review",
+__all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "cancel_allowance", "out_of_reach",
+           "expect_waits", "outlook", "review",
            "LATE_TOLERANCE", "REACH_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
@@ -217,9 +219,42 @@ def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
         if wait > 0.0 and wait >= patience[l] * (1.0 - LATE_TOLERANCE) and not stocked[lay.lane_origin[l]]:
             late[l] = True
             if wait > patience[l]:
-                owed[l] *= _keep(patience[l] - restarts[l], wait - restarts[l])
+                kept = owed[l] * _keep(patience[l] - restarts[l], wait - restarts[l])
+                _lock_cancelled(run, l, t, owed[l] - kept)
+                owed[l] = kept
                 cut = True
     return (supplier_waits(run, t)[0] if cut else waits), late
+
+
+def _unported(run: Run, l: int, t: int) -> bool:
+    """Whether lane ``l``'s designs are not yet ported, by its buyer's first search before today (§5.6.6)."""
+    lay = run.layout
+    assert lay.port_days is not None
+    return t < run.seek_day[lay.lane_buyer[l]] + lay.port_days[l]
+
+
+def _lock_cancelled(run: Run, l: int, t: int, cut: float) -> None:
+    """Add the locked part of ``cut``, a cancelled backlog of lane ``l``, to its locked carry (§5.6.6).
+
+    No other supplier can make a design qualified only at the lane's supplier before it is ported:
+    the buyer still wants it, from that lane only.
+    """
+    lock = run.layout.lock
+    if lock is not None and cut > 0.0 and _unported(run, l, t):
+        run.locked[l] += cut * lock[l]
+
+
+def cancel_allowance(run: Run, t: int) -> None:
+    """Cancel the part of each restricted lane's backlog the day's allowance does not let through (§5.6).
+
+    Under design lock-in the locked part of what is cancelled on a lane not yet ported joins the
+    lane's locked carry (§5.6.6).
+    """
+    owed, allow = run.owed, run.allow_today
+    for l in run.restricted:
+        kept = owed[l] * allow[l]
+        _lock_cancelled(run, l, t, owed[l] - kept)
+        owed[l] = kept
 
 
 def out_of_reach(run: Run, t: int, extra: list[float]) -> list[bool] | None:
@@ -358,12 +393,16 @@ def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bo
         plain = _order_up_to(lay, b, position if doubt is None else position - doubt[b], extra, factor)
         extra = extra + planned
     order = _order_up_to(lay, b, position, extra, factor)
+    # Design lock-in (§5.6.6): the locked part of what a lane out of reach owes comes from no one else.
+    hold = None
+    if far is not None and lay.lock is not None:
+        hold = {l: owed[l] * lay.lock[l] for l in lanes if far[l] and _unported(run, l, t)}
     if doubt is None:
-        _split(run, b, t, lanes, order, share, allow, late, None, licensed, plain)
+        _split(run, b, t, lanes, order, share, allow, late, None, licensed, plain, hold)
     else:
         # Order as if only the expected approvals were on order; file no more than counting them all.
         expected_order = _order_up_to(lay, b, position - doubt[b], extra, factor)
-        _split(run, b, t, lanes, expected_order, share, allow, late, order, licensed, plain)
+        _split(run, b, t, lanes, expected_order, share, allow, late, order, licensed, plain, hold)
 
 
 def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> float:  # type: ignore[no-untyped-def]
@@ -396,7 +435,7 @@ def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list
 
 def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list[float],
            allow: list[float], late: list[bool] | None, filed: float | None, licensed: set[int],
-           plain: float | None = None) -> None:
+           plain: float | None = None, hold: dict[int, float] | None = None) -> None:
     """Split ``order`` over the buyer's lanes by target share and availability (§5.6.6).
 
     ``filed``, if given, caps what a partly available lane (a licence regime)
@@ -406,6 +445,8 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     part of ``plain``, the order without the planned pipeline (``None``: no
     pipeline planned); the rest goes to alternates with spare capacity left
     that owe no queue, and what they cannot take is not placed (§5.6.5).
+    ``hold``: the locked part of what lanes out of reach owe, held out of the
+    split with the locked carry and not placed (§5.6.6).
     """
     lay, orders, applied, diverted = run.layout, run.orders, run.applied, run.diverted
     ok = run.licence_ok
@@ -427,7 +468,9 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     if owes is not None:
         clean = False
     locked = run.locked
-    held = any([locked[l] > 0.0 for l in lanes])
+    if hold is not None and not any([v > 0.0 for v in hold.values()]):
+        hold = None
+    held = hold is not None or any([locked[l] > 0.0 for l in lanes])
     if held:
         clean = False
     if clean:
@@ -436,13 +479,14 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
             orders[l] = wanted if wanted <= cap[l] else cap[l]
             applied[l] = share[l]
         return
-    # Design lock-in (§5.6.6): the locked volume left unplaced yesterday is still wanted (the position
-    # stays low by it); it is held out of the share split, at most the day's order.
+    # Design lock-in (§5.6.6): the locked volume left unplaced yesterday, or cancelled, is still wanted
+    # (the position stays low by it), and so is the locked part of what a lane out of reach owes; all
+    # of it is held out of the share split, at most the day's order.
     carry: dict[int, float] | None = None
     free_order = order
     if held:
         # The free order is at least the steady inflow: the open lanes' designs are still replaced.
-        zb = sum([locked[l] for l in lanes])
+        zb = sum([locked[l] + (0.0 if hold is None else hold.get(l, 0.0)) for l in lanes])
         free_order = max(max(order - min(zb, order), 0.0), min(order, lay.buyer_flow[b]))
         held_order = order - free_order
         scale = held_order / zb if zb > held_order else 1.0

@@ -40,7 +40,8 @@ from ...compile.compiler import Compiled
 from ...compile.leadtime import lead_days
 from ..draws import RunDraws
 from .layout import Layout
-from .ordering import any_restart, cancel_late, expect_waits, out_of_reach, outlook, review, supplier_waits
+from .ordering import (any_restart, cancel_allowance, cancel_late, expect_waits, out_of_reach, outlook, review,
+                       supplier_waits)
 from .prices import Prices
 from .production import produce
 from .shipping import offer, settle
@@ -202,8 +203,7 @@ class Run:
             delivered, unmet, served = self._serve(demand)
             # 5. Ordering: the allowance cancels backlog, patience cancels more, then buyers review.
             owed = self.owed
-            for l in self.restricted:
-                owed[l] *= self.allow_today[l]
+            cancel_allowance(self, t)
             waits = late = None
             if any(owed) or any_restart(self, t):
                 waits, late = cancel_late(self, t)
