@@ -83,7 +83,9 @@ def main(horizon, out):
     fig.autofmt_xdate()
     print(f"{LATER} (China customs; USGS MCS 2026).")
     table = compare(b, s)
-    print(f"Largest shortfall change, any market: {table[table.metric == 'shortfall_usd'].change.max():,.0f} USD")
+    worst = table[table.metric == "shortfall_usd"].sort_values("change").iloc[-1]   # chip buyers per end use
+    where = f"{worst.region} {worst.commodity}" + (f" ({worst.segment} buyers)" if worst.segment else "")
+    print(f"Largest shortfall change, any market: {worst.change:,.0f} USD ({where})")
     share = table[(table.metric == "import_share") & (table.partner == "CN")]
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")

@@ -253,7 +253,7 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
 
 def compare(first: Results | EnsembleResults | None = None, second: Results | EnsembleResults | None = None, /, *,
             baseline: Results | EnsembleResults | None = None,
-            shocked: Results | EnsembleResults | None = None, segments: bool = False) -> pd.DataFrame:
+            shocked: Results | EnsembleResults | None = None, segments: bool = True) -> pd.DataFrame:
     """Change per region and commodity from ``baseline`` to ``shocked`` (same network).
 
     Two ways to call it, the same table: ``compare(baseline, shocked)``, before then after (the
@@ -265,7 +265,7 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     change from the shocked runs to their baseline, every change reversed, and warns when the second
     is the first's scenario without its shocks (:meth:`~supplychain.model.Scenario.without_shocks`).
 
-    Returns a long table with columns ``region, commodity, metric, partner,
+    Returns a long table with columns ``region, commodity, segment, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means
     over runs, their difference and, for paired runs (same seed and number of
     runs: run ``i`` of both shares its random draws), the standard error of the
@@ -287,11 +287,14 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     give the same rows as daily results of the same seed (an ensemble loaded
     from an archive that predates lane totals has the demand metrics only).
 
-    With ``segments=True`` the demand metrics are per region, commodity and
-    end-use segment (chip buyers: automotive, industrial, electronics) and the
-    table has a ``segment`` column after ``commodity``, empty for demands
-    without a segment and for the trade metrics (what ``supplychain run --out``
-    writes as ``compare.csv``).
+    The demand metrics are per region, commodity and end-use segment (chip
+    buyers: automotive, industrial, electronics, each holding its own stock,
+    docs/model.md §5.5): the ``segment`` column, empty for demands without a
+    segment and for the trade metrics, as in ``Results.summary()`` and the
+    ``compare.csv`` of ``supplychain run --out``. Sum a metric over the segments
+    for a region's whole demand (shortfalls add up; rates do not), or pass
+    ``segments=False`` for the pooled view: one row per region and commodity,
+    no ``segment`` column.
 
     Raises
     ------
@@ -308,9 +311,11 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     >>> before, after = simulate(base, seed=3), simulate(base.with_horizon(10), seed=3)
     >>> compare(after, baseline=before).equals(compare(before, after))
     True
-    >>> t = compare(after, baseline=before, segments=True)
+    >>> t = compare(after, baseline=before)
     >>> t[(t.region == "US") & (t.commodity == "logic_chip") & (t.metric == "fill_rate")]["segment"].tolist()
     ['automotive', 'electronics', 'industrial']
+    >>> "segment" in compare(after, baseline=before, segments=False).columns
+    False
     """
     import pandas as pd
 
@@ -353,13 +358,14 @@ def _is_unshocked_version(first: Scenario, second: Scenario) -> bool:
         return False
 
 
-def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
+def compare_to_unshocked(shocked: Results | EnsembleResults, *, segments: bool = True) -> pd.DataFrame:
     """:func:`compare` ``shocked`` with the same scenario run without its shocks (paired runs).
 
     The baseline drops the disruptions and responses but keeps the shocks in
     force on day 0 (:meth:`~supplychain.model.Scenario.without_shocks`): they
     are standing conditions, not part of the shock. The baseline run uses the same network, horizon, engine, number of runs
     and seed, so it is what ``supplychain run NAME_OR_FILE`` shows for a scenario with shocks.
+    ``segments`` as in :func:`compare` (chip buyers per end-use segment by default).
 
     Examples
     --------
@@ -380,7 +386,7 @@ def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
     # outages): the baseline is run as many times as the shocked scenario to pair them.
     with identical_runs_expected():
         baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed, keep=keep)
-    table = compare(baseline, shocked)
+    table = compare(baseline, shocked, segments=segments)
     table.attrs["unshocked"] = True
     return table
 
@@ -417,8 +423,8 @@ def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int)
 def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     """One row per demand (region, commodity) of a :func:`compare` table: shortfall and service, before and after.
 
-    When the table has a ``segment`` column (``compare(..., segments=True)``) a demand is a
-    region, commodity and end-use segment, and the result has that column after ``commodity``.
+    When the table has a ``segment`` column (``compare``'s default) a demand is a region,
+    commodity and end-use segment, and the result has that column after ``commodity``.
 
     Columns ``region, commodity, shortfall_usd_baseline, shortfall_usd_shocked,
     shortfall_usd_change, fill_rate_baseline, fill_rate_shocked, fill_rate_change,
@@ -487,10 +493,11 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     without its shocks (as in :func:`compare_to_unshocked`), otherwise
     "Change from 'A' to 'B'" (columns from, to).
 
-    A table made with ``compare(..., segments=True)`` lists chip demands per
-    end-use segment (a ``segment`` column, empty for demands without one, and
-    left out when no demand has one), so the rows and the count of unchanged
-    demands match ``summary.csv``.
+    A :func:`compare` table lists chip demands per end-use segment (its
+    ``segment`` column; the column is left out of the text when no demand has
+    a segment), so the rows and the count of unchanged demands match
+    ``summary.csv``; ``compare(..., segments=False)`` gives one row per region
+    and commodity.
 
     Examples
     --------
