@@ -1,7 +1,7 @@
-"""The ``stress-test`` and ``benchmark`` subcommands (registered in :mod:`supplychain.cli`).
+"""The ``stress-test`` and ``benchmark`` subcommands (registered in `supplychain.cli`).
 
 Each is a pair ``configure_<name>(parser)`` / ``cmd_<name>(args) -> int``,
-following the convention of :mod:`supplychain.cli`.
+following the convention of `supplychain.cli`.
 """
 
 from __future__ import annotations

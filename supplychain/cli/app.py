@@ -2,17 +2,17 @@
 
 Each subcommand is a pair of functions, ``_configure_<name>(parser)`` adding
 its arguments and ``_cmd_<name>(args) -> int`` doing the work, registered in
-:data:`COMMANDS`. To add one, write the pair and append a :class:`Command`.
+`COMMANDS`. To add one, write the pair and append a `Command`.
 Usage errors (an unknown option, a bad value, options that contradict each
 other) print one line naming the subcommand, ``supplychain run: error:
 <message> (see 'supplychain run --help')``, and exit with status 2. Other
-errors the user can fix (any :class:`~supplychain.errors.SupplyChainError`
+errors the user can fix (any `SupplyChainError`
 and file errors) print one line, ``supplychain: error: <message>``, and exit
 with status 2; errors found while simulating a scenario file name the file
-(see :func:`~supplychain.cli.inputs.about_scenario`). Ctrl-C prints
+(see `about_scenario`). Ctrl-C prints
 ``supplychain: interrupted`` and exits with 130, SIGTERM ``supplychain:
 terminated`` and 143; output folders are written all or nothing
-(:mod:`supplychain.cli.output`).
+(`supplychain.cli.output`).
 
 Examples
 --------
@@ -278,9 +278,9 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
                   cover_band: bool = False) -> list[tuple[str, int | None]]:
     """What ``run --out`` writes for these results: each file name with an archive's size (None: small).
 
-    An archive's size is that of the compressed file (:func:`archive_bytes`): exact, as an upper
+    An archive's size is that of the compressed file (`archive_bytes`): exact, as an upper
     bound, when every array is compressed to measure it, else an estimate from samples of the
-    largest arrays; :func:`describe_files` says which. Compared with its baseline, a run writes the
+    largest arrays; `describe_files` says which. Compared with its baseline, a run writes the
     baseline's archive too, as an ensemble does, and a plot of stock cover; with ``cover_band`` (a
     band was computed) ``cover_band.csv`` too.
 
@@ -331,9 +331,9 @@ def _deflated(data: memoryview) -> int:
 def archive_bytes(results: Results | EnsembleResults) -> int:
     """Bytes of the ``.npz`` archive ``results.save`` writes, measured by compressing what it holds.
 
-    Arrays up to :data:`EXACT_ARRAY_BYTES` are deflated whole, as the archive does, so the figure is
-    an upper bound (headers counted generously); a larger array is measured on :data:`_SAMPLES` evenly
-    spaced stretches and scaled, an estimate. :func:`archive_is_exact` says which applies.
+    Arrays up to `EXACT_ARRAY_BYTES` are deflated whole, as the archive does, so the figure is
+    an upper bound (headers counted generously); a larger array is measured on `_SAMPLES` evenly
+    spaced stretches and scaled, an estimate. `archive_is_exact` says which applies.
 
     Examples
     --------
@@ -360,13 +360,13 @@ def archive_bytes(results: Results | EnsembleResults) -> int:
 
 
 def archive_is_exact(results: Results | EnsembleResults) -> bool:
-    """Whether :func:`archive_bytes` compressed every member whole (an upper bound), not samples of some."""
+    """Whether `archive_bytes` compressed every member whole (an upper bound), not samples of some."""
     import numpy as np
     return all(np.asarray(a).nbytes <= _exact_limit() for _, a in _archive_members(results))
 
 
 def _exact_limit() -> int:
-    """Bytes up to which an array is compressed whole: :data:`EXACT_ARRAY_BYTES`, or its samples' total."""
+    """Bytes up to which an array is compressed whole: `EXACT_ARRAY_BYTES`, or its samples' total."""
     return max(EXACT_ARRAY_BYTES, _SAMPLES * _SAMPLE_BYTES)
 
 
@@ -412,14 +412,14 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
                   baseline: Results | None = None, cover_band: pd.DataFrame | None = None) -> list[str]:
     """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
-    ``compare`` is the table of :func:`~supplychain.analytics.compare.compare` (with ``segments=True``:
+    ``compare`` is the table of `compare` (with ``segments=True``:
     chip buyers per end-use segment, as in ``summary.csv``), if any, and
     ``baseline`` the unshocked runs it compared against: then ``baseline.npz`` too (as an ensemble
     writes its baseline's archive), and the plots show the change; with the built-in network also
     ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3), and ``cover.png``: days of stock cover
     of the final-demand commodities whose buyers' stocks fell most against the baseline
-    (:func:`~supplychain.plotting.plot_cover`). ``cover_band``, a
-    :func:`~supplychain.analytics.cover_band.cover_band` table, is written as ``cover_band.csv``.
+    (`plot_cover`). ``cover_band``, a
+    `cover_band` table, is written as ``cover_band.csv``.
     """
     from ..impact.loss import feeds_impact
 
@@ -448,10 +448,10 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
                   baseline: EnsembleResults | None = None, cover_band: pd.DataFrame | None = None) -> list[str]:
     """Write an ensemble's archive, tables and fan chart into ``out``, all or nothing.
 
-    ``results.npz`` (:meth:`~supplychain.results.EnsembleResults.save`; ``baseline.npz`` too when
+    ``results.npz`` (`EnsembleResults.save`; ``baseline.npz`` too when
     compared), ``summary.csv``, ``shortfall.csv`` (shortfall percentiles and the probability of any
     shortfall), ``bands.csv`` (daily percentile bands), ``fan.png``, ``prices.png`` (the price index fan) and
-    ``compare.csv`` if compared, and ``cover_band.csv`` for a ``cover_band`` table (as :func:`write_outputs`).
+    ``compare.csv`` if compared, and ``cover_band.csv`` for a ``cover_band`` table (as `write_outputs`).
     """
     from ..impact.loss import feeds_impact
 
@@ -709,7 +709,7 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
     ``table`` and ``by_segment`` are the ``compare(..., segments=True)`` table (demand rows per end-use
     segment), printed as the change table or, with ``--format csv|json|markdown``, as it is, so that each
     row names one group of buyers; a cover band's table adds its rows there
-    (:func:`~supplychain.cli.cover_text.cover_band_rows`).
+    (`cover_band_rows`).
     """
     import pandas as pd
 
@@ -806,9 +806,9 @@ class _OneLineParser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
-    #: The options of this (sub)command (set by :func:`build_parser`), for "did you mean" on a misspelt one.
+    #: The options of this (sub)command (set by `build_parser`), for "did you mean" on a misspelt one.
     known_options: tuple[str, ...] = ()
-    #: The subcommands' parsers by name (set on the top parser by :func:`build_parser`).
+    #: The subcommands' parsers by name (set on the top parser by `build_parser`).
     subcommands: dict[str, _OneLineParser] = {}
 
     def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
@@ -855,7 +855,7 @@ def version_text() -> str:
     """What ``--version`` prints: the version, and whether the vector engine can run compiled loops here.
 
     Someone timing runs needs to know whether Numba is there and when it is used
-    (:mod:`supplychain.engines.jit`); finding it does not import it, so this costs nothing.
+    (`supplychain.engines.jit`); finding it does not import it, so this costs nothing.
 
     Examples
     --------
@@ -883,7 +883,7 @@ def version_text() -> str:
 
 
 class _Version(argparse.Action):
-    """``--version``: :func:`version_text` as it is (argparse's own action would re-wrap its lines)."""
+    """``--version``: `version_text` as it is (argparse's own action would re-wrap its lines)."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:

@@ -32,7 +32,7 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     trough and its date, the margin (days of extra shock the trough would have absorbed at the rate the
     stock fell), the stock drawn in all regions, and when it was back to 95 % of normal (or that it was
     not by the end of the horizon). A commodity counts when no demand for it was short
-    in ``results`` and its lowest buyers' stock fell below :data:`DRAWN_SHARE` of normal, and below the
+    in ``results`` and its lowest buyers' stock fell below `DRAWN_SHARE` of normal, and below the
     baseline's trough by ``1 - DRAWN_SHARE`` when a baseline is given. Figures of several runs are
     means over runs. '' when nothing qualifies; a summary ensemble keeps no daily stocks, so for one
     the text says so.
@@ -141,7 +141,7 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
 
 def touches_chip_buyers(results: Results | EnsembleResults, baseline: Results | EnsembleResults) -> bool:
     """Whether the shock moved the end-use chip buyers (docs/model.md §5.5): a segment's shortfall changed by
-    $1 or more, or a segment's buyers' stock fell below :data:`DRAWN_SHARE` of normal (daily results only)."""
+    $1 or more, or a segment's buyers' stock fell below `DRAWN_SHARE` of normal (daily results only)."""
     from ..metrics.service import cumulative_shortfall
     segmented = [d.id for d in results.scenario.network.demands if d.segment]
     if not segmented:
@@ -159,7 +159,7 @@ def touches_chip_buyers(results: Results | EnsembleResults, baseline: Results | 
 def format_cover_band(band: pd.DataFrame) -> str:
     """One line: the chip buyers' and the total shortfall and the value added lost across their cited days of cover.
 
-    ``band`` is a :func:`supplychain.analytics.cover_band.cover_band` table; the ranges are the smallest
+    ``band`` is a `supplychain.analytics.cover_band.cover_band` table; the ranges are the smallest
     and largest of its low, central and high rows.
 
     Examples
