@@ -90,13 +90,13 @@ def main(horizon, out):
     fig.autofmt_xdate()
     print(f"{LATER} (China customs; USGS MCS 2026).")
     table = compare(b, s)
-    print(f"Largest shortfall change, any market: {table[table.metric == 'shortfall_usd'].change.max():,.0f} USD")
+    w = table[table.metric == "shortfall_usd"].sort_values("change").iloc[-1]   # chip buyers: a row per end use
+    print(f"Largest shortfall change, any market: {w.change:,.0f} USD ({w.region} {(w.commodity + ' ' + w.segment).strip()})")
     share = table[(table.metric == "import_share") & (table.partner == "CN")]
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")
     Path(out).mkdir(parents=True, exist_ok=True)
-    path = Path(out) / "01_gallium_germanium_licensing.png"
-    fig.savefig(path, dpi=100, bbox_inches="tight")
+    fig.savefig(path := Path(out) / "01_gallium_germanium_licensing.png", dpi=100, bbox_inches="tight")
     print(f"saved {path}")
 
 

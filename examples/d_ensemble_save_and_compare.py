@@ -43,8 +43,9 @@ def main(horizon, out, runs):
     before, after = sc.load_ensemble(folder / "baseline.npz"), sc.load_ensemble(folder / "shocked.npz")
     table = sc.compare(before, after)
     moved = table[(table.metric == "shortfall_usd") & (table.change.abs() > 0)]
-    for r in moved.itertuples():
-        print(f"{r.region} {r.commodity} shortfall: {format_usd(r.change, sign=True)} on average "
+    for r in moved.itertuples():   # chip buyers: a row per end-use segment, as in the spread below
+        segment = f" ({r.segment} buyers)" if r.segment else ""
+        print(f"{r.region} {r.commodity}{segment} shortfall: {format_usd(r.change, sign=True)} on average "
               f"(paired 95% interval {format_usd(r.change_lo)} to {format_usd(r.change_hi)})")
     spread = after.shortfall_summary()
     for r in spread[spread.p_shortfall > 0].itertuples():

@@ -1,4 +1,4 @@
-"""``python -m supplychain``: the ``supplychain`` command (:mod:`supplychain.cli`)."""
+"""``python -m supplychain``: the ``supplychain`` command (`supplychain.cli`)."""
 
 from .cli.app import main
 

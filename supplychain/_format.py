@@ -70,7 +70,7 @@ def format_percent(x: float, *, floor: bool = True) -> str:
 
 
 def format_points_between(before: float, after: float, *, floor: bool = True) -> str:
-    """The change from ``before`` to ``after`` as shown by :func:`format_percent`, so the columns subtract.
+    """The change from ``before`` to ``after`` as shown by `format_percent`, so the columns subtract.
 
     Examples
     --------

@@ -10,10 +10,10 @@ small, pure Python without dependencies of its own, and draws in both
 places.
 
 A command line run into a log still needs to show that it advances: inside
-:func:`step_lines` (the ``supplychain`` command opens it), when no bar can be
-drawn, :func:`iterate` and :class:`PhaseBar` print one plain line per finished
+`step_lines` (the ``supplychain`` command opens it), when no bar can be
+drawn, `iterate` and `PhaseBar` print one plain line per finished
 step instead (``benchmark: 3/42 shocks done: CN cuts gallium [12 s]``), with no
-carriage return. The per-run bars of :func:`progress_bar` stay silent there:
+carriage return. The per-run bars of `progress_bar` stay silent there:
 a step is the unit a reader of a log follows.
 """
 
@@ -86,7 +86,7 @@ def progress_bar(total: int, *, desc: str, unit: str, enabled: bool = True, leav
                  **kwargs: Any) -> Any:
     """A ``tqdm.auto`` bar over ``total`` steps, or a silent stand-in when not shown.
 
-    Shown only when ``enabled`` and :func:`interactive`; the stand-in has the
+    Shown only when ``enabled`` and `interactive`; the stand-in has the
     same ``update``, ``close`` and context-manager methods.
 
     Examples
@@ -102,7 +102,7 @@ def progress_bar(total: int, *, desc: str, unit: str, enabled: bool = True, leav
     return tqdm(total=total, desc=desc, unit=unit, leave=leave, file=sys.stderr, **kwargs)
 
 
-#: Open :func:`step_lines` blocks (a count, so that nested blocks end cleanly).
+#: Open `step_lines` blocks (a count, so that nested blocks end cleanly).
 _LINES = [0]
 
 
@@ -110,8 +110,8 @@ _LINES = [0]
 def step_lines() -> Iterator[None]:
     """Within the block, steps print one line each on stderr when no bar can be drawn.
 
-    :func:`iterate` and :class:`PhaseBar` then say each finished step on a line of its own
-    when stderr is a file or a pipe (:func:`interactive` is false); on a terminal or in a
+    `iterate` and `PhaseBar` then say each finished step on a line of its own
+    when stderr is a file or a pipe (`interactive` is false); on a terminal or in a
     notebook they draw their bar as always. Python callers outside the block see nothing in
     their logs.
 
@@ -142,9 +142,9 @@ def _say(text: str, started: float) -> None:
 
 def iterate(items: Iterable[T], *, total: int | None = None, desc: str, unit: str,
             enabled: bool = True, label: Callable[[T], str] | None = None) -> Iterator[T]:
-    """Iterate over ``items``, advancing a :func:`progress_bar` (when shown) after each.
+    """Iterate over ``items``, advancing a `progress_bar` (when shown) after each.
 
-    Inside :func:`step_lines`, with no bar, each finished item prints a line instead, naming
+    Inside `step_lines`, with no bar, each finished item prints a line instead, naming
     it by ``label(item)`` if given.
 
     Examples
@@ -171,10 +171,10 @@ def iterate(items: Iterable[T], *, total: int | None = None, desc: str, unit: st
 class PhaseBar:
     """A progress bar that advances through named phases.
 
-    Use it as a context manager and call :meth:`step` when a phase starts; the
+    Use it as a context manager and call `step` when a phase starts; the
     bar is removed when the block ends, so it never mixes with the command's
     output. With ``enabled=False`` (``--quiet``) nothing is shown, nor when
-    the output is not interactive (:func:`interactive`).
+    the output is not interactive (`interactive`).
 
     Examples
     --------

@@ -1,9 +1,9 @@
 """Input checks shared by the model classes.
 
-Each helper raises :class:`~supplychain.errors.ValidationError` with a message
+Each helper raises `ValidationError` with a message
 of the form ``"{field} must be {constraint}; got {value} for {kind} '{id}'."``
 so that a user can find the bad value in a large scenario file. Values are
-shown by :func:`shown`: at most :data:`SHOWN_CHARS` characters of their repr,
+shown by `shown`: at most `SHOWN_CHARS` characters of their repr,
 so that a huge or deeply nested bad value cannot flood the terminal.
 """
 
@@ -30,7 +30,7 @@ _REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = _REPR.maxfrozens
 
 
 def shown(value: Any) -> str:
-    """The repr of ``value`` for an error message: at most :data:`SHOWN_CHARS` characters, then ``...``.
+    """The repr of ``value`` for an error message: at most `SHOWN_CHARS` characters, then ``...``.
 
     Examples
     --------
@@ -140,7 +140,7 @@ _LIST_AT_MOST = 40
 
 
 def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: str = "") -> str:
-    """Raise :class:`UnknownIdError` listing close matches if ``value`` is unknown."""
+    """Raise `UnknownIdError` listing close matches if ``value`` is unknown."""
     if not isinstance(value, str):  # a list or table where an id belongs (unhashable, unprintable)
         raise fail(field, "an id (a string)", value, kind, ident)
     if not isinstance(known, (dict, set, frozenset, list, tuple)):
@@ -159,10 +159,10 @@ def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: 
 
 def check_choice(value: Any, choices: Iterable[str], field: str, kind: str, ident: str = "", *,
                  also: str = "") -> Any:
-    """Return ``value`` if it is one of ``choices``; else raise a :class:`ValidationError` naming them and the close matches.
+    """Return ``value`` if it is one of ``choices``; else raise a `ValidationError` naming them and the close matches.
 
     The one check of every enumerated field (a mode, a method, an engine): the message lists the
-    choices in their order (``'a' or 'b'`` for two) and, for a string, the close matches (:func:`close_matches`), so a
+    choices in their order (``'a' or 'b'`` for two) and, for a string, the close matches (`close_matches`), so a
     spelling slip such as ``"license"`` for ``"licence"`` says what was meant. ``also`` adds to the
     list what else is allowed (``" or None"``).
 
@@ -190,7 +190,7 @@ def check_choice(value: Any, choices: Iterable[str], field: str, kind: str, iden
     raise fail(field, listed + hint, value, kind, ident)
 
 
-#: difflib ratio from which :func:`check_choice` suggests a choice ('license' -> 'licence' is 0.86).
+#: difflib ratio from which `check_choice` suggests a choice ('license' -> 'licence' is 0.86).
 _CHOICE_CUTOFF = 0.6
 
 
@@ -231,7 +231,7 @@ MAX_DAY_NUMBER = (MAX_DATE - MIN_DATE).days
 
 def check_days(value: Any, field: str, kind: str, ident: str = "", *, low: float = 0.0,
                low_open: bool = False, whole: bool = False, high: float = MAX_DAYS) -> float:
-    """Return a day count as a float in ``[low, high]`` (``high`` defaults to :data:`MAX_DAYS`).
+    """Return a day count as a float in ``[low, high]`` (``high`` defaults to `MAX_DAYS`).
 
     Examples
     --------
@@ -253,7 +253,7 @@ def check_days(value: Any, field: str, kind: str, ident: str = "", *, low: float
 
 def check_magnitude(value: Any, field: str, kind: str, ident: str = "", *, low: float | None = 0.0,
                     low_open: bool = False, high: float = MAX_MAGNITUDE) -> float:
-    """Return a finite number in ``[low, high]`` (``high`` defaults to :data:`MAX_MAGNITUDE`).
+    """Return a finite number in ``[low, high]`` (``high`` defaults to `MAX_MAGNITUDE`).
 
     Use ``high=MAX_QUANTITY`` for quantities in units or USD.
 

@@ -1,6 +1,6 @@
 """Exceptions and warnings raised by supplychain.
 
-Every error raised on bad input derives from :class:`SupplyChainError`, so a
+Every error raised on bad input derives from `SupplyChainError`, so a
 caller (the CLI in particular) can catch all of them in one place and print a
 single line.
 """

@@ -8,8 +8,8 @@ from supplychain.cli.app import main
 def test_a_misspelt_option_names_the_close_match(capsys):
     assert main(["run", "baseline", "--engnie", "vector"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["supplychain: error: unrecognized arguments: --engnie vector; did you mean --engine? "
-                   "(see 'supplychain --help')"]
+    assert err == ["supplychain run: error: unrecognized arguments: --engnie vector; did you mean --engine? "
+                   "(see 'supplychain run --help')"]
 
 
 def test_an_option_like_none_gets_no_guess(capsys):
@@ -21,8 +21,8 @@ def test_an_abbreviated_option_is_refused_not_guessed(capsys):
     # argparse would take --eng for --engine; a later --engine-threads would then change what it means.
     assert main(["run", "baseline", "--eng", "vector", "--horizon", "5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["supplychain: error: unrecognized arguments: --eng vector; did you mean --engine? "
-                   "(see 'supplychain --help')"]
+    assert err == ["supplychain run: error: unrecognized arguments: --eng vector; did you mean --engine? "
+                   "(see 'supplychain run --help')"]
 
 
 def test_a_prefix_of_several_options_names_them(capsys):

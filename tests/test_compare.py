@@ -55,8 +55,8 @@ def test_compare_identical_runs_changes_nothing():
     s = Scenario(chain_network(), horizon_days=30)
     table = compare(simulate(s, seed=4), simulate(s, seed=4))
     assert (table["change"].fillna(0.0) == 0.0).all()
-    assert set(table.columns) == {"region", "commodity", "metric", "partner", "baseline", "shocked", "change",
-                                  "change_se", "change_lo", "change_hi"}
+    assert set(table.columns) == {"region", "commodity", "segment", "metric", "partner", "baseline", "shocked",
+                                  "change", "change_se", "change_lo", "change_hi"}
 
 
 def test_compare_reports_shortfall_tariff_and_trade_diversion():

@@ -341,7 +341,7 @@ def headline(scenario: sc.Scenario, *, runs: int) -> Headline:
     n = runs if _is_random(scenario) else 1
     shocked = sc.simulate(scenario, engine="vector", n_runs=n, seed=scenario.seed)
     unshocked = sc.simulate(scenario.replace(shocks=()), engine="vector", n_runs=n, seed=scenario.seed)
-    table = sc.compare(unshocked, shocked)
+    table = sc.compare(unshocked, shocked, segments=False)  # its worst fill rate is labelled by region and commodity
     usd = table.loc[table.metric == "shortfall_usd"]
     fill = table[table.metric == "fill_rate"].sort_values("shocked").iloc[0]
     return Headline(float(usd["change"].sum()), float(fill["shocked"]), f"{fill['region']} {fill['commodity']}",

@@ -1,19 +1,19 @@
 """Resilience analytics: metrics, the Simchi-Levi risk LPs, stress tests, scorecards, sensitivity.
 
-What belongs here: analysis built on top of :func:`supplychain.simulate` and
-:class:`~supplychain.results.Results`, never inside an engine.
+What belongs here: analysis built on top of `supplychain.simulate` and
+`Results`, never inside an engine.
 
-* :mod:`.resilience`: performance series, time-to-survive/recover, loss,
+* `.resilience`: performance series, time-to-survive/recover, loss,
   expected shortfall, means with confidence intervals.
-* :mod:`.trade`: landed cost, trade diversion, concentration, dependency.
-* :mod:`.lp`: the TTS/TTR linear programs and the Risk Exposure Index (Simchi-Levi et al., 2015).
-* :mod:`.stress`: knock out every facility, region-stage and exporter-commodity and rank them.
-* :mod:`.scorecard`: a catalogue of standard policy shocks run with common random numbers.
-* :mod:`.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).
-* :mod:`.impact`: GDP at risk from value added lost beyond the chain (input-output model).
-* :mod:`.cover_band`: an answer across chip buyers' cited days of cover.
+* `.trade`: landed cost, trade diversion, concentration, dependency.
+* `.lp`: the TTS/TTR linear programs and the Risk Exposure Index (Simchi-Levi et al., 2015).
+* `.stress`: knock out every facility, region-stage and exporter-commodity and rank them.
+* `.scorecard`: a catalogue of standard policy shocks run with common random numbers.
+* `.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).
+* `.impact`: GDP at risk from value added lost beyond the chain (input-output model).
+* `.cover_band`: an answer across chip buyers' cited days of cover.
 
-Plots live in :mod:`supplychain.plotting.resilience`.
+Plots live in `supplychain.plotting.resilience`.
 """
 
 from ._groups import trade_labels

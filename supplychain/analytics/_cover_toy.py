@@ -1,5 +1,5 @@
 """A one-mine network with two end-use buyers whose shortfall under a stop is computed by hand
-(doctests and tests of :mod:`supplychain.analytics.cover_band`)."""
+(doctests and tests of `supplychain.analytics.cover_band`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def segment_stop_scenario(*, automotive_days: float = 3.0, electronics_days: flo
     ``electronics_days``; ore costs 100 USD/t and the one-day lanes carry no freight. The mine
     stops for ``stop_days`` from day ``start`` with no restart delay or ramp, ships its one day of
     stock on day ``start`` and comes back at 40 t/day, twice the buyers' use, so the backlog clears
-    within days. As in :func:`supplychain.metrics._cover_toy.stop_scenario`, nothing lands for
+    within days. As in `supplychain.metrics._cover_toy.stop_scenario`, nothing lands for
     ``stop_days - 1`` days, so a buyer holding ``c`` days goes short of
     ``10 t x max(0, stop_days - 1 - c)``: with the defaults 10 x 4 = 40 t (4,000 USD) for the
     automotive buyer and 10 x 1 = 10 t (1,000 USD) for electronics.

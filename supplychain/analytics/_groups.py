@@ -21,7 +21,7 @@ def demand_weights(results: Results, by: Grouping) -> np.ndarray:
 
     Demands are added by value (reference price), because tonnes of ore and
     wafers cannot be added; within one demand or one commodity the price
-    cancels in every ratio. Columns follow :func:`supplychain.metrics.group_labels`.
+    cancels in every ratio. Columns follow `supplychain.metrics.group_labels`.
     """
     _, matrix = _grouping(results, by)
     return matrix * _prices(results)[:, None]
@@ -81,7 +81,7 @@ def paired(values: np.ndarray, base: np.ndarray) -> np.ndarray:
 
 
 def shock_day_of(results: Results) -> int:
-    """The scenario's shock day (:attr:`~supplychain.model.Scenario.shock_day`), 0 when it has none.
+    """The scenario's shock day (`Scenario.shock_day`), 0 when it has none.
 
     Responses, random outages and shocks in force on day 0 never set it.
 

@@ -64,7 +64,7 @@ def toy_network() -> Network:
 
 
 def toy_scenario(horizon_days: int = 120) -> Scenario:
-    """:func:`toy_network` as a scenario with no shock.
+    """`toy_network` as a scenario with no shock.
 
     Examples
     --------

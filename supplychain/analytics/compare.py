@@ -1,12 +1,12 @@
 """What a policy changed: a shocked run set against its baseline, and the costs of trade.
 
-:func:`compare` sets two :class:`~supplychain.results.Results` side by side,
+`compare` sets two `Results` side by side,
 per region and commodity. Run both with the same seed and number of runs:
 run ``r`` of each then sees the same demand noise, lead times and outages
-(common random numbers, see :mod:`supplychain.engines.draws`), so the
+(common random numbers, see `supplychain.engines.draws`), so the
 run-by-run difference is the policy's effect and its standard error is small.
 
-:func:`lane_costs` and :func:`tariff_paid` value the flows: landed cost per
+`lane_costs` and `tariff_paid` value the flows: landed cost per
 unit is ``price * (1 + tariff) + freight + extra`` where ``extra`` is the cost
 of rerouting banned goods through third countries (``ExportControl`` leakage).
 The tariff rates and extras come from the scenario's compiled schedules.
@@ -220,7 +220,7 @@ def paired_interval(baseline: np.ndarray, shocked: np.ndarray, level: float = 0.
 
 
 def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple[Any, Any]:
-    """(baseline, shocked) from the two call forms of :func:`compare`; a TypeError naming them otherwise.
+    """(baseline, shocked) from the two call forms of `compare`; a TypeError naming them otherwise.
 
     Examples
     --------
@@ -253,7 +253,7 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
 
 def compare(first: Results | EnsembleResults | None = None, second: Results | EnsembleResults | None = None, /, *,
             baseline: Results | EnsembleResults | None = None,
-            shocked: Results | EnsembleResults | None = None, segments: bool = False) -> pd.DataFrame:
+            shocked: Results | EnsembleResults | None = None, segments: bool = True) -> pd.DataFrame:
     """Change per region and commodity from ``baseline`` to ``shocked`` (same network).
 
     Two ways to call it, the same table: ``compare(baseline, shocked)``, before then after (the
@@ -263,13 +263,13 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     ``time_to_recover(shocked, baseline=base)``). Both keywords work too. Two positional
     arguments are always before then after: ``compare(shocked, base)`` without the keyword is the
     change from the shocked runs to their baseline, every change reversed, and warns when the second
-    is the first's scenario without its shocks (:meth:`~supplychain.model.Scenario.without_shocks`).
+    is the first's scenario without its shocks (`Scenario.without_shocks`).
 
-    Returns a long table with columns ``region, commodity, metric, partner,
+    Returns a long table with columns ``region, commodity, segment, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means
     over runs, their difference and, for paired runs (same seed and number of
     runs: run ``i`` of both shares its random draws), the standard error of the
-    run-by-run difference and its 95 % interval (:func:`paired_interval`;
+    run-by-run difference and its 95 % interval (`paired_interval`;
     ``NaN`` with one run or unpaired runs).
 
     Metrics per demand region: ``demand``, ``delivered``, ``shortfall``
@@ -278,20 +278,23 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     lanes from other regions: ``imports`` (units shipped), ``import_cost_usd``
     (the landed value of the imports received: goods + tariff + freight +
     rerouting; it falls when fewer goods arrive, which is a loss, not a
-    saving, and tables title it so: :data:`IMPORTS_RECEIVED_TITLE`), ``landed_cost_usd_per_unit``,
+    saving, and tables title it so: `IMPORTS_RECEIVED_TITLE`), ``landed_cost_usd_per_unit``,
     ``tariff_paid_usd``, and ``import_share`` per exporting ``partner`` (trade
     diversion is the change in these shares). ``source_share`` per ``partner``
     counts every lane, the region's own suppliers included (localisation).
-    Memory-light ensembles (:class:`~supplychain.results.EnsembleResults`,
+    Memory-light ensembles (`EnsembleResults`,
     ``keep="summary"``) keep per-run totals per demand and per lane, so they
     give the same rows as daily results of the same seed (an ensemble loaded
     from an archive that predates lane totals has the demand metrics only).
 
-    With ``segments=True`` the demand metrics are per region, commodity and
-    end-use segment (chip buyers: automotive, industrial, electronics) and the
-    table has a ``segment`` column after ``commodity``, empty for demands
-    without a segment and for the trade metrics (what ``supplychain run --out``
-    writes as ``compare.csv``).
+    The demand metrics are per region, commodity and end-use segment (chip
+    buyers: automotive, industrial, electronics, each holding its own stock,
+    docs/model.md §5.5): the ``segment`` column, empty for demands without a
+    segment and for the trade metrics, as in ``Results.summary()`` and the
+    ``compare.csv`` of ``supplychain run --out``. Sum a metric over the segments
+    for a region's whole demand (shortfalls add up; rates do not), or pass
+    ``segments=False`` for the pooled view: one row per region and commodity,
+    no ``segment`` column.
 
     Raises
     ------
@@ -308,9 +311,11 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     >>> before, after = simulate(base, seed=3), simulate(base.with_horizon(10), seed=3)
     >>> compare(after, baseline=before).equals(compare(before, after))
     True
-    >>> t = compare(after, baseline=before, segments=True)
+    >>> t = compare(after, baseline=before)
     >>> t[(t.region == "US") & (t.commodity == "logic_chip") & (t.metric == "fill_rate")]["segment"].tolist()
     ['automotive', 'electronics', 'industrial']
+    >>> "segment" in compare(after, baseline=before, segments=False).columns
+    False
     """
     import pandas as pd
 
@@ -345,7 +350,7 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
 
 
 def _is_unshocked_version(first: Scenario, second: Scenario) -> bool:
-    """Whether ``first`` is ``second`` without its shocks (:meth:`~supplychain.model.Scenario.without_shocks`)."""
+    """Whether ``first`` is ``second`` without its shocks (`Scenario.without_shocks`)."""
     try:
         unshocked = second.without_shocks(name=first.name)
         return bool(unshocked != second.replace(name=first.name) and unshocked == first)
@@ -353,13 +358,14 @@ def _is_unshocked_version(first: Scenario, second: Scenario) -> bool:
         return False
 
 
-def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
-    """:func:`compare` ``shocked`` with the same scenario run without its shocks (paired runs).
+def compare_to_unshocked(shocked: Results | EnsembleResults, *, segments: bool = True) -> pd.DataFrame:
+    """`compare` ``shocked`` with the same scenario run without its shocks (paired runs).
 
     The baseline drops the disruptions and responses but keeps the shocks in
-    force on day 0 (:meth:`~supplychain.model.Scenario.without_shocks`): they
+    force on day 0 (`Scenario.without_shocks`): they
     are standing conditions, not part of the shock. The baseline run uses the same network, horizon, engine, number of runs
     and seed, so it is what ``supplychain run NAME_OR_FILE`` shows for a scenario with shocks.
+    ``segments`` as in `compare` (chip buyers per end-use segment by default).
 
     Examples
     --------
@@ -380,12 +386,12 @@ def compare_to_unshocked(shocked: Results | EnsembleResults) -> pd.DataFrame:
     # outages): the baseline is run as many times as the shocked scenario to pair them.
     with identical_runs_expected():
         baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed, keep=keep)
-    table = compare(baseline, shocked)
+    table = compare(baseline, shocked, segments=segments)
     table.attrs["unshocked"] = True
     return table
 
 
-#: Trade metrics shown by :func:`format_changes` (besides every demand whose service changed), in order.
+#: Trade metrics shown by `format_changes` (besides every demand whose service changed), in order.
 HEADLINE_METRICS = ("tariff_paid_usd", "import_cost_usd", "import_share")
 
 #: How tables title ``import_cost_usd``: the landed value of the goods that arrived, so that a fall caused by
@@ -401,7 +407,7 @@ UNCHANGED_USD = 1.0
 #: 1 decimal shows), or its quantity demanded by at least this fraction (a demand shock changes demand).
 UNCHANGED_RATE = 5e-4
 
-#: What :func:`format_changes` says when it left out differences below the tolerances.
+#: What `format_changes` says when it left out differences below the tolerances.
 TOLERANCE_NOTE = ("Differences under $1, and under 0.05 pp of a rate or share, count as unchanged (sums of "
                   "daily values in another order, not changes).")
 
@@ -415,18 +421,18 @@ def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int)
 
 
 def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per demand (region, commodity) of a :func:`compare` table: shortfall and service, before and after.
+    """One row per demand (region, commodity) of a `compare` table: shortfall and service, before and after.
 
-    When the table has a ``segment`` column (``compare(..., segments=True)``) a demand is a
-    region, commodity and end-use segment, and the result has that column after ``commodity``.
+    When the table has a ``segment`` column (``compare``'s default) a demand is a region,
+    commodity and end-use segment, and the result has that column after ``commodity``.
 
     Columns ``region, commodity, shortfall_usd_baseline, shortfall_usd_shocked,
     shortfall_usd_change, fill_rate_baseline, fill_rate_shocked, fill_rate_change,
     delivery_rate_change, changed, demand_baseline, demand_shocked, demand_changed`` (then
     ``shortfall_usd_change_lo`` and ``_hi``, the paired 95 % interval, when the table has them);
     ``changed`` (its service changed) is False when the shortfall moved by less than
-    :data:`UNCHANGED_USD` and both rates by less than :data:`UNCHANGED_RATE`; ``demand_changed``
-    is True when the quantity demanded moved by at least :data:`UNCHANGED_RATE` of its baseline
+    `UNCHANGED_USD` and both rates by less than `UNCHANGED_RATE`; ``demand_changed``
+    is True when the quantity demanded moved by at least `UNCHANGED_RATE` of its baseline
     (a demand shock; ``demand_*`` are NaN and False when the table has no ``demand`` rows).
     Sorted by the largest change in shortfall first.
 
@@ -472,25 +478,26 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
-    """What a shock changed, from a :func:`compare` table, as plain text for a terminal.
+    """What a shock changed, from a `compare` table, as plain text for a terminal.
 
     First every demand whose shortfall or service changed (rows that did not
     change are left out, and counted at the end), the baseline beside the
-    shocked value; then, for each trade metric of :data:`HEADLINE_METRICS`,
+    shocked value; then, for each trade metric of `HEADLINE_METRICS`,
     the ``per_metric`` rows with the largest change. Money is in one format
-    (:func:`format_usd`), shares in percent and changes of shares in
+    (`format_usd`), shares in percent and changes of shares in
     percentage points.
 
     The title and column labels follow the two runs' scenario names, which
-    :func:`compare` keeps in ``table.attrs``: "Change against the unshocked
+    `compare` keeps in ``table.attrs``: "Change against the unshocked
     baseline" (columns baseline, shocked) when the first run is the second
-    without its shocks (as in :func:`compare_to_unshocked`), otherwise
+    without its shocks (as in `compare_to_unshocked`), otherwise
     "Change from 'A' to 'B'" (columns from, to).
 
-    A table made with ``compare(..., segments=True)`` lists chip demands per
-    end-use segment (a ``segment`` column, empty for demands without one, and
-    left out when no demand has one), so the rows and the count of unchanged
-    demands match ``summary.csv``.
+    A `compare` table lists chip demands per end-use segment (its
+    ``segment`` column; the column is left out of the text when no demand has
+    a segment), so the rows and the count of unchanged demands match
+    ``summary.csv``; ``compare(..., segments=False)`` gives one row per region
+    and commodity.
 
     Examples
     --------

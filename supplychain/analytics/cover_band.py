@@ -3,7 +3,7 @@
 A region's chip demand is split among end-use buyers (automotive, industrial, electronics), each with
 its own stock and days of cover (docs/model.md §5.5). The covers are uncertain: the built-in data give
 each a central value and a range of published holdings (``cover_days`` ``low``/``high`` in
-``semiconductors.toml``; docs/assumptions.md, "Chip buyers' days of cover"). :func:`cover_band`
+``semiconductors.toml``; docs/assumptions.md, "Chip buyers' days of cover"). `cover_band`
 reruns a scenario and its unshocked baseline with every segment's buyers at the low ends together, and
 again at the high ends, and reports the shortfall and value added lost at low, central and high covers.
 """
@@ -122,7 +122,7 @@ def cover_band(scenario: Scenario, covers: Mapping[str, tuple[float, float]] | N
         A scenario whose network has demands with a ``segment`` (the built-in baseline has them).
     covers : mapping of str to (float, float), optional
         Days of cover ``(low, high)`` per segment; segments left out keep their days. Default: the
-        cited ranges of the built-in data (:func:`cited_covers`) for the segments in the scenario.
+        cited ranges of the built-in data (`cited_covers`) for the segments in the scenario.
     seed : int, optional
         Seed of the runs (default: the scenario's, else 0).
     results, baseline : Results, optional
@@ -143,7 +143,7 @@ def cover_band(scenario: Scenario, covers: Mapping[str, tuple[float, float]] | N
     ValidationError
         If no demand has a segment, a segment in ``covers`` has no demand, a range has
         ``low > high`` or days outside ``[0, 3650]``, or a segment's buyers do not hold
-        :class:`~supplychain.model.policies.DaysOfCover`.
+        `DaysOfCover`.
 
     Examples
     --------

@@ -61,7 +61,7 @@ def value_added_loss_table(results: Results | EnsembleResults,
     """Value added lost beyond the chain per region and industry, mean over runs, net of a baseline.
 
     This is the table ``supplychain run`` prints and writes to ``value_added_loss.csv``: the
-    losses of :meth:`Results.value_added_loss <supplychain.results.Results.value_added_loss>`
+    losses of `Results.value_added_loss`
     (docs/model.md §8.3) summed over the horizon, minus those of the paired unshocked runs run
     by run, then averaged over runs.
 
@@ -79,9 +79,9 @@ def value_added_loss_table(results: Results | EnsembleResults,
     Returns
     -------
     DataFrame
-        One row per region and industry of :func:`supplychain.impact.load_io_table`:
+        One row per region and industry of `supplychain.impact.load_io_table`:
         ``region``, ``sector``, ``value_added_loss_usd``. ``attrs["shortfall_usd"]`` holds the
-        mean value of chips, cells and magnets not delivered (:func:`chain_shortfall_usd`, net of
+        mean value of chips, cells and magnets not delivered (`chain_shortfall_usd`, net of
         the baseline), the denominator of the loss given shortfall; ``attrs["n_runs"]`` the runs
         averaged; ``attrs["net_of_baseline"]`` whether a baseline was subtracted.
 

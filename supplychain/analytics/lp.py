@@ -22,9 +22,9 @@ Both LPs share one sparse constraint matrix over the variables
 ``x = [u, y, l, t]``. A scenario changes only bounds: ``u_j = 0`` for the
 disrupted nodes; ``l = 0`` and ``0 <= t <= max_days`` for TTS; ``l >= 0`` and
 ``t = TTR`` for the performance impact. They are solved with HiGHS through
-:func:`scipy.optimize.linprog`; :func:`risk_exposure` solves each scenario on the
+`scipy.optimize.linprog`; `risk_exposure` solves each scenario on the
 part of the network it touches, with a proof of optimality for the full LP
-(:mod:`._lp_local`), and answers without an LP what follows from another
+(`._lp_local`), and answers without an LP what follows from another
 scenario: no loss over a TTR the network survives, and a knockout inside one
 that lasts as long as the undisrupted network lasts as long.
 """
@@ -53,7 +53,7 @@ __all__ = ["RiskLP", "build_lp", "time_to_survive_lp", "performance_impact_lp", 
 
 Solver = Literal["local", "full"]
 
-#: Scenarios from which :func:`risk_exposure` uses two worker processes by default (fewer take about a second).
+#: Scenarios from which `risk_exposure` uses two worker processes by default (fewer take about a second).
 _PROCESSES_FROM = 200
 
 
@@ -230,7 +230,7 @@ def risk_exposure(lp: RiskLP, scenarios: Mapping[str, Iterable[str]],
     Parameters
     ----------
     lp : RiskLP
-        From :func:`build_lp`.
+        From `build_lp`.
     scenarios : mapping of str to list of str
         Scenario name -> facility ids disrupted together.
     ttr_days : float or mapping of str to float
@@ -240,8 +240,8 @@ def risk_exposure(lp: RiskLP, scenarios: Mapping[str, Iterable[str]],
         ``"local"`` (default) solves each LP on the part of the network the
         knockout touches and proves, from the LP's optimality conditions,
         that the answer is the full LP's (to the solver's tolerance; see
-        :mod:`._lp_local`); ``"full"`` solves the whole LP every time, as
-        :func:`time_to_survive_lp` and :func:`performance_impact_lp` do.
+        `._lp_local`); ``"full"`` solves the whole LP every time, as
+        `time_to_survive_lp` and `performance_impact_lp` do.
     processes : bool, optional
         Spread the scenarios over two worker processes; by default only
         when there are at least 200 of them (fewer take about a second).

@@ -1,11 +1,11 @@
-"""Service and resilience metrics over :class:`~supplychain.results.Results`.
+"""Service and resilience metrics over `Results`.
 
 Every metric is a pure function of results and, optionally, a baseline run
 of the same network with the same seed (common random numbers, paired run
-by run). Like :mod:`supplychain.metrics`, each returns an array shaped
+by run). Like `supplychain.metrics`, each returns an array shaped
 ``(n_runs, n_groups)`` whose columns are labelled by
-:func:`supplychain.metrics.group_labels` with the same ``by``;
-:func:`summarize` turns one into means with 95 % confidence intervals.
+`supplychain.metrics.group_labels` with the same ``by``;
+`summarize` turns one into means with 95 % confidence intervals.
 Time-to-survive and time-to-recover are the simulated counterparts of those
 of Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101 and Simchi-Levi et al., 2015, *Interfaces* 45(5):375-390;
 resilience loss and normalised resilience follow the resilience triangle of
@@ -120,7 +120,7 @@ def performance(results: Results, *, baseline: Results | None = None, by: Groupi
         Unshocked runs of the same network and seed; without it the baseline
         performance is taken as 1 (full service).
     by : {"demand", "region", "commodity", "region_commodity"}
-        Grouping of demands (:func:`supplychain.metrics.group_labels`);
+        Grouping of demands (`supplychain.metrics.group_labels`);
         groups mixing commodities add them by value.
 
     Returns
@@ -165,7 +165,7 @@ def time_to_survive(results: Results, *, baseline: Results | None = None, by: Gr
     ``t_fail - t_shock`` with ``t_fail`` the first day from the shock with
     ``P < threshold``. ``inf`` means P never fell below the threshold within
     the horizon. ``shock_day`` defaults to the scenario's shock day
-    (:attr:`~supplychain.model.Scenario.shock_day`: the first new disruption,
+    (`Scenario.shock_day`: the first new disruption,
     never a response, a random outage or a shock in force on day 0; day 0
     when there is none).
 
@@ -291,7 +291,7 @@ def excess_shortfall(results: Results, *, baseline: Results | None = None, by: G
                      usd: bool = True) -> np.ndarray:
     """Demand not served over the horizon, beyond the baseline's own shortfall (paired by run).
 
-    :func:`supplychain.metrics.cumulative_shortfall` minus the baseline's,
+    `supplychain.metrics.cumulative_shortfall` minus the baseline's,
     in USD (``usd=True``) or in units (groups of one commodity only).
 
     Examples
@@ -311,7 +311,7 @@ def excess_shortfall(results: Results, *, baseline: Results | None = None, by: G
 
 def expected_shortfall(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
                        level: float = 0.95, usd: bool = True) -> np.ndarray:
-    """CVaR at ``level`` of :func:`excess_shortfall` over runs: one value per group.
+    """CVaR at ``level`` of `excess_shortfall` over runs: one value per group.
 
     Examples
     --------

@@ -2,13 +2,13 @@
 
 A catalogue is a plain ``dict`` of name -> list of shocks, so users add
 their own entries with ``catalogue["my shock"] = [Tariff(...)]``; a historical
-scenario file becomes a :class:`Replay`, run on its own calendar and horizon.
-:func:`standard_catalogue` builds the standard one for a network: every
+scenario file becomes a `Replay`, run on its own calendar and horizon.
+`standard_catalogue` builds the standard one for a network: every
 single exporter of every critical mineral cutting supply, a Taiwan fab
 outage, a Korean memory outage, a trans-Pacific shipping disruption and the
-historical scenarios shipped in ``supplychain/data/scenarios/*.toml``. :func:`scorecard`
+historical scenarios shipped in ``supplychain/data/scenarios/*.toml``. `scorecard`
 runs each entry on the baseline with the same seed (common random numbers)
-and tabulates the resilience metrics of :mod:`.resilience` (time-to-survive
+and tabulates the resilience metrics of `.resilience` (time-to-survive
 and time-to-recover after Simchi-Levi, Schmidt & Wei, 2014, *Harvard
 Business Review* 92(1/2); resilience loss after Bruneau et al., 2003,
 *Earthquake Spectra* 19(4); expected shortfall after Rockafellar & Uryasev,
@@ -88,7 +88,7 @@ class Replay:
         return len(self.shocks)
 
 
-#: Shock name -> the shocks applied together (a :class:`Replay` carries its own calendar).
+#: Shock name -> the shocks applied together (a `Replay` carries its own calendar).
 Catalogue = dict[str, "list[Shock] | Replay"]
 
 #: Regions on the Asian side of the trans-Pacific lanes.
@@ -125,7 +125,7 @@ def standard_catalogue(network: Network, *, start: int = 30, duration_days: int 
     * ``"KR memory outage"``: Korean facilities making memory lose all capacity;
     * ``"Pacific shipping disruption"``: lead times between the US and CN,
       JP, KR, TW double;
-    * one entry per scenario file in ``scenario_dir`` (:func:`historical_shocks`),
+    * one entry per scenario file in ``scenario_dir`` (`historical_shocks`),
       on its own calendar (``start`` does not apply to them); by default the
       scenarios shipped with the package (``supplychain.datasets.SCENARIO_DIR``),
       ``None`` for none.
@@ -170,14 +170,14 @@ def _as_days(shock: Shock, start_date: dt.date) -> Shock:
 
 
 def historical_shocks(scenario_dir: str | Path) -> Catalogue:
-    """Shocks and responses of every ``*.toml`` scenario file in ``scenario_dir``, as :class:`Replay` entries.
+    """Shocks and responses of every ``*.toml`` scenario file in ``scenario_dir``, as `Replay` entries.
 
     Each file is replayed on its own calendar: from its ``start_date`` for its
     ``horizon_days``, with every date a day number counted from that start
     date. A shock that started before the file's start date gets a negative
     day: it is in force on day 0 (part of the baseline, never a new event), as
     in the file itself. Files that cannot be read are skipped with a
-    :class:`SimulationWarning`.
+    `SimulationWarning`.
 
     Examples
     --------
@@ -203,7 +203,7 @@ def historical_shocks(scenario_dir: str | Path) -> Catalogue:
 
 
 #: Scorecard metrics: column -> per-run function of (results, baseline, (shock start, shock end)).
-#: TTS, TTR and loss are measured from the shock day (:func:`shock_window`) to the end of the horizon;
+#: TTS, TTR and loss are measured from the shock day (`shock_window`) to the end of the horizon;
 #: trade metrics cover the shock window.
 #: Groups are reduced to the worst region or importer of each run.
 METRICS: dict[str, Callable[[Results, Results, tuple[int, int]], np.ndarray]] = {
@@ -263,7 +263,7 @@ def _value_fill_rate(results: Results) -> np.ndarray:
 
 
 def _per_run(res: Results, base: Results, span: tuple[int, int]) -> dict[str, np.ndarray]:
-    """Each metric of :data:`METRICS`, per run of ``res`` (the daily series are then no longer needed)."""
+    """Each metric of `METRICS`, per run of ``res`` (the daily series are then no longer needed)."""
     out = {}
     for name, metric in METRICS.items():
         value = metric(res, base, span)
@@ -289,7 +289,7 @@ BLOCK_RUNS = 20
 
 def _blocks(n_runs: int, seed: int) -> list[tuple[int, int]]:
     """(runs, seed) of each block of an entry's ``n_runs`` runs: one block with ``seed`` itself up to
-    :data:`BLOCK_RUNS` runs, else blocks of :data:`BLOCK_RUNS` runs whose seeds are drawn from ``seed``
+    `BLOCK_RUNS` runs, else blocks of `BLOCK_RUNS` runs whose seeds are drawn from ``seed``
     (the same for every entry and the baseline: common random numbers, block by block).
 
     Examples
@@ -359,8 +359,8 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     Parameters
     ----------
     catalogue : mapping of str to list of Shock or Replay
-        E.g. :func:`standard_catalogue` plus the user's own entries. A
-        :class:`Replay` runs from its own start date for its own horizon.
+        E.g. `standard_catalogue` plus the user's own entries. A
+        `Replay` runs from its own start date for its own horizon.
     baseline : Scenario
         The unshocked scenario (its own shocks, if any, stay in every run).
         An entry with shocks in force on day 0 (started before the start
@@ -369,11 +369,11 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
         the shock.
     n_runs : int, optional
         Runs per entry (default: one for an entry in which nothing is random,
-        else many; see :func:`._engine.pick_engine`).
+        else many; see `._engine.pick_engine`).
     seed : int
         Root seed shared by the baseline and every entry (common random numbers).
-        Entries of more than :data:`BLOCK_RUNS` runs run in blocks of that
-        many, each block's seed drawn from ``seed`` (:func:`_blocks`), the
+        Entries of more than `BLOCK_RUNS` runs run in blocks of that
+        many, each block's seed drawn from ``seed`` (`_blocks`), the
         same for the baseline and every entry; only the per-run metrics of a
         block are kept, not its daily series.
     horizon_days : int, optional
@@ -390,11 +390,11 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
     Returns
     -------
     DataFrame
-        One row per entry; for each metric in :data:`METRICS` the mean over runs
+        One row per entry; for each metric in `METRICS` the mean over runs
         and ``<metric>_lo`` / ``<metric>_hi``, plus ``cvar95_shortfall_usd``;
         ``card.attrs["n_runs"]`` maps each entry to its number of runs.
         Entries whose shocks do not fit the network are dropped with a
-        :class:`SimulationWarning`.
+        `SimulationWarning`.
 
     Examples
     --------

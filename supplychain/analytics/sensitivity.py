@@ -1,7 +1,7 @@
 """Sensitivity: which uncertain inputs drive a resilience metric.
 
-Inputs are declared as :class:`Parameter` objects (a range and what the
-value acts on). Designs come from :mod:`scipy.stats.qmc`:
+Inputs are declared as `Parameter` objects (a range and what the
+value acts on). Designs come from `scipy.stats.qmc`:
 
 ``"sobol"``
     Variance-based indices from a Saltelli design (``N (d + 2)``
@@ -11,7 +11,7 @@ value acts on). Designs come from :mod:`scipy.stats.qmc`:
     Standardized regression coefficients on a Latin hypercube (``N``
     evaluations): cheap screening, trustworthy when the fit's ``R^2`` is high.
 
-:func:`one_at_a_time` gives the low/high swings behind a tornado chart. Each
+`one_at_a_time` gives the low/high swings behind a tornado chart. Each
 evaluation simulates the perturbed scenario and its own unshocked baseline
 with the same seed, and reduces the metric to its mean over runs.
 """
@@ -41,7 +41,7 @@ from .scorecard import METRICS, shock_window
 
 __all__ = ["Parameter", "sensitivity", "one_at_a_time", "sobol_indices", "src_coefficients", "Metric"]
 
-#: A metric: a name in :data:`.scorecard.METRICS`, or a function of
+#: A metric: a name in `.scorecard.METRICS`, or a function of
 #: (results, baseline, (shock start, shock end)) returning one value per run.
 Metric = str | Callable[[Results, Results, tuple[int, int]], np.ndarray]
 Target = Literal["capacity", "lead_time", "stock_cover", "elasticity", "approval_probability"]
@@ -332,7 +332,7 @@ def one_at_a_time(scenario: Scenario, parameters: Sequence[Parameter], *, metric
                   n_runs: int | None = None, seed: int = 0) -> pd.DataFrame:
     """The metric with each parameter at its low and high end, the others at their mid-points.
 
-    The table behind a tornado chart (:func:`supplychain.plotting.resilience.plot_tornado`).
+    The table behind a tornado chart (`supplychain.plotting.resilience.plot_tornado`).
 
     Returns
     -------

@@ -3,7 +3,7 @@
 Two methods run side by side:
 
 ``"lp"``
-    The TTS and TTR LPs of :mod:`.lp` (Simchi-Levi et al., 2015, *Interfaces* 45(5):375-390), built once and solved per
+    The TTS and TTR LPs of `.lp` (Simchi-Levi et al., 2015, *Interfaces* 45(5):375-390), built once and solved per
     scenario by changing bounds only; they give TTS, the performance impact
     PI over the time-to-recover and the Risk Exposure Index ``REI = PI / max PI``.
     The LP assumes an optimal, instantaneous reallocation of stock.
@@ -11,7 +11,7 @@ Two methods run side by side:
     Each knockout simulated as a capacity shock (with the engines' own
     ordering rules, rationing and lead times), measuring the simulated
     time-to-survive and the shortfall beyond the baseline
-    (:mod:`.resilience`).
+    (`.resilience`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from .resilience import cvar, excess_shortfall, time_to_recover, time_to_survive
 __all__ = ["DEFAULT_DURATION_DAYS", "disruption_scenarios", "knockout_scenario", "stress_test", "target_demands",
            "upstream_facilities", "no_shortfall", "LOSS_COLUMNS"]
 
-#: Default knockout length of :func:`stress_test` and ``supplychain stress-test``: a quarter, longer
+#: Default knockout length of `stress_test` and ``supplychain stress-test``: a quarter, longer
 #: than most stocks' cover, so nodes rank apart (a 30-day knockout costs nothing in the baseline).
 DEFAULT_DURATION_DAYS = 90
 
@@ -97,7 +97,7 @@ def knockout_scenario(network: Network, facilities: Iterable[str], *, duration_d
     One ``CapacityShock(fraction_lost=1.0, recovery_days=0)`` per facility: back in full at the end. Without that shock
     type (an older install), the facilities' capacity is set to 0 in the
     network instead; the knockout then lasts the whole horizon, which is cut
-    at the end of the knockout (a :class:`SimulationWarning` says so).
+    at the end of the knockout (a `SimulationWarning` says so).
 
     Examples
     --------
@@ -249,7 +249,7 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     method : {"both", "lp", "simulation"}
         Which method(s) to run.
     n_runs : int, optional
-        Runs per simulated scenario (default: see :func:`._engine.pick_engine`).
+        Runs per simulated scenario (default: see `._engine.pick_engine`).
     seed : int
         Root seed shared by every scenario and the baseline (common random numbers).
     fail_below : float
@@ -269,14 +269,14 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
         target's simulated shortfall beyond the baseline (USD), then its
         time-to-survive. An unknown target is an error listing close
         matches; when no knockout reduces the target (its stocks outlast
-        ``duration_days``), a :class:`SimulationWarning` says so.
+        ``duration_days``), a `SimulationWarning` says so.
 
     Returns
     -------
     DataFrame
         One row per scenario, ranked worst first (``rank`` 1): by REI, then TTS,
         when the LP runs, else by simulated shortfall. Knockouts that lose
-        nothing (every money column below half a dollar, :func:`no_shortfall`)
+        nothing (every money column below half a dollar, `no_shortfall`)
         tie: they come last, all with the next rank, in order of their
         time-to-survive (shortest first), then of the catalogue. LP columns:
         ``tts_days, ttr_days, pi_usd, rei, vulnerable, exposure_days,
@@ -353,16 +353,16 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     return table
 
 
-#: Money columns of a :func:`stress_test` table: a knockout whose every one is below half a dollar (what
+#: Money columns of a `stress_test` table: a knockout whose every one is below half a dollar (what
 #: prints as $0) loses nothing.
 LOSS_COLUMNS = ("pi_usd", "shortfall_sim_usd", "cvar95_shortfall_usd")
 
 
 def no_shortfall(table: pd.DataFrame) -> pd.Series:
-    """Rows of a :func:`stress_test` table whose knockout loses nothing (the ranking metric is $0).
+    """Rows of a `stress_test` table whose knockout loses nothing (the ranking metric is $0).
 
     With a target column the ranking is by ``target_shortfall_usd`` alone; otherwise by every money
-    column present (:data:`LOSS_COLUMNS`). Less than half a dollar prints as $0, so it counts as nothing.
+    column present (`LOSS_COLUMNS`). Less than half a dollar prints as $0, so it counts as nothing.
 
     Examples
     --------

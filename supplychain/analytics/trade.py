@@ -1,10 +1,10 @@
 """Trade-pattern metrics over results: landed cost, diversion, concentration, dependency.
 
 Groups are importer-commodity pairs (``"KR:ore"``, labelled by
-:func:`~supplychain.analytics.trade_labels`) built from the lanes'
+`trade_labels`) built from the lanes'
 destination regions; sources are exporting regions, and domestic supply
 counts as a source unless ``include_domestic=False``. Per-run metrics return
-arrays shaped ``(n_runs, n_groups)`` like :mod:`supplychain.metrics`.
+arrays shaped ``(n_runs, n_groups)`` like `supplychain.metrics`.
 Tariffs come from the per-lane daily tariff schedule of the compiled
 scenario: the landed price of a variety is ``p (1 + tau)``, plus freight, as
 in the Armington model (Armington, 1969, *IMF Staff Papers* 16(1):159-178;
@@ -35,7 +35,7 @@ def _unit_cost(results: Results) -> np.ndarray:
     """Landed cost per unit and day on each lane, shape (T or 1, L).
 
     ``price x (1 + tariff) + freight + extra``, the per-unit form of
-    :func:`supplychain.analytics.compare.lane_costs` (``extra`` is the cost of rerouting
+    `supplychain.analytics.compare.lane_costs` (``extra`` is the cost of rerouting
     banned goods), read from the compiled schedules.
     """
     c = compile_scenario(results.scenario)

@@ -1,7 +1,7 @@
-"""The ``stress-test`` and ``benchmark`` subcommands (registered in :mod:`supplychain.cli`).
+"""The ``stress-test`` and ``benchmark`` subcommands (registered in `supplychain.cli`).
 
 Each is a pair ``configure_<name>(parser)`` / ``cmd_<name>(args) -> int``,
-following the convention of :mod:`supplychain.cli`.
+following the convention of `supplychain.cli`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import pandas as pd
 from .._format import format_percent, format_units, format_usd
 from ..analytics.stress import DEFAULT_DURATION_DAYS, no_shortfall
 from ..datasets.scenarios import SCENARIO_DIR
-from ..errors import SimulationWarning, ValidationError
+from ..errors import SimulationWarning
 from .._validation import MAX_DAYS
-from .arguments import resolve_scenario, whole_number
+from .arguments import UsageError, resolve_scenario, whole_number
 from .formats import add_format_argument, render
 from .inputs import about_scenario
 from .output import check_out_dir, write_folder
@@ -219,7 +219,7 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
     """Run the stress test and print the most exposed nodes."""
     from ..analytics.stress import stress_test
     if args.target is not None and args.method == "lp":
-        raise ValidationError(f"--method lp cannot rank by --target {args.target!r}: the LPs score the whole "
+        raise UsageError(f"--method lp cannot rank by --target {args.target!r}: the LPs score the whole "
                               "network; use --method both (the default) or --method simulation.")
     if args.out is not None:
         check_out_dir(args.out)

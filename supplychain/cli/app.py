@@ -2,14 +2,17 @@
 
 Each subcommand is a pair of functions, ``_configure_<name>(parser)`` adding
 its arguments and ``_cmd_<name>(args) -> int`` doing the work, registered in
-:data:`COMMANDS`. To add one, write the pair and append a :class:`Command`.
-Errors the user can fix (any :class:`~supplychain.errors.SupplyChainError`
+`COMMANDS`. To add one, write the pair and append a `Command`.
+Usage errors (an unknown option, a bad value, options that contradict each
+other) print one line naming the subcommand, ``supplychain run: error:
+<message> (see 'supplychain run --help')``, and exit with status 2. Other
+errors the user can fix (any `SupplyChainError`
 and file errors) print one line, ``supplychain: error: <message>``, and exit
 with status 2; errors found while simulating a scenario file name the file
-(see :func:`~supplychain.cli.inputs.about_scenario`). Ctrl-C prints
+(see `about_scenario`). Ctrl-C prints
 ``supplychain: interrupted`` and exits with 130, SIGTERM ``supplychain:
 terminated`` and 143; output folders are written all or nothing
-(:mod:`supplychain.cli.output`).
+(`supplychain.cli.output`).
 
 Examples
 --------
@@ -41,7 +44,7 @@ from ..run.simulate import ENGINES
 from . import analytics_commands as _analytics
 from . import experiment_command as _experiment
 from .._validation import MAX_DAYS
-from .arguments import resolve_scenario, whole_number
+from .arguments import UsageError, resolve_scenario, whole_number
 from .formats import add_format_argument, render
 from .inputs import about_scenario, check_results
 from .output import Terminated, check_out_dir, sigterm_raises, write_folder
@@ -271,13 +274,15 @@ def _save_fans(results: EnsembleResults, folder: Path, baseline: EnsembleResults
 
 
 def planned_files(results: Results | EnsembleResults, *, compared: bool,
-                  baseline: Results | EnsembleResults | None = None) -> list[tuple[str, int | None]]:
+                  baseline: Results | EnsembleResults | None = None,
+                  cover_band: bool = False) -> list[tuple[str, int | None]]:
     """What ``run --out`` writes for these results: each file name with an archive's size (None: small).
 
-    An archive's size is that of the compressed file (:func:`archive_bytes`): exact, as an upper
+    An archive's size is that of the compressed file (`archive_bytes`): exact, as an upper
     bound, when every array is compressed to measure it, else an estimate from samples of the
-    largest arrays; :func:`describe_files` says which. Compared with its baseline, a run writes the
-    baseline's archive too, as an ensemble does, and a plot of stock cover.
+    largest arrays; `describe_files` says which. Compared with its baseline, a run writes the
+    baseline's archive too, as an ensemble does, and a plot of stock cover; with ``cover_band`` (a
+    band was computed) ``cover_band.csv`` too.
 
     Examples
     --------
@@ -303,7 +308,8 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
     from ..impact.loss import feeds_impact
     impact = ([("value_added_loss.csv", None), ("value_added_loss.png", None)]
               if compared and feeds_impact(results.scenario.network) else [])
-    return files + impact + ([("compare.csv", None)] if compared else [])
+    band = [("cover_band.csv", None)] if cover_band else []
+    return files + impact + ([("compare.csv", None)] if compared else []) + band
 
 
 #: Arrays up to this many bytes are compressed whole to measure an archive; larger ones are sampled.
@@ -325,9 +331,9 @@ def _deflated(data: memoryview) -> int:
 def archive_bytes(results: Results | EnsembleResults) -> int:
     """Bytes of the ``.npz`` archive ``results.save`` writes, measured by compressing what it holds.
 
-    Arrays up to :data:`EXACT_ARRAY_BYTES` are deflated whole, as the archive does, so the figure is
-    an upper bound (headers counted generously); a larger array is measured on :data:`_SAMPLES` evenly
-    spaced stretches and scaled, an estimate. :func:`archive_is_exact` says which applies.
+    Arrays up to `EXACT_ARRAY_BYTES` are deflated whole, as the archive does, so the figure is
+    an upper bound (headers counted generously); a larger array is measured on `_SAMPLES` evenly
+    spaced stretches and scaled, an estimate. `archive_is_exact` says which applies.
 
     Examples
     --------
@@ -354,13 +360,13 @@ def archive_bytes(results: Results | EnsembleResults) -> int:
 
 
 def archive_is_exact(results: Results | EnsembleResults) -> bool:
-    """Whether :func:`archive_bytes` compressed every member whole (an upper bound), not samples of some."""
+    """Whether `archive_bytes` compressed every member whole (an upper bound), not samples of some."""
     import numpy as np
     return all(np.asarray(a).nbytes <= _exact_limit() for _, a in _archive_members(results))
 
 
 def _exact_limit() -> int:
-    """Bytes up to which an array is compressed whole: :data:`EXACT_ARRAY_BYTES`, or its samples' total."""
+    """Bytes up to which an array is compressed whole: `EXACT_ARRAY_BYTES`, or its samples' total."""
     return max(EXACT_ARRAY_BYTES, _SAMPLES * _SAMPLE_BYTES)
 
 
@@ -403,16 +409,17 @@ def describe_files(files: list[tuple[str, int | None]], out: Path, results: Resu
 
 
 def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None = None,
-                  baseline: Results | None = None) -> list[str]:
+                  baseline: Results | None = None, cover_band: pd.DataFrame | None = None) -> list[str]:
     """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
-    ``compare`` is the table of :func:`~supplychain.analytics.compare.compare` (with ``segments=True``:
+    ``compare`` is the table of `compare` (with ``segments=True``:
     chip buyers per end-use segment, as in ``summary.csv``), if any, and
     ``baseline`` the unshocked runs it compared against: then ``baseline.npz`` too (as an ensemble
     writes its baseline's archive), and the plots show the change; with the built-in network also
     ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3), and ``cover.png``: days of stock cover
     of the final-demand commodities whose buyers' stocks fell most against the baseline
-    (:func:`~supplychain.plotting.plot_cover`).
+    (`plot_cover`). ``cover_band``, a
+    `cover_band` table, is written as ``cover_band.csv``.
     """
     from ..impact.loss import feeds_impact
 
@@ -430,18 +437,21 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
         if compare is not None:
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
+        if cover_band is not None:
+            cover_band.to_csv(tmp / "cover_band.csv")   # the index is the case: low, central, high
+            names.append("cover_band.csv")
         return names
     return write_folder(out, write)
 
 
 def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame | None = None,
-                  baseline: EnsembleResults | None = None) -> list[str]:
+                  baseline: EnsembleResults | None = None, cover_band: pd.DataFrame | None = None) -> list[str]:
     """Write an ensemble's archive, tables and fan chart into ``out``, all or nothing.
 
-    ``results.npz`` (:meth:`~supplychain.results.EnsembleResults.save`; ``baseline.npz`` too when
+    ``results.npz`` (`EnsembleResults.save`; ``baseline.npz`` too when
     compared), ``summary.csv``, ``shortfall.csv`` (shortfall percentiles and the probability of any
     shortfall), ``bands.csv`` (daily percentile bands), ``fan.png``, ``prices.png`` (the price index fan) and
-    ``compare.csv`` if compared.
+    ``compare.csv`` if compared, and ``cover_band.csv`` for a ``cover_band`` table (as `write_outputs`).
     """
     from ..impact.loss import feeds_impact
 
@@ -459,6 +469,9 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
         if compare is not None:
             compare.to_csv(tmp / "compare.csv", index=False)
             names.append("compare.csv")
+        if cover_band is not None:
+            cover_band.to_csv(tmp / "cover_band.csv")   # the index is the case: low, central, high
+            names.append("cover_band.csv")
         return names
     return write_folder(out, write)
 
@@ -520,12 +533,18 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
                              f"{SERIES_RUN_LIMIT} runs, else summaries; --keep series for every series)")
     parser.add_argument("--all", action="store_true",
                         help="also print the full summary table, every region and commodity")
-    parser.add_argument("--cover-band", action=argparse.BooleanOptionalAction, default=True,
-                        help="when the shock moves chip buyers, rerun the scenario and its baseline with every "
-                             "end-use segment's days of cover at the low and at the high end of its cited range "
-                             "(vector engine, deterministic scenarios) and print the shortfall and value added "
-                             "lost across them (supplychain.analytics.cover_band; on by default, about a fifth "
-                             "more CPU time on the flagship; --no-cover-band skips it)")
+    # Two flags of one setting: given together they contradict each other, so argparse refuses the pair
+    # (a BooleanOptionalAction would let the last one win silently). Both default to None, not True:
+    # argparse counts an option as given only when its value differs from its default.
+    band = parser.add_mutually_exclusive_group()
+    band.add_argument("--cover-band", dest="cover_band", action="store_const", const=True, default=None,
+                      help="when the shock moves chip buyers, rerun the scenario and its baseline with every "
+                           "end-use segment's days of cover at the low and at the high end of its cited range "
+                           "(vector engine, deterministic scenarios) and print the shortfall and value added "
+                           "lost across them (supplychain.analytics.cover_band; with --out also cover_band.csv; "
+                           "on by default, about a fifth more CPU time on the flagship)")
+    band.add_argument("--no-cover-band", dest="cover_band", action="store_const", const=False, default=None,
+                      help="skip the cover band's reruns")
     parser.add_argument("--compare", nargs="?", const="baseline", choices=["baseline"], default=None,
                         help="run the scenario without its shocks too (same seed: paired runs) and print what "
                              "changed, with 95%% intervals over several runs; the default for a scenario with "
@@ -572,15 +591,17 @@ IDENTICAL_RUNS_CLI = ("nothing in this scenario is random; the {n} runs are iden
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from ..impact.loss import feeds_impact
     from ..run.simulate import identical_runs_expected, simulate
     if args.out is not None:
         check_out_dir(args.out)  # before the work, not after it
     keep = _keep(args)
     phases = ["loading scenario", f"simulating {args.runs} run{'' if args.runs == 1 else 's'} on {args.engine}",
-              "simulating the unshocked baseline", "comparing"]
+              "simulating the unshocked baseline", "comparing", "cover band"]
     phases += ["writing outputs"] if args.out is not None else []
-    table = baseline = by_segment = None
+    table = baseline = by_segment = band = None
     with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar, ExitStack() as stack:
         bar.step(phases[0])
         scenario = resolve_scenario(args.scenario)
@@ -613,7 +634,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             # so the printed change table, compare.csv and the segment line count the same demands.
             table = by_segment = compare(baseline, results, segments=True)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
-        text = _run_text(args, keep, results, table, shocked, by_segment)
+            band = _cover_band(args, scenario, results, baseline, bar)
+        text = _run_text(args, keep, results, table, shocked, by_segment, band)
         if args.format == "table":
             from .price_text import format_price_notes
             notes = format_price_notes(results, baseline)
@@ -628,8 +650,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             from .segment_text import format_segment_shortfall
             segments = format_segment_shortfall(results, baseline)
             text += "\n\n" + segments if segments else ""
-            band = _cover_band_text(args, scenario, results, baseline)
-            text += ("\n" if segments else "\n\n") + band if band else ""
+            from .cover_text import format_cover_band
+            line = format_cover_band(band) if isinstance(band, pd.DataFrame) else band or ""
+            text += ("\n" if segments else "\n\n") + line if line else ""
             from .cover_text import format_cover_notes
             cover = format_cover_notes(results, baseline)
             text += "\n\n" + cover if cover else ""
@@ -638,13 +661,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
             from .impact_text import format_value_added
             text += "\n\n" + format_value_added(value_added_loss_table(results, baseline))
         if args.out is not None:
-            files = planned_files(results, compared=table is not None, baseline=baseline)
+            banded = isinstance(band, pd.DataFrame)
+            files = planned_files(results, compared=table is not None, baseline=baseline, cover_band=banded)
             if not args.quiet:
                 print(describe_files(files, args.out, results), file=sys.stderr)
             bar.step(phases[-1])
             # Everything, compare.csv included, lands in one step: an interrupt leaves nothing.
             write = write_outputs if keep == "series" else write_summary
-            names = write(results, args.out, compare=by_segment, baseline=baseline)  # type: ignore[operator, arg-type]
+            names = write(results, args.out, compare=by_segment, baseline=baseline,  # type: ignore[operator]
+                          cover_band=band if banded else None)  # type: ignore[arg-type]
     print(text)
     if args.out is not None and not args.quiet:
         from .impact_text import NOTHING_LOST
@@ -654,33 +679,46 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cover_band_text(args: argparse.Namespace, scenario: Scenario, results: Results | EnsembleResults,
-                     baseline: Results | EnsembleResults | None) -> str:
-    """The line under the segment line: the answer across chip buyers' cited covers (deterministic scenarios)."""
-    from .cover_text import format_cover_band, touches_chip_buyers
-    if not args.cover_band or baseline is None or not touches_chip_buyers(results, baseline):
-        return ""
+def _cover_band(args: argparse.Namespace, scenario: Scenario, results: Results | EnsembleResults,
+                baseline: Results | EnsembleResults, bar: PhaseBar) -> pd.DataFrame | str | None:
+    """The answer across chip buyers' cited covers: the band's table (deterministic scenarios), the line
+    saying why there is none (random ones), or None (``--no-cover-band``, or no chip buyer moved).
+
+    The reruns are a progress step of their own ("cover band"), not part of "comparing": on the flagship
+    they take about a fifth of the time of the run and its baseline before them.
+    """
+    from .cover_text import touches_chip_buyers
+    if args.cover_band is False or not touches_chip_buyers(results, baseline):
+        return None
     from ..analytics._engine import is_deterministic
     if not is_deterministic(scenario):
         return ("Across cited chip buyers' covers: --cover-band reruns deterministic scenarios only "
                 "(supplychain.analytics.cover_band runs one seed of a random one).")
     from ..analytics.cover_band import cover_band
     from ..results.series import Results
+    bar.step("cover band")
     central = (results, baseline) if isinstance(results, Results) and isinstance(baseline, Results) else (None, None)
-    return format_cover_band(cover_band(scenario, seed=results.seed, results=central[0], baseline=central[1]))
+    return cover_band(scenario, seed=results.seed, results=central[0], baseline=central[1])
 
 
 def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleResults,
-              table: pd.DataFrame | None, shocked: bool, by_segment: pd.DataFrame | None = None) -> str:
+              table: pd.DataFrame | None, shocked: bool, by_segment: pd.DataFrame | None = None,
+              band: pd.DataFrame | str | None = None) -> str:
     """What ``run`` prints: the change against the baseline (or the summary), in the chosen format.
 
     ``table`` and ``by_segment`` are the ``compare(..., segments=True)`` table (demand rows per end-use
     segment), printed as the change table or, with ``--format csv|json|markdown``, as it is, so that each
-    row names one group of buyers.
+    row names one group of buyers; a cover band's table adds its rows there
+    (`cover_band_rows`).
     """
+    import pandas as pd
+
     from ..analytics.compare import format_changes
     if args.format != "table":
         shown = by_segment if by_segment is not None else table if table is not None else results.summary()
+        if isinstance(band, pd.DataFrame):
+            from .cover_text import cover_band_rows
+            shown = cover_band_rows(band, shown)
         return render(shown, args.format).rstrip("\n")
     mode = _mode_line(keep, args, results)
     head = _run_head(results) + ("\n" + mode if mode else "")
@@ -768,8 +806,23 @@ class _OneLineParser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
-    #: Every option of every subcommand (set by :func:`build_parser`), for "did you mean" on a misspelt one.
+    #: The options of this (sub)command (set by `build_parser`), for "did you mean" on a misspelt one.
     known_options: tuple[str, ...] = ()
+    #: The subcommands' parsers by name (set on the top parser by `build_parser`).
+    subcommands: dict[str, _OneLineParser] = {}
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """As argparse, but an argument nobody recognised is reported by the subcommand it was given to.
+
+        argparse leaves the subcommand's unrecognised arguments to the top parser, whose error would read
+        ``supplychain: error:`` while a bad choice of the same command reads ``supplychain run: error:``.
+        """
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            child = self.subcommands.get(str(getattr(parsed, "command", "")), self)
+            child.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())}{self._suggestion(message)} "
@@ -802,7 +855,7 @@ def version_text() -> str:
     """What ``--version`` prints: the version, and whether the vector engine can run compiled loops here.
 
     Someone timing runs needs to know whether Numba is there and when it is used
-    (:mod:`supplychain.engines.jit`); finding it does not import it, so this costs nothing.
+    (`supplychain.engines.jit`); finding it does not import it, so this costs nothing.
 
     Examples
     --------
@@ -830,7 +883,7 @@ def version_text() -> str:
 
 
 class _Version(argparse.Action):
-    """``--version``: :func:`version_text` as it is (argparse's own action would re-wrap its lines)."""
+    """``--version``: `version_text` as it is (argparse's own action would re-wrap its lines)."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
@@ -853,9 +906,10 @@ def build_parser() -> argparse.ArgumentParser:
         child = sub.add_parser(command.name, help=command.help, description=command.help, parents=[common])
         command.configure(child)
         child.set_defaults(handler=command.handler)
-    parser.known_options = tuple(sorted({option for choice in sub.choices.values()
-                                         for action in choice._actions for option in action.option_strings
-                                         if option.startswith("--")}))
+        child.known_options = tuple(sorted({option for action in child._actions for option in action.option_strings
+                                            if option.startswith("--")}))
+    parser.subcommands = dict(sub.choices)
+    parser.known_options = tuple(sorted({option for choice in sub.choices.values() for option in choice.known_options}))
     return parser
 
 
@@ -927,6 +981,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             # The reader went away (``supplychain data | head``): not an error worth a message.
             _silence_stdout()
             return 141
+        except UsageError as exc:
+            prog = f"supplychain {args.command}"
+            print(f"{prog}: error: {_one_line(exc)} (see '{prog} --help')", file=sys.stderr)
+            return 2
         except (SupplyChainError, OSError) as exc:
             print(f"supplychain: error: {_one_line(exc)}", file=sys.stderr)
             return 2

@@ -8,10 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .._validation import close_matches
-from ..errors import ScenarioFileError, UnknownIdError
+from ..errors import ScenarioFileError, UnknownIdError, ValidationError
 from ..model.scenario import Scenario
 
-__all__ = ["whole_number", "resolve_scenario", "missing_file_hint"]
+__all__ = ["whole_number", "resolve_scenario", "missing_file_hint", "UsageError"]
+
+
+class UsageError(ValidationError):
+    """Options that parse one by one but not together, found by a command's handler.
+
+    ``supplychain`` prints it as argparse prints its own usage errors, naming the subcommand:
+    ``supplychain stress-test: error: <message> (see 'supplychain stress-test --help')``, exit 2.
+    """
 
 
 def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:

@@ -11,7 +11,8 @@ from .._format import format_percent, format_usd
 from ..metrics.cover import stock_cover
 from ..results import EnsembleResults, Results
 
-__all__ = ["format_cover_notes", "format_cover_band", "touches_chip_buyers", "DRAWN_SHARE"]
+__all__ = ["format_cover_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers", "DRAWN_SHARE",
+           "BAND_METRIC"]
 
 #: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a
 #: baseline, this much below the baseline's trough): smaller dips are the day-to-day play of a base stock.
@@ -31,7 +32,7 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     trough and its date, the margin (days of extra shock the trough would have absorbed at the rate the
     stock fell), the stock drawn in all regions, and when it was back to 95 % of normal (or that it was
     not by the end of the horizon). A commodity counts when no demand for it was short
-    in ``results`` and its lowest buyers' stock fell below :data:`DRAWN_SHARE` of normal, and below the
+    in ``results`` and its lowest buyers' stock fell below `DRAWN_SHARE` of normal, and below the
     baseline's trough by ``1 - DRAWN_SHARE`` when a baseline is given. Figures of several runs are
     means over runs. '' when nothing qualifies; a summary ensemble keeps no daily stocks, so for one
     the text says so.
@@ -140,7 +141,7 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
 
 def touches_chip_buyers(results: Results | EnsembleResults, baseline: Results | EnsembleResults) -> bool:
     """Whether the shock moved the end-use chip buyers (docs/model.md §5.5): a segment's shortfall changed by
-    $1 or more, or a segment's buyers' stock fell below :data:`DRAWN_SHARE` of normal (daily results only)."""
+    $1 or more, or a segment's buyers' stock fell below `DRAWN_SHARE` of normal (daily results only)."""
     from ..metrics.service import cumulative_shortfall
     segmented = [d.id for d in results.scenario.network.demands if d.segment]
     if not segmented:
@@ -158,7 +159,7 @@ def touches_chip_buyers(results: Results | EnsembleResults, baseline: Results | 
 def format_cover_band(band: pd.DataFrame) -> str:
     """One line: the chip buyers' and the total shortfall and the value added lost across their cited days of cover.
 
-    ``band`` is a :func:`supplychain.analytics.cover_band.cover_band` table; the ranges are the smallest
+    ``band`` is a `supplychain.analytics.cover_band.cover_band` table; the ranges are the smallest
     and largest of its low, central and high rows.
 
     Examples
@@ -187,3 +188,50 @@ def format_cover_band(band: pd.DataFrame) -> str:
         parts.append(f"value added lost {span('value_added_loss_usd')}")
     return (f"Across cited chip buyers' covers ({'; '.join(covers)}; reruns of the scenario and its baseline at "
             "both ends on the vector engine, supplychain.analytics.cover_band): " + ", ".join(parts) + ".")
+
+
+#: Prefix of the metrics of a cover band's rows in ``run --format csv|json|markdown``: names of their own, so
+#: that a sum over ``metric == "shortfall_usd"`` counts the run's demands once, not again at each cover.
+BAND_METRIC = "cover_band:"
+
+
+def cover_band_rows(band: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (the change table ``run --format csv|json`` prints) with the cover band's rows after its own.
+
+    Each case of the band (``low``, ``central``, ``high``: every segment's buyers at that end of their
+    cited days of cover) gives rows in the table's columns, region and commodity ``ALL``, and a ``case``
+    column (empty on the table's own rows): ``cover_band:cover_days`` per segment (held in both runs:
+    ``baseline`` and ``shocked``), and in ``change``, the change against the baseline held at the same
+    covers, ``cover_band:shortfall_usd`` (every demand, and per segment), ``cover_band:chip_shortfall_usd``
+    and ``cover_band:value_added_loss_usd`` (when known). ``cover_band.csv`` (``run --out``) is the band
+    as it is, one row per case.
+
+    Examples
+    --------
+    >>> band = pd.DataFrame({"cover_days:automotive": [5.0, 14.0], "shortfall_usd": [3e9, 1e9],
+    ...                      "shortfall_usd:automotive": [2e9, 5e8]}, index=pd.Index(["low", "central"], name="case"))
+    >>> table = pd.DataFrame({"region": ["US"], "commodity": ["chip"], "segment": ["automotive"],
+    ...                       "metric": ["shortfall_usd"], "partner": [""], "baseline": [0.0], "shocked": [5e8],
+    ...                       "change": [5e8]})
+    >>> rows = cover_band_rows(band, table)
+    >>> rows[rows.case == "low"][["segment", "metric", "baseline", "change"]].values.tolist()
+    [['automotive', 'cover_band:cover_days', 5.0, 0.0], ['', 'cover_band:shortfall_usd', nan, 3000000000.0], ['automotive', 'cover_band:shortfall_usd', nan, 2000000000.0]]
+    >>> rows["case"].tolist()[:2]
+    ['', 'low']
+    """
+    rows = []
+    has_segment = "segment" in table
+    for case, values in band.iterrows():
+        for column, value in values.items():
+            what, _, segment = str(column).partition(":")
+            if what == "value_added_loss_usd" and not np.isfinite(value):
+                continue
+            held = what == "cover_days"
+            row = {"region": "ALL", "commodity": "ALL", "metric": BAND_METRIC + what, "partner": "",
+                   "baseline": float(value) if held else np.nan, "shocked": float(value) if held else np.nan,
+                   "change": 0.0 if held else float(value), "case": str(case)}
+            if has_segment:
+                row["segment"] = segment
+            rows.append(row)
+    extra = pd.DataFrame(rows).reindex(columns=[*table.columns, "case"])
+    return pd.concat([table.assign(case=""), extra], ignore_index=True)

@@ -1,7 +1,7 @@
 """The ``experiment`` subcommand: run an experiment file and report which policies hold up, and where they fail.
 
 A pair ``configure_experiment(parser)`` / ``cmd_experiment(args) -> int``,
-registered in :mod:`supplychain.cli.app`.
+registered in `supplychain.cli.app`.
 """
 
 from __future__ import annotations

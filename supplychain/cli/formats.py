@@ -1,13 +1,13 @@
 """Tables printed by the CLI in a machine-readable form: ``--format csv|json|markdown``.
 
 ``table`` (the default of most commands) is the human layout each command
-prints, in the one number format of :mod:`supplychain._format`. The other
+prints, in the one number format of `supplychain._format`. The other
 formats print the same rows with every number to 12 significant figures (the
 digits a sum of a horizon of daily doubles keeps: ``72767.77200000008`` prints
 ``72767.772``), and a ``change`` smaller than 1e-12 of its ``baseline`` and
 ``shocked`` values prints 0, so an unchanged row reads unchanged:
 
-- ``csv``: a header line, then one line per row (:meth:`pandas.DataFrame.to_csv`);
+- ``csv``: a header line, then one line per row (`pandas.DataFrame.to_csv`);
 - ``json``: a list of objects, one per row; NaN is ``null``, infinity the
   strings ``"inf"`` and ``"-inf"`` (JSON has no infinities);
 - ``markdown``: a pipe table, numbers unrounded.

@@ -34,7 +34,7 @@ NOTHING_LOST = "no value added lost, so no value_added_loss.png"
 
 
 def value_added_lost(frame: pd.DataFrame) -> bool:
-    """Whether any region of a :func:`~supplychain.analytics.impact.value_added_loss_table` lost (or gained) value added.
+    """Whether any region of a `value_added_loss_table` lost (or gained) value added.
 
     Examples
     --------
@@ -68,7 +68,7 @@ def format_value_added(frame: pd.DataFrame) -> str:
     dependence on them) come first, with the largest of them named; the rest of the economy (OTH,
     every other industry together, which their losses propagate into) has its own column rather than
     being named "the largest industry": an aggregate of most of the economy is largest by construction.
-    ``frame`` is a :func:`~supplychain.analytics.impact.value_added_loss_table`; its ``attrs`` say
+    ``frame`` is a `value_added_loss_table`; its ``attrs`` say
     whether it is a mean over several runs and net of a baseline, and the total line says so.
 
     Examples
@@ -126,8 +126,8 @@ def save_value_added(results: Results | EnsembleResults, baseline: Results | Ens
                      folder: Path) -> list[str]:
     """Write ``value_added_loss.csv`` and ``value_added_loss.png`` into ``folder``; return their names.
 
-    The chart is left out when no region lost value added (:func:`value_added_lost`): a figure of
-    empty bars says less than the one line the caller prints instead (:data:`NOTHING_LOST`).
+    The chart is left out when no region lost value added (`value_added_lost`): a figure of
+    empty bars says less than the one line the caller prints instead (`NOTHING_LOST`).
     """
     from matplotlib.figure import Figure
 

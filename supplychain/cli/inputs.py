@@ -2,12 +2,12 @@
 
 Loading a file names the file in every message it raises. Errors found later,
 when the scenario is compiled or simulated (an unknown id in a shock, a value
-out of range for the engine), do not know the file: :func:`about_scenario`
+out of range for the engine), do not know the file: `about_scenario`
 puts it in front.
 
-Besides :class:`~supplychain.errors.SupplyChainError`, it maps the exception
+Besides `SupplyChainError`, it maps the exception
 classes that an unchecked extreme *value* in the user's file produces inside
-NumPy, :mod:`datetime` or the engines, and only these:
+NumPy, `datetime` or the engines, and only these:
 
 - ``ValueError`` and ``TypeError``: a value NumPy or the standard library
   refuses (a Poisson rate of 1e300, a date past year 9999);
@@ -15,9 +15,9 @@ NumPy, :mod:`datetime` or the engines, and only these:
 - ``MemoryError``: arrays sized by an unbounded day count or rate;
 - ``RecursionError``: data nested too deeply.
 
-Each becomes :class:`~supplychain.errors.ScenarioFileError` whose message names
+Each becomes `ScenarioFileError` whose message names
 the scenario, the exception class and its (bounded) text, so the one line
-still points at the cause. :func:`check_results` refuses results that hold NaN
+still points at the cause. `check_results` refuses results that hold NaN
 or infinite values or lose material, so that an extreme value the model
 accepted cannot end in a silent wrong answer. Everything else (``KeyError``, ``IndexError``,
 ``AttributeError``, ``AssertionError``, ...) is a programming error and keeps
@@ -94,10 +94,10 @@ def _renamed(exc: SupplyChainError, message: str) -> SupplyChainError:
 
 
 def check_results(results: Results | EnsembleResults) -> None:
-    """Raise :class:`~supplychain.errors.ScenarioFileError` if results hold NaN or inf or lose material.
+    """Raise `ScenarioFileError` if results hold NaN or inf or lose material.
 
     Daily results must also pass the material balance
-    (:func:`~supplychain.metrics.material_balance`) within :data:`BALANCE_TOLERANCE`.
+    (`material_balance`) within `BALANCE_TOLERANCE`.
 
     Examples
     --------

@@ -5,7 +5,7 @@ target (``.NAME.XXXX.tmp``); only when all of them are written are they moved
 into place, with SIGINT and SIGTERM held back for those few renames. An error,
 Ctrl-C or SIGTERM before that removes the temporary folder (and any parent
 folders this command created), so the target is either untouched or complete.
-SIGTERM is turned into :class:`Terminated` by :func:`sigterm_raises`, so the
+SIGTERM is turned into `Terminated` by `sigterm_raises`, so the
 same clean-up runs for it as for Ctrl-C.
 """
 
@@ -31,14 +31,14 @@ _HELD = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGT
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised as an exception so that ``finally`` clean-up runs as for Ctrl-C.
 
-    It derives from :class:`KeyboardInterrupt` so that code which stops worker
+    It derives from `KeyboardInterrupt` so that code which stops worker
     processes on Ctrl-C does the same on SIGTERM.
     """
 
 
 @contextlib.contextmanager
 def sigterm_raises() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` in this process (main thread only).
+    """Within the block, SIGTERM raises `Terminated` in this process (main thread only).
 
     Worker processes forked inside the block inherit the handler; in them it
     restores the default action and re-sends the signal, so a pool can still

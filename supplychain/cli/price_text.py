@@ -16,7 +16,7 @@ from ..results import EnsembleResults, Results
 
 __all__ = ["format_price_notes", "format_who_pays", "who_pays_table", "WHO_PAYS_HEADERS", "TARIFF_PAID"]
 
-#: Column headers of :func:`format_who_pays`, two blocks of a few columns each (a 13-column table of money
+#: Column headers of `format_who_pays`, two blocks of a few columns each (a 13-column table of money
 #: does not fit a terminal): what buyers paid, then what producers earned and lost, in USD.
 WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
     "Buyers (USD over the horizon, at reference prices; + = paid more)": {
@@ -40,8 +40,8 @@ WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
 def format_price_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None) -> str:
     """Lines on prices for ``run``: markets pinned at a bound, and demand given up to prices ('' if nothing).
 
-    Both figures come from :func:`~supplychain.metrics.prices_at_bounds` and
-    :func:`~supplychain.metrics.who_pays`, which read daily prices; with the
+    Both figures come from `prices_at_bounds` and
+    `who_pays`, which read daily prices; with the
     unshocked runs as ``baseline`` (what ``run`` compares against), the
     money is the change against them, and the tariff paid is the change
     table's figure. A summary
@@ -84,7 +84,7 @@ def _who_pays_lines(table: pd.DataFrame, n_runs: int = 1, *, against_baseline: b
     A region's ``demand_destroyed_usd`` is negative where its landed price fell below the reference
     (for example a blockaded exporter's home market, left with what it cannot ship): demand gained,
     named as such, never a negative loss. The second line splits the final buyers' extra cost into
-    producers' rents net of their inputs by region and tariffs (:func:`final_buyer_steps`: the parts
+    producers' rents net of their inputs by region and tariffs (`final_buyer_steps`: the parts
     add up to the total), and names the producers' extra input costs as passed along the chain inside
     it, so that no one adds them to it. The duty in that split is the duty added (rates above those in
     force at the start, on what was shipped, at the prices paid); the tariff paid, the one definition
@@ -141,7 +141,7 @@ TARIFF_PAID = "rate x reference price x units shipped, docs/model.md §6.4.2; wh
 
 
 def _tariff_line(paid: float, added: float, against_baseline: bool) -> list[str]:
-    """The tariff paid (:data:`TARIFF_PAID`), and how it differs from the duty added ([] if no duty at all).
+    """The tariff paid (`TARIFF_PAID`), and how it differs from the duty added ([] if no duty at all).
 
     Examples
     --------
@@ -188,7 +188,7 @@ def _summary_note(results: EnsembleResults) -> str:
 
 
 def format_who_pays(table: pd.DataFrame) -> str:
-    """The table of :func:`~supplychain.metrics.who_pays` for a terminal: money as in every other table.
+    """The table of `who_pays` for a terminal: money as in every other table.
 
     Two blocks (buyers, then producers), one row per region and a total row, money in US dollars
     with three significant figures (``$92.4M``), signed where a sign is news; a figure under half a
@@ -235,7 +235,7 @@ def format_who_pays(table: pd.DataFrame) -> str:
 
 
 def who_pays_table(results: Results, baseline: Results | None = None) -> str:
-    """What ``run --all`` prints with price feedback on: :func:`format_who_pays` of the results, titled.
+    """What ``run --all`` prints with price feedback on: `format_who_pays` of the results, titled.
 
     With ``baseline`` (the unshocked runs ``run`` compared against) every figure is the change against
     it, and the title says so: the tariff columns then add up to the change table's tariff paid.

@@ -1,4 +1,4 @@
-"""Compile a :class:`~supplychain.model.Scenario` into dense arrays and daily schedules.
+"""Compile a `Scenario` into dense arrays and daily schedules.
 
 What belongs here: everything that is decided before the first simulated day (steady-state flows,
 policy levels, the pre-filled pipeline, what each shock does to capacities, lanes, demand and

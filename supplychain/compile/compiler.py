@@ -1,6 +1,6 @@
-"""Compile a :class:`~supplychain.model.Scenario` into dense, integer-indexed arrays.
+"""Compile a `Scenario` into dense, integer-indexed arrays.
 
-Both engines run the same :class:`Compiled` object, so that id-to-index maps,
+Both engines run the same `Compiled` object, so that id-to-index maps,
 policy levels, schedules and result axes are identical by construction.
 
 Stocks
@@ -135,7 +135,7 @@ class Compiled:
 
     @cached_property
     def start_pattern(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:attr:`production_pattern` without the output of facilities with a cycle time.
+        """`production_pattern` without the output of facilities with a cycle time.
 
         What such a facility starts consumes its inputs at once but joins its
         output stock only after the cycle time (through the work-in-progress ring).

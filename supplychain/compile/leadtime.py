@@ -8,13 +8,13 @@ the buyer's stock from the daily review of day ``t + lead_days(x)``, where
 (goods become usable at the first review at or after their arrival and never
 on the day they are shipped; the ``1e-9`` absorbs rounding error, so that
 ``0.1 * 3 * 10`` days (3.0000000000000004) is 3 days, not 4). The compile step and both engines
-use :func:`lead_days` and nothing else.
+use `lead_days` and nothing else.
 
 For a random lead time ``X`` the steady pipeline of a lane carrying ``f``
 units a day holds ``f * E[lead_days(X)]`` units, and the goods pre-filled at
 day 0 that land on day ``k`` are ``f * P(lead_days(X) > k)``: with the
 shipments made from day 0 on, arrivals then equal ``f`` on every day in
-expectation (:func:`lead_day_survival`).
+expectation (`lead_day_survival`).
 
 Implements docs/model.md §4.2 (lead-days) and §4.3 (pipeline).
 """
@@ -102,7 +102,7 @@ def _cdf(dist: Distribution) -> tuple[Callable[[np.ndarray], np.ndarray], float]
 
 @functools.lru_cache(maxsize=4096)
 def _survival(dist: Distribution) -> np.ndarray:
-    """:func:`lead_day_survival`, cached: distributions are immutable and compiled again per scenario."""
+    """`lead_day_survival`, cached: distributions are immutable and compiled again per scenario."""
     if dist.is_deterministic:
         return np.ones(int(lead_days(dist.mean)))
     cdf, top = _cdf(dist)

@@ -4,8 +4,8 @@ Shocks are turned into arrays indexed by day, once, before any engine runs, so
 that engines only read numbers. An array whose first axis has length 1 is
 constant over the horizon (this keeps big networks with no shock small).
 
-:func:`build_schedules` applies each shock with the rule that the table
-passed to it (:data:`supplychain.compile.rules.RULES`) gives for the shock's
+`build_schedules` applies each shock with the rule that the table
+passed to it (`supplychain.compile.rules.RULES`) gives for the shock's
 type, then runs the finishing steps (sourcing shares from tariffs, safety
 stock covers) and composes capacity.
 
@@ -62,7 +62,7 @@ _KEY_FIELDS = ("facility", "stage", "region", "importer", "exporter", "origin_re
 
 @dataclass(frozen=True, eq=False)
 class Schedules:
-    """Arrays of shape ``(T, n)`` or ``(1, n)`` (constant), one per field in :data:`DAILY_FIELDS`.
+    """Arrays of shape ``(T, n)`` or ``(1, n)`` (constant), one per field in `DAILY_FIELDS`.
 
     ``extras`` holds state that dynamic shock mechanisms need (quota sizes,
     stockpiles, licence parameters); engines that know a key use it.
@@ -89,10 +89,10 @@ class Schedules:
 class ScheduleBuilder:
     """Mutable workspace in which shock rules write their effects.
 
-    Rules scale or add to the arrays of :data:`DAILY_FIELDS` (via
-    :meth:`full`), add capacity with :meth:`add_capacity`, leave specs of
-    state-dependent mechanisms in :attr:`extras` and working data for the
-    finishing steps in :attr:`cache`.
+    Rules scale or add to the arrays of `DAILY_FIELDS` (via
+    `full`), add capacity with `add_capacity`, leave specs of
+    state-dependent mechanisms in `extras` and working data for the
+    finishing steps in `cache`.
     """
 
     def __init__(self, scenario: Scenario, core: Mapping[str, Any], sizes: Mapping[str, int]) -> None:
@@ -164,7 +164,7 @@ def _canonical_key(shock: Shock) -> tuple[str, str]:
 def _labelled(scenario: Scenario) -> list[tuple[tuple[int, int], str, Shock]]:
     """Every shock and response with its place in the scenario and its label, in canonical order.
 
-    The label is where the shock was written (:attr:`Scenario.shock_origins`, e.g. a file's
+    The label is where the shock was written (`Scenario.shock_origins`, e.g. a file's
     ``[[shocks]]`` entry), else its place in ``shocks`` or ``responses``.
     """
     origins = dict(scenario.shock_origins)

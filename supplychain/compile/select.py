@@ -1,6 +1,6 @@
 """Which lanes, buyers, demands and facilities a shock selects (ids checked against the network).
 
-Shared by every schedule rule of :mod:`.rules`. A typo in an id is an error
+Shared by every schedule rule of `.rules`. A typo in an id is an error
 naming close matches; a selection that is valid but empty warns (it is
 likely a mistake, but a scenario may be reused on a smaller network).
 
@@ -46,7 +46,7 @@ class Index:
 
 
 def index(builder: ScheduleBuilder) -> Index:
-    """The :class:`Index` of the builder's network (built once per builder)."""
+    """The `Index` of the builder's network (built once per builder)."""
     cached: Index | None = builder.cache.get("index")
     if cached is not None:
         return cached

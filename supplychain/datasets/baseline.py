@@ -6,7 +6,7 @@ The data live in readable TOML files under ``supplychain/data/baseline/``:
 is written as ``{ value = ..., source = "..." }`` so that its origin (publication,
 organisation, year, or the derivation/assumption behind it) sits next to it.
 This module reads those files, refuses any number without a source, and builds
-the :class:`~supplychain.model.Scenario`.
+the `Scenario`.
 
 Functions
 ---------
@@ -94,7 +94,7 @@ _EXTRA_NUMBERS = {"low", "high"}
 # ---------------------------------------------------------------------------------------------
 
 def _read_files(data_dir: Path) -> dict[str, dict[str, Any]]:
-    """Parse every baseline file; a missing or malformed file is a :class:`ScenarioFileError`."""
+    """Parse every baseline file; a missing or malformed file is a `ScenarioFileError`."""
     out: dict[str, dict[str, Any]] = {}
     for name in BASELINE_FILES:
         path = data_dir / name
@@ -299,7 +299,7 @@ def load_baseline(*, horizon_days: int = 365, start_date: dt.date = dt.date(2025
         low/mode/high range instead of fixed at the mean.
     data_dir : str or Path, optional
         Read the data files from another directory (same layout); defaults to
-        the built-in :data:`BASELINE_DIR`.
+        the built-in `BASELINE_DIR`.
 
     Returns
     -------
@@ -451,7 +451,7 @@ def baseline_provenance(*, data_dir: str | Path | None = None) -> list[dict[str,
 
 
 def format_provenance(rows: list[dict[str, Any]], *, max_source: int | None = None) -> str:
-    """A readable text table of provenance rows (see :func:`baseline_provenance`).
+    """A readable text table of provenance rows (see `baseline_provenance`).
 
     Parameters
     ----------

@@ -22,8 +22,8 @@ vehicles are lost turns on those stocks: the RFI measured users', the 5 days at 
 assumption (``lean_chain=False`` keeps the baseline's 25 and 14 days). Regions lose in proportion to their
 automakers' chips: the split by region follows the baseline's buyers, not local events.
 
-:func:`vehicles_lost` and :func:`automotive_timing` read a run of the scenario the way the published
-outcomes (:data:`PUBLISHED`, :data:`AFS_SPLIT`, :data:`ONSET`, :data:`DEEPEST`) are stated.
+`vehicles_lost` and `automotive_timing` read a run of the scenario the way the published
+outcomes (`PUBLISHED`, `AFS_SPLIT`, `ONSET`, `DEEPEST`) are stated.
 
 Examples
 --------
@@ -66,7 +66,7 @@ DEMAND = 1.17
 UTILISATION_2019 = 0.885
 #: Mature fabs at 100 % over 2019's output (no capacity added in 2020-21).
 SUPPLY = round(1.0 / UTILISATION_2019, 4)
-#: The first days of the quarters of 2020, then of 2021 (:data:`YEAR0`).
+#: The first days of the quarters of 2020, then of 2021 (`YEAR0`).
 QUARTERS = [dt.date(2020, m, 1) for m in (1, 4, 7, 10)] + [dt.date(2021, 1, 1)]
 YEAR0 = QUARTERS[-1]
 #: Days of 2020 simulated before 2021.
@@ -142,8 +142,8 @@ def lean_start(net: Network, days: float = LEAN_DAYS, allocation: str = "recent"
 def demand_2020(net: Network) -> list[float]:
     """Each quarter of 2020: the factor on the mature-chip demand of buyers other than automakers.
 
-    The world's mature chips demanded are what the fabs made (:data:`UTILISATION_2020` over
-    :data:`UTILISATION_2019`); automakers' follow their output (:data:`VEHICLES_2020`), the industrial and
+    The world's mature chips demanded are what the fabs made (`UTILISATION_2020` over
+    `UTILISATION_2019`); automakers' follow their output (`VEHICLES_2020`), the industrial and
     electronics buyers' the rest (work from home, restocking: UMC's reports).
 
     Parameters
@@ -177,7 +177,7 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
     utilisation (none added). With ``disruptions``: the Texas storm (30 % of both US mature fabs, 15 Feb-31 Mar),
     the Renesas fire (10 % of Japan's mature capacity, all on its IDM fab, 19 Mar-17 Apr, back over 68 days) and
     Malaysia's lockdown (30 % of ROW's mature packaging, 1 Jun-30 Sep, back over 30 days). With ``lead_in``, 2020
-    first, by quarter (:func:`demand_2020`). Stocks are lean (:func:`lean_start`).
+    first, by quarter (`demand_2020`). Stocks are lean (`lean_start`).
 
     Parameters
     ----------
@@ -188,9 +188,9 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
     allocation : str
         How mature fabs and packagers ration (docs/model.md §5.7): "recent" (turn-and-earn), "auto", "pro_rata".
     lead_in : bool
-        Whether 2020 (:data:`LEAD_IN` days) runs first.
+        Whether 2020 (`LEAD_IN` days) runs first.
     lean_chain : bool
-        Whether fabs and packagers hold :data:`LEAN_DAYS` too (users always do).
+        Whether fabs and packagers hold `LEAN_DAYS` too (users always do).
 
     Returns
     -------
@@ -228,7 +228,7 @@ def vehicles_lost(shocked: Results, base: Results, table: IOTable,
     """Motor vehicles lost from day ``first``, read two ways, and the revenue and value added lost.
 
     The C29 (motor vehicles) output lost in each region over the world's C29 output, times
-    :data:`WORLD_VEHICLES_2019`; and each region's vehicles times its automotive buyers' extra mature-chip
+    `WORLD_VEHICLES_2019`; and each region's vehicles times its automotive buyers' extra mature-chip
     shortfall over their demand (every car needs its chips). The two differ by substitution (docs/model.md §8.3).
 
     Parameters
@@ -238,7 +238,7 @@ def vehicles_lost(shocked: Results, base: Results, table: IOTable,
     table : IOTable
         The input-output table of the value added lost.
     first : int
-        The first day read (:data:`LEAD_IN` for 2021 alone).
+        The first day read (`LEAD_IN` for 2021 alone).
 
     Returns
     -------
@@ -277,7 +277,7 @@ def automotive_timing(shocked: Results, base: Results) -> tuple[dict[str, float]
     Parameters
     ----------
     shocked, base : Results
-        Runs of :func:`shortage_2021` with and without its shocks.
+        Runs of `shortage_2021` with and without its shocks.
 
     Returns
     -------

@@ -1,11 +1,11 @@
 """Historical and compound shock scenarios shipped with the package, by name.
 
-The files live in ``supplychain/data/scenarios/`` (:data:`SCENARIO_DIR`) and are
+The files live in ``supplychain/data/scenarios/`` (`SCENARIO_DIR`) and are
 installed with the package, so they work outside the repository:
 ``supplychain run taiwan_blockade_magnets``, ``supplychain scenarios`` and the
 ``benchmark`` catalogue find them by name. Load one with
-:func:`supplychain.load_example`. This module only finds the files; reading them is
-:mod:`supplychain.io` (a layer above).
+`supplychain.load_example`. This module only finds the files; reading them is
+`supplychain.io` (a layer above).
 
 Examples
 --------
@@ -42,8 +42,8 @@ DESCRIPTIONS: dict[str, str] = {
 def scenarios() -> dict[str, str]:
     """Names of the shipped scenarios mapped to a one-line description.
 
-    Every ``*.toml`` file in :data:`SCENARIO_DIR` is listed (a file without an
-    entry in :data:`DESCRIPTIONS` is described by its name).
+    Every ``*.toml`` file in `SCENARIO_DIR` is listed (a file without an
+    entry in `DESCRIPTIONS` is described by its name).
 
     Examples
     --------
@@ -56,7 +56,7 @@ def scenarios() -> dict[str, str]:
 
 
 def scenario_path(name: str) -> Path:
-    """The file of the shipped scenario ``name`` (see :func:`scenarios`).
+    """The file of the shipped scenario ``name`` (see `scenarios`).
 
     Raises
     ------

@@ -3,7 +3,7 @@
 The generated networks look like the built-in baseline (six regions, tiers
 from mines to final markets, several suppliers per input) but are random
 and can have from a handful to thousands of facilities. They are valid
-:class:`~supplychain.model.Network` objects, so every engine runs them.
+`Network` objects, so every engine runs them.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def _size_capacities(facilities: list[Facility], lanes: list[Lane], demands: lis
 
 def synthetic_scenario(n_facilities: int, seed: int = 0, *, horizon_days: int = 365,
                        stochastic: bool = False, cover_days: float = 30.0) -> Scenario:
-    """A :class:`~supplychain.model.Scenario` on :func:`synthetic_network` with no shock.
+    """A `Scenario` on `synthetic_network` with no shock.
 
     Examples
     --------

@@ -1,15 +1,15 @@
-"""The loops of :mod:`.jit`, written in plain Python, and :func:`compile_loops`, which compiles them with Numba.
+"""The loops of `.jit`, written in plain Python, and `compile_loops`, which compiles them with Numba.
 
 Each function repeats, element by element, the IEEE operations of the NumPy
 code it stands for, so both give the same bits: no ``fastmath`` (which would
 allow reordering and fused multiply-adds), and every sum into an element is
-made in the same order as in NumPy. :func:`compile_loops` compiles each loop
+made in the same order as in NumPy. `compile_loops` compiles each loop
 for the array types the engine passes (explicit signatures) and caches the
 machine code on disk (``cache=True``): the first call on a machine compiles
 (seconds), later ones load it. Worker processes forked afterwards inherit it.
 Indices are not bounds-checked once compiled: callers pass indices in range
 by construction (landing days capped at the horizon, slots from the ring's
-own table). This module imports without Numba; only :func:`compile_loops`
+own table). This module imports without Numba; only `compile_loops`
 needs it.
 """
 
@@ -99,11 +99,11 @@ def ring_take(buf: np.ndarray, slot: int, fill: np.ndarray, out: np.ndarray) -> 
 
 def ring_arrive(buf: np.ndarray, slot: int, fill: np.ndarray, buyer: np.ndarray, out: np.ndarray,
                 transit: np.ndarray, by_buyer: np.ndarray) -> None:
-    """:func:`ring_take`, and in the same pass ``transit -= out`` and ``by_buyer[buyer[l]] += out[l]``.
+    """`ring_take`, and in the same pass ``transit -= out`` and ``by_buyer[buyer[l]] += out[l]``.
 
-    ``transit`` (L, R) and ``out`` as in :func:`ring_take`; ``by_buyer`` (B, R)
+    ``transit`` (L, R) and ``out`` as in `ring_take`; ``by_buyer`` (B, R)
     starts at zero and receives each buyer's lanes in lane order: the sums of
-    :func:`.sums.sum_into` with an incidence matrix whose rows list their lanes
+    `.sums.sum_into` with an incidence matrix whose rows list their lanes
     in increasing order (each term times 1.0, added to 0.0 first), the same bits.
     """
     n_lanes, _, n_runs = buf.shape
@@ -124,9 +124,9 @@ def position(stock: np.ndarray, buyer_stock: np.ndarray, transit: np.ndarray, ow
 
     ``(stock[buyer_stock] + transit) + sum of owed over the buyer's lanes``
     (the sum from 0.0, its lanes ``lanes[indptr[b]:indptr[b + 1]]`` in
-    increasing order, as :func:`.sums.sum_into`), then less ``backlog[d]`` for
+    increasing order, as `.sums.sum_into`), then less ``backlog[d]`` for
     each demand ``d`` at buyer ``demand_buyer[d]`` (distinct buyers), as
-    :func:`.kernel.place_orders` does it in NumPy, the same bits. Arrays are
+    `.kernel.place_orders` does it in NumPy, the same bits. Arrays are
     runs-last seen transposed: ``stock`` (S + 1, R), ``transit`` and ``out``
     (B, R), ``owed`` (L, R), ``backlog`` (D, R).
     """
@@ -171,7 +171,7 @@ def recipe_cover(stock: np.ndarray, recipe: np.ndarray, ratio: np.ndarray, pad: 
 
     ``stock`` (S + 1, R) and ``out`` are runs-last arrays seen transposed;
     ``recipe`` and ``ratio`` (F, K), entries equal to ``pad`` (the +inf stock)
-    past the first column skipped: what :func:`.kernel.produce` does column by
+    past the first column skipped: what `.kernel.produce` does column by
     column, each quotient rounded once and NumPy's minimum (``a`` where ``a < b``
     or ``a`` is NaN, else ``b``) taken in column order, the same bits.
     """
@@ -214,7 +214,7 @@ def ship_head(orders: np.ndarray, capacity: np.ndarray, owed: np.ndarray, origin
     Arrays are runs-last seen transposed: ``orders``, ``owed``, ``wanted`` (L, R);
     ``capacity`` (L,) each lane's capacity; ``origin`` (L,) each lane's supplier;
     ``owed_sum`` and ``wanted_sum`` (F, R) start at zero and receive each
-    origin's lanes in lane order: the sums of :func:`.sums.sum_into` with an
+    origin's lanes in lane order: the sums of `.sums.sum_into` with an
     incidence matrix whose rows list their lanes in increasing order (each
     term times 1.0, added to 0.0 first), the same bits. The minimum is
     NumPy's: ``a`` where ``a < b`` or ``a`` is NaN, else ``b`` (so ``b`` between equal
@@ -239,8 +239,8 @@ def ship_tail(owed: np.ndarray, orders: np.ndarray, shipped: np.ndarray, transit
     For every lane ``l`` and run ``r``: ``owed = max((owed + orders) - shipped, 0)``
     (NumPy's maximum: ``a`` where ``a > 0`` or ``a`` is NaN, else 0.0, also for -0.0),
     ``transit += shipped``, ``by_buyer[buyer[l]] += shipped`` (from zero, lanes
-    in increasing order: the sums of :func:`.sums.sum_into`) and
-    :func:`ring_add`'s ``buf[l, slots[days[r, l]], r] += shipped``. Arrays are
+    in increasing order: the sums of `.sums.sum_into`) and
+    `ring_add`'s ``buf[l, slots[days[r, l]], r] += shipped``. Arrays are
     runs-last seen transposed ((L, R), ``by_buyer`` (B, R)); ``days`` (R, L).
     Each element gets the same IEEE operations, in the same order, as the
     NumPy passes it replaces (each array is touched by one of them only).
@@ -264,7 +264,7 @@ def triangular(u: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray
 
     ``low + sqrt(u left)`` where ``u <= cut``, else ``high - sqrt((1 - u) right)``
     (``left = (mode - low)(high - low)``, ``right = (high - mode)(high - low)``,
-    ``cut = (mode - low) / (high - low)``), as :func:`.stacked._triangular`.
+    ``cut = (mode - low) / (high - low)``), as `.stacked._triangular`.
     """
     k, n = u.shape
     for i in range(k):

@@ -1,14 +1,14 @@
-"""A compiled loop for :func:`.sourcing.split_orders` on a day some lane is diverted, the same bits as NumPy.
+"""A compiled loop for `.sourcing.split_orders` on a day some lane is diverted, the same bits as NumPy.
 
 Once any buyer diverts (a ban, a closed lane, a late supplier), every later
-day of the run takes the long path of :func:`.sourcing.split_orders`: some
+day of the run takes the long path of `.sourcing.split_orders`: some
 forty NumPy passes over (runs x lanes) arrays, most of them temporaries, and
-gathers of per-buyer and per-supplier values onto lanes. :func:`split_diverted`
+gathers of per-buyer and per-supplier values onto lanes. `split_diverted`
 does the same arithmetic in a few loops over lanes and runs (runs innermost,
 the engine's runs-last memory), with per-buyer sums added lane by lane in
-increasing lane order from 0.0: the sums of :func:`.sums.sum_into` when each
+increasing lane order from 0.0: the sums of `.sums.sum_into` when each
 buyer's lanes are listed in increasing order (checked by
-:func:`lane_order_sums`). Every element gets the IEEE operations of the NumPy
+`lane_order_sums`). Every element gets the IEEE operations of the NumPy
 code, in its order (a product, then a quotient, never fused; NumPy's
 ``minimum``/``maximum``: ``a`` where ``a < b`` (``a > b``) or ``a`` is NaN, else
 ``b``), so the results are identical to the bit.
@@ -16,7 +16,7 @@ code, in its order (a product, then a quotient, never fused; NumPy's
 It covers the days without licence rules in play (no ``filed`` orders, no
 lane waiting for a licence decision); those stay in NumPy. The loop is written
 in plain Python here (it runs as such in tests) and compiled by
-:func:`add_loops`, which :mod:`.jit` calls when it loads its loops; without
+`add_loops`, which `.jit` calls when it loads its loops; without
 Numba NumPy does everything.
 """
 
@@ -31,7 +31,7 @@ __all__ = ["add_loops", "split_diverted", "lane_order_sums"]
 
 
 def add_loops(loops: SimpleNamespace) -> None:
-    """Compile :func:`split_diverted` with Numba and add it to ``loops`` as ``split_diverted``.
+    """Compile `split_diverted` with Numba and add it to ``loops`` as ``split_diverted``.
 
     Raises
     ------
@@ -60,7 +60,7 @@ def lane_order_sums(m: sparse.csr_matrix, index: np.ndarray, n: int) -> bool:
     """Whether the incidence matrix ``m`` (n, L) sums each group's lanes in increasing lane order, each times 1.0.
 
     Then adding lane after lane into a per-group total gives the bits of
-    :func:`.sums.sum_into` (both its sparse product and its ``bincount``).
+    `.sums.sum_into` (both its sparse product and its ``bincount``).
 
     Examples
     --------
@@ -80,7 +80,7 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
                    port_days: np.ndarray, incumbent: np.ndarray, qualify_days: np.ndarray, seek_day: np.ndarray,
                    t: float, spare_f: np.ndarray, capacity: np.ndarray, has_owes: bool, owes: np.ndarray,
                    plain: np.ndarray, placed: np.ndarray, applied: np.ndarray) -> bool:
-    """The long path of :func:`.sourcing.split_orders` (no filed orders, no lane waiting for a licence).
+    """The long path of `.sourcing.split_orders` (no filed orders, no lane waiting for a licence).
 
     Arrays are runs-last (seen transposed): ``q``, ``plain``, ``seek_day`` (B, R);
     ``share``, ``h`` (availability), ``diverted``, ``locked``, ``owes``, ``placed``,

@@ -1,8 +1,8 @@
 """Per-day inputs shared by both engines.
 
-:func:`day_inputs` combines the schedules (what shocks do on day ``t``) with
+`day_inputs` combines the schedules (what shocks do on day ``t``) with
 a batch of runs' random draws, so that both engines feed the rules of
-:mod:`.kernel` the same numbers.
+`.kernel` the same numbers.
 
 Implements docs/model.md §5.1 (order-of-events): the day's inputs.
 """

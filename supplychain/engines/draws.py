@@ -73,7 +73,7 @@ def _samplers(c: Compiled) -> tuple[ItemSampler | None, ItemSampler | None]:
 
 
 class _Streams:
-    """A run's generators by stream name (:data:`STREAMS`), each made when first asked for.
+    """A run's generators by stream name (`STREAMS`), each made when first asked for.
 
     Stream ``i`` is always child ``i`` of the run's seed sequence, so making
     only the streams a scenario uses changes no number; making a generator
@@ -93,7 +93,7 @@ class _Streams:
 def draw_run(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleNamespace | None = None) -> RunDraws:
     """Draw every random input of one run from its seed sequence.
 
-    ``kernels``: the compiled loops of :mod:`.jit` to transform uniforms with
+    ``kernels``: the compiled loops of `.jit` to transform uniforms with
     (the same numbers), else NumPy.
     """
     gens = _Streams(seq)
@@ -188,7 +188,7 @@ def approval_table(c: Compiled, regimes: np.random.Generator | None) -> np.ndarr
 
     Where regimes overlap on a lane the smallest probability applies (the
     strictest decides). Paths of switching regimes are drawn from
-    ``regimes`` in canonical order (:func:`regime_path`).
+    ``regimes`` in canonical order (`regime_path`).
     """
     p = np.ones((c.n_days, c.n_lanes))
     for spec in c.schedules.extras.get("licences", []):
@@ -207,9 +207,9 @@ def draw_licences(c: Compiled, approvals: np.random.Generator, delays: np.random
     application filed on day ``t`` on lane ``l`` would be approved, else
     0.0 (``None``: every application is approved); ``delay[t, l]`` its
     processing days, the sum over the regimes covering the lane (``None``
-    when every delay is fixed: it is then :func:`fixed_delays`); ``p`` the
+    when every delay is fixed: it is then `fixed_delays`); ``p`` the
     approval probability of the day's regime state (``None`` unless some
-    regime switches: it is then :func:`approval_table` without draws).
+    regime switches: it is then `approval_table` without draws).
 
     An application filed on day ``t`` is decided on day
     ``t + decision_days(delay[t, l])`` and approved when its uniform

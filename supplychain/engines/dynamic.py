@@ -2,13 +2,13 @@
 
 Most shocks are fixed daily schedules. These three depend on the state of
 each run (how much quota is left, how low a stock is), so they are kernels
-called from the daily phases of :mod:`.kernel`, with a leading runs axis
+called from the daily phases of `.kernel`, with a leading runs axis
 ``R`` like every other phase: both engines get them by calling those phases.
 
 Their parameters are compiled into ``schedules.extras`` under ``"quotas"``
-(:class:`~supplychain.compile.rules.trade.QuotaSpec`), ``"stockpiles"``
-(:class:`~supplychain.compile.rules.responses.StockpileSpec`) and
-``"destroy"`` (:class:`~supplychain.compile.rules.disruptions.DestroySpec`).
+(`QuotaSpec`), ``"stockpiles"``
+(`StockpileSpec`) and
+``"destroy"`` (`DestroySpec`).
 A scenario with none of them allocates nothing and the kernels return at once.
 
 Implements docs/model.md §5.3 (stock-events), §6.5.3 (quota) and §6.10 (stockpile-release).

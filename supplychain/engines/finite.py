@@ -6,13 +6,13 @@ the engines would carry on and disagree. So each engine checks, once per
 chunk of runs (never per element per day):
 
 * the compiled inputs, and their products with each day's schedule
-  (:func:`check_inputs`), before the first day;
-* each block of random draws (:func:`check_draws`), as drawn;
-* the state at the end of the horizon (:func:`check_state`): a NaN or an
+  (`check_inputs`), before the first day;
+* each block of random draws (`check_draws`), as drawn;
+* the state at the end of the horizon (`check_state`): a NaN or an
   infinity that arithmetic made on the way (e.g. ``inf - inf``) persists in
   stocks, goods in transit or backlog.
 
-Each raises :class:`~supplychain.errors.SupplyChainError` naming the
+Each raises `SupplyChainError` naming the
 quantity, the item, the run and the day.
 
 Implements docs/model.md §7.1 (distributions) and §9 (balance): no non-finite number is simulated.
@@ -59,7 +59,7 @@ def _fail(quantity: str, item: str, value: float, context: str) -> SupplyChainEr
 def _check(quantity: str, labels: Sequence[str], values: np.ndarray, context: str, *,
            item_axis: int = -1, seqs: Sequence[np.random.SeedSequence] | None = None,
            allow_inf: bool = False) -> None:
-    """Raise :func:`_fail` for the first non-finite entry of ``values`` (NaN only if ``allow_inf``).
+    """Raise `_fail` for the first non-finite entry of ``values`` (NaN only if ``allow_inf``).
 
     ``context`` may use ``{day}`` (the first axis, for ``(T, n)`` and
     ``(R, T, n)`` arrays: the second) and ``{run}`` (the first axis).

@@ -3,36 +3,36 @@
 With Numba installed (``pip install "supplychain[fast]"``) some steps of
 the vector engine run as one compiled loop each instead of several NumPy
 passes: adding a day's shipments into the ring of goods in transit
-(:func:`._jit_kernels.ring_add`), emptying the day's slot of the ring (with
+(`._jit_kernels.ring_add`), emptying the day's slot of the ring (with
 the landed goods taken out of transit and summed per buyer,
-:func:`._jit_kernels.ring_arrive`; :func:`._jit_kernels.ring_take` without),
-turning uniforms into triangular lead times (:func:`._jit_kernels.triangular`)
+`._jit_kernels.ring_arrive`; `._jit_kernels.ring_take` without),
+turning uniforms into triangular lead times (`._jit_kernels.triangular`)
 and turning lead times into whole days until landing
-(:func:`._jit_kernels.landing_days`); and the element-wise bookkeeping of
-three rules, each written once in :mod:`.kernel` or :mod:`.sourcing` and
+(`._jit_kernels.landing_days`); and the element-wise bookkeeping of
+three rules, each written once in `.kernel` or `.sourcing` and
 handed the loop by the engine: the cap and sums per origin that open the day's
 shipping and the backlog, transit and ring updates that close it
-(:func:`._jit_kernels.ship_head`, :func:`._jit_kernels.ship_tail`), the day's
-orders when no buyer diverts any (:func:`._jit_kernels.split_plain`) or when
-some do (:func:`._jit_sourcing.split_diverted`, re-sourcing included), the
-buyers' inventory positions (:func:`._jit_kernels.position`), and
+(`._jit_kernels.ship_head`, `._jit_kernels.ship_tail`), the day's
+orders when no buyer diverts any (`._jit_kernels.split_plain`) or when
+some do (`._jit_sourcing.split_diverted`, re-sourcing included), the
+buyers' inventory positions (`._jit_kernels.position`), and
 production's scarcest-input cover and its starts' stock changes
-(:func:`._jit_kernels.recipe_cover`, :func:`._jit_kernels.start_add`). Each
+(`._jit_kernels.recipe_cover`, `._jit_kernels.start_add`). Each
 performs the same IEEE operations, in the same order, on the same values as
 the NumPy code it replaces (additions into a slot in shipping order, sums in
 lane order from zero, ``sqrt``, ``ceil``, NumPy's ``minimum``/``maximum``
 including a zero's sign; nothing is fused into one rounding or reordered), so
 results are identical to the bit with and without Numba, and across chunk
 sizes and processes. The rules' decisions (which path a day takes, rationing,
-re-sourcing, prices) stay in NumPy in :mod:`.kernel` and its modules, which
+re-sourcing, prices) stay in NumPy in `.kernel` and its modules, which
 keep the NumPy code of every compiled step.
 
 Loading the loops costs about a second once per process (importing Numba,
 starting its compiler and loading the machine code cached on disk; the first
 load on a machine compiles them, which takes longer), so by default
-(``"auto"``) they are loaded for work of at least :data:`MIN_WORK`
+(``"auto"``) they are loaded for work of at least `MIN_WORK`
 lane-run-days (lanes x runs x days: about 150 runs of the baseline year),
-and used for every chunk once loaded. :func:`supplychain.run.chunks.run_ensemble`
+and used for every chunk once loaded. `supplychain.run.chunks.run_ensemble`
 asks for the whole ensemble's work before it starts its worker processes,
 which then inherit the loaded loops. The environment variable
 ``SUPPLYCHAIN_JIT`` overrides this: ``"on"`` (whenever Numba can be
@@ -57,7 +57,7 @@ __all__ = ["MIN_WORK", "MODES", "ENV", "mode", "available", "loaded", "kernels_f
 #: vector engine's time, of which the loops save about a third (measured on the baseline year), against
 #: about one second to load them.
 MIN_WORK = 50_000_000
-#: Values of :data:`ENV`.
+#: Values of `ENV`.
 MODES = ("auto", "on", "off")
 #: The environment variable that chooses when the compiled loops are used.
 ENV = "SUPPLYCHAIN_JIT"
@@ -67,12 +67,12 @@ _failed = False
 
 
 def mode() -> str:
-    """The current mode, from :data:`ENV` (``"auto"`` when unset).
+    """The current mode, from `ENV` (``"auto"`` when unset).
 
     Raises
     ------
     ValidationError
-        If the variable holds anything else than one of :data:`MODES`.
+        If the variable holds anything else than one of `MODES`.
 
     Examples
     --------
@@ -136,7 +136,7 @@ def _interrupt_after() -> Iterator[None]:
 def kernels_for(work: int) -> SimpleNamespace | None:
     """The compiled loops to use for ``work`` lane-run-days, or ``None`` for NumPy (see the module's text).
 
-    The loops are the functions of :mod:`._jit_kernels`, compiled, as attributes.
+    The loops are the functions of `._jit_kernels`, compiled, as attributes.
 
     Examples
     --------

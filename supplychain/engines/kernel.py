@@ -7,7 +7,7 @@ advances and how goods in transit are held (SimPy events versus a ring
 buffer).
 
 Order of events within day ``t`` (``docs/model.md`` §5.1; stock events, §5.3, run at the
-start of :func:`produce`):
+start of `produce`):
 
 1. **Arrivals**: shipments due by day ``t`` join the buyer's stock.
 2. **Production**: work in progress due today joins the output stocks; then
@@ -27,7 +27,7 @@ start of :func:`produce`):
    force majeure restarting beyond the buyer's cover horizon is out of reach:
    its backlog is no cover and it gets no new order), split across
    its lanes by sourcing share and availability (re-sourcing to qualified
-   alternates, :mod:`.sourcing`), capped by lane capacity.
+   alternates, `.sourcing`), capped by lane capacity.
 5. **Shipping**: each supplier ships from its output stock, by default first
    every lane's normal (steady) flow, then the rest of its backlog (older
    orders), then the rest of today's orders (or by its allocation rule:
@@ -39,9 +39,9 @@ start of :func:`produce`):
    lead time.
 
 State-dependent shock mechanisms (quotas, stockpile releases, destroyed
-stock; :mod:`.dynamic`) run inside these phases, so every engine that calls
+stock; `.dynamic`) run inside these phases, so every engine that calls
 the five rules once a day, in order, gets them. ``State.day`` counts the days
-done: :func:`ship` ends the day.
+done: `ship` ends the day.
 
 Implements docs/model.md §5 (day): §5.1 (order-of-events) to §5.8 (end-of-day).
 """
@@ -142,7 +142,7 @@ def initial_state(c: Compiled, n_runs: int) -> State:
 def arrive(c: Compiled, s: State, arrived: np.ndarray, by_buyer: np.ndarray | None = None) -> None:
     """Phase 1: add ``arrived`` (R, L) to buyers' stocks.
 
-    ``by_buyer``: ``arrived`` already summed per buyer (as :func:`.sums.sum_into`
+    ``by_buyer``: ``arrived`` already summed per buyer (as `.sums.sum_into`
     does) and already taken out of ``s.transit_lane`` by the caller (the vector
     engine does both as it empties the day's slot of goods in transit).
     """
@@ -166,7 +166,7 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
     line back from a long stop only along its cold restart (§5.4.2).
 
     ``fused``: loops for the inputs' cover and the starts' stock changes, the
-    same bits (:class:`ProduceLoops`), else NumPy.
+    same bits (`ProduceLoops`), else NumPy.
     """
     s.capacity_today = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     if s.cold is not None:
@@ -277,7 +277,7 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     nothing owed and is unavailable for the day's orders. Targets move with the
     ``target_extra`` schedule (front-loading, safety-stock changes) and with
     the pipeline planned for the quoted lead time (§5.6.5); the order is split
-    across lanes by :func:`.sourcing.split_orders` (§5.6.6), with its ``fused`` loop if given.
+    across lanes by `.sourcing.split_orders` (§5.6.6), with its ``fused`` loop if given.
     """
     assert s.owed is not None
     sp = _sourcing.spec(c)
@@ -365,7 +365,7 @@ def ship(c: Compiled, s: State, orders: np.ndarray, fused: ShipLoops | None = No
     cut the shipments; whatever is not shipped stays owed in the lane's backlog.
 
     ``fused``: loops that do some of these passes at once, the same bits
-    (:class:`ShipLoops`; the vector engine's compiled loops), else NumPy.
+    (`ShipLoops`; the vector engine's compiled loops), else NumPy.
     """
     assert s.owed is not None and s.throughput is not None
     on_hand = s.stock[:, c.out_stock]
@@ -417,10 +417,10 @@ def ship(c: Compiled, s: State, orders: np.ndarray, fused: ShipLoops | None = No
 
 
 class ProduceLoops:
-    """Fused passes of :func:`produce` (an interface), each the same bits as the NumPy code it replaces.
+    """Fused passes of `produce` (an interface), each the same bits as the NumPy code it replaces.
 
-    :meth:`cover` returns the scarcest input's cover (R, F) of ``stock``, or
-    ``None`` (then NumPy works it out); :meth:`start` adds each start's
+    `cover` returns the scarcest input's cover (R, F) of ``stock``, or
+    ``None`` (then NumPy works it out); `start` adds each start's
     recipe (``stock[:, j] += p[:, f] * units`` over ``Compiled.start_pattern``)
     and says whether it did.
     """
@@ -433,14 +433,14 @@ class ProduceLoops:
 
 
 class ShipLoops:
-    """Fused passes of :func:`ship`, each giving the same bits as the NumPy passes it replaces (an interface).
+    """Fused passes of `ship`, each giving the same bits as the NumPy passes it replaces (an interface).
 
-    :meth:`head` returns ``np.minimum(orders, c.lane_capacity)`` and the sums
-    per origin of ``owed`` and of that (as :func:`.sums.sum_into`); :meth:`tail`
+    `head` returns ``np.minimum(orders, c.lane_capacity)`` and the sums
+    per origin of ``owed`` and of that (as `.sums.sum_into`); `tail`
     does the day's ``owed += orders; owed -= shipped; owed = max(owed, 0)`` and
     ``transit_lane += shipped`` on ``s`` (and may do more work of its caller's
     with ``shipped``, such as putting it in transit) and returns ``shipped``
-    summed per buyer, or ``None`` having done nothing (then :func:`ship` does it).
+    summed per buyer, or ``None`` having done nothing (then `ship` does it).
     """
 
     def head(self, orders: np.ndarray, owed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -455,7 +455,7 @@ def quoted_lead_time(c: Compiled, s: State, lead_time: np.ndarray) -> np.ndarray
 
     The lane's transport lead time for today's shipments (``lead_time``)
     plus the days before its supplier ships a new order
-    (:func:`.sourcing.supplier_wait`), at most the horizon's length.
+    (`.sourcing.supplier_wait`), at most the horizon's length.
     """
     wait, _ = _sourcing.supplier_wait(c, s, s.day - 1)
     # A wait beyond the whole horizon (no restart in view) is recorded as the horizon: results are finite.
@@ -468,7 +468,7 @@ def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarra
     ``awaiting_licence``), if any.
 
     ``lead_time`` is the day's transport lead time per lane. Engines pass them to
-    :meth:`supplychain.engines.record.Recorder.put` after :func:`ship`.
+    `supplychain.engines.record.Recorder.put` after `ship`.
     """
     assert s.owed is not None
     on_order = np.zeros((s.stock.shape[0], c.n_stocks))
@@ -492,5 +492,5 @@ def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarra
 
 
 #: Whole days until a shipment with (continuous) lead time ``x`` is in stock:
-#: :func:`supplychain.compile.leadtime.lead_days`, the one rounding rule of the model.
+#: `supplychain.compile.leadtime.lead_days`, the one rounding rule of the model.
 arrival_days = lead_days

@@ -1,8 +1,8 @@
 """Licence applications and leakage routes: the step between ordering and shipping.
 
-:func:`apply` runs once a day in both engines, after
-:func:`~supplychain.engines.kernel.place_orders` and before
-:func:`~supplychain.engines.kernel.ship`:
+`apply` runs once a day in both engines, after
+`place_orders` and before
+`ship`:
 
 1. **Leakage routes** (a ban with a route through third countries): what a
    supplier owes on the route's lanes is cut, pro rata, to the route's
@@ -14,7 +14,7 @@
    without a valid approval, becomes an application. It is no longer an
    order to the supplier: it waits, on order for the buyer (counted in its
    inventory position) but not shipped, until its decision day, drawn per
-   application (:func:`~supplychain.engines.draws.draw_licences`).
+   application (`draw_licences`).
 3. **Decisions** due today: an approved volume joins today's orders (so
    the supplier's order book) and may open a validity period on its lane;
    a denied volume is dropped, so the buyer's position falls by it and it
@@ -61,7 +61,7 @@ class LicenceState:
 
 
 class Licensed(Protocol):
-    """The part of the engines' state (:class:`~supplychain.engines.kernel.State`) these steps use."""
+    """The part of the engines' state (`State`) these steps use."""
 
     day: int
     owed: np.ndarray | None
@@ -148,14 +148,14 @@ def apply(c: Compiled, s: Licensed, orders: np.ndarray, approved: np.ndarray | N
     c : Compiled
         The compiled scenario.
     s : State
-        The engines' state (:class:`~supplychain.engines.kernel.State`);
+        The engines' state (`State`);
         ``s.licence`` and ``s.licence_ok`` are updated, ``s.owed`` cut on
         leakage routes.
     orders : ndarray
         Today's orders (R, L) from ``place_orders``.
     approved, delay, p : ndarray or None
         Today's row (R, L) of the run's licence draws
-        (:func:`~supplychain.engines.draws.draw_licences`); ``None`` where
+        (`draw_licences`); ``None`` where
         they are not random (fixed delays and probabilities come from the
         compiled regimes).
 

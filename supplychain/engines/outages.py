@@ -1,10 +1,10 @@
 """Random facility outages of one run, drawn from that run's ``outage`` stream.
 
-:class:`~supplychain.model.RandomOutage` shocks are compiled into
-:class:`~supplychain.compile.rules.outages.OutageSpec` records in
-``schedules.extras["outages"]``. :func:`draw_outages` draws one run's
+`RandomOutage` shocks are compiled into
+`OutageSpec` records in
+``schedules.extras["outages"]``. `draw_outages` draws one run's
 outages from them. Both engines call it through
-:func:`~supplychain.engines.draws.draw_run`, so they see the same outages,
+`draw_run`, so they see the same outages,
 and so do two scenarios run with one seed when their outage specs are the
 same (common random numbers).
 

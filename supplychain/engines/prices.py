@@ -1,6 +1,6 @@
 """The scarcity-price rule: one vectorised update per day, after arrivals.
 
-Each market (a commodity in a region, :mod:`supplychain.compile.rules.prices`)
+Each market (a commodity in a region, `supplychain.compile.rules.prices`)
 has a price index ``pi`` (1 = the reference price). Every day, just after
 arrivals, the market's **gap** is a share of its normal daily flow: the
 buyers' stock below normal beyond their buffer and the orders its suppliers
@@ -23,7 +23,7 @@ force, the export offer: the higher of the origin's and the buyer's market
 price), ``ratio ** -sigma``, followed at the rate ``1 / switching lag`` (the CES
 of the tariff shares).
 
-:func:`apply` is the one call of the day loop; it returns the day's inputs
+`apply` is the one call of the day loop; it returns the day's inputs
 with demand and shares replaced. Prices move no goods.
 
 Implements docs/model.md §5.9 (prices).
@@ -73,7 +73,7 @@ class PriceState:
 
 
 def price_spec(c: Compiled) -> PriceSpec:
-    """The compiled :class:`PriceSpec` of ``c``."""
+    """The compiled `PriceSpec` of ``c``."""
     spec: PriceSpec = c.schedules.extras["prices"]
     return spec
 
@@ -326,7 +326,7 @@ def _owed_short(c: Compiled, s, short: np.ndarray) -> np.ndarray:  # type: ignor
     stock and planned extra beyond its buffer; beyond that (a buyer drawing its
     buffer, or back at normal cover, is owed a refill) only the bid weight of the
     lane's market counts: buyers facing a queue bid for their place in it. The buyer's
-    shortfall (``short``, :func:`_buyer_short`) is shared among the lanes that owe it by what each owes.
+    shortfall (``short``, `_buyer_short`) is shared among the lanes that owe it by what each owes.
     """
     owed_b = sum_into(s.owed, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -406,7 +406,7 @@ def _tilted_share(c: Compiled, ps: PriceState, share: np.ndarray) -> np.ndarray 
 def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyped-def]
     """Phase 1a of the day: update prices from ``s`` (a kernel ``State``) and return the day's inputs.
 
-    Call it after arrivals and :func:`~supplychain.engines.day.day_inputs`,
+    Call it after arrivals and `day_inputs`,
     before production. With ``Scenario.price_feedback``, the returned inputs
     have final demand scaled by ``(pi * kappa) ** demand_elasticity``, with
     ``pi`` the price of the consumer stock's market and ``kappa`` its landed-cost

@@ -1,8 +1,8 @@
-"""Where an engine hands each day's values: the :class:`Sink` protocol and the series :class:`Recorder`.
+"""Where an engine hands each day's values: the `Sink` protocol and the series `Recorder`.
 
 Both engines call ``sink.put(t, **values)`` once per day with the variables
-of :data:`~supplychain.engines.variables.VARIABLES`. A :class:`Recorder`
-keeps every daily series; :class:`~supplychain.engines.summary.SummarySink`
+of `VARIABLES`. A `Recorder`
+keeps every daily series; `SummarySink`
 keeps only per-run summaries, so ``keep="summary"`` never holds
 ``(runs, days, items)`` series.
 
@@ -25,7 +25,7 @@ class Sink(Protocol):
     """Receives each day's values of ``R`` runs; arrays are reused, so a sink copies what it keeps.
 
     ``records`` says whether it wants the order books, quoted lead times and
-    other values of :func:`supplychain.engines.kernel.records` (an engine need
+    other values of `supplychain.engines.kernel.records` (an engine need
     not compute them otherwise).
     """
 
@@ -45,7 +45,7 @@ def recorded_variables(c: Compiled) -> tuple[str, ...]:
 
 
 class Recorder:
-    """Daily series of ``R`` runs, shape ``(R, T, n)`` per variable of :func:`recorded_variables`.
+    """Daily series of ``R`` runs, shape ``(R, T, n)`` per variable of `recorded_variables`.
 
     ``only`` restricts it to some variables (the others are not stored).
 

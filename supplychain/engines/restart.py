@@ -3,14 +3,14 @@
 A facility's steady output (its baseline production) runs on warm lines. Capacity above it (idle
 tools, a mothballed line, capacity added by an investment) becomes usable ``restart_days`` after the
 facility is first asked for more than it can make on its warm lines, then ramps in linearly over
-``restart_ramp_days`` (:attr:`supplychain.model.Facility.restart_days`; chain defaults
-:data:`supplychain.model.network.RESTART_DAYS`). Once restarted it stays warm to the end of the run.
+``restart_ramp_days`` (`supplychain.model.Facility.restart_days`; chain defaults
+`supplychain.model.network.RESTART_DAYS`). Once restarted it stays warm to the end of the run.
 
 Only facilities with a restart delay or ramp and capacity above their steady output on some day
-carry this state; a scenario without any allocates nothing and :func:`usable_capacity` is skipped.
+carry this state; a scenario without any allocates nothing and `usable_capacity` is skipped.
 
-A line stopped for long enough restarts cold (:func:`cold_capacity`): after a stop of at least
-:data:`supplychain.model.network.COLD_STOP_DAYS` days, the capacity that comes back is held back by
+A line stopped for long enough restarts cold (`cold_capacity`): after a stop of at least
+`supplychain.model.network.COLD_STOP_DAYS` days, the capacity that comes back is held back by
 the same delay and ramp, counted from the first day with capacity again. Only facilities that can
 stop (a scheduled capacity of zero or a random outage) carry that state.
 
@@ -109,7 +109,7 @@ def usable_capacity(rs: RestartState, day: int, capacity: np.ndarray, inputs: np
 
 def _usable_idle(rs: RestartState, day: int, capacity: np.ndarray, inputs: np.ndarray,
                  need: np.ndarray) -> np.ndarray | None:
-    """:func:`usable_capacity` while no run has asked for a restart and capacity is the same in every run.
+    """`usable_capacity` while no run has asked for a restart and capacity is the same in every run.
 
     Then every run's warm fraction is 0 (``asked`` is +inf), so the warm capacity
     ``x - (1 - 0) * above`` is ``x - above`` bit for bit, the same in every

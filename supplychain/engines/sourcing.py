@@ -1,34 +1,34 @@
 """Buyers' sourcing rules: patience, planning with the quote, re-sourcing, allocation classes.
 
 Pure array functions on the engine state (leading runs axis ``R``), called by
-:func:`supplychain.engines.kernel.place_orders` and
-:func:`supplychain.engines.kernel.ship`, so both engines apply them alike.
-The parameters come from :class:`supplychain.compile.rules.sourcing.SourcingSpec`.
+`supplychain.engines.kernel.place_orders` and
+`supplychain.engines.kernel.ship`, so both engines apply them alike.
+The parameters come from `supplychain.compile.rules.sourcing.SourcingSpec`.
 
-- :func:`cancel_late` (patience, ``docs/model.md`` §5.6.5): a buyer cancels the
+- `cancel_late` (patience, ``docs/model.md`` §5.6.5): a buyer cancels the
   part of a lane's backlog its supplier would not ship within the buyer's
   patience at its quoted rate; a lane whose supplier's wait reaches the
   patience is *late*, unavailable for re-sourcing.
-- :func:`out_of_reach` (§5.6.5): a lane whose supplier has no capacity and
+- `out_of_reach` (§5.6.5): a lane whose supplier has no capacity and
   restarts too late for its goods to land within the buyer's cover horizon,
   or has no input to make anything from, counts no backlog in the buyer's
   position and takes no new order.
-- :func:`expect_wait`, :func:`planned_extra` (§5.6.5): buyers plan their
+- `expect_wait`, `planned_extra` (§5.6.5): buyers plan their
   pipeline with a smoothed quoted wait, scaled by ``1 + panic``.
-- :func:`queued` (§5.6.5): suppliers that owe a queue; :func:`split_orders`
+- `queued` (§5.6.5): suppliers that owe a queue; `split_orders`
   sends the pipeline a buyer plans beyond its plain order to alternates with
   spare capacity instead of such a supplier.
-- :func:`split_orders` (§5.6.6): the one place where the day's target shares
+- `split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
   and return over the switching lag; under design lock-in only a lane's
   second-sourced part moves before its porting time, and the locked rest is
   carried (``State.locked``) until its own supplier takes orders again.
-- :func:`cancel_allowance`, :func:`lock_cancelled`, :func:`locked_owed` (§5.6.6, owed locked volume):
+- `cancel_allowance`, `lock_cancelled`, `locked_owed` (§5.6.6, owed locked volume):
   the locked part of a cancelled backlog joins the lane's carry, and of a backlog out of reach is
   held out of the share split, so it reaches no other supplier through a larger order.
-- :func:`ship_classes` (§5.7): the service classes of each supplier's
-  allocation rule (by default its lanes' history first); :func:`record_recent`
+- `ship_classes` (§5.7): the service classes of each supplier's
+  allocation rule (by default its lanes' history first); `record_recent`
   moves each lane's record of recent shipments (allocation ``"recent"``).
 """
 
@@ -97,7 +97,7 @@ def material_reference(c: Compiled) -> np.ndarray:
     its buyer's steady inflow (the day's arrival, landed and used before the
     review in steady state); a stock no lane fills keeps its initial stock.
     A reference at most ``INPUT_REF_TOLERANCE`` of the buyer's steady inflow
-    is 0: that input sets no limit (:func:`input_rate`).
+    is 0: that input sets no limit (`input_rate`).
     """
     sp = spec(c)
     ref = np.array(c.initial_stock, dtype=float)
@@ -113,7 +113,7 @@ def input_rate(c: Compiled, s: State) -> np.ndarray:
 
     ``m_k`` is what the facility has of input ``k``, its stock plus what is in
     transit to it, and ``m0_k`` the same in steady state at the review
-    (:func:`material_reference`): the facility can keep its nameplate
+    (`material_reference`): the facility can keep its nameplate
     capacity ``K_f`` running for the window its steady material of ``k`` would
     last at that capacity, ``m0_k / (a_k K_f)`` days, only with that material,
     so ``m_k / (a_k W_k) = K_f m_k / m0_k`` (docs/model.md §5.7). An input
@@ -138,7 +138,7 @@ def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarra
     larger, the largest of its usable capacity (after the restart limit of
     §5.4.1) and its steady flow scaled by the nameplate share its scheduled
     recovery gives back within its ramp, capped by its input-supported rate
-    (:func:`input_rate`), and has no restart wait. A supplier without any capacity today quotes its
+    (`input_rate`), and has no restart wait. A supplier without any capacity today quotes its
     announced restart: the end of its scheduled total loss, or the mean
     duration of its random outages, plus the days of full output its cold
     restart will withhold if its stop is then long enough (§5.4.2), and from
@@ -214,7 +214,7 @@ def supplier_wait(c: Compiled, s: State, day: int | None = None) -> tuple[np.nda
 
 def _wait(c: Compiled, s: State, sp: SourcingSpec, rate: np.ndarray,
           restart: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`supplier_wait` with the suppliers' quote (:func:`_quote`) given: it does not depend on the backlog."""
+    """`supplier_wait` with the suppliers' quote (`_quote`) given: it does not depend on the backlog."""
     owed = _ahead(c, s, sp)
     rate_l = rate[:, c.lane_origin]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -325,7 +325,7 @@ def cancel_allowance(c: Compiled, s: State, sp: SourcingSpec, allow: np.ndarray)
     """Cancel the part of each lane's backlog the day's allowance ``allow`` (L,) or (R, L) does not let through (§5.6).
 
     Under design lock-in the locked part of what is cancelled on a lane not yet ported joins the
-    lane's locked carry (:func:`lock_cancelled`): the buyer still wants it, from that supplier only.
+    lane's locked carry (`lock_cancelled`): the buyer still wants it, from that supplier only.
     """
     assert s.owed is not None
     if sp.lock is not None:
@@ -473,10 +473,10 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     buyer's steady inflow, ``v_l`` the lane's applied share of the day before
     normalised over the buyer's lanes (the target shares when none was applied),
     ``shift_l(t)`` the scheduled change of its transport time and ``e_l`` the
-    expected wait (:func:`expect_wait`; 0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
+    expected wait (`expect_wait`; 0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
     over the longer lead time (Little's law). What a queued supplier cannot
     ship of the orders this raises goes to the buyer's alternates with spare
-    capacity, never to a supplier that owes a queue (:func:`split_orders`).
+    capacity, never to a supplier that owes a queue (`split_orders`).
     ``None`` when no quote differs from normal.
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
@@ -507,7 +507,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
                  fused: OrderLoops | None = None, hold: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
-    Then a lane whose supplier owes a queue (:func:`queued`) places only its
+    Then a lane whose supplier owes a queue (`queued`) places only its
     part of ``plain`` (R, B), the order without the planned pipeline (``None``:
     no pipeline planned); the rest goes to the buyer's alternates with spare
     capacity left that owe no queue, and what they cannot take is not placed
@@ -534,11 +534,11 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     placed (the buyer orders again the next day).
 
     ``hold`` (R, L), if given, is the locked part of what lanes out of reach owe
-    (:func:`locked_owed`): held out of the split with the locked carry, and not placed.
+    (`locked_owed`): held out of the split with the locked carry, and not placed.
 
-    ``fused``: compiled loops (:class:`OrderLoops`, the same bits) for the day
+    ``fused``: compiled loops (`OrderLoops`, the same bits) for the day
     nothing is diverted and, without licence rules in play, for the days some
-    lane is (:meth:`OrderLoops.diverted`); else NumPy.
+    lane is (`OrderLoops.diverted`); else NumPy.
     """
     assert s.diverted is not None and s.seek_day is not None and s.throughput is not None
     h = allow if late is None else np.where(late, 0.0, allow)
@@ -695,7 +695,7 @@ def _spare(c: Compiled, s: State) -> np.ndarray:
 class OrderLoops:
     """Fused passes of ordering (an interface): the inventory position, and the day's orders when nothing is diverted.
 
-    :meth:`split` returns ``np.minimum(q[:, c.lane_buyer] * share, c.lane_capacity)``
+    `split` returns ``np.minimum(q[:, c.lane_buyer] * share, c.lane_capacity)``
     to the bit, or ``None`` (then NumPy does it).
     """
 
@@ -704,18 +704,18 @@ class OrderLoops:
 
     def position(self, stock: np.ndarray, transit: np.ndarray, owed: np.ndarray,
                  backlog: np.ndarray) -> np.ndarray | None:
-        """Each buyer's position (R, B) as :func:`.kernel.place_orders` works it out before licences, or ``None``."""
+        """Each buyer's position (R, B) as `.kernel.place_orders` works it out before licences, or ``None``."""
         raise NotImplementedError
 
-    #: The compiled loops (:mod:`.jit`), set by the engine; :meth:`diverted` uses their ``split_diverted``.
+    #: The compiled loops (`.jit`), set by the engine; `diverted` uses their ``split_diverted``.
     kernels: Any = None
     _diverted_ok: bool | None = None  # whether the scenario's buyer sums suit the loop (checked once)
 
     def diverted(self, c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray, h: np.ndarray,
                  owes: np.ndarray | None, plain: np.ndarray | None, held: bool,
                  hold: np.ndarray | None = None) -> np.ndarray | None:
-        """:func:`split_orders` on a day some lane is diverted, without licence rules in play, as one compiled
-        loop (:func:`._jit_sourcing.split_diverted`, the same bits), or ``None`` (then NumPy does it).
+        """`split_orders` on a day some lane is diverted, without licence rules in play, as one compiled
+        loop (`._jit_sourcing.split_diverted`, the same bits), or ``None`` (then NumPy does it).
 
         Writes ``s.diverted``, ``s.diverted_any``, ``s.seek_day``, ``s.locked`` and
         ``s.share_applied`` as the NumPy path does; returns the orders (R, L).

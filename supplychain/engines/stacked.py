@@ -17,8 +17,8 @@ transformed by array arithmetic, again the same numbers bit for bit:
   ``(mode - low) / (high - low)``, else ``high - sqrt((1 - U)(high - mode)(high - low))``);
   the same IEEE operations on a block run about twice as fast as
   ``rng.triangular`` with per-item parameters;
-* truncated normal: :meth:`Normal.sample` maps one uniform per value through
-  the inverse CDF (:func:`~supplychain.model.dists.base._truncated_normal_ppf`);
+* truncated normal: `Normal.sample` maps one uniform per value through
+  the inverse CDF (`_truncated_normal_ppf`);
   applied to a block with per-item bounds it avoids the per-call cost of
   SciPy's special functions (about 270 ns a value for one item's 365 days,
   against about 17 ns in a block).
@@ -42,7 +42,7 @@ __all__ = ["sample_items", "ItemSampler"]
 
 _Params = tuple[np.ndarray, ...]
 #: A family's one-call sampler: fills ``out`` (k, T) from the generator with per-item parameters, with the
-#: compiled loops of :mod:`.jit` where it has one (the same bits), else NumPy.
+#: compiled loops of `.jit` where it has one (the same bits), else NumPy.
 _Draw = Callable[[np.random.Generator, _Params, np.ndarray, "SimpleNamespace | None"], None]
 
 
@@ -179,12 +179,12 @@ def _family(d: Distribution) -> str | None:
 
 
 class ItemSampler:
-    """Draws of a fixed list of items, as :func:`sample_items`, with its grouping worked out once.
+    """Draws of a fixed list of items, as `sample_items`, with its grouping worked out once.
 
     Consecutive items of one family form a block drawn by one call with
     per-item parameters (computed here, once); other items are drawn one by
-    one with :meth:`Distribution.sample`. A run redraws the same items, so an
-    engine builds one sampler per scenario and calls :meth:`sample` per run.
+    one with `Distribution.sample`. A run redraws the same items, so an
+    engine builds one sampler per scenario and calls `sample` per run.
 
     Examples
     --------
@@ -214,7 +214,7 @@ class ItemSampler:
     def sample(self, rng: np.random.Generator, n_days: int, kernels: SimpleNamespace | None = None) -> np.ndarray:
         """``n_days`` draws of each item, in item order from ``rng``; shape ``(n_days, n_items)`` (lane-major memory).
 
-        ``kernels``: the compiled loops of :mod:`.jit` (the same numbers), else NumPy.
+        ``kernels``: the compiled loops of `.jit` (the same numbers), else NumPy.
         """
         out = np.empty((self.n_items, n_days))
         for i, j, draw, params in self.blocks:

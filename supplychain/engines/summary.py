@@ -1,28 +1,28 @@
 """Ensemble summaries whose memory does not grow with the number of days x runs x items.
 
 With ``simulate(..., keep="summary")`` no daily series leaves a chunk of
-runs. Each chunk reduces its runs to a :class:`SummaryPart`:
+runs. Each chunk reduces its runs to a `SummaryPart`:
 
 * per-run totals over the horizon of demand, delivered, demand served from
   stock on its day and stockout days per demand (from which shortfalls,
   fill rates, delivery rates and cycle service levels follow),
-* per-run totals over the horizon per lane (:data:`LANE_TOTALS`): units
+* per-run totals over the horizon per lane (`LANE_TOTALS`): units
   shipped, units shipped x the day's tariff rate and the USD of rerouting
   extras (``ExportControl`` leakage), from which import costs, landed costs,
   tariffs paid and import shares follow as for daily results, and
 * per-run totals of value added lost per region and industry beyond the
-  chain (:mod:`supplychain.impact`, docs/model.md §8.3), and
+  chain (`supplychain.impact`, docs/model.md §8.3), and
 * per-run daily values of two key series per region (and ``"ALL"``),
   valued in USD at reference prices so commodities add up:
   ``service_level`` (delivered / demanded that day, 1 on days without
-  demand, as in :func:`supplychain.metrics.days_below_service`) and
+  demand, as in `supplychain.metrics.days_below_service`) and
   ``shortfall_usd`` (the cumulative shortfall of
-  :func:`supplychain.metrics.cumulative_shortfall`) and ``price_index``
+  `supplychain.metrics.cumulative_shortfall`) and ``price_index``
   (the scarcity prices of the group's final demands, docs/model.md §5.9,
   weighted by the value of their baseline demand: 1 at reference prices),
   stored as float32.
 
-:class:`BandAccumulator` turns the daily values into percentile bands.
+`BandAccumulator` turns the daily values into percentile bands.
 Percentiles need every run at once, so runs are cut into blocks of at most
 ``BAND_BUDGET_BYTES`` of float32 values. When one block holds the whole
 ensemble (10,000 runs of the 365-day baseline take about 200 MB) the bands
@@ -89,7 +89,7 @@ class SummaryPart:
     delivered: np.ndarray  # (r, D) total delivered
     daily: np.ndarray      # (r, T, 3 G) float32: service_level, shortfall_usd, then price_index columns
     served_on_day: np.ndarray  # (r, D) total demand served from stock on the day it arose
-    stockout_days: np.ndarray  # (r, D) days with a stockout (:func:`stockouts`)
+    stockout_days: np.ndarray  # (r, D) days with a stockout (`stockouts`)
     lane_flow: np.ndarray          # (r, L) units shipped over the horizon
     lane_tariff_units: np.ndarray  # (r, L) sum over days of units shipped x tariff rate
     lane_extra_usd: np.ndarray     # (r, L) sum over days of units shipped x rerouting extra (USD/unit)
@@ -97,14 +97,14 @@ class SummaryPart:
 
 
 class SummarySink:
-    """A kernel sink that keeps only what :class:`SummaryPart` needs.
+    """A kernel sink that keeps only what `SummaryPart` needs.
 
     Every reduction runs day by day in a fixed order (a sparse product sums
     each row in column order), so a run's numbers do not depend on how many
     runs share its chunk.
     """
 
-    #: It keeps no order book or quoted lead time (:func:`supplychain.engines.kernel.records`).
+    #: It keeps no order book or quoted lead time (`supplychain.engines.kernel.records`).
     records = False
 
     def __init__(self, c: Compiled, n_runs: int) -> None:
@@ -184,7 +184,7 @@ class SummarySink:
                     served_on_day: np.ndarray, flow: np.ndarray, price: np.ndarray | None = None) -> None:
         """Accumulate every day at once on a new sink, from ``(R, T, D)`` daily values and ``(R, T, L)`` flows.
 
-        The same numbers, bit for bit, as ``T`` calls of :meth:`put`: running
+        The same numbers, bit for bit, as ``T`` calls of `put`: running
         totals are cumulative sums, which add day after day in order, and the
         group sums treat each (run, day) row alike. One call per run instead of
         one per day saves the SimPy engine the per-call cost of small sparse

@@ -1,6 +1,6 @@
 """The daily variables an engine records: the one table of them.
 
-Engines record these series; :class:`~supplychain.results.Results`
+Engines record these series; `Results`
 (``series``, ``to_dataframe``, archives) and the plots label, check and
 describe them from this table alone. A variable whose ``mechanism`` is set is
 recorded only when the compiled scenario has that mechanism (its key in
@@ -18,7 +18,7 @@ from typing import Literal
 
 __all__ = ["Variable", "VARIABLES", "AXES", "variable_axes"]
 
-#: Axes a variable's items run over (labelled by :class:`~supplychain.results.Coords`).
+#: Axes a variable's items run over (labelled by `Coords`).
 AXES = ("facility", "stock", "lane", "demand")
 
 

@@ -3,14 +3,14 @@
 State is held as arrays with a leading runs axis ``R`` (a chunk of runs):
 stocks ``(R, S + 1)``, goods in transit ``(R, L)``, and a ring buffer
 ``(R, W, L)`` whose slot ``d % W`` holds what lands on day ``d``. Each day
-applies the same rules as the SimPy engine (:mod:`.kernel`), with ``R`` runs
+applies the same rules as the SimPy engine (`.kernel`), with ``R`` runs
 instead of one, so the loop is over days, never over runs.
 
 Agreement with the SimPy engine
 -------------------------------
 Both engines draw each run's random inputs from that run's own seed
-sequence (:func:`.draws.draw_run`) and feed the rules the same day inputs
-(:func:`.day.day_inputs`), so they agree run by run, not only in
+sequence (`.draws.draw_run`) and feed the rules the same day inputs
+(`.day.day_inputs`), so they agree run by run, not only in
 distribution. A shipment sent on day ``t`` with realised lead time ``x``
 lands on day ``t + arrival_days(x)`` in both: the SimPy engine schedules it at
 its continuous time, kept inside that day, and records it there; here it
@@ -32,11 +32,11 @@ contiguous block of runs, and lane sums become sparse products over
 contiguous rows. Chunks of about 60,000 lane-runs (128 runs of the
 baseline) keep the working set in cache (see ``benchmarks/README.md``).
 
-:func:`run_vector` runs one chunk of runs and returns its daily series or
+`run_vector` runs one chunk of runs and returns its daily series or
 its summary; cutting an ensemble into chunks and choosing where they run is
-the job of :mod:`supplychain.run`. The kernel (:func:`simulate_runs`) hands
+the job of `supplychain.run`. The kernel (`simulate_runs`) hands
 each day's values to a sink; it stops with a clear error on a non-finite
-input, draw or state (:mod:`.finite`), checked once per chunk.
+input, draw or state (`.finite`), checked once per chunk.
 
 Implements docs/model.md §10 (conformance): the vector engine.
 """
@@ -112,7 +112,7 @@ class _Ring:
 
     The pre-filled pipeline (``Compiled.initial_arrivals``) is written into a
     slot when the slot starts holding that day (at the start, and each time
-    :meth:`take` hands it to day ``t + W``), so the ring needs to be only as
+    `take` hands it to day ``t + W``), so the ring needs to be only as
     wide as the longest lead time, and every slot holds exactly what it
     would in a ring as wide as the pipeline: the pipeline first, then each
     shipment added in order (the same bits).
@@ -172,11 +172,11 @@ class _Ring:
 
     def take_arriving(self, t: int, transit_lane: np.ndarray, lane_buyer: np.ndarray,
                       n_buyers: int) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`take`, and in the same compiled pass take the goods out of ``transit_lane`` and sum them per buyer.
+        """`take`, and in the same compiled pass take the goods out of ``transit_lane`` and sum them per buyer.
 
         Returns what lands (R, L) and its sum per buyer (R, B), both runs-last;
         ``transit_lane`` (R, L), runs-last, is updated in place. Needs the
-        compiled loops, and buyers' sums in lane order (:func:`_lane_order_sums`).
+        compiled loops, and buyers' sums in lane order (`_lane_order_sums`).
         """
         assert self.kernels is not None
         slot = t % self.width
@@ -191,7 +191,7 @@ class _Ring:
         """Add ``shipped`` (R, L), landing ``days`` (L,) or (R, L) after day ``t``.
 
         ``fits``: every day is at most the horizon and the ring is wide enough
-        for it (lead times pre-computed as whole days, :func:`_arrival_days`),
+        for it (lead times pre-computed as whole days, `_arrival_days`),
         so neither is checked.
         """
         if days.ndim == 1:
@@ -226,7 +226,7 @@ class _Ring:
         target.put(flat, landing)
 
     def _grow(self, t: int, width: int) -> None:
-        """Widen the ring (a lead time longer than foreseen) after day ``t``'s :meth:`take`, keeping pending days."""
+        """Widen the ring (a lead time longer than foreseen) after day ``t``'s `take`, keeping pending days."""
         old, w = self.buf, self.width
         days = np.arange(t + 1, t + w + 1)
         self.buf = np.zeros((old.shape[0], width + 1, old.shape[2]))
@@ -239,10 +239,10 @@ class _Ring:
 
 
 def _lane_order_sums(c: Compiled, by: Literal["buyer", "origin"] = "buyer") -> bool:
-    """Whether :func:`.sums.sum_into` sums each buyer's (or origin's) lanes in increasing lane order, each times 1.0.
+    """Whether `.sums.sum_into` sums each buyer's (or origin's) lanes in increasing lane order, each times 1.0.
 
     Then a loop over lanes that adds each into its buyer's total gives the
-    same bits (:meth:`_Ring.take_arriving`, :class:`_ShipLoops`). It holds for every compiled
+    same bits (`_Ring.take_arriving`, `_ShipLoops`). It holds for every compiled
     scenario (one entry per lane, rows sorted); the check keeps the loop
     honest should the matrix ever be built otherwise.
     """
@@ -254,8 +254,8 @@ def _lane_order_sums(c: Compiled, by: Literal["buyer", "origin"] = "buyer") -> b
 
 
 class _ProduceLoops(rules.ProduceLoops):
-    """:func:`.kernel.produce`'s inputs' cover and starts, one compiled loop each
-    (:func:`._jit_kernels.recipe_cover`, ``start_add``); needs runs-last stocks, and starts on distinct stocks."""
+    """`.kernel.produce`'s inputs' cover and starts, one compiled loop each
+    (`._jit_kernels.recipe_cover`, ``start_add``); needs runs-last stocks, and starts on distinct stocks."""
 
     def __init__(self, c: Compiled, kernels: SimpleNamespace, n_runs: int) -> None:
         self.kernels, self.n_runs, self.n_facilities, self.pad = kernels, n_runs, c.n_facilities, c.n_stocks
@@ -285,8 +285,8 @@ class _ProduceLoops(rules.ProduceLoops):
 
 
 class _OrderLoops(OrderLoops):
-    """:func:`.sourcing.split_orders`'s orders on a day nothing is diverted, one compiled loop
-    (:func:`._jit_kernels.split_plain`)."""
+    """`.sourcing.split_orders`'s orders on a day nothing is diverted, one compiled loop
+    (`._jit_kernels.split_plain`)."""
 
     def __init__(self, c: Compiled, kernels: SimpleNamespace, n_runs: int) -> None:
         self.kernels, self.n_runs, self.n_lanes, self.n_buyers = kernels, n_runs, c.n_lanes, c.n_buyers
@@ -323,13 +323,13 @@ class _OrderLoops(OrderLoops):
 
 
 class _ShipLoops(rules.ShipLoops):
-    """:func:`.kernel.ship`'s passes as two compiled loops (:func:`._jit_kernels.ship_head`, ``ship_tail``).
+    """`.kernel.ship`'s passes as two compiled loops (`._jit_kernels.ship_head`, ``ship_tail``).
 
-    The tail also puts the day's shipments into the ring (what :meth:`_Ring.put`
+    The tail also puts the day's shipments into the ring (what `_Ring.put`
     does with whole landing days that fit), when the day has them: set
-    :attr:`days` and :attr:`t` before :func:`.kernel.ship`; :attr:`put` says
+    `days` and `t` before `.kernel.ship`; `put` says
     whether it did. Needs the compiled loops and lane-order sums per buyer and
-    per origin (:func:`_lane_order_sums`).
+    per origin (`_lane_order_sums`).
     """
 
     def __init__(self, c: Compiled, kernels: SimpleNamespace, ring: _Ring) -> None:
@@ -395,12 +395,12 @@ _DRAW_FIELDS = tuple(f.name for f in dataclasses.fields(RunDraws))
 def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray, kernels: SimpleNamespace | None = None) -> None:
     """Write one run's ``(T, L)`` lead times into ``out`` as whole days until landing, capped at the horizon.
 
-    The same arithmetic as the day loop (:func:`.day.day_inputs`, then
-    :func:`.kernel.arrival_days`), a whole run at once and in place (``lead``
+    The same arithmetic as the day loop (`.day.day_inputs`, then
+    `.kernel.arrival_days`), a whole run at once and in place (``lead``
     is overwritten). Capping at ``T`` changes nothing: a shipment of day ``t``
     due ``T`` or more days later lands after the last day, exactly as with its
     true lead time. ``out`` holds small integers. ``kernels``: the compiled
-    loops of :mod:`.jit` (one pass, the same bits), else NumPy.
+    loops of `.jit` (one pass, the same bits), else NumPy.
     """
     sch = c.schedules
     # x * 1 + 0 is x: skip the shocks' factors on a scenario without any (lead times are finite and >= 0).
@@ -422,9 +422,9 @@ def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray, kernels: Simpl
 
 
 def compiled_loops_for(c: Compiled, work: int) -> SimpleNamespace | None:
-    """The compiled loops :func:`run_vector` uses for ``c`` and ``work`` lane-run-days, or ``None`` (NumPy).
+    """The compiled loops `run_vector` uses for ``c`` and ``work`` lane-run-days, or ``None`` (NumPy).
 
-    The loops take int16 landing days, so a horizon too long for them runs on NumPy (:mod:`.jit`).
+    The loops take int16 landing days, so a horizon too long for them runs on NumPy (`.jit`).
     """
     return jit.kernels_for(work) if _days_dtype(c) is np.int16 else None
 
@@ -438,18 +438,18 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
                kernels: SimpleNamespace | None = None) -> DrawBatch:
     """Every random input of a chunk of runs (one seed sequence per run), stored runs-last.
 
-    Each run's draws are checked (:func:`.finite.check_draws`) and written into
+    Each run's draws are checked (`.finite.check_draws`) and written into
     its slot of the runs-last arrays as soon as they are drawn, so the chunk
     never holds its draws twice. With ``arrival_days`` the lead times are
-    stored as whole days until landing (:attr:`.day.DrawBatch.arrival_days`),
+    stored as whole days until landing (`.day.DrawBatch.arrival_days`),
     day-major (``(T, R, L)`` in memory): a run writes whole rows of lanes, and
     a day reads one contiguous ``(R, L)`` block. ``kernels``: the compiled
-    loops of :mod:`.jit` (the same numbers), else NumPy.
+    loops of `.jit` (the same numbers), else NumPy.
 
     Raises
     ------
     SupplyChainError
-        If a draw is not finite (:mod:`.finite`), naming its run and day.
+        If a draw is not finite (`.finite`), naming its run and day.
     """
     arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS + ("arrival_days",))
     n = len(seqs)
@@ -503,7 +503,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
         delivered=(R, D), unmet=(R, D), served_on_day=(R, D))`` once per day; the arrays are reused,
         so a sink copies what it keeps.
     kernels : module, optional
-        The compiled loops of :mod:`.jit` for the ring of goods in transit
+        The compiled loops of `.jit` for the ring of goods in transit
         (the same bits); ``None``: NumPy.
 
     Returns
@@ -576,20 +576,20 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     c : Compiled
         The compiled scenario.
     seqs : sequence of SeedSequence
-        One per run (:func:`~supplychain.engines.draws.run_seed_sequences`).
+        One per run (`run_seed_sequences`).
     keep : {"series", "summary"}
         ``"series"``: daily series ``{name: (R, T, n)}``. ``"summary"``: a
-        :class:`~supplychain.engines.summary.SummaryPart`, accumulated day by
+        `SummaryPart`, accumulated day by
         day (no daily series is held).
     work : int, optional
         Lane-run-days (lanes x runs x days) of the whole ensemble this chunk
         belongs to, which decides whether to load the optional compiled loops
-        (:mod:`.jit`); default: this chunk's. Results are the same bits either way.
+        (`.jit`); default: this chunk's. Results are the same bits either way.
 
     Raises
     ------
     SupplyChainError
-        If an input, a draw or the state is not finite (:mod:`.finite`).
+        If an input, a draw or the state is not finite (`.finite`).
 
     Examples
     --------

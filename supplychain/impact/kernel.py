@@ -2,12 +2,12 @@
 
 Three kernels, all in the notation of docs/model.md §8.3 (value added lost):
 
-* :func:`leontief_inverse`, the static demand-driven multiplier ``(I - A)^-1``
+* `leontief_inverse`, the static demand-driven multiplier ``(I - A)^-1``
   (Leontief 1936; Miller & Blair 2009, ch. 2);
-* :func:`diim`, the dynamic inoperability input-output model (Haimes, Horowitz,
+* `diim`, the dynamic inoperability input-output model (Haimes, Horowitz,
   Lambert, Santos, Lian & Crowther 2005; Lian & Haimes 2006) on a daily series
   of direct inoperabilities;
-* :class:`Ario`, an adaptive regional input-output kernel in the manner of
+* `Ario`, an adaptive regional input-output kernel in the manner of
   Hallegatte (2008, 2014): inventories counted in days of inputs, orders that
   refill them, proportional rationing of short suppliers and bounded, slowly
   adapting overproduction. It is written from the papers' equations; it copies
@@ -107,7 +107,7 @@ def diim(a_star: np.ndarray, resilience: np.ndarray, perturbation: np.ndarray,
 
 @dataclass(frozen=True, eq=False)
 class ArioParameters:
-    """The behavioural parameters of :class:`Ario` (docs/model.md §8.3)."""
+    """The behavioural parameters of `Ario` (docs/model.md §8.3)."""
 
     inventory_days: np.ndarray  # (S,) days of use held of each input sector's products
     psi: float = 0.8            # production is cut when a stock falls below psi x its target
@@ -235,7 +235,7 @@ class Ario:
 
 def ario(a: np.ndarray, x0: np.ndarray, sector: np.ndarray, params: ArioParameters,
          capacity: np.ndarray) -> np.ndarray:
-    """Daily output (R, T, N) of :class:`Ario` under capacity factors ``capacity`` (R, T, N).
+    """Daily output (R, T, N) of `Ario` under capacity factors ``capacity`` (R, T, N).
 
     Examples
     --------

@@ -371,7 +371,7 @@ class _Stepper:
 class LossAccumulator:
     """Per-run totals of value added lost, fed one day at a time (for ``keep="summary"``).
 
-    Holds the ARIO state of its runs only; :meth:`row` gives a view on one run that writes into
+    Holds the ARIO state of its runs only; `row` gives a view on one run that writes into
     this one. Inactive (and free) when no demand of the network feeds the impact layer.
     """
 

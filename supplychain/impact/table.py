@@ -3,7 +3,7 @@
 The shipped file (``supplychain/data/impact/io_table.toml``, written by ``python -m tools.impact``)
 holds gross output per region and sector, direct coefficients between sectors, domestic input
 shares, each sector's dependence on chips, cells and magnets, and the ARIO parameters.
-:func:`load_io_table` assembles the multi-regional coefficient matrix (docs/model.md §8.3):
+`load_io_table` assembles the multi-regional coefficient matrix (docs/model.md §8.3):
 
 ``A[(o, i), (r, j)] = a[i, j] * h[i]`` if ``o == r``, else ``a[i, j] * (1 - h[i]) * x[o, i] / sum_{o' != r} x[o', i]``.
 """
@@ -97,7 +97,7 @@ def _value(entry: object, where: str) -> float:
 
 
 def parse_io_table(data: dict) -> IOTable:
-    """Assemble an :class:`IOTable` from the parsed TOML of the data file."""
+    """Assemble an `IOTable` from the parsed TOML of the data file."""
     regions = tuple(data["table"]["regions"])
     sectors = tuple(data["table"]["sectors"])
     n_r, n_s = len(regions), len(sectors)

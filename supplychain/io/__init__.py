@@ -1,4 +1,4 @@
-"""Scenario files: TOML in and out. Results archives live in :mod:`supplychain.results.archive`."""
+"""Scenario files: TOML in and out. Results archives live in `supplychain.results.archive`."""
 
 from .scenario import (
                        BASES,

@@ -91,7 +91,7 @@ def _build(fn: Any, entry: Mapping[str, Any], where: str) -> Any:
 
 
 def experiment_from_dict(data: Mapping[str, Any], *, source: str = "experiment") -> Experiment:
-    """Build an :class:`~supplychain.model.experiment.Experiment` from the plain data of an experiment file.
+    """Build an `Experiment` from the plain data of an experiment file.
 
     Examples
     --------
@@ -151,7 +151,7 @@ def experiment_from_dict(data: Mapping[str, Any], *, source: str = "experiment")
 
 
 def loads_experiment(text: str, *, source: str = "experiment") -> Experiment:
-    """Parse experiment TOML text (see :func:`load_experiment`)."""
+    """Parse experiment TOML text (see `load_experiment`)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

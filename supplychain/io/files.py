@@ -1,7 +1,7 @@
 """File helpers of the io layer: TOML values on one line, atomic writes and checked text reads.
 
-Nothing here knows a scenario: :mod:`.scenario` writes and reads scenario files with these,
-and :mod:`supplychain.results.archive` writes archives with :func:`atomic_write`.
+Nothing here knows a scenario: `.scenario` writes and reads scenario files with these,
+and `supplychain.results.archive` writes archives with `atomic_write`.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def atomic_write(path: PathLike, write: Callable[[IO[bytes]], object]) -> Path:
 
 
 def read_text(path: PathLike, what: str) -> str:
-    """The UTF-8 text of ``path``, or one :class:`ScenarioFileError` line saying why it cannot be read."""
+    """The UTF-8 text of ``path``, or one `ScenarioFileError` line saying why it cannot be read."""
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:

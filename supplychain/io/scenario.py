@@ -1,9 +1,9 @@
 """Reading and writing scenarios (TOML) and results (``.npz``).
 
 What belongs here: conversion between model objects and plain data
-(:func:`scenario_to_dict`, :func:`scenario_from_dict`), the TOML file format
-(:func:`save_scenario`, :func:`load_scenario`) Results archives are written by
-:mod:`supplychain.results.archive`. Nothing here simulates.
+(`scenario_to_dict`, `scenario_from_dict`), the TOML file format
+(`save_scenario`, `load_scenario`) Results archives are written by
+`supplychain.results.archive`. Nothing here simulates.
 
 A scenario file has a ``[scenario]`` table (``name``, ``horizon_days``,
 ``start_date``, optional ``seed`` and optional ``base``) followed by arrays of
@@ -53,7 +53,7 @@ _MAPPING_FIELDS = ("recipe", "initial_inventory", "policies")  # Facility fields
 MAX_NESTING = 32
 
 #: Exceptions that a model class or a parser may raise on a value of the wrong type or size and
-#: that are turned into :class:`ScenarioFileError` naming the place in the file: the wrong TOML
+#: that are turned into `ScenarioFileError` naming the place in the file: the wrong TOML
 #: type (TypeError, AttributeError, KeyError), an out-of-range number (ValueError, OverflowError),
 #: data sized by an unbounded number (MemoryError) and nesting too deep (RecursionError).
 FOREIGN_ERRORS: tuple[type[BaseException], ...] = (
@@ -265,7 +265,7 @@ def _base_scenario(name: Any, where: str) -> Scenario:
 
 
 def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> Scenario:
-    """Build a scenario from its plain-data form (see :func:`scenario_to_dict`).
+    """Build a scenario from its plain-data form (see `scenario_to_dict`).
 
     Parameters
     ----------
@@ -363,7 +363,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
 
 
 def _check_nesting(data: Any, where: str) -> None:
-    """Reject data nested deeper than :data:`MAX_NESTING` (checked without recursion)."""
+    """Reject data nested deeper than `MAX_NESTING` (checked without recursion)."""
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
@@ -377,7 +377,7 @@ def _check_nesting(data: Any, where: str) -> None:
 
 
 def dumps_scenario(scenario: Scenario) -> str:
-    """The scenario as TOML text (what :func:`save_scenario` writes).
+    """The scenario as TOML text (what `save_scenario` writes).
 
     Examples
     --------
@@ -416,7 +416,7 @@ def dumps_scenario(scenario: Scenario) -> str:
 
 
 def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
-    r"""Parse scenario TOML text (see :func:`load_scenario`).
+    r"""Parse scenario TOML text (see `load_scenario`).
 
     Examples
     --------
@@ -493,7 +493,7 @@ def load_scenario(path: PathLike) -> Scenario:
 
 
 def load_example(name: str) -> Scenario:
-    """A scenario shipped with the package, by name (see :func:`supplychain.datasets.scenarios`).
+    """A scenario shipped with the package, by name (see `supplychain.datasets.scenarios`).
 
     Parameters
     ----------

@@ -1,5 +1,5 @@
 """A one-supplier, one-buyer scenario whose stock cover is computed by hand (doctests and tests of
-:mod:`supplychain.metrics.cover`)."""
+`supplychain.metrics.cover`)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Stock cover: how far buffers fell, what was left at the trough, and how long they took to rebuild.
 
-What belongs here: pure functions of daily :class:`~supplychain.results.Results` that measure the stocks
+What belongs here: pure functions of daily `Results` that measure the stocks
 a shock drew, the loss a fill rate of 100 % hides. A buffer that absorbs a stop serves every order, so the
-shortfall of :mod:`supplychain.metrics.service` is zero; what the shock cost is the stock drawn, the cover
+shortfall of `supplychain.metrics.service` is zero; what the shock cost is the stock drawn, the cover
 left at the trough and the weeks spent rebuilding it. Definitions (docs/model.md §8.2, *stock cover*), per
 run and group ``g`` of stocks ``s`` (each a facility input, a facility output or a consumer stock, §2),
 over the days ``t = 0 .. T-1``:
@@ -59,7 +59,7 @@ Holder = Literal["all", "buyers", "final_buyers", "producers"]
 _GROUPINGS: tuple[str, ...] = get_args(StockGrouping)
 _HOLDERS: tuple[str, ...] = get_args(Holder)
 
-#: Columns of :func:`stock_cover` after the run and group, in order.
+#: Columns of `stock_cover` after the run and group, in order.
 COVER_MEASURES = ("unit", "normal_stock", "normal_use_per_day", "normal_cover_days", "trough_day", "trough_date",
                   "trough_stock", "stock_drawn", "stock_drawn_usd", "share_left", "trough_cover_days",
                   "draw_start_day", "draw_rate_per_day", "margin_days", "restocked_day", "days_to_restock")
@@ -190,7 +190,7 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
                 restocked: float = 0.95) -> pd.DataFrame:
     """Stock drawn, cover at the trough, margin and time to restock per run and group of stocks.
 
-    The measures are defined in the module docstring (:mod:`supplychain.metrics.cover`) and in
+    The measures are defined in the module docstring (`supplychain.metrics.cover`) and in
     docs/model.md §8.2.
 
     Parameters
@@ -198,9 +198,9 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
     results : Results
         Daily results (their ``inventory``); a series ensemble gives one row per run and group.
     by : {"region_commodity", "commodity", "region", "stock", "demand"}
-        How stocks are grouped (:func:`stock_groups`); ``"region"`` adds commodities at reference prices.
+        How stocks are grouped (`stock_groups`); ``"region"`` adds commodities at reference prices.
     held_by : {"all", "buyers", "final_buyers", "producers"}
-        Which stocks count (:func:`stock_groups`).
+        Which stocks count (`stock_groups`).
     restocked : float
         Share of the normal stock in [0, 1] at which a stock counts as rebuilt.
 
@@ -208,7 +208,7 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
     -------
     DataFrame
         One row per run and group: ``run``, the group (column named after ``by``), then
-        :data:`COVER_MEASURES`: ``unit`` (the commodity's unit, ``"USD"`` for regions), ``normal_stock``,
+        `COVER_MEASURES`: ``unit`` (the commodity's unit, ``"USD"`` for regions), ``normal_stock``,
         ``normal_use_per_day``, ``normal_cover_days``, ``trough_day`` and ``trough_date``,
         ``trough_stock``, ``stock_drawn`` (units; NaN for regions) and ``stock_drawn_usd``,
         ``share_left``, ``trough_cover_days``, ``draw_start_day``, ``draw_rate_per_day``,
@@ -258,7 +258,7 @@ def stock_drawn(results: Results, *, usd: bool = False, by: StockGrouping = "reg
                 held_by: Holder = "all") -> pd.DataFrame:
     """Stock drawn at the trough, ``(N - X(t*))^+``, per run and group, in units or USD at reference prices.
 
-    Arguments as :func:`stock_cover`. Regions mix units, so ``by="region"`` needs ``usd=True``.
+    Arguments as `stock_cover`. Regions mix units, so ``by="region"`` needs ``usd=True``.
 
     Returns
     -------
@@ -287,7 +287,7 @@ def trough_cover_days(results: Results, *, by: StockGrouping = "region_commodity
                       held_by: Holder = "all") -> pd.DataFrame:
     """Days of normal use the stock left at its trough would last, ``X(t*) / u``, per run and group.
 
-    NaN for a group with no normal use. Arguments as :func:`stock_cover`.
+    NaN for a group with no normal use. Arguments as `stock_cover`.
 
     Examples
     --------
@@ -303,7 +303,7 @@ def share_left_at_trough(results: Results, *, by: StockGrouping = "region_commod
                          held_by: Holder = "all") -> pd.DataFrame:
     """Share of the normal stock left at the trough, ``X(t*) / N``, per run and group (NaN without one).
 
-    Arguments as :func:`stock_cover`.
+    Arguments as `stock_cover`.
 
     Examples
     --------
@@ -319,7 +319,7 @@ def days_to_restock(results: Results, *, by: StockGrouping = "region_commodity",
                     restocked: float = 0.95) -> pd.DataFrame:
     """Days from the trough until the stock is back to ``restocked`` of normal; NaN if not within the horizon.
 
-    0 for a stock that never fell below ``restocked`` of normal. Arguments as :func:`stock_cover`.
+    0 for a stock that never fell below ``restocked`` of normal. Arguments as `stock_cover`.
 
     Examples
     --------
@@ -337,7 +337,7 @@ def cover_margin_days(results: Results, *, by: StockGrouping = "region_commodity
     """Days of extra shock the trough stock would have absorbed at the rate it was drawn; ``inf`` if undrawn.
 
     ``X(t*) / rate`` with ``rate = (N - X(t*)) / (t* - t_a + 1)`` (module docstring). Arguments as
-    :func:`stock_cover`.
+    `stock_cover`.
 
     Examples
     --------
@@ -353,8 +353,8 @@ def days_of_cover(results: Results, *, by: StockGrouping = "region_commodity",
                   held_by: Holder = "all") -> pd.DataFrame:
     """Days of normal use the stock on hand would last, ``X_g(t) / u_g``, for every run, day and group.
 
-    The series whose minimum is :func:`trough_cover_days`; NaN for a group with no normal use.
-    Regions are valued at reference prices. Arguments as :func:`stock_cover`.
+    The series whose minimum is `trough_cover_days`; NaN for a group with no normal use.
+    Regions are valued at reference prices. Arguments as `stock_cover`.
 
     Returns
     -------

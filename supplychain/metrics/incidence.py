@@ -1,8 +1,8 @@
 """Who pays: tariff incidence, buyers' extra cost, scarcity rents and the value of what was not delivered.
 
-Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #derived):
+Pure functions of `Results` (docs/model.md §8.2, #derived):
 
-* :func:`gsim_incidence`: the split of a small ad-valorem tariff between the
+* `gsim_incidence`: the split of a small ad-valorem tariff between the
   importer and the exporter from the import-demand and export-supply
   elasticities, the partial-equilibrium formula of GSIM (Francois, J. & Hall,
   H. K. (2003), *Global Simulation Analysis of Industry-Level Trade Policy*,
@@ -13,7 +13,7 @@ Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #d
   (composite demand elasticity ``E_m``, substitution elasticity ``sigma``;
   Francois & Hall 2003, eq. 6; Jammes, O. & Olarreaga, M. (2005),
   *Explaining SMART and GSIM*, World Bank).
-* :func:`who_pays`: per region, in USD over the horizon (mean over runs):
+* `who_pays`: per region, in USD over the horizon (mean over runs):
   ``final_buyer_cost_increase_usd`` (what final buyers, the consumer stocks
   of final demand, pay on what they received above the reference price and
   the tariffs in force at the start), ``intermediate_buyer_cost_increase_usd``
@@ -23,7 +23,7 @@ Pure functions of :class:`~supplychain.results.Results` (docs/model.md §8.2, #d
   compatibility: it counts an input's rise again in what is made from it),
   ``tariff_paid_usd``
   (rate times reference price times units shipped, docs/model.md §6.4.2: the
-  figure of :func:`supplychain.analytics.compare.tariff_paid`) split into
+  figure of `supplychain.analytics.compare.tariff_paid`) split into
   ``tariff_paid_by_importer_usd`` and
   ``tariff_paid_by_exporter_usd``, ``scarcity_rent_usd`` of producing regions
   (price change times quantity sold, negative when prices fall; gross: it
@@ -85,10 +85,10 @@ __all__ = [
     "who_pays",
 ]
 
-#: What a summary ensemble offers instead of :func:`who_pays`, which needs daily flows and prices.
+#: What a summary ensemble offers instead of `who_pays`, which needs daily flows and prices.
 WHO_PAYS_INSTEAD = 'e.band("price_index", region) for the price bands and e.summary() for the shortfalls'
 
-#: Measures of :func:`who_pays`, in waterfall order.
+#: Measures of `who_pays`, in waterfall order.
 WHO_PAYS_MEASURES = ("buyer_cost_increase_usd", "tariff_paid_usd", "tariff_paid_by_importer_usd",
                      "tariff_paid_by_exporter_usd", "scarcity_rent_usd", "deliveries_lost_usd",
                      "demand_destroyed_usd", "final_buyer_cost_increase_usd",
@@ -227,17 +227,17 @@ def who_pays(results: Results, *, baseline: Results | None = None,
         number of runs). Every measure is then the results' less the
         baseline's: ``tariff_paid_usd`` is the change in tariff paid (rate x
         reference price x units shipped, docs/model.md §6.4.2), the figure
-        :func:`supplychain.analytics.compare.compare` reports, rather than the
+        `supplychain.analytics.compare.compare` reports, rather than the
         gross duty over the horizon, and a baseline's own shortfalls and
         sales below the steady flow are not charged to the shock.
     export_supply_elasticity : float or dict of str to float
         ``E_x`` of every exporter (or per commodity id; missing ones are
-        ``inf``) for the GSIM split of tariffs (:func:`gsim_incidence`).
+        ``inf``) for the GSIM split of tariffs (`gsim_incidence`).
 
     Returns
     -------
     DataFrame
-        Index: regions (sorted). Columns: :data:`WHO_PAYS_MEASURES`. Tariffs
+        Index: regions (sorted). Columns: `WHO_PAYS_MEASURES`. Tariffs
         and the importer's part are booked to the importing region, the
         exporter's part and scarcity rents to the exporting (producing)
         region, buyer cost to the buying region, lost and destroyed demand to
@@ -257,8 +257,8 @@ def who_pays(results: Results, *, baseline: Results | None = None,
     -----
     SimulationWarning
         When a market's price index sat at its cap or floor for more than
-        :data:`~supplychain.metrics.price_bounds.PINNED_DAYS` days
-        (:func:`~supplychain.metrics.prices_at_bounds`): the price-derived
+        `PINNED_DAYS` days
+        (`prices_at_bounds`): the price-derived
         measures are then bounds of a saturated reduced form, not estimates.
 
     Examples
@@ -360,7 +360,7 @@ def _sales_lost(results: Results) -> np.ndarray:
 def landed_cost_increase_usd(results: Results, *, importer: str) -> float:
     """Extra landed cost paid by buyers in ``importer`` over the horizon (mean over runs), in USD.
 
-    The ``buyer_cost_increase_usd`` of :func:`who_pays` for one region: units
+    The ``buyer_cost_increase_usd`` of `who_pays` for one region: units
     received times (origin price x (1 + tariff) minus reference price x (1 +
     tariffs in force at the start)).
 

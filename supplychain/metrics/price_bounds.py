@@ -25,7 +25,7 @@ __all__ = ["BOUND_TOLERANCE", "PINNED_DAYS", "format_prices_at_bounds", "prices_
 #: closes a fixed part of the gap to its (bounded) target each day, so it only approaches the bound.
 BOUND_TOLERANCE = 0.01
 
-#: Days at a bound above which :func:`~supplychain.metrics.who_pays` and ``supplychain run`` warn.
+#: Days at a bound above which `who_pays` and ``supplychain run`` warn.
 PINNED_DAYS = 5.0
 
 
@@ -38,7 +38,7 @@ def prices_at_bounds(results: Results, *, tolerance: float = BOUND_TOLERANCE) ->
         Daily results (their ``price``).
     tolerance : float
         Relative distance from a bound within which the index counts as at
-        it (default :data:`BOUND_TOLERANCE`): the index is at the cap when
+        it (default `BOUND_TOLERANCE`): the index is at the cap when
         ``index >= cap * (1 - tolerance)``, at the floor when
         ``index <= floor * (1 + tolerance)``.
 

@@ -1,10 +1,10 @@
-"""Service and loss metrics: pure functions of :class:`~supplychain.results.Results`.
+"""Service and loss metrics: pure functions of `Results`.
 
 What belongs here: free functions ``metric(results, *, ...) -> DataFrame`` whose
 definitions are the standard service measures (type-2 fill rate, cycle
 service level, unmet demand; e.g.
 Axsäter, 2015, *Inventory Control*, 3rd ed., Springer, ch. 5). Each metric
-returns one value per run and group as a labelled :class:`pandas.DataFrame`:
+returns one value per run and group as a labelled `pandas.DataFrame`:
 one row per run (index ``run``) and one column per group (columns named after
 ``by``), so ``fill_rate(res, by="region_commodity")["US:logic_chip"]`` is
 that group's fill rate in every run and ``.mean()`` the mean over runs.
@@ -133,7 +133,7 @@ def fill_rate(results: Results | EnsembleResults, *, by: Grouping = "demand") ->
     ch. 5) and Zipkin (2000, *Foundations of Inventory Management*, ch. 6):
     units served from stock on the day they are demanded over units demanded,
     ``sum_t served_on_day_t / sum_t D_t``. A backorder delivered on a later
-    day does not count (see :func:`delivery_rate`). A group with no demand
+    day does not count (see `delivery_rate`). A group with no demand
     has a fill rate of 1 (nothing was asked, nothing was missed).
     ``by="region"`` weights each commodity by its reference price (a value
     fill rate).
@@ -171,9 +171,9 @@ def delivery_rate(results: Results | EnsembleResults, *, by: Grouping = "demand"
     """Eventual delivery rate per run and group: delivered within the horizon over demanded.
 
     ``sum_t delivered_t / sum_t D_t``, where ``delivered`` includes backorders
-    served late. It equals :func:`fill_rate` under lost sales and exceeds it
+    served late. It equals `fill_rate` under lost sales and exceeds it
     when backlogs are cleared later; 1 minus it is the share of demand never
-    delivered by the horizon. Arguments and shape as :func:`fill_rate`.
+    delivered by the horizon. Arguments and shape as `fill_rate`.
 
     Examples
     --------
@@ -198,7 +198,7 @@ def cycle_service_level(results: Results | EnsembleResults, *, by: Grouping = "d
 
     A review period is one day. A demand has a stockout on a day when some of
     what it wanted (the day's demand plus backlog) was not served from stock
-    (:func:`supplychain.engines.summary.stockouts`); a group has one when any
+    (`supplychain.engines.summary.stockouts`); a group has one when any
     of its demands has. Ensemble summaries keep stockout days per demand
     only, so they need ``by="demand"``.
 

@@ -5,21 +5,21 @@ One Hundred Years*, RAND MR-1626; Kwakkel, 2017, *Environmental Modelling &
 Software* 96: 239-250) runs every policy on the same set of futures and asks
 which policy holds up across them and where each fails. Here:
 
-* an :class:`~supplychain.model.Uncertainty` is a parameter of the scenario
+* an `Uncertainty` is a parameter of the scenario
   whose value differs between futures (a distribution or a set of choices);
-* a :class:`Lever` is a parameter the decision makers set (a stockpile's
+* a `Lever` is a parameter the decision makers set (a stockpile's
   size, an investment's build lag, whether a response is taken at all);
-* a :class:`Strategy` (a *policy* in the literature) is a named setting of
+* a `Strategy` (a *policy* in the literature) is a named setting of
   levers; without strategies the runner builds them from a design over the
   levers;
-* an :class:`Outcome` is one number per run: shortfall, time to recover,
+* an `Outcome` is one number per run: shortfall, time to recover,
   landed-cost increase or the policy's own cost;
-* :class:`PolicyCosts` prices the responses (holding a stockpile, building
+* `PolicyCosts` prices the responses (holding a stockpile, building
   capacity).
 
 Everything addresses the scenario by parameter paths
-(:mod:`supplychain.model.paths`) and goes into it through the one
-substitution, :func:`~supplychain.model.substitution.substitute`.
+(`supplychain.model.paths`) and goes into it through the one
+substitution, `substitute`.
 
 Implements docs/model.md §6.14 (experiments).
 """
@@ -39,7 +39,7 @@ from .uncertainty import Uncertainty
 
 __all__ = ["Lever", "Strategy", "Outcome", "OUTCOME_KINDS", "PolicyCosts", "Experiment", "DESIGNS"]
 
-#: What an outcome measures (see :class:`Outcome`).
+#: What an outcome measures (see `Outcome`).
 OUTCOME_KINDS = ("shortfall_usd", "shortfall_units", "time_to_recover", "landed_cost_increase", "policy_cost")
 #: Designs of the uncertainty sample: Latin hypercube, scrambled Sobol, plain random.
 DESIGNS = ("lhs", "sobol", "random")
@@ -167,7 +167,7 @@ class Outcome:
         the same ratio at the unshocked steady flows, minus 1 (tariffs,
         rerouting premiums and shifts to lanes with dearer freight);
         ``"policy_cost"``: cost of the scenario's responses over the horizon
-        (:class:`PolicyCosts`).
+        (`PolicyCosts`).
     regions, commodities : tuple of str, optional
         Demands (or, for landed cost, importers and commodities) counted;
         ``None``: all.
@@ -385,7 +385,7 @@ class Experiment:
             object.__setattr__(self, "threshold", check_number(self.threshold, "threshold", k, self.name))
 
     def failed(self, values: Any) -> Any:
-        """True where ``values`` of the primary outcome miss :attr:`threshold` (a failure)."""
+        """True where ``values`` of the primary outcome miss `threshold` (a failure)."""
         import numpy as np
         if self.threshold is None:
             raise ValidationError(f"Experiment {self.name!r}: give a threshold to say when a policy fails.")

@@ -1,7 +1,7 @@
 """The network: regions, commodities, facilities, lanes and final demand.
 
 All classes are frozen dataclasses validated on construction. A
-:class:`Network` checks that every reference points at something that exists
+`Network` checks that every reference points at something that exists
 (and suggests close matches when it does not) and that the flow graph has no
 cycle. Nothing here knows about time, randomness or results.
 
@@ -68,7 +68,7 @@ RESTART_DAYS: dict[str, tuple[float, float]] = {
 
 #: Shortest stop, in days, after which a line restarts cold, by value chain (ASSUMPTION, see
 #: docs/assumptions.md and docs/model.md §5.4.2): a facility whose capacity was zero for at least
-#: this many days in a row needs its restart delay and ramp (:data:`RESTART_DAYS`) before the
+#: this many days in a row needs its restart delay and ramp (`RESTART_DAYS`) before the
 #: capacity that comes back produces. Fabs bridge a stop of days (TSMC after the 1999 Chi-Chi
 #: earthquake, Renesas Naka after the 2022 Fukushima earthquake: full output within 8-10 days); a
 #: stopped fab's tools must be requalified (Samsung Austin, stopped 16 Feb 2021: 90 % of capacity
@@ -196,7 +196,7 @@ class Facility:
         planning; -1 ignores quotes (plans with the normal lead time).
     recent_days : float
         Mean age in days of the record of recent shipments that
-        ``allocation="recent"`` serves first (:data:`RECENT_DAYS`, a quarter,
+        ``allocation="recent"`` serves first (`RECENT_DAYS`, a quarter,
         by default); read by no other rule.
 
     Limits: ``capacity_per_day`` and ``initial_inventory`` in ``[0, 1e12]``
@@ -320,7 +320,7 @@ class Lane:
         For a potential alternate (``share == 0``): days the buyer needs to
         qualify this supplier, counted from the first day it seeks alternates
         (``docs/model.md`` §5.6.6). ``None``: the default of the commodity's
-        value chain (:data:`supplychain.model.sourcing.QUALIFICATION_DAYS`).
+        value chain (`supplychain.model.sourcing.QUALIFICATION_DAYS`).
         A baseline lane (``share > 0``) is qualified from the start; for it
         this is the time its buyer needs to port the designs it makes there
         to other suppliers (``second_source_share``).
@@ -328,7 +328,7 @@ class Lane:
         Days of waiting (beyond transport) the buyer accepts on this lane: it
         cancels what the supplier would not ship within them and treats the
         lane as unavailable while the wait exceeds them (§5.6.5). ``None``:
-        the default of the value chain (:data:`supplychain.model.shocks.PATIENCE_DAYS`).
+        the default of the value chain (`supplychain.model.shocks.PATIENCE_DAYS`).
     lasting_diversion : float
         Fraction of the share diverted from this lane during a disruption that
         stays with the alternates after it (lasting diversification, §5.6.6);
@@ -339,7 +339,7 @@ class Lane:
         go to them before ``qualification_days`` (or the default) have passed
         since the buyer first sought alternates (design lock-in, §5.6.6).
         ``None``: the default of the commodity
-        (:data:`supplychain.model.sourcing.SECOND_SOURCE_SHARE`; 1, no lock-in, for most).
+        (`supplychain.model.sourcing.SECOND_SOURCE_SHARE`; 1, no lock-in, for most).
 
     Limits: ``lead_time`` a distribution of days in ``[0, 3650]`` with a
     positive mean; ``share`` in ``[0, 1e6]``; ``capacity_per_day`` in
@@ -411,8 +411,8 @@ class Demand:
         Mean demand in units per day.
     noise : Distribution, optional
         Multiplicative daily noise with mean about 1 (e.g. ``Normal(1, 0.1, low=0)``).
-        A count distribution (:class:`~supplychain.model.Poisson`,
-        :class:`~supplychain.model.NegativeBinomial`) is divided by its mean, so
+        A count distribution (`Poisson`,
+        `NegativeBinomial`) is divided by its mean, so
         ``rate_per_day=10, noise=Poisson(10)`` demands a Poisson(10) count of units a day.
     policy : Policy
         Inventory policy of the consumer stock.

@@ -24,12 +24,12 @@ Besides the dataclass fields, shocks and responses have four derived fields:
 ``enabled``
     false removes the shock or response from the scenario;
 ``reserve_days``
-    (:class:`~supplychain.model.StockpileRelease` only) sets ``reserve`` to
+    (`StockpileRelease` only) sets ``reserve`` to
     that many days of the region's baseline usage of the commodity, which the
     caller supplies (``usage``; the experiment runner computes it from the
     steady state).
 
-:func:`supplychain.model.substitution.substitute` is the one place a value is put into a scenario: every
+`supplychain.model.substitution.substitute` is the one place a value is put into a scenario: every
 experiment, every uncertain parameter of an ensemble and every lever goes
 through it. It returns a new, validated scenario; day values are rounded to
 whole days.

@@ -113,7 +113,7 @@ _KINDS: dict[str, type[Policy]] = {c.kind: c for c in (BaseStock, MinMax, DaysOf
 
 
 def policy_from_dict(data: Any, field_name: str = "policy") -> Policy:
-    """Build a policy from plain data; a bare number means :class:`DaysOfCover`.
+    """Build a policy from plain data; a bare number means `DaysOfCover`.
 
     Examples
     --------

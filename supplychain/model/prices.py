@@ -39,7 +39,7 @@ within the ranges of the sources named beside them, listed in
   buffer share is ``1 - 5/40 = 0.875``, and the buffer is the stock above the
   5 **working days** buyers keep (at most that share): a buyer that normally
   holds 5 days, as in 2021, has no buffer left to draw. The draw was not free: chip users bid to
-  restore their buffers, and the **buffer weight** (:data:`CHIP_BUFFER_WEIGHT`, calibrated on the same
+  restore their buffers, and the **buffer weight** (`CHIP_BUFFER_WEIGHT`, calibrated on the same
   2021 episode) is the share of a final buyer's buffer draw that counts as scarcity all the same,
   and the **bid weight** (``CHIP_BID_WEIGHT``, calibrated on the foundries' 2021 queue: lead times
   from 12.5 to 21.7 weeks, Susquehanna Financial Group) the share of the orders a seller owes beyond what
@@ -69,7 +69,7 @@ within the ranges of the sources named beside them, listed in
   Rotterdam 500-600 USD/kg on 15 December 2023 against 250-265 on 30 June).
 * a price-cutting seller with **spare capacity** sheds output first: it
   cuts its price only for the sales it loses beyond its idle capacity
-  (:func:`sales_band`). Capacity it keeps idle at the reference price is
+  (`sales_band`). Capacity it keeps idle at the reference price is
   capacity whose cost is at that price (the model serves extra orders from
   it at the reference), so idling more of it when asked for less costs the
   price nothing: China's gallium smelters, with output of 300-320 t in 2020
@@ -82,7 +82,7 @@ within the ranges of the sources named beside them, listed in
   2025), not by a third.
 
 The gap the price clears is a share of a year's normal flow
-(:data:`RESTOCKING_DAYS`): buyers' stock below normal and orders owed by
+(`RESTOCKING_DAYS`): buyers' stock below normal and orders owed by
 sellers are supply lost that is made good over a year, the period over
 which the USGS disruption model clears annual supply lost against
 inventories and spare capacity (Nassar, N. T., Shojaeddini, E., Alonso, E.,
@@ -140,7 +140,7 @@ CHIP_WORKING_DAYS = 5.0
 
 #: Foundry contract price rise the 2021 draw of chip buyers' buffers went with: TSMC raised its prices by about
 #: 20 % for mature nodes and 10 % for advanced ones (TSMC customer notice, reported by the Wall Street Journal and
-#: Nikkei Asia, 25-26 August 2021). The calibration target of :data:`CHIP_BUFFER_WEIGHT`.
+#: Nikkei Asia, 25-26 August 2021). The calibration target of `CHIP_BUFFER_WEIGHT`.
 CHIP_PRICE_RISE_2021 = 0.20
 
 #: Short-run demand and supply elasticities of chips (near-fixed proportions, Boehm, Flaaen & Pandalai-Nayar 2019).
@@ -149,7 +149,7 @@ _CHIP_DEMAND_ELASTICITY, _CHIP_SUPPLY_ELASTICITY = -0.05, 0.05
 #: Share of a chip buyer's draw of its buffer (and of stock held above normal within it) that counts as scarcity
 #: (glut): buyers draw their buffers, then bid to restore them. Calibrated on ONE episode, 2021: chip users drew
 #: their median inventory from 40 to under 5 days (U.S. Department of Commerce 2022, Results from Semiconductor
-#: Supply Chain RFI) while foundry contract prices rose by about 20 % (:data:`CHIP_PRICE_RISE_2021`). In a market
+#: Supply Chain RFI) while foundry contract prices rose by about 20 % (`CHIP_PRICE_RISE_2021`). In a market
 #: of final buyers alone, a draw of the 35 days of buffer is a gap of ``w * 35 / 365`` of the year's flow, and
 #: the clearing price ``(1 - w * 35 / 365) ** (-1 / eta)`` with ``eta = 0.10`` (the semiconductors' supply
 #: minus demand elasticity) is 1.20 at ``w = (1 - 1.20 ** -0.10) * 365 / 35 = 0.188``. Checked against the
@@ -209,10 +209,10 @@ class PriceParams:
         ``True`` (default): sellers asked for less than their normal output
         shed output at the reference price (horizontal supply below normal
         output). ``False``: their lost sales beyond their spare capacity and
-        output stock (:func:`sales_band`) lower the price along the
+        output stock (`sales_band`) lower the price along the
         short-run supply curve (docs/model.md §5.9, lost sales). A seller
-        whose stage is in :data:`SHEDS_OUTPUT_BY_STAGE` follows that table
-        instead (:func:`sheds_output`).
+        whose stage is in `SHEDS_OUTPUT_BY_STAGE` follows that table
+        instead (`sheds_output`).
 
     Examples
     --------
@@ -294,8 +294,8 @@ SHEDS_OUTPUT_BY_STAGE: dict[str, bool] = {
 def sheds_output(chain: str, stage: str) -> bool:
     """Whether a seller of value chain ``chain`` at stage ``stage`` sheds output below its normal rate.
 
-    The stage decides (:data:`SHEDS_OUTPUT_BY_STAGE`); a stage not listed
-    follows the chain's :attr:`PriceParams.sheds_output`.
+    The stage decides (`SHEDS_OUTPUT_BY_STAGE`); a stage not listed
+    follows the chain's `PriceParams.sheds_output`.
 
     Examples
     --------

@@ -27,7 +27,7 @@ class _DerivedDay(int):
     """A shock day derived from the shocks (not given by the user).
 
     ``Scenario`` stores its derived shock day as this ``int`` subclass so that a
-    copy made with :func:`dataclasses.replace` (new shocks, another horizon)
+    copy made with `dataclasses.replace` (new shocks, another horizon)
     derives it again instead of freezing a stale value as if it were explicit.
     """
 
@@ -65,26 +65,26 @@ class Scenario:
     start_date : datetime.date
         Calendar date of day 0, so that shocks can be given by date.
     seed : int, optional
-        Default seed used when :func:`supplychain.simulate` gets none.
+        Default seed used when `supplychain.simulate` gets none.
     name : str
         Label used in tables and plots.
     responses : tuple of Shock
-        Policy responses (:class:`~supplychain.model.shocks.Response`:
+        Policy responses (`Response`:
         stockpile releases, capacity investment, safety-stock changes). They
         apply together with the disruptions but never set the shock day.
     shock_day : int, optional
         Day from which time-to-survive, time-to-recover, resilience loss and
         the trade windows are measured by default. Without it, the earliest
         start in ``[0, horizon_days)`` of a disruption that is not in force on
-        day 0 (:meth:`Shock.in_force`) and not a
-        :class:`~supplychain.model.RandomOutage`; ``None`` when there is
+        day 0 (`Shock.in_force`) and not a
+        `RandomOutage`; ``None`` when there is
         none.
     uncertainties : tuple of Uncertainty
         Parameters drawn anew in each run (a shock's duration, a loss's
-        size): :func:`supplychain.simulate` draws each run's values from that
+        size): `supplychain.simulate` draws each run's values from that
         run's own seed stream (common random numbers: the same seed gives
         every scenario the same draws) and runs the scenario with them put in
-        by :func:`~supplychain.model.substitution.substitute`. Each path must name a
+        by `substitute`. Each path must name a
         parameter of this scenario (give the shock an ``id``).
     price_feedback : bool
         Whether scarcity prices act on the run (docs/model.md §5.9): final
@@ -93,7 +93,7 @@ class Scenario:
         ``False`` (the default) keeps quantities as without prices.
     shock_origins : tuple of (Shock, str)
         Where shocks were written, as pairs such as ``(shock, "run.toml,
-        [[shocks]] entry 3")``; :func:`supplychain.io.load_scenario` sets
+        [[shocks]] entry 3")``; `supplychain.io.load_scenario` sets
         them, so that an error found when the scenario is compiled names the
         file's entry, as errors found while loading do. A shock not listed
         (added or changed later) is named by its place in ``shocks`` or
@@ -233,7 +233,7 @@ class Scenario:
     def with_responses(self, *responses: Shock, name: str | None = None) -> Scenario:
         """A copy with ``responses`` added (each must be a response).
 
-        ``name`` as in :meth:`with_shocks`: a scenario still named
+        ``name`` as in `with_shocks`: a scenario still named
         ``"baseline"`` becomes ``"baseline + N responses"`` unless ``name`` is given.
         """
         return dataclasses.replace(self, responses=self.responses + tuple(responses),
@@ -243,7 +243,7 @@ class Scenario:
                          choices: Iterable[object] | None = None) -> Scenario:
         """A copy in which the parameter at ``path`` is drawn anew in each run.
 
-        ``distribution`` is a :class:`~supplychain.model.Distribution` (or a
+        ``distribution`` is a `Distribution` (or a
         plain-data form of one); ``choices`` a list of equally likely values.
 
         Examples

@@ -1,6 +1,6 @@
 """Default sourcing behaviour of buyers: qualification times of new suppliers and patience.
 
-The tables are read at compile time (:mod:`supplychain.compile.rules.sourcing`)
+The tables are read at compile time (`supplychain.compile.rules.sourcing`)
 for lanes that do not set ``Lane.qualification_days``, ``Lane.patience_days`` or
 ``Lane.second_source_share``.
 A commodity id is looked up first, then its value chain, then ``"default"``.
@@ -23,7 +23,7 @@ __all__ = ["QUALIFICATION_DAYS", "PATIENCE_DAYS", "SECOND_SOURCE_SHARE", "defaul
 #:   maker to qualify a new cathode or anode material supplier (Inner Sphere Consulting).
 #: - the other semiconductors (wafers, HF, fab output, chips): 270, ASSUMPTION, no citable figure
 #:   for a port between foundries or fabs; the same nine months as the switching lag of the chain
-#:   (:data:`supplychain.model.shocks.SWITCHING_LAG_DAYS`).
+#:   (`supplychain.model.shocks.SWITCHING_LAG_DAYS`).
 #: - ``li_ion_cell``: 180 and the minerals chain: 90, ASSUMPTIONS (no citable figure; cells are
 #:   re-qualified by the pack maker, refined minerals are tested against a specification).
 QUALIFICATION_DAYS: dict[str, int] = {

@@ -1,8 +1,8 @@
 """The one substitution: a new scenario with parameters (named by paths) set to values.
 
 Every experiment, every uncertain parameter of an ensemble and every lever
-goes through :func:`substitute`; paths and derived fields are described in
-:mod:`supplychain.model.paths`.
+goes through `substitute`; paths and derived fields are described in
+`supplychain.model.paths`.
 
 Implements docs/model.md §6.13 (parameter-paths).
 """

@@ -34,7 +34,7 @@ class Uncertainty:
     Parameters
     ----------
     path : str
-        The parameter (:mod:`supplychain.model.paths`), e.g.
+        The parameter (`supplychain.model.paths`), e.g.
         ``"shocks.cn_gallium_ban.duration_days"``.
     distribution : Distribution, optional
         Where a numeric value comes from (a number means that fixed value).
@@ -112,7 +112,7 @@ class Uncertainty:
 
     @classmethod
     def from_dict(cls, data: Any) -> Uncertainty:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of `to_dict`."""
         if not isinstance(data, dict) or "path" not in data:
             raise fail("uncertainty", "a table with 'path' and 'distribution' or 'choices'", data, "Uncertainty")
         unknown = sorted(set(data) - {"path", "distribution", "choices"})

@@ -1,9 +1,9 @@
 """What a shock changed, drawn against its baseline: the change, not the totals.
 
-:func:`plot_change` draws, for the region-commodity groups a shock moved the
+`plot_change` draws, for the region-commodity groups a shock moved the
 most, the daily (or cumulative) change of a series between a shocked run set
 and its baseline (same seed: paired runs), over calendar dates with the shock
-window shaded. :func:`plot_flow_delta` draws the change in region-to-region
+window shaded. `plot_flow_delta` draws the change in region-to-region
 trade of one commodity. Both are the default figures of ``supplychain run``.
 """
 
@@ -63,7 +63,7 @@ def most_changed(results: Results, baseline: Results, *, variable: str = "delive
                  by: Grouping = "region_commodity", usd: bool = True, top: int = 6) -> list[str]:
     """The ``top`` groups with the largest total absolute daily change against the baseline, largest first.
 
-    Groups that did not change are left out. :func:`plot_change` draws these by default.
+    Groups that did not change are left out. `plot_change` draws these by default.
 
     Examples
     --------
@@ -115,7 +115,7 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     -------
     matplotlib.axes.Axes
         One line per group, a zero line, the shock window shaded; when nothing
-        changed, the text :data:`NO_CHANGE` instead of lines.
+        changed, the text `NO_CHANGE` instead of lines.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Plot of stock cover: the days of normal use each region's stock of one commodity would last, over time.
 
-What belongs here: ``plot_cover(..., ax=None) -> Axes`` for :mod:`supplychain.metrics.cover`.
+What belongs here: ``plot_cover(..., ax=None) -> Axes`` for `supplychain.metrics.cover`.
 matplotlib is imported only when the function runs, and nothing here calls ``plt.show()``.
 """
 
@@ -41,7 +41,7 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     commodity : str
         The commodity whose stocks are drawn (e.g. ``"logic_chip"``).
     held_by : {"final_buyers", "buyers", "producers", "all"}
-        Which stocks (:func:`supplychain.metrics.stock_groups`); by default the consumer stocks of final demand.
+        Which stocks (`supplychain.metrics.stock_groups`); by default the consumer stocks of final demand.
     baseline : Results, optional
         The unshocked runs, drawn dashed in the same colours.
     segment : str, optional
@@ -116,7 +116,7 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
 
 
 def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: np.ndarray) -> None:
-    """Label each trough beside its dot, then move the labels apart (:func:`separate_trough_labels`)."""
+    """Label each trough beside its dot, then move the labels apart (`separate_trough_labels`)."""
     for y, day, text, colour in sorted(troughs):
         # A light backing keeps a label legible where a line crosses it.
         ax.annotate(text, (dates[day], y), textcoords="offset points", xytext=_START, fontsize=8, color=colour,
@@ -125,7 +125,7 @@ def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: 
     separate_trough_labels(ax)
 
 
-#: ``gid`` of the trough labels of :func:`plot_cover` (so that a caller can find and move them again).
+#: ``gid`` of the trough labels of `plot_cover` (so that a caller can find and move them again).
 TROUGH_GID = "cover-trough"
 #: Where a trough label starts, in points from its dot: just right of it and a little below.
 _START = (6.0, -3.0)

@@ -1,9 +1,9 @@
 """Fan charts of memory-light ensembles, drawn from the percentile bands they keep.
 
-An :class:`~supplychain.results.EnsembleResults` holds, per day and region
+An `EnsembleResults` holds, per day and region
 (and ``"ALL"``), the 5th, 25th, 50th, 75th and 95th percentiles over runs of
 two series: ``shortfall_usd`` (cumulative shortfall at reference prices) and
-``service_level`` (delivered / demanded that day). :func:`plot_ensemble_fan`
+``service_level`` (delivered / demanded that day). `plot_ensemble_fan`
 draws the median and the bands over calendar dates with the shock window
 shaded, and the baseline's median and 5-95 % band beside it.
 """
@@ -58,7 +58,7 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
     ----------
     results : EnsembleResults
         The (shocked) ensemble, from ``simulate(..., keep="summary")`` or
-        :func:`~supplychain.results.load_ensemble`.
+        `load_ensemble`.
     baseline : EnsembleResults, optional
         The same scenario without its shocks (same seed and runs): its median
         is drawn dashed, with its band in grey.

@@ -56,7 +56,7 @@ def plot_pareto(table: pd.DataFrame, *, cost: str = "cost_mean", outcome: str = 
     Parameters
     ----------
     table : pandas.DataFrame
-        A robustness table (:func:`~supplychain.analytics.experiments.robustness_table`
+        A robustness table (`robustness_table`
         with ``cost=``): one row per policy.
     cost, outcome : str
         Columns on the x and y axes.

@@ -25,10 +25,10 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
     Parameters
     ----------
     loss : ValueAddedLoss, ndarray, Results or EnsembleResults
-        From :meth:`Results.value_added_loss`, or per-run totals ``(n_runs, regions, sectors)``
-        such as :attr:`EnsembleResults.value_added_loss` (then give ``regions`` and ``sectors``,
+        From `Results.value_added_loss`, or per-run totals ``(n_runs, regions, sectors)``
+        such as `EnsembleResults.value_added_loss` (then give ``regions`` and ``sectors``,
         or the shipped table's labels are used). Daily results are passed through
-        :meth:`Results.value_added_loss` (default kernel); a summary ensemble gives its
+        `Results.value_added_loss` (default kernel); a summary ensemble gives its
         per-run totals (the shipped table's labels).
     regions, sectors : tuple of str, optional
         Labels of an array's last two axes.

@@ -1,11 +1,11 @@
 """Price paths of the scarcity-price markets and the who-pays waterfall.
 
-:func:`market_prices` reads the ``price`` series of daily results per market
-(a commodity in a region, docs/model.md §5.9); :func:`plot_prices` draws each
+`market_prices` reads the ``price`` series of daily results per market
+(a commodity in a region, docs/model.md §5.9); `plot_prices` draws each
 region's price index of one commodity over calendar dates, the median over
-runs with a percentile band when there are several runs; :func:`plot_who_pays`
-draws what final buyers paid (:func:`supplychain.metrics.who_pays`) as a waterfall
-of where it went (:func:`final_buyer_steps`).
+runs with a percentile band when there are several runs; `plot_who_pays`
+draws what final buyers paid (`supplychain.metrics.who_pays`) as a waterfall
+of where it went (`final_buyer_steps`).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def market_prices(results: Results, commodity: str) -> tuple[tuple[str, ...], np
 
 
 def _market_prices(results: Results, commodity: str, caller: str) -> tuple[tuple[str, ...], np.ndarray]:
-    """:func:`market_prices` with errors naming ``caller``, the public function the user called."""
+    """`market_prices` with errors naming ``caller``, the public function the user called."""
     coords = results.coords
     check_known(commodity, sorted(set(coords.commodity["stock"])), "commodity", caller)
     first: dict[str, int] = {}
@@ -209,7 +209,7 @@ def final_buyer_steps(who: pd.DataFrame) -> tuple[list[tuple[str, float]], float
     Parameters
     ----------
     who : DataFrame
-        The table of :func:`supplychain.metrics.who_pays`.
+        The table of `supplychain.metrics.who_pays`.
 
     Returns
     -------
@@ -240,8 +240,8 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     """Waterfall of what final buyers paid for a shock, and went without, over the horizon, USD.
 
     The first bars split the final buyers' extra cost
-    (``final_buyer_cost_increase_usd`` of :func:`supplychain.metrics.who_pays`,
-    summed over regions) into where it went (:func:`final_buyer_steps`):
+    (``final_buyer_cost_increase_usd`` of `supplychain.metrics.who_pays`,
+    summed over regions) into where it went (`final_buyer_steps`):
     each producing region's scarcity rents net of what its producers' inputs
     and the duties on them cost more, and the duty customs collected on top;
     a grey bar closes at that cost. Producers' extra input costs are passed
@@ -252,7 +252,7 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     (regions whose ``demand_destroyed_usd`` is negative) is subtracted, and
     the last bar is the final buyers' total. The tariff bar's label gives
     the importers' share of the tariff under the GSIM split
-    (:func:`supplychain.metrics.gsim_incidence`, ``export_supply_elasticity``
+    (`supplychain.metrics.gsim_incidence`, ``export_supply_elasticity``
     as there). With ``baseline`` (the unshocked runs) every bar is the change
     against it, as ``who_pays(results, baseline=baseline)``. Several runs are
     averaged (the y label says over how many).

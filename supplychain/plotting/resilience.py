@@ -1,7 +1,7 @@
 """Plots of resilience analytics: fans, resilience curves, flow changes, tornado, scorecard.
 
 What belongs here: ``plot_*(..., ax=None) -> Axes`` functions for the
-outputs of :mod:`supplychain.analytics`. matplotlib is imported only when a
+outputs of `supplychain.analytics`. matplotlib is imported only when a
 function runs, and nothing here calls ``plt.show()``.
 """
 
@@ -51,7 +51,7 @@ def _fan(ax: Axes, days: np.ndarray, series: np.ndarray, percentiles: Sequence[f
 
 
 def _check_argument(value: object, available: Sequence[str] | dict[str, Any], arg: str, where: str) -> None:
-    """Raise :class:`~supplychain.errors.UnknownIdError` naming ``plot_fan``'s ``arg`` and what is available.
+    """Raise `UnknownIdError` naming ``plot_fan``'s ``arg`` and what is available.
 
     Examples
     --------
@@ -79,7 +79,7 @@ def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleRes
     results, baseline : Results or EnsembleResults
         Shocked runs and (optionally) baseline runs with the same seed. For
         memory-light ensembles (``keep="summary"``) the fan is drawn from the
-        stored bands by :func:`~supplychain.plotting.ensemble.plot_ensemble_fan`.
+        stored bands by `plot_ensemble_fan`.
     variable : str, optional
         A recorded variable (``delivered``, ``inventory``, ``flow`` ...; default
         ``delivered``); for an ensemble a stored band (``shortfall_usd``, the
@@ -151,7 +151,7 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
 
     The shaded area is the resilience loss, the "resilience triangle" of
     Bruneau et al., 2003, *Earthquake Spectra* 19(4):733-752; the dotted lines are the scenario's shock day
-    (:attr:`~supplychain.model.Scenario.shock_day`, drawn with the shaded
+    (`Scenario.shock_day`, drawn with the shaded
     shock window only when the scenario has one), ``t_fail`` (shock + mean TTS) and ``t_rec`` (shock +
     mean TTR), after Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101. ``group`` defaults to the group with the
     largest loss.
@@ -209,7 +209,7 @@ def plot_flow_change(before: Results, after: Results, commodity: str, *, usd: bo
                      axes: Sequence[Axes] | None = None) -> list[Axes]:
     """Region-to-region flows of ``commodity`` before and after a shock, and their change.
 
-    The first two panels are :func:`supplychain.plotting.plot_flows`; the
+    The first two panels are `supplychain.plotting.plot_flows`; the
     third shows ``after - before`` (red: less trade, blue: more).
 
     Examples
@@ -238,9 +238,9 @@ def plot_flow_change(before: Results, after: Results, commodity: str, *, usd: bo
 def plot_tornado(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Tornado chart of sensitivities, most influential input on top.
 
-    ``table`` is :func:`~supplychain.analytics.sensitivity.one_at_a_time`
+    ``table`` is `one_at_a_time`
     (bars from the base value to the metric at each end of the range) or
-    :func:`~supplychain.analytics.sensitivity.sensitivity` (bars of ``ST``
+    `sensitivity` (bars of ``ST``
     with ``S1`` marked, or of the signed ``SRC``).
 
     Examples

@@ -45,7 +45,7 @@ def _check_line_kw(line_kw: dict[str, Any], caller: str) -> None:
 
 
 def _compact(x: float, usd: bool = False) -> str:
-    """Short label for a cell: money as :func:`~supplychain._format.format_usd`, else 3 significant figures."""
+    """Short label for a cell: money as `format_usd`, else 3 significant figures."""
     if usd:
         return format_usd(x)
     for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
@@ -70,7 +70,7 @@ def shock_windows(scenario: Scenario, n_days: int | None = None) -> list[tuple[i
     """Days ``[first, stop)`` within the horizon when a new disruption is active, overlapping windows merged.
 
     Disruptions in force on day 0 (standing conditions) and random outages
-    (no window) are left out, as for :attr:`~supplychain.model.Scenario.shock_day`.
+    (no window) are left out, as for `Scenario.shock_day`.
 
     Examples
     --------
@@ -161,7 +161,7 @@ def _series(results: Results, variable: str, by: Grouping | None,
     return labels, values @ matrix, [m[0] for m in members]
 
 
-#: Most lines :func:`plot_timeseries` draws (and labels in a legend) before it sums items per region.
+#: Most lines `plot_timeseries` draws (and labels in a legend) before it sums items per region.
 MAX_LINES = 20
 
 
@@ -183,7 +183,7 @@ def plot_timeseries(results: Results, variable: str = "delivered", ids: str | Se
         delivered, unmet`` (default ``delivered``: what final demand received).
     ids : str or sequence of str, optional
         Items to draw (facility, lane, stock or demand ids; region or commodity
-        ids with ``by``). Default: all; more than :data:`MAX_LINES` items with
+        ids with ``by``). Default: all; more than `MAX_LINES` items with
         no ``by`` are summed per region (``by="region"``), so that every line
         can be told apart in the legend.
     ax : matplotlib Axes, optional
@@ -194,7 +194,7 @@ def plot_timeseries(results: Results, variable: str = "delivered", ids: str | Se
         Percentiles of the shaded band drawn around the mean when there are
         several runs; ``None`` for no band.
     by : {"region", "commodity", "region_commodity", "demand"}, optional
-        Sum items per group first (see :mod:`supplychain.metrics`).
+        Sum items per group first (see `supplychain.metrics`).
     usd : bool, optional
         Value quantities at each commodity's reference price. Default: when the
         items drawn are counted in different units (tonnes and wafers cannot

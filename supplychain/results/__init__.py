@@ -1,4 +1,4 @@
-"""What a simulation returns: :class:`Results` (daily series), :class:`EnsembleResults` (summaries), archives."""
+"""What a simulation returns: `Results` (daily series), `EnsembleResults` (summaries), archives."""
 
 from .archive import save_ensemble, save_results
 from .ensemble import EnsembleResults, load_ensemble

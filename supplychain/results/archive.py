@@ -1,17 +1,17 @@
 """Results archives: one ``.npz`` file holding a run's series, metadata and scenario.
 
-:meth:`Results.save` writes one; :func:`supplychain.load_results` (also importable from
-:mod:`supplychain.results` and the top-level package) reads it back exactly.
+`Results.save` writes one; `supplychain.load_results` (also importable from
+`supplychain.results` and the top-level package) reads it back exactly.
 
 An archive is a zip file of ``.npy`` members: ``metadata`` (JSON text), ``scenario_toml``
 (the scenario as TOML text), ``initial_inventory``, ``initial_in_transit`` and one
-``series__<variable>`` per recorded variable. :func:`read_archive` trusts none of it: before
+``series__<variable>`` per recorded variable. `read_archive` trusts none of it: before
 reading a member it checks the size the zip entry declares and the dtype and shape its ``.npy``
 header declares against what the metadata implies, so a crafted file cannot make it allocate
-more than those imply, nor more than :data:`MAX_ARCHIVE_BYTES` in all (a compressed file of
+more than those imply, nor more than `MAX_ARCHIVE_BYTES` in all (a compressed file of
 zeros expands about 1,000-fold); then it checks every metadata field, every array against the
 axis labels, and the labels against the embedded scenario. Any problem raises
-:class:`~supplychain.errors.ScenarioFileError` naming the file and the problem.
+`ScenarioFileError` naming the file and the problem.
 """
 
 from __future__ import annotations
@@ -61,12 +61,12 @@ _T = TypeVar("_T")
 
 
 def save_results(results: Results, path: PathLike) -> Path:
-    """Write results to one ``.npz`` archive, atomically; see :meth:`Results.save`.
+    """Write results to one ``.npz`` archive, atomically; see `Results.save`.
 
     The archive holds every daily series, the initial state, JSON metadata
     (engine, seed, axis labels, versions, whether compiled loops ran) and the
     scenario as TOML text, so
-    :func:`supplychain.load_results` needs nothing else.
+    `supplychain.load_results` needs nothing else.
     """
     from .._version import __version__
     coords = results.coords
@@ -84,9 +84,9 @@ def save_results(results: Results, path: PathLike) -> Path:
     return atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
 
 
-#: Engines an archive may name (the ``engine`` argument of :func:`supplychain.simulate`).
+#: Engines an archive may name (the ``engine`` argument of `supplychain.simulate`).
 _ENGINES = ("des", "vector")
-#: Item axes of :class:`~supplychain.results.Coords` and its per-item label tables.
+#: Item axes of `Coords` and its per-item label tables.
 _AXES = ("facility", "lane", "demand", "stock")
 _LABELS = ("region", "commodity")
 _META_KEYS = ("format", "format_version", "supplychain_version", "engine", "seed", "variables", "coords")
@@ -94,7 +94,7 @@ _META_KEYS = ("format", "format_version", "supplychain_version", "engine", "seed
 
 @dataclass(frozen=True)
 class RawArchive:
-    """The parts of a results archive, checked but not yet turned into :class:`Results`."""
+    """The parts of a results archive, checked but not yet turned into `Results`."""
 
     engine: str
     seed: int | None
@@ -113,7 +113,7 @@ class _Bad(Exception):
 
 def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None, *,
                  optional: frozenset[str] = frozenset(), max_bytes: int = MAX_ARCHIVE_BYTES) -> RawArchive:
-    """Read and check the parts of an archive written by :func:`save_results`.
+    """Read and check the parts of an archive written by `save_results`.
 
     Parameters
     ----------
@@ -122,8 +122,8 @@ def read_archive(path: PathLike, variable_axes: Mapping[str, str] | None = None,
     variable_axes : mapping of str to str, optional
         The variables an archive must hold, each with the axis (``"facility"``,
         ``"lane"``, ``"demand"`` or ``"stock"``) that labels its last dimension;
-        :func:`supplychain.load_results` passes
-        :data:`~supplychain.results.VARIABLE_AXES`. Without it, the archive's own
+        `supplychain.load_results` passes
+        `VARIABLE_AXES`. Without it, the archive's own
         list of variables is used and each series' last dimension must match one axis.
     optional : frozenset of str
         Variables of ``variable_axes`` that an archive may leave out (series recorded only when
@@ -416,7 +416,7 @@ _SLACK = 1e-6
 
 
 def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
-    """Write an ensemble summary to one ``.npz`` archive, atomically; see :meth:`EnsembleResults.save`.
+    """Write an ensemble summary to one ``.npz`` archive, atomically; see `EnsembleResults.save`.
 
     Members: ``metadata`` (JSON: format ``supplychain.ensemble``, engine, seed,
     runs, days, axis labels, band series, groups and percentiles, whether compiled
@@ -447,7 +447,7 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
 
 @dataclass(frozen=True)
 class RawEnsemble:
-    """The parts of an ensemble archive, checked but not yet turned into :class:`EnsembleResults`."""
+    """The parts of an ensemble archive, checked but not yet turned into `EnsembleResults`."""
 
     engine: str
     seed: int | None
@@ -466,9 +466,9 @@ class RawEnsemble:
 
 def read_ensemble_archive(path: PathLike, band_series: tuple[str, ...], *,
                           max_bytes: int = MAX_ARCHIVE_BYTES) -> RawEnsemble:
-    """Read and check the parts of an archive written by :func:`save_ensemble`.
+    """Read and check the parts of an archive written by `save_ensemble`.
 
-    As :func:`read_archive`, nothing is trusted: member sizes and ``.npy``
+    As `read_archive`, nothing is trusted: member sizes and ``.npy``
     headers are checked against the metadata before any array is read, then
     every metadata field, the labels against the embedded scenario, the band
     groups against the scenario's regions with demand, and the values: finite,
@@ -482,7 +482,7 @@ def read_ensemble_archive(path: PathLike, band_series: tuple[str, ...], *,
         The ``.npz`` file.
     band_series : tuple of str
         The band series an archive must hold
-        (:data:`supplychain.engines.summary.BAND_SERIES`).
+        (`supplychain.engines.summary.BAND_SERIES`).
     max_bytes : int
         Most bytes all members may declare once decompressed.
 

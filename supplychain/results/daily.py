@@ -10,7 +10,7 @@ __all__ = ["require_daily"]
 
 
 def require_daily(results: Any, function: str, instead: str) -> None:
-    """Raise ``TypeError`` unless ``results`` holds daily series (:class:`Results`).
+    """Raise ``TypeError`` unless ``results`` holds daily series (`Results`).
 
     A summary ensemble (``keep="summary"``) keeps per-run totals and daily
     percentile bands, not the daily flows, prices and deliveries that

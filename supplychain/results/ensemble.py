@@ -1,10 +1,10 @@
 """Summaries of large ensembles: what ``simulate(..., keep="summary")`` returns.
 
-:class:`EnsembleResults` is the sibling of :class:`~supplychain.results.Results`
+`EnsembleResults` is the sibling of `Results`
 for thousands of runs: it has the same ``engine``, ``seed``, ``scenario``,
 ``coords`` and ``summary()``, but instead of daily series it keeps per-run
 totals and percentile bands of key daily series (see
-:mod:`supplychain.engines.summary` for how they are computed, and when the
+`supplychain.engines.summary` for how they are computed, and when the
 bands are approximate).
 """
 
@@ -40,7 +40,7 @@ class EnsembleResults:
     Parameters
     ----------
     engine, seed, scenario, coords
-        As in :class:`~supplychain.results.Results`.
+        As in `Results`.
     n_days : int
         Days simulated.
     demand, delivered, served_on_day : ndarray
@@ -66,16 +66,16 @@ class EnsembleResults:
         Totals over the horizon per run and lane, ``(n_runs, n_lanes)``: units
         shipped, the sum over days of units shipped x that day's tariff rate,
         and the USD of rerouting extras. They give
-        :func:`~supplychain.analytics.compare.compare` its trade metrics
+        `compare` its trade metrics
         (imports and their landed value, landed cost per unit, tariff paid, import shares).
         ``None`` in archives written before they were kept.
     value_added_loss : ndarray, optional
         Value added lost beyond the chain per run, region and industry, USD,
         ``(n_runs, regions, sectors)`` in the order of
-        :func:`supplychain.impact.load_io_table` (docs/model.md §8.3).
+        `supplychain.impact.load_io_table` (docs/model.md §8.3).
     compiled_loops : bool or None
         Whether the vector engine ran its compiled loops, as
-        :attr:`Results.compiled_loops <supplychain.results.Results.compiled_loops>`.
+        `Results.compiled_loops`.
 
     Examples
     --------
@@ -121,8 +121,8 @@ class EnsembleResults:
     def value_added_loss_total(self) -> np.ndarray:
         """Value added lost beyond the chain per run (USD), summed over regions and industries.
 
-        See docs/model.md §8.3; per region and industry in :attr:`value_added_loss`
-        ``(n_runs, regions, sectors)``, labelled by :func:`supplychain.impact.load_io_table`.
+        See docs/model.md §8.3; per region and industry in `value_added_loss`
+        ``(n_runs, regions, sectors)``, labelled by `supplychain.impact.load_io_table`.
 
         Raises
         ------
@@ -187,7 +187,7 @@ class EnsembleResults:
     def summary(self) -> pd.DataFrame:
         """Demand, delivered, fill rates, cycle service level and shortfall per region, commodity and segment.
 
-        The same columns as :meth:`Results.summary <supplychain.results.Results.summary>`
+        The same columns as `Results.summary`
         (means over runs), plus ``fill_rate_p5`` and ``fill_rate_p95``: the
         5th and 95th percentiles over runs of each group's (type-2) fill rate.
         """
@@ -202,7 +202,7 @@ class EnsembleResults:
 
         One row per region, commodity and end-use ``segment`` (empty for
         demands without one; demands of one group summed in each run):
-        ``unit``, ``runs``, ``p_shortfall`` (share of runs whose shortfall exceeds :data:`SHORTFALL_TOLERANCE` of demand), the
+        ``unit``, ``runs``, ``p_shortfall`` (share of runs whose shortfall exceeds `SHORTFALL_TOLERANCE` of demand), the
         mean shortfall in units and USD, and its percentiles over runs
         (``shortfall_p5`` ..., ``shortfall_usd_p5`` ...). A last row,
         ``ALL``/``ALL``/``ALL``, gives the same for the total in USD (``p_shortfall``:
@@ -253,7 +253,7 @@ class EnsembleResults:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write this ensemble summary to one ``.npz`` archive and return its path.
 
-        The write is atomic and :func:`load_ensemble` restores it exactly,
+        The write is atomic and `load_ensemble` restores it exactly,
         scenario included. The file holds the per-run totals and the bands, so
         its size grows with runs x demands, not with days x items.
 
@@ -272,7 +272,7 @@ class EnsembleResults:
         return save_ensemble(self, path)
 
     def nbytes(self) -> int:
-        """Bytes of the arrays this summary holds (what :meth:`save` writes, before compression)."""
+        """Bytes of the arrays this summary holds (what `save` writes, before compression)."""
         arrays = [*self._per_run(), *self.bands.values()]
         return int(sum(a.nbytes for a in arrays))
 
@@ -303,7 +303,7 @@ class EnsembleResults:
         return results_html(self, "EnsembleResults")
 
     def to_xarray(self) -> xarray.Dataset:
-        """Per-run totals ``(run, demand_id)`` and bands ``(quantile, date, group)`` as an :class:`xarray.Dataset`.
+        """Per-run totals ``(run, demand_id)`` and bands ``(quantile, date, group)`` as an `xarray.Dataset`.
 
         Variables: ``total_demand``, ``total_delivered``, ``total_served_on_day``,
         ``stockout_days``, ``fill_rate`` and ``band_<series>`` for each band; each
@@ -326,7 +326,7 @@ class EnsembleResults:
 
 
 def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
-    """Read an ensemble summary written by :meth:`EnsembleResults.save`, exactly as it was.
+    """Read an ensemble summary written by `EnsembleResults.save`, exactly as it was.
 
     Parameters
     ----------
@@ -341,7 +341,7 @@ def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
     ------
     ScenarioFileError
         If the file is missing or is not a well-formed ensemble archive (a
-        daily results archive names :func:`supplychain.load_results`).
+        daily results archive names `supplychain.load_results`).
 
     Examples
     --------

@@ -1,8 +1,8 @@
 """Labelled views of results: xarray datasets and notebook (HTML) summaries.
 
 xarray is an optional dependency (``pip install "supplychain[xarray]"``); it is
-imported only when :meth:`Results.to_xarray <supplychain.results.Results.to_xarray>`
-or :meth:`EnsembleResults.to_xarray <supplychain.results.EnsembleResults.to_xarray>`
+imported only when `Results.to_xarray`
+or `EnsembleResults.to_xarray`
 is called.
 """
 
@@ -86,7 +86,7 @@ def _attrs(res: Results | EnsembleResults) -> dict[str, Any]:
 
 
 def results_dataset(res: Results, variables: str | list[str] | None = None) -> Any:
-    """Every recorded daily series as one :class:`xarray.Dataset` (see :meth:`Results.to_xarray`)."""
+    """Every recorded daily series as one `xarray.Dataset` (see `Results.to_xarray`)."""
     from .._validation import check_known
     xr = require_xarray()
     axes_of = variable_axes()
@@ -102,7 +102,7 @@ def results_dataset(res: Results, variables: str | list[str] | None = None) -> A
 
 
 def ensemble_dataset(ens: EnsembleResults) -> Any:
-    """Per-run totals and percentile bands as one :class:`xarray.Dataset` (see :meth:`EnsembleResults.to_xarray`)."""
+    """Per-run totals and percentile bands as one `xarray.Dataset` (see `EnsembleResults.to_xarray`)."""
     xr = require_xarray()
     per_run = {"demand": ens.demand, "delivered": ens.delivered, "served_on_day": ens.served_on_day,
                "stockout_days": ens.stockout_days, "fill_rate": ens.fill_rate}
@@ -119,7 +119,7 @@ def ensemble_dataset(ens: EnsembleResults) -> Any:
 def engine_words(res: Results | EnsembleResults) -> str:
     """``"des engine"``, or for the vector engine whether it ran compiled loops or NumPy alone.
 
-    Someone timing runs can then tell whether Numba was used (:mod:`supplychain.engines.jit`);
+    Someone timing runs can then tell whether Numba was used (`supplychain.engines.jit`);
     nothing is added when that is not known (an archive read back, a dask cluster).
 
     Examples
@@ -141,9 +141,9 @@ def engine_words(res: Results | EnsembleResults) -> str:
 def header(res: Results | EnsembleResults) -> str:
     """``"'name': des engine, 1 run, seed 42, 365 days from 2025-01-01"``, then ``", price feedback: on"`` when on.
 
-    The words of the run header (:func:`supplychain.results.text.run_head`), so a
+    The words of the run header (`supplychain.results.text.run_head`), so a
     repr says as plainly as ``supplychain run`` that prices acted on demand and sourcing,
-    and whether the vector engine ran compiled loops (:func:`engine_words`).
+    and whether the vector engine ran compiled loops (`engine_words`).
     """
     feedback = ", price feedback: on" if res.scenario.price_feedback else ""
     return (f"{res.scenario.name!r}: {engine_words(res)}, {plural(res.n_runs, 'run')}, seed {res.seed}, "

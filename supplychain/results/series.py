@@ -1,8 +1,8 @@
 """Results of a simulation: one immutable type shared by both engines.
 
 Daily series are NumPy arrays shaped ``(n_runs, n_days, n_items)`` whose last
-axis is labelled by :class:`Coords`. Tables come from :meth:`Results.to_dataframe`
-(long, tidy form) and :meth:`Results.summary` (per region and commodity).
+axis is labelled by `Coords`. Tables come from `Results.to_dataframe`
+(long, tidy form) and `Results.summary` (per region and commodity).
 
 Implements docs/model.md §8.1 (recorded).
 """
@@ -33,7 +33,7 @@ __all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results"
            "demand_segments"]
 
 #: Each recorded daily series and the axis it is labelled by (from the one table,
-#: :data:`supplychain.engines.variables.VARIABLES`).
+#: `supplychain.engines.variables.VARIABLES`).
 VARIABLE_AXES: dict[str, str] = variable_axes()
 
 
@@ -114,7 +114,7 @@ class Results:
         Goods in transit at the start of day 0 per lane, shape ``(n_lanes,)``.
     compiled_loops : bool or None
         Whether the vector engine ran its bookkeeping as compiled Numba loops
-        (:mod:`supplychain.engines.jit`, ``SUPPLYCHAIN_JIT``): the same
+        (`supplychain.engines.jit`, ``SUPPLYCHAIN_JIT``): the same
         numbers, faster. ``False`` for NumPy alone and for the SimPy engine;
         ``None`` when not known (run on a dask cluster, or read from an
         archive written before archives kept it). Archives keep it. The repr
@@ -202,7 +202,7 @@ class Results:
     def released(self) -> np.ndarray:
         """Units released from strategic reserves into each stock per day, ``(runs, days, stocks)``.
 
-        Zeros when the scenario has no :class:`~supplychain.model.StockpileRelease`.
+        Zeros when the scenario has no `StockpileRelease`.
         """
         return self._optional("released")
 
@@ -210,7 +210,7 @@ class Results:
     def destroyed(self) -> np.ndarray:
         """Units of stock destroyed by disasters per day, ``(runs, days, stocks)``.
 
-        Zeros when no :class:`~supplychain.model.CapacityShock` destroys inventory.
+        Zeros when no `CapacityShock` destroys inventory.
         """
         return self._optional("destroyed")
 
@@ -223,13 +223,13 @@ class Results:
 
     @property
     def variables(self) -> tuple[str, ...]:
-        """Names of the recorded series, in the order of :data:`VARIABLE_AXES`."""
+        """Names of the recorded series, in the order of `VARIABLE_AXES`."""
         return tuple(name for name in VARIABLES if name in self.arrays)
 
     def series(self, variable: str, ident: str) -> np.ndarray:
         """One item's daily series, ``(runs, days)``, e.g. ``series("flow", "CN.mine>US.ore")``.
 
-        Every variable of :data:`VARIABLE_AXES` is reachable; ``released`` and
+        Every variable of `VARIABLE_AXES` is reachable; ``released`` and
         ``destroyed`` are zeros when the scenario lacks their mechanism.
 
         Examples
@@ -258,9 +258,9 @@ class Results:
         """Long, tidy table: one row per run, day, variable and item.
 
         Columns: ``run, day, date, variable, id, region, commodity, segment, value``;
-        ``segment`` is a demand's end use (:func:`demand_segments`), empty for
-        other items and for demands without one. By default every recorded variable (:attr:`variables`); any name of
-        :data:`VARIABLE_AXES` may be asked for (``released`` and ``destroyed``
+        ``segment`` is a demand's end use (`demand_segments`), empty for
+        other items and for demands without one. By default every recorded variable (`variables`); any name of
+        `VARIABLE_AXES` may be asked for (``released`` and ``destroyed``
         are zeros when not recorded). One name may be given as a string.
 
         Examples
@@ -336,7 +336,7 @@ class Results:
             The ARIO-type kernel (inventories, rationing, bounded overproduction; default) or
             the dynamic inoperability input-output model.
         table : IOTable, optional
-            Input-output table; :func:`supplychain.impact.load_io_table` by default.
+            Input-output table; `supplychain.impact.load_io_table` by default.
         rationing : {"priority", "pro_rata"}
             How a short input is shared among the industries that use it (docs/model.md §8.3).
 
@@ -364,7 +364,7 @@ class Results:
         """Write these results to one ``.npz`` archive and return its path.
 
         The write is atomic (temporary file in the same folder, then rename),
-        and :func:`supplychain.load_results` restores the results exactly,
+        and `supplychain.load_results` restores the results exactly,
         scenario included.
 
         Examples
@@ -381,11 +381,11 @@ class Results:
 
     # Labelled views ---------------------------------------------------------------------------
     def to_xarray(self, variables: str | list[str] | None = None) -> xarray.Dataset:
-        """The daily series as an :class:`xarray.Dataset`, labelled by run, date and item.
+        """The daily series as an `xarray.Dataset`, labelled by run, date and item.
 
         Each variable has dimensions ``(run, date, <axis>_id)``, where the
         axis is ``facility``, ``lane``, ``demand`` or ``stock``
-        (:data:`VARIABLE_AXES`); every axis carries ``<axis>_region`` and
+        (`VARIABLE_AXES`); every axis carries ``<axis>_region`` and
         ``<axis>_commodity`` coordinates (the demand axis ``demand_segment`` too,
         empty for demands without an end-use segment), and ``day`` numbers the dates. Needs
         the optional extra: ``pip install "supplychain[xarray]"``.
@@ -393,7 +393,7 @@ class Results:
         Parameters
         ----------
         variables : str or list of str, optional
-            Which series (default: every recorded one, :attr:`variables`);
+            Which series (default: every recorded one, `variables`);
             one name may be given as a string.
 
         Examples
@@ -415,7 +415,7 @@ class Results:
         """One line: scenario, engine, runs, seed and calendar.
 
         The vector engine says whether it ran its compiled loops or NumPy alone
-        (:attr:`compiled_loops`).
+        (`compiled_loops`).
 
         Examples
         --------
@@ -544,13 +544,13 @@ def summary_table(scenario: Scenario, coords: Coords, demand: np.ndarray, delive
 
 
 def coords_from_json(value: dict[str, Any]) -> Coords:
-    """:class:`Coords` from an archive's checked labels (JSON turned the tuples into lists)."""
+    """`Coords` from an archive's checked labels (JSON turned the tuples into lists)."""
     return Coords(**{name: {axis: tuple(v) for axis, v in labels.items()} if isinstance(labels, dict)
                      else tuple(labels) for name, labels in value.items()})
 
 
 def load_results(path: str | os.PathLike[str]) -> Results:
-    """Read results written by :meth:`Results.save`, exactly as they were.
+    """Read results written by `Results.save`, exactly as they were.
 
     Parameters
     ----------

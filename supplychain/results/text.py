@@ -1,4 +1,4 @@
-"""Results as plain text for people: the summary table in the one number format of :mod:`supplychain._format`.
+"""Results as plain text for people: the summary table in the one number format of `supplychain._format`.
 
 The command line prints the same text (``supplychain run``), so Python and
 the terminal show one format: money as ``$92.4M``, shares in percent,
@@ -22,7 +22,7 @@ __all__ = ["format_summary", "run_head"]
 def run_head(results: Results | EnsembleResults) -> str:
     """One line naming the scenario, engine, runs, seed and horizon of ``results``.
 
-    The vector engine says whether it ran compiled loops or NumPy alone (:func:`.labelled.engine_words`).
+    The vector engine says whether it ran compiled loops or NumPy alone (`.labelled.engine_words`).
 
     Examples
     --------

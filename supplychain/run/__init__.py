@@ -1,4 +1,4 @@
-"""Run engines over seeds, chunks and executors: :func:`simulate`.
+"""Run engines over seeds, chunks and executors: `simulate`.
 
 Implements docs/model.md §7.2 (seeds).
 """

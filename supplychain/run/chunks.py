@@ -2,14 +2,14 @@
 
 Runs are cut into contiguous chunks; each chunk is one task that returns
 either its daily series (``keep="series"``) or a compact
-:class:`~supplychain.engines.summary.SummaryPart` (``keep="summary"``). Results are gathered
+`SummaryPart` (``keep="summary"``). Results are gathered
 in chunk order, so they do not depend on chunk size, executor or the order
 in which tasks finish: each run draws from its own seed sequence, and the
 kernel treats runs independently.
 
 Executors: ``None`` runs in-process for small ensembles and on a local
-process pool with two workers for large ones (:mod:`.pool`: a Ctrl-C or an
-error stops it at once); any :class:`~concurrent.futures.Executor` is used as given; a
+process pool with two workers for large ones (`.pool`: a Ctrl-C or an
+error stops it at once); any `Executor` is used as given; a
 ``dask.distributed`` ``Client`` gets the compiled scenario scattered once
 and each chunk submitted with retries (a task lost with its worker is
 re-run by the scheduler).
@@ -60,7 +60,7 @@ _WORKERS = 2
 
 @dataclass(frozen=True, eq=False)
 class EnsembleData:
-    """What :func:`run_ensemble` gathers for ``keep="summary"``."""
+    """What `run_ensemble` gathers for ``keep="summary"``."""
 
     demand: np.ndarray                 # (R, D)
     delivered: np.ndarray              # (R, D)
@@ -80,7 +80,7 @@ def _bytes_per_run(c: Compiled, keep: Keep) -> int:
 
     With ``keep="summary"`` random lead times are held as whole days until
     landing, in 2-byte integers (4 for horizons over about 16,000 days:
-    :func:`supplychain.engines.vector.draw_batch`), instead of 8-byte floats.
+    `supplychain.engines.vector.draw_batch`), instead of 8-byte floats.
     """
     t, f, l, d = c.n_days, c.n_facilities, c.n_lanes, c.n_demands
     drawn = (d if c.demand_noisy.any() else 0) + ((f + 2 * l) if c.schedules.needs_random else 0)
@@ -122,7 +122,7 @@ def _run_chunk(c: Compiled, seqs: Sequence[np.random.SeedSequence], engine: str,
     """One task: simulate a chunk of runs on ``engine`` and return its series or its summary part.
 
     ``work``: the whole ensemble's lane-run-days, which decides whether the
-    vector engine loads its optional compiled loops (:mod:`supplychain.engines.jit`).
+    vector engine loads its optional compiled loops (`supplychain.engines.jit`).
     """
     if engine == "des":
         from ..engines.des import run_des
@@ -184,13 +184,13 @@ def _is_dask_client(executor: object) -> bool:
 
 
 class SharedWorkers:
-    """One local worker pool lent to every ensemble run inside :func:`reuse_workers`.
+    """One local worker pool lent to every ensemble run inside `reuse_workers`.
 
     The pool starts when an ensemble first needs worker processes and is closed when the block
     ends. Starting workers costs system time (forking a large parent, then a page fault for
     every page the new processes touch), which a command running dozens of scenarios paid once
     per scenario. An error or an interrupt while an ensemble runs kills the pool, as
-    :func:`~.pool.local_pool` does; the next ensemble starts a new one. Workers hold no state
+    `local_pool` does; the next ensemble starts a new one. Workers hold no state
     that changes results (each chunk carries its compiled scenario and seeds), so results are
     bit-identical with or without sharing.
     """
@@ -219,7 +219,7 @@ class SharedWorkers:
             self.pool = None
 
 
-#: The pools lent by the :func:`reuse_workers` blocks now open (innermost last).
+#: The pools lent by the `reuse_workers` blocks now open (innermost last).
 _SHARED: list[SharedWorkers] = []
 
 
@@ -227,7 +227,7 @@ _SHARED: list[SharedWorkers] = []
 def reuse_workers() -> Iterator[SharedWorkers]:
     """Within the block, every ensemble that runs on local worker processes shares one pool.
 
-    :func:`~supplychain.run.simulate` without an ``executor`` starts two worker processes for a
+    `simulate` without an ``executor`` starts two worker processes for a
     large ensemble and stops them when it returns; a loop over many scenarios (a scorecard, a
     stress test, a policy experiment) would start them anew for each. Inside this block they
     are started once, when first needed, and stopped when the block ends. Results do not
@@ -251,7 +251,7 @@ def reuse_workers() -> Iterator[SharedWorkers]:
 
 
 def _once_each(submit: Callable[..., Any]) -> Callable[..., Any]:
-    """``submit(fn, compiled, *args)`` on a local pool, each compiled scenario sent to a worker once (:class:`.pool.Once`)."""
+    """``submit(fn, compiled, *args)`` on a local pool, each compiled scenario sent to a worker once (`.pool.Once`)."""
     sent: dict[int, Once] = {}
 
     def send(fn: Callable[..., Any], compiled: Compiled, *args: Any) -> Any:
@@ -289,20 +289,20 @@ def run_ensemble(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, engine:
     c : Compiled
         The compiled scenario.
     seqs : sequence of SeedSequence
-        One per run (see :func:`~supplychain.engines.draws.run_seed_sequences`).
+        One per run (see `run_seed_sequences`).
     engine : {"vector", "des"}
         Kernel that runs each chunk.
     keep : {"series", "summary"}
-        Daily series ``(R, T, n)`` per variable, or an :class:`EnsembleData`.
+        Daily series ``(R, T, n)`` per variable, or an `EnsembleData`.
     chunk_size : int, optional
-        Runs per task (default: :func:`default_chunk_size`).
+        Runs per task (default: `default_chunk_size`).
     executor : Executor or dask Client, optional
         Where chunks run (default: in-process, or two local processes when large).
     progress : bool
-        Show a progress bar over runs (in a notebook or on a terminal only: :mod:`supplychain._progress`).
+        Show a progress bar over runs (in a notebook or on a terminal only: `supplychain._progress`).
     compiled_runs : sequence of Compiled, optional
         One compiled scenario per run (runs with uncertain parameters, see
-        :mod:`.uncertain`), all of ``c``'s shape; a chunk never mixes two.
+        `.uncertain`), all of ``c``'s shape; a chunk never mixes two.
 
     Examples
     --------
@@ -351,7 +351,7 @@ def ensemble_work(c: Compiled, n_runs: int) -> int:
 
 
 def used_compiled_loops(c: Compiled, n_runs: int, engine: str, executor: Any = None) -> bool | None:
-    """Whether :func:`run_ensemble` ran the vector engine's bookkeeping as compiled loops (:mod:`..engines.jit`).
+    """Whether `run_ensemble` ran the vector engine's bookkeeping as compiled loops (`..engines.jit`).
 
     Asked after the run, in the process that ran it: the loops stay loaded once loaded, so the answer
     is the one every chunk got. ``False`` for the SimPy engine; ``None`` on a dask cluster, whose
@@ -461,5 +461,5 @@ class _SummaryGather:
                             band_groups=self.groups, bands_exact=exact)
 
 
-#: The per-run totals of a :class:`SummaryPart` that :class:`EnsembleData` gathers, in run order.
+#: The per-run totals of a `SummaryPart` that `EnsembleData` gathers, in run order.
 _TOTALS = ("demand", "delivered", "served_on_day", "stockout_days", *LANE_TOTALS, "value_added_loss")

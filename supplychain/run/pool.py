@@ -11,15 +11,15 @@ the interpreter's exit. So this pool has no helper thread and no shared
 queue:
 
 * each worker has its own pipe; the parent sends a task only to an idle
-  worker and reads results in the calling thread (:meth:`LocalPool.wait`);
+  worker and reads results in the calling thread (`LocalPool.wait`);
 * workers ignore SIGINT: the parent alone decides. They start with SIGINT
   blocked and ignore it before unblocking it, so no interrupt can land in
   between;
-* on any exception in the parent (Ctrl-C, a failed chunk) :meth:`LocalPool.kill`
+* on any exception in the parent (Ctrl-C, a failed chunk) `LocalPool.kill`
   kills the workers and closes the pipes; the exception propagates
   unchanged. Workers are daemons, so they never outlive the parent's exit.
 
-An argument wrapped in :class:`Once` (the compiled scenario every chunk of an
+An argument wrapped in `Once` (the compiled scenario every chunk of an
 ensemble takes) is pickled to a worker once: the worker keeps the last one it
 got, and later tasks to that worker carry only its key. Pickling a compiled
 baseline takes about 40 ms and unpickling 30 ms, paid per chunk (about a
@@ -53,9 +53,9 @@ class WorkerDied(RuntimeError):
 
 
 class Once:
-    """An argument a :class:`LocalPool` sends to each worker once: later tasks to that worker reuse its copy.
+    """An argument a `LocalPool` sends to each worker once: later tasks to that worker reuse its copy.
 
-    Each worker keeps the last :class:`Once` value it received (one), so a
+    Each worker keeps the last `Once` value it received (one), so a
     run of tasks that share one (an ensemble's chunks and their compiled
     scenario) pickles it once per worker. The value must not change while
     tasks use it (the worker's copy would not see the change).
@@ -79,16 +79,16 @@ class Once:
 
 
 class _Kept:
-    """In a task sent to a worker: the :class:`Once` value with this key, which the worker already holds."""
+    """In a task sent to a worker: the `Once` value with this key, which the worker already holds."""
 
     def __init__(self, key: int) -> None:
         self.key = key
 
 
 def _resolve(args: tuple[Any, ...], held: list[Any]) -> tuple[Any, ...]:
-    """A worker's task arguments with :class:`Once` and :class:`_Kept` replaced by their values.
+    """A worker's task arguments with `Once` and `_Kept` replaced by their values.
 
-    ``held`` is ``[key, value]`` of the last :class:`Once` received, updated here.
+    ``held`` is ``[key, value]`` of the last `Once` received, updated here.
     """
     out = []
     for a in args:
@@ -155,7 +155,7 @@ def _sigint_blocked() -> Iterator[None]:
 
 
 class _Task:
-    """A submitted call; :meth:`result` runs the pool until this task is done."""
+    """A submitted call; `result` runs the pool until this task is done."""
 
     def __init__(self, pool: LocalPool, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.pool, self.fn, self.args = pool, fn, args
@@ -179,11 +179,11 @@ class _Worker:
         self.conn, self.child = context.Pipe()
         self.process = context.Process(target=_work, args=(self.child, self.conn), daemon=True)
         self.task: _Task | None = None
-        #: Key of the last :class:`Once` value sent to this worker (which it holds).
+        #: Key of the last `Once` value sent to this worker (which it holds).
         self.holds: int | None = None
 
     def send(self, task: _Task) -> None:
-        """Send ``task``, with a :class:`Once` argument this worker already holds replaced by its key."""
+        """Send ``task``, with a `Once` argument this worker already holds replaced by its key."""
         args, holds = [], self.holds
         for a in task.args:
             if isinstance(a, Once):
@@ -311,7 +311,7 @@ def _died(worker: _Worker) -> WorkerDied:
 @contextmanager
 def local_pool(n_workers: int, context: multiprocessing.context.BaseContext
                ) -> Iterator[Callable[..., _Task]]:
-    """A ``submit(fn, *args)`` on a new :class:`LocalPool`; closed normally, or killed on any exception."""
+    """A ``submit(fn, *args)`` on a new `LocalPool`; closed normally, or killed on any exception."""
     pool = LocalPool(n_workers, context)
     try:
         yield pool.submit

@@ -56,7 +56,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
              seed: int | None = None, keep: Literal["series", "summary"] = "series",
              chunk_size: int | None = None, executor: Any = None,
              progress: bool = False) -> Results | EnsembleResults:
-    """Run ``scenario`` on an engine and return its :class:`~supplychain.results.Results`.
+    """Run ``scenario`` on an engine and return its `Results`.
 
     Parameters
     ----------
@@ -64,7 +64,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         What to simulate. Its ``uncertainties`` (parameters given as
         distributions) are drawn anew in each run from the run's own seed
         stream, so one seed gives every scenario the same draws
-        (:mod:`supplychain.run.uncertain`).
+        (`supplychain.run.uncertain`).
     engine : {"des", "vector"}
         ``"des"``: the SimPy discrete-event engine (the readable reference).
         ``"vector"``: the vectorised NumPy engine (fast Monte Carlo).
@@ -76,7 +76,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     keep : {"series", "summary"}
         ``"series"``: every daily series (memory grows with runs x days x
         items; for few runs). ``"summary"``: per-run totals and daily
-        percentile bands only, an :class:`~supplychain.results.ensemble.EnsembleResults`
+        percentile bands only, an `EnsembleResults`
         whose memory does not grow with the daily series (for many runs).
     chunk_size : int, optional
         Runs simulated together in one task (default: chosen for speed and
@@ -90,7 +90,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     Returns
     -------
     Results or EnsembleResults
-        :class:`~supplychain.results.Results` for ``keep="series"``.
+        `Results` for ``keep="series"``.
 
     Raises
     ------
@@ -102,7 +102,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     SimulationWarning
         If ``n_runs > 1`` but nothing in the scenario is random (no random
         lead times, demand noise, random outages, licence draws or uncertain
-        parameters): every run is then identical (:func:`warn_identical_runs`).
+        parameters): every run is then identical (`warn_identical_runs`).
 
     Examples
     --------
@@ -182,7 +182,7 @@ def warn_identical_runs(n_runs: int, *, stacklevel: int = 2) -> None:
 
 @contextlib.contextmanager
 def identical_runs_expected() -> Iterator[None]:
-    """Within this block, :func:`simulate` does not warn of identical runs.
+    """Within this block, `simulate` does not warn of identical runs.
 
     For a baseline run as many times as a random scenario it is paired with
     (common random numbers): its runs are identical by design.

@@ -3,9 +3,9 @@
 The experiment runner uses this to evaluate many scenarios (one per policy
 and future): each chunk of items is one task; results come back in item
 order whatever the chunk size or executor, so they never depend on either.
-Executors are those of :func:`supplychain.simulate`: in-process, the local
-process pool (:mod:`.pool`, stopped at once by Ctrl-C), any
-:class:`concurrent.futures.Executor`, or a ``dask.distributed`` client.
+Executors are those of `supplychain.simulate`: in-process, the local
+process pool (`.pool`, stopped at once by Ctrl-C), any
+`concurrent.futures.Executor`, or a ``dask.distributed`` client.
 """
 
 from __future__ import annotations

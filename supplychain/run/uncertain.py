@@ -2,13 +2,13 @@
 
 Run ``r`` draws one uniform number per uncertain parameter from a stream of
 its own, the child ``PARAMETER_STREAM`` of its seed sequence (the engines'
-streams are children ``0, 1, ...``; see :mod:`supplychain.engines.draws`), and
+streams are children ``0, 1, ...``; see `supplychain.engines.draws`), and
 maps it through the parameter's quantile function
-(:meth:`~supplychain.model.Uncertainty.values`). So a run's values depend on
+(`Uncertainty.values`). So a run's values depend on
 the seed and the run number only, never on chunk size or executor, and two
 scenarios with the same uncertain parameters run with one seed see the same
 values in every run (common random numbers). Each distinct set of values is
-put into the scenario by :func:`~supplychain.model.substitution.substitute` and
+put into the scenario by `substitute` and
 compiled once.
 
 Implements docs/model.md §7.2 (seeds) and §6.13 (parameter-paths).

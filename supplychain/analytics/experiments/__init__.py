@@ -1,14 +1,14 @@
 """Policy experiments under deep uncertainty: designs, runs on common random numbers, robustness, discovery.
 
-* :mod:`.design`: the shared sample of futures (``scipy.stats.qmc``) and
+* `.design`: the shared sample of futures (``scipy.stats.qmc``) and
   policies built from levers;
-* :mod:`.runner`: :func:`run_experiment`, every policy on every future;
-* :mod:`.robust`: per-policy statistics, regret, satisficing, paired intervals;
-* :mod:`.prim`: scenario discovery with PRIM;
-* :mod:`.sobol`: Sobol indices of an outcome over the uncertainties, with
+* `.runner`: `run_experiment`, every policy on every future;
+* `.robust`: per-policy statistics, regret, satisficing, paired intervals;
+* `.prim`: scenario discovery with PRIM;
+* `.sobol`: Sobol indices of an outcome over the uncertainties, with
   bootstrap confidence intervals.
 
-The specification itself is model data: :mod:`supplychain.model.experiment`.
+The specification itself is model data: `supplychain.model.experiment`.
 """
 
 from .design import future_sample, lever_strategies, unit_sample

@@ -4,7 +4,7 @@ Futures are points of the unit cube from ``scipy.stats.qmc`` (a Latin
 hypercube, McKay, Beckman & Conover, 1979, *Technometrics* 21(2); or a
 scrambled Sobol sequence, Owen, 1998) or plain random numbers, mapped to
 values through each uncertainty's quantile function
-(:meth:`~supplychain.model.Uncertainty.values`). Policies from levers are a
+(`Uncertainty.values`). Policies from levers are a
 full-factorial grid of their options, or a Latin-hypercube or Sobol sample
 of their ranges.
 """

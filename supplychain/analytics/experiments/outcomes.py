@@ -2,7 +2,7 @@
 
 Each function takes the compiled scenario and the run's daily series
 ``{name: (R, T, n)}`` and returns one value per run. Definitions are those of
-:class:`~supplychain.model.experiment.Outcome`.
+`Outcome`.
 
 Implements docs/model.md §6.14 (experiments).
 """
@@ -113,7 +113,7 @@ def _landed_cost_increase(c: Compiled, arrays: dict[str, np.ndarray], o: Outcome
 
 
 def policy_cost(c: Compiled, costs: PolicyCosts) -> float:
-    """Cost in USD of the scenario's responses over its horizon (see :class:`PolicyCosts`).
+    """Cost in USD of the scenario's responses over its horizon (see `PolicyCosts`).
 
     Examples
     --------

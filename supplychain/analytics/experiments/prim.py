@@ -199,7 +199,7 @@ class PrimResult:
             current = best
 
     def box(self, step: int | None = None, *, paste: bool | None = None) -> PrimBox:
-        """The box at ``step`` (default :attr:`chosen`), pasted if asked, with quasi-p-values."""
+        """The box at ``step`` (default `chosen`), pasted if asked, with quasi-p-values."""
         import pandas as pd
 
         step = self.chosen if step is None else int(step)
@@ -243,9 +243,9 @@ def prim(x: pd.DataFrame, y: np.ndarray, *, alpha: float = 0.05, mass_min: float
     mass_min : float
         Peeling stops before the box holds fewer than this share of all points.
     threshold : float
-        Density the default box must reach (:attr:`PrimResult.chosen`).
+        Density the default box must reach (`PrimResult.chosen`).
     paste : bool
-        Paste the box returned by :meth:`PrimResult.box` by default.
+        Paste the box returned by `PrimResult.box` by default.
 
     Examples
     --------

@@ -28,7 +28,7 @@ def discover(results: ExperimentResults, policy: str, *, alpha: float = 0.05, th
     """PRIM over the uncertainties for the futures in which ``policy`` fails; None if it never fails.
 
     A failure is a future whose primary outcome misses the experiment's
-    ``threshold`` (:meth:`~supplychain.model.experiment.Experiment.failed`).
+    ``threshold`` (`Experiment.failed`).
     """
     exp = results.experiment
     k = results.outcome_names.index(str(exp.primary))

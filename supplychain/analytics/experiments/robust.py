@@ -114,7 +114,7 @@ def robustness_table(results: ExperimentResults, outcome: str, *, threshold: flo
     Parameters
     ----------
     results : ExperimentResults
-        From :func:`~supplychain.analytics.experiments.run_experiment`.
+        From `run_experiment`.
     outcome : str
         The outcome compared.
     threshold : float, optional

@@ -1,14 +1,14 @@
 """Running an experiment: every policy on every future, on common random numbers, in chunks.
 
 Each (policy, future) pair is one scenario, made by the one substitution
-(:func:`~supplychain.model.substitution.substitute`) of the policy's lever settings
+(`substitute`) of the policy's lever settings
 and the future's values into the template, and run ``replications`` times.
 Replication ``r`` of future ``f`` uses the seed sequence
 ``SeedSequence(seed, spawn_key=(f, r))`` under every policy, so policies are
 compared on the same futures *and* the same outages, noise and licence
 draws (common random numbers). The outcomes are computed where each run
-happens (:mod:`.outcomes`); pairs are spread over the executors of
-:func:`supplychain.simulate` (:func:`supplychain.run.tasks.map_chunks`), and
+happens (`.outcomes`); pairs are spread over the executors of
+`supplychain.simulate` (`supplychain.run.tasks.map_chunks`), and
 results never depend on chunk size or executor.
 
 Implements docs/model.md §6.14 (experiments).

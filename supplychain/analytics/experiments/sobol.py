@@ -5,7 +5,7 @@ A Saltelli design (Saltelli et al., 2010, *Computer Physics Communications*
 (the two halves of a scrambled Sobol sequence in ``2d`` dimensions) and, for
 each uncertainty ``i``, ``A`` with column ``i`` taken from ``B``. First-order
 indices use Saltelli (2010), total indices Jansen (1999)
-(:func:`supplychain.analytics.sensitivity.sobol_indices`). Row ``j`` of every
+(`supplychain.analytics.sensitivity.sobol_indices`). Row ``j`` of every
 matrix runs on the same seeds (common random numbers), so random outages
 and noise do not leak into the differences. Confidence intervals are
 percentile bootstrap intervals over the ``n`` rows (Archer, Saltelli &

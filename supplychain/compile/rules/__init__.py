@@ -1,7 +1,7 @@
 """What each kind of shock does to the schedules: ONE explicit table, one module per family.
 
-:data:`RULES` maps each shock class to the function that applies it to a
-:class:`~supplychain.compile.schedules.ScheduleBuilder`; :data:`FINISHERS`
+`RULES` maps each shock class to the function that applies it to a
+`ScheduleBuilder`; `FINISHERS`
 are the steps that run, in this order, after every rule (they need the sum
 of all shocks: sourcing shares from the summed tariffs, the winning safety
 stock cover). A new kind of shock gets a function in the module of its

@@ -4,10 +4,10 @@ A supplier short of stock serves its lanes by its ``Facility.allocation``
 rule (``docs/model.md`` §5.7). ``"auto"`` resolves here, once per scenario:
 price rationing (``"value"``) when the scenario's price feedback is on, by
 history otherwise. Under ``"recent"`` (turn-and-earn) a lane's history is a
-moving record of its recent shipments: :func:`recent_days` gives each lane
+moving record of its recent shipments: `recent_days` gives each lane
 the mean age of its supplier's record. Under ``"value"`` a supplier serves its buyers in tiers of
-what a unit is worth to them, highest first: :func:`lane_values` gives each
-lane that value and :func:`value_ranks` its tier among its supplier's lanes.
+what a unit is worth to them, highest first: `lane_values` gives each
+lane that value and `value_ranks` its tier among its supplier's lanes.
 
 Implements docs/model.md §5.7 (allocation by value).
 """
@@ -46,7 +46,7 @@ def resolved_rules(net: Network, price_feedback: bool) -> np.ndarray:
 def recent_days(net: Network, codes: np.ndarray, origin: np.ndarray) -> np.ndarray | None:
     """Mean age in days of each lane's record of recent shipments, (L,); ``inf`` where the rule is not ``"recent"``.
 
-    ``codes`` are the facilities' resolved rules (:func:`resolved_rules`) and
+    ``codes`` are the facilities' resolved rules (`resolved_rules`) and
     ``origin`` each lane's supplier. ``None`` when no supplier allocates by
     ``"recent"``: every lane's history is then its steady flow (§5.7).
 

@@ -1,7 +1,7 @@
 """Physical disruptions: lost capacity (and destroyed stock), slower or closed lanes, demand swings.
 
 Capacity losses multiply (after capacity additions, see
-:mod:`supplychain.compile.schedules`), lead-time multipliers multiply,
+`supplychain.compile.schedules`), lead-time multipliers multiply,
 closures set a lane's allowance to 0 and demand factors multiply, so the
 order of the shocks does not matter.
 
@@ -76,7 +76,7 @@ def capacity_shock(shock: CapacityShock, builder: ScheduleBuilder) -> None:
     """Multiply capacity by ``1 - loss(t)``; destroy stock on the start day when it is inside the horizon.
 
     Without ``recovery_days`` each facility recovers over its chain's default
-    (:data:`~supplychain.model.shocks.disruptions.RECOVERY_DAYS`).
+    (`RECOVERY_DAYS`).
     """
     facs = select_facilities(builder, shock.facility, shock.stage, shock.region, "CapacityShock")
     builder.window(shock)  # validates end after start on the calendar

@@ -1,8 +1,8 @@
 """Random facility outages: the process is compiled here, its events are drawn per run.
 
-A :class:`~supplychain.model.RandomOutage` becomes an :class:`OutageSpec`
+A `RandomOutage` becomes an `OutageSpec`
 kept in ``schedules.extras["outages"]``;
-:func:`supplychain.engines.outages.draw_outages` draws one run's outages from
+`supplychain.engines.outages.draw_outages` draws one run's outages from
 it, so both engines see the same outages for a given seed.
 
 Implements docs/model.md §6.9 (random-outage).
@@ -28,7 +28,7 @@ __all__ = ["OutageSpec", "random_outage"]
 
 @dataclass(frozen=True, eq=False)
 class OutageSpec:
-    """One :class:`~supplychain.model.RandomOutage` with its facilities resolved to indices.
+    """One `RandomOutage` with its facilities resolved to indices.
 
     ``group`` is ``None`` for independent per-facility processes;
     ``recovery_days`` is each facility's linear recovery ramp (chain default resolved).

@@ -1,14 +1,14 @@
 """The scarcity-price markets of a scenario: which stocks and suppliers make up each market, and their parameters.
 
-A market is a commodity in a region. :func:`price_spec` (a finishing step)
-stores a :class:`PriceSpec` in ``Compiled.schedules.extras["prices"]``: the
+A market is a commodity in a region. `price_spec` (a finishing step)
+stores a `PriceSpec` in ``Compiled.schedules.extras["prices"]``: the
 market of every stock, the buyers' normal stock just after arrivals, the
 suppliers' normal rate, each market's normal flow, the input-cost shares
 that pass input prices into output prices (recipes times reference
 prices), each market's parameters (by the chain of its commodity,
-:data:`supplychain.model.prices.PRICE_DEFAULTS`), each lane's origin market
+`supplychain.model.prices.PRICE_DEFAULTS`), each lane's origin market
 and switching lag, and each demand's baseline basket for its landed-cost
-factor under tariffs. The daily rule is :func:`supplychain.engines.prices.apply`.
+factor under tariffs. The daily rule is `supplychain.engines.prices.apply`.
 
 Implements docs/model.md §5.9 (prices): markets, normal levels and cost shares.
 """
@@ -119,7 +119,7 @@ def _buffer_keep(params: list[PriceParams], buyer_market: np.ndarray, buyer_buff
 
 
 def price_spec(builder: ScheduleBuilder) -> None:
-    """Store the scenario's :class:`PriceSpec` in ``builder.extras["prices"]`` (a finisher)."""
+    """Store the scenario's `PriceSpec` in ``builder.extras["prices"]`` (a finisher)."""
     core, idx = builder.core, index(builder)
     net = builder.scenario.network
     node_region = {f.id: f.region for f in net.facilities} | {d.id: d.region for d in net.demands}

@@ -1,13 +1,13 @@
 """Policy responses: stockpile releases, capacity investment, safety-stock changes.
 
-A :class:`~supplychain.model.StockpileRelease` becomes a
-:class:`StockpileSpec` that the engines run day by day. A
-:class:`~supplychain.model.CapacityInvestment` adds capacity before any
-capacity loss applies (:mod:`supplychain.compile.schedules`). A
-:class:`~supplychain.model.SafetyStockChange` *sets* a buyer's cover: when
+A `StockpileRelease` becomes a
+`StockpileSpec` that the engines run day by day. A
+`CapacityInvestment` adds capacity before any
+capacity loss applies (`supplychain.compile.schedules`). A
+`SafetyStockChange` *sets* a buyer's cover: when
 several are active on one buyer on one day, the one that started last
 decides (on a tie, the larger cover); they never add up
-(:func:`safety_stock_targets`).
+(`safety_stock_targets`).
 
 Implements docs/model.md §6.10 (stockpile-release), §6.11 (capacity-investment) and §6.12 (safety-stock-change).
 """

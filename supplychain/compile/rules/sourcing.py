@@ -1,9 +1,9 @@
 """Sourcing: tariff shares (CES with a switching lag) and the buyers' sourcing parameters.
 
-:func:`tariff_shares` turns the summed tariff rates into the day's target
-sourcing shares ``w_l(t)`` (``docs/model.md`` §6.4.3). :func:`sourcing_spec`
+`tariff_shares` turns the summed tariff rates into the day's target
+sourcing shares ``w_l(t)`` (``docs/model.md`` §6.4.3). `sourcing_spec`
 collects what the daily rules need to combine those shares with lane
-availability, in one place (:func:`supplychain.engines.sourcing.split_orders`):
+availability, in one place (`supplychain.engines.sourcing.split_orders`):
 which lanes are incumbents (baseline share > 0), when a potential alternate
 qualifies, each lane's patience, switching lag and lasting diversion, each
 buyer's over-ordering (``panic``) and steady inflow, each supplier's
@@ -11,7 +11,7 @@ allocation rule, and the scheduled change of each lane's transport time.
 Tariffs and disruptions therefore share one machinery: the CES schedule
 gives the target shares, availability moves orders away from unavailable
 lanes, and both move back over the same switching lags
-(:data:`supplychain.model.shocks.SWITCHING_LAG_DAYS`).
+(`supplychain.model.shocks.SWITCHING_LAG_DAYS`).
 
 Implements docs/model.md §6.4.3 (tariff shares), §5.6.5 (patience), §5.6.6
 (re-sourcing) and §5.7 (allocation).
@@ -78,7 +78,7 @@ def _moving_average(x: np.ndarray, before: np.ndarray, window: int) -> np.ndarra
 def tariff_shares(builder: ScheduleBuilder) -> None:
     """Turn summed tariff rates into CES sourcing shares moved linearly over the switching lag.
 
-    Formula in docs/model.md §6.4.3 (and :mod:`.trade`). Runs after every rule (a
+    Formula in docs/model.md §6.4.3 (and `.trade`). Runs after every rule (a
     finishing step); does nothing when the scenario has no tariff.
     """
     lag_lane = builder.cache.get("tariff_lag")
@@ -138,7 +138,7 @@ def _chain_lag(chain: str) -> int:
 
 
 def sourcing_spec(builder: ScheduleBuilder) -> None:
-    """Store the :class:`SourcingSpec` of the scenario in ``builder.extras["sourcing"]`` (a finisher).
+    """Store the `SourcingSpec` of the scenario in ``builder.extras["sourcing"]`` (a finisher).
 
     Runs after every rule, so ``lead_shift`` includes every logistics shock and
     fixed licence delay.

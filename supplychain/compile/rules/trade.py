@@ -2,7 +2,7 @@
 
 Tariff
     Rates of the tariffs on a lane add up day by day. After every rule,
-    :func:`supplychain.compile.rules.sourcing.tariff_shares` turns them into sourcing shares by the calibrated
+    `supplychain.compile.rules.sourcing.tariff_shares` turns them into sourcing shares by the calibrated
     CES (Armington) rule (Armington 1969, IMF Staff Papers 16(1); as in
     GTAP, Hertel (ed.) 1997, ch. 2): landed cost ``c_l(t) = p_l (1 +
     tau_l(t)) + freight_l`` and target share
@@ -16,16 +16,16 @@ Tariff
     last ``lag`` days, so a tariff that starts on day ``s`` (day 0 included)
     moves shares linearly from the old to the new target over days ``s`` to
     ``s + lag - 1``. The switching lags by value chain are modelling
-    assumptions (:data:`supplychain.model.shocks.SWITCHING_LAG_DAYS`).
+    assumptions (`supplychain.model.shocks.SWITCHING_LAG_DAYS`).
 ExportControl
     ``ban``: the lanes close, or with a leakage route stay open for orders
-    that a :class:`LeakageSpec` caps at the route's capacity (units per
+    that a `LeakageSpec` caps at the route's capacity (units per
     day over all the lanes), later and dearer. ``licence``: a
-    :class:`LicenceSpec` (applications, processing delays, approval
+    `LicenceSpec` (applications, processing delays, approval
     probabilities of a two-state regime) that
-    :func:`supplychain.engines.draws.draw_licences` draws per run and
-    :mod:`supplychain.engines.licences` applies day by day.
-    ``quota``: a :class:`QuotaSpec` that the engines enforce day by day,
+    `supplychain.engines.draws.draw_licences` draws per run and
+    `supplychain.engines.licences` applies day by day.
+    ``quota``: a `QuotaSpec` that the engines enforce day by day,
     with periods counted from the control's own start. Announced controls
     raise buyers' targets before they start (front-loading).
 
@@ -55,7 +55,7 @@ def tariff(shock: Tariff, builder: ScheduleBuilder) -> None:
     """Add the tariff's rate to its lanes over its window; note its lag and demand elasticity.
 
     With a rule of origin (``origin_input``) each lane's rate is scaled by
-    the taxed origin's share of its supplier's input (:func:`origin_content`).
+    the taxed origin's share of its supplier's input (`origin_content`).
     """
     idx = index(builder)
     check_region(idx, shock.importer, "importer", "Tariff")

@@ -5,19 +5,19 @@ imports none of the vector engine's rule modules (``engines.kernel``,
 ``sourcing``, ``licences``, ``restart``, ``outages``, ``dynamic``, ``day``,
 ``prices``; an import-linter contract in ``pyproject.toml`` enforces it). It
 shares with the vector engine only the compiled scenario (arrays and daily
-schedules, :mod:`supplychain.compile`), the random draws of each run
-(:func:`~supplychain.engines.draws.draw_run`, so both engines see the same
-numbers run by run) and the recording sinks (:mod:`~supplychain.engines.record`,
-:mod:`~supplychain.engines.summary`). So the agreement tests compare two
+schedules, `supplychain.compile`), the random draws of each run
+(`draw_run`, so both engines see the same
+numbers run by run) and the recording sinks (`record`,
+`summary`). So the agreement tests compare two
 implementations of the rules, not one implementation run twice.
 
-A run is one SimPy environment (:class:`.run.Run`): arrival events land
+A run is one SimPy environment (`.run.Run`): arrival events land
 shipments, shock events change the day's schedules, and the daily review
 walks the items in the order of docs/model.md §5.1, each item's rule being
 plain scalar Python in one function: a facility's production
-(:func:`.production.produce`), a buyer's review (:func:`.ordering.review`),
-a supplier's order book (:func:`.shipping.offer`), the export controls
-(:mod:`.trade`) and the stock events (:mod:`.stock_events`).
+(`.production.produce`), a buyer's review (`.ordering.review`),
+a supplier's order book (`.shipping.offer`), the export controls
+(`.trade`) and the stock events (`.stock_events`).
 
 Implements docs/model.md §10 (conformance): the SimPy engine.
 """
@@ -43,7 +43,7 @@ __all__ = ["run_des"]
 _DRAWS = ("demand_noise", "lead_time", "outage", "licence_approved", "licence_delay", "licence_p")
 
 
-#: What a summary needs of each run (:meth:`~supplychain.engines.summary.SummarySink.put_horizon`).
+#: What a summary needs of each run (`SummarySink.put_horizon`).
 _SUMMARY = ("demand", "delivered", "unmet", "served_on_day", "flow")
 
 
@@ -82,10 +82,10 @@ def run_des(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     c : Compiled
         The compiled scenario.
     seqs : sequence of SeedSequence
-        One per run (:func:`~supplychain.engines.draws.run_seed_sequences`).
+        One per run (`run_seed_sequences`).
     keep : {"series", "summary"}
         ``"series"``: daily series ``{name: (R, T, n)}``. ``"summary"``: a
-        :class:`~supplychain.engines.summary.SummaryPart` (each run is
+        `SummaryPart` (each run is
         summarised when it ends; no ``(R, T, n)`` series is held).
 
     Raises

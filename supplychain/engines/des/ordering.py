@@ -3,13 +3,13 @@
 Phase 5 of the day (docs/model.md §5.6). First every lane's backlog loses
 what the day's allowance does not let through, and every supplier's wait is
 read: its restart wait (a supplier without capacity quotes its announced
-restart) plus what it owes at its quoted rate (:func:`supplier_waits`). A
+restart) plus what it owes at its quoted rate (`supplier_waits`). A
 buyer keeps what its supplier would ship within its patience
-(:func:`cancel_late`), and the wait it plans with moves a thirtieth of the
-way to the day's wait (:func:`expect_waits`). A supplier without capacity
+(`cancel_late`), and the wait it plans with moves a thirtieth of the
+way to the day's wait (`expect_waits`). A supplier without capacity
 whose restart lands its goods beyond a buyer's cover horizon is out of reach
-(:func:`out_of_reach`): its backlog is no cover and it gets no new order. Then each buyer reviews its
-inventory position and orders up to its level (:func:`review`), the level
+(`out_of_reach`): its backlog is no cover and it gets no new order. Then each buyer reviews its
+inventory position and orders up to its level (`review`), the level
 raised by the pipeline it plans for the expected wait of its suppliers with
 capacity, and splits the order over its lanes by the day's target shares,
 diverting what unavailable lanes cannot take to qualified alternates in
@@ -18,8 +18,8 @@ second-sourced part before its porting time; the locked rest waits for its own s
 ``run.locked``, as does the locked part of a cancelled backlog, and that of a backlog out of
 reach is held out of the split); a lane whose supplier owes a
 queue takes only its part of the order without the planned pipeline, and the
-planned part goes to alternates with spare capacity left (:func:`_route`). Under a licence regime the buyer orders as if only the approvals
-it expects were pending (:func:`outlook`), files no more than counting them
+planned part goes to alternates with spare capacity left (`_route`). Under a licence regime the buyer orders as if only the approvals
+it expects were pending (`outlook`), files no more than counting them
 all, and offers a lane's order that would wait for a licence to alternates
 first.
 
@@ -86,7 +86,7 @@ def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
     With capacity today: its throughput, or if larger the largest of its
     usable capacity and its normal rate times the nameplate share its
     scheduled recovery gives back (times the share a random outage leaves
-    it), capped by its input-supported rate (:func:`input_rate`); no restart wait.
+    it), capped by its input-supported rate (`input_rate`); no restart wait.
     Without: its normal rate after its announced restart (the end of a
     scheduled total loss, else the mean duration of its random outages),
     plus the days of full output its cold restart will withhold if its stop is
@@ -370,7 +370,7 @@ def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bo
     levels, ``factor`` its order multiplier, ``doubt`` the buyers' pending
     applications expected denied (``None``: none in the run),
     ``licensed`` the lanes where an order waits for a licence (§6.5.2) and
-    ``far`` the lanes out of reach (:func:`out_of_reach`), whose backlog
+    ``far`` the lanes out of reach (`out_of_reach`), whose backlog
     the position leaves out (the caller counts them as late).
     """
     lay = run.layout

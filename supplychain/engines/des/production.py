@@ -1,6 +1,6 @@
 """A facility's production: completing work in progress, restarting idle capacity, starting work.
 
-One function, :func:`produce`, is what a facility does in phase 3 of each day
+One function, `produce`, is what a facility does in phase 3 of each day
 (docs/model.md §5.4): its line completes the work due today (and work stalled
 on earlier days) within the day's capacity, then, if its production position
 is at or below its trigger, it starts up to its target, limited by its usable

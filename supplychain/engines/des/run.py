@@ -21,8 +21,8 @@ reviews:
   so the items of one phase act simultaneously.
 
 Work in progress is a queue of the lots of each facility's line
-(:mod:`.production`); licence applications wait in a calendar of decision
-days (:mod:`.trade`).
+(`.production`); licence applications wait in a calendar of decision
+days (`.trade`).
 
 Implements docs/model.md §5 (day) and §10 (conformance): the SimPy engine.
 """

@@ -5,13 +5,13 @@ lanes a backlog (orders of earlier days) and receives the day's orders. It
 serves up to three classes in turn: ``history`` each lane up
 to its steady daily flow, then the rest of the backlog, then the rest of the
 day's orders; ``recent`` the same up to the lane's record of recent shipments
-(``Run.recent``, moved by :func:`settle`); ``value`` those three classes for each tier of buyers' value
+(``Run.recent``, moved by `settle`); ``value`` those three classes for each tier of buyers' value
 per unit in turn, the highest first; ``fcfs`` the backlog, then the day's orders; ``pro_rata``
 everything in one class; ``incumbent`` its baseline customers' lanes, then
 the others. Within a class every lane gets the same fraction of
 its request when the stock is short (proportional rationing), and no lane
 ships more than its capacity in a day. Quotas may then cut the shipments
-(:func:`~.trade.apply_quotas`); :func:`settle` books them.
+(`apply_quotas`); `settle` books them.
 
 Implements docs/model.md §5.7 (shipping).
 """

@@ -41,7 +41,7 @@ class LicenceOffice:
 
     ``approved[t][l]`` (1/0, or ``None``: all approved), ``delay[t][l]``
     (processing days) and ``p[t][l]`` (approval probability of the day's
-    regime state) are the run's draws (:func:`~supplychain.engines.draws.draw_run`)
+    regime state) are the run's draws (`draw_run`)
     or, where nothing is random, the compiled fixed values.
     """
 

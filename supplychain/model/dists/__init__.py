@@ -4,12 +4,12 @@ Distributions are immutable data with a vectorised ``sample(rng, size)``, so
 that scenarios stay serialisable (no lambdas) and the vector engine can draw a
 whole block of runs at once. Both engines call the same sampler.
 
-Count distributions (:class:`Poisson`, :class:`NegativeBinomial`) draw whole
+Count distributions (`Poisson`, `NegativeBinomial`) draw whole
 numbers for count demand.
 
 Limits: every parameter is finite with ``|x| <= 1e6`` (the truncation bounds
-of :class:`Normal` may also be infinite), so no draw can overflow; a
-distribution of days (:func:`day_distribution`) must lie in ``[0, 3650]``.
+of `Normal` may also be infinite), so no draw can overflow; a
+distribution of days (`day_distribution`) must lie in ``[0, 3650]``.
 
 Implements docs/model.md §7.1 (distributions) and §11 (limits).
 """
@@ -35,7 +35,7 @@ _KINDS: dict[str, type[Distribution]] = {
 
 
 def distribution_from_dict(data: Any, field_name: str = "distribution") -> Distribution:
-    """Build a distribution from its plain-data form (a number means :class:`Fixed`).
+    """Build a distribution from its plain-data form (a number means `Fixed`).
 
     Examples
     --------
@@ -66,7 +66,7 @@ def distribution_from_dict(data: Any, field_name: str = "distribution") -> Distr
 
 def day_distribution(data: Any, field_name: str, kind: str, ident: str = "", *,
                      high: float = MAX_DAYS) -> Distribution:
-    """A distribution of days (a number means :class:`Fixed`) within ``[0, high]``.
+    """A distribution of days (a number means `Fixed`) within ``[0, high]``.
 
     A distribution with unbounded support (log-normal, untruncated normal)
     passes when its ``1 - DAY_TAIL`` quantile is within the limit: the

@@ -34,7 +34,7 @@ class _Counts(Distribution):
 class Poisson(_Counts):
     """Poisson counts with ``mean`` (variance = mean): independent arrivals of whole units.
 
-    As the ``noise`` of a :class:`~supplychain.model.Demand`, draws are divided
+    As the ``noise`` of a `Demand`, draws are divided
     by ``mean``, so ``Demand(rate_per_day=10, noise=Poisson(10))`` demands a
     Poisson(10) number of units each day (docs/model.md §7.1).
 
@@ -68,10 +68,10 @@ class NegativeBinomial(_Counts):
     """Negative-binomial counts with ``mean`` and ``dispersion`` k: variance = mean + mean² / k.
 
     Overdispersed demand (the gamma-Poisson mixture: a Poisson whose rate is
-    gamma distributed with shape k); it tends to :class:`Poisson` as k grows.
+    gamma distributed with shape k); it tends to `Poisson` as k grows.
     In NumPy's ``(n, p)`` form, ``n = k`` and ``p = k / (k + mean)``; build
-    one from that form with :meth:`from_n_p`. As demand ``noise`` it is
-    divided by ``mean``, like :class:`Poisson`.
+    one from that form with `from_n_p`. As demand ``noise`` it is
+    divided by ``mean``, like `Poisson`.
 
     Limits: ``mean`` and ``dispersion`` in ``(0, 1e6]``.
 

@@ -1,12 +1,12 @@
 """Shocks and responses applied to a network over time.
 
-* :mod:`.base`: :class:`Shock` (a time window), :class:`Response`, :func:`to_day`;
-* :mod:`.trade`: :class:`Tariff`, :class:`ExportControl`;
-* :mod:`.disruptions`: :class:`CapacityShock`, :class:`LogisticsShock`, :class:`DemandShock`;
-* :mod:`.outages`: :class:`RandomOutage`;
-* :mod:`.responses`: :class:`StockpileRelease`, :class:`CapacityInvestment`, :class:`SafetyStockChange`.
+* `.base`: `Shock` (a time window), `Response`, `to_day`;
+* `.trade`: `Tariff`, `ExportControl`;
+* `.disruptions`: `CapacityShock`, `LogisticsShock`, `DemandShock`;
+* `.outages`: `RandomOutage`;
+* `.responses`: `StockpileRelease`, `CapacityInvestment`, `SafetyStockChange`.
 
-:data:`SHOCK_KINDS` is the one table of the kinds a scenario file may name.
+`SHOCK_KINDS` is the one table of the kinds a scenario file may name.
 
 Implements docs/model.md §6 (shocks).
 """
@@ -38,7 +38,7 @@ SHOCK_KINDS: dict[str, type[Shock]] = {cls.kind: cls for cls in (
 
 
 def shock_kinds() -> dict[str, type[Shock]]:
-    """Every shock class by its ``kind`` (a copy of :data:`SHOCK_KINDS`).
+    """Every shock class by its ``kind`` (a copy of `SHOCK_KINDS`).
 
     Examples
     --------
@@ -53,8 +53,8 @@ def shock_kinds() -> dict[str, type[Shock]]:
 def shock_from_dict(data: Any) -> Shock:
     """Build a shock from its plain-data form ``{"kind": ..., **fields}`` (inverse of ``to_dict``).
 
-    Dates may be :class:`datetime.date` objects (TOML dates) or ISO strings;
-    distributions use :func:`~supplychain.model.dists.distribution_from_dict`.
+    Dates may be `datetime.date` objects (TOML dates) or ISO strings;
+    distributions use `distribution_from_dict`.
 
     Raises
     ------

@@ -3,11 +3,11 @@
 A shock is immutable data: when it starts and ends (a day number counted from
 the scenario's start date, or a calendar date), an optional announcement date,
 and what it does. Engines never read shocks directly; the compile step turns
-them into daily schedules (see :mod:`supplychain.compile.schedules`).
+them into daily schedules (see `supplychain.compile.schedules`).
 
 A shock that starts before the scenario's start date (a negative day) is *in
 force*: a standing condition from day 0 that is part of the baseline, never a
-new event (:meth:`Shock.in_force`). Responses (:class:`Response`) are the
+new event (`Shock.in_force`). Responses (`Response`) are the
 policy answers to disruptions; a scenario keeps them apart from disruptions
 so that adding one never moves the shock day.
 
@@ -62,11 +62,11 @@ class Shock:
 
     ``end=None`` means the shock lasts to the end of the horizon. Subclasses
     set a ``kind`` class variable, the name used in scenario files (the table
-    of kinds is :data:`supplychain.model.shocks.SHOCK_KINDS`).
+    of kinds is `supplychain.model.shocks.SHOCK_KINDS`).
 
     ``id`` is an optional name that experiments and uncertain parameters use
     to address the shock (``"shocks.cn_gallium_ban.end"``, see
-    :mod:`supplychain.model.paths`); it changes nothing in a simulation.
+    `supplychain.model.paths`); it changes nothing in a simulation.
 
     Limits: ``start``, ``end`` and ``announced`` are dates from 1900-01-01
     to 2200-12-31, or whole day numbers within 109,937 days of day 0; ``id``
@@ -158,7 +158,7 @@ class Shock:
     def window(self, start_date: dt.date, n_days: int) -> tuple[int, int]:
         """The active days ``[first, stop)`` clipped to ``[0, n_days]`` (empty when outside).
 
-        Use :meth:`span` for the unclipped days and :meth:`in_force` to tell a
+        Use `span` for the unclipped days and `in_force` to tell a
         standing condition from a new event.
 
         Examples
@@ -189,7 +189,7 @@ class Shock:
 class Response(Shock):
     """Base class of policy responses: they answer disruptions and never set the shock day.
 
-    A :class:`~supplychain.model.Scenario` keeps responses in its
+    A `Scenario` keeps responses in its
     ``responses`` field, apart from the disruptions in ``shocks``.
     """
 
@@ -213,7 +213,7 @@ def ids_or_none(value: Any, field_name: str, kind: str) -> tuple[str, ...] | Non
 
 
 def days(value: Any, field_name: str, kind: str, **bounds: Any) -> float:
-    """A day count in ``[0, 3650]`` (see :func:`supplychain._validation.check_days`)."""
+    """A day count in ``[0, 3650]`` (see `supplychain._validation.check_days`)."""
     return check_days(value, field_name, kind, **bounds)
 
 

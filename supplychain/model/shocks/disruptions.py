@@ -1,7 +1,7 @@
 """Physical disruptions: lost capacity, slower or closed transport, demand swings.
 
 Like every shock these are immutable data; the compile step turns them into
-daily schedules (:mod:`supplychain.compile.rules.disruptions`). Ids (regions,
+daily schedules (`supplychain.compile.rules.disruptions`). Ids (regions,
 facilities, commodities) are checked against the network at compile time.
 
 Implements docs/model.md §6.6 (capacity-shock), §6.7 (logistics-shock) and §6.8 (demand-shock).
@@ -32,7 +32,7 @@ RECOVERY_DAYS: dict[str, float] = {"minerals": 30.0, "batteries": 14.0, "semicon
 
 
 def recovery_days_for(given: float | None, chain: str) -> float:
-    """``given``, or the chain's default from :data:`RECOVERY_DAYS` when it is ``None``.
+    """``given``, or the chain's default from `RECOVERY_DAYS` when it is ``None``.
 
     Examples
     --------
@@ -59,7 +59,7 @@ class CapacityShock(Shock):
     ``recovery_days``; ``"exponential"`` gets back ``1 - exp(-d / recovery_days)``
     of the loss after ``d`` days (``recovery_days`` is the e-folding time).
     ``recovery_days=None`` (the default) takes each facility's chain default
-    from :data:`RECOVERY_DAYS` (7 days for semiconductors); 0 recovers at once.
+    from `RECOVERY_DAYS` (7 days for semiconductors); 0 recovers at once.
     With ``end=None`` the loss lasts to the end of the horizon.
     ``destroy_inventory`` is the fraction of the selected facilities' stocks
     (inputs and output) and work in progress destroyed on the first day

@@ -1,9 +1,9 @@
 """Random facility outages: breakdowns, fires, floods and earthquakes as data.
 
-A :class:`RandomOutage` is a shock whose effect is random: outages start at
+A `RandomOutage` is a shock whose effect is random: outages start at
 the events of a Poisson process and last a random time. It only describes the
 process; the engines draw the events from each run's own ``outage`` stream
-(see :mod:`supplychain.engines.outages`), so every engine and every chunk
+(see `supplychain.engines.outages`), so every engine and every chunk
 of runs sees the same outages for a given seed.
 
 Implements docs/model.md §6.9 (random-outage).
@@ -65,7 +65,7 @@ class RandomOutage(Shock):
         Days for the lost capacity to come back after each outage, linearly
         (a fixed ramp: it draws nothing, so runs with and without it see the
         same outages). ``None`` (the default): each facility's chain default,
-        :data:`~supplychain.model.shocks.disruptions.RECOVERY_DAYS`.
+        `RECOVERY_DAYS`.
 
     Notes
     -----

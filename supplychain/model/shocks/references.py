@@ -31,7 +31,7 @@ def _values(value: object) -> Iterable[str]:
 
 
 def check_references(shock: Shock, network: Network, label: str) -> None:
-    """Raise :class:`~supplychain.errors.UnknownIdError`, with close matches, for an unknown id in ``shock``.
+    """Raise `UnknownIdError`, with close matches, for an unknown id in ``shock``.
 
     ``label`` says where the shock sits (``"shocks entry 2"``), as compile errors do.
 

@@ -3,7 +3,7 @@
 Responses share the shocks' time window and scenario-file form and compose
 with the disruptions they answer, but a scenario keeps them apart
 (``Scenario.responses``) and they never set the shock day. See
-:mod:`supplychain.compile.rules.responses` for what each does to the arrays.
+`supplychain.compile.rules.responses` for what each does to the arrays.
 
 Implements docs/model.md §6.10 (stockpile-release), §6.11 (capacity-investment) and §6.12 (safety-stock-change).
 """
@@ -50,7 +50,7 @@ class StockpileRelease(Response):
 
     Limits: ``reserve`` in ``[0, 1e12]`` units; ``days_of_cover``,
     ``release_below_cover_days`` in ``[0, 3650]`` (above 1,095 days, three
-    years, a :class:`~supplychain.errors.SimulationWarning`: larger than any
+    years, a `SimulationWarning`: larger than any
     strategic reserve held); ``max_release_per_day`` in ``(0, 1e12]`` or
     ``inf``.
 
@@ -160,7 +160,7 @@ class SafetyStockChange(Response):
     policy kind.
 
     Limits: ``cover_days`` in ``[0, 3650]`` (above 1,095 days, three years,
-    a :class:`~supplychain.errors.SimulationWarning`).
+    a `SimulationWarning`).
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """Trade policy shocks: tariffs and export controls.
 
 Ids (regions, commodities) are checked against the network at compile time
-(:mod:`supplychain.compile.rules.trade`).
+(`supplychain.compile.rules.trade`).
 
 Implements docs/model.md §6.4 (tariff) and §6.5 (export-control).
 """
@@ -72,7 +72,7 @@ class Tariff(Shock):
     which includes the tariffs in force on day 0. A tariff that starts before
     the scenario's start date is in force: charged from day 0 but moving no
     share. The shift happens over the switching lag
-    (:data:`SWITCHING_LAG_DAYS` by value chain unless ``switching_lag_days``
+    (`SWITCHING_LAG_DAYS` by value chain unless ``switching_lag_days``
     is given). Rates of several tariffs on one lane add. ``announced`` is kept
     as information only (no front-running).
 
@@ -108,7 +108,7 @@ class Tariff(Shock):
     Notes
     -----
     Limits: ``rate`` in ``[0, 10]`` (above 2.5 warns with a
-    :class:`~supplychain.errors.SimulationWarning`); ``switching_lag_days``
+    `SimulationWarning`); ``switching_lag_days``
     a whole number in ``[1, 3650]``; ``demand_elasticity`` in ``[0, 10]``.
 
     Examples
