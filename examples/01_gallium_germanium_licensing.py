@@ -6,21 +6,19 @@ Covers:
 - paired runs, ``compare`` and the licence draws' spread over runs (baseline runs identical by design)
 
 Scenario:
-  MOFCOM/GACC Announcement 23/2023 put Ga and Ge exports under licence from
-  1 Aug 2023. Licences took about 60 days (Reuters, citing Tradium, 2023). Each
-  order for Chinese Ga/Ge (crude gallium too) is an application: it waits 45-75
-  days, then is approved with probability APPROVAL or denied (and re-ordered); orders from the US are
-  all denied (China's customs recorded no Ga or Ge exports to the US in 2024).
-  Customs count exports when approved goods leave China (arrival - transport).
+  MOFCOM/GACC Announcement 23/2023 put Ga and Ge exports under licence from 1 Aug 2023; licences took
+  about 60 days (Reuters, citing Tradium, 2023). Each order for Chinese Ga/Ge (crude gallium too) waits
+  45-75 days, then is approved with probability APPROVAL or denied (and re-ordered); orders from the US
+  are all denied (China's customs recorded no Ga or Ge exports to the US in 2024: Project Blue, 2024).
 """
 
 import argparse
 import datetime as dt
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 import supplychain as sc
 from supplychain.analytics.compare import compare
@@ -28,19 +26,14 @@ from supplychain.model import ExportControl, Uniform
 from supplychain.plotting import shade_shocks
 from supplychain.run.simulate import identical_runs_expected
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 SEED = 2023
 N_RUNS = 20
 START = dt.date(2023, 6, 1)
 HORIZON_DAYS = 462                      # exports are known through July 2024 (arrivals lag 35 days)
 ANNOUNCED, EFFECTIVE = dt.date(2023, 7, 3), dt.date(2023, 8, 1)
 APPROVAL = 0.5                          # assumption: half of the applied volume is approved
-APPROVAL_US = 0.0                       # none to the US in 2024 (China customs; Project Blue, 8 Oct 2024)
 DELAY = Uniform(45.0, 75.0)             # days; ~60 days observed (Tradium/Reuters)
-# Observed China exports relative to the same month a year earlier (China General Administration of
-# Customs data, reported by Reuters, 2023). Ge Jul 2023 is relative to Jun 2023 (front-loading, ">2x").
+# China's exports vs the same month a year earlier (GACC data via Reuters, 2023); Ge Jul 2023 vs Jun 2023 (">2x").
 OBSERVED = {"gallium": {"2023-08": 0.0, "2023-11": 1530 / 5611},
             "germanium": {"2023-07": 2.0, "2023-08": 0.0, "2023-11": 721 / 5488}}
 CONTROLLED = {"gallium": ("gallium", "gallium_crude"), "germanium": ("germanium",)}
@@ -60,10 +53,9 @@ def cleared_exports(res, commodities, lag=35):
 
 def main(horizon, out):
     base = sc.load_baseline(horizon_days=horizon, start_date=START)
-    # One regime per destination group: the US at APPROVAL_US, every other destination at APPROVAL (crude
-    # gallium goes to refiners in Japan and the rest of the world only).
+    # One regime per destination group (crude gallium goes to refiners in Japan and the rest of the world only).
     regimes = ({"except_destinations": ("US",), "approval_probability": APPROVAL},
-               {"destinations": ("US",), "approval_probability": APPROVAL_US})
+               {"destinations": ("US",), "approval_probability": 0.0})   # China customs; Project Blue, 8 Oct 2024
     shocks = [ExportControl(exporter="CN", commodity=c, mode="licence", processing_delay=DELAY, start=EFFECTIVE,
                             announced=ANNOUNCED, **regime)
               for family in CONTROLLED.values() for c in family
@@ -71,7 +63,8 @@ def main(horizon, out):
     s = sc.simulate(base.with_shocks(*shocks, name="Ga/Ge licensing"), engine="vector", n_runs=N_RUNS, seed=SEED)
     with identical_runs_expected():  # nothing random without the licences: the runs only pair the shocked ones
         b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    fig = Figure(figsize=(11, 4))
+    axes = fig.subplots(1, 2, sharey=True)
     for ax, commodity in zip(axes, ("gallium", "germanium")):
         base_mean = cleared_exports(b, CONTROLLED[commodity]).mean(axis=1)
         runs = cleared_exports(s, CONTROLLED[commodity]).div(base_mean, axis=0).dropna()
@@ -91,7 +84,7 @@ def main(horizon, out):
     print(f"{LATER} (China customs; USGS MCS 2026).")
     table = compare(b, s)
     w = table[table.metric == "shortfall_usd"].sort_values("change").iloc[-1]   # chip buyers: a row per end use
-    print(f"Largest shortfall change, any market: {w.change:,.0f} USD ({w.region} {(w.commodity + ' ' + w.segment).strip()})")
+    print("Largest shortfall change:", f"{w.change:,.0f} USD", f"({w.region} {w.commodity} {w.segment}".strip() + ")")
     share = table[(table.metric == "import_share") & (table.partner == "CN")]
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")
