@@ -73,7 +73,7 @@ def test_trough_labels_do_not_overlap_each_other_or_the_legend_in_a_rendered_fig
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from supplychain.plotting.cover import _label_troughs
+    from supplychain.plotting.cover import _label_troughs, separate_trough_labels
 
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.subplots()
@@ -85,6 +85,7 @@ def test_trough_labels_do_not_overlap_each_other_or_the_legend_in_a_rendered_fig
     # and one on the last day, whose label must turn left to stay inside the axes.
     troughs = [(0.1 * k, 40 + k, f"{k}% ({0.1 * k:.1f} d)", f"C{k}") for k in range(6)] + [(5.0, 99, "late", "C7")]
     _label_troughs(ax, troughs, dates)
+    separate_trough_labels(ax)
     for dpi in (100, 110, 200):
         fig.set_dpi(dpi)
         canvas = FigureCanvasAgg(fig)
@@ -106,6 +107,38 @@ def test_plot_cover_labels_are_apart_on_a_real_shock():
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     assert ax.texts and _overlaps(ax, canvas.get_renderer()) == ([], [])
+
+
+def test_one_layout_separates_the_labels_of_every_panel_as_one_layout_each_would():
+    # The CLI's cover.png draws every panel unseparated, then lays the figure out once for all their labels.
+    from matplotlib.figure import Figure
+
+    from supplychain.plotting.cover import _label_troughs, separate_trough_labels
+    dates = np.arange("2025-01-01", "2025-04-11", dtype="datetime64[D]")
+
+    def offsets(one_call: bool):
+        fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+        axes = fig.subplots(1, 2)
+        for n, ax in enumerate(axes, start=4):   # four and five troughs on nearly the same day and level
+            for k in range(n):
+                ax.plot(dates, np.linspace(40, 0, len(dates)) + k, label=f"R{k}")
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+            _label_troughs(ax, [(0.1 * k, 40 + k, f"{k}% ({0.1 * k:.1f} d)", f"C{k}") for k in range(n)], dates)
+            if not one_call:
+                separate_trough_labels(ax)
+        if one_call:
+            separate_trough_labels(*axes)
+        else:   # the layout changed as the second panel came: each panel again, one layout each
+            for ax in axes:
+                separate_trough_labels(ax)
+        return [[t.xyann for t in ax.texts] for ax in axes]
+
+    once = offsets(True)
+    apart = offsets(False)
+    assert all(np.allclose(a, b, rtol=0, atol=1e-9) for a, b in zip(once, apart))
+    assert len({round(y, 6) for _, y in once[1]}) == 5   # five labels, five heights
+    with pytest.raises(ValueError, match="every axes must belong to the figure"):
+        separate_trough_labels(Figure().subplots(), Figure().subplots())
 
 
 def test_scorecard_estimates_its_duration_before_the_entries_run_and_keeps_per_run_metrics_only():

@@ -237,10 +237,9 @@ def _save_cover(results: Results, folder: Path, baseline: Results | None = None)
         return []
     fig, axes = _grid(len(commodities), 2, (6.4, 4.0))
     for ax, (commodity, segment) in zip(axes, commodities):
-        plot_cover(results, commodity, baseline=baseline, segment=segment, ax=ax)
+        plot_cover(results, commodity, baseline=baseline, segment=segment, separate_labels=False, ax=ax)
     _hide_unused(axes, len(commodities))
-    for ax in axes[:len(commodities)]:   # the layout of every panel is final now: labels apart again
-        separate_trough_labels(ax)
+    separate_trough_labels(*axes[:len(commodities)])   # every panel drawn: one layout places all the labels
     fig.savefig(folder / "cover.png", dpi=110)
     return ["cover.png"]
 

@@ -25,7 +25,8 @@ _HOLDER_TEXT = {"all": "all", "buyers": "buyers'", "final_buyers": "final buyers
 
 
 def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buyers",
-               baseline: Results | None = None, segment: str | None = None, ax: Axes | None = None) -> Axes:
+               baseline: Results | None = None, segment: str | None = None, separate_labels: bool = True,
+               ax: Axes | None = None) -> Axes:
     """Days of cover of one commodity's stocks per region over calendar dates, with each trough marked.
 
     Days of cover is the stock on hand over its normal daily use (docs/model.md §8.2, *stock cover*):
@@ -47,6 +48,10 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     segment : str, optional
         One end-use segment's buyers (``Demand.segment``, e.g. ``"automotive"``): their own stocks, one
         line per region, instead of each region's stocks of every segment together.
+    separate_labels : bool
+        Move the trough labels apart now (`separate_trough_labels`, which lays the whole figure out
+        once). A figure of several panels passes False for each and separates every panel's labels in
+        one call once all are drawn: one layout instead of one per panel.
     ax : matplotlib Axes, optional
         Where to draw; a new figure if None.
 
@@ -112,17 +117,20 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     # Beside the axes, not over the lines or the trough labels.
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     _label_troughs(ax, troughs, dates)
+    if separate_labels:
+        separate_trough_labels(ax)
     return ax
 
 
 def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: np.ndarray) -> None:
-    """Label each trough beside its dot, then move the labels apart (`separate_trough_labels`)."""
+    """Label each trough beside its dot (where `separate_trough_labels` starts them)."""
     for y, day, text, colour in sorted(troughs):
         # A light backing keeps a label legible where a line crosses it.
-        ax.annotate(text, (dates[day], y), textcoords="offset points", xytext=_START, fontsize=8, color=colour,
-                    gid=TROUGH_GID, bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none",
-                                          "alpha": 0.7})
-    separate_trough_labels(ax)
+        label = ax.annotate(text, (dates[day], y), textcoords="offset points", xytext=_START, fontsize=8,
+                            color=colour, gid=TROUGH_GID, bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
+                                                                "edgecolor": "none", "alpha": 0.7})
+        # Out of the layout: moving a label then cannot move the axes, so one layout serves every panel.
+        label.set_in_layout(False)
 
 
 #: ``gid`` of the trough labels of `plot_cover` (so that a caller can find and move them again).
@@ -131,14 +139,15 @@ TROUGH_GID = "cover-trough"
 _START = (6.0, -3.0)
 
 
-def separate_trough_labels(ax: Axes) -> None:
-    """Move the trough labels of ``ax`` apart so that no two overlap in the drawn figure.
+def separate_trough_labels(ax: Axes, *more: Axes) -> None:
+    """Move the trough labels of ``ax`` (and of each axes in ``more``) apart so that no two overlap.
 
     Each label starts just right of its dot (left of it when it would leave the axes). The figure is
-    laid out once (``draw_without_rendering``: the axes' final size at the figure's size), then the
-    labels are taken lowest dot first and each is moved up, in points, above every label placed before
-    it that it would overlap. Offsets are in points, so the labels stay apart at any DPI. A figure
-    whose layout changes afterwards (more panels drawn, a new size) calls this again for each axes.
+    laid out once (``draw_without_rendering``: the axes' final size at the figure's size), then in each
+    axes the labels are taken lowest dot first and each is moved up, in points, above every label
+    placed before it that it would overlap. Offsets are in points, so the labels stay apart at any DPI.
+    The labels are outside the layout, so moving them moves no axes: pass every panel of a figure in one
+    call (one layout); a figure whose layout changes afterwards (more panels, a new size) calls this again.
 
     Examples
     --------
@@ -153,16 +162,26 @@ def separate_trough_labels(ax: Axes) -> None:
     >>> [round(t.xyann[1]) > -3 for t in ax.texts]
     [False, True, True]
     """
-    labels = sorted((t for t in ax.texts if t.get_gid() == TROUGH_GID), key=lambda t: t.xy[1])
+    panels = [(a, sorted((t for t in a.texts if t.get_gid() == TROUGH_GID), key=lambda t: t.xy[1]))
+              for a in (ax, *more)]
     fig = ax.get_figure()
-    if not labels or fig is None:
+    if any(a.get_figure() is not fig for a, _ in panels):
+        raise ValueError("separate_trough_labels: every axes must belong to the figure of the first (ax)")
+    panels = [(a, labels) for a, labels in panels if labels]
+    if not panels or fig is None:
         return
-    for label in labels:
-        label.xyann = _START
-        label.set_horizontalalignment("left")
+    for _, labels in panels:
+        for label in labels:
+            label.xyann = _START
+            label.set_horizontalalignment("left")
     fig.draw_without_rendering()   # type: ignore[union-attr]
+    for a, labels in panels:
+        _separate(a, labels, 72.0 / fig.dpi)   # type: ignore[union-attr]
+
+
+def _separate(ax: Axes, labels: list, to_points: float) -> None:
+    """Place ``labels`` (lowest dot first) on a laid-out ``ax``: each above the ones before it overlaps."""
     inside = ax.get_window_extent()
-    to_points = 72.0 / fig.dpi
     placed: list = []
     for label in labels:
         box = label.get_window_extent()
