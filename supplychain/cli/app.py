@@ -526,6 +526,10 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
                              "(vector engine, deterministic scenarios) and print the shortfall and value added "
                              "lost across them (supplychain.analytics.cover_band; on by default, about a fifth "
                              "more CPU time on the flagship; --no-cover-band skips it)")
+    parser.add_argument("--price-feedback", action=argparse.BooleanOptionalAction, default=None,
+                        help="whether scarcity prices act on demand, sourcing and a short supplier's rationing "
+                             "(Scenario.price_feedback; default: the scenario's, off unless its file sets "
+                             "price_feedback = true); --no-price-feedback keeps every quantity as with fixed prices")
     parser.add_argument("--compare", nargs="?", const="baseline", choices=["baseline"], default=None,
                         help="run the scenario without its shocks too (same seed: paired runs) and print what "
                              "changed, with 95%% intervals over several runs; the default for a scenario with "
@@ -586,6 +590,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         scenario = resolve_scenario(args.scenario)
         if args.horizon is not None:
             scenario = scenario.with_horizon(args.horizon)
+        if args.price_feedback is not None:
+            scenario = scenario.replace(price_feedback=args.price_feedback)
         if args.random_lead_times:
             from ..datasets.baseline import with_random_lead_times
             scenario = with_random_lead_times(scenario)
