@@ -90,7 +90,7 @@ def test_file_uses_inline_tables_inf_and_bare_numbers():
 def test_scenario_dict_round_trip_and_plain_types():
     data = scenario_to_dict(rich_scenario())
     assert data["scenario"] == {"name": 'rich "diamond"', "horizon_days": 30,
-                                "start_date": dt.date(2024, 3, 1), "seed": 11}
+                                "start_date": dt.date(2024, 3, 1), "seed": 11, "price_feedback": False}
     assert data["lanes"][0]["capacity_per_day"] == 25.0 and math.isinf(data["lanes"][2]["capacity_per_day"])
     assert data["facilities"][2]["recipe"] == {"ore": 1.5}
     assert data["shocks"] == []

@@ -544,6 +544,13 @@ def _configure_run(parser: argparse.ArgumentParser) -> None:
                            "on by default, about a fifth more CPU time on the flagship)")
     band.add_argument("--no-cover-band", dest="cover_band", action="store_const", const=False, default=None,
                       help="skip the cover band's reruns")
+    feedback = parser.add_mutually_exclusive_group()
+    feedback.add_argument("--price-feedback", dest="price_feedback", action="store_const", const=True,
+                          default=None, help="scarcity prices act on demand, sourcing and a short supplier's "
+                                             "rationing (Scenario.price_feedback; default: the scenario's, off "
+                                             "unless its file sets price_feedback = true)")
+    feedback.add_argument("--no-price-feedback", dest="price_feedback", action="store_const", const=False,
+                          default=None, help="keep every quantity as with fixed prices, whatever the scenario says")
     parser.add_argument("--compare", nargs="?", const="baseline", choices=["baseline"], default=None,
                         help="run the scenario without its shocks too (same seed: paired runs) and print what "
                              "changed, with 95%% intervals over several runs; the default for a scenario with "
@@ -606,6 +613,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         scenario = resolve_scenario(args.scenario)
         if args.horizon is not None:
             scenario = scenario.with_horizon(args.horizon)
+        if args.price_feedback is not None:
+            scenario = scenario.replace(price_feedback=args.price_feedback)
         if args.random_lead_times:
             from ..datasets.baseline import with_random_lead_times
             scenario = with_random_lead_times(scenario)

@@ -6,7 +6,8 @@ What belongs here: conversion between model objects and plain data
 `supplychain.results.archive`. Nothing here simulates.
 
 A scenario file has a ``[scenario]`` table (``name``, ``horizon_days``,
-``start_date``, optional ``seed`` and optional ``base``) followed by arrays of
+``start_date``, optional ``seed``, ``shock_day``, ``price_feedback`` (false
+when absent) and ``base``) followed by arrays of
 tables: ``[[regions]]``, ``[[commodities]]``, ``[[facilities]]``,
 ``[[lanes]]``, ``[[demands]]`` and ``[[shocks]]``. Keys are the fields of the
 model classes. ``base = "baseline"`` starts from the built-in baseline: the
@@ -117,7 +118,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     ...               (Demand("US.ore", "US", "ore", 5.0),))
     >>> data = scenario_to_dict(Scenario(net, horizon_days=30, name="toy"))
     >>> data["scenario"]
-    {'name': 'toy', 'horizon_days': 30, 'start_date': datetime.date(2025, 1, 1)}
+    {'name': 'toy', 'horizon_days': 30, 'start_date': datetime.date(2025, 1, 1), 'price_feedback': False}
     >>> data["lanes"][0]["lead_time"], data["lanes"][0]["capacity_per_day"]
     (20.0, inf)
     """
@@ -127,8 +128,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         head["seed"] = scenario.seed
     if scenario.shock_day_given:
         head["shock_day"] = scenario.shock_day
-    if scenario.price_feedback:
-        head["price_feedback"] = True
+    # Written either way: a file read by a version with another default means the same.
+    head["price_feedback"] = scenario.price_feedback
     net = scenario.network
     out: dict[str, Any] = {"scenario": head}
     for key in _TABLES:
@@ -390,6 +391,7 @@ def dumps_scenario(scenario: Scenario) -> str:
     name = "empty"
     horizon_days = 30
     start_date = 2025-01-01
+    price_feedback = false
     <BLANKLINE>
     [[regions]]
     id = "CN"
