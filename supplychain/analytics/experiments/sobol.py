@@ -82,7 +82,7 @@ def sobol_experiment(experiment: Experiment, outcome: str, *, policy: str | None
     Examples
     --------
     >>> from supplychain.analytics.experiments._demo import demo_experiment
-    >>> t = sobol_experiment(demo_experiment(), "shortfall", policy="none", n=16, n_bootstrap=50)
+    >>> t = sobol_experiment(demo_experiment(), "shortfall", policy="none", n=3, n_bootstrap=50)
     >>> list(t.columns)
     ['S1', 'S1_low', 'S1_high', 'ST', 'ST_low', 'ST_high']
     """
