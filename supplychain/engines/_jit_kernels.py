@@ -27,7 +27,7 @@ __all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_tak
 #: (:func:`prefetch_write`). Each (lane, run) lands in its own slot, so the hardware cannot foresee the
 #: address; a hint 32-128 runs ahead took the scatter from 21 to 11-16 ns an element on the
 #: 100-facility peer network (benchmarks/README.md, eighth round).
-PREFETCH_RUNS = 64
+PREFETCH_RUNS = 32
 
 
 def compile_loops() -> SimpleNamespace:
