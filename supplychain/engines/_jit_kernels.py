@@ -23,10 +23,10 @@ import numpy as np
 __all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
            "split_plain", "recipe_cover", "start_add", "position", "triangular", "prefetch_write", "PREFETCH_RUNS"]
 
-#: How many elements ahead the ring's scatter asks the CPU to fetch the slot it will add into
+#: How many runs ahead the ring's scatter asks the CPU to fetch the slot it will add into
 #: (:func:`prefetch_write`). Each (lane, run) lands in its own slot, so the hardware cannot foresee the
-#: address; a hint 32-128 runs ahead took the scatter from 21 to 11-16 ns an element on the
-#: 100-facility peer network (benchmarks/README.md, eighth round).
+#: address. Swept over 16, 32, 64 and 128 on the baseline, the 100- and the 1,000-facility peer networks
+#: (benchmarks/README.md, eighth round): 32 was best on the 100-facility network, the others flat.
 PREFETCH_RUNS = 32
 
 
