@@ -17,7 +17,9 @@ orders when no buyer diverts any (`._jit_kernels.split_plain`) or when
 some do (`._jit_sourcing.split_diverted`, re-sourcing included), the
 buyers' inventory positions (`._jit_kernels.position`), and
 production's scarcest-input cover and its starts' stock changes
-(`._jit_kernels.recipe_cover`, `._jit_kernels.start_add`). Each
+(`._jit_kernels.recipe_cover`, `._jit_kernels.start_add`). The
+ring's scatter asks the CPU to prefetch the slot it adds into a few runs
+ahead (`._jit_kernels.prefetch_write`: a hint, no value). Each loop
 performs the same IEEE operations, in the same order, on the same values as
 the NumPy code it replaces (additions into a slot in shipping order, sums in
 lane order from zero, ``sqrt``, ``ceil``, NumPy's ``minimum``/``maximum``

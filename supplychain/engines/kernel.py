@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -107,6 +108,8 @@ class State:
     prices: _prices.PriceState | None = None  # scarcity prices per market and sourcing tilts (§5.9)
     material_ref: np.ndarray | None = None  # (S + 1,) steady material at the review (§5.7); 0: no limit
     recent: np.ndarray | None = None  # (R, L) each lane's record of recent shipments (allocation "recent", §5.7)
+    # The last input-supported rate, and what it was worked out from (sourcing.input_rate): not model state.
+    input_memo: tuple[Any, ...] | None = None
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:

@@ -118,7 +118,30 @@ def input_rate(c: Compiled, s: State) -> np.ndarray:
     last at that capacity, ``m0_k / (a_k K_f)`` days, only with that material,
     so ``m_k / (a_k W_k) = K_f m_k / m0_k`` (docs/model.md §5.7). An input
     whose reference is at most ``1e-9`` of its buyer's steady inflow sets no limit.
+
+    A day's rules ask for it up to five times, mostly on the same stock and
+    goods in transit (ordering asks three times between production and
+    shipping): the last result is kept with copies of both (and of the
+    reference) and returned again, read-only, while they are the same to the bit.
     """
+    assert s.material_ref is not None
+    memo = s.input_memo
+    if (memo is not None and memo[1] is c and _same_bits(memo[2], s.material_ref)
+            and _same_bits(memo[3], s.stock) and _same_bits(memo[4], s.transit_lane)):
+        return memo[0]
+    out = _input_rate(c, s)
+    out.flags.writeable = False
+    s.input_memo = (out, c, s.material_ref.copy(), s.stock.copy(order="K"), s.transit_lane.copy(order="K"))
+    return out
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two float64 arrays hold the same bits (a zero's sign and NaNs included)."""
+    return a.shape == b.shape and bool(np.array_equal(a.view(np.uint64), b.view(np.uint64)))
+
+
+def _input_rate(c: Compiled, s: State) -> np.ndarray:
+    """`input_rate`, worked out."""
     assert s.material_ref is not None
     material = s.stock.copy()
     # Summed from the lanes in lane order (not the running per-buyer total), the bits the SimPy engine has.
