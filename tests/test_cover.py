@@ -187,6 +187,15 @@ def test_cover_notes_name_buffers_drawn_only_where_nothing_ran_short() -> None:
     assert "not known from per-run summaries" in format_cover_notes(summary)
 
 
+def test_cover_notes_say_a_fall_cut_short_by_the_horizon_is_no_trough() -> None:
+    # The US stock falls by 10 t a day from day 7 until day 13: a run of 13 days ends on day 12, still falling.
+    from supplychain.cli.cover_text import format_cover_notes
+    cut = stop_scenario(stop_days=8, horizon_days=13)
+    text = format_cover_notes(simulate(cut), simulate(cut.without_shocks()))
+    assert "buyers' stocks were still falling when it ended: 40.0% of normal in US (4.0 of 10 days of cover) on " \
+           "2025-01-13" in text and "fell to" not in text
+
+
 def test_run_headline_shows_the_flagship_logic_buffers(capsys: pytest.CaptureFixture[str]) -> None:
     """The blockade leaves automotive buyers short of logic chips; electronics buyers only draw their stocks, far
     (docs: reading cover): the line is per end-use segment, not the region's pooled stock."""

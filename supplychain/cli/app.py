@@ -727,6 +727,8 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
         if isinstance(band, pd.DataFrame):
             from .cover_text import cover_band_rows
             shown = cover_band_rows(band, shown)
+        elif shown is by_segment or shown is table:
+            shown = shown.assign(case="")   # the same columns whether or not a band was computed
         return render(shown, args.format).rstrip("\n")
     mode = _mode_line(keep, args, results)
     head = _run_head(results) + ("\n" + mode if mode else "")

@@ -133,6 +133,13 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
         return (f"No final demand for {commodity} went short, but buyers' stocks ran out in {region} (normal cover "
                 f"{worst['normal_cover_days']:.0f} days) on {date(worst['trough_day'])}: their own use went short; "
                 + drawn)
+    if round(worst["trough_day"]) >= results.n_days - 1:
+        # The lowest point is the last day simulated: the fall had not ended, so it is no trough.
+        return (f"No final demand for {commodity} went short within the run, but buyers' stocks were still falling "
+                f"when it ended: {format_percent(worst['share_left'])} of normal in {region} "
+                f"({_floor1(worst['trough_cover_days'])} of {worst['normal_cover_days']:.0f} days of cover) on "
+                f"{date(worst['trough_day'])}, {margin:.0f} days from running out at the rate they fell (a longer "
+                "--horizon shows how low they go); " + drawn)
     return (f"No final demand for {commodity} went short, but buyers' stocks fell to "
             f"{format_percent(worst['share_left'])} of normal in {region} ({_floor1(worst['trough_cover_days'])} of "
             f"{worst['normal_cover_days']:.0f} days of cover) on {date(worst['trough_day'])}, {margin:.0f} days "
