@@ -201,7 +201,7 @@ def test_run_headline_shows_the_flagship_logic_buffers(capsys: pytest.CaptureFix
     (docs: reading cover): the line is per end-use segment, not the region's pooled stock."""
     from supplychain.cli.app import main
 
-    assert main(["run", "taiwan_blockade_magnets", "--horizon", "125", "--engine", "vector", "--quiet"]) == 0
+    assert main(["run", "taiwan_blockade_magnets", "--horizon", "140", "--engine", "vector", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert not any(l.startswith("No final demand for logic_chip (automotive buyers)") for l in out.splitlines())
     line = next(l for l in out.splitlines()
