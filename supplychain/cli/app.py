@@ -644,6 +644,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
             band = _cover_band(args, scenario, results, baseline, bar)
         text = _run_text(args, keep, results, table, shocked, by_segment, band)
+        if args.cover_band and table is None and args.format == "table":
+            text += ("\n\nAcross cited chip buyers' covers: no band, a scenario without shocks has no change to "
+                     "bound (--compare baseline runs the pair).")
         if args.format == "table":
             from .price_text import format_price_notes
             notes = format_price_notes(results, baseline)
@@ -696,8 +699,12 @@ def _cover_band(args: argparse.Namespace, scenario: Scenario, results: Results |
     they take about a fifth of the time of the run and its baseline before them.
     """
     from .cover_text import touches_chip_buyers
-    if args.cover_band is False or not touches_chip_buyers(results, baseline):
+    if args.cover_band is False:
         return None
+    if not touches_chip_buyers(results, baseline):
+        # Asked for by name, a band that is not computed is said, not skipped in silence.
+        return ("Across cited chip buyers' covers: no band, the shock moved no chip buyer's shortfall or stock."
+                if args.cover_band else None)
     from ..analytics._engine import is_deterministic
     if not is_deterministic(scenario):
         return ("Across cited chip buyers' covers: --cover-band reruns deterministic scenarios only "
