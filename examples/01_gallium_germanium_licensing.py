@@ -63,8 +63,7 @@ def main(horizon, out):
     s = sc.simulate(base.with_shocks(*shocks, name="Ga/Ge licensing"), engine="vector", n_runs=N_RUNS, seed=SEED)
     with identical_runs_expected():  # nothing random without the licences: the runs only pair the shocked ones
         b = sc.simulate(base, engine="vector", n_runs=N_RUNS, seed=SEED)
-    fig = Figure(figsize=(11, 4))
-    axes = fig.subplots(1, 2, sharey=True)
+    axes = (fig := Figure(figsize=(11, 4))).subplots(1, 2, sharey=True)
     for ax, commodity in zip(axes, ("gallium", "germanium")):
         base_mean = cleared_exports(b, CONTROLLED[commodity]).mean(axis=1)
         runs = cleared_exports(s, CONTROLLED[commodity]).div(base_mean, axis=0).dropna()
@@ -75,7 +74,8 @@ def main(horizon, out):
             print(f"  {month:%Y-%m}  model {value:5.2f} ({low:4.2f}-{high:4.2f})"
                   + ("" if seen is None else f"   observed {seen:4.2f}"))
         ax.bar(ratio.index, ratio.values, width=20, label="model, month")
-        ax.plot(*zip(*[(pd.Timestamp(m), v) for m, v in OBSERVED[commodity].items()]), "r*", ms=12, label="observed")
+        seen = pd.Series(OBSERVED[commodity]).set_axis(pd.to_datetime(list(OBSERVED[commodity]))).reindex(ratio.index)
+        ax.plot(seen.index, seen, "r*", ms=12, label="observed (months the model reports)")
         ax.axhline(1.0, color="0.2", linewidth=0.8, linestyle="--", label="baseline = 1")
         shade_shocks(ax, s.scenario).set_title(f"China {commodity} exports relative to the baseline")
         ax.legend(fontsize="small", loc="upper right")
