@@ -235,7 +235,8 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
         # as "from shocked to base" and reverses every change, so it is said, not silently done.
         scenarios = [getattr(x, "scenario", None) for x in (first, second)]
         if None not in scenarios and _is_unshocked_version(scenarios[1], scenarios[0]):
-            warnings.warn(f"compare({scenarios[0].name!r}, {scenarios[1].name!r}): positional arguments are "
+            # Scenario.without_shocks() keeps the name: say which run is which, not the name twice.
+            warnings.warn(f"compare(shocked, unshocked) of {scenarios[0].name!r}: positional arguments are "
                           "before then after, so this is the change from the shocked runs to their unshocked "
                           "baseline (every change reversed); for what the shock changed call "
                           "compare(shocked, baseline=base)", SimulationWarning, stacklevel=3)
