@@ -320,13 +320,8 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
     if over.any():
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             keep = np.nan_to_num((sp.patience - restart) / (wait - restart), nan=0.0, posinf=1.0, neginf=0.0)
-        factor = np.where(over, np.clip(keep, 0.0, 1.0), 1.0)
-        if sp.lock is not None:
-            lanes = np.flatnonzero(over.any(axis=0) & (sp.lock > 0.0))
-            if lanes.size:
-                owed, kept = s.owed[:, lanes], factor[:, lanes]
-                lock_cancelled(c, s, sp, lanes, owed - owed * kept)
-        s.owed *= factor
+        # One path for every cancellation: the locked part of what is cut joins the carry (§5.6.6).
+        cancel_allowance(c, s, sp, np.where(over, np.clip(keep, 0.0, 1.0), 1.0))
         wait, _ = _wait(c, s, sp, *quote)  # the quote is the same: cancelling changes only what is owed
     return wait, late
 
