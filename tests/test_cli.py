@@ -12,7 +12,10 @@ import pandas as pd
 import pytest
 
 from supplychain import __version__, io
-from supplychain.cli.app import COMMANDS, _pct, _qty, _usd, build_parser, main
+from supplychain._format import format_percent as _pct
+from supplychain._format import format_units as _qty
+from supplychain._format import format_usd as _usd
+from supplychain.cli.app import COMMANDS, build_parser, main
 from supplychain.io.scenario import save_scenario
 from supplychain.model import Scenario
 from supplychain.results import load_results
@@ -138,7 +141,7 @@ def test_failure_while_writing_leaves_no_half_written_folder(scenario_file, tmp_
     def broken(results, folder, baseline=None):
         (folder / "timeseries.png").write_bytes(b"half")
         raise OSError(28, "No space left on device", str(folder / "flows.png"))
-    monkeypatch.setattr("supplychain.cli.app._save_figures", broken)
+    monkeypatch.setattr("supplychain.cli.figures.save_figures", broken)
     assert main(["run", str(scenario_file), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     assert one_error_line(capsys.readouterr().err).endswith("flows.png: No space left on device")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chain.toml"]
@@ -359,14 +362,15 @@ import os, signal, sys, time
 from pathlib import Path
 import supplychain.analytics.compare as compare
 import supplychain.cli.app as app
+import supplychain.cli.figures as figures
 target, name, hook = sys.argv[1], sys.argv[2], sys.argv[3]
-original = getattr(compare if name in ("compare", "compare_to_unshocked") else app, name)
+original = getattr(compare if name in ("compare", "compare_to_unshocked") else figures, name)
 def patched(*args, **kwargs):
-    if name == "_save_figures":
+    if name == "save_figures":
         (args[1] / "timeseries.png").write_bytes(b"half")
     exec(hook)
     return original(*args, **kwargs)
-setattr(compare if name in ("compare", "compare_to_unshocked") else app, name, patched)
+setattr(compare if name in ("compare", "compare_to_unshocked") else figures, name, patched)
 raise SystemExit(app.main(sys.argv[4:]))
 """
 
@@ -406,7 +410,7 @@ def test_real_ctrl_c_during_compare_leaves_no_output(scenario_file, tmp_path):
 def test_sigterm_while_writing_removes_the_temporary_folder(scenario_file, tmp_path):
     out_dir = tmp_path / "sub" / "out"
     ready = tmp_path / "ready"
-    code, _, err = run_driver(tmp_path, "_save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
+    code, _, err = run_driver(tmp_path, "save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
                                 ["run", str(scenario_file), "--out", str(out_dir), "--quiet"],
                                 wait_for=ready)
     assert (code, err) == (143, "supplychain: terminated\n")
@@ -419,7 +423,7 @@ def test_sigterm_keeps_an_existing_folder_as_it_was(scenario_file, tmp_path):
     out_dir.mkdir()
     (out_dir / "summary.csv").write_text("old")
     ready = tmp_path / "ready"
-    code, _, err = run_driver(tmp_path, "_save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
+    code, _, err = run_driver(tmp_path, "save_figures", f"Path({str(ready)!r}).touch(); time.sleep(60)",
                               ["run", str(scenario_file), "--out", str(out_dir), "--quiet"], wait_for=ready)
     assert (code, err) == (143, "supplychain: terminated\n")
     assert [(p.name, p.read_text()) for p in out_dir.iterdir()] == [("summary.csv", "old")]

@@ -106,7 +106,7 @@ def test_out_keeps_summaries_beyond_three_runs_and_says_how_large_series_would_b
     assert "(more than 3 runs; --keep series keeps every daily series: up to " in captured.out
     assert "ensemble summary: per-run totals and daily percentile bands, at most" in captured.err
     assert load_ensemble(out / "results.npz").n_runs == 4
-    from supplychain.cli.app import _keep
+    from supplychain.cli.run_command import _keep
     assert [_keep(type("A", (), {"keep": k, "runs": n})) for k, n in ((None, 3), (None, 4), ("series", 60))] == [
         "series", "summary", "series"]                               # --keep series still asks for every series
 

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from supplychain import load_example, simulate  # noqa: E402
 from supplychain.analytics._toy import toy_scenario  # noqa: E402
-from supplychain.cli import app  # noqa: E402
+from supplychain.cli import figures  # noqa: E402
 from supplychain.model import CapacityShock, DemandShock  # noqa: E402
 from supplychain.plotting.change import most_changed, plot_change  # noqa: E402
 
@@ -39,7 +39,7 @@ def test_timeseries_png_colours_each_group_alike_in_both_panels(tmp_path, monkey
     base = simulate(scenario.without_shocks(), engine="vector", seed=2025)
     saved = []
     monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: saved.append(self))
-    app._save_figures(shocked, tmp_path, base)
+    figures.save_figures(shocked, tmp_path, base)
     daily, cumulative = [ax for ax in saved[0].axes if ax.get_visible()][:2]
     left, right = _colours(daily), _colours(cumulative)
     assert len(left) >= 2 and left == right

@@ -50,7 +50,7 @@ def test_a_single_run_writes_its_baseline_archive_and_a_cover_plot_and_says_thei
 
 def test_archive_size_of_large_arrays_is_estimated_from_samples_within_a_fifth(tmp_path, monkeypatch):
     from supplychain import load_baseline
-    from supplychain.cli import app
+    from supplychain.cli import archive_size as app
     res = simulate(load_baseline(random_lead_times=True).with_horizon(120), engine="vector", seed=1)
     written = res.save(tmp_path / "r.npz").stat().st_size
     assert written <= archive_bytes(res) < 1.05 * written + 20_000   # every array compressed whole: a bound

@@ -1,0 +1,150 @@
+"""The argument parser of ``supplychain``: one-line usage errors, "did you mean", ``--version``.
+
+`make_parser` builds it from a list of `Command` (each subcommand's name, help, argument set-up and
+handler); `supplychain.cli.app` holds the list.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from .._version import __version__
+from ..errors import SupplyChainError
+
+__all__ = ["Command", "OneLineParser", "make_parser", "version_text"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, one-line help, argument set-up and handler."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.Namespace], int]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line that points at ``--help``.
+
+    argparse prints the whole usage block before the error; the CLI's promise is one line on stderr
+    and a non-zero exit for any bad input. Subcommand parsers inherit the class.
+
+    Abbreviated long options are refused (``allow_abbrev=False``): ``--eng`` for ``--engine``
+    would silently change meaning the day another option starting ``--eng`` is added, so a
+    script must spell options out, and a shortened one gets "did you mean".
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    #: The options of this (sub)command (set by `make_parser`), for "did you mean" on a misspelt one.
+    known_options: tuple[str, ...] = ()
+    #: The subcommands' parsers by name (set on the top parser by `make_parser`).
+    subcommands: dict[str, OneLineParser] = {}
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """As argparse, but an argument nobody recognised is reported by the subcommand it was given to.
+
+        argparse leaves the subcommand's unrecognised arguments to the top parser, whose error would read
+        ``supplychain: error:`` while a bad choice of the same command reads ``supplychain run: error:``.
+        """
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            child = self.subcommands.get(str(getattr(parsed, "command", "")), self)
+            child.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}{self._suggestion(message)} "
+                     f"(see '{self.prog} --help')\n")
+
+    def _suggestion(self, message: str) -> str:
+        """'; did you mean --engine?' for an unrecognised option close to a known one, "; did you mean
+        'vector'?" for a misspelt choice ('' otherwise)."""
+        import difflib
+        import re
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:
+            options = re.findall(r"'([^']*)'", choice.group(2)) or [o.strip() for o in choice.group(2).split(",")]
+            close = difflib.get_close_matches(choice.group(1), options, n=2, cutoff=0.6)
+            return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        if not message.startswith("unrecognized arguments:"):
+            return ""
+        for word in message.split(":", 1)[1].split():
+            if word.startswith("--"):
+                given = word.split("=", 1)[0]
+                # A shortened option (abbreviations are refused) is completed when only one option starts so.
+                starts = [option for option in self.known_options if option.startswith(given)]
+                close = starts or difflib.get_close_matches(given, self.known_options, n=1, cutoff=0.75)
+                if close:
+                    return f"; did you mean {' or '.join(close[:3])}?"
+        return ""
+
+
+def version_text() -> str:
+    """What ``--version`` prints: the version, and whether the vector engine can run compiled loops here.
+
+    Someone timing runs needs to know whether Numba is there and when it is used
+    (`supplychain.engines.jit`); finding it does not import it, so this costs nothing.
+
+    Examples
+    --------
+    >>> print(version_text().splitlines()[1])  # doctest: +ELLIPSIS
+    compiled loops (...
+    """
+    import importlib.metadata
+    import importlib.util
+
+    from ..engines import jit
+    try:
+        mode = jit.mode()
+    except SupplyChainError as exc:
+        return f"supplychain {__version__}\ncompiled loops (Numba): {exc}"
+    if importlib.util.find_spec("numba") is None:
+        loops = ("compiled loops (Numba): not installed, the vector engine runs NumPy alone "
+                 '(pip install "supplychain[fast]" adds them: the same results, faster)')
+    else:
+        numba = f"compiled loops (Numba {importlib.metadata.version('numba')})"
+        loops = {"off": f"{numba}: off ({jit.ENV}=off), the vector engine runs NumPy alone",
+                 "on": f"{numba}: on for every vector-engine run ({jit.ENV}=on)",
+                 "auto": f"{numba}: used by the vector engine for ensembles of about 150 baseline-year runs "
+                         f"and more ({jit.ENV}=on|off overrides)"}[mode]
+    return f"supplychain {__version__}\n{loops}"
+
+
+class _Version(argparse.Action):
+    """``--version``: `version_text` as it is (argparse's own action would re-wrap its lines)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def make_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+    """The argument parser with a subcommand for each of ``commands``, in their order."""
+    parser = OneLineParser(
+        prog="supplychain",
+        description="Simulate critical-mineral, battery and semiconductor flows among JP, KR, US, CN, "
+                    "TW and ROW under tariffs, export controls and disruptions.")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the version and whether compiled loops (Numba) are used, and exit")
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common.add_argument("--quiet", action="store_true", help="no progress bar or status messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in commands:
+        child = sub.add_parser(command.name, help=command.help, description=command.help, parents=[common])
+        command.configure(child)
+        child.set_defaults(handler=command.handler)
+        child.known_options = tuple(sorted({option for action in child._actions for option in action.option_strings
+                                            if option.startswith("--")}))
+    parser.subcommands = dict(sub.choices)
+    parser.known_options = tuple(sorted({option for choice in sub.choices.values() for option in choice.known_options}))
+    return parser
+

@@ -1,0 +1,335 @@
+"""The ``run`` subcommand: simulate a scenario, compare it with its unshocked baseline and say what changed.
+
+A pair ``configure_run(parser)`` / ``cmd_run(args) -> int`` (registered in `supplychain.cli.app`), and the
+text it prints: the change table or the summary, an ensemble's shortfall spread, the notes on prices,
+segments, stock cover, the cover band and value added.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._format import format_bytes, format_columns, format_percent, format_usd
+from .._progress import PhaseBar
+from .._validation import MAX_DAYS
+from ..errors import SimulationWarning
+from ..results.text import format_summary, run_head
+from ..run.simulate import ENGINES
+from .arguments import resolve_scenario, whole_number
+from .formats import add_format_argument, render
+from .inputs import about_scenario, check_results
+from .out_folder import describe_files, planned_files, write_outputs, write_summary
+from .output import check_out_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..model.scenario import Scenario
+    from ..results.ensemble import EnsembleResults
+    from ..results.series import Results
+
+__all__ = ["configure_run", "cmd_run", "has_shocks", "series_bytes", "format_shortfall_distribution",
+           "SERIES_RUN_LIMIT", "IDENTICAL_RUNS_CLI"]
+
+#: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series: one run
+#: of the baseline year records about 25 MB of daily series (before compression), which ``--out`` writes.
+SERIES_RUN_LIMIT = 3
+
+
+def has_shocks(scenario: Scenario) -> bool:
+    """Whether ``scenario`` has a disruption or response beyond the standing conditions in force on day 0.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> has_shocks(load_baseline())
+    False
+    """
+    return bool(scenario.responses) or len(scenario.shocks) > len(scenario.in_force())
+
+
+
+def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> str:
+    """The shortfall over runs of the demands that ran short in some run: chance, median and 5-95 %.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.datasets.synthetic import synthetic_scenario
+    >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=60, seed=1, keep="summary")
+    >>> print(format_shortfall_distribution(ens).splitlines()[0])
+    Shortfall over 60 runs (USD at reference prices):
+    """
+    table = results.shortfall_summary()
+    short = table[(table["p_shortfall"] > 0) & (table["region"] != "ALL")]
+    short = short.sort_values(["shortfall_usd", "p_shortfall"], ascending=False, kind="stable")
+    lines = [f"Shortfall over {results.n_runs:,} run{'' if results.n_runs == 1 else 's'} (USD at reference prices):"]
+    if len(short):
+        rows = [[str(r.region), str(r.commodity), str(r.segment), format_percent(r.p_shortfall, floor=False),
+                 format_usd(r.shortfall_usd), format_usd(r.shortfall_usd_p5), format_usd(r.shortfall_usd_p50),
+                 format_usd(r.shortfall_usd_p95)]
+                for r in short.head(top).itertuples()]
+        lines += format_columns(["region", "commodity", "segment", "runs short", "mean", "5th pct", "median",
+                                 "95th pct"], rows, 3)
+        if len(short) > top:
+            lines.append(f"... and {len(short) - top} more demands short in some run (shortfall.csv with --out).")
+    total = table[table["region"] == "ALL"].iloc[0]
+    lines.append(f"Any shortfall in {format_percent(total['p_shortfall'], floor=False)} of runs; total "
+                 f"{format_usd(total['shortfall_usd'])} on average, 90% of runs between "
+                 f"{format_usd(total['shortfall_usd_p5'])} and {format_usd(total['shortfall_usd_p95'])}.")
+    return "\n".join(lines)
+
+
+
+def configure_run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", help="'baseline', a shipped scenario by name (listed by 'supplychain "
+                                         "scenarios', e.g. taiwan_blockade_magnets) or a scenario TOML file")
+    parser.add_argument("--engine", choices=ENGINES, default="des",
+                        help="des: SimPy discrete-event engine; vector: NumPy Monte Carlo (default: des)")
+    parser.add_argument("--runs", type=whole_number(1), default=1, metavar="N", help="number of runs (default: 1)")
+    parser.add_argument("--seed", type=whole_number(0), default=None, metavar="S",
+                        help="root seed (default: the scenario's, else fresh and printed)")
+    parser.add_argument("--horizon", type=whole_number(1, int(MAX_DAYS)), default=None, metavar="DAYS",
+                        help="simulate this many days instead of the scenario's horizon")
+    parser.add_argument("--random-lead-times", action="store_true",
+                        help="draw each lane's lead time per shipment over its documented low/mode/high range "
+                             "(triangular), as load_baseline(random_lead_times=True); for scenarios on the "
+                             "baseline network. Without it (or noise, outages, uncertain parameters) every run "
+                             "is the same")
+    parser.add_argument("--keep", choices=("series", "summary"), default=None,
+                        help="series: every daily series of every run (about 25 MB per run of the baseline year "
+                             "in results.npz before compression); summary: per-run totals and daily percentile "
+                             f"bands, a few MB whatever the runs (default: series up to {SERIES_RUN_LIMIT} runs, "
+                             "else summary; the output says which)")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="write the results archive, CSV tables and plots into DIR (says what and how large "
+                             "before writing: daily series of up to "
+                             f"{SERIES_RUN_LIMIT} runs, else summaries; --keep series for every series)")
+    parser.add_argument("--all", action="store_true",
+                        help="also print the full summary table, every region and commodity")
+    # Two flags of one setting: given together they contradict each other, so argparse refuses the pair
+    # (a BooleanOptionalAction would let the last one win silently). Both default to None, not True:
+    # argparse counts an option as given only when its value differs from its default.
+    band = parser.add_mutually_exclusive_group()
+    band.add_argument("--cover-band", dest="cover_band", action="store_const", const=True, default=None,
+                      help="when the shock moves chip buyers, rerun the scenario and its baseline with every "
+                           "end-use segment's days of cover at the low and at the high end of its cited range "
+                           "(vector engine, deterministic scenarios) and print the shortfall and value added "
+                           "lost across them (supplychain.analytics.cover_band; with --out also cover_band.csv; "
+                           "on by default, about a fifth more CPU time on the flagship)")
+    band.add_argument("--no-cover-band", dest="cover_band", action="store_const", const=False, default=None,
+                      help="skip the cover band's reruns")
+    feedback = parser.add_mutually_exclusive_group()
+    feedback.add_argument("--price-feedback", dest="price_feedback", action="store_const", const=True,
+                          default=None, help="scarcity prices act on demand, sourcing and a short supplier's "
+                                             "rationing (Scenario.price_feedback; default: the scenario's, off "
+                                             "unless its file sets price_feedback = true)")
+    feedback.add_argument("--no-price-feedback", dest="price_feedback", action="store_const", const=False,
+                          default=None, help="keep every quantity as with fixed prices, whatever the scenario says")
+    parser.add_argument("--compare", nargs="?", const="baseline", choices=["baseline"], default=None,
+                        help="run the scenario without its shocks too (same seed: paired runs) and print what "
+                             "changed, with 95%% intervals over several runs; the default for a scenario with "
+                             "shocks; with --out, write compare.csv")
+    add_format_argument(parser, table_help="the change against the baseline (or the summary), for people")
+
+
+def _keep(args: argparse.Namespace) -> str:
+    if args.keep is not None:
+        return str(args.keep)
+    # Daily series of every run grow with runs x days x items; big ensembles keep summaries.
+    return "summary" if args.runs > SERIES_RUN_LIMIT else "series"
+
+
+def series_bytes(results: Results | EnsembleResults, n_runs: int | None = None) -> int:
+    """At most how many bytes the daily series of ``n_runs`` runs (default: all) of these results take.
+
+    Every recorded variable of every item on every day, in 8-byte floats, before compression:
+    what ``--keep series`` puts into ``results.npz``.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(10), seed=0)
+    >>> series_bytes(res) >= sum(a.nbytes for a in res.arrays.values())
+    True
+    """
+    from ..results.series import VARIABLE_AXES
+    items = sum(len(results.coords.labels(axis)) for axis in VARIABLE_AXES.values())
+    return 8 * results.n_days * items * (results.n_runs if n_runs is None else n_runs)
+
+
+def _mode_line(keep: str, args: argparse.Namespace, results: Results | EnsembleResults) -> str:
+    if keep == "series":
+        return ""
+    why = "--keep summary" if args.keep == "summary" else f"more than {SERIES_RUN_LIMIT} runs"
+    return (f"Kept per-run totals and daily percentile bands, not daily series ({why}; --keep series keeps "
+            f"every daily series: up to {format_bytes(series_bytes(results))} for {'this run' if results.n_runs == 1 else f'these {results.n_runs:,} runs'}).")
+
+
+#: What ``run --runs N`` says of a scenario in which nothing is random.
+IDENTICAL_RUNS_CLI = ("nothing in this scenario is random; the {n} runs are identical: use --runs 1, or "
+                      "--random-lead-times (or a scenario with demand noise, RandomOutage or uncertain parameters)")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ..impact.loss import feeds_impact
+    from ..run.simulate import identical_runs_expected, simulate
+    if args.out is not None:
+        check_out_dir(args.out)  # before the work, not after it
+    keep = _keep(args)
+    phases = ["loading scenario", f"simulating {args.runs} run{'' if args.runs == 1 else 's'} on {args.engine}",
+              "simulating the unshocked baseline", "comparing", "cover band"]
+    phases += ["writing outputs"] if args.out is not None else []
+    table = baseline = by_segment = band = None
+    with about_scenario(args.scenario), PhaseBar(phases, enabled=not args.quiet) as bar, ExitStack() as stack:
+        bar.step(phases[0])
+        scenario = resolve_scenario(args.scenario)
+        if args.horizon is not None:
+            scenario = scenario.with_horizon(args.horizon)
+        if args.price_feedback is not None:
+            scenario = scenario.replace(price_feedback=args.price_feedback)
+        if args.random_lead_times:
+            from ..datasets.baseline import with_random_lead_times
+            scenario = with_random_lead_times(scenario)
+        shocked = has_shocks(scenario)
+        do_compare = args.compare == "baseline" or shocked
+        if args.runs > 1:
+            from ..analytics._engine import is_deterministic
+            if is_deterministic(scenario):
+                warnings.warn(IDENTICAL_RUNS_CLI.format(n=args.runs), SimulationWarning, stacklevel=1)
+        # The library's own warning names Python arguments; the command line said what to type instead.
+        stack.enter_context(identical_runs_expected())
+        bar.step(phases[1])
+        results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
+                           progress=not args.quiet and args.runs > 1)
+        check_results(results)  # an extreme value the model let through must not end in a silent NaN
+        if do_compare:
+            from ..analytics.compare import compare
+            bar.step(phases[2])
+            base = scenario.without_shocks(name=f"{scenario.name} without shocks")
+            baseline = simulate(base, engine=args.engine, n_runs=results.n_runs, seed=results.seed, keep=keep,
+                                progress=not args.quiet and args.runs > 1)
+            check_results(baseline)
+            bar.step(phases[3])
+            # Every table names each demand as summary.csv does: chip buyers by their end-use segment,
+            # so the printed change table, compare.csv and the segment line count the same demands.
+            table = by_segment = compare(baseline, results, segments=True)
+            table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
+            band = _cover_band(args, scenario, results, baseline, bar)
+        text = _run_text(args, keep, results, table, shocked, by_segment, band)
+        if args.cover_band and table is None and args.format == "table":
+            text += ("\n\nAcross cited chip buyers' covers: no band, a scenario without shocks has no change to "
+                     "bound (--compare baseline runs the pair).")
+        if args.format == "table":
+            from .price_text import format_price_notes
+            notes = format_price_notes(results, baseline)
+            text += "\n\n" + notes if notes else ""
+            if args.all and scenario.price_feedback and keep == "series":
+                from .price_text import who_pays_table
+                text += "\n\n" + who_pays_table(results, baseline)  # type: ignore[arg-type]
+            elif args.all and scenario.price_feedback:
+                text += ("\n\nWho pays (supplychain.metrics.who_pays): not known from per-run summaries, which keep "
+                         "no daily prices (--keep series keeps them).")
+        if table is not None and args.format == "table":
+            from .segment_text import format_segment_shortfall
+            segments = format_segment_shortfall(results, baseline)
+            text += "\n\n" + segments if segments else ""
+            from .cover_text import format_cover_band
+            line = format_cover_band(band) if isinstance(band, pd.DataFrame) else band or ""
+            text += ("\n" if segments else "\n\n") + line if line else ""
+            from .cover_text import format_cover_notes
+            cover = format_cover_notes(results, baseline)
+            text += "\n\n" + cover if cover else ""
+        if table is not None and args.format == "table" and feeds_impact(scenario.network):
+            from ..analytics.impact import value_added_loss_table
+            from .impact_text import format_value_added
+            text += "\n\n" + format_value_added(value_added_loss_table(results, baseline))
+        if args.out is not None:
+            banded = isinstance(band, pd.DataFrame)
+            files = planned_files(results, compared=table is not None, baseline=baseline, cover_band=banded)
+            if not args.quiet:
+                print(describe_files(files, args.out, results), file=sys.stderr)
+            bar.step(phases[-1])
+            # Everything, compare.csv included, lands in one step: an interrupt leaves nothing.
+            write = write_outputs if keep == "series" else write_summary
+            names = write(results, args.out, compare=by_segment, baseline=baseline,  # type: ignore[operator]
+                          cover_band=band if banded else None)  # type: ignore[arg-type]
+    print(text)
+    if args.out is not None and not args.quiet:
+        from .impact_text import NOTHING_LOST
+        skipped = "value_added_loss.csv" in names and "value_added_loss.png" not in names
+        print(f"Wrote {', '.join(names)} to {args.out}" + (f" ({NOTHING_LOST})" if skipped else ""),
+              file=sys.stderr)
+    return 0
+
+
+def _cover_band(args: argparse.Namespace, scenario: Scenario, results: Results | EnsembleResults,
+                baseline: Results | EnsembleResults, bar: PhaseBar) -> pd.DataFrame | str | None:
+    """The answer across chip buyers' cited covers: the band's table (deterministic scenarios), the line
+    saying why there is none (random ones), or None (``--no-cover-band``, or no chip buyer moved).
+
+    The reruns are a progress step of their own ("cover band"), not part of "comparing": on the flagship
+    they take about a fifth of the time of the run and its baseline before them.
+    """
+    from .cover_text import touches_chip_buyers
+    if args.cover_band is False:
+        return None
+    if not touches_chip_buyers(results, baseline):
+        # Asked for by name, a band that is not computed is said, not skipped in silence.
+        return ("Across cited chip buyers' covers: no band, the shock moved no chip buyer's shortfall or stock."
+                if args.cover_band else None)
+    from ..analytics._engine import is_deterministic
+    if not is_deterministic(scenario):
+        return ("Across cited chip buyers' covers: --cover-band reruns deterministic scenarios only "
+                "(supplychain.analytics.cover_band runs one seed of a random one).")
+    from ..analytics.cover_band import cover_band
+    from ..results.series import Results
+    bar.step("cover band")
+    central = (results, baseline) if isinstance(results, Results) and isinstance(baseline, Results) else (None, None)
+    return cover_band(scenario, seed=results.seed, results=central[0], baseline=central[1])
+
+
+def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleResults,
+              table: pd.DataFrame | None, shocked: bool, by_segment: pd.DataFrame | None = None,
+              band: pd.DataFrame | str | None = None) -> str:
+    """What ``run`` prints: the change against the baseline (or the summary), in the chosen format.
+
+    ``table`` and ``by_segment`` are the ``compare(..., segments=True)`` table (demand rows per end-use
+    segment), printed as the change table or, with ``--format csv|json|markdown``, as it is, so that each
+    row names one group of buyers; a cover band's table adds its rows there
+    (`cover_band_rows`).
+    """
+    import pandas as pd
+
+    from ..analytics.compare import format_changes
+    if args.format != "table":
+        shown = by_segment if by_segment is not None else table if table is not None else results.summary()
+        if isinstance(band, pd.DataFrame):
+            from .cover_text import cover_band_rows
+            shown = cover_band_rows(band, shown)
+        elif shown is by_segment or shown is table:
+            shown = shown.assign(case="")   # the same columns whether or not a band was computed
+        return render(shown, args.format).rstrip("\n")
+    mode = _mode_line(keep, args, results)
+    head = run_head(results) + ("\n" + mode if mode else "")
+    spread = ""
+    if keep == "summary":
+        spread = "\n\n" + format_shortfall_distribution(results)  # type: ignore[arg-type]
+    if table is not None:
+        if args.all:
+            return format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread
+        return (head + "\n\n" + format_changes(table) + spread
+                + "\nThe full summary of every region and commodity: --all.")
+    text = format_summary(results) + ("\n" + mode if mode else "") + spread
+    if not shocked:
+        text += ("\n\nNo shock in this scenario, so nothing to compare. Run a shipped shock scenario, "
+                 "e.g. 'supplychain run taiwan_blockade_magnets'; 'supplychain scenarios' lists them.")
+    return text
+
