@@ -56,7 +56,7 @@ def test_compare_by_segment_splits_the_demand_rows_only(pair):
     shocked, base = pair
     whole, split = compare(shocked, baseline=base, segments=False), compare(shocked, baseline=base)
     assert list(split.columns[:5]) == ["region", "commodity", "segment", "metric", "partner"]
-    assert "segment" not in whole.columns   # the pooled view: one row per region and commodity
+    assert whole["segment"].eq("ALL").all()   # the pooled view: one row per region and commodity
     rows = split[(split.region == "US") & (split.commodity == "logic_chip") & (split.metric == "shortfall_usd")]
     assert rows["segment"].tolist() == SEGMENTS
     total = whole[(whole.region == "US") & (whole.commodity == "logic_chip") & (whole.metric == "shortfall_usd")]

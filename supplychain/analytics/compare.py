@@ -34,7 +34,12 @@ if TYPE_CHECKING:
     from ..results.series import Coords, Results
 
 __all__ = ["compare", "compare_to_unshocked", "paired_interval", "demand_changes", "format_changes", "format_usd", "format_percent",
-           "lane_costs", "tariff_paid"]
+           "lane_costs", "tariff_paid", "POOLED"]
+
+#: The ``segment`` of every row of ``compare(..., segments=False)``: all of a region's buyers of a commodity
+#: pooled, as ``"ALL"`` labels the totals of `EnsembleResults.shortfall_summary`, so that the pooled table
+#: and the table per segment stack into one without two rows reading alike.
+POOLED = "ALL"
 
 _DEMAND_METRICS = ("demand", "delivered", "shortfall", "shortfall_usd", "fill_rate", "delivery_rate")
 _TRADE_METRICS = ("imports", "import_cost_usd", "landed_cost_usd_per_unit", "tariff_paid_usd")
@@ -125,12 +130,12 @@ def _demand_measures(scenario: Scenario, coords: Coords, demand: np.ndarray, del
                      on_day: np.ndarray, segments: bool = False) -> dict[tuple[str, ...], np.ndarray]:
     """Per-run service of each demand group from per-run totals ``(R, D)``: key -> (R,).
 
-    Keys are ``(region, commodity, metric, partner)``, or with ``segments``
-    ``(region, commodity, segment, metric, partner)``, a group per end-use segment.
+    Keys are ``(region, commodity, segment, metric, partner)``: with ``segments`` a group per end-use
+    segment (``""`` for a demand without one), else one per region and commodity, segment `POOLED`.
     """
     from ..results.labelled import demand_segments
     prices = {c.id: c.price_usd for c in scenario.network.commodities}
-    labels = demand_segments(scenario, coords) if segments else ("",) * len(coords.demand)
+    labels = demand_segments(scenario, coords) if segments else (POOLED,) * len(coords.demand)
     groups = list(zip(coords.region["demand"], coords.commodity["demand"], labels))
     wanted, got_all, served = (_sum_groups(x, groups) for x in (demand, delivered, on_day))
     out: dict[tuple[str, ...], np.ndarray] = {}
@@ -141,15 +146,15 @@ def _demand_measures(scenario: Scenario, coords: Coords, demand: np.ndarray, del
             fill = np.where(want > 0, served[(region, com, seg)] / np.where(want > 0, want, 1.0), 1.0)
             rate = np.where(want > 0, got / np.where(want > 0, want, 1.0), 1.0)
         for name, value in zip(_DEMAND_METRICS, (want, got, short, short * prices[com], fill, rate)):
-            out[(region, com, seg, name, "") if segments else (region, com, name, "")] = value
+            out[(region, com, seg, name, "")] = value
     return out
 
 
 def _measures(results: Results | EnsembleResults, segments: bool = False) -> dict[tuple[str, ...], np.ndarray]:
-    """Every compared quantity per run: key (region, commodity, metric, partner) -> (R,).
+    """Every compared quantity per run: key (region, commodity, segment, metric, partner) -> (R,).
 
-    With ``segments`` the keys are ``(region, commodity, segment, metric, partner)``: demand
-    groups per end-use segment, and ``""`` for the trade metrics (per importing region).
+    With ``segments``, demand groups per end-use segment and ``""`` for the trade metrics (per
+    importing region); without, every key's segment is `POOLED`.
 
     Daily results and ensemble summaries give the same numbers: an ensemble keeps per-run totals of
     demand and deliveries per demand and of flows (and their tariff and rerouting costs) per lane.
@@ -188,9 +193,9 @@ def _measures(results: Results | EnsembleResults, segments: bool = False) -> dic
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[(region, com, metric, partner)] = np.where(total > 0, units / np.where(total > 0, total, 1.0),
                                                                np.nan)
-    if segments:  # trade is per importing region, not per buyer segment
-        out = {key if len(key) == 5 else (*key[:2], "", *key[2:]): value for key, value in out.items()}
-    return out
+    # Trade is per importing region, not per buyer segment.
+    return {key if len(key) == 5 else (*key[:2], "" if segments else POOLED, *key[2:]): value
+            for key, value in out.items()}
 
 
 def paired_interval(baseline: np.ndarray, shocked: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -295,7 +300,9 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     ``compare.csv`` of ``supplychain run --out``. Sum a metric over the segments
     for a region's whole demand (shortfalls add up; rates do not), or pass
     ``segments=False`` for the pooled view: one row per region and commodity,
-    no ``segment`` column.
+    every row's ``segment`` `POOLED` (``"ALL"``, as the totals of
+    ``shortfall_summary()``), so the two views stack into one table
+    (``pd.concat``) and ``segment == "ALL"`` picks the pooled one back out.
 
     Raises
     ------
@@ -315,8 +322,9 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     >>> t = compare(after, baseline=before)
     >>> t[(t.region == "US") & (t.commodity == "logic_chip") & (t.metric == "fill_rate")]["segment"].tolist()
     ['automotive', 'electronics', 'industrial']
-    >>> "segment" in compare(after, baseline=before, segments=False).columns
-    False
+    >>> pooled = compare(after, baseline=before, segments=False)
+    >>> sorted(set(pooled["segment"])), list(pooled.columns) == list(t.columns)
+    (['ALL'], True)
     """
     import pandas as pd
 
@@ -341,7 +349,7 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
         se, lo, hi = paired_interval(b, a) if paired else (math.nan, math.nan, math.nan)
         rows.append((*key, float(np.nanmean(b)) if not np.isnan(b).all() else np.nan,
                      float(np.nanmean(a)) if not np.isnan(a).all() else np.nan, se, lo, hi))
-    labels = ["region", "commodity", *(["segment"] if segments else []), "metric", "partner"]
+    labels = ["region", "commodity", "segment", "metric", "partner"]
     table = pd.DataFrame(rows, columns=[*labels, "baseline", "shocked", "change_se", "change_lo", "change_hi"])
     table.insert(len(labels) + 2, "change", table["shocked"] - table["baseline"])
     table = table.sort_values(labels, ignore_index=True)
@@ -498,7 +506,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     ``segment`` column; the column is left out of the text when no demand has
     a segment), so the rows and the count of unchanged demands match
     ``summary.csv``; ``compare(..., segments=False)`` gives one row per region
-    and commodity.
+    and commodity (segment `POOLED`, not printed).
 
     Examples
     --------
@@ -537,7 +545,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     lines = [f"{title} ({paired}{runs}):", ""]
     demands = demand_changes(table)
     # A network without end-use segments prints as before: no column that would be empty on every row.
-    by_segment = "segment" in demands and bool((demands["segment"] != "").any())
+    by_segment = "segment" in demands and bool((~demands["segment"].isin(("", POOLED))).any())
     moved = demands[demands["changed"]]
     if len(moved):
         lines.append("Demands whose service changed (shortfall at reference prices; fill rate: served from "
@@ -598,7 +606,8 @@ def _demand_shocked(demands: pd.DataFrame, was: str, now: str) -> list[str]:
     shocked = demands[demands["demand_changed"]]
     if not len(shocked):
         return []
-    left = ["region", "commodity", *(["segment"] if "segment" in demands and (demands["segment"] != "").any() else [])]
+    split = "segment" in demands and bool((~demands["segment"].isin(("", POOLED))).any())
+    left = ["region", "commodity", *(["segment"] if split else [])]
     rows = [[*(str(getattr(r, c)) for c in left), format_units(r.demand_baseline), format_units(r.demand_shocked),
              format_relative(r.demand_shocked - r.demand_baseline, r.demand_baseline),
              "changed (above)" if r.changed else "unchanged"] for r in shocked.itertuples()]
