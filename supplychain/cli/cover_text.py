@@ -12,7 +12,7 @@ from ..metrics.cover import stock_cover
 from ..results import EnsembleResults, Results
 
 __all__ = ["format_cover_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers", "DRAWN_SHARE",
-           "BAND_METRIC"]
+           "BAND_METRIC", "ranked_buyers", "headline_buyer"]
 
 #: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a
 #: baseline, this much below the baseline's trough): smaller dips are the day-to-day play of a base stock.
@@ -54,21 +54,61 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     return "\n".join([_HEADER, *lines]) if lines else ""
 
 
-def _drawn(results: Results, baseline: Results | EnsembleResults | None) -> list[tuple[str, pd.DataFrame]]:
-    """(name, its buyers' cover rows averaged over runs) for each group that qualifies, most drawn first.
+def ranked_buyers(results: Results, baseline: Results | EnsembleResults | None = None) -> list[tuple[str, str | None]]:
+    """Every group of buyers, ``(commodity, segment or None)``, the one the shock drew most stock from first.
 
-    A group is a final-demand commodity, or one end-use segment of it where its demands carry segments
-    (docs/model.md §5.5): automotive buyers can run short while electronics buyers only draw their stocks.
+    A group is the buyers of a final-demand commodity (facility inputs and consumer stocks, `stock_cover`'s
+    ``held_by="buyers"``), or of one end-use segment of it where its demands carry segments
+    (docs/model.md §5.5: automotive buyers can run short while electronics buyers only draw their stocks).
+    They are ranked by the stock drawn in USD at reference prices, summed over regions (means over runs),
+    less the baseline's when one is given; ties by the lowest share of normal stock left, then by name.
+    The first is *the headline buyer* (`headline_buyer`): ``supplychain run``'s lines on buffers drawn
+    (`format_cover_notes`) and the panels of ``cover.png`` (`supplychain.cli.figures.cover_commodities`)
+    follow this one order, so both single out the same buyers.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._cover_toy import segment_stop_scenario
+    >>> scenario = segment_stop_scenario()
+    >>> ranked_buyers(simulate(scenario), simulate(scenario.without_shocks()))
+    [('ore', 'electronics'), ('ore', 'automotive')]
     """
-    segment_of = {d.id: d.segment or "" for d in results.scenario.network.demands}
-    groups = np.array([f"{c}|{segment_of.get(d, '')}" for d, c in
-                       zip(results.coords.demand, results.coords.commodity["demand"])])
+    table = _mean_cover(results)
+    # Buyers of a commodity with final demand: a plant short of its input shows as its product's shortfall.
+    table = table[table["group"].isin(set(_demand_groups(results)))]
+    drawn = table.groupby("group")["stock_drawn_usd"].sum()
+    if isinstance(baseline, Results):
+        drawn = drawn - _mean_cover(baseline).groupby("group")["stock_drawn_usd"].sum().reindex(drawn.index).fillna(0.0)
+    left = table.groupby("group")["share_left"].min()
+    order = sorted(drawn.index, key=lambda g: (-float(drawn[g]), float(left[g]), g))
+    return [(commodity, segment or None) for commodity, segment in (str(g).split("|") for g in order)]
+
+
+def headline_buyer(results: Results, baseline: Results | EnsembleResults | None = None) -> tuple[str, str | None] | None:
+    """The buyers the shock drew most stock from, ``(commodity, segment or None)``: `ranked_buyers`' first (None: no stock).
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import stop_scenario
+    >>> headline_buyer(simulate(stop_scenario(stop_days=5)))
+    ('ore', None)
+    """
+    ranked = ranked_buyers(results, baseline)
+    return ranked[0] if ranked else None
+
+
+def _drawn(results: Results, baseline: Results | EnsembleResults | None) -> list[tuple[str, pd.DataFrame]]:
+    """(name, its buyers' cover rows averaged over runs) for each group that qualifies, in `ranked_buyers`' order."""
+    groups = _demand_groups(results)
     short = np.maximum(results.demand - results.delivered, 0.0).sum(axis=(0, 1))
     asked = results.demand.sum(axis=(0, 1))
     table = _mean_cover(results)
     base = _mean_cover(baseline) if isinstance(baseline, Results) else None
     found = []
-    for group in sorted(set(groups)):
+    for commodity, segment in ranked_buyers(results, baseline):
+        group = f"{commodity}|{segment or ''}"
         mine = groups == group
         if short[mine].sum() > 1e-9 * max(asked[mine].sum(), 1.0):
             continue
@@ -79,9 +119,15 @@ def _drawn(results: Results, baseline: Results | EnsembleResults | None) -> list
         if base is not None and worst in base.index and \
                 not rows.loc[worst, "share_left"] < base.loc[worst, "share_left"] - (1.0 - DRAWN_SHARE):
             continue
-        commodity, segment = group.split("|")
         found.append((f"{commodity} ({segment} buyers)" if segment else commodity, rows))
-    return sorted(found, key=lambda item: -float(item[1]["stock_drawn_usd"].sum()))
+    return found
+
+
+def _demand_groups(results: Results | EnsembleResults) -> np.ndarray:
+    """Each demand's group, ``commodity|segment`` (``commodity|`` without a segment), in the order of the demands."""
+    segment_of = {d.id: d.segment or "" for d in results.scenario.network.demands}
+    return np.array([f"{c}|{segment_of.get(d, '')}" for d, c in
+                     zip(results.coords.demand, results.coords.commodity["demand"])])
 
 
 def _mean_cover(results: Results) -> pd.DataFrame:

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 from ..errors import SimulationWarning
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ..results.ensemble import EnsembleResults
     from ..results.series import Results
 
@@ -126,9 +124,9 @@ def save_prices(results: Results, folder: Path, baseline: Results | None = None)
 
 def cover_commodities(results: Results, baseline: Results | None = None,
                       n: int = 4) -> list[tuple[str, str | None]]:
-    """The final-demand commodities, or their end-use segments, whose buyers' stocks fell most: lowest
-    share of normal stock left in any region (against a baseline: the largest fall below the
-    baseline's), at most ``n``, as ``(commodity, segment or None)``.
+    """The groups of buyers ``cover.png`` draws, ``(commodity, segment or None)``: the ``n`` first of
+    `supplychain.cli.cover_text.ranked_buyers` (most stock drawn first, against the baseline when given),
+    so its first panel is the headline buyer the console's lines on buffers drawn name first.
 
     Examples
     --------
@@ -137,32 +135,21 @@ def cover_commodities(results: Results, baseline: Results | None = None,
     >>> cover_commodities(simulate(stop_scenario(stop_days=5)))
     [('ore', None)]
     """
-    from ..metrics.cover import stock_cover
-
-    demands = {d.id: d for d in results.scenario.network.demands}
-
-    def lowest(res: Results) -> pd.Series:
-        # Each demand's own consumer stock: a segment's buyers hold theirs apart from the others'.
-        table = stock_cover(res, by="demand", held_by="final_buyers")
-        table = table[table["normal_stock"] > 0]
-        group = table["demand"].map(lambda d: f"{demands[d].commodity}|{demands[d].segment or ''}")
-        return table.groupby(group)["share_left"].min()
-
-    left = lowest(results)
-    fall = (lowest(baseline).reindex(left.index).fillna(1.0) - left) if baseline is not None else 1.0 - left
-    groups = [str(g).split("|") for g in fall.sort_values(ascending=False, kind="stable").index[:n]]
-    return [(commodity, segment or None) for commodity, segment in groups]
+    from .cover_text import ranked_buyers
+    return ranked_buyers(results, baseline)[:n]
 
 
 def save_cover(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
-    """``cover.png``: days of stock cover of the commodities whose final buyers' stocks fell most."""
+    """``cover.png``: days of cover of the buyers' stocks the shock drew most (`cover_commodities`), the headline
+    buyer first: the stocks the console's lines on buffers drawn measure (``held_by="buyers"``)."""
     from ..plotting.cover import plot_cover, separate_trough_labels
     commodities = cover_commodities(results, baseline)
     if not commodities:
         return []
     fig, axes = _grid(len(commodities), 2, (6.4, 4.0))
     for ax, (commodity, segment) in zip(axes, commodities):
-        plot_cover(results, commodity, baseline=baseline, segment=segment, separate_labels=False, ax=ax)
+        plot_cover(results, commodity, held_by="buyers", baseline=baseline, segment=segment,
+                   separate_labels=False, ax=ax)
     _hide_unused(axes, len(commodities))
     separate_trough_labels(*axes[:len(commodities)])   # every panel drawn: one layout places all the labels
     fig.savefig(folder / "cover.png", dpi=110)

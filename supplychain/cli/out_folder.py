@@ -86,8 +86,8 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
     ``baseline`` the unshocked runs it compared against: then ``baseline.npz`` too (as an ensemble
     writes its baseline's archive), and the plots show the change; with the built-in network also
     ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3), and ``cover.png``: days of stock cover
-    of the final-demand commodities whose buyers' stocks fell most against the baseline
-    (`plot_cover`). ``cover_band``, a
+    of the buyers the shock drew most stock from (`supplychain.cli.figures.cover_commodities`, the
+    headline buyer first, `plot_cover`). ``cover_band``, a
     `cover_band` table, is written as ``cover_band.csv``.
     """
     from ..impact.loss import feeds_impact

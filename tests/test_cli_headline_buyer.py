@@ -1,0 +1,59 @@
+"""One function picks the headline buyer: the console's buffer lines and ``cover.png`` single out the same buyers."""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from supplychain import CapacityShock, load_baseline, simulate  # noqa: E402
+from supplychain.analytics._cover_toy import segment_stop_scenario  # noqa: E402
+from supplychain.cli.cover_text import format_cover_notes, headline_buyer, ranked_buyers  # noqa: E402
+from supplychain.cli.figures import cover_commodities  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def fab_stop():
+    """Taiwan's fabs and packagers stopped for 30 days: lean automotive buyers run short, the others draw stocks."""
+    base = load_baseline().with_horizon(120)
+    out = [CapacityShock(region="TW", stage=s, fraction_lost=1.0, start=30, end=60)
+           for s in ("fab", "fab_new", "packaging")]
+    return simulate(base.with_shocks(*out), engine="vector"), simulate(base, engine="vector")
+
+
+def test_ranking_is_by_stock_drawn_hand_computed():
+    # segment_stop_scenario: 10 t/day of ore at $100/t stop for 7 days; automotive buyers hold 3 days, electronics 6.
+    # Stock drawn: automotive all 3 days (30 t, $3,000), electronics all 6 days (60 t, $6,000): electronics first.
+    scenario = segment_stop_scenario()
+    shocked, base = simulate(scenario), simulate(scenario.without_shocks())
+    assert ranked_buyers(shocked, base) == [("ore", "electronics"), ("ore", "automotive")]
+    assert headline_buyer(shocked, base) == ("ore", "electronics")
+
+
+def test_cover_png_and_the_console_single_out_the_same_buyer(fab_stop):
+    shocked, base = fab_stop
+    first = headline_buyer(shocked, base)
+    panels = cover_commodities(shocked, base)
+    assert panels[0] == first == ("logic_chip", "electronics")   # as the README's flagship text names them
+    notes = format_cover_notes(shocked, base).splitlines()
+    assert notes[1].startswith("No final demand for logic_chip (electronics buyers) went short")
+    # Every buyer the console names is drawn in the ranking's order: the lines follow ranked_buyers.
+    ranked = [f"{c} ({s} buyers)" if s else c for c, s in ranked_buyers(shocked, base)]
+    named = [line.split("No final demand for ", 1)[1].split(" went short", 1)[0] for line in notes[1:]]
+    assert named == [g for g in ranked if g in named]
+
+
+def test_cover_png_draws_the_headline_buyer_first(fab_stop, tmp_path):
+    from matplotlib.figure import Figure
+
+    from supplychain.cli.figures import save_cover
+    shocked, base = fab_stop
+    titles = []
+    original = Figure.savefig
+    try:
+        Figure.savefig = lambda self, *a, **k: titles.extend(ax.get_title() for ax in self.axes if ax.get_visible())
+        assert save_cover(shocked, tmp_path, base) == ["cover.png"]
+    finally:
+        Figure.savefig = original
+    assert titles[0].startswith("logic_chip: electronics buyers' stocks")
