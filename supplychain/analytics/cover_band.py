@@ -27,7 +27,7 @@ from ..results import Results
 from ..run.simulate import identical_runs_expected, simulate
 from .impact import value_added_loss_table
 
-__all__ = ["cover_band", "cited_covers", "with_segment_covers", "band_range", "CASES"]
+__all__ = ["cover_band", "cited_covers", "with_segment_covers", "band_range", "CASES", "LEVELS"]
 
 #: The rows of a band: every segment's buyers at the low ends of their ranges, as given, at the high ends.
 CASES = ("low", "central", "high")
@@ -90,18 +90,31 @@ def _central_covers(scenario: Scenario) -> dict[str, float]:
     return out
 
 
-def _measure(results: Results, baseline: Results) -> dict[str, float]:
-    """Changes against the baseline: shortfall (all demands, chip buyers, each segment) and value added lost."""
-    net = results.scenario.network
-    short = (cumulative_shortfall(results, usd=True, by="demand").mean(axis=0)
-             - cumulative_shortfall(baseline, usd=True, by="demand").mean(axis=0))
-    segment_of = {d.id: d.segment for d in net.demands if d.segment}
+#: Prefixes of the columns holding each run's own shortfall beside its change (``baseline_shortfall_usd``, ...).
+LEVELS = ("baseline_", "shocked_")
+
+
+def _shortfalls(results: Results, segment_of: Mapping[str, str]) -> dict[str, float]:
+    """Shortfall in USD (mean over runs) of all demands, of the chip buyers and of each segment's."""
+    short = cumulative_shortfall(results, usd=True, by="demand").mean(axis=0)
     out = {"shortfall_usd": float(short.sum()),
            "chip_shortfall_usd": float(sum(v for k, v in short.items() if k in segment_of))}
     for g in sorted(set(segment_of.values())):
         out[f"shortfall_usd:{g}"] = float(sum(v for k, v in short.items() if segment_of.get(k) == g))
+    return out
+
+
+def _measure(results: Results, baseline: Results) -> dict[str, float]:
+    """Changes against the baseline, shortfall (all demands, chip buyers, each segment) and value added lost,
+    then each shortfall's level in the baseline and in the shocked run (`LEVELS`)."""
+    net = results.scenario.network
+    segment_of = {d.id: d.segment for d in net.demands if d.segment}
+    before, after = _shortfalls(baseline, segment_of), _shortfalls(results, segment_of)
+    out = {name: after[name] - before[name] for name in after}
     out["value_added_loss_usd"] = (float(value_added_loss_table(results, baseline)["value_added_loss_usd"].sum())
                                    if feeds_impact(net) else float("nan"))
+    out.update({f"baseline_{name}": value for name, value in before.items()})
+    out.update({f"shocked_{name}": value for name, value in after.items()})
     return out
 
 
@@ -135,8 +148,10 @@ def cover_band(scenario: Scenario, covers: Mapping[str, tuple[float, float]] | N
         Index ``case`` (``"low"``, ``"central"``, ``"high"``: the covers' ends, so "low" covers give
         the larger shortfall); columns ``cover_days:SEGMENT`` (days held), ``shortfall_usd`` (change of
         all demands' shortfall against the baseline, USD at reference prices), ``chip_shortfall_usd``
-        (the segmented chip buyers' part), ``shortfall_usd:SEGMENT`` and ``value_added_loss_usd``
-        (NaN off the built-in network). ``attrs``: ``engine`` ("vector"), ``seed``, ``deterministic``.
+        (the segmented chip buyers' part), ``shortfall_usd:SEGMENT``, ``value_added_loss_usd``
+        (NaN off the built-in network), then each shortfall's own level in the baseline and in the
+        shocked run at the same covers, ``baseline_shortfall_usd``, ``shocked_shortfall_usd``, ...
+        (the change is their difference). ``attrs``: ``engine`` ("vector"), ``seed``, ``deterministic``.
 
     Raises
     ------

@@ -253,36 +253,52 @@ def cover_band_rows(band: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 
     Each case of the band (``low``, ``central``, ``high``: every segment's buyers at that end of their
     cited days of cover) gives rows in the table's columns, region and commodity ``ALL``, and a ``case``
-    column (empty on the table's own rows): ``cover_band:cover_days`` per segment (held in both runs:
-    ``baseline`` and ``shocked``), and in ``change``, the change against the baseline held at the same
-    covers, ``cover_band:shortfall_usd`` (every demand, and per segment), ``cover_band:chip_shortfall_usd``
-    and ``cover_band:value_added_loss_usd`` (when known). ``cover_band.csv`` (``run --out``) is the band
-    as it is, one row per case.
+    column (empty on the table's own rows). Every band row reads as the table's own rows do:
+    ``baseline`` the unshocked run's value at the case's covers, ``shocked`` the shocked run's, ``change``
+    their difference:
+
+    - ``cover_band:cover_days`` per segment: the days of cover held, the same in both runs (change 0);
+    - ``cover_band:shortfall_usd`` (every demand, segment empty, and per segment) and
+      ``cover_band:chip_shortfall_usd``: each run's shortfall, USD at reference prices;
+    - ``cover_band:value_added_loss_usd`` (when known): value added lost against the baseline, so 0 in the
+      baseline and the loss in the shocked run.
+
+    ``cover_band.csv`` (``run --out``) is the band as `cover_band` returns it, one row per case.
 
     Examples
     --------
     >>> band = pd.DataFrame({"cover_days:automotive": [5.0, 14.0], "shortfall_usd": [3e9, 1e9],
-    ...                      "shortfall_usd:automotive": [2e9, 5e8]}, index=pd.Index(["low", "central"], name="case"))
+    ...                      "shortfall_usd:automotive": [2e9, 5e8], "baseline_shortfall_usd": [1e8, 0.0],
+    ...                      "shocked_shortfall_usd": [3.1e9, 1e9], "baseline_shortfall_usd:automotive": [0.0, 0.0],
+    ...                      "shocked_shortfall_usd:automotive": [2e9, 5e8]}, index=pd.Index(["low", "central"], name="case"))
     >>> table = pd.DataFrame({"region": ["US"], "commodity": ["chip"], "segment": ["automotive"],
     ...                       "metric": ["shortfall_usd"], "partner": [""], "baseline": [0.0], "shocked": [5e8],
     ...                       "change": [5e8]})
     >>> rows = cover_band_rows(band, table)
-    >>> rows[rows.case == "low"][["segment", "metric", "baseline", "change"]].values.tolist()
-    [['automotive', 'cover_band:cover_days', 5.0, 0.0], ['', 'cover_band:shortfall_usd', nan, 3000000000.0], ['automotive', 'cover_band:shortfall_usd', nan, 2000000000.0]]
+    >>> rows[rows.case == "low"][["segment", "metric", "baseline", "shocked", "change"]].values.tolist()
+    [['automotive', 'cover_band:cover_days', 5.0, 5.0, 0.0], ['', 'cover_band:shortfall_usd', 100000000.0, 3100000000.0, 3000000000.0], ['automotive', 'cover_band:shortfall_usd', 0.0, 2000000000.0, 2000000000.0]]
     >>> rows["case"].tolist()[:2]
     ['', 'low']
     """
+    from ..analytics.cover_band import LEVELS
     rows = []
     has_segment = "segment" in table
     for case, values in band.iterrows():
         for column, value in values.items():
             what, _, segment = str(column).partition(":")
-            if what == "value_added_loss_usd" and not np.isfinite(value):
+            if what.startswith(LEVELS):   # a level: it fills its change's row
                 continue
-            held = what == "cover_days"
+            if what == "cover_days":
+                before, after, change = float(value), float(value), 0.0
+            elif what == "value_added_loss_usd":
+                if not np.isfinite(value):
+                    continue
+                before, after, change = 0.0, float(value), float(value)
+            else:
+                before, after = (float(values.get(f"{level}{column}", np.nan)) for level in LEVELS)
+                change = float(value)
             row = {"region": "ALL", "commodity": "ALL", "metric": BAND_METRIC + what, "partner": "",
-                   "baseline": float(value) if held else np.nan, "shocked": float(value) if held else np.nan,
-                   "change": 0.0 if held else float(value), "case": str(case)}
+                   "baseline": before, "shocked": after, "change": change, "case": str(case)}
             if has_segment:
                 row["segment"] = segment
             rows.append(row)
