@@ -433,7 +433,9 @@ def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioFileError(f"{where}: invalid TOML: {_foreign_message(exc)}") from None
+        from .toml_errors import date_message
+        message = date_message(text, str(exc), source)   # an impossible date: name its field, not a column
+        raise ScenarioFileError(message or f"{where}: invalid TOML: {_foreign_message(exc)}") from None
     except RecursionError:  # the parser recurses once per nested array or inline table
         raise ScenarioFileError(f"{where}: arrays and tables are nested more than {MAX_NESTING} "
                                 "levels deep; a scenario file needs far fewer.") from None

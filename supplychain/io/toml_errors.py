@@ -1,0 +1,91 @@
+"""What to say when a scenario file is not valid TOML because of a date: the field, not the parser's column.
+
+TOML's parser reports an impossible date (``start = 2025-02-30``) or a date in another form
+(``2025/03/01``, ``2025-3-1``) as "Invalid date or datetime" or "Expected newline or end of
+document" at a line and column. `date_message` finds the assignment at that place and names its
+table entry, field and value, with the form a date takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["date_message", "DATE_FORM"]
+
+#: The form of a date in a scenario file.
+DATE_FORM = "YYYY-MM-DD, a day that exists, e.g. 2025-03-01"
+
+#: What each date field of a scenario file takes (other fields: a date, when the value is one).
+_EXPECTED = {"start_date": f"a date ({DATE_FORM})"} | {
+    when: f"a whole day number or a date ({DATE_FORM})" for when in ("start", "end", "announced")}
+
+_POSITION = re.compile(r"at line (\d+), column (\d+)")
+_ASSIGNMENT = re.compile(r'(?:^|[{,])\s*([A-Za-z0-9_-]+|"[^"]*")\s*=\s*')
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_-]+)\s*\]")
+#: A value that was meant as a date or a date-time: digits, then a dash, slash or dot, then digits.
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?")
+_TOKEN = re.compile(r"[^,}\]#\s]+(?:[ T]\d[^,}\]#\s]*)?")
+
+
+def date_message(text: str, error: str, source: str | None = None) -> str | None:
+    """The message for a parser ``error`` at a date in ``text``, naming the field; None if it is not at a date.
+
+    Examples
+    --------
+    >>> text = '[scenario]\\nbase = "baseline"\\n\\n[[shocks]]\\nkind = "tariff"\\nstart = 2025-02-30\\n'
+    >>> print(date_message(text, "Invalid date or datetime (at line 6, column 9)", "x.toml"))
+    x.toml, [[shocks]] entry 1, line 6: start must be a whole day number or a date (YYYY-MM-DD, a day that exists, e.g. 2025-03-01); got 2025-02-30 (day is out of range for month).
+    >>> print(date_message('[scenario]\\nstart_date = 2025/03/01\\n', "Expected newline (at line 2, column 18)"))
+    [scenario], line 2: start_date must be a date (YYYY-MM-DD, a day that exists, e.g. 2025-03-01); got 2025/03/01.
+    >>> date_message('[scenario]\\nname = 3 4\\n', "Expected newline (at line 2, column 10)") is None
+    True
+    """
+    at = _POSITION.search(error)
+    lines = text.splitlines()
+    if at is None or not 1 <= int(at.group(1)) <= len(lines):
+        return None
+    number, column = int(at.group(1)), int(at.group(2))
+    line = lines[number - 1]
+    # The assignment the parser stopped in: the last one whose value starts at or before the column.
+    found = [m for m in _ASSIGNMENT.finditer(line) if m.end() <= column - 1]
+    if not found:
+        return None
+    key = found[-1].group(1).strip('"')
+    token = _TOKEN.match(line, found[-1].end())
+    value = token.group(0) if token else ""
+    if not _DATE_LIKE.match(value):
+        return None
+    where = _place(lines[:number - 1], source)
+    expected = _EXPECTED.get(key, f"a date ({DATE_FORM})")
+    return f"{where}, line {number}: {key} must be {expected}; got {value if len(value) <= 40 else value[:40] + '...'}{_why(value)}."
+
+
+def _place(before: list[str], source: str | None) -> str:
+    """``source, [table]`` or ``source, [[array]] entry N`` of the last header in ``before``."""
+    place = ""
+    counts: dict[str, int] = {}
+    for line in before:
+        header = _HEADER.match(line)
+        if header is None:
+            continue
+        name = header.group(2)
+        if header.group(1) == "[[":
+            counts[name] = counts.get(name, 0) + 1
+            place = f"[[{name}]] entry {counts[name]}"
+        else:
+            place = f"[{name}]"
+    parts = [p for p in (source, place) if p]
+    return ", ".join(parts) or "scenario"
+
+
+def _why(value: str) -> str:
+    """`` (day is out of range for month)`` for a well-formed date that is not in the calendar, else ''."""
+    parts = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value[:10])
+    if parts is None:
+        return ""
+    try:
+        dt.date(*(int(p) for p in parts.groups()))
+    except ValueError as exc:
+        return f" ({exc})"
+    return ""
