@@ -1,4 +1,4 @@
-"""A misspelt command-line option gets one line with the close match (supplychain.cli.app._OneLineParser)."""
+"""A misspelt command-line option gets one line with the close match (supplychain.cli.parser.OneLineParser)."""
 
 from __future__ import annotations
 
