@@ -57,3 +57,14 @@ def test_cover_png_draws_the_headline_buyer_first(fab_stop, tmp_path):
     finally:
         Figure.savefig = original
     assert titles[0].startswith("logic_chip: electronics buyers' stocks")
+
+
+def test_the_panels_trough_label_gives_the_consoles_days(fab_stop):
+    import re
+
+    from supplychain.plotting import plot_cover
+    shocked, base = fab_stop
+    line = format_cover_notes(shocked, base).splitlines()[1]
+    days = re.search(r"\((\d+\.\d) of \d+ days of cover\)", line).group(1)
+    ax = plot_cover(shocked, "logic_chip", held_by="buyers", baseline=base, segment="electronics")
+    assert any(text.get_text().endswith(f"({days} d)") for text in ax.texts), [t.get_text() for t in ax.texts]

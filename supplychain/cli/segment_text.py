@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import numpy as np
-
 from .._format import format_usd
 from ..metrics.service import cumulative_shortfall
 from ..results import EnsembleResults, Results

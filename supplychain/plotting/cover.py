@@ -6,6 +6,7 @@ matplotlib is imported only when the function runs, and nothing here calls ``plt
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -103,8 +104,9 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         if row["stock_drawn_usd"] > 0:
             day = round(row["trough_day"])
             ax.plot(dates[day], mean[day], "o", color=colour)
-            troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({row['trough_cover_days']:.1f} d)",
-                            colour))
+            # Days rounded down, as the console prints them: 5.75 days left reads 5.7 in both.
+            days = math.floor(row["trough_cover_days"] * 10 + 1e-9) / 10
+            troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({days:.1f} d)", colour))
         if base is not None and label in base.columns:
             ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
                     color=colour, linestyle="--", linewidth=0.8)
