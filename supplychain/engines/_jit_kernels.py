@@ -21,7 +21,8 @@ from types import SimpleNamespace
 import numpy as np
 
 __all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
-           "split_plain", "recipe_cover", "start_add", "position", "triangular", "prefetch_write", "PREFETCH_RUNS"]
+           "split_plain", "recipe_cover", "start_add", "position", "triangular", "triangular_days", "prefetch_write",
+           "PREFETCH_RUNS"]
 
 #: How many runs ahead the ring's scatter asks the CPU to fetch the slot it will add into
 #: (`prefetch_write`). Each (lane, run) lands in its own slot, so the hardware cannot foresee the
@@ -32,7 +33,7 @@ PREFETCH_RUNS = 32
 
 def compile_loops() -> SimpleNamespace:
     """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``ship_head``,
-    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular`` and
+    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular``, ``triangular_days`` and
     ``landing_days``.
 
     Raises
@@ -56,6 +57,8 @@ def compile_loops() -> SimpleNamespace:
                                   numba.float64[:, ::1], numba.float64[:, ::1]),
         "triangular": numba.void(f2c, f2c, f2c, f2c, f2c, f2c, f2c),
         "landing_days": numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
+        "triangular_days": numba.intp(f2c, numba.intp[::1], f1r, f1r, f1r, f1r,
+                                      f1r, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
         "ship_head": numba.void(f2c, f1r, f2c, numba.intp[::1], f2c, f2c, f2c),
         "ship_tail": numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1], numba.intp[::1],
                                 days),
@@ -70,7 +73,7 @@ def compile_loops() -> SimpleNamespace:
     signatures["position"] = numba.void(f2c, numba.intp[::1], f2c, f2c, numba.intp[::1], numba.intp[::1],
                                         numba.intp[::1], f2, f2c)
     loops = {"position": position, "ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
-             "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
+             "triangular_days": triangular_days, "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
              "recipe_cover": recipe_cover, "start_add": start_add}
     return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
 
@@ -367,3 +370,43 @@ def landing_days(lead: np.ndarray, factor: np.ndarray, extra: np.ndarray, shocke
                 x = x + extra[t, lane]
             x = math.ceil(x - tolerance)
             out[t, lane] = min(max(x, 1.0), horizon)
+
+
+def triangular_days(u: np.ndarray, lanes: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray,
+                    left: np.ndarray, right: np.ndarray, factor: np.ndarray, extra: np.ndarray, shocked: bool,
+                    tolerance: float, horizon: float, out: np.ndarray) -> int:
+    """Uniforms ``u`` (k, T) to triangular lead times to whole landing days, one pass, no lead-time array.
+
+    For item ``i`` (lane ``lanes[i]``) and day ``t``: the lead time of
+    `triangular` (``low + sqrt(u left)`` where ``u <= cut``, else
+    ``high - sqrt((1 - u) right)``; both are worked out and one is kept, so no
+    branch is mispredicted), then `landing_days` into ``out[t, lanes[i]]``. The
+    same IEEE operations, in the same order, as `.stacked.ItemSampler` with
+    `triangular`, then `landing_days`: the same bits. Parameters (k,);
+    ``factor`` and ``extra`` (T, L); ``out`` (T, L).
+
+    Returns the number of lead times that were not finite (their days are
+    then meaningless: the caller redraws the run the slow way to name them).
+    """
+    n_items, n_days = u.shape
+    bad = 0
+    for i in range(n_items):
+        lane = lanes[i]
+        lo, hi, c, le, ri = low[i], high[i], cut[i], left[i], right[i]
+        for t in range(n_days):
+            v = u[i, t]
+            rising = v <= c
+            a = v * le
+            b = (1.0 - v) * ri
+            s = math.sqrt(a if rising else b)
+            up = lo + s
+            down = hi - s
+            x = up if rising else down
+            if not (x - x == 0.0):
+                bad += 1
+            if shocked:
+                x = x * factor[t, lane]
+                x = x + extra[t, lane]
+            x = math.ceil(x - tolerance)
+            out[t, lane] = min(max(x, 1.0), horizon)
+    return bad

@@ -56,7 +56,7 @@ from ..compile.leadtime import LEAD_DAYS_TOLERANCE
 from . import jit, licences, prices
 from . import kernel as rules
 from .day import DrawBatch, day_inputs
-from .draws import RunDraws, draw_run
+from .draws import RunDraws, draw_landing_days, draw_run, fused_landing_days
 from .finite import check_draws, check_inputs, check_state
 from .record import Recorder, Sink
 from .sourcing import OrderLoops
@@ -434,6 +434,18 @@ def _days_dtype(c: Compiled) -> type:
     return np.int16 if 2 * c.n_days + 2 < np.iinfo(np.int16).max else np.int32
 
 
+def _landing_inputs(c: Compiled, kernels: SimpleNamespace) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """What `.draws.draw_landing_days` takes besides the run: the fixed lanes' days (T, L), the shocks' lead-time
+    factors and extras (T, L) and whether they change anything, as `_arrival_days` works them out."""
+    sch = c.schedules
+    shape = (c.n_days, c.n_lanes)
+    fixed = np.zeros(shape, dtype=_days_dtype(c))
+    if not c.lane_lead_random.all():
+        _arrival_days(c, np.repeat(c.lane_lead_mean[None, :], c.n_days, axis=0), fixed, kernels)
+    shocked = bool((sch.lead_factor != 1.0).any() or (sch.lead_extra != 0.0).any())
+    return fixed, np.broadcast_to(sch.lead_factor, shape), np.broadcast_to(sch.lead_extra, shape), shocked
+
+
 def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_days: bool = False,
                kernels: SimpleNamespace | None = None) -> DrawBatch:
     """Every random input of a chunk of runs (one seed sequence per run), stored runs-last.
@@ -453,8 +465,20 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
     """
     arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS + ("arrival_days",))
     n = len(seqs)
+    # Triangular lead times straight to whole days, one compiled pass and no lead-time array (the same bits).
+    fused = arrival_days and kernels is not None and fused_landing_days(c)
+    if fused:
+        block = _reused("days", (c.n_days, n, c.n_lanes), _days_dtype(c))
+        arrays["arrival_days"] = block.transpose(1, 0, 2)
+        fixed, factor, extra, shocked = _landing_inputs(c, kernels)
     for r, seq in enumerate(seqs):
-        one = draw_run(c, seq) if kernels is None else draw_run(c, seq, kernels)
+        if fused:
+            one = draw_run(c, seq, kernels, lead=False)
+            if not draw_landing_days(c, seq, kernels, fixed, factor, extra, shocked, LEAD_DAYS_TOLERANCE,
+                                     arrays["arrival_days"][r]):  # type: ignore[index]
+                one = draw_run(c, seq, kernels)  # a lead time is not finite: check_draws names it
+        else:
+            one = draw_run(c, seq) if kernels is None else draw_run(c, seq, kernels)
         # A run's draws seen as a batch of one (no copy).
         check_draws(c, DrawBatch(*(None if getattr(one, f) is None else getattr(one, f)[None] for f in _DRAW_FIELDS)),
                     [seq])
