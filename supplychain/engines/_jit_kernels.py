@@ -390,6 +390,9 @@ def triangular_days(u: np.ndarray, lanes: np.ndarray, low: np.ndarray, high: np.
     """
     n_items, n_days = u.shape
     bad = 0
+    # Each item's days first into a contiguous row (this loop runs on SIMD lanes), then into ``out``'s columns a
+    # day at a time (a strided write per value costs about twice the arithmetic).
+    row = np.empty((n_items, n_days), dtype=out.dtype)
     for i in range(n_items):
         lane = lanes[i]
         lo, hi, c, le, ri = low[i], high[i], cut[i], left[i], right[i]
@@ -402,11 +405,13 @@ def triangular_days(u: np.ndarray, lanes: np.ndarray, low: np.ndarray, high: np.
             up = lo + s
             down = hi - s
             x = up if rising else down
-            if not (x - x == 0.0):
-                bad += 1
+            bad += not (x - x == 0.0)
             if shocked:
                 x = x * factor[t, lane]
                 x = x + extra[t, lane]
             x = math.ceil(x - tolerance)
-            out[t, lane] = min(max(x, 1.0), horizon)
+            row[i, t] = min(max(x, 1.0), horizon)
+    for t in range(n_days):
+        for i in range(n_items):
+            out[t, lanes[i]] = row[i, t]
     return bad

@@ -41,10 +41,11 @@ from ..model.dists import Distribution, LogNormal, Normal, Triangular, Uniform
 __all__ = ["sample_items", "ItemSampler", "TRIANGULAR_ROWS"]
 
 _Params = tuple[np.ndarray, ...]
-#: Items whose uniforms `ItemSampler.landing_days` draws at a time: 64 x 365 days of float64 is 187 KB, which
-#: stays in a core's 512 KB L2 cache while the compiled pass reads it (measured on the baseline's 1,413 lanes:
-#: 8, 16, 32, 64 and all 1,413 rows at a time cost 6.6, 6.3, 6.4, 5.9 and 6.2 ms a run; benchmarks/README.md).
-TRIANGULAR_ROWS = 64
+#: Items whose uniforms `ItemSampler.landing_days` draws at a time: 128 x 365 days of float64 (374 KB) stay
+#: in a core's 512 KB L2 cache while the compiled pass reads them. Measured on the baseline's 1,413 lanes, 108 runs
+#: in one process (CPU ms a run, uniforms included; the two-pass NumPy way 8.9-9.4): 32 rows 3.9-4.0, 64 3.6,
+#: 128 3.3, 256 3.45.
+TRIANGULAR_ROWS = 128
 #: A family's one-call sampler: fills ``out`` (k, T) from the generator with per-item parameters, with the
 #: compiled loops of `.jit` where it has one (the same bits), else NumPy.
 _Draw = Callable[[np.random.Generator, _Params, np.ndarray, "SimpleNamespace | None"], None]
