@@ -46,23 +46,25 @@ def compile_loops() -> SimpleNamespace:
     _register_prefetch()
     options = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
     # Array types: any layout ("A": views and transposes pass as they are) unless noted; whole days are
-    # int16 (``vector._days_dtype``: horizons are at most 3,650 days).
-    f2, f2c, days = numba.float64[:, :], numba.float64[:, ::1], numba.int16[:, :]
+    # uint8 or int16 (``vector._days_dtype``: horizons are at most 3,650 days), one version compiled for each.
+    f2, f2c = numba.float64[:, :], numba.float64[:, ::1]
     f2r = numba.types.Array(numba.float64, 2, "A", readonly=True)  # e.g. a schedule row broadcast over days
     f1r = numba.types.Array(numba.float64, 1, "C", readonly=True)  # a row of the compiled (read-only) pipeline
-    signatures = {
-        "ring_add": numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
+    signatures = {name: [sig(days) for days in (numba.uint8[:, :], numba.int16[:, :])] for name, sig in {
+        "ring_add": lambda days: numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
+        "landing_days": lambda days: numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
+        "triangular_days": lambda days: numba.intp(f2c, numba.intp[::1], f1r, f1r, f1r, f1r, f1r, f2r, f2r,
+                                                   numba.boolean, numba.float64, numba.float64, days),
+        "ship_tail": lambda days: numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1],
+                                             numba.intp[::1], days),
+    }.items()}
+    signatures.update({
         "ring_take": numba.void(numba.float64[:, :, ::1], numba.intp, f1r, numba.float64[:, ::1]),
         "ring_arrive": numba.void(numba.float64[:, :, ::1], numba.intp, f1r, numba.intp[::1], numba.float64[:, ::1],
                                   numba.float64[:, ::1], numba.float64[:, ::1]),
         "triangular": numba.void(f2c, f2c, f2c, f2c, f2c, f2c, f2c),
-        "landing_days": numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
-        "triangular_days": numba.intp(f2c, numba.intp[::1], f1r, f1r, f1r, f1r,
-                                      f1r, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
         "ship_head": numba.void(f2c, f1r, f2c, numba.intp[::1], f2c, f2c, f2c),
-        "ship_tail": numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1], numba.intp[::1],
-                                days),
-    }
+    })
     # A day's share row, passed as a read-only view (it may be a read-only schedule row or a writable array).
     signatures["split_plain"] = numba.void(f2c, numba.intp[::1], numba.types.Array(numba.float64, 1, "A", readonly=True),
                                            f1r, f2c)
@@ -75,7 +77,10 @@ def compile_loops() -> SimpleNamespace:
     loops = {"position": position, "ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
              "triangular_days": triangular_days, "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
              "recipe_cover": recipe_cover, "start_add": start_add}
-    return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
+    def typed(name: str) -> list:  # type: ignore[type-arg]
+        sig = signatures[name]
+        return sig if isinstance(sig, list) else [sig]
+    return SimpleNamespace(**{name: numba.njit(typed(name), **options)(fn) for name, fn in loops.items()})
 
 
 _prefetch_registered = False

@@ -44,7 +44,9 @@ Implements docs/model.md §10 (conformance): the vector engine.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
+import weakref
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Literal, overload
@@ -424,14 +426,41 @@ def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray, kernels: Simpl
 def compiled_loops_for(c: Compiled, work: int) -> SimpleNamespace | None:
     """The compiled loops `run_vector` uses for ``c`` and ``work`` lane-run-days, or ``None`` (NumPy).
 
-    The loops take int16 landing days, so a horizon too long for them runs on NumPy (`.jit`).
+    The loops take uint8 or int16 landing days, so a horizon too long for them runs on NumPy (`.jit`).
     """
-    return jit.kernels_for(work) if _days_dtype(c) is np.int16 else None
+    return jit.kernels_for(work) if _days_dtype(c) in (np.uint8, np.int16) else None
+
+
+#: Each compiled scenario's dtype of whole landing days (`_days_dtype`).
+_DAYS_DTYPE: weakref.WeakKeyDictionary[Compiled, type] = weakref.WeakKeyDictionary()
 
 
 def _days_dtype(c: Compiled) -> type:
-    """Integers wide enough for a landing day (the day plus its capped lead time)."""
-    return np.int16 if 2 * c.n_days + 2 < np.iinfo(np.int16).max else np.int32
+    """The narrowest integers that hold every whole landing day of ``c`` (days until landing, capped at the horizon).
+
+    uint8 when no landing day can exceed 255: the horizon is at most 255 days,
+    or every lane's longest lead time (`Distribution.maximum`) times the
+    largest lead-time factor, plus the largest extra, is at most 255 days (a
+    log-normal lead time has no longest); else int16 while the slot table
+    (twice the horizon) fits it; else int32. The baseline's days fit in a byte:
+    a chunk's block of days is half the size and a day's read of it half the lines.
+    """
+    if c not in _DAYS_DTYPE:
+        top = np.iinfo(np.uint8).max
+        if c.n_days <= top:
+            dtype: type = np.uint8
+        else:
+            longest = np.array([getattr(lane.lead_time, "maximum", np.inf) for lane in c.scenario.network.lanes],
+                               dtype=float)
+            sch = c.schedules
+            with np.errstate(invalid="ignore", over="ignore"):
+                bound = (longest * sch.lead_factor + sch.lead_extra).max(initial=0.0)
+            if np.isfinite(bound) and math.ceil(bound) <= top:
+                dtype = np.uint8
+            else:
+                dtype = np.int16 if 2 * c.n_days + 2 < np.iinfo(np.int16).max else np.int32
+        _DAYS_DTYPE[c] = dtype
+    return _DAYS_DTYPE[c]
 
 
 def _landing_inputs(c: Compiled, kernels: SimpleNamespace) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -628,7 +657,7 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     """
     check_inputs(c)
     sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
-    # The compiled loops take int16 landing days (every horizon the scenario checks allows).
+    # The compiled loops take uint8 or int16 landing days (every horizon the scenario checks allows).
     if work is None:
         work = len(seqs) * c.n_days * c.n_lanes
     kernels = compiled_loops_for(c, work)
