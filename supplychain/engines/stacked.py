@@ -25,6 +25,11 @@ transformed by array arithmetic, again the same numbers bit for bit:
 
 Other families (empirical, counts) are drawn item by item.
 
+When only whole landing days are kept (``keep="summary"``), triangular lead
+times go from uniforms to days in one compiled pass (`ItemSampler.landing_days`),
+a few rows of uniforms at a time: the same stream, the same operations, no
+lead-time array.
+
 Implements docs/model.md §7.3 (streams): batched draws.
 """
 
