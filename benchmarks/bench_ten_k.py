@@ -25,11 +25,23 @@ script, the ratios that show linearity:
   re-sourcing path of :func:`supplychain.engines.sourcing.split_orders` and the
   patience tests, so a shocked run costs more than an unshocked one.
 
+* floor (``--floor``, on by default; ``--no-floor`` skips it): what any engine
+  here must pay for the same work, timed in one fresh process and scaled to
+  the main case's runs (CPU seconds, halved for 2 cores): NumPy's generator
+  alone making the uniforms of 365 x lanes lead times a run; the engine's own
+  draw of those lead times as whole landing days (uniforms, the triangular
+  transform and the rounding: `ItemSampler.landing_days`); and the minimal
+  (s, S) kernel of ``bench_peers.py`` (recipes, capacity, orders split by
+  share, pro-rata rationing, log-normal lead times into a ring; no order
+  books, prices, summaries) on the baseline's own network flattened
+  (:func:`synthetic.plain_network`, the lanes' triangular spreads as log-normal
+  sds). Against the target: what is left for everything else.
+
 Ratios are given on CPU time, which other work on a shared machine disturbs
 less than wall time (both are printed). ``--runs N`` scales every case
 (N, N / 4 and N / 20 runs) for a quicker check.
 
-Usage: ``python benchmarks/bench_ten_k.py [--runs 10000] [--skip-linearity]``
+Usage: ``python benchmarks/bench_ten_k.py [--runs 10000] [--skip-linearity] [--no-floor | --floor-only]``
 (about 5 minutes of CPU on 2 cores with the defaults). With Numba installed
 (``supplychain[fast]``) the vector engine uses its compiled loops
 (:mod:`supplychain.engines.jit`; each case says so); ``SUPPLYCHAIN_JIT=off``
@@ -81,6 +93,74 @@ def probe(case: str, n_runs: int, days: int) -> None:
         "exact_bands": bool(res.bands_exact), "compiled_loops": jit.loaded()}))
 
 
+def probe_floor(n_runs: int, sample: int) -> None:
+    """Time the floor's three parts in this (fresh) process on ``sample`` runs; print them, scaled to ``n_runs``, as JSON."""
+    import dataclasses
+
+    import numpy as np
+    from bench_peers import kernel_runs
+    from synthetic import plain_network
+
+    from supplychain import load_baseline
+    from supplychain.compile.compiler import compile_scenario
+    from supplychain.engines import jit
+    from supplychain.engines.draws import run_seed_sequences
+    from supplychain.engines.vector import _keep, draw_batch
+    scenario = load_baseline(random_lead_times=True)
+    c = compile_scenario(scenario)
+    kernels = jit.kernels_for(10**12)
+    seqs = run_seed_sequences(1, sample)
+    # Warm-up, as the engine's later chunks: the loops loaded, the chunk's block of days touched and kept for reuse.
+    _keep("days", draw_batch(c, seqs, arrival_days=True, kernels=kernels).arrival_days.base)
+    per = {}
+    gen = np.random.default_rng(1)
+    u = np.empty((c.n_lanes, c.n_days))
+    cpu = time.process_time()
+    for _ in range(sample):
+        gen.random(out=u)
+    per["uniforms"] = time.process_time() - cpu
+    cpu = time.process_time()
+    draw_batch(c, seqs, arrival_days=True, kernels=kernels)
+    per["draw"] = time.process_time() - cpu
+    # The minimal kernel on the baseline's graph, its lanes' spread of lead times as log-normal sds (the kernel
+    # draws every lane-run-day either way).
+    def spread(d) -> float:  # type: ignore[no-untyped-def]
+        if hasattr(d, "mode"):  # triangular: sqrt((a^2 + b^2 + c^2 - ab - ac - bc) / 18)
+            a, b, m = d.low, d.high, d.mode
+            return float(np.sqrt((a * a + b * b + m * m - a * b - a * m - b * m) / 18.0))
+        return float(getattr(d, "sd", 0.0))
+    sd = np.array([spread(lane.lead_time) for lane in scenario.network.lanes])
+    net = dataclasses.replace(plain_network(scenario, c), lane_lead_sd=sd)
+    kernel_runs(net, 8, 0, chunk=8)  # warm-up
+    cpu = time.process_time()
+    kernel_runs(net, sample, 1)
+    per["kernel"] = time.process_time() - cpu
+    print(json.dumps({"lanes": c.n_lanes, "days": c.n_days, "sample": sample, "runs": n_runs,
+                      "compiled_loops": kernels is not None,
+                      **{k: v * n_runs / sample for k, v in per.items()}}))
+
+
+def floor(n_runs: int, sample: int, engine_cpu: float | None) -> None:
+    """Print the floor (see the module's text) for ``n_runs`` runs, measured on ``sample`` runs in a fresh process."""
+    out = subprocess.run([sys.executable, __file__, "--probe-floor", str(n_runs), str(sample)],
+                         capture_output=True, text=True, check=True)
+    m: dict = json.loads(out.stdout.strip().splitlines()[-1])
+    target_cpu = 2 * TARGET_SECONDS
+    print(f"\nfloor: {n_runs:,} runs x {m['days']} days x {m['lanes']:,} lanes, CPU time in one process (measured on "
+          f"{m['sample']} runs and scaled; 2 cores halve it; target {TARGET_SECONDS:.0f} s on 2 cores = "
+          f"{target_cpu:.0f} s of CPU):")
+    rows = (("NumPy's generator alone: the uniforms", m["uniforms"]),
+            ("the engine's draw: lead times to whole landing days" + ("" if m["compiled_loops"] else " (NumPy)"),
+             m["draw"]),
+            ("minimal (s, S) kernel (bench_peers.py) on the baseline's lanes", m["kernel"]))
+    for name, cpu in rows:
+        print(f"  {name:>66}: {cpu:7.1f} s CPU = {cpu / 2:6.1f} s on 2 cores ({cpu / target_cpu:5.0%} of the target)")
+    print(f"  {'left for everything else after the draw (target - draw)':>66}: {target_cpu - m['draw']:7.1f} s CPU")
+    if engine_cpu is not None:
+        print(f"  {'this engine, measured above':>66}: {engine_cpu:7.1f} s CPU = {engine_cpu / 2:6.1f} s on 2 cores "
+              f"({engine_cpu / m['kernel']:.2f} x the minimal kernel)")
+
+
 def quick_start_ban():  # type: ignore[no-untyped-def]
     """README's quick start: the random-lead baseline with CN's gallium export ban from 2025-03-01."""
     from supplychain import ExportControl, load_baseline
@@ -113,10 +193,18 @@ def main() -> None:
                         help="runs of the shocked comparison (README's quick-start ban against the unshocked "
                              "baseline; default 200; 0 skips it)")
     parser.add_argument("--shocked-only", action="store_true", help="only the shocked comparison")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor (the draw alone and the minimal kernel)")
+    parser.add_argument("--floor-only", action="store_true", help="only the floor")
+    parser.add_argument("--floor-sample", type=int, default=216, metavar="N",
+                        help="runs the floor is measured on, then scaled (default 216)")
     parser.add_argument("--probe", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-floor", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
         probe(args.probe[0], int(args.probe[1]), int(args.probe[2]))
+        return
+    if args.probe_floor:
+        probe_floor(int(args.probe_floor[0]), int(args.probe_floor[1]))
         return
     print(f"machine: {platform.processor() or platform.machine()}, nproc {os.cpu_count()}, Python "
           f"{platform.python_version()}; load average at start {os.getloadavg()[0]:.1f}")
@@ -124,6 +212,9 @@ def main() -> None:
     print("cases (each in a fresh process, default executor):")
     if args.shocked_only:
         shocked(args.shocked)
+        return
+    if args.floor_only:
+        floor(n, args.floor_sample, None)
         return
     full = run_case("baseline", n, 365)
     def verdict(met: bool) -> str:
@@ -133,6 +224,8 @@ def main() -> None:
           f"CPU {full['cpu']:.1f} s = {full['cpu'] / 2:.1f} s on 2 busy cores; "
           f"peak {full['peak'] / 2**20:.0f} MiB (target < {TARGET_BYTES / 2**20:.0f} MiB: "
           f"{verdict(full['peak'] < TARGET_BYTES)})")
+    if not args.no_floor:
+        floor(n, args.floor_sample, full["cpu"])
     if args.shocked:
         shocked(args.shocked)
     if args.skip_linearity:

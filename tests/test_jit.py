@@ -25,7 +25,8 @@ from .conftest import chain_network
 
 #: The loops as plain Python (what Numba compiles): their logic is checked with or without Numba.
 PLAIN = SimpleNamespace(ring_add=_jit_kernels.ring_add, ring_take=_jit_kernels.ring_take,
-                        triangular=_jit_kernels.triangular, landing_days=_jit_kernels.landing_days)
+                        triangular=_jit_kernels.triangular, landing_days=_jit_kernels.landing_days,
+                        triangular_days=_jit_kernels.triangular_days)
 
 
 @pytest.fixture(params=["plain", "compiled"])
@@ -149,3 +150,38 @@ def test_mode_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv(jit.ENV, "fast")
     with pytest.raises(ValidationError, match="SUPPLYCHAIN_JIT must be one of auto, on, off; got 'fast'"):
         jit.kernels_for(1)
+
+
+@pytest.mark.parametrize("fixed_every", [0, 3])
+def test_fused_landing_days_are_the_drawn_lead_times_rounded(kernels, fixed_every):
+    # Triangular lead times drawn and rounded in one compiled pass (no lead-time array) give the days of
+    # draw_run's lead times through the NumPy rounding, bit for bit, with shocks and with some fixed lanes.
+    from supplychain.engines.draws import fused_landing_days
+    from supplychain.engines.vector import draw_batch
+    net = chain_network()
+    lanes = tuple(dataclasses.replace(l, lead_time=Triangular(0.5 + i, 3.0 + i, 80.0))
+                  if not fixed_every or i % fixed_every else l for i, l in enumerate(net.lanes))
+    scenario = Scenario(dataclasses.replace(net, lanes=lanes), horizon_days=60)
+    shocked = scenario.with_shocks(LogisticsShock(start=3, end=50, lead_time_multiplier=1.3))
+    for c in (compile_scenario(scenario), compile_scenario(shocked)):
+        assert fused_landing_days(c)
+        seqs = run_seed_sequences(4, 5)
+        fast = draw_batch(c, seqs, arrival_days=True, kernels=kernels).arrival_days.copy()
+        slow = draw_batch(c, seqs, arrival_days=True).arrival_days
+        assert np.array_equal(fast, slow) and fast.dtype == slow.dtype
+
+
+def test_fused_landing_days_redraw_a_run_with_a_non_finite_lead_time(kernels):
+    # Parameters are bounded (1e6), so a triangular lead time is always finite; should the pass ever count one
+    # that is not, the run is drawn again the slow way, where check_draws names it (or, finite, it is used).
+    from supplychain.engines.vector import draw_batch
+    net = chain_network()
+    lanes = tuple(dataclasses.replace(l, lead_time=Triangular(1.0, 2.0, 9.0)) for l in net.lanes)
+    c = compile_scenario(Scenario(dataclasses.replace(net, lanes=lanes), horizon_days=20))
+    seqs = run_seed_sequences(4, 2)
+
+    def flagged(*args):
+        kernels.triangular_days(*args)
+        return 1
+    fast = draw_batch(c, seqs, arrival_days=True, kernels=SimpleNamespace(**{**vars(kernels), "triangular_days": flagged}))
+    assert np.array_equal(fast.arrival_days, draw_batch(c, seqs, arrival_days=True).arrival_days)

@@ -80,7 +80,8 @@ def test_shortfalls_without_any_short_day_give_factors_of_one():
 
 
 def test_chunk_budget_counts_landing_days_in_two_bytes_and_stays_within_it():
-    # keep="summary" holds random lead times as int16 landing days (a quarter of float64 lead times): the
+    # keep="summary" holds random lead times as landing days of at most two bytes (uint8 for the baseline's: an
+    # eighth of float64 lead times): the
     # budget counts them so, and the draws of a chunk of the default size fit the chunk budget.
     from supplychain.run.chunks import (
         CHUNK_BUDGET_BYTES,
@@ -91,7 +92,7 @@ def test_chunk_budget_counts_landing_days_in_two_bytes_and_stays_within_it():
     assert _bytes_per_run(c, "summary") >= 2 * c.n_days * c.n_lanes
     size = default_chunk_size(c, 10_000, "vector", "summary")
     batch = draw_batch(c, run_seed_sequences(0, 3), arrival_days=True)
-    assert batch.arrival_days.dtype == np.int16
+    assert batch.arrival_days.dtype == np.uint8
     assert size * batch.arrival_days[0].nbytes <= CHUNK_BUDGET_BYTES
 
 
@@ -147,3 +148,21 @@ def test_ring_emptied_with_transit_and_buyer_sums_is_take_then_arrive(loops):
         days = rng.integers(1, 5, size=(5, c.n_lanes)).astype(np.int16)
         fused.put(t, goods, days, fits=True)
         plain.put(t, goods, days, fits=True)
+
+
+def test_landing_days_take_the_narrowest_integers_that_hold_them():
+    # uint8 while no landing day can pass 255 (the horizon, or the longest lead time times its shocks); else int16.
+    from supplychain.engines.vector import _days_dtype
+    from supplychain.model import LogisticsShock
+    net = chain_network()
+
+    def dtype(lead, days, *shocks):
+        lanes = tuple(dataclasses.replace(l, lead_time=lead) for l in net.lanes)
+        s = Scenario(dataclasses.replace(net, lanes=lanes), horizon_days=days).with_shocks(*shocks)
+        return _days_dtype(compile_scenario(s))
+    assert dtype(Triangular(1.0, 5.0, 400.0), 200) is np.uint8        # capped at the horizon
+    assert dtype(Triangular(1.0, 5.0, 200.0), 700) is np.uint8        # the longest lead time fits
+    assert dtype(Triangular(1.0, 5.0, 254.5), 700) is np.uint8        # ceil(254.5) = 255
+    assert dtype(Triangular(1.0, 5.0, 255.5), 700) is np.int16
+    assert dtype(Triangular(1.0, 5.0, 200.0), 700, LogisticsShock(start=3, end=50, lead_time_multiplier=1.3)) is np.int16
+    assert dtype(LogNormal(6.0, 3.0), 700) is np.int16                 # no longest lead time

@@ -21,7 +21,8 @@ from types import SimpleNamespace
 import numpy as np
 
 __all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
-           "split_plain", "recipe_cover", "start_add", "position", "triangular", "prefetch_write", "PREFETCH_RUNS"]
+           "split_plain", "recipe_cover", "start_add", "position", "triangular", "triangular_days", "prefetch_write",
+           "PREFETCH_RUNS"]
 
 #: How many runs ahead the ring's scatter asks the CPU to fetch the slot it will add into
 #: (`prefetch_write`). Each (lane, run) lands in its own slot, so the hardware cannot foresee the
@@ -32,7 +33,7 @@ PREFETCH_RUNS = 32
 
 def compile_loops() -> SimpleNamespace:
     """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``ship_head``,
-    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular`` and
+    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular``, ``triangular_days`` and
     ``landing_days``.
 
     Raises
@@ -45,21 +46,25 @@ def compile_loops() -> SimpleNamespace:
     _register_prefetch()
     options = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
     # Array types: any layout ("A": views and transposes pass as they are) unless noted; whole days are
-    # int16 (``vector._days_dtype``: horizons are at most 3,650 days).
-    f2, f2c, days = numba.float64[:, :], numba.float64[:, ::1], numba.int16[:, :]
+    # uint8 or int16 (``vector._days_dtype``: horizons are at most 3,650 days), one version compiled for each.
+    f2, f2c = numba.float64[:, :], numba.float64[:, ::1]
     f2r = numba.types.Array(numba.float64, 2, "A", readonly=True)  # e.g. a schedule row broadcast over days
     f1r = numba.types.Array(numba.float64, 1, "C", readonly=True)  # a row of the compiled (read-only) pipeline
-    signatures = {
-        "ring_add": numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
+    signatures = {name: [sig(days) for days in (numba.uint8[:, :], numba.int16[:, :])] for name, sig in {
+        "ring_add": lambda days: numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
+        "landing_days": lambda days: numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
+        "triangular_days": lambda days: numba.intp(f2c, numba.intp[::1], f1r, f1r, f1r, f1r, f1r, f2r, f2r,
+                                                   numba.boolean, numba.float64, numba.float64, days),
+        "ship_tail": lambda days: numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1],
+                                             numba.intp[::1], days),
+    }.items()}
+    signatures.update({
         "ring_take": numba.void(numba.float64[:, :, ::1], numba.intp, f1r, numba.float64[:, ::1]),
         "ring_arrive": numba.void(numba.float64[:, :, ::1], numba.intp, f1r, numba.intp[::1], numba.float64[:, ::1],
                                   numba.float64[:, ::1], numba.float64[:, ::1]),
         "triangular": numba.void(f2c, f2c, f2c, f2c, f2c, f2c, f2c),
-        "landing_days": numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
         "ship_head": numba.void(f2c, f1r, f2c, numba.intp[::1], f2c, f2c, f2c),
-        "ship_tail": numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1], numba.intp[::1],
-                                days),
-    }
+    })
     # A day's share row, passed as a read-only view (it may be a read-only schedule row or a writable array).
     signatures["split_plain"] = numba.void(f2c, numba.intp[::1], numba.types.Array(numba.float64, 1, "A", readonly=True),
                                            f1r, f2c)
@@ -70,9 +75,12 @@ def compile_loops() -> SimpleNamespace:
     signatures["position"] = numba.void(f2c, numba.intp[::1], f2c, f2c, numba.intp[::1], numba.intp[::1],
                                         numba.intp[::1], f2, f2c)
     loops = {"position": position, "ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
-             "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
+             "triangular_days": triangular_days, "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
              "recipe_cover": recipe_cover, "start_add": start_add}
-    return SimpleNamespace(**{name: numba.njit([signatures[name]], **options)(fn) for name, fn in loops.items()})
+    def typed(name: str) -> list:  # type: ignore[type-arg]
+        sig = signatures[name]
+        return sig if isinstance(sig, list) else [sig]
+    return SimpleNamespace(**{name: numba.njit(typed(name), **options)(fn) for name, fn in loops.items()})
 
 
 _prefetch_registered = False
@@ -367,3 +375,48 @@ def landing_days(lead: np.ndarray, factor: np.ndarray, extra: np.ndarray, shocke
                 x = x + extra[t, lane]
             x = math.ceil(x - tolerance)
             out[t, lane] = min(max(x, 1.0), horizon)
+
+
+def triangular_days(u: np.ndarray, lanes: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray,
+                    left: np.ndarray, right: np.ndarray, factor: np.ndarray, extra: np.ndarray, shocked: bool,
+                    tolerance: float, horizon: float, out: np.ndarray) -> int:
+    """Uniforms ``u`` (k, T) to triangular lead times to whole landing days, one pass, no lead-time array.
+
+    For item ``i`` (lane ``lanes[i]``) and day ``t``: the lead time of
+    `triangular` (``low + sqrt(u left)`` where ``u <= cut``, else
+    ``high - sqrt((1 - u) right)``; both are worked out and one is kept, so no
+    branch is mispredicted), then `landing_days` into ``out[t, lanes[i]]``. The
+    same IEEE operations, in the same order, as `.stacked.ItemSampler` with
+    `triangular`, then `landing_days`: the same bits. Parameters (k,);
+    ``factor`` and ``extra`` (T, L); ``out`` (T, L).
+
+    Returns the number of lead times that were not finite (their days are
+    then meaningless: the caller redraws the run the slow way to name them).
+    """
+    n_items, n_days = u.shape
+    bad = 0
+    # Each item's days first into a contiguous row (this loop runs on SIMD lanes), then into ``out``'s columns a
+    # day at a time (a strided write per value costs about twice the arithmetic).
+    row = np.empty((n_items, n_days), dtype=out.dtype)
+    for i in range(n_items):
+        lane = lanes[i]
+        lo, hi, c, le, ri = low[i], high[i], cut[i], left[i], right[i]
+        for t in range(n_days):
+            v = u[i, t]
+            rising = v <= c
+            a = v * le
+            b = (1.0 - v) * ri
+            s = math.sqrt(a if rising else b)
+            up = lo + s
+            down = hi - s
+            x = up if rising else down
+            bad += not (x - x == 0.0)
+            if shocked:
+                x = x * factor[t, lane]
+                x = x + extra[t, lane]
+            x = math.ceil(x - tolerance)
+            row[i, t] = min(max(x, 1.0), horizon)
+    for t in range(n_days):
+        for i in range(n_items):
+            out[t, lanes[i]] = row[i, t]
+    return bad

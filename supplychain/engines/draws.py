@@ -23,7 +23,7 @@ from ..compile.rules.trade import LicenceSpec
 from .outages import draw_outages
 from .stacked import ItemSampler
 
-__all__ = ["RunDraws", "run_seed_sequences", "draw_run", "draw_licences", "approval_table", "regime_path",
+__all__ = ["RunDraws", "run_seed_sequences", "draw_run", "draw_landing_days", "fused_landing_days", "draw_licences", "approval_table", "regime_path",
            "decision_days", "fixed_delays", "STREAMS"]
 
 #: Stream order within a run; append new kinds at the end so old ones do not shift.
@@ -90,11 +90,14 @@ class _Streams:
         return self.made[name]
 
 
-def draw_run(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleNamespace | None = None) -> RunDraws:
+def draw_run(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleNamespace | None = None, *,
+             lead: bool = True) -> RunDraws:
     """Draw every random input of one run from its seed sequence.
 
     ``kernels``: the compiled loops of `.jit` to transform uniforms with
-    (the same numbers), else NumPy.
+    (the same numbers), else NumPy. ``lead=False``: no lead times
+    (``lead_time`` is ``None``; `draw_landing_days` draws them as whole days).
+    Each kind of input has its own stream, so leaving one out changes no other.
     """
     gens = _Streams(seq)
     net = c.scenario.network
@@ -111,8 +114,10 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleNamespace 
             dist = net.demands[j].noise
             if dist is not None and dist.counts:
                 noise[:, j] /= dist.mean
-    lead = None
-    if lead_sampler is not None and c.lane_lead_random.all():
+    lead_draws, lead = lead, None
+    if not lead_draws:
+        pass
+    elif lead_sampler is not None and c.lane_lead_random.all():
         # Every lane random: the sampled block is the whole table (a (T, L) view, lane-major in memory).
         lead = lead_sampler.sample(gens["lead_time"], t, kernels)
     elif lead_sampler is not None:
@@ -126,6 +131,48 @@ def draw_run(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleNamespace 
         outage = draw_outages(c, gens["outage"])
     return RunDraws(demand_noise=noise, lead_time=lead, outage=outage,
                     licence_approved=approved, licence_delay=delay, licence_p=p)
+
+
+def fused_landing_days(c: Compiled) -> bool:
+    """Whether `draw_landing_days` can draw ``c``'s lead times: some lane is random, and every random one triangular."""
+    lead_sampler = _samplers(c)[1]
+    return lead_sampler is not None and lead_sampler.triangular_only
+
+
+def draw_landing_days(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleNamespace, fixed: np.ndarray,
+                      factor: np.ndarray, extra: np.ndarray, shocked: bool, tolerance: float,
+                      out: np.ndarray) -> bool:
+    """One run's lead times (from the stream `draw_run` reads them from), written as whole landing days into ``out``.
+
+    The days `draw_run`'s lead times give through
+    `._jit_kernels.landing_days` (capped at the horizon), the same bits, drawn
+    and rounded in one compiled pass (`.stacked.ItemSampler.landing_days`);
+    lanes with a fixed lead time take their column of ``fixed`` (T, L), the
+    days of the lanes' mean lead times. Needs `fused_landing_days`.
+
+    Returns ``False`` when some lead time was not finite (``out`` is then
+    meaningless; `draw_run` and `.finite.check_draws` name it).
+    """
+    lead_sampler = _samplers(c)[1]
+    assert lead_sampler is not None
+    gen = np.random.default_rng(_child(seq, STREAMS.index("lead_time")))
+    random = _random_lanes(c)
+    if len(random) < c.n_lanes:
+        fixed_lanes = np.flatnonzero(~c.lane_lead_random)
+        out[:, fixed_lanes] = fixed[:, fixed_lanes]
+    bad = lead_sampler.landing_days(gen, c.n_days, kernels, random, factor, extra, shocked, tolerance,
+                                    float(c.n_days), out)
+    return bad == 0
+
+
+#: Each compiled scenario's random lanes, as the compiled loops take them.
+_RANDOM_LANES: weakref.WeakKeyDictionary[Compiled, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _random_lanes(c: Compiled) -> np.ndarray:
+    if c not in _RANDOM_LANES:
+        _RANDOM_LANES[c] = np.flatnonzero(c.lane_lead_random).astype(np.intp)
+    return _RANDOM_LANES[c]
 
 
 def decision_days(delay: np.ndarray) -> np.ndarray:

@@ -8,7 +8,8 @@ the landed goods taken out of transit and summed per buyer,
 `._jit_kernels.ring_arrive`; `._jit_kernels.ring_take` without),
 turning uniforms into triangular lead times (`._jit_kernels.triangular`)
 and turning lead times into whole days until landing
-(`._jit_kernels.landing_days`); and the element-wise bookkeeping of
+(`._jit_kernels.landing_days`), or both in one pass with no lead-time
+array when only the days are kept (`._jit_kernels.triangular_days`); and the element-wise bookkeeping of
 three rules, each written once in `.kernel` or `.sourcing` and
 handed the loop by the engine: the cap and sums per origin that open the day's
 shipping and the backlog, transit and ring updates that close it

@@ -44,7 +44,9 @@ Implements docs/model.md §10 (conformance): the vector engine.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
+import weakref
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Literal, overload
@@ -56,7 +58,7 @@ from ..compile.leadtime import LEAD_DAYS_TOLERANCE
 from . import jit, licences, prices
 from . import kernel as rules
 from .day import DrawBatch, day_inputs
-from .draws import RunDraws, draw_run
+from .draws import RunDraws, draw_landing_days, draw_run, fused_landing_days
 from .finite import check_draws, check_inputs, check_state
 from .record import Recorder, Sink
 from .sourcing import OrderLoops
@@ -424,14 +426,53 @@ def _arrival_days(c: Compiled, lead: np.ndarray, out: np.ndarray, kernels: Simpl
 def compiled_loops_for(c: Compiled, work: int) -> SimpleNamespace | None:
     """The compiled loops `run_vector` uses for ``c`` and ``work`` lane-run-days, or ``None`` (NumPy).
 
-    The loops take int16 landing days, so a horizon too long for them runs on NumPy (`.jit`).
+    The loops take uint8 or int16 landing days, so a horizon too long for them runs on NumPy (`.jit`).
     """
-    return jit.kernels_for(work) if _days_dtype(c) is np.int16 else None
+    return jit.kernels_for(work) if _days_dtype(c) in (np.uint8, np.int16) else None
+
+
+#: Each compiled scenario's dtype of whole landing days (`_days_dtype`).
+_DAYS_DTYPE: weakref.WeakKeyDictionary[Compiled, type] = weakref.WeakKeyDictionary()
 
 
 def _days_dtype(c: Compiled) -> type:
-    """Integers wide enough for a landing day (the day plus its capped lead time)."""
-    return np.int16 if 2 * c.n_days + 2 < np.iinfo(np.int16).max else np.int32
+    """The narrowest integers that hold every whole landing day of ``c`` (days until landing, capped at the horizon).
+
+    uint8 when no landing day can exceed 255: the horizon is at most 255 days,
+    or every lane's longest lead time (`Distribution.maximum`) times the
+    largest lead-time factor, plus the largest extra, is at most 255 days (a
+    log-normal lead time has no longest); else int16 while the slot table
+    (twice the horizon) fits it; else int32. The baseline's days fit in a byte:
+    a chunk's block of days is half the size and a day's read of it half the lines.
+    """
+    if c not in _DAYS_DTYPE:
+        top = np.iinfo(np.uint8).max
+        if c.n_days <= top:
+            dtype: type = np.uint8
+        else:
+            longest = np.array([getattr(lane.lead_time, "maximum", np.inf) for lane in c.scenario.network.lanes],
+                               dtype=float)
+            sch = c.schedules
+            with np.errstate(invalid="ignore", over="ignore"):
+                bound = (longest * sch.lead_factor + sch.lead_extra).max(initial=0.0)
+            if np.isfinite(bound) and math.ceil(bound) <= top:
+                dtype = np.uint8
+            else:
+                dtype = np.int16 if 2 * c.n_days + 2 < np.iinfo(np.int16).max else np.int32
+        _DAYS_DTYPE[c] = dtype
+    return _DAYS_DTYPE[c]
+
+
+def _landing_inputs(c: Compiled, kernels: SimpleNamespace) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """What `.draws.draw_landing_days` takes besides the run: the fixed lanes' days (T, L), the shocks' lead-time
+    factors and extras (T, L) and whether they change anything, as `_arrival_days` works them out."""
+    sch = c.schedules
+    shape = (c.n_days, c.n_lanes)
+    fixed = np.zeros(shape, dtype=_days_dtype(c))
+    if not c.lane_lead_random.all():
+        _arrival_days(c, np.repeat(c.lane_lead_mean[None, :], c.n_days, axis=0), fixed, kernels)
+    shocked = bool((sch.lead_factor != 1.0).any() or (sch.lead_extra != 0.0).any())
+    return fixed, np.broadcast_to(sch.lead_factor, shape), np.broadcast_to(sch.lead_extra, shape), shocked
 
 
 def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_days: bool = False,
@@ -453,8 +494,20 @@ def draw_batch(c: Compiled, seqs: Sequence[np.random.SeedSequence], *, arrival_d
     """
     arrays: dict[str, np.ndarray | None] = dict.fromkeys(_DRAW_FIELDS + ("arrival_days",))
     n = len(seqs)
+    # Triangular lead times straight to whole days, one compiled pass and no lead-time array (the same bits).
+    fused = arrival_days and kernels is not None and fused_landing_days(c)
+    if fused:
+        block = _reused("days", (c.n_days, n, c.n_lanes), _days_dtype(c))
+        arrays["arrival_days"] = block.transpose(1, 0, 2)
+        fixed, factor, extra, shocked = _landing_inputs(c, kernels)
     for r, seq in enumerate(seqs):
-        one = draw_run(c, seq) if kernels is None else draw_run(c, seq, kernels)
+        if fused:
+            one = draw_run(c, seq, kernels, lead=False)
+            if not draw_landing_days(c, seq, kernels, fixed, factor, extra, shocked, LEAD_DAYS_TOLERANCE,
+                                     arrays["arrival_days"][r]):  # type: ignore[index]
+                one = draw_run(c, seq, kernels)  # a lead time is not finite: check_draws names it
+        else:
+            one = draw_run(c, seq) if kernels is None else draw_run(c, seq, kernels)
         # A run's draws seen as a batch of one (no copy).
         check_draws(c, DrawBatch(*(None if getattr(one, f) is None else getattr(one, f)[None] for f in _DRAW_FIELDS)),
                     [seq])
@@ -604,7 +657,7 @@ def run_vector(c: Compiled, seqs: Sequence[np.random.SeedSequence], *,
     """
     check_inputs(c)
     sink: Recorder | SummarySink = Recorder(c, len(seqs)) if keep == "series" else SummarySink(c, len(seqs))
-    # The compiled loops take int16 landing days (every horizon the scenario checks allows).
+    # The compiled loops take uint8 or int16 landing days (every horizon the scenario checks allows).
     if work is None:
         work = len(seqs) * c.n_days * c.n_lanes
     kernels = compiled_loops_for(c, work)
