@@ -2,8 +2,8 @@
 
 `._jit_sourcing.class_ahead` (what a supplier owes ahead of a new order, `sourcing._ahead`) and
 `._jit_sourcing.ship_tiers` (each supplier serving its service classes in turn, `kernel.ship`) replace
-NumPy passes over every lane for every value tier; `split_diverted` now also takes the locked volume
-owed out of reach (``hold``). Checked as plain Python (the same source) and compiled, on states of the
+NumPy passes over every lane for every value tier, and without them NumPy passes each tier over the
+suppliers that have it; `split_diverted` now also takes the locked volume owed out of reach (``hold``). Checked as plain Python (the same source) and compiled, on states of the
 README's gallium ban with price feedback on (allocation by value: up to 14 tiers a supplier).
 """
 
@@ -114,18 +114,33 @@ def test_value_rank_has_many_tiers(days):
     assert sourcing.spec(c).n_tiers >= 10  # the ban with feedback on exercises allocation by value
 
 
+def _every_lane(monkeypatch):
+    """NumPy's passes over every lane for every tier (no class layout), the reference."""
+    monkeypatch.setattr(sourcing, "_class_layout", lambda c, sp: None)
+
+
 @pytest.mark.parametrize("odd", [False, True])
-def test_ahead_is_the_numpy_ahead(days, kernels, odd):
+def test_ahead_is_the_numpy_ahead(days, kernels, odd, monkeypatch):
     c, _, cancels, _ = days
     sp = sourcing.spec(c)
     rng = np.random.default_rng(3)
+    states = []
     for s in cancels:
         s = copy.deepcopy(s)
         if odd:
             _odd(c, s, rng)
-        want = sourcing._ahead(c, s, sp)
-        got = sourcing._ahead(c, s, sp, kernels)
-        assert _bits(got, want)
+        states.append(s)
+    calls = []
+    counted = SimpleNamespace(class_ahead=lambda *a: calls.append(kernels.class_ahead(*a)))
+    got = [sourcing._ahead(c, s, sp, counted) for s in states]
+    assert len(calls) == len(states)
+    by_tier = [sourcing._ahead(c, s, sp) for s in states]  # NumPy, each tier over the suppliers that have it
+    with monkeypatch.context() as m:
+        _every_lane(m)
+        want = [sourcing._ahead(c, s, sp) for s in states]
+    for g, t, w in zip(got, by_tier, want):
+        assert _bits(g, w)
+        assert _bits(t, w)
 
 
 def test_ahead_with_a_record_of_recent_shipments(days, kernels):
@@ -140,21 +155,29 @@ def test_ahead_with_a_record_of_recent_shipments(days, kernels):
 
 
 @pytest.mark.parametrize("odd", [False, True])
-def test_ship_by_class_is_the_numpy_loop(days, kernels, odd):
+def test_ship_by_class_is_the_numpy_loop(days, kernels, odd, monkeypatch):
     c, ships, _, _ = days
     rng = np.random.default_rng(7)
     short = 0
     for s, orders in ships:
-        slow, fast = copy.deepcopy(s), copy.deepcopy(s)
+        slow, tiered, fast = copy.deepcopy(s), copy.deepcopy(s), copy.deepcopy(s)
         if odd:
-            _odd(c, slow, np.random.default_rng(short))
-            _odd(c, fast, np.random.default_rng(short))
+            for state in (slow, tiered, fast):
+                _odd(c, state, np.random.default_rng(short))
             orders = np.asfortranarray(orders * rng.uniform(0.0, 3.0, size=orders.shape))
-        want = kernel.ship(c, slow, orders, None)
-        got = kernel.ship(c, fast, orders, _Ship(c, kernels))
+        with monkeypatch.context() as m:
+            _every_lane(m)
+            want = kernel.ship(c, slow, orders, None)
+        by_tier = kernel.ship(c, tiered, orders, None)  # NumPy, each tier over the suppliers that have it
+        calls = []
+        counted = SimpleNamespace(ship_tiers=lambda *a: calls.append(kernels.ship_tiers(*a)))
+        got = kernel.ship(c, fast, orders, _Ship(c, counted))
+        assert calls  # some supplier rationed: the loop ran
         assert _bits(got, want)
+        assert _bits(by_tier, want)
         for name in ("stock", "owed", "throughput", "transit_lane", "transit_buyer"):
             assert _bits(getattr(fast, name), getattr(slow, name)), name
+            assert _bits(getattr(tiered, name), getattr(slow, name)), name
         short += 1
     assert short >= 5
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from ..compile.compiler import Compiled
 from ..compile.rules.sourcing import ALLOCATION_CODE, SourcingSpec
@@ -279,6 +280,9 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec, kernels: Any = None) -> np.n
                     else np.where(by_history, np.minimum(owed, flow), np.where(sp.incumbent, owed, 0.0)))
             ahead = np.where(within, _sum(c, part, "origin")[:, c.lane_origin], ahead)
         return ahead
+    lay = _class_layout(c, sp)
+    if lay is not None:
+        return _ahead_by_tier(c, lay, owed, flow, by_history, within, sp.incumbent)
     rank = sp.value_rank
     ahead = np.zeros_like(owed)
     for tier in range(sp.n_tiers):
@@ -290,6 +294,31 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec, kernels: Any = None) -> np.n
             part = np.where(by_history, np.where(rank < tier, owed, np.where(mine, np.minimum(owed, flow), 0.0)),
                             np.where(sp.incumbent, owed, 0.0))
             ahead = np.where(first, _sum(c, part, "origin")[:, c.lane_origin], ahead)
+    return ahead
+
+
+def _ahead_by_tier(c: Compiled, lay: _ClassLayout, owed: np.ndarray, flow: np.ndarray, by_history: np.ndarray,
+                   within: np.ndarray, incumbent: np.ndarray) -> np.ndarray:
+    """`_ahead`'s value tiers in NumPy, each tier's passes over the suppliers that have it (the same bits)."""
+    ahead = np.empty_like(owed)
+    for tier, tl in enumerate(lay.by_tier):
+        sub = tl.lanes
+        o = owed[:, sub]
+        if not o.any():
+            # Nothing owed (zeros of either sign) on these suppliers' lanes: every sum below is +0.0.
+            ahead[:, tl.mine] = 0.0
+            continue
+        everything = np.where(tl.rank <= tier, o, 0.0)
+        origin = tl.origin[tl.at]
+        ahead[:, tl.mine] = sum_into(everything, tl.origin, c.n_facilities, tl.sums)[:, origin]
+        first = within[:, tl.mine]
+        if first.any():
+            h = flow[..., sub]
+            part = np.where(by_history[sub], np.where(tl.rank < tier, o,
+                                                      np.where(tl.rank == tier, np.minimum(o, h), 0.0)),
+                            np.where(incumbent[sub], o, 0.0))
+            ahead[:, tl.mine] = np.where(first, sum_into(part, tl.origin, c.n_facilities, tl.sums)[:, origin],
+                                         ahead[:, tl.mine])
     return ahead
 
 
@@ -305,6 +334,23 @@ class _ClassLayout:
     indptr: np.ndarray          # (F + 1,) intp: supplier f's lanes, in lane order, lanes[indptr[f]:indptr[f + 1]]
     lanes: np.ndarray           # (L,) intp
     tiers: np.ndarray           # (F,) intp: each supplier's number of value tiers
+    by_tier: tuple[_Tier, ...]  # NumPy's passes per value tier, over the suppliers that have it
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """The lanes of the suppliers with a given value tier, for NumPy's passes over that tier only.
+
+    Every lane of such a supplier is in ``lanes``, in lane order, so a sum per supplier over them
+    (``sums``) adds the same numbers in the same order as over all lanes, where the others are 0.
+    """
+
+    lanes: np.ndarray   # (n,) intp, increasing
+    origin: np.ndarray  # (n,) intp: each one's supplier
+    rank: np.ndarray    # (n,) intp: each one's value tier
+    sums: Any           # scipy.sparse.csr_matrix (F, n): sums per supplier, in lane order
+    mine: np.ndarray    # (k,) intp: the lanes of this tier (increasing)
+    at: np.ndarray      # (k,) intp: their positions in ``lanes``
 
 
 _LAYOUTS: weakref.WeakKeyDictionary[Compiled, _ClassLayout | None] = weakref.WeakKeyDictionary()
@@ -320,15 +366,25 @@ def _class_layout(c: Compiled, sp: SourcingSpec) -> _ClassLayout | None:
         code = (np.full(c.n_lanes, ALLOCATION_CODE["history"], dtype=np.int8) if sp.allocation is None
                 else np.asarray(sp.allocation))
         rank = np.zeros(c.n_lanes, dtype=np.intp) if sp.value_rank is None else sp.value_rank.astype(np.intp)
+        origin = _intp(np.asarray(c.lane_origin))
         tiers = np.zeros(c.n_facilities, dtype=np.intp)
-        np.maximum.at(tiers, np.asarray(c.lane_origin), rank + 1)
+        np.maximum.at(tiers, origin, rank + 1)
+        by_tier = []
+        for t in range(int(tiers.max(initial=0))):
+            lanes = np.flatnonzero(tiers[origin] > t)
+            n = len(lanes)
+            sums = sparse.csr_matrix((np.ones(n), (origin[lanes], np.arange(n))), shape=(c.n_facilities, n))
+            sums.sort_indices()
+            at = np.flatnonzero(rank[lanes] == t)
+            by_tier.append(_Tier(lanes=_ro(lanes), origin=_ro(origin[lanes]), rank=_ro(rank[lanes]), sums=sums,
+                                 mine=_ro(lanes[at]), at=_ro(at)))
         lay = _ClassLayout(
             rank=_ro(rank), by_history=_ro((code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
                                            | (code == ALLOCATION_CODE["recent"])),
             incumbent=_ro(np.asarray(sp.incumbent, dtype=bool)),
             incumbent_rule=_ro(code == ALLOCATION_CODE["incumbent"]),
             capacity=_ro(np.asarray(c.lane_capacity, dtype=float)), indptr=_ro(_intp(m.indptr)),
-            lanes=_ro(_intp(m.indices)), tiers=_ro(tiers))
+            lanes=_ro(_intp(m.indices)), tiers=_ro(tiers), by_tier=tuple(by_tier))
     _LAYOUTS[c] = lay
     return lay
 
@@ -917,7 +973,7 @@ def ship_by_class(c: Compiled, sp: SourcingSpec, owed: np.ndarray, orders: np.nd
     """
     fn = getattr(kernels, "ship_tiers", None)
     if fn is None or orders.ndim != 2 or not (orders.flags.f_contiguous and owed.flags.f_contiguous):
-        return None
+        return None if sp.value_rank is None else _ship_by_tier(c, sp, owed, orders, recent, on_hand, fits, wanted)
     lay = _class_layout(c, sp)
     if lay is None:
         return None
@@ -926,6 +982,39 @@ def ship_by_class(c: Compiled, sp: SourcingSpec, owed: np.ndarray, orders: np.nd
     fn(_runs_last(first), _runs_last(second), _runs_last(third), lay.rank, lay.capacity, lay.indptr, lay.lanes,
        lay.tiers, _runs_last(on_hand), _runs_last(fits), _runs_last(wanted), shipped.T)
     return shipped
+
+
+def _ship_by_tier(c: Compiled, sp: SourcingSpec, owed: np.ndarray, orders: np.ndarray, recent: np.ndarray | None,
+                  on_hand: np.ndarray, fits: np.ndarray, wanted: np.ndarray) -> np.ndarray | None:
+    """`ship_by_class` in NumPy, each value tier's classes served over the suppliers that have it.
+
+    The same bits as serving every class over every lane: a lane of a supplier without the tier
+    asks +0.0 in its classes, which changes neither its supplier's stock nor its room or shipments.
+    """
+    lay = _class_layout(c, sp)
+    if lay is None:
+        return None
+    classes = _history_classes(c, sp, owed, orders, recent)
+    shipped = np.zeros_like(orders)
+    room = np.broadcast_to(np.asarray(c.lane_capacity, dtype=float), orders.shape).copy()
+    left = on_hand
+    short = ~fits.all(axis=0)  # suppliers that ration in some run; the others ship ``wanted`` (below)
+    for tier, tl in enumerate(lay.by_tier):
+        if not short[tl.origin].any():
+            continue  # every supplier with this tier ships what it was asked, whatever its classes give
+        sub = tl.lanes
+        mine = tl.rank == tier
+        for part in classes:
+            x = np.minimum(np.where(mine, part[:, sub], 0.0), room[:, sub])
+            requested = sum_into(x, tl.origin, c.n_facilities, tl.sums)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                fill = np.where(requested > left, left / requested, 1.0)
+            got = x * fill[:, tl.origin]
+            left = np.maximum(left - sum_into(got, tl.origin, c.n_facilities, tl.sums), 0.0)
+            room[:, sub] = room[:, sub] - got
+            shipped[:, sub] = shipped[:, sub] + got
+    out: np.ndarray = np.where(fits[:, c.lane_origin], wanted, shipped)
+    return out
 
 
 def record_recent(sp: SourcingSpec, recent: np.ndarray, shipped: np.ndarray) -> None:
