@@ -1,8 +1,8 @@
 """Price feedback (docs/model.md §5.9) as scenarios, files and the command line set it, and both engines with it on.
 
-It stays off by default: on, a Monte Carlo ensemble of the README's gallium ban costs about three times
-the CPU (allocation by value, which ``"auto"`` means with feedback on, re-ranks the short suppliers'
-queues every day); docs/assumptions.md, "Scarcity prices", gives the measurements."""
+It stays off by default: allocation by value, which ``"auto"`` means with feedback on, values each input
+of a fixed recipe alone and starves a region of the input it uses most per unit of output (example 06's
+Korean cells); docs/assumptions.md, "Why price feedback is off by default", gives the measurements."""
 
 from __future__ import annotations
 

@@ -27,11 +27,11 @@ from types import SimpleNamespace
 import numpy as np
 from scipy import sparse
 
-__all__ = ["add_loops", "split_diverted", "lane_order_sums"]
+__all__ = ["add_loops", "split_diverted", "lane_order_sums", "class_ahead", "ship_tiers"]
 
 
 def add_loops(loops: SimpleNamespace) -> None:
-    """Compile `split_diverted` with Numba and add it to ``loops`` as ``split_diverted``.
+    """Compile `split_diverted`, `class_ahead` and `ship_tiers` with Numba and add them to ``loops`` by name.
 
     Raises
     ------
@@ -52,8 +52,14 @@ def add_loops(loops: SimpleNamespace) -> None:
     row = numba.types.Array(numba.float64, 2, "A", readonly=True)  # the day's shares: often a lane row broadcast
     # over runs (stride 0), passed as it is
     signature = numba.boolean(f2, row, f2, w2, f1, f1, i1, i1, numba.intp, numba.boolean, w2, f1, numba.boolean,
-                              f1, f1, b1, f1, w2, numba.float64, f2, f1, numba.boolean, b2, f2, w2, w2)
+                              f1, f1, b1, f1, w2, numba.float64, f2, f1, numba.boolean, b2, f2, w2, w2,
+                              numba.boolean, f2)
     loops.split_diverted = numba.njit([signature], **options)(split_diverted)
+    # The day's history of each lane: its steady flow broadcast over runs (stride 0), or its recent record.
+    ahead = numba.void(f2, row, i1, b1, b1, b1, i1, i1, i1, w2)
+    loops.class_ahead = numba.njit([ahead], **options)(class_ahead)
+    tiers = numba.void(f2, f2, f2, i1, f1, i1, i1, i1, f2, b2, f2, w2)
+    loops.ship_tiers = numba.njit([tiers], **options)(ship_tiers)
 
 
 def lane_order_sums(m: sparse.csr_matrix, index: np.ndarray, n: int) -> bool:
@@ -79,7 +85,8 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
                    locked: np.ndarray, buyer_flow: np.ndarray, has_lock: bool, lock: np.ndarray,
                    port_days: np.ndarray, incumbent: np.ndarray, qualify_days: np.ndarray, seek_day: np.ndarray,
                    t: float, spare_f: np.ndarray, capacity: np.ndarray, has_owes: bool, owes: np.ndarray,
-                   plain: np.ndarray, placed: np.ndarray, applied: np.ndarray) -> bool:
+                   plain: np.ndarray, placed: np.ndarray, applied: np.ndarray, has_hold: bool,
+                   hold: np.ndarray) -> bool:
     """The long path of `.sourcing.split_orders` (no filed orders, no lane waiting for a licence).
 
     Arrays are runs-last (seen transposed): ``q``, ``plain``, ``seek_day`` (B, R);
@@ -90,7 +97,9 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
     ``buyer_flow`` (B,). ``held``: locked volume is carried (``locked`` has a
     non-zero entry); ``has_lock``: the scenario has design lock-in (``locked``
     is then rewritten); ``has_owes``: ``owes`` marks lanes at a queued supplier
-    and ``plain`` is the order without the planned pipeline. Writes
+    and ``plain`` is the order without the planned pipeline; ``has_hold``: ``hold`` (L, R)
+    is the locked part of what lanes out of reach owe (`.sourcing.locked_owed`), held
+    out with the carry (``held`` is then true). Writes
     ``diverted``, ``seek_day``, ``locked``, the orders ``placed`` and the
     applied shares ``applied``; returns whether any lane is diverted.
     """
@@ -104,8 +113,12 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
         zb = np.zeros(by_buyer)
         for lane in range(n_lanes):
             b = buyer[lane]
-            for r in range(n_runs):
-                zb[b, r] += locked[lane, r]
+            if has_hold:
+                for r in range(n_runs):
+                    zb[b, r] += locked[lane, r] + hold[lane, r]
+            else:
+                for r in range(n_runs):
+                    zb[b, r] += locked[lane, r]
         for b in range(n_buyers):
             flow = buyer_flow[b]
             for r in range(n_runs):
@@ -279,3 +292,139 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
             applied[lane, r] = applied[lane, r] + ((a - over[lane, r]) / qb if qb > 0.0 else 0.0)
             placed[lane, r] = p + a
     return any_diverted
+
+
+def class_ahead(owed: np.ndarray, flow: np.ndarray, rank: np.ndarray, by_history: np.ndarray, incumbent: np.ndarray,
+                incumbent_rule: np.ndarray, indptr: np.ndarray, lanes: np.ndarray, tiers: np.ndarray,
+                out: np.ndarray) -> None:
+    """What each lane's supplier owes in the classes it serves before or with a new order on it (`.sourcing._ahead`).
+
+    Arrays are runs-last (seen transposed): ``owed``, ``flow`` (each lane's
+    history, often its steady flow broadcast over runs) and ``out`` (L, R).
+    Lane parameters (L,): ``rank`` (value tier, 0 the highest; 0 for every
+    lane of a supplier not allocating by value), ``by_history`` (the
+    supplier's rule is history, recent or value), ``incumbent`` (baseline
+    share > 0), ``incumbent_rule`` (the supplier's rule is ``"incumbent"``).
+    ``indptr``, ``lanes``: each supplier's lanes in increasing lane order (the
+    CSR rows of ``Compiled.sum_by_origin``); ``tiers`` (F,) each supplier's
+    number of value tiers.
+
+    For a lane of tier ``t``: what its supplier owes on lanes of tiers ``<= t``;
+    within its history (``owed < flow``; among incumbents under ``"incumbent"``)
+    what it owes on tiers ``< t`` and on tier ``t`` up to each lane's history.
+    Each sum adds the supplier's contributing lanes in lane order from 0.0,
+    the bits of `.sums.sum_into` over every lane with the others' zeros.
+    """
+    n_runs = owed.shape[1]
+    everything = np.empty(n_runs)
+    first = np.empty(n_runs)
+    for f in range(len(tiers)):
+        lo, hi = indptr[f], indptr[f + 1]
+        for t in range(tiers[f]):
+            for r in range(n_runs):
+                everything[r] = 0.0
+                first[r] = 0.0
+            for j in range(lo, hi):
+                k = lanes[j]
+                rk = rank[k]
+                history = by_history[k]
+                for r in range(n_runs):
+                    o = owed[k, r]
+                    if rk <= t:
+                        everything[r] += o
+                    if history:
+                        if rk < t:
+                            first[r] += o
+                        elif rk == t:
+                            h = flow[k, r]
+                            first[r] += o if (o < h or o != o) else h
+                    elif incumbent[k]:
+                        first[r] += o
+            for j in range(lo, hi):
+                k = lanes[j]
+                if rank[k] != t:
+                    continue
+                history = by_history[k]
+                mine = incumbent_rule[k] and incumbent[k]
+                for r in range(n_runs):
+                    within = owed[k, r] < flow[k, r] if history else mine
+                    out[k, r] = first[r] if within else everything[r]
+
+
+def ship_tiers(first: np.ndarray, second: np.ndarray, third: np.ndarray, rank: np.ndarray, capacity: np.ndarray,
+               indptr: np.ndarray, lanes: np.ndarray, tiers: np.ndarray, on_hand: np.ndarray, fits: np.ndarray,
+               wanted: np.ndarray, shipped: np.ndarray) -> None:
+    """`.kernel.ship`'s service classes: each supplier serves each value tier's three classes in turn (§5.7).
+
+    Arrays are runs-last (seen transposed): ``first``, ``second``, ``third``
+    (what each lane asks in its tier's three classes, `.sourcing.ship_classes`
+    before the split by tier), ``wanted`` and ``shipped`` (L, R);
+    ``on_hand`` and ``fits`` (F, R) each supplier's stock and whether it
+    owes nothing and holds every order (then its lanes ship ``wanted``).
+    Lane parameters (L,): ``rank``, ``capacity``; ``indptr``, ``lanes``,
+    ``tiers`` as in `class_ahead`. Within a class each lane asks at most
+    its room (capacity less what it shipped), the requests are rationed
+    proportionally against what is left, and what is left falls by the sum
+    shipped, at least 0: NumPy's passes over every lane, where the lanes of
+    other tiers ask +0.0 and add nothing, done on the tier's lanes only.
+    """
+    n_runs = first.shape[1]
+    requested = np.empty(n_runs)
+    fill = np.empty(n_runs)
+    sent = np.empty(n_runs)
+    left = np.empty(n_runs)
+    width = 0
+    for f in range(len(tiers)):
+        width = max(width, indptr[f + 1] - indptr[f])
+    room = np.empty((width, n_runs))
+    asked = np.empty((width, n_runs))
+    for f in range(len(tiers)):
+        lo, hi = indptr[f], indptr[f + 1]
+        short = False
+        for r in range(n_runs):
+            if not fits[f, r]:
+                short = True
+        if short:
+            for r in range(n_runs):
+                left[r] = on_hand[f, r]
+            for j in range(lo, hi):
+                k = lanes[j]
+                cap = capacity[k]
+                for r in range(n_runs):
+                    room[j - lo, r] = cap
+                    shipped[k, r] = 0.0
+            for t in range(tiers[f]):
+                for c in range(3):
+                    cls = first if c == 0 else (second if c == 1 else third)
+                    for r in range(n_runs):
+                        requested[r] = 0.0
+                    for j in range(lo, hi):
+                        k = lanes[j]
+                        if rank[k] != t:
+                            continue
+                        for r in range(n_runs):
+                            a, b = cls[k, r], room[j - lo, r]
+                            x = a if (a < b or a != a) else b
+                            asked[j - lo, r] = x
+                            requested[r] += x
+                    for r in range(n_runs):
+                        q, have = requested[r], left[r]
+                        fill[r] = have / q if q > have else 1.0
+                        sent[r] = 0.0
+                    for j in range(lo, hi):
+                        k = lanes[j]
+                        if rank[k] != t:
+                            continue
+                        for r in range(n_runs):
+                            p = asked[j - lo, r] * fill[r]
+                            sent[r] += p
+                            room[j - lo, r] = room[j - lo, r] - p
+                            shipped[k, r] = shipped[k, r] + p
+                    for r in range(n_runs):
+                        x = left[r] - sent[r]
+                        left[r] = x if (x > 0.0 or x != x) else 0.0
+        for j in range(lo, hi):
+            k = lanes[j]
+            for r in range(n_runs):
+                if fits[f, r]:
+                    shipped[k, r] = wanted[k, r]

@@ -286,7 +286,7 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     sp = _sourcing.spec(c)
     if not _all_one(allow):  # x * 1.0 is x: a day that lets every lane through cancels nothing
         _sourcing.cancel_allowance(c, s, sp, allow)
-    wait, late = _sourcing.cancel_late(c, s, sp)
+    wait, late = _sourcing.cancel_late(c, s, sp, fused)
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     # A supplier restarting too late for the buyer's horizon: its backlog is no cover and it gets no
     # new order (§5.6.5, reach).
@@ -389,6 +389,10 @@ def ship(c: Compiled, s: State, orders: np.ndarray, fused: ShipLoops | None = No
         if s.dyn is None or s.dyn.quota_left is None:
             sent = requested
     else:
+        # With the engine's compiled loops, one loop over each supplier's own classes (the same bits).
+        shipped = _sourcing.ship_by_class(c, sp, s.owed, orders, s.recent, on_hand, fits, wanted,
+                                          getattr(fused, "kernels", None))
+    if shipped is None:
         shipped = np.zeros_like(orders)
         left, room = on_hand, c.lane_capacity
         for asked in _sourcing.ship_classes(c, sp, s.owed, orders, s.recent):

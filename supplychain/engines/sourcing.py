@@ -34,9 +34,12 @@ The parameters come from `supplychain.compile.rules.sourcing.SourcingSpec`.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from ..compile.compiler import Compiled
 from ..compile.rules.sourcing import ALLOCATION_CODE, SourcingSpec
@@ -48,7 +51,7 @@ State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "cancel_allowance",
            "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "planned_extra", "split_orders",
-           "OrderLoops", "ship_classes", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
+           "OrderLoops", "ship_classes", "ship_by_class", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
            "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
@@ -236,9 +239,9 @@ def supplier_wait(c: Compiled, s: State, day: int | None = None) -> tuple[np.nda
 
 
 def _wait(c: Compiled, s: State, sp: SourcingSpec, rate: np.ndarray,
-          restart: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+          restart: np.ndarray, kernels: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """`supplier_wait` with the suppliers' quote (`_quote`) given: it does not depend on the backlog."""
-    owed = _ahead(c, s, sp)
+    owed = _ahead(c, s, sp, kernels)
     rate_l = rate[:, c.lane_origin]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         queue = np.where(owed > 0, owed / rate_l, 0.0)
@@ -246,7 +249,7 @@ def _wait(c: Compiled, s: State, sp: SourcingSpec, rate: np.ndarray,
     return wait, restart[:, c.lane_origin]
 
 
-def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
+def _ahead(c: Compiled, s: State, sp: SourcingSpec, kernels: Any = None) -> np.ndarray:
     """What each lane's supplier owes in the classes it serves before or with a new order on it, (R, L) (§5.7).
 
     Everything it owes, except where a new order on the lane falls in an
@@ -256,8 +259,14 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
     incumbent lane waits for the incumbents' backlog. Allocating by value, a
     lane also waits for everything owed to higher tiers and nothing owed to
     lower ones.
+
+    ``kernels``: the compiled loops (`.jit`); with them one loop
+    (`._jit_sourcing.class_ahead`, the same bits) does every tier at once.
     """
     owed = s.owed
+    fast = _ahead_compiled(c, s, sp, kernels)
+    if fast is not None:
+        return fast
     code = np.int8(ALLOCATION_CODE["history"]) if sp.allocation is None else sp.allocation
     by_history = ((code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
                   | (code == ALLOCATION_CODE["recent"]))
@@ -271,6 +280,9 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
                     else np.where(by_history, np.minimum(owed, flow), np.where(sp.incumbent, owed, 0.0)))
             ahead = np.where(within, _sum(c, part, "origin")[:, c.lane_origin], ahead)
         return ahead
+    lay = _class_layout(c, sp)
+    if lay is not None:
+        return _ahead_by_tier(c, lay, owed, flow, by_history, within, sp.incumbent)
     rank = sp.value_rank
     ahead = np.zeros_like(owed)
     for tier in range(sp.n_tiers):
@@ -285,6 +297,118 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
     return ahead
 
 
+def _ahead_by_tier(c: Compiled, lay: _ClassLayout, owed: np.ndarray, flow: np.ndarray, by_history: np.ndarray,
+                   within: np.ndarray, incumbent: np.ndarray) -> np.ndarray:
+    """`_ahead`'s value tiers in NumPy, each tier's passes over the suppliers that have it (the same bits)."""
+    ahead = np.empty_like(owed)
+    for tier, tl in enumerate(lay.by_tier):
+        sub = tl.lanes
+        o = owed[:, sub]
+        if not o.any():
+            # Nothing owed (zeros of either sign) on these suppliers' lanes: every sum below is +0.0.
+            ahead[:, tl.mine] = 0.0
+            continue
+        everything = np.where(tl.rank <= tier, o, 0.0)
+        origin = tl.origin[tl.at]
+        ahead[:, tl.mine] = sum_into(everything, tl.origin, c.n_facilities, tl.sums)[:, origin]
+        first = within[:, tl.mine]
+        if first.any():
+            h = flow[..., sub]
+            part = np.where(by_history[sub], np.where(tl.rank < tier, o,
+                                                      np.where(tl.rank == tier, np.minimum(o, h), 0.0)),
+                            np.where(incumbent[sub], o, 0.0))
+            ahead[:, tl.mine] = np.where(first, sum_into(part, tl.origin, c.n_facilities, tl.sums)[:, origin],
+                                         ahead[:, tl.mine])
+    return ahead
+
+
+@dataclass(frozen=True)
+class _ClassLayout:
+    """What the compiled loops of allocation classes read about the lanes (`._jit_sourcing.class_ahead`)."""
+
+    rank: np.ndarray            # (L,) intp value tier (0 for every lane of a supplier not allocating by value)
+    by_history: np.ndarray      # (L,) bool: the supplier's rule is history, recent or value
+    incumbent: np.ndarray       # (L,) bool: baseline share > 0
+    incumbent_rule: np.ndarray  # (L,) bool: the supplier's rule is "incumbent"
+    capacity: np.ndarray        # (L,) lane capacity
+    indptr: np.ndarray          # (F + 1,) intp: supplier f's lanes, in lane order, lanes[indptr[f]:indptr[f + 1]]
+    lanes: np.ndarray           # (L,) intp
+    tiers: np.ndarray           # (F,) intp: each supplier's number of value tiers
+    by_tier: tuple[_Tier, ...]  # NumPy's passes per value tier, over the suppliers that have it
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """The lanes of the suppliers with a given value tier, for NumPy's passes over that tier only.
+
+    Every lane of such a supplier is in ``lanes``, in lane order, so a sum per supplier over them
+    (``sums``) adds the same numbers in the same order as over all lanes, where the others are 0.
+    """
+
+    lanes: np.ndarray   # (n,) intp, increasing
+    origin: np.ndarray  # (n,) intp: each one's supplier
+    rank: np.ndarray    # (n,) intp: each one's value tier
+    sums: Any           # scipy.sparse.csr_matrix (F, n): sums per supplier, in lane order
+    mine: np.ndarray    # (k,) intp: the lanes of this tier (increasing)
+    at: np.ndarray      # (k,) intp: their positions in ``lanes``
+
+
+_LAYOUTS: weakref.WeakKeyDictionary[Compiled, _ClassLayout | None] = weakref.WeakKeyDictionary()
+
+
+def _class_layout(c: Compiled, sp: SourcingSpec) -> _ClassLayout | None:
+    """The lanes' class layout of ``c``, worked out once; ``None`` if its sums per supplier are not in lane order."""
+    if c in _LAYOUTS:
+        return _LAYOUTS[c]
+    lay = None
+    m = c.sum_by_origin
+    if c.n_lanes and _jit_sourcing.lane_order_sums(m, c.lane_origin, c.n_facilities):
+        code = (np.full(c.n_lanes, ALLOCATION_CODE["history"], dtype=np.int8) if sp.allocation is None
+                else np.asarray(sp.allocation))
+        rank = np.zeros(c.n_lanes, dtype=np.intp) if sp.value_rank is None else sp.value_rank.astype(np.intp)
+        origin = _intp(np.asarray(c.lane_origin))
+        tiers = np.zeros(c.n_facilities, dtype=np.intp)
+        np.maximum.at(tiers, origin, rank + 1)
+        by_tier = []
+        for t in range(int(tiers.max(initial=0))):
+            lanes = np.flatnonzero(tiers[origin] > t)
+            n = len(lanes)
+            sums = sparse.csr_matrix((np.ones(n), (origin[lanes], np.arange(n))), shape=(c.n_facilities, n))
+            sums.sort_indices()
+            at = np.flatnonzero(rank[lanes] == t)
+            by_tier.append(_Tier(lanes=_ro(lanes), origin=_ro(origin[lanes]), rank=_ro(rank[lanes]), sums=sums,
+                                 mine=_ro(lanes[at]), at=_ro(at)))
+        lay = _ClassLayout(
+            rank=_ro(rank), by_history=_ro((code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
+                                           | (code == ALLOCATION_CODE["recent"])),
+            incumbent=_ro(np.asarray(sp.incumbent, dtype=bool)),
+            incumbent_rule=_ro(code == ALLOCATION_CODE["incumbent"]),
+            capacity=_ro(np.asarray(c.lane_capacity, dtype=float)), indptr=_ro(_intp(m.indptr)),
+            lanes=_ro(_intp(m.indices)), tiers=_ro(tiers), by_tier=tuple(by_tier))
+    _LAYOUTS[c] = lay
+    return lay
+
+
+def _ahead_compiled(c: Compiled, s: State, sp: SourcingSpec, kernels: Any) -> np.ndarray | None:
+    """`_ahead` as one compiled loop (`._jit_sourcing.class_ahead`), or ``None`` (then NumPy does it)."""
+    fn = getattr(kernels, "class_ahead", None)
+    owed = s.owed
+    if fn is None or owed.ndim != 2 or not owed.flags.f_contiguous:
+        return None
+    lay = _class_layout(c, sp)
+    if lay is None:
+        return None
+    n_runs = owed.shape[0]
+    if s.recent is None:
+        flow = np.broadcast_to(np.asarray(sp.lane_flow, dtype=float)[:, None], (c.n_lanes, n_runs))
+    else:
+        flow = _runs_last(s.recent)
+    out = np.empty((n_runs, c.n_lanes), order="F")
+    fn(_ro(owed.T), flow, lay.rank, lay.by_history, lay.incumbent, lay.incumbent_rule, lay.indptr, lay.lanes,
+       lay.tiers, out.T)
+    return out
+
+
 def _stocked(c: Compiled, s: State) -> np.ndarray:
     """(R, F) whether each supplier holds stock beyond what it owes on all its lanes (§5.6.5, the stock test).
 
@@ -295,7 +419,8 @@ def _stocked(c: Compiled, s: State) -> np.ndarray:
     return spare
 
 
-def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | None, np.ndarray | None]:
+def cancel_late(c: Compiled, s: State, sp: SourcingSpec,
+                fused: OrderLoops | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Cancel backlog beyond each lane's patience; returns (wait after cancelling, late), (R, L) each.
 
     A lane is late when its supplier's wait, before today's cancellations,
@@ -306,14 +431,15 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
     it owes on all its lanes (more than ``REACH_TOLERANCE`` of its normal
     rate) ships a new order from it at once: its lanes are neither late nor
     cut, whatever its wait. Both ``None`` when nothing is owed and every
-    supplier has capacity.
+    supplier has capacity. ``fused``: the engine's compiled loops, if any (the same bits).
     """
     assert s.owed is not None and s.normal_rate is not None
+    kernels = None if fused is None else fused.kernels
     dead = s.capacity_today is not None and _quiet(s, s.day).any()
     if not dead and not s.owed.any():
         return None, None
     quote = _quote(c, s, sp, s.day)
-    wait, restart = _wait(c, s, sp, *quote)
+    wait, restart = _wait(c, s, sp, *quote, kernels)
     bare = ~_stocked(c, s)[:, c.lane_origin]
     late = (wait > 0) & (wait >= sp.patience * (1.0 - LATE_TOLERANCE)) & bare
     over = (wait > sp.patience) & bare
@@ -322,7 +448,7 @@ def cancel_late(c: Compiled, s: State, sp: SourcingSpec) -> tuple[np.ndarray | N
             keep = np.nan_to_num((sp.patience - restart) / (wait - restart), nan=0.0, posinf=1.0, neginf=0.0)
         # One path for every cancellation: the locked part of what is cut joins the carry (§5.6.6).
         cancel_allowance(c, s, sp, np.where(over, np.clip(keep, 0.0, 1.0), 1.0))
-        wait, _ = _wait(c, s, sp, *quote)  # the quote is the same: cancelling changes only what is owed
+        wait, _ = _wait(c, s, sp, *quote, kernels)  # the quote is the same: cancelling changes only what is owed
     return wait, late
 
 
@@ -739,7 +865,7 @@ class OrderLoops:
         ``s.share_applied`` as the NumPy path does; returns the orders (R, L).
         """
         fn = getattr(self.kernels, "split_diverted", None)
-        if fn is None or hold is not None:  # a lane out of reach owes locked volume: rare, NumPy does it
+        if fn is None:
             return None
         ok = self._diverted_ok
         if ok is None:
@@ -765,7 +891,8 @@ class OrderLoops:
             _ro(sp.qualify_days), s.seek_day.T, float(s.day), _runs_last(_spare(c, s)),
             _ro(np.asarray(c.lane_capacity, float)), owes is not None,
             _runs_last(owes if owes is not None else np.zeros((0, 0), dtype=bool)),
-            _runs_last(plain if plain is not None else none_2), placed.T, applied.T)
+            _runs_last(plain if plain is not None else none_2), placed.T, applied.T,
+            hold is not None, _runs_last(hold) if hold is not None else none_2)
         s.diverted_any = bool(any_diverted)
         s.share_applied = applied
         return placed
@@ -800,6 +927,20 @@ def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
     ``fcfs``: backlog, then the day's orders; ``pro_rata``: everything in one
     class; ``incumbent``: incumbent lanes (baseline share > 0), then the others.
     """
+    first, second, third = _history_classes(c, sp, owed, orders, recent)
+    if sp.value_rank is None:
+        return first, second, third
+    # Value: each tier's history classes in turn, the highest tier first (tier 0 holds every other rule's lanes).
+    out: list[np.ndarray] = []
+    for tier in range(sp.n_tiers):
+        mine = sp.value_rank == tier
+        out.extend(np.where(mine, part, 0.0) for part in (first, second, third))
+    return tuple(out)
+
+
+def _history_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray, orders: np.ndarray,
+                     recent: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each lane asks in the three classes of its own tier, (R, L) each (`ship_classes` before the tiers)."""
     both = owed + orders
     if sp.allocation is None:
         code = np.full(c.n_lanes, ALLOCATION_CODE["history"], dtype=np.int8)
@@ -816,14 +957,64 @@ def ship_classes(c: Compiled, sp: SourcingSpec, owed: np.ndarray,
                               np.where((code == ALLOCATION_CODE["pro_rata"]) | sp.incumbent, both, 0.0)))
     second = np.where(history, older, both - first)
     third = np.where(history, np.maximum((both - first) - second, 0.0), 0.0)
-    if sp.value_rank is None:
-        return first, second, third
-    # Value: each tier's history classes in turn, the highest tier first (tier 0 holds every other rule's lanes).
-    out: list[np.ndarray] = []
-    for tier in range(sp.n_tiers):
-        mine = sp.value_rank == tier
-        out.extend(np.where(mine, part, 0.0) for part in (first, second, third))
-    return tuple(out)
+    return first, second, third
+
+
+def ship_by_class(c: Compiled, sp: SourcingSpec, owed: np.ndarray, orders: np.ndarray, recent: np.ndarray | None,
+                  on_hand: np.ndarray, fits: np.ndarray, wanted: np.ndarray, kernels: Any) -> np.ndarray | None:
+    """What each lane ships, (R, L), each supplier serving its service classes in turn (`ship_classes`), as
+    one compiled loop over each supplier's own tiers (`._jit_sourcing.ship_tiers`); ``None`` without it.
+
+    The same bits as `.kernel.ship`'s NumPy passes: each class asks at most
+    the lane's room (capacity less what it shipped), is rationed in
+    proportion against what the supplier has left, and what is left falls by
+    what it shipped; a supplier that ``fits`` (R, F) ships ``wanted``.
+    ``on_hand`` (R, F) is each supplier's output stock.
+    """
+    fn = getattr(kernels, "ship_tiers", None)
+    if fn is None or orders.ndim != 2 or not (orders.flags.f_contiguous and owed.flags.f_contiguous):
+        return None if sp.value_rank is None else _ship_by_tier(c, sp, owed, orders, recent, on_hand, fits, wanted)
+    lay = _class_layout(c, sp)
+    if lay is None:
+        return None
+    first, second, third = _history_classes(c, sp, owed, orders, recent)
+    shipped = np.empty(orders.shape, order="F")
+    fn(_runs_last(first), _runs_last(second), _runs_last(third), lay.rank, lay.capacity, lay.indptr, lay.lanes,
+       lay.tiers, _runs_last(on_hand), _runs_last(fits), _runs_last(wanted), shipped.T)
+    return shipped
+
+
+def _ship_by_tier(c: Compiled, sp: SourcingSpec, owed: np.ndarray, orders: np.ndarray, recent: np.ndarray | None,
+                  on_hand: np.ndarray, fits: np.ndarray, wanted: np.ndarray) -> np.ndarray | None:
+    """`ship_by_class` in NumPy, each value tier's classes served over the suppliers that have it.
+
+    The same bits as serving every class over every lane: a lane of a supplier without the tier
+    asks +0.0 in its classes, which changes neither its supplier's stock nor its room or shipments.
+    """
+    lay = _class_layout(c, sp)
+    if lay is None:
+        return None
+    classes = _history_classes(c, sp, owed, orders, recent)
+    shipped = np.zeros_like(orders)
+    room = np.broadcast_to(np.asarray(c.lane_capacity, dtype=float), orders.shape).copy()
+    left = on_hand
+    short = ~fits.all(axis=0)  # suppliers that ration in some run; the others ship ``wanted`` (below)
+    for tier, tl in enumerate(lay.by_tier):
+        if not short[tl.origin].any():
+            continue  # every supplier with this tier ships what it was asked, whatever its classes give
+        sub = tl.lanes
+        mine = tl.rank == tier
+        for part in classes:
+            x = np.minimum(np.where(mine, part[:, sub], 0.0), room[:, sub])
+            requested = sum_into(x, tl.origin, c.n_facilities, tl.sums)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                fill = np.where(requested > left, left / requested, 1.0)
+            got = x * fill[:, tl.origin]
+            left = np.maximum(left - sum_into(got, tl.origin, c.n_facilities, tl.sums), 0.0)
+            room[:, sub] = room[:, sub] - got
+            shipped[:, sub] = shipped[:, sub] + got
+    out: np.ndarray = np.where(fits[:, c.lane_origin], wanted, shipped)
+    return out
 
 
 def record_recent(sp: SourcingSpec, recent: np.ndarray, shipped: np.ndarray) -> None:

@@ -142,3 +142,5 @@ class Layout:
         self.value_rank = [0] * self.n_lanes if sp.value_rank is None else sp.value_rank.tolist()
         self.n_tiers = sp.n_tiers
         self.by_value = sp.value_rank is not None
+        # Each supplier's own number of value tiers: the classes of lower tiers ask it nothing.
+        self.out_tiers = [max([self.value_rank[l] for l in lanes]) + 1 if lanes else 0 for lanes in self.out_lanes]

@@ -164,24 +164,37 @@ def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
         if not lanes:
             continue
         rate, restart = _quote(run, f, t)
+        if not any([owed[l] > 0.0 for l in lanes]):
+            # Owing nothing, every sum below is at most 0: no queue on any of its lanes.
+            for l in lanes:
+                waits[l] = restart + 0.0
+                restarts[l] = restart
+            continue
         rule = lay.allocation[lanes[0]]
         by_history = rule == "history" or rule == "value" or rule == "recent"
         # Each lane's history: its steady flow, or under "recent" its record of recent shipments.
         hist = recent if rule == "recent" else flow
-        if lay.by_value:
-            # What it owes each tier and the tiers above, summed in lane order (the vector engine's bits).
-            upto = {j: sum([owed[k] for k in lanes if rank[k] <= j]) for j in {rank[l] for l in lanes}}
-        else:
-            upto = {0: sum([owed[l] for l in lanes])}
+        tiered = lay.by_value and lay.out_tiers[f] > 1
+        upto: dict[int, float] = {}
         first: dict[int, float] = {}
         for l in lanes:
             j = rank[l]
             if (owed[l] < hist[l]) if by_history else (rule == "incumbent" and incumbent[l]):
                 if j not in first:
-                    first[j] = sum([(owed[k] if rank[k] < j else min(owed[k], hist[k]) if rank[k] == j else 0.0)
-                                    if by_history else (owed[k] if incumbent[k] else 0.0) for k in lanes])
+                    if not tiered:  # one tier: every lane is in it
+                        first[j] = sum([min(owed[k], hist[k]) if by_history else (owed[k] if incumbent[k] else 0.0)
+                                        for k in lanes])
+                    else:
+                        first[j] = sum([(owed[k] if rank[k] < j else min(owed[k], hist[k]) if rank[k] == j
+                                         else 0.0) if by_history else (owed[k] if incumbent[k] else 0.0)
+                                        for k in lanes])
                 due = first[j]
             else:
+                if j not in upto:
+                    # What it owes the lane's tier and the tiers above, summed in lane order (the vector
+                    # engine's bits).
+                    upto[j] = (sum([owed[k] for k in lanes if rank[k] <= j]) if tiered
+                               else sum([owed[k] for k in lanes]))
                 due = upto[j]
             queue = (due / rate if rate > 0 else _INF) if due > 0.0 else 0.0
             waits[l] = restart + queue

@@ -44,12 +44,13 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
             shipped[l] = w
         return
     recent = lay.lane_flow if lay.recent_days is None else run.recent  # the records move only under "recent"
-    classes = [_classes(lay, l, owed[l], orders[l], recent[l]) for l in lanes]
+    tiers = lay.out_tiers[f] if lay.by_value else 1
+    classes = [_classes(lay, l, owed[l], orders[l], recent[l], tiers) for l in lanes]
     left = on_hand
     room = {l: cap[l] for l in lanes}
     for l in lanes:
         shipped[l] = 0.0
-    for k in range(len(classes[0])):
+    for k in range(3 * tiers):
         part = _ration({l: min(asked[k], room[l]) for l, asked in zip(lanes, classes)}, left)
         left = max(left - sum(part.values()), 0.0)
         for l in lanes:
@@ -57,10 +58,13 @@ def offer(run: Run, f: int, shipped: list[float]) -> None:
             shipped[l] = shipped[l] + part[l]
 
 
-def _classes(lay, l: int, owed: float, order: float, recent: float) -> list[float]:  # type: ignore[no-untyped-def]
+def _classes(lay, l: int, owed: float, order: float, recent: float,  # type: ignore[no-untyped-def]
+             tiers: int) -> list[float]:
     """What lane ``l`` asks in its supplier's service classes (§5.7): three, or three per value tier.
 
-    ``recent`` is the lane's record of recent shipments, its history under ``"recent"``.
+    ``recent`` is the lane's record of recent shipments, its history under ``"recent"``; ``tiers``
+    the supplier's own number of value tiers (the classes of lower tiers, asking nothing of
+    anyone, leave its stock and shipments as they are, so they are not served).
     """
     rule = lay.allocation[l]
     both = owed + order
@@ -76,7 +80,7 @@ def _classes(lay, l: int, owed: float, order: float, recent: float) -> list[floa
     if not lay.by_value:
         return asked
     # By value: the history classes of the lane's own tier; every other tier's classes ask nothing.
-    out = [0.0] * (3 * lay.n_tiers)
+    out = [0.0] * (3 * tiers)
     out[3 * lay.value_rank[l]:3 * lay.value_rank[l] + 3] = asked
     return out
 
