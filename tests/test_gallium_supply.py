@@ -161,3 +161,19 @@ def test_the_recycling_loop_stretches_japans_gallium_under_a_ban():
 
     assert half_life("JP") > 120
     assert half_life("JP") > half_life("KR") + 30
+
+
+def test_us_gallium_buyers_import_the_pre_control_share_from_china():
+    """The unshocked baseline takes the US import share of 2019-22, before China's controls (USGS MCS 2024: 53 %).
+
+    MCS 2026's 18 % averages 2021-24 and so includes the controlled years; a baseline that already holds
+    the controls' effect understates what a Chinese ban cuts.
+    """
+    net = load_baseline().network
+    into_us = [lane for lane in net.lanes if lane.commodity == "gallium" and lane.destination.startswith("US.")]
+    shares = {lane.origin.split(".")[0]: lane.share.value if hasattr(lane.share, "value") else lane.share
+              for lane in into_us if lane.destination == "US.wafer.compound_wafer"}
+    assert shares["CN"] == pytest.approx(0.53)
+    assert sum(shares.values()) == pytest.approx(1.0)
+    text = (BASELINE_DIR / "semiconductors.toml").read_text(encoding="utf-8")
+    assert "USGS Mineral Commodity Summaries 2024, Gallium, p. 74, import sources 2019-22" in text

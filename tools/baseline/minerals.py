@@ -552,13 +552,16 @@ JP_GA_SRC = ("JOGMEC: Japan used about 167 t of gallium in 2021, of which about 
 JP_GA_PRIMARY = V(3_000.0, f"Japan's primary low-purity gallium 3,000 kg/yr ({USGS}, gallium, world production "
                            "table; the same 3,000 kg in 2024 and 2025)")
 JP_CMP = "JP.wafer.compound_wafer"
-GA_PRIORS = frozen({"CN": {"CN": 1.0}, "US": {"ROW": 0.60, "JP": 0.22, "CN": 0.18},
+GA_PRIORS = frozen({"CN": {"CN": 1.0}, "US": {"ROW": 0.344, "JP": 0.126, "CN": 0.53},
                     "KR": {"CN": 0.98, "JP": 0.02}, "TW": {"CN": 0.75, "JP": 0.15, "ROW": 0.10},
                     "ROW": {"CN": 0.6, "ROW": 0.3, "JP": 0.1}})
 GA_PRIOR_SRC = frozen({
     "CN": "assumption: Chinese users buy Chinese gallium",
-    "US": "US Ga-metal imports: Canada 28, Japan 22, China 18, Germany 16, other 16% (USGS MCS 2026, gallium, import "
-          "sources 2021-24) -> ROW 60%",
+    "US": "US Ga-metal imports from China 53% in 2019-22, before China's export controls (USGS Mineral Commodity "
+          "Summaries 2024, Gallium, p. 74, import sources 2019-22); the controls of August 2023 cut it to 18% of "
+          "2021-24 (USGS MCS 2026, gallium: Canada 28, Japan 22, China 18, Germany 16, other 16%), so the average "
+          "that includes the controlled years is not the unshocked baseline. The other 47% split as in MCS 2026's "
+          "non-Chinese sources (assumption): Japan 22/82 -> 12.6%, the rest (Canada, Germany, other) -> ROW 34.4%",
     "KR": "KR gallium 98% from China 2024 (MOTIE/KOMIR)",
     "TW": "assumption: mostly China (no published Taiwan gallium import split found)",
     "ROW": "assumption: 60% China, 30% European/Canadian refiners, 10% Japan"})
@@ -609,7 +612,7 @@ class GalliumPlan:
         self.jp_ref_share = (jp_own + exports) / world
         self.jp_ref_src = (f"derived: Japan's primary share of its purchases ({self.jp_prior['JP']:.1%} of "
                            f"{fmt(buy)} kg/day) plus the other regions' draws on Japanese gallium {fmt(exports)} "
-                           "kg/day (Japan 22% of US Ga-metal imports, USGS MCS 2026), over world primary output "
+                           "kg/day (Japan 12.6% of US Ga-metal imports, US prior above), over world primary output "
                            "900,000 kg/yr; Japanese refiners refine crude for these (assumption; JOGMEC's import "
                            "figure does not split crude from refined, so Japan's imports come as refined gallium)")
         row = sum(use[r] * p.get("ROW", 0.0) / sum(p.values()) for r, p in GA_PRIORS.items())
@@ -617,7 +620,7 @@ class GalliumPlan:
         self.row_ref_share = row / world
         self.row_ref_src = (f"derived: every region's draw on refiners outside China and Japan {fmt(row)} kg/day by the "
                             "sourcing shares below (Canada, Germany, Slovakia and the US upgrade imported crude: CA 28%, "
-                            "DE 16% of US Ga-metal imports, USGS MCS 2026), over world primary output 900,000 kg/yr")
+                            "DE 16% of US Ga-metal imports 2021-24, USGS MCS 2026), over world primary output 900,000 kg/yr")
 
 
 def gallium_plan(net: Draft) -> GalliumPlan:
