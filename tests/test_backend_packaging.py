@@ -54,20 +54,26 @@ def test_osat_and_idm_capacity_together_rebuild_each_locations_capacity():
     assert idm["CN"] == pytest.approx(23 / 134 * 30 / w["IDM"], rel=1e-12)
 
 
-def _packaged_share(network, production, chip):
+def _packaged_share(network, production, pick):
     made = {r: 0.0 for r in REGIONS}
     for f in network.facilities:
-        if f.output == chip:
+        if pick(f):
             made[f.region] += production[f.id]
     total = sum(made.values())
     return {r: v / total for r, v in made.items()}
 
 
+def _idm(f):
+    """An IDM's back end: its own fabs' chips, or the chips it has made at foundries (``.idm_backend``)."""
+    return f.output == "mature_idm_chip" or f.id.endswith(".idm_backend")
+
+
 def test_idm_chips_are_packaged_mostly_in_south_east_asia_and_china_not_taiwan(network, production):
-    share = _packaged_share(network, production, "mature_idm_chip")
-    assert share["ROW"] > 0.5 and share["CN"] > 0.2          # 50 + 23 of 111 IDM sites (SEMI/TechSearch)
-    assert share["TW"] < 0.06                                 # 4 of Taiwan's 111 sites are IDMs'
-    fabless = _packaged_share(network, production, "mature_chip")
+    for pick in (_idm, lambda f: f.output == "mature_idm_chip", lambda f: f.id.endswith(".idm_backend")):
+        share = _packaged_share(network, production, pick)
+        assert share["ROW"] > 0.5 and share["CN"] > 0.2      # 50 + 23 of 111 IDM sites (SEMI/TechSearch)
+        assert share["TW"] < 0.06                             # 4 of Taiwan's 111 sites are IDMs'
+    fabless = _packaged_share(network, production, lambda f: f.output == "mature_chip" and not _idm(f))
     assert fabless["TW"] > 0.3 and fabless["CN"] > 0.3        # the OSAT houses: ASE, SPIL, JCET, Tongfu, Huatian
 
 

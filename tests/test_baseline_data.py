@@ -224,7 +224,10 @@ def test_each_mineral_is_mined_and_refined(network, production, mineral):
 
 def test_ids_follow_the_naming_convention(network):
     for f in network.facilities:
-        assert f.id == f"{f.region}.{f.stage}.{f.output}"
+        # A second plant of one stage and output in a region (an IDM's back-end plant packaging the chips it
+        # has made at foundries) carries a suffix naming what sets it apart.
+        base = f"{f.region}.{f.stage}.{f.output}"
+        assert f.id == base or f.id == f"{base}.idm_backend", f.id
     for d in network.demands:
         assert d.id == f"{d.region}.demand.{d.commodity}" + (f".{d.segment}" if d.segment else "")
     for c in network.commodities:
@@ -331,8 +334,12 @@ def test_mines_run_at_usgs_world_production(network, production, ore, world_t_pe
     ("graphite_spherical", "CN", 0.95), ("manganese_sulphate", "CN", 0.95), ("ndpr_oxide", "CN", 0.85),
     ("ndfeb_magnet", "CN", 0.90), ("cam", "CN", 0.87), ("aam", "CN", 0.915), ("li_ion_cell", "CN", 0.75),
     ("logic_wafer", "TW", 0.69), ("photoresist", "JP", 0.90), ("wafer_300mm", "JP", 0.56),
-    ("memory_chip", "KR", 0.42), ("memory_chip", "US", 0.0), ("mature_chip", "CN", 0.318),
-    ("gallium_crude", "CN", 0.99),  # mature_chip: OSAT capacity (SEMI/TechSearch sites x CSET capacity)
+    # memory: wafer starts by fab location 2024 (Yole Group, FMS 2025), 45 and 10 of 101 %; packaged near the fab
+    ("memory_chip", "KR", 0.446), ("memory_chip", "US", 0.0), ("memory_wafer", "TW", 0.099),
+    ("memory_wafer", "US", 0.020),
+    # mature_chip: OSAT capacity for the fabless firms' chips and IDM back-end capacity for the chips IDMs have
+    # made at foundries (SEMI/TechSearch sites x CSET capacity), weighted by the two outputs
+    ("mature_chip", "CN", 0.290), ("gallium_crude", "CN", 0.99),
     # mature-node foundry capacity 2023 (TrendForce, 19 Oct 2023); Taiwan's non-memory fabs are all foundries
     ("mature_wafer", "TW", 0.49), ("mature_wafer", "CN", 0.29), ("mature_idm_wafer", "TW", 0.0),
 ])

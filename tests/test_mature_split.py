@@ -1,9 +1,10 @@
 """Mature-node chips by maker type: foundry-made and IDM-made are separate goods (tools/baseline/semiconductors.py).
 
-A fabless firm's chip is made at a foundry and can move only to another foundry; an integrated device
-maker's chips come from its own fabs and, for a cited share, from foundries. So the baseline carries two
-mature-node classes; IDM fabs never serve fabless buyers, and IDM packaging takes both kinds of wafer in
-one recipe (complements, as in the devices that use both).
+A chip made at a foundry can move only to another foundry, whether a fabless firm or an integrated device
+maker (IDM) sells it; an IDM's own fabs make its other chips and serve nobody else. So the baseline carries
+two mature-node classes: foundry-made chips (``mature_chip``: the fabless firms', packaged by outsourced
+houses, and the cited share IDMs have made at foundries, packaged in the IDMs' own back-end plants,
+``.idm_backend``) and the IDMs' own chips (``mature_idm_chip``, their own fabs' wafers only).
 """
 
 from __future__ import annotations
@@ -28,23 +29,25 @@ def production(network):
     return steady_state_production(network)
 
 
-def test_idm_chips_take_the_cited_share_of_their_wafers_from_foundries(network, production):
-    # Fabless chips are made of foundry wafers; IDM chips of their own wafers and, for 15 % (MIC, 25 May 2021),
-    # of foundry wafers, both in one recipe (complements: a device needs its foundry-made microcontroller too).
+def test_foundry_wafers_make_foundry_made_chips_and_idm_wafers_idm_chips(network, production):
+    # Every foundry-made chip, the fabless firms' and the 15 % of IDM chips IDMs have made at foundries (MIC,
+    # 25 May 2021), is made of foundry wafers; the IDMs' own chips of their own wafers.
     for f in network.facilities:
         if f.output == FOUNDRY[1]:
             assert dict(f.recipe) == {FOUNDRY[0]: 1.0}, f.id
         if f.output == IDM[1]:
-            assert dict(f.recipe) == {IDM[0]: 0.85, FOUNDRY[0]: 0.15}, f.id
+            assert dict(f.recipe) == {IDM[0]: 1.0}, f.id
     by_id = {f.id: f for f in network.facilities}
     for lane in network.lanes:
         if lane.commodity in (FOUNDRY[0], IDM[0]):
             assert lane.commodity in dict(by_id[lane.destination].recipe), lane.id
-    # No surplus: what the foundries make goes to fabless and IDM packaging by the recipes.
+    # No surplus: what the foundries make goes to the packagers of foundry-made chips, the IDMs' included.
     made = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[0])
-    to_idm = sum(production[f.id] * 0.15 for f in network.facilities if f.output == IDM[1])
-    to_fabless = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[1])
-    assert to_idm + to_fabless == pytest.approx(made, rel=1e-9)
+    used = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[1])
+    assert used == pytest.approx(made, rel=1e-9)
+    idm = sum(production[f.id] for f in network.facilities if f.id.endswith(".idm_backend"))
+    own = sum(production[f.id] for f in network.facilities if f.output == IDM[1])
+    assert idm / (idm + own) == pytest.approx(0.15, rel=1e-4)  # capacities rounded to significant digits
 
 
 def test_taiwan_has_no_idm_fab_and_holds_half_the_foundry_capacity(network):
@@ -57,21 +60,26 @@ def test_taiwan_has_no_idm_fab_and_holds_half_the_foundry_capacity(network):
 
 
 @pytest.mark.filterwarnings("ignore:CapacityShock with stage=")
-def test_a_taiwan_fab_outage_reaches_idm_chips_through_their_foundry_wafers():
-    # IDM packaging loses output as its foundry wafers run short, the same part as fabless packaging in its
-    # region once the die banks run down; IDM fabs do not pick up the lost volume (their wafers pile up).
+def test_a_taiwan_fab_outage_reaches_the_chips_idms_have_made_at_foundries_not_their_own():
+    # The IDMs' back-end plants lose the chips made of foundry wafers as the fabless packagers of their region
+    # do once the die banks run down; the IDMs' own chips are made as before, and their fabs do not pick up
+    # the lost volume (a design made at a foundry has no process in an IDM fab).
     base = load_baseline(horizon_days=70)
     shocks = [CapacityShock(region="TW", stage=s, fraction_lost=1.0, start=5, end=65) for s in ("fab", "fab_new")]
     res = sc.simulate(base.with_shocks(*shocks), engine="vector", seed=1)
     ref = sc.simulate(base, engine="vector", seed=1)
     facs = base.network.facilities
-    ix = {k: [i for i, f in enumerate(facs) if f.output == out and (k == "idm_fab" or f.region == "TW")]
-          for k, out in (("idm_fab", IDM[0]), ("idm", IDM[1]), ("fabless", FOUNDRY[1]))}
-    ix["foundry"] = [i for i, f in enumerate(facs) if f.output == FOUNDRY[0] and f.region != "TW"]
+    tw = lambda f: f.region == "TW"
+    pick = {"idm_fab": lambda f: f.output == IDM[0], "idm": lambda f: f.output == IDM[1],
+            "idm_backend": lambda f: tw(f) and f.id.endswith(".idm_backend"),
+            "fabless": lambda f: tw(f) and f.output == FOUNDRY[1] and not f.id.endswith(".idm_backend"),
+            "foundry": lambda f: f.output == FOUNDRY[0] and not tw(f)}
+    ix = {k: [i for i, f in enumerate(facs) if p(f)] for k, p in pick.items()}
     made = lambda r, k, a, b: r.production[0, a:b][:, ix[k]].sum()
     assert made(res, "idm_fab", 0, 70) <= made(ref, "idm_fab", 0, 70) * (1 + 1e-9)
-    cut = {k: made(res, k, 50, 70) / made(ref, k, 50, 70) for k in ("idm", "fabless")}
-    assert cut["idm"] < 0.95 and cut["idm"] == pytest.approx(cut["fabless"], abs=0.01)
+    assert made(res, "idm", 0, 70) == pytest.approx(made(ref, "idm", 0, 70), rel=1e-9)
+    cut = {k: made(res, k, 50, 70) / made(ref, k, 50, 70) for k in ("idm_backend", "fabless")}
+    assert cut["idm_backend"] < 0.95 and cut["idm_backend"] == pytest.approx(cut["fabless"], abs=0.02)
     # The foundries elsewhere take part of the second-sourced fifth of Taiwan's volume (§5.6.6) as their idle
     # capacity restarts (§5.4.1).
     assert made(res, "foundry", 20, 65) > 1.03 * made(ref, "foundry", 20, 65)

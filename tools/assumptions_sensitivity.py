@@ -272,9 +272,10 @@ GROUPS: tuple[Group, ...] = (
           r"assumption", "a buyer's shares must sum to one and fix each refinery's draw and its 'other uses' "
           "remainder; needs a re-fit in tools/baseline", factors=None, range_note="structural"),
     Group("IDM chips take 15 % of their wafers from foundries (MIC 2021: automotive IDMs; applied to all IDMs)",
-          r"^recipe\.(mature_wafer|mature_idm_wafer)$", r"Market Intelligence & Consulting Institute.*assumption",
+          r"^recipe\.mature_wafer$", r"Market Intelligence & Consulting Institute.*assumption",
           "the share re-splits foundry output between fabless and IDM packaging and every wafer lane; needs a "
-          "re-fit in tools/baseline", factors=None, range_note="structural", kind=r"^facility$"),
+          "re-fit in tools/baseline", factors=None, range_note="structural", kind=r"^facility$",
+          item=r"\.idm_backend$"),
     Group("Capacity splits by region (memory sites, advanced-logic share 4 %, CAM/AAM/magnet/resist/HF/Ga "
           "refinery splits, KR/JP home cell plants)", r"^capacity_per_day$",
           r"assumption", "they fix each "

@@ -3,7 +3,11 @@
 Runs the scorecard's "TW fab outage" (every ``TW`` facility of stages ``fab`` and ``fab_new`` loses
 all capacity from day 30) for several durations on the deterministic baseline and prints, against
 the unshocked baseline, the chain shortfall (chips, cells and magnets not delivered, USD at reference
-prices) by chip class, end-use segment and region and the world value added lost (ARIO kernel, ``docs/model.md`` §8.3).
+prices) by chip class, end-use segment and region and the world value added lost (ARIO kernel, ``docs/model.md`` §8.3),
+and the output of the chips whose makers are not in Taiwan: integrated device makers' chips packaged outside
+Taiwan (made in their own fabs, ``mature_idm_chip``, and made for them at foundries, the ``mature_chip`` of their
+back-end plants, id suffix ``idm_backend``) and memory (wafers started, packaged chips), each as the lowest
+30-day mean from the outage's start to a year after its end, in percent of the unshocked run.
 
 Usage: ``python -m tools.tw_fab_outage [--engine vector|des] [--horizon 730] [--days 30,90,120,180]
 [--destroy 0.0] [--second-source 0.2]``. ``--second-source`` sets the second-source share of every
@@ -47,6 +51,23 @@ def by_class(res: sc.Results, ref: sc.Results, key: str = "commodity") -> dict[s
     return out
 
 
+def idm_chips(fac) -> bool:
+    """A plant packaging an integrated device maker's chips: its own fabs' or those made for it at foundries."""
+    return fac.output == "mature_idm_chip" or fac.id.endswith(".idm_backend")
+
+
+def output_dip(res: sc.Results, ref: sc.Results, pick, start: int = START, days: int = 0,
+               window: int = 30) -> float:
+    """Lowest ``window``-day mean output of the facilities ``pick`` selects, in % of the unshocked run, from
+    ``start`` to a year after the outage's end."""
+    idx = [k for k, f in enumerate(res.scenario.network.facilities) if pick(f)]
+    made = np.asarray(res.production, float)[0][:, idx].sum(axis=1)
+    base = np.asarray(ref.production, float)[0][:, idx].sum(axis=1)
+    end = min(start + days + 365, len(made))
+    ratios = [made[t:t + window].sum() / base[t:t + window].sum() for t in range(start, end - window + 1)]
+    return 100.0 * min(ratios)
+
+
 def _row(values: dict[str, float]) -> str:
     return ", ".join(f"{k} {v / 1e9:.2f}bn" for k, v in sorted(values.items()) if abs(v) > 1e6) or "none"
 
@@ -81,6 +102,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{days:>5} {short / 1e9:>14.2f}bn {va / 1e9:>12.2f}bn  {_row(by_class(res, ref))}")
         print(f"{'':>38}by segment: {_row(by_class(res, ref, 'segment'))}")
         print(f"{'':>38}by region: {_row(by_class(res, ref, 'region'))}")
+        idm = output_dip(res, ref, lambda f: idm_chips(f) and f.region != "TW", days=days)
+        idm_own = output_dip(res, ref, lambda f: f.output == "mature_idm_chip" and f.region != "TW", days=days)
+        mem_fab = output_dip(res, ref, lambda f: f.output == "memory_wafer", days=days)
+        mem_pkg = output_dip(res, ref, lambda f: f.output == "memory_chip", days=days)
+        print(f"{'':>38}lowest 30-day output, % of unshocked: IDM chips outside TW {idm:.1f} (own fabs' "
+              f"{idm_own:.1f}), memory wafers {mem_fab:.1f}, memory chips {mem_pkg:.1f}")
 
 
 if __name__ == "__main__":

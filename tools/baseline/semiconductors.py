@@ -95,27 +95,15 @@ def _foundry_share() -> dict[str, float]:
 
 #: each region's share of world mature-node foundry capacity
 FOUNDRY_SHARE = frozen(_foundry_share())
-#: Taiwan's share of world memory wafer capacity (DRAM + 3D NAND, wafers/month): the DRAM Micron makes in
-#: Taiwan. Micron's DRAM share x Taiwan's part of Micron's DRAM x DRAM's part of memory capacity.
-MICRON_DRAM = V(0.222, "Micron 22.2% of DRAM revenue, 3Q 2024 (TrendForce, DRAM revenue ranking for 3Q 2024)")
-MICRON_DRAM_TW = V(0.60, "Taiwan makes more than 60% of Micron's DRAM on a bit basis (Micron Technology: CEO Mark "
-                         "Durcan, interview, Taipei Times 13 Dec 2016; restated by Micron, Taipei Times 8 Sep 2017); "
-                         "Micron's DRAM capacity is mainly in Taiwan (TrendForce, press release 3 Apr 2024)")
-DRAM_OF_MEMORY = 4.5 / (4.5 + 3.7)  # SEMI World Fab Forecast 4Q 2024 (press release 7 Jan 2025), see SEG_SRC
-MEM_TW = MICRON_DRAM.value * MICRON_DRAM_TW.value * DRAM_OF_MEMORY
-MEM_TW_SRC = (f"Taiwan {MEM_TW:.1%} of world memory wafer capacity = Micron's share of DRAM {MICRON_DRAM.value:.1%} "
-              f"({MICRON_DRAM.source}) x Taiwan's part of Micron's DRAM {MICRON_DRAM_TW.value:.0%} "
-              f"({MICRON_DRAM_TW.source}) x DRAM's part of memory capacity {DRAM_OF_MEMORY:.1%} (DRAM 4.5 of 8.2 "
-              "million wafers/month 2025, SEMI World Fab Forecast 4Q 2024); counts DRAM wafers in Micron's Taiwan "
-              "fabs (Taichung, Taoyuan) only: a lower bound, leaving out Taiwan's own DRAM makers (Nanya, Winbond, "
-              "PSMC: specialty DRAM at 38 and 25 nm, TrendForce, Apr 2024) and NAND (Macronix), and taking the "
-              "bit share for the wafer share (Micron's Taiwan fabs run its leading nodes)")
-_MEM_OTHER = {"KR": 0.42, "CN": 0.26, "JP": 0.14, "US": 0.04, "ROW": 0.06}
-MEM_SPLIT = frozen({**{r: v * (1 - MEM_TW) / sum(_MEM_OTHER.values()) for r, v in _MEM_OTHER.items()}, "TW": MEM_TW})
-MEM_SRC = (f"{MEM_TW_SRC}; the other regions: assumption, memory capacity by site from TrendForce 2024 revenue shares "
-           "(Samsung+SK hynix ~75% DRAM, ~56% NAND; Kioxia 15% NAND; Micron 22% DRAM) and fab locations (Samsung "
-           "Xi'an, SK hynix Wuxi/Dalian, Micron JP/SG/US, Kioxia JP), KR 42 : CN 26 : JP 14 : US 4 : ROW 6 scaled to "
-           "the rest")
+#: Memory (DRAM + NAND) wafer starts by fab location, 2024, percent (Yole's figure sums to 101 by rounding).
+MEM_YOLE = frozen({"KR": 45.0, "CN": 24.0, "JP": 16.0, "TW": 10.0, "ROW": 4.0, "US": 2.0})
+MEM_YOLE_SRC = ("Yole Group (J. Lau), memory market talk, FMS 2025 (Future of Memory and Storage, Santa Clara, Aug "
+                "2025) proceedings, reported by A. Fukuda, EE Times Japan, 'Storage Tsushin' no. 300, 12 Dec 2025: "
+                "DRAM and NAND flash production by fab location, wafer starts 2024, Korea 45%, China 24%, Japan 16%, "
+                "Taiwan 10%, Singapore 4% (ROW here), United States 2%")
+MEM_SPLIT = frozen({r: v / sum(MEM_YOLE.values()) for r, v in MEM_YOLE.items()})
+MEM_SRC = (f"{MEM_YOLE_SRC}; scaled to sum to 1 (Taiwan {MEM_SPLIT['TW']:.1%}: Micron's Taichung and Taoyuan DRAM "
+           "fabs, Nanya, Winbond, PSMC and Macronix; it was 7.3%, Micron's Taiwan DRAM alone, a lower bound)")
 #: Share of the wafers of integrated device makers' mature-node chips made at foundries (the rest in their own fabs).
 IDM_FOUNDRY = V(0.15, "Market Intelligence & Consulting Institute (MIC, Taiwan), analyst Cheng Kai-an, briefing of 25 "
                       "May 2021 (Central News Agency, 26 May 2021): the integrated device makers that supply "
@@ -340,7 +328,7 @@ SEG_NAME = frozen({"memory": ("Packaged memory chips", "Processed memory wafers 
                              "Processed advanced-logic wafers (nodes below 10 nm)"),
                    "mature": ("Packaged mature-node chips made at foundries (nodes of 10 nm and above)",
                               "Processed mature-node foundry wafers (front-end done)"),
-                   "mature_idm": ("Packaged mature-node chips of integrated device makers (own fabs' and foundry wafers)",
+                   "mature_idm": ("Packaged mature-node chips made in integrated device makers' own fabs",
                                   "Processed mature-node IDM wafers (front-end done)")})
 
 def _split_mature(cap: dict[tuple[str, str], float], cap_src: dict[tuple[str, str], str]) -> None:
@@ -400,15 +388,16 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     _split_mature(cap, cap_src)
     seg_total = {s: sum(v * UTIL_FAB[s] for (r, ss), v in cap.items() if ss == s) for s in CLASSES}
     mature_out = seg_total["mature"] + seg_total["mature_idm"]
-    # Packaged chips by class: IDMs' chips are made from their own wafers and, for the cited share, from
-    # foundry wafers, which the fabless firms' chips then lack.
+    # Packaged chips by class: every foundry wafer becomes a foundry-made chip (``mature_chip``), whether a
+    # fabless firm or an IDM sells it; an IDM's own fabs make its ``mature_idm_chip``. The IDMs' outsourced
+    # chips are packaged in their own back-end plants (IDM_BACKEND plants of ``mature_chip``).
     q = IDM_FOUNDRY.value
     idm_bought = seg_total["mature_idm"] * q / (1 - q)
-    chip_total = {**seg_total, "mature": seg_total["mature"] - idm_bought,
-                  "mature_idm": seg_total["mature_idm"] + idm_bought}
-    assert chip_total["mature"] > 0.5 * seg_total["mature"], chip_total
-    idm_src = (f"derived: {q:.0%} of IDM-made mature-node chips from foundry wafers ({IDM_FOUNDRY.source}) = "
-               f"{idm_bought:,.0f} foundry wafers/day of the foundries' {seg_total['mature']:,.0f}")
+    chip_total = dict(seg_total)
+    assert idm_bought < 0.5 * seg_total["mature"], (idm_bought, seg_total)
+    idm_src = (f"derived: IDMs' chips made at foundries = {q:.0%} of all IDM chips ({IDM_FOUNDRY.source}) = "
+               f"{q:.2f} / {1 - q:.2f} x the IDM fabs' {seg_total['mature_idm']:,.0f} wafers/day = {idm_bought:,.0f} "
+               f"of the foundries' {seg_total['mature']:,.0f} wafers/day")
     # Chip prices.
     prices = {}
     for s in CLASSES:
@@ -451,7 +440,7 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
                        f"derived: {sh:.2%} of world {s} output {total:,.0f} wafer-eq/day (= modelled chip "
                        f"output) used where devices are assembled; regional share: {chip_use_src(s, r)}")
             demands[d] = sh * total
-        _build_packaging(net, s, total, demands, wafer_buyers, idm_src)
+        _build_packaging(net, s, total, demands, wafer_buyers, idm_bought, idm_src)
     # Fab -> packaging: foundries serve the fabless firms' packagers and, for their foundry part, the IDMs'.
     for s in CLASSES:
         fabs = {fab_ids[(r, ss)]: r for (r, ss) in fab_ids if ss == s}
@@ -542,37 +531,59 @@ def build(net: Draft) -> dict[tuple[str, str], str]:
     return fab_ids
 
 
+def _rename(net: Draft, old: str, new: str) -> str:
+    """Give facility ``old`` the id ``new`` (a second plant of one stage and output in a region)."""
+    f = net.facilities.pop(old)
+    f["id"] = new
+    net.facilities[new] = f
+    net.file_of[new] = net.file_of.pop(old)
+    return new
+
+
+#: id suffix of the IDMs' back-end plants that package the chips IDMs have made at foundries
+IDM_BACKEND = "idm_backend"
+
+
 def _build_packaging(net: Draft, s: str, total: float, demands: dict[str, float],
-                     wafer_buyers: dict[str, dict[str, float]], idm_src: str) -> None:
+                     wafer_buyers: dict[str, dict[str, float]], idm_bought: float, idm_src: str) -> None:
     """Packaging plants of chip class ``s`` (``total`` wafer-eq/day) and their lanes to the chip ``demands``.
 
     Records each plant's wafer use in ``wafer_buyers`` (wafer commodity -> plant id -> wafer-eq/day), which
     the fab -> packaging trade is balanced against. ``demands`` maps demand id -> rate; any number of demands
-    per region is allowed (the region is the id's first field).
+    per region is allowed (the region is the id's first field). Foundry-made chips (``mature``) are packaged
+    by the outsourced houses for fabless firms and, for the ``idm_bought`` wafer-eq/day IDMs have made at
+    foundries, by the IDMs' own back-end plants (id suffix ``IDM_BACKEND``).
     """
-    q = IDM_FOUNDRY.value
     pk = {}
     targets = {}
     atp = ATP_SHARE[s]
-    # IDM chips take foundry wafers in their bill of materials: a recipe is a Leontief technology and a
-    # buyer's stock of one commodity is one good (docs/model.md §5.4, §5.6.6), so two plants of one good
-    # would let IDMs' own fabs replace foundry-made dies they have no process for; in the recipe the two
-    # are complements, as in the devices that use both (a car needs its microcontroller and its power chips).
     unit = "definition: 1 wafer-eq of chips = the good dies of one processed wafer"
-    recipe = {SEG_WAFER[s]: V(1.0, unit)}
-    if s == "mature_idm":
-        recipe = {SEG_WAFER[s]: V(round(1.0 - q, 6), f"{unit}; the part from the IDMs' own fabs, 1 - "
-                                                      f"{q:.0%} ({IDM_FOUNDRY.source})"),
-                  "mature_wafer": V(round(q, 6), f"{unit}; the part IDMs buy from foundries ({idm_src})")}
-    for r, sh in atp.items():
-        prod = sh * total
-        i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80,
-                         f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
-                         "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)", recipe=recipe)
-        pk[i] = r
-        targets[i] = prod
-        for wafer, a in recipe.items():
-            wafer_buyers[wafer][i] = prod * a.value
+    # (shares, daily output packaged, id suffix, what the plant packages)
+    routes = [(atp, total, "", "")]
+    if s == "mature":
+        # the IDMs' plants first: Draft.facility names a plant by region, stage and output, so each is
+        # renamed before the region's outsourced plant takes that name
+        routes = [(ATP_SHARE["mature_idm"], idm_bought, IDM_BACKEND,
+                   f"; the chips integrated device makers have made at foundries ({idm_src}), packaged in their own "
+                   f"back-end plants: {ATP_SRC['mature_idm']}"),
+                  (atp, total - idm_bought, "", "; the fabless firms' part, all foundry-made chips less the IDMs' ")]
+    for shares, out, suffix, what in routes:
+        for r, sh in shares.items():
+            prod = sh * out
+            src = (f"derived: {sh:.1%} of world {s} output {total:,.0f} wafer-eq/day ({ATP_SRC[s]}) / "
+                   "utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)")
+            if s == "mature":
+                src = (f"derived: {sh:.1%} of {out:,.0f} wafer-eq/day{what}"
+                       + (f"{idm_bought:,.0f}; {ATP_SRC[s]}" if not suffix else "")
+                       + " / utilisation 0.80 (assumption, cf. fabs ~80% H2 2024, DIGITIMES Research)")
+            i = net.facility(SEMI, r, "packaging", SEG_CHIP[s], prod, 0.80, src,
+                             recipe={SEG_WAFER[s]: V(1.0, f"{unit}; foundry wafers of the chips IDMs have made at "
+                                                          f"foundries ({idm_src})" if suffix else unit)})
+            if suffix:
+                i = _rename(net, i, f"{i}.{suffix}")
+            pk[i] = r
+            targets[i] = prod
+            wafer_buyers[SEG_WAFER[s]][i] = prod
     home = HOME_CHIP[s]
     net.balance_trade(SEG_CHIP[s], pk, demands, targets,
                       lambda sreg, b: atp[sreg] * (home.value if b.split(".")[0] == sreg else 1.0),
