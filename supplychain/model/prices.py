@@ -47,6 +47,14 @@ within the ranges of the sources named beside them, listed in
   mineral prices are quoted weekly in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
+* wafer fabs price their output by their **utilisation**: a market whose fabs
+  run above their normal utilisation ``u_ref`` prices at ``(u / u_ref) ** nu``
+  (`utilisation_premium`), a short-run supply of fab output with elasticity
+  ``1 / nu`` up to capacity. Foundry contract prices rose when fabs ran full in
+  2021 (TSMC about +20 % for mature nodes from UMC's 2019 utilisation of 88.5 %,
+  the calibration of `CHIP_UTILISATION_EXPONENT`) and held while utilisation
+  fell to 66-70 % in 2023 (UMC quarterly results, 26 Apr 2023 and 31 Jan
+  2024), so the term is 1 at or below the normal utilisation;
 * sellers asked for less than their normal output either **shed output** at
   the reference price (horizontal supply below normal output) or **cut
   their price** along their short-run supply curve. Manufactured goods
