@@ -39,8 +39,8 @@ from .conftest import assert_engines_agree
 
 
 def _market(capacity: float = 100.0, stage: str = "fab", chain: str = "semiconductors") -> Network:
-    """A TW fab (normal flow 80 a day, 2 days of output stock) sells all it makes to a US buyer holding 40 days: TW's chip market has
-    the fab alone, so its gap is 0 while the fab makes what it is asked."""
+    """A TW fab (normal flow 80 a day, 2 days of output stock) sells all it makes to a US buyer holding 40
+    days: TW's chip market has the fab alone, so its gap is 0 while the fab makes what it is asked."""
     return Network(
         regions=(Region("TW"), Region("US")),
         commodities=(Commodity("chip", "unit", 10.0, chain=chain),),

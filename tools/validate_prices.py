@@ -397,9 +397,9 @@ def utilisation_2021_2023() -> None:
     path = ", ".join(f"day {d} {tw[d]:.3f}" for d in (90, 180, 364, 455, 545, 729))
     falls = tw[364] > tw[455] >= 1.0
     print(f"   a foundry at 88.5 % run full for a year, then at 70 %: {path}  {'ok' if falls else 'WRONG'}")
-    print("   published: UMC at 70 % (Q1 2023) 'ASP stayed firm', 66 % (Q4 2023) 2023 ASP up mid-single digits on mix, "
-          "61-63 % guided for Q1 2024 with ASP about -5 % (UMC, 26 Apr 2023, 31 Jan 2024): the term gives back the rise "
-          "faster (docs/model.md O-17)")
+    print("   published: UMC at 70 % (Q1 2023) 'ASP stayed firm', 66 % (Q4 2023) 2023 ASP up mid-single digits on "
+          "mix, 61-63 % guided for Q1 2024 with ASP about -5 % (UMC, 26 Apr 2023, 31 Jan 2024): the term gives back "
+          "the rise faster (docs/model.md O-17)")
 
 
 def flagship() -> None:
