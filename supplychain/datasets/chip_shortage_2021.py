@@ -173,8 +173,9 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
                   lean_chain: bool = True) -> Scenario:
     """The 2021 chip shortage on the baseline: ``horizon`` days of 2021, after 2020 if ``lead_in``.
 
-    2021's demand is +17 % on every mature-chip buyer; every mature fab is held at 2019's output over UMC's 2019
-    utilisation (none added). With ``disruptions``: the Texas storm (30 % of both US mature fabs, 15 Feb-31 Mar),
+    2021's demand is +17 % on every mature-chip buyer; every mature fab's capacity in the network is 2019's output
+    over UMC's 2019 utilisation (none added), so its normal utilisation, the reference of its price
+    (docs/model.md §5.9, utilisation), is 2019's. With ``disruptions``: the Texas storm (30 % of both US mature fabs, 15 Feb-31 Mar),
     the Renesas fire (10 % of Japan's mature capacity, all on its IDM fab, 19 Mar-17 Apr, back over 68 days) and
     Malaysia's lockdown (30 % of ROW's mature packaging, 1 Jun-30 Sep, back over 30 days). With ``lead_in``, 2020
     first, by quarter (`demand_2020`). Stocks are lean (`lean_start`).

@@ -216,16 +216,17 @@ def _utilisation_premium(spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray
     today; above the normal utilisation (by more than the neutral tolerance) the factor is
     ``(u / u_ref) ** nu``, else 1 (and 1 in a market whose fabs have no capacity today).
     """
-    cap = np.broadcast_to(capacity, s.throughput.shape)
-    used = np.where(spec.util_seller, np.minimum(s.throughput, cap), 0.0)
-    room = np.where(spec.util_seller, cap, 0.0)
-    used_m = sum_into(np.asfortranarray(used), spec.seller_market, spec.n_markets, spec.sum_sellers)
-    room_m = sum_into(np.asfortranarray(room), spec.seller_market, spec.n_markets, spec.sum_sellers)
-    ref = spec.util_ref
+    cols, markets = spec.util_columns, spec.util_markets
+    thr = s.throughput[:, cols]
+    cap = np.broadcast_to(capacity[..., cols], thr.shape)
+    at = np.searchsorted(markets, spec.seller_market[cols])  # each seller's row among the markets
+    used = sum_into(np.asfortranarray(np.minimum(thr, cap)), at, len(markets), spec.util_sum)
+    room = sum_into(np.asfortranarray(cap), at, len(markets), spec.util_sum)
+    ref = spec.util_ref[markets]
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where((room_m > 0) & (ref > 0), used_m / np.where(room_m > 0, room_m, 1.0)
-                         / np.where(ref > 0, ref, 1.0), 1.0)
-    out: np.ndarray = np.where(ratio > 1.0 + NEUTRAL_TOLERANCE, ratio ** spec.util_exponent, 1.0)
+        ratio = np.where(room > 0, used / np.where(room > 0, room, 1.0) / ref, 1.0)
+    out: np.ndarray = np.ones((thr.shape[0], spec.n_markets))
+    out[:, markets] = np.where(ratio > 1.0 + NEUTRAL_TOLERANCE, ratio ** spec.util_exponent[markets], 1.0)
     return out
 
 

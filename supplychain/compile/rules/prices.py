@@ -105,6 +105,9 @@ class PriceSpec:
     util_seller: np.ndarray | None = None  # (F,) bool: a fab whose utilisation prices its market (None: no such seller)
     util_ref: np.ndarray | None = None  # (M,) the market's normal utilisation, sum min(normal, capacity) / capacity
     util_exponent: np.ndarray | None = None  # (M,) exponent of the utilisation term (0: none)
+    util_columns: np.ndarray | None = None  # (S,) the facilities with util_seller, in facility order
+    util_markets: np.ndarray | None = None  # (K,) the markets with such a seller, in market order
+    util_sum: sparse.csr_matrix | None = None  # (K, S) sums those sellers into their markets
 
     @property
     def n_markets(self) -> int:
@@ -260,7 +263,19 @@ def price_spec(builder: ScheduleBuilder) -> None:
         util_seller=util_seller,
         util_ref=util_ref,
         util_exponent=util_exponent,
+        **_utilisation_sums(util_seller, seller_market),
     )
+
+
+def _utilisation_sums(util_seller: np.ndarray | None, seller_market: np.ndarray) -> dict:
+    """The columns, markets and summing matrix of the sellers whose utilisation prices their market."""
+    if util_seller is None:
+        return {}
+    cols = np.flatnonzero(util_seller)
+    markets, at = np.unique(seller_market[cols], return_inverse=True)
+    return {"util_columns": cols, "util_markets": markets,
+            "util_sum": sparse.csr_matrix((np.ones(len(cols)), (at, np.arange(len(cols)))),
+                                          shape=(len(markets), len(cols)))}
 
 
 def _utilisation(net, params: list[PriceParams], seller_market: np.ndarray,  # type: ignore[no-untyped-def]
