@@ -305,21 +305,30 @@ def test_a_stop_the_buyers_buffer_covers_raises_the_price_only_by_what_it_does_n
     sc = Scenario(net, horizon_days=40, shocks=(
         CapacityShock(start=0, end=10, fraction_lost=1.0, facility="TW.fab"),
         CapacityShock(start=10, end=40, fraction_lost=0.5, facility="TW.fab")))
-    vector, des = simulate(sc, engine="vector"), simulate(sc, engine="des")
+    p = price_params("semiconductors")
+    # From day 10 the fab runs its half capacity full, at twice its normal utilisation: the utilisation term
+    # (docs/model.md §5.9) prices that; the buffer's cover is read without it, then with it.
+    try:
+        mp.PRICE_DEFAULTS["semiconductors"] = dataclasses.replace(p, utilisation_exponent=0.0)
+        vector, des = simulate(sc, engine="vector"), simulate(sc, engine="des")
+    finally:
+        mp.PRICE_DEFAULTS["semiconductors"] = p
     np.testing.assert_array_equal(vector.arrays["price"], des.arrays["price"])
     tw = _index(vector, "chip", "TW")
-    p = price_params("semiconductors")
     target = (1.0 - (10.0 * (10.0 + 28.5) - 0.875 * 410.0) / 365.0 / 10.0) ** (-1.0 / p.exponent)
     assert tw[0] == pytest.approx(1.0 + (target - 1.0) / p.adjustment_days, rel=1e-12)
     assert tw.max() < 1.01
     try:
-        mp.PRICE_DEFAULTS["semiconductors"] = dataclasses.replace(p, bid_weight=0.0)
+        mp.PRICE_DEFAULTS["semiconductors"] = dataclasses.replace(p, bid_weight=0.0, utilisation_exponent=0.0)
         unbid = _index(simulate(sc, engine="vector"), "chip", "TW")
     finally:
         mp.PRICE_DEFAULTS["semiconductors"] = p
     assert unbid[0] == tw[0]
     np.testing.assert_allclose(unbid[4:] - 1.0, (unbid[3:-1] - 1.0) * (1.0 - 1.0 / p.adjustment_days), rtol=1e-12)
     assert (tw >= unbid).all() and (tw[4:] > unbid[4:]).any()
+    full = _index(simulate(sc, engine="vector"), "chip", "TW")
+    np.testing.assert_array_equal(full[:10], tw[:10])  # stopped: no utilisation to read
+    assert (full >= tw).all() and full.max() > 1.1
 
 
 @pytest.mark.parametrize("engine", ["vector", "des"])

@@ -2,7 +2,7 @@
 
 Run:  python -m tools.validate_prices
 
-Prints six tables:
+Prints seven tables:
 
 1. Tariff pass-through of the 2018 US tariffs: the GSIM split (Francois & Hall
    2003) with the published elasticities against the published finding of
@@ -41,7 +41,12 @@ Prints six tables:
    by 24 Sep (+30 %), and the 30-day average paid by large users from 6.83 USD
    (to 17 Sep) to 11.06 USD (to 26 Nov, +62 %, ICIS-LOR via Nikkei BP, 6 Oct
    and 15 Dec 1999), in a market already short before the quake (+16 % in the
-   month before it: 5.90 USD to 13 Aug).
+   month before it: 5.90 USD to 13 Aug). 5c. The fabs' utilisation term,
+   calibrated on 2021 (UMC's 2019 utilisation of 88.5 % to full while TSMC's
+   mature-node prices rose 20 %), checked against TSMC's advanced nodes (+10 %
+   in the same notice) and the 2022-23 fall (UMC's utilisation from 100 % to
+   70 % in Q1 2023 with its ASP "firm", 66 % in Q4 2023, an ASP about 5 % lower
+   guided at 61-63 % for Q1 2024: UMC results, 26 Apr 2023 and 31 Jan 2024).
 6. The flagship scenario: markets at a bound, the buyers' extra cost (every
    lane, and final buyers only) against the value of final demand not
    delivered, and the scarcity rents by region, gross and net of inputs.
@@ -368,6 +373,35 @@ def chi_chi_1999() -> None:
           "(rising 16 % a month before)")
 
 
+def utilisation_2021_2023() -> None:
+    from supplychain.model import Commodity, DaysOfCover, Demand, Facility, Lane, Network, Region, Scenario
+    from supplychain.model.prices import CHIP_UTILISATION_2019, CHIP_UTILISATION_EXPONENT, utilisation_premium
+    print(f"5c. Fab utilisation exponent {CHIP_UTILISATION_EXPONENT:.2f} (2021: UMC's 2019 utilisation "
+          f"{CHIP_UTILISATION_2019:.1%} to full targets +20 %)")
+    advanced = utilisation_premium(1.0, 0.95, CHIP_UTILISATION_EXPONENT)
+    print(f"   advanced nodes (fabs normally at 95 %) at full: {advanced:.3f}; published +10 % (TSMC, Aug 2021)  "
+          f"{'ok' if 1.0 < advanced < 1.2 else 'WRONG'}")
+    # One foundry at 2019's utilisation sells to one buyer: demand to full for a year, then to UMC's 2023 utilisation.
+    rate = 100.0 * CHIP_UTILISATION_2019
+    net = Network(regions=(Region("TW"), Region("US")),
+                  commodities=(Commodity("wafer", "unit", 10.0, chain="semiconductors"),),
+                  facilities=(Facility("TW.fab", "TW", "fab", "wafer", 100.0, policies={"wafer": DaysOfCover(2.0)}),),
+                  lanes=(Lane("TW.fab", "US.wafer", "wafer", lead_time=Fixed(1.0)),),
+                  demands=(Demand("US.wafer", "US", "wafer", rate, initial_inventory=40 * rate,
+                                  policy=DaysOfCover(40.0)),))
+    full, slump = 100.0 / rate, 70.0 / rate
+    sc = Scenario(net, horizon_days=730, name="foundry 2021-23",
+                  shocks=(DemandShock(region="US", commodity="wafer", factor=full, start=0, end=365),
+                          DemandShock(region="US", commodity="wafer", factor=slump, start=365)))
+    tw = index(simulate(sc, engine="vector", seed=SEED), "wafer", "TW")
+    path = ", ".join(f"day {d} {tw[d]:.3f}" for d in (90, 180, 364, 455, 545, 729))
+    falls = tw[364] > tw[455] >= 1.0
+    print(f"   a foundry at 88.5 % run full for a year, then at 70 %: {path}  {'ok' if falls else 'WRONG'}")
+    print("   published: UMC at 70 % (Q1 2023) 'ASP stayed firm', 66 % (Q4 2023) 2023 ASP up mid-single digits on "
+          "mix, 61-63 % guided for Q1 2024 with ASP about -5 % (UMC, 26 Apr 2023, 31 Jan 2024): the term gives back "
+          "the rise faster (docs/model.md O-17)")
+
+
 def flagship() -> None:
     print("6. Flagship (taiwan_blockade_magnets): markets at a bound, buyer cost against the chain shortfall")
     sc = load_example("taiwan_blockade_magnets")
@@ -426,5 +460,6 @@ if __name__ == "__main__":
     gallium_year_ban()
     foundry_2021()
     chi_chi_1999()
+    utilisation_2021_2023()
     flagship()
     tw_fab_outage()

@@ -173,8 +173,9 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
                   lean_chain: bool = True) -> Scenario:
     """The 2021 chip shortage on the baseline: ``horizon`` days of 2021, after 2020 if ``lead_in``.
 
-    2021's demand is +17 % on every mature-chip buyer; every mature fab is held at 2019's output over UMC's 2019
-    utilisation (none added). With ``disruptions``: the Texas storm (30 % of both US mature fabs, 15 Feb-31 Mar),
+    2021's demand is +17 % on every mature-chip buyer; every mature fab's capacity in the network is 2019's output
+    over UMC's 2019 utilisation (none added), so its normal utilisation, the reference of its price
+    (docs/model.md §5.9, utilisation), is 2019's. With ``disruptions``: the Texas storm (30 % of both US mature fabs, 15 Feb-31 Mar),
     the Renesas fire (10 % of Japan's mature capacity, all on its IDM fab, 19 Mar-17 Apr, back over 68 days) and
     Malaysia's lockdown (30 % of ROW's mature packaging, 1 Jun-30 Sep, back over 30 days). With ``lead_in``, 2020
     first, by quarter (`demand_2020`). Stocks are lean (`lean_start`).
@@ -206,8 +207,6 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
     base = load_baseline(horizon_days=horizon + LEAD_IN * lead_in, start_date=start)
     regions, jp = [r.id for r in base.network.regions], [base.network.facility(f"JP.fab.{w}").capacity_per_day for w in WAFERS]
     shocks = [DemandShock(region=r, commodity=c, factor=DEMAND, start=YEAR0) for r in regions for c in CHIPS]
-    shocks += [CapacityShock(facility=f.id, fraction_lost=round(1 - RUN * SUPPLY, 4), recovery_days=0, start=start)
-               for f in base.network.facilities if f.output in WAFERS]   # every mature fab, any stage: none added
     # Texas storm: 30 % of US mature fabs from 15 Feb 2021, 6 weeks; Renesas Naka fire (19 Mar, restart 17 Apr, full
     # output by 24 Jun): 10 % of Japan's mature capacity, on its IDM fab; Malaysia's lockdown, Jun-Sep: 30 % of ROW's back end
     # (the back end includes the IDMs' plants that package the chips they have made at foundries, ".idm_backend")
@@ -222,6 +221,11 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
                    for g, x in [("automotive", VEHICLES_2020.get(r, VEHICLES_2020["*"])[q]), ("industrial", others),
                                 ("electronics", others)]]
     net = lean_start(base.network, allocation=allocation, chain=lean_chain)
+    # Every mature fab, any stage, has 2019's output over 2019's utilisation (none added): the 2021 network's
+    # capacity, so that its normal utilisation is 2019's, the reference of its fab prices (docs/model.md §5.9).
+    kept = 1.0 - round(1 - RUN * SUPPLY, 4)
+    net = dataclasses.replace(net, facilities=tuple(dataclasses.replace(f, capacity_per_day=f.capacity_per_day * kept)
+                                                    if f.output in WAFERS else f for f in net.facilities))
     return base.replace(network=net, name="2021 chip shortage").with_shocks(*shocks)
 
 

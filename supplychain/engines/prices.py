@@ -147,6 +147,10 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     if spec.counts_sales:
         lost = _lost_sales(c, spec, s, capacity)
         off |= lost > NEUTRAL_TOLERANCE
+    premium = None
+    if spec.util_seller is not None:
+        premium = _utilisation_premium(spec, s, capacity)
+        off |= premium != 1.0
     passed = None
     duty = None if spec.input_basket is None else _input_duty(c, spec, s.day)
     if spec.passes and duty is not None:
@@ -175,6 +179,9 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
             fall = np.maximum(1.0 - v, 0.0) ** (1.0 / np.where(k > 0, k, 1.0))
         fall = np.where(spec.priced[live] & (v > NEUTRAL_TOLERANCE), fall, 1.0)
         scarcity = np.where(np.isinf(scarcity), scarcity, scarcity * fall)
+    if premium is not None:
+        # Fabs running above their normal utilisation price their output along their short-run supply.
+        scarcity = np.where(np.isinf(scarcity), scarcity, scarcity * premium[:, live])
     if passed is not None:
         scarcity = scarcity + passed[:, live]
     target = np.minimum(spec.cap[live], np.maximum(spec.floor[live], scarcity))
@@ -199,6 +206,27 @@ def _buffer_band(spec: PriceSpec, deficit: np.ndarray, held: np.ndarray, normal:
     keep = spec.buffer_keep if spec.buffer_keep is not None else 1.0
     out: np.ndarray = (deficit - keep * np.clip(spec.normal_stock - held, 0.0, spec.buffer)
                        + keep * np.clip(held - normal, 0.0, spec.buffer))
+    return out
+
+
+def _utilisation_premium(spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Each market's factor from its fabs' utilisation, (R, M) (docs/model.md §5.9, utilisation).
+
+    The market's utilisation is its fabs' throughput (each at most its capacity today) over their capacity
+    today; above the normal utilisation (by more than the neutral tolerance) the factor is
+    ``(u / u_ref) ** nu``, else 1 (and 1 in a market whose fabs have no capacity today).
+    """
+    cols, markets = spec.util_columns, spec.util_markets
+    thr = s.throughput[:, cols]
+    cap = np.broadcast_to(capacity[..., cols], thr.shape)
+    at = np.searchsorted(markets, spec.seller_market[cols])  # each seller's row among the markets
+    used = sum_into(np.asfortranarray(np.minimum(thr, cap)), at, len(markets), spec.util_sum)
+    room = sum_into(np.asfortranarray(cap), at, len(markets), spec.util_sum)
+    ref = spec.util_ref[markets]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(room > 0, used / np.where(room > 0, room, 1.0) / ref, 1.0)
+    out: np.ndarray = np.ones((thr.shape[0], spec.n_markets))
+    out[:, markets] = np.where(ratio > 1.0 + NEUTRAL_TOLERANCE, ratio ** spec.util_exponent[markets], 1.0)
     return out
 
 

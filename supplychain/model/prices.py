@@ -47,6 +47,14 @@ within the ranges of the sources named beside them, listed in
   mineral prices are quoted weekly in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
+* wafer fabs price their output by their **utilisation**: a market whose fabs
+  run above their normal utilisation ``u_ref`` prices at ``(u / u_ref) ** nu``
+  (`utilisation_premium`), a short-run supply of fab output with elasticity
+  ``1 / nu`` up to capacity. Foundry contract prices rose when fabs ran full in
+  2021 (TSMC about +20 % for mature nodes from UMC's 2019 utilisation of 88.5 %,
+  the calibration of `CHIP_UTILISATION_EXPONENT`) and held while utilisation
+  fell to 66-70 % in 2023 (UMC quarterly results, 26 Apr 2023 and 31 Jan
+  2024), so the term is 1 at or below the normal utilisation;
 * sellers asked for less than their normal output either **shed output** at
   the reference price (horizontal supply below normal output) or **cut
   their price** along their short-run supply curve. Manufactured goods
@@ -95,6 +103,7 @@ Implements docs/model.md §5.9 (prices): the parameters.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .._validation import fail
@@ -106,6 +115,8 @@ __all__ = [
     "CHIP_LEAD_WEEKS_2021",
     "CHIP_LEAD_WEEKS_NORMAL",
     "CHIP_PRICE_RISE_2021",
+    "CHIP_UTILISATION_2019",
+    "CHIP_UTILISATION_EXPONENT",
     "CHIP_WORKING_DAYS",
     "PRICE_DEFAULTS",
     "RESTOCKING_DAYS",
@@ -115,6 +126,8 @@ __all__ = [
     "price_params",
     "sales_band",
     "sheds_output",
+    "UTILISATION_STAGES",
+    "utilisation_premium",
 ]
 
 #: Days over which a stock deficit (buyers' stock below normal, orders owed by sellers) counts as a flow:
@@ -178,6 +191,26 @@ CHIP_BID_WEIGHT = ((1.0 - (1.0 + CHIP_PRICE_RISE_2021) ** -(_CHIP_SUPPLY_ELASTIC
                    * RESTOCKING_DAYS / ((CHIP_LEAD_WEEKS_2021 - CHIP_LEAD_WEEKS_NORMAL) * 7.0))
 
 
+#: Mean utilisation of a mature-node foundry's capacity in 2019, the year before the shortage: UMC's 83, 88, 91
+#: and 92 % by quarter (UMC quarterly results, 2019), the utilisation from which 2021's full fabs raised their
+#: contract prices (``CHIP_PRICE_RISE_2021``).
+CHIP_UTILISATION_2019 = 0.885
+
+#: Exponent of the fabs' utilisation term (docs/model.md §5.9, utilisation): a market's fab output prices at
+#: ``(u / u_ref) ** nu`` of the reference when its fabs run at utilisation ``u`` above their normal ``u_ref``
+#: (a short-run supply of fab output with elasticity ``1 / nu`` up to capacity, vertical at capacity).
+#: Calibrated on ONE episode, 2021: mature-node foundries went from 2019's 88.5 % (``CHIP_UTILISATION_2019``)
+#: to full while TSMC raised its mature-node contract prices by about 20 % (``CHIP_PRICE_RISE_2021``), so
+#: ``nu = ln(1.20) / ln(1 / 0.885) = 1.49``. Checked in docs/model.md §5.9 against TSMC's +10 % for advanced
+#: nodes in the same notice and against the 2022-23 fall of utilisation and mature prices.
+CHIP_UTILISATION_EXPONENT = math.log(1.0 + CHIP_PRICE_RISE_2021) / math.log(1.0 / CHIP_UTILISATION_2019)
+
+#: Stages whose sellers price their output by their utilisation: wafer fabs, whose foundry contract prices
+#: rose when fabs ran full in 2021 (TSMC customer notice, August 2021; UMC's price rises with utilisation at
+#: 100 %, UMC quarterly results 2021) and were cut when utilisation fell to 70-80 % in 2023 (TrendForce, 2023).
+UTILISATION_STAGES = frozenset({"fab", "fab_new"})
+
+
 @dataclass(frozen=True)
 class PriceParams:
     """Short-run price parameters of one commodity's markets.
@@ -213,6 +246,15 @@ class PriceParams:
         short-run supply curve (docs/model.md §5.9, lost sales). A seller
         whose stage is in `SHEDS_OUTPUT_BY_STAGE` follows that table
         instead (`sheds_output`).
+    bid_weight : float
+        Share of the orders a seller owes beyond what its buyers lack that
+        counts in the gap, in ``[0, 1]`` (default 0; docs/model.md §5.9,
+        bidding ahead).
+    utilisation_exponent : float
+        Exponent ``nu >= 0`` of the utilisation term: the sellers of a stage in
+        `UTILISATION_STAGES` running at utilisation ``u`` above their normal
+        ``u_ref`` price their output at ``(u / u_ref) ** nu`` of the scarcity
+        price (default 0: no term; `utilisation_premium`).
 
     Examples
     --------
@@ -239,6 +281,7 @@ class PriceParams:
     working_days: float = 0.0
     buffer_weight: float = 0.0
     bid_weight: float = 0.0
+    utilisation_exponent: float = 0.0
 
     def __post_init__(self) -> None:
         checks = (("demand_elasticity", -10.0 <= self.demand_elasticity <= 0.0, "in [-10, 0]"),
@@ -249,7 +292,8 @@ class PriceParams:
                   ("buffer_share", 0.0 <= self.buffer_share <= 1.0, "in [0, 1]"),
                   ("working_days", 0.0 <= self.working_days <= 3650.0, "in [0, 3650]"),
                   ("buffer_weight", 0.0 <= self.buffer_weight <= 1.0, "in [0, 1]"),
-                  ("bid_weight", 0.0 <= self.bid_weight <= 1.0, "in [0, 1]"))
+                  ("bid_weight", 0.0 <= self.bid_weight <= 1.0, "in [0, 1]"),
+                  ("utilisation_exponent", 0.0 <= self.utilisation_exponent <= 100.0, "in [0, 100]"))
         for name, ok, expected in checks:
             if not ok:
                 raise fail(name, expected, getattr(self, name), "PriceParams")
@@ -270,7 +314,7 @@ PRICE_DEFAULTS: dict[str, PriceParams] = {
                                   adjustment_days=60.0,
                                   floor=0.5, cap=5.0, buffer_share=CHIP_BUFFER_SHARE,
                                   working_days=CHIP_WORKING_DAYS, buffer_weight=CHIP_BUFFER_WEIGHT,
-                                  bid_weight=CHIP_BID_WEIGHT),
+                                  bid_weight=CHIP_BID_WEIGHT, utilisation_exponent=CHIP_UTILISATION_EXPONENT),
     "default": PriceParams(demand_elasticity=-0.20, supply_elasticity=0.20, adjustment_days=30.0,
                            floor=0.5, cap=5.0),
 }
@@ -359,3 +403,40 @@ def price_params(chain: str) -> PriceParams:
     True
     """
     return PRICE_DEFAULTS.get(chain, PRICE_DEFAULTS["default"])
+
+
+def utilisation_premium(utilisation: float, normal: float, exponent: float) -> float:
+    """The factor on a market's scarcity price from its fabs' utilisation (docs/model.md §5.9, utilisation).
+
+    ``(utilisation / normal) ** exponent`` when the fabs run above their
+    normal utilisation (by more than ``1e-9`` of it), else 1: fab output is
+    supplied with elasticity ``1 / exponent`` up to capacity, and contract
+    prices below the normal utilisation stay at the reference (TSMC did not
+    cut its mature-node prices in 2023).
+
+    Parameters
+    ----------
+    utilisation : float
+        The market's fab output over its fabs' capacity today, in ``[0, 1]``.
+    normal : float
+        Their normal utilisation (``> 0``; a market without one has no term).
+    exponent : float
+        ``nu >= 0`` (`CHIP_UTILISATION_EXPONENT` for chips).
+
+    Examples
+    --------
+    >>> round(utilisation_premium(1.0, CHIP_UTILISATION_2019, CHIP_UTILISATION_EXPONENT), 3)  # 2021: +20 %
+    1.2
+    >>> round(utilisation_premium(1.0, 0.75, CHIP_UTILISATION_EXPONENT), 3)  # a baseline mature market at full
+    1.536
+    >>> utilisation_premium(0.6, 0.75, CHIP_UTILISATION_EXPONENT)  # below normal: no cut
+    1.0
+    >>> utilisation_premium(1.0, 0.0, 1.5)
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: normal must be > 0; got 0.0 for utilisation_premium.
+    """
+    if not normal > 0.0:
+        raise fail("normal", "> 0", normal, "utilisation_premium")
+    ratio = utilisation / normal
+    return ratio ** exponent if ratio > 1.0 + 1e-9 else 1.0

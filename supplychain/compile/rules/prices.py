@@ -21,7 +21,14 @@ import numpy as np
 from scipy import sparse
 
 from ...model import ExportControl
-from ...model.prices import RESTOCKING_DAYS, SALES_DAYS, PriceParams, price_params, sheds_output
+from ...model.prices import (
+    RESTOCKING_DAYS,
+    SALES_DAYS,
+    UTILISATION_STAGES,
+    PriceParams,
+    price_params,
+    sheds_output,
+)
 from ...model.prices import sales_band as sales_band_of
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
@@ -95,6 +102,12 @@ class PriceSpec:
     buffer_keep: np.ndarray | None = None  # (M,) 1 - buffer weight: share of a buffer draw (or glut) that is no gap
     lane_bid: np.ndarray | None = None  # (L,) bid weight of each lane's market: share of what is owed beyond the buyer's
     #                                     shortfall that counts (None when every lane's is 0)
+    util_seller: np.ndarray | None = None  # (F,) bool: a fab whose utilisation prices its market (None: no such seller)
+    util_ref: np.ndarray | None = None  # (M,) the market's normal utilisation, sum min(normal, capacity) / capacity
+    util_exponent: np.ndarray | None = None  # (M,) exponent of the utilisation term (0: none)
+    util_columns: np.ndarray | None = None  # (S,) the facilities with util_seller, in facility order
+    util_markets: np.ndarray | None = None  # (K,) the markets with such a seller, in market order
+    util_sum: sparse.csr_matrix | None = None  # (K, S) sums those sellers into their markets
 
     @property
     def n_markets(self) -> int:
@@ -191,6 +204,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
     capacity = np.asarray(core["capacity"], dtype=float)
     sales_band = np.array([sales_band_of(normal_seller[f], capacity[f], out_normal[f]) if sales_seller[f] else 0.0
                            for f in range(n_f)], dtype=float)
+    util_seller, util_ref, util_exponent = _utilisation(net, params, seller_market, normal_seller, capacity, n_m)
     quotas = builder.extras.get("quotas", [])
     builder.extras["prices"] = PriceSpec(
         labels=tuple(labels),
@@ -246,7 +260,42 @@ def price_spec(builder: ScheduleBuilder) -> None:
         lane_dest_market=buyer_market[lane_buyer],
         buffer_keep=_buffer_keep(params, buyer_market, buyer_buffer, buyers, core, n_m),
         lane_bid=_lane_bid(params, buyer_market[lane_buyer]),
+        util_seller=util_seller,
+        util_ref=util_ref,
+        util_exponent=util_exponent,
+        **_utilisation_sums(util_seller, seller_market),
     )
+
+
+def _utilisation_sums(util_seller: np.ndarray | None, seller_market: np.ndarray) -> dict:
+    """The columns, markets and summing matrix of the sellers whose utilisation prices their market."""
+    if util_seller is None:
+        return {}
+    cols = np.flatnonzero(util_seller)
+    markets, at = np.unique(seller_market[cols], return_inverse=True)
+    return {"util_columns": cols, "util_markets": markets,
+            "util_sum": sparse.csr_matrix((np.ones(len(cols)), (at, np.arange(len(cols)))),
+                                          shape=(len(markets), len(cols)))}
+
+
+def _utilisation(net, params: list[PriceParams], seller_market: np.ndarray,  # type: ignore[no-untyped-def]
+                 normal_seller: np.ndarray, capacity: np.ndarray,
+                 n_m: int) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """The fabs whose utilisation prices their market, each market's normal utilisation and exponent.
+
+    A seller counts when its stage is in `UTILISATION_STAGES`, it has a normal flow and capacity, and its
+    market's exponent is > 0 (docs/model.md §5.9, utilisation); ``(None, None, None)`` when none does.
+    """
+    exponent = np.array([p.utilisation_exponent for p in params], dtype=float)
+    stage = np.array([f.stage in UTILISATION_STAGES for f in net.facilities], dtype=bool)
+    seller = stage & (normal_seller > 0) & (capacity > 0) & (exponent[seller_market] > 0)
+    if not seller.any():
+        return None, None, None
+    used = np.bincount(seller_market, weights=np.where(seller, np.minimum(normal_seller, capacity), 0.0), minlength=n_m)
+    room = np.bincount(seller_market, weights=np.where(seller, capacity, 0.0), minlength=n_m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ref = np.where(room > 0, used / np.where(room > 0, room, 1.0), 0.0)
+    return seller, ref, np.where(ref > 0, exponent, 0.0)
 
 
 def _lane_bid(params: list[PriceParams], lane_market: np.ndarray) -> np.ndarray | None:

@@ -100,6 +100,10 @@ class Prices:
         self.lane_dest_market = spec.lane_dest_market.tolist()
         # Share of what is owed beyond a buyer's shortfall that counts, per lane (None: every lane's is 0).
         self.lane_bid = None if spec.lane_bid is None else spec.lane_bid.tolist()
+        # Fabs whose utilisation prices their market, and each market's normal utilisation and exponent.
+        self.util_seller = None if spec.util_seller is None else spec.util_seller.tolist()
+        if self.util_seller is not None:
+            self.util_ref, self.util_exponent = spec.util_ref.tolist(), spec.util_exponent.tolist()
 
     def update(self, run: Run, t: int, tariff: list[float], demand: list[float]) -> None:
         """Move every market's price one day towards its target, then (with feedback) every lane's tilt.
@@ -141,6 +145,7 @@ class Prices:
             # Final demand not served is supply lost as much as stock drawn (USGS: the share of a year's supply lost).
             deficit = [d + q for d, q in zip(deficit, self.unmet)]
         lost = None if self.sales_seller is None else self._lost_sales(run, t)
+        premium = None if self.util_seller is None else self._utilisation(run)
         for m in range(n):
             gap = (deficit[m] / RESTOCKING_DAYS + unserved[m]) * self.gap_scale[m]
             v = 0.0 if lost is None else lost[m]
@@ -149,7 +154,8 @@ class Prices:
             else:
                 # Inputs cost their market's price times the duty on the sellers' input lanes (landed cost).
                 passed = sum([share * (old[k] * duty[e] - 1.0) for e, k, share in self.entries[m]])
-            if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0 and not v > NEUTRAL_TOLERANCE:
+            u = 1.0 if premium is None else premium[m]
+            if abs(gap) <= NEUTRAL_TOLERANCE and passed == 0.0 and not v > NEUTRAL_TOLERANCE and u == 1.0:
                 target = 1.0
             else:
                 if not self.priced[m] or abs(gap) <= NEUTRAL_TOLERANCE:
@@ -164,6 +170,9 @@ class Prices:
                 if self.priced[m] and v > NEUTRAL_TOLERANCE and scarcity != float("inf"):
                     # Lost sales: the demand the market faces falls by v, D = (1 - v) D0 pi^beta_d.
                     scarcity = scarcity * max(1.0 - v, 0.0) ** (1.0 / self.exponent[m])
+                if u != 1.0 and scarcity != float("inf"):
+                    # Fabs above their normal utilisation price along their short-run supply up to capacity.
+                    scarcity = scarcity * u
                 target = min(self.cap[m], max(self.floor[m], scarcity + passed))
             self.index[m] = old[m] + (target - old[m]) / self.adjustment[m]
         if not self.feedback:
@@ -198,6 +207,25 @@ class Prices:
         """
         return [d - q * min(max(a - h, 0.0), k) + q * min(max(h - w, 0.0), k)
                 for d, a, w, h, k, q in zip(deficit, self.normal_stock, normal, held, self.buffer, self.buffer_keep)]
+
+    def _utilisation(self, run: Run) -> list[float]:
+        """Each market's factor from its fabs' utilisation (docs/model.md §5.9, utilisation).
+
+        The fabs' throughput (each at most its capacity today) over their capacity today, against the
+        market's normal utilisation: ``(u / u_ref) ** nu`` above it (beyond the neutral tolerance), else 1.
+        """
+        used, room = [0.0] * len(self.index), [0.0] * len(self.index)
+        for f, m in enumerate(self.seller_market):
+            if self.util_seller[f]:
+                used[m] += min(run.throughput[f], run.capacity_today[f])
+                room[m] += run.capacity_today[f]
+        out = [1.0] * len(self.index)
+        for m, ref in enumerate(self.util_ref):
+            if room[m] > 0.0 and ref > 0.0:
+                ratio = used[m] / room[m] / ref
+                if ratio > 1.0 + NEUTRAL_TOLERANCE:
+                    out[m] = ratio ** self.util_exponent[m]
+        return out
 
     def _lost_sales(self, run: Run, t: int) -> list[float]:
         """Each market's lost sales as a share of its normal flow (docs/model.md §5.9, lost sales).
