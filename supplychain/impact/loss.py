@@ -105,6 +105,11 @@ class InputMap:
                    group=group, substitutable=substitutable, substitution_days=days)
 
     @property
+    def dependent_share(self) -> np.ndarray:
+        """Share of each node's output that needs some column's input (N,): the most of its dependences."""
+        return self.dependence.max(axis=0) if len(self.columns) else np.zeros(self.dependence.shape[1])
+
+    @property
     def active(self) -> bool:
         """Whether any demand feeds the impact layer."""
         return len(self.columns) > 0
@@ -316,7 +321,7 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     cap = np.stack([short.capacity(demand[:, t], delivered[:, t]) for t in range(n_days)], axis=1) \
         if n_days else np.ones((n_runs, 0, n_r * n_s))
     if method == "ario":
-        stepper = _Stepper(table, n_runs)
+        stepper = _Stepper(table, n_runs, imap.dependent_share)
         lost = np.stack([stepper.step(cap[:, t]) for t in range(n_days)], axis=1) if n_days else cap * 0.0
     else:
         a_star = table.a * x0[None, :] / x0[:, None]
@@ -345,9 +350,9 @@ class _Stepper:
     which runs share its batch.
     """
 
-    def __init__(self, table: IOTable, n_runs: int) -> None:
+    def __init__(self, table: IOTable, n_runs: int, dependent: np.ndarray | None = None) -> None:
         self.table = table
-        self.kernel = Ario(table.a, table.daily_output, table.sector_of_node, table.params, n_runs)
+        self.kernel = Ario(table.a, table.daily_output, table.sector_of_node, table.params, n_runs, dependent)
         self.disturbed = np.zeros(n_runs, dtype=bool)
 
     def step(self, capacity: np.ndarray) -> np.ndarray:
@@ -381,7 +386,7 @@ class LossAccumulator:
         self.short = Shortfalls(self.imap, n_runs, self.table.working_stock_days)
         n_r, n_s = len(self.table.regions), len(self.table.sectors)
         self.total = np.zeros((n_runs, n_r, n_s))
-        self.stepper = _Stepper(self.table, n_runs) if self.imap.active else None
+        self.stepper = _Stepper(self.table, n_runs, self.imap.dependent_share) if self.imap.active else None
 
     def row(self, r: int) -> LossAccumulator:
         """An accumulator of run ``r`` alone sharing this one's state (no copy)."""
