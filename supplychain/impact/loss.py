@@ -143,10 +143,16 @@ class InputMap:
         return 1.0 - hit.max(axis=1) if hit.shape[1] else np.ones((short.shape[0], self.dependence.shape[1]))
 
 
+#: A share short below this is rounding, not a shortfall: the engines sum a buyer's lanes in different orders
+#: (docs/model.md §10), and a shortfall of 1e-15 would start a column's substitution clock in one and not the other.
+SHORT_TOLERANCE = 1e-9
+
+
 def _share_short(wanted: np.ndarray, got: np.ndarray) -> np.ndarray:
-    """``1 - min(1, got / wanted)``, 0 where nothing was wanted."""
+    """``1 - min(1, got / wanted)``, 0 where nothing was wanted or the share is below `SHORT_TOLERANCE`."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)
+        short = np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)
+    return np.where(short > SHORT_TOLERANCE, short, 0.0)
 
 
 class Shortfalls:
