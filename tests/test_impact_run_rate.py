@@ -130,6 +130,14 @@ def test_format_summary_gives_the_gross_loss_and_its_run_rate(surge_pair):
     assert sc.format_summary(base).splitlines()[-1] == "Total shortfall: $0"
 
 
+def test_a_loss_that_ended_says_so_in_one_line():
+    rate = pd.DataFrame({"loss_usd": [6e10], "run_rate_usd_per_year": [1e-4], "previous_run_rate_usd_per_year": [0.0],
+                         "last_days_share": [0.0], "rising": [False]}, index=pd.Index(["ALL"], name="region"))
+    rate.attrs.update(days=30, horizon_days=365)
+    assert format_run_rate(rate) == ["Run rate at the end: under $1.00M a year over the last 30 days: the loss had "
+                                     "ended within the horizon."]
+
+
 def test_summaries_have_no_run_rate():
     base = sc.load_baseline(horizon_days=10, random_lead_times=True)
     ens = sc.simulate(base, engine="vector", seed=1, n_runs=2, keep="summary")

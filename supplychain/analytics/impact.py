@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..model.scenario import Scenario
 
 __all__ = ["value_added_loss_totals", "value_added_loss_table", "gdp_at_risk", "chain_shortfall_usd",
-           "SECTOR_NAMES", "sector_name", "steady_loss", "STEADY_COLUMNS"]
+           "SECTOR_NAMES", "sector_name", "steady_loss", "STEADY_COLUMNS", "PEAK_SHARE"]
 
 #: Columns of `steady_loss`.
 STEADY_COLUMNS = ("horizon_loss_usd", "loss_usd", "run_rate_usd_per_year", "peak_run_rate_usd_per_year")
@@ -233,6 +233,19 @@ def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
     return short @ weight
 
 
+#: A change of the run rate under this share of its peak counts as settled (`steady_loss`): a loss that has
+#: ended leaves noise around 0, which no relative tolerance on the rate itself would ever accept.
+PEAK_SHARE = 0.01
+
+
+def _rolling_rate(daily: np.ndarray, days: int) -> np.ndarray:
+    """Every ``days``-day mean of the runs' mean daily loss x 365, (T - days + 1, G)."""
+    mean = daily.mean(axis=0)
+    width = min(int(days), mean.shape[0])
+    window = np.cumsum(np.vstack([np.zeros((1, mean.shape[1])), mean]), axis=0)
+    return (window[width:] - window[:-width]) * 365.0 / width
+
+
 def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine: Literal["des", "vector"] = "vector",
                 n_runs: int = 1, seed: int = 0, days: int = RUN_RATE_DAYS, step_days: int = 180,
                 tolerance: float = 0.05, max_days: int = 1825, method: str = "ario") -> pd.DataFrame:
@@ -242,7 +255,8 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
     short (docs/model.md §8.3, run rate). This runs ``scenario`` and its unshocked ``baseline`` on the
     same seed, then again with the horizon ``step_days`` longer, until each region's run rate (the mean
     daily loss of the last ``days`` days x 365) differs from the run rate ``step_days`` earlier by at most
-    ``tolerance`` of the larger (or both are under 1 M USD a year). Shocks without an end stay in force
+    ``tolerance`` of the larger, or by at most 1 % of the peak run rate (`PEAK_SHARE`: the noise left around a
+    loss that has ended), or both are under 1 M USD a year. Shocks without an end stay in force
     over the added days; shocks that end let the loss fall back, so the settled rate is then about 0 and
     ``loss_usd`` is the whole episode's loss, its tail after the original horizon included.
 
@@ -305,10 +319,12 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
         if first is None:
             first = daily.mean(axis=0).sum(axis=0)
         end = run_rate(daily, days).rate
+        peak = _rolling_rate(daily, days).max(axis=0)
         settled = False
         if horizon - step_days >= days:
             back = run_rate(daily[:, :horizon - step_days], days).rate
-            scale = np.maximum(np.abs(end), np.abs(back))
+            # Relative to the larger rate, or to the peak when both are near 0 (noise around a loss that ended).
+            scale = np.maximum(np.maximum(np.abs(end), np.abs(back)), PEAK_SHARE * np.abs(peak) / tolerance)
             settled = bool(((np.abs(end - back) <= tolerance * scale) | (scale < RISING_FLOOR_USD_PER_YEAR)).all())
         if settled or horizon + step_days > max_days:
             break
@@ -317,12 +333,8 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
         warnings.warn(f"the loss of value added had not settled by day {horizon} (max_days={max_days}): its run "
                       "rate still moved by more than the tolerance; the figures are those of the last run",
                       SimulationWarning, stacklevel=2)
-    mean = daily.mean(axis=0)                                          # (T, G)
-    width = min(int(days), mean.shape[0])
-    window = np.cumsum(np.vstack([np.zeros((1, mean.shape[1])), mean]), axis=0)
-    rolling = (window[width:] - window[:-width]) * 365.0 / width
-    frame = pd.DataFrame({"horizon_loss_usd": first, "loss_usd": mean.sum(axis=0), "run_rate_usd_per_year": end,
-                          "peak_run_rate_usd_per_year": rolling.max(axis=0)},
+    frame = pd.DataFrame({"horizon_loss_usd": first, "loss_usd": daily.mean(axis=0).sum(axis=0),
+                          "run_rate_usd_per_year": end, "peak_run_rate_usd_per_year": peak},
                          index=pd.Index(labels, name="region"))
     frame.attrs.update(horizon_days=int(horizon), settled=settled, days=int(days), step_days=int(step_days),
                        tolerance=float(tolerance))

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._format import format_columns, format_percent, format_usd
 from ..analytics.impact import sector_name, value_added_loss_table
+from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR
 from ..impact.table import IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
@@ -152,6 +153,9 @@ def format_run_rate(rate: pd.DataFrame | None) -> list[str]:
     where = f"; {top} {format_usd(float(regions.loc[top, 'run_rate_usd_per_year']))}" if top is not None else ""
     share = float(rate.loc["ALL", "last_days_share"])
     lost = (f"; {format_percent(share)} of the total was lost in those {days} days" if np.isfinite(share) else "")
+    if abs(end) < RISING_FLOOR_USD_PER_YEAR:
+        return [f"Run rate at the end: under {format_usd(RISING_FLOOR_USD_PER_YEAR)} a year over the last {days} "
+                "days: the loss had ended within the horizon."]
     lines = [f"Run rate at the end: {format_usd(end)} a year (mean daily loss of the last {days} days x 365{where})"
              f"{lost}."]
     rising = [str(r) for r in regions.index[regions["rising"].to_numpy(dtype=bool)]]
