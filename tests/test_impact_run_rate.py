@@ -138,13 +138,36 @@ def test_a_loss_that_ended_says_so_in_one_line():
                                      "ended within the horizon."]
 
 
-def test_summaries_have_no_run_rate():
+def test_summaries_keep_the_last_days_and_give_the_daily_results_run_rate(tmp_path):
+    from supplychain.results.ensemble import load_ensemble
+    base = sc.load_baseline(horizon_days=80, random_lead_times=True)
+    surge = sc.DemandShock(region="US", commodity="logic_chip", factor=10.0, start=40)
+    kw = {"engine": "vector", "seed": 2, "n_runs": 3}
+    pairs = {keep: (sc.simulate(base.with_shocks(surge), keep=keep, chunk_size=2, **kw),
+                    sc.simulate(base, keep=keep, chunk_size=2, **kw)) for keep in ("series", "summary")}
+    ens = pairs["summary"][0]
+    assert ens.value_added_loss_recent.shape == (3, 60, 6)
+    daily = loss_run_rate(*pairs["series"])
+    pd.testing.assert_frame_equal(loss_run_rate(*pairs["summary"]), daily, rtol=1e-9)
+    pd.testing.assert_frame_equal(value_added_loss_table(*pairs["summary"]).attrs["run_rate"], daily, rtol=1e-9)
+    assert sc.format_summary(ens).splitlines()[-1] == sc.format_summary(pairs["series"][0]).splitlines()[-1]
+    again = load_ensemble(ens.save(tmp_path / "ens.npz"))
+    assert np.array_equal(again.value_added_loss_recent, ens.value_added_loss_recent)
+    with pytest.raises(ValueError, match="at most 30"):
+        loss_run_rate(ens, days=31)
+    with pytest.raises(ValueError, match="both"):
+        loss_run_rate(ens, pairs["series"][1])
+    assert format_run_rate(None) == []
+
+
+def test_an_ensemble_archive_without_the_last_days_has_no_run_rate():
+    import dataclasses
     base = sc.load_baseline(horizon_days=10, random_lead_times=True)
-    ens = sc.simulate(base, engine="vector", seed=1, n_runs=2, keep="summary")
-    with pytest.raises(ValueError, match="keep='series'"):
+    ens = dataclasses.replace(sc.simulate(base, engine="vector", seed=1, n_runs=2, keep="summary"),
+                              value_added_loss_recent=None)
+    with pytest.raises(ValueError, match="re-run it"):
         loss_run_rate(ens)
     assert value_added_loss_table(ens).attrs["run_rate"] is None
-    assert format_run_rate(None) == []
 
 
 def test_the_run_rate_is_the_same_on_both_engines():

@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import SimulationWarning
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR, RUN_RATE_DAYS, run_rate
 from ..impact.table import load_io_table, value_added_by_region
-from ..metrics.run_rate import daily_loss_by_region
+from ..metrics.run_rate import daily_loss_by_region, loss_run_rate, run_rate_frame
 from ..results import EnsembleResults, Results
 
 if TYPE_CHECKING:
@@ -96,8 +96,8 @@ def value_added_loss_table(results: Results | EnsembleResults,
         mean value of chips, cells and magnets not delivered (`chain_shortfall_usd`, net of
         the baseline), the denominator of the loss given shortfall; ``attrs["n_runs"]`` the runs
         averaged; ``attrs["net_of_baseline"]`` whether a baseline was subtracted; ``attrs["run_rate"]``,
-        for daily results, the frame of `supplychain.metrics.loss_run_rate` (the loss still being
-        lost at the end of the horizon, by region), None for per-run summaries.
+        the frame of `supplychain.metrics.loss_run_rate` (the loss still being lost at the end of the
+        horizon, by region), None for ensemble archives written before the run rate.
 
     Raises
     ------
@@ -127,15 +127,14 @@ def value_added_loss_table(results: Results | EnsembleResults,
                              "pair them on one seed and horizon")
         by_day = va.daily.sum(axis=3) - (0.0 if vb is None else vb.daily.sum(axis=3))
         by_day = np.concatenate([by_day, by_day.sum(axis=2, keepdims=True)], axis=2)
-        rate = run_rate(by_day)
-        run = pd.DataFrame({"loss_usd": rate.total, "run_rate_usd_per_year": rate.rate,
-                            "previous_run_rate_usd_per_year": rate.previous, "last_days_share": rate.last_share,
-                            "rising": rate.rising}, index=pd.Index([*va.regions, "ALL"], name="region"))
-        run.attrs.update(days=rate.days, horizon_days=int(by_day.shape[1]))
+        run = run_rate_frame(by_day, by_day.sum(axis=1), (*va.regions, "ALL"), by_day.shape[1])
     else:
         loss = _net_of(baseline, value_added_loss_totals(results, method),
                        None if baseline is None else value_added_loss_totals(baseline, method))
-        run = None
+        kept = getattr(results, "value_added_loss_recent", None) is not None and (
+            baseline is None or getattr(baseline, "value_added_loss_recent", None) is not None)
+        run = loss_run_rate(results, baseline) if kept and isinstance(baseline, (EnsembleResults, type(None))) \
+            else None
     short = _net_of(baseline, chain_shortfall_usd(results),
                     None if baseline is None else chain_shortfall_usd(baseline))
     table = load_io_table()
@@ -315,7 +314,7 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
     while True:
         shocked = simulate(scenario.with_horizon(horizon), engine=engine, n_runs=n_runs, seed=seed)
         paired = simulate(unshocked.with_horizon(horizon), engine=engine, n_runs=n_runs, seed=seed)
-        daily, labels = daily_loss_by_region(shocked, paired, method=method)
+        daily, _, labels = daily_loss_by_region(shocked, paired, method=method)
         if first is None:
             first = daily.mean(axis=0).sum(axis=0)
         end = run_rate(daily, days).rate

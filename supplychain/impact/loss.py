@@ -23,6 +23,7 @@ from scipy import sparse
 from .._validation import check_choice
 from ..model.network import Network
 from .kernel import Ario, diim
+from .run_rate import RUN_RATE_DAYS
 from .table import IOTable, load_io_table
 
 if TYPE_CHECKING:
@@ -393,12 +394,15 @@ class LossAccumulator:
         n_r, n_s = len(self.table.regions), len(self.table.sectors)
         self.total = np.zeros((n_runs, n_r, n_s))
         self.stepper = _Stepper(self.table, n_runs, self.imap.dependent_share) if self.imap.active else None
+        # The last 2 x RUN_RATE_DAYS days' loss per region, a ring: the run rate and its previous window.
+        self.ring = np.zeros((n_runs, 2 * RUN_RATE_DAYS, n_r))
+        self.fed = np.zeros(n_runs, dtype=np.int64)
 
     def row(self, r: int) -> LossAccumulator:
         """An accumulator of run ``r`` alone sharing this one's state (no copy)."""
         one = LossAccumulator.__new__(LossAccumulator)
         one.table, one.imap, one.short = self.table, self.imap, self.short.row(r)
-        one.total = self.total[r: r + 1]
+        one.total, one.ring, one.fed = self.total[r: r + 1], self.ring[r: r + 1], self.fed[r: r + 1]
         one.stepper = None if self.stepper is None else self.stepper.row(r)
         return one
 
@@ -406,9 +410,27 @@ class LossAccumulator:
         """Add one day from its demand and delivered, each (R, D)."""
         if self.stepper is None:
             return
+        slot = self.fed % self.ring.shape[1]
+        runs = np.arange(self.fed.shape[0])
+        self.fed += 1
         demand = np.broadcast_to(demand, np.shape(delivered))
         capacity = self.short.capacity(demand, delivered)
         if not self.short.age.any() and not self.stepper.disturbed.any():
+            self.ring[runs, slot] = 0.0
             return  # no run short today or before: every run stays at the kernel's fixed point, losing nothing
-        lost = self.stepper.step(capacity)
-        self.total += lost.reshape(self.total.shape)
+        lost = self.stepper.step(capacity).reshape(self.total.shape)
+        self.total += lost
+        self.ring[runs, slot] = lost.sum(axis=2)
+
+    def recent(self) -> np.ndarray:
+        """Each run's loss per region on its last days fed, oldest first: (R, min(days fed, 2 x RUN_RATE_DAYS), regions).
+
+        The days a run rate needs (`supplychain.impact.run_rate`); all runs of an accumulator are fed
+        the same days.
+        """
+        n_runs, width, n_r = self.ring.shape
+        kept = int(min(self.fed.min(), width)) if n_runs else 0
+        if self.stepper is None or kept == 0:
+            return np.zeros((n_runs, kept, n_r))
+        order = (self.fed[:, None] - kept + np.arange(kept)[None, :]) % width       # (R, kept)
+        return np.take_along_axis(self.ring, order[:, :, None], axis=1)

@@ -53,7 +53,7 @@ class RunRate:
     days: int
 
 
-def run_rate(daily: np.ndarray, days: int = RUN_RATE_DAYS) -> RunRate:
+def run_rate(daily: np.ndarray, days: int = RUN_RATE_DAYS, total: np.ndarray | None = None) -> RunRate:
     """Run rates of daily losses ``daily`` (n_runs, n_days, G), net of any baseline, mean over runs.
 
     Parameters
@@ -62,6 +62,9 @@ def run_rate(daily: np.ndarray, days: int = RUN_RATE_DAYS) -> RunRate:
         Value added lost each day per group (USD).
     days : int
         Window of the run rate (at most the horizon; the whole horizon when it is shorter).
+    total : ndarray (G,), optional
+        The loss over the whole horizon, mean over runs, when ``daily`` holds only its last days
+        (per-run summaries keep 2 x `RUN_RATE_DAYS`); the sum of ``daily`` by default.
 
     Returns
     -------
@@ -86,7 +89,7 @@ def run_rate(daily: np.ndarray, days: int = RUN_RATE_DAYS) -> RunRate:
     n_days = daily.shape[1]
     days = min(int(days), n_days) if n_days else int(days)
     mean = daily.mean(axis=0)                                   # (T, G)
-    total = mean.sum(axis=0)
+    total = mean.sum(axis=0) if total is None else np.asarray(total, dtype=float)
     last = mean[n_days - days:].sum(axis=0) if n_days else np.zeros(daily.shape[2])
     rate = 365.0 * last / days
     if n_days >= 2 * days:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .._format import format_columns, format_percent, format_units, format_usd
 from .labelled import engine_words
 
@@ -91,13 +93,16 @@ def _value_added_line(results: Results | EnsembleResults) -> str:
     network = results.scenario.network
     if not feeds_impact(network):
         return ""
-    if hasattr(results, "bands"):   # per-run summaries keep the totals only
-        totals = getattr(results, "value_added_loss", None)
+    if hasattr(results, "bands"):   # per-run summaries: the totals and the daily loss of the last days
+        totals, recent = getattr(results, "value_added_loss", None), getattr(results, "value_added_loss_recent", None)
         total = float(totals.sum(axis=(1, 2)).mean()) if totals is not None else 0.0
-        return (f"Value added lost beyond the chain: {format_usd(total)} (gross: no baseline subtracted; per-run "
-                "summaries keep no daily loss, so no run rate)") if abs(total) >= 0.5 else ""
-    daily = results.value_added_loss().daily.sum(axis=(2, 3))[:, :, None]
-    rate = run_rate(daily)
+        if abs(total) < 0.5:
+            return ""
+        if recent is None:
+            return f"Value added lost beyond the chain: {format_usd(total)} (gross: no baseline subtracted)"
+        rate = run_rate(recent.sum(axis=2)[:, :, None], total=np.array([total]))
+    else:
+        rate = run_rate(results.value_added_loss().daily.sum(axis=(2, 3))[:, :, None])
     total, end = float(rate.total[0]), float(rate.rate[0])
     if abs(total) < 0.5:
         return ""
