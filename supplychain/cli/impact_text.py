@@ -163,8 +163,8 @@ def format_run_rate(rate: pd.DataFrame | None) -> list[str]:
     up = f", still rising in {', '.join(rising)}" if rising else ""
     if end > 0.05 * abs(total) and end > _NONE_USD:
         lines.append(f"Still losing when the run ended: the total covers {horizon} days of a shock that was costing "
-                     f"{format_usd(end)} a year at the end{up}; a shock still in force keeps costing beyond the horizon "
-                     f"({helper}).")
+                     f"{format_usd(end)} a year at the end{up}; a shock still in force keeps costing beyond the "
+                     f"horizon ({helper}).")
     elif rising:
         lines.append(f"Loss still rising when the run ended ({', '.join(rising)}): the total stops at day {horizon} "
                      f"while the shock keeps costing more; {helper}.")

@@ -423,7 +423,9 @@ class LossAccumulator:
         self.ring[runs, slot] = lost.sum(axis=2)
 
     def recent(self) -> np.ndarray:
-        """Each run's loss per region on its last days fed, oldest first: (R, min(days fed, 2 x RUN_RATE_DAYS), regions).
+        """Each run's loss per region on its last days fed, oldest first.
+
+        Shape (R, min(days fed, 2 x RUN_RATE_DAYS), regions).
 
         The days a run rate needs (`supplychain.impact.run_rate`); all runs of an accumulator are fed
         the same days.
