@@ -408,11 +408,11 @@ class LossAccumulator:
 
     def put(self, demand: np.ndarray, delivered: np.ndarray) -> None:
         """Add one day from its demand and delivered, each (R, D)."""
-        if self.stepper is None:
-            return
         slot = self.fed % self.ring.shape[1]
         runs = np.arange(self.fed.shape[0])
         self.fed += 1
+        if self.stepper is None:
+            return  # no demand feeds an industry: nothing is ever lost (the ring stays 0)
         demand = np.broadcast_to(demand, np.shape(delivered))
         capacity = self.short.capacity(demand, delivered)
         if not self.short.age.any() and not self.stepper.disturbed.any():
@@ -432,7 +432,7 @@ class LossAccumulator:
         """
         n_runs, width, n_r = self.ring.shape
         kept = int(min(self.fed.min(), width)) if n_runs else 0
-        if self.stepper is None or kept == 0:
+        if kept == 0:
             return np.zeros((n_runs, kept, n_r))
         order = (self.fed[:, None] - kept + np.arange(kept)[None, :]) % width       # (R, kept)
         return np.take_along_axis(self.ring, order[:, :, None], axis=1)
