@@ -10,7 +10,8 @@ What belongs here: analysis built on top of `supplychain.simulate` and
 * `.stress`: knock out every facility, region-stage and exporter-commodity and rank them.
 * `.scorecard`: a catalogue of standard policy shocks run with common random numbers.
 * `.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).
-* `.impact`: GDP at risk from value added lost beyond the chain (input-output model).
+* `.impact`: GDP at risk from value added lost beyond the chain (input-output model), and `steady_loss`,
+  which runs a shock until that loss settles.
 * `.cover_band`: an answer across chip buyers' cited days of cover.
 
 Plots live in `supplychain.plotting.resilience`.
@@ -18,7 +19,7 @@ Plots live in `supplychain.plotting.resilience`.
 
 from ._groups import trade_labels
 from .cover_band import cover_band
-from .impact import chain_shortfall_usd, gdp_at_risk, value_added_loss_table, value_added_loss_totals
+from .impact import chain_shortfall_usd, gdp_at_risk, steady_loss, value_added_loss_table, value_added_loss_totals
 from .lp import (
                          RiskLP,
                          build_lp,
@@ -65,6 +66,6 @@ __all__ = [
     "disruption_scenarios", "knockout_scenario", "stress_test",
     "Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
     "Parameter", "sensitivity", "one_at_a_time",
-    "gdp_at_risk", "value_added_loss_totals", "value_added_loss_table", "chain_shortfall_usd",
+    "gdp_at_risk", "value_added_loss_totals", "value_added_loss_table", "chain_shortfall_usd", "steady_loss",
     "cover_band",
 ]

@@ -9,14 +9,26 @@ loss is the mean over the ensemble's equally likely runs of the value added lost
 
 from __future__ import annotations
 
+import warnings
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 import pandas as pd
 
+from ..errors import SimulationWarning
+from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR, RUN_RATE_DAYS, run_rate
 from ..impact.table import load_io_table, value_added_by_region
+from ..metrics.run_rate import daily_loss_by_region, loss_run_rate, run_rate_frame
 from ..results import EnsembleResults, Results
 
+if TYPE_CHECKING:
+    from ..model.scenario import Scenario
+
 __all__ = ["value_added_loss_totals", "value_added_loss_table", "gdp_at_risk", "chain_shortfall_usd",
-           "SECTOR_NAMES", "sector_name"]
+           "SECTOR_NAMES", "sector_name", "steady_loss", "STEADY_COLUMNS", "PEAK_SHARE"]
+
+#: Columns of `steady_loss`.
+STEADY_COLUMNS = ("horizon_loss_usd", "loss_usd", "run_rate_usd_per_year", "peak_run_rate_usd_per_year")
 
 #: Short names of the shipped table's industries (ISIC Rev.4 divisions; ``OTH`` is every other one).
 SECTOR_NAMES = {"C26": "electronics", "C27": "electrical equipment", "C28": "machinery", "C29": "motor vehicles",
@@ -83,7 +95,9 @@ def value_added_loss_table(results: Results | EnsembleResults,
         ``region``, ``sector``, ``value_added_loss_usd``. ``attrs["shortfall_usd"]`` holds the
         mean value of chips, cells and magnets not delivered (`chain_shortfall_usd`, net of
         the baseline), the denominator of the loss given shortfall; ``attrs["n_runs"]`` the runs
-        averaged; ``attrs["net_of_baseline"]`` whether a baseline was subtracted.
+        averaged; ``attrs["net_of_baseline"]`` whether a baseline was subtracted; ``attrs["run_rate"]``,
+        the frame of `supplychain.metrics.loss_run_rate` (the loss still being lost at the end of the
+        horizon, by region), None for ensemble archives written before the run rate.
 
     Raises
     ------
@@ -103,8 +117,24 @@ def value_added_loss_table(results: Results | EnsembleResults,
     >>> bool(table["value_added_loss_usd"].sum() > 0), table.attrs["shortfall_usd"] > 0
     (True, True)
     """
-    loss = _net_of(baseline, value_added_loss_totals(results, method),
-                   None if baseline is None else value_added_loss_totals(baseline, method))
+    daily = isinstance(results, Results) and not isinstance(baseline, EnsembleResults)
+    if daily:  # one pass of the kernel gives both the totals and the run rate
+        va = results.value_added_loss(method=method)          # type: ignore[union-attr]
+        vb = None if baseline is None else baseline.value_added_loss(method=method)  # type: ignore[union-attr]
+        loss = _net_of(baseline, va.total, None if vb is None else vb.total)
+        if vb is not None and vb.daily.shape != va.daily.shape:
+            raise ValueError(f"baseline has {vb.daily.shape[:2]} (runs, days), results {va.daily.shape[:2]}: "
+                             "pair them on one seed and horizon")
+        by_day = va.daily.sum(axis=3) - (0.0 if vb is None else vb.daily.sum(axis=3))
+        by_day = np.concatenate([by_day, by_day.sum(axis=2, keepdims=True)], axis=2)
+        run = run_rate_frame(by_day, by_day.sum(axis=1), (*va.regions, "ALL"), by_day.shape[1])
+    else:
+        loss = _net_of(baseline, value_added_loss_totals(results, method),
+                       None if baseline is None else value_added_loss_totals(baseline, method))
+        kept = getattr(results, "value_added_loss_recent", None) is not None and (
+            baseline is None or getattr(baseline, "value_added_loss_recent", None) is not None)
+        run = loss_run_rate(results, baseline) if kept and isinstance(baseline, (EnsembleResults, type(None))) \
+            else None
     short = _net_of(baseline, chain_shortfall_usd(results),
                     None if baseline is None else chain_shortfall_usd(baseline))
     table = load_io_table()
@@ -113,7 +143,7 @@ def value_added_loss_table(results: Results | EnsembleResults,
                           "sector": np.tile(np.array(table.sectors, dtype=object), len(table.regions)),
                           "value_added_loss_usd": loss.mean(axis=0).reshape(-1)})
     frame.attrs.update(shortfall_usd=float(short.mean()), n_runs=int(loss.shape[0]),
-                       net_of_baseline=baseline is not None)
+                       net_of_baseline=baseline is not None, run_rate=run)
     return frame
 
 
@@ -200,3 +230,111 @@ def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
     else:
         short = np.maximum(np.asarray(results.demand, float) - np.asarray(results.delivered, float), 0.0).sum(axis=1)
     return short @ weight
+
+
+#: A change of the run rate under this share of its peak counts as settled (`steady_loss`): a loss that has
+#: ended leaves noise around 0, which no relative tolerance on the rate itself would ever accept.
+PEAK_SHARE = 0.01
+
+
+def _rolling_rate(daily: np.ndarray, days: int) -> np.ndarray:
+    """Every ``days``-day mean of the runs' mean daily loss x 365, (T - days + 1, G)."""
+    mean = daily.mean(axis=0)
+    width = min(int(days), mean.shape[0])
+    window = np.cumsum(np.vstack([np.zeros((1, mean.shape[1])), mean]), axis=0)
+    return (window[width:] - window[:-width]) * 365.0 / width
+
+
+def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine: Literal["des", "vector"] = "vector",
+                n_runs: int = 1, seed: int = 0, days: int = RUN_RATE_DAYS, step_days: int = 180,
+                tolerance: float = 0.05, max_days: int = 1825, method: str = "ario") -> pd.DataFrame:
+    """Run a shock until its loss of value added settles: the loss it keeps causing once stocks have run down.
+
+    A horizon that ends while stocks still hold a shock up, or just after they ran out, cuts its loss
+    short (docs/model.md §8.3, run rate). This runs ``scenario`` and its unshocked ``baseline`` on the
+    same seed, then again with the horizon ``step_days`` longer, until each region's run rate (the mean
+    daily loss of the last ``days`` days x 365) differs from the run rate ``step_days`` earlier by at most
+    ``tolerance`` of the larger, or by at most 1 % of the peak run rate (`PEAK_SHARE`: the noise left around a
+    loss that has ended), or both are under 1 M USD a year. Shocks without an end stay in force
+    over the added days; shocks that end let the loss fall back, so the settled rate is then about 0 and
+    ``loss_usd`` is the whole episode's loss, its tail after the original horizon included.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The shocked scenario; its horizon is the first one tried.
+    baseline : Scenario, optional
+        The unshocked scenario, ``scenario.without_shocks()`` by default; run with the same horizons.
+    engine, n_runs, seed
+        As for `supplychain.simulate` (the vector engine by default: its runs are cheap).
+    days : int
+        Window of the run rate.
+    step_days : int
+        Days added to the horizon at each step, and the lag over which the rate must hold still.
+    tolerance : float
+        Largest relative change of the run rate over ``step_days`` that counts as settled.
+    max_days : int
+        Longest horizon tried; if the loss has not settled by then, a `SimulationWarning` says so
+        and the last run's figures are returned (``attrs["settled"]`` False).
+    method : {"ario", "diim"}
+        Propagation kernel.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by region, then ``"ALL"`` (means over runs, net of the baseline, USD):
+        ``horizon_loss_usd`` (over the scenario's own horizon: what a run of it reports),
+        ``loss_usd`` (over the settled horizon), ``run_rate_usd_per_year`` (the settled run rate: what a
+        shock still in force keeps costing a year) and ``peak_run_rate_usd_per_year`` (the largest
+        ``days``-day mean x 365 on the way). ``attrs``: ``horizon_days`` (the settled horizon),
+        ``settled``, ``days``, ``step_days``, ``tolerance``.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> base = sc.load_baseline(horizon_days=60)
+    >>> surge = sc.DemandShock(region="US", commodity="logic_chip", factor=10.0, start=30, end=45)
+    >>> steady = steady_loss(base.with_shocks(surge), seed=1, step_days=60, max_days=180)
+    >>> steady.attrs["settled"], steady.attrs["horizon_days"] > 60
+    (True, True)
+    >>> bool(steady.loc["US", "loss_usd"] >= steady.loc["US", "horizon_loss_usd"] > 0)
+    True
+    """
+    from ..run.simulate import simulate
+
+    if int(step_days) != step_days or step_days < 1 or int(days) != days or days < 1:
+        raise ValueError(f"days and step_days must be whole numbers of days >= 1, got days={days}, "
+                         f"step_days={step_days}")
+    if not 0.0 < float(tolerance) < 1.0:
+        raise ValueError(f"tolerance must lie in (0, 1), got {str(tolerance)[:80]}")
+    if int(max_days) < scenario.horizon_days:
+        raise ValueError(f"max_days ({max_days}) is shorter than the scenario's horizon ({scenario.horizon_days})")
+    unshocked = scenario.without_shocks() if baseline is None else baseline
+    horizon, first = scenario.horizon_days, None
+    while True:
+        shocked = simulate(scenario.with_horizon(horizon), engine=engine, n_runs=n_runs, seed=seed)
+        paired = simulate(unshocked.with_horizon(horizon), engine=engine, n_runs=n_runs, seed=seed)
+        daily, _, labels = daily_loss_by_region(shocked, paired, method=method)
+        if first is None:
+            first = daily.mean(axis=0).sum(axis=0)
+        end = run_rate(daily, days).rate
+        peak = _rolling_rate(daily, days).max(axis=0)
+        settled = False
+        if horizon - step_days >= days:
+            back = run_rate(daily[:, :horizon - step_days], days).rate
+            # Relative to the larger rate, or to the peak when both are near 0 (noise around a loss that ended).
+            scale = np.maximum(np.maximum(np.abs(end), np.abs(back)), PEAK_SHARE * np.abs(peak) / tolerance)
+            settled = bool(((np.abs(end - back) <= tolerance * scale) | (scale < RISING_FLOOR_USD_PER_YEAR)).all())
+        if settled or horizon + step_days > max_days:
+            break
+        horizon += int(step_days)
+    if not settled:
+        warnings.warn(f"the loss of value added had not settled by day {horizon} (max_days={max_days}): its run "
+                      "rate still moved by more than the tolerance; the figures are those of the last run",
+                      SimulationWarning, stacklevel=2)
+    frame = pd.DataFrame({"horizon_loss_usd": first, "loss_usd": daily.mean(axis=0).sum(axis=0),
+                          "run_rate_usd_per_year": end, "peak_run_rate_usd_per_year": peak},
+                         index=pd.Index(labels, name="region"))
+    frame.attrs.update(horizon_days=int(horizon), settled=settled, days=int(days), step_days=int(step_days),
+                       tolerance=float(tolerance))
+    return frame

@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._format import format_columns, format_usd
+from .._format import format_columns, format_percent, format_usd
 from ..analytics.impact import sector_name, value_added_loss_table
+from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR
 from ..impact.table import IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
-__all__ = ["chain_using_sectors", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
+__all__ = ["chain_using_sectors", "format_run_rate", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
            "RATIO_CAVEAT"]
 
 #: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
@@ -112,7 +113,7 @@ def format_value_added(frame: pd.DataFrame) -> str:
     how = ["mean over runs"] if frame.attrs.get("n_runs", 1) > 1 else []
     how += ["against the unshocked baseline"] if frame.attrs.get("net_of_baseline") else []
     lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else "."),
-             SCOPE_NOTE]
+             *format_run_rate(frame.attrs.get("run_rate")), SCOPE_NOTE]
     short = float(frame.attrs.get("shortfall_usd", 0.0))
     if short > 0.5:
         lines.append(f"Loss given shortfall: {total / short:.1f} USD of value added per USD of chips, cells and "
@@ -120,6 +121,54 @@ def format_value_added(frame: pd.DataFrame) -> str:
         if total > short:
             lines.append(RATIO_CAVEAT)
     return "\n".join(lines)
+
+
+def format_run_rate(rate: pd.DataFrame | None) -> list[str]:
+    """The lines on the loss still being lost when the run ended (`supplychain.metrics.loss_run_rate`).
+
+    One line gives the run rate (the mean daily loss of the last days x 365, world and the region losing
+    most) and the share of the total lost in those days; a second says when the total understates the
+    shock: the loss was still rising, or still running at more than 5 % of the total a year. Nothing for
+    per-run summaries (``None``: they keep no daily loss) or when nothing was lost.
+
+    Examples
+    --------
+    >>> rate = pd.DataFrame({"loss_usd": [4.9e9, 2.3e10], "run_rate_usd_per_year": [2.7e10, 1.3e11],
+    ...                      "previous_run_rate_usd_per_year": [2.8e10, 1.3e11], "last_days_share": [0.41, 0.42],
+    ...                      "rising": [False, False]}, index=pd.Index(["US", "ALL"], name="region"))
+    >>> rate.attrs.update(days=30, horizon_days=365)
+    >>> for line in format_run_rate(rate):
+    ...     print(line)
+    Run rate at the end: $130bn a year (mean daily loss of the last 30 days x 365; US $27.0bn); 42.0% of the total was lost in those 30 days.
+    Still losing when the run ended: the total covers 365 days of a shock that was costing $130bn a year at the end; a shock still in force keeps costing beyond the horizon (supplychain.analytics.impact.steady_loss runs it until the loss settles).
+    """
+    if rate is None or "ALL" not in rate.index:
+        return []
+    total, end = float(rate.loc["ALL", "loss_usd"]), float(rate.loc["ALL", "run_rate_usd_per_year"])
+    if abs(total) < _NONE_USD and abs(end) < _NONE_USD:
+        return []
+    days, horizon = int(rate.attrs.get("days", 30)), int(rate.attrs.get("horizon_days", 0))
+    regions = rate.drop(index="ALL")
+    top = regions["run_rate_usd_per_year"].abs().idxmax() if len(regions) else None
+    where = f"; {top} {format_usd(float(regions.loc[top, 'run_rate_usd_per_year']))}" if top is not None else ""
+    share = float(rate.loc["ALL", "last_days_share"])
+    lost = (f"; {format_percent(share)} of the total was lost in those {days} days" if np.isfinite(share) else "")
+    if abs(end) < RISING_FLOOR_USD_PER_YEAR:
+        return [f"Run rate at the end: under {format_usd(RISING_FLOOR_USD_PER_YEAR)} a year over the last {days} "
+                "days: the loss had ended within the horizon."]
+    lines = [f"Run rate at the end: {format_usd(end)} a year (mean daily loss of the last {days} days x 365{where})"
+             f"{lost}."]
+    rising = [str(r) for r in regions.index[regions["rising"].to_numpy(dtype=bool)]]
+    helper = "supplychain.analytics.impact.steady_loss runs it until the loss settles"
+    up = f", still rising in {', '.join(rising)}" if rising else ""
+    if end > 0.05 * abs(total) and end > _NONE_USD:
+        lines.append(f"Still losing when the run ended: the total covers {horizon} days of a shock that was costing "
+                     f"{format_usd(end)} a year at the end{up}; a shock still in force keeps costing beyond the "
+                     f"horizon ({helper}).")
+    elif rising:
+        lines.append(f"Loss still rising when the run ended ({', '.join(rising)}): the total stops at day {horizon} "
+                     f"while the shock keeps costing more; {helper}.")
+    return lines
 
 
 def save_value_added(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None,

@@ -94,6 +94,7 @@ class SummaryPart:
     lane_tariff_units: np.ndarray  # (r, L) sum over days of units shipped x tariff rate
     lane_extra_usd: np.ndarray     # (r, L) sum over days of units shipped x rerouting extra (USD/unit)
     value_added_loss: np.ndarray   # (r, regions, sectors) USD of value added lost (docs/model.md §8.3)
+    value_added_loss_recent: np.ndarray  # (r, last days, regions) the daily loss of the last days (run rate)
 
 
 class SummarySink:
@@ -218,7 +219,8 @@ class SummarySink:
         return SummaryPart(demand=self.demand, delivered=self.delivered, daily=self.daily,
                            served_on_day=self.served_on_day, stockout_days=self.stockout_days,
                            lane_flow=self.lane_flow, lane_tariff_units=self.lane_tariff_units,
-                           lane_extra_usd=self.lane_extra_usd, value_added_loss=self.impact.total)
+                           lane_extra_usd=self.lane_extra_usd, value_added_loss=self.impact.total,
+                           value_added_loss_recent=self.impact.recent())
 
 
 #: Unmet share of what was wanted above which a day is a stockout (rounding is not a stockout).

@@ -136,6 +136,10 @@ class Ario:
         Inventory days per sector, psi, reorder time, overproduction bound and time.
     n_runs : int
         Runs stepped together (each run's state evolves independently).
+    dependent : ndarray, shape (N,), optional
+        Share of each node's output that needs an input the capacity factors ration (chips, cells,
+        magnets): overproduction lifts only the rest, since no extra shift makes up for missing parts
+        (docs/model.md §8.3). 0 by default: Hallegatte's overproduction on the whole capacity.
 
     Examples
     --------
@@ -148,7 +152,7 @@ class Ario:
     """
 
     def __init__(self, a: np.ndarray, x0: np.ndarray, sector: np.ndarray, params: ArioParameters,
-                 n_runs: int) -> None:
+                 n_runs: int, dependent: np.ndarray | None = None) -> None:
         a = np.asarray(a, dtype=float)
         x0 = np.asarray(x0, dtype=float)
         sector = np.asarray(sector, dtype=int)
@@ -185,13 +189,20 @@ class Ario:
         self.stock = np.broadcast_to(self.days * self.abar * x0, (n_runs, n_sectors, n)).copy()
         self.need = np.broadcast_to(self.abar * x0, (n_runs, n_sectors, n)).copy()
         self.alpha = np.ones((n_runs, n))
+        dep = np.zeros(n) if dependent is None else np.asarray(dependent, dtype=float)
+        if dep.shape != (n,) or (dep < 0).any() or (dep > 1).any():
+            raise ValueError(f"dependent must hold one share in [0, 1] per node ({n}), got shape {dep.shape}")
+        self.flexible = 1.0 - dep                       # (N,) share of output overproduction can lift
 
     def step(self, capacity: np.ndarray) -> np.ndarray:
         """Advance one day under the capacity factors ``capacity`` (R, N); return output (R, N)."""
         p = self.p
         orders = self.share * self.need[:, self.sector, :]            # (R, N, N): supplier m, client n
         demand = orders.sum(axis=-1) + self.final                     # (R, N)
-        optimal = np.minimum(demand, self.alpha * np.clip(capacity, 0.0, None) * self.x0)
+        # Overproduction lifts the share of output that needs no rationed input: the capacity factors are
+        # missing parts, a bound no extra shift lifts (docs/model.md §8.3).
+        lift = 1.0 + (self.alpha - 1.0) * self.flexible
+        optimal = np.minimum(demand, lift * np.clip(capacity, 0.0, None) * self.x0)
         target = p.psi * self.days * self.abar * optimal[:, None, :]  # (R, S, N)
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(self.uses & (target > 0), self.stock / target, np.inf)

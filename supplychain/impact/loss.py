@@ -23,6 +23,7 @@ from scipy import sparse
 from .._validation import check_choice
 from ..model.network import Network
 from .kernel import Ario, diim
+from .run_rate import RUN_RATE_DAYS
 from .table import IOTable, load_io_table
 
 if TYPE_CHECKING:
@@ -105,6 +106,11 @@ class InputMap:
                    group=group, substitutable=substitutable, substitution_days=days)
 
     @property
+    def dependent_share(self) -> np.ndarray:
+        """Share of each node's output that needs some column's input (N,): the most of its dependences."""
+        return self.dependence.max(axis=0) if len(self.columns) else np.zeros(self.dependence.shape[1])
+
+    @property
     def active(self) -> bool:
         """Whether any demand feeds the impact layer."""
         return len(self.columns) > 0
@@ -138,10 +144,16 @@ class InputMap:
         return 1.0 - hit.max(axis=1) if hit.shape[1] else np.ones((short.shape[0], self.dependence.shape[1]))
 
 
+#: A share short below this is rounding, not a shortfall: the engines sum a buyer's lanes in different orders
+#: (docs/model.md §10), and a shortfall of 1e-15 would start a column's substitution clock in one and not the other.
+SHORT_TOLERANCE = 1e-9
+
+
 def _share_short(wanted: np.ndarray, got: np.ndarray) -> np.ndarray:
-    """``1 - min(1, got / wanted)``, 0 where nothing was wanted."""
+    """``1 - min(1, got / wanted)``, 0 where nothing was wanted or the share is below `SHORT_TOLERANCE`."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)
+        short = np.where(wanted > 0, 1.0 - np.minimum(got / wanted, 1.0), 0.0)
+    return np.where(short > SHORT_TOLERANCE, short, 0.0)
 
 
 class Shortfalls:
@@ -316,7 +328,7 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     cap = np.stack([short.capacity(demand[:, t], delivered[:, t]) for t in range(n_days)], axis=1) \
         if n_days else np.ones((n_runs, 0, n_r * n_s))
     if method == "ario":
-        stepper = _Stepper(table, n_runs)
+        stepper = _Stepper(table, n_runs, imap.dependent_share)
         lost = np.stack([stepper.step(cap[:, t]) for t in range(n_days)], axis=1) if n_days else cap * 0.0
     else:
         a_star = table.a * x0[None, :] / x0[:, None]
@@ -345,9 +357,9 @@ class _Stepper:
     which runs share its batch.
     """
 
-    def __init__(self, table: IOTable, n_runs: int) -> None:
+    def __init__(self, table: IOTable, n_runs: int, dependent: np.ndarray | None = None) -> None:
         self.table = table
-        self.kernel = Ario(table.a, table.daily_output, table.sector_of_node, table.params, n_runs)
+        self.kernel = Ario(table.a, table.daily_output, table.sector_of_node, table.params, n_runs, dependent)
         self.disturbed = np.zeros(n_runs, dtype=bool)
 
     def step(self, capacity: np.ndarray) -> np.ndarray:
@@ -381,23 +393,46 @@ class LossAccumulator:
         self.short = Shortfalls(self.imap, n_runs, self.table.working_stock_days)
         n_r, n_s = len(self.table.regions), len(self.table.sectors)
         self.total = np.zeros((n_runs, n_r, n_s))
-        self.stepper = _Stepper(self.table, n_runs) if self.imap.active else None
+        self.stepper = _Stepper(self.table, n_runs, self.imap.dependent_share) if self.imap.active else None
+        # The last 2 x RUN_RATE_DAYS days' loss per region, a ring: the run rate and its previous window.
+        self.ring = np.zeros((n_runs, 2 * RUN_RATE_DAYS, n_r))
+        self.fed = np.zeros(n_runs, dtype=np.int64)
 
     def row(self, r: int) -> LossAccumulator:
         """An accumulator of run ``r`` alone sharing this one's state (no copy)."""
         one = LossAccumulator.__new__(LossAccumulator)
         one.table, one.imap, one.short = self.table, self.imap, self.short.row(r)
-        one.total = self.total[r: r + 1]
+        one.total, one.ring, one.fed = self.total[r: r + 1], self.ring[r: r + 1], self.fed[r: r + 1]
         one.stepper = None if self.stepper is None else self.stepper.row(r)
         return one
 
     def put(self, demand: np.ndarray, delivered: np.ndarray) -> None:
         """Add one day from its demand and delivered, each (R, D)."""
+        slot = self.fed % self.ring.shape[1]
+        runs = np.arange(self.fed.shape[0])
+        self.fed += 1
         if self.stepper is None:
-            return
+            return  # no demand feeds an industry: nothing is ever lost (the ring stays 0)
         demand = np.broadcast_to(demand, np.shape(delivered))
         capacity = self.short.capacity(demand, delivered)
         if not self.short.age.any() and not self.stepper.disturbed.any():
+            self.ring[runs, slot] = 0.0
             return  # no run short today or before: every run stays at the kernel's fixed point, losing nothing
-        lost = self.stepper.step(capacity)
-        self.total += lost.reshape(self.total.shape)
+        lost = self.stepper.step(capacity).reshape(self.total.shape)
+        self.total += lost
+        self.ring[runs, slot] = lost.sum(axis=2)
+
+    def recent(self) -> np.ndarray:
+        """Each run's loss per region on its last days fed, oldest first.
+
+        Shape (R, min(days fed, 2 x RUN_RATE_DAYS), regions).
+
+        The days a run rate needs (`supplychain.impact.run_rate`); all runs of an accumulator are fed
+        the same days.
+        """
+        n_runs, width, n_r = self.ring.shape
+        kept = int(min(self.fed.min(), width)) if n_runs else 0
+        if kept == 0:
+            return np.zeros((n_runs, kept, n_r))
+        order = (self.fed[:, None] - kept + np.arange(kept)[None, :]) % width       # (R, kept)
+        return np.take_along_axis(self.ring, order[:, :, None], axis=1)

@@ -411,6 +411,8 @@ _ENSEMBLE_META_KEYS = ("format", "format_version", "supplychain_version", "engin
                        "coords", "band_series", "band_groups", "quantiles", "bands_exact")
 #: Member holding per-run value added lost ``(n_runs, regions, sectors)`` (optional: older archives lack it).
 _IMPACT_MEMBER = "impact__value_added_loss"
+#: Member holding the daily loss of the last days per run and region (optional: older archives lack it).
+_RECENT_MEMBER = "impact__value_added_loss_recent"
 #: Largest rounding excess allowed where a total is bounded by another (delivered <= demand ...).
 _SLACK = 1e-6
 
@@ -441,6 +443,8 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
     payload |= {f"{_BAND_PREFIX}{name}": arr for name, arr in results.bands.items()}
     if results.value_added_loss is not None:
         payload[_IMPACT_MEMBER] = results.value_added_loss
+    if results.value_added_loss_recent is not None:
+        payload[_RECENT_MEMBER] = results.value_added_loss_recent
     payload |= {"metadata": np.array(json.dumps(meta)), "scenario_toml": np.array(dumps_scenario(results.scenario))}
     return atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
 
@@ -462,6 +466,7 @@ class RawEnsemble:
     scenario: Scenario
     value_added_loss: np.ndarray | None = None
     compiled_loops: bool | None = None
+    value_added_loss_recent: np.ndarray | None = None
 
 
 def read_ensemble_archive(path: PathLike, band_series: tuple[str, ...], *,
@@ -551,6 +556,12 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
     if impact:
         got, _ = budget.header(_IMPACT_MEMBER)
         want[_IMPACT_MEMBER] = (n_runs, *got[1:]) if len(got) == 3 else (n_runs, 0, 0)
+    recent_kept = impact and f"{_RECENT_MEMBER}.npy" in names
+    if recent_kept:
+        got, _ = budget.header(_RECENT_MEMBER)
+        regions = want[_IMPACT_MEMBER][1]
+        days = got[1] if len(got) == 3 and got[1] <= min(n_days, 366) else -1
+        want[_RECENT_MEMBER] = (n_runs, days, regions)
     for member, shape in want.items():  # every header before any array
         got, dtype = budget.header(member)
         if got != shape:
@@ -576,11 +587,14 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
     value_added_loss = budget.array(_IMPACT_MEMBER) if impact else None
     if value_added_loss is not None and not np.isfinite(value_added_loss).all():
         raise _Bad(f"{_IMPACT_MEMBER} holds non-finite values.")
+    recent = budget.array(_RECENT_MEMBER) if recent_kept else None
+    if recent is not None and not np.isfinite(recent).all():
+        raise _Bad(f"{_RECENT_MEMBER} holds non-finite values.")
     return RawEnsemble(engine=meta["engine"], seed=meta["seed"], coords=coords, n_days=n_days, totals=totals,
                        lanes=lanes, bands=bands, band_groups=groups, quantiles=quantiles,
                        bands_exact=meta["bands_exact"],
                        scenario=scenario, value_added_loss=value_added_loss,
-                       compiled_loops=meta["compiled_loops"])
+                       compiled_loops=meta["compiled_loops"], value_added_loss_recent=recent)
 
 
 def _check_totals(totals: Mapping[str, np.ndarray], n_days: int) -> None:

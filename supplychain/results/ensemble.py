@@ -73,6 +73,10 @@ class EnsembleResults:
         Value added lost beyond the chain per run, region and industry, USD,
         ``(n_runs, regions, sectors)`` in the order of
         `supplychain.impact.load_io_table` (docs/model.md §8.3).
+    value_added_loss_recent : ndarray, optional
+        The value added lost per run, day and region on the horizon's last days (up to 60, oldest
+        first), ``(n_runs, days, regions)``: what `supplychain.metrics.loss_run_rate` needs
+        (docs/model.md §8.3, run rate). ``None`` in archives written before it was kept.
     compiled_loops : bool or None
         Whether the vector engine ran its compiled loops, as
         `Results.compiled_loops`.
@@ -107,6 +111,7 @@ class EnsembleResults:
     lane_extra_usd: np.ndarray | None = None
     value_added_loss: np.ndarray | None = None
     compiled_loops: bool | None = None
+    value_added_loss_recent: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for arr in [*self._per_run(), *self.bands.values()]:
@@ -116,7 +121,7 @@ class EnsembleResults:
         """The per-run arrays held: demand totals, then the lane totals when kept."""
         lanes = [self.lane_flow, self.lane_tariff_units, self.lane_extra_usd]
         return [self.demand, self.delivered, self.served_on_day, self.stockout_days,
-                *(a for a in [*lanes, self.value_added_loss] if a is not None)]
+                *(a for a in [*lanes, self.value_added_loss, self.value_added_loss_recent] if a is not None)]
 
     def value_added_loss_total(self) -> np.ndarray:
         """Value added lost beyond the chain per run (USD), summed over regions and industries.
@@ -365,4 +370,4 @@ def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
                            coords=coords_from_json(raw.coords), n_days=raw.n_days, **raw.totals, **raw.lanes,
                            bands=raw.bands, band_groups=raw.band_groups, quantiles=raw.quantiles,
                            bands_exact=raw.bands_exact, value_added_loss=raw.value_added_loss,
-                           compiled_loops=raw.compiled_loops)
+                           compiled_loops=raw.compiled_loops, value_added_loss_recent=raw.value_added_loss_recent)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .._format import format_columns, format_percent, format_units, format_usd
 from .labelled import engine_words
 
@@ -76,4 +78,34 @@ def format_summary(results: Results | EnsembleResults) -> str:
     legend = ("fill rate: demand served from stock on the day it arose; delivery rate: delivered by the "
               "horizon, late backorders included; days in stock: share of days without a stockout.")
     total = f"Total shortfall: {format_usd(float(table['shortfall_usd'].sum()))}"
-    return "\n".join([run_head(results), ""] + format_columns(headers, rows, n_left=4) + ["", legend, total])
+    lost = _value_added_line(results)
+    return "\n".join([run_head(results), ""] + format_columns(headers, rows, n_left=4) + ["", legend, total]
+                     + ([lost] if lost else []))
+
+
+def _value_added_line(results: Results | EnsembleResults) -> str:
+    """One line on the value added lost beyond the chain (docs/model.md §8.3), gross of any baseline, with the
+    run rate at the end for daily results; empty when the network feeds no industry or nothing was lost.
+    """
+    from ..impact.loss import feeds_impact
+    from ..impact.run_rate import run_rate
+
+    network = results.scenario.network
+    if not feeds_impact(network):
+        return ""
+    if hasattr(results, "bands"):   # per-run summaries: the totals and the daily loss of the last days
+        totals, recent = getattr(results, "value_added_loss", None), getattr(results, "value_added_loss_recent", None)
+        total = float(totals.sum(axis=(1, 2)).mean()) if totals is not None else 0.0
+        if abs(total) < 0.5:
+            return ""
+        if recent is None:
+            return f"Value added lost beyond the chain: {format_usd(total)} (gross: no baseline subtracted)"
+        rate = run_rate(recent.sum(axis=2)[:, :, None], total=np.array([total]))
+    else:
+        rate = run_rate(results.value_added_loss().daily.sum(axis=(2, 3))[:, :, None])
+    total, end = float(rate.total[0]), float(rate.rate[0])
+    if abs(total) < 0.5:
+        return ""
+    still = "; still rising when the run ended" if bool(rate.rising[0]) else ""
+    return (f"Value added lost beyond the chain: {format_usd(total)} (gross: no baseline subtracted); run rate at "
+            f"the end {format_usd(end)} a year (last {rate.days} days){still}")

@@ -70,6 +70,7 @@ class EnsembleData:
     lane_tariff_units: np.ndarray      # (R, L)
     lane_extra_usd: np.ndarray         # (R, L)
     value_added_loss: np.ndarray       # (R, regions, sectors)
+    value_added_loss_recent: np.ndarray  # (R, last days, regions)
     bands: dict[str, np.ndarray]       # name -> (Q, T, G)
     band_groups: tuple[str, ...]
     bands_exact: bool
@@ -462,4 +463,5 @@ class _SummaryGather:
 
 
 #: The per-run totals of a `SummaryPart` that `EnsembleData` gathers, in run order.
-_TOTALS = ("demand", "delivered", "served_on_day", "stockout_days", *LANE_TOTALS, "value_added_loss")
+_TOTALS = ("demand", "delivered", "served_on_day", "stockout_days", *LANE_TOTALS, "value_added_loss",
+           "value_added_loss_recent")
