@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._format import format_bytes
 from . import figures as _figures
@@ -90,8 +90,6 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
     headline buyer first, `plot_cover`). ``cover_band``, a
     `cover_band` table, is written as ``cover_band.csv``.
     """
-    from ..impact.loss import feeds_impact
-
     def write(tmp: Path) -> list[str]:
         results.save(tmp / "results.npz")
         names = ["results.npz"]
@@ -100,16 +98,7 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
         results.summary().to_csv(tmp / "summary.csv", index=False)
         names += ["summary.csv", *_figures.save_figures(results, tmp, baseline)]
         names += _figures.save_cover(results, tmp, baseline) if baseline is not None else []
-        if compare is not None and feeds_impact(results.scenario.network):
-            from .impact_text import save_value_added
-            names += save_value_added(results, baseline, tmp)
-        if compare is not None:
-            compare.to_csv(tmp / "compare.csv", index=False)
-            names.append("compare.csv")
-        if cover_band is not None:
-            cover_band.to_csv(tmp / "cover_band.csv")   # the index is the case: low, central, high
-            names.append("cover_band.csv")
-        return names
+        return names + _write_comparison(tmp, results, baseline, compare, cover_band)
     return write_folder(out, write)
 
 
@@ -122,8 +111,6 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
     shortfall), ``bands.csv`` (daily percentile bands), ``fan.png``, ``prices.png`` (the price index fan) and
     ``compare.csv`` if compared, and ``cover_band.csv`` for a ``cover_band`` table (as `write_outputs`).
     """
-    from ..impact.loss import feeds_impact
-
     def write(tmp: Path) -> list[str]:
         names = [results.save(tmp / "results.npz").name]
         if baseline is not None:
@@ -132,15 +119,22 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
         results.shortfall_summary().to_csv(tmp / "shortfall.csv", index=False)
         results.bands_dataframe().to_csv(tmp / "bands.csv", index=False)
         names += ["summary.csv", "shortfall.csv", "bands.csv", *_figures.save_fans(results, tmp, baseline)]
-        if compare is not None and feeds_impact(results.scenario.network):
-            from .impact_text import save_value_added
-            names += save_value_added(results, baseline, tmp)
-        if compare is not None:
-            compare.to_csv(tmp / "compare.csv", index=False)
-            names.append("compare.csv")
-        if cover_band is not None:
-            cover_band.to_csv(tmp / "cover_band.csv")   # the index is the case: low, central, high
-            names.append("cover_band.csv")
-        return names
+        return names + _write_comparison(tmp, results, baseline, compare, cover_band)
     return write_folder(out, write)
 
+
+def _write_comparison(tmp: Path, results: Any, baseline: Any, compare: pd.DataFrame | None,
+                      cover_band: pd.DataFrame | None) -> list[str]:
+    """Write the comparison's files (value added lost, ``compare.csv``, ``cover_band.csv``); their names."""
+    from ..impact.loss import feeds_impact
+    names: list[str] = []
+    if compare is not None and feeds_impact(results.scenario.network):
+        from .impact_text import save_value_added
+        names += save_value_added(results, baseline, tmp)
+    if compare is not None:
+        compare.to_csv(tmp / "compare.csv", index=False)
+        names.append("compare.csv")
+    if cover_band is not None:
+        cover_band.to_csv(tmp / "cover_band.csv")   # the index is the case: low, central, high
+        names.append("cover_band.csv")
+    return names
