@@ -306,7 +306,7 @@ def test_a_stop_the_buyers_buffer_covers_raises_the_price_only_by_what_it_does_n
         CapacityShock(start=0, end=10, fraction_lost=1.0, facility="TW.fab"),
         CapacityShock(start=10, end=40, fraction_lost=0.5, facility="TW.fab")))
     p = price_params("semiconductors")
-    # From day 10 the fab runs its half capacity full, at twice its normal utilisation: the utilisation term
+    # From day 10 the fab runs its half capacity full, above 2019's utilisation (its own normal is idler): the utilisation term
     # (docs/model.md §5.9) prices that; the buffer's cover is read without it, then with it.
     try:
         mp.PRICE_DEFAULTS["semiconductors"] = dataclasses.replace(p, utilisation_exponent=0.0)
@@ -328,7 +328,8 @@ def test_a_stop_the_buyers_buffer_covers_raises_the_price_only_by_what_it_does_n
     assert (tw >= unbid).all() and (tw[4:] > unbid[4:]).any()
     full = _index(simulate(sc, engine="vector"), "chip", "TW")
     np.testing.assert_array_equal(full[:10], tw[:10])  # stopped: no utilisation to read
-    assert (full >= tw).all() and full.max() > 1.1
+    # Full against 2019's 0.885 targets 1.20, closed at 1/60 a day over the 30 days.
+    assert (full >= tw).all() and full.max() > tw.max() + 0.01
 
 
 @pytest.mark.parametrize("engine", ["vector", "des"])

@@ -74,7 +74,11 @@ def test_the_compiled_normal_utilisation() -> None:
     spec = compile_scenario(Scenario(_market(), horizon_days=5)).schedules.extras["prices"]
     m = spec.labels.index(("chip", "TW"))
     assert spec.util_seller.tolist() == [True]
-    assert spec.util_ref[m] == pytest.approx(0.8) and spec.util_exponent[m] == CHIP_UTILISATION_EXPONENT
+    # The fab's own normal is 80 / 100 = 0.80, idler than 2019's fabs, whose prices were the reference: 0.885.
+    assert spec.util_ref[m] == CHIP_UTILISATION_2019 and spec.util_exponent[m] == CHIP_UTILISATION_EXPONENT
+    # A fab whose normal is fuller than 2019's keeps its own: 80 / 85.
+    full = compile_scenario(Scenario(_market(capacity=85.0), horizon_days=5)).schedules.extras["prices"]
+    assert full.util_ref[m] == pytest.approx(80.0 / 85.0)
     # A stage that does not price by utilisation, or another chain, compiles no term.
     for net in (_market(stage="packaging"), _market(chain="minerals")):
         assert compile_scenario(Scenario(net, horizon_days=5)).schedules.extras["prices"].util_seller is None
@@ -82,13 +86,14 @@ def test_the_compiled_normal_utilisation() -> None:
 
 @pytest.mark.parametrize("engine", ["vector", "des"])
 def test_a_fab_running_fuller_prices_along_its_supply(engine) -> None:
-    # Demand +10 % for good: the fab ships 88 a day of its 100, utilisation 0.88 over its normal 0.80. Its own
-    # market (the fab alone, never asked beyond capacity) has no gap, so the target is the utilisation term
-    # alone, 1.1 ** nu, and the price closes 1/60 of its distance to it each day.
+    # Demand +20 % for good: the fab ships 96 a day of its 100, utilisation 0.96 over its reference 0.885
+    # (2019's; its own normal, 0.80, is idler). Its own market (the fab alone, never asked beyond capacity)
+    # has no gap, so the target is the utilisation term alone, (0.96 / 0.885) ** nu, and the price closes
+    # 1/60 of its distance to it each day.
     sc = Scenario(_market(), horizon_days=700,
-                  shocks=(DemandShock(region="US", commodity="chip", factor=1.1, start=0),))
+                  shocks=(DemandShock(region="US", commodity="chip", factor=1.2, start=0),))
     tw = _tw(simulate(sc, engine=engine))
-    target = 1.1 ** CHIP_UTILISATION_EXPONENT
+    target = (0.96 / CHIP_UTILISATION_2019) ** CHIP_UTILISATION_EXPONENT
     assert tw[-1] == pytest.approx(target, abs=1e-4)
     assert (tw <= target + 1e-9).all()
     # Once the throughput is steady (88 a day within 1e-6) the gap to the target shrinks by 59/60 a day.
@@ -97,9 +102,11 @@ def test_a_fab_running_fuller_prices_along_its_supply(engine) -> None:
 
 
 @pytest.mark.parametrize("engine", ["vector", "des"])
-def test_running_below_normal_does_not_cut_the_price(engine) -> None:
+@pytest.mark.parametrize("factor", [0.8, 1.1])
+def test_running_below_the_reference_does_not_move_the_price(engine, factor) -> None:
+    # 0.8: below the fab's own normal; 1.1: 0.88, above its normal 0.80 but below 2019's 0.885.
     sc = Scenario(_market(), horizon_days=200,
-                  shocks=(DemandShock(region="US", commodity="chip", factor=0.8, start=0),))
+                  shocks=(DemandShock(region="US", commodity="chip", factor=factor, start=0),))
     assert (_tw(simulate(sc, engine=engine)) == 1.0).all()
 
 

@@ -48,7 +48,7 @@ within the ranges of the sources named beside them, listed in
   thin spot markets, where a buyer drawing stock bids for replacement at
   once (buffer share 0).
 * wafer fabs price their output by their **utilisation**: a market whose fabs
-  run above their normal utilisation ``u_ref`` prices at ``(u / u_ref) ** nu``
+  run above their normal utilisation ``u_ref`` (at least 2019's, ``CHIP_UTILISATION_2019``) prices at ``(u / u_ref) ** nu``
   (`utilisation_premium`), a short-run supply of fab output with elasticity
   ``1 / nu`` up to capacity. Foundry contract prices rose when fabs ran full in
   2021 (TSMC about +20 % for mature nodes from UMC's 2019 utilisation of 88.5 %,

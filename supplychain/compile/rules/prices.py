@@ -22,6 +22,7 @@ from scipy import sparse
 
 from ...model import ExportControl
 from ...model.prices import (
+    CHIP_UTILISATION_2019,
     RESTOCKING_DAYS,
     SALES_DAYS,
     UTILISATION_STAGES,
@@ -295,6 +296,9 @@ def _utilisation(net, params: list[PriceParams], seller_market: np.ndarray,  # t
     room = np.bincount(seller_market, weights=np.where(seller, capacity, 0.0), minlength=n_m)
     with np.errstate(divide="ignore", invalid="ignore"):
         ref = np.where(room > 0, used / np.where(room > 0, room, 1.0), 0.0)
+    # Fabs priced at the reference while running as full as 2019's (the calibration's starting point): a
+    # network whose normal leaves fabs idler does not lift prices between its normal and 2019's utilisation.
+    ref = np.where(ref > 0, np.maximum(ref, CHIP_UTILISATION_2019), 0.0)
     return seller, ref, np.where(ref > 0, exponent, 0.0)
 
 
