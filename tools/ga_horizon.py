@@ -110,7 +110,7 @@ def losses(feedback: bool, steady: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--steady", action="store_true", help="also run each ban until its loss settles")
     parser.add_argument("--feedback", action="store_true", help="price feedback on")
     args = parser.parse_args()
