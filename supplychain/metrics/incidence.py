@@ -178,7 +178,8 @@ def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, fl
         k = commodities[lane_commodity[l]]
         e_x = (export_supply_elasticity.get(k.id, math.inf) if isinstance(export_supply_elasticity, dict)
                else export_supply_elasticity)
-        e_own = own_price_import_elasticity(float(shares[l]), price_params(k.chain).demand_elasticity, k.elasticity)
+        e_own = own_price_import_elasticity(float(shares[l]), price_params(k.chain, k.id).demand_elasticity,
+                                           k.elasticity)
         importer_share[l] = gsim_incidence(min(e_own, 0.0), e_x)[0] if (e_own < 0 or e_x > 0) else 1.0
     return (tariff, tariff * importer_share, tariff * (1.0 - importer_share), cost_increase, rent, rent_lost,
             _final_lanes(c))

@@ -155,7 +155,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
                                                                             minlength=n_b)
     flow = np.array([core["steady"].flow.get(i, 0.0) for i in core["lane_ids"]], dtype=float)
     normal_seller = np.bincount(np.asarray(core["lane_origin"]), weights=flow, minlength=n_f)
-    params = [price_params(idx.commodities[c].chain) for c, _ in labels]
+    params = [price_params(idx.commodities[c].chain, c) for c, _ in labels]
     demand_commodity = [d.commodity for d in net.demands]
     lane_commodity = list(idx.lane_commodity)
     chains = [idx.commodities[c].chain for c in lane_commodity]
@@ -244,7 +244,7 @@ def price_spec(builder: ScheduleBuilder) -> None:
         adjustment_days=adjustment,
         floor=np.array([p.floor for p in params], dtype=float),
         cap=np.array([p.cap for p in params], dtype=float),
-        demand_elasticity=np.array([price_params(idx.commodities[c].chain).demand_elasticity
+        demand_elasticity=np.array([price_params(idx.commodities[c].chain, c).demand_elasticity
                                     for c in demand_commodity], dtype=float),
         demand_market=demand_market,
         sum_demands=sparse.csr_matrix((np.ones(len(demand_market)), (demand_market, np.arange(len(demand_market)))),
