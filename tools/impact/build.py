@@ -277,6 +277,39 @@ for _table in (DEPENDENCE, USE):
                    for (c, sec), (v, src) in list(_table.items()) if c == "mature_chip"})
 SUBSTITUTION["mature_idm_chip"] = SUBSTITUTION["mature_chip"]
 
+# Germanium goes into no modelled chain: its demands (tools/baseline/minerals.py, germanium_uses) are the makers of
+# fibre-optic cable, infrared optics, germanium detectors and wafers for space solar cells, and PET resin, so their
+# shortfall reaches those sectors here. Fibre-optic cable is ISIC 2731 (C27); optical instruments, thermal imagers,
+# radiation detectors and solar cells are C26 (2670, 2651, 2610); PET catalysts and the other uses are chemicals
+# and metallurgy (OTH).
+_GE_USE = ("USGS Mineral Commodity Summaries 1996, germanium: US end uses fiber-optic systems 40 %, infrared optics "
+           "15 %, detectors 10 %, semiconductors 5 %, other (catalysts, phosphors, metallurgy, chemotherapy) 30 %; "
+           "the order of USGS MCS 2026, germanium (fibre optics > infrared optics > semiconductor applications and "
+           "solar cells > radiation detectors) is the same; by mass, one price for every use (assumption)")
+_GE_NEED = ("every product line of the sector that uses germanium needs it in the short run (substitutes need "
+            "redesign: chalcogenide glass for infrared lenses, antimony or titanium PET catalysts, silicon or GaAs "
+            "in some electronics, USGS MCS 2026, germanium); the content below caps the dependent output")
+USE.update({
+    ("germanium", "C27"): (0.40, _USE + "; fibre-optic cable (fiber-optic systems); " + _GE_USE),
+    ("germanium", "C26"): (0.30, _USE + "; infrared optics, detectors and semiconductors (15 + 10 + 5 %); " + _GE_USE),
+    ("germanium", "OTH"): (0.30, _USE + "; PET catalysts, phosphors, metallurgy and other uses; " + _GE_USE),
+})
+DEPENDENCE.update({("germanium", sec): (1.0, _GE_NEED) for sec in ("C26", "C27", "OTH")})
+CONTENT.update({
+    ("germanium", "C27"): (0.03, _CONTENT + "; assumption: germanium tetrachloride dopes the core of optical fibre, "
+                           "about 0.1 g of germanium per fibre-km (order of magnitude: world fibre use of germanium "
+                           "some 50 t a year for several hundred million fibre-km), 0.4 USD at 4,100 USD/kg, against "
+                           "10-15 USD per cabled fibre-km"),
+    ("germanium", "C26"): (0.10, _CONTENT + "; assumption: germanium lenses and windows, detector crystals and "
+                           "solar-cell substrates are 5-20 % of a thermal imager's, detector's or space solar "
+                           "panel's cost"),
+    ("germanium", "OTH"): (0.02, _CONTENT + "; assumption: germanium-catalysed PET holds tens of ppm of germanium "
+                           "(a few per cent of the resin's price at 4,100 USD/kg); phosphors and alloys alike"),
+})
+SUBSTITUTION["germanium"] = (0.1, 180.0, _SUB + "; for germanium: chalcogenide glass in infrared optics, antimony "
+                             "and titanium PET catalysts, silicon or GaAs in some electronics (USGS MCS 2026, "
+                             "germanium, substitutes)")
+
 # End-use buyer segments of chip demand (tools/baseline/segments.py): each segment's chips go to its own
 # sectors, so its shortfall reaches them directly instead of being rationed among all users of the class.
 _SEG = ("end-use buyer segment (Demand.segment): the share of the segment's chips that goes to each sector; "
