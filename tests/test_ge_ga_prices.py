@@ -1,16 +1,18 @@
-"""Gallium and germanium priced as two metals (docs/model.md §5.9, parameters) and germanium's losses beyond the
-chain (docs/model.md §8.3): the derived exponents, a hand-computed price path on each metal, the engines' agreement,
-the compiled parameters of the baseline, and a germanium shortfall mapped to the industries that use it."""
+"""Per-commodity price parameters (docs/model.md §5.9, parameters) and germanium's losses beyond the chain
+(docs/model.md §8.3): the exponents the USGS model's price rises imply for gallium and germanium, a hand-computed
+price path with a commodity's own exponent on both engines, the baseline's compiled exponents, and a germanium
+shortfall mapped to the industries that use it."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
-from .conftest import assert_engines_agree
-from supplychain import ExportControl, simulate
+import supplychain.model.prices as mp
+from supplychain import simulate
 from supplychain.model import (
     CapacityShock,
     Commodity,
@@ -23,42 +25,47 @@ from supplychain.model import (
     Region,
     Scenario,
 )
-from supplychain.model.prices import (
-    GALLIUM_EXPONENT,
-    GERMANIUM_EXPONENT,
-    PRICE_BY_COMMODITY,
-    PRICE_DEFAULTS,
-    price_params,
-)
+from supplychain.model.prices import PRICE_BY_COMMODITY, PRICE_DEFAULTS, price_params
+from tools.ga_ge_bans import usgs_exponents
+
+from .conftest import assert_engines_agree
 
 
-def test_the_exponents_are_the_usgs_price_rises_at_the_share_of_supply_lost() -> None:
+def test_the_usgs_exponents_give_the_published_rises_at_the_share_of_supply_lost() -> None:
     # Gallium: China's 2022 exports 94 t less Japan's 7 t of spare capacity, of 900 t world primary output;
-    # USGS OFR 2024-1057: +150 %. Germanium: 43.7 t less 3.75 t of spare concentrate, of 85 / 0.8 t; +26 %.
-    ga = -math.log(1.0 - 87.0 / 900.0) / math.log(2.5)
-    ge = -math.log(1.0 - 39.95 / 106.25) / math.log(1.26)
-    assert GALLIUM_EXPONENT == pytest.approx(ga, rel=1e-12) and round(ga, 3) == 0.111
-    assert GERMANIUM_EXPONENT == pytest.approx(ge, rel=1e-12) and round(ge, 2) == 2.04
-    # The USGS clearing reproduces the published rises exactly.
-    assert (1.0 - 87.0 / 900.0) ** (-1.0 / GALLIUM_EXPONENT) == pytest.approx(2.5, rel=1e-12)
-    assert (1.0 - 39.95 / 106.25) ** (-1.0 / GERMANIUM_EXPONENT) == pytest.approx(1.26, rel=1e-12)
+    # USGS OFR 2024-1057: > +150 %. Germanium: 43.7 t less 3.75 t of spare concentrate, of 85 / 0.8 t; +26 %.
+    eta = usgs_exponents()
+    assert eta["gallium"] == pytest.approx(-math.log(1.0 - 87.0 / 900.0) / math.log(2.5), rel=1e-12)
+    assert eta["germanium"] == pytest.approx(-math.log(1.0 - 39.95 / 106.25) / math.log(1.26), rel=1e-12)
+    assert round(eta["gallium"], 3) == 0.111 and round(eta["germanium"], 2) == 2.04
+    assert (1.0 - 87.0 / 900.0) ** (-1.0 / eta["gallium"]) == pytest.approx(2.5, rel=1e-12)
+    assert (1.0 - 39.95 / 106.25) ** (-1.0 / eta["germanium"]) == pytest.approx(1.26, rel=1e-12)
 
 
-@pytest.mark.parametrize("commodity", ["gallium", "gallium_crude", "germanium", "germanium_conc"])
-def test_each_metal_keeps_the_minerals_chain_but_for_its_exponent(commodity) -> None:
-    p, chain = price_params("minerals", commodity), PRICE_DEFAULTS["minerals"]
-    eta = GALLIUM_EXPONENT if commodity.startswith("gallium") else GERMANIUM_EXPONENT
-    assert p.exponent == pytest.approx(eta, rel=1e-12)
-    assert p.demand_elasticity / p.exponent == pytest.approx(chain.demand_elasticity / chain.exponent, rel=1e-12)
-    assert (p.adjustment_days, p.floor, p.cap, p.sheds_output) == (chain.adjustment_days, chain.floor, chain.cap,
-                                                                   chain.sheds_output)
-    assert PRICE_BY_COMMODITY[commodity] is p
+def test_every_commodity_takes_its_chains_parameters_unless_listed() -> None:
+    # None is listed today: gallium and germanium keep the minerals chain's (the USGS-implied exponents fail the
+    # 2023 licensing, docs/model.md §5.9).
+    assert PRICE_BY_COMMODITY == {}
+    for commodity in ("gallium", "germanium", "lithium", None):
+        assert price_params("minerals", commodity) is PRICE_DEFAULTS["minerals"]
+    assert price_params("toys", "germanium") is PRICE_DEFAULTS["default"]
 
 
-def test_other_commodities_keep_their_chains_parameters() -> None:
-    assert price_params("minerals", "lithium") is PRICE_DEFAULTS["minerals"]
-    assert price_params("minerals") is PRICE_DEFAULTS["minerals"]
-    assert price_params("toys", "germanium") is PRICE_BY_COMMODITY["germanium"]
+@pytest.fixture
+def germanium_listed():  # type: ignore[no-untyped-def]
+    """Germanium priced with exponent 2.0 (demand -1.2, supply 0.8) for the length of a test."""
+    chain = PRICE_DEFAULTS["minerals"]
+    mp.PRICE_BY_COMMODITY["germanium"] = dataclasses.replace(chain, demand_elasticity=-1.2, supply_elasticity=0.8)
+    try:
+        yield mp.PRICE_BY_COMMODITY["germanium"]
+    finally:
+        mp.PRICE_BY_COMMODITY.pop("germanium")
+
+
+def test_a_listed_commodity_takes_its_own_parameters(germanium_listed) -> None:
+    assert price_params("minerals", "germanium") is germanium_listed
+    assert germanium_listed.exponent == pytest.approx(2.0)
+    assert price_params("minerals", "gallium") is PRICE_DEFAULTS["minerals"]
 
 
 def _single(commodity: str) -> Scenario:
@@ -73,11 +80,12 @@ def _single(commodity: str) -> Scenario:
     return Scenario(net, horizon_days=16, shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),))
 
 
-@pytest.mark.parametrize("commodity", ["gallium", "germanium", "ore"])
-def test_the_price_path_follows_the_metals_own_exponent(commodity) -> None:
+@pytest.mark.parametrize("commodity", ["germanium", "gallium"])
+def test_the_price_path_follows_the_commoditys_own_exponent(germanium_listed, commodity) -> None:
     # As tests/test_prices.py's recursion: on day t <= 11 the consumer holds 110 - 10 t after arrivals; from day 11
     # its unmet demand joins the market's account. gap = (deficit + account) / 365 / 10, and the target
-    # (1 - gap) ** (-1 / eta) with the metal's own eta; the price closes 1/14 of the way a day.
+    # (1 - gap) ** (-1 / eta) with the commodity's own eta (2.0 for germanium here, the chain's 0.25 for gallium);
+    # the price closes 1/14 of the way a day. Demand destruction reads the commodity's own demand elasticity.
     p = price_params("minerals", commodity)
     pi, account, expected = 1.0, 0.0, [1.0]
     for t in range(1, 16):
@@ -88,28 +96,30 @@ def test_the_price_path_follows_the_metals_own_exponent(commodity) -> None:
         expected.append(pi)
     sc = _single(commodity)
     vector, des = simulate(sc, engine="vector"), simulate(sc, engine="des")
-    got = vector.arrays["price"][0, :, 1] / 100.0  # stock 1: the US consumer
-    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    np.testing.assert_allclose(vector.arrays["price"][0, :, 1] / 100.0, expected, rtol=1e-12)  # the US consumer
     assert_engines_agree(vector, des)
-    # Same gap, different metals: germanium's price moves least, gallium's most.
+    fed = simulate(sc.replace(price_feedback=True), engine="vector")
+    index = fed.arrays["price"][0, 1, 1] / 100.0
+    assert fed.arrays["demand"][0, 1, 0] == pytest.approx(10.0 * index ** p.demand_elasticity, rel=1e-12)
+    assert_engines_agree(fed, simulate(sc.replace(price_feedback=True), engine="des"))
     if commodity == "germanium":
-        assert expected[-1] < 1.02
-    elif commodity == "gallium":
-        assert expected[-1] > 1.15
+        assert expected[-1] < 1.03
+    else:
+        assert expected[-1] > 1.05
 
 
-def test_the_baseline_compiles_each_metals_exponent_into_its_markets() -> None:
+def test_the_baseline_compiles_a_listed_commoditys_exponent_into_its_markets(germanium_listed) -> None:
     from supplychain import load_baseline
     from supplychain.compile import compile_scenario
-    c = compile_scenario(load_baseline().with_horizon(30))
-    spec = c.schedules.extras["prices"]
+    spec = compile_scenario(load_baseline().with_horizon(30)).schedules.extras["prices"]
+    seen = set()
     for (commodity, region), eta in zip(spec.labels, spec.exponent):
-        if commodity in ("gallium", "gallium_crude"):
-            assert eta == pytest.approx(GALLIUM_EXPONENT, rel=1e-12), (commodity, region)
-        elif commodity in ("germanium", "germanium_conc"):
-            assert eta == pytest.approx(GERMANIUM_EXPONENT, rel=1e-12), (commodity, region)
-        elif commodity in ("lithium", "cobalt", "rare_earth_ore"):
+        if commodity == "germanium":
+            assert eta == pytest.approx(2.0, rel=1e-12), region
+            seen.add(region)
+        elif commodity in ("gallium", "germanium_conc", "lithium"):
             assert eta == pytest.approx(PRICE_DEFAULTS["minerals"].exponent, rel=1e-12), (commodity, region)
+    assert {"US", "CN", "JP"} <= seen
 
 
 def test_a_germanium_shortfall_costs_value_added_in_the_industries_that_use_it() -> None:

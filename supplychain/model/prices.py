@@ -6,9 +6,9 @@ gap, the share of its normal flow that is short (``docs/model.md`` §5.9,
 #prices). The
 parameters below are the defaults of each value chain; they are ASSUMPTIONS
 within the ranges of the sources named beside them, listed in
-``docs/assumptions.md``. Gallium and germanium take their own clearing
-exponents (`PRICE_BY_COMMODITY`), derived from the USGS disruption model's
-price rises for the loss of China's exports (Nassar et al. 2024):
+``docs/assumptions.md``. A commodity listed in `PRICE_BY_COMMODITY` takes
+its own (none is today; see there why gallium and germanium keep the
+minerals chain's):
 
 * short-run demand and supply of minerals are price-inelastic, well below 1
   in absolute value (Tilton, J. E. & Guzmán, J. I. (2016), *Mineral
@@ -120,8 +120,6 @@ __all__ = [
     "CHIP_UTILISATION_2019",
     "CHIP_UTILISATION_EXPONENT",
     "CHIP_WORKING_DAYS",
-    "GALLIUM_EXPONENT",
-    "GERMANIUM_EXPONENT",
     "PRICE_BY_COMMODITY",
     "PRICE_DEFAULTS",
     "RESTOCKING_DAYS",
@@ -325,61 +323,17 @@ PRICE_DEFAULTS: dict[str, PriceParams] = {
 }
 
 
-#: Share of the minerals chain's clearing exponent on the demand side, 0.15 of 0.25 (`PRICE_DEFAULTS`): the
-#: split that the per-metal exponents below keep (no cited split of either metal's elasticities).
-_MINERAL_DEMAND_SHARE = 0.15 / 0.25
-
-
-def _usgs_exponent(exports_kg: float, spare_kg: float, world_kg: float, price_rise: float) -> float:
-    """Clearing exponent ``eta`` at which losing ``(exports - spare) / world`` of a year's supply moves the price by
-    ``price_rise``: ``(1 - s) ** (-1 / eta) = 1 + price_rise`` (the form of docs/model.md §5.9 and of the USGS model).
-    """
-    share = (exports_kg - spare_kg) / world_kg
-    return -math.log(1.0 - share) / math.log(1.0 + price_rise)
-
-
-#: Clearing exponent of gallium's markets, derived from the USGS disruption model's result for a complete
-#: restriction of China's net exports: the gallium price rises by more than 150 % (Nassar, N. T., Shojaeddini, E.,
-#: Alonso, E., Jaskula, B. & Tolcin, A. (2024), USGS Open-File Report 2024-1057; USGS news release, 19 Nov 2024),
-#: with the supply lost being China's exports, 94,000 kg in 2022 (China customs via Reuters, 4 Jul 2023), less the
-#: spare capacity outside China that runs within the year, Japan's 7,000 kg/yr (capacity 10,000, output 3,000 kg,
-#: USGS Mineral Commodity Summaries 2026, gallium; the idle capacity of Germany, Hungary, Kazakhstan, Korea and
-#: Ukraine restarts only after a year), over world primary output, 900,000 kg (same source): 9.7 % of a year's
-#: supply lost and ``eta = -ln(1 - 0.097) / ln(2.5) = 0.111``. ">150 %" is a lower bound, so this is an upper bound
-#: on eta. The model's spare capacity serves orders at the reference price on its own (docs/model.md §5.9), so it
-#: is netted out of the share here, not counted twice. With 2022's smaller world output instead of 2025's the
-#: share is about a sixth and eta about 0.2.
-GALLIUM_EXPONENT = _usgs_exponent(94_000.0, 7_000.0, 900_000.0, 1.50)
-
-#: Clearing exponent of germanium's markets, derived as `GALLIUM_EXPONENT`: the germanium price rises by 26 % for
-#: a complete restriction of China's net exports (Nassar et al. 2024, USGS OFR 2024-1057); China's exports were
-#: 43,700 kg in 2022 (China customs via Reuters, 4 Jul 2023), less the 3,750 kg/yr of germanium concentrate the
-#: refiners outside China can add (their feed's spare capacity, tools/baseline/minerals.py), over world refined
-#: output, China's 85,000 kg (USGS MCS 2020, germanium) over its 80 % share (European Commission, Study on the
-#: Critical Raw Materials for the EU 2023), 106,250 kg: 37.6 % of a year's supply lost and
-#: ``eta = -ln(1 - 0.376) / ln(1.26) = 2.04``. Germanium's demand and supply answer price far more than gallium's:
-#: chalcogenide glass replaces it in infrared optics, antimony and titanium in PET catalysts, silicon and GaAs in
-#: some electronics (USGS MCS 2026, germanium, substitutes), and about 30 % of the germanium consumed worldwide
-#: is recycled (USGS MCS 2020, germanium).
-GERMANIUM_EXPONENT = _usgs_exponent(43_700.0, 3_750.0, 85_000.0 / 0.80, 0.26)
-
-
-def _mineral(exponent: float) -> PriceParams:
-    """The minerals chain's parameters with clearing exponent ``exponent``, split as the chain's."""
-    base = PRICE_DEFAULTS["minerals"]
-    return PriceParams(demand_elasticity=-_MINERAL_DEMAND_SHARE * exponent,
-                       supply_elasticity=(1.0 - _MINERAL_DEMAND_SHARE) * exponent,
-                       adjustment_days=base.adjustment_days, floor=base.floor, cap=base.cap,
-                       sheds_output=base.sheds_output)
-
-
-#: Price parameters of single commodities, which take the place of their chain's (`price_params`): gallium and
-#: germanium, whose published responses to the same disruption differ five-fold (Nassar et al. 2024), in all their
-#: traded forms. Adjustment time and bounds are the minerals chain's.
-PRICE_BY_COMMODITY: dict[str, PriceParams] = {
-    "gallium": _mineral(GALLIUM_EXPONENT), "gallium_crude": _mineral(GALLIUM_EXPONENT),
-    "germanium": _mineral(GERMANIUM_EXPONENT), "germanium_conc": _mineral(GERMANIUM_EXPONENT),
-}
+#: Price parameters of single commodities, which take the place of their chain's (`price_params`; docs/model.md
+#: §5.9, parameters). Empty: every commodity takes its chain's. Gallium and germanium keep the minerals chain's
+#: although the USGS disruption model moves their prices five-fold apart for the same loss of China's exports
+#: (gallium > +150 %, germanium +26 %; Nassar et al. 2024, USGS OFR 2024-1057): the exponents that give those rises
+#: at the share of world supply China's exports make (gallium 0.111, germanium 2.04, `tools/ga_ge_bans.py`) put
+#: the shipped 2023 licensing's gallium (price feedback on) at 2.6-4.7 times the reference outside China on 1 Dec
+#: 2023 (the cap, 5, by 2024), where the price outside China doubled (Fastmarkets, Rotterdam 500-600 USD/kg on
+#: 15 Dec 2023 against 250-265 on 30 Jun), and its germanium at 1.1 at most through Sep 2024, where it rose from about 1,000 USD/kg early in 2023 to 2,600 in Oct 2024
+#: (Project Blue, 8 Oct 2024); the minerals chain's exponent gives 1.6-2.1 and peaks of 1.8-2.3 (docs/model.md §13,
+#: O-18).
+PRICE_BY_COMMODITY: dict[str, PriceParams] = {}
 
 #: Whether the sellers of a stage shed output (``True``) or cut their price (``False``) when asked for less than
 #: their normal output, by what they are (docs/model.md §5.9, lost sales). Mines, refineries and scrap
@@ -465,9 +419,7 @@ def price_params(chain: str, commodity: str | None = None) -> PriceParams:
     14.0
     >>> price_params("toys") == PRICE_DEFAULTS["default"]
     True
-    >>> round(price_params("minerals", "germanium").exponent, 2), round(price_params("minerals", "gallium").exponent, 3)
-    (2.04, 0.111)
-    >>> price_params("minerals", "lithium") == PRICE_DEFAULTS["minerals"]
+    >>> price_params("minerals", "germanium") == PRICE_DEFAULTS["minerals"]  # no commodity of its own
     True
     """
     if commodity is not None and commodity in PRICE_BY_COMMODITY:
