@@ -104,7 +104,7 @@ def _ban(scenario, commodities):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--steady", action="store_true", help="also the settled run rate (minutes)")
     parser.add_argument("--feedback", action="store_true", help="price feedback on")
     parser.add_argument("--usgs-exponents", action="store_true", help="gallium and germanium at usgs_exponents()")
