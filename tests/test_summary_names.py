@@ -24,3 +24,16 @@ def test_run_out_writes_the_name_the_console_prints(tmp_path, capsys):
     printed = capsys.readouterr().out
     written = pd.read_csv(out / "summary.csv", keep_default_na=False)
     assert "cycle_service_level" in written.columns and "cycle service level" in printed
+
+
+def test_a_run_out_where_nothing_changed_prints_no_plotting_warning(tmp_path, capsys):
+    # Shocks after a short horizon change nothing: the change plot has no lines, and says so without a legend.
+    from supplychain.io.scenario import save_scenario
+    from supplychain.model import CapacityShock, Scenario
+
+    from .conftest import chain_network
+    net = chain_network(cover=2.0)
+    late = CapacityShock(facility=net.facilities[0].id, fraction_lost=1.0, start=30, end=40)
+    path = save_scenario(Scenario(net, horizon_days=20, name="late").with_shocks(late), tmp_path / "late.toml")
+    assert main(["run", str(path), "--seed", "1", "--quiet", "--out", str(tmp_path / "out")]) == 0
+    assert "legend" not in capsys.readouterr().err
