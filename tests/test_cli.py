@@ -46,7 +46,8 @@ def test_run_prints_the_summary_table(scenario_file, capsys):
     assert lines[0] == "Scenario 'short chain': des engine, 1 run, seed 4, 30 days from 2025-01-01"
     # No demand of this chain has an end-use segment: the column is there, blank.
     assert lines[2].split() == ["region", "commodity", "segment", "unit", "demand", "delivered", "fill", "rate",
-                                "delivery", "rate", "days", "in", "stock", "shortfall", "shortfall", "USD"]
+                                "delivery", "rate", "cycle", "service", "level", "shortfall", "shortfall",
+                                "USD"]
     row = lines[4].split()
     assert row[:3] == ["US", "metal", "t"] and row[3] == "150" and row[5].endswith("%")
     assert float(row[5].rstrip("%")) < 100

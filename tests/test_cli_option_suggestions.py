@@ -8,7 +8,7 @@ from supplychain.cli.app import main
 def test_a_misspelt_option_names_the_close_match(capsys):
     assert main(["run", "baseline", "--engnie", "vector"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["supplychain run: error: unrecognized arguments: --engnie vector; did you mean --engine? "
+    assert err == ["supplychain run: error: unrecognized option --engnie; did you mean --engine vector? "
                    "(see 'supplychain run --help')"]
 
 
@@ -21,8 +21,22 @@ def test_an_abbreviated_option_is_refused_not_guessed(capsys):
     # argparse would take --eng for --engine; a later --engine-threads would then change what it means.
     assert main(["run", "baseline", "--eng", "vector", "--horizon", "5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["supplychain run: error: unrecognized arguments: --eng vector; did you mean --engine? "
+    assert err == ["supplychain run: error: unrecognized option --eng; did you mean --engine vector? "
                    "(see 'supplychain run --help')"]
+
+
+def test_an_unknown_options_value_is_not_reported_as_unrecognized_too(capsys):
+    # "--eng des" once read "unrecognized arguments: --eng des": the value named as a second mistake.
+    for argv in (["run", "baseline", "--eng", "des"], ["run", "baseline", "--eng=des"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == ["supplychain run: error: unrecognized option --eng; did you mean --engine des? "
+                       "(see 'supplychain run --help')"]
+    assert main(["run", "baseline", "--quit", "--zzz", "3"]) == 2        # a flag takes no value: none suggested
+    err = capsys.readouterr().err
+    assert "unrecognized options --quit, --zzz; did you mean --quiet? " in err and "3" not in err
+    assert main(["run", "baseline", "extra"]) == 2                      # a stray word is still named
+    assert "unrecognized arguments: extra" in capsys.readouterr().err
 
 
 def test_a_prefix_of_several_options_names_them(capsys):

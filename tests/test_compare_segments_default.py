@@ -19,7 +19,11 @@ def test_the_default_splits_the_buyers_and_segments_false_pools_them(pair):
     shocked, base = pair
     split, pooled = compare(shocked, baseline=base), compare(shocked, baseline=base, segments=False)
     assert list(split.columns[:5]) == ["region", "commodity", "segment", "metric", "partner"]
-    assert list(pooled.columns) == list(split.columns) and pooled["segment"].eq("ALL").all()
+    assert list(pooled.columns) == list(split.columns)
+    demand_rows = pooled.metric.isin(["demand", "delivered", "shortfall", "shortfall_usd", "fill_rate",
+                                      "delivery_rate"])
+    assert pooled[demand_rows]["segment"].eq("ALL").all()        # both buyers carry a segment: pooled as ALL
+    assert pooled[~demand_rows]["segment"].eq("").all()          # trade is per importing region in both views
     short = split[split.metric == "shortfall_usd"].set_index("segment")["change"]
     # Hand-computed (segment_stop_scenario): automotive holds 3 days of a 7-day gap, electronics 6, at 10 t/day, $100/t.
     assert short.to_dict() == {"automotive": 4000.0, "electronics": 1000.0}
@@ -40,17 +44,21 @@ def test_the_printed_table_names_each_segment(pair):
 def test_compare_to_unshocked_takes_the_same_default(pair):
     shocked, _ = pair
     assert "segment" in compare_to_unshocked(shocked).columns
-    assert compare_to_unshocked(shocked, segments=False)["segment"].eq("ALL").all()
+    pooled = compare_to_unshocked(shocked, segments=False)
+    assert pooled[pooled.metric == "shortfall_usd"]["segment"].tolist() == ["ALL"]
 
 
 def test_the_pooled_and_the_split_views_stack_into_one_table(pair):
     import pandas as pd
     shocked, base = pair
     split, pooled = compare(shocked, baseline=base), compare(shocked, baseline=base, segments=False)
-    both = pd.concat([split, pooled], ignore_index=True)
-    assert not both.duplicated(["region", "commodity", "segment", "metric", "partner"]).any()   # no row reads twice
-    back = both[both.segment == "ALL"].reset_index(drop=True)
-    pd.testing.assert_frame_equal(back, pooled, check_like=False)
+    keys = ["region", "commodity", "segment", "metric", "partner"]
+    # The rows the two views share (trade here) are the same rows, under the same segment "".
+    same = pooled[pooled.segment != "ALL"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(same, split[split.segment == ""].reset_index(drop=True))
+    both = pd.concat([split, pooled[pooled.segment == "ALL"]], ignore_index=True)
+    assert not both.duplicated(keys).any()   # no row reads twice
+    assert both.equals(pd.concat([split, pooled], ignore_index=True).drop_duplicates(ignore_index=True))
     # Each pooled shortfall is the sum of its segments' (hand-computed: 4000 + 1000).
     short = both[both.metric == "shortfall_usd"].groupby(both.segment == "ALL")["change"].sum()
     assert short.to_dict() == {False: 5000.0, True: 5000.0}

@@ -56,7 +56,18 @@ def test_compare_by_segment_splits_the_demand_rows_only(pair):
     shocked, base = pair
     whole, split = compare(shocked, baseline=base, segments=False), compare(shocked, baseline=base)
     assert list(split.columns[:5]) == ["region", "commodity", "segment", "metric", "partner"]
-    assert whole["segment"].eq("ALL").all()   # the pooled view: one row per region and commodity
+    # The pooled view: one row per region and commodity, "ALL" only where the buyers are split by segment.
+    pooled = whole[whole.segment == "ALL"]
+    assert set(pooled["commodity"]) == {"logic_chip", "mature_chip", "mature_idm_chip", "memory_chip"}
+    assert set(pooled["metric"]) == {"demand", "delivered", "shortfall", "shortfall_usd", "fill_rate",
+                                     "delivery_rate"}
+    rest = whole[whole.segment != "ALL"].reset_index(drop=True)
+    assert rest["segment"].eq("").all()
+    pd.testing.assert_frame_equal(rest, split[split.segment == ""].reset_index(drop=True))   # same rows, same label
+    stacked = pd.concat([split, pooled], ignore_index=True)
+    assert not stacked.duplicated(["region", "commodity", "segment", "metric", "partner"]).any()
+    gallium = stacked[(stacked.region == "US") & (stacked.commodity == "gallium") & (stacked.metric == "demand")]
+    assert gallium["segment"].tolist() == [""]   # a demand without segments appears once in the stack
     rows = split[(split.region == "US") & (split.commodity == "logic_chip") & (split.metric == "shortfall_usd")]
     assert rows["segment"].tolist() == SEGMENTS
     total = whole[(whole.region == "US") & (whole.commodity == "logic_chip") & (whole.metric == "shortfall_usd")]

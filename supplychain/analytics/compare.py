@@ -36,9 +36,10 @@ if TYPE_CHECKING:
 __all__ = ["compare", "compare_to_unshocked", "paired_interval", "demand_changes", "format_changes", "format_usd", "format_percent",
            "lane_costs", "tariff_paid", "POOLED"]
 
-#: The ``segment`` of every row of ``compare(..., segments=False)``: all of a region's buyers of a commodity
-#: pooled, as ``"ALL"`` labels the totals of `EnsembleResults.shortfall_summary`, so that the pooled table
-#: and the table per segment stack into one without two rows reading alike.
+#: The ``segment`` of a demand row of ``compare(..., segments=False)`` whose region and commodity has buyers
+#: per end-use segment (chip buyers): all of them pooled, as ``"ALL"`` labels the totals of
+#: `EnsembleResults.shortfall_summary`. Every other row (demands without segments, trade) has segment ``""``
+#: in both views, so a row that is the same in the two views reads the same.
 POOLED = "ALL"
 
 _DEMAND_METRICS = ("demand", "delivered", "shortfall", "shortfall_usd", "fill_rate", "delivery_rate")
@@ -131,11 +132,16 @@ def _demand_measures(scenario: Scenario, coords: Coords, demand: np.ndarray, del
     """Per-run service of each demand group from per-run totals ``(R, D)``: key -> (R,).
 
     Keys are ``(region, commodity, segment, metric, partner)``: with ``segments`` a group per end-use
-    segment (``""`` for a demand without one), else one per region and commodity, segment `POOLED`.
+    segment (``""`` for a demand without one), else one per region and commodity, segment `POOLED`
+    where some of its demands carry a segment and ``""`` where none does.
     """
     from ..results.labelled import demand_segments
     prices = {c.id: c.price_usd for c in scenario.network.commodities}
-    labels = demand_segments(scenario, coords) if segments else (POOLED,) * len(coords.demand)
+    labels = demand_segments(scenario, coords)
+    if not segments:
+        split = {(r, c) for r, c, seg in zip(coords.region["demand"], coords.commodity["demand"], labels) if seg}
+        labels = tuple(POOLED if (r, c) in split else ""
+                       for r, c in zip(coords.region["demand"], coords.commodity["demand"]))
     groups = list(zip(coords.region["demand"], coords.commodity["demand"], labels))
     wanted, got_all, served = (_sum_groups(x, groups) for x in (demand, delivered, on_day))
     out: dict[tuple[str, ...], np.ndarray] = {}
@@ -153,8 +159,9 @@ def _demand_measures(scenario: Scenario, coords: Coords, demand: np.ndarray, del
 def _measures(results: Results | EnsembleResults, segments: bool = False) -> dict[tuple[str, ...], np.ndarray]:
     """Every compared quantity per run: key (region, commodity, segment, metric, partner) -> (R,).
 
-    With ``segments``, demand groups per end-use segment and ``""`` for the trade metrics (per
-    importing region); without, every key's segment is `POOLED`.
+    With ``segments``, demand groups per end-use segment; without, one per region and commodity,
+    segment `POOLED` where its buyers are split by segment. Trade metrics (per importing region) have
+    segment ``""`` in both.
 
     Daily results and ensemble summaries give the same numbers: an ensemble keeps per-run totals of
     demand and deliveries per demand and of flows (and their tariff and rerouting costs) per lane.
@@ -194,8 +201,7 @@ def _measures(results: Results | EnsembleResults, segments: bool = False) -> dic
                 out[(region, com, metric, partner)] = np.where(total > 0, units / np.where(total > 0, total, 1.0),
                                                                np.nan)
     # Trade is per importing region, not per buyer segment.
-    return {key if len(key) == 5 else (*key[:2], "" if segments else POOLED, *key[2:]): value
-            for key, value in out.items()}
+    return {key if len(key) == 5 else (*key[:2], "", *key[2:]): value for key, value in out.items()}
 
 
 def paired_interval(baseline: np.ndarray, shocked: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -300,9 +306,11 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     ``compare.csv`` of ``supplychain run --out``. Sum a metric over the segments
     for a region's whole demand (shortfalls add up; rates do not), or pass
     ``segments=False`` for the pooled view: one row per region and commodity,
-    every row's ``segment`` `POOLED` (``"ALL"``, as the totals of
-    ``shortfall_summary()``), so the two views stack into one table
-    (``pd.concat``) and ``segment == "ALL"`` picks the pooled one back out.
+    segment `POOLED` (``"ALL"``, as the totals of ``shortfall_summary()``) where
+    the region's buyers of that commodity are split by segment and ``""``
+    elsewhere, as in the split view. The rows that differ between the views are
+    the ``"ALL"`` rows, so ``pd.concat([split, pooled[pooled.segment == "ALL"]])``
+    is one table with no row twice: each segment's rows, then their totals.
 
     Raises
     ------
@@ -324,7 +332,9 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     ['automotive', 'electronics', 'industrial']
     >>> pooled = compare(after, baseline=before, segments=False)
     >>> sorted(set(pooled["segment"])), list(pooled.columns) == list(t.columns)
-    (['ALL'], True)
+    (['', 'ALL'], True)
+    >>> sorted(set(pooled[pooled.segment == "ALL"]["commodity"]))
+    ['logic_chip', 'mature_chip', 'mature_idm_chip', 'memory_chip']
     """
     import pandas as pd
 
@@ -506,7 +516,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     ``segment`` column; the column is left out of the text when no demand has
     a segment), so the rows and the count of unchanged demands match
     ``summary.csv``; ``compare(..., segments=False)`` gives one row per region
-    and commodity (segment `POOLED`, not printed).
+    and commodity (segment `POOLED` or ``""``, not printed).
 
     Examples
     --------

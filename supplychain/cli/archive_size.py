@@ -16,15 +16,28 @@ __all__ = ["archive_bytes", "archive_is_exact", "EXACT_ARRAY_BYTES"]
 EXACT_ARRAY_BYTES = 4_000_000
 #: Samples taken of a larger array, each this many bytes (well above deflate's 32 kB window).
 _SAMPLES, _SAMPLE_BYTES = 8, 512_000
+#: Deflate's window: a sample is compressed with the bytes before it in the array as its history.
+_WINDOW_BYTES = 32_768
 #: Bytes per archive member beyond its compressed data: the .npy header, its zip local and central
 #: records (with zip64 extras), rounded up; and the archive's end records.
 _MEMBER_BYTES, _END_BYTES = 400, 200
 
 
-def _deflated(data: memoryview) -> int:
-    """Bytes of ``data`` once deflated as ``np.savez_compressed`` does (zipfile's default level)."""
+def _deflated(data: memoryview, history: memoryview | bytes = b"") -> int:
+    """Bytes of ``data`` once deflated as ``np.savez_compressed`` does (zipfile's default level).
+
+    ``history``: the bytes the stream held before ``data`` (at most deflate's window counts). In the
+    archive a stretch of an array is compressed after the stretch before it, so its repeats of the
+    day before are back-references, not literals: measured on its own, a stretch of a steady daily
+    series costs up to twice what it costs in the file (the baseline year: 2.20 MB said, 1.92 MB
+    written).
+    """
     import zlib
-    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    if len(history):
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15,
+                                  zdict=bytes(history[-_WINDOW_BYTES:]))
+    else:
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     return len(packer.compress(data)) + len(packer.flush())
 
 
@@ -33,7 +46,9 @@ def archive_bytes(results: Results | EnsembleResults) -> int:
 
     Arrays up to `EXACT_ARRAY_BYTES` are deflated whole, as the archive does, so the figure is
     an upper bound (headers counted generously); a larger array is measured on `_SAMPLES` evenly
-    spaced stretches and scaled, an estimate. `archive_is_exact` says which applies.
+    spaced stretches, each compressed after the window of bytes before it as in the file, and
+    scaled: an estimate (within 1 % of the baseline year's archive, shocked or not).
+    `archive_is_exact` says which applies.
 
     Examples
     --------
@@ -54,7 +69,8 @@ def archive_bytes(results: Results | EnsembleResults) -> int:
             total += _deflated(data)
             continue
         step = (data.nbytes - _SAMPLE_BYTES) // (_SAMPLES - 1)
-        sampled = sum(_deflated(data[k * step: k * step + _SAMPLE_BYTES]) for k in range(_SAMPLES))
+        sampled = sum(_deflated(data[k * step: k * step + _SAMPLE_BYTES],
+                                data[max(0, k * step - _WINDOW_BYTES): k * step]) for k in range(_SAMPLES))
         total += int(sampled * data.nbytes / (_SAMPLES * _SAMPLE_BYTES))
     return total
 

@@ -10,7 +10,10 @@ digits a sum of a horizon of daily doubles keeps: ``72767.77200000008`` prints
 - ``csv``: a header line, then one line per row (`pandas.DataFrame.to_csv`);
 - ``json``: a list of objects, one per row; NaN is ``null``, infinity the
   strings ``"inf"`` and ``"-inf"`` (JSON has no infinities);
-- ``markdown``: a pipe table, numbers unrounded.
+- ``markdown``: a pipe table.
+
+``run --out`` writes its ``compare.csv`` with ``csv``: the file and the printed table are one table
+in one precision.
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ FORMATS = ("table", "csv", "json", "markdown")
 def add_format_argument(parser: Any, default: str = "table", table_help: str = "aligned columns") -> None:
     """Add ``--format`` to a subcommand's parser."""
     parser.add_argument("--format", choices=FORMATS, default=default,
-                        help=f"table: {table_help}; csv, json, markdown: the same rows, numbers in full "
-                             f"(default: {default})")
+                        help=f"table: {table_help}; csv, json, markdown: the same rows, numbers to 12 "
+                             f"significant figures (default: {default})")
 
 
 def _plain(value: Any) -> Any:
-    """A JSON-ready scalar: numbers in full, NaN as None, infinities as strings."""
+    """A JSON-ready scalar: numbers as they are, NaN as None, infinities as strings."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):

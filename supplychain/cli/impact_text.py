@@ -14,15 +14,49 @@ from ..impact.table import IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
 __all__ = ["chain_using_sectors", "format_run_rate", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
-           "RATIO_CAVEAT"]
+           "RATIO_CAVEAT", "ratio_caveat"]
 
 #: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
 _NONE_USD = 0.5
 
-#: The line under a loss given shortfall above 1: what drives the ratio, so that it is read as what it is.
-RATIO_CAVEAT = ("Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger "
-                "product that needs it (a motor, a car), and the input-output model passes that on in fixed "
-                "proportions, with no substitution or catching up within the horizon.")
+def ratio_caveat(table: IOTable | None = None) -> str:
+    """The line under a loss given shortfall above 1: what drives the ratio, so that it is read as what it is.
+
+    The substitution it names is the table's (``[[substitution]]``: a share of an input's use that
+    redesign and thrifting replace, reached linearly over some days, docs/model.md §8.3), read from
+    ``table`` (default: `load_io_table`), so the line cannot say "no substitution" while some applies.
+    `RATIO_CAVEAT` is this line for the built-in table.
+
+    Examples
+    --------
+    >>> print(ratio_caveat())  # doctest: +NORMALIZE_WHITESPACE
+    Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger product that
+    needs it (a motor, a car), and the input-output model passes that on in fixed proportions, except that
+    redesign and thrifting replace up to 10 % of the use of mature_chip, compound_chip, ndfeb_magnet and
+    mature_idm_chip, reached over 180 days from the first short day; nothing is caught up within the horizon.
+    """
+    table = load_io_table() if table is None else table
+    head = ("Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger "
+            "product that needs it (a motor, a car), and the input-output model passes that on in fixed proportions")
+    groups: dict[tuple[float, float], list[str]] = {}
+    for commodity, (share, days) in table.substitution.items():
+        if share > 0:
+            groups.setdefault((share, days), []).append(commodity)
+    if not groups:
+        return f"{head}, with no substitution or catching up within the horizon."
+    def listed(names: list[str]) -> str:
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    parts = [f"up to {100 * share:g} % of the use of {listed(names)}, reached over {days:g} days"
+             for (share, days), names in groups.items()]
+    return (f"{head}, except that redesign and thrifting replace {'; '.join(parts)} from the first short day; "
+            "nothing is caught up within the horizon.")
+
+
+def __getattr__(name: str) -> str:
+    # RATIO_CAVEAT reads the built-in table, so it is made when first asked for, not on import.
+    if name == "RATIO_CAVEAT":
+        return ratio_caveat()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: The line under the total: what the figure counts, so that a blockade's chain-only loss is not read as its
 #: whole cost.
@@ -119,7 +153,7 @@ def format_value_added(frame: pd.DataFrame) -> str:
         lines.append(f"Loss given shortfall: {total / short:.1f} USD of value added per USD of chips, cells and "
                      f"magnets not delivered ({format_usd(short)}).")
         if total > short:
-            lines.append(RATIO_CAVEAT)
+            lines.append(ratio_caveat())
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .._format import format_bytes
 from . import figures as _figures
 from .archive_size import archive_bytes, archive_is_exact
+from .formats import render
 from .output import write_folder
 
 if TYPE_CHECKING:
@@ -81,8 +82,9 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
                   baseline: Results | None = None, cover_band: pd.DataFrame | None = None) -> list[str]:
     """Write ``results.npz``, ``summary.csv``, PNG plots and ``compare.csv`` into ``out``, all or nothing.
 
-    ``compare`` is the table of `compare` (with ``segments=True``:
-    chip buyers per end-use segment, as in ``summary.csv``), if any, and
+    ``compare`` is the change table (`supplychain.cli.run_command.change_rows`: the `compare` table
+    with ``segments=True``, chip buyers per end-use segment as in ``summary.csv``, its ``case``
+    column and the cover band's rows), written as ``run --format csv`` prints it, if any, and
     ``baseline`` the unshocked runs it compared against: then ``baseline.npz`` too (as an ensemble
     writes its baseline's archive), and the plots show the change; with the built-in network also
     ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3), and ``cover.png``: days of stock cover
@@ -132,7 +134,8 @@ def _write_comparison(tmp: Path, results: Any, baseline: Any, compare: pd.DataFr
         from .impact_text import save_value_added
         names += save_value_added(results, baseline, tmp)
     if compare is not None:
-        compare.to_csv(tmp / "compare.csv", index=False)
+        # The table `run --format csv` prints, in its number format: one table, one precision.
+        (tmp / "compare.csv").write_text(render(compare, "csv"), encoding="utf-8")
         names.append("compare.csv")
     if cover_band is not None:
         cover_band.to_csv(tmp / "cover_band.csv")   # the index is the case: low, central, high

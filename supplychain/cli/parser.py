@@ -57,16 +57,64 @@ class OneLineParser(argparse.ArgumentParser):
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
             child = self.subcommands.get(str(getattr(parsed, "command", "")), self)
-            child.error(f"unrecognized arguments: {' '.join(extras)}")
+            child.error(child.unrecognized(extras))
         return parsed
+
+    def unrecognized(self, extras: Sequence[str]) -> str:
+        """What to say of the words nobody recognised: each unknown option once, its value with it.
+
+        argparse lists every left-over word, so ``--eng des`` read "unrecognized arguments: --eng des",
+        the value ``des`` unrecognised too. An unknown option's value is the words after it up to the
+        next option; it is repeated in the suggestion when the close match takes a value.
+
+        Examples
+        --------
+        >>> p = OneLineParser(prog="demo")
+        >>> _ = p.add_argument("--engine"); _ = p.add_argument("--quiet", action="store_true")
+        >>> p.known_options = ("--engine", "--quiet")
+        >>> p.unrecognized(["--eng", "des"])
+        'unrecognized option --eng; did you mean --engine des?'
+        >>> p.unrecognized(["--quit"]), p.unrecognized(["--zzz", "1"]), p.unrecognized(["extra"])
+        ('unrecognized option --quit; did you mean --quiet?', 'unrecognized option --zzz', 'unrecognized arguments: extra')
+        """
+        import re
+        options: list[tuple[str, list[str]]] = []
+        strays: list[str] = []
+        for word in extras:
+            if word.startswith("-") and len(word) > 1 and not re.match(r"^-\d", word):
+                name, eq, value = word.partition("=")
+                options.append((name, [value] if eq else []))
+            elif options:
+                options[-1][1].append(word)
+            else:
+                strays.append(word)
+        if not options:
+            return f"unrecognized arguments: {' '.join(strays)}"
+        said = ", ".join(name for name, _ in options)
+        message = f"unrecognized option{'s' if len(options) > 1 else ''} {said}"
+        if strays:
+            message += f" and arguments {' '.join(strays)}"
+        for name, values in options:
+            close = self._close_options(name)
+            if not close:
+                continue
+            takes = getattr(self._option_string_actions.get(close[0]), "nargs", None) != 0
+            shown = f"{close[0]} {' '.join(values)}" if len(close) == 1 and values and takes else " or ".join(close[:3])
+            return f"{message}; did you mean {shown}?"
+        return message
+
+    def _close_options(self, given: str) -> list[str]:
+        """This command's options that ``given`` starts (an abbreviation) or is a misspelling of."""
+        import difflib
+        starts = [option for option in self.known_options if option.startswith(given)]
+        return starts or difflib.get_close_matches(given, self.known_options, n=1, cutoff=0.75)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())}{self._suggestion(message)} "
                      f"(see '{self.prog} --help')\n")
 
     def _suggestion(self, message: str) -> str:
-        """'; did you mean --engine?' for an unrecognised option close to a known one, "; did you mean
-        'vector'?" for a misspelt choice ('' otherwise)."""
+        """"; did you mean 'vector'?" for a misspelt choice ('' otherwise)."""
         import difflib
         import re
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
@@ -74,16 +122,7 @@ class OneLineParser(argparse.ArgumentParser):
             options = re.findall(r"'([^']*)'", choice.group(2)) or [o.strip() for o in choice.group(2).split(",")]
             close = difflib.get_close_matches(choice.group(1), options, n=2, cutoff=0.6)
             return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        if not message.startswith("unrecognized arguments:"):
-            return ""
-        for word in message.split(":", 1)[1].split():
-            if word.startswith("--"):
-                given = word.split("=", 1)[0]
-                # A shortened option (abbreviations are refused) is completed when only one option starts so.
-                starts = [option for option in self.known_options if option.startswith(given)]
-                close = starts or difflib.get_close_matches(given, self.known_options, n=1, cutoff=0.75)
-                if close:
-                    return f"; did you mean {' or '.join(close[:3])}?"
+        # An unrecognised option's suggestion is part of its message (`unrecognized`).
         return ""
 
 

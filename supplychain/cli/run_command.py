@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..results.ensemble import EnsembleResults
     from ..results.series import Results
 
-__all__ = ["configure_run", "cmd_run", "has_shocks", "series_bytes", "format_shortfall_distribution",
+__all__ = ["configure_run", "cmd_run", "change_rows", "has_shocks", "series_bytes", "format_shortfall_distribution",
            "SERIES_RUN_LIMIT", "IDENTICAL_RUNS_CLI"]
 
 #: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series: one run
@@ -259,7 +259,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             bar.step(phases[-1])
             # Everything, compare.csv included, lands in one step: an interrupt leaves nothing.
             write = write_outputs if keep == "series" else write_summary
-            names = write(results, args.out, compare=by_segment, baseline=baseline,  # type: ignore[operator]
+            changes = None if by_segment is None else change_rows(by_segment, band)
+            names = write(results, args.out, compare=changes, baseline=baseline,  # type: ignore[operator]
                           cover_band=band if banded else None)  # type: ignore[arg-type]
     print(text)
     if args.out is not None and not args.quiet:
@@ -296,6 +297,27 @@ def _cover_band(args: argparse.Namespace, scenario: Scenario, results: Results |
     return cover_band(scenario, seed=results.seed, results=central[0], baseline=central[1])
 
 
+def change_rows(table: pd.DataFrame, band: pd.DataFrame | str | None = None) -> pd.DataFrame:
+    """The one change table of ``run``: what ``--format csv|json|markdown`` prints and ``compare.csv`` holds.
+
+    ``table`` (a `compare` table) with a ``case`` column, empty on its rows, then the cover band's
+    rows when ``band`` is its table (`cover_band_rows`): the same columns whether or not a band was
+    computed, so that the file and the printed table are one table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region": ["US"], "metric": ["shortfall_usd"], "change": [5.0]})
+    >>> change_rows(t).columns.tolist(), change_rows(t, "no band").equals(change_rows(t))
+    (['region', 'metric', 'change', 'case'], True)
+    """
+    import pandas as pd
+    if isinstance(band, pd.DataFrame):
+        from .cover_text import cover_band_rows
+        return cover_band_rows(band, table)
+    return table.assign(case="")
+
+
 def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleResults,
               table: pd.DataFrame | None, shocked: bool, by_segment: pd.DataFrame | None = None,
               band: pd.DataFrame | str | None = None) -> str:
@@ -310,12 +332,8 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
 
     from ..analytics.compare import format_changes
     if args.format != "table":
-        shown = by_segment if by_segment is not None else table if table is not None else results.summary()
-        if isinstance(band, pd.DataFrame):
-            from .cover_text import cover_band_rows
-            shown = cover_band_rows(band, shown)
-        elif shown is by_segment or shown is table:
-            shown = shown.assign(case="")   # the same columns whether or not a band was computed
+        changes = by_segment if by_segment is not None else table
+        shown = change_rows(changes, band) if changes is not None else results.summary()
         return render(shown, args.format).rstrip("\n")
     mode = _mode_line(keep, args, results)
     head = run_head(results) + ("\n" + mode if mode else "")

@@ -247,8 +247,10 @@ def _head(data: Mapping[str, Any], source: str | None) -> dict[str, Any]:
         try:
             head["start_date"] = dt.date.fromisoformat(head["start_date"])
         except ValueError:
-            raise ScenarioFileError(f"{where}: start_date must be a date (YYYY-MM-DD); got "
-                                    f"{shown(head['start_date'])}.") from None
+            from .toml_errors import DATE_FORM, not_in_calendar
+            why = not_in_calendar(head["start_date"])
+            raise ScenarioFileError(f"{where}: start_date must be a date ({DATE_FORM}); got "
+                                    f"{shown(head['start_date'])}{f' ({why})' if why else ''}.") from None
     return head
 
 

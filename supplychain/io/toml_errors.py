@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["date_message", "DATE_FORM"]
+__all__ = ["date_message", "not_in_calendar", "DATE_FORM"]
 
 #: The form of a date in a scenario file.
 DATE_FORM = "YYYY-MM-DD, a day that exists, e.g. 2025-03-01"
@@ -35,7 +35,7 @@ def date_message(text: str, error: str, source: str | None = None) -> str | None
     --------
     >>> text = '[scenario]\\nbase = "baseline"\\n\\n[[shocks]]\\nkind = "tariff"\\nstart = 2025-02-30\\n'
     >>> print(date_message(text, "Invalid date or datetime (at line 6, column 9)", "x.toml"))
-    x.toml, [[shocks]] entry 1, line 6: start must be a whole day number or a date (YYYY-MM-DD, a day that exists, e.g. 2025-03-01); got 2025-02-30 (day is out of range for month).
+    x.toml, [[shocks]] entry 1, line 6: start must be a whole day number or a date (YYYY-MM-DD, a day that exists, e.g. 2025-03-01); got 2025-02-30 (February 2025 has 28 days).
     >>> print(date_message('[scenario]\\nstart_date = 2025/03/01\\n', "Expected newline (at line 2, column 18)"))
     [scenario], line 2: start_date must be a date (YYYY-MM-DD, a day that exists, e.g. 2025-03-01); got 2025/03/01.
     >>> date_message('[scenario]\\nname = 3 4\\n', "Expected newline (at line 2, column 10)") is None
@@ -80,12 +80,39 @@ def _place(before: list[str], source: str | None) -> str:
 
 
 def _why(value: str) -> str:
-    """`` (day is out of range for month)`` for a well-formed date that is not in the calendar, else ''."""
+    """`` (February 2025 has 28 days)`` for a well-formed date that is not in the calendar, else ''."""
+    why = not_in_calendar(value)
+    return f" ({why})" if why else ""
+
+
+def not_in_calendar(value: str) -> str:
+    """Why ``value``, in the form YYYY-MM-DD, is not a day of the calendar, in plain words; '' if it is one.
+
+    Python's own reason ("day is out of range for month") names neither the month nor its length.
+
+    Examples
+    --------
+    >>> not_in_calendar("2025-02-30"), not_in_calendar("2024-02-30"), not_in_calendar("2025-13-01")
+    ('February 2025 has 28 days', 'February 2024 has 29 days', 'there are 12 months, not 13')
+    >>> not_in_calendar("2025-04-00"), not_in_calendar("2025-03-01"), not_in_calendar("2025/03/01")
+    ('days are numbered from 1', '', '')
+    """
+    import calendar
     parts = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value[:10])
     if parts is None:
         return ""
+    year, month, day = (int(p) for p in parts.groups())
+    if not 1 <= year <= 9999:
+        return f"years run from 1 to 9999, not {year}"
+    if not 1 <= month <= 12:
+        return f"there are 12 months, not {month}"
+    if day < 1:
+        return "days are numbered from 1"
+    length = calendar.monthrange(year, month)[1]
+    if day > length:
+        return f"{calendar.month_name[month]} {year} has {length} days"
     try:
-        dt.date(*(int(p) for p in parts.groups()))
-    except ValueError as exc:
-        return f" ({exc})"
+        dt.date(year, month, day)
+    except ValueError:   # beyond what the checks above know: say nothing rather than Python's words
+        return "not a day of the calendar"
     return ""

@@ -158,7 +158,8 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
         usd_axis(ax)
     runs = f", mean of {results.n_runs} paired runs" if results.n_runs > 1 else ""
     ax.set_title(f"{results.scenario.name}: {variable} against the baseline{runs}", fontsize="medium")
-    ax.legend(fontsize="small", loc="lower left")
+    if wanted:   # no group moved: no lines, so no legend (matplotlib warns on an empty one)
+        ax.legend(fontsize="small", loc="lower left")
     return ax
 
 

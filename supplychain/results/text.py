@@ -45,7 +45,7 @@ def format_summary(results: Results | EnsembleResults) -> str:
     One row per region, commodity and end-use segment (blank for demands
     without one; chip buyers are split into automotive, industrial and
     electronics): demand, delivered, fill rate, delivery
-    rate, days in stock, shortfall in units and in US dollars, in the one
+    rate, cycle service level, shortfall in units and in US dollars, in the one
     number format of every table (no scientific notation), ending with the
     total shortfall.
 
@@ -70,13 +70,14 @@ def format_summary(results: Results | EnsembleResults) -> str:
     """
     table = results.summary()
     headers = ["region", "commodity", "segment", "unit", "demand", "delivered", "fill rate", "delivery rate",
-               "days in stock", "shortfall", "shortfall USD"]
+               "cycle service level", "shortfall", "shortfall USD"]
     rows = [[str(r["region"]), str(r["commodity"]), str(r["segment"]), str(r["unit"]), format_units(r["demand"]),
              format_units(r["delivered"]), format_percent(r["fill_rate"]), format_percent(r["delivery_rate"]),
              format_percent(r["cycle_service_level"]), format_units(r["shortfall"]), format_usd(r["shortfall_usd"])]
             for r in table.to_dict("records")]
     legend = ("fill rate: demand served from stock on the day it arose; delivery rate: delivered by the "
-              "horizon, late backorders included; days in stock: share of days without a stockout.")
+              "horizon, late backorders included; cycle service level (cycle_service_level in summary.csv): "
+              "share of days without a stockout, a day on which all that was wanted, backlog included, was served.")
     total = f"Total shortfall: {format_usd(float(table['shortfall_usd'].sum()))}"
     lost = _value_added_line(results)
     return "\n".join([run_head(results), ""] + format_columns(headers, rows, n_left=4) + ["", legend, total]

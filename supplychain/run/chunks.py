@@ -80,17 +80,32 @@ def _bytes_per_run(c: Compiled, keep: Keep) -> int:
     """Rough memory one run takes inside a chunk (its draws, ring slots and records).
 
     With ``keep="summary"`` random lead times are held as whole days until
-    landing, in 2-byte integers (4 for horizons over about 16,000 days:
-    `supplychain.engines.vector.draw_batch`), instead of 8-byte floats.
+    landing, in the integers the vector engine uses for them
+    (`supplychain.engines.vector.draw_batch`): one byte for the baseline year, two or four for
+    longer horizons and lead times, instead of 8-byte floats.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> from supplychain.compile.compiler import compile_scenario
+    >>> c = compile_scenario(load_baseline(random_lead_times=True))
+    >>> (_bytes_per_run(c, "series") - _bytes_per_run(c, "summary")) > 0, _landing_day_bytes(c)
+    (True, 1)
     """
     t, f, l, d = c.n_days, c.n_facilities, c.n_lanes, c.n_demands
     drawn = (d if c.demand_noisy.any() else 0) + ((f + 2 * l) if c.schedules.needs_random else 0)
     lead_bytes = 0
     if c.lane_lead_random.any():
-        lead_bytes = t * l * ((2 if 2 * t + 2 < 2**15 - 1 else 4) if keep == "summary" else 8)
+        lead_bytes = t * l * (_landing_day_bytes(c) if keep == "summary" else 8)
     ring = (int(c.lane_lead_mean.max(initial=1.0) * 2) + c.initial_arrivals.shape[0]) * l
     recorded = t * (f + c.n_stocks + 3 * l + 4 * d) if keep == "series" else t * 16 + 3 * l
     return 8 * (t * drawn + ring + recorded) + lead_bytes
+
+
+def _landing_day_bytes(c: Compiled) -> int:
+    """Bytes of one whole landing day as the vector engine stores it for ``c`` (uint8, int16 or int32)."""
+    from ..engines.vector import _days_dtype
+    return int(np.dtype(_days_dtype(c)).itemsize)
 
 
 def uses_processes(c: Compiled, n_runs: int, engine: str) -> bool:
