@@ -143,3 +143,24 @@ def test_engines_agree_on_a_shortage_with_feedback_and_the_top_tier_keeps_its_ou
     np.testing.assert_allclose(made["US.b"], 1.0, rtol=1e-9)
     np.testing.assert_allclose(made["KR.a"], 1.0, rtol=1e-9)
     assert made["JP.c"][25:35].max() < 1e-12
+
+
+def test_the_plants_of_one_industry_bid_as_one_at_their_highest_value():
+    """A region's installed fab and its new capacity, charged with the year's tools, make one good: one bid."""
+    net = Network(
+        regions=(Region("JP"), Region("KR")),
+        commodities=(Commodity("resist", "kUSD", 1000.0), Commodity("tool", "kUSD", 1000.0),
+                     Commodity("wafer", "wafer", 5000.0)),
+        facilities=(Facility("JP.chem", "JP", "chemical", "resist", 10.0, allocation="value"),
+                    Facility("JP.tools", "JP", "equipment", "tool", 100.0),
+                    Facility("KR.fab", "KR", "fab", "wafer", 100.0, recipe={"resist": 0.03}),
+                    Facility("KR.fab_new", "KR", "fab_new", "wafer", 10.0, recipe={"resist": 0.03, "tool": 10.0})),
+        lanes=(Lane("JP.chem", "KR.fab", "resist", share=1.0), Lane("JP.chem", "KR.fab_new", "resist", share=1.0),
+               Lane("JP.tools", "KR.fab_new", "tool", share=1.0), Lane("KR.fab", "KR.use", "wafer", share=1.0),
+               Lane("KR.fab_new", "KR.use", "wafer", share=1.0)),
+        demands=(Demand("KR.use", "KR", "wafer", 50.0),),
+    )
+    # Alone: the fab 5,000 / 0.03 = 166,667; the new capacity (5,000 - 10 x 1,000) / 0.03 < 0, so the price,
+    # 1,000. As one industry both bid 166,667, capped at 5 x 1,000. Tools: (5,000 - 30) / 10 = 497 -> 1,000.
+    np.testing.assert_allclose(lane_values(net, capped=False)[:3], [5000.0 / 0.03, 5000.0 / 0.03, 1000.0])
+    np.testing.assert_allclose(lane_values(net)[:3], [5000.0, 5000.0, 1000.0])

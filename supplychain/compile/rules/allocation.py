@@ -85,7 +85,11 @@ def lane_values(net: Network, *, capped: bool = True) -> np.ndarray:
     prices, as the built-in network's new fab capacity charged with the
     year's tools, still buys them at those prices), so never below zero. A
     final demand bids the good's reference price (its uses are not
-    modelled). With ``capped`` (the default) a bid is at most the highest
+    modelled). The plants of one region that make one good are one
+    industry and bid as one, the highest of their values: the industry puts
+    a unit where it makes most (the built-in network splits a region's fabs
+    into the installed base and the year's new capacity, which also uses the
+    year's tools). With ``capped`` (the default) a bid is at most the highest
     price the input's market can reach, its price index cap times its
     reference price (`supplychain.model.prices.price_params`): a buyer
     willing to pay more than that is never priced out, so all such buyers
@@ -108,16 +112,19 @@ def lane_values(net: Network, *, capped: bool = True) -> np.ndarray:
     """
     price = {c.id: c.price_usd for c in net.commodities}
     cap = {c.id: price_params(c.chain).cap * c.price_usd for c in net.commodities}
+    industry: dict[tuple[str, str, str], float] = {}   # (region, output, input) -> its plants' highest value
+    for f in net.facilities:
+        recipe = dict(f.recipe)
+        for k, a in recipe.items():
+            others = math.fsum(b * price[j] for j, b in recipe.items() if j != k)
+            value = max(price[k], (price[f.output] - others) / a)
+            key = (f.region, f.output, k)
+            industry[key] = max(industry.get(key, 0.0), value)
     facilities = {f.id: f for f in net.facilities}
     out = np.empty(len(net.lanes))
     for i, lane in enumerate(net.lanes):
         buyer = facilities.get(lane.destination)
-        if buyer is None:
-            value = price[lane.commodity]
-        else:
-            recipe = dict(buyer.recipe)
-            others = math.fsum(a * price[k] for k, a in recipe.items() if k != lane.commodity)
-            value = max(price[lane.commodity], (price[buyer.output] - others) / recipe[lane.commodity])
+        value = price[lane.commodity] if buyer is None else industry[(buyer.region, buyer.output, lane.commodity)]
         out[i] = min(value, cap[lane.commodity]) if capped else value
     return out
 
