@@ -9,7 +9,9 @@ Prints one line per scenario and setting (vector engine, single runs on each sce
   shortfall, and the world's run rate of loss at the end of the year;
 - the flagship (``taiwan_blockade_magnets``): value added lost, chain shortfall, magnet price peaks;
 - example 09, the 2021 chip shortage: value added lost, the change in chips not delivered and the chip
-  demand given up to prices (all at reference prices), and motor vehicles lost (C29 output).
+  demand below the unshocked run's (all at reference prices), and motor vehicles lost (C29 output);
+- the other shipped scenarios, a one-year germanium ban and example 07's US magnet tariff: value added
+  lost and the three highest price index peaks.
 
 Run: ``PYTHONPATH=$PWD python tools/feedback_effects.py [ex06 ex02 ga flagship ex09]`` (about a minute of
 CPU in all).
@@ -103,8 +105,40 @@ def ex09(feedback: bool) -> str:
             f"vehicles lost {units / 1e6:.1f} M")
 
 
+def _peaks(res: sc.Results, n: int = 3) -> str:
+    """The ``n`` highest price index peaks over markets (commodity and region): the price over the reference."""
+    co, price = res.coords, res.arrays["price"][0]
+    ref = {c.id: c.price_usd for c in res.scenario.network.commodities}
+    idx = price / np.array([ref[c] for c in co.commodity["stock"]])[None, :]
+    first: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(zip(co.commodity["stock"], co.region["stock"])):
+        first.setdefault(key, i)
+    top = sorted(((float(idx[:, i].max()), k) for k, i in first.items()), reverse=True)[:n]
+    return ", ".join(f"{r} {c} {v:.2f}" for v, (c, r) in top)
+
+
+def others(feedback: bool) -> str:
+    """The other shipped scenarios: value added lost (world) and the three highest price peaks."""
+    base = sc.load_baseline(horizon_days=365)
+    cases = {name: sc.load_example(name) for name in ("gallium_germanium_2023", "china_graphite_2023",
+                                                       "section301_2024", "equipment_controls_china",
+                                                       "japan_korea_2019")}
+    cases["germanium ban"] = base.with_shocks(*(ExportControl(exporter="CN", commodity=c, mode="ban", start=0)
+                                                for c in ("germanium", "germanium_conc")))
+    cases["example 07"] = base.with_shocks(sc.Tariff(importer="US", exporter="CN", commodity="ndfeb_magnet",
+                                                     rate=1.0, start="2025-02-01"))
+    out = []
+    for name, scenario in cases.items():
+        scenario = scenario.replace(price_feedback=feedback)
+        seed = scenario.seed if scenario.seed is not None else 2025
+        s = sc.simulate(scenario, engine="vector", seed=seed)
+        b = sc.simulate(scenario.replace(shocks=(), responses=()), engine="vector", seed=seed)
+        out.append(f"{name}: VA {loss_run_rate(s, b).loc['ALL', 'loss_usd'] / 1e9:.2f} bn, peaks {_peaks(s)}")
+    return "\n    " + "\n    ".join(out)
+
+
 CASES: dict[str, Callable[[bool], str]] = {"ex06": ex06, "ex02": ex02, "ga": gallium, "flagship": flagship,
-                                           "ex09": ex09}
+                                           "ex09": ex09, "others": others}
 
 
 def main() -> None:
