@@ -1,8 +1,8 @@
 """Allocation by value (price rationing) and the quoted wait per value tier (docs/model.md §5.7).
 
 A short supplier allocating by value serves its buyers in tiers of what a unit is worth to them,
-highest first (a fab: its output's price over its recipe coefficient; a final demand: the good's
-price), each tier by history; ``"auto"``, the default, is this rule with price feedback on and
+highest first (a fab: the value of its marginal product, capped at the input's price cap; a final
+demand: the good's price), each tier by history; ``"auto"``, the default, is this rule with price feedback on and
 allocation by history without. A new order on a lane waits for what the supplier owes the lanes
 of its own and higher tiers.
 """
