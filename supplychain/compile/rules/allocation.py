@@ -6,8 +6,12 @@ price rationing (``"value"``) when the scenario's price feedback is on, by
 history otherwise. Under ``"recent"`` (turn-and-earn) a lane's history is a
 moving record of its recent shipments: `recent_days` gives each lane
 the mean age of its supplier's record. Under ``"value"`` a supplier serves its buyers in tiers of
-what a unit is worth to them, highest first: `lane_values` gives each
-lane that value and `value_ranks` its tier among its supplier's lanes.
+what they bid for a unit, highest first: `lane_values` gives each lane its
+buyer's bid (the value of its marginal product with a fixed recipe, net of
+the other inputs, Leontief 1941; at least the input's price; at most the
+price its market can reach, beyond which buyers are rationed by history as at
+a binding price ceiling, Tobin 1952) and `value_ranks` its tier among its
+supplier's lanes. The tiers are compiled once and both engines read them.
 
 Implements docs/model.md §5.7 (allocation by value).
 """
