@@ -36,8 +36,8 @@ from supplychain.run.simulate import identical_runs_expected
 def _va(shocked: sc.Results, base: sc.Results) -> str:
     rate = loss_run_rate(shocked, base)
     short = float((chain_shortfall_usd(shocked) - chain_shortfall_usd(base)).mean())
-    return (f"value added lost world {rate.loc['ALL', 'loss_usd'] / 1e9:.2f} bn, US {rate.loc['US', 'loss_usd'] / 1e9:.2f}"
-            f" bn; chain shortfall {short / 1e9:.2f} bn")
+    world, us = rate.loc["ALL", "loss_usd"] / 1e9, rate.loc["US", "loss_usd"] / 1e9
+    return f"value added lost world {world:.2f} bn, US {us:.2f} bn; chain shortfall {short / 1e9:.2f} bn"
 
 
 def ex06(feedback: bool) -> str:
@@ -143,7 +143,8 @@ CASES: dict[str, Callable[[bool], str]] = {"ex06": ex06, "ex02": ex02, "ga": gal
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
-    parser.add_argument("cases", nargs="*", metavar="CASE", help=f"scenarios to run, of {', '.join(CASES)} (default: all)")
+    parser.add_argument("cases", nargs="*", metavar="CASE",
+                        help=f"scenarios to run, of {', '.join(CASES)} (default: all)")
     args = parser.parse_args()
     unknown = [c for c in args.cases if c not in CASES]
     if unknown:
