@@ -1,8 +1,8 @@
 """Allocation by value (price rationing) and the quoted wait per value tier (docs/model.md §5.7).
 
 A short supplier allocating by value serves its buyers in tiers of what a unit is worth to them,
-highest first (a fab: its output's price over its recipe coefficient; a final demand: the good's
-price), each tier by history; ``"auto"``, the default, is this rule with price feedback on and
+highest first (a fab: the value of its marginal product, capped at the input's price cap; a final
+demand: the good's price), each tier by history; ``"auto"``, the default, is this rule with price feedback on and
 allocation by history without. A new order on a lane waits for what the supplier owes the lanes
 of its own and higher tiers.
 """
@@ -48,7 +48,7 @@ def _book(rule: str, feedback: bool = False):  # type: ignore[no-untyped-def]
 
 
 # CN.ref holds 9. Owed: fab 3, use 4. Today's orders: fab 5, use 10. Steady flows: fab 2, use 8.
-#   value: tier 0 (fab, 1,000 / 0.02 = 50,000 USD/kg): normal min(8, 2) = 2, older (3 - 2) = 1, rest 5: 8 shipped;
+#   value: tier 0 (fab, 1,000 / 0.02 = 50,000 USD/kg, bids the cap 5 x 500): normal min(8, 2) = 2, older (3 - 2) = 1, rest 5: 8 shipped;
 #          tier 1 (use, 500 USD/kg): normal min(14, 8) = 8 against 1 left -> 1.     fab 8, use 1.
 #   history: class 1 fab 2, use 8 = 10 > 9, fill 0.9 -> 1.8, 7.2; nothing left.   fab 1.8, use 7.2.
 CASES = [("value", False, (8.0, 1.0)), ("auto", True, (8.0, 1.0)), ("history", True, (1.8, 7.2)),

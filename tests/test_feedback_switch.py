@@ -1,8 +1,9 @@
 """Price feedback (docs/model.md §5.9) as scenarios, files and the command line set it, and both engines with it on.
 
-It stays off by default: allocation by value, which ``"auto"`` means with feedback on, values each input
-of a fixed recipe alone and starves a region of the input it uses most per unit of output (example 06's
-Korean cells); docs/assumptions.md, "Why price feedback is off by default", gives the measurements."""
+It stays off by default: with it on, value added lost (docs/model.md §8.3) counts neither the output
+chip users give up to the price nor the loss moved to final uses outside the impact table (example 09,
+the README's gallium ban); docs/assumptions.md, "Why price feedback is off by default", gives the
+measurements."""
 
 from __future__ import annotations
 

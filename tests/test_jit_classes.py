@@ -4,7 +4,7 @@
 `._jit_sourcing.ship_tiers` (each supplier serving its service classes in turn, `kernel.ship`) replace
 NumPy passes over every lane for every value tier, and without them NumPy passes each tier over the
 suppliers that have it; `split_diverted` now also takes the locked volume owed out of reach (``hold``). Checked as plain Python (the same source) and compiled, on states of the
-README's gallium ban with price feedback on (allocation by value: up to 14 tiers a supplier).
+README's gallium ban with price feedback on (allocation by value, bids spread to up to 13 tiers a supplier).
 """
 
 import copy
@@ -16,6 +16,8 @@ import pytest
 
 from supplychain import ExportControl, load_baseline, simulate
 from supplychain.compile.compiler import compile_scenario
+from supplychain.compile.rules import sourcing as rules_sourcing
+from supplychain.compile.rules.allocation import lane_values
 from supplychain.engines import _jit_sourcing, jit, kernel, sourcing
 from supplychain.engines.draws import run_seed_sequences
 from supplychain.engines.sums import sum_into
@@ -41,8 +43,17 @@ def kernels(request):
 
 @pytest.fixture(scope="module")
 def days():
-    """States before shipping and before cancelling on some days of 3 runs of the ban (NumPy engine)."""
-    c = compile_scenario(_ban())
+    """States before shipping and before cancelling on some days of 3 runs of the ban (NumPy engine).
+
+    The shipped bids give a supplier at most two tiers; to load the class loops, every lane's bid is
+    spread over 13 levels (tiers that only the loops see, not the rule's)."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(rules_sourcing, "lane_values",
+               lambda net: lane_values(net, capped=False) * (1.0 + np.arange(len(net.lanes)) % 13))
+    try:
+        c = compile_scenario(_ban())
+    finally:
+        mp.undo()
     ships, cancels, splits = [], [], []
     real_ship, real_cancel, real_split = kernel.ship, sourcing.cancel_late, sourcing.split_orders
 

@@ -180,10 +180,11 @@ class Facility:
         exponentially weighted average of its daily shipments with a mean
         age of ``recent_days``, starting at its steady flow), so a buyer
         that ordered less loses its place and one that bought more earns it;
-        ``"value"`` (price rationing) serves buyers in order of what a unit
-        is worth to them (a facility: its output's reference price over its
-        recipe coefficient; a final demand: the good's reference price),
-        highest first, each value tier by history;
+        ``"value"`` (price rationing) serves buyers in order of what they
+        bid for a unit (a facility: the value of its marginal product net of
+        its recipe's other inputs, at least the input's price, one bid per
+        region's industry, at most the market's price cap; a final demand:
+        the good's reference price), highest first, each tier by history;
         ``"fcfs"`` serves older orders before the day's orders;
         ``"pro_rata"`` serves every lane in proportion to all it asks, old
         and new alike; ``"incumbent"`` serves the lanes of baseline customers

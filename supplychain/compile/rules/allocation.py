@@ -6,17 +6,24 @@ price rationing (``"value"``) when the scenario's price feedback is on, by
 history otherwise. Under ``"recent"`` (turn-and-earn) a lane's history is a
 moving record of its recent shipments: `recent_days` gives each lane
 the mean age of its supplier's record. Under ``"value"`` a supplier serves its buyers in tiers of
-what a unit is worth to them, highest first: `lane_values` gives each
-lane that value and `value_ranks` its tier among its supplier's lanes.
+what they bid for a unit, highest first: `lane_values` gives each lane its
+buyer's bid (the value of its marginal product with a fixed recipe, net of
+the other inputs, Leontief 1941; at least the input's price; at most the
+price its market can reach, beyond which buyers are rationed by history as at
+a binding price ceiling, Tobin 1952) and `value_ranks` its tier among its
+supplier's lanes. The tiers are compiled once and both engines read them.
 
 Implements docs/model.md §5.7 (allocation by value).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ...model.network import ALLOCATIONS, Network
+from ...model.prices import price_params
 
 __all__ = ["ALLOCATION_CODE", "VALUE_TOLERANCE", "resolved_rules", "recent_days", "lane_values", "value_ranks"]
 
@@ -70,13 +77,27 @@ def recent_days(net: Network, codes: np.ndarray, origin: np.ndarray) -> np.ndarr
     return out
 
 
-def lane_values(net: Network) -> np.ndarray:
-    """What a unit carried on each lane is worth to its buyer, USD, (L,).
+def lane_values(net: Network, *, capped: bool = True) -> np.ndarray:
+    """What each lane's buyer bids for a unit carried on it, USD, (L,).
 
-    A facility buying an input ``k`` values it at its output's reference
-    price over its recipe coefficient, ``p_out / a_k`` (the output a unit of
-    the input makes, at reference prices); a final demand values the good at
-    its reference price (its uses are not modelled).
+    A facility buying input ``k`` with a fixed recipe (Leontief) is willing
+    to pay what the unit lets it make net of the other inputs that output
+    needs, at reference prices: the value of the marginal product
+    ``(p_out - sum_{j != k} a_j p_j) / a_k``. It bids at least the input's
+    reference price ``p_k``, which it pays in the steady state (revealed
+    preference: a recipe whose inputs cost more than its output at reference
+    prices, as the built-in network's new fab capacity charged with the
+    year's tools, still buys them at those prices), so never below zero. A
+    final demand bids the good's reference price (its uses are not
+    modelled). The plants of one region that make one good are one
+    industry and bid as one, the highest of their values: the industry puts
+    a unit where it makes most (the built-in network splits a region's fabs
+    into the installed base and the year's new capacity, which also uses the
+    year's tools). With ``capped`` (the default) a bid is at most the highest
+    price the input's market can reach, its price index cap times its
+    reference price (`supplychain.model.prices.price_params`): a buyer
+    willing to pay more than that is never priced out, so all such buyers
+    bid the cap and share one tier (docs/model.md §5.7).
 
     Examples
     --------
@@ -88,18 +109,27 @@ def lane_values(net: Network) -> np.ndarray:
     ...               lanes=(Lane("JP.ref", "JP.fab", "ga", share=1.0), Lane("JP.ref", "JP.use", "ga", share=1.0),
     ...                      Lane("JP.fab", "JP.chips", "chip", share=1.0)),
     ...               demands=(Demand("JP.use", "JP", "ga", 1.0), Demand("JP.chips", "JP", "chip", 1.0)))
-    >>> lane_values(net).tolist()
+    >>> lane_values(net, capped=False).tolist()
     [50000.0, 500.0, 1000.0]
+    >>> lane_values(net).tolist()   # the fab would pay 50,000 USD/kg: more than gallium's cap, 5 x 500
+    [2500.0, 500.0, 1000.0]
     """
     price = {c.id: c.price_usd for c in net.commodities}
+    cap = {c.id: price_params(c.chain).cap * c.price_usd for c in net.commodities}
+    industry: dict[tuple[str, str, str], float] = {}   # (region, output, input) -> its plants' highest value
+    for f in net.facilities:
+        recipe = dict(f.recipe)
+        for k, a in recipe.items():
+            others = math.fsum(b * price[j] for j, b in recipe.items() if j != k)
+            value = max(price[k], (price[f.output] - others) / a)
+            key = (f.region, f.output, k)
+            industry[key] = max(industry.get(key, 0.0), value)
     facilities = {f.id: f for f in net.facilities}
     out = np.empty(len(net.lanes))
     for i, lane in enumerate(net.lanes):
         buyer = facilities.get(lane.destination)
-        if buyer is None:
-            out[i] = price[lane.commodity]
-        else:
-            out[i] = price[buyer.output] / dict(buyer.recipe)[lane.commodity]
+        value = price[lane.commodity] if buyer is None else industry[(buyer.region, buyer.output, lane.commodity)]
+        out[i] = min(value, cap[lane.commodity]) if capped else value
     return out
 
 
