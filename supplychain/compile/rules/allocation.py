@@ -115,7 +115,7 @@ def lane_values(net: Network, *, capped: bool = True) -> np.ndarray:
     [2500.0, 500.0, 1000.0]
     """
     price = {c.id: c.price_usd for c in net.commodities}
-    cap = {c.id: price_params(c.chain).cap * c.price_usd for c in net.commodities}
+    cap = {c.id: price_params(c.chain, c.id).cap * c.price_usd for c in net.commodities}
     industry: dict[tuple[str, str, str], float] = {}   # (region, output, input) -> its plants' highest value
     for f in net.facilities:
         recipe = dict(f.recipe)
