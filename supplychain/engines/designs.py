@@ -10,10 +10,11 @@ the buyer's stock made of the lane's locked designs:
 * the buyer's use takes the lane's locked share of it, ``c_l(t) = w_l(t) (1 - sigma_l)`` (its
   target share, not yet ported), and that part of the use is capped by ``J_l``; the rest of the
   use, ``1 - sum_l c_l``, is served from the free part ``F = I - sum_l J_l``, capped by it;
-* an account holds at most ``c_l (I^0 + F^ + E^+)`` (its share of the on-hand target, a day's
-  inflow and any raised target): what a lane delivers beyond it is the portable volume of the
-  buyer's other designs (diverted there) and joins the free part; once ported the account empties
-  into the free part.
+* an account holds at most ``c_l (I^0 + F^ + E^+) + (1 - sigma_l) G^0_l`` (its share of the on-hand
+  target, a day's inflow and any raised target, plus the locked part of the lane's steady pipeline,
+  which random lead times may land at once): what a lane delivers beyond it is the portable volume
+  of the buyer's other designs (diverted there) and joins the free part; once ported the account
+  empties into the free part.
 
 A facility whose locked input runs short makes only what its stocked designs allow; a consumer
 stock serves only what its stocked designs allow. On a day no account or free part is short the
@@ -30,7 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scipy import sparse
+
 from ..compile.compiler import Compiled
+from .sums import sum_into
 
 __all__ = ["DesignSpec", "design_spec", "initial_accounts", "credit", "usable", "settle", "shares", "scale_to", "debit"]
 
@@ -46,8 +50,9 @@ class DesignSpec:
     group: np.ndarray       # (n,) index of the lane's buyer among ``buyers``
     buyers: np.ndarray      # (m,) buyers with an account
     stocks: np.ndarray      # (m,) their stocks
-    member: np.ndarray      # (n, m) 1 where account i belongs to buyer j
+    summing: sparse.csr_matrix  # (m, n) 1 where account i belongs to buyer j
     reference: np.ndarray   # (m,) on-hand target plus a day's steady inflow, I^0 + F^
+    pipeline: np.ndarray    # (n,) locked part of the lane's steady pipeline, (1 - sigma) G^0_l
     facility: np.ndarray    # (k,) facilities with a locked input, one entry per such input
     input_group: np.ndarray  # (k,) that input's index among ``buyers``
     ratio: np.ndarray       # (k,) its recipe ratio a_{f,k}
@@ -70,9 +75,10 @@ def design_spec(c: Compiled) -> DesignSpec | None:
             lane_buyer = np.asarray(c.lane_buyer)[lanes]
             buyers, group = np.unique(lane_buyer, return_inverse=True)
             stocks = np.asarray(c.buyer_stock)[buyers]
-            member = np.zeros((len(lanes), len(buyers)))
-            member[np.arange(len(lanes)), group] = 1.0
+            summing = sparse.csr_matrix((np.ones(len(lanes)), (group, np.arange(len(lanes)))),
+                                        shape=(len(buyers), len(lanes)))
             reference = np.asarray(c.initial_stock, float)[stocks] + sp.buyer_flow[buyers]
+            pipeline = np.asarray(c.initial_arrivals, float).sum(axis=0)[lanes] * sp.lock[lanes]
             where = {int(s): j for j, s in enumerate(stocks)}
             fac, grp, rat = [], [], []
             for f in range(c.n_facilities):
@@ -82,7 +88,7 @@ def design_spec(c: Compiled) -> DesignSpec | None:
                         fac.append(f), grp.append(j), rat.append(float(c.recipe_ratio[f, k]))
             dem = [(d, where[int(s)]) for d, s in enumerate(c.demand_stock) if int(s) in where]
             spec = DesignSpec(lanes=lanes, lock=sp.lock[lanes], port=sp.port_days[lanes], lane_buyer=lane_buyer,
-                              group=group, buyers=buyers, stocks=stocks, member=member, reference=reference,
+                              group=group, buyers=buyers, stocks=stocks, summing=summing, reference=reference, pipeline=pipeline,
                               facility=np.array(fac, dtype=np.intp), input_group=np.array(grp, dtype=np.intp),
                               ratio=np.array(rat), demand=np.array([d for d, _ in dem], dtype=np.intp),
                               demand_group=np.array([j for _, j in dem], dtype=np.intp))
@@ -101,8 +107,8 @@ def initial_accounts(c: Compiled, ds: DesignSpec, n_runs: int) -> tuple[np.ndarr
     """Accounts at day 0, each its lane's locked share of the initial stock, and their caps, (R, n) each."""
     w = c.schedules.day("share", 0)[ds.lanes] * ds.lock
     stock = np.asarray(c.initial_stock, float)[ds.stocks][ds.group]
-    return np.repeat((w * stock)[None, :], n_runs, axis=0), np.repeat((w * ds.reference[ds.group])[None, :],
-                                                                         n_runs, axis=0)
+    cap = w * ds.reference[ds.group] + ds.pipeline
+    return np.repeat((w * stock)[None, :], n_runs, axis=0), np.repeat(cap[None, :], n_runs, axis=0)
 
 
 def credit(ds: DesignSpec, accounts: np.ndarray, cap: np.ndarray, arrived: np.ndarray) -> None:
@@ -125,9 +131,15 @@ def usable(ds: DesignSpec, accounts: np.ndarray, cl: np.ndarray, stock: np.ndarr
     The deficit is ``sum_l (c_l u - J_l)^+ + ((1 - C) u - F)^+`` (0 when nothing is short).
     """
     need = cl * wanted[:, ds.group]
-    free = np.maximum(stock - accounts @ ds.member, 0.0)
-    short = np.maximum(need - accounts, 0.0) @ ds.member + np.maximum((1.0 - cl @ ds.member) * wanted - free, 0.0)
+    free = np.maximum(stock - _per_buyer(ds, accounts), 0.0)
+    short = _per_buyer(ds, np.maximum(need - accounts, 0.0)) + np.maximum(
+        (1.0 - _per_buyer(ds, cl)) * wanted - free, 0.0)
     return wanted - short, np.minimum(accounts, need)
+
+
+def _per_buyer(ds: DesignSpec, x: np.ndarray) -> np.ndarray:
+    """Sum the accounts' values ``x`` (R, n) per buyer, (R, m)."""
+    return sum_into(x, ds.group, len(ds.buyers), ds.summing)
 
 
 def debit(ds: DesignSpec, accounts: np.ndarray, take: np.ndarray, scale: np.ndarray | None = None) -> None:
@@ -139,7 +151,9 @@ def debit(ds: DesignSpec, accounts: np.ndarray, take: np.ndarray, scale: np.ndar
 
 
 def settle(ds: DesignSpec, accounts: np.ndarray, cl: np.ndarray, extra: np.ndarray) -> np.ndarray:
-    """Cap each account at ``c_l (I^0 + F^ + E^+)`` (``extra``: the buyers' raised targets, (B,)); returns the caps."""
-    cap = cl * (ds.reference + np.maximum(np.asarray(extra)[ds.buyers], 0.0))[ds.group]
+    """Cap each account at ``c_l (I^0 + F^ + E^+) + (1 - sigma_l) G^0_l`` (0 once ported; ``extra``: the buyers'
+    raised targets, (B,)); returns the caps."""
+    cap = cl * (ds.reference + np.maximum(np.asarray(extra)[ds.buyers], 0.0))[ds.group] + np.where(cl > 0.0,
+                                                                                               ds.pipeline, 0.0)
     np.minimum(accounts, cap, out=accounts)
     return cap

@@ -35,9 +35,12 @@ class Designs:
         self.of_stock: dict[int, list[int]] = {}
         for i, s in enumerate(self.stock):
             self.of_stock.setdefault(s, []).append(i)
+        # The locked part of the lane's steady pipeline: goods random lead times land at once.
+        pipeline = c.initial_arrivals.sum(axis=0)
+        self.pipeline = [float(pipeline[l]) * k for l, k in zip(lanes, self.lock)]
         part = [float(share0[l]) * k for l, k in zip(lanes, self.lock)]
         self.held = [p * float(c.initial_stock[s]) for p, s in zip(part, self.stock)]
-        self.cap = [p * r for p, r in zip(part, self.reference)]
+        self.cap = [p * r + g for p, r, g in zip(part, self.reference, self.pipeline)]
         self.part = list(part)  # today's locked share of each account's buyer's use
 
     @classmethod
@@ -110,8 +113,10 @@ class Designs:
         return min(give, max(can, 0.0))
 
     def settle(self, extra: list[float]) -> None:
-        """Cap each account at ``c_l (I^0 + F^ + E^+)``: the rest of what its lane delivered is free."""
+        """Cap each account at ``c_l (I^0 + F^ + E^+) + (1 - sigma_l) G^0_l`` (0 once ported): the rest of what
+        its lane delivered is free."""
         for i, b in enumerate(self.buyer):
-            self.cap[i] = self.part[i] * (self.reference[i] + max(extra[b], 0.0))
+            part = self.part[i]
+            self.cap[i] = part * (self.reference[i] + max(extra[b], 0.0)) + (self.pipeline[i] if part > 0.0 else 0.0)
             if self.held[i] > self.cap[i]:
                 self.held[i] = self.cap[i]
