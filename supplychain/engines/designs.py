@@ -88,7 +88,8 @@ def design_spec(c: Compiled) -> DesignSpec | None:
                         fac.append(f), grp.append(j), rat.append(float(c.recipe_ratio[f, k]))
             dem = [(d, where[int(s)]) for d, s in enumerate(c.demand_stock) if int(s) in where]
             spec = DesignSpec(lanes=lanes, lock=sp.lock[lanes], port=sp.port_days[lanes], lane_buyer=lane_buyer,
-                              group=group, buyers=buyers, stocks=stocks, summing=summing, reference=reference, pipeline=pipeline,
+                              group=group, buyers=buyers, stocks=stocks, summing=summing, reference=reference,
+                              pipeline=pipeline,
                               facility=np.array(fac, dtype=np.intp), input_group=np.array(grp, dtype=np.intp),
                               ratio=np.array(rat), demand=np.array([d for d, _ in dem], dtype=np.intp),
                               demand_group=np.array([j for _, j in dem], dtype=np.intp))

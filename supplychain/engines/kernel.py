@@ -164,8 +164,9 @@ def arrive(c: Compiled, s: State, arrived: np.ndarray, by_buyer: np.ndarray | No
     s.stock[:, c.buyer_stock] += by_buyer
     s.transit_buyer -= by_buyer
     if s.design is not None:
-        assert s.design_cap is not None
-        _designs.credit(_designs.design_spec(c), s.design, s.design_cap, arrived)  # type: ignore[arg-type]
+        ds = _designs.design_spec(c)
+        assert ds is not None and s.design_cap is not None
+        _designs.credit(ds, s.design, s.design_cap, arrived)
 
 
 def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | None = None,
@@ -347,7 +348,9 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     if s.design is not None and s.design_share is not None:
         # What a lane delivered beyond its designs' share, and a ported lane's whole account, is free (§5.6.6).
-        s.design_cap = _designs.settle(_designs.design_spec(c), s.design, s.design_share, extra)  # type: ignore[arg-type]
+        ds = _designs.design_spec(c)
+        assert ds is not None
+        s.design_cap = _designs.settle(ds, s.design, s.design_share, extra)
     if not _all_one(allow):  # x * 1.0 is x: a day that lets every lane through cancels nothing
         _sourcing.cancel_allowance(c, s, sp, allow)
     wait, late = _sourcing.cancel_late(c, s, sp, fused)

@@ -206,8 +206,8 @@ class Run:
                 designs.today(self, share, t)
             before = list(self.stock) if designs is not None and self.destroy_specs else None
             stock_events(self, t)
-            if before is not None:
-                designs.scale(before, self.stock)  # type: ignore[union-attr]
+            if designs is not None and before is not None:
+                designs.scale(before, self.stock)
             # 3. Production.
             production = [produce(self, f, t, capacity[f]) for f in range(lay.n_facilities)]
             # 4. Demand.
