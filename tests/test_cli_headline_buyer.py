@@ -15,9 +15,10 @@ from supplychain.cli.figures import cover_commodities  # noqa: E402
 
 @pytest.fixture(scope="module")
 def fab_stop():
-    """Taiwan's fabs and packagers stopped for 30 days: lean automotive buyers run short, the others draw stocks."""
+    """Taiwan's fabs and packagers stopped for 25 days: the others draw stocks (at 30 days electronics buyers run
+    out of Taiwan's designs too, docs/model.md §5.6.6, design-specific stocks)."""
     base = load_baseline().with_horizon(120)
-    out = [CapacityShock(region="TW", stage=s, fraction_lost=1.0, start=30, end=60)
+    out = [CapacityShock(region="TW", stage=s, fraction_lost=1.0, start=30, end=55)
            for s in ("fab", "fab_new", "packaging")]
     return simulate(base.with_shocks(*out), engine="vector"), simulate(base, engine="vector")
 

@@ -174,7 +174,9 @@ def test_turn_and_earn_after_2020_serves_automakers_last(example, runs):
         return {g: gap[k].sum() / dem[k].sum() for g, k in pick.items()}
     history = sc.simulate(example.shortage_2021(365, allocation="auto"), engine="vector", seed=1)
     recent, old = shares(runs[True], o), shares(history, o)
-    assert recent["automotive"] > 1.1 * old["automotive"] and recent["automotive"] > 2.0 * recent["electronics"]
+    # Electronics buyers run short too where one packager's designs run out (design-specific stocks, docs/model.md
+    # §5.6.6): 6.1 % against 3.8 % of the period's demand, where pooled stocks gave them under half the automotive share.
+    assert recent["automotive"] > 1.1 * old["automotive"] and recent["automotive"] > 1.5 * recent["electronics"]
     assert recent["automotive"] / old["automotive"] > recent["electronics"] / old["electronics"]
     flat = {rule: shares(sc.simulate(example.shortage_2021(365, allocation=rule, lead_in=False), engine="vector", seed=1), 0)
             for rule in ("auto", "recent")}

@@ -57,20 +57,23 @@ def ban(end: int | None = None) -> ExportControl:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_only_the_second_sourced_part_moves_until_ported_then_the_carry_follows(engine):
-    # Lost sales (the default). Day 5: Q = 10, no carry: O~ = 5 per lane. CN is banned (h = 0,
-    # mu = 1): its free part 5 x 0.2 = 1 goes to JP (spare 95), the locked 4 is not placed: Z = 4.
-    # JP ships 5 + 1 = 6. Days 6-7: the stock still covers demand; the position after day t-1's order
-    # is 20 - Z(t-1), so Q = 10 + Z(t-1), free order max(Q - Z, min(Q, 10)) = 10, carry Z(t-1):
-    # JP gets 5 + 1 again and Z grows by 4 (8, 12). Day 8: the stock runs out (6 arrive, 10 wanted,
-    # 2 lost): position 0, Q = 20, free order max(20 - 12, 10) = 10, carry 10, Z = 14; from then on
-    # Q = 20 and Z = 14 each day, JP still ships 6.
-    # Day 15 = seek day 5 + porting 10: ported, the carry is free: Q = 20, free order 10, carry 10:
-    # JP keeps 5 and receives CN's 5 + 10 = 15: it ships 20. Day 16: the position is back at 20,
-    # Q = 10, all of it to JP (CN still banned, everything ported): 10 a day.
+    # Lost sales (the default). Initial stock 20 - 10 in transit = 10. US.w keeps a design-specific
+    # stock of CN's locked designs (§5.6.6): c = 0.5 x 0.8 = 0.4 of its use, J(0) = 0.4 x 10 = 4, cap
+    # 0.4 x (10 + 10) = 8. Each steady day 10 arrive (J 4 + 0.8 x 5 = 8), 10 are served (4 from J).
+    # Day 5: CN is banned (h = 0, mu = 1): Q = 10, O~ = 5 per lane; CN's free part 5 x 0.2 = 1 goes to JP
+    # (spare 95), the locked 4 is not placed: Z = 4. JP ships 5 + 1 = 6; stock 20 - 10 = 10, J = 4.
+    # Day 6: 6 arrive from JP (I = 16, J = 4): CN's designs take J's last 4, 10 served, I = 6. Position 6,
+    # Q = 14, free order max(14 - 4, min(14, 10)) = 10 with the carry 4: JP gets 5 + 1, Z = 4 + 4 = 8.
+    # Days 7-14: 6 arrive (I = 12, J = 0): CN's 4 a day of designs cannot be served, only 6; I = 6 again,
+    # Q = 14, free order max(14 - 8, 10) = 10, carry used 8 x 4/8 = 4, Z = 8: JP ships 6 a day.
+    # Day 15 = seek day 5 + porting 10: ported, so no design account binds: 12 on hand, 10 served, I = 2;
+    # Q = 18, free order max(18 - 8, 10) = 10, the carry 8 is free: JP keeps 5 and receives CN's 5 + 8:
+    # it ships 18. Day 16: 18 arrive, I = 10 after demand, Q = 10, all to JP: 10 a day.
     res = simulate(Scenario(locked_pair(), horizon_days=18).with_shocks(ban()), engine=engine, seed=0)
-    np.testing.assert_allclose(res.series("flow", JP)[0], [5.0] * 5 + [6.0] * 10 + [20.0] + [10.0] * 2)
+    np.testing.assert_allclose(res.series("flow", JP)[0], [5.0] * 5 + [6.0] * 10 + [18.0] + [10.0] * 2)
     np.testing.assert_allclose(res.series("flow", CN)[0], [5.0] * 5 + [0.0] * 13)
-    np.testing.assert_allclose(res.series("inventory", "US.w:w")[0][5:9], [10.0, 6.0, 2.0, 0.0])
+    np.testing.assert_allclose(res.series("inventory", "US.w:w")[0][5:9], [10.0, 6.0, 6.0, 6.0])
+    np.testing.assert_allclose(res.series("delivered", "US.w")[0], [10.0] * 7 + [6.0] * 8 + [10.0] * 3)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -82,17 +85,18 @@ def test_without_lock_in_the_whole_diverted_volume_moves_at_once(engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_locked_volume_goes_back_to_its_supplier_when_it_returns(engine):
-    # Ban days 5-9: as above Z(9) = 14 with Q = 20. Day 10: CN is available again (h = 1); its
-    # diverted fraction returns over the switching lag: mu = 1 - 1/lag. Q = 20, free order
-    # max(20 - 14, 10) = 10, carry 10. JP gets its 5 plus CN's free part 5 mu 0.2; CN gets its kept
-    # 5 (1 - mu), its locked part 5 mu 0.8 and the carry 10: 15 - mu. CN holds 20 in stock
-    # (BaseStock(20), idle during the ban): it ships all of it that day.
+    # Ban days 5-9: as above Z(9) = 8, and US.w ends each day with 6 (its stock of CN's designs empty).
+    # Day 10: CN is available again (h = 1); its diverted fraction returns over the switching lag:
+    # mu = 1 - 1/lag. 6 arrive, 6 served: I = 6, Q = 14, free order max(14 - 8, 10) = 10, carry used
+    # 8 x 4/8 = 4. JP gets its 5 plus CN's free part 5 mu 0.2; CN gets its kept 5 (1 - mu), its locked
+    # part 5 mu 0.8 and the carry 4: 9 - mu. CN holds 20 in stock (BaseStock(20), idle during the
+    # ban): it ships all of it that day.
     lag = SWITCHING_LAG_DAYS["minerals"]
     mu = 1.0 - 1.0 / lag
     res = simulate(Scenario(locked_pair(port=100.0), horizon_days=11).with_shocks(ban(end=10)),
                    engine=engine, seed=0)
     np.testing.assert_allclose(res.series("flow", JP)[0][5:], [6.0] * 5 + [5.0 + 5.0 * mu * 0.2])
-    np.testing.assert_allclose(res.series("flow", CN)[0][5:], [0.0] * 5 + [15.0 - mu])
+    np.testing.assert_allclose(res.series("flow", CN)[0][5:], [0.0] * 5 + [9.0 - mu])
 
 
 @pytest.mark.parametrize("engine", ENGINES)

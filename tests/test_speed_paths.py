@@ -107,7 +107,7 @@ def test_scarcest_input_cover_is_the_min_over_the_recipe():
     expected = np.minimum(np.minimum(c.capacity, (state.stock[:, c.recipe_stock] / c.recipe_ratio).min(axis=2)),
                           np.where(state.stock[:, c.out_stock] <= c.prod_trigger,
                                    c.prod_target - state.stock[:, c.out_stock], 0.0))
-    state.restart = state.cold = state.dyn = state.wip_ring = None
+    state.restart = state.cold = state.dyn = state.wip_ring = state.design = None  # random stocks, no design accounts
     assert c.recipe_stock.shape[1] > 1
     np.testing.assert_array_equal(kernel.produce(c, state, c.capacity), np.maximum(expected, 0.0))
 

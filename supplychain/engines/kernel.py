@@ -61,6 +61,7 @@ from . import prices as _prices
 from . import restart as _restart
 from . import sourcing as _sourcing
 from . import licences as _licences
+from . import designs as _designs
 from .licences import LicenceState, initial_licences
 from .sums import sum_into as _sum_into
 
@@ -108,6 +109,9 @@ class State:
     prices: _prices.PriceState | None = None  # scarcity prices per market and sourcing tilts (§5.9)
     material_ref: np.ndarray | None = None  # (S + 1,) steady material at the review (§5.7); 0: no limit
     recent: np.ndarray | None = None  # (R, L) each lane's record of recent shipments (allocation "recent", §5.7)
+    design: np.ndarray | None = None  # (R, n) design-specific stock of each locked lane (§5.6.6)
+    design_cap: np.ndarray | None = None  # (R, n) most each account holds (the rest of an arrival is free)
+    design_share: np.ndarray | None = None  # (R, n) each account's locked share of its buyer's use today
     # The last input-supported rate, and what it was worked out from (sourcing.input_rate): not model state.
     input_memo: tuple[Any, ...] | None = None
 
@@ -128,7 +132,11 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                              minlength=c.n_facilities) if c.n_lanes else np.zeros(c.n_facilities)
     licence = initial_licences(c, n_runs)
     sp = _sourcing.spec(c)
-    return State(stock=stock, transit_lane=transit_lane,
+    ds = _designs.design_spec(c)
+    design = design_cap = None
+    if ds is not None:
+        design, design_cap = _designs.initial_accounts(c, ds, n_runs)
+    return State(design=design, design_cap=design_cap, stock=stock, transit_lane=transit_lane,
                  transit_buyer=np.asarray(transit_lane @ c.m_lane_to_buyer),
                  backlog=np.zeros((n_runs, c.n_demands)), dyn=_dynamic.initial_dynamic(c, n_runs),
                  wip_ring=wip_ring, wip=wip, stalled=stalled, owed=np.zeros((n_runs, c.n_lanes)),
@@ -155,9 +163,14 @@ def arrive(c: Compiled, s: State, arrived: np.ndarray, by_buyer: np.ndarray | No
         s.transit_lane -= arrived
     s.stock[:, c.buyer_stock] += by_buyer
     s.transit_buyer -= by_buyer
+    if s.design is not None:
+        ds = _designs.design_spec(c)
+        assert ds is not None and s.design_cap is not None
+        _designs.credit(ds, s.design, s.design_cap, arrived)
 
 
-def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | None = None) -> np.ndarray:
+def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | None = None,
+            share: np.ndarray | None = None) -> np.ndarray:
     """Phase 2: complete work in progress, start production and consume inputs; returns starts (R, F).
 
     ``capacity`` is today's capacity, shape (F,) or (R, F); it limits what
@@ -169,13 +182,24 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
     line back from a long stop only along its cold restart (§5.4.2).
 
     ``fused``: loops for the inputs' cover and the starts' stock changes, the
-    same bits (`ProduceLoops`), else NumPy.
+    same bits (`ProduceLoops`), else NumPy. ``share``: the day's target shares (after prices), which
+    set the design-specific stocks' parts of each buyer's use (§5.6.6); ``None``: the schedule's.
     """
+    ds = _designs.design_spec(c) if s.design is not None else None
+    if ds is not None:
+        assert s.seek_day is not None
+        if share is None:
+            share = c.schedules.day("share", min(s.day, c.n_days - 1))
+        s.design_share = _designs.shares(c, ds, share, s.seek_day, s.day)
     s.capacity_today = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     if s.cold is not None:
         capacity = _restart.cold_capacity(s.cold, s.day, capacity)
     if s.dyn is not None:
+        before = None if ds is None or s.dyn.destroyed is None else s.stock[:, ds.stocks].copy()
         _dynamic.stock_events(c, s.stock, s.dyn, s.day, s.wip_ring, s.wip, s.stalled)
+        if before is not None:
+            assert ds is not None and s.design is not None
+            _designs.scale_to(ds, s.design, before, s.stock[:, ds.stocks])
     wipf = c.wip_facility
     if s.wip_ring is not None:
         assert s.wip is not None
@@ -201,6 +225,8 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
     s.usable = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     p = np.minimum(np.minimum(capacity, inputs), need)
     np.maximum(p, 0.0, out=p)
+    if ds is not None and len(ds.facility):
+        p = _design_starts(ds, s, p)
     # Each stock belongs to one facility, so this indexed update equals ``p @ c.m_production``
     # (less the output of facilities with a cycle time: their starts go to work in progress).
     if fused is None or not fused.start(s.stock, p):
@@ -214,6 +240,32 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
     # Consuming exactly what is on hand can leave -1e-16; stocks are never negative.
     np.maximum(s.stock, 0.0, out=s.stock)
     return p
+
+
+def _design_starts(ds: _designs.DesignSpec, s: State, p: np.ndarray) -> np.ndarray:
+    """Starts cut to what the facilities' design-specific stocks allow, the accounts debited (§5.6.6).
+
+    A facility whose stock of some design is short makes the products of that design only from what
+    it holds of it; each other part of its output at most its share of the starts it wanted.
+    """
+    assert s.design is not None and s.design_share is not None
+    m = len(ds.buyers)
+    wanted = np.zeros((p.shape[0], m))
+    wanted[:, ds.input_group] = p[:, ds.facility] * ds.ratio
+    can, take = _designs.usable(ds, s.design, s.design_share, s.stock[:, ds.stocks], wanted)
+    # Each locked input allows can / ratio starts; a facility starts the least its inputs allow.
+    allowed = p.copy()
+    np.minimum.at(allowed, (slice(None), ds.facility), np.maximum(can[:, ds.input_group], 0.0) / ds.ratio)
+    if not (allowed < p).any():
+        _designs.debit(ds, s.design, take)
+        return p
+    # An input that allowed more than the facility starts gives up its designs in proportion.
+    used = np.ones((p.shape[0], m))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = allowed[:, ds.facility] * ds.ratio / can[:, ds.input_group]
+    used[:, ds.input_group] = np.where(can[:, ds.input_group] > 0.0, np.minimum(part, 1.0), 1.0)
+    _designs.debit(ds, s.design, take, used)
+    return allowed
 
 
 _RECIPE_COLUMNS: weakref.WeakKeyDictionary[Compiled, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = (
@@ -262,6 +314,15 @@ def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray,
     wanted = demand + s.backlog
     have = s.stock[:, c.demand_stock]
     delivered = np.minimum(have, wanted)
+    ds = _designs.design_spec(c) if s.design is not None else None
+    if ds is not None and len(ds.demand):
+        # Design-specific stocks (§5.6.6): each design's part of the demand only from its own stock.
+        assert s.design is not None and s.design_share is not None
+        ask = np.zeros((have.shape[0], len(ds.buyers)))
+        ask[:, ds.demand_group] = wanted[:, ds.demand]
+        can, take = _designs.usable(ds, s.design, s.design_share, s.stock[:, ds.stocks], ask)
+        delivered[:, ds.demand] = np.minimum(delivered[:, ds.demand], np.maximum(can[:, ds.demand_group], 0.0))
+        _designs.debit(ds, s.design, take)
     served_on_day = np.maximum(delivered - s.backlog, 0.0)
     s.stock[:, c.demand_stock] = have - delivered
     unmet = wanted - delivered
@@ -284,10 +345,15 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     """
     assert s.owed is not None
     sp = _sourcing.spec(c)
+    extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
+    if s.design is not None and s.design_share is not None:
+        # What a lane delivered beyond its designs' share, and a ported lane's whole account, is free (§5.6.6).
+        ds = _designs.design_spec(c)
+        assert ds is not None
+        s.design_cap = _designs.settle(ds, s.design, s.design_share, extra)
     if not _all_one(allow):  # x * 1.0 is x: a day that lets every lane through cancels nothing
         _sourcing.cancel_allowance(c, s, sp, allow)
     wait, late = _sourcing.cancel_late(c, s, sp, fused)
-    extra = c.schedules.day("target_extra", min(s.day, c.n_days - 1))
     # A supplier restarting too late for the buyer's horizon: its backlog is no cover and it gets no
     # new order (§5.6.5, reach).
     far = _sourcing.out_of_reach(c, s, sp, extra)

@@ -584,7 +584,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
             arrived = ring.take(t)
             rules.arrive(c, state, arrived)
         inp = prices.apply(c, state, day_inputs(c, draws, t))
-        production = rules.produce(c, state, inp.capacity, making)
+        production = rules.produce(c, state, inp.capacity, making, inp.share)
         delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor, split)
         orders = licences.apply(c, state, orders, inp.licence_approved, inp.licence_delay, inp.licence_p)

@@ -56,6 +56,8 @@ def produce(run: Run, f: int, t: int, capacity: float) -> float:
                            RESTART_TOLERANCE * lay.target[f])
     run.usable[f] = capacity  # what the supplier can quote from and spare (§5.6.5, §5.7)
     started = max(min(capacity, inputs, need), 0.0)
+    if run.designs is not None:
+        started = run.designs.starts(run, f, started)  # design-specific input stocks (§5.6.6)
     for s, a in lay.recipe[f]:
         stock[s] = max(stock[s] - started * a, 0.0)  # consuming all on hand can leave -1e-16
     if k:

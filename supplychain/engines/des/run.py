@@ -40,6 +40,7 @@ from ...compile.compiler import Compiled
 from ...compile.leadtime import lead_days
 from ..draws import RunDraws
 from .layout import Layout
+from .designs import Designs
 from .ordering import (any_restart, cancel_allowance, cancel_late, expect_waits, out_of_reach, outlook, review,
                        supplier_waits)
 from .prices import Prices
@@ -90,6 +91,7 @@ class Run:
         self.applied: list[float] = []
         self.seek_day = [float("inf")] * lay.n_buyers
         self.locked = [0.0] * lay.n_lanes        # locked volume left unplaced the day before (§5.6.6)
+        self.designs = Designs.of(c)             # design-specific stocks of locked lanes (§5.6.6), if any
         # Dynamic shock mechanisms.
         self.quotas: list[Any] = extras.get("quotas", [])
         self.quota_left = [0.0] * len(self.quotas)
@@ -140,10 +142,13 @@ class Run:
         """Arrival event: the day's shipments leave the pipeline and join their buyers' stocks."""
         day = event.value
         dst, stock, transit, arrived = self.layout.lane_dst, self.stock, self.transit, self.arrived
+        designs = self.designs
         for lane, units in self._landings.pop(day):
             stock[dst[lane]] += units
             transit[lane] -= units
             arrived[lane] += units
+            if designs is not None:
+                designs.land(lane, units)
 
     def _schedule_changes(self) -> list[int]:
         """Days on which some schedule differs from the day before (day 0 always)."""
@@ -195,14 +200,22 @@ class Run:
                 self.prices.update(self, t, self.tariff_today, demand)
                 if self.prices.feedback:
                     demand, share = self.prices.demand(demand), self.prices.share(self, share)
-            # 2. Stock events.
+            # 2. Stock events (stock destroyed takes the same fraction of its design-specific stocks).
+            designs = self.designs
+            if designs is not None:
+                designs.today(self, share, t)
+            before = list(self.stock) if designs is not None and self.destroy_specs else None
             stock_events(self, t)
+            if designs is not None and before is not None:
+                designs.scale(before, self.stock)
             # 3. Production.
             production = [produce(self, f, t, capacity[f]) for f in range(lay.n_facilities)]
             # 4. Demand.
             delivered, unmet, served = self._serve(demand)
             # 5. Ordering: the allowance cancels backlog, patience cancels more, then buyers review.
             owed = self.owed
+            if designs is not None:
+                designs.settle(self.target_extra_today)
             cancel_allowance(self, t)
             waits = late = None
             if any(owed) or any_restart(self, t):
@@ -245,6 +258,8 @@ class Run:
             wanted = demand[d] + backlog[d]
             have = stock[s]
             give = min(have, wanted)
+            if self.designs is not None:
+                give = self.designs.serve(s, have, wanted, give)
             served.append(max(give - backlog[d], 0.0))
             stock[s] = have - give
             short = wanted - give
