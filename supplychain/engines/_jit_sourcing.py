@@ -260,16 +260,17 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
                     any_over = True
     if not any_over:
         return any_diverted
-    # At a queued supplier a lane places only its part of the plain order; the planned part goes to
-    # alternates with spare capacity left that owe no queue.
+    # At a queued supplier the planned part of a lane's order goes first to alternates with spare
+    # capacity left that owe no queue; what they cannot take stays on the queued lane (booked ahead).
     overflow_b = np.zeros(by_buyer)
     total2_b = np.zeros(by_buyer)
+    taken_b = np.zeros(by_buyer)
     weight2 = np.empty(shape)
+    alt2 = np.empty(shape)
     for lane in range(n_lanes):
         b, f = buyer[lane], origin[lane]
         for r in range(n_runs):
             o = over[lane, r]
-            placed[lane, r] = placed[lane, r] - o
             overflow_b[b, r] += o * portable[lane, r] if has_lock else o
             left = spare_f[f, r] - alt[lane, r]
             left = left if (left > 0.0 or left != left) else 0.0
@@ -288,9 +289,22 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
             room = cap - p
             room = room if (room > 0.0 or room != room) else 0.0
             a = a if (a < room or a != a) else room
+            alt2[lane, r] = a
+            taken_b[b, r] += a
+    for lane in range(n_lanes):
+        b = buyer[lane]
+        for r in range(n_runs):
+            total = overflow_b[b, r]
+            frac = 0.0
+            if total > 0.0:
+                frac = taken_b[b, r] / total
+                frac = frac if (frac < 1.0 or frac != frac) else 1.0
+            o = over[lane, r]
+            moved = o * portable[lane, r] * frac if has_lock else o * frac
+            a = alt2[lane, r]
             qb = q[b, r]
-            applied[lane, r] = applied[lane, r] + ((a - over[lane, r]) / qb if qb > 0.0 else 0.0)
-            placed[lane, r] = p + a
+            applied[lane, r] = applied[lane, r] + ((a - moved) / qb if qb > 0.0 else 0.0)
+            placed[lane, r] = (placed[lane, r] - moved) + a
     return any_diverted
 
 

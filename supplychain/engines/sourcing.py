@@ -17,7 +17,7 @@ The parameters come from `supplychain.compile.rules.sourcing.SourcingSpec`.
   pipeline with a smoothed quoted wait, scaled by ``1 + panic``.
 - `queued` (§5.6.5): suppliers that owe a queue; `split_orders`
   sends the pipeline a buyer plans beyond its plain order to alternates with
-  spare capacity instead of such a supplier.
+  spare capacity first, and books the rest ahead in that supplier's queue.
 - `split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
@@ -618,9 +618,9 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     normalised over the buyer's lanes (the target shares when none was applied),
     ``shift_l(t)`` the scheduled change of its transport time and ``e_l`` the
     expected wait (`expect_wait`; 0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
-    over the longer lead time (Little's law). What a queued supplier cannot
-    ship of the orders this raises goes to the buyer's alternates with spare
-    capacity, never to a supplier that owes a queue (`split_orders`).
+    over the longer lead time (Little's law). At a queued supplier the orders
+    this raises go first to the buyer's alternates with spare capacity, and
+    the rest is booked ahead in the queue (`split_orders`).
     ``None`` when no quote differs from normal.
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
@@ -651,11 +651,11 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
                  fused: OrderLoops | None = None, hold: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
-    Then a lane whose supplier owes a queue (`queued`) places only its
-    part of ``plain`` (R, B), the order without the planned pipeline (``None``:
-    no pipeline planned); the rest goes to the buyer's alternates with spare
-    capacity left that owe no queue, and what they cannot take is not placed
-    (§5.6.5).
+    Then the part of a lane's order beyond its part of ``plain`` (R, B), the
+    order without the planned pipeline (``None``: no pipeline planned), at a
+    supplier that owes a queue (`queued`) goes first to the buyer's alternates
+    with spare capacity left that owe no queue; what they cannot take stays on
+    the queued lane, booked ahead (§5.6.5).
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
     regime) receives at its target share of it: the buyer orders ``q``
@@ -802,16 +802,16 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     if owes is None:
         return placed
     assert plain is not None
-    # At a queued supplier a lane places only its part of the plain order (the order without the
-    # planned pipeline); the planned part goes to alternates with spare capacity left that owe no
-    # queue, at most that spare capacity, and what they cannot take is not placed (§5.6.5, routing).
+    # At a queued supplier the planned part of a lane's order (beyond its part of the plain order, the
+    # order without the planned pipeline) goes first to alternates with spare capacity left that owe no
+    # queue, at most that spare capacity; what they cannot take stays on the queued lane (§5.6.5, routing).
     fits = (h >= 1.0) if wait_lic is None else ((h >= 1.0) & ~wait_lic)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(qb > 0, plain[:, c.lane_buyer] / qb, 1.0)
     over = np.where(fits & owes, placed * (1.0 - ratio), 0.0)
     if not over.any():
         return placed
-    placed = placed - over
+    # Receivers owe no queue (their ``over`` is 0), so ``placed`` is their room as it stands.
     overflow = _sum(c, over, "buyer") if portable is None else _sum(c, over * portable, "buyer")
     left = np.maximum(spare - alt, 0.0)
     weight2 = np.where(qualified & full & (m <= 0.0) & ~owes, left, 0.0)
@@ -819,8 +819,15 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     with np.errstate(divide="ignore", invalid="ignore"):
         alt2 = np.where(total2 > 0, overflow[:, c.lane_buyer] * weight2 / total2, 0.0)
     alt2 = np.minimum(np.minimum(alt2, left), np.maximum(c.lane_capacity - placed, 0.0))
+    # What the alternates cannot take is booked at the queued supplier (ordering ahead, §5.6.5): only
+    # the part they took, ``frac`` of the portable planned volume, leaves the queued lane.
+    taken = _sum(c, alt2, "buyer")
     with np.errstate(divide="ignore", invalid="ignore"):
-        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - over) / qb, 0.0)
+        frac = np.where(overflow > 0, np.minimum(taken / overflow, 1.0), 0.0)[:, c.lane_buyer]
+    moved = over * frac if portable is None else over * portable * frac
+    placed = placed - moved
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - moved) / qb, 0.0)
     return placed + alt2
 
 

@@ -590,12 +590,13 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
 def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: dict[int, bool],
            avail: dict[int, float], waiting: dict[int, bool], spare: dict[int, float], alt: dict[int, float],
            weight: dict[int, float], portable: dict[int, float] | None = None) -> None:
-    """At a queued supplier a lane places only its part of the plain order (§5.6.5, routing).
+    """At a queued supplier the planned part of a lane's order goes to alternates first (§5.6.5, routing).
 
-    The planned part goes to the buyer's receivers (``weight > 0`` in the
-    split) that owe no queue, in proportion to the spare capacity they have
-    left, at most that and the lane capacity; what they cannot take is not
-    placed.
+    The planned part (beyond the lane's part of the plain order) goes to the
+    buyer's receivers (``weight > 0`` in the split) that owe no queue, in
+    proportion to the spare capacity they have left, at most that and the
+    lane capacity; what they cannot take stays on the queued lane, booked
+    ahead in its supplier's queue.
     """
     assert plain is not None
     lay, orders, applied = run.layout, run.orders, run.applied
@@ -604,16 +605,19 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
     over = {l: orders[l] * (1.0 - ratio) if avail[l] >= 1.0 and not waiting[l] and owes[l] else 0.0 for l in lanes}
     if not any([over[l] != 0.0 for l in lanes]):
         return
-    for l in lanes:
-        orders[l] -= over[l]
     # Only the portable part of the planned volume can go to other suppliers (design lock-in, §5.6.6).
     overflow = sum([over[l] if portable is None else over[l] * portable[l] for l in lanes])
     left = {l: max(spare[l] - alt[l], 0.0) for l in lanes}
     w2 = {l: left[l] if weight[l] > 0.0 and not owes[l] else 0.0 for l in lanes}
     total = sum([w2[l] for l in lanes])
+    # A receiver owes no queue (its ``over`` is 0): its room is what its order leaves of the lane capacity.
+    alt2 = {l: min(min(overflow * w2[l] / total if total > 0 else 0.0, left[l]), max(cap[l] - orders[l], 0.0))
+            for l in lanes}
+    # What the alternates cannot take stays on the queued lane (ordering ahead): only the part they
+    # took, ``frac`` of the portable planned volume, leaves it.
+    frac = min(sum([alt2[l] for l in lanes]) / overflow, 1.0) if overflow > 0 else 0.0
     for l in lanes:
-        a = overflow * w2[l] / total if total > 0 else 0.0
-        a = min(min(a, left[l]), max(cap[l] - orders[l], 0.0))
+        moved = over[l] * frac if portable is None else over[l] * portable[l] * frac
         if order > 0:
-            applied[l] += (a - over[l]) / order
-        orders[l] = orders[l] + a
+            applied[l] += (alt2[l] - moved) / order
+        orders[l] = (orders[l] - moved) + alt2[l]
