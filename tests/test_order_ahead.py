@@ -22,6 +22,7 @@ from supplychain.model import (
     Commodity,
     DaysOfCover,
     Demand,
+    DemandShock,
     Facility,
     Lane,
     Network,
@@ -35,7 +36,7 @@ CN, KR = "CN.plant>US.w", "KR.plant>US.w"
 
 def network(kr_capacity: float = 40.0, *, patience: float = 90.0, cn_capacity: float = 5.0) -> Network:
     """CN.plant and KR.plant (each half of the buyer's 10/day) -> US.w, lead 2, DaysOfCover(10)."""
-    facilities = (Facility("CN.plant", "CN", "plant", "w", cn_capacity, policies={"w": BaseStock(5.0)}),
+    facilities = (Facility("CN.plant", "CN", "plant", "w", cn_capacity, policies={"w": BaseStock(cn_capacity + 5.0)}),
                   Facility("KR.plant", "KR", "plant", "w", kr_capacity, policies={"w": BaseStock(kr_capacity + 5.0)}))
     lanes = (Lane("CN.plant", "US.w", "w", lead_time=2.0, share=0.5, patience_days=patience),
              Lane("KR.plant", "US.w", "w", lead_time=2.0, share=0.5, patience_days=patience))
@@ -57,10 +58,14 @@ def _splitters():
         yield "compiled", _Loops(jit._kernels())
 
 
-def _one_day(kr_spare: float, splitter):
-    """One day's split with CN owing a queue: order 20, plain order 12, KR with ``kr_spare`` spare."""
-    c = compile_scenario(Scenario(network(), horizon_days=10))
+def _one_day(kr_spare: float, splitter, cn_capacity: float = 8.0):
+    """One day's split with CN owing a queue: order 20, plain order 12, KR with ``kr_spare`` spare.
+
+    CN's steady flow is 5: with ``cn_capacity`` above it, it can make more (bookable).
+    """
+    c = compile_scenario(Scenario(network(cn_capacity=cn_capacity), horizon_days=10))
     s = kernel.initial_state(c, 1)
+    s.capacity_today = np.broadcast_to(c.capacity, (1, c.n_facilities))
     cn, kr = (list(c.lane_ids).index(x) for x in (CN, KR))
     s.owed[0, cn] = 7.0                                  # CN owes a queue; KR owes nothing
     f_kr = list(c.facility_ids).index("KR.plant")
@@ -94,6 +99,16 @@ def test_without_room_elsewhere_the_whole_planned_part_joins_the_queue(name, spl
 
 
 @pytest.mark.parametrize("name,splitter", list(_splitters()))
+def test_a_supplier_that_can_make_no_more_than_its_steady_flow_gets_no_booking(name, splitter):
+    # CN's capacity is its steady flow, 5: what is booked ahead there would not ship sooner (§5.6.5):
+    # the planned part leaves it, KR takes the 1.5 it has room for and the rest, 2.5, is not placed:
+    # CN 6, KR 11.5, as before the rule.
+    cn, kr, share_cn, share_kr = _one_day(1.5, splitter, cn_capacity=5.0)
+    assert (cn, kr) == pytest.approx((6.0, 11.5), abs=1e-12)
+    assert (share_cn, share_kr) == pytest.approx((0.3, 0.575), abs=1e-12)
+
+
+@pytest.mark.parametrize("name,splitter", list(_splitters()))
 def test_an_alternate_with_room_for_everything_takes_the_whole_planned_part(name, splitter):
     # KR has 10 spare, more than CN's planned part of 4: CN keeps its plain part, 6; KR 14.
     cn, kr, _, _ = _one_day(10.0, splitter)
@@ -101,30 +116,31 @@ def test_an_alternate_with_room_for_everything_takes_the_whole_planned_part(name
 
 
 @pytest.mark.parametrize("engine", ["vector", "des"])
-def test_a_full_suppliers_queue_grows_to_its_buyers_patience(engine):
-    # CN (capacity 5, its steady flow) loses 30 % for good and KR is full too (capacity 5): nobody can
-    # ship the gap of 1.5 a day. The buyer plans pipeline for CN's wait and books it in CN's queue; CN
-    # quotes at its capacity 3.5 below its steady flow 5, so the loop gain 5/3.5 exceeds 1 and the
-    # queue grows until the patience (20 days) cancels what CN would not ship within it (§5.6.5): on a day
-    # its wait reaches the patience CN is cut to 20 days at its quoted rate, 20 x 3.5 = 70 (a little more
-    # while its throughput, the rate's floor, still falls towards 3.5), gets no new order (late) and ships
-    # 3.5, ending the day owing 66.5; on the next day it takes orders again. Before this rule CN's queue was
-    # the plain gap alone.
-    sc = Scenario(network(5.0, patience=20.0), horizon_days=200).with_shocks(
-        CapacityShock(facility="CN.plant", fraction_lost=0.3, start=5, recovery_days=0))
+def test_a_queue_grows_to_the_buyers_patience_at_a_supplier_with_some_spare_capacity(engine):
+    # From day 5 demand is 12 a day against 6 + 5 = 11 the two can make: CN (capacity 6, steady flow 5)
+    # can make more than its steady flow, KR (capacity 5) cannot. The buyer's stock runs out and stays
+    # out (lost sales), so its gap G, about its target, never closes. It plans pipeline for CN's wait and
+    # books it there: each unit queued raises the pipeline planned by 5/6 (the loop gain, §5.6.5), so the
+    # queue heads for G / (1 - 5/6) = 6 G, far beyond the patience, 20 days: on a day CN's wait reaches
+    # it, CN is cut to 20 days at its rate 6, 120, gets no new order (late) and ships 6, ending the day
+    # owing 114; on the other days it takes the day's order again. KR, which can make no more, is only
+    # owed what the buyer's plain orders leave, within its patience; the buyer loses about 1 a day.
+    sc = Scenario(network(5.0, patience=20.0, cn_capacity=6.0), horizon_days=200).with_shocks(
+        DemandShock(region="US", commodity="w", factor=1.2, start=5))
     res = simulate(sc, engine=engine, seed=0)
     owed = res.series("backlog", CN)[0]
-    assert owed[150:].min() == pytest.approx(20.0 * 3.5 - 3.5, abs=0.5)
-    assert res.series("flow", CN)[0][150:].mean() == pytest.approx(3.5, abs=1e-6)
-    # Every unit of demand CN and KR cannot make is lost, and only that: 1.5 a day.
-    assert res.series("unmet", "US.w")[0][150:].mean() == pytest.approx(1.5, rel=1e-6)
+    assert owed[160:].min() == pytest.approx(20.0 * 6.0 - 6.0, abs=1e-6)
+    assert owed[160:].max() < 20.0 * 6.0 + 12.0 * 5.0
+    assert res.series("backlog", KR)[0][160:].max() < 20.0 * 5.0
+    assert res.series("flow", CN)[0][150:].mean() == pytest.approx(6.0, abs=1e-6)
+    assert res.series("unmet", "US.w")[0][150:].mean() == pytest.approx(1.0, abs=0.05)
     assert material_balance(res).max_relative_error < 1e-9
 
 
 def test_the_engines_agree_on_booking_ahead():
-    sc = Scenario(network(5.0, patience=20.0), horizon_days=120).with_shocks(
-        CapacityShock(facility="CN.plant", fraction_lost=0.3, start=5, recovery_days=0),
-        CapacityShock(facility="KR.plant", fraction_lost=0.2, start=30, end=60, recovery_days=10))
+    sc = Scenario(network(5.0, patience=20.0, cn_capacity=6.0), horizon_days=120).with_shocks(
+        DemandShock(region="US", commodity="w", factor=1.2, start=5, end=70),
+        CapacityShock(facility="CN.plant", fraction_lost=0.2, start=30, end=60, recovery_days=10))
     a, b = simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0)
     for name in ("flow", "backlog", "inventory", "quoted_lead_time", "unmet", "share"):
         np.testing.assert_allclose(a.values(name), b.values(name), rtol=1e-9, atol=1e-9, err_msg=name)

@@ -80,7 +80,7 @@ def input_rate(run: Run, f: int) -> float:
     return least if least == _INF else lay.capacity[f] * least
 
 
-def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
+def _quote(run: Run, f: int, t: int, floor: bool = True) -> tuple[float, float]:
     """Supplier ``f``'s quoted rate and restart wait on day ``t`` (docs/model.md §5.7).
 
     With capacity today: its throughput, or if larger the largest of its
@@ -92,6 +92,8 @@ def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
     plus the days of full output its cold restart will withhold if its stop is
     then long enough (§5.4.2). A line back from a cold stop whose ramp is not
     over: its normal rate after the days of full output its ramp still withholds.
+    ``floor=False``: without the throughput floor (what its capacity and inputs
+    let it make, `_bookable`).
     """
     lay = run.layout
     cap = run.capacity_today[f]
@@ -107,7 +109,8 @@ def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
             share = cap / scheduled if scheduled > 0 else 1.0
             rate = max(rate, lay.normal_rate[f] * min(lay.quote_share[day][f] * share, 1.0))
         # Limited by the inputs it has and has coming; its recent rate stands (§5.7).
-        return max(run.throughput[f], min(rate, input_rate(run, f))), 0.0
+        made = min(rate, input_rate(run, f))
+        return (max(run.throughput[f], made) if floor else made), 0.0
     known = 0.0 if lay.restart_in is None else lay.restart_in[min(t, lay.n_days - 1)][f]
     drawn = 0.0 if lay.outage_days is None else lay.outage_days[f]
     restart = known if known > 0 else drawn
@@ -584,10 +587,21 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
             applied[l] = (kept / order if order > 0 else share[l] * (1.0 - diverted[l])) + moved
         orders[l] = min(placed, cap[l])
     if owes is not None:
-        _route(run, lanes, order, plain, owes, avail, waiting, spare, alt, weight, portable)
+        _route(run, t, lanes, order, plain, owes, avail, waiting, spare, alt, weight, portable)
 
 
-def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: dict[int, bool],
+def _bookable(run: Run, f: int, t: int) -> bool:
+    """Whether supplier ``f`` can make more than its steady flow on day ``t`` (§5.6.5, routing).
+
+    Its quoted rate without the throughput floor above its normal rate: only
+    there is the pipeline its buyers plan for its wait booked in its queue; a
+    supplier that can make no more ships nothing beyond its lanes' normal
+    flows for being owed more.
+    """
+    return bool(_quote(run, f, t, floor=False)[0] > run.layout.normal_rate[f] * (1.0 + REACH_TOLERANCE))
+
+
+def _route(run: Run, t: int, lanes: list[int], order: float, plain: float | None, owes: dict[int, bool],
            avail: dict[int, float], waiting: dict[int, bool], spare: dict[int, float], alt: dict[int, float],
            weight: dict[int, float], portable: dict[int, float] | None = None) -> None:
     """At a queued supplier the planned part of a lane's order goes to alternates first (§5.6.5, routing).
@@ -596,7 +610,8 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
     buyer's receivers (``weight > 0`` in the split) that owe no queue, in
     proportion to the spare capacity they have left, at most that and the
     lane capacity; what they cannot take stays on the queued lane, booked
-    ahead in its supplier's queue.
+    ahead in its supplier's queue, if that supplier quotes above its steady
+    flow (`_bookable`), else it is not placed.
     """
     assert plain is not None
     lay, orders, applied = run.layout, run.orders, run.applied
@@ -618,6 +633,8 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
     frac = min(sum([alt2[l] for l in lanes]) / overflow, 1.0) if overflow > 0 else 0.0
     for l in lanes:
         moved = over[l] * frac if portable is None else over[l] * portable[l] * frac
+        if over[l] != 0.0 and not _bookable(run, lay.lane_origin[l], t):
+            moved = over[l]   # a supplier quoting at most its steady flow: not booked, not placed
         if order > 0:
             applied[l] += (alt2[l] - moved) / order
         orders[l] = (orders[l] - moved) + alt2[l]
