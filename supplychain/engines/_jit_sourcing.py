@@ -100,7 +100,7 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
     and ``plain`` is the order without the planned pipeline; ``has_hold``: ``hold`` (L, R)
     is the locked part of what lanes out of reach owe (`.sourcing.locked_owed`), held
     out with the carry (``held`` is then true); ``book`` (L, R, with ``has_owes``): the lane's
-    supplier quotes above its steady flow, so what alternates cannot take is booked there
+    supplier can make more than its steady flow, so what alternates cannot take is booked there
     (`.sourcing.bookable`). Writes
     ``diverted``, ``seek_day``, ``locked``, the orders ``placed`` and the
     applied shares ``applied``; returns whether any lane is diverted.
@@ -264,7 +264,7 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
         return any_diverted
     # At a queued supplier the planned part of a lane's order goes first to alternates with spare
     # capacity left that owe no queue; what they cannot take stays on the queued lane (booked ahead)
-    # where its supplier quotes above its steady flow, and is not placed elsewhere.
+    # where its supplier can make more than its steady flow, and is not placed elsewhere.
     overflow_b = np.zeros(by_buyer)
     total2_b = np.zeros(by_buyer)
     taken_b = np.zeros(by_buyer)

@@ -677,7 +677,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     order without the planned pipeline (``None``: no pipeline planned), at a
     supplier that owes a queue (`queued`) goes first to the buyer's alternates
     with spare capacity left that owe no queue; what they cannot take stays on
-    the queued lane, booked ahead, if the supplier quotes a rate above its
+    the queued lane, booked ahead, if the supplier can make more than its
     steady flow (`bookable`), else it is not placed (§5.6.5).
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
@@ -844,14 +844,14 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         alt2 = np.where(total2 > 0, overflow[:, c.lane_buyer] * weight2 / total2, 0.0)
     alt2 = np.minimum(np.minimum(alt2, left), np.maximum(c.lane_capacity - placed, 0.0))
     # What the alternates cannot take is booked at the queued supplier (ordering ahead, §5.6.5) if it
-    # quotes above its steady flow: only the part they took, ``frac`` of the portable planned volume,
-    # leaves the queued lane.
+    # can make more than its steady flow: only the part they took, ``frac`` of the portable planned
+    # volume, leaves the queued lane.
     taken = _sum(c, alt2, "buyer")
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = np.where(overflow > 0, np.minimum(taken / overflow, 1.0), 0.0)[:, c.lane_buyer]
     moved = over * frac if portable is None else over * portable * frac
-    # A supplier quoting at most its steady flow would not ship what is booked ahead: there the whole
-    # planned part leaves the lane, and what the alternates did not take is not placed.
+    # A supplier that can make no more than its steady flow would not ship what is booked ahead: there
+    # the whole planned part leaves the lane, and what the alternates did not take is not placed.
     moved = np.where(book, moved, over)
     placed = placed - moved
     with np.errstate(divide="ignore", invalid="ignore"):

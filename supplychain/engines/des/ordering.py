@@ -16,9 +16,10 @@ diverting what unavailable lanes cannot take to qualified alternates in
 proportion to their suppliers' spare capacity (under design lock-in only a lane's
 second-sourced part before its porting time; the locked rest waits for its own supplier,
 ``run.locked``, as does the locked part of a cancelled backlog, and that of a backlog out of
-reach is held out of the split); a lane whose supplier owes a
-queue takes only its part of the order without the planned pipeline, and the
-planned part goes to alternates with spare capacity left (`_route`). Under a licence regime the buyer orders as if only the approvals
+reach is held out of the split); at a supplier that owes a queue the planned
+part of an order (beyond the order without the planned pipeline) goes to
+alternates with spare capacity left first, and the rest is booked ahead in the
+queue where that supplier can make more than its steady flow (`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (`outlook`), files no more than counting them
 all, and offers a lane's order that would wait for a licence to alternates
 first.
@@ -457,10 +458,12 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     ``filed``, if given, caps what a partly available lane (a licence regime)
     receives at its target share of it (§6.5.2). A lane in ``licensed``
     offers its order to alternates with spare capacity first; the rest is
-    filed there. Then a lane whose supplier owes a queue places only its
-    part of ``plain``, the order without the planned pipeline (``None``: no
-    pipeline planned); the rest goes to alternates with spare capacity left
-    that owe no queue, and what they cannot take is not placed (§5.6.5).
+    filed there. Then the part of a lane's order beyond its part of
+    ``plain``, the order without the planned pipeline (``None``: no pipeline
+    planned), at a supplier that owes a queue goes to alternates with spare
+    capacity left that owe no queue; what they cannot take is booked ahead in
+    the queue if the supplier can make more than its steady flow, else it is
+    not placed (§5.6.5).
     ``hold``: the locked part of what lanes out of reach owe, held out of the
     split with the locked carry and not placed (§5.6.6).
     """
@@ -610,8 +613,8 @@ def _route(run: Run, t: int, lanes: list[int], order: float, plain: float | None
     buyer's receivers (``weight > 0`` in the split) that owe no queue, in
     proportion to the spare capacity they have left, at most that and the
     lane capacity; what they cannot take stays on the queued lane, booked
-    ahead in its supplier's queue, if that supplier quotes above its steady
-    flow (`_bookable`), else it is not placed.
+    ahead in its supplier's queue, if that supplier can make more than its
+    steady flow (`_bookable`), else it is not placed.
     """
     assert plain is not None
     lay, orders, applied = run.layout, run.orders, run.applied
