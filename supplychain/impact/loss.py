@@ -4,7 +4,10 @@ Each demand of an input commodity the table knows (chips, Li-ion cells, NdFeB ma
 region the table knows is that region's supply of the input to its industries. On day ``t``
 the region's shortfall of commodity ``c`` is ``s = 1 - min(1, sum Y / sum D)`` over those
 demands and the last ``W`` days (the users' working stock, ``IOTable.working_stock_days``; 0
-without demand), less what substitution has replaced since its first short day. The shortfall is rationed among the sectors that use ``c`` (by the table's priority ranks,
+without demand), less what substitution has replaced since its first day short of deliveries. Demand
+given up to prices (``G``, `supplychain.impact.given_up`) is output not made but for what the users thrift:
+with the table's output share ``phi``, ``s = 1 - min(1, sum Y / sum (D + phi G))``. The shortfall is
+rationed among the sectors that use ``c`` (by the table's priority ranks,
 or pro rata), and a sector short of ``s_j`` whose share ``w`` of output needs ``c`` keeps the
 capacity factor ``kappa = 1 - max_c w s_j`` (docs/model.md §8.3). The ARIO kernel (or the DIIM)
 turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``.
