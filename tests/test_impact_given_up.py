@@ -129,3 +129,20 @@ def test_summaries_of_both_engines_count_it_as_the_daily_results_do(flagship_fee
     assert np.allclose(vector, series, rtol=1e-9) and np.allclose(des, series, rtol=1e-9)
     daily_des = sc.simulate(flagship_feedback, engine="des", seed=3).value_added_loss().total
     assert np.allclose(daily_des, series, rtol=1e-9)
+
+
+def test_a_tariff_that_makes_users_give_up_chips_costs_value_added_without_price_feedback():
+    # A 100 % duty on China's mature-node chips into the US with demand_elasticity 0.5 (§6.4.4): US buyers
+    # give up chips to the duty, so the US industries that need them make less; without the demand response
+    # the duty moves sourcing only and nothing is short.
+    base = sc.load_baseline(horizon_days=60)
+    duty = dict(importer="US", exporter="CN", commodity="mature_chip", rate=1.0, start=0)
+    b = sc.simulate(base, engine="vector", seed=1)
+    given = sc.simulate(base.with_shocks(sc.Tariff(**duty, demand_elasticity=0.5)), engine="vector", seed=1)
+    kept = sc.simulate(base.with_shocks(sc.Tariff(**duty)), engine="vector", seed=1)
+    lost = given.value_added_loss().total[0] - b.value_added_loss().total[0]
+    us = given.value_added_loss().regions.index("US")
+    # They give up a tenth of their mature-node chips (the duty-inclusive CES index of their lanes, ** -0.5):
+    # the US loses most; its suppliers abroad lose the inputs it no longer buys.
+    assert lost[us].sum() > 0.8 * lost.sum() > 1e9
+    assert float(np.abs(kept.value_added_loss().total).max()) == 0.0
