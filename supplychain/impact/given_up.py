@@ -120,9 +120,14 @@ def given_up_series(scenario: object, demand: np.ndarray, price: np.ndarray | No
     if not getattr(scenario, "price_feedback", False) and not any(
             isinstance(s, Tariff) and s.demand_elasticity > 0 for s in getattr(scenario, "shocks", ())):
         return None
-    from ..compile.compiler import compile_scenario
+    import warnings
 
-    response = PriceResponse(compile_scenario(scenario))  # type: ignore[arg-type]
+    from ..compile.compiler import compile_scenario
+    from ..errors import SimulationWarning
+
+    with warnings.catch_warnings():   # the run that recorded these series has said what its compile step had to
+        warnings.simplefilter("ignore", SimulationWarning)
+        response = PriceResponse(compile_scenario(scenario))  # type: ignore[arg-type]
     demand = np.asarray(demand, dtype=float)
     out = np.zeros(demand.shape)
     for t in range(demand.shape[1]):
