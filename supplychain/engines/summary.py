@@ -44,6 +44,7 @@ import numpy as np
 from scipy import sparse
 
 from ..compile.compiler import Compiled
+from ..impact.given_up import PriceResponse
 from ..impact.loss import LossAccumulator
 from .sums import csr_times
 
@@ -128,6 +129,7 @@ class SummarySink:
         self.gap = np.zeros((n_runs, n_groups))
         self.daily = np.empty((n_runs, c.n_days, len(BAND_SERIES) * n_groups), dtype=np.float32)
         self.impact = LossAccumulator(c.scenario.network, n_runs)
+        self.response = PriceResponse(c)   # demand given up to prices counts in value added lost (§8.3)
 
     def row(self, r: int) -> SummarySink:
         """A sink of run ``r`` alone that accumulates into this one (no copy).
@@ -137,7 +139,7 @@ class SummarySink:
         """
         one = SummarySink.__new__(SummarySink)
         one.summing, one.tariff, one.extra, one.taxed = self.summing, self.tariff, self.extra, self.taxed
-        one.impact = self.impact.row(r)
+        one.impact, one.response = self.impact.row(r), self.response
         one.price_summing, one.price_base, one.demand_stock = self.price_summing, self.price_base, self.demand_stock
         for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily", *LANE_TOTALS):
             setattr(one, name, getattr(self, name)[r: r + 1])
@@ -161,7 +163,7 @@ class SummarySink:
         self.delivered += delivered
         self.served_on_day += values["served_on_day"]
         self.stockout_days += stockouts(delivered, values["unmet"])
-        self.impact.put(demand, delivered)
+        self.impact.put(demand, delivered, self.response.given_up(t, demand, values.get("price")))
         wanted = _group_sum(demand, self.summing)
         served = _group_sum(delivered, self.summing)
         self.gap += wanted - served
@@ -203,7 +205,8 @@ class SummarySink:
         self.served_on_day[:] = np.cumsum(served_on_day, axis=1)[:, -1]
         self.stockout_days[:] = np.cumsum(stockouts(delivered, unmet), axis=1)[:, -1]
         for day in range(t):
-            self.impact.put(demand[:, day], delivered[:, day])
+            self.impact.put(demand[:, day], delivered[:, day],
+                            self.response.given_up(day, demand[:, day], None if price is None else price[:, day]))
         wanted = _group_sum(demand.reshape(r * t, d), self.summing).reshape(r, t, -1)
         served = _group_sum(delivered.reshape(r * t, d), self.summing).reshape(r, t, -1)
         gap = np.cumsum(wanted - served, axis=1)

@@ -4,7 +4,10 @@ Each demand of an input commodity the table knows (chips, Li-ion cells, NdFeB ma
 region the table knows is that region's supply of the input to its industries. On day ``t``
 the region's shortfall of commodity ``c`` is ``s = 1 - min(1, sum Y / sum D)`` over those
 demands and the last ``W`` days (the users' working stock, ``IOTable.working_stock_days``; 0
-without demand), less what substitution has replaced since its first short day. The shortfall is rationed among the sectors that use ``c`` (by the table's priority ranks,
+without demand), less what substitution has replaced since its first day short of deliveries. Demand
+given up to prices (``G``, `supplychain.impact.given_up`) is output not made but for what the users thrift:
+with the table's output share ``phi``, ``s = 1 - min(1, sum Y / sum (D + phi G))``. The shortfall is
+rationed among the sectors that use ``c`` (by the table's priority ranks,
 or pro rata), and a sector short of ``s_j`` whose share ``w`` of output needs ``c`` keeps the
 capacity factor ``kappa = 1 - max_c w s_j`` (docs/model.md §8.3). The ARIO kernel (or the DIIM)
 turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``.
@@ -57,6 +60,7 @@ class InputMap:
     group: np.ndarray            # (K, N): use of the nodes of n's rank
     substitutable: np.ndarray    # (K,): share of the column's use that substitution can replace
     substitution_days: np.ndarray  # (K,): days substitution takes to reach that share
+    output_share: float = 1.0    # share of demand given up to prices that is output not made (the table's)
 
     @classmethod
     def build(cls, network: Network, table: IOTable, rationing: Rationing = "priority") -> InputMap:
@@ -103,7 +107,8 @@ class InputMap:
             substitutable[k], days[k] = table.substitution.get(commodity, (0.0, 1.0))
         summing = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(columns), len(network.demands)))
         return cls(summing=summing, dependence=dependence, columns=tuple(columns), use=use, later=later,
-                   group=group, substitutable=substitutable, substitution_days=days)
+                   group=group, substitutable=substitutable, substitution_days=days,
+                   output_share=table.price_output_share)
 
     @property
     def dependent_share(self) -> np.ndarray:
@@ -117,9 +122,11 @@ class InputMap:
 
     def sums(self, demand: np.ndarray, delivered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each column's demand and delivered (R, K) from one day's demand and delivered, each (R, D)."""
-        wanted = np.asarray((self.summing @ np.asarray(demand, dtype=float).T).T)
-        got = np.asarray((self.summing @ np.asarray(delivered, dtype=float).T).T)
-        return wanted, got
+        return self.summed(demand), self.summed(delivered)
+
+    def summed(self, per_demand: np.ndarray) -> np.ndarray:
+        """Each column's sum (R, K) of one day's values per demand (R, D)."""
+        return np.asarray((self.summing @ np.asarray(per_demand, dtype=float).T).T)
 
     def shortfall(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
         """Each column's shortfall share ``s`` (R, K) from one day's demand and delivered, each (R, D)."""
@@ -162,8 +169,10 @@ class Shortfalls:
     Each column's shortfall is measured over the last ``window`` days (docs/model.md §8.3): users
     spread what arrives over the working stock they hold, so a day without an arrival that the
     next days make up stops no production, and rationing among users sees the shortfall of the
-    window, not a day's lumpiness. Substitution and thrifting replace a growing share of a short
-    input from its first short day; the window and the count are each run's own.
+    window, not a day's lumpiness. Demand given up to prices counts by the table's output share:
+    the users need it still, but for the rest of what they gave up, which they thrift.
+    Substitution and thrifting replace a growing share of a short input from its first day short of
+    deliveries; the window and the count are each run's own.
     """
 
     def __init__(self, imap: InputMap, n_runs: int, window: int = 1) -> None:
@@ -174,22 +183,36 @@ class Shortfalls:
         self.age = np.zeros((n_runs, k))
         self.wanted = np.zeros((n_runs, int(window), k))   # ring of the last days' column sums
         self.got = np.zeros((n_runs, int(window), k))
+        self.given = np.zeros((n_runs, int(window), k))    # demand given up to prices
         self.day = np.zeros(n_runs, dtype=np.int64)        # each run's days fed so far
+        self.undelivered = np.zeros((n_runs, k))           # the last day's shortfall of deliveries alone
 
-    def short(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
-        """Feed one day's demand and delivered (R, D); return each column's shortfall over the window (R, K)."""
+    def short(self, demand: np.ndarray, delivered: np.ndarray, given_up: np.ndarray | None = None) -> np.ndarray:
+        """Feed one day's demand, delivered and demand given up to prices (R, D); each column's shortfall (R, K).
+
+        The shortfall is over the window, ``1 - min(1, Y / (D + phi G))`` with ``phi`` the table's output
+        share (what the users thrift they need no more); ``given_up`` ``None`` is nothing given up. The shortfall of deliveries
+        alone, ``1 - min(1, Y / D)``, is kept in ``undelivered``.
+        """
         wanted, got = self.imap.sums(demand, delivered)
         runs = np.arange(self.day.shape[0])
         slot = self.day % self.wanted.shape[1]
         self.wanted[runs, slot], self.got[runs, slot] = wanted, got
+        self.given[runs, slot] = 0.0 if given_up is None else self.imap.summed(given_up)
         self.day += 1
-        return _share_short(self.wanted.sum(axis=1), self.got.sum(axis=1))
+        need, have = self.wanted.sum(axis=1), self.got.sum(axis=1)
+        self.undelivered = _share_short(need, have)
+        if not self.given.any():   # nothing given up within the window: the shortfall of deliveries, exactly
+            return self.undelivered
+        given = self.given.sum(axis=1)
+        return _share_short(need + self.imap.output_share * given, have)
 
-    def capacity(self, demand: np.ndarray, delivered: np.ndarray) -> np.ndarray:
-        """Capacity factors (R, N) of the next day."""
-        short = self.short(demand, delivered)
-        self.age[...] = np.where((self.age > 0) | (short > 0), self.age + 1, 0)
-        if not self.age.any():  # no column short today or before: every factor is exactly 1 (the usual day)
+    def capacity(self, demand: np.ndarray, delivered: np.ndarray, given_up: np.ndarray | None = None) -> np.ndarray:
+        """Capacity factors (R, N) of the next day (``given_up``: demand given up to prices, or ``None``)."""
+        short = self.short(demand, delivered, given_up)
+        # Redesign starts with a shortage of deliveries: a price rise alone starts no requalification.
+        self.age[...] = np.where((self.age > 0) | (self.undelivered > 0), self.age + 1, 0)
+        if not self.age.any() and not short.any():  # nothing short today or before: every factor is exactly 1
             return np.ones((self.age.shape[0], self.imap.dependence.shape[1]))
         return self.imap.capacity_at(short, self.age)
 
@@ -198,6 +221,7 @@ class Shortfalls:
         one = Shortfalls.__new__(Shortfalls)
         one.imap, one.age = self.imap, self.age[r: r + 1]
         one.wanted, one.got, one.day = self.wanted[r: r + 1], self.got[r: r + 1], self.day[r: r + 1]
+        one.given, one.undelivered = self.given[r: r + 1], self.undelivered[r: r + 1]
         return one
 
 
@@ -285,7 +309,7 @@ class ValueAddedLoss:
 
 def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network, *,
                      table: IOTable | None = None, method: Method = "ario",
-                     rationing: Rationing = "priority") -> ValueAddedLoss:
+                     rationing: Rationing = "priority", given_up: np.ndarray | None = None) -> ValueAddedLoss:
     """Value added lost beyond the chain, from daily demand and deliveries (docs/model.md §8.3).
 
     Parameters
@@ -302,6 +326,9 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
         How a short input is shared among the sectors that use it: the lowest-ranked uses of
         the table's priority ranks go short first (default), or every use by the same share
         (the conservative option).
+    given_up : ndarray, shape (n_runs, n_days, n_demands), optional
+        Demand given up to prices and tariffs (`supplychain.impact.given_up.PriceResponse`): the
+        table's output share of it counts as not delivered (docs/model.md §8.3). None: nothing.
 
     Examples
     --------
@@ -325,7 +352,9 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     short = Shortfalls(imap, n_runs, table.working_stock_days)
     n_r, n_s = len(table.regions), len(table.sectors)
     x0 = table.daily_output
-    cap = np.stack([short.capacity(demand[:, t], delivered[:, t]) for t in range(n_days)], axis=1) \
+    given = None if given_up is None else np.broadcast_to(np.asarray(given_up, dtype=float), delivered.shape)
+    cap = np.stack([short.capacity(demand[:, t], delivered[:, t], None if given is None else given[:, t])
+                    for t in range(n_days)], axis=1) \
         if n_days else np.ones((n_runs, 0, n_r * n_s))
     if method == "ario":
         stepper = _Stepper(table, n_runs, imap.dependent_share)
@@ -406,16 +435,16 @@ class LossAccumulator:
         one.stepper = None if self.stepper is None else self.stepper.row(r)
         return one
 
-    def put(self, demand: np.ndarray, delivered: np.ndarray) -> None:
-        """Add one day from its demand and delivered, each (R, D)."""
+    def put(self, demand: np.ndarray, delivered: np.ndarray, given_up: np.ndarray | None = None) -> None:
+        """Add one day from its demand, delivered and demand given up to prices (or ``None``), each (R, D)."""
         slot = self.fed % self.ring.shape[1]
         runs = np.arange(self.fed.shape[0])
         self.fed += 1
         if self.stepper is None:
             return  # no demand feeds an industry: nothing is ever lost (the ring stays 0)
         demand = np.broadcast_to(demand, np.shape(delivered))
-        capacity = self.short.capacity(demand, delivered)
-        if not self.short.age.any() and not self.stepper.disturbed.any():
+        capacity = self.short.capacity(demand, delivered, given_up)
+        if not self.stepper.disturbed.any() and not (capacity < 1.0).any():
             self.ring[runs, slot] = 0.0
             return  # no run short today or before: every run stays at the kernel's fixed point, losing nothing
         lost = self.stepper.step(capacity).reshape(self.total.shape)

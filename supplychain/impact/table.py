@@ -63,6 +63,9 @@ class IOTable:
     segment_use : dict of str to ndarray (S,)
         Per end-use buyer segment (``Demand.segment``), the share of its input that goes to
         each sector: a segment's shortfall reaches only its own sectors (docs/model.md §8.3).
+    price_output_share : float
+        The share of an input's demand given up to a price rise that is output its users do not
+        make (counted like a shortfall); the rest they thrift (docs/model.md §8.3).
     """
 
     regions: tuple[str, ...]
@@ -78,6 +81,7 @@ class IOTable:
     content: dict[str, np.ndarray] = field(default_factory=dict)
     working_stock_days: int = 1
     segment_use: dict[str, np.ndarray] = field(default_factory=dict)
+    price_output_share: float = 1.0
 
     @property
     def sector_of_node(self) -> np.ndarray:
@@ -144,6 +148,9 @@ def parse_io_table(data: dict) -> IOTable:
                             alpha_max=_value(p["alpha_max"], "alpha_max"),
                             tau_alpha=_value(p["tau_alpha"], "tau_alpha"), essential=essential)
     working = _value(p["working_stock_days"], "working_stock_days") if "working_stock_days" in p else 1.0
+    output_share = _value(p["price_output_share"], "price_output_share") if "price_output_share" in p else 1.0
+    if not 0.0 <= output_share <= 1.0:
+        raise ValueError(f"price_output_share: expected a share in [0, 1], got {output_share}")
     if working != int(working) or working < 1:
         raise ValueError(f"working_stock_days: expected a whole number of days >= 1, got {working}")
     use: dict[str, np.ndarray] = {}
@@ -184,7 +191,7 @@ def parse_io_table(data: dict) -> IOTable:
     return IOTable(regions=regions, sectors=sectors, output=output * 1e9, a=a, value_added=value_added,
                    dependence=dependence, params=params, use=use, priority=priority,
                    substitution=substitution, content=content, working_stock_days=int(working),
-                   segment_use=segment_use)
+                   segment_use=segment_use, price_output_share=output_share)
 
 
 @lru_cache(maxsize=4)

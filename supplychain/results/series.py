@@ -326,9 +326,10 @@ class Results:
                          rationing: str = "priority") -> ValueAddedLoss:
         """Value added lost beyond the chain, per run, day, region and industry (docs/model.md §8.3).
 
-        Shortfalls of chips, Li-ion cells and NdFeB magnets at final demand cap the output of
-        the industries that use them (C26-C29) in each region, and an input-output model
-        propagates the caps; it never feeds back into the simulation.
+        Shortfalls of chips, Li-ion cells and NdFeB magnets at final demand, and the demand
+        their users give up to higher prices, cap the output of the industries that use them
+        (C26-C29) in each region, and an input-output model propagates the caps; it never
+        feeds back into the simulation.
 
         Parameters
         ----------
@@ -354,10 +355,13 @@ class Results:
         >>> loss.daily.shape, float(abs(loss.total).max())      # nothing short, nothing lost
         ((1, 20, 6, 5), 0.0)
         """
+        from ..impact.given_up import given_up_series
         from ..impact.loss import value_added_loss
 
+        # Demand given up to prices is output its users do not make, but for what they thrift (§8.3).
+        given = given_up_series(self.scenario, self.demand, self.arrays.get("price"))
         return value_added_loss(self.demand, self.delivered, self.scenario.network, table=table,
-                                method=method, rationing=rationing)  # type: ignore[arg-type]
+                                method=method, rationing=rationing, given_up=given)  # type: ignore[arg-type]
 
     # Files ------------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> Path:

@@ -310,6 +310,34 @@ SUBSTITUTION["germanium"] = (0.1, 180.0, _SUB + "; for germanium: chalcogenide g
                              "and titanium PET catalysts, silicon or GaAs in some electronics (USGS MCS 2026, "
                              "germanium, substitutes)")
 
+# Gallium's final demands (tools/baseline/minerals.py) are the uses outside the compound-wafer fabs the chain
+# follows: the gallium additive of sintered NdFeB magnets (JP, CN, ROW), CIGS photovoltaics (CN) and the US's
+# R&D and alloys. Magnets are ISIC 2790 (C27: HS 8505, permanent magnets); CIGS cells and modules are ISIC 2610
+# (C26: HS 8541.40). World primary gallium by end use (Løvik, Restrepo & Müller 2015): NdFeB magnets 22-37 %,
+# photovoltaics 2-6 % (midpoints 29.5 and 4 %, as the baseline's demands).
+_GA_USE = ("Løvik, Restrepo & Müller, 'The global anthropogenic gallium system: determinants of demand, supply and "
+           "efficiency improvements', Environ. Sci. Technol. 49 (2015): end uses of primary gallium 2011 outside "
+           "GaAs/GaN devices: NdFeB magnets 22-37 %, photovoltaics (CIGS) 2-6 %; midpoints 29.5 and 4 %; the US's "
+           "1 % outside GaAs/GaN (R&D, USGS Mineral Commodity Summaries 2026, gallium) is too small to share out")
+_GA_NEED = ("every magnet grade and CIGS line that uses gallium needs it in the short run (gallium-free grades "
+            "and other additives need requalification); the content below caps the dependent output")
+USE.update({
+    ("gallium", "C27"): (0.881, _USE + "; derived: NdFeB magnets (ISIC 2790), 29.5 / (29.5 + 4); " + _GA_USE),
+    ("gallium", "C26"): (0.119, _USE + "; derived: CIGS solar cells (ISIC 2610), 4 / (29.5 + 4); " + _GA_USE),
+})
+DEPENDENCE.update({("gallium", sec): (1.0, _GA_NEED) for sec in ("C26", "C27")})
+CONTENT.update({
+    ("gallium", "C27"): (0.0193, _CONTENT + "; derived: 29.5 % of world primary gallium 900,000 kg (USGS MCS 2026; "
+                         "Løvik, Restrepo & Müller 2015) in 288,889 t of magnets a year (the baseline's world magnet "
+                         "use) is 0.92 kg of gallium per t, 533 USD at 580 USD/kg (USGS MCS 2026, gallium, import "
+                         "unit value) against 27,600 USD/t of magnet (the baseline's magnet price)"),
+    ("gallium", "C26"): (0.01, _CONTENT + "; assumption: order of magnitude: a CIGS module holds some 5-10 t of "
+                         "gallium per GW, 3-6 million USD at 580 USD/kg, against 300-500 million USD of modules"),
+})
+SUBSTITUTION["gallium"] = (0.1, 180.0, _SUB + "; for gallium: more dysprosium or terbium, or copper and aluminium "
+                           "additives, in the magnet grades gallium lets makers thin out heavy rare earths; other "
+                           "thin-film and silicon cells for CIGS")
+
 # End-use buyer segments of chip demand (tools/baseline/segments.py): each segment's chips go to its own
 # sectors, so its shortfall reaches them directly instead of being rationed among all users of the class.
 _SEG = ("end-use buyer segment (Demand.segment): the share of the segment's chips that goes to each sector; "
@@ -353,6 +381,15 @@ PARAMETERS: dict[str, tuple[float, str]] = {
                            "40 days in 2019 to less than 5 days in 2021, the least working stock users kept at the "
                            "height of the shortage; users spread what arrives over it, so a shortfall is measured "
                            "over as many trailing days (docs/model.md §8.3)"),
+    "price_output_share": (1.0, "the share of an input's demand given up to a price rise that is output its users "
+                           "do not make (docs/model.md §8.3): all of it, as in the USGS disruption model, whose "
+                           "input-output optimisation distributes the post-disruption equilibrium quantity (after "
+                           "demand's response to the price) among the using industries at fixed requirements per "
+                           "unit of output (Nassar et al., USGS Open-File Report 2024-1057; Manley, Alonso & Nassar, "
+                           "Resources Policy 78 (2022) 102889); users hold chips, cells and magnets in near-fixed "
+                           "proportions in the short run (Boehm, Flaaen & Pandalai-Nayar 2019, Review of Economics "
+                           "and Statistics 101(1)), and their thrifting and redesign is the substitution below, "
+                           "which applies to the whole shortfall"),
 }
 
 

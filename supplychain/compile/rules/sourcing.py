@@ -128,7 +128,12 @@ def _demand_response(builder: ScheduleBuilder, ratio: np.ndarray, sigma: np.ndar
     price = np.where(np.isfinite(price) & (price > 0), price, 1.0)
     demand_buyer = np.searchsorted(core["buyer_stock"], core["demand_stock"])
     hit = np.flatnonzero(eps > 0)
-    builder.full("demand_factor")[:, hit] *= price[:, demand_buyer[hit]] ** -eps[hit]
+    factor = price[:, demand_buyer[hit]] ** -eps[hit]
+    builder.full("demand_factor")[:, hit] *= factor
+    # Kept apart as well: demand given up to a tariff is output its users do not make (docs/model.md §8.3).
+    given = np.ones((factor.shape[0], len(eps)))
+    given[:, hit] = factor
+    builder.extras["tariff_demand"] = given
 
 
 
