@@ -35,8 +35,9 @@ def three_buyers() -> Network:
       KR.a  {x: 2, y: 1} at 1,000: (1,000 - 1 x 100) / 2 = 450, under the cap       -> bids 450
       US.b  {x: 1, y: 4} at 1,000: (1,000 - 4 x 100) / 1 = 600, over the cap of 500  -> bids 500
       JP.c  {x: 1, y: 3} at   300: (300 - 3 x 100) / 1 = 0, below x's price of 100   -> bids 100
-      JP.use, final demand of x                                                      -> bids 100
-    Before the net and the cap (output price over coefficient) they were 500, 1,000, 300 and 100.
+      JP.use, final demand of x: the highest price x's market can reach              -> bids 500
+    Before the net and the cap (output price over coefficient; a final use its price) they were 500,
+    1,000, 300 and 100.
     """
     return Network(
         regions=(Region("CN"), Region("JP"), Region("KR"), Region("US")),
@@ -70,11 +71,11 @@ def test_bids_are_the_hand_computed_values_net_floored_and_capped():
     assert price_params("").cap == 5.0                      # x's chain is the default one: its cap is 5
     ids = [f"{lane.origin}>{lane.destination}" for lane in net.lanes]
     at = [ids.index(k) for k in X_LANES]
-    np.testing.assert_allclose(lane_values(net)[at], [450.0, 500.0, 100.0, 100.0], rtol=1e-15)
-    np.testing.assert_allclose(lane_values(net, capped=False)[at], [450.0, 600.0, 100.0, 100.0], rtol=1e-15)
+    np.testing.assert_allclose(lane_values(net)[at], [450.0, 500.0, 100.0, 500.0], rtol=1e-15)
+    np.testing.assert_allclose(lane_values(net, capped=False)[at], [450.0, 600.0, 100.0, 500.0], rtol=1e-15)
     origin = np.array([0 if lane.origin == "CN.src" else 1 for lane in net.lanes])
     ranks = value_ranks(lane_values(net), origin, origin == 0)
-    assert ranks[at].tolist() == [1, 0, 2, 2]               # B, then A, then C with the final use
+    assert ranks[at].tolist() == [1, 0, 2, 0]               # B with the final use, then A, then C
 
 
 def test_plants_above_the_cap_share_a_tier_whatever_their_recipe_split():
@@ -102,8 +103,8 @@ def test_plants_above_the_cap_share_a_tier_whatever_their_recipe_split():
 
 
 # CN.src holds 4.5 and owes nothing; today's orders are the steady flows: A 2, B 1, C 1, the final use 2.
-#   tier 0 (B, 500): normal min(1, 1) = 1 -> 1, 3.5 left;  tier 1 (A, 450): 2 -> 2, 1.5 left;
-#   tier 2 (C and the final use, 100): normal 1 + 2 = 3 against 1.5, fill 0.5 -> C 0.5, use 1.0.
+#   tier 0 (B and the final use, 500): 1 + 2 = 3 -> B 1, use 2, 1.5 left;
+#   tier 1 (A, 450): 2 against 1.5 -> A 1.5, nothing left;  tier 2 (C, 100): 0.
 # Ranked by output price over coefficient (before): B 1, A 2, C 1 (300), then the use 0.5.
 @pytest.mark.parametrize(("feedback", "rule"), [(False, "value"), (True, "auto")])
 def test_both_engines_ship_the_hand_computed_split(feedback, rule):
@@ -120,7 +121,7 @@ def test_both_engines_ship_the_hand_computed_split(feedback, rule):
     orders = np.zeros((1, c.n_lanes))
     orders[0, lanes] = [2.0, 1.0, 1.0, 2.0]
     shipped = kernel.ship(c, s, orders)
-    np.testing.assert_allclose(shipped[0, lanes], [2.0, 1.0, 0.5, 1.0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(shipped[0, lanes], [1.5, 1.0, 0.0, 2.0], rtol=0, atol=1e-12)
     lay = Layout(c)
     stock = [0.0] * lay.n_stocks
     stock[lay.out_stock[f]] = 4.5
@@ -138,11 +139,14 @@ def test_engines_agree_on_a_shortage_with_feedback_and_the_top_tier_keeps_its_ou
     assert_engines_agree(a, b)
     assert material_balance(a).max_relative_error < 1e-9
     made = {k: a.production[0, :, a.coords.index("facility", k)] for k in ("US.b", "KR.a", "JP.c")}
-    # 3 a day is made against 6 wanted: B (tier 0) and A (tier 1) keep their 1 + 2 a day; C, in the
-    # last tier with the final use, stops once its stock is drawn, and catches up after the shock.
+    # 3 a day is made against 6 wanted: B and the final use (tier 0) keep their 1 + 2 a day; A (tier 1)
+    # gets only what the final use gives up to the price (under 1 % of its need) and C (tier 2) nothing,
+    # once their stocks are drawn; both catch up after the shock.
     np.testing.assert_allclose(made["US.b"], 1.0, rtol=1e-9)
-    np.testing.assert_allclose(made["KR.a"], 1.0, rtol=1e-9)
+    assert made["KR.a"][25:35].max() < 0.01
     assert made["JP.c"][25:35].max() < 1e-12
+    use = a.coords.index("demand", "JP.use")
+    np.testing.assert_allclose(a.delivered[0, :, use], a.demand[0, :, use], rtol=1e-9)
 
 
 def test_the_plants_of_one_industry_bid_as_one_at_their_highest_value():

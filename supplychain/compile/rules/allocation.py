@@ -88,8 +88,13 @@ def lane_values(net: Network, *, capped: bool = True) -> np.ndarray:
     preference: a recipe whose inputs cost more than its output at reference
     prices, as the built-in network's new fab capacity charged with the
     year's tools, still buys them at those prices), so never below zero. A
-    final demand bids the good's reference price (its uses are not
-    modelled). The plants of one region that make one good are one
+    final demand bids the highest price its market can reach: what is left
+    of it after demand destruction at the day's price is, by its demand
+    curve, willing to pay that price, and its users are industries whose
+    products are worth tens of times the input (a chip, gallium or a magnet
+    is a few per cent of a device's or motor's value, docs/model.md §8.3), so
+    under a capped price they are rationed with the other buyers over the
+    cap, not served last. The plants of one region that make one good are one
     industry and bid as one, the highest of their values: the industry puts
     a unit where it makes most (the built-in network splits a region's fabs
     into the installed base and the year's new capacity, which also uses the
@@ -109,10 +114,10 @@ def lane_values(net: Network, *, capped: bool = True) -> np.ndarray:
     ...               lanes=(Lane("JP.ref", "JP.fab", "ga", share=1.0), Lane("JP.ref", "JP.use", "ga", share=1.0),
     ...                      Lane("JP.fab", "JP.chips", "chip", share=1.0)),
     ...               demands=(Demand("JP.use", "JP", "ga", 1.0), Demand("JP.chips", "JP", "chip", 1.0)))
-    >>> lane_values(net, capped=False).tolist()
-    [50000.0, 500.0, 1000.0]
+    >>> lane_values(net, capped=False).tolist()   # final uses bid their market's cap, 5 x the price
+    [50000.0, 2500.0, 5000.0]
     >>> lane_values(net).tolist()   # the fab would pay 50,000 USD/kg: more than gallium's cap, 5 x 500
-    [2500.0, 500.0, 1000.0]
+    [2500.0, 2500.0, 5000.0]
     """
     price = {c.id: c.price_usd for c in net.commodities}
     cap = {c.id: price_params(c.chain, c.id).cap * c.price_usd for c in net.commodities}
@@ -128,7 +133,7 @@ def lane_values(net: Network, *, capped: bool = True) -> np.ndarray:
     out = np.empty(len(net.lanes))
     for i, lane in enumerate(net.lanes):
         buyer = facilities.get(lane.destination)
-        value = price[lane.commodity] if buyer is None else industry[(buyer.region, buyer.output, lane.commodity)]
+        value = cap[lane.commodity] if buyer is None else industry[(buyer.region, buyer.output, lane.commodity)]
         out[i] = min(value, cap[lane.commodity]) if capped else value
     return out
 
