@@ -100,6 +100,24 @@ def ga_year(feedback: bool) -> dict[str, float]:
 
 
 @functools.cache
+def ga_steady() -> dict[str, float]:
+    """``python tools/ga_horizon.py --steady``: `steady_loss` of the bans from day 0, 30, 59 and of one from
+    day 0 to 365 (US, vector, seed 42; a few minutes)."""
+    from supplychain.analytics.impact import steady_loss
+    scen = sc.load_baseline().with_horizon(365)
+    out = {}
+    for key, start, end in (("0", 0, None), ("30", 30, None), ("59", 59, None), ("end", 0, 365)):
+        got = steady_loss(_ga_ban(scen, start, end), seed=42)
+        out[f"settled{key}"] = float(got.loc["US", "run_rate_usd_per_year"])
+        out[f"lost{key}"] = float(got.loc["US", "loss_usd"])
+        out[f"peak{key}"] = float(got.loc["US", "peak_run_rate_usd_per_year"])
+        out[f"world_settled{key}"] = float(got.loc["ALL", "run_rate_usd_per_year"])
+        out[f"world_lost{key}"] = float(got.loc["ALL", "loss_usd"])
+        out[f"day{key}"] = float(got.attrs["horizon_days"])
+    return out
+
+
+@functools.cache
 def gdp_table() -> dict[str, float]:
     """The "GDP at risk" table: one year from 1 Jan 2025, deterministic, vector engine, seed 0."""
     scen = sc.load_baseline()
@@ -122,18 +140,27 @@ def gdp_table() -> dict[str, float]:
 
 
 @functools.cache
-def tw_outage(destroy: float = 0.0) -> dict[str, float]:
-    """``python -m tools.tw_fab_outage [--destroy X]``: chain shortfall and world value added lost (730 days)."""
+def tw_outage(destroy: float = 0.0, second_source: float | None = None) -> dict[str, float]:
+    """``python -m tools.tw_fab_outage [--destroy X] [--second-source S]``: chain shortfall and world value
+    added lost (730 days, vector, seed 1)."""
+    from supplychain.model import sourcing
     from tools.tw_fab_outage import outage
     warnings.filterwarnings("ignore", message="CapacityShock with stage=")
-    base = sc.load_baseline(horizon_days=730)
-    ref = sc.simulate(base, engine="vector", seed=1)
-    out = {}
-    for days in (30, 90, 120, 180):
-        res = sc.simulate(outage(base, days, destroy), engine="vector", seed=1)
-        out[f"{days}:short"] = float(chain_shortfall_usd(res)[0] - chain_shortfall_usd(ref)[0])
-        out[f"{days}:va"] = float(res.value_added_loss().total.sum() - ref.value_added_loss().total.sum())
-    return out
+    saved = dict(sourcing.SECOND_SOURCE_SHARE)
+    try:
+        if second_source is not None:   # as the tool does: every locked commodity takes the share
+            sourcing.SECOND_SOURCE_SHARE.update({k: second_source for k, v in saved.items() if k != "default" and v < 1})
+        base = sc.load_baseline(horizon_days=730)
+        ref = sc.simulate(base, engine="vector", seed=1)
+        out = {}
+        for days in (30, 90, 120, 180):
+            res = sc.simulate(outage(base, days, destroy), engine="vector", seed=1)
+            out[f"{days}:short"] = float(chain_shortfall_usd(res)[0] - chain_shortfall_usd(ref)[0])
+            out[f"{days}:va"] = float(res.value_added_loss().total.sum() - ref.value_added_loss().total.sum())
+        return out
+    finally:
+        sourcing.SECOND_SOURCE_SHARE.clear()
+        sourcing.SECOND_SOURCE_SHARE.update(saved)
 
 
 @functools.cache
@@ -169,10 +196,14 @@ MEASURES: dict[str, Callable[[], dict[str, float | str]]] = {
     "flagship_band": flagship_band,
     "ga_year_off": lambda: ga_year(False),
     "ga_year_on": lambda: ga_year(True),
+    "ga_steady": ga_steady,
     "gdp_table": gdp_table,
     "tw_outage": lambda: tw_outage(0.0),
     "tw_outage_destroy25": lambda: tw_outage(0.25),
     "tw_outage_destroy100": lambda: tw_outage(1.0),
+    "tw_outage_share1": lambda: tw_outage(0.0, 1.0),
+    "tw_outage_share0.5": lambda: tw_outage(0.0, 0.5),
+    "tw_outage_share0": lambda: tw_outage(0.0, 0.0),
     "ex09": lambda: ex09(),
     "ex09_history": lambda: ex09("auto"),
     "ex09_pro_rata": lambda: ex09("pro_rata"),
@@ -228,14 +259,31 @@ for _case, _label in (("low", "low ends"), ("central", "central"), ("high", "hig
 
 # The gallium ban's one-year loss (tools/ga_horizon.py).
 for _d in (0, 30, 59):
-    claim(f"ga:off:us{_d}", rf"\| {_d} \| (\d+\.\d+) \| \d+\.\d+ \| [^|]*\| \d+\.\d+ \|", "ga_year_off", f"us{_d}",
+    claim(f"ga:off:us{_d}", rf"\| from day {_d} \| (\d+\.\d+) \| \d+\.\d+ \| [^|]*\| \d+\.\d+ \|", "ga_year_off", f"us{_d}",
           1e-9, _GA)
-    claim(f"ga:on:us{_d}", rf"\| {_d} \| \d+\.\d+ \| (\d+\.\d+) \| [^|]*\| \d+\.\d+ \|", "ga_year_on", f"us{_d}",
+    claim(f"ga:on:us{_d}", rf"\| from day {_d} \| \d+\.\d+ \| (\d+\.\d+) \| [^|]*\| \d+\.\d+ \|", "ga_year_on", f"us{_d}",
           1e-9, _GA + " --feedback")
-    claim(f"ga:off:rate{_d}", rf"\| {_d} \| \d+\.\d+ \| \d+\.\d+ \| (\d+\.\d) ", "ga_year_off", f"us_rate{_d}",
+    claim(f"ga:off:rate{_d}", rf"\| from day {_d} \| \d+\.\d+ \| \d+\.\d+ \| (\d+\.\d) ", "ga_year_off", f"us_rate{_d}",
           1e-9, _GA)
-    claim(f"ga:off:world{_d}", rf"\| {_d} \| \d+\.\d+ \| \d+\.\d+ \| [^|]*\| (\d+\.\d+) \|", "ga_year_off",
+    claim(f"ga:off:world{_d}", rf"\| from day {_d} \| \d+\.\d+ \| \d+\.\d+ \| [^|]*\| (\d+\.\d+) \|", "ga_year_off",
           f"world{_d}", 1e-9, _GA)
+
+_STEADY = _GA + " --steady"
+for _d in (0, 30, 59):
+    claim(f"ga:steady:peak{_d}", rf"\| from day {_d} \| (?:[^|]+ \| ){{4}}(\d+\.\d) \|", "ga_steady", f"peak{_d}", 1e-9, _STEADY)
+    claim(f"ga:steady:settled{_d}", rf"\| from day {_d} \| (?:[^|]+ \| ){{5}}(\d+\.\d+) \|", "ga_steady", f"settled{_d}",
+          1e-9, _STEADY)
+    claim(f"ga:steady:lost{_d}", rf"\| from day {_d} \| (?:[^|]+ \| ){{6}}(\d+\.\d+) \|", "ga_steady", f"lost{_d}", 1e-9,
+          _STEADY)
+claim("ga:steady:peak_end", r"\| from day 0, ending on day 365 \| (?:[^|]*\| ){4}(\d+\.\d) \|", "ga_steady", "peakend", 1e-9,
+      _STEADY)
+claim("ga:steady:day_end", r"\| from day 0, ending on day 365 \|(?:[^|]*\|){5} 0 \(settled at day (\d+)\)", "ga_steady",
+      "dayend", 1.0, _STEADY)
+claim("ga:steady:lost_end", r"\| from day 0, ending on day 365 \|(?:[^|]*\|){6} (\d+\.\d+) \(the whole episode\)",
+      "ga_steady", "lostend", 1e-9, _STEADY)
+claim("ga:steady:world_settled0", r"world (\d+\.\d) bn a year settled", "ga_steady", "world_settled0", 1e-9, _STEADY)
+claim("ga:steady:world_lost_end", r"the whole episode, [\d.]+ bn USD \(world (\d+\.\d) bn\)", "ga_steady",
+      "world_lostend", 1e-9, _STEADY)
 
 # The GDP-at-risk table.
 for _k, _label in (("ga", "China bans gallium"), ("tw180", "every Taiwanese fab down for 180 days"),
@@ -255,6 +303,16 @@ for _days in (30, 90, 120, 180):
         claim(f"tw:{_days}:{_j}:short", _pre + r"\$(\d+\.?\d*)bn / ", _m, f"{_days}:short", 1e-9, _TW + _opt)
         claim(f"tw:{_days}:{_j}:va", _pre + r"\$\d+\.?\d*bn / \$([\d,]+\.?\d*)bn \|", _m, f"{_days}:va", 1e-9,
               _TW + _opt)
+
+# Design lock-in: the same outages by second-source share (1 = no lock-in, 0.2 the default).
+for _days in (90, 120, 180):
+    for _j, _share in enumerate(("1", "0.5", "0.2", "0")):
+        _m = "tw_outage" if _share == "0.2" else f"tw_outage_share{_share}"
+        _pre = rf"\| {_days}-day outage \| " + r"[^|]+ \| " * _j
+        claim(f"lock:{_share}:{_days}:short", _pre + r"\$(\d+\.?\d*)bn / ", _m, f"{_days}:short", 1e-9,
+              f"{_TW} --second-source {_share}")
+        claim(f"lock:{_share}:{_days}:va", _pre + r"\$\d+\.?\d*bn / \$([\d,]+\.?\d*)bn \|", _m, f"{_days}:va",
+              1e-9, f"{_TW} --second-source {_share}")
 
 # Example 09.
 _EX9_ROW = r"\| \*\*model \(the example[^|]*\*\* \| "
