@@ -149,7 +149,8 @@ def tw_outage(destroy: float = 0.0, second_source: float | None = None) -> dict[
     saved = dict(sourcing.SECOND_SOURCE_SHARE)
     try:
         if second_source is not None:   # as the tool does: every locked commodity takes the share
-            sourcing.SECOND_SOURCE_SHARE.update({k: second_source for k, v in saved.items() if k != "default" and v < 1})
+            sourcing.SECOND_SOURCE_SHARE.update({k: second_source for k, v in saved.items()
+                                                 if k != "default" and v < 1})
         base = sc.load_baseline(horizon_days=730)
         ref = sc.simulate(base, engine="vector", seed=1)
         out = {}
@@ -189,11 +190,24 @@ def ex09(allocation: str = "recent", lean_chain: bool = True, malaysia_idm: bool
     return out
 
 
+@functools.cache
+def sensitivity_reference(runs: int = 4) -> dict[str, float]:
+    """The reference line of ``python tools/assumptions_sensitivity.py --runs 4``: each headline scenario's
+    shock shortfall and worst fill rate on the shipped data."""
+    from tools import assumptions_sensitivity as sens
+    out = {}
+    for path in sens.DEFAULT_SCENARIOS:
+        got = sens.headline(sens.on_baseline(path, None), runs=runs)
+        out[f"{Path(path).stem}:short"], out[f"{Path(path).stem}:fill"] = got.shortfall_usd, got.worst_fill
+    return out
+
+
 #: Each measure by name: the function and its arguments.
 MEASURES: dict[str, Callable[[], dict[str, float | str]]] = {
     "flagship": lambda: flagship(False),
     "flagship_feedback": lambda: flagship(True),
     "flagship_band": flagship_band,
+    "sensitivity_reference": sensitivity_reference,
     "ga_year_off": lambda: ga_year(False),
     "ga_year_on": lambda: ga_year(True),
     "ga_steady": ga_steady,
@@ -257,30 +271,34 @@ for _case, _label in (("low", "low ends"), ("central", "central"), ("high", "hig
     claim(f"band:{_case}:va", _row + r"(?:[^|]+ \| ){5}\$(\d+\.?\d*)bn \|", "flagship_band",
           f"{_case}:value_added_loss_usd", 1e-9, _BAND)
 
-# The gallium ban's one-year loss (tools/ga_horizon.py).
-for _d in (0, 30, 59):
-    claim(f"ga:off:us{_d}", rf"\| from day {_d} \| (\d+\.\d+) \| \d+\.\d+ \| [^|]*\| \d+\.\d+ \|", "ga_year_off", f"us{_d}",
-          1e-9, _GA)
-    claim(f"ga:on:us{_d}", rf"\| from day {_d} \| \d+\.\d+ \| (\d+\.\d+) \| [^|]*\| \d+\.\d+ \|", "ga_year_on", f"us{_d}",
-          1e-9, _GA + " --feedback")
-    claim(f"ga:off:rate{_d}", rf"\| from day {_d} \| \d+\.\d+ \| \d+\.\d+ \| (\d+\.\d) ", "ga_year_off", f"us_rate{_d}",
-          1e-9, _GA)
-    claim(f"ga:off:world{_d}", rf"\| from day {_d} \| \d+\.\d+ \| \d+\.\d+ \| [^|]*\| (\d+\.\d+) \|", "ga_year_off",
-          f"world{_d}", 1e-9, _GA)
+# The sensitivity table's reference line (tools/assumptions_sensitivity.py).
+for _name in ("taiwan_blockade_magnets", "gallium_germanium_2023"):
+    _ref = rf"Reference \(shipped values\):[^|]*?{_name}: shock shortfall "
+    _sens = "python tools/assumptions_sensitivity.py"
+    claim(f"sens:{_name}:short", _ref + r"([\d,]+\.\d) M USD", "sensitivity_reference", f"{_name}:short", 1e-6,
+          _sens + " --runs 4")
+    claim(f"sens:{_name}:fill", _ref + r"[\d,.]+ M USD, worst fill rate (\d\.\d+)", "sensitivity_reference",
+          f"{_name}:fill", 1.0, _sens + " --runs 4")
 
+# The gallium ban's one-year loss (tools/ga_horizon.py) and its settled loss (--steady).
 _STEADY = _GA + " --steady"
 for _d in (0, 30, 59):
-    claim(f"ga:steady:peak{_d}", rf"\| from day {_d} \| (?:[^|]+ \| ){{4}}(\d+\.\d) \|", "ga_steady", f"peak{_d}", 1e-9, _STEADY)
-    claim(f"ga:steady:settled{_d}", rf"\| from day {_d} \| (?:[^|]+ \| ){{5}}(\d+\.\d+) \|", "ga_steady", f"settled{_d}",
-          1e-9, _STEADY)
-    claim(f"ga:steady:lost{_d}", rf"\| from day {_d} \| (?:[^|]+ \| ){{6}}(\d+\.\d+) \|", "ga_steady", f"lost{_d}", 1e-9,
-          _STEADY)
-claim("ga:steady:peak_end", r"\| from day 0, ending on day 365 \| (?:[^|]*\| ){4}(\d+\.\d) \|", "ga_steady", "peakend", 1e-9,
+    _row = rf"\| from day {_d} \| "
+    claim(f"ga:off:us{_d}", _row + r"(\d+\.\d+) \| \d+\.\d+ \| [^|]*\| \d+\.\d+ \|", "ga_year_off", f"us{_d}", 1e-9,
+          _GA)
+    claim(f"ga:on:us{_d}", _row + r"\d+\.\d+ \| (\d+\.\d+) \| [^|]*\| \d+\.\d+ \|", "ga_year_on", f"us{_d}", 1e-9,
+          _GA + " --feedback")
+    claim(f"ga:off:rate{_d}", _row + r"\d+\.\d+ \| \d+\.\d+ \| (\d+\.\d) ", "ga_year_off", f"us_rate{_d}", 1e-9, _GA)
+    claim(f"ga:off:world{_d}", _row + r"\d+\.\d+ \| \d+\.\d+ \| [^|]*\| (\d+\.\d+) \|", "ga_year_off", f"world{_d}",
+          1e-9, _GA)
+    for _k, (_f, _num) in enumerate((("peak", r"(\d+\.\d)"), ("settled", r"(\d+\.\d+)"), ("lost", r"(\d+\.\d+)"))):
+        _skip = r"(?:[^|]+ \| )" + f"{{{4 + _k}}}"
+        claim(f"ga:steady:{_f}{_d}", _row + _skip + _num + r" \|", "ga_steady", f"{_f}{_d}", 1e-9, _STEADY)
+_END = r"\| from day 0, ending on day 365 \|"
+claim("ga:steady:peak_end", _END + r" (?:[^|]*\| ){4}(\d+\.\d) \|", "ga_steady", "peakend", 1e-9, _STEADY)
+claim("ga:steady:day_end", _END + r"(?:[^|]*\|){5} 0 \(settled at day (\d+)\)", "ga_steady", "dayend", 1.0, _STEADY)
+claim("ga:steady:lost_end", _END + r"(?:[^|]*\|){6} (\d+\.\d+) \(the whole episode\)", "ga_steady", "lostend", 1e-9,
       _STEADY)
-claim("ga:steady:day_end", r"\| from day 0, ending on day 365 \|(?:[^|]*\|){5} 0 \(settled at day (\d+)\)", "ga_steady",
-      "dayend", 1.0, _STEADY)
-claim("ga:steady:lost_end", r"\| from day 0, ending on day 365 \|(?:[^|]*\|){6} (\d+\.\d+) \(the whole episode\)",
-      "ga_steady", "lostend", 1e-9, _STEADY)
 claim("ga:steady:world_settled0", r"world (\d+\.\d) bn a year settled", "ga_steady", "world_settled0", 1e-9, _STEADY)
 claim("ga:steady:world_lost_end", r"the whole episode, [\d.]+ bn USD \(world (\d+\.\d) bn\)", "ga_steady",
       "world_lostend", 1e-9, _STEADY)
@@ -339,8 +357,8 @@ claim("ex09_no_malaysia_idm:c29", r"[Ww]ithout the lockdown of the IDMs' back-en
       "ex09_no_malaysia_idm", "c29", 1e-6, _NO_IDM)
 claim("ex09_no_malaysia_idm:buyers", r"[Ww]ithout the lockdown of the IDMs' back-end plant, [^;]* and (\d+\.\d\d) M "
       r"\(automotive buyers\)", "ex09_no_malaysia_idm", "buyers", 1e-6, _NO_IDM)
-claim("ex09_no_malaysia_idm:va", r"[Ww]ithout the lockdown of the IDMs' back-end plant, [^;]*; world value added (\d+) bn",
-      "ex09_no_malaysia_idm", "va", 1e-9, _NO_IDM)
+claim("ex09_no_malaysia_idm:va", r"[Ww]ithout the lockdown of the IDMs' back-end plant, [^;]*; world value added "
+      r"(\d+) bn", "ex09_no_malaysia_idm", "va", 1e-9, _NO_IDM)
 claim("ex09_no_malaysia_idm:short", r"The chain's shortfall does not move \((\d+\.\d\d) bn USD both\)",
       "ex09_no_malaysia_idm", "short", 1e-9, _NO_IDM)
 claim("ex09:c29:precise", r"with it \(the example\), (\d+\.\d\d) M vehicles", "ex09", "c29", 1e-6, _EX9)

@@ -36,7 +36,7 @@ def main() -> None:
     full = shortage_2021()
     without = full.replace(shocks=tuple(s for s in full.shocks if getattr(s, "facility", None) != PLANT))
     base = sc.simulate(full.without_shocks(), engine="vector", seed=SEED)
-    runs = {"with": sc.simulate(full, engine="vector", seed=SEED), "without": sc.simulate(without, engine="vector", seed=SEED)}
+    runs = {k: sc.simulate(s, engine="vector", seed=SEED) for k, s in (("with", full), ("without", without))}
     net, table = full.network, load_io_table()
     price = {c.id: c.price_usd for c in net.commodities}
     gap = {k: ((r.demand - r.delivered) - (base.demand - base.delivered))[0] for k, r in runs.items()}
