@@ -165,6 +165,32 @@ def tw_outage(destroy: float = 0.0, second_source: float | None = None) -> dict[
 
 
 @functools.cache
+def tw_prices() -> dict[str, float]:
+    """Every Taiwanese fab out for 30, 90, 180 days from day 30 (730 days, price feedback on, vector, seed 1): the
+    TW logic-wafer price peak, Taiwan's rents and margin (`supplychain.metrics.who_pays`), buyers' logic-chip
+    price peaks by region."""
+    from supplychain.metrics import who_pays
+    from supplychain.plotting import market_prices
+    from tools.tw_fab_outage import outage
+    warnings.filterwarnings("ignore", message="CapacityShock with stage=")
+    base = sc.load_baseline(horizon_days=730).replace(price_feedback=True)
+    ref = sc.simulate(base, engine="vector", seed=1)
+    out = {}
+    for days in (30, 90, 180):
+        res = sc.simulate(outage(base, days), engine="vector", seed=1)
+        regions, index = market_prices(res, "logic_wafer")
+        out[f"{days}:peak"] = float(index[0][:, regions.index("TW")].max())
+        paid = who_pays(res, baseline=ref)
+        cols = ("scarcity_rent_usd", "scarcity_rent_net_of_inputs_usd", "sales_lost_usd", "producer_margin_change_usd")
+        out.update({f"{days}:{col}": float(paid.loc["TW", col]) for col in cols})
+        regions, index = market_prices(res, "logic_chip")
+        peaks = index[0].max(axis=0)
+        out.update({f"{days}:chip:{r}": float(x) for r, x in zip(regions, peaks)})
+        out[f"{days}:chip:min"], out[f"{days}:chip:max"] = float(peaks.min()), float(peaks.max())
+    return out
+
+
+@functools.cache
 def ex09(allocation: str = "recent", lean_chain: bool = True, malaysia_idm: bool = True) -> dict[str, float | str]:
     """Example 09 (``python examples/09_chip_shortage_2021.py``): 2021 after the 2020 lead-in, seed 2021."""
     from supplychain.datasets.chip_shortage_2021 import (AFS_SPLIT, LEAD_IN, MATURE, automotive_timing,
@@ -218,6 +244,7 @@ MEASURES: dict[str, Callable[[], dict[str, float | str]]] = {
     "tw_outage_share1": lambda: tw_outage(0.0, 1.0),
     "tw_outage_share0.5": lambda: tw_outage(0.0, 0.5),
     "tw_outage_share0": lambda: tw_outage(0.0, 0.0),
+    "tw_prices": tw_prices,
     "ex09": lambda: ex09(),
     "ex09_history": lambda: ex09("auto"),
     "ex09_pro_rata": lambda: ex09("pro_rata"),
@@ -331,6 +358,30 @@ for _days in (90, 120, 180):
               f"{_TW} --second-source {_share}")
         claim(f"lock:{_share}:{_days}:va", _pre + r"\$\d+\.?\d*bn / \$([\d,]+\.?\d*)bn \|", _m, f"{_days}:va",
               1e-9, f"{_TW} --second-source {_share}")
+
+# Prices of a Taiwanese fab outage (the table of docs/assumptions.md's scarcity prices).
+_PR = "tools/check_assumptions.py: tw_prices()"
+for _key, _pattern, _field, _scale in (
+        ("30:peak", r"TW logic-wafer price peak (\d\.\d\d), TW gross", "30:peak", 1.0),
+        ("30:rent", r"TW gross scarcity rent (\d+\.\d) bn USD", "30:scarcity_rent_usd", 1e-9),
+        ("30:net", r"TW gross scarcity rent [\d.]+ bn USD, (\d+\.\d) bn net of inputs",
+         "30:scarcity_rent_net_of_inputs_usd", 1e-9),
+        ("30:margin", r"producers' margin changes by ([+-]?\d+\.\d) bn once", "30:producer_margin_change_usd", 1e-9),
+        ("30:sales", r"once the (\d+\.\d) bn of sales lost", "30:sales_lost_usd", 1e-9),
+        ("90:peak", r"90 days: peak (\d\.\d\d), margin", "90:peak", 1.0),
+        ("90:margin", r"90 days: peak [\d.]+, margin ([+-]?\d+\.\d) bn", "90:producer_margin_change_usd", 1e-9),
+        ("180:peak", r"180 days: peak (\d\.\d\d), margin", "180:peak", 1.0),
+        ("180:margin", r"180 days: peak [\d.]+, margin ([+-]?\d+\.\d) bn", "180:producer_margin_change_usd", 1e-9),
+        ("180:chip:US", r"logic-chip indices peak at (\d\.\d) in the US", "180:chip:US", 1.0),
+        ("180:chip:JP", r"logic-chip indices peak at [\d.]+ in the US, (\d\.\d) in Japan", "180:chip:JP", 1.0),
+        ("180:chip:ROW", r"in Japan, (\d\.\d\d) in ROW", "180:chip:ROW", 1.0),
+        ("180:chip:CN", r"in Japan, [\d.]+ in ROW and (\d\.\d\d) in CN", "180:chip:CN", 1.0),
+        ("180:chip:KR", r"in CN, (\d\.\d\d) in KR", "180:chip:KR", 1.0),
+        ("90:chip:min", r"90 days: (\d\.\d\d)-[\d.]+ by region", "90:chip:min", 1.0),
+        ("90:chip:max", r"90 days: [\d.]+-(\d\.\d\d) by region", "90:chip:max", 1.0),
+        ("30:chip:min", r"30 days: (\d\.\d\d)-[\d.]+ by region", "30:chip:min", 1.0),
+        ("30:chip:max", r"30 days: [\d.]+-(\d\.\d\d) by region", "30:chip:max", 1.0)):
+    claim(f"prices:{_key}", _pattern, "tw_prices", _field, _scale, _PR)
 
 # Example 09.
 _EX9_ROW = r"\| \*\*model \(the example[^|]*\*\* \| "
