@@ -144,7 +144,7 @@ def tw_outage(destroy: float = 0.0, second_source: float | None = None) -> dict[
     """``python -m tools.tw_fab_outage [--destroy X] [--second-source S]``: chain shortfall and world value
     added lost (730 days, vector, seed 1)."""
     from supplychain.model import sourcing
-    from tools.tw_fab_outage import outage
+    from tools.tw_fab_outage import by_class, idm_chips, outage, output_dip
     warnings.filterwarnings("ignore", message="CapacityShock with stage=")
     saved = dict(sourcing.SECOND_SOURCE_SHARE)
     try:
@@ -158,6 +158,10 @@ def tw_outage(destroy: float = 0.0, second_source: float | None = None) -> dict[
             res = sc.simulate(outage(base, days, destroy), engine="vector", seed=1)
             out[f"{days}:short"] = float(chain_shortfall_usd(res)[0] - chain_shortfall_usd(ref)[0])
             out[f"{days}:va"] = float(res.value_added_loss().total.sum() - ref.value_added_loss().total.sum())
+            out[f"{days}:mature_chip"] = by_class(res, ref).get("mature_chip", 0.0)
+            out[f"{days}:idm_dip"] = output_dip(res, ref, lambda f: idm_chips(f) and f.region != "TW", days=days)
+            out[f"{days}:memory_wafer_dip"] = output_dip(res, ref, lambda f: f.output == "memory_wafer", days=days)
+            out[f"{days}:memory_chip_dip"] = output_dip(res, ref, lambda f: f.output == "memory_chip", days=days)
         return out
     finally:
         sourcing.SECOND_SOURCE_SHARE.clear()
@@ -348,6 +352,24 @@ for _days in (30, 90, 120, 180):
         claim(f"tw:{_days}:{_j}:short", _pre + r"\$(\d+\.?\d*)bn / ", _m, f"{_days}:short", 1e-9, _TW + _opt)
         claim(f"tw:{_days}:{_j}:va", _pre + r"\$\d+\.?\d*bn / \$([\d,]+\.?\d*)bn \|", _m, f"{_days}:va", 1e-9,
               _TW + _opt)
+
+_OPT = {"tw_outage": "", "tw_outage_destroy25": " --destroy 0.25", "tw_outage_destroy100": " --destroy 1"}
+_180 = r"long outages \(180 days: "
+for _key, _pattern, _m, _field, _scale in (
+        ("mature180:0", _180 + r"\$(\d+\.\d\d)bn, ", "tw_outage", "180:mature_chip", 1e-9),
+        ("mature180:1", _180 + r"\$[\d.]+bn, \$(\d+\.\d\d)bn", "tw_outage_destroy25", "180:mature_chip", 1e-9),
+        ("mature180:2", _180 + r"\$[\d.]+bn, \$[\d.]+bn and \$(\d+\.\d\d)bn", "tw_outage_destroy100", "180:mature_chip",
+         1e-9),
+        ("idm180:0", r"run at (\d+\.\d) % of normal at the worst \(scrapping", "tw_outage", "180:idm_dip", 1.0),
+        ("idm180:2", r"at the worst \(scrapping all stock: (\d+\.\d) %\)", "tw_outage_destroy100", "180:idm_dip", 1.0),
+        ("memory_wafer30:0", r"memory wafer starts fall to (\d+) % of normal for the first month", "tw_outage",
+         "30:memory_wafer_dip", 1.0),
+        ("memory_chip180:0", r"packaged memory to (\d+) % at the worst", "tw_outage", "180:memory_chip_dip", 1.0)):
+    claim(f"tw:{_key}", _pattern, _m, _field, _scale, _TW + _OPT[_m])
+for _j, _share in enumerate(("1", "0.5", "0.2", "0")):
+    _m = "tw_outage" if _share == "0.2" else f"tw_outage_share{_share}"
+    claim(f"lock:{_share}:mature180", r"at 180 days by " + r"\$[\d.]+bn / " * _j + r"\$(\d+\.\d\d)bn", _m,
+          "180:mature_chip", 1e-9, f"{_TW} --second-source {_share}")
 
 # Design lock-in: the same outages by second-source share (1 = no lock-in, 0.2 the default).
 for _days in (90, 120, 180):
