@@ -10,7 +10,7 @@ import pandas as pd
 from .._format import format_columns, format_percent, format_usd
 from ..analytics.impact import sector_name, value_added_loss_table
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR
-from ..impact.table import IOTable, load_io_table, value_added_by_region
+from ..impact.table import REST_OF_ECONOMY, IOTable, load_io_table, value_added_by_region
 from ..results import EnsembleResults, Results
 
 __all__ = ["chain_using_sectors", "format_run_rate", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
@@ -32,8 +32,8 @@ def ratio_caveat(table: IOTable | None = None) -> str:
     >>> print(ratio_caveat())  # doctest: +NORMALIZE_WHITESPACE
     Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger product that
     needs it (a motor, a car), and the input-output model passes that on in fixed proportions, except that
-    redesign and thrifting replace up to 10 % of the use of mature_chip, compound_chip, ndfeb_magnet and
-    mature_idm_chip, reached over 180 days from the first short day; nothing is caught up within the horizon.
+    redesign and thrifting replace up to 10 % of the use of mature_chip, compound_chip, ndfeb_magnet,
+    mature_idm_chip, germanium and gallium, reached over 180 days from the first short day; nothing is caught up within the horizon.
     """
     table = load_io_table() if table is None else table
     head = ("Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger "
@@ -85,6 +85,10 @@ def value_added_lost(frame: pd.DataFrame) -> bool:
 def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
     """Industries of ``table`` that use chips, cells or magnets (a dependence above 0 in some region).
 
+    The rest of the economy (``OTH``, every other industry together) is never one of them, even where
+    a small use is mapped to it (germanium's catalysts): it keeps its own column, as an aggregate of
+    most of the economy would otherwise be "the largest user" by construction.
+
     Examples
     --------
     >>> chain_using_sectors(load_io_table())
@@ -93,7 +97,7 @@ def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
     uses = np.zeros(len(table.sectors), dtype=bool)
     for weights in table.dependence.values():
         uses |= (np.asarray(weights) > 0).any(axis=0)
-    return tuple(s for s, used in zip(table.sectors, uses) if used)
+    return tuple(s for s, used in zip(table.sectors, uses) if used and s != REST_OF_ECONOMY)
 
 
 def format_value_added(frame: pd.DataFrame) -> str:

@@ -27,7 +27,7 @@ from .._validation import check_choice
 from ..model.network import Network
 from .kernel import Ario, diim
 from .run_rate import RUN_RATE_DAYS
-from .table import IOTable, load_io_table
+from .table import REST_OF_ECONOMY, IOTable, load_io_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -286,12 +286,12 @@ class ValueAddedLoss:
         text = f"{head}; largest region {self.regions[r]} {format_usd(float(by_region[r]))}"
         # OTH is every other industry summed, so it would always be the largest: name the largest
         # industry that uses the chain's goods, and the rest of the economy apart.
-        using = [k for k, code in enumerate(self.sectors) if code != "OTH"]
+        using = [k for k, code in enumerate(self.sectors) if code != REST_OF_ECONOMY]
         if using:
             k = max(using, key=lambda i: abs(by_sector[i]))
             text += f", largest using industry {self.sectors[k]} {format_usd(float(by_sector[k]))}"
-        if "OTH" in self.sectors:
-            text += f", rest of the economy (OTH) {format_usd(float(by_sector[self.sectors.index('OTH')]))}"
+        if REST_OF_ECONOMY in self.sectors:
+            text += f", rest of the economy (OTH) {format_usd(float(by_sector[self.sectors.index(REST_OF_ECONOMY)]))}"
         return text + ")"
 
     def to_dataframe(self) -> pd.DataFrame:

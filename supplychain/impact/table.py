@@ -20,10 +20,12 @@ import numpy as np
 
 from .kernel import ArioParameters
 
-__all__ = ["IOTable", "load_io_table", "value_added_by_region", "DEFAULT_TABLE"]
+__all__ = ["IOTable", "load_io_table", "value_added_by_region", "DEFAULT_TABLE", "REST_OF_ECONOMY"]
 
 #: The shipped table's path inside the package.
 DEFAULT_TABLE = "data/impact/io_table.toml"
+#: The table's sector for every industry outside electronics, electrical equipment, machinery and vehicles.
+REST_OF_ECONOMY = "OTH"
 
 
 @dataclass(frozen=True, eq=False)
