@@ -52,7 +52,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from ..errors import ValidationError
-from . import _jit_kernels, _jit_sourcing
+from . import _jit_kernels, _jit_prices, _jit_sourcing
 
 __all__ = ["MIN_WORK", "MODES", "ENV", "mode", "available", "loaded", "kernels_for"]
 
@@ -106,6 +106,7 @@ def _kernels() -> SimpleNamespace | None:
             with _interrupt_after():
                 loops = _jit_kernels.compile_loops()
                 _jit_sourcing.add_loops(loops)
+                _jit_prices.add_loops(loops)
                 _loaded = loops
         except ImportError:
             _failed = True
