@@ -49,7 +49,7 @@ from ..compile.rules.prices import (
 from .day import DayInputs
 from .sourcing import input_rate
 from .sourcing import spec as sourcing_spec
-from .sums import sum_into
+from .sums import csr_times, sum_into
 
 __all__ = ["PriceState", "apply", "initial_prices", "price_spec", "stock_prices"]
 
@@ -167,7 +167,8 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         passed = sum_into(np.asfortranarray(terms), rows, spec.n_markets, spec.sum_entries)
         off |= passed != 0.0
     elif spec.passes and ps.off.any():
-        passed = np.asarray((spec.pass_through @ (ps.index - 1.0).T).T)
+        # csr_times: SciPy's kernel behind ``@``, the same bits, without its dispatch (a call a day).
+        passed = csr_times(spec.pass_through, (ps.index - 1.0).T).T
         off |= passed != 0.0
     live = np.flatnonzero(off.any(axis=0) | ps.off)
     if not len(live):
