@@ -79,8 +79,9 @@ def network_arrays(scenario) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def _day(t, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up, origin, buyer, share, low, cut, left, right,  # type: ignore[no-untyped-def]
-         high, demand_buyer, rate, sd, u, z, out, stock, transit, ring, q, requested, fill):
+def _day(t, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up,  # type: ignore[no-untyped-def]
+         origin, buyer, share, low, cut, left, right, high, demand_buyer, rate, sd, u, z, out, stock, transit,
+         ring, q, requested, fill):
     """One day of every run (items x runs, runs innermost); returns (served, wanted) summed over runs."""
     n_runs = out.shape[1]
     n_l, n_f, n_b = len(origin), len(a_cap), stock.shape[0] - 1
@@ -143,8 +144,9 @@ def _day(t, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up, origin, buyer
     return served, wanted
 
 
-def _run(n_days, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up, origin, buyer, share, low, cut, left,  # type: ignore[no-untyped-def]
-         right, high, demand_buyer, rate, sd, u, z, out, stock, transit, ring, q, requested, fill):
+def _run(n_days, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up,  # type: ignore[no-untyped-def]
+         origin, buyer, share, low, cut, left, right, high, demand_buyer, rate, sd, u, z, out, stock, transit,
+         ring, q, requested, fill):
     """A whole run (items x 1 arrays), every day: `_day` on one run with its own ring; returns (served, wanted)."""
     served = wanted = 0.0
     for t in range(n_days):

@@ -57,7 +57,8 @@ def test_target_loop_is_numpys_target(loops, seed):
     spec.priced = spec.exponent > 0
     gap = _specials(rng, (n_runs, n_markets), 3.0)
     lost = _specials(rng, (n_runs, n_markets), 2.5)
-    premium = np.asfortranarray(np.where(rng.random((n_runs, n_markets)) < 0.5, 1.0, 1.0 + rng.random((n_runs, n_markets))))
+    shape = (n_runs, n_markets)
+    premium = np.asfortranarray(np.where(rng.random(shape) < 0.5, 1.0, 1.0 + rng.random(shape)))
     passed = _specials(rng, (n_runs, n_markets), 0.4)
     off = np.asfortranarray(rng.random((n_runs, n_markets)) < 0.8)
     live = np.flatnonzero(rng.random(n_markets) < 0.7)
@@ -79,7 +80,8 @@ def _mid_run_state(c, n_runs: int, seed: int):
     """A state with random stocks, throughputs and capacities about their normal values (some zero)."""
     rng = np.random.default_rng(seed)
     s = _initial_state(c, n_runs)
-    s.stock[:, :-1] *= rng.choice([0.0, 0.5, 1.0, 1.3], size=s.stock[:, :-1].shape) * rng.random(s.stock[:, :-1].shape) * 2
+    shape = s.stock[:, :-1].shape
+    s.stock[:, :-1] *= rng.choice([0.0, 0.5, 1.0, 1.3], size=shape) * rng.random(shape) * 2
     s.throughput *= rng.random(s.throughput.shape) * 1.5
     capacity = _capacity(c)
     capacity = np.asfortranarray(np.broadcast_to(capacity, s.throughput.shape)
