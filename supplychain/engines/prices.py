@@ -126,7 +126,8 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
             deficit = _buffer_band(spec, deficit, held_m, normal)
     asked, can = s.throughput, capacity
     buyers = None  # each buyer's shortfall beyond its buffer and its cover, read once a day if needed
-    if s.owed.any():
+    owes = bool(s.owed.any())
+    if owes:
         buyers = _buyer_short(c, spec, s)
         owed = np.asfortranarray(_owed_short(c, s, buyers[0]))
         asked = asked + sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
@@ -150,7 +151,7 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     off = np.abs(gap) > NEUTRAL_TOLERANCE
     lost = None
     if spec.counts_sales:
-        lost = _lost_sales(c, spec, s, capacity)
+        lost = _lost_sales(c, spec, s, capacity, owes)
         off |= lost > NEUTRAL_TOLERANCE
     premium = None
     if spec.util_seller is not None:
@@ -298,7 +299,8 @@ def _utilisation_premium(spec: PriceSpec, s, capacity: np.ndarray,  # type: igno
     return out
 
 
-def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray,  # type: ignore[no-untyped-def]
+                owes: bool = True) -> np.ndarray:
     """Each market's lost sales as a share of its normal flow, (R, M) (docs/model.md §5.9, lost sales).
 
     A seller's sales are its throughput plus what it owes over the throughput's
@@ -306,13 +308,18 @@ def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.nda
     only what the quota lets through); what falls short of its normal rate, up
     to what it can make today (``Z_f``) and beyond its normal output stock spread over the restocking year
     (which it stocks) and its spare capacity (which it idles), it is not asked for. Only sellers whose stage cuts its price below normal output count.
+    ``owes``: whether any order is owed (`_update` has read it); when none is, the sums per seller are +0.0
+    (zeros of either sign summed from 0.0), so they are not summed: the same bits.
     """
-    owed = s.owed
-    bound = quota_bound(spec, s.day, c.n_lanes)
-    if bound is not None:
-        owed = np.where(bound, 0.0, owed)
-    sales = s.throughput + sum_into(np.asfortranarray(owed), c.lane_origin, c.n_facilities,
-                                    c.sum_by_origin) / SALES_DAYS
+    if not owes:
+        sales = s.throughput + 0.0
+    else:
+        owed = s.owed
+        bound = quota_bound(spec, s.day, c.n_lanes)
+        if bound is not None:
+            owed = np.where(bound, 0.0, owed)
+        sales = s.throughput + sum_into(np.asfortranarray(owed), c.lane_origin, c.n_facilities,
+                                        c.sum_by_origin) / SALES_DAYS
     # Sales lost up to its normal output stock over the restocking year the seller stocks, and up to its spare
     # capacity it idles, not prices (the compiled band, model.prices.sales_band).
     sales = sales + spec.sales_band
