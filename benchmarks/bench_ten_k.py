@@ -35,7 +35,9 @@ script, the ratios that show linearity:
   share, pro-rata rationing, log-normal lead times into a ring; no order
   books, prices, summaries) on the baseline's own network flattened
   (:func:`synthetic.plain_network`, the lanes' triangular spreads as log-normal
-  sds). Against the target: what is left for everything else.
+  sds); with Numba, that kernel compiled (``floor_compiled.py``, runs innermost,
+  the lanes' own triangular lead times drawn in the loop). Against the target:
+  what is left for everything else.
 
 Ratios are given on CPU time, which other work on a shared machine disturbs
 less than wall time (both are printed). ``--runs N`` scales every case
@@ -135,6 +137,14 @@ def probe_floor(n_runs: int, sample: int) -> None:
     cpu = time.process_time()
     kernel_runs(net, sample, 1)
     per["kernel"] = time.process_time() - cpu
+    if kernels is not None:
+        # The same minimal kernel compiled (floor_compiled.py): the day's loops over lanes x runs, runs innermost.
+        from floor_compiled import floor_runs, network_arrays
+        arrays = network_arrays(scenario)
+        floor_runs(arrays, 2, "runs-inner", chunk=2)  # compile or load, touch memory
+        cpu = time.process_time()
+        floor_runs(arrays, sample, "runs-inner")
+        per["compiled_kernel"] = time.process_time() - cpu
     print(json.dumps({"lanes": c.n_lanes, "days": c.n_days, "sample": sample, "runs": n_runs,
                       "compiled_loops": kernels is not None,
                       **{k: v * n_runs / sample for k, v in per.items()}}))
@@ -153,6 +163,9 @@ def floor(n_runs: int, sample: int, engine_cpu: float | None) -> None:
             ("the engine's draw: lead times to whole landing days" + ("" if m["compiled_loops"] else " (NumPy)"),
              m["draw"]),
             ("minimal (s, S) kernel (bench_peers.py) on the baseline's lanes", m["kernel"]))
+    if "compiled_kernel" in m:
+        rows = (*rows, ("the same kernel compiled (floor_compiled.py), triangular lead times",
+                        m["compiled_kernel"]))
     for name, cpu in rows:
         print(f"  {name:>66}: {cpu:7.1f} s CPU = {cpu / 2:6.1f} s on 2 cores ({cpu / target_cpu:5.0%} of the target)")
     print(f"  {'left for everything else after the draw (target - draw)':>66}: {target_cpu - m['draw']:7.1f} s CPU")

@@ -18,7 +18,11 @@ orders when no buyer diverts any (`._jit_kernels.split_plain`) or when
 some do (`._jit_sourcing.split_diverted`, re-sourcing included), the
 buyers' inventory positions (`._jit_kernels.position`), and
 production's scarcest-input cover and its starts' stock changes
-(`._jit_kernels.recipe_cover`, `._jit_kernels.start_add`). The
+(`._jit_kernels.recipe_cover`, `._jit_kernels.start_add`); and three
+steps of the daily price update (`.prices`): the markets' stock deficit
+with the buffer band, the utilisation premium and the target price
+(`._jit_prices.stock_deficit`, `._jit_prices.utilisation_premium`,
+`._jit_prices.price_target`). The
 ring's scatter asks the CPU to prefetch the slot it adds into a few runs
 ahead (`._jit_kernels.prefetch_write`: a hint, no value). Each loop
 performs the same IEEE operations, in the same order, on the same values as
@@ -52,7 +56,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from ..errors import ValidationError
-from . import _jit_kernels, _jit_sourcing
+from . import _jit_kernels, _jit_prices, _jit_sourcing
 
 __all__ = ["MIN_WORK", "MODES", "ENV", "mode", "available", "loaded", "kernels_for"]
 
@@ -106,6 +110,7 @@ def _kernels() -> SimpleNamespace | None:
             with _interrupt_after():
                 loops = _jit_kernels.compile_loops()
                 _jit_sourcing.add_loops(loops)
+                _jit_prices.add_loops(loops)
                 _loaded = loops
         except ImportError:
             _failed = True

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -48,7 +49,7 @@ from ..compile.rules.prices import (
 from .day import DayInputs
 from .sourcing import input_rate
 from .sourcing import spec as sourcing_spec
-from .sums import sum_into
+from .sums import csr_times, sum_into
 
 __all__ = ["PriceState", "apply", "initial_prices", "price_spec", "stock_prices"]
 
@@ -106,22 +107,27 @@ def _unmet(c: Compiled, spec: PriceSpec, ps: PriceState, s, demand: np.ndarray) 
 
 
 def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-untyped-def]
-            capacity: np.ndarray) -> np.ndarray:
+            capacity: np.ndarray, loops: SimpleNamespace | None = None) -> np.ndarray:
     """Move every market's price one day towards its target (docs/model.md §5.9, update).
 
-    Returns the markets whose price differs from 1 in some run after the update.
+    Returns the markets whose price differs from 1 in some run after the update. ``loops``: the compiled
+    loops of `.jit` (`._jit_prices`: the same bits), else NumPy.
     """
-    held_m = sum_into(s.stock[:, c.buyer_stock], spec.buyer_market, spec.n_markets, spec.sum_buyers)
     normal = spec.normal_stock
     if spec.target_extra is not None:
         # Buyers planning extra stock (front-loading, a safety-stock change) need it too.
         normal = normal + spec.target_extra[min(s.day, spec.target_extra.shape[0] - 1)]
-    deficit = normal - held_m
-    if spec.buffers:
-        deficit = _buffer_band(spec, deficit, held_m, normal)
+    if loops is not None and np.ndim(normal) == 1:
+        deficit = _deficit_loop(loops, c, spec, s, normal)
+    else:
+        held_m = sum_into(s.stock[:, c.buyer_stock], spec.buyer_market, spec.n_markets, spec.sum_buyers)
+        deficit = normal - held_m
+        if spec.buffers:
+            deficit = _buffer_band(spec, deficit, held_m, normal)
     asked, can = s.throughput, capacity
     buyers = None  # each buyer's shortfall beyond its buffer and its cover, read once a day if needed
-    if s.owed.any():
+    owes = bool(s.owed.any())
+    if owes:
         buyers = _buyer_short(c, spec, s)
         owed = np.asfortranarray(_owed_short(c, s, buyers[0]))
         asked = asked + sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
@@ -145,11 +151,11 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     off = np.abs(gap) > NEUTRAL_TOLERANCE
     lost = None
     if spec.counts_sales:
-        lost = _lost_sales(c, spec, s, capacity)
+        lost = _lost_sales(c, spec, s, capacity, owes)
         off |= lost > NEUTRAL_TOLERANCE
     premium = None
     if spec.util_seller is not None:
-        premium = _utilisation_premium(spec, s, capacity)
+        premium = _utilisation_premium(spec, s, capacity, loops)
         off |= premium != 1.0
     passed = None
     duty = None if spec.input_basket is None else _input_duty(c, spec, s.day)
@@ -162,11 +168,27 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         passed = sum_into(np.asfortranarray(terms), rows, spec.n_markets, spec.sum_entries)
         off |= passed != 0.0
     elif spec.passes and ps.off.any():
-        passed = np.asarray((spec.pass_through @ (ps.index - 1.0).T).T)
+        # csr_times: SciPy's kernel behind ``@``, the same bits, without its dispatch (a call a day).
+        passed = csr_times(spec.pass_through, (ps.index - 1.0).T).T
         off |= passed != 0.0
     live = np.flatnonzero(off.any(axis=0) | ps.off)
     if not len(live):
         return live  # every market at its reference price and in balance: nothing moves
+    if loops is not None:
+        target = _target_loop(loops, spec, gap, off, lost, premium, passed, live)
+    else:
+        target = _target(spec, gap, off, lost, premium, passed, live)
+    index = ps.index[:, live]
+    index += (target - index) / spec.adjustment_days[live]
+    ps.index[:, live] = index
+    ps.off[live] = (index != 1.0).any(axis=0)
+    moved: np.ndarray = np.flatnonzero(ps.off)
+    return moved
+
+
+def _target(spec: PriceSpec, gap: np.ndarray, off: np.ndarray, lost: np.ndarray | None,
+            premium: np.ndarray | None, passed: np.ndarray | None, live: np.ndarray) -> np.ndarray:
+    """The target price of the ``live`` markets, (R, len(live)) (docs/model.md §5.9, update)."""
     g, k = gap[:, live], spec.exponent[live]
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         scarcity = np.where(g < 1.0, np.maximum(1.0 - g, 0.0) ** (-1.0 / np.where(k > 0, k, 1.0)), np.inf)
@@ -185,13 +207,47 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     if passed is not None:
         scarcity = scarcity + passed[:, live]
     target = np.minimum(spec.cap[live], np.maximum(spec.floor[live], scarcity))
-    target = np.where(off[:, live], target, 1.0)
-    index = ps.index[:, live]
-    index += (target - index) / spec.adjustment_days[live]
-    ps.index[:, live] = index
-    ps.off[live] = (index != 1.0).any(axis=0)
-    moved: np.ndarray = np.flatnonzero(ps.off)
-    return moved
+    out: np.ndarray = np.where(off[:, live], target, 1.0)
+    return out
+
+
+def _runs_first(x: np.ndarray) -> np.ndarray:
+    """``x`` (R, n) seen as (n, R) with runs innermost (no copy when ``x`` is runs-last already)."""
+    return np.asfortranarray(x).T
+
+
+def _csr(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """A CSR matrix's row pointers, column indices (both ``intp``) and values, for the compiled loops."""
+    return (np.asarray(m.indptr, dtype=np.intp), np.asarray(m.indices, dtype=np.intp),
+            np.asarray(m.data, dtype=np.float64))
+
+
+def _deficit_loop(loops: SimpleNamespace, c: Compiled, spec: PriceSpec, s,  # type: ignore[no-untyped-def]
+                  normal: np.ndarray) -> np.ndarray:
+    """The markets' stock deficit with the buffer band (`_buffer_band`) in one compiled loop, (R, M), the same bits."""
+    n_runs = s.stock.shape[0]
+    held = np.empty((spec.n_markets, n_runs))
+    deficit = np.empty((spec.n_markets, n_runs))
+    keep = np.ones(spec.n_markets) if spec.buffer_keep is None else np.asarray(spec.buffer_keep, dtype=np.float64)
+    loops.stock_deficit(_runs_first(s.stock), np.asarray(c.buyer_stock, dtype=np.intp), *_csr(spec.sum_buyers),
+                        np.asarray(spec.normal_stock, dtype=np.float64), np.asarray(normal, dtype=np.float64),
+                        np.asarray(spec.buffer, dtype=np.float64), keep, bool(spec.buffers), held, deficit)
+    return deficit.T
+
+
+def _target_loop(loops: SimpleNamespace, spec: PriceSpec, gap: np.ndarray, off: np.ndarray,
+                 lost: np.ndarray | None, premium: np.ndarray | None, passed: np.ndarray | None,
+                 live: np.ndarray) -> np.ndarray:
+    """`_target` in one compiled loop (`._jit_prices.price_target`), the same bits."""
+    n_runs = gap.shape[0]
+    out = np.empty((len(live), n_runs))
+    none = np.zeros((1, 1))
+    loops.price_target(_runs_first(gap), _runs_first(off), none if lost is None else _runs_first(lost),
+                       none if premium is None else _runs_first(premium),
+                       none if passed is None else _runs_first(passed), np.asarray(live, dtype=np.intp),
+                       spec.exponent, spec.priced, spec.floor, spec.cap, lost is not None, premium is not None,
+                       passed is not None, NEUTRAL_TOLERANCE, out)
+    return out.T
 
 
 def _buffer_band(spec: PriceSpec, deficit: np.ndarray, held: np.ndarray, normal: np.ndarray) -> np.ndarray:
@@ -209,14 +265,27 @@ def _buffer_band(spec: PriceSpec, deficit: np.ndarray, held: np.ndarray, normal:
     return out
 
 
-def _utilisation_premium(spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _utilisation_premium(spec: PriceSpec, s, capacity: np.ndarray,  # type: ignore[no-untyped-def]
+                         loops: SimpleNamespace | None = None) -> np.ndarray:
     """Each market's factor from its fabs' utilisation, (R, M) (docs/model.md §5.9, utilisation).
 
     The market's utilisation is its fabs' throughput (each at most its capacity today) over their capacity
     today; above the normal utilisation (by more than the neutral tolerance) the factor is
-    ``(u / u_ref) ** nu``, else 1 (and 1 in a market whose fabs have no capacity today).
+    ``(u / u_ref) ** nu``, else 1 (and 1 in a market whose fabs have no capacity today). ``loops``: the
+    compiled loops (`._jit_prices.utilisation_premium`, the same bits), else NumPy.
     """
     cols, markets = spec.util_columns, spec.util_markets
+    if loops is not None:
+        assert spec.util_sum is not None and spec.util_ref is not None and spec.util_exponent is not None
+        n_runs = s.throughput.shape[0]
+        out = np.ones((spec.n_markets, n_runs))
+        cap_runs = np.broadcast_to(capacity, s.throughput.shape)
+        loops.utilisation_premium(_runs_first(s.throughput), cap_runs.T if cap_runs.strides[0] == 0
+                                  else _runs_first(cap_runs), np.asarray(cols, dtype=np.intp), *_csr(spec.util_sum),
+                                  spec.util_ref, spec.util_exponent, np.asarray(markets, dtype=np.intp),
+                                  NEUTRAL_TOLERANCE, out)
+        premium: np.ndarray = out.T
+        return premium
     thr = s.throughput[:, cols]
     cap = np.broadcast_to(capacity[..., cols], thr.shape)
     at = np.searchsorted(markets, spec.seller_market[cols])  # each seller's row among the markets
@@ -230,7 +299,8 @@ def _utilisation_premium(spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray
     return out
 
 
-def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray,  # type: ignore[no-untyped-def]
+                owes: bool = True) -> np.ndarray:
     """Each market's lost sales as a share of its normal flow, (R, M) (docs/model.md §5.9, lost sales).
 
     A seller's sales are its throughput plus what it owes over the throughput's
@@ -238,13 +308,18 @@ def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray) -> np.nda
     only what the quota lets through); what falls short of its normal rate, up
     to what it can make today (``Z_f``) and beyond its normal output stock spread over the restocking year
     (which it stocks) and its spare capacity (which it idles), it is not asked for. Only sellers whose stage cuts its price below normal output count.
+    ``owes``: whether any order is owed (`_update` has read it); when none is, the sums per seller are +0.0
+    (zeros of either sign summed from 0.0), so they are not summed: the same bits.
     """
-    owed = s.owed
-    bound = quota_bound(spec, s.day, c.n_lanes)
-    if bound is not None:
-        owed = np.where(bound, 0.0, owed)
-    sales = s.throughput + sum_into(np.asfortranarray(owed), c.lane_origin, c.n_facilities,
-                                    c.sum_by_origin) / SALES_DAYS
+    if not owes:
+        sales = s.throughput + 0.0
+    else:
+        owed = s.owed
+        bound = quota_bound(spec, s.day, c.n_lanes)
+        if bound is not None:
+            owed = np.where(bound, 0.0, owed)
+        sales = s.throughput + sum_into(np.asfortranarray(owed), c.lane_origin, c.n_facilities,
+                                        c.sum_by_origin) / SALES_DAYS
     # Sales lost up to its normal output stock over the restocking year the seller stocks, and up to its spare
     # capacity it idles, not prices (the compiled band, model.prices.sales_band).
     sales = sales + spec.sales_band
@@ -430,7 +505,8 @@ def _tilted_share(c: Compiled, ps: PriceState, share: np.ndarray) -> np.ndarray 
     return out
 
 
-def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyped-def]
+def apply(c: Compiled, s, inp: DayInputs,  # type: ignore[no-untyped-def]
+          loops: SimpleNamespace | None = None) -> DayInputs:
     """Phase 1a of the day: update prices from ``s`` (a kernel ``State``) and return the day's inputs.
 
     Call it after arrivals and `day_inputs`,
@@ -439,7 +515,8 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     ``pi`` the price of the consumer stock's market and ``kappa`` its landed-cost
     factor under the day's tariffs, and the target sourcing shares tilted by
     the origins' prices; ``s.prices`` holds the new state. ``inp`` is returned
-    unchanged without feedback or while nothing differs from the reference.
+    unchanged without feedback or while nothing differs from the reference. ``loops``: the vector
+    engine's compiled loops of `.jit` (some steps of the update in one loop each, the same bits), else NumPy.
 
     Examples
     --------
@@ -458,7 +535,7 @@ def apply(c: Compiled, s, inp: DayInputs) -> DayInputs:  # type: ignore[no-untyp
     spec = price_spec(c)
     ps: PriceState = s.prices
     _unmet(c, spec, ps, s, np.broadcast_to(inp.demand, (ps.index.shape[0], len(spec.demand_market))))
-    moved = _update(c, spec, ps, s, inp.capacity)
+    moved = _update(c, spec, ps, s, inp.capacity, loops)
     if not spec.feedback or (not len(moved) and not ps.tilted.any() and spec.demand_basket is None):
         ps.share = None
         return inp  # every price at its reference, every tilt 1 and no tariff: the day's inputs stand

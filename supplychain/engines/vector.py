@@ -583,7 +583,7 @@ def simulate_runs(c: Compiled, draws: DrawBatch, n_runs: int, sink: Sink,
         else:
             arrived = ring.take(t)
             rules.arrive(c, state, arrived)
-        inp = prices.apply(c, state, day_inputs(c, draws, t))
+        inp = prices.apply(c, state, day_inputs(c, draws, t), kernels)
         production = rules.produce(c, state, inp.capacity, making, inp.share)
         delivered, unmet, served = rules.serve_demand(c, state, np.broadcast_to(inp.demand, demand_shape))
         orders = rules.place_orders(c, state, inp.share, inp.allow, inp.order_factor, split)
