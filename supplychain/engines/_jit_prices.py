@@ -35,6 +35,7 @@ import numpy as np
 
 __all__ = ["add_loops", "stock_deficit", "utilisation_premium", "price_target"]
 
+
 def add_loops(loops: SimpleNamespace) -> None:
     """Compile `stock_deficit`, `utilisation_premium` and `price_target` with Numba and add them to ``loops``.
 
