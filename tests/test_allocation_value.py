@@ -1,8 +1,9 @@
 """Allocation by value (price rationing) and the quoted wait per value tier (docs/model.md §5.7).
 
 A short supplier allocating by value serves its buyers in tiers of what a unit is worth to them,
-highest first (a fab: the value of its marginal product, capped at the input's price cap; a final
-demand: the good's price), each tier by history; ``"auto"``, the default, is this rule with price feedback on and
+highest first (a fab: the value of its marginal product, capped at the input's price cap; an alloy
+plant whose output is worth less than its input: the input's price; a final demand: the cap), each
+tier by history; ``"auto"``, the default, is this rule with price feedback on and
 allocation by history without. A new order on a lane waits for what the supplier owes the lanes
 of its own and higher tiers.
 """
@@ -29,27 +30,34 @@ from .conftest import assert_engines_agree
 
 
 def fab_and_use(rule: str = "auto") -> Network:
-    """CN.ref sells gallium to US.fab (2/day: 0.02 per chip, 100 chips/day) and to a final use (8/day)."""
+    """CN.ref sells gallium to US.fab (2/day: 0.02 per chip, 100 chips/day) and to JP.alloy (8/day: 1 per kg of
+    an alloy worth 400 USD/kg, less than its gallium, so it bids gallium's price, 500 USD/kg)."""
     return Network(
         regions=(Region("CN"), Region("JP"), Region("US")),
-        commodities=(Commodity("ga", "kg", 500.0), Commodity("chip", "kUSD", 1000.0)),
+        commodities=(Commodity("ga", "kg", 500.0), Commodity("chip", "kUSD", 1000.0),
+                     Commodity("alloy", "kg", 400.0)),
         facilities=(Facility("CN.ref", "CN", "refinery", "ga", 20.0, allocation=rule, default_cover_days=5.0),
-                    Facility("US.fab", "US", "fab", "chip", 150.0, recipe={"ga": 0.02}, default_cover_days=5.0)),
+                    Facility("US.fab", "US", "fab", "chip", 150.0, recipe={"ga": 0.02}, default_cover_days=5.0),
+                    Facility("JP.alloy", "JP", "smelter", "alloy", 12.0, recipe={"ga": 1.0}, default_cover_days=5.0)),
         lanes=(Lane("CN.ref", "US.fab", "ga", lead_time=2.0, share=1.0),
-               Lane("CN.ref", "JP.use", "ga", lead_time=2.0, share=1.0),
-               Lane("US.fab", "US.chips", "chip", lead_time=1.0, share=1.0)),
-        demands=(Demand("JP.use", "JP", "ga", 8.0), Demand("US.chips", "US", "chip", 100.0)),
+               Lane("CN.ref", "JP.alloy", "ga", lead_time=2.0, share=1.0),
+               Lane("US.fab", "US.chips", "chip", lead_time=1.0, share=1.0),
+               Lane("JP.alloy", "JP.use", "alloy", lead_time=1.0, share=1.0)),
+        demands=(Demand("JP.use", "JP", "alloy", 8.0), Demand("US.chips", "US", "chip", 100.0)),
     )
+
+
+USE_LANE = "CN.ref>JP.alloy"
 
 
 def _book(rule: str, feedback: bool = False):  # type: ignore[no-untyped-def]
     c = compile_scenario(Scenario(fab_and_use(rule), horizon_days=5, price_feedback=feedback))
-    return c, c.lane_ids.index("CN.ref>US.fab"), c.lane_ids.index("CN.ref>JP.use")
+    return c, c.lane_ids.index("CN.ref>US.fab"), c.lane_ids.index(USE_LANE)
 
 
 # CN.ref holds 9. Owed: fab 3, use 4. Today's orders: fab 5, use 10. Steady flows: fab 2, use 8.
 #   value: tier 0 (fab, 1,000 / 0.02 = 50,000 USD/kg, bids the cap 5 x 500): normal min(8, 2) = 2, older (3 - 2) = 1, rest 5: 8 shipped;
-#          tier 1 (use, 500 USD/kg): normal min(14, 8) = 8 against 1 left -> 1.     fab 8, use 1.
+#          tier 1 (alloy plant, 500 USD/kg): normal min(14, 8) = 8 against 1 left -> 1.     fab 8, use 1.
 #   history: class 1 fab 2, use 8 = 10 > 9, fill 0.9 -> 1.8, 7.2; nothing left.   fab 1.8, use 7.2.
 CASES = [("value", False, (8.0, 1.0)), ("auto", True, (8.0, 1.0)), ("history", True, (1.8, 7.2)),
          ("auto", False, (1.8, 7.2))]
@@ -90,7 +98,7 @@ def test_auto_resolves_by_price_feedback_and_tiers_follow_value_per_unit():
         Facility("CN.x", "CN", "plant", "ga", 1.0, allocation="price")  # type: ignore[arg-type]
 
 
-# Owed: fab 3 (beyond its normal flow 2), final use 4 (within its normal flow 8). What a new order waits for:
+# Owed: fab 3 (beyond its normal flow 2), alloy plant 4 (within its normal flow 8). What a new order waits for:
 #   value:   fab (tier 0) everything owed to tier 0 = 3; use (tier 1) tier 0's 3 + its tier's first class min(4, 8) = 7.
 #   history: fab (at or beyond its flow) everything = 7; use (within) every lane's first class min(3, 2) + min(4, 8) = 6.
 #   fcfs:    everything, 7 and 7.
@@ -111,14 +119,14 @@ def shortage(rule: str) -> Scenario:
         CapacityShock(facility="CN.ref", fraction_lost=0.7, start=5, end=45, recovery_days=0))
 
 
-def test_engines_agree_exactly_and_the_fab_is_served_before_the_final_use():
+def test_engines_agree_exactly_and_the_fab_is_served_before_the_alloy_plant():
     a = simulate(shortage("auto"), engine="vector", seed=1)
     b = simulate(shortage("auto"), engine="des", seed=1)
     assert_engines_agree(a, b)
     assert material_balance(a).max_relative_error < 1e-9
     h = simulate(shortage("history"), engine="vector", seed=1)
     fab = a.coords.index("facility", "US.fab")
-    lane_fab, lane_use = a.coords.index("lane", "CN.ref>US.fab"), a.coords.index("lane", "CN.ref>JP.use")
+    lane_fab, lane_use = a.coords.index("lane", "CN.ref>US.fab"), a.coords.index("lane", USE_LANE)
     # 6 a day is made: by value the fab's 2 come first and it never slows; by history it shares the cut.
     np.testing.assert_allclose(a.production[0, :, fab], 100.0, rtol=1e-9)
     assert h.production[0, :, fab].min() < 61.0
@@ -139,4 +147,4 @@ def test_values_put_a_second_fab_of_the_same_recipe_in_the_same_tier():
     rank = _sourcing.spec(c).value_rank
     assert rank is not None
     assert rank[c.lane_ids.index("CN.ref>US.fab")] == rank[c.lane_ids.index("CN.ref>JP.fab")] == 0
-    assert rank[c.lane_ids.index("CN.ref>JP.use")] == 1
+    assert rank[c.lane_ids.index(USE_LANE)] == 1
