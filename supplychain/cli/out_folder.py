@@ -60,6 +60,11 @@ def planned_files(results: Results | EnsembleResults, *, compared: bool,
 
 
 
+#: Every file ``run --out`` may write: those a new run does not write are removed from a reused folder.
+RUN_FILES = ("results.npz", "baseline.npz", "summary.csv", "shortfall.csv", "bands.csv", "fan.png", "prices.png",
+             "timeseries.png", "flows.png", "cover.png", "value_added_loss.csv", "value_added_loss.png",
+             "compare.csv", "cover_band.csv")
+
 #: Files written only when their content exists, and the condition the plan line states.
 _IF = {"value_added_loss.png": "if any value added is lost"}
 
@@ -101,7 +106,7 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
         names += ["summary.csv", *_figures.save_figures(results, tmp, baseline)]
         names += _figures.save_cover(results, tmp, baseline) if baseline is not None else []
         return names + _write_comparison(tmp, results, baseline, compare, cover_band)
-    return write_folder(out, write)
+    return write_folder(out, write, replaces=RUN_FILES)
 
 
 def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame | None = None,
@@ -122,7 +127,7 @@ def write_summary(results: EnsembleResults, out: Path, *, compare: pd.DataFrame 
         results.bands_dataframe().to_csv(tmp / "bands.csv", index=False)
         names += ["summary.csv", "shortfall.csv", "bands.csv", *_figures.save_fans(results, tmp, baseline)]
         return names + _write_comparison(tmp, results, baseline, compare, cover_band)
-    return write_folder(out, write)
+    return write_folder(out, write, replaces=RUN_FILES)
 
 
 def _write_comparison(tmp: Path, results: Any, baseline: Any, compare: pd.DataFrame | None,

@@ -17,7 +17,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from ..errors import SupplyChainError
@@ -143,12 +143,16 @@ def _make_parents(folder: Path) -> list[Path]:
     return created
 
 
-def write_folder(out: Path, write: Callable[[Path], list[str]]) -> list[str]:
+def write_folder(out: Path, write: Callable[[Path], list[str]], *,
+                 replaces: Collection[str] = ()) -> list[str]:
     """Run ``write(tmp)`` into a temporary folder next to ``out``, then move its files into ``out``.
 
     ``write`` returns the names of the files it wrote. If ``out`` does not
     exist, the temporary folder is renamed to it (one atomic step); if it
-    exists, each file replaces its namesake and other files in ``out`` are kept.
+    exists, each file replaces its namesake, the files named in ``replaces``
+    that this call did not write are removed (what an earlier run of the same
+    command left, which would otherwise sit beside the new files as if one
+    run had written them all), and every other file in ``out`` is kept.
 
     Returns
     -------
@@ -185,6 +189,9 @@ def write_folder(out: Path, write: Callable[[Path], list[str]]) -> list[str]:
             if out.is_dir():
                 for name in names:
                     os.replace(tmp / name, out / name)
+                for name in set(replaces) - set(names):
+                    with contextlib.suppress(FileNotFoundError):
+                        (out / name).unlink()
             else:
                 tmp.chmod(0o755)  # mkdtemp makes a private folder; the results folder is not
                 os.replace(tmp, out)
