@@ -9,12 +9,13 @@ Scenario:
   From 1 February 2025 the United States charges 100 % on NdFeB magnets from China
   (rate 1.0), about four times the 25 % that Section 301 set for 2026. The tariff is
   paid by the US importer on what still comes from China; US buyers move their orders
-  towards Japan and the rest of the world over the switching lag. What does the US pay
+  towards Japan, its only other magnet supplier in the baseline, over the switching lag. What does the US pay
   in tariff, how much dearer is a landed tonne of magnet, and which partners gain?
 """
 
 import argparse
 import tempfile
+from pathlib import Path
 
 import supplychain as sc
 from supplychain.plotting.resilience import plot_flow_change
@@ -38,6 +39,7 @@ def main(horizon: int, out: str) -> None:
         print(f"  US imports from {partner:<3}: {row.baseline:6.1%} -> {row.shocked:6.1%} ({100 * row.change:+.1f} pp)")
     axes = plot_flow_change(before, after, "ndfeb_magnet")
     axes[0].figure.suptitle("NdFeB magnet trade under a 100 % US tariff on China")
+    Path(out).mkdir(parents=True, exist_ok=True)
     axes[0].figure.savefig(f"{out}/07_magnet_tariff.png", dpi=90, bbox_inches="tight")
     print(f"saved {out}/07_magnet_tariff.png")
 

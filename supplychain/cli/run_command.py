@@ -99,8 +99,8 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--random-lead-times", action="store_true",
                         help="draw each lane's lead time per shipment over its documented low/mode/high range "
                              "(triangular), as load_baseline(random_lead_times=True); for scenarios on the "
-                             "baseline network. Without it (or noise, outages, uncertain parameters) every run "
-                             "is the same")
+                             "baseline network. Without it (or licences, noise, outages, uncertain parameters) "
+                             "every run is the same")
     parser.add_argument("--keep", choices=("series", "summary"), default=None,
                         help="series: every daily series of every run (about 25 MB per run of the baseline year "
                              "in results.npz before compression); summary: per-run totals and daily percentile "
