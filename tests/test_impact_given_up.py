@@ -146,3 +146,19 @@ def test_a_tariff_that_makes_users_give_up_chips_costs_value_added_without_price
     # the US loses most; its suppliers abroad lose the inputs it no longer buys.
     assert lost[us].sum() > 0.8 * lost.sum() > 1e9
     assert float(np.abs(kept.value_added_loss().total).max()) == 0.0
+
+
+def test_loss_given_shortfall_divides_by_what_was_given_up_too():
+    """With feedback on, value added lost counts demand given up, so the ratio's divisor holds it as well."""
+    import pandas as pd
+
+    from supplychain.cli.impact_text import format_value_added
+
+    frame = pd.DataFrame({"region": ["JP", "JP"], "sector": ["C26", "OTH"], "value_added_loss_usd": [1.5e8, 2.2e7]})
+    frame.attrs.update(shortfall_usd=1.37e5, given_up_usd=1.53e7, net_of_baseline=True)
+    text = format_value_added(frame)
+    assert f"{1.72e8 / (1.37e5 + 1.53e7):.1f} USD of value added per USD" in text
+    assert "($137k not delivered, $15.3M given up)" in text
+    frame.attrs.update(given_up_usd=None)
+    assert f"{1.72e8 / 1.37e5:.1f} USD of value added per USD of chips, cells and magnets not delivered ($137k)" \
+        in format_value_added(frame)

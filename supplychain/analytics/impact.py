@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..model.scenario import Scenario
 
 __all__ = ["value_added_loss_totals", "value_added_loss_table", "gdp_at_risk", "chain_shortfall_usd",
+           "chain_given_up_usd",
            "SECTOR_NAMES", "sector_name", "steady_loss", "STEADY_COLUMNS", "PEAK_SHARE"]
 
 #: Columns of `steady_loss`.
@@ -92,7 +93,9 @@ def value_added_loss_table(results: Results | EnsembleResults,
     -------
     DataFrame
         One row per region and industry of `supplychain.impact.load_io_table`:
-        ``region``, ``sector``, ``value_added_loss_usd``. ``attrs["shortfall_usd"]`` holds the
+        ``region``, ``sector``, ``value_added_loss_usd``. ``attrs["given_up_usd"]`` holds the mean value
+        of chips, cells and magnets given up to prices (`chain_given_up_usd`, net of the baseline's;
+        None when none can be, or for summaries). ``attrs["shortfall_usd"]`` holds the
         mean value of chips, cells and magnets not delivered (`chain_shortfall_usd`, net of
         the baseline), the denominator of the loss given shortfall; ``attrs["n_runs"]`` the runs
         averaged; ``attrs["net_of_baseline"]`` whether a baseline was subtracted; ``attrs["run_rate"]``,
@@ -137,12 +140,16 @@ def value_added_loss_table(results: Results | EnsembleResults,
             else None
     short = _net_of(baseline, chain_shortfall_usd(results),
                     None if baseline is None else chain_shortfall_usd(baseline))
+    given = chain_given_up_usd(results)
+    given_base = None if baseline is None else chain_given_up_usd(baseline)
+    given_up = None if given is None and given_base is None else float(
+        (0.0 if given is None else given.mean()) - (0.0 if given_base is None else given_base.mean()))
     table = load_io_table()
     n_s = len(table.sectors)
     frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s),
                           "sector": np.tile(np.array(table.sectors, dtype=object), len(table.regions)),
                           "value_added_loss_usd": loss.mean(axis=0).reshape(-1)})
-    frame.attrs.update(shortfall_usd=float(short.mean()), n_runs=int(loss.shape[0]),
+    frame.attrs.update(shortfall_usd=float(short.mean()), given_up_usd=given_up, n_runs=int(loss.shape[0]),
                        net_of_baseline=baseline is not None, run_rate=run)
     return frame
 
@@ -230,6 +237,38 @@ def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
     else:
         short = np.maximum(np.asarray(results.demand, float) - np.asarray(results.delivered, float), 0.0).sum(axis=1)
     return short @ weight
+
+
+def chain_given_up_usd(results: Results | EnsembleResults) -> np.ndarray | None:
+    """Per-run value of the chain's products that users gave up to higher prices and tariffs, USD.
+
+    The demand given up of docs/model.md §8.3 (*Demand given up to prices*), which value added lost
+    counts as not delivered, over the demands `chain_shortfall_usd` counts, at reference prices.
+    ``None`` when nothing can have been given up (no price feedback, no tariff with a demand
+    elasticity) and for an ensemble kept as ``"summary"``, which keeps no daily demand to rebuild it
+    from.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> res = sc.simulate(sc.load_baseline(horizon_days=20), engine="vector", seed=1)
+    >>> chain_given_up_usd(res) is None    # feedback off, no tariff with a demand response
+    True
+    """
+    from ..impact.given_up import given_up_series
+
+    if isinstance(results, EnsembleResults):
+        return None
+    given = given_up_series(results.scenario, results.demand, results.arrays.get("price"))
+    if given is None:
+        return None
+    table = load_io_table()
+    network = results.scenario.network
+    price = {c.id: c.price_usd for c in network.commodities}
+    weight = np.array([price[d.commodity] if d.commodity in table.dependence and d.region in table.regions
+                       else 0.0 for d in network.demands])
+    out: np.ndarray = given.sum(axis=1) @ weight
+    return out
 
 
 #: A change of the run rate under this share of its peak counts as settled (`steady_loss`): a loss that has

@@ -153,10 +153,16 @@ def format_value_added(frame: pd.DataFrame) -> str:
     lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else "."),
              *format_run_rate(frame.attrs.get("run_rate")), SCOPE_NOTE]
     short = float(frame.attrs.get("shortfall_usd", 0.0))
-    if short > 0.5:
-        lines.append(f"Loss given shortfall: {total / short:.1f} USD of value added per USD of chips, cells and "
-                     f"magnets not delivered ({format_usd(short)}).")
-        if total > short:
+    given = frame.attrs.get("given_up_usd")
+    given = float(given) if given is not None and given > 0.5 else 0.0
+    if short + given > 0.5:
+        # Value added lost counts demand given up to prices as not delivered (docs/model.md §8.3), so the
+        # divisor holds it too: without it a small shortfall under high prices gave thousands of USD per USD.
+        gone = (f"not delivered or given up to higher prices ({format_usd(short)} not delivered, "
+                f"{format_usd(given)} given up)" if given else f"not delivered ({format_usd(short)})")
+        lines.append(f"Loss given shortfall: {total / (short + given):.1f} USD of value added per USD of chips, "
+                     f"cells and magnets {gone}.")
+        if total > short + given:
             lines.append(ratio_caveat())
     return "\n".join(lines)
 
