@@ -76,7 +76,9 @@ def _days(x: float) -> str:
 _STRESS_COLUMNS: list[tuple[str, str, Callable[[float], str], str]] = [
     ("rank", "rank", str, ""),
     ("kind", "kind", str, "kind: a facility, every facility of a region-stage, or an exporter's commodity"),
-    ("tts_days", "TTS days", _days, "TTS days: days the network serves all demand without the node (LP)"),
+    ("tts_days", "TTS days", _days, "TTS days: days the network serves all demand without the node (LP: every "
+     "stock and spare capacity re-routed at once and optimally, so it can say $0 lost where the simulation, "
+     "which follows the model's ordering, lead times and design lock-in, finds a shortfall)"),
     ("ttr_days", "TTR days", _days, "TTR days: days the node takes to recover"),
     ("pi_usd", "lost (LP)", format_usd, "lost (LP): demand lost over the TTR, in USD (Simchi-Levi et al. 2014)"),
     ("rei", "REI", lambda x: f"{x:.3f}", "REI: lost (LP) / the largest lost (LP)"),
