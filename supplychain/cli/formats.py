@@ -33,10 +33,11 @@ __all__ = ["FORMATS", "render", "add_format_argument"]
 FORMATS = ("table", "csv", "json", "markdown")
 
 
-def add_format_argument(parser: Any, default: str = "table", table_help: str = "aligned columns") -> None:
-    """Add ``--format`` to a subcommand's parser."""
+def add_format_argument(parser: Any, default: str = "table", table_help: str = "aligned columns",
+                        rows_help: str = "the same rows") -> None:
+    """Add ``--format`` to a subcommand's parser; ``rows_help`` says which rows the other formats print."""
     parser.add_argument("--format", choices=FORMATS, default=default,
-                        help=f"table: {table_help}; csv, json, markdown: the same rows, numbers to 12 "
+                        help=f"table: {table_help}; csv, json, markdown: {rows_help}, numbers to 12 "
                              f"significant figures (default: {default})")
 
 

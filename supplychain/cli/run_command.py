@@ -135,7 +135,10 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
                         help="run the scenario without its shocks too (same seed: paired runs) and print what "
                              "changed, with 95%% intervals over several runs; the default for a scenario with "
                              "shocks; with --out, write compare.csv")
-    add_format_argument(parser, table_help="the change against the baseline (or the summary), for people")
+    add_format_argument(parser, table_help="the change against the baseline (or the summary), for people",
+                        rows_help="every row of the change table, changed or not (what compare.csv holds: "
+                                  "each demand, import and share, in thousands of rows for the baseline "
+                                  "network)")
 
 
 def _keep(args: argparse.Namespace) -> str:
