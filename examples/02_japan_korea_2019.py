@@ -14,7 +14,9 @@ Scenario:
   44.6 % of its HF imports and over 90 % of its photoresist. Variant 2 adds a
   Korean response: fabs raise their order targets to cover the wait. (Korea
   also moved HF buying to domestic suppliers; shares here move only when
-  licences are denied, so that localisation is not modelled.)
+  licences are denied, so that localisation is not modelled.) The shipped scenario
+  `supplychain run japan_korea_2019` also licenses the third listed material,
+  fluorinated polyimide (display panels, no fab), so its Korean shortfall is not 0.
 """
 
 import argparse
