@@ -138,7 +138,12 @@ def format_value_added(frame: pd.DataFrame) -> str:
         chain_top = (f"{sector_name(str(frame.loc[at, 'sector']))} {format_usd(float(chain.loc[at]))}"
                      if at is not None else "")
         share = total / gdp[region] if region in gdp else float("nan")
-        rows.append([str(region), format_usd(total), f"{100 * share:.3f}%", format_usd(float(chain.sum())),
+        # Three decimals of a per cent, or two significant figures below 0.01 % (a mineral ban's share of a
+        # large economy's GDP read 0.000 %).
+        digits = 3 if abs(100 * share) >= 0.01 or not np.isfinite(share) or share == 0 else \
+            1 - int(np.floor(np.log10(abs(100 * share))))
+        pct = f"{100 * share:.{digits}f}%"
+        rows.append([str(region), format_usd(total), pct, format_usd(float(chain.sum())),
                      chain_top, format_usd(float(values[~using].sum()))])
     head = ("Value added lost beyond the chain (input-output model, docs/model.md §8.3): in the industries that use "
             "chips, cells or magnets, and in the rest of the economy (every other industry)")
