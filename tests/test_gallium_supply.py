@@ -85,9 +85,7 @@ def test_restarted_capacity_shrinks_the_second_year_shortfall(runs):
 def test_shipped_graphite_controls_cover_synthetic_graphite_and_flake():
     """MOFCOM/GACC Announcement 39/2023 licenses natural flake, spherical and synthetic graphite and their
     products: the shipped scenario controls flake, spherical graphite and both kinds of anode material,
-    so Chinese synthetic-graphite anode exports fall once the licences bite (by 8 %: buyers book the
-    alternates' queues ahead to their patience, docs/model.md §5.6.5, and then apply for more Chinese
-    licences; by 27 % before they booked ahead)."""
+    so Chinese synthetic-graphite anode exports fall once the licences bite."""
     scen = sc.load_example("china_graphite_2023")
     covered = {s.commodity for s in scen.shocks if isinstance(s, ExportControl) and s.exporter == "CN"}
     assert covered == {"graphite_ore", "graphite_spherical", "aam", "aam_synthetic"}
@@ -98,7 +96,7 @@ def test_shipped_graphite_controls_cover_synthetic_graphite_and_flake():
              if lane.origin == "CN.material.aam_synthetic" and not lane.destination.startswith("CN.")]
     assert lanes
     after = slice(scen.shock_day + 60, scen.horizon_days)
-    assert hit.flow[0, after][:, lanes].sum() < 0.95 * base.flow[0, after][:, lanes].sum()
+    assert hit.flow[0, after][:, lanes].sum() < 0.9 * base.flow[0, after][:, lanes].sum()
 
 
 JP_FAB = "JP.wafer.compound_wafer"

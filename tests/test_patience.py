@@ -107,14 +107,11 @@ def test_panic_scales_the_planned_extra_and_minus_one_ignores_quotes():
     # (it ships 20 of the 30 ordered). On day 6 it quotes that backlog at its capacity, 40/day (no idle
     # capacity to restart in the "other" chain): wait 10/40 = 1/4 day. The buyer's expected wait moves
     # 1/30 of the way from 0: 1/120 day, and a rational buyer (panic 0) raises its target by 10 x 1/120
-    # = 1/12. The plant owes a queue on day 6 and can make more than its steady flow, and the buyer has
-    # no alternate: it books the extra ahead in the queue (docs/model.md §5.6.5, routing) and orders
-    # 10 + 1/12. On day 7 the plant still owes that extra (beyond the lane's normal flow, it is served
-    # from stock beyond the normal flows, §5.7): wait (1/12)/40 = 1/480, the expected wait moves to
-    # 1/120 + (1/480 - 1/120)/30 and the buyer, whose position holds the 1/12 already, orders
-    # 10 + 10 (1/480 - 1/120)/30 = 10 - 1/480. With panic = -1 it ignores the quote and orders 10;
-    # panic = 1 doubles the extra: 10 + 2/12 on day 6, a wait of (2/12)/40 = 1/240 on day 7 and an
-    # order of 10 + 2 x 10 (1/240 - 1/120)/30 = 10 - 1/360.
+    # = 1/12. But the plant owes a queue on day 6, so the buyer places there only its plain order, 10
+    # (docs/model.md §5.6.5, routing; it has no alternate). The plant ships 40 on day 6 and owes
+    # nothing on day 7: the expected wait decays to 1/120 x 29/30, and the buyer orders 10 plus the
+    # pipeline it now plans, 10 x 29/3600. With panic = -1 it ignores the quote and orders 10; panic = 1
+    # doubles the extra.
     from supplychain.model import DemandShock
     spike = DemandShock(region="US", commodity="w", factor=3.0, start=5, end=6)
     orders = {}
@@ -123,11 +120,11 @@ def test_panic_scales_the_planned_extra_and_minus_one_ignores_quotes():
                        engine="vector", seed=0)
         backlog = res.series("backlog", LANE)[0]
         orders[panic] = res.series("flow", LANE)[0] + np.diff(backlog, prepend=0.0)
-    assert orders[0.0][5] == pytest.approx(30.0) and orders[0.0][6] == pytest.approx(10.0 + 1.0 / 12.0)
-    assert orders[0.0][7] == pytest.approx(10.0 - 1.0 / 480.0)
-    assert orders[-1.0][6] == pytest.approx(10.0) and orders[-1.0][7] == pytest.approx(10.0)
-    assert orders[1.0][6] == pytest.approx(10.0 + 2.0 / 12.0)
-    assert orders[1.0][7] == pytest.approx(10.0 - 1.0 / 360.0)
+    extra = 10.0 * 29.0 / 3600.0
+    assert orders[0.0][5] == pytest.approx(30.0) and orders[0.0][6] == pytest.approx(10.0)
+    assert orders[0.0][7] == pytest.approx(10.0 + extra)
+    assert orders[-1.0][7] == pytest.approx(10.0)
+    assert orders[1.0][7] == pytest.approx(10.0 + 2 * extra)
 
 
 def test_a_full_supplier_draws_no_planned_extra():

@@ -89,15 +89,13 @@ def test_a_fab_running_fuller_prices_along_its_supply(engine) -> None:
     # Demand +20 % for good: the fab ships 96 a day of its 100, utilisation 0.96 over its reference 0.885
     # (2019's; its own normal, 0.80, is idler). Its own market (the fab alone, never asked beyond capacity)
     # has no gap, so the target is the utilisation term alone, (0.96 / 0.885) ** nu, and the price closes
-    # 1/60 of its distance to it each day. On the way the buyer books the pipeline for the fab's wait ahead
-    # in its queue (docs/model.md §5.6.5) and the fab runs full while it works the queue off, so the price
-    # passes the target for a while, never the term at full utilisation, (1 / 0.885) ** nu.
+    # 1/60 of its distance to it each day.
     sc = Scenario(_market(), horizon_days=700,
                   shocks=(DemandShock(region="US", commodity="chip", factor=1.2, start=0),))
     tw = _tw(simulate(sc, engine=engine))
     target = (0.96 / CHIP_UTILISATION_2019) ** CHIP_UTILISATION_EXPONENT
     assert tw[-1] == pytest.approx(target, abs=1e-4)
-    assert (tw <= (1.0 / CHIP_UTILISATION_2019) ** CHIP_UTILISATION_EXPONENT + 1e-9).all()
+    assert (tw <= target + 1e-9).all()
     # Once the throughput is steady (88 a day within 1e-6) the gap to the target shrinks by 59/60 a day.
     gap = target - tw[500:]
     np.testing.assert_allclose(gap[1:] / gap[:-1], 1.0 - 1.0 / 60.0, rtol=1e-3)

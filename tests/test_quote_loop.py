@@ -77,20 +77,20 @@ def test_a_short_outage_quotes_its_length_and_its_backlog_clears(engine):
     # the day's order joins the queue) were 10 on day 5, 15 - t on days 6-13 and 1 on day 14; the
     # expected wait moves 1/30 of the way to each, then 1/30 of the way to day 15's wait 90/15 = 6.
     # The buyer raises its target by its inflow 10 x the expected wait (the whole wait, docs/model.md
-    # §5.6.5) and wants 10 + 10 x expected. The plant owes a queue and has no alternate to take the
-    # planned part; it can make more than its steady flow (15 against 10), so the buyer books the
-    # planned part ahead in its queue (§5.6.5, routing): it orders 10 + 10 x expected.
+    # §5.6.5) and wants 10 + 10 x expected. But the plant owes a queue, so the buyer places there only
+    # its plain order, 10, the order without the planned pipeline: the planned part does not join the
+    # queue (and there is no alternate to take it).
     a = 1.0 / EXPECTED_WAIT_DAYS
     expected = 0.0
     for wait in [10.0, *(15.0 - t for t in range(6, 14)), 1.0, 6.0]:
         expected += (wait - expected) * a
     ordered = res.series("flow", LANE)[0] + np.diff(backlog, prepend=0.0)
     assert 10.0 * expected > 1.0
-    assert ordered[15] == pytest.approx(10.0 + 10.0 * expected)
+    assert ordered[15] == pytest.approx(10.0)
     assert res.series("flow", LANE)[0][15] == pytest.approx(15.0)
-    # The backlog clears after the outage: 90 + 10 + 10 x expected - 15 owed after day 15, cleared at the
-    # spare 5/day less what the planned pipeline adds (loop gain 10/15: each unit queued adds 2/3 of a
-    # unit over the 30-day smoothing), not before day 32 and by day 51 at the latest. Once nothing is owed, the pipeline still planned for the wait of
+    # The backlog clears after the outage: 90 + 10 - 15 = 85 owed after day 15, cleared at the spare
+    # 5/day by day 15 + 17 = 32 (while the plant owes, the planned pipeline does not join its queue);
+    # by day 51 at the latest it is gone. Once nothing is owed, the pipeline still planned for the wait of
     # the past days is placed with the shares and starts short queues (less than two days of the
     # buyer's flow), which the plant's spare capacity clears, and then nothing is owed again.
     cleared = int(np.argmax(backlog[15:] <= 1e-9)) + 15

@@ -53,7 +53,7 @@ def add_loops(loops: SimpleNamespace) -> None:
     # over runs (stride 0), passed as it is
     signature = numba.boolean(f2, row, f2, w2, f1, f1, i1, i1, numba.intp, numba.boolean, w2, f1, numba.boolean,
                               f1, f1, b1, f1, w2, numba.float64, f2, f1, numba.boolean, b2, f2, w2, w2,
-                              numba.boolean, f2, b2)
+                              numba.boolean, f2)
     loops.split_diverted = numba.njit([signature], **options)(split_diverted)
     # The day's history of each lane: its steady flow broadcast over runs (stride 0), or its recent record.
     ahead = numba.void(f2, row, i1, b1, b1, b1, i1, i1, i1, w2)
@@ -86,7 +86,7 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
                    port_days: np.ndarray, incumbent: np.ndarray, qualify_days: np.ndarray, seek_day: np.ndarray,
                    t: float, spare_f: np.ndarray, capacity: np.ndarray, has_owes: bool, owes: np.ndarray,
                    plain: np.ndarray, placed: np.ndarray, applied: np.ndarray, has_hold: bool,
-                   hold: np.ndarray, book: np.ndarray) -> bool:
+                   hold: np.ndarray) -> bool:
     """The long path of `.sourcing.split_orders` (no filed orders, no lane waiting for a licence).
 
     Arrays are runs-last (seen transposed): ``q``, ``plain``, ``seek_day`` (B, R);
@@ -99,9 +99,7 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
     is then rewritten); ``has_owes``: ``owes`` marks lanes at a queued supplier
     and ``plain`` is the order without the planned pipeline; ``has_hold``: ``hold`` (L, R)
     is the locked part of what lanes out of reach owe (`.sourcing.locked_owed`), held
-    out with the carry (``held`` is then true); ``book`` (L, R, with ``has_owes``): the lane's
-    supplier can make more than its steady flow, so what alternates cannot take is booked there
-    (`.sourcing.bookable`). Writes
+    out with the carry (``held`` is then true). Writes
     ``diverted``, ``seek_day``, ``locked``, the orders ``placed`` and the
     applied shares ``applied``; returns whether any lane is diverted.
     """
@@ -262,18 +260,16 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
                     any_over = True
     if not any_over:
         return any_diverted
-    # At a queued supplier the planned part of a lane's order goes first to alternates with spare
-    # capacity left that owe no queue; what they cannot take stays on the queued lane (booked ahead)
-    # where its supplier can make more than its steady flow, and is not placed elsewhere.
+    # At a queued supplier a lane places only its part of the plain order; the planned part goes to
+    # alternates with spare capacity left that owe no queue.
     overflow_b = np.zeros(by_buyer)
     total2_b = np.zeros(by_buyer)
-    taken_b = np.zeros(by_buyer)
     weight2 = np.empty(shape)
-    alt2 = np.empty(shape)
     for lane in range(n_lanes):
         b, f = buyer[lane], origin[lane]
         for r in range(n_runs):
             o = over[lane, r]
+            placed[lane, r] = placed[lane, r] - o
             overflow_b[b, r] += o * portable[lane, r] if has_lock else o
             left = spare_f[f, r] - alt[lane, r]
             left = left if (left > 0.0 or left != left) else 0.0
@@ -292,22 +288,9 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
             room = cap - p
             room = room if (room > 0.0 or room != room) else 0.0
             a = a if (a < room or a != a) else room
-            alt2[lane, r] = a
-            taken_b[b, r] += a
-    for lane in range(n_lanes):
-        b = buyer[lane]
-        for r in range(n_runs):
-            total = overflow_b[b, r]
-            frac = 0.0
-            if total > 0.0:
-                frac = taken_b[b, r] / total
-                frac = frac if (frac < 1.0 or frac != frac) else 1.0
-            o = over[lane, r]
-            moved = (o * portable[lane, r] * frac if has_lock else o * frac) if book[lane, r] else o
-            a = alt2[lane, r]
             qb = q[b, r]
-            applied[lane, r] = applied[lane, r] + ((a - moved) / qb if qb > 0.0 else 0.0)
-            placed[lane, r] = (placed[lane, r] - moved) + a
+            applied[lane, r] = applied[lane, r] + ((a - over[lane, r]) / qb if qb > 0.0 else 0.0)
+            placed[lane, r] = p + a
     return any_diverted
 
 

@@ -17,7 +17,7 @@ The parameters come from `supplychain.compile.rules.sourcing.SourcingSpec`.
   pipeline with a smoothed quoted wait, scaled by ``1 + panic``.
 - `queued` (§5.6.5): suppliers that owe a queue; `split_orders`
   sends the pipeline a buyer plans beyond its plain order to alternates with
-  spare capacity first, and books the rest ahead in that supplier's queue.
+  spare capacity instead of such a supplier.
 - `split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
@@ -50,8 +50,7 @@ from .sums import sum_into
 State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "cancel_allowance",
-           "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "bookable", "planned_extra",
-           "split_orders",
+           "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "planned_extra", "split_orders",
            "OrderLoops", "ship_classes", "ship_by_class", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
            "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
@@ -158,7 +157,7 @@ def _input_rate(c: Compiled, s: State) -> np.ndarray:
     return out
 
 
-def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int, floor: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int) -> tuple[np.ndarray, np.ndarray]:
     """Each supplier's quoted rate and restart wait, (R, F) each (docs/model.md §5.7).
 
     A supplier with capacity today quotes at its recent throughput or, if
@@ -171,8 +170,7 @@ def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int, floor: bool = True
     restart will withhold if its stop is then long enough (§5.4.2), and from
     then on its normal rate. A line back from a cold stop whose ramp is not
     over quotes the days of full output its restart still withholds, then its
-    normal rate. ``floor=False``: without the throughput floor (what its
-    capacity and inputs let it make, `bookable`).
+    normal rate.
     """
     assert s.throughput is not None and s.normal_rate is not None
     n_runs = s.throughput.shape[0]
@@ -190,9 +188,7 @@ def _quote(c: Compiled, s: State, sp: SourcingSpec, day: int, floor: bool = True
             outage = np.where(scheduled > 0, s.capacity_today / scheduled, 1.0)
         rate = np.maximum(rate, s.normal_rate * np.minimum(sp.quote_share[t] * outage, 1.0))
     # What it can make is also limited by the inputs it has and has coming (§5.7); its recent rate stands.
-    rate = np.minimum(rate, input_rate(c, s))
-    if floor:
-        rate = np.maximum(s.throughput, rate)
+    rate = np.maximum(s.throughput, np.minimum(rate, input_rate(c, s)))
     restart = np.zeros((n_runs, c.n_facilities))
     cold = None if s.cold is None else _restart.cold_withheld(s.cold, day)
     if live.all() and (cold is None or not cold.any()):
@@ -614,24 +610,6 @@ def queued(c: Compiled, s: State) -> np.ndarray | None:
     return out
 
 
-def bookable(c: Compiled, s: State, sp: SourcingSpec) -> np.ndarray:
-    """Lanes whose supplier can make more than its steady flow, (R, L) bool: orders booked ahead there
-    are served (docs/model.md §5.6.5, routing).
-
-    The supplier's quoted rate without its throughput floor (`_quote`: its
-    usable or recovering capacity, at most its input-supported rate; its
-    normal rate when it quotes an announced restart) above its steady flow. A
-    supplier that can make no more (full, starved of an input, down) ships
-    nothing beyond its lanes' normal flows for being owed more: the pipeline
-    its buyers plan for its wait is not booked in its queue (the loop gain
-    ``normal / rate`` would be 1 or more).
-    """
-    assert s.normal_rate is not None
-    rate, _ = _quote(c, s, sp, s.day, floor=False)
-    out: np.ndarray = (rate > s.normal_rate * (1.0 + REACH_TOLERANCE))[:, c.lane_origin]
-    return out
-
-
 def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray | None) -> np.ndarray | None:
     """Extra pipeline each buyer plans for quotes above the normal lead time, (R, B), or None.
 
@@ -640,9 +618,9 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
     normalised over the buyer's lanes (the target shares when none was applied),
     ``shift_l(t)`` the scheduled change of its transport time and ``e_l`` the
     expected wait (`expect_wait`; 0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
-    over the longer lead time (Little's law). At a queued supplier the orders
-    this raises go first to the buyer's alternates with spare capacity, and
-    the rest is booked ahead in the queue (`split_orders`).
+    over the longer lead time (Little's law). What a queued supplier cannot
+    ship of the orders this raises goes to the buyer's alternates with spare
+    capacity, never to a supplier that owes a queue (`split_orders`).
     ``None`` when no quote differs from normal.
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
@@ -673,12 +651,11 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
                  fused: OrderLoops | None = None, hold: np.ndarray | None = None) -> np.ndarray:
     """Split each buyer's order ``q`` (R, B) across its lanes; returns orders (R, L) (§5.6.6).
 
-    Then the part of a lane's order beyond its part of ``plain`` (R, B), the
-    order without the planned pipeline (``None``: no pipeline planned), at a
-    supplier that owes a queue (`queued`) goes first to the buyer's alternates
-    with spare capacity left that owe no queue; what they cannot take stays on
-    the queued lane, booked ahead, if the supplier can make more than its
-    steady flow (`bookable`), else it is not placed (§5.6.5).
+    Then a lane whose supplier owes a queue (`queued`) places only its
+    part of ``plain`` (R, B), the order without the planned pipeline (``None``:
+    no pipeline planned); the rest goes to the buyer's alternates with spare
+    capacity left that owe no queue, and what they cannot take is not placed
+    (§5.6.5).
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
     regime) receives at its target share of it: the buyer orders ``q``
@@ -724,7 +701,6 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     owes = None if plain is None else queued(c, s)
     if owes is not None and not (owes & (plain < q)[:, c.lane_buyer]).any():
         owes = None
-    book = None if owes is None else bookable(c, s, sp)
     held = (s.locked is not None and bool(s.locked.any())) or hold is not None
     # ``s.diverted_any`` is ``prev.any()``, kept as the one line below writes ``s.diverted`` (no scan a day).
     if (late is None and filed is None and wait_lic is None and owes is None and not s.diverted_any
@@ -736,7 +712,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
             np.minimum(orders, c.lane_capacity, out=orders)
         return orders
     if fused is not None and filed is None and wait_lic is None:
-        placed = fused.diverted(c, s, sp, q, share, h, owes, plain, held, hold, book)
+        placed = fused.diverted(c, s, sp, q, share, h, owes, plain, held, hold)
         if placed is not None:
             return placed
     m = np.maximum(np.maximum(1.0 - h_div, prev - sp.step), np.minimum(prev, sp.lasting))
@@ -826,16 +802,16 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     if owes is None:
         return placed
     assert plain is not None
-    # At a queued supplier the planned part of a lane's order (beyond its part of the plain order, the
-    # order without the planned pipeline) goes first to alternates with spare capacity left that owe no
-    # queue, at most that spare capacity; what they cannot take stays on the queued lane (§5.6.5, routing).
+    # At a queued supplier a lane places only its part of the plain order (the order without the
+    # planned pipeline); the planned part goes to alternates with spare capacity left that owe no
+    # queue, at most that spare capacity, and what they cannot take is not placed (§5.6.5, routing).
     fits = (h >= 1.0) if wait_lic is None else ((h >= 1.0) & ~wait_lic)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(qb > 0, plain[:, c.lane_buyer] / qb, 1.0)
     over = np.where(fits & owes, placed * (1.0 - ratio), 0.0)
     if not over.any():
         return placed
-    # Receivers owe no queue (their ``over`` is 0), so ``placed`` is their room as it stands.
+    placed = placed - over
     overflow = _sum(c, over, "buyer") if portable is None else _sum(c, over * portable, "buyer")
     left = np.maximum(spare - alt, 0.0)
     weight2 = np.where(qualified & full & (m <= 0.0) & ~owes, left, 0.0)
@@ -843,19 +819,8 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     with np.errstate(divide="ignore", invalid="ignore"):
         alt2 = np.where(total2 > 0, overflow[:, c.lane_buyer] * weight2 / total2, 0.0)
     alt2 = np.minimum(np.minimum(alt2, left), np.maximum(c.lane_capacity - placed, 0.0))
-    # What the alternates cannot take is booked at the queued supplier (ordering ahead, §5.6.5) if it
-    # can make more than its steady flow: only the part they took, ``frac`` of the portable planned
-    # volume, leaves the queued lane.
-    taken = _sum(c, alt2, "buyer")
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(overflow > 0, np.minimum(taken / overflow, 1.0), 0.0)[:, c.lane_buyer]
-    moved = over * frac if portable is None else over * portable * frac
-    # A supplier that can make no more than its steady flow would not ship what is booked ahead: there
-    # the whole planned part leaves the lane, and what the alternates did not take is not placed.
-    moved = np.where(book, moved, over)
-    placed = placed - moved
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - moved) / qb, 0.0)
+        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - over) / qb, 0.0)
     return placed + alt2
 
 
@@ -892,7 +857,7 @@ class OrderLoops:
 
     def diverted(self, c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: np.ndarray, h: np.ndarray,
                  owes: np.ndarray | None, plain: np.ndarray | None, held: bool,
-                 hold: np.ndarray | None = None, book: np.ndarray | None = None) -> np.ndarray | None:
+                 hold: np.ndarray | None = None) -> np.ndarray | None:
         """`split_orders` on a day some lane is diverted, without licence rules in play, as one compiled
         loop (`._jit_sourcing.split_diverted`, the same bits), or ``None`` (then NumPy does it).
 
@@ -927,8 +892,7 @@ class OrderLoops:
             _ro(np.asarray(c.lane_capacity, float)), owes is not None,
             _runs_last(owes if owes is not None else np.zeros((0, 0), dtype=bool)),
             _runs_last(plain if plain is not None else none_2), placed.T, applied.T,
-            hold is not None, _runs_last(hold) if hold is not None else none_2,
-            _runs_last(book if book is not None else np.zeros((0, 0), dtype=bool)))
+            hold is not None, _runs_last(hold) if hold is not None else none_2)
         s.diverted_any = bool(any_diverted)
         s.share_applied = applied
         return placed

@@ -16,10 +16,9 @@ diverting what unavailable lanes cannot take to qualified alternates in
 proportion to their suppliers' spare capacity (under design lock-in only a lane's
 second-sourced part before its porting time; the locked rest waits for its own supplier,
 ``run.locked``, as does the locked part of a cancelled backlog, and that of a backlog out of
-reach is held out of the split); at a supplier that owes a queue the planned
-part of an order (beyond the order without the planned pipeline) goes to
-alternates with spare capacity left first, and the rest is booked ahead in the
-queue where that supplier can make more than its steady flow (`_route`). Under a licence regime the buyer orders as if only the approvals
+reach is held out of the split); a lane whose supplier owes a
+queue takes only its part of the order without the planned pipeline, and the
+planned part goes to alternates with spare capacity left (`_route`). Under a licence regime the buyer orders as if only the approvals
 it expects were pending (`outlook`), files no more than counting them
 all, and offers a lane's order that would wait for a licence to alternates
 first.
@@ -81,7 +80,7 @@ def input_rate(run: Run, f: int) -> float:
     return least if least == _INF else lay.capacity[f] * least
 
 
-def _quote(run: Run, f: int, t: int, floor: bool = True) -> tuple[float, float]:
+def _quote(run: Run, f: int, t: int) -> tuple[float, float]:
     """Supplier ``f``'s quoted rate and restart wait on day ``t`` (docs/model.md §5.7).
 
     With capacity today: its throughput, or if larger the largest of its
@@ -93,8 +92,6 @@ def _quote(run: Run, f: int, t: int, floor: bool = True) -> tuple[float, float]:
     plus the days of full output its cold restart will withhold if its stop is
     then long enough (§5.4.2). A line back from a cold stop whose ramp is not
     over: its normal rate after the days of full output its ramp still withholds.
-    ``floor=False``: without the throughput floor (what its capacity and inputs
-    let it make, `_bookable`).
     """
     lay = run.layout
     cap = run.capacity_today[f]
@@ -110,8 +107,7 @@ def _quote(run: Run, f: int, t: int, floor: bool = True) -> tuple[float, float]:
             share = cap / scheduled if scheduled > 0 else 1.0
             rate = max(rate, lay.normal_rate[f] * min(lay.quote_share[day][f] * share, 1.0))
         # Limited by the inputs it has and has coming; its recent rate stands (§5.7).
-        made = min(rate, input_rate(run, f))
-        return (max(run.throughput[f], made) if floor else made), 0.0
+        return max(run.throughput[f], min(rate, input_rate(run, f))), 0.0
     known = 0.0 if lay.restart_in is None else lay.restart_in[min(t, lay.n_days - 1)][f]
     drawn = 0.0 if lay.outage_days is None else lay.outage_days[f]
     restart = known if known > 0 else drawn
@@ -458,12 +454,10 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
     ``filed``, if given, caps what a partly available lane (a licence regime)
     receives at its target share of it (§6.5.2). A lane in ``licensed``
     offers its order to alternates with spare capacity first; the rest is
-    filed there. Then the part of a lane's order beyond its part of
-    ``plain``, the order without the planned pipeline (``None``: no pipeline
-    planned), at a supplier that owes a queue goes to alternates with spare
-    capacity left that owe no queue; what they cannot take is booked ahead in
-    the queue if the supplier can make more than its steady flow, else it is
-    not placed (§5.6.5).
+    filed there. Then a lane whose supplier owes a queue places only its
+    part of ``plain``, the order without the planned pipeline (``None``: no
+    pipeline planned); the rest goes to alternates with spare capacity left
+    that owe no queue, and what they cannot take is not placed (§5.6.5).
     ``hold``: the locked part of what lanes out of reach owe, held out of the
     split with the locked carry and not placed (§5.6.6).
     """
@@ -590,31 +584,18 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
             applied[l] = (kept / order if order > 0 else share[l] * (1.0 - diverted[l])) + moved
         orders[l] = min(placed, cap[l])
     if owes is not None:
-        _route(run, t, lanes, order, plain, owes, avail, waiting, spare, alt, weight, portable)
+        _route(run, lanes, order, plain, owes, avail, waiting, spare, alt, weight, portable)
 
 
-def _bookable(run: Run, f: int, t: int) -> bool:
-    """Whether supplier ``f`` can make more than its steady flow on day ``t`` (§5.6.5, routing).
-
-    Its quoted rate without the throughput floor above its normal rate: only
-    there is the pipeline its buyers plan for its wait booked in its queue; a
-    supplier that can make no more ships nothing beyond its lanes' normal
-    flows for being owed more.
-    """
-    return bool(_quote(run, f, t, floor=False)[0] > run.layout.normal_rate[f] * (1.0 + REACH_TOLERANCE))
-
-
-def _route(run: Run, t: int, lanes: list[int], order: float, plain: float | None, owes: dict[int, bool],
+def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: dict[int, bool],
            avail: dict[int, float], waiting: dict[int, bool], spare: dict[int, float], alt: dict[int, float],
            weight: dict[int, float], portable: dict[int, float] | None = None) -> None:
-    """At a queued supplier the planned part of a lane's order goes to alternates first (§5.6.5, routing).
+    """At a queued supplier a lane places only its part of the plain order (§5.6.5, routing).
 
-    The planned part (beyond the lane's part of the plain order) goes to the
-    buyer's receivers (``weight > 0`` in the split) that owe no queue, in
-    proportion to the spare capacity they have left, at most that and the
-    lane capacity; what they cannot take stays on the queued lane, booked
-    ahead in its supplier's queue, if that supplier can make more than its
-    steady flow (`_bookable`), else it is not placed.
+    The planned part goes to the buyer's receivers (``weight > 0`` in the
+    split) that owe no queue, in proportion to the spare capacity they have
+    left, at most that and the lane capacity; what they cannot take is not
+    placed.
     """
     assert plain is not None
     lay, orders, applied = run.layout, run.orders, run.applied
@@ -623,21 +604,16 @@ def _route(run: Run, t: int, lanes: list[int], order: float, plain: float | None
     over = {l: orders[l] * (1.0 - ratio) if avail[l] >= 1.0 and not waiting[l] and owes[l] else 0.0 for l in lanes}
     if not any([over[l] != 0.0 for l in lanes]):
         return
+    for l in lanes:
+        orders[l] -= over[l]
     # Only the portable part of the planned volume can go to other suppliers (design lock-in, §5.6.6).
     overflow = sum([over[l] if portable is None else over[l] * portable[l] for l in lanes])
     left = {l: max(spare[l] - alt[l], 0.0) for l in lanes}
     w2 = {l: left[l] if weight[l] > 0.0 and not owes[l] else 0.0 for l in lanes}
     total = sum([w2[l] for l in lanes])
-    # A receiver owes no queue (its ``over`` is 0): its room is what its order leaves of the lane capacity.
-    alt2 = {l: min(min(overflow * w2[l] / total if total > 0 else 0.0, left[l]), max(cap[l] - orders[l], 0.0))
-            for l in lanes}
-    # What the alternates cannot take stays on the queued lane (ordering ahead): only the part they
-    # took, ``frac`` of the portable planned volume, leaves it.
-    frac = min(sum([alt2[l] for l in lanes]) / overflow, 1.0) if overflow > 0 else 0.0
     for l in lanes:
-        moved = over[l] * frac if portable is None else over[l] * portable[l] * frac
-        if over[l] != 0.0 and not _bookable(run, lay.lane_origin[l], t):
-            moved = over[l]   # a supplier quoting at most its steady flow: not booked, not placed
+        a = overflow * w2[l] / total if total > 0 else 0.0
+        a = min(min(a, left[l]), max(cap[l] - orders[l], 0.0))
         if order > 0:
-            applied[l] += (alt2[l] - moved) / order
-        orders[l] = (orders[l] - moved) + alt2[l]
+            applied[l] += (a - over[l]) / order
+        orders[l] = orders[l] + a
