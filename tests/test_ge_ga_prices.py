@@ -29,6 +29,7 @@ from supplychain.model.prices import PRICE_BY_COMMODITY, PRICE_DEFAULTS, price_p
 from tools.ga_ge_bans import usgs_exponents
 
 from .conftest import assert_engines_agree
+from .price_oracle import cut_off_price_path
 
 
 def test_the_usgs_exponents_give_the_published_rises_at_the_share_of_supply_lost() -> None:
@@ -87,13 +88,7 @@ def test_the_price_path_follows_the_commoditys_own_exponent(germanium_listed, co
     # (1 - gap) ** (-1 / eta) with the commodity's own eta (2.0 for germanium here, the chain's 0.25 for gallium);
     # the price closes 1/14 of the way a day. Demand destruction reads the commodity's own demand elasticity.
     p = price_params("minerals", commodity)
-    pi, account, expected = 1.0, 0.0, [1.0]
-    for t in range(1, 16):
-        held = max(110.0 - 10.0 * t, 0.0)
-        account = account * (1.0 - 1.0 / p.adjustment_days) + max(10.0 - held, 0.0)
-        gap = (110.0 - held + account) / 365.0 / 10.0
-        pi += ((1.0 - gap) ** (-1.0 / p.exponent) - pi) / p.adjustment_days
-        expected.append(pi)
+    expected = cut_off_price_path(p.exponent, p.adjustment_days)
     sc = _single(commodity)
     vector, des = simulate(sc, engine="vector"), simulate(sc, engine="des")
     np.testing.assert_allclose(vector.arrays["price"][0, :, 1] / 100.0, expected, rtol=1e-12)  # the US consumer

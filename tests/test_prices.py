@@ -24,6 +24,8 @@ from supplychain.model import (
 )
 from supplychain.model.prices import PRICE_DEFAULTS, price_params
 
+from .price_oracle import cut_off_price_path
+
 
 def _toy(*shocks, horizon: int = 120) -> Scenario:
     return Scenario(toy_network(), horizon_days=horizon, name="toy", shocks=tuple(shocks), price_feedback=True)
@@ -87,13 +89,7 @@ def test_the_price_path_of_a_known_gap_matches_the_hand_computed_recursion() -> 
     sc = Scenario(single_source_network(), horizon_days=16,
                   shocks=(CapacityShock(start=0, fraction_lost=1.0, facility="CN.mine"),))
     p = price_params("minerals")
-    pi, account, expected = 1.0, 0.0, [1.0]
-    for t in range(1, 16):
-        held = max(110.0 - 10.0 * t, 0.0)
-        account = account * (1.0 - 1.0 / p.adjustment_days) + max(10.0 - held, 0.0)
-        gap = (110.0 - held + account) / 365.0 / 10.0
-        pi += ((1.0 - gap) ** (-1.0 / p.exponent) - pi) / p.adjustment_days
-        expected.append(pi)
+    expected = cut_off_price_path(p.exponent, p.adjustment_days)
     assert expected[11] - expected[10] > 1.15 * (expected[10] - expected[9])  # unmet demand adds to the gap
     for engine in ("vector", "des"):
         np.testing.assert_allclose(_index(simulate(sc, engine=engine), "ore", "US"), expected, rtol=1e-12)
