@@ -203,6 +203,15 @@ def gdp_at_risk(results: Results | EnsembleResults, probability: float = 1.0, *,
     return frame
 
 
+def _chain_demand_prices(results: Results | EnsembleResults) -> np.ndarray:
+    """Each demand's reference price where the input-output table's industries buy it, else 0, (D,)."""
+    table = load_io_table()
+    network = results.scenario.network
+    price = {c.id: c.price_usd for c in network.commodities}
+    return np.array([price[d.commodity] if d.commodity in table.dependence and d.region in table.regions
+                     else 0.0 for d in network.demands])
+
+
 def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
     """Per-run value of the chain's products that users did not receive: chips, cells and magnets, USD.
 
@@ -227,11 +236,7 @@ def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
     >>> chain_shortfall_usd(res).shape, float(chain_shortfall_usd(res)[0]) >= 0.0
     ((1,), True)
     """
-    table = load_io_table()
-    network = results.scenario.network
-    price = {c.id: c.price_usd for c in network.commodities}
-    weight = np.array([price[d.commodity] if d.commodity in table.dependence and d.region in table.regions
-                       else 0.0 for d in network.demands])
+    weight = _chain_demand_prices(results)
     if isinstance(results, EnsembleResults):
         short = np.asarray(results.shortfall, dtype=float)
     else:
@@ -262,11 +267,7 @@ def chain_given_up_usd(results: Results | EnsembleResults) -> np.ndarray | None:
     given = given_up_series(results.scenario, results.demand, results.arrays.get("price"))
     if given is None:
         return None
-    table = load_io_table()
-    network = results.scenario.network
-    price = {c.id: c.price_usd for c in network.commodities}
-    weight = np.array([price[d.commodity] if d.commodity in table.dependence and d.region in table.regions
-                       else 0.0 for d in network.demands])
+    weight = _chain_demand_prices(results)
     out: np.ndarray = given.sum(axis=1) @ weight
     return out
 
