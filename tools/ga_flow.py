@@ -13,7 +13,9 @@ settled) on the vector engine (seed 42, price feedback off), prints:
 4. with ``--sensitivity``, what each suspect of the loss's size moves (ban from day 0 over 730 days): the magnet
    grades' dependence on gallium set to 0, compound devices' substitutable share at the 0.2 its source tested,
    the idle primary capacity outside China restarting on the minerals chain's default delay (60 + 90 days)
-   instead of a year, and a leakage route through third countries of a quarter of the banned lanes' flow.
+   instead of a year, a leakage route through third countries of a quarter of the banned lanes' flow, and the
+   wafer makers outside Japan and China buying gallium net of a new-scrap loop like Japan's (JOGMEC 2021);
+   with the baseline's Chinese gallium exports (refined and crude) beside China customs' 94 t of 2022.
 
 Run: ``PYTHONPATH=$PWD python tools/ga_flow.py [--start DAY] [--days N] [--feedback] [--sensitivity]``.
 """
@@ -64,10 +66,31 @@ def _yearly(res, base, table, us: int) -> str:  # type: ignore[no-untyped-def]
     return "   ".join(out)
 
 
+def china_exports_t(res) -> float:  # type: ignore[no-untyped-def]
+    """China's gallium exports (refined and crude) in a run's first 30 days, t a year."""
+    co = res.coords
+    lanes = [i for i, lab in enumerate(co.labels("lane")) if co.commodity["lane"][i] in ("gallium", "gallium_crude")
+             and lab.startswith("CN.") and not lab.split(">")[1].startswith("CN.")]
+    return float(res.arrays["flow"][0][:30, lanes].sum(axis=1).mean() * 365 / 1000)
+
+
+def _scrap_loop(sc):  # type: ignore[no-untyped-def]
+    """``sc`` with the wafer makers outside Japan and China buying gallium net of a loop like Japan's."""
+    net = sc.network
+    jp = dict(net.facility("JP.wafer.compound_wafer").recipe)["gallium"]
+    facs = tuple(dataclasses.replace(f, recipe={**dict(f.recipe), "gallium": jp})
+                 if f.output == "compound_wafer" and f.region not in ("JP", "CN") else f for f in net.facilities)
+    return sc.replace(network=dataclasses.replace(net, facilities=facs))
+
+
 def sensitivity(feedback: bool) -> None:
     """What each suspect of the ban's loss moves: one change at a time, ban from day 0, 730 days."""
     sc = load_baseline().with_horizon(730).replace(price_feedback=feedback)
     base = simulate(sc, engine="vector", seed=SEED)
+    loop = _scrap_loop(sc)
+    loop_base = simulate(loop, engine="vector", seed=SEED)
+    print(f"\nChina's gallium exports in the baseline: {china_exports_t(base):.0f} t a year (with the scrap loop "
+          f"outside Japan: {china_exports_t(loop_base):.0f}); China customs, 2022: 94 t (via Reuters, 4 Jul 2023)")
     table = load_io_table()
     us = table.regions.index("US")
     dep = dict(table.dependence)
@@ -82,12 +105,14 @@ def sensitivity(feedback: bool) -> None:
              ("magnets need no gallium (C27 w = 0)", _ban(sc, 0), dataclasses.replace(table, dependence=dep)),
              ("compound devices substitutable 0.2", _ban(sc, 0), dataclasses.replace(table, substitution=sub)),
              ("idle Ga capacity restarts 60+90 d", _ban(fast, 0), table),
-             ("leakage route, 25 % of the flow", leak, table)]
+             ("leakage route, 25 % of the flow", leak, table),
+             ("scrap loop like Japan's outside JP, CN", _ban(loop, 0), table)]
     print("\nSensitivity (ban from day 0, 730 days), bn USD, world/US: year 1, run rate at day 365;"
           " year 2, run rate at day 730")
     for name, scenario, tab in cases:
         res = simulate(scenario, engine="vector", seed=SEED)
-        print(f"  {name:<38} {_yearly(res, base, tab, us)}", flush=True)
+        paired = loop_base if scenario.network is loop.network else base
+        print(f"  {name:<38} {_yearly(res, paired, tab, us)}", flush=True)
 
 
 def main() -> None:
