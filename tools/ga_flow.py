@@ -14,7 +14,8 @@ settled) on the vector engine (seed 42, price feedback off), prints:
    grades' dependence on gallium set to 0, compound devices' substitutable share at the 0.2 its source tested,
    the idle primary capacity outside China restarting on the minerals chain's default delay (60 + 90 days)
    instead of a year, a leakage route through third countries of a quarter of the banned lanes' flow, and the
-   wafer makers outside Japan and China buying gallium net of a new-scrap loop like Japan's (JOGMEC 2021);
+   wafer makers outside Japan and China buying gallium net of a new-scrap loop like Japan's (JOGMEC 2021), and
+   a ban on exports to the US alone (as China's of December 2024);
    with the baseline's Chinese gallium exports (refined and crude) beside China customs' 94 t of 2022.
 
 Run: ``PYTHONPATH=$PWD python tools/ga_flow.py [--start DAY] [--days N] [--feedback] [--sensitivity]``.
@@ -101,12 +102,15 @@ def sensitivity(feedback: bool) -> None:
                            "network.facilities.ROW.mine.gallium_crude.restart_ramp_days": 90})
     leak = sc.with_shocks(*(ExportControl(exporter="CN", commodity=k, mode="ban", start=0, leakage=0.25)
                             for k in ("gallium", "gallium_crude")))
+    us_only = sc.with_shocks(ExportControl(exporter="CN", commodity="gallium", mode="ban", start=0,
+                                           destinations=["US"]))    # China's crude goes to no US buyer
     cases = [("as shipped", _ban(sc, 0), table),
              ("magnets need no gallium (C27 w = 0)", _ban(sc, 0), dataclasses.replace(table, dependence=dep)),
              ("compound devices substitutable 0.2", _ban(sc, 0), dataclasses.replace(table, substitution=sub)),
              ("idle Ga capacity restarts 60+90 d", _ban(fast, 0), table),
              ("leakage route, 25 % of the flow", leak, table),
-             ("scrap loop like Japan's outside JP, CN", _ban(loop, 0), table)]
+             ("scrap loop like Japan's outside JP, CN", _ban(loop, 0), table),
+             ("ban on exports to the US only", us_only, table)]
     print("\nSensitivity (ban from day 0, 730 days), bn USD, world/US: year 1, run rate at day 365;"
           " year 2, run rate at day 730")
     for name, scenario, tab in cases:
