@@ -1,7 +1,7 @@
 """Value added a shock is still losing when the run ends: the run rate (docs/model.md §8.3).
 
 The total over the horizon depends on where the horizon cuts a shock that stocks hold up for months:
-China's gallium ban from day 0 costs the US nothing for 290 days, then about 27 bn USD a year. The
+China's gallium ban from day 0 costs the US nothing for about 240 days, then 23 bn USD a year on day 365. The
 run rate (the mean daily loss over the last days, annualised) and whether it was still rising say
 what the total leaves out; `supplychain.analytics.impact.steady_loss` runs a shock until it settles.
 """
