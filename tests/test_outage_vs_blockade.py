@@ -144,3 +144,35 @@ def test_with_one_packager_per_fab_region_the_other_fab_s_designs_cover_nothing(
     assert pooled <= expected + 1e-9
     if expected > 0:
         assert pooled < expected  # a pooled packager's other designs cover the stopped fab's
+
+
+def test_on_the_baseline_a_blockade_piles_up_taiwan_s_chips_and_a_fab_stop_ships_them():
+    """Thirty days from day 20 on the cited baseline: under the blockade Taiwan's logic packagers hold their
+    finished chips (more than their 14 days), under the stop they ship them and Taiwan's fabs' finished wafers
+    run out; the stop withholds nothing from users abroad in its first 30 days, the blockade does."""
+    import supplychain as sc
+    from supplychain.compile.compiler import compile_scenario
+    from tools.tw_fab_outage import outage
+    from tools.tw_stop_vs_blockade import blockade as close, stage_days
+
+    base = sc.load_baseline(horizon_days=60)
+    names = ("inventory", "wip", "in_transit", "flow")
+    run = {k: {n: np.asarray(simulate(s, engine="vector", seed=1).arrays[n])[0] for n in names}
+           for k, s in (("ref", base), ("stop", outage(base, 30, start=20)), ("closed", close(base, 30, 20)))}
+    c = compile_scenario(base)
+    stop, closed = (stage_days(c, run[k], run["ref"], "logic_wafer", "logic_chip") for k in ("stop", "closed"))
+    assert run["ref"]["inventory"].shape[0] == 60
+    assert stop["finished chips, packagers TW"][19] == pytest.approx(14.0)
+    assert closed["finished chips, packagers TW"][49] > 20.0
+    assert stop["TW fabs' finished wafers"][49] == pytest.approx(0.0, abs=1e-6)
+    assert abs(stop["withheld from users abroad"][49]) < 0.5 < closed["withheld from users abroad"][49]
+
+
+def test_the_split_baseline_stays_in_steady_state():
+    import supplychain as sc
+    from supplychain.analytics import chain_shortfall_usd
+
+    split = split_packagers(sc.load_baseline(horizon_days=40))
+    assert len(split.network.facilities) > len(sc.load_baseline(horizon_days=40).network.facilities)
+    res = simulate(split, engine="vector", seed=1)
+    assert float(chain_shortfall_usd(res)[0]) == pytest.approx(0.0, abs=1.0)

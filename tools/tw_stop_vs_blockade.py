@@ -121,7 +121,8 @@ def stage_days(c: Compiled, arrays: dict[str, np.ndarray], ref: dict[str, np.nda
         return float(ref["flow"][:, lanes].sum(axis=1).mean())
 
     wafer_lanes = lanes_from(tw_fabs)
-    into = {name: np.flatnonzero(np.isin(c.lane_dst_stock, die_bank(ks))) for name, ks in (("TW", home), ("abroad", abroad))}
+    into = {name: np.flatnonzero(np.isin(c.lane_dst_stock, die_bank(ks)))
+            for name, ks in (("TW", home), ("abroad", abroad))}
     out = {"TW": lanes_from(home), "abroad": lanes_from(abroad)}
     users = [d for d, dem in enumerate(c.scenario.network.demands) if dem.commodity == chip and dem.region != "TW"]
     to_users = np.flatnonzero(np.isin(c.lane_dst_stock, c.demand_stock[users]))
