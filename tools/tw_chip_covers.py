@@ -11,7 +11,11 @@ where its source is (``supplychain data``): the fab and vendor covers from IHS's
 results (``tools/baseline/segments.py``). It prints the output a fab stop of D days withholds,
 ``D + restart delay + ramp / 2`` days (the cold restart of ``docs/model.md`` §5.4.2), next to the chain's
 cover for each segment: a segment runs short when the first exceeds the second, by the difference times
-the stopped supplier's share of its designs (design-specific stocks, §5.6.6).
+the stopped supplier's share of its designs (design-specific stocks, §5.6.6). For a blockade of Taiwan of
+D days it prints the share of Taiwan's wafers packaged in Taiwan and the days of stock held there for them
+(finished wafers, die bank, finished chips), cut off with everything else: those chips' users have only their own
+stock against the D days (``docs/model.md`` §6.6, a stop of a region's fabs against a blockade;
+``python -m tools.tw_stop_vs_blockade`` runs both).
 
 Usage: ``python -m tools.tw_chip_covers [--days 30,60,180]``.
 """
@@ -64,6 +68,30 @@ def covers(c, net) -> dict[str, list[tuple[str, float]]]:
     return out
 
 
+def packaged_in_taiwan(c, net) -> dict[str, tuple[float, float]]:
+    """Per chip class: share of Taiwan's fabs' wafers packaged in Taiwan, and the days of stock held in Taiwan
+    for them (the fabs' finished wafers, the Taiwanese packagers' die bank and finished chips)."""
+    sp = c.schedules.extras["sourcing"]
+    flow = np.array([c.steady.flow.get(i, 0.0) for i in c.lane_ids])
+    fac = net.facilities
+    out: dict[str, tuple[float, float]] = {}
+    for wafer, chip in CLASSES.items():
+        tw_fabs = [k for k, f in enumerate(fac) if f.region == "TW" and f.output == wafer]
+        lanes = [l for l in range(c.n_lanes) if c.lane_origin[l] in tw_fabs and flow[l] > 0]
+        region = {f.id: f.region for f in fac}
+        home = [l for l in lanes if region[c.stock_node[c.lane_dst_stock[l]]] == "TW"]
+        share = float(flow[home].sum() / flow[lanes].sum())
+        fab_days = sum(c.initial_stock[c.out_stock[k]] for k in tw_fabs) / flow[lanes].sum()
+        buyers = sorted({int(c.lane_buyer[l]) for l in home})
+        die_bank = sum(c.initial_stock[c.buyer_stock[b]] for b in buyers) / sum(sp.buyer_flow[b] for b in buyers)
+        pkgs = [k for k, f in enumerate(fac) if f.region == "TW" and f.output == chip and f.stage == "packaging"
+                and any(c.buyer_stock[b] in c.recipe_stock[k] for b in buyers)]
+        made = sum(flow[np.asarray(c.lane_origin) == k].sum() for k in pkgs)
+        finished = sum(c.initial_stock[c.out_stock[k]] for k in pkgs) / made
+        out[chip] = (share, float(fab_days + die_bank + finished))
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     ap.add_argument("--days", default="30,60,180")
@@ -82,6 +110,9 @@ def main(argv: list[str] | None = None) -> None:
     for d in (int(x) for x in a.days.split(",")):
         print(f"a {d}-day stop withholds about {d + delay + ramp / 2:.0f} days of output "
               f"(cold restart: {delay:g}-day delay, {ramp:g}-day ramp)")
+    for chip, (share, held) in packaged_in_taiwan(c, base.network).items():
+        print(f"{chip}: {100 * share:.0f} % of Taiwan's wafers packaged in Taiwan, {held:.1f} days of stock held "
+              f"there for them; a D-day blockade withholds D days of them against the users' stock alone")
 
 
 if __name__ == "__main__":
