@@ -39,7 +39,8 @@ class DataFilter:
         demand for it or a lane carrying it; a stage likewise (a lane by either end); a field by its
         name (``capacity_per_day``; ``recipe`` or ``lead_time_days`` take in their parts).
     search : tuple of str
-        Words looked for, case aside, in the item, the field and the source.
+        Text looked for, case aside, in the item, the field and the source (any of them, as the values
+        of every criterion are alternatives).
     """
 
     regions: tuple[str, ...] = ()
@@ -217,7 +218,7 @@ def filter_rows(rows: Sequence[Mapping[str, Any]], keys: Sequence[Mapping[str, f
         if wanted.fields and field not in wanted.fields and _field_name(field) not in wanted.fields:
             continue
         text = f"{row['item']} {field} {row['source']}".lower()
-        if words and not all(w in text for w in words):
+        if words and not any(w in text for w in words):
             continue
         out.append(row)
     return out

@@ -36,8 +36,8 @@ def configure_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true",
                         help="print every sourced number (thousands of rows: every lane's share, lead time and "
                              "freight) instead of the summary")
-    pick = parser.add_argument_group("pick rows (each takes a comma-separated list or is repeated; rows must meet "
-                                     "every option given)")
+    pick = parser.add_argument_group("pick rows (each option takes a comma-separated list of alternatives or is "
+                                     "repeated; a row must meet every option given)")
     pick.add_argument("--region", action="append", metavar="REGION",
                       help="numbers of facilities and demands in it and of lanes from or to it (CN or China)")
     pick.add_argument("--commodity", action="append", metavar="COMMODITY",
@@ -49,7 +49,7 @@ def configure_data(parser: argparse.ArgumentParser) -> None:
     pick.add_argument("--field", action="append", metavar="FIELD",
                       help="one field, e.g. capacity_per_day, share, lead_time_days, recipe, cover_days")
     pick.add_argument("--search", action="append", metavar="TEXT",
-                      help="words in the item, field or source, case aside (e.g. USGS)")
+                      help="text in the item, field or source, case aside (e.g. USGS or 'Chip Explorer')")
 
 
 def cmd_data(args: argparse.Namespace) -> int:
