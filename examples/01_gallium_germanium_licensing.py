@@ -84,8 +84,7 @@ def main(horizon, out):
     print(f"{LATER} (China customs; USGS MCS 2026).")
     table = compare(b, s)
     w = table[table.metric == "shortfall_usd"].sort_values("change").iloc[-1]   # chip buyers: a row per end use
-    where = f"{w.region} {w.commodity} {w.segment}".strip()
-    print(f"Largest shortfall change: {format_usd(w.change, sign=True)} ({where})")
+    print(f"Largest shortfall change: {format_usd(w.change, sign=True)} ({f'{w.region} {w.commodity} {w.segment}'.strip()})")
     share = table[(table.metric == "import_share") & (table.partner == "CN")]
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")

@@ -18,7 +18,8 @@ from .._format import format_columns
 from .._validation import close_matches
 from .arguments import UsageError
 
-__all__ = ["DataFilter", "ROW_KEYS", "row_keys", "filter_rows", "summary_text", "source_kind", "FILTER_OPTIONS"]
+__all__ = ["DataFilter", "ROW_KEYS", "row_keys", "parse_filter", "filter_rows", "summary_text", "source_kind",
+           "FILTER_OPTIONS"]
 
 #: The filter options of ``supplychain data``, in the order the summary suggests them.
 FILTER_OPTIONS = ("--region", "--commodity", "--stage", "--field", "--search")
