@@ -35,8 +35,8 @@ from ._engine import is_deterministic, pick_engine
 from .lp import build_lp, risk_exposure
 from .resilience import cvar, excess_shortfall, time_to_recover, time_to_survive
 
-__all__ = ["DEFAULT_DURATION_DAYS", "LP_ONLY_NOTE", "disruption_scenarios", "knockout_scenario", "stress_test", "target_demands",
-           "upstream_facilities", "no_shortfall", "LOSS_COLUMNS"]
+__all__ = ["DEFAULT_DURATION_DAYS", "LP_ONLY_NOTE", "disruption_scenarios", "knockout_scenario", "stress_test",
+           "target_demands", "upstream_facilities", "no_shortfall", "LOSS_COLUMNS"]
 
 #: Default knockout length of `stress_test` and ``supplychain stress-test``: a quarter, longer
 #: than most stocks' cover, so nodes rank apart (a 30-day knockout costs nothing in the baseline).
@@ -278,6 +278,12 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
         time-to-survive. An unknown target is an error listing close
         matches; when no knockout reduces the target (its stocks outlast
         ``duration_days``), a `SimulationWarning` says so.
+    rank_by : {"simulation", "lp"}, optional
+        What ranks the knockouts without a ``target`` (None with one): ``"simulation"``, the simulated
+        shortfall beyond the baseline (the loss under the model's ordering, lead times and design
+        lock-in), or ``"lp"``, REI then TTS (the LP's optimal, instantaneous re-routing, which can score
+        $0 where the simulation loses much: `LP_ONLY_NOTE`). Default: ``"simulation"`` whenever the
+        simulation runs (``method`` ``"both"`` or ``"simulation"``), else ``"lp"``.
 
     Returns
     -------
@@ -297,13 +303,8 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
         With a ``target``: ``target_shortfall`` (units), ``target_shortfall_usd``
         (beyond the baseline), ``target_fill_rate`` (type 2) and
         ``target_tts_days`` (first day the target falls below
-        ``fail_below`` of its baseline, ``inf`` if never).
-    rank_by : {"simulation", "lp"}, optional
-        What ranks the knockouts without a ``target``: ``"simulation"``, the simulated shortfall beyond
-        the baseline (the loss under the model's ordering, lead times and design lock-in), or ``"lp"``,
-        REI then TTS (the LP's optimal, instantaneous re-routing, which can score $0 where the
-        simulation loses much: `LP_ONLY_NOTE`). Default: ``"simulation"`` whenever the simulation
-        runs (``method`` ``"both"`` or ``"simulation"``), else ``"lp"``.
+        ``fail_below`` of its baseline, ``inf`` if never). ``attrs["rank_by"]`` says what ranked the rows
+        (``"simulation"``, ``"lp"`` or ``"target"``).
 
     Examples
     --------
@@ -319,12 +320,15 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     ROW.mine     2               0.0              inf
     """
     check_choice(method, ("both", "lp", "simulation"), "method", "stress_test")
+    if target is not None and rank_by is not None:
+        raise fail("rank_by", "None with a target (a target ranks by its own simulated shortfall)", rank_by,
+                   "stress_test")
     if rank_by is None:
         rank_by = "lp" if method == "lp" else "simulation"
     check_choice(rank_by, ("simulation", "lp"), "rank_by", "stress_test")
-    if rank_by == "simulation" and method == "lp" or rank_by == "lp" and method == "simulation":
-        raise fail("rank_by", f"{'lp' if method == 'lp' else 'simulation'!r} or None with method={method!r} "
-                   "(a ranking needs the method that computes it)", rank_by, "stress_test")
+    if (rank_by, method) in (("simulation", "lp"), ("lp", "simulation")):
+        raise fail("rank_by", f"{method!r} or None with method={method!r} (a ranking needs the method that "
+                   "computes it)", rank_by, "stress_test")
     duration = int(check_number(duration_days, "duration_days", "stress_test", low=1))
     ttr = duration if ttr_days is None else check_number(ttr_days, "ttr_days", "stress_test", low=0.0)
     fail_below = check_number(fail_below, "fail_below", "stress_test", low=0.0, low_open=True)
