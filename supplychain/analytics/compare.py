@@ -67,7 +67,11 @@ def lane_costs(results: Results | EnsembleResults) -> dict[str, np.ndarray]:
     >>> bool((costs["tariff"] == 0).all()), costs["landed"].shape[1] > 0
     (True, True)
     """
-    c = compile_scenario(results.scenario)
+    with warnings.catch_warnings():
+        # The scenario's warnings (a shock with no effect, one past the horizon) were given when it was simulated;
+        # compiling it again to value its lanes would repeat each of them from here.
+        warnings.simplefilter("ignore", SimulationWarning)
+        c = compile_scenario(results.scenario)
     if isinstance(results, EnsembleResults):
         if results.lane_flow is None or results.lane_tariff_units is None or results.lane_extra_usd is None:
             raise ValidationError("this ensemble summary keeps no lane totals (it was saved by an older "
