@@ -118,8 +118,9 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     normal = float(table["normal_cover_days"].max()) if len(table) else 0.0
     ax.set_ylim(0.0, max(ax.get_ylim()[1], _HEADROOM * normal, 1.0))
     if not troughs:
-        ax.text(0.5, 0.5 / _HEADROOM, FLAT_NOTE, transform=ax.transAxes, ha="center", va="top", fontsize=8,
-                color="0.3")
+        note = ax.text(0.5, 0.5 / _HEADROOM, FLAT_NOTE, transform=ax.transAxes, ha="center", va="top",
+                       fontsize=8, color="0.3", wrap=True)
+        note.set_in_layout(False)   # a note must not squeeze the axes of a figure laid out around it
     ax.set_ylabel("days of cover (stock / normal daily use)")
     whose = f"{segment} buyers'" if segment is not None else _HOLDER_TEXT[held_by]
     ax.set_title(f"{commodity}: {whose} stocks" + (" (dashed: baseline)" if base is not None else ""))
@@ -144,7 +145,7 @@ def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: 
 
 
 #: What `plot_cover` writes on a panel where no region's stock fell (its lines lie on their normal covers).
-FLAT_NOTE = "no stock drawn: every region's buyers stayed at their normal cover (dotted)"
+FLAT_NOTE = "no stock drawn:\nstocks stayed at their normal cover"
 #: The top of the y axis as a multiple of the highest normal cover, at least.
 _HEADROOM = 1.2
 
