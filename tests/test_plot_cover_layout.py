@@ -60,3 +60,16 @@ def test_a_panel_whose_stocks_never_moved_says_so_and_keeps_its_lines_off_the_fr
     assert ax.get_ylim()[1] >= 1.15 * highest        # room between the lines and the top of the frame
     shocked = plot_cover(simulate(stop_scenario(stop_days=5)), "ore", ax=Figure().subplots())
     assert FLAT_NOTE not in [t.get_text() for t in shocked.texts]
+
+
+def test_the_flat_panels_note_does_not_squeeze_its_axes():
+    from supplychain.metrics._cover_toy import stop_scenario
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    flat, moved = fig.subplots(1, 2)
+    plot_cover(simulate(stop_scenario(stop_days=5).without_shocks()), "ore", ax=flat)
+    plot_cover(simulate(stop_scenario(stop_days=5)), "ore", ax=moved)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    # Laid out with the note inside, both columns shrank to a sliver (about 5 % of the figure's width each).
+    width = fig.get_window_extent(canvas.get_renderer()).width
+    assert all(ax.get_window_extent(canvas.get_renderer()).width > 0.25 * width for ax in (flat, moved))
