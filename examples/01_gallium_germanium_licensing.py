@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 import supplychain as sc
-from supplychain.analytics.compare import compare
+from supplychain.analytics.compare import compare, format_usd
 from supplychain.model import ExportControl, Uniform
 from supplychain.plotting import shade_shocks
 from supplychain.run.simulate import identical_runs_expected
@@ -84,7 +84,7 @@ def main(horizon, out):
     print(f"{LATER} (China customs; USGS MCS 2026).")
     table = compare(b, s)
     w = table[table.metric == "shortfall_usd"].sort_values("change").iloc[-1]   # chip buyers: a row per end use
-    print("Largest shortfall change:", f"{w.change:,.0f} USD", f"({w.region} {w.commodity} {w.segment}".strip() + ")")
+    print(f"Largest shortfall change: {format_usd(w.change, sign=True)} ({f'{w.region} {w.commodity} {w.segment}'.strip()})")
     share = table[(table.metric == "import_share") & (table.partner == "CN")]
     for r in share[share.commodity.isin(CONTROLLED["gallium"])].itertuples():
         print(f"  {r.region} {r.commodity} import share from CN: {r.baseline:.2f} -> {r.shocked:.2f}")

@@ -26,7 +26,7 @@ from pathlib import Path
 import matplotlib
 
 import supplychain as sc
-from supplychain.analytics.compare import compare
+from supplychain.analytics.compare import compare, format_usd
 from supplychain.model import ExportControl, SafetyStockChange, Uniform
 from supplychain.plotting import plot_timeseries, shade_shocks
 from supplychain.run.simulate import identical_runs_expected
@@ -77,7 +77,7 @@ def main(horizon, out):
         print(f"  Japan's HF shipments to Korea: {monthly:,.0f} t/month "
               f"(model baseline {b.flow[:, :, hf].sum(axis=2).mean() * 30:,.0f}; observed pre-curb ~3,000)")
         short = table[table.metric == "shortfall_usd"]["change"].sum()
-        print(f"  Change in final-demand shortfall, all regions and goods: {short:,.0f} USD")
+        print(f"  Change in final-demand shortfall, all regions and goods: {format_usd(short, sign=True)}")
     print("Observed: no loss of Korean chip output was reported; firms drew on stocks and re-sourced HF.")
     plot_timeseries(b, "production", FAB, ax=ax, band=None, color="k", linestyle="--")   # drawn last: on top
     ax.lines[-1].set_label("baseline")

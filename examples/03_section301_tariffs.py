@@ -23,7 +23,7 @@ from pathlib import Path
 import matplotlib
 
 import supplychain as sc
-from supplychain.analytics.compare import compare
+from supplychain.analytics.compare import compare, format_usd
 from supplychain.model import Tariff
 
 matplotlib.use("Agg")
@@ -33,8 +33,8 @@ SEED = 301
 START = dt.date(2024, 7, 1)
 HORIZON_DAYS = 913                       # to the end of 2026
 BEFORE = dt.date(2018, 7, 6)             # List 1 tariffs in force long before the scenario
-CHIPS = ("memory_chip", "logic_chip", "mature_chip", "mature_idm_chip", "memory_wafer", "mature_wafer",
-         "mature_idm_wafer")
+# No US lane brings Chinese memory wafers (the shipped section301_2024 taxes chips by their wafers' origin instead).
+CHIPS = ("memory_chip", "logic_chip", "mature_chip", "mature_idm_chip", "mature_wafer", "mature_idm_wafer")
 # (commodities, rate in force before, increase, effective date) -- USTR, 89 FR 76581
 TRANCHES = [
     (("li_ion_cell", "cam", "aam", "aam_synthetic"), 0.075, 0.175, dt.date(2024, 9, 27)),
@@ -64,21 +64,21 @@ def main(horizon, out):
     us = table[table.region == "US"]
     paid = us[us.metric == "tariff_paid_usd"].set_index("commodity")
     years = horizon / 365.25
-    print(f"US tariff paid on Chinese goods: {paid.baseline.sum() / years / 1e9:,.2f} -> "
-          f"{paid.shocked.sum() / years / 1e9:,.2f} bn USD/year")
+    print(f"US tariff paid on Chinese goods: {format_usd(paid.baseline.sum() / years)} -> "
+          f"{format_usd(paid.shocked.sum() / years)} a year")
     print("US imports from China (share of imports) and landed cost per unit:")
     for c in [c for group in TRANCHES for c in group[0]]:
         share = us[(us.metric == "import_share") & (us.commodity == c) & (us.partner == "CN")]
         cost = us[(us.metric == "landed_cost_usd_per_unit") & (us.commodity == c)]
         if len(share) and len(cost):
             s, k = share.iloc[0], cost.iloc[0]
-            print(f"  {c:14s} CN share {s.baseline:6.1%} -> {s.shocked:6.1%}   landed cost "
+            print(f"  {c:16s} CN share {s.baseline:6.1%} -> {s.shocked:6.1%}   landed cost "
                   f"{k.change / k.baseline:+6.1%}")
     gains = us[(us.metric == "import_share") & (us.partner != "CN")].groupby("partner")["change"].sum()
     print("Trade diversion, sum of import-share changes by partner:",
           ", ".join(f"{p} {v:+.2f}" for p, v in gains.sort_values().items()))
     short = table[table.metric == "shortfall_usd"]["change"].sum()
-    print(f"Change in final-demand shortfall (alternative suppliers' capacity): {short / 1e6:,.1f} M USD")
+    print(f"Change in final-demand shortfall (alternative suppliers' capacity): {format_usd(short, sign=True)}")
     fig, ax = plt.subplots(figsize=(8, 5))
     tariffed = {c: f"{c} (from {day:%b %Y})" for group, _, _, day in TRANCHES for c in group}
     shares = us[(us.metric == "import_share") & (us.partner == "CN") & us.commodity.isin(list(tariffed))]

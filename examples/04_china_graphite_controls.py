@@ -26,7 +26,7 @@ from pathlib import Path
 import matplotlib
 
 import supplychain as sc
-from supplychain.analytics.compare import compare
+from supplychain.analytics.compare import compare, format_usd
 from supplychain.model import ExportControl, Fixed
 from supplychain.plotting import plot_timeseries, shade_shocks
 from supplychain.run.simulate import identical_runs_expected
@@ -73,7 +73,7 @@ def main(horizon, out):
                           & (table.metric == "import_share") & (table.partner == "CN")].iloc[0]
             print(f"  {region} spherical graphite bought from China: {share.baseline:.1%} -> {share.shocked:.1%}")
         cells = table[(table.commodity == "li_ion_cell") & (table.metric == "shortfall_usd")]["change"].sum()
-        print(f"  Li-ion cell shortfall, all regions: {cells / 1e6:,.1f} M USD")
+        print(f"  Li-ion cell shortfall, all regions: {format_usd(cells, sign=True)}")
         plot_timeseries(res, "production", "KR.material.aam", ax=ax, band=None)
         ax.lines[-1].set_label(f"KR anode output, approval {p:.0%}")
     flows = [j for j, r in enumerate(b.coords.region["lane"])

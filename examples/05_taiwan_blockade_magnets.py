@@ -22,7 +22,7 @@ from pathlib import Path
 import matplotlib
 
 import supplychain as sc
-from supplychain.analytics.compare import compare
+from supplychain.analytics.compare import compare, format_usd
 from supplychain.model import ExportControl, LogisticsShock, StockpileRelease
 from supplychain.plotting import plot_timeseries, shade_shocks
 
@@ -65,7 +65,7 @@ def main(horizon, out):
         print(f"[{name}]")
         short = table[table.metric == "shortfall_usd"].groupby("commodity")["change"].sum()
         for commodity, usd in short[short > 0].sort_values(ascending=False).head(5).items():
-            print(f"  shortfall {commodity:14s} {usd / 1e9:8.2f} bn USD")
+            print(f"  shortfall {commodity:16s} {format_usd(usd):>8}")
         magnets = table[(table.commodity == "ndfeb_magnet") & (table.metric == "fill_rate")]
         print("  magnet fill rate: " + ", ".join(f"{r.region} {r.shocked:.0%}" for r in magnets.itertuples()))
         if "released" in res.arrays:

@@ -70,8 +70,14 @@ def fail(field: str, constraint: str, value: Any, kind: str, ident: str = "") ->
     --------
     >>> print(fail("rate", ">= 0", -1.0, "Tariff", "t1"))
     rate must be >= 0; got -1.0 for Tariff 't1'.
+
+    A value of None is a field left out (a scenario file cannot write None), and is said so:
+
+    >>> print(fail("quota_per_period", "given when mode is 'quota'", None, "ExportControl"))
+    quota_per_period must be given when mode is 'quota'; missing (None) for ExportControl.
     """
-    return ValidationError(f"{field} must be {constraint}; got {shown(value)}{_where(kind, ident)}.")
+    got = "missing (None)" if value is None else f"got {shown(value)}"
+    return ValidationError(f"{field} must be {constraint}; {got}{_where(kind, ident)}.")
 
 
 def check_number(value: Any, field: str, kind: str, ident: str = "", *,

@@ -172,12 +172,12 @@ def test_version_and_help(capsys):
     assert "--horizon DAYS" in capsys.readouterr().out
 
 
-def test_data_prints_the_provenance_table(monkeypatch, capsys):
+def test_data_all_prints_the_provenance_table(monkeypatch, capsys):
     fake = types.ModuleType("supplychain.datasets.baseline")
     fake.baseline_provenance = lambda: [("lithium", "USGS MCS 2024")]
     fake.format_provenance = lambda rows: "\n".join(f"{a}: {b}" for a, b in rows)
     monkeypatch.setitem(sys.modules, "supplychain.datasets.baseline", fake)
-    assert main(["data"]) == 0
+    assert main(["data", "--all"]) == 0
     assert capsys.readouterr().out == "lithium: USGS MCS 2024\n"
 
 

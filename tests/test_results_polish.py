@@ -82,7 +82,7 @@ def test_value_added_loss_repr_is_one_short_line():
     text = repr(ValueAddedLoss(daily, ("JP", "US"), ("C26", "C27", "C28", "C29", "OTH"), "diim"))
     assert "\n" not in text and len(text) < 200 and "array" not in text
     assert text == (f"ValueAddedLoss(diim: 3 runs x 100 days x 2 regions x 5 industries; total "
-                    f"{format_usd(1.9e9)} (mean over runs); largest region US $2.00bn, largest using industry C26 "
+                    f"{format_usd(1.9e9)} (mean over runs); largest region US $2.00bn, largest user electronics (C26) "
                     f"$2.00bn, rest of the economy (OTH) -$100M)")
 
 

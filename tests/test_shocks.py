@@ -90,7 +90,7 @@ def star_network(n_buyers: int, *, lead: float = 3.0) -> Network:
     (lambda: DemandShock(region="US", commodity="g", factor=1, start=10, end=5),
      r"end must be after start \(10\); got 5 for DemandShock\."),
     (lambda: ExportControl(exporter="CN", commodity="g", start=5, announced=9), r"announced must be on or before"),
-    (lambda: ExportControl(exporter="CN", commodity="g", mode="quota"), r"quota_per_period must be a number"),
+    (lambda: ExportControl(exporter="CN", commodity="g", mode="quota"), r"quota_per_period must be given when mode is .quota.: the most units .*; missing \(None\)"),
     (lambda: ExportControl(exporter="CN", commodity="g", approval_probability=1.5),
      r"approval_probability must be <= 1; got 1.5"),
     (lambda: ExportControl(exporter="CN", commodity="g", mode="licence", leakage=0.1),

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from ..model.scenario import Scenario
     from ..results.series import Coords, Results
 
-__all__ = ["compare", "compare_to_unshocked", "paired_interval", "demand_changes", "format_changes", "format_usd", "format_percent",
-           "lane_costs", "tariff_paid", "POOLED"]
+__all__ = ["compare", "compare_to_unshocked", "is_unshocked_version", "paired_interval", "demand_changes",
+           "format_changes", "format_usd", "format_percent", "lane_costs", "tariff_paid", "POOLED"]
 
 #: The ``segment`` of a demand row of ``compare(..., segments=False)`` whose region and commodity has buyers
 #: per end-use segment (chip buyers): all of them pooled, as ``"ALL"`` labels the totals of
@@ -67,7 +67,11 @@ def lane_costs(results: Results | EnsembleResults) -> dict[str, np.ndarray]:
     >>> bool((costs["tariff"] == 0).all()), costs["landed"].shape[1] > 0
     (True, True)
     """
-    c = compile_scenario(results.scenario)
+    with warnings.catch_warnings():
+        # The scenario's warnings (a shock with no effect, one past the horizon) were given when it was simulated;
+        # compiling it again to value its lanes would repeat each of them from here.
+        warnings.simplefilter("ignore", SimulationWarning)
+        c = compile_scenario(results.scenario)
     if isinstance(results, EnsembleResults):
         if results.lane_flow is None or results.lane_tariff_units is None or results.lane_extra_usd is None:
             raise ValidationError("this ensemble summary keeps no lane totals (it was saved by an older "
@@ -245,7 +249,7 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
         # compare(shocked, base) without the keyword is an easy slip between the two forms: it reads
         # as "from shocked to base" and reverses every change, so it is said, not silently done.
         scenarios = [getattr(x, "scenario", None) for x in (first, second)]
-        if None not in scenarios and _is_unshocked_version(scenarios[1], scenarios[0]):
+        if None not in scenarios and is_unshocked_version(scenarios[1], scenarios[0]):
             # Scenario.without_shocks() keeps the name: say which run is which, not the name twice.
             warnings.warn(f"compare(shocked, unshocked) of {scenarios[0].name!r}: positional arguments are "
                           "before then after, so this is the change from the shocked runs to their unshocked "
@@ -364,12 +368,25 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     table.insert(len(labels) + 2, "change", table["shocked"] - table["baseline"])
     table = table.sort_values(labels, ignore_index=True)
     table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
-                       unshocked=_is_unshocked_version(baseline.scenario, shocked.scenario))
+                       unshocked=is_unshocked_version(baseline.scenario, shocked.scenario))
     return table
 
 
-def _is_unshocked_version(first: Scenario, second: Scenario) -> bool:
-    """Whether ``first`` is ``second`` without its shocks (`Scenario.without_shocks`)."""
+def is_unshocked_version(first: Scenario, second: Scenario) -> bool:
+    """Whether ``first`` is ``second`` without its shocks (`Scenario.without_shocks`), names aside.
+
+    Functions that set shocked runs against their baseline use it to catch the pair given the wrong
+    way round (`compare`, `supplychain.plotting.plot_change`, `supplychain.plotting.plot_flow_delta`).
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> from supplychain.model import DemandShock
+    >>> shocked = load_baseline().with_horizon(10).with_shocks(DemandShock(region="US", commodity="logic_chip",
+    ...                                                                    factor=2.0))
+    >>> is_unshocked_version(shocked.without_shocks(), shocked), is_unshocked_version(shocked, shocked.without_shocks())
+    (True, False)
+    """
     try:
         unshocked = second.without_shocks(name=first.name)
         return bool(unshocked != second.replace(name=first.name) and unshocked == first)

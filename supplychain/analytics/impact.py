@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import SimulationWarning
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR, RUN_RATE_DAYS, run_rate
-from ..impact.table import load_io_table, value_added_by_region
+from ..impact.table import SECTOR_NAMES, load_io_table, sector_name, value_added_by_region
 from ..metrics.run_rate import daily_loss_by_region, loss_run_rate, run_rate_frame
 from ..results import EnsembleResults, Results
 
@@ -30,22 +30,6 @@ __all__ = ["value_added_loss_totals", "value_added_loss_table", "gdp_at_risk", "
 
 #: Columns of `steady_loss`.
 STEADY_COLUMNS = ("horizon_loss_usd", "loss_usd", "run_rate_usd_per_year", "peak_run_rate_usd_per_year")
-
-#: Short names of the shipped table's industries (ISIC Rev.4 divisions; ``OTH`` is every other one).
-SECTOR_NAMES = {"C26": "electronics", "C27": "electrical equipment", "C28": "machinery", "C29": "motor vehicles",
-                "OTH": "rest of the economy"}
-
-
-def sector_name(code: str) -> str:
-    """An industry's short name for tables and legends, its code when it has none.
-
-    Examples
-    --------
-    >>> sector_name("C29"), sector_name("OTH"), sector_name("C30")
-    ('motor vehicles', 'rest of the economy', 'C30')
-    """
-    return SECTOR_NAMES.get(code, code)
-
 
 def value_added_loss_totals(results: Results | EnsembleResults, method: str = "ario") -> np.ndarray:
     """Per-run value added lost per region and industry, USD, ``(n_runs, regions, sectors)``.
@@ -93,7 +77,8 @@ def value_added_loss_table(results: Results | EnsembleResults,
     -------
     DataFrame
         One row per region and industry of `supplychain.impact.load_io_table`:
-        ``region``, ``sector``, ``value_added_loss_usd``. ``attrs["given_up_usd"]`` holds the mean value
+        ``region``, ``sector`` (the industry's code, ``C26``), ``industry`` (its name, as the console
+        and the charts say it: ``electronics``; `sector_name`), ``value_added_loss_usd``. ``attrs["given_up_usd"]`` holds the mean value
         of chips, cells and magnets given up to prices (`chain_given_up_usd`, net of the baseline's;
         None when none can be, or for summaries). ``attrs["shortfall_usd"]`` holds the
         mean value of chips, cells and magnets not delivered (`chain_shortfall_usd`, net of
@@ -116,7 +101,9 @@ def value_added_loss_table(results: Results | EnsembleResults,
     >>> unshocked = sc.simulate(base, engine="vector", seed=1)
     >>> table = value_added_loss_table(shocked, baseline=unshocked)
     >>> list(table.columns), table.attrs["n_runs"], table.attrs["net_of_baseline"]
-    (['region', 'sector', 'value_added_loss_usd'], 1, True)
+    (['region', 'sector', 'industry', 'value_added_loss_usd'], 1, True)
+    >>> table.loc[0, ["region", "sector", "industry"]].tolist()
+    ['JP', 'C26', 'electronics']
     >>> bool(table["value_added_loss_usd"].sum() > 0), table.attrs["shortfall_usd"] > 0
     (True, True)
     """
@@ -146,8 +133,9 @@ def value_added_loss_table(results: Results | EnsembleResults,
         (0.0 if given is None else given.mean()) - (0.0 if given_base is None else given_base.mean()))
     table = load_io_table()
     n_s = len(table.sectors)
-    frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s),
-                          "sector": np.tile(np.array(table.sectors, dtype=object), len(table.regions)),
+    sectors = np.tile(np.array(table.sectors, dtype=object), len(table.regions))
+    frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s), "sector": sectors,
+                          "industry": [sector_name(code) for code in sectors],
                           "value_added_loss_usd": loss.mean(axis=0).reshape(-1)})
     frame.attrs.update(shortfall_usd=float(short.mean()), given_up_usd=given_up, n_runs=int(loss.shape[0]),
                        net_of_baseline=baseline is not None, run_rate=run)

@@ -35,14 +35,22 @@ from ._engine import is_deterministic, pick_engine
 from .lp import build_lp, risk_exposure
 from .resilience import cvar, excess_shortfall, time_to_recover, time_to_survive
 
-__all__ = ["DEFAULT_DURATION_DAYS", "disruption_scenarios", "knockout_scenario", "stress_test", "target_demands",
-           "upstream_facilities", "no_shortfall", "LOSS_COLUMNS"]
+__all__ = ["DEFAULT_DURATION_DAYS", "LP_ONLY_NOTE", "disruption_scenarios", "knockout_scenario", "stress_test",
+           "target_demands", "upstream_facilities", "no_shortfall", "LOSS_COLUMNS"]
 
 #: Default knockout length of `stress_test` and ``supplychain stress-test``: a quarter, longer
 #: than most stocks' cover, so nodes rank apart (a 30-day knockout costs nothing in the baseline).
 DEFAULT_DURATION_DAYS = 90
 
 Method = Literal["both", "lp", "simulation"]
+RankBy = Literal["simulation", "lp"]
+
+#: Why the LP alone can score $0 where the simulation finds a loss (``stress-test --method lp`` prints it). On the
+#: built-in network a 90-day knockout of all Taiwan's fabs scores $0 in the LP (time-to-survive 124 days) and
+#: loses $8.1bn in the simulation; of its packagers, $0 (115 days) against $22.3bn.
+LP_ONLY_NOTE = ("the LP re-routes every stock and all spare capacity at once and optimally, with no lead times, "
+                "ordering rules or design lock-in, so a node whose stocks would outlast the knockout under that "
+                "re-routing scores $0 even where the simulation loses much")
 
 
 def disruption_scenarios(network: Network) -> pd.DataFrame:
@@ -234,7 +242,7 @@ def _target_metrics(res: Results, base: Results, target: tuple[str, ...], fail_b
 def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS, ttr_days: float | None = None,
                 method: Method = "both", n_runs: int | None = None, seed: int = 0, fail_below: float = 0.99,
                 recovery_days: int | None = None, progress: bool = False,
-                target: str | None = None) -> pd.DataFrame:
+                target: str | None = None, rank_by: RankBy | None = None) -> pd.DataFrame:
     """Knock out each facility, region-stage and exporter-commodity in turn and rank them.
 
     Parameters
@@ -270,12 +278,18 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
         time-to-survive. An unknown target is an error listing close
         matches; when no knockout reduces the target (its stocks outlast
         ``duration_days``), a `SimulationWarning` says so.
+    rank_by : {"simulation", "lp"}, optional
+        What ranks the knockouts without a ``target`` (None with one): ``"simulation"``, the simulated
+        shortfall beyond the baseline (the loss under the model's ordering, lead times and design
+        lock-in), or ``"lp"``, REI then TTS (the LP's optimal, instantaneous re-routing, which can score
+        $0 where the simulation loses much: `LP_ONLY_NOTE`). Default: ``"simulation"`` whenever the
+        simulation runs (``method`` ``"both"`` or ``"simulation"``), else ``"lp"``.
 
     Returns
     -------
     DataFrame
-        One row per scenario, ranked worst first (``rank`` 1): by REI, then TTS,
-        when the LP runs, else by simulated shortfall. Knockouts that lose
+        One row per scenario, ranked worst first (``rank`` 1): by simulated shortfall when
+        the simulation runs, else by REI, then TTS (``rank_by``). Knockouts that lose
         nothing (every money column below half a dollar, `no_shortfall`)
         tie: they come last, all with the next rank, in order of their
         time-to-survive (shortest first), then of the catalogue. LP columns:
@@ -289,7 +303,8 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
         With a ``target``: ``target_shortfall`` (units), ``target_shortfall_usd``
         (beyond the baseline), ``target_fill_rate`` (type 2) and
         ``target_tts_days`` (first day the target falls below
-        ``fail_below`` of its baseline, ``inf`` if never).
+        ``fail_below`` of its baseline, ``inf`` if never). ``attrs["rank_by"]`` says what ranked the rows
+        (``"simulation"``, ``"lp"`` or ``"target"``).
 
     Examples
     --------
@@ -305,6 +320,15 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     ROW.mine     2               0.0              inf
     """
     check_choice(method, ("both", "lp", "simulation"), "method", "stress_test")
+    if target is not None and rank_by is not None:
+        raise fail("rank_by", "None with a target (a target ranks by its own simulated shortfall)", rank_by,
+                   "stress_test")
+    if rank_by is None:
+        rank_by = "lp" if method == "lp" else "simulation"
+    check_choice(rank_by, ("simulation", "lp"), "rank_by", "stress_test")
+    if (rank_by, method) in (("simulation", "lp"), ("lp", "simulation")):
+        raise fail("rank_by", f"{method!r} or None with method={method!r} (a ranking needs the method that "
+                   "computes it)", rank_by, "stress_test")
     duration = int(check_number(duration_days, "duration_days", "stress_test", low=1))
     ttr = duration if ttr_days is None else check_number(ttr_days, "ttr_days", "stress_test", low=0.0)
     fail_below = check_number(fail_below, "fail_below", "stress_test", low=0.0, low_open=True)
@@ -339,7 +363,7 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
                           "(its stocks and other suppliers cover it); try a longer duration_days.",
                           SimulationWarning, stacklevel=2)
     else:
-        keys = ["rei", "tts_days"] if method != "simulation" else ["shortfall_sim_usd"]
+        keys = ["rei", "tts_days"] if rank_by == "lp" else ["shortfall_sim_usd"]
         ascending = [False, True][: len(keys)]
     # Knockouts that lose nothing tie: they come last, all with the next rank, and are not ranked among
     # themselves (their order, shortest time-to-survive first, is only for reading).
@@ -350,6 +374,7 @@ def stress_test(network: Network, *, duration_days: int = DEFAULT_DURATION_DAYS,
     table.insert(0, "rank", np.where(np.arange(len(table)) < n_ranked, np.arange(1, len(table) + 1), n_ranked + 1))
     if method in ("both", "simulation"):
         table.attrs["n_runs"] = runs  # simulated runs per knockout: the worst 5% means something only over several
+    table.attrs["rank_by"] = "target" if target is not None else rank_by
     return table
 
 

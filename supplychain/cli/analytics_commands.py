@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._format import format_percent, format_units, format_usd
-from ..analytics.stress import DEFAULT_DURATION_DAYS, no_shortfall
+from ..analytics.stress import DEFAULT_DURATION_DAYS, LP_ONLY_NOTE, no_shortfall
 from ..datasets.scenarios import SCENARIO_DIR
 from ..errors import SimulationWarning
 from .._validation import MAX_DAYS
@@ -54,7 +54,12 @@ def configure_stress_test(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ttr", type=float, default=None, metavar="DAYS",
                         help="time-to-recover given to the LP (default: --duration)")
     parser.add_argument("--method", choices=("both", "lp", "simulation"), default="both",
-                        help="Simchi-Levi LPs, simulation, or both (default); with --target, simulation or both")
+                        help="Simchi-Levi LPs, simulation, or both (default); with --target, simulation or both. "
+                             "The LP alone re-routes stock optimally and at once, so it can score $0 where the "
+                             "simulation loses much (Taiwan's fabs on the built-in network)")
+    parser.add_argument("--rank-by", choices=("simulation", "lp"), default=None,
+                        help="rank by the simulated shortfall (default whenever the simulation runs) or by the "
+                             "LP's REI, then TTS (default and only choice with --method lp)")
     parser.add_argument("--target", default=None, metavar="REGION:COMMODITY",
                         help="rank knockouts by their simulated effect on one demand, e.g. US:logic_chip; with "
                              "--method both the LP columns (whole network) stay beside")
@@ -149,6 +154,7 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     No shortfall in a 30-day knockout (tied, not ranked; shortest time-to-survive first):
     CN.mine   -     facility        75        30         $0
     1 more knockout does not move any demand in a 30-day knockout: not ranked.
+    LP only (--method lp): the LP re-routes every stock and all spare capacity at once and optimally, with no lead times, ordering rules or design lock-in, so a node whose stocks would outlast the knockout under that re-routing scores $0 even where the simulation loses much; --method both (the default) ranks by the simulated shortfall, the LP's columns beside.
     """
     none = _no_effect(table)
     if target is not None and "target_shortfall_usd" in table and bool(none.all()):
@@ -171,7 +177,8 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     also = [[str(name), "-"] + [f(row[c]) for c, _, f, _ in cols[1:]] for name, row in covered.head(room).iterrows()]
     lines = _columns(["scenario"] + [h for _, h, _, _ in cols], rows + also, n_left=3)
     more = [f"{len(ranked) - top} more ranked rows: --top, or --out for all."] if len(ranked) > top else []
-    if "rei" in table and "shortfall_sim_usd" in table and target is None:
+    by_lp = _ranked_by_lp(table, target)
+    if by_lp and "shortfall_sim_usd" in table:
         more += _simulation_leaders(ranked, top)
     if also:
         lines.insert(len(rows) + 1, f"No shortfall in a {duration}-day knockout (tied, not ranked; shortest time-to-survive "
@@ -185,11 +192,25 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
         k = int(none.sum())
         more.append(f"{k} more knockout{' does' if k == 1 else 's do'} not move {what} in a {duration}-day knockout: "
                     "not ranked.")
+    if by_lp and "shortfall_sim_usd" not in table:
+        more.append(f"LP only (--method lp): {LP_ONLY_NOTE}; --method both (the default) ranks by the simulated "
+                    "shortfall, the LP's columns beside.")
     head = f"Each scenario knocks a node out for {duration} days"
     if single and "shortfall_sim_usd" in table:
         head += " and is simulated once (one run: no spread over runs, so no worst 5%)"
+    if "rei" in table and "shortfall_sim_usd" in table and target is None:
+        head += ("; ranked by the LP's REI, then TTS (--rank-by lp)" if by_lp else
+                 "; ranked by simulated shortfall (--rank-by lp: by the LP's REI, then TTS)")
     legend = "; ".join([head] + [d for _, _, _, d in cols if d])
     return "\n".join(lines + more + ["", legend + "."])
+
+
+def _ranked_by_lp(table: pd.DataFrame, target: str | None) -> bool:
+    """Whether the table's rows are in the LP's order (REI, then TTS): `stress_test`'s ``attrs["rank_by"]``, or,
+    for a table without it, the LP's columns present and no target."""
+    if target is not None and "target_shortfall_usd" in table:
+        return False
+    return table.attrs.get("rank_by", "lp" if "pi_usd" in table else "simulation") == "lp"
 
 
 def _simulation_leaders(ranked: pd.DataFrame, top: int) -> list[str]:
@@ -223,13 +244,20 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
     if args.target is not None and args.method == "lp":
         raise UsageError(f"--method lp cannot rank by --target {args.target!r}: the LPs score the whole "
                               "network; use --method both (the default) or --method simulation.")
+    if (args.rank_by, args.method) in (("simulation", "lp"), ("lp", "simulation")):
+        raise UsageError(f"--rank-by {args.rank_by} needs the {args.rank_by} columns, which --method {args.method} "
+                         "does not compute; use --method both (the default) for both.")
+    if args.target is not None and args.rank_by is not None:
+        raise UsageError(f"--rank-by {args.rank_by} and --target {args.target!r} together: a target ranks by its "
+                         "own simulated shortfall; leave out --rank-by.")
     if args.out is not None:
         check_out_dir(args.out)
     with about_scenario(args.scenario):
         network = resolve_scenario(args.scenario).network
         with warnings.catch_warnings(record=True) as caught:
             table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=args.method,
-                                n_runs=args.runs, seed=args.seed, progress=not args.quiet, target=args.target)
+                                n_runs=args.runs, seed=args.seed, progress=not args.quiet, target=args.target,
+                                rank_by=args.rank_by)
         # The Python argument is duration_days; on the command line it is --duration.
         said = dict.fromkeys((str(w.message).replace("duration_days", "--duration"), w.category, w.filename, w.lineno)
                              for w in caught)

@@ -27,7 +27,7 @@ from .._validation import check_choice
 from ..model.network import Network
 from .kernel import Ario, diim
 from .run_rate import RUN_RATE_DAYS
-from .table import REST_OF_ECONOMY, IOTable, load_io_table
+from .table import REST_OF_ECONOMY, IOTable, load_io_table, sector_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -271,7 +271,7 @@ class ValueAddedLoss:
         >>> daily[:, :, 0, 1] = 1e8
         >>> daily[:, :, 1, 0] = 2e7
         >>> ValueAddedLoss(daily, ("JP", "US"), ("C26", "OTH"), "ario")
-        ValueAddedLoss(ario: 2 runs x 10 days x 2 regions x 2 industries; total $1.20bn (mean over runs); largest region JP $1.00bn, largest using industry C26 $200M, rest of the economy (OTH) $1.00bn)
+        ValueAddedLoss(ario: 2 runs x 10 days x 2 regions x 2 industries; total $1.20bn (mean over runs); largest region JP $1.00bn, largest user electronics (C26) $200M, rest of the economy (OTH) $1.00bn)
         """
         from .._format import format_usd
         n_runs, n_days, n_r, n_s = self.daily.shape
@@ -289,20 +289,28 @@ class ValueAddedLoss:
         using = [k for k, code in enumerate(self.sectors) if code != REST_OF_ECONOMY]
         if using:
             k = max(using, key=lambda i: abs(by_sector[i]))
-            text += f", largest using industry {self.sectors[k]} {format_usd(float(by_sector[k]))}"
+            text += (f", largest user {sector_name(self.sectors[k])} ({self.sectors[k]}) "
+                     f"{format_usd(float(by_sector[k]))}")
         if REST_OF_ECONOMY in self.sectors:
-            text += f", rest of the economy (OTH) {format_usd(float(by_sector[self.sectors.index(REST_OF_ECONOMY)]))}"
+            text += (f", {sector_name(REST_OF_ECONOMY)} ({REST_OF_ECONOMY}) "
+                     f"{format_usd(float(by_sector[self.sectors.index(REST_OF_ECONOMY)]))}")
         return text + ")"
 
     def to_dataframe(self) -> pd.DataFrame:
-        """Totals over the horizon, one row per run, region and sector (``value_added_loss_usd``)."""
+        """Totals over the horizon, one row per run, region and sector (``value_added_loss_usd``).
+
+        ``sector`` is the industry's code (``C26``) and ``industry`` its name (``electronics``,
+        `supplychain.impact.table.sector_name`), as every table and chart of value added lost says it.
+        """
         import pandas as pd
 
         n_runs, _, n_r, n_s = self.daily.shape
+        sectors = np.tile(np.array(self.sectors, dtype=object), n_runs * n_r)
         return pd.DataFrame({
             "run": np.repeat(np.arange(n_runs), n_r * n_s),
             "region": np.tile(np.repeat(np.array(self.regions, dtype=object), n_s), n_runs),
-            "sector": np.tile(np.array(self.sectors, dtype=object), n_runs * n_r),
+            "sector": sectors,
+            "industry": [sector_name(code) for code in sectors],
             "value_added_loss_usd": self.total.reshape(-1),
         })
 

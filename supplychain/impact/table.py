@@ -20,12 +20,29 @@ import numpy as np
 
 from .kernel import ArioParameters
 
-__all__ = ["IOTable", "load_io_table", "value_added_by_region", "DEFAULT_TABLE", "REST_OF_ECONOMY"]
+__all__ = ["IOTable", "load_io_table", "value_added_by_region", "DEFAULT_TABLE", "REST_OF_ECONOMY", "SECTOR_NAMES",
+           "sector_name"]
 
 #: The shipped table's path inside the package.
 DEFAULT_TABLE = "data/impact/io_table.toml"
 #: The table's sector for every industry outside electronics, electrical equipment, machinery and vehicles.
 REST_OF_ECONOMY = "OTH"
+#: Short names of the shipped table's industries (ISIC Rev.4 divisions; ``OTH`` is every other one): the one
+#: mapping every table, console line and chart uses beside or instead of the code (the data file's
+#: ``[sector_names]`` holds the full titles).
+SECTOR_NAMES = {"C26": "electronics", "C27": "electrical equipment", "C28": "machinery", "C29": "motor vehicles",
+                REST_OF_ECONOMY: "rest of the economy"}
+
+
+def sector_name(code: str) -> str:
+    """An industry's short name for tables and legends, its code when it has none.
+
+    Examples
+    --------
+    >>> sector_name("C29"), sector_name("OTH"), sector_name("C30")
+    ('motor vehicles', 'rest of the economy', 'C30')
+    """
+    return SECTOR_NAMES.get(code, code)
 
 
 @dataclass(frozen=True, eq=False)

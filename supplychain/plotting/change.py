@@ -9,12 +9,15 @@ trade of one commodity. Both are the default figures of ``supplychain run``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._validation import check_known, check_number, fail
+from ..analytics.compare import is_unshocked_version
+from ..errors import SimulationWarning
 from ..metrics.service import Grouping
 from .results import (
     _compact,
@@ -32,15 +35,50 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "most_changed", "NO_CHANGE"]
+__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "most_changed", "warn_if_reversed", "NO_CHANGE"]
 
 #: Text drawn on an Axes when nothing changed, instead of an empty plot.
 NO_CHANGE = "no change against the baseline"
 
 
+def warn_if_reversed(shocked: Results, baseline: Results, call: str, *, stacklevel: int = 3) -> None:
+    """Warn when ``baseline`` is in fact the shocked runs and ``shocked`` their baseline (the pair swapped).
+
+    The functions that set shocked runs against their baseline take them in different positional
+    orders, kept for existing scripts: ``compare(before, after)``, ``plot_change(shocked, baseline)``,
+    ``plot_flow_delta(before, after, commodity)``. The keyword form ``f(shocked, baseline=base)`` reads
+    the same everywhere. A pair given the wrong way round is drawn as given (every change reversed) and
+    said, never silently swapped. Runs of unrelated scenarios are not checked.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from supplychain import simulate, CapacityShock
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> base = toy_scenario(20)
+    >>> shocked = simulate(base.with_shocks(CapacityShock(fraction_lost=1.0, facility="KR.cells", start=2, end=9)))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_reversed(simulate(base), shocked, "plot_change")
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    plot_change(unshocked, shocked): ... call plot_change(shocked, baseline=base).
+    """
+    scenarios = (getattr(shocked, "scenario", None), getattr(baseline, "scenario", None))
+    if None in scenarios or not is_unshocked_version(scenarios[0], scenarios[1]):
+        return
+    order = {"plot_flow_delta": "before then after"}.get(call, "the shocked runs first, then their baseline")
+    right = {"plot_flow_delta": "plot_flow_delta(base, shocked, commodity)"}.get(call, f"{call}(shocked, baseline=base)")
+    warnings.warn(f"{call}(unshocked, shocked): {call} takes {order}, so this draws the change from the shocked "
+                  f"runs to the unshocked ones, every change reversed; for what the shock changed call {right}.",
+                  SimulationWarning, stacklevel=stacklevel + 1)
+
+
 def change_by_group(results: Results, baseline: Results, *, variable: str = "delivered",
                     by: Grouping = "region_commodity", usd: bool = True) -> tuple[tuple[str, ...], np.ndarray]:
     """Group labels and the mean daily change ``results - baseline`` per group, ``(n_days, n_groups)``.
+
+    ``results`` are the shocked runs and ``baseline`` the unshocked ones (a reversed pair warns:
+    `warn_if_reversed`).
 
     Examples
     --------
@@ -50,12 +88,19 @@ def change_by_group(results: Results, baseline: Results, *, variable: str = "del
     >>> delta.shape == (10, len(labels)), float(abs(delta).max())
     (True, 0.0)
     """
+    return _change(results, baseline, variable, by, usd, "change_by_group")
+
+
+def _change(results: Results, baseline: Results, variable: str, by: Grouping, usd: bool,
+            call: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """`change_by_group` for ``call``, which it names in its errors and warnings."""
     if baseline.n_days != results.n_days:
-        raise fail("baseline.n_days", f"the results' horizon ({results.n_days})", baseline.n_days, "plot_change")
+        raise fail("baseline.n_days", f"the results' horizon ({results.n_days})", baseline.n_days, call)
+    warn_if_reversed(results, baseline, call, stacklevel=4)
     labels, shocked, _ = _series(results, variable, by, usd)
     base_labels, base, _ = _series(baseline, variable, by, usd)
     if base_labels != labels:
-        raise fail("baseline", "results of the same network", "a different network", "plot_change")
+        raise fail("baseline", "results of the same network", "a different network", call)
     return labels, shocked.mean(axis=0) - base.mean(axis=0)
 
 
@@ -75,7 +120,7 @@ def most_changed(results: Results, baseline: Results, *, variable: str = "delive
     ['US:cell', 'JP:cell']
     """
     check_number(top, "top", "most_changed", low=1)
-    labels, delta = change_by_group(results, baseline, variable=variable, by=by, usd=usd)
+    labels, delta = _change(results, baseline, variable, by, usd, "most_changed")
     size = np.abs(delta).sum(axis=0)
     return [labels[g] for g in np.argsort(-size, kind="stable") if size[g] > 0][: int(top)]
 
@@ -91,8 +136,11 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     results, baseline : Results
         Shocked runs and the same scenario without its shocks (same seed and runs), in this
         order, as every measure takes them: ``plot_change(shocked, baseline=base)`` reads like
-        ``compare(shocked, baseline=base)`` and ``who_pays(shocked, baseline=base)``
-        (``compare`` also keeps its positional order, before then after).
+        ``compare(shocked, baseline=base)`` and ``who_pays(shocked, baseline=base)``.
+        ``compare`` keeps its positional order, before then after, for existing scripts; the
+        keyword form is the same everywhere, and a pair given the wrong way round (the first
+        the second's scenario without its shocks) draws as given, every change reversed, and
+        warns (`warn_if_reversed`).
     variable : str
         A recorded series (default ``delivered``: deliveries to final demand).
     ids : str or sequence of str, optional
@@ -130,7 +178,7 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     ('change in delivered (USD/day)', ['US:cell', 'JP:cell'])
     """
     check_number(top, "top", "plot_change", low=1)
-    labels, delta = change_by_group(results, baseline, variable=variable, by=by, usd=usd)
+    labels, delta = _change(results, baseline, variable, by, usd, "plot_change")
     if cumulative:
         delta = np.cumsum(delta, axis=0)
     size = np.abs(delta).sum(axis=0)
@@ -167,6 +215,10 @@ def plot_flow_delta(before: Results, after: Results, commodity: str, *, usd: boo
                     ax: Axes | None = None) -> Axes:
     """Heatmap of the change in one commodity's region-to-region trade (red: less, blue: more).
 
+    ``before`` and ``after`` are in `supplychain.analytics.compare`'s positional order: the baseline,
+    then the shocked runs. Given the other way round (``after`` the scenario of ``before`` without its
+    shocks) it draws the reversed change and warns (`warn_if_reversed`).
+
     Examples
     --------
     >>> import matplotlib
@@ -177,6 +229,7 @@ def plot_flow_delta(before: Results, after: Results, commodity: str, *, usd: boo
     >>> plot_flow_delta(res, res, "ore").get_title()
     'change in ore shipped over 10 days (t)'
     """
+    warn_if_reversed(after, before, "plot_flow_delta")
     regions, m0 = flow_matrix(before, commodity, usd=usd)
     _, m1 = flow_matrix(after, commodity, usd=usd)
     delta = m1 - m0

@@ -7,7 +7,7 @@ matplotlib is imported only when the function runs, and nothing here calls ``plt
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID"]
+__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "FLAT_NOTE"]
 
 _HOLDER_TEXT = {"all": "all", "buyers": "buyers'", "final_buyers": "final buyers'", "producers": "producers'"}
 
@@ -34,7 +34,9 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     40 means the stock would last 40 days at the normal rate of use. Each region's line is the mean
     over runs; a dot marks its trough, labelled with the share of normal stock left and the days of
     cover then. A thin dotted line at each region's normal cover shows where the stock started, and
-    the shock windows are shaded.
+    the shock windows are shaded. The y axis reaches a fifth above the highest normal cover, so that
+    lines at their normal cover stay clear of the frame; a panel where no stock fell says so
+    (`FLAT_NOTE`).
 
     Parameters
     ----------
@@ -111,7 +113,14 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
             ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
                     color=colour, linestyle="--", linewidth=0.8)
     shade_shocks(ax, results.scenario, results.n_days)
-    ax.set_ylim(bottom=0)
+    # Room above the normal covers: a line at its normal cover otherwise runs along the top frame, and a panel
+    # whose stocks never moved looked empty.
+    normal = float(table["normal_cover_days"].max()) if len(table) else 0.0
+    ax.set_ylim(0.0, max(ax.get_ylim()[1], _HEADROOM * normal, 1.0))
+    if not troughs:
+        note = ax.text(0.5, 0.5 / _HEADROOM, FLAT_NOTE, transform=ax.transAxes, ha="center", va="top",
+                       fontsize=8, color="0.3", wrap=True)
+        note.set_in_layout(False)   # a note must not squeeze the axes of a figure laid out around it
     ax.set_ylabel("days of cover (stock / normal daily use)")
     whose = f"{segment} buyers'" if segment is not None else _HOLDER_TEXT[held_by]
     ax.set_title(f"{commodity}: {whose} stocks" + (" (dashed: baseline)" if base is not None else ""))
@@ -134,6 +143,11 @@ def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: 
         # Out of the layout: moving a label then cannot move the axes, so one layout serves every panel.
         label.set_in_layout(False)
 
+
+#: What `plot_cover` writes on a panel where no region's stock fell (its lines lie on their normal covers).
+FLAT_NOTE = "no stock drawn:\nstocks stayed at their normal cover"
+#: The top of the y axis as a multiple of the highest normal cover, at least.
+_HEADROOM = 1.2
 
 #: ``gid`` of the trough labels of `plot_cover` (so that a caller can find and move them again).
 TROUGH_GID = "cover-trough"
@@ -182,7 +196,8 @@ def separate_trough_labels(ax: Axes, *more: Axes) -> None:
 
 
 def _separate(ax: Axes, labels: list, to_points: float) -> None:
-    """Place ``labels`` (lowest dot first) on a laid-out ``ax``: each above the ones before it overlaps."""
+    """Place ``labels`` (lowest dot first) on a laid-out ``ax``: each above the ones before it overlaps, or below
+    them where going up would leave the axes (over the title); never outside the axes when either way fits."""
     inside = ax.get_window_extent()
     placed: list = []
     for label in labels:
@@ -191,11 +206,32 @@ def _separate(ax: Axes, labels: list, to_points: float) -> None:
             label.set_horizontalalignment("right")
             label.xyann = (-_START[0], _START[1])
             box = label.get_window_extent()
-        for _ in range(len(placed) + 1):
-            hits = [other for other in placed if box.overlaps(other)]
-            if not hits:
-                break
-            lift = max(other.y1 for other in hits) - box.y0 + 2.0   # pixels, two spare
-            label.xyann = (label.xyann[0], label.xyann[1] + lift * to_points)
-            box = label.get_window_extent()
+        start = label.xyann
+        up = _stack(label, placed, to_points, +1)
+        if up.y1 > inside.y1:                        # up runs into the title: try below the labels in the way
+            label.xyann = start
+            down = _stack(label, placed, to_points, -1)
+            if down.y0 >= inside.y0 or inside.y0 - down.y0 < up.y1 - inside.y1:
+                box = down
+            else:
+                label.xyann = start
+                box = _stack(label, placed, to_points, +1)
+        else:
+            box = up
         placed.append(box)
+
+
+def _stack(label: Any, placed: list, to_points: float, direction: int) -> Any:
+    """Move ``label`` up (``direction`` +1) or down (-1) past every placed box it overlaps; return its box."""
+    box = label.get_window_extent()
+    for _ in range(len(placed) + 1):
+        hits = [other for other in placed if box.overlaps(other)]
+        if not hits:
+            break
+        if direction > 0:
+            shift = max(other.y1 for other in hits) - box.y0 + 2.0      # pixels, two spare
+        else:
+            shift = min(other.y0 for other in hits) - box.y1 - 2.0
+        label.xyann = (label.xyann[0], label.xyann[1] + shift * to_points)
+        box = label.get_window_extent()
+    return box

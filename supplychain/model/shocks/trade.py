@@ -274,11 +274,13 @@ class ExportControl(Shock):
         set_field(self, "processing_delay", day_distribution(self.processing_delay, "processing_delay", k))
         if self.mode == "quota":
             if self.quota_per_period is None:
-                raise fail("quota_per_period", "a number of units >= 0 when mode is 'quota'", None, k)
+                raise fail("quota_per_period", "given when mode is 'quota': the most units that may leave over the "
+                           "matching lanes in each period_days window, a number >= 0 (e.g. quota_per_period = 500.0)",
+                           None, k)
             set_field(self, "quota_per_period", check_magnitude(self.quota_per_period, "quota_per_period", k,
                                                                 high=MAX_QUANTITY))
         elif self.quota_per_period is not None:
-            raise fail("quota_per_period", "None unless mode is 'quota'", self.quota_per_period, k)
+            raise fail("quota_per_period", "None unless mode is 'quota' (leave it out)", self.quota_per_period, k)
         set_field(self, "period_days", int(days(self.period_days, "period_days", k, low=1, whole=True)))
         set_field(self, "leakage", check_probability(self.leakage, "leakage", k))
         if self.leakage > 0 and self.mode != "ban":
@@ -290,7 +292,7 @@ class ExportControl(Shock):
             set_field(self, "leakage_capacity", check_magnitude(self.leakage_capacity, "leakage_capacity", k,
                                                                 high=MAX_QUANTITY))
             if self.mode != "ban":
-                raise fail("leakage_capacity", "None unless mode is 'ban'", self.leakage_capacity, k)
+                raise fail("leakage_capacity", "None unless mode is 'ban' (leave it out)", self.leakage_capacity, k)
             if self.leakage > 0:
                 raise fail("leakage_capacity", "None when leakage (a fraction of baseline flow) is given",
                            self.leakage_capacity, k)
@@ -314,7 +316,7 @@ class ExportControl(Shock):
             for name in ("licence_validity_days", "restrictive_approval_probability", "mean_open_months",
                          "mean_restrictive_months"):
                 if getattr(self, name) is not None:
-                    raise fail(name, "None unless mode is 'licence'", getattr(self, name), k)
+                    raise fail(name, "None unless mode is 'licence' (leave it out)", getattr(self, name), k)
             return
         switching = self.mean_open_months is not None or self.initial_state != "open"
         if switching and self.restrictive_approval_probability is None:

@@ -1,0 +1,75 @@
+"""cover.png's layout: trough labels stay inside their panel (never over the title), and a flat panel says so."""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from supplychain import simulate  # noqa: E402
+from supplychain.plotting import plot_cover  # noqa: E402
+from supplychain.plotting.cover import FLAT_NOTE, TROUGH_GID, _label_troughs, separate_trough_labels  # noqa: E402
+
+DATES = np.arange("2025-01-01", "2025-04-11", dtype="datetime64[D]")
+
+
+def _labelled_panel(size: tuple[float, float], levels: list[float], top: float = 48.0):
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.subplots()
+    for k, level in enumerate(levels):
+        ax.plot(DATES, np.full(len(DATES), 40.0), label=f"R{k}")
+        ax.axhline(40.0, linestyle=":")
+    ax.set_ylim(0, top)
+    ax.set_title("logic_chip: electronics buyers' stocks (dashed: baseline)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _label_troughs(ax, [(level, 40 + k, f"{95 - k}% ({level:.1f} d)", f"C{k}") for k, level in enumerate(levels)],
+                   DATES)
+    separate_trough_labels(ax)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return ax, canvas.get_renderer()
+
+
+@pytest.mark.parametrize("size", [(3.2, 2.4), (6.4, 4.0)])
+def test_labels_of_troughs_near_the_top_stay_inside_the_axes_and_off_the_title(size):
+    # Five shallow troughs just under a 40-day normal cover (the flagship's mature_idm_chip panel): stacked
+    # upwards, the labels rose over the frame into the title.
+    ax, renderer = _labelled_panel(size, [37.9, 37.9, 38.2, 38.5, 39.0])
+    inside = ax.get_window_extent(renderer)
+    title = ax.title.get_window_extent(renderer)
+    labels = [t for t in ax.texts if t.get_gid() == TROUGH_GID]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    assert all(box.y1 <= inside.y1 + 0.5 and box.y0 >= inside.y0 - 0.5 for box in boxes)
+    assert not any(box.overlaps(title) for box in boxes)
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_a_panel_whose_stocks_never_moved_says_so_and_keeps_its_lines_off_the_frame():
+    from supplychain.metrics._cover_toy import stop_scenario
+    flat = simulate(stop_scenario(stop_days=5).without_shocks())
+    ax = plot_cover(flat, "ore", ax=Figure().subplots())
+    assert FLAT_NOTE in [t.get_text() for t in ax.texts]
+    highest = max(float(np.nanmax(line.get_ydata())) for line in ax.get_lines())
+    assert ax.get_ylim()[1] >= 1.15 * highest        # room between the lines and the top of the frame
+    shocked = plot_cover(simulate(stop_scenario(stop_days=5)), "ore", ax=Figure().subplots())
+    assert FLAT_NOTE not in [t.get_text() for t in shocked.texts]
+
+
+def test_the_flat_panels_note_does_not_squeeze_its_axes():
+    from supplychain.metrics._cover_toy import stop_scenario
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    flat, moved = fig.subplots(1, 2)
+    plot_cover(simulate(stop_scenario(stop_days=5).without_shocks()), "ore", ax=flat)
+    plot_cover(simulate(stop_scenario(stop_days=5)), "ore", ax=moved)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    # Laid out with the note inside, both columns shrank to a sliver (about 5 % of the figure's width each).
+    width = fig.get_window_extent(canvas.get_renderer()).width
+    assert all(ax.get_window_extent(canvas.get_renderer()).width > 0.25 * width for ax in (flat, moved))
