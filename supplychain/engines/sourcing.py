@@ -574,7 +574,8 @@ def _starved(c: Compiled, s: State) -> np.ndarray | None:
     # With capacity today or not: a line down, or restarting cold, without any input has no restart in view.
     starved = input_rate(c, s) <= REACH_TOLERANCE * c.capacity
     if s.wip is not None:
-        starved &= ~(s.wip > 0)
+        # Work in progress under a rounding-size part of a day's capacity is none (its residues, of either sign, differ between engines).
+        starved &= ~(s.wip > REACH_TOLERANCE * c.capacity)
     return starved if starved.any() else None
 
 

@@ -315,7 +315,7 @@ def _starved(run: Run) -> set[int]:
         # A nil input-supported rate needs an input at most the tolerance of its reference on hand: a cheap
         # first test that skips no starved facility (an exact zero would let a residue of 1e-14 decide).
         if any([stock[s] <= REACH_TOLERANCE * lay.material_ref[s] for s, _ in lay.recipe[f]]) \
-                and not (lay.cycle[f] and run.wip_total[f] > 0) \
+                and not (lay.cycle[f] and run.wip_total[f] > REACH_TOLERANCE * lay.capacity[f]) \
                 and input_rate(run, f) <= REACH_TOLERANCE * lay.capacity[f]:
             out.add(f)
     return out
