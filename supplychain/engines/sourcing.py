@@ -565,12 +565,17 @@ def _starved(c: Compiled, s: State) -> np.ndarray | None:
     nothing on hand and nothing in transit) and it has no work in progress.
     """
     assert s.capacity_today is not None
-    if not (s.stock[:, c.recipe_stock[c.recipe_stock < c.n_stocks]] <= 0).any():
-        return None  # every input has stock on hand: no facility is starved
+    assert s.material_ref is not None
+    inputs = c.recipe_stock[c.recipe_stock < c.n_stocks]
+    # A nil input-supported rate needs some input at most the tolerance of its reference on hand, so this
+    # skips no starved facility; an exact zero here would let a rounding residue of 1e-14 decide.
+    if not (s.stock[:, inputs] <= REACH_TOLERANCE * s.material_ref[inputs]).any():
+        return None
     # With capacity today or not: a line down, or restarting cold, without any input has no restart in view.
     starved = input_rate(c, s) <= REACH_TOLERANCE * c.capacity
     if s.wip is not None:
-        starved &= ~(s.wip > 0)
+        # Work in progress under a rounding-size part of a day's capacity is none (its residues, of either sign, differ between engines).
+        starved &= ~(s.wip > REACH_TOLERANCE * c.capacity)
     return starved if starved.any() else None
 
 

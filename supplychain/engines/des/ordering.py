@@ -312,8 +312,10 @@ def _starved(run: Run) -> set[int]:
     out = set()
     for f in range(lay.n_facilities):
         # With capacity today or not: a line down, or restarting cold, without any input has no restart in view.
-        if any([stock[s] <= 0 for s, _ in lay.recipe[f]]) \
-                and not (lay.cycle[f] and run.wip_total[f] > 0) \
+        # A nil input-supported rate needs an input at most the tolerance of its reference on hand: a cheap
+        # first test that skips no starved facility (an exact zero would let a residue of 1e-14 decide).
+        if any([stock[s] <= REACH_TOLERANCE * lay.material_ref[s] for s, _ in lay.recipe[f]]) \
+                and not (lay.cycle[f] and run.wip_total[f] > REACH_TOLERANCE * lay.capacity[f]) \
                 and input_rate(run, f) <= REACH_TOLERANCE * lay.capacity[f]:
             out.add(f)
     return out
