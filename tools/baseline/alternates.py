@@ -30,8 +30,8 @@ _GAAS_CN = ("AXT Inc.'s subsidiary Beijing Tongmei grows GaAs substrates in Chin
             "abroad: gallium arsenide and germanium substrates exported from China brought AXT about 4.3 M USD in "
             "Q1 2023 (AXT Inc., 'AXT, Inc. Addresses China's Announcement of New Export Control Regulations', "
             "press release, 3 Jul 2023, Form 8-K exhibit 99.1), about 17 M USD a year: some 310 units a day at "
-            "150 USD a unit, about 0.8% of the compound wafers the device fabs outside China buy (39,600 units a day), too little for the "
-            "trade balance to keep, so a potential alternate")
+            "150 USD a unit, about 0.8% of the compound wafers the device fabs outside China buy (39,600 units a "
+            "day), too little for the trade balance to keep, so a potential alternate")
 ALTERNATES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     ("TW", "fab", "memory_wafer", ("JP.packaging.memory_chip", "KR.packaging.memory_chip",
                                    "ROW.packaging.memory_chip"), _MICRON),
