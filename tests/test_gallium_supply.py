@@ -134,11 +134,13 @@ def test_a_ban_raises_importers_gallium_prices_and_not_chinas():
 
 def test_the_shipped_2023_controls_cover_what_announcement_23_lists():
     """MOFCOM/GACC Announcement 23/2023 licenses gallium metal (elemental, of any purity), gallium compounds
-    and germanium metal, GeO2 and GeCl4, not germanium-bearing concentrates: the shipped scenario controls
-    refined and crude gallium and refined germanium, and no Chinese germanium concentrate is exported."""
+    (GaN, GaAs and the others "including" their wafer and epitaxial-wafer forms) and germanium metal, GeO2 and
+    GeCl4, not germanium-bearing concentrates nor compound devices: the shipped scenario controls refined and
+    crude gallium, China's GaAs/GaN wafers and refined germanium, and no Chinese germanium concentrate is
+    exported."""
     scen = sc.load_example("gallium_germanium_2023")
     covered = {s.commodity for s in scen.shocks if isinstance(s, ExportControl) and s.exporter == "CN"}
-    assert covered == {"gallium", "gallium_crude", "germanium"}
+    assert covered == {"gallium", "gallium_crude", "compound_wafer", "germanium"}
     assert not [lane for lane in scen.network.lanes if lane.commodity == "germanium_conc"
                 and lane.origin.startswith("CN.") and not lane.destination.startswith("CN.")]
 

@@ -1,8 +1,9 @@
 """Where China's gallium ban loses value added: by industry, by path and over time, to the settled rate.
 
-For a ban of gallium and crude gallium from ``--start`` (day 0 by default) that stays in force, run over
-``--days`` (1,085 by default: the horizon at which `supplychain.analytics.impact.steady_loss` finds the loss
-settled) on the vector engine (seed 42, price feedback off), prints:
+For a ban of gallium, crude gallium and China's GaAs/GaN wafers (`GALLIUM_ITEMS`) from ``--start`` (day 0 by
+default) that stays in force, run over ``--days`` (1,085 by default: the horizon at which
+`supplychain.analytics.impact.steady_loss` finds the loss settled) on the vector engine (seed 42, price feedback
+off), prints:
 
 1. the chain's shortfall by commodity (USD at reference prices) in each year;
 2. the value added lost, world and US, in each year and the run rate (30 days x 365) at the end of each
@@ -36,11 +37,15 @@ from supplychain.model.substitution import substitute
 
 SEED = 42
 WINDOW = 30
+#: a complete gallium ban as China's controls list the items (MOFCOM and GAC Announcement No. 23 of 2023): the
+#: metal of any purity and gallium arsenide and nitride in their wafer and epitaxial-wafer forms (compound devices
+#: are not listed)
+GALLIUM_ITEMS = ("gallium", "gallium_crude", "compound_wafer")
 
 
 def _ban(scenario, start: int):  # type: ignore[no-untyped-def]
     return scenario.with_shocks(*(ExportControl(exporter="CN", commodity=k, mode="ban", start=start)
-                                  for k in ("gallium", "gallium_crude")))
+                                  for k in GALLIUM_ITEMS))
 
 
 def _paths(table):  # type: ignore[no-untyped-def]
@@ -101,9 +106,9 @@ def sensitivity(feedback: bool) -> None:
     fast = substitute(sc, {"network.facilities.ROW.mine.gallium_crude.restart_days": 60,
                            "network.facilities.ROW.mine.gallium_crude.restart_ramp_days": 90})
     leak = sc.with_shocks(*(ExportControl(exporter="CN", commodity=k, mode="ban", start=0, leakage=0.25)
-                            for k in ("gallium", "gallium_crude")))
-    us_only = sc.with_shocks(ExportControl(exporter="CN", commodity="gallium", mode="ban", start=0,
-                                           destinations=["US"]))    # China's crude goes to no US buyer
+                            for k in GALLIUM_ITEMS))
+    us_only = sc.with_shocks(*(ExportControl(exporter="CN", commodity=k, mode="ban", start=0, destinations=["US"])
+                               for k in ("gallium", "compound_wafer")))    # China's crude goes to no US buyer
     cases = [("as shipped", _ban(sc, 0), table),
              ("magnets need no gallium (C27 w = 0)", _ban(sc, 0), dataclasses.replace(table, dependence=dep)),
              ("compound devices substitutable 0.2", _ban(sc, 0), dataclasses.replace(table, substitution=sub)),
@@ -134,7 +139,7 @@ def main() -> None:
     price = {c.id: c.price_usd for c in net.commodities}
     p = np.array([price.get(c, 0.0) for c in com])
     years = [(y * 365, min((y + 1) * 365, args.days)) for y in range((args.days + 364) // 365)]
-    print(f"China bans gallium and crude gallium from day {args.start} (vector, seed {SEED}, "
+    print(f"China bans gallium, crude gallium and GaAs/GaN wafers from day {args.start} (vector, seed {SEED}, "
           f"price feedback {'on' if args.feedback else 'off'}, {args.days} days)")
     short = (np.maximum(res.demand - res.delivered, 0) - np.maximum(base.demand - base.delivered, 0))[0] * p
     print("\nChain shortfall, bn USD at reference prices, by year:")

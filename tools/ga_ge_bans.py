@@ -1,7 +1,8 @@
 """China's gallium and germanium bans side by side, next to USGS OFR 2024-1057.
 
 For a ban from day 0 that stays in force (vector engine, seed 42, price feedback off unless ``--feedback``),
-of gallium only (refined and crude), germanium only, and both, prints:
+of gallium only (refined and crude, and China's GaAs/GaN wafers: `GALLIUM_ITEMS`), germanium only, and both,
+prints:
 
 1. the gallium and germanium price index of every region: mean over the year and peak;
 2. the value added lost over the year, the US and the world (net of the unshocked run, same seed);
@@ -37,8 +38,11 @@ from supplychain.analytics.impact import steady_loss
 from supplychain.plotting.prices import market_prices
 
 SEED = 42
-CASES = {"Ga only": ("gallium", "gallium_crude"), "Ge only": ("germanium",),
-         "Ga + Ge": ("gallium", "gallium_crude", "germanium")}
+#: a complete gallium ban as China's controls list the items (MOFCOM and GAC Announcement No. 23 of 2023): the
+#: metal of any purity and gallium arsenide and nitride in their wafer and epitaxial-wafer forms (compound devices
+#: are not listed)
+GALLIUM_ITEMS = ("gallium", "gallium_crude", "compound_wafer")
+CASES = {"Ga only": GALLIUM_ITEMS, "Ge only": ("germanium",), "Ga + Ge": (*GALLIUM_ITEMS, "germanium")}
 PUBLISHED = {"Ga only": 3.1, "Ge only": 0.4, "Ga + Ge": 3.4}
 REGIONS = ("US", "JP", "KR", "TW", "ROW", "CN")
 

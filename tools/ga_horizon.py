@@ -24,11 +24,15 @@ from supplychain.analytics.impact import steady_loss
 from supplychain.metrics import loss_run_rate
 
 SEED = 42
+#: a complete gallium ban as China's controls list the items (MOFCOM and GAC Announcement No. 23 of 2023): the
+#: metal of any purity and gallium arsenide and nitride in their wafer and epitaxial-wafer forms (compound devices
+#: are not listed)
+GALLIUM_ITEMS = ("gallium", "gallium_crude", "compound_wafer")
 
 
 def _ban(scenario, start: int, end: int | None = None):  # type: ignore[no-untyped-def]
     return scenario.with_shocks(*(ExportControl(exporter="CN", commodity=k, mode="ban", start=start, end=end)
-                                  for k in ("gallium", "gallium_crude")))
+                                  for k in GALLIUM_ITEMS))
 
 
 def stages(feedback: bool) -> None:

@@ -26,7 +26,12 @@ _MAGNET = ("Japan is the largest maker of sintered NdFeB magnets outside China (
            "Minerals in Clean Energy Transitions, 2021)")
 _RESIST = ("Dongjin Semichem (Korea) supplies photoresist; Korean resists were qualified by Korean fabs after "
            "Japan's 2019 export controls, a qualification taking 1-3 years (TheElec, 2023)")
-
+_GAAS_CN = ("AXT Inc.'s subsidiary Beijing Tongmei grows GaAs substrates in China and sells them to device makers "
+            "abroad: gallium arsenide and germanium substrates exported from China brought AXT about 4.3 M USD in "
+            "Q1 2023 (AXT Inc., 'AXT, Inc. Addresses China's Announcement of New Export Control Regulations', "
+            "press release, 3 Jul 2023, Form 8-K exhibit 99.1), about 17 M USD a year: some 310 units a day at "
+            "150 USD a unit, about 0.8% of the compound wafers the device fabs outside China buy (39,600 units a "
+            "day), too little for the trade balance to keep, so a potential alternate")
 ALTERNATES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     ("TW", "fab", "memory_wafer", ("JP.packaging.memory_chip", "KR.packaging.memory_chip",
                                    "ROW.packaging.memory_chip"), _MICRON),
@@ -42,6 +47,8 @@ ALTERNATES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     ("JP", "magnet", "ndfeb_magnet", ("KR.demand.ndfeb_magnet",), _MAGNET),
     ("KR", "chemical", "photoresist", ("TW.fab.logic_wafer", "TW.fab.memory_wafer", "TW.fab.mature_wafer"),
      _RESIST),
+    ("CN", "wafer", "compound_wafer", ("JP.fab.compound_chip", "KR.fab.compound_chip", "US.fab.compound_chip",
+                                       "TW.fab.compound_chip", "ROW.fab.compound_chip"), _GAAS_CN),
 )
 
 
