@@ -81,7 +81,7 @@ def flagship_band() -> dict[str, float]:
 
 def _ga_ban(scen: sc.Scenario, start: int | str, end: int | None = None) -> sc.Scenario:
     return scen.with_shocks(*(sc.ExportControl(exporter="CN", commodity=k, mode="ban", start=start, end=end)
-                              for k in ("gallium", "gallium_crude")))
+                              for k in ("gallium", "gallium_crude", "compound_wafer")))  # ga_flow.GALLIUM_ITEMS
 
 
 @functools.cache

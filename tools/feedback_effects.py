@@ -73,7 +73,8 @@ def gallium(feedback: bool) -> str:
     b = sc.simulate(base, engine="vector", seed=42)
     out = []
     for start in ("2025-03-01", "2025-01-01"):
-        ban = [ExportControl(exporter="CN", commodity=c, mode="ban", start=start) for c in ("gallium", "gallium_crude")]
+        ban = [ExportControl(exporter="CN", commodity=c, mode="ban", start=start)
+               for c in ("gallium", "gallium_crude", "compound_wafer")]  # as tools/ga_flow.GALLIUM_ITEMS
         s = sc.simulate(base.with_shocks(*ban), engine="vector", seed=42)
         rate = loss_run_rate(s, b).loc["ALL", "run_rate_usd_per_year"] / 1e9
         out.append(f"from {start[5:]}: {_va(s, b)}, run rate at the end {rate:.1f} bn/yr")
