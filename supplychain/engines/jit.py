@@ -22,7 +22,8 @@ production's scarcest-input cover and its starts' stock changes
 steps of the daily price update (`.prices`): the markets' stock deficit
 with the buffer band, the utilisation premium and the target price
 (`._jit_prices.stock_deficit`, `._jit_prices.utilisation_premium`,
-`._jit_prices.price_target`). The
+`._jit_prices.price_target`); and the updates of the design-specific stocks' accounts
+(`._jit_designs`, which `.designs` uses whenever the loops are loaded). The
 ring's scatter asks the CPU to prefetch the slot it adds into a few runs
 ahead (`._jit_kernels.prefetch_write`: a hint, no value). Each loop
 performs the same IEEE operations, in the same order, on the same values as
@@ -56,7 +57,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from ..errors import ValidationError
-from . import _jit_kernels, _jit_prices, _jit_sourcing
+from . import _jit_designs, _jit_kernels, _jit_prices, _jit_sourcing
 
 __all__ = ["MIN_WORK", "MODES", "ENV", "mode", "available", "loaded", "kernels_for"]
 
@@ -111,6 +112,7 @@ def _kernels() -> SimpleNamespace | None:
                 loops = _jit_kernels.compile_loops()
                 _jit_sourcing.add_loops(loops)
                 _jit_prices.add_loops(loops)
+                _jit_designs.add_loops(loops)
                 _loaded = loops
         except ImportError:
             _failed = True
