@@ -27,7 +27,6 @@ import numpy as np
 from supplychain import load_baseline
 from supplychain.compile.compiler import compile_scenario
 from supplychain.engines import designs, kernel, licences, prices, vector
-from supplychain.engines import draws as draws_mod
 from supplychain.engines.draws import run_seed_sequences
 from supplychain.engines.summary import SummarySink
 
@@ -58,7 +57,7 @@ def instrument() -> None:
     _wrap(licences, "apply", "licences")
     _wrap(SummarySink, "put", "summary sink")
     _wrap(vector, "draw_batch", "draw (all inputs)")
-    _wrap(draws_mod, "draw_landing_days", "draw: landing days")
+    _wrap(vector, "draw_landing_days", "draw: landing days")
     for name in ("shares", "credit", "usable", "debit", "settle", "scale_to"):
         _wrap(designs, name, "designs." + name)
 
