@@ -6,8 +6,8 @@ updates them with a dozen NumPy passes a call, most of them gathers of a
 buyer's value to its accounts and sums of its accounts per buyer (a bincount
 over fresh flat indices on these C-ordered arrays). On the random-lead
 baseline they took about a quarter of a run (benchmarks/lane_day_costs.py).
-Each function here is one pass over a run's accounts, the per-buyer sums in
-small scratch rows:
+Each function here is one pass over the accounts, the per-buyer sums in
+small scratch arrays:
 
 * `credit`: an arrival's locked part into its lane's account, up to the cap;
 * `usable`: what each buyer can use of what it wants, and the accounts' parts of it;
@@ -22,7 +22,8 @@ where ``a > b`` (``a < b``) or ``a`` is NaN, else ``b``), ``np.where`` as a
 select. Nothing is fused or reordered (no ``fastmath``). The functions run as
 plain Python too (``tests/test_jit_designs.py`` calls both on values with
 NaNs and signed zeros); `add_loops` compiles them when `.jit` loads its loops.
-Arrays are (R, n) or (R, m) of any layout; indices (n,) or (m,).
+Arrays are (R, n) or (R, m) of any layout; indices (n,) or (m,). The loops run over the accounts, runs
+innermost: the accounts are kept runs-last, as the engine keeps its lanes' arrays (`.designs.initial_accounts`).
 """
 
 from __future__ import annotations
@@ -60,57 +61,57 @@ def add_loops(loops: SimpleNamespace) -> None:
 def credit(accounts: np.ndarray, cap: np.ndarray, arrived: np.ndarray, lanes: np.ndarray, lock: np.ndarray) -> None:
     """``accounts = np.minimum(accounts + arrived[:, lanes] * lock, cap)`` in one pass (R, n); ``arrived`` (R, L)."""
     n_runs, n = accounts.shape
-    for r in range(n_runs):
-        for i in range(n):
-            a = accounts[r, i] + arrived[r, lanes[i]] * lock[i]
+    for i in range(n):
+        lane, k = lanes[i], lock[i]
+        for r in range(n_runs):
+            a = accounts[r, i] + arrived[r, lane] * k
             b = cap[r, i]
             accounts[r, i] = a if (a < b or a != a) else b
 
 
 def usable(accounts: np.ndarray, cl: np.ndarray, stock: np.ndarray, stock_index: np.ndarray, wanted: np.ndarray,
            group: np.ndarray, n_buyers: int, can: np.ndarray, take: np.ndarray) -> None:
-    """`.designs.usable` into ``can`` (R, m) and ``take`` (R, n): one pass over each run's accounts.
+    """`.designs.usable` into ``can`` (R, m) and ``take`` (R, n): one pass over the accounts, one over the buyers.
 
     ``stock`` (R, S + 1) the engine's stocks, buyer ``j``'s at column ``stock_index[j]``; ``wanted`` (R, m);
     ``group`` (n,) each account's buyer among the m.
     """
     n_runs, n = accounts.shape
-    held = np.empty(n_buyers)
-    short = np.empty(n_buyers)
-    locked = np.empty(n_buyers)
-    for r in range(n_runs):
-        for j in range(n_buyers):
-            held[j] = 0.0
-            short[j] = 0.0
-            locked[j] = 0.0
-        for i in range(n):
-            g = group[i]
+    held = np.zeros((n_buyers, n_runs))
+    short = np.zeros((n_buyers, n_runs))
+    locked = np.zeros((n_buyers, n_runs))
+    for i in range(n):
+        g = group[i]
+        for r in range(n_runs):
             a = accounts[r, i]
             c = cl[r, i]
             need = c * wanted[r, g]
-            held[g] += a
+            held[g, r] += a
             d = need - a
-            short[g] += d if (d > 0.0 or d != d) else 0.0
-            locked[g] += c
+            short[g, r] += d if (d > 0.0 or d != d) else 0.0
+            locked[g, r] += c
             take[r, i] = a if (a < need or a != a) else need
-        for j in range(n_buyers):
+    for j in range(n_buyers):
+        k = stock_index[j]
+        for r in range(n_runs):
             w = wanted[r, j]
-            free = stock[r, stock_index[j]] - held[j]
+            free = stock[r, k] - held[j, r]
             free = free if (free > 0.0 or free != free) else 0.0
-            x = (1.0 - locked[j]) * w
+            x = (1.0 - locked[j, r]) * w
             x = x - free
             x = x if (x > 0.0 or x != x) else 0.0
-            can[r, j] = w - (short[j] + x)
+            can[r, j] = w - (short[j, r] + x)
 
 
 def debit(accounts: np.ndarray, take: np.ndarray, group: np.ndarray, scale: np.ndarray, scaled: bool) -> None:
     """``accounts = np.maximum(accounts - take * scale[:, group], 0.0)`` (the product only if ``scaled``), (R, n)."""
     n_runs, n = accounts.shape
-    for r in range(n_runs):
-        for i in range(n):
+    for i in range(n):
+        g = group[i]
+        for r in range(n_runs):
             x = take[r, i]
             if scaled:
-                x = x * scale[r, group[i]]
+                x = x * scale[r, g]
             a = accounts[r, i] - x
             accounts[r, i] = a if (a > 0.0 or a != a) else 0.0
 
@@ -122,11 +123,12 @@ def settle(accounts: np.ndarray, cl: np.ndarray, room: np.ndarray, group: np.nda
     ``room`` (m,) each buyer's ``I^0 + F^ + E^+``.
     """
     n_runs, n = accounts.shape
-    for r in range(n_runs):
-        for i in range(n):
+    for i in range(n):
+        space, pipe = room[group[i]], pipeline[i]
+        for r in range(n_runs):
             c = cl[r, i]
-            x = c * room[group[i]]
-            x = x + (pipeline[i] if c > 0.0 else 0.0)
+            x = c * space
+            x = x + (pipe if c > 0.0 else 0.0)
             cap[r, i] = x
             a = accounts[r, i]
             accounts[r, i] = a if (a < x or a != a) else x
@@ -140,8 +142,8 @@ def shares(share: np.ndarray, lanes: np.ndarray, seek_day: np.ndarray, lane_buye
     """
     n_runs, n = out.shape
     one = share.shape[0] == 1
-    for r in range(n_runs):
-        row = 0 if one else r
-        for i in range(n):
-            due = seek_day[r, lane_buyer[i]] + port[i]
-            out[r, i] = share[row, lanes[i]] * lock[i] if day < due else 0.0
+    for i in range(n):
+        lane, b, wait, k = lanes[i], lane_buyer[i], port[i], lock[i]
+        for r in range(n_runs):
+            due = seek_day[r, b] + wait
+            out[r, i] = share[0 if one else r, lane] * k if day < due else 0.0

@@ -107,7 +107,7 @@ def shares(c: Compiled, ds: DesignSpec, share: np.ndarray, seek_day: np.ndarray,
     loops = _loops()
     if loops is not None:
         ix = _indices(ds)
-        out = np.empty((seek_day.shape[0], len(ds.lanes)))
+        out = np.empty((seek_day.shape[0], len(ds.lanes)), order="F")
         rows = share if np.ndim(share) == 2 else np.asarray(share)[None, :]
         loops.design_shares(rows, ix.lanes, seek_day, ix.lane_buyer, ds.port, ds.lock, float(day), out)
         return out
@@ -121,7 +121,10 @@ def initial_accounts(c: Compiled, ds: DesignSpec, n_runs: int) -> tuple[np.ndarr
     w = c.schedules.day("share", 0)[ds.lanes] * ds.lock
     stock = np.asarray(c.initial_stock, float)[ds.stocks][ds.group]
     cap = w * ds.reference[ds.group] + ds.pipeline
-    return np.repeat((w * stock)[None, :], n_runs, axis=0), np.repeat(cap[None, :], n_runs, axis=0)
+    # Runs-last, as the engine keeps its lanes' arrays: the compiled loops (._jit_designs) run over accounts, runs
+    # innermost, and gather arrivals and shares from runs-last (R, L) arrays.
+    return (np.asfortranarray(np.repeat((w * stock)[None, :], n_runs, axis=0)),
+            np.asfortranarray(np.repeat(cap[None, :], n_runs, axis=0)))
 
 
 def credit(ds: DesignSpec, accounts: np.ndarray, cap: np.ndarray, arrived: np.ndarray) -> None:
@@ -150,7 +153,7 @@ def usable(ds: DesignSpec, accounts: np.ndarray, cl: np.ndarray, stock: np.ndarr
     loops = _loops()
     if loops is not None:
         ix = _indices(ds)
-        can, take = np.empty(wanted.shape), np.empty(accounts.shape)
+        can, take = np.empty(wanted.shape), np.empty(accounts.shape, order="F")
         loops.design_usable(accounts, cl, stock, ix.columns, wanted, ix.group, len(ds.buyers), can, take)
         return can, take
     need = cl * wanted[:, ds.group]
@@ -183,7 +186,7 @@ def settle(ds: DesignSpec, accounts: np.ndarray, cl: np.ndarray, extra: np.ndarr
     room = ds.reference + np.maximum(np.asarray(extra)[ds.buyers], 0.0)
     loops = _loops()
     if loops is not None and room.ndim == 1:
-        cap = np.empty(accounts.shape)
+        cap = np.empty(accounts.shape, order="F")
         loops.design_settle(accounts, cl, room, _indices(ds).group, ds.pipeline, cap)
         return cap
     cap = cl * room[ds.group] + np.where(cl > 0.0, ds.pipeline, 0.0)
