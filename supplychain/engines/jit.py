@@ -9,7 +9,9 @@ the landed goods taken out of transit and summed per buyer,
 turning uniforms into triangular lead times (`._jit_kernels.triangular`)
 and turning lead times into whole days until landing
 (`._jit_kernels.landing_days`), or both in one pass with no lead-time
-array when only the days are kept (`._jit_kernels.triangular_days`); and the element-wise bookkeeping of
+array when only the days are kept (`._jit_kernels.triangular_days`; a lane
+without a lead-time shock counts its thresholds of uniforms below the uniform
+instead, `._jit_kernels.triangular_table`, the same days); and the element-wise bookkeeping of
 three rules, each written once in `.kernel` or `.sourcing` and
 handed the loop by the engine: the cap and sums per origin that open the day's
 shipping and the backlog, transit and ring updates that close it
