@@ -26,7 +26,7 @@ from supplychain.engines.vector import draw_batch
 from supplychain.model import LogisticsShock, Triangular
 
 PLAIN = SimpleNamespace(triangular_days=_jit_kernels.triangular_days,
-                        triangular_table=_jit_kernels.triangular_table)
+                        triangular_table=_jit_kernels.triangular_table, table_days=_jit_kernels.table_days)
 
 
 @pytest.fixture(params=["plain", "compiled"])
@@ -48,22 +48,18 @@ def _sqrt_days(kernels, sampler: ItemSampler, u: np.ndarray, horizon: float) -> 
     """Days of uniforms ``u`` (k, n) the square-root way (no table), (n, k)."""
     k, n = u.shape
     out = np.zeros((n, k), dtype=np.int16)
-    none = np.zeros(k, dtype=bool)
-    first, count, thresholds, _ = sampler.day_table(kernels, LEAD_DAYS_TOLERANCE, horizon)
     ones = np.ones((n, k))
     bad = kernels.triangular_days(u, np.arange(k, dtype=np.intp), *sampler._flat_params(), ones, ones * 0.0, False,
-                                  LEAD_DAYS_TOLERANCE, horizon, first, count, thresholds, none, out)
+                                  LEAD_DAYS_TOLERANCE, horizon, out)
     assert bad == 0
     return out
 
 
 def _table_days(kernels, sampler: ItemSampler, u: np.ndarray, horizon: float) -> np.ndarray:
     k, n = u.shape
-    out = np.zeros((n, k), dtype=np.int16)
+    out = np.full((n, k), -1, dtype=np.int16)
     first, count, thresholds, ok = sampler.day_table(kernels, LEAD_DAYS_TOLERANCE, horizon)
-    ones = np.ones((n, k))
-    kernels.triangular_days(u, np.arange(k, dtype=np.intp), *sampler._flat_params(), ones, ones * 0.0, False,
-                            LEAD_DAYS_TOLERANCE, horizon, first, count, thresholds, ok, out)
+    kernels.table_days(u, np.arange(k, dtype=np.intp), first, count, thresholds, ok, out)
     return out
 
 
@@ -101,28 +97,26 @@ def test_table_days_are_the_square_roots_days_on_random_uniforms(kernels):
     assert np.array_equal(_table_days(kernels, sampler, u, 365.0), _sqrt_days(kernels, sampler, u, 365.0))
 
 
-def test_runs_draw_the_same_days_with_and_without_tables():
-    """The random-lead baseline, and a detour on some lanes (they keep the square root): every day of every run."""
+def test_runs_draw_the_same_days_with_and_without_tables(monkeypatch):
+    """The random-lead baseline, and a detour on China's lanes (they keep the square root): every day of every run."""
     pytest.importorskip("numba")
     kernels = jit._kernels()
     base = load_baseline(random_lead_times=True, horizon_days=120)
     detour = base.with_shocks(LogisticsShock(start=20, end=70, lead_time_multiplier=1.4, origin_region="CN"))
-    no_table = SimpleNamespace(**{**vars(kernels), "triangular_days": _without_table(kernels.triangular_days)})
+    table = ItemSampler.day_table
+
+    def no_table(self, *args):  # type: ignore[no-untyped-def]
+        first, count, thresholds, ok = table(self, *args)
+        return first, count, thresholds, np.zeros_like(ok)  # every item through the square root
     for scenario in (base, detour):
         c = compile_scenario(scenario)
+        assert _samplers(c)[1].day_table(kernels, LEAD_DAYS_TOLERANCE, float(c.n_days))[3].all()
         seqs = run_seed_sequences(7, 5)
         with_tables = draw_batch(c, seqs, arrival_days=True, kernels=kernels).arrival_days.copy()
-        without = draw_batch(c, seqs, arrival_days=True, kernels=no_table).arrival_days
+        monkeypatch.setattr(ItemSampler, "day_table", no_table)
+        without = draw_batch(c, seqs, arrival_days=True, kernels=kernels).arrival_days
+        monkeypatch.setattr(ItemSampler, "day_table", table)
         assert np.array_equal(with_tables, without)
-        assert _samplers(c)[1].day_table(kernels, LEAD_DAYS_TOLERANCE, float(c.n_days))[3].all()
-
-
-def _without_table(days):  # type: ignore[no-untyped-def]
-    def call(*args):  # type: ignore[no-untyped-def]
-        args = list(args)
-        args[15] = np.zeros_like(args[15])  # ``table``: every item through the square root
-        return days(*args)
-    return call
 
 
 def test_a_day_that_falls_at_the_cut_gets_no_table(kernels):

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 import numpy as np
 
 __all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
-           "split_plain", "recipe_cover", "start_add", "position", "triangular", "triangular_days", "triangular_table",
+           "split_plain", "recipe_cover", "start_add", "position", "triangular", "triangular_days", "triangular_table", "table_days",
            "prefetch_write", "PREFETCH_RUNS", "UNIFORM_STEP", "UNIFORM_TOP"]
 
 #: How many runs ahead the ring's scatter asks the CPU to fetch the slot it will add into
@@ -34,7 +34,7 @@ PREFETCH_RUNS = 32
 def compile_loops() -> SimpleNamespace:
     """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``ship_head``,
     ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular``, ``triangular_days``,
-    ``triangular_table`` and ``landing_days``.
+    ``triangular_table``, ``table_days`` and ``landing_days``.
 
     Raises
     ------
@@ -57,8 +57,8 @@ def compile_loops() -> SimpleNamespace:
         "ring_add": lambda days: numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
         "landing_days": lambda days: numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
         "triangular_days": lambda days: numba.intp(f2c, numba.intp[::1], f1r, f1r, f1r, f1r, f1r, f2r, f2r,
-                                                   numba.boolean, numba.float64, numba.float64, f1r, i1r, f2cr, b1r,
-                                                   days),
+                                                   numba.boolean, numba.float64, numba.float64, days),
+        "table_days": lambda days: numba.void(f2c, numba.intp[::1], f1r, i1r, f2cr, b1r, days),
         "ship_tail": lambda days: numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1],
                                              numba.intp[::1], days),
     }.items()}
@@ -80,7 +80,8 @@ def compile_loops() -> SimpleNamespace:
     signatures["position"] = numba.void(f2c, numba.intp[::1], f2c, f2c, numba.intp[::1], numba.intp[::1],
                                         numba.intp[::1], f2, f2c)
     loops = {"position": position, "ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
-             "triangular_days": triangular_days, "triangular_table": triangular_table, "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
+             "triangular_days": triangular_days, "triangular_table": triangular_table, "table_days": table_days,
+             "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
              "recipe_cover": recipe_cover, "start_add": start_add}
     def typed(name: str) -> list:  # type: ignore[type-arg]
         sig = signatures[name]
@@ -456,10 +457,38 @@ def triangular_table(low: np.ndarray, high: np.ndarray, cut: np.ndarray, left: n
         ok[i] = True
 
 
+def table_days(u: np.ndarray, lanes: np.ndarray, first: np.ndarray, count: np.ndarray, thresholds: np.ndarray,
+               table: np.ndarray, out: np.ndarray) -> None:
+    """Whole landing days of uniforms ``u`` (k, T) from the items' tables (`triangular_table`) into ``out`` (T, L).
+
+    For each item ``i`` with ``table[i]`` (lane ``lanes[i]``, no lead-time shock on it): ``first[i]`` plus the
+    number of ``thresholds[i, :count[i]]`` below ``u[i, t]``, the day `triangular_days` gives, a few comparisons
+    a value (on SIMD lanes) in place of a square root and a rounding. Other items' columns are left as they are.
+    """
+    n_items, n_days = u.shape
+    row = np.empty((n_items, n_days), dtype=out.dtype)
+    days = np.empty(n_days)
+    for i in range(n_items):
+        if not table[i]:
+            continue
+        d = first[i]
+        for t in range(n_days):
+            days[t] = d
+        for j in range(count[i]):
+            th = thresholds[i, j]
+            for t in range(n_days):
+                days[t] += 1.0 if u[i, t] > th else 0.0
+        for t in range(n_days):
+            row[i, t] = days[t]
+    for t in range(n_days):
+        for i in range(n_items):
+            if table[i]:
+                out[t, lanes[i]] = row[i, t]
+
+
 def triangular_days(u: np.ndarray, lanes: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray,
                     left: np.ndarray, right: np.ndarray, factor: np.ndarray, extra: np.ndarray, shocked: bool,
-                    tolerance: float, horizon: float, first: np.ndarray, count: np.ndarray, thresholds: np.ndarray,
-                    table: np.ndarray, out: np.ndarray) -> int:
+                    tolerance: float, horizon: float, out: np.ndarray) -> int:
     """Uniforms ``u`` (k, T) to triangular lead times to whole landing days, one pass, no lead-time array.
 
     For item ``i`` (lane ``lanes[i]``) and day ``t``: the lead time of
@@ -470,12 +499,6 @@ def triangular_days(u: np.ndarray, lanes: np.ndarray, low: np.ndarray, high: np.
     `triangular`, then `landing_days`: the same bits. Parameters (k,);
     ``factor`` and ``extra`` (T, L); ``out`` (T, L).
 
-    An item with ``table[i]`` (its table from `triangular_table`, and no shock
-    on its lane: a factor of 1 and an extra of 0 leave a lead time as it is)
-    takes its days from the table instead: ``first[i]`` plus the count of its
-    thresholds below ``u``, the same days, a few comparisons a value in place of a
-    square root and a rounding.
-
     Returns the number of lead times that were not finite (their days are
     then meaningless: the caller redraws the run the slow way to name them).
     """
@@ -484,20 +507,8 @@ def triangular_days(u: np.ndarray, lanes: np.ndarray, low: np.ndarray, high: np.
     # Each item's days first into a contiguous row (this loop runs on SIMD lanes), then into ``out``'s columns a
     # day at a time (a strided write per value costs about twice the arithmetic).
     row = np.empty((n_items, n_days), dtype=out.dtype)
-    days = np.empty(n_days)
     for i in range(n_items):
         lane = lanes[i]
-        if table[i]:
-            d = first[i]
-            for t in range(n_days):
-                days[t] = d
-            for j in range(count[i]):
-                th = thresholds[i, j]
-                for t in range(n_days):
-                    days[t] += 1.0 if u[i, t] > th else 0.0
-            for t in range(n_days):
-                row[i, t] = days[t]
-            continue
         lo, hi, c, le, ri = low[i], high[i], cut[i], left[i], right[i]
         for t in range(n_days):
             v = u[i, t]

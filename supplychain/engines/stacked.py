@@ -283,9 +283,12 @@ class ItemSampler:
             b = min(a + TRIANGULAR_ROWS, self.n_items)
             rows = u[: b - a]
             rng.random(out=rows)
-            bad += kernels.triangular_days(rows, lanes[a:b], *(p[a:b] for p in params), factor, extra, shocked,
-                                           tolerance, horizon, first[a:b], count[a:b], thresholds[a:b], table[a:b],
-                                           out)
+            looked_up = table[a:b]
+            if not looked_up.all():  # some lane is shocked or has no table: the square root (for the whole block)
+                bad += kernels.triangular_days(rows, lanes[a:b], *(p[a:b] for p in params), factor, extra, shocked,
+                                               tolerance, horizon, out)
+            if looked_up.any():
+                kernels.table_days(rows, lanes[a:b], first[a:b], count[a:b], thresholds[a:b], looked_up, out)
         return bad
 
     def _flat_params(self) -> tuple[np.ndarray, ...]:
