@@ -36,8 +36,10 @@ script, the ratios that show linearity:
   books, prices, summaries) on the baseline's own network flattened
   (:func:`synthetic.plain_network`, the lanes' triangular spreads as log-normal
   sds); with Numba, that kernel compiled (``floor_compiled.py``, runs innermost,
-  the lanes' own triangular lead times drawn in the loop). Against the target:
-  what is left for everything else.
+  the lanes' own triangular lead times drawn in the loop), once through the
+  square root and once looking whole days up in the lanes' thresholds of
+  uniforms (as the engine does for lanes without a lead-time shock). Against
+  the target: what is left for everything else.
 
 Ratios are given on CPU time, which other work on a shared machine disturbs
 less than wall time (both are printed). ``--runs N`` scales every case
@@ -145,6 +147,10 @@ def probe_floor(n_runs: int, sample: int) -> None:
         cpu = time.process_time()
         floor_runs(arrays, sample, "runs-inner")
         per["compiled_kernel"] = time.process_time() - cpu
+        # The same with whole days looked up in the lanes' thresholds of uniforms (the engine's table).
+        cpu = time.process_time()
+        floor_runs(arrays, sample, "runs-inner", lookup=True)
+        per["compiled_lookup"] = time.process_time() - cpu
     print(json.dumps({"lanes": c.n_lanes, "days": c.n_days, "sample": sample, "runs": n_runs,
                       "compiled_loops": kernels is not None,
                       **{k: v * n_runs / sample for k, v in per.items()}}))
@@ -166,6 +172,8 @@ def floor(n_runs: int, sample: int, engine_cpu: float | None) -> None:
     if "compiled_kernel" in m:
         rows = (*rows, ("the same kernel compiled (floor_compiled.py), triangular lead times",
                         m["compiled_kernel"]))
+    if "compiled_lookup" in m:
+        rows = (*rows, ("the compiled kernel, whole days from thresholds of uniforms", m["compiled_lookup"]))
     for name, cpu in rows:
         print(f"  {name:>66}: {cpu:7.1f} s CPU = {cpu / 2:6.1f} s on 2 cores ({cpu / target_cpu:5.0%} of the target)")
     print(f"  {'left for everything else after the draw (target - draw)':>66}: {target_cpu - m['draw']:7.1f} s CPU")

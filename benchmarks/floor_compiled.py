@@ -23,7 +23,13 @@ uniforms' generator. The fill rate is printed so the two orders can be seen to
 simulate the same thing (their random streams differ, so it agrees to a few
 per mille, not to the bit).
 
-Usage: ``python benchmarks/floor_compiled.py [--runs 216] [--order both]`` (the
+``lookup=True`` (``--draw lookup`` or ``both``) turns a uniform into whole days
+the way the engine now does for a lane without a lead-time shock: the count of
+the lane's thresholds of uniforms below it (`supplychain.engines._jit_kernels.triangular_table`,
+here with no tolerance and capped at the ring, as this kernel rounds), the
+same days as the square root, so the fill rate is the same to the bit.
+
+Usage: ``python benchmarks/floor_compiled.py [--runs 216] [--order both] [--draw both]`` (the
 random-lead baseline; about a minute). `bench_ten_k.py` calls `floor_runs` for
 its floor lines.
 """
@@ -62,6 +68,7 @@ def network_arrays(scenario) -> dict:  # type: ignore[no-untyped-def]
             m = float(d.mean) if hasattr(d, "mean") else float(d)
             low.append(m), mode.append(m), high.append(m)
     lo, mo, hi = (np.array(x, dtype=float) for x in (low, mode, high))
+    lookup = _thresholds(lo, mo, hi, min(RING, int(math.ceil(hi.max())) + 1) - 1)
     n_b = len(net.buyer_ids)
     recipe = np.where(net.recipe_buyer >= 0, net.recipe_buyer, n_b).astype(np.intp)  # padding: a +inf stock
     transit0 = np.bincount(net.lane_buyer, weights=net.lane_initial_transit.sum(axis=0), minlength=n_b)
@@ -77,12 +84,27 @@ def network_arrays(scenario) -> dict:  # type: ignore[no-untyped-def]
         "share": net.lane_share, "low": lo, "cut": np.where(hi > lo, (mo - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0),
         "left": (mo - lo) * (hi - lo), "right": (hi - mo) * (hi - lo), "high": hi, "ring0": pre, "transit0": transit0,
         "demand_buyer": net.demand_buyer.astype(np.intp), "rate": net.demand_rate, "sd": net.demand_sd,
+        **lookup,
     }
 
 
+def _thresholds(lo: np.ndarray, mo: np.ndarray, hi: np.ndarray, cap: int) -> dict:
+    """Each lane's whole days (``ceil`` of the lead time, 1 to ``cap``) as thresholds of uniforms (the engine's table)."""
+    from supplychain.engines import jit
+    from supplychain.engines.stacked import ItemSampler
+    from supplychain.model.dists import Fixed, Triangular
+    kernels = jit.kernels_for(10**12)
+    items = [Triangular(a, m, b) if b > a else Fixed(a) for a, m, b in zip(lo, mo, hi)]
+    if kernels is None or not all(isinstance(d, Triangular) for d in items):
+        return {"first": np.ones(len(lo)), "count": np.zeros(len(lo), dtype=np.intp), "th": np.zeros((len(lo), 1)),
+                "table": False}
+    first, count, th, ok = ItemSampler(items).day_table(kernels, 0.0, float(cap))
+    return {"first": first, "count": count, "th": th, "table": bool(ok.all())}
+
+
 def _day(t, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up,  # type: ignore[no-untyped-def]
-         origin, buyer, share, low, cut, left, right, high, demand_buyer, rate, sd, u, z, out, stock, transit,
-         ring, q, requested, fill):
+         origin, buyer, share, low, cut, left, right, high, demand_buyer, rate, sd, lookup, first, count, th, u, z,
+         out, stock, transit, ring, q, requested, fill):
     """One day of every run (items x runs, runs innermost); returns (served, wanted) summed over runs."""
     n_runs = out.shape[1]
     n_l, n_f, n_b = len(origin), len(a_cap), stock.shape[0] - 1
@@ -134,13 +156,18 @@ def _day(t, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up,  # type: igno
             out[f, r] = max(out[f, r] - x, 0.0)
             transit[b, r] += x
             v = u[lane, r]  # the triangular inverse CDF, then whole days
-            # One square root of the branch's argument, both ends worked out and one kept, as the engine's loop
-            # does (no mispredicted branch).
-            rising = v <= cut[lane]
-            root = math.sqrt(v * left[lane] if rising else (1.0 - v) * right[lane])
-            up, down = low[lane] + root, high[lane] - root
-            lead = up if rising else down
-            days = min(max(int(math.ceil(lead)), 1), width - 1)
+            if lookup:  # the thresholds below v: the same days
+                days = int(first[lane])
+                for j in range(count[lane]):
+                    days += 1 if v > th[lane, j] else 0
+            else:
+                # One square root of the branch's argument, both ends worked out and one kept, as the engine's
+                # loop does (no mispredicted branch).
+                rising = v <= cut[lane]
+                root = math.sqrt(v * left[lane] if rising else (1.0 - v) * right[lane])
+                up, down = low[lane] + root, high[lane] - root
+                lead = up if rising else down
+                days = min(max(int(math.ceil(lead)), 1), width - 1)
             ring[(t + days) % width, lane, r] += x
     for b in range(n_b):
         for r in range(n_runs):
@@ -149,13 +176,14 @@ def _day(t, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up,  # type: igno
 
 
 def _run(n_days, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up,  # type: ignore[no-untyped-def]
-         origin, buyer, share, low, cut, left, right, high, demand_buyer, rate, sd, u, z, out, stock, transit,
-         ring, q, requested, fill):
+         origin, buyer, share, low, cut, left, right, high, demand_buyer, rate, sd, lookup, first, count, th, u, z,
+         out, stock, transit, ring, q, requested, fill):
     """A whole run (items x 1 arrays), every day: `_day` on one run with its own ring; returns (served, wanted)."""
     served = wanted = 0.0
     for t in range(n_days):
         s, w = _day(t, a_cap, a_trig, a_target, recipe, ratio, s_point, s_up, origin, buyer, share, low, cut, left,
-                    right, high, demand_buyer, rate, sd, u[t], z[t], out, stock, transit, ring, q, requested, fill)
+                    right, high, demand_buyer, rate, sd, lookup, first, count, th, u[t], z[t], out, stock, transit,
+                    ring, q, requested, fill)
         served += s
         wanted += w
     return served, wanted
@@ -174,14 +202,18 @@ def _loops():  # type: ignore[no-untyped-def]
     return _compiled
 
 
-def floor_runs(a: dict, n_runs: int, order: str, chunk: int = 108, seed: int = 1) -> float:
-    """Simulate ``n_runs`` runs of the network arrays ``a`` in loop ``order``; returns the fill rate."""
+def floor_runs(a: dict, n_runs: int, order: str, chunk: int = 108, seed: int = 1, lookup: bool = False) -> float:
+    """Simulate ``n_runs`` runs of the network arrays ``a`` in loop ``order``; returns the fill rate.
+
+    ``lookup``: whole days from the lanes' thresholds of uniforms instead of the square root (the same days).
+    """
+    lookup = lookup and a["table"]
     loops = _loops()
     rng = np.random.default_rng(seed)
     n_l, n_days, n_b, n_f, n_d = len(a["origin"]), a["n_days"], len(a["s_up"]), len(a["capacity"]), len(a["rate"])
     params = (a["capacity"], a["trigger"], a["target"], a["recipe"], a["ratio"], a["s_point"], a["s_up"], a["origin"],
               a["buyer"], a["share"], a["low"], a["cut"], a["left"], a["right"], a["high"], a["demand_buyer"],
-              a["rate"], a["sd"])
+              a["rate"], a["sd"], lookup, a["first"], a["count"], a["th"])
     served = wanted = 0.0
     if order == "runs-outer":
         u = np.empty((n_days, n_l, 1))
@@ -217,16 +249,22 @@ def floor_runs(a: dict, n_runs: int, order: str, chunk: int = 108, seed: int = 1
     return served / wanted
 
 
-def measure(n_runs: int, orders: tuple[str, ...]) -> dict:
-    """CPU seconds a run of the random-lead baseline takes in each loop order (after a warm-up), and fill rates."""
+def measure(n_runs: int, orders: tuple[str, ...], draws: tuple[str, ...] = ("sqrt",)) -> dict:
+    """CPU seconds a run of the random-lead baseline takes in each loop order and draw (after a warm-up), and fill
+    rates; the draws of an order alternate, twice each, and the least time counts."""
     from supplychain import load_baseline
     a = network_arrays(load_baseline(random_lead_times=True))
     out: dict = {"lanes": len(a["origin"]), "days": a["n_days"], "runs": n_runs}
     for order in orders:
         floor_runs(a, 2, order, chunk=2)  # compile (or load from the cache) and touch memory
-        cpu = time.process_time()
-        fill = floor_runs(a, n_runs, order)
-        out[order] = {"cpu_per_run": (time.process_time() - cpu) / n_runs, "fill_rate": fill}
+        for _ in range(2 if len(draws) > 1 else 1):
+            for draw in draws:
+                key = order if draw == "sqrt" else f"{order}, lookup"
+                cpu = time.process_time()
+                fill = floor_runs(a, n_runs, order, lookup=draw == "lookup")
+                per = (time.process_time() - cpu) / n_runs
+                if key not in out or per < out[key]["cpu_per_run"]:
+                    out[key] = {"cpu_per_run": per, "fill_rate": fill}
     return out
 
 
@@ -234,11 +272,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=216, metavar="N", help="runs timed in each order (default 216)")
     parser.add_argument("--order", choices=("runs-inner", "runs-outer", "both"), default="both")
+    parser.add_argument("--draw", choices=("sqrt", "lookup", "both"), default="both",
+                        help="whole days through the square root, from the thresholds of uniforms, or both")
     args = parser.parse_args()
     orders = ("runs-inner", "runs-outer") if args.order == "both" else (args.order,)
-    m = measure(args.runs, orders)
+    draws = ("sqrt", "lookup") if args.draw == "both" else (args.draw,)
+    m = measure(args.runs, orders, draws)
     print(json.dumps(m))
-    for order in orders:
+    for order in [k for k in m if isinstance(m[k], dict)]:
         ms = 1000 * m[order]["cpu_per_run"]
         print(f"{order:>10}: {ms:6.2f} ms of CPU a run ({m['lanes']} lanes x {m['days']} days); 10,000 runs "
               f"{ms * 10:6.1f} s of CPU = {ms * 5:6.1f} s on 2 cores; fill rate {m[order]['fill_rate']:.4f}")

@@ -26,7 +26,8 @@ from .conftest import chain_network
 #: The loops as plain Python (what Numba compiles): their logic is checked with or without Numba.
 PLAIN = SimpleNamespace(ring_add=_jit_kernels.ring_add, ring_take=_jit_kernels.ring_take,
                         triangular=_jit_kernels.triangular, landing_days=_jit_kernels.landing_days,
-                        triangular_days=_jit_kernels.triangular_days)
+                        triangular_days=_jit_kernels.triangular_days, triangular_table=_jit_kernels.triangular_table,
+                        table_days=_jit_kernels.table_days)
 
 
 @pytest.fixture(params=["plain", "compiled"])

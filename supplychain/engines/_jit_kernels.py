@@ -21,8 +21,8 @@ from types import SimpleNamespace
 import numpy as np
 
 __all__ = ["compile_loops", "landing_days", "ring_add", "ring_arrive", "ring_take", "ship_head", "ship_tail",
-           "split_plain", "recipe_cover", "start_add", "position", "triangular", "triangular_days", "prefetch_write",
-           "PREFETCH_RUNS"]
+           "split_plain", "recipe_cover", "start_add", "position", "triangular", "triangular_days", "triangular_table", "table_days",
+           "prefetch_write", "PREFETCH_RUNS", "UNIFORM_STEP", "UNIFORM_TOP"]
 
 #: How many runs ahead the ring's scatter asks the CPU to fetch the slot it will add into
 #: (`prefetch_write`). Each (lane, run) lands in its own slot, so the hardware cannot foresee the
@@ -33,8 +33,8 @@ PREFETCH_RUNS = 32
 
 def compile_loops() -> SimpleNamespace:
     """The loops compiled by Numba, as attributes ``ring_add``, ``ring_take``, ``ring_arrive``, ``ship_head``,
-    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular``, ``triangular_days`` and
-    ``landing_days``.
+    ``ship_tail``, ``split_plain``, ``recipe_cover``, ``start_add``, ``position``, ``triangular``, ``triangular_days``,
+    ``triangular_table``, ``table_days`` and ``landing_days``.
 
     Raises
     ------
@@ -50,11 +50,15 @@ def compile_loops() -> SimpleNamespace:
     f2, f2c = numba.float64[:, :], numba.float64[:, ::1]
     f2r = numba.types.Array(numba.float64, 2, "A", readonly=True)  # e.g. a schedule row broadcast over days
     f1r = numba.types.Array(numba.float64, 1, "C", readonly=True)  # a row of the compiled (read-only) pipeline
+    i1r = numba.types.Array(numba.intp, 1, "C", readonly=True)
+    b1r = numba.types.Array(numba.boolean, 1, "C", readonly=True)
+    f2cr = numba.types.Array(numba.float64, 2, "C", readonly=True)
     signatures = {name: [sig(days) for days in (numba.uint8[:, :], numba.int16[:, :])] for name, sig in {
         "ring_add": lambda days: numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
         "landing_days": lambda days: numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
         "triangular_days": lambda days: numba.intp(f2c, numba.intp[::1], f1r, f1r, f1r, f1r, f1r, f2r, f2r,
                                                    numba.boolean, numba.float64, numba.float64, days),
+        "table_days": lambda days: numba.void(f2c, numba.intp[::1], f1r, i1r, f2cr, b1r, days),
         "ship_tail": lambda days: numba.void(f2c, f2c, f2c, f2c, numba.intp[::1], f2c, numba.float64[:, :, ::1],
                                              numba.intp[::1], days),
     }.items()}
@@ -69,13 +73,15 @@ def compile_loops() -> SimpleNamespace:
     signatures["split_plain"] = numba.void(f2c, numba.intp[::1], numba.types.Array(numba.float64, 1, "A", readonly=True),
                                            f1r, f2c)
     i2 = numba.types.Array(numba.intp, 2, "C", readonly=True)
-    f2cr = numba.types.Array(numba.float64, 2, "C", readonly=True)
+    signatures["triangular_table"] = numba.void(f1r, f1r, f1r, f1r, f1r, numba.float64, numba.float64,
+                                                numba.float64[::1], numba.intp[::1], f2c, numba.boolean[::1])
     signatures["recipe_cover"] = numba.void(f2c, i2, f2cr, numba.intp, f2c)
     signatures["start_add"] = numba.void(f2c, f2, numba.intp[::1], numba.intp[::1], f1r)
     signatures["position"] = numba.void(f2c, numba.intp[::1], f2c, f2c, numba.intp[::1], numba.intp[::1],
                                         numba.intp[::1], f2, f2c)
     loops = {"position": position, "ring_add": ring_add, "ring_take": ring_take, "ring_arrive": ring_arrive, "triangular": triangular,
-             "triangular_days": triangular_days, "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
+             "triangular_days": triangular_days, "triangular_table": triangular_table, "table_days": table_days,
+             "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
              "recipe_cover": recipe_cover, "start_add": start_add}
     def typed(name: str) -> list:  # type: ignore[type-arg]
         sig = signatures[name]
@@ -375,6 +381,109 @@ def landing_days(lead: np.ndarray, factor: np.ndarray, extra: np.ndarray, shocke
                 x = x + extra[t, lane]
             x = math.ceil(x - tolerance)
             out[t, lane] = min(max(x, 1.0), horizon)
+
+
+#: NumPy's ``Generator.random`` gives ``m * UNIFORM_STEP`` for a whole ``m`` from 0 to `UNIFORM_TOP`
+#: (the top 53 bits of a 64-bit output): every uniform a lead time is drawn from is on this grid.
+UNIFORM_STEP = 2.0 ** -53
+UNIFORM_TOP = 2 ** 53 - 1
+
+
+def triangular_table(low: np.ndarray, high: np.ndarray, cut: np.ndarray, left: np.ndarray, right: np.ndarray,
+                     tolerance: float, horizon: float, first: np.ndarray, count: np.ndarray, thresholds: np.ndarray,
+                     ok: np.ndarray) -> None:
+    """Each item's whole landing days as a table of uniforms: the day of `triangular_days` without a shock is
+    ``first[i]`` plus the number of ``thresholds[i, :count[i]]`` below the uniform ``u``, the same day.
+
+    ``day(u)`` (the lead time of `triangular` at ``u``, then `landing_days`' rounding: ``ceil(x - tolerance)``
+    between 1 and ``horizon``) is evaluated here by the very operations `triangular_days` performs. On each
+    branch it never falls as ``u`` grows (every operation is monotone and IEEE rounding keeps that), so
+    where it does not fall across the branches' cut either (checked: ``day`` at the last uniform of the grid
+    at or below ``cut`` is at most the day at the next) the days are a step function of ``u``. Threshold
+    ``j`` is the largest uniform of NumPy's grid (`UNIFORM_STEP`) whose day is at most ``first + j``, found
+    by bisection over the grid; ``u`` lands on a later day exactly when it is above it. ``ok[i]`` is
+    ``False`` (no table: the item's days are worked out through the square root) when a parameter is not
+    finite or negative where it must not be, the day falls at the cut, or the item has more days than
+    ``thresholds`` has columns. Parameters (k,); ``first`` (k,); ``count`` (k,); ``thresholds`` (k, W).
+    """
+    n_items, width = thresholds.shape
+    for i in range(n_items):
+        lo, hi, c, le, ri = low[i], high[i], cut[i], left[i], right[i]
+        ok[i] = False
+        count[i] = 0
+        first[i] = 1.0
+        if not (lo - lo == 0.0 and hi - hi == 0.0 and c - c == 0.0 and le - le == 0.0 and ri - ri == 0.0
+                and le >= 0.0 and ri >= 0.0):
+            continue
+        # day(m): the day of uniform m * UNIFORM_STEP, as triangular_days computes it without a shock.
+        days = np.empty(2)
+        for end in range(2):
+            v = 0.0 if end == 0 else UNIFORM_TOP * UNIFORM_STEP
+            rising = v <= c
+            s = math.sqrt(v * le if rising else (1.0 - v) * ri)
+            x = lo + s if rising else hi - s
+            days[end] = min(max(math.ceil(x - tolerance), 1.0), horizon)
+        n = int(days[1] - days[0])
+        if n > width:
+            continue
+        # The last grid point at or below the cut and the next: the day must not fall between them.
+        if c < 1.0:
+            m = min(max(int(math.floor(c / UNIFORM_STEP)), 0), UNIFORM_TOP - 1)
+            pair = np.empty(2)
+            for k in range(2):
+                v = (m + k) * UNIFORM_STEP
+                rising = v <= c
+                s = math.sqrt(v * le if rising else (1.0 - v) * ri)
+                x = lo + s if rising else hi - s
+                pair[k] = min(max(math.ceil(x - tolerance), 1.0), horizon)
+            if pair[1] < pair[0]:
+                continue
+        for j in range(n):
+            target = days[0] + j
+            a, b = 0, UNIFORM_TOP  # day(a) <= target < day(b)
+            while b - a > 1:
+                mid = (a + b) // 2
+                v = mid * UNIFORM_STEP
+                rising = v <= c
+                s = math.sqrt(v * le if rising else (1.0 - v) * ri)
+                x = lo + s if rising else hi - s
+                if min(max(math.ceil(x - tolerance), 1.0), horizon) <= target:
+                    a = mid
+                else:
+                    b = mid
+            thresholds[i, j] = a * UNIFORM_STEP
+        first[i] = days[0]
+        count[i] = n
+        ok[i] = True
+
+
+def table_days(u: np.ndarray, lanes: np.ndarray, first: np.ndarray, count: np.ndarray, thresholds: np.ndarray,
+               table: np.ndarray, out: np.ndarray) -> None:
+    """Whole landing days of uniforms ``u`` (k, T) from the items' tables (`triangular_table`) into ``out`` (T, L).
+
+    For each item ``i`` with ``table[i]`` (lane ``lanes[i]``, no lead-time shock on it): ``first[i]`` plus the
+    number of ``thresholds[i, :count[i]]`` below ``u[i, t]``, the day `triangular_days` gives, a few comparisons
+    a value (on SIMD lanes) in place of a square root and a rounding. Other items' columns are left as they are.
+    """
+    n_items, n_days = u.shape
+    row = np.empty((n_items, n_days), dtype=out.dtype)
+    days = np.empty(n_days)
+    for i in range(n_items):
+        if not table[i]:
+            continue
+        d = first[i]
+        for t in range(n_days):
+            days[t] = d
+        for j in range(count[i]):
+            th = thresholds[i, j]
+            for t in range(n_days):
+                days[t] += 1.0 if u[i, t] > th else 0.0
+        for t in range(n_days):
+            row[i, t] = days[t]
+    for t in range(n_days):
+        for i in range(n_items):
+            if table[i]:
+                out[t, lanes[i]] = row[i, t]
 
 
 def triangular_days(u: np.ndarray, lanes: np.ndarray, low: np.ndarray, high: np.ndarray, cut: np.ndarray,

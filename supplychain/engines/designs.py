@@ -20,6 +20,9 @@ A facility whose locked input runs short makes only what its stocked designs all
 stock serves only what its stocked designs allow. On a day no account or free part is short the
 rules are exactly those without accounts, so the steady state is unchanged.
 
+With the compiled loops of `.jit` loaded (and not switched off), each update is one compiled pass
+(`._jit_designs`), the same bits as the NumPy code here.
+
 Implements docs/model.md §5.6.6 (design-specific stocks) for the vector engine; the SimPy engine
 has its own (`supplychain.engines.des.designs`).
 """
@@ -28,12 +31,14 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
 from scipy import sparse
 
 from ..compile.compiler import Compiled
+from . import jit
 from .sums import sum_into
 
 __all__ = ["DesignSpec", "design_spec", "initial_accounts", "credit", "usable", "settle", "shares", "scale_to", "debit"]
@@ -99,6 +104,13 @@ def design_spec(c: Compiled) -> DesignSpec | None:
 
 def shares(c: Compiled, ds: DesignSpec, share: np.ndarray, seek_day: np.ndarray, day: int) -> np.ndarray:
     """Each account's locked share of its buyer's use today, ``w_l(t) (1 - sigma_l)`` until ported, (R, n)."""
+    loops = _loops()
+    if loops is not None:
+        ix = _indices(ds)
+        out = np.empty((seek_day.shape[0], len(ds.lanes)), order="F")
+        rows = share if np.ndim(share) == 2 else np.asarray(share)[None, :]
+        loops.design_shares(rows, ix.lanes, seek_day, ix.lane_buyer, ds.port, ds.lock, float(day), out)
+        return out
     w = share[..., ds.lanes] if np.ndim(share) == 2 else np.asarray(share)[ds.lanes][None, :]
     unported = day < seek_day[:, ds.lane_buyer] + ds.port
     return np.where(unported, w * ds.lock, 0.0)
@@ -109,11 +121,18 @@ def initial_accounts(c: Compiled, ds: DesignSpec, n_runs: int) -> tuple[np.ndarr
     w = c.schedules.day("share", 0)[ds.lanes] * ds.lock
     stock = np.asarray(c.initial_stock, float)[ds.stocks][ds.group]
     cap = w * ds.reference[ds.group] + ds.pipeline
-    return np.repeat((w * stock)[None, :], n_runs, axis=0), np.repeat(cap[None, :], n_runs, axis=0)
+    # Runs-last, as the engine keeps its lanes' arrays: the compiled loops (._jit_designs) run over accounts, runs
+    # innermost, and gather arrivals and shares from runs-last (R, L) arrays.
+    return (np.asfortranarray(np.repeat((w * stock)[None, :], n_runs, axis=0)),
+            np.asfortranarray(np.repeat(cap[None, :], n_runs, axis=0)))
 
 
 def credit(ds: DesignSpec, accounts: np.ndarray, cap: np.ndarray, arrived: np.ndarray) -> None:
     """Arrivals (R, L): each account gains its lane's locked part, up to its cap (the rest is free)."""
+    loops = _loops()
+    if loops is not None:
+        loops.design_credit(accounts, cap, arrived, _indices(ds).lanes, ds.lock)
+        return
     np.minimum(accounts + arrived[:, ds.lanes] * ds.lock, cap, out=accounts)
 
 
@@ -131,6 +150,12 @@ def usable(ds: DesignSpec, accounts: np.ndarray, cl: np.ndarray, stock: np.ndarr
 
     The deficit is ``sum_l (c_l u - J_l)^+ + ((1 - C) u - F)^+`` (0 when nothing is short).
     """
+    loops = _loops()
+    if loops is not None:
+        ix = _indices(ds)
+        can, take = np.empty(wanted.shape), np.empty(accounts.shape, order="F")
+        loops.design_usable(accounts, cl, stock, ix.columns, wanted, ix.group, len(ds.buyers), can, take)
+        return can, take
     need = cl * wanted[:, ds.group]
     free = np.maximum(stock - _per_buyer(ds, accounts), 0.0)
     short = _per_buyer(ds, np.maximum(need - accounts, 0.0)) + np.maximum(
@@ -145,6 +170,10 @@ def _per_buyer(ds: DesignSpec, x: np.ndarray) -> np.ndarray:
 
 def debit(ds: DesignSpec, accounts: np.ndarray, take: np.ndarray, scale: np.ndarray | None = None) -> None:
     """Take ``take`` (R, n) out of the accounts, each buyer's part times ``scale`` (R, m) if given."""
+    loops = _loops()
+    if loops is not None:
+        loops.design_debit(accounts, take, _indices(ds).group, take if scale is None else scale, scale is not None)
+        return
     if scale is not None:
         take = take * scale[:, ds.group]
     accounts -= take
@@ -154,7 +183,41 @@ def debit(ds: DesignSpec, accounts: np.ndarray, take: np.ndarray, scale: np.ndar
 def settle(ds: DesignSpec, accounts: np.ndarray, cl: np.ndarray, extra: np.ndarray) -> np.ndarray:
     """Cap each account at ``c_l (I^0 + F^ + E^+) + (1 - sigma_l) G^0_l`` (0 once ported; ``extra``: the buyers'
     raised targets, (B,)); returns the caps."""
-    cap = cl * (ds.reference + np.maximum(np.asarray(extra)[ds.buyers], 0.0))[ds.group] + np.where(cl > 0.0,
-                                                                                               ds.pipeline, 0.0)
+    room = ds.reference + np.maximum(np.asarray(extra)[ds.buyers], 0.0)
+    loops = _loops()
+    if loops is not None and room.ndim == 1:
+        cap = np.empty(accounts.shape, order="F")
+        loops.design_settle(accounts, cl, room, _indices(ds).group, ds.pipeline, cap)
+        return cap
+    cap = cl * room[ds.group] + np.where(cl > 0.0, ds.pipeline, 0.0)
     np.minimum(accounts, cap, out=accounts)
     return cap
+
+
+def _loops() -> SimpleNamespace | None:
+    """The compiled loops of `.jit` when this process has them (and they are not switched off), else ``None``.
+
+    The vector engine loads them for large work (`.jit.kernels_for`); the accounts then use them for
+    every chunk, as the engine's other loops do. They give the same bits as the NumPy code.
+    """
+    return jit.kernels_for(0)
+
+
+@dataclass(frozen=True, eq=False)
+class _Indices:
+    """A spec's indices as the compiled loops take them (intp, contiguous)."""
+
+    lanes: np.ndarray
+    lane_buyer: np.ndarray
+    group: np.ndarray
+    columns: np.ndarray  # 0, 1, ..., m - 1: the buyers' columns of a gathered (R, m) stock
+
+
+_INDICES: weakref.WeakKeyDictionary[DesignSpec, _Indices] = weakref.WeakKeyDictionary()
+
+
+def _indices(ds: DesignSpec) -> _Indices:
+    if ds not in _INDICES:
+        _INDICES[ds] = _Indices(*(np.ascontiguousarray(a, dtype=np.intp) for a in (
+            ds.lanes, ds.lane_buyer, ds.group, np.arange(len(ds.buyers)))))
+    return _INDICES[ds]

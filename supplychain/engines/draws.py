@@ -146,7 +146,8 @@ def draw_landing_days(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleN
 
     The days `draw_run`'s lead times give through
     `._jit_kernels.landing_days` (capped at the horizon), the same bits, drawn
-    and rounded in one compiled pass (`.stacked.ItemSampler.landing_days`);
+    and rounded in one compiled pass (`.stacked.ItemSampler.landing_days`: a
+    lane no shock touches looks its days up in a table of uniforms, the same days);
     lanes with a fixed lead time take their column of ``fixed`` (T, L), the
     days of the lanes' mean lead times. Needs `fused_landing_days`.
 
@@ -161,8 +162,21 @@ def draw_landing_days(c: Compiled, seq: np.random.SeedSequence, kernels: SimpleN
         fixed_lanes = np.flatnonzero(~c.lane_lead_random)
         out[:, fixed_lanes] = fixed[:, fixed_lanes]
     bad = lead_sampler.landing_days(gen, c.n_days, kernels, random, factor, extra, shocked, tolerance,
-                                    float(c.n_days), out)
+                                    float(c.n_days), out, _plain_lanes(c)[random] if shocked else None)
     return bad == 0
+
+
+#: Each compiled scenario's lanes that no shock's lead-time factor or extra touches on any day.
+_PLAIN_LANES: weakref.WeakKeyDictionary[Compiled, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _plain_lanes(c: Compiled) -> np.ndarray:
+    """(L,) whether lane ``l``'s lead-time factor is 1 and its extra 0 on every day (its days then need no shock)."""
+    if c not in _PLAIN_LANES:
+        sch = c.schedules
+        plain = (np.all(np.asarray(sch.lead_factor) == 1.0, axis=0) & np.all(np.asarray(sch.lead_extra) == 0.0, axis=0))
+        _PLAIN_LANES[c] = np.broadcast_to(plain, (c.n_lanes,)).copy()
+    return _PLAIN_LANES[c]
 
 
 #: Each compiled scenario's random lanes, as the compiled loops take them.

@@ -9,7 +9,9 @@ the landed goods taken out of transit and summed per buyer,
 turning uniforms into triangular lead times (`._jit_kernels.triangular`)
 and turning lead times into whole days until landing
 (`._jit_kernels.landing_days`), or both in one pass with no lead-time
-array when only the days are kept (`._jit_kernels.triangular_days`); and the element-wise bookkeeping of
+array when only the days are kept (`._jit_kernels.triangular_days`; a lane
+without a lead-time shock counts its thresholds of uniforms below the uniform
+instead, `._jit_kernels.triangular_table`, the same days); and the element-wise bookkeeping of
 three rules, each written once in `.kernel` or `.sourcing` and
 handed the loop by the engine: the cap and sums per origin that open the day's
 shipping and the backlog, transit and ring updates that close it
@@ -22,7 +24,8 @@ production's scarcest-input cover and its starts' stock changes
 steps of the daily price update (`.prices`): the markets' stock deficit
 with the buffer band, the utilisation premium and the target price
 (`._jit_prices.stock_deficit`, `._jit_prices.utilisation_premium`,
-`._jit_prices.price_target`). The
+`._jit_prices.price_target`); and the updates of the design-specific stocks' accounts
+(`._jit_designs`, which `.designs` uses whenever the loops are loaded). The
 ring's scatter asks the CPU to prefetch the slot it adds into a few runs
 ahead (`._jit_kernels.prefetch_write`: a hint, no value). Each loop
 performs the same IEEE operations, in the same order, on the same values as
@@ -56,7 +59,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from ..errors import ValidationError
-from . import _jit_kernels, _jit_prices, _jit_sourcing
+from . import _jit_designs, _jit_kernels, _jit_prices, _jit_sourcing
 
 __all__ = ["MIN_WORK", "MODES", "ENV", "mode", "available", "loaded", "kernels_for"]
 
@@ -111,6 +114,7 @@ def _kernels() -> SimpleNamespace | None:
                 loops = _jit_kernels.compile_loops()
                 _jit_sourcing.add_loops(loops)
                 _jit_prices.add_loops(loops)
+                _jit_designs.add_loops(loops)
                 _loaded = loops
         except ImportError:
             _failed = True

@@ -28,7 +28,9 @@ Other families (empirical, counts) are drawn item by item.
 When only whole landing days are kept (``keep="summary"``), triangular lead
 times go from uniforms to days in one compiled pass (`ItemSampler.landing_days`),
 a few rows of uniforms at a time: the same stream, the same operations, no
-lead-time array.
+lead-time array. A lane without a lead-time shock takes its days from a table
+of uniforms worked out once per sampler (`ItemSampler.day_table`): the
+same days, a few comparisons a value instead of a square root and a rounding.
 
 Implements docs/model.md §7.3 (streams): batched draws.
 """
@@ -208,6 +210,7 @@ class ItemSampler:
     def __init__(self, items: Sequence[Distribution]) -> None:
         self.n_items = len(items)
         self._flat: tuple[np.ndarray, ...] | None = None
+        self._tables: dict[tuple[float, float], tuple[np.ndarray, ...]] = {}
         self.blocks: list[tuple[int, int, _Draw | None, _Params | Distribution]] = []
         i = 0
         while i < len(items):
@@ -227,9 +230,33 @@ class ItemSampler:
         """Whether every item is triangular (one block): then `landing_days` can draw them."""
         return len(self.blocks) == 1 and self.blocks[0][2] is _triangular
 
+    def day_table(self, kernels: SimpleNamespace, tolerance: float, horizon: float) -> tuple[np.ndarray, ...]:
+        """Each item's whole landing days as thresholds of uniforms, ``(first, count, thresholds, ok)`` (made once).
+
+        Without a lead-time shock, the day of uniform ``u`` is ``first[i]`` plus the
+        number of ``thresholds[i, :count[i]]`` below ``u``: exactly the day
+        `landing_days` works out through the square root (`._jit_kernels.triangular_table`,
+        which finds the thresholds by the same operations and checks the days rise with ``u``);
+        ``ok[i]`` is ``False`` where there is no table. Needs `triangular_only`.
+        """
+        key = (tolerance, horizon)
+        if key not in self._tables:
+            params = self._flat_params()
+            low, high = params[0], params[1]
+            # Room for every day a lead time between low and high can land on (more: no table, checked).
+            width = int(min(max(np.ceil(high - low).max(initial=0.0) + 2.0, 1.0), horizon + 1.0))
+            first, count = np.empty(self.n_items), np.empty(self.n_items, dtype=np.intp)
+            thresholds, ok = np.zeros((self.n_items, width)), np.zeros(self.n_items, dtype=bool)
+            kernels.triangular_table(*params, tolerance, horizon, first, count, thresholds, ok)
+            table = (first, count, np.ascontiguousarray(thresholds[:, :max(int(count.max(initial=0)), 1)]), ok)
+            for a in table:
+                a.flags.writeable = False
+            self._tables[key] = table
+        return self._tables[key]
+
     def landing_days(self, rng: np.random.Generator, n_days: int, kernels: SimpleNamespace, lanes: np.ndarray,
                      factor: np.ndarray, extra: np.ndarray, shocked: bool, tolerance: float, horizon: float,
-                     out: np.ndarray) -> int:
+                     out: np.ndarray, plain: np.ndarray | None = None) -> int:
         """Draw every item's ``n_days`` lead times as `sample` does and write them as whole landing days.
 
         Item ``i`` goes to column ``lanes[i]`` of ``out`` (T, L); the days are
@@ -240,18 +267,28 @@ class ItemSampler:
         cut into rows) go through `._jit_kernels.triangular_days`. Needs
         `triangular_only` and the compiled loops.
 
+        ``plain`` (k,): the items whose lanes no shock touches (a lead-time
+        factor of 1 and an extra of 0 every day; all of them when not
+        ``shocked``): these take their days from `day_table`, the same days.
+
         Returns the number of lead times that were not finite (0 normally).
         """
         assert self.triangular_only
         params = self._flat_params()
+        first, count, thresholds, ok = self.day_table(kernels, tolerance, horizon)
+        table = ok if plain is None else ok & plain
         u = np.empty((min(TRIANGULAR_ROWS, self.n_items), n_days))
         bad = 0
         for a in range(0, self.n_items, TRIANGULAR_ROWS):
             b = min(a + TRIANGULAR_ROWS, self.n_items)
             rows = u[: b - a]
             rng.random(out=rows)
-            bad += kernels.triangular_days(rows, lanes[a:b], *(p[a:b] for p in params), factor, extra, shocked,
-                                           tolerance, horizon, out)
+            looked_up = table[a:b]
+            if not looked_up.all():  # some lane is shocked or has no table: the square root (for the whole block)
+                bad += kernels.triangular_days(rows, lanes[a:b], *(p[a:b] for p in params), factor, extra, shocked,
+                                               tolerance, horizon, out)
+            if looked_up.any():
+                kernels.table_days(rows, lanes[a:b], first[a:b], count[a:b], thresholds[a:b], looked_up, out)
         return bad
 
     def _flat_params(self) -> tuple[np.ndarray, ...]:
