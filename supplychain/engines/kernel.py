@@ -396,13 +396,15 @@ def _all_one(a: np.ndarray) -> bool:
 
 def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_factor: np.ndarray) -> np.ndarray:
     """Each buyer's order (R, B) at ``position`` with its levels shifted by ``extra`` (§5.6)."""
-    q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
+    # A position a rounding residue above the reorder point is at it, and a rounding residue of the
+    # level less the position is no order (§5.6): the engines sum the position in different orders,
+    # an (s, S) buyer's position can land exactly on s, and the applied share divides by the order (§5.6.6).
+    tolerance = _sourcing.ORDER_TOLERANCE * _sourcing.spec(c).buyer_flow
+    q = np.where(position <= c.reorder_point + extra + tolerance, c.order_up_to + extra - position, 0.0)
     np.maximum(q, 0.0, out=q)
     if not _all_one(order_factor):
         q *= order_factor
-    # A rounding residue of the level less the position is no order (§5.6): the engines sum the
-    # position in different orders, and the applied share divides by the order (§5.6.6).
-    q[q <= _sourcing.ORDER_TOLERANCE * _sourcing.spec(c).buyer_flow] = 0.0
+    q[q <= tolerance] = 0.0
     return q
 
 
