@@ -233,7 +233,8 @@ def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
         if wait > 0.0 and wait >= patience[l] * (1.0 - LATE_TOLERANCE) and not stocked[lay.lane_origin[l]]:
             late[l] = True
             if wait > patience[l]:
-                kept = owed[l] * _keep(patience[l] - restarts[l], wait - restarts[l])
+                # A supplier that never restarts keeps nothing (inf - inf would warn and give the same 0).
+                kept = 0.0 if restarts[l] == _INF else owed[l] * _keep(patience[l] - restarts[l], wait - restarts[l])
                 _lock_cancelled(run, l, t, owed[l] - kept)
                 owed[l] = kept
                 cut = True
