@@ -72,6 +72,11 @@ __all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place
 #: serves as its throughput in the quoted lead time (docs/model.md §5.7).
 THROUGHPUT_DAYS = 30.0
 
+#: A production position at most this part of the production target above the trigger is at it
+#: (docs/model.md §5.4): a MinMax output stock's position can land exactly on its trigger, where a
+#: rounding residue of either sign would decide between starting up to the target and nothing.
+TRIGGER_TOLERANCE = 1e-9
+
 
 @dataclass(eq=False)
 class State:
@@ -219,7 +224,7 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
         inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
         for facilities, stocks, ratios in _recipe_columns(c):
             inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
-    need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
+    need = np.where(position <= c.prod_trigger + TRIGGER_TOLERANCE * c.prod_target, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
     s.usable = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
