@@ -72,6 +72,11 @@ __all__ = ["State", "initial_state", "arrive", "produce", "serve_demand", "place
 #: serves as its throughput in the quoted lead time (docs/model.md §5.7).
 THROUGHPUT_DAYS = 30.0
 
+#: A production position at most this part of the production target above the trigger is at it
+#: (docs/model.md §5.4): a MinMax output stock's position can land exactly on its trigger, where a
+#: rounding residue of either sign would decide between starting up to the target and nothing.
+TRIGGER_TOLERANCE = 1e-9
+
 
 @dataclass(eq=False)
 class State:
@@ -219,7 +224,7 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
         inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
         for facilities, stocks, ratios in _recipe_columns(c):
             inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
-    need = np.where(position <= c.prod_trigger, c.prod_target - position, 0.0)
+    need = np.where(position <= c.prod_trigger + TRIGGER_TOLERANCE * c.prod_target, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
     s.usable = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
@@ -396,13 +401,15 @@ def _all_one(a: np.ndarray) -> bool:
 
 def _order_up_to(c: Compiled, position: np.ndarray, extra: np.ndarray, order_factor: np.ndarray) -> np.ndarray:
     """Each buyer's order (R, B) at ``position`` with its levels shifted by ``extra`` (§5.6)."""
-    q = np.where(position <= c.reorder_point + extra, c.order_up_to + extra - position, 0.0)
+    # A position a rounding residue above the reorder point is at it, and a rounding residue of the
+    # level less the position is no order (§5.6): the engines sum the position in different orders,
+    # an (s, S) buyer's position can land exactly on s, and the applied share divides by the order (§5.6.6).
+    tolerance = _sourcing.ORDER_TOLERANCE * _sourcing.spec(c).buyer_flow
+    q = np.where(position <= c.reorder_point + extra + tolerance, c.order_up_to + extra - position, 0.0)
     np.maximum(q, 0.0, out=q)
     if not _all_one(order_factor):
         q *= order_factor
-    # A rounding residue of the level less the position is no order (§5.6): the engines sum the
-    # position in different orders, and the applied share divides by the order (§5.6.6).
-    q[q <= _sourcing.ORDER_TOLERANCE * _sourcing.spec(c).buyer_flow] = 0.0
+    q[q <= tolerance] = 0.0
     return q
 
 

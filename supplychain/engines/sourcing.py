@@ -74,6 +74,8 @@ SHARE_TOLERANCE = 1e-9
 #: An order of at most this part of the buyer's steady inflow is none (docs/model.md §5.6): with the
 #: position at its order-up-to level the order is a difference of near-equal sums, a rounding residue
 #: whose sign and size depend on the order of summation, and the applied share divides by it (§5.6.6).
+#: A position at most this part above the reorder point is at it: an (s, S) buyer's position can land
+#: exactly on s, where the residue would decide between an order of S - s and none.
 ORDER_TOLERANCE = 1e-9
 
 #: Adjustment time, in days, of the wait buyers plan with (first-order smoothing of the quoted

@@ -50,6 +50,7 @@ REACH_TOLERANCE = 1e-9
 SHARE_TOLERANCE = 1e-9
 #: An order of at most this part of the buyer's steady inflow is none (§5.6): at the order-up-to level
 #: the order is a rounding residue of the position's sum, and the applied share divides by it (§5.6.6).
+#: A position at most this part above the reorder point is at it (an (s, S) position can land on s).
 ORDER_TOLERANCE = 1e-9
 #: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
 EXPECTED_WAIT_DAYS = 30.0
@@ -232,7 +233,8 @@ def cancel_late(run: Run, t: int) -> tuple[list[float], list[bool]]:
         if wait > 0.0 and wait >= patience[l] * (1.0 - LATE_TOLERANCE) and not stocked[lay.lane_origin[l]]:
             late[l] = True
             if wait > patience[l]:
-                kept = owed[l] * _keep(patience[l] - restarts[l], wait - restarts[l])
+                # A supplier that never restarts keeps nothing (inf - inf would warn and give the same 0).
+                kept = 0.0 if restarts[l] == _INF else owed[l] * _keep(patience[l] - restarts[l], wait - restarts[l])
                 _lock_cancelled(run, l, t, owed[l] - kept)
                 owed[l] = kept
                 cut = True
@@ -422,10 +424,12 @@ def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bo
 
 def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> float:  # type: ignore[no-untyped-def]
     """The buyer's order at ``position`` with its levels shifted by ``extra`` (§5.6)."""
-    if position <= lay.reorder[b] + extra:
+    # A position a rounding residue above the reorder point is at it (an (s, S) buyer's position can
+    # land exactly on s), and a rounding residue of the level less the position is no order (§5.6).
+    tolerance = ORDER_TOLERANCE * lay.buyer_flow[b]
+    if position <= lay.reorder[b] + extra + tolerance:
         order = max(lay.order_up_to[b] + extra - position, 0.0) * factor
-        # A rounding residue of the level less the position is no order (§5.6).
-        return order if order > ORDER_TOLERANCE * lay.buyer_flow[b] else 0.0
+        return order if order > tolerance else 0.0
     return 0.0
 
 

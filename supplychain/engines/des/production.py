@@ -23,6 +23,9 @@ __all__ = ["produce", "RESTART_TOLERANCE"]
 
 #: Margin above the warm capacity, relative to the production target, that asks for a restart (§5.4.1).
 RESTART_TOLERANCE = 1e-9
+#: A production position at most this part of the target above the trigger is at it (§5.4): a MinMax
+#: output stock's position can land exactly on its trigger, where a rounding residue would decide.
+TRIGGER_TOLERANCE = 1e-9
 
 
 def produce(run: Run, f: int, t: int, capacity: float) -> float:
@@ -49,7 +52,7 @@ def produce(run: Run, f: int, t: int, capacity: float) -> float:
     else:
         position = stock[out]
     inputs = min([stock[s] / a for s, a in lay.recipe[f]], default=float("inf"))
-    need = lay.target[f] - position if position <= lay.trigger[f] else 0.0
+    need = lay.target[f] - position if position <= lay.trigger[f] + TRIGGER_TOLERANCE * lay.target[f] else 0.0
     restart = lay.restart[f]
     if restart is not None:
         capacity = _usable(run, f, t, capacity, min(capacity, inputs, need), restart,
