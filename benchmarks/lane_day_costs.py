@@ -63,7 +63,7 @@ def instrument() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=111)
     parser.add_argument("--repeat", type=int, default=3, help="timed chunks (the best total is shown)")
     args = parser.parse_args()

@@ -115,7 +115,7 @@ def compare(a, b) -> list:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=7, help="the sweep's seed; case i uses seed * 100000 + i")
     ap.add_argument("--minutes", type=float, default=20.0, help="wall time to spend")
     ap.add_argument("--out", default="agreement_sweep.jsonl", help="one JSON line per case")
