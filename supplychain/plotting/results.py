@@ -244,6 +244,8 @@ def plot_timeseries(results: Results, variable: str = "delivered", ids: str | Se
     unit = (f"USD{per_day} at reference prices" if usd else
             f"mixed units{per_day}: usd=True adds them" if unit == "units" else f"{unit}{per_day}")
     ax.set_ylabel(f"{variable} ({unit})")
+    if usd:  # dollars on the ticks ($1.2bn), not a "1e9" offset above the axis
+        usd_axis(ax)
     ax.set_xlabel("date")
     _date_axis(ax)
     n_runs = values.shape[0]
