@@ -101,6 +101,12 @@ _STRESS_COLUMNS: list[tuple[str, str, Callable[[float], str], str]] = [
      "baseline"),
 ]
 
+#: The yes/no column as the LP computes it (``stress_test``'s ``vulnerable``) and as the simulation does.
+_FLAG_LP = ("vulnerable", "TTS<TTR (LP)", lambda x: "yes" if x else "no", "TTS<TTR (LP): by the LP's TTS days, "
+            "the network runs short before the node recovers")
+_FLAG_SIM = ("vulnerable", "TTS sim<TTR", lambda x: "yes" if x else "no", "TTS sim<TTR: by the simulated TTS (the "
+             "method that ranks the rows), the network runs short before the node recovers")
+
 _MONEY = ["pi_usd", "shortfall_sim_usd", "cvar95_shortfall_usd", "target_shortfall_usd"]
 
 
@@ -165,11 +171,18 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
         return (f"No knockout of {duration} days costs any demand anything: every node's time-to-survive exceeds its "
                 f"time-to-recover\n(stocks cover the outage), so all {len(table)} rows are zero and none ranks above "
                 "another. Try a longer --duration.")
+    by_lp = _ranked_by_lp(table, target)
+    flag = _FLAG_LP
+    if not by_lp and {"vulnerable", "tts_sim_days", "ttr_days"} <= set(table.columns):
+        # The yes/no follows the method that ranks the rows: the LP's TTS said "no" (115 days > 90) beside a
+        # simulated TTS of 30 days and the largest shortfall of the table.
+        table = table.assign(vulnerable=table["tts_sim_days"] < table["ttr_days"])
+        flag = _FLAG_SIM
     tied = no_shortfall(table)
     ranked, covered = table[~tied], table[tied & ~none]
     n_runs = table.attrs.get("n_runs") if n_runs is None else n_runs
     single = n_runs == 1
-    cols = [(c, h, f, d) for c, h, f, d in _STRESS_COLUMNS if c in table
+    cols = [flag if c == "vulnerable" else (c, h, f, d) for c, h, f, d in _STRESS_COLUMNS if c in table
             and not (single and c == "cvar95_shortfall_usd")]
     rows = [[str(name), str(rank)] + [f(row[c]) for c, _, f, _ in cols[1:]]
             for rank, (name, row) in enumerate(ranked.head(top).iterrows(), start=1)]
@@ -177,7 +190,6 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     also = [[str(name), "-"] + [f(row[c]) for c, _, f, _ in cols[1:]] for name, row in covered.head(room).iterrows()]
     lines = _columns(["scenario"] + [h for _, h, _, _ in cols], rows + also, n_left=3)
     more = [f"{len(ranked) - top} more ranked rows: --top, or --out for all."] if len(ranked) > top else []
-    by_lp = _ranked_by_lp(table, target)
     if by_lp and "shortfall_sim_usd" in table:
         more += _simulation_leaders(ranked, top)
     if also:
