@@ -135,8 +135,15 @@ def cover_commodities(results: Results, baseline: Results | None = None,
     >>> cover_commodities(simulate(stop_scenario(stop_days=5)))
     [('ore', None)]
     """
+    from ..plotting.results import supply_chain_of, touches
     from .cover_text import ranked_buyers
-    return ranked_buyers(results, baseline)[:n]
+    ranked = ranked_buyers(results, baseline)
+    # Buyers whose chain no shock reaches drew nothing for it (a gallium ban's fluorinated polyimide panel
+    # said "no stock drawn"): the panels go to the buyers the scenario touches, the rest only if none is.
+    scenario = results.scenario
+    reached = [(c, s) for c, s in ranked if any(touches(shock, scenario.network, supply_chain_of(scenario.network, c))
+                                                for shock in scenario.shocks)]
+    return (reached or ranked)[:n]
 
 
 def save_cover(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:

@@ -112,7 +112,8 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         if base is not None and label in base.columns:
             ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
                     color=colour, linestyle="--", linewidth=0.8)
-    shade_shocks(ax, results.scenario, results.n_days)
+    # Only the shocks that reach this commodity's chain: a chip panel is not shaded for a magnet ban.
+    shade_shocks(ax, results.scenario, results.n_days, commodity=commodity)
     # Room above the normal covers: a line at its normal cover otherwise runs along the top frame, and a panel
     # whose stocks never moved looked empty.
     normal = float(table["normal_cover_days"].max()) if len(table) else 0.0
