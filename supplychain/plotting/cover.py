@@ -207,6 +207,8 @@ def _separate(ax: Axes, labels: list, to_points: float) -> None:
             label.set_horizontalalignment("right")
             label.xyann = (-_START[0], _START[1])
             box = label.get_window_extent()
+        if box.y0 < inside.y0:                       # a trough at 0: the label starts inside the frame, not under it
+            label.xyann = (label.xyann[0], label.xyann[1] + (inside.y0 - box.y0 + 2.0) * to_points)
         start = label.xyann
         up = _stack(label, placed, to_points, +1)
         if up.y1 > inside.y1:                        # up runs into the title: try below the labels in the way
