@@ -38,10 +38,13 @@ def test_a_blockade_of_no_commodity_reaches_every_chain_and_inputs_count():
 
 
 def test_cover_panels_go_to_buyers_whose_chain_a_shock_reaches():
+    from supplychain.cli.cover_text import drawn_buyers
     from supplychain.cli.figures import cover_commodities
     base = sc.load_baseline(horizon_days=60)
     ban = base.with_shocks(*(sc.ExportControl(exporter="CN", commodity=c, mode="ban", start=5)
                              for c in ("gallium", "germanium")))
-    panels = cover_commodities(sc.simulate(ban, engine="vector", seed=0), sc.simulate(base, engine="vector", seed=0))
+    shocked, unshocked = sc.simulate(ban, engine="vector", seed=0), sc.simulate(base, engine="vector", seed=0)
+    panels = cover_commodities(shocked, unshocked)
     chains = [supply_chain_of(base.network, c) for c, _ in panels]
     assert panels and all({"gallium", "germanium"} & chain for chain in chains)
+    assert set(panels) <= drawn_buyers(shocked, unshocked)   # no "no stock drawn" panel beside drawn ones

@@ -136,14 +136,16 @@ def cover_commodities(results: Results, baseline: Results | None = None,
     [('ore', None)]
     """
     from ..plotting.results import supply_chain_of, touches
-    from .cover_text import ranked_buyers
+    from .cover_text import drawn_buyers, ranked_buyers
     ranked = ranked_buyers(results, baseline)
     # Buyers whose chain no shock reaches drew nothing for it (a gallium ban's fluorinated polyimide panel
-    # said "no stock drawn"): the panels go to the buyers the scenario touches, the rest only if none is.
+    # said "no stock drawn"): the panels go to the buyers the scenario touches and drew from, then to those
+    # it touches, the rest only if it touches none.
     scenario = results.scenario
     reached = [(c, s) for c, s in ranked if any(touches(shock, scenario.network, supply_chain_of(scenario.network, c))
                                                 for shock in scenario.shocks)]
-    return (reached or ranked)[:n]
+    drawn = drawn_buyers(results, baseline)
+    return ([g for g in reached if g in drawn] or reached or ranked)[:n]
 
 
 def save_cover(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
