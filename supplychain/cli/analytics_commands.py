@@ -11,6 +11,7 @@ import math
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -250,6 +251,34 @@ def _simulation_leaders(ranked: pd.DataFrame, top: int) -> list[str]:
             + ", ".join(hidden) + "."]
 
 
+def stress_estimate(network: Any, duration: int, n_runs: int | None, seed: int) -> str:
+    """A line saying how long the simulated stress test will take here, from one timed run of the baseline.
+
+    Every knockout is one simulation of the same network over the same horizon (twice ``duration``), so one
+    knockout, timed, times the number of knockouts gives the wait before the table (its metrics and the
+    LP add about a fifth). The timed knockout costs what one of the test's own does (about 1/240 of the
+    built-in test); other work on the machine lengthens every one alike.
+    """
+    import time
+
+    from ..analytics._engine import is_deterministic, pick_engine
+    from ..analytics.stress import disruption_scenarios, knockout_scenario
+    from ..model import Scenario
+    from ..run.simulate import simulate
+    horizon = 2 * duration
+    engine, runs = pick_engine(is_deterministic(Scenario(network, horizon_days=horizon)), n_runs)
+    table = disruption_scenarios(network)
+    started = time.perf_counter()
+    simulate(knockout_scenario(network, table["facilities"].iloc[0], duration_days=duration, horizon_days=horizon,
+                               name=str(table.index[0])), engine=engine, n_runs=runs, seed=seed)
+    each = 1.2 * (time.perf_counter() - started)
+    total = each * len(table)
+    said = f"{total / 60:.0f} min" if total >= 90 else f"{total:.0f} s"
+    return (f"About {said} for {len(table)} knockouts, each simulated {runs} time{'' if runs == 1 else 's'} over "
+            f"{horizon} days ({engine} engine, about {each:.1f} s a knockout on this machine now; longer while other "
+            "work runs; --method lp alone: seconds).")
+
+
 def cmd_stress_test(args: argparse.Namespace) -> int:
     """Run the stress test and print the most exposed nodes."""
     from ..analytics.stress import stress_test
@@ -266,6 +295,8 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
         check_out_dir(args.out)
     with about_scenario(args.scenario):
         network = resolve_scenario(args.scenario).network
+        if not args.quiet and args.method != "lp":
+            print(stress_estimate(network, args.duration, args.runs, args.seed), file=sys.stderr)
         with warnings.catch_warnings(record=True) as caught:
             table = stress_test(network, duration_days=args.duration, ttr_days=args.ttr, method=args.method,
                                 n_runs=args.runs, seed=args.seed, progress=not args.quiet, target=args.target,
