@@ -122,6 +122,31 @@ COUNTRY_NAMES = {
 }
 
 
+def region_id(value: str, regions: Mapping[str, str | None]) -> str | None:
+    """The region id ``value`` stands for among ``regions`` (id to name), or None: the one resolver of names.
+
+    An id, an id in any case or a region's own name (``Region.name``) in any case (``China``, ``south
+    korea``) stands for the id; the scenario files and ``supplychain data --region`` accept the same
+    names through it. Other names (``USA``, ``Korea``) are not guessed at: `close_matches` offers the
+    id they mean.
+
+    Examples
+    --------
+    >>> regions = {"CN": "China", "KR": "South Korea", "ROW": "Rest of world"}
+    >>> [region_id(v, regions) for v in ("CN", "cn", "china", "South  Korea", "rest of world", "Korea", "Chna")]
+    ['CN', 'CN', 'CN', 'KR', 'ROW', None, None]
+    """
+    if not isinstance(value, str):
+        return None
+    if value in regions:
+        return value
+    low = " ".join(value.replace(".", "").lower().split())
+    for ident, name in regions.items():
+        if low == ident.lower() or (name and low == " ".join(name.replace(".", "").lower().split())):
+            return ident
+    return None
+
+
 def close_matches(value: str, known: Iterable[str], n: int = 3, *, cutoff: float = 0.5) -> list[str]:
     """Up to ``n`` known ids that look like ``value`` (difflib ratio >= 0.5), or the id a country name means.
 
@@ -129,12 +154,18 @@ def close_matches(value: str, known: Iterable[str], n: int = 3, *, cutoff: float
     --------
     >>> close_matches("South Korea", ["JP", "KR", "US"]), close_matches("U.S.A.", ["US", "CN"])
     (['KR'], ['US'])
+    >>> close_matches("Chna", ["JP", "CN", "US"]), close_matches("Taiwna", ["TW", "CN"])
+    (['CN'], ['TW'])
     """
     known = list(known)
     named = COUNTRY_NAMES.get(" ".join(value.replace(".", "").lower().split()))
     if named is not None and named in known:
         return [named]
     hits = difflib.get_close_matches(value, known, n=n, cutoff=cutoff)
+    if not hits:  # a misspelt country name ("Chna") means the id of the name it nearly is
+        spelt = difflib.get_close_matches(" ".join(value.replace(".", "").lower().split()), COUNTRY_NAMES, n=1,
+                                          cutoff=0.75)
+        hits = [COUNTRY_NAMES[spelt[0]]] if spelt and COUNTRY_NAMES[spelt[0]] in known else []
     if not hits:
         low = value.lower()
         hits = [k for k in known if low in k.lower() or k.lower() in low][:n]

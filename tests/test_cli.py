@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io as stdio
+import re
 import subprocess
 import sys
 import types
@@ -117,7 +118,8 @@ def test_invalid_scenario_names_file_field_and_value(scenario_file, tmp_path, ca
     scenario_file.write_text(scenario_file.read_text().replace("rate_per_day = 5.0", "rate_per_day = -1.0"))
     assert main(["run", str(scenario_file), "--out", str(tmp_path / "out")]) == 2
     line = one_error_line(capsys.readouterr().err)
-    assert "chain.toml, [[demands]] entry 1: rate_per_day must be >= 0; got -1.0 for Demand 'US.metal'." in line
+    assert re.search(r"chain\.toml, \[\[demands\]\] entry 1, line \d+: rate_per_day must be >= 0; got -1\.0 for "
+                     r"Demand 'US\.metal'\.", line)
     assert not (tmp_path / "out").exists()
 
 

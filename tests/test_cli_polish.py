@@ -175,9 +175,9 @@ def test_an_export_control_from_korea_is_refused_where_the_network_is_first_know
                     'commodity = "gallium"\nmode = "ban"\n')
     with pytest.raises(sc.UnknownIdError) as info:
         sc.load_scenario(path)
-    assert str(info.value) == f"{path}, [[shocks]] entry 1: {message}"
+    assert str(info.value) == f"{path}, [[shocks]] entry 1, line 6: {message}"
     assert main(["run", str(path), "--quiet"]) == 2
-    assert capsys.readouterr().err == f"supplychain: error: {path}, [[shocks]] entry 1: {message}\n"
+    assert capsys.readouterr().err == f"supplychain: error: {path}, [[shocks]] entry 1, line 6: {message}\n"
 
 
 CALM = ('[scenario]\nbase = "baseline"\nname = "calm"\nhorizon_days = 10\n\n[[shocks]]\nkind = "demand_shock"\n'

@@ -58,9 +58,9 @@ def test_scenario_file_loads_runs_and_round_trips(path):
 
 @pytest.mark.parametrize("shock, message", [
     ('kind = "tariff"\nimporter = "US"\ncommodity = "ndfeb_magnet"\nrate = -0.25\n',
-     r"\[\[shocks\]\] entry 1: rate must be >= 0; got -0.25 for Tariff\."),
+     r"\[\[shocks\]\] entry 1, line \d+: rate must be >= 0; got -0.25 for Tariff\."),
     ('kind = "tariff"\nimporter = "USA"\ncommodity = "ndfeb_magnet"\nrate = 0.25\n',
-     r"\[\[shocks\]\] entry 1: importer 'USA' for Tariff is not a known id\. Did you mean 'US'\?"),
+     r"\[\[shocks\]\] entry 1, line \d+: importer 'USA' for Tariff is not a known id\. Did you mean 'US'\?"),
     (('kind = "demand_shock"\nregion = "US"\ncommodity = "logic_chip"\nfactor = 1.1\n'
       'start = 2025-05-01\nend = 2025-03-01\n'), r"end must be after start \(2025-05-01\)"),
     ('kind = "export_control"\nexporter = "CN"\ncommodity = "galium"\n', r"Did you mean 'gallium'"),

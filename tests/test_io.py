@@ -187,7 +187,7 @@ def test_missing_field(tmp_path):
 
 def test_misspelt_key_suggests_the_field(tmp_path):
     path = write_variant(tmp_path, "capacity_per_day = 20.0", "capacity_per_dya = 20.0")
-    with pytest.raises(ScenarioFileError, match=r"entry 1: capacity_per_dya is not a known key for Facility "
+    with pytest.raises(ScenarioFileError, match=r"entry 1, line \d+: capacity_per_dya is not a known key for Facility "
                                                 r"'CN\.mine'.*Did you mean 'capacity_per_day'\?"):
         load_scenario(path)
 
@@ -200,7 +200,7 @@ def test_misspelt_table_suggests_the_table(tmp_path):
 
 def test_negative_rate(tmp_path):
     path = write_variant(tmp_path, "rate_per_day = 5.0", "rate_per_day = -5.0")
-    with pytest.raises(ValidationError, match=r"^.*bad\.toml, \[\[demands\]\] entry 1: rate_per_day must be "
+    with pytest.raises(ValidationError, match=r"^.*bad\.toml, \[\[demands\]\] entry 1, line \d+: rate_per_day must be "
                                               r">= 0; got -5\.0 for Demand 'US\.metal'\.$"):
         load_scenario(path)
 
@@ -222,7 +222,7 @@ def test_end_before_start(tmp_path):
     extra = ('\n[[shocks]]\nkind = "demand_shock"\nregion = "US"\ncommodity = "metal"\nfactor = 2.0\n'
              'start = 10\nend = 5\n')
     path = write_variant(tmp_path, "horizon_days = 20", "horizon_days = 20", extra=extra)
-    with pytest.raises(ValidationError, match=r"bad\.toml, \[\[shocks\]\] entry 1: end must be after start "
+    with pytest.raises(ValidationError, match=r"bad\.toml, \[\[shocks\]\] entry 1, line \d+: end must be after start "
                                               r"\(10\); got 5 for DemandShock\."):
         load_scenario(path)
 
@@ -241,7 +241,7 @@ def test_bad_distribution_names_the_lane_entry(tmp_path):
 
 def test_wrong_type_for_a_table_field(tmp_path):
     path = write_variant(tmp_path, "recipe = { ore = 2.0 }", "recipe = 2.0")
-    with pytest.raises(ScenarioFileError, match=r"bad\.toml, \[\[facilities\]\] entry 2: recipe must be a table "
+    with pytest.raises(ScenarioFileError, match=r"bad\.toml, \[\[facilities\]\] entry 2, line \d+: recipe must be a table "
                                                 r"such as \{ key = value \}; got 2\.0 for Facility 'CN\.refinery'\."):
         load_scenario(path)
 
@@ -389,7 +389,7 @@ def test_an_unknown_id_in_a_shock_is_named_by_its_entry_in_the_file(monkeypatch)
     text = (BASE_HEAD + '[[shocks]]\nkind = "safety_stock_change"\nregion = "US"\ncommodity = "metal"\n'
             'cover_days = 40.0\n'
             + '\n[[shocks]]\nkind = "tariff"\nimporter = "USA"\nexporter = "CN"\ncommodity = "metal"\nrate = 0.1\n')
-    with pytest.raises(UnknownIdError, match=r"^f\.toml, \[\[shocks\]\] entry 2: importer 'USA' for Tariff is not a "
+    with pytest.raises(UnknownIdError, match=r"^f\.toml, \[\[shocks\]\] entry 2, line \d+: importer 'USA' for Tariff is not a "
                                              r"known id\. Did you mean 'US'\?$"):
         loads_scenario(text, source="f.toml")
 

@@ -73,3 +73,13 @@ def test_the_flat_panels_note_does_not_squeeze_its_axes():
     # Laid out with the note inside, both columns shrank to a sliver (about 5 % of the figure's width each).
     width = fig.get_window_extent(canvas.get_renderer()).width
     assert all(ax.get_window_extent(canvas.get_renderer()).width > 0.25 * width for ax in (flat, moved))
+
+
+@pytest.mark.parametrize("size", [(3.2, 2.4), (6.4, 4.0)])
+def test_labels_of_troughs_at_zero_start_inside_the_frame_and_do_not_overlap(size):
+    # Stocks run out in several regions (a gallium ban): "0% (0.0 d)" labels sat under the frame, over each other.
+    ax, renderer = _labelled_panel(size, [0.0, 0.0, 0.0, 0.3])
+    inside = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == TROUGH_GID]
+    assert all(box.y0 >= inside.y0 - 0.5 for box in boxes)
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))

@@ -25,6 +25,7 @@ from .._format import format_percent, format_points_between, format_relative, fo
 from .._validation import fail
 from ..compile.compiler import compile_scenario
 from ..errors import SimulationWarning, ValidationError
+from ..metrics.pairing import is_unshocked_version, warn_if_reversed
 from ..results.ensemble import EnsembleResults
 
 if TYPE_CHECKING:
@@ -256,13 +257,18 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
                           "baseline (every change reversed); for what the shock changed call "
                           "compare(shocked, baseline=base)", SimulationWarning, stacklevel=3)
         return first, second
+    pair: tuple[Any, Any] | None = None
     if len(given) == 1 and first is not None:
         if baseline is not None and shocked is None:
-            return baseline, first
-        if shocked is not None and baseline is None:
-            return first, shocked
-    if not given and baseline is not None and shocked is not None:
-        return baseline, shocked
+            pair = baseline, first
+        elif shocked is not None and baseline is None:
+            pair = first, shocked
+    elif not given and baseline is not None and shocked is not None:
+        pair = baseline, shocked
+    if pair is not None:
+        # The keyword forms name each run, yet compare(base, baseline=shocked) is still an easy slip.
+        warn_if_reversed(pair[1], pair[0], "compare", stacklevel=4)
+        return pair
     raise TypeError("compare takes compare(baseline, shocked) or compare(shocked, baseline=base): the shocked "
                     "runs and the baseline, each once")
 
@@ -370,28 +376,6 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
                        unshocked=is_unshocked_version(baseline.scenario, shocked.scenario))
     return table
-
-
-def is_unshocked_version(first: Scenario, second: Scenario) -> bool:
-    """Whether ``first`` is ``second`` without its shocks (`Scenario.without_shocks`), names aside.
-
-    Functions that set shocked runs against their baseline use it to catch the pair given the wrong
-    way round (`compare`, `supplychain.plotting.plot_change`, `supplychain.plotting.plot_flow_delta`).
-
-    Examples
-    --------
-    >>> from supplychain import load_baseline
-    >>> from supplychain.model import DemandShock
-    >>> shocked = load_baseline().with_horizon(10).with_shocks(DemandShock(region="US", commodity="logic_chip",
-    ...                                                                    factor=2.0))
-    >>> is_unshocked_version(shocked.without_shocks(), shocked), is_unshocked_version(shocked, shocked.without_shocks())
-    (True, False)
-    """
-    try:
-        unshocked = second.without_shocks(name=first.name)
-        return bool(unshocked != second.replace(name=first.name) and unshocked == first)
-    except Exception:  # a comparison that cannot be made (e.g. arrays inside) means "not known to be"
-        return False
 
 
 def compare_to_unshocked(shocked: Results | EnsembleResults, *, segments: bool = True) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import SimulationWarning
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR, RUN_RATE_DAYS, run_rate
 from ..impact.table import SECTOR_NAMES, load_io_table, sector_name, value_added_by_region
+from ..metrics.pairing import warn_if_reversed
 from ..metrics.run_rate import daily_loss_by_region, loss_run_rate, run_rate_frame
 from ..results import EnsembleResults, Results
 
@@ -82,7 +83,9 @@ def value_added_loss_table(results: Results | EnsembleResults,
         of chips, cells and magnets given up to prices (`chain_given_up_usd`, net of the baseline's;
         None when none can be, or for summaries). ``attrs["shortfall_usd"]`` holds the
         mean value of chips, cells and magnets not delivered (`chain_shortfall_usd`, net of
-        the baseline), the denominator of the loss given shortfall; ``attrs["n_runs"]`` the runs
+        the baseline), the denominator of the loss given shortfall, and ``attrs["shortfall_by_commodity"]``
+        that shortfall by commodity (id to USD, largest first: which products it is, gallium as well as
+        chips when the table's industries buy gallium); ``attrs["n_runs"]`` the runs
         averaged; ``attrs["net_of_baseline"]`` whether a baseline was subtracted; ``attrs["run_rate"]``,
         the frame of `supplychain.metrics.loss_run_rate` (the loss still being lost at the end of the
         horizon, by region), None for ensemble archives written before the run rate.
@@ -107,6 +110,8 @@ def value_added_loss_table(results: Results | EnsembleResults,
     >>> bool(table["value_added_loss_usd"].sum() > 0), table.attrs["shortfall_usd"] > 0
     (True, True)
     """
+    if baseline is not None:
+        warn_if_reversed(results, baseline, "value_added_loss_table")
     daily = isinstance(results, Results) and not isinstance(baseline, EnsembleResults)
     if daily:  # one pass of the kernel gives both the totals and the run rate
         va = results.value_added_loss(method=method)          # type: ignore[union-attr]
@@ -131,6 +136,10 @@ def value_added_loss_table(results: Results | EnsembleResults,
     given_base = None if baseline is None else chain_given_up_usd(baseline)
     given_up = None if given is None and given_base is None else float(
         (0.0 if given is None else given.mean()) - (0.0 if given_base is None else given_base.mean()))
+    by_commodity = _chain_shortfall_by_commodity(results)
+    if baseline is not None:
+        for c, usd in _chain_shortfall_by_commodity(baseline).items():
+            by_commodity[c] = by_commodity.get(c, 0.0) - usd
     table = load_io_table()
     n_s = len(table.sectors)
     sectors = np.tile(np.array(table.sectors, dtype=object), len(table.regions))
@@ -138,6 +147,7 @@ def value_added_loss_table(results: Results | EnsembleResults,
                           "industry": [sector_name(code) for code in sectors],
                           "value_added_loss_usd": loss.mean(axis=0).reshape(-1)})
     frame.attrs.update(shortfall_usd=float(short.mean()), given_up_usd=given_up, n_runs=int(loss.shape[0]),
+                       shortfall_by_commodity=dict(sorted(by_commodity.items(), key=lambda kv: -kv[1])),
                        net_of_baseline=baseline is not None, run_rate=run)
     return frame
 
@@ -230,6 +240,21 @@ def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
     else:
         short = np.maximum(np.asarray(results.demand, float) - np.asarray(results.delivered, float), 0.0).sum(axis=1)
     return short @ weight
+
+
+def _chain_shortfall_by_commodity(results: Results | EnsembleResults) -> dict[str, float]:
+    """`chain_shortfall_usd` by commodity id, mean over runs, USD (only commodities it counts)."""
+    weight = _chain_demand_prices(results)
+    if isinstance(results, EnsembleResults):
+        short = np.asarray(results.shortfall, dtype=float)
+    else:
+        short = np.maximum(np.asarray(results.demand, float) - np.asarray(results.delivered, float), 0.0).sum(axis=1)
+    usd = short.mean(axis=0) * weight
+    out: dict[str, float] = {}
+    for d, value in zip(results.scenario.network.demands, usd):
+        if value:
+            out[d.commodity] = out.get(d.commodity, 0.0) + float(value)
+    return out
 
 
 def chain_given_up_usd(results: Results | EnsembleResults) -> np.ndarray | None:

@@ -74,15 +74,26 @@ def ranked_buyers(results: Results, baseline: Results | EnsembleResults | None =
     >>> ranked_buyers(simulate(scenario), simulate(scenario.without_shocks()))
     [('ore', 'electronics'), ('ore', 'automotive')]
     """
+    drawn, left = _drawn_by_group(results, baseline)
+    order = sorted(drawn.index, key=lambda g: (-float(drawn[g]), float(left[g]), g))
+    return [(commodity, segment or None) for commodity, segment in (str(g).split("|") for g in order)]
+
+
+def drawn_buyers(results: Results, baseline: Results | EnsembleResults | None = None) -> set[tuple[str, str | None]]:
+    """The groups of `ranked_buyers` whose stock the shock drew (USD drawn above the baseline's, more than $1)."""
+    drawn, _ = _drawn_by_group(results, baseline)
+    return {(c, seg or None) for c, seg in (str(g).split("|") for g in drawn.index[drawn > 1.0])}
+
+
+def _drawn_by_group(results: Results, baseline: Results | EnsembleResults | None) -> tuple[pd.Series, pd.Series]:
+    """USD of stock drawn per group (net of a daily baseline's) and the lowest share of normal stock left."""
     table = _mean_cover(results)
     # Buyers of a commodity with final demand: a plant short of its input shows as its product's shortfall.
     table = table[table["group"].isin(set(_demand_groups(results)))]
     drawn = table.groupby("group")["stock_drawn_usd"].sum()
     if isinstance(baseline, Results):
         drawn = drawn - _mean_cover(baseline).groupby("group")["stock_drawn_usd"].sum().reindex(drawn.index).fillna(0.0)
-    left = table.groupby("group")["share_left"].min()
-    order = sorted(drawn.index, key=lambda g: (-float(drawn[g]), float(left[g]), g))
-    return [(commodity, segment or None) for commodity, segment in (str(g).split("|") for g in order)]
+    return drawn, table.groupby("group")["share_left"].min()
 
 
 def headline_buyer(results: Results, baseline: Results | EnsembleResults | None = None) -> tuple[str, str | None] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._format import format_columns
-from .._validation import close_matches
+from .._validation import close_matches, region_id
 from .arguments import UsageError
 
 __all__ = ["DataFilter", "ROW_KEYS", "row_keys", "parse_filter", "filter_rows", "summary_text", "source_kind",
@@ -161,8 +161,9 @@ def _known(values: Sequence[str], known: Iterable[str], option: str, names: Mapp
         if value in known:
             out.append(value)
             continue
-        if value.lower() in by_name:
-            out.append(by_name[value.lower()])
+        named = region_id(value, {k: names.get(k) for k in listed_known}) if names else None
+        if named is not None:  # the resolver scenario files use too: "China", "PRC", "cn"
+            out.append(named)
             continue
         upper = [k for k in known if k.lower() == value.lower()]
         if upper:

@@ -135,8 +135,17 @@ def cover_commodities(results: Results, baseline: Results | None = None,
     >>> cover_commodities(simulate(stop_scenario(stop_days=5)))
     [('ore', None)]
     """
-    from .cover_text import ranked_buyers
-    return ranked_buyers(results, baseline)[:n]
+    from ..plotting.results import supply_chain_of, touches
+    from .cover_text import drawn_buyers, ranked_buyers
+    ranked = ranked_buyers(results, baseline)
+    # Buyers whose chain no shock reaches drew nothing for it (a gallium ban's fluorinated polyimide panel
+    # said "no stock drawn"): the panels go to the buyers the scenario touches and drew from, then to those
+    # it touches, the rest only if it touches none.
+    scenario = results.scenario
+    reached = [(c, s) for c, s in ranked if any(touches(shock, scenario.network, supply_chain_of(scenario.network, c))
+                                                for shock in scenario.shocks)]
+    drawn = drawn_buyers(results, baseline)
+    return ([g for g in reached if g in drawn] or reached or ranked)[:n]
 
 
 def save_cover(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:

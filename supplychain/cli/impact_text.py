@@ -163,13 +163,46 @@ def format_value_added(frame: pd.DataFrame) -> str:
     if short + given > 0.5:
         # Value added lost counts demand given up to prices as not delivered (docs/model.md §8.3), so the
         # divisor holds it too: without it a small shortfall under high prices gave thousands of USD per USD.
-        gone = (f"not delivered or given up to higher prices ({format_usd(short)} not delivered, "
-                f"{format_usd(given)} given up)" if given else f"not delivered ({format_usd(short)})")
-        lines.append(f"Loss given shortfall: {total / (short + given):.1f} USD of value added per USD of chips, "
-                     f"cells and magnets {gone}.")
+        what, parts = shortfall_products(frame.attrs.get("shortfall_by_commodity"), short)
+        gone = (f"not delivered or given up to higher prices ({format_usd(short)} not delivered{parts}, "
+                f"{format_usd(given)} given up)" if given else f"not delivered ({format_usd(short)}{parts})")
+        lines.append(f"Loss given shortfall: {total / (short + given):.1f} USD of value added per USD of "
+                     f"{what} {gone}.")
         if total > short + given:
             lines.append(ratio_caveat())
     return "\n".join(lines)
+
+
+def shortfall_products(by_commodity: dict[str, float] | None, total: float) -> tuple[str, str]:
+    """What the loss given shortfall divides by, named: the products and, when several, their USD.
+
+    The divisor counts every input the input-output table's industries buy (chips, cells and magnets,
+    and gallium and germanium too), so a mineral ban's ratio is per USD of the minerals, not of chips.
+    Products under 1 % of the shortfall are left out of the words; with no breakdown (archives written
+    before it) the words are the generic ones.
+
+    Examples
+    --------
+    >>> shortfall_products({"gallium": 3.0e6, "germanium": 1.44e6}, 4.44e6)
+    ('gallium and germanium', ': gallium $3.00M, germanium $1.44M')
+    >>> shortfall_products({"mature_chip": 5e9, "gallium": 1.0}, 5e9)
+    ('mature_chip', '')
+    >>> shortfall_products({"logic_chip": 4e9, "mature_chip": 2e9, "ndfeb_magnet": 1e9, "cell": 5e8}, 7.5e9)
+    ('the chips, cells, magnets and minerals the industries buy', ': logic_chip $4.00bn, mature_chip $2.00bn, ndfeb_magnet $1.00bn and 1 more')
+    >>> shortfall_products(None, 1e6)
+    ('the chips, cells, magnets and minerals the industries buy', '')
+    """
+    shown = [(c, v) for c, v in (by_commodity or {}).items() if v > 0.01 * max(total, 0.0)]
+    if not shown:
+        return "the chips, cells, magnets and minerals the industries buy", ""
+    names = [c for c, _ in shown]
+    if len(names) > 3:  # a blockade's dozen chip lines: the kind in words, the largest three in USD
+        more = f" and {len(shown) - 3} more"
+        return ("the chips, cells, magnets and minerals the industries buy",
+                ": " + ", ".join(f"{c} {format_usd(v)}" for c, v in shown[:3]) + more)
+    what = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    parts = "" if len(shown) == 1 else ": " + ", ".join(f"{c} {format_usd(v)}" for c, v in shown)
+    return what, parts
 
 
 def format_run_rate(rate: pd.DataFrame | None) -> list[str]:

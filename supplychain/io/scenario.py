@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import SHOWN_CHARS, close_matches, shown
+from .._validation import SHOWN_CHARS, close_matches, region_id, shown
 from ..datasets.scenarios import scenario_path
 from ..datasets.scenarios import scenarios as shipped_scenarios
 from ..errors import ScenarioFileError, SupplyChainError, ValidationError
 from ..model.dists import Fixed
 from ..model.network import Commodity, Demand, Facility, Lane, Network, Region
 from ..model.scenario import Scenario
-from ..model.shocks.references import check_references
+from ..model.shocks.references import _REGION_FIELDS, check_references
 from ..model.uncertainty import Uncertainty
 from .files import PathLike, atomic_write, read_text, toml_key, toml_value
 
@@ -227,6 +227,31 @@ def _shock_from_dict(data: Any, where: str) -> Any:
         raise _located(exc, where) from None
 
 
+def _region_ids(shock: Any, names: Mapping[str, str | None], where: str) -> Any:
+    """``shock`` with each region written as a name (``"China"``) given as its id, as ``supplychain data`` takes.
+
+    Names are resolved by `supplychain._validation.region_id`, the one resolver both use; what it
+    does not know is left for `check_references` to refuse with close matches.
+    """
+    changed: dict[str, Any] = {}
+    for field in _REGION_FIELDS:
+        value = getattr(shock, field, None)
+        if isinstance(value, str):
+            ident = region_id(value, names)
+            if ident is not None and ident != value:
+                changed[field] = ident
+        elif isinstance(value, (tuple, list, frozenset)) and value:
+            ids = [v if not isinstance(v, str) or v == "*" else (region_id(v, names) or v) for v in value]
+            if ids != list(value):
+                changed[field] = type(value)(ids)
+    if not changed:
+        return shock
+    try:
+        return dataclasses.replace(shock, **changed)
+    except (SupplyChainError, *FOREIGN_ERRORS) as exc:
+        raise _located(exc, where) from None
+
+
 def _merge(base: tuple[Any, ...], extra: list[Any], where: str) -> tuple[Any, ...]:
     """Base items with file items replacing those of the same id, new ones appended."""
     by_id = {item.id: item for item in base}
@@ -344,6 +369,9 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
         raise _located(exc, where) from None
     # An unknown id in a shock of this file is named by its [[shocks]] entry, as every other error in
     # that table is (Scenario would number it among the base's shocks and the responses instead).
+    names = {r.id: getattr(r, "name", None) for r in network.regions}
+    file_shocks = [_region_ids(shock, names, _where(source, "[[shocks]]", i)) for i, shock in enumerate(file_shocks)]
+    shocks = shocks[:len(shocks) - len(file_shocks)] + file_shocks
     for i, shock in enumerate(file_shocks):
         check_references(shock, network, _where(source, "[[shocks]]", i))
     # Errors found when compiling name the same entries (an equal shock written twice: the first).
@@ -443,7 +471,14 @@ def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
                                 "levels deep; a scenario file needs far fewer.") from None
     except (ValueError, MemoryError) as exc:  # e.g. an integer of 10,000 digits
         raise ScenarioFileError(f"{where}: invalid TOML: {_foreign_message(exc)}") from None
-    return scenario_from_dict(data, source=source)
+    try:
+        return scenario_from_dict(data, source=source)
+    except SupplyChainError as exc:  # an entry's field found wrong after parsing: its line too, as TOML's
+        from .toml_errors import with_line
+        message = with_line(text, str(exc))
+        if message == str(exc):
+            raise
+        raise type(exc)(message) from None
 
 
 def save_scenario(scenario: Scenario, path: PathLike) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["date_message", "not_in_calendar", "DATE_FORM"]
+__all__ = ["date_message", "not_in_calendar", "with_line", "DATE_FORM"]
 
 #: The form of a date in a scenario file.
 DATE_FORM = "YYYY-MM-DD, a day that exists, e.g. 2025-03-01"
@@ -59,6 +59,49 @@ def date_message(text: str, error: str, source: str | None = None) -> str | None
     where = _place(lines[:number - 1], source)
     expected = _EXPECTED.get(key, f"a date ({DATE_FORM})")
     return f"{where}, line {number}: {key} must be {expected}; got {value if len(value) <= 40 else value[:40] + '...'}{_why(value)}."
+
+
+#: The place and the field an error of a valid TOML file names: "[[shocks]] entry 2: start must ..." or
+#: "[[shocks]] entry 2: field 'loss' is not ...".
+_NAMED = re.compile(r"(\[\[?)([A-Za-z0-9_-]+)\]\]? entry (\d+): (?:field '([A-Za-z0-9_-]+)'|([A-Za-z0-9_-]+) )")
+
+
+def with_line(text: str, message: str) -> str:
+    r"""``message`` with ``, line N`` after the table entry it names, where that entry sets the field it names.
+
+    Errors found after parsing (a quoted date, an unknown field) name the entry and the field; the line
+    finds them in the file as the parser's own errors do. The message is returned as it is when the
+    field is not written in that entry (a missing field) or the message names no entry.
+
+    Examples
+    --------
+    >>> text = '[scenario]\nbase = "baseline"\n\n[[shocks]]\nkind = "tariff"\n\n[[shocks]]\nkind = "x"\nstart = "03/01/2025"\n'
+    >>> print(with_line(text, "a.toml, [[shocks]] entry 2: start must be a date; got '03/01/2025'."))
+    a.toml, [[shocks]] entry 2, line 9: start must be a date; got '03/01/2025'.
+    >>> print(with_line(text, "a.toml, [[shocks]] entry 1: field 'kind' is not known."))
+    a.toml, [[shocks]] entry 1, line 5: field 'kind' is not known.
+    >>> print(with_line(text, "a.toml, [[shocks]] entry 1: rate must be given."))
+    a.toml, [[shocks]] entry 1: rate must be given.
+    """
+    named = _NAMED.search(message)
+    if named is None or ", line " in message[:named.end()]:
+        return message
+    table, entry, key = named.group(2), int(named.group(3) or 1), named.group(4) or named.group(5)
+    array = named.group(1) == "[["
+    seen, inside = 0, False
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header is not None:
+            if header.group(2) == table and (header.group(1) == "[[") == array:
+                seen += 1
+                inside = seen == entry
+            else:
+                inside = False
+            continue
+        if inside and re.match(rf'\s*("?){re.escape(key)}\1\s*=', line):
+            at = named.start() + len(named.group(0).split(":")[0])
+            return f"{message[:at]}, line {number}{message[at:]}"
+    return message
 
 
 def _place(before: list[str], source: str | None) -> str:

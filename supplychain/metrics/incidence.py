@@ -75,6 +75,7 @@ from ..errors import SimulationWarning
 from ..model.prices import price_params
 from ..results.daily import require_daily
 from ..results.series import Results
+from .pairing import warn_if_reversed
 from .price_bounds import PINNED_DAYS, format_prices_at_bounds, prices_at_bounds
 
 __all__ = [
@@ -286,6 +287,7 @@ def who_pays(results: Results, *, baseline: Results | None = None,
     require_daily(results, "who_pays", WHO_PAYS_INSTEAD)
     if baseline is not None:
         _check_baseline(results, baseline)
+        warn_if_reversed(results, baseline, "who_pays")
     pinned = format_prices_at_bounds(prices_at_bounds(results), min_days=PINNED_DAYS)
     if pinned:
         warnings.warn(f"who_pays: {pinned}", SimulationWarning, stacklevel=2)

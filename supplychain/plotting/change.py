@@ -9,15 +9,13 @@ trade of one commodity. Both are the default figures of ``supplychain run``.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._validation import check_known, check_number, fail
-from ..analytics.compare import is_unshocked_version
-from ..errors import SimulationWarning
+from ..metrics.pairing import warn_if_reversed as _warn_if_reversed
 from ..metrics.service import Grouping
 from .results import (
     _compact,
@@ -48,7 +46,8 @@ def warn_if_reversed(shocked: Results, baseline: Results, call: str, *, stacklev
     orders, kept for existing scripts: ``compare(before, after)``, ``plot_change(shocked, baseline)``,
     ``plot_flow_delta(before, after, commodity)``. The keyword form ``f(shocked, baseline=base)`` reads
     the same everywhere. A pair given the wrong way round is drawn as given (every change reversed) and
-    said, never silently swapped. Runs of unrelated scenarios are not checked.
+    said, never silently swapped: the check is `supplychain.metrics.pairing.warn_if_reversed`, the one
+    every such function makes. Runs of unrelated scenarios are not checked.
 
     Examples
     --------
@@ -63,14 +62,9 @@ def warn_if_reversed(shocked: Results, baseline: Results, call: str, *, stacklev
     >>> print(caught[0].message)  # doctest: +ELLIPSIS
     plot_change(unshocked, shocked): ... call plot_change(shocked, baseline=base).
     """
-    scenarios = (getattr(shocked, "scenario", None), getattr(baseline, "scenario", None))
-    if None in scenarios or not is_unshocked_version(scenarios[0], scenarios[1]):
-        return
-    order = {"plot_flow_delta": "before then after"}.get(call, "the shocked runs first, then their baseline")
-    right = {"plot_flow_delta": "plot_flow_delta(base, shocked, commodity)"}.get(call, f"{call}(shocked, baseline=base)")
-    warnings.warn(f"{call}(unshocked, shocked): {call} takes {order}, so this draws the change from the shocked "
-                  f"runs to the unshocked ones, every change reversed; for what the shock changed call {right}.",
-                  SimulationWarning, stacklevel=stacklevel + 1)
+    order = {"plot_flow_delta": "before then after"}.get(call)
+    right = {"plot_flow_delta": "plot_flow_delta(base, shocked, commodity)"}.get(call)
+    _warn_if_reversed(shocked, baseline, call, order=order, right=right, stacklevel=stacklevel + 1)
 
 
 def change_by_group(results: Results, baseline: Results, *, variable: str = "delivered",

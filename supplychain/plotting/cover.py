@@ -112,7 +112,8 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         if base is not None and label in base.columns:
             ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
                     color=colour, linestyle="--", linewidth=0.8)
-    shade_shocks(ax, results.scenario, results.n_days)
+    # Only the shocks that reach this commodity's chain: a chip panel is not shaded for a magnet ban.
+    shade_shocks(ax, results.scenario, results.n_days, commodity=commodity)
     # Room above the normal covers: a line at its normal cover otherwise runs along the top frame, and a panel
     # whose stocks never moved looked empty.
     normal = float(table["normal_cover_days"].max()) if len(table) else 0.0
@@ -206,6 +207,8 @@ def _separate(ax: Axes, labels: list, to_points: float) -> None:
             label.set_horizontalalignment("right")
             label.xyann = (-_START[0], _START[1])
             box = label.get_window_extent()
+        if box.y0 < inside.y0:                       # a trough at 0: the label starts inside the frame, not under it
+            label.xyann = (label.xyann[0], label.xyann[1] + (inside.y0 - box.y0 + 2.0) * to_points)
         start = label.xyann
         up = _stack(label, placed, to_points, +1)
         if up.y1 > inside.y1:                        # up runs into the title: try below the labels in the way

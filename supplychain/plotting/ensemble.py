@@ -16,6 +16,7 @@ import numpy as np
 
 from .._format import format_usd as usd_label
 from .._validation import check_known, fail
+from ..metrics.pairing import warn_if_reversed
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
     >>> ax.get_ylabel(), len(ax.collections) >= 1
     ('cumulative shortfall (USD at reference prices)', True)
     """
+    if baseline is not None:
+        warn_if_reversed(results, baseline, "plot_ensemble_fan")
     check_known(series, results.bands, "series", "plot_ensemble_fan")
     check_known(group, results.band_groups, "group", "plot_ensemble_fan")
     q = tuple(float(x) for x in results.quantiles)

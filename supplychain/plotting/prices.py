@@ -302,6 +302,12 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     bar("demand given up to higher prices", float(by_region[by_region > 0].sum()))
     bar("demand added by lower prices", float(by_region[by_region < 0].sum()))
     total("final buyers' total")
+    # Only the zero line is an edge the axis keeps to: a step of 0 drawn at the top (a bar's bottom is
+    # its sticky edge) pinned the axis there, and the bars above ran into the frame.
+    for patch in ax.patches:
+        patch.sticky_edges.y[:] = [0.0]
+    ax.relim()
+    ax.autoscale_view()
     ax.axhline(0.0, color="0.5", linewidth=0.8)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize="small")

@@ -21,6 +21,7 @@ from ..analytics.resilience import (
     time_to_recover,
     time_to_survive,
 )
+from ..metrics.pairing import warn_if_reversed
 from ..metrics.service import Grouping, group_labels
 from .change import plot_flow_delta
 from .results import _compact, _date_axis, _new_axes, _series, plot_flows, shade_shocks
@@ -118,6 +119,8 @@ def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleRes
                                  band=(percentiles[0], percentiles[-1]), ax=ax)
     if isinstance(baseline, EnsembleResults):
         raise fail("baseline", "Results like results", type(baseline).__name__, "plot_fan")
+    if baseline is not None:  # an ensemble is checked by plot_ensemble_fan above
+        warn_if_reversed(results, baseline, "plot_fan")
     variable = variable or "delivered"
     _check_argument(variable, VARIABLE_AXES, "variable", "these results")
     ax = _new_axes(ax)
@@ -168,6 +171,8 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
     >>> ax.get_title()
     'US.ore: TTS 11 d, TTR 16 d, loss 5 d'
     """
+    if baseline is not None:
+        warn_if_reversed(results, baseline, "plot_resilience_curve")
     labels = group_labels(results, by=by)
     loss = resilience_loss(results, baseline=baseline, by=by)
     g = int(np.argmax(loss.mean(axis=0))) if group is None else labels.index(check_known(group, labels, "group",

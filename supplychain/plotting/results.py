@@ -66,7 +66,45 @@ def _three_figures(x: float) -> str:
     return f"{x:.3g}" if "e" in text else text.rstrip(".")
 
 
-def shock_windows(scenario: Scenario, n_days: int | None = None) -> list[tuple[int, int]]:
+def supply_chain_of(network: Any, commodity: str) -> set[str]:
+    """``commodity`` and every commodity that goes into it, through the facilities' recipes, at any depth.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> chain = supply_chain_of(load_baseline().network, "compound_chip")
+    >>> "gallium" in chain, "ndfeb_magnet" in chain
+    (True, False)
+    """
+    inputs: dict[str, set[str]] = {}
+    for f in network.facilities:
+        inputs.setdefault(f.output, set()).update(c for c, _ in (f.recipe or ()))
+    chain, todo = {commodity}, [commodity]
+    while todo:
+        for c in inputs.get(todo.pop(), ()):
+            if c not in chain:
+                chain.add(c)
+                todo.append(c)
+    return chain
+
+
+def touches(shock: Any, network: Any, chain: set[str]) -> bool:
+    """Whether ``shock`` can move a commodity of ``chain`` (`supply_chain_of`): its commodity is in it, or the
+    facilities it names make one; a shock of no commodity and no facility (a blockade) touches every chain."""
+    commodity = getattr(shock, "commodity", None)
+    if isinstance(commodity, str) and commodity != "*":
+        return commodity in chain
+    facility, stage = getattr(shock, "facility", None), getattr(shock, "stage", None)
+    if facility is None and stage is None:
+        return True
+    region = getattr(shock, "region", None)
+    return any(f.output in chain for f in network.facilities
+               if (facility is None or f.id == facility) and (stage is None or f.stage == stage)
+               and (region in (None, "*") or f.region == region))
+
+
+def shock_windows(scenario: Scenario, n_days: int | None = None, *,
+                  commodity: str | None = None) -> list[tuple[int, int]]:
     """Days ``[first, stop)`` within the horizon when a new disruption is active, overlapping windows merged.
 
     Disruptions in force on day 0 (standing conditions) and random outages
@@ -80,11 +118,16 @@ def shock_windows(scenario: Scenario, n_days: int | None = None) -> list[tuple[i
     ...     DemandShock(region="JP", commodity="logic_chip", factor=2.0, start=20, end=50))
     >>> shock_windows(s)
     [(10, 50)]
+
+    With ``commodity``, only the shocks that touch its supply chain (`touches`): a magnet ban's window
+    is not shaded on a chip's panel.
     """
     from ..model.shocks import RandomOutage
     n = scenario.horizon_days if n_days is None else n_days
+    chain = None if commodity is None else supply_chain_of(scenario.network, commodity)
     spans = sorted(s.window(scenario.start_date, n) for s in scenario.shocks
-                   if not isinstance(s, RandomOutage) and not s.in_force(scenario.start_date))
+                   if not isinstance(s, RandomOutage) and not s.in_force(scenario.start_date)
+                   and (chain is None or touches(s, scenario.network, chain)))
     merged: list[tuple[int, int]] = []
     for first, stop in spans:
         if stop <= first:
@@ -96,8 +139,10 @@ def shock_windows(scenario: Scenario, n_days: int | None = None) -> list[tuple[i
     return merged
 
 
-def shade_shocks(ax: Axes, scenario: Scenario, n_days: int | None = None) -> Axes:
+def shade_shocks(ax: Axes, scenario: Scenario, n_days: int | None = None, *, commodity: str | None = None) -> Axes:
     """Shade the shock windows of ``scenario`` on a calendar-date x axis and mark its shock day.
+
+    With ``commodity``, only the windows of the shocks that touch its supply chain (`shock_windows`).
 
     Examples
     --------
@@ -111,7 +156,7 @@ def shade_shocks(ax: Axes, scenario: Scenario, n_days: int | None = None) -> Axe
     ['shock window', 'shock day']
     """
     n = scenario.horizon_days if n_days is None else n_days
-    for k, (first, stop) in enumerate(shock_windows(scenario, n)):
+    for k, (first, stop) in enumerate(shock_windows(scenario, n, commodity=commodity)):
         ax.axvspan(np.datetime64(scenario.date_of(first)), np.datetime64(scenario.date_of(stop)), color="0.5",
                    alpha=0.15, linewidth=0, label="shock window" if k == 0 else None, zorder=0)
     if scenario.shock_day is not None:
@@ -244,6 +289,8 @@ def plot_timeseries(results: Results, variable: str = "delivered", ids: str | Se
     unit = (f"USD{per_day} at reference prices" if usd else
             f"mixed units{per_day}: usd=True adds them" if unit == "units" else f"{unit}{per_day}")
     ax.set_ylabel(f"{variable} ({unit})")
+    if usd:  # dollars on the ticks ($1.2bn), not a "1e9" offset above the axis
+        usd_axis(ax)
     ax.set_xlabel("date")
     _date_axis(ax)
     n_runs = values.shape[0]

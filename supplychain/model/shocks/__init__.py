@@ -90,7 +90,10 @@ def shock_from_dict(data: Any) -> Shock:
         if key not in allowed:
             hits = close_matches(key, allowed)
             hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
-            raise ValidationError(f"field {key!r} is not a parameter of {cls.__name__}.{hint}")
+            # The whole list, close matches first: a field named by meaning ("loss") is close to none.
+            fields = ", ".join([*hits, *(f for f in allowed if f not in hits)])
+            raise ValidationError(f"field {key!r} is not a parameter of {cls.__name__}.{hint} "
+                                  f"Its fields: kind, {fields}.")
     for key in ("start", "end", "announced"):
         if key in params:
             params[key] = date_or_day(params[key], key, cls.__name__)
