@@ -86,7 +86,7 @@ class CapacityShock(Shock):
     >>> CapacityShock(fraction_lost=0.5)
     Traceback (most recent call last):
     ...
-    supplychain.errors.ValidationError: facility, stage or region must be given; got None for CapacityShock.
+    supplychain.errors.ValidationError: facility, stage or region must be given; missing (None) for CapacityShock.
     """
 
     fraction_lost: float

@@ -84,7 +84,7 @@ class RandomOutage(Shock):
     >>> RandomOutage(rate_per_year=1.0, duration=Fixed(5.0))
     Traceback (most recent call last):
     ...
-    supplychain.errors.ValidationError: facility must be a facility id, or region and/or stage given instead; got None for RandomOutage.
+    supplychain.errors.ValidationError: facility must be a facility id, or region and/or stage given instead; missing (None) for RandomOutage.
     """
 
     rate_per_year: float
