@@ -126,11 +126,13 @@ def cases(base_sc):  # type: ignore[no-untyped-def]
     return out
 
 
-def episode(base_sc, base, table, cover: float | None = None) -> None:  # type: ignore[no-untyped-def]
-    """China's 2025 magnet licensing in the model beside China's customs and the published stops.
+def episode_measures(base_sc, base, cover: float | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """China's 2025 magnet licensing in the model: exports by month and each region's days short.
 
-    With ``cover``, every region's magnet users hold that many days of use from day 0 (a `SafetyStockChange` in
-    both runs, so their stocks have settled long before April), instead of the baseline's 60.
+    Returns ``{"exports": {month: share of the unshocked run's exports}, "short": {region: (first day, last day,
+    days of use not delivered) or None}, "results": (shocked, unshocked)}``. With ``cover``, every region's magnet
+    users hold that many days of use from day 0 (a `SafetyStockChange` in both runs, so their stocks have settled
+    long before April), instead of the baseline's 60.
     """
     if cover is not None:
         base_sc = base_sc.with_responses(*(SafetyStockChange(region=d.region, commodity=MAGNET, cover_days=cover)
@@ -143,23 +145,38 @@ def episode(base_sc, base, table, cover: float | None = None) -> None:  # type: 
     out = [i for i, ln in enumerate(net.lanes) if ln.commodity == MAGNET and ln.origin.startswith("CN.")
            and not ln.destination.startswith("CN.")]
     flow, flow0 = res.arrays["flow"][0][:, out].sum(axis=1), base.arrays["flow"][0][:, out].sum(axis=1)
+    exports = {}
+    for month in CUSTOMS_2025:
+        a, b = _day(dt.date(2025, month, 1)), _day(dt.date(2025, month + 1, 1))
+        exports[month] = float(flow[a:b].sum() / flow0[a:b].sum())
+    short: dict = {}
+    for j, d in enumerate(net.demands):
+        if d.commodity != MAGNET:
+            continue
+        gap = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
+               - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
+        days = np.flatnonzero(gap > 1e-6 * d.rate_per_day)
+        short[d.region] = (int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day)) if len(days) else None
+    return {"exports": exports, "short": short, "results": (res, base)}
+
+
+def episode(base_sc, base, table, cover: float | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Print China's 2025 magnet licensing in the model beside China's customs and the published stops."""
+    m = episode_measures(base_sc, base, cover)
+    res, base = m["results"]
     print(f"\nThe April-June 2025 episode: licensing from 2025-04-04 to 2025-06-11, {APPROVAL_2025:.0%} of "
           "applications approved, 45-day processing delay (vector engine, seed 2025); magnet users' cover "
           f"{'60 days (as shipped)' if cover is None else f'{cover:g} days from day 0'}")
     print("  China's magnet exports, share of normal: month   model (vs unshocked)   customs (vs same month 2024)")
     for month, published in CUSTOMS_2025.items():
-        a, b = _day(dt.date(2025, month, 1)), _day(dt.date(2025, month + 1, 1))
-        print(f"    2025-{month:02d}   {flow[a:b].sum() / flow0[a:b].sum():6.0%}   {published:6.0%}")
+        print(f"    2025-{month:02d}   {m['exports'][month]:6.0%}   {published:6.0%}")
     print("  who stopped, when: model (first day the region's magnet users go short) beside the published stop")
     for region, date, what in STOPS_2025:
-        j = next(i for i, d in enumerate(net.demands) if d.commodity == MAGNET and d.region == region)
-        short = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
-                 - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
-        days = np.flatnonzero(short > 1e-6 * net.demands[j].rate_per_day)
-        model = (f"{_date(days[0])} .. {_date(days[-1])}, {short.sum() / net.demands[j].rate_per_day:.1f} days of "
-                 "use not delivered") if len(days) else "never short"
+        got = m["short"][region]
+        model = (f"{_date(got[0])} .. {_date(got[1])}, {got[2]:.1f} days of use not delivered" if got
+                 else "never short")
         print(f"    {region:4} model {model}; published {date.isoformat()}: {what}")
-    only, full = va_through_magnets(res, base, net, table)
+    only, full = va_through_magnets(res, base, res.scenario.network, table)
     print(f"  value added lost through magnets {only.sum() / 1e9:.2f} bn USD (all paths {full / 1e9:.2f} bn)")
 
 
