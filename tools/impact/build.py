@@ -148,7 +148,7 @@ DOMESTIC: dict[str, tuple[float, str]] = {
 }
 
 _EV = ("IEA Global EV Outlook 2024: share of electric cars (BEV + PHEV) in 2023 car sales; sales share used as "
-       "the share of the region's motor-vehicle output that needs traction batteries and NdFeB motors")
+       "the share of the region's motor-vehicle output that needs traction batteries")
 EV_SHARE: dict[str, tuple[float, str]] = {
     "JP": (0.03, _EV + ", Japan about 3 %"), "KR": (0.09, _EV + ", Korea about 9 %"),
     "US": (0.10, _EV + ", United States about 10 %"), "CN": (0.38, _EV + ", China about 38 %"),
@@ -185,6 +185,14 @@ DEPENDENCE: dict[tuple[str, str], tuple[float, str]] = {
     ("ndfeb_magnet", "C26"): (0.1, _MIX + " (drives, speakers, vibration motors)"),
     ("ndfeb_magnet", "C27"): (0.2, _MIX + " (high-efficiency motors and generators)"),
     ("ndfeb_magnet", "C28"): (0.1, _MIX + " (direct-drive wind turbines, servo motors)"),
+    ("ndfeb_magnet", "C29"): (1.0, "every car needs NdFeB magnets, not only electric ones: China's 2025 magnet "
+                              "licensing stopped lines of combustion-engine cars, Ford's Chicago Assembly Plant "
+                              "(Explorer) for a week from 20 May 2025 (Ford CEO J. Farley, Bloomberg, 12 Jun 2025: "
+                              "magnets 'go into your speakers ..., your seat's motors, your wiper motors, your door "
+                              "motors') and Suzuki's Swift line from 26 May to 13 Jun 2025 (Suzuki statement, "
+                              "5 Jun 2025; Nikkei), and the parts are 'critical to both combustion engine and "
+                              "electric vehicles' (CLEPA, European Association of Automotive Suppliers, 4 Jun 2025); "
+                              "the content below caps the dependent output"),
 }
 _USE = ("market by application: the share of the input's world use, by value, that goes to each sector; "
         "applied in every region")
@@ -230,9 +238,18 @@ CONTENT: dict[tuple[str, str], tuple[float, str]] = {
     ("ndfeb_magnet", "C27"): (0.05, _CONTENT + "; assumption: magnets 3-10 % of a permanent-magnet motor's or "
                               "direct-drive generator's cost"),
     ("ndfeb_magnet", "C28"): (0.03, _CONTENT + "; assumption: magnets a few % of a servo drive's or robot's cost"),
-    ("ndfeb_magnet", "C29"): (0.005, _CONTENT + "; assumption: 1-2 kg of NdFeB (100-200 USD) in an electric "
-                              "car of about 40,000 USD"),
 }
+#: The baseline's world use of sintered NdFeB magnets, t a year, and their reference price, USD/t
+#: (tools/baseline/minerals.py; supplychain/data/baseline/minerals.toml and commodities.toml cite them).
+MAGNET_WORLD_T, MAGNET_PRICE = 288_889.0, 27_600.0
+_C29 = sum(OUTPUT[(r, "C29")][0] for r in REGIONS)
+_THETA_C29 = round(USE[("ndfeb_magnet", "C29")][0] * MAGNET_WORLD_T * MAGNET_PRICE / (_C29 * 1e9), 7)
+CONTENT[("ndfeb_magnet", "C29")] = (_THETA_C29, _CONTENT + (
+    f"; derived: every car needs magnets (see [[dependence]]), so the content is the vehicles' use share of "
+    f"world magnets, {USE[('ndfeb_magnet', 'C29')][0]:g} x {MAGNET_WORLD_T:,.0f} t x {MAGNET_PRICE:,.0f} USD/t "
+    f"(the baseline's world magnet use and price), over the table's world motor-vehicle output {_C29:,.0f} bn USD: "
+    f"about {_THETA_C29 * 35000:.0f} USD of magnets in a 35,000 USD car, {_THETA_C29 * 35000 / MAGNET_PRICE * 1000:.1f} "
+    "kg, between a combustion-engine car's small motors and an electric car's 1-2 kg traction motor"))
 
 _WTP = ("derived: users are served in decreasing order of output at stake per dollar of devices, w x / u "
         "(what they would pay to stay supplied): vehicles (LEDs about 0.1-0.5 % of a car's value) before "
@@ -247,15 +264,12 @@ _2021 = ("2021 evidence, not the output-at-stake rule of compound devices and ma
          "foundry's revenue (TSMC, 2020 Annual Report, net revenue by platform), a small, low-margin customer. "
          "Judgement for other shocks: rationing='pro_rata' is the neutral option")
 #: Rationing rank of a sector for an input commodity (higher is served first): (commodity, sector) -> (value, source).
+#: NdFeB magnets have none (pro rata): the output-at-stake rule would serve vehicles first, but in China's 2025
+#: magnet licensing car lines were among the first to stop (Ford, Suzuki, European suppliers; see [[dependence]]),
+#: as China's licensing authority decided application by application, whatever the user would have paid.
 PRIORITY: dict[tuple[str, str], tuple[float, str]] = {
     ("compound_chip", "C29"): (3.0, _WTP), ("compound_chip", "C26"): (2.0, _WTP),
     ("compound_chip", "C27"): (1.0, _WTP), ("compound_chip", "C28"): (1.0, _WTP),
-    ("ndfeb_magnet", "C26"): (3.0, _WTP + "; for magnets: phones and drives (magnets well under 1 % of value) "
-                              "and cars (a traction motor's 1-2 kg, about 0.5 % of an electric car) before "
-                              "servo drives (a few %) before motors and wind generators (5-10 %)"),
-    ("ndfeb_magnet", "C29"): (3.0, _WTP + "; for magnets, as for C26"),
-    ("ndfeb_magnet", "C28"): (2.0, _WTP + "; for magnets, as for C26"),
-    ("ndfeb_magnet", "C27"): (1.0, _WTP + "; for magnets, as for C26"),
     ("mature_chip", "C26"): (3.0, _2021), ("mature_chip", "C27"): (2.0, _2021),
     ("mature_chip", "C28"): (2.0, _2021), ("mature_chip", "C29"): (1.0, _2021),
 }
@@ -354,8 +368,9 @@ SEGMENT_USE: dict[tuple[str, str], tuple[float, str]] = {
                              "computer, electronic and optical products (C26)"),
 }
 
-#: Commodities whose dependence in C29 is the region's electric-vehicle share.
-EV_INPUTS = ("li_ion_cell", "ndfeb_magnet")
+#: Commodities whose dependence in C29 is the region's electric-vehicle share (traction batteries; not magnets, which
+#: every car needs, see DEPENDENCE).
+EV_INPUTS = ("li_ion_cell",)
 
 _ESS = ("Hallegatte (2014), Risk Analysis 34(1): 152-167, distinguishes essential inputs, whose shortage stops "
         "production, from non-essential ones that can be postponed or replaced; for the rest of the economy, "

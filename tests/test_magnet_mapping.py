@@ -1,0 +1,78 @@
+"""How a magnet shortfall reaches industries (docs/model.md §8.3, tools/magnet_path.py).
+
+Every car needs NdFeB magnets (China's 2025 licensing stopped combustion-engine lines: Ford's Explorer, Suzuki's
+Swift), so motor vehicles' dependence is 1, capped by the content derived from the baseline's magnet use; and the
+users share a magnet shortfall pro rata (car lines stopped first in 2025, where the output-at-stake ranks served
+vehicles first).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from supplychain import load_baseline
+from supplychain.impact.loss import InputMap, value_added_loss
+from supplychain.impact.table import load_io_table
+
+MAGNET = "ndfeb_magnet"
+
+
+@pytest.fixture(scope="module")
+def mapped():  # type: ignore[no-untyped-def]
+    net = load_baseline(horizon_days=30).network
+    table = load_io_table()
+    return net, table, InputMap.build(net, table)
+
+
+def _column(im, table, region):  # type: ignore[no-untyped-def]
+    k = im.columns.index((region, MAGNET, None))
+    r, n_s = table.regions.index(region), len(table.sectors)
+    return k, slice(r * n_s, (r + 1) * n_s)
+
+
+def test_every_cars_output_needs_magnets_capped_by_the_derived_content(mapped) -> None:  # type: ignore[no-untyped-def]
+    net, table, im = mapped
+    j = table.sectors.index("C29")
+    assert np.all(table.dependence[MAGNET][:, j] == 1.0)
+    # the content is the vehicles' use share of the world's magnets over the world's vehicle output:
+    # 0.3 x 288,889 t x 27,600 USD/t / 4,912 bn USD (JP 519 + KR 170 + US 720 + CN 1,380 + TW 22 + ROW 2,100)
+    assert table.content[MAGNET][j] == pytest.approx(0.3 * 288_889 * 27_600 / 4_911e9, rel=1e-3)
+    # US: supply 47.4886 t/day x 365 x 27,600 USD/t = 478.4 M USD a year, of which cars use 0.3 = 143.5 M; they
+    # make 720 bn USD at 0.000487 USD of magnets per USD, so 143.5 M / (0.000487 x 720 bn) = 41 % of US car output
+    # can be the output that needs magnets
+    k, blk = _column(im, table, "US")
+    by_hand = 0.3 * 47.4886 * 365 * 27_600 / (table.content[MAGNET][j] * 720e9)
+    assert im.dependence[k, blk][j] == pytest.approx(by_hand, rel=1e-6)
+    assert by_hand == pytest.approx(0.409, abs=0.002)
+
+
+def test_magnet_users_share_a_shortfall_pro_rata(mapped) -> None:  # type: ignore[no-untyped-def]
+    _, table, im = mapped
+    assert MAGNET not in table.priority
+    for region in table.regions:
+        k, blk = _column(im, table, region)
+        users = im.use[k, blk] > 0
+        assert np.all(im.later[k, blk][users] == 0.0)          # nobody is served after anyone
+        assert np.allclose(im.group[k, blk][users], 1.0)       # one rank: s_j = s for every user
+
+
+def test_a_us_magnet_shortfall_stops_us_car_output_by_dependence_times_share(mapped) -> None:  # type: ignore[no-untyped-def]
+    # Oracle: with only the US magnet users short by s on every day, day 0's shortfall is s less the substitution
+    # of its first day (sigma x 1 / T: day 0 counts as the first), and pro rata rationing makes every US user short
+    # by that share, so US motor vehicles keep kappa = 1 - w s~ on day 0 and make kappa x0 (ARIO: orders met, stocks
+    # full): the day's value added lost is v w s~ x0.
+    net, table, im = mapped
+    days, s = 3, 0.2
+    demand = np.array([[[d.rate_per_day for d in net.demands]] * days])
+    delivered = demand.copy()
+    us = [i for i, d in enumerate(net.demands) if d.region == "US" and d.commodity == MAGNET]
+    delivered[:, :, us] *= 1 - s
+    loss = value_added_loss(demand, delivered, net, table=table).daily[0, 0]
+    r, j = table.regions.index("US"), table.sectors.index("C29")
+    k, blk = _column(im, table, "US")
+    w = im.dependence[k, blk][j]
+    x0 = table.output[r, j] / 365
+    v = table.value_added[r * len(table.sectors) + j]
+    sigma, t_sub = table.substitution[MAGNET]
+    assert loss[r, j] == pytest.approx(v * w * (s - sigma / t_sub) * x0, rel=1e-9)

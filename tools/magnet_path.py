@@ -1,0 +1,209 @@
+"""The magnet path: how a Chinese NdFeB magnet control reaches value added, and China's 2025 licensing against it.
+
+Prints, on the vector engine (seed 2025, price feedback off, the built-in year from 1 January 2025):
+
+1. **the mapping** of a magnet shortfall onto industries, per region: the share ``w`` of each industry's output that
+   needs magnets (after the content cap of docs/model.md §8.3), the use shares ``u``, the content ``theta`` (USD of
+   magnets per USD of the output that needs them, so ``1 / theta`` is the output at stake per USD of magnets), the
+   rationing ranks and the substitutable share;
+2. **the chain** under each case: the magnet users' cover (days of use held), China's share of their supply, the
+   first and last day a region's magnet users go short, and the magnets not delivered (t and USD at the reference
+   price);
+3. **value added lost through magnets alone** (every other column's shortfall set to 0), by region and industry,
+   and in all, for the flagship ``taiwan_blockade_magnets``, China's magnet ban alone for 90 and 180 days from
+   1 March, and a licensing regime of the same lengths that approves a quarter of the applications;
+4. **the April-June 2025 episode** (``--episode``): China's licensing of magnets from 4 April 2025 (MOFCOM
+   Announcement No. 18 of 2025) with a quarter of the applications approved (CLEPA, 4 June 2025) after the default
+   45-day processing delay (docs/assumptions.md, export licences) until the US-China London framework of
+   11 June 2025, set beside what was published: China's magnet exports by month against the same month of 2024
+   (China's General Administration of Customs: April 2,626 t, -51 %; May 1,238 t, -74 %; June 3,188 t, -38 %;
+   July 5,577 t, +5.7 %; via Reuters, 20 Jun, 20 Jul and 20 Aug 2025) and who stopped, when: Ford's Chicago
+   Assembly Plant (Explorer) idled the week of 20 May (Ford CEO J. Farley, Bloomberg, 12 Jun 2025); Suzuki's
+   Swift line from 26 May to 13 June (Suzuki Motor statement, 5 Jun 2025; Nikkei); several European supplier plants
+   and lines shut by 4 June (CLEPA press release, 4 Jun 2025).
+
+With ``--cover DAYS`` (repeatable) the episode is rerun with every region's magnet users holding DAYS of use instead
+of the baseline's 60 (what the stops of 2025 say about the users' stocks).
+
+Run: ``PYTHONPATH=$PWD python tools/magnet_path.py [--episode] [--cover DAYS ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import numpy as np
+
+from supplychain import ExportControl, SafetyStockChange, load_example, simulate
+from supplychain.impact.loss import InputMap, value_added_loss
+from supplychain.impact.table import load_io_table
+
+SEED = 2025
+MAGNET = "ndfeb_magnet"
+YEAR0 = dt.date(2025, 1, 1)
+#: share of licence applications approved in China's 2025 magnet licensing: "only about a quarter" of the hundreds
+#: filed by European auto suppliers since early April (CLEPA, European Association of Automotive Suppliers, press
+#: release, 4 June 2025)
+APPROVAL_2025 = 0.25
+#: China's magnet exports in 2025 as a share of the same month of 2024 (China's General Administration of Customs,
+#: HS 8505.11, via Reuters 20 Jun, 20 Jul, 20 Aug 2025): April -51 %, May -74 %, June -38 %, July +5.7 %
+CUSTOMS_2025 = {4: 0.49, 5: 0.26, 6: 0.62, 7: 1.057}
+#: who stopped, when (first day of the stop, region of the buyer)
+STOPS_2025 = (("US", dt.date(2025, 5, 20), "Ford, Chicago Assembly (Explorer), one week (Ford CEO, Bloomberg, "
+                                           "12 Jun 2025)"),
+              ("JP", dt.date(2025, 5, 26), "Suzuki, Swift line, to 13 June (Suzuki statement, 5 Jun 2025)"),
+              ("ROW", dt.date(2025, 6, 4), "European supplier plants and lines, by this date (CLEPA, 4 Jun 2025)"))
+
+
+def _day(date: dt.date) -> int:
+    return (date - YEAR0).days
+
+
+def _date(day: int) -> str:
+    return (YEAR0 + dt.timedelta(days=int(day))).isoformat()
+
+
+def mapping(net, table) -> None:  # type: ignore[no-untyped-def]
+    """Print the magnet columns' dependence, use, content, ranks and substitution by region."""
+    im = InputMap.build(net, table)
+    n_s = len(table.sectors)
+    theta = table.content.get(MAGNET, np.zeros(n_s))
+    rank = table.priority.get(MAGNET, np.zeros(n_s))
+    share, days = table.substitution.get(MAGNET, (0.0, 0.0))
+    print("Mapping of a magnet shortfall (docs/model.md §8.3): sectors " + " ".join(table.sectors[:4]))
+    print(f"  content theta (USD of magnets per USD of dependent output): {np.round(theta[:4], 5)}; output at stake "
+          f"per USD of magnets 1/theta: {np.round(1 / np.where(theta[:4] > 0, theta[:4], np.nan), 0)}")
+    print(f"  rationing ranks (higher served first; all equal = pro rata): {rank[:4]}; substitutable {share:.0%} "
+          f"over {days:.0f} days")
+    for k, (region, commodity, _) in enumerate(im.columns):
+        if commodity == MAGNET:
+            r = table.regions.index(region)
+            blk = slice(r * n_s, r * n_s + 4)
+            print(f"  {region:4} w {np.round(im.dependence[k, blk], 4)}  u {np.round(im.use[k, blk], 3)}")
+
+
+def chain(res, base, net, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Print each region's magnet users' cover, China's share, days short and magnets not delivered."""
+    price = next(c.price_usd for c in net.commodities if c.id == MAGNET)
+    lanes = [ln for ln in net.lanes if ln.commodity == MAGNET]
+    print(f"\n{label}: magnet users by region")
+    for j, d in enumerate(net.demands):
+        if d.commodity != MAGNET:
+            continue
+        cn = sum(ln.share for ln in lanes if ln.destination == d.id and ln.origin.startswith("CN."))
+        short = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
+                 - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
+        days = np.flatnonzero(short > 1e-6 * d.rate_per_day)
+        when = f"short {_date(days[0])} .. {_date(days[-1])} ({len(days)} days)" if len(days) else "never short"
+        cover = getattr(d.policy, "days", float("nan"))
+        print(f"  {d.region:4} cover {cover:4.0f} d, China {cn:4.0%} of supply; {when}; not delivered "
+              f"{short.sum():7,.0f} t = {short.sum() * price / 1e6:6.1f} M USD ({short.sum() / d.rate_per_day:5.1f} "
+              "days of use)")
+
+
+def va_through_magnets(res, base, net, table) -> tuple[np.ndarray, float]:  # type: ignore[no-untyped-def]
+    """Value added lost through magnets alone (regions x sectors, USD) and in all (USD), against ``base``."""
+    com = np.array([d.commodity for d in net.demands])
+    delivered = res.delivered.copy()
+    delivered[:, :, com != MAGNET] = res.demand[:, :, com != MAGNET]
+    unshocked = base.value_added_loss(table=table).daily[0]
+    only = value_added_loss(res.demand, delivered, net, table=table).daily[0] - unshocked
+    full = res.value_added_loss(table=table).daily[0] - unshocked
+    return only.sum(axis=0), float(full.sum())
+
+
+def cases(base_sc):  # type: ignore[no-untyped-def]
+    """(label, scenario): the flagship, and magnet bans and licensing regimes of 90 and 180 days from 1 March."""
+    out = [("flagship taiwan_blockade_magnets", load_example("taiwan_blockade_magnets"))]
+    start = _day(dt.date(2025, 3, 1))
+    for n in (90, 180):
+        out.append((f"magnet ban {n} d", base_sc.with_shocks(
+            ExportControl(exporter="CN", commodity=MAGNET, mode="ban", start=start, end=start + n - 1))))
+        out.append((f"magnet licensing {n} d, {APPROVAL_2025:.0%} approved", base_sc.with_shocks(
+            ExportControl(exporter="CN", commodity=MAGNET, mode="licence", start=start, end=start + n - 1,
+                          approval_probability=APPROVAL_2025))))
+    return out
+
+
+def episode_measures(base_sc, base, cover: float | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """China's 2025 magnet licensing in the model: exports by month and each region's days short.
+
+    Returns ``{"exports": {month: share of the unshocked run's exports}, "short": {region: (first day, last day,
+    days of use not delivered) or None}, "results": (shocked, unshocked)}``. With ``cover``, every region's magnet
+    users hold that many days of use from day 0 (a `SafetyStockChange` in both runs, so their stocks have settled
+    long before April), instead of the baseline's 60.
+    """
+    if cover is not None:
+        base_sc = base_sc.with_responses(*(SafetyStockChange(region=d.region, commodity=MAGNET, cover_days=cover)
+                                           for d in base_sc.network.demands if d.commodity == MAGNET))
+        base = simulate(base_sc, engine="vector", seed=SEED)
+    net = base_sc.network
+    control = ExportControl(exporter="CN", commodity=MAGNET, mode="licence", start=_day(dt.date(2025, 4, 4)),
+                            end=_day(dt.date(2025, 6, 11)), approval_probability=APPROVAL_2025)
+    res = simulate(base_sc.with_shocks(control), engine="vector", seed=SEED)
+    out = [i for i, ln in enumerate(net.lanes) if ln.commodity == MAGNET and ln.origin.startswith("CN.")
+           and not ln.destination.startswith("CN.")]
+    flow, flow0 = res.arrays["flow"][0][:, out].sum(axis=1), base.arrays["flow"][0][:, out].sum(axis=1)
+    exports = {}
+    for month in CUSTOMS_2025:
+        a, b = _day(dt.date(2025, month, 1)), _day(dt.date(2025, month + 1, 1))
+        exports[month] = float(flow[a:b].sum() / flow0[a:b].sum())
+    short: dict = {}
+    for j, d in enumerate(net.demands):
+        if d.commodity != MAGNET:
+            continue
+        gap = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
+               - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
+        days = np.flatnonzero(gap > 1e-6 * d.rate_per_day)
+        short[d.region] = (int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day)) if len(days) else None
+    return {"exports": exports, "short": short, "results": (res, base)}
+
+
+def episode(base_sc, base, table, cover: float | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Print China's 2025 magnet licensing in the model beside China's customs and the published stops."""
+    m = episode_measures(base_sc, base, cover)
+    res, base = m["results"]
+    print(f"\nThe April-June 2025 episode: licensing from 2025-04-04 to 2025-06-11, {APPROVAL_2025:.0%} of "
+          "applications approved, 45-day processing delay (vector engine, seed 2025); magnet users' cover "
+          f"{'60 days (as shipped)' if cover is None else f'{cover:g} days from day 0'}")
+    print("  China's magnet exports, share of normal: month   model (vs unshocked)   customs (vs same month 2024)")
+    for month, published in CUSTOMS_2025.items():
+        print(f"    2025-{month:02d}   {m['exports'][month]:6.0%}   {published:6.0%}")
+    print("  who stopped, when: model (first day the region's magnet users go short) beside the published stop")
+    for region, date, what in STOPS_2025:
+        got = m["short"][region]
+        model = (f"{_date(got[0])} .. {_date(got[1])}, {got[2]:.1f} days of use not delivered" if got
+                 else "never short")
+        print(f"    {region:4} model {model}; published {date.isoformat()}: {what}")
+    only, full = va_through_magnets(res, base, res.scenario.network, table)
+    print(f"  value added lost through magnets {only.sum() / 1e9:.2f} bn USD (all paths {full / 1e9:.2f} bn)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
+    parser.add_argument("--episode", action="store_true", help="only the April-June 2025 episode")
+    parser.add_argument("--cover", type=float, action="append", default=[],
+                        help="also the episode with magnet users holding this many days of use (repeatable)")
+    args = parser.parse_args()
+    table = load_io_table()
+    base_sc = load_example("taiwan_blockade_magnets").replace(shocks=())
+    net = base_sc.network
+    base = simulate(base_sc, engine="vector", seed=SEED)
+    if not args.episode:
+        mapping(net, table)
+        for label, sc in cases(base_sc):
+            res = simulate(sc, engine="vector", seed=SEED)
+            chain(res, base, net, label)
+            only, full = va_through_magnets(res, base, net, table)
+            print(f"  value added lost through magnets {only.sum() / 1e9:.2f} bn USD (all paths {full / 1e9:.2f} bn); "
+                  "by region and industry, bn USD:")
+            for r, region in enumerate(table.regions):
+                print(f"    {region:4} " + "  ".join(f"{s} {v / 1e9:6.2f}" for s, v in zip(table.sectors, only[r])))
+    episode(base_sc, base, table)
+    for days in args.cover:
+        episode(base_sc, base, table, cover=days)
+
+
+if __name__ == "__main__":
+    main()
