@@ -231,9 +231,11 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
             inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
     phi = None
     if s.scrap is not None:
-        # New scrap recovered (§5.4.3): the scrap input's use per unit started is a φ, its cover the stock over that.
+        # New scrap recovered (§5.4.3): the scrap input's use per unit started is a φ, its cover the stock over that
+        # (φ = 1 exactly until some run is short, when the recipe's cover and consumption are already right).
         phi = _scrap.factor(s.scrap, s.day)
-        inputs[:, s.scrap.facilities] = _scrap.cover(c, s.scrap, s.stock, phi)
+        if not s.scrap.idle:
+            inputs[:, s.scrap.facilities] = _scrap.cover(c, s.scrap, s.stock, phi)
     need = np.where(position <= c.prod_trigger + TRIGGER_TOLERANCE * c.prod_target, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
@@ -257,7 +259,7 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
         started = p[:, wipf]
         s.wip_ring[:, slots] = started
         s.wip[:, wipf] += started
-    if s.scrap is not None:
+    if s.scrap is not None and not s.scrap.idle:
         assert phi is not None and s.recovered is not None
         back = _scrap.returned(s.scrap, p[:, s.scrap.facilities], phi)
         s.stock[:, s.scrap.stocks] += back

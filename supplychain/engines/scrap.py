@@ -47,6 +47,7 @@ class ScrapState:
     days: np.ndarray        # (n,) scrap_days
     target: np.ndarray      # (n,) production target: the scale of the trigger's tolerance
     first: np.ndarray       # (R, n) first day short of the scrap input; +inf before
+    idle: bool = True       # no run has been short yet (``first`` is all +inf, so φ = 1)
 
 
 def initial_scrap(c: Compiled, n_runs: int) -> ScrapState | None:
@@ -110,4 +111,6 @@ def note_short(ss: ScrapState, day: int, own_cover: np.ndarray, capacity: np.nda
     """Start the clock (``t0 = day``) of each run and facility whose cover falls short of its starts."""
     wanted = np.minimum(capacity, need)
     short = own_cover < wanted - SCRAP_TOLERANCE * ss.target
-    ss.first = np.where(np.isinf(ss.first) & short, float(day), ss.first)
+    if short.any():
+        ss.first = np.where(np.isinf(ss.first) & short, float(day), ss.first)
+        ss.idle = False
