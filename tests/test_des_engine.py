@@ -15,7 +15,7 @@ from .test_engine_agreement import MECHANISMS, noisy_chain
 
 DES_DIR = pathlib.Path(__file__).resolve().parents[1] / "supplychain" / "engines" / "des"
 #: The vector engine's rule modules (docs/model.md §10): the SimPy engine imports none of them.
-RULES = {"kernel", "sourcing", "licences", "restart", "outages", "dynamic", "day", "prices", "vector", "stacked"}
+RULES = {"kernel", "sourcing", "licences", "restart", "scrap", "outages", "dynamic", "day", "prices", "vector", "stacked"}
 
 
 def test_the_simpy_engine_imports_none_of_the_vector_rules():

@@ -56,7 +56,7 @@ def test_one_table_drives_recorder_results_and_plots():
     assert not hasattr(plots, "_RATES")
     c = compile_scenario(Scenario(chain_network(), horizon_days=5).with_shocks(
         StockpileRelease(region="US", commodity="metal", reserve=5.0, release_below_cover_days=1)))
-    assert set(Recorder(c, 1).arrays) == set(recorded_variables(c)) == set(VARIABLES) - {"destroyed", "wip", "awaiting_licence"}
+    assert set(Recorder(c, 1).arrays) == set(recorded_variables(c)) == set(VARIABLES) - {"destroyed", "wip", "awaiting_licence", "recovered"}
     assert {v.kind for v in VARIABLES.values()} == {"rate", "level"}
 
 

@@ -81,10 +81,16 @@ def china_exports_t(res) -> float:  # type: ignore[no-untyped-def]
 
 
 def _scrap_loop(sc):  # type: ignore[no-untyped-def]
-    """``sc`` with the wafer makers outside Japan and China buying gallium net of a loop like Japan's."""
+    """``sc`` with the wafer makers outside Japan and China buying gallium net of a loop like Japan's.
+
+    They take Japan's recovery of more new scrap once short too (docs/model.md §5.4.3), so that they fall to the
+    same floor, not below it.
+    """
     net = sc.network
-    jp = dict(net.facility("JP.wafer.compound_wafer").recipe)["gallium"]
-    facs = tuple(dataclasses.replace(f, recipe={**dict(f.recipe), "gallium": jp})
+    japan = net.facility("JP.wafer.compound_wafer")
+    jp = dict(japan.recipe)["gallium"]
+    facs = tuple(dataclasses.replace(f, recipe={**dict(f.recipe), "gallium": jp},
+                                     scrap_recovery=japan.scrap_recovery)
                  if f.output == "compound_wafer" and f.region not in ("JP", "CN") else f for f in net.facilities)
     return sc.replace(network=dataclasses.replace(net, facilities=facs))
 

@@ -328,6 +328,9 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     if cycle.any():
         # Work in progress is a mechanism like stockpiles: its series ``wip`` is recorded only when present.
         schedules.extras["wip"] = True
+    if any(f.scrap_recovery > 0.0 for f in scenario.network.facilities):
+        # So is new scrap recovered (§5.4.3): its series ``recovered`` closes the material balance.
+        schedules.extras["scrap"] = True
     compiled = Compiled(schedules=schedules, **compiled_core)  # type: ignore[arg-type]
     for value in vars(compiled).values():
         if isinstance(value, np.ndarray):

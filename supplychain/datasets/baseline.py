@@ -64,7 +64,7 @@ BASELINE_FILES = ("regions.toml", "commodities.toml", "minerals.toml", "batterie
 _TEXT_KEYS = {
     "region": {"id", "name"},
     "commodity": {"id", "name", "unit", "chain"},
-    "facility": {"id", "region", "stage", "output"},
+    "facility": {"id", "region", "stage", "output", "scrap_input"},
     "demand": {"id", "region", "commodity", "segment"},
     "lane": {"origin", "destination", "commodity"},
     "cycle_time": {"stage", "output"},
@@ -72,7 +72,8 @@ _TEXT_KEYS = {
 _NUMBER_KEYS = {
     "region": set(),
     "commodity": {"price_usd", "elasticity", "input_cover_days", "output_cover_days"},
-    "facility": {"capacity_per_day", "recipe", "restart_days", "restart_ramp_days"},
+    "facility": {"capacity_per_day", "recipe", "restart_days", "restart_ramp_days", "scrap_recovery",
+                 "scrap_days"},
     "demand": {"rate_per_day", "cover_days"},
     "lane": {"share", "lead_time_days", "freight_usd_per_unit"},
     "cycle_time": {"cycle_time_days"},
@@ -262,7 +263,9 @@ def _network(data_dir: str, random_lead_times: bool) -> Network:
                                    policies=policies, cycle_time_days=cycle.get((f["stage"], f["output"]), 0),
                                    restart_days=_v(f["restart_days"]) if "restart_days" in f else None,
                                    restart_ramp_days=_v(f["restart_ramp_days"]) if "restart_ramp_days" in f
-                                   else None))
+                                   else None,
+                                   scrap_input=f.get("scrap_input"),
+                                   **{k: _v(f[k]) for k in ("scrap_recovery", "scrap_days") if k in f}))
     # A demand holds the buyer-side cover of its commodity unless it gives its own (an end-use segment, §5.5).
     demands = [Demand(d["id"], region=d["region"], commodity=d["commodity"], rate_per_day=_v(d["rate_per_day"]),
                       policy=DaysOfCover(_v(d["cover_days"])) if "cover_days" in d
@@ -393,8 +396,10 @@ def _unit(kind: str, field: str, record: Mapping[str, Any], units: Mapping[str, 
             return f"{out}/day"
         if base == "recipe":
             return f"{units.get(field.split('.', 1)[-1], '?')} per {out}"
-        if base in ("restart_days", "restart_ramp_days"):
+        if base in ("restart_days", "restart_ramp_days", "scrap_days"):
             return "days"
+        if base == "scrap_recovery":
+            return "fraction"
     if kind == "demand":
         return "days" if base == "cover_days" else f"{units.get(record.get('commodity', ''), '?')}/day"
     if kind == "cycle_time":

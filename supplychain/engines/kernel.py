@@ -59,6 +59,7 @@ from ..compile.leadtime import lead_days
 from . import dynamic as _dynamic
 from . import prices as _prices
 from . import restart as _restart
+from . import scrap as _scrap
 from . import sourcing as _sourcing
 from . import licences as _licences
 from . import designs as _designs
@@ -99,6 +100,8 @@ class State:
     normal_rate: np.ndarray | None = None  # (F,) each supplier's steady flow (its throughput on day 0)
     restart: _restart.RestartState | None = None  # idle capacity awaiting restart (§5.4.1), if any
     cold: _restart.ColdState | None = None  # lines that can stop and restart cold (§5.4.2), if any
+    scrap: _scrap.ScrapState | None = None  # facilities that recover more new scrap when short (§5.4.3), if any
+    recovered: np.ndarray | None = None     # (R, S) scrap input returned to each stock today (§5.4.3)
     licence_ok: np.ndarray | None = None  # (R, L) chance an order on the lane gets through (§6.5.1, §6.5.2)
     licence: LicenceState | None = None   # applications awaiting a licence decision (on order, not shipped)
     diverted: np.ndarray | None = None   # (R, L) fraction of each lane's target share sent elsewhere (§5.6.6)
@@ -136,6 +139,7 @@ def initial_state(c: Compiled, n_runs: int) -> State:
     steady_out = np.bincount(c.lane_origin, weights=[c.steady.flow.get(i, 0.0) for i in c.lane_ids],
                              minlength=c.n_facilities) if c.n_lanes else np.zeros(c.n_facilities)
     licence = initial_licences(c, n_runs)
+    scrap = _scrap.initial_scrap(c, n_runs)
     sp = _sourcing.spec(c)
     ds = _designs.design_spec(c)
     design = design_cap = None
@@ -147,6 +151,7 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  wip_ring=wip_ring, wip=wip, stalled=stalled, owed=np.zeros((n_runs, c.n_lanes)),
                  throughput=np.repeat(steady_out[None, :], n_runs, axis=0), normal_rate=steady_out,
                  restart=_restart.initial_restart(c, n_runs), cold=_restart.initial_cold(c, n_runs),
+                 scrap=scrap, recovered=None if scrap is None else np.zeros((n_runs, c.n_stocks)),
                  licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
                  diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf),
                  expected_wait=np.zeros((n_runs, c.n_lanes)),
@@ -224,9 +229,21 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
         inputs = s.stock[:, c.recipe_stock[:, 0]] / c.recipe_ratio[:, 0]
         for facilities, stocks, ratios in _recipe_columns(c):
             inputs[:, facilities] = np.minimum(inputs[:, facilities], s.stock[:, stocks] / ratios)
+    phi = None
+    if s.scrap is not None:
+        # New scrap recovered (§5.4.3): the scrap input's use per unit started is a φ, its cover the stock over that
+        # (φ = 1 exactly until some run is short, when the recipe's cover and consumption are already right).
+        phi = _scrap.factor(s.scrap, s.day)
+        if not s.scrap.idle:
+            inputs[:, s.scrap.facilities] = _scrap.cover(c, s.scrap, s.stock, phi)
     need = np.where(position <= c.prod_trigger + TRIGGER_TOLERANCE * c.prod_target, c.prod_target - position, 0.0)
     if s.restart is not None:
         capacity = _restart.usable_capacity(s.restart, s.day, capacity, inputs, need)
+    if s.scrap is not None:
+        assert phi is not None
+        f_scrap = s.scrap.facilities
+        _scrap.note_short(s.scrap, s.day, _scrap.scrap_cover(s.scrap, s.stock, phi),
+                          np.broadcast_to(capacity, need.shape)[:, f_scrap], need[:, f_scrap])
     s.usable = np.broadcast_to(capacity, (s.stock.shape[0], c.n_facilities))
     p = np.minimum(np.minimum(capacity, inputs), need)
     np.maximum(p, 0.0, out=p)
@@ -242,6 +259,11 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
         started = p[:, wipf]
         s.wip_ring[:, slots] = started
         s.wip[:, wipf] += started
+    if s.scrap is not None and not s.scrap.idle:
+        assert phi is not None and s.recovered is not None
+        back = _scrap.returned(s.scrap, p[:, s.scrap.facilities], phi)
+        s.stock[:, s.scrap.stocks] += back
+        s.recovered[:, s.scrap.stocks] = back
     # Consuming exactly what is on hand can leave -1e-16; stocks are never negative.
     np.maximum(s.stock, 0.0, out=s.stock)
     return p
@@ -568,6 +590,8 @@ def records(c: Compiled, s: State, lead_time: np.ndarray) -> dict[str, np.ndarra
         out["wip"] = s.wip
     if s.licence is not None:
         out["awaiting_licence"] = s.licence.awaiting
+    if s.recovered is not None:
+        out["recovered"] = s.recovered
     return out
 
 

@@ -76,6 +76,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              mechanism="stockpiles"),
     Variable("destroyed", "stock", "rate", "units of stock destroyed by disasters per day",
              mechanism="destroy"),
+    Variable("recovered", "stock", "rate",
+             "units of an input recovered from its facility's new scrap into its stock per day (docs/model.md "
+             "§5.4.3)", mechanism="scrap"),
     Variable("wip", "facility", "level",
              "work in progress (started, not yet output) at the end of each day", mechanism="wip"),
     Variable("awaiting_licence", "lane", "level",

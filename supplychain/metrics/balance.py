@@ -2,10 +2,11 @@
 
 For each stock over a run::
 
-    final = initial + arrivals + produced - consumed - shipped - delivered + released - destroyed
+    final = initial + arrivals + produced - consumed - shipped - delivered + released - destroyed + recovered
 
 where a facility's output stock counts its work in progress with it
-(``produced`` is what started; what is still in progress at the end, less
+(``produced`` is what started, ``consumed`` the recipe's inputs of it, ``recovered`` the new scrap
+returned to an input stock, docs/model.md §5.4.3; what is still in progress at the end, less
 what was in progress at the start, has not reached the stock);
 and for each lane::
 
@@ -65,6 +66,8 @@ def material_balance(results: Results) -> Balance:
         released = results.arrays["released"].sum(axis=1)
     if "destroyed" in results.arrays:   # stock lost to a disaster (CapacityShock.destroy_inventory)
         released = released - results.arrays["destroyed"].sum(axis=1)
+    if "recovered" in results.arrays:   # new scrap returned into the input stock it came from (§5.4.3)
+        released = released + results.arrays["recovered"].sum(axis=1)
     if "wip" in results.arrays:   # work in progress: started (in ``production``) but not yet output
         made[:, c.out_stock] -= results.arrays["wip"][:, -1] - c.initial_wip
     final = results.inventory[:, -1]

@@ -48,6 +48,9 @@ RECENT_DAYS = 91.0
 
 #: Largest over-ordering (``panic``) factor: orders for the extra pipeline at most 101-fold.
 MAX_PANIC = 100.0
+#: Most of a recipe's use of an input that recovering its new scrap can save (``Facility.scrap_recovery``): some
+#: of every input stays in the product.
+MAX_SCRAP_RECOVERY = 0.99
 
 #: Stage names used by the built-in baseline; any other string is accepted too.
 STAGES = ("mine", "refinery", "material", "cell_plant", "wafer", "chemical",
@@ -199,6 +202,18 @@ class Facility:
         Mean age in days of the record of recent shipments that
         ``allocation="recent"`` serves first (`RECENT_DAYS`, a quarter,
         by default); read by no other rule.
+    scrap_input : str or None
+        The recipe input whose new scrap (production waste) the facility
+        recovers more of once that input runs short (``docs/model.md``
+        §5.4.3): from the first day its starts are short of the input, its
+        use per unit of output falls linearly over ``scrap_days`` days to
+        ``1 - scrap_recovery`` of the recipe's and stays there. ``None`` (the
+        default): no such rule.
+    scrap_recovery : float
+        Share of the recipe's use of ``scrap_input`` that the recovered scrap
+        saves once fully in place, in ``[0, 0.99]``; 0 (the default): none.
+    scrap_days : float
+        Days from the first day short to full recovery, in ``[1, 3650]``.
 
     Limits: ``capacity_per_day`` and ``initial_inventory`` in ``[0, 1e12]``
     units; recipe coefficients in ``(0, 1e6]``; ``default_cover_days`` in
@@ -211,6 +226,10 @@ class Facility:
     ...              capacity_per_day=100.0, recipe={"lithium": 0.1})
     >>> f.inputs
     ('lithium',)
+    >>> Facility("US.wafer", region="US", stage="wafer", output="compound_wafer", capacity_per_day=10.0,
+    ...          recipe={"gallium": 0.016}, scrap_input="gallium", scrap_recovery=0.45,
+    ...          scrap_days=150).scrap_recovery
+    0.45
     """
 
     id: str
@@ -229,6 +248,9 @@ class Facility:
     restart_days: float | None = None
     restart_ramp_days: float | None = None
     recent_days: float = RECENT_DAYS
+    scrap_input: str | None = None
+    scrap_recovery: float = 0.0
+    scrap_days: float = 150.0
 
     def __post_init__(self) -> None:
         ident = self.id if isinstance(self.id, str) else repr(self.id)
@@ -263,6 +285,15 @@ class Facility:
         for name in ("restart_days", "restart_ramp_days"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, check_days(getattr(self, name), name, "Facility", ident))
+        if self.scrap_input is not None:
+            check_known(self.scrap_input, self.inputs, "scrap_input", "Facility", ident)
+        elif self.scrap_recovery:
+            raise fail("scrap_input", "one of the recipe's inputs when scrap_recovery is above 0",
+                       self.scrap_input, "Facility", ident)
+        object.__setattr__(self, "scrap_recovery", check_number(self.scrap_recovery, "scrap_recovery", "Facility",
+                                                                ident, low=0.0, high=MAX_SCRAP_RECOVERY))
+        object.__setattr__(self, "scrap_days", check_days(self.scrap_days, "scrap_days", "Facility", ident,
+                                                          low=1.0, high=MAX_DAYS))
         held = set(self.stocks)
         for key in [k for k, _ in self.initial_inventory] + [k for k, _ in self.policies]:
             if key not in held:

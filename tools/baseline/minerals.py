@@ -520,6 +520,12 @@ def build(net: Draft) -> None:
     ga_row = net.facilities["ROW.mine.gallium_crude"]
     ga_row["restart_days"] = GA_RESTART
     ga_row["restart_ramp_days"] = GA_RAMP
+    # Once short of gallium, every compound-wafer maker recovers more of its new scrap (docs/model.md §5.4.3).
+    for fac in net.facilities.values():
+        if fac["output"] == "compound_wafer":
+            fac["scrap_input"] = "gallium"
+            fac["scrap_recovery"] = ga.jp_scrap_more if fac["id"] == JP_CMP else GA_SCRAP
+            fac["scrap_days"] = GA_SCRAP_DAYS
     # Germanium.
     ge_world = GE_WORLD
     mineral(
@@ -593,6 +599,11 @@ class GalliumPlan:
         fab_use = fab["production"] * gross.value
         self.jp_scrap = scrap / u * use["JP"]
         net_share = 1 - self.jp_scrap / fab_use
+        floor = 1 - GA_SCRAP.value
+        self.jp_scrap_more = V(sig(1 - floor / net_share, 3), (
+            f"derived: Japan's wafer makers, already at {net_share:.3f} of the gross gallium per device (their loop, "
+            f"below), recover the rest of their new scrap down to {floor:.2f} of it once short ({GA_SCRAP.source}): "
+            f"1 - {floor:.2f} / {net_share:.3f}"))
         self.jp_recipe = V(sig(gross.value * net_share, 4), (
             f"derived: {gross.value:g} kg per 1,000 USD of devices ({gross.source}) x {net_share:.3f}, net of the "
             f"new scrap Japan's GaAs wafer and device makers recycle: {scrap / u:.1%} of Japan's gallium use "
@@ -626,6 +637,17 @@ class GalliumPlan:
 def gallium_plan(net: Draft) -> GalliumPlan:
     """:class:`GalliumPlan` of ``net`` (the compound fabs must be built)."""
     return GalliumPlan(net)
+
+
+# ---- new scrap recovered once gallium is short (docs/model.md §5.4.3) -----------------------------------------
+GA_SCRAP = V(0.5, "Løvik, Restrepo & Müller, 'The global anthropogenic gallium system', Environ. Sci. Technol. 49 "
+                  "(2015): 40-60% of primary gallium is lost in production wastes (2011); midpoint 50%, recovered once "
+                  "gallium is short (assumption; the scale is reachable: Japan's wafer and device makers recover "
+                  "40.1% of Japan's gallium use from their new scrap, JOGMEC 2021, see Japan's recipe)")
+GA_SCRAP_DAYS = V(150.0, "assumption: the recovery rises linearly over the minerals chain's restart of idle processing "
+                         "capacity, 60 + 90 days (docs/model.md §5.4.1): the toll refiners exist, the wafer makers' "
+                         "collection of kerf, polishing and reactor residues and the refiners' throughput have to grow; "
+                         "no published time for it found")
 
 
 # ---- restarting idle primary gallium capacity outside China ---------------------------------------------------

@@ -85,9 +85,11 @@ def render_chain(net: Draft, file: str, title: str, intro: list[str]) -> str:
             current = key
         lines += ["[[facility]]", f"id = {q(f['id'])}", f"region = {q(f['region'])}", f"stage = {q(f['stage'])}",
                   f"output = {q(f['output'])}", f"capacity_per_day = {val(f['capacity_per_day'])}"]
-        for key in ("restart_days", "restart_ramp_days"):
+        for key in ("restart_days", "restart_ramp_days", "scrap_recovery", "scrap_days"):
             if key in f:
                 lines.append(f"{key} = {val(f[key])}")
+        if "scrap_input" in f:
+            lines.append(f"scrap_input = {q(f['scrap_input'])}")
         if f["recipe"]:
             lines.append("[facility.recipe]")
             for c, v in f["recipe"].items():

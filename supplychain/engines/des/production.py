@@ -9,7 +9,8 @@ capacity and its scarcest input.
 A line back from a stop of at least its chain's cold-stop length restarts cold: the capacity that
 comes back is held back by its restart delay and ramp (docs/model.md §5.4.2).
 
-Implements docs/model.md §5.4 (production), §5.4.1 (restart) and §5.4.2 (cold restart).
+Implements docs/model.md §5.4 (production), §5.4.1 (restart), §5.4.2 (cold restart) and §5.4.3 (new scrap,
+with `.scrap`).
 """
 
 from __future__ import annotations
@@ -51,18 +52,31 @@ def produce(run: Run, f: int, t: int, capacity: float) -> float:
         position = stock[out] + run.wip_total[f]
     else:
         position = stock[out]
-    inputs = min([stock[s] / a for s, a in lay.recipe[f]], default=float("inf"))
+    scrap = run.scrap if run.scrap is not None and f in run.scrap.rules else None
+    # New scrap recovered (§5.4.3): the scrap input's use per unit started is a φ, its cover the stock over that.
+    phi = 1.0 if scrap is None else scrap.factor(f, t)
+    scrap_stock = -1 if scrap is None else scrap.rules[f][0]
+    inputs = min([stock[s] / (a * phi if s == scrap_stock else a) for s, a in lay.recipe[f]], default=float("inf"))
     need = lay.target[f] - position if position <= lay.trigger[f] + TRIGGER_TOLERANCE * lay.target[f] else 0.0
     restart = lay.restart[f]
     if restart is not None:
         capacity = _usable(run, f, t, capacity, min(capacity, inputs, need), restart,
                            RESTART_TOLERANCE * lay.target[f])
+    if scrap is not None:
+        scrap.note_short(f, t, stock, phi, capacity, need)
     run.usable[f] = capacity  # what the supplier can quote from and spare (§5.6.5, §5.7)
     started = max(min(capacity, inputs, need), 0.0)
     if run.designs is not None:
         started = run.designs.starts(run, f, started)  # design-specific input stocks (§5.6.6)
     for s, a in lay.recipe[f]:
-        stock[s] = max(stock[s] - started * a, 0.0)  # consuming all on hand can leave -1e-16
+        if s == scrap_stock:
+            # The scrap recovered goes back into the stock it came from, recorded as ``recovered``.
+            assert scrap is not None
+            back = started * (a * (1.0 - phi))
+            scrap.recovered[s] = back
+            stock[s] = max(stock[s] - started * a + back, 0.0)
+        else:
+            stock[s] = max(stock[s] - started * a, 0.0)  # consuming all on hand can leave -1e-16
     if k:
         run.wip[f].append(started)  # due on day t + k
         run.wip_total[f] += started

@@ -45,6 +45,7 @@ from .ordering import (any_restart, cancel_allowance, cancel_late, expect_waits,
                        supplier_waits)
 from .prices import Prices
 from .production import produce
+from .scrap import Scrap
 from .shipping import offer, settle
 from .stock_events import stock_events
 from .trade import LicenceOffice, apply_quotas
@@ -92,6 +93,7 @@ class Run:
         self.seek_day = [float("inf")] * lay.n_buyers
         self.locked = [0.0] * lay.n_lanes        # locked volume left unplaced the day before (§5.6.6)
         self.designs = Designs.of(c)             # design-specific stocks of locked lanes (§5.6.6), if any
+        self.scrap = Scrap.of(c)                 # facilities that recover more new scrap when short (§5.4.3), if any
         # Dynamic shock mechanisms.
         self.quotas: list[Any] = extras.get("quotas", [])
         self.quota_left = [0.0] * len(self.quotas)
@@ -297,6 +299,8 @@ class Run:
             day["wip"] = list(self.wip_total)
         if self.awaiting is not None:
             day["awaiting_licence"] = list(self.awaiting)
+        if self.scrap is not None:
+            day["recovered"] = list(self.scrap.recovered)
         records, only = self.records, self.only
         for name, values in day.items():
             if only is None or name in only:
