@@ -15,12 +15,13 @@ It prints the chain shortfall (chips, cells and magnets not delivered, USD at re
 value added lost (``docs/model.md`` §8.3) of each, by end-use segment; with ``--stages D``, for advanced logic and
 foundry-made mature-node chips, the days of steady use held at each stage in Taiwan and abroad at checkpoints
 after the start, and the chips withheld from users outside Taiwan so far (cumulative, in days of their steady
-use). ``--split`` first splits every foundry-chip packager by the region of the fab behind its wafers
-(`split_packagers`): the packaged chips of each foundry's designs are then a good of their own down to their
-users (the open part of O-15 in ``docs/model.md`` §13), an experiment on the network, not the baseline.
+use). The baseline's foundry-chip packagers are split by the region of the fab behind their wafers
+(``tools/baseline/packagers.py``): the packaged chips of each foundry's designs are a good of their own down to
+their users (O-15 in ``docs/model.md`` §13). `split_packagers` splits another network the same way; the
+``--split`` option it served is retired, the baseline being split already.
 
 Usage: ``python -m tools.tw_stop_vs_blockade [--days 30,60,90] [--horizon 730] [--start 59] [--engine vector]
-[--split] [--stages 60]``.
+[--stages 60]``.
 """
 
 from __future__ import annotations
@@ -54,13 +55,18 @@ def split_packagers(base: sc.Scenario, pairs: Sequence[tuple[str, str]] = FOUNDR
 
     A packager ``P`` buying a share ``w_r`` of its wafers from region ``r``'s fabs becomes one packager
     ``P.r`` per region, with ``w_r`` of its capacity, the wafer lanes from ``r`` and a copy of each of its
-    chip lanes with ``w_r`` of the lane's share. Each region's designs are then a good of their own from the
-    fab to the user, so a user's stock of one foundry's chips no longer covers another's.
+    chip lanes with ``w_r`` of the lane's share; a potential alternate (share 0) goes to every part whose
+    region it is not. Each region's designs are then a good of their own from the fab to the user, so a
+    user's stock of one foundry's chips no longer covers another's. The shipped baseline is split so
+    already (``tools/baseline/packagers.py``): a packager that buys from one region's fabs only is left
+    as it is, so the function changes nothing there; it splits other networks the same way.
 
     Examples
     --------
-    >>> s = split_packagers(sc.load_baseline(horizon_days=10), [("logic_wafer", "logic_chip")])
-    >>> sorted(f.id for f in s.network.facilities if f.id.startswith("KR.packaging.logic_chip"))
+    >>> base = sc.load_baseline(horizon_days=10)
+    >>> split_packagers(base).network == base.network
+    True
+    >>> sorted(f.id for f in base.network.facilities if f.id.startswith("KR.packaging.logic_chip"))
     ['KR.packaging.logic_chip.KR', 'KR.packaging.logic_chip.TW']
     """
     net = base.network
@@ -70,11 +76,14 @@ def split_packagers(base: sc.Scenario, pairs: Sequence[tuple[str, str]] = FOUNDR
         for f in net.facilities:
             if f.output != chip or f.stage != "packaging":
                 continue
-            inflow = [lane for lane in net.lanes if lane.destination == f.id and lane.commodity == wafer]
+            inflow = [lane for lane in net.lanes if lane.destination == f.id and lane.commodity == wafer
+                      and lane.share > 0]
             total = sum(lane.share for lane in inflow)
+            by: dict[str, float] = {}
             for lane in inflow:
-                by = shares.setdefault(f.id, {})
                 by[region[lane.origin]] = by.get(region[lane.origin], 0.0) + lane.share / total
+            if len(by) > 1:
+                shares[f.id] = by
         facilities = []
         for f in net.facilities:
             if f.id in shares:
@@ -85,7 +94,9 @@ def split_packagers(base: sc.Scenario, pairs: Sequence[tuple[str, str]] = FOUNDR
         lanes = []
         for lane in net.lanes:
             if lane.destination in shares and lane.commodity == wafer:
-                lanes.append(dataclasses.replace(lane, destination=f"{lane.destination}.{region[lane.origin]}"))
+                to = [region[lane.origin]] if lane.share > 0 else [r for r in shares[lane.destination]
+                                                                   if r != region[lane.origin]]
+                lanes += [dataclasses.replace(lane, destination=f"{lane.destination}.{r}") for r in to]
             elif lane.origin in shares:
                 lanes += [dataclasses.replace(lane, origin=f"{lane.origin}.{r}", share=lane.share * w)
                           for r, w in shares[lane.origin].items()]
@@ -201,15 +212,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--horizon", type=int, default=730)
     ap.add_argument("--start", type=int, default=START)
     ap.add_argument("--days", default="30,60,90")
-    ap.add_argument("--split", action="store_true", help="split foundry-chip packagers by the fab region behind them")
     ap.add_argument("--stages", type=int, default=None, help="print the stage table for shocks of this length")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore", message="CapacityShock with stage=")
     base = sc.load_baseline(horizon_days=a.horizon)
-    if a.split:
-        base = split_packagers(base)
-    print(f"engine {a.engine}, {a.horizon} days, shocks from day {a.start}"
-          f"{', packagers split by the fab region behind them' if a.split else ''}")
+    print(f"engine {a.engine}, {a.horizon} days, shocks from day {a.start}")
     compare(base, [int(x) for x in a.days.split(",")], a.engine, a.start)
     if a.stages:
         stages(base, a.stages, a.engine, a.start)
