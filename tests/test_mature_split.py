@@ -4,7 +4,7 @@ A chip made at a foundry can move only to another foundry, whether a fabless fir
 maker (IDM) sells it; an IDM's own fabs make its other chips and serve nobody else. So the baseline carries
 two mature-node classes: foundry-made chips (``mature_chip``: the fabless firms', packaged by outsourced
 houses, and the cited share IDMs have made at foundries, packaged in the IDMs' own back-end plants,
-``.idm_backend``) and the IDMs' own chips (``mature_idm_chip``, their own fabs' wafers only).
+``.idm_backend.<fab region>``) and the IDMs' own chips (``mature_idm_chip``, their own fabs' wafers only).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_foundry_wafers_make_foundry_made_chips_and_idm_wafers_idm_chips(network
     made = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[0])
     used = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[1])
     assert used == pytest.approx(made, rel=1e-9)
-    idm = sum(production[f.id] for f in network.facilities if f.id.endswith(".idm_backend"))
+    idm = sum(production[f.id] for f in network.facilities if ".idm_backend" in f.id)
     own = sum(production[f.id] for f in network.facilities if f.output == IDM[1])
     assert idm / (idm + own) == pytest.approx(0.15, rel=1e-4)  # capacities rounded to significant digits
 
@@ -71,8 +71,8 @@ def test_a_taiwan_fab_outage_reaches_the_chips_idms_have_made_at_foundries_not_t
     facs = base.network.facilities
     tw = lambda f: f.region == "TW"
     pick = {"idm_fab": lambda f: f.output == IDM[0], "idm": lambda f: f.output == IDM[1],
-            "idm_backend": lambda f: tw(f) and f.id.endswith(".idm_backend"),
-            "fabless": lambda f: tw(f) and f.output == FOUNDRY[1] and not f.id.endswith(".idm_backend"),
+            "idm_backend": lambda f: tw(f) and ".idm_backend" in f.id,
+            "fabless": lambda f: tw(f) and f.output == FOUNDRY[1] and ".idm_backend" not in f.id,
             "foundry": lambda f: f.output == FOUNDRY[0] and not tw(f)}
     ix = {k: [i for i, f in enumerate(facs) if p(f)] for k, p in pick.items()}
     made = lambda r, k, a, b: r.production[0, a:b][:, ix[k]].sum()
