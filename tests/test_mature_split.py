@@ -80,6 +80,8 @@ def test_a_taiwan_fab_outage_reaches_the_chips_idms_have_made_at_foundries_not_t
     assert made(res, "idm", 0, 70) == pytest.approx(made(ref, "idm", 0, 70), rel=1e-9)
     cut = {k: made(res, k, 50, 70) / made(ref, k, 50, 70) for k in ("idm_backend", "fabless")}
     assert cut["idm_backend"] < 0.95 and cut["idm_backend"] == pytest.approx(cut["fabless"], abs=0.02)
-    # The foundries elsewhere take part of the second-sourced fifth of Taiwan's volume (§5.6.6) as their idle
-    # capacity restarts (§5.4.1).
-    assert made(res, "foundry", 20, 65) > 1.03 * made(ref, "foundry", 20, 65)
+    # The packagers are split by the region of the fab behind their wafers (tools/baseline/packagers.py): a
+    # part packaging Taiwan's designs buys Taiwanese wafers only, so the second-sourced fifth of its volume
+    # (§5.6.6) has no other foundry to move to at the packager, and its users keep waiting for it within
+    # their patience: the foundries elsewhere make what they made (pooled, they made 3 % more; O-15).
+    assert made(res, "foundry", 20, 65) == pytest.approx(made(ref, "foundry", 20, 65), rel=1e-9)
