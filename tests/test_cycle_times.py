@@ -169,7 +169,7 @@ def test_baseline_fabs_and_cell_plants_hold_steady_work_in_progress():
     assert cycle["TW.fab.logic_wafer"] == 80 and cycle["CN.fab.mature_wafer"] == 40
     assert cycle["TW.fab_new.logic_wafer"] == 80 and cycle["KR.fab_new.memory_wafer"] == 60  # same process
     assert cycle["KR.cell_plant.li_ion_cell"] == 35 and cycle["CN.refinery.gallium"] == 10
-    assert cycle["TW.packaging.logic_chip"] == 10 and cycle["CN.mine.graphite_ore"] == 0
+    assert cycle["TW.packaging.logic_chip.TW"] == 10 and cycle["CN.mine.graphite_ore"] == 0
     c = compile_scenario(base)
     res = simulate(base, engine="vector", seed=0)
     wip = res.arrays["wip"][0]

@@ -4,7 +4,7 @@ A chip made at a foundry can move only to another foundry, whether a fabless fir
 maker (IDM) sells it; an IDM's own fabs make its other chips and serve nobody else. So the baseline carries
 two mature-node classes: foundry-made chips (``mature_chip``: the fabless firms', packaged by outsourced
 houses, and the cited share IDMs have made at foundries, packaged in the IDMs' own back-end plants,
-``.idm_backend``) and the IDMs' own chips (``mature_idm_chip``, their own fabs' wafers only).
+``.idm_backend.<fab region>``) and the IDMs' own chips (``mature_idm_chip``, their own fabs' wafers only).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_foundry_wafers_make_foundry_made_chips_and_idm_wafers_idm_chips(network
     made = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[0])
     used = sum(production[f.id] for f in network.facilities if f.output == FOUNDRY[1])
     assert used == pytest.approx(made, rel=1e-9)
-    idm = sum(production[f.id] for f in network.facilities if f.id.endswith(".idm_backend"))
+    idm = sum(production[f.id] for f in network.facilities if ".idm_backend" in f.id)
     own = sum(production[f.id] for f in network.facilities if f.output == IDM[1])
     assert idm / (idm + own) == pytest.approx(0.15, rel=1e-4)  # capacities rounded to significant digits
 
@@ -71,8 +71,8 @@ def test_a_taiwan_fab_outage_reaches_the_chips_idms_have_made_at_foundries_not_t
     facs = base.network.facilities
     tw = lambda f: f.region == "TW"
     pick = {"idm_fab": lambda f: f.output == IDM[0], "idm": lambda f: f.output == IDM[1],
-            "idm_backend": lambda f: tw(f) and f.id.endswith(".idm_backend"),
-            "fabless": lambda f: tw(f) and f.output == FOUNDRY[1] and not f.id.endswith(".idm_backend"),
+            "idm_backend": lambda f: tw(f) and ".idm_backend" in f.id,
+            "fabless": lambda f: tw(f) and f.output == FOUNDRY[1] and ".idm_backend" not in f.id,
             "foundry": lambda f: f.output == FOUNDRY[0] and not tw(f)}
     ix = {k: [i for i, f in enumerate(facs) if p(f)] for k, p in pick.items()}
     made = lambda r, k, a, b: r.production[0, a:b][:, ix[k]].sum()
@@ -80,6 +80,8 @@ def test_a_taiwan_fab_outage_reaches_the_chips_idms_have_made_at_foundries_not_t
     assert made(res, "idm", 0, 70) == pytest.approx(made(ref, "idm", 0, 70), rel=1e-9)
     cut = {k: made(res, k, 50, 70) / made(ref, k, 50, 70) for k in ("idm_backend", "fabless")}
     assert cut["idm_backend"] < 0.95 and cut["idm_backend"] == pytest.approx(cut["fabless"], abs=0.02)
-    # The foundries elsewhere take part of the second-sourced fifth of Taiwan's volume (§5.6.6) as their idle
-    # capacity restarts (§5.4.1).
-    assert made(res, "foundry", 20, 65) > 1.03 * made(ref, "foundry", 20, 65)
+    # The packagers are split by the region of the fab behind their wafers (tools/baseline/packagers.py): a
+    # part packaging Taiwan's designs buys Taiwanese wafers only, so the second-sourced fifth of its volume
+    # (§5.6.6) has no other foundry to move to at the packager, and its users keep waiting for it within
+    # their patience: the foundries elsewhere make what they made (pooled, they made 3 % more; O-15).
+    assert made(res, "foundry", 20, 65) == pytest.approx(made(ref, "foundry", 20, 65), rel=1e-9)

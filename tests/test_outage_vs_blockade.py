@@ -20,7 +20,7 @@ what the cold restart withholds (``DELAY + (RAMP - 1)/2``).
 A second network splits the fabs' wafers between TW and KR (share ``W`` each) into one packager in the US:
 with the packager's chips one good (pooled), the KR fab's designs cover the TW fab's at the packager and
 at the user; with one packager per fab region (`tools.tw_stop_vs_blockade.split_packagers`, the designs
-of each fab a good of their own down to the user) the user goes short by
+of each fab a good of their own down to the user, as in the shipped baseline) the user goes short by
 ``W * max(0, D + DELAY + (RAMP - 1)/2 - (F + B + P + U))`` days of its demand.
 """
 
@@ -168,11 +168,13 @@ def test_on_the_baseline_a_blockade_piles_up_taiwan_s_chips_and_a_fab_stop_ships
     assert abs(stop["withheld from users abroad"][49]) < 0.5 < closed["withheld from users abroad"][49]
 
 
-def test_the_split_baseline_stays_in_steady_state():
+def test_the_shipped_baseline_is_split_and_split_packagers_leaves_it_as_it_is():
+    """The baseline packages each foundry's designs as a good of their own (tools/baseline/packagers.py)."""
     import supplychain as sc
-    from supplychain.analytics import chain_shortfall_usd
 
-    split = split_packagers(sc.load_baseline(horizon_days=40))
-    assert len(split.network.facilities) > len(sc.load_baseline(horizon_days=40).network.facilities)
-    res = simulate(split, engine="vector", seed=1)
-    assert float(chain_shortfall_usd(res)[0]) == pytest.approx(0.0, abs=1.0)
+    base = sc.load_baseline(horizon_days=40)
+    ids = [f.id for f in base.network.facilities]
+    assert [i for i in ids if i.startswith("TW.packaging.logic_chip")] == ["TW.packaging.logic_chip.KR",
+                                                                          "TW.packaging.logic_chip.TW"]
+    assert "TW.packaging.logic_chip" not in ids and "TW.packaging.memory_chip" in ids
+    assert split_packagers(base).network == base.network

@@ -164,8 +164,8 @@ def test_a_taiwan_fab_outage_draws_koreas_logic_fab_instead_of_idling_it():
     assert (out >= ref.series("production", "KR.fab.logic_wafer")[0][30:120] * (1 - 1e-9)).all()
     stock = "KR.fab.logic_wafer:logic_wafer"
     assert res.series("inventory", stock)[0][30:120].max() <= ref.series("inventory", stock)[0][0] * (1 + 1e-9)
-    owed = res.series("backlog", "TW.fab.logic_wafer>KR.packaging.logic_chip")[0]
-    flow = res.series("flow", "TW.fab.logic_wafer>KR.packaging.logic_chip")[0]
+    owed = res.series("backlog", "TW.fab.logic_wafer>KR.packaging.logic_chip.TW")[0]
+    flow = res.series("flow", "TW.fab.logic_wafer>KR.packaging.logic_chip.TW")[0]
     np.testing.assert_allclose(flow[30:35], flow[0], rtol=1e-9)
     np.testing.assert_allclose(res.series("inventory", "TW.fab.logic_wafer:logic_wafer")[0][34:134], 0.0, atol=1e-6)
     np.testing.assert_allclose(owed[30:134], 0.0, atol=1e-9)

@@ -96,11 +96,13 @@ def test_origin_input_round_trips_through_scenario_files():
 def test_section301_chips_are_taxed_by_wafer_origin_in_the_baseline():
     # The shipped Section 301 file taxes chips by where their wafers were made: China makes no logic
     # wafers in the baseline, so no logic chip is Chinese, wherever packaged; Chinese mature-node wafers
-    # packaged in Taiwan are taxed.
+    # packaged in Taiwan are taxed. The baseline's packagers are split by the region of the fab behind
+    # their wafers, so a part packaging Chinese wafers pays the whole rate and the others none.
     scenario = sc.load_example("section301_2024").with_horizon(200)
     c = compile_scenario(scenario)
     day = 190                                                 # 2025-01-07: after the 1 Jan 2025 increase
     tau = dict(zip(c.lane_ids, c.schedules.tariff[day]))
     assert all(v == 0.0 for k, v in tau.items() if ">US.demand.logic_chip" in k)   # every end-use segment
     buyer = "US.demand.mature_chip.automotive"
-    assert 0 < tau[f"TW.packaging.mature_chip>{buyer}"] < tau[f"CN.packaging.mature_chip>{buyer}"] < 0.5
+    assert tau[f"TW.packaging.mature_chip.CN>{buyer}"] == tau[f"CN.packaging.mature_chip.CN>{buyer}"] == 0.5
+    assert tau[f"TW.packaging.mature_chip.TW>{buyer}"] == tau[f"CN.packaging.mature_chip.TW>{buyer}"] == 0.0

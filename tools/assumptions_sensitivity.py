@@ -275,7 +275,7 @@ GROUPS: tuple[Group, ...] = (
           r"^recipe\.mature_wafer$", r"Market Intelligence & Consulting Institute.*assumption",
           "the share re-splits foundry output between fabless and IDM packaging and every wafer lane; needs a "
           "re-fit in tools/baseline", factors=None, range_note="structural", kind=r"^facility$",
-          item=r"\.idm_backend$"),
+          item=r"\.idm_backend(\.[A-Z]+)?$"),
     Group("Capacity splits by region (memory sites, advanced-logic share 4 %, CAM/AAM/magnet/resist/HF/Ga "
           "refinery splits, KR/JP home cell plants)", r"^capacity_per_day$",
           r"assumption", "they fix each "

@@ -204,7 +204,8 @@ def ex09(allocation: str = "recent", lean_chain: bool = True, malaysia_idm: bool
     scen = shortage_2021(allocation=allocation, lean_chain=lean_chain)
     if not malaysia_idm:
         scen = scen.replace(shocks=tuple(s for s in scen.shocks
-                                         if getattr(s, "facility", None) != "ROW.packaging.mature_chip.idm_backend"))
+                                         if not (getattr(s, "facility", None) or "").startswith(
+                                             "ROW.packaging.mature_chip.idm_backend")))
     shocked = sc.simulate(scen, engine="vector", seed=2021)
     base = sc.simulate(scen.without_shocks(), engine="vector", seed=2021)
     table = load_io_table()

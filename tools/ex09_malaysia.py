@@ -31,10 +31,15 @@ SEGMENTS = ("automotive", "electronics", "industrial")
 JUN_SEP = (LEAD_IN + 151, LEAD_IN + 273)   # 1 Jun to 30 Sep 2021
 
 
+def _plant(facility: str) -> bool:
+    """Whether ``facility`` is a part of the plant (one per region of the fab behind its wafers)."""
+    return facility.startswith(PLANT + ".")
+
+
 def main() -> None:
     argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0]).parse_args()
     full = shortage_2021()
-    without = full.replace(shocks=tuple(s for s in full.shocks if getattr(s, "facility", None) != PLANT))
+    without = full.replace(shocks=tuple(s for s in full.shocks if not _plant(getattr(s, "facility", None) or "")))
     base = sc.simulate(full.without_shocks(), engine="vector", seed=SEED)
     runs = {k: sc.simulate(s, engine="vector", seed=SEED) for k, s in (("with", full), ("without", without))}
     net, table = full.network, load_io_table()
@@ -55,7 +60,7 @@ def main() -> None:
     print("\nShipped to each segment, June-September 2021, wafer-equivalents a day (with / without the lockdown):")
     days = JUN_SEP[1] - JUN_SEP[0]
     for g in SEGMENTS:
-        for label, pick in (("the plant", lambda o: o == PLANT), ("other packagers", lambda o: o != PLANT)):
+        for label, pick in (("the plant", _plant), ("other packagers", lambda o: not _plant(o))):
             idx = [k for k, lane in enumerate(net.lanes) if lane.commodity == "mature_chip"
                    and lane.destination.endswith("." + g) and pick(lane.origin)]
             w, wo = (runs[k].arrays["flow"][0][slice(*JUN_SEP), idx].sum() / days for k in ("with", "without"))

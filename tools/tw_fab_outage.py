@@ -53,7 +53,7 @@ def by_class(res: sc.Results, ref: sc.Results, key: str = "commodity") -> dict[s
 
 def idm_chips(fac) -> bool:
     """A plant packaging an integrated device maker's chips: its own fabs' or those made for it at foundries."""
-    return fac.output == "mature_idm_chip" or fac.id.endswith(".idm_backend")
+    return fac.output == "mature_idm_chip" or ".idm_backend" in fac.id
 
 
 def output_dip(res: sc.Results, ref: sc.Results, pick, start: int = START, days: int = 0,

@@ -15,12 +15,16 @@ It prints the chain shortfall (chips, cells and magnets not delivered, USD at re
 value added lost (``docs/model.md`` §8.3) of each, by end-use segment; with ``--stages D``, for advanced logic and
 foundry-made mature-node chips, the days of steady use held at each stage in Taiwan and abroad at checkpoints
 after the start, and the chips withheld from users outside Taiwan so far (cumulative, in days of their steady
-use). ``--split`` first splits every foundry-chip packager by the region of the fab behind its wafers
-(`split_packagers`): the packaged chips of each foundry's designs are then a good of their own down to their
-users (the open part of O-15 in ``docs/model.md`` §13), an experiment on the network, not the baseline.
+use). The baseline's foundry-chip packagers are split by the region of the fab behind their wafers
+(``tools/baseline/packagers.py``): the packaged chips of each foundry's designs are a good of their own down to
+their users (O-15 in ``docs/model.md`` §13). `split_packagers` splits another network the same way; the
+``--split`` option it served is retired, the baseline being split already.
+
+``--lng`` adds the blockade's cut of Taiwan's LNG (`blockade`): after its 11 days of gas, the fabs lose the
+gas-fired 39.6 % of Taiwan's power, an optional shock the flagship leaves out.
 
 Usage: ``python -m tools.tw_stop_vs_blockade [--days 30,60,90] [--horizon 730] [--start 59] [--engine vector]
-[--split] [--stages 60]``.
+[--lng] [--stages 60]``.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 import supplychain as sc
-from supplychain import LogisticsShock
+from supplychain import CapacityShock, LogisticsShock
 from supplychain.analytics import chain_shortfall_usd
 from supplychain.compile.compiler import Compiled, compile_scenario
 from tools.tw_fab_outage import by_class, outage
@@ -44,9 +48,36 @@ FOUNDRY = (("logic_wafer", "logic_chip"), ("mature_wafer", "mature_chip"))
 CHECKPOINTS = (-1, 15, 30, 45, 60, 75, 90, 105, 120, 150, 180, 240)
 
 
-def blockade(base: sc.Scenario, days: int, start: int = START) -> sc.Scenario:
-    """``base`` with every international lane to or from Taiwan closed for ``days`` from ``start``."""
-    return base.with_shocks(LogisticsShock(through="TW", closed=True, start=start, end=start + days))
+#: Days of natural gas Taiwan holds: "natural gas reserves are at a level equivalent to 10 to 11 days of local
+#: consumption" (Ministry of Economic Affairs, statement of 3 Aug 2022, Taipei Times, 4 Aug 2022).
+LNG_DAYS = 11
+#: Share of Taiwan's power generated from gas, 2023: 39.6 % (Energy Administration, Ministry of Economic Affairs,
+#: power generation statistics 2023; gas 99 % imported as LNG).
+GAS_POWER = 0.396
+
+
+def blockade(base: sc.Scenario, days: int, start: int = START, lng: bool = False) -> sc.Scenario:
+    """``base`` with every international lane to or from Taiwan closed for ``days`` from ``start``.
+
+    With ``lng``, the blockade also stops Taiwan's LNG: once its ``LNG_DAYS`` of gas are burnt, the grid
+    loses the gas-fired ``GAS_POWER`` of its generation until the lanes reopen, and every Taiwanese fab
+    loses as much of its capacity (an assumption: power rationed in proportion, fabs not spared; coal's 39
+    days and the 146 of crude oil, MOEA 2022, outlast the blockades compared here). An optional shock: the
+    flagship scenario leaves it out.
+
+    Examples
+    --------
+    >>> s = blockade(sc.load_baseline(horizon_days=200), 60, lng=True)
+    >>> [type(x).__name__ for x in s.shocks]
+    ['LogisticsShock', 'CapacityShock', 'CapacityShock']
+    >>> s.shocks[1].start, s.shocks[1].end, s.shocks[1].fraction_lost
+    (70, 119, 0.396)
+    """
+    shocks = [LogisticsShock(through="TW", closed=True, start=start, end=start + days)]
+    if lng and days > LNG_DAYS:
+        shocks += [CapacityShock(region="TW", stage=stage, fraction_lost=GAS_POWER, start=start + LNG_DAYS,
+                                 end=start + days) for stage in ("fab", "fab_new")]
+    return base.with_shocks(*shocks)
 
 
 def split_packagers(base: sc.Scenario, pairs: Sequence[tuple[str, str]] = FOUNDRY) -> sc.Scenario:
@@ -54,13 +85,18 @@ def split_packagers(base: sc.Scenario, pairs: Sequence[tuple[str, str]] = FOUNDR
 
     A packager ``P`` buying a share ``w_r`` of its wafers from region ``r``'s fabs becomes one packager
     ``P.r`` per region, with ``w_r`` of its capacity, the wafer lanes from ``r`` and a copy of each of its
-    chip lanes with ``w_r`` of the lane's share. Each region's designs are then a good of their own from the
-    fab to the user, so a user's stock of one foundry's chips no longer covers another's.
+    chip lanes with ``w_r`` of the lane's share; a potential alternate (share 0) goes to every part whose
+    region it is not. Each region's designs are then a good of their own from the fab to the user, so a
+    user's stock of one foundry's chips no longer covers another's. The shipped baseline is split so
+    already (``tools/baseline/packagers.py``): a packager that buys from one region's fabs only is left
+    as it is, so the function changes nothing there; it splits other networks the same way.
 
     Examples
     --------
-    >>> s = split_packagers(sc.load_baseline(horizon_days=10), [("logic_wafer", "logic_chip")])
-    >>> sorted(f.id for f in s.network.facilities if f.id.startswith("KR.packaging.logic_chip"))
+    >>> base = sc.load_baseline(horizon_days=10)
+    >>> split_packagers(base).network == base.network
+    True
+    >>> sorted(f.id for f in base.network.facilities if f.id.startswith("KR.packaging.logic_chip"))
     ['KR.packaging.logic_chip.KR', 'KR.packaging.logic_chip.TW']
     """
     net = base.network
@@ -70,11 +106,14 @@ def split_packagers(base: sc.Scenario, pairs: Sequence[tuple[str, str]] = FOUNDR
         for f in net.facilities:
             if f.output != chip or f.stage != "packaging":
                 continue
-            inflow = [lane for lane in net.lanes if lane.destination == f.id and lane.commodity == wafer]
+            inflow = [lane for lane in net.lanes if lane.destination == f.id and lane.commodity == wafer
+                      and lane.share > 0]
             total = sum(lane.share for lane in inflow)
+            by: dict[str, float] = {}
             for lane in inflow:
-                by = shares.setdefault(f.id, {})
                 by[region[lane.origin]] = by.get(region[lane.origin], 0.0) + lane.share / total
+            if len(by) > 1:
+                shares[f.id] = by
         facilities = []
         for f in net.facilities:
             if f.id in shares:
@@ -85,7 +124,9 @@ def split_packagers(base: sc.Scenario, pairs: Sequence[tuple[str, str]] = FOUNDR
         lanes = []
         for lane in net.lanes:
             if lane.destination in shares and lane.commodity == wafer:
-                lanes.append(dataclasses.replace(lane, destination=f"{lane.destination}.{region[lane.origin]}"))
+                to = [region[lane.origin]] if lane.share > 0 else [r for r in shares[lane.destination]
+                                                                   if r != region[lane.origin]]
+                lanes += [dataclasses.replace(lane, destination=f"{lane.destination}.{r}") for r in to]
             elif lane.origin in shares:
                 lanes += [dataclasses.replace(lane, origin=f"{lane.origin}.{r}", share=lane.share * w)
                           for r, w in shares[lane.origin].items()]
@@ -153,11 +194,12 @@ def _segments(res: sc.Results, ref: sc.Results) -> str:
 
 
 def compare(base: sc.Scenario, days: Sequence[int], engine: str = "vector", start: int = START,
-            report: Callable[[str], None] = print) -> dict[tuple[str, int], tuple[float, float]]:
+            report: Callable[[str], None] = print, lng: bool = False) -> dict[tuple[str, int], tuple[float, float]]:
     """Chain shortfall and world value added lost (USD) of each shock and length, against the unshocked run.
 
     Returns ``{(shock, days): (shortfall, value added lost)}`` with ``shock`` ``"fab stop"`` or ``"blockade"``
-    and prints one line per length through ``report``.
+    and prints one line per length through ``report``; with ``lng`` the blockade also cuts Taiwan's LNG
+    (`blockade`).
     """
     ref = sc.simulate(base, engine=engine, seed=1)
     ref_short, ref_va = float(chain_shortfall_usd(ref)[0]), float(ref.value_added_loss().total.sum())
@@ -165,7 +207,7 @@ def compare(base: sc.Scenario, days: Sequence[int], engine: str = "vector", star
     report(f"{'days':>5} {'fab stop: short / VA lost':>27} {'blockade: short / VA lost':>27} {'ratio':>6}")
     for d in days:
         segs = []
-        for name, shocked in (("fab stop", outage(base, d, start=start)), ("blockade", blockade(base, d, start))):
+        for name, shocked in (("fab stop", outage(base, d, start=start)), ("blockade", blockade(base, d, start, lng))):
             res = sc.simulate(shocked, engine=engine, seed=1)
             out[name, d] = (float(chain_shortfall_usd(res)[0]) - ref_short,
                             float(res.value_added_loss().total.sum()) - ref_va)
@@ -201,16 +243,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--horizon", type=int, default=730)
     ap.add_argument("--start", type=int, default=START)
     ap.add_argument("--days", default="30,60,90")
-    ap.add_argument("--split", action="store_true", help="split foundry-chip packagers by the fab region behind them")
+    ap.add_argument("--lng", action="store_true",
+                    help=f"the blockade also cuts LNG: Taiwan's fabs lose {GAS_POWER:.1%} of capacity after "
+                         f"{LNG_DAYS} days")
     ap.add_argument("--stages", type=int, default=None, help="print the stage table for shocks of this length")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore", message="CapacityShock with stage=")
     base = sc.load_baseline(horizon_days=a.horizon)
-    if a.split:
-        base = split_packagers(base)
     print(f"engine {a.engine}, {a.horizon} days, shocks from day {a.start}"
-          f"{', packagers split by the fab region behind them' if a.split else ''}")
-    compare(base, [int(x) for x in a.days.split(",")], a.engine, a.start)
+          + (f"; the blockade cuts LNG: fabs lose {GAS_POWER:.1%} from day {LNG_DAYS}" if a.lng else ""))
+    compare(base, [int(x) for x in a.days.split(",")], a.engine, a.start, lng=a.lng)
     if a.stages:
         stages(base, a.stages, a.engine, a.start)
 

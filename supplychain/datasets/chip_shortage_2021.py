@@ -210,8 +210,11 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
     # Texas storm: 30 % of US mature fabs from 15 Feb 2021, 6 weeks; Renesas Naka fire (19 Mar, restart 17 Apr, full
     # output by 24 Jun): 10 % of Japan's mature capacity, on its IDM fab; Malaysia's lockdown, Jun-Sep: 30 % of ROW's back end
     # (the back end includes the IDMs' plants that package the chips they have made at foundries, ".idm_backend")
-    hits = [(f"US.fab.{w}", 0.3, 0, (2, 15), (3, 31)) for w in WAFERS] + [(p, 0.3, 30, (6, 1), (9, 30)) for p in (
-            *(f"ROW.packaging.{c}" for c in CHIPS), "ROW.packaging.mature_chip.idm_backend")] + [
+    # (a foundry-chip packager is split into one part per region of the fab behind its wafers: every part is hit)
+    named = (*(f"ROW.packaging.{c}" for c in CHIPS), "ROW.packaging.mature_chip.idm_backend")
+    plants = [p for n in named for p in (f.id for f in base.network.facilities)
+              if p == n or (p.startswith(n + ".") and p[len(n) + 1:] in regions)]
+    hits = [(f"US.fab.{w}", 0.3, 0, (2, 15), (3, 31)) for w in WAFERS] + [(p, 0.3, 30, (6, 1), (9, 30)) for p in plants] + [
             ("JP.fab.mature_idm_wafer", round(0.1 * sum(jp) / jp[1], 4), 68, (3, 19), (4, 17))]
     shocks += [CapacityShock(facility=f, fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
                              end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []

@@ -11,6 +11,7 @@ baseline already trades are left alone.
 from __future__ import annotations
 
 from .network import Draft, fid
+from .packagers import parts
 
 # (origin region, stage, output) -> buyer ids, with the source that says the supplier sells there.
 _MICRON = ("Micron Technology makes DRAM in Taiwan (Taichung, Taoyuan; more than 60% of its DRAM bits, Micron, "
@@ -59,9 +60,12 @@ def build(net: Draft) -> None:
         origin = fid(region, stage, output)
         if origin not in net.facilities:
             raise KeyError(f"alternate supplier {origin!r} is not in the baseline")
-        for buyer in buyers:
-            if buyer not in net.facilities and buyer not in net.demands:
-                raise KeyError(f"alternate buyer {buyer!r} is not in the baseline")
-            if (origin, buyer) in traded:
-                continue
-            net.lane(origin, buyer, output, 0.0, f"definition: potential alternate, no baseline flow; {source}")
+        for named in buyers:
+            # a packager split by the fab region behind its wafers: each part may port its designs there
+            split = [] if named in net.facilities or named in net.demands else parts(net.facilities, named)
+            if named not in net.facilities and named not in net.demands and not split:
+                raise KeyError(f"alternate buyer {named!r} is not in the baseline")
+            for buyer in split or [named]:
+                if (origin, buyer) in traded:
+                    continue
+                net.lane(origin, buyer, output, 0.0, f"definition: potential alternate, no baseline flow; {source}")

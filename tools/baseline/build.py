@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import alternates, batteries, cycle_times, equipment, inventories, minerals, segments, semiconductors
+from . import alternates, batteries, cycle_times, equipment, inventories, minerals, packagers, segments, semiconductors
 from .network import Draft
 from .write import render
 
@@ -32,6 +32,8 @@ def build() -> Draft:
     inventories.apply(net)
     # Each region's chip demand split among its end-use buyers (automotive, industrial, electronics).
     segments.apply(net)
+    # Foundry-chip packagers split by the region of the fab behind their wafers (design identity).
+    packagers.split(net)
     alternates.build(net)
     return net
 
