@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice, check_known, fail
-from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays
+from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays_for
 from ..results.daily import require_daily
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
 
@@ -272,7 +272,7 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     ['paid by final buyers', 'value not delivered', 'demand given up to higher prices', 'demand added by lower prices', "final buyers' total"]
     """
     require_daily(results, "plot_who_pays", WHO_PAYS_INSTEAD)
-    who = who_pays(results, baseline=baseline, export_supply_elasticity=export_supply_elasticity)
+    who = who_pays_for("plot_who_pays", results, baseline, export_supply_elasticity)
     steps, _ = final_buyer_steps(who)
     paid = float(who["tariff_paid_usd"].sum())
     importers = float(who["tariff_paid_by_importer_usd"].sum()) / paid if paid > 0 else 1.0
