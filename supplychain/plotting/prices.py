@@ -123,6 +123,9 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
                 band: tuple[float, float] = (5, 95), ax: Axes | None = None) -> Axes:
     """Price index of one commodity per region over calendar dates (median over runs and a band).
 
+    The shock windows shaded are those of the shocks that touch the commodity's supply chain (the
+    commodity or its inputs, `supplychain.plotting.results.shock_windows`), as on ``cover.png``.
+
     Parameters
     ----------
     results : Results
@@ -169,7 +172,9 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
             lo, hi = np.percentile(series, band, axis=0)
             ax.fill_between(dates, lo, hi, color=color, alpha=0.2, linewidth=0)
     ax.axhline(1.0, color="0.6", linewidth=0.8, linestyle=":")
-    shade_shocks(ax, results.scenario, results.n_days)
+    # Only the shocks that reach this commodity or its inputs, as cover.png's panels: a magnet ban's
+    # window on a chip's prices reads as the cause of a move it did not make.
+    shade_shocks(ax, results.scenario, results.n_days, commodity=commodity)
     ax.set_ylabel("price index (1 = reference price)")
     ax.set_xlabel("date")
     _date_axis(ax)
