@@ -345,12 +345,38 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
         spread = "\n\n" + format_shortfall_distribution(results)  # type: ignore[arg-type]
     if table is not None:
         if args.all:
-            return format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread
-        return (head + "\n\n" + format_changes(table) + spread
-                + "\nThe full summary of every region and commodity: --all.")
+            text = format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread
+        else:
+            text = (head + "\n\n" + format_changes(table) + spread
+                    + "\nThe full summary of every region and commodity: --all.")
+        return _with_feedback_said(text, results)
     text = format_summary(results) + ("\n" + mode if mode else "") + spread
     if not shocked:
         text += ("\n\nNo shock in this scenario, so nothing to compare. Run a shipped shock scenario, "
                  "e.g. 'supplychain run taiwan_blockade_magnets'; 'supplychain scenarios' lists them.")
-    return text
+    return _with_feedback_said(text, results)
+
+
+#: What the header of ``run`` adds when prices do not act on quantities (the default).
+FEEDBACK_OFF = ", price feedback: off (--price-feedback turns it on)"
+
+
+def _with_feedback_said(text: str, results: Results | EnsembleResults) -> str:
+    """``text`` with its header line saying that price feedback is off, when it is.
+
+    The run header (`run_head`) says ", price feedback: on" when prices act on demand, sourcing and
+    rationing and nothing otherwise; on the command line, where the default (off) decides every number
+    printed, the header says it either way, and how to turn it on.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(5), seed=0)
+    >>> _with_feedback_said(run_head(res), res)
+    "Scenario 'baseline': des engine, 1 run, seed 0, 5 days from 2025-01-01, price feedback: off (--price-feedback turns it on)"
+    """
+    if results.scenario.price_feedback:
+        return text
+    first, _, rest = text.partition("\n")
+    return first + FEEDBACK_OFF + ("\n" + rest if rest else "") if first == run_head(results) else text
 
