@@ -305,7 +305,11 @@ def change_rows(table: pd.DataFrame, band: pd.DataFrame | str | None = None) -> 
 
     ``table`` (a `compare` table) with a ``case`` column, empty on its rows, then the cover band's
     rows when ``band`` is its table (`cover_band_rows`): the same columns whether or not a band was
-    computed, so that the file and the printed table are one table.
+    computed, so that the file and the printed table are one table. Rows with no value in either run
+    are left out: a measure undefined in both (the landed cost per unit and the import shares of an
+    importer that imports none of a commodity in either run, such as Japan's compound wafers from
+    China's alternate maker, a lane of share 0) would be a row of empty cells; a row defined in one
+    run only is kept, with an empty change.
 
     Examples
     --------
@@ -313,8 +317,14 @@ def change_rows(table: pd.DataFrame, band: pd.DataFrame | str | None = None) -> 
     >>> t = pd.DataFrame({"region": ["US"], "metric": ["shortfall_usd"], "change": [5.0]})
     >>> change_rows(t).columns.tolist(), change_rows(t, "no band").equals(change_rows(t))
     (['region', 'metric', 'change', 'case'], True)
+    >>> t = pd.DataFrame({"region": ["JP", "JP", "US"], "metric": ["landed_cost_usd_per_unit", "imports", "imports"],
+    ...                   "baseline": [float("nan"), 0.0, float("nan")], "shocked": [float("nan"), 0.0, 3.0]})
+    >>> change_rows(t)[["region", "metric"]].values.tolist()
+    [['JP', 'imports'], ['US', 'imports']]
     """
     import pandas as pd
+    if {"baseline", "shocked"} <= set(table.columns):
+        table = table[table["baseline"].notna() | table["shocked"].notna()].reset_index(drop=True)
     if isinstance(band, pd.DataFrame):
         from .cover_text import cover_band_rows
         return cover_band_rows(band, table)
