@@ -29,3 +29,27 @@ def test_an_ore_price_panel_is_not_shaded_for_a_cell_plant_outage():
     results = simulate(scenario)
     assert _shaded_days(plot_prices(results, "ore", ax=Figure().subplots()), scenario) == [(10, 30)]
     assert _shaded_days(plot_prices(results, "cell", ax=Figure().subplots()), scenario) == [(10, 30), (40, 50)]
+
+
+def test_an_announcement_that_had_buyers_stock_up_is_marked():
+    import datetime as dt
+
+    from supplychain import load_baseline
+    from supplychain.plotting.results import announcement_days, shade_shocks
+
+    # gallium_germanium_2023's controls: announced 3 July 2023, in force 1 August, buyers front-load 30 days
+    # in between; stocks and prices rise before the window, so the plot says why.
+    control = ExportControl(exporter="CN", commodity="gallium", mode="ban", announced=dt.date(2025, 1, 11),
+                            start=dt.date(2025, 2, 10))
+    s = load_baseline(horizon_days=60).with_shocks(control)
+    assert announcement_days(s) == [10] and announcement_days(s, commodity="compound_chip") == [10]
+    assert announcement_days(s, commodity="logic_chip") == []
+    ax = shade_shocks(Figure().subplots(), s, commodity="gallium")
+    assert ax.get_legend_handles_labels()[1] == ["shock window", "shock day", "announced: buyers stock up"]
+    assert [np.datetime64("2025-01-11")] == [np.datetime64(line.get_xdata()[0], "D") for line in ax.get_lines()
+                                             if line.get_label().startswith("announced")]
+    # No front-loading, or no announcement: nothing to mark.
+    import dataclasses
+    quiet = load_baseline(horizon_days=60).with_shocks(dataclasses.replace(control, front_load_days=0.0))
+    unannounced = load_baseline(horizon_days=60).with_shocks(dataclasses.replace(control, announced=None))
+    assert announcement_days(quiet) == [] and announcement_days(unannounced) == []
