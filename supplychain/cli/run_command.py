@@ -136,9 +136,9 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
                              "changed, with 95%% intervals over several runs; the default for a scenario with "
                              "shocks; with --out, write compare.csv")
     add_format_argument(parser, table_help="the change against the baseline (or the summary), for people",
-                        rows_help="every row of the change table, changed or not (what compare.csv holds: "
-                                  "each demand, import and share, in thousands of rows for the baseline "
-                                  "network)")
+                        rows_help="every row of the change table with a value in either run, changed or "
+                                  "not (what compare.csv holds: each demand, import and share, in thousands "
+                                  "of rows for the baseline network)")
 
 
 def _keep(args: argparse.Namespace) -> str:
