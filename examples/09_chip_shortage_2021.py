@@ -16,6 +16,7 @@ Scenario:
 """
 
 import argparse
+from pathlib import Path
 
 import supplychain as sc
 from supplychain.analytics import chain_shortfall_usd, gdp_at_risk
@@ -34,7 +35,7 @@ def simulate_pair(scenario: sc.Scenario) -> tuple[sc.Results, sc.Results]:
     return sc.simulate(scenario, engine="vector", seed=SEED), sc.simulate(scenario.without_shocks(), engine="vector", seed=SEED)
 
 
-def main(horizon: int, out: str | None) -> None:
+def main(horizon: int, out: str) -> None:
     print(f"2021 chip shortage, {horizon} days of 2021 after 2020 (model.md \u00a78.3, \u00a75.7): model against published")
     shocked, base = simulate_pair(shortage_2021(horizon))   # mature fabs and packagers serve by recent purchases
     rules = {r: sc.simulate(shortage_2021(horizon, allocation=r), engine="vector", seed=SEED) for r in ("auto", "pro_rata")}
@@ -75,15 +76,15 @@ def main(horizon: int, out: str | None) -> None:
     for name, n in AFS_SPLIT.items():
         share = [sum(u[table.regions.index(r)] for r in name.split("+")) / max(u.sum(), 1.0) for u in (units, seg)]
         print(f"{name:16}{share[0]:8.0%}{share[1]:19.0%}{n / 11.261:24.0%}")
-    if out:
-        ax = plot_value_added_loss(loss)
-        ax.set_title("2021 chip shortage: value added lost in 2021")
-        ax.figure.savefig(f"{out}/09_chip_shortage_2021.png", dpi=90, bbox_inches="tight")
-    print(f"saved {out}/09_chip_shortage_2021.png" if out else "figure not written: --out DIR saves it")
+    ax = plot_value_added_loss(loss)
+    ax.set_title("2021 chip shortage: value added lost in 2021")
+    Path(out).mkdir(parents=True, exist_ok=True)
+    ax.figure.savefig(path := Path(out) / "09_chip_shortage_2021.png", dpi=90, bbox_inches="tight")
+    print(f"saved {path.resolve()}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--horizon", type=int, default=365, help="days of 2021 to simulate (after 2020)")
-    parser.add_argument("--out", default=None, help="folder for the figure (default: no figure)")
+    parser.add_argument("--out", default=".", help="folder for the figure (default: the working folder)")
     main(**vars(parser.parse_args()))

@@ -44,7 +44,8 @@ def test_run_prints_the_summary_table(scenario_file, capsys):
     assert main(["run", str(scenario_file), "--seed", "4", "--horizon", "30", "--quiet"]) == 0
     out, err = capsys.readouterr()
     lines = out.splitlines()
-    assert lines[0] == "Scenario 'short chain': des engine, 1 run, seed 4, 30 days from 2025-01-01"
+    assert lines[0] == ("Scenario 'short chain': des engine, 1 run, seed 4, 30 days from 2025-01-01, "
+                        "price feedback: off (--price-feedback turns it on)")
     # No demand of this chain has an end-use segment: the column is there, blank.
     assert lines[2].split() == ["region", "commodity", "segment", "unit", "demand", "delivered", "fill", "rate",
                                 "delivery", "rate", "cycle", "service", "level", "shortfall", "shortfall",

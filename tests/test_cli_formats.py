@@ -154,7 +154,10 @@ def test_format_summary_is_public_and_the_cli_prints_the_same_text(capsys):
     assert "e+0" not in text and "e-0" not in text
     assert re.search(r"^US\s+logic_chip\s+automotive\s+\S+\s+[\d,.]+\s+[\d,.]+\s+\d+\.\d%", text, re.M), text
     assert main(["run", "baseline", "--horizon", "10", "--seed", "0", "--quiet"]) == 0
-    assert capsys.readouterr().out.startswith(text)
+    # The command line's header adds that price feedback is off, and how to turn it on (its default).
+    from supplychain.cli.run_command import FEEDBACK_OFF
+    head, rest = text.split("\n", 1)
+    assert capsys.readouterr().out.startswith(head + FEEDBACK_OFF + "\n" + rest)
     from supplychain.cli import format_summary as cli_format_summary
     assert cli_format_summary is sc.format_summary
 

@@ -59,7 +59,9 @@ def test_the_command_line_switch_overrides_the_scenario(tmp_path, capsys):
         assert runs[label].splitlines()[0].endswith("60 days from 2025-01-01, price feedback: on")
         assert "Demand given up to higher prices" in runs[label]
     for label in ("default", "switched off"):
-        assert runs[label].splitlines()[0].endswith("60 days from 2025-01-01")
+        # The default decides every number printed, so the header says it, and how to turn it on.
+        assert runs[label].splitlines()[0].endswith("60 days from 2025-01-01, price feedback: off "
+                                                    "(--price-feedback turns it on)")
         assert "Demand given up" not in runs[label]
     assert runs["default"] == runs["switched off"] and runs["switched on"] == runs["file on"]
 

@@ -160,8 +160,8 @@ def test_loss_given_shortfall_divides_by_what_was_given_up_too():
     assert f"{1.72e8 / (1.37e5 + 1.53e7):.1f} USD of value added per USD" in text
     assert "($137k not delivered, $15.3M given up)" in text
     frame.attrs.update(given_up_usd=None)
-    assert (f"{1.72e8 / 1.37e5:.1f} USD of value added per USD of the chips, cells, magnets and minerals the "
-            "industries buy not delivered ($137k)") in format_value_added(frame)
+    assert (f"{1.72e8 / 1.37e5:.1f} USD of value added per USD of the chips, cells, magnets, germanium and "
+            "gallium the industries buy not delivered ($137k)") in format_value_added(frame)
     frame.attrs.update(shortfall_by_commodity={"gallium": 1.0e5, "germanium": 3.7e4})
     assert "per USD of gallium and germanium not delivered ($137k: gallium $100k, germanium $37.0k)" \
         in format_value_added(frame)

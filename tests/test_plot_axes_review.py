@@ -33,7 +33,7 @@ def test_the_who_pays_waterfall_leaves_room_above_its_tallest_bar(monkeypatch):
     table["scarcity_rent_usd"] = table["final_buyer_cost_increase_usd"] = [4e9, 0.0, 0.0]
     table["buyer_cost_increase_usd"] = table["final_buyer_cost_increase_usd"]
     table["deliveries_lost_usd"] = [0.0, 0.0, 8.5e9]
-    monkeypatch.setattr(prices, "who_pays", lambda results, **kw: table)
+    monkeypatch.setattr(prices, "who_pays_for", lambda call, results, *args: table)
     ax = prices.plot_who_pays(ban)
     top = max(p.get_y() + p.get_height() for p in ax.patches)
     assert top == 12.5e9 and ax.get_ylim()[1] > top * 1.02

@@ -93,7 +93,7 @@ def test_value_added_block_names_industries_and_keeps_the_rest_of_the_economy_ap
     frame = pd.DataFrame({"region": ["JP"] * 5 + ["US"] * 5, "sector": ["C26", "C27", "C28", "C29", "OTH"] * 2,
                           "value_added_loss_usd": [1e8, 2e8, 0.0, 7e8, 3e9, 5e8, 0.0, 0.0, 1e8, 2e9]})
     lines = format_value_added(frame).splitlines()
-    assert re.split(r"\s{2,}", lines[1]) == ["region", "value added lost", "share of GDP", "in chip/cell/magnet users",
+    assert re.split(r"\s{2,}", lines[1]) == ["region", "value added lost", "share of GDP", "in the industries using them",
                                              "largest user", "rest of economy"]
     cells = {line[:2]: re.split(r"\s{2,}", line) for line in lines[3:5]}
     # JP: C26 + C27 + C29 = $1.00bn in the users, motor vehicles the largest; OTH's $3bn is its own column,
@@ -196,5 +196,26 @@ def test_no_value_added_lost_is_one_line_without_a_zero_total():
     frame = pd.DataFrame({"region": ["JP", "US"], "sector": ["C26", "OTH"], "value_added_loss_usd": [0.0, 0.0]})
     frame.attrs.update(n_runs=1, net_of_baseline=True)
     lines = format_value_added(frame).splitlines()
-    assert lines[1:] == ["No value added lost: no chip, cell or magnet demand was shorter than in the unshocked "
-                         "baseline."]
+    assert lines[1:] == ["No value added lost: no demand for chips, cells, magnets, germanium or gallium was "
+                         "shorter than in the unshocked baseline."]
+
+
+def test_the_scope_line_names_every_input_the_mapping_counts():
+    # The value added lost counts what the impact mapping's inputs not delivered stop: gallium and germanium
+    # are mapped too, so the line must not say "chips, cells and magnets" alone; it follows the mapping.
+    import dataclasses
+
+    import pandas as pd
+
+    from supplychain.cli.impact_text import format_value_added, mapped_inputs, scope_note
+    from supplychain.impact.table import load_io_table
+    table = load_io_table()
+    assert {"gallium", "germanium"} <= set(table.dependence)
+    frame = pd.DataFrame({"region": ["JP", "JP"], "sector": ["C26", "OTH"], "value_added_loss_usd": [1e9, 1e8]})
+    scope = [line for line in format_value_added(frame).splitlines() if line.startswith("Scope:")]
+    assert scope == [scope_note()]
+    assert scope[0].startswith("Scope: only the output that the chips, cells, magnets, germanium and gallium not "
+                               "delivered stop;")
+    chips_only = dataclasses.replace(table, dependence={k: v for k, v in table.dependence.items() if k.endswith("_chip")})
+    assert mapped_inputs(chips_only) == ["chips"]
+    assert scope_note(chips_only).startswith("Scope: only the output that the chips not delivered stop;")

@@ -59,7 +59,7 @@ def _bars(ax):
 def test_waterfall_names_demand_added_by_lower_prices_as_a_gain(ban, monkeypatch):
     from supplychain.plotting import prices
     table = _table([5e6, -3.2e6, 1e6], [0.0, 0.0, 0.0])
-    monkeypatch.setattr(prices, "who_pays", lambda results, **kw: table)
+    monkeypatch.setattr(prices, "who_pays_for", lambda call, results, *args: table)
     labels, heights = _bars(prices.plot_who_pays(ban))
     heights = dict(zip(labels, heights))
     # 6 M USD given up where prices rose; 3.2 M USD more bought where they fell, a gain that lowers the total.
@@ -74,7 +74,7 @@ def test_waterfall_splits_final_buyers_cost_by_hand_counting_no_input_twice(ban,
     # which 4 M is the added duty on the chips at US customs. Gross rents CN 3, TW 6: TW keeps 6 - 3 = 3.
     from supplychain.plotting import prices
     table = _table([0.0, 0.0, 0.0], [3e6, 6e6, 0.0], final=[0.0, 0.0, 10e6], intermediate=[0.0, 3e6, 0.0])
-    monkeypatch.setattr(prices, "who_pays", lambda results, **kw: table)
+    monkeypatch.setattr(prices, "who_pays_for", lambda call, results, *args: table)
     labels, heights = _bars(prices.plot_who_pays(ban))
     assert labels[:4] == ["CN rents net of inputs", "TW rents net of inputs",
                           "tariffs collected (100% borne by importers, GSIM)", "paid by final buyers"]

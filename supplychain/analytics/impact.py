@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import SimulationWarning
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR, RUN_RATE_DAYS, run_rate
 from ..impact.table import SECTOR_NAMES, load_io_table, sector_name, value_added_by_region
-from ..metrics.pairing import warn_if_reversed
+from ..metrics.pairing import checks_pair
 from ..metrics.run_rate import daily_loss_by_region, loss_run_rate, run_rate_frame
 from ..results import EnsembleResults, Results
 
@@ -53,6 +53,7 @@ def _net_of(baseline: Results | EnsembleResults | None, shocked: np.ndarray, bas
     return shocked - base
 
 
+@checks_pair
 def value_added_loss_table(results: Results | EnsembleResults,
                            baseline: Results | EnsembleResults | None = None, *,
                            method: str = "ario") -> pd.DataFrame:
@@ -110,8 +111,6 @@ def value_added_loss_table(results: Results | EnsembleResults,
     >>> bool(table["value_added_loss_usd"].sum() > 0), table.attrs["shortfall_usd"] > 0
     (True, True)
     """
-    if baseline is not None:
-        warn_if_reversed(results, baseline, "value_added_loss_table")
     daily = isinstance(results, Results) and not isinstance(baseline, EnsembleResults)
     if daily:  # one pass of the kernel gives both the totals and the run rate
         va = results.value_added_loss(method=method)          # type: ignore[union-attr]

@@ -25,6 +25,7 @@ from scipy import stats
 
 from .._validation import check_number, fail
 from ..errors import ValidationError
+from ..metrics.pairing import checks_pair
 from ..metrics.service import Grouping, cumulative_shortfall
 from ..results.series import Results
 from ._groups import demand_weights, paired, shock_day_of, window
@@ -109,6 +110,7 @@ def _fill_ratio(results: Results, by: Grouping) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
 
 
+@checks_pair
 def performance(results: Results, *, baseline: Results | None = None, by: Grouping = "region") -> np.ndarray:
     """Performance series P(t): delivered / demand (by value) relative to the baseline.
 
@@ -157,6 +159,7 @@ def _start(results: Results, shock_day: int | None) -> int:
     return shock_day_of(results) if shock_day is None else window(results, shock_day, None)[0]
 
 
+@checks_pair
 def time_to_survive(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
                     threshold: float = 0.95, shock_day: int | None = None) -> np.ndarray:
     """Simulated time-to-survive: days from the shock until P(t) first falls below ``threshold``.
@@ -198,6 +201,7 @@ def _sustained(ok: np.ndarray, days: int) -> np.ndarray:
     return out
 
 
+@checks_pair
 def time_to_recover(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
                     fail_below: float = 0.95, recover_at: float = 0.99, sustain_days: int = 14,
                     shock_day: int | None = None) -> np.ndarray:
@@ -243,6 +247,7 @@ def time_to_recover(results: Results, *, baseline: Results | None = None, by: Gr
     return np.where(np.isfinite(t_fail), t_rec - t0, 0.0)
 
 
+@checks_pair
 def resilience_loss(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
                     start: int | None = None, end: int | None = None) -> np.ndarray:
     """Area between baseline and shocked performance, ``L = sum_t (P_base - P_shock)+``, in days.
@@ -266,6 +271,7 @@ def resilience_loss(results: Results, *, baseline: Results | None = None, by: Gr
     return np.clip(1.0 - p[:, t0:t1], 0.0, None).sum(axis=1)
 
 
+@checks_pair
 def normalised_resilience(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
                           start: int | None = None, end: int | None = None) -> np.ndarray:
     """Bruneau normalised resilience ``R = sum_t Q(t) / (t1 - t0)`` with ``Q = min(P, 1)``.
@@ -287,6 +293,7 @@ def normalised_resilience(results: Results, *, baseline: Results | None = None, 
     return np.clip(p[:, t0:t1], 0.0, 1.0).mean(axis=1)
 
 
+@checks_pair
 def excess_shortfall(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
                      usd: bool = True) -> np.ndarray:
     """Demand not served over the horizon, beyond the baseline's own shortfall (paired by run).
@@ -309,6 +316,7 @@ def excess_shortfall(results: Results, *, baseline: Results | None = None, by: G
     return np.where(np.isclose(gap, base, rtol=1e-12, atol=1e-6), 0.0, gap - base)
 
 
+@checks_pair
 def expected_shortfall(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
                        level: float = 0.95, usd: bool = True) -> np.ndarray:
     """CVaR at ``level`` of `excess_shortfall` over runs: one value per group.

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..compile.compiler import compile_scenario
+from ..metrics.pairing import checks_pair
 from ..results.series import Results
 from ._groups import lane_groups, paired, trade_labels, window
 
@@ -79,6 +80,7 @@ def _steady_cost(results: Results, group: np.ndarray, n_groups: int) -> np.ndarr
         return (flow * (c.lane_price + c.lane_freight)) @ m / (flow @ m)
 
 
+@checks_pair
 def peak_cost_increase(results: Results, *, baseline: Results | None = None, start: int | None = None,
                        end: int | None = None, include_domestic: bool = True) -> np.ndarray:
     """Largest relative rise of the landed cost per unit over the window, per run and importer.
@@ -154,6 +156,7 @@ def trade_shares(results: Results, *, start: int | None = None, end: int | None 
     return pd.DataFrame(rows, columns=["importer", "commodity", "exporter", "volume", "share"])
 
 
+@checks_pair
 def trade_diversion(results: Results, *, baseline: Results, start: int | None = None,
                     end: int | None = None, include_domestic: bool = True) -> np.ndarray:
     """Share of each importer's supply that changed source: ``1/2 sum_e |s_e - s_e,base|``.

@@ -38,7 +38,8 @@ BENCHMARK_DURATION_DAYS = 180
 
 def _common(parser: argparse.ArgumentParser, writes: str) -> None:
     parser.add_argument("scenario", nargs="?", default="baseline",
-                        help="'baseline' (default) or a scenario TOML file whose network is used")
+                        help="'baseline' (default), a shipped scenario by name (listed by 'supplychain "
+                             "scenarios') or a scenario TOML file: its network is used, not its shocks")
     parser.add_argument("--runs", type=whole_number(1), default=None, metavar="N",
                         help="runs per scenario (default: 1 if nothing is random, else many)")
     parser.add_argument("--seed", type=whole_number(0), default=0, metavar="S",

@@ -14,7 +14,7 @@ from ..impact.table import REST_OF_ECONOMY, IOTable, load_io_table, value_added_
 from ..results import EnsembleResults, Results
 
 __all__ = ["chain_using_sectors", "format_run_rate", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
-           "RATIO_CAVEAT", "ratio_caveat"]
+           "RATIO_CAVEAT", "ratio_caveat", "mapped_inputs", "SCOPE_NOTE", "scope_note"]
 
 #: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
 _NONE_USD = 0.5
@@ -53,16 +53,60 @@ def ratio_caveat(table: IOTable | None = None) -> str:
 
 
 def __getattr__(name: str) -> str:
-    # RATIO_CAVEAT reads the built-in table, so it is made when first asked for, not on import.
+    # RATIO_CAVEAT and SCOPE_NOTE read the built-in table, so they are made when first asked for, not on import.
     if name == "RATIO_CAVEAT":
         return ratio_caveat()
+    if name == "SCOPE_NOTE":
+        return scope_note()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-#: The line under the total: what the figure counts, so that a blockade's chain-only loss is not read as its
-#: whole cost.
-SCOPE_NOTE = ("Scope: only the output that the chips, cells and magnets not delivered stop; a blockade's or war's "
-              "other losses (the rest of its trade, energy, shipping, finance) are not in it, so for such shocks "
-              "this is a lower bound.")
+
+#: Words for the kinds of input whose ids end so; any other input the table maps is named by its id.
+_KIND_WORDS = (("_chip", "chips"), ("_cell", "cells"), ("_magnet", "magnets"))
+
+
+def mapped_inputs(table: IOTable | None = None) -> list[str]:
+    """The inputs the table's industries depend on, in words: a kind for chips, cells and magnets, else the id.
+
+    Read from the table's dependence mapping (``[[dependence]]``, docs/model.md §8.3; default
+    `load_io_table`), so the lines that say what value added lost counts name every input it counts:
+    gallium and germanium are mapped too, not only chips, cells and magnets.
+
+    Examples
+    --------
+    >>> mapped_inputs()
+    ['chips', 'cells', 'magnets', 'germanium', 'gallium']
+    """
+    table = load_io_table() if table is None else table
+    words: list[str] = []
+    for commodity in table.dependence:
+        word = next((w for end, w in _KIND_WORDS if commodity.endswith(end)), commodity)
+        if word not in words:
+            words.append(word)
+    return words
+
+
+def _listed(words: list[str], last: str = "and") -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def scope_note(table: IOTable | None = None) -> str:
+    """The line under the total: what the figure counts, so that a blockade's chain-only loss is not read as
+    its whole cost.
+
+    The inputs it names are the ones the table maps (`mapped_inputs`); `SCOPE_NOTE` is this line for the
+    built-in table.
+
+    Examples
+    --------
+    >>> print(scope_note())  # doctest: +NORMALIZE_WHITESPACE
+    Scope: only the output that the chips, cells, magnets, germanium and gallium not delivered stop; a
+    blockade's or war's other losses (the rest of its trade, energy, shipping, finance) are not in it, so for
+    such shocks this is a lower bound.
+    """
+    return (f"Scope: only the output that the {_listed(mapped_inputs(table))} not delivered stop; a blockade's or "
+            "war's other losses (the rest of its trade, energy, shipping, finance) are not in it, so for such "
+            "shocks this is a lower bound.")
 
 #: What the list of written files says when no value added was lost and so no chart was drawn.
 NOTHING_LOST = "no value added lost, so no value_added_loss.png"
@@ -83,7 +127,7 @@ def value_added_lost(frame: pd.DataFrame) -> bool:
 
 
 def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
-    """Industries of ``table`` that use chips, cells or magnets (a dependence above 0 in some region).
+    """Industries of ``table`` that use an input it maps (`mapped_inputs`: a dependence above 0 in some region).
 
     The rest of the economy (``OTH``, every other industry together) is never one of them, even where
     a small use is mapped to it (germanium's catalysts): it keeps its own column, as an aggregate of
@@ -103,8 +147,8 @@ def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
 def format_value_added(frame: pd.DataFrame) -> str:
     """The block ``run`` prints: value added lost per region, where it falls, and its share of GDP.
 
-    The industries that use chips, cells or magnets (C26-C29 in the shipped table: those with a
-    dependence on them) come first, with the largest of them named; the rest of the economy (OTH,
+    The industries that use the inputs the table maps (`mapped_inputs`; C26-C29 in the shipped table:
+    those with a dependence on them) come first, with the largest of them named; the rest of the economy (OTH,
     every other industry together, which their losses propagate into) has its own column rather than
     being named "the largest industry": an aggregate of most of the economy is largest by construction.
     ``frame`` is a `value_added_loss_table`; its ``attrs`` say
@@ -116,12 +160,12 @@ def format_value_added(frame: pd.DataFrame) -> str:
     ...                       "value_added_loss_usd": [2e9, 1e9]})
     >>> frame.attrs.update(n_runs=200, net_of_baseline=True)
     >>> print(format_value_added(frame))  # doctest: +NORMALIZE_WHITESPACE
-    Value added lost beyond the chain (input-output model, docs/model.md §8.3): in the industries that use chips, cells or magnets, and in the rest of the economy (every other industry)
-    region  value added lost  share of GDP  in chip/cell/magnet users         largest user  rest of economy
-    ------  ----------------  ------------  -------------------------  -------------------  ---------------
-    JP               $3.00bn        0.061%                    $2.00bn  electronics $2.00bn          $1.00bn
+    Value added lost beyond the chain (input-output model, docs/model.md §8.3): in the industries that use chips, cells, magnets, germanium or gallium, and in the rest of the economy (every other industry)
+    region  value added lost  share of GDP  in the industries using them         largest user  rest of economy
+    ------  ----------------  ------------  ----------------------------  -------------------  ---------------
+    JP               $3.00bn        0.061%                       $2.00bn  electronics $2.00bn          $1.00bn
     Total value added lost: $3.00bn (mean over runs, against the unshocked baseline).
-    Scope: only the output that the chips, cells and magnets not delivered stop; a blockade's or war's other losses (the rest of its trade, energy, shipping, finance) are not in it, so for such shocks this is a lower bound.
+    Scope: only the output that the chips, cells, magnets, germanium and gallium not delivered stop; a blockade's or war's other losses (the rest of its trade, energy, shipping, finance) are not in it, so for such shocks this is a lower bound.
     """
     table = load_io_table()
     gdp = dict(zip(table.regions, value_added_by_region(table)))
@@ -145,25 +189,26 @@ def format_value_added(frame: pd.DataFrame) -> str:
         pct = f"{100 * share:.{digits}f}%"
         rows.append([str(region), format_usd(total), pct, format_usd(float(chain.sum())),
                      chain_top, format_usd(float(values[~using].sum()))])
+    inputs = mapped_inputs(table)
     head = ("Value added lost beyond the chain (input-output model, docs/model.md §8.3): in the industries that use "
-            "chips, cells or magnets, and in the rest of the economy (every other industry)")
+            f"{_listed(inputs, 'or')}, and in the rest of the economy (every other industry)")
     if not rows:  # one line, not a table of nothing and a total of $0
         short = "shorter than in the unshocked baseline" if frame.attrs.get("net_of_baseline") else "short"
-        return f"{head}\nNo value added lost: no chip, cell or magnet demand was {short}."
-    body = format_columns(["region", "value added lost", "share of GDP", "in chip/cell/magnet users",
+        return f"{head}\nNo value added lost: no demand for {_listed(inputs, 'or')} was {short}."
+    body = format_columns(["region", "value added lost", "share of GDP", "in the industries using them",
                            "largest user", "rest of economy"], rows, 1)
     total = float(frame["value_added_loss_usd"].sum())
     how = ["mean over runs"] if frame.attrs.get("n_runs", 1) > 1 else []
     how += ["against the unshocked baseline"] if frame.attrs.get("net_of_baseline") else []
     lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else "."),
-             *format_run_rate(frame.attrs.get("run_rate")), SCOPE_NOTE]
+             *format_run_rate(frame.attrs.get("run_rate")), scope_note(table)]
     short = float(frame.attrs.get("shortfall_usd", 0.0))
     given = frame.attrs.get("given_up_usd")
     given = float(given) if given is not None and given > 0.5 else 0.0
     if short + given > 0.5:
         # Value added lost counts demand given up to prices as not delivered (docs/model.md §8.3), so the
         # divisor holds it too: without it a small shortfall under high prices gave thousands of USD per USD.
-        what, parts = shortfall_products(frame.attrs.get("shortfall_by_commodity"), short)
+        what, parts = shortfall_products(frame.attrs.get("shortfall_by_commodity"), short, table)
         gone = (f"not delivered or given up to higher prices ({format_usd(short)} not delivered{parts}, "
                 f"{format_usd(given)} given up)" if given else f"not delivered ({format_usd(short)}{parts})")
         lines.append(f"Loss given shortfall: {total / (short + given):.1f} USD of value added per USD of "
@@ -173,13 +218,15 @@ def format_value_added(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def shortfall_products(by_commodity: dict[str, float] | None, total: float) -> tuple[str, str]:
+def shortfall_products(by_commodity: dict[str, float] | None, total: float,
+                       table: IOTable | None = None) -> tuple[str, str]:
     """What the loss given shortfall divides by, named: the products and, when several, their USD.
 
-    The divisor counts every input the input-output table's industries buy (chips, cells and magnets,
-    and gallium and germanium too), so a mineral ban's ratio is per USD of the minerals, not of chips.
-    Products under 1 % of the shortfall are left out of the words; with no breakdown (archives written
-    before it) the words are the generic ones.
+    The divisor counts every input the input-output table's industries buy (`mapped_inputs` of ``table``,
+    default `load_io_table`: chips, cells and magnets, and gallium and germanium too), so a mineral ban's
+    ratio is per USD of the minerals, not of chips. Products under 1 % of the shortfall are left out of
+    the words; with no breakdown (archives written before it) or more than three products, the words
+    are the mapped inputs.
 
     Examples
     --------
@@ -188,18 +235,18 @@ def shortfall_products(by_commodity: dict[str, float] | None, total: float) -> t
     >>> shortfall_products({"mature_chip": 5e9, "gallium": 1.0}, 5e9)
     ('mature_chip', '')
     >>> shortfall_products({"logic_chip": 4e9, "mature_chip": 2e9, "ndfeb_magnet": 1e9, "cell": 5e8}, 7.5e9)
-    ('the chips, cells, magnets and minerals the industries buy', ': logic_chip $4.00bn, mature_chip $2.00bn, ndfeb_magnet $1.00bn and 1 more')
+    ('the chips, cells, magnets, germanium and gallium the industries buy', ': logic_chip $4.00bn, mature_chip $2.00bn, ndfeb_magnet $1.00bn and 1 more')
     >>> shortfall_products(None, 1e6)
-    ('the chips, cells, magnets and minerals the industries buy', '')
+    ('the chips, cells, magnets, germanium and gallium the industries buy', '')
     """
+    generic = f"the {_listed(mapped_inputs(table))} the industries buy"
     shown = [(c, v) for c, v in (by_commodity or {}).items() if v > 0.01 * max(total, 0.0)]
     if not shown:
-        return "the chips, cells, magnets and minerals the industries buy", ""
+        return generic, ""
     names = [c for c, _ in shown]
     if len(names) > 3:  # a blockade's dozen chip lines: the kind in words, the largest three in USD
         more = f" and {len(shown) - 3} more"
-        return ("the chips, cells, magnets and minerals the industries buy",
-                ": " + ", ".join(f"{c} {format_usd(v)}" for c, v in shown[:3]) + more)
+        return generic, ": " + ", ".join(f"{c} {format_usd(v)}" for c, v in shown[:3]) + more
     what = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     parts = "" if len(shown) == 1 else ": " + ", ".join(f"{c} {format_usd(v)}" for c, v in shown)
     return what, parts

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from .._version import __version__
 from ..errors import SupplyChainError
 
-__all__ = ["Command", "OneLineParser", "make_parser", "version_text"]
+__all__ = ["Command", "OneLineParser", "command_hint", "make_parser", "version_text"]
 
 
 @dataclass(frozen=True)
@@ -114,11 +114,16 @@ class OneLineParser(argparse.ArgumentParser):
                      f"(see '{self.prog} --help')\n")
 
     def _suggestion(self, message: str) -> str:
-        """"; did you mean 'vector'?" for a misspelt choice ('' otherwise)."""
+        """"; did you mean 'vector'?" for a misspelt choice, the command for a word that names a task or a
+        scenario instead of a command (`command_hint`), '' otherwise."""
         import difflib
         import re
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if choice:
+            if message.startswith("argument COMMAND"):
+                hint = command_hint(choice.group(1))
+                if hint:
+                    return f"; {hint}"
             options = re.findall(r"'([^']*)'", choice.group(2)) or [o.strip() for o in choice.group(2).split(",")]
             close = difflib.get_close_matches(choice.group(1), options, n=2, cutoff=0.6)
             return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
@@ -187,3 +192,38 @@ def make_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
     parser.known_options = tuple(sorted({option for choice in sub.choices.values() for option in choice.known_options}))
     return parser
 
+
+#: Words a new user types as a command for what ``run`` does (the README speaks of comparing, compare.csv
+#: and plots), with what to type instead.
+_TASK_WORDS = {
+    "compare": "'supplychain run SCENARIO' compares a scenario with its unshocked baseline (--out DIR also "
+               "writes compare.csv)",
+    "simulate": "'supplychain run SCENARIO' simulates a scenario",
+    "plot": "'supplychain run SCENARIO --out DIR' writes the plots",
+    "plots": "'supplychain run SCENARIO --out DIR' writes the plots",
+    "list": "'supplychain scenarios' lists the shipped scenarios",
+}
+
+
+def command_hint(word: str) -> str:
+    """What to type instead of a command that does not exist, when the word names a task or a scenario.
+
+    A shipped scenario's name or a scenario file given as the command (``supplychain
+    taiwan_blockade_magnets``) is run with ``supplychain run``; ``compare``, ``simulate`` and ``plot``
+    are what ``run`` does. '' for any other word (the caller then suggests close command names).
+
+    Examples
+    --------
+    >>> command_hint("compare")
+    "'supplychain run SCENARIO' compares a scenario with its unshocked baseline (--out DIR also writes compare.csv)"
+    >>> command_hint("taiwan_blockade_magnets")
+    "to run a scenario: 'supplychain run taiwan_blockade_magnets'"
+    >>> command_hint("rn")
+    ''
+    """
+    if word.lower() in _TASK_WORDS:
+        return _TASK_WORDS[word.lower()]
+    from ..datasets.scenarios import scenarios
+    if word == "baseline" or word in scenarios() or word.endswith(".toml"):
+        return f"to run a scenario: 'supplychain run {word}'"
+    return ""

@@ -136,9 +136,9 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
                              "changed, with 95%% intervals over several runs; the default for a scenario with "
                              "shocks; with --out, write compare.csv")
     add_format_argument(parser, table_help="the change against the baseline (or the summary), for people",
-                        rows_help="every row of the change table, changed or not (what compare.csv holds: "
-                                  "each demand, import and share, in thousands of rows for the baseline "
-                                  "network)")
+                        rows_help="every row of the change table with a value in either run, changed or "
+                                  "not (what compare.csv holds: each demand, import and share, in thousands "
+                                  "of rows for the baseline network)")
 
 
 def _keep(args: argparse.Namespace) -> str:
@@ -305,7 +305,11 @@ def change_rows(table: pd.DataFrame, band: pd.DataFrame | str | None = None) -> 
 
     ``table`` (a `compare` table) with a ``case`` column, empty on its rows, then the cover band's
     rows when ``band`` is its table (`cover_band_rows`): the same columns whether or not a band was
-    computed, so that the file and the printed table are one table.
+    computed, so that the file and the printed table are one table. Rows with no value in either run
+    are left out: a measure undefined in both (the landed cost per unit and the import shares of an
+    importer that imports none of a commodity in either run, such as Japan's compound wafers from
+    China's alternate maker, a lane of share 0) would be a row of empty cells; a row defined in one
+    run only is kept, with an empty change.
 
     Examples
     --------
@@ -313,8 +317,14 @@ def change_rows(table: pd.DataFrame, band: pd.DataFrame | str | None = None) -> 
     >>> t = pd.DataFrame({"region": ["US"], "metric": ["shortfall_usd"], "change": [5.0]})
     >>> change_rows(t).columns.tolist(), change_rows(t, "no band").equals(change_rows(t))
     (['region', 'metric', 'change', 'case'], True)
+    >>> t = pd.DataFrame({"region": ["JP", "JP", "US"], "metric": ["landed_cost_usd_per_unit", "imports", "imports"],
+    ...                   "baseline": [float("nan"), 0.0, float("nan")], "shocked": [float("nan"), 0.0, 3.0]})
+    >>> change_rows(t)[["region", "metric"]].values.tolist()
+    [['JP', 'imports'], ['US', 'imports']]
     """
     import pandas as pd
+    if {"baseline", "shocked"} <= set(table.columns):
+        table = table[table["baseline"].notna() | table["shocked"].notna()].reset_index(drop=True)
     if isinstance(band, pd.DataFrame):
         from .cover_text import cover_band_rows
         return cover_band_rows(band, table)
@@ -345,12 +355,38 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
         spread = "\n\n" + format_shortfall_distribution(results)  # type: ignore[arg-type]
     if table is not None:
         if args.all:
-            return format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread
-        return (head + "\n\n" + format_changes(table) + spread
-                + "\nThe full summary of every region and commodity: --all.")
+            text = format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread
+        else:
+            text = (head + "\n\n" + format_changes(table) + spread
+                    + "\nThe full summary of every region and commodity: --all.")
+        return _with_feedback_said(text, results)
     text = format_summary(results) + ("\n" + mode if mode else "") + spread
     if not shocked:
         text += ("\n\nNo shock in this scenario, so nothing to compare. Run a shipped shock scenario, "
                  "e.g. 'supplychain run taiwan_blockade_magnets'; 'supplychain scenarios' lists them.")
-    return text
+    return _with_feedback_said(text, results)
+
+
+#: What the header of ``run`` adds when prices do not act on quantities (the default).
+FEEDBACK_OFF = ", price feedback: off (--price-feedback turns it on)"
+
+
+def _with_feedback_said(text: str, results: Results | EnsembleResults) -> str:
+    """``text`` with its header line saying that price feedback is off, when it is.
+
+    The run header (`run_head`) says ", price feedback: on" when prices act on demand, sourcing and
+    rationing and nothing otherwise; on the command line, where the default (off) decides every number
+    printed, the header says it either way, and how to turn it on.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(5), seed=0)
+    >>> _with_feedback_said(run_head(res), res)
+    "Scenario 'baseline': des engine, 1 run, seed 0, 5 days from 2025-01-01, price feedback: off (--price-feedback turns it on)"
+    """
+    if results.scenario.price_feedback:
+        return text
+    first, _, rest = text.partition("\n")
+    return first + FEEDBACK_OFF + ("\n" + rest if rest else "") if first == run_head(results) else text
 

@@ -284,13 +284,23 @@ def who_pays(results: Results, *, baseline: Results | None = None,
     >>> bool(np.isclose(change, (tariff_paid(shocked) - tariff_paid(base)).mean()))
     True
     """
-    require_daily(results, "who_pays", WHO_PAYS_INSTEAD)
+    return who_pays_for("who_pays", results, baseline, export_supply_elasticity)
+
+
+def who_pays_for(call: str, results: Results, baseline: Results | None = None,
+                 export_supply_elasticity: float | dict[str, float] = math.inf) -> pd.DataFrame:
+    """`who_pays` for the public function ``call``, which its errors and warnings name.
+
+    ``call`` is the function the user called (``plot_who_pays`` draws this table), called directly
+    by it: the warnings point at the user's line, two frames up.
+    """
+    require_daily(results, call, WHO_PAYS_INSTEAD)
     if baseline is not None:
-        _check_baseline(results, baseline)
-        warn_if_reversed(results, baseline, "who_pays")
+        _check_baseline(results, baseline, call)
+        warn_if_reversed(results, baseline, call, stacklevel=4)
     pinned = format_prices_at_bounds(prices_at_bounds(results), min_days=PINNED_DAYS)
     if pinned:
-        warnings.warn(f"who_pays: {pinned}", SimulationWarning, stacklevel=2)
+        warnings.warn(f"{call}: {pinned}", SimulationWarning, stacklevel=3)
     tariff, importer_part, exporter_part, cost, rent, rent_lost, final = _lane_terms(results,
                                                                                    export_supply_elasticity)
     sales_lost = _sales_lost(results)
@@ -335,20 +345,20 @@ def who_pays(results: Results, *, baseline: Results | None = None,
     if baseline is not None:
         with warnings.catch_warnings():  # the baseline's own pinned prices are not this shock's
             warnings.simplefilter("ignore", SimulationWarning)
-            table -= who_pays(baseline, export_supply_elasticity=export_supply_elasticity)
+            table -= who_pays_for(call, baseline, None, export_supply_elasticity)
     return table
 
 
-def _check_baseline(results: Results, baseline: Results) -> None:
+def _check_baseline(results: Results, baseline: Results, call: str) -> None:
     """Refuse a baseline that cannot be subtracted from ``results``: summaries, other regions or run counts."""
-    require_daily(baseline, "who_pays", WHO_PAYS_INSTEAD)
+    require_daily(baseline, call, WHO_PAYS_INSTEAD)
     if baseline.n_runs != results.n_runs:
         raise fail("baseline", f"the same number of runs as results ({results.n_runs}, paired)", baseline.n_runs,
-                   "who_pays")
+                   call)
     regions = sorted({r.id for r in results.scenario.network.regions})
     if sorted({r.id for r in baseline.scenario.network.regions}) != regions:
         raise fail("baseline", f"results on the same regions ({', '.join(regions)})", baseline.scenario.name,
-                   "who_pays")
+                   call)
 
 
 def _sales_lost(results: Results) -> np.ndarray:

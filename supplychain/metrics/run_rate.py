@@ -14,6 +14,7 @@ import pandas as pd
 from ..impact.run_rate import RUN_RATE_DAYS, run_rate
 from ..impact.table import load_io_table
 from ..results import EnsembleResults, Results
+from .pairing import checks_pair
 
 __all__ = ["loss_run_rate", "daily_loss_by_region", "run_rate_frame", "RUN_RATE_COLUMNS"]
 
@@ -22,6 +23,7 @@ RUN_RATE_COLUMNS = ("loss_usd", "run_rate_usd_per_year", "previous_run_rate_usd_
                     "rising")
 
 
+@checks_pair
 def daily_loss_by_region(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
                          method: str = "ario") -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     """Value added lost per run, day and region, then all regions, net of ``baseline`` run by run.
@@ -73,6 +75,7 @@ def run_rate_frame(daily: np.ndarray, total: np.ndarray, labels: tuple[str, ...]
     return frame
 
 
+@checks_pair
 def loss_run_rate(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
                   days: int = RUN_RATE_DAYS,
                   method: str = "ario") -> pd.DataFrame:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._format import format_usd as usd_label
 from .._validation import check_known, fail
-from ..metrics.pairing import warn_if_reversed
+from ..metrics.pairing import checks_pair
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ def _say_flat(ax: Axes, value: float, series: str) -> None:
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="bottom", color="0.3")
 
 
+@checks_pair
 def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None = None, *,
                       series: str = "shortfall_usd", group: str = "ALL", band: tuple[float, float] = (5, 95),
                       ax: Axes | None = None) -> Axes:
@@ -92,8 +93,6 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
     >>> ax.get_ylabel(), len(ax.collections) >= 1
     ('cumulative shortfall (USD at reference prices)', True)
     """
-    if baseline is not None:
-        warn_if_reversed(results, baseline, "plot_ensemble_fan")
     check_known(series, results.bands, "series", "plot_ensemble_fan")
     check_known(group, results.band_groups, "group", "plot_ensemble_fan")
     q = tuple(float(x) for x in results.quantiles)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice, check_known, fail
-from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays
+from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays_for
 from ..results.daily import require_daily
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
 
@@ -123,6 +123,9 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
                 band: tuple[float, float] = (5, 95), ax: Axes | None = None) -> Axes:
     """Price index of one commodity per region over calendar dates (median over runs and a band).
 
+    The shock windows shaded are those of the shocks that touch the commodity's supply chain (the
+    commodity or its inputs, `supplychain.plotting.results.shock_windows`), as on ``cover.png``.
+
     Parameters
     ----------
     results : Results
@@ -169,7 +172,9 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
             lo, hi = np.percentile(series, band, axis=0)
             ax.fill_between(dates, lo, hi, color=color, alpha=0.2, linewidth=0)
     ax.axhline(1.0, color="0.6", linewidth=0.8, linestyle=":")
-    shade_shocks(ax, results.scenario, results.n_days)
+    # Only the shocks that reach this commodity or its inputs, as cover.png's panels: a magnet ban's
+    # window on a chip's prices reads as the cause of a move it did not make.
+    shade_shocks(ax, results.scenario, results.n_days, commodity=commodity)
     ax.set_ylabel("price index (1 = reference price)")
     ax.set_xlabel("date")
     _date_axis(ax)
@@ -272,7 +277,7 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     ['paid by final buyers', 'value not delivered', 'demand given up to higher prices', 'demand added by lower prices', "final buyers' total"]
     """
     require_daily(results, "plot_who_pays", WHO_PAYS_INSTEAD)
-    who = who_pays(results, baseline=baseline, export_supply_elasticity=export_supply_elasticity)
+    who = who_pays_for("plot_who_pays", results, baseline, export_supply_elasticity)
     steps, _ = final_buyer_steps(who)
     paid = float(who["tariff_paid_usd"].sum())
     importers = float(who["tariff_paid_by_importer_usd"].sum()) / paid if paid > 0 else 1.0

@@ -21,7 +21,7 @@ from ..analytics.resilience import (
     time_to_recover,
     time_to_survive,
 )
-from ..metrics.pairing import warn_if_reversed
+from ..metrics.pairing import checks_pair
 from ..metrics.service import Grouping, group_labels
 from .change import plot_flow_delta
 from .results import _compact, _date_axis, _new_axes, _series, plot_flows, shade_shocks
@@ -70,6 +70,7 @@ def _check_argument(value: object, available: Sequence[str] | dict[str, Any], ar
     raise UnknownIdError(f"plot_fan: {arg}={shown(value)} is not available for {where}; available: {listed}.{hint}")
 
 
+@checks_pair
 def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
              variable: str | None = None, ident: str | None = None, by: Grouping | None = "region",
              usd: bool = True, percentiles: Sequence[float] = (5, 25, 75, 95), ax: Axes | None = None) -> Axes:
@@ -119,8 +120,6 @@ def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleRes
                                  band=(percentiles[0], percentiles[-1]), ax=ax)
     if isinstance(baseline, EnsembleResults):
         raise fail("baseline", "Results like results", type(baseline).__name__, "plot_fan")
-    if baseline is not None:  # an ensemble is checked by plot_ensemble_fan above
-        warn_if_reversed(results, baseline, "plot_fan")
     variable = variable or "delivered"
     _check_argument(variable, VARIABLE_AXES, "variable", "these results")
     ax = _new_axes(ax)
@@ -147,6 +146,7 @@ def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleRes
     return ax
 
 
+@checks_pair
 def plot_resilience_curve(results: Results, baseline: Results | None = None, *, group: str | None = None,
                           by: Grouping = "region", fail_below: float = 0.95, recover_at: float = 0.99,
                           sustain_days: int = 14, ax: Axes | None = None) -> Axes:
@@ -171,8 +171,6 @@ def plot_resilience_curve(results: Results, baseline: Results | None = None, *, 
     >>> ax.get_title()
     'US.ore: TTS 11 d, TTR 16 d, loss 5 d'
     """
-    if baseline is not None:
-        warn_if_reversed(results, baseline, "plot_resilience_curve")
     labels = group_labels(results, by=by)
     loss = resilience_loss(results, baseline=baseline, by=by)
     g = int(np.argmax(loss.mean(axis=0))) if group is None else labels.index(check_known(group, labels, "group",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..model.scenario import Scenario
     from ..results.series import Results
 
-__all__ = ["plot_timeseries", "plot_flows", "flow_matrix", "shock_windows", "shade_shocks"]
+__all__ = ["plot_timeseries", "plot_flows", "flow_matrix", "shock_windows", "announcement_days", "shade_shocks"]
 
 def _new_axes(ax: Axes | None) -> Axes:
     if ax is not None:
@@ -139,10 +139,41 @@ def shock_windows(scenario: Scenario, n_days: int | None = None, *,
     return merged
 
 
+def announcement_days(scenario: Scenario, n_days: int | None = None, *, commodity: str | None = None) -> list[int]:
+    """Days within the horizon on which a shock was announced before it started and buyers stocked up.
+
+    An export control announced before its start has buyers front-load (``front_load_days`` of their
+    flow ordered on the announcement day, docs/model.md §6.5.4): their stocks and prices move before the
+    shock window. With ``commodity``, only the shocks that touch its supply chain (`touches`).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from supplychain import load_baseline, ExportControl
+    >>> s = load_baseline().with_horizon(100).with_shocks(ExportControl(
+    ...     exporter="CN", commodity="gallium", mode="ban", announced=dt.date(2025, 1, 11), start=dt.date(2025, 2, 10)))
+    >>> announcement_days(s), announcement_days(s, commodity="logic_chip")
+    ([10], [])
+    """
+    n = scenario.horizon_days if n_days is None else n_days
+    chain = None if commodity is None else supply_chain_of(scenario.network, commodity)
+    days = set()
+    for shock in scenario.shocks:
+        day = shock.announcement(scenario.start_date)
+        if (day is None or not 0 <= day < min(n, shock.start_day(scenario.start_date))
+                or not getattr(shock, "front_load_days", 0) > 0):
+            continue
+        if chain is None or touches(shock, scenario.network, chain):
+            days.add(day)
+    return sorted(days)
+
+
 def shade_shocks(ax: Axes, scenario: Scenario, n_days: int | None = None, *, commodity: str | None = None) -> Axes:
     """Shade the shock windows of ``scenario`` on a calendar-date x axis and mark its shock day.
 
     With ``commodity``, only the windows of the shocks that touch its supply chain (`shock_windows`).
+    An announcement that had buyers stock up before a shock started (`announcement_days`) is marked
+    too, so that stocks and prices moving before the window read as what they are.
 
     Examples
     --------
@@ -162,6 +193,9 @@ def shade_shocks(ax: Axes, scenario: Scenario, n_days: int | None = None, *, com
     if scenario.shock_day is not None:
         ax.axvline(np.datetime64(scenario.date_of(scenario.shock_day)), color="0.3", linewidth=0.8,
                    linestyle=":", label="shock day")
+    for k, day in enumerate(announcement_days(scenario, n, commodity=commodity)):
+        ax.axvline(np.datetime64(scenario.date_of(day)), color="0.45", linewidth=0.8, linestyle="--",
+                   label="announced: buyers stock up" if k == 0 else None)
     return ax
 
 
