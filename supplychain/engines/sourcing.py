@@ -632,9 +632,10 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
 
     Examples
     --------
-    A buyer of 10 a day with target shares 0.5/0.5, an expected wait of 4 days on
-    the first lane and none on the second plans ``10 * 0.5 * 4 = 20`` units; with
-    the second lane late it plans ``10 * 1.0 * 4 = 40`` (``tests/test_routing.py``).
+    A buyer of 10 a day with target shares 0.5/0.5 whose second lane's transport
+    takes 4 days longer plans ``10 * 0.5 * 4 = 20`` units, however routing splits
+    its order; with its first lane out of reach, ``10 * 1.0 * 4 = 40``
+    (``tests/test_routing.py``).
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
     if expected is None and shift is None:
