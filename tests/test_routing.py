@@ -20,6 +20,7 @@ from supplychain.model import (
     Demand,
     Facility,
     Lane,
+    LogisticsShock,
     MinMax,
     Network,
     Region,
@@ -82,7 +83,9 @@ def test_without_spare_capacity_elsewhere_the_buyer_gets_what_the_suppliers_can_
     sc = Scenario(network(5.0, cn_capacity=5.0), horizon_days=200).with_shocks(cut())
     res = simulate(sc, engine="vector", seed=0)
     lost = res.series("unmet", "US.w")[0]
-    assert lost[150:].mean() == pytest.approx(1.5, rel=1e-6)
+    # Each time KR's queue clears the loss of one day moves to the next (1.88 then 1.12): a window may
+    # cut such a pair, which moves its 50-day mean by at most 0.4 / 50.
+    assert lost[150:].mean() == pytest.approx(1.5, abs=0.01)
     assert res.series("flow", KR)[0][40:].mean() == pytest.approx(5.0, abs=0.02)
     assert res.series("flow", CN)[0][40:].mean() == pytest.approx(3.5, abs=0.02)
 
@@ -131,9 +134,9 @@ def both_cut(cn_capacity: float, horizon: int = 120) -> Scenario:
 def test_a_buyer_whose_whole_order_was_routed_away_plans_with_the_target_shares():
     # Both suppliers lose 30 % for good and owe queues; the buyer (MinMax 80/100, shares 0.3/0.7) often
     # has a plain order of 0 while it plans pipeline, so routing places none of its order and its
-    # applied shares sum to a rounding residue (1e-16, of either sign). Weights normalised by that
-    # residue would be ratios of rounding errors; at most 1e-9 counts as none applied and both engines
-    # use the target shares (docs/model.md §5.6.5, SHARE_TOLERANCE), so they agree to the contract.
+    # applied shares sum to a rounding residue (1e-16, of either sign). The pipeline it plans is
+    # weighted by its planned shares (target times availability, docs/model.md §5.6.5), never by that
+    # residue, so the engines agree to the contract.
     sc = both_cut(5.0)
     a, b = simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0)
     assert (np.abs(a.values("share")).sum(axis=-1) < 1e-9).any()   # days on which none of its order was placed
@@ -166,16 +169,67 @@ def test_the_engines_agree_when_both_suppliers_are_queued(cn_capacity):
     assert_engines_agree(simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0))
 
 
-@pytest.mark.xfail(strict=True, reason="the planned pipeline's one-day loop through the applied shares (report routefix)")
 def test_the_engines_agree_while_routing_flips_a_buyers_shares_day_to_day():
     # KR (capacity 2.4, below its steady 3 a day: half the buyer's 6) loses 70 % more on days 10-100 and
-    # owes a queue; CN (capacity 10) has spare. The buyer weights the pipeline it plans by yesterday's applied
-    # shares (§5.6.5), which routing sets from today's order and so from the change in the planned
-    # pipeline: the loop has a gain above one and the applied shares flip between 0.5/0.5 and about
-    # 0.7/0 from day 53. A rounding residue of 1e-14 (the engines sum in different orders) grows about
-    # 1.5-fold a day and parts the engines by 1e-8 on day 48; the vector engine alone amplifies a 1e-13
-    # change of the demand alike, and planning with target or smoothed shares does not.
-    net = Network(
+    # owes a queue; CN (capacity 10) has spare. Weighting the pipeline it plans by yesterday's applied
+    # shares, which routing sets from that pipeline, closed a loop with a gain above one: the applied
+    # shares flipped between 0.5/0.5 and about 0.7/0 from day 53 and a rounding residue of 1e-14 (the
+    # engines sum in different orders) grew about 1.5-fold a day, parting the engines by 1e-8 on day 48.
+    # The planned shares (target times availability, docs/model.md §5.6.5) close no loop.
+    net = _flipping_network()
+    sc = Scenario(net, horizon_days=150).with_shocks(
+        CapacityShock(facility="KR.plant", fraction_lost=0.7, start=10, end=100, recovery_days=0))
+    assert_engines_agree(simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0))
+
+
+def test_the_flipping_buyer_amplifies_no_perturbation():
+    # The buyer of the flipping case above with its demand changed by 1e-13: the runs stay within 1e-9
+    # (with the applied shares as weights the vector engine alone grew such a change 1.5-fold a day).
+    net = _flipping_network()
+    sc = Scenario(net, horizon_days=150).with_shocks(
+        CapacityShock(facility="KR.plant", fraction_lost=0.7, start=10, end=100, recovery_days=0))
+    moved = dataclasses.replace(net, demands=(dataclasses.replace(net.demands[0], rate_per_day=6.0 + 1e-13),))
+    a = simulate(sc, engine="vector", seed=0)
+    b = simulate(Scenario(moved, horizon_days=150).with_shocks(*sc.shocks), engine="vector", seed=0)
+    for name in ("flow", "backlog", "inventory", "share"):
+        np.testing.assert_allclose(a.values(name), b.values(name), rtol=1e-9, atol=1e-9, err_msg=name)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("days", [8, 60])
+def test_the_planned_pipeline_follows_the_planned_shares_not_the_routed_ones(engine, days):
+    # From day 5 KR's transport takes 6 days instead of 2 (a 3x logistics shock, shift +4) and CN (target
+    # share 0.5, 15 in stock) stops for ``days``. CN owes what it could not ship and is queued, so routing
+    # sends the buyer's whole order to KR (applied shares 0/1 from day 6). By hand (§5.6.5, Little's law),
+    # the buyer plans F * sum_l v_l * shift_l with F = 10 a day and v the target shares times availability,
+    # normalised (CN's own wait is not planned: it has no capacity):
+    # * an 8-day stop: CN's restart (day 13) lands within the buyer's 12-day horizon, so CN is available,
+    #   v = 0.5/0.5 and E = 10 * 0.5 * 4 = 20 on days 5-12 (the applied shares would give 40);
+    # * a 60-day stop: from day 6 (its stock shipped) CN is out of reach, v = 0/1 and E = 10 * 1 * 4 = 40.
+    # KR has 35 a day to spare and ships from stock, so every order is placed and the buyer's position
+    # after its review is its order-up-to level S (its position on days 0-4) plus E; the position leaves
+    # out a backlog out of reach, the record of what is on order does not.
+    sc = Scenario(network(40.0, patience=120.0, cn_target=15.0), horizon_days=30).with_shocks(
+        CapacityShock(facility="CN.plant", fraction_lost=1.0, start=5, end=5 + days, recovery_days=0),
+        LogisticsShock(origin_region="KR", lead_time_multiplier=3.0, start=5))
+    res = simulate(sc, engine=engine, seed=0)
+    recorded = res.arrays["inventory"][0, :, 2] + res.arrays["on_order"][0, :, 2]
+    planned = recorded - recorded[0]
+    if days == 60:
+        planned[6:] -= res.series("backlog", CN)[0][6:]   # owed out of reach from day 6
+    np.testing.assert_allclose(planned[:5], 0.0, atol=1e-9)
+    np.testing.assert_allclose(res.values("share")[0, 6:13], [[0.0, 1.0]] * 7, atol=1e-12)
+    if days == 8:
+        np.testing.assert_allclose(planned[5:13], 20.0, atol=1e-9)
+    else:
+        assert planned[5] == pytest.approx(20.0, abs=1e-9)   # CN still ships from stock: in reach
+        np.testing.assert_allclose(planned[6:30], 40.0, atol=1e-9)
+    np.testing.assert_allclose(res.series("unmet", "US.w")[0], 0.0, atol=1e-9)
+
+
+def _flipping_network() -> Network:
+    """CN (capacity 10, spare) and KR (capacity 2.4, below its steady 3) serving a buyer of 6 a day, shares 0.5/0.5."""
+    return Network(
         regions=(Region("CN"), Region("KR"), Region("US")),
         commodities=(Commodity("w", "unit", 1.0, chain="other"),),
         facilities=(Facility("CN.plant", "CN", "plant", "w", 10.0, policies={"w": MinMax(41.0, 46.0)}),
@@ -184,6 +238,3 @@ def test_the_engines_agree_while_routing_flips_a_buyers_shares_day_to_day():
         lanes=(Lane("CN.plant", "US.w", "w", lead_time=2.0, share=0.5, patience_days=15.0, qualification_days=30.0),
                Lane("KR.plant", "US.w", "w", lead_time=3.0, share=0.5, patience_days=60.0)),
         demands=(Demand("US.w", "US", "w", 6.0, policy=DaysOfCover(30)),))
-    sc = Scenario(net, horizon_days=150).with_shocks(
-        CapacityShock(facility="KR.plant", fraction_lost=0.7, start=10, end=100, recovery_days=0))
-    assert_engines_agree(simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0))

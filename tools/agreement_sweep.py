@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     python -m tools.agreement_sweep --seed 7 --minutes 20 --out sweep.jsonl
+    python -m tools.agreement_sweep --seed 7 --cases 640 --minutes 60   # the same cases, to compare two versions
 
 Each case draws 1-3 plants (optionally fed by one mine), their capacities, output policies (BaseStock,
 DaysOfCover, MinMax), cycle times, lead times, shares, patience and qualification, one buyer
@@ -118,12 +119,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=7, help="the sweep's seed; case i uses seed * 100000 + i")
     ap.add_argument("--minutes", type=float, default=20.0, help="wall time to spend")
+    ap.add_argument("--cases", type=int, default=None,
+                    help="stop after this many cases (case i is the same for a seed, so two versions can be compared)")
     ap.add_argument("--out", default="agreement_sweep.jsonl", help="one JSON line per case")
     a = ap.parse_args()
     t0 = time.time()
     i = nbad = nerr = 0
     with open(a.out, "a") as fh:
-        while time.time() - t0 < a.minutes * 60:
+        while time.time() - t0 < a.minutes * 60 and (a.cases is None or i < a.cases):
             p = draw(random.Random(a.seed * 100000 + i))
             try:
                 sc = build(p)

@@ -111,7 +111,6 @@ class State:
     stalled: np.ndarray | None = None    # (R, n) work due but held in a stopped line (§5.4), per cycle-time facility
     capacity_today: np.ndarray | None = None  # (R, F) the day's capacity after shocks (quotes and spare capacity)
     share_applied: np.ndarray | None = None  # (R, L) applied share; None: that day's target share
-    share_target: np.ndarray | None = None  # (L,) or (R, L) the last ordering day's target share (after prices)
     usable: np.ndarray | None = None     # (R, F) the day's capacity usable after the restart limit (§5.4.1)
     expected_wait: np.ndarray | None = None  # (R, L) smoothed quoted wait buyers plan with (§5.6.5)
     prices: _prices.PriceState | None = None  # scarcity prices per market and sourcing tilts (§5.9)
@@ -401,7 +400,7 @@ def place_orders(c: Compiled, s: State, share: np.ndarray, allow: np.ndarray,
     if s.licence is not None:
         position += _sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer)
         doubt, licensed = _licences.outlook(c, s)
-    planned = _sourcing.planned_extra(c, s, sp, _sourcing.expect_wait(s, sp, wait))
+    planned = _sourcing.planned_extra(c, s, sp, _sourcing.expect_wait(s, sp, wait), share, allow, late)
     # The order without the planned pipeline: what a queued supplier keeps beyond its room (§5.6.5).
     plain = None
     if planned is not None:

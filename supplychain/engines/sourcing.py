@@ -52,7 +52,7 @@ State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "cancel_allowance",
            "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "planned_extra", "split_orders",
            "OrderLoops", "ship_classes", "ship_by_class", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
-           "INPUT_REF_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
+           "INPUT_REF_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -65,11 +65,6 @@ REACH_TOLERANCE = 1e-9
 #: Relative tolerance of the input-supported rate (docs/model.md §5.7): an input whose steady material at the
 #: review is at most this part of its buyer's steady inflow sets no limit.
 INPUT_REF_TOLERANCE = 1e-9
-
-#: Applied shares of a buyer summing to at most this count as none applied (docs/model.md §5.6.5): what
-#: is left of them when the whole order went elsewhere or was not placed is a rounding residue, and
-#: weights normalised by it would be ratios of rounding errors.
-SHARE_TOLERANCE = 1e-9
 
 #: An order of at most this part of the buyer's steady inflow is none (docs/model.md §5.6): with the
 #: position at its order-up-to level the order is a difference of near-equal sums, a rounding residue
@@ -617,18 +612,30 @@ def queued(c: Compiled, s: State) -> np.ndarray | None:
     return out
 
 
-def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray | None) -> np.ndarray | None:
+def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray | None, share: np.ndarray,
+                  allow: np.ndarray, late: np.ndarray | None) -> np.ndarray | None:
     """Extra pipeline each buyer plans for quotes above the normal lead time, (R, B), or None.
 
     ``(1 + panic_b) F_b sum_l v_l (shift_l(t) + e_l)^+`` with ``F_b`` the
-    buyer's steady inflow, ``v_l`` the lane's applied share of the day before
-    normalised over the buyer's lanes (the target shares when none was applied),
-    ``shift_l(t)`` the scheduled change of its transport time and ``e_l`` the
-    expected wait (`expect_wait`; 0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
-    over the longer lead time (Little's law). What a queued supplier cannot
-    ship of the orders this raises goes to the buyer's alternates with spare
-    capacity, never to a supplier that owes a queue (`split_orders`).
-    ``None`` when no quote differs from normal.
+    buyer's steady inflow, ``v_l = w_l h_l / sum_b w h`` the day's target
+    share ``share`` of each lane times its availability ``h`` for the day's
+    orders (``allow``, not ``late``, the licence expectation), normalised over
+    the buyer's lanes (0 when none is available), ``shift_l(t)`` the scheduled
+    change of its transport time and ``e_l`` the expected wait (`expect_wait`;
+    0 while the supplier has no capacity): the pipeline a flow ``F_b`` needs
+    over the longer lead time (Little's law). The weights are the buyer's plan,
+    not the shares its orders were applied with, which routing sets from the
+    planned pipeline itself (a loop, docs/model.md §5.6.5). What a queued
+    supplier cannot ship of the orders this raises goes to the buyer's
+    alternates with spare capacity, never to a supplier that owes a queue
+    (`split_orders`). ``None`` when no quote differs from normal.
+
+    Examples
+    --------
+    A buyer of 10 a day with target shares 0.5/0.5 whose second lane's transport
+    takes 4 days longer plans ``10 * 0.5 * 4 = 20`` units, however routing splits
+    its order; with its first lane out of reach, ``10 * 1.0 * 4 = 40``
+    (``tests/test_routing.py``).
     """
     shift = None if sp.lead_shift is None else sp.lead_shift[min(s.day, len(sp.lead_shift) - 1)]
     if expected is None and shift is None:
@@ -639,16 +646,18 @@ def planned_extra(c: Compiled, s: State, sp: SourcingSpec, expected: np.ndarray 
         # beyond its announced restart: no pipeline is planned for its wait (reach decides, §5.6.5).
         expected = np.where(quiet[:, c.lane_origin], 0.0, expected)
     excess = expected if shift is None else (shift if expected is None else expected + shift)
-    # The day before's target shares, tilted by prices (§5.9), as the buyers used them (§5.6.5).
-    target = s.share_target
-    if target is None:
-        target = c.schedules.day("share", min(max(s.day - 1, 0), c.n_days - 1))
-    used = np.broadcast_to(target, (s.stock.shape[0], c.n_lanes)) if s.share_applied is None else s.share_applied
-    # Weights: applied shares normalised per buyer; the target shares on a day nothing was applied.
-    total = _sum(c, used, "buyer")[:, c.lane_buyer]
+    # The share of its order the buyer plans to place on each lane: the day's target share (after the
+    # price tilt, §5.9) times the lane's availability, as the split applies them (§5.6.6).
+    h = allow if late is None else np.where(late, 0.0, allow)
+    if s.licence_ok is not None:
+        h = h * s.licence_ok
+    planned = np.broadcast_to(share, (s.stock.shape[0], c.n_lanes)) * h
+    total = _sum(c, planned, "buyer")
+    waited = _sum(c, np.maximum(excess, 0.0) * planned, "buyer")
     with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(total > SHARE_TOLERANCE, used / total, target)
-    extra: np.ndarray = _sum(c, np.maximum(excess, 0.0) * weight, "buyer") * (sp.buyer_flow * (1.0 + sp.panic))
+        # A buyer none of whose lanes is available orders only from alternates it plans no wait for.
+        mean = np.where(total > 0.0, waited / total, 0.0)
+    extra: np.ndarray = mean * (sp.buyer_flow * (1.0 + sp.panic))
     return extra
 
 
@@ -703,7 +712,6 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         h_div = np.where(wait_lic, 0.0, h)
     else:
         wait_lic, h_div = None, h
-    s.share_target = share
     prev = s.diverted
     owes = None if plain is None else queued(c, s)
     if owes is not None and not (owes & (plain < q)[:, c.lane_buyer]).any():

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "cancel_allowance", "out_of_reach",
            "expect_waits", "outlook", "review",
-           "LATE_TOLERANCE", "REACH_TOLERANCE", "SHARE_TOLERANCE", "ORDER_TOLERANCE",
+           "LATE_TOLERANCE", "REACH_TOLERANCE", "ORDER_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -45,9 +45,6 @@ LATE_TOLERANCE = 1e-9
 #: Relative tolerance of the reach test (§5.6.5): a restart landing exactly at the horizon is in reach,
 #: and a supplier's stock is free only beyond what it owes by this part of its normal rate.
 REACH_TOLERANCE = 1e-9
-#: Applied shares of a buyer summing to at most this count as none applied (§5.6.5): a rounding
-#: residue of an order that went elsewhere or was not placed is no basis for weights.
-SHARE_TOLERANCE = 1e-9
 #: An order of at most this part of the buyer's steady inflow is none (§5.6): at the order-up-to level
 #: the order is a rounding residue of the position's sum, and the applied share divides by it (§5.6.6).
 #: A position at most this part above the reorder point is at it (an (s, S) position can land on s).
@@ -403,7 +400,7 @@ def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bo
         position -= run.backlog[d]
     if run.awaiting is not None:
         position += sum([run.awaiting[l] for l in lanes])
-    planned = _planned_pipeline(run, b, t, lanes, expected)
+    planned = _planned_pipeline(run, b, t, lanes, expected, share, allow, late)
     # The order without the planned pipeline: what a queued supplier keeps beyond its room (§5.6.5).
     plain = None
     if planned is not None:
@@ -433,23 +430,35 @@ def _order_up_to(lay, b: int, position: float, extra: float, factor: float) -> f
     return 0.0
 
 
-def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list[float] | None) -> float | None:
-    """Extra pipeline for quotes above normal, ``(1 + panic) F_b sum_l v_l (shift + e)^+`` (Little's law)."""
+def _planned_pipeline(run: Run, b: int, t: int, lanes: list[int], expected: list[float] | None,
+                      share: list[float], allow: list[float], late: list[bool] | None) -> float | None:
+    """Extra pipeline for quotes above normal, ``(1 + panic) F_b sum_l v_l (shift + e)^+`` (Little's law).
+
+    ``v_l`` is the day's target share of the lane times its availability (allowance, not late, the
+    expected licence approval), normalised over the buyer's lanes: the plan, not the applied shares,
+    which routing sets from this pipeline (§5.6.5).
+    """
     lay = run.layout
     shift = lay.lead_shift
     if expected is None and shift is None:
         return None
     row = None if shift is None else shift[min(t, len(shift) - 1)]
-    used, target = run.applied, run.share_yesterday
-    total = sum([used[l] for l in lanes])
-    planned = 0.0
+    ok = run.licence_ok
+    total = waited = 0.0
     for l in lanes:
+        # The share of its order the buyer plans to place on the lane, as the split applies it (§5.6.6).
+        h = 0.0 if late is not None and late[l] else allow[l]
+        if ok is not None:
+            h *= ok[l]
+        planned = share[l] * h
         # A supplier without capacity today, or restarting cold: no pipeline planned for its wait (§5.6.5).
         queue = 0.0 if expected is None or _quiet(run, lay.lane_origin[l], t) else expected[l]
         excess = queue if row is None else (row[l] if expected is None else queue + row[l])
-        weight = used[l] / total if total > SHARE_TOLERANCE else target[l]
-        planned += max(excess, 0.0) * weight
-    return planned * (lay.buyer_flow[b] * (1.0 + lay.panic[b]))
+        total += planned
+        waited += max(excess, 0.0) * planned
+    # A buyer none of whose lanes is available orders only from alternates it plans no wait for.
+    mean = waited / total if total > 0.0 else 0.0
+    return mean * (lay.buyer_flow[b] * (1.0 + lay.panic[b]))
 
 
 def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list[float],

@@ -88,7 +88,6 @@ class Run:
         self.expected = [0.0] * lay.n_lanes      # smoothed quoted wait buyers plan with (§5.6.5)
         # Sourcing: diverted fractions, applied shares, first day each buyer sought alternates.
         self.diverted = [0.0] * lay.n_lanes
-        self.share_yesterday: list[float] = []
         self.applied: list[float] = []
         self.seek_day = [float("inf")] * lay.n_buyers
         self.locked = [0.0] * lay.n_lanes        # locked volume left unplaced the day before (§5.6.6)
@@ -183,7 +182,6 @@ class Run:
         """The daily review: the phases of docs/model.md §5.1 in order, then wait for the next day."""
         c, lay, draws = self.c, self.layout, self.draws
         T = c.n_days
-        self.share_yesterday = self.share_today
         self.applied = list(self.share_today)
         shipped = [0.0] * lay.n_lanes
         for t in range(T):
@@ -246,7 +244,6 @@ class Run:
                 if units > 0 and landing[l] < T:  # goods due after the horizon stay in transit
                     self._ship(landing[l], l, units)
             self._record(t, production, shipped, delivered, unmet, served, demand, lead)
-            self.share_yesterday = share
             for l in range(lay.n_lanes):
                 self.arrived[l] = 0.0
             if t + 1 < T:  # the process ends with the last day, so nothing refers to the run after it
