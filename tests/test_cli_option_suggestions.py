@@ -80,3 +80,29 @@ def test_a_misspelt_choice_names_the_close_one(capsys):
 def test_a_choice_like_none_gets_no_guess(capsys):
     assert main(["run", "baseline", "--engine", "xyz"]) == 2
     assert "did you mean" not in capsys.readouterr().err
+
+
+def test_every_script_help_survives_argparse_formatting():
+    """argparse %-formats each help string: a lone '%' (an f-string's ':.1%' included) crashes --help."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    lone = re.compile(r"%(?!\()")  # after removing the escaped "%%"
+    bad = []
+    for path in sorted(p for folder in ("examples", "tools", "benchmarks", "docs", "supplychain")
+                       for p in (root / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument"):
+                continue
+            for k in node.keywords:
+                if k.arg != "help":
+                    continue
+                parts = k.value.values if isinstance(k.value, ast.JoinedStr) else [k.value]
+                for part in parts:
+                    text = part.value if isinstance(part, ast.Constant) else ""
+                    spec = ast.unparse(part.format_spec) if isinstance(part, ast.FormattedValue) and part.format_spec else ""
+                    if (isinstance(text, str) and lone.search(text.replace("%%", ""))) or "%" in spec:
+                        bad.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not bad, f"help strings with a lone '%' (write '%%'): {bad}"

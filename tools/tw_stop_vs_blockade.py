@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--start", type=int, default=START)
     ap.add_argument("--days", default="30,60,90")
     ap.add_argument("--lng", action="store_true",
-                    help=f"the blockade also cuts LNG: Taiwan's fabs lose {GAS_POWER:.1%} of capacity after "
+                    help=f"the blockade also cuts LNG: Taiwan's fabs lose {GAS_POWER * 100:.1f} %% of capacity after "
                          f"{LNG_DAYS} days")
     ap.add_argument("--stages", type=int, default=None, help="print the stage table for shocks of this length")
     a = ap.parse_args(argv)
