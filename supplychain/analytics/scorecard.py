@@ -406,7 +406,7 @@ def scorecard(catalogue: Mapping[str, Iterable[Shock]], *, baseline: Scenario, n
                                  fill_rate  tts_days  ttr_days  diversion
     CN cuts ore                      0.794      67.0     169.0      0.700
     ROW cuts ore                     1.000       inf       0.0      0.300
-    Pacific shipping disruption      1.000       inf       0.0      0.004
+    Pacific shipping disruption      1.000       inf       0.0      0.003
     """
     import time
 
