@@ -114,7 +114,7 @@ def test_stock_drawn_is_conserved() -> None:
 def test_engines_agree_exactly() -> None:
     tables = [stock_cover(simulate(_shocked_toy(), engine=e), by="region_commodity", held_by="buyers")
               for e in ("des", "vector")]
-    numbers = [t.drop(columns=["unit", "trough_date", "region_commodity"]).to_numpy(dtype=float) for t in tables]
+    numbers = [t.select_dtypes("number").to_numpy(dtype=float) for t in tables]
     assert np.allclose(numbers[0], numbers[1], atol=1e-9, equal_nan=True)
 
 
@@ -245,3 +245,10 @@ def test_a_buyer_short_of_locked_designs_has_no_cover_left(engine: str) -> None:
     # Pooled with the producers' stocks, the buyer's 60 chips still count for nothing.
     pooled = stock_cover(res, by="region", held_by="all").set_index("region").loc["US"]
     assert pooled["trough_cover_days"] == 0.0
+
+
+def test_region_commodity_groups_can_be_selected_by_commodity_and_region() -> None:
+    table = stock_cover(simulate(stop_scenario(stop_days=5)), by="region_commodity")
+    assert table.columns.tolist()[:5] == ["run", "region_commodity", "region", "commodity", "unit"]
+    us = table[(table["commodity"] == "ore") & (table["region"] == "US")]
+    assert us["region_commodity"].tolist() == ["US:ore"] and us["trough_cover_days"].tolist() == [6.0]

@@ -252,8 +252,8 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
     Returns
     -------
     DataFrame
-        One row per run and group: ``run``, the group (column named after ``by``), then
-        `COVER_MEASURES`: ``unit`` (the commodity's unit, ``"USD"`` for regions), ``normal_stock``,
+        One row per run and group: ``run``, the group (column named after ``by``; with
+        ``by="region_commodity"`` also its parts ``region`` and ``commodity``), then `COVER_MEASURES`: ``unit`` (the commodity's unit, ``"USD"`` for regions), ``normal_stock``,
         ``normal_use_per_day``, ``normal_cover_days``, ``trough_day`` and ``trough_date``,
         ``trough_stock``, ``stock_drawn`` (units; NaN for regions) and ``stock_drawn_usd``,
         ``share_left``, ``trough_cover_days``, ``draw_start_day``, ``draw_rate_per_day``,
@@ -287,9 +287,11 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
         group_unit = [units[commodity_of[g]] for g in labels]
     else:
         group_unit = [units[g.split(":")[-1]] for g in labels]
-    table = pd.DataFrame({"run": np.repeat(np.arange(n_runs), n_groups), by: np.tile(np.array(labels, dtype=object),
-                                                                                      n_runs),
-                          "unit": np.tile(np.array(group_unit, dtype=object), n_runs)})
+    columns = {"run": np.repeat(np.arange(n_runs), n_groups), by: np.tile(np.array(labels, dtype=object), n_runs)}
+    if by == "region_commodity":     # the label's parts, to select by either as with the other groupings
+        parts = np.array([label.split(":", 1) for label in labels], dtype=object).reshape(-1, 2)
+        columns |= {"region": np.tile(parts[:, 0], n_runs), "commodity": np.tile(parts[:, 1], n_runs)}
+    table = pd.DataFrame({**columns, "unit": np.tile(np.array(group_unit, dtype=object), n_runs)})
     for name in COVER_MEASURES[1:]:
         if name == "trough_date":
             dates = np.array(results.dates, dtype="datetime64[D]")
