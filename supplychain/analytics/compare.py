@@ -598,17 +598,20 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
                      format_percent(r.shocked, floor=False),
                      format_points_between(r.baseline, r.shocked, floor=False)] for r in shown.itertuples()]
             headers = ["importer<-exporter", "commodity", was, now, "change"]
-            span = lambda lo, hi: f"{lo * 100:+.1f} to {hi * 100:+.1f} pp"  # noqa: E731
+            # About the change as printed (the shares' rounded difference), so a sure change reads as its own interval.
+            printed = {r.Index: (round(r.shocked * 1e3) - round(r.baseline * 1e3)) / 10 for r in shown.itertuples()}
+            span = lambda lo, hi, r: "{:+.1f} to {:+.1f} pp".format(  # noqa: E731
+                printed[r.Index] + round((lo - r.change) * 1e3) / 10, printed[r.Index] + round((hi - r.change) * 1e3) / 10)
         else:
             rows = [[str(r.region), str(r.commodity), format_usd(r.baseline), format_usd(r.shocked),
                      format_usd(r.change, sign=True), format_relative(r.change, r.baseline)] for r in shown.itertuples()]
             headers = ["region", "commodity", was, now, "change", "change %"]
-            span = lambda lo, hi: f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}"  # noqa: E731
+            span = lambda lo, hi, r: f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}"  # noqa: E731
         if spread:
             headers.insert(5, "95% interval")
             shown_any = True
-            for row, lo, hi in zip(rows, shown["change_lo"], shown["change_hi"]):
-                row.insert(5, "n/a" if lo != lo else span(lo, hi))
+            for row, r in zip(rows, shown.itertuples()):
+                row.insert(5, "n/a" if r.change_lo != r.change_lo else span(r.change_lo, r.change_hi, r))
         lines += _columns(headers, rows, 2)
         lines.append("")
     same = ~demands["changed"] & ~demands["demand_changed"]
