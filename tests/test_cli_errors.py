@@ -76,3 +76,21 @@ def test_errors_in_the_input_keep_the_plain_prefix(tmp_path, capsys):
     # A missing file is not a usage error: it names the file, under the one prefix of input errors.
     line = usage_error(["run", str(tmp_path / "nope.toml")], capsys)
     assert line == f"supplychain: error: {tmp_path / 'nope.toml'}: no such scenario file."
+
+
+def test_a_bad_stress_test_target_is_refused_before_any_knockout_is_timed(tmp_path, capsys, monkeypatch):
+    # The estimate simulates a knockout of the network (minutes on the baseline) before the ranking: a
+    # target that names no demand must fail first, not after that wait.
+    from supplychain.analytics._toy import toy_network
+    from supplychain.cli import analytics_commands
+    from supplychain.io.scenario import save_scenario
+    from supplychain.model import Scenario
+
+    def timed(*args, **kwargs):
+        raise AssertionError("a knockout was timed before the target was checked")
+
+    monkeypatch.setattr(analytics_commands, "stress_estimate", timed)
+    path = save_scenario(Scenario(toy_network(), horizon_days=30, name="toy"), tmp_path / "toy.toml")
+    assert main(["stress-test", str(path), "--target", "DE:cell", "--method", "simulation"]) != 0
+    err = capsys.readouterr().err
+    assert "DE:cell" in err and "Traceback" not in err

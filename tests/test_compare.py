@@ -150,3 +150,26 @@ def test_with_shocks_renames_a_scenario_still_called_baseline():
     assert base.with_shocks(*shocks, name="ban").name == "ban"
     assert base.with_shocks(*shocks).without_shocks(name="baseline") == base
     assert Scenario(chain_network(), horizon_days=80, name="mine").with_shocks(*shocks).name == "mine"
+
+
+def test_the_header_promises_intervals_only_where_a_table_prints_them() -> None:
+    # An ensemble where only a tariff moved: no demand changed, so the intervals are the tariff table's.
+    import pandas as pd
+
+    from supplychain.analytics.compare import format_changes
+    rows = [("US", "chip", "shortfall_usd", "", 0.0, 0.0), ("US", "chip", "fill_rate", "", 1.0, 1.0),
+            ("US", "magnet", "tariff_paid_usd", "", 0.0, 7.4e7), ("US", "magnet", "import_share", "CN", 0.9, 0.85)]
+    t = pd.DataFrame(rows, columns=["region", "commodity", "metric", "partner", "baseline", "shocked"])
+    t["change"] = t["shocked"] - t["baseline"]
+    t["change_lo"], t["change_hi"] = t["change"] * 0.9, t["change"] * 1.1
+    t.attrs.update(before="baseline", after="tariff", paired=True, unshocked=True)
+    text = format_changes(t)
+    assert text.splitlines()[0] == ("Change against the unshocked baseline (paired runs; means over runs, 95% intervals "
+                                    "of the paired change):")
+    tariff = text.splitlines()[text.splitlines().index("Tariff paid") + 2]
+    assert "+$66.6M to +$81.4M" in tariff
+    assert "-4.5 to -5.5 pp" in text
+    # A single run (no intervals): neither the header nor the tables speak of them.
+    single = format_changes(t.drop(columns=["change_lo", "change_hi"]))
+    assert single.splitlines()[0] == "Change against the unshocked baseline (paired runs):"
+    assert "95%" not in single

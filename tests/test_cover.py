@@ -114,7 +114,7 @@ def test_stock_drawn_is_conserved() -> None:
 def test_engines_agree_exactly() -> None:
     tables = [stock_cover(simulate(_shocked_toy(), engine=e), by="region_commodity", held_by="buyers")
               for e in ("des", "vector")]
-    numbers = [t.drop(columns=["unit", "trough_date", "region_commodity"]).to_numpy(dtype=float) for t in tables]
+    numbers = [t.select_dtypes("number").to_numpy(dtype=float) for t in tables]
     assert np.allclose(numbers[0], numbers[1], atol=1e-9, equal_nan=True)
 
 
@@ -221,3 +221,34 @@ def test_a_cover_line_says_stocks_ran_out_when_the_trough_is_empty() -> None:
     assert line.startswith("No final demand for ore went short, but buyers' stocks ran out in US (normal cover 10 "
                            "days) on 2025-01-14: their own use went short;")
     assert "days from running out" not in line
+
+
+@pytest.mark.parametrize("engine", ["des", "vector"])
+def test_a_buyer_short_of_locked_designs_has_no_cover_left(engine: str) -> None:
+    """CN's locked designs (40 of the buyer's 100 chips) run out after day 15; from day 16 the buyer serves 6 of
+    10 while holding 60 chips of JP's designs, which cannot serve CN's (docs/model.md §5.6.6).
+
+    Its cover for what it wants is then none: trough on day 16 (the first short day), nothing left, no
+    margin, not restocked; the stock drawn is what left its shelves, 40 chips at $2 (by day 15).
+    """
+    from supplychain.metrics import days_of_cover
+    from supplychain.metrics._cover_toy import locked_scenario
+
+    res = simulate(locked_scenario(), engine=engine)
+    row = stock_cover(res, by="demand").iloc[0]
+    assert row[["trough_day", "trough_stock", "share_left", "trough_cover_days", "margin_days"]].tolist() == [
+        16.0, 0.0, 0.0, 0.0, 0.0]
+    assert row[["stock_drawn", "stock_drawn_usd", "draw_start_day"]].tolist() == [40.0, 80.0, 6.0]
+    assert np.isnan(row["restocked_day"])
+    cover = days_of_cover(res, by="demand")["US.chip"].to_numpy()
+    np.testing.assert_allclose(cover[13:18], [6.8, 6.4, 6.0, 0.0, 0.0])
+    # Pooled with the producers' stocks, the buyer's 60 chips still count for nothing.
+    pooled = stock_cover(res, by="region", held_by="all").set_index("region").loc["US"]
+    assert pooled["trough_cover_days"] == 0.0
+
+
+def test_region_commodity_groups_can_be_selected_by_commodity_and_region() -> None:
+    table = stock_cover(simulate(stop_scenario(stop_days=5)), by="region_commodity")
+    assert table.columns.tolist()[:5] == ["run", "region_commodity", "region", "commodity", "unit"]
+    us = table[(table["commodity"] == "ore") & (table["region"] == "US")]
+    assert us["region_commodity"].tolist() == ["US:ore"] and us["trough_cover_days"].tolist() == [6.0]

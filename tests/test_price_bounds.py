@@ -96,7 +96,8 @@ def test_cli_run_names_pinned_prices_feedback_and_demand_given_up(tmp_path, caps
     path = save_scenario(sc.replace(price_feedback=False, horizon_days=30), tmp_path / "calm.toml")
     assert main(["run", str(path), "--quiet", "--engine", "vector"]) == 0
     out = capsys.readouterr().out
-    assert "price feedback" not in out and "Demand given up" not in out and "Prices pinned" not in out
+    assert out.splitlines()[0].endswith("price feedback: off (--price-feedback turns it on)")
+    assert "Demand given up" not in out and "Prices pinned" not in out
 
 
 def test_cli_run_out_says_it_once_not_again_as_a_warning(tmp_path, capsys):

@@ -540,9 +540,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     >>> print(format_changes(t).splitlines()[0])
     Change from 'ban' to 'ban + stockpile' (paired runs):
     """
-    runs = ""
-    if "change_lo" in table and table["change_lo"].notna().any():
-        runs = "; means over runs, 95% intervals of the paired change"
+    intervals = "change_lo" in table and bool(table["change_lo"].notna().any())
+    shown_any = False   # the header promises intervals only if a table below prints one
     paired = "paired runs" if table.attrs.get("paired", True) else "unpaired runs"
     first, second = table.attrs.get("before"), table.attrs.get("after")
     if table.attrs.get("unshocked", False):
@@ -553,7 +552,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         title = (f"Change between two runs of '{first}'" if first == second
                  else f"Change from '{first}' to '{second}'")
         was, now = "from", "to"
-    lines = [f"{title} ({paired}{runs}):", ""]
+    lines = [f"{title} ({paired}):", ""]
     demands = demand_changes(table)
     # A network without end-use segments prints as before: no column that would be empty on every row.
     by_segment = "segment" in demands and bool((~demands["segment"].isin(("", POOLED))).any())
@@ -571,6 +570,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         if "shortfall_usd_change_lo" in moved and moved["shortfall_usd_change_lo"].notna().any():
             at = len(left) + 3
             headers.insert(at, "95% interval")
+            shown_any = True
             for row, lo, hi in zip(rows, moved["shortfall_usd_change_lo"], moved["shortfall_usd_change_hi"]):
                 row.insert(at, "n/a" if lo != lo else f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}")
         lines += _columns(headers, rows, n_left=len(left))
@@ -592,15 +592,27 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         shown = part.reindex(part["change"].abs().sort_values(ascending=False).index).head(per_metric)
         more = f", largest {per_metric} of {len(part)}" if len(part) > per_metric else ""
         lines.append(f"{titles[metric]}{more}")
+        spread = intervals and "change_lo" in shown and bool(shown["change_lo"].notna().any())
         if metric == "import_share":
             rows = [[f"{r.region!s}<-{r.partner!s}", str(r.commodity), format_percent(r.baseline, floor=False),
                      format_percent(r.shocked, floor=False),
                      format_points_between(r.baseline, r.shocked, floor=False)] for r in shown.itertuples()]
-            lines += _columns(["importer<-exporter", "commodity", was, now, "change"], rows, 2)
+            headers = ["importer<-exporter", "commodity", was, now, "change"]
+            # About the change as printed (the shares' rounded difference), so a sure change reads as its own interval.
+            printed = {r.Index: (round(r.shocked * 1e3) - round(r.baseline * 1e3)) / 10 for r in shown.itertuples()}
+            span = lambda lo, hi, r: "{:+.1f} to {:+.1f} pp".format(  # noqa: E731
+                printed[r.Index] + round((lo - r.change) * 1e3) / 10, printed[r.Index] + round((hi - r.change) * 1e3) / 10)
         else:
             rows = [[str(r.region), str(r.commodity), format_usd(r.baseline), format_usd(r.shocked),
                      format_usd(r.change, sign=True), format_relative(r.change, r.baseline)] for r in shown.itertuples()]
-            lines += _columns(["region", "commodity", was, now, "change", "change %"], rows, 2)
+            headers = ["region", "commodity", was, now, "change", "change %"]
+            span = lambda lo, hi, r: f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}"  # noqa: E731
+        if spread:
+            headers.insert(5, "95% interval")
+            shown_any = True
+            for row, r in zip(rows, shown.itertuples()):
+                row.insert(5, "n/a" if r.change_lo != r.change_lo else span(r.change_lo, r.change_hi, r))
+        lines += _columns(headers, rows, 2)
         lines.append("")
     same = ~demands["changed"] & ~demands["demand_changed"]
     n_same = int(same.sum())
@@ -609,6 +621,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     if _below_tolerance(table, demands):
         lines.append(TOLERANCE_NOTE)
     lines.append(count)
+    if shown_any:
+        lines[0] = f"{title} ({paired}; means over runs, 95% intervals of the paired change):"
     return "\n".join(lines)
 
 

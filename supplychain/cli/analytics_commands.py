@@ -282,7 +282,7 @@ def stress_estimate(network: Any, duration: int, n_runs: int | None, seed: int) 
 
 def cmd_stress_test(args: argparse.Namespace) -> int:
     """Run the stress test and print the most exposed nodes."""
-    from ..analytics.stress import stress_test
+    from ..analytics.stress import stress_test, target_demands
     if args.target is not None and args.method == "lp":
         raise UsageError(f"--method lp cannot rank by --target {args.target!r}: the LPs score the whole "
                               "network; use --method both (the default) or --method simulation.")
@@ -296,6 +296,8 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
         check_out_dir(args.out)
     with about_scenario(args.scenario):
         network = resolve_scenario(args.scenario).network
+        if args.target is not None:
+            target_demands(network, args.target)    # a bad target fails before the timed knockout
         if not args.quiet and args.method != "lp":
             print(stress_estimate(network, args.duration, args.runs, args.seed), file=sys.stderr)
         with warnings.catch_warnings(record=True) as caught:

@@ -114,12 +114,30 @@ def save_prices(results: Results, folder: Path, baseline: Results | None = None)
     fig, axes = _grid(len(commodities) + 1, 2, (5.2, 3.6))
     for ax, commodity in zip(axes, commodities):
         plot_prices(results, commodity, ax=ax)
-    with warnings.catch_warnings():  # the run's text already names the markets pinned at a bound
-        warnings.simplefilter("ignore", SimulationWarning)
-        plot_who_pays(results, baseline=baseline, ax=axes[len(commodities)])
+    if results.scenario.price_feedback:
+        with warnings.catch_warnings():  # the run's text already names the markets pinned at a bound
+            warnings.simplefilter("ignore", SimulationWarning)
+            plot_who_pays(results, baseline=baseline, ax=axes[len(commodities)])
+    else:
+        # As the console (format_price_notes): prices that acted on no quantity get no who-pays split.
+        _fixed_prices_note(axes[len(commodities)])
     _hide_unused(axes, len(commodities) + 1)
     fig.savefig(folder / "prices.png", dpi=110)
     return ["prices.png"]
+
+
+#: The who-pays panel's place in ``prices.png`` when price feedback is off.
+FIXED_PRICES_NOTE = ("Price feedback off: every quantity is what fixed\nreference prices give. The scarcity "
+                     "prices drawn\nare recorded but act on no quantity, so, as in\nthe console, who pays is "
+                     "not drawn.\n\n"
+                     "--price-feedback lets prices act on demand,\nsourcing and rationing and draws who pays here.")
+
+
+def _fixed_prices_note(ax: Any) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, FIXED_PRICES_NOTE, ha="center", va="center", transform=ax.transAxes, fontsize="medium",
+            bbox={"boxstyle": "round", "facecolor": "0.95", "edgecolor": "0.6"})
+    ax.set_title("who pays: prices fixed", fontsize="medium")
 
 
 def cover_commodities(results: Results, baseline: Results | None = None,

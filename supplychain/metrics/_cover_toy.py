@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from ..model import (
+    BaseStock,
     CapacityShock,
     Commodity,
     Demand,
+    ExportControl,
     Facility,
     Fixed,
     Lane,
@@ -16,7 +18,7 @@ from ..model import (
 )
 from ..model.policies import DaysOfCover
 
-__all__ = ["stop_scenario"]
+__all__ = ["stop_scenario", "locked_scenario"]
 
 
 def stop_scenario(*, stop_days: int = 5, start: int = 5, horizon_days: int = 40) -> Scenario:
@@ -43,3 +45,30 @@ def stop_scenario(*, stop_days: int = 5, start: int = 5, horizon_days: int = 40)
     )
     stop = CapacityShock(facility="CN.mine", fraction_lost=1.0, start=start, end=start + stop_days, recovery_days=0)
     return Scenario(net, horizon_days=horizon_days, shocks=(stop,), name="mine stop")
+
+
+def locked_scenario(*, horizon_days: int = 30) -> Scenario:
+    """US chip buyers (10/day, 10 days of cover) source half from CN.pkg, whose designs are 80 % locked, half from JP.pkg.
+
+    China bans the chips from day 5. The buyer's stock of CN's locked designs is ``0.5 x 0.8 = 0.4`` of its
+    100 chips (docs/model.md §5.6.6, design-specific stocks): 40 chips, used at 4 a day from day 6 (JP
+    ships CN's portable part at once), gone after day 15. From day 16 the buyer serves 6 of the 10 it
+    wants, although it holds 60 chips, all of JP's designs (porting takes 100 days).
+
+    Examples
+    --------
+    >>> locked_scenario().network.lanes[0].second_source_share
+    0.2
+    """
+    net = Network(
+        regions=(Region("CN"), Region("JP"), Region("US")),
+        commodities=(Commodity("chip", "unit", 2.0, chain="minerals"),),
+        facilities=(Facility("CN.pkg", "CN", "pkg", "chip", 40.0, policies={"chip": BaseStock(20.0)}),
+                    Facility("JP.pkg", "JP", "pkg", "chip", 100.0, policies={"chip": BaseStock(200.0)})),
+        lanes=(Lane("CN.pkg", "US.chip", "chip", lead_time=1.0, share=0.5, second_source_share=0.2,
+                    qualification_days=100.0),
+               Lane("JP.pkg", "US.chip", "chip", lead_time=1.0, share=0.5)),
+        demands=(Demand("US.chip", "US", "chip", 10.0, policy=DaysOfCover(10.0)),),
+    )
+    ban = ExportControl(exporter="CN", commodity="chip", mode="ban", start=5)
+    return Scenario(net, horizon_days=horizon_days, shocks=(ban,), name="locked designs")

@@ -10,10 +10,16 @@ over the days ``t = 0 .. T-1``:
 * **normal stock** ``N_g = sum_s I0_s``: the stock held in the steady state at the start (``I^0``, §4.4,
   ``Results.initial_inventory``), and **normal daily use** ``u_g = sum_s u_s``, the steady daily draw of
   §4.1; their ratio is the **normal cover** in days;
-* the group's stock ``X_g(t) = sum_s I_s(t)`` at the end of each day; the **trough day** ``t*`` is the first
-  day of its minimum;
-* **stock drawn** ``(N_g - X_g(t*))^+`` in units, and in USD at reference prices
-  ``(sum_s p_s I0_s - sum_s p_s I_s(t*))^+``;
+* the group's **usable stock** ``X_g(t) = sum_s I_s(t)`` at the end of each day, where a final buyer's
+  stock counts as 0 on a day its demand went short (a stockout, §8.2): what it still held then was of
+  designs that cannot serve the ones that ran out (design-specific stocks, docs/model.md §5.6.6), so it
+  had no cover for what it wanted. So a shortfall shows as a cover of 0 at the trough. Facility input
+  stocks count whole (a facility short of one design shows only in its starts); the **trough day**
+  ``t*`` is the first day of the minimum of ``X_g``;
+* **stock drawn** ``(N_g - H_g(t_h))^+`` in units, and in USD at reference prices
+  ``(sum_s p_s I0_s - sum_s p_s I_s(t_h))^+``, of the stock held ``H_g(t) = sum_s I_s(t)`` at its own
+  lowest point ``t_h`` (the first day of its minimum): a short buyer's other designs are still on its
+  shelves, not spent. Without a shortfall ``H_g = X_g`` and ``t_h = t*``;
 * **share left** ``X_g(t*) / N_g`` and **cover at the trough** ``X_g(t*) / u_g`` days: the days of
   *normal* use the stock left would last, the days of inventory in which the baseline's chip stocks are
   published (US Department of Commerce, *Results from Semiconductor Supply Chain Request for
@@ -51,7 +57,8 @@ from .service import _prices
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["StockGrouping", "Holder", "COVER_MEASURES", "stock_groups", "days_of_cover", "stock_cover", "stock_drawn",
+__all__ = ["StockGrouping", "Holder", "COVER_MEASURES", "stock_groups", "usable_stock", "days_of_cover", "stock_cover",
+           "stock_drawn",
            "trough_cover_days", "share_left_at_trough", "days_to_restock", "cover_margin_days"]
 
 StockGrouping = Literal["stock", "demand", "region", "commodity", "region_commodity"]
@@ -128,14 +135,43 @@ def _normal_use(results: Results) -> np.ndarray:
                      for label, c in zip(results.coords.stock, results.coords.commodity["stock"])])
 
 
+def usable_stock(results: Results) -> np.ndarray:
+    """The stock each holder could use at the end of each day, ``(n_runs, n_days, n_stocks)``.
+
+    A final buyer's stock on a day its demand went short (a stockout, `supplychain.metrics.cycle_service_level`)
+    counts as 0: what it still holds is of designs it cannot use for those that ran out (design-specific
+    stocks, docs/model.md §5.6.6), so its cover for what it wants is none. Every other stock counts whole
+    (a facility's input short of one design shows only in its starts, which are not recorded per design).
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import locked_scenario
+    >>> res = simulate(locked_scenario())
+    >>> res.inventory[0, 14:18, -1].tolist(), usable_stock(res)[0, 14:18, -1].tolist()
+    ([64.0, 60.0, 60.0, 60.0], [64.0, 60.0, 0.0, 0.0])
+    """
+    from ..engines.summary import stockouts
+
+    stock = np.array(results.inventory, dtype=float)
+    short = stockouts(results.delivered, results.arrays["unmet"])            # (R, T, D)
+    demand_of = {d: j for j, d in enumerate(results.coords.demand)}
+    for i, label in enumerate(results.coords.stock):
+        j = demand_of.get(label.rsplit(":", 1)[0])
+        if j is not None:
+            stock[:, :, i] *= 1.0 - short[:, :, j]
+    return stock
+
+
 def _cover_arrays(results: Results, by: str, held_by: str, restocked: float) -> dict[str, np.ndarray]:
     """Every measure of the module docstring as ``(n_runs, n_groups)`` arrays."""
     restocked = check_probability(restocked, "restocked", "stock_cover")
     matrix = stock_groups(results, by=by, held_by=held_by)[1]  # type: ignore[arg-type]
     p = _prices(results, "stock")
     weight = p if by == "region" else np.ones_like(p)          # a region mixes units: add value
-    stock = np.asarray(results.inventory, dtype=float)            # (R, T, S)
-    level = stock @ (matrix * weight[:, None])                    # (R, T, G)
+    stock = np.asarray(results.inventory, dtype=float)            # (R, T, S), what is held
+    level = usable_stock(results) @ (matrix * weight[:, None])    # (R, T, G), what could be used
+    held = stock @ (matrix * weight[:, None])
     normal = (results.initial_inventory * weight) @ matrix        # (G,)
     use = (_normal_use(results) * weight) @ matrix                # (G,)
     n_runs, n_days, n_groups = level.shape
@@ -148,12 +184,18 @@ def _cover_arrays(results: Results, by: str, held_by: str, restocked: float) -> 
     back = (level >= restocked * normal) & (days >= trough_day[:, None, :])
     restocked_day = np.where(back.any(axis=1), back.argmax(axis=1), np.nan)
     # A fall within rounding of the normal level (a steady state recomputed day by day) is no draw.
-    drawn = np.where(normal - trough > _AT_NORMAL * np.maximum(normal, 1.0), normal - trough, 0.0)
+    tolerance = _AT_NORMAL * np.maximum(normal, 1.0)
+    fell = np.where(normal - trough > tolerance, normal - trough, 0.0)
+    # The stock drawn is of the stock held, at its own lowest point: a short buyer's other designs are
+    # still on its shelves, not spent (equal to the usable trough's whenever no final buyer went short).
+    held_day = held.argmin(axis=1)
+    held_low = held[runs, held_day, groups]
+    drawn = np.where(normal - held_low > tolerance, normal - held_low, 0.0)
     value = stock @ (matrix * p[:, None])                         # (R, T, G) in USD
     drawn_usd = np.where(drawn > 0, np.maximum((results.initial_inventory * p) @ matrix
-                                               - value[runs, trough_day, groups], 0.0), 0.0)
+                                               - value[runs, held_day, groups], 0.0), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(drawn > 0, drawn / (trough_day - draw_start + 1), 0.0)
+        rate = np.where(fell > 0, fell / (trough_day - draw_start + 1), 0.0)
         out = {
             "normal_stock": np.broadcast_to(normal, drawn.shape).copy(),
             "normal_use_per_day": np.broadcast_to(use, drawn.shape).copy(),
@@ -164,9 +206,9 @@ def _cover_arrays(results: Results, by: str, held_by: str, restocked: float) -> 
             "stock_drawn_usd": drawn_usd,
             "share_left": np.where(normal > 0, trough / normal, np.nan),
             "trough_cover_days": np.where(use > 0, trough / use, np.nan),
-            "draw_start_day": np.where(drawn > 0, draw_start, np.nan),
+            "draw_start_day": np.where(fell > 0, draw_start, np.nan),
             "draw_rate_per_day": rate,
-            "margin_days": np.where(drawn > 0, trough / np.where(rate > 0, rate, 1.0), np.inf),
+            "margin_days": np.where(fell > 0, trough / np.where(rate > 0, rate, 1.0), np.inf),
             "restocked_day": restocked_day,
             "days_to_restock": restocked_day - trough_day,
         }
@@ -191,7 +233,10 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
     """Stock drawn, cover at the trough, margin and time to restock per run and group of stocks.
 
     The measures are defined in the module docstring (`supplychain.metrics.cover`) and in
-    docs/model.md §8.2.
+    docs/model.md §8.2. The cover (trough, share left, cover at the trough, margin, restocking) is of
+    the stock the holders could use: a final buyer's stock counts as 0 on a day its demand went short,
+    since what it held was of designs that cannot serve those that ran out (docs/model.md §5.6.6), so a
+    shortfall shows as a cover of 0 at the trough; the stock drawn is of the stock held (`usable_stock`).
 
     Parameters
     ----------
@@ -207,8 +252,8 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
     Returns
     -------
     DataFrame
-        One row per run and group: ``run``, the group (column named after ``by``), then
-        `COVER_MEASURES`: ``unit`` (the commodity's unit, ``"USD"`` for regions), ``normal_stock``,
+        One row per run and group: ``run``, the group (column named after ``by``; with
+        ``by="region_commodity"`` also its parts ``region`` and ``commodity``), then `COVER_MEASURES`: ``unit`` (the commodity's unit, ``"USD"`` for regions), ``normal_stock``,
         ``normal_use_per_day``, ``normal_cover_days``, ``trough_day`` and ``trough_date``,
         ``trough_stock``, ``stock_drawn`` (units; NaN for regions) and ``stock_drawn_usd``,
         ``share_left``, ``trough_cover_days``, ``draw_start_day``, ``draw_rate_per_day``,
@@ -242,9 +287,11 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
         group_unit = [units[commodity_of[g]] for g in labels]
     else:
         group_unit = [units[g.split(":")[-1]] for g in labels]
-    table = pd.DataFrame({"run": np.repeat(np.arange(n_runs), n_groups), by: np.tile(np.array(labels, dtype=object),
-                                                                                      n_runs),
-                          "unit": np.tile(np.array(group_unit, dtype=object), n_runs)})
+    columns = {"run": np.repeat(np.arange(n_runs), n_groups), by: np.tile(np.array(labels, dtype=object), n_runs)}
+    if by == "region_commodity":     # the label's parts, to select by either as with the other groupings
+        parts = np.array([label.split(":", 1) for label in labels], dtype=object).reshape(-1, 2)
+        columns |= {"region": np.tile(parts[:, 0], n_runs), "commodity": np.tile(parts[:, 1], n_runs)}
+    table = pd.DataFrame({**columns, "unit": np.tile(np.array(group_unit, dtype=object), n_runs)})
     for name in COVER_MEASURES[1:]:
         if name == "trough_date":
             dates = np.array(results.dates, dtype="datetime64[D]")
@@ -256,7 +303,7 @@ def stock_cover(results: Results, *, by: StockGrouping = "region_commodity", hel
 
 def stock_drawn(results: Results, *, usd: bool = False, by: StockGrouping = "region_commodity",
                 held_by: Holder = "all") -> pd.DataFrame:
-    """Stock drawn at the trough, ``(N - X(t*))^+``, per run and group, in units or USD at reference prices.
+    """Stock drawn, ``(N - H(t_h))^+`` at the lowest stock held, per run and group, in units or USD at reference prices.
 
     Arguments as `stock_cover`. Regions mix units, so ``by="region"`` needs ``usd=True``.
 
@@ -351,9 +398,10 @@ def cover_margin_days(results: Results, *, by: StockGrouping = "region_commodity
 
 def days_of_cover(results: Results, *, by: StockGrouping = "region_commodity",
                   held_by: Holder = "all") -> pd.DataFrame:
-    """Days of normal use the stock on hand would last, ``X_g(t) / u_g``, for every run, day and group.
+    """Days of normal use the usable stock would last, ``X_g(t) / u_g``, for every run, day and group.
 
-    The series whose minimum is `trough_cover_days`; NaN for a group with no normal use.
+    The series whose minimum is `trough_cover_days`; NaN for a group with no normal use; 0 for a final
+    buyer on a day its demand went short (`usable_stock`).
     Regions are valued at reference prices. Arguments as `stock_cover`.
 
     Returns
@@ -374,7 +422,7 @@ def days_of_cover(results: Results, *, by: StockGrouping = "region_commodity",
     require_daily(results, "days_of_cover", "simulate(..., keep=\"series\") and days_of_cover on its results")
     labels, matrix = stock_groups(results, by=by, held_by=held_by)
     weight = _prices(results, "stock") if by == "region" else np.ones(len(results.coords.stock))
-    level = np.asarray(results.inventory, dtype=float) @ (matrix * weight[:, None])
+    level = usable_stock(results) @ (matrix * weight[:, None])
     use = (_normal_use(results) * weight) @ matrix
     with np.errstate(divide="ignore", invalid="ignore"):
         cover = np.where(use > 0, level / np.where(use > 0, use, 1.0), np.nan)
