@@ -31,10 +31,8 @@ from .fuzz_cases import (
     scenario_case,
 )
 
-#: Scenario cases in the suite (the full campaign in tools/fuzz.py runs >= 1,000). Each runs the whole baseline
-#: on both engines (about 8 s of CPU since packagers are split by fab region), so the suite samples 30; the
-#: reproducers of every defect the campaign found run below regardless.
-N_SCENARIO_CASES = 30
+#: Scenario cases in the suite (the full campaign in tools/fuzz.py runs >= 1,000).
+N_SCENARIO_CASES = 60
 
 
 class SharedRuns:
