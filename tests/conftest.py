@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,14 +132,13 @@ class ExampleBatch:
     once and read when a test first asks."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder, self.outs, self.runs = folder, {}, None
+        self.folder, self.outs, self.runs = folder, _example_outs(folder), None
         jobs = []
-        for script in sorted(EXAMPLES.glob("*.py")):
-            self.outs[script.stem] = out = folder / script.stem
+        for stem, out in self.outs.items():
             out.mkdir()
-            horizon = EXAMPLE_HORIZONS.get(script.stem, EXAMPLE_HORIZON_DAYS)
-            jobs.append([str(script), str(out), ["--horizon", str(horizon), "--out", str(out),
-                                                 *EXAMPLE_ARGS.get(script.stem, [])]])
+            horizon = EXAMPLE_HORIZONS.get(stem, EXAMPLE_HORIZON_DAYS)
+            jobs.append([str(EXAMPLES / f"{stem}.py"), str(out),
+                         ["--horizon", str(horizon), "--out", str(out), *EXAMPLE_ARGS.get(stem, [])]])
         (folder / "jobs.json").write_text(json.dumps(jobs))
         self.log = open(folder / "runner.log", "w")  # noqa: SIM115 (closed when the process ends)
         self.proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("example_runner.py")),
@@ -151,8 +152,7 @@ class ExampleBatch:
             code = self.proc.wait(timeout=1800)
             self.log.close()
             assert code == 0, (self.folder / "runner.log").read_text()
-            report = json.loads((self.folder / "report.json").read_text())
-            self.runs = {Path(k).stem: ExampleRun(out=self.outs[Path(k).stem], **v) for k, v in report.items()}
+            self.runs = _read_report(self.folder, self.outs)
         return self.runs
 
     def stop(self) -> None:
@@ -161,8 +161,62 @@ class ExampleBatch:
             self.proc.wait()
         self.log.close()
 
+    def finish(self) -> None:
+        """Wait for the process: another xdist worker may still read its report."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=1800)
+        self.stop()
 
-_EXAMPLE_BATCH = pytest.StashKey[ExampleBatch]()
+
+class SharedExampleBatch:
+    """The batch that another xdist worker of this test run started: its report, when the runner has written
+    it (tests/example_runner.py writes ``report.json`` whole, or ``runner.failed``)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.outs, self.runs = folder, _example_outs(folder), None
+
+    def result(self) -> dict[str, ExampleRun]:
+        deadline = time.monotonic() + 1800
+        while self.runs is None:
+            assert not (self.folder / "runner.failed").exists(), (self.folder / "runner.log").read_text()
+            if (self.folder / "report.json").exists():
+                self.runs = _read_report(self.folder, self.outs)
+            else:
+                assert time.monotonic() < deadline, "the examples' process wrote no report in 30 minutes"
+                time.sleep(0.5)
+        return self.runs
+
+    def stop(self) -> None:
+        """Nothing to stop: the worker that started the process waits for it."""
+
+    finish = stop
+
+
+def _example_outs(folder: Path) -> dict[str, Path]:
+    return {script.stem: folder / script.stem for script in sorted(EXAMPLES.glob("*.py"))}
+
+
+def _read_report(folder: Path, outs: dict[str, Path]) -> dict[str, ExampleRun]:
+    report = json.loads((folder / "report.json").read_text())
+    return {Path(k).stem: ExampleRun(out=outs[Path(k).stem], **v) for k, v in report.items()}
+
+
+_EXAMPLE_BATCH = pytest.StashKey["ExampleBatch | SharedExampleBatch"]()
+
+
+def _start_example_batch(config: pytest.Config) -> ExampleBatch | SharedExampleBatch:
+    """One process for the whole test run: under pytest-xdist the first worker to claim the run's shared
+    folder starts it and the others read its report (every worker collects every test, so each would
+    otherwise run every example again on the same two cores)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return ExampleBatch(Path(tempfile.mkdtemp(prefix="supplychain-examples-")))
+    # The run's shared temporary root (pytest keeps the last three and removes older ones).
+    folder = config._tmp_path_factory.getbasetemp().parent / "examples"
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return SharedExampleBatch(folder)
+    return ExampleBatch(folder)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -171,14 +225,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.option.collectonly:
         return
     if any("run_example" in getattr(item, "fixturenames", ()) for item in session.items):
-        session.config.stash[_EXAMPLE_BATCH] = ExampleBatch(Path(tempfile.mkdtemp(prefix="supplychain-examples-")))
+        session.config.stash[_EXAMPLE_BATCH] = _start_example_batch(session.config)
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     batch = session.config.stash.get(_EXAMPLE_BATCH, None)
-    if batch is not None:
+    if batch is None:
+        return
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
         batch.stop()
         shutil.rmtree(batch.folder, ignore_errors=True)
+    elif exitstatus == pytest.ExitCode.INTERRUPTED:
+        batch.stop()
+    else:
+        batch.finish()
 
 
 @pytest.fixture(scope="session")

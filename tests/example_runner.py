@@ -51,9 +51,16 @@ def run_one(script: str, out: str, argv: list[str]) -> dict[str, object]:
 
 
 def main(report: str, jobs: str) -> None:
-    done = {script: run_one(script, out, argv) for script, out, argv in json.loads(open(jobs).read())}
-    with open(report, "w") as f:
-        json.dump(done, f)
+    # Written whole (a temporary file renamed), so a reader in another process never sees half a report;
+    # ``runner.failed`` beside it tells such a reader to stop waiting.
+    try:
+        done = {script: run_one(script, out, argv) for script, out, argv in json.loads(open(jobs).read())}
+        with open(report + ".part", "w") as f:
+            json.dump(done, f)
+        os.replace(report + ".part", report)
+    except BaseException:
+        open(os.path.join(os.path.dirname(report), "runner.failed"), "w").close()
+        raise
 
 
 if __name__ == "__main__":
