@@ -82,7 +82,7 @@ def test_stress_test_json_parses_back_and_keeps_infinities(tmp_path, capsys):
     path = save_scenario(toy_scenario(30), tmp_path / "toy.toml")
     assert main(["stress-test", str(path), "--method", "lp", "--duration", "60", "--format", "json", "--quiet"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert rows[0]["scenario"] == "KR.cells" and rows[0]["rank"] == 1 and rows[0]["pi_usd"] > 0
+    assert rows[0]["knockout"] == "KR.cells" and rows[0]["rank"] == 1 and rows[0]["pi_usd"] > 0
     assert all(isinstance(r["tts_days"], float) or r["tts_days"] == "inf" for r in rows)
 
 
@@ -173,7 +173,7 @@ def test_stress_test_footer_explains_exactly_the_columns_shown(tmp_path, capsys)
     lines, _ = _stress_lines(capsys, str(path), "--method", "lp", "--duration", "60", "--out", str(tmp_path / "o"))
     headers = re.split(r"\s{2,}", lines[0])
     footer = lines[-1]
-    assert headers[0] == pd.read_csv(tmp_path / "o" / "stress_test.csv").columns[0] == "scenario"
+    assert headers[0] == pd.read_csv(tmp_path / "o" / "stress_test.csv").columns[0] == "knockout"
     for header in headers[2:]:
         assert f"{header}:" in footer
     for absent in ("TTS sim", "shortfall (sim)", "worst 5%", "target"):

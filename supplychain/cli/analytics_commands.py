@@ -34,6 +34,9 @@ __all__ = ["configure_stress_test", "cmd_stress_test", "configure_benchmark", "c
 STRESS_DURATION_DAYS = DEFAULT_DURATION_DAYS
 #: Default duration of the standard shocks of ``benchmark``: half a year, beyond the strategic cover of most chains.
 BENCHMARK_DURATION_DAYS = 180
+#: Heading of the stress table's first column: each row is one knockout, named by what it knocks out (a
+#: facility, a region's stage or an exporter's commodity), not a scenario file.
+KNOCKOUT_COLUMN = "knockout"
 
 
 def _common(parser: argparse.ArgumentParser, writes: str) -> None:
@@ -157,7 +160,7 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     >>> t = pd.DataFrame({"rank": [1, 2, 2], "kind": ["facility"] * 3, "tts_days": [20.0, 75.0, inf],
     ...                   "ttr_days": [30.0] * 3, "pi_usd": [4e6, 0.0, 0.0]}, index=["KR.cells", "CN.mine", "US.mine"])
     >>> print(stress_text(t, 10, 30).split(chr(10) + chr(10))[0])
-    scenario  rank  kind      TTS days  TTR days  lost (LP)
+    knockout  rank  kind      TTS days  TTR days  lost (LP)
     KR.cells  1     facility        20        30     $4.00M
     No shortfall in a 30-day knockout (tied, not ranked; shortest time-to-survive first):
     CN.mine   -     facility        75        30         $0
@@ -190,7 +193,7 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
             for rank, (name, row) in enumerate(ranked.head(top).iterrows(), start=1)]
     room = max(top - len(rows), 0)
     also = [[str(name), "-"] + [f(row[c]) for c, _, f, _ in cols[1:]] for name, row in covered.head(room).iterrows()]
-    lines = _columns(["scenario"] + [h for _, h, _, _ in cols], rows + also, n_left=3)
+    lines = _columns([KNOCKOUT_COLUMN] + [h for _, h, _, _ in cols], rows + also, n_left=3)
     more = [f"{len(ranked) - top} more ranked rows: --top, or --out for all."] if len(ranked) > top else []
     if by_lp and "shortfall_sim_usd" in table:
         more += _simulation_leaders(ranked, top)
@@ -313,11 +316,11 @@ def cmd_stress_test(args: argparse.Namespace) -> int:
         print(stress_text(table, args.top, args.duration, args.target, table.attrs.get("n_runs")))
     else:
         shown = table.drop(columns=["facilities", "aliases", "tts_ms", "pi_ms", "sim_ms"], errors="ignore")
-        print(render(shown.head(args.top).rename_axis("scenario").reset_index(), args.format).rstrip("\n"))
+        print(render(shown.head(args.top).rename_axis(KNOCKOUT_COLUMN).reset_index(), args.format).rstrip("\n"))
     if args.out is not None:
         def write(tmp: Path) -> list[str]:
             table.assign(facilities=table["facilities"].map(" ".join)).to_csv(tmp / "stress_test.csv",
-                                                                              index_label="scenario")
+                                                                              index_label=KNOCKOUT_COLUMN)
             return ["stress_test.csv"]
         write_folder(args.out, write)
         if not args.quiet:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._validation import check_known
-from ..metrics.cover import Holder, days_of_cover, stock_cover
+from ..metrics.cover import Holder, _normal_use, days_of_cover, stock_cover, stock_groups
 from .results import _date_axis, _new_axes, shade_shocks
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "FLAT_NOTE"]
+__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "FLAT_NOTE", "SHORT_DAYS_LABEL"]
 
 _HOLDER_TEXT = {"all": "all", "buyers": "buyers'", "final_buyers": "final buyers'", "producers": "producers'"}
 
@@ -31,12 +31,17 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     """Days of cover of one commodity's stocks per region over calendar dates, with each trough marked.
 
     Days of cover is the stock on hand over its normal daily use (docs/model.md §8.2, *stock cover*):
-    40 means the stock would last 40 days at the normal rate of use. Each region's line is the mean
-    over runs; a dot marks its trough, labelled with the share of normal stock left and the days of
-    cover then. A thin dotted line at each region's normal cover shows where the stock started, and
-    the shock windows are shaded. The y axis reaches a fifth above the highest normal cover, so that
-    lines at their normal cover stay clear of the frame; a panel where no stock fell says so
-    (`FLAT_NOTE`).
+    40 means the stock would last 40 days at the normal rate of use. Each region's line is the stock it
+    holds, the mean over runs. A final buyer that holds stock can still go short: what it holds is of
+    other designs than those that ran out (design-specific stocks, §5.6.6), so its cover for what it
+    wants is none (`supplychain.metrics.usable_stock`). Such days are not drawn as a fall of the line to
+    0, which would read as an empty store: each is a tick on the axis in the line's colour (legend
+    `SHORT_DAYS_LABEL`). A dot marks each line's trough as `supplychain.metrics.stock_cover` measures it
+    (the usable stock: on a short day that is 0, the dot then sits on the ticks), labelled with the
+    share of normal stock left and the days of cover then, as the console prints them. A thin dotted
+    line at each region's normal cover shows where the stock started, and the shock windows are shaded.
+    The y axis reaches a fifth above the highest normal cover, so that lines at their normal cover stay
+    clear of the frame; a panel where no stock fell says so (`FLAT_NOTE`).
 
     Parameters
     ----------
@@ -76,6 +81,14 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     >>> ax = plot_cover(simulate(stop_scenario(stop_days=5)), "ore")
     >>> [line.get_label() for line in ax.get_lines()][:1], ax.texts[0].get_text()
     (['US'], '60% (6.0 d)')
+
+    A buyer short of one design's chips from day 16 holds 60 chips of another's: its line stays at 6 days,
+    its short days are ticks, and its trough is 0 days of usable cover.
+
+    >>> from supplychain.metrics._cover_toy import locked_scenario
+    >>> ax = plot_cover(simulate(locked_scenario()), "chip")
+    >>> float(ax.get_lines()[0].get_ydata()[20]), ax.texts[0].get_text(), ax.get_legend().get_texts()[-1].get_text()
+    (6.0, '0% (0.0 d)', 'short days (stock held is\\nof other designs)')
     """
     by = "region_commodity" if segment is None else "demand"
     cover = days_of_cover(results, by=by, held_by=held_by)
@@ -97,15 +110,25 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     ax = _new_axes(ax)
     dates = np.array(results.dates, dtype="datetime64[D]")
     troughs: list[tuple[float, int, str, str]] = []   # (cover, day, text, colour) of each trough to label
+    held = _held_cover(results, by, held_by)
+    any_short = False
     for label in columns:
-        mean = cover[label].to_numpy().reshape(results.n_runs, -1).mean(axis=0)
-        (line,) = ax.plot(dates, mean, label=region_of[label])
+        usable = cover[label].to_numpy().reshape(results.n_runs, -1)
+        have = held[label].reshape(results.n_runs, -1)
+        mean = usable.mean(axis=0)
+        (line,) = ax.plot(dates, have.mean(axis=0), label=region_of[label])
         colour = line.get_color()
+        # Days some final buyer of the line went short while holding stock of other designs (in any run).
+        short = (usable < have * (1.0 - 1e-12) - 1e-12).any(axis=0)
+        if short.any():
+            any_short = True
+            ax.plot(dates[short], np.zeros(int(short.sum())), "|", color=colour, markersize=7, clip_on=False,
+                    label="_short days")
         row = table.loc[label]
         ax.axhline(row["normal_cover_days"], color=colour, linewidth=0.6, linestyle=":")
         if row["stock_drawn_usd"] > 0:
             day = round(row["trough_day"])
-            ax.plot(dates[day], mean[day], "o", color=colour)
+            ax.plot(dates[day], mean[day], "o", color=colour, clip_on=False)
             # Days rounded down, as the console prints them: 5.75 days left reads 5.7 in both.
             days = math.floor(row["trough_cover_days"] * 10 + 1e-9) / 10
             troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({days:.1f} d)", colour))
@@ -122,16 +145,32 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         note = ax.text(0.5, 0.5 / _HEADROOM, FLAT_NOTE, transform=ax.transAxes, ha="center", va="top",
                        fontsize=8, color="0.3", wrap=True)
         note.set_in_layout(False)   # a note must not squeeze the axes of a figure laid out around it
-    ax.set_ylabel("days of cover (stock / normal daily use)")
+    ax.set_ylabel("days of cover (stock held / normal daily use)")
     whose = f"{segment} buyers'" if segment is not None else _HOLDER_TEXT[held_by]
     ax.set_title(f"{commodity}: {whose} stocks" + (" (dashed: baseline)" if base is not None else ""))
     _date_axis(ax)
     # Beside the axes, not over the lines or the trough labels.
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    handles, names = ax.get_legend_handles_labels()
+    if any_short:
+        from matplotlib.lines import Line2D
+        handles.append(Line2D([], [], marker="|", linestyle="none", color="0.3", markersize=7))
+        names.append(SHORT_DAYS_LABEL)
+    ax.legend(handles, names, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     _label_troughs(ax, troughs, dates)
     if separate_labels:
         separate_trough_labels(ax)
     return ax
+
+
+def _held_cover(results: Results, by: str, held_by: Holder) -> dict[str, np.ndarray]:
+    """Days of normal use the stock held would last, ``(runs * days,)`` per group (`days_of_cover` counts a
+    short final buyer's stock 0; this counts what it holds)."""
+    labels, matrix = stock_groups(results, by=by, held_by=held_by)  # type: ignore[arg-type]
+    level = np.asarray(results.inventory, dtype=float) @ matrix
+    use = _normal_use(results) @ matrix
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(use > 0, level / np.where(use > 0, use, 1.0), np.nan)
+    return {label: cover[:, :, g].reshape(-1) for g, label in enumerate(labels)}
 
 
 def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: np.ndarray) -> None:
@@ -145,6 +184,8 @@ def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: 
         label.set_in_layout(False)
 
 
+#: Legend entry of the ticks `plot_cover` draws on days a final buyer went short while holding stock.
+SHORT_DAYS_LABEL = "short days (stock held is\nof other designs)"
 #: What `plot_cover` writes on a panel where no region's stock fell (its lines lie on their normal covers).
 FLAT_NOTE = "no stock drawn:\nstocks stayed at their normal cover"
 #: The top of the y axis as a multiple of the highest normal cover, at least.

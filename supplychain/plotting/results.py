@@ -199,12 +199,21 @@ def shade_shocks(ax: Axes, scenario: Scenario, n_days: int | None = None, *, com
     return ax
 
 
+#: Units whose code a reader cannot decode, by the name an axis shows (the data keep the short code).
+#: A compound-wafer unit is the substrates and epiwafers that go into 1,000 USD of GaAs/GaN devices
+#: (supplychain/data/baseline/commodities.toml, compound_wafer).
+_READABLE_UNITS = {"kUSD-dev": "wafers for 1,000 USD of devices"}
+
+
 def _unit_label(results: Results, commodities: Sequence[str], usd: bool) -> str:
     if usd:
         return "USD"
     units = {c.id: c.unit for c in results.scenario.network.commodities}
     found = {units[c] for c in commodities}
-    return found.pop() if len(found) == 1 else "units"
+    if len(found) != 1:
+        return "units"
+    unit = found.pop()
+    return _READABLE_UNITS.get(unit, unit)
 
 
 def _mixed_units(results: Results, axis: str, by: Grouping | None, ids: str | Sequence[str] | None) -> bool:
