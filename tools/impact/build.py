@@ -168,7 +168,8 @@ DEPENDENCE: dict[tuple[str, str], tuple[float, str]] = {
     ("memory_chip", "C26"): (1.0, _CHIP), ("memory_chip", "C27"): (0.2, _MIX),
     ("memory_chip", "C28"): (0.5, _MIX), ("memory_chip", "C29"): (0.5, _MIX + " (infotainment, ADAS, "
                                                                    "instrument clusters)"),
-    ("logic_chip", "C26"): (1.0, _CHIP), ("logic_chip", "C27"): (0.05, _MIX),
+    ("logic_chip", "C26"): (1.0, _CHIP + "; capped by the content of advanced logic in the devices that carry it "
+                            "(phones, PCs, servers; see [[content]])"), ("logic_chip", "C27"): (0.05, _MIX),
     ("logic_chip", "C28"): (0.1, _MIX), ("logic_chip", "C29"): (0.1, _MIX + " (advanced driver assistance)"),
     ("compound_chip", "C26"): (0.25, _MIX + " (phones' RF front ends, base stations, optical transceivers; not "
                                 "computers, servers or instruments)"),
@@ -351,6 +352,38 @@ CONTENT.update({
 SUBSTITUTION["gallium"] = (0.1, 180.0, _SUB + "; for gallium: more dysprosium or terbium, or copper and aluminium "
                            "additives, in the magnet grades gallium lets makers thin out heavy rare earths; other "
                            "thin-film and silicon cells for CIGS")
+
+# Advanced logic (nodes below 10 nm: application processors, GPUs, accelerators) goes into phones, PCs and servers,
+# not into every product of C26: TVs, instruments, medical and navigation equipment, displays, boards and the chips
+# themselves are made with mature-node parts only. Without a content the dependence of 1 made all of a region's C26
+# output (4.7 tn USD a year in this table) need it, about 27 USD of output per USD of logic; the content caps the
+# dependent output at what the region's logic can serve, as for compound devices and magnets.
+#: World sales of advanced logic 2024, bn USD, and the share bought by electronics makers (the baseline's segments).
+LOGIC_SALES = 212.6
+_SEG_OTHER = (0.14 + 0.14) * 627.6 - (0.25 + 0.20) * 249.9   # automotive + industrial memory and logic, bn USD
+LOGIC_ELECTRONICS = round(1.0 - _SEG_OTHER / (165.1 + LOGIC_SALES), 4)
+#: The devices that carry it, 2024, bn USD: (value, source).
+LOGIC_DEVICES: dict[str, tuple[float, str]] = {
+    "smartphones": (round(1.24 * 356.0, 1), "1.24 bn shipped (IDC Worldwide Quarterly Mobile Phone Tracker, "
+                    "Jan 2025) at an average selling price of 356 USD (Counterpoint Research, Global Smartphone "
+                    "Market Monitor, Feb 2025)"),
+    "PCs": (round(0.2627 * 700.0, 1), "262.7 million desktops, notebooks and workstations shipped (IDC Worldwide "
+            "Quarterly Personal Computing Device Tracker, 13 Jan 2025) at about 700 USD (IDC, Worldwide Personal "
+            "Computing Device Forecast, 6 Jun 2023: average selling price 700 USD)"),
+    "servers": (235.7, "vendor revenue 2024 (IDC Worldwide Quarterly Server Tracker, Mar 2025)"),
+}
+_DEVICES = sum(v for v, _ in LOGIC_DEVICES.values())
+_THETA_LOGIC = round(LOGIC_ELECTRONICS * LOGIC_SALES / _DEVICES, 3)
+CONTENT[("logic_chip", "C26")] = (_THETA_LOGIC, _CONTENT + (
+    f"; derived: electronics makers' advanced logic, {LOGIC_ELECTRONICS:g} x {LOGIC_SALES:g} bn USD (WSTS logic "
+    "sales 2024, SIA/WSTS Feb 2025, less the automotive and industrial segments' share, WSTS Semiconductor End-Use "
+    "Survey 2022 via SIA Mar 2023, as the baseline's buyer segments, tools/baseline/segments.py), over the 2024 "
+    f"revenue of the devices that carry it, {_DEVICES:.1f} bn USD: "
+    + "; ".join(f"{k} {v:g} bn ({src})" for k, (v, src) in LOGIC_DEVICES.items())
+    + ". TSMC, the maker of most of it, sold 51 % of its 2024 revenue to high-performance computing and 35 % to "
+    "smartphones (TSMC 2024 Annual Report, revenue by platform). Tablets, game consoles and network switches are left "
+    "out (the content is high and the output that needs logic low by their revenue, some 10 %); device makers' "
+    "revenue includes brand margins a region's C26 output at basic prices may not (the content low by as much)"))
 
 # End-use buyer segments of chip demand (tools/baseline/segments.py): each segment's chips go to its own
 # sectors, so its shortfall reaches them directly instead of being rationed among all users of the class.
