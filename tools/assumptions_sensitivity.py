@@ -289,9 +289,9 @@ GROUPS: tuple[Group, ...] = (
           "counted at half cost)", r"^output_cover_days$", r"^derived: .*days of inventory",
           "IHS foundry (45 d) and chip-vendor (78 d) days of inventory, less the work in progress they include"),
     # --- new scrap recovered once short (tools/baseline/minerals.py, docs/model.md §5.4.3) ---
-    Group("Compound-wafer makers short of gallium recover new scrap down to 50 % of the gross gallium per wafer",
-          r"^scrap_recovery$", r"assumption", "Løvik, Restrepo & Müller 2015: 40-60 % of primary gallium is lost "
-          "in production wastes; midpoint, all recovered once short", range_note="x0.8 / x1.2 (40 % / 60 %)"),
+    Group("Compound-wafer makers without a new-scrap loop (KR, TW, CN) build one once short of gallium, 40.9 % of "
+          "their use", r"^scrap_recovery$", r"assumption", "the mean of the two measured loops: Japan 40.1 % "
+          "(JOGMEC 2021), the US 41.8 % (USGS MCS 2026, 2021-24)", range_note="x0.8 / x1.2 (33 % / 49 %)"),
     Group("New-scrap recovery grows over 150 days from the first day short", r"^scrap_days$", r"^assumption: the "
           "recovery rises", "the minerals chain's restart of idle processing (60 + 90 days); no published figure",
           factors=(0.5, 2.0), range_note="x0.5 / x2 (75 / 300 days)"),

@@ -14,8 +14,8 @@ off), prints:
 4. with ``--sensitivity``, what each suspect of the loss's size moves (ban from day 0 over 730 days): the magnet
    grades' dependence on gallium set to 0, compound devices' substitutable share at the 0.2 its source tested,
    the idle primary capacity outside China restarting on the minerals chain's default delay (60 + 90 days)
-   instead of a year, a leakage route through third countries of a quarter of the banned lanes' flow, and the
-   wafer makers outside Japan and China buying gallium net of a new-scrap loop like Japan's (JOGMEC 2021), and
+   instead of a year, a leakage route through third countries of a quarter of the banned lanes' flow, Korea's
+   and Taiwan's wafer makers running a new-scrap loop as large as the measured ones from day 0, and
    a ban on exports to the US alone (as China's of December 2024);
    with the baseline's Chinese gallium exports (refined and crude) beside China customs' 94 t of 2022.
 
@@ -81,17 +81,15 @@ def china_exports_t(res) -> float:  # type: ignore[no-untyped-def]
 
 
 def _scrap_loop(sc):  # type: ignore[no-untyped-def]
-    """``sc`` with the wafer makers outside Japan and China buying gallium net of a loop like Japan's.
+    """``sc`` with Korea's and Taiwan's wafer makers buying gallium net of a loop as large as the measured ones.
 
-    They take Japan's recovery of more new scrap once short too (docs/model.md §5.4.3), so that they fall to the
-    same floor, not below it.
+    In the baseline only Japan's, the US's and ROW's makers run one (GA_LOOPS, tools/baseline/minerals.py); Korea's
+    and Taiwan's build one once short (docs/model.md §5.4.3). Here they run it from day 0 and so have no rule left.
     """
     net = sc.network
-    japan = net.facility("JP.wafer.compound_wafer")
-    jp = dict(japan.recipe)["gallium"]
-    facs = tuple(dataclasses.replace(f, recipe={**dict(f.recipe), "gallium": jp},
-                                     scrap_recovery=japan.scrap_recovery)
-                 if f.output == "compound_wafer" and f.region not in ("JP", "CN") else f for f in net.facilities)
+    facs = tuple(dataclasses.replace(f, recipe={**dict(f.recipe), "gallium": dict(f.recipe)["gallium"]
+                                                * (1 - f.scrap_recovery)}, scrap_input=None, scrap_recovery=0.0)
+                 if f.output == "compound_wafer" and f.region in ("KR", "TW") else f for f in net.facilities)
     return sc.replace(network=dataclasses.replace(net, facilities=facs))
 
 
@@ -101,8 +99,8 @@ def sensitivity(feedback: bool) -> None:
     base = simulate(sc, engine="vector", seed=SEED)
     loop = _scrap_loop(sc)
     loop_base = simulate(loop, engine="vector", seed=SEED)
-    print(f"\nChina's gallium exports in the baseline: {china_exports_t(base):.0f} t a year (with the scrap loop "
-          f"outside Japan: {china_exports_t(loop_base):.0f}); China customs, 2022: 94 t (via Reuters, 4 Jul 2023)")
+    print(f"\nChina's gallium exports in the baseline: {china_exports_t(base):.0f} t a year (with loops in Korea "
+          f"and Taiwan too: {china_exports_t(loop_base):.0f}); China customs, 2022: 94 t (via Reuters, 4 Jul 2023)")
     table = load_io_table()
     us = table.regions.index("US")
     dep = dict(table.dependence)
@@ -120,7 +118,7 @@ def sensitivity(feedback: bool) -> None:
              ("compound devices substitutable 0.2", _ban(sc, 0), dataclasses.replace(table, substitution=sub)),
              ("idle Ga capacity restarts 60+90 d", _ban(fast, 0), table),
              ("leakage route, 25 % of the flow", leak, table),
-             ("scrap loop like Japan's outside JP, CN", _ban(loop, 0), table),
+             ("KR, TW run a loop in the baseline too", _ban(loop, 0), table),
              ("ban on exports to the US only", us_only, table)]
     print("\nSensitivity (ban from day 0, 730 days), bn USD, world/US: year 1, run rate at day 365;"
           " year 2, run rate at day 730")

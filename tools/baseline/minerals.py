@@ -494,6 +494,9 @@ def build(net: Draft) -> None:
         ras_src="assumption: magnet makers outside China buy 80-90% of their Dy/Tb from China (China processes "
                 "~98%, Tradium 2024), the rest from Lynas")
     # Gallium: primary low-purity -> high-purity; Japan's fabs buy net of the new scrap they recycle.
+    for r, loop in GA_LOOPS.items():   # the US and ROW makers' loops first: the plan sizes Japan from every draw
+        fac = net.facilities[f"{r}.wafer.compound_wafer"]
+        fac["recipe"]["gallium"] = loop.recipe(fac["recipe"]["gallium"])
     ga = gallium_plan(net)
     net.facilities[JP_CMP]["recipe"]["gallium"] = ga.jp_recipe
     mineral(
@@ -520,11 +523,12 @@ def build(net: Draft) -> None:
     ga_row = net.facilities["ROW.mine.gallium_crude"]
     ga_row["restart_days"] = GA_RESTART
     ga_row["restart_ramp_days"] = GA_RAMP
-    # Once short of gallium, every compound-wafer maker recovers more of its new scrap (docs/model.md §5.4.3).
+    # Once short of gallium, a compound-wafer maker without a new-scrap loop builds one (docs/model.md §5.4.3);
+    # the makers that run one already (Japan, the US, ROW) have no cited room to recover more.
     for fac in net.facilities.values():
-        if fac["output"] == "compound_wafer":
+        if fac["output"] == "compound_wafer" and fac["id"] != JP_CMP and fac["region"] not in GA_LOOPS:
             fac["scrap_input"] = "gallium"
-            fac["scrap_recovery"] = ga.jp_scrap_more if fac["id"] == JP_CMP else GA_SCRAP
+            fac["scrap_recovery"] = GA_SCRAP
             fac["scrap_days"] = GA_SCRAP_DAYS
     # Germanium.
     ge_world = GE_WORLD
@@ -599,11 +603,6 @@ class GalliumPlan:
         fab_use = fab["production"] * gross.value
         self.jp_scrap = scrap / u * use["JP"]
         net_share = 1 - self.jp_scrap / fab_use
-        floor = 1 - GA_SCRAP.value
-        self.jp_scrap_more = V(sig(1 - floor / net_share, 3), (
-            f"derived: Japan's wafer makers, already at {net_share:.3f} of the gross gallium per device (their loop, "
-            f"below), recover the rest of their new scrap down to {floor:.2f} of it once short ({GA_SCRAP.source}): "
-            f"1 - {floor:.2f} / {net_share:.3f}"))
         self.jp_recipe = V(sig(gross.value * net_share, 4), (
             f"derived: {gross.value:g} kg per 1,000 USD of devices ({gross.source}) x {net_share:.3f}, net of the "
             f"new scrap Japan's GaAs wafer and device makers recycle: {scrap / u:.1%} of Japan's gallium use "
@@ -639,11 +638,58 @@ def gallium_plan(net: Draft) -> GalliumPlan:
     return GalliumPlan(net)
 
 
-# ---- new scrap recovered once gallium is short (docs/model.md §5.4.3) -----------------------------------------
-GA_SCRAP = V(0.5, "Løvik, Restrepo & Müller, 'The global anthropogenic gallium system', Environ. Sci. Technol. 49 "
-                  "(2015): 40-60% of primary gallium is lost in production wastes (2011); midpoint 50%, recovered once "
-                  "gallium is short (assumption; the scale is reachable: Japan's wafer and device makers recover "
-                  "40.1% of Japan's gallium use from their new scrap, JOGMEC 2021, see Japan's recipe)")
+# ---- new-scrap loops: in the baseline, and built once gallium is short (docs/model.md §5.4.3) -------------
+#: US gallium, kg: reported consumption and imports of gallium metal, 2021-24 (USGS Mineral Commodity Summaries 2026,
+#: gallium, salient statistics); no primary output, GaAs wafers counted apart
+US_GA_USE = frozen({2021: 17_100.0, 2022: 19_700.0, 2023: 17_800.0, 2024: 18_700.0})
+US_GA_METAL_IMPORTS = frozen({2021: 8_890.0, 2022: 11_400.0, 2023: 11_400.0, 2024: 11_000.0})
+_US_LOOP = 1 - sum(US_GA_METAL_IMPORTS.values()) / sum(US_GA_USE.values())
+GA_LOOP_US = V(sig(_US_LOOP, 3), (
+    f"derived: US gallium consumption less imports of gallium metal, 2021-24: 1 - "
+    f"{sum(US_GA_METAL_IMPORTS.values()):,.0f} / {sum(US_GA_USE.values()):,.0f} kg = {_US_LOOP:.1%} of US use made "
+    "at home, with no primary output and consumer stocks within 2,780-3,410 kg: new scrap from the manufacture of "
+    "GaAs-based devices reprocessed to high-purity gallium at one facility in New York (USGS Mineral Commodity "
+    "Summaries 2026, gallium: salient statistics, domestic production and use, recycling)"))
+GA_LOOP_JP = V(0.401, "JOGMEC: Japan used about 167 t of gallium in 2021, of which about 97 t was imported and 3 t was "
+                      "Japanese primary output, so 67 t (40.1%) was recycled new scrap (via The Japan Times, 5 Aug 2025; "
+                      "USGS MCS 2026, gallium); 45 t of 108 t (41.7%) in 2002 (USGS Mineral Commodity Summaries 2003, "
+                      "gallium)")
+GA_LOOP = V(sig((GA_LOOP_US.value + GA_LOOP_JP.value) / 2, 3), (
+    f"derived: the share of their gallium use that the two measured loops recover from new scrap, the mean of "
+    f"the US {GA_LOOP_US.value:.1%} ({GA_LOOP_US.source}) and Japan {GA_LOOP_JP.value:.1%} ({GA_LOOP_JP.source}); "
+    "what the rest of Løvik, Restrepo & Müller's 40-60% of primary gallium lost in production wastes (Environ. Sci. "
+    "Technol. 49, 2015) is made of, MOCVD exhaust and dilute sludges, is not recovered in either country"))
+
+
+class GaLoop:
+    """A region's compound-wafer makers buying gallium net of the new scrap they have refined and returned.
+
+    ``share`` of the region's gallium use comes back from its makers' new scrap, so their recipe is ``1 - share``
+    of the gross (the other uses of the region, 1% in the US, recycle nothing).
+    """
+
+    def __init__(self, share: V, who: str) -> None:
+        self.share, self.who = share, who
+
+    def recipe(self, gross: V) -> V:
+        """The makers' gallium per unit, net of the loop."""
+        return V(sig(gross.value * (1 - self.share.value), 4), (
+            f"derived: {gross.value:g} kg per 1,000 USD of devices ({gross.source}) x (1 - {self.share.value:.3f}), "
+            f"net of the new scrap {self.who} refine and take back: {self.share.source}; new scrap returns in "
+            "proportion to output, so it is a saving per device, not a separate supply"))
+
+
+#: the makers outside Japan that run a loop in the baseline (Japan's is sized from JOGMEC's balance, `GalliumPlan`)
+GA_LOOPS = {
+    "US": GaLoop(V(sig(GA_LOOP_US.value / 0.99, 3), f"derived: {GA_LOOP_US.value:.1%} of US use / 0.99 of it in "
+                                                     f"GaAs/GaN ({GA_LOOP_US.source})"), "US wafer makers"),
+    "ROW": GaLoop(V(GA_LOOP.value, f"{GA_LOOP.source}; assumption: Europe's and Canada's makers run such a loop "
+                                   "(Germany recycles gallium from new scrap and makes GaAs wafers, Ueberschaar, Otto & "
+                                   "Rotter, Waste Management 60, 2017; no tonnage published)"),
+                  "Europe's and Canada's wafer makers"),
+}
+GA_SCRAP = V(GA_LOOP.value, "assumption: a maker without a new-scrap loop (Korea, Taiwan, China in the baseline), "
+                            f"once short of gallium, builds one as large as the measured loops: {GA_LOOP.source}")
 GA_SCRAP_DAYS = V(150.0, "assumption: the recovery rises linearly over the minerals chain's restart of idle processing "
                          "capacity, 60 + 90 days (docs/model.md §5.4.1): the toll refiners exist, the wafer makers' "
                          "collection of kerf, polishing and reactor residues and the refiners' throughput have to grow; "
