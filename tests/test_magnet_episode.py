@@ -6,7 +6,7 @@ April, 26 % in May, 62 % in June, 106 % in July. Published stops: Ford's Chicago
 licensing), Suzuki's Swift from 26 May (day 52), European supplier lines by 4 June (day 61). The model: licensing
 from 4 April until 11 June, each application decided after a delay uniform over the regulations' 63 calendar days,
 approving the share of decisions that gives CLEPA's quarter approved by 4 June; magnet users split by end use, the
-automotive users (car-parts makers) holding one two-week order cycle, the others 60 days. No parameter is fitted to
+car-parts makers holding one two-week order cycle, the others 60 days. No parameter is fitted to
 the figures checked here.
 """
 
@@ -48,10 +48,10 @@ def test_exports_fall_below_half_in_april_and_may_and_recover_as_customs_recorde
 def test_the_car_parts_makers_stop_within_weeks_of_the_published_stops_and_other_users_do_not(measured) -> None:  # type: ignore[no-untyped-def]
     short = measured["short"]
     for region, published in (("US", 46), ("ROW", 61)):
-        first = short[(region, "automotive")][0] - START
+        first = short[(region, "car_parts")][0] - START
         assert published <= first <= published + 14, (region, first)
     for region in ("US", "ROW", "JP", "KR", "TW", "CN"):
-        assert short[(region, "motors")] is None and short[(region, "electronics")] is None
+        assert short[(region, "motors")] is None and short[(region, "devices")] is None
     # the gap recorded in §8.3: Japan's users buy 63 % of their magnets from Japanese makers in the baseline, so
     # Suzuki's stop (a supplier of one part) is not reproduced
-    assert short[("JP", "automotive")] is None
+    assert short[("JP", "car_parts")] is None

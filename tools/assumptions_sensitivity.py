@@ -258,7 +258,7 @@ GROUPS: tuple[Group, ...] = (
           "TW 1, ROW 10 % of world)", r"^rate_per_day$", r"split by automotive/electronics", "China's 70 % is "
           "cited (SMM 2024, China customs); the other 30 % has no regional data", kind=r"^demand$",
           item=r"^(?!CN\.)"),
-    Group("Magnet users split by end use (automotive 30 %, motors 50 %, electronics 20 % in every region)",
+    Group("Magnet users split by end use (car parts 30 %, motors 50 %, devices 20 % in every region)",
           r"^rate_per_day$", r"magnet users' part \d+% of the region's use", "the impact table's world magnet use "
           "shares, applied in every region (no regional split by end use is published); changing one group alone "
           "changes a region's total; outside China the regional split above classifies the same values",

@@ -6,7 +6,7 @@ Prints, on the vector engine (seed 2025, price feedback off, the built-in year f
    needs magnets (after the content cap of docs/model.md §8.3), the use shares ``u``, the content ``theta`` (USD of
    magnets per USD of the output that needs them, so ``1 / theta`` is the output at stake per USD of magnets), the
    rationing ranks and the substitutable share;
-2. **the chain** under each case: each group of magnet users (automotive, motors, electronics: end uses with their
+2. **the chain** under each case: each group of magnet users (car parts, motors, devices: end uses with their
    own covers, tools/baseline/minerals.py) by region: its cover (days of use held), China's share of its supply, the
    first and last day it goes short, and the magnets not delivered (t and USD at the reference price);
 3. **value added lost through magnets alone** (every other column's shortfall set to 0), by region and industry,

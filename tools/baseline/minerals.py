@@ -61,8 +61,10 @@ MAGNET_DEMAND_SRC = (f"{MAGNET_DEMAND_CN_SRC}; the other 30% split by automotive
 #: region's magnet use and the days of use they hold. The shares are the impact table's market by application of
 #: magnets (tools/impact/build.py ``USE``), applied in every region (no region's magnet use by end use is
 #: published), so the segmented and pooled mappings of docs/model.md §8.3 describe the same market.
-MAGNET_SEGMENTS = ("automotive", "motors", "electronics")
-MAGNET_SEGMENT_SECTORS = frozen({"automotive": ("C29",), "motors": ("C27", "C28"), "electronics": ("C26",)})
+#: Named apart from the chip buyers' segments (automotive, industrial, electronics), whose covers
+#: ``supplychain.analytics.cover_band`` reruns by segment name.
+MAGNET_SEGMENTS = ("car_parts", "motors", "devices")
+MAGNET_SEGMENT_SECTORS = frozen({"car_parts": ("C29",), "motors": ("C27", "C28"), "devices": ("C26",)})
 _JIT = ("car-parts makers (transmissions, throttle bodies, alternators, steering, seat and wiper motors, sensors, "
         "speakers) run just in time: the Alliance for Automotive Innovation and MEMA warned the US administration "
         "that without magnets 'automotive suppliers will be unable to produce critical automotive components' and "
@@ -73,9 +75,9 @@ _IMPORTERS = ("assumption: importers hold ~1-3 months (buying ahead of China's 2
               "2023; Adamas Intelligence); 60 d mid value, as the baseline's pooled magnet buyers before the split")
 #: Days of magnet use held by each end-use group (no range: ``cover_band`` reruns chip covers only).
 MAGNET_COVER = frozen({
-    "automotive": V(14.0, f"assumption: {_JIT}"),
+    "car_parts": V(14.0, f"assumption: {_JIT}"),
     "motors": V(60.0, _IMPORTERS),
-    "electronics": V(60.0, _IMPORTERS),
+    "devices": V(60.0, _IMPORTERS),
 })
 
 
