@@ -72,8 +72,8 @@ def main(horizon, out):
         if "released" in res.arrays:
             print(f"  reserve released: {res.arrays['released'].sum() / res.n_runs:,.0f} t of "
                   f"{sum(s.reserve for s in reserves(base.network)):,.0f} t")
-        magnets = [d.id for d in base.network.demands if d.commodity == "ndfeb_magnet" and d.region in ("JP", "KR")]
-        plot_timeseries(res, "delivered", magnets, by="region", ax=ax, linestyle="-" if "stockpile" in name else "--")
+        plot_timeseries(res, "delivered", ["JP:ndfeb_magnet", "KR:ndfeb_magnet"], by="region_commodity", ax=ax,
+                        linestyle="-" if "stockpile" in name else "--")
         for line, region in zip(ax.lines[-2:], ("JP", "KR")):
             line.set_label(f"{region} magnets, {name}")
     shade_shocks(ax, res.scenario).legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
