@@ -92,11 +92,12 @@ def mapping(net, table) -> None:  # type: ignore[no-untyped-def]
           f"per USD of magnets 1/theta: {np.round(1 / np.where(theta[:4] > 0, theta[:4], np.nan), 0)}")
     print(f"  rationing ranks (higher served first; all equal = pro rata): {rank[:4]}; substitutable {share:.0%} "
           f"over {days:.0f} days")
-    for k, (region, commodity, _) in enumerate(im.columns):
+    for k, (region, commodity, segment) in enumerate(im.columns):
         if commodity == MAGNET:
             r = table.regions.index(region)
             blk = slice(r * n_s, r * n_s + 4)
-            print(f"  {region:4} w {np.round(im.dependence[k, blk], 4)}  u {np.round(im.use[k, blk], 3)}")
+            print(f"  {region + ' ' + (segment or ''):14} w {np.round(im.dependence[k, blk], 4)}  "
+                  f"u {np.round(im.use[k, blk], 3)}")
 
 
 def chain(res, base, net, label: str) -> None:  # type: ignore[no-untyped-def]
@@ -113,7 +114,8 @@ def chain(res, base, net, label: str) -> None:  # type: ignore[no-untyped-def]
         days = np.flatnonzero(short > 1e-6 * d.rate_per_day)
         when = f"short {_date(days[0])} .. {_date(days[-1])} ({len(days)} days)" if len(days) else "never short"
         cover = getattr(d.policy, "days", getattr(d, "cover_days", float("nan")))
-        print(f"  {d.region + ' ' + (d.segment or ''):16} cover {cover:4.0f} d, China {cn:4.0%} of supply; {when}; not delivered "
+        print(f"  {d.region + ' ' + (d.segment or ''):16} cover {cover:4.0f} d, China {cn:4.0%} of supply; {when}; "
+              "not delivered "
               f"{short.sum():7,.0f} t = {short.sum() * price / 1e6:6.1f} M USD ({short.sum() / d.rate_per_day:5.1f} "
               "days of use)")
 
@@ -158,9 +160,10 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
     """China's 2025 magnet licensing in the model: exports by month and each region's days short.
 
     Returns ``{"exports": {month: share of the unshocked run's exports}, "short": {(region, segment): (first day,
-    last day, days of use not delivered) or None}, "results": (shocked, unshocked)}``. With ``cover``, every region's magnet
-    users hold that many days of use from day 0 (a `SafetyStockChange` in both runs, so their stocks have settled
-    long before April), instead of the baseline's 60.
+    last day, days of use not delivered) or None}, "results": (shocked, unshocked)}``. With ``cover``, every
+    region's magnet users hold that many days of use from day 0 (a `SafetyStockChange` in both runs, so their
+    stocks have settled long before April), instead of the baseline's covers by end use. ``gradual`` picks the
+    reading of the licensing (`control_2025`).
     """
     if cover is not None:
         base_sc = base_sc.with_responses(*(SafetyStockChange(region=d.region, commodity=MAGNET, cover_days=cover)
@@ -182,7 +185,8 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
         gap = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
                - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
         days = np.flatnonzero(gap > 1e-6 * d.rate_per_day)
-        short[(d.region, d.segment)] = (int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day)) if len(days) else None
+        short[(d.region, d.segment)] = ((int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day))
+                                        if len(days) else None)
     return {"exports": exports, "short": short, "results": (res, base)}
 
 
