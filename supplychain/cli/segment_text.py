@@ -30,8 +30,7 @@ def format_segment_shortfall(results: Results | EnsembleResults,
     ...                                simulate(base, engine="vector")))  # doctest: +ELLIPSIS
     Shortfall by end-use segment of chip buyers (each segment holds its own stock; change, USD): ...automotive +$...
     """
-    # chip buyers only: magnet users' groups (car_parts, motors, devices) are listed in the table of demands
-    segment_of = {d.id: d.segment for d in results.scenario.network.demands if d.segment and d.commodity.endswith("_chip")}
+    segment_of = {d.id: d.segment for d in results.scenario.network.demands if d.segment}
     if not segment_of:
         return ""
     short = cumulative_shortfall(results, usd=True, by="demand").mean(axis=0)
