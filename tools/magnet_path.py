@@ -166,8 +166,9 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
     reading of the licensing (`control_2025`).
     """
     if cover is not None:
-        base_sc = base_sc.with_responses(*(SafetyStockChange(region=d.region, commodity=MAGNET, cover_days=cover)
-                                           for d in base_sc.network.demands if d.commodity == MAGNET))
+        regions = sorted({d.region for d in base_sc.network.demands if d.commodity == MAGNET})
+        base_sc = base_sc.with_responses(*(SafetyStockChange(region=r, commodity=MAGNET, cover_days=cover)
+                                           for r in regions))
         base = simulate(base_sc, engine="vector", seed=SEED)
     net = base_sc.network
     res = simulate(base_sc.with_shocks(control_2025(gradual)), engine="vector", seed=SEED)
