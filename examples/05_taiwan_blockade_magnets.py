@@ -42,7 +42,8 @@ RELEASE_BELOW_DAYS = 30                  # release when cover falls below this
 def reserves(network):
     out = []
     for region in ("JP", "KR"):
-        rate = network.demand(f"{region}.demand.ndfeb_magnet").rate_per_day
+        # the region's magnet users of every end use (automotive, motors, electronics) draw on one reserve
+        rate = sum(d.rate_per_day for d in network.demands if d.region == region and d.commodity == "ndfeb_magnet")
         out.append(StockpileRelease(region=region, commodity="ndfeb_magnet", reserve=RESERVE_DAYS * rate,
                                     release_below_cover_days=RELEASE_BELOW_DAYS, max_release_per_day=rate,
                                     start=SHOCK))
@@ -71,7 +72,7 @@ def main(horizon, out):
         if "released" in res.arrays:
             print(f"  reserve released: {res.arrays['released'].sum() / res.n_runs:,.0f} t of "
                   f"{sum(s.reserve for s in reserves(base.network)):,.0f} t")
-        plot_timeseries(res, "delivered", ["JP.demand.ndfeb_magnet", "KR.demand.ndfeb_magnet"], ax=ax,
+        plot_timeseries(res, "delivered", ["JP:ndfeb_magnet", "KR:ndfeb_magnet"], by="region_commodity", ax=ax,
                         linestyle="-" if "stockpile" in name else "--")
         for line, region in zip(ax.lines[-2:], ("JP", "KR")):
             line.set_label(f"{region} magnets, {name}")

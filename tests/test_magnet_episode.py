@@ -1,18 +1,25 @@
-"""China's April-June 2025 magnet licensing in the model beside China's customs (tools/magnet_path.py, §8.3).
+"""China's April-June 2025 magnet licensing in the model beside China's customs and the published stops
+(tools/magnet_path.py, docs/model.md §8.3 *Magnets*).
 
 Customs (China's General Administration of Customs, via Reuters): magnet exports 49 % of the same month of 2024 in
-April, 26 % in May, 62 % in June, 106 % in July. The model (licensing from 4 April, a quarter approved after 45 days,
-until 11 June) has the same shape, deeper: below half in April and May, above half in June, above normal in July as
-users restock. What it misses, recorded in docs/model.md §8.3 (*Magnets*): with every region's magnet users holding
-60 days, none goes short, where car lines stopped in the US, Japan and Europe 46-61 days after the start.
+April, 26 % in May, 62 % in June, 106 % in July. Published stops: Ford's Chicago plant from 20 May (day 46 of the
+licensing), Suzuki's Swift from 26 May (day 52), European supplier lines by 4 June (day 61). The model: licensing
+from 4 April until 11 June, each application decided after a delay uniform over the regulations' 63 calendar days,
+approving the share of decisions that gives CLEPA's quarter approved by 4 June; magnet users split by end use, the
+car-parts makers holding one two-week order cycle, the others 60 days. No parameter is fitted to
+the figures checked here.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from supplychain import load_example, simulate
 from tools import magnet_path as mp
+
+START = mp._day(dt.date(2025, 4, 4))
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +29,29 @@ def measured():  # type: ignore[no-untyped-def]
     return mp.episode_measures(base_sc, base)
 
 
+def test_the_review_and_approval_come_from_the_regulations_and_clepa() -> None:
+    assert mp.REVIEW_2025.high == pytest.approx(63.0)                       # 45 working days
+    # a quarter approved by 4 June = p x the share a uniform review had decided of applications filed since 4 April
+    assert mp.APPROVAL_2025 * 61 / (2 * 63) == pytest.approx(0.25, abs=1e-3)
+
+
 def test_exports_fall_below_half_in_april_and_may_and_recover_as_customs_recorded(measured) -> None:  # type: ignore[no-untyped-def]
     for exports in (measured["exports"], mp.CUSTOMS_2025):
         assert exports[4] < 0.5 and exports[5] < 0.5
         assert exports[6] > 0.5 and exports[7] > 1.0
-    assert measured["exports"][5] < mp.CUSTOMS_2025[5]      # deeper than customs: no licence before the first decision
+    # what the model still misses (§8.3): April is deeper than customs (nothing licensed before the start ships after
+    # it) and June overshoots (applications pending at the end of the regime are all approved, and users restock)
+    assert measured["exports"][4] < mp.CUSTOMS_2025[4]
+    assert measured["exports"][6] > mp.CUSTOMS_2025[6]
 
 
-def test_with_sixty_days_of_cover_no_magnet_user_goes_short(measured) -> None:  # type: ignore[no-untyped-def]
-    # the gap docs/model.md §8.3 records: the published stops were just-in-time users the pooled buyer does not have
-    assert all(v is None for v in measured["short"].values())
+def test_the_car_parts_makers_stop_within_weeks_of_the_published_stops_and_other_users_do_not(measured) -> None:  # type: ignore[no-untyped-def]
+    short = measured["short"]
+    for region, published in (("US", 46), ("ROW", 61)):
+        first = short[(region, "car_parts")][0] - START
+        assert published <= first <= published + 14, (region, first)
+    for region in ("US", "ROW", "JP", "KR", "TW", "CN"):
+        assert short[(region, "motors")] is None and short[(region, "devices")] is None
+    # the gap recorded in §8.3: Japan's users buy 63 % of their magnets from Japanese makers in the baseline, so
+    # Suzuki's stop (a supplier of one part) is not reproduced
+    assert short[("JP", "car_parts")] is None

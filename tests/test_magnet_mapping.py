@@ -1,12 +1,15 @@
 """How a magnet shortfall reaches industries (docs/model.md §8.3, tools/magnet_path.py).
 
 Every car needs NdFeB magnets (China's 2025 licensing stopped combustion-engine lines: Ford's Explorer, Suzuki's
-Swift), so motor vehicles' dependence is 1, capped by the content derived from the baseline's magnet use; and the
-users share a magnet shortfall pro rata (car lines stopped first in 2025, where the output-at-stake ranks served
-vehicles first).
+Swift), so motor vehicles' dependence is 1, capped by the content derived from the baseline's magnet use. Magnet
+users are split by end use (car parts, motors, devices; tools/baseline/minerals.py), each a column of its own
+whose shortfall reaches its own sectors, pro rata among them; with every group short by the same share the loss is
+the pooled column's (docs/model.md §8.3, end-use segments).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -25,8 +28,8 @@ def mapped():  # type: ignore[no-untyped-def]
     return net, table, InputMap.build(net, table)
 
 
-def _column(im, table, region):  # type: ignore[no-untyped-def]
-    k = im.columns.index((region, MAGNET, None))
+def _column(im, table, region, segment="car_parts"):  # type: ignore[no-untyped-def]
+    k = im.columns.index((region, MAGNET, segment))
     r, n_s = table.regions.index(region), len(table.sectors)
     return k, slice(r * n_s, (r + 1) * n_s)
 
@@ -38,7 +41,8 @@ def test_every_cars_output_needs_magnets_capped_by_the_derived_content(mapped) -
     # the content is the vehicles' use share of the world's magnets over the world's vehicle output:
     # 0.3 x 288,889 t x 27,600 USD/t / 4,912 bn USD (JP 519 + KR 170 + US 720 + CN 1,380 + TW 22 + ROW 2,100)
     assert table.content[MAGNET][j] == pytest.approx(0.3 * 288_889 * 27_600 / 4_911e9, rel=1e-3)
-    # US: supply 47.4886 t/day x 365 x 27,600 USD/t = 478.4 M USD a year, of which cars use 0.3 = 143.5 M; they
+    # US: supply 47.4886 t/day x 365 x 27,600 USD/t = 478.4 M USD a year, of which the car-parts makers buy 0.3 =
+    # 143.5 M (all of it for cars, u = 1 in their column); they
     # make 720 bn USD at 0.000487 USD of magnets per USD, so 143.5 M / (0.000487 x 720 bn) = 41 % of US car output
     # can be the output that needs magnets
     k, blk = _column(im, table, "US")
@@ -51,14 +55,17 @@ def test_magnet_users_share_a_shortfall_pro_rata(mapped) -> None:  # type: ignor
     _, table, im = mapped
     assert MAGNET not in table.priority
     for region in table.regions:
-        k, blk = _column(im, table, region)
-        users = im.use[k, blk] > 0
-        assert np.all(im.later[k, blk][users] == 0.0)          # nobody is served after anyone
-        assert np.allclose(im.group[k, blk][users], 1.0)       # one rank: s_j = s for every user
+        for segment in ("car_parts", "motors", "devices"):
+            k, blk = _column(im, table, region, segment)
+            users = im.use[k, blk] > 0
+            assert np.all(im.later[k, blk][users] == 0.0)          # nobody is served after anyone
+            assert np.allclose(im.group[k, blk][users], 1.0)       # one rank: s_j = s for every user
+        k, blk = _column(im, table, region, "motors")
+        assert np.allclose(im.use[k, blk][[1, 2]], [0.7, 0.3])     # C27 : C28 as magnets' use shares 0.35 : 0.15
 
 
-def test_a_us_magnet_shortfall_stops_us_car_output_by_dependence_times_share(mapped) -> None:  # type: ignore[no-untyped-def]
-    # Oracle: with only the US magnet users short by s on every day, day 0's shortfall is s less the substitution
+def test_a_us_car_parts_magnet_shortfall_stops_us_car_output_by_dependence_times_share(mapped) -> None:  # type: ignore[no-untyped-def]
+    # Oracle: with only the US car-parts makers short by s on every day, day 0's shortfall is s less the substitution
     # of its first day (sigma x 1 / T: day 0 counts as the first), and pro rata rationing makes every US user short
     # by that share, so US motor vehicles keep kappa = 1 - w s~ on day 0 and make kappa x0 (ARIO: orders met, stocks
     # full): the day's value added lost is v w s~ x0.
@@ -66,7 +73,7 @@ def test_a_us_magnet_shortfall_stops_us_car_output_by_dependence_times_share(map
     days, s = 3, 0.2
     demand = np.array([[[d.rate_per_day for d in net.demands]] * days])
     delivered = demand.copy()
-    us = [i for i, d in enumerate(net.demands) if d.region == "US" and d.commodity == MAGNET]
+    us = [i for i, d in enumerate(net.demands) if d.region == "US" and d.commodity == MAGNET and d.segment == "car_parts"]
     delivered[:, :, us] *= 1 - s
     loss = value_added_loss(demand, delivered, net, table=table).daily[0, 0]
     r, j = table.regions.index("US"), table.sectors.index("C29")
@@ -76,3 +83,20 @@ def test_a_us_magnet_shortfall_stops_us_car_output_by_dependence_times_share(map
     v = table.value_added[r * len(table.sectors) + j]
     sigma, t_sub = table.substitution[MAGNET]
     assert loss[r, j] == pytest.approx(v * w * (s - sigma / t_sub) * x0, rel=1e-9)
+    # the car-parts makers' magnets reach motor vehicles only: no other US sector loses anything on day 0
+    assert np.all(np.delete(loss[r], j)[:4] == 0.0)
+
+
+def test_every_group_short_by_one_share_loses_what_the_pooled_users_lost(mapped) -> None:  # type: ignore[no-untyped-def]
+    # The groups' shares are the table's magnet use shares, so with every US group short by the same s each sector is
+    # short by s, as under one pooled column (the table without segment rows pools every magnet demand of a region).
+    net, table, _ = mapped
+    demand = np.array([[[d.rate_per_day for d in net.demands]] * 3])
+    delivered = demand.copy()
+    us = [i for i, d in enumerate(net.demands) if d.region == "US" and d.commodity == MAGNET]
+    assert len(us) == 3
+    delivered[:, :, us] *= 0.8
+    split = value_added_loss(demand, delivered, net, table=table).daily
+    pooled = value_added_loss(demand, delivered, net, table=dataclasses.replace(table, segment_use={})).daily
+    assert split.sum() > 0
+    assert split == pytest.approx(pooled, rel=1e-9, abs=1e-6)

@@ -16,6 +16,8 @@ from supplychain.cli.app import main
 from supplychain.model import LogisticsShock
 
 SEGMENTS = ["automotive", "electronics", "industrial"]
+#: the magnet users' end-use groups (tools/baseline/minerals.py)
+MAGNET_GROUPS = ["car_parts", "devices", "motors"]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,7 @@ def test_compare_by_segment_splits_the_demand_rows_only(pair):
     assert list(split.columns[:5]) == ["region", "commodity", "segment", "metric", "partner"]
     # The pooled view: one row per region and commodity, "ALL" only where the buyers are split by segment.
     pooled = whole[whole.segment == "ALL"]
-    assert set(pooled["commodity"]) == {"logic_chip", "mature_chip", "mature_idm_chip", "memory_chip"}
+    assert set(pooled["commodity"]) == {"logic_chip", "mature_chip", "mature_idm_chip", "memory_chip", "ndfeb_magnet"}
     assert set(pooled["metric"]) == {"demand", "delivered", "shortfall", "shortfall_usd", "fill_rate",
                                      "delivery_rate"}
     rest = whole[whole.segment != "ALL"].reset_index(drop=True)
@@ -87,7 +89,7 @@ def test_ensemble_tables_name_the_segment():
     assert list(short.columns[:4]) == ["region", "commodity", "segment", "unit"]
     assert short.iloc[-1][["region", "commodity", "segment"]].tolist() == ["ALL", "ALL", "ALL"]
     assert short[(short.region == "KR") & (short.commodity == "memory_chip")]["segment"].tolist() == SEGMENTS
-    assert ens.summary()["segment"].isin(["", *SEGMENTS]).all()
+    assert ens.summary()["segment"].isin(["", *SEGMENTS, *MAGNET_GROUPS]).all()
 
 
 def test_xarray_carries_a_demand_segment_coordinate(pair):
@@ -106,7 +108,7 @@ def test_run_out_and_format_csv_name_the_segment(tmp_path, capsys):
     changes = pd.read_csv(out / "compare.csv", keep_default_na=False)
     for table in (summary, changes):
         assert table.columns[2] == "segment"
-        assert set(table["segment"]) == {"", *SEGMENTS}
+        assert set(table["segment"]) == {"", *SEGMENTS, *MAGNET_GROUPS}
     capsys.readouterr()
     assert main([*argv, "--format", "csv"]) == 0
     printed = capsys.readouterr().out

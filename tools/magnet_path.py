@@ -6,24 +6,26 @@ Prints, on the vector engine (seed 2025, price feedback off, the built-in year f
    needs magnets (after the content cap of docs/model.md §8.3), the use shares ``u``, the content ``theta`` (USD of
    magnets per USD of the output that needs them, so ``1 / theta`` is the output at stake per USD of magnets), the
    rationing ranks and the substitutable share;
-2. **the chain** under each case: the magnet users' cover (days of use held), China's share of their supply, the
-   first and last day a region's magnet users go short, and the magnets not delivered (t and USD at the reference
-   price);
+2. **the chain** under each case: each group of magnet users (car parts, motors, devices: end uses with their
+   own covers, tools/baseline/minerals.py) by region: its cover (days of use held), China's share of its supply, the
+   first and last day it goes short, and the magnets not delivered (t and USD at the reference price);
 3. **value added lost through magnets alone** (every other column's shortfall set to 0), by region and industry,
    and in all, for the flagship ``taiwan_blockade_magnets``, China's magnet ban alone for 90 and 180 days from
-   1 March, and a licensing regime of the same lengths that approves a quarter of the applications;
+   1 March, and licensing regimes of the same lengths run as China's 2025 licensing (below);
 4. **the April-June 2025 episode** (``--episode``): China's licensing of magnets from 4 April 2025 (MOFCOM
-   Announcement No. 18 of 2025) with a quarter of the applications approved (CLEPA, 4 June 2025) after the default
-   45-day processing delay (docs/assumptions.md, export licences) until the US-China London framework of
-   11 June 2025, set beside what was published: China's magnet exports by month against the same month of 2024
-   (China's General Administration of Customs: April 2,626 t, -51 %; May 1,238 t, -74 %; June 3,188 t, -38 %;
+   Announcement No. 18 of 2025) until the US-China London framework of 11 June 2025, read two ways: as before, a
+   quarter of the applications approved (CLEPA, 4 June 2025) after a fixed 45-day delay; and gradually, each
+   application decided after a delay uniform between 0 and the 63 calendar days of the regulations' 45 working
+   days, approving the share of decisions that gives CLEPA's quarter approved by 4 June (``REVIEW_2025``,
+   ``APPROVAL_2025``). Set beside what was published: China's magnet exports by month against the same month of
+   2024 (China's General Administration of Customs: April 2,626 t, -51 %; May 1,238 t, -74 %; June 3,188 t, -38 %;
    July 5,577 t, +5.7 %; via Reuters, 20 Jun, 20 Jul and 20 Aug 2025) and who stopped, when: Ford's Chicago
    Assembly Plant (Explorer) idled the week of 20 May (Ford CEO J. Farley, Bloomberg, 12 Jun 2025); Suzuki's
    Swift line from 26 May to 13 June (Suzuki Motor statement, 5 Jun 2025; Nikkei); several European supplier plants
    and lines shut by 4 June (CLEPA press release, 4 Jun 2025).
 
-With ``--cover DAYS`` (repeatable) the episode is rerun with every region's magnet users holding DAYS of use instead
-of the baseline's 60 (what the stops of 2025 say about the users' stocks).
+With ``--cover DAYS`` (repeatable) the episode is rerun with every magnet user holding DAYS of use instead of the
+baseline's covers by end use.
 
 Run: ``PYTHONPATH=$PWD python tools/magnet_path.py [--episode] [--cover DAYS ...]``.
 """
@@ -35,17 +37,31 @@ import datetime as dt
 
 import numpy as np
 
-from supplychain import ExportControl, SafetyStockChange, load_example, simulate
+from supplychain import ExportControl, SafetyStockChange, Uniform, load_example, simulate
 from supplychain.impact.loss import InputMap, value_added_loss
 from supplychain.impact.table import load_io_table
 
 SEED = 2025
 MAGNET = "ndfeb_magnet"
 YEAR0 = dt.date(2025, 1, 1)
-#: share of licence applications approved in China's 2025 magnet licensing: "only about a quarter" of the hundreds
-#: filed by European auto suppliers since early April (CLEPA, European Association of Automotive Suppliers, press
-#: release, 4 June 2025)
-APPROVAL_2025 = 0.25
+#: How long MOFCOM took to decide an application: at most 45 working days from receipt, the limit of China's
+#: dual-use export-control regulations (Regulations of the People's Republic of China on the Export Control of
+#: Dual-Use Items, State Council, in force 1 December 2024) reported for the April 2025 magnet licences ("It's 45
+#: days", Dexter Magnetic Technologies' CEO J. Stupfel, Reuters, 30 Jun 2025), 45 x 7 / 5 = 63 calendar days. No
+#: distribution is published, and decisions came at different times: temporary licences for suppliers of GM, Ford and
+#: Stellantis by early June (Reuters, 9 Jun 2025) while Dexter had 5 of its 180 applications since April granted
+#: (Reuters, 30 Jun 2025). So each application's delay is uniform between 0 and the 63-day limit (the
+#: distribution that assumes nothing else).
+REVIEW_DAYS_2025 = 45 * 7 / 5
+REVIEW_2025 = Uniform(0.0, REVIEW_DAYS_2025)
+#: The CLEPA figure: "only about a quarter" of the hundreds of applications filed by European suppliers since early
+#: April had been approved by 4 June 2025 (CLEPA press release, 4 June 2025); by 30 June the share was 60 % (CLEPA's
+#: N. Poel, Reuters, 30 Jun 2025), after the London framework. A quarter approved *so far* mixes the decision with
+#: the review's delay: of applications filed evenly from 4 April, a uniform 0-63-day review had decided
+#: 61 / (2 x 63) = 48 % by 4 June, so the share of decisions that approve is 0.25 / 0.484.
+CLEPA_APPROVED_SO_FAR = 0.25
+_DECIDED_4_JUNE = 61 / (2 * REVIEW_DAYS_2025)
+APPROVAL_2025 = round(CLEPA_APPROVED_SO_FAR / _DECIDED_4_JUNE, 3)
 #: China's magnet exports in 2025 as a share of the same month of 2024 (China's General Administration of Customs,
 #: HS 8505.11, via Reuters 20 Jun, 20 Jul, 20 Aug 2025): April -51 %, May -74 %, June -38 %, July +5.7 %
 CUSTOMS_2025 = {4: 0.49, 5: 0.26, 6: 0.62, 7: 1.057}
@@ -76,11 +92,12 @@ def mapping(net, table) -> None:  # type: ignore[no-untyped-def]
           f"per USD of magnets 1/theta: {np.round(1 / np.where(theta[:4] > 0, theta[:4], np.nan), 0)}")
     print(f"  rationing ranks (higher served first; all equal = pro rata): {rank[:4]}; substitutable {share:.0%} "
           f"over {days:.0f} days")
-    for k, (region, commodity, _) in enumerate(im.columns):
+    for k, (region, commodity, segment) in enumerate(im.columns):
         if commodity == MAGNET:
             r = table.regions.index(region)
             blk = slice(r * n_s, r * n_s + 4)
-            print(f"  {region:4} w {np.round(im.dependence[k, blk], 4)}  u {np.round(im.use[k, blk], 3)}")
+            print(f"  {region + ' ' + (segment or ''):14} w {np.round(im.dependence[k, blk], 4)}  "
+                  f"u {np.round(im.use[k, blk], 3)}")
 
 
 def chain(res, base, net, label: str) -> None:  # type: ignore[no-untyped-def]
@@ -96,8 +113,9 @@ def chain(res, base, net, label: str) -> None:  # type: ignore[no-untyped-def]
                  - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
         days = np.flatnonzero(short > 1e-6 * d.rate_per_day)
         when = f"short {_date(days[0])} .. {_date(days[-1])} ({len(days)} days)" if len(days) else "never short"
-        cover = getattr(d.policy, "days", float("nan"))
-        print(f"  {d.region:4} cover {cover:4.0f} d, China {cn:4.0%} of supply; {when}; not delivered "
+        cover = getattr(d.policy, "days", getattr(d, "cover_days", float("nan")))
+        print(f"  {d.region + ' ' + (d.segment or ''):16} cover {cover:4.0f} d, China {cn:4.0%} of supply; {when}; "
+              "not delivered "
               f"{short.sum():7,.0f} t = {short.sum() * price / 1e6:6.1f} M USD ({short.sum() / d.rate_per_day:5.1f} "
               "days of use)")
 
@@ -122,26 +140,38 @@ def cases(base_sc):  # type: ignore[no-untyped-def]
             ExportControl(exporter="CN", commodity=MAGNET, mode="ban", start=start, end=start + n - 1))))
         out.append((f"magnet licensing {n} d, {APPROVAL_2025:.0%} approved", base_sc.with_shocks(
             ExportControl(exporter="CN", commodity=MAGNET, mode="licence", start=start, end=start + n - 1,
-                          approval_probability=APPROVAL_2025))))
+                          approval_probability=APPROVAL_2025, processing_delay=REVIEW_2025))))
     return out
 
 
-def episode_measures(base_sc, base, cover: float | None = None) -> dict:  # type: ignore[no-untyped-def]
+def control_2025(gradual: bool = True) -> ExportControl:
+    """China's magnet licensing of 4 April - 11 June 2025: gradual (a uniform 0-63-day review, approvals derived
+    from CLEPA's quarter so far) or, with ``gradual=False``, the earlier reading (a quarter approved after a fixed
+    45-day delay, the default of docs/assumptions.md)."""
+    window = dict(exporter="CN", commodity=MAGNET, mode="licence", start=_day(dt.date(2025, 4, 4)),
+                  end=_day(dt.date(2025, 6, 11)))
+    if gradual:
+        return ExportControl(**window, approval_probability=APPROVAL_2025, processing_delay=REVIEW_2025)
+    return ExportControl(**window, approval_probability=CLEPA_APPROVED_SO_FAR)
+
+
+def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[no-untyped-def]
+                     gradual: bool = True) -> dict:
     """China's 2025 magnet licensing in the model: exports by month and each region's days short.
 
-    Returns ``{"exports": {month: share of the unshocked run's exports}, "short": {region: (first day, last day,
-    days of use not delivered) or None}, "results": (shocked, unshocked)}``. With ``cover``, every region's magnet
-    users hold that many days of use from day 0 (a `SafetyStockChange` in both runs, so their stocks have settled
-    long before April), instead of the baseline's 60.
+    Returns ``{"exports": {month: share of the unshocked run's exports}, "short": {(region, segment): (first day,
+    last day, days of use not delivered) or None}, "results": (shocked, unshocked)}``. With ``cover``, every
+    region's magnet users hold that many days of use from day 0 (a `SafetyStockChange` in both runs, so their
+    stocks have settled long before April), instead of the baseline's covers by end use. ``gradual`` picks the
+    reading of the licensing (`control_2025`).
     """
     if cover is not None:
-        base_sc = base_sc.with_responses(*(SafetyStockChange(region=d.region, commodity=MAGNET, cover_days=cover)
-                                           for d in base_sc.network.demands if d.commodity == MAGNET))
+        regions = sorted({d.region for d in base_sc.network.demands if d.commodity == MAGNET})
+        base_sc = base_sc.with_responses(*(SafetyStockChange(region=r, commodity=MAGNET, cover_days=cover)
+                                           for r in regions))
         base = simulate(base_sc, engine="vector", seed=SEED)
     net = base_sc.network
-    control = ExportControl(exporter="CN", commodity=MAGNET, mode="licence", start=_day(dt.date(2025, 4, 4)),
-                            end=_day(dt.date(2025, 6, 11)), approval_probability=APPROVAL_2025)
-    res = simulate(base_sc.with_shocks(control), engine="vector", seed=SEED)
+    res = simulate(base_sc.with_shocks(control_2025(gradual)), engine="vector", seed=SEED)
     out = [i for i, ln in enumerate(net.lanes) if ln.commodity == MAGNET and ln.origin.startswith("CN.")
            and not ln.destination.startswith("CN.")]
     flow, flow0 = res.arrays["flow"][0][:, out].sum(axis=1), base.arrays["flow"][0][:, out].sum(axis=1)
@@ -156,26 +186,33 @@ def episode_measures(base_sc, base, cover: float | None = None) -> dict:  # type
         gap = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
                - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
         days = np.flatnonzero(gap > 1e-6 * d.rate_per_day)
-        short[d.region] = (int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day)) if len(days) else None
+        short[(d.region, d.segment)] = ((int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day))
+                                        if len(days) else None)
     return {"exports": exports, "short": short, "results": (res, base)}
 
 
-def episode(base_sc, base, table, cover: float | None = None) -> None:  # type: ignore[no-untyped-def]
+def episode(base_sc, base, table, cover: float | None = None,  # type: ignore[no-untyped-def]
+            gradual: bool = True) -> None:
     """Print China's 2025 magnet licensing in the model beside China's customs and the published stops."""
-    m = episode_measures(base_sc, base, cover)
+    m = episode_measures(base_sc, base, cover, gradual)
     res, base = m["results"]
-    print(f"\nThe April-June 2025 episode: licensing from 2025-04-04 to 2025-06-11, {APPROVAL_2025:.0%} of "
-          "applications approved, 45-day processing delay (vector engine, seed 2025); magnet users' cover "
-          f"{'60 days (as shipped)' if cover is None else f'{cover:g} days from day 0'}")
+    how = (f"a uniform 0-{REVIEW_DAYS_2025:.0f}-day review, {APPROVAL_2025:.0%} of decisions approve" if gradual
+           else f"a fixed 45-day review, {CLEPA_APPROVED_SO_FAR:.0%} of decisions approve")
+    print(f"\nThe April-June 2025 episode: licensing from 2025-04-04 to 2025-06-11, {how} (vector engine, seed "
+          f"2025); magnet users' cover {'as shipped' if cover is None else f'{cover:g} days from day 0'}")
     print("  China's magnet exports, share of normal: month   model (vs unshocked)   customs (vs same month 2024)")
     for month, published in CUSTOMS_2025.items():
         print(f"    2025-{month:02d}   {m['exports'][month]:6.0%}   {published:6.0%}")
-    print("  who stopped, when: model (first day the region's magnet users go short) beside the published stop")
+    print("  who stopped, when: model (first day each group of the region's magnet users goes short) beside the "
+          "published stop")
     for region, date, what in STOPS_2025:
-        got = m["short"][region]
-        model = (f"{_date(got[0])} .. {_date(got[1])}, {got[2]:.1f} days of use not delivered" if got
-                 else "never short")
-        print(f"    {region:4} model {model}; published {date.isoformat()}: {what}")
+        print(f"    {region:4} published {date.isoformat()} (day {_day(date) - _day(dt.date(2025, 4, 4))} of the "
+              f"licensing): {what}")
+        for (r, segment), got in m["short"].items():
+            if r == region:
+                model = (f"{_date(got[0])} (day {got[0] - _day(dt.date(2025, 4, 4))}) .. {_date(got[1])}, "
+                         f"{got[2]:.1f} days of use not delivered" if got else "never short")
+                print(f"         model {segment or 'pooled':12} {model}")
     only, full = va_through_magnets(res, base, res.scenario.network, table)
     print(f"  value added lost through magnets {only.sum() / 1e9:.2f} bn USD (all paths {full / 1e9:.2f} bn)")
 
@@ -200,6 +237,7 @@ def main() -> None:
                   "by region and industry, bn USD:")
             for r, region in enumerate(table.regions):
                 print(f"    {region:4} " + "  ".join(f"{s} {v / 1e9:6.2f}" for s, v in zip(table.sectors, only[r])))
+    episode(base_sc, base, table, gradual=False)
     episode(base_sc, base, table)
     for days in args.cover:
         episode(base_sc, base, table, cover=days)

@@ -11,6 +11,7 @@ baseline already trades are left alone.
 from __future__ import annotations
 
 from .network import Draft, fid
+from .minerals import MAGNET_SEGMENTS
 from .packagers import parts
 
 # (origin region, stage, output) -> buyer ids, with the source that says the supplier sells there.
@@ -45,7 +46,7 @@ ALTERNATES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     ("KR", "material", "aam_synthetic", ("JP.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),
     ("JP", "material", "aam_synthetic", ("KR.cell_plant.li_ion_cell", "ROW.cell_plant.li_ion_cell"), _ANODE),
     ("ROW", "refinery", "graphite_spherical", ("KR.material.aam",), _GRAPHITE),
-    ("JP", "magnet", "ndfeb_magnet", ("KR.demand.ndfeb_magnet",), _MAGNET),
+    ("JP", "magnet", "ndfeb_magnet", tuple(f"KR.demand.ndfeb_magnet.{g}" for g in MAGNET_SEGMENTS), _MAGNET),
     ("KR", "chemical", "photoresist", ("TW.fab.logic_wafer", "TW.fab.memory_wafer", "TW.fab.mature_wafer"),
      _RESIST),
     ("CN", "wafer", "compound_wafer", ("JP.fab.compound_chip", "KR.fab.compound_chip", "US.fab.compound_chip",

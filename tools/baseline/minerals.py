@@ -57,6 +57,73 @@ MAGNET_DEMAND_SRC = (f"{MAGNET_DEMAND_CN_SRC}; the other 30% split by automotive
                      "(assumption)")
 
 
+#: Magnet users by end use: the sectors of the impact table each group's magnets go into, their share of the
+#: region's magnet use and the days of use they hold. The shares are the impact table's market by application of
+#: magnets (tools/impact/build.py ``USE``), applied in every region (no region's magnet use by end use is
+#: published), so the segmented and pooled mappings of docs/model.md §8.3 describe the same market.
+#: Named apart from the chip buyers' segments (automotive, industrial, electronics), whose covers
+#: ``supplychain.analytics.cover_band`` reruns by segment name.
+MAGNET_SEGMENTS = ("car_parts", "motors", "devices")
+MAGNET_SEGMENT_SECTORS = frozen({"car_parts": ("C29",), "motors": ("C27", "C28"), "devices": ("C26",)})
+_JIT = ("car-parts makers (transmissions, throttle bodies, alternators, steering, seat and wiper motors, sensors, "
+        "speakers) run just in time: the Alliance for Automotive Innovation and MEMA warned the US administration "
+        "that without magnets 'automotive suppliers will be unable to produce critical automotive components' and "
+        "assembly lines could stop (letter of 9 May 2025, Reuters, 31 May 2025: shutdowns 'within weeks'); no days "
+        "of magnet stock are published for them, so one two-week order cycle, as the automotive chip buyers "
+        "(Bosch, H. Kroeger, CNBC, 26 Aug 2021; tools/baseline/segments.py)")
+_IMPORTERS = ("assumption: importers hold ~1-3 months (buying ahead of China's 2023-25 export controls, Fastmarkets "
+              "2023; Adamas Intelligence); 60 d mid value, as the baseline's pooled magnet buyers before the split")
+#: Days of magnet use held by each end-use group (no range: ``cover_band`` reruns chip covers only).
+MAGNET_COVER = frozen({
+    "car_parts": V(14.0, f"assumption: {_JIT}"),
+    "motors": V(60.0, _IMPORTERS),
+    "devices": V(60.0, _IMPORTERS),
+})
+
+
+def magnet_segment_shares() -> dict[str, float]:
+    """Share of a region's magnet use bought by each end-use group (the impact table's magnet use shares)."""
+    from tools.impact.build import USE
+    return {g: sum(USE[("ndfeb_magnet", j)][0] for j in MAGNET_SEGMENT_SECTORS[g]) for g in MAGNET_SEGMENTS}
+
+
+def split_magnet_users(net: Draft) -> None:
+    """Replace each region's pooled magnet demand by one demand per end-use group, each with its own cover.
+
+    Each group gets the pooled buyer's lanes with the same shares, so the region's total and every flow of
+    the chain are unchanged.
+    """
+    from tools.impact.build import USE
+    shares = magnet_segment_shares()
+    split: dict[str, list[str]] = {}
+    demands: dict[str, dict] = {}
+    for i, d in list(net.demands.items()):
+        if d["commodity"] != "ndfeb_magnet" or "segment" in d:
+            demands[i] = d
+            continue
+        rate, r = d["rate_per_day"], d["region"]
+        file = net.file_of.pop(i)
+        split[i] = []
+        for g in MAGNET_SEGMENTS:
+            sectors = " + ".join(MAGNET_SEGMENT_SECTORS[g])
+            uses = " + ".join(f"{USE[('ndfeb_magnet', j)][0]:g}" for j in MAGNET_SEGMENT_SECTORS[g])
+            j = net.demand(file, r, "ndfeb_magnet", shares[g] * rate.value,
+                           f"derived: {g} magnet users' part {shares[g]:.0%} of the region's use {rate.value:,.6g} t/day "
+                           f"({rate.source}); the share is the impact table's use of magnets in {sectors}, {uses} "
+                           "(tools/impact/build.py USE: an assumption, applied in every region)",
+                           segment=g, cover=MAGNET_COVER[g])
+            demands[j] = net.demands.pop(j)
+            demands[j]["rate_per_day"] = V(sig(shares[g] * rate.value, 12), demands[j]["rate_per_day"].source)
+            split[i].append(j)
+    net.demands.clear()
+    net.demands.update(demands)
+    lanes = []
+    for lane in net.lanes:
+        for j in split.get(lane["destination"], [lane["destination"]]):
+            lanes.append({**lane, "destination": j})
+    net.lanes[:] = lanes
+
+
 def add_commodities(net: Draft) -> None:
     """The mineral and magnet commodities."""
     lce_price, co_price, ni_price = LCE_PRICE, CO_PRICE, NI_PRICE
@@ -183,6 +250,7 @@ def build_magnets(net: Draft) -> None:
     net.balance_trade("ndfeb_magnet", sup, mdem, tgt, mag_prior,
                   "KR NdFeB imports 84.7% CN, 14.3% Philippines 2023 (KITA); US RE+magnets ~80% CN (Comtrade 2024); "
                   "others assumption", "magnet production shares (see the magnet capacity sources)")
+    split_magnet_users(net)
 
 
 def allocate_ore(net: Draft, mineral: str, ore: str, mines: dict[str, float], refinery_need: dict[str, float]) -> dict:

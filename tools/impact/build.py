@@ -399,6 +399,16 @@ SEGMENT_USE: dict[tuple[str, str], tuple[float, str]] = {
                             "of C27 and C28, 0.08 : 0.12 (see [[use]])"),
     ("electronics", "C26"): (1.0, _SEG + "; PC/computer, communications, consumer and government chips go into "
                              "computer, electronic and optical products (C26)"),
+    ("car_parts", "C29"): (1.0, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets "
+                           "of car-parts makers go into motor vehicles (C29)"),
+    ("devices", "C26"): (1.0, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets of "
+                         "speakers, vibration motors, hard disks and other devices go into C26"),
+    ("motors", "C27"): (0.7, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets "
+                        "of motor, generator and machinery makers; derived: split as the magnet use shares of C27 and "
+                        "C28, 0.35 : 0.15 (see [[use]])"),
+    ("motors", "C28"): (0.3, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets "
+                        "of motor, generator and machinery makers; derived: split as the magnet use shares of C27 and "
+                        "C28, 0.35 : 0.15 (see [[use]])"),
 }
 
 #: Commodities whose dependence in C29 is the region's electric-vehicle share (traction batteries; not magnets, which
