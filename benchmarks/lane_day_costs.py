@@ -12,7 +12,8 @@ call: ~1 us, 365 calls a stage); the design-specific stocks' functions
 time, not wall time, so that other work on a shared machine disturbs it less;
 each stage's figure is its least over ``--repeat`` chunks.
 
-Usage: ``python benchmarks/lane_day_costs.py [--runs 111] [--repeat 3]``.
+Usage: ``python benchmarks/lane_day_costs.py [--runs 111] [--repeat 3] [--data-dir DIR]`` (``DIR``: baseline
+files written by ``python -m tools.baseline DIR``, to compare a generator change before it ships).
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=111)
     parser.add_argument("--repeat", type=int, default=3, help="timed chunks (the best total is shown)")
+    parser.add_argument("--data-dir", default=None, help="baseline data files to time (default: the shipped ones)")
     args = parser.parse_args()
-    c = compile_scenario(load_baseline(random_lead_times=True))
+    c = compile_scenario(load_baseline(random_lead_times=True, data_dir=args.data_dir))
     instrument()
     seqs = run_seed_sequences(1, args.runs)
     vector.run_vector(c, seqs[:8], keep="summary", work=10**12)  # compile/load loops, warm caches

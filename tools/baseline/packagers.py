@@ -14,7 +14,10 @@ included) by one packager per fab region it buys from, ``<packager id>.<fab regi
   flow of the chain stays as it was;
 * its wafer lanes are the packager's lanes from region ``r``'s fabs, their shares renormalised over them;
 * its chip lanes are copies of the packager's, each with ``w_r`` of the lane's share, so each user buys
-  every fab region's designs from every packager in the proportion it did.
+  every fab region's designs from every packager in the proportion it did; then the trade in each fab
+  region's designs is refitted without the links below ``PRUNE`` of their user's use (`_balance_designs`):
+  every part still makes what it made and every user region gets as many of each region's designs, from
+  fewer of their packagers (1,050 copied chip lanes -> 789).
 
 Memory (JEDEC-standard parts, no design lock-in) and the IDMs' own chips (``mature_idm_chip``: one maker's
 fabs, one region) are left pooled. Stocks follow from the commodity covers and the steady flows, so each
@@ -23,12 +26,23 @@ part holds ``w_r`` of the packager's die bank, work in progress and finished chi
 
 from __future__ import annotations
 
-from .network import Draft
+from collections import defaultdict
+
+import numpy as np
+from scipy.optimize import linprog
+
+from .network import Draft, _ras_fit
 from .semiconductors import SEG_CHIP, SEG_WAFER
 from .sources import REGIONS, V, fmt, sig
 
 #: chip classes whose packagers are split: a foundry's designs are locked to it (second-sourced share 0.2)
 SPLIT_CLASSES = ("logic", "mature")
+#: A part's chip lane carrying less than this share of its user region's use of the chip is dropped (and the
+#: trade in that fab region's designs refitted): half a percentage point, the rounding of the whole-percent
+#: shares every such flow is derived from (back-end capacity by country, CSET/ETO Chip Explorer from SIA/BCG
+#: May 2024: 30, 28, 9, 6, 3, 3, 20 %; advanced packaging 60/20/10/10 %; chip use by region, IC Insights 2020
+#: and the assumptions in ``semiconductors``: 35.2, 12, 7.5, 4 %), so the data cannot tell such a flow from 0.
+PRUNE = 0.005
 WHY = ("definition: the chips of designs made at {r}'s fabs, a good of their own from the fab to the user (a chip "
        "is qualified in one foundry's process; porting it to another fab means new masks and a requalification of "
        "at least six months on a line already qualified for automotive, 2-3 years otherwise: SemiMedia, 8 Dec 2022, "
@@ -102,4 +116,100 @@ def split(net: Draft) -> dict[str, list[str]]:
     net.facilities.clear()
     net.facilities.update(facilities)
     net.lanes[:] = [new for lane in net.lanes for new in new_lanes.get(id(lane), [lane])]
+    for chip in {facilities[j]["output"] for js in done.values() for j in js}:
+        for r in REGIONS:
+            _balance_designs(net, [j for js in done.values() for j in js
+                                   if j.rsplit(".", 1)[1] == r and facilities[j]["output"] == chip], chip, r)
     return done
+
+
+def _balance_designs(net: Draft, parts_r: list[str], chip: str, r: str) -> None:
+    """Balance the trade in the chips of ``r``'s designs like every other good's: RAS, small links pruned.
+
+    The copies of the packagers' chip lanes give every user a lane from every part, however small (a
+    packager buying 0.9 % of its wafers from Japan's fabs sells every user 0.9 % of what it sold it). The
+    chips of one fab region's designs are a good of their own, so their trade matrix (rows: the parts
+    packaging ``r``'s designs, their output fixed; columns: each user region's use of those designs, fixed)
+    is refitted (`_prune`) without the links below ``PRUNE`` of their user region's use of the chip (all
+    designs), the copied flows as the prior and links within a region kept, as in every trade matrix of the
+    baseline (``network.ras``). So every part makes what it made and every user region gets as many of
+    ``r``'s designs as before; what moves is only which of the packagers of those designs ships them. The
+    end-use segments of a region keep identical shares (``segments.apply``): the columns are regions, and
+    each segment takes its region's shares.
+    """
+    if not parts_r:
+        return
+    lanes = [lane for lane in net.lanes if lane["origin"] in parts_r and lane["commodity"] == chip]
+    rate = {b: d["rate_per_day"].value for b, d in net.demands.items()}
+    assert all(lane["destination"] in rate for lane in lanes), "chips of split packagers go to final demands only"
+    buyers: dict[str, list[str]] = defaultdict(list)  # user region -> its segments' demand ids
+    for b in dict.fromkeys(lane["destination"] for lane in lanes):
+        buyers[net.demands[b]["region"]].append(b)
+    regions = list(buyers)
+    row = {j: k for k, j in enumerate(parts_r)}
+    col = {g: k for k, g in enumerate(regions)}
+    seg_share: dict[tuple[str, str], float] = {}  # (part, segment) -> share, identical across a region's segments
+    prior = np.zeros((len(parts_r), len(regions)))
+    for lane in lanes:
+        g = net.demands[lane["destination"]]["region"]
+        seg_share.setdefault((lane["origin"], g), lane["share"].value)
+        assert seg_share[(lane["origin"], g)] == lane["share"].value, ("segments' shares differ", lane)
+    use = {g: sum(rate[b] for b in bs) for g, bs in buyers.items()}  # the region's use of the chip (all designs)
+    for (j, g), sh in seg_share.items():
+        prior[row[j], col[g]] = sh * use[g]
+    keep = np.array([[net.facilities[j]["region"] == g for g in regions] for j in parts_r])
+    x = _prune(prior, np.array([use[g] for g in regions]), keep)
+    src = {id(lane): lane["share"].source for lane in lanes}
+    out: list[dict] = []
+    for lane in net.lanes:
+        if lane["origin"] not in row or lane["commodity"] != chip:
+            out.append(lane)
+            continue
+        g = net.demands[lane["destination"]]["region"]
+        flow = x[row[lane["origin"]], col[g]]
+        if flow <= 0:
+            continue
+        out.append({**lane, "share": V(sig(flow / use[g], 4), (
+            f"derived: RAS-balanced trade in the chips of {r}'s designs (a good of their own): the parts packaging "
+            f"them keep their output and each user region its use of them; links within a region kept, others "
+            f"below {PRUNE:.1%} of their user region's use dropped (the rounding of the whole-percent shares they "
+            f"derive from: tools/baseline/packagers.py PRUNE); flow {fmt(flow)} of the region's {fmt(use[g])} "
+            f"{net.unit(chip)}/day; prior the packager's lane: {src[id(lane)]}"))})
+    net.lanes[:] = out
+
+
+def _prune(prior: np.ndarray, use: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``prior`` (rows: parts, columns: user regions) refitted without its links under ``PRUNE`` of the user's use.
+
+    Links are dropped smallest first (as shares of their user's use in ``prior``) unless within a region
+    (``keep``) or unless no fit with every remaining link positive would be left (a part with nowhere
+    else to sell its output); then the rows and columns of ``prior`` are fitted on what remains.
+    """
+    rows, cols = prior.sum(axis=1), prior.sum(axis=0)
+    support = prior > 0
+    share = prior / use[None, :]
+    for k in sorted(zip(*np.nonzero(support & ~keep & (share < PRUNE))), key=lambda k: (share[k], k)):
+        support[k] = False
+        if not _fits(support, rows, cols):
+            support[k] = True
+    x = _ras_fit(np.where(support, prior, 0.0), rows, cols)
+    assert x is not None, (prior, support)
+    return x
+
+
+def _fits(support: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> bool:
+    """Whether some matrix with these row and column totals is positive on ``support`` and 0 elsewhere.
+
+    A linear programme: the largest ``t`` such that a flow on the support meets the totals with every link
+    at least ``t``; ``t > 0`` is what the RAS fit needs to converge on that support.
+    """
+    links = list(zip(*np.nonzero(support)))
+    n = len(links)
+    a_eq = np.zeros((len(rows) + len(cols), n + 1))
+    for e, (i, j) in enumerate(links):
+        a_eq[i, e] = a_eq[len(rows) + j, e] = 1.0
+    a_ub = np.hstack([-np.eye(n), np.ones((n, 1))])  # t - x_e <= 0
+    scale = rows.sum()
+    res = linprog(np.r_[np.zeros(n), -1.0], A_ub=a_ub, b_ub=np.zeros(n), A_eq=a_eq,
+                  b_eq=np.r_[rows, cols] / scale, bounds=[(0, None)] * (n + 1), method="highs")
+    return bool(res.status == 0 and -res.fun > 1e-9)
