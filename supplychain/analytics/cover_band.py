@@ -21,7 +21,7 @@ from .._validation import check_days, fail
 from ..errors import ValidationError
 from ..impact.loss import feeds_impact
 from ..metrics.service import cumulative_shortfall
-from ..model import Scenario
+from ..model import Network, Scenario
 from ..model.policies import DaysOfCover
 from ..results import Results
 from ..run.simulate import identical_runs_expected, simulate
@@ -94,11 +94,20 @@ def _central_covers(scenario: Scenario) -> dict[str, float]:
 LEVELS = ("baseline_", "shocked_")
 
 
+def _chip_buyers(net: Network, segment_of: Mapping[str, str]) -> set[str]:
+    """The segmented demands of the semiconductor chain; on a network without one, every segmented demand
+    (a hand-built network's segments stand for chip buyers' there)."""
+    chain = {c.id: c.chain for c in net.commodities}
+    chips = {d.id for d in net.demands if d.id in segment_of and chain[d.commodity] == "semiconductors"}
+    return chips or set(segment_of)
+
+
 def _shortfalls(results: Results, segment_of: Mapping[str, str]) -> dict[str, float]:
     """Shortfall in USD (mean over runs) of all demands, of the chip buyers and of each segment's."""
     short = cumulative_shortfall(results, usd=True, by="demand").mean(axis=0)
+    chips = _chip_buyers(results.scenario.network, segment_of)
     out = {"shortfall_usd": float(short.sum()),
-           "chip_shortfall_usd": float(sum(v for k, v in short.items() if k in segment_of))}
+           "chip_shortfall_usd": float(sum(v for k, v in short.items() if k in chips))}
     for g in sorted(set(segment_of.values())):
         out[f"shortfall_usd:{g}"] = float(sum(v for k, v in short.items() if segment_of.get(k) == g))
     return out
@@ -148,7 +157,7 @@ def cover_band(scenario: Scenario, covers: Mapping[str, tuple[float, float]] | N
         Index ``case`` (``"low"``, ``"central"``, ``"high"``: the covers' ends, so "low" covers give
         the larger shortfall); columns ``cover_days:SEGMENT`` (days held), ``shortfall_usd`` (change of
         all demands' shortfall against the baseline, USD at reference prices), ``chip_shortfall_usd``
-        (the segmented chip buyers' part), ``shortfall_usd:SEGMENT``, ``value_added_loss_usd``
+        (the segmented chip buyers' part: demands of the semiconductor chain with a segment), ``shortfall_usd:SEGMENT``, ``value_added_loss_usd``
         (NaN off the built-in network), then each shortfall's own level in the baseline and in the
         shocked run at the same covers, ``baseline_shortfall_usd``, ``shocked_shortfall_usd``, ...
         (the change is their difference). ``attrs``: ``engine`` ("vector"), ``seed``, ``deterministic``.

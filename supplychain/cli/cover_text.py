@@ -237,9 +237,10 @@ def format_cover_band(band: pd.DataFrame) -> str:
     """
     segments = [c.split(":", 1)[1] for c in band.columns if c.startswith("cover_days:")]
     covers = []
-    for i, g in enumerate(segments):
+    for g in segments:
         low, central, high = (band.loc[case, f"cover_days:{g}"] for case in ("low", "central", "high"))
-        covers.append(f"{g} {low:g}-{high:g}{' days' if i == 0 else ''}, central {central:g}")
+        if low != high:   # a segment without a cited range (the magnet users' groups) is held at its days
+            covers.append(f"{g} {low:g}-{high:g}{'' if covers else ' days'}, central {central:g}")
 
     def span(column: str) -> str:
         values = band[column].to_numpy(dtype=float)

@@ -28,7 +28,7 @@ def format_segment_shortfall(results: Results | EnsembleResults,
     >>> out = [CapacityShock(region="TW", stage=s, fraction_lost=1.0, start=0, end=60) for s in ("fab", "fab_new", "packaging")]
     >>> print(format_segment_shortfall(simulate(base.with_shocks(*out), engine="vector"),
     ...                                simulate(base, engine="vector")))  # doctest: +ELLIPSIS
-    Shortfall by end-use segment of chip buyers (each segment holds its own stock; change, USD): ...automotive +$...
+    Shortfall by end-use segment of buyers (each segment holds its own stock; change, USD): ...automotive +$...
     """
     segment_of = {d.id: d.segment for d in results.scenario.network.demands if d.segment}
     if not segment_of:
@@ -54,5 +54,5 @@ def format_segment_shortfall(results: Results | EnsembleResults,
         largest = sorted(by_commodity[segment].items(), key=lambda item: -abs(item[1]))
         detail = ", ".join(f"{c} {format_usd(v, sign=True)}" for c, v in largest[:3] if abs(v) >= 1.0)
         parts.append(f"{segment} {format_usd(value, sign=True)} ({detail})")
-    return ("Shortfall by end-use segment of chip buyers (each segment holds its own stock; change, USD): "
+    return ("Shortfall by end-use segment of buyers (each segment holds its own stock; change, USD): "
             + "; ".join(parts) + ".")
