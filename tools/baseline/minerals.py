@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .network import Draft, fid
+from .network import Draft, fid, split_demands
 from .sources import (
     CO_PRICE,
     COVER_BATT_IN,
@@ -95,33 +95,22 @@ def split_magnet_users(net: Draft) -> None:
     """
     from tools.impact.build import USE
     shares = magnet_segment_shares()
-    split: dict[str, list[str]] = {}
-    demands: dict[str, dict] = {}
-    for i, d in list(net.demands.items()):
+
+    def parts(i: str, d: dict) -> list[tuple[str, float, str, float]] | None:
         if d["commodity"] != "ndfeb_magnet" or "segment" in d:
-            demands[i] = d
-            continue
-        rate, r = d["rate_per_day"], d["region"]
-        file = net.file_of.pop(i)
-        split[i] = []
+            return None
+        rate = d["rate_per_day"]
+        out = []
         for g in MAGNET_SEGMENTS:
             sectors = " + ".join(MAGNET_SEGMENT_SECTORS[g])
             uses = " + ".join(f"{USE[('ndfeb_magnet', j)][0]:g}" for j in MAGNET_SEGMENT_SECTORS[g])
-            j = net.demand(file, r, "ndfeb_magnet", shares[g] * rate.value,
-                           f"derived: {g} magnet users' part {shares[g]:.0%} of the region's use {rate.value:,.6g} t/day "
-                           f"({rate.source}); the share is the impact table's use of magnets in {sectors}, {uses} "
-                           "(tools/impact/build.py USE: an assumption, applied in every region)",
-                           segment=g, cover=MAGNET_COVER[g])
-            demands[j] = net.demands.pop(j)
-            demands[j]["rate_per_day"] = V(sig(shares[g] * rate.value, 12), demands[j]["rate_per_day"].source)
-            split[i].append(j)
-    net.demands.clear()
-    net.demands.update(demands)
-    lanes = []
-    for lane in net.lanes:
-        for j in split.get(lane["destination"], [lane["destination"]]):
-            lanes.append({**lane, "destination": j})
-    net.lanes[:] = lanes
+            out.append((g, shares[g],
+                        f"derived: {g} magnet users' part {shares[g]:.0%} of the region's use {rate.value:,.6g} t/day "
+                        f"({rate.source}); the share is the impact table's use of magnets in {sectors}, {uses} "
+                        "(tools/impact/build.py USE: an assumption, applied in every region)", MAGNET_COVER[g]))
+        return out
+
+    split_demands(net, parts)
 
 
 def add_commodities(net: Draft) -> None:

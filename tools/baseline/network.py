@@ -116,6 +116,37 @@ class Draft:
         return drawn
 
 
+def split_demands(net: Draft, parts) -> None:
+    """Replace pooled demands by one demand per end-use segment, each with the pooled buyer's lanes.
+
+    ``parts(id, demand)`` gives ``None`` to keep a demand, else its segments as ``(segment, share, source,
+    cover)``; each segment buys ``share`` of the pooled rate (12 significant digits, so the segments add up to
+    the pooled demand to within 1e-11) on the pooled buyer's lanes with the same shares, so every flow of the
+    chain is unchanged.
+    """
+    split: dict[str, list[str]] = {}
+    demands: dict[str, dict] = {}
+    for i, d in list(net.demands.items()):
+        pieces = parts(i, d)
+        if pieces is None:
+            demands[i] = d
+            continue
+        rate, file = d["rate_per_day"], net.file_of.pop(i)
+        split[i] = []
+        for g, share, source, cover in pieces:
+            j = net.demand(file, d["region"], d["commodity"], share * rate.value, source, segment=g, cover=cover)
+            demands[j] = net.demands.pop(j)
+            demands[j]["rate_per_day"] = V(sig(share * rate.value, 12), demands[j]["rate_per_day"].source)
+            split[i].append(j)
+    net.demands.clear()
+    net.demands.update(demands)
+    lanes = []
+    for lane in net.lanes:
+        for j in split.get(lane["destination"], [lane["destination"]]):
+            lanes.append({**lane, "destination": j})
+    net.lanes[:] = lanes
+
+
 def _ras_fit(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray | None:
     x = x.copy()
     for _ in range(20000):

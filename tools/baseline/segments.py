@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from tools.impact.build import OUTPUT, USE
 
-from .network import Draft
+from .network import Draft, split_demands
 from .semiconductors import CHIP_SALES, CHIP_USE_SHARE, CLASSES, SEG_CHIP
 from .sources import REGIONS, V, frozen, sig
 
@@ -135,29 +135,14 @@ def apply(net: Draft) -> None:
 
     Each segment gets the pooled buyer's lanes with the same shares, so flows are unchanged.
     """
-    split: dict[str, list[str]] = {}
-    demands: dict[str, dict] = {}
     pooled = {f"{r}.demand.{SEG_CHIP[c]}": (r, c) for c in CLASSES for r in REGIONS}
-    for i, d in list(net.demands.items()):
+
+    def parts(i: str, d: dict) -> list[tuple[str, float, str, float]] | None:
         if i not in pooled:
-            demands[i] = d
-            continue
+            return None
         r, c = pooled[i]
         rate = d["rate_per_day"]
-        split[i] = []
-        file = net.file_of.pop(i)
-        for g, share in region_shares(c)[r].items():
-            j = net.demand(file, r, SEG_CHIP[c], share * rate.value,
-                           f"derived: {g} buyers' part of the region's use {rate.value:,.6g} wafer-eq/day ("
-                           f"{rate.source}); {_share_src(c, r, g, share)}", segment=g, cover=COVER[g])
-            demands[j] = net.demands.pop(j)
-            # 12 significant digits, so the segments add up to the pooled demand to within 1e-11
-            demands[j]["rate_per_day"] = V(sig(share * rate.value, 12), demands[j]["rate_per_day"].source)
-            split[i].append(j)
-    net.demands.clear()
-    net.demands.update(demands)
-    lanes = []
-    for lane in net.lanes:
-        for j in split.get(lane["destination"], [lane["destination"]]):
-            lanes.append({**lane, "destination": j})
-    net.lanes[:] = lanes
+        return [(g, share, f"derived: {g} buyers' part of the region's use {rate.value:,.6g} wafer-eq/day ("
+                 f"{rate.source}); {_share_src(c, r, g, share)}", COVER[g]) for g, share in region_shares(c)[r].items()]
+
+    split_demands(net, parts)
