@@ -34,7 +34,16 @@ baseline's covers by end use; with ``--car-parts-cover DAYS`` (repeatable) only 
 (the loss against that cover: a spread of covers among car-parts makers around one mean loses what the mean of their
 losses at each cover is).
 
-Run: ``PYTHONPATH=$PWD python tools/magnet_path.py [--episode] [--cover DAYS ...] [--car-parts-cover DAYS ...]``.
+With ``--seeds N`` the episode's value added lost through magnets is also given over seeds 2020 .. 2020 + N - 1 (each
+application's delay and decision are drawn per lane and day, and each region's car-parts makers are one buyer with one
+Chinese lane, so the episode rests on a few dozen draws per group), beside two readings over the same seeds: the
+licensing split by destination with the US's ending on 6 June (temporary licences for suppliers of GM, Ford and
+Stellantis, Reuters, 6 Jun 2025) and the rest of the world's on 7 June (MOFCOM's "green channel" for EU applications,
+7 Jun 2025), against the same split ending on 11 June everywhere (`EARLY_ENDS_2025`); and China's magnet lanes abroad
+shipping in at most ``--fast-days`` days (a what-if: the baseline's lanes are sea freight).
+
+Run: ``PYTHONPATH=$PWD python tools/magnet_path.py [--episode] [--cover DAYS ...] [--car-parts-cover DAYS ...]
+[--seeds N]``.
 """
 
 from __future__ import annotations
@@ -82,6 +91,13 @@ STOPS_2025 = (("US", dt.date(2025, 5, 20), "Ford, Chicago Assembly (Explorer), o
 
 #: The last day of the 2025 regime in the model: the US-China London framework of 11 June 2025.
 END_2025 = dt.date(2025, 6, 11)
+
+
+#: When licensing eased for car-parts makers' suppliers, by region of the buyer: China granted temporary licences to
+#: rare-earth suppliers of GM, Ford and Stellantis (Reuters, 6 Jun 2025) and MOFCOM offered a "green channel" to fast-track
+#: eligible EU applications (MOFCOM statement, 7 Jun 2025). A what-if only: an `ExportControl`'s destinations are
+#: regions, so an early end frees every user of the region, not only the car-parts makers.
+EARLY_ENDS_2025 = {"US": dt.date(2025, 6, 6), "ROW": dt.date(2025, 6, 7)}
 
 
 def _day(date: dt.date) -> int:
@@ -165,6 +181,23 @@ def control_2025(gradual: bool = True) -> ExportControl:
     if gradual:
         return ExportControl(**window, approval_probability=APPROVAL_2025, processing_delay=REVIEW_2025)
     return ExportControl(**window, approval_probability=CLEPA_APPROVED_SO_FAR)
+
+
+def controls_2025_split(ends: dict[str, dt.date]) -> tuple[ExportControl, ...]:
+    """`control_2025` split by destination: one regime per region in ``ends`` ending on its date, one for the rest."""
+    c = control_2025()
+    return ((dataclasses.replace(c, except_destinations=tuple(ends)),)
+            + tuple(dataclasses.replace(c, destinations=(r,), end=_day(e)) for r, e in ends.items()))
+
+
+def with_fast_lanes(base_sc, days: float):  # type: ignore[no-untyped-def]
+    """``base_sc`` with China's magnet lanes abroad shipping in at most ``days`` (a what-if, not a cited lead time)."""
+    from supplychain import Fixed
+    net = base_sc.network
+    lanes = tuple(dataclasses.replace(ln, lead_time=Fixed(float(days)))
+                  if ln.commodity == MAGNET and ln.origin.startswith("CN.") and not ln.destination.startswith("CN.")
+                  and ln.lead_time.mean > days else ln for ln in net.lanes)
+    return base_sc.replace(network=dataclasses.replace(net, lanes=lanes))
 
 
 def with_car_parts_cover(base_sc, days: float):  # type: ignore[no-untyped-def]
@@ -301,6 +334,14 @@ def episode(base_sc, base, table, cover: float | None = None,  # type: ignore[no
               f"{row['va_by_region'][row['region']] / row['va']:.0%} in {row['region']})")
 
 
+def episode_seeds(base_sc, base, table, seeds, shocks=None) -> dict[int, float]:  # type: ignore[no-untyped-def]
+    """The episode's value added lost through magnets (USD) for each seed, against the unshocked run ``base``
+    (``shocks``: the licensing, `control_2025` by default)."""
+    shocked = base_sc.with_shocks(*(shocks or (control_2025(),)))
+    return {s: float(va_through_magnets(simulate(shocked, engine="vector", seed=s), base, base_sc.network,
+                                        table)[0].sum()) for s in seeds}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--episode", action="store_true", help="only the April-June 2025 episode")
@@ -308,6 +349,10 @@ def main() -> None:
                         help="also the episode with magnet users holding this many days of use (repeatable)")
     parser.add_argument("--car-parts-cover", type=float, action="append", default=[],
                         help="also the episode with car-parts makers holding this many days of use (repeatable)")
+    parser.add_argument("--fast-days", type=float, action="append", default=[],
+                        help="also the episode with China's magnet lanes abroad shipping in at most this many days")
+    parser.add_argument("--seeds", type=int, default=0,
+                        help="also the episode's value added lost through magnets over this many seeds from 2020")
     args = parser.parse_args()
     table = load_io_table()
     base_sc = load_example("taiwan_blockade_magnets").replace(shocks=())
@@ -329,6 +374,21 @@ def main() -> None:
         episode(base_sc, base, table, cover=days)
     for days in args.car_parts_cover:
         episode(base_sc, base, table, car_parts_cover=days)
+    for days in args.fast_days:
+        fast = with_fast_lanes(base_sc, days)
+        print(f"\nChina's magnet lanes abroad shipping in at most {days:g} days (what-if):", end="")
+        episode(fast, simulate(fast, engine="vector", seed=SEED), table)
+    if args.seeds:
+        seeds = range(2020, 2020 + args.seeds)
+        late = {r: END_2025 for r in EARLY_ENDS_2025}
+        for label, shocks in (("as shipped", None), ("split by destination, all ending 11 June",
+                                                     controls_2025_split(late)),
+                              ("US ending 6 June, ROW 7 June", controls_2025_split(EARLY_ENDS_2025))):
+            va = episode_seeds(base_sc, base, table, seeds, shocks)
+            print(f"\nThe episode over {args.seeds} seeds, {label}: value added lost through magnets, bn USD: "
+                  + ", ".join(f"{s} {v / 1e9:.1f}" for s, v in va.items())
+                  + f"; mean {np.mean(list(va.values())) / 1e9:.1f}, {min(va.values()) / 1e9:.1f} .. "
+                  f"{max(va.values()) / 1e9:.1f}")
 
 
 if __name__ == "__main__":
