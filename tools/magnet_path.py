@@ -94,8 +94,8 @@ END_2025 = dt.date(2025, 6, 11)
 
 
 #: When licensing eased for car-parts makers' suppliers, by region of the buyer: China granted temporary licences to
-#: rare-earth suppliers of GM, Ford and Stellantis (Reuters, 6 Jun 2025) and MOFCOM offered a "green channel" to fast-track
-#: eligible EU applications (MOFCOM statement, 7 Jun 2025). A what-if only: an `ExportControl`'s destinations are
+#: rare-earth suppliers of GM, Ford and Stellantis (Reuters, 6 Jun 2025) and MOFCOM offered a "green channel" to
+#: fast-track eligible EU applications (MOFCOM statement, 7 Jun 2025). A what-if only: an `ExportControl`'s destinations are
 #: regions, so an early end frees every user of the region, not only the car-parts makers.
 EARLY_ENDS_2025 = {"US": dt.date(2025, 6, 6), "ROW": dt.date(2025, 6, 7)}
 
