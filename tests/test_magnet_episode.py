@@ -40,7 +40,7 @@ def test_exports_fall_below_half_in_april_and_may_and_recover_as_customs_recorde
         assert exports[4] < 0.5 and exports[5] < 0.5
         assert exports[6] > 0.5 and exports[7] > 1.0
     # what the model still misses (§8.3): April is deeper than customs (nothing licensed before the start ships after
-    # it) and June overshoots (applications pending at the end of the regime are all approved, and users restock)
+    # it) and June overshoots (the users who never went short restock their 60 days once the regime ends)
     assert measured["exports"][4] < mp.CUSTOMS_2025[4]
     assert measured["exports"][6] > mp.CUSTOMS_2025[6]
 
