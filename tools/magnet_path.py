@@ -24,15 +24,32 @@ Prints, on the vector engine (seed 2025, price feedback off, the built-in year f
    Swift line from 26 May to 13 June (Suzuki Motor statement, 5 Jun 2025; Nikkei); several European supplier plants
    and lines shut by 4 June (CLEPA press release, 4 Jun 2025).
 
-With ``--cover DAYS`` (repeatable) the episode is rerun with every magnet user holding DAYS of use instead of the
-baseline's covers by end use.
+The episode is traced (`episode_trace`): for each group of users that goes short, its days short (and how many after
+the regime ended on 11 June), its fill on those days, the magnets not delivered, the value added lost through that
+group's shortfall alone, per USD of magnets short, and the share of it lost after 11 June; and China's exports by
+month to each end-use group.
 
-Run: ``PYTHONPATH=$PWD python tools/magnet_path.py [--episode] [--cover DAYS ...]``.
+With ``--cover DAYS`` (repeatable) the episode is rerun with every magnet user holding DAYS of use instead of the
+baseline's covers by end use; with ``--car-parts-cover DAYS`` (repeatable) only the car-parts makers' cover changes
+(the loss against that cover: a spread of covers among car-parts makers around one mean loses what the mean of their
+losses at each cover is).
+
+With ``--seeds N`` the episode's value added lost through magnets is also given over seeds 2020 .. 2020 + N - 1 (each
+application's delay and decision are drawn per lane and day, and each region's car-parts makers are one buyer with one
+Chinese lane, so the episode rests on a few dozen draws per group), beside two readings over the same seeds: the
+licensing split by destination with the US's ending on 6 June (temporary licences for suppliers of GM, Ford and
+Stellantis, Reuters, 6 Jun 2025) and the rest of the world's on 7 June (MOFCOM's "green channel" for EU applications,
+7 Jun 2025), against the same split ending on 11 June everywhere (`EARLY_ENDS_2025`); and China's magnet lanes abroad
+shipping in at most ``--fast-days`` days (a what-if: the baseline's lanes are sea freight).
+
+Run: ``PYTHONPATH=$PWD python tools/magnet_path.py [--episode] [--cover DAYS ...] [--car-parts-cover DAYS ...]
+[--seeds N]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -70,6 +87,17 @@ STOPS_2025 = (("US", dt.date(2025, 5, 20), "Ford, Chicago Assembly (Explorer), o
                                            "12 Jun 2025)"),
               ("JP", dt.date(2025, 5, 26), "Suzuki, Swift line, to 13 June (Suzuki statement, 5 Jun 2025)"),
               ("ROW", dt.date(2025, 6, 4), "European supplier plants and lines, by this date (CLEPA, 4 Jun 2025)"))
+
+
+#: The last day of the 2025 regime in the model: the US-China London framework of 11 June 2025.
+END_2025 = dt.date(2025, 6, 11)
+
+
+#: When licensing eased for car-parts makers' suppliers, by region of the buyer: China granted temporary licences to
+#: rare-earth suppliers of GM, Ford and Stellantis (Reuters, 6 Jun 2025) and MOFCOM offered a "green channel" to
+#: fast-track eligible EU applications (MOFCOM statement, 7 Jun 2025). A what-if only: an `ExportControl`'s destinations are
+#: regions, so an early end frees every user of the region, not only the car-parts makers.
+EARLY_ENDS_2025 = {"US": dt.date(2025, 6, 6), "ROW": dt.date(2025, 6, 7)}
 
 
 def _day(date: dt.date) -> int:
@@ -155,16 +183,45 @@ def control_2025(gradual: bool = True) -> ExportControl:
     return ExportControl(**window, approval_probability=CLEPA_APPROVED_SO_FAR)
 
 
+def controls_2025_split(ends: dict[str, dt.date]) -> tuple[ExportControl, ...]:
+    """`control_2025` split by destination: one regime per region in ``ends`` ending on its date, one for the rest."""
+    c = control_2025()
+    return ((dataclasses.replace(c, except_destinations=tuple(ends)),)
+            + tuple(dataclasses.replace(c, destinations=(r,), end=_day(e)) for r, e in ends.items()))
+
+
+def with_fast_lanes(base_sc, days: float):  # type: ignore[no-untyped-def]
+    """``base_sc`` with China's magnet lanes abroad shipping in at most ``days`` (a what-if, not a cited lead time)."""
+    from supplychain import Fixed
+    net = base_sc.network
+    lanes = tuple(dataclasses.replace(ln, lead_time=Fixed(float(days)))
+                  if ln.commodity == MAGNET and ln.origin.startswith("CN.") and not ln.destination.startswith("CN.")
+                  and ln.lead_time.mean > days else ln for ln in net.lanes)
+    return base_sc.replace(network=dataclasses.replace(net, lanes=lanes))
+
+
+def with_car_parts_cover(base_sc, days: float):  # type: ignore[no-untyped-def]
+    """``base_sc`` with every region's car-parts makers holding ``days`` of magnet use (the others unchanged)."""
+    net = base_sc.network
+    demands = tuple(dataclasses.replace(d, policy=dataclasses.replace(d.policy, days=float(days)))
+                    if d.commodity == MAGNET and d.segment == "car_parts" else d for d in net.demands)
+    return base_sc.replace(network=dataclasses.replace(net, demands=demands))
+
+
 def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[no-untyped-def]
-                     gradual: bool = True) -> dict:
+                     gradual: bool = True, car_parts_cover: float | None = None) -> dict:
     """China's 2025 magnet licensing in the model: exports by month and each region's days short.
 
-    Returns ``{"exports": {month: share of the unshocked run's exports}, "short": {(region, segment): (first day,
-    last day, days of use not delivered) or None}, "results": (shocked, unshocked)}``. With ``cover``, every
-    region's magnet users hold that many days of use from day 0 (a `SafetyStockChange` in both runs, so their
-    stocks have settled long before April), instead of the baseline's covers by end use. ``gradual`` picks the
-    reading of the licensing (`control_2025`).
+    Returns ``{"exports": {month: share of the unshocked run's exports}, "exports_by_group": {segment: {month:
+    share}}, "short": {(region, segment): (first day, last day, days of use not delivered) or None}, "results":
+    (shocked, unshocked)}``. With ``cover``, every region's magnet users hold that many days of use from day 0 (a
+    `SafetyStockChange` in both runs, so their stocks have settled long before April), instead of the baseline's
+    covers by end use; with ``car_parts_cover`` only the car-parts makers do (`with_car_parts_cover`, both runs).
+    ``gradual`` picks the reading of the licensing (`control_2025`).
     """
+    if car_parts_cover is not None:
+        base_sc = with_car_parts_cover(base_sc, car_parts_cover)
+        base = simulate(base_sc, engine="vector", seed=SEED)
     if cover is not None:
         regions = sorted({d.region for d in base_sc.network.demands if d.commodity == MAGNET})
         base_sc = base_sc.with_responses(*(SafetyStockChange(region=r, commodity=MAGNET, cover_days=cover)
@@ -179,6 +236,15 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
     for month in CUSTOMS_2025:
         a, b = _day(dt.date(2025, month, 1)), _day(dt.date(2025, month + 1, 1))
         exports[month] = float(flow[a:b].sum() / flow0[a:b].sum())
+    by_group: dict = {}
+    segment = {i: net.demand(net.lanes[i].destination).segment for i in out}
+    for g in sorted(set(segment.values()), key=str):
+        lanes = [i for i in out if segment[i] == g]
+        f, f0 = res.arrays["flow"][0][:, lanes].sum(axis=1), base.arrays["flow"][0][:, lanes].sum(axis=1)
+        by_group[g] = {}
+        for month in CUSTOMS_2025:
+            a, b = _day(dt.date(2025, month, 1)), _day(dt.date(2025, month + 1, 1))
+            by_group[g][month] = float(f[a:b].sum() / f0[a:b].sum())
     short: dict = {}
     for j, d in enumerate(net.demands):
         if d.commodity != MAGNET:
@@ -188,23 +254,63 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
         days = np.flatnonzero(gap > 1e-6 * d.rate_per_day)
         short[(d.region, d.segment)] = ((int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day))
                                         if len(days) else None)
-    return {"exports": exports, "short": short, "results": (res, base)}
+    return {"exports": exports, "exports_by_group": by_group, "short": short, "results": (res, base)}
+
+
+def episode_trace(res, base, table) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Where the episode's value added lost through magnets comes from: one row per group of users that goes short.
+
+    Each row: ``region``, ``segment``, ``first`` and ``last`` day short, ``days`` short and ``days_after`` the regime
+    ended (`END_2025`), ``fill`` (delivered / demand over its days short), ``short_t`` and ``short_usd`` (magnets not
+    delivered, net of ``base``, at the reference price), ``va`` (value added lost, USD, through this group's
+    shortfall alone: every other column delivered in full), ``va_per_usd`` and ``va_after`` (the share of ``va`` lost
+    on days after `END_2025`), ``va_by_region`` (USD lost in each region of the table).
+    """
+    net = res.scenario.network
+    price = next(c.price_usd for c in net.commodities if c.id == MAGNET)
+    end = _day(END_2025)
+    unshocked = base.value_added_loss(table=table).daily[0]
+    rows = []
+    for j, d in enumerate(net.demands):
+        if d.commodity != MAGNET:
+            continue
+        gap = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
+               - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
+        days = np.flatnonzero(gap > 1e-6 * d.rate_per_day)
+        if not len(days):
+            continue
+        delivered = res.demand.copy()
+        delivered[:, :, j] = res.delivered[:, :, j]
+        daily = value_added_loss(res.demand, delivered, net, table=table).daily[0] - unshocked
+        va = daily.sum(axis=(1, 2))
+        usd = float(gap.sum() * price)
+        rows.append(dict(region=d.region, segment=d.segment, first=int(days[0]), last=int(days[-1]),
+                         days=len(days), days_after=int(np.sum(days > end)),
+                         fill=float(1 - gap[days].sum() / res.demand[0][days, j].sum()), short_t=float(gap.sum()),
+                         short_usd=usd, va=float(va.sum()), va_per_usd=float(va.sum() / usd),
+                         va_after=float(va[end + 1:].sum() / va.sum()),
+                         va_by_region=dict(zip(table.regions, daily.sum(axis=(0, 2)).tolist()))))
+    return rows
 
 
 def episode(base_sc, base, table, cover: float | None = None,  # type: ignore[no-untyped-def]
-            gradual: bool = True) -> None:
+            gradual: bool = True, car_parts_cover: float | None = None) -> None:
     """Print China's 2025 magnet licensing in the model beside China's customs and the published stops."""
-    m = episode_measures(base_sc, base, cover, gradual)
+    m = episode_measures(base_sc, base, cover, gradual, car_parts_cover)
     res, base = m["results"]
     how = (f"a uniform 0-{REVIEW_DAYS_2025:.0f}-day review, {APPROVAL_2025:.0%} of decisions approve" if gradual
            else f"a fixed 45-day review, {CLEPA_APPROVED_SO_FAR:.0%} of decisions approve")
     print(f"\nThe April-June 2025 episode: licensing from 2025-04-04 to 2025-06-11, {how} (vector engine, seed "
-          f"2025); magnet users' cover {'as shipped' if cover is None else f'{cover:g} days from day 0'}")
+          f"2025); magnet users' cover {'as shipped' if cover is None else f'{cover:g} days from day 0'}"
+          + ("" if car_parts_cover is None else f", car-parts makers {car_parts_cover:g} days"))
     print("  China's magnet exports, share of normal: month   model (vs unshocked)   customs (vs same month 2024)")
     for month, published in CUSTOMS_2025.items():
         print(f"    2025-{month:02d}   {m['exports'][month]:6.0%}   {published:6.0%}")
     print("  who stopped, when: model (first day each group of the region's magnet users goes short) beside the "
           "published stop")
+    for g, months in m["exports_by_group"].items():
+        print(f"    to {g or 'pooled'} users: " + ", ".join(f"2025-{k:02d} {v:.0%}" for k, v in months.items()))
+    published = {region for region, _, _ in STOPS_2025}
     for region, date, what in STOPS_2025:
         print(f"    {region:4} published {date.isoformat()} (day {_day(date) - _day(dt.date(2025, 4, 4))} of the "
               f"licensing): {what}")
@@ -213,8 +319,27 @@ def episode(base_sc, base, table, cover: float | None = None,  # type: ignore[no
                 model = (f"{_date(got[0])} (day {got[0] - _day(dt.date(2025, 4, 4))}) .. {_date(got[1])}, "
                          f"{got[2]:.1f} days of use not delivered" if got else "never short")
                 print(f"         model {segment or 'pooled':12} {model}")
+    for (r, segment), got in m["short"].items():
+        if r not in published and got:
+            print(f"    {r:4} (no stop published) model {segment or 'pooled':12} {_date(got[0])} (day "
+                  f"{got[0] - _day(dt.date(2025, 4, 4))}) .. {_date(got[1])}, {got[2]:.1f} days of use not delivered")
     only, full = va_through_magnets(res, base, res.scenario.network, table)
-    print(f"  value added lost through magnets {only.sum() / 1e9:.2f} bn USD (all paths {full / 1e9:.2f} bn)")
+    print(f"  value added lost through magnets {only.sum() / 1e9:.2f} bn USD (all paths {full / 1e9:.2f} bn); "
+          f"traced by the group short (that group's shortfall alone; regime ended {END_2025.isoformat()}):")
+    for row in episode_trace(res, base, table):
+        print(f"    {row['region'] + ' ' + (row['segment'] or 'pooled'):16} short {row['days']} days "
+              f"({row['days_after']} after the regime), fill {row['fill']:.0%} on them; {row['short_t']:,.0f} t = "
+              f"{row['short_usd'] / 1e6:.1f} M USD not delivered; value added {row['va'] / 1e9:.2f} bn USD "
+              f"({row['va_per_usd']:,.0f} per USD short; {row['va_after']:.0%} after the regime; "
+              f"{row['va_by_region'][row['region']] / row['va']:.0%} in {row['region']})")
+
+
+def episode_seeds(base_sc, base, table, seeds, shocks=None) -> dict[int, float]:  # type: ignore[no-untyped-def]
+    """The episode's value added lost through magnets (USD) for each seed, against the unshocked run ``base``
+    (``shocks``: the licensing, `control_2025` by default)."""
+    shocked = base_sc.with_shocks(*(shocks or (control_2025(),)))
+    return {s: float(va_through_magnets(simulate(shocked, engine="vector", seed=s), base, base_sc.network,
+                                        table)[0].sum()) for s in seeds}
 
 
 def main() -> None:
@@ -222,6 +347,12 @@ def main() -> None:
     parser.add_argument("--episode", action="store_true", help="only the April-June 2025 episode")
     parser.add_argument("--cover", type=float, action="append", default=[],
                         help="also the episode with magnet users holding this many days of use (repeatable)")
+    parser.add_argument("--car-parts-cover", type=float, action="append", default=[],
+                        help="also the episode with car-parts makers holding this many days of use (repeatable)")
+    parser.add_argument("--fast-days", type=float, action="append", default=[],
+                        help="also the episode with China's magnet lanes abroad shipping in at most this many days")
+    parser.add_argument("--seeds", type=int, default=0,
+                        help="also the episode's value added lost through magnets over this many seeds from 2020")
     args = parser.parse_args()
     table = load_io_table()
     base_sc = load_example("taiwan_blockade_magnets").replace(shocks=())
@@ -241,6 +372,23 @@ def main() -> None:
     episode(base_sc, base, table)
     for days in args.cover:
         episode(base_sc, base, table, cover=days)
+    for days in args.car_parts_cover:
+        episode(base_sc, base, table, car_parts_cover=days)
+    for days in args.fast_days:
+        fast = with_fast_lanes(base_sc, days)
+        print(f"\nChina's magnet lanes abroad shipping in at most {days:g} days (what-if):", end="")
+        episode(fast, simulate(fast, engine="vector", seed=SEED), table)
+    if args.seeds:
+        seeds = range(2020, 2020 + args.seeds)
+        late = {r: END_2025 for r in EARLY_ENDS_2025}
+        for label, shocks in (("as shipped", None), ("split by destination, all ending 11 June",
+                                                     controls_2025_split(late)),
+                              ("US ending 6 June, ROW 7 June", controls_2025_split(EARLY_ENDS_2025))):
+            va = episode_seeds(base_sc, base, table, seeds, shocks)
+            print(f"\nThe episode over {args.seeds} seeds, {label}: value added lost through magnets, bn USD: "
+                  + ", ".join(f"{s} {v / 1e9:.1f}" for s, v in va.items())
+                  + f"; mean {np.mean(list(va.values())) / 1e9:.1f}, {min(va.values()) / 1e9:.1f} .. "
+                  f"{max(va.values()) / 1e9:.1f}")
 
 
 if __name__ == "__main__":
