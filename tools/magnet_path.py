@@ -201,7 +201,8 @@ def with_fast_lanes(base_sc, days: float):  # type: ignore[no-untyped-def]
 
 
 def with_car_parts_cover(base_sc, days: float):  # type: ignore[no-untyped-def]
-    """``base_sc`` with every region's car-parts makers holding ``days`` of magnet use (the others unchanged)."""
+    """``base_sc`` with every region's first tranche of car-parts makers (``car_parts``, 14 days in the baseline)
+    holding ``days`` of magnet use (the other tranches and users unchanged)."""
     net = base_sc.network
     demands = tuple(dataclasses.replace(d, policy=dataclasses.replace(d.policy, days=float(days)))
                     if d.commodity == MAGNET and d.segment == "car_parts" else d for d in net.demands)
