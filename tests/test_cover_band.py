@@ -68,7 +68,8 @@ def test_cited_covers_are_the_shipped_ranges_with_the_central_inside():
                      "industrial": (5.0, 40.0, 40.0)}
     # magnet users' groups (tools/baseline/minerals.py) carry no range: the band leaves them at their cover
     assert {g: c for g, c in covers.items() if g not in chips} == {
-        "car_parts": (14.0, 14.0, 14.0), "devices": (60.0, 60.0, 60.0), "motors": (60.0, 60.0, 60.0)}
+        "car_parts": (14.0, 14.0, 14.0), "car_parts_6w": (42.0, 42.0, 42.0), "car_parts_10w": (70.0, 70.0, 70.0),
+        "devices": (60.0, 60.0, 60.0), "motors": (60.0, 60.0, 60.0)}
     central = {d.segment: d.policy.days for d in load_baseline().network.demands if d.segment}
     assert {g: c[1] for g, c in covers.items()} == central
     from supplychain.datasets.baseline import baseline_provenance

@@ -4,7 +4,9 @@ Every car needs NdFeB magnets (China's 2025 licensing stopped combustion-engine 
 Swift), so motor vehicles' dependence is 1, capped by the content derived from the baseline's magnet use. Magnet
 users are split by end use (car parts, motors, devices; tools/baseline/minerals.py), each a column of its own
 whose shortfall reaches its own sectors, pro rata among them; with every group short by the same share the loss is
-the pooled column's (docs/model.md §8.3, end-use segments).
+the pooled column's (docs/model.md §8.3, end-use segments). The car-parts makers' tranches (14, 42 and 70 days of
+stock) reach the same sector in the same shares, so they are one column: a tranche short by s is the column short by
+its share of the column's demand times s.
 """
 
 from __future__ import annotations
@@ -64,16 +66,23 @@ def test_magnet_users_share_a_shortfall_pro_rata(mapped) -> None:  # type: ignor
         assert np.allclose(im.use[k, blk][[1, 2]], [0.7, 0.3])     # C27 : C28 as magnets' use shares 0.35 : 0.15
 
 
-def test_a_us_car_parts_magnet_shortfall_stops_us_car_output_by_dependence_times_share(mapped) -> None:  # type: ignore[no-untyped-def]
-    # Oracle: with only the US car-parts makers short by s on every day, day 0's shortfall is s less the substitution
-    # of its first day (sigma x 1 / T: day 0 counts as the first), and pro rata rationing makes every US user short
-    # by that share, so US motor vehicles keep kappa = 1 - w s~ on day 0 and make kappa x0 (ARIO: orders met, stocks
-    # full): the day's value added lost is v w s~ x0.
+@pytest.mark.parametrize("short", [("car_parts",), ("car_parts", "car_parts_6w", "car_parts_10w")])
+def test_a_us_car_parts_magnet_shortfall_stops_us_car_output_by_dependence_times_share(mapped, short) -> None:  # type: ignore[no-untyped-def]
+    # Oracle: with only the US car-parts tranches in ``short`` short by s on every day, the column (all three
+    # tranches) is short by a s, a their share of its demand (1/3 for the 14-day tranche, 1 for all three); day 0's
+    # shortfall is a s less the substitution of its first day (sigma x 1 / T: day 0 counts as the first), and pro
+    # rata rationing makes every US user short by that share, so US motor vehicles keep kappa = 1 - w s~ on day 0 and
+    # make kappa x0 (ARIO: orders met, stocks full): the day's value added lost is v w s~ x0.
     net, table, im = mapped
     days, s = 3, 0.2
     demand = np.array([[[d.rate_per_day for d in net.demands]] * days])
     delivered = demand.copy()
-    us = [i for i, d in enumerate(net.demands) if d.region == "US" and d.commodity == MAGNET and d.segment == "car_parts"]
+    cars = [i for i, d in enumerate(net.demands) if d.region == "US" and d.commodity == MAGNET
+            and (d.segment or "").startswith("car_parts")]
+    assert len(cars) == 3
+    us = [i for i in cars if net.demands[i].segment in short]
+    a = sum(net.demands[i].rate_per_day for i in us) / sum(net.demands[i].rate_per_day for i in cars)
+    assert a == pytest.approx(len(short) / 3, rel=1e-9)
     delivered[:, :, us] *= 1 - s
     loss = value_added_loss(demand, delivered, net, table=table).daily[0, 0]
     r, j = table.regions.index("US"), table.sectors.index("C29")
@@ -82,7 +91,7 @@ def test_a_us_car_parts_magnet_shortfall_stops_us_car_output_by_dependence_times
     x0 = table.output[r, j] / 365
     v = table.value_added[r * len(table.sectors) + j]
     sigma, t_sub = table.substitution[MAGNET]
-    assert loss[r, j] == pytest.approx(v * w * (s - sigma / t_sub) * x0, rel=1e-9)
+    assert loss[r, j] == pytest.approx(v * w * (a * s - sigma / t_sub) * x0, rel=1e-9)
     # the car-parts makers' magnets reach motor vehicles only: no other US sector loses anything on day 0
     assert np.all(np.delete(loss[r], j)[:4] == 0.0)
 
@@ -94,9 +103,20 @@ def test_every_group_short_by_one_share_loses_what_the_pooled_users_lost(mapped)
     demand = np.array([[[d.rate_per_day for d in net.demands]] * 3])
     delivered = demand.copy()
     us = [i for i, d in enumerate(net.demands) if d.region == "US" and d.commodity == MAGNET]
-    assert len(us) == 3
+    assert len(us) == 5     # three car-parts tranches, motors, devices
     delivered[:, :, us] *= 0.8
     split = value_added_loss(demand, delivered, net, table=table).daily
     pooled = value_added_loss(demand, delivered, net, table=dataclasses.replace(table, segment_use={})).daily
     assert split.sum() > 0
     assert split == pytest.approx(pooled, rel=1e-9, abs=1e-6)
+
+
+def test_the_car_parts_tranches_are_one_column_per_region(mapped) -> None:  # type: ignore[no-untyped-def]
+    # Tranches reach C29 alone, as the first: one column named car_parts summing the three demands, never a column
+    # per tranche (kappa takes the largest column's shortfall, so a dry 14-day tranche would stop all car output).
+    net, table, im = mapped
+    assert not any(seg in ("car_parts_6w", "car_parts_10w") for _, _, seg in im.columns)
+    for region in table.regions:
+        k, _ = _column(im, table, region)
+        ids = [net.demands[d].segment for d in im.summing[k].indices]
+        assert sorted(ids) == ["car_parts", "car_parts_10w", "car_parts_6w"]

@@ -17,7 +17,7 @@ from supplychain.model import LogisticsShock
 
 SEGMENTS = ["automotive", "electronics", "industrial"]
 #: the magnet users' end-use groups (tools/baseline/minerals.py)
-MAGNET_GROUPS = ["car_parts", "devices", "motors"]
+MAGNET_GROUPS = ["car_parts", "car_parts_10w", "car_parts_6w", "devices", "motors"]
 
 
 @pytest.fixture(scope="module")

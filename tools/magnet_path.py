@@ -30,9 +30,8 @@ group's shortfall alone, per USD of magnets short, and the share of it lost afte
 month to each end-use group.
 
 With ``--cover DAYS`` (repeatable) the episode is rerun with every magnet user holding DAYS of use instead of the
-baseline's covers by end use; with ``--car-parts-cover DAYS`` (repeatable) only the car-parts makers' cover changes
-(the loss against that cover: a spread of covers among car-parts makers around one mean loses what the mean of their
-losses at each cover is).
+baseline's covers by end use; with ``--car-parts-cover DAYS`` (repeatable) only the first tranche of car-parts makers
+(``car_parts``, 14 days in the baseline; the 42- and 70-day tranches unchanged) holds DAYS.
 
 With ``--seeds N`` the episode's value added lost through magnets is also given over seeds 2020 .. 2020 + N - 1 (each
 application's delay and decision are drawn per lane and day, and each region's car-parts makers are one buyer with one
@@ -201,7 +200,8 @@ def with_fast_lanes(base_sc, days: float):  # type: ignore[no-untyped-def]
 
 
 def with_car_parts_cover(base_sc, days: float):  # type: ignore[no-untyped-def]
-    """``base_sc`` with every region's car-parts makers holding ``days`` of magnet use (the others unchanged)."""
+    """``base_sc`` with every region's first tranche of car-parts makers (``car_parts``, 14 days in the baseline)
+    holding ``days`` of magnet use (the other tranches and users unchanged)."""
     net = base_sc.network
     demands = tuple(dataclasses.replace(d, policy=dataclasses.replace(d.policy, days=float(days)))
                     if d.commodity == MAGNET and d.segment == "car_parts" else d for d in net.demands)
@@ -216,7 +216,8 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
     share}}, "short": {(region, segment): (first day, last day, days of use not delivered) or None}, "results":
     (shocked, unshocked)}``. With ``cover``, every region's magnet users hold that many days of use from day 0 (a
     `SafetyStockChange` in both runs, so their stocks have settled long before April), instead of the baseline's
-    covers by end use; with ``car_parts_cover`` only the car-parts makers do (`with_car_parts_cover`, both runs).
+    covers by end use; with ``car_parts_cover`` only the first car-parts tranche does (`with_car_parts_cover`, both
+    runs).
     ``gradual`` picks the reading of the licensing (`control_2025`).
     """
     if car_parts_cover is not None:
@@ -302,7 +303,7 @@ def episode(base_sc, base, table, cover: float | None = None,  # type: ignore[no
            else f"a fixed 45-day review, {CLEPA_APPROVED_SO_FAR:.0%} of decisions approve")
     print(f"\nThe April-June 2025 episode: licensing from 2025-04-04 to 2025-06-11, {how} (vector engine, seed "
           f"2025); magnet users' cover {'as shipped' if cover is None else f'{cover:g} days from day 0'}"
-          + ("" if car_parts_cover is None else f", car-parts makers {car_parts_cover:g} days"))
+          + ("" if car_parts_cover is None else f", first car-parts tranche {car_parts_cover:g} days"))
     print("  China's magnet exports, share of normal: month   model (vs unshocked)   customs (vs same month 2024)")
     for month, published in CUSTOMS_2025.items():
         print(f"    2025-{month:02d}   {m['exports'][month]:6.0%}   {published:6.0%}")

@@ -12,7 +12,9 @@ or pro rata), and a sector short of ``s_j`` whose share ``w`` of output needs ``
 capacity factor ``kappa = 1 - max_c w s_j`` (docs/model.md §8.3). The ARIO kernel (or the DIIM)
 turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``.
 A demand with an end-use segment the table lists (``Demand.segment``, ``IOTable.segment_use``) is a
-column of its own whose shortfall reaches only the segment's sectors, pro rata among them.
+column of its own whose shortfall reaches only the segment's sectors, pro rata among them; segments of one
+region and commodity that reach the same sectors in the same shares (tranches of one group of users with
+different stocks) are one column.
 """
 
 from __future__ import annotations
@@ -68,11 +70,18 @@ class InputMap:
         check_choice(rationing, RATIONING, "rationing", "value_added_loss")
         columns: list[tuple[str, str, str | None]] = []
         rows, cols = [], []
+        first: dict[tuple[str, str, bytes], str] = {}
         for d, dem in enumerate(network.demands):
             if dem.region in table.regions and dem.commodity in table.dependence:
-                # A segment the table knows is a column of its own; other demands of the commodity pool.
+                # A segment the table knows is a column of its own; other demands of the commodity pool. Segments
+                # whose input reaches the same sectors in the same shares supply the same users (tranches of one
+                # group holding different stocks): one column, named by the first, rationed pro rata.
                 seg = getattr(dem, "segment", None)
-                key = (dem.region, dem.commodity, seg if seg in table.segment_use else None)
+                if seg in table.segment_use:
+                    seg = first.setdefault((dem.region, dem.commodity, table.segment_use[seg].tobytes()), seg)
+                else:
+                    seg = None
+                key = (dem.region, dem.commodity, seg)
                 if key not in columns:
                     columns.append(key)
                 rows.append(columns.index(key))

@@ -63,28 +63,53 @@ MAGNET_DEMAND_SRC = (f"{MAGNET_DEMAND_CN_SRC}; the other 30% split by automotive
 #: published), so the segmented and pooled mappings of docs/model.md §8.3 describe the same market.
 #: Named apart from the chip buyers' segments (automotive, industrial, electronics), whose covers
 #: ``supplychain.analytics.cover_band`` reruns by segment name.
-MAGNET_SEGMENTS = ("car_parts", "motors", "devices")
-MAGNET_SEGMENT_SECTORS = frozen({"car_parts": ("C29",), "motors": ("C27", "C28"), "devices": ("C26",)})
+#: Car-parts makers in three tranches by days of magnet stock: the first stops, one two-week order cycle; the
+#: makers that told a German magnet maker their plants could be idled by mid-July; and one tranche between. The
+#: tranches supply the same users (the impact layer pools them into one column, docs/model.md §8.3), so a tranche
+#: that runs dry stops its share of the region's car output, not all of it.
+CAR_TRANCHES = ("car_parts", "car_parts_6w", "car_parts_10w")
+MAGNET_SEGMENTS = (*CAR_TRANCHES, "motors", "devices")
+MAGNET_SEGMENT_SECTORS = frozen({**{g: ("C29",) for g in CAR_TRANCHES}, "motors": ("C27", "C28"),
+                                 "devices": ("C26",)})
 _JIT = ("car-parts makers (transmissions, throttle bodies, alternators, steering, seat and wiper motors, sensors, "
         "speakers) run just in time: the Alliance for Automotive Innovation and MEMA warned the US administration "
         "that without magnets 'automotive suppliers will be unable to produce critical automotive components' and "
         "assembly lines could stop (letter of 9 May 2025, Reuters, 31 May 2025: shutdowns 'within weeks'); no days "
         "of magnet stock are published for them, so one two-week order cycle, as the automotive chip buyers "
         "(Bosch, H. Kroeger, CNBC, 26 Aug 2021; tools/baseline/segments.py)")
+_SPREAD = ("the car-parts makers' stocks ran out over some eight weeks: the first lines stopped from 20 May 2025 "
+           "(Ford's Chicago Assembly Plant, one supplier out of magnets: Ford CEO J. Farley, Bloomberg, 12 Jun 2025), "
+           "several European supplier plants and lines by 4 June with 'more plants' expected 'in the next three to "
+           "four weeks as inventories depleted' (CLEPA press release, 4 Jun 2025, via Reuters), and makers told a "
+           "German magnet maker their plants 'could be idled by mid-July' (Magnosphere CEO F. Eckard, Reuters, C. "
+           "Amann, N. Carey, K. Hall, 9 Jun 2025), while Mercedes-Benz saw 'no impact' (J. Burzer, 4 Jun 2025, via "
+           "Reuters); stock-outs from 20 May to mid-July (15 July, 56 days later) are covers from the first stops' "
+           "14 days to 14 + 56 = 70 days")
+_TRANCHE_SHARE = ("assumption, no source: no survey, association or filing gives the share of car-parts makers by "
+                  "days of magnet stock, so the car-parts makers' use is split equally over three covers spread "
+                  "evenly across the cited range of stock-out dates (14, 42 and 70 days)")
+#: Each car-parts tranche's share of the car-parts makers' magnet use.
+CAR_TRANCHE_SHARE = frozen({g: V(1 / 3, _TRANCHE_SHARE) for g in CAR_TRANCHES})
 _IMPORTERS = ("assumption: importers hold ~1-3 months (buying ahead of China's 2023-25 export controls, Fastmarkets "
               "2023; Adamas Intelligence); 60 d mid value, as the baseline's pooled magnet buyers before the split")
 #: Days of magnet use held by each end-use group (no range: ``cover_band`` reruns chip covers only).
 MAGNET_COVER = frozen({
-    "car_parts": V(14.0, f"assumption: {_JIT}"),
+    "car_parts": V(14.0, f"assumption: the first tranche of car-parts makers, the first stops ({_SPREAD}); {_JIT}"),
+    "car_parts_6w": V(42.0, f"derived: the middle tranche of car-parts makers, between the first stops' 14 days and "
+                            f"the mid-July makers' 70 ({_SPREAD})"),
+    "car_parts_10w": V(70.0, f"derived: the last tranche of car-parts makers, idled by mid-July ({_SPREAD})"),
     "motors": V(60.0, _IMPORTERS),
     "devices": V(60.0, _IMPORTERS),
 })
 
 
 def magnet_segment_shares() -> dict[str, float]:
-    """Share of a region's magnet use bought by each end-use group (the impact table's magnet use shares)."""
+    """Share of a region's magnet use bought by each end-use group (the impact table's magnet use shares; the
+    car-parts makers' share split over their tranches)."""
     from tools.impact.build import USE
-    return {g: sum(USE[("ndfeb_magnet", j)][0] for j in MAGNET_SEGMENT_SECTORS[g]) for g in MAGNET_SEGMENTS}
+    tranche = {g: CAR_TRANCHE_SHARE[g].value if g in CAR_TRANCHES else 1.0 for g in MAGNET_SEGMENTS}
+    return {g: tranche[g] * sum(USE[("ndfeb_magnet", j)][0] for j in MAGNET_SEGMENT_SECTORS[g])
+            for g in MAGNET_SEGMENTS}
 
 
 def split_magnet_users(net: Draft) -> None:
@@ -104,10 +129,12 @@ def split_magnet_users(net: Draft) -> None:
         for g in MAGNET_SEGMENTS:
             sectors = " + ".join(MAGNET_SEGMENT_SECTORS[g])
             uses = " + ".join(f"{USE[('ndfeb_magnet', j)][0]:g}" for j in MAGNET_SEGMENT_SECTORS[g])
+            part = (f" x this tranche's {CAR_TRANCHE_SHARE[g].value:.3g} of the car-parts makers' use "
+                    f"({CAR_TRANCHE_SHARE[g].source})") if g in CAR_TRANCHES else ""
             out.append((g, shares[g],
-                        f"derived: {g} magnet users' part {shares[g]:.0%} of the region's use {rate.value:,.6g} t/day "
+                        f"derived: {g} magnet users' part {shares[g]:.4g} of the region's use {rate.value:,.6g} t/day "
                         f"({rate.source}); the share is the impact table's use of magnets in {sectors}, {uses} "
-                        "(tools/impact/build.py USE: an assumption, applied in every region)", MAGNET_COVER[g]))
+                        f"(tools/impact/build.py USE: an assumption, applied in every region){part}", MAGNET_COVER[g]))
         return out
 
     split_demands(net, parts)

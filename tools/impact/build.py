@@ -399,8 +399,10 @@ SEGMENT_USE: dict[tuple[str, str], tuple[float, str]] = {
                             "of C27 and C28, 0.08 : 0.12 (see [[use]])"),
     ("electronics", "C26"): (1.0, _SEG + "; PC/computer, communications, consumer and government chips go into "
                              "computer, electronic and optical products (C26)"),
-    ("car_parts", "C29"): (1.0, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets "
-                           "of car-parts makers go into motor vehicles (C29)"),
+    **{(g, "C29"): (1.0, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets "
+                         "of car-parts makers go into motor vehicles (C29); its tranches (car_parts, car_parts_6w, "
+                         "car_parts_10w: days of stock) reach the same sector, so they are one column")
+       for g in ("car_parts", "car_parts_6w", "car_parts_10w")},
     ("devices", "C26"): (1.0, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets of "
                          "speakers, vibration motors, hard disks and other devices go into C26"),
     ("motors", "C27"): (0.7, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets "
