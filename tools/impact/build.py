@@ -292,6 +292,47 @@ for _table in (DEPENDENCE, USE):
                    for (c, sec), (v, src) in list(_table.items()) if c == "mature_chip"})
 SUBSTITUTION["mature_idm_chip"] = SUBSTITUTION["mature_chip"]
 
+# Mature-node chips in electrical equipment (C27) and machinery (C28) go into the product lines with electronic
+# controls or drives (appliances, motor drives and controls, inverters, lighting; air conditioners and machines
+# with drives), not into cables, transformers, wiring devices or bearings. With a dependence of 1 and no content,
+# all of both sectors' output (6.3 tn USD a year in this table) needed them: about 72 USD of output per USD of the
+# industrial segment's chips. The content caps the dependent output at what the segment's chips can serve at the
+# chip content of a product that carries them, measured in a teardown.
+#: Semiconductors in a front-loading washing machine (GE GFWN1100LWW, 3.5 cu ft, made by Wuxi Little Swan),
+#: USD, and its list price, USD (IHS iSuppli Teardown Analysis, press release 5 Jul 2012, and IHS Teardown
+#: Services, Electronics360, 30 Nov 2012: electronics bill of materials 36.13 USD, of which semiconductors 13.84
+#: USD, 38 %; MSRP 749 USD).
+APPLIANCE_CHIPS, APPLIANCE_PRICE = 13.84, 749.0
+#: The baseline's world purchases of chips by industrial buyers, bn USD a year, by class (tools/baseline/segments.py:
+#: 14 % of 627.6 bn USD of 2024 sales, WSTS via SIA; its mature-node part 20 % of 249.9 bn, split between foundry-
+#: and IDM-made chips as the baseline's mature-node capacity; supplychain/data/baseline/semiconductors.toml cites
+#: them; tests/test_impact_table.py checks them against the baseline).
+INDUSTRIAL_CHIPS = {"mature_chip": 15.56, "mature_idm_chip": 34.425, "logic_chip": 21.322, "memory_chip": 16.559}
+_IND_ALL = sum(INDUSTRIAL_CHIPS.values())
+_THETA_APPLIANCE = APPLIANCE_CHIPS / APPLIANCE_PRICE
+_IND_SRC = (
+    f"; derived: a product with electronic controls holds {APPLIANCE_CHIPS:g} USD of chips in {APPLIANCE_PRICE:g} USD "
+    f"({_THETA_APPLIANCE:.4f}; IHS iSuppli Teardown Analysis of a GE GFWN1100LWW front-loading washing machine, press "
+    "release 5 Jul 2012, and IHS Teardown Services via Electronics360, 30 Nov 2012: semiconductors 13.84 of a 36.13 "
+    "USD electronics bill of materials, MSRP 749 USD; at the list price, so the content at producer prices is higher "
+    "and the output that needs chips errs high), all classes of chips together; this class's part of it is its share "
+    "of the industrial buyers' chip purchases in the baseline, {share:.3f} ({val:g} of {tot:.1f} bn USD a year, "
+    "tools/baseline/segments.py), so that the output all the segment's chips serve is the same for every class: "
+    "{tot:.1f} bn / {th:.4f} = {out:,.0f} bn USD, some {pct:.0f} % of the table's world C27 + C28 output (cables, "
+    "transformers, wiring devices, switchgear and plain motors and machines without electronics the rest; household "
+    "appliances alone are 20 % of US electrical-equipment value added, Federal Reserve Board, G.17 Industrial "
+    "Production, Source and Description Table 1.09, value added in 2021: 14,440 of 73,796 million USD)")
+_C2728 = sum(OUTPUT[(r, s)][0] for r in REGIONS for s in ("C27", "C28"))
+for _c in ("mature_chip", "mature_idm_chip"):
+    _share = INDUSTRIAL_CHIPS[_c] / _IND_ALL
+    _src = _CONTENT + _IND_SRC.format(share=_share, val=INDUSTRIAL_CHIPS[_c], tot=_IND_ALL, th=_THETA_APPLIANCE,
+                                      out=_IND_ALL / _THETA_APPLIANCE, pct=100 * _IND_ALL / _THETA_APPLIANCE / _C2728)
+    CONTENT[(_c, "C27")] = (round(_THETA_APPLIANCE * _share, 5), _src + "; appliances are C27 (ISIC 2750)")
+    CONTENT[(_c, "C28")] = (round(_THETA_APPLIANCE * _share, 5), _src + "; assumption: machinery that carries chips "
+                            "holds as much per USD as appliances: room air conditioners (ISIC 2819, C28) and washing "
+                            "machines are the largest users of chips among major home appliances, over 60 % of their "
+                            "chip revenue (IHS, Major Home Appliances - World, 2013 edition, 25 Nov 2013)")
+
 # Germanium goes into no modelled chain: its demands (tools/baseline/minerals.py, germanium_uses) are the makers of
 # fibre-optic cable, infrared optics, germanium detectors and wafers for space solar cells, and PET resin, so their
 # shortfall reaches those sectors here. Fibre-optic cable is ISIC 2731 (C27); optical instruments, thermal imagers,
