@@ -1,4 +1,4 @@
-"""Mature-node chips' content caps the C27 and C28 output that needs them (docs/model.md §8.3, *Mature-node chips*)."""
+"""Mature-node chips' content caps the C26, C27 and C28 output that needs them (docs/model.md §8.3, *Mature-node chips*)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 import supplychain as sc
 from supplychain.impact.loss import InputMap
 from supplychain.impact.table import load_io_table
-from tools.impact.build import APPLIANCE_CHIPS, APPLIANCE_PRICE, CONTENT, INDUSTRIAL_CHIPS
+from tools.impact.build import (APPLIANCE_CHIPS, APPLIANCE_PRICE, CONTENT, ELECTRONICS_CHIPS, INDUSTRIAL_CHIPS,
+                                SYSTEMS_CONTENT)
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +19,11 @@ def mapped():
     return net, table, InputMap.build(net, table)
 
 
-def _purchases(net, region: str | None, commodity: str) -> float:
-    """USD a year of ``commodity`` bought by the industrial segment (of ``region``, or the world)."""
+def _purchases(net, region: str | None, commodity: str, segment: str = "industrial") -> float:
+    """USD a year of ``commodity`` bought by ``segment`` (of ``region``, or the world)."""
     price = {c.id: c.price_usd for c in net.commodities}[commodity]
     return 365.0 * price * sum(d.rate_per_day for d in net.demands if d.commodity == commodity
-                               and d.segment == "industrial" and region in (None, d.region))
+                               and d.segment == segment and region in (None, d.region))
 
 
 def test_the_content_is_the_teardown_s_chips_over_its_price_shared_by_class():
@@ -32,13 +33,21 @@ def test_the_content_is_the_teardown_s_chips_over_its_price_shared_by_class():
     for c, want in (("mature_chip", 0.00327), ("mature_idm_chip", 0.00724)):
         assert CONTENT[(c, "C27")][0] == CONTENT[(c, "C28")][0] == want
         assert want == round(0.018478 * INDUSTRIAL_CHIPS[c] / 87.866, 5)
-    assert ("mature_chip", "C29") not in CONTENT and ("mature_chip", "C26") not in CONTENT
+    assert ("mature_chip", "C29") not in CONTENT
 
 
-def test_the_industrial_purchases_are_the_baseline_s(mapped):
+def test_the_c26_content_is_the_chips_share_of_systems_net_of_c26_s_own_components():
+    # 0.332 x (1 - 0.30 x 0.5) = 0.2822 of all chips; the classes' shares of 451.862 bn: 42.79 and 94.67 bn
+    assert sum(ELECTRONICS_CHIPS.values()) == pytest.approx(451.862)
+    for c, want in (("mature_chip", 0.02672), ("mature_idm_chip", 0.05912)):
+        assert CONTENT[(c, "C26")][0] == want == round(SYSTEMS_CONTENT * 0.85 * ELECTRONICS_CHIPS[c] / 451.862, 5)
+
+
+def test_the_segments_purchases_are_the_baseline_s(mapped):
     net, _, _ = mapped
-    for c, bn in INDUSTRIAL_CHIPS.items():
-        assert _purchases(net, None, c) / 1e9 == pytest.approx(bn, abs=0.001)
+    for segment, chips in (("industrial", INDUSTRIAL_CHIPS), ("electronics", ELECTRONICS_CHIPS)):
+        for c, bn in chips.items():
+            assert _purchases(net, None, c, segment) / 1e9 == pytest.approx(bn, abs=0.001)
 
 
 def test_a_region_s_c27_c28_output_that_needs_mature_chips_is_its_chips_over_the_content(mapped):
@@ -65,3 +74,13 @@ def test_a_region_s_c27_c28_output_that_needs_mature_chips_is_its_chips_over_the
     # both classes serve the same products: the same output needs them (to the content's rounding)
     assert deps["mature_chip"] == pytest.approx(deps["mature_idm_chip"], rel=2e-3)
     assert 0.5 < deps["mature_chip"][0] < 0.7 and 0.9 < deps["mature_chip"][1] < 1.0
+
+
+def test_a_region_s_c26_output_that_needs_mature_chips_is_its_electronics_chips_over_the_content(mapped):
+    net, table, imap = mapped
+    r, n_s = table.regions.index("US"), len(table.sectors)
+    for c in ("mature_chip", "mature_idm_chip"):
+        k = imap.columns.index(("US", c, "electronics"))
+        w = _purchases(net, "US", c, "electronics") / (CONTENT[(c, "C26")][0] * table.output[r][0])
+        assert imap.dependence[k, r * n_s] == pytest.approx(w) and 0.3 < w < 0.5
+        assert np.count_nonzero(imap.dependence[k]) == 1   # the electronics segment's chips go to C26 alone

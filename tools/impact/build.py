@@ -334,6 +334,38 @@ for _c in ("mature_chip", "mature_idm_chip"):
                             "machines are the largest users of chips among major home appliances, over 60 % of their "
                             "chip revenue (IHS, Major Home Appliances - World, 2013 edition, 25 Nov 2013)")
 
+# Mature-node chips in electronics (C26) go into the electronic systems (phones, computers, servers, network gear,
+# TVs, instruments), not into the chips, boards and components C26 also makes: with a dependence of 1 and no content,
+# all of C26 (4.7 tn USD a year in this table) needed them. The content is the chips' share of the value of electronic
+# systems, all classes together, shared among the classes as the electronics buyers' purchases, as above.
+#: Semiconductors' share of the value of electronic systems in 2021 (IC Insights, The McClean Report 2022, via eeNews
+#: Europe, 'Record high for semiconductor content in electronic equipment': 33.2 %; 25.4 % in 2010, ceiling 40 %).
+SYSTEMS_CONTENT = 0.332
+#: The baseline's world purchases of chips by electronics buyers, bn USD a year, by class (tools/baseline/segments.py,
+#: as INDUSTRIAL_CHIPS; tests/test_impact_mature_content.py checks them against the baseline).
+ELECTRONICS_CHIPS = {"mature_chip": 42.79, "mature_idm_chip": 94.67, "logic_chip": 176.965, "memory_chip": 137.437}
+_ELEC_ALL = sum(ELECTRONICS_CHIPS.values())
+_C26 = sum(OUTPUT[(r, "C26")][0] for r in REGIONS)
+# A region's C26 output also counts the components its own makers supply to the systems (a_26,26 x h_26 of their
+# value, bought at home): they stop with the systems, so per USD of the sector's output the content is lower.
+_OWN26 = COEFFICIENTS[("C26", "C26")][0] * DOMESTIC["C26"][0]
+_THETA_SYSTEMS = SYSTEMS_CONTENT * (1.0 - _OWN26)
+for _c in ("mature_chip", "mature_idm_chip"):
+    _share = ELECTRONICS_CHIPS[_c] / _ELEC_ALL
+    CONTENT[(_c, "C26")] = (round(_THETA_SYSTEMS * _share, 5), _CONTENT + (
+        f"; derived: semiconductors are {SYSTEMS_CONTENT:.1%} of the value of electronic systems, all classes "
+        "together (IC Insights, The McClean Report 2022, via eeNews Europe: 33.2 % in 2021), and per USD of C26 "
+        f"output, which also counts the components the region's own makers supply to the systems ({_OWN26:g} of their "
+        f"value: the coefficient of C26 in C26 x its home share, see [[coefficient]] and [[domestic_share]]), "
+        f"{SYSTEMS_CONTENT} x (1 - {_OWN26:g}) = {_THETA_SYSTEMS:.4f}; this class's part is its share of the "
+        f"electronics buyers' chip purchases in the baseline, {_share:.3f} ({ELECTRONICS_CHIPS[_c]:g} of "
+        f"{_ELEC_ALL:.1f} bn USD a year, tools/baseline/segments.py), so the output all their chips serve is the same "
+        f"for every class: {_ELEC_ALL:.1f} / {_THETA_SYSTEMS:.4f} = {_ELEC_ALL / _THETA_SYSTEMS:,.0f} bn USD, "
+        f"{_ELEC_ALL / _THETA_SYSTEMS / _C26:.0%} of the table's world C26 output, the rest the chips, boards, displays "
+        "and other components sold to systems makers in other regions or sectors (IC Insights put the world "
+        "electronic systems market, automotive and industrial included, at 1,680 bn USD in 2019, McClean Report "
+        "mid-year update)"))
+
 # Germanium goes into no modelled chain: its demands (tools/baseline/minerals.py, germanium_uses) are the makers of
 # fibre-optic cable, infrared optics, germanium detectors and wafers for space solar cells, and PET resin, so their
 # shortfall reaches those sectors here. Fibre-optic cable is ISIC 2731 (C27); optical instruments, thermal imagers,
