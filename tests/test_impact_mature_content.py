@@ -1,4 +1,4 @@
-"""Mature-node chips' content caps the C26, C27 and C28 output that needs them (docs/model.md §8.3, *Mature-node chips*)."""
+"""Mature-node chips' content caps the C26, C27 and C28 output that needs them (docs/model.md §8.3)."""
 
 from __future__ import annotations
 

@@ -316,8 +316,8 @@ _IND_SRC = (
     "release 5 Jul 2012, and IHS Teardown Services via Electronics360, 30 Nov 2012: semiconductors 13.84 of a 36.13 "
     "USD electronics bill of materials, MSRP 749 USD; at the list price: at producer prices the content is higher by "
     "the distribution margin, and per USD of the sector's gross output, which counts its own inputs into these "
-    "products, 0.15 of their value (see [[coefficient]]), lower by about as much; neither is adjusted), all classes of chips together; this class's part of it is its share "
-    "of the industrial buyers' chip purchases in the baseline, {share:.3f} ({val:g} of {tot:.1f} bn USD a year, "
+    "products, 0.15 of their value (see [[coefficient]]), lower by about as much; neither is adjusted), all classes "
+    "of chips together; this class's part of it is its share of the industrial buyers' chip purchases in the baseline, {share:.3f} ({val:g} of {tot:.1f} bn USD a year, "
     "tools/baseline/segments.py), so that the output all the segment's chips serve is the same for every class: "
     "{tot:.1f} bn / {th:.4f} = {out:,.0f} bn USD, some {pct:.0f} % of the table's world C27 + C28 output (cables, "
     "transformers, wiring devices, switchgear and plain motors and machines without electronics the rest; household "
@@ -361,8 +361,8 @@ for _c in ("mature_chip", "mature_idm_chip"):
         f"electronics buyers' chip purchases in the baseline, {_share:.3f} ({ELECTRONICS_CHIPS[_c]:g} of "
         f"{_ELEC_ALL:.1f} bn USD a year, tools/baseline/segments.py), so the output all their chips serve is the same "
         f"for every class: {_ELEC_ALL:.1f} / {_THETA_SYSTEMS:.4f} = {_ELEC_ALL / _THETA_SYSTEMS:,.0f} bn USD, "
-        f"{_ELEC_ALL / _THETA_SYSTEMS / _C26:.0%} of the table's world C26 output, the rest the chips, boards, displays "
-        "and other components sold to systems makers in other regions or sectors (IC Insights put the world "
+        f"{_ELEC_ALL / _THETA_SYSTEMS / _C26:.0%} of the table's world C26 output, the rest the chips, boards, "
+        "displays and other components sold to systems makers in other regions or sectors (IC Insights put the world "
         "electronic systems market, automotive and industrial included, at 1,680 bn USD in 2019, McClean Report "
         "mid-year update)"))
 
