@@ -317,7 +317,8 @@ _IND_SRC = (
     "USD electronics bill of materials, MSRP 749 USD; at the list price: at producer prices the content is higher by "
     "the distribution margin, and per USD of the sector's gross output, which counts its own inputs into these "
     "products, 0.15 of their value (see [[coefficient]]), lower by about as much; neither is adjusted), all classes "
-    "of chips together; this class's part of it is its share of the industrial buyers' chip purchases in the baseline, {share:.3f} ({val:g} of {tot:.1f} bn USD a year, "
+    "of chips together; this class's part of it is its share of the industrial buyers' chip purchases in the "
+    "baseline, {share:.3f} ({val:g} of {tot:.1f} bn USD a year, "
     "tools/baseline/segments.py), so that the output all the segment's chips serve is the same for every class: "
     "{tot:.1f} bn / {th:.4f} = {out:,.0f} bn USD, some {pct:.0f} % of the table's world C27 + C28 output (cables, "
     "transformers, wiring devices, switchgear and plain motors and machines without electronics the rest; household "
@@ -362,8 +363,8 @@ for _c in ("mature_chip", "mature_idm_chip"):
         f"{_ELEC_ALL:.1f} bn USD a year, tools/baseline/segments.py), so the output all their chips serve is the same "
         f"for every class: {_ELEC_ALL:.1f} / {_THETA_SYSTEMS:.4f} = {_ELEC_ALL / _THETA_SYSTEMS:,.0f} bn USD, "
         f"{_ELEC_ALL / _THETA_SYSTEMS / _C26:.0%} of the table's world C26 output, the rest the chips, boards, "
-        "displays and other components sold to systems makers in other regions or sectors (IC Insights put the world "
-        "electronic systems market, automotive and industrial included, at 1,680 bn USD in 2019, McClean Report "
+        "displays and other components sold to systems makers in other regions or sectors (IC Insights forecast the "
+        "world electronic systems market, automotive and industrial included, at 1,680 bn USD for 2019, McClean Report "
         "mid-year update)"))
 
 # Germanium goes into no modelled chain: its demands (tools/baseline/minerals.py, germanium_uses) are the makers of
