@@ -139,10 +139,13 @@ def test_a_regional_chip_shortfall_caps_the_dependent_industries_of_that_region(
     jp = [i for i, d in enumerate(net.demands) if (d.region, d.commodity) == ("JP", "mature_chip")]
     delivered[0, jp] = 0.6
     cap = imap.capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
-    assert np.allclose(cap[t.regions.index("JP"), :4], 0.6)    # every C26-C29 product needs mature chips
+    # every C27 and C29 product needs mature chips; in C26 and C28 only what Japan's chips serve at their content
+    w26, _, w28, _ = imap.dependence[imap.columns.index(("JP", "mature_chip", None)), 5 * t.regions.index("JP"):][:4]
+    assert 0.5 < w26 < 0.7 and 0.5 < w28 < 0.8
+    assert np.allclose(cap[t.regions.index("JP"), :4], [1.0 - 0.4 * w26, 0.6, 1.0 - 0.4 * w28, 0.6])
     # Priority: vehicles (25 % of use) go short first, then C27 and C28 (20 %), electronics last.
     cap_p = InputMap.build(net, t).capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
-    assert np.allclose(cap_p[t.regions.index("JP"), :4], [1.0, 0.25, 0.25, 0.0])
+    assert np.allclose(cap_p[t.regions.index("JP"), :4], [1.0, 0.25, 1.0 - 0.75 * w28, 0.0])
     assert cap[t.regions.index("JP"), 4] == 1.0 and np.all(np.delete(cap, t.regions.index("JP"), 0) == 1.0)
     cells = [i for i, d in enumerate(net.demands) if (d.region, d.commodity) == ("CN", "li_ion_cell")]
     delivered = demand.copy()

@@ -292,6 +292,81 @@ for _table in (DEPENDENCE, USE):
                    for (c, sec), (v, src) in list(_table.items()) if c == "mature_chip"})
 SUBSTITUTION["mature_idm_chip"] = SUBSTITUTION["mature_chip"]
 
+# Mature-node chips in electrical equipment (C27) and machinery (C28) go into the product lines with electronic
+# controls or drives (appliances, motor drives and controls, inverters, lighting; air conditioners and machines
+# with drives), not into cables, transformers, wiring devices or bearings. With a dependence of 1 and no content,
+# all of both sectors' output (6.3 tn USD a year in this table) needed them: about 72 USD of output per USD of the
+# industrial segment's chips. The content caps the dependent output at what the segment's chips can serve at the
+# chip content of a product that carries them, measured in a teardown.
+#: Semiconductors in a front-loading washing machine (GE GFWN1100LWW, 3.5 cu ft, made by Wuxi Little Swan),
+#: USD, and its list price, USD (IHS iSuppli Teardown Analysis, press release 5 Jul 2012, and IHS Teardown
+#: Services, Electronics360, 30 Nov 2012: electronics bill of materials 36.13 USD, of which semiconductors 13.84
+#: USD, 38 %; MSRP 749 USD).
+APPLIANCE_CHIPS, APPLIANCE_PRICE = 13.84, 749.0
+#: The baseline's world purchases of chips by industrial buyers, bn USD a year, by class (tools/baseline/segments.py:
+#: 14 % of 627.6 bn USD of 2024 sales, WSTS via SIA; its mature-node part 20 % of 249.9 bn, split between foundry-
+#: and IDM-made chips as the baseline's mature-node capacity; supplychain/data/baseline/semiconductors.toml cites
+#: them; tests/test_impact_table.py checks them against the baseline).
+INDUSTRIAL_CHIPS = {"mature_chip": 15.56, "mature_idm_chip": 34.425, "logic_chip": 21.322, "memory_chip": 16.559}
+_IND_ALL = sum(INDUSTRIAL_CHIPS.values())
+_THETA_APPLIANCE = APPLIANCE_CHIPS / APPLIANCE_PRICE
+_IND_SRC = (
+    f"; derived: a product with electronic controls holds {APPLIANCE_CHIPS:g} USD of chips in {APPLIANCE_PRICE:g} USD "
+    f"({_THETA_APPLIANCE:.4f}; IHS iSuppli Teardown Analysis of a GE GFWN1100LWW front-loading washing machine, press "
+    "release 5 Jul 2012, and IHS Teardown Services via Electronics360, 30 Nov 2012: semiconductors 13.84 of a 36.13 "
+    "USD electronics bill of materials, MSRP 749 USD; at the list price: at producer prices the content is higher by "
+    "the distribution margin, and per USD of the sector's gross output, which counts its own inputs into these "
+    "products, 0.15 of their value (see [[coefficient]]), lower by about as much; neither is adjusted), all classes "
+    "of chips together; this class's part of it is its share of the industrial buyers' chip purchases in the "
+    "baseline, {share:.3f} ({val:g} of {tot:.1f} bn USD a year, "
+    "tools/baseline/segments.py), so that the output all the segment's chips serve is the same for every class: "
+    "{tot:.1f} bn / {th:.4f} = {out:,.0f} bn USD, some {pct:.0f} % of the table's world C27 + C28 output (cables, "
+    "transformers, wiring devices, switchgear and plain motors and machines without electronics the rest; household "
+    "appliances alone are 20 % of US electrical-equipment value added, Federal Reserve Board, G.17 Industrial "
+    "Production, Source and Description Table 1.09, value added in 2021: 14,440 of 73,796 million USD)")
+_C2728 = sum(OUTPUT[(r, s)][0] for r in REGIONS for s in ("C27", "C28"))
+for _c in ("mature_chip", "mature_idm_chip"):
+    _share = INDUSTRIAL_CHIPS[_c] / _IND_ALL
+    _src = _CONTENT + _IND_SRC.format(share=_share, val=INDUSTRIAL_CHIPS[_c], tot=_IND_ALL, th=_THETA_APPLIANCE,
+                                      out=_IND_ALL / _THETA_APPLIANCE, pct=100 * _IND_ALL / _THETA_APPLIANCE / _C2728)
+    CONTENT[(_c, "C27")] = (round(_THETA_APPLIANCE * _share, 5), _src + "; appliances are C27 (ISIC 2750)")
+    CONTENT[(_c, "C28")] = (round(_THETA_APPLIANCE * _share, 5), _src + "; assumption: machinery that carries chips "
+                            "holds as much per USD as appliances: room air conditioners (ISIC 2819, C28) and washing "
+                            "machines are the largest users of chips among major home appliances, over 60 % of their "
+                            "chip revenue (IHS, Major Home Appliances - World, 2013 edition, 25 Nov 2013)")
+
+# Mature-node chips in electronics (C26) go into the electronic systems (phones, computers, servers, network gear,
+# TVs, instruments), not into the chips, boards and components C26 also makes: with a dependence of 1 and no content,
+# all of C26 (4.7 tn USD a year in this table) needed them. The content is the chips' share of the value of electronic
+# systems, all classes together, shared among the classes as the electronics buyers' purchases, as above.
+#: Semiconductors' share of the value of electronic systems in 2021 (IC Insights, The McClean Report 2022, via eeNews
+#: Europe, 'Record high for semiconductor content in electronic equipment': 33.2 %; 25.4 % in 2010, ceiling 40 %).
+SYSTEMS_CONTENT = 0.332
+#: The baseline's world purchases of chips by electronics buyers, bn USD a year, by class (tools/baseline/segments.py,
+#: as INDUSTRIAL_CHIPS; tests/test_impact_mature_content.py checks them against the baseline).
+ELECTRONICS_CHIPS = {"mature_chip": 42.79, "mature_idm_chip": 94.67, "logic_chip": 176.965, "memory_chip": 137.437}
+_ELEC_ALL = sum(ELECTRONICS_CHIPS.values())
+_C26 = sum(OUTPUT[(r, "C26")][0] for r in REGIONS)
+# A region's C26 output also counts the components its own makers supply to the systems (a_26,26 x h_26 of their
+# value, bought at home): they stop with the systems, so per USD of the sector's output the content is lower.
+_OWN26 = COEFFICIENTS[("C26", "C26")][0] * DOMESTIC["C26"][0]
+_THETA_SYSTEMS = SYSTEMS_CONTENT * (1.0 - _OWN26)
+for _c in ("mature_chip", "mature_idm_chip"):
+    _share = ELECTRONICS_CHIPS[_c] / _ELEC_ALL
+    CONTENT[(_c, "C26")] = (round(_THETA_SYSTEMS * _share, 5), _CONTENT + (
+        f"; derived: semiconductors are {SYSTEMS_CONTENT:.1%} of the value of electronic systems, all classes "
+        "together (IC Insights, The McClean Report 2022, via eeNews Europe: 33.2 % in 2021), and per USD of C26 "
+        f"output, which also counts the components the region's own makers supply to the systems ({_OWN26:g} of their "
+        f"value: the coefficient of C26 in C26 x its home share, see [[coefficient]] and [[domestic_share]]), "
+        f"{SYSTEMS_CONTENT} x (1 - {_OWN26:g}) = {_THETA_SYSTEMS:.4f}; this class's part is its share of the "
+        f"electronics buyers' chip purchases in the baseline, {_share:.3f} ({ELECTRONICS_CHIPS[_c]:g} of "
+        f"{_ELEC_ALL:.1f} bn USD a year, tools/baseline/segments.py), so the output all their chips serve is the same "
+        f"for every class: {_ELEC_ALL:.1f} / {_THETA_SYSTEMS:.4f} = {_ELEC_ALL / _THETA_SYSTEMS:,.0f} bn USD, "
+        f"{_ELEC_ALL / _THETA_SYSTEMS / _C26:.0%} of the table's world C26 output, the rest the chips, boards, "
+        "displays and other components sold to systems makers in other regions or sectors (IC Insights forecast the "
+        "world electronic systems market, automotive and industrial included, at 1,680 bn USD for 2019, McClean Report "
+        "mid-year update)"))
+
 # Germanium goes into no modelled chain: its demands (tools/baseline/minerals.py, germanium_uses) are the makers of
 # fibre-optic cable, infrared optics, germanium detectors and wafers for space solar cells, and PET resin, so their
 # shortfall reaches those sectors here. Fibre-optic cable is ISIC 2731 (C27); optical instruments, thermal imagers,
