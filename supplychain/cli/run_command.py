@@ -291,8 +291,10 @@ def _cover_band(args: argparse.Namespace, scenario: Scenario, results: Results |
                 if args.cover_band else None)
     from ..analytics._engine import is_deterministic
     if not is_deterministic(scenario):
-        return ("Across cited chip buyers' covers: --cover-band reruns deterministic scenarios only "
-                "(supplychain.analytics.cover_band runs one seed of a random one).")
+        return ("Across cited chip buyers' covers: no band, this scenario is random (random lead times, demand "
+                "noise, outages, licence draws or uncertain parameters) and the band's reruns bound only a "
+                "scenario that runs the same every time; in Python, supplychain.analytics.cover_band(scenario, "
+                "seed=N) gives the band of one seed's draw.")
     from ..analytics.cover_band import cover_band
     from ..results.series import Results
     bar.step("cover band")
