@@ -62,9 +62,10 @@ def ranked_buyers(results: Results, baseline: Results | EnsembleResults | None =
     (docs/model.md §5.5: automotive buyers can run short while electronics buyers only draw their stocks).
     They are ranked by the stock drawn in USD at reference prices, summed over regions (means over runs),
     less the baseline's when one is given; ties by the lowest share of normal stock left, then by name.
-    The first is *the headline buyer* (`headline_buyer`): ``supplychain run``'s lines on buffers drawn
-    (`format_cover_notes`) and the panels of ``cover.png`` (`supplychain.cli.figures.cover_commodities`)
-    follow this one order, so both single out the same buyers.
+    The first is *the headline buyer* (`headline_buyer`): the panels of ``cover.png``
+    (`supplychain.cli.figures.cover_commodities`) follow this order, and so do ``supplychain run``'s lines on
+    buffers drawn (`format_cover_notes`), which name only the buyers that did not run short (a group that
+    did is in the shortfall table): where the headline buyer ran short, the lines start with another.
 
     Examples
     --------
