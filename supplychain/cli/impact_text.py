@@ -15,7 +15,8 @@ from ..impact.table import REST_OF_ECONOMY, IOTable, load_io_table, value_added_
 from ..model import Scenario
 from ..results import EnsembleResults, Results
 
-__all__ = ["chain_using_sectors", "format_run_rate", "shocks_ended", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
+__all__ = ["chain_using_sectors", "format_run_rate", "shocks_ended",
+           "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
            "RATIO_CAVEAT", "ratio_caveat", "mapped_inputs", "SCOPE_NOTE", "scope_note"]
 
 #: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
