@@ -37,12 +37,13 @@ BLOCKADE_DAYS = 60
 BAN_DAYS = 180
 RESERVE_DAYS = 60                        # days of each region's magnet demand held in reserve
 RELEASE_BELOW_DAYS = 30                  # release when cover falls below this
+GROUPS = ("car_parts", "motors", "devices")   # magnet users' groups (Demand.segment), each with its own stock
 
 
 def reserves(network):
     out = []
     for region in ("JP", "KR"):
-        # the region's magnet users of every end use (automotive, motors, electronics) draw on one reserve
+        # the region's magnet users of every group (car_parts, motors, devices) draw on one reserve
         rate = sum(d.rate_per_day for d in network.demands if d.region == region and d.commodity == "ndfeb_magnet")
         out.append(StockpileRelease(region=region, commodity="ndfeb_magnet", reserve=RESERVE_DAYS * rate,
                                     release_below_cover_days=RELEASE_BELOW_DAYS, max_release_per_day=rate,
@@ -68,7 +69,10 @@ def main(horizon, out):
         for commodity, usd in short[short > 0].sort_values(ascending=False).head(5).items():
             print(f"  shortfall {commodity:16s} {format_usd(usd):>8}")
         magnets = table[(table.commodity == "ndfeb_magnet") & (table.metric == "fill_rate")]
-        print("  magnet fill rate: " + ", ".join(f"{r.region} {r.shocked:.0%}" for r in magnets.itertuples()))
+        fill = magnets.set_index(["region", "segment"])["shocked"]   # a row per region and group of users
+        print(f"  magnet fill rate ({' / '.join(GROUPS)}): " + "; ".join(
+            f"{region} " + " / ".join(f"{fill[region, g]:.0%}" for g in GROUPS)
+            for region in dict.fromkeys(magnets.region)))
         if "released" in res.arrays:
             print(f"  reserve released: {res.arrays['released'].sum() / res.n_runs:,.0f} t of "
                   f"{sum(s.reserve for s in reserves(base.network)):,.0f} t")

@@ -30,6 +30,16 @@ SEED = 7
 RUNS = 1000
 
 
+def between(low, middle, high):
+    """Where 90 % of runs fall, in as many digits as it takes to tell the ends apart."""
+    if format_usd(low) != format_usd(high) or middle == 0:
+        return f"90% of runs between {format_usd(low)} and {format_usd(high)}"
+    # The lead times drawn move each shipment by days; the shortfall is set by the months of supply the
+    # blockade and the ban withhold, so the runs hardly differ.
+    return (f"90% of runs within {100 * (high - low) / middle:.2g}% of {format_usd(middle)} "
+            f"({low:,.0f} to {high:,.0f} USD: random lead times move shipments by days, the shocks withhold months)")
+
+
 def main(horizon, out, runs):
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,15 +53,15 @@ def main(horizon, out, runs):
     before, after = sc.load_ensemble(folder / "baseline.npz"), sc.load_ensemble(folder / "shocked.npz")
     table = sc.compare(before, after)
     moved = table[(table.metric == "shortfall_usd") & (table.change.abs() > 0)]
-    for r in moved.itertuples():   # chip buyers: a row per end-use segment, as in the spread below
+    for r in moved.itertuples():   # chip buyers and magnet users: a row per end-use group, as below
         segment = f" ({r.segment} buyers)" if r.segment else ""
         print(f"{r.region} {r.commodity}{segment} shortfall: {format_usd(r.change, sign=True)} on average "
               f"(paired 95% interval {format_usd(r.change_lo)} to {format_usd(r.change_hi)})")
     spread = after.shortfall_summary()
     for r in spread[spread.p_shortfall > 0].itertuples():
-        segment = f" ({r.segment} buyers)" if r.segment not in ("", "ALL") else ""   # chip buyers: a stock per end use
+        segment = f" ({r.segment} buyers)" if r.segment not in ("", "ALL") else ""   # a stock per end-use group
         print(f"{r.region} {r.commodity}{segment}: short in {format_percent(r.p_shortfall, floor=False)} of runs, "
-              f"90% of runs between {format_usd(r.shortfall_usd_p5)} and {format_usd(r.shortfall_usd_p95)}")
+              + between(r.shortfall_usd_p5, r.shortfall_usd_p50, r.shortfall_usd_p95))
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained")
     plot_fan(after, before, ident="ALL", ax=axes[0])
     plot_fan(after, before, variable="service_level", ident="KR", ax=axes[1])

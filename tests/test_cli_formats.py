@@ -181,9 +181,11 @@ def test_stress_test_footer_explains_exactly_the_columns_shown(tmp_path, capsys)
     # CN.mine's stocks run low but outlast the knockout: it loses nothing, so it ties at no shortfall and is
     # listed under its own heading without a rank; the third knockout moves nothing at all and is counted.
     assert lines[1].split()[:2] == ["KR.cells", "1"]
-    assert lines[2] == "No shortfall in a 60-day knockout (tied, not ranked; shortest time-to-survive first):"
+    assert lines[2] == ("No shortfall in a 60-day knockout, but a finite time-to-survive: demand would run short "
+                        "in a longer one (tied, not ranked; shortest time-to-survive first):")
     assert lines[3].split()[:2] == ["CN.mine", "-"] and lines[3].split()[-3] == "$0"
-    assert lines[4] == "1 more knockout does not move any demand in a 60-day knockout: not ranked."
+    assert lines[4] == ("1 more knockout does not move any demand at all in a 60-day knockout: no shortfall and no "
+                        "finite time-to-survive (demand never ran low): not ranked.")
 
 
 def test_stress_test_with_an_unmoved_target_ranks_nothing_and_names_the_cli_option(tmp_path, capsys):
@@ -198,7 +200,8 @@ def test_stress_test_target_table_ranks_only_knockouts_that_move_it(tmp_path, ca
     path = save_scenario(toy_scenario(30), tmp_path / "toy.toml")
     lines, _ = _stress_lines(capsys, str(path), "--method", "simulation", "--target", "US:cell", "--duration", "60")
     assert lines[1].split()[:2] == ["KR.cells", "1"]
-    assert lines[2] == "2 more knockouts do not move 'US:cell' in a 60-day knockout: not ranked."
+    assert lines[2] == ("2 more knockouts do not move 'US:cell' at all in a 60-day knockout: no shortfall and no "
+                        "finite time-to-survive (demand never ran low): not ranked.")
     headers = re.split(r"\s{2,}", lines[0])
     assert [h for h in headers[2:] if f"{h}:" not in lines[-1]] == []
 

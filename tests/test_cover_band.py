@@ -108,4 +108,4 @@ def test_run_says_the_band_needs_a_deterministic_scenario(tmp_path, capsys):
     save_scenario(random, path)
     assert main(["run", str(path), "--quiet", "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    assert "Across cited chip buyers' covers: --cover-band reruns deterministic scenarios only" in out
+    assert "Across cited chip buyers' covers: no band, this scenario is random" in out

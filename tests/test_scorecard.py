@@ -145,10 +145,11 @@ def test_stress_test_command_prints_the_ranking(tmp_path, capsys) -> None:
     assert main(["stress-test", str(path), "--method", "lp", "--duration", "60", "--quiet", "--top", "2",
                  "--out", str(tmp_path / "st")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split()[:3] == ["scenario", "rank", "kind"] and lines[1].startswith("KR.cells")
+    assert lines[0].split()[:3] == ["knockout", "rank", "kind"] and lines[1].startswith("KR.cells")
     assert lines[2].startswith("No shortfall in a 60-day knockout") and lines[3].split()[:2] == ["CN.mine", "-"]  # tied
-    assert lines[4] == "1 more knockout does not move any demand in a 60-day knockout: not ranked."
-    table = pd.read_csv(tmp_path / "st" / "stress_test.csv", index_col="scenario")
+    assert lines[4] == ("1 more knockout does not move any demand at all in a 60-day knockout: no shortfall and no "
+                        "finite time-to-survive (demand never ran low): not ranked.")
+    table = pd.read_csv(tmp_path / "st" / "stress_test.csv", index_col="knockout")
     assert table.loc["KR.cells", "facilities"] == "KR.cells"
 
 

@@ -27,7 +27,7 @@ from ..results import Results
 from ..run.simulate import identical_runs_expected, simulate
 from .impact import value_added_loss_table
 
-__all__ = ["cover_band", "cited_covers", "with_segment_covers", "band_range", "CASES", "LEVELS"]
+__all__ = ["cover_band", "cited_covers", "with_segment_covers", "band_range", "chip_buyers", "CASES", "LEVELS"]
 
 #: The rows of a band: every segment's buyers at the low ends of their ranges, as given, at the high ends.
 CASES = ("low", "central", "high")
@@ -100,6 +100,23 @@ def _chip_buyers(net: Network, segment_of: Mapping[str, str]) -> set[str]:
     chain = {c.id: c.chain for c in net.commodities}
     chips = {d.id for d in net.demands if d.id in segment_of and chain[d.commodity] == "semiconductors"}
     return chips or set(segment_of)
+
+
+def chip_buyers(net: Network) -> set[str]:
+    """The ids of the demands whose covers the band is about: the semiconductor chain's segmented buyers.
+
+    Magnet users carry a segment too (car_parts, motors, devices) but have no cited range of cover, so a
+    shock that moves only them has nothing for the band to bound. On a network without a semiconductor
+    chain, every segmented demand (a hand-built network's segments stand for chip buyers there).
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> net = load_baseline().network
+    >>> sorted({d.segment for d in net.demands if d.id in chip_buyers(net)})
+    ['automotive', 'electronics', 'industrial']
+    """
+    return _chip_buyers(net, {d.id: d.segment for d in net.demands if d.segment})
 
 
 def _shortfalls(results: Results, segment_of: Mapping[str, str]) -> dict[str, float]:

@@ -162,9 +162,9 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     >>> print(stress_text(t, 10, 30).split(chr(10) + chr(10))[0])
     knockout  rank  kind      TTS days  TTR days  lost (LP)
     KR.cells  1     facility        20        30     $4.00M
-    No shortfall in a 30-day knockout (tied, not ranked; shortest time-to-survive first):
+    No shortfall in a 30-day knockout, but a finite time-to-survive: demand would run short in a longer one (tied, not ranked; shortest time-to-survive first):
     CN.mine   -     facility        75        30         $0
-    1 more knockout does not move any demand in a 30-day knockout: not ranked.
+    1 more knockout does not move any demand at all in a 30-day knockout: no shortfall and no finite time-to-survive (demand never ran low): not ranked.
     LP only (--method lp): the LP re-routes every stock and all spare capacity at once and optimally, with no lead times, ordering rules or design lock-in, so a node whose stocks would outlast the knockout under that re-routing scores $0 even where the simulation loses much; --method both (the default) ranks by the simulated shortfall, the LP's columns beside.
     """
     none = _no_effect(table)
@@ -197,18 +197,21 @@ def stress_text(table: pd.DataFrame, top: int, duration: int, target: str | None
     more = [f"{len(ranked) - top} more ranked rows: --top, or --out for all."] if len(ranked) > top else []
     if by_lp and "shortfall_sim_usd" in table:
         more += _simulation_leaders(ranked, top)
+    # Two kinds of knockout lose nothing: those with a finite time-to-survive (demand would run short in a
+    # longer knockout: listed, tied) and those with none (demand never ran low: counted). Each line says which.
     if also:
-        lines.insert(len(rows) + 1, f"No shortfall in a {duration}-day knockout (tied, not ranked; shortest time-to-survive "
+        lines.insert(len(rows) + 1, f"No shortfall in a {duration}-day knockout, but a finite time-to-survive: demand "
+                                    "would run short in a longer one (tied, not ranked; shortest time-to-survive "
                                     "first):")
     if len(covered) > len(also):
         k = len(covered) - len(also)
-        more.append(f"{k} more knockout{'' if k == 1 else 's'} with no shortfall in a {duration}-day knockout (tied): "
-                    "--top, or --out for all.")
+        more.append(f"{k} more knockout{'' if k == 1 else 's'} with no shortfall in a {duration}-day knockout but a "
+                    "finite time-to-survive (tied): --top, or --out for all.")
     if none.any():
         what = f"{target!r}" if target is not None and "target_shortfall_usd" in table else "any demand"
         k = int(none.sum())
-        more.append(f"{k} more knockout{' does' if k == 1 else 's do'} not move {what} in a {duration}-day knockout: "
-                    "not ranked.")
+        more.append(f"{k} more knockout{' does' if k == 1 else 's do'} not move {what} at all in a {duration}-day "
+                    "knockout: no shortfall and no finite time-to-survive (demand never ran low): not ranked.")
     if by_lp and "shortfall_sim_usd" not in table:
         more.append(f"LP only (--method lp): {LP_ONLY_NOTE}; --method both (the default) ranks by the simulated "
                     "shortfall, the LP's columns beside.")

@@ -62,9 +62,10 @@ def ranked_buyers(results: Results, baseline: Results | EnsembleResults | None =
     (docs/model.md §5.5: automotive buyers can run short while electronics buyers only draw their stocks).
     They are ranked by the stock drawn in USD at reference prices, summed over regions (means over runs),
     less the baseline's when one is given; ties by the lowest share of normal stock left, then by name.
-    The first is *the headline buyer* (`headline_buyer`): ``supplychain run``'s lines on buffers drawn
-    (`format_cover_notes`) and the panels of ``cover.png`` (`supplychain.cli.figures.cover_commodities`)
-    follow this one order, so both single out the same buyers.
+    The first is *the headline buyer* (`headline_buyer`): the panels of ``cover.png``
+    (`supplychain.cli.figures.cover_commodities`) follow this order, and so do ``supplychain run``'s lines on
+    buffers drawn (`format_cover_notes`), which name only the buyers that did not run short (a group that
+    did is in the shortfall table): where the headline buyer ran short, the lines start with another.
 
     Examples
     --------
@@ -204,10 +205,24 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
 
 
 def touches_chip_buyers(results: Results | EnsembleResults, baseline: Results | EnsembleResults) -> bool:
-    """Whether the shock moved the end-use chip buyers (docs/model.md §5.5): a segment's shortfall changed by
-    $1 or more, or a segment's buyers' stock fell below `DRAWN_SHARE` of normal (daily results only)."""
+    """Whether the shock moved the end-use chip buyers (docs/model.md §5.5): a chip buyer's shortfall changed by
+    $1 or more, or a chip buyer's stock fell below `DRAWN_SHARE` of normal (daily results only).
+
+    Chip buyers are the semiconductor chain's segmented demands
+    (`supplychain.analytics.cover_band.chip_buyers`): magnet users carry a segment too, but the band varies
+    only the chip buyers' cited covers, so a shock that moves only magnet users has no band.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._cover_toy import segment_stop_scenario
+    >>> scenario = segment_stop_scenario()
+    >>> touches_chip_buyers(simulate(scenario), simulate(scenario.without_shocks()))
+    True
+    """
+    from ..analytics.cover_band import chip_buyers
     from ..metrics.service import cumulative_shortfall
-    segmented = [d.id for d in results.scenario.network.demands if d.segment]
+    segmented = sorted(chip_buyers(results.scenario.network))
     if not segmented:
         return False
     short = (cumulative_shortfall(results, usd=True, by="demand").mean(axis=0)

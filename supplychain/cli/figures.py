@@ -144,7 +144,11 @@ def cover_commodities(results: Results, baseline: Results | None = None,
                       n: int = 4) -> list[tuple[str, str | None]]:
     """The groups of buyers ``cover.png`` draws, ``(commodity, segment or None)``: the ``n`` first of
     `supplychain.cli.cover_text.ranked_buyers` (most stock drawn first, against the baseline when given),
-    so its first panel is the headline buyer the console's lines on buffers drawn name first.
+    whether or not they ran short: its first panel is the headline buyer
+    (`supplychain.cli.cover_text.headline_buyer`). The console's
+    lines on buffers drawn follow the same order but name only buyers that did not run short, so where the
+    shock drew most from buyers who did (the flagship's electronics buyers of logic chips), the plot starts
+    with them and the lines with another.
 
     Examples
     --------
@@ -168,7 +172,7 @@ def cover_commodities(results: Results, baseline: Results | None = None,
 
 def save_cover(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
     """``cover.png``: days of cover of the buyers' stocks the shock drew most (`cover_commodities`), the headline
-    buyer first: the stocks the console's lines on buffers drawn measure (``held_by="buyers"``)."""
+    buyer first, short or not: the stocks the console's lines on buffers drawn measure (``held_by="buyers"``)."""
     from ..plotting.cover import plot_cover, separate_trough_labels
     commodities = cover_commodities(results, baseline)
     if not commodities:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,11 @@ from .._format import format_columns, format_percent, format_usd
 from ..analytics.impact import sector_name, value_added_loss_table
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR
 from ..impact.table import REST_OF_ECONOMY, IOTable, load_io_table, value_added_by_region
+from ..model import Scenario
 from ..results import EnsembleResults, Results
 
-__all__ = ["chain_using_sectors", "format_run_rate", "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
+__all__ = ["chain_using_sectors", "format_run_rate", "shocks_ended",
+           "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
            "RATIO_CAVEAT", "ratio_caveat", "mapped_inputs", "SCOPE_NOTE", "scope_note"]
 
 #: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
@@ -144,7 +147,7 @@ def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
     return tuple(s for s, used in zip(table.sectors, uses) if used and s != REST_OF_ECONOMY)
 
 
-def format_value_added(frame: pd.DataFrame) -> str:
+def format_value_added(frame: pd.DataFrame, ended: dt.date | None = None) -> str:
     """The block ``run`` prints: value added lost per region, where it falls, and its share of GDP.
 
     The industries that use the inputs the table maps (`mapped_inputs`; C26-C29 in the shipped table:
@@ -153,6 +156,8 @@ def format_value_added(frame: pd.DataFrame) -> str:
     being named "the largest industry": an aggregate of most of the economy is largest by construction.
     ``frame`` is a `value_added_loss_table`; its ``attrs`` say
     whether it is a mean over several runs and net of a baseline, and the total line says so.
+    ``ended`` is the day every shock had ended by (`shocks_ended`), None when one was still in force at the
+    end: the lines on the run rate (`format_run_rate`) say which.
 
     Examples
     --------
@@ -201,7 +206,7 @@ def format_value_added(frame: pd.DataFrame) -> str:
     how = ["mean over runs"] if frame.attrs.get("n_runs", 1) > 1 else []
     how += ["against the unshocked baseline"] if frame.attrs.get("net_of_baseline") else []
     lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else "."),
-             *format_run_rate(frame.attrs.get("run_rate")), scope_note(table)]
+             *format_run_rate(frame.attrs.get("run_rate"), ended), scope_note(table)]
     short = float(frame.attrs.get("shortfall_usd", 0.0))
     given = frame.attrs.get("given_up_usd")
     given = float(given) if given is not None and given > 0.5 else 0.0
@@ -252,12 +257,38 @@ def shortfall_products(by_commodity: dict[str, float] | None, total: float,
     return what, parts
 
 
-def format_run_rate(rate: pd.DataFrame | None) -> list[str]:
+def shocks_ended(scenario: Scenario) -> dt.date | None:
+    """The date by which every shock of ``scenario`` had ended, or None when one was in force on its last day.
+
+    Shocks in force on day 0 are standing conditions, in the unshocked baseline too (`Scenario.without_shocks`),
+    and responses (stockpile releases, investment) cost nothing themselves: neither counts. None too when
+    the scenario has no other shock.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import CapacityShock
+    >>> quake = CapacityShock(region="CN", fraction_lost=0.6, start=10, end=40)
+    >>> shocks_ended(toy_scenario(100).with_shocks(quake))
+    datetime.date(2025, 2, 10)
+    >>> shocks_ended(toy_scenario(30).with_shocks(quake)) is None     # still in force on day 29
+    True
+    """
+    n_days = scenario.horizon_days
+    stops = [s.span(scenario.start_date, n_days)[1] for s in scenario.shocks if not s.in_force(scenario.start_date)]
+    if not stops or max(stops) >= n_days:
+        return None
+    return scenario.date_of(max(stops))
+
+
+def format_run_rate(rate: pd.DataFrame | None, ended: dt.date | None = None) -> list[str]:
     """The lines on the loss still being lost when the run ended (`supplychain.metrics.loss_run_rate`).
 
     One line gives the run rate (the mean daily loss of the last days x 365, world and the region losing
     most) and the share of the total lost in those days; a second says when the total understates the
-    shock: the loss was still rising, or still running at more than 5 % of the total a year. Nothing for
+    shock: the loss was still rising, or still running at more than 5 % of the total a year. It says what
+    keeps costing: a shock still in force, or, when every shock had ended by ``ended`` (`shocks_ended`), the
+    shortages it left (the first deliveries after it still on their way, stocks being rebuilt). Nothing for
     per-run summaries (``None``: they keep no daily loss) or when nothing was lost.
 
     Examples
@@ -270,6 +301,8 @@ def format_run_rate(rate: pd.DataFrame | None) -> list[str]:
     ...     print(line)
     Run rate at the end: $130bn a year (mean daily loss of the last 30 days x 365; US $27.0bn); 42.0% of the total was lost in those 30 days.
     Still losing when the run ended: the total covers 365 days of a shock that was costing $130bn a year at the end; a shock still in force keeps costing beyond the horizon (supplychain.analytics.impact.steady_loss runs it until the loss settles).
+    >>> print(format_run_rate(rate, ended=dt.date(2025, 5, 2))[1])
+    Still losing when the run ended: the shocks had ended on 2025-05-02, but the shortages they left (the first deliveries after them still on their way, stocks being rebuilt) were costing $130bn a year at the end; the total covers 365 days and stops before they do (a longer --horizon, or supplychain.analytics.impact.steady_loss, runs until the loss settles).
     """
     if rate is None or "ALL" not in rate.index:
         return []
@@ -288,15 +321,27 @@ def format_run_rate(rate: pd.DataFrame | None) -> list[str]:
     lines = [f"Run rate at the end: {format_usd(end)} a year (mean daily loss of the last {days} days x 365{where})"
              f"{lost}."]
     rising = [str(r) for r in regions.index[regions["rising"].to_numpy(dtype=bool)]]
-    helper = "supplychain.analytics.impact.steady_loss runs it until the loss settles"
     up = f", still rising in {', '.join(rising)}" if rising else ""
+    if ended is None:
+        helper = "supplychain.analytics.impact.steady_loss runs it until the loss settles"
+        if end > 0.05 * abs(total) and end > _NONE_USD:
+            lines.append(f"Still losing when the run ended: the total covers {horizon} days of a shock that was "
+                         f"costing {format_usd(end)} a year at the end{up}; a shock still in force keeps costing "
+                         f"beyond the horizon ({helper}).")
+        elif rising:
+            lines.append(f"Loss still rising when the run ended ({', '.join(rising)}): the total stops at day "
+                         f"{horizon} while the shock keeps costing more; {helper}.")
+        return lines
+    # Every shock had ended: what still costs is the shortage it left, which a longer run sees end.
+    left = (f"the shocks had ended on {ended.isoformat()}, but the shortages they left (the first deliveries after "
+            "them still on their way, stocks being rebuilt)")
+    helper = "a longer --horizon, or supplychain.analytics.impact.steady_loss, runs until the loss settles"
     if end > 0.05 * abs(total) and end > _NONE_USD:
-        lines.append(f"Still losing when the run ended: the total covers {horizon} days of a shock that was costing "
-                     f"{format_usd(end)} a year at the end{up}; a shock still in force keeps costing beyond the "
-                     f"horizon ({helper}).")
+        lines.append(f"Still losing when the run ended: {left} were costing {format_usd(end)} a year at the "
+                     f"end{up}; the total covers {horizon} days and stops before they do ({helper}).")
     elif rising:
-        lines.append(f"Loss still rising when the run ended ({', '.join(rising)}): the total stops at day {horizon} "
-                     f"while the shock keeps costing more; {helper}.")
+        lines.append(f"Loss still rising when the run ended ({', '.join(rising)}): {left} were costing more; the "
+                     f"total stops at day {horizon} ({helper}).")
     return lines
 
 

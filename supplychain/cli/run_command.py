@@ -252,8 +252,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             text += "\n\n" + cover if cover else ""
         if table is not None and args.format == "table" and feeds_impact(scenario.network):
             from ..analytics.impact import value_added_loss_table
-            from .impact_text import format_value_added
-            text += "\n\n" + format_value_added(value_added_loss_table(results, baseline))
+            from .impact_text import format_value_added, shocks_ended
+            text += "\n\n" + format_value_added(value_added_loss_table(results, baseline), shocks_ended(scenario))
         if args.out is not None:
             banded = isinstance(band, pd.DataFrame)
             files = planned_files(results, compared=table is not None, baseline=baseline, cover_band=banded)
@@ -291,8 +291,10 @@ def _cover_band(args: argparse.Namespace, scenario: Scenario, results: Results |
                 if args.cover_band else None)
     from ..analytics._engine import is_deterministic
     if not is_deterministic(scenario):
-        return ("Across cited chip buyers' covers: --cover-band reruns deterministic scenarios only "
-                "(supplychain.analytics.cover_band runs one seed of a random one).")
+        return ("Across cited chip buyers' covers: no band, this scenario is random (random lead times, demand "
+                "noise, outages, licence draws or uncertain parameters) and the band's reruns bound only a "
+                "scenario that runs the same every time; in Python, supplychain.analytics.cover_band(scenario, "
+                "seed=N) gives the band of one seed's draw.")
     from ..analytics.cover_band import cover_band
     from ..results.series import Results
     bar.step("cover band")

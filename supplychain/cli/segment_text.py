@@ -17,7 +17,8 @@ def format_segment_shortfall(results: Results | EnsembleResults,
 
     The change table pools a region's segments per commodity; this line says whose orders went
     unfilled (an automotive buyer holding two weeks of chips runs short long before an electronics
-    buyer holding forty days). Means over runs; against ``baseline`` when given. '' when no demand
+    buyer holding forty days). Segments whose shortfall changed by $1 or more are listed, largest change
+    first, then how many did not. Means over runs; against ``baseline`` when given. '' when no demand
     carries a segment or no segment's shortfall changed by $1 or more.
 
     Examples
@@ -49,10 +50,13 @@ def format_segment_shortfall(results: Results | EnsembleResults,
     for segment in sorted(by_segment, key=lambda s: -abs(by_segment[s])):
         value = by_segment[segment]
         if abs(value) < 1.0:
-            parts.append(f"{segment} $0")
             continue
         largest = sorted(by_commodity[segment].items(), key=lambda item: -abs(item[1]))
         detail = ", ".join(f"{c} {format_usd(v, sign=True)}" for c, v in largest[:3] if abs(v) >= 1.0)
         parts.append(f"{segment} {format_usd(value, sign=True)} ({detail})")
+    # Chip segments and magnet users' groups share the line: a shock to one chain leaves the other's
+    # segments at $0, counted rather than listed.
+    same = sum(abs(v) < 1.0 for v in by_segment.values())
+    rest = f" ({same} unchanged)" if same else ""
     return ("Shortfall by end-use segment of buyers (each segment holds its own stock; change, USD): "
-            + "; ".join(parts) + ".")
+            + "; ".join(parts) + rest + ".")
