@@ -52,11 +52,14 @@ class Designs:
         lanes = [l for l in range(c.n_lanes) if sp.lock[l] > 0.0 and sp.incumbent[l]]
         return cls(c, lanes) if lanes else None
 
-    def land(self, lane: int, units: float) -> None:
-        """Goods landing on ``lane``: its account gains their locked part, up to its cap."""
-        i = self.of_lane.get(lane)
-        if i is not None:
-            self.held[i] = min(self.held[i] + units * self.lock[i], self.cap[i])
+    def land(self, goods: list[tuple[int, float]]) -> None:
+        """Goods landing, ``(lane, units)`` in order: each locked lane's account gains their locked part,
+        up to its cap."""
+        of_lane, held, lock, cap = self.of_lane, self.held, self.lock, self.cap
+        for lane, units in goods:
+            i = of_lane.get(lane)
+            if i is not None:
+                held[i] = min(held[i] + units * lock[i], cap[i])
 
     def today(self, run: Run, share: list[float], t: int) -> None:
         """Each account's locked share of its buyer's use today: ``w_l(t) (1 - sigma_l)`` until ported."""
