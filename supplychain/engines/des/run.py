@@ -290,9 +290,9 @@ class Run:
         horizon = float(self.c.n_days)  # a wait beyond the horizon (no restart in view) is recorded as it
         on_order = [0.0] * lay.n_stocks
         for b, lanes in enumerate(lay.buyer_lanes):
-            value = sum([self.transit[l] for l in lanes]) + sum([self.owed[l] for l in lanes])
+            value = sum(map(self.transit.__getitem__, lanes)) + sum(map(self.owed.__getitem__, lanes))
             if self.awaiting is not None:
-                value += sum([self.awaiting[l] for l in lanes])
+                value += sum(map(self.awaiting.__getitem__, lanes))
             on_order[lay.buyer_stock[b]] = value
         day = {
             "production": production, "inventory": list(self.stock), "flow": list(shipped),
