@@ -31,7 +31,9 @@ class Designs:
         self.stock = [int(c.buyer_stock[b]) for b in self.buyer]
         # The account's cap is its share of the on-hand target plus a day's steady inflow.
         self.reference = [float(c.initial_stock[s]) + float(sp.buyer_flow[b]) for s, b in zip(self.stock, self.buyer)]
-        self.of_lane = {l: i for i, l in enumerate(lanes)}
+        self.slot = [-1] * c.n_lanes  # each lane's account, -1 if none (a list: read for every landing)
+        for i, l in enumerate(lanes):
+            self.slot[l] = i
         self.of_stock: dict[int, list[int]] = {}
         for i, s in enumerate(self.stock):
             self.of_stock.setdefault(s, []).append(i)
@@ -55,10 +57,10 @@ class Designs:
     def land(self, goods: list[tuple[int, float]]) -> None:
         """Goods landing, ``(lane, units)`` in order: each locked lane's account gains their locked part,
         up to its cap."""
-        of_lane, held, lock, cap = self.of_lane, self.held, self.lock, self.cap
+        slot, held, lock, cap = self.slot, self.held, self.lock, self.cap
         for lane, units in goods:
-            i = of_lane.get(lane)
-            if i is not None:
+            i = slot[lane]
+            if i >= 0:
                 held[i] = min(held[i] + units * lock[i], cap[i])
 
     def today(self, run: Run, share: list[float], t: int) -> None:

@@ -103,8 +103,10 @@ def settle(run: Run, f: int, shipped: list[float]) -> float:
     out = lay.out_stock[f]
     run.stock[out] = max(run.stock[out] - sent, 0.0)
     for l in lanes:
-        owed[l] = max((owed[l] + orders[l]) - shipped[l], 0.0)
-        transit[l] += shipped[l]
+        units = shipped[l]
+        left = (owed[l] + orders[l]) - units
+        owed[l] = 0.0 if left < 0.0 else left  # max(left, 0.0) without the call, for every lane every day
+        transit[l] += units
     run.throughput[f] += (sent - run.throughput[f]) / THROUGHPUT_DAYS
     if lay.recent_days is not None:
         # Turn-and-earn (§5.7): each lane's record of recent shipments moves towards the day's shipment.
