@@ -349,8 +349,8 @@ def _queued(run: Run, lanes: list[int]) -> dict[int, bool] | None:
     ``None`` when none of them does."""
     lay, owed = run.layout, run.owed
     # A rounding-size backlog is no queue (the reach tolerance of its normal rate).
-    out = {l: sum(map(owed.__getitem__, lay.out_lanes[lay.lane_origin[l]])) > REACH_TOLERANCE * lay.normal_rate[lay.lane_origin[l]]
-           for l in lanes}
+    out = {l: sum(map(owed.__getitem__, lay.out_lanes[lay.lane_origin[l]]))
+           > REACH_TOLERANCE * lay.normal_rate[lay.lane_origin[l]] for l in lanes}
     return out if any(out.values()) else None
 
 
