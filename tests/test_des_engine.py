@@ -55,3 +55,21 @@ def test_goods_due_after_the_horizon_stay_in_transit():
     shipped_late = res.flow[0, -lead:, 1].sum()
     assert shipped_late > 0
     assert res.in_transit[0, -1, 1] >= shipped_late - 1e-9
+
+
+def test_a_run_keeping_some_variables_records_the_same_values():
+    """A run that keeps only some recorded variables (a summary's) computes those alone, value for value."""
+    from supplychain.compile.compiler import compile_scenario
+    from supplychain.engines.des.layout import Layout
+    from supplychain.engines.des.run import Run
+    from supplychain.engines.draws import draw_run, run_seed_sequences
+
+    outage = RandomOutage(facility="CN.mine", rate_per_year=12.0, duration=5.0)
+    c = compile_scenario(noisy_chain(40).with_shocks(outage))
+    layout, seq = Layout(c), run_seed_sequences(3, 1)[0]
+    full = Run(c, layout, draw_run(c, seq)).run()
+    kept = ("flow", "unmet", "quoted_lead_time", "on_order")
+    some = Run(c, layout, draw_run(c, seq), only=kept).run()
+    assert set(some) == set(kept) and len(full) > len(kept)
+    for name in kept:
+        assert some[name].tobytes() == full[name].tobytes(), name

@@ -31,7 +31,9 @@ class Designs:
         self.stock = [int(c.buyer_stock[b]) for b in self.buyer]
         # The account's cap is its share of the on-hand target plus a day's steady inflow.
         self.reference = [float(c.initial_stock[s]) + float(sp.buyer_flow[b]) for s, b in zip(self.stock, self.buyer)]
-        self.of_lane = {l: i for i, l in enumerate(lanes)}
+        self.slot = [-1] * c.n_lanes  # each lane's account, -1 if none (a list: read for every landing)
+        for i, l in enumerate(lanes):
+            self.slot[l] = i
         self.of_stock: dict[int, list[int]] = {}
         for i, s in enumerate(self.stock):
             self.of_stock.setdefault(s, []).append(i)
@@ -52,11 +54,14 @@ class Designs:
         lanes = [l for l in range(c.n_lanes) if sp.lock[l] > 0.0 and sp.incumbent[l]]
         return cls(c, lanes) if lanes else None
 
-    def land(self, lane: int, units: float) -> None:
-        """Goods landing on ``lane``: its account gains their locked part, up to its cap."""
-        i = self.of_lane.get(lane)
-        if i is not None:
-            self.held[i] = min(self.held[i] + units * self.lock[i], self.cap[i])
+    def land(self, goods: list[tuple[int, float]]) -> None:
+        """Goods landing, ``(lane, units)`` in order: each locked lane's account gains their locked part,
+        up to its cap."""
+        slot, held, lock, cap = self.slot, self.held, self.lock, self.cap
+        for lane, units in goods:
+            i = slot[lane]
+            if i >= 0:
+                held[i] = min(held[i] + units * lock[i], cap[i])
 
     def today(self, run: Run, share: list[float], t: int) -> None:
         """Each account's locked share of its buyer's use today: ``w_l(t) (1 - sigma_l)`` until ported."""

@@ -192,7 +192,7 @@ def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
                     # What it owes the lane's tier and the tiers above, summed in lane order (the vector
                     # engine's bits).
                     upto[j] = (sum([owed[k] for k in lanes if rank[k] <= j]) if tiered
-                               else sum([owed[k] for k in lanes]))
+                               else sum(map(owed.__getitem__, lanes)))
                 due = upto[j]
             queue = (due / rate if rate > 0 else _INF) if due > 0.0 else 0.0
             waits[l] = restart + queue
@@ -206,7 +206,7 @@ def _stocked(run: Run, f: int) -> bool:
     Beyond a rounding-size part of its normal rate (``REACH_TOLERANCE``), so that both engines take the same side.
     """
     lay = run.layout
-    free = run.stock[lay.out_stock[f]] - sum([run.owed[l] for l in lay.out_lanes[f]])
+    free = run.stock[lay.out_stock[f]] - sum(map(run.owed.__getitem__, lay.out_lanes[f]))
     return bool(free > REACH_TOLERANCE * lay.normal_rate[f])
 
 
@@ -349,8 +349,8 @@ def _queued(run: Run, lanes: list[int]) -> dict[int, bool] | None:
     ``None`` when none of them does."""
     lay, owed = run.layout, run.owed
     # A rounding-size backlog is no queue (the reach tolerance of its normal rate).
-    out = {l: sum([owed[k] for k in lay.out_lanes[lay.lane_origin[l]]]) > REACH_TOLERANCE * lay.normal_rate[lay.lane_origin[l]]
-           for l in lanes}
+    out = {l: sum(map(owed.__getitem__, lay.out_lanes[lay.lane_origin[l]]))
+           > REACH_TOLERANCE * lay.normal_rate[lay.lane_origin[l]] for l in lanes}
     return out if any(out.values()) else None
 
 
@@ -391,15 +391,15 @@ def review(run: Run, b: int, t: int, expected: list[float] | None, late: list[bo
     lanes = lay.buyer_lanes[b]
     owed, transit = run.owed, run.transit
     if far is None:
-        due = sum([owed[l] for l in lanes])
+        due = sum(map(owed.__getitem__, lanes))
     else:
         due = sum([0.0 if far[l] else owed[l] for l in lanes])
-    position = run.stock[lay.buyer_stock[b]] + sum([transit[l] for l in lanes]) + due
+    position = run.stock[lay.buyer_stock[b]] + sum(map(transit.__getitem__, lanes)) + due
     d = lay.buyer_demand[b]
     if d >= 0:
         position -= run.backlog[d]
     if run.awaiting is not None:
-        position += sum([run.awaiting[l] for l in lanes])
+        position += sum(map(run.awaiting.__getitem__, lanes))
     planned = _planned_pipeline(run, b, t, lanes, expected, share, allow, late)
     # The order without the planned pipeline: what a queued supplier keeps beyond its room (§5.6.5).
     plain = None
@@ -565,17 +565,17 @@ def _split(run: Run, b: int, t: int, lanes: list[int], order: float, share: list
         spare[l] = max(makeable[f] - run.throughput[f], 0.0)
         qualified = lay.incumbent[l] or t >= run.seek_day[b] + lay.qualify_days[l]
         weight[l] = spare[l] if qualified and avail[l] >= 1.0 and diverted[l] <= 0.0 else 0.0
-    total = sum([weight[l] for l in lanes])
+    total = sum(map(weight.__getitem__, lanes))
     alt = {}
     for l in lanes:
         a = moved_out * weight[l] / total if total > 0 else 0.0
         alt[l] = min(a, spare[l], max(cap[l] - keep[l], 0.0))
-    rest = max(moved_out - sum([alt[l] for l in lanes]), 0.0)
+    rest = max(moved_out - sum(map(alt.__getitem__, lanes)), 0.0)
     # A returning supplier takes back what was diverted from it; a partly available lane only when
     # the buyer has no alternate with spare capacity; a lane waiting for a licence the rest.
     back_w = {l: free[l] if avail[l] >= 1.0 or (avail[l] > 0.0 and total <= 0.0) or waiting[l]
               else 0.0 for l in lanes}
-    back_total = sum([back_w[l] for l in lanes])
+    back_total = sum(map(back_w.__getitem__, lanes))
     for l in lanes:
         back = rest * back_w[l] / back_total if back_total > 0 else 0.0
         if lock_of is not None:

@@ -124,7 +124,7 @@ class Prices:
         counted = self._owed_short(run, short)
         over, rate = [0.0] * len(self.seller_market), [0.0] * len(self.seller_market)
         for f in range(len(self.seller_market)):
-            owed = sum([counted[l] for l in lay.out_lanes[f]])
+            owed = sum(map(counted.__getitem__, lay.out_lanes[f]))
             asked, can = run.throughput[f] + owed / RESTOCKING_DAYS, run.capacity_today[f]
             if owed > 0:
                 # What it can make today: its capacity or, if lower, the rate its inputs support, but not less

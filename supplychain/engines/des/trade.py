@@ -105,13 +105,13 @@ class LicenceOffice:
 def _route(route: Any, owed: list[float], orders: list[float]) -> None:
     """Cut what is owed, then the day's orders, on the route's lanes to its capacity (pro rata)."""
     lanes = route.lanes.tolist()
-    held = sum([owed[l] for l in lanes])
+    held = sum(map(owed.__getitem__, lanes))
     if held > route.capacity:
         keep = route.capacity / held
         for l in lanes:
             owed[l] *= keep
     room = max(route.capacity - min(held, route.capacity), 0.0)
-    wanted = sum([orders[l] for l in lanes])
+    wanted = sum(map(orders.__getitem__, lanes))
     if wanted > room:
         fill = room / wanted
         for l in lanes:
@@ -141,10 +141,10 @@ def apply_quotas(run: Run, t: int, shipped: list[float]) -> None:
         if fresh is not None:
             run.quota_left[q] = fresh  # unused quota lapses
         lanes = spec.lanes.tolist()
-        want = sum([shipped[l] for l in lanes])
+        want = sum(map(shipped.__getitem__, lanes))
         left = run.quota_left[q]
         if want > left:
             frac = left / want
             for l in lanes:
                 shipped[l] *= frac
-        run.quota_left[q] = max(left - sum([shipped[l] for l in lanes]), 0.0)
+        run.quota_left[q] = max(left - sum(map(shipped.__getitem__, lanes)), 0.0)
