@@ -303,6 +303,12 @@ def format_run_rate(rate: pd.DataFrame | None, ended: dt.date | None = None) -> 
     Still losing when the run ended: the total covers 365 days of a shock that was costing $130bn a year at the end; a shock still in force keeps costing beyond the horizon (supplychain.analytics.impact.steady_loss runs it until the loss settles).
     >>> print(format_run_rate(rate, ended=dt.date(2025, 5, 2))[1])
     Still losing when the run ended: the shocks had ended on 2025-05-02, but the shortages they left (the first deliveries after them still on their way, stocks being rebuilt) were costing $130bn a year at the end; the total covers 365 days and stops before they do (a longer --horizon, or supplychain.analytics.impact.steady_loss, runs until the loss settles).
+
+    After the shock, output above the baseline's (making up what was lost) is not read as a negative loss:
+
+    >>> rate.loc[:, "run_rate_usd_per_year"] = [-2.6e8, -6.8e8]
+    >>> print(format_run_rate(rate)[0])
+    Run rate at the end: value added $680M a year above the baseline's (mean of the last 30 days x 365; US $260M): industries were making up output they had lost (bounded overproduction, docs/model.md §8.3); the total already counts it against the loss.
     """
     if rate is None or "ALL" not in rate.index:
         return []
@@ -318,6 +324,11 @@ def format_run_rate(rate: pd.DataFrame | None, ended: dt.date | None = None) -> 
     if abs(end) < RISING_FLOOR_USD_PER_YEAR:
         return [f"Run rate at the end: under {format_usd(RISING_FLOOR_USD_PER_YEAR)} a year over the last {days} "
                 "days: the loss had ended within the horizon."]
+    if end < 0:   # output above the baseline's: industries making up what they lost, not a saving
+        where = f"; {top} {format_usd(-float(regions.loc[top, 'run_rate_usd_per_year']))}" if top is not None else ""
+        return [f"Run rate at the end: value added {format_usd(-end)} a year above the baseline's (mean of the last "
+                f"{days} days x 365{where}): industries were making up output they had lost (bounded overproduction, "
+                "docs/model.md §8.3); the total already counts it against the loss."]
     lines = [f"Run rate at the end: {format_usd(end)} a year (mean daily loss of the last {days} days x 365{where})"
              f"{lost}."]
     rising = [str(r) for r in regions.index[regions["rising"].to_numpy(dtype=bool)]]
