@@ -43,8 +43,7 @@ def kernels(request):
 
 @pytest.fixture(scope="module")
 def days():
-    """States before shipping and before cancelling on some days of 3 runs of the ban's first 90 days (NumPy
-    engine; the states of a longer run take the same code paths and only cost time).
+    """States before shipping and before cancelling on some days of 3 runs of the ban (NumPy engine).
 
     The shipped bids give a supplier at most two tiers; to load the class loops, every lane's bid is
     spread over 13 levels (tiers that only the loops see, not the rule's)."""
@@ -52,7 +51,7 @@ def days():
     mp.setattr(rules_sourcing, "lane_values",
                lambda net: lane_values(net, capped=False) * (1.0 + np.arange(len(net.lanes)) % 13))
     try:
-        c = compile_scenario(_ban(horizon_days=150))
+        c = compile_scenario(_ban())
     finally:
         mp.undo()
     ships, cancels, splits = [], [], []

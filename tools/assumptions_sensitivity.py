@@ -139,8 +139,8 @@ GROUPS: tuple[Group, ...] = (
           "of battery-chain buffers"),
     Group("Magnet buyers hold 60 days", r"^(input_)?cover_days$", r"^assumption: importers hold",
           "mid value of the 1-3 months importers held ahead of China's 2023-25 export controls"),
-    Group("Automotive magnet users hold 14 days (car-parts makers, one two-week order cycle)", r"^cover_days$",
-          r"^assumption: car-parts makers", "no days of magnet stock published for car-parts makers; the "
+    Group("Automotive magnet users' first tranche holds 14 days (car-parts makers, one two-week order cycle)",
+          r"^cover_days$", r"^assumption: (the first tranche of )?car-parts makers", "no days of magnet stock published for car-parts makers; the "
           "automotive chip buyers' order cycle (Bosch, 2021); 7 days to the other magnet users' 60",
           factors=(0.5, 60.0 / 14.0), range_note="7 / 60 days", kind=r"^demand$"),
     Group("Germanium buyers hold 65 days (as for gallium)", r"^input_cover_days$", r"^assumption: as for gallium",
@@ -258,8 +258,8 @@ GROUPS: tuple[Group, ...] = (
           "TW 1, ROW 10 % of world)", r"^rate_per_day$", r"split by automotive/electronics", "China's 70 % is "
           "cited (SMM 2024, China customs); the other 30 % has no regional data", kind=r"^demand$",
           item=r"^(?!CN\.)"),
-    Group("Magnet users split by end use (car parts 30 %, motors 50 %, devices 20 % in every region)",
-          r"^rate_per_day$", r"magnet users' part \d+% of the region's use", "the impact table's world magnet use "
+    Group("Magnet users split by end use (car parts 30 % in three equal tranches, motors 50 %, devices 20 % in "
+          "every region)", r"^rate_per_day$", r"magnet users' part (\d+%|[\d.]+) of the region's use", "the impact table's world magnet use "
           "shares, applied in every region (no regional split by end use is published); changing one group alone "
           "changes a region's total; outside China the regional split above classifies the same values",
           factors=None, range_note="structural", kind=r"^demand$"),

@@ -310,8 +310,8 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     from an archive that predates lane totals has the demand metrics only).
 
     The demand metrics are per region, commodity and end-use segment (chip
-    buyers: automotive, industrial, electronics, each holding its own stock,
-    docs/model.md §5.5): the ``segment`` column, empty for demands without a
+    buyers: automotive, industrial, electronics; magnet users: car_parts in three
+    stock tranches, motors, devices; each holding its own stock, docs/model.md §5.5): the ``segment`` column, empty for demands without a
     segment and for the trade metrics, as in ``Results.summary()`` and the
     ``compare.csv`` of ``supplychain run --out``. Sum a metric over the segments
     for a region's whole demand (shortfalls add up; rates do not), or pass
@@ -344,7 +344,7 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     >>> sorted(set(pooled["segment"])), list(pooled.columns) == list(t.columns)
     (['', 'ALL'], True)
     >>> sorted(set(pooled[pooled.segment == "ALL"]["commodity"]))
-    ['logic_chip', 'mature_chip', 'mature_idm_chip', 'memory_chip']
+    ['logic_chip', 'mature_chip', 'mature_idm_chip', 'memory_chip', 'ndfeb_magnet']
     """
     import pandas as pd
 

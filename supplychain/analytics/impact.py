@@ -349,8 +349,9 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
     >>> steady = steady_loss(base.with_shocks(surge), seed=1, step_days=60, max_days=180)
     >>> steady.attrs["settled"], steady.attrs["horizon_days"] > 60
     (True, True)
-    >>> bool(steady.loc["US", "loss_usd"] >= steady.loc["US", "horizon_loss_usd"] > 0)
-    True
+    >>> us = steady.loc["US"]   # a shock over by day 45: after it, overproduction makes up a little of the loss
+    >>> bool(0 < us["loss_usd"] <= us["horizon_loss_usd"]), bool(us["loss_usd"] > 0.99 * us["horizon_loss_usd"])
+    (True, True)
     """
     from ..run.simulate import simulate
 
