@@ -241,7 +241,8 @@ def test_cli_run_prints_value_added_lost(shortage, tmp_path, capsys):
     path = save_scenario(shortage, tmp_path / "shortage.toml")
     # On the vector engine: the text and files are the engines' common path; the DES's run of the flagship
     # command prints the same section (tests/test_shipped_scenarios.py, README's flagship block).
-    assert main(["run", str(path), "--quiet", "--engine", "vector", "--no-cover-band", "--out", str(tmp_path / "o")]) == 0
+    assert main(["run", str(path), "--quiet", "--engine", "vector", "--no-cover-band", "--horizon", "90",
+                 "--out", str(tmp_path / "o")]) == 0
     text = capsys.readouterr().out
     assert "Value added lost beyond the chain" in text and "Total value added lost: $" in text
     assert (tmp_path / "o" / "value_added_loss.csv").exists() and (tmp_path / "o" / "value_added_loss.png").exists()
