@@ -247,15 +247,20 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
             a, b = _day(dt.date(2025, month, 1)), _day(dt.date(2025, month + 1, 1))
             by_group[g][month] = float(f[a:b].sum() / f0[a:b].sum())
     short: dict = {}
-    for j, d in enumerate(net.demands):
+    for _, d, gap, days in _magnet_gaps(res, base):
+        short[(d.region, d.segment)] = ((int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day))
+                                        if len(days) else None)
+    return {"exports": exports, "exports_by_group": by_group, "short": short, "results": (res, base)}
+
+
+def _magnet_gaps(res, base):  # type: ignore[no-untyped-def]
+    """Each magnet user's column, demand, daily shortfall net of ``base`` and the days it is short."""
+    for j, d in enumerate(res.scenario.network.demands):
         if d.commodity != MAGNET:
             continue
         gap = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
                - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
-        days = np.flatnonzero(gap > 1e-6 * d.rate_per_day)
-        short[(d.region, d.segment)] = ((int(days[0]), int(days[-1]), float(gap.sum() / d.rate_per_day))
-                                        if len(days) else None)
-    return {"exports": exports, "exports_by_group": by_group, "short": short, "results": (res, base)}
+        yield j, d, gap, np.flatnonzero(gap > 1e-6 * d.rate_per_day)
 
 
 def episode_trace(res, base, table) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -272,12 +277,7 @@ def episode_trace(res, base, table) -> list[dict]:  # type: ignore[no-untyped-de
     end = _day(END_2025)
     unshocked = base.value_added_loss(table=table).daily[0]
     rows = []
-    for j, d in enumerate(net.demands):
-        if d.commodity != MAGNET:
-            continue
-        gap = (np.maximum(res.demand[0][:, j] - res.delivered[0][:, j], 0)
-               - np.maximum(base.demand[0][:, j] - base.delivered[0][:, j], 0))
-        days = np.flatnonzero(gap > 1e-6 * d.rate_per_day)
+    for j, d, gap, days in _magnet_gaps(res, base):
         if not len(days):
             continue
         delivered = res.demand.copy()
