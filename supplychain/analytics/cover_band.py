@@ -94,14 +94,6 @@ def _central_covers(scenario: Scenario) -> dict[str, float]:
 LEVELS = ("baseline_", "shocked_")
 
 
-def _chip_buyers(net: Network, segment_of: Mapping[str, str]) -> set[str]:
-    """The segmented demands of the semiconductor chain; on a network without one, every segmented demand
-    (a hand-built network's segments stand for chip buyers' there)."""
-    chain = {c.id: c.chain for c in net.commodities}
-    chips = {d.id for d in net.demands if d.id in segment_of and chain[d.commodity] == "semiconductors"}
-    return chips or set(segment_of)
-
-
 def chip_buyers(net: Network) -> set[str]:
     """The ids of the demands whose covers the band is about: the semiconductor chain's segmented buyers.
 
@@ -116,13 +108,15 @@ def chip_buyers(net: Network) -> set[str]:
     >>> sorted({d.segment for d in net.demands if d.id in chip_buyers(net)})
     ['automotive', 'electronics', 'industrial']
     """
-    return _chip_buyers(net, {d.id: d.segment for d in net.demands if d.segment})
+    chain = {c.id: c.chain for c in net.commodities}
+    segmented = {d.id for d in net.demands if d.segment}
+    return {i for i in segmented if chain[net.demand(i).commodity] == "semiconductors"} or segmented
 
 
 def _shortfalls(results: Results, segment_of: Mapping[str, str]) -> dict[str, float]:
     """Shortfall in USD (mean over runs) of all demands, of the chip buyers and of each segment's."""
     short = cumulative_shortfall(results, usd=True, by="demand").mean(axis=0)
-    chips = _chip_buyers(results.scenario.network, segment_of)
+    chips = chip_buyers(results.scenario.network)
     out = {"shortfall_usd": float(short.sum()),
            "chip_shortfall_usd": float(sum(v for k, v in short.items() if k in chips))}
     for g in sorted(set(segment_of.values())):
