@@ -20,24 +20,56 @@ Each element gets the IEEE operations of the NumPy code, in its order: sums
 from 0.0 adding ``1.0 * x`` as SciPy's ``csr_matvecs`` does, NumPy's
 ``maximum``/``minimum`` (``a`` where ``a > b`` (``a < b``) or ``a`` is NaN, else
 ``b``), ``np.clip`` as NumPy computes it (the maximum, then the minimum, a NaN
-kept), and ``x ** y`` (the C library's ``pow``, as NumPy calls it on this
-machine's instruction set: checked bit for bit by ``tests/test_jit_prices.py``).
-Nothing is fused or reordered (no ``fastmath``). The functions run as plain
+kept), and ``x ** y`` (the C library's ``pow``). NumPy calls that ``pow`` for
+float64 arrays on most machines, but on CPUs with AVX-512 it dispatches to its
+own vectorised power (SVML), whose last bit differs in about one value in
+twenty; there (`numpy_power_is_c_pow` is False) the two loops with a power,
+`utilisation_premium` and `price_target`, are not loaded and the engine keeps
+NumPy's code for them, so the results are NumPy's bits on every machine
+(checked by ``tests/test_jit_prices.py``). Nothing is fused or reordered (no
+``fastmath``). The functions run as plain
 Python too (the tests call both); `add_loops` compiles them when `.jit` loads
 its loops.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from types import SimpleNamespace
 
 import numpy as np
 
-__all__ = ["add_loops", "stock_deficit", "utilisation_premium", "price_target"]
+__all__ = ["add_loops", "numpy_power_is_c_pow", "stock_deficit", "utilisation_premium", "price_target"]
+
+
+@functools.cache
+def numpy_power_is_c_pow() -> bool:
+    """Whether NumPy's float64 array power gives the C library's ``pow`` here, bit for bit.
+
+    The compiled loops take ``x ** y`` as the C library's ``pow`` (as Python's
+    `math.pow` does); NumPy's ``np.power`` on arrays does too, except where it
+    dispatches to a vectorised power of its own (AVX-512 CPUs). Checked once per
+    process on 4,096 fixed bases and exponents, each exponent alone and one
+    exponent broadcast (the two ways `.prices` calls it).
+
+    Examples
+    --------
+    >>> isinstance(numpy_power_is_c_pow(), bool)
+    True
+    """
+    rng = np.random.default_rng(20261203)
+    base, exponent = rng.uniform(0.01, 10.0, 4096), rng.uniform(-4.0, 4.0, 4096)
+    each = np.array([math.pow(b, e) for b, e in zip(base.tolist(), exponent.tolist())])
+    one = np.array([math.pow(b, 0.3) for b in base.tolist()])
+    return bool(np.array_equal(np.power(base, exponent), each) and np.array_equal(np.power(base, 0.3), one))
 
 
 def add_loops(loops: SimpleNamespace) -> None:
     """Compile `stock_deficit`, `utilisation_premium` and `price_target` with Numba and add them to ``loops``.
+
+    The last two, which take powers, are ``None`` where NumPy's power is not the C
+    library's (`numpy_power_is_c_pow`): the engine then computes them with NumPy.
 
     Raises
     ------
@@ -55,6 +87,9 @@ def add_loops(loops: SimpleNamespace) -> None:
     w2 = numba.float64[:, ::1]
     loops.stock_deficit = numba.njit([numba.void(r2, i1, i1, i1, r1, r1, r1, r1, r1, numba.boolean, w2, w2)],
                                      **options)(stock_deficit)
+    loops.utilisation_premium = loops.price_target = None
+    if not numpy_power_is_c_pow():
+        return
     loops.utilisation_premium = numba.njit(
         [numba.void(r2, r2, i1, i1, i1, r1, r1, r1, i1, numba.float64, w2)], **options)(utilisation_premium)
     loops.price_target = numba.njit(

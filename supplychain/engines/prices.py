@@ -174,7 +174,7 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     live = np.flatnonzero(off.any(axis=0) | ps.off)
     if not len(live):
         return live  # every market at its reference price and in balance: nothing moves
-    if loops is not None:
+    if loops is not None and loops.price_target is not None:
         target = _target_loop(loops, spec, gap, off, lost, premium, passed, live)
     else:
         target = _target(spec, gap, off, lost, premium, passed, live)
@@ -272,10 +272,10 @@ def _utilisation_premium(spec: PriceSpec, s, capacity: np.ndarray,  # type: igno
     The market's utilisation is its fabs' throughput (each at most its capacity today) over their capacity
     today; above the normal utilisation (by more than the neutral tolerance) the factor is
     ``(u / u_ref) ** nu``, else 1 (and 1 in a market whose fabs have no capacity today). ``loops``: the
-    compiled loops (`._jit_prices.utilisation_premium`, the same bits), else NumPy.
+    compiled loops (`._jit_prices.utilisation_premium`, the same bits) when loaded, else NumPy.
     """
     cols, markets = spec.util_columns, spec.util_markets
-    if loops is not None:
+    if loops is not None and loops.utilisation_premium is not None:
         assert spec.util_sum is not None and spec.util_ref is not None and spec.util_exponent is not None
         n_runs = s.throughput.shape[0]
         out = np.ones((spec.n_markets, n_runs))
