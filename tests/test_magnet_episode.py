@@ -52,7 +52,8 @@ def test_approved_magnets_fly_from_the_regimes_start_until_its_last_application_
         if ln.commodity == mp.MAGNET and ln.origin.startswith("CN.") and not ln.destination.startswith("CN."):
             shock = air[net.demand(ln.destination).region]
             assert ln.lead_time.mean * shock.lead_time_multiplier == pytest.approx(mp.AIR_DAYS_2025)
-    assert air["US"].lead_time_multiplier == pytest.approx(6 / 25) and air["ROW"].lead_time_multiplier == pytest.approx(6 / 35)
+    assert air["US"].lead_time_multiplier == pytest.approx(6 / 25)
+    assert air["ROW"].lead_time_multiplier == pytest.approx(6 / 35)
     # from 4 April to 11 June + 63 days: an application filed on the regime's last day is decided by then
     assert {(a.start, a.end) for a in air.values()} == {(START, mp._day(dt.date(2025, 8, 13)))}
 

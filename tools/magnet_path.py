@@ -105,14 +105,15 @@ EARLY_ENDS_2025 = {"US": dt.date(2025, 6, 6), "ROW": dt.date(2025, 6, 7)}
 #: Approved magnets fly. Under the licensing each application took "a month or longer", "forcing bigger companies
 #: like Schaeffler to air-freight the magnets to Europe and other markets instead of waiting the four to six weeks
 #: for a container ship to arrive", at about five times the cost, "an option that excludes small and medium-sized
-#: suppliers" (Schaeffler CEO M. Zink, "Europe's car makers sideswiped by US-China trade war", Politico Europe, June 2025); after the London framework Ford's supply was
-#: "hand to mouth" (Ford's L. Drake, Reuters, June 2025). So China's magnet shipments abroad sent from the regime's first
-#: day take the baseline's international air lead time (``tools/baseline/logistics.py`` ``AIR_LT``, 6 days, the
-#: chips' lanes) in place of the sea lanes' 10 (Asia), 25 (US) and 35 days (rest of the world): a `LogisticsShock`
-#: on shipments sent in its window (goods already at sea keep their lead time, docs/model.md §6.7), to the last day
-#: an application filed under the regime can be decided, 11 June + 63 days = 13 August (the regulations' 45
-#: working days). Every user of a region flies (a `LogisticsShock` selects lanes by region, not by buyer), while
-#: small suppliers did not: the loss errs low by their share, which no source gives.
+#: suppliers" (Schaeffler CEO M. Zink, "Europe's car makers sideswiped by US-China trade war", Politico Europe,
+#: June 2025); after the London framework Ford's supply was "hand to mouth" (Ford's L. Drake, Reuters, June 2025).
+#: So China's magnet shipments abroad sent from the regime's first day take the baseline's international air lead
+#: time (``tools/baseline/logistics.py`` ``AIR_LT``, 6 days, the chips' lanes) in place of the sea lanes' 10 (Asia),
+#: 25 (US) and 35 days (rest of the world): a `LogisticsShock` on shipments sent in its window (goods already at sea
+#: keep their lead time, docs/model.md §6.7), to the last day an application filed under the regime can be decided,
+#: 11 June + 63 days = 13 August (the regulations' 45 working days). Every user of a region flies (a
+#: `LogisticsShock` selects lanes by region, not by buyer), while small suppliers did not: the loss errs low by their
+#: share, which no source gives.
 AIR_DAYS_2025 = AIR_LT["intl"][0]
 AIR_FROM_2025 = dt.date(2025, 4, 4)
 AIR_UNTIL_2025 = END_2025 + dt.timedelta(days=round(REVIEW_DAYS_2025))
@@ -203,9 +204,10 @@ def cases(base_sc):  # type: ignore[no-untyped-def]
             ExportControl(exporter="CN", commodity=MAGNET, mode="ban", start=start, end=start + n - 1))))
         air = tuple(dataclasses.replace(a, start=start, end=start + n - 1 + round(REVIEW_DAYS_2025))
                     for a in air_freight_2025(base_sc.network))
-        out.append((f"magnet licensing {n} d, {APPROVAL_2025:.0%} approved, approved magnets flown", base_sc.with_shocks(
-            ExportControl(exporter="CN", commodity=MAGNET, mode="licence", start=start, end=start + n - 1,
-                          approval_probability=APPROVAL_2025, processing_delay=REVIEW_2025), *air)))
+        licence = ExportControl(exporter="CN", commodity=MAGNET, mode="licence", start=start, end=start + n - 1,
+                                approval_probability=APPROVAL_2025, processing_delay=REVIEW_2025)
+        out.append((f"magnet licensing {n} d, {APPROVAL_2025:.0%} approved, approved magnets flown",
+                    base_sc.with_shocks(licence, *air)))
     return out
 
 
@@ -348,7 +350,7 @@ def _output_per_usd(im, table, net, d) -> float:  # type: ignore[no-untyped-def]
     k = im.columns.index((d.region, MAGNET, segment))
     price = next(c.price_usd for c in net.commodities if c.id == MAGNET)
     rate = sum(x.rate_per_day for x in net.demands if x.commodity == MAGNET and x.region == d.region
-               and (x.segment == d.segment or (segment == "car_parts" and (x.segment or "").startswith("car_parts"))))
+               and ("car_parts" if (x.segment or "").startswith("car_parts") else x.segment) == segment)
     return float(im.dependence[k] @ table.output.ravel() / (365 * price * rate))
 
 
