@@ -22,7 +22,9 @@ Prints, on the vector engine (seed 2025, price feedback off, the built-in year f
    July 5,577 t, +5.7 %; via Reuters, 20 Jun, 20 Jul and 20 Aug 2025) and who stopped, when: Ford's Chicago
    Assembly Plant (Explorer) idled the week of 20 May (Ford CEO J. Farley, Bloomberg, 12 Jun 2025); Suzuki's
    Swift line from 26 May to 13 June (Suzuki Motor statement, 5 Jun 2025; Nikkei); several European supplier plants
-   and lines shut by 4 June (CLEPA press release, 4 Jun 2025).
+   and lines shut by 4 June (CLEPA press release, 4 Jun 2025). In both readings China's magnet shipments abroad
+   fly from 4 April to 13 August, as suppliers flew their licensed magnets (``air_freight_2025``; ``--sea`` adds
+   the reading with approved magnets at sea, the one before).
 
 The episode is traced (`episode_trace`): for each group of users that goes short, its days short (and how many after
 the regime ended on 11 June), its fill on those days, the magnets not delivered, the value added lost through that
@@ -41,7 +43,7 @@ Stellantis, Reuters, 6 Jun 2025) and the rest of the world's on 7 June (MOFCOM's
 7 Jun 2025), against the same split ending on 11 June everywhere (`EARLY_ENDS_2025`); and China's magnet lanes abroad
 shipping in at most ``--fast-days`` days (a what-if: the baseline's lanes are sea freight).
 
-Run: ``PYTHONPATH=$PWD python tools/magnet_path.py [--episode] [--cover DAYS ...] [--car-parts-cover DAYS ...]
+Run: ``PYTHONPATH=$PWD python tools/magnet_path.py [--episode] [--sea] [--cover DAYS ...] [--car-parts-cover DAYS ...]
 [--seeds N]``.
 """
 
@@ -53,9 +55,10 @@ import datetime as dt
 
 import numpy as np
 
-from supplychain import ExportControl, SafetyStockChange, Uniform, load_example, simulate
+from supplychain import ExportControl, LogisticsShock, SafetyStockChange, Uniform, load_example, simulate
 from supplychain.impact.loss import InputMap, value_added_loss
 from supplychain.impact.table import load_io_table
+from tools.baseline.logistics import AIR_LT
 
 SEED = 2025
 MAGNET = "ndfeb_magnet"
@@ -97,6 +100,40 @@ END_2025 = dt.date(2025, 6, 11)
 #: fast-track eligible EU applications (MOFCOM statement, 7 Jun 2025). A what-if only: an `ExportControl`'s destinations are
 #: regions, so an early end frees every user of the region, not only the car-parts makers.
 EARLY_ENDS_2025 = {"US": dt.date(2025, 6, 6), "ROW": dt.date(2025, 6, 7)}
+
+
+#: Approved magnets fly. Under the licensing each application took "a month or longer", "forcing bigger companies
+#: like Schaeffler to air-freight the magnets to Europe and other markets instead of waiting the four to six weeks
+#: for a container ship to arrive", at about five times the cost, "an option that excludes small and medium-sized
+#: suppliers" (Schaeffler CEO M. Zink, "Europe's car makers sideswiped by US-China trade war", Politico Europe,
+#: June 2025); after the London framework Ford's supply was "hand to mouth" (Ford's L. Drake, Reuters, June 2025).
+#: So China's magnet shipments abroad sent from the regime's first day take the baseline's international air lead
+#: time (``tools/baseline/logistics.py`` ``AIR_LT``, 6 days, the chips' lanes) in place of the sea lanes' 10 (Asia),
+#: 25 (US) and 35 days (rest of the world): a `LogisticsShock` on shipments sent in its window (goods already at sea
+#: keep their lead time, docs/model.md §6.7), to the last day an application filed under the regime can be decided,
+#: 11 June + 63 days = 13 August (the regulations' 45 working days). Every user of a region flies (a
+#: `LogisticsShock` selects lanes by region, not by buyer), while small suppliers did not: the loss errs low by their
+#: share, which no source gives.
+AIR_DAYS_2025 = AIR_LT["intl"][0]
+AIR_FROM_2025 = dt.date(2025, 4, 4)
+AIR_UNTIL_2025 = END_2025 + dt.timedelta(days=round(REVIEW_DAYS_2025))
+
+
+def air_freight_2025(net) -> tuple[LogisticsShock, ...]:  # type: ignore[no-untyped-def]
+    """China's magnet shipments to each other region flying from 4 April to 13 August 2025 (`AIR_DAYS_2025` days in
+    place of each region's sea lead time; one shock per destination region, whose Chinese lanes share a lead time)."""
+    sea: dict[str, set[float]] = {}
+    for ln in net.lanes:
+        if ln.commodity == MAGNET and ln.origin.startswith("CN.") and not ln.destination.startswith("CN."):
+            sea.setdefault(net.demand(ln.destination).region, set()).add(ln.lead_time.mean)
+    out = []
+    for region, days in sorted(sea.items()):
+        (mean,) = days
+        if mean > AIR_DAYS_2025:
+            out.append(LogisticsShock(origin_region="CN", destination_region=region, commodity=MAGNET,
+                                      lead_time_multiplier=AIR_DAYS_2025 / mean, start=_day(AIR_FROM_2025),
+                                      end=_day(AIR_UNTIL_2025)))
+    return tuple(out)
 
 
 def _day(date: dt.date) -> int:
@@ -165,9 +202,12 @@ def cases(base_sc):  # type: ignore[no-untyped-def]
     for n in (90, 180):
         out.append((f"magnet ban {n} d", base_sc.with_shocks(
             ExportControl(exporter="CN", commodity=MAGNET, mode="ban", start=start, end=start + n - 1))))
-        out.append((f"magnet licensing {n} d, {APPROVAL_2025:.0%} approved", base_sc.with_shocks(
-            ExportControl(exporter="CN", commodity=MAGNET, mode="licence", start=start, end=start + n - 1,
-                          approval_probability=APPROVAL_2025, processing_delay=REVIEW_2025))))
+        air = tuple(dataclasses.replace(a, start=start, end=start + n - 1 + round(REVIEW_DAYS_2025))
+                    for a in air_freight_2025(base_sc.network))
+        licence = ExportControl(exporter="CN", commodity=MAGNET, mode="licence", start=start, end=start + n - 1,
+                                approval_probability=APPROVAL_2025, processing_delay=REVIEW_2025)
+        out.append((f"magnet licensing {n} d, {APPROVAL_2025:.0%} approved, approved magnets flown",
+                    base_sc.with_shocks(licence, *air)))
     return out
 
 
@@ -209,7 +249,7 @@ def with_car_parts_cover(base_sc, days: float):  # type: ignore[no-untyped-def]
 
 
 def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[no-untyped-def]
-                     gradual: bool = True, car_parts_cover: float | None = None) -> dict:
+                     gradual: bool = True, car_parts_cover: float | None = None, air: bool = True) -> dict:
     """China's 2025 magnet licensing in the model: exports by month and each region's days short.
 
     Returns ``{"exports": {month: share of the unshocked run's exports}, "exports_by_group": {segment: {month:
@@ -218,7 +258,8 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
     `SafetyStockChange` in both runs, so their stocks have settled long before April), instead of the baseline's
     covers by end use; with ``car_parts_cover`` only the first car-parts tranche does (`with_car_parts_cover`, both
     runs).
-    ``gradual`` picks the reading of the licensing (`control_2025`).
+    ``gradual`` picks the reading of the licensing (`control_2025`); ``air`` flies China's magnet shipments abroad
+    from 4 April to 13 August (`air_freight_2025`; ``False``: they sail, the reading before).
     """
     if car_parts_cover is not None:
         base_sc = with_car_parts_cover(base_sc, car_parts_cover)
@@ -229,7 +270,8 @@ def episode_measures(base_sc, base, cover: float | None = None,  # type: ignore[
                                            for r in regions))
         base = simulate(base_sc, engine="vector", seed=SEED)
     net = base_sc.network
-    res = simulate(base_sc.with_shocks(control_2025(gradual)), engine="vector", seed=SEED)
+    res = simulate(base_sc.with_shocks(control_2025(gradual), *(air_freight_2025(net) if air else ())),
+                   engine="vector", seed=SEED)
     out = [i for i, ln in enumerate(net.lanes) if ln.commodity == MAGNET and ln.origin.startswith("CN.")
            and not ln.destination.startswith("CN.")]
     flow, flow0 = res.arrays["flow"][0][:, out].sum(axis=1), base.arrays["flow"][0][:, out].sum(axis=1)
@@ -270,12 +312,16 @@ def episode_trace(res, base, table) -> list[dict]:  # type: ignore[no-untyped-de
     ended (`END_2025`), ``fill`` (delivered / demand over its days short), ``short_t`` and ``short_usd`` (magnets not
     delivered, net of ``base``, at the reference price), ``va`` (value added lost, USD, through this group's
     shortfall alone: every other column delivered in full), ``va_per_usd`` and ``va_after`` (the share of ``va`` lost
-    on days after `END_2025`), ``va_by_region`` (USD lost in each region of the table).
+    on days after `END_2025`), ``va_by_region`` (USD lost in each region of the table), ``va_by_sector`` (USD lost in
+    each sector, every region), ``va_during`` (USD lost on the regime's days, to `END_2025`) and ``output_per_usd``
+    (the dependent output per USD of the group's magnets, `_output_per_usd`), so that
+    ``va_per_usd / output_per_usd`` is the value added lost along the chain per USD of the group's output not made.
     """
     net = res.scenario.network
     price = next(c.price_usd for c in net.commodities if c.id == MAGNET)
     end = _day(END_2025)
     unshocked = base.value_added_loss(table=table).daily[0]
+    im = InputMap.build(net, table)
     rows = []
     for j, d, gap, days in _magnet_gaps(res, base):
         if not len(days):
@@ -290,19 +336,34 @@ def episode_trace(res, base, table) -> list[dict]:  # type: ignore[no-untyped-de
                          fill=float(1 - gap[days].sum() / res.demand[0][days, j].sum()), short_t=float(gap.sum()),
                          short_usd=usd, va=float(va.sum()), va_per_usd=float(va.sum() / usd),
                          va_after=float(va[end + 1:].sum() / va.sum()),
-                         va_by_region=dict(zip(table.regions, daily.sum(axis=(0, 2)).tolist()))))
+                         va_by_region=dict(zip(table.regions, daily.sum(axis=(0, 2)).tolist())),
+                         va_by_sector=dict(zip(table.sectors, daily.sum(axis=(0, 1)).tolist())),
+                         va_during=float(va[:end + 1].sum()), output_per_usd=_output_per_usd(im, table, net, d)))
     return rows
 
 
+def _output_per_usd(im, table, net, d) -> float:  # type: ignore[no-untyped-def]
+    """Output that needs the magnets of demand ``d``'s column per USD of them a year: the column's dependent output
+    (its dependence times gross output, every node) over its users' magnets at the reference price (``1 / theta``
+    where the content cap binds, less where the region's users hold more magnets than its output needs)."""
+    segment = "car_parts" if d.segment and d.segment.startswith("car_parts") else d.segment   # tranches pool
+    k = im.columns.index((d.region, MAGNET, segment))
+    price = next(c.price_usd for c in net.commodities if c.id == MAGNET)
+    rate = sum(x.rate_per_day for x in net.demands if x.commodity == MAGNET and x.region == d.region
+               and ("car_parts" if (x.segment or "").startswith("car_parts") else x.segment) == segment)
+    return float(im.dependence[k] @ table.output.ravel() / (365 * price * rate))
+
+
 def episode(base_sc, base, table, cover: float | None = None,  # type: ignore[no-untyped-def]
-            gradual: bool = True, car_parts_cover: float | None = None) -> None:
+            gradual: bool = True, car_parts_cover: float | None = None, air: bool = True) -> None:
     """Print China's 2025 magnet licensing in the model beside China's customs and the published stops."""
-    m = episode_measures(base_sc, base, cover, gradual, car_parts_cover)
+    m = episode_measures(base_sc, base, cover, gradual, car_parts_cover, air)
     res, base = m["results"]
     how = (f"a uniform 0-{REVIEW_DAYS_2025:.0f}-day review, {APPROVAL_2025:.0%} of decisions approve" if gradual
            else f"a fixed 45-day review, {CLEPA_APPROVED_SO_FAR:.0%} of decisions approve")
     print(f"\nThe April-June 2025 episode: licensing from 2025-04-04 to 2025-06-11, {how} (vector engine, seed "
-          f"2025); magnet users' cover {'as shipped' if cover is None else f'{cover:g} days from day 0'}"
+          f"2025); approved magnets {'flown' if air else 'at sea'}; magnet users' cover "
+          f"{'as shipped' if cover is None else f'{cover:g} days from day 0'}"
           + ("" if car_parts_cover is None else f", first car-parts tranche {car_parts_cover:g} days"))
     print("  China's magnet exports, share of normal: month   model (vs unshocked)   customs (vs same month 2024)")
     for month, published in CUSTOMS_2025.items():
@@ -331,14 +392,18 @@ def episode(base_sc, base, table, cover: float | None = None,  # type: ignore[no
         print(f"    {row['region'] + ' ' + (row['segment'] or 'pooled'):16} short {row['days']} days "
               f"({row['days_after']} after the regime), fill {row['fill']:.0%} on them; {row['short_t']:,.0f} t = "
               f"{row['short_usd'] / 1e6:.1f} M USD not delivered; value added {row['va'] / 1e9:.2f} bn USD "
-              f"({row['va_per_usd']:,.0f} per USD short; {row['va_after']:.0%} after the regime; "
-              f"{row['va_by_region'][row['region']] / row['va']:.0%} in {row['region']})")
+              f"({row['va_per_usd']:,.0f} per USD short = {row['output_per_usd']:,.0f} USD of output at stake x "
+              f"{row['va_per_usd'] / row['output_per_usd']:.2f} of value added per USD of output not made; "
+              f"{row['va_after']:.0%} after the regime; {row['va_by_region'][row['region']] / row['va']:.0%} in "
+              f"{row['region']}, {row['va_by_sector']['C29'] / row['va']:.0%} in C29)")
 
 
-def episode_seeds(base_sc, base, table, seeds, shocks=None) -> dict[int, float]:  # type: ignore[no-untyped-def]
+def episode_seeds(base_sc, base, table, seeds, shocks=None,  # type: ignore[no-untyped-def]
+                  air: bool = True) -> dict[int, float]:
     """The episode's value added lost through magnets (USD) for each seed, against the unshocked run ``base``
-    (``shocks``: the licensing, `control_2025` by default)."""
-    shocked = base_sc.with_shocks(*(shocks or (control_2025(),)))
+    (``shocks``: the licensing, `control_2025` by default; ``air``: with `air_freight_2025`)."""
+    shocked = base_sc.with_shocks(*(shocks or (control_2025(),)),
+                                  *(air_freight_2025(base_sc.network) if air else ()))
     return {s: float(va_through_magnets(simulate(shocked, engine="vector", seed=s), base, base_sc.network,
                                         table)[0].sum()) for s in seeds}
 
@@ -352,6 +417,8 @@ def main() -> None:
                         help="also the episode with car-parts makers holding this many days of use (repeatable)")
     parser.add_argument("--fast-days", type=float, action="append", default=[],
                         help="also the episode with China's magnet lanes abroad shipping in at most this many days")
+    parser.add_argument("--sea", action="store_true",
+                        help="also the episode with approved magnets at sea (the reading before the air freight)")
     parser.add_argument("--seeds", type=int, default=0,
                         help="also the episode's value added lost through magnets over this many seeds from 2020")
     args = parser.parse_args()
@@ -370,6 +437,8 @@ def main() -> None:
             for r, region in enumerate(table.regions):
                 print(f"    {region:4} " + "  ".join(f"{s} {v / 1e9:6.2f}" for s, v in zip(table.sectors, only[r])))
     episode(base_sc, base, table, gradual=False)
+    if args.sea:
+        episode(base_sc, base, table, air=False)
     episode(base_sc, base, table)
     for days in args.cover:
         episode(base_sc, base, table, cover=days)
@@ -382,10 +451,10 @@ def main() -> None:
     if args.seeds:
         seeds = range(2020, 2020 + args.seeds)
         late = {r: END_2025 for r in EARLY_ENDS_2025}
-        for label, shocks in (("as shipped", None), ("split by destination, all ending 11 June",
-                                                     controls_2025_split(late)),
-                              ("US ending 6 June, ROW 7 June", controls_2025_split(EARLY_ENDS_2025))):
-            va = episode_seeds(base_sc, base, table, seeds, shocks)
+        for label, shocks, air in (("as shipped", None, True), ("approved magnets at sea", None, False),
+                                   ("split by destination, all ending 11 June", controls_2025_split(late), True),
+                                   ("US ending 6 June, ROW 7 June", controls_2025_split(EARLY_ENDS_2025), True)):
+            va = episode_seeds(base_sc, base, table, seeds, shocks, air)
             print(f"\nThe episode over {args.seeds} seeds, {label}: value added lost through magnets, bn USD: "
                   + ", ".join(f"{s} {v / 1e9:.1f}" for s, v in va.items())
                   + f"; mean {np.mean(list(va.values())) / 1e9:.1f}, {min(va.values()) / 1e9:.1f} .. "
