@@ -18,7 +18,8 @@ def japan_short():
     net, table = sc.load_baseline(horizon_days=5).network, load_io_table()
     d = np.stack([np.array([x.rate_per_day for x in net.demands])] * DAYS)
     y = d.copy()
-    k = [i for i, x in enumerate(net.demands) if (x.commodity, x.segment, x.region) == ("mature_chip", "automotive", "JP")]
+    k = [i for i, x in enumerate(net.demands)
+         if (x.commodity, x.segment, x.region) == ("mature_chip", "automotive", "JP")]
     y[5:25, k] *= 0.7
     return net, table, factors(net, table, (d, d), (d, y), "mature_chip", "automotive")
 
@@ -28,8 +29,8 @@ def test_a_usd_of_the_class_short_stops_one_over_its_content_of_car_output(japan
     price = {c.id: c.price_usd for c in net.commodities}
     chips = 365 * sum(price[x.commodity] * x.rate_per_day for x in net.demands
                       if x.segment == "automotive" and x.region == "JP")
-    foundry = 365 * price["mature_chip"] * sum(x.rate_per_day for x in net.demands
-                                               if (x.commodity, x.segment, x.region) == ("mature_chip", "automotive", "JP"))
+    foundry = 365 * price["mature_chip"] * sum(
+        x.rate_per_day for x in net.demands if (x.commodity, x.segment, x.region) == ("mature_chip", "automotive", "JP"))
     c29 = table.output[table.regions.index("JP"), table.sectors.index("C29")]
     # regions' automotive chips follow their C29 output, so Japan's content is the world's
     assert f["content_all"] == pytest.approx(chips / c29, rel=1e-5)

@@ -113,11 +113,11 @@ def factors(net: Network, table: IOTable, base: tuple[np.ndarray, np.ndarray], s
     (every other demand delivered). Returns ``short`` (not delivered, at reference prices), ``effective``
     (what the users' working stock and the substitution term leave: ``sum_t (s~1 - s~0) D p``), ``stopped``
     (the output of the segment's sectors the capacity factors stop, ``sum_t (kappa0 - kappa1) x0``), ``gross``
-    (the kernel's gross output lost in those sectors; ``gross_region`` by region), ``gross_all`` (in every sector), ``va`` (world value added
-    lost), ``va_own`` (in the segment's sectors), ``own_parts`` (the share of the sectors' output they sell to
-    themselves, every origin: the table's coefficient), ``dependence`` (the share of their output that needs the
-    class, weighted by output), ``content_all`` (the segment's chips of every class per
-    USD of its sectors' output) and ``content`` (this class's). The product
+    (the kernel's gross output lost in those sectors; ``gross_region`` by region), ``gross_all`` (in every
+    sector), ``va`` (world value added lost), ``va_own`` (in the segment's sectors), ``own_parts`` (the share of
+    the sectors' output they sell to themselves, every origin: the table's coefficient), ``dependence`` (the share
+    of their output that needs the class, weighted by output), ``content_all`` (the segment's chips of every class
+    per USD of its sectors' output) and ``content`` (this class's). The product
     ``effective/short x stopped/effective x gross/stopped x va/gross`` is ``va/short``.
 
     Examples
