@@ -71,10 +71,10 @@ def main(horizon: int, out: str) -> None:
     auto = [(i, {c.id: c.price_usd for c in net.commodities}[d.commodity]) for i, d in enumerate(net.demands)
             if d.segment == "automotive" and "chip" in d.commodity]
     gap = (shocked.demand - shocked.delivered) - (base.demand - base.delivered)
-    short = sum(p * float(gap[0, LEAD_IN:, i].sum()) for i, p in auto)
+    cars_short = sum(p * float(gap[0, LEAD_IN:, i].sum()) for i, p in auto)
     carried = units.sum() / WORLD_VEHICLES_2019 * sum(365 * p * net.demands[i].rate_per_day for i, p in auto)  # in C29 lost
-    print(f"Automakers' chips short in 2021 {format_usd(short)}: ${revenue / short:.0f} of revenue lost per $1 short (\u00a78.3). "
-          f"Per $1 of all the chips in the vehicles not built: model ${revenue / carried:.0f}, AlixPartners' "
+    print(f"Automakers' chips short in 2021 {format_usd(cars_short)}: ${revenue / max(cars_short, 1.0):.0f} of revenue lost per $1 short (\u00a78.3). "
+          f"Per $1 of all the chips in the vehicles not built: model ${revenue / max(carried, 1.0):.0f}, AlixPartners' "
           f"$210bn / 7.7 M vehicles / ${CHIPS_PER_CAR:.0f} a car ${210e9 / 7.7e6 / CHIPS_PER_CAR:.0f}")
 
     quarters, first = automotive_timing(shocked, base)
