@@ -13,8 +13,8 @@ kernel) five ways:
 * gross output lost by industry (value added / the industry's value-added ratio): C26's is the revenue of the
   electronics makers, the measure of a device maker's "revenue hit";
 * with ``--factors``, each path's value added per USD short as a product of factors (`factors`): the share the
-  substitution term leaves, the output its users stop per USD effectively short (one over the class's content in
-  that output), the kernel's gross output lost per USD stopped and the world value added per USD of gross output;
+  substitution term leaves, the output its users stop per USD effectively short (the share of their output that
+  needs the class over the class's chips per USD of that output), the kernel's gross output lost per USD stopped and the world value added per USD of gross output;
   and the output lost net of the sector's own parts per USD of all the segment's chips it would have carried
   (the measure of AlixPartners' 2021 revenue per USD of the chips in the vehicles not built).
 
@@ -141,9 +141,9 @@ def factors(net: Network, table: IOTable, base: tuple[np.ndarray, np.ndarray], s
     y1 = np.where(mask, y1, d1)
     imap = InputMap.build(net, table)
     cols = [k for k, (_, c, g) in enumerate(imap.columns) if (c, g) == (commodity, segment)]
-    sectors = [j for j in range(len(table.sectors)) if table.segment_use.get(segment, np.zeros(1))[j:j + 1].sum() > 0] \
-        if segment in table.segment_use else list(range(len(table.sectors)))
     n_r, n_s = len(table.regions), len(table.sectors)
+    sectors = [int(j) for j in np.flatnonzero(table.segment_use[segment] > 0)] if segment in table.segment_use \
+        else list(range(n_s))
     nodes = [r * n_s + j for r in range(n_r) for j in sectors]
     cap0, eff0 = _effective(imap, table, d0, y0)
     cap1, eff1 = _effective(imap, table, d1, y1)
