@@ -11,9 +11,15 @@ kernel) five ways:
   several short inputs (its capacity is ``1 - max`` over them), so they do not add up to the total;
 * by 30-day window from the start, with the chips short in the window;
 * gross output lost by industry (value added / the industry's value-added ratio): C26's is the revenue of the
-  electronics makers, the measure of a device maker's "revenue hit".
+  electronics makers, the measure of a device maker's "revenue hit";
+* with ``--factors``, each path's value added per USD short as a product of factors (`factors`): the share the
+  substitution term leaves, the output its users stop per USD effectively short (the share of their output that
+  needs the class over the class's chips per USD of that output), the kernel's gross output lost per USD stopped and the world value added per USD of gross output;
+  and the output lost net of the sector's own parts per USD of all the segment's chips it would have carried
+  (the measure of AlixPartners' 2021 revenue per USD of the chips in the vehicles not built).
 
-Usage: ``python -m tools.tw_va_trace [--days 90] [--shock stop|blockade] [--horizon 730] [--engine vector]``.
+Usage: ``python -m tools.tw_va_trace [--days 90] [--shock stop|blockade] [--horizon 730] [--engine vector]
+[--factors]``.
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ from collections.abc import Callable
 import numpy as np
 
 import supplychain as sc
-from supplychain.impact.loss import InputMap, value_added_loss
-from supplychain.impact.table import load_io_table
+from supplychain.impact.loss import InputMap, Shortfalls, value_added_loss
+from supplychain.impact.table import IOTable, load_io_table
+from supplychain.model.network import Network
 from tools.tw_fab_outage import outage
 from tools.tw_stop_vs_blockade import START, blockade
 
@@ -38,12 +45,13 @@ def _arrays(res: sc.Results) -> tuple[np.ndarray, np.ndarray]:
 
 
 def trace(base: sc.Scenario, days: int, shock: str = "stop", engine: str = "vector",
-          start: int = START) -> dict[str, object]:
+          start: int = START, with_factors: bool = False) -> dict[str, object]:
     """The decomposition of one shock's value added lost, net of the unshocked run (USD).
 
     Returns a dict: ``total``; ``by_node`` (regions x sectors); ``paths`` {(commodity, segment): (short, value
     added lost alone)}; ``windows`` [(first day after the start, chips short, value added lost)]; ``gross``
-    {sector: gross output lost}; ``short`` (chips not delivered); ``regions``, ``sectors``.
+    {sector: gross output lost}; ``short`` (chips not delivered); ``regions``, ``sectors``; with ``with_factors``,
+    ``factors`` {(commodity, segment): `factors` of the path} for the paths of a segment.
 
     Examples
     --------
@@ -77,9 +85,106 @@ def trace(base: sc.Scenario, days: int, shock: str = "stop", engine: str = "vect
                for t in range(start, daily.shape[0], WINDOW)]
     v = table.value_added.reshape(len(table.regions), len(table.sectors))
     by_node = daily.sum(axis=0)
-    return {"total": float(by_node.sum()), "by_node": by_node, "paths": paths, "windows": windows,
-            "gross": dict(zip(table.sectors, (by_node / v).sum(axis=0))), "short": float(gap.sum()),
-            "regions": table.regions, "sectors": table.sectors}
+    out = {"total": float(by_node.sum()), "by_node": by_node, "paths": paths, "windows": windows,
+           "gross": dict(zip(table.sectors, (by_node / v).sum(axis=0))), "short": float(gap.sum()),
+           "regions": table.regions, "sectors": table.sectors}
+    if with_factors:
+        out["factors"] = {key: factors(net, table, (d0, y0), (d1, y1), *key) for key in paths if key[1] is not None}
+    return out
+
+
+def _effective(imap: InputMap, table: IOTable, d: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each day's capacity factors (days, N) and each column's shortfall after the substitution term (days, K)."""
+    sh = Shortfalls(imap, 1, table.working_stock_days)
+    cap, eff = [], []
+    for t in range(d.shape[0]):
+        cap.append(sh.capacity(d[None, t], y[None, t])[0])
+        ramp = np.minimum(sh.age[0] / imap.substitution_days, 1.0)
+        eff.append(np.maximum(sh.undelivered[0] - imap.substitutable * ramp, 0.0))
+    return np.array(cap), np.array(eff)
+
+
+def factors(net: Network, table: IOTable, base: tuple[np.ndarray, np.ndarray], shocked: tuple[np.ndarray, np.ndarray],
+            commodity: str, segment: str) -> dict[str, object]:
+    """One path's value added lost per USD short as a product of factors (docs/model.md §8.3), USD.
+
+    ``base`` and ``shocked`` are the (demand, delivered) arrays (days, demands) of the unshocked and shocked
+    runs; only the path's demands (``commodity`` bought by ``segment``) are short in the shocked arrays it reads
+    (every other demand delivered). Returns ``short`` (not delivered, at reference prices), ``effective``
+    (what the users' working stock and the substitution term leave: ``sum_t (s~1 - s~0) D p``), ``stopped``
+    (the output of the segment's sectors the capacity factors stop, ``sum_t (kappa0 - kappa1) x0``), ``gross``
+    (the kernel's gross output lost in those sectors; ``gross_region`` by region), ``gross_all`` (in every
+    sector), ``va`` (world value added lost), ``va_own`` (in the segment's sectors), ``own_parts`` (the share of
+    the sectors' output they sell to themselves, every origin: the table's coefficient), ``dependence`` (the share
+    of their output that needs the class, weighted by output), ``content_all`` (the segment's chips of every class
+    per USD of its sectors' output) and ``content`` (this class's). The product
+    ``effective/short x stopped/effective x gross/stopped x va/gross`` is ``va/short``.
+
+    Examples
+    --------
+    >>> net, table = sc.load_baseline(horizon_days=20).network, load_io_table()
+    >>> d = np.stack([np.array([x.rate_per_day for x in net.demands])] * 20)
+    >>> y = d.copy(); k = [i for i, x in enumerate(net.demands)
+    ...                    if (x.commodity, x.segment, x.region) == ("mature_chip", "automotive", "JP")]
+    >>> y[5:10, k] *= 0.5                                   # Japan's carmakers get half their foundry chips
+    >>> f = factors(net, table, (d, d), (d, y), "mature_chip", "automotive")
+    >>> round(f["stopped"] / f["effective"]), round(1 / f["content"])      # C29 output per USD short
+    (253, 253)
+    >>> round(float(f["gross_region"][0] / f["stopped"]), 2)   # Japan's C29 loses what its chips stop, once
+    1.01
+    >>> round(f["gross"] / f["stopped"], 2)               # and the others' parts makers its orders, for a time
+    1.14
+    """
+    price = np.array([{c.id: c.price_usd for c in net.commodities}[x.commodity] for x in net.demands])
+    mask = np.array([(x.commodity, x.segment) == (commodity, segment) for x in net.demands])
+    (d0, y0), (d1, y1) = base, shocked
+    y1 = np.where(mask, y1, d1)
+    imap = InputMap.build(net, table)
+    cols = [k for k, (_, c, g) in enumerate(imap.columns) if (c, g) == (commodity, segment)]
+    n_r, n_s = len(table.regions), len(table.sectors)
+    sectors = [int(j) for j in np.flatnonzero(table.segment_use[segment] > 0)] if segment in table.segment_use \
+        else list(range(n_s))
+    nodes = [r * n_s + j for r in range(n_r) for j in sectors]
+    cap0, eff0 = _effective(imap, table, d0, y0)
+    cap1, eff1 = _effective(imap, table, d1, y1)
+    wanted = np.asarray(imap.summed(d1 * price))                        # (days, K) USD demanded per column
+    lost = value_added_loss(d1[None], y1[None], net, table=table).daily[0] \
+        - value_added_loss(d0[None], y0[None], net, table=table).daily[0]      # (days, R, S)
+    v = table.value_added.reshape(n_r, n_s)
+    gross = (lost / v).sum(axis=0)
+    seg = np.array([x.segment == segment and "chip" in x.commodity for x in net.demands])
+    chips_all = 365.0 * float((np.array([x.rate_per_day for x in net.demands]) * price * seg).sum())
+    chips = 365.0 * float((np.array([x.rate_per_day for x in net.demands]) * price * mask).sum())
+    output = float(table.output[:, sectors].sum())
+    weights = table.output.reshape(-1)[nodes]
+    dep = float(np.average(imap.dependence[cols][:, nodes].max(axis=0), weights=weights)) if cols else 0.0
+    a = table.a.reshape(n_r, n_s, n_r, n_s)
+    own = float(np.mean([a[:, j, r, j].sum() for r in range(n_r) for j in sectors]))
+    return {"short": float(((np.maximum(d1 - y1, 0.0) - np.maximum(d0 - y0, 0.0)) * price * mask).sum()),
+            "effective": float(((eff1 - eff0) * wanted)[:, cols].sum()),
+            "stopped": float(((cap0 - cap1) * table.daily_output)[:, nodes].sum()),
+            "gross": float(gross[:, sectors].sum()),
+            "gross_region": gross[:, sectors].sum(axis=1), "gross_all": float(gross.sum()),
+            "va": float(lost.sum()), "va_own": float(lost[:, :, sectors].sum()), "own_parts": own,
+            "content_all": chips_all / output, "content": chips / output, "dependence": dep}
+
+
+def report_factors(key: tuple[str, str], f: dict, say: Callable[[str], None] = print) -> None:
+    """Print `factors` of one path."""
+    bn = 1e9
+    net = f["gross"] * (1.0 - f["own_parts"])
+    say(f"  {key[0]} {key[1]}: {f['va'] / f['short']:.1f} USD of value added per USD short = "
+        f"{f['effective'] / f['short']:.3f} (left by working stock and substitution: {f['short'] / bn:.3f} -> "
+        f"{f['effective'] / bn:.3f} bn) x {f['stopped'] / f['effective']:.0f} (output stopped per USD effectively "
+        f"short; dependence / the class's chips per USD of output {f['dependence']:.2f} / {f['content']:.5f} = "
+        f"{f['dependence'] / f['content']:.0f}, the chips {f['content_all']:.4f} of all the segment's per USD of "
+        f"output x this class's share {f['content'] / f['content_all']:.3f}) x {f['gross'] / f['stopped']:.3f} "
+        f"(kernel's gross output lost per USD stopped) x {f['va'] / f['gross']:.3f} (world value added per USD of "
+        f"gross output; {f['va_own'] / f['va']:.0%} in the sector itself)")
+    say(f"    gross output lost {f['gross'] / bn:.1f} bn, net of the sector's own parts ({f['own_parts']:.2f}) "
+        f"{net / bn:.1f} bn: {f['va'] / net:.3f} of value added per USD; the segment's chips (every class) in it "
+        f"{net * f['content_all'] / (1 - f['own_parts']) / bn:.2f} bn, "
+        f"{(1 - f['own_parts']) / f['content_all']:.1f} USD of output net of own parts per USD of them")
 
 
 def report(out: dict, say: Callable[[str], None] = print) -> None:
@@ -97,6 +202,10 @@ def report(out: dict, say: Callable[[str], None] = print) -> None:
     say("by 30-day window after the start (chips short / value added lost):")
     say("  " + "; ".join(f"{t}: {s / bn:.2f} / {va / bn:.1f}" for t, s, va in out["windows"]
                          if abs(va) > 1e8 or s > 1e7))
+    if "factors" in out:
+        say("paths' value added per USD short, factor by factor:")
+        for key, f in sorted(out["factors"].items(), key=lambda kv: -kv[1]["va"]):
+            report_factors(key, f, say)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -105,12 +214,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--shock", choices=("stop", "blockade"), default="stop")
     ap.add_argument("--horizon", type=int, default=730)
     ap.add_argument("--engine", default="vector")
+    ap.add_argument("--factors", action="store_true", help="each segment's path as a product of factors")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore", message="CapacityShock with stage=")
     base = sc.load_baseline(horizon_days=a.horizon)
     print(f"{a.days}-day {'fab stop' if a.shock == 'stop' else 'blockade'} from day {START}, {a.engine}, "
           f"{a.horizon} days")
-    report(trace(base, a.days, a.shock, a.engine))
+    report(trace(base, a.days, a.shock, a.engine, with_factors=a.factors))
 
 
 if __name__ == "__main__":
