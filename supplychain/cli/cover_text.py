@@ -1,4 +1,4 @@
-"""What ``supplychain run`` says about buffers drawn where no order went unfilled (docs/model.md §8.2, stock cover)."""
+"""What ``supplychain run`` says about buyers' stocks drawn, and which ``cover.png`` draws (docs/model.md §8.2, stock cover)."""
 
 from __future__ import annotations
 
