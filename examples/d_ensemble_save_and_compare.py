@@ -70,7 +70,7 @@ def main(horizon, out, runs):
         ens = sc.simulate(scenario, engine="vector", n_runs=runs, seed=SEED, keep="summary")
         print(f"saved {ens.save(folder / f'{name}.npz')} ({ens.nbytes() / 1e6:.1f} MB of arrays)")
     before, after = sc.load_ensemble(folder / "baseline.npz"), sc.load_ensemble(folder / "shocked.npz")
-    print(f"\n{after.scenario.name}: {runs:,} paired runs of {horizon} days, shortfall at reference prices")
+    print(f"{after.scenario.name}: {runs:,} paired runs of {horizon} days, shortfall at reference prices")
     print(table(before, after, before.coords.region["demand"]).to_string() + "\n")
     print(table(before, after, before.coords.commodity["demand"]).drop(index="all regions").to_string())
     lost = after.value_added_loss_total() - before.value_added_loss_total()
