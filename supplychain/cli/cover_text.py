@@ -104,25 +104,37 @@ def ranked_buyers(results: Results, baseline: Results | EnsembleResults | None =
     >>> ranked_buyers(simulate(scenario), simulate(scenario.without_shocks()))
     [('ore', 'electronics'), ('ore', 'automotive')]
     """
-    drawn, left = _drawn_by_group(results, baseline)
+    return _ranked(*_drawn_by_group(_mean_cover(results), _base_cover(baseline), _demand_groups(results)))
+
+
+def _ranked(drawn: pd.Series, left: pd.Series) -> list[tuple[str, str | None]]:
     order = sorted(drawn.index, key=lambda g: (-float(drawn[g]), float(left[g]), g))
     return [(commodity, segment or None) for commodity, segment in (str(g).split("|") for g in order)]
 
 
 def drawn_buyers(results: Results, baseline: Results | EnsembleResults | None = None) -> set[tuple[str, str | None]]:
     """The groups of `ranked_buyers` whose stock the shock drew (USD drawn above the baseline's, more than $1)."""
-    drawn, _ = _drawn_by_group(results, baseline)
+    drawn, _ = _drawn_by_group(_mean_cover(results), _base_cover(baseline), _demand_groups(results))
+    return _drawn_set(drawn)
+
+
+def _drawn_set(drawn: pd.Series) -> set[tuple[str, str | None]]:
     return {(c, seg or None) for c, seg in (str(g).split("|") for g in drawn.index[drawn > 1.0])}
 
 
-def _drawn_by_group(results: Results, baseline: Results | EnsembleResults | None) -> tuple[pd.Series, pd.Series]:
-    """USD of stock drawn per group (net of a daily baseline's) and the lowest share of normal stock left."""
-    table = _mean_cover(results)
+def _base_cover(baseline: Results | EnsembleResults | None) -> pd.DataFrame | None:
+    """A daily baseline's `_mean_cover` (None without one, or for a summary ensemble, which keeps no stocks)."""
+    return _mean_cover(baseline) if isinstance(baseline, Results) else None
+
+
+def _drawn_by_group(table: pd.DataFrame, base: pd.DataFrame | None, groups: np.ndarray) -> tuple[pd.Series, pd.Series]:
+    """USD of stock drawn per group (net of a daily baseline's) and the lowest share of normal stock left, from
+    `_mean_cover` tables of the runs and of their baseline."""
     # Buyers of a commodity with final demand: a plant short of its input shows as its product's shortfall.
-    table = table[table["group"].isin(set(_demand_groups(results)))]
+    table = table[table["group"].isin(set(groups))]
     drawn = table.groupby("group")["stock_drawn_usd"].sum()
-    if isinstance(baseline, Results):
-        drawn = drawn - _mean_cover(baseline).groupby("group")["stock_drawn_usd"].sum().reindex(drawn.index).fillna(0.0)
+    if base is not None:
+        drawn = drawn - base.groupby("group")["stock_drawn_usd"].sum().reindex(drawn.index).fillna(0.0)
     return drawn, table.groupby("group")["share_left"].min()
 
 
@@ -146,11 +158,11 @@ def _qualifying(results: Results, baseline: Results | EnsembleResults | None, n:
     groups = _demand_groups(results)
     short = np.maximum(results.demand - results.delivered, 0.0).sum(axis=(0, 1))
     asked = results.demand.sum(axis=(0, 1))
-    table = _mean_cover(results)
-    base = _mean_cover(baseline) if isinstance(baseline, Results) else None
-    drawn = drawn_buyers(results, baseline)
+    table, base = _mean_cover(results), _base_cover(baseline)
+    usd, left = _drawn_by_group(table, base, groups)
+    drawn = _drawn_set(usd)
     absorbed, ran_short = [], []
-    for commodity, segment in ranked_buyers(results, baseline):
+    for commodity, segment in _ranked(usd, left):
         group = f"{commodity}|{segment or ''}"
         mine = groups == group
         rows = table[table["group"] == group]
