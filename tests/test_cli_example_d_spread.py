@@ -15,8 +15,9 @@ def _between():
     return module.between
 
 
-def test_a_spread_too_narrow_for_three_digits_is_said_in_full_and_as_a_share():
+def test_a_spread_too_narrow_for_three_digits_is_said_as_a_share_and_none_as_none():
     between = _between()
-    assert between(9.09e9, 9.15e9, 9.24e9) == "90% of runs between $9.09bn and $9.24bn"
-    narrow = between(5.9e9, 5.9001e9, 5.9003e9)
-    assert narrow.startswith("90% of runs within 0.0051% of $5.90bn (5,900,000,000 to 5,900,300,000 USD")
+    assert between(9.09e9, 9.15e9, 9.24e9) == "$9.09bn to $9.24bn"
+    # 5.9003e9 - 5.9e9 = 300,000 USD: half of it is 0.0025 % of the middle, 5.9001e9.
+    assert between(5.9e9, 5.9001e9, 5.9003e9) == "$5.90bn +/- 0.0025%"
+    assert between(2.19e9, 2.19e9, 2.19e9 + 0.5) == "$2.19bn in every run"   # under a dollar apart: float noise

@@ -1,4 +1,5 @@
-"""One function picks the headline buyer: the console's buffer lines and ``cover.png`` single out the same buyers."""
+"""One function picks the buyers: the console's lines on stocks drawn and ``cover.png``'s panels name the same groups,
+in one order (`supplychain.cli.cover_text.cover_groups`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ matplotlib.use("Agg")
 
 from supplychain import CapacityShock, load_baseline, simulate  # noqa: E402
 from supplychain.analytics._cover_toy import segment_stop_scenario  # noqa: E402
-from supplychain.cli.cover_text import format_cover_notes, headline_buyer, ranked_buyers  # noqa: E402
+from supplychain.cli.cover_text import cover_groups, format_cover_notes, headline_buyer, ranked_buyers  # noqa: E402
 from supplychain.cli.figures import cover_commodities  # noqa: E402
 
 
@@ -37,12 +38,13 @@ def test_cover_png_and_the_console_single_out_the_same_buyer(fab_stop):
     first = headline_buyer(shocked, base)
     panels = cover_commodities(shocked, base)
     assert panels[0] == first == ("logic_chip", "electronics")   # as the README's flagship text names them
-    notes = format_cover_notes(shocked, base).splitlines()
-    assert notes[1].startswith("No final demand for logic_chip (electronics buyers) went short")
-    # Every buyer the console names is drawn in the ranking's order: the lines follow ranked_buyers.
-    ranked = [f"{c} ({s} buyers)" if s else c for c, s in ranked_buyers(shocked, base)]
-    named = [line.split("No final demand for ", 1)[1].split(" went short", 1)[0] for line in notes[1:]]
-    assert named == [g for g in ranked if g in named]
+    notes = format_cover_notes(shocked, base)
+    assert notes.splitlines()[1].startswith("No final demand for logic_chip (electronics buyers) went short")
+    # The console names the panels' groups, in the panels' order (one function, cover_groups): three of the
+    # buffers that absorbed the stop (seven did), then the automotive buyers, who ran short of logic chips.
+    assert [f"{c} ({s} buyers)" if s else c for c, s in panels] == _named(notes)
+    assert [short for *_, short in cover_groups(shocked, base)] == [False, False, False, True]
+    assert panels[3] == ("logic_chip", "automotive")
 
 
 def test_cover_png_draws_the_headline_buyer_first(fab_stop, tmp_path):
@@ -69,3 +71,25 @@ def test_the_panels_trough_label_gives_the_consoles_days(fab_stop):
     days = re.search(r"\((\d+\.\d) of \d+ days of cover\)", line).group(1)
     ax = plot_cover(shocked, "logic_chip", held_by="buyers", baseline=base, segment="electronics")
     assert any(text.get_text().endswith(f"({days} d)") for text in ax.texts), [t.get_text() for t in ax.texts]
+
+
+def _named(notes: str) -> list[str]:
+    """The groups the console's lines on stocks drawn name, in their order."""
+    return [line.split("No final demand for ", 1)[1].split(" went short", 1)[0] if line.startswith("No final demand")
+            else line.split(" ran short", 1)[0] for line in notes.splitlines()[1:]]
+
+
+def test_the_console_lines_and_the_panels_name_the_same_groups_in_one_order_hand_computed():
+    # Ore stops 8 days (nothing lands for 7): the electronics buyers' 20 days absorb it, 200 t -> 130 t (65 %,
+    # 13.0 days, 70 t = $7,000 drawn); the automotive buyers' 3 days (30 t) are empty on day 9, 2025-01-10.
+    # The buffer that absorbed the shock comes first, then the buyers who ran short.
+    scenario = segment_stop_scenario(automotive_days=3.0, electronics_days=20.0)
+    shocked, base = simulate(scenario), simulate(scenario.without_shocks())
+    notes = format_cover_notes(shocked, base)
+    assert cover_groups(shocked, base) == [("ore", "electronics", False), ("ore", "automotive", True)]
+    assert "fell to 65.0% of normal in US (13.0 of 20 days of cover)" in notes and "$7.00k drawn" in notes
+    assert "ore (automotive buyers) ran short (in the shortfall table): buyers' usable stock gave out in US on " \
+           "2025-01-10; $3.00k drawn" in notes
+    assert _named(notes) == ["ore (electronics buyers)", "ore (automotive buyers)"]
+    assert cover_commodities(shocked, base) == [("ore", "electronics"), ("ore", "automotive")]
+

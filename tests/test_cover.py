@@ -174,7 +174,7 @@ def test_plot_cover_marks_each_trough() -> None:
     plt.close("all")
 
 
-def test_cover_notes_name_buffers_drawn_only_where_nothing_ran_short() -> None:
+def test_cover_notes_give_the_margin_where_nothing_ran_short_and_the_empty_day_where_it_did() -> None:
     from supplychain.cli.cover_text import format_cover_notes
 
     drawn = simulate(stop_scenario(stop_days=8))
@@ -182,7 +182,11 @@ def test_cover_notes_name_buffers_drawn_only_where_nothing_ran_short() -> None:
     assert "No final demand for ore went short, but buyers' stocks fell to 30.0% of normal in US (3.0 of 10 days of cover) on " \
            "2025-01-14, 3 days from running out" in text
     assert format_cover_notes(drawn, drawn) == ""                       # no worse than the baseline: no line
-    assert format_cover_notes(simulate(stop_scenario(stop_days=12))) == ""   # short: the shortfall table says it
+    # Stopped 12 days on 10 days of cover: the stock, 100 t - 10 t a day from day 7, is empty on day 16
+    # (2025-01-17), all 100 t at $100 drawn; its line says it ran short, the shortfall table gives how much.
+    short = format_cover_notes(simulate(stop_scenario(stop_days=12))).splitlines()
+    assert short[1].startswith("ore ran short (in the shortfall table): buyers' usable stock gave out in US on "
+                               "2025-01-17; $10.0k drawn in all regions;") and len(short) == 2
     summary = simulate(stop_scenario(stop_days=5, horizon_days=15), engine="vector", keep="summary")
     assert "not known from per-run summaries" in format_cover_notes(summary)
 

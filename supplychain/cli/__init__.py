@@ -4,6 +4,7 @@ from .app import (
            COMMANDS,
            Command,
            build_parser,
+           format_shortfall_distribution,
            format_summary,
            main,
            resolve_scenario,
@@ -13,4 +14,4 @@ from .app import (
 from .price_text import format_who_pays
 
 __all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
-           "write_outputs", "write_summary", "format_who_pays"]
+           "write_outputs", "write_summary", "format_who_pays", "format_shortfall_distribution"]

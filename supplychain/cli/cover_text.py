@@ -1,4 +1,4 @@
-"""What ``supplychain run`` says about buffers drawn where no order went unfilled (docs/model.md §8.2, stock cover)."""
+"""What ``supplychain run`` says about buyers' stocks drawn, and which ``cover.png`` draws (docs/model.md §8.2, stock cover)."""
 
 from __future__ import annotations
 
@@ -12,46 +12,76 @@ from ..metrics.cover import stock_cover
 from ..results import EnsembleResults, Results
 
 __all__ = ["format_cover_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers", "DRAWN_SHARE",
-           "BAND_METRIC", "ranked_buyers", "headline_buyer"]
+           "BAND_METRIC", "ranked_buyers", "headline_buyer", "cover_groups", "COVER_GROUPS"]
 
 #: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a
 #: baseline, this much below the baseline's trough): smaller dips are the day-to-day play of a base stock.
 DRAWN_SHARE = 0.9
 
-_HEADER = ("Buffers drawn where no final demand went short (buyers' stocks, supplychain.metrics.stock_cover; "
-           "days of cover = stock / normal daily use):")
+#: How many groups of buyers the console's lines on stocks drawn name and ``cover.png`` draws (its 2 x 2 panels).
+COVER_GROUPS = 4
+
+_HEADER = ("Buyers' stocks drawn (supplychain.metrics.stock_cover; days of cover = stock / normal daily use; "
+           "with --out, cover.png draws these groups in this order):")
 
 
 def format_cover_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
-                       top: int = 3) -> str:
-    """Lines naming the final-demand commodities (or their end-use segments) that ran short nowhere but whose
-    buyers drew their stocks.
+                       top: int = COVER_GROUPS) -> str:
+    """One line per group of buyers of `cover_groups` (at most ``top``), in its order: the groups
+    ``cover.png`` draws, in the order of its panels.
 
-    For each such commodity (at most ``top``, most stock drawn first, in USD at reference prices): the
-    region whose buyers' stock fell lowest, the share of normal stock and the days of cover left at the
-    trough and its date, the margin (days of extra shock the trough would have absorbed at the rate the
-    stock fell), the stock drawn in all regions, and when it was back to 95 % of normal (or that it was
-    not by the end of the horizon). A commodity counts when no demand for it was short
-    in ``results`` and its lowest buyers' stock fell below `DRAWN_SHARE` of normal, and below the
-    baseline's trough by ``1 - DRAWN_SHARE`` when a baseline is given. Figures of several runs are
-    means over runs. '' when nothing qualifies; a summary ensemble keeps no daily stocks, so for one
-    the text says so.
+    For a commodity (or end-use segment) no final demand ran short of: the region whose buyers' stock
+    fell lowest, the share of normal stock and the days of cover left at the trough and its date, the
+    margin (days of extra shock the trough would have absorbed at the rate the stock fell), the stock
+    drawn in all regions, and when it was back to 95 % of normal (or that it was not by the end of the
+    horizon). For one that ran short (in the shortfall table too): where and when its buyers' usable stock
+    first gave out, the stock drawn and the restocking. Figures of several runs are means over runs. ''
+    when no group qualifies; a summary ensemble keeps no daily stocks, so for one the text says so.
 
     Examples
     --------
     >>> from supplychain import simulate
     >>> from supplychain.metrics._cover_toy import stop_scenario
     >>> print(format_cover_notes(simulate(stop_scenario(stop_days=5))))
-    Buffers drawn where no final demand went short (buyers' stocks, supplychain.metrics.stock_cover; days of cover = stock / normal daily use):
+    Buyers' stocks drawn (supplychain.metrics.stock_cover; days of cover = stock / normal daily use; with --out, cover.png draws these groups in this order):
     No final demand for ore went short, but buyers' stocks fell to 60.0% of normal in US (6.0 of 10 days of cover) on 2025-01-11, 6 days from running out at the rate they fell; $4.00k drawn in all regions; restocked by 2025-01-15.
-    >>> format_cover_notes(simulate(stop_scenario(stop_days=12)))     # ore ran short: the shortfall table says so
-    ''
+    >>> print(format_cover_notes(simulate(stop_scenario(stop_days=12))).splitlines()[1])   # 10 days of cover, 12 stopped
+    ore ran short (in the shortfall table): buyers' usable stock gave out in US on 2025-01-17; $10.0k drawn in all regions; restocked by 2025-01-28.
     """
     if isinstance(results, EnsembleResults):
-        return ("Buffers drawn (stock_cover): not known from per-run summaries, which keep no daily stocks "
+        return ("Buyers' stocks drawn (stock_cover): not known from per-run summaries, which keep no daily stocks "
                 "(--keep series keeps them).")
-    lines = [_line(results, commodity, rows) for commodity, rows in _drawn(results, baseline)[:top]]
+    lines = [(_short_line if short else _line)(results, _name(commodity, segment), rows)
+             for commodity, segment, short, rows in _qualifying(results, baseline, top)]
     return "\n".join([_HEADER, *lines]) if lines else ""
+
+
+def cover_groups(results: Results, baseline: Results | EnsembleResults | None = None, *,
+                 n: int = COVER_GROUPS) -> list[tuple[str, str | None, bool]]:
+    """The groups of buyers whose stocks the console's lines name and ``cover.png`` draws, in one order:
+    ``(commodity, segment or None, ran short)``, at most ``n``.
+
+    First the groups no final demand ran short of whose lowest stock fell below `DRAWN_SHARE` of normal
+    (and below the baseline's trough by ``1 - DRAWN_SHARE`` when a baseline is given): the buffers that
+    absorbed the shock, which no shortfall table shows; then the groups that ran short and whose stock the
+    shock drew (more than $1 above the baseline's). Within each, `ranked_buyers`' order: most stock drawn
+    (USD) first. Where some group ran short, at most ``n - 1`` of the first kind come, so that the buyers who
+    ran short and drew most are always among them. `format_cover_notes` prints one line per group and
+    `supplychain.cli.figures.cover_commodities` gives ``cover.png`` one panel per group, from this list.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._cover_toy import segment_stop_scenario
+    >>> scenario = segment_stop_scenario()
+    >>> cover_groups(simulate(scenario), simulate(scenario.without_shocks()))   # both ran short, electronics drew more
+    [('ore', 'electronics', True), ('ore', 'automotive', True)]
+    """
+    return [(commodity, segment, short) for commodity, segment, short, _ in _qualifying(results, baseline, n)]
+
+
+def _name(commodity: str, segment: str | None) -> str:
+    return f"{commodity} ({segment} buyers)" if segment else commodity
 
 
 def ranked_buyers(results: Results, baseline: Results | EnsembleResults | None = None) -> list[tuple[str, str | None]]:
@@ -62,10 +92,9 @@ def ranked_buyers(results: Results, baseline: Results | EnsembleResults | None =
     (docs/model.md §5.5: automotive buyers can run short while electronics buyers only draw their stocks).
     They are ranked by the stock drawn in USD at reference prices, summed over regions (means over runs),
     less the baseline's when one is given; ties by the lowest share of normal stock left, then by name.
-    The first is *the headline buyer* (`headline_buyer`): the panels of ``cover.png``
-    (`supplychain.cli.figures.cover_commodities`) follow this order, and so do ``supplychain run``'s lines on
-    buffers drawn (`format_cover_notes`), which name only the buyers that did not run short (a group that
-    did is in the shortfall table): where the headline buyer ran short, the lines start with another.
+    The first is *the headline buyer* (`headline_buyer`). `cover_groups` keeps this order within its two
+    classes (buyers whose stocks absorbed the shock, then buyers who ran short), and ``supplychain run``'s
+    lines on stocks drawn and the panels of ``cover.png`` both follow `cover_groups`.
 
     Examples
     --------
@@ -75,25 +104,37 @@ def ranked_buyers(results: Results, baseline: Results | EnsembleResults | None =
     >>> ranked_buyers(simulate(scenario), simulate(scenario.without_shocks()))
     [('ore', 'electronics'), ('ore', 'automotive')]
     """
-    drawn, left = _drawn_by_group(results, baseline)
+    return _ranked(*_drawn_by_group(_mean_cover(results), _base_cover(baseline), _demand_groups(results)))
+
+
+def _ranked(drawn: pd.Series, left: pd.Series) -> list[tuple[str, str | None]]:
     order = sorted(drawn.index, key=lambda g: (-float(drawn[g]), float(left[g]), g))
     return [(commodity, segment or None) for commodity, segment in (str(g).split("|") for g in order)]
 
 
 def drawn_buyers(results: Results, baseline: Results | EnsembleResults | None = None) -> set[tuple[str, str | None]]:
     """The groups of `ranked_buyers` whose stock the shock drew (USD drawn above the baseline's, more than $1)."""
-    drawn, _ = _drawn_by_group(results, baseline)
+    drawn, _ = _drawn_by_group(_mean_cover(results), _base_cover(baseline), _demand_groups(results))
+    return _drawn_set(drawn)
+
+
+def _drawn_set(drawn: pd.Series) -> set[tuple[str, str | None]]:
     return {(c, seg or None) for c, seg in (str(g).split("|") for g in drawn.index[drawn > 1.0])}
 
 
-def _drawn_by_group(results: Results, baseline: Results | EnsembleResults | None) -> tuple[pd.Series, pd.Series]:
-    """USD of stock drawn per group (net of a daily baseline's) and the lowest share of normal stock left."""
-    table = _mean_cover(results)
+def _base_cover(baseline: Results | EnsembleResults | None) -> pd.DataFrame | None:
+    """A daily baseline's `_mean_cover` (None without one, or for a summary ensemble, which keeps no stocks)."""
+    return _mean_cover(baseline) if isinstance(baseline, Results) else None
+
+
+def _drawn_by_group(table: pd.DataFrame, base: pd.DataFrame | None, groups: np.ndarray) -> tuple[pd.Series, pd.Series]:
+    """USD of stock drawn per group (net of a daily baseline's) and the lowest share of normal stock left, from
+    `_mean_cover` tables of the runs and of their baseline."""
     # Buyers of a commodity with final demand: a plant short of its input shows as its product's shortfall.
-    table = table[table["group"].isin(set(_demand_groups(results)))]
+    table = table[table["group"].isin(set(groups))]
     drawn = table.groupby("group")["stock_drawn_usd"].sum()
-    if isinstance(baseline, Results):
-        drawn = drawn - _mean_cover(baseline).groupby("group")["stock_drawn_usd"].sum().reindex(drawn.index).fillna(0.0)
+    if base is not None:
+        drawn = drawn - base.groupby("group")["stock_drawn_usd"].sum().reindex(drawn.index).fillna(0.0)
     return drawn, table.groupby("group")["share_left"].min()
 
 
@@ -111,28 +152,34 @@ def headline_buyer(results: Results, baseline: Results | EnsembleResults | None 
     return ranked[0] if ranked else None
 
 
-def _drawn(results: Results, baseline: Results | EnsembleResults | None) -> list[tuple[str, pd.DataFrame]]:
-    """(name, its buyers' cover rows averaged over runs) for each group that qualifies, in `ranked_buyers`' order."""
+def _qualifying(results: Results, baseline: Results | EnsembleResults | None, n: int
+                ) -> list[tuple[str, str | None, bool, pd.DataFrame]]:
+    """(commodity, segment, ran short, its buyers' cover rows averaged over runs) for each group of `cover_groups`."""
     groups = _demand_groups(results)
     short = np.maximum(results.demand - results.delivered, 0.0).sum(axis=(0, 1))
     asked = results.demand.sum(axis=(0, 1))
-    table = _mean_cover(results)
-    base = _mean_cover(baseline) if isinstance(baseline, Results) else None
-    found = []
-    for commodity, segment in ranked_buyers(results, baseline):
+    table, base = _mean_cover(results), _base_cover(baseline)
+    usd, left = _drawn_by_group(table, base, groups)
+    drawn = _drawn_set(usd)
+    absorbed, ran_short = [], []
+    for commodity, segment in _ranked(usd, left):
         group = f"{commodity}|{segment or ''}"
         mine = groups == group
-        if short[mine].sum() > 1e-9 * max(asked[mine].sum(), 1.0):
-            continue
         rows = table[table["group"] == group]
-        if rows.empty or not rows["share_left"].min() < DRAWN_SHARE:
+        if rows.empty:
+            continue
+        if short[mine].sum() > 1e-9 * max(asked[mine].sum(), 1.0):
+            if (commodity, segment) in drawn:
+                ran_short.append((commodity, segment, True, rows))
+            continue
+        if not rows["share_left"].min() < DRAWN_SHARE:
             continue
         worst = rows["share_left"].idxmin()
         if base is not None and worst in base.index and \
                 not rows.loc[worst, "share_left"] < base.loc[worst, "share_left"] - (1.0 - DRAWN_SHARE):
             continue
-        found.append((f"{commodity} ({segment} buyers)" if segment else commodity, rows))
-    return found
+        absorbed.append((commodity, segment, False, rows))
+    return (absorbed[:n - 1] + ran_short if ran_short and n > 1 else absorbed + ran_short)[:n]
 
 
 def _demand_groups(results: Results | EnsembleResults) -> np.ndarray:
@@ -202,6 +249,23 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
             f"{format_percent(worst['share_left'])} of normal in {region} ({_floor1(worst['trough_cover_days'])} of "
             f"{worst['normal_cover_days']:.0f} days of cover) on {date(worst['trough_day'])}, {margin:.0f} days "
             "from running out at the rate they fell; " + drawn)
+
+
+def _short_line(results: Results, name: str, rows: pd.DataFrame) -> str:
+    """The line of a group that ran short: where and when its buyers' usable stock first gave out (a short day
+    counts as no usable stock, `supplychain.metrics.usable_stock`), the stock drawn and the restocking."""
+    empty = rows[rows["share_left"] <= rows["share_left"].min()]
+    first = empty.loc[empty["trough_day"].idxmin()]
+    region = first["region"] if "region" in first.index else str(first.name).split(":", 1)[0]
+    date = lambda day: results.scenario.date_of(round(day)).isoformat()
+    restocked = rows["restocked_day"].to_numpy()
+    back = (f"restocked by {date(np.nanmax(restocked))}" if not np.isnan(restocked).any()
+            else f"not restocked by {date(results.n_days - 1)}")
+    runs = f" (means over {results.n_runs} runs)" if results.n_runs > 1 else ""
+    low = ("usable stock gave out" if first["share_left"] <= 0.0
+           else f"stocks fell to {format_percent(first['share_left'])} of normal")
+    return (f"{name} ran short (in the shortfall table): buyers' {low} in {region} on {date(first['trough_day'])}; "
+            f"{format_usd(float(rows['stock_drawn_usd'].sum()))} drawn in all regions; {back}{runs}.")
 
 
 def touches_chip_buyers(results: Results | EnsembleResults, baseline: Results | EnsembleResults) -> bool:

@@ -141,14 +141,15 @@ def _fixed_prices_note(ax: Any) -> None:
 
 
 def cover_commodities(results: Results, baseline: Results | None = None,
-                      n: int = 4) -> list[tuple[str, str | None]]:
-    """The groups of buyers ``cover.png`` draws, ``(commodity, segment or None)``: the ``n`` first of
-    `supplychain.cli.cover_text.ranked_buyers` (most stock drawn first, against the baseline when given),
-    whether or not they ran short: its first panel is the headline buyer
-    (`supplychain.cli.cover_text.headline_buyer`). The console's
-    lines on buffers drawn follow the same order but name only buyers that did not run short, so where the
-    shock drew most from buyers who did (the flagship's electronics buyers of logic chips), the plot starts
-    with them and the lines with another.
+                      n: int | None = None) -> list[tuple[str, str | None]]:
+    """The groups of buyers ``cover.png`` draws, ``(commodity, segment or None)``, one panel each: the groups
+    of `supplychain.cli.cover_text.cover_groups`, the console's lines on stocks drawn, in their order (buyers
+    whose stocks absorbed the shock, then buyers who ran short, most stock drawn first within each), at most
+    ``n`` (default `supplychain.cli.cover_text.COVER_GROUPS`).
+
+    Where no group qualifies (the console prints no such line), the panels go to the buyers the shock drew
+    from whose supply chain a shock reaches, else to those it reaches (a panel then says no stock fell), in
+    `supplychain.cli.cover_text.ranked_buyers`' order.
 
     Examples
     --------
@@ -158,7 +159,11 @@ def cover_commodities(results: Results, baseline: Results | None = None,
     [('ore', None)]
     """
     from ..plotting.results import supply_chain_of, touches
-    from .cover_text import drawn_buyers, ranked_buyers
+    from .cover_text import COVER_GROUPS, cover_groups, drawn_buyers, ranked_buyers
+    n = COVER_GROUPS if n is None else n
+    groups = [(c, s) for c, s, _ in cover_groups(results, baseline, n=n)]
+    if groups:
+        return groups
     ranked = ranked_buyers(results, baseline)
     # Buyers whose chain no shock reaches drew nothing for it (a gallium ban's fluorinated polyimide panel
     # said "no stock drawn"): the panels go to the buyers the scenario touches and drew from, then to those
@@ -171,8 +176,8 @@ def cover_commodities(results: Results, baseline: Results | None = None,
 
 
 def save_cover(results: Results, folder: Path, baseline: Results | None = None) -> list[str]:
-    """``cover.png``: days of cover of the buyers' stocks the shock drew most (`cover_commodities`), the headline
-    buyer first, short or not: the stocks the console's lines on buffers drawn measure (``held_by="buyers"``)."""
+    """``cover.png``: days of cover of the buyers' stocks the console's lines on stocks drawn name, one panel each
+    in their order (`cover_commodities`): the stocks those lines measure (``held_by="buyers"``)."""
     from ..plotting.cover import plot_cover, separate_trough_labels
     commodities = cover_commodities(results, baseline)
     if not commodities:

@@ -93,8 +93,8 @@ def write_outputs(results: Results, out: Path, *, compare: pd.DataFrame | None =
     ``baseline`` the unshocked runs it compared against: then ``baseline.npz`` too (as an ensemble
     writes its baseline's archive), and the plots show the change; with the built-in network also
     ``value_added_loss.csv`` and ``.png`` (docs/model.md §8.3), and ``cover.png``: days of stock cover
-    of the buyers the shock drew most stock from (`supplychain.cli.figures.cover_commodities`, the
-    headline buyer first, `plot_cover`). ``cover_band``, a
+    of the buyers the console's lines on stocks drawn name, in their order
+    (`supplychain.cli.figures.cover_commodities`, `plot_cover`). ``cover_band``, a
     `cover_band` table, is written as ``cover_band.csv``.
     """
     def write(tmp: Path) -> list[str]:

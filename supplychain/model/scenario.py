@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .._validation import MAX_DAYS, check_date, check_days, fail
+from ..errors import ValidationError
 from ._display import brief, html_table
 from .network import Network
 from .paths import check_path
@@ -35,6 +36,16 @@ class _DerivedDay(int):
 
     def __repr__(self) -> str:
         return int.__repr__(self)
+
+
+def _check_unpacked(given: tuple[object, ...], method: str, what: str) -> None:
+    """A list or tuple passed whole to ``with_shocks``/``with_responses`` (``with_shocks(ban)`` for
+    ``with_shocks(*ban)``): an error saying how to pass it, not "must be a list" of a list."""
+    for item in given:
+        if isinstance(item, (list, tuple)):
+            n = len(item)
+            raise ValidationError(f"{what}s must be given one by one, {method}(*{what}s) for a list; got a "
+                                  f"{type(item).__name__} of {n} {what}{'' if n == 1 else 's'} for Scenario.{method}.")
 
 
 def _derived_name(current: str, given: str | None, n_added: int, noun: str) -> str:
@@ -226,7 +237,15 @@ class Scenario:
         'baseline + 1 shock'
         >>> toy_scenario(100).replace(name="baseline").with_shocks(quake, name="quake").name
         'quake'
+
+        A list is unpacked by the caller, ``with_shocks(*shocks)``:
+
+        >>> toy_scenario(100).with_shocks([quake])
+        Traceback (most recent call last):
+        ...
+        supplychain.errors.ValidationError: shocks must be given one by one, with_shocks(*shocks) for a list; got a list of 1 shock for Scenario.with_shocks.
         """
+        _check_unpacked(shocks, "with_shocks", "shock")
         return dataclasses.replace(self, shocks=self.shocks + tuple(shocks),
                                    name=_derived_name(self.name, name, len(shocks), "shock"))
 
@@ -236,6 +255,7 @@ class Scenario:
         ``name`` as in `with_shocks`: a scenario still named
         ``"baseline"`` becomes ``"baseline + N responses"`` unless ``name`` is given.
         """
+        _check_unpacked(responses, "with_responses", "response")
         return dataclasses.replace(self, responses=self.responses + tuple(responses),
                                    name=_derived_name(self.name, name, len(responses), "response"))
 
