@@ -160,7 +160,19 @@ def factors(net: Network, table: IOTable, base: tuple[np.ndarray, np.ndarray], s
     dep = float(np.average(imap.dependence[cols][:, nodes].max(axis=0), weights=weights)) if cols else 0.0
     a = table.a.reshape(n_r, n_s, n_r, n_s)
     own = float(np.mean([a[:, j, r, j].sum() for r in range(n_r) for j in sectors]))
-    return {"short": float(((np.maximum(d1 - y1, 0.0) - np.maximum(d0 - y0, 0.0)) * price * mask).sum()),
+    short = ((np.maximum(d1 - y1, 0.0) - np.maximum(d0 - y0, 0.0)) * price * mask).sum(axis=0)   # (demands,)
+    col_region = np.array([table.regions.index(imap.columns[k][0]) for k in cols], dtype=int)
+    by_node = {  # region x sector splits: what each region's column leaves, stops and loses, sector by sector
+        "short": np.array([short[[i for i, x in enumerate(net.demands) if mask[i] and x.region == r]].sum()
+                           for r in table.regions]),
+        "effective": np.bincount(col_region, ((eff1 - eff0) * wanted)[:, cols].sum(axis=0), minlength=n_r),
+        "stopped": ((cap0 - cap1) * table.daily_output).sum(axis=0).reshape(n_r, n_s)[:, sectors],
+        "gross": gross[:, sectors], "va": lost.sum(axis=0)[:, sectors], "va_region": lost.sum(axis=(0, 2)),
+        "dependence": np.array([imap.dependence[cols][:, [r * n_s + j for j in sectors]].max(axis=0)
+                                for r in range(n_r)]),
+        "use": imap.use[cols][:, [j for j in sectors]].max(axis=0) if cols else np.zeros(len(sectors)),
+        "sectors": tuple(table.sectors[j] for j in sectors), "regions": table.regions}
+    return {"short": float(short.sum()), "by_node": by_node,
             "effective": float(((eff1 - eff0) * wanted)[:, cols].sum()),
             "stopped": float(((cap0 - cap1) * table.daily_output)[:, nodes].sum()),
             "gross": float(gross[:, sectors].sum()),
@@ -173,6 +185,7 @@ def report_factors(key: tuple[str, str], f: dict, say: Callable[[str], None] = p
     """Print `factors` of one path."""
     bn = 1e9
     net = f["gross"] * (1.0 - f["own_parts"])
+    content = f["content_all"] / f["dependence"] if f["dependence"] > 0 else 0.0   # per USD of dependent output
     say(f"  {key[0]} {key[1]}: {f['va'] / f['short']:.1f} USD of value added per USD short = "
         f"{f['effective'] / f['short']:.3f} (left by working stock and substitution: {f['short'] / bn:.3f} -> "
         f"{f['effective'] / bn:.3f} bn) x {f['stopped'] / f['effective']:.0f} (output stopped per USD effectively "
@@ -181,10 +194,34 @@ def report_factors(key: tuple[str, str], f: dict, say: Callable[[str], None] = p
         f"output x this class's share {f['content'] / f['content_all']:.3f}) x {f['gross'] / f['stopped']:.3f} "
         f"(kernel's gross output lost per USD stopped) x {f['va'] / f['gross']:.3f} (world value added per USD of "
         f"gross output; {f['va_own'] / f['va']:.0%} in the sector itself)")
+    report_nodes(f, say)
     say(f"    gross output lost {f['gross'] / bn:.1f} bn, net of the sector's own parts ({f['own_parts']:.2f}) "
         f"{net / bn:.1f} bn: {f['va'] / net:.3f} of value added per USD; the segment's chips (every class) in it "
-        f"{net * f['content_all'] / (1 - f['own_parts']) / bn:.2f} bn, "
-        f"{(1 - f['own_parts']) / f['content_all']:.1f} USD of output net of own parts per USD of them")
+        f"{net * content / (1 - f['own_parts']) / bn:.2f} bn ({content:.4f} per USD of the output that needs them), "
+        f"{(1 - f['own_parts']) / content:.1f} USD of output net of own parts per USD of them")
+
+
+def report_nodes(f: dict, say: Callable[[str], None] = print) -> None:
+    """Print `factors`' region x sector split of one path: per region its chips short, what the working stock
+    and substitution leave, and per sector the dependence, the output stopped per USD of the chips the sector
+    takes (its use share of the effective shortfall: ``1 / content`` where the content caps the dependence, less
+    where it does not), the kernel's gross output lost per USD stopped and the value added lost in the sector."""
+    b = f["by_node"]
+    if len(b["sectors"]) < 2 and b["short"].max() <= 0:
+        return
+    say("    by region: short -> effective (bn); per sector: dependence, output stopped per USD of its chips, gross "
+        "lost per USD stopped, value added lost in it (bn); value added lost in the region, every sector (bn)")
+    for r, reg in enumerate(b["regions"]):
+        if b["short"][r] <= 1e6:
+            continue
+        cells = []
+        for j, sec in enumerate(b["sectors"]):
+            took = b["use"][j] * b["effective"][r]
+            per = b["stopped"][r, j] / took if took > 0 else float("nan")
+            rate = b["gross"][r, j] / b["stopped"][r, j] if b["stopped"][r, j] > 0 else float("nan")
+            cells.append(f"{sec} w {b['dependence'][r, j]:.2f}, {per:.0f}, {rate:.2f}, {b['va'][r, j] / 1e9:.1f}")
+        say(f"      {reg:4} {b['short'][r] / 1e9:.3f} -> {b['effective'][r] / 1e9:.3f}; " + "; ".join(cells)
+            + f"; region {b['va_region'][r] / 1e9:.1f}")
 
 
 def report(out: dict, say: Callable[[str], None] = print) -> None:
