@@ -18,13 +18,18 @@ kernel) five ways:
   and the output lost net of the sector's own parts per USD of all the segment's chips it would have carried
   (the measure of AlixPartners' 2021 revenue per USD of the chips in the vehicles not built).
 
+With ``--own-share`` the same runs are read with each mature-node class going into its own share of the products
+only (`own_share`, a what-if of docs/model.md §8.3 *Industry*); ``--check-2021`` prints the gross output the 2021 chip
+shortage (example 09) loses by sector under both readings.
+
 Usage: ``python -m tools.tw_va_trace [--days 90] [--shock stop|blockade] [--horizon 730] [--engine vector]
-[--factors]``.
+[--factors] [--own-share] [--check-2021]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import warnings
 from collections.abc import Callable
 
@@ -33,7 +38,9 @@ import numpy as np
 import supplychain as sc
 from supplychain.impact.loss import InputMap, Shortfalls, value_added_loss
 from supplychain.impact.table import IOTable, load_io_table
+from supplychain.datasets.chip_shortage_2021 import LEAD_IN, shortage_2021
 from supplychain.model.network import Network
+from tools.impact.build import APPLIANCE_CHIPS, APPLIANCE_PRICE
 from tools.tw_fab_outage import outage
 from tools.tw_stop_vs_blockade import START, blockade
 
@@ -45,13 +52,14 @@ def _arrays(res: sc.Results) -> tuple[np.ndarray, np.ndarray]:
 
 
 def trace(base: sc.Scenario, days: int, shock: str = "stop", engine: str = "vector",
-          start: int = START, with_factors: bool = False) -> dict[str, object]:
+          start: int = START, with_factors: bool = False, table: IOTable | None = None) -> dict[str, object]:
     """The decomposition of one shock's value added lost, net of the unshocked run (USD).
 
     Returns a dict: ``total``; ``by_node`` (regions x sectors); ``paths`` {(commodity, segment): (short, value
     added lost alone)}; ``windows`` [(first day after the start, chips short, value added lost)]; ``gross``
     {sector: gross output lost}; ``short`` (chips not delivered); ``regions``, ``sectors``; with ``with_factors``,
-    ``factors`` {(commodity, segment): `factors` of the path} for the paths of a segment.
+    ``factors`` {(commodity, segment): `factors` of the path} for the paths of a segment. ``table`` is the impact
+    table (the shipped one by default; `own_share` gives the other reading of the mature-node contents).
 
     Examples
     --------
@@ -63,7 +71,7 @@ def trace(base: sc.Scenario, days: int, shock: str = "stop", engine: str = "vect
     scen = outage(base, days, start=start) if shock == "stop" else blockade(base, days, start)
     d0, y0 = _arrays(sc.simulate(base, engine=engine, seed=1))
     d1, y1 = _arrays(sc.simulate(scen, engine=engine, seed=1))
-    net, table = base.network, load_io_table()
+    net, table = base.network, table or load_io_table()
     price = np.array([{c.id: c.price_usd for c in net.commodities}[d.commodity] for d in net.demands])
     chip = np.array(["chip" in d.commodity for d in net.demands])
     gap = (np.maximum(d1 - y1, 0.0) - np.maximum(d0 - y0, 0.0)) * price * chip     # (days, demands)
@@ -160,7 +168,19 @@ def factors(net: Network, table: IOTable, base: tuple[np.ndarray, np.ndarray], s
     dep = float(np.average(imap.dependence[cols][:, nodes].max(axis=0), weights=weights)) if cols else 0.0
     a = table.a.reshape(n_r, n_s, n_r, n_s)
     own = float(np.mean([a[:, j, r, j].sum() for r in range(n_r) for j in sectors]))
-    return {"short": float(((np.maximum(d1 - y1, 0.0) - np.maximum(d0 - y0, 0.0)) * price * mask).sum()),
+    short = ((np.maximum(d1 - y1, 0.0) - np.maximum(d0 - y0, 0.0)) * price * mask).sum(axis=0)   # (demands,)
+    col_region = np.array([table.regions.index(imap.columns[k][0]) for k in cols], dtype=int)
+    by_node = {  # region x sector splits: what each region's column leaves, stops and loses, sector by sector
+        "short": np.array([short[[i for i, x in enumerate(net.demands) if mask[i] and x.region == r]].sum()
+                           for r in table.regions]),
+        "effective": np.bincount(col_region, ((eff1 - eff0) * wanted)[:, cols].sum(axis=0), minlength=n_r),
+        "stopped": ((cap0 - cap1) * table.daily_output).sum(axis=0).reshape(n_r, n_s)[:, sectors],
+        "gross": gross[:, sectors], "va": lost.sum(axis=0)[:, sectors], "va_region": lost.sum(axis=(0, 2)),
+        "dependence": np.array([imap.dependence[cols][:, [r * n_s + j for j in sectors]].max(axis=0)
+                                for r in range(n_r)]),
+        "use": imap.use[cols][:, [j for j in sectors]].max(axis=0) if cols else np.zeros(len(sectors)),
+        "sectors": tuple(table.sectors[j] for j in sectors), "regions": table.regions}
+    return {"short": float(short.sum()), "by_node": by_node,
             "effective": float(((eff1 - eff0) * wanted)[:, cols].sum()),
             "stopped": float(((cap0 - cap1) * table.daily_output)[:, nodes].sum()),
             "gross": float(gross[:, sectors].sum()),
@@ -169,10 +189,54 @@ def factors(net: Network, table: IOTable, base: tuple[np.ndarray, np.ndarray], s
             "content_all": chips_all / output, "content": chips / output, "dependence": dep}
 
 
+MATURE = ("mature_chip", "mature_idm_chip")
+
+
+def own_share(table: IOTable, net: Network) -> IOTable:
+    """The table with each mature-node class going into its own share of the chip-carrying products only (a what-if).
+
+    The shipped contents make a product need each class (Leontief per class: a class's content is the segment's chips
+    per USD of the products that carry them times the class's share of the segment's chips, docs/model.md §8.3). Here
+    a class's content is the segment's whole: 13.84 / 749 in C27 and C28 (the washer teardown, `tools.impact.build`)
+    and the automotive buyers' chips of every class per USD of world C29 output in C29, so a USD of one class short
+    stops the output all the segment's chips serve per USD, whatever the other classes.
+
+    >>> net, t = sc.load_baseline(horizon_days=5).network, load_io_table()
+    >>> o = own_share(t, net); j = t.sectors.index
+    >>> round(float(o.content["mature_chip"][j("C28")]), 4), round(float(o.content["mature_idm_chip"][j("C29")]), 4)
+    (0.0185, 0.0179)
+    >>> float(o.content["mature_chip"][j("C26")]) == float(t.content["mature_chip"][j("C26")])   # electronics kept
+    True
+    """
+    price = {c.id: c.price_usd for c in net.commodities}
+    cars = 365.0 * sum(price[d.commodity] * d.rate_per_day for d in net.demands
+                       if d.segment == "automotive" and "chip" in d.commodity)
+    j = table.sectors.index
+    content = {c: v.copy() for c, v in table.content.items()}
+    for c in MATURE:
+        content.setdefault(c, np.zeros(len(table.sectors)))
+        content[c][[j("C27"), j("C28")]] = APPLIANCE_CHIPS / APPLIANCE_PRICE
+        content[c][j("C29")] = cars / float(table.output[:, j("C29")].sum())
+    return dataclasses.replace(table, content=content)
+
+
+def check_2021(table: IOTable) -> dict[str, float]:
+    """Gross output lost in 2021 by sector (USD) in the 2021 chip shortage (example 09's scenario and seed)."""
+    scen = shortage_2021(365)
+    d1, y1 = _arrays(sc.simulate(scen, engine="vector", seed=2021))
+    d0, y0 = _arrays(sc.simulate(scen.without_shocks(), engine="vector", seed=2021))
+    net = scen.network
+    lost = (value_added_loss(d1[None], y1[None], net, table=table).daily[0]
+            - value_added_loss(d0[None], y0[None], net, table=table).daily[0])[LEAD_IN:]
+    v = table.value_added.reshape(len(table.regions), len(table.sectors))
+    return dict(zip(table.sectors, (lost / v).sum(axis=(0, 1)).tolist()))
+
+
 def report_factors(key: tuple[str, str], f: dict, say: Callable[[str], None] = print) -> None:
     """Print `factors` of one path."""
     bn = 1e9
     net = f["gross"] * (1.0 - f["own_parts"])
+    content = f["content_all"] / f["dependence"] if f["dependence"] > 0 else 0.0   # per USD of dependent output
     say(f"  {key[0]} {key[1]}: {f['va'] / f['short']:.1f} USD of value added per USD short = "
         f"{f['effective'] / f['short']:.3f} (left by working stock and substitution: {f['short'] / bn:.3f} -> "
         f"{f['effective'] / bn:.3f} bn) x {f['stopped'] / f['effective']:.0f} (output stopped per USD effectively "
@@ -181,10 +245,34 @@ def report_factors(key: tuple[str, str], f: dict, say: Callable[[str], None] = p
         f"output x this class's share {f['content'] / f['content_all']:.3f}) x {f['gross'] / f['stopped']:.3f} "
         f"(kernel's gross output lost per USD stopped) x {f['va'] / f['gross']:.3f} (world value added per USD of "
         f"gross output; {f['va_own'] / f['va']:.0%} in the sector itself)")
+    report_nodes(f, say)
     say(f"    gross output lost {f['gross'] / bn:.1f} bn, net of the sector's own parts ({f['own_parts']:.2f}) "
         f"{net / bn:.1f} bn: {f['va'] / net:.3f} of value added per USD; the segment's chips (every class) in it "
-        f"{net * f['content_all'] / (1 - f['own_parts']) / bn:.2f} bn, "
-        f"{(1 - f['own_parts']) / f['content_all']:.1f} USD of output net of own parts per USD of them")
+        f"{net * content / (1 - f['own_parts']) / bn:.2f} bn ({content:.4f} per USD of the output that needs them), "
+        f"{(1 - f['own_parts']) / content:.1f} USD of output net of own parts per USD of them")
+
+
+def report_nodes(f: dict, say: Callable[[str], None] = print) -> None:
+    """Print `factors`' region x sector split of one path: per region its chips short, what the working stock
+    and substitution leave, and per sector the dependence, the output stopped per USD of the chips the sector
+    takes (its use share of the effective shortfall: ``1 / content`` where the content caps the dependence, less
+    where it does not), the kernel's gross output lost per USD stopped and the value added lost in the sector."""
+    b = f["by_node"]
+    if len(b["sectors"]) < 2 and b["short"].max() <= 0:
+        return
+    say("    by region: short -> effective (bn); per sector: dependence, output stopped per USD of its chips, gross "
+        "lost per USD stopped, value added lost in it (bn); value added lost in the region, every sector (bn)")
+    for r, reg in enumerate(b["regions"]):
+        if b["short"][r] <= 1e6:
+            continue
+        cells = []
+        for j, sec in enumerate(b["sectors"]):
+            took = b["use"][j] * b["effective"][r]
+            per = b["stopped"][r, j] / took if took > 0 else float("nan")
+            rate = b["gross"][r, j] / b["stopped"][r, j] if b["stopped"][r, j] > 0 else float("nan")
+            cells.append(f"{sec} w {b['dependence'][r, j]:.2f}, {per:.0f}, {rate:.2f}, {b['va'][r, j] / 1e9:.1f}")
+        say(f"      {reg:4} {b['short'][r] / 1e9:.3f} -> {b['effective'][r] / 1e9:.3f}; " + "; ".join(cells)
+            + f"; region {b['va_region'][r] / 1e9:.1f}")
 
 
 def report(out: dict, say: Callable[[str], None] = print) -> None:
@@ -215,12 +303,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--horizon", type=int, default=730)
     ap.add_argument("--engine", default="vector")
     ap.add_argument("--factors", action="store_true", help="each segment's path as a product of factors")
+    ap.add_argument("--own-share", action="store_true",
+                    help="what-if: each mature-node class goes into its own share of the products only (own_share)")
+    ap.add_argument("--check-2021", action="store_true",
+                    help="gross output lost in 2021 by sector, shipped contents and own_share (example 09's run)")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore", message="CapacityShock with stage=")
     base = sc.load_baseline(horizon_days=a.horizon)
+    table = own_share(load_io_table(), base.network) if a.own_share else load_io_table()
+    if a.check_2021:
+        for name, t in (("shipped", load_io_table()), ("own share", own_share(load_io_table(), base.network))):
+            print(f"2021, gross output lost by sector ({name}), bn USD: "
+                  + ", ".join(f"{k} {v / 1e9:.1f}" for k, v in check_2021(t).items()))
+        return
     print(f"{a.days}-day {'fab stop' if a.shock == 'stop' else 'blockade'} from day {START}, {a.engine}, "
-          f"{a.horizon} days")
-    report(trace(base, a.days, a.shock, a.engine, with_factors=a.factors))
+          f"{a.horizon} days{', own share (what-if)' if a.own_share else ''}")
+    report(trace(base, a.days, a.shock, a.engine, with_factors=a.factors, table=table))
 
 
 if __name__ == "__main__":
