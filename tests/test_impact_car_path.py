@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-import supplychain as sc
-from supplychain.impact.table import load_io_table
-from tools.tw_va_trace import factors
-
-DAYS = 40
+from .impact_paths import DAYS, short_path
 
 
 @pytest.fixture(scope="module")
 def japan_short():
     """Japan's carmakers get 70 % of their foundry-made mature chips on days 5-24; every other demand in full."""
-    net, table = sc.load_baseline(horizon_days=5).network, load_io_table()
-    d = np.stack([np.array([x.rate_per_day for x in net.demands])] * DAYS)
-    y = d.copy()
-    k = [i for i, x in enumerate(net.demands)
-         if (x.commodity, x.segment, x.region) == ("mature_chip", "automotive", "JP")]
-    y[5:25, k] *= 0.7
-    return net, table, factors(net, table, (d, d), (d, y), "mature_chip", "automotive")
+    return short_path("mature_chip", "automotive", lambda x: x.region == "JP")
 
 
 def test_a_usd_of_the_class_short_stops_one_over_its_content_of_car_output(japan_short):

@@ -3,27 +3,17 @@ tools/tw_va_trace.py ``factors``)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-import supplychain as sc
-from supplychain.impact.table import load_io_table
 from tools.impact.build import CONTENT
-from tools.tw_va_trace import factors
 
-DAYS = 40
+from .impact_paths import short_path
 
 
 @pytest.fixture(scope="module")
 def china_us_short():
     """China's and the US's industrial buyers get 70 % of their foundry-made mature chips on days 5-24."""
-    net, table = sc.load_baseline(horizon_days=5).network, load_io_table()
-    d = np.stack([np.array([x.rate_per_day for x in net.demands])] * DAYS)
-    y = d.copy()
-    k = [i for i, x in enumerate(net.demands)
-         if (x.commodity, x.segment) == ("mature_chip", "industrial") and x.region in ("CN", "US")]
-    y[5:25, k] *= 0.7
-    return net, table, factors(net, table, (d, d), (d, y), "mature_chip", "industrial")
+    return short_path("mature_chip", "industrial", lambda x: x.region in ("CN", "US"))
 
 
 def test_the_split_adds_up_to_the_path(china_us_short):

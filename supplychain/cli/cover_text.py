@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -223,15 +224,22 @@ def _floor1(days: float) -> str:
     return f"{math.floor(days * 10 + 1e-9) / 10:.1f}"
 
 
-def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
-    worst = rows.loc[rows["share_left"].idxmin()]
-    region = worst["region"] if "region" in worst.index else str(worst.name).split(":", 1)[0]
+def _where_and_after(results: Results, row: pd.Series,
+                     rows: pd.DataFrame) -> tuple[str, Callable[[float], str], str, str]:
+    """The region of ``row``, a day-to-date formatter, the restocking clause of ``rows`` and the runs' note."""
+    region = row["region"] if "region" in row.index else str(row.name).split(":", 1)[0]
     date = lambda day: results.scenario.date_of(round(day)).isoformat()
     restocked = rows["restocked_day"].to_numpy()
     back = (f"restocked by {date(np.nanmax(restocked))}" if not np.isnan(restocked).any()
             else f"not restocked by {date(results.n_days - 1)}")
-    margin = worst["margin_days"]
     runs = f" (means over {results.n_runs} runs)" if results.n_runs > 1 else ""
+    return region, date, back, runs
+
+
+def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
+    worst = rows.loc[rows["share_left"].idxmin()]
+    region, date, back, runs = _where_and_after(results, worst, rows)
+    margin = worst["margin_days"]
     drawn = f"{format_usd(float(rows['stock_drawn_usd'].sum()))} drawn in all regions; {back}{runs}."
     if worst["share_left"] <= 0.0:
         # Stocks at zero fed someone's own use (an input of a plant), not final demand: say they ran out.
@@ -256,12 +264,7 @@ def _short_line(results: Results, name: str, rows: pd.DataFrame) -> str:
     counts as no usable stock, `supplychain.metrics.usable_stock`), the stock drawn and the restocking."""
     empty = rows[rows["share_left"] <= rows["share_left"].min()]
     first = empty.loc[empty["trough_day"].idxmin()]
-    region = first["region"] if "region" in first.index else str(first.name).split(":", 1)[0]
-    date = lambda day: results.scenario.date_of(round(day)).isoformat()
-    restocked = rows["restocked_day"].to_numpy()
-    back = (f"restocked by {date(np.nanmax(restocked))}" if not np.isnan(restocked).any()
-            else f"not restocked by {date(results.n_days - 1)}")
-    runs = f" (means over {results.n_runs} runs)" if results.n_runs > 1 else ""
+    region, date, back, runs = _where_and_after(results, first, rows)
     low = ("usable stock gave out" if first["share_left"] <= 0.0
            else f"stocks fell to {format_percent(first['share_left'])} of normal")
     return (f"{name} ran short (in the shortfall table): buyers' {low} in {region} on {date(first['trough_day'])}; "
