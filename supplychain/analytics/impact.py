@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import SimulationWarning
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR, RUN_RATE_DAYS, run_rate
-from ..impact.table import SECTOR_NAMES, load_io_table, sector_name, value_added_by_region
+from ..impact.table import SECTOR_NAMES, input_kind, load_io_table, sector_name, value_added_by_region
 from ..metrics.pairing import checks_pair
 from ..metrics.run_rate import daily_loss_by_region, loss_run_rate, run_rate_frame
 from ..results import EnsembleResults, Results
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..model.scenario import Scenario
 
 __all__ = ["value_added_loss_totals", "value_added_loss_table", "gdp_at_risk", "chain_shortfall_usd",
-           "chain_given_up_usd",
+           "chain_given_up_usd", "value_added_by_input",
            "SECTOR_NAMES", "sector_name", "steady_loss", "STEADY_COLUMNS", "PEAK_SHARE"]
 
 #: Columns of `steady_loss`.
@@ -145,10 +145,80 @@ def value_added_loss_table(results: Results | EnsembleResults,
     frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s), "sector": sectors,
                           "industry": [sector_name(code) for code in sectors],
                           "value_added_loss_usd": loss.mean(axis=0).reshape(-1)})
+    kinds: dict[str, float] = {}
+    for c, usd in by_commodity.items():
+        kinds[input_kind(c)] = kinds.get(input_kind(c), 0.0) + usd
+    several = sum(usd > 0.01 * float(short.mean()) for usd in kinds.values()) > 1
     frame.attrs.update(shortfall_usd=float(short.mean()), given_up_usd=given_up, n_runs=int(loss.shape[0]),
                        shortfall_by_commodity=dict(sorted(by_commodity.items(), key=lambda kv: -kv[1])),
-                       net_of_baseline=baseline is not None, run_rate=run)
+                       net_of_baseline=baseline is not None, run_rate=run,
+                       by_input=value_added_by_input(results, baseline, method=method)  # type: ignore[arg-type]
+                       if daily and several else None)
     return frame
+
+
+def value_added_by_input(results: Results, baseline: Results | None = None, *,
+                         method: str = "ario") -> dict[str, tuple[float, float]]:
+    """Value added lost through each kind of input alone, with that kind's shortfall: mean over runs, USD.
+
+    Each kind's loss (chips, cells, magnets, gallium, germanium: `supplychain.impact.table.input_kind`) is
+    `Results.value_added_loss` with every demand of another kind delivered in full and none of it given up
+    to prices: what that input's shortfall costs on its own, net of ``baseline`` computed the same way.
+    A sector keeps ``1 - max`` of its inputs' shortfalls (docs/model.md §8.3), so paths overlap and the
+    kinds' losses need not add up to the total. A mix's loss given shortfall blends kinds hundreds of
+    times apart (a USD of magnets stops a motor, a USD of advanced logic part of a phone); this says which.
+
+    Parameters
+    ----------
+    results, baseline : Results
+        Daily series of the shocked and (optionally) the paired unshocked runs.
+    method : {"ario", "diim"}
+        Propagation kernel.
+
+    Returns
+    -------
+    dict
+        Kind -> (value added lost through it alone, its shortfall net of the baseline), for the kinds
+        with a shortfall, largest shortfall first.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> base = sc.load_baseline(horizon_days=30)
+    >>> surge = [sc.DemandShock(region="JP", commodity=c, factor=10.0) for c in ("mature_chip", "ndfeb_magnet")]
+    >>> shocked = sc.simulate(base.with_shocks(*surge), engine="vector", seed=1)
+    >>> parts = value_added_by_input(shocked, sc.simulate(base, engine="vector", seed=1))
+    >>> sorted(parts), all(loss > 0 and short > 0 for loss, short in parts.values())
+    (['chips', 'magnets'], True)
+    """
+    by_commodity = _chain_shortfall_by_commodity(results)
+    if baseline is not None:
+        for c, usd in _chain_shortfall_by_commodity(baseline).items():
+            by_commodity[c] = by_commodity.get(c, 0.0) - usd
+    kinds: dict[str, float] = {}
+    for c, usd in by_commodity.items():
+        kinds[input_kind(c)] = kinds.get(input_kind(c), 0.0) + usd
+    out: dict[str, tuple[float, float]] = {}
+    for kind, short in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        if short > 0:
+            loss = _loss_alone(results, kind, method) - (0.0 if baseline is None else
+                                                          _loss_alone(baseline, kind, method))
+            out[kind] = (loss, short)
+    return out
+
+
+def _loss_alone(results: Results, kind: str, method: str) -> float:
+    """Mean total value added lost with every demand not of ``kind`` delivered in full and none given up."""
+    from ..impact.given_up import given_up_series
+    from ..impact.loss import value_added_loss
+
+    other = np.array([input_kind(d.commodity) != kind for d in results.scenario.network.demands])
+    demand = np.asarray(results.demand, dtype=float)
+    delivered = np.where(other, demand, np.asarray(results.delivered, dtype=float))
+    given = given_up_series(results.scenario, results.demand, results.arrays.get("price"))
+    loss = value_added_loss(demand, delivered, results.scenario.network, method=method,  # type: ignore[arg-type]
+                            given_up=None if given is None else np.where(other, 0.0, given))
+    return float(loss.total.sum(axis=(1, 2)).mean())
 
 
 def gdp_at_risk(results: Results | EnsembleResults, probability: float = 1.0, *,

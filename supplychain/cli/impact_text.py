@@ -11,7 +11,7 @@ import pandas as pd
 from .._format import format_columns, format_percent, format_usd
 from ..analytics.impact import sector_name, value_added_loss_table
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR
-from ..impact.table import REST_OF_ECONOMY, IOTable, load_io_table, value_added_by_region
+from ..impact.table import REST_OF_ECONOMY, IOTable, input_kind, load_io_table, value_added_by_region
 from ..model import Scenario
 from ..results import EnsembleResults, Results
 
@@ -64,10 +64,6 @@ def __getattr__(name: str) -> str:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-#: Words for the kinds of input whose ids end so; any other input the table maps is named by its id.
-_KIND_WORDS = (("_chip", "chips"), ("_cell", "cells"), ("_magnet", "magnets"))
-
-
 def mapped_inputs(table: IOTable | None = None) -> list[str]:
     """The inputs the table's industries depend on, in words: a kind for chips, cells and magnets, else the id.
 
@@ -83,7 +79,7 @@ def mapped_inputs(table: IOTable | None = None) -> list[str]:
     table = load_io_table() if table is None else table
     words: list[str] = []
     for commodity in table.dependence:
-        word = next((w for end, w in _KIND_WORDS if commodity.endswith(end)), commodity)
+        word = input_kind(commodity)
         if word not in words:
             words.append(word)
     return words
@@ -218,9 +214,28 @@ def format_value_added(frame: pd.DataFrame, ended: dt.date | None = None) -> str
                 f"{format_usd(given)} given up)" if given else f"not delivered ({format_usd(short)}{parts})")
         lines.append(f"Loss given shortfall: {total / (short + given):.1f} USD of value added per USD of "
                      f"{what} {gone}.")
+        lines += format_by_input(frame.attrs.get("by_input"))
         if total > short + given:
             lines.append(ratio_caveat())
     return "\n".join(lines)
+
+
+def format_by_input(by_input: dict[str, tuple[float, float]] | None) -> list[str]:
+    """The line on each kind of input's loss alone (`supplychain.analytics.impact.value_added_by_input`), or none.
+
+    Examples
+    --------
+    >>> print(format_by_input({"chips": (127.4e9, 8.9e9), "magnets": (127.2e9, 0.263e9)})[0])
+    Through each input alone (the others delivered; paths overlap, so these need not add up): chips $127bn (14.3 USD per USD short), magnets $127bn (484 USD per USD short).
+    >>> format_by_input(None)
+    []
+    """
+    if not by_input:
+        return []
+    parts = [f"{kind} {format_usd(loss)} ({loss / short:.{1 if loss / short < 100 else 0}f} USD per USD short)"
+             for kind, (loss, short) in by_input.items()]
+    return ["Through each input alone (the others delivered; paths overlap, so these need not add up): "
+            + ", ".join(parts) + "."]
 
 
 def shortfall_products(by_commodity: dict[str, float] | None, total: float,

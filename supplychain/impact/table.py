@@ -21,6 +21,7 @@ import numpy as np
 from .kernel import ArioParameters
 
 __all__ = ["IOTable", "load_io_table", "value_added_by_region", "DEFAULT_TABLE", "REST_OF_ECONOMY", "SECTOR_NAMES",
+           "input_kind",
            "sector_name"]
 
 #: The shipped table's path inside the package.
@@ -32,6 +33,21 @@ REST_OF_ECONOMY = "OTH"
 #: ``[sector_names]`` holds the full titles).
 SECTOR_NAMES = {"C26": "electronics", "C27": "electrical equipment", "C28": "machinery", "C29": "motor vehicles",
                 REST_OF_ECONOMY: "rest of the economy"}
+
+
+#: Words for the kinds of input whose ids end so; any other input the table maps is named by its id.
+KIND_WORDS = (("_chip", "chips"), ("_cell", "cells"), ("_magnet", "magnets"))
+
+
+def input_kind(commodity: str) -> str:
+    """The kind of an input in words: ``"chips"`` for every chip class, ``"cells"``, ``"magnets"``, else its id.
+
+    Examples
+    --------
+    >>> input_kind("mature_idm_chip"), input_kind("ndfeb_magnet"), input_kind("gallium")
+    ('chips', 'magnets', 'gallium')
+    """
+    return next((w for end, w in KIND_WORDS if commodity.endswith(end)), commodity)
 
 
 def sector_name(code: str) -> str:
