@@ -222,8 +222,8 @@ def test_a_cover_line_says_stocks_ran_out_when_the_trough_is_empty() -> None:
     rows = rows[rows["normal_stock"] > 0].copy()
     rows["share_left"] = 0.0
     line = _line(res, "ore", rows)
-    assert line.startswith("No final demand for ore went short, but buyers' stocks ran out in US (normal cover 10 "
-                           "days) on 2025-01-14: their own use went short;")
+    assert line.startswith("No final demand for ore went short, but the input stocks of plants using it ran out in "
+                           "US (normal cover 10 days) on 2025-01-14: their production went short;")
     assert "days from running out" not in line
 
 

@@ -243,8 +243,9 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
     drawn = f"{format_usd(float(rows['stock_drawn_usd'].sum()))} drawn in all regions; {back}{runs}."
     if worst["share_left"] <= 0.0:
         # Stocks at zero fed someone's own use (an input of a plant), not final demand: say they ran out.
-        return (f"No final demand for {commodity} went short, but buyers' stocks ran out in {region} (normal cover "
-                f"{worst['normal_cover_days']:.0f} days) on {date(worst['trough_day'])}: their own use went short; "
+        return (f"No final demand for {commodity} went short, but the input stocks of plants using it ran out in "
+                f"{region} (normal cover {worst['normal_cover_days']:.0f} days) on {date(worst['trough_day'])}: "
+                "their production went short; "
                 + drawn)
     if round(worst["trough_day"]) >= results.n_days - 1:
         # The lowest point is the last day simulated: the fall had not ended, so it is no trough.

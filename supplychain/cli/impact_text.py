@@ -15,7 +15,7 @@ from ..impact.table import REST_OF_ECONOMY, IOTable, input_kind, load_io_table, 
 from ..model import Scenario
 from ..results import EnsembleResults, Results
 
-__all__ = ["chain_using_sectors", "format_run_rate", "shocks_ended",
+__all__ = ["chain_using_sectors", "format_run_rate", "shocks_ended", "tariff_cost_note",
            "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
            "RATIO_CAVEAT", "ratio_caveat", "mapped_inputs", "SCOPE_NOTE", "scope_note"]
 
@@ -270,6 +270,33 @@ def shortfall_products(by_commodity: dict[str, float] | None, total: float,
     what = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     parts = "" if len(shown) == 1 else ": " + ", ".join(f"{c} {format_usd(v)}" for c, v in shown)
     return what, parts
+
+
+def tariff_cost_note(scenario: Scenario) -> str:
+    """The line under "No value added lost" when tariffs act on prices but on no quantity, else "".
+
+    Without a `Tariff` ``demand_elasticity`` or price feedback, buyers re-source and keep buying what they
+    need: a tariff's cost is the duty and the dearer sourcing, not output lost, and "No value added lost"
+    alone read as "this tariff costs nothing".
+
+    Examples
+    --------
+    >>> from supplychain import Tariff, load_baseline
+    >>> duty = Tariff(importer="US", exporter="CN", commodity="aam", rate=1.185)
+    >>> tariff_cost_note(load_baseline(horizon_days=30).with_shocks(duty))[:40]
+    "The tariffs' cost is the duty paid and t"
+    >>> tariff_cost_note(load_baseline(horizon_days=30))
+    ''
+    """
+    from ..model.shocks.trade import Tariff
+
+    tariffs = [s for s in scenario.shocks if isinstance(s, Tariff)]
+    if not tariffs or scenario.price_feedback or any(t.demand_elasticity > 0 for t in tariffs):
+        return ""
+    return ("The tariffs' cost is the duty paid and the dearer sourcing in the tables above, not output lost: "
+            "buyers re-source and keep buying what they need. A Tariff's demand_elasticity, or --price-feedback, "
+            "lets demand fall with the higher landed price, and the output that costs counts here "
+            "(docs/model.md §8.3).")
 
 
 def shocks_ended(scenario: Scenario) -> dt.date | None:
