@@ -143,9 +143,11 @@ def test_a_regional_chip_shortfall_caps_the_dependent_industries_of_that_region(
     w26, _, w28, _ = imap.dependence[imap.columns.index(("JP", "mature_chip", None)), 5 * t.regions.index("JP"):][:4]
     assert 0.5 < w26 < 0.7 and 0.5 < w28 < 0.8
     assert np.allclose(cap[t.regions.index("JP"), :4], [1.0 - 0.4 * w26, 0.6, 1.0 - 0.4 * w28, 0.6])
-    # Priority: vehicles (25 % of use) go short first, then C27 and C28 (20 %), electronics last.
+    # Priority: vehicles (26.37 % of use) go short first, then C27 and C28 (23.44 %), electronics last: the 40 % short
+    # stops all of C29 and (0.4 - 0.2637) / 0.2344 of C27's and C28's use
     cap_p = InputMap.build(net, t).capacity(demand, delivered).reshape(len(t.regions), len(t.sectors))
-    assert np.allclose(cap_p[t.regions.index("JP"), :4], [1.0, 0.25, 1.0 - 0.75 * w28, 0.0])
+    s = (0.4 - 0.2637) / 0.2344
+    assert np.allclose(cap_p[t.regions.index("JP"), :4], [1.0, 1.0 - s, 1.0 - s * w28, 0.0])
     assert cap[t.regions.index("JP"), 4] == 1.0 and np.all(np.delete(cap, t.regions.index("JP"), 0) == 1.0)
     cells = [i for i, d in enumerate(net.demands) if (d.region, d.commodity) == ("CN", "li_ion_cell")]
     delivered = demand.copy()

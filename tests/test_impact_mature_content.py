@@ -27,20 +27,20 @@ def _purchases(net, region: str | None, commodity: str, segment: str = "industri
 
 
 def test_the_content_is_the_teardown_s_chips_over_its_price_shared_by_class():
-    # 13.84 / 749 = 0.018478 of all chips; the classes' shares of 87.866 bn: 15.56 and 34.425 bn
+    # 13.84 / 749 = 0.018478 of all chips; the classes' shares of 87.868 bn: 18.236 and 40.346 bn
     assert APPLIANCE_CHIPS / APPLIANCE_PRICE == pytest.approx(0.018478, abs=1e-6)
-    assert sum(INDUSTRIAL_CHIPS.values()) == pytest.approx(87.866)
-    for c, want in (("mature_chip", 0.00327), ("mature_idm_chip", 0.00724)):
+    assert sum(INDUSTRIAL_CHIPS.values()) == pytest.approx(87.868)
+    for c, want in (("mature_chip", 0.00383), ("mature_idm_chip", 0.00848)):
         assert CONTENT[(c, "C27")][0] == CONTENT[(c, "C28")][0] == want
-        assert want == round(0.018478 * INDUSTRIAL_CHIPS[c] / 87.866, 5)
+        assert want == round(0.018478 * INDUSTRIAL_CHIPS[c] / 87.868, 5)
     assert ("mature_chip", "C29") not in CONTENT
 
 
 def test_the_c26_content_is_the_chips_share_of_systems_net_of_c26_s_own_components():
-    # 0.332 x (1 - 0.30 x 0.5) = 0.2822 of all chips; the classes' shares of 451.862 bn: 42.79 and 94.67 bn
-    assert sum(ELECTRONICS_CHIPS.values()) == pytest.approx(451.862)
-    for c, want in (("mature_chip", 0.02672), ("mature_idm_chip", 0.05912)):
-        assert CONTENT[(c, "C26")][0] == want == round(SYSTEMS_CONTENT * 0.85 * ELECTRONICS_CHIPS[c] / 451.862, 5)
+    # 0.332 x (1 - 0.30 x 0.5) = 0.2822 of all chips; the classes' shares of 451.859 bn: 39.048 and 86.39 bn
+    assert sum(ELECTRONICS_CHIPS.values()) == pytest.approx(451.859)
+    for c, want in (("mature_chip", 0.02439), ("mature_idm_chip", 0.05395)):
+        assert CONTENT[(c, "C26")][0] == want == round(SYSTEMS_CONTENT * 0.85 * ELECTRONICS_CHIPS[c] / 451.859, 5)
 
 
 def test_the_segments_purchases_are_the_baseline_s(mapped):

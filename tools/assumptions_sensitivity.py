@@ -240,7 +240,9 @@ GROUPS: tuple[Group, ...] = (
     Group("Chip demand split among end-use segments (automotive by C29 output, industrial by C27 + C28 output, "
           "electronics the rest; memory and logic with one segment mix)", r"^rate_per_day$",
           r"buyers' part of the region's use", "WSTS end-use shares are cited (2022); the mature-node split is the "
-          "impact table's use shares and the regional split follows where vehicles and machines are made; "
+          "impact table's use shares, derived from cited class mixes (automotive 0.75, industrial two thirds of a "
+          "segment's chips in the mature-node categories, floors), and the regional split follows where vehicles "
+          "and machines are made; "
           "changing one segment alone changes a region's total", factors=None, range_note="structural",
           kind=r"^demand$"),
     Group("Automotive chip buyers hold 14 days (one two-week order cycle)", r"^cover_days$",

@@ -12,10 +12,12 @@ of 2022 sales. ``electronics`` groups communications, computers, consumer and go
 impact layer maps all four to C26 and no separate cover is published for them.
 
 * **World share of each class by segment.** Mature-node chips (foundry- and IDM-made): the impact
-  table's market by application (``tools/impact/build.py`` ``USE``: C29 25 %, C27 + C28 20 %, C26
-  55 %), so the impact layer's pooled and segmented mappings agree. Memory and advanced logic: what is
-  left of each segment's WSTS share after its mature-node chips, spread over memory and logic in
-  proportion to their sales (SIA/WSTS 2024).
+  table's market by application (``tools/impact/build.py`` ``USE``, derived there from each segment's
+  WSTS share and the cited share of its chips in the mature-node categories, ``MATURE_SHARE``:
+  automotive 0.75, industrial two thirds; C29 26.4 %, C27 + C28 23.4 %, C26 the rest), so the impact
+  layer's pooled and segmented mappings agree. Memory and advanced logic: what is left of each segment's
+  WSTS share after its mature-node chips, spread over memory and logic in proportion to their sales
+  (SIA/WSTS 2024).
 * **Regional split.** A region's automotive chips are its share of world motor-vehicle output (C29
   gross output in the impact table), its industrial chips its share of C27 + C28 output: chips are
   used where the products that carry them are assembled. Electronics takes the rest of the region's
@@ -30,7 +32,7 @@ impact layer maps all four to C26 and no separate cover is published for them.
 
 from __future__ import annotations
 
-from tools.impact.build import OUTPUT, USE
+from tools.impact.build import MATURE_SHARE, OUTPUT, USE
 
 from .network import Draft, split_demands
 from .semiconductors import CHIP_SALES, CHIP_USE_SHARE, CLASSES, SEG_CHIP
@@ -88,12 +90,19 @@ def world_shares() -> dict[str, dict[str, float]]:
 
 
 def world_src(c: str) -> str:
+    mat = world_shares()["mature"]
+    auto, ind = MATURE_SHARE["automotive"][0], MATURE_SHARE["industrial"][0]
     if c.startswith("mature"):
-        return ("world mature-node use by segment = the impact table's market by application (automotive C29 25 %, "
-                "industrial C27 + C28 20 %, electronics C26 55 %: assumption derived from SIA/WSTS end-use shares, "
-                "tools/impact/build.py)")
+        return (f"world mature-node use by segment = the impact table's market by application (automotive C29 "
+                f"{mat['automotive']:.2%}, industrial C27 + C28 {mat['industrial']:.2%}, electronics C26 the rest, "
+                f"{mat['electronics']:.2%}: each segment's share of all sales ({WSTS_SRC}) x the share of its chips "
+                f"in the mature-node categories, automotive {auto:g}, industrial {ind:g} (tools/impact/build.py "
+                "MATURE_SHARE, cited there: IC Insights 2018 and IHS Markit 2019 for automotive, Semicast Research "
+                "2017 for industrial) x 627.6 bn USD / the class's 249.9 bn USD of 2024 sales)")
     return (f"world {c} use by segment: each segment's share of all sales ({WSTS_SRC}) x 627.6 bn USD 2024 less its "
-            "mature-node chips (25 % automotive, 20 % industrial of 249.9 bn USD), spread over memory (165.1 bn) and "
+            f"mature-node chips ({mat['automotive']:.2%} automotive, {mat['industrial']:.2%} industrial of 249.9 bn "
+            f"USD: {1 - auto:.0%} of the automotive and {1 - ind:.0%} of the industrial segment's chips outside "
+            "the mature-node categories, tools/impact/build.py MATURE_SHARE), spread over memory (165.1 bn) and "
             "advanced logic (212.6 bn) in proportion to their sales (SIA/WSTS, Feb 2025); electronics the rest "
             "(assumption: same segment mix for memory and logic)")
 

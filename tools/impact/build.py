@@ -197,6 +197,55 @@ DEPENDENCE: dict[tuple[str, str], tuple[float, str]] = {
 }
 _USE = ("market by application: the share of the input's world use, by value, that goes to each sector; "
         "applied in every region")
+
+# Mature-node chips by end use. The baseline's chip classes follow WSTS's product categories: memory, logic (taken as
+# advanced logic) and the rest, microprocessors and microcontrollers, analog, discretes, optoelectronics and sensors,
+# the mature-node class (tools/baseline/semiconductors.py). An end-use segment's mature-node chips are its share of
+# all chip sales times the share of its chips in those categories; the segment's memory and advanced logic are the
+# rest of its chips (tools/baseline/segments.py reads the use shares below, so the pooled and segmented mappings
+# describe one market by application).
+#: World chip sales 2024, bn USD (SIA/WSTS, Feb 2025): all, memory, logic; the mature-node class is the rest.
+CHIP_SALES_2024 = {"all": 627.6, "memory": 165.1, "logic": 212.6}
+MATURE_SALES_2024 = round(CHIP_SALES_2024["all"] - CHIP_SALES_2024["memory"] - CHIP_SALES_2024["logic"], 1)
+#: Each segment's share of all chip sales (WSTS Semiconductor End-Use Survey 2022, via SIA, R. Casanova, 'Chip
+#: sales rise in 2022, especially to auto, industrial, consumer markets', Mar 2023).
+SEGMENT_SALES_SHARE = {"automotive": 0.14, "industrial": 0.14}
+#: Share of a segment's chips, by value, in the mature-node categories: (value, source). Both are floors: the part of
+#: a segment's chips the sources leave unnamed holds memory and logic but also microprocessors, microcontrollers (for
+#: industrial) and DSPs, which are of the mature-node class here.
+MATURE_SHARE: dict[str, tuple[float, str]] = {
+    "automotive": (0.75, "derived: analog ICs 45 % and microcontrollers 23 % of the automotive IC market of 32.3 bn "
+                   "USD in 2018 (IC Insights, update to IC Market Drivers 2018, June 2018, via EE Times, D. McGrath, "
+                   "'Automotive ICs a $30bn+ market in 2018', 4 Jun 2018), and discretes, optoelectronics and sensors "
+                   "the rest of the automotive semiconductor market of 41.8 bn USD in 2018 (IHS Markit, Automotive "
+                   "Semiconductor Market Tracker Q1 2019, 14 Jun 2019), 9.5 bn: (0.68 x 32.3 + 9.5) / 41.8 = 0.753, "
+                   "rounded; the other 10.3 bn of ICs (25 % of the chips) hold memory and logic with microprocessors "
+                   "and DSPs, so 0.75 is a floor; memory alone was 10 % of automotive semiconductors in 2021 (Yole "
+                   "Intelligence, Memory for Automotive 2022, press release 2022: 4.3 bn USD). Two firms' figures "
+                   "for one year (IC Insights' a forecast made in June), not one table"),
+    "industrial": (round(2.0 / 3.0, 4), "derived: analog, optoelectronics, power and discretes and sensors (Semicast "
+                   "Research's 'real world' categories) were about two thirds of industrial semiconductor revenues of "
+                   "42.2 bn USD in 2016, logic, memory, microcontrollers, DSPs and microprocessors (the 'machine "
+                   "world') the other third (Semicast Research, via eeNews Analog, P. Clarke, 'Real world - not IoT - "
+                   "drives industrial chip ranking', 3 May 2017; Semicast's industrial sector includes medical "
+                   "electronics and industrial transport); microcontrollers and microprocessors are of the mature-node "
+                   "class here, so two thirds is a floor; analog ICs, microcontrollers and power discretes alone were "
+                   "almost two thirds in 2012 (Semicast Research, via eeNews Europe: 32.3 bn USD)"),
+}
+_MAT_USE = {g: round(MATURE_SHARE[g][0] * SEGMENT_SALES_SHARE[g] * CHIP_SALES_2024["all"] / MATURE_SALES_2024, 4)
+            for g in SEGMENT_SALES_SHARE}
+_MAT_USE["electronics"] = round(1.0 - _MAT_USE["automotive"] - _MAT_USE["industrial"], 4)
+_MAT_C27 = round(0.4 * _MAT_USE["industrial"], 4)
+_MAT_C28 = round(_MAT_USE["industrial"] - _MAT_C27, 4)
+_MAT_SRC = ("a segment's mature-node use is its share of all chip sales x the share of its chips in the mature-node "
+            "categories / the mature-node class's sales, automotive " + " x ".join(
+                (f"{SEGMENT_SALES_SHARE['automotive']:g}", f"{MATURE_SHARE['automotive'][0]:g}")) +
+            f" x {CHIP_SALES_2024['all']:g} / {MATURE_SALES_2024:g} = {_MAT_USE['automotive']:g}, industrial "
+            f"{SEGMENT_SALES_SHARE['industrial']:g} x {MATURE_SHARE['industrial'][0]:g} x {CHIP_SALES_2024['all']:g} / "
+            f"{MATURE_SALES_2024:g} = {_MAT_USE['industrial']:g} (WSTS Semiconductor End-Use Survey 2022 via SIA, Mar "
+            "2023: automotive 14 %, industrial 14 % of sales; SIA/WSTS, Feb 2025: 627.6 bn USD of 2024 sales, memory "
+            "165.1, logic 212.6, the mature-node class the rest); the shares of mature-node categories: automotive "
+            + MATURE_SHARE["automotive"][1] + "; industrial " + MATURE_SHARE["industrial"][1])
 #: Share of an input commodity's use by sector: (commodity, sector) -> (value, source).
 USE: dict[tuple[str, str], tuple[float, str]] = {
     ("compound_chip", "C26"): (0.58, _USE + "; derived: of a 23.5 bn USD device market (LEDs 14.2 bn, TrendForce "
@@ -207,14 +256,15 @@ USE: dict[tuple[str, str], tuple[float, str]] = {
                                "(TrendForce 2023, order of magnitude), 7.1 / 23.5"),
     ("compound_chip", "C29"): (0.12, _USE + "; derived: automotive LEDs, about 20 % of the LED market "
                                "(TrendForce 2023, order of magnitude), 2.8 / 23.5"),
-    ("mature_chip", "C26"): (0.55, _USE + "; assumption derived from SIA/WSTS end-use shares of 2021 "
-                             "semiconductor sales (communications 31 %, computers 30 %, consumer 12 %, automotive "
-                             "12 %, industrial 12 %, government 2 %), re-weighted to mature nodes, on which "
-                             "automotive and industrial chips are made"),
-    ("mature_chip", "C27"): (0.08, _USE + "; assumption, as for C26 (industrial share split with C28)"),
-    ("mature_chip", "C28"): (0.12, _USE + "; assumption, as for C26 (industrial share split with C27)"),
-    ("mature_chip", "C29"): (0.25, _USE + "; assumption, as for C26: automotive is 12 % of all semiconductor "
-                             "sales and about twice that of mature-node chips"),
+    ("mature_chip", "C26"): (_MAT_USE["electronics"], _USE + "; derived: what the automotive and industrial "
+                             f"segments leave, 1 - {_MAT_USE['automotive']:g} - {_MAT_USE['industrial']:g}; "
+                             + _MAT_SRC),
+    ("mature_chip", "C27"): (_MAT_C27, _USE + f"; derived: the industrial segment's {_MAT_USE['industrial']:g} "
+                             "split with C28 as 0.4 : 0.6 (assumption: the 0.08 : 0.12 of the table before the "
+                             "segment's class mix was cited); " + _MAT_SRC),
+    ("mature_chip", "C28"): (_MAT_C28, _USE + f"; derived: the industrial segment's {_MAT_USE['industrial']:g} "
+                             "split with C27 as 0.4 : 0.6 (assumption, as for C27); " + _MAT_SRC),
+    ("mature_chip", "C29"): (_MAT_USE["automotive"], _USE + "; derived: the automotive segment's; " + _MAT_SRC),
     ("ndfeb_magnet", "C26"): (0.20, _USE + "; assumption (order of magnitude of NdFeB end uses by mass: "
                               "acoustics, vibration motors, hard disks and other consumer electronics about a fifth)"),
     ("ndfeb_magnet", "C27"): (0.35, _USE + "; assumption (industrial and appliance motors and wind generators, "
@@ -304,10 +354,10 @@ SUBSTITUTION["mature_idm_chip"] = SUBSTITUTION["mature_chip"]
 #: USD, 38 %; MSRP 749 USD).
 APPLIANCE_CHIPS, APPLIANCE_PRICE = 13.84, 749.0
 #: The baseline's world purchases of chips by industrial buyers, bn USD a year, by class (tools/baseline/segments.py:
-#: 14 % of 627.6 bn USD of 2024 sales, WSTS via SIA; its mature-node part 20 % of 249.9 bn, split between foundry-
-#: and IDM-made chips as the baseline's mature-node capacity; supplychain/data/baseline/semiconductors.toml cites
-#: them; tests/test_impact_table.py checks them against the baseline).
-INDUSTRIAL_CHIPS = {"mature_chip": 15.56, "mature_idm_chip": 34.425, "logic_chip": 21.322, "memory_chip": 16.559}
+#: 14 % of 627.6 bn USD of 2024 sales, WSTS via SIA; its mature-node part two thirds of it (MATURE_SHARE), split
+#: between foundry- and IDM-made chips as the baseline's mature-node capacity; supplychain/data/baseline/
+#: semiconductors.toml cites them; tests/test_impact_mature_content.py checks them against the baseline).
+INDUSTRIAL_CHIPS = {"mature_chip": 18.236, "mature_idm_chip": 40.346, "logic_chip": 16.484, "memory_chip": 12.802}
 _IND_ALL = sum(INDUSTRIAL_CHIPS.values())
 _THETA_APPLIANCE = APPLIANCE_CHIPS / APPLIANCE_PRICE
 _IND_SRC = (
@@ -344,7 +394,7 @@ for _c in ("mature_chip", "mature_idm_chip"):
 SYSTEMS_CONTENT = 0.332
 #: The baseline's world purchases of chips by electronics buyers, bn USD a year, by class (tools/baseline/segments.py,
 #: as INDUSTRIAL_CHIPS; tests/test_impact_mature_content.py checks them against the baseline).
-ELECTRONICS_CHIPS = {"mature_chip": 42.79, "mature_idm_chip": 94.67, "logic_chip": 176.965, "memory_chip": 137.437}
+ELECTRONICS_CHIPS = {"mature_chip": 39.048, "mature_idm_chip": 86.39, "logic_chip": 183.73, "memory_chip": 142.691}
 _ELEC_ALL = sum(ELECTRONICS_CHIPS.values())
 _C26 = sum(OUTPUT[(r, "C26")][0] for r in REGIONS)
 # A region's C26 output also counts the components its own makers supply to the systems (a_26,26 x h_26 of their
@@ -435,7 +485,8 @@ SUBSTITUTION["gallium"] = (0.1, 180.0, _SUB + "; for gallium: more dysprosium or
 # dependent output at what the region's logic can serve, as for compound devices and magnets.
 #: World sales of advanced logic 2024, bn USD, and the share bought by electronics makers (the baseline's segments).
 LOGIC_SALES = 212.6
-_SEG_OTHER = (0.14 + 0.14) * 627.6 - (0.25 + 0.20) * 249.9   # automotive + industrial memory and logic, bn USD
+_SEG_OTHER = (sum(SEGMENT_SALES_SHARE.values()) * CHIP_SALES_2024["all"]   # automotive + industrial memory and logic,
+              - (_MAT_USE["automotive"] + _MAT_USE["industrial"]) * MATURE_SALES_2024)   # bn USD
 LOGIC_ELECTRONICS = round(1.0 - _SEG_OTHER / (165.1 + LOGIC_SALES), 4)
 #: The devices that carry it, 2024, bn USD: (value, source).
 LOGIC_DEVICES: dict[str, tuple[float, str]] = {
@@ -469,9 +520,9 @@ _SEG = ("end-use buyer segment (Demand.segment): the share of the segment's chip
 SEGMENT_USE: dict[tuple[str, str], tuple[float, str]] = {
     ("automotive", "C29"): (1.0, _SEG + "; automotive chips go into motor vehicles and their parts (C29)"),
     ("industrial", "C27"): (0.4, _SEG + "; derived: the industrial segment split as the mature-node use shares "
-                            "of C27 and C28, 0.08 : 0.12 (see [[use]])"),
+                            f"of C27 and C28, {_MAT_C27:g} : {_MAT_C28:g} (see [[use]])"),
     ("industrial", "C28"): (0.6, _SEG + "; derived: the industrial segment split as the mature-node use shares "
-                            "of C27 and C28, 0.08 : 0.12 (see [[use]])"),
+                            f"of C27 and C28, {_MAT_C27:g} : {_MAT_C28:g} (see [[use]])"),
     ("electronics", "C26"): (1.0, _SEG + "; PC/computer, communications, consumer and government chips go into "
                              "computer, electronic and optical products (C26)"),
     **{(g, "C29"): (1.0, "end-use group of magnet users (Demand.segment, tools/baseline/minerals.py): the magnets "
