@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -172,6 +173,22 @@ def close_matches(value: str, known: Iterable[str], n: int = 3, *, cutoff: float
     return hits
 
 
+def _named(value: str, known: dict[str, Any]) -> list[str]:
+    """Ids in ``known`` whose object's ``name`` holds ``value`` as a word (case aside; 3 letters or more).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as N
+    >>> _named("graphite", {"aam": N(name="Anode active material, natural graphite"), "ore": N(name="Ore")})
+    ['aam']
+    """
+    word = value.strip().lower()
+    if len(word) < 3:
+        return []
+    return [k for k, obj in known.items()
+            if isinstance(getattr(obj, "name", None), str) and re.search(rf"\b{re.escape(word)}\b", obj.name.lower())]
+
+
 #: An unknown id with no close match lists the known ids when there are at most this many.
 _LIST_AT_MOST = 40
 
@@ -185,6 +202,8 @@ def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: 
     if value in known:  # a dict or set answers in O(1): large networks check many ids
         return value
     hits = close_matches(value, known)
+    if isinstance(known, dict):  # ids of things with names: one whose name says the word ("graphite" -> "aam")
+        hits += [k for k in _named(value, known) if k not in hits][:max(0, 5 - len(hits))]
     if hits:
         hint = f" Did you mean {', '.join(repr(h) for h in hits)}?"
     elif 0 < len(known) <= _LIST_AT_MOST:  # a short list (regions, commodities) helps more than nothing

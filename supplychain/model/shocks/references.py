@@ -48,7 +48,7 @@ def check_references(shock: Shock, network: Network, label: str) -> None:
     kind = type(shock).__name__
     known = {
         "region": [r.id for r in network.regions],
-        "commodity": [c.id for c in network.commodities],
+        "commodity": {c.id: c for c in network.commodities},   # with names: "graphite" also finds "aam"
         "facility": [f.id for f in network.facilities],
         "stage": sorted({f.stage for f in network.facilities}),
         "segment": sorted({d.segment for d in network.demands if d.segment is not None}),
