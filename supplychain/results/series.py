@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engines.variables import VARIABLES, variable_axes
 from ..model.scenario import Scenario
+from ..errors import ValidationError
 from .archive import read_archive, save_results
 from .labelled import demand_segments
 
@@ -35,6 +36,18 @@ __all__ = ["Coords", "Results", "VARIABLE_AXES", "summary_table", "load_results"
 #: Each recorded daily series and the axis it is labelled by (from the one table,
 #: `supplychain.engines.variables.VARIABLES`).
 VARIABLE_AXES: dict[str, str] = variable_axes()
+
+#: Bytes a row of `Results.to_dataframe` takes while it is built: nine 8-byte columns (five of them object
+#: pointers to shared labels) and the copy `pandas.concat` makes of them.
+FRAME_BYTES_PER_ROW = 144
+
+
+def _physical_memory() -> int:
+    """This machine's physical memory in bytes, or 0 where the system does not say."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,10 +287,19 @@ class Results:
 
         from .._validation import check_known
         names = list(self.variables) if variables is None else [variables] if isinstance(variables, str) else variables
+        for name in names:
+            check_known(name, VARIABLE_AXES, "variable", "Results")
+        rows = self.n_runs * self.n_days * sum(len(self.coords.labels(VARIABLE_AXES[n])) for n in names)
+        need, have = rows * FRAME_BYTES_PER_ROW, _physical_memory()
+        if have and need > have / 2:
+            from .._format import format_bytes
+            raise ValidationError(
+                f"to_dataframe() of {len(names)} variable(s) over {self.n_runs:,} run(s) would build {rows:,} rows, "
+                f"about {format_bytes(need)}, more than half of this machine's {format_bytes(have)}: ask for the "
+                "variables you need (to_dataframe('delivered')), or use summary(), compare() or to_xarray().")
         frames = []
         dates = np.array(self.dates, dtype="datetime64[D]")
         for name in names:
-            check_known(name, VARIABLE_AXES, "variable", "Results")
             axis = VARIABLE_AXES[name]
             arr = self.values(name)
             r, t, n = arr.shape

@@ -155,10 +155,19 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
                                bands=out.bands, band_groups=out.band_groups, quantiles=QUANTILES,
                                bands_exact=out.bands_exact, compiled_loops=loops)
     arrays = out
+    held = sum(a.nbytes for a in arrays.values())
+    if held > SERIES_WARN_BYTES:
+        from .._format import format_bytes
+        warnings.warn(f"keep='series' holds every daily series of the {n_runs:,} runs: {format_bytes(held)} in "
+                      "memory (to_dataframe() of all of it needs many times that); keep='summary' keeps each run's "
+                      "measures and daily bands in a small part of it", SimulationWarning, stacklevel=2)
     return Results(engine=engine, seed=root, scenario=scenario, coords=coords, arrays=arrays,
                    initial_inventory=compiled.initial_stock.copy(),
                    initial_in_transit=compiled.initial_arrivals.sum(axis=0), compiled_loops=loops)
 
+
+#: Daily series above this many bytes make `simulate` say so and name ``keep="summary"``.
+SERIES_WARN_BYTES = 2_000_000_000
 
 IDENTICAL_RUNS_MESSAGE = ("nothing in this scenario is random; the {n} runs are identical: use n_runs=1, or "
                           "random_lead_times=True / noise / RandomOutage")
