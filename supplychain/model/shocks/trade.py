@@ -187,7 +187,11 @@ class ExportControl(Shock):
         (``restrictive_approval_probability``) and switches between the two
         as a two-state Markov chain with mean sojourns ``mean_open_months``
         and ``mean_restrictive_months`` (``None``: it never leaves that
-        state), starting in ``initial_state``.
+        state), starting in ``initial_state``. ``approval_probability``
+        defaults to 1: every application passes, so the regime left at its
+        defaults is only a delay. Set it for a licensing that denies (the
+        shipped ``gallium_germanium_2023`` approves half; China's 2025 magnet
+        licensing about 0.52 of decisions, ``tools/magnet_path.py``).
     ``"quota"``
         At most ``quota_per_period`` units leave over all matching lanes
         together in each ``period_days`` window from ``start`` (unused quota
