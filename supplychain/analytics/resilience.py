@@ -175,7 +175,9 @@ def time_to_survive(results: Results, *, baseline: Results | None = None, by: Gr
     Returns
     -------
     ndarray
-        Days, shape ``(n_runs, n_groups)``.
+        Days, shape ``(n_runs, n_groups)``: the groups in the order of
+        `supplychain.metrics.group_labels` ``(results, by=by)``, so
+        ``summarize(days, group_labels(results, by=by))`` is a labelled table.
 
     Examples
     --------
@@ -183,8 +185,12 @@ def time_to_survive(results: Results, *, baseline: Results | None = None, by: Gr
     >>> from supplychain.analytics.stress import knockout_scenario
     >>> from supplychain import simulate
     >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=30, horizon_days=40)
-    >>> time_to_survive(simulate(sc, seed=0), by="demand")
+    >>> res = simulate(sc, seed=0)
+    >>> time_to_survive(res, by="demand")
     array([[11.]])
+    >>> from supplychain.metrics import group_labels
+    >>> summarize(time_to_survive(res, by="demand"), group_labels(res, by="demand"))["mean"].to_dict()
+    {'US.ore': 11.0}
     """
     t0 = _start(results, shock_day)
     below = performance(results, baseline=baseline, by=by) < _threshold(threshold, "threshold")
@@ -216,7 +222,9 @@ def time_to_recover(results: Results, *, baseline: Results | None = None, by: Gr
     Returns
     -------
     ndarray
-        Days, shape ``(n_runs, n_groups)``.
+        Days, shape ``(n_runs, n_groups)``: the groups in the order of
+        `supplychain.metrics.group_labels` ``(results, by=by)``, so
+        ``summarize(days, group_labels(results, by=by))`` is a labelled table.
 
     Raises
     ------
