@@ -214,13 +214,14 @@ def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: 
 
 
 def check_choice(value: Any, choices: Iterable[str], field: str, kind: str, ident: str = "", *,
-                 also: str = "") -> Any:
+                 also: str = "", meaning: Mapping[str, str] | None = None) -> Any:
     """Return ``value`` if it is one of ``choices``; else raise a `ValidationError` naming them and the close matches.
 
     The one check of every enumerated field (a mode, a method, an engine): the message lists the
     choices in their order (``'a' or 'b'`` for two) and, for a string, the close matches (`close_matches`), so a
     spelling slip such as ``"license"`` for ``"licence"`` says what was meant. ``also`` adds to the
-    list what else is allowed (``" or None"``).
+    list what else is allowed (``" or None"``). ``meaning`` maps other words for a choice (lower case) to it,
+    so ``"numpy"`` for an engine suggests ``"vector"``.
 
     Examples
     --------
@@ -240,6 +241,8 @@ def check_choice(value: Any, choices: Iterable[str], field: str, kind: str, iden
         return value
     # Choices are short words: a stricter cutoff than for ids keeps 'fast' from suggesting 'full'.
     hits = close_matches(value, options, cutoff=_CHOICE_CUTOFF) if isinstance(value, str) else []
+    if isinstance(value, str) and meaning and meaning.get(value.strip().lower()) in options:
+        hits = [meaning[value.strip().lower()]]
     hint = f" (did you mean {', '.join(map(repr, hits))}?)" if hits else ""
     listed = (" or ".join(map(repr, options)) if len(options) == 2 and not also
               else f"one of {', '.join(map(repr, options))}{also}")

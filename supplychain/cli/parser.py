@@ -125,7 +125,10 @@ class OneLineParser(argparse.ArgumentParser):
                 if hint:
                     return f"; {hint}"
             options = re.findall(r"'([^']*)'", choice.group(2)) or [o.strip() for o in choice.group(2).split(",")]
-            close = difflib.get_close_matches(choice.group(1), options, n=2, cutoff=0.6)
+            from ..run.simulate import ENGINE_WORDS
+            meant = ENGINE_WORDS.get(choice.group(1).lower())
+            close = [meant] if meant in options else difflib.get_close_matches(choice.group(1), options, n=2,
+                                                                                cutoff=0.6)
             return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         # An unrecognised option's suggestion is part of its message (`unrecognized`).
         return ""

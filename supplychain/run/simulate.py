@@ -22,10 +22,13 @@ from ..results.series import Coords, Results
 if TYPE_CHECKING:
     from ..results.ensemble import EnsembleResults
 
-__all__ = ["simulate", "ENGINES", "warn_identical_runs", "IDENTICAL_RUNS_MESSAGE",
+__all__ = ["simulate", "ENGINES", "ENGINE_WORDS", "warn_identical_runs", "IDENTICAL_RUNS_MESSAGE",
            "identical_runs_expected"]
 
 ENGINES = ("des", "vector")
+#: Other words users write for the engines (the libraries they are built on, what they are).
+ENGINE_WORDS = {"simpy": "des", "event": "des", "discrete-event": "des", "discrete_event": "des",
+                "numpy": "vector", "vectorised": "vector", "vectorized": "vector", "array": "vector"}
 
 
 def resolve_seed(seed: int | None, scenario: Scenario) -> int:
@@ -117,7 +120,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
     """
     if not isinstance(scenario, Scenario):
         raise fail("scenario", "a Scenario", type(scenario).__name__, "simulate")
-    check_choice(engine, ENGINES, "engine", "simulate")
+    check_choice(engine, ENGINES, "engine", "simulate", meaning=ENGINE_WORDS)
     if isinstance(n_runs, bool) or not isinstance(n_runs, (int, np.integer)) or n_runs < 1:
         raise fail("n_runs", "a positive integer", n_runs, "simulate")
     _check_ensemble_args(keep, chunk_size, executor, progress)
