@@ -59,7 +59,8 @@ def value_added_loss_table(results: Results | EnsembleResults,
                            method: str = "ario") -> pd.DataFrame:
     """Value added lost beyond the chain per region and industry, mean over runs, net of a baseline.
 
-    This is the table ``supplychain run`` prints and writes to ``value_added_loss.csv``: the
+    This is the table ``supplychain run`` prints (`supplychain.cli.format_value_added` prints it so, in the
+    money format of every other table) and writes to ``value_added_loss.csv``: the
     losses of `Results.value_added_loss`
     (docs/model.md §8.3) summed over the horizon, minus those of the paired unshocked runs run
     by run, then averaged over runs.

@@ -11,7 +11,9 @@ from .app import (
            write_outputs,
            write_summary,
 )
+from .impact_text import format_value_added
 from .price_text import format_who_pays
 
 __all__ = ["main", "build_parser", "Command", "COMMANDS", "resolve_scenario", "format_summary",
-           "write_outputs", "write_summary", "format_who_pays", "format_shortfall_distribution"]
+           "write_outputs", "write_summary", "format_who_pays", "format_shortfall_distribution",
+           "format_value_added"]
