@@ -5,6 +5,7 @@ Run from the repository root (a few seconds to a couple of minutes)::
     python tools/assumptions_sensitivity.py                 # Markdown tables on stdout
     python tools/assumptions_sensitivity.py --runs 32       # more Monte Carlo runs for random scenarios
     python tools/assumptions_sensitivity.py --check         # only check that every assumption is grouped
+    python tools/assumptions_sensitivity.py --only 12,44    # only these groups' rows (numbers as in the table)
 
 For each assumption group (see :data:`GROUPS`) the script copies the shipped baseline data files
 (``supplychain/data/baseline/*.toml``) into a temporary directory, multiplies the values the group sets
@@ -17,7 +18,13 @@ without shocks on the vector engine with the same seed (common random numbers) a
 
 * the **shortfall caused by the shock** in USD (sum over regions and commodities of the change in
   ``shortfall_usd`` from the unshocked to the shocked run), and
-* the **worst fill rate** (lowest ``fill_rate`` of any region and commodity in the shocked run).
+* the **worst fill rate** (lowest ``fill_rate`` of any region and commodity in the shocked run);
+* for the flagship (``--value-added`` to change which scenarios), the **world value added lost** beyond the
+  chain (docs/model.md §8.3): ``supplychain.analytics.impact.value_added_loss_totals`` of the shocked runs
+  minus those of the paired unshocked runs, run by run, summed over regions, industries and the horizon,
+  mean over the runs: the total ``supplychain run`` prints. The shortfall alone cannot show an assumption
+  that moves which products stop (a USD of magnets short stops hundreds of USD of output, a USD of
+  advanced logic far less), e.g. the car-parts makers' magnet tranches.
 
 Headline scenarios (``--scenario`` to change them):
 
@@ -56,10 +63,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import supplychain as sc  # noqa: E402
+from supplychain.analytics.impact import value_added_loss_totals  # noqa: E402
 from supplychain.datasets import BASELINE_DIR, BASELINE_FILES  # noqa: E402
 
 DEFAULT_SCENARIOS = ("supplychain/data/scenarios/taiwan_blockade_magnets.toml",
                      "supplychain/data/scenarios/gallium_germanium_2023.toml")
+#: Scenarios (file stems) whose world value added lost the table shows beside the shortfall.
+VALUE_ADDED_SCENARIOS = ("taiwan_blockade_magnets",)
 
 #: (file, kind, record, field, entry): one sourced number in the data files; ``entry`` is the
 #: ``{value, source, ...}`` table, ``field`` is e.g. ``capacity_per_day`` or ``recipe.gallium``.
@@ -353,18 +363,24 @@ class Headline:
     worst_fill: float
     worst_where: str
     unshocked_shortfall_usd: float  # should be 0: the perturbed baseline is still in steady state
+    value_added_usd: float | None = None  # world value added lost net of the unshocked runs, mean over runs
 
 
-def headline(scenario: sc.Scenario, *, runs: int) -> Headline:
-    """Shortfall caused by the shocks (USD) and worst fill rate, via supplychain.compare."""
+def headline(scenario: sc.Scenario, *, runs: int, value_added: bool = False) -> Headline:
+    """Shortfall caused by the shocks (USD) and worst fill rate, via supplychain.compare; with
+    ``value_added``, also the world value added lost (USD, docs/model.md §8.3) net of the paired
+    unshocked runs, mean over the runs (what ``supplychain run`` prints as "Total value added lost")."""
     n = runs if _is_random(scenario) else 1
     shocked = sc.simulate(scenario, engine="vector", n_runs=n, seed=scenario.seed)
     unshocked = sc.simulate(scenario.replace(shocks=()), engine="vector", n_runs=n, seed=scenario.seed)
     table = sc.compare(unshocked, shocked, segments=False)  # its worst fill rate is labelled by region and commodity
     usd = table.loc[table.metric == "shortfall_usd"]
     fill = table[table.metric == "fill_rate"].sort_values("shocked").iloc[0]
+    va = None
+    if value_added:  # per run: shocked minus its paired unshocked run, over regions and industries
+        va = float((value_added_loss_totals(shocked) - value_added_loss_totals(unshocked)).sum(axis=(1, 2)).mean())
     return Headline(float(usd["change"].sum()), float(fill["shocked"]), f"{fill['region']} {fill['commodity']}",
-                    float(usd["baseline"].sum()))
+                    float(usd["baseline"].sum()), va)
 
 
 def _is_random(scenario: sc.Scenario) -> bool:
@@ -383,6 +399,10 @@ def _money(x: float) -> str:
     return f"{x / 1e6:,.1f} M"
 
 
+def _bn(x: float) -> str:
+    return f"{x / 1e9:,.1f} bn"
+
+
 def _flag(h: Headline) -> str:
     return " †" if h.unshocked_shortfall_usd > 1.0 else ""
 
@@ -393,13 +413,79 @@ def _pct(x: float, ref: float) -> str:
     return f" ({(x - ref) / ref:+.0%})"
 
 
+def reference_text(name: str, r: Headline) -> str:
+    """One scenario's part of the "Reference (shipped values)" line.
+
+    >>> reference_text("flag", Headline(9.133e9, 0.762, "TW ndfeb_magnet", 0.0, 254.04e9))
+    'flag: shock shortfall 9,133.0 M USD, worst fill rate 0.762 (TW ndfeb_magnet), world value added lost 254.0 bn USD'
+    >>> reference_text("ga", Headline(0.0, 1.0, "US gallium", 0.0))
+    'ga: shock shortfall 0.0 M USD, worst fill rate 1.000 (no shortfall anywhere)'
+    """
+    text = (f"{name}: shock shortfall {_money(r.shortfall_usd)} USD, worst fill rate {r.worst_fill:.3f} "
+            f"({r.worst_where if r.worst_fill < 1 else 'no shortfall anywhere'})")
+    return text + ("" if r.value_added_usd is None else f", world value added lost {_bn(r.value_added_usd)} USD")
+
+
+def header(names: list[str], with_va: set[str]) -> list[str]:
+    """The table's columns: the group, then per scenario shortfall (value added) and worst fill, low / high."""
+    head = ["#", "assumption group", "values", "reasoning", "range tested"]
+    for n in names:
+        head.append(f"{n}: shortfall USD low / high")
+        if n in with_va:
+            head.append(f"{n}: value added lost USD low / high")
+        head.append(f"{n}: worst fill low / high")
+    return head
+
+
+def scenario_cells(lo: Headline, hi: Headline, ref: Headline) -> list[str]:
+    """One scenario's cells of a group's row: shortfall, value added lost (when measured), worst fill.
+
+    >>> ref = Headline(9.133e9, 0.762, "TW ndfeb_magnet", 0.0, 254.0e9)
+    >>> scenario_cells(Headline(9.2e9, 0.760, "", 0.0, 300.0e9), Headline(9.1e9, 0.758, "", 2.0, 127.0e9), ref)
+    ['9,200.0 M (+1%) / 9,100.0 M (-0%) †', '300.0 bn (+18%) / 127.0 bn (-50%)', '0.760 / 0.758']
+    """
+    cells = [f"{_money(lo.shortfall_usd)}{_pct(lo.shortfall_usd, ref.shortfall_usd)}{_flag(lo)} / "
+             f"{_money(hi.shortfall_usd)}{_pct(hi.shortfall_usd, ref.shortfall_usd)}{_flag(hi)}"]
+    if ref.value_added_usd is not None and lo.value_added_usd is not None and hi.value_added_usd is not None:
+        cells.append(f"{_bn(lo.value_added_usd)}{_pct(lo.value_added_usd, ref.value_added_usd)} / "
+                     f"{_bn(hi.value_added_usd)}{_pct(hi.value_added_usd, ref.value_added_usd)}")
+    cells.append(f"{lo.worst_fill:.3f} / {hi.worst_fill:.3f}")
+    return cells
+
+
+def group_numbers(text: str) -> set[int]:
+    """The groups ``--only`` names: numbers as in the table's first column, ``12,44`` or ``10-12``.
+
+    >>> sorted(group_numbers("12,44")), sorted(group_numbers("10-12, 1"))
+    ([12, 44], [1, 10, 11, 12])
+    """
+    out: set[int] = set()
+    for part in text.split(","):
+        a, _, b = part.strip().partition("-")
+        first, last = int(a), int(b or a)
+        if not 1 <= first <= last <= len(GROUPS):
+            raise argparse.ArgumentTypeError(f"group {part.strip()!r}: groups are numbered 1-{len(GROUPS)}")
+        out.update(range(first, last + 1))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     ap.add_argument("--scenario", action="append", help="scenario file(s), default: %s" % ", ".join(DEFAULT_SCENARIOS))
     ap.add_argument("--runs", type=int, default=16, help="runs for scenarios with random licence decisions")
+    ap.add_argument("--value-added", action="append", metavar="STEM",
+                    help="scenario (file stem) whose world value added lost is measured too, default: %s"
+                    % ", ".join(VALUE_ADDED_SCENARIOS))
+    ap.add_argument("--only", type=group_numbers, metavar="N[,N|N-M]",
+                    help="only these groups (numbers as in the table), e.g. 12,44; the reference line is always run")
     ap.add_argument("--check", action="store_true", help="only check that every assumption is in a group")
     args = ap.parse_args(argv)
     scenarios = tuple(args.scenario or DEFAULT_SCENARIOS)
+    names = [Path(s).stem for s in scenarios]
+    with_va = set(VALUE_ADDED_SCENARIOS) & set(names) if args.value_added is None else set(args.value_added)
+    unknown = sorted(with_va - set(names))
+    if unknown:
+        ap.error(f"--value-added {', '.join(unknown)}: not among the scenarios run ({', '.join(names)})")
 
     data = {name: tomllib.loads((BASELINE_DIR / name).read_text(encoding="utf-8")) for name in BASELINE_FILES}
     members, orphans = assign(data)
@@ -418,22 +504,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     t0 = time.time()
-    ref = {s: headline(on_baseline(s, None), runs=args.runs) for s in scenarios}
-    names = [Path(s).stem for s in scenarios]
-    print(f"Generated {dt.date.today().isoformat()} by `python tools/assumptions_sensitivity.py"
-          f"{' --runs ' + str(args.runs) if args.runs != 16 else ''}` (vector engine; seeds from the scenario files).\n")
-    print("Reference (shipped values): " + "; ".join(
-        f"{n}: shock shortfall {_money(r.shortfall_usd)} USD, worst fill rate {r.worst_fill:.3f} "
-        f"({r.worst_where if r.worst_fill < 1 else 'no shortfall anywhere'})"
-        for n, r in zip(names, ref.values())) + "\n")
-    head = ["#", "assumption group", "values", "reasoning", "range tested"]
-    for n in names:
-        head += [f"{n}: shortfall USD low / high", f"{n}: worst fill low / high"]
+    ref = {s: headline(on_baseline(s, None), runs=args.runs, value_added=n in with_va)
+           for s, n in zip(scenarios, names)}
+    flags = ((f" --runs {args.runs}" if args.runs != 16 else "")
+             + (f" --only {','.join(map(str, sorted(args.only)))}" if args.only else ""))
+    print(f"Generated {dt.date.today().isoformat()} by `python tools/assumptions_sensitivity.py{flags}` "
+          "(vector engine; seeds from the scenario files).\n")
+    print("Reference (shipped values): " + "; ".join(reference_text(n, r) for n, r in zip(names, ref.values())) + "\n")
+    head = header(names, with_va)
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     structural = []
     with tempfile.TemporaryDirectory() as tmp:
         for k, g in enumerate(GROUPS, 1):
+            if args.only and k not in args.only:
+                continue
             count = len(members[g.name])
             if g.factors is None:
                 structural.append((k, g, count))
@@ -442,16 +527,16 @@ def main(argv: list[str] | None = None) -> int:
             results = []
             for j, f in enumerate(g.factors):
                 d = perturbed_dir(data, g, f, Path(tmp) / f"g{k}_{j}")
-                results.append({s: headline(on_baseline(s, d), runs=args.runs) for s in scenarios})
+                results.append({s: headline(on_baseline(s, d), runs=args.runs, value_added=n in with_va)
+                                for s, n in zip(scenarios, names)})
             for s in scenarios:
-                lo, hi = results[0][s], results[1][s]
-                r = ref[s]
-                cells.append(f"{_money(lo.shortfall_usd)}{_pct(lo.shortfall_usd, r.shortfall_usd)}{_flag(lo)} / "
-                             f"{_money(hi.shortfall_usd)}{_pct(hi.shortfall_usd, r.shortfall_usd)}{_flag(hi)}")
-                cells.append(f"{lo.worst_fill:.3f} / {hi.worst_fill:.3f}")
+                cells += scenario_cells(results[0][s], results[1][s], ref[s])
             print("| " + " | ".join(cells) + " |", flush=True)
     print("\nShortfall = change in total shortfall (USD) from the unshocked to the shocked run on the same "
-          "perturbed data; † = the perturbed baseline already runs short without the shock.")
+          "perturbed data; † = the perturbed baseline already runs short without the shock."
+          + (" Value added lost = world value added lost beyond the chain (docs/model.md §8.3), shocked minus "
+             "unshocked run by run, mean over the runs, in bn USD: the total `supplychain run` prints; "
+             f"measured for {', '.join(n for n in names if n in with_va)}." if with_va else ""))
     print("\nStructural assumptions (not perturbed one value at a time):\n")
     print("| # | assumption group | values | why not perturbed |")
     print("|---|---|---|---|")
