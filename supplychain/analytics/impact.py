@@ -56,7 +56,7 @@ def _net_of(baseline: Results | EnsembleResults | None, shocked: np.ndarray, bas
 @checks_pair
 def value_added_loss_table(results: Results | EnsembleResults,
                            baseline: Results | EnsembleResults | None = None, *,
-                           method: str = "ario") -> pd.DataFrame:
+                           method: str = "ario", by_input: bool = False) -> pd.DataFrame:
     """Value added lost beyond the chain per region and industry, mean over runs, net of a baseline.
 
     This is the table ``supplychain run`` prints (`supplychain.cli.format_value_added` prints it so, in the
@@ -75,6 +75,9 @@ def value_added_loss_table(results: Results | EnsembleResults,
         shortfalls are subtracted run by run. Without it, the losses are gross.
     method : {"ario", "diim"}
         Propagation kernel for daily results.
+    by_input : bool
+        Also measure each kind of input's loss alone (`value_added_by_input`, two kernel passes per kind)
+        into ``attrs["by_input"]`` when more than one kind has over 1 % of the shortfall (daily results only).
 
     Returns
     -------
@@ -154,7 +157,7 @@ def value_added_loss_table(results: Results | EnsembleResults,
                        shortfall_by_commodity=dict(sorted(by_commodity.items(), key=lambda kv: -kv[1])),
                        net_of_baseline=baseline is not None, run_rate=run,
                        by_input=value_added_by_input(results, baseline, method=method)  # type: ignore[arg-type]
-                       if daily and several else None)
+                       if by_input and daily and several else None)
     return frame
 
 

@@ -253,7 +253,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if table is not None and args.format == "table" and feeds_impact(scenario.network):
             from ..analytics.impact import value_added_loss_table
             from .impact_text import format_value_added, shocks_ended, tariff_cost_note
-            block = format_value_added(value_added_loss_table(results, baseline), shocks_ended(scenario))
+            block = format_value_added(value_added_loss_table(results, baseline, by_input=True),
+                                       shocks_ended(scenario))
             note = tariff_cost_note(scenario) if "\nNo value added lost" in block else ""
             text += "\n\n" + block + ("\n" + note if note else "")
         if args.out is not None:
