@@ -139,20 +139,14 @@ def value_added_loss_table(results: Results | EnsembleResults,
     given_base = None if baseline is None else chain_given_up_usd(baseline)
     given_up = None if given is None and given_base is None else float(
         (0.0 if given is None else given.mean()) - (0.0 if given_base is None else given_base.mean()))
-    by_commodity = _chain_shortfall_by_commodity(results)
-    if baseline is not None:
-        for c, usd in _chain_shortfall_by_commodity(baseline).items():
-            by_commodity[c] = by_commodity.get(c, 0.0) - usd
+    by_commodity = _net_shortfall_by_commodity(results, baseline)
     table = load_io_table()
     n_s = len(table.sectors)
     sectors = np.tile(np.array(table.sectors, dtype=object), len(table.regions))
     frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s), "sector": sectors,
                           "industry": [sector_name(code) for code in sectors],
                           "value_added_loss_usd": loss.mean(axis=0).reshape(-1)})
-    kinds: dict[str, float] = {}
-    for c, usd in by_commodity.items():
-        kinds[input_kind(c)] = kinds.get(input_kind(c), 0.0) + usd
-    several = sum(usd > 0.01 * float(short.mean()) for usd in kinds.values()) > 1
+    several = sum(usd > 0.01 * float(short.mean()) for usd in _by_kind(by_commodity).values()) > 1
     frame.attrs.update(shortfall_usd=float(short.mean()), given_up_usd=given_up, n_runs=int(loss.shape[0]),
                        shortfall_by_commodity=dict(sorted(by_commodity.items(), key=lambda kv: -kv[1])),
                        net_of_baseline=baseline is not None, run_rate=run,
@@ -195,13 +189,7 @@ def value_added_by_input(results: Results, baseline: Results | None = None, *,
     >>> sorted(parts), all(loss > 0 and short > 0 for loss, short in parts.values())
     (['chips', 'magnets'], True)
     """
-    by_commodity = _chain_shortfall_by_commodity(results)
-    if baseline is not None:
-        for c, usd in _chain_shortfall_by_commodity(baseline).items():
-            by_commodity[c] = by_commodity.get(c, 0.0) - usd
-    kinds: dict[str, float] = {}
-    for c, usd in by_commodity.items():
-        kinds[input_kind(c)] = kinds.get(input_kind(c), 0.0) + usd
+    kinds = _by_kind(_net_shortfall_by_commodity(results, baseline))
     out: dict[str, tuple[float, float]] = {}
     for kind, short in sorted(kinds.items(), key=lambda kv: -kv[1]):
         if short > 0:
@@ -209,6 +197,24 @@ def value_added_by_input(results: Results, baseline: Results | None = None, *,
                                                           _loss_alone(baseline, kind, method))
             out[kind] = (loss, short)
     return out
+
+
+def _net_shortfall_by_commodity(results: Results | EnsembleResults,
+                                baseline: Results | EnsembleResults | None) -> dict[str, float]:
+    """`_chain_shortfall_by_commodity` of ``results`` less that of ``baseline`` (when given), USD."""
+    by_commodity = _chain_shortfall_by_commodity(results)
+    if baseline is not None:
+        for c, usd in _chain_shortfall_by_commodity(baseline).items():
+            by_commodity[c] = by_commodity.get(c, 0.0) - usd
+    return by_commodity
+
+
+def _by_kind(by_commodity: dict[str, float]) -> dict[str, float]:
+    """A shortfall by commodity summed by kind of input (`supplychain.impact.table.input_kind`)."""
+    kinds: dict[str, float] = {}
+    for c, usd in by_commodity.items():
+        kinds[input_kind(c)] = kinds.get(input_kind(c), 0.0) + usd
+    return kinds
 
 
 def _loss_alone(results: Results, kind: str, method: str) -> float:
