@@ -12,8 +12,10 @@ stage, in days of 2019's mature-chip demand (the baseline's rate, the scale of e
 
 then the fabs' output over their capacity, the automotive buyers' and the other buyers' extra shortfall
 over their demand (against the unshocked run), and the largest quoted lead time above transport on a lane
-to an automotive buyer. ``--lead-times`` adds the Q4 2020 orders beyond output read from chip lead times
-(`supplychain.datasets.chip_shortage_2021`, ``backlog_2020``).
+to an automotive buyer. ``--lead-times`` traces the scenario with the Q4 2020 orders beyond output read from chip
+lead times instead (``shortage_2021(backlog_2020=True)``). Last, both scenarios' vehicles lost by quarter of 2021 against
+IHS Markit's: each quarter's automotive buyers' extra mature-chip shortfall share times the quarter's share of the
+91.8 M vehicles of 2019 (world shares, not region by region as ``vehicles_lost``).
 
 Run: ``PYTHONPATH=$PWD python tools/ex09_onset.py`` (about 20 s).
 """
@@ -26,9 +28,14 @@ import datetime as dt
 import numpy as np
 
 import supplychain as sc
-from supplychain.datasets.chip_shortage_2021 import CHIPS, MATURE, shortage_2021
+from supplychain.datasets.chip_shortage_2021 import (CHIPS, MATURE, ONSET, WORLD_VEHICLES_2019, automotive_timing,
+                                                     shortage_2021)
 
 SEED = 2021
+#: Light vehicles not built for want of chips in each quarter of 2021, millions (IHS Markit: Q1 1.44, Q2 2.6, Q3 3.1 as
+#: estimated in September; J. Bouchot, IHS Markit, to Les Echos, Sep 2021; Q1 "an estimated 1.4 million", IHS Markit,
+#: Jul 2021; it had estimated 672,000 on 3 Feb and nearly 1 million on 16 Feb 2021, Reuters).
+IHS_2021 = {"Q1 2021": 1.44, "Q2 2021": 2.6, "Q3 2021": 3.1}
 
 
 def main(backlog: bool) -> None:
@@ -85,6 +92,16 @@ def main(backlog: bool) -> None:
             short = [gap[sel][:, k].sum() / res.demand[0][sel][:, k].sum() for k in (auto, other)]
             quote = (a["quoted_lead_time"][0][sel][:, auto_lanes] - lead).max()
             print(f"{first:%d %b %Y}  " + "".join(f"{x:12.2f}" for x in row) + f"{util:10.1%}{short[0]:12.1%}{short[1]:12.1%}{quote:10.1f}")
+    print("\nVehicles lost by quarter of 2021, millions (automotive buyers' chips; world shares):")
+    days = {"Q1 2021": 90, "Q2 2021": 91, "Q3 2021": 92, "Q4 2021": 92}
+    print(f"  {'':36}" + "".join(f"{q:>10}" for q in days) + f"{'first month > 1 %':>20}")
+    for name, flag in (("model, the example", False), ("model, Q4 2020 orders beyond output", True)):
+        other = shortage_2021(backlog_2020=flag)
+        pair = (res, base) if flag == backlog else [sc.simulate(x, engine="vector", seed=SEED) for x in (other, other.without_shocks())]
+        quarters, onset = automotive_timing(*pair)
+        print(f"  {name:36}" + "".join(f"{quarters[q] * WORLD_VEHICLES_2019 * n / 365 / 1e6:10.2f}" for q, n in days.items())
+              + f"{onset:>20}")
+    print(f"  {'IHS Markit':36}" + "".join(f"{IHS_2021[q]:10.2f}" if q in IHS_2021 else f"{'':10}" for q in days) + f"{ONSET:>20}")
 
 
 if __name__ == "__main__":

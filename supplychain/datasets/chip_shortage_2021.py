@@ -16,8 +16,11 @@ EE Times, 28 Jan 2021). Pro rata on orders is not what they did; it favours the 
 furthest beyond their use (the rationing game, Lee, Padmanabhan and Whang, Management Science, 1997).
 
 What remains off: the shortage reaches automakers in May 2021, not December 2020. Utilisation at 99 % bounds
-2020's demand from below; the orders fabs could not fill in Q4 2020 (lead times stretching) are in no cited
-figure, so 2021 starts with full stocks that the +3.5 % gap and the storm take months to empty. How many
+2020's demand from below, so 2021 starts with the packagers' stocks full, and the +3.5 % gap and the storm take
+until May to empty them (``tools/ex09_onset.py``). The orders fabs could not fill in Q4 2020 are measured only
+as orders: lead times rose from 12.5 to 13.9 weeks by the fall of 2020 (`LEAD_TIMES`), 9.8 days of the flow by
+Little's law (`BACKLOG_DAYS`); ``backlog_2020=True`` takes them all as use, which brings the onset to December
+and overshoots the published losses; the share that was use is in no cited figure. How many
 vehicles are lost turns on those stocks: the RFI measured users', the 5 days at fabs and packagers are an
 assumption (``lean_chain=False`` keeps the baseline's 25 and 14 days). Regions lose in proportion to their
 automakers' chips: the split by region follows the baseline's buyers, not local events.
