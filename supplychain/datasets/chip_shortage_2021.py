@@ -103,10 +103,12 @@ AFS_SPLIT["ROW"] = 11.261 - sum(AFS_SPLIT.values())   # Europe 3.32, S. America 
 # 26 Oct 2021)
 ONSET, DEEPEST = "Dec 2020", "Q3 2021"
 #: Average chip lead time, weeks: before the pandemic (10 to 15 weeks, SemiMedia, 20 Jan 2023, reporting Susquehanna
-#: Financial Group: 12.5) and in the fall of 2020 (13.9, Susquehanna's report of 5 Apr 2022, The Register, 14 Apr 2022).
+#: Financial Group: the midpoint, 12.5) and in the fall of 2020 (13.9, Susquehanna's report of 5 Apr 2022, The Register,
+#: 14 Apr 2022).
 LEAD_TIMES = (12.5, 13.9)
 #: Orders outstanding beyond normal at the end of 2020 by Little's law, in days of the flow: the lead time's rise,
-#: (13.9 - 12.5) x 7 = 9.8 days (a lower bound: lead times rose from the fall of 2020 on, The Register, 14 Apr 2022).
+#: (13.9 - 12.5) x 7 = 9.8 days (lead times rose further from the fall of 2020 on, The Register, 14 Apr 2022; the
+#: pre-pandemic range, 10 to 15 weeks, gives 0 to 27 days).
 BACKLOG_DAYS = round((LEAD_TIMES[1] - LEAD_TIMES[0]) * 7, 2)
 
 
