@@ -11,8 +11,8 @@ Scenario:
   IHS Markit), the other buyers take the rest. 2021: +17 % over 2019 for every buyer (US Commerce RFI, 2022), fabs at full,
   none added, 5 days of stock; the Texas storm, the Renesas fire, Malaysia's lockdown. Mature fabs and packagers serve by
   recent purchases (turn-and-earn: carmakers, who cut orders in 2020, served last; TSMC, 28 Jan 2021); the printout gives
-  steady-flow and pro-rata rationing too. What remains off: the shortage reaches automakers in May 2021, not December
-  2020 (2021 starts with full stocks: Q4 2020's unfilled orders are in no cited figure).
+  steady-flow and pro-rata rationing too. Off: automakers are short from May 2021, not December 2020 (packagers' 10 days
+  hold them, tools/ex09_onset.py); Q4 2020's orders beyond output from lead times bring December but overshoot.
 """
 
 import argparse
@@ -64,6 +64,8 @@ def main(horizon: int, out: str) -> None:
     others = {f"model, {name}: C29 / buyers' chips": vehicles_lost(rules[r], base, table, LEAD_IN)
               for r, name in (("auto", "steady flow"), ("pro_rata", "pro rata"))}
     others["model, fabs, packagers at baseline stocks"] = vehicles_lost(*stocked, table, LEAD_IN)
+    backlog = simulate_pair(shortage_2021(horizon, backlog_2020=True))   # Q4 2020's orders beyond output (lead times)
+    others["model, Q4 2020 orders beyond output"] = vehicles_lost(*backlog, table, LEAD_IN)
     rows.update({k: (f"{v[0].sum() / 1e6:.1f} / {v[2].sum() / 1e6:.1f}", v[1]) for k, v in others.items()})
     for name, (n, usd) in {**rows, **PUBLISHED}.items():
         print(f"{name:42}{n if isinstance(n, str) else f'{n / 1e6:.1f}':>13} M{format_usd(usd) if usd else 'n/a':>16}")
@@ -79,15 +81,13 @@ def main(horizon: int, out: str) -> None:
 
     quarters, first = automotive_timing(shocked, base)
     print("\nTiming: automakers' mature chips short, share of their demand: " + ", ".join(f"{q} {x:.1%}" for q, x in quarters.items()))
-    print(f"  first month above 1 %: model {first} ({automotive_timing(*stocked)[1]} with fabs and packagers at the baseline's stocks), "
-          f"published {ONSET} (first lines idled: VW China); output fell most: published {DEEPEST}")
-    print(f"\n{'share by region':16}{'C29':>8}{'automotive buyers':>19}{'AutoForecast Solutions':>24} "
-          "(Nov 2021, 11.3 M; N. America, rest of Asia by output)")
+    print(f"  first month above 1 %: model {first} ({automotive_timing(*stocked)[1]} with fabs and packagers at the baseline's stocks, "
+          f"{automotive_timing(*backlog)[1]} with Q4 2020's orders beyond output), published {ONSET} (VW China); fell most: {DEEPEST}")
+    print(f"\n{'share by region':16}{'C29':>8}{'automotive buyers':>19}{'AutoForecast Solutions':>24} (Nov 2021, 11.3 M; NA, Asia by output)")
     for name, n in AFS_SPLIT.items():
         share = [sum(u[table.regions.index(r)] for r in name.split("+")) / max(u.sum(), 1.0) for u in (units, seg)]
         print(f"{name:16}{share[0]:8.0%}{share[1]:19.0%}{n / 11.261:24.0%}")
-    ax = plot_value_added_loss(loss)
-    ax.set_title("2021 chip shortage: value added lost in 2021")
+    (ax := plot_value_added_loss(loss)).set_title("2021 chip shortage: value added lost in 2021")
     Path(out).mkdir(parents=True, exist_ok=True)
     ax.figure.savefig(path := Path(out) / "09_chip_shortage_2021.png", dpi=90, bbox_inches="tight")
     print(f"saved {path.resolve()}")

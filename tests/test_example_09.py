@@ -214,3 +214,18 @@ def test_the_timing_reads_the_automakers_shortfall_by_quarter_and_month(example,
     assert quarters["Q4 2020"] < 0.01 and quarters["Q1 2021"] < 0.01 < quarters["Q2 2021"] < quarters["Q3 2021"]
     months = [(d, gap[o + a:o + b].sum() / dem[o + a:o + b].sum()) for d, a, b in (("Apr 2021", 90, 120), ("May 2021", 120, 151))]
     assert first == next(d for d, x in months if x > 0.01)
+
+
+def test_q4_2020_orders_beyond_output_are_the_lead_times_rise_by_littles_law(example):
+    # hand computation: (13.9 - 12.5) weeks x 7 = 9.8 days of Q4's output, ordered over Q4's 92 days by the buyers
+    # other than automakers; the other quarters and the automakers' demand are unchanged
+    net = sc.load_baseline().network
+    assert example.BACKLOG_DAYS == pytest.approx(9.8, abs=1e-12)
+    plain, ordered = example.demand_2020(net), example.demand_2020(net, backlog=True)
+    assert ordered[:3] == plain[:3]
+    rates = [(d.rate_per_day, d.segment) for d in net.demands if d.commodity in example.CHIPS]
+    total, others = sum(x for x, _ in rates), sum(x for x, g in rates if g != "automotive")
+    q4_output = example.UTILISATION_2020[3] / example.UTILISATION_2019 * total   # what the fabs made a day, 2019 = 1
+    extra = (ordered[3] - plain[3]) * others * 92   # orders beyond output over Q4, in 2019 days of chips
+    assert extra == pytest.approx(9.8 * q4_output, rel=1e-3)   # demand_2020 rounds its factors to 4 decimals
+    assert example.shortage_2021(30, backlog_2020=True).shocks != example.shortage_2021(30).shocks

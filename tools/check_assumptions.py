@@ -195,13 +195,14 @@ def tw_prices() -> dict[str, float]:
 
 
 @functools.cache
-def ex09(allocation: str = "recent", lean_chain: bool = True, malaysia_idm: bool = True) -> dict[str, float | str]:
+def ex09(allocation: str = "recent", lean_chain: bool = True, malaysia_idm: bool = True,
+         backlog: bool = False) -> dict[str, float | str]:
     """Example 09 (``python examples/09_chip_shortage_2021.py``): 2021 after the 2020 lead-in, seed 2021."""
     from supplychain.datasets.chip_shortage_2021 import (AFS_SPLIT, LEAD_IN, MATURE, automotive_timing,
                                                          shortage_2021, vehicles_lost)
     from supplychain.impact import load_io_table
     from supplychain.plotting import market_prices
-    scen = shortage_2021(allocation=allocation, lean_chain=lean_chain)
+    scen = shortage_2021(allocation=allocation, lean_chain=lean_chain, backlog_2020=backlog)
     if not malaysia_idm:
         scen = scen.replace(shocks=tuple(s for s in scen.shocks
                                          if not (getattr(s, "facility", None) or "").startswith(
@@ -255,6 +256,7 @@ MEASURES: dict[str, Callable[[], dict[str, float | str]]] = {
     "ex09_pro_rata": lambda: ex09("pro_rata"),
     "ex09_stocked": lambda: ex09(lean_chain=False),
     "ex09_no_malaysia_idm": lambda: ex09(malaysia_idm=False),
+    "ex09_backlog": lambda: ex09(backlog=True),
 }
 
 
@@ -419,7 +421,8 @@ for _i, _r in enumerate(("US", "CN", "JP+KR+TW", "ROW")):
     claim(f"ex09:buyers:{_r}", _EX9_ROW + r"(?:[^|]+ \| ){7}\*\*" + r"\d+ / " * _i + r"(\d+)", "ex09",
           f"buyers:{_r}", 100.0, _EX9)
 for _m, _label in (("ex09_history", "by history"), ("ex09_pro_rata", "pro rata"),
-                   ("ex09_stocked", "fabs and packagers at the baseline's stocks")):
+                   ("ex09_stocked", "fabs and packagers at the baseline's stocks"),
+                   ("ex09_backlog", "Q4 2020 orders beyond output")):
     _row = rf"\| model, {_label}[^|]*\|"
     for _i, (_f, _num, _scale) in enumerate((("c29", r"(\d+\.\d) M", 1e-6), ("revenue", r"(\d+) bn USD", 1e-9),
                                              ("buyers", r"(\d+\.\d) M", 1e-6), ("va", r"(\d+) bn USD", 1e-9),

@@ -16,8 +16,11 @@ EE Times, 28 Jan 2021). Pro rata on orders is not what they did; it favours the 
 furthest beyond their use (the rationing game, Lee, Padmanabhan and Whang, Management Science, 1997).
 
 What remains off: the shortage reaches automakers in May 2021, not December 2020. Utilisation at 99 % bounds
-2020's demand from below; the orders fabs could not fill in Q4 2020 (lead times stretching) are in no cited
-figure, so 2021 starts with full stocks that the +3.5 % gap and the storm take months to empty. How many
+2020's demand from below, so 2021 starts with the packagers' stocks full, and the +3.5 % gap and the storm take
+until May to empty them (``tools/ex09_onset.py``). The orders fabs could not fill in Q4 2020 are measured only
+as orders: lead times rose from 12.5 to 13.9 weeks by the fall of 2020 (`LEAD_TIMES`), 9.8 days of the flow by
+Little's law (`BACKLOG_DAYS`); ``backlog_2020=True`` takes them all as use, which brings the onset to December
+and overshoots the published losses; the share that was use is in no cited figure. How many
 vehicles are lost turns on those stocks: the RFI measured users', the 5 days at fabs and packagers are an
 assumption (``lean_chain=False`` keeps the baseline's 25 and 14 days). Regions lose in proportion to their
 automakers' chips: the split by region follows the baseline's buyers, not local events.
@@ -51,7 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["shortage_2021", "lean_start", "demand_2020", "vehicles_lost", "automotive_timing",
            "MATURE", "CHIPS", "WAFERS", "LEAN_DAYS", "RUN", "DEMAND", "UTILISATION_2019", "SUPPLY", "QUARTERS",
            "YEAR0", "LEAD_IN", "VEHICLES_2020", "UTILISATION_2020", "WORLD_VEHICLES_2019", "PUBLISHED",
-           "AFS_SPLIT", "ONSET", "DEEPEST"]
+           "AFS_SPLIT", "ONSET", "DEEPEST", "LEAD_TIMES", "BACKLOG_DAYS"]
 
 #: Foundry- and IDM-made mature chips and their wafers: 2021 hit both.
 MATURE = ("mature_chip", "mature_wafer", "mature_idm_chip", "mature_idm_wafer")
@@ -99,6 +102,14 @@ AFS_SPLIT["ROW"] = 11.261 - sum(AFS_SPLIT.values())   # Europe 3.32, S. America 
 # cut September's by 40 %, announced 19 Aug 2021; US auto output in Sep 2021 at 71 % of 2019's, Goldman Sachs,
 # 26 Oct 2021)
 ONSET, DEEPEST = "Dec 2020", "Q3 2021"
+#: Average chip lead time, weeks: before the pandemic (10 to 15 weeks, SemiMedia, 20 Jan 2023, reporting Susquehanna
+#: Financial Group: the midpoint, 12.5) and in the fall of 2020 (13.9, Susquehanna's report of 5 Apr 2022, The Register,
+#: 14 Apr 2022).
+LEAD_TIMES = (12.5, 13.9)
+#: Orders outstanding beyond normal at the end of 2020 by Little's law, in days of the flow: the lead time's rise,
+#: (13.9 - 12.5) x 7 = 9.8 days (lead times rose further from the fall of 2020 on, The Register, 14 Apr 2022; the
+#: pre-pandemic range, 10 to 15 weeks, gives 0 to 27 days).
+BACKLOG_DAYS = round((LEAD_TIMES[1] - LEAD_TIMES[0]) * 7, 2)
 
 
 def lean_start(net: Network, days: float = LEAN_DAYS, allocation: str = "recent", chain: bool = True) -> Network:
@@ -139,17 +150,21 @@ def lean_start(net: Network, days: float = LEAN_DAYS, allocation: str = "recent"
     return dataclasses.replace(net, demands=tuple(demands), facilities=tuple(facilities))
 
 
-def demand_2020(net: Network) -> list[float]:
+def demand_2020(net: Network, backlog: bool = False) -> list[float]:
     """Each quarter of 2020: the factor on the mature-chip demand of buyers other than automakers.
 
     The world's mature chips demanded are what the fabs made (`UTILISATION_2020` over
     `UTILISATION_2019`); automakers' follow their output (`VEHICLES_2020`), the industrial and
-    electronics buyers' the rest (work from home, restocking: UMC's reports).
+    electronics buyers' the rest (work from home, restocking: UMC's reports). With ``backlog``, the
+    industrial and electronics buyers also order in Q4 what the fabs could not make: `BACKLOG_DAYS` of
+    Q4's output over its 92 days (the orders that lengthened lead times, Little's law).
 
     Parameters
     ----------
     net : Network
         The network whose mature-chip demands are split.
+    backlog : bool
+        Whether Q4 2020's orders beyond output (`BACKLOG_DAYS`) are demanded.
 
     Returns
     -------
@@ -165,12 +180,13 @@ def demand_2020(net: Network) -> list[float]:
     rates = [(d.rate_per_day, d.segment, d.region) for d in net.demands if d.commodity in CHIPS]
     auto = [(x, VEHICLES_2020.get(r, VEHICLES_2020["*"])) for x, g, r in rates if g == "automotive"]
     total, others = sum(x for x, _, _ in rates), sum(x for x, g, _ in rates if g != "automotive")
-    return [round((u / UTILISATION_2019 * total - sum(x * v[q] for x, v in auto)) / others, 4)
-            for q, u in enumerate(UTILISATION_2020)]
+    extra = [0.0, 0.0, 0.0, BACKLOG_DAYS / (QUARTERS[4] - QUARTERS[3]).days if backlog else 0.0]
+    return [round((u / UTILISATION_2019 * total * (1 + e) - sum(x * v[q] for x, v in auto)) / others, 4)
+            for q, (u, e) in enumerate(zip(UTILISATION_2020, extra))]
 
 
 def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str = "recent", lead_in: bool = True,
-                  lean_chain: bool = True) -> Scenario:
+                  lean_chain: bool = True, backlog_2020: bool = False) -> Scenario:
     """The 2021 chip shortage on the baseline: ``horizon`` days of 2021, after 2020 if ``lead_in``.
 
     2021's demand is +17 % on every mature-chip buyer; every mature fab's capacity in the network is 2019's output
@@ -192,6 +208,9 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
         Whether 2020 (`LEAD_IN` days) runs first.
     lean_chain : bool
         Whether fabs and packagers hold `LEAN_DAYS` too (users always do).
+    backlog_2020 : bool
+        Whether the industrial and electronics buyers order in Q4 2020 the orders beyond output that chip
+        lead times measure (`BACKLOG_DAYS`, `demand_2020`); with ``lead_in`` only.
 
     Returns
     -------
@@ -220,7 +239,7 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
                              end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
     if lead_in:   # 2020: automakers' chips follow their output, the other buyers take what the fabs made beyond them
         shocks += [DemandShock(region=r, commodity=c, factor=x, segment=g, start=QUARTERS[q], end=QUARTERS[q + 1])
-                   for q, others in enumerate(demand_2020(base.network)) for r in regions for c in CHIPS
+                   for q, others in enumerate(demand_2020(base.network, backlog_2020)) for r in regions for c in CHIPS
                    for g, x in [("automotive", VEHICLES_2020.get(r, VEHICLES_2020["*"])[q]), ("industrial", others),
                                 ("electronics", others)]]
     net = lean_start(base.network, allocation=allocation, chain=lean_chain)
