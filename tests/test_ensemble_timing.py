@@ -125,3 +125,11 @@ def test_the_console_says_when_each_region_ran_short(random_pair, tmp_path, caps
     out = capsys.readouterr().out
     assert "When service fell below 95% (days from the shock day" in out
     assert "  US   in 100.0% of runs, from day 11 (median; 5-95%: 11-11); recovered in 100.0% of them, by day 16" in out
+
+
+def test_xarray_labels_the_timing(random_pair):
+    pytest.importorskip("xarray")
+    _, ens, _ = random_pair
+    ds = ens.to_xarray()
+    assert ds["days_below"].dims == ("run", "threshold", "group")
+    assert np.array_equal(ds["days_below"].sel(threshold=0.95, group="US").values, ens.timing("below", 0.95)[:, 1])

@@ -361,7 +361,8 @@ class EnsembleResults:
         """Per-run totals ``(run, demand_id)`` and bands ``(quantile, date, group)`` as an `xarray.Dataset`.
 
         Variables: ``total_demand``, ``total_delivered``, ``total_served_on_day``,
-        ``stockout_days``, ``fill_rate`` and ``band_<series>`` for each band; each
+        ``stockout_days``, ``fill_rate``, ``band_<series>`` for each band and, when kept, ``days_below`` and
+        ``days_to_recover`` ``(run, threshold, group)`` (`timing`); each
         demand is labelled by ``demand_region``, ``demand_commodity`` and
         ``demand_segment`` (its end use, empty for demands without one).
         Needs the optional extra: ``pip install "supplychain[xarray]"``.
