@@ -26,7 +26,9 @@ from scipy import stats
 from .._validation import check_number, fail
 from ..errors import ValidationError
 from ..metrics.pairing import checks_pair
+from ..engines.summary import RECOVER_AT, SUSTAIN_DAYS
 from ..metrics.service import Grouping, cumulative_shortfall
+from ..results.ensemble import EnsembleResults
 from ..results.series import Results
 from ._groups import demand_weights, paired, shock_day_of, window
 
@@ -159,9 +161,28 @@ def _start(results: Results, shock_day: int | None) -> int:
     return shock_day_of(results) if shock_day is None else window(results, shock_day, None)[0]
 
 
+def _ensemble_timing(ens: EnsembleResults, measure: str, threshold: float, baseline: object, by: str,
+                     shock_day: int | None, call: str) -> np.ndarray:
+    """``ens.timing(measure, threshold)`` for the regions (``ALL`` left out), after checking what a summary allows.
+
+    An ensemble summary recorded its timing as its runs went, for the service level itself (no baseline),
+    per region, from the scenario's shock day (docs/model.md §8.2, *When*).
+    """
+    if baseline is not None:
+        raise ValidationError(f"{call} of an ensemble summary (keep='summary') uses the service level itself as "
+                              "P(t), recorded as the runs went: pass no baseline (keep='series' runs take one).")
+    if by != "region":
+        raise fail("by", "'region' for an ensemble summary (keep='summary')", by, call)
+    own = 0 if ens.scenario.shock_day is None else int(ens.scenario.shock_day)
+    if shock_day is not None and shock_day != own:
+        raise fail("shock_day", f"None or the scenario's shock day ({own}) for an ensemble summary, whose "
+                   "timing was recorded from it", shock_day, call)
+    return ens.timing(measure, threshold)[:, :-1]
+
+
 @checks_pair
-def time_to_survive(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
-                    threshold: float = 0.95, shock_day: int | None = None) -> np.ndarray:
+def time_to_survive(results: Results | EnsembleResults, *, baseline: Results | None = None,
+                    by: Grouping = "region", threshold: float = 0.95, shock_day: int | None = None) -> np.ndarray:
     """Simulated time-to-survive: days from the shock until P(t) first falls below ``threshold``.
 
     The simulation counterpart of the TTS of Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101:
@@ -172,12 +193,22 @@ def time_to_survive(results: Results, *, baseline: Results | None = None, by: Gr
     never a response, a random outage or a shock in force on day 0; day 0
     when there is none).
 
+    An `EnsembleResults` (``keep="summary"``) kept each run's first day below
+    `supplychain.engines.summary.TIMING_THRESHOLDS` per region as it ran (docs/model.md §8.2, *When*): it
+    answers for ``by="region"``, without a baseline (P is the service level itself, as for `Results`
+    without one) and from the scenario's shock day, for those thresholds only.
+
     Returns
     -------
     ndarray
         Days, shape ``(n_runs, n_groups)``: the groups in the order of
         `supplychain.metrics.group_labels` ``(results, by=by)``, so
         ``summarize(days, group_labels(results, by=by))`` is a labelled table.
+
+    Raises
+    ------
+    ValidationError
+        For an ensemble summary asked for another threshold, grouping, shock day, or given a baseline.
 
     Examples
     --------
@@ -188,10 +219,14 @@ def time_to_survive(results: Results, *, baseline: Results | None = None, by: Gr
     >>> res = simulate(sc, seed=0)
     >>> time_to_survive(res, by="demand")
     array([[11.]])
+    >>> time_to_survive(simulate(sc, engine="vector", seed=0, keep="summary")).tolist()   # an ensemble summary
+    [[11.0]]
     >>> from supplychain.metrics import group_labels
     >>> summarize(time_to_survive(res, by="demand"), group_labels(res, by="demand"))["mean"].to_dict()
     {'US.ore': 11.0}
     """
+    if isinstance(results, EnsembleResults):
+        return _ensemble_timing(results, "below", threshold, baseline, by, shock_day, "time_to_survive")
     t0 = _start(results, shock_day)
     below = performance(results, baseline=baseline, by=by) < _threshold(threshold, "threshold")
     return _first(below, t0) - t0
@@ -208,9 +243,9 @@ def _sustained(ok: np.ndarray, days: int) -> np.ndarray:
 
 
 @checks_pair
-def time_to_recover(results: Results, *, baseline: Results | None = None, by: Grouping = "region",
-                    fail_below: float = 0.95, recover_at: float = 0.99, sustain_days: int = 14,
-                    shock_day: int | None = None) -> np.ndarray:
+def time_to_recover(results: Results | EnsembleResults, *, baseline: Results | None = None,
+                    by: Grouping = "region", fail_below: float = 0.95, recover_at: float = RECOVER_AT,
+                    sustain_days: int = SUSTAIN_DAYS, shock_day: int | None = None) -> np.ndarray:
     """Simulated time-to-recover ``TTR_sim = t_rec - t_shock`` (after Simchi-Levi et al., 2014, 2015).
 
     ``t_fail`` is the first day from the shock with ``P < fail_below``;
@@ -218,6 +253,11 @@ def time_to_recover(results: Results, *, baseline: Results | None = None, by: Gr
     for ``sustain_days`` (hysteresis: ``recover_at > fail_below``). A group
     that never failed scores 0; one that did not recover for a full window
     within the horizon scores ``inf``.
+
+    An `EnsembleResults` (``keep="summary"``) kept it per run and region as it ran (docs/model.md §8.2,
+    *When*), for ``fail_below`` in `supplychain.engines.summary.TIMING_THRESHOLDS` and the default
+    ``recover_at`` and ``sustain_days``, without a baseline (P is the service level itself) and from the
+    scenario's shock day; it answers for ``by="region"``.
 
     Returns
     -------
@@ -229,7 +269,9 @@ def time_to_recover(results: Results, *, baseline: Results | None = None, by: Gr
     Raises
     ------
     ValidationError
-        If ``recover_at <= fail_below`` or ``sustain_days`` is not a positive whole number.
+        If ``recover_at <= fail_below`` or ``sustain_days`` is not a positive whole number; for an ensemble
+        summary, if asked for a threshold, ``recover_at``, ``sustain_days``, grouping or shock day it did not keep,
+        or given a baseline.
 
     Examples
     --------
@@ -246,6 +288,12 @@ def time_to_recover(results: Results, *, baseline: Results | None = None, by: Gr
         raise ValidationError(f"recover_at must be > fail_below ({p_fail:g}) for hysteresis; got {p_rec!r}.")
     if isinstance(sustain_days, bool) or not isinstance(sustain_days, int) or sustain_days < 1:
         raise fail("sustain_days", "a positive whole number of days", sustain_days, "time_to_recover")
+    if isinstance(results, EnsembleResults):
+        if p_rec != RECOVER_AT or sustain_days != SUSTAIN_DAYS:
+            raise ValidationError(f"an ensemble summary (keep='summary') kept the time to recover for recover_at="
+                                  f"{RECOVER_AT:g} held sustain_days={SUSTAIN_DAYS} only; got recover_at={p_rec:g}, "
+                                  f"sustain_days={sustain_days} (keep='series' gives any)")
+        return _ensemble_timing(results, "recover", p_fail, baseline, by, shock_day, "time_to_recover")
     p = performance(results, baseline=baseline, by=by)
     t0 = _start(results, shock_day)
     t_fail = _first(p < p_fail, t0)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..results.series import Results
 
 __all__ = ["configure_run", "cmd_run", "change_rows", "has_shocks", "series_bytes", "format_shortfall_distribution",
-           "SERIES_RUN_LIMIT", "IDENTICAL_RUNS_CLI"]
+           "format_when", "WHEN_THRESHOLD", "SERIES_RUN_LIMIT", "IDENTICAL_RUNS_CLI"]
 
 #: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series: one run
 #: of the baseline year records about 25 MB of daily series (before compression), which ``--out`` writes.
@@ -84,6 +84,57 @@ def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> st
                  f"{format_usd(total['shortfall_usd_p5'])} and {format_usd(total['shortfall_usd_p95'])}.")
     return "\n".join(lines)
 
+
+#: Service level below which the ensemble console says when each group ran short (time_to_survive's default).
+WHEN_THRESHOLD = 0.95
+
+
+def format_when(results: EnsembleResults, threshold: float = WHEN_THRESHOLD) -> str:
+    """When each group (regions with demand, then all) fell below ``threshold`` service over the runs, and recovered.
+
+    One line per group that fell below in some run: the share of runs, the median day from the shock day
+    and its 5-95 % range over those runs, then the share of them that recovered (``time_to_recover``'s
+    defaults) and their median day (docs/model.md §8.2, *When*); one line names the groups never below.
+    Empty for an archive written before the timing was kept.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._toy import single_source_network
+    >>> from supplychain.analytics.stress import knockout_scenario
+    >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=15, horizon_days=60)
+    >>> print(format_when(simulate(sc, engine="vector", seed=0, keep="summary")))
+    When service fell below 95% (days from the shock day, 2025-01-01; recovered: back at 99% for 14 days):
+      US   in 100.0% of runs, from day 11 (median; 5-95%: 11-11); recovered in 100.0% of them, by day 16 (median)
+      ALL  in 100.0% of runs, from day 11 (median; 5-95%: 11-11); recovered in 100.0% of them, by day 16 (median)
+    """
+    import numpy as np
+
+    from ..engines.summary import RECOVER_AT, SUSTAIN_DAYS
+    if results.days_below is None:
+        return ""
+    below, back = results.timing("below", threshold), results.timing("recover", threshold)
+    pct = f"{threshold * 100:g}%"
+    shock = results.scenario.shock_day or 0
+    lines = [f"When service fell below {pct} (days from the shock day, {results.scenario.date_of(shock)}; "
+             f"recovered: back at {RECOVER_AT * 100:g}% for {SUSTAIN_DAYS} days):"]
+    never = []
+    width = max(len(g) for g in results.band_groups)
+    for g, group in enumerate(results.band_groups):
+        hit = np.isfinite(below[:, g])
+        if not hit.any():
+            never.append(group)
+            continue
+        lo, mid, hi = np.percentile(below[hit, g], [5, 50, 95])
+        done = np.isfinite(back[hit, g])
+        line = (f"  {group:<{width}}  in {format_percent(hit.mean(), floor=False)} of runs, from day {mid:.0f} "
+                f"(median; 5-95%: {lo:.0f}-{hi:.0f}); recovered in {format_percent(done.mean(), floor=False)} of them")
+        if done.any():
+            line += f", by day {np.median(back[hit, g][done]):.0f} (median)"
+        lines.append(line)
+    if never:
+        lines.append(f"  Never below {pct} in any run: {', '.join(never)}.")
+    return "\n".join(lines)
 
 
 def configure_run(parser: argparse.ArgumentParser) -> None:
@@ -358,6 +409,8 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
     spread = ""
     if keep == "summary":
         spread = "\n\n" + format_shortfall_distribution(results)  # type: ignore[arg-type]
+        when = format_when(results)  # type: ignore[arg-type]
+        spread += "\n\n" + when if when else ""
     if table is not None:
         if args.all:
             text = format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread

@@ -20,7 +20,13 @@ runs. Each chunk reduces its runs to a `SummaryPart`:
   `supplychain.metrics.cumulative_shortfall`) and ``price_index``
   (the scarcity prices of the group's final demands, docs/model.md §5.9,
   weighted by the value of their baseline demand: 1 at reference prices),
-  stored as float32.
+  stored as float32, and
+* per-run timing (`TIMING_THRESHOLDS`, docs/model.md §8.2, *When*): for
+  each group and threshold, the first day from the scenario's shock day on
+  which the service level falls below it and the day service then recovers
+  (``time_to_recover``'s definition: ``RECOVER_AT`` held for
+  ``SUSTAIN_DAYS`` days), found as the days pass with a counter of
+  consecutive good days, so no daily array is kept for it.
 
 `BandAccumulator` turns the daily values into percentile bands.
 Percentiles need every run at once, so runs are cut into blocks of at most
@@ -48,7 +54,8 @@ from ..impact.given_up import PriceResponse
 from ..impact.loss import LossAccumulator
 from .sums import csr_times
 
-__all__ = ["QUANTILES", "BAND_SERIES", "ALL", "LANE_TOTALS", "SummaryPart", "SummarySink", "BandAccumulator",
+__all__ = ["TIMING_THRESHOLDS", "RECOVER_AT", "SUSTAIN_DAYS", "TIMING_TOTALS", "QUANTILES", "BAND_SERIES", "ALL",
+           "LANE_TOTALS", "SummaryPart", "SummarySink", "BandAccumulator",
            "band_groups", "stockouts", "STOCKOUT_TOLERANCE"]
 
 #: Percentiles of the daily bands.
@@ -58,6 +65,19 @@ BAND_SERIES = ("service_level", "shortfall_usd", "price_index")
 #: Per-run totals over the horizon per lane, each ``(n_runs, n_lanes)``: units shipped, the sum over days
 #: of units shipped x that day's tariff rate, and the USD of rerouting extras (flow x extra cost per unit).
 LANE_TOTALS = ("lane_flow", "lane_tariff_units", "lane_extra_usd")
+#: Service levels whose first crossing from the shock day each run records per group (docs/model.md §8.2,
+#: *When*): 0.99 (the first dip from normal service, `RECOVER_AT`), 0.95 (the default threshold of
+#: ``time_to_survive`` and ``fail_below`` of ``time_to_recover``), 0.90 and 0.80 (a tenth, a fifth of the
+#: day's demand unmet) and 0.50 (half of it unmet).
+TIMING_THRESHOLDS = (0.99, 0.95, 0.90, 0.80, 0.50)
+#: Service level a group must regain, and for how many days in a row, to count as recovered: the defaults of
+#: `supplychain.analytics.resilience.time_to_recover`.
+RECOVER_AT = 0.99
+SUSTAIN_DAYS = 14
+#: Per-run timing, each ``(n_runs, len(TIMING_THRESHOLDS), n_groups)`` of days from the shock day: the first day
+#: with the service level below each threshold (``inf``: never) and the time to recover after it
+#: (0: never below; ``inf``: not recovered within the horizon).
+TIMING_TOTALS = ("days_below", "days_to_recover")
 #: Label of the group summing every region.
 ALL = "ALL"
 #: Most bytes of per-run daily values held at once to compute percentiles.
@@ -96,6 +116,8 @@ class SummaryPart:
     lane_extra_usd: np.ndarray     # (r, L) sum over days of units shipped x rerouting extra (USD/unit)
     value_added_loss: np.ndarray   # (r, regions, sectors) USD of value added lost (docs/model.md §8.3)
     value_added_loss_recent: np.ndarray  # (r, last days, regions) the daily loss of the last days (run rate)
+    days_below: np.ndarray       # (r, thresholds, G) days from the shock to service first below each threshold
+    days_to_recover: np.ndarray  # (r, thresholds, G) days from the shock to recovery after that (0: never below)
 
 
 class SummarySink:
@@ -130,6 +152,13 @@ class SummarySink:
         self.daily = np.empty((n_runs, c.n_days, len(BAND_SERIES) * n_groups), dtype=np.float32)
         self.impact = LossAccumulator(c.scenario.network, n_runs)
         self.response = PriceResponse(c)   # demand given up to prices counts in value added lost (§8.3)
+        # Timing (docs/model.md §8.2, When): first day below each threshold, first day of a recovery window
+        # (inf until found) and the run of consecutive days at RECOVER_AT or above ending on the last day seen.
+        self.shock_day = 0 if c.scenario.shock_day is None else int(c.scenario.shock_day)
+        self.thresholds = np.array(TIMING_THRESHOLDS)[None, :, None]
+        self.fail_day = np.full((n_runs, len(TIMING_THRESHOLDS), n_groups), np.inf)
+        self.recover_day = np.full((n_runs, len(TIMING_THRESHOLDS), n_groups), np.inf)
+        self.good_days = np.zeros((n_runs, n_groups), dtype=np.int64)
 
     def row(self, r: int) -> SummarySink:
         """A sink of run ``r`` alone that accumulates into this one (no copy).
@@ -141,7 +170,9 @@ class SummarySink:
         one.summing, one.tariff, one.extra, one.taxed = self.summing, self.tariff, self.extra, self.taxed
         one.impact, one.response = self.impact.row(r), self.response
         one.price_summing, one.price_base, one.demand_stock = self.price_summing, self.price_base, self.demand_stock
-        for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily", *LANE_TOTALS):
+        one.shock_day, one.thresholds = self.shock_day, self.thresholds
+        for name in ("demand", "delivered", "served_on_day", "stockout_days", "gap", "daily", *LANE_TOTALS,
+                     "fail_day", "recover_day", "good_days"):
             setattr(one, name, getattr(self, name)[r: r + 1])
         return one
 
@@ -169,9 +200,30 @@ class SummarySink:
         self.gap += wanted - served
         n_groups = self.gap.shape[1]
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.daily[:, t, :n_groups] = np.where(wanted > 0, served / wanted, 1.0)
+            service = np.where(wanted > 0, served / wanted, 1.0)
+        self.daily[:, t, :n_groups] = service
+        self._time(t, service)
         self.daily[:, t, n_groups: 2 * n_groups] = np.maximum(self.gap, 0.0)
         self.daily[:, t, 2 * n_groups:] = self._price_index(values.get("price"))
+
+    def _time(self, t: int, service: np.ndarray) -> None:
+        """Advance the timing by day ``t``'s service level per run and group, ``(R, G)`` float64.
+
+        From the shock day on, a threshold's first day below is the first ``t`` with
+        ``service < threshold``. A recovery is the first window of `SUSTAIN_DAYS` days at `RECOVER_AT` or above
+        starting after that day: when the count of good days in a row reaches `SUSTAIN_DAYS` on day ``t``, the
+        window began on ``t - SUSTAIN_DAYS + 1``. The failing day itself is below `RECOVER_AT` (every threshold
+        is at most `RECOVER_AT`), so the count restarted after it and the window starts later, as
+        ``time_to_recover`` asks.
+        """
+        self.good_days += 1   # in place: a run's sink (`row`) writes through to its ensemble's arrays
+        self.good_days[service < RECOVER_AT] = 0
+        if t < self.shock_day:
+            return
+        first = (service[:, None, :] < self.thresholds) & np.isinf(self.fail_day)
+        self.fail_day[first] = t
+        back = (self.good_days >= SUSTAIN_DAYS)[:, None, :] & np.isfinite(self.fail_day) & np.isinf(self.recover_day)
+        self.recover_day[back] = t - SUSTAIN_DAYS + 1
 
     def _price_index(self, price: np.ndarray | None) -> np.ndarray | float:
         """The groups' price index from the day's ``price`` per stock (R, S) or (R, T, S); 1 without it."""
@@ -213,7 +265,10 @@ class SummarySink:
         self.gap[:] = gap[:, -1]
         n_groups = self.gap.shape[1]
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.daily[:, :, :n_groups] = np.where(wanted > 0, served / wanted, 1.0)
+            service = np.where(wanted > 0, served / wanted, 1.0)
+        self.daily[:, :, :n_groups] = service
+        for day in range(t):
+            self._time(day, service[:, day])
         self.daily[:, :, n_groups: 2 * n_groups] = np.maximum(gap, 0.0)
         self.daily[:, :, 2 * n_groups:] = self._price_index(price)
 
@@ -223,7 +278,13 @@ class SummarySink:
                            served_on_day=self.served_on_day, stockout_days=self.stockout_days,
                            lane_flow=self.lane_flow, lane_tariff_units=self.lane_tariff_units,
                            lane_extra_usd=self.lane_extra_usd, value_added_loss=self.impact.total,
-                           value_added_loss_recent=self.impact.recent())
+                           value_added_loss_recent=self.impact.recent(), **self.timing())
+
+    def timing(self) -> dict[str, np.ndarray]:
+        """`TIMING_TOTALS` so far, in days from the shock day."""
+        failed = np.isfinite(self.fail_day)
+        return {"days_below": self.fail_day - self.shock_day,
+                "days_to_recover": np.where(failed, self.recover_day - self.shock_day, 0.0)}
 
 
 #: Unmet share of what was wanted above which a day is a stockout (rounding is not a stockout).

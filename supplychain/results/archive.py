@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from .._validation import shown
+from ..engines.summary import RECOVER_AT, SUSTAIN_DAYS, TIMING_THRESHOLDS, TIMING_TOTALS
 from ..errors import ScenarioFileError, SupplyChainError
 from ..io.files import PathLike, atomic_write
 from ..io.scenario import dumps_scenario, loads_scenario
@@ -259,14 +260,15 @@ class _Budget:
         shape, dtype, _, _ = self._header(member)
         return shape, dtype
 
-    def array(self, member: str) -> np.ndarray:
+    def array(self, member: str, *, infinite: bool = False) -> np.ndarray:
+        """The member's array as float64, checked finite (``infinite=True``: ``inf`` allowed, ``NaN`` never)."""
         shape, dtype, _, _ = self._header(member)
         with self.archive.open(f"{member}.npy") as handle:
             arr = np.lib.format.read_array(handle, allow_pickle=False)
         if arr.shape != shape or arr.dtype != dtype:  # pragma: no cover - the header was read twice
             raise _Bad(f"{member} changed between two reads.")
         arr = arr.astype(np.float64, copy=False)
-        if not np.isfinite(arr).all():
+        if not (np.isfinite(arr) | (infinite & (arr == np.inf))).all():
             raise _Bad(f"{member} holds NaN or infinite values; results are finite.")
         return arr
 
@@ -413,6 +415,9 @@ _ENSEMBLE_META_KEYS = ("format", "format_version", "supplychain_version", "engin
 _IMPACT_MEMBER = "impact__value_added_loss"
 #: Member holding the daily loss of the last days per run and region (optional: older archives lack it).
 _RECENT_MEMBER = "impact__value_added_loss_recent"
+#: Prefix of the members holding per-run timing ``(n_runs, thresholds, groups)`` (optional: older archives lack
+#: them); the metadata's ``timing`` names the thresholds, ``recover_at`` and ``sustain_days`` they were kept for.
+_TIMING_PREFIX = "timing__"
 #: Largest rounding excess allowed where a total is bounded by another (delivered <= demand ...).
 _SLACK = 1e-6
 
@@ -425,7 +430,9 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
     loops ran), ``scenario_toml``,
     one ``totals__<name>`` per per-run total ``(n_runs, n_demands)``, one
     ``lanes__<name>`` per per-run lane total ``(n_runs, n_lanes)`` (when kept) and one
-    ``band__<series>`` per percentile band ``(n_quantiles, n_days, n_groups)``.
+    ``band__<series>`` per percentile band ``(n_quantiles, n_days, n_groups)``, and one ``timing__<name>``
+    per per-run timing ``(n_runs, thresholds, n_groups)`` (``days_below``, ``days_to_recover``; the metadata's
+    ``timing`` names the thresholds).
     """
     from .._version import __version__
     coords = results.coords
@@ -445,6 +452,9 @@ def save_ensemble(results: EnsembleResults, path: PathLike) -> Path:
         payload[_IMPACT_MEMBER] = results.value_added_loss
     if results.value_added_loss_recent is not None:
         payload[_RECENT_MEMBER] = results.value_added_loss_recent
+    if results.days_below is not None and results.days_to_recover is not None:
+        meta["timing"] = _timing_meta()
+        payload |= {f"{_TIMING_PREFIX}{name}": getattr(results, name) for name in TIMING_TOTALS}
     payload |= {"metadata": np.array(json.dumps(meta)), "scenario_toml": np.array(dumps_scenario(results.scenario))}
     return atomic_write(path, lambda handle: np.savez_compressed(handle, **payload))
 
@@ -467,6 +477,12 @@ class RawEnsemble:
     value_added_loss: np.ndarray | None = None
     compiled_loops: bool | None = None
     value_added_loss_recent: np.ndarray | None = None
+    timing: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+
+
+def _timing_meta() -> dict[str, Any]:
+    """What the timing members were kept for (docs/model.md §8.2, *When*)."""
+    return {"thresholds": list(TIMING_THRESHOLDS), "recover_at": RECOVER_AT, "sustain_days": SUSTAIN_DAYS}
 
 
 def read_ensemble_archive(path: PathLike, band_series: tuple[str, ...], *,
@@ -562,6 +578,14 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
         regions = want[_IMPACT_MEMBER][1]
         days = got[1] if len(got) == 3 and got[1] <= min(n_days, 366) else -1
         want[_RECENT_MEMBER] = (n_runs, days, regions)
+    timing_members = [name for name in TIMING_TOTALS if f"{_TIMING_PREFIX}{name}.npy" in names]
+    if timing_members:
+        if len(timing_members) != len(TIMING_TOTALS):
+            raise _Bad(f"it holds some timing members but not all of {', '.join(TIMING_TOTALS)}.")
+        if meta.get("timing") != _timing_meta():
+            raise _Bad(f"its timing was kept for {shown(meta.get('timing'))}; this library reads "
+                       f"{shown(_timing_meta())}.")
+        want |= {f"{_TIMING_PREFIX}{name}": (n_runs, len(TIMING_THRESHOLDS), len(groups)) for name in TIMING_TOTALS}
     for member, shape in want.items():  # every header before any array
         got, dtype = budget.header(member)
         if got != shape:
@@ -590,11 +614,15 @@ def _read_ensemble(archive: zipfile.ZipFile, path: PathLike, band_series: tuple[
     recent = budget.array(_RECENT_MEMBER) if recent_kept else None
     if recent is not None and not np.isfinite(recent).all():
         raise _Bad(f"{_RECENT_MEMBER} holds non-finite values.")
+    timing = {name: budget.array(f"{_TIMING_PREFIX}{name}", infinite=True) for name in timing_members}
+    for name, arr in timing.items():
+        if (arr < 0).any() or (np.isfinite(arr) & (arr >= n_days)).any():
+            raise _Bad(f"{_TIMING_PREFIX}{name} holds values that are not days in [0, {n_days}) or inf.")
     return RawEnsemble(engine=meta["engine"], seed=meta["seed"], coords=coords, n_days=n_days, totals=totals,
                        lanes=lanes, bands=bands, band_groups=groups, quantiles=quantiles,
                        bands_exact=meta["bands_exact"],
                        scenario=scenario, value_added_loss=value_added_loss,
-                       compiled_loops=meta["compiled_loops"], value_added_loss_recent=recent)
+                       compiled_loops=meta["compiled_loops"], value_added_loss_recent=recent, timing=timing)
 
 
 def _check_totals(totals: Mapping[str, np.ndarray], n_days: int) -> None:

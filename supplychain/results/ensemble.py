@@ -11,6 +11,7 @@ bands are approximate).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,13 @@ class EnsembleResults:
     compiled_loops : bool or None
         Whether the vector engine ran its compiled loops, as
         `Results.compiled_loops`.
+    days_below, days_to_recover : ndarray, optional
+        When each run ran short (docs/model.md §8.2, *When*), ``(n_runs, thresholds, groups)`` with the
+        thresholds of `supplychain.engines.summary.TIMING_THRESHOLDS` and the groups of ``band_groups``, in
+        days from the scenario's shock day: the first day with the group's service level below each threshold
+        (``inf``: never within the horizon) and the time to recover after it by the definition of
+        `supplychain.analytics.resilience.time_to_recover` (0: never below; ``inf``: not recovered).
+        `timing` reads them; ``None`` in archives written before they were kept.
 
     Examples
     --------
@@ -112,6 +120,8 @@ class EnsembleResults:
     value_added_loss: np.ndarray | None = None
     compiled_loops: bool | None = None
     value_added_loss_recent: np.ndarray | None = None
+    days_below: np.ndarray | None = None
+    days_to_recover: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for arr in [*self._per_run(), *self.bands.values()]:
@@ -121,7 +131,47 @@ class EnsembleResults:
         """The per-run arrays held: demand totals, then the lane totals when kept."""
         lanes = [self.lane_flow, self.lane_tariff_units, self.lane_extra_usd]
         return [self.demand, self.delivered, self.served_on_day, self.stockout_days,
-                *(a for a in [*lanes, self.value_added_loss, self.value_added_loss_recent] if a is not None)]
+                *(a for a in [*lanes, self.value_added_loss, self.value_added_loss_recent, self.days_below,
+                              self.days_to_recover] if a is not None)]
+
+    def timing(self, measure: str = "below", threshold: float = 0.95) -> np.ndarray:
+        """Days from the shock day per run and group (``band_groups``), ``(n_runs, n_groups)``.
+
+        ``measure="below"``: the first day with the group's service level below ``threshold`` (``inf``: never
+        within the horizon). ``measure="recover"``: the time to recover after falling below ``threshold``, by
+        the definition of `supplychain.analytics.resilience.time_to_recover` with its defaults (service back at
+        `supplychain.engines.summary.RECOVER_AT` for `supplychain.engines.summary.SUSTAIN_DAYS` days; 0 when
+        never below, ``inf`` when not recovered). See docs/model.md §8.2, *When*.
+
+        Raises
+        ------
+        ValidationError
+            If ``threshold`` is not one of those kept (`supplychain.engines.summary.TIMING_THRESHOLDS`),
+            or if the archive predates timing (re-run the ensemble).
+
+        Examples
+        --------
+        >>> from supplychain import simulate
+        >>> from supplychain.analytics._toy import single_source_network
+        >>> from supplychain.analytics.stress import knockout_scenario
+        >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=30, horizon_days=40)
+        >>> ens = simulate(sc, engine="vector", seed=0, keep="summary")
+        >>> ens.band_groups, ens.timing("below", 0.95).tolist(), ens.timing("recover", 0.95).tolist()
+        (('US', 'ALL'), [[11.0, 11.0]], [[inf, inf]])
+        """
+        from ..engines.summary import TIMING_THRESHOLDS
+        from ..errors import ValidationError
+        check_known(measure, ("below", "recover"), "measure", "EnsembleResults.timing")
+        if self.days_below is None or self.days_to_recover is None:
+            raise ValidationError("this ensemble archive predates the timing of shortfalls (days below a service "
+                                  "level, days to recover); re-run the ensemble to get them")
+        number = isinstance(threshold, (int, float, np.floating)) and not isinstance(threshold, bool)
+        kept = [k for k, t in enumerate(TIMING_THRESHOLDS) if number and math.isclose(t, threshold, abs_tol=1e-12)]
+        if not kept:
+            raise ValidationError(f"an ensemble summary (keep='summary') keeps the timing for service levels "
+                                  f"{', '.join(f'{t:g}' for t in TIMING_THRESHOLDS)} only; got threshold="
+                                  f"{threshold!r} (keep='series' gives any threshold)")
+        return (self.days_below if measure == "below" else self.days_to_recover)[:, kept[0], :]
 
     def value_added_loss_total(self) -> np.ndarray:
         """Value added lost beyond the chain per run (USD), summed over regions and industries.
@@ -311,7 +361,8 @@ class EnsembleResults:
         """Per-run totals ``(run, demand_id)`` and bands ``(quantile, date, group)`` as an `xarray.Dataset`.
 
         Variables: ``total_demand``, ``total_delivered``, ``total_served_on_day``,
-        ``stockout_days``, ``fill_rate`` and ``band_<series>`` for each band; each
+        ``stockout_days``, ``fill_rate``, ``band_<series>`` for each band and, when kept, ``days_below`` and
+        ``days_to_recover`` ``(run, threshold, group)`` (`timing`); each
         demand is labelled by ``demand_region``, ``demand_commodity`` and
         ``demand_segment`` (its end use, empty for demands without one).
         Needs the optional extra: ``pip install "supplychain[xarray]"``.
@@ -370,4 +421,5 @@ def load_ensemble(path: str | os.PathLike[str]) -> EnsembleResults:
                            coords=coords_from_json(raw.coords), n_days=raw.n_days, **raw.totals, **raw.lanes,
                            bands=raw.bands, band_groups=raw.band_groups, quantiles=raw.quantiles,
                            bands_exact=raw.bands_exact, value_added_loss=raw.value_added_loss,
-                           compiled_loops=raw.compiled_loops, value_added_loss_recent=raw.value_added_loss_recent)
+                           compiled_loops=raw.compiled_loops, value_added_loss_recent=raw.value_added_loss_recent,
+                           **raw.timing)

@@ -113,6 +113,11 @@ def ensemble_dataset(ens: EnsembleResults) -> Any:
     coords = {"run": np.arange(ens.n_runs), "date": _dates(ens.scenario, ens.n_days),
               "day": ("date", np.arange(ens.n_days)), "quantile": list(ens.quantiles),
               "group": list(ens.band_groups), **_axis_coords(ens.coords, {"demand"}, ens.scenario)}
+    if ens.days_below is not None and ens.days_to_recover is not None:  # docs/model.md §8.2, When
+        from ..engines.summary import TIMING_THRESHOLDS
+        data["days_below"] = (("run", "threshold", "group"), np.asarray(ens.days_below))
+        data["days_to_recover"] = (("run", "threshold", "group"), np.asarray(ens.days_to_recover))
+        coords["threshold"] = list(TIMING_THRESHOLDS)
     return xr.Dataset(data, coords=coords, attrs={**_attrs(ens), "bands_exact": int(ens.bands_exact)})
 
 

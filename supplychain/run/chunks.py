@@ -35,7 +35,7 @@ import numpy as np
 from .._progress import progress_bar
 from ..compile.compiler import Compiled
 from ..engines import jit
-from ..engines.summary import BAND_SERIES, LANE_TOTALS, BandAccumulator, SummaryPart, band_groups
+from ..engines.summary import BAND_SERIES, LANE_TOTALS, TIMING_TOTALS, BandAccumulator, SummaryPart, band_groups
 from .pool import LocalPool, Once, local_pool
 
 __all__ = ["Keep", "EnsembleData", "run_ensemble", "default_chunk_size", "uses_processes", "ensemble_work",
@@ -71,6 +71,8 @@ class EnsembleData:
     lane_extra_usd: np.ndarray         # (R, L)
     value_added_loss: np.ndarray       # (R, regions, sectors)
     value_added_loss_recent: np.ndarray  # (R, last days, regions)
+    days_below: np.ndarray             # (R, thresholds, G) days from the shock (`TIMING_TOTALS`)
+    days_to_recover: np.ndarray        # (R, thresholds, G)
     bands: dict[str, np.ndarray]       # name -> (Q, T, G)
     band_groups: tuple[str, ...]
     bands_exact: bool
@@ -479,4 +481,4 @@ class _SummaryGather:
 
 #: The per-run totals of a `SummaryPart` that `EnsembleData` gathers, in run order.
 _TOTALS = ("demand", "delivered", "served_on_day", "stockout_days", *LANE_TOTALS, "value_added_loss",
-           "value_added_loss_recent")
+           "value_added_loss_recent", *TIMING_TOTALS)

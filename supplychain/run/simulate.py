@@ -155,6 +155,7 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
                                lane_flow=out.lane_flow, lane_tariff_units=out.lane_tariff_units,
                                lane_extra_usd=out.lane_extra_usd, value_added_loss=out.value_added_loss,
                                value_added_loss_recent=out.value_added_loss_recent,
+                               days_below=out.days_below, days_to_recover=out.days_to_recover,
                                bands=out.bands, band_groups=out.band_groups, quantiles=QUANTILES,
                                bands_exact=out.bands_exact, compiled_loops=loops)
     arrays = out
@@ -222,7 +223,8 @@ def _in_run_order(out: Any, inverse: np.ndarray) -> Any:
     return dataclasses.replace(out, **{name: getattr(out, name)[inverse]
                                        for name in ("demand", "delivered", "served_on_day", "stockout_days",
                                                     "lane_flow", "lane_tariff_units", "lane_extra_usd",
-                                                    "value_added_loss", "value_added_loss_recent")})
+                                                    "value_added_loss", "value_added_loss_recent",
+                                                    "days_below", "days_to_recover")})
 
 
 def _check_ensemble_args(keep: object, chunk_size: object, executor: object, progress: object) -> None:
