@@ -133,3 +133,24 @@ def test_the_label_placer_is_out_of_the_layout_and_added_once_per_axes():
     canvas.draw()
     # An artist without extent inside the layout would pull the tight bounding box to the figure's corner.
     assert ax.get_tightbbox(canvas.get_renderer()).x0 > 1.0
+
+
+def test_a_label_keeps_off_the_dots_of_other_troughs():
+    # Two regions' troughs at the same level four days apart (the flagship's magnet buyers ran out within days
+    # of each other): the first label, right of its dot, covered the second trough's dot.
+    from supplychain.plotting.cover import TROUGH_DOT_GID
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(DATES, np.full(len(DATES), 40.0))
+    ax.set_ylim(0, 48)
+    for k, day in enumerate((40, 44)):
+        ax.plot(DATES[day], 20.0, "o", color=f"C{k}", gid=TROUGH_DOT_GID)
+    _label_troughs(ax, [(20.0, 40, "0% (0.0 d)", "C0"), (20.0, 44, "1% (0.2 d)", "C1")], DATES)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    first, second = (next(t for t in ax.texts if t.get_text() == text).get_window_extent(renderer)
+                     for text in ("0% (0.0 d)", "1% (0.2 d)"))
+    dot = [line for line in ax.get_lines() if line.get_gid() == TROUGH_DOT_GID][1].get_window_extent(renderer)
+    assert not first.overlaps(dot) and not first.overlaps(second)
+    assert second.x0 > dot.x0                  # the second label still starts at its own dot

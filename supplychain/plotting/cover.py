@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "FLAT_NOTE", "SHORT_DAYS_LABEL"]
+__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "TROUGH_DOT_GID", "FLAT_NOTE", "SHORT_DAYS_LABEL"]
 
 _HOLDER_TEXT = {"all": "all", "buyers": "buyers'", "final_buyers": "final buyers'", "producers": "producers'"}
 
@@ -128,7 +128,7 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         ax.axhline(row["normal_cover_days"], color=colour, linewidth=0.6, linestyle=":")
         if row["stock_drawn_usd"] > 0:
             day = round(row["trough_day"])
-            ax.plot(dates[day], mean[day], "o", color=colour, clip_on=False)
+            ax.plot(dates[day], mean[day], "o", color=colour, clip_on=False, gid=TROUGH_DOT_GID)
             # Days rounded down, as the console prints them: 5.75 days left reads 5.7 in both.
             days = math.floor(row["trough_cover_days"] * 10 + 1e-9) / 10
             troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({days:.1f} d)", colour))
@@ -197,6 +197,8 @@ _HEADROOM = 1.2
 
 #: ``gid`` of the trough labels of `plot_cover` (so that a caller can find and move them again).
 TROUGH_GID = "cover-trough"
+#: ``gid`` of the trough dots of `plot_cover`: a label is kept off every dot but its own.
+TROUGH_DOT_GID = "cover-trough-dot"
 #: Where a trough label starts, in points from its dot: just right of it and a little below.
 _START = (6.0, -3.0)
 
@@ -262,7 +264,7 @@ def separate_trough_labels(ax: Axes, *more: Axes) -> None:
     Each label starts just right of its dot (left of it when it would leave the axes). The figure is
     laid out once (``draw_without_rendering``: the axes' final size at the figure's size), then in each
     axes the labels are taken lowest dot first and each is moved up, in points, above every label
-    placed before it that it would overlap. Offsets are in points, so the labels stay apart at any DPI.
+    placed before it and every other trough's dot (``gid`` `TROUGH_DOT_GID`) that it would overlap. Offsets are in points, so the labels stay apart at any DPI.
     The labels are outside the layout, so moving them moves no axes: pass every panel of a figure in one
     call (one layout).
 
@@ -298,7 +300,11 @@ def _separate(ax: Axes, labels: list, to_points: float, renderer: Any = None) ->
     them where going up would leave the axes (over the title); never outside the axes when either way fits."""
     inside = ax.get_window_extent(renderer)
     placed: list = []
+    dots = [line.get_window_extent(renderer) for line in ax.get_lines() if line.get_gid() == TROUGH_DOT_GID]
     for label in labels:
+        # Other troughs' dots are in the way as the labels placed before are; a label's own dot is where it starts.
+        anchor = ax.transData.transform((ax.convert_xunits(label.xy[0]), ax.convert_yunits(label.xy[1])))
+        others = [dot for dot in dots if not dot.contains(*anchor)]
         box = label.get_window_extent(renderer)
         if box.x1 > inside.x1:                       # a late trough: the label goes left of its dot
             label.set_horizontalalignment("right")
@@ -307,15 +313,15 @@ def _separate(ax: Axes, labels: list, to_points: float, renderer: Any = None) ->
         if box.y0 < inside.y0:                       # a trough at 0: the label starts inside the frame, not under it
             label.xyann = (label.xyann[0], label.xyann[1] + (inside.y0 - box.y0 + 2.0) * to_points)
         start = label.xyann
-        up = _stack(label, placed, to_points, +1, renderer)
+        up = _stack(label, placed + others, to_points, +1, renderer)
         if up.y1 > inside.y1:                        # up runs into the title: try below the labels in the way
             label.xyann = start
-            down = _stack(label, placed, to_points, -1, renderer)
+            down = _stack(label, placed + others, to_points, -1, renderer)
             if down.y0 >= inside.y0 or inside.y0 - down.y0 < up.y1 - inside.y1:
                 box = down
             else:
                 label.xyann = start
-                box = _stack(label, placed, to_points, +1, renderer)
+                box = _stack(label, placed + others, to_points, +1, renderer)
         else:
             box = up
         placed.append(box)
