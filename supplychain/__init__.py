@@ -14,6 +14,7 @@ from ._version import __version__
 from .analytics.compare import compare
 from .datasets.baseline import load_baseline
 from .errors import (
+                    ArgumentError,
                     ScenarioFileError,
                     SimulationWarning,
                     SupplyChainError,
@@ -66,5 +67,5 @@ __all__ = [
     "BaseStock", "MinMax", "DaysOfCover",
     "Shock", "Tariff", "ExportControl", "CapacityShock", "LogisticsShock", "DemandShock", "RandomOutage",
     "StockpileRelease", "CapacityInvestment", "SafetyStockChange",
-    "SupplyChainError", "ValidationError", "UnknownIdError", "ScenarioFileError", "SimulationWarning",
+    "SupplyChainError", "ValidationError", "UnknownIdError", "ArgumentError", "ScenarioFileError", "SimulationWarning",
 ]

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
 
 __all__ = ["format_usd", "format_percent", "format_points_between", "format_units", "format_relative", "format_bytes",
-           "format_columns"]
+           "format_columns", "UsdFrame", "usd_columns"]
 
 _SCALES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
 
@@ -151,3 +154,55 @@ def format_columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left
         return "  ".join(c.ljust(w) if i < n_left else c.rjust(w)
                          for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
+
+
+def usd_columns(frame: pd.DataFrame) -> list[Any]:
+    """The numeric columns of ``frame`` whose name says they hold US dollars (``..._usd``, ``..._usd_per_year``).
+
+    Examples
+    --------
+    >>> usd_columns(pd.DataFrame({"region": ["US"], "loss_usd": [1.0], "rate_usd_per_year": [2.0], "share": [0.1]}))
+    ['loss_usd', 'rate_usd_per_year']
+    """
+    return [c for c in frame.columns if isinstance(c, str) and (c.endswith("_usd") or "_usd_" in c)
+            and pd.api.types.is_numeric_dtype(frame[c])]
+
+
+class UsdFrame(pd.DataFrame):
+    """A DataFrame that shows its money columns in `format_usd` (``$12.3bn``) when printed or shown in a notebook.
+
+    Only the display changes: the values stay floats in US dollars, to compute with (``frame["loss_usd"].sum()``),
+    and ``to_csv``, ``to_string`` and ``to_numpy`` give them as they are. Tables derived from it (a selection,
+    ``groupby(...).sum()``) show the same way; ``pd.DataFrame(frame)`` is a plain DataFrame again.
+
+    Examples
+    --------
+    >>> table = UsdFrame({"region": ["US", "JP"], "loss_usd": [1.2345678e10, 6.28e4]})
+    >>> print(table)
+      region loss_usd
+    0     US  $12.3bn
+    1     JP   $62.8k
+    >>> float(table["loss_usd"].sum()), type(table[table.region == "US"]).__name__
+    (12345740800.0, 'UsdFrame')
+    """
+
+    @property
+    def _constructor(self) -> type:
+        return UsdFrame
+
+    def shown(self) -> pd.DataFrame:
+        """A plain DataFrame of the text shown: the money columns as `format_usd` strings."""
+        plain = pd.DataFrame(self)
+        columns = usd_columns(plain)
+        if not columns:
+            return plain
+        plain = plain.copy()
+        for column in columns:
+            plain[column] = plain[column].map(format_usd)
+        return plain
+
+    def __repr__(self) -> str:
+        return repr(self.shown())
+
+    def _repr_html_(self) -> str | None:
+        return self.shown()._repr_html_()

@@ -17,7 +17,7 @@ import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .errors import UnknownIdError, ValidationError
+from .errors import ArgumentError, UnknownIdError, ValidationError
 
 #: Characters of a bad value's repr shown in an error message (then "...").
 SHOWN_CHARS = 80
@@ -211,6 +211,34 @@ def check_known(value: str, known: Iterable[str], field: str, kind: str, ident: 
     else:
         hint = ""
     raise UnknownIdError(f"{field} {shown(value)}{_where(kind, ident)} is not a known id.{hint}")
+
+
+#: `unknown_field` without a value (a scenario file's message names the line instead).
+_NO_VALUE: Any = object()
+
+
+def unknown_field(key: str, allowed: Iterable[str], kind: str, *, value: Any = _NO_VALUE,
+                  first: Iterable[str] = ()) -> ArgumentError:
+    """The error for a field ``key`` that ``kind`` does not take (the caller raises it): the one message of a
+    model class called with an unknown keyword and of a scenario file's unknown key.
+
+    It names the field, the value given (when ``value`` is passed), the close matches (`close_matches`) and
+    then every field, close matches first: a field named by meaning ("loss" for "fraction_lost") is close
+    to none. ``first`` lists fields to show before the others (a file's ``kind``).
+
+    Examples
+    --------
+    >>> print(unknown_field("strat", ["exporter", "start", "end"], "ExportControl", value=5))
+    field 'strat' is not a parameter of ExportControl (given 5). Did you mean 'start'? Its fields: start, exporter, end.
+    >>> print(unknown_field("loss", ["fraction_lost"], "CapacityShock", first=["kind"]))
+    field 'loss' is not a parameter of CapacityShock. Its fields: kind, fraction_lost.
+    """
+    allowed = list(allowed)
+    hits = close_matches(key, allowed) if isinstance(key, str) else []
+    hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
+    given = "" if value is _NO_VALUE else f" (given {shown(value)})"
+    fields = ", ".join([*first, *hits, *(f for f in allowed if f not in hits)])
+    return ArgumentError(f"field {shown(key)} is not a parameter of {kind}{given}.{hint} Its fields: {fields}.")
 
 
 def check_choice(value: Any, choices: Iterable[str], field: str, kind: str, ident: str = "", *,

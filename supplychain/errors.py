@@ -11,6 +11,7 @@ __all__ = [
     "SupplyChainError",
     "ValidationError",
     "UnknownIdError",
+    "ArgumentError",
     "ScenarioFileError",
     "SimulationWarning",
 ]
@@ -33,6 +34,14 @@ class UnknownIdError(SupplyChainError, KeyError):
     def __str__(self) -> str:
         # KeyError's default str() wraps the message in quotes; keep it plain.
         return str(self.args[0]) if self.args else ""
+
+
+class ArgumentError(ValidationError, TypeError):
+    """A model class was called with a keyword it does not take, too many positional arguments or a
+    required field left out; the message names the field, the value given and the close matches.
+
+    It is a `TypeError` too, as Python's own error for a bad call is, so code that catches that still does.
+    """
 
 
 class ScenarioFileError(SupplyChainError, ValueError):

@@ -83,3 +83,74 @@ def test_labels_of_troughs_at_zero_start_inside_the_frame_and_do_not_overlap(siz
     boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == TROUGH_GID]
     assert all(box.y0 >= inside.y0 - 0.5 for box in boxes)
     assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def _label_boxes(ax, renderer):
+    return [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == TROUGH_GID]
+
+
+@pytest.mark.parametrize("resize", [(6.4, 2.2), (4.0, 1.8)])
+def test_labels_placed_for_one_size_stay_apart_when_the_figure_is_drawn_at_another(resize):
+    # Troughs 3 days of cover apart on a 40-day axis: on a 5-inch-tall panel their dots are about 20 px apart and
+    # the labels (about 11 px tall) sit side by side unmoved; drawn again 2 inches tall (a notebook's window, a
+    # set_size_inches or tight_layout after plot_cover) the dots came within a label's height and the labels,
+    # placed once for the first size, overlapped (the flagship's magnet panel did at 5 x 2.5 inches).
+    fig = Figure(figsize=(6.4, 5.0), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(DATES, np.full(len(DATES), 40.0), label="R0")
+    ax.set_ylim(0, 48)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _label_troughs(ax, [(10.0 + 3.0 * k, 50, f"{20 + k}% ({10.0 + 3.0 * k:.1f} d)", f"C{k}") for k in range(4)],
+                   DATES)
+    separate_trough_labels(ax)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    first = [t.xyann for t in ax.texts if t.get_gid() == TROUGH_GID]
+    assert len(set(first)) == 1                 # at the first size no label had to move
+    fig.set_size_inches(*resize)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = _label_boxes(ax, renderer)
+    inside = ax.get_window_extent(renderer)
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    assert all(box.y0 >= inside.y0 - 0.5 and box.y1 <= inside.y1 + 0.5 for box in boxes)
+    # Back at the first size, the labels return to where they were (placed afresh at every draw, not stacked up).
+    fig.set_size_inches(6.4, 5.0)
+    canvas.draw()
+    assert [t.xyann for t in ax.texts if t.get_gid() == TROUGH_GID] == first
+
+
+def test_the_label_placer_is_out_of_the_layout_and_added_once_per_axes():
+    from supplychain.plotting.cover import _label_placer
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(DATES, np.full(len(DATES), 40.0))
+    _label_troughs(ax, [(10.0, 50, "a", "C0")], DATES)
+    _label_troughs(ax, [(12.0, 60, "b", "C1")], DATES)
+    placers = [a for a in ax.get_children() if isinstance(a, _label_placer())]
+    assert len(placers) == 1 and not placers[0].get_in_layout()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    # An artist without extent inside the layout would pull the tight bounding box to the figure's corner.
+    assert ax.get_tightbbox(canvas.get_renderer()).x0 > 1.0
+
+
+def test_a_label_keeps_off_the_dots_of_other_troughs():
+    # Two regions' troughs at the same level four days apart (the flagship's magnet buyers ran out within days
+    # of each other): the first label, right of its dot, covered the second trough's dot.
+    from supplychain.plotting.cover import TROUGH_DOT_GID
+    fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(DATES, np.full(len(DATES), 40.0))
+    ax.set_ylim(0, 48)
+    for k, day in enumerate((40, 44)):
+        ax.plot(DATES[day], 20.0, "o", color=f"C{k}", gid=TROUGH_DOT_GID)
+    _label_troughs(ax, [(20.0, 40, "0% (0.0 d)", "C0"), (20.0, 44, "1% (0.2 d)", "C1")], DATES)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    first, second = (next(t for t in ax.texts if t.get_text() == text).get_window_extent(renderer)
+                     for text in ("0% (0.0 d)", "1% (0.2 d)"))
+    dot = [line for line in ax.get_lines() if line.get_gid() == TROUGH_DOT_GID][1].get_window_extent(renderer)
+    assert not first.overlaps(dot) and not first.overlaps(second)
+    assert second.x0 > dot.x0                  # the second label still starts at its own dot

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from .._format import UsdFrame
 from ..errors import SimulationWarning
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR, RUN_RATE_DAYS, run_rate
 from ..impact.table import SECTOR_NAMES, input_kind, load_io_table, sector_name, value_added_by_region
@@ -82,6 +83,8 @@ def value_added_loss_table(results: Results | EnsembleResults,
     Returns
     -------
     DataFrame
+        A `supplychain._format.UsdFrame`: printed or shown in a notebook, its money column reads ``$12.3bn``
+        (`format_usd`); its values are floats in US dollars, to compute with, as ``to_csv`` writes them.
         One row per region and industry of `supplychain.impact.load_io_table`:
         ``region``, ``sector`` (the industry's code, ``C26``), ``industry`` (its name, as the console
         and the charts say it: ``electronics``; `sector_name`), ``value_added_loss_usd``. ``attrs["given_up_usd"]`` holds the mean value
@@ -143,7 +146,7 @@ def value_added_loss_table(results: Results | EnsembleResults,
     table = load_io_table()
     n_s = len(table.sectors)
     sectors = np.tile(np.array(table.sectors, dtype=object), len(table.regions))
-    frame = pd.DataFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s), "sector": sectors,
+    frame = UsdFrame({"region": np.repeat(np.array(table.regions, dtype=object), n_s), "sector": sectors,
                           "industry": [sector_name(code) for code in sectors],
                           "value_added_loss_usd": loss.mean(axis=0).reshape(-1)})
     several = sum(usd > 0.01 * float(short.mean()) for usd in _by_kind(by_commodity).values()) > 1
@@ -251,6 +254,7 @@ def gdp_at_risk(results: Results | EnsembleResults, probability: float = 1.0, *,
     Returns
     -------
     DataFrame
+        A `supplychain._format.UsdFrame` (money columns printed as ``$12.3bn``, their values floats in USD).
         One row per region and ``"ALL"``: ``gdp_at_risk_usd`` (probability-weighted),
         ``loss_mean_usd``, ``loss_p5_usd``, ``loss_p50_usd``, ``loss_p95_usd`` (given the
         disruption, over runs), ``gdp_usd`` and ``gdp_at_risk_share``.
@@ -272,7 +276,7 @@ def gdp_at_risk(results: Results | EnsembleResults, probability: float = 1.0, *,
     gdp = np.append(gdp, gdp.sum())
     mean = loss.mean(axis=0)
     p5, p50, p95 = np.percentile(loss, [5, 50, 95], axis=0)
-    frame = pd.DataFrame({
+    frame = UsdFrame({
         "gdp_at_risk_usd": float(probability) * mean, "loss_mean_usd": mean, "loss_p5_usd": p5,
         "loss_p50_usd": p50, "loss_p95_usd": p95, "gdp_usd": gdp,
         "gdp_at_risk_share": float(probability) * mean / gdp,
@@ -414,7 +418,8 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
     Returns
     -------
     DataFrame
-        Indexed by region, then ``"ALL"`` (means over runs, net of the baseline, USD):
+        A `supplychain._format.UsdFrame` (printed as ``$12.3bn``, its values floats in USD), indexed by region,
+        then ``"ALL"`` (means over runs, net of the baseline, USD):
         ``horizon_loss_usd`` (over the scenario's own horizon: what a run of it reports),
         ``loss_usd`` (over the settled horizon), ``run_rate_usd_per_year`` (the settled run rate: what a
         shock still in force keeps costing a year) and ``peak_run_rate_usd_per_year`` (the largest
@@ -465,7 +470,7 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
         warnings.warn(f"the loss of value added had not settled by day {horizon} (max_days={max_days}): its run "
                       "rate still moved by more than the tolerance; the figures are those of the last run",
                       SimulationWarning, stacklevel=2)
-    frame = pd.DataFrame({"horizon_loss_usd": first, "loss_usd": daily.mean(axis=0).sum(axis=0),
+    frame = UsdFrame({"horizon_loss_usd": first, "loss_usd": daily.mean(axis=0).sum(axis=0),
                           "run_rate_usd_per_year": end, "peak_run_rate_usd_per_year": peak},
                          index=pd.Index(labels, name="region"))
     frame.attrs.update(horizon_days=int(horizon), settled=settled, days=int(days), step_days=int(step_days),

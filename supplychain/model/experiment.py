@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from .._validation import check_choice, check_id, check_number, fail
 from ..errors import ValidationError
+from ._checked import Checked
 from .paths import check_path
 from .scenario import Scenario
 from .uncertainty import Uncertainty
@@ -53,7 +54,7 @@ def _scalar(value: Any, name: str, kind: str, ident: str) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
-class Lever:
+class Lever(Checked):
     """A parameter the decision makers set: a path and its options (``values``) or range (``low``, ``high``).
 
     Parameters
@@ -114,7 +115,7 @@ class Lever:
 
 
 @dataclass(frozen=True, slots=True)
-class Strategy:
+class Strategy(Checked):
     """A policy: a name and the lever settings that define it, ``{path: value}``.
 
     Paths not set keep the scenario's value (a response without
@@ -148,7 +149,7 @@ class Strategy:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(Checked):
     """One number per run that the experiment reports.
 
     Parameters
@@ -211,7 +212,7 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class PolicyCosts:
+class PolicyCosts(Checked):
     """What the responses cost: holding a stockpile, building capacity (all ASSUMPTIONS, docs/assumptions.md).
 
     A strategic stockpile of ``reserve`` units costs ``holding_rate`` of its
@@ -249,7 +250,7 @@ class PolicyCosts:
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Experiment:
+class Experiment(Checked):
     """Policies run on a shared sample of futures of a scenario.
 
     See docs/model.md §6.14 (experiments).

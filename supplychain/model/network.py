@@ -29,6 +29,7 @@ from .._validation import (
     frozen_mapping,
 )
 from ..errors import ValidationError
+from ._checked import Checked
 from ._display import html_table, plural
 from .dists import Distribution, Fixed, day_distribution, distribution_from_dict
 from .policies import DaysOfCover, Policy, policy_from_dict
@@ -80,7 +81,7 @@ COLD_STOP_DAYS: dict[str, float] = {"semiconductors": 7.0}
 
 
 @dataclass(frozen=True, slots=True)
-class Region:
+class Region(Checked):
     """A country or group of countries.
 
     Examples
@@ -99,7 +100,7 @@ class Region:
 
 
 @dataclass(frozen=True, slots=True)
-class Commodity:
+class Commodity(Checked):
     """A traded good with its unit and reference price.
 
     Parameters
@@ -145,7 +146,7 @@ class Commodity:
 
 
 @dataclass(frozen=True, slots=True)
-class Facility:
+class Facility(Checked):
     """A plant that turns inputs into one output commodity.
 
     Parameters
@@ -329,7 +330,7 @@ class Facility:
 
 
 @dataclass(frozen=True, slots=True)
-class Lane:
+class Lane(Checked):
     """A trade or transport link from a facility to a buyer (a facility or a demand).
 
     Parameters
@@ -429,7 +430,7 @@ class Lane:
 
 
 @dataclass(frozen=True, slots=True)
-class Demand:
+class Demand(Checked):
     """Final demand for a commodity in a region, served from a consumer stock.
 
     The consumer stock (for example car makers' chip inventory) is replenished
@@ -517,7 +518,7 @@ def _unique(items: tuple[Any, ...], kind: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class Network:
+class Network(Checked):
     """A validated supply network.
 
     Examples

@@ -47,6 +47,7 @@ from typing import Any
 
 from .._validation import close_matches, fail
 from ..errors import UnknownIdError, ValidationError
+from ._checked import Checked
 from .network import Network
 from .shocks import StockpileRelease
 from .shocks.base import Shock, to_day
@@ -68,7 +69,7 @@ Usage = Callable[[str, str], float]
 
 
 @dataclass(frozen=True, slots=True)
-class ParameterPath:
+class ParameterPath(Checked):
     """A parsed path: ``section`` (``shocks``, ``responses`` or a network table), ``ident`` and ``field``.
 
     Examples

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .._validation import MAX_QUANTITY, check_choice, check_days, check_magnitude, fail
+from ._checked import Checked
 
 __all__ = ["Policy", "BaseStock", "MinMax", "DaysOfCover", "policy_from_dict"]
 
 
 @dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(Checked):
     """Base class of inventory policies.
 
     See docs/model.md §5.6 (ordering) and §4.4 (levels).

@@ -109,6 +109,7 @@ import math
 from dataclasses import dataclass
 
 from .._validation import fail
+from ._checked import Checked
 
 __all__ = [
     "CHIP_BID_WEIGHT",
@@ -215,7 +216,7 @@ UTILISATION_STAGES = frozenset({"fab", "fab_new"})
 
 
 @dataclass(frozen=True)
-class PriceParams:
+class PriceParams(Checked):
     """Short-run price parameters of one commodity's markets.
 
     Parameters

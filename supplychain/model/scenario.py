@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .._validation import MAX_DAYS, check_date, check_days, fail
 from ..errors import ValidationError
+from ._checked import Checked
 from ._display import brief, html_table
 from .network import Network
 from .paths import check_path
@@ -58,7 +59,7 @@ def _derived_name(current: str, given: str | None, n_added: int, noun: str) -> s
 
 
 @dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(Checked):
     """Everything needed to run a simulation, as immutable data.
 
     See docs/model.md §6 (shocks) and §6.3 (shock-day).

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import fail
+from ._checked import Checked
 from .dists import Distribution, Uniform, distribution_from_dict
 from .paths import parse_path
 
@@ -26,7 +27,7 @@ __all__ = ["Uncertainty"]
 
 
 @dataclass(frozen=True, slots=True)
-class Uncertainty:
+class Uncertainty(Checked):
     """A parameter whose value is uncertain: ``path`` and either ``distribution`` or ``choices``.
 
     See docs/model.md §6.13 (parameter-paths).

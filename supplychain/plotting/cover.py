@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "FLAT_NOTE", "SHORT_DAYS_LABEL"]
+__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "TROUGH_DOT_GID", "FLAT_NOTE", "SHORT_DAYS_LABEL"]
 
 _HOLDER_TEXT = {"all": "all", "buyers": "buyers'", "final_buyers": "final buyers'", "producers": "producers'"}
 
@@ -128,7 +128,7 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
         ax.axhline(row["normal_cover_days"], color=colour, linewidth=0.6, linestyle=":")
         if row["stock_drawn_usd"] > 0:
             day = round(row["trough_day"])
-            ax.plot(dates[day], mean[day], "o", color=colour, clip_on=False)
+            ax.plot(dates[day], mean[day], "o", color=colour, clip_on=False, gid=TROUGH_DOT_GID)
             # Days rounded down, as the console prints them: 5.75 days left reads 5.7 in both.
             days = math.floor(row["trough_cover_days"] * 10 + 1e-9) / 10
             troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({days:.1f} d)", colour))
@@ -174,7 +174,11 @@ def _held_cover(results: Results, by: str, held_by: Holder) -> dict[str, np.ndar
 
 
 def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: np.ndarray) -> None:
-    """Label each trough beside its dot (where `separate_trough_labels` starts them)."""
+    """Label each trough beside its dot (where `separate_trough_labels` starts them); the axes' label placer
+    (`_placer_class`) moves them apart again at every draw."""
+    placer = _label_placer()
+    if troughs and not any(isinstance(a, placer) for a in ax.get_children()):
+        ax.add_artist(placer())
     for y, day, text, colour in sorted(troughs):
         # A light backing keeps a label legible where a line crosses it.
         label = ax.annotate(text, (dates[day], y), textcoords="offset points", xytext=_START, fontsize=8,
@@ -193,19 +197,76 @@ _HEADROOM = 1.2
 
 #: ``gid`` of the trough labels of `plot_cover` (so that a caller can find and move them again).
 TROUGH_GID = "cover-trough"
+#: ``gid`` of the trough dots of `plot_cover`: a label is kept off every dot but its own.
+TROUGH_DOT_GID = "cover-trough-dot"
 #: Where a trough label starts, in points from its dot: just right of it and a little below.
 _START = (6.0, -3.0)
+
+
+def _trough_labels(ax: Axes) -> list:
+    """The trough labels of ``ax``, lowest dot first."""
+    return sorted((t for t in ax.texts if t.get_gid() == TROUGH_GID), key=lambda t: t.xy[1])
+
+
+def _restart(labels: list) -> None:
+    for label in labels:
+        label.xyann = _START
+        label.set_horizontalalignment("left")
+
+
+def _placer_class() -> type:
+    from matplotlib.artist import Artist
+
+    class LabelPlacer(Artist):
+        """Moves its axes' trough labels apart at every draw, before they are drawn.
+
+        The labels' offsets are in points from their dots, and whether two labels overlap depends on how far
+        apart their dots are on screen: on the figure's size, its layout and its DPI when it is drawn. Placed
+        once, labels that were apart collided when the figure was then drawn at another size (a notebook's
+        window, ``set_size_inches``, ``tight_layout`` or another panel added): placed at every draw, with the
+        draw's own renderer, after the layout engine has run, they are apart in whatever is drawn.
+        """
+
+        zorder = -1e9          # drawn before every other artist of the axes, the labels included
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.set_in_layout(False)   # it has no extent: a layout or a tight bounding box ignores it
+
+        def draw(self, renderer: Any) -> None:
+            ax = self.axes
+            labels = _trough_labels(ax) if ax is not None else []
+            if labels and self.get_visible():
+                _restart(labels)
+                _separate(ax, labels, 1.0 / renderer.points_to_pixels(1.0), renderer)
+            self.stale = False
+
+    return LabelPlacer
+
+
+_PLACER: list[type] = []
+
+
+def _label_placer() -> type:
+    """The class of `_placer_class`, made once (matplotlib is imported only when a plot is drawn)."""
+    if not _PLACER:
+        _PLACER.append(_placer_class())
+    return _PLACER[0]
 
 
 def separate_trough_labels(ax: Axes, *more: Axes) -> None:
     """Move the trough labels of ``ax`` (and of each axes in ``more``) apart so that no two overlap.
 
+    `plot_cover` also adds to its axes an artist that moves the labels apart again every time the figure is
+    drawn, at the size, layout and DPI of that draw, so the labels stay apart in a figure resized or laid out
+    again afterwards; this function places them now, for code that reads their offsets before any draw.
+
     Each label starts just right of its dot (left of it when it would leave the axes). The figure is
     laid out once (``draw_without_rendering``: the axes' final size at the figure's size), then in each
     axes the labels are taken lowest dot first and each is moved up, in points, above every label
-    placed before it that it would overlap. Offsets are in points, so the labels stay apart at any DPI.
+    placed before it and every other trough's dot (``gid`` `TROUGH_DOT_GID`) that it would overlap. Offsets are in points, so the labels stay apart at any DPI.
     The labels are outside the layout, so moving them moves no axes: pass every panel of a figure in one
-    call (one layout); a figure whose layout changes afterwards (more panels, a new size) calls this again.
+    call (one layout).
 
     Examples
     --------
@@ -220,8 +281,7 @@ def separate_trough_labels(ax: Axes, *more: Axes) -> None:
     >>> [round(t.xyann[1]) > -3 for t in ax.texts]
     [False, True, True]
     """
-    panels = [(a, sorted((t for t in a.texts if t.get_gid() == TROUGH_GID), key=lambda t: t.xy[1]))
-              for a in (ax, *more)]
+    panels = [(a, _trough_labels(a)) for a in (ax, *more)]
     fig = ax.get_figure()
     if any(a.get_figure() is not fig for a, _ in panels):
         raise ValueError("separate_trough_labels: every axes must belong to the figure of the first (ax)")
@@ -229,45 +289,47 @@ def separate_trough_labels(ax: Axes, *more: Axes) -> None:
     if not panels or fig is None:
         return
     for _, labels in panels:
-        for label in labels:
-            label.xyann = _START
-            label.set_horizontalalignment("left")
+        _restart(labels)
     fig.draw_without_rendering()   # type: ignore[union-attr]
     for a, labels in panels:
         _separate(a, labels, 72.0 / fig.dpi)   # type: ignore[union-attr]
 
 
-def _separate(ax: Axes, labels: list, to_points: float) -> None:
+def _separate(ax: Axes, labels: list, to_points: float, renderer: Any = None) -> None:
     """Place ``labels`` (lowest dot first) on a laid-out ``ax``: each above the ones before it overlaps, or below
     them where going up would leave the axes (over the title); never outside the axes when either way fits."""
-    inside = ax.get_window_extent()
+    inside = ax.get_window_extent(renderer)
     placed: list = []
+    dots = [line.get_window_extent(renderer) for line in ax.get_lines() if line.get_gid() == TROUGH_DOT_GID]
     for label in labels:
-        box = label.get_window_extent()
+        # Other troughs' dots are in the way as the labels placed before are; a label's own dot is where it starts.
+        anchor = ax.transData.transform((ax.convert_xunits(label.xy[0]), ax.convert_yunits(label.xy[1])))
+        others = [dot for dot in dots if not dot.contains(*anchor)]
+        box = label.get_window_extent(renderer)
         if box.x1 > inside.x1:                       # a late trough: the label goes left of its dot
             label.set_horizontalalignment("right")
             label.xyann = (-_START[0], _START[1])
-            box = label.get_window_extent()
+            box = label.get_window_extent(renderer)
         if box.y0 < inside.y0:                       # a trough at 0: the label starts inside the frame, not under it
             label.xyann = (label.xyann[0], label.xyann[1] + (inside.y0 - box.y0 + 2.0) * to_points)
         start = label.xyann
-        up = _stack(label, placed, to_points, +1)
+        up = _stack(label, placed + others, to_points, +1, renderer)
         if up.y1 > inside.y1:                        # up runs into the title: try below the labels in the way
             label.xyann = start
-            down = _stack(label, placed, to_points, -1)
+            down = _stack(label, placed + others, to_points, -1, renderer)
             if down.y0 >= inside.y0 or inside.y0 - down.y0 < up.y1 - inside.y1:
                 box = down
             else:
                 label.xyann = start
-                box = _stack(label, placed, to_points, +1)
+                box = _stack(label, placed + others, to_points, +1, renderer)
         else:
             box = up
         placed.append(box)
 
 
-def _stack(label: Any, placed: list, to_points: float, direction: int) -> Any:
+def _stack(label: Any, placed: list, to_points: float, direction: int, renderer: Any = None) -> Any:
     """Move ``label`` up (``direction`` +1) or down (-1) past every placed box it overlaps; return its box."""
-    box = label.get_window_extent()
+    box = label.get_window_extent(renderer)
     for _ in range(len(placed) + 1):
         hits = [other for other in placed if box.overlaps(other)]
         if not hits:
@@ -277,5 +339,5 @@ def _stack(label: Any, placed: list, to_points: float, direction: int) -> Any:
         else:
             shift = min(other.y0 for other in hits) - box.y1 - 2.0
         label.xyann = (label.xyann[0], label.xyann[1] + shift * to_points)
-        box = label.get_window_extent()
+        box = label.get_window_extent(renderer)
     return box

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import special
 
 from ..._validation import MAX_MAGNITUDE, check_number, fail
+from .._checked import Checked
 
 __all__ = ["Distribution", "DAY_TAIL"]
 
@@ -62,7 +63,7 @@ def _truncated_normal_ppf(u: np.ndarray | float, a: float, b: float) -> np.ndarr
 
 
 @dataclass(frozen=True, slots=True)
-class Distribution:
+class Distribution(Checked):
     """Base class: a distribution of non-negative or real values."""
 
     kind: ClassVar[str] = ""

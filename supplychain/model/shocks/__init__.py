@@ -17,7 +17,7 @@ import dataclasses
 from dataclasses import MISSING
 from typing import Any
 
-from ..._validation import close_matches, fail
+from ..._validation import close_matches, fail, unknown_field
 from ...errors import ValidationError
 from .base import DayOrDate, Response, Shock, date_or_day, to_day
 from .disruptions import CapacityShock, DemandShock, LogisticsShock
@@ -88,12 +88,7 @@ def shock_from_dict(data: Any) -> Shock:
     allowed = [f.name for f in dataclasses.fields(cls)]
     for key in params:
         if key not in allowed:
-            hits = close_matches(key, allowed)
-            hint = f" Did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
-            # The whole list, close matches first: a field named by meaning ("loss") is close to none.
-            fields = ", ".join([*hits, *(f for f in allowed if f not in hits)])
-            raise ValidationError(f"field {key!r} is not a parameter of {cls.__name__}.{hint} "
-                                  f"Its fields: kind, {fields}.")
+            raise unknown_field(key, allowed, cls.__name__, first=["kind"])
     for key in ("start", "end", "announced"):
         if key in params:
             params[key] = date_or_day(params[key], key, cls.__name__)

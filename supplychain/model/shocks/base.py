@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..._validation import check_day_number, check_days, check_id, fail
+from .._checked import Checked
 
 __all__ = ["DayOrDate", "Response", "Shock", "to_day"]
 
@@ -55,7 +56,7 @@ def to_day(value: DayOrDate, start_date: dt.date, field: str = "start", kind: st
 
 
 @dataclass(frozen=True, slots=True)
-class Shock:
+class Shock(Checked):
     """Base class: a time window ``[start, end)`` and an optional announcement.
 
     See docs/model.md §6.1 (shock-windows).
