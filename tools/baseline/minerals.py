@@ -58,7 +58,9 @@ MAGNET_SRC = frozen({
 #: (226 t, +30.2 %) (Ferroalloy Online from GAC, via Nikkei and Reuters, 20-22 Nov 2025). Two months' mean; the US
 #: share agrees with the other months found (May 2024 689 t of 4,762 t = 14.5 %, Reuters, 20 Jun 2025; July 2024
 #: about 590 t of 5,278 t = 11.2 %, Reuters, 20 Aug 2025). No Taiwan figure was found (below the fifth destination,
-#: India's); Germany alone took 862 t a month (18 %), more than the US.
+#: India's); Germany alone took 862 t a month (18 %), more than the US. The year 2020 agrees (China's customs via Argus,
+#: Jan 2021: of 35,982 t, Germany 5,488, the US 4,924 = 13.7 %, South Korea 3,722 = 10.3 %, Vietnam 2,788, Thailand
+#: 2,272, Italy 1,640; Japan below the sixth, < 4.6 %).
 _GAC_2024 = ("China's General Administration of Customs, rare-earth permanent magnet exports by destination, "
              "Sep and Oct 2024 (Sep: US 596, KR 463, JP 189 of 4,913 t; Oct: US 628, KR 433, JP 174 of 4,725 t; "
              "derived from the Sep and Oct 2025 figures and their year-on-year changes, Nikkei and Reuters, Oct-Nov "
@@ -71,13 +73,21 @@ CN_EXPORT_SHARE = frozen({
                    "Germany, the US, South Korea, Vietnam and India, Oct 2025); kept at the 3.9 % of China's exports "
                    "the trade balance gave it before the customs shares were used"),
 })
-#: Where the magnet makers outside China sell, share of each region's makers' output (assumption: the destinations
+#: Where Japan's and the US's magnet makers sell, share of their output (assumption: Japan's makers to the destinations
 #: the trade balance gave them before China's exports by destination were used, from the priors Japan 60 % of its
-#: own use, the US 10 %, the rest of the world 10 %, Taiwan 20 %; Korea's imports 14.3 % from the Philippines, KITA
-#: 2023; US makers sell at home). No figure for Japan's magnet exports by destination was used.
+#: own use, the US 10 %, the rest of the world 10 %, Taiwan 20 %; US makers sell at home). No figure for Japan's
+#: magnet exports by destination was used. The rest of the world's makers: `magnet_flows`.
 MAKER_SALES = frozen({"JP": {"JP": 0.717, "US": 0.097, "ROW": 0.155, "TW": 0.031}, "US": {"US": 1.0}})
 KR_PH_SHARE = V(0.143, "KR NdFeB imports 84.7% CN, 14.3% Philippines 2023 (KITA)")
 KR_CN_SHARE = V(0.847, KR_PH_SHARE.source)
+#: Japan's NdFeB magnet imports from China, share of its magnet imports: 31.1 % in 2022, down from 42.3 % in 2016, its
+#: makers' plants in the Philippines and Vietnam supplying much of the rest (KITA Institute for International Trade,
+#: "Supply Chains for Rare Earth Permanent Magnets and Their Implications", Aug 2023; the same report: Korea 87.9 %,
+#: the US 76.8 %, the EU 90 %, against the flows here: Korea 85.6 %, the US 78.9 %, the rest of the world 92.8 %).
+JP_CN_IMPORT_SHARE = V(0.311, "KITA Institute for International Trade, 'Supply Chains for Rare Earth Permanent "
+                              "Magnets and Their Implications' (Aug 2023): Japan imported 31.1 % of its NdFeB magnets "
+                              "from China in 2022, the rest mostly from its makers' plants in the Philippines and "
+                              "Vietnam")
 MAGNET_DEMAND_CN = 0.70
 MAGNET_DEMAND_CN_SRC = ("China's domestic use ≈ (260 kt made - 58 kt exported, 2024) / 289 kt world ≈ 70% (SMM "
                         "2024; China customs 2024 magnet exports 58,152 t, via Adamas Intelligence)")
@@ -86,7 +96,8 @@ MAGNET_DEMAND_CN_SRC = ("China's domestic use ≈ (260 kt made - 58 kt exported,
 def magnet_flows(world: float) -> dict[str, dict[str, float]]:
     """Magnet flows by (maker region -> user region), in the unit of ``world``: China's exports split by destination as
     its customs (`CN_EXPORT_SHARE`, the rest of the world the remainder), the other makers' output as `MAKER_SALES`
-    (the rest of the world's makers ship Korea its Philippine share, `KR_PH_SHARE`, and keep the rest)."""
+    (the rest of the world's makers, in the Philippines, Vietnam and Europe, ship Korea its Philippine share,
+    `KR_PH_SHARE`, and Japan the imports it does not buy from China, `JP_CN_IMPORT_SHARE`, and keep the rest)."""
     cn_exports = (MAGNET_SHARE["CN"] - MAGNET_DEMAND_CN) * world
     flows: dict[str, dict[str, float]] = {"CN": {"CN": MAGNET_DEMAND_CN * world}}
     flows["CN"].update({r: v.value * cn_exports for r, v in CN_EXPORT_SHARE.items()})
@@ -94,7 +105,8 @@ def magnet_flows(world: float) -> dict[str, dict[str, float]]:
     for maker, split in MAKER_SALES.items():
         flows[maker] = {r: f * MAGNET_SHARE[maker] * world for r, f in split.items()}
     kr = flows["CN"]["KR"] * KR_PH_SHARE.value / KR_CN_SHARE.value  # the 1 % from elsewhere left out
-    flows["ROW"] = {"KR": kr, "ROW": MAGNET_SHARE["ROW"] * world - kr}
+    jp = flows["CN"]["JP"] * (1 - JP_CN_IMPORT_SHARE.value) / JP_CN_IMPORT_SHARE.value
+    flows["ROW"] = {"KR": kr, "JP": jp, "ROW": MAGNET_SHARE["ROW"] * world - kr - jp}
     return flows
 
 
@@ -106,7 +118,8 @@ def magnet_demand_share() -> dict[str, float]:
 
 _FLOWS_SRC = (f"derived: China's exports to the region ({_GAC_2024}; the rest of the world the remainder of China's "
               f"exports) plus the other makers' sales to it (Japan's makers as the earlier balance, US makers at home, "
-              f"the Philippines' share of Korea's imports, KITA 2023)")
+              f"the rest of the world's makers the Philippines' share of Korea's imports, KITA 2023, and the 68.9 % of "
+              f"Japan's imports not from China, KITA 2022)")
 
 
 #: Magnet users by end use: the sectors of the impact table each group's magnets go into, their share of the
