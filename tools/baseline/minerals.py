@@ -117,9 +117,9 @@ def magnet_demand_share() -> dict[str, float]:
 
 
 _FLOWS_SRC = (f"derived: China's exports to the region ({_GAC_2024}; the rest of the world the remainder of China's "
-              f"exports) plus the other makers' sales to it (Japan's makers as the earlier balance, US makers at home, "
-              f"the rest of the world's makers the Philippines' share of Korea's imports, KITA 2023, and the 68.9 % of "
-              f"Japan's imports not from China, KITA 2022)")
+              "exports) plus the other makers' sales to it (Japan's makers as the earlier balance, an assumption; US "
+              "makers at home; the rest of the world's makers the Philippines' share of Korea's imports, KITA 2023, "
+              "and the 68.9 % of Japan's imports not from China, KITA 2022)")
 
 
 #: Magnet users by end use: the sectors of the impact table each group's magnets go into, their share of the
