@@ -266,10 +266,11 @@ GROUPS: tuple[Group, ...] = (
     Group("Gallium outside GaAs/GaN: magnet additive where magnets are made, PV and alloys in China",
           r"^rate_per_day$", r"gallium additive in NdFeB", "end-use shares are cited (Løvik et al. 2015); their "
           "placement by magnet output and in China for PV is a judgement", kind=r"^demand$"),
-    Group("Magnet demand outside China split by automotive/electronics manufacturing weight (JP 8, KR 5, US 6, "
-          "TW 1, ROW 10 % of world)", r"^rate_per_day$", r"split by automotive/electronics", "China's 70 % is "
-          "cited (SMM 2024, China customs); the other 30 % has no regional data", kind=r"^demand$",
-          item=r"^(?!CN\.)"),
+    Group("Magnet demand outside China: China's exports by destination plus other makers' sales (JP 7.4, KR 2.2, "
+          "US 3.7, TW 1.0, ROW 15.7 % of world)", r"^rate_per_day$", r"China's exports to the region", "China's 70 % "
+          "is cited (SMM 2024, China customs), and so are its exports by destination (GAC, Sep-Oct 2024) and Japan's "
+          "and Korea's import shares (KITA); Japan's makers' destinations and Taiwan's share are not",
+          kind=r"^demand$", item=r"^(?!CN\.)"),
     Group("Magnet users split by end use (car parts 30 % in three equal tranches, motors 50 %, devices 20 % in "
           "every region)", r"^rate_per_day$", r"magnet users' part (\d+%|[\d.]+) of the region's use", "the impact table's world magnet use "
           "shares, applied in every region (no regional split by end use is published); changing one group alone "

@@ -35,7 +35,8 @@ With ``--cover DAYS`` (repeatable) the episode is rerun with every magnet user h
 baseline's covers by end use; with ``--car-parts-cover DAYS`` (repeatable) only the first tranche of car-parts makers
 (``car_parts``, 14 days in the baseline; the 42- and 70-day tranches unchanged) holds DAYS.
 
-With ``--seeds N`` the episode's value added lost through magnets is also given over seeds 2020 .. 2020 + N - 1 (each
+With ``--seeds N`` the episode's value added lost through magnets is also given over seeds 2020 .. 2020 + N - 1, in all
+and by region with each region's first day short (`episode_seeds_by_region`; each
 application's delay and decision are drawn per lane and day, and each region's car-parts makers are one buyer with one
 Chinese lane, so the episode rests on a few dozen draws per group), beside two readings over the same seeds: the
 licensing split by destination with the US's ending on 6 June (temporary licences for suppliers of GM, Ford and
@@ -408,6 +409,23 @@ def episode_seeds(base_sc, base, table, seeds, shocks=None,  # type: ignore[no-u
                                         table)[0].sum()) for s in seeds}
 
 
+def episode_seeds_by_region(base_sc, base, table, seeds) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+    """The episode as shipped (`control_2025` with `air_freight_2025`) for each seed: ``{"va": {region: value added lost
+    through magnets, USD}, "first": {region: first day any of its magnet users goes short, or None}}``."""
+    shocked = base_sc.with_shocks(control_2025(), *air_freight_2025(base_sc.network))
+    out = {}
+    for s in seeds:
+        res = simulate(shocked, engine="vector", seed=s)
+        only, _ = va_through_magnets(res, base, base_sc.network, table)
+        first: dict = {}
+        for _, d, _, days in _magnet_gaps(res, base):
+            if len(days) and (first.get(d.region) is None or days[0] < first[d.region]):
+                first[d.region] = int(days[0])
+            first.setdefault(d.region, None)
+        out[s] = {"va": {r: float(only[i].sum()) for i, r in enumerate(table.regions)}, "first": first}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--episode", action="store_true", help="only the April-June 2025 episode")
@@ -451,6 +469,16 @@ def main() -> None:
     if args.seeds:
         seeds = range(2020, 2020 + args.seeds)
         late = {r: END_2025 for r in EARLY_ENDS_2025}
+        detail = episode_seeds_by_region(base_sc, base, table, seeds)
+        regions = sorted({r for v in detail.values() for r in v["first"]})
+        print(f"\nThe episode over {args.seeds} seeds, as shipped, by region: value added lost through magnets, mean "
+              "(min .. max) bn USD; first day short (day of the licensing), min .. max, and seeds never short:")
+        for r in regions:
+            va = [v["va"][r] / 1e9 for v in detail.values()]
+            days = [v["first"][r] - _day(dt.date(2025, 4, 4)) for v in detail.values() if v["first"][r] is not None]
+            never = sum(v["first"][r] is None for v in detail.values())
+            print(f"    {r:4} {np.mean(va):5.2f} ({min(va):.2f} .. {max(va):.2f}); first short "
+                  + (f"day {min(days)} .. {max(days)}" if days else "never") + f", never short in {never} seeds")
         for label, shocks, air in (("as shipped", None, True), ("approved magnets at sea", None, False),
                                    ("split by destination, all ending 11 June", controls_2025_split(late), True),
                                    ("US ending 6 June, ROW 7 June", controls_2025_split(EARLY_ENDS_2025), True)):

@@ -50,11 +50,76 @@ MAGNET_SRC = frozen({
             "plants (assumption) -> 2.5%"),
     "US": "assumption: 0.5% (MP Materials Fort Worth and e-VAC start-ups 2025)",
 })
-MAGNET_DEMAND_SHARE = frozen({"CN": 0.70, "JP": 0.08, "KR": 0.05, "US": 0.06, "TW": 0.01, "ROW": 0.10})
+#: China's magnet exports by destination, share of China's total (China's General Administration of Customs, HS
+#: 8505.11 rare-earth permanent magnets, monthly by country, as reported with their change on a year earlier; the
+#: 2024 months are the 2025 figures over that change): September 2024 of 4,913 t (5,773 t, +17.5 %): US 596 t
+#: (420 t, -29.5 %), South Korea 463 t (854 t, +84.5 %), Japan 189 t (228 t, +20.8 %) (Nikkei, via asiacity.news,
+#: Oct 2025); October 2024 of 4,725 t: US 628 t (656 t, +4.5 %), South Korea 433 t (569 t, +31.3 %), Japan 174 t
+#: (226 t, +30.2 %) (Ferroalloy Online from GAC, via Nikkei and Reuters, 20-22 Nov 2025). Two months' mean; the US
+#: share agrees with the other months found (May 2024 689 t of 4,762 t = 14.5 %, Reuters, 20 Jun 2025; July 2024
+#: about 590 t of 5,278 t = 11.2 %, Reuters, 20 Aug 2025). No Taiwan figure was found (below the fifth destination,
+#: India's); Germany alone took 862 t a month (18 %), more than the US. The year 2020 agrees (China's customs via Argus,
+#: Jan 2021: of 35,982 t, Germany 5,488, the US 4,924 = 13.7 %, South Korea 3,722 = 10.3 %, Vietnam 2,788, Thailand
+#: 2,272, Italy 1,640; Japan below the sixth, < 4.6 %).
+_GAC_2024 = ("China's General Administration of Customs, rare-earth permanent magnet exports by destination, "
+             "Sep and Oct 2024 (Sep: US 596, KR 463, JP 189 of 4,913 t; Oct: US 628, KR 433, JP 174 of 4,725 t; "
+             "derived from the Sep and Oct 2025 figures and their year-on-year changes, Nikkei and Reuters, Oct-Nov "
+             "2025)")
+CN_EXPORT_SHARE = frozen({
+    "US": V(sig((596 + 628) / (4913 + 4725), 3), f"{_GAC_2024}: US (596 + 628) / (4,913 + 4,725)"),
+    "KR": V(sig((463 + 433) / (4913 + 4725), 3), f"{_GAC_2024}: South Korea (463 + 433) / (4,913 + 4,725)"),
+    "JP": V(sig((189 + 174) / (4913 + 4725), 3), f"{_GAC_2024}: Japan (189 + 174) / (4,913 + 4,725)"),
+    "TW": V(0.039, "assumption: no customs figure found for Taiwan (not among the five largest destinations, "
+                   "Germany, the US, South Korea, Vietnam and India, Oct 2025); kept at the 3.9 % of China's exports "
+                   "the trade balance gave it before the customs shares were used"),
+})
+#: Where Japan's and the US's magnet makers sell, share of their output (assumption: Japan's makers to the destinations
+#: the trade balance gave them before China's exports by destination were used, from the priors Japan 60 % of its
+#: own use, the US 10 %, the rest of the world 10 %, Taiwan 20 %; US makers sell at home). No figure for Japan's
+#: magnet exports by destination was used. The rest of the world's makers: `magnet_flows`.
+MAKER_SALES = frozen({"JP": {"JP": 0.717, "US": 0.097, "ROW": 0.155, "TW": 0.031}, "US": {"US": 1.0}})
+KR_PH_SHARE = V(0.143, "KR NdFeB imports 84.7% CN, 14.3% Philippines 2023 (KITA)")
+KR_CN_SHARE = V(0.847, KR_PH_SHARE.source)
+#: Japan's NdFeB magnet imports from China, share of its magnet imports: 31.1 % in 2022, down from 42.3 % in 2016, its
+#: makers' plants in the Philippines and Vietnam supplying much of the rest (KITA Institute for International Trade,
+#: "Supply Chains for Rare Earth Permanent Magnets and Their Implications", Aug 2023; the same report: Korea 87.9 %,
+#: the US 76.8 %, the EU 90 %, against the flows here: Korea 85.6 %, the US 78.9 %, the rest of the world 92.8 %).
+JP_CN_IMPORT_SHARE = V(0.311, "KITA Institute for International Trade, 'Supply Chains for Rare Earth Permanent "
+                              "Magnets and Their Implications' (Aug 2023): Japan imported 31.1 % of its NdFeB magnets "
+                              "from China in 2022, the rest mostly from its makers' plants in the Philippines and "
+                              "Vietnam")
+MAGNET_DEMAND_CN = 0.70
 MAGNET_DEMAND_CN_SRC = ("China's domestic use ≈ (260 kt made - 58 kt exported, 2024) / 289 kt world ≈ 70% (SMM "
                         "2024; China customs 2024 magnet exports 58,152 t, via Adamas Intelligence)")
-MAGNET_DEMAND_SRC = (f"{MAGNET_DEMAND_CN_SRC}; the other 30% split by automotive/electronics manufacturing weight "
-                     "(assumption)")
+
+
+def magnet_flows(world: float) -> dict[str, dict[str, float]]:
+    """Magnet flows by (maker region -> user region), in the unit of ``world``: China's exports split by destination as
+    its customs (`CN_EXPORT_SHARE`, the rest of the world the remainder), the other makers' output as `MAKER_SALES`
+    (the rest of the world's makers, in the Philippines, Vietnam and Europe, ship Korea its Philippine share,
+    `KR_PH_SHARE`, and Japan the imports it does not buy from China, `JP_CN_IMPORT_SHARE`, and keep the rest)."""
+    cn_exports = (MAGNET_SHARE["CN"] - MAGNET_DEMAND_CN) * world
+    flows: dict[str, dict[str, float]] = {"CN": {"CN": MAGNET_DEMAND_CN * world}}
+    flows["CN"].update({r: v.value * cn_exports for r, v in CN_EXPORT_SHARE.items()})
+    flows["CN"]["ROW"] = cn_exports - sum(v.value for v in CN_EXPORT_SHARE.values()) * cn_exports
+    for maker, split in MAKER_SALES.items():
+        flows[maker] = {r: f * MAGNET_SHARE[maker] * world for r, f in split.items()}
+    kr = flows["CN"]["KR"] * KR_PH_SHARE.value / KR_CN_SHARE.value  # the 1 % from elsewhere left out
+    jp = flows["CN"]["JP"] * (1 - JP_CN_IMPORT_SHARE.value) / JP_CN_IMPORT_SHARE.value
+    flows["ROW"] = {"KR": kr, "JP": jp, "ROW": MAGNET_SHARE["ROW"] * world - kr - jp}
+    return flows
+
+
+def magnet_demand_share() -> dict[str, float]:
+    """Each region's share of world magnet use: what China's customs send it plus what the other makers sell it."""
+    flows = magnet_flows(1.0)
+    return {r: sum(f.get(r, 0.0) for f in flows.values()) for r in REGIONS}
+
+
+_FLOWS_SRC = (f"derived: China's exports to the region ({_GAC_2024}; the rest of the world the remainder of China's "
+              "exports) plus the other makers' sales to it (Japan's makers as the earlier balance, an assumption; US "
+              "makers at home; the rest of the world's makers the Philippines' share of Korea's imports, KITA 2023, "
+              "and the 68.9 % of Japan's imports not from China, KITA 2022)")
 
 
 #: Magnet users by end use: the sectors of the impact table each group's magnets go into, their share of the
@@ -229,11 +294,13 @@ def build_magnets(net: Draft) -> None:
     """NdFeB magnet plants, magnet demand and magnet trade (built before the minerals: they use NdPr oxide)."""
     mtotal = MAGNET_WORLD
     mdem = {}
+    share = magnet_demand_share()
+    flows = magnet_flows(1.0)
     for r in REGIONS:
-        d = net.demand(MIN, r, "ndfeb_magnet", MAGNET_DEMAND_SHARE[r] * mtotal,
-                       f"{MAGNET_DEMAND_SHARE[r]:.0%} of world magnet use {mtotal * DAYS:,.0f} t/yr; "
-                       f"{MAGNET_DEMAND_CN_SRC if r == 'CN' else MAGNET_DEMAND_SRC}")
-        mdem[d] = MAGNET_DEMAND_SHARE[r] * mtotal
+        d = net.demand(MIN, r, "ndfeb_magnet", share[r] * mtotal,
+                       f"{share[r]:.2%} of world magnet use {mtotal * DAYS:,.0f} t/yr; "
+                       f"{MAGNET_DEMAND_CN_SRC if r == 'CN' else _FLOWS_SRC}")
+        mdem[d] = share[r] * mtotal
     sup, tgt = {}, {}
     for r, sh in MAGNET_SHARE.items():
         u, usrc = (0.60, "utilisation 60% (assumption: 'midstream overcapacity', SMM 2024)") if r == "CN" else \
@@ -253,19 +320,11 @@ def build_magnets(net: Draft) -> None:
 
     def mag_prior(sreg: str, b: str) -> float:
         breg = b.split(".")[0]
-        table = {
-            "CN": {"CN": 1.0},
-            "JP": {"JP": 0.6, "CN": 0.4},
-            "KR": {"CN": 0.847, "ROW": 0.153},
-            "US": {"CN": 0.80, "JP": 0.10, "ROW": 0.05, "US": 0.05},
-            "TW": {"CN": 0.8, "JP": 0.2},
-            "ROW": {"CN": 0.75, "ROW": 0.15, "JP": 0.10},
-        }
-        return table[breg].get(sreg, 0.0)
+        return flows.get(sreg, {}).get(breg, 0.0) / share[breg]
 
     net.balance_trade("ndfeb_magnet", sup, mdem, tgt, mag_prior,
-                  "KR NdFeB imports 84.7% CN, 14.3% Philippines 2023 (KITA); US RE+magnets ~80% CN (Comtrade 2024); "
-                  "others assumption", "magnet production shares (see the magnet capacity sources)")
+                  f"each region's magnet sources as derived for its use ({_FLOWS_SRC})",
+                  "magnet production shares (see the magnet capacity sources)")
     split_magnet_users(net)
 
 
