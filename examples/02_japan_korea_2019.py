@@ -16,7 +16,7 @@ Scenario:
   also moved HF buying to domestic suppliers; shares here move only when
   licences are denied, so that localisation is not modelled.) The shipped scenario
   `supplychain run japan_korea_2019` also licenses the third listed material,
-  fluorinated polyimide (display panels, no fab), so its Korean shortfall is not 0.
+  fluorinated polyimide (display panels, no fab), with the same response.
 """
 
 import argparse
@@ -42,7 +42,7 @@ ANNOUNCED, EFFECTIVE = dt.date(2019, 7, 1), dt.date(2019, 7, 4)
 MATERIALS = ("photoresist", "hf_high_purity")
 APPROVAL = 0.9                   # assumption: most licences were granted, after a wait
 DELAY = Uniform(30.0, 90.0)      # "up to 90 days" (METI, 1 Jul 2019)
-TARGET_COVER_DAYS = 90           # Korean fabs' response: cover the licence wait (assumption)
+TARGET_COVER_DAYS = 90           # Samsung asked suppliers for 90 days of Japanese materials (TheElec, 19 Jul 2019)
 FAB = "KR.fab.memory_wafer"
 
 
