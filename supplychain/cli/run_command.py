@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from ..results.series import Results
 
 __all__ = ["configure_run", "cmd_run", "change_rows", "has_shocks", "series_bytes", "format_shortfall_distribution",
-           "format_when", "WHEN_THRESHOLD", "random_inputs", "COLLAPSED_SPREAD", "SERIES_RUN_LIMIT", "IDENTICAL_RUNS_CLI"]
+           "format_when", "WHEN_THRESHOLD", "random_inputs", "COLLAPSED_SPREAD", "SERIES_RUN_LIMIT",
+           "IDENTICAL_RUNS_CLI"]
 
 #: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series: one run
 #: of the baseline year records about 25 MB of daily series (before compression), which ``--out`` writes.
