@@ -146,9 +146,9 @@ def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> st
     elif hi <= 0:
         lines.append("No shortfall in any run.")
     elif hi - lo <= COLLAPSED_SPREAD * mean:
-        spread = "runs identical" if hi == lo else f"runs differ by < {COLLAPSED_SPREAD * 100:g}%"
-        lines.append(f"Any shortfall in {share} of runs; total {format_usd(mean)} in every run ({spread}: "
-                     f"{format_usd(lo)} to {format_usd(hi)}).")
+        spread = ("runs identical" if hi == lo else f"runs differ by < {COLLAPSED_SPREAD * 100:g}%: "
+                  f"{(hi - lo) / mean * 100:.2g}% from least to greatest")
+        lines.append(f"Any shortfall in {share} of runs; total {format_usd(mean)} in every run ({spread}).")
     else:
         lines.append(f"Any shortfall in {share} of runs; total {format_usd(total['shortfall_usd'])} on average, "
                      f"90% of runs between {format_usd(total['shortfall_usd_p5'])} and "
