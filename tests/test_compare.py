@@ -150,6 +150,12 @@ def test_with_shocks_renames_a_scenario_still_called_baseline():
     assert base.with_shocks(*shocks, name="ban").name == "ban"
     assert base.with_shocks(*shocks).without_shocks(name="baseline") == base
     assert Scenario(chain_network(), horizon_days=80, name="mine").with_shocks(*shocks).name == "mine"
+    # Responses are counted apart from the shocks, whichever method adds them.
+    from supplychain.model import StockpileRelease
+    aid = StockpileRelease(region="US", commodity="metal", reserve=10.0, release_below_cover_days=5)
+    assert base.with_shocks(*shocks, aid).name == "baseline + 2 shocks + 1 response"
+    assert base.with_shocks(*shocks).with_responses(aid).name == "baseline + 2 shocks + 1 response"
+    assert base.with_responses(aid).name == "baseline + 1 response"
 
 
 def test_the_header_promises_intervals_only_where_a_table_prints_them() -> None:

@@ -116,6 +116,10 @@ def _fill_ratio(results: Results, by: Grouping) -> np.ndarray:
 def performance(results: Results, *, baseline: Results | None = None, by: Grouping = "region") -> np.ndarray:
     """Performance series P(t): delivered / demand (by value) relative to the baseline.
 
+    ``P(t) = sum_d p_d delivered_d(t) / sum_d p_d demand_d(t)`` over the group's final demands ``d`` on day
+    ``t``, ``p_d`` the reference price (1 on a day without demand); with ``baseline``, divided by the
+    baseline's P(t) of the same run and day (1 where the baseline's is 0).
+
     Parameters
     ----------
     results : Results
@@ -188,7 +192,16 @@ def time_to_survive(results: Results | EnsembleResults, *, baseline: Results | N
     The simulation counterpart of the TTS of Simchi-Levi, Schmidt & Wei, 2014, *Harvard Business Review* 92(1/2):96-101:
     ``t_fail - t_shock`` with ``t_fail`` the first day from the shock with
     ``P < threshold``. ``inf`` means P never fell below the threshold within
-    the horizon. ``shock_day`` defaults to the scenario's shock day
+    the horizon.
+
+    P(t) is the day's service level by value (`performance`): what the
+    group's final demands received on day ``t`` over what they asked for,
+    each demand weighted by its reference price, ``P(t) = sum_d p_d
+    delivered_d(t) / sum_d p_d demand_d(t)`` (1 on a day without demand).
+    With ``baseline`` it is divided by the baseline's P(t) of the same run
+    and day, so 1 is the unshocked service and a dip the baseline also has
+    does not count; without it the threshold applies to the service level
+    itself. ``shock_day`` defaults to the scenario's shock day
     (`Scenario.shock_day`: the first new disruption,
     never a response, a random outage or a shock in force on day 0; day 0
     when there is none).
@@ -248,6 +261,9 @@ def time_to_recover(results: Results | EnsembleResults, *, baseline: Results | N
                     sustain_days: int = SUSTAIN_DAYS, shock_day: int | None = None) -> np.ndarray:
     """Simulated time-to-recover ``TTR_sim = t_rec - t_shock`` (after Simchi-Levi et al., 2014, 2015).
 
+    P(t) as in `time_to_survive`: the day's service level by value (delivered
+    over demanded, demands weighted by reference price), relative to the
+    baseline's when ``baseline`` is given (`performance`).
     ``t_fail`` is the first day from the shock with ``P < fail_below``;
     ``t_rec`` the first later day with ``P >= recover_at`` that stays there
     for ``sustain_days`` (hysteresis: ``recover_at > fail_below``). A group

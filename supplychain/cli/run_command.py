@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from ..results.series import Results
 
 __all__ = ["configure_run", "cmd_run", "change_rows", "has_shocks", "series_bytes", "format_shortfall_distribution",
-           "format_when", "WHEN_THRESHOLD", "SERIES_RUN_LIMIT", "IDENTICAL_RUNS_CLI"]
+           "format_when", "WHEN_THRESHOLD", "random_inputs", "COLLAPSED_SPREAD", "SERIES_RUN_LIMIT",
+           "IDENTICAL_RUNS_CLI"]
 
 #: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series: one run
 #: of the baseline year records about 25 MB of daily series (before compression), which ``--out`` writes.
@@ -54,8 +55,62 @@ def has_shocks(scenario: Scenario) -> bool:
 
 
 
+#: Runs whose total shortfall differs by less than this fraction of the mean are reported as one figure.
+COLLAPSED_SPREAD = 0.01
+
+
+def random_inputs(scenario: Scenario) -> list[str]:
+    """What is drawn anew in each run of ``scenario``: lead times, demand noise, outages, licences, parameters.
+
+    Read from the compiled scenario (as `supplychain.analytics.is_deterministic` does); empty when every
+    run is the same.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline
+    >>> random_inputs(load_baseline())
+    []
+    >>> random_inputs(load_baseline(random_lead_times=True))[0].startswith("lead times on ")
+    True
+    """
+    from ..compile.compiler import compile_scenario
+    from ..model.shocks import RandomOutage
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # the scenario's own warnings were given when it ran
+        compiled = compile_scenario(scenario)
+    out = []
+    lanes = compiled.lane_lead_random
+    if lanes.any():
+        out.append(f"lead times on {int(lanes.sum()):,} of {len(lanes):,} lanes (triangular over their "
+                   "documented low-high range)" if all(l.lead_time.kind == "triangular" for l in scenario.network.lanes
+                                                      if not l.lead_time.is_deterministic)
+                   else f"lead times on {int(lanes.sum()):,} of {len(lanes):,} lanes")
+    if compiled.demand_noisy.any():
+        out.append(f"demand noise on {int(compiled.demand_noisy.sum()):,} of {len(compiled.demand_noisy):,} demands")
+    n_out = sum(1 for s in scenario.shocks if isinstance(s, RandomOutage))
+    if n_out:
+        out.append(f"{n_out} random outage process{'es' if n_out != 1 else ''} (when, where and how long)")
+    licences = [spec for spec in compiled.schedules.extras.get("licences", ())
+                if spec.uncertain or spec.switches or not spec.delay.is_deterministic]
+    if licences:
+        out.append(f"licence decisions and processing delays of {len(licences)} export control"
+                   f"{'s' if len(licences) != 1 else ''}")
+    if scenario.uncertainties:
+        paths = ", ".join(u.path for u in scenario.uncertainties[:3])
+        more = f" and {len(scenario.uncertainties) - 3} more" if len(scenario.uncertainties) > 3 else ""
+        out.append(f"{len(scenario.uncertainties)} uncertain parameter{'s' if len(scenario.uncertainties) != 1 else ''}"
+                   f" ({paths}{more})")
+    return out
+
+
 def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> str:
     """The shortfall over runs of the demands that ran short in some run: chance, median and 5-95 %.
+
+    The total closes the text: its mean and the range of 90 % of runs, or one figure when every run's
+    total lies within `COLLAPSED_SPREAD` of the mean (a spread of under 1 % says little; the level is
+    what the scenario's draws make it). A last line says what is random in the runs (`random_inputs`):
+    the runs differ only by those draws, so the same scenario without them (fixed lead times, say) is
+    another scenario, whose shortfall can be higher or lower than every run's (docs/model.md §7.4).
 
     Examples
     --------
@@ -65,10 +120,13 @@ def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> st
     >>> print(format_shortfall_distribution(ens).splitlines()[0])
     Shortfall over 60 runs (USD at reference prices):
     """
+    import numpy as np
+
     table = results.shortfall_summary()
     short = table[(table["p_shortfall"] > 0) & (table["region"] != "ALL")]
     short = short.sort_values(["shortfall_usd", "p_shortfall"], ascending=False, kind="stable")
-    lines = [f"Shortfall over {results.n_runs:,} run{'' if results.n_runs == 1 else 's'} (USD at reference prices):"]
+    n = results.n_runs
+    lines = [f"Shortfall over {n:,} run{'' if n == 1 else 's'} (USD at reference prices):"]
     if len(short):
         rows = [[str(r.region), str(r.commodity), str(r.segment), format_percent(r.p_shortfall, floor=False),
                  format_usd(r.shortfall_usd), format_usd(r.shortfall_usd_p5), format_usd(r.shortfall_usd_p50),
@@ -79,9 +137,32 @@ def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> st
         if len(short) > top:
             lines.append(f"... and {len(short) - top} more demands short in some run (shortfall.csv with --out).")
     total = table[table["region"] == "ALL"].iloc[0]
-    lines.append(f"Any shortfall in {format_percent(total['p_shortfall'], floor=False)} of runs; total "
-                 f"{format_usd(total['shortfall_usd'])} on average, 90% of runs between "
-                 f"{format_usd(total['shortfall_usd_p5'])} and {format_usd(total['shortfall_usd_p95'])}.")
+    prices = {c.id: c.price_usd for c in results.scenario.network.commodities}
+    per_run = results.shortfall @ np.array([prices[c] for c in results.coords.commodity["demand"]], dtype=float)
+    mean, lo, hi = float(per_run.mean()), float(per_run.min()), float(per_run.max())
+    share = format_percent(total["p_shortfall"], floor=False)
+    if n == 1:
+        lines.append(f"Total {format_usd(mean)} in the one run." if mean > 0 else "No shortfall in the one run.")
+    elif hi <= 0:
+        lines.append("No shortfall in any run.")
+    elif hi - lo <= COLLAPSED_SPREAD * mean:
+        spread = ("runs identical" if hi == lo else f"runs differ by < {COLLAPSED_SPREAD * 100:g}%: "
+                  f"{(hi - lo) / mean * 100:.2g}% from least to greatest")
+        lines.append(f"Any shortfall in {share} of runs; total {format_usd(mean)} in every run ({spread}).")
+    else:
+        lines.append(f"Any shortfall in {share} of runs; total {format_usd(total['shortfall_usd'])} on average, "
+                     f"90% of runs between {format_usd(total['shortfall_usd_p5'])} and "
+                     f"{format_usd(total['shortfall_usd_p95'])}.")
+    drawn = random_inputs(results.scenario)
+    if not drawn:
+        lines.append("Nothing in the scenario is random (lead times, demand noise, outages, licences, uncertain "
+                     "parameters), so every run is the same; random_lead_times=True (--random-lead-times) draws "
+                     "lead times.")
+    else:
+        fixed = "with fixed lead times" if drawn[0].startswith("lead times") else "without these draws"
+        lines.append(f"Random in each run: {'; '.join(drawn)}. The runs differ only by these draws, so the range "
+                     f"is theirs alone; the scenario {fixed} is another scenario, not one of these runs, and its "
+                     "shortfall can lie outside the range, higher or lower (docs/model.md §7.4).")
     return "\n".join(lines)
 
 

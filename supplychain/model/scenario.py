@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -49,13 +50,35 @@ def _check_unpacked(given: tuple[object, ...], method: str, what: str) -> None:
                                   f"{type(item).__name__} of {n} {what}{'' if n == 1 else 's'} for Scenario.{method}.")
 
 
-def _derived_name(current: str, given: str | None, n_added: int, noun: str) -> str:
-    """The name of a copy with ``n_added`` shocks or responses: ``given``, else a derived one."""
+_DERIVED = re.compile(r"baseline(?: \+ (\d+) shocks?)?(?: \+ (\d+) responses?)?")
+
+
+def _derived_name(current: str, given: str | None, added: tuple[Shock, ...]) -> str:
+    """The name of a copy with ``added`` shocks or responses: ``given``, else a derived one.
+
+    A scenario still named ``"baseline"`` (or a name derived so) is named by what was added, disruptions
+    and responses counted apart (``"baseline + 3 shocks + 1 response"``), so that a shocked run is not
+    reported as the baseline; any other name is kept.
+
+    >>> from supplychain.model import CapacityShock, StockpileRelease
+    >>> quake = CapacityShock(region="CN", fraction_lost=0.6, start=10, end=40)
+    >>> aid = StockpileRelease(region="JP", commodity="logic_chip", reserve=10.0, release_below_cover_days=5)
+    >>> _derived_name("baseline", None, (quake, quake, aid))
+    'baseline + 2 shocks + 1 response'
+    >>> _derived_name("baseline + 2 shocks", None, (aid,))
+    'baseline + 2 shocks + 1 response'
+    >>> _derived_name("quake", None, (aid,))
+    'quake'
+    """
     if given is not None:
         return given
-    if current == "baseline" and n_added:
-        return f"baseline + {n_added} {noun}{'s' if n_added != 1 else ''}"
-    return current
+    match = _DERIVED.fullmatch(current)
+    if match is None or not added:
+        return current
+    n_responses = int(match[2] or 0) + sum(1 for s in added if s.is_response)
+    n_shocks = int(match[1] or 0) + sum(1 for s in added if not s.is_response)
+    parts = [f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in ((n_shocks, "shock"), (n_responses, "response")) if n]
+    return " + ".join(["baseline", *parts])
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +249,9 @@ class Scenario(Checked):
             The shocks (and responses) to add.
         name : str, optional
             The copy's name. By default the name is kept, except that a
-            scenario still named ``"baseline"`` becomes ``"baseline + N
-            shocks"``, so that a shocked run is not reported as the baseline.
+            scenario still named ``"baseline"`` is named by what was added,
+            shocks and responses counted apart (``"baseline + 3 shocks + 1
+            response"``), so that a shocked run is not reported as the baseline.
 
         Examples
         --------
@@ -248,17 +272,18 @@ class Scenario(Checked):
         """
         _check_unpacked(shocks, "with_shocks", "shock")
         return dataclasses.replace(self, shocks=self.shocks + tuple(shocks),
-                                   name=_derived_name(self.name, name, len(shocks), "shock"))
+                                   name=_derived_name(self.name, name, tuple(shocks)))
 
     def with_responses(self, *responses: Shock, name: str | None = None) -> Scenario:
         """A copy with ``responses`` added (each must be a response).
 
         ``name`` as in `with_shocks`: a scenario still named
-        ``"baseline"`` becomes ``"baseline + N responses"`` unless ``name`` is given.
+        ``"baseline"`` becomes ``"baseline + N responses"`` (``"baseline + 3
+        shocks + 1 response"`` after `with_shocks`) unless ``name`` is given.
         """
         _check_unpacked(responses, "with_responses", "response")
         return dataclasses.replace(self, responses=self.responses + tuple(responses),
-                                   name=_derived_name(self.name, name, len(responses), "response"))
+                                   name=_derived_name(self.name, name, tuple(responses)))
 
     def with_uncertainty(self, path: str, distribution: object = None, *,
                          choices: Iterable[object] | None = None) -> Scenario:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "TROUGH_DOT_GID", "FLAT_NOTE", "SHORT_DAYS_LABEL"]
+__all__ = ["plot_cover", "separate_trough_labels", "TROUGH_GID", "TROUGH_DOT_GID", "FLAT_NOTE", "SHORT_DAYS_LABEL",
+           "BASELINE_GID", "BASELINE_ZORDER"]
 
 _HOLDER_TEXT = {"all": "all", "buyers": "buyers'", "final_buyers": "final buyers'", "producers": "producers'"}
 
@@ -133,8 +134,10 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
             days = math.floor(row["trough_cover_days"] * 10 + 1e-9) / 10
             troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({days:.1f} d)", colour))
         if base is not None and label in base.columns:
+            # Above every region's solid line (zorder 2), thinner: a baseline that matches the shocked line
+            # (before the shock, or a region the shock never reached) was hidden under the regions drawn after.
             ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
-                    color=colour, linestyle="--", linewidth=0.8)
+                    color=colour, linestyle="--", linewidth=0.7, zorder=BASELINE_ZORDER, gid=BASELINE_GID)
     # Only the shocks that reach this commodity's chain: a chip panel is not shaded for a magnet ban.
     shade_shocks(ax, results.scenario, results.n_days, commodity=commodity)
     # Room above the normal covers: a line at its normal cover otherwise runs along the top frame, and a panel
@@ -199,6 +202,9 @@ _HEADROOM = 1.2
 TROUGH_GID = "cover-trough"
 #: ``gid`` of the trough dots of `plot_cover`: a label is kept off every dot but its own.
 TROUGH_DOT_GID = "cover-trough-dot"
+#: gid and zorder of the dashed baseline lines: drawn above every region's solid line (Line2D zorder 2).
+BASELINE_GID = "cover-baseline"
+BASELINE_ZORDER = 2.5
 #: Where a trough label starts, in points from its dot: just right of it and a little below.
 _START = (6.0, -3.0)
 

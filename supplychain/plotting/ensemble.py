@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 
     from ..results.ensemble import EnsembleResults
 
-__all__ = ["plot_ensemble_fan", "SERIES_LABELS"]
+__all__ = ["plot_ensemble_fan", "SERIES_LABELS", "BASELINE_COLOUR"]
+
+#: Colour of the baseline's median and band: apart from the shocked runs' red and the shock window's grey.
+BASELINE_COLOUR = "C0"
 
 #: Axis label of each band series.
 SERIES_LABELS = {"shortfall_usd": "cumulative shortfall (USD at reference prices)",
@@ -63,7 +66,7 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
         `load_ensemble`.
     baseline : EnsembleResults, optional
         The same scenario without its shocks (same seed and runs): its median
-        is drawn dashed, with its band in grey.
+        is drawn dashed, with its band, in blue (the shock window is grey).
     series : {"shortfall_usd", "service_level"}
         Which stored band.
     group : str
@@ -80,6 +83,18 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
         A series that is one value on every day of every run (no shortfall
         at all) gets that value as its only tick and a note saying so, not a
         scale around it.
+
+    Notes
+    -----
+    A cumulative shortfall can climb again months after an outage has ended. Traced on a 45-day outage of
+    Taiwan's fabs from 1 March 2025 (``CapacityShock(region="TW", stage="fab", fraction_lost=1.0)``, fixed
+    lead times, vector engine; docs/model.md §7.4): the fab's work in progress stalls in the line over the
+    outage and the fab restarts cold (docs/model.md §5.4.2), so it starts few wafers until late May; a logic
+    fab's cycle time is 80 days, so those missing starts leave the line as missing output in August and
+    September. By then the fab runs at its full capacity (about 5 % above the baseline's output) with an empty output store, and
+    buyers' stocks are still well below their targets (ROW automotive logic-chip buyers hold about 4,300 of
+    their normal 7,000 wafers), so the dip reaches final demand: those buyers run short again from 21 August
+    to 5 September ($16M). The second rise is this echo of the restart, not a new shock.
 
     Examples
     --------
@@ -107,9 +122,10 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
         b = baseline.band(series, group)
         if baseline.n_runs > 1:
             blo, bhi = _edges(tuple(float(x) for x in baseline.quantiles), float(band[0]), float(band[1]))
-            ax.fill_between(dates, b[blo], b[bhi], color="0.5", alpha=0.2, linewidth=0,
+            # Blue, not grey: a grey band read as the grey shock window beside it in the legend.
+            ax.fill_between(dates, b[blo], b[bhi], color=BASELINE_COLOUR, alpha=0.2, linewidth=0,
                             label=f"baseline {band[0]:g}-{band[1]:g}%")
-        ax.plot(dates, b[mid], color="0.3", linestyle="--",
+        ax.plot(dates, b[mid], color=BASELINE_COLOUR, linestyle="--",
                 label="baseline median" if baseline.n_runs > 1 else "baseline")
     values = results.band(series, group)
     # One run has no spread: every percentile is that run, so no band and no percentile in the legend.

@@ -85,7 +85,8 @@ def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleRes
     variable : str, optional
         A recorded variable (``delivered``, ``inventory``, ``flow`` ...; default
         ``delivered``); for an ensemble a stored band (``shortfall_usd``, the
-        default, or ``service_level``).
+        default, or ``service_level``). Why a cumulative shortfall can rise
+        again long after an outage ends: `plot_ensemble_fan`, *Notes*.
     ident : str, optional
         Item or group to draw; default: the sum of all (``"ALL"`` for an ensemble).
     by : {"region", "commodity", "region_commodity", "demand"} or None

@@ -61,7 +61,10 @@ class Shock(Checked):
 
     See docs/model.md §6.1 (shock-windows).
 
-    ``end=None`` means the shock lasts to the end of the horizon. Subclasses
+    ``end`` is exclusive: the shock acts on the days ``start <= day < end``,
+    so ``end`` is the first day without it (a 45-day shock from 1 March ends
+    on 15 April), and ``end=None`` means it lasts to the end of the horizon.
+    Every shock and response reads its window so. Subclasses
     set a ``kind`` class variable, the name used in scenario files (the table
     of kinds is `supplychain.model.shocks.SHOCK_KINDS`).
 
@@ -72,6 +75,15 @@ class Shock(Checked):
     Limits: ``start``, ``end`` and ``announced`` are dates from 1900-01-01
     to 2200-12-31, or whole day numbers within 109,937 days of day 0; ``id``
     a non-empty name without spaces or dots.
+
+    Examples
+    --------
+    A shock from 1 March to 15 April 2025 acts on days 59 to 103 of a year
+    from 1 January, 45 days; day 104 (15 April) is the first without it:
+
+    >>> import datetime as dt
+    >>> Shock(start="2025-03-01", end="2025-04-15").window(dt.date(2025, 1, 1), 365)
+    (59, 104)
     """
 
     start: DayOrDate = 0

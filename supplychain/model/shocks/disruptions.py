@@ -122,6 +122,10 @@ class LogisticsShock(Shock):
 
     See docs/model.md §6.7 (logistics-shock).
 
+    Shipments that leave on the days ``start <= day < end`` are slowed or
+    stopped; ``end`` is exclusive, the first day on which lanes are normal
+    again (``LogisticsShock(..., start=0, end=60)`` closes days 0-59).
+
     Parameters
     ----------
     origin_region, destination_region : str, optional
@@ -175,6 +179,9 @@ class DemandShock(Shock):
     """Final demand for ``commodity`` in ``region`` multiplied by ``factor``.
 
     See docs/model.md §6.8 (demand-shock).
+
+    Demand is multiplied on the days ``start <= day < end`` (``end``
+    exclusive, the first day back at the baseline rate).
 
     Parameters
     ----------

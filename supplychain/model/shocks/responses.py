@@ -33,10 +33,11 @@ class StockpileRelease(Response):
 
     See docs/model.md §6.10 (stockpile-release).
 
-    From ``start`` (to ``end``), on each day on which a buying stock of
-    ``commodity`` in ``region`` (a facility's input stock or a consumer
-    stock) holds less than ``release_below_cover_days`` of its baseline
-    usage, the reserve tops it up to that cover, at most
+    From ``start`` (to ``end``, exclusive: the first day without releases),
+    on each day on which a buying stock of ``commodity`` in ``region`` (a
+    facility's input stock or a consumer stock) holds less than
+    ``release_below_cover_days`` of its baseline usage, the reserve tops it
+    up to that cover, at most
     ``max_release_per_day`` units a day over all those stocks (shared in
     proportion to their gaps) and at most ``reserve`` units in total. What is
     released is recorded as the ``released`` inflow of each stock, so the

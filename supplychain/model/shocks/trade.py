@@ -74,7 +74,8 @@ class Tariff(Shock):
     share. The shift happens over the switching lag
     (`SWITCHING_LAG_DAYS` by value chain unless ``switching_lag_days``
     is given). Rates of several tariffs on one lane add. ``announced`` is kept
-    as information only (no front-running).
+    as information only (no front-running). The tariff is levied on the days
+    ``start <= day < end`` (``end`` exclusive, the first day without it).
 
     Parameters
     ----------
@@ -198,6 +199,10 @@ class ExportControl(Shock):
         lapses); when orders exceed what is left, every lane gets the same
         fraction.
 
+    The control holds on the days ``start <= day < end``: ``end`` is
+    exclusive, the first day on which goods ship again (``end=None``: to the
+    end of the horizon), as for every shock.
+
     Between ``announced`` and ``start`` buyers on matching lanes front-load:
     from the announcement day their order-up-to level is raised by
     ``front_load_days`` of the baseline flow on those lanes, ordered at
@@ -234,6 +239,13 @@ class ExportControl(Shock):
     ...                    announced=dt.date(2023, 7, 3))
     >>> ec.processing_delay
     Fixed(value=45.0)
+
+    A ban from 1 March to 1 September 2025: nothing ships on days 59 to 242
+    of a year from 1 January; day 243, 1 September, ships again:
+
+    >>> ExportControl(exporter="CN", commodity="gallium", start="2025-03-01",
+    ...               end="2025-09-01").window(dt.date(2025, 1, 1), 365)
+    (59, 243)
     >>> ExportControl(exporter="CN", commodity="gallium", mode="licence", approval_probability=0.9,
     ...               restrictive_approval_probability=0.1, mean_open_months=6.0,
     ...               mean_restrictive_months=3.0).mean_restrictive_months
