@@ -215,7 +215,12 @@ def _v(entry: Mapping[str, Any]) -> float:
 
 
 def _lead_time(entry: Mapping[str, Any], random_lead_times: bool) -> Fixed | Triangular:
-    """Fixed mean lead time, or a triangular draw over the documented range."""
+    """The documented central lead time, fixed, or a triangular draw over the documented range with it as the mode.
+
+    The central value is the mode, not the mean: on the baseline's 2,089 lanes with a range the triangular's mean
+    is 0.97-1.11 times it (median 1.00), so random lead times are not a mean-preserving spread of the fixed ones
+    on the few lanes whose range is lopsided.
+    """
     mean = _v(entry)
     low, high = entry.get("low"), entry.get("high")
     if random_lead_times and low is not None and high is not None and float(high) > float(low):
