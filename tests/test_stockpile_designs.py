@@ -96,3 +96,10 @@ def test_policy_value_added_of_no_change(runs):
     assert not table.change_usd.any() and not table.change_no_redesign_usd.any()
     note = "The response changes value added lost by $0; it postpones no input's first short day."
     assert table.attrs["note"] == note
+
+
+def test_policy_value_added_needs_paired_runs(base, runs):
+    unshocked, surge, reserve = runs
+    other = sc.simulate(base.with_shocks(SURGE), engine="vector", seed=2)
+    with pytest.raises(ValueError, match="paired runs"):
+        policy_value_added(reserve, without=other, baseline=unshocked)

@@ -559,6 +559,13 @@ def policy_value_added(policy: Results, *, without: Results, baseline: Results) 
     baseline : Results
         Paired runs of the unshocked scenario; losses are net of it.
 
+    Raises
+    ------
+    TypeError
+        If a run is an ensemble kept as summaries (the first short days need daily series).
+    ValueError
+        If the runs are not paired.
+
     Returns
     -------
     DataFrame
@@ -585,6 +592,11 @@ def policy_value_added(policy: Results, *, without: Results, baseline: Results) 
     for name, runs in (("policy", policy), ("without", without), ("baseline", baseline)):
         if not isinstance(runs, Results):
             raise TypeError(f"policy_value_added needs daily series (Results) for {name}: re-run with keep='series'")
+    shapes = {(r.n_runs, r.n_days, r.seed) for r in (policy, without, baseline)}
+    if len(shapes) > 1:
+        raise ValueError("policy_value_added needs paired runs (one seed, number of runs and horizon); got "
+                         + ", ".join(f"{n}: {r.n_runs} runs x {r.n_days} days, seed {r.seed}"
+                                     for n, r in (("policy", policy), ("without", without), ("baseline", baseline))))
     table = load_io_table()
     still = dataclasses.replace(table, substitution={c: (0.0, days) for c, (_, days) in table.substitution.items()})
 
