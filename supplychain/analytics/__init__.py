@@ -10,8 +10,9 @@ What belongs here: analysis built on top of `supplychain.simulate` and
 * `.stress`: knock out every facility, region-stage and exporter-commodity and rank them.
 * `.scorecard`: a catalogue of standard policy shocks run with common random numbers.
 * `.sensitivity`: which uncertain inputs drive a metric (Sobol, regression).
-* `.impact`: GDP at risk from value added lost beyond the chain (input-output model), and `steady_loss`,
-  which runs a shock until that loss settles.
+* `.impact`: GDP at risk from value added lost beyond the chain (input-output model), `steady_loss`,
+  which runs a shock until that loss settles, and `policy_value_added`, a response's change in that loss
+  beside the redesign it postpones.
 * `.cover_band`: an answer across chip buyers' cited days of cover.
 
 Plots live in `supplychain.plotting.resilience`.
@@ -19,7 +20,8 @@ Plots live in `supplychain.plotting.resilience`.
 
 from ._groups import trade_labels
 from .cover_band import cover_band
-from .impact import chain_shortfall_usd, gdp_at_risk, steady_loss, value_added_loss_table, value_added_loss_totals
+from .impact import (chain_shortfall_usd, gdp_at_risk, policy_value_added, redesign_start, steady_loss,
+                     value_added_loss_table, value_added_loss_totals)
 from .lp import (
                          RiskLP,
                          build_lp,
@@ -67,5 +69,6 @@ __all__ = [
     "Catalogue", "standard_catalogue", "historical_shocks", "scorecard", "scorecard_markdown",
     "Parameter", "sensitivity", "one_at_a_time",
     "gdp_at_risk", "value_added_loss_totals", "value_added_loss_table", "chain_shortfall_usd", "steady_loss",
+    "policy_value_added", "redesign_start",
     "cover_band",
 ]

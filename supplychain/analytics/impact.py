@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["value_added_loss_totals", "value_added_loss_table", "gdp_at_risk", "chain_shortfall_usd",
            "chain_given_up_usd", "value_added_by_input",
-           "SECTOR_NAMES", "sector_name", "steady_loss", "STEADY_COLUMNS", "PEAK_SHARE"]
+           "SECTOR_NAMES", "sector_name", "steady_loss", "STEADY_COLUMNS", "PEAK_SHARE", "redesign_start",
+           "policy_value_added"]
 
 #: Columns of `steady_loss`.
 STEADY_COLUMNS = ("horizon_loss_usd", "loss_usd", "run_rate_usd_per_year", "peak_run_rate_usd_per_year")
@@ -476,3 +477,169 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
     frame.attrs.update(horizon_days=int(horizon), settled=settled, days=int(days), step_days=int(step_days),
                        tolerance=float(tolerance))
     return frame
+
+
+def redesign_start(results: Results) -> pd.DataFrame:
+    """Each input column's first day short of deliveries, per run: the day its redesign clock starts.
+
+    Redesign and thrifting replace a growing share of a short input from the first day its users' supply
+    is short of deliveries over their working stock (docs/model.md §8.3, *substitution*), so a policy that
+    postpones that day (a stockpile, a safety stock) also postpones their redesign. A column is a region's
+    supply of one input the input-output table maps to industries (and an end-use segment where the table
+    has one); ``first_short_day`` counts from the horizon's first day, -1 when the column is never short.
+
+    Returns
+    -------
+    DataFrame
+        ``run, region, commodity, segment, first_short_day, date`` (``date`` NaT when never short).
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> base = sc.load_baseline(horizon_days=20)
+    >>> surge = sc.DemandShock(region="US", commodity="logic_chip", factor=10.0, start=5)
+    >>> starts = redesign_start(sc.simulate(base.with_shocks(surge), engine="vector", seed=1))
+    >>> short = starts[starts.first_short_day >= 0]
+    >>> sorted(set(short.region)), sorted(set(short.commodity)), int(short.first_short_day.min()) >= 5
+    (['US'], ['logic_chip'], True)
+    """
+    if not isinstance(results, Results):
+        raise TypeError("redesign_start needs daily series (Results): an ensemble kept as summaries has no days; "
+                        "re-run with keep='series'")
+    from ..impact.loss import InputMap, Shortfalls
+
+    table = load_io_table()
+    imap = InputMap.build(results.scenario.network, table)
+    demand, delivered = np.asarray(results.demand, dtype=float), np.asarray(results.delivered, dtype=float)
+    first = _first_short(imap, demand, delivered, table.working_stock_days)
+    n_runs, k = first.shape
+    dates = pd.to_datetime(pd.Series(results.dates))
+    return pd.DataFrame({
+        "run": np.repeat(np.arange(n_runs), k),
+        "region": [c[0] for c in imap.columns] * n_runs,
+        "commodity": [c[1] for c in imap.columns] * n_runs,
+        "segment": [c[2] or "" for c in imap.columns] * n_runs,
+        "first_short_day": first.reshape(-1),
+        "date": [dates.iloc[d] if d >= 0 else pd.NaT for d in first.reshape(-1)],
+    })
+
+
+def _first_short(imap: object, demand: np.ndarray, delivered: np.ndarray, window: int) -> np.ndarray:
+    """First day (R, K) each column is short of deliveries over the working-stock window; -1 if never.
+
+    The same measure that starts the kernel's substitution clock (`supplychain.impact.loss.Shortfalls`).
+    """
+    from ..impact.loss import Shortfalls
+
+    n_runs, n_days, _ = delivered.shape
+    short = Shortfalls(imap, n_runs, window)   # type: ignore[arg-type]
+    first = np.full((n_runs, len(imap.columns)), -1, dtype=np.int64)   # type: ignore[attr-defined]
+    for t in range(n_days):
+        short.short(demand[:, t], delivered[:, t])
+        first = np.where((first < 0) & (short.undelivered > 0), t, first)
+    return first
+
+
+def policy_value_added(policy: Results, *, without: Results, baseline: Results) -> pd.DataFrame:
+    """Value added lost with and without a policy response, by region, and the same without redesign.
+
+    A response (a `StockpileRelease`, a `SafetyStockChange`) that cuts the shortfall can still raise the value
+    added lost: redesign and thrifting start on each input column's first day short (docs/model.md §8.3), so a
+    response that postpones that day, while the shock outlasts it, meets the same later shortfall with less
+    redesign done. This table separates the two: ``change_usd`` is the policy's change in value added lost,
+    ``change_no_redesign_usd`` the change measured with the table's substitution switched off (its share 0),
+    the effect of the deliveries alone; their difference is the redesign postponed. ``attrs["postponed"]``
+    lists the columns whose first short day the policy moved later (mean over runs, days), and
+    ``attrs["note"]`` says it in words.
+
+    Parameters
+    ----------
+    policy, without : Results
+        Paired runs (same seed and runs) of the shocked scenario with and without the response.
+    baseline : Results
+        Paired runs of the unshocked scenario; losses are net of it.
+
+    Raises
+    ------
+    TypeError
+        If a run is an ensemble kept as summaries (the first short days need daily series).
+    ValueError
+        If the runs are not paired.
+
+    Returns
+    -------
+    DataFrame
+        A `supplychain._format.UsdFrame`, one row per region and ``ALL``: ``without_usd``, ``policy_usd``,
+        ``change_usd``, ``change_no_redesign_usd`` (means over runs, USD, floats to compute with).
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> base = sc.load_baseline(horizon_days=30)
+    >>> surge = sc.DemandShock(region="US", commodity="logic_chip", factor=10.0, start=5)
+    >>> help_ = sc.StockpileRelease(region="US", commodity="logic_chip", days_of_cover=30,
+    ...                             release_below_cover_days=10, start=5)
+    >>> runs = [sc.simulate(s, engine="vector", seed=1)
+    ...         for s in (base, base.with_shocks(surge), base.with_shocks(surge, help_))]
+    >>> t = policy_value_added(runs[2], without=runs[1], baseline=runs[0])
+    >>> list(t.columns), t.region.tolist()[-1]
+    (['region', 'without_usd', 'policy_usd', 'change_usd', 'change_no_redesign_usd'], 'ALL')
+    >>> bool(t.change_usd.iloc[-1] < 0)       # the release helps
+    True
+    """
+    import dataclasses
+
+    for name, runs in (("policy", policy), ("without", without), ("baseline", baseline)):
+        if not isinstance(runs, Results):
+            raise TypeError(f"policy_value_added needs daily series (Results) for {name}: re-run with keep='series'")
+    shapes = {(r.n_runs, r.n_days, r.seed) for r in (policy, without, baseline)}
+    if len(shapes) > 1:
+        raise ValueError("policy_value_added needs paired runs (one seed, number of runs and horizon); got "
+                         + ", ".join(f"{n}: {r.n_runs} runs x {r.n_days} days, seed {r.seed}"
+                                     for n, r in (("policy", policy), ("without", without), ("baseline", baseline))))
+    table = load_io_table()
+    still = dataclasses.replace(table, substitution={c: (0.0, days) for c, (_, days) in table.substitution.items()})
+
+    def by_region(runs: Results, tab: object) -> np.ndarray:
+        return runs.value_added_loss(table=tab).total.sum(axis=2)   # type: ignore[arg-type]
+
+    lost, flat = {}, {}
+    for name, runs in (("policy", policy), ("without", without), ("baseline", baseline)):
+        lost[name], flat[name] = by_region(runs, table), by_region(runs, still)
+    net = {k: (lost[k] - lost["baseline"]).mean(axis=0) for k in ("policy", "without")}
+    net_flat = {k: (flat[k] - flat["baseline"]).mean(axis=0) for k in ("policy", "without")}
+    regions = [*table.regions, "ALL"]
+    add = lambda v: np.append(v, v.sum())   # noqa: E731
+    frame = UsdFrame({"region": regions, "without_usd": add(net["without"]), "policy_usd": add(net["policy"]),
+                      "change_usd": add(net["policy"] - net["without"]),
+                      "change_no_redesign_usd": add(net_flat["policy"] - net_flat["without"])})
+    a, b = redesign_start(without), redesign_start(policy)
+    keys = ["region", "commodity", "segment"]
+    moved = a.merge(b, on=["run", *keys], suffixes=("_without", "_policy"))
+    moved = moved[(moved.first_short_day_without >= 0)
+                  & ((moved.first_short_day_policy > moved.first_short_day_without)
+                     | (moved.first_short_day_policy < 0))]
+    postponed = moved.assign(days=np.where(moved.first_short_day_policy < 0, policy.n_days,
+                                           moved.first_short_day_policy) - moved.first_short_day_without)
+    postponed = postponed.groupby(keys, as_index=False)["days"].mean().sort_values("days", ascending=False)
+    frame.attrs.update(postponed=postponed.reset_index(drop=True), note=_policy_note(frame, postponed))
+    return frame
+
+
+def _policy_note(frame: pd.DataFrame, postponed: pd.DataFrame) -> str:
+    """The sentence `policy_value_added` puts in ``attrs["note"]``."""
+    from .._format import format_usd
+
+    total = frame.iloc[-1]
+    change, still = float(total.change_usd), float(total.change_no_redesign_usd)
+    text = f"The response changes value added lost by {format_usd(change, sign=True)}"
+    if not len(postponed):
+        return text + "; it postpones no input's first short day."
+    cols = ", ".join(f"{r.commodity}{f' ({r.segment})' if r.segment else ''} in {r.region} by {r.days:.0f} days"
+                     for r in postponed.head(4).itertuples())
+    more = f" and {len(postponed) - 4} more" if len(postponed) > 4 else ""
+    text += (f" ({format_usd(still, sign=True)} without redesign and thrifting: the deliveries' own effect). It "
+             f"postpones the first short day of {cols}{more}, and redesign starts on that day (docs/model.md §8.3)")
+    if change > 0 > still:
+        return text + ": the shortfall it only postpones meets less redesign, so more value added is lost."
+    return text + "."

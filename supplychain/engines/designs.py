@@ -143,6 +143,17 @@ def scale_to(ds: DesignSpec, accounts: np.ndarray, before: np.ndarray, after: np
     accounts *= kept[:, ds.group]
 
 
+def credit_released(ds: DesignSpec, accounts: np.ndarray, cap: np.ndarray, cl: np.ndarray,
+                    released: np.ndarray) -> None:
+    """Reserve released into a buyer's stock (``released`` (R, S)) is of its designs by their parts of its use.
+
+    Each account gains ``c_l`` (``cl`` (R, n), today's locked share of its buyer's use) of what was released into
+    its buyer's stock, up to its cap; the rest is free (docs/model.md §6.10).
+    """
+    given = released[:, ds.stocks[ds.group]]
+    accounts[...] = np.where(given > 0.0, np.minimum(accounts + given * cl, cap), accounts)
+
+
 def usable(ds: DesignSpec, accounts: np.ndarray, cl: np.ndarray, stock: np.ndarray,
            wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What each buyer with accounts can use of ``wanted`` (R, m) units from its ``stock`` (R, m), and

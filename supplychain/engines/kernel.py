@@ -209,6 +209,10 @@ def produce(c: Compiled, s: State, capacity: np.ndarray, fused: ProduceLoops | N
         if before is not None:
             assert ds is not None and s.design is not None
             _designs.scale_to(ds, s.design, before, s.stock[:, ds.stocks])
+        if ds is not None and s.dyn.released is not None and s.dyn.released.any():
+            # A reserve released into a buyer's stock is of its designs, by their parts of its use (§6.10).
+            assert s.design is not None and s.design_cap is not None and s.design_share is not None
+            _designs.credit_released(ds, s.design, s.design_cap, s.design_share, s.dyn.released)
     wipf = c.wip_facility
     if s.wip_ring is not None:
         assert s.wip is not None

@@ -75,6 +75,14 @@ class Designs:
             if after[s] < before[s]:
                 self.held[i] *= after[s] / before[s]
 
+    def release(self, released: list[float]) -> None:
+        """Reserve released into a buyer's stock is of its designs by their parts of its use, up to each cap
+        (docs/model.md §6.10)."""
+        held, part, cap = self.held, self.part, self.cap
+        for i, s in enumerate(self.stock):
+            if released[s] > 0.0:
+                held[i] = min(held[i] + released[s] * part[i], cap[i])
+
     def usable(self, stock: int, have: float, wanted: float) -> tuple[float, list[tuple[int, float]]]:
         """What ``stock`` (holding ``have``) can give of ``wanted`` units, and each account's part of it."""
         accounts = self.of_stock[stock]

@@ -226,6 +226,8 @@ class Run:
             stock_events(self, t)
             if designs is not None and before is not None:
                 designs.scale(before, self.stock)
+            if designs is not None and self.released is not None:
+                designs.release(self.released)   # a reserve is of the buyers' designs (§6.10)
             # 3. Production.
             production = [produce(self, f, t, capacity[f]) for f in range(lay.n_facilities)]
             # 4. Demand.

@@ -49,6 +49,25 @@ class StockpileRelease(Response):
     docs/model.md §4.1), converted when the scenario is compiled. Exactly
     one of the two is given.
 
+    Choosing ``release_below_cover_days``: compare it with the stocks' normal
+    cover (``normal_cover_days`` of `supplychain.metrics.stock_cover` on a
+    baseline run). Below it, the buyers' own stock is drawn first and the
+    reserve only keeps it from running out: the release starts once the stock
+    has fallen to that cover, then holds it there while the reserve lasts. At
+    or above it, the reserve tops the stock up from the first day it dips and
+    the buyers order less. For a finite reserve the threshold decides mostly
+    *when* it is spent, not how much: a small one keeps it for later, close to
+    the day the stock would run out. Korea's compound-wafer makers hold 65 days
+    of gallium; with ``release_below_cover_days=30`` and a 60-day reserve,
+    China's ban from 1 March draws their stock to 30 days by 18 April; the
+    reserve holds it there to 18 June, and the fabs run to 18 July instead of
+    18 May (vector, seed 1; docs/scenarios.md, ``stockpile_release``).
+
+    A response that postpones a shortage also postpones its users' redesign,
+    which starts on their first day short (docs/model.md §8.3): measure what a
+    stockpile does to value added with
+    `supplychain.analytics.impact.policy_value_added`.
+
     Limits: ``reserve`` in ``[0, 1e12]`` units; ``days_of_cover``,
     ``release_below_cover_days`` in ``[0, 3650]`` (above 1,095 days, three
     years, a `SimulationWarning`: larger than any
@@ -63,6 +82,10 @@ class StockpileRelease(Response):
     >>> StockpileRelease(region="KR", commodity="graphite_spherical", days_of_cover=90,
     ...                  release_below_cover_days=30).days_of_cover
     90.0
+    >>> ga = StockpileRelease(region="KR", commodity="gallium", days_of_cover=60,
+    ...                       release_below_cover_days=30, start="2025-03-01")   # buyers normally hold 65
+    >>> ga.release_below_cover_days, ga.days_of_cover
+    (30.0, 60.0)
     """
 
     region: str
