@@ -36,7 +36,7 @@ from .semiconductors import SEG_CHIP, SEG_WAFER
 from .sources import REGIONS, V, fmt, sig
 
 #: chip classes whose packagers are split: a foundry's designs are locked to it (second-sourced share 0.2)
-SPLIT_CLASSES = ("logic", "mature")
+SPLIT_CLASSES = ("logic", "mature", "mature_idm")
 #: A part's chip lane carrying less than this share of its user region's use of the chip is dropped (and the
 #: trade in that fab region's designs refitted): half a percentage point, the rounding of the whole-percent
 #: shares every such flow is derived from (back-end capacity by country, CSET/ETO Chip Explorer from SIA/BCG
