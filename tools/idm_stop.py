@@ -5,20 +5,21 @@ Korea) loses all its capacity for ``--days`` from day 30 and comes back linearly
 365 days, deterministic baseline). Printed: the chain shortfall and world value added lost against the unshocked run,
 each fab region's output of that wafer (share of the unshocked run) on a few days, and the stocks of the wafer and its
 chip by location (the stopped region's fabs, the other fabs, the packagers' die bank and finished chips, the users),
-pooled as shipped and, with the IDMs' packagers split by the region of the fab behind their wafers as the foundry
-classes' are (``tools.tw_stop_vs_blockade.split_packagers``; an IDM's chip is its own design, qualified in its own
-fabs), the days of use the buyers of that chip lose.
+and the days of use the buyers of that chip lose. The baseline splits the IDMs' packagers by the region of the fab
+behind their wafers (``tools/baseline/packagers.py``); ``--pooled`` measures the network before that split (each
+region's IDM packager one part again, ``pooled_idm``), as docs/model.md §6.6 reports.
 
 Part 2 (``--naka``): the Renesas Naka fire inside example 09's 2021 shortage (lean stocks, fabs at full): vehicles
 lost (C29 reading and buyers' chips reading, ``vehicles_lost``) with every disruption against the same without the
-fire, pooled as shipped and with the IDMs' packagers split.
+fire (with ``--pooled``, also before the split).
 
-Usage: ``python -m tools.idm_stop [--stop JP:mature_idm_wafer] [--days 30] [--ramp 60] [--naka]``.
+Usage: ``python -m tools.idm_stop [--stop JP:mature_idm_wafer] [--days 30] [--ramp 60] [--naka] [--pooled]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 import warnings
 
 import numpy as np
@@ -28,13 +29,21 @@ from supplychain import CapacityShock
 from supplychain.analytics import chain_shortfall_usd
 
 START = 30
-IDM = (("mature_idm_wafer", "mature_idm_chip"),)
 
 
-def split_idm(base: sc.Scenario) -> sc.Scenario:
-    """``base`` with every packager of IDM-made chips split by the region of the fab behind its wafers."""
-    from tools.tw_stop_vs_blockade import split_packagers
-    return split_packagers(base, IDM)
+def pooled_idm(out: str) -> str:
+    """Write to ``out`` the baseline with the IDMs' packagers pooled (one part per packager), as before their split."""
+    from tools.baseline import build as _  # noqa: F401  (the package's modules)
+    import importlib
+    packagers = importlib.import_module("tools.baseline.packagers")
+    build = importlib.import_module("tools.baseline.build")
+    kept = packagers.SPLIT_CLASSES
+    packagers.SPLIT_CLASSES = tuple(c for c in kept if c != "mature_idm")
+    try:
+        build.write(out)
+    finally:
+        packagers.SPLIT_CLASSES = kept
+    return out
 
 
 def stop(base: sc.Scenario, region: str, wafer: str, days: int, ramp: int) -> sc.Scenario:
@@ -49,15 +58,11 @@ def _cost(res: sc.Results, ref: sc.Results) -> tuple[float, float]:
     return short, float(res.value_added_loss().total.sum() - ref.value_added_loss().total.sum())
 
 
-def trace(region: str, wafer: str, days: int, ramp: int, horizon: int = 365) -> None:
+def trace(region: str, wafer: str, days: int, ramp: int, networks, horizon: int = 365) -> None:
     """Print part 1 (see the module's docstring)."""
     chip = wafer.replace("wafer", "chip")
-    for label, base in (("pooled (shipped)", sc.load_baseline(horizon_days=horizon)),
-                        ("IDM packagers split by fab region", None)):
-        if base is None:
-            if wafer != "mature_idm_wafer":
-                continue
-            base = split_idm(sc.load_baseline(horizon_days=horizon))
+    for label, data_dir in networks:
+        base = sc.load_baseline(horizon_days=horizon, data_dir=data_dir)
         net = base.network
         ref = sc.simulate(base, engine="vector", seed=1)
         res = sc.simulate(stop(base, region, wafer, days, ramp), engine="vector", seed=1)
@@ -67,7 +72,7 @@ def trace(region: str, wafer: str, days: int, ramp: int, horizon: int = 365) -> 
         unmet = np.asarray(res.unmet)[0] - np.asarray(ref.unmet)[0]
         lost = [(d.id, unmet[:, k].sum() / d.rate_per_day) for k, d in enumerate(net.demands) if d.commodity == chip]
         print("  days of use lost: " + (", ".join(f"{i} {x:.1f}" for i, x in lost if x > 0.05) or "none"))
-        if label.startswith("IDM"):
+        if data_dir is not None:
             continue
         made, made0 = np.asarray(res.production)[0], np.asarray(ref.production)[0]
         fabs: dict[str, list[int]] = {}
@@ -101,15 +106,14 @@ def trace(region: str, wafer: str, days: int, ramp: int, horizon: int = 365) -> 
             print(f"    {key:36} {s0[START - 1] / world:5.1f} -> {s[t] / world:5.1f} (day {t})")
 
 
-def naka(horizon: int = 365) -> None:
+def naka(networks, horizon: int = 365) -> None:
     """Print part 2 (see the module's docstring)."""
     from supplychain.datasets import chip_shortage_2021 as cs
     from supplychain.impact import load_io_table
     table = load_io_table()
     shipped = cs.load_baseline
-    for label, loader in (("pooled (shipped)", shipped),
-                          ("IDM packagers split", lambda **kw: split_idm(shipped(**kw)))):
-        cs.load_baseline = loader
+    for label, data_dir in networks:
+        cs.load_baseline = lambda **kw: shipped(data_dir=data_dir, **kw)
         try:
             scen = cs.shortage_2021(horizon)
         finally:
@@ -139,13 +143,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--ramp", type=int, default=60)
     ap.add_argument("--naka", action="store_true")
+    ap.add_argument("--pooled", action="store_true", help="also measure with the IDMs' packagers pooled")
     a = ap.parse_args(argv)
     warnings.filterwarnings("ignore", message="CapacityShock")
-    if a.stop != "none":
-        region, wafer = a.stop.split(":")
-        trace(region, wafer, a.days, a.ramp)
-    if a.naka:
-        naka()
+    with tempfile.TemporaryDirectory() as tmp:
+        networks = [("as shipped (IDM packagers split by fab region)", None)]
+        if a.pooled:
+            networks.append(("IDM packagers pooled (before the split)", pooled_idm(tmp)))
+        if a.stop != "none":
+            region, wafer = a.stop.split(":")
+            trace(region, wafer, a.days, a.ramp, networks)
+        if a.naka:
+            naka(networks)
 
 
 if __name__ == "__main__":
