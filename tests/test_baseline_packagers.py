@@ -52,9 +52,9 @@ def _flows(net) -> dict[tuple[str, str], float]:
 
 def test_each_part_has_its_fab_region_s_share_of_the_packager(drafts):
     pooled, split = drafts
-    chips = {"logic_chip": "logic_wafer", "mature_chip": "mature_wafer"}
+    chips = {"logic_chip": "logic_wafer", "mature_chip": "mature_wafer", "mature_idm_chip": "mature_idm_wafer"}
     packs = [i for i, f in pooled.facilities.items() if f["stage"] == "packaging" and f["output"] in chips]
-    assert len(packs) == 16 and not any(i in split.facilities for i in packs)
+    assert len(packs) == 22 and not any(i in split.facilities for i in packs)
     for p in packs:
         f = pooled.facilities[p]
         by: dict[str, float] = defaultdict(float)
@@ -117,15 +117,16 @@ def test_small_copied_lanes_are_dropped_and_a_region_s_segments_keep_one_set_of_
     pooled, split = drafts
     parts = {j for j in split.facilities if j not in pooled.facilities}
     chip = [lane for lane in split.lanes if lane["origin"] in parts and lane["share"].value > 0]
-    # 16 packagers' 219 chip lanes were copied to their 80 parts as 1,050 lanes; 789 are left.
-    assert len(chip) == 789
+    # 22 packagers' 300 chip lanes were copied to their 106 parts as 1,410 lanes; 1,149 are left: the foundry
+    # classes' 16 packagers (80 parts) 789, the IDMs' 6 packagers (26 parts) 360.
+    assert len(chip) == 1149
     shares: dict[tuple[str, str, str], set[float]] = defaultdict(set)
     for lane in chip:
         d = split.demands[lane["destination"]]
         shares[(lane["origin"], d["region"], lane["commodity"])].add(lane["share"].value)
     assert all(len(v) == 1 for v in shares.values())
     # Of the 270 links between regions 96 were below the threshold in the copies: 2 stay, their part having nowhere
-    # else to sell, and the refit brought 15 others below it.
+    # else to sell, and the refit brought 15 others below it (the foundry classes; the IDMs' parts keep none).
     small = [(o, g) for (o, g, _), v in shares.items()
              if v.pop() < packagers.PRUNE and split.facilities[o]["region"] != g]
     assert len(small) == 17, small

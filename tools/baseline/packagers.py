@@ -1,4 +1,4 @@
-"""Foundry-chip packagers split by the region of the fab behind their wafers: design identity down to the user.
+"""Foundry- and IDM-chip packagers split by the region of the fab behind their wafers: design identity down to the user.
 
 A chip is designed for one foundry's process and qualified there; moving it to another foundry means new
 masks and a requalification of months (``supplychain.model.sourcing.SECOND_SOURCE_SHARE``). So the chips a
@@ -7,7 +7,8 @@ short of one cannot use the other. ``semiconductors.build`` gives each region on
 whose output is one good; this module, run after the fab split into installed base and new capacity
 (``equipment.build``) and the end-use segments (``segments.apply``), replaces every packager of the foundry
 classes (advanced logic and foundry-made mature-node chips, the IDMs' back-end plants of the latter
-included) by one packager per fab region it buys from, ``<packager id>.<fab region>``:
+included) and of the IDMs' own chips (``mature_idm_chip``) by one packager per fab region it buys from,
+``<packager id>.<fab region>``:
 
 * its capacity and steady output are the packager's times ``w_r``, the share of its wafers that come from
   region ``r``'s fabs (installed base and new capacity) in the balanced fab -> packaging trade, so every
@@ -17,11 +18,17 @@ included) by one packager per fab region it buys from, ``<packager id>.<fab regi
   every fab region's designs from every packager in the proportion it did; then the trade in each fab
   region's designs is refitted without the links below ``PRUNE`` of their user's use (`_balance_designs`):
   every part still makes what it made and every user region gets as many of each region's designs, from
-  fewer of their packagers (1,050 copied chip lanes -> 789).
+  fewer of their packagers (1,410 copied chip lanes -> 1,149: the foundry classes' 1,050 -> 789, the IDMs'
+  360, none below the threshold).
 
-Memory (JEDEC-standard parts, no design lock-in) and the IDMs' own chips (``mature_idm_chip``: one maker's
-fabs, one region) are left pooled. Stocks follow from the commodity covers and the steady flows, so each
-part holds ``w_r`` of the packager's die bank, work in progress and finished chips.
+An IDM's chip is its own design made in its own fabs and qualified there by its customer (a carmaker
+qualifies Renesas's microcontroller from Renesas's line; another maker's part is another design), so the IDMs'
+chips are split as the foundries' are (no microcontroller is a drop-in replacement for another vendor's: Semico
+Research, "Omedeto Renesas", July 2011, on the 2011 earthquake): the chips packaged from Japanese IDM wafers are Japan's IDMs' designs
+(Renesas, Toshiba, Rohm, Sony...), those from US wafers the US IDMs' (TI, Microchip, ON...), and so on; the
+IDMs of one region stay pooled among themselves as one region's foundries do. Memory (JEDEC-standard parts,
+interchangeable once qualified) is left pooled. Stocks follow from the commodity covers and the steady flows, so
+each part holds ``w_r`` of the packager's die bank, work in progress and finished chips.
 """
 
 from __future__ import annotations
@@ -35,8 +42,9 @@ from .network import Draft, _ras_fit
 from .semiconductors import SEG_CHIP, SEG_WAFER
 from .sources import REGIONS, V, fmt, sig
 
-#: chip classes whose packagers are split: a foundry's designs are locked to it (second-sourced share 0.2)
-SPLIT_CLASSES = ("logic", "mature")
+#: chip classes whose packagers are split: a foundry's designs are locked to it, an IDM's to its own fabs
+#: (second-sourced share 0.2, ``supplychain.model.sourcing.SECOND_SOURCE_SHARE``)
+SPLIT_CLASSES = ("logic", "mature", "mature_idm")
 #: A part's chip lane carrying less than this share of its user region's use of the chip is dropped (and the
 #: trade in that fab region's designs refitted): half a percentage point, the rounding of the whole-percent
 #: shares every such flow is derived from (back-end capacity by country, CSET/ETO Chip Explorer from SIA/BCG
@@ -44,9 +52,10 @@ SPLIT_CLASSES = ("logic", "mature")
 #: and the assumptions in ``semiconductors``: 35.2, 12, 7.5, 4 %), so the data cannot tell such a flow from 0.
 PRUNE = 0.005
 WHY = ("definition: the chips of designs made at {r}'s fabs, a good of their own from the fab to the user (a chip "
-       "is qualified in one foundry's process; porting it to another fab means new masks and a requalification of "
+       "is qualified in one fab's process, a foundry's or an integrated device maker's own; porting it to another fab means new masks and a requalification of "
        "at least six months on a line already qualified for automotive, 2-3 years otherwise: SemiMedia, 8 Dec 2022, "
-       "citing automotive supply-chain sources)")
+       "citing automotive supply-chain sources; an IDM's chip is its own design, and no microcontroller is a drop-in "
+       "replacement for another vendor's: Semico Research, 'Omedeto Renesas', Jul 2011)")
 
 
 def part_id(packager: str, region: str) -> str:
