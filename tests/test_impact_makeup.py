@@ -74,3 +74,28 @@ def test_lost_sales_unchanged_and_backorders_made_up():
     window = value_added_loss(d, late, net).total.sum()      # lost sales: late chips fill the window's gaps only
     assert 0.97 * lost < window < lost
     assert 0.0 < made < window
+
+
+def test_summary_accumulator_equals_daily_with_makeup():
+    # keep="summary" feeds the same kernel day by day (and run by run through `row`): the same totals, bit for bit.
+    from supplychain.impact.loss import LossAccumulator
+    net = sc.load_baseline(horizon_days=5).network
+    cols = [i for i, d in enumerate(net.demands) if d.region == "US" and d.commodity == "ndfeb_magnet"]
+    back = dataclasses.replace(net, demands=tuple(dataclasses.replace(x, unmet="backorder") if i in cols else x
+                                                    for i, x in enumerate(net.demands)))
+    days = 90
+    d = np.ones((2, days, len(net.demands)))
+    y = d.copy()
+    y[0, 5:20, cols] = 0.0
+    y[0, 20:50, cols] = 1.5
+    y[1, 10:15, cols] = 0.2
+    daily = value_added_loss(d, y, back).total
+    acc = LossAccumulator(back, 2)
+    for t in range(days):
+        acc.put(d[:, t], y[:, t])
+    assert np.array_equal(acc.total, daily)
+    one = LossAccumulator(back, 2)
+    for t in range(days):
+        one.row(1).put(d[1:, t], y[1:, t])
+    assert np.array_equal(one.total[1], daily[1])
+    assert daily[0].sum() < value_added_loss(d[:1], y[:1], net).total.sum()   # made up only when backordered
