@@ -11,7 +11,10 @@ Three kernels, all in the notation of docs/model.md §8.3 (value added lost):
   Hallegatte (2008, 2014): inventories counted in days of inputs, orders that
   refill them, proportional rationing of short suppliers and bounded, slowly
   adapting overproduction. It is written from the papers' equations; it copies
-  no code of any implementation.
+  no code of any implementation. Its one addition: the final demand a node with a
+  dependent share loses waits (``patience`` days) to be made up from inputs
+  delivered above demand, within ``makeup_max`` of normal output (docs/model.md
+  §8.3, step 2b).
 
 Every contraction is an elementwise product followed by a sum over the last
 axis, so each run's numbers are the same bits however many runs share a batch.

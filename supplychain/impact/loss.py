@@ -10,7 +10,9 @@ with the table's output share ``phi``, ``s = 1 - min(1, sum Y / sum (D + phi G))
 rationed among the sectors that use ``c`` (by the table's priority ranks,
 or pro rata), and a sector short of ``s_j`` whose share ``w`` of output needs ``c`` keeps the
 capacity factor ``kappa = 1 - max_c w s_j`` (docs/model.md §8.3). The ARIO kernel (or the DIIM)
-turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``.
+turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``. Deliveries of backordered
+demands above their demand are the inputs with which the kernel makes up lost output (step 2b); lost-sales demands
+never bring any, so nothing is made up for them.
 A demand with an end-use segment the table lists (``Demand.segment``, ``IOTable.segment_use``) is a
 column of its own whose shortfall reaches only the segment's sectors, pro rata among them; segments of one
 region and commodity that reach the same sectors in the same shares (tranches of one group of users with
