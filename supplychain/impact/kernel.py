@@ -11,7 +11,10 @@ Three kernels, all in the notation of docs/model.md §8.3 (value added lost):
   Hallegatte (2008, 2014): inventories counted in days of inputs, orders that
   refill them, proportional rationing of short suppliers and bounded, slowly
   adapting overproduction. It is written from the papers' equations; it copies
-  no code of any implementation.
+  no code of any implementation. Its one addition: the final demand a node with a
+  dependent share loses waits (``patience`` days) to be made up from inputs
+  delivered above demand, within ``makeup_max`` of normal output (docs/model.md
+  §8.3, step 2b).
 
 Every contraction is an elementwise product followed by a sum over the last
 axis, so each run's numbers are the same bits however many runs share a batch.
@@ -115,6 +118,14 @@ class ArioParameters:
     alpha_max: float = 1.25     # most overproduction, as a factor on normal output
     tau_alpha: float = 365.0    # days over which overproduction adapts
     essential: np.ndarray | None = None  # (S, S) 1 where input sector i can stop sector j; all by default
+    # Make-up of lost dependent output (docs/model.md §8.3, step 2b). Customers keep a dependent node's lost
+    # final demand on order for `patience` days: Japan's carmakers held waiting lists from the March 2011
+    # earthquake into the autumn and made the output up from September (JAMA chairman T. Shiga, Yomiuri
+    # Shimbun, Sep 2011). It is made up only from inputs delivered above demand, at most `makeup_max` above
+    # normal output: Toyota added 20 production days (five Thursdays in September, 15 normal days off to
+    # March 2012) to about 142 normal days, 0.14 (Toyota, via Yomiuri Shimbun, 1 Sep 2011).
+    patience: int = 180          # days a lost dependent order waits to be made up (0: nothing is made up)
+    makeup_max: float = 0.14     # most make-up output, as a share of normal output
 
 
 class Ario:
@@ -140,6 +151,9 @@ class Ario:
         Share of each node's output that needs an input the capacity factors ration (chips, cells,
         magnets): overproduction lifts only the rest, since no extra shift makes up for missing parts
         (docs/model.md §8.3). 0 by default: Hallegatte's overproduction on the whole capacity.
+    makeup : bool
+        Whether the final demand a dependent node loses waits to be made up (step 2b; needs ``room`` in
+        `step`). False keeps no backlog: for inputs that can never come above demand.
 
     Examples
     --------
@@ -152,7 +166,7 @@ class Ario:
     """
 
     def __init__(self, a: np.ndarray, x0: np.ndarray, sector: np.ndarray, params: ArioParameters,
-                 n_runs: int, dependent: np.ndarray | None = None) -> None:
+                 n_runs: int, dependent: np.ndarray | None = None, makeup: bool = True) -> None:
         a = np.asarray(a, dtype=float)
         x0 = np.asarray(x0, dtype=float)
         sector = np.asarray(sector, dtype=int)
@@ -167,6 +181,8 @@ class Ario:
             raise ValueError(f"inventory_days must hold one value >= 1 per sector ({n_sectors})")
         if not 0 < params.psi <= 1 or params.tau_inventory < 1 or params.tau_alpha < 1 or params.alpha_max < 1:
             raise ValueError("need 0 < psi <= 1, tau_inventory >= 1, tau_alpha >= 1 and alpha_max >= 1")
+        if int(params.patience) != params.patience or params.patience < 0 or params.makeup_max < 0:
+            raise ValueError("need a whole patience >= 0 days and makeup_max >= 0")
         self.p = params
         self.x0 = x0
         self.member = np.zeros((n_sectors, n))          # (S, N): 1 where node m makes sector s
@@ -193,16 +209,27 @@ class Ario:
         if dep.shape != (n,) or (dep < 0).any() or (dep > 1).any():
             raise ValueError(f"dependent must hold one share in [0, 1] per node ({n}), got shape {dep.shape}")
         self.flexible = 1.0 - dep                       # (N,) share of output overproduction can lift
+        # Lost final demand of dependent nodes kept on order, a ring of the last `patience` days (step 2b).
+        self.waits = dep > 0                            # (N,) nodes whose customers wait for lost output
+        width = int(params.patience) if makeup and self.waits.any() else 0
+        self.owed = np.zeros((n_runs, width, n))
+        self.clock = np.zeros(n_runs, dtype=np.int64)
 
-    def step(self, capacity: np.ndarray) -> np.ndarray:
-        """Advance one day under the capacity factors ``capacity`` (R, N); return output (R, N)."""
+    def step(self, capacity: np.ndarray, room: np.ndarray | None = None) -> np.ndarray:
+        """Advance one day under the capacity factors ``capacity`` (R, N); return output (R, N).
+
+        ``room`` (R, N) is the extra output, as a share of normal output, that inputs delivered above demand
+        allow (`supplychain.impact.loss.InputMap.room_at`); None or 0: nothing can be made up.
+        """
         p = self.p
         orders = self.share * self.need[:, self.sector, :]            # (R, N, N): supplier m, client n
-        demand = orders.sum(axis=-1) + self.final                     # (R, N)
+        makeup = self._makeup(capacity, room)                         # (R, N) lost output made up today
+        demand = orders.sum(axis=-1) + self.final + makeup            # (R, N)
         # Overproduction lifts the share of output that needs no rationed input: the capacity factors are
-        # missing parts, a bound no extra shift lifts (docs/model.md §8.3).
+        # missing parts, a bound no extra shift lifts (docs/model.md §8.3). Make-up is output for which the
+        # inputs came above demand: it adds to the bound.
         lift = 1.0 + (self.alpha - 1.0) * self.flexible
-        optimal = np.minimum(demand, lift * np.clip(capacity, 0.0, None) * self.x0)
+        optimal = np.minimum(demand, lift * np.clip(capacity, 0.0, None) * self.x0 + makeup)
         target = p.psi * self.days * self.abar * optimal[:, None, :]  # (R, S, N)
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = np.where(self.uses & (target > 0), self.stock / target, np.inf)
@@ -212,6 +239,8 @@ class Ario:
         output = np.maximum(output, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             served = np.where(demand > 0, output / demand, 0.0)       # proportional rationing
+        if self.owed.shape[1]:
+            self._owe(makeup * served, self.final * (1.0 - served))
         received = orders * served[:, :, None]                        # (R, N, N)
         by_sector = np.stack([received[:, rows, :].sum(axis=1) for rows in self.rows], axis=1)  # (R, S, N)
         self.stock[...] = np.maximum(self.stock + by_sector - self.abar * output[:, None, :], 0.0)
@@ -224,7 +253,34 @@ class Ario:
         self.alpha[...] = np.clip(np.where(scarcity > 1e-12, rise, fall), 1.0, p.alpha_max)
         return output
 
-    def step_rows(self, rows: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    @property
+    def backlog(self) -> np.ndarray:
+        """Lost final demand of each node still on order, (R, N) USD: what make-up may yet deliver."""
+        return self.owed.sum(axis=1)
+
+    def _makeup(self, capacity: np.ndarray, room: np.ndarray | None) -> np.ndarray:
+        """Step 2b: the output made up today, ``min(B, min(room, makeup_max) x0)`` where no input is short."""
+        if room is None or not self.owed.shape[1] or not self.owed.any():
+            return np.zeros_like(np.asarray(capacity, dtype=float))
+        room = np.minimum(np.clip(np.asarray(room, dtype=float), 0.0, None), self.p.makeup_max)
+        whole = np.asarray(capacity, dtype=float) >= 1.0 - 1e-12   # a node still short of an input makes nothing up
+        return np.where(whole, np.minimum(self.backlog, room * self.x0), 0.0)
+
+    def _owe(self, made: np.ndarray, lost: np.ndarray) -> None:
+        """Step 4b: take ``made`` off the oldest orders, drop orders ``patience`` days old, add ``lost``."""
+        width = self.owed.shape[1]
+        runs = np.arange(self.clock.shape[0])
+        if made.any():
+            order = (self.clock[:, None] + 1 + np.arange(width)[None, :]) % width   # oldest first
+            held = np.take_along_axis(self.owed, order[:, :, None], axis=1)
+            before = np.cumsum(held, axis=1) - held
+            take = np.clip(made[:, None, :] - before, 0.0, held)
+            np.put_along_axis(self.owed, order[:, :, None], held - take, axis=1)
+        slot = self.clock % width
+        self.owed[runs, slot] = np.where(self.waits, np.maximum(lost, 0.0), 0.0)  # the slot's old orders expire
+        self.clock += 1
+
+    def step_rows(self, rows: np.ndarray, capacity: np.ndarray, room: np.ndarray | None = None) -> np.ndarray:
         """Advance only the runs ``rows`` (indices) under ``capacity`` (len(rows), N); return their output.
 
         Each run's numbers are the same bits as when the whole batch is stepped.
@@ -232,8 +288,10 @@ class Ario:
         sub = Ario.__new__(Ario)
         sub.__dict__.update(self.__dict__)
         sub.stock, sub.need, sub.alpha = self.stock[rows], self.need[rows], self.alpha[rows]
-        out = sub.step(capacity)
+        sub.owed, sub.clock = self.owed[rows], self.clock[rows]
+        out = sub.step(capacity, room)
         self.stock[rows], self.need[rows], self.alpha[rows] = sub.stock, sub.need, sub.alpha
+        self.owed[rows], self.clock[rows] = sub.owed, sub.clock
         return out
 
     def row(self, r: int) -> Ario:
@@ -241,6 +299,7 @@ class Ario:
         one = Ario.__new__(Ario)
         one.__dict__.update(self.__dict__)
         one.stock, one.need, one.alpha = self.stock[r: r + 1], self.need[r: r + 1], self.alpha[r: r + 1]
+        one.owed, one.clock = self.owed[r: r + 1], self.clock[r: r + 1]
         return one
 
 

@@ -10,7 +10,9 @@ with the table's output share ``phi``, ``s = 1 - min(1, sum Y / sum (D + phi G))
 rationed among the sectors that use ``c`` (by the table's priority ranks,
 or pro rata), and a sector short of ``s_j`` whose share ``w`` of output needs ``c`` keeps the
 capacity factor ``kappa = 1 - max_c w s_j`` (docs/model.md §8.3). The ARIO kernel (or the DIIM)
-turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``.
+turns the capacity factors into gross output, and value added lost is ``v (x0 - x)``. Deliveries of backordered
+demands above their demand are the inputs with which the kernel makes up lost output (step 2b); lost-sales demands
+never bring any, so nothing is made up for them.
 A demand with an end-use segment the table lists (``Demand.segment``, ``IOTable.segment_use``) is a
 column of its own whose shortfall reaches only the segment's sectors, pro rata among them; segments of one
 region and commodity that reach the same sectors in the same shares (tranches of one group of users with
@@ -63,6 +65,7 @@ class InputMap:
     substitutable: np.ndarray    # (K,): share of the column's use that substitution can replace
     substitution_days: np.ndarray  # (K,): days substitution takes to reach that share
     output_share: float = 1.0    # share of demand given up to prices that is output not made (the table's)
+    backordered: bool = False    # whether some mapped demand is backordered, so deliveries can exceed demand
 
     @classmethod
     def build(cls, network: Network, table: IOTable, rationing: Rationing = "priority") -> InputMap:
@@ -115,9 +118,10 @@ class InputMap:
             group[k, block] = [u[rank == rank[j]].sum() for j in range(n_s)]
             substitutable[k], days[k] = table.substitution.get(commodity, (0.0, 1.0))
         summing = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(columns), len(network.demands)))
+        backordered = any(getattr(network.demands[d], "unmet", "lost") == "backorder" for d in cols)
         return cls(summing=summing, dependence=dependence, columns=tuple(columns), use=use, later=later,
                    group=group, substitutable=substitutable, substitution_days=days,
-                   output_share=table.price_output_share)
+                   output_share=table.price_output_share, backordered=backordered)
 
     @property
     def dependent_share(self) -> np.ndarray:
@@ -148,6 +152,16 @@ class InputMap:
         without it no substitution applies.
         """
         return self.capacity_at(self.shortfall(demand, delivered), age)
+
+    def room_at(self, surplus: np.ndarray) -> np.ndarray:
+        """Extra output (R, N), a share of normal output, that each column's deliveries above demand allow.
+
+        ``surplus`` (R, K) is a column's deliveries above its demand over the window, a share of that demand;
+        a node can make up ``max_k surplus_k w_kn`` (pro rata among the users, docs/model.md §8.3, step 2b).
+        """
+        if not self.dependence.shape[0]:
+            return np.zeros((surplus.shape[0], self.dependence.shape[1]))
+        return (surplus[:, :, None] * self.dependence).max(axis=1)
 
     def capacity_at(self, short: np.ndarray, age: np.ndarray | None = None) -> np.ndarray:
         """Capacity factors (R, N) from each column's shortfall share ``short`` (R, K) and ``age`` (R, K)."""
@@ -195,6 +209,7 @@ class Shortfalls:
         self.given = np.zeros((n_runs, int(window), k))    # demand given up to prices
         self.day = np.zeros(n_runs, dtype=np.int64)        # each run's days fed so far
         self.undelivered = np.zeros((n_runs, k))           # the last day's shortfall of deliveries alone
+        self.surplus = np.zeros((n_runs, k))               # deliveries above demand over the window, a share
 
     def short(self, demand: np.ndarray, delivered: np.ndarray, given_up: np.ndarray | None = None) -> np.ndarray:
         """Feed one day's demand, delivered and demand given up to prices (R, D); each column's shortfall (R, K).
@@ -211,6 +226,10 @@ class Shortfalls:
         self.day += 1
         need, have = self.wanted.sum(axis=1), self.got.sum(axis=1)
         self.undelivered = _share_short(need, have)
+        if self.imap.backordered:   # late deliveries above the window's demand: inputs for lost output (step 2b)
+            given = self.imap.output_share * self.given.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                self.surplus[...] = np.where(need + given > 0, np.maximum(have / (need + given) - 1.0, 0.0), 0.0)
         if not self.given.any():   # nothing given up within the window: the shortfall of deliveries, exactly
             return self.undelivered
         given = self.given.sum(axis=1)
@@ -231,6 +250,7 @@ class Shortfalls:
         one.imap, one.age = self.imap, self.age[r: r + 1]
         one.wanted, one.got, one.day = self.wanted[r: r + 1], self.got[r: r + 1], self.day[r: r + 1]
         one.given, one.undelivered = self.given[r: r + 1], self.undelivered[r: r + 1]
+        one.surplus = self.surplus[r: r + 1]
         return one
 
 
@@ -370,12 +390,15 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     n_r, n_s = len(table.regions), len(table.sectors)
     x0 = table.daily_output
     given = None if given_up is None else np.broadcast_to(np.asarray(given_up, dtype=float), delivered.shape)
-    cap = np.stack([short.capacity(demand[:, t], delivered[:, t], None if given is None else given[:, t])
-                    for t in range(n_days)], axis=1) \
-        if n_days else np.ones((n_runs, 0, n_r * n_s))
+    caps, rooms = [], []
+    for t in range(n_days):
+        caps.append(short.capacity(demand[:, t], delivered[:, t], None if given is None else given[:, t]))
+        rooms.append(imap.room_at(short.surplus) if imap.backordered else None)
+    cap = np.stack(caps, axis=1) if n_days else np.ones((n_runs, 0, n_r * n_s))
     if method == "ario":
-        stepper = _Stepper(table, n_runs, imap.dependent_share)
-        lost = np.stack([stepper.step(cap[:, t]) for t in range(n_days)], axis=1) if n_days else cap * 0.0
+        stepper = _Stepper(table, n_runs, imap.dependent_share, imap.backordered)
+        lost = np.stack([stepper.step(cap[:, t], rooms[t]) for t in range(n_days)], axis=1) if n_days \
+            else cap * 0.0
     else:
         a_star = table.a * x0[None, :] / x0[:, None]
         q = diim(a_star, diim_resilience(table), 1.0 - cap)
@@ -403,19 +426,21 @@ class _Stepper:
     which runs share its batch.
     """
 
-    def __init__(self, table: IOTable, n_runs: int, dependent: np.ndarray | None = None) -> None:
+    def __init__(self, table: IOTable, n_runs: int, dependent: np.ndarray | None = None,
+                 makeup: bool = False) -> None:
         self.table = table
-        self.kernel = Ario(table.a, table.daily_output, table.sector_of_node, table.params, n_runs, dependent)
+        self.kernel = Ario(table.a, table.daily_output, table.sector_of_node, table.params, n_runs, dependent,
+                           makeup=makeup)
         self.disturbed = np.zeros(n_runs, dtype=bool)
 
-    def step(self, capacity: np.ndarray) -> np.ndarray:
-        """Value added lost on the day (R, N) under capacity factors (R, N)."""
+    def step(self, capacity: np.ndarray, room: np.ndarray | None = None) -> np.ndarray:
+        """Value added lost on the day (R, N) under capacity factors (R, N) and make-up room (R, N) or None."""
         self.disturbed |= (capacity < 1.0).any(axis=1)
         lost = np.zeros_like(capacity)
         if not self.disturbed.any():
             return lost
         rows = np.flatnonzero(self.disturbed)
-        out = self.kernel.step_rows(rows, capacity[rows])
+        out = self.kernel.step_rows(rows, capacity[rows], None if room is None else room[rows])
         lost[rows] = (self.table.daily_output - out) * self.table.value_added
         return lost
 
@@ -439,7 +464,8 @@ class LossAccumulator:
         self.short = Shortfalls(self.imap, n_runs, self.table.working_stock_days)
         n_r, n_s = len(self.table.regions), len(self.table.sectors)
         self.total = np.zeros((n_runs, n_r, n_s))
-        self.stepper = _Stepper(self.table, n_runs, self.imap.dependent_share) if self.imap.active else None
+        self.stepper = _Stepper(self.table, n_runs, self.imap.dependent_share, self.imap.backordered) \
+            if self.imap.active else None
         # The last 2 x RUN_RATE_DAYS days' loss per region, a ring: the run rate and its previous window.
         self.ring = np.zeros((n_runs, 2 * RUN_RATE_DAYS, n_r))
         self.fed = np.zeros(n_runs, dtype=np.int64)
@@ -464,7 +490,8 @@ class LossAccumulator:
         if not self.stepper.disturbed.any() and not (capacity < 1.0).any():
             self.ring[runs, slot] = 0.0
             return  # no run short today or before: every run stays at the kernel's fixed point, losing nothing
-        lost = self.stepper.step(capacity).reshape(self.total.shape)
+        room = self.imap.room_at(self.short.surplus) if self.imap.backordered else None
+        lost = self.stepper.step(capacity, room).reshape(self.total.shape)
         self.total += lost
         self.ring[runs, slot] = lost.sum(axis=2)
 
