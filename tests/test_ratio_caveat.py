@@ -28,7 +28,7 @@ def test_a_table_without_substitution_says_so():
 def test_two_shares_are_listed_apart():
     table = dataclasses.replace(load_io_table(), substitution={"a": (0.1, 180.0), "b": (0.2, 90.0), "c": (0.1, 180.0)})
     assert ("replace up to 10 % of the use of a and c, reached over 180 days; up to 20 % of the use of b, reached "
-            "over 90 days from the first short day") in ratio_caveat(table)
+            "over 90 days from the first short day or an export control upstream, if earlier") in ratio_caveat(table)
 
 
 def test_the_printed_table_ends_with_the_caveat():

@@ -82,7 +82,7 @@ def test_policy_value_added_splits_the_change(runs):
     assert total.change_usd < 0                    # the reserve now helps
     postponed = table.attrs["postponed"]
     assert set(postponed.region) == {"US"} and set(postponed.commodity) == {"logic_chip"}
-    starts = {n: redesign_start(r).set_index(["region", "commodity", "segment"]).first_short_day
+    starts = {n: redesign_start(r).set_index(["region", "commodity", "segment"]).start_day
               for n, r in (("without", surge), ("policy", reserve))}
     for row in postponed.itertuples():
         key = (row.region, row.commodity, row.segment)
@@ -94,7 +94,8 @@ def test_policy_value_added_of_no_change(runs):
     unshocked, surge, _ = runs
     table = policy_value_added(surge, without=surge, baseline=unshocked)
     assert not table.change_usd.any() and not table.change_no_redesign_usd.any()
-    note = "The response changes value added lost by $0; it postpones no input's first short day."
+    note = ("The response changes value added lost by $0; it postpones no input's redesign (its first short day, or "
+            "an export control upstream).")
     assert table.attrs["note"] == note
 
 

@@ -166,7 +166,8 @@ def main() -> None:
         given = given_up_series(res.scenario, res.demand, res.arrays.get("price"))
         if given is not None and commodities is not None:
             given = np.where(np.isin(com, commodities)[None, None, :], given, 0.0)
-        shocked = value_added_loss(res.demand, delivered, net, table=tab, given_up=given).daily[0]
+        shocked = value_added_loss(res.demand, delivered, net, table=tab, given_up=given,
+                                   scenario=res.scenario).daily[0]
         unshocked = base.value_added_loss(table=tab).daily[0]
         daily = shocked - unshocked                                        # (days, regions, sectors)
         per_year = "  ".join(f"{daily[a:b].sum() / 1e9:6.1f}/{daily[a:b, us].sum() / 1e9:5.2f}" for a, b in years)

@@ -191,7 +191,7 @@ def va_through_magnets(res, base, net, table) -> tuple[np.ndarray, float]:  # ty
     delivered = res.delivered.copy()
     delivered[:, :, com != MAGNET] = res.demand[:, :, com != MAGNET]
     unshocked = base.value_added_loss(table=table).daily[0]
-    only = value_added_loss(res.demand, delivered, net, table=table).daily[0] - unshocked
+    only = value_added_loss(res.demand, delivered, net, table=table, scenario=res.scenario).daily[0] - unshocked
     full = res.value_added_loss(table=table).daily[0] - unshocked
     return only.sum(axis=0), float(full.sum())
 
@@ -329,7 +329,7 @@ def episode_trace(res, base, table) -> list[dict]:  # type: ignore[no-untyped-de
             continue
         delivered = res.demand.copy()
         delivered[:, :, j] = res.delivered[:, :, j]
-        daily = value_added_loss(res.demand, delivered, net, table=table).daily[0] - unshocked
+        daily = value_added_loss(res.demand, delivered, net, table=table, scenario=res.scenario).daily[0] - unshocked
         va = daily.sum(axis=(1, 2))
         usd = float(gap.sum() * price)
         rows.append(dict(region=d.region, segment=d.segment, first=int(days[0]), last=int(days[-1]),

@@ -231,7 +231,8 @@ def _loss_alone(results: Results, kind: str, method: str) -> float:
     delivered = np.where(other, demand, np.asarray(results.delivered, dtype=float))
     given = given_up_series(results.scenario, results.demand, results.arrays.get("price"))
     loss = value_added_loss(demand, delivered, results.scenario.network, method=method,  # type: ignore[arg-type]
-                            given_up=None if given is None else np.where(other, 0.0, given))
+                            given_up=None if given is None else np.where(other, 0.0, given),
+                            scenario=results.scenario)
     return float(loss.total.sum(axis=(1, 2)).mean())
 
 
@@ -480,18 +481,21 @@ def steady_loss(scenario: Scenario, *, baseline: Scenario | None = None, engine:
 
 
 def redesign_start(results: Results) -> pd.DataFrame:
-    """Each input column's first day short of deliveries, per run: the day its redesign clock starts.
+    """Each input column's first day short of deliveries and the day its redesign clock starts, per run.
 
-    Redesign and thrifting replace a growing share of a short input from the first day its users' supply
-    is short of deliveries over their working stock (docs/model.md §8.3, *substitution*), so a policy that
-    postpones that day (a stockpile, a safety stock) also postpones their redesign. A column is a region's
-    supply of one input the input-output table maps to industries (and an end-use segment where the table
-    has one); ``first_short_day`` counts from the horizon's first day, -1 when the column is never short.
+    Redesign and thrifting replace a growing share of an input from the first day its users' supply is short
+    of deliveries over their working stock or, if earlier, the first day an export control in force is
+    upstream of the column (docs/model.md §8.3, *Substitution and thrifting*; `supplychain.impact.threat`).
+    A policy that postpones the first short day (a stockpile, a safety stock) postpones the redesign of a
+    column no control reaches. A column is a region's supply of one input the input-output table maps to
+    industries (and an end-use segment where the table has one); days count from the horizon's first day,
+    -1 when it never comes.
 
     Returns
     -------
     DataFrame
-        ``run, region, commodity, segment, first_short_day, date`` (``date`` NaT when never short).
+        ``run, region, commodity, segment, first_short_day, control_day, start_day, date`` (``date``, the
+        start day's, NaT when redesign never starts).
 
     Examples
     --------
@@ -511,8 +515,14 @@ def redesign_start(results: Results) -> pd.DataFrame:
     table = load_io_table()
     imap = InputMap.build(results.scenario.network, table)
     demand, delivered = np.asarray(results.demand, dtype=float), np.asarray(results.delivered, dtype=float)
+    from ..impact.threat import control_days
+
     first = _first_short(imap, demand, delivered, table.working_stock_days)
     n_runs, k = first.shape
+    control = control_days(results.scenario, imap)
+    control = np.where(control < results.n_days, control, -1).astype(np.int64)
+    control = np.broadcast_to(control, first.shape)
+    start = np.where((control >= 0) & ((first < 0) | (control < first)), control, first)
     dates = pd.to_datetime(pd.Series(results.dates))
     return pd.DataFrame({
         "run": np.repeat(np.arange(n_runs), k),
@@ -520,7 +530,9 @@ def redesign_start(results: Results) -> pd.DataFrame:
         "commodity": [c[1] for c in imap.columns] * n_runs,
         "segment": [c[2] or "" for c in imap.columns] * n_runs,
         "first_short_day": first.reshape(-1),
-        "date": [dates.iloc[d] if d >= 0 else pd.NaT for d in first.reshape(-1)],
+        "control_day": control.reshape(-1),
+        "start_day": start.reshape(-1),
+        "date": [dates.iloc[d] if d >= 0 else pd.NaT for d in start.reshape(-1)],
     })
 
 
@@ -544,12 +556,14 @@ def policy_value_added(policy: Results, *, without: Results, baseline: Results) 
     """Value added lost with and without a policy response, by region, and the same without redesign.
 
     A response (a `StockpileRelease`, a `SafetyStockChange`) that cuts the shortfall can still raise the value
-    added lost: redesign and thrifting start on each input column's first day short (docs/model.md §8.3), so a
-    response that postpones that day, while the shock outlasts it, meets the same later shortfall with less
-    redesign done. This table separates the two: ``change_usd`` is the policy's change in value added lost,
+    added lost: redesign and thrifting start on each input column's first day short, or on the first day an
+    export control upstream of it is in force if earlier (docs/model.md §8.3), so a response that postpones the
+    first short day of a column no control reaches (one short because of a capacity stop, a closed lane or a
+    demand surge), while the shock outlasts it, meets the same later shortfall with less redesign done. This
+    table separates the two: ``change_usd`` is the policy's change in value added lost,
     ``change_no_redesign_usd`` the change measured with the table's substitution switched off (its share 0),
     the effect of the deliveries alone; their difference is the redesign postponed. ``attrs["postponed"]``
-    lists the columns whose first short day the policy moved later (mean over runs, days), and
+    lists the columns whose redesign start the policy moved later (mean over runs, days), and
     ``attrs["note"]`` says it in words.
 
     Parameters
@@ -616,11 +630,10 @@ def policy_value_added(policy: Results, *, without: Results, baseline: Results) 
     a, b = redesign_start(without), redesign_start(policy)
     keys = ["region", "commodity", "segment"]
     moved = a.merge(b, on=["run", *keys], suffixes=("_without", "_policy"))
-    moved = moved[(moved.first_short_day_without >= 0)
-                  & ((moved.first_short_day_policy > moved.first_short_day_without)
-                     | (moved.first_short_day_policy < 0))]
-    postponed = moved.assign(days=np.where(moved.first_short_day_policy < 0, policy.n_days,
-                                           moved.first_short_day_policy) - moved.first_short_day_without)
+    moved = moved[(moved.start_day_without >= 0)
+                  & ((moved.start_day_policy > moved.start_day_without) | (moved.start_day_policy < 0))]
+    postponed = moved.assign(days=np.where(moved.start_day_policy < 0, policy.n_days,
+                                           moved.start_day_policy) - moved.start_day_without)
     postponed = postponed.groupby(keys, as_index=False)["days"].mean().sort_values("days", ascending=False)
     frame.attrs.update(postponed=postponed.reset_index(drop=True), note=_policy_note(frame, postponed))
     return frame
@@ -634,12 +647,13 @@ def _policy_note(frame: pd.DataFrame, postponed: pd.DataFrame) -> str:
     change, still = float(total.change_usd), float(total.change_no_redesign_usd)
     text = f"The response changes value added lost by {format_usd(change, sign=True)}"
     if not len(postponed):
-        return text + "; it postpones no input's first short day."
+        return text + "; it postpones no input's redesign (its first short day, or an export control upstream)."
     cols = ", ".join(f"{r.commodity}{f' ({r.segment})' if r.segment else ''} in {r.region} by {r.days:.0f} days"
                      for r in postponed.head(4).itertuples())
     more = f" and {len(postponed) - 4} more" if len(postponed) > 4 else ""
     text += (f" ({format_usd(still, sign=True)} without redesign and thrifting: the deliveries' own effect). It "
-             f"postpones the first short day of {cols}{more}, and redesign starts on that day (docs/model.md §8.3)")
+             f"postpones the first short day of {cols}{more}, and redesign starts on that day, no export control "
+             "being upstream of them (docs/model.md §8.3)")
     if change > 0 > still:
         return text + ": the shortfall it only postpones meets less redesign, so more value added is lost."
     return text + "."

@@ -150,7 +150,7 @@ class SummarySink:
             setattr(self, name, np.zeros((n_runs, c.n_lanes), order="F"))
         self.gap = np.zeros((n_runs, n_groups))
         self.daily = np.empty((n_runs, c.n_days, len(BAND_SERIES) * n_groups), dtype=np.float32)
-        self.impact = LossAccumulator(c.scenario.network, n_runs)
+        self.impact = LossAccumulator(c.scenario.network, n_runs, scenario=c.scenario)
         self.response = PriceResponse(c)   # demand given up to prices counts in value added lost (§8.3)
         # Timing (docs/model.md §8.2, When): first day below each threshold, first day of a recovery window
         # (inf until found) and the run of consecutive days at RECOVER_AT or above ending on the last day seen.

@@ -4,7 +4,8 @@ Each demand of an input commodity the table knows (chips, Li-ion cells, NdFeB ma
 region the table knows is that region's supply of the input to its industries. On day ``t``
 the region's shortfall of commodity ``c`` is ``s = 1 - min(1, sum Y / sum D)`` over those
 demands and the last ``W`` days (the users' working stock, ``IOTable.working_stock_days``; 0
-without demand), less what substitution has replaced since its first day short of deliveries. Demand
+without demand), less what substitution has replaced since its redesign started: its first day short of deliveries
+or, if earlier, the first day an export control in force is upstream of it (`supplychain.impact.threat`). Demand
 given up to prices (``G``, `supplychain.impact.given_up`) is output not made but for what the users thrift:
 with the table's output share ``phi``, ``s = 1 - min(1, sum Y / sum (D + phi G))``. The shortfall is
 rationed among the sectors that use ``c`` (by the table's priority ranks,
@@ -32,9 +33,12 @@ from ..model.network import Network
 from .kernel import Ario, diim
 from .run_rate import RUN_RATE_DAYS
 from .table import REST_OF_ECONOMY, IOTable, load_io_table, sector_name
+from .threat import control_days
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..model.scenario import Scenario
 
 __all__ = ["METHODS", "RATIONING", "InputMap", "Shortfalls", "ValueAddedLoss", "value_added_loss",
            "LossAccumulator", "feeds_impact"]
@@ -195,14 +199,17 @@ class Shortfalls:
     window, not a day's lumpiness. Demand given up to prices counts by the table's output share:
     the users need it still, but for the rest of what they gave up, which they thrift.
     Substitution and thrifting replace a growing share of a short input from its first day short of
-    deliveries; the window and the count are each run's own.
+    deliveries or, if earlier, from ``controls`` (K,), the first day an export control in force is upstream of
+    the column (`supplychain.impact.threat.control_days`; ``None``: no control); the window and the count are
+    each run's own.
     """
 
-    def __init__(self, imap: InputMap, n_runs: int, window: int = 1) -> None:
+    def __init__(self, imap: InputMap, n_runs: int, window: int = 1, controls: np.ndarray | None = None) -> None:
         if int(window) != window or window < 1:
             raise ValueError(f"window must be a whole number of days >= 1, got {str(window)[:80]}")
         self.imap = imap
         k = len(imap.columns)
+        self.controls = np.full(k, np.inf) if controls is None else np.asarray(controls, dtype=float)
         self.age = np.zeros((n_runs, k))
         self.wanted = np.zeros((n_runs, int(window), k))   # ring of the last days' column sums
         self.got = np.zeros((n_runs, int(window), k))
@@ -238,8 +245,11 @@ class Shortfalls:
     def capacity(self, demand: np.ndarray, delivered: np.ndarray, given_up: np.ndarray | None = None) -> np.ndarray:
         """Capacity factors (R, N) of the next day (``given_up``: demand given up to prices, or ``None``)."""
         short = self.short(demand, delivered, given_up)
-        # Redesign starts with a shortage of deliveries: a price rise alone starts no requalification.
-        self.age[...] = np.where((self.age > 0) | (self.undelivered > 0), self.age + 1, 0)
+        # Redesign starts with a shortage of deliveries or an export control upstream (a price rise alone starts no
+        # requalification); today is the day just fed.
+        today = (self.day - 1)[:, None]
+        self.age[...] = np.where((self.age > 0) | (self.undelivered > 0) | (today >= self.controls[None, :]),
+                                 self.age + 1, 0)
         if not self.age.any() and not short.any():  # nothing short today or before: every factor is exactly 1
             return np.ones((self.age.shape[0], self.imap.dependence.shape[1]))
         return self.imap.capacity_at(short, self.age)
@@ -247,7 +257,7 @@ class Shortfalls:
     def row(self, r: int) -> Shortfalls:
         """The shortfalls of run ``r`` alone, sharing this one's state (feeding it updates this one)."""
         one = Shortfalls.__new__(Shortfalls)
-        one.imap, one.age = self.imap, self.age[r: r + 1]
+        one.imap, one.age, one.controls = self.imap, self.age[r: r + 1], self.controls
         one.wanted, one.got, one.day = self.wanted[r: r + 1], self.got[r: r + 1], self.day[r: r + 1]
         one.given, one.undelivered = self.given[r: r + 1], self.undelivered[r: r + 1]
         one.surplus = self.surplus[r: r + 1]
@@ -346,7 +356,8 @@ class ValueAddedLoss:
 
 def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network, *,
                      table: IOTable | None = None, method: Method = "ario",
-                     rationing: Rationing = "priority", given_up: np.ndarray | None = None) -> ValueAddedLoss:
+                     rationing: Rationing = "priority", given_up: np.ndarray | None = None,
+                     scenario: Scenario | None = None) -> ValueAddedLoss:
     """Value added lost beyond the chain, from daily demand and deliveries (docs/model.md §8.3).
 
     Parameters
@@ -366,6 +377,10 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     given_up : ndarray, shape (n_runs, n_days, n_demands), optional
         Demand given up to prices and tariffs (`supplychain.impact.given_up.PriceResponse`): the
         table's output share of it counts as not delivered (docs/model.md §8.3). None: nothing.
+    scenario : Scenario, optional
+        The scenario whose ``network`` this is: its export controls start the redesign of the inputs
+        downstream of them on the day they are in force (`supplychain.impact.threat`). None: redesign starts
+        on each input's first short day only.
 
     Examples
     --------
@@ -386,7 +401,8 @@ def value_added_loss(demand: np.ndarray, delivered: np.ndarray, network: Network
     delivered = np.asarray(delivered, dtype=float)
     n_runs, n_days, _ = delivered.shape
     imap = InputMap.build(network, table, rationing)
-    short = Shortfalls(imap, n_runs, table.working_stock_days)
+    short = Shortfalls(imap, n_runs, table.working_stock_days,
+                       None if scenario is None else control_days(scenario, imap))
     n_r, n_s = len(table.regions), len(table.sectors)
     x0 = table.daily_output
     given = None if given_up is None else np.broadcast_to(np.asarray(given_up, dtype=float), delivered.shape)
@@ -458,10 +474,12 @@ class LossAccumulator:
     this one. Inactive (and free) when no demand of the network feeds the impact layer.
     """
 
-    def __init__(self, network: Network, n_runs: int, table: IOTable | None = None) -> None:
+    def __init__(self, network: Network, n_runs: int, table: IOTable | None = None,
+                 scenario: Scenario | None = None) -> None:
         self.table = load_io_table() if table is None else table
         self.imap = InputMap.build(network, self.table)
-        self.short = Shortfalls(self.imap, n_runs, self.table.working_stock_days)
+        self.short = Shortfalls(self.imap, n_runs, self.table.working_stock_days,
+                                None if scenario is None else control_days(scenario, self.imap))
         n_r, n_s = len(self.table.regions), len(self.table.sectors)
         self.total = np.zeros((n_runs, n_r, n_s))
         self.stepper = _Stepper(self.table, n_runs, self.imap.dependent_share, self.imap.backordered) \

@@ -383,7 +383,8 @@ class Results:
         # Demand given up to prices is output its users do not make, but for what they thrift (§8.3).
         given = given_up_series(self.scenario, self.demand, self.arrays.get("price"))
         return value_added_loss(self.demand, self.delivered, self.scenario.network, table=table,
-                                method=method, rationing=rationing, given_up=given)  # type: ignore[arg-type]
+                                method=method, rationing=rationing, given_up=given,  # type: ignore[arg-type]
+                                scenario=self.scenario)
 
     # Files ------------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> Path:
