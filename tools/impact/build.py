@@ -326,8 +326,9 @@ PRIORITY: dict[tuple[str, str], tuple[float, str]] = {
 }
 
 _SUB = ("assumption: redesign onto other parts, thrifting and feature deletion replace this share of the "
-        "input's use, reached linearly over these days from the first short day (requalifying an automotive "
-        "or RF part takes months: US Department of Commerce, RFI results, 25 Jan 2022; range 0-0.2 tested)")
+        "input's use, reached linearly over these days from the first short day or, if earlier, the first day an "
+        "export control upstream is in force (docs/model.md §8.3; requalifying an automotive or RF part takes "
+        "months: US Department of Commerce, RFI results, 25 Jan 2022; range 0-0.2 tested)")
 #: Substitution of a short input: commodity -> (share, days, source).
 SUBSTITUTION: dict[str, tuple[float, float, str]] = {
     "mature_chip": (0.1, 180.0, _SUB), "compound_chip": (0.1, 180.0, _SUB),

@@ -63,9 +63,11 @@ class StockpileRelease(Response):
     reserve holds it there to 18 June, and the fabs run to 18 July instead of
     18 May (vector, seed 1; docs/scenarios.md, ``stockpile_release``).
 
-    A response that postpones a shortage also postpones its users' redesign,
-    which starts on their first day short (docs/model.md §8.3): measure what a
-    stockpile does to value added with
+    Users' redesign starts on their first day short or, if earlier, on the
+    first day an export control upstream of them is in force (docs/model.md
+    §8.3): a response that postpones a shortage no control reaches (a
+    capacity stop, a closed lane) also postpones their redesign. Measure what
+    a stockpile does to value added with
     `supplychain.analytics.impact.policy_value_added`.
 
     Limits: ``reserve`` in ``[0, 1e12]`` units; ``days_of_cover``,
