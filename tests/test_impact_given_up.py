@@ -115,7 +115,7 @@ def test_value_added_lost_counts_the_demand_given_up(flagship_feedback):
     given = given_up_series(res.scenario, res.demand, res.arrays["price"])
     assert given is not None and given.sum() > 0
     counted = res.value_added_loss().total.sum()
-    unpriced = value_added_loss(res.demand, res.delivered, res.scenario.network).total.sum()
+    unpriced = value_added_loss(res.demand, res.delivered, res.scenario.network, scenario=res.scenario).total.sum()
     assert counted > unpriced > 1e9
     # phi = 0 (all thrifted, needed no more) gives back the loss of demand and delivered alone.
     thrifted = dataclasses.replace(load_io_table(), price_output_share=0.0)
