@@ -131,8 +131,9 @@ def test_the_console_says_when_each_region_ran_short(random_pair, tmp_path, caps
     assert main(["run", str(path), "--quiet", "--engine", "vector", "--runs", "3", "--keep", "summary"]) == 0
     out = capsys.readouterr().out
     assert "When service fell below 95% (days from the shock day" in out
-    # Hand count (test_a_stop_gives_the_hand_computed_days): below from day 11, back from day 16, in every run.
-    assert ("  US   in all 3 runs, from day 11 (2025-01-12); recovered in all of them, by day 16 (2025-01-17)\n"
+    # Hand count (test_a_stop_gives_the_hand_computed_days): below from day 11 after the shock on day 5, back from
+    # day 16, in every run; dates 2025-01-01 + 5 + 11 and + 16.
+    assert ("  US   in all 3 runs, from day 11 (2025-01-17); recovered in all of them, by day 16 (2025-01-22)\n"
             in out)
     # The --all hint ends the change table, before the spread and the timing, not inside the timing block.
     assert out.index("The full summary of every region and commodity: --all.") < out.index("Shortfall over 3 runs")

@@ -73,6 +73,8 @@ def format_unvalued(unvalued: dict[str, dict[str, float]], inputs: list[str] | N
     --------
     >>> print(format_unvalued({"cobalt_refined": {"ROW": 3.77e8, "CN": 3.39e8, "JP": 3.64e7, "US": 2.41e7}}))
     Not valued: cobalt_refined demand ran $776M shorter (ROW $377M, CN $339M, JP $36.4M, US $24.1M), outside the value-added channel, which counts only the chips, cells, magnets, germanium and gallium not delivered: the output it stops in superalloys, chemicals and cemented carbides (hardmetals) is a cost not counted here, not a zero.
+    >>> print(format_unvalued({"fluorinated_polyimide": {"KR": 6.64e6}}).split(", outside")[0])
+    Not valued: fluorinated_polyimide demand ran $6.64M shorter in KR
     >>> print(format_unvalued({"lithium_chem": {"CN": 2e6}, "nickel_refined": {"TW": 1e6}}).split(": the output ")[1])
     they stop in their uses (lithium_chem: outside the modelled chains; nickel_refined: stainless and alloy steel, nickel alloys and plating) is a cost not counted here, not a zero.
     >>> format_unvalued({})
@@ -82,8 +84,9 @@ def format_unvalued(unvalued: dict[str, dict[str, float]], inputs: list[str] | N
         return ""
     parts = []
     for commodity, regions in unvalued.items():
-        where = ", ".join(f"{r} {format_usd(v)}" for r, v in regions.items())
-        parts.append(f"{commodity} demand ran {format_usd(sum(regions.values()))} shorter ({where})")
+        where = (f" in {next(iter(regions))}" if len(regions) == 1 else
+                 " (" + ", ".join(f"{r} {format_usd(v)}" for r, v in regions.items()) + ")")
+        parts.append(f"{commodity} demand ran {format_usd(sum(regions.values()))} shorter{where}")
     one = len(unvalued) == 1
     known = [c for c in unvalued if c in OUTSIDE_USES]
     if one and known:
