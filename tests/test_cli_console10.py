@@ -154,3 +154,20 @@ def test_the_margin_line_says_the_sales_direction_in_words(ban):
             word = "less" if usd > 0 else "more"
             assert re.search(rf"{region} [^,;()]+ \(sold \$[^ ]+ {word}\)", line), (region, line)
     assert "-$" not in line
+
+
+def test_a_summary_ensemble_gives_each_regions_final_demand_index_and_says_it_is_not_by_commodity():
+    scenario = _stop()
+    shocked = simulate(scenario, engine="vector", seed=0, keep="summary")
+    base = simulate(scenario.without_shocks(name="calm"), engine="vector", seed=0, keep="summary")
+    text = format_price_notes(shocked, base)
+    # Oracle: the median band of the buyers' region (US, the only region with final demand) at its highest.
+    band = shocked.band("price_index", "US")[shocked.quantiles.index(50)]
+    day = int(np.argmax(band >= band.max() - 0.005))
+    assert text.startswith("Prices of each region's final demands (scarcity price index weighted by the value of the "
+                           "demand, 1 = reference prices, median over runs; docs/model.md §5.9): highest US "
+                           f"{band.max():.2f}x on {scenario.date_of(day)}; by commodity, not kept in per-run "
+                           "summaries (--keep series keeps them).\nComputed, not fed back:")
+    # Nothing moved against the baseline: said, with the reminder that the index is not a commodity's price.
+    assert ("none moved more than 5% from the unshocked baseline's (highest US 1.00x on 2025-01-01); one commodity's "
+            "price can move far more inside an index that chips dominate") in format_price_notes(base, base)

@@ -241,7 +241,9 @@ def _band_peaks_line(results: EnsembleResults, baseline: EnsembleResults | None 
             return []
         peak, day, name, _ = peaks[0]
         return [head + f"none moved more than {PRICE_MOVED * 100:g}% from the unshocked baseline's (highest {name} "
-                f"{_multiple(peak)} on {results.scenario.date_of(day)}), though a commodity's price can{tail}"]
+                f"{_multiple(peak)} on {results.scenario.date_of(day)}); one commodity's price can move far more "
+                "inside an index that chips dominate, but per-run summaries keep none by commodity (--keep series "
+                "keeps them)."]
     parts = [f"{name} {_multiple(peak)} on {results.scenario.date_of(day)}" for peak, day, name, _ in moved[:3]]
     more = f" and {len(moved) - 3} more" if len(moved) > 3 else ""
     return [head + f"highest {', '.join(parts)}{more}{tail}", feedback_line(results.scenario.price_feedback)]
