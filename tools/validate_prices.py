@@ -56,6 +56,14 @@ Prints seven tables:
    5-10 times in 2021-22 while contract prices rose 10-20 % (TSMC, Aug 2021):
    a months-long loss of most logic supply should lift buyers' prices by
    multiples, a 30-day stop that leaves nothing short should not.
+8. A safety-stock build under a licence wait: Japan's 2019 licensing of
+   resist, HF and fluorinated polyimide to Korea (the shipped scenario
+   ``japan_korea_2019``, Korean buyers' targets raised to 90 days), Korea's
+   price peaks and the days at the cap. No Korean price series of the three
+   is published; Korean output was not hit (Newsis, 9 Jul 2020) and nothing
+   is short in the run, so a price held at the 5x cap for months, as when the
+   applications that fill the raised target counted as stock still wanted
+   (docs/model.md §5.9, planned stock and licence waits), is not the record.
 """
 
 from __future__ import annotations
@@ -447,6 +455,19 @@ def tw_fab_outage() -> None:
               f"{index(res, 'logic_wafer', 'TW').max():.2f}, logic chip peaks {peaks}; final buyers {final:.1f} bn USD")
 
 
+def japan_korea_2019() -> None:
+    print("8. A safety-stock build under a licence wait (shipped scenario japan_korea_2019, not fed back)")
+    res = simulate(load_example("japan_korea_2019"), engine="vector", seed=2019)
+    bounds = prices_at_bounds(res)
+    for commodity in ("fluorinated_polyimide", "photoresist", "hf_high_purity"):
+        x = index(res, commodity, "KR")
+        at = bounds[(bounds["commodity"] == commodity) & (bounds["region"] == "KR") & (bounds["bound"] == "cap")]
+        days = float(at["days_at_bound"].sum())
+        print(f"   {commodity:<22} KR peak {x.max():.2f} on {res.dates[int(x.argmax())]}, last day {x[-1]:.2f}, "
+              f"days at the cap {days:.0f}")
+    print("   published: no Korean price series; Korean output not hit (Newsis, 9 Jul 2020)")
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -463,3 +484,4 @@ if __name__ == "__main__":
     utilisation_2021_2023()
     flagship()
     tw_fab_outage()
+    japan_korea_2019()
