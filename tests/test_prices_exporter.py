@@ -99,3 +99,35 @@ def test_chinas_gallium_sellers_idle_their_cited_spare_capacity() -> None:
     capacity = sc.network.facilities[f].capacity_per_day
     assert capacity == pytest.approx(1_600_000 / 365, rel=1e-3)
     assert spec.sales_band[f] >= capacity - spec.normal_seller[f] > 0.4 * capacity
+
+
+def test_chinas_own_germanium_price_under_its_2023_licensing_moves_only_by_its_concentrates_cost_share() -> None:
+    # The trace of docs/model.md §5.9 (lost sales, "an exporter's own price"): under the shipped 2023 licensing
+    # China's refiners lose their export sales (pending applications are no orders), but what they lose stays
+    # within their idle capacity plus their output stock over the year, so their market has no lost sales; they
+    # make no unsold output (production follows orders), so China's buyers hold their normal stock and the gap
+    # is 0. Its scarcity factor is exactly 1 every day, and the price moves only by cost pass-through of its
+    # concentrate (whose mine, with less idle capacity, does lose sales): a recurrence computed by hand,
+    # pi(t) = pi(t-1) + (1 + kappa (pi_conc(t-1) - 1) - pi(t-1)) / tau, kappa = 1 kg x 2,050 / 4,100 USD = 0.5.
+    from supplychain import load_example
+    from supplychain.compile.compiler import compile_scenario
+    sc = load_example("gallium_germanium_2023").with_horizon(220)
+    res = simulate(sc, engine="vector", seed=2023)
+    prices = {c.id: c.price_usd for c in sc.network.commodities}
+    refinery = next(f for f in sc.network.facilities if f.id == "CN.refinery.germanium")
+    kappa = dict(refinery.recipe)["germanium_conc"] * prices["germanium_conc"] / prices["germanium"]
+    assert kappa == 0.5
+    spec = compile_scenario(sc).schedules.extras["prices"]
+    m = spec.labels.index(("germanium", "CN"))
+    row = spec.pass_through.tocsr()
+    assert [spec.labels[j] for j in row.indices[row.indptr[m]:row.indptr[m + 1]]] == [("germanium_conc", "CN")]
+    tau = price_params("minerals").adjustment_days
+    ge, conc = _index(res, "germanium", "CN"), _index(res, "germanium_conc", "CN")
+    expected = [1.0]
+    for t in range(1, len(ge)):
+        target = 1.0 + kappa * (conc[t - 1] - 1.0)
+        expected.append(expected[-1] + (target - expected[-1]) / tau)
+    np.testing.assert_allclose(ge, expected, rtol=1e-12, atol=1e-14)
+    # Not exactly 1 (the concentrate's fall passes on), but within a few per cent: China's germanium ingot price
+    # held within about 3 % of its July 2023 level to April 2024 (SMM via Reuters, 20 Sep 2023 and 20 Apr 2024).
+    assert conc.min() < 0.97 and 0.97 < ge.min() < 0.99
