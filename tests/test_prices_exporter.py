@@ -11,7 +11,7 @@ import pytest
 from supplychain import simulate
 from supplychain.analytics._toy import single_source_network, toy_network
 from supplychain.errors import ValidationError
-from supplychain.model import ExportControl, Scenario
+from supplychain.model import ExportControl, Fixed, Scenario
 from supplychain.model.prices import RESTOCKING_DAYS, price_params, sales_band
 from tests.conftest import assert_engines_agree
 
@@ -58,9 +58,16 @@ def test_a_seller_with_spare_capacity_idles_it_before_it_cuts_its_price() -> Non
 
 
 def test_a_seller_whose_idle_capacity_covers_every_lost_sale_keeps_its_price() -> None:
-    # Capacity 20 t/day, twice the normal rate: the whole lost flow is idled at the reference price.
-    for engine in ("vector", "des"):
-        assert np.array_equal(_index(simulate(_banned_mine(20.0, 40), engine=engine), "ore", "CN"), np.ones(40))
+    # Capacity 20 t/day, twice the normal rate: the whole lost flow is idled at the reference price, under a ban
+    # and under licensing (applications are no orders while pending): "not up", and not down either.
+    licensed = dataclasses.replace(_banned_mine(20.0, 40), shocks=(
+        ExportControl(exporter="CN", commodity="ore", mode="licence", start=0, processing_delay=Fixed(30.0)),))
+    for sc in (_banned_mine(20.0, 40), licensed):
+        for engine in ("vector", "des"):
+            assert np.array_equal(_index(simulate(sc, engine=engine), "ore", "CN"), np.ones(40))
+    # The same licensing of a mine at capacity (10 t/day) loses sales it cannot idle: its price falls.
+    at_capacity = dataclasses.replace(licensed, network=single_source_network(capacity_per_day=10.0))
+    assert _index(simulate(at_capacity, engine="vector"), "ore", "CN").min() < 0.9
 
 
 def test_at_capacity_the_old_cut_remains() -> None:
