@@ -11,8 +11,8 @@ Scenario:
   IHS Markit), the other buyers take the rest. 2021: +17 % over 2019 for every buyer (US Commerce RFI, 2022), fabs at full,
   none added, 5 days of stock; the Texas storm, the Renesas fire, Malaysia's lockdown. Mature fabs and packagers serve by
   recent purchases (turn-and-earn: carmakers, who cut orders in 2020, served last; TSMC, 28 Jan 2021); the printout gives
-  steady-flow and pro-rata rationing too. Off: automakers are short from May 2021, not December 2020 (packagers' 10 days
-  hold them, tools/ex09_onset.py); Q4 2020's orders beyond output from lead times bring December but overshoot.
+  steady-flow and pro-rata rationing too. Off: automakers are short from April 2021, not December 2020 (packagers' days
+  hold them, the Texas storm ends it, tools/ex09_onset.py); Q4 2020's orders beyond output from lead times bring December but overshoot.
 """
 
 import argparse

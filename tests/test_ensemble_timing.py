@@ -115,16 +115,36 @@ def test_the_console_says_when_each_region_ran_short(random_pair, tmp_path, caps
     text = format_when(ens)
     lines = text.splitlines()
     below = ens.timing("below", 0.95)
+    n = ens.n_runs
     for g, group in enumerate(ens.band_groups):
         hit = np.isfinite(below[:, g])
         line = next(x for x in lines if x.split()[0] == group)
-        share = f"{100 * hit.mean():.1f}%"
-        assert f"in {share} of runs, from day {np.median(below[hit, g]):.0f} (median; 5-95%: " in line, line
+        k = int(hit.sum())
+        # Counts of runs, and a share with the decimals 12 runs tell apart: none.
+        runs = f"all {n} runs" if k == n else f"{k} of {n} runs ({100 * k / n:.0f}%)"
+        lo, mid, hi = (int(round(float(x))) for x in np.percentile(below[hit, g], [5, 50, 95]))
+        date = ens.scenario.date_of((ens.scenario.shock_day or 0) + mid)
+        said = f"day {mid} ({date})" if lo == hi else f"day {mid} (median, {date}; 5-95%: {lo}-{hi})"
+        assert f"  in {runs}, from {said}; " in line, line
+        assert "." not in line.split("(")[0], line        # no decimal in the share of a dozen runs
     path = io.save_scenario(stop(5, 15), tmp_path / "stop.toml")
     assert main(["run", str(path), "--quiet", "--engine", "vector", "--runs", "3", "--keep", "summary"]) == 0
     out = capsys.readouterr().out
     assert "When service fell below 95% (days from the shock day" in out
-    assert "  US   in 100.0% of runs, from day 11 (median; 5-95%: 11-11); recovered in 100.0% of them, by day 16" in out
+    # Hand count (test_a_stop_gives_the_hand_computed_days): below from day 11 after the shock on day 5, back from
+    # day 16, in every run; dates 2025-01-01 + 5 + 11 and + 16.
+    assert ("  US   in all 3 runs, from day 11 (2025-01-17); recovered in all of them, by day 16 (2025-01-22)\n"
+            in out)
+    # The --all hint ends the change table, before the spread and the timing, not inside the timing block.
+    assert out.index("The full summary of every region and commodity: --all.") < out.index("Shortfall over 3 runs")
+
+
+def test_the_share_of_runs_has_the_decimals_the_count_tells_apart():
+    from supplychain.cli.run_command import share_of_runs
+    assert [share_of_runs(k, 20) for k in (0, 1, 7, 20)] == ["0%", "5%", "35%", "100%"]
+    assert share_of_runs(1, 60) == "2%" and share_of_runs(59, 60) == "98%"          # not 1.7 %, not 98.3 %
+    assert share_of_runs(997, 1000) == "99.7%" and share_of_runs(500, 1000) == "50%"
+    assert share_of_runs(9999, 10000) == "99.99%" and share_of_runs(1, 10000) == "0.01%"   # never 100 % or 0 %
 
 
 def test_xarray_labels_the_timing(random_pair):

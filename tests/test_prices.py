@@ -18,6 +18,7 @@ from supplychain.model import (
     ExportControl,
     Fixed,
     LogisticsShock,
+    SafetyStockChange,
     Scenario,
     StockpileRelease,
     Tariff,
@@ -764,6 +765,30 @@ def test_front_loaded_stock_counts_as_planned_until_it_has_landed_and_been_drawn
         assert index[14] > index[13] > 1.0
         assert np.all(np.diff(index[14:19]) > 0.0)
         assert index[15:35].min() > 1.0
+
+
+def test_a_raised_target_filled_by_pending_licences_is_not_bid_for() -> None:
+    # CN licenses its metal to the US (every application approved after 20 days) and US buyers raise their cover
+    # from 30 to 50 days (100 t at 5 t/day) on the same day. Their pending applications fill the raised target: from
+    # day ~52 they hold their normal 150 t on hand, 100 t in transit and 100 t awaiting licences, so the planned
+    # extra they bid for is E - min(A, E^o) = 100 - min(100, 100) = 0 (docs/model.md §5.9, normal levels) and,
+    # with nothing else short, the target price is exactly 1: the index decays by 1 - 1/tau = 29/30 a day (metal's
+    # 30 adjustment days). Counting the extra from the first unit held a gap of 100 / 365 / 5 for ever and a target
+    # of (1 - 0.0548)^(-1 / 0.4) = 1.151.
+    from .conftest import chain_network
+    control = ExportControl(exporter="CN", commodity="metal", mode="licence", approval_probability=1.0,
+                            processing_delay=Fixed(20.0), start=10)
+    build = SafetyStockChange(region="US", commodity="metal", cover_days=50.0, start=10)
+    sc = Scenario(chain_network(cover=30), horizon_days=90, shocks=(control, build))
+    keep = 1.0 - 1.0 / price_params("default", "metal").adjustment_days
+    for engine in ("vector", "des"):
+        res = simulate(sc, engine=engine)
+        stock = res.series("inventory", "US.metal:metal")[0]
+        assert stock[55:] == pytest.approx(150.0)
+        assert res.arrays["awaiting_licence"][0, 55:].sum(axis=1) == pytest.approx(100.0)
+        excess = _index(res, "metal", "US")[55:] - 1.0
+        assert excess[0] > 0.02   # the draw while the pipeline emptied (days 32-51) was a real deficit
+        np.testing.assert_allclose(excess[1:], excess[:-1] * keep, rtol=1e-9)
 
 
 @pytest.mark.parametrize(("shock", "market", "sign"), [

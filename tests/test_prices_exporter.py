@@ -11,7 +11,7 @@ import pytest
 from supplychain import simulate
 from supplychain.analytics._toy import single_source_network, toy_network
 from supplychain.errors import ValidationError
-from supplychain.model import ExportControl, Scenario
+from supplychain.model import ExportControl, Fixed, Scenario
 from supplychain.model.prices import RESTOCKING_DAYS, price_params, sales_band
 from tests.conftest import assert_engines_agree
 
@@ -58,9 +58,16 @@ def test_a_seller_with_spare_capacity_idles_it_before_it_cuts_its_price() -> Non
 
 
 def test_a_seller_whose_idle_capacity_covers_every_lost_sale_keeps_its_price() -> None:
-    # Capacity 20 t/day, twice the normal rate: the whole lost flow is idled at the reference price.
-    for engine in ("vector", "des"):
-        assert np.array_equal(_index(simulate(_banned_mine(20.0, 40), engine=engine), "ore", "CN"), np.ones(40))
+    # Capacity 20 t/day, twice the normal rate: the whole lost flow is idled at the reference price, under a ban
+    # and under licensing (applications are no orders while pending): "not up", and not down either.
+    licensed = dataclasses.replace(_banned_mine(20.0, 40), shocks=(
+        ExportControl(exporter="CN", commodity="ore", mode="licence", start=0, processing_delay=Fixed(30.0)),))
+    for sc in (_banned_mine(20.0, 40), licensed):
+        for engine in ("vector", "des"):
+            assert np.array_equal(_index(simulate(sc, engine=engine), "ore", "CN"), np.ones(40))
+    # The same licensing of a mine at capacity (10 t/day) loses sales it cannot idle: its price falls.
+    at_capacity = dataclasses.replace(licensed, network=single_source_network(capacity_per_day=10.0))
+    assert _index(simulate(at_capacity, engine="vector"), "ore", "CN").min() < 0.9
 
 
 def test_at_capacity_the_old_cut_remains() -> None:
@@ -99,3 +106,35 @@ def test_chinas_gallium_sellers_idle_their_cited_spare_capacity() -> None:
     capacity = sc.network.facilities[f].capacity_per_day
     assert capacity == pytest.approx(1_600_000 / 365, rel=1e-3)
     assert spec.sales_band[f] >= capacity - spec.normal_seller[f] > 0.4 * capacity
+
+
+def test_chinas_own_germanium_price_under_its_2023_licensing_moves_only_by_its_concentrates_cost_share() -> None:
+    # The trace of docs/model.md §5.9 (lost sales, "an exporter's own price"): under the shipped 2023 licensing
+    # China's refiners lose their export sales (pending applications are no orders), but what they lose stays
+    # within their idle capacity plus their output stock over the year, so their market has no lost sales; they
+    # make no unsold output (production follows orders), so China's buyers hold their normal stock and the gap
+    # is 0. Its scarcity factor is exactly 1 every day, and the price moves only by cost pass-through of its
+    # concentrate (whose mine, with less idle capacity, does lose sales): a recurrence computed by hand,
+    # pi(t) = pi(t-1) + (1 + kappa (pi_conc(t-1) - 1) - pi(t-1)) / tau, kappa = 1 kg x 2,050 / 4,100 USD = 0.5.
+    from supplychain import load_example
+    from supplychain.compile.compiler import compile_scenario
+    sc = load_example("gallium_germanium_2023").with_horizon(220)
+    res = simulate(sc, engine="vector", seed=2023)
+    prices = {c.id: c.price_usd for c in sc.network.commodities}
+    refinery = next(f for f in sc.network.facilities if f.id == "CN.refinery.germanium")
+    kappa = dict(refinery.recipe)["germanium_conc"] * prices["germanium_conc"] / prices["germanium"]
+    assert kappa == 0.5
+    spec = compile_scenario(sc).schedules.extras["prices"]
+    m = spec.labels.index(("germanium", "CN"))
+    row = spec.pass_through.tocsr()
+    assert [spec.labels[j] for j in row.indices[row.indptr[m]:row.indptr[m + 1]]] == [("germanium_conc", "CN")]
+    tau = price_params("minerals").adjustment_days
+    ge, conc = _index(res, "germanium", "CN"), _index(res, "germanium_conc", "CN")
+    expected = [1.0]
+    for t in range(1, len(ge)):
+        target = 1.0 + kappa * (conc[t - 1] - 1.0)
+        expected.append(expected[-1] + (target - expected[-1]) / tau)
+    np.testing.assert_allclose(ge, expected, rtol=1e-12, atol=1e-14)
+    # Not exactly 1 (the concentrate's fall passes on), but within a few per cent: China's germanium ingot price
+    # held within about 3 % of its July 2023 level to April 2024 (SMM via Reuters, 20 Sep 2023 and 20 Apr 2024).
+    assert conc.min() < 0.97 and 0.97 < ge.min() < 0.99

@@ -17,7 +17,10 @@ Prints seven tables:
 2. The direction of the price response to every shock type on the baseline, in
    the importing (affected) region and in the exporting (supplying) one: a
    mine or refinery cut off from buyers abroad cuts its price (its lost sales
-   beyond its normal output stock over a year, docs/model.md §5.9), a maker
+   beyond its normal output stock over a year and its idle capacity,
+   docs/model.md §5.9), so an exporter with idle capacity keeps it ("not up":
+   China's germanium and gallium under their 2023 licensing, whose domestic
+   prices did not fall beyond gallium's first month), a maker
    of chips, cells or magnets sheds output at the reference price (horizontal
    supply below normal output, Fajgelbaum et al. 2020).
 3. China's 2023 gallium licensing (the shipped scenario ``gallium_germanium_2023``)
@@ -26,7 +29,10 @@ Prints seven tables:
    ($400/kg against $283/kg; Fastmarkets via Bloomberg), about double by late
    March 2024 ($575/kg in Rotterdam; RFI, 12 Apr 2024); Chinese prices were
    expected to fall as the controls kept supply at home (Shanghai Metals
-   Market via Bloomberg, 14 Jul 2023).
+   Market via Bloomberg, 14 Jul 2023). China's own gallium, germanium and
+   germanium-concentrate prices against SMM's domestic prices: gallium -9 %
+   in August 2023 and +31 % by 19 Apr 2024, germanium ingot +1 % and +2.1 %
+   against July 2023 (Reuters, 20 Sep 2023 and 20 Apr 2024).
 4. A year without China's gallium and germanium exports against the USGS
    partial-equilibrium model (Nassar et al. 2024, USGS OFR 2024-1057: gallium
    above +150 %, germanium +26 %).
@@ -56,6 +62,14 @@ Prints seven tables:
    5-10 times in 2021-22 while contract prices rose 10-20 % (TSMC, Aug 2021):
    a months-long loss of most logic supply should lift buyers' prices by
    multiples, a 30-day stop that leaves nothing short should not.
+8. A safety-stock build under a licence wait: Japan's 2019 licensing of
+   resist, HF and fluorinated polyimide to Korea (the shipped scenario
+   ``japan_korea_2019``, Korean buyers' targets raised to 90 days), Korea's
+   price peaks and the days at the cap. No Korean price series of the three
+   is published; Korean output was not hit (Newsis, 9 Jul 2020) and nothing
+   is short in the run, so a price held at the 5x cap for months, as when the
+   applications that fill the raised target counted as stock still wanted
+   (docs/model.md §5.9, planned stock and licence waits), is not the record.
 """
 
 from __future__ import annotations
@@ -149,7 +163,13 @@ def input_tariff() -> None:
 #: below their capacity (Argus, 22 Jan 2021: 300-320 t made against about 650 t/yr), so under China's own
 #: controls its price is expected not to rise ("not up") rather than to fall (China's domestic price fell 9 %
 #: in August 2023 and stood 8 % above its 1 August level by 18 October, Reuters/SMM; the model misses the first
-#: month's dip). A maker of manufactured goods (magnets included) sheds output at the reference; sales lost
+#: month's dip). "Not up", not "down", is also what the record says of an exporter's own price under its own
+#: control: China's germanium ingot price rose 1 % in August 2023 and stood 2.1 % above its July 2023 level on
+#: 19 April 2024, its gallium 31 % above (SMM via Reuters, 20 Sep 2023 and 20 Apr 2024), then germanium 38 %
+#: above by mid-2024 on state stockpiling, "defying expectations that more supply left in the domestic market
+#: would keep local prices under pressure" (SMM via Reuters, 2024; Project Blue, 8 Oct 2024). The model's China
+#: holds its price while its sellers idle capacity; it has no stockpiling or speculative buying, so it cannot
+#: give the later rises (docs/model.md §5.9, an exporter's own price). A maker of manufactured goods (magnets included) sheds output at the reference; sales lost
 #: within a seller's normal output stock over the restocking year (a small share of its sales) go into stock
 #: (docs/model.md §5.9, lost sales).
 NOT_UP = -2  # expected: not above the reference by more than 0.1 % (a tariff's ex-duty index; input costs falling)
@@ -161,6 +181,8 @@ def direction_cases() -> list[tuple[str, object, str, str, int, str, int]]:
         ("export ban (mineral)", ban, "gallium", "JP", +1, "CN", NOT_UP),
         ("export licensing (mineral)", ExportControl(exporter="CN", commodity="gallium", mode="licence", start=20),
          "gallium", "JP", +1, "CN", NOT_UP),
+        ("export licensing (germanium)", ExportControl(exporter="CN", commodity="germanium", mode="licence",
+                                                       start=20), "germanium", "JP", +1, "CN", NOT_UP),
         ("export quota (mineral)", ExportControl(exporter="CN", commodity="gallium", mode="quota", start=20,
                                                  quota_per_period=2.0e3, period_days=30),
          "gallium", "JP", +1, "CN", NOT_UP),
@@ -280,6 +302,17 @@ def gallium() -> None:
           "not move towards a controlled exporter because its home price fell, docs/model.md §5.9 sourcing)")
     print("   published: China's domestic price expected to fall as the controls kept supply at home (SMM via "
           "Bloomberg, 14 Jul 2023); Rotterdam +114 % by 15 Dec 2023 (Fastmarkets)")
+    # China's own prices under its own licensing (docs/model.md §5.9, an exporter's own price).
+    own = []
+    for commodity in ("gallium", "gallium_crude", "germanium", "germanium_conc"):
+        x = index(res, commodity, "CN")
+        low = int(np.argmin(x))
+        own.append(f"{commodity} low {x[low]:.3f} on {start + dt.timedelta(days=low)}, max {x.max():.3f}, "
+                   f"last {x[-1]:.3f}")
+    print(f"   China's own prices: {'; '.join(own)}")
+    print("   published China: gallium -9 % in Aug 2023, +31 % on 19 Apr 2024 against Jul 2023; germanium ingot +1 % in "
+          "Aug 2023, +2.1 % on 19 Apr 2024 (SMM via Reuters, 20 Sep 2023, 20 Apr 2024), +38 % by mid-2024 on state "
+          "stockpiling (SMM via Reuters; Project Blue, 8 Oct 2024)")
 
 
 def gallium_year_ban() -> None:
@@ -447,6 +480,19 @@ def tw_fab_outage() -> None:
               f"{index(res, 'logic_wafer', 'TW').max():.2f}, logic chip peaks {peaks}; final buyers {final:.1f} bn USD")
 
 
+def japan_korea_2019() -> None:
+    print("8. A safety-stock build under a licence wait (shipped scenario japan_korea_2019, not fed back)")
+    res = simulate(load_example("japan_korea_2019"), engine="vector", seed=2019)
+    bounds = prices_at_bounds(res)
+    for commodity in ("fluorinated_polyimide", "photoresist", "hf_high_purity"):
+        x = index(res, commodity, "KR")
+        at = bounds[(bounds["commodity"] == commodity) & (bounds["region"] == "KR") & (bounds["bound"] == "cap")]
+        days = float(at["days_at_bound"].sum())
+        print(f"   {commodity:<22} KR peak {x.max():.2f} on {res.dates[int(x.argmax())]}, last day {x[-1]:.2f}, "
+              f"days at the cap {days:.0f}")
+    print("   published: no Korean price series; Korean output not hit (Newsis, 9 Jul 2020)")
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -463,3 +509,4 @@ if __name__ == "__main__":
     utilisation_2021_2023()
     flagship()
     tw_fab_outage()
+    japan_korea_2019()

@@ -14,10 +14,12 @@ from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR
 from ..impact.table import REST_OF_ECONOMY, IOTable, input_kind, load_io_table, value_added_by_region
 from ..model import Scenario
 from ..results import EnsembleResults, Results
+from .unvalued_text import OUTSIDE_USES, format_unvalued, unvalued_shortfall
 
 __all__ = ["chain_using_sectors", "format_run_rate", "shocks_ended", "tariff_cost_note",
            "format_value_added", "save_value_added", "value_added_lost", "NOTHING_LOST",
-           "RATIO_CAVEAT", "ratio_caveat", "mapped_inputs", "SCOPE_NOTE", "scope_note"]
+           "RATIO_CAVEAT", "ratio_caveat", "mapped_inputs", "SCOPE_NOTE", "scope_note", "unvalued_shortfall",
+           "format_unvalued", "OUTSIDE_USES"]
 
 #: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
 _NONE_USD = 0.5
@@ -144,7 +146,8 @@ def chain_using_sectors(table: IOTable) -> tuple[str, ...]:
     return tuple(s for s, used in zip(table.sectors, uses) if used and s != REST_OF_ECONOMY)
 
 
-def format_value_added(frame: pd.DataFrame, ended: dt.date | None = None) -> str:
+def format_value_added(frame: pd.DataFrame, ended: dt.date | None = None,
+                       unvalued: dict[str, dict[str, float]] | None = None) -> str:
     """The block ``run`` prints: value added lost per region, where it falls, and its share of GDP.
 
     The industries that use the inputs the table maps (`mapped_inputs`; C26-C29 in the shipped table:
@@ -154,7 +157,10 @@ def format_value_added(frame: pd.DataFrame, ended: dt.date | None = None) -> str
     ``frame`` is a `value_added_loss_table`; its ``attrs`` say
     whether it is a mean over several runs and net of a baseline, and the total line says so.
     ``ended`` is the day every shock had ended by (`shocks_ended`), None when one was still in force at the
-    end: the lines on the run rate (`format_run_rate`) say which.
+    end: the lines on the run rate (`format_run_rate`) say which. ``unvalued`` (`unvalued_shortfall`) is the
+    shortfall of demands the channel does not value: a line names it (`format_unvalued`), and with no value
+    added lost the block says "No value added counted", not "lost", so that a cobalt cut's shortfall never
+    reads as costing nothing.
 
     Examples
     --------
@@ -194,16 +200,19 @@ def format_value_added(frame: pd.DataFrame, ended: dt.date | None = None) -> str
     inputs = mapped_inputs(table)
     head = ("Value added lost beyond the chain (input-output model, docs/model.md §8.3): in the industries that use "
             f"{_listed(inputs, 'or')}, and in the rest of the economy (every other industry)")
+    outside = format_unvalued(unvalued or {}, mapped_inputs(table))
     if not rows:  # one line, not a table of nothing and a total of $0
         short = "shorter than in the unshocked baseline" if frame.attrs.get("net_of_baseline") else "short"
-        return f"{head}\nNo value added lost: no demand for {_listed(inputs, 'or')} was {short}."
+        word = "counted" if outside else "lost"
+        return (f"{head}\nNo value added {word}: no demand for {_listed(inputs, 'or')} was {short}."
+                + (f"\n{outside}" if outside else ""))
     body = format_columns(["region", "value added lost", "share of GDP", "in the industries using them",
                            "largest user", "rest of economy"], rows, 1)
     total = float(frame["value_added_loss_usd"].sum())
     how = ["mean over runs"] if frame.attrs.get("n_runs", 1) > 1 else []
     how += ["against the unshocked baseline"] if frame.attrs.get("net_of_baseline") else []
     lines = [head, *body, f"Total value added lost: {format_usd(total)}" + (f" ({', '.join(how)})." if how else "."),
-             *format_run_rate(frame.attrs.get("run_rate"), ended), scope_note(table)]
+             *format_run_rate(frame.attrs.get("run_rate"), ended), scope_note(table), *([outside] if outside else [])]
     short = float(frame.attrs.get("shortfall_usd", 0.0))
     given = frame.attrs.get("given_up_usd")
     given = float(given) if given is not None and given > 0.5 else 0.0

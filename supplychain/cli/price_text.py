@@ -13,34 +13,48 @@ from ..metrics.incidence import who_pays
 from ..metrics.price_bounds import format_prices_at_bounds, prices_at_bounds
 from ..plotting.prices import final_buyer_steps
 from ..results import EnsembleResults, Results
+from .price_peaks import (PRICE_MOVED, _band_peaks_line, _largest_shortfall, feedback_line, format_price_peaks,
+                          price_peaks)
 
-__all__ = ["format_price_notes", "format_who_pays", "who_pays_table", "WHO_PAYS_HEADERS", "TARIFF_PAID"]
+__all__ = ["format_price_notes", "format_who_pays", "who_pays_table", "WHO_PAYS_HEADERS", "WHO_PAYS_NEGATED",
+           "TARIFF_PAID", "price_peaks", "format_price_peaks", "feedback_line", "PRICE_MOVED"]
 
 #: Column headers of `format_who_pays`, two blocks of a few columns each (a 13-column table of money
-#: does not fit a terminal): what buyers paid, then what producers earned and lost, in USD.
+#: does not fit a terminal): what buyers paid, then what producers earned and sold, in USD. Each block
+#: has one sign convention, said in its title: buyers' columns are + when buyers paid more (or gave up
+#: more demand), producers' columns + when producers earned or sold more. `who_pays` keeps its own signs
+#: (``sales_lost_usd`` > 0 when a region sold less; the tariff columns > 0 when it paid duty): the
+#: columns of `WHO_PAYS_NEGATED` are printed with the sign turned, so that "sold $44.5bn less" reads -$44.5bn.
 WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
-    "Buyers (USD over the horizon, at reference prices; + = paid more)": {
+    "Buyers (USD over the horizon, at reference prices; + = buyers paid more or gave up more demand, - = less)": {
         "buyer_cost_increase_usd": "paid above ref.",
         "final_buyer_cost_increase_usd": "final buyers",
         "intermediate_buyer_cost_increase_usd": "producers' inputs",
         "tariff_paid_by_importer_usd": "tariff (importer)",
         "demand_destroyed_usd": "demand given up",
     },
-    "Producers (USD over the horizon; rent and margin: + = earned more; sales lost: + = sold less)": {
+    "Producers (USD over the horizon; + = producers earned or sold more, - = earned or sold less)": {
         "scarcity_rent_usd": "rent",
         "scarcity_rent_net_of_inputs_usd": "rent net of inputs",
-        "sales_lost_usd": "sales lost",
-        "sales_lost_net_of_inputs_usd": "sales lost net",
-        "producer_margin_change_usd": "margin change",
+        "sales_lost_usd": "sales",
+        "sales_lost_net_of_inputs_usd": "sales net of inputs",
+        "producer_margin_change_usd": "margin",
         "tariff_paid_by_exporter_usd": "tariff (exporter)",
     },
 }
 
+#: Columns of `who_pays` that `format_who_pays` prints with the sign turned, to read as the producers' gain:
+#: sales lost (+ = sold less) as sales (+ = sold more), the duty exporters bore as earnings lost to it.
+WHO_PAYS_NEGATED = frozenset({"sales_lost_usd", "sales_lost_net_of_inputs_usd", "tariff_paid_by_exporter_usd"})
+
 
 def format_price_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None) -> str:
-    """Lines on prices for ``run``: markets pinned at a bound, and demand given up to prices ('' if nothing).
+    """Lines on prices for ``run``: the largest peaks, markets pinned at a bound, and demand given up ('' if nothing).
 
-    Both figures come from `prices_at_bounds` and
+    With the unshocked runs as ``baseline``, the first lines are the largest price peaks and whether prices
+    fed back (`format_price_peaks`; for a summary ensemble, each region's final-demand index,
+    `_band_peaks_line`); without one, a run with no shock to compare, there are none. The others
+    come from `prices_at_bounds` and
     `who_pays`, which read daily prices; with the
     unshocked runs as ``baseline`` (what ``run`` compares against), the
     money is the change against them, and the tariff paid is the change
@@ -64,8 +78,13 @@ def format_price_notes(results: Results | EnsembleResults, baseline: Results | E
     Prices pinned at a bound and demand given up to higher prices: not known from per-run summaries, which keep no daily prices (--keep series keeps them).
     """
     if isinstance(results, EnsembleResults):
-        return _summary_note(results)
+        peaks = _band_peaks_line(results, baseline) if isinstance(baseline, EnsembleResults) else []
+        note = _summary_note(results)
+        return "\n".join(line for line in (*peaks, note) if line)
     lines = []
+    if isinstance(baseline, Results):   # the peaks are the shock's: a run without one has nothing to compare
+        lines += format_price_peaks(price_peaks(results, baseline), results.scenario, n_runs=results.n_runs,
+                                    largest_short=_largest_shortfall(results, baseline))
     pinned = format_prices_at_bounds(prices_at_bounds(results))
     if pinned:
         lines.append(pinned)
@@ -132,7 +151,7 @@ def _who_pays_lines(table: pd.DataFrame, n_runs: int = 1, *, against_baseline: b
     if "tariff_paid_usd" in table:
         lines += _tariff_line(float(table["tariff_paid_usd"].sum()), tariffs, against_baseline)
     if "producer_margin_change_usd" in table:
-        lines += _margin_line(table["producer_margin_change_usd"])
+        lines += _margin_line(table["producer_margin_change_usd"], table.get("sales_lost_usd"))
     return lines
 
 
@@ -160,19 +179,33 @@ def _tariff_line(paid: float, added: float, against_baseline: bool) -> list[str]
     return [line + "."]
 
 
-def _margin_line(margin: pd.Series) -> list[str]:
-    """Producers' margin change by region: rents net of inputs less sales lost net of inputs ([] if none moved).
+def _margin_line(margin: pd.Series, sales_lost: pd.Series | None = None) -> list[str]:
+    """Producers' margin change by region, in words, with the sales each region lost or gained ([] if none moved).
+
+    ``margin`` is `who_pays`'s ``producer_margin_change_usd`` (rents net of inputs less sales lost net of
+    inputs), ``sales_lost`` its ``sales_lost_usd`` (+ when a region sold less, at reference prices): the
+    line says the direction in words ("sold $44.5bn less") rather than with a sign, whose convention
+    differs between the two columns.
 
     Examples
     --------
-    >>> print(_margin_line(pd.Series([-21.3e9, 11.5e9, 0.2, 6.8e9], index=["TW", "KR", "US", "CN"]))[0])
+    >>> margin = pd.Series([-21.3e9, 11.5e9, 0.2, 6.8e9], index=["TW", "KR", "US", "CN"])
+    >>> print(_margin_line(margin)[0])
     Producers' margin (rents net of inputs, less sales lost net of inputs not bought, at reference prices): lost by TW $21.3bn; gained by KR $11.5bn, CN $6.80bn.
+    >>> print(_margin_line(margin, pd.Series([44.5e9, -7.19e9, 0.0, 0.3], index=margin.index))[0])
+    Producers' margin (rents net of inputs, less sales lost net of inputs not bought, at reference prices): lost by TW $21.3bn (sold $44.5bn less); gained by KR $11.5bn (sold $7.19bn more), CN $6.80bn.
     """
     moved = margin[margin.abs() >= 0.5].sort_values()
     if moved.empty:
         return []
-    lost = ", ".join(f"{r} {format_usd(-v)}" for r, v in moved[moved < 0].items())
-    gained = ", ".join(f"{r} {format_usd(v)}" for r, v in moved[moved > 0][::-1].items())
+
+    def sold(region: str) -> str:
+        if sales_lost is None or region not in sales_lost.index or abs(float(sales_lost[region])) < 0.5:
+            return ""
+        usd = float(sales_lost[region])
+        return f" (sold {format_usd(abs(usd))} {'less' if usd > 0 else 'more'})"
+    lost = ", ".join(f"{r} {format_usd(-v)}{sold(str(r))}" for r, v in moved[moved < 0].items())
+    gained = ", ".join(f"{r} {format_usd(v)}{sold(str(r))}" for r, v in moved[moved > 0][::-1].items())
     parts = ([f"lost by {lost}"] if lost else []) + ([f"gained by {gained}"] if gained else [])
     return ["Producers' margin (rents net of inputs, less sales lost net of inputs not bought, at reference prices): "
             + "; ".join(parts) + "."]
@@ -188,11 +221,14 @@ def _summary_note(results: EnsembleResults) -> str:
 
 
 def format_who_pays(table: pd.DataFrame) -> str:
-    """The table of `who_pays` for a terminal: money as in every other table.
+    """The table of `who_pays` for a terminal: money as in every other table, one sign convention a block.
 
     Two blocks (buyers, then producers), one row per region and a total row, money in US dollars
     with three significant figures (``$92.4M``), signed where a sign is news; a figure under half a
-    dollar prints as ``$0``. ``tariff_paid_usd`` and ``deliveries_lost_usd`` are left out (the
+    dollar prints as ``$0``. Buyers' columns are + when buyers paid more (or gave up more demand);
+    producers' columns + when producers earned or sold more: the columns of `WHO_PAYS_NEGATED` are
+    printed with `who_pays`'s sign turned (its ``sales_lost_usd`` is + when a region sold less), and a
+    title says each block's convention. ``tariff_paid_usd`` and ``deliveries_lost_usd`` are left out (the
     first is the importer's plus the exporter's part, both shown; the second is the shortfall the
     change table already gives). The numbers are the function's, unrounded, in ``table``.
 
@@ -204,32 +240,35 @@ def format_who_pays(table: pd.DataFrame) -> str:
     ...     "sales_lost_net_of_inputs_usd", "producer_margin_change_usd", "tariff_paid_by_exporter_usd")},
     ...     index=pd.Index(["CN", "US"], name="region"))
     >>> t.loc["US", "buyer_cost_increase_usd"] = 389.526175
-    >>> t.loc["CN", "producer_margin_change_usd"] = -35_000.0
+    >>> t.loc["CN", ["sales_lost_usd", "producer_margin_change_usd"]] = [1.2e9, -35_000.0]   # CN sold $1.2bn less
     >>> print(format_who_pays(t))  # doctest: +NORMALIZE_WHITESPACE
-    Buyers (USD over the horizon, at reference prices; + = paid more)
+    Buyers (USD over the horizon, at reference prices; + = buyers paid more or gave up more demand, - = less)
     region  paid above ref.  final buyers  producers' inputs  tariff (importer)  demand given up
     ------  ---------------  ------------  -----------------  -----------------  ---------------
     CN                   $0            $0                 $0                 $0               $0
     US                +$390            $0                 $0                 $0               $0
     all               +$390            $0                 $0                 $0               $0
     <BLANKLINE>
-    Producers (USD over the horizon; rent and margin: + = earned more; sales lost: + = sold less)
-    region  rent  rent net of inputs  sales lost  sales lost net  margin change  tariff (exporter)
-    ------  ----  ------------------  ----------  --------------  -------------  -----------------
-    CN        $0                  $0          $0              $0        -$35.0k                 $0
-    US        $0                  $0          $0              $0             $0                 $0
-    all       $0                  $0          $0              $0        -$35.0k                 $0
+    Producers (USD over the horizon; + = producers earned or sold more, - = earned or sold less)
+    region  rent  rent net of inputs     sales  sales net of inputs   margin  tariff (exporter)
+    ------  ----  ------------------  --------  -------------------  -------  -----------------
+    CN        $0                  $0  -$1.20bn                   $0  -$35.0k                       $0
+    US        $0                  $0        $0                   $0       $0                       $0
+    all       $0                  $0  -$1.20bn                   $0  -$35.0k                       $0
     """
     def money(x: float) -> str:
         return "$0" if abs(x) < 0.5 else format_usd(float(x), sign=True)
+
+    def turn(column: str) -> float:
+        return -1.0 if column in WHO_PAYS_NEGATED else 1.0
 
     blocks = []
     for title, columns in WHO_PAYS_HEADERS.items():
         shown = [c for c in columns if c in table]
         if not shown:
             continue
-        rows = [[str(region)] + [money(row[c]) for c in shown] for region, row in table.iterrows()]
-        rows.append(["all"] + [money(float(table[c].sum())) for c in shown])
+        rows = [[str(region)] + [money(turn(c) * row[c]) for c in shown] for region, row in table.iterrows()]
+        rows.append(["all"] + [money(turn(c) * float(table[c].sum())) for c in shown])
         blocks.append("\n".join([title, *format_columns(["region"] + [columns[c] for c in shown], rows, 1)]))
     return "\n\n".join(blocks)
 
@@ -238,7 +277,8 @@ def who_pays_table(results: Results, baseline: Results | None = None) -> str:
     """What ``run --all`` prints with price feedback on: `format_who_pays` of the results, titled.
 
     With ``baseline`` (the unshocked runs ``run`` compared against) every figure is the change against
-    it, and the title says so: the tariff columns then add up to the change table's tariff paid.
+    it, and the title says so: the importer's tariff column less the exporter's (printed as what exporters
+    earned less, `WHO_PAYS_NEGATED`) then adds up to the change table's tariff paid.
     """
     with warnings.catch_warnings():  # the pinned markets are named in the price notes already
         warnings.simplefilter("ignore", SimulationWarning)

@@ -14,13 +14,15 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._format import format_bytes, format_columns, format_percent, format_usd
+from .._format import format_bytes
 from .._progress import PhaseBar
 from .._validation import MAX_DAYS
 from ..errors import SimulationWarning
 from ..results.text import format_summary, run_head
 from ..run.simulate import ENGINES
 from .arguments import resolve_scenario, whole_number
+from .ensemble_text import (COLLAPSED_SPREAD, WHEN_THRESHOLD, format_shortfall_distribution, format_when,
+                            random_inputs, share_of_runs)
 from .formats import add_format_argument, render
 from .inputs import about_scenario, check_results
 from .out_folder import describe_files, planned_files, write_outputs, write_summary
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from ..results.series import Results
 
 __all__ = ["configure_run", "cmd_run", "change_rows", "has_shocks", "series_bytes", "format_shortfall_distribution",
-           "format_when", "WHEN_THRESHOLD", "random_inputs", "COLLAPSED_SPREAD", "SERIES_RUN_LIMIT",
+           "format_when", "share_of_runs", "WHEN_THRESHOLD", "random_inputs", "COLLAPSED_SPREAD", "SERIES_RUN_LIMIT",
            "IDENTICAL_RUNS_CLI"]
 
 #: Above this many runs, ``run`` keeps per-run summaries and percentile bands, not daily series: one run
@@ -53,169 +55,6 @@ def has_shocks(scenario: Scenario) -> bool:
     """
     return bool(scenario.responses) or len(scenario.shocks) > len(scenario.in_force())
 
-
-
-#: Runs whose total shortfall differs by less than this fraction of the mean are reported as one figure.
-COLLAPSED_SPREAD = 0.01
-
-
-def random_inputs(scenario: Scenario) -> list[str]:
-    """What is drawn anew in each run of ``scenario``: lead times, demand noise, outages, licences, parameters.
-
-    Read from the compiled scenario (as `supplychain.analytics.is_deterministic` does); empty when every
-    run is the same.
-
-    Examples
-    --------
-    >>> from supplychain import load_baseline
-    >>> random_inputs(load_baseline())
-    []
-    >>> random_inputs(load_baseline(random_lead_times=True))[0].startswith("lead times on ")
-    True
-    """
-    from ..compile.compiler import compile_scenario
-    from ..model.shocks import RandomOutage
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # the scenario's own warnings were given when it ran
-        compiled = compile_scenario(scenario)
-    out = []
-    lanes = compiled.lane_lead_random
-    if lanes.any():
-        out.append(f"lead times on {int(lanes.sum()):,} of {len(lanes):,} lanes (triangular over their "
-                   "documented low-high range)" if all(l.lead_time.kind == "triangular" for l in scenario.network.lanes
-                                                      if not l.lead_time.is_deterministic)
-                   else f"lead times on {int(lanes.sum()):,} of {len(lanes):,} lanes")
-    if compiled.demand_noisy.any():
-        out.append(f"demand noise on {int(compiled.demand_noisy.sum()):,} of {len(compiled.demand_noisy):,} demands")
-    n_out = sum(1 for s in scenario.shocks if isinstance(s, RandomOutage))
-    if n_out:
-        out.append(f"{n_out} random outage process{'es' if n_out != 1 else ''} (when, where and how long)")
-    licences = [spec for spec in compiled.schedules.extras.get("licences", ())
-                if spec.uncertain or spec.switches or not spec.delay.is_deterministic]
-    if licences:
-        out.append(f"licence decisions and processing delays of {len(licences)} export control"
-                   f"{'s' if len(licences) != 1 else ''}")
-    if scenario.uncertainties:
-        paths = ", ".join(u.path for u in scenario.uncertainties[:3])
-        more = f" and {len(scenario.uncertainties) - 3} more" if len(scenario.uncertainties) > 3 else ""
-        out.append(f"{len(scenario.uncertainties)} uncertain parameter{'s' if len(scenario.uncertainties) != 1 else ''}"
-                   f" ({paths}{more})")
-    return out
-
-
-def format_shortfall_distribution(results: EnsembleResults, top: int = 12) -> str:
-    """The shortfall over runs of the demands that ran short in some run: chance, median and 5-95 %.
-
-    The total closes the text: its mean and the range of 90 % of runs, or one figure when every run's
-    total lies within `COLLAPSED_SPREAD` of the mean (a spread of under 1 % says little; the level is
-    what the scenario's draws make it). A last line says what is random in the runs (`random_inputs`):
-    the runs differ only by those draws, so the same scenario without them (fixed lead times, say) is
-    another scenario, whose shortfall can be higher or lower than every run's (docs/model.md §7.4).
-
-    Examples
-    --------
-    >>> from supplychain import simulate
-    >>> from supplychain.datasets.synthetic import synthetic_scenario
-    >>> ens = simulate(synthetic_scenario(5, horizon_days=20), engine="vector", n_runs=60, seed=1, keep="summary")
-    >>> print(format_shortfall_distribution(ens).splitlines()[0])
-    Shortfall over 60 runs (USD at reference prices):
-    """
-    import numpy as np
-
-    table = results.shortfall_summary()
-    short = table[(table["p_shortfall"] > 0) & (table["region"] != "ALL")]
-    short = short.sort_values(["shortfall_usd", "p_shortfall"], ascending=False, kind="stable")
-    n = results.n_runs
-    lines = [f"Shortfall over {n:,} run{'' if n == 1 else 's'} (USD at reference prices):"]
-    if len(short):
-        rows = [[str(r.region), str(r.commodity), str(r.segment), format_percent(r.p_shortfall, floor=False),
-                 format_usd(r.shortfall_usd), format_usd(r.shortfall_usd_p5), format_usd(r.shortfall_usd_p50),
-                 format_usd(r.shortfall_usd_p95)]
-                for r in short.head(top).itertuples()]
-        lines += format_columns(["region", "commodity", "segment", "runs short", "mean", "5th pct", "median",
-                                 "95th pct"], rows, 3)
-        if len(short) > top:
-            lines.append(f"... and {len(short) - top} more demands short in some run (shortfall.csv with --out).")
-    total = table[table["region"] == "ALL"].iloc[0]
-    prices = {c.id: c.price_usd for c in results.scenario.network.commodities}
-    per_run = results.shortfall @ np.array([prices[c] for c in results.coords.commodity["demand"]], dtype=float)
-    mean, lo, hi = float(per_run.mean()), float(per_run.min()), float(per_run.max())
-    share = format_percent(total["p_shortfall"], floor=False)
-    if n == 1:
-        lines.append(f"Total {format_usd(mean)} in the one run." if mean > 0 else "No shortfall in the one run.")
-    elif hi <= 0:
-        lines.append("No shortfall in any run.")
-    elif hi - lo <= COLLAPSED_SPREAD * mean:
-        spread = ("runs identical" if hi == lo else f"runs differ by < {COLLAPSED_SPREAD * 100:g}%: "
-                  f"{(hi - lo) / mean * 100:.2g}% from least to greatest")
-        lines.append(f"Any shortfall in {share} of runs; total {format_usd(mean)} in every run ({spread}).")
-    else:
-        lines.append(f"Any shortfall in {share} of runs; total {format_usd(total['shortfall_usd'])} on average, "
-                     f"90% of runs between {format_usd(total['shortfall_usd_p5'])} and "
-                     f"{format_usd(total['shortfall_usd_p95'])}.")
-    drawn = random_inputs(results.scenario)
-    if not drawn:
-        lines.append("Nothing in the scenario is random (lead times, demand noise, outages, licences, uncertain "
-                     "parameters), so every run is the same; random_lead_times=True (--random-lead-times) draws "
-                     "lead times.")
-    else:
-        fixed = "with fixed lead times" if drawn[0].startswith("lead times") else "without these draws"
-        lines.append(f"Random in each run: {'; '.join(drawn)}. The runs differ only by these draws, so the range "
-                     f"is theirs alone; the scenario {fixed} is another scenario, not one of these runs, and its "
-                     "shortfall can lie outside the range, higher or lower (docs/model.md §7.4).")
-    return "\n".join(lines)
-
-
-#: Service level below which the ensemble console says when each group ran short (time_to_survive's default).
-WHEN_THRESHOLD = 0.95
-
-
-def format_when(results: EnsembleResults, threshold: float = WHEN_THRESHOLD) -> str:
-    """When each group (regions with demand, then all) fell below ``threshold`` service over the runs, and recovered.
-
-    One line per group that fell below in some run: the share of runs, the median day from the shock day
-    and its 5-95 % range over those runs, then the share of them that recovered (``time_to_recover``'s
-    defaults) and their median day (docs/model.md §8.2, *When*); one line names the groups never below.
-    Empty for an archive written before the timing was kept.
-
-    Examples
-    --------
-    >>> from supplychain import simulate
-    >>> from supplychain.analytics._toy import single_source_network
-    >>> from supplychain.analytics.stress import knockout_scenario
-    >>> sc = knockout_scenario(single_source_network(), ["CN.mine"], duration_days=15, horizon_days=60)
-    >>> print(format_when(simulate(sc, engine="vector", seed=0, keep="summary")))
-    When service fell below 95% (days from the shock day, 2025-01-01; recovered: back at 99% for 14 days):
-      US   in 100.0% of runs, from day 11 (median; 5-95%: 11-11); recovered in 100.0% of them, by day 16 (median)
-      ALL  in 100.0% of runs, from day 11 (median; 5-95%: 11-11); recovered in 100.0% of them, by day 16 (median)
-    """
-    import numpy as np
-
-    from ..engines.summary import RECOVER_AT, SUSTAIN_DAYS
-    if results.days_below is None:
-        return ""
-    below, back = results.timing("below", threshold), results.timing("recover", threshold)
-    pct = f"{threshold * 100:g}%"
-    shock = results.scenario.shock_day or 0
-    lines = [f"When service fell below {pct} (days from the shock day, {results.scenario.date_of(shock)}; "
-             f"recovered: back at {RECOVER_AT * 100:g}% for {SUSTAIN_DAYS} days):"]
-    never = []
-    width = max(len(g) for g in results.band_groups)
-    for g, group in enumerate(results.band_groups):
-        hit = np.isfinite(below[:, g])
-        if not hit.any():
-            never.append(group)
-            continue
-        lo, mid, hi = np.percentile(below[hit, g], [5, 50, 95])
-        done = np.isfinite(back[hit, g])
-        line = (f"  {group:<{width}}  in {format_percent(hit.mean(), floor=False)} of runs, from day {mid:.0f} "
-                f"(median; 5-95%: {lo:.0f}-{hi:.0f}); recovered in {format_percent(done.mean(), floor=False)} of them")
-        if done.any():
-            line += f", by day {np.median(back[hit, g][done]):.0f} (median)"
-        lines.append(line)
-    if never:
-        lines.append(f"  Never below {pct} in any run: {', '.join(never)}.")
-    return "\n".join(lines)
 
 
 def configure_run(parser: argparse.ArgumentParser) -> None:
@@ -384,10 +223,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             text += "\n\n" + cover if cover else ""
         if table is not None and args.format == "table" and feeds_impact(scenario.network):
             from ..analytics.impact import value_added_loss_table
-            from .impact_text import format_value_added, shocks_ended, tariff_cost_note
-            block = format_value_added(value_added_loss_table(results, baseline, by_input=True),
-                                       shocks_ended(scenario))
-            note = tariff_cost_note(scenario) if "\nNo value added lost" in block else ""
+            from .impact_text import (format_value_added, shocks_ended, tariff_cost_note, unvalued_shortfall,
+                                      value_added_lost)
+            frame = value_added_loss_table(results, baseline, by_input=True)
+            block = format_value_added(frame, shocks_ended(scenario), unvalued_shortfall(table))
+            note = tariff_cost_note(scenario) if not value_added_lost(frame) else ""
             text += "\n\n" + block + ("\n" + note if note else "")
         if args.out is not None:
             banded = isinstance(band, pd.DataFrame)
@@ -496,8 +336,9 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
         if args.all:
             text = format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread
         else:
-            text = (head + "\n\n" + format_changes(table) + spread
-                    + "\nThe full summary of every region and commodity: --all.")
+            # The hint belongs to the change table it ends, not to the ensemble's spread and timing after it.
+            text = (head + "\n\n" + format_changes(table) + "\nThe full summary of every region and commodity: --all."
+                    + spread)
         return _with_feedback_said(text, results)
     text = format_summary(results) + ("\n" + mode if mode else "") + spread
     if not shocked:

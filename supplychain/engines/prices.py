@@ -114,9 +114,11 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     loops of `.jit` (`._jit_prices`: the same bits), else NumPy.
     """
     normal = spec.normal_stock
-    if spec.target_extra is not None:
-        # Buyers planning extra stock (front-loading, a safety-stock change) need it too.
-        normal = normal + spec.target_extra[min(s.day, spec.target_extra.shape[0] - 1)]
+    planned = _planned(c, spec, s)
+    if planned is not None:
+        # Buyers planning extra stock (front-loading, a safety-stock change) need it too, but for the part they hold
+        # as licence applications awaiting a decision.
+        normal = normal + planned[0]
     if loops is not None and np.ndim(normal) == 1:
         deficit = _deficit_loop(loops, c, spec, s, normal)
     else:
@@ -128,7 +130,7 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     buyers = None  # each buyer's shortfall beyond its buffer and its cover, read once a day if needed
     owes = bool(s.owed.any())
     if owes:
-        buyers = _buyer_short(c, spec, s)
+        buyers = _buyer_short(c, spec, s, planned)
         owed = np.asfortranarray(_owed_short(c, s, buyers[0]))
         asked = asked + sum_into(owed, c.lane_origin, c.n_facilities, c.sum_by_origin) / RESTOCKING_DAYS
         # Suppliers serve what is asked up to what they can make today at the reference price: the day's
@@ -141,7 +143,7 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
     if rate.any():
         # A rate shortfall is supply lost for as long as it lasts, less what the buyers' buffers cover: the
         # share of the restocking year it costs them, not its daily share of the flow (USGS model).
-        cover = (buyers if buyers is not None else _buyer_short(c, spec, s))[1]
+        cover = (buyers if buyers is not None else _buyer_short(c, spec, s, planned))[1]
         excess = excess - rate + _lasting_loss(c, spec, s, rate, capacity, cover) / RESTOCKING_DAYS
     unserved = sum_into(np.asfortranarray(excess), spec.seller_market, spec.n_markets, spec.sum_sellers)
     if ps.unmet is not None:
@@ -334,16 +336,44 @@ def _lost_sales(c: Compiled, spec: PriceSpec, s, capacity: np.ndarray,  # type: 
     return out
 
 
-def _buyer_short(c: Compiled, spec: PriceSpec, s) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+def _planned(c: Compiled, spec: PriceSpec, s) -> tuple[np.ndarray, np.ndarray] | None:  # type: ignore[no-untyped-def]
+    """Stock the buyers plan above normal today and bid for, by market and by buyer (``None`` when none plans any).
+
+    The compiled planned extra ``E_b(t)`` less what each buyer holds as
+    licence applications awaiting a decision, up to the extra its ordering
+    target plans today (docs/model.md §5.9, normal levels):
+    ``E_b - min(A_b, (E^o_b)^+)``, by buyer ((B,), or (R, B) while some buyer
+    waits) and summed by market ((M,) or (R, M)). The part of a raised order
+    target its pending applications fill is the licence wait in its position,
+    which no price brings forward; front-loaded stock counted after the
+    control's start (its ordering target back to 0) keeps counting in full.
+    Without pending applications the compiled schedule stands bit for bit.
+    """
+    if spec.target_extra is None:
+        return None
+    market = spec.target_extra[min(s.day, spec.target_extra.shape[0] - 1)]
+    buyer = spec.buyer_extra[min(s.day, spec.buyer_extra.shape[0] - 1)]
+    if s.licence is None or not s.licence.awaiting.any():
+        return market, buyer
+    ordering = np.maximum(c.schedules.day("target_extra", min(s.day, c.n_days - 1)), 0.0)
+    waiting = np.minimum(sum_into(s.licence.awaiting, c.lane_buyer, c.n_buyers, c.sum_by_buyer), ordering)
+    if not waiting.any():
+        return market, buyer
+    return (market - sum_into(np.asfortranarray(waiting), spec.buyer_market, spec.n_markets, spec.sum_buyers),
+            buyer - waiting)
+
+
+def _buyer_short(c: Compiled, spec: PriceSpec, s,  # type: ignore[no-untyped-def]
+                 planned: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each buyer's shortfall beyond its buffer and the stock it can still draw before it is short, (R, B) each.
 
     The shortfall is ``delta_b`` of docs/model.md §5.9; the cover is 0 for a
     buyer short, else its stock less its normal stock and planned extra plus
-    its buffer.
+    its buffer. ``planned``: `_planned` of the day (the planned extra it bids for).
     """
     held = s.stock[:, c.buyer_stock]
     normal = spec.buyer_normal
-    want = normal if spec.buyer_extra is None else normal + spec.buyer_extra[min(s.day, spec.buyer_extra.shape[0] - 1)]
+    want = normal if planned is None else normal + planned[1]
     short = np.maximum((want - held) - np.clip(normal - held, 0.0, spec.buyer_buffer), 0.0)
     cover = np.where(short > 0.0, 0.0, np.maximum(held - want + spec.buyer_buffer, 0.0))
     return short, cover

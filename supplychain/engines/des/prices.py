@@ -112,15 +112,15 @@ class Prices:
         """
         lay, n = run.layout, len(self.index)
         self._unmet(run, demand)
-        extra = None if self.target_extra is None else self.target_extra[min(t, len(self.target_extra) - 1)]
-        normal = self.normal_stock if extra is None else [a + b for a, b in zip(self.normal_stock, extra)]
+        planned = self._planned(run, t)
+        normal = self.normal_stock if planned is None else [a + b for a, b in zip(self.normal_stock, planned[0])]
         held = [0.0] * n
         for b, m in enumerate(self.buyer_market):
             held[m] += run.stock[lay.buyer_stock[b]]
         deficit = [a - h for a, h in zip(normal, held)]
         if self.buffers:
             deficit = self._buffer_band(deficit, held, normal)
-        short, cover = self._buyer_short(run, t)
+        short, cover = self._buyer_short(run, planned)
         counted = self._owed_short(run, short)
         over, rate = [0.0] * len(self.seller_market), [0.0] * len(self.seller_market)
         for f in range(len(self.seller_market)):
@@ -288,10 +288,37 @@ class Prices:
             out.append(1.0 + now / base if base > 0 else 1.0)
         return out
 
-    def _buyer_short(self, run: Run, t: int) -> tuple[list[float], list[float]]:
-        """Each buyer's shortfall beyond its buffer, and the stock it can draw before it is short (§5.9)."""
+    def _planned(self, run: Run, t: int) -> tuple[list[float], list[float]] | None:
+        """Stock the buyers plan above normal on day ``t`` and bid for, by market and by buyer (§5.9, normal levels).
+
+        The compiled planned extra ``E_b`` less what buyer ``b`` holds as licence applications awaiting a decision,
+        up to the extra its ordering target plans today (``target_extra``): that part of its raised target is the
+        licence wait in its position. ``None`` when no buyer plans any.
+        """
+        if self.target_extra is None or self.buyer_extra is None:
+            return None
+        market = self.target_extra[min(t, len(self.target_extra) - 1)]
+        buyer = self.buyer_extra[min(t, len(self.buyer_extra) - 1)]
+        awaiting = run.awaiting
+        if awaiting is None or not any(awaiting):
+            return market, buyer
+        lanes = run.layout.buyer_lanes
+        waiting = [min(sum([awaiting[l] for l in lanes[b]]), e) if e > 0.0 else 0.0
+                   for b, e in enumerate(run.target_extra_today)]
+        if not any(waiting):
+            return market, buyer
+        less = [0.0] * len(market)
+        for b, m in enumerate(self.buyer_market):
+            less[m] += waiting[b]
+        return [a - w for a, w in zip(market, less)], [e - w for e, w in zip(buyer, waiting)]
+
+    def _buyer_short(self, run: Run, planned: tuple[list[float], list[float]] | None) -> tuple[list[float], list[float]]:
+        """Each buyer's shortfall beyond its buffer, and the stock it can draw before it is short (§5.9).
+
+        ``planned``: `_planned` of the day (the planned extra each buyer bids for).
+        """
         lay = run.layout
-        extra = None if self.buyer_extra is None else self.buyer_extra[min(t, len(self.buyer_extra) - 1)]
+        extra = None if planned is None else planned[1]
         short, cover = [], []
         for b, (a, k) in enumerate(zip(self.buyer_normal, self.buyer_buffer)):
             h = run.stock[lay.buyer_stock[b]]
