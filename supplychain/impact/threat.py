@@ -8,6 +8,10 @@ from which a chain of baseline lanes (``share > 0``) leads to a demand of the co
 control at once and start redesign then (Japan's users after China's 2010 stop, docs/model.md §8.3); a capacity
 stop, a closed lane, a tariff or a price rise starts nothing before the column is short. A control in force
 before day 0 starts the clock on day 0: what users redesigned before is in the baseline's demand.
+
+The days are the scenario's as given: with uncertain parameters that move a control's start, the summary sink
+(``keep="summary"``) reads each run's compiled scenario, `Results.value_added_loss` the scenario as given (as it
+reads the demand given up to prices).
 """
 
 from __future__ import annotations
