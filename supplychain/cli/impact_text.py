@@ -38,7 +38,7 @@ def ratio_caveat(table: IOTable | None = None) -> str:
     Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger product that
     needs it (a motor, a car), and the input-output model passes that on in fixed proportions, except that
     redesign and thrifting replace up to 10 % of the use of mature_chip, compound_chip, ndfeb_magnet,
-    mature_idm_chip, germanium and gallium, reached over 180 days from the first short day or an export control upstream, if earlier; nothing is caught up within the horizon.
+    mature_idm_chip, germanium and gallium, reached over 180 days from the first short day or an export control upstream, if earlier; output that waited for a missing input is not made up later (its buyers' unmet demand is a lost sale).
     """
     table = load_io_table() if table is None else table
     head = ("Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger "
@@ -48,14 +48,15 @@ def ratio_caveat(table: IOTable | None = None) -> str:
         if share > 0:
             groups.setdefault((share, days), []).append(commodity)
     if not groups:
-        return f"{head}, with no substitution or catching up within the horizon."
+        return (f"{head}, with no substitution; output that waited for a missing input is not made up later (its "
+                "buyers' unmet demand is a lost sale).")
     def listed(names: list[str]) -> str:
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     parts = [f"up to {100 * share:g} % of the use of {listed(names)}, reached over {days:g} days"
              for (share, days), names in groups.items()]
     return (f"{head}, except that redesign and thrifting replace {'; '.join(parts)} from the first short day "
             "or an export control upstream, if earlier; "
-            "nothing is caught up within the horizon.")
+            "output that waited for a missing input is not made up later (its buyers' unmet demand is a lost sale).")
 
 
 def __getattr__(name: str) -> str:
