@@ -44,13 +44,13 @@ def main() -> None:
     jp_parts = [k for k, f in enumerate(net.facilities) if f.output == "mature_idm_chip" and f.id.endswith(".JP")]
     other_idm = [k for k, f in enumerate(net.facilities) if f.output == "mature_idm_chip" and not f.id.endswith(".JP")]
     print(f"  chips not made by the {len(jp_parts)} parts packaging Japan's IDM designs: {made[jp_parts].sum():,.0f} "
-          f"({made[jp_parts].sum() * price['mature_idm_chip'] / 1e9:.2f} bn USD); by the other IDM parts: "
-          f"{made[other_idm].sum():,.0f}")
+          f"({made[jp_parts].sum() * price['mature_idm_chip'] / 1e9:.2f} bn USD); the other IDM parts made "
+          f"{-made[other_idm].sum():,.0f} more")
     inv = np.asarray(a.inventory)[0] - np.asarray(b.inventory)[0]
     stocks = a.coords.stock
-    for key in ("JP.fab.mature_idm_wafer",):
-        ks = [k for k, s in enumerate(stocks) if s.startswith(key)]
-        print(f"  {key} stock, fire - no fire: lowest {inv[t0:, ks].sum(axis=1).min():,.0f}, end {inv[-1, ks].sum():,.0f}")
+    for key in ("JP.fab.mature_idm_wafer:mature_idm_wafer",):
+        ks = [stocks.index(key)]
+        print(f"  {key} (finished wafers), fire - no fire: lowest {inv[t0:, ks].sum(axis=1).min():,.0f}, end {inv[-1, ks].sum():,.0f}")
     pk = [k for k, s in enumerate(stocks) if any(s.startswith(net.facilities[j].id + ":") or s == net.facilities[j].id
                                                  for j in jp_parts)]
     print(f"  stocks at the parts packaging Japan's designs: lowest {inv[t0:, pk].sum(axis=1).min():,.0f}, end {inv[-1, pk].sum():,.0f}")
