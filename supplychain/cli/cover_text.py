@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._format import format_percent, format_usd
-from ..metrics.cover import stock_cover
+from ..metrics.cover import stock_cover, upstream_restock
 from ..results import EnsembleResults, Results
 
 __all__ = ["format_cover_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers", "DRAWN_SHARE",
@@ -52,7 +52,8 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     if isinstance(results, EnsembleResults):
         return ("Buyers' stocks drawn (stock_cover): not known from per-run summaries, which keep no daily stocks "
                 "(--keep series keeps them).")
-    lines = [(_short_line if short else _line)(results, _name(commodity, segment), rows)
+    lines = [(_short_line if short else _line)(results, _name(commodity, segment), rows,
+                                               upstream=_upstream_clause(results, baseline, commodity, rows))
              for commodity, segment, short, rows in _qualifying(results, baseline, top)]
     return "\n".join([_HEADER, *lines]) if lines else ""
 
@@ -219,6 +220,44 @@ def _mean_cover(results: Results) -> pd.DataFrame:
     return mean[mean["normal_stock"] > 0]
 
 
+def _upstream_clause(results: Results, baseline: Results | EnsembleResults | None, commodity: str,
+                     rows: pd.DataFrame) -> str:
+    """What follows "restocked by <date>" when the stocks upstream of the buyers were back later or not at all.
+
+    The stocks upstream (`supplychain.metrics.upstream_stocks`: the makers' finished goods and inputs, their
+    suppliers' finished goods) cover the buyers first and are refilled after them, from spare capacity; a
+    buyers' stock back to normal says nothing of them (docs/model.md §8.2, *upstream stocks*). '' when the
+    buyers were not restocked, or the upstream stocks were back by the same day.
+    """
+    restocked = rows["restocked_day"].to_numpy()
+    if np.isnan(restocked).any() or not isinstance(results, Results):
+        return ""
+    table = upstream_restock(results, commodity, baseline=baseline if isinstance(baseline, Results) else None)
+    normal = float(table["normal_usd"].iloc[0])
+    if normal <= 0.0:
+        return ""
+    buyers_back = float(np.nanmax(restocked))
+    date = lambda day: results.scenario.date_of(round(day)).isoformat()
+    makers = [f for f in results.scenario.network.facilities if f.output == commodity]
+    inputs = sorted({k for f in makers for k, _ in f.recipe})
+    what = (f"its makers' {_and([commodity, *inputs])}, and their suppliers' {_and(inputs)}"
+            if inputs else f"its makers' {commodity}")
+    back = table["restocked_day"].to_numpy()
+    if np.isnan(back).any():
+        end = float(table["end_deficit_usd"].mean())
+        return (f", but not the stocks upstream of them ({what}): still {format_usd(end)} "
+                f"({format_percent(end / normal)} of their normal {format_usd(normal)}) below normal on "
+                f"{date(results.n_days - 1)}, drawn to serve the buyers and not yet made back")
+    if float(back.max()) > buyers_back:
+        return f"; the stocks upstream of them ({what}) by {date(float(back.max()))}"
+    return ""
+
+
+def _and(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _floor1(days: float) -> str:
     """Days with one decimal, rounded down like the share beside them (14.3 % of 40 days is 5.7, not 5.8)."""
     return f"{math.floor(days * 10 + 1e-9) / 10:.1f}"
@@ -236,9 +275,10 @@ def _where_and_after(results: Results, row: pd.Series,
     return region, date, back, runs
 
 
-def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
+def _line(results: Results, commodity: str, rows: pd.DataFrame, *, upstream: str = "") -> str:
     worst = rows.loc[rows["share_left"].idxmin()]
     region, date, back, runs = _where_and_after(results, worst, rows)
+    back += upstream
     margin = worst["margin_days"]
     drawn = f"{format_usd(float(rows['stock_drawn_usd'].sum()))} drawn in all regions; {back}{runs}."
     if worst["share_left"] <= 0.0:
@@ -260,12 +300,14 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
             "from running out at the rate they fell; " + drawn)
 
 
-def _short_line(results: Results, name: str, rows: pd.DataFrame) -> str:
+def _short_line(results: Results, name: str, rows: pd.DataFrame, *, upstream: str = "") -> str:
     """The line of a group that ran short: where and when its buyers' usable stock first gave out (a short day
-    counts as no usable stock, `supplychain.metrics.usable_stock`), the stock drawn and the restocking."""
+    counts as no usable stock, `supplychain.metrics.usable_stock`), the stock drawn and the restocking
+    (``upstream``: what `_upstream_clause` adds to it)."""
     empty = rows[rows["share_left"] <= rows["share_left"].min()]
     first = empty.loc[empty["trough_day"].idxmin()]
     region, date, back, runs = _where_and_after(results, first, rows)
+    back += upstream
     low = ("usable stock gave out" if first["share_left"] <= 0.0
            else f"stocks fell to {format_percent(first['share_left'])} of normal")
     return (f"{name} ran short (in the shortfall table): buyers' {low} in {region} on {date(first['trough_day'])}; "
