@@ -36,7 +36,10 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     margin (days of extra shock the trough would have absorbed at the rate the stock fell), the stock
     drawn in all regions, and when it was back to 95 % of normal (or that it was not by the end of the
     horizon). For one that ran short (in the shortfall table too): where and when its buyers' usable stock
-    first gave out, the stock drawn and the restocking. Figures of several runs are means over runs. ''
+    first gave out, the stock drawn and the restocking. Where the buyers were restocked, the stocks upstream
+    of them (`supplychain.metrics.upstream_stocks`) follow when they were back later, or how far below normal
+    they still were at the end (the mine's one day of ore below refills the day after its buyer's stock).
+    Figures of several runs are means over runs. ''
     when no group qualifies; a summary ensemble keeps no daily stocks, so for one the text says so.
 
     Examples
@@ -45,9 +48,9 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     >>> from supplychain.metrics._cover_toy import stop_scenario
     >>> print(format_cover_notes(simulate(stop_scenario(stop_days=5))))
     Buyers' stocks drawn (supplychain.metrics.stock_cover; days of cover = stock / normal daily use; with --out, cover.png draws these groups in this order):
-    No final demand for ore went short, but buyers' stocks fell to 60.0% of normal in US (6.0 of 10 days of cover) on 2025-01-11, 6 days from running out at the rate they fell; $4.00k drawn in all regions; restocked by 2025-01-15.
+    No final demand for ore went short, but buyers' stocks fell to 60.0% of normal in US (6.0 of 10 days of cover) on 2025-01-11, 6 days from running out at the rate they fell; $4.00k drawn in all regions; restocked by 2025-01-15; the stocks upstream of them (its makers' ore) by 2025-01-16.
     >>> print(format_cover_notes(simulate(stop_scenario(stop_days=12))).splitlines()[1])   # 10 days of cover, 12 stopped
-    ore ran short (in the shortfall table): buyers' usable stock gave out in US on 2025-01-17; $10.0k drawn in all regions; restocked by 2025-01-28.
+    ore ran short (in the shortfall table): buyers' usable stock gave out in US on 2025-01-17; $10.0k drawn in all regions; restocked by 2025-01-28; the stocks upstream of them (its makers' ore) by 2025-01-30.
     """
     if isinstance(results, EnsembleResults):
         return ("Buyers' stocks drawn (stock_cover): not known from per-run summaries, which keep no daily stocks "
