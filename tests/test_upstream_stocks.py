@@ -49,3 +49,24 @@ def test_the_cover_line_says_when_the_stocks_upstream_are_back_or_that_they_are_
     line = format_cover_notes(simulate(cut), simulate(cut.without_shocks())).splitlines()[1]
     assert "restocked by 2025-03-13, but not the stocks upstream of them (its makers' chip and wafer, and their " \
            "suppliers' wafer): still $76.9 (38.4% of their normal $200) below normal on 2025-05-30" in line
+
+
+def test_a_stop_only_the_makers_stocks_absorbed_gets_a_line_of_its_own(tmp_path, capsys) -> None:
+    """Stopped 10 days, the fab's 50 finished wafers and the packager's 50 take the whole loss: no buyer's
+    stock moves, so no line on buyers' stocks, but `supplychain run` says the stocks upstream fell to half
+    their $200 and when they were back. With 20 days the buyer draws too: its line carries the upstream."""
+    import supplychain
+    from supplychain.cli.app import main
+    from supplychain.cli.cover_text import format_upstream_notes
+
+    scenario = chain_stop_scenario(stop_days=10, horizon_days=200)
+    shocked, base = simulate(scenario), simulate(scenario.without_shocks())
+    assert format_cover_notes(shocked, base) == ""
+    line = ("No buyer of chip drew its stock, but the stocks upstream of them (its makers' chip and wafer, and their "
+            "suppliers' wafer) fell to 50.0% of normal ($100 below) on 2025-01-16; back to 95% by 2025-04-20.")
+    assert format_upstream_notes(shocked, base) == line
+    path = supplychain.save_scenario(scenario, tmp_path / "fab_stop.toml")
+    assert main(["run", str(path), "--quiet"]) == 0
+    assert line in capsys.readouterr().out.splitlines()
+    longer = chain_stop_scenario(stop_days=20, horizon_days=200)
+    assert format_upstream_notes(simulate(longer), simulate(longer.without_shocks())) == ""

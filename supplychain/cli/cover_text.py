@@ -12,7 +12,7 @@ from .._format import format_percent, format_usd
 from ..metrics.cover import stock_cover, upstream_restock
 from ..results import EnsembleResults, Results
 
-__all__ = ["format_cover_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers", "DRAWN_SHARE",
+__all__ = ["format_cover_notes", "format_upstream_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers", "DRAWN_SHARE",
            "BAND_METRIC", "ranked_buyers", "headline_buyer", "cover_groups", "COVER_GROUPS"]
 
 #: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a
@@ -59,6 +59,56 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
                                                upstream=_upstream_clause(results, baseline, commodity, rows))
              for commodity, segment, short, rows in _qualifying(results, baseline, top)]
     return "\n".join([_HEADER, *lines]) if lines else ""
+
+
+def format_upstream_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
+                          top: int = COVER_GROUPS) -> str:
+    """One line per commodity whose buyers' stocks `format_cover_notes` has no line on, but whose stocks upstream
+    (`supplychain.metrics.upstream_stocks`) the shock drew below `DRAWN_SHARE` of normal (net of the baseline's):
+    a stop the makers' stocks absorbed, which no shortfall and no buyers' stock shows, and which the scarcity
+    prices read (docs/model.md §6.6, *spare fab capacity*). At most ``top`` lines, most drawn (USD) first;
+    '' when none qualifies or without daily results.
+
+    Examples
+    --------
+    A fab stop of 10 days drawn from the fab's finished wafers and the packager's die bank alone (100 wafers at
+    $1, half of the $200 upstream), made back at the fab's one spare wafer a day:
+
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import chain_stop_scenario
+    >>> scenario = chain_stop_scenario(stop_days=10, horizon_days=200)
+    >>> print(format_upstream_notes(simulate(scenario), simulate(scenario.without_shocks())))
+    No buyer of chip drew its stock, but the stocks upstream of them (its makers' chip and wafer, and their suppliers' wafer) fell to 50.0% of normal ($100 below) on 2025-01-16; back to 95% by 2025-04-20.
+    """
+    if not isinstance(results, Results):
+        return ""
+    base = baseline if isinstance(baseline, Results) else None
+    # Only commodities whose buyers drew nothing (net of the baseline) and none of whose demands went short.
+    short = np.maximum(results.demand - results.delivered, 0.0).sum(axis=(0, 1))
+    asked = results.demand.sum(axis=(0, 1))
+    commodity_of = np.array(results.coords.commodity["demand"])
+    moved = {c for c, _ in drawn_buyers(results, baseline)} | {
+        c for c in set(commodity_of) if short[commodity_of == c].sum() > 1e-9 * max(asked[commodity_of == c].sum(), 1.0)}
+    finals = sorted({d.commodity for d in results.scenario.network.demands} - moved)
+    rows = []
+    for commodity in finals:
+        table = upstream_restock(results, commodity, baseline=base)
+        normal, peak = float(table["normal_usd"].iloc[0]), float(table["peak_deficit_usd"].mean())
+        if normal > 0.0 and peak > (1.0 - DRAWN_SHARE) * normal:
+            rows.append((peak, commodity, table))
+    lines = []
+    date = lambda day: results.scenario.date_of(round(day)).isoformat()
+    for peak, commodity, table in sorted(rows, key=lambda row: (-row[0], row[1]))[:top]:
+        normal = float(table["normal_usd"].iloc[0])
+        back = table["restocked_day"].to_numpy()
+        after = (f"back to 95% by {date(float(back.max()))}" if not np.isnan(back).any() else
+                 f"still {format_usd(float(table['end_deficit_usd'].mean()))} below normal on "
+                 f"{date(results.n_days - 1)}")
+        runs = f" (means over {results.n_runs} runs)" if results.n_runs > 1 else ""
+        lines.append(f"No buyer of {commodity} drew its stock, but the stocks upstream of them "
+                     f"({_upstream_what(results, commodity)}) fell to {format_percent(1.0 - peak / normal)} of normal "
+                     f"({format_usd(peak)} below) on {date(float(table['peak_day'].max()))}; {after}{runs}.")
+    return "\n".join(lines)
 
 
 def cover_groups(results: Results, baseline: Results | EnsembleResults | None = None, *,
@@ -241,10 +291,7 @@ def _upstream_clause(results: Results, baseline: Results | EnsembleResults | Non
         return ""
     buyers_back = float(np.nanmax(restocked))
     date = lambda day: results.scenario.date_of(round(day)).isoformat()
-    makers = [f for f in results.scenario.network.facilities if f.output == commodity]
-    inputs = sorted({k for f in makers for k, _ in f.recipe})
-    what = (f"its makers' {_and([commodity, *inputs])}, and their suppliers' {_and(inputs)}"
-            if inputs else f"its makers' {commodity}")
+    what = _upstream_what(results, commodity)
     back = table["restocked_day"].to_numpy()
     if np.isnan(back).any():
         end = float(table["end_deficit_usd"].mean())
@@ -254,6 +301,14 @@ def _upstream_clause(results: Results, baseline: Results | EnsembleResults | Non
     if float(back.max()) > buyers_back:
         return f"; the stocks upstream of them ({what}) by {date(float(back.max()))}"
     return ""
+
+
+def _upstream_what(results: Results, commodity: str) -> str:
+    """The stocks upstream of a commodity's buyers in words: its makers' output and inputs, their suppliers' output."""
+    makers = [f for f in results.scenario.network.facilities if f.output == commodity]
+    inputs = sorted({k for f in makers for k, _ in f.recipe})
+    return (f"its makers' {_and([commodity, *inputs])}, and their suppliers' {_and(inputs)}"
+            if inputs else f"its makers' {commodity}")
 
 
 def _and(names: list[str]) -> str:
