@@ -12,7 +12,8 @@ from .._format import format_percent, format_usd
 from ..metrics.cover import stock_cover, upstream_restock
 from ..results import EnsembleResults, Results
 
-__all__ = ["format_cover_notes", "format_upstream_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers", "DRAWN_SHARE",
+__all__ = ["format_cover_notes", "format_upstream_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers",
+           "DRAWN_SHARE",
            "BAND_METRIC", "ranked_buyers", "headline_buyer", "cover_groups", "COVER_GROUPS"]
 
 #: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a

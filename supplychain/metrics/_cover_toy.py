@@ -91,7 +91,8 @@ def chain_stop_scenario(*, stop_days: int = 10, start: int = 5, horizon_days: in
     """
     net = Network(
         regions=(Region("CN"), Region("US")),
-        commodities=(Commodity("wafer", "unit", 1.0, chain="minerals"), Commodity("chip", "unit", 2.0, chain="minerals")),
+        commodities=(Commodity("wafer", "unit", 1.0, chain="minerals"),
+                     Commodity("chip", "unit", 2.0, chain="minerals")),
         facilities=(Facility("CN.fab", "CN", "fab", "wafer", 11.0, policies={"wafer": DaysOfCover(5.0)},
                              restart_days=0.0, restart_ramp_days=0.0),
                     Facility("CN.pkg", "CN", "pkg", "chip", 100.0, recipe={"wafer": 1.0},
