@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .._format import format_percent, format_usd
-from ..metrics.cover import stock_cover
+from ..metrics.cover import stock_cover, upstream_restock
 from ..results import EnsembleResults, Results
 
-__all__ = ["format_cover_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers", "DRAWN_SHARE",
+__all__ = ["format_cover_notes", "format_upstream_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers",
+           "DRAWN_SHARE",
            "BAND_METRIC", "ranked_buyers", "headline_buyer", "cover_groups", "COVER_GROUPS"]
 
 #: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a
@@ -36,7 +37,10 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     margin (days of extra shock the trough would have absorbed at the rate the stock fell), the stock
     drawn in all regions, and when it was back to 95 % of normal (or that it was not by the end of the
     horizon). For one that ran short (in the shortfall table too): where and when its buyers' usable stock
-    first gave out, the stock drawn and the restocking. Figures of several runs are means over runs. ''
+    first gave out, the stock drawn and the restocking. Where the buyers were restocked, the stocks upstream
+    of them (`supplychain.metrics.upstream_stocks`) follow when they were back later, or how far below normal
+    they still were at the end (the mine's one day of ore below refills the day after its buyer's stock).
+    Figures of several runs are means over runs. ''
     when no group qualifies; a summary ensemble keeps no daily stocks, so for one the text says so.
 
     Examples
@@ -45,16 +49,67 @@ def format_cover_notes(results: Results | EnsembleResults, baseline: Results | E
     >>> from supplychain.metrics._cover_toy import stop_scenario
     >>> print(format_cover_notes(simulate(stop_scenario(stop_days=5))))
     Buyers' stocks drawn (supplychain.metrics.stock_cover; days of cover = stock / normal daily use; with --out, cover.png draws these groups in this order):
-    No final demand for ore went short, but buyers' stocks fell to 60.0% of normal in US (6.0 of 10 days of cover) on 2025-01-11, 6 days from running out at the rate they fell; $4.00k drawn in all regions; restocked by 2025-01-15.
+    No final demand for ore went short, but buyers' stocks fell to 60.0% of normal in US (6.0 of 10 days of cover) on 2025-01-11, 6 days from running out at the rate they fell; $4.00k drawn in all regions; restocked by 2025-01-15; the stocks upstream of them (its makers' ore) by 2025-01-16.
     >>> print(format_cover_notes(simulate(stop_scenario(stop_days=12))).splitlines()[1])   # 10 days of cover, 12 stopped
-    ore ran short (in the shortfall table): buyers' usable stock gave out in US on 2025-01-17; $10.0k drawn in all regions; restocked by 2025-01-28.
+    ore ran short (in the shortfall table): buyers' usable stock gave out in US on 2025-01-17; $10.0k drawn in all regions; restocked by 2025-01-28; the stocks upstream of them (its makers' ore) by 2025-01-30.
     """
     if isinstance(results, EnsembleResults):
         return ("Buyers' stocks drawn (stock_cover): not known from per-run summaries, which keep no daily stocks "
                 "(--keep series keeps them).")
-    lines = [(_short_line if short else _line)(results, _name(commodity, segment), rows)
+    lines = [(_short_line if short else _line)(results, _name(commodity, segment), rows,
+                                               upstream=_upstream_clause(results, baseline, commodity, rows))
              for commodity, segment, short, rows in _qualifying(results, baseline, top)]
     return "\n".join([_HEADER, *lines]) if lines else ""
+
+
+def format_upstream_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None, *,
+                          top: int = COVER_GROUPS) -> str:
+    """One line per commodity whose buyers' stocks `format_cover_notes` has no line on, but whose stocks upstream
+    (`supplychain.metrics.upstream_stocks`) the shock drew below `DRAWN_SHARE` of normal (net of the baseline's):
+    a stop the makers' stocks absorbed, which no shortfall and no buyers' stock shows, and which the scarcity
+    prices read (docs/model.md §6.6, *spare fab capacity*). At most ``top`` lines, most drawn (USD) first;
+    '' when none qualifies or without daily results.
+
+    Examples
+    --------
+    A fab stop of 10 days drawn from the fab's finished wafers and the packager's die bank alone (100 wafers at
+    $1, half of the $200 upstream), made back at the fab's one spare wafer a day:
+
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import chain_stop_scenario
+    >>> scenario = chain_stop_scenario(stop_days=10, horizon_days=200)
+    >>> print(format_upstream_notes(simulate(scenario), simulate(scenario.without_shocks())))
+    No buyer of chip drew its stock, but the stocks upstream of them (its makers' chip and wafer, and their suppliers' wafer) fell to 50.0% of normal ($100 below) on 2025-01-16; back to 95% by 2025-04-20.
+    """
+    if not isinstance(results, Results):
+        return ""
+    base = baseline if isinstance(baseline, Results) else None
+    # Only commodities whose buyers drew nothing (net of the baseline) and none of whose demands went short.
+    short = np.maximum(results.demand - results.delivered, 0.0).sum(axis=(0, 1))
+    asked = results.demand.sum(axis=(0, 1))
+    commodity_of = np.array(results.coords.commodity["demand"])
+    moved = {c for c, _ in drawn_buyers(results, baseline)} | {
+        c for c in set(commodity_of) if short[commodity_of == c].sum() > 1e-9 * max(asked[commodity_of == c].sum(), 1.0)}
+    finals = sorted({d.commodity for d in results.scenario.network.demands} - moved)
+    rows = []
+    for commodity in finals:
+        table = upstream_restock(results, commodity, baseline=base)
+        normal, peak = float(table["normal_usd"].iloc[0]), float(table["peak_deficit_usd"].mean())
+        if normal > 0.0 and peak > (1.0 - DRAWN_SHARE) * normal:
+            rows.append((peak, commodity, table))
+    lines = []
+    date = lambda day: results.scenario.date_of(round(day)).isoformat()
+    for peak, commodity, table in sorted(rows, key=lambda row: (-row[0], row[1]))[:top]:
+        normal = float(table["normal_usd"].iloc[0])
+        back = table["restocked_day"].to_numpy()
+        after = (f"back to 95% by {date(float(back.max()))}" if not np.isnan(back).any() else
+                 f"still {format_usd(float(table['end_deficit_usd'].mean()))} below normal on "
+                 f"{date(results.n_days - 1)}")
+        runs = f" (means over {results.n_runs} runs)" if results.n_runs > 1 else ""
+        lines.append(f"No buyer of {commodity} drew its stock, but the stocks upstream of them "
+                     f"({_upstream_what(results, commodity)}) fell to {format_percent(1.0 - peak / normal)} of normal "
+                     f"({format_usd(peak)} below) on {date(float(table['peak_day'].max()))}; {after}{runs}.")
+    return "\n".join(lines)
 
 
 def cover_groups(results: Results, baseline: Results | EnsembleResults | None = None, *,
@@ -219,6 +274,49 @@ def _mean_cover(results: Results) -> pd.DataFrame:
     return mean[mean["normal_stock"] > 0]
 
 
+def _upstream_clause(results: Results, baseline: Results | EnsembleResults | None, commodity: str,
+                     rows: pd.DataFrame) -> str:
+    """What follows "restocked by <date>" when the stocks upstream of the buyers were back later or not at all.
+
+    The stocks upstream (`supplychain.metrics.upstream_stocks`: the makers' finished goods and inputs, their
+    suppliers' finished goods) cover the buyers first and are refilled after them, from spare capacity; a
+    buyers' stock back to normal says nothing of them (docs/model.md §8.2, *upstream stocks*). '' when the
+    buyers were not restocked, or the upstream stocks were back by the same day.
+    """
+    restocked = rows["restocked_day"].to_numpy()
+    if np.isnan(restocked).any() or not isinstance(results, Results):
+        return ""
+    table = upstream_restock(results, commodity, baseline=baseline if isinstance(baseline, Results) else None)
+    normal = float(table["normal_usd"].iloc[0])
+    if normal <= 0.0:
+        return ""
+    buyers_back = float(np.nanmax(restocked))
+    date = lambda day: results.scenario.date_of(round(day)).isoformat()
+    what = _upstream_what(results, commodity)
+    back = table["restocked_day"].to_numpy()
+    if np.isnan(back).any():
+        end = float(table["end_deficit_usd"].mean())
+        return (f", but not the stocks upstream of them ({what}): still {format_usd(end)} "
+                f"({format_percent(end / normal)} of their normal {format_usd(normal)}) below normal on "
+                f"{date(results.n_days - 1)}, drawn to serve the buyers and not yet made back")
+    if float(back.max()) > buyers_back:
+        return f"; the stocks upstream of them ({what}) by {date(float(back.max()))}"
+    return ""
+
+
+def _upstream_what(results: Results, commodity: str) -> str:
+    """The stocks upstream of a commodity's buyers in words: its makers' output and inputs, their suppliers' output."""
+    makers = [f for f in results.scenario.network.facilities if f.output == commodity]
+    inputs = sorted({k for f in makers for k, _ in f.recipe})
+    return (f"its makers' {_and([commodity, *inputs])}, and their suppliers' {_and(inputs)}"
+            if inputs else f"its makers' {commodity}")
+
+
+def _and(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _floor1(days: float) -> str:
     """Days with one decimal, rounded down like the share beside them (14.3 % of 40 days is 5.7, not 5.8)."""
     return f"{math.floor(days * 10 + 1e-9) / 10:.1f}"
@@ -236,9 +334,10 @@ def _where_and_after(results: Results, row: pd.Series,
     return region, date, back, runs
 
 
-def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
+def _line(results: Results, commodity: str, rows: pd.DataFrame, *, upstream: str = "") -> str:
     worst = rows.loc[rows["share_left"].idxmin()]
     region, date, back, runs = _where_and_after(results, worst, rows)
+    back += upstream
     margin = worst["margin_days"]
     drawn = f"{format_usd(float(rows['stock_drawn_usd'].sum()))} drawn in all regions; {back}{runs}."
     if worst["share_left"] <= 0.0:
@@ -260,12 +359,14 @@ def _line(results: Results, commodity: str, rows: pd.DataFrame) -> str:
             "from running out at the rate they fell; " + drawn)
 
 
-def _short_line(results: Results, name: str, rows: pd.DataFrame) -> str:
+def _short_line(results: Results, name: str, rows: pd.DataFrame, *, upstream: str = "") -> str:
     """The line of a group that ran short: where and when its buyers' usable stock first gave out (a short day
-    counts as no usable stock, `supplychain.metrics.usable_stock`), the stock drawn and the restocking."""
+    counts as no usable stock, `supplychain.metrics.usable_stock`), the stock drawn and the restocking
+    (``upstream``: what `_upstream_clause` adds to it)."""
     empty = rows[rows["share_left"] <= rows["share_left"].min()]
     first = empty.loc[empty["trough_day"].idxmin()]
     region, date, back, runs = _where_and_after(results, first, rows)
+    back += upstream
     low = ("usable stock gave out" if first["share_left"] <= 0.0
            else f"stocks fell to {format_percent(first['share_left'])} of normal")
     return (f"{name} ran short (in the shortfall table): buyers' {low} in {region} on {date(first['trough_day'])}; "

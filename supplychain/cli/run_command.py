@@ -221,6 +221,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             from .cover_text import format_cover_notes
             cover = format_cover_notes(results, baseline)
             text += "\n\n" + cover if cover else ""
+            from .cover_text import format_upstream_notes
+            upstream = format_upstream_notes(results, baseline)
+            text += ("\n" if cover else "\n\n") + upstream if upstream else ""
         if table is not None and args.format == "table" and feeds_impact(scenario.network):
             from ..analytics.impact import value_added_loss_table
             from .impact_text import (format_value_added, shocks_ended, tariff_cost_note, unvalued_shortfall,

@@ -18,7 +18,7 @@ from ..model import (
 )
 from ..model.policies import DaysOfCover
 
-__all__ = ["stop_scenario", "locked_scenario"]
+__all__ = ["stop_scenario", "locked_scenario", "chain_stop_scenario"]
 
 
 def stop_scenario(*, stop_days: int = 5, start: int = 5, horizon_days: int = 40) -> Scenario:
@@ -72,3 +72,35 @@ def locked_scenario(*, horizon_days: int = 30) -> Scenario:
     )
     ban = ExportControl(exporter="CN", commodity="chip", mode="ban", start=5)
     return Scenario(net, horizon_days=horizon_days, shocks=(ban,), name="locked designs")
+
+
+def chain_stop_scenario(*, stop_days: int = 10, start: int = 5, horizon_days: int = 200) -> Scenario:
+    """A fab (11 wafers/day, 10 % above the use) feeds a packager that serves a US buyer of 10 chips/day.
+
+    The fab holds 5 days of finished wafers, the packager 5 days of wafers (its die bank) and 5 of chips,
+    the buyer 10 days; wafers cost $1 and chips $2, lanes take one day, nothing restarts slowly. The fab
+    stops for ``stop_days`` from day ``start``: the 10 x ``stop_days`` wafers it does not make are drawn
+    from the stocks, the buyer's last (its suppliers' stocks cover it first), and after the stop the fab
+    makes them back at its one spare wafer a day, so the chain's stocks are whole again only about
+    10 x ``stop_days`` days after the buyer's.
+
+    Examples
+    --------
+    >>> [f.id for f in chain_stop_scenario().network.facilities]
+    ['CN.fab', 'CN.pkg']
+    """
+    net = Network(
+        regions=(Region("CN"), Region("US")),
+        commodities=(Commodity("wafer", "unit", 1.0, chain="minerals"),
+                     Commodity("chip", "unit", 2.0, chain="minerals")),
+        facilities=(Facility("CN.fab", "CN", "fab", "wafer", 11.0, policies={"wafer": DaysOfCover(5.0)},
+                             restart_days=0.0, restart_ramp_days=0.0),
+                    Facility("CN.pkg", "CN", "pkg", "chip", 100.0, recipe={"wafer": 1.0},
+                             policies={"chip": DaysOfCover(5.0), "wafer": DaysOfCover(5.0)},
+                             restart_days=0.0, restart_ramp_days=0.0)),
+        lanes=(Lane("CN.fab", "CN.pkg", "wafer", lead_time=Fixed(1.0)),
+               Lane("CN.pkg", "US.chip", "chip", lead_time=Fixed(1.0))),
+        demands=(Demand("US.chip", "US", "chip", 10.0, policy=DaysOfCover(10.0)),),
+    )
+    stop = CapacityShock(facility="CN.fab", fraction_lost=1.0, start=start, end=start + stop_days, recovery_days=0)
+    return Scenario(net, horizon_days=horizon_days, shocks=(stop,), name="fab stop")

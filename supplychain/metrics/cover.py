@@ -59,7 +59,8 @@ if TYPE_CHECKING:
 
 __all__ = ["StockGrouping", "Holder", "COVER_MEASURES", "stock_groups", "usable_stock", "days_of_cover", "stock_cover",
            "stock_drawn",
-           "trough_cover_days", "share_left_at_trough", "days_to_restock", "cover_margin_days"]
+           "trough_cover_days", "share_left_at_trough", "days_to_restock", "cover_margin_days", "upstream_stocks",
+           "upstream_restock"]
 
 StockGrouping = Literal["stock", "demand", "region", "commodity", "region_commodity"]
 Holder = Literal["all", "buyers", "final_buyers", "producers"]
@@ -430,3 +431,88 @@ def days_of_cover(results: Results, *, by: StockGrouping = "region_commodity",
     dates = np.array(results.dates, dtype="datetime64[ns]")
     index = pd.MultiIndex.from_product([np.arange(n_runs), dates], names=["run", "date"])
     return pd.DataFrame(cover.reshape(n_runs * n_days, n_groups), index=index, columns=pd.Index(labels, name=by))
+
+
+def upstream_stocks(results: Results, commodity: str) -> tuple[str, ...]:
+    """The stocks upstream of a commodity's buyers: its makers' output and input stocks and their suppliers' output.
+
+    For a commodity ``c`` made by the facilities ``P`` (those whose output is ``c``) from the inputs ``K``
+    (every commodity of their recipes): the stocks of ``c`` held by ``P`` (finished goods), the stocks of
+    ``K`` held by ``P`` (for a chip packager, its die bank of wafers) and the output stocks of every facility
+    making a commodity of ``K`` (the fabs' finished wafers). Goods in transit and work in progress are not
+    stocks. docs/model.md §8.2 (*upstream stocks*).
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import chain_stop_scenario
+    >>> upstream_stocks(simulate(chain_stop_scenario(horizon_days=10)), "chip")
+    ('CN.fab:wafer', 'CN.pkg:wafer', 'CN.pkg:chip')
+    """
+    net = results.scenario.network
+    check_known(commodity, tuple(c.id for c in net.commodities), "commodity", "upstream_stocks")
+    makers = [f for f in net.facilities if f.output == commodity]
+    inputs = {k for f in makers for k, _ in f.recipe}
+    wanted = ({(f.id, commodity) for f in makers} | {(f.id, k) for f in makers for k in inputs}
+              | {(g.id, g.output) for g in net.facilities if g.output in inputs})
+    return tuple(label for label in results.coords.stock if tuple(label.rsplit(":", 1)) in wanted)
+
+
+def upstream_restock(results: Results, commodity: str, *, baseline: Results | None = None,
+                     restocked: float = 0.95) -> pd.DataFrame:
+    """How far the stocks upstream of a commodity's buyers fell below normal, and when they were back.
+
+    Over the stocks of `upstream_stocks`, per run, the **upstream deficit** on day ``t`` is
+    ``D(t) = sum_s p_s (I0_s - I_s(t))^+`` in USD at reference prices: only stocks below their normal
+    level count, so goods piled up where they could not be shipped do not offset stocks drawn elsewhere.
+    The stocks count as restocked on the first day, from the day of the largest deficit on, with
+    ``D(t) <= (1 - restocked) x sum_s p_s I0_s``. With a daily ``baseline`` (the same scenario without its
+    shocks), its deficit on the same day is taken off, ``(D(t) - D_base(t))^+`` (paired by run; the mean of
+    its runs when their numbers differ): what the shock drew, not the baseline's own play.
+    docs/model.md §8.2 (*upstream stocks*).
+
+    Returns
+    -------
+    DataFrame
+        One row per run: ``run``, ``normal_usd`` (the stocks' normal value), ``peak_deficit_usd`` and
+        ``peak_day`` (the first day of the largest deficit), ``end_deficit_usd`` (on the last day) and
+        ``restocked_day`` (NaN when not within the horizon; the peak day when the deficit never exceeded
+        ``1 - restocked`` of normal).
+
+    Examples
+    --------
+    A fab with one spare wafer a day stops for 20 days: its 200 wafers not made are drawn from its finished
+    wafers (50), the packager's die bank (50) and chips (50 at $2), then 50 from the buyer's 100; after the
+    stop the chain makes them back at one a day, the buyer's first (day 71), the stocks upstream last:
+
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import chain_stop_scenario
+    >>> row = upstream_restock(simulate(chain_stop_scenario(stop_days=20, horizon_days=300)), "chip").iloc[0]
+    >>> row[["normal_usd", "peak_deficit_usd", "peak_day", "restocked_day"]].astype(float).tolist()
+    [200.0, 200.0, 20.0, 220.0]
+    """
+    import pandas as pd
+
+    require_daily(results, "upstream_restock", "simulate(..., keep=\"series\") and upstream_restock on its results")
+    restocked = check_probability(restocked, "restocked", "upstream_restock")
+    chosen = set(upstream_stocks(results, commodity))
+    mask = np.array([label in chosen for label in results.coords.stock])
+    p = _prices(results, "stock")[mask]
+    normal = results.initial_inventory[mask] * p                                  # (S,)
+    held = np.asarray(results.inventory, dtype=float)[:, :, mask] * p             # (R, T, S)
+    deficit = np.maximum(normal - held, 0.0).sum(axis=2)                         # (R, T)
+    if baseline is not None:
+        require_daily(baseline, "upstream_restock", "a daily baseline")
+        base_held = np.asarray(baseline.inventory, dtype=float)[:, :, mask] * p
+        base = np.maximum(normal - base_held, 0.0).sum(axis=2)
+        if base.shape != deficit.shape:
+            base = base.mean(axis=0, keepdims=True)
+        deficit = np.maximum(deficit - base, 0.0)
+    total = float(normal.sum())
+    peak_day = deficit.argmax(axis=1)
+    days = np.arange(deficit.shape[1])[None, :]
+    back = (deficit <= (1.0 - restocked) * total * (1 + 1e-12)) & (days >= peak_day[:, None])
+    restocked_day = np.where(back.any(axis=1), back.argmax(axis=1), np.nan)
+    runs = np.arange(deficit.shape[0])
+    return pd.DataFrame({"run": runs, "normal_usd": total, "peak_deficit_usd": deficit[runs, peak_day],
+                         "peak_day": peak_day, "end_deficit_usd": deficit[:, -1], "restocked_day": restocked_day})

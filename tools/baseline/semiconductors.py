@@ -257,7 +257,8 @@ UTIL_FAB = frozen({"memory": 0.90, "logic": 0.95, "mature": 0.75, "mature_idm": 
 UTIL_FAB_SRC = frozen({
     "memory": "utilisation 90% (fabs ~90% forecast 2025, DIGITIMES Research; TechInsights)",
     "logic": "utilisation 95% (TSMC leading edge ~100%+ H2 2024, TrendForce)",
-    "mature": "utilisation 75% (mature-node foundry 70-80% 2024, TrendForce)",
+    "mature": ("utilisation 75% (mature-node foundry 70-80% 2024, TrendForce; reported: UMC 68% 2Q24 and 71% 3Q24, "
+               "UMC quarterly results; SMIC 85.6% for 2024, SMIC annual results)"),
     "mature_idm": ("utilisation 75% (assumption: as mature-node foundries, 70-80% 2024, TrendForce; no utilisation "
                    "of IDM fabs is published)"),
 })
