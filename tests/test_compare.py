@@ -179,3 +179,24 @@ def test_the_header_promises_intervals_only_where_a_table_prints_them() -> None:
     single = format_changes(t.drop(columns=["change_lo", "change_hi"]))
     assert single.splitlines()[0] == "Change against the unshocked baseline (paired runs):"
     assert "95%" not in single
+
+
+def test_import_shares_of_a_banned_exporter_are_given_over_the_ban_too():
+    # CN is banned from day 10 to day 40 of 120; the US buys half from CN and half from KR. The whole run's share
+    # mixes the ban with the rest; over the ban's days nothing is shipped from CN (share 0 against 0.5), and the
+    # import-share table says so under its rows.
+    from supplychain.analytics.compare import format_changes
+    base = Scenario(two_suppliers(), horizon_days=120)
+    shocked = base.with_shocks(ExportControl(exporter="CN", commodity="metal", start=10, end=40))
+    b, a = simulate(base, seed=1), simulate(shocked, seed=1)
+    table = compare(a, baseline=b)
+    (during,) = table.attrs["controlled_shares"]
+    assert (during["importer"], during["commodity"], during["exporter"]) == ("US", "metal", "CN")
+    assert during["baseline"] == pytest.approx(0.5) and during["shocked"] == 0.0
+    assert (during["start"], during["end"], during["ended"]) == ("2025-01-11", "2025-02-09", True)
+    flow = a.series("flow", "CN.ref>US.metal")[0]
+    total = flow.sum() + a.series("flow", "KR.ref>US.metal")[0].sum()
+    assert row(table, "US", "metal", "import_share", "CN").shocked == pytest.approx(flow.sum() / total)
+    text = format_changes(table)
+    assert "over the whole run, 2025-01-01 to 2025-04-30, the months after an export control ended included" in text
+    assert "US<-CN metal while CN's ban was in force (2025-01-11 to 2025-02-09): 50.0% -> 0.0%" in text

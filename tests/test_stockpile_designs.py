@@ -4,6 +4,7 @@ and `policy_value_added` separates a response's effect on value added from the r
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import supplychain as sc
@@ -104,3 +105,35 @@ def test_policy_value_added_needs_paired_runs(base, runs):
     other = sc.simulate(base.with_shocks(SURGE), engine="vector", seed=2)
     with pytest.raises(ValueError, match="paired runs"):
         policy_value_added(reserve, without=other, baseline=unshocked)
+
+
+def test_policy_value_added_splits_each_region_loss_by_whose_shortfall_it_is(runs):
+    # Only US demands are short under the US surge: every US dollar of loss is the US's own shortfall (the same
+    # input-output run), and the other regions' losses come wholly from it through trade (own part 0).
+    unshocked, surge, reserve = runs
+    table = policy_value_added(reserve, without=surge, baseline=unshocked)
+    own = table.attrs["own_usd"]
+    lost = table.set_index("region").policy_usd
+    assert own["US"] == pytest.approx(lost["US"], rel=1e-9) and lost["US"] > 0
+    others = [r for r in own.index if r != "US"]
+    assert (own[others] == 0.0).all() and (lost[others] > 0).any()
+    assert "through its industries' sales to and purchases from" not in table.attrs["note"]   # the US's is its own
+
+
+def test_policy_note_says_when_a_region_loses_through_others_shortfalls():
+    # Korea's reserve under a gallium ban (docs/model.md §8.3): Korea's 451 k is all other regions' shortfalls, and
+    # the deliveries the reserve adds are covered by redesign (-9.18 USD as shipped, -1.44 M without it).
+    from supplychain._format import UsdFrame
+    from supplychain.analytics.impact import _policy_note
+
+    frame = UsdFrame({"region": ["KR", "JP", "ALL"], "without_usd": [451e3, 60.6e6, 61.05e6],
+                      "policy_usd": [451e3, 60.6e6, 61.05e6], "change_usd": [-9.18, -1.89e3, -1.9e3],
+                      "change_no_redesign_usd": [-1.44e6, -5.82e3, -1.45e6]})
+    empty = pd.DataFrame(columns=["region", "commodity", "segment", "days"])
+    note = _policy_note(frame, empty, pd.Series({"KR": 0.0, "JP": 60.0e6}), ["KR"])
+    assert "Without redesign and thrifting the deliveries it adds would save $1.45M" in note
+    assert note.endswith("KR still loses $451k of value added with the response: all of it through its industries' "
+                         "sales to and purchases from the regions that are short (input-output links), not from KR's "
+                         "own shortfalls, so no response in KR alone changes it.")
+    half = _policy_note(frame, empty, pd.Series({"KR": 200e3, "JP": 60.0e6}), ["KR"])
+    assert "KR still loses $451k of value added with the response: $251k of it through" in half

@@ -374,8 +374,63 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     table.insert(len(labels) + 2, "change", table["shocked"] - table["baseline"])
     table = table.sort_values(labels, ignore_index=True)
     table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
-                       unshocked=is_unshocked_version(baseline.scenario, shocked.scenario))
+                       unshocked=is_unshocked_version(baseline.scenario, shocked.scenario),
+                       period=(str(shocked.scenario.start_date), str(shocked.scenario.date_of(shocked.n_days - 1))),
+                       controlled_shares=_controlled_shares(baseline, shocked))
     return table
+
+
+def _controlled_shares(baseline: Results | EnsembleResults,
+                       shocked: Results | EnsembleResults) -> list[dict[str, Any]]:
+    """Import shares of a controlled exporter over the days its export control was in force.
+
+    ``import_share`` sums a whole run, so it mixes the control's window with what
+    follows it: buyers that return to an exporter once its ban ends can raise its
+    share of the year although they bought nothing from it during the ban. For each
+    `ExportControl` of the shocked scenario with some days in the horizon, and each
+    importing region with imports of its commodity, the exporter's share of what
+    was shipped to that region from abroad over the control's days ``[first, stop)``
+    in both runs (means over runs; ``nan`` where nothing was shipped): one dict per
+    (importer, commodity, exporter) with the window's dates, the mode, and
+    ``baseline`` and ``shocked``. Empty for ensemble summaries (no daily flows).
+    """
+    from ..model.shocks import ExportControl
+
+    if isinstance(baseline, EnsembleResults) or isinstance(shocked, EnsembleResults):
+        return []
+    co, scen = shocked.coords, shocked.scenario
+    if not co.lane:
+        return []
+    src, dst = zip(*(r.split(">") for r in co.region["lane"]))
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for shock in scen.shocks:
+        if not isinstance(shock, ExportControl):
+            continue
+        first, stop = shock.window(scen.start_date, shocked.n_days)
+        if stop <= first:
+            continue
+        lanes = [j for j in range(len(co.lane)) if co.commodity["lane"][j] == shock.commodity and src[j] != dst[j]]
+        for importer in sorted({dst[j] for j in lanes if dst[j] != shock.exporter}):
+            key = (importer, shock.commodity, shock.exporter)
+            if key in seen:
+                continue
+            into = [j for j in lanes if dst[j] == importer]
+            frm = [j for j in into if src[j] == shock.exporter]
+            if not frm:
+                continue
+            seen.add(key)
+            shares = []
+            for res in (baseline, shocked):
+                flows = res.flow[:, first:stop]
+                total, part = flows[:, :, into].sum(axis=(1, 2)), flows[:, :, frm].sum(axis=(1, 2))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    share = np.where(total > 0, part / np.where(total > 0, total, 1.0), np.nan)
+                shares.append(float(np.nanmean(share)) if not np.isnan(share).all() else math.nan)
+            out.append({"importer": importer, "commodity": shock.commodity, "exporter": shock.exporter,
+                        "mode": shock.mode, "start": str(scen.date_of(first)), "end": str(scen.date_of(stop - 1)),
+                        "ended": stop < shocked.n_days, "baseline": shares[0], "shocked": shares[1]})
+    return out
 
 
 def compare_to_unshocked(shocked: Results | EnsembleResults, *, segments: bool = True) -> pd.DataFrame:
@@ -591,7 +646,14 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
             continue
         shown = part.reindex(part["change"].abs().sort_values(ascending=False).index).head(per_metric)
         more = f", largest {per_metric} of {len(part)}" if len(part) > per_metric else ""
-        lines.append(f"{titles[metric]}{more}")
+        period = table.attrs.get("period")
+        if metric == "import_share" and period:
+            after = any(d["ended"] for d in table.attrs.get("controlled_shares", ()))
+            lines.append(f"{titles[metric]}{more}: each exporter's share of what was shipped to the importer from "
+                         f"abroad over the whole run, {period[0]} to {period[1]}"
+                         + (", the months after an export control ended included" if after else ""))
+        else:
+            lines.append(f"{titles[metric]}{more}")
         spread = intervals and "change_lo" in shown and bool(shown["change_lo"].notna().any())
         if metric == "import_share":
             rows = [[f"{r.region!s}<-{r.partner!s}", str(r.commodity), format_percent(r.baseline, floor=False),
@@ -613,6 +675,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
             for row, r in zip(rows, shown.itertuples()):
                 row.insert(5, "n/a" if r.change_lo != r.change_lo else span(r.change_lo, r.change_hi, r))
         lines += _columns(headers, rows, 2)
+        if metric == "import_share":
+            lines += _controlled_share_notes(table, shown)
         lines.append("")
     same = ~demands["changed"] & ~demands["demand_changed"]
     n_same = int(same.sum())
@@ -624,6 +688,29 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     if shown_any:
         lines[0] = f"{title} ({paired}; means over runs, 95% intervals of the paired change):"
     return "\n".join(lines)
+
+
+def _controlled_share_notes(table: pd.DataFrame, shown: pd.DataFrame) -> list[str]:
+    """A line under the import shares for each row shown whose exporter controlled that commodity.
+
+    The row's shares are over the whole run; the line gives them over the days the control was in force
+    (`_controlled_shares`), so a share that rose over the year under a ban reads as what it is.
+    """
+    during = {(d["importer"], d["commodity"], d["exporter"]): d for d in table.attrs.get("controlled_shares", ())}
+    notes = []
+    for r in shown.itertuples():
+        d = during.get((str(r.region), str(r.commodity), str(r.partner)))
+        if d is None or d["shocked"] != d["shocked"]:
+            continue
+        kind = {"ban": "ban", "licence": "licensing", "quota": "quota"}.get(d["mode"], "export control")
+        text = (f"{r.region}<-{r.partner} {r.commodity} while {r.partner}'s {kind} was in force ({d['start']} to "
+                f"{d['end']}): {format_percent(d['baseline'], floor=False)} -> "
+                f"{format_percent(d['shocked'], floor=False)}")
+        if r.change > 0 and d["shocked"] < d["baseline"] and d["ended"]:
+            text += ("; the whole run's share rose because buyers turned back to it after the control ended "
+                     "(catching up on what they could not buy)")
+        notes.append(text + ".")
+    return notes
 
 
 def _demand_shocked(demands: pd.DataFrame, was: str, now: str) -> list[str]:

@@ -563,7 +563,10 @@ def policy_value_added(policy: Results, *, without: Results, baseline: Results) 
     table separates the two: ``change_usd`` is the policy's change in value added lost,
     ``change_no_redesign_usd`` the change measured with the table's substitution switched off (its share 0),
     the effect of the deliveries alone; their difference is the redesign postponed. ``attrs["postponed"]``
-    lists the columns whose redesign start the policy moved later (mean over runs, days), and
+    lists the columns whose redesign start the policy moved later (mean over runs, days),
+    ``attrs["own_usd"]`` the part of each region's ``policy_usd`` that its own demands' shortfalls cause
+    (the value added lost with every other region's demands delivered; the rest comes from other regions'
+    shortfalls through the input-output links, which no response in the region itself changes), and
     ``attrs["note"]`` says it in words.
 
     Parameters
@@ -635,25 +638,84 @@ def policy_value_added(policy: Results, *, without: Results, baseline: Results) 
     postponed = moved.assign(days=np.where(moved.start_day_policy < 0, policy.n_days,
                                            moved.start_day_policy) - moved.start_day_without)
     postponed = postponed.groupby(keys, as_index=False)["days"].mean().sort_values("days", ascending=False)
-    frame.attrs.update(postponed=postponed.reset_index(drop=True), note=_policy_note(frame, postponed))
+    own = _own_loss(policy, table) - _own_loss(baseline, table)
+    own_usd = pd.Series(own.mean(axis=0), index=list(table.regions))
+    where = sorted({r.region for r in policy.scenario.responses
+                    if r not in without.scenario.responses and getattr(r, "region", None) in own_usd.index})
+    frame.attrs.update(postponed=postponed.reset_index(drop=True), own_usd=own_usd,
+                       note=_policy_note(frame, postponed, own_usd, where))
     return frame
 
 
-def _policy_note(frame: pd.DataFrame, postponed: pd.DataFrame) -> str:
-    """The sentence `policy_value_added` puts in ``attrs["note"]``."""
+def _own_loss(runs: Results, table: object) -> np.ndarray:
+    """Value added lost in each region from its own demands' shortfalls alone, (R, regions), USD.
+
+    One input-output run per region with every other region's demands delivered in full (and none of their
+    demand given up): the loss that region's own shortfalls cause there, its industries' purchases from other
+    regions included. What the region loses beyond it comes from other regions' shortfalls.
+    """
+    from ..impact.given_up import given_up_series
+    from ..impact.loss import value_added_loss
+
+    regions = list(table.regions)   # type: ignore[attr-defined]
+    demand_region = np.array([d.region for d in runs.scenario.network.demands])
+    given = given_up_series(runs.scenario, runs.demand, runs.arrays.get("price"))
+    out = np.zeros((runs.n_runs, len(regions)))
+    for k, region in enumerate(regions):
+        others = demand_region != region
+        if not (runs.delivered[:, :, ~others] < runs.demand[:, :, ~others]).any() and (
+                given is None or not given[:, :, ~others].any()):
+            continue   # nothing of its own short: nothing of its own lost
+        got = runs.delivered.copy()
+        got[:, :, others] = np.maximum(got[:, :, others], runs.demand[:, :, others])
+        part = None
+        if given is not None:
+            part = given.copy()
+            part[:, :, others] = 0.0
+        loss = value_added_loss(runs.demand, got, runs.scenario.network, table=table,  # type: ignore[arg-type]
+                                given_up=part, scenario=runs.scenario)
+        out[:, k] = loss.total.sum(axis=2)[:, k]
+    return out
+
+
+def _policy_note(frame: pd.DataFrame, postponed: pd.DataFrame, own_usd: pd.Series | None = None,
+                 where: list[str] | None = None) -> str:
+    """The sentences `policy_value_added` puts in ``attrs["note"]``.
+
+    ``own_usd``: each region's value added lost from its own shortfalls (``attrs["own_usd"]``); ``where``: the
+    regions of the policy's responses, whose loss from other regions' shortfalls the note names.
+    """
     from .._format import format_usd
 
     total = frame.iloc[-1]
     change, still = float(total.change_usd), float(total.change_no_redesign_usd)
     text = f"The response changes value added lost by {format_usd(change, sign=True)}"
     if not len(postponed):
-        return text + "; it postpones no input's redesign (its first short day, or an export control upstream)."
-    cols = ", ".join(f"{r.commodity}{f' ({r.segment})' if r.segment else ''} in {r.region} by {r.days:.0f} days"
-                     for r in postponed.head(4).itertuples())
-    more = f" and {len(postponed) - 4} more" if len(postponed) > 4 else ""
-    text += (f" ({format_usd(still, sign=True)} without redesign and thrifting: the deliveries' own effect). It "
-             f"postpones the first short day of {cols}{more}, and redesign starts on that day, no export control "
-             "being upstream of them (docs/model.md §8.3)")
-    if change > 0 > still:
-        return text + ": the shortfall it only postpones meets less redesign, so more value added is lost."
-    return text + "."
+        text += "; it postpones no input's redesign (its first short day, or an export control upstream)."
+        if still < 0 and abs(change) < 0.1 * abs(still):
+            text += (f" Without redesign and thrifting the deliveries it adds would save {format_usd(-still)}: "
+                     "the shortfalls it removes are ones that redesign and thrifting already cover (they start "
+                     "on an input's first short day, or on the first day an export control upstream of it is in "
+                     "force, and replace up to a tenth of its use; docs/model.md §8.3), so with them those "
+                     "shortfalls cost almost no value added.")
+    else:
+        cols = ", ".join(f"{r.commodity}{f' ({r.segment})' if r.segment else ''} in {r.region} by {r.days:.0f} days"
+                         for r in postponed.head(4).itertuples())
+        more = f" and {len(postponed) - 4} more" if len(postponed) > 4 else ""
+        text += (f" ({format_usd(still, sign=True)} without redesign and thrifting: the deliveries' own effect). It "
+                 f"postpones the first short day of {cols}{more}, and redesign starts on that day, no export "
+                 "control being upstream of them (docs/model.md §8.3)")
+        text += (": the shortfall it only postpones meets less redesign, so more value added is lost."
+                 if change > 0 > still else ".")
+    for region in where or ():
+        if own_usd is None or region not in set(frame.region):
+            continue
+        lost = float(frame.loc[frame.region == region, "policy_usd"].iloc[0])
+        mine = float(own_usd.get(region, 0.0))
+        if lost <= 0 or lost - mine < 0.5 * lost:
+            continue
+        text += (f" {region} still loses {format_usd(lost)} of value added with the response: "
+                 + ("all of it" if mine < 0.005 * lost else f"{format_usd(lost - mine)} of it")
+                 + f" through its industries' sales to and purchases from the regions that are short (input-output "
+                 f"links), not from {region}'s own shortfalls, so no response in {region} alone changes it.")
+    return text

@@ -191,9 +191,11 @@ def build(net: Draft) -> None:
                       "home supply first, Korea the main non-Chinese exporter (IEA GEVO 2024; Benchmark 2024), "
                       + ("US plants fed by Korean/Japanese partners (assumption)" if mat == "cam" else
                          "US anode imports Jan-Aug 2025 CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026, graphite), "
-                         "JP 2% (assumption)"),
+                         "JP 2% (assumption); KR->US kept: POSCO Future M ships artificial-graphite anode from Pohang "
+                         "to Ultium Cells, 939.3 bn KRW over 2023-2028 (POSCO Newsroom, Dec 2022)"),
                       f"{mat.upper()} production shares (see the material capacity sources)",
-                      keep_pairs=frozenset({("ROW", "US")}) if mat == "aam" else frozenset())
+                      # Korea's cited 14 % of US anode imports (POSCO Future M to Ultium Cells, above).
+                      keep_pairs=frozenset({("ROW", "US"), ("KR", "US")}) if mat == "aam" else frozenset())
     # CAM recipe (lithium and precursor per t CAM), precursor plants and their trade, AAM recipe.
     pcam_per_cam = V(sig(PCAM_METAL / WM["cam"], 4), f"derived: (596 kt Ni + 147 kt Co + 207 kt Mn) / 2,132 kt CAM "
                                                      f"({WM_SRC}); precursor counted by metal content")
