@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import SHOWN_CHARS, close_matches, region_id, shown
+from .._validation import SHOWN_CHARS, close_matches, parse_date, region_id, shown
 from ..datasets.scenarios import scenario_path
 from ..datasets.scenarios import scenarios as shipped_scenarios
 from ..errors import ScenarioFileError, SupplyChainError, ValidationError
@@ -270,12 +270,9 @@ def _head(data: Mapping[str, Any], source: str | None) -> dict[str, Any]:
     if isinstance(head.get("start_date"), str):
         # Accept a quoted ISO date too: a common slip when writing TOML by hand.
         try:
-            head["start_date"] = dt.date.fromisoformat(head["start_date"])
-        except ValueError:
-            from .toml_errors import DATE_FORM, not_in_calendar
-            why = not_in_calendar(head["start_date"])
-            raise ScenarioFileError(f"{where}: start_date must be a date ({DATE_FORM}); got "
-                                    f"{shown(head['start_date'])}{f' ({why})' if why else ''}.") from None
+            head["start_date"] = parse_date(head["start_date"], "start_date", "")
+        except ValidationError as exc:  # the one date parser's message, placed in the file
+            raise ScenarioFileError(f"{where}: {str(exc).removesuffix('.')}.") from None
     return head
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .._validation import MAX_DAYS, check_date, check_days, fail
+from .._validation import DATE_FORM, MAX_DAYS, check_date, check_days, fail, parse_date
 from ..errors import ValidationError
 from ._checked import Checked
 from ._display import brief, html_table
@@ -190,8 +190,10 @@ class Scenario(Checked):
         if isinstance(self.horizon_days, bool) or not isinstance(self.horizon_days, int):
             raise fail("horizon_days", "a whole number of days", self.horizon_days, "Scenario", self.name)
         check_days(self.horizon_days, "horizon_days", "Scenario", self.name, low=1, high=MAX_DAYS)
+        if isinstance(self.start_date, str):  # "2025-03-01", as shocks take their dates
+            object.__setattr__(self, "start_date", parse_date(self.start_date, "start_date", "Scenario", self.name))
         if not isinstance(self.start_date, dt.date):
-            raise fail("start_date", "a date (YYYY-MM-DD)", self.start_date, "Scenario", self.name)
+            raise fail("start_date", f"a date ({DATE_FORM})", self.start_date, "Scenario", self.name)
         object.__setattr__(self, "start_date", check_date(self.start_date, "start_date", "Scenario", self.name))
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
             raise fail("seed", "a non-negative integer or None", self.seed, "Scenario", self.name)
