@@ -272,8 +272,8 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
         scenarios = [getattr(x, "scenario", None) for x in (first, second)]
         if None not in scenarios and _fewer_shocks(scenarios[1], scenarios[0]):
             n = [len(s.all_shocks) for s in scenarios]
-            warnings.warn(f"compare(first, second) of {scenarios[0].name!r} ({n[0]} shocks and responses) then "
-                          f"{scenarios[1].name!r} ({n[1]}): two positional arguments are before then after, and "
+            warnings.warn(f"compare(first, second) of {scenarios[0].name!r} ({n[0]} shock{'s' if n[0] != 1 else ''} "
+                          f"and responses) then {scenarios[1].name!r} ({n[1]}): two positional arguments are before then after, and "
                           "the second has fewer shocks than the first, so this is likely the change from the "
                           "shocked runs back to their baseline (every change reversed); for what the shock changed "
                           "call compare(shocked, baseline=base), the form every other measure takes. If this "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .._validation import DATE_FORM, MAX_DAYS, check_date, check_days, fail, parse_date
 from ..errors import ValidationError
 from ._checked import Checked
-from ._display import brief, html_table
+from ._display import brief, html_table, shocks_title
 from .network import Network
 from .paths import check_path
 from .shocks import RandomOutage, Shock
@@ -232,6 +232,24 @@ class Scenario(Checked):
     def all_shocks(self) -> tuple[Shock, ...]:
         """Disruptions then responses: everything the compile step applies."""
         return self.shocks + self.responses
+
+    @property
+    def title(self) -> str:
+        """What plots title the scenario: its name, or, when the name was derived (``"baseline + 1 shock"``,
+        no name given), its shocks told in words (``"CN ban on gallium from 2025-03-01, 180 days"``).
+
+        Examples
+        --------
+        >>> from supplychain.analytics._toy import toy_scenario
+        >>> from supplychain.model import CapacityShock
+        >>> quake = CapacityShock(region="CN", fraction_lost=0.6, start=10, end=40)
+        >>> base = toy_scenario(100).replace(name="baseline")
+        >>> base.title, base.with_shocks(quake).title, base.with_shocks(quake, name="quake").title
+        ('baseline', 'CN capacity -60% from 2025-01-11, 30 days', 'quake')
+        """
+        if _DERIVED.fullmatch(self.name) is None or not self.all_shocks:
+            return self.name
+        return shocks_title(self.all_shocks, self.start_date)
 
     @property
     def shock_day_given(self) -> bool:
