@@ -18,7 +18,7 @@ from ._display import brief, html_table, shocks_title
 from .network import Network
 from .paths import check_path
 from .shocks import RandomOutage, Shock
-from .shocks.references import check_references
+from .shocks.references import check_references, with_region_ids
 from .uncertainty import Uncertainty
 
 __all__ = ["Scenario"]
@@ -181,8 +181,10 @@ class Scenario(Checked):
                     raise fail("responses", "a list of responses (disruptions belong in shocks)", s,
                                "Scenario", self.name)
                 (responses if s.is_response else disruptions).append(s)
-        object.__setattr__(self, "shocks", tuple(disruptions))
-        object.__setattr__(self, "responses", tuple(responses))
+        # Regions written by name ("China", "South Korea") are given as their ids, as scenario files do.
+        names = {r.id: getattr(r, "name", None) for r in self.network.regions}
+        object.__setattr__(self, "shocks", tuple(with_region_ids(s, names) for s in disruptions))
+        object.__setattr__(self, "responses", tuple(with_region_ids(s, names) for s in responses))
         # A misspelt region, commodity, facility or stage fails here, where the shock was added.
         for field_name in ("shocks", "responses"):
             for i, s in enumerate(getattr(self, field_name)):
