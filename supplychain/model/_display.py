@@ -139,7 +139,7 @@ def shocks_title(shocks: Sequence[Any], start_date: dt.date, *, most: int = 2) -
     groups: dict[tuple[str, int, int | None], list[str]] = {}
     for s in shocks:
         start = s.start_day(start_date)
-        end = None if s.end is None else to_day_of(s, start_date)
+        end = None if s.end is None else s.span(start_date, 0)[1]   # the end's day (a method: no import)
         commodity = getattr(s, "commodity", None)
         groups.setdefault((_what(s), start, end), [])
         if commodity and commodity not in groups[(_what(s), start, end)]:
@@ -154,8 +154,3 @@ def shocks_title(shocks: Sequence[Any], start_date: dt.date, *, most: int = 2) -
     more = len(phrases) - len(shown)
     return "; ".join(shown) + (f" + {more} more" if more else "")
 
-
-def to_day_of(shock: Any, start_date: dt.date) -> int:
-    """The day index of a shock's ``end`` from ``start_date``."""
-    from .shocks.base import to_day
-    return to_day(shock.end, start_date, "end", type(shock).__name__)
