@@ -161,6 +161,15 @@ def test_shortages_agree_exactly():
     assert_same_series(des, vec)
 
 
+def test_backorder_patience_agrees_exactly():
+    """Backorders that expire after 9 days (§5.5), with random demand: the engines agree day by day."""
+    net = tight_chain()
+    demand = dataclasses.replace(net.demands[0], patience_days=9, noise=Normal(1.0, 0.3, low=0.0))
+    des, vec = both(Scenario(dataclasses.replace(net, demands=(demand,)), horizon_days=200), n_runs=2, seed=3)
+    assert (des.demand - des.delivered).sum() > 0
+    assert_same_series(des, vec)
+
+
 def test_baseline_agrees_exactly(baseline_year_des):
     pytest.importorskip("supplychain.datasets")
     from supplychain import load_baseline

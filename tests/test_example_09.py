@@ -93,13 +93,14 @@ def test_the_storm_and_the_fire_remove_the_hand_computed_fab_output(example, run
         assert lost[:, k].sum() > 0.95 * 0.3 * 44 * cap[fab] and np.abs(lost[:o + 45, k]).max() < 1e-9 * cap[fab]
         days = np.arange(o + 45, o + 89)[full[o + 45:o + 89, k]]
         assert len(days) >= 10 and np.all(lost[days, k] == pytest.approx(0.3 * cap[fab], rel=1e-9))
-    # Renesas (an IDM): 10 % of Japan's mature capacity, all on its IDM fab, from 19 Mar (day 77) to 17 Apr (day 106,
-    # excluded), 29 days, then back linearly over 68 days (to 24 Jun), recovery starting on the end day: d / 68 of the
-    # loss is back on its d-th day (docs/model.md §6.6)
+    # Renesas (an IDM): the N3 line's sales, 156 M USD a month (Renesas's CEO, 21 Mar 2021), at the IDM chips' 3,763 USD
+    # a wafer-equivalent, 156e6 / (365 / 12) / 3763 = 1,362.9 wafers a day off Japan's IDM fab (its fraction rounded to
+    # 4 decimals), from 19 Mar (day 77) to 17 Apr (day 106, excluded), 29 days, then back linearly over 68 days (to
+    # 24 Jun), recovery starting on the end day: d / 68 of the loss is back on its d-th day (docs/model.md §6.6)
     idm = ids.index("JP.fab.mature_idm_wafer")
-    x = round(0.1 * (cap["JP.fab.mature_wafer"] + cap["JP.fab.mature_idm_wafer"]) / cap["JP.fab.mature_idm_wafer"], 4)
+    x = round(156e6 / (365 / 12) / 3763.0 / cap["JP.fab.mature_idm_wafer"], 4)
     jp, ramp = x * cap["JP.fab.mature_idm_wafer"], sum(1.0 - k / 68 for k in range(1, 68))
-    assert 0.1 < x < 1.0 and lost[:, idm].sum() > 0.95 * (29 + ramp) * jp
+    assert jp == pytest.approx(1362.9, rel=2e-3) and lost[:, idm].sum() > 0.95 * (29 + ramp) * jp
     days = np.arange(o + 77, o + 106)[full[o + 77:o + 106, idm]]
     assert len(days) >= 5 and np.all(lost[days, idm] == pytest.approx(jp, rel=1e-9))
     jf = lost[:, ids.index("JP.fab.mature_wafer")]   # Japan's foundry fab: not hit; it only idles when its buyers are short

@@ -41,14 +41,16 @@ def test_every_cars_output_needs_magnets_capped_by_the_derived_content(mapped) -
     j = table.sectors.index("C29")
     assert np.all(table.dependence[MAGNET][:, j] == 1.0)
     # the content is the vehicles' use share of the world's magnets over the world's vehicle output:
-    # 0.3 x 288,889 t x 27,600 USD/t / 4,912 bn USD (JP 519 + KR 170 + US 720 + CN 1,380 + TW 22 + ROW 2,100)
-    assert table.content[MAGNET][j] == pytest.approx(0.3 * 288_889 * 27_600 / 4_911e9, rel=1e-3)
+    # 0.3 x 288,889 t x 49,200 USD/t (China's export unit value of 2024) / 4,912 bn USD (JP 519 + KR 170 + US 720 +
+    # CN 1,380 + TW 22 + ROW 2,100)
+    assert table.content[MAGNET][j] == pytest.approx(0.3 * 288_889 * 49_200 / 4_911e9, rel=1e-3)
     # US: supply 29.435 t/day (China's customs' 12.7 % of its exports plus Japanese and US makers' sales,
-    # tools/baseline/minerals.py) x 365 x 27,600 USD/t = 296.5 M USD a year, of which the car-parts makers buy 0.3 =
-    # 89.0 M (all of it for cars, u = 1 in their column); they make 720 bn USD at 0.000487 USD of magnets per USD,
-    # so 89.0 M / (0.000487 x 720 bn) = 25 % of US car output can be the output that needs magnets
+    # tools/baseline/minerals.py) x 365 x 49,200 USD/t = 528.6 M USD a year, of which the car-parts makers buy 0.3 =
+    # 158.6 M (all of it for cars, u = 1 in their column); they make 720 bn USD at 0.000868 USD of magnets per USD,
+    # so 158.6 M / (0.000868 x 720 bn) = 25 % of US car output can be the output that needs magnets (in tonnes, as
+    # before the price was the customs' unit value: the price cancels)
     k, blk = _column(im, table, "US")
-    by_hand = 0.3 * 29.435 * 365 * 27_600 / (table.content[MAGNET][j] * 720e9)
+    by_hand = 0.3 * 29.435 * 365 * 49_200 / (table.content[MAGNET][j] * 720e9)
     assert im.dependence[k, blk][j] == pytest.approx(by_hand, rel=1e-4)
     assert by_hand == pytest.approx(0.254, abs=0.002)
 
@@ -120,3 +122,19 @@ def test_the_car_parts_tranches_are_one_column_per_region(mapped) -> None:  # ty
         k, _ = _column(im, table, region)
         ids = [net.demands[d].segment for d in im.summing[k].indices]
         assert sorted(ids) == ["car_parts", "car_parts_10w", "car_parts_6w"]
+
+
+def test_magnets_are_valued_at_customs_price_and_contents_held_in_tonnes(mapped) -> None:  # type: ignore[no-untyped-def]
+    # The price is what buyers pay: China's customs, 2024 exports of rare-earth permanent magnets 58,152 t for
+    # 2.86 bn USD (docs/model.md §8.3, *Magnets*), not the NdPr content (0.30 t x 69,000 USD/t / 0.75 = 27,600)
+    net, table, _ = mapped
+    price = net.commodity(MAGNET).price_usd
+    assert price == pytest.approx(2.86e9 / 58_152, rel=1e-3)
+    # C26-C28's contents are kg of magnet per 1,000 USD of the product that needs it x the price, so the output at
+    # stake per tonne of magnets, 1 / (content / price), is what the table had at 27,600 USD/t with contents 0.002,
+    # 0.05 and 0.03 USD per USD (to 3 significant figures), whatever the price
+    for sector, old in (("C26", 0.002), ("C27", 0.05), ("C28", 0.03)):
+        theta = table.content[MAGNET][table.sectors.index(sector)]
+        assert theta / price == pytest.approx(old / 27_600, rel=3e-3)
+    # gallium in magnets: 0.92 kg/t x 580 USD/kg = 533 USD per t of magnet, a share of the magnet's price
+    assert table.content["gallium"][table.sectors.index("C27")] == pytest.approx(533 / price, abs=5e-5)

@@ -5,7 +5,9 @@ The make-up rule acts only on inputs delivered above demand, which lost-sales de
 shipped runs are unchanged; with backorders the chain delivers the magnets of the lost output late and the
 kernel makes up the lost output within 180 days and 0.14 above normal output.
 
-Run: ``PYTHONPATH=$PWD python tools/catchup.py [--seeds N]``
+``--patience P`` cancels a backorder not delivered within ``P`` days (``Demand.patience_days``, docs/model.md §5.5).
+
+Run: ``PYTHONPATH=$PWD python tools/catchup.py [--seeds N] [--check-2021] [--patience P]``
 """
 
 from __future__ import annotations
@@ -27,18 +29,23 @@ from supplychain.impact import load_io_table  # noqa: E402
 from supplychain.impact.loss import InputMap, Shortfalls, _Stepper  # noqa: E402
 
 
-def backordered(sc, keep=lambda d: d.commodity == MAGNET):  # type: ignore[no-untyped-def]
-    """``sc`` with the unmet demand of the demands ``keep`` selects (every magnet user by default) kept on order."""
+def backordered(sc, keep=lambda d: d.commodity == MAGNET, patience=None):  # type: ignore[no-untyped-def]
+    """``sc`` with the unmet demand of the demands ``keep`` selects (every magnet user by default) kept on order.
+
+    ``patience``: days a backorder stays on order (``Demand.patience_days``, docs/model.md §5.5); None: until delivered.
+    """
     net = sc.network
-    demands = tuple(dataclasses.replace(d, unmet="backorder") if keep(d) else d for d in net.demands)
+    demands = tuple(dataclasses.replace(d, unmet="backorder", patience_days=patience) if keep(d) else d
+                    for d in net.demands)
     return sc.replace(network=dataclasses.replace(net, demands=demands))
 
 
-def check_2021(table) -> None:  # type: ignore[no-untyped-def]
+def check_2021(table, patience=None) -> None:  # type: ignore[no-untyped-def]
     """Example 09's 2021 run (seed 2021) with automotive chip buyers' unmet demand lost or kept on order."""
     auto = lambda d: d.segment == "automotive"  # noqa: E731
-    for how, scen in (("lost sales (shipped)", shortage_2021()), ("automotive chips backordered",
-                                                                  backordered(shortage_2021(), auto))):
+    kept = f"automotive chips backordered ({'no patience' if patience is None else f'patience {patience} d'})"
+    for how, scen in (("lost sales (shipped)", shortage_2021()), (kept, backordered(shortage_2021(), auto,
+                                                                                   patience))):
         shocked = simulate(scen, engine="vector", seed=2021)
         base = simulate(scen.without_shocks(), engine="vector", seed=2021)
         for rule, tab in (("make-up", table), ("no make-up", no_makeup(table))):
@@ -92,12 +99,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--seeds", type=int, default=1, help="seeds from 2020 (default: the tool's seed alone)")
     parser.add_argument("--check-2021", action="store_true", help="only example 09's 2021 run, lost vs backordered")
+    parser.add_argument("--patience", type=int, default=None,
+                        help="days the backorders stay on order (Demand.patience_days; default: until delivered)")
     parser.add_argument("--refill", action="store_true",
                         help="only the what-if of users spending their covers' refill on make-up (rejected reading)")
     args = parser.parse_args()
     table = load_io_table()
     if args.check_2021:
-        check_2021(table)
+        check_2021(table, args.patience)
         return
     if args.refill:
         seeds = [SEED] if args.seeds <= 1 else list(range(2020, 2020 + args.seeds))
@@ -123,7 +132,8 @@ def main() -> None:
     }
     seeds = [SEED] if args.seeds <= 1 else list(range(2020, 2020 + args.seeds))
     for label, sh in shocks.items():
-        for how, sc in (("lost sales (shipped)", base_sc), ("backordered", backordered(base_sc))):
+        kept = "backordered" + ("" if args.patience is None else f", patience {args.patience} d")
+        for how, sc in (("lost sales (shipped)", base_sc), (kept, backordered(base_sc, patience=args.patience))):
             runs = [(simulate(sc, engine="vector", seed=s), simulate(sc.with_shocks(*sh), engine="vector", seed=s))
                     for s in seeds]
             for rule, tab in (("make-up", table), ("no make-up", no_makeup(table))):

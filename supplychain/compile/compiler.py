@@ -84,6 +84,7 @@ class Compiled:
     demand_stock: np.ndarray          # (D,) consumer stock index
     demand_rate: np.ndarray           # (D,) units/day
     demand_backorder: np.ndarray      # (D,) bool
+    demand_patience: np.ndarray       # (D,) int: days a backorder stays on order (0: until delivered; §5.5)
     demand_noisy: np.ndarray          # (D,) bool
     # state at day 0
     initial_stock: np.ndarray         # (S,)
@@ -312,6 +313,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
         demand_stock=np.array([stock_index[(d.id, d.commodity)] for d in demands], dtype=np.intp),
         demand_rate=np.array([d.rate_per_day for d in demands], dtype=float),
         demand_backorder=np.array([d.unmet == "backorder" for d in demands], dtype=bool),
+        demand_patience=np.array([getattr(d, "patience_days", None) or 0 for d in demands], dtype=np.intp),
         demand_noisy=np.array([d.noise is not None and not d.noise.is_deterministic for d in demands],
                               dtype=bool),
         initial_stock=initial,

@@ -6,7 +6,8 @@ US, -59 % Europe, IHS Markit), the other buyers take the rest (+14 to +28 %: wor
 UMC's reports). 2021: +17 % over 2019 for every buyer (US Department of Commerce, Results from the Semiconductor
 Supply Chain Request for Information, 25 Jan 2022: the RFI); fabs at full (+13 %), none added; 5 days at packagers,
 fabs, users x own cover/40 (RFI: a median of 40 days in 2019, under 5 in 2021). Texas storm (15 Feb, 6 weeks,
-30 % of US mature fabs); Renesas Naka fire (an IDM, 19 Mar-17 Apr, full output by 24 Jun); Malaysia's
+30 % of US mature fabs); Renesas Naka fire (an IDM, 19 Mar-17 Apr, full output by 24 Jun; the line's 156 M USD a
+month of sales, Renesas); Malaysia's
 lockdown (Jun-Sep, 30 % of ROW's back end).
 
 Allocation: mature fabs and packagers serve by recent purchases (turn-and-earn, Cachon and Lariviere,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["shortage_2021", "lean_start", "demand_2020", "vehicles_lost", "automotive_timing",
            "MATURE", "CHIPS", "WAFERS", "LEAN_DAYS", "RUN", "DEMAND", "UTILISATION_2019", "SUPPLY", "QUARTERS",
            "YEAR0", "LEAD_IN", "VEHICLES_2020", "UTILISATION_2020", "WORLD_VEHICLES_2019", "PUBLISHED",
-           "AFS_SPLIT", "ONSET", "DEEPEST", "LEAD_TIMES", "BACKLOG_DAYS"]
+           "AFS_SPLIT", "ONSET", "DEEPEST", "LEAD_TIMES", "BACKLOG_DAYS", "NAKA_SALES_USD_MONTH", "naka_fraction"]
 
 #: Foundry- and IDM-made mature chips and their wafers: 2021 hit both.
 MATURE = ("mature_chip", "mature_wafer", "mature_idm_chip", "mature_idm_wafer")
@@ -110,6 +111,41 @@ LEAD_TIMES = (12.5, 13.9)
 #: (13.9 - 12.5) x 7 = 9.8 days (lead times rose further from the fall of 2020 on, The Register, 14 Apr 2022; the
 #: pre-pandemic range, 10 to 15 weeks, gives 0 to 27 days).
 BACKLOG_DAYS = round((LEAD_TIMES[1] - LEAD_TIMES[0]) * 7, 2)
+#: The Renesas Naka N3 line's sales, USD a month: the revenue its stop costs, about 17 bn yen a month (CEO Hidetoshi
+#: Shibata, press conference of 21 Mar 2021; 156 M USD in Reuters, 22 Mar 2021; "about 160 M USD", Wall Street Journal,
+#: 22 Mar 2021). The fire takes that output, at the IDM chips' reference price, off Japan's IDM fab (`naka_fraction`).
+NAKA_SALES_USD_MONTH = 156e6
+
+
+def naka_fraction(net: Network, kept: float = 1.0) -> float:
+    """The share of ``JP.fab.mature_idm_wafer``'s capacity the Renesas Naka fire takes: the line's sales.
+
+    `NAKA_SALES_USD_MONTH` over 365/12 days, in wafer-equivalents of ``mature_idm_chip`` at its reference price, over
+    the fab's capacity times ``kept`` (the share of it the 2021 network keeps, `shortage_2021`).
+
+    Parameters
+    ----------
+    net : Network
+        The baseline's network.
+    kept : float
+        The factor `shortage_2021` applies to every mature fab's capacity.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> net = sc.load_baseline().network
+    >>> x = naka_fraction(net)
+    >>> wafers = x * net.facility("JP.fab.mature_idm_wafer").capacity_per_day
+    >>> round(wafers * 3763.0 * 365 / 12 / 1e6)   # the line's 156 M USD a month, at the reference price
+    156
+    """
+    price = next(c.price_usd for c in net.commodities if c.id == "mature_idm_chip")
+    wafers = NAKA_SALES_USD_MONTH / (365.0 / 12.0) / price
+    return round(wafers / (kept * net.facility("JP.fab.mature_idm_wafer").capacity_per_day), 4)
 
 
 def lean_start(net: Network, days: float = LEAN_DAYS, allocation: str = "recent", chain: bool = True) -> Network:
@@ -192,7 +228,7 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
     2021's demand is +17 % on every mature-chip buyer; every mature fab's capacity in the network is 2019's output
     over UMC's 2019 utilisation (none added), so its normal utilisation, the reference of its price
     (docs/model.md §5.9, utilisation), is 2019's. With ``disruptions``: the Texas storm (30 % of both US mature fabs, 15 Feb-31 Mar),
-    the Renesas fire (10 % of Japan's mature capacity, all on its IDM fab, 19 Mar-17 Apr, back over 68 days) and
+    the Renesas fire (the N3 line's sales, `naka_fraction`: 5.1 % of Japan's IDM fab, 19 Mar-17 Apr, back over 68 days) and
     Malaysia's lockdown (30 % of ROW's mature packaging, 1 Jun-30 Sep, back over 30 days). With ``lead_in``, 2020
     first, by quarter (`demand_2020`). Stocks are lean (`lean_start`).
 
@@ -224,17 +260,18 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
     """
     start = QUARTERS[0] if lead_in else YEAR0
     base = load_baseline(horizon_days=horizon + LEAD_IN * lead_in, start_date=start)
-    regions, jp = [r.id for r in base.network.regions], [base.network.facility(f"JP.fab.{w}").capacity_per_day for w in WAFERS]
+    regions = [r.id for r in base.network.regions]
+    kept = 1.0 - round(1 - RUN * SUPPLY, 4)   # the share of every mature fab's capacity the 2021 network keeps (below)
     shocks = [DemandShock(region=r, commodity=c, factor=DEMAND, start=YEAR0) for r in regions for c in CHIPS]
     # Texas storm: 30 % of US mature fabs from 15 Feb 2021, 6 weeks; Renesas Naka fire (19 Mar, restart 17 Apr, full
-    # output by 24 Jun): 10 % of Japan's mature capacity, on its IDM fab; Malaysia's lockdown, Jun-Sep: 30 % of ROW's back end
+    # output by 24 Jun): the N3 line's sales (`naka_fraction`), on Japan's IDM fab; Malaysia's lockdown, Jun-Sep: 30 % of ROW's back end
     # (the back end includes the IDMs' plants that package the chips they have made at foundries, ".idm_backend")
     # (a foundry-chip packager is split into one part per region of the fab behind its wafers: every part is hit)
     named = (*(f"ROW.packaging.{c}" for c in CHIPS), "ROW.packaging.mature_chip.idm_backend")
     plants = [p for n in named for p in (f.id for f in base.network.facilities)
               if p == n or (p.startswith(n + ".") and p[len(n) + 1:] in regions)]
     hits = [(f"US.fab.{w}", 0.3, 0, (2, 15), (3, 31)) for w in WAFERS] + [(p, 0.3, 30, (6, 1), (9, 30)) for p in plants] + [
-            ("JP.fab.mature_idm_wafer", round(0.1 * sum(jp) / jp[1], 4), 68, (3, 19), (4, 17))]
+            ("JP.fab.mature_idm_wafer", naka_fraction(base.network, kept), 68, (3, 19), (4, 17))]
     shocks += [CapacityShock(facility=f, fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
                              end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
     if lead_in:   # 2020: automakers' chips follow their output, the other buyers take what the fabs made beyond them
@@ -245,7 +282,6 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
     net = lean_start(base.network, allocation=allocation, chain=lean_chain)
     # Every mature fab, any stage, has 2019's output over 2019's utilisation (none added): the 2021 network's
     # capacity, so that its normal utilisation is 2019's, the reference of its fab prices (docs/model.md §5.9).
-    kept = 1.0 - round(1 - RUN * SUPPLY, 4)
     net = dataclasses.replace(net, facilities=tuple(dataclasses.replace(f, capacity_per_day=f.capacity_per_day * kept)
                                                     if f.output in WAFERS else f for f in net.facilities))
     return base.replace(network=net, name="2021 chip shortage").with_shocks(*shocks)

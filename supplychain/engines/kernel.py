@@ -119,8 +119,45 @@ class State:
     design: np.ndarray | None = None  # (R, n) design-specific stock of each locked lane (§5.6.6)
     design_cap: np.ndarray | None = None  # (R, n) most each account holds (the rest of an arrival is free)
     design_share: np.ndarray | None = None  # (R, n) each account's locked share of its buyer's use today
+    patience: PatienceState | None = None  # cumulative demand of backorders with a patience (§5.5), if any
     # The last input-supported rate, and what it was worked out from (sourcing.input_rate): not model state.
     input_memo: tuple[Any, ...] | None = None
+
+
+@dataclass(eq=False)
+class PatienceState:
+    """Backorders with a patience (docs/model.md §5.5): each such demand's cumulative demand and its recent past.
+
+    ``ring[t % L]`` holds the cumulative demand ``A(t)`` after day ``t``, ``L`` the longest patience, so
+    ``A(t - P)`` is still there on day ``t`` (0 before day 0).
+    """
+
+    cols: np.ndarray   # (Dp,) demand indices with a patience
+    lag: np.ndarray    # (Dp,) their patience P in days
+    cum: np.ndarray    # (R, Dp) cumulative demand A(t)
+    ring: np.ndarray   # (L, Dp, R) A at each of the last L days
+
+
+def initial_patience(c: Compiled, n_runs: int) -> PatienceState | None:
+    """The patience state of ``n_runs`` runs, ``None`` when no backorder expires."""
+    cols = np.flatnonzero(c.demand_backorder & (c.demand_patience > 0))
+    if not len(cols):
+        return None
+    lag = c.demand_patience[cols]
+    return PatienceState(cols=cols, lag=lag, cum=np.zeros((n_runs, len(cols))),
+                         ring=np.zeros((int(lag.max()), len(cols), n_runs)))
+
+
+def expire(p: PatienceState, day: int, demand: np.ndarray, backlog: np.ndarray) -> np.ndarray:
+    """The backlog ``(R, Dp)`` of demands with a patience after expiry: ``min(U, A(t) - A(t - P))`` (§5.5).
+
+    Served oldest first, the units still owed are the latest ones, so at most the last ``P`` days' demand.
+    """
+    p.cum += demand[:, p.cols]
+    width = p.ring.shape[0]
+    old = p.ring[(day - p.lag) % width, np.arange(len(p.cols))].T   # A(t - P): slot not yet overwritten
+    p.ring[day % width] = p.cum.T
+    return np.minimum(backlog, p.cum - old)
 
 
 def initial_state(c: Compiled, n_runs: int) -> State:
@@ -154,7 +191,7 @@ def initial_state(c: Compiled, n_runs: int) -> State:
                  licence_ok=None if licence is None else np.ones((n_runs, c.n_lanes)), licence=licence,
                  diverted=np.zeros((n_runs, c.n_lanes)), seek_day=np.full((n_runs, c.n_buyers), np.inf),
                  expected_wait=np.zeros((n_runs, c.n_lanes)),
-                 prices=_prices.initial_prices(c, n_runs),
+                 prices=_prices.initial_prices(c, n_runs), patience=initial_patience(c, n_runs),
                  material_ref=np.append(_sourcing.material_reference(c), 0.0),
                  recent=None if sp.recent_days is None else np.repeat(sp.lane_flow[None, :], n_runs, axis=0))
 
@@ -356,7 +393,10 @@ def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray,
     served_on_day = np.maximum(delivered - s.backlog, 0.0)
     s.stock[:, c.demand_stock] = have - delivered
     unmet = wanted - delivered
-    s.backlog = np.where(c.demand_backorder, unmet, 0.0)
+    backlog = np.where(c.demand_backorder, unmet, 0.0)
+    if s.patience is not None:  # a backorder older than its patience is cancelled, oldest first (§5.5)
+        backlog[:, s.patience.cols] = expire(s.patience, s.day, demand, backlog[:, s.patience.cols])
+    s.backlog = backlog
     return delivered, unmet, served_on_day
 
 

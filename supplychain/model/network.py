@@ -453,6 +453,11 @@ class Demand(Checked):
         Starting consumer stock; ``None`` starts at the policy target.
     unmet : {"lost", "backorder"}
         Whether unmet demand is lost or carried to the next day.
+    patience_days : int, optional
+        Under ``unmet="backorder"``, how many days a day's unmet demand stays on
+        order: demand of day ``t`` not delivered by the end of day
+        ``t + patience_days`` is cancelled (lost), oldest first
+        (``docs/model.md`` §5.5). ``None`` (the default): kept until delivered.
     panic : float
         Over-ordering of the consumer stock, as ``Facility.panic``
         (``docs/model.md`` §5.6.5); 0 (the default) is rational planning, -1
@@ -466,7 +471,7 @@ class Demand(Checked):
         segment's shortfall to its own industry (§8.3).
 
     Limits: ``rate_per_day`` and ``initial_inventory`` in ``[0, 1e12]`` units;
-    ``panic`` in ``[-1, 100]``.
+    ``panic`` in ``[-1, 100]``; ``patience_days`` a whole number of days in ``[1, 3650]``.
 
     Examples
     --------
@@ -474,6 +479,8 @@ class Demand(Checked):
     'lost'
     >>> Demand("US.chips.auto", "US", "chip", 2.0, policy=DaysOfCover(14.0), segment="automotive").segment
     'automotive'
+    >>> Demand("US.cars", "US", "chip", 2.0, unmet="backorder", patience_days=90).patience_days
+    90
     """
 
     id: str
@@ -486,6 +493,7 @@ class Demand(Checked):
     unmet: Literal["lost", "backorder"] = "lost"
     panic: float = 0.0
     segment: str | None = None
+    patience_days: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("id", "region", "commodity"):
@@ -506,6 +514,12 @@ class Demand(Checked):
             object.__setattr__(self, "initial_inventory", check_magnitude(
                 self.initial_inventory, "initial_inventory", "Demand", self.id, high=MAX_QUANTITY))
         check_choice(self.unmet, ("lost", "backorder"), "unmet", "Demand", self.id)
+        if self.patience_days is not None:
+            if self.unmet != "backorder":
+                raise ValidationError(f"patience_days applies only to unmet='backorder'; got unmet={self.unmet!r} "
+                                      f"with patience_days={self.patience_days!r} for Demand {self.id!r}.")
+            days = check_days(self.patience_days, "patience_days", "Demand", self.id, low=1.0, whole=True)
+            object.__setattr__(self, "patience_days", int(days))
 
 
 def _unique(items: tuple[Any, ...], kind: str) -> dict[str, Any]:

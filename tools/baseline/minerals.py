@@ -16,6 +16,7 @@ from .sources import (
     GE_WORLD,
     LCE_PER_LI,
     LCE_PRICE,
+    MAGNET_PRICE,
     MIN,
     NDPR_PRICE,
     NI_PRICE,
@@ -268,8 +269,13 @@ def add_commodities(net: Draft) -> None:
               SIG_REF, V(60.0, "Japan's national stockpile of rare metals targets 60 days of consumption "
                                "(METI/JOGMEC stockpiling programme, since 1986)"), COVER_OUT)
     net.commodity("ndfeb_magnet", "Sintered NdFeB permanent magnets", "t", "minerals",
-              V(sig(0.30 * ndpr_price / 0.75), "derived: 0.30 t NdPr oxide/t magnet x 69,000 USD/t / 0.75 "
-                                               "(neodymium oxide is >3/4 of magnet cost, MacroPolo 2024)"),
+              V(MAGNET_PRICE, "China's General Administration of Customs: 2024 exports of rare-earth permanent "
+                              "magnets (HS 8505.11, nearly all sintered NdFeB) 58,152 t for 2.86 bn USD = "
+                              "49,200 USD/t (via Adamas Intelligence, Jan 2025); monthly unit values 48,729 USD/t "
+                              "in July and 52,118 USD/t over January-July 2024 (GAC via Metalnomist, Aug 2024). "
+                              "The price buyers pay for magnets, not their NdPr content: 0.30 t NdPr oxide x "
+                              "69,000 USD/t = 20,700 USD, 42% of it (the baseline valued magnets at 27,600 USD/t, "
+                              "NdPr content / 0.75, until Dec 2026)"),
               SIG_MAGNET, V(60.0, "assumption: importers hold ~1-3 months (buying ahead of China's 2023-25 "
                                   "export controls, Fastmarkets 2023; Adamas Intelligence); 60 d mid value"), COVER_OUT)
     net.commodity("gallium_crude", "Primary low-purity gallium", "kg", "minerals",

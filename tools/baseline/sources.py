@@ -57,6 +57,8 @@ CO_PRICE = 15.0 * 2204.62
 NI_PRICE = 15000.0
 MN_SULPHATE_PRICE = 3500.0
 NDPR_PRICE = 69000.0
+#: Sintered NdFeB magnets, USD/t: China's export unit value of 2024 (tools/baseline/minerals.py cites it)
+MAGNET_PRICE = 49200.0
 GA_PRICE = 580.0
 GE_PRICE = 4100.0
 

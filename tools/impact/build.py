@@ -284,15 +284,29 @@ CONTENT: dict[tuple[str, str], tuple[float, str]] = {
     ("compound_chip", "C27"): (0.15, _CONTENT + "; assumption: LED packages 10-30 % of an LED lamp's or "
                                "luminaire's cost"),
     ("compound_chip", "C29"): (0.003, _CONTENT + "; assumption: about 100 USD of LEDs in a 30,000 USD car"),
-    ("ndfeb_magnet", "C26"): (0.002, _CONTENT + "; assumption: grams of magnet worth cents to a dollar in "
-                              "phones, speakers and drives"),
-    ("ndfeb_magnet", "C27"): (0.05, _CONTENT + "; assumption: magnets 3-10 % of a permanent-magnet motor's or "
-                              "direct-drive generator's cost"),
-    ("ndfeb_magnet", "C28"): (0.03, _CONTENT + "; assumption: magnets a few % of a servo drive's or robot's cost"),
 }
 #: The baseline's world use of sintered NdFeB magnets, t a year, and their reference price, USD/t
-#: (tools/baseline/minerals.py; supplychain/data/baseline/minerals.toml and commodities.toml cite them).
-MAGNET_WORLD_T, MAGNET_PRICE = 288_889.0, 27_600.0
+#: (tools/baseline/minerals.py; supplychain/data/baseline/minerals.toml and commodities.toml cite them: the price is
+#: China's export unit value of 2024, 58,152 t for 2.86 bn USD, GAC via Adamas Intelligence, Jan 2025).
+MAGNET_WORLD_T, MAGNET_PRICE = 288_889.0, 49_200.0
+#: The magnets' content in the products of C26-C28 that need them is held in kg of magnet per 1,000 USD of the
+#: product, so that the output at stake per tonne does not move with the price (the USD content is kg x price).
+#: Values: the contents the table shipped before Dec 2026 (0.002, 0.05, 0.03 USD per USD) at the magnet price it
+#: then used (27,600 USD/t), to 3 significant figures. Deriving them as C29's (use share x world tonnes / the
+#: output that needs magnets, d x the table's world output) would rest on the dependence d, a judgement, and make
+#: 20 % of world C27 output (546 bn USD) need 101,000 t of magnets, 0.19 kg per 1,000 USD, against the few % of a
+#: permanent-magnet motor's cost below (docs/model.md §8.3, *The magnets' price*).
+_MAGNET_KG: dict[str, tuple[float, str]] = {
+    "C26": (0.0725, "assumption: grams of magnet worth cents to a dollar in phones, speakers and drives"),
+    "C27": (1.81, "assumption: magnets 3-10 % of a permanent-magnet motor's or direct-drive generator's cost"),
+    "C28": (1.09, "assumption: magnets a few % of a servo drive's or robot's cost"),
+}
+for _sec, (_kg, _why) in _MAGNET_KG.items():
+    _theta = round(_kg * MAGNET_PRICE / 1e6, 7)
+    CONTENT[("ndfeb_magnet", _sec)] = (_theta, _CONTENT + (
+        f"; {_kg:g} kg of magnet per 1,000 USD of the product that needs it ({_why}; held in kg so that the output "
+        f"at stake per tonne does not move with the price) x {MAGNET_PRICE:,.0f} USD/t (the baseline's magnet "
+        f"price) = {_theta:g}, magnets {100 * _theta:.2g} % of the product's value"))
 _C29 = sum(OUTPUT[(r, "C29")][0] for r in REGIONS)
 _THETA_C29 = round(USE[("ndfeb_magnet", "C29")][0] * MAGNET_WORLD_T * MAGNET_PRICE / (_C29 * 1e9), 7)
 CONTENT[("ndfeb_magnet", "C29")] = (_THETA_C29, _CONTENT + (
@@ -467,11 +481,13 @@ USE.update({
     ("gallium", "C26"): (0.119, _USE + "; derived: CIGS solar cells (ISIC 2610), 4 / (29.5 + 4); " + _GA_USE),
 })
 DEPENDENCE.update({("gallium", sec): (1.0, _GA_NEED) for sec in ("C26", "C27")})
+_GA_MAGNET = round(533.0 / MAGNET_PRICE, 4)
 CONTENT.update({
-    ("gallium", "C27"): (0.0193, _CONTENT + "; derived: 29.5 % of world primary gallium 900,000 kg (USGS MCS 2026; "
-                         "Løvik, Restrepo & Müller 2015) in 288,889 t of magnets a year (the baseline's world magnet "
-                         "use) is 0.92 kg of gallium per t, 533 USD at 580 USD/kg (USGS MCS 2026, gallium, import "
-                         "unit value) against 27,600 USD/t of magnet (the baseline's magnet price)"),
+    ("gallium", "C27"): (_GA_MAGNET, _CONTENT + "; derived: 29.5 % of world primary gallium 900,000 kg (USGS MCS "
+                         "2026; Løvik, Restrepo & Müller 2015) in 288,889 t of magnets a year (the baseline's world "
+                         "magnet use) is 0.92 kg of gallium per t, 533 USD at 580 USD/kg (USGS MCS 2026, gallium, "
+                         f"import unit value) against {MAGNET_PRICE:,.0f} USD/t of magnet (the baseline's magnet "
+                         "price)"),
     ("gallium", "C26"): (0.01, _CONTENT + "; assumption: order of magnitude: a CIGS module holds some 5-10 t of "
                          "gallium per GW, 3-6 million USD at 580 USD/kg, against 300-500 million USD of modules"),
 })

@@ -97,6 +97,8 @@ class Layout:
         # Demands.
         self.demand_stock = c.demand_stock.tolist()
         self.backorder = c.demand_backorder.tolist()
+        # Days a backorder stays on order (0: until delivered; §5.5).
+        self.backorder_days = [int(p) if b else 0 for p, b in zip(c.demand_patience.tolist(), self.backorder)]
         for d, s in enumerate(self.demand_stock):
             self.buyer_demand[buyer_of_stock[s]] = d
         # Sourcing parameters (docs/model.md §5.6.5, §5.6.6, §5.7).

@@ -74,6 +74,9 @@ class Run:
         self.owed = [0.0] * lay.n_lanes
         self.orders = [0.0] * lay.n_lanes
         self.backlog = [0.0] * lay.n_demands
+        # Backorders with a patience (§5.5): cumulative demand, and its values on the last P days (oldest first).
+        self.cum_demand = [0.0] * lay.n_demands
+        self.past_cum = [deque(maxlen=p) if p else None for p in lay.backorder_days]
         self.arrived = [0.0] * lay.n_lanes
         # Facilities: work in progress (a queue of lots, the first due today), throughput, restarts.
         self.wip = [deque([lay.wip_fill[f]] * k) for f, k in enumerate(lay.cycle)]
@@ -280,6 +283,13 @@ class Run:
             stock[s] = have - give
             short = wanted - give
             backlog[d] = short if lay.backorder[d] else 0.0
+            past = self.past_cum[d]
+            if past is not None:
+                # Served oldest first, what is still owed is the latest demand: at most the last P days'.
+                self.cum_demand[d] += demand[d]
+                oldest = past[0] if len(past) == past.maxlen else 0.0   # A(t - P), 0 before day 0
+                past.append(self.cum_demand[d])
+                backlog[d] = min(short, self.cum_demand[d] - oldest)
             delivered.append(give)
             unmet.append(short)
         return delivered, unmet, served
