@@ -82,7 +82,7 @@ def main(horizon, out):
     axes[0].set_ylabel("exports / baseline, same month")
     fig.autofmt_xdate()
     print(f"{LATER} (China customs; USGS MCS 2026).")
-    table = compare(b, s)
+    table = compare(s, baseline=b)
     w = table[table.metric == "shortfall_usd"].sort_values("change").iloc[-1]   # chip buyers: a row per end use
     print(f"Largest shortfall change: {format_usd(w.change, sign=True)} ({f'{w.region} {w.commodity} {w.segment}'.strip()})")
     share = table[(table.metric == "import_share") & (table.partner == "CN")]

@@ -66,7 +66,7 @@ def main(horizon, out):
         lost = 1 - res.production[:, :, fab].sum(axis=1) / b.production[:, :, fab].sum(axis=1)
         print(f"[{name}] Korean memory-wafer output lost over the horizon: {lost.mean():.1%} "
               f"(runs {lost.min():.1%} to {lost.max():.1%})")
-        table = compare(b, res)
+        table = compare(res, baseline=b)
         for c in MATERIALS:
             row = table[(table.region == "KR") & (table.commodity == c) & (table.metric == "source_share")
                         & (table.partner == "JP")].iloc[0]

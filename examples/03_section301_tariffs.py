@@ -60,7 +60,7 @@ def main(horizon, out):
     in_force = [s for s in section301() if s.start == BEFORE]
     before = sc.simulate(base.with_shocks(*in_force, name="tariffs in force"), engine="vector", seed=SEED)
     after = sc.simulate(base.with_shocks(*section301(), name="Section 301 review"), engine="vector", seed=SEED)
-    table = compare(before, after)
+    table = compare(after, baseline=before)
     us = table[table.region == "US"]
     paid = us[us.metric == "tariff_paid_usd"].set_index("commodity")
     years = horizon / 365.25

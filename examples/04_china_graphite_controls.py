@@ -67,7 +67,7 @@ def main(horizon, out):
         kr = [res.coords.index("facility", f) for f in AAM if f.startswith("KR.")]
         change = res.production[:, :, kr].sum(axis=(1, 2)) / b.production[:, :, kr].sum(axis=(1, 2)) - 1
         print(f"  KR anode output (natural + synthetic) {change.mean():+6.1%}")
-        table = compare(b, res)
+        table = compare(res, baseline=b)
         for region in ("KR", "JP"):
             share = table[(table.region == region) & (table.commodity == "graphite_spherical")
                           & (table.metric == "import_share") & (table.partner == "CN")].iloc[0]

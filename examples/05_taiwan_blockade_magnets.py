@@ -63,7 +63,7 @@ def main(horizon, out):
     fig, ax = plt.subplots(figsize=(9, 4))
     for name, scenario in variants.items():
         res = sc.simulate(scenario, engine="vector", seed=SEED)
-        table = compare(b, res)
+        table = compare(res, baseline=b)
         print(f"[{name}]")
         short = table[table.metric == "shortfall_usd"].groupby("commodity")["change"].sum()
         for commodity, usd in short[short > 0].sort_values(ascending=False).head(5).items():

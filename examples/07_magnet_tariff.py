@@ -27,7 +27,7 @@ def main(horizon: int, out: str) -> None:
     base = sc.load_baseline(horizon_days=horizon)
     tariff = sc.Tariff(importer="US", exporter="CN", commodity="ndfeb_magnet", rate=1.0, start="2025-02-01")
     before, after = sc.simulate(base, seed=SEED), sc.simulate(base.with_shocks(tariff), seed=SEED)
-    table = sc.compare(before, after)
+    table = sc.compare(after, baseline=before)
     us = table[(table.region == "US") & (table.commodity == "ndfeb_magnet")].set_index(["metric", "partner"])
     print(f"Tariff paid by US importers: ${us.loc[('tariff_paid_usd', ''), 'shocked'] / 1e6:,.1f}M "
           f"over {horizon} days")

@@ -37,7 +37,7 @@ def main(horizon, out):
 
     # From here on only the files are used.
     after, before = sc.load_results(folder / "shocked.npz"), sc.load_results(folder / "baseline.npz")
-    print(format_changes(sc.compare(before, after)))
+    print(format_changes(sc.compare(after, baseline=before)))
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5), width_ratios=(2, 1), layout="constrained")
     plot_change(after, before, cumulative=True, ax=left)
     plot_flow_delta(before, after, "ndfeb_magnet", ax=right)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["format_usd", "format_percent", "format_points_between", "format_units", "format_relative", "format_bytes",
+__all__ = ["format_usd", "format_usd_ticks", "format_percent", "format_points_between", "format_units", "format_relative", "format_bytes",
            "format_columns", "UsdFrame", "usd_columns"]
 
 _SCALES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
@@ -57,6 +57,38 @@ def format_usd(x: float, *, sign: bool = False) -> str:
         if size >= scale:
             return f"{lead}{_three_figures(size / scale)}{suffix}"
     return f"{lead}{_three_figures(size)}"
+
+
+def format_usd_ticks(values: Sequence[float]) -> list[str]:
+    """An axis's money ticks in one format: one scale word and one number of decimals for them all.
+
+    `format_usd` gives each number three significant figures, so ticks of one axis mixed ``$50.0M`` and
+    ``$100M``; here the largest tick picks the scale word and the fewest decimals that show every tick
+    exactly pick the decimals (zero is ``$0``).
+
+    Examples
+    --------
+    >>> format_usd_ticks([0.0, 5e7, 1e8, 1.5e8])
+    ['$0', '$50M', '$100M', '$150M']
+    >>> format_usd_ticks([-5e8, 0.0, 5e8, 1e9, 1.5e9])
+    ['-$0.5bn', '$0', '$0.5bn', '$1.0bn', '$1.5bn']
+    >>> format_usd_ticks([2e3, 2.5e3, 3e3]), format_usd_ticks([0.0, 0.25, 0.5])
+    (['$2.0k', '$2.5k', '$3.0k'], ['$0', '$0.25', '$0.50'])
+    """
+    finite = [float(v) for v in values if v == v and abs(v) != math.inf]
+    top = max((abs(v) for v in finite), default=0.0)
+    scale, suffix = next(((size, word) for size, word in _SCALES if top >= size), (1.0, ""))
+    scaled = [v / scale for v in finite]
+    decimals = next((d for d in range(4) if all(abs(round(x, d) - x) <= 1e-9 * max(1.0, abs(x)) for x in scaled)), 3)
+
+    def one(v: float) -> str:
+        if v != v:
+            return "n/a"
+        if v == 0:
+            return "$0"
+        return f"{'-' if v < 0 else ''}${abs(v) / scale:,.{decimals}f}{suffix}"
+
+    return [one(float(v)) for v in values]
 
 
 def format_percent(x: float, *, floor: bool = True) -> str:

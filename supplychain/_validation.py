@@ -354,6 +354,66 @@ def check_magnitude(value: Any, field: str, kind: str, ident: str = "", *, low: 
     return check_number(value, field, kind, ident, low=low, low_open=low_open, high=high)
 
 
+#: The form of a date given as text, in scenario files and in Python alike.
+DATE_FORM = "YYYY-MM-DD, a day that exists, e.g. 2025-03-01"
+
+
+def not_in_calendar(value: str) -> str:
+    """Why ``value``, in the form YYYY-MM-DD, is not a day of the calendar, in plain words; '' if it is one.
+
+    Python's own reason ("day is out of range for month") names neither the month nor its length.
+
+    Examples
+    --------
+    >>> not_in_calendar("2025-02-30"), not_in_calendar("2024-02-30"), not_in_calendar("2025-13-01")
+    ('February 2025 has 28 days', 'February 2024 has 29 days', 'there are 12 months, not 13')
+    >>> not_in_calendar("2025-04-00"), not_in_calendar("2025-03-01"), not_in_calendar("2025/03/01")
+    ('days are numbered from 1', '', '')
+    """
+    import calendar
+    parts = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value[:10])
+    if parts is None:
+        return ""
+    year, month, day = (int(p) for p in parts.groups())
+    if not 1 <= year <= 9999:
+        return f"years run from 1 to 9999, not {year}"
+    if not 1 <= month <= 12:
+        return f"there are 12 months, not {month}"
+    if day < 1:
+        return "days are numbered from 1"
+    length = calendar.monthrange(year, month)[1]
+    if day > length:
+        return f"{calendar.month_name[month]} {year} has {length} days"
+    try:
+        dt.date(year, month, day)
+    except ValueError:   # beyond what the checks above know: say nothing rather than Python's words
+        return "not a day of the calendar"
+    return ""
+
+
+def parse_date(value: str, field: str, kind: str, ident: str = "", *, expected: str = "a date") -> dt.date:
+    """The date that the text ``value`` (YYYY-MM-DD) names; the one error, with its reason, otherwise.
+
+    The one parser of dates given as text, for Python's shocks and scenarios and for scenario files,
+    so that both say why a date is not one (``February 2025 has 28 days``).
+
+    Examples
+    --------
+    >>> parse_date("2025-03-01", "start", "ExportControl")
+    datetime.date(2025, 3, 1)
+    >>> parse_date("2025-02-30", "start", "ExportControl", expected="a whole day number or a date")
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: start must be a whole day number or a date (YYYY-MM-DD, a day that exists, e.g. 2025-03-01); got '2025-02-30' (February 2025 has 28 days) for ExportControl.
+    """
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        why = not_in_calendar(value)
+        raise ValidationError(f"{field} must be {expected} ({DATE_FORM}); got {shown(value)}"
+                              f"{f' ({why})' if why else ''}{_where(kind, ident) if kind else ''}.") from None
+
+
 def check_date(value: Any, field: str, kind: str, ident: str = "") -> dt.date:
     """Return a date within ``[MIN_DATE, MAX_DATE]`` (a datetime is cut to its date).
 

@@ -100,7 +100,7 @@ def test_days_of_cover_runs_exactly_as_the_same_reserve_in_units():
 def test_stockpile_needs_exactly_one_size_and_round_trips_through_toml():
     with pytest.raises(ValidationError, match="reserve or days_of_cover must be given"):
         StockpileRelease(region="US", commodity="metal", release_below_cover_days=3)
-    with pytest.raises(ValidationError, match="reserve or days_of_cover must be given"):
+    with pytest.raises(ValidationError, match="reserve and days_of_cover were both given .*: give one, not both"):
         StockpileRelease(region="US", commodity="metal", reserve=1.0, days_of_cover=2, release_below_cover_days=3)
     with pytest.raises(ValidationError, match="days_of_cover"):
         StockpileRelease(region="US", commodity="metal", days_of_cover=-1, release_below_cover_days=3)

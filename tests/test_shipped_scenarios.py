@@ -204,3 +204,16 @@ def test_readme_shows_what_the_flagship_command_prints(flagship_output):
     printed = flagship_output.splitlines()
     for line in shown.splitlines():
         assert line == "..." or line in printed, line
+
+
+def test_user_guide_quotes_what_the_flagship_command_prints(flagship_output):
+    """docs/user-guide.md quotes the flagship's price line and names its magnet segments: tied to the CLI, as
+    README's flagship block is, so that the guide cannot go stale again."""
+    guide = " ".join((ROOT / "docs" / "user-guide.md").read_text().split())
+    quoted = guide.split("The flagship, without feedback: `", 1)[1].split("`", 1)[0]
+    price = next(line for line in flagship_output.splitlines() if line.startswith("Prices (scarcity price index"))
+    for part in quoted.split("..."):
+        assert part.strip(" ,;") in price, (part, price)
+    segments = flagship_output.split("Shortfall by end-use segment of buyers")[1].splitlines()[0]
+    for name in re.findall(r"; (\w+) \+\$\S+ \(ndfeb_magnet", "; " + segments.split(": ", 1)[1]):
+        assert re.search(rf"\b{name}\b", guide), name

@@ -422,7 +422,7 @@ def test_shock_dates_may_be_given_as_iso_text():
     from supplychain.model.shocks import ExportControl
     ban = ExportControl(exporter="CN", commodity="gallium", mode="ban", start="2025-03-01", end="2025-04-01")
     assert ban.start == dt.date(2025, 3, 1) and ban.end == dt.date(2025, 4, 1)
-    with pytest.raises(ValidationError, match=r"start must be a whole day number or a date \(YYYY-MM-DD\); got '1 March'"):
+    with pytest.raises(ValidationError, match=r"start must be a whole day number or a date \(YYYY-MM-DD, a day that exists, e.g. 2025-03-01\); got '1 March'"):
         ExportControl(exporter="CN", commodity="gallium", mode="ban", start="1 March")
 
 

@@ -235,6 +235,26 @@ def paired_interval(baseline: np.ndarray, shocked: np.ndarray, level: float = 0.
     return se, mean - half, mean + half
 
 
+def _fewer_shocks(second: Any, first: Any) -> bool:
+    """Whether ``second`` looks like the baseline of ``first``: its unshocked version, or fewer shocks and responses.
+
+    ``compare(a, b)`` positional is before then after; a reversed call ``compare(shocked, base)`` gives a
+    second scenario with fewer shocks than the first (the unshocked baseline has none beyond its standing
+    conditions), which a deliberate before-then-after comparison of two shocked scenarios rarely does.
+
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import CapacityShock
+    >>> base = toy_scenario(20)
+    >>> one = base.with_shocks(CapacityShock(fraction_lost=1.0, facility="KR.cells", start=2, end=9))
+    >>> _fewer_shocks(base, one), _fewer_shocks(one, base), _fewer_shocks(one, one)
+    (True, False, False)
+    """
+    try:
+        return is_unshocked_version(second, first) or len(second.all_shocks) < len(first.all_shocks)
+    except AttributeError:  # not a Scenario: nothing known
+        return False
+
+
 def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple[Any, Any]:
     """(baseline, shocked) from the two call forms of `compare`; a TypeError naming them otherwise.
 
@@ -250,12 +270,15 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
         # compare(shocked, base) without the keyword is an easy slip between the two forms: it reads
         # as "from shocked to base" and reverses every change, so it is said, not silently done.
         scenarios = [getattr(x, "scenario", None) for x in (first, second)]
-        if None not in scenarios and is_unshocked_version(scenarios[1], scenarios[0]):
-            # Scenario.without_shocks() keeps the name: say which run is which, not the name twice.
-            warnings.warn(f"compare(shocked, unshocked) of {scenarios[0].name!r}: positional arguments are "
-                          "before then after, so this is the change from the shocked runs to their unshocked "
-                          "baseline (every change reversed); for what the shock changed call "
-                          "compare(shocked, baseline=base)", SimulationWarning, stacklevel=3)
+        if None not in scenarios and _fewer_shocks(scenarios[1], scenarios[0]):
+            n = [len(s.all_shocks) for s in scenarios]
+            warnings.warn(f"compare(first, second) of {scenarios[0].name!r} ({n[0]} shock{'s' if n[0] != 1 else ''} "
+                          f"and responses) then {scenarios[1].name!r} ({n[1]}): two positional arguments are before then after, and "
+                          "the second has fewer shocks than the first, so this is likely the change from the "
+                          "shocked runs back to their baseline (every change reversed); for what the shock changed "
+                          "call compare(shocked, baseline=base), the form every other measure takes. If this "
+                          "order is meant, name both: compare(baseline=first, shocked=second)",
+                          SimulationWarning, stacklevel=3)
         return first, second
     pair: tuple[Any, Any] | None = None
     if len(given) == 1 and first is not None:
@@ -285,7 +308,9 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     ``time_to_recover(shocked, baseline=base)``). Both keywords work too. Two positional
     arguments are always before then after: ``compare(shocked, base)`` without the keyword is the
     change from the shocked runs to their baseline, every change reversed, and warns when the second
-    is the first's scenario without its shocks (`Scenario.without_shocks`).
+    scenario has fewer shocks and responses than the first (its unshocked baseline, `Scenario.without_shocks`,
+    or any scenario with fewer): name both runs, ``compare(baseline=a, shocked=b)``, to say that
+    order is meant.
 
     Returns a long table with columns ``region, commodity, segment, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .._format import format_columns, format_usd
 from ..errors import SimulationWarning
-from ..metrics.incidence import who_pays
+from ..metrics.incidence import export_supply_note, who_pays
 from ..metrics.price_bounds import format_prices_at_bounds, prices_at_bounds
 from ..plotting.prices import final_buyer_steps
 from ..results import EnsembleResults, Results
@@ -230,7 +230,9 @@ def format_who_pays(table: pd.DataFrame) -> str:
     printed with `who_pays`'s sign turned (its ``sales_lost_usd`` is + when a region sold less), and a
     title says each block's convention. ``tariff_paid_usd`` and ``deliveries_lost_usd`` are left out (the
     first is the importer's plus the exporter's part, both shown; the second is the shortfall the
-    change table already gives). The numbers are the function's, unrounded, in ``table``.
+    change table already gives). The numbers are the function's, unrounded, in ``table``. Under the
+    producers' block, a line says how the tariff was split (`supplychain.metrics.incidence.export_supply_note`:
+    by default importers bear it all, by assumption), when ``table`` comes from `who_pays` and a duty moved.
 
     Examples
     --------
@@ -270,6 +272,9 @@ def format_who_pays(table: pd.DataFrame) -> str:
         rows = [[str(region)] + [money(turn(c) * row[c]) for c in shown] for region, row in table.iterrows()]
         rows.append(["all"] + [money(turn(c) * float(table[c].sum())) for c in shown])
         blocks.append("\n".join([title, *format_columns(["region"] + [columns[c] for c in shown], rows, 1)]))
+    if ("export_supply_elasticity" in table.attrs and "tariff_paid_by_importer_usd" in table
+            and float(table["tariff_paid_by_importer_usd"].abs().sum()) >= 0.5):
+        blocks[-1] += "\n" + export_supply_note(table.attrs["export_supply_elasticity"])  # an assumption, said
     return "\n\n".join(blocks)
 
 

@@ -146,6 +146,11 @@ def _mode_line(keep: str, args: argparse.Namespace, results: Results | EnsembleR
 
 
 #: What ``run --runs N`` says of a scenario in which nothing is random.
+#: The command line's word on a random scenario run without a seed (the library's, `FRESH_SEED_MESSAGE`, names Python).
+FRESH_SEED_CLI = ("no seed given (neither --seed nor seed under [scenario]) and the scenario has random parts: this "
+                  "run drew seed {seed} from fresh entropy, so another run prints other numbers; --seed {seed} "
+                  "(or seed = {seed} under [scenario] in the file) repeats it")
+
 IDENTICAL_RUNS_CLI = ("nothing in this scenario is random; the {n} runs are identical: use --runs 1, or "
                       "--random-lead-times (or a scenario with demand noise, RandomOutage or uncertain parameters)")
 
@@ -181,8 +186,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         # The library's own warning names Python arguments; the command line said what to type instead.
         stack.enter_context(identical_runs_expected())
         bar.step(phases[1])
-        results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
-                           progress=not args.quiet and args.runs > 1)
+        with warnings.catch_warnings():  # the library's message names Python; the line below says what to type
+            warnings.filterwarnings("ignore", message="no seed given", category=SimulationWarning)
+            results = simulate(scenario, engine=args.engine, n_runs=args.runs, seed=args.seed, keep=keep,
+                               progress=not args.quiet and args.runs > 1)
+        from ..analytics._engine import is_deterministic as _deterministic
+        if args.seed is None and scenario.seed is None and not _deterministic(scenario):
+            warnings.warn(FRESH_SEED_CLI.format(seed=results.seed), SimulationWarning, stacklevel=1)
         check_results(results)  # an extreme value the model let through must not end in a silent NaN
         if do_compare:
             from ..analytics.compare import compare

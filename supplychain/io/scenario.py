@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import SHOWN_CHARS, close_matches, region_id, shown
+from .._validation import SHOWN_CHARS, close_matches, parse_date, shown
 from ..datasets.scenarios import scenario_path
 from ..datasets.scenarios import scenarios as shipped_scenarios
 from ..errors import ScenarioFileError, SupplyChainError, ValidationError
 from ..model.dists import Fixed
 from ..model.network import Commodity, Demand, Facility, Lane, Network, Region
 from ..model.scenario import Scenario
-from ..model.shocks.references import _REGION_FIELDS, check_references
+from ..model.shocks.references import check_references, with_region_ids
 from ..model.uncertainty import Uncertainty
 from .files import PathLike, atomic_write, read_text, toml_key, toml_value
 
@@ -230,24 +230,12 @@ def _shock_from_dict(data: Any, where: str) -> Any:
 def _region_ids(shock: Any, names: Mapping[str, str | None], where: str) -> Any:
     """``shock`` with each region written as a name (``"China"``) given as its id, as ``supplychain data`` takes.
 
-    Names are resolved by `supplychain._validation.region_id`, the one resolver both use; what it
-    does not know is left for `check_references` to refuse with close matches.
+    Names are resolved by `supplychain.model.shocks.references.with_region_ids`, the one alias table of
+    files and Python (`Scenario` resolves the same names); what it does not know is left for
+    `check_references` to refuse with close matches.
     """
-    changed: dict[str, Any] = {}
-    for field in _REGION_FIELDS:
-        value = getattr(shock, field, None)
-        if isinstance(value, str):
-            ident = region_id(value, names)
-            if ident is not None and ident != value:
-                changed[field] = ident
-        elif isinstance(value, (tuple, list, frozenset)) and value:
-            ids = [v if not isinstance(v, str) or v == "*" else (region_id(v, names) or v) for v in value]
-            if ids != list(value):
-                changed[field] = type(value)(ids)
-    if not changed:
-        return shock
     try:
-        return dataclasses.replace(shock, **changed)
+        return with_region_ids(shock, names)
     except (SupplyChainError, *FOREIGN_ERRORS) as exc:
         raise _located(exc, where) from None
 
@@ -270,12 +258,9 @@ def _head(data: Mapping[str, Any], source: str | None) -> dict[str, Any]:
     if isinstance(head.get("start_date"), str):
         # Accept a quoted ISO date too: a common slip when writing TOML by hand.
         try:
-            head["start_date"] = dt.date.fromisoformat(head["start_date"])
-        except ValueError:
-            from .toml_errors import DATE_FORM, not_in_calendar
-            why = not_in_calendar(head["start_date"])
-            raise ScenarioFileError(f"{where}: start_date must be a date ({DATE_FORM}); got "
-                                    f"{shown(head['start_date'])}{f' ({why})' if why else ''}.") from None
+            head["start_date"] = parse_date(head["start_date"], "start_date", "")
+        except ValidationError as exc:  # the one date parser's message, placed in the file
+            raise ScenarioFileError(f"{where}: {str(exc).removesuffix('.')}.") from None
     return head
 
 

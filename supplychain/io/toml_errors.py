@@ -8,13 +8,12 @@ table entry, field and value, with the form a date takes.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+
+from .._validation import DATE_FORM, not_in_calendar  # one date parser for files and Python
 
 __all__ = ["date_message", "not_in_calendar", "with_line", "DATE_FORM"]
 
-#: The form of a date in a scenario file.
-DATE_FORM = "YYYY-MM-DD, a day that exists, e.g. 2025-03-01"
 
 #: What each date field of a scenario file takes (other fields: a date, when the value is one).
 _EXPECTED = {"start_date": f"a date ({DATE_FORM})"} | {
@@ -126,36 +125,3 @@ def _why(value: str) -> str:
     """`` (February 2025 has 28 days)`` for a well-formed date that is not in the calendar, else ''."""
     why = not_in_calendar(value)
     return f" ({why})" if why else ""
-
-
-def not_in_calendar(value: str) -> str:
-    """Why ``value``, in the form YYYY-MM-DD, is not a day of the calendar, in plain words; '' if it is one.
-
-    Python's own reason ("day is out of range for month") names neither the month nor its length.
-
-    Examples
-    --------
-    >>> not_in_calendar("2025-02-30"), not_in_calendar("2024-02-30"), not_in_calendar("2025-13-01")
-    ('February 2025 has 28 days', 'February 2024 has 29 days', 'there are 12 months, not 13')
-    >>> not_in_calendar("2025-04-00"), not_in_calendar("2025-03-01"), not_in_calendar("2025/03/01")
-    ('days are numbered from 1', '', '')
-    """
-    import calendar
-    parts = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value[:10])
-    if parts is None:
-        return ""
-    year, month, day = (int(p) for p in parts.groups())
-    if not 1 <= year <= 9999:
-        return f"years run from 1 to 9999, not {year}"
-    if not 1 <= month <= 12:
-        return f"there are 12 months, not {month}"
-    if day < 1:
-        return "days are numbered from 1"
-    length = calendar.monthrange(year, month)[1]
-    if day > length:
-        return f"{calendar.month_name[month]} {year} has {length} days"
-    try:
-        dt.date(year, month, day)
-    except ValueError:   # beyond what the checks above know: say nothing rather than Python's words
-        return "not a day of the calendar"
-    return ""

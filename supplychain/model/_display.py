@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["brief", "count_kinds", "html_table", "plural"]
+__all__ = ["brief", "count_kinds", "html_table", "plural", "shocks_title"]
 
 _MAX_VALUE = 60
 
@@ -85,3 +85,72 @@ def html_table(title: str, rows: Sequence[tuple[str, Any]], *, footer: str = "")
                    f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return (f"<div><strong>{html.escape(title)}</strong><table>{body}</table>"
             f"{footer}</div>")
+
+
+def _what(shock: Any) -> str:
+    """Who does what to which commodity, without the dates: ``CN ban on gallium``."""
+    kind = type(shock).__name__
+    commodity = getattr(shock, "commodity", None)
+    if kind == "ExportControl":
+        verb = {"ban": "ban on", "licence": "licensing of", "quota": "quota on"}.get(shock.mode, f"{shock.mode} on")
+        to = f" to {', '.join(shock.destinations)}" if shock.destinations else ""
+        return f"{shock.exporter} {verb} {{c}}{to}"
+    if kind == "Tariff":
+        origin = "" if shock.exporter == "*" else f" from {shock.exporter}"
+        return f"{shock.importer} {shock.rate:.0%} tariff on {{c}}{origin}"
+    if kind == "CapacityShock":
+        where = " ".join(x for x in (shock.facility, shock.region, shock.stage) if x) or "all facilities"
+        return f"{where} capacity -{shock.fraction_lost:.0%}"
+    if kind == "LogisticsShock":
+        lane = ">".join(x or "*" for x in (shock.origin_region, shock.destination_region))
+        how = "closed" if shock.closed else f"lead times x{shock.lead_time_multiplier:g}"
+        through = f" through {shock.through}" if shock.through else ""
+        return f"lanes {lane}{through}{' of {c}' if commodity else ''} {how}"
+    if kind == "DemandShock":
+        return f"{shock.region} demand for {{c}} x{shock.factor:g}"
+    if kind == "StockpileRelease":
+        return f"{shock.region} stockpile release of {{c}}"
+    if kind == "RandomOutage":
+        where = " ".join(x for x in (shock.facility, shock.region, shock.stage) if x) or "any facility"
+        return f"random outages at {where}"
+    who = getattr(shock, "region", None) or getattr(shock, "facility", None) or ""
+    return f"{who} {kind}{' of {c}' if commodity else ''}".strip()
+
+
+def shocks_title(shocks: Sequence[Any], start_date: dt.date, *, most: int = 2) -> str:
+    """A title from the shocks: ``CN ban on gallium, gallium_crude from 2025-03-01, 184 days``.
+
+    Shocks that differ only in their commodity are told once; beyond ``most`` phrases, ``+ N more``.
+    Plots use it (`Scenario.title`) when the scenario's name was derived (``baseline + 1 shock``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from supplychain.model import ExportControl, StockpileRelease, Tariff
+    >>> ban = [ExportControl(exporter="CN", commodity=c, start="2025-03-01", end="2025-08-28")
+    ...        for c in ("gallium", "gallium_crude")]
+    >>> shocks_title(ban, dt.date(2025, 1, 1))
+    'CN ban on gallium, gallium_crude from 2025-03-01, 180 days'
+    >>> aid = StockpileRelease(region="KR", commodity="gallium", reserve=10.0, release_below_cover_days=30, start=59)
+    >>> shocks_title([Tariff(importer="US", exporter="CN", commodity="ndfeb_magnet", rate=0.25), aid],
+    ...              dt.date(2025, 1, 1))
+    'US 25% tariff on ndfeb_magnet from CN from 2025-01-01; KR stockpile release of gallium from 2025-03-01'
+    """
+    groups: dict[tuple[str, int, int | None], list[str]] = {}
+    for s in shocks:
+        start = s.start_day(start_date)
+        end = None if s.end is None else s.span(start_date, 0)[1]   # the end's day (a method: no import)
+        commodity = getattr(s, "commodity", None)
+        groups.setdefault((_what(s), start, end), [])
+        if commodity and commodity not in groups[(_what(s), start, end)]:
+            groups[(_what(s), start, end)].append(commodity)
+    phrases = []
+    for (what, start, end), commodities in groups.items():
+        when = f" from {(start_date + dt.timedelta(days=start)).isoformat()}"
+        if end is not None:
+            when += f", {end - start} days"
+        phrases.append(what.replace("{c}", ", ".join(commodities) or "every commodity") + when)
+    shown = phrases[:most]
+    more = len(phrases) - len(shown)
+    return "; ".join(shown) + (f" + {more} more" if more else "")
+

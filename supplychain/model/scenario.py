@@ -11,14 +11,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .._validation import MAX_DAYS, check_date, check_days, fail
+from .._validation import DATE_FORM, MAX_DAYS, check_date, check_days, fail, parse_date
 from ..errors import ValidationError
 from ._checked import Checked
-from ._display import brief, html_table
+from ._display import brief, html_table, shocks_title
 from .network import Network
 from .paths import check_path
 from .shocks import RandomOutage, Shock
-from .shocks.references import check_references
+from .shocks.references import check_references, with_region_ids
 from .uncertainty import Uncertainty
 
 __all__ = ["Scenario"]
@@ -181,8 +181,10 @@ class Scenario(Checked):
                     raise fail("responses", "a list of responses (disruptions belong in shocks)", s,
                                "Scenario", self.name)
                 (responses if s.is_response else disruptions).append(s)
-        object.__setattr__(self, "shocks", tuple(disruptions))
-        object.__setattr__(self, "responses", tuple(responses))
+        # Regions written by name ("China", "South Korea") are given as their ids, as scenario files do.
+        names = {r.id: getattr(r, "name", None) for r in self.network.regions}
+        object.__setattr__(self, "shocks", tuple(with_region_ids(s, names) for s in disruptions))
+        object.__setattr__(self, "responses", tuple(with_region_ids(s, names) for s in responses))
         # A misspelt region, commodity, facility or stage fails here, where the shock was added.
         for field_name in ("shocks", "responses"):
             for i, s in enumerate(getattr(self, field_name)):
@@ -190,8 +192,10 @@ class Scenario(Checked):
         if isinstance(self.horizon_days, bool) or not isinstance(self.horizon_days, int):
             raise fail("horizon_days", "a whole number of days", self.horizon_days, "Scenario", self.name)
         check_days(self.horizon_days, "horizon_days", "Scenario", self.name, low=1, high=MAX_DAYS)
+        if isinstance(self.start_date, str):  # "2025-03-01", as shocks take their dates
+            object.__setattr__(self, "start_date", parse_date(self.start_date, "start_date", "Scenario", self.name))
         if not isinstance(self.start_date, dt.date):
-            raise fail("start_date", "a date (YYYY-MM-DD)", self.start_date, "Scenario", self.name)
+            raise fail("start_date", f"a date ({DATE_FORM})", self.start_date, "Scenario", self.name)
         object.__setattr__(self, "start_date", check_date(self.start_date, "start_date", "Scenario", self.name))
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
             raise fail("seed", "a non-negative integer or None", self.seed, "Scenario", self.name)
@@ -230,6 +234,24 @@ class Scenario(Checked):
     def all_shocks(self) -> tuple[Shock, ...]:
         """Disruptions then responses: everything the compile step applies."""
         return self.shocks + self.responses
+
+    @property
+    def title(self) -> str:
+        """What plots title the scenario: its name, or, when the name was derived (``"baseline + 1 shock"``,
+        no name given), its shocks told in words (``"CN ban on gallium from 2025-03-01, 180 days"``).
+
+        Examples
+        --------
+        >>> from supplychain.analytics._toy import toy_scenario
+        >>> from supplychain.model import CapacityShock
+        >>> quake = CapacityShock(region="CN", fraction_lost=0.6, start=10, end=40)
+        >>> base = toy_scenario(100).replace(name="baseline")
+        >>> base.title, base.with_shocks(quake).title, base.with_shocks(quake, name="quake").title
+        ('baseline', 'CN capacity -60% from 2025-01-11, 30 days', 'quake')
+        """
+        if _DERIVED.fullmatch(self.name) is None or not self.all_shocks:
+            return self.name
+        return shocks_title(self.all_shocks, self.start_date)
 
     @property
     def shock_day_given(self) -> bool:

@@ -199,7 +199,7 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     if usd:
         usd_axis(ax)
     runs = f", mean of {results.n_runs} paired runs" if results.n_runs > 1 else ""
-    ax.set_title(f"{results.scenario.name}: {variable} against the baseline{runs}", fontsize="medium")
+    ax.set_title(f"{results.scenario.title}: {variable} against the baseline{runs}", fontsize="medium")
     if wanted:   # no group moved: no lines, so no legend (matplotlib warns on an empty one)
         ax.legend(fontsize="small", loc="lower left")
     return ax

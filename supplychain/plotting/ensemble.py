@@ -147,6 +147,6 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
         _say_flat(ax, float(values.flat[0]), series)
     where = "all regions" if group == "ALL" else group
     runs = "one run, no percentile band" if results.n_runs == 1 else f"{results.n_runs:,} runs"
-    ax.set_title(f"{results.scenario.name}: {where}, {runs}", fontsize="medium")
+    ax.set_title(f"{results.scenario.title}: {where}, {runs}", fontsize="medium")
     ax.legend(fontsize="small", loc="upper left" if series == "shortfall_usd" else "best")
     return ax

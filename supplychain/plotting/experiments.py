@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import check_known
+from .results import usd_axis
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,13 +40,6 @@ def pareto_front(cost: np.ndarray, outcome: np.ndarray) -> np.ndarray:
     dominated = ((c[None, :] <= c[:, None]) & (o[None, :] <= o[:, None])
                  & ((c[None, :] < c[:, None]) | (o[None, :] < o[:, None]))).any(axis=1)
     return np.asarray(~dominated)
-
-
-def _usd(x: float) -> str:
-    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= size:
-            return f"${x / size:.3g}{suffix}"
-    return f"${x:.3g}"
 
 
 def plot_pareto(table: pd.DataFrame, *, cost: str = "cost_mean", outcome: str = "mean",
@@ -91,8 +85,8 @@ def plot_pareto(table: pd.DataFrame, *, cost: str = "cost_mean", outcome: str = 
         ax.annotate(str(name), (xi, yi), textcoords="offset points", xytext=(6, 6), fontsize=9)
     ax.set_xlabel("policy cost over the horizon (USD)")
     ax.set_ylabel(f"{outcome_label} ({outcome})")
-    ax.xaxis.set_major_formatter(lambda v, _: _usd(v))
-    ax.yaxis.set_major_formatter(lambda v, _: _usd(v))
+    usd_axis(ax, "x")   # one money format per axis, as every plot's
+    usd_axis(ax, "y")
     ax.set_title("Policies: cost against outcome (lower left is better)")
     ax.legend(loc="best", fontsize=8)
     ax.grid(alpha=0.3)

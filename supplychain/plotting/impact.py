@@ -18,9 +18,15 @@ __all__ = ["plot_value_added_loss"]
 _COLOURS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#bbbbbb")
 
 
-def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | EnsembleResults, *, regions: tuple[str, ...] | None = None,
+def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | EnsembleResults, *,
+                          baseline: Results | EnsembleResults | None = None, regions: tuple[str, ...] | None = None,
                           sectors: tuple[str, ...] | None = None, ax: Axes | None = None) -> Axes:
     """Horizontal bars of value added lost per region, stacked by industry (mean of the runs given).
+
+    Like every measure and plot of a shock, it takes the shocked runs first and the baseline by keyword:
+    ``plot_value_added_loss(shocked, baseline=base)`` draws the loss net of the paired unshocked runs, run
+    by run (the table ``value_added_loss_table(shocked, baseline=base)`` gives); without ``baseline``
+    the losses are gross.
 
     Parameters
     ----------
@@ -30,6 +36,9 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
         or the shipped table's labels are used). Daily results are passed through
         `Results.value_added_loss` (default kernel); a summary ensemble gives its
         per-run totals (the shipped table's labels).
+    baseline : Results or EnsembleResults, optional
+        Paired unshocked runs (same seed and number of runs); ``loss`` must then be results too.
+        A pair given the wrong way round warns (`supplychain.metrics.pairing.warn_if_reversed`).
     regions, sectors : tuple of str, optional
         Labels of an array's last two axes.
     ax : Axes, optional
@@ -48,11 +57,25 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
     (30, 'value added lost (bn USD, mean of 2 runs)')
     >>> plot_value_added_loss(np.ones((1, 6, 5)) * 1e9).get_xlabel()
     'value added lost (bn USD)'
+    >>> import supplychain as sc
+    >>> base = sc.load_baseline(horizon_days=20)
+    >>> surge = sc.DemandShock(region="US", commodity="logic_chip", factor=10.0)
+    >>> shocked = sc.simulate(base.with_shocks(surge), engine="vector", seed=1)
+    >>> plot_value_added_loss(shocked, baseline=sc.simulate(base, engine="vector", seed=1)).get_xlabel()
+    'value added lost against the baseline (bn USD)'
     """
     import matplotlib.pyplot as plt
 
     from ..analytics.impact import sector_name
     from ..results import EnsembleResults, Results
+    if baseline is not None:
+        from ..analytics.impact import _net_of, value_added_loss_totals
+        from ..metrics.pairing import warn_if_reversed
+        if not isinstance(loss, (Results, EnsembleResults)) or not isinstance(baseline, (Results, EnsembleResults)):
+            raise TypeError("plot_value_added_loss(shocked, baseline=base) takes results (Results or "
+                            f"EnsembleResults) for both; got {type(loss).__name__} and {type(baseline).__name__}")
+        warn_if_reversed(loss, baseline, "plot_value_added_loss")
+        loss = _net_of(baseline, value_added_loss_totals(loss), value_added_loss_totals(baseline))
     if isinstance(loss, Results):
         loss = loss.value_added_loss()
     elif isinstance(loss, EnsembleResults):
@@ -88,7 +111,8 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
     ax.invert_yaxis()
     ax.axvline(0.0, color="black", linewidth=0.6)
     n_runs = totals.shape[0]
-    ax.set_xlabel("value added lost (bn USD" + (f", mean of {n_runs} runs)" if n_runs > 1 else ")"))
+    ax.set_xlabel("value added lost" + (" against the baseline" if baseline is not None else "") + " (bn USD"
+                  + (f", mean of {n_runs} runs)" if n_runs > 1 else ")"))
     ax.set_title("Value added lost beyond the chain, by region and industry")
     # Beside the bars, not over them: the longest bars reach the right edge.
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)

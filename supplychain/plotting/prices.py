@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice, check_known, fail
-from ..metrics.incidence import WHO_PAYS_INSTEAD, who_pays_for
+from ..metrics.incidence import WHO_PAYS_INSTEAD, export_supply_note, who_pays_for
 from ..results.daily import require_daily
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
 
@@ -259,7 +259,11 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     the importers' share of the tariff under the GSIM split
     (`supplychain.metrics.gsim_incidence`, ``export_supply_elasticity``
     as there). With ``baseline`` (the unshocked runs) every bar is the change
-    against it, as ``who_pays(results, baseline=baseline)``. Several runs are
+    against it, as ``who_pays(results, baseline=baseline)``. A bar's colour is what it means to the
+    party it names, as the legend says: green a gain (a producing region's rents, the duty customs
+    collect, demand added for final buyers), red a loss (final buyers' value not delivered and demand
+    given up, rents that fell). When a duty moved, the title's last lines say how the tariff is split
+    (`supplychain.metrics.incidence.export_supply_note`). Several runs are
     averaged (the y label says over how many).
     Without ``ax``, the new figure uses constrained layout, so a plain
     ``fig.savefig`` keeps every label inside the image.
@@ -289,10 +293,15 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
         ax = plt.figure(figsize=(8, 5.5), layout="constrained").subplots()
     level = 0.0
     labels = []
+    # Colour is what the bar means to the party it names: green a gain, red a loss. Producers' rents and the
+    # duty collected are gains to producers and customs when they rise; the value not delivered and the demand
+    # given up are losses to final buyers, demand added by lower prices a gain to them.
+    gain, loss = "C2", "C3"
 
-    def bar(label: str, step: float) -> None:
+    def bar(label: str, step: float, *, to_buyers: bool) -> None:
         nonlocal level
-        ax.bar(len(labels), step, bottom=level, color="C3" if step >= 0 else "C2", width=0.7)
+        gained = step < 0 if to_buyers else step >= 0
+        ax.bar(len(labels), step, bottom=level, color=gain if gained else loss, width=0.7)
         level += step
         labels.append(label)
 
@@ -301,12 +310,19 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
         labels.append(label)
 
     for name, value in steps:
-        bar(named.get(name, f"{name} rents net of inputs"), value)
+        bar(named.get(name, f"{name} rents net of inputs"), value, to_buyers=False)
     total("paid by final buyers")
-    bar("value not delivered", float(who["deliveries_lost_usd"].sum()))
-    bar("demand given up to higher prices", float(by_region[by_region > 0].sum()))
-    bar("demand added by lower prices", float(by_region[by_region < 0].sum()))
+    bar("value not delivered", float(who["deliveries_lost_usd"].sum()), to_buyers=True)
+    bar("demand given up to higher prices", float(by_region[by_region > 0].sum()), to_buyers=True)
+    bar("demand added by lower prices", float(by_region[by_region < 0].sum()), to_buyers=True)
     total("final buyers' total")
+    from matplotlib.patches import Patch
+    ax.legend(handles=[Patch(color=gain, label="gain to the party named (producers' rents, customs; final buyers "
+                                                "for demand added)"),
+                       Patch(color=loss, label="loss to the party named (final buyers' losses; producers' rents "
+                                                "that fell)"),
+                       Patch(color="0.35", label="final buyers' cost, running total")],
+              loc="best", fontsize="x-small", frameon=False)
     # Only the zero line is an edge the axis keeps to: a step of 0 drawn at the top (a bar's bottom is
     # its sticky edge) pinned the axis there, and the bars above ran into the frame.
     for patch in ax.patches:
@@ -319,5 +335,7 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     usd_axis(ax)
     ax.set_ylabel("USD over the horizon" + (f" (mean of {results.n_runs} runs)" if results.n_runs > 1 else ""))
     # The scenario's name on a line of its own: long names ran past a grid cell's edge.
-    ax.set_title(f"{results.scenario.name}\nwho gets what final buyers pay", fontsize="medium")
+    # A tariff's split is an assumption (by default importers bear it all): said wherever a duty moved.
+    note = f"\n{export_supply_note(export_supply_elasticity, short=True)}" if abs(paid) >= 0.5 else ""
+    ax.set_title(f"{results.scenario.title}\nwho gets what final buyers pay{note}", fontsize="medium")
     return ax

@@ -124,7 +124,7 @@ def plot_fan(results: Results | EnsembleResults, baseline: Results | EnsembleRes
     variable = variable or "delivered"
     _check_argument(variable, VARIABLE_AXES, "variable", "these results")
     ax = _new_axes(ax)
-    for res, label, color in ((baseline, "baseline", "0.45"), (results, results.scenario.name, "C3")):
+    for res, label, color in ((baseline, "baseline", "0.45"), (results, results.scenario.title, "C3")):
         if res is None:
             continue
         labels, values, _ = _series(res, variable, by, usd)

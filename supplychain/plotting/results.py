@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._format import format_usd
+from .._format import format_usd, format_usd_ticks
 from .._validation import check_known, check_number, fail
 from ..engines.variables import VARIABLES
 from ..metrics.service import Grouping, _grouping, _prices
@@ -339,16 +339,38 @@ def plot_timeseries(results: Results, variable: str = "delivered", ids: str | Se
     n_runs = values.shape[0]
     note = (f"run {run}" if run is not None else "" if n_runs == 1
             else f"mean of {n_runs} runs" + (f", {band[0]:g}-{band[1]:g}th percentiles" if band else ""))
-    ax.set_title(f"{results.scenario.name}: {variable}" + (f" ({note})" if note else ""))
+    ax.set_title(f"{results.scenario.title}: {variable}" + (f" ({note})" if note else ""))
     if 0 < len(wanted) <= 20:
         ax.legend(fontsize="small")
     return ax
 
 
-def usd_axis(ax: Axes) -> None:
-    """Label the y axis in the one money format (``$1.2M``), not with an offset exponent."""
-    from matplotlib.ticker import FuncFormatter
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_usd(value)))
+def usd_axis(ax: Axes, axis: str = "y") -> None:
+    """Label an axis (``"y"``, ``"x"``) in the one money format, one scale and decimals for all its ticks.
+
+    The ticks are `supplychain._format.format_usd_ticks` (``$50M``, ``$100M``, never ``$50.0M`` beside
+    ``$100M``), not an offset exponent; a single value (the cursor's) is `format_usd`.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plt.figure().subplots()
+    >>> _ = ax.bar([0, 1], [1e8, 4e8])
+    >>> usd_axis(ax)
+    >>> ax.figure.canvas.draw()
+    >>> [t.get_text() for t in ax.get_yticklabels()][:3]
+    ['$0', '$50M', '$100M']
+    """
+    from matplotlib.ticker import Formatter
+
+    class _UsdTicks(Formatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return format_usd(x)
+
+        def format_ticks(self, values: Any) -> list[str]:
+            return format_usd_ticks(values)
+
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(_UsdTicks())
 
 
 def _date_axis(ax: Axes) -> None:

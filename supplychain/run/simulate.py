@@ -22,7 +22,7 @@ from ..results.series import Coords, Results
 if TYPE_CHECKING:
     from ..results.ensemble import EnsembleResults
 
-__all__ = ["simulate", "ENGINES", "ENGINE_WORDS", "warn_identical_runs", "IDENTICAL_RUNS_MESSAGE",
+__all__ = ["simulate", "ENGINES", "ENGINE_WORDS", "warn_identical_runs", "IDENTICAL_RUNS_MESSAGE", "FRESH_SEED_MESSAGE",
            "identical_runs_expected"]
 
 ENGINES = ("des", "vector")
@@ -75,7 +75,9 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         Number of independent runs (replications).
     seed : int, optional
         Root seed; defaults to ``scenario.seed``, else fresh entropy that is
-        recorded in the results so the run can be repeated.
+        recorded in the results (``results.seed``) so the run can be repeated.
+        A scenario with random parts run without any seed warns so
+        (`FRESH_SEED_MESSAGE`): each such call draws other numbers.
     keep : {"series", "summary"}
         ``"series"``: every daily series (memory grows with runs x days x
         items; for few runs). ``"summary"``: per-run totals and daily
@@ -106,6 +108,9 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         If ``n_runs > 1`` but nothing in the scenario is random (no random
         lead times, demand noise, random outages, licence draws or uncertain
         parameters): every run is then identical (`warn_identical_runs`).
+        If the scenario has random parts and no seed was given, neither here
+        nor as ``scenario.seed`` (`FRESH_SEED_MESSAGE`): the numbers change
+        from call to call, and ``results.seed`` is what repeats them.
 
     Examples
     --------
@@ -136,6 +141,10 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
         compiled = compiled_runs[0]
     else:
         compiled = compile_scenario(scenario)
+    if seed is None and scenario.seed is None and (not compiled.is_deterministic or compiled_runs is not None):
+        # Fresh entropy is right for Monte Carlo (two calls are independent samples), but a figure that
+        # changes on every rerun must not be a surprise: say it, and where the seed used is recorded.
+        warnings.warn(FRESH_SEED_MESSAGE, SimulationWarning, stacklevel=2)
     if n_runs > 1 and compiled.is_deterministic and (compiled_runs is None
                                                      or all(c is compiled for c in compiled_runs)):
         warn_identical_runs(int(n_runs), stacklevel=2)
@@ -172,6 +181,13 @@ def simulate(scenario: Scenario, *, engine: Literal["des", "vector"] = "des", n_
 
 #: Daily series above this many bytes make `simulate` say so and name ``keep="summary"``.
 SERIES_WARN_BYTES = 2_000_000_000
+
+#: What `simulate` says when a scenario with random parts gets no seed (the same text each time, so it shows once
+#: per calling line).
+FRESH_SEED_MESSAGE = ("no seed given for a scenario with random parts (random lead times, noise, outages, licence "
+                      "draws or uncertain parameters): the seed was drawn from fresh entropy, so another call gives "
+                      "other numbers; it is recorded as results.seed; pass simulate(..., seed=N), or set "
+                      "Scenario.seed (seed = N under [scenario] in a scenario file), to repeat a run")
 
 IDENTICAL_RUNS_MESSAGE = ("nothing in this scenario is random; the {n} runs are identical: use n_runs=1, or "
                           "random_lead_times=True / noise / RandomOutage")

@@ -74,7 +74,18 @@ def shock_from_dict(data: Any) -> Shock:
     Traceback (most recent call last):
     ...
     supplychain.errors.ValidationError: kind must be a known shock kind (did you mean 'tariff'?); got 'tarif' for shock.
+    >>> shock_from_dict({"type": "tariff", "importer": "US"})
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.ValidationError: shock must have a 'kind' key: write kind = 'tariff', not type = 'tariff' (did you mean 'kind' for 'type'?); keys given: type, importer.
     """
+    if isinstance(data, dict) and "kind" not in data:
+        # type = "tariff" for kind = "tariff" is the likely slip: name the key that holds the kind.
+        meant = [k for k, v in data.items() if isinstance(k, str) and isinstance(v, str) and v in SHOCK_KINDS]
+        if meant:
+            raise ValidationError(f"shock must have a 'kind' key: write kind = {data[meant[0]]!r}, not "
+                                  f"{meant[0]} = {data[meant[0]]!r} (did you mean 'kind' for {meant[0]!r}?); "
+                                  f"keys given: {', '.join(map(str, data))}.")
     if not isinstance(data, dict) or "kind" not in data:
         raise fail("shock", "a table with a 'kind' key", data, "scenario")
     kinds = SHOCK_KINDS

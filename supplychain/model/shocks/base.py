@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..._validation import check_day_number, check_days, check_id, fail
+from ..._validation import check_day_number, check_days, check_id, fail, parse_date
 from .._checked import Checked
 
 __all__ = ["DayOrDate", "Response", "Shock", "to_day"]
@@ -105,10 +105,7 @@ class Shock(Checked):
             value = getattr(self, when)
             if isinstance(value, str):
                 # ISO dates typed as text ("2025-03-01") are stored as dates, so files round-trip.
-                try:
-                    value = dt.date.fromisoformat(value)
-                except ValueError:
-                    raise fail(when, "a whole day number or a date (YYYY-MM-DD)", value, name) from None
+                value = parse_date(value, when, name, expected="a whole day number or a date")
             elif isinstance(value, dt.datetime):
                 value = value.date()
             if value is not None or when == "start":
@@ -245,8 +242,5 @@ def opt_id(obj: object, name: str, kind: str) -> None:
 def date_or_day(value: Any, field_name: str, kind: str) -> Any:
     """An ISO date string as a date; anything else unchanged (checked by the shock)."""
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise fail(field_name, "a whole day number or a date (YYYY-MM-DD)", value, kind) from None
+        return parse_date(value, field_name, kind, expected="a whole day number or a date")
     return value

@@ -7,14 +7,16 @@ points at the line that made it, not at a later ``simulate``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from ..._validation import check_known
+from ..._validation import check_known, region_id
 from ...errors import UnknownIdError
 from ..network import Network
 from .base import Shock
 
-__all__ = ["check_references"]
+__all__ = ["check_references", "with_region_ids"]
 
 #: Which network ids each kind of shock field names.
 _REGION_FIELDS = ("importer", "exporter", "region", "origin_region", "destination_region", "through",
@@ -64,3 +66,32 @@ def check_references(shock: Shock, network: Network, label: str) -> None:
                 check_known(value, known[what], name, kind)
             except Exception as exc:
                 raise type(exc)(f"{label}: {exc}") from None
+
+
+def with_region_ids(shock: Shock, names: Mapping[str, str | None]) -> Shock:
+    """``shock`` with each region written as a name (``"China"``, ``"south korea"``) given as its id.
+
+    The one alias table of scenario files and Python (``Scenario``, ``with_shocks``): names are
+    resolved by `supplychain._validation.region_id` (ids in any case and the regions' own names);
+    what it does not know is left for `check_references` to refuse with close matches.
+
+    Examples
+    --------
+    >>> from supplychain.model import ExportControl
+    >>> ban = ExportControl(exporter="China", commodity="gallium", destinations=("south korea", "US"))
+    >>> fixed = with_region_ids(ban, {"CN": "China", "KR": "South Korea", "US": "United States"})
+    >>> fixed.exporter, fixed.destinations
+    ('CN', ('KR', 'US'))
+    """
+    changed: dict[str, Any] = {}
+    for field in _REGION_FIELDS:
+        value = getattr(shock, field, None)
+        if isinstance(value, str):
+            ident = region_id(value, names)
+            if ident is not None and ident != value:
+                changed[field] = ident
+        elif isinstance(value, (tuple, list, frozenset)) and value:
+            ids = [v if not isinstance(v, str) or v == "*" else (region_id(v, names) or v) for v in value]
+            if ids != list(value):
+                changed[field] = type(value)(ids)
+    return dataclasses.replace(shock, **changed) if changed else shock  # type: ignore[type-var]

@@ -15,8 +15,8 @@ import warnings
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..._validation import MAX_QUANTITY, check_id, check_magnitude, check_number, fail
-from ...errors import SimulationWarning
+from ..._validation import MAX_QUANTITY, check_id, check_magnitude, check_number, fail, shown
+from ...errors import SimulationWarning, ValidationError
 from .base import Response, Shock, days
 
 __all__ = ["CapacityInvestment", "SafetyStockChange", "StockpileRelease", "PLAUSIBLE_COVER_DAYS"]
@@ -103,9 +103,12 @@ class StockpileRelease(Response):
         k = "StockpileRelease"
         check_id(self.region, "region", k)
         check_id(self.commodity, "commodity", k)
-        if (self.reserve is None) == (self.days_of_cover is None):
-            raise fail("reserve or days_of_cover", "given (exactly one of them)",
-                       (self.reserve, self.days_of_cover), k)
+        if self.reserve is not None and self.days_of_cover is not None:
+            raise ValidationError(f"reserve and days_of_cover were both given ({shown(self.reserve)} and "
+                                  f"{shown(self.days_of_cover)}) for {k}: give one, not both (reserve in units, or "
+                                  "days_of_cover of the region's usage).")
+        if self.reserve is None and self.days_of_cover is None:
+            raise fail("reserve or days_of_cover", "given (exactly one of them)", None, k)
         if self.reserve is not None:
             object.__setattr__(self, "reserve", check_magnitude(self.reserve, "reserve", k, high=MAX_QUANTITY))
         else:
@@ -160,9 +163,11 @@ class CapacityInvestment(Response):
         Shock.__post_init__(self)
         k = "CapacityInvestment"
         check_id(self.region, "region", k)
-        if (self.facility is None) == (self.commodity is None):
-            raise fail("facility or commodity", "given (exactly one of them)",
-                       (self.facility, self.commodity), k)
+        if self.facility is not None and self.commodity is not None:
+            raise ValidationError(f"facility and commodity were both given ({shown(self.facility)} and "
+                                  f"{shown(self.commodity)}) for {k}: give one, not both.")
+        if self.facility is None and self.commodity is None:
+            raise fail("facility or commodity", "given (exactly one of them)", None, k)
         for name in ("facility", "commodity"):
             if getattr(self, name) is not None:
                 check_id(getattr(self, name), name, k)
