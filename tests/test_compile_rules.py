@@ -195,6 +195,28 @@ def test_safety_stock_changes_starting_together_take_the_larger_cover():
     assert _targets(a, b).tolist() == _targets(b, a).tolist() == _targets(a).tolist()
 
 
+def test_a_safety_stock_change_of_one_segment_moves_only_that_segments_stock():
+    # two US buyers of metal, 6 and 4 t/day, holding 30 and 10 days: hand computation, 40 days for the
+    # "industrial" buyer is (40 - 10) x 4 = 120 t more on hand, the "automotive" buyer unmoved
+    import dataclasses
+
+    net = two_suppliers()
+    net = dataclasses.replace(net, lanes=tuple(Lane(f"{r}.ref", f"US.metal.{g}", "metal", lead_time=5, share=0.5)
+                                               for r in ("CN", "KR") for g in ("automotive", "industrial")), demands=(
+        Demand("US.metal.automotive", "US", "metal", 6.0, policy=DaysOfCover(30.0), segment="automotive"),
+        Demand("US.metal.industrial", "US", "metal", 4.0, policy=DaysOfCover(10.0), segment="industrial")))
+    shock = SafetyStockChange(region="US", commodity="metal", cover_days=40, segment="industrial", start=5)
+    c = compile_scenario(Scenario(net, horizon_days=20).with_shocks(shock))
+    stocks = [c.stock_node[b] for b in c.buyer_stock]
+    extra = c.schedules.target_extra
+    auto, ind = stocks.index("US.metal.automotive"), stocks.index("US.metal.industrial")
+    assert extra[:5].max() == 0.0 and extra[5:, ind] == pytest.approx(120.0) and np.all(extra[:, auto] == 0.0)
+    every = compile_scenario(Scenario(net, horizon_days=20).with_shocks(dataclasses.replace(shock, segment=None)))
+    assert every.schedules.target_extra[5:, auto] == pytest.approx((40 - 30) * 6.0)
+    with pytest.raises(Exception, match="segment"):
+        compile_scenario(Scenario(net, horizon_days=20).with_shocks(dataclasses.replace(shock, segment="devices")))
+
+
 # 4. Shocks in force before day 0 are standing conditions (DECISIONS 4) ------------------------------
 
 def test_tariff_in_force_is_charged_but_a_new_one_on_day_0_moves_sourcing():

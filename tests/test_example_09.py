@@ -230,3 +230,29 @@ def test_q4_2020_orders_beyond_output_are_the_lead_times_rise_by_littles_law(exa
     extra = (ordered[3] - plain[3]) * others * 92   # orders beyond output over Q4, in 2019 days of chips
     assert extra == pytest.approx(9.8 * q4_output, rel=1e-3)   # demand_2020 rounds its factors to 4 decimals
     assert example.shortage_2021(30, backlog_2020=True).shocks != example.shortage_2021(30).shocks
+
+
+def test_restocking_moves_each_users_target_to_its_2019_cover_from_2021(example):
+    # hand computation: from 1 Jan 2021 (day 366) each mature-chip user's order-up-to level rises by its 2019 cover
+    # (the baseline's, 14 days automotive, 40 the others) minus the lean target (5 x cover / 40), times its use
+    from supplychain.compile.compiler import compile_scenario
+    base = {d.id: d for d in sc.load_baseline().network.demands}
+    s = example.shortage_2021(1, disruptions=False, restock=True)   # the 2020 lead-in and 2021's first day
+    c = compile_scenario(s)
+    o = example.LEAD_IN
+    assert c.n_days == o + 1 and c.schedules.target_extra[:o].max() == 0.0
+    stocks = [c.stock_node[b] for b in c.buyer_stock]
+    checked = 0
+    for d in s.network.demands:
+        extra = c.schedules.target_extra[o, stocks.index(d.id)]
+        if d.commodity in example.CHIPS:
+            cover = base[d.id].policy.days
+            assert d.policy.days == pytest.approx(5.0 * cover / 40.0)
+            assert extra == pytest.approx((cover - d.policy.days) * d.rate_per_day, rel=1e-9)
+            checked += 1
+        else:
+            assert extra == 0.0   # logic and memory users and every facility keep their targets
+    assert checked == 3 * 2 * 6
+    kept = example.shortage_2021(30, lead_in=False, automotive_patience=90).network.demands
+    assert {(d.unmet, d.patience_days) for d in kept if d.segment == "automotive"} == {("backorder", 90.0)}
+    assert {d.unmet for d in kept if d.segment != "automotive"} == {"lost"}

@@ -196,8 +196,10 @@ def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: 
     return np.flatnonzero(mask)
 
 
-def select_buyers(builder: ScheduleBuilder, region: str, commodity: str, kind: str) -> np.ndarray:
-    """Buyer indices (facility input stocks and consumer stocks) of ``commodity`` in ``region``."""
+def select_buyers(builder: ScheduleBuilder, region: str, commodity: str, kind: str,
+                  segment: str | None = None) -> np.ndarray:
+    """Buyer indices (facility input stocks and consumer stocks) of ``commodity`` in ``region``; with ``segment``,
+    only the consumer stocks of that end-use segment's demands (an error names the segments there)."""
     idx = index(builder)
     check_region(idx, region, "region", kind)
     check_commodity(idx, commodity, "commodity", kind)
@@ -210,6 +212,11 @@ def select_buyers(builder: ScheduleBuilder, region: str, commodity: str, kind: s
                                   f"{_other(idx.buyer_commodity, commodity, 'stocks buy')}.")
         raise ValidationError(f"region must hold a stock that buys {commodity!r}; got {region!r} for {kind} "
                               f"(buyers of {commodity!r} are in {where}).")
+    if segment is not None:
+        demands = select_demands(builder, region, commodity, kind, segment)
+        net, core = builder.scenario.network, builder.core
+        nodes = {net.demands[int(i)].id for i in demands}
+        mask &= np.array([core["stock_node"][s] in nodes for s in core["buyer_stock"]], dtype=bool)
     return np.flatnonzero(mask)
 
 

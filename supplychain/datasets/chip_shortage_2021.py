@@ -26,6 +26,12 @@ vehicles are lost turns on those stocks: the RFI measured users', the 5 days at 
 assumption (``lean_chain=False`` keeps the baseline's 25 and 14 days). Regions lose in proportion to their
 automakers' chips: the split by region follows the baseline's buyers, not local events.
 
+Why too few cars are lost: the model's 2021 is short of use by about as much as 2021 was (mature-node use 3.4 %
+beyond capacity; shipments grew +16-20 % over 2019, SIA, IC Insights, SEMI), but its users aim at the lean 5 days
+they hold, so the orders owed never pass 4.4 days of use (a lead time of 13.1 weeks against Susquehanna's 21.7-25.8
+in Sep-Dec 2021; ``tools/ex09_balance.py``). ``restock=True`` has every user aim at its 2019 cover again from 2021:
+the queue comes (23 days) with the January onset, but the cars lost overshoot (docs/model.md §8.3, "2021's balance").
+
 `vehicles_lost` and `automotive_timing` read a run of the scenario the way the published
 outcomes (`PUBLISHED`, `AFS_SPLIT`, `ONSET`, `DEEPEST`) are stated.
 
@@ -44,7 +50,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..model import CapacityShock, DaysOfCover, DemandShock, Network, Scenario
+from ..model import CapacityShock, DaysOfCover, DemandShock, Network, SafetyStockChange, Scenario
 from .baseline import load_baseline
 
 if TYPE_CHECKING:
@@ -222,7 +228,8 @@ def demand_2020(net: Network, backlog: bool = False) -> list[float]:
 
 
 def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str = "recent", lead_in: bool = True,
-                  lean_chain: bool = True, backlog_2020: bool = False) -> Scenario:
+                  lean_chain: bool = True, backlog_2020: bool = False, restock: bool = False,
+                  automotive_patience: float | None = None) -> Scenario:
     """The 2021 chip shortage on the baseline: ``horizon`` days of 2021, after 2020 if ``lead_in``.
 
     2021's demand is +17 % on every mature-chip buyer; every mature fab's capacity in the network is 2019's output
@@ -247,6 +254,13 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
     backlog_2020 : bool
         Whether the industrial and electronics buyers order in Q4 2020 the orders beyond output that chip
         lead times measure (`BACKLOG_DAYS`, `demand_2020`); with ``lead_in`` only.
+    restock : bool
+        Whether from 1 January 2021 every mature-chip user aims at its 2019 cover again (the baseline's
+        segment covers, the RFI's 40-day median) while holding the lean stock (docs/model.md §8.3, "2021's balance"):
+        it orders the difference on top of its use (a `SafetyStockChange` per region, class and segment).
+    automotive_patience : float, optional
+        If given, every automotive chip buyer keeps its unmet demand on order for that many days
+        (``Demand.unmet="backorder"``, ``patience_days``, docs/model.md §5.5); ``None``: lost sales, as shipped.
 
     Returns
     -------
@@ -279,7 +293,14 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
                    for q, others in enumerate(demand_2020(base.network, backlog_2020)) for r in regions for c in CHIPS
                    for g, x in [("automotive", VEHICLES_2020.get(r, VEHICLES_2020["*"])[q]), ("industrial", others),
                                 ("electronics", others)]]
+    if restock:   # from 2021 every mature-chip user aims at its 2019 cover again, holding the lean stock (RFI)
+        shocks += [SafetyStockChange(region=d.region, commodity=d.commodity, segment=d.segment, start=YEAR0,
+                                     cover_days=d.policy.days) for d in base.network.demands if d.commodity in CHIPS]
     net = lean_start(base.network, allocation=allocation, chain=lean_chain)
+    if automotive_patience is not None:
+        net = dataclasses.replace(net, demands=tuple(
+            dataclasses.replace(d, unmet="backorder", patience_days=automotive_patience)
+            if d.segment == "automotive" and "chip" in d.commodity else d for d in net.demands))
     # Every mature fab, any stage, has 2019's output over 2019's utilisation (none added): the 2021 network's
     # capacity, so that its normal utilisation is 2019's, the reference of its fab prices (docs/model.md §5.9).
     net = dataclasses.replace(net, facilities=tuple(dataclasses.replace(f, capacity_per_day=f.capacity_per_day * kept)

@@ -57,7 +57,7 @@ def stockpile_release(shock: StockpileRelease, builder: ScheduleBuilder) -> None
 def safety_stock_change(shock: SafetyStockChange, builder: ScheduleBuilder) -> None:
     """Claim the buyers' cover over the window, unless a later-starting (or equal, larger) one holds it."""
     core = builder.core
-    buyers = select_buyers(builder, shock.region, shock.commodity, "SafetyStockChange")
+    buyers = select_buyers(builder, shock.region, shock.commodity, "SafetyStockChange", shock.segment)
     first, stop = builder.window(shock)
     if stop <= first:
         return

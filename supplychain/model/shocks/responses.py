@@ -190,6 +190,11 @@ class SafetyStockChange(Response):
     stocks; the change is a schedule on their targets, so it applies to every
     policy kind.
 
+    With ``segment``, only the consumer stocks of the demands of that end-use
+    segment (``Demand.segment``, docs/model.md §5.5) move: each segment holds
+    its own stock, and a segment no demand of the region and commodity has is
+    an error naming the segments there.
+
     Limits: ``cover_days`` in ``[0, 3650]`` (above 1,095 days, three years,
     a `SimulationWarning`).
 
@@ -197,17 +202,22 @@ class SafetyStockChange(Response):
     --------
     >>> SafetyStockChange(region="JP", commodity="gallium", cover_days=90, start=30).cover_days
     90.0
+    >>> SafetyStockChange(region="US", commodity="mature_chip", cover_days=40, segment="industrial", start=0).segment
+    'industrial'
     """
 
     region: str
     commodity: str
     cover_days: float
+    segment: str | None = None
     kind: ClassVar[str] = "safety_stock_change"
 
     def __post_init__(self) -> None:
         Shock.__post_init__(self)
         check_id(self.region, "region", "SafetyStockChange")
         check_id(self.commodity, "commodity", "SafetyStockChange")
+        if self.segment is not None:
+            check_id(self.segment, "segment", "SafetyStockChange")
         object.__setattr__(self, "cover_days", days(self.cover_days, "cover_days", "SafetyStockChange"))
         if self.cover_days > PLAUSIBLE_COVER_DAYS:
             warnings.warn(f"SafetyStockChange {self.region} {self.commodity}: cover_days={self.cover_days:g} is "
