@@ -373,11 +373,8 @@ def landing_days(lead: np.ndarray, factor: np.ndarray, extra: np.ndarray, shocke
     ``x = lead``; ``factor`` and ``extra`` broadcast to (T, L).
     """
     n_days, n_lanes = lead.shape
-    # Day by day, lanes innermost: ``out`` is a day's row of a chunk's (T, R, L) block, so a lane-by-lane pass
-    # would write each value to another cache line (and page) of it; here a day's reads of ``lead`` (lane-major
-    # in memory: L lines, reused for 8 days) stay in cache and the writes are contiguous.
-    for t in range(n_days):
-        for lane in range(n_lanes):
+    for lane in range(n_lanes):
+        for t in range(n_days):
             x = lead[t, lane]
             if shocked:
                 x = x * factor[t, lane]
