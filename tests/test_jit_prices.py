@@ -6,7 +6,8 @@ infinities and NaN); then whole runs with and without the loops: the baseline an
 price feedback, where every branch of the update is taken. Where NumPy's array power is not the C
 library's ``pow`` (AVX-512 CPUs), the loops with a power are not loaded: the plain-Python loops are then
 checked to within two units in the last place (their powers are the C library's), and whole runs are the
-same bits because the engine keeps NumPy's code for those steps.
+same bits because the engine keeps NumPy's code for the premium and NumPy's powers for the target
+(``price_target_powers``, checked to the bit on every machine).
 """
 
 import copy
@@ -25,7 +26,8 @@ from supplychain.engines.vector import _initial_state, run_vector
 
 PLAIN = SimpleNamespace(stock_deficit=_jit_prices.stock_deficit,
                         utilisation_premium=_jit_prices.utilisation_premium,
-                        price_target=_jit_prices.price_target)
+                        price_target=_jit_prices.price_target,
+                        price_target_powers=_jit_prices.price_target_powers)
 
 
 #: Whether NumPy's array power is the loops' (the C library's) on this machine.
@@ -63,6 +65,7 @@ def test_loops_with_a_power_are_loaded_only_where_numpys_power_is_the_c_librarys
     loaded = jit._kernels()
     assert loaded.stock_deficit is not None
     assert (loaded.price_target is not None) == (loaded.utilisation_premium is not None) == SAME_POWER
+    assert (loaded.price_target_powers is None) == SAME_POWER
 
 
 def _specials(rng: np.random.Generator, shape: tuple[int, int], scale: float) -> np.ndarray:
@@ -75,10 +78,7 @@ def _specials(rng: np.random.Generator, shape: tuple[int, int], scale: float) ->
     return np.asfortranarray(x)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_target_loop_is_numpys_target(loops, seed):
-    if loops.price_target is None:
-        pytest.skip("price_target is not compiled here: NumPy's power is not the C library's")
+def _target_inputs(seed: int):
     rng = np.random.default_rng(seed)
     n_runs, n_markets = 7, 23
     spec = SimpleNamespace(exponent=rng.choice([0.0, 0.3, 1.2, 4.0], n_markets),
@@ -91,6 +91,14 @@ def test_target_loop_is_numpys_target(loops, seed):
     passed = _specials(rng, (n_runs, n_markets), 0.4)
     off = np.asfortranarray(rng.random((n_runs, n_markets)) < 0.8)
     live = np.flatnonzero(rng.random(n_markets) < 0.7)
+    return spec, gap, off, lost, premium, passed, live
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_target_loop_is_numpys_target(loops, seed):
+    if loops.price_target is None:
+        pytest.skip("price_target is not compiled here: NumPy's power is not the C library's")
+    spec, gap, off, lost, premium, passed, live = _target_inputs(seed)
     for flags in [(1, 1, 1), (0, 0, 0), (1, 0, 1), (0, 1, 0)]:
         args = [x if f else None for x, f in zip((lost, premium, passed), flags)]
         with np.errstate(all="ignore"):
@@ -98,6 +106,21 @@ def test_target_loop_is_numpys_target(loops, seed):
         with np.errstate(all="ignore"):  # the plain-Python loop meets the same infinities
             got = prices._target_loop(loops, spec, gap, off, *args, live)
         _assert_numpys(got, want, loops)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_target_with_numpys_powers_is_numpys_target_to_the_bit(loops, seed):
+    """The loop that takes NumPy's powers (used where NumPy's power is not the C library's) is `_target` to the
+    bit on every machine, plain and compiled (compiled here only where it is loaded)."""
+    if loops.price_target_powers is None:
+        pytest.skip("price_target_powers is loaded only where NumPy's power is not the C library's")
+    spec, gap, off, lost, premium, passed, live = _target_inputs(seed)
+    for flags in [(1, 1, 1), (0, 0, 0), (1, 0, 1), (0, 1, 0), (1, 1, 0)]:
+        args = [x if f else None for x, f in zip((lost, premium, passed), flags)]
+        with np.errstate(all="ignore"):
+            want = prices._target(spec, gap, off, *args, live)
+            got = prices._target_powers_loop(loops, spec, gap, off, *args, live)
+        assert _bits(got) == _bits(want)
 
 
 def _capacity(c) -> np.ndarray:

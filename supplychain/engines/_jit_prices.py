@@ -24,9 +24,11 @@ kept), and ``x ** y`` (the C library's ``pow``). NumPy calls that ``pow`` for
 float64 arrays on most machines, but on CPUs with AVX-512 it dispatches to its
 own vectorised power (SVML), whose last bit differs in about one value in
 twenty; there (`numpy_power_is_c_pow` is False) the two loops with a power,
-`utilisation_premium` and `price_target`, are not loaded and the engine keeps
-NumPy's code for them, so the results are NumPy's bits on every machine
-(checked by ``tests/test_jit_prices.py``). Nothing is fused or reordered (no
+`utilisation_premium` and `price_target`, are not loaded: the engine keeps
+NumPy's code for the premium, and for the target takes the powers from NumPy
+(the very expressions of `.prices._target`, on the same arrays) and the rest
+of its passes from one loop, `price_target_powers`. So the results are NumPy's
+bits on every machine (checked by ``tests/test_jit_prices.py``). Nothing is fused or reordered (no
 ``fastmath``). The functions run as plain
 Python too (the tests call both); `add_loops` compiles them when `.jit` loads
 its loops.
@@ -40,7 +42,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-__all__ = ["add_loops", "numpy_power_is_c_pow", "stock_deficit", "utilisation_premium", "price_target"]
+__all__ = ["add_loops", "numpy_power_is_c_pow", "stock_deficit", "utilisation_premium", "price_target",
+           "price_target_powers"]
 
 
 @functools.cache
@@ -69,7 +72,9 @@ def add_loops(loops: SimpleNamespace) -> None:
     """Compile `stock_deficit`, `utilisation_premium` and `price_target` with Numba and add them to ``loops``.
 
     The last two, which take powers, are ``None`` where NumPy's power is not the C
-    library's (`numpy_power_is_c_pow`): the engine then computes them with NumPy.
+    library's (`numpy_power_is_c_pow`): the engine then computes the premium with NumPy, and the target with
+    NumPy's powers and `price_target_powers` (``loops.price_target_powers``, ``None`` where ``price_target``
+    is loaded).
 
     Raises
     ------
@@ -87,8 +92,11 @@ def add_loops(loops: SimpleNamespace) -> None:
     w2 = numba.float64[:, ::1]
     loops.stock_deficit = numba.njit([numba.void(r2, i1, i1, i1, r1, r1, r1, r1, r1, numba.boolean, w2, w2)],
                                      **options)(stock_deficit)
-    loops.utilisation_premium = loops.price_target = None
+    loops.utilisation_premium = loops.price_target = loops.price_target_powers = None
     if not numpy_power_is_c_pow():
+        loops.price_target_powers = numba.njit(
+            [numba.void(r2, b2, r2, r2, r2, r2, r2, i1, b1, r1, r1, numba.boolean, numba.boolean, numba.boolean,
+                        numba.float64, w2)], **options)(price_target_powers)
         return
     loops.utilisation_premium = numba.njit(
         [numba.void(r2, r2, i1, i1, i1, r1, r1, r1, i1, numba.float64, w2)], **options)(utilisation_premium)
@@ -206,6 +214,43 @@ def price_target(gap: np.ndarray, off: np.ndarray, lost: np.ndarray, premium: np
                 if p and v > tolerance:
                     fall = 1.0 - v
                     x = x * (fall if (fall > 0.0 or fall != fall) else 0.0) ** up
+            if has_premium and not np.isinf(x):
+                x = x * premium[m, r]
+            if has_passed:
+                x = x + passed[m, r]
+            x = lo if (lo > x or lo != lo) else x  # np.maximum(floor, x)
+            x = hi if (hi < x or hi != hi) else x  # np.minimum(cap, that)
+            out[i, r] = x
+
+
+def price_target_powers(gap: np.ndarray, off: np.ndarray, lost: np.ndarray, premium: np.ndarray, passed: np.ndarray,
+                        down: np.ndarray, up: np.ndarray, live: np.ndarray, priced: np.ndarray, floor: np.ndarray,
+                        cap: np.ndarray, has_lost: bool, has_premium: bool, has_passed: bool, tolerance: float,
+                        out: np.ndarray) -> None:
+    """`price_target` with its powers given: ``down`` and ``up`` (len(live), R) are NumPy's.
+
+    ``down[i, r]`` is ``max(1 - g, 0) ** (-1 / e)`` and ``up[i, r]`` (read only with
+    ``has_lost``) ``max(1 - v, 0) ** (1 / e)`` for market ``live[i]``, as
+    `.prices._target` computes them (NumPy's power, whichever it is on this
+    CPU); every other step is `price_target`'s, in its order, so the result is
+    `.prices._target`'s to the bit. Other arrays as in `price_target`.
+    """
+    inf = np.inf
+    n_runs = out.shape[1]
+    for i in range(len(live)):
+        m = live[i]
+        p, lo, hi = priced[m], floor[m], cap[m]
+        for r in range(n_runs):
+            if not off[m, r]:
+                out[i, r] = 1.0
+                continue
+            g = gap[m, r]
+            x = 1.0
+            if p and abs(g) > tolerance:
+                x = down[i, r] if g < 1.0 else inf
+            if has_lost and not np.isinf(x):
+                if p and lost[m, r] > tolerance:
+                    x = x * up[i, r]
             if has_premium and not np.isinf(x):
                 x = x * premium[m, r]
             if has_passed:

@@ -24,7 +24,8 @@ production's scarcest-input cover and its starts' stock changes
 steps of the daily price update (`.prices`): the markets' stock deficit
 with the buffer band, the utilisation premium and the target price
 (`._jit_prices.stock_deficit`, `._jit_prices.utilisation_premium`,
-`._jit_prices.price_target`); and the updates of the design-specific stocks' accounts
+`._jit_prices.price_target`; where NumPy's power is not the C library's,
+`._jit_prices.price_target_powers` with NumPy's powers); and the updates of the design-specific stocks' accounts
 (`._jit_designs`, which `.designs` uses whenever the loops are loaded). The
 ring's scatter asks the CPU to prefetch the slot it adds into a few runs
 ahead (`._jit_kernels.prefetch_write`: a hint, no value). Each loop

@@ -178,6 +178,8 @@ def _update(c: Compiled, spec: PriceSpec, ps: PriceState, s,  # type: ignore[no-
         return live  # every market at its reference price and in balance: nothing moves
     if loops is not None and loops.price_target is not None:
         target = _target_loop(loops, spec, gap, off, lost, premium, passed, live)
+    elif loops is not None and getattr(loops, "price_target_powers", None) is not None:
+        target = _target_powers_loop(loops, spec, gap, off, lost, premium, passed, live)
     else:
         target = _target(spec, gap, off, lost, premium, passed, live)
     index = ps.index[:, live]
@@ -249,6 +251,34 @@ def _target_loop(loops: SimpleNamespace, spec: PriceSpec, gap: np.ndarray, off: 
                        none if passed is None else _runs_first(passed), np.asarray(live, dtype=np.intp),
                        spec.exponent, spec.priced, spec.floor, spec.cap, lost is not None, premium is not None,
                        passed is not None, NEUTRAL_TOLERANCE, out)
+    return out.T
+
+
+def _powers(spec: PriceSpec, gap: np.ndarray, lost: np.ndarray | None,
+            live: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The two powers of `_target`, (R, len(live)) each (``None`` without lost sales): its very expressions."""
+    g, k = gap[:, live], spec.exponent[live]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        down = np.maximum(1.0 - g, 0.0) ** (-1.0 / np.where(k > 0, k, 1.0))
+        up = None if lost is None else np.maximum(1.0 - lost[:, live], 0.0) ** (1.0 / np.where(k > 0, k, 1.0))
+    return down, up
+
+
+def _target_powers_loop(loops: SimpleNamespace, spec: PriceSpec, gap: np.ndarray, off: np.ndarray,
+                        lost: np.ndarray | None, premium: np.ndarray | None, passed: np.ndarray | None,
+                        live: np.ndarray) -> np.ndarray:
+    """`_target` with NumPy's powers (`_powers`) and its other passes in one compiled loop
+    (`._jit_prices.price_target_powers`), the same bits: where NumPy's power is not the C library's."""
+    n_runs = gap.shape[0]
+    out = np.empty((len(live), n_runs))
+    none = np.zeros((1, 1))
+    down, up = _powers(spec, gap, lost, live)
+    loops.price_target_powers(_runs_first(gap), _runs_first(off), none if lost is None else _runs_first(lost),
+                              none if premium is None else _runs_first(premium),
+                              none if passed is None else _runs_first(passed), down.T,
+                              none if up is None else up.T, np.asarray(live, dtype=np.intp),
+                              spec.priced, spec.floor, spec.cap, lost is not None, premium is not None,
+                              passed is not None, NEUTRAL_TOLERANCE, out)
     return out.T
 
 
