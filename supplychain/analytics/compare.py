@@ -330,6 +330,12 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     ``tariff_paid_usd``, and ``import_share`` per exporting ``partner`` (trade
     diversion is the change in these shares). ``source_share`` per ``partner``
     counts every lane, the region's own suppliers included (localisation).
+    Per region and commodity, from daily results only, ``stock_end_usd``: the
+    chain's stock on the last day (on hand at plants and buyers, in transit to
+    the region and in its plants' work in progress) at reference prices; its
+    fall is stock the shock drew and the chain had not rebuilt when the run
+    ended, which no shortfall counts (docs/model.md §8.2, stock held on the
+    last day).
     Memory-light ensembles (`EnsembleResults`,
     ``keep="summary"``) keep per-run totals per demand and per lane, so they
     give the same rows as daily results of the same seed (an ensemble loaded
@@ -680,11 +686,12 @@ def _stock_end_lines(table: pd.DataFrame, was: str, now: str, per_metric: int) -
                           f"{format_relative(-float(r.change), float(r.baseline)).lstrip('+')} of its stock"
                           for com, r in gone.head(4).iterrows())
         named += f" and {len(gone) - 4} more" if len(gone) > 4 else ""
-        lines.append(f"Not rebuilt when the run ended: {format_usd(-float(gone['change'].sum()))} of stock below the "
-                     f"baseline's in all regions ({named}). The shortfall counts none of it: the shock's "
+        than = "the baseline's" if was == "baseline" else "the first run's"
+        lines.append(f"Not rebuilt when the run ended: {format_usd(-float(gone['change'].sum()))} of stock below "
+                     f"{than} in all regions ({named}). The shortfall counts none of it: the shock's "
                      "shortage is not over but carried past the horizon, until spare capacity rebuilds the stock "
-                     "or its buyers go short later; a longer horizon shows which (docs/model.md §6.6, a stop "
-                     "of Taiwan's logic fabs).")
+                     "or its buyers go short later; a longer horizon shows which (docs/model.md §8.2, stock "
+                     "held on the last day).")
     return [*lines, ""]
 
 
