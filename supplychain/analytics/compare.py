@@ -220,11 +220,11 @@ def _end_stock(results: Results) -> dict[tuple[str, ...], np.ndarray]:
     co = results.coords
     price = {c.id: c.price_usd for c in results.scenario.network.commodities}
     out: dict[tuple[str, ...], np.ndarray] = {}
-    parts = [(results.arrays["inventory"][:, -1, :], co.region["stock"], co.commodity["stock"]),
-             (results.arrays["in_transit"][:, -1, :], [r.split(">")[1] for r in co.region["lane"]],
-              co.commodity["lane"])]
-    if "wip" in results.arrays:
-        parts.append((results.arrays["wip"][:, -1, :], co.region["facility"], co.commodity["facility"]))
+    parts = [(results.arrays["inventory"][:, -1, :], co.region["stock"], co.commodity["stock"])]
+    for name, axis in (("in_transit", "lane"), ("wip", "facility")):   # wip: recorded only with cycle times
+        if name in results.arrays:
+            regions = [r.split(">")[1] for r in co.region["lane"]] if axis == "lane" else co.region[axis]
+            parts.append((results.arrays[name][:, -1, :], regions, co.commodity[axis]))
     for values, regions, commodities in parts:
         if not len(commodities):
             continue
