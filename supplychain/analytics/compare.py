@@ -45,6 +45,10 @@ POOLED = "ALL"
 
 _DEMAND_METRICS = ("demand", "delivered", "shortfall", "shortfall_usd", "fill_rate", "delivery_rate")
 _TRADE_METRICS = ("imports", "import_cost_usd", "landed_cost_usd_per_unit", "tariff_paid_usd")
+#: The chain's stock of a commodity held in a region on the last day simulated, at reference prices: on hand
+#: (plants' input and output stocks, buyers' stocks), in transit to the region, and in the region's plants' work
+#: in progress. Daily results only (an ensemble summary keeps no stocks).
+STOCK_END_METRIC = "stock_end_usd"
 
 
 def lane_costs(results: Results | EnsembleResults) -> dict[str, np.ndarray]:
@@ -205,8 +209,30 @@ def _measures(results: Results | EnsembleResults, segments: bool = False) -> dic
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[(region, com, metric, partner)] = np.where(total > 0, units / np.where(total > 0, total, 1.0),
                                                                np.nan)
+    if not isinstance(results, EnsembleResults):
+        out.update(_end_stock(results))
     # Trade is per importing region, not per buyer segment.
     return {key if len(key) == 5 else (*key[:2], "", *key[2:]): value for key, value in out.items()}
+
+
+def _end_stock(results: Results) -> dict[tuple[str, ...], np.ndarray]:
+    """`STOCK_END_METRIC` per run: key (region, commodity, metric, "") -> (R,), USD at reference prices."""
+    co = results.coords
+    price = {c.id: c.price_usd for c in results.scenario.network.commodities}
+    out: dict[tuple[str, ...], np.ndarray] = {}
+    parts = [(results.arrays["inventory"][:, -1, :], co.region["stock"], co.commodity["stock"])]
+    for name, axis in (("in_transit", "lane"), ("wip", "facility")):   # wip: recorded only with cycle times
+        if name in results.arrays:
+            regions = [r.split(">")[1] for r in co.region["lane"]] if axis == "lane" else co.region[axis]
+            parts.append((results.arrays[name][:, -1, :], regions, co.commodity[axis]))
+    for values, regions, commodities in parts:
+        if not len(commodities):
+            continue
+        usd = values * np.array([price[c] for c in commodities])
+        for (region, com), total in _sum_groups(usd, list(zip(regions, commodities))).items():
+            key = (region, com, STOCK_END_METRIC, "")
+            out[key] = out[key] + total if key in out else total
+    return out
 
 
 def paired_interval(baseline: np.ndarray, shocked: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -329,6 +355,12 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     ``tariff_paid_usd``, and ``import_share`` per exporting ``partner`` (trade
     diversion is the change in these shares). ``source_share`` per ``partner``
     counts every lane, the region's own suppliers included (localisation).
+    Per region and commodity, from daily results only, ``stock_end_usd``: the
+    chain's stock on the last day (on hand at plants and buyers, in transit to
+    the region and in its plants' work in progress) at reference prices; its
+    fall is stock the shock drew and the chain had not rebuilt when the run
+    ended, which no shortfall counts (docs/model.md §8.2, stock held on the
+    last day).
     Memory-light ensembles (`EnsembleResults`,
     ``keep="summary"``) keep per-run totals per demand and per lane, so they
     give the same rows as daily results of the same seed (an ensemble loaded
@@ -510,6 +542,15 @@ UNCHANGED_RATE = 5e-4
 #: What `format_changes` says when it left out differences below the tolerances.
 TOLERANCE_NOTE = ("Differences under $1, and under 0.05 pp of a rate or share, count as unchanged (sums of "
                   "daily values in another order, not changes).")
+
+
+#: How `format_changes` titles `STOCK_END_METRIC`.
+STOCK_END_TITLE = ("Stock held in the chain on the last day (plants', buyers' and in transit, at reference prices; "
+                   "a fall is stock the shock drew that the chain had not rebuilt when the run ended)")
+
+#: `format_changes` says a commodity's stock was not rebuilt when its net fall over all regions on the last day is
+#: at least this share of the baseline's stock of it (smaller gaps are the day-to-day play of base stocks).
+NOT_REBUILT_SHARE = 0.01
 
 
 def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], n_left: int) -> list[str]:
@@ -703,6 +744,7 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         if metric == "import_share":
             lines += _controlled_share_notes(table, shown)
         lines.append("")
+    lines += _stock_end_lines(table, was, now, per_metric)
     same = ~demands["changed"] & ~demands["demand_changed"]
     n_same = int(same.sum())
     count = (f"{n_same} of {len(demands)} demands unchanged." if not same.all() or len(lines) > 2
@@ -736,6 +778,33 @@ def _controlled_share_notes(table: pd.DataFrame, shown: pd.DataFrame) -> list[st
                      "(catching up on what they could not buy)")
         notes.append(text + ".")
     return notes
+
+
+def _stock_end_lines(table: pd.DataFrame, was: str, now: str, per_metric: int) -> list[str]:
+    """The rows of `STOCK_END_METRIC` that changed most, and a line naming the stock not rebuilt, if any."""
+    part = table[(table["metric"] == STOCK_END_METRIC) & (table["change"].abs() >= UNCHANGED_USD)]
+    if not len(part):
+        return []
+    shown = part.reindex(part["change"].abs().sort_values(ascending=False).index).head(per_metric)
+    more = f", largest {per_metric} of {len(part)}" if len(part) > per_metric else ""
+    rows = [[str(r.region), str(r.commodity), format_usd(r.baseline), format_usd(r.shocked),
+             format_usd(r.change, sign=True), format_relative(r.change, r.baseline)] for r in shown.itertuples()]
+    lines = [f"{STOCK_END_TITLE}{more}", *_columns(["region", "commodity", was, now, "change", "change %"], rows, 2)]
+    every = table[table["metric"] == STOCK_END_METRIC].groupby("commodity")[["baseline", "change"]].sum()
+    gone = every[every["change"] <= -NOT_REBUILT_SHARE * every["baseline"]].sort_values("change")
+    gone = gone[gone["change"] <= -UNCHANGED_USD]
+    if len(gone):
+        named = "; ".join(f"{com} {format_usd(-float(r.change))}, "
+                          f"{format_relative(-float(r.change), float(r.baseline)).lstrip('+')} of its stock"
+                          for com, r in gone.head(4).iterrows())
+        named += f" and {len(gone) - 4} more" if len(gone) > 4 else ""
+        than = "the baseline's" if was == "baseline" else "the first run's"
+        lines.append(f"Not rebuilt when the run ended: {format_usd(-float(gone['change'].sum()))} of stock below "
+                     f"{than} in all regions ({named}). The shortfall counts none of it: the shock's "
+                     "shortage is not over but carried past the horizon, until spare capacity rebuilds the stock "
+                     "or its buyers go short later; a longer horizon shows which (docs/model.md §8.2, stock "
+                     "held on the last day).")
+    return [*lines, ""]
 
 
 def _demand_shocked(demands: pd.DataFrame, was: str, now: str) -> list[str]:
