@@ -64,7 +64,7 @@ def main(horizon: int, out: str) -> None:
     others["model, fabs, packagers at baseline stocks"] = vehicles_lost(*stocked, table, LEAD_IN)
     backlog = simulate_pair(shortage_2021(horizon, backlog_2020=True))   # Q4 2020's orders beyond output (lead times)
     others["model, Q4 2020 orders beyond output"] = vehicles_lost(*backlog, table, LEAD_IN)
-    for k, kw in {"rebuilding 2019 covers from 2021": {}, "the same, carmakers wait 90 days": {"automotive_patience": 90}}.items():
+    for k, kw in {"what-if: 2019 covers rebuilt": {}, "what-if: + carmakers wait 90 days": {"automotive_patience": 90}}.items():
         others[f"model, {k}"] = vehicles_lost(*simulate_pair(shortage_2021(horizon, restock=True, **kw)), table, LEAD_IN)
     rows.update({k: (f"{v[0].sum() / 1e6:.1f} / {v[2].sum() / 1e6:.1f}", v[1]) for k, v in others.items()})
     for name, (n, usd) in {**rows, **PUBLISHED}.items():

@@ -31,7 +31,8 @@ def _three_figures(x: float) -> str:
 
 
 def format_usd(x: float, *, sign: bool = False) -> str:
-    """US dollars with three significant figures: ``$92.4M``, ``$38.8bn``, ``$512k``, ``$3.00``, ``$0``.
+    """US dollars with three significant figures: ``$92.4M``, ``$38.8bn``, ``$512k``, ``$3.00``, ``$0`` (also for
+    amounts under half a cent).
 
     Parameters
     ----------
@@ -44,12 +45,12 @@ def format_usd(x: float, *, sign: bool = False) -> str:
     --------
     >>> format_usd(6.018e9), format_usd(6.28e4), format_usd(-9.2e7, sign=True), format_usd(0.0)
     ('$6.02bn', '$62.8k', '-$92.0M', '$0')
-    >>> format_usd(999_600.0), format_usd(2.5e12), format_usd(float("nan"))
-    ('$1.00M', '$2,500bn', 'n/a')
+    >>> format_usd(999_600.0), format_usd(2.5e12), format_usd(float("nan")), format_usd(1.75e-6, sign=True)
+    ('$1.00M', '$2,500bn', 'n/a', '$0')
     """
     if x != x:  # NaN
         return "n/a"
-    if x == 0:
+    if abs(x) < 0.005:  # below half a cent: rounding leftovers of sums, not money
         return "$0"
     lead = ("-" if x < 0 else "+" if sign else "") + "$"
     size = float(f"{abs(x):.3g}")  # rounded first, so 999,600 reads $1.00M rather than $1,000k

@@ -20,7 +20,7 @@ import numpy as np
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     ap.add_argument("--rule", choices=("none", "pipeline", "per-design"), default="pipeline")
     ap.add_argument("--second-source", type=float, default=None)
     ap.add_argument("--horizon", type=int, default=365)

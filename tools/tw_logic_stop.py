@@ -24,7 +24,7 @@ DAYS = (59, 90, 110, 150, 180, 240, 364, 540, 729)
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     ap.add_argument("--horizon", type=int, default=365)
     ap.add_argument("--second-source", type=float, default=None, help="second-source share of logic wafers and chips")
     ap.add_argument("--no-utilisation", action="store_true", help="fabs do not price by utilisation")

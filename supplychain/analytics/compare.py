@@ -800,10 +800,10 @@ def _stock_end_lines(table: pd.DataFrame, was: str, now: str, per_metric: int) -
         named += f" and {len(gone) - 4} more" if len(gone) > 4 else ""
         than = "the baseline's" if was == "baseline" else "the first run's"
         lines.append(f"Not rebuilt when the run ended: {format_usd(-float(gone['change'].sum()))} of stock below "
-                     f"{than} in all regions ({named}). The shortfall counts none of it: the shock's "
-                     "shortage is not over but carried past the horizon, until spare capacity rebuilds the stock "
-                     "or its buyers go short later; a longer horizon shows which (docs/model.md §8.2, stock "
-                     "held on the last day).")
+                     f"{than} in all regions ({named}). The shortfall counts none of it: it is a "
+                     "shortage carried past the horizon (until spare capacity rebuilds the stock or its buyers "
+                     "go short later) or, for a shock still in force on the last day, the chain's lower level "
+                     "under it; a longer horizon shows which (docs/model.md §8.2, stock held on the last day).")
     return [*lines, ""]
 
 

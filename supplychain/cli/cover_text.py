@@ -12,9 +12,8 @@ from .._format import format_percent, format_usd
 from ..metrics.cover import stock_cover, upstream_restock
 from ..results import EnsembleResults, Results
 
-__all__ = ["format_cover_notes", "format_upstream_notes", "format_cover_band", "cover_band_rows", "touches_chip_buyers",
-           "DRAWN_SHARE",
-           "BAND_METRIC", "ranked_buyers", "headline_buyer", "cover_groups", "COVER_GROUPS"]
+__all__ = ["format_cover_notes", "format_upstream_notes", "format_cover_band", "cover_band_rows",
+           "touches_chip_buyers", "DRAWN_SHARE", "BAND_METRIC", "ranked_buyers", "headline_buyer", "cover_groups", "COVER_GROUPS"]
 
 #: A buyers' stock counts as drawn when its trough is below this share of normal (and, against a
 #: baseline, this much below the baseline's trough): smaller dips are the day-to-day play of a base stock.
@@ -97,11 +96,9 @@ def format_upstream_notes(results: Results | EnsembleResults, baseline: Results 
         normal, peak = float(table["normal_usd"].iloc[0]), float(table["peak_deficit_usd"].mean())
         if normal > 0.0 and peak > (1.0 - DRAWN_SHARE) * normal:
             rows.append((peak, commodity, table))
-    lines = []
-    date = lambda day: results.scenario.date_of(round(day)).isoformat()
+    lines, date = [], lambda day: results.scenario.date_of(round(day)).isoformat()
     for peak, commodity, table in sorted(rows, key=lambda row: (-row[0], row[1]))[:top]:
-        normal = float(table["normal_usd"].iloc[0])
-        back = table["restocked_day"].to_numpy()
+        normal, back = float(table["normal_usd"].iloc[0]), table["restocked_day"].to_numpy()
         after = (f"back to 95% by {date(float(back.max()))}" if not np.isnan(back).any() else
                  f"still {format_usd(float(table['end_deficit_usd'].mean()))} below normal on "
                  f"{date(results.n_days - 1)}")
