@@ -421,6 +421,18 @@ def test_cells_keep_their_anode_blend_and_buy_each_kind_from_its_own_plants(netw
     assert 0.3 < kr["aam"] / (kr["aam"] + kr["aam_synthetic"]) < 0.6      # Korean and Chinese natural anode
 
 
+def test_korea_sells_the_us_synthetic_anode_only_at_its_cited_import_share(network, production):
+    """Korea's 14 % of US anode imports (USGS MCS 2026) is POSCO's artificial-graphite anode from Pohang to Ultium
+    Cells (POSCO Newsroom, Dec 2022): no Korean natural-graphite anode goes to US cells."""
+    cell = network.facility("US.cell_plant.li_ion_cell")
+    recipe = dict(cell.recipe)
+    kr = {lane.commodity: lane.share * recipe[lane.commodity] for lane in network.lanes
+          if lane.destination == cell.id and lane.origin.startswith("KR.") and lane.share > 0
+          and lane.commodity in ("aam", "aam_synthetic")}
+    assert set(kr) == {"aam_synthetic"}
+    assert kr["aam_synthetic"] / (recipe["aam"] + recipe["aam_synthetic"]) == pytest.approx(0.14, abs=1e-3)
+
+
 def test_korea_hf_use_counts_japan_as_a_share_of_imports(network, production):
     """Korea's HF use = Japan's 36,000 t/yr / 44.6 % of imports / imports' two-thirds of use."""
     use = sum(production[f.id] * dict(f.recipe)["hf_high_purity"] * 365 for f in network.facilities

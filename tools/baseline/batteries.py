@@ -65,6 +65,20 @@ AAM_SRC = ("China >97% of AAM capacity 2023 (IEA Global EV Outlook 2024); Korea:
            "4.5% of output (80,000 t x 80% utilisation of ~1,360 kt modelled use); Indonesia 31% of US AAM imports Jan-Aug "
            "2025 (CN 55%, KR 14%; USGS MCS 2026, graphite) and a Chinese company's anode plant there (USGS MCS 2026) "
            "-> ROW 3%; JP 1% (assumption); China the rest, 91.5% of output (95% of capacity at its 45% utilisation)")
+#: the Korean anode plant that sells to US cell makers, and why only it
+KR_US_ANODE = fid("KR", "synthetic", "aam")
+KR_US_ANODE_SRC = ("KR->US kept, synthetic only: POSCO Chemical (now POSCO Future M) supplies artificial-graphite "
+                   "anode made at its Pohang plant to Ultium Cells LLC, GM and LG Energy Solution's US cell maker, "
+                   "for six years 2023-2028, KRW 939.3 bn (POSCO Newsroom, 5 Dec 2022; Yonhap, 5 Dec 2022); POSCO's "
+                   "first natural-graphite anode contract with a carmaker runs from Oct 2027 (POSCO Future M "
+                   "regulatory filing, Korea Herald, 14 Oct 2025), so Korea's natural-graphite anode has no US buyer "
+                   "(assumption: USGS gives Korea's 14% for natural and synthetic anode material together and all of "
+                   "it is put on the synthetic lane)")
+#: Korea's share of US cell makers' anode purchases, all on the synthetic plant (a fixed flow, not a RAS prior)
+KR_US_ANODE_SHARE = 0.14
+#: the contract's yearly value in USD, to check the lane against
+KRW_PER_USD_2022 = 1292.0  # 2022 annual average (Bank of Korea, ECOS)
+ULTIUM_USD_PER_YEAR = 939.3e9 / 6 / KRW_PER_USD_2022
 #: natural graphite's share of each region's anode output; the rest is synthetic (needle/petroleum coke)
 NATURAL_IN_AAM = frozen({"CN": 1 - 0.844, "KR": 44 / (44 + 18), "JP": 0.17, "ROW": 0.17})
 NATURAL_IN_AAM_SRC = frozen({
@@ -175,8 +189,10 @@ def build(net: Draft) -> None:
                 sup[i] = r
                 tgt[i] = part * sh * tot
 
-        def mat_prior(sreg: str, b: str, mat=mat) -> float:
-            breg = b.split(".")[0]
+        def mat_prior(s: str, b: str, mat=mat, sup=sup) -> float:
+            sreg, breg = sup[s], b.split(".")[0]
+            if mat == "aam" and (sreg, breg) == ("KR", "US"):
+                return 0.0  # Korea's anode to the US is pinned on the synthetic plant (KR_US_ANODE_SRC)
             table = {
                 "CN": {"CN": 1.0},
                 "KR": {"KR": 1.0, "CN": 0.5},
@@ -191,11 +207,12 @@ def build(net: Draft) -> None:
                       "home supply first, Korea the main non-Chinese exporter (IEA GEVO 2024; Benchmark 2024), "
                       + ("US plants fed by Korean/Japanese partners (assumption)" if mat == "cam" else
                          "US anode imports Jan-Aug 2025 CN 55%, Indonesia 31%, KR 14% (USGS MCS 2026, graphite), "
-                         "JP 2% (assumption); KR->US kept: POSCO Future M ships artificial-graphite anode from Pohang "
-                         "to Ultium Cells, 939.3 bn KRW over 2023-2028 (POSCO Newsroom, Dec 2022)"),
+                         f"JP 2% (assumption); {KR_US_ANODE_SRC}; {_ultium_check(use)}"),
                       f"{mat.upper()} production shares (see the material capacity sources)",
-                      # Korea's cited 14 % of US anode imports (POSCO Future M to Ultium Cells, above).
-                      keep_pairs=frozenset({("ROW", "US"), ("KR", "US")}) if mat == "aam" else frozenset())
+                      # Cited import shares: Indonesia's and Korea's (synthetic only) of US anode imports.
+                      keep_pairs=frozenset({("ROW", "US")}) if mat == "aam" else frozenset(),
+                      prior_by_supplier=True,
+                      pinned={(KR_US_ANODE, "US"): KR_US_ANODE_SHARE} if mat == "aam" else None)
     # CAM recipe (lithium and precursor per t CAM), precursor plants and their trade, AAM recipe.
     pcam_per_cam = V(sig(PCAM_METAL / WM["cam"], 4), f"derived: (596 kt Ni + 147 kt Co + 207 kt Mn) / 2,132 kt CAM "
                                                      f"({WM_SRC}); precursor counted by metal content")
@@ -212,6 +229,15 @@ def build(net: Draft) -> None:
         if f["output"] == "aam" and f["stage"] == "material":
             f["recipe"] = {"graphite_spherical": SPG_PER_NATURAL_AAM}
     _split_anode_kinds(net)
+
+
+def _ultium_check(use: dict[str, float]) -> str:
+    """The Korea->US anode lane against POSCO's Ultium contract, in words (a check, not an input)."""
+    t_yr = KR_US_ANODE_SHARE * use[fid("US", "cell_plant", "li_ion_cell")] * DAYS
+    return (f"check: {KR_US_ANODE_SHARE:.0%} of US cells' anode use is {t_yr:,.0f} t/yr, {t_yr / 18000:.0%} of Pohang's 18,000 t/yr "
+            f"artificial-graphite capacity (phase 2, H2 2024; POSCO Future M); the contract, 939.3 bn KRW / 6 yr / "
+            f"{KRW_PER_USD_2022:,.0f} KRW per USD (2022 annual average, Bank of Korea ECOS) = "
+            f"{ULTIUM_USD_PER_YEAR / 1e6:,.0f} M USD/yr, is {ULTIUM_USD_PER_YEAR / t_yr:,.0f} USD/t over that tonnage")
 
 
 #: why a cell's natural/synthetic anode blend is fixed in its recipe

@@ -77,26 +77,40 @@ class Draft:
 
     def balance_trade(self, commodity_id, suppliers: dict[str, str], buyers: dict[str, float],
                       targets: dict[str, float], prior_fn, prior_src: str, target_src: str,
-                      keep_pairs: frozenset[tuple[str, str]] = frozenset()) -> dict[str, float]:
+                      keep_pairs: frozenset[tuple[str, str]] = frozenset(),
+                      prior_by_supplier: bool = False,
+                      pinned: dict[tuple[str, str], float] | None = None) -> dict[str, float]:
         """RAS-balance supplier->buyer flows; add lanes; return supplier production.
 
-        Links within a region, and (supplier region, buyer region) pairs in ``keep_pairs`` (trade links
-        with a cited import share), are never pruned.
+        Links within a region, and (supplier region or supplier id, buyer region) pairs in ``keep_pairs``
+        (trade links with a cited import share), are never pruned. ``prior_fn(supplier region, buyer id)``
+        gives the prior, or ``prior_fn(supplier id, buyer id)`` with ``prior_by_supplier`` (when one region's
+        suppliers of the commodity differ, e.g. natural and synthetic graphite anode plants). ``pinned`` maps
+        (supplier id, buyer region) to a cited share of each such buyer's use: that flow is fixed (not a
+        prior), and the rest of the matrix is balanced around it.
         """
         s_ids = list(suppliers)
         b_ids = list(buyers)
-        prior = np.array([[prior_fn(suppliers[s], b) for b in b_ids] for s in s_ids], dtype=float)
+        prior = np.array([[prior_fn(s if prior_by_supplier else suppliers[s], b) for b in b_ids] for s in s_ids],
+                         dtype=float)
         rows = np.array([targets[s] for s in s_ids])
         cols = np.array([buyers[b] for b in b_ids])
         keep = np.array([[b.split(".")[0] == suppliers[s] or (suppliers[s], b.split(".")[0]) in keep_pairs
-                          for b in b_ids] for s in s_ids])
-        x = ras(prior, rows, cols, keep=keep)
+                          or (s, b.split(".")[0]) in keep_pairs for b in b_ids] for s in s_ids])
+        fixed = np.array([[(pinned or {}).get((s, b.split(".")[0]), 0.0) * buyers[b] for b in b_ids]
+                          for s in s_ids])
+        if (fixed.sum(axis=1) > rows).any():
+            raise ValueError(f"pinned flows of {commodity_id} exceed a supplier's output")
+        prior[fixed > 0] = 0.0
+        x = ras(prior, rows - fixed.sum(axis=1), cols - fixed.sum(axis=0), keep=keep & (fixed == 0)) + fixed
         for j, b in enumerate(b_ids):
             tot = x[:, j].sum()
             for i, s in enumerate(s_ids):
                 if x[i, j] > 0:
+                    how = (f"pinned at the cited share {fixed[i, j] / tot:.4g} of the buyer's use, the rest "
+                           f"RAS-balanced around it" if fixed[i, j] > 0 else "RAS-balanced trade matrix")
                     self.lane(s, b, commodity_id, x[i, j] / tot,
-                              f"derived: RAS-balanced trade matrix; prior {prior_src}; supplier totals {target_src}; "
+                              f"derived: {how}; prior {prior_src}; supplier totals {target_src}; "
                               f"flow {fmt(x[i, j])} of the buyer's {fmt(tot)} {self.unit(commodity_id)}/day")
         return {s: float(x[i].sum()) for i, s in enumerate(s_ids)}
 
