@@ -120,3 +120,20 @@ def test_japan_anode_output_does_not_fall_as_approvals_rise():
         series = [lost[p][fid] for p in (None, 0.05, 0.2, 0.7, 1.0)]
         assert np.all(np.diff(series) <= 1e-3), (fid, series)
     assert lost[0.05]["JP.material.aam"] <= lost[None]["JP.material.aam"] + 1e-3
+
+
+@pytest.mark.parametrize("capacity, row_flow", [(1.0, 1.0), (6.0, 3.5), (12.0, 6.5)])
+def test_a_licence_that_approves_everything_draws_on_idle_alternates_while_it_lasts(capacity, row_flow):
+    # docs/model.md §6.5.2, China's 2023 graphite licensing. Every application is approved after 10 days,
+    # yet the licence-bound rule (§5.6.6) offers CN's whole volume to ROW first every day, so how much
+    # moves is set by ROW's idle capacity, not by the wait, and it stays moved while the regime lasts.
+    # Steady state: ROW's spare capacity is its capacity X less its throughput 1 + R (its own 1 a day
+    # and the diverted R), and it takes all of it: R = X - 1 - R, so ROW ships 1 + (X - 1)/2 a day and CN
+    # the rest of the 10. Without idle capacity (X = 1) CN keeps its 9 a day: only the wait is left.
+    net = network()
+    net = Network(regions=net.regions, commodities=net.commodities, lanes=net.lanes, demands=net.demands,
+                  facilities=(net.facilities[0], Facility("ROW.plant", "ROW", "plant", "w", capacity)))
+    res = simulate(Scenario(net, horizon_days=200).with_shocks(control(1.0, delay=10.0)), engine="vector", seed=1)
+    assert float(res.unmet.sum()) == 0.0
+    np.testing.assert_allclose(res.series("flow", "ROW.plant>JP.w")[0][-1], row_flow, atol=1e-3)
+    np.testing.assert_allclose(res.series("flow", "CN.plant>JP.w")[0][-1], 10.0 - row_flow, atol=1e-3)
