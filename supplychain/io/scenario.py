@@ -7,7 +7,8 @@ What belongs here: conversion between model objects and plain data
 
 A scenario file has a ``[scenario]`` table (``name``, ``horizon_days``,
 ``start_date``, optional ``seed``, ``shock_day``, ``price_feedback`` (false
-when absent) and ``base``) followed by arrays of
+when absent), ``against_record`` (what the record says the scenario gets
+wrong; not inherited from ``base``) and ``base``) followed by arrays of
 tables: ``[[regions]]``, ``[[commodities]]``, ``[[facilities]]``,
 ``[[lanes]]``, ``[[demands]]`` and ``[[shocks]]``. Keys are the fields of the
 model classes. ``base = "baseline"`` starts from the built-in baseline: the
@@ -44,7 +45,8 @@ __all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_sc
 #: Network tables in file order, with the model class each entry builds.
 _TABLES: dict[str, type] = {"regions": Region, "commodities": Commodity, "facilities": Facility,
                             "lanes": Lane, "demands": Demand}
-_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day", "price_feedback")
+_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day", "price_feedback",
+                  "against_record")
 _TOP_KEYS = ("scenario", *_TABLES, "shocks", "uncertainties")
 _MAPPING_FIELDS = ("recipe", "initial_inventory", "policies")  # Facility fields stored as pairs
 
@@ -130,6 +132,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         head["shock_day"] = scenario.shock_day
     # Written either way: a file read by a version with another default means the same.
     head["price_feedback"] = scenario.price_feedback
+    if scenario.against_record:
+        head["against_record"] = scenario.against_record
     net = scenario.network
     out: dict[str, Any] = {"scenario": head}
     for key in _TABLES:
