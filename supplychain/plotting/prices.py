@@ -366,7 +366,7 @@ def _rents_panel(ax: Axes, rents: list[tuple[str, float]], gain: str, loss: str)
     >>> ax = plt.figure().subplots()
     >>> _ = ax.bar([0, 1, 2], [1e6, 2e6, 5e9])
     >>> inset = _rents_panel(ax, [("KR", 1e6), ("JP", -2e6)], "C2", "C3")
-    >>> [t.get_text() for t in inset.get_xticklabels()], [p.get_height() for p in inset.patches]
+    >>> [t.get_text() for t in inset.get_xticklabels()], [float(p.get_height()) for p in inset.patches]
     (['KR', 'JP'], [1000000.0, -2000000.0])
     >>> _rents_panel(ax, [("KR", 1e9)], "C2", "C3") is None
     True
