@@ -42,11 +42,11 @@ def test_every_call_in_readmes_text_can_be_imported_as_written(name):
 
 @pytest.mark.parametrize("block", range(len(BLOCKS)))
 def test_readmes_code_blocks_run(block, monkeypatch, capsys):
-    """Each block as written, on 10 days and at most 2 runs (the text's own horizon and runs cost minutes)."""
+    """Each block as written, on 5 days and at most 2 runs (the text's own horizon and runs cost minutes)."""
     load, simulate = sc.load_baseline, sc.simulate
 
     def short_baseline(*args, **kwargs):
-        return load(*args, **{**kwargs, "horizon_days": min(kwargs.get("horizon_days", 10), 10)})
+        return load(*args, **{**kwargs, "horizon_days": min(kwargs.get("horizon_days", 5), 5)})
 
     def few_runs(*args, **kwargs):
         return simulate(*args, **{**kwargs, "n_runs": min(kwargs.get("n_runs", 1), 2)})
