@@ -204,7 +204,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             bar.step(phases[3])
             # Every table names each demand as summary.csv does: chip buyers by their end-use segment,
             # so the printed change table, compare.csv and the segment line count the same demands.
-            table = by_segment = compare(baseline, results, segments=True)
+            table = by_segment = compare(results, baseline=baseline, segments=True)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
             band = _cover_band(args, scenario, results, baseline, bar)
         text = _run_text(args, keep, results, table, shocked, by_segment, band)
