@@ -17,7 +17,8 @@ The parameters come from `supplychain.compile.rules.sourcing.SourcingSpec`.
   pipeline with a smoothed quoted wait, scaled by ``1 + panic``.
 - `queued` (§5.6.5): suppliers that owe a queue; `split_orders`
   sends the pipeline a buyer plans beyond its plain order to alternates with
-  spare capacity instead of such a supplier.
+  spare capacity instead of such a supplier, and keeps the locked part of that
+  pipeline off the buyer's lanes that owe no queue (design lock-in).
 - `split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
@@ -671,7 +672,9 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     part of ``plain`` (R, B), the order without the planned pipeline (``None``:
     no pipeline planned); the rest goes to the buyer's alternates with spare
     capacity left that owe no queue, and what they cannot take is not placed
-    (§5.6.5).
+    (§5.6.5). Under design lock-in a buyer's lanes that owe no queue then keep
+    off the locked part ``1 - p_l`` of their share ``1 - plain / q`` of the
+    planned pipeline (not placed), on a day the buyer routed some away.
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
     regime) receives at its target share of it: the buyer orders ``q``
@@ -826,7 +829,14 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     over = np.where(fits & owes, placed * (1.0 - ratio), 0.0)
     if not over.any():
         return placed
-    placed = placed - over
+    # Design lock-in: a lane that owes no queue, of a buyer that routed planned pipeline, keeps off the
+    # locked part of its share of that pipeline; it was planned for another lane's wait, and the
+    # designs locked to this lane do not wait (§5.6.5, routing). What it keeps off is not placed.
+    off = over
+    if portable is not None:
+        routed = _sum(c, (over > 0.0).astype(float), "buyer")[:, c.lane_buyer] > 0.0
+        off = np.where(owes, over, np.where(routed, placed * (1.0 - ratio) * (1.0 - portable), 0.0))
+    placed = placed - off
     overflow = _sum(c, over, "buyer") if portable is None else _sum(c, over * portable, "buyer")
     left = np.maximum(spare - alt, 0.0)
     weight2 = np.where(qualified & full & (m <= 0.0) & ~owes, left, 0.0)
@@ -835,7 +845,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         alt2 = np.where(total2 > 0, overflow[:, c.lane_buyer] * weight2 / total2, 0.0)
     alt2 = np.minimum(np.minimum(alt2, left), np.maximum(c.lane_capacity - placed, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - over) / qb, 0.0)
+        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - off) / qb, 0.0)
     return placed + alt2
 
 

@@ -18,8 +18,9 @@ second-sourced part before its porting time; the locked rest waits for its own s
 ``run.locked``, as does the locked part of a cancelled backlog, and that of a backlog out of
 reach is held out of the split); a lane whose supplier owes a
 queue takes only its part of the order without the planned pipeline, and the
-planned part goes to alternates with spare capacity left (`_route`). Under a licence regime the buyer orders as if only the approvals
-it expects were pending (`outlook`), files no more than counting them
+planned part goes to alternates with spare capacity left (`_route`; under design lock-in the lanes that
+owe no queue keep the locked part of their share of it off). Under a licence regime the buyer orders as
+if only the approvals it expects were pending (`outlook`), files no more than counting them
 all, and offers a lane's order that would wait for a licence to alternates
 first.
 
@@ -610,7 +611,9 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
     The planned part goes to the buyer's receivers (``weight > 0`` in the
     split) that owe no queue, in proportion to the spare capacity they have
     left, at most that and the lane capacity; what they cannot take is not
-    placed.
+    placed. Under design lock-in (``portable`` given) the lanes that owe no
+    queue keep off the locked part of their share of the planned part, not
+    placed either.
     """
     assert plain is not None
     lay, orders, applied = run.layout, run.orders, run.applied
@@ -619,8 +622,15 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
     over = {l: orders[l] * (1.0 - ratio) if avail[l] >= 1.0 and not waiting[l] and owes[l] else 0.0 for l in lanes}
     if not any([over[l] != 0.0 for l in lanes]):
         return
+    # Design lock-in: a lane that owes no queue keeps off the locked part of its share of the planned
+    # pipeline, which was planned for another lane's wait; what it keeps off is not placed.
+    off = dict(over)
+    if portable is not None and any([over[l] > 0.0 for l in lanes]):
+        for l in lanes:
+            if not owes[l]:
+                off[l] = orders[l] * (1.0 - ratio) * (1.0 - portable[l])
     for l in lanes:
-        orders[l] -= over[l]
+        orders[l] -= off[l]
     # Only the portable part of the planned volume can go to other suppliers (design lock-in, §5.6.6).
     overflow = sum([over[l] if portable is None else over[l] * portable[l] for l in lanes])
     left = {l: max(spare[l] - alt[l], 0.0) for l in lanes}
@@ -630,5 +640,5 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
         a = overflow * w2[l] / total if total > 0 else 0.0
         a = min(min(a, left[l]), max(cap[l] - orders[l], 0.0))
         if order > 0:
-            applied[l] += (a - over[l]) / order
+            applied[l] += (a - off[l]) / order
         orders[l] = orders[l] + a
