@@ -289,3 +289,39 @@ def test_the_engines_agree_when_both_lanes_are_locked_and_one_is_queued():
     # TW's second-sourced fifth of its planned pipeline routes to KR, whose own locked part stays off.
     sc = Scenario(_locked_network(0.2, 0.2), horizon_days=120).with_shocks(TW_CUT)
     assert_engines_agree(simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0))
+
+
+def _class_tie_scenario(demand: float = 10.0) -> Scenario:
+    """A mine (capacity 12) feeding CN.plant (2 t a unit, capacity 2.5) and KR.plant (1 t, capacity 12.5, down on
+    days 5-9) that serve US.w (10 a day, MinMax(40, 70), backorders, panic 0.5) at shares 1/6 and 5/6, every
+    lane to US.w design-locked. A case of an agreement sweep (seed 991, case 657)."""
+    ore, w = Commodity("ore", "t", 0.5, chain="batteries"), Commodity("w", "unit", 1.0, chain="batteries")
+    facilities = (Facility("JP.mine", "JP", "mine", "ore", 12.0, policies={"ore": BaseStock(20.0)}),
+                  Facility("CN.plant", "CN", "plant", "w", 2.5005, recipe={"ore": 2.0},
+                           policies={"w": BaseStock(15.0)}),
+                  Facility("KR.plant", "KR", "plant", "w", 12.4995, recipe={"ore": 1.0},
+                           policies={"w": BaseStock(41.0)}))
+    lanes = (Lane("JP.mine", "CN.plant", "ore", lead_time=1.0),
+             Lane("CN.plant", "US.w", "w", lead_time=5.0, share=0.1667, patience_days=60.0, qualification_days=30.0,
+                  second_source_share=0.0),
+             Lane("JP.mine", "KR.plant", "ore", lead_time=1.0),
+             Lane("KR.plant", "US.w", "w", lead_time=2.0, share=0.8333, patience_days=30.0, qualification_days=30.0,
+                  second_source_share=0.0))
+    net = Network(regions=(Region("CN"), Region("KR"), Region("JP"), Region("US")), commodities=(ore, w),
+                  facilities=facilities, lanes=lanes,
+                  demands=(Demand("US.w", "US", "w", demand, policy=MinMax(40.0, 70.0), unmet="backorder", panic=0.5),))
+    return Scenario(net, horizon_days=200).with_shocks(
+        CapacityShock(facility="KR.plant", fraction_lost=1.0, start=5, end=10, recovery_days=5))
+
+
+def test_a_backlog_equal_to_its_history_takes_one_class_in_both_engines():
+    # CN.plant orders exactly its steady 2 x 1.667 t of ore on some days, so the mine owes it a backlog equal to
+    # its history: in the first class of the mine's quote or the last by a rounding residue (§5.7). Without the
+    # class tolerance the two engines, and the vector engine with demand changed by 1e-13, parted by 2.5 days
+    # of quote on day 115 and by 0.07 units of flow from day 194.
+    sc = _class_tie_scenario()
+    a = simulate(sc, engine="vector", seed=0)
+    assert_engines_agree(a, simulate(sc, engine="des", seed=0))
+    moved = simulate(_class_tie_scenario(10.0 + 1e-13), engine="vector", seed=0)
+    for name in ("quoted_lead_time", "flow", "backlog"):
+        np.testing.assert_allclose(moved.values(name), a.values(name), rtol=1e-9, atol=1e-9, err_msg=name)

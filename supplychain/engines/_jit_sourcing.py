@@ -29,6 +29,9 @@ from scipy import sparse
 
 __all__ = ["add_loops", "split_diverted", "lane_order_sums", "class_ahead", "ship_tiers"]
 
+#: `.sourcing.CLASS_TOLERANCE` (not imported: `.sourcing` imports this module).
+CLASS_TOLERANCE = 1e-9
+
 
 def add_loops(loops: SimpleNamespace) -> None:
     """Compile `split_diverted`, `class_ahead` and `ship_tiers` with Numba and add them to ``loops`` by name.
@@ -323,7 +326,7 @@ def class_ahead(owed: np.ndarray, flow: np.ndarray, rank: np.ndarray, by_history
     number of value tiers.
 
     For a lane of tier ``t``: what its supplier owes on lanes of tiers ``<= t``;
-    within its history (``owed < flow``; among incumbents under ``"incumbent"``)
+    within its history (``owed < flow * (1 - CLASS_TOLERANCE)``; among incumbents under ``"incumbent"``)
     what it owes on tiers ``< t`` and on tier ``t`` up to each lane's history.
     Each sum adds the supplier's contributing lanes in lane order from 0.0,
     the bits of `.sums.sum_into` over every lane with the others' zeros.
@@ -360,7 +363,7 @@ def class_ahead(owed: np.ndarray, flow: np.ndarray, rank: np.ndarray, by_history
                 history = by_history[k]
                 mine = incumbent_rule[k] and incumbent[k]
                 for r in range(n_runs):
-                    within = owed[k, r] < flow[k, r] if history else mine
+                    within = owed[k, r] < flow[k, r] * (1.0 - CLASS_TOLERANCE) if history else mine
                     out[k, r] = first[r] if within else everything[r]
 
 

@@ -53,7 +53,7 @@ State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "cancel_allowance",
            "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "planned_extra", "split_orders",
            "OrderLoops", "ship_classes", "ship_by_class", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
-           "INPUT_REF_TOLERANCE", "ORDER_TOLERANCE",
+           "INPUT_REF_TOLERANCE", "ORDER_TOLERANCE", "CLASS_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -62,6 +62,11 @@ LATE_TOLERANCE = 1e-9
 #: Relative tolerance of the reach test (docs/model.md §5.6.5): a restart landing exactly at the horizon
 #: is in reach, and a supplier's stock counts as free only beyond what it owes by this part of its normal rate.
 REACH_TOLERANCE = 1e-9
+
+#: Relative tolerance of the service-class test of a quote (docs/model.md §5.7): a lane's backlog within this
+#: part of its history counts as at it (not below), so that a rounding residue of a backlog that equals its
+#: history (a buyer ordering exactly its steady share) does not decide between the first class and the last.
+CLASS_TOLERANCE = 1e-9
 
 #: Relative tolerance of the input-supported rate (docs/model.md §5.7): an input whose steady material at the
 #: review is at most this part of its buyer's steady inflow sets no limit.
@@ -269,7 +274,9 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec, kernels: Any = None) -> np.n
     by_history = ((code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
                   | (code == ALLOCATION_CODE["recent"]))
     flow = sp.lane_flow if s.recent is None else s.recent  # each lane's history: steady, or its recent record
-    within = np.where(by_history, owed < flow, (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
+    # A backlog within CLASS_TOLERANCE of its history is at it: not in the first class.
+    within = np.where(by_history, owed < flow * (1.0 - CLASS_TOLERANCE),
+                      (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
     if sp.value_rank is None:
         # One tier, every lane in it: the loop below without its selections of a tier's lanes (the same values).
         ahead = _sum(c, owed, "origin")[:, c.lane_origin]

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "cancel_allowance", "out_of_reach",
            "expect_waits", "outlook", "review",
-           "LATE_TOLERANCE", "REACH_TOLERANCE", "ORDER_TOLERANCE",
+           "LATE_TOLERANCE", "REACH_TOLERANCE", "ORDER_TOLERANCE", "CLASS_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -50,6 +50,8 @@ REACH_TOLERANCE = 1e-9
 #: the order is a rounding residue of the position's sum, and the applied share divides by it (§5.6.6).
 #: A position at most this part above the reorder point is at it (an (s, S) position can land on s).
 ORDER_TOLERANCE = 1e-9
+#: A backlog within this part of its lane's history is at it, not below (§5.7, the classes of a quote).
+CLASS_TOLERANCE = 1e-9
 #: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
 EXPECTED_WAIT_DAYS = 30.0
 _INF = float("inf")
@@ -178,7 +180,9 @@ def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
         first: dict[int, float] = {}
         for l in lanes:
             j = rank[l]
-            if (owed[l] < hist[l]) if by_history else (rule == "incumbent" and incumbent[l]):
+            # A backlog within CLASS_TOLERANCE of its history is at it: not in the first class.
+            below = owed[l] < hist[l] * (1.0 - CLASS_TOLERANCE)
+            if below if by_history else (rule == "incumbent" and incumbent[l]):
                 if j not in first:
                     if not tiered:  # one tier: every lane is in it
                         first[j] = sum([min(owed[k], hist[k]) if by_history else (owed[k] if incumbent[k] else 0.0)
