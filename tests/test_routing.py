@@ -238,3 +238,90 @@ def _flipping_network() -> Network:
         lanes=(Lane("CN.plant", "US.w", "w", lead_time=2.0, share=0.5, patience_days=15.0, qualification_days=30.0),
                Lane("KR.plant", "US.w", "w", lead_time=3.0, share=0.5, patience_days=60.0)),
         demands=(Demand("US.w", "US", "w", 6.0, policy=DaysOfCover(30)),))
+
+
+def _locked_network(tw_second: float, kr_second: float) -> Network:
+    """TW.plant (capacity 5, its steady flow) and KR.plant (capacity 40) -> US.w (10 a day, BaseStock(40),
+    shares 0.5/0.5, lead 2), both lanes design-locked but for ``*_second`` (porting in 300 days)."""
+    return Network(
+        regions=(Region("TW"), Region("KR"), Region("US")),
+        commodities=(Commodity("w", "unit", 1.0, chain="other"),),
+        facilities=(Facility("TW.plant", "TW", "plant", "w", 5.0, policies={"w": BaseStock(5.0)}),
+                    Facility("KR.plant", "KR", "plant", "w", 40.0, policies={"w": BaseStock(45.0)})),
+        lanes=(Lane("TW.plant", "US.w", "w", lead_time=2.0, share=0.5, second_source_share=tw_second,
+                    qualification_days=300.0),
+               Lane("KR.plant", "US.w", "w", lead_time=2.0, share=0.5, second_source_share=kr_second,
+                    qualification_days=300.0)),
+        demands=(Demand("US.w", "US", "w", 10.0, policy=BaseStock(40.0)),))
+
+
+TW_CUT = CapacityShock(facility="TW.plant", fraction_lost=0.3, start=5, recovery_days=0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("kr_second", [0.0, 0.2, 1.0])
+def test_a_lane_that_owes_no_queue_keeps_the_locked_part_of_the_planned_pipeline_off(engine, kr_second):
+    # From day 5 TW makes 3.5 a day of the 5 the buyer asks of it and owes a queue; KR owes nothing. The
+    # buyer plans E = F v_TW w^e = 10 x 0.5 x w^e more on order for TW's wait (§5.6.5), w^e moving a
+    # thirtieth of the way to the wait TW quoted the day before (its quote less the transport 2 days).
+    # Its order Q = Q0 + E (BaseStock: Q0 = 40 - position). The split gives each lane 0.5 Q. TW is queued:
+    # it keeps 0.5 Q0, and the portable part of its 0.5 E is 0 (second-source share 0), so nothing is
+    # routed. KR owes no queue: it keeps off the locked part (1 - p_KR) of its share of the planned
+    # pipeline, 0.5 Q (1 - Q0 / Q) = 0.5 E, and orders 0.5 Q0 + 0.5 p_KR E (p_KR its second-source share,
+    # before porting). So the buyer places Q0 + 0.5 p_KR E and its position after review is 40 + 0.5 p_KR E:
+    # exactly 40 with KR's designs all locked (they do not wait: no pipeline is planned for them), and
+    # 40 + 0.5 E with none locked (the rule before design lock-in).
+    res = simulate(Scenario(_locked_network(0.0, kr_second), horizon_days=30).with_shocks(TW_CUT),
+                   engine=engine, seed=0)
+    i = res.coords.stock.index("US.w:w")
+    position = res.arrays["inventory"][0, :, i] + res.arrays["on_order"][0, :, i]
+    quoted = res.series("quoted_lead_time", "TW.plant>US.w")[0]
+    expected_wait, planned = 0.0, np.zeros(30)
+    for t in range(1, 30):
+        expected_wait += (min(quoted[t - 1] - 2.0, 90.0) - expected_wait) / 30.0
+        planned[t] = 10.0 * 0.5 * expected_wait
+    assert planned[6] > 0.05 and planned[29] > 1.0 and (res.series("backlog", "TW.plant>US.w")[0][5:] > 1.0).all()
+    np.testing.assert_allclose(position, 40.0 + 0.5 * kr_second * planned, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(res.series("flow", "TW.plant>US.w")[0][5:], 3.5, atol=1e-9)
+
+
+def test_the_engines_agree_when_both_lanes_are_locked_and_one_is_queued():
+    # TW's second-sourced fifth of its planned pipeline routes to KR, whose own locked part stays off.
+    sc = Scenario(_locked_network(0.2, 0.2), horizon_days=120).with_shocks(TW_CUT)
+    assert_engines_agree(simulate(sc, engine="vector", seed=0), simulate(sc, engine="des", seed=0))
+
+
+def _class_tie_scenario(demand: float = 10.0) -> Scenario:
+    """A mine (capacity 12) feeding CN.plant (2 t a unit, capacity 2.5) and KR.plant (1 t, capacity 12.5, down on
+    days 5-9) that serve US.w (10 a day, MinMax(40, 70), backorders, panic 0.5) at shares 1/6 and 5/6, every
+    lane to US.w design-locked. A case of an agreement sweep (seed 991, case 657)."""
+    ore, w = Commodity("ore", "t", 0.5, chain="batteries"), Commodity("w", "unit", 1.0, chain="batteries")
+    facilities = (Facility("JP.mine", "JP", "mine", "ore", 12.0, policies={"ore": BaseStock(20.0)}),
+                  Facility("CN.plant", "CN", "plant", "w", 2.5005, recipe={"ore": 2.0},
+                           policies={"w": BaseStock(15.0)}),
+                  Facility("KR.plant", "KR", "plant", "w", 12.4995, recipe={"ore": 1.0},
+                           policies={"w": BaseStock(41.0)}))
+    lanes = (Lane("JP.mine", "CN.plant", "ore", lead_time=1.0),
+             Lane("CN.plant", "US.w", "w", lead_time=5.0, share=0.1667, patience_days=60.0, qualification_days=30.0,
+                  second_source_share=0.0),
+             Lane("JP.mine", "KR.plant", "ore", lead_time=1.0),
+             Lane("KR.plant", "US.w", "w", lead_time=2.0, share=0.8333, patience_days=30.0, qualification_days=30.0,
+                  second_source_share=0.0))
+    net = Network(regions=(Region("CN"), Region("KR"), Region("JP"), Region("US")), commodities=(ore, w),
+                  facilities=facilities, lanes=lanes,
+                  demands=(Demand("US.w", "US", "w", demand, policy=MinMax(40.0, 70.0), unmet="backorder", panic=0.5),))
+    return Scenario(net, horizon_days=200).with_shocks(
+        CapacityShock(facility="KR.plant", fraction_lost=1.0, start=5, end=10, recovery_days=5))
+
+
+def test_a_backlog_equal_to_its_history_takes_one_class_in_both_engines():
+    # CN.plant orders exactly its steady 2 x 1.667 t of ore on some days, so the mine owes it a backlog equal to
+    # its history: in the first class of the mine's quote or the last by a rounding residue (§5.7). Without the
+    # class tolerance the two engines, and the vector engine with demand changed by 1e-13, parted by 2.5 days
+    # of quote on day 115 and by 0.07 units of flow from day 194.
+    sc = _class_tie_scenario()
+    a = simulate(sc, engine="vector", seed=0)
+    assert_engines_agree(a, simulate(sc, engine="des", seed=0))
+    moved = simulate(_class_tie_scenario(10.0 + 1e-13), engine="vector", seed=0)
+    for name in ("quoted_lead_time", "flow", "backlog"):
+        np.testing.assert_allclose(moved.values(name), a.values(name), rtol=1e-9, atol=1e-9, err_msg=name)

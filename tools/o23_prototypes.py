@@ -1,13 +1,13 @@
-"""O-23's two prototypes (docs/model.md §13): NOT the model's rules, wrappers around the vector engine's split.
+"""O-23's prototype (docs/model.md §13): NOT the model's rule, a wrapper around the vector engine's split.
 
-``--rule pipeline``: a lane that owes no queue keeps off the locked part of its share of the pipeline its buyer
-planned for a queued supplier's wait, ``O_l -= (1 - p_l) O_l (1 - Q0/Q)``. ``--rule per-design``: each design
-account orders its own gap from its lane (order up to a position per design). Run on the six-week stop of Taiwan's
-logic fabs of `tools.tw_logic_stop` (vector engine, NumPy path, seed 7). Prints the shortfall, Korea's share of
-China's logic-wafer imports, Korean-design chips delivered to users by month, Korea's fab output and the scarcity
-rent. ``--rule none`` runs the shipped rules through the same script.
+``--rule per-design``: each design account orders its own gap from its lane (order up to a position per design).
+Run on the six-week stop of Taiwan's logic fabs of `tools.tw_logic_stop` (vector engine, NumPy path, seed 7). Prints
+the shortfall, Korea's share of China's logic-wafer imports, Korean-design chips delivered to users by month, Korea's
+fab output and the scarcity rent. ``--rule none`` runs the shipped rules through the same script. (The other
+prototype, a lane that owes no queue keeping the locked part of the planned pipeline off, is the shipped rule of
+docs/model.md §5.6.5 since 4 Dec 2026.)
 
-Usage: ``python -m tools.o23_prototypes --rule pipeline [--second-source 0] [--horizon 365]``.
+Usage: ``python -m tools.o23_prototypes --rule per-design [--second-source 0] [--horizon 365]``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
-    ap.add_argument("--rule", choices=("none", "pipeline", "per-design"), default="pipeline")
+    ap.add_argument("--rule", choices=("none", "per-design"), default="per-design")
     ap.add_argument("--second-source", type=float, default=None)
     ap.add_argument("--horizon", type=int, default=365)
     a = ap.parse_args(argv)
@@ -37,17 +37,6 @@ def main(argv: list[str] | None = None) -> None:
         for k in ("logic_wafer", "logic_chip"):
             sourcing.SECOND_SOURCE_SHARE[k] = a.second_source
     orig = S.split_orders
-
-    def pipeline(c, s, sp, q, share, allow, late, filed=None, licensed=None, plain=None, fused=None, hold=None):  # type: ignore[no-untyped-def]
-        out = orig(c, s, sp, q, share, allow, late, filed, licensed, plain, fused, hold)
-        owes = None if plain is None or sp.lock is None else S.queued(c, s)
-        if owes is None:
-            return out
-        qb = q[:, c.lane_buyer]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(qb > 0, plain[:, c.lane_buyer] / qb, 1.0)
-        queued_buyer = S._sum(c, owes.astype(float), "buyer")[:, c.lane_buyer] > 0
-        return out - np.where(~owes & queued_buyer, out * (1.0 - ratio) * sp.lock, 0.0)
 
     def per_design(c, s, sp, q, share, allow, late, filed=None, licensed=None, plain=None, fused=None, hold=None):  # type: ignore[no-untyped-def]
         if s.design is None or s.design_share is None or filed is not None:
@@ -83,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         return orig(c, s, sp, q2, sh2, allow, late, filed, licensed, plain, fused, hold)
 
     if a.rule != "none":
-        S.split_orders = pipeline if a.rule == "pipeline" else per_design
+        S.split_orders = per_design
     base = sc.load_baseline(horizon_days=a.horizon)
     b = sc.simulate(base, engine="vector", seed=7)
     stop = sc.CapacityShock(facility="TW.fab.logic_wafer", fraction_lost=1.0, start="2025-03-01", end="2025-04-12")

@@ -29,6 +29,9 @@ from scipy import sparse
 
 __all__ = ["add_loops", "split_diverted", "lane_order_sums", "class_ahead", "ship_tiers"]
 
+#: `.sourcing.CLASS_TOLERANCE` (not imported: `.sourcing` imports this module).
+CLASS_TOLERANCE = 1e-9
+
 
 def add_loops(loops: SimpleNamespace) -> None:
     """Compile `split_diverted`, `class_ahead` and `ship_tiers` with Numba and add them to ``loops`` by name.
@@ -229,6 +232,7 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
             back_w[lane, r] = w
             back_b[b, r] += w
     over = np.empty(shape) if has_owes else np.empty((0, 0))
+    routed_b = np.zeros(by_buyer, dtype=np.bool_)
     any_over = False
     for lane in range(n_lanes):
         b, cap = buyer[lane], capacity[lane]
@@ -258,10 +262,14 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
                 over[lane, r] = o
                 if o != 0.0:
                     any_over = True
+                if o > 0.0:
+                    routed_b[b, r] = True
     if not any_over:
         return any_diverted
     # At a queued supplier a lane places only its part of the plain order; the planned part goes to
-    # alternates with spare capacity left that owe no queue.
+    # alternates with spare capacity left that owe no queue. Under design lock-in a lane that owes no
+    # queue, of a buyer that routed some, keeps off the locked part of its share of the planned part
+    # (``over`` then holds what each lane keeps off).
     overflow_b = np.zeros(by_buyer)
     total2_b = np.zeros(by_buyer)
     weight2 = np.empty(shape)
@@ -269,8 +277,16 @@ def split_diverted(q: np.ndarray, share: np.ndarray, h: np.ndarray, diverted: np
         b, f = buyer[lane], origin[lane]
         for r in range(n_runs):
             o = over[lane, r]
-            placed[lane, r] = placed[lane, r] - o
             overflow_b[b, r] += o * portable[lane, r] if has_lock else o
+            if has_lock and not owes[lane, r]:
+                if routed_b[b, r]:
+                    qb = q[b, r]
+                    ratio = plain[b, r] / qb if qb > 0.0 else 1.0
+                    o = placed[lane, r] * (1.0 - ratio) * (1.0 - portable[lane, r])
+                else:
+                    o = 0.0
+                over[lane, r] = o
+            placed[lane, r] = placed[lane, r] - o
             left = spare_f[f, r] - alt[lane, r]
             left = left if (left > 0.0 or left != left) else 0.0
             w = left if (open_l[lane, r] and not owes[lane, r]) else 0.0
@@ -310,7 +326,7 @@ def class_ahead(owed: np.ndarray, flow: np.ndarray, rank: np.ndarray, by_history
     number of value tiers.
 
     For a lane of tier ``t``: what its supplier owes on lanes of tiers ``<= t``;
-    within its history (``owed < flow``; among incumbents under ``"incumbent"``)
+    within its history (``owed < flow * (1 - CLASS_TOLERANCE)``; among incumbents under ``"incumbent"``)
     what it owes on tiers ``< t`` and on tier ``t`` up to each lane's history.
     Each sum adds the supplier's contributing lanes in lane order from 0.0,
     the bits of `.sums.sum_into` over every lane with the others' zeros.
@@ -347,7 +363,7 @@ def class_ahead(owed: np.ndarray, flow: np.ndarray, rank: np.ndarray, by_history
                 history = by_history[k]
                 mine = incumbent_rule[k] and incumbent[k]
                 for r in range(n_runs):
-                    within = owed[k, r] < flow[k, r] if history else mine
+                    within = owed[k, r] < flow[k, r] * (1.0 - CLASS_TOLERANCE) if history else mine
                     out[k, r] = first[r] if within else everything[r]
 
 

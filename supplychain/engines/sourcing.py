@@ -17,7 +17,8 @@ The parameters come from `supplychain.compile.rules.sourcing.SourcingSpec`.
   pipeline with a smoothed quoted wait, scaled by ``1 + panic``.
 - `queued` (§5.6.5): suppliers that owe a queue; `split_orders`
   sends the pipeline a buyer plans beyond its plain order to alternates with
-  spare capacity instead of such a supplier.
+  spare capacity instead of such a supplier, and keeps the locked part of that
+  pipeline off the buyer's lanes that owe no queue (design lock-in).
 - `split_orders` (§5.6.6): the one place where the day's target shares
   (the CES schedule of tariffs) meet lane availability; diverted orders go to
   qualified available lanes in proportion to their supplier's spare capacity
@@ -52,7 +53,7 @@ State = Any  # supplychain.engines.kernel.State (kernel imports this module)
 __all__ = ["spec", "input_rate", "material_reference", "supplier_wait", "cancel_late", "cancel_allowance",
            "lock_cancelled", "locked_owed", "out_of_reach", "expect_wait", "queued", "planned_extra", "split_orders",
            "OrderLoops", "ship_classes", "ship_by_class", "record_recent", "LATE_TOLERANCE", "REACH_TOLERANCE",
-           "INPUT_REF_TOLERANCE", "ORDER_TOLERANCE",
+           "INPUT_REF_TOLERANCE", "ORDER_TOLERANCE", "CLASS_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -61,6 +62,11 @@ LATE_TOLERANCE = 1e-9
 #: Relative tolerance of the reach test (docs/model.md §5.6.5): a restart landing exactly at the horizon
 #: is in reach, and a supplier's stock counts as free only beyond what it owes by this part of its normal rate.
 REACH_TOLERANCE = 1e-9
+
+#: Relative tolerance of the service-class test of a quote (docs/model.md §5.7): a lane's backlog within this
+#: part of its history counts as at it (not below), so that a rounding residue of a backlog that equals its
+#: history (a buyer ordering exactly its steady share) does not decide between the first class and the last.
+CLASS_TOLERANCE = 1e-9
 
 #: Relative tolerance of the input-supported rate (docs/model.md §5.7): an input whose steady material at the
 #: review is at most this part of its buyer's steady inflow sets no limit.
@@ -268,7 +274,9 @@ def _ahead(c: Compiled, s: State, sp: SourcingSpec, kernels: Any = None) -> np.n
     by_history = ((code == ALLOCATION_CODE["history"]) | (code == ALLOCATION_CODE["value"])
                   | (code == ALLOCATION_CODE["recent"]))
     flow = sp.lane_flow if s.recent is None else s.recent  # each lane's history: steady, or its recent record
-    within = np.where(by_history, owed < flow, (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
+    # A backlog within CLASS_TOLERANCE of its history is at it: not in the first class.
+    within = np.where(by_history, owed < flow * (1.0 - CLASS_TOLERANCE),
+                      (code == ALLOCATION_CODE["incumbent"]) & sp.incumbent)
     if sp.value_rank is None:
         # One tier, every lane in it: the loop below without its selections of a tier's lanes (the same values).
         ahead = _sum(c, owed, "origin")[:, c.lane_origin]
@@ -671,7 +679,9 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     part of ``plain`` (R, B), the order without the planned pipeline (``None``:
     no pipeline planned); the rest goes to the buyer's alternates with spare
     capacity left that owe no queue, and what they cannot take is not placed
-    (§5.6.5).
+    (§5.6.5). Under design lock-in a buyer's lanes that owe no queue then keep
+    off the locked part ``1 - p_l`` of their share ``1 - plain / q`` of the
+    planned pipeline (not placed), on a day the buyer routed some away.
 
     ``filed`` (R, B), if given, caps what a partly available lane (a licence
     regime) receives at its target share of it: the buyer orders ``q``
@@ -826,7 +836,14 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
     over = np.where(fits & owes, placed * (1.0 - ratio), 0.0)
     if not over.any():
         return placed
-    placed = placed - over
+    # Design lock-in: a lane that owes no queue, of a buyer that routed planned pipeline, keeps off the
+    # locked part of its share of that pipeline; it was planned for another lane's wait, and the
+    # designs locked to this lane do not wait (§5.6.5, routing). What it keeps off is not placed.
+    off = over
+    if portable is not None:
+        routed = _sum(c, (over > 0.0).astype(float), "buyer")[:, c.lane_buyer] > 0.0
+        off = np.where(owes, over, np.where(routed, placed * (1.0 - ratio) * (1.0 - portable), 0.0))
+    placed = placed - off
     overflow = _sum(c, over, "buyer") if portable is None else _sum(c, over * portable, "buyer")
     left = np.maximum(spare - alt, 0.0)
     weight2 = np.where(qualified & full & (m <= 0.0) & ~owes, left, 0.0)
@@ -835,7 +852,7 @@ def split_orders(c: Compiled, s: State, sp: SourcingSpec, q: np.ndarray, share: 
         alt2 = np.where(total2 > 0, overflow[:, c.lane_buyer] * weight2 / total2, 0.0)
     alt2 = np.minimum(np.minimum(alt2, left), np.maximum(c.lane_capacity - placed, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - over) / qb, 0.0)
+        s.share_applied = s.share_applied + np.where(qb > 0, (alt2 - off) / qb, 0.0)
     return placed + alt2
 
 

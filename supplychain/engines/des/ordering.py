@@ -18,8 +18,9 @@ second-sourced part before its porting time; the locked rest waits for its own s
 ``run.locked``, as does the locked part of a cancelled backlog, and that of a backlog out of
 reach is held out of the split); a lane whose supplier owes a
 queue takes only its part of the order without the planned pipeline, and the
-planned part goes to alternates with spare capacity left (`_route`). Under a licence regime the buyer orders as if only the approvals
-it expects were pending (`outlook`), files no more than counting them
+planned part goes to alternates with spare capacity left (`_route`; under design lock-in the lanes that
+owe no queue keep the locked part of their share of it off). Under a licence regime the buyer orders as
+if only the approvals it expects were pending (`outlook`), files no more than counting them
 all, and offers a lane's order that would wait for a licence to alternates
 first.
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["input_rate", "any_restart", "supplier_waits", "cancel_late", "cancel_allowance", "out_of_reach",
            "expect_waits", "outlook", "review",
-           "LATE_TOLERANCE", "REACH_TOLERANCE", "ORDER_TOLERANCE",
+           "LATE_TOLERANCE", "REACH_TOLERANCE", "ORDER_TOLERANCE", "CLASS_TOLERANCE",
            "EXPECTED_WAIT_DAYS"]
 
 #: Relative tolerance of the patience test: a backlog cut to exactly the patience stays late.
@@ -49,6 +50,8 @@ REACH_TOLERANCE = 1e-9
 #: the order is a rounding residue of the position's sum, and the applied share divides by it (§5.6.6).
 #: A position at most this part above the reorder point is at it (an (s, S) position can land on s).
 ORDER_TOLERANCE = 1e-9
+#: A backlog within this part of its lane's history is at it, not below (§5.7, the classes of a quote).
+CLASS_TOLERANCE = 1e-9
 #: Adjustment time, in days, of the smoothed quoted wait buyers plan with (§5.6.5).
 EXPECTED_WAIT_DAYS = 30.0
 _INF = float("inf")
@@ -177,7 +180,9 @@ def supplier_waits(run: Run, t: int) -> tuple[list[float], list[float]]:
         first: dict[int, float] = {}
         for l in lanes:
             j = rank[l]
-            if (owed[l] < hist[l]) if by_history else (rule == "incumbent" and incumbent[l]):
+            # A backlog within CLASS_TOLERANCE of its history is at it: not in the first class.
+            below = owed[l] < hist[l] * (1.0 - CLASS_TOLERANCE)
+            if below if by_history else (rule == "incumbent" and incumbent[l]):
                 if j not in first:
                     if not tiered:  # one tier: every lane is in it
                         first[j] = sum([min(owed[k], hist[k]) if by_history else (owed[k] if incumbent[k] else 0.0)
@@ -610,7 +615,9 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
     The planned part goes to the buyer's receivers (``weight > 0`` in the
     split) that owe no queue, in proportion to the spare capacity they have
     left, at most that and the lane capacity; what they cannot take is not
-    placed.
+    placed. Under design lock-in (``portable`` given) the lanes that owe no
+    queue keep off the locked part of their share of the planned part, not
+    placed either.
     """
     assert plain is not None
     lay, orders, applied = run.layout, run.orders, run.applied
@@ -619,8 +626,15 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
     over = {l: orders[l] * (1.0 - ratio) if avail[l] >= 1.0 and not waiting[l] and owes[l] else 0.0 for l in lanes}
     if not any([over[l] != 0.0 for l in lanes]):
         return
+    # Design lock-in: a lane that owes no queue keeps off the locked part of its share of the planned
+    # pipeline, which was planned for another lane's wait; what it keeps off is not placed.
+    off = dict(over)
+    if portable is not None and any([over[l] > 0.0 for l in lanes]):
+        for l in lanes:
+            if not owes[l]:
+                off[l] = orders[l] * (1.0 - ratio) * (1.0 - portable[l])
     for l in lanes:
-        orders[l] -= over[l]
+        orders[l] -= off[l]
     # Only the portable part of the planned volume can go to other suppliers (design lock-in, §5.6.6).
     overflow = sum([over[l] if portable is None else over[l] * portable[l] for l in lanes])
     left = {l: max(spare[l] - alt[l], 0.0) for l in lanes}
@@ -630,5 +644,5 @@ def _route(run: Run, lanes: list[int], order: float, plain: float | None, owes: 
         a = overflow * w2[l] / total if total > 0 else 0.0
         a = min(min(a, left[l]), max(cap[l] - orders[l], 0.0))
         if order > 0:
-            applied[l] += (a - over[l]) / order
+            applied[l] += (a - off[l]) / order
         orders[l] = orders[l] + a
