@@ -26,13 +26,13 @@ from supplychain.model import ExportControl, Tariff
 #: Stocks of the toy: CN.mine:ore, ROW.mine:ore, KR.cells:ore, KR.cells:cell, US.cells:cell, JP.cells:cell.
 REFERENCE = np.array([100.0, 100.0, 100.0, 1000.0, 1000.0, 1000.0])
 INDEX = np.array([0.8, 1.5, 1.2, 1.1, 1.0, 1.0])      # CN's ore cheap, ROW's dear, Korea's cells up 10 %
-START = 5                                               # CN's licensing from day 5; a 10 % KR duty on ROW ore
+START = 5                                   # CN's export quota (never binding) from day 5; a 10 % KR duty on ROW ore
 
 
 @pytest.fixture(scope="module")
 def res():
     scenario = toy_scenario(20).with_shocks(
-        ExportControl(exporter="CN", commodity="ore", mode="licence", approval_probability=1.0, start=START),
+        ExportControl(exporter="CN", commodity="ore", mode="quota", quota_per_period=1000.0, start=START),
         Tariff(importer="KR", exporter="ROW", commodity="ore", rate=0.1, start=0))
     r = simulate(scenario, engine="vector", seed=0)
     assert r.coords.stock == ("CN.mine:ore", "ROW.mine:ore", "KR.cells:ore", "KR.cells:cell", "US.cells:cell",
@@ -68,7 +68,7 @@ def test_who_pays_charges_buyers_and_credits_exporters_the_price_paid(res):
     x = res.flow[0]
     before, after = x[:START, 0].sum(), x[START:, 0].sum()
     assert before > 0 and after > 0                         # the licensed lane carried ore on both sides
-    # CN sells at 0.8 at home-priced days, then at the export offer 1.2 to Korea: its licence holders' rent.
+    # CN sells at its own 0.8, then under the quota at the export offer 1.2 to Korea: the quota holders' rent.
     assert t.loc["CN", "scarcity_rent_usd"] == pytest.approx(100 * (-0.2 * before + 0.2 * after))
     assert t.loc["CN", "exporter_rent_lost_usd"] == pytest.approx(100 * 0.2 * before)
     assert t.loc["ROW", "scarcity_rent_usd"] == pytest.approx(100 * 0.5 * x[:, 1].sum())
