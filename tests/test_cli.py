@@ -350,7 +350,7 @@ def test_compare_csv_is_written_with_the_rest(scenario_file, tmp_path):
 
 
 def test_ctrl_c_during_compare_writes_nothing(scenario_file, tmp_path, monkeypatch, capsys):
-    def interrupted(baseline, results, **kwargs):
+    def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
     monkeypatch.setattr("supplychain.analytics.compare.compare", interrupted)
     out_dir = tmp_path / "out"

@@ -204,7 +204,7 @@ def test_who_pays_and_value_added_plots_keep_their_labels_inside_the_saved_figur
     assert _drawn_outside(who.figure) == []
     # The legend sits beside the bars, right of the axes: it must still be in the image.
     bars = plot_value_added_loss(np.ones((2, 6, 5)) * 1e9)
-    assert bars.get_legend() is not None and bars.get_xlabel() == "value added lost (bn USD, mean of 2 runs)"
+    assert bars.get_legend() is not None and bars.get_xlabel() == "value added lost (USD, mean of 2 runs)"
     assert _drawn_outside(bars.figure) == []
 
 

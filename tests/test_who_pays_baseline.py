@@ -87,9 +87,11 @@ def test_compare_positional_slip_is_said_not_silent():
                                                       end=40)), engine="vector", seed=1)
     base = simulate(shocked.scenario.without_shocks(), engine="vector", seed=1)
     right = compare(shocked, baseline=base)
+    with pytest.warns(SimulationWarning, match=r"reads before then after: .* call compare\(second, baseline=first\)"):
+        assert compare(base, shocked)["change"].equals(right["change"])      # before then after: said, kept
     with warnings.catch_warnings():
         warnings.simplefilter("error", SimulationWarning)
-        assert compare(base, shocked)["change"].equals(right["change"])      # before then after: no warning
+        assert compare(baseline=base, shocked=shocked)["change"].equals(right["change"])   # both named: silent
     with pytest.warns(SimulationWarning, match=r"every change reversed\); for what the shock changed call"):
         slip = compare(shocked, base)
     assert slip["change"].equals(-right["change"])

@@ -374,7 +374,7 @@ def headline(scenario: sc.Scenario, *, runs: int, value_added: bool = False) -> 
     n = runs if _is_random(scenario) else 1
     shocked = sc.simulate(scenario, engine="vector", n_runs=n, seed=scenario.seed)
     unshocked = sc.simulate(scenario.replace(shocks=()), engine="vector", n_runs=n, seed=scenario.seed)
-    table = sc.compare(unshocked, shocked, segments=False)  # its worst fill rate is labelled by region and commodity
+    table = sc.compare(shocked, baseline=unshocked, segments=False)  # its worst fill rate is labelled by region and commodity
     usd = table.loc[table.metric == "shortfall_usd"]
     fill = table[table.metric == "fill_rate"].sort_values("shocked").iloc[0]
     va = None

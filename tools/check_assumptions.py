@@ -49,7 +49,7 @@ FLAGSHIP = "taiwan_blockade_magnets"
 # --------------------------------------------------------------------------------------------- measures
 def _shortfall_change(shocked: sc.Results, base: sc.Results) -> float:
     """Change of every demand's shortfall (USD at reference prices), as `supplychain run` totals it."""
-    table = sc.compare(base, shocked, segments=False)
+    table = sc.compare(shocked, baseline=base, segments=False)
     return float(table.loc[table.metric == "shortfall_usd", "change"].sum())
 
 

@@ -68,10 +68,15 @@ def main() -> None:
         print(f"    {g:12} {c:16} {x / 1e9:7.3f} bn USD ({x / total:.0%})")
     use = sum(a.demand[0, t0:, k].sum() * price[net.demands[k].commodity] for k in auto)
     days = [scen.start_date + dt.timedelta(days=t) for t in range(t0, len(a.dates))]
+    # Each demand at its own commodity's price, as the rows above: the months add up to the automakers' rows.
+    auto_price = np.array([price[net.demands[k].commodity] for k in auto])
     by_month: dict[str, float] = {}
     for i, x in enumerate(days):
-        by_month[f"{x:%b}"] = by_month.get(f"{x:%b}", 0.0) + gap[i, auto].sum() * price["mature_idm_chip"]
-    print("  automakers' chips short by the fire, by month, M USD: " + ", ".join(f"{m} {v / 1e6:.0f}" for m, v in by_month.items()))
+        by_month[f"{x:%b}"] = by_month.get(f"{x:%b}", 0.0) + float(gap[i, auto] @ auto_price)
+    auto_total = sum(x for (g, _), x in rows.items() if g == "automotive")
+    print("  automakers' chips short by the fire, by month, M USD: " + ", ".join(f"{m} {v / 1e6:.0f}" for m, v in by_month.items())
+          + f"; in all {sum(by_month.values()) / 1e9:.3f} bn USD (the automotive rows above: {auto_total / 1e9:.3f}), net of "
+          "the months in which the run with the fire left automakers less short than the run without it (negative)")
     print(f"  automotive users' mature chips demanded from the fire to the year's end: {use / 1e9:.1f} bn USD")
     from supplychain.impact import load_io_table
     table, ref = load_io_table(), sc.simulate(scen.without_shocks(), engine="vector", seed=SEED)

@@ -305,6 +305,14 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
                           "call compare(shocked, baseline=base), the form every other measure takes. If this "
                           "order is meant, name both: compare(baseline=first, shocked=second)",
                           SimulationWarning, stacklevel=3)
+        elif None not in scenarios:
+            # Two runs with as many shocks (policy variants, or a shock against another) give no sign of
+            # which is meant as the baseline: the positional form is said, and the keyword form offered.
+            warnings.warn(f"compare(first, second) reads before then after: {scenarios[0].name!r} as the baseline, "
+                          f"{scenarios[1].name!r} as the shocked runs. Every other measure takes the shocked runs "
+                          "first and the baseline by keyword, so this order is easy to reverse: call "
+                          "compare(second, baseline=first), or name both, compare(baseline=first, shocked=second) "
+                          "(the same table)", SimulationWarning, stacklevel=3)
         return first, second
     pair: tuple[Any, Any] | None = None
     if len(given) == 1 and first is not None:
@@ -327,16 +335,15 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
             shocked: Results | EnsembleResults | None = None, segments: bool = True) -> pd.DataFrame:
     """Change per region and commodity from ``baseline`` to ``shocked`` (same network).
 
-    Two ways to call it, the same table: ``compare(baseline, shocked)``, before then after (the
-    positional order, kept for existing code), or ``compare(shocked, baseline=base)``, the shocked
-    runs first and the baseline by keyword, as every other measure and plot takes them
-    (``plot_change(shocked, baseline=base)``, ``who_pays(shocked, baseline=base)``,
-    ``time_to_recover(shocked, baseline=base)``). Both keywords work too. Two positional
-    arguments are always before then after: ``compare(shocked, base)`` without the keyword is the
-    change from the shocked runs to their baseline, every change reversed, and warns when the second
-    scenario has fewer shocks and responses than the first (its unshocked baseline, `Scenario.without_shocks`,
-    or any scenario with fewer): name both runs, ``compare(baseline=a, shocked=b)``, to say that
-    order is meant.
+    Call it ``compare(shocked, baseline=base)``, the shocked runs first and the baseline by keyword,
+    as every other measure and plot takes them (``plot_change(shocked, baseline=base)``,
+    ``who_pays(shocked, baseline=base)``, ``time_to_recover(shocked, baseline=base)``); both keywords
+    work too. Two positional arguments still work and are always before then after,
+    ``compare(baseline, shocked)`` (the older order, kept for existing code), but the form is easy to
+    reverse, and no rule can tell a reversed pair from a meant one (two policy variants have as many
+    shocks), so every positional call warns (`SimulationWarning`) and offers the keyword form; the
+    warning says the call is likely reversed when the second scenario has fewer shocks and responses
+    than the first (its unshocked baseline, `Scenario.without_shocks`, or any scenario with fewer).
 
     Returns a long table with columns ``region, commodity, segment, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means
@@ -388,11 +395,11 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     --------
     >>> from supplychain import load_baseline, simulate
     >>> base = load_baseline().with_horizon(10)
-    >>> t = compare(simulate(base, seed=3), simulate(base, seed=3))
+    >>> t = compare(simulate(base, seed=3), baseline=simulate(base, seed=3))
     >>> float(t["change"].abs().max())
     0.0
     >>> before, after = simulate(base, seed=3), simulate(base.with_horizon(10), seed=3)
-    >>> compare(after, baseline=before).equals(compare(before, after))
+    >>> compare(after, baseline=before).equals(compare(baseline=before, shocked=after))
     True
     >>> t = compare(after, baseline=before)
     >>> t[(t.region == "US") & (t.commodity == "logic_chip") & (t.metric == "fill_rate")]["segment"].tolist()
@@ -433,7 +440,8 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
                        unshocked=is_unshocked_version(baseline.scenario, shocked.scenario),
                        period=(str(shocked.scenario.start_date), str(shocked.scenario.date_of(shocked.n_days - 1))),
-                       controlled_shares=_controlled_shares(baseline, shocked))
+                       controlled_shares=_controlled_shares(baseline, shocked),
+                       series_only=isinstance(baseline, EnsembleResults) or isinstance(shocked, EnsembleResults))
     return table
 
 
@@ -518,7 +526,7 @@ def compare_to_unshocked(shocked: Results | EnsembleResults, *, segments: bool =
     # outages): the baseline is run as many times as the shocked scenario to pair them.
     with identical_runs_expected():
         baseline = simulate(base, engine=engine, n_runs=shocked.n_runs, seed=shocked.seed, keep=keep)
-    table = compare(baseline, shocked, segments=segments)
+    table = compare(shocked, baseline=baseline, segments=segments)
     table.attrs["unshocked"] = True
     return table
 
@@ -546,6 +554,11 @@ TOLERANCE_NOTE = ("Differences under $1, and under 0.05 pp of a rate or share, c
 
 
 #: How `format_changes` titles `STOCK_END_METRIC`.
+#: What `format_changes` prints where the stock table would be, for ensemble summaries (``keep="summary"``),
+#: which keep no stocks: ``stock_end_usd`` is a measure of daily results only.
+STOCK_END_SERIES_ONLY = ("Stock held in the chain on the last day (stock_end_usd): not known from per-run summaries, "
+                         "which keep no stocks; it needs keep='series' (--keep series on the command line).")
+
 STOCK_END_TITLE = ("Stock held in the chain on the last day (plants', buyers' and in transit, at reference prices; "
                    "a fall is stock the shock drew that the chain had not rebuilt when the run ended)")
 
@@ -782,7 +795,12 @@ def _controlled_share_notes(table: pd.DataFrame, shown: pd.DataFrame) -> list[st
 
 
 def _stock_end_lines(table: pd.DataFrame, was: str, now: str, per_metric: int) -> list[str]:
-    """The rows of `STOCK_END_METRIC` that changed most, and a line naming the stock not rebuilt, if any."""
+    """The rows of `STOCK_END_METRIC` that changed most, and a line naming the stock not rebuilt, if any.
+
+    A table of ensemble summaries has no such rows: one line says so (`STOCK_END_SERIES_ONLY`).
+    """
+    if table.attrs.get("series_only") and not (table["metric"] == STOCK_END_METRIC).any():
+        return [STOCK_END_SERIES_ONLY, ""]
     part = table[(table["metric"] == STOCK_END_METRIC) & (table["change"].abs() >= UNCHANGED_USD)]
     if not len(part):
         return []

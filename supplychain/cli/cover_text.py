@@ -295,10 +295,42 @@ def _upstream_clause(results: Results, baseline: Results | EnsembleResults | Non
         end = float(table["end_deficit_usd"].mean())
         return (f", but not the stocks upstream of them ({what}): still {format_usd(end)} "
                 f"({format_percent(end / normal)} of their normal {format_usd(normal)}) below normal on "
-                f"{date(results.n_days - 1)}, drawn to serve the buyers and not yet made back")
+                f"{date(results.n_days - 1)}, drawn to serve the buyers and not yet made back"
+                + _net_end_clause(results, baseline, commodity))
     if float(back.max()) > buyers_back:
         return f"; the stocks upstream of them ({what}) by {date(float(back.max()))}"
     return ""
+
+
+def _net_end_clause(results: Results, baseline: Results | EnsembleResults | None, commodity: str) -> str:
+    """How an upstream gap on the last day relates to the change table's stock held on the last day.
+
+    The upstream deficit (`supplychain.metrics.upstream_restock`) counts only the stocks upstream of the
+    buyers that are below their normal level; the change table's ``stock_end_usd`` (and its "Not rebuilt"
+    line) nets every stock of the same commodities, in every region, buyers', in transit and in plants' work
+    included, rises against falls. The clause gives the second for the commodities of the first, so that the
+    two figures side by side read as two measures of one gap: neither contains the other. '' without a
+    daily baseline.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.metrics._cover_toy import chain_stop_scenario
+    >>> scenario = chain_stop_scenario(stop_days=20, horizon_days=60)
+    >>> print(_net_end_clause(simulate(scenario), simulate(scenario.without_shocks()), "chip"))
+     (counting only stocks below their normal level; netted as the change table's stock on the last day is, every stock of chip and wafer, buyers', in transit and in work included: $231 below the baseline's)
+    """
+    if not isinstance(baseline, Results):
+        return ""
+    from ..analytics.compare import _end_stock
+    makers = [f for f in results.scenario.network.facilities if f.output == commodity]
+    commodities = {commodity} | {k for f in makers for k, _ in f.recipe}
+    after, before = _end_stock(results), _end_stock(baseline)
+    net = sum(float(np.mean(after[key]) - np.mean(before[key])) for key in after
+              if key[1] in commodities and key in before)
+    return (f" (counting only stocks below their normal level; netted as the change table's stock on the last day "
+            f"is, every stock of {_and(sorted(commodities, key=lambda c: c != commodity))}, buyers', in transit and "
+            f"in work included: {format_usd(abs(net))} {'below' if net < 0 else 'above'} the baseline's)")
 
 
 def _upstream_what(results: Results, commodity: str) -> str:

@@ -204,7 +204,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             bar.step(phases[3])
             # Every table names each demand as summary.csv does: chip buyers by their end-use segment,
             # so the printed change table, compare.csv and the segment line count the same demands.
-            table = by_segment = compare(baseline, results, segments=True)
+            table = by_segment = compare(results, baseline=baseline, segments=True)
             table.attrs["unshocked"] = True  # the baseline is this scenario without its shocks
             band = _cover_band(args, scenario, results, baseline, bar)
         text = _run_text(args, keep, results, table, shocked, by_segment, band)
@@ -352,12 +352,34 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
             # The hint belongs to the change table it ends, not to the ensemble's spread and timing after it.
             text = (head + "\n\n" + format_changes(table) + "\nThe full summary of every region and commodity: --all."
                     + spread)
-        return _with_feedback_said(text, results)
+        return _with_record_said(_with_feedback_said(text, results), results)
     text = format_summary(results) + ("\n" + mode if mode else "") + spread
     if not shocked:
         text += ("\n\nNo shock in this scenario, so nothing to compare. Run a shipped shock scenario, "
                  "e.g. 'supplychain run taiwan_blockade_magnets'; 'supplychain scenarios' lists them.")
-    return _with_feedback_said(text, results)
+    return _with_record_said(_with_feedback_said(text, results), results)
+
+
+def _with_record_said(text: str, results: Results | EnsembleResults) -> str:
+    """``text`` with the scenario's known misfit to the record (``Scenario.against_record``) under its header.
+
+    A shipped scenario that re-plays a real episode and is known to get part of it wrong says so on the
+    line after the run's header, before any number is read.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, simulate
+    >>> res = simulate(load_baseline().with_horizon(5).replace(against_record="Prices fell (Source, 2024)."), seed=0)
+    >>> print(_with_record_said("head\\nbody", res))
+    head
+    Against the record: Prices fell (Source, 2024).
+    body
+    """
+    note = results.scenario.against_record
+    if not note:
+        return text
+    first, _, rest = text.partition("\n")
+    return first + "\nAgainst the record: " + note + ("\n" + rest if rest else "")
 
 
 #: What the header of ``run`` adds when prices do not act on quantities (the default).

@@ -7,7 +7,8 @@ What belongs here: conversion between model objects and plain data
 
 A scenario file has a ``[scenario]`` table (``name``, ``horizon_days``,
 ``start_date``, optional ``seed``, ``shock_day``, ``price_feedback`` (false
-when absent) and ``base``) followed by arrays of
+when absent), ``against_record`` (what the record says the scenario gets
+wrong; not inherited from ``base``) and ``base``) followed by arrays of
 tables: ``[[regions]]``, ``[[commodities]]``, ``[[facilities]]``,
 ``[[lanes]]``, ``[[demands]]`` and ``[[shocks]]``. Keys are the fields of the
 model classes. ``base = "baseline"`` starts from the built-in baseline: the
@@ -44,7 +45,8 @@ __all__ = ["scenario_to_dict", "scenario_from_dict", "dumps_scenario", "loads_sc
 #: Network tables in file order, with the model class each entry builds.
 _TABLES: dict[str, type] = {"regions": Region, "commodities": Commodity, "facilities": Facility,
                             "lanes": Lane, "demands": Demand}
-_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day", "price_feedback")
+_SCENARIO_KEYS = ("name", "horizon_days", "start_date", "seed", "base", "shock_day", "price_feedback",
+                  "against_record")
 _TOP_KEYS = ("scenario", *_TABLES, "shocks", "uncertainties")
 _MAPPING_FIELDS = ("recipe", "initial_inventory", "policies")  # Facility fields stored as pairs
 
@@ -130,6 +132,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         head["shock_day"] = scenario.shock_day
     # Written either way: a file read by a version with another default means the same.
     head["price_feedback"] = scenario.price_feedback
+    if scenario.against_record:
+        head["against_record"] = scenario.against_record
     net = scenario.network
     out: dict[str, Any] = {"scenario": head}
     for key in _TABLES:
@@ -277,7 +281,7 @@ def _base_scenario(name: Any, where: str) -> Scenario:
     return BASES[name]()
 
 
-def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> Scenario:
+def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None, name: str | None = None) -> Scenario:
     """Build a scenario from its plain-data form (see `scenario_to_dict`).
 
     Parameters
@@ -287,6 +291,12 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
         ``lanes``, ``demands`` and ``shocks``, as in a scenario file.
     source : str, optional
         Where the data came from (a file name), put in front of error messages.
+    name : str, optional
+        The scenario's name when ``[scenario]`` gives none (`load_scenario` passes the file's stem, so
+        ``my_ban.toml`` runs as ``'my_ban'``). Without either, a scenario built on ``base`` is named
+        after it, with the file's shocks counted on a base named ``"baseline"`` (``"baseline + 2 shocks"``,
+        which plots title by the shocks in words, `Scenario.title`), and a network of the file's own is
+        ``"scenario"``.
 
     Returns
     -------
@@ -339,7 +349,8 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
                  for key in _TABLES}
         shocks = list(base.all_shocks) + file_shocks
         origins.update(base.shock_origins)
-        head = {"name": base.name, "horizon_days": base.horizon_days,
+        from ..model.scenario import _derived_name
+        head = {"name": name or _derived_name(base.name, None, tuple(file_shocks)), "horizon_days": base.horizon_days,
                 "start_date": base.start_date, "seed": base.seed,
                 "price_feedback": base.price_feedback} | head
     elif not items["facilities"] and not items["demands"]:
@@ -348,6 +359,8 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
                                 "or start from the baseline with base = \"baseline\" in [scenario].")
     else:
         parts = {key: tuple(value) for key, value in items.items()}
+        if name is not None:
+            head = {"name": name} | head
     try:
         network = Network(**parts)
     except (SupplyChainError, *FOREIGN_ERRORS) as exc:
@@ -432,8 +445,8 @@ def dumps_scenario(scenario: Scenario) -> str:
     return "\n".join(lines) + "\n"
 
 
-def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
-    r"""Parse scenario TOML text (see `load_scenario`).
+def loads_scenario(text: str, *, source: str | None = None, name: str | None = None) -> Scenario:
+    r"""Parse scenario TOML text (see `load_scenario`); ``name`` as in `scenario_from_dict`.
 
     Examples
     --------
@@ -457,7 +470,7 @@ def loads_scenario(text: str, *, source: str | None = None) -> Scenario:
     except (ValueError, MemoryError) as exc:  # e.g. an integer of 10,000 digits
         raise ScenarioFileError(f"{where}: invalid TOML: {_foreign_message(exc)}") from None
     try:
-        return scenario_from_dict(data, source=source)
+        return scenario_from_dict(data, source=source, name=name)
     except SupplyChainError as exc:  # an entry's field found wrong after parsing: its line too, as TOML's
         from .toml_errors import with_line
         message = with_line(text, str(exc))
@@ -496,6 +509,7 @@ def load_scenario(path: PathLike) -> Scenario:
     Returns
     -------
     Scenario
+        Named by ``name`` under ``[scenario]``, else by the file's stem (``my_ban.toml``: ``'my_ban'``).
 
     Raises
     ------
@@ -512,10 +526,10 @@ def load_scenario(path: PathLike) -> Scenario:
     ...     path = pathlib.Path(tmp) / "shock.toml"
     ...     _ = path.write_text('[scenario]\nbase = "baseline"\nhorizon_days = 30\n')
     ...     scen = load_scenario(path)
-    >>> scen.horizon_days
-    30
+    >>> scen.horizon_days, scen.name
+    (30, 'shock')
     """
-    return loads_scenario(read_text(path, "scenario"), source=str(path))
+    return loads_scenario(read_text(path, "scenario"), source=str(path), name=Path(path).stem)
 
 
 def load_example(name: str) -> Scenario:

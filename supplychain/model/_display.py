@@ -102,10 +102,7 @@ def _what(shock: Any) -> str:
         where = " ".join(x for x in (shock.facility, shock.region, shock.stage) if x) or "all facilities"
         return f"{where} capacity -{shock.fraction_lost:.0%}"
     if kind == "LogisticsShock":
-        lane = ">".join(x or "*" for x in (shock.origin_region, shock.destination_region))
-        how = "closed" if shock.closed else f"lead times x{shock.lead_time_multiplier:g}"
-        through = f" through {shock.through}" if shock.through else ""
-        return f"lanes {lane}{through}{' of {c}' if commodity else ''} {how}"
+        return _lanes_in_words(shock, commodity)
     if kind == "DemandShock":
         return f"{shock.region} demand for {{c}} x{shock.factor:g}"
     if kind == "StockpileRelease":
@@ -154,3 +151,24 @@ def shocks_title(shocks: Sequence[Any], start_date: dt.date, *, most: int = 2) -
     more = len(phrases) - len(shown)
     return "; ".join(shown) + (f" + {more} more" if more else "")
 
+
+
+def _lanes_in_words(shock: Any, commodity: str | None) -> str:
+    """A `LogisticsShock`'s lanes and what happens to them, in words, not the pattern ``*>*``.
+
+    Examples
+    --------
+    >>> from supplychain.model import LogisticsShock
+    >>> _lanes_in_words(LogisticsShock(through="TW", closed=True), None)
+    'all lanes through TW closed'
+    >>> _lanes_in_words(LogisticsShock(origin_region="CN", destination_region="US", lead_time_multiplier=1.3), "ore")
+    'lanes of {c} from CN to US, lead times x1.3'
+    >>> _lanes_in_words(LogisticsShock(destination_region="JP", closed=True), None)
+    'lanes into JP closed'
+    """
+    where = "".join(f" {word} {region}" for word, region in (
+        ("from", shock.origin_region), ("to" if shock.origin_region else "into", shock.destination_region),
+        ("through", shock.through)) if region)
+    lanes = ("lanes" if shock.origin_region or shock.destination_region else "all lanes") + (" of {c}" if commodity else "")
+    how = " closed" if shock.closed else f", lead times x{shock.lead_time_multiplier:g}"
+    return f"{lanes}{where}{how}"

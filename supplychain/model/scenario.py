@@ -133,6 +133,13 @@ class Scenario(Checked):
         file's entry, as errors found while loading do. A shock not listed
         (added or changed later) is named by its place in ``shocks`` or
         ``responses``. They change no result and take no part in ``==``.
+    against_record : str
+        What the published record says this scenario gets wrong, in a
+        sentence or two with its source, for a scenario that re-plays a real
+        episode (``""`` when nothing is known to be off). `supplychain run`
+        prints it under the run's header, so that a number known to be wrong
+        is never read without its caveat. It changes no result and takes no
+        part in ``==``.
 
     Notes
     -----
@@ -164,6 +171,7 @@ class Scenario(Checked):
     uncertainties: tuple[Uncertainty, ...] = field(default=())
     price_feedback: bool = False
     shock_origins: tuple[tuple[Shock, str], ...] = field(default=(), compare=False, repr=False)
+    against_record: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.network, Network):
@@ -209,6 +217,9 @@ class Scenario(Checked):
         self._check_uncertainties()
         if not isinstance(self.price_feedback, bool):
             raise fail("price_feedback", "true or false", self.price_feedback, "Scenario", self.name)
+        if not isinstance(self.against_record, str):
+            raise fail("against_record", "a text (what the record says the scenario gets wrong)",
+                       self.against_record, "Scenario", self.name)
 
     def _check_uncertainties(self) -> None:
         given = self.uncertainties

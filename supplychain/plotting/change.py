@@ -43,7 +43,7 @@ def warn_if_reversed(shocked: Results, baseline: Results, call: str, *, stacklev
     """Warn when ``baseline`` is in fact the shocked runs and ``shocked`` their baseline (the pair swapped).
 
     The functions that set shocked runs against their baseline take them in different positional
-    orders, kept for existing scripts: ``compare(before, after)``, ``plot_change(shocked, baseline)``,
+    orders, kept for existing scripts: ``compare(before, after)`` (which warns), ``plot_change(shocked, baseline)``,
     ``plot_flow_delta(before, after, commodity)``. The keyword form ``f(shocked, baseline=base)`` reads
     the same everywhere. A pair given the wrong way round is drawn as given (every change reversed) and
     said, never silently swapped: the check is `supplychain.metrics.pairing.warn_if_reversed`, the one

@@ -54,20 +54,27 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
     >>> import numpy as np
     >>> ax = plot_value_added_loss(np.ones((2, 6, 5)) * 1e9)
     >>> len(ax.patches), ax.get_xlabel()
-    (30, 'value added lost (bn USD, mean of 2 runs)')
+    (30, 'value added lost (USD, mean of 2 runs)')
+    >>> ax.figure.canvas.draw()
+    >>> [t.get_text() for t in ax.get_xticklabels()][:3]
+    ['$0', '$1bn', '$2bn']
     >>> plot_value_added_loss(np.ones((1, 6, 5)) * 1e9).get_xlabel()
-    'value added lost (bn USD)'
+    'value added lost (USD)'
     >>> import supplychain as sc
     >>> base = sc.load_baseline(horizon_days=20)
     >>> surge = sc.DemandShock(region="US", commodity="logic_chip", factor=10.0)
     >>> shocked = sc.simulate(base.with_shocks(surge), engine="vector", seed=1)
-    >>> plot_value_added_loss(shocked, baseline=sc.simulate(base, engine="vector", seed=1)).get_xlabel()
-    'value added lost against the baseline (bn USD)'
+    >>> ax = plot_value_added_loss(shocked, baseline=sc.simulate(base, engine="vector", seed=1))
+    >>> ax.get_xlabel(), ax.get_title()
+    ('value added lost against the baseline (USD)', 'US demand for logic_chip x10 from 2025-01-01: value added lost beyond the chain')
     """
     import matplotlib.pyplot as plt
 
     from ..analytics.impact import sector_name
+    from .results import usd_axis
     from ..results import EnsembleResults, Results
+    # The scenario's title (its name, or its shocks in words when the name was derived), as every plot of results.
+    title = loss.scenario.title if isinstance(loss, (Results, EnsembleResults)) else None
     if baseline is not None:
         from ..analytics.impact import _net_of, value_added_loss_totals
         from ..metrics.pairing import warn_if_reversed
@@ -93,7 +100,7 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
             regions, sectors = regions or table.regions, sectors or table.sectors
     else:
         totals, regions, sectors = loss.total, loss.regions, loss.sectors
-    mean = totals.mean(axis=0) / 1e9                           # (R, S), bn USD
+    mean = totals.mean(axis=0)                                 # (R, S), USD
     if ax is None:  # constrained layout keeps the legend beside the bars inside the saved figure
         _, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
     y = np.arange(len(regions))
@@ -111,9 +118,11 @@ def plot_value_added_loss(loss: ValueAddedLoss | np.ndarray | Results | Ensemble
     ax.invert_yaxis()
     ax.axvline(0.0, color="black", linewidth=0.6)
     n_runs = totals.shape[0]
-    ax.set_xlabel("value added lost" + (" against the baseline" if baseline is not None else "") + " (bn USD"
+    ax.set_xlabel("value added lost" + (" against the baseline" if baseline is not None else "") + " (USD"
                   + (f", mean of {n_runs} runs)" if n_runs > 1 else ")"))
-    ax.set_title("Value added lost beyond the chain, by region and industry")
+    usd_axis(ax, "x")  # the one money format of every plot (format_usd_ticks)
+    ax.set_title(f"{title}: value added lost beyond the chain" if title else
+                 "Value added lost beyond the chain, by region and industry", fontsize="medium")
     # Beside the bars, not over them: the longest bars reach the right edge.
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     return ax

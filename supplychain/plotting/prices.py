@@ -269,8 +269,10 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     against it, as ``who_pays(results, baseline=baseline)``. A bar's colour is what it means to the
     party it names, as the legend says: green a gain (a producing region's rents, the duty customs
     collect, demand added for final buyers), red a loss (final buyers' value not delivered and demand
-    given up, rents that fell). When a duty moved, the title's last lines say how the tariff is split
-    (`supplychain.metrics.incidence.export_supply_note`). Several runs are
+    given up, rents that fell). When a duty moved, a footnote under the bars' labels says how the tariff is
+    split (`supplychain.metrics.incidence.export_supply_note`). Producers' rents are often a small
+    fraction of the value not delivered: when the largest is below `RENTS_PANEL_SHARE` of the
+    waterfall's height, an inset panel draws them again at a scale of their own (`_rents_panel`). Several runs are
     averaged (the y label says over how many).
     Without ``ax``, the new figure uses constrained layout, so a plain
     ``fig.savefig`` keeps every label inside the image.
@@ -324,12 +326,10 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     bar("demand added by lower prices", float(by_region[by_region < 0].sum()), to_buyers=True)
     total("final buyers' total")
     from matplotlib.patches import Patch
-    ax.legend(handles=[Patch(color=gain, label="gain to the party named (producers' rents, customs; final buyers "
-                                                "for demand added)"),
-                       Patch(color=loss, label="loss to the party named (final buyers' losses; producers' rents "
-                                                "that fell)"),
+    ax.legend(handles=[Patch(color=gain, label="gain to the party named"),
+                       Patch(color=loss, label="loss to the party named"),
                        Patch(color="0.35", label="final buyers' cost, running total")],
-              loc="best", fontsize="x-small", frameon=False)
+              loc="upper left", fontsize="x-small", frameon=False)
     # Only the zero line is an edge the axis keeps to: a step of 0 drawn at the top (a bar's bottom is
     # its sticky edge) pinned the axis there, and the bars above ran into the frame.
     for patch in ax.patches:
@@ -341,8 +341,60 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize="small")
     usd_axis(ax)
     ax.set_ylabel("USD over the horizon" + (f" (mean of {results.n_runs} runs)" if results.n_runs > 1 else ""))
-    # The scenario's name on a line of its own: long names ran past a grid cell's edge.
-    # A tariff's split is an assumption (by default importers bear it all): said wherever a duty moved.
-    note = f"\n{export_supply_note(export_supply_elasticity, short=True)}" if abs(paid) >= 0.5 else ""
-    ax.set_title(f"{results.scenario.title}\nwho gets what final buyers pay{note}", fontsize="medium")
+    rents = [(name, value) for name, value in steps if name != "tariffs"]
+    _rents_panel(ax, rents, gain, loss)
+    # Two lines: the scenario's (long names ran past a grid cell's edge), then what the plot is. A tariff's
+    # split is an assumption (by default importers bear it all): said wherever a duty moved, in a footnote
+    # under the bars' labels (the x axis has no label of its own), not in the title.
+    ax.set_title(f"{results.scenario.title}\nwho gets what final buyers pay", fontsize="medium")
+    if abs(paid) >= 0.5:
+        ax.set_xlabel(export_supply_note(export_supply_elasticity, short=True), fontsize="x-small", loc="left")
     return ax
+
+
+#: `plot_who_pays` draws producers' rents again in a panel of their own when the largest is below this share of
+#: the waterfall's height: at the waterfall's scale (the value not delivered is often 10-100 times the rents)
+#: the rent bars were a few pixels high.
+RENTS_PANEL_SHARE = 0.1
+
+
+def _rents_panel(ax: Axes, rents: list[tuple[str, float]], gain: str, loss: str) -> Axes | None:
+    """An inset panel, upper left of ``ax``, of each region's rents net of inputs at a scale of their own.
+
+    A panel rather than a second y axis on the waterfall: the waterfall's bars stack on one another, so a
+    bar drawn on another scale would stand at a level of the first scale's running total and read as part
+    of it. The inset repeats the rent bars (the same colours) from zero, with its own money ticks
+    (`usd_axis`), and only when the largest rent is below `RENTS_PANEL_SHARE` of the waterfall's height.
+    Returns the inset, or ``None`` when the rents read at the waterfall's scale (or there are none).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plt.figure().subplots()
+    >>> _ = ax.bar([0, 1, 2], [1e6, 2e6, 5e9])
+    >>> inset = _rents_panel(ax, [("KR", 1e6), ("JP", -2e6)], "C2", "C3")
+    >>> [t.get_text() for t in inset.get_xticklabels()], [float(p.get_height()) for p in inset.patches]
+    (['KR', 'JP'], [1000000.0, -2000000.0])
+    >>> _rents_panel(ax, [("KR", 1e9)], "C2", "C3") is None
+    True
+    """
+    if not rents:
+        return None
+    low, high = ax.get_ylim()
+    biggest = max(abs(v) for _, v in rents)
+    if biggest <= 0 or biggest >= RENTS_PANEL_SHARE * (high - low):
+        return None
+    # Over the rent bars (the first, at x = 0, 1, ...), under the legend: the waterfall's running level is low
+    # there, since the largest rent is a tenth of the height; at least a fifth of the width, to be read.
+    left, right = ax.get_xlim()
+    x0 = max((-0.4 - left) / (right - left), 0.08)
+    x1 = max((len(rents) - 0.6 - left) / (right - left), x0 + 0.22)
+    inset = ax.inset_axes((x0, 0.3, x1 - x0, 0.3))
+    inset.bar(range(len(rents)), [v for _, v in rents], color=[gain if v >= 0 else loss for _, v in rents],
+              width=0.7)
+    inset.axhline(0.0, color="0.5", linewidth=0.6)
+    inset.set_xticks(range(len(rents)), labels=[name for name, _ in rents], fontsize="x-small")
+    inset.tick_params(axis="y", labelsize="x-small")
+    usd_axis(inset)
+    inset.set_title("rents net of inputs, own scale", fontsize="x-small")
+    return inset
