@@ -96,7 +96,7 @@ def test_imports_that_fall_because_fewer_goods_arrive_are_not_titled_a_cost(tmp_
     assert main(["run", str(path), "--quiet"]) == 0
     lines = capsys.readouterr().out.splitlines()
     title = next(i for i, line in enumerate(lines) if line.startswith("Imports received"))
-    assert lines[title] == ("Imports received, at landed value with duty (from other regions; a fall means fewer "
+    assert lines[title] == ("Imports received, landed at reference prices with duty (from other regions; a fall means fewer "
                             "goods arrived, not a saving; a rise under a tariff is mostly the duty, not more goods)")
     assert lines[title + 2].split()[:2] == ["KR", "ore"] and lines[title + 2].split()[4].startswith("-$")
     assert not any("import cost" in line.lower() for line in lines)

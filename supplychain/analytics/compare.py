@@ -535,9 +535,10 @@ def compare_to_unshocked(shocked: Results | EnsembleResults, *, segments: bool =
 HEADLINE_METRICS = ("tariff_paid_usd", "import_cost_usd", "import_share")
 
 #: How tables title ``import_cost_usd``: the landed value of the goods that arrived, so that a fall caused by
-#: lost deliveries reads as the loss it is, never as a saving.
-IMPORTS_RECEIVED_TITLE = ("Imports received, at landed value with duty (from other regions; a fall means fewer goods "
-                          "arrived, not a saving; a rise under a tariff is mostly the duty, not more goods)")
+#: lost deliveries reads as the loss it is, never as a saving; at reference prices (no scarcity price: what
+#: buyers paid per unit is `supplychain.analytics.landed_cost`).
+IMPORTS_RECEIVED_TITLE = ("Imports received, landed at reference prices with duty (from other regions; a fall means "
+                          "fewer goods arrived, not a saving; a rise under a tariff is mostly the duty, not more goods)")
 
 #: A demand counts as changed when its shortfall moves by at least this many USD, and a trade row when its
 #: money moves by at least this much: smaller differences are sums of millions of daily values adding up in

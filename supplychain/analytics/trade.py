@@ -6,7 +6,8 @@ destination regions; sources are exporting regions, and domestic supply
 counts as a source unless ``include_domestic=False``. Per-run metrics return
 arrays shaped ``(n_runs, n_groups)`` like `supplychain.metrics`.
 Tariffs come from the per-lane daily tariff schedule of the compiled
-scenario: the landed price of a variety is ``p (1 + tau)``, plus freight, as
+scenario: the landed price of a variety is ``p pi (1 + tau)``, plus freight
+(``pi`` the scarcity price index of the exporter's market, docs/model.md §5.9), as
 in the Armington model (Armington, 1969, *IMF Staff Papers* 16(1):159-178;
 Jammes & Olarreaga, 2005, *Explaining SMART and GSIM*, World Bank).
 """
@@ -16,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._validation import fail
 from ..compile.compiler import compile_scenario
+from ..metrics.incidence import paid_price_index
 from ..metrics.pairing import checks_pair
 from ..results.series import Results
 from ._groups import lane_groups, paired, trade_labels, window
@@ -32,21 +35,48 @@ def _lane_matrix(group: np.ndarray, n_groups: int) -> np.ndarray:
     return m
 
 
-def _unit_cost(results: Results) -> np.ndarray:
-    """Landed cost per unit and day on each lane, shape (T or 1, L).
+#: What `landed_cost` prices a lane's goods at: ``"market"``, the scarcity price the buyer pays, or
+#: ``"reference"``, the reference price (the landed value `supplychain.analytics.compare` reports).
+LANDED_PRICES = ("market", "reference")
+
+
+def _unit_cost(results: Results, prices: str = "reference") -> np.ndarray:
+    """Landed cost per unit and day on each lane, shape (T or 1, L), or (R, T, L) at market prices.
 
     ``price x (1 + tariff) + freight + extra``, the per-unit form of
     `supplychain.analytics.compare.lane_costs` (``extra`` is the cost of rerouting
-    banned goods), read from the compiled schedules.
+    banned goods), read from the compiled schedules; ``price`` is the reference
+    price ``p``, or at ``prices="market"`` the price paid, ``p x``
+    `supplychain.metrics.incidence.paid_price_index` (the origin market's scarcity
+    price index of the day, or the export offer on a lane under an export control).
     """
+    if prices not in LANDED_PRICES:
+        raise fail("prices", " or ".join(repr(p) for p in LANDED_PRICES), prices, "landed_cost")
     c = compile_scenario(results.scenario)
     extra = c.schedules.extras.get("extra_cost_usd")
-    cost = c.lane_price * (1.0 + np.asarray(c.schedules.tariff, dtype=float)) + c.lane_freight
+    price = c.lane_price if prices == "reference" else c.lane_price * paid_price_index(results)
+    cost = price * (1.0 + np.asarray(c.schedules.tariff, dtype=float)) + c.lane_freight
     return cost if extra is None else cost + extra
 
 
-def landed_cost(results: Results, *, include_domestic: bool = True) -> np.ndarray:
-    """Landed cost per unit shipped to each importer, ``price x (1 + tariff) + freight``.
+def landed_cost(results: Results, *, include_domestic: bool = True, prices: str = "market") -> np.ndarray:
+    """Landed cost per unit shipped to each importer: what its buyers pay, ``price x (1 + tariff) + freight``.
+
+    ``price`` is, by default (``prices="market"``), the price the buyer pays: the reference price times
+    the scarcity price index of the lane's origin market on the day, or on a lane under an export control
+    the export offer, the higher of the exporter's and the buyer's index (docs/model.md §5.9;
+    `supplychain.metrics.incidence.paid_price_index`, the price `supplychain.metrics.who_pays` charges
+    buyers). A shortage that raises the exporters' prices raises the landed cost, and a tariff adds its
+    duty on top. ``prices="reference"`` keeps the price
+    at its reference: the landed cost then moves only with tariffs, freight, rerouting and which
+    lanes carry the flow (the per-unit form of the landed value that
+    `supplychain.analytics.compare.compare` reports, ``import_cost_usd``).
+
+    This is not the scarcity price index of `supplychain.plotting.plot_prices` or
+    `supplychain.metrics`: that is the importer's own market's price (its producers' output and its
+    buyers' stocks of the commodity), before duty, as a multiple of the reference; the landed cost is
+    in USD per unit, duty included, at the *exporters'* prices, weighted by what each lane carried.
+    See docs/user-guide.md, "Two prices".
 
     Returns
     -------
@@ -65,7 +95,7 @@ def landed_cost(results: Results, *, include_domestic: bool = True) -> np.ndarra
     groups, group, _ = lane_groups(results, include_domestic=include_domestic)
     m = _lane_matrix(group, len(groups))
     flow = results.flow
-    num = (flow * _unit_cost(results)) @ m
+    num = (flow * _unit_cost(results, prices)) @ m
     den = flow @ m
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
@@ -82,12 +112,14 @@ def _steady_cost(results: Results, group: np.ndarray, n_groups: int) -> np.ndarr
 
 @checks_pair
 def peak_cost_increase(results: Results, *, baseline: Results | None = None, start: int | None = None,
-                       end: int | None = None, include_domestic: bool = True) -> np.ndarray:
+                       end: int | None = None, include_domestic: bool = True, prices: str = "market"
+                       ) -> np.ndarray:
     """Largest relative rise of the landed cost per unit over the window, per run and importer.
 
     The reference is the baseline's mean landed cost (paired by run) when a
     baseline is given, else the steady-state cost at baseline flows without
-    tariffs. 0.25 means a day on which imports cost 25 % more per unit.
+    tariffs, at reference prices. 0.25 means a day on which imports cost 25 % more per unit. The
+    landed cost is `landed_cost`'s, at the price paid unless ``prices="reference"``.
 
     Examples
     --------
@@ -96,10 +128,10 @@ def peak_cost_increase(results: Results, *, baseline: Results | None = None, sta
     >>> peak_cost_increase(simulate(toy_scenario(10), seed=0)).round(6)
     array([[0., 0., 0.]])
     """
-    cost = landed_cost(results, include_domestic=include_domestic)
+    cost = landed_cost(results, include_domestic=include_domestic, prices=prices)
     t0, t1 = window(results, start, end)
     if baseline is not None:
-        ref = np.nanmean(paired(cost, landed_cost(baseline, include_domestic=include_domestic)),
+        ref = np.nanmean(paired(cost, landed_cost(baseline, include_domestic=include_domestic, prices=prices)),
                          axis=1, keepdims=True)
     else:
         groups, group, _ = lane_groups(results, include_domestic=include_domestic)

@@ -370,7 +370,8 @@ CARD_LEGEND: dict[str, str] = {
                  "region; 0: no region's deliveries fell below 95%, though single demands may have run short; "
                  "never: not within the horizon)"),
     "loss_days": "loss days: days of full deliveries lost, the worst region (Bruneau)",
-    "peak_cost_increase": "peak cost: largest rise of an importer's landed cost per unit on a day of the shock",
+    "peak_cost_increase": ("peak cost: largest rise of an importer's landed cost per unit (at the prices paid, duty "
+                           "included) on a day of the shock"),
     "diversion": "diversion: largest share of an importer's supply that changed source",
     "hhi_change": "HHI change: largest change of an importer's source concentration (Herfindahl)",
 }

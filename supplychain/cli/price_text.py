@@ -25,9 +25,11 @@ __all__ = ["format_price_notes", "format_who_pays", "who_pays_table", "WHO_PAYS_
 #: more demand), producers' columns + when producers earned or sold more. `who_pays` keeps its own signs
 #: (``sales_lost_usd`` > 0 when a region sold less; the tariff columns > 0 when it paid duty): the
 #: columns of `WHO_PAYS_NEGATED` are printed with the sign turned, so that "sold $44.5bn less" reads -$44.5bn.
+#: ``buyer_cost_increase_usd`` (final buyers plus producers' inputs) is not printed: it counts an input's rise
+#: again in the price of what is made from it (`BUYERS_NOTE`).
 WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
-    "Buyers (USD over the horizon, at reference prices; + = buyers paid more or gave up more demand, - = less)": {
-        "buyer_cost_increase_usd": "paid above ref.",
+    "Buyers (USD over the horizon, above reference prices and the tariffs in force at the start; + = buyers paid "
+    "more or gave up more demand, - = less)": {
         "final_buyer_cost_increase_usd": "final buyers",
         "intermediate_buyer_cost_increase_usd": "producers' inputs",
         "tariff_paid_by_importer_usd": "tariff (importer)",
@@ -46,6 +48,40 @@ WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
 #: Columns of `who_pays` that `format_who_pays` prints with the sign turned, to read as the producers' gain:
 #: sales lost (+ = sold less) as sales (+ = sold more), the duty exporters bore as earnings lost to it.
 WHO_PAYS_NEGATED = frozenset({"sales_lost_usd", "sales_lost_net_of_inputs_usd", "tariff_paid_by_exporter_usd"})
+
+#: The line under the buyers' block: which column is the cost, and why the others are not added to it.
+BUYERS_NOTE = ("Final buyers is what the shock cost buyers, nothing counted twice: producers' inputs are passed on in the "
+               "prices of what the producers sell (in final buyers already, not to be added), and tariff (importer) "
+               "is paid within the two.")
+
+
+def rent_note(table: pd.DataFrame) -> str:
+    """One sentence on rent and rent net of inputs, for the region whose producers paid most more for inputs.
+
+    '' when no region's producers paid a dollar more or less for their inputs (the two columns are equal).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scarcity_rent_usd": [42.8e6, 1e3], "scarcity_rent_net_of_inputs_usd": [-1.35e6, 1e3]},
+    ...                  index=["US", "KR"])
+    >>> print(rent_note(t))
+    Rent is what a region's producers earned above reference prices on what they sold; rent net of inputs takes off what they paid above reference prices for their inputs, duty included: US producers earned $42.8M more on their sales and paid $44.2M more for their inputs, so their rent net of inputs is -$1.35M.
+    """
+    if not {"scarcity_rent_usd", "scarcity_rent_net_of_inputs_usd"} <= set(table.columns):
+        return ""
+    inputs = table["scarcity_rent_usd"] - table["scarcity_rent_net_of_inputs_usd"]
+    if inputs.empty or float(inputs.abs().max()) < 0.5:
+        return ""
+    region = inputs.abs().idxmax()
+
+    def words(x: float) -> str:
+        return "$0 more" if abs(x) < 0.5 else f"{format_usd(abs(float(x)))} {'more' if x > 0 else 'less'}"
+    rent, net = float(table.loc[region, "scarcity_rent_usd"]), float(table.loc[region, "scarcity_rent_net_of_inputs_usd"])
+    signed = "$0" if abs(net) < 0.5 else format_usd(net, sign=True)
+    return ("Rent is what a region's producers earned above reference prices on what they sold; rent net of inputs "
+            "takes off what they paid above reference prices for their inputs, duty included: "
+            f"{region} producers earned {words(rent)} on their sales and paid {words(float(inputs[region]))} for "
+            f"their inputs, so their rent net of inputs is {signed}.")
 
 
 def format_price_notes(results: Results | EnsembleResults, baseline: Results | EnsembleResults | None = None) -> str:
@@ -233,6 +269,10 @@ def format_who_pays(table: pd.DataFrame) -> str:
     change table already gives). The numbers are the function's, unrounded, in ``table``. Under the
     producers' block, a line says how the tariff was split (`supplychain.metrics.incidence.export_supply_note`:
     by default importers bear it all, by assumption), when ``table`` comes from `who_pays` and a duty moved.
+    A paragraph after the table says which buyers' column is the cost (`BUYERS_NOTE`: final buyers; the
+    producers' inputs are passed on in their prices, so ``buyer_cost_increase_usd``, which adds the two, is
+    not printed) and, when a region's producers paid more or less for inputs, what its rent net of inputs
+    is (`rent_note`).
 
     Examples
     --------
@@ -243,13 +283,15 @@ def format_who_pays(table: pd.DataFrame) -> str:
     ...     index=pd.Index(["CN", "US"], name="region"))
     >>> t.loc["US", "buyer_cost_increase_usd"] = 389.526175
     >>> t.loc["CN", ["sales_lost_usd", "producer_margin_change_usd"]] = [1.2e9, -35_000.0]   # CN sold $1.2bn less
+    >>> t.loc["US", ["final_buyer_cost_increase_usd", "intermediate_buyer_cost_increase_usd"]] = [300.0, 89.526175]
     >>> print(format_who_pays(t))  # doctest: +NORMALIZE_WHITESPACE
-    Buyers (USD over the horizon, at reference prices; + = buyers paid more or gave up more demand, - = less)
-    region  paid above ref.  final buyers  producers' inputs  tariff (importer)  demand given up
-    ------  ---------------  ------------  -----------------  -----------------  ---------------
-    CN                   $0            $0                 $0                 $0               $0
-    US                +$390            $0                 $0                 $0               $0
-    all               +$390            $0                 $0                 $0               $0
+    Buyers (USD over the horizon, above reference prices and the tariffs in force at the start; + = buyers paid
+    more or gave up more demand, - = less)
+    region  final buyers  producers' inputs  tariff (importer)  demand given up
+    ------  ------------  -----------------  -----------------  ---------------
+    CN                $0                 $0                 $0               $0
+    US             +$300            +$89.5                 $0               $0
+    all            +$300            +$89.5                 $0               $0
     <BLANKLINE>
     Producers (USD over the horizon; + = producers earned or sold more, - = earned or sold less)
     region  rent  rent net of inputs     sales  sales net of inputs   margin  tariff (exporter)
@@ -257,6 +299,9 @@ def format_who_pays(table: pd.DataFrame) -> str:
     CN        $0                  $0  -$1.20bn                   $0  -$35.0k                       $0
     US        $0                  $0        $0                   $0       $0                       $0
     all       $0                  $0  -$1.20bn                   $0  -$35.0k                       $0
+    <BLANKLINE>
+    Final buyers is what the shock cost buyers, nothing counted twice: producers' inputs are passed on in the prices of what
+    the producers sell (in final buyers already, not to be added), and tariff (importer) is paid within the two.
     """
     def money(x: float) -> str:
         return "$0" if abs(x) < 0.5 else format_usd(float(x), sign=True)
@@ -275,7 +320,9 @@ def format_who_pays(table: pd.DataFrame) -> str:
     if ("export_supply_elasticity" in table.attrs and "tariff_paid_by_importer_usd" in table
             and float(table["tariff_paid_by_importer_usd"].abs().sum()) >= 0.5):
         blocks[-1] += "\n" + export_supply_note(table.attrs["export_supply_elasticity"])  # an assumption, said
-    return "\n\n".join(blocks)
+    notes = [BUYERS_NOTE] if "final_buyer_cost_increase_usd" in table else []
+    notes += [n for n in (rent_note(table),) if n]
+    return "\n\n".join(blocks + ([" ".join(notes)] if notes else []))
 
 
 def who_pays_table(results: Results, baseline: Results | None = None) -> str:

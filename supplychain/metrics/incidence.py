@@ -80,6 +80,7 @@ from .price_bounds import PINNED_DAYS, format_prices_at_bounds, prices_at_bounds
 
 __all__ = [
     "WHO_PAYS_MEASURES",
+    "paid_price_index",
     "gsim_incidence",
     "landed_cost_increase_usd",
     "own_price_import_elasticity",
@@ -191,10 +192,49 @@ def own_price_import_elasticity(share: float, composite_elasticity: float, subst
     return share * composite_elasticity - (1.0 - share) * substitution
 
 
+def paid_price_index(results: Results) -> np.ndarray:
+    """The scarcity price index a lane's buyer pays on each day, ``(n_runs, n_days, n_lanes)``.
+
+    The origin market's index (docs/model.md §5.9), except on a lane under an export control in force on the
+    day, where it is the **export offer**, the higher of the exporter's and the buyer's market index: the goods
+    that still leave under a licence, quota or leakage route are sold at the price abroad, and the difference
+    is the rent of the exporting region's licence holders (§5.9, sourcing). Times the lane's reference price
+    it is the price paid per unit before duty and freight: what `who_pays` charges buyers and credits
+    exporters, and what `supplychain.analytics.landed_cost` lands. 1 where no price was recorded.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import ExportControl
+    >>> sc = toy_scenario(40).with_shocks(ExportControl(exporter="CN", commodity="ore", mode="licence",
+    ...                                                   approval_probability=0.5, start=5))
+    >>> r = simulate(sc, engine="vector", seed=0)
+    >>> r.coords.lane[0], r.coords.stock[0], r.coords.stock[2]
+    ('CN.mine>KR.cells', 'CN.mine:ore', 'KR.cells:ore')
+    >>> origin, buyer = r.values("price")[0, -1, [0, 2]] / 100.0     # ore's reference price is 100
+    >>> bool(buyer > origin), bool(paid_price_index(r)[0, -1, 0] == buyer)
+    (True, True)
+    """
+    c = compile_scenario(results.scenario)
+    price = results.arrays.get("price")
+    if price is None:
+        return np.ones((results.n_runs, results.n_days, c.n_lanes))
+    spec = c.schedules.extras["prices"]
+    ref = np.asarray(spec.stock_price, dtype=float)
+    index = price / np.where(ref > 0, ref, 1.0)                 # (R, T, S)
+    paid: np.ndarray = index[:, :, c.lane_src_stock]
+    buyer = index[:, :, np.asarray(c.buyer_stock, dtype=np.intp)[c.lane_buyer]]
+    for first, stop, lanes in spec.control_windows:
+        a, b = max(int(first), 0), min(int(stop), paid.shape[1])
+        if a < b and len(lanes):
+            paid[:, a:b, lanes] = np.maximum(paid[:, a:b, lanes], buyer[:, a:b, lanes])
+    return paid
+
+
 def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, float]):  # type: ignore[no-untyped-def]
     """Per-lane, per-run USD totals: tariff paid, importer/exporter parts, buyer cost increase, rents."""
     c = compile_scenario(results.scenario)
-    spec = c.schedules.extras["prices"]
     net = results.scenario.network
     commodities = {k.id: k for k in net.commodities}
     flow = results.flow                                         # (R, T, L)
@@ -203,8 +243,7 @@ def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, fl
     tau = np.asarray(c.schedules.tariff, dtype=float)[days]     # (T, L)
     base = compile_scenario(results.scenario.without_shocks())
     tau0 = np.asarray(base.schedules.tariff, dtype=float)[0]    # (L,) tariffs in force at the start
-    price = results.values("price")                             # (R, T, S)
-    origin_index = price[:, :, c.lane_src_stock] / spec.stock_price[c.lane_src_stock]
+    origin_index = paid_price_index(results)                    # (R, T, L): origin's, or the export offer
     p = c.lane_price
     tariff = (flow * tau * p).sum(axis=1)                       # (R, L) on the reference price, §6.4.2
     cost_increase = (flow * p * (origin_index * (1.0 + tau) - (1.0 + tau0))).sum(axis=1)

@@ -121,7 +121,14 @@ def moved_commodities(results: Results, n: int = 4, *, by: str = "index") -> lis
 
 def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] | None = None, *,
                 band: tuple[float, float] = (5, 95), ax: Axes | None = None) -> Axes:
-    """Price index of one commodity per region over calendar dates (median over runs and a band).
+    """Scarcity price index of one commodity in each region's market over calendar dates (median and a band).
+
+    The index is the price of the region's market (its producers' output and its buyers' stocks of the
+    commodity) as a multiple of the reference price, before any duty (docs/model.md §5.9). It is not what
+    the region's importers pay per unit landed: that is `supplychain.analytics.landed_cost`, at the
+    *exporters'* market prices plus duty and freight, weighted by what each lane carried (docs/user-guide.md,
+    "Two prices"). A tariff raises the landed cost by its duty and barely moves the index; a shortage
+    raises the index of the short market, and the landed cost by the exporters' prices.
 
     The shock windows shaded are those of the shocks that touch the commodity's supply chain (the
     commodity or its inputs, `supplychain.plotting.results.shock_windows`), as on ``cover.png``.
@@ -154,7 +161,7 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
     >>> sc = toy_scenario(60).with_shocks(ExportControl(exporter="CN", commodity="ore", mode="ban", start=10))
     >>> ax = plot_prices(simulate(sc), "ore")
     >>> [line.get_label() for line in ax.get_lines()][:3], ax.get_ylabel()
-    (['CN', 'KR', 'ROW'], 'price index (1 = reference price)')
+    (['CN', 'KR', 'ROW'], 'scarcity price index before duty (1 = reference price)')
     """
     require_daily(results, "plot_prices", _PRICE_INSTEAD)
     band = _check_band(band)
@@ -175,11 +182,11 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
     # Only the shocks that reach this commodity or its inputs, as cover.png's panels: a magnet ban's
     # window on a chip's prices reads as the cause of a move it did not make.
     shade_shocks(ax, results.scenario, results.n_days, commodity=commodity)
-    ax.set_ylabel("price index (1 = reference price)")
+    ax.set_ylabel("scarcity price index before duty (1 = reference price)")
     ax.set_xlabel("date")
     _date_axis(ax)
     runs = f", median and {band[0]:g}-{band[1]:g}% of {results.n_runs} runs" if results.n_runs > 1 else ""
-    ax.set_title(f"{commodity}: scarcity price by region{runs}", fontsize="medium")
+    ax.set_title(f"{commodity}: scarcity price of each region's market{runs}", fontsize="medium")
     ax.legend(fontsize="small", loc="upper left")
     return ax
 
