@@ -11,7 +11,7 @@ import pytest
 
 from supplychain.analytics._cover_toy import segment_stop_scenario
 from supplychain.cli.app import main
-from supplychain.cli.cover_text import BAND_METRIC
+from supplychain.cli.cover_band_text import BAND_METRIC
 from supplychain.io.scenario import save_scenario
 
 

@@ -1,5 +1,5 @@
 """``supplychain run``'s cover band: its own progress step, ``cover_band.csv`` with ``--out``, and its rows in
-``--format csv|json`` (supplychain.cli.cover_text.cover_band_rows)."""
+``--format csv|json`` (supplychain.cli.cover_band_text.cover_band_rows)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from supplychain.analytics._cover_toy import segment_stop_scenario
 from supplychain.analytics.cover_band import cited_covers, cover_band
 from supplychain.cli.app import main
-from supplychain.cli.cover_text import BAND_METRIC
+from supplychain.cli.cover_band_text import BAND_METRIC
 from supplychain.io.scenario import save_scenario
 
 

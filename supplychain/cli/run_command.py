@@ -225,7 +225,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             from .segment_text import format_segment_shortfall
             segments = format_segment_shortfall(results, baseline)
             text += "\n\n" + segments if segments else ""
-            from .cover_text import format_cover_band
+            from .cover_band_text import format_cover_band
             line = format_cover_band(band) if isinstance(band, pd.DataFrame) else band or ""
             text += ("\n" if segments else "\n\n") + line if line else ""
             from .cover_text import format_cover_notes
@@ -316,7 +316,7 @@ def change_rows(table: pd.DataFrame, band: pd.DataFrame | str | None = None) -> 
     if {"baseline", "shocked"} <= set(table.columns):
         table = table[table["baseline"].notna() | table["shocked"].notna()].reset_index(drop=True)
     if isinstance(band, pd.DataFrame):
-        from .cover_text import cover_band_rows
+        from .cover_band_text import cover_band_rows
         return cover_band_rows(band, table)
     return table.assign(case="")
 
