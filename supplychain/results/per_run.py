@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import fail
-from ..model.scenario import Scenario
 from .labelled import demand_segments
-from .series import Coords
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..model.scenario import Scenario
+    from .series import Coords
 
 __all__ = ["run_parameters", "shortfall_by_run", "SHORTFALL_KEYS"]
 
