@@ -316,7 +316,8 @@ class EnsembleResults:
         mean shortfall in units and USD, and its percentiles over runs
         (``shortfall_p5`` ..., ``shortfall_usd_p5`` ...). A last row,
         ``ALL``/``ALL``/``ALL``, gives the same for the total in USD (``p_shortfall``:
-        runs with any shortfall anywhere).
+        runs with any shortfall anywhere). Each run's shortfall in USD, not its percentiles:
+        `shortfall_usd_by_run`.
 
         Examples
         --------
