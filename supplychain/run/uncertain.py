@@ -7,9 +7,10 @@ maps it through the parameter's quantile function
 (`Uncertainty.values`). So a run's values depend on
 the seed and the run number only, never on chunk size or executor, and two
 scenarios with the same uncertain parameters run with one seed see the same
-values in every run (common random numbers). Each distinct set of values is
-put into the scenario by `substitute` and
-compiled once.
+values in every run (common random numbers). Each distinct set of values, as
+the model holds them (`applied_values`: whole days for days), is put into the
+scenario by `substitute` and compiled once. The draws themselves live in
+`supplychain.model.uncertainty` (so results can recompute each run's values).
 
 Implements docs/model.md §7.2 (seeds) and §6.13 (parameter-paths).
 """
