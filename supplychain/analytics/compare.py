@@ -426,10 +426,12 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
                       "difference of means and includes random noise", SimulationWarning, stacklevel=2)
     before, after = _measures(baseline, segments), _measures(shocked, segments)
     rows = []
+    identical = paired and baseline.n_runs > 1
     for key, b in before.items():
         if key not in after:  # a trade metric that an ensemble summary does not keep
             continue
         a = after[key]
+        identical = identical and _constant(b) and _constant(a)
         se, lo, hi = paired_interval(b, a) if paired else (math.nan, math.nan, math.nan)
         rows.append((*key, float(np.nanmean(b)) if not np.isnan(b).all() else np.nan,
                      float(np.nanmean(a)) if not np.isnan(a).all() else np.nan, se, lo, hi))
@@ -440,9 +442,17 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
                        unshocked=is_unshocked_version(baseline.scenario, shocked.scenario),
                        period=(str(shocked.scenario.start_date), str(shocked.scenario.date_of(shocked.n_days - 1))),
-                       controlled_shares=_controlled_shares(baseline, shocked),
+                       controlled_shares=_controlled_shares(baseline, shocked), n_runs=int(shocked.n_runs),
+                       identical_runs=bool(identical),
                        series_only=isinstance(baseline, EnsembleResults) or isinstance(shocked, EnsembleResults))
     return table
+
+
+def _constant(values: np.ndarray) -> bool:
+    """Whether every run has the same value (NaNs, a measure a run lacks, are left out)."""
+    kept = np.asarray(values, dtype=float)
+    kept = kept[~np.isnan(kept)]
+    return bool(kept.size == 0 or kept.min() == kept.max())
 
 
 def _controlled_shares(baseline: Results | EnsembleResults,
@@ -675,7 +685,9 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     >>> print(format_changes(t).splitlines()[0])
     Change from 'ban' to 'ban + stockpile' (paired runs):
     """
-    intervals = "change_lo" in table and bool(table["change_lo"].notna().any())
+    identical = bool(table.attrs.get("identical_runs", False))
+    # Runs that are all the same have no spread: each change is one value, printed once, not "x to x".
+    intervals = "change_lo" in table and bool(table["change_lo"].notna().any()) and not identical
     shown_any = False   # the header promises intervals only if a table below prints one
     paired = "paired runs" if table.attrs.get("paired", True) else "unpaired runs"
     first, second = table.attrs.get("before"), table.attrs.get("after")
@@ -702,12 +714,12 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
                  format_points_between(r.fill_rate_baseline, r.fill_rate_shocked)] for r in moved.itertuples()]
         left = ["region", "commodity", *(["segment"] if by_segment else [])]
         headers = [*left, f"shortfall: {was}", now, "change", f"fill rate: {was}", now, "change"]
-        if "shortfall_usd_change_lo" in moved and moved["shortfall_usd_change_lo"].notna().any():
+        if intervals and "shortfall_usd_change_lo" in moved and moved["shortfall_usd_change_lo"].notna().any():
             at = len(left) + 3
             headers.insert(at, "95% interval")
             shown_any = True
             for row, lo, hi in zip(rows, moved["shortfall_usd_change_lo"], moved["shortfall_usd_change_hi"]):
-                row.insert(at, "n/a" if lo != lo else f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}")
+                row.insert(at, "n/a" if lo != lo else _usd_span(lo, hi))
         lines += _columns(headers, rows, n_left=len(left))
         before, after = demands["shortfall_usd_baseline"].sum(), demands["shortfall_usd_shocked"].sum()
         totals = (f"{format_usd(before)} baseline, {format_usd(after)} shocked" if was == "baseline" else
@@ -742,13 +754,14 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
             headers = ["importer<-exporter", "commodity", was, now, "change"]
             # About the change as printed (the shares' rounded difference), so a sure change reads as its own interval.
             printed = {r.Index: (round(r.shocked * 1e3) - round(r.baseline * 1e3)) / 10 for r in shown.itertuples()}
-            span = lambda lo, hi, r: "{:+.1f} to {:+.1f} pp".format(  # noqa: E731
-                printed[r.Index] + round((lo - r.change) * 1e3) / 10, printed[r.Index] + round((hi - r.change) * 1e3) / 10)
+            span = lambda lo, hi, r: _points_span(  # noqa: E731
+                printed[r.Index] + round((lo - r.change) * 1e3) / 10, printed[r.Index] + round((hi - r.change) * 1e3) / 10,
+                lo == hi)
         else:
             rows = [[str(r.region), str(r.commodity), format_usd(r.baseline), format_usd(r.shocked),
                      format_usd(r.change, sign=True), format_relative(r.change, r.baseline)] for r in shown.itertuples()]
             headers = ["region", "commodity", was, now, "change", "change %"]
-            span = lambda lo, hi, r: f"{format_usd(lo, sign=True)} to {format_usd(hi, sign=True)}"  # noqa: E731
+            span = lambda lo, hi, r: _usd_span(lo, hi)  # noqa: E731
         if spread:
             headers.insert(5, "95% interval")
             shown_any = True
@@ -768,7 +781,28 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     lines.append(count)
     if shown_any:
         lines[0] = f"{title} ({paired}; means over runs, 95% intervals of the paired change):"
+    elif identical:
+        n = table.attrs.get("n_runs")
+        lines[0] = (f"{title} ({paired}; the {n} runs are identical, as nothing in the scenario is random: each "
+                    "change is one value, with no interval):")
     return "\n".join(lines)
+
+
+def _usd_span(lo: float, hi: float) -> str:
+    """A 95 % interval of a change in USD; one value when it has no width (the change is the same in every run)."""
+    return _span(format_usd(lo, sign=True), format_usd(hi, sign=True), lo == hi)
+
+
+def _points_span(lo: float, hi: float, same: bool) -> str:
+    """A 95 % interval of a change of shares, in points; one value when the change is the same in every run."""
+    return _span(f"{lo:+.1f} pp", f"{hi:+.1f} pp", same).replace(" pp to ", " to ")
+
+
+def _span(lo: str, hi: str, same: bool) -> str:
+    """``lo to hi``; one value when the interval has no width, or none at the digits printed."""
+    if same:
+        return f"{lo} in every run"
+    return f"{lo} (to the digits shown)" if lo == hi else f"{lo} to {hi}"
 
 
 def _controlled_share_notes(table: pd.DataFrame, shown: pd.DataFrame) -> list[str]:

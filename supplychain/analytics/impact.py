@@ -58,7 +58,7 @@ def _net_of(baseline: Results | EnsembleResults | None, shocked: np.ndarray, bas
 @checks_pair
 def value_added_loss_table(results: Results | EnsembleResults,
                            baseline: Results | EnsembleResults | None = None, *,
-                           method: str = "ario", by_input: bool = False) -> pd.DataFrame:
+                           method: str = "ario", by_input: bool = False, totals: bool = False) -> pd.DataFrame:
     """Value added lost beyond the chain per region and industry, mean over runs, net of a baseline.
 
     This is the table ``supplychain run`` prints (`supplychain.cli.format_value_added` prints it so, in the
@@ -80,6 +80,10 @@ def value_added_loss_table(results: Results | EnsembleResults,
     by_input : bool
         Also measure each kind of input's loss alone (`value_added_by_input`, two kernel passes per kind)
         into ``attrs["by_input"]`` when more than one kind has over 1 % of the shortfall (daily results only).
+    totals : bool
+        Also give a total row per region (sector and industry ``"ALL"``, after the region's industries)
+        and one for the world (region ``"ALL"``, last). Off by default, so that summing the column adds
+        each loss once; with totals, sum the rows whose ``sector`` is not ``"ALL"``, or read the totals.
 
     Returns
     -------
@@ -118,6 +122,11 @@ def value_added_loss_table(results: Results | EnsembleResults,
     ['JP', 'C26', 'electronics']
     >>> bool(table["value_added_loss_usd"].sum() > 0), table.attrs["shortfall_usd"] > 0
     (True, True)
+    >>> with_totals = value_added_loss_table(shocked, baseline=unshocked, totals=True)
+    >>> world = with_totals.iloc[-1]
+    >>> world[["region", "sector"]].tolist(), bool(np.isclose(world["value_added_loss_usd"],
+    ...                                                       table["value_added_loss_usd"].sum()))
+    (['ALL', 'ALL'], True)
     """
     daily = isinstance(results, Results) and not isinstance(baseline, EnsembleResults)
     if daily:  # one pass of the kernel gives both the totals and the run rate
@@ -156,7 +165,23 @@ def value_added_loss_table(results: Results | EnsembleResults,
                        net_of_baseline=baseline is not None, run_rate=run,
                        by_input=value_added_by_input(results, baseline, method=method)  # type: ignore[arg-type]
                        if by_input and daily and several else None)
-    return frame
+    return _with_totals(frame) if totals else frame
+
+
+def _with_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a total row after each region's industries and a world total last (sector ``"ALL"``)."""
+    import pandas as pd
+
+    parts = []
+    for region, rows in frame.groupby("region", sort=False):
+        total = {"region": region, "sector": "ALL", "industry": "all industries",
+                 "value_added_loss_usd": float(rows["value_added_loss_usd"].sum())}
+        parts += [rows, pd.DataFrame([total])]
+    parts.append(pd.DataFrame([{"region": "ALL", "sector": "ALL", "industry": "all industries",
+                                "value_added_loss_usd": float(frame["value_added_loss_usd"].sum())}]))
+    out = UsdFrame(pd.concat(parts, ignore_index=True))
+    out.attrs.update(frame.attrs)
+    return out
 
 
 def value_added_by_input(results: Results, baseline: Results | None = None, *,

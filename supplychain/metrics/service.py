@@ -244,7 +244,9 @@ def cumulative_shortfall(results: Results | EnsembleResults, *, usd: bool = Fals
         Value the shortfall at each commodity's reference price (USD) instead
         of in the commodity's own unit.
     by : {"demand", "region", "commodity", "region_commodity"}
-        How demands are grouped. Groups that mix units need ``usd=True``.
+        How demands are grouped. Groups that mix units need ``usd=True``. By end-use segment, and
+        clipped demand by demand as `EnsembleResults.shortfall_summary` is:
+        ``results.shortfall_usd_by_run(by=("region", "segment"))``.
     over_time : bool
         Return the running total for every day, ``(n_runs, n_days, n_groups)``,
         instead of the total over the horizon.

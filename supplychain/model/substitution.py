@@ -13,11 +13,12 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from .paths import _WINDOW_ORDER, ParameterPath, Usage, changed_shock, check_path, is_member, typed_value
+from .paths import (_DAY_FIELDS, _WINDOW_ORDER, ParameterPath, Usage, _day, _find_shocks, _network_item,
+                    changed_shock, check_path, is_member, typed_value)
 from .scenario import Scenario
 from .shocks.base import Shock
 
-__all__ = ["substitute"]
+__all__ = ["substitute", "applied_values"]
 
 
 def substitute(scenario: Scenario, values: Mapping[str, Any], *, usage: Usage | None = None,
@@ -94,3 +95,49 @@ def substitute(scenario: Scenario, values: Mapping[str, Any], *, usage: Usage | 
     if name is not None:
         changes["name"] = name
     return scenario.replace(**changes)
+
+
+def applied_values(scenario: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` as `substitute` puts them into ``scenario``: whole days for days, typed numbers for typed fields.
+
+    Two sets of values that are equal after this give the same scenario (each
+    conversion is the one `substitute` makes, and making it twice changes
+    nothing): an ensemble compiles and runs each distinct set once
+    (`supplychain.run.uncertain.compile_runs`), and reports the values as the runs
+    used them (`supplychain.results.ensemble.EnsembleResults.parameters`).
+    Day fields (``start``, ``end``, ``announced``, ``duration_days``) are rounded
+    to the nearest whole day (half to even); int fields too; values of other
+    fields are unchanged unless every shock the path names types them alike.
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import CapacityShock
+    >>> sc = toy_scenario(200).with_shocks(CapacityShock(id="quake", region="CN", fraction_lost=0.5,
+    ...                                                  start=10, end=40))
+    >>> applied_values(sc, {"shocks.quake.duration_days": 33.7, "shocks.quake.fraction_lost": 0.25})
+    {'shocks.quake.duration_days': 34, 'shocks.quake.fraction_lost': 0.25}
+    >>> applied_values(sc, {"shocks.quake.start": 28.5})  # half to even, as Python's round
+    {'shocks.quake.start': 28}
+    """
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        p = check_path(key, shocks=scenario.shocks, responses=scenario.responses, network=scenario.network)
+        out[key] = _applied(scenario, p, value)
+    return out
+
+
+def _applied(scenario: Scenario, p: ParameterPath, value: Any) -> Any:
+    if p.section not in ("shocks", "responses"):
+        item = _network_item(scenario.network, p)
+        return typed_value(value, {f.name: f for f in dataclasses.fields(item)}[p.field])
+    if p.field in _DAY_FIELDS:
+        return _day(value, p)
+    if p.field in ("enabled", "reserve_days"):
+        return value
+    typed = {repr(typed_value(value, {f.name: f for f in dataclasses.fields(s)}[p.field]))
+             for s in _find_shocks(getattr(scenario, p.section), p)}
+    if len(typed) == 1:
+        shock = _find_shocks(getattr(scenario, p.section), p)[0]
+        return typed_value(value, {f.name: f for f in dataclasses.fields(shock)}[p.field])
+    return value

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,7 +23,13 @@ from ._checked import Checked
 from .dists import Distribution, Uniform, distribution_from_dict
 from .paths import parse_path
 
-__all__ = ["Uncertainty"]
+if TYPE_CHECKING:
+    from .scenario import Scenario
+
+__all__ = ["Uncertainty", "PARAMETER_STREAM", "parameter_units", "run_values"]
+
+#: Child index of a run's seed sequence that feeds its uncertain parameters (far above the engines' streams).
+PARAMETER_STREAM = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +128,34 @@ class Uncertainty(Checked):
                        str(data["path"]))
         choices = data.get("choices")
         return cls(data["path"], data.get("distribution"), None if choices is None else tuple(choices))
+
+
+def parameter_units(seqs: Sequence[np.random.SeedSequence], n_parameters: int) -> np.ndarray:
+    """Uniform numbers ``(n_runs, n_parameters)`` in ``[0, 1)``, one row from each run's parameter stream.
+
+    Run ``r`` draws from the child `PARAMETER_STREAM` of its seed sequence (the engines' streams are
+    children ``0, 1, ...``), so its values depend on the seed and the run number only (docs/model.md §7.2).
+
+    Examples
+    --------
+    >>> seqs = np.random.SeedSequence(5).spawn(4)
+    >>> bool((parameter_units(seqs, 2)[2:] == parameter_units(seqs[2:], 2)).all())
+    True
+    """
+    out = np.empty((len(seqs), n_parameters))
+    for r, seq in enumerate(seqs):
+        child = np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (PARAMETER_STREAM,),
+                                       pool_size=seq.pool_size)
+        out[r] = np.random.default_rng(child).random(n_parameters)
+    return out
+
+
+def run_values(scenario: Scenario, seqs: Sequence[np.random.SeedSequence]) -> list[dict[str, Any]]:
+    """Each run's drawn values of ``scenario.uncertainties``, ``{path: value}``, in run order.
+
+    These are the values as drawn; `supplychain.model.substitution.applied_values` gives them as the
+    model holds them (whole days for days).
+    """
+    units = parameter_units(seqs, len(scenario.uncertainties))
+    columns = [u.values(units[:, k]) for k, u in enumerate(scenario.uncertainties)]
+    return [{u.path: columns[k][r] for k, u in enumerate(scenario.uncertainties)} for r in range(len(seqs))]

@@ -252,6 +252,61 @@ class EnsembleResults:
         table["fill_rate_p95"] = np.percentile(run_fill, 95, axis=1)
         return table
 
+    @property
+    def parameters(self) -> pd.DataFrame:
+        """Each run's values of the scenario's uncertain parameters, as the runs used them: run x path.
+
+        One row per run (index ``run``, in run order), one column per uncertain parameter
+        (``scenario.uncertainties``), the value after the model's conversion (whole days for days:
+        a duration drawn 33.7 days ran as 34). Recomputed exactly from the scenario and the seed, so an
+        ensemble read back with `load_ensemble` gives them too; `drawn_parameters` gives the numbers as
+        drawn. Plot any per-run measure against them (`shortfall_usd_by_run`, `value_added_loss_total`).
+        No columns when nothing is uncertain (docs/model.md §6.13).
+
+        Examples
+        --------
+        >>> from supplychain import simulate
+        >>> from supplychain.analytics._toy import toy_scenario
+        >>> from supplychain.model import CapacityShock, Uniform
+        >>> sc = toy_scenario(60).with_shocks(CapacityShock(id="quake", region="CN", fraction_lost=0.5,
+        ...                                                 start=10, end=40))
+        >>> ens = simulate(sc.with_uncertainty("shocks.quake.duration_days", Uniform(10, 20)), engine="vector",
+        ...                n_runs=5, seed=3, keep="summary")
+        >>> ens.parameters["shocks.quake.duration_days"].tolist()
+        [13, 15, 18, 14, 12]
+        """
+        from .per_run import run_parameters
+        return run_parameters(self.scenario, self.seed, self.n_runs)
+
+    @property
+    def drawn_parameters(self) -> pd.DataFrame:
+        """Each run's uncertain parameters as drawn, before the model's rounding (see `parameters`)."""
+        from .per_run import run_parameters
+        return run_parameters(self.scenario, self.seed, self.n_runs, drawn=True)
+
+    def shortfall_usd_by_run(self, by: str | tuple[str, ...] = ("region", "segment"), *,
+                             total: bool = True) -> pd.DataFrame:
+        """Each run's shortfall at reference prices (USD): one row per run, one column per group of demands.
+
+        ``by``: ``"region"``, ``"commodity"``, ``"segment"`` or a tuple of them (default: region and
+        end-use segment; columns are then tuples, ``("US", "automotive")``, and ``("US", "")`` for the
+        demands without a segment). ``total=True`` adds the run's whole shortfall, column ``"ALL"``
+        (``("ALL", "ALL")`` with two labels). The same shortfall as `shortfall_summary`, run by run,
+        ready to join with `parameters`.
+
+        Examples
+        --------
+        >>> from supplychain import simulate
+        >>> from supplychain.datasets.synthetic import synthetic_scenario
+        >>> ens = simulate(synthetic_scenario(10, horizon_days=30), engine="vector", n_runs=4, seed=1,
+        ...                keep="summary")
+        >>> t = ens.shortfall_usd_by_run("region")
+        >>> t.shape[0], t.columns[-1], bool(np.allclose(t.drop(columns="ALL").sum(axis=1), t["ALL"]))
+        (4, 'ALL', True)
+        """
+        from .per_run import shortfall_by_run
+        return shortfall_by_run(self.scenario, self.coords, self.demand, self.delivered, by, total=total)
+
     def shortfall_summary(self, percentiles: tuple[float, ...] = (5.0, 50.0, 95.0)) -> pd.DataFrame:
         """Distribution over runs of each demand's shortfall, in units and USD, and the chance of any.
 
@@ -261,7 +316,8 @@ class EnsembleResults:
         mean shortfall in units and USD, and its percentiles over runs
         (``shortfall_p5`` ..., ``shortfall_usd_p5`` ...). A last row,
         ``ALL``/``ALL``/``ALL``, gives the same for the total in USD (``p_shortfall``:
-        runs with any shortfall anywhere).
+        runs with any shortfall anywhere). Each run's shortfall in USD, not its percentiles:
+        `shortfall_usd_by_run`.
 
         Examples
         --------

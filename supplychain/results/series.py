@@ -317,6 +317,25 @@ class Results:
             }))
         return pd.concat(frames, ignore_index=True)
 
+    @property
+    def parameters(self) -> pd.DataFrame:
+        """Each run's values of the scenario's uncertain parameters, as the runs used them: run x path.
+
+        As `EnsembleResults.parameters` (whole days for days; no columns when nothing is uncertain).
+        """
+        from .per_run import run_parameters
+        return run_parameters(self.scenario, self.seed, self.n_runs)
+
+    def shortfall_usd_by_run(self, by: str | tuple[str, ...] = ("region", "segment"), *,
+                             total: bool = True) -> pd.DataFrame:
+        """Each run's shortfall at reference prices (USD) over the horizon: run x group of demands.
+
+        As `EnsembleResults.shortfall_usd_by_run`, from the daily series summed over the horizon.
+        """
+        from .per_run import shortfall_by_run
+        return shortfall_by_run(self.scenario, self.coords, self.demand.sum(axis=1), self.delivered.sum(axis=1),
+                                by, total=total)
+
     def summary(self) -> pd.DataFrame:
         """Demand, delivered, fill rates, cycle service level and shortfall per region, commodity and segment.
 

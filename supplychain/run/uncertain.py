@@ -7,9 +7,10 @@ maps it through the parameter's quantile function
 (`Uncertainty.values`). So a run's values depend on
 the seed and the run number only, never on chunk size or executor, and two
 scenarios with the same uncertain parameters run with one seed see the same
-values in every run (common random numbers). Each distinct set of values is
-put into the scenario by `substitute` and
-compiled once.
+values in every run (common random numbers). Each distinct set of values, as
+the model holds them (`applied_values`: whole days for days), is put into the
+scenario by `substitute` and compiled once. The draws themselves live in
+`supplychain.model.uncertainty` (so results can recompute each run's values).
 
 Implements docs/model.md §7.2 (seeds) and §6.13 (parameter-paths).
 """
@@ -26,38 +27,10 @@ from ..compile.steady import steady_state
 from ..model.network import Network
 from ..model.paths import Usage
 from ..model.scenario import Scenario
-from ..model.substitution import substitute
+from ..model.substitution import applied_values, substitute
+from ..model.uncertainty import PARAMETER_STREAM, parameter_units, run_values
 
 __all__ = ["PARAMETER_STREAM", "parameter_units", "run_values", "compile_runs", "region_usage", "grouped_order"]
-
-#: Child index of a run's seed sequence that feeds its uncertain parameters (far above the engines' streams).
-PARAMETER_STREAM = 1 << 20
-
-
-def parameter_units(seqs: Sequence[np.random.SeedSequence], n_parameters: int) -> np.ndarray:
-    """Uniform numbers ``(n_runs, n_parameters)`` in ``[0, 1)``, one row from each run's parameter stream.
-
-    Examples
-    --------
-    >>> from supplychain.engines.draws import run_seed_sequences
-    >>> seqs = run_seed_sequences(5, 4)
-    >>> bool((parameter_units(seqs, 2)[2:] == parameter_units(seqs[2:], 2)).all())
-    True
-    """
-    out = np.empty((len(seqs), n_parameters))
-    for r, seq in enumerate(seqs):
-        child = np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (PARAMETER_STREAM,),
-                                       pool_size=seq.pool_size)
-        out[r] = np.random.default_rng(child).random(n_parameters)
-    return out
-
-
-def run_values(scenario: Scenario, seqs: Sequence[np.random.SeedSequence]) -> list[dict[str, Any]]:
-    """Each run's values of ``scenario.uncertainties``, ``{path: value}``, in run order."""
-    units = parameter_units(seqs, len(scenario.uncertainties))
-    columns = [u.values(units[:, k]) for k, u in enumerate(scenario.uncertainties)]
-    return [{u.path: columns[k][r] for k, u in enumerate(scenario.uncertainties)} for r in range(len(seqs))]
-
 
 def region_usage(network: Network) -> Usage:
     """``usage(region, commodity)``: the region's steady daily usage of the commodity (all its buyers).
@@ -82,12 +55,18 @@ def region_usage(network: Network) -> Usage:
 
 
 def compile_runs(scenario: Scenario, seqs: Sequence[np.random.SeedSequence]) -> list[Compiled]:
-    """One compiled scenario per run (runs with equal values share one object)."""
+    """One compiled scenario per run (runs whose values are equal as the model holds them share one object).
+
+    Values are compared after `applied_values` (whole days for days, `typed_value`
+    for typed fields), the conversion `substitute` makes anyway: ``Uniform(28, 56)``
+    days give at most 29 scenarios to compile and run, not one per run, and each run's
+    numbers are the same as if it had been compiled on its own.
+    """
     usage = region_usage(scenario.network)
     cache: dict[tuple[Any, ...], Compiled] = {}
     out = []
     for values in run_values(scenario, seqs):
-        key = tuple(values.values())
+        key = tuple(applied_values(scenario, values).values())
         if key not in cache:
             cache[key] = compile_scenario(substitute(scenario, values, usage=usage))
         out.append(cache[key])
