@@ -433,8 +433,26 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
                        unshocked=is_unshocked_version(baseline.scenario, shocked.scenario),
                        period=(str(shocked.scenario.start_date), str(shocked.scenario.date_of(shocked.n_days - 1))),
-                       controlled_shares=_controlled_shares(baseline, shocked))
+                       controlled_shares=_controlled_shares(baseline, shocked),
+                       per_wafer_tools=per_wafer_tools(shocked.scenario))
     return table
+
+
+def per_wafer_tools(scenario: Scenario) -> list[str]:
+    """Tools (outputs of stage ``equipment``) that no shock of ``scenario`` names: their imports follow the output
+    of the new fab capacity that buys them per wafer (docs/model.md §12), not a decision the shock caused.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> per_wafer_tools(sc.load_baseline(horizon_days=10))
+    ['deposition_tool', 'etch_tool', 'inspection_tool', 'litho_tool']
+    >>> per_wafer_tools(sc.load_baseline(horizon_days=10).with_shocks(
+    ...     sc.ExportControl(exporter="JP", commodity="litho_tool", mode="ban", start=1)))
+    ['deposition_tool', 'etch_tool', 'inspection_tool']
+    """
+    named = {getattr(s, "commodity", None) for s in scenario.shocks}
+    return sorted({f.output for f in scenario.network.facilities if f.stage == "equipment"} - named)
 
 
 def _controlled_shares(baseline: Results | EnsembleResults,
@@ -743,6 +761,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         lines += _columns(headers, rows, 2)
         if metric == "import_share":
             lines += _controlled_share_notes(table, shown)
+        elif metric == "import_cost_usd":
+            lines += _tool_note(table, shown)
         lines.append("")
     lines += _stock_end_lines(table, was, now, per_metric)
     same = ~demands["changed"] & ~demands["demand_changed"]
@@ -755,6 +775,34 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     if shown_any:
         lines[0] = f"{title} ({paired}; means over runs, 95% intervals of the paired change):"
     return "\n".join(lines)
+
+
+def _tool_note(table: pd.DataFrame, shown: pd.DataFrame) -> list[str]:
+    """A line under the imports received when they show tools that no shock names: why tools moved.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region": ["KR"], "commodity": ["litho_tool"], "change": [3.7e8]})
+    >>> t.attrs["per_wafer_tools"] = ["litho_tool"]
+    >>> print(_tool_note(t, t)[0].split(": ")[0])
+    KR litho_tool
+    >>> "(a rise: the new capacity ran harder" in _tool_note(t, t)[0]
+    True
+    """
+    tools = set(table.attrs.get("per_wafer_tools", ()))
+    moved = shown[shown["commodity"].isin(tools)]
+    if not len(moved):
+        return []
+    by_region: dict[str, list[str]] = {}
+    for r, c in zip(moved["region"], moved["commodity"]):
+        by_region.setdefault(str(r), []).append(str(c))
+    named = "; ".join(f"{r} {', '.join(cs)}" for r, cs in by_region.items())
+    rise = (" (a rise: the new capacity ran harder, making up for output lost elsewhere)"
+            if (moved["change"] > 0).all() else "")
+    return [f"{named}: tools are bought per wafer made by the year's new fab capacity (stage fab_new; the model "
+            f"has no capital stock, docs/model.md §12), so these rows move with those fabs' output and their tool "
+            f"deliveries{rise}, not with a decision to invest."]
 
 
 def _controlled_share_notes(table: pd.DataFrame, shown: pd.DataFrame) -> list[str]:

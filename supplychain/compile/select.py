@@ -23,7 +23,7 @@ from ..model.shocks import Shock
 from .schedules import ScheduleBuilder
 
 __all__ = ["Index", "index", "check_region", "check_commodity", "commodity_mask", "warn_if_empty", "brief",
-           "traded_goods", "select_facilities", "select_demands", "select_buyers", "stock_usage"]
+           "traded_goods", "stage_family", "stage_targets", "warn_twins", "select_facilities", "select_demands", "select_buyers", "stock_usage"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,50 +123,88 @@ def traded_goods(idx: Index, exporter: str, importer: str) -> str:
     return f"{importer} buys from {exporter}: {', '.join(goods)}"
 
 
-def select_facilities(builder: ScheduleBuilder, facility: str | None, stage: str | None,
-                      region: str | None, kind: str) -> np.ndarray:
-    """Indices of one facility, or of every facility of a stage and/or region (ids checked)."""
-    idx = index(builder)
-    if facility is not None:
-        check_known(facility, builder.core["facility_ids"], "facility", kind)
-        return np.array([builder.core["facility_ids"].index(facility)])
-    check_region(idx, region, "region", kind)
-    if stage is not None:
-        check_known(stage, sorted(set(idx.facility_stage)), "stage", kind)
-    mask = np.ones(len(idx.facility_region), bool)
-    if region is not None:
-        mask &= idx.facility_region == region
-    if stage is not None:
-        mask &= idx.facility_stage == stage
-    if not mask.any():
-        raise ValidationError(f"stage and region must select at least one facility; got stage={stage!r}, "
-                              f"region={region!r} for {kind}.")
-    if stage is not None:
-        _warn_sibling_stages(idx, stage, region, kind, _stages_shocked(builder, region, kind))
-    return np.flatnonzero(mask)
+def stage_family(stage: str, stages) -> set[str]:
+    """The stages ``stage`` selects among ``stages``: itself and every stage named after it (``fab``: ``fab_new``).
+
+    Examples
+    --------
+    >>> sorted(stage_family("fab", ["fab", "fab_new", "packaging", "mine"])), sorted(stage_family("fab_new", ["fab", "fab_new"]))
+    (['fab', 'fab_new'], ['fab_new'])
+    """
+    return {str(s) for s in stages if s == stage or str(s).startswith(f"{stage}_")}
 
 
-def _stages_shocked(builder: ScheduleBuilder, region: str | None, kind: str) -> set[str]:
-    """Stages that the scenario's shocks of ``kind`` reach in ``region`` (all regions when ``None``)."""
-    return {str(s.stage) for s in builder.scenario.shocks
+def _named_stages(shocks, kind: str, region: str) -> set[str]:
+    """Stages that shocks of ``kind`` name themselves (by stage, without a facility) in ``region`` or everywhere."""
+    return {str(s.stage) for s in shocks
             if type(s).__name__ == kind and getattr(s, "stage", None) is not None
             and getattr(s, "facility", None) is None and getattr(s, "region", None) in (None, region)}
 
 
-def _warn_sibling_stages(idx, stage: str, region: str | None, kind: str, covered: set[str]) -> None:
-    """Warn when a stage leaves facilities of a stage named after it untouched (``fab`` and ``fab_new``).
+def stage_targets(facilities, shocks, stage: str | None, region: str | None, kind: str) -> np.ndarray:
+    """Which of ``facilities`` a shock of ``kind`` with ``stage`` and/or ``region`` selects (docs/model.md §6.6).
 
-    A user who stops a region's fabs means all of them; the baseline keeps the capacity added in the year
-    as its own stage, which an exact stage match does not reach. Stages that another shock of the
-    scenario already reaches (``covered``) are not named.
+    A stage selects its family (`stage_family`): ``stage="fab"`` stops a region's installed fabs and the
+    capacity added in the year (stage ``fab_new``), which the built-in network keeps apart only to route the
+    year's tools. A stage of the family that another shock of the same kind in the scenario names itself
+    (by stage, in the facility's region or everywhere) is left to that shock, so a scenario that lists
+    ``fab`` and ``fab_new`` applies each loss once.
     """
-    in_region = np.ones(len(idx.facility_region), bool) if region is None else idx.facility_region == region
-    siblings = sorted({str(s) for s in idx.facility_stage[in_region] if str(s).startswith(f"{stage}_")} - covered)
-    if siblings:
-        names = ", ".join(repr(s) for s in siblings)
-        warnings.warn(f"{kind} with stage={stage!r} leaves the facilities of stage {names}"
-                      f"{'' if region is None else f' in {region}'} untouched; add a shock with that stage "
-                      f"to hit them too.", SimulationWarning, stacklevel=5)
+    mask = np.array([region in (None, f.region) for f in facilities], dtype=bool)
+    if stage is None:
+        return mask
+    family = stage_family(stage, {f.stage for f in facilities})
+    named = {r: _named_stages(shocks, kind, r) for r in {f.region for f in facilities}}
+    return mask & np.array([f.stage == stage or (f.stage in family and f.stage not in named[f.region])
+                            for f in facilities], dtype=bool)
+
+
+def warn_twins(facilities, shocks, facility: str, kind: str, stacklevel: int = 5) -> None:
+    """Warn when a shock on one ``facility`` leaves its twins running: the same region and output, a stage of
+    its stage's family (``KR.fab.memory_wafer`` and ``KR.fab_new.memory_wafer``), no other shock of ``kind``
+    reaching them. A facility id selects that facility alone (a plant fire is a share of one line)."""
+    this = next(f for f in facilities if f.id == facility)
+    family = stage_family(this.stage, {f.stage for f in facilities}) - {this.stage}
+    twins = [f for f in facilities if f.region == this.region and f.output == this.output and f.stage in family]
+
+    def reached(f) -> bool:
+        for s in shocks:
+            if type(s).__name__ != kind:
+                continue
+            if getattr(s, "facility", None) is not None:
+                if s.facility == f.id:
+                    return True
+            elif getattr(s, "region", None) in (None, f.region) and (
+                    s.stage is None or f.stage in stage_family(s.stage, [f.stage])):
+                return True
+        return False
+
+    left = [f.id for f in twins if not reached(f)]
+    if left:
+        names = ", ".join(repr(i) for i in left)
+        warnings.warn(f"{kind}(facility={facility!r}) leaves {names} running (the same output in {this.region} "
+                      f"from a stage named after {this.stage!r}: the capacity added in the year); add a shock on "
+                      f"{names} to stop it too.", SimulationWarning, stacklevel=stacklevel)
+
+
+def select_facilities(builder: ScheduleBuilder, facility: str | None, stage: str | None,
+                      region: str | None, kind: str) -> np.ndarray:
+    """Indices of one facility, or of every facility of a stage (and its family, `stage_targets`) and/or region
+    (ids checked)."""
+    idx = index(builder)
+    net = builder.scenario.network
+    if facility is not None:
+        check_known(facility, builder.core["facility_ids"], "facility", kind)
+        warn_twins(net.facilities, builder.scenario.shocks, facility, kind, stacklevel=6)
+        return np.array([builder.core["facility_ids"].index(facility)])
+    check_region(idx, region, "region", kind)
+    if stage is not None:
+        check_known(stage, sorted(set(idx.facility_stage)), "stage", kind)
+    mask = stage_targets(net.facilities, builder.scenario.shocks, stage, region, kind)
+    if not mask.any():
+        raise ValidationError(f"stage and region must select at least one facility; got stage={stage!r}, "
+                              f"region={region!r} for {kind}.")
+    return np.flatnonzero(mask)
 
 
 def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: str,

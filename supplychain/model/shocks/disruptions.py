@@ -80,7 +80,7 @@ class CapacityShock(Shock):
 
     Examples
     --------
-    >>> CapacityShock(facility="TW.fab.logic", fraction_lost=1.0, start=10, end=40,
+    >>> CapacityShock(facility="TW.fab.logic_wafer", fraction_lost=1.0, start=10, end=40,
     ...               recovery_days=30).recovery
     'linear'
     >>> CapacityShock(fraction_lost=0.5)

@@ -79,7 +79,7 @@ class RandomOutage(Shock):
     ...                      duration=LogNormal(30.0, 15.0), group="tw_quake")
     >>> quake.to_dict()["duration"]
     {'kind': 'lognormal', 'mu': 30.0, 'sd': 15.0}
-    >>> RandomOutage(facility="KR.fab", rate_per_year=2, duration=7).duration
+    >>> RandomOutage(facility="KR.fab.memory_wafer", rate_per_year=2, duration=7).duration
     Fixed(value=7.0)
     >>> RandomOutage(rate_per_year=1.0, duration=Fixed(5.0))
     Traceback (most recent call last):
