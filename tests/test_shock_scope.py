@@ -89,3 +89,21 @@ def test_a_random_outage_stage_selects_the_same_family():
     out = dict(rate_per_year=1.0, duration=5.0)
     assert targets(RandomOutage(region="KR", stage="fab", **out)) == [[FAB, NEW]]
     assert targets(RandomOutage(stage="fab", **out), RandomOutage(stage="fab_new", **out)) == [[FAB, CN_FAB], [NEW]]
+
+
+def test_a_tariff_table_says_the_baseline_has_no_standing_tariffs():
+    from supplychain.analytics.compare import NO_STANDING_TARIFFS, compare, format_changes
+    from supplychain.model import Tariff
+    from supplychain.run import simulate
+
+    base = Scenario(network(), horizon_days=20)
+    duty = base.with_shocks(Tariff(importer="KR", exporter="CN", commodity="wafer", rate=0.25, start=0))
+    b, a = simulate(base, engine="vector", seed=1), simulate(duty, engine="vector", seed=1)
+    table = compare(a, baseline=b)
+    paid = table[table["metric"] == "tariff_paid_usd"]
+    assert paid["baseline"].sum() == 0.0 and paid["shocked"].sum() > 0.0
+    text = format_changes(table)
+    assert NO_STANDING_TARIFFS in text and text.index("Tariff paid") < text.index(NO_STANDING_TARIFFS)
+    # Between two runs that both pay duty the line would be false: it is not printed.
+    more = duty.with_shocks(Tariff(importer="KR", exporter="CN", commodity="wafer", rate=0.25, start=10))
+    assert NO_STANDING_TARIFFS not in format_changes(compare(simulate(more, engine="vector", seed=1), baseline=a))

@@ -763,6 +763,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
             lines += _controlled_share_notes(table, shown)
         elif metric == "import_cost_usd":
             lines += _tool_note(table, shown)
+        elif metric == "tariff_paid_usd":
+            lines += _no_standing_tariffs(table)
         lines.append("")
     lines += _stock_end_lines(table, was, now, per_metric)
     same = ~demands["changed"] & ~demands["demand_changed"]
@@ -775,6 +777,27 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     if shown_any:
         lines[0] = f"{title} ({paired}; means over runs, 95% intervals of the paired change):"
     return "\n".join(lines)
+
+
+#: Under a tariff table whose baseline paid no duty: where the standing tariffs are (docs/scenarios.md).
+NO_STANDING_TARIFFS = ("The baseline pays no duty: a network carries no standing tariffs, only shocks do (the US "
+                       "Section 301 duties in force since 2018 are in a run only when added as shocks, as the shipped "
+                       "section301_2024 does; a 2025 scenario can add its shocks, docs/scenarios.md), so every duty "
+                       "above is the scenario's.")
+
+
+def _no_standing_tariffs(table: pd.DataFrame) -> list[str]:
+    """`NO_STANDING_TARIFFS` when the baseline of a tariff table paid nothing, else nothing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"metric": ["tariff_paid_usd"], "baseline": [0.0], "change": [5e6]})
+    >>> _no_standing_tariffs(t) == [NO_STANDING_TARIFFS], _no_standing_tariffs(t.assign(baseline=1e6))
+    (True, [])
+    """
+    paid = table.loc[table["metric"] == "tariff_paid_usd", "baseline"]
+    return [NO_STANDING_TARIFFS] if len(paid) and float(paid.abs().sum()) == 0.0 else []
 
 
 def _tool_note(table: pd.DataFrame, shown: pd.DataFrame) -> list[str]:
