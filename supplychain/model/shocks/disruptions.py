@@ -68,9 +68,16 @@ class CapacityShock(Shock):
     Parameters
     ----------
     facility : str, optional
-        One facility id. Otherwise select by ``stage`` and/or ``region``.
+        One facility id, that facility alone: ``"KR.fab.memory_wafer"`` leaves
+        ``"KR.fab_new.memory_wafer"`` (the capacity added in the year) running,
+        and a `SimulationWarning` says so unless another shock reaches it.
+        Otherwise select by ``stage`` and/or ``region``.
     stage, region : str, optional
-        Every facility of that stage and/or in that region.
+        Every facility of that stage and/or in that region. A stage selects
+        its family, itself and the stages named after it: ``"fab"`` stops the
+        installed fabs and the year's new capacity (``"fab_new"``), except a
+        family stage that another shock of the scenario names itself
+        (docs/model.md §6.6).
     fraction_lost : float
         Share of capacity lost, in ``(0, 1]``.
 

@@ -49,7 +49,8 @@ class RandomOutage(Shock):
         Id of the single facility affected.
     region, stage : str, optional
         Otherwise, every facility in ``region`` and/or of ``stage``
-        (e.g. ``region="TW", stage="fab"``).
+        (e.g. ``region="TW", stage="fab"``); a stage also selects the stages
+        named after it (``"fab"``: ``"fab_new"``), as `CapacityShock` does.
     capacity_lost : float
         Fraction of capacity lost while down, in ``(0, 1]``.
     group : str, optional
