@@ -23,7 +23,7 @@ from ..model.shocks import Shock
 from .schedules import ScheduleBuilder
 
 __all__ = ["Index", "index", "check_region", "check_commodity", "commodity_mask", "warn_if_empty", "brief",
-           "traded_goods", "stage_family", "stage_targets", "warn_twins", "select_facilities", "select_demands", "select_buyers", "stock_usage"]
+           "traded_goods", "stage_family", "stage_targets", "warn_twins", "TWIN_WARNING", "select_facilities", "select_demands", "select_buyers", "stock_usage"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,6 +157,10 @@ def stage_targets(facilities, shocks, stage: str | None, region: str | None, kin
     named = {r: _named_stages(shocks, kind, r) for r in {f.region for f in facilities}}
     return mask & np.array([f.stage == stage or (f.stage in family and f.stage not in named[f.region])
                             for f in facilities], dtype=bool)
+
+
+#: The start of `warn_twins`'s message, for a filter where one facility is knocked out on purpose (`stress_test`).
+TWIN_WARNING = r"\w+\(facility='[^']+'\) leaves '"
 
 
 def warn_twins(facilities, shocks, facility: str, kind: str, stacklevel: int = 5) -> None:
