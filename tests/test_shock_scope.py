@@ -69,7 +69,7 @@ def test_a_family_stage_named_by_another_shock_takes_that_shocks_loss_only_once(
 
 
 def test_a_facility_id_stops_that_facility_alone_and_names_its_twin():
-    with pytest.warns(SimulationWarning, match=r"facility='KR.fab'\) leaves 'KR.fab_new' running"):
+    with pytest.warns(SimulationWarning, match=r"facility='KR.fab'\) leaves 'KR.fab_new' running.*family=True"):
         compile_scenario(Scenario(network(), (stop(facility="KR.fab"),), horizon_days=20))
     np.testing.assert_allclose(factor(stop(facility="KR.fab")), [0.0, 1.0, 1.0, 1.0])
     for cover in (stop(facility="KR.fab_new"), stop(region="KR", stage="fab_new"), stop(region="KR")):
@@ -81,6 +81,19 @@ def test_a_facility_id_stops_that_facility_alone_and_names_its_twin():
         compile_scenario(Scenario(network(), (stop(facility="CN.fab"),), horizon_days=20))   # no twin in CN
 
 
+def test_family_true_adds_a_facilitys_twins_and_false_keeps_a_stage_or_facility_exact():
+    np.testing.assert_allclose(factor(stop(facility="KR.fab", family=True)), [0.0, 0.0, 1.0, 1.0])
+    np.testing.assert_allclose(factor(stop(region="KR", stage="fab", family=False)), [0.0, 1.0, 1.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SimulationWarning)   # said explicitly: no warning either way
+        for shock in (stop(facility="KR.fab", family=True), stop(facility="KR.fab", family=False)):
+            compile_scenario(Scenario(network(), (shock,), horizon_days=20))
+    assert stop(facility="KR.fab", family=False).to_dict()["family"] is False
+    assert "family" not in stop(facility="KR.fab").to_dict()
+    with pytest.raises(Exception, match="family"):
+        stop(facility="KR.fab", family="yes")
+
+
 def test_a_random_outage_stage_selects_the_same_family():
     def targets(*shocks):
         c = compile_scenario(Scenario(network(), shocks, horizon_days=20))
@@ -89,6 +102,8 @@ def test_a_random_outage_stage_selects_the_same_family():
     out = dict(rate_per_year=1.0, duration=5.0)
     assert targets(RandomOutage(region="KR", stage="fab", **out)) == [[FAB, NEW]]
     assert targets(RandomOutage(stage="fab", **out), RandomOutage(stage="fab_new", **out)) == [[FAB, CN_FAB], [NEW]]
+    assert targets(RandomOutage(stage="fab", family=False, **out)) == [[FAB, CN_FAB]]
+    assert targets(RandomOutage(facility="KR.fab", family=True, **out)) == [[FAB, NEW]]
 
 
 def test_a_tariff_table_says_the_baseline_has_no_standing_tariffs():

@@ -21,7 +21,7 @@ from ...model.network import Network
 from ...model.shocks import DAYS_PER_YEAR
 from ...model.shocks.disruptions import recovery_days_for
 from ..schedules import ScheduleBuilder
-from ..select import stage_targets, warn_twins
+from ..select import shock_targets, warn_twins
 from .disruptions import facility_chains
 
 __all__ = ["OutageSpec", "random_outage"]
@@ -46,14 +46,13 @@ class OutageSpec:
 
 
 def _targets(shock: RandomOutage, network: Network, shocks: tuple = ()) -> np.ndarray:
-    """Indices of the facilities ``shock`` selects (validated against the network); a stage selects its family
-    as a `CapacityShock`'s does (`stage_targets`, docs/model.md §6.6), ``shocks`` the scenario's."""
+    """Indices of the facilities ``shock`` selects (validated against the network), as a `CapacityShock`'s
+    (`shock_targets`, docs/model.md §6.6); ``shocks`` the scenario's."""
     ids = [f.id for f in network.facilities]
     if shock.facility is not None:
         check_known(shock.facility, ids, "facility", "RandomOutage")
-        warn_twins(network.facilities, shocks, shock.facility, "RandomOutage", stacklevel=6)
-        return np.array([ids.index(shock.facility)], dtype=np.intp)
-    hits = np.flatnonzero(stage_targets(network.facilities, shocks, shock.stage, shock.region, "RandomOutage"))
+        warn_twins(network.facilities, shocks, shock, "RandomOutage", stacklevel=6)
+    hits = np.flatnonzero(shock_targets(network.facilities, shocks, shock, "RandomOutage"))
     if not len(hits):
         raise fail("region/stage", "a selection matching at least one facility",
                    shock.target, "RandomOutage")

@@ -51,6 +51,9 @@ class RandomOutage(Shock):
         Otherwise, every facility in ``region`` and/or of ``stage``
         (e.g. ``region="TW", stage="fab"``); a stage also selects the stages
         named after it (``"fab"``: ``"fab_new"``), as `CapacityShock` does.
+    family : bool, optional
+        As `CapacityShock`'s: True adds a facility's twins, False keeps a
+        stage exact and a facility alone without a warning.
     capacity_lost : float
         Fraction of capacity lost while down, in ``(0, 1]``.
     group : str, optional
@@ -96,6 +99,7 @@ class RandomOutage(Shock):
     capacity_lost: float = 1.0
     group: str | None = None
     recovery_days: float | None = None
+    family: bool | None = None
     kind: ClassVar[str] = "random_outage"
 
     def __post_init__(self) -> None:
@@ -115,6 +119,8 @@ class RandomOutage(Shock):
         object.__setattr__(self, "capacity_lost", lost)
         if self.recovery_days is not None:
             object.__setattr__(self, "recovery_days", check_days(self.recovery_days, "recovery_days", k))
+        if self.family is not None and not isinstance(self.family, bool):
+            raise fail("family", "true, false or None", self.family, k)
 
     @property
     def target(self) -> str:
