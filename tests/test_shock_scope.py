@@ -122,3 +122,10 @@ def test_a_tariff_table_says_the_baseline_has_no_standing_tariffs():
     # Between two runs that both pay duty the line would be false: it is not printed.
     more = duty.with_shocks(Tariff(importer="KR", exporter="CN", commodity="wafer", rate=0.25, start=10))
     assert NO_STANDING_TARIFFS not in format_changes(compare(simulate(more, engine="vector", seed=1), baseline=a))
+
+
+def test_a_misspelt_id_in_another_shock_is_named_by_its_own_check():
+    from supplychain.errors import UnknownIdError
+    with pytest.raises(UnknownIdError, match="KR.fabb"):
+        compile_scenario(Scenario(network(), (stop(facility="KR.fab"), stop(facility="KR.fabb", family=True)),
+                                  horizon_days=20))

@@ -166,7 +166,9 @@ def stage_targets(facilities, shocks, stage: str | None, region: str | None, kin
 def twins(facilities, facility: str) -> list:
     """The facilities of ``facility``'s region and output whose stage is of its stage's family, itself excluded
     (``KR.fab.memory_wafer``: ``KR.fab_new.memory_wafer``)."""
-    this = next(f for f in facilities if f.id == facility)
+    this = next((f for f in facilities if f.id == facility), None)
+    if this is None:   # an unknown id: its own shock's check names it
+        return []
     family = stage_family(this.stage, {f.stage for f in facilities}) - {this.stage}
     return [f for f in facilities if f.region == this.region and f.output == this.output and f.stage in family]
 
