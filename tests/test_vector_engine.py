@@ -331,27 +331,15 @@ def test_ring_is_never_wider_than_the_horizon():
     assert material_balance(res).max_relative_error < 1e-9
 
 
-def test_a_stage_that_leaves_its_new_capacity_untouched_warns():
-    # Stopping Taiwan's "fab" stage leaves the capacity added in the year ("fab_new") running: say so.
-    import warnings as _w
-
+def test_a_stage_stops_the_new_capacity_named_after_it():
+    # Stopping Taiwan's "fab" stage stops the capacity added in the year ("fab_new") too (docs/model.md §6.6).
     from supplychain import load_baseline
-    from supplychain.errors import SimulationWarning
+    from supplychain.compile import compile_scenario
     from supplychain.model import CapacityShock
-    with _w.catch_warnings(record=True) as caught:
-        _w.simplefilter("always")
-        simulate(load_baseline(horizon_days=20).with_shocks(
-            CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=2, end=10)), engine="vector")
-    said = [str(w.message) for w in caught if issubclass(w.category, SimulationWarning)]
-    assert any("stage 'fab_new' in TW untouched" in m for m in said), said
-    with _w.catch_warnings(record=True) as caught:
-        _w.simplefilter("always")
-        simulate(load_baseline(horizon_days=20).with_shocks(
-            CapacityShock(region="TW", stage="fab_new", fraction_lost=1.0, start=2, end=10)), engine="vector")
-    assert not any("untouched" in str(w.message) for w in caught)
-    with _w.catch_warnings(record=True) as caught:
-        _w.simplefilter("always")   # both stages shocked: nothing is left untouched, nothing to say
-        simulate(load_baseline(horizon_days=20).with_shocks(
-            CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=2, end=10),
-            CapacityShock(stage="fab_new", fraction_lost=0.5, start=2, end=10)), engine="vector")
-    assert not any("untouched" in str(w.message) for w in caught)
+    scen = load_baseline(horizon_days=20).with_shocks(
+        CapacityShock(region="TW", stage="fab", fraction_lost=1.0, start=2, end=10))
+    c = compile_scenario(scen)
+    ids = [f.id for f in scen.network.facilities]
+    day5 = np.asarray(c.schedules.capacity_factor)[5]
+    hit = {i for i, x in zip(ids, day5) if x == 0.0}
+    assert hit == {f.id for f in scen.network.facilities if f.region == "TW" and f.stage in ("fab", "fab_new")}

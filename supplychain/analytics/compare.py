@@ -444,7 +444,8 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
                        period=(str(shocked.scenario.start_date), str(shocked.scenario.date_of(shocked.n_days - 1))),
                        controlled_shares=_controlled_shares(baseline, shocked), n_runs=int(shocked.n_runs),
                        identical_runs=bool(identical),
-                       series_only=isinstance(baseline, EnsembleResults) or isinstance(shocked, EnsembleResults))
+                       series_only=isinstance(baseline, EnsembleResults) or isinstance(shocked, EnsembleResults),
+                       per_wafer_tools=per_wafer_tools(shocked.scenario))
     return table
 
 
@@ -453,6 +454,23 @@ def _constant(values: np.ndarray) -> bool:
     kept = np.asarray(values, dtype=float)
     kept = kept[~np.isnan(kept)]
     return bool(kept.size == 0 or kept.min() == kept.max())
+
+
+def per_wafer_tools(scenario: Scenario) -> list[str]:
+    """Tools (outputs of stage ``equipment``) that no shock of ``scenario`` names: their imports follow the output
+    of the new fab capacity that buys them per wafer (docs/model.md §12), not a decision the shock caused.
+
+    Examples
+    --------
+    >>> import supplychain as sc
+    >>> per_wafer_tools(sc.load_baseline(horizon_days=10))
+    ['deposition_tool', 'etch_tool', 'inspection_tool', 'litho_tool']
+    >>> per_wafer_tools(sc.load_baseline(horizon_days=10).with_shocks(
+    ...     sc.ExportControl(exporter="JP", commodity="litho_tool", mode="ban", start=1)))
+    ['deposition_tool', 'etch_tool', 'inspection_tool']
+    """
+    named = {getattr(s, "commodity", None) for s in scenario.shocks}
+    return sorted({f.output for f in scenario.network.facilities if f.stage == "equipment"} - named)
 
 
 def _controlled_shares(baseline: Results | EnsembleResults,
@@ -770,6 +788,10 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         lines += _columns(headers, rows, 2)
         if metric == "import_share":
             lines += _controlled_share_notes(table, shown)
+        elif metric == "import_cost_usd":
+            lines += _tool_note(table, shown)
+        elif metric == "tariff_paid_usd":
+            lines += _no_standing_tariffs(table)
         lines.append("")
     lines += _stock_end_lines(table, was, now, per_metric)
     same = ~demands["changed"] & ~demands["demand_changed"]
@@ -803,6 +825,55 @@ def _span(lo: str, hi: str, same: bool) -> str:
     if same:
         return f"{lo} in every run"
     return f"{lo} (to the digits shown)" if lo == hi else f"{lo} to {hi}"
+
+
+#: Under a tariff table whose baseline paid no duty: where the standing tariffs are (docs/scenarios.md).
+NO_STANDING_TARIFFS = ("The baseline pays no duty: a network carries no standing tariffs, only shocks do (the US "
+                       "Section 301 duties in force since 2018 are in a run only when added as shocks, as the shipped "
+                       "section301_2024 does; a 2025 scenario can add its shocks, docs/scenarios.md), so every duty "
+                       "above is the scenario's.")
+
+
+def _no_standing_tariffs(table: pd.DataFrame) -> list[str]:
+    """`NO_STANDING_TARIFFS` when the baseline of a tariff table paid nothing, else nothing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"metric": ["tariff_paid_usd"], "baseline": [0.0], "change": [5e6]})
+    >>> _no_standing_tariffs(t) == [NO_STANDING_TARIFFS], _no_standing_tariffs(t.assign(baseline=1e6))
+    (True, [])
+    """
+    paid = table.loc[table["metric"] == "tariff_paid_usd", "baseline"]
+    return [NO_STANDING_TARIFFS] if len(paid) and float(paid.abs().sum()) == 0.0 else []
+
+
+def _tool_note(table: pd.DataFrame, shown: pd.DataFrame) -> list[str]:
+    """A line under the imports received when they show tools that no shock names: why tools moved.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"region": ["KR"], "commodity": ["litho_tool"], "change": [3.7e8]})
+    >>> t.attrs["per_wafer_tools"] = ["litho_tool"]
+    >>> print(_tool_note(t, t)[0].split(": ")[0])
+    KR litho_tool
+    >>> "(a rise: the new capacity ran harder" in _tool_note(t, t)[0]
+    True
+    """
+    tools = set(table.attrs.get("per_wafer_tools", ()))
+    moved = shown[shown["commodity"].isin(tools)]
+    if not len(moved):
+        return []
+    by_region: dict[str, list[str]] = {}
+    for r, c in zip(moved["region"], moved["commodity"]):
+        by_region.setdefault(str(r), []).append(str(c))
+    named = "; ".join(f"{r} {', '.join(cs)}" for r, cs in by_region.items())
+    rise = (" (a rise: the new capacity ran harder, making up for output lost elsewhere)"
+            if (moved["change"] > 0).all() else "")
+    return [f"{named}: tools are bought per wafer made by the year's new fab capacity (stage fab_new; the model "
+            f"has no capital stock, docs/model.md §12), so these rows move with those fabs' output and their tool "
+            f"deliveries{rise}, not with a decision to invest."]
 
 
 def _controlled_share_notes(table: pd.DataFrame, shown: pd.DataFrame) -> list[str]:

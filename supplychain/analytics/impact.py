@@ -92,10 +92,11 @@ def value_added_loss_table(results: Results | EnsembleResults,
         (`format_usd`); its values are floats in US dollars, to compute with, as ``to_csv`` writes them.
         One row per region and industry of `supplychain.impact.load_io_table`:
         ``region``, ``sector`` (the industry's code, ``C26``), ``industry`` (its name, as the console
-        and the charts say it: ``electronics``; `sector_name`), ``value_added_loss_usd``. ``attrs["given_up_usd"]`` holds the mean value
-        of chips, cells and magnets given up to prices (`chain_given_up_usd`, net of the baseline's;
-        None when none can be, or for summaries). ``attrs["shortfall_usd"]`` holds the
-        mean value of chips, cells and magnets not delivered (`chain_shortfall_usd`, net of
+        and the charts say it: ``electronics``; `sector_name`), ``value_added_loss_usd``.
+        ``attrs["given_up_usd"]`` holds the mean value of chips, cells, magnets, germanium and gallium
+        given up to prices (`chain_given_up_usd`, net of the baseline's; None when none can be, or for
+        summaries). ``attrs["shortfall_usd"]`` holds the mean value of chips, cells, magnets, germanium
+        and gallium not delivered (`chain_shortfall_usd`, net of
         the baseline), the denominator of the loss given shortfall, and ``attrs["shortfall_by_commodity"]``
         that shortfall by commodity (id to USD, largest first: which products it is, gallium as well as
         chips when the table's industries buy gallium); ``attrs["n_runs"]`` the runs
@@ -321,7 +322,7 @@ def _chain_demand_prices(results: Results | EnsembleResults) -> np.ndarray:
 
 
 def chain_shortfall_usd(results: Results | EnsembleResults) -> np.ndarray:
-    """Per-run value of the chain's products that users did not receive: chips, cells and magnets, USD.
+    """Per-run value of the chain's products that users did not receive: chips, cells, magnets, Ge and Ga, USD.
 
     Only the commodities the input-output table's industries buy (its ``dependence``), in its
     regions, count, at the commodities' reference prices (``Commodity.price_usd``). It is the

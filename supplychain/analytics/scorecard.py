@@ -71,7 +71,7 @@ class Replay:
     --------
     >>> import datetime as dt
     >>> from supplychain.model import Tariff
-    >>> r = Replay((Tariff(importer="US", exporter="CN", commodity="x", rate=0.25, start=-30),),
+    >>> r = Replay((Tariff(importer="US", exporter="CN", commodity="aam", rate=0.25, start=-30),),
     ...            start_date=dt.date(2024, 7, 1), horizon_days=400)
     >>> [s.start for s in r]
     [-30]

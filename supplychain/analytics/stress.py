@@ -27,6 +27,7 @@ import pandas as pd
 
 from .._progress import iterate
 from .._validation import check_choice, check_known, check_number, close_matches, fail, shown
+from ..compile.select import TWIN_WARNING
 from ..errors import SimulationWarning, UnknownIdError
 from ..model import Network, Scenario
 from ..results.series import Results
@@ -204,7 +205,9 @@ def _simulated(network: Network, table: pd.DataFrame, *, duration_days: int, hor
         t0 = time.perf_counter()
         scenario = knockout_scenario(network, facilities, duration_days=duration_days, horizon_days=horizon,
                                      name=str(name))
-        res = simulate(scenario, engine=engine, n_runs=runs, seed=seed)
+        with warnings.catch_warnings():   # one node at a time, on purpose: not the twin a user may have missed
+            warnings.filterwarnings("ignore", message=TWIN_WARNING, category=SimulationWarning)
+            res = simulate(scenario, engine=engine, n_runs=runs, seed=seed)
         ms = 1e3 * (time.perf_counter() - t0)
         metrics = _sim_metrics(res, base, fail_below)
         if target is not None:

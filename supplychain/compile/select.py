@@ -23,7 +23,8 @@ from ..model.shocks import Shock
 from .schedules import ScheduleBuilder
 
 __all__ = ["Index", "index", "check_region", "check_commodity", "commodity_mask", "warn_if_empty", "brief",
-           "traded_goods", "select_facilities", "select_demands", "select_buyers", "stock_usage"]
+           "traded_goods", "stage_family", "stage_targets", "twins", "shock_targets", "warn_twins",
+           "TWIN_WARNING", "select_facilities", "select_demands", "select_buyers", "stock_usage"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,50 +124,108 @@ def traded_goods(idx: Index, exporter: str, importer: str) -> str:
     return f"{importer} buys from {exporter}: {', '.join(goods)}"
 
 
-def select_facilities(builder: ScheduleBuilder, facility: str | None, stage: str | None,
-                      region: str | None, kind: str) -> np.ndarray:
-    """Indices of one facility, or of every facility of a stage and/or region (ids checked)."""
-    idx = index(builder)
-    if facility is not None:
-        check_known(facility, builder.core["facility_ids"], "facility", kind)
-        return np.array([builder.core["facility_ids"].index(facility)])
-    check_region(idx, region, "region", kind)
-    if stage is not None:
-        check_known(stage, sorted(set(idx.facility_stage)), "stage", kind)
-    mask = np.ones(len(idx.facility_region), bool)
-    if region is not None:
-        mask &= idx.facility_region == region
-    if stage is not None:
-        mask &= idx.facility_stage == stage
-    if not mask.any():
-        raise ValidationError(f"stage and region must select at least one facility; got stage={stage!r}, "
-                              f"region={region!r} for {kind}.")
-    if stage is not None:
-        _warn_sibling_stages(idx, stage, region, kind, _stages_shocked(builder, region, kind))
-    return np.flatnonzero(mask)
+def stage_family(stage: str, stages) -> set[str]:
+    """The stages ``stage`` selects among ``stages``: itself and every stage named after it (``fab``: ``fab_new``).
+
+    Examples
+    --------
+    >>> sorted(stage_family("fab", ["fab", "fab_new", "packaging", "mine"])), sorted(stage_family("fab_new", ["fab", "fab_new"]))
+    (['fab', 'fab_new'], ['fab_new'])
+    """
+    return {str(s) for s in stages if s == stage or str(s).startswith(f"{stage}_")}
 
 
-def _stages_shocked(builder: ScheduleBuilder, region: str | None, kind: str) -> set[str]:
-    """Stages that the scenario's shocks of ``kind`` reach in ``region`` (all regions when ``None``)."""
-    return {str(s.stage) for s in builder.scenario.shocks
+def _named_stages(shocks, kind: str, region: str) -> set[str]:
+    """Stages that shocks of ``kind`` name themselves (by stage, without a facility) in ``region`` or everywhere."""
+    return {str(s.stage) for s in shocks
             if type(s).__name__ == kind and getattr(s, "stage", None) is not None
             and getattr(s, "facility", None) is None and getattr(s, "region", None) in (None, region)}
 
 
-def _warn_sibling_stages(idx, stage: str, region: str | None, kind: str, covered: set[str]) -> None:
-    """Warn when a stage leaves facilities of a stage named after it untouched (``fab`` and ``fab_new``).
+def stage_targets(facilities, shocks, stage: str | None, region: str | None, kind: str,
+                  family: bool | None = None) -> np.ndarray:
+    """Which of ``facilities`` a shock of ``kind`` with ``stage`` and/or ``region`` selects (docs/model.md §6.6).
 
-    A user who stops a region's fabs means all of them; the baseline keeps the capacity added in the year
-    as its own stage, which an exact stage match does not reach. Stages that another shock of the
-    scenario already reaches (``covered``) are not named.
+    A stage selects its family (`stage_family`) unless ``family`` is False: ``stage="fab"`` stops a region's
+    installed fabs and the capacity added in the year (stage ``fab_new``), which the built-in network keeps
+    apart only to route the year's tools. A stage of the family that another shock of the same kind in the
+    scenario names itself (by stage, in the facility's region or everywhere) is left to that shock, so a
+    scenario that lists ``fab`` and ``fab_new`` applies each loss once.
     """
-    in_region = np.ones(len(idx.facility_region), bool) if region is None else idx.facility_region == region
-    siblings = sorted({str(s) for s in idx.facility_stage[in_region] if str(s).startswith(f"{stage}_")} - covered)
-    if siblings:
-        names = ", ".join(repr(s) for s in siblings)
-        warnings.warn(f"{kind} with stage={stage!r} leaves the facilities of stage {names}"
-                      f"{'' if region is None else f' in {region}'} untouched; add a shock with that stage "
-                      f"to hit them too.", SimulationWarning, stacklevel=5)
+    mask = np.array([region in (None, f.region) for f in facilities], dtype=bool)
+    if stage is None:
+        return mask
+    if family is False:
+        return mask & np.array([f.stage == stage for f in facilities], dtype=bool)
+    members = stage_family(stage, {f.stage for f in facilities})
+    named = {r: _named_stages(shocks, kind, r) for r in {f.region for f in facilities}}
+    return mask & np.array([f.stage == stage or (f.stage in members and f.stage not in named[f.region])
+                            for f in facilities], dtype=bool)
+
+
+def twins(facilities, facility: str) -> list:
+    """The facilities of ``facility``'s region and output whose stage is of its stage's family, itself excluded
+    (``KR.fab.memory_wafer``: ``KR.fab_new.memory_wafer``)."""
+    this = next((f for f in facilities if f.id == facility), None)
+    if this is None:   # an unknown id: its own shock's check names it
+        return []
+    family = stage_family(this.stage, {f.stage for f in facilities}) - {this.stage}
+    return [f for f in facilities if f.region == this.region and f.output == this.output and f.stage in family]
+
+
+def shock_targets(facilities, shocks, shock, kind: str) -> np.ndarray:
+    """Which of ``facilities`` a `CapacityShock` or `RandomOutage` selects (ids assumed checked).
+
+    One ``facility``: that facility, and its `twins` when the shock's ``family`` is True. Otherwise
+    `stage_targets`.
+    """
+    facility, family = getattr(shock, "facility", None), getattr(shock, "family", None)
+    if facility is not None:
+        chosen = {facility} | ({f.id for f in twins(facilities, facility)} if family else set())
+        return np.array([f.id in chosen for f in facilities], dtype=bool)
+    return stage_targets(facilities, shocks, shock.stage, shock.region, kind, family)
+
+
+#: The start of `warn_twins`'s message, for a filter where one facility is knocked out on purpose (`stress_test`).
+TWIN_WARNING = r"\w+\(facility='[^']+'\) leaves '"
+
+
+def warn_twins(facilities, shocks, shock, kind: str, stacklevel: int = 5) -> None:
+    """Warn when a shock on one facility, ``family`` not given, leaves its `twins` running that no other shock of
+    ``kind`` reaches. A facility id selects that facility alone (a plant fire is a share of one line)."""
+    if getattr(shock, "family", None) is not None or getattr(shock, "facility", None) is None:
+        return
+    ids = [f.id for f in facilities]
+    reached = np.zeros(len(ids), bool)
+    for other in shocks:
+        if other is not shock and type(other).__name__ == kind:
+            reached |= shock_targets(facilities, shocks, other, kind)
+    left = [f.id for f in twins(facilities, shock.facility) if not reached[ids.index(f.id)]]
+    if left:
+        names = ", ".join(repr(i) for i in left)
+        region = next(f.region for f in facilities if f.id == shock.facility)
+        warnings.warn(f"{kind}(facility={shock.facility!r}) leaves {names} running (the same output in {region}: "
+                      f"the capacity added in the year); family=True stops it too, family=False says the facility "
+                      f"alone is meant (docs/model.md §6.6).", SimulationWarning, stacklevel=stacklevel)
+
+
+def select_facilities(builder: ScheduleBuilder, shock, kind: str) -> np.ndarray:
+    """Indices of the facilities a `CapacityShock` selects: one facility (and its twins with ``family=True``), or
+    every facility of a stage (and its family, `stage_targets`) and/or region (ids checked)."""
+    idx = index(builder)
+    net = builder.scenario.network
+    if shock.facility is not None:
+        check_known(shock.facility, builder.core["facility_ids"], "facility", kind)
+        warn_twins(net.facilities, builder.scenario.shocks, shock, kind, stacklevel=6)
+    else:
+        check_region(idx, shock.region, "region", kind)
+        if shock.stage is not None:
+            check_known(shock.stage, sorted(set(idx.facility_stage)), "stage", kind)
+    mask = shock_targets(net.facilities, builder.scenario.shocks, shock, kind)
+    if not mask.any():
+        raise ValidationError(f"stage and region must select at least one facility; got stage={shock.stage!r}, "
+                              f"region={shock.region!r} for {kind}.")
+    return np.flatnonzero(mask)
 
 
 def select_demands(builder: ScheduleBuilder, region: str, commodity: str, kind: str,

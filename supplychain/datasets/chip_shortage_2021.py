@@ -286,8 +286,10 @@ def shortage_2021(horizon: int = 365, disruptions: bool = True, allocation: str 
               if p == n or (p.startswith(n + ".") and p[len(n) + 1:] in regions)]
     hits = [(f"US.fab.{w}", 0.3, 0, (2, 15), (3, 31)) for w in WAFERS] + [(p, 0.3, 30, (6, 1), (9, 30)) for p in plants] + [
             ("JP.fab.mature_idm_wafer", naka_fraction(base.network, kept), 68, (3, 19), (4, 17))]
+    # Each hit is a share of the installed lines that were hit: the year's new capacity (stage fab_new) runs on
+    # (family=False says so, docs/model.md §6.6).
     shocks += [CapacityShock(facility=f, fraction_lost=x, recovery_days=r, start=dt.date(2021, *a),
-                             end=dt.date(2021, *b)) for f, x, r, a, b in hits] if disruptions else []
+                             end=dt.date(2021, *b), family=False) for f, x, r, a, b in hits] if disruptions else []
     if lead_in:   # 2020: automakers' chips follow their output, the other buyers take what the fabs made beyond them
         shocks += [DemandShock(region=r, commodity=c, factor=x, segment=g, start=QUARTERS[q], end=QUARTERS[q + 1])
                    for q, others in enumerate(demand_2020(base.network, backlog_2020)) for r in regions for c in CHIPS

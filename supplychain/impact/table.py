@@ -2,7 +2,7 @@
 
 The shipped file (``supplychain/data/impact/io_table.toml``, written by ``python -m tools.impact``)
 holds gross output per region and sector, direct coefficients between sectors, domestic input
-shares, each sector's dependence on chips, cells and magnets, and the ARIO parameters.
+shares, each sector's dependence on chips, cells, magnets, germanium and gallium, and the ARIO parameters.
 `load_io_table` assembles the multi-regional coefficient matrix (docs/model.md §8.3):
 
 ``A[(o, i), (r, j)] = a[i, j] * h[i]`` if ``o == r``, else ``a[i, j] * (1 - h[i]) * x[o, i] / sum_{o' != r} x[o', i]``.

@@ -87,8 +87,9 @@ def plot_ensemble_fan(results: EnsembleResults, baseline: EnsembleResults | None
     Notes
     -----
     A cumulative shortfall can climb again months after an outage has ended. Traced on a 45-day outage of
-    Taiwan's fabs from 1 March 2025 (``CapacityShock(region="TW", stage="fab", fraction_lost=1.0)``, fixed
-    lead times, vector engine; docs/model.md §7.4): the fab's work in progress stalls in the line over the
+    Taiwan's installed fabs from 1 March 2025 (``CapacityShock(region="TW", stage="fab", family=False,
+    fraction_lost=1.0)``: the new capacity, stage ``fab_new``, running; fixed lead times, vector engine;
+    docs/model.md §6.6, §7.4): the fab's work in progress stalls in the line over the
     outage and the fab restarts cold (docs/model.md §5.4.2), so it starts few wafers until late May; a logic
     fab's cycle time is 80 days, so those missing starts leave the line as missing output in August and
     September. By then the fab runs at its full capacity (about 5 % above the baseline's output) with an empty output store, and

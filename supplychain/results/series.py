@@ -367,10 +367,12 @@ class Results:
                          rationing: str = "priority") -> ValueAddedLoss:
         """Value added lost beyond the chain, per run, day, region and industry (docs/model.md §8.3).
 
-        Shortfalls of chips, Li-ion cells and NdFeB magnets at final demand, and the demand
-        their users give up to higher prices, cap the output of the industries that use them
-        (C26-C29) in each region, and an input-output model propagates the caps; it never
-        feeds back into the simulation.
+        Shortfalls at final demand of the products the input-output table's industries buy (its
+        ``dependence``; in the shipped table chips of every class, Li-ion cells, NdFeB magnets,
+        germanium and gallium), and the demand their users give up to higher prices, cap the output
+        of the industries that use them (C26-C29; germanium also the rest of the economy's) in each
+        region, and an input-output model propagates the caps; it never feeds back into the
+        simulation.
 
         Parameters
         ----------

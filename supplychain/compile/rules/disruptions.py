@@ -78,7 +78,7 @@ def capacity_shock(shock: CapacityShock, builder: ScheduleBuilder) -> None:
     Without ``recovery_days`` each facility recovers over its chain's default
     (`RECOVERY_DAYS`).
     """
-    facs = select_facilities(builder, shock.facility, shock.stage, shock.region, "CapacityShock")
+    facs = select_facilities(builder, shock, "CapacityShock")
     builder.window(shock)  # validates end after start on the calendar
     chains = facility_chains(builder)
     by_days: dict[float, list[int]] = {}

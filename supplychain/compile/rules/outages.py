@@ -21,6 +21,7 @@ from ...model.network import Network
 from ...model.shocks import DAYS_PER_YEAR
 from ...model.shocks.disruptions import recovery_days_for
 from ..schedules import ScheduleBuilder
+from ..select import shock_targets, warn_twins
 from .disruptions import facility_chains
 
 __all__ = ["OutageSpec", "random_outage"]
@@ -44,15 +45,15 @@ class OutageSpec:
     recovery_days: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (n,) linear ramp per facility
 
 
-def _targets(shock: RandomOutage, network: Network) -> np.ndarray:
-    """Indices of the facilities ``shock`` selects (validated against the network)."""
+def _targets(shock: RandomOutage, network: Network, shocks: tuple = ()) -> np.ndarray:
+    """Indices of the facilities ``shock`` selects (validated against the network), as a `CapacityShock`'s
+    (`shock_targets`, docs/model.md §6.6); ``shocks`` the scenario's."""
     ids = [f.id for f in network.facilities]
     if shock.facility is not None:
         check_known(shock.facility, ids, "facility", "RandomOutage")
-        return np.array([ids.index(shock.facility)], dtype=np.intp)
-    hits = [i for i, f in enumerate(network.facilities)
-            if shock.region in (None, f.region) and shock.stage in (None, f.stage)]
-    if not hits:
+        warn_twins(network.facilities, shocks, shock, "RandomOutage", stacklevel=6)
+    hits = np.flatnonzero(shock_targets(network.facilities, shocks, shock, "RandomOutage"))
+    if not len(hits):
         raise fail("region/stage", "a selection matching at least one facility",
                    shock.target, "RandomOutage")
     return np.array(hits, dtype=np.intp)
@@ -61,7 +62,7 @@ def _targets(shock: RandomOutage, network: Network) -> np.ndarray:
 def random_outage(shock: RandomOutage, builder: ScheduleBuilder) -> None:
     """Record the outage process; its effect is drawn per run."""
     first, stop = builder.window(shock)
-    facilities = _targets(shock, builder.scenario.network)
+    facilities = _targets(shock, builder.scenario.network, builder.scenario.shocks)
     chains = facility_chains(builder)
     recovery = np.array([recovery_days_for(shock.recovery_days, chains[f]) for f in facilities])
     spec = OutageSpec(facilities=facilities,

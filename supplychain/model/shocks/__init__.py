@@ -64,10 +64,10 @@ def shock_from_dict(data: Any) -> Shock:
 
     Examples
     --------
-    >>> shock_from_dict({"kind": "demand_shock", "region": "US", "commodity": "chip",
+    >>> shock_from_dict({"kind": "demand_shock", "region": "US", "commodity": "logic_chip",
     ...                  "factor": 1.17, "start": "2021-01-01"}).start
     datetime.date(2021, 1, 1)
-    >>> t = Tariff(importer="US", exporter="CN", commodity="graphite", rate=0.25, start="2026-01-01")
+    >>> t = Tariff(importer="US", exporter="CN", commodity="aam", rate=0.25, start="2026-01-01")
     >>> shock_from_dict(t.to_dict()) == t
     True
     >>> shock_from_dict({"kind": "tarif"})

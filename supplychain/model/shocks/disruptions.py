@@ -68,9 +68,22 @@ class CapacityShock(Shock):
     Parameters
     ----------
     facility : str, optional
-        One facility id. Otherwise select by ``stage`` and/or ``region``.
+        One facility id, that facility alone: ``"KR.fab.memory_wafer"`` leaves
+        ``"KR.fab_new.memory_wafer"`` (the capacity added in the year) running,
+        and a `SimulationWarning` says so unless another shock reaches it or
+        ``family`` is given. Otherwise select by ``stage`` and/or ``region``.
     stage, region : str, optional
-        Every facility of that stage and/or in that region.
+        Every facility of that stage and/or in that region. A stage selects
+        its family, itself and the stages named after it: ``"fab"`` stops the
+        installed fabs and the year's new capacity (``"fab_new"``), except a
+        family stage that another shock of the scenario names itself
+        (docs/model.md §6.6).
+    family : bool, optional
+        True: a ``facility`` also stops its twins (same region and output, a
+        stage of its stage's family). False: a ``stage`` selects itself alone
+        (the installed fabs without ``fab_new``), a ``facility`` alone without
+        a warning (a share of one line, as the Naka fire of 2021). None (the
+        default): a stage's family, a facility alone with a warning.
     fraction_lost : float
         Share of capacity lost, in ``(0, 1]``.
 
@@ -80,7 +93,7 @@ class CapacityShock(Shock):
 
     Examples
     --------
-    >>> CapacityShock(facility="TW.fab.logic", fraction_lost=1.0, start=10, end=40,
+    >>> CapacityShock(facility="TW.fab.logic_wafer", fraction_lost=1.0, start=10, end=40,
     ...               recovery_days=30).recovery
     'linear'
     >>> CapacityShock(fraction_lost=0.5)
@@ -96,6 +109,7 @@ class CapacityShock(Shock):
     destroy_inventory: float = 0.0
     recovery: Literal["linear", "exponential"] = "linear"
     recovery_days: float | None = None
+    family: bool | None = None
     kind: ClassVar[str] = "capacity_shock"
 
     def __post_init__(self) -> None:
@@ -114,6 +128,8 @@ class CapacityShock(Shock):
         check_choice(self.recovery, ("linear", "exponential"), "recovery", k)
         if self.recovery_days is not None:
             object.__setattr__(self, "recovery_days", days(self.recovery_days, "recovery_days", k))
+        if self.family is not None and not isinstance(self.family, bool):
+            raise fail("family", "true, false or None", self.family, k)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -49,7 +49,11 @@ class RandomOutage(Shock):
         Id of the single facility affected.
     region, stage : str, optional
         Otherwise, every facility in ``region`` and/or of ``stage``
-        (e.g. ``region="TW", stage="fab"``).
+        (e.g. ``region="TW", stage="fab"``); a stage also selects the stages
+        named after it (``"fab"``: ``"fab_new"``), as `CapacityShock` does.
+    family : bool, optional
+        As `CapacityShock`'s: True adds a facility's twins, False keeps a
+        stage exact and a facility alone without a warning.
     capacity_lost : float
         Fraction of capacity lost while down, in ``(0, 1]``.
     group : str, optional
@@ -79,7 +83,7 @@ class RandomOutage(Shock):
     ...                      duration=LogNormal(30.0, 15.0), group="tw_quake")
     >>> quake.to_dict()["duration"]
     {'kind': 'lognormal', 'mu': 30.0, 'sd': 15.0}
-    >>> RandomOutage(facility="KR.fab", rate_per_year=2, duration=7).duration
+    >>> RandomOutage(facility="KR.fab.memory_wafer", rate_per_year=2, duration=7).duration
     Fixed(value=7.0)
     >>> RandomOutage(rate_per_year=1.0, duration=Fixed(5.0))
     Traceback (most recent call last):
@@ -95,6 +99,7 @@ class RandomOutage(Shock):
     capacity_lost: float = 1.0
     group: str | None = None
     recovery_days: float | None = None
+    family: bool | None = None
     kind: ClassVar[str] = "random_outage"
 
     def __post_init__(self) -> None:
@@ -114,6 +119,8 @@ class RandomOutage(Shock):
         object.__setattr__(self, "capacity_lost", lost)
         if self.recovery_days is not None:
             object.__setattr__(self, "recovery_days", check_days(self.recovery_days, "recovery_days", k))
+        if self.family is not None and not isinstance(self.family, bool):
+            raise fail("family", "true, false or None", self.family, k)
 
     @property
     def target(self) -> str:

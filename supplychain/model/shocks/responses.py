@@ -146,7 +146,7 @@ class CapacityInvestment(Response):
 
     Examples
     --------
-    >>> CapacityInvestment(region="US", commodity="graphite_anode", added_capacity=50.0,
+    >>> CapacityInvestment(region="US", commodity="aam", added_capacity=50.0,
     ...                    build_lag_days=365, ramp_days=180).ramp_days
     180.0
     """

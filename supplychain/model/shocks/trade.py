@@ -115,11 +115,11 @@ class Tariff(Shock):
     Examples
     --------
     >>> import datetime as dt
-    >>> t = Tariff(importer="US", exporter="CN", commodity="graphite", rate=0.25,
+    >>> t = Tariff(importer="US", exporter="CN", commodity="aam", rate=0.25,
     ...            start=dt.date(2026, 1, 1))
     >>> t.to_dict()["rate"]
     0.25
-    >>> Tariff(importer="US", exporter="CN", commodity="graphite", rate=100)
+    >>> Tariff(importer="US", exporter="CN", commodity="aam", rate=100)
     Traceback (most recent call last):
     ...
     supplychain.errors.ValidationError: rate must be <= 10 (rate is a fraction: 0.25 means 25 %); got 100 for Tariff.
