@@ -51,11 +51,21 @@ def add_loops(loops: SimpleNamespace) -> None:
     r1 = numba.types.Array(numba.float64, 1, "A", readonly=True)
     i1 = numba.types.Array(numba.intp, 1, "A", readonly=True)
     w2 = numba.types.Array(numba.float64, 2, "A")
-    loops.design_credit = numba.njit([numba.void(w2, r2, r2, i1, r1)], **options)(credit)
-    loops.design_usable = numba.njit([numba.void(r2, r2, r2, i1, r2, i1, numba.intp, w2, w2)], **options)(usable)
-    loops.design_debit = numba.njit([numba.void(w2, r2, i1, r2, numba.boolean)], **options)(debit)
-    loops.design_settle = numba.njit([numba.void(w2, r2, r1, i1, r1, w2)], **options)(settle)
-    loops.design_shares = numba.njit([numba.void(r2, i1, r2, i1, r1, r1, numba.float64, w2)], **options)(shares)
+    # Each loop also for runs-last (Fortran-ordered) 2-D arrays, the layout the engine keeps its accounts in: the
+    # compiled code then knows the runs are contiguous and works on several at once (SIMD), the same operations on
+    # each element. Any other layout takes the general version ("A"); Numba picks the exact layout when it has it.
+    f2 = numba.types.Array(numba.float64, 2, "F", readonly=True)
+    v2 = numba.types.Array(numba.float64, 2, "F")
+    loops.design_credit = numba.njit([numba.void(v2, f2, f2, i1, r1), numba.void(w2, r2, r2, i1, r1)],
+                                     **options)(credit)
+    loops.design_usable = numba.njit([numba.void(f2, f2, f2, i1, f2, i1, numba.intp, v2, v2),
+                                      numba.void(r2, r2, r2, i1, r2, i1, numba.intp, w2, w2)], **options)(usable)
+    loops.design_debit = numba.njit([numba.void(v2, f2, i1, f2, numba.boolean),
+                                     numba.void(w2, r2, i1, r2, numba.boolean)], **options)(debit)
+    loops.design_settle = numba.njit([numba.void(v2, f2, r1, i1, r1, v2), numba.void(w2, r2, r1, i1, r1, w2)],
+                                     **options)(settle)
+    loops.design_shares = numba.njit([numba.void(r2, i1, f2, i1, r1, r1, numba.float64, v2),
+                                      numba.void(r2, i1, r2, i1, r1, r1, numba.float64, w2)], **options)(shares)
 
 
 def credit(accounts: np.ndarray, cap: np.ndarray, arrived: np.ndarray, lanes: np.ndarray, lock: np.ndarray) -> None:
