@@ -72,9 +72,10 @@ def _both(monkeypatch, loops, call):  # type: ignore[no-untyped-def]
     return want, got
 
 
-@pytest.mark.parametrize("seed, order", [(0, "F"), (1, "F"), (2, "C")])
-def test_account_loops_are_numpys(monkeypatch, loops, spec, seed, order):
-    # The engine keeps the accounts runs-last ("F"); any layout gives the same numbers.
+@pytest.mark.parametrize("seed, order, side", [(0, "F", "C"), (1, "F", "F"), (2, "C", "C")])
+def test_account_loops_are_numpys(monkeypatch, loops, spec, seed, order, side):
+    # The engine keeps the accounts and the buyers' (R, m) arrays runs-last ("F": the loops' own compiled version
+    # for that layout); any other layout, or a mix, takes the general version: the same numbers either way.
     rng = np.random.default_rng(seed)
     n_runs, n, m = 7, len(spec.lanes), len(spec.buyers)
     n_lanes = int(spec.lanes.max()) + 5
@@ -82,7 +83,7 @@ def test_account_loops_are_numpys(monkeypatch, loops, spec, seed, order):
     cap[:, ::5] = accounts[:, ::5]  # ties
     cl = _values(rng, (n_runs, n), 0.2, order=order)
     arrived = _values(rng, (n_runs, n_lanes), 3.0, order="F")  # runs-last, as the ring hands it over
-    stock, wanted = _values(rng, (n_runs, m), 40.0), _values(rng, (n_runs, m), 30.0)
+    stock, wanted = _values(rng, (n_runs, m), 40.0, order=side), _values(rng, (n_runs, m), 30.0, order=side)
     wanted[:, ::3] = stock[:, ::3]
 
     def credit():  # type: ignore[no-untyped-def]
@@ -98,7 +99,7 @@ def test_account_loops_are_numpys(monkeypatch, loops, spec, seed, order):
     assert _bits(got_can) == _bits(want_can) and _bits(got_take) == _bits(want_take)
 
     take = _values(rng, (n_runs, n), 12.0, order=order)
-    scale = _values(rng, (n_runs, m), 1.0)
+    scale = _values(rng, (n_runs, m), 1.0, order=side)
     for s in (None, scale):
         def debit():  # type: ignore[no-untyped-def]
             a = accounts.copy()

@@ -23,7 +23,10 @@ select. Nothing is fused or reordered (no ``fastmath``). The functions run as
 plain Python too (``tests/test_jit_designs.py`` calls both on values with
 NaNs and signed zeros); `add_loops` compiles them when `.jit` loads its loops.
 Arrays are (R, n) or (R, m) of any layout; indices (n,) or (m,). The loops run over the accounts, runs
-innermost: the accounts are kept runs-last, as the engine keeps its lanes' arrays (`.designs.initial_accounts`).
+innermost: the accounts are kept runs-last, as the engine keeps its lanes' arrays (`.designs.initial_accounts`),
+and each loop is compiled twice: for runs-last (Fortran-ordered) 2-D arrays, whose runs the compiled code
+knows contiguous and takes several at a time (SIMD), and for any layout (a mix, or C order), the same
+operations on each element either way (benchmarks/README.md, fifteenth round).
 """
 
 from __future__ import annotations
@@ -51,11 +54,21 @@ def add_loops(loops: SimpleNamespace) -> None:
     r1 = numba.types.Array(numba.float64, 1, "A", readonly=True)
     i1 = numba.types.Array(numba.intp, 1, "A", readonly=True)
     w2 = numba.types.Array(numba.float64, 2, "A")
-    loops.design_credit = numba.njit([numba.void(w2, r2, r2, i1, r1)], **options)(credit)
-    loops.design_usable = numba.njit([numba.void(r2, r2, r2, i1, r2, i1, numba.intp, w2, w2)], **options)(usable)
-    loops.design_debit = numba.njit([numba.void(w2, r2, i1, r2, numba.boolean)], **options)(debit)
-    loops.design_settle = numba.njit([numba.void(w2, r2, r1, i1, r1, w2)], **options)(settle)
-    loops.design_shares = numba.njit([numba.void(r2, i1, r2, i1, r1, r1, numba.float64, w2)], **options)(shares)
+    # Each loop also for runs-last (Fortran-ordered) 2-D arrays, the layout the engine keeps its accounts in: the
+    # compiled code then knows the runs are contiguous and works on several at once (SIMD), the same operations on
+    # each element. Any other layout takes the general version ("A"); Numba picks the exact layout when it has it.
+    f2 = numba.types.Array(numba.float64, 2, "F", readonly=True)
+    v2 = numba.types.Array(numba.float64, 2, "F")
+    loops.design_credit = numba.njit([numba.void(v2, f2, f2, i1, r1), numba.void(w2, r2, r2, i1, r1)],
+                                     **options)(credit)
+    loops.design_usable = numba.njit([numba.void(f2, f2, f2, i1, f2, i1, numba.intp, v2, v2),
+                                      numba.void(r2, r2, r2, i1, r2, i1, numba.intp, w2, w2)], **options)(usable)
+    loops.design_debit = numba.njit([numba.void(v2, f2, i1, f2, numba.boolean),
+                                     numba.void(w2, r2, i1, r2, numba.boolean)], **options)(debit)
+    loops.design_settle = numba.njit([numba.void(v2, f2, r1, i1, r1, v2), numba.void(w2, r2, r1, i1, r1, w2)],
+                                     **options)(settle)
+    loops.design_shares = numba.njit([numba.void(r2, i1, f2, i1, r1, r1, numba.float64, v2),
+                                      numba.void(r2, i1, r2, i1, r1, r1, numba.float64, w2)], **options)(shares)
 
 
 def credit(accounts: np.ndarray, cap: np.ndarray, arrived: np.ndarray, lanes: np.ndarray, lock: np.ndarray) -> None:

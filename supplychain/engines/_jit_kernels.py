@@ -56,6 +56,8 @@ def compile_loops() -> SimpleNamespace:
     signatures = {name: [sig(days) for days in (numba.uint8[:, :], numba.int16[:, :])] for name, sig in {
         "ring_add": lambda days: numba.void(numba.float64[:, :, ::1], numba.intp[::1], days, f2),
         "landing_days": lambda days: numba.void(f2, f2r, f2r, numba.boolean, numba.float64, numba.float64, days),
+        "landing_days_f": lambda days: numba.void(numba.float64[::1, :], f2r, f2r, numba.boolean, numba.float64,
+                                                  numba.float64, days),
         "triangular_days": lambda days: numba.intp(f2c, numba.intp[::1], f1r, f1r, f1r, f1r, f1r, f2r, f2r,
                                                    numba.boolean, numba.float64, numba.float64, days),
         "table_days": lambda days: numba.void(f2c, numba.intp[::1], f1r, i1r, f2cr, b1r, days),
@@ -83,6 +85,7 @@ def compile_loops() -> SimpleNamespace:
              "triangular_days": triangular_days, "triangular_table": triangular_table, "table_days": table_days,
              "landing_days": landing_days, "ship_head": ship_head, "ship_tail": ship_tail, "split_plain": split_plain,
              "recipe_cover": recipe_cover, "start_add": start_add}
+    signatures["landing_days"] = signatures.pop("landing_days_f") + signatures["landing_days"]
     def typed(name: str) -> list:  # type: ignore[type-arg]
         sig = signatures[name]
         return sig if isinstance(sig, list) else [sig]

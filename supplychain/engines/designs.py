@@ -164,7 +164,7 @@ def usable(ds: DesignSpec, accounts: np.ndarray, cl: np.ndarray, stock: np.ndarr
     loops = _loops()
     if loops is not None:
         ix = _indices(ds)
-        can, take = np.empty(wanted.shape), np.empty(accounts.shape, order="F")
+        can, take = np.empty(wanted.shape, order="F"), np.empty(accounts.shape, order="F")
         loops.design_usable(accounts, cl, stock, ix.columns, wanted, ix.group, len(ds.buyers), can, take)
         return can, take
     need = cl * wanted[:, ds.group]

@@ -317,7 +317,7 @@ def _design_starts(ds: _designs.DesignSpec, s: State, p: np.ndarray) -> np.ndarr
     """
     assert s.design is not None and s.design_share is not None
     m = len(ds.buyers)
-    wanted = np.zeros((p.shape[0], m))
+    wanted = np.zeros((p.shape[0], m), order="F")  # runs-last, as the accounts (the compiled loops' layout)
     wanted[:, ds.input_group] = p[:, ds.facility] * ds.ratio
     can, take = _designs.usable(ds, s.design, s.design_share, s.stock[:, ds.stocks], wanted)
     # Each locked input allows can / ratio starts; a facility starts the least its inputs allow.
@@ -327,7 +327,7 @@ def _design_starts(ds: _designs.DesignSpec, s: State, p: np.ndarray) -> np.ndarr
         _designs.debit(ds, s.design, take)
         return p
     # An input that allowed more than the facility starts gives up its designs in proportion.
-    used = np.ones((p.shape[0], m))
+    used = np.ones((p.shape[0], m), order="F")
     with np.errstate(divide="ignore", invalid="ignore"):
         part = allowed[:, ds.facility] * ds.ratio / can[:, ds.input_group]
     used[:, ds.input_group] = np.where(can[:, ds.input_group] > 0.0, np.minimum(part, 1.0), 1.0)
@@ -385,7 +385,7 @@ def serve_demand(c: Compiled, s: State, demand: np.ndarray) -> tuple[np.ndarray,
     if ds is not None and len(ds.demand):
         # Design-specific stocks (§5.6.6): each design's part of the demand only from its own stock.
         assert s.design is not None and s.design_share is not None
-        ask = np.zeros((have.shape[0], len(ds.buyers)))
+        ask = np.zeros((have.shape[0], len(ds.buyers)), order="F")
         ask[:, ds.demand_group] = wanted[:, ds.demand]
         can, take = _designs.usable(ds, s.design, s.design_share, s.stock[:, ds.stocks], ask)
         delivered[:, ds.demand] = np.minimum(delivered[:, ds.demand], np.maximum(can[:, ds.demand_group], 0.0))
