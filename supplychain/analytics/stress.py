@@ -27,7 +27,6 @@ import pandas as pd
 
 from .._progress import iterate
 from .._validation import check_choice, check_known, check_number, close_matches, fail, shown
-from ..compile.select import TWIN_WARNING
 from ..errors import SimulationWarning, UnknownIdError
 from ..model import Network, Scenario
 from ..results.series import Results
@@ -129,9 +128,9 @@ def knockout_scenario(network: Network, facilities: Iterable[str], *, duration_d
         return dataclasses.replace(base, network=dataclasses.replace(network, facilities=edited),
                                    horizon_days=min(horizon, end))
     # Fully back at ``end`` (no recovery ramp), as the LP's time-to-recover assumes, so the two
-    # methods knock out the same thing.
-    return base.with_shocks(*(CapacityShock(facility=f, fraction_lost=1.0, start=start, end=end, recovery_days=0)
-                              for f in facilities))
+    # methods knock out the same thing; each node alone, on purpose (family=False: its twin is not missed).
+    return base.with_shocks(*(CapacityShock(facility=f, fraction_lost=1.0, start=start, end=end, recovery_days=0,
+                                            family=False) for f in facilities))
 
 
 def target_demands(network: Network, target: str) -> tuple[str, ...]:
@@ -205,9 +204,7 @@ def _simulated(network: Network, table: pd.DataFrame, *, duration_days: int, hor
         t0 = time.perf_counter()
         scenario = knockout_scenario(network, facilities, duration_days=duration_days, horizon_days=horizon,
                                      name=str(name))
-        with warnings.catch_warnings():   # one node at a time, on purpose: not the twin a user may have missed
-            warnings.filterwarnings("ignore", message=TWIN_WARNING, category=SimulationWarning)
-            res = simulate(scenario, engine=engine, n_runs=runs, seed=seed)
+        res = simulate(scenario, engine=engine, n_runs=runs, seed=seed)
         ms = 1e3 * (time.perf_counter() - t0)
         metrics = _sim_metrics(res, base, fail_below)
         if target is not None:

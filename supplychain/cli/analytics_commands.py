@@ -269,7 +269,6 @@ def stress_estimate(network: Any, duration: int, n_runs: int | None, seed: int) 
     import time
 
     from ..analytics._engine import is_deterministic, pick_engine
-    from ..compile.select import TWIN_WARNING
     from ..analytics.stress import disruption_scenarios, knockout_scenario
     from ..model import Scenario
     from ..run.simulate import simulate
@@ -277,11 +276,8 @@ def stress_estimate(network: Any, duration: int, n_runs: int | None, seed: int) 
     engine, runs = pick_engine(is_deterministic(Scenario(network, horizon_days=horizon)), n_runs)
     table = disruption_scenarios(network)
     started = time.perf_counter()
-    with warnings.catch_warnings():   # one node knocked out on purpose (as stress_test does)
-        warnings.filterwarnings("ignore", message=TWIN_WARNING, category=SimulationWarning)
-        simulate(knockout_scenario(network, table["facilities"].iloc[0], duration_days=duration,
-                                   horizon_days=horizon, name=str(table.index[0])), engine=engine, n_runs=runs,
-                 seed=seed)
+    simulate(knockout_scenario(network, table["facilities"].iloc[0], duration_days=duration, horizon_days=horizon,
+                               name=str(table.index[0])), engine=engine, n_runs=runs, seed=seed)
     each = 1.2 * (time.perf_counter() - started)
     total = each * len(table)
     said = f"{total / 60:.0f} min" if total >= 90 else f"{total:.0f} s"
