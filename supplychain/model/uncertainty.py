@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -22,9 +22,6 @@ from .._validation import fail
 from ._checked import Checked
 from .dists import Distribution, Uniform, distribution_from_dict
 from .paths import parse_path
-
-if TYPE_CHECKING:
-    from .scenario import Scenario
 
 __all__ = ["Uncertainty", "PARAMETER_STREAM", "parameter_units", "run_values"]
 
@@ -150,7 +147,14 @@ def parameter_units(seqs: Sequence[np.random.SeedSequence], n_parameters: int) -
     return out
 
 
-def run_values(scenario: Scenario, seqs: Sequence[np.random.SeedSequence]) -> list[dict[str, Any]]:
+class _WithUncertainties(Protocol):
+    """What `run_values` reads of a `Scenario` (typed structurally: scenario.py imports this module)."""
+
+    @property
+    def uncertainties(self) -> Sequence[Uncertainty]: ...
+
+
+def run_values(scenario: _WithUncertainties, seqs: Sequence[np.random.SeedSequence]) -> list[dict[str, Any]]:
     """Each run's drawn values of ``scenario.uncertainties``, ``{path: value}``, in run order.
 
     These are the values as drawn; `supplychain.model.substitution.applied_values` gives them as the
