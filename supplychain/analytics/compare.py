@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..results.series import Coords, Results
 
 __all__ = ["compare", "compare_to_unshocked", "is_unshocked_version", "paired_interval", "demand_changes",
-           "format_changes", "format_usd", "format_percent", "lane_costs", "tariff_paid", "POOLED"]
+           "format_changes", "format_usd", "format_percent", "lane_costs", "tariff_paid", "POOLED", "run_names"]
 
 #: The ``segment`` of a demand row of ``compare(..., segments=False)`` whose region and commodity has buyers
 #: per end-use segment (chip buyers): all of them pooled, as ``"ALL"`` labels the totals of
@@ -333,7 +333,8 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
         scenarios = [getattr(x, "scenario", None) for x in (first, second)]
         if None not in scenarios and _fewer_shocks(scenarios[1], scenarios[0]):
             names = run_names(*scenarios)
-            warnings.warn(f"compare(first, second) of {names[0]} then {names[1]}: two positional arguments are before then after, and "
+            warnings.warn(f"compare(first, second) of {names[0]} then {names[1]}: two positional arguments are "
+                          "before then after, and "
                           "the second has fewer shocks than the first, so this is likely the change from the "
                           "shocked runs back to their baseline (every change reversed); for what the shock changed "
                           "call compare(shocked, baseline=base), the form every other measure takes. If this "
@@ -379,6 +380,10 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     shocks), so every positional call warns (`SimulationWarning`) and offers the keyword form; the
     warning says the call is likely reversed when the second scenario has fewer shocks and responses
     than the first (its unshocked baseline, `Scenario.without_shocks`, or any scenario with fewer).
+    Two runs whose scenarios share a name (two variants of one file) are told apart by their shocks and
+    responses counted (`run_names`), in the warning and in `format_changes`' title; and what each
+    response of either run did (`supplychain.metrics.response_effects`: a reserve released, or not and
+    why) is kept in ``attrs["responses"]`` and printed by `format_changes`.
 
     Returns a long table with columns ``region, commodity, segment, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means
@@ -775,7 +780,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         title, was, now = "Change from baseline to shocked", "baseline", "shocked"
     else:
         named = table.attrs.get("before_label"), table.attrs.get("after_label")
-        title = (f"Change from {named[0]} to {named[1]}" if None not in named
+        alike = None in named or str(named[0]).endswith(" (first)")   # one scenario's runs: nothing to tell apart
+        title = (f"Change from {named[0]} to {named[1]}" if not alike
                  else f"Change between two runs of '{first}'" if first == second
                  else f"Change from '{first}' to '{second}'")
         was, now = "from", "to"

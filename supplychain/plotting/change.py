@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "most_changed", "warn_if_reversed", "NO_CHANGE", "change_label"]
+__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "most_changed", "warn_if_reversed", "NO_CHANGE",
+           "change_label"]
 
 #: Text drawn on an Axes when nothing changed, instead of an empty plot.
 NO_CHANGE = "no change against the baseline"
