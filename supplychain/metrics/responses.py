@@ -137,7 +137,7 @@ def response_effects(results: Results) -> pd.DataFrame:
     (a reserve and what it released; capacity added over the run and the output above the capacity
     without it), ``active_days`` (days it released, days its capacity was online, days its target
     held), ``lowest_cover_days`` and its date (a reserve's stocks, the lowest end-of-day cover of any
-    one of them in its window; a safety stock's buyers, pooled), ``trigger_days``
+    one of them in its window, in any run; a safety stock's buyers, pooled, mean over runs), ``trigger_days``
     (``release_below_cover_days`` or the new ``cover_days``) and ``effect``, one sentence. Empty for
     a scenario without responses.
 
