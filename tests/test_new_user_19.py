@@ -35,7 +35,7 @@ def test_compare_positional_pair_with_fewer_shocks_second_warns(toy_pair):
     assert slip["change"].equals(-right["change"])                       # computed as given, every sign reversed
     other = sc.simulate(toy_scenario(20).with_shocks(STOP, CapacityShock(fraction_lost=0.5, facility="CN.mine",
                                                                          start=3, end=6)), seed=1)
-    with pytest.warns(SimulationWarning, match=r"\(2 shocks and responses\) then"):
+    with pytest.warns(SimulationWarning, match=r"\(2 shocks, no response\) then"):
         compare(other, shocked)                                           # fewer, though not unshocked
     # Before then after, or more shocks second (a policy variant against another): kept, but said, since no
     # rule tells a meant pair from a reversed one; the keyword forms are silent.

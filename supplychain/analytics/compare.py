@@ -26,6 +26,8 @@ from .._validation import fail
 from ..compile.compiler import compile_scenario
 from ..errors import SimulationWarning, ValidationError
 from ..metrics.pairing import is_unshocked_version, warn_if_reversed
+from ..metrics.responses import response_effects
+from ..model._display import plural, shocks_title
 from ..results.ensemble import EnsembleResults
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from ..results.series import Coords, Results
 
 __all__ = ["compare", "compare_to_unshocked", "is_unshocked_version", "paired_interval", "demand_changes",
-           "format_changes", "format_usd", "format_percent", "lane_costs", "tariff_paid", "POOLED"]
+           "format_changes", "format_usd", "format_percent", "lane_costs", "tariff_paid", "POOLED", "run_names"]
 
 #: The ``segment`` of a demand row of ``compare(..., segments=False)`` whose region and commodity has buyers
 #: per end-use segment (chip buyers): all of them pooled, as ``"ALL"`` labels the totals of
@@ -281,6 +283,39 @@ def _fewer_shocks(second: Any, first: Any) -> bool:
         return False
 
 
+def run_names(first: Any, second: Any) -> tuple[str, str]:
+    """How to name two runs' scenarios so a reader tells them apart: their names, quoted; when the names
+    are equal (two variants of one file or one unnamed scenario), each with its shocks and responses
+    counted, else with its shocks in words, else "first" and "second".
+
+    Examples
+    --------
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> from supplychain.model import CapacityShock, StockpileRelease
+    >>> base = toy_scenario(20)
+    >>> stop = base.with_shocks(CapacityShock(fraction_lost=1.0, facility="KR.cells", start=2, end=9))
+    >>> pile = StockpileRelease(region="US", commodity="cell", reserve=10.0, release_below_cover_days=5)
+    >>> run_names(stop, stop.with_shocks(pile))
+    ("'toy' (1 shock, no response)", "'toy' (1 shock + 1 response)")
+    >>> run_names(base, stop)
+    ("'toy' (no shock, no response)", "'toy' (1 shock, no response)")
+    >>> run_names(stop.replace(name="a"), stop)
+    ("'a'", "'toy'")
+    """
+    a, b = getattr(first, "scenario", first), getattr(second, "scenario", second)
+    if a.name != b.name:
+        return repr(a.name), repr(b.name)
+
+    def counted(s: Any) -> str:
+        shocks = plural(len(s.shocks), "shock") if s.shocks else "no shock"
+        return shocks + (f" + {plural(len(s.responses), 'response')}" if s.responses else ", no response")
+
+    for tell in (counted, lambda s: shocks_title(s.all_shocks, s.start_date) if s.all_shocks else "no shocks"):
+        if tell(a) != tell(b):
+            return f"{a.name!r} ({tell(a)})", f"{b.name!r} ({tell(b)})"
+    return f"{a.name!r} (first)", f"{b.name!r} (second)"
+
+
 def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple[Any, Any]:
     """(baseline, shocked) from the two call forms of `compare`; a TypeError naming them otherwise.
 
@@ -297,9 +332,9 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
         # as "from shocked to base" and reverses every change, so it is said, not silently done.
         scenarios = [getattr(x, "scenario", None) for x in (first, second)]
         if None not in scenarios and _fewer_shocks(scenarios[1], scenarios[0]):
-            n = [len(s.all_shocks) for s in scenarios]
-            warnings.warn(f"compare(first, second) of {scenarios[0].name!r} ({n[0]} shock{'s' if n[0] != 1 else ''} "
-                          f"and responses) then {scenarios[1].name!r} ({n[1]}): two positional arguments are before then after, and "
+            names = run_names(*scenarios)
+            warnings.warn(f"compare(first, second) of {names[0]} then {names[1]}: two positional arguments are "
+                          "before then after, and "
                           "the second has fewer shocks than the first, so this is likely the change from the "
                           "shocked runs back to their baseline (every change reversed); for what the shock changed "
                           "call compare(shocked, baseline=base), the form every other measure takes. If this "
@@ -308,8 +343,9 @@ def _compare_args(first: Any, second: Any, baseline: Any, shocked: Any) -> tuple
         elif None not in scenarios:
             # Two runs with as many shocks (policy variants, or a shock against another) give no sign of
             # which is meant as the baseline: the positional form is said, and the keyword form offered.
-            warnings.warn(f"compare(first, second) reads before then after: {scenarios[0].name!r} as the baseline, "
-                          f"{scenarios[1].name!r} as the shocked runs. Every other measure takes the shocked runs "
+            names = run_names(*scenarios)
+            warnings.warn(f"compare(first, second) reads before then after: {names[0]} as the baseline, "
+                          f"{names[1]} as the shocked runs. Every other measure takes the shocked runs "
                           "first and the baseline by keyword, so this order is easy to reverse: call "
                           "compare(second, baseline=first), or name both, compare(baseline=first, shocked=second) "
                           "(the same table)", SimulationWarning, stacklevel=3)
@@ -344,6 +380,10 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     shocks), so every positional call warns (`SimulationWarning`) and offers the keyword form; the
     warning says the call is likely reversed when the second scenario has fewer shocks and responses
     than the first (its unshocked baseline, `Scenario.without_shocks`, or any scenario with fewer).
+    Two runs whose scenarios share a name (two variants of one file) are told apart by their shocks and
+    responses counted (`run_names`), in the warning and in `format_changes`' title; and what each
+    response of either run did (`supplychain.metrics.response_effects`: a reserve released, or not and
+    why) is kept in ``attrs["responses"]`` and printed by `format_changes`.
 
     Returns a long table with columns ``region, commodity, segment, metric, partner,
     baseline, shocked, change, change_se, change_lo, change_hi``: the means
@@ -439,14 +479,39 @@ def compare(first: Results | EnsembleResults | None = None, second: Results | En
     table = pd.DataFrame(rows, columns=[*labels, "baseline", "shocked", "change_se", "change_lo", "change_hi"])
     table.insert(len(labels) + 2, "change", table["shocked"] - table["baseline"])
     table = table.sort_values(labels, ignore_index=True)
+    labels_ = run_names(baseline.scenario, shocked.scenario)
     table.attrs.update(before=baseline.scenario.name, after=shocked.scenario.name, paired=paired,
+                       before_label=labels_[0], after_label=labels_[1],
                        unshocked=is_unshocked_version(baseline.scenario, shocked.scenario),
                        period=(str(shocked.scenario.start_date), str(shocked.scenario.date_of(shocked.n_days - 1))),
                        controlled_shares=_controlled_shares(baseline, shocked), n_runs=int(shocked.n_runs),
                        identical_runs=bool(identical),
                        series_only=isinstance(baseline, EnsembleResults) or isinstance(shocked, EnsembleResults),
-                       per_wafer_tools=per_wafer_tools(shocked.scenario))
+                       per_wafer_tools=per_wafer_tools(shocked.scenario),
+                       responses=_responses_done(baseline, shocked))
     return table
+
+
+def _responses_done(baseline: Results | EnsembleResults, shocked: Results | EnsembleResults) -> list[dict[str, Any]]:
+    """What each response of either run did (`response_effects`), tagged with its run; daily results only.
+
+    A response both scenarios hold alike is told once, for the shocked runs (tag ``"both"``). For a
+    ``keep="summary"`` ensemble, one row per response with no numbers (its stocks are not kept).
+    """
+    out: list[dict[str, Any]] = []
+    ours = set(map(repr, shocked.scenario.responses))
+    theirs = set(map(repr, baseline.scenario.responses))
+    for tag, results, other in (("shocked", shocked, theirs), ("baseline", baseline, ours)):
+        if not results.scenario.responses or (tag == "baseline" and theirs <= ours):
+            continue
+        if isinstance(results, EnsembleResults):
+            out += [dict(run=tag, response=r.id or type(r).__name__, kind=r.kind, effect=None)
+                    for r in results.scenario.responses]
+            continue
+        for row, r in zip(response_effects(results).to_dict("records"), results.scenario.responses):
+            row["run"] = "both" if tag == "shocked" and repr(r) in other else tag
+            out.append(row)
+    return out
 
 
 def _constant(values: np.ndarray) -> bool:
@@ -714,7 +779,10 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     elif first is None or second is None:
         title, was, now = "Change from baseline to shocked", "baseline", "shocked"
     else:
-        title = (f"Change between two runs of '{first}'" if first == second
+        named = table.attrs.get("before_label"), table.attrs.get("after_label")
+        alike = None in named or str(named[0]).endswith(" (first)")   # one scenario's runs: nothing to tell apart
+        title = (f"Change from {named[0]} to {named[1]}" if not alike
+                 else f"Change between two runs of '{first}'" if first == second
                  else f"Change from '{first}' to '{second}'")
         was, now = "from", "to"
     lines = [f"{title} ({paired}):", ""]
@@ -741,7 +809,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
         lines += _columns(headers, rows, n_left=len(left))
         before, after = demands["shortfall_usd_baseline"].sum(), demands["shortfall_usd_shocked"].sum()
         totals = (f"{format_usd(before)} baseline, {format_usd(after)} shocked" if was == "baseline" else
-                  f"{format_usd(before)} in '{first}', {format_usd(after)} in '{second}'")
+                  f"{format_usd(before)} in {table.attrs.get('before_label') or repr(first)}, "
+                  f"{format_usd(after)} in {table.attrs.get('after_label') or repr(second)}")
         lines += [f"Total shortfall: {totals} ({format_usd(after - before, sign=True)}).", ""]
     lines += _demand_shocked(demands, was, now)
     titles = {"tariff_paid_usd": "Tariff paid", "import_cost_usd": IMPORTS_RECEIVED_TITLE,
@@ -800,6 +869,8 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
              else f"Nothing changed: {n_same} of {len(demands)} demands unchanged.")
     if _below_tolerance(table, demands):
         lines.append(TOLERANCE_NOTE)
+    lines += _response_lines(table, table.attrs.get("before_label") or (first and repr(first)),
+                             table.attrs.get("after_label") or (second and repr(second)))
     lines.append(count)
     if shown_any:
         lines[0] = f"{title} ({paired}; means over runs, 95% intervals of the paired change):"
@@ -929,6 +1000,36 @@ def _stock_end_lines(table: pd.DataFrame, was: str, now: str, per_metric: int) -
                      "go short later) or, for a shock still in force on the last day, the chain's lower level "
                      "under it; a longer horizon shows which (docs/model.md §8.2, stock held on the last day).")
     return [*lines, ""]
+
+
+def _response_lines(table: pd.DataFrame, first: str | None, second: str | None) -> list[str]:
+    """What each policy response did (``table.attrs["responses"]``, from `compare`), a line each.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame()
+    >>> t.attrs["responses"] = [dict(run="shocked", kind="stockpile_release", region="US", commodity="cam",
+    ...                              effect="released nothing of 12,745 t: ...")]
+    >>> _response_lines(t, "'a'", "'b'")
+    ["What the responses did (docs/model.md §6.10-§6.12): in 'b', US cam stockpile release: released nothing of 12,745 t: ...", '']
+    """
+    rows = table.attrs.get("responses") or []
+    if not rows:
+        return []
+    whose = {"shocked": f"in {second}" if second else "in the shocked runs",
+             "baseline": f"in {first}" if first else "in the baseline",
+             "both": "in both runs"}
+    lines = []
+    for r in rows:
+        what = " ".join(x for x in (r.get("region"), r.get("commodity"), str(r.get("kind", "")).replace("_", " "))
+                        if x)
+        effect = r.get("effect") or "not measured: a keep='summary' ensemble keeps no stocks (keep='series' does)"
+        lines.append(f"{whose.get(r.get('run'), '')}, {what}: {effect}")
+    head = "What the responses did (docs/model.md §6.10-§6.12): "
+    if len(lines) == 1:
+        return [head + lines[0], ""]
+    return [head.rstrip(": ") + ":", *(f"- {line}" for line in lines), ""]
 
 
 def _demand_shocked(demands: pd.DataFrame, was: str, now: str) -> list[str]:

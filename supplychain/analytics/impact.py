@@ -592,7 +592,9 @@ def policy_value_added(policy: Results, *, without: Results, baseline: Results) 
     lists the columns whose redesign start the policy moved later (mean over runs, days),
     ``attrs["own_usd"]`` the part of each region's ``policy_usd`` that its own demands' shortfalls cause
     (the value added lost with every other region's demands delivered; the rest comes from other regions'
-    shortfalls through the input-output links, which no response in the region itself changes), and
+    shortfalls through the input-output links, which no response in the region itself changes),
+    ``attrs["responses"]`` what each response of ``policy`` that ``without`` lacks did
+    (`supplychain.metrics.response_effects`: a reserve released, capacity added and used), and
     ``attrs["note"]`` says it in words.
 
     Parameters
@@ -668,8 +670,16 @@ def policy_value_added(policy: Results, *, without: Results, baseline: Results) 
     own_usd = pd.Series(own.mean(axis=0), index=list(table.regions))
     where = sorted({r.region for r in policy.scenario.responses
                     if r not in without.scenario.responses and getattr(r, "region", None) in own_usd.index})
-    frame.attrs.update(postponed=postponed.reset_index(drop=True), own_usd=own_usd,
-                       note=_policy_note(frame, postponed, own_usd, where))
+    from ..metrics.responses import response_effects
+
+    effects = response_effects(policy)
+    mine = [r not in without.scenario.responses for r in policy.scenario.responses]
+    effects = effects[mine].reset_index(drop=True) if len(effects) == len(mine) else effects
+    note = _policy_note(frame, postponed, own_usd, where)
+    if len(effects):
+        note += " What the response did: " + "; ".join(
+            f"{r.region} {r.commodity} {r.kind.replace('_', ' ')} {r.effect}" for r in effects.itertuples()) + "."
+    frame.attrs.update(postponed=postponed.reset_index(drop=True), own_usd=own_usd, responses=effects, note=note)
     return frame
 
 

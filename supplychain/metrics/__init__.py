@@ -16,6 +16,7 @@ from .cover import (
 )
 from .incidence import WHO_PAYS_MEASURES, gsim_incidence, landed_cost_increase_usd, own_price_import_elasticity, who_pays
 from .price_bounds import prices_at_bounds
+from .responses import RESPONSE_EFFECT_COLUMNS, response_effects
 from .run_rate import RUN_RATE_COLUMNS, daily_loss_by_region, loss_run_rate
 from .service import (
            Grouping,
@@ -33,4 +34,5 @@ __all__ = ["Grouping", "group_labels", "fill_rate", "delivery_rate", "cycle_serv
            "share_left_at_trough", "days_to_restock", "cover_margin_days", "days_of_cover", "stock_groups", "COVER_MEASURES",
            "upstream_stocks", "upstream_restock", "gsim_incidence", "own_price_import_elasticity", "who_pays",
            "WHO_PAYS_MEASURES", "landed_cost_increase_usd", "prices_at_bounds",
-           "loss_run_rate", "daily_loss_by_region", "RUN_RATE_COLUMNS"]
+           "loss_run_rate", "daily_loss_by_region", "RUN_RATE_COLUMNS", "response_effects",
+           "RESPONSE_EFFECT_COLUMNS"]

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
     from ..results.series import Results
 
-__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "most_changed", "warn_if_reversed", "NO_CHANGE"]
+__all__ = ["plot_change", "plot_flow_delta", "change_by_group", "most_changed", "warn_if_reversed", "NO_CHANGE",
+           "change_label"]
 
 #: Text drawn on an Axes when nothing changed, instead of an empty plot.
 NO_CHANGE = "no change against the baseline"
@@ -192,8 +193,7 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     shade_shocks(ax, results.scenario, results.n_days)
     if not wanted or not size[[labels.index(i) for i in wanted]].any():
         ax.text(0.5, 0.5, NO_CHANGE, transform=ax.transAxes, ha="center", va="center", color="0.3")
-    unit = "USD" if usd else "units"
-    ax.set_ylabel(f"{'cumulative ' if cumulative else ''}change in {variable} ({unit}{'' if cumulative else '/day'})")
+    ax.set_ylabel(change_label(variable, usd=usd, cumulative=cumulative))
     ax.set_xlabel("date")
     _date_axis(ax)
     if usd:
@@ -203,6 +203,28 @@ def plot_change(results: Results, baseline: Results, *, variable: str = "deliver
     if wanted:   # no group moved: no lines, so no legend (matplotlib warns on an empty one)
         ax.legend(fontsize="small", loc="lower left")
     return ax
+
+
+def change_label(variable: str, *, usd: bool = True, cumulative: bool = False) -> str:
+    """The y label of `plot_change`: a rate per day (``delivered``), a level held at the end of each day
+    (``inventory``: USD, not USD/day), or their running totals (USD; USD x days for a level).
+
+    Examples
+    --------
+    >>> change_label("delivered"), change_label("inventory"), change_label("inventory", usd=False)
+    ('change in delivered (USD/day)', 'change in inventory (USD held at the end of each day)', 'change in inventory (units held at the end of each day)')
+    >>> change_label("delivered", cumulative=True), change_label("inventory", cumulative=True)
+    ('cumulative change in delivered (USD)', 'cumulative change in inventory (USD x days)')
+    """
+    from ..engines.variables import VARIABLES
+
+    level = variable in VARIABLES and VARIABLES[variable].kind == "level"
+    unit = "days" if variable == "quoted_lead_time" else "USD" if usd else "units"
+    if cumulative:
+        return f"cumulative change in {variable} ({unit}{' x days' if level else ''})"
+    if not level:
+        return f"change in {variable} ({unit}/day)"
+    return f"change in {variable} ({unit}{'' if unit == 'days' else ' held at the end of each day'})"
 
 
 def plot_flow_delta(before: Results, after: Results, commodity: str, *, usd: bool = False,

@@ -39,10 +39,13 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     0, which would read as an empty store: each is a tick on the axis in the line's colour (legend
     `SHORT_DAYS_LABEL`). A dot marks each line's trough as `supplychain.metrics.stock_cover` measures it
     (the usable stock: on a short day that is 0, the dot then sits on the ticks), labelled with the
-    share of normal stock left and the days of cover then, as the console prints them. A thin dotted
+    share of normal stock left and the days of cover then, as the console prints them; a trough that drew
+    less than `LABEL_BELOW` (1.5 %) of the normal stock (it would read "99%" or "100%") keeps its dot but no label,
+    which only crowded the labels that matter. A thin dotted
     line at each region's normal cover shows where the stock started, and the shock windows are shaded.
     The y axis reaches a fifth above the highest normal cover, so that lines at their normal cover stay
-    clear of the frame; a panel where no stock fell says so (`FLAT_NOTE`).
+    clear of the frame, and above the highest line drawn (a stock rebuilt above its normal cover, on this
+    panel and on every panel sharing its y axis); a panel where no stock fell says so (`FLAT_NOTE`).
 
     Parameters
     ----------
@@ -111,13 +114,16 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
     ax = _new_axes(ax)
     dates = np.array(results.dates, dtype="datetime64[D]")
     troughs: list[tuple[float, int, str, str]] = []   # (cover, day, text, colour) of each trough to label
+    any_trough = False
     held = _held_cover(results, by, held_by)
     any_short = False
+    highest = 0.0   # the top of every line drawn, so that none runs out of the frame
     for label in columns:
         usable = cover[label].to_numpy().reshape(results.n_runs, -1)
         have = held[label].reshape(results.n_runs, -1)
         mean = usable.mean(axis=0)
         (line,) = ax.plot(dates, have.mean(axis=0), label=region_of[label])
+        highest = max(highest, float(np.nanmax(line.get_ydata(), initial=0.0)))
         colour = line.get_color()
         # Days some final buyer of the line went short while holding stock of other designs (in any run).
         short = (usable < have * (1.0 - 1e-12) - 1e-12).any(axis=0)
@@ -132,19 +138,23 @@ def plot_cover(results: Results, commodity: str, *, held_by: Holder = "final_buy
             ax.plot(dates[day], mean[day], "o", color=colour, clip_on=False, gid=TROUGH_DOT_GID)
             # Days rounded down, as the console prints them: 5.75 days left reads 5.7 in both.
             days = math.floor(row["trough_cover_days"] * 10 + 1e-9) / 10
-            troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({days:.1f} d)", colour))
+            if row["share_left"] <= 1.0 - LABEL_BELOW:
+                troughs.append((float(mean[day]), day, f"{row['share_left']:.0%} ({days:.1f} d)", colour))
+            any_trough = True
         if base is not None and label in base.columns:
             # Above every region's solid line (zorder 2), thinner: a baseline that matches the shocked line
             # (before the shock, or a region the shock never reached) was hidden under the regions drawn after.
-            ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
-                    color=colour, linestyle="--", linewidth=0.7, zorder=BASELINE_ZORDER, gid=BASELINE_GID)
+            (dashed,) = ax.plot(dates, base[label].to_numpy().reshape(baseline.n_runs, -1).mean(axis=0),  # type: ignore[union-attr]
+                                color=colour, linestyle="--", linewidth=0.7, zorder=BASELINE_ZORDER, gid=BASELINE_GID)
+            highest = max(highest, float(np.nanmax(dashed.get_ydata(), initial=0.0)))
     # Only the shocks that reach this commodity's chain: a chip panel is not shaded for a magnet ban.
     shade_shocks(ax, results.scenario, results.n_days, commodity=commodity)
     # Room above the normal covers: a line at its normal cover otherwise runs along the top frame, and a panel
     # whose stocks never moved looked empty.
     normal = float(table["normal_cover_days"].max()) if len(table) else 0.0
-    ax.set_ylim(0.0, max(ax.get_ylim()[1], _HEADROOM * normal, 1.0))
-    if not troughs:
+    # The current top too: a panel sharing its y axis with one drawn before keeps that panel's lines in.
+    ax.set_ylim(0.0, max(ax.get_ylim()[1], _HEADROOM * normal, 1.05 * highest, 1.0))
+    if not any_trough:
         note = ax.text(0.5, 0.5 / _HEADROOM, FLAT_NOTE, transform=ax.transAxes, ha="center", va="top",
                        fontsize=8, color="0.3", wrap=True)
         note.set_in_layout(False)   # a note must not squeeze the axes of a figure laid out around it
@@ -195,6 +205,8 @@ def _label_troughs(ax: Axes, troughs: list[tuple[float, int, str, str]], dates: 
 SHORT_DAYS_LABEL = "short days (stock held is\nof other designs)"
 #: What `plot_cover` writes on a panel where no region's stock fell (its lines lie on their normal covers).
 FLAT_NOTE = "no stock drawn:\nstocks stayed at their normal cover"
+#: A trough that drew less than this share of the normal stock is marked by its dot alone (no label).
+LABEL_BELOW = 0.015
 #: The top of the y axis as a multiple of the highest normal cover, at least.
 _HEADROOM = 1.2
 

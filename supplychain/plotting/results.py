@@ -139,6 +139,26 @@ def shock_windows(scenario: Scenario, n_days: int | None = None, *,
     return merged
 
 
+def _open_ended(scenario: Scenario, n_days: int, commodity: str | None = None) -> bool:
+    """Whether a shaded disruption (`shock_windows`) has no end date and starts within the run.
+
+    Examples
+    --------
+    >>> from supplychain import load_baseline, Tariff
+    >>> s = load_baseline().with_horizon(60)
+    >>> tariff = Tariff(importer="US", exporter="KR", commodity="li_ion_cell", rate=0.25, start=10)
+    >>> ended = Tariff(importer="US", exporter="KR", commodity="li_ion_cell", rate=0.25, start=10, end=30)
+    >>> _open_ended(s.with_shocks(tariff), 60), _open_ended(s.with_shocks(ended), 60)
+    (True, False)
+    """
+    from ..model.shocks import RandomOutage
+    chain = None if commodity is None else supply_chain_of(scenario.network, commodity)
+    return any(getattr(s, "end", None) is None and s.window(scenario.start_date, n_days)[0] < n_days
+               for s in scenario.shocks
+               if not isinstance(s, RandomOutage) and not s.in_force(scenario.start_date)
+               and (chain is None or touches(s, scenario.network, chain)))
+
+
 def announcement_days(scenario: Scenario, n_days: int | None = None, *, commodity: str | None = None) -> list[int]:
     """Days within the horizon on which a shock was announced before it started and buyers stocked up.
 
@@ -187,9 +207,14 @@ def shade_shocks(ax: Axes, scenario: Scenario, n_days: int | None = None, *, com
     ['shock window', 'shock day']
     """
     n = scenario.horizon_days if n_days is None else n_days
-    for k, (first, stop) in enumerate(shock_windows(scenario, n, commodity=commodity)):
+    windows = shock_windows(scenario, n, commodity=commodity)
+    # A shock with no end date (a standing tariff) is in force to the run's last day: the shading then
+    # marks no window that closes, and the legend says so rather than imply one.
+    label = "shock window (no end date: in force to the end)" if (
+        windows and windows[-1][1] >= n and _open_ended(scenario, n, commodity)) else "shock window"
+    for k, (first, stop) in enumerate(windows):
         ax.axvspan(np.datetime64(scenario.date_of(first)), np.datetime64(scenario.date_of(stop)), color="0.5",
-                   alpha=0.15, linewidth=0, label="shock window" if k == 0 else None, zorder=0)
+                   alpha=0.15, linewidth=0, label=label if k == 0 else None, zorder=0)
     if scenario.shock_day is not None:
         ax.axvline(np.datetime64(scenario.date_of(scenario.shock_day)), color="0.3", linewidth=0.8,
                    linestyle=":", label="shock day")
