@@ -215,9 +215,10 @@ def paid_price_index(results: Results) -> np.ndarray:
     the goods that still leave are sold at the price abroad, and the difference is the rent of the exporting
     region's licence holders (§8.2, who pays). A licence every application gets only delays exports: buyers
     pay the origin's index and the exporter earns no licence rent (`restricts_quantity`). The engines' sourcing
-    tilt reads the offer on every controlled lane (§5.9, sourcing); this is the price paid, a measure. Times the lane's reference price
-    it is the price paid per unit before duty and freight: what `who_pays` charges buyers and credits
-    exporters, and what `supplychain.analytics.landed_cost` lands. 1 where no price was recorded.
+    tilt reads the offer on every controlled lane (§5.9, sourcing); this is the price paid, a measure. Times
+    the lane's reference price it is the price paid per unit before duty and freight: what `who_pays` charges
+    buyers and credits exporters, and what `supplychain.analytics.landed_cost` lands. 1 where no price was
+    recorded.
 
     Examples
     --------
@@ -604,8 +605,9 @@ def landed_cost_increase_usd(results: Results, *, importer: str) -> float:
     """Extra landed cost paid by buyers in ``importer`` over the horizon (mean over runs), in USD.
 
     The ``buyer_cost_increase_usd`` of `who_pays` for one region: units
-    received times (origin price x (1 + tariff) minus reference price x (1 +
-    tariffs in force at the start)).
+    received times (price paid x (1 + tariff) minus reference price x (1 +
+    tariffs in force at the start)); the price paid is the origin's, or the
+    export offer where a control holds exports back (`paid_price_index`).
 
     Examples
     --------
