@@ -23,7 +23,8 @@ def test_the_built_in_tables_substitution_is_named_with_its_share_and_days():
 def test_a_table_without_substitution_says_so():
     table = dataclasses.replace(load_io_table(), substitution={})
     assert ratio_caveat(table).endswith("in fixed proportions, with no substitution; output that waited for a missing "
-                                       "input is not made up later (its buyers' unmet demand is a lost sale).")
+                                       "input is made up later only from inputs delivered beyond use, at most 14 % "
+                                       "of normal output a day (make-up, docs/model.md §8.3); the rest is a lost sale.")
 
 
 def test_two_shares_are_listed_apart():

@@ -48,7 +48,7 @@ def test_the_cover_line_says_when_the_stocks_upstream_are_back_or_that_they_are_
     cut = chain_stop_scenario(stop_days=20, horizon_days=150)
     line = format_cover_notes(simulate(cut), simulate(cut.without_shocks())).splitlines()[1]
     assert "restocked by 2025-03-13, but not the stocks upstream of them (its makers' chip and wafer, and their " \
-           "suppliers' wafer): still $76.9 (38.4% of their normal $200) below normal on 2025-05-30" in line
+           "suppliers' wafer): still $76.9 short of their normal $200 on 2025-05-30 (a deficit of 38.4% of normal)" in line
 
 
 def test_a_stop_only_the_makers_stocks_absorbed_gets_a_line_of_its_own(tmp_path, capsys) -> None:

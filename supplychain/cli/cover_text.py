@@ -293,9 +293,9 @@ def _upstream_clause(results: Results, baseline: Results | EnsembleResults | Non
     back = table["restocked_day"].to_numpy()
     if np.isnan(back).any():
         end = float(table["end_deficit_usd"].mean())
-        return (f", but not the stocks upstream of them ({what}): still {format_usd(end)} "
-                f"({format_percent(end / normal)} of their normal {format_usd(normal)}) below normal on "
-                f"{date(results.n_days - 1)}, drawn to serve the buyers and not yet made back"
+        return (f", but not the stocks upstream of them ({what}): still {format_usd(end)} short of their normal "
+                f"{format_usd(normal)} on {date(results.n_days - 1)} (a deficit of {format_percent(end / normal)} of "
+                f"normal), drawn to serve the buyers and not yet made back"
                 + _net_end_clause(results, baseline, commodity))
     if float(back.max()) > buyers_back:
         return f"; the stocks upstream of them ({what}) by {date(float(back.max()))}"

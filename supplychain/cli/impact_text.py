@@ -10,6 +10,7 @@ import pandas as pd
 
 from .._format import format_columns, format_percent, format_usd
 from ..analytics.impact import sector_name, value_added_loss_table
+from ..impact.kernel import ArioParameters
 from ..impact.run_rate import RISING_FLOOR_USD_PER_YEAR
 from ..impact.table import REST_OF_ECONOMY, IOTable, input_kind, load_io_table, value_added_by_region
 from ..model import Scenario
@@ -23,6 +24,11 @@ __all__ = ["chain_using_sectors", "format_run_rate", "shocks_ended", "tariff_cos
 
 #: A region's loss below this many USD counts as none (floating-point noise of a net-of-baseline sum).
 _NONE_USD = 0.5
+
+#: How lost output comes back (docs/model.md §8.3, make-up; ARIO steps 2b and 4b), closing the ratio's caveat.
+_MAKEUP = (f"output that waited for a missing input is made up later only from inputs delivered beyond use, at most "
+           f"{100 * ArioParameters.makeup_max:g} % of normal output a day (make-up, docs/model.md §8.3); the rest is a lost sale.")
+
 
 def ratio_caveat(table: IOTable | None = None) -> str:
     """The line under a loss given shortfall above 1: what drives the ratio, so that it is read as what it is.
@@ -38,7 +44,7 @@ def ratio_caveat(table: IOTable | None = None) -> str:
     Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger product that
     needs it (a motor, a car), and the input-output model passes that on in fixed proportions, except that
     redesign and thrifting replace up to 10 % of the use of mature_chip, compound_chip, ndfeb_magnet,
-    mature_idm_chip, germanium and gallium, reached over 180 days from the first short day or an export control upstream, if earlier; output that waited for a missing input is not made up later (its buyers' unmet demand is a lost sale).
+    mature_idm_chip, germanium and gallium, reached over 180 days from the first short day or an export control upstream, if earlier; output that waited for a missing input is made up later only from inputs delivered beyond use, at most 14 % of normal output a day (make-up, docs/model.md §8.3); the rest is a lost sale.
     """
     table = load_io_table() if table is None else table
     head = ("Why many times the shortfall: a missing low-cost input (a magnet, a chip) stops the much larger "
@@ -48,15 +54,13 @@ def ratio_caveat(table: IOTable | None = None) -> str:
         if share > 0:
             groups.setdefault((share, days), []).append(commodity)
     if not groups:
-        return (f"{head}, with no substitution; output that waited for a missing input is not made up later (its "
-                "buyers' unmet demand is a lost sale).")
+        return f"{head}, with no substitution; {_MAKEUP}"
     def listed(names: list[str]) -> str:
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     parts = [f"up to {100 * share:g} % of the use of {listed(names)}, reached over {days:g} days"
              for (share, days), names in groups.items()]
     return (f"{head}, except that redesign and thrifting replace {'; '.join(parts)} from the first short day "
-            "or an export control upstream, if earlier; "
-            "output that waited for a missing input is not made up later (its buyers' unmet demand is a lost sale).")
+            f"or an export control upstream, if earlier; {_MAKEUP}")
 
 
 def __getattr__(name: str) -> str:
