@@ -740,8 +740,12 @@ def test_producers_sales_lost_add_up_and_a_stopped_producer_loses_though_its_ren
     assert t["sales_lost_net_of_inputs_usd"].sum() == pytest.approx(lost[final].sum(), rel=1e-9)
     assert t.loc["KR", "sales_lost_usd"] == pytest.approx(lost[final].sum(), rel=1e-9) and lost[final].sum() > 0
     assert t.loc["KR", "scarcity_rent_usd"] > 0 > t.loc["KR", "producer_margin_change_usd"]
+    # The margin counts the stocks drawn: KR's plant ends with its output stock (10 days of its 10 cells a day,
+    # $1,000 each) empty, not yet rebuilt on day 60.
+    assert t.loc["KR", "producer_stock_drawn_usd"] == pytest.approx(100_000.0)
     np.testing.assert_allclose(t["producer_margin_change_usd"],
-                               t["scarcity_rent_net_of_inputs_usd"] - t["sales_lost_net_of_inputs_usd"], rtol=1e-12)
+                               t["scarcity_rent_net_of_inputs_usd"] - t["sales_lost_net_of_inputs_usd"]
+                               - t["producer_stock_drawn_usd"], rtol=1e-12)
 
 
 def test_front_loaded_stock_counts_as_planned_until_it_has_landed_and_been_drawn() -> None:

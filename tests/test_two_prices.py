@@ -26,13 +26,14 @@ from supplychain.model import ExportControl, Tariff
 #: Stocks of the toy: CN.mine:ore, ROW.mine:ore, KR.cells:ore, KR.cells:cell, US.cells:cell, JP.cells:cell.
 REFERENCE = np.array([100.0, 100.0, 100.0, 1000.0, 1000.0, 1000.0])
 INDEX = np.array([0.8, 1.5, 1.2, 1.1, 1.0, 1.0])      # CN's ore cheap, ROW's dear, Korea's cells up 10 %
-START = 5                                   # CN's export quota (never binding) from day 5; a 10 % KR duty on ROW ore
+START = 5           # CN's export quota from day 5, 50 t per 10 days (it ships 7 t a day: the quota binds); a 10 % KR duty
 
 
 @pytest.fixture(scope="module")
 def res():
     scenario = toy_scenario(20).with_shocks(
-        ExportControl(exporter="CN", commodity="ore", mode="quota", quota_per_period=1000.0, start=START),
+        ExportControl(exporter="CN", commodity="ore", mode="quota", quota_per_period=50.0, period_days=10,
+                      start=START),
         Tariff(importer="KR", exporter="ROW", commodity="ore", rate=0.1, start=0))
     r = simulate(scenario, engine="vector", seed=0)
     assert r.coords.stock == ("CN.mine:ore", "ROW.mine:ore", "KR.cells:ore", "KR.cells:cell", "US.cells:cell",
@@ -44,7 +45,8 @@ def res():
 def test_the_price_paid_is_the_origins_or_on_a_controlled_lane_the_export_offer(res):
     paid = paid_price_index(res)[0]                         # lanes: CN>KR ore, ROW>KR ore, KR>US, KR>JP cells
     np.testing.assert_allclose(paid[:START, 0], 0.8)        # before the control: CN's own price
-    np.testing.assert_allclose(paid[START:, 0], 1.2)        # under it: the higher of CN's and Korea's
+    np.testing.assert_allclose(paid[START:, 0], 1.2)        # under it, filled: the higher of CN's and Korea's
+    assert np.allclose([res.flow[0, a:a + 10, 0].sum() for a in (START, START + 10)], 50.0)   # both periods filled
     np.testing.assert_allclose(paid[:, 1], 1.5)
     np.testing.assert_allclose(paid[:, 2:], 1.1)
 

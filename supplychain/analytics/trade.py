@@ -63,10 +63,10 @@ def landed_cost(results: Results, *, include_domestic: bool = True, prices: str 
     """Landed cost per unit shipped to each importer: what its buyers pay, ``price x (1 + tariff) + freight``.
 
     ``price`` is, by default (``prices="market"``), the price the buyer pays: the reference price times
-    the scarcity price index of the lane's origin market on the day, or on a lane under an export control
-    the export offer, the higher of the exporter's and the buyer's index (docs/model.md §5.9;
-    `supplychain.metrics.incidence.paid_price_index`, the price `supplychain.metrics.who_pays` charges
-    buyers). A shortage that raises the exporters' prices raises the landed cost, and a tariff adds its
+    the scarcity price index of the lane's origin market on the day, or on a lane where an export control
+    holds exports back (a ban, a licence that can deny, a filled quota) the export offer, the higher of the
+    exporter's and the buyer's index (docs/model.md §8.2; `supplychain.metrics.incidence.paid_price_index`,
+    the price `supplychain.metrics.who_pays` charges buyers). A shortage that raises the exporters' prices raises the landed cost, and a tariff adds its
     duty on top. ``prices="reference"`` keeps the price
     at its reference: the landed cost then moves only with tariffs, freight, rerouting and which
     lanes carry the flow (the per-unit form of the landed value that
@@ -76,7 +76,10 @@ def landed_cost(results: Results, *, include_domestic: bool = True, prices: str 
     `supplychain.metrics`: that is the importer's own market's price (its producers' output and its
     buyers' stocks of the commodity), before duty, as a multiple of the reference; the landed cost is
     in USD per unit, duty included, at the *exporters'* prices, weighted by what each lane carried.
-    See docs/user-guide.md, "Two prices".
+    See docs/user-guide.md, "Two prices". At market prices it inherits what the scenario's prices are known
+    to get wrong: a shipped scenario that says so (``results.scenario.against_record``, printed by
+    ``supplychain run`` and under `supplychain.cli.format_who_pays`) says it of this cost too, e.g.
+    ``china_graphite_2023``, whose importers' graphite prices rise where the record's fell.
 
     Returns
     -------

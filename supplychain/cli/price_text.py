@@ -39,7 +39,8 @@ WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
         "scarcity_rent_usd": "rent",
         "scarcity_rent_net_of_inputs_usd": "rent net of inputs",
         "sales_lost_usd": "sales",
-        "sales_lost_net_of_inputs_usd": "sales net of inputs",
+        "sales_lost_net_of_inputs_usd": "sales net of inputs bought",
+        "producer_stock_drawn_usd": "stock change",
         "producer_margin_change_usd": "margin",
         "tariff_paid_by_exporter_usd": "tariff (exporter)",
     },
@@ -47,12 +48,26 @@ WHO_PAYS_HEADERS: dict[str, dict[str, str]] = {
 
 #: Columns of `who_pays` that `format_who_pays` prints with the sign turned, to read as the producers' gain:
 #: sales lost (+ = sold less) as sales (+ = sold more), the duty exporters bore as earnings lost to it.
-WHO_PAYS_NEGATED = frozenset({"sales_lost_usd", "sales_lost_net_of_inputs_usd", "tariff_paid_by_exporter_usd"})
+WHO_PAYS_NEGATED = frozenset({"sales_lost_usd", "sales_lost_net_of_inputs_usd", "producer_stock_drawn_usd",
+                              "tariff_paid_by_exporter_usd"})
+
+#: The line under the producers' block: a fall in inputs bought is not a saving when stocks paid for it.
+PRODUCERS_NOTE = ("Margin is rent net of inputs plus sales net of inputs bought plus stock change (producers' stocks "
+                  "on the last day, inputs in transit to them included, at reference prices): inputs not bought "
+                  "because a plant drew its stocks are not a saving, so the margin counts the inputs used.")
 
 #: The line under the buyers' block: which column is the cost, and why the others are not added to it.
 BUYERS_NOTE = ("Final buyers is what the shock cost buyers, nothing counted twice: producers' inputs are passed on in the "
                "prices of what the producers sell (in final buyers already, not to be added), and tariff (importer) "
                "is paid within the two.")
+
+
+#: The line under `format_who_pays` when the scenario ran without price feedback (``who_pays``'s attrs say so).
+FEEDBACK_OFF_NOTE = ("Price feedback was off: the prices moved no quantity (demand, sourcing and rationing ran as at "
+                     "reference prices), so rents and buyers' costs are what the shortage would cost at those prices had "
+                     "nobody reacted to them, not a market outcome; the sales, stock change and the margin's "
+                     "volume part are at reference prices and hold either way (price_feedback=True, or --price-feedback, "
+                     "for prices that act).")
 
 
 def rent_note(table: pd.DataFrame) -> str:
@@ -218,8 +233,8 @@ def _tariff_line(paid: float, added: float, against_baseline: bool) -> list[str]
 def _margin_line(margin: pd.Series, sales_lost: pd.Series | None = None) -> list[str]:
     """Producers' margin change by region, in words, with the sales each region lost or gained ([] if none moved).
 
-    ``margin`` is `who_pays`'s ``producer_margin_change_usd`` (rents net of inputs less sales lost net of
-    inputs), ``sales_lost`` its ``sales_lost_usd`` (+ when a region sold less, at reference prices): the
+    ``margin`` is `who_pays`'s ``producer_margin_change_usd`` (rents net of inputs less output lost net of the
+    inputs used: sales lost net of inputs bought plus stocks drawn), ``sales_lost`` its ``sales_lost_usd`` (+ when a region sold less, at reference prices): the
     line says the direction in words ("sold $44.5bn less") rather than with a sign, whose convention
     differs between the two columns.
 
@@ -227,9 +242,9 @@ def _margin_line(margin: pd.Series, sales_lost: pd.Series | None = None) -> list
     --------
     >>> margin = pd.Series([-21.3e9, 11.5e9, 0.2, 6.8e9], index=["TW", "KR", "US", "CN"])
     >>> print(_margin_line(margin)[0])
-    Producers' margin (rents net of inputs, less sales lost net of inputs not bought, at reference prices): lost by TW $21.3bn; gained by KR $11.5bn, CN $6.80bn.
+    Producers' margin (rents net of inputs, less output lost net of the inputs it would have used, at reference prices; stocks drawn count as spent, not saved): lost by TW $21.3bn; gained by KR $11.5bn, CN $6.80bn.
     >>> print(_margin_line(margin, pd.Series([44.5e9, -7.19e9, 0.0, 0.3], index=margin.index))[0])
-    Producers' margin (rents net of inputs, less sales lost net of inputs not bought, at reference prices): lost by TW $21.3bn (sold $44.5bn less); gained by KR $11.5bn (sold $7.19bn more), CN $6.80bn.
+    Producers' margin (rents net of inputs, less output lost net of the inputs it would have used, at reference prices; stocks drawn count as spent, not saved): lost by TW $21.3bn (sold $44.5bn less); gained by KR $11.5bn (sold $7.19bn more), CN $6.80bn.
     """
     moved = margin[margin.abs() >= 0.5].sort_values()
     if moved.empty:
@@ -243,7 +258,8 @@ def _margin_line(margin: pd.Series, sales_lost: pd.Series | None = None) -> list
     lost = ", ".join(f"{r} {format_usd(-v)}{sold(str(r))}" for r, v in moved[moved < 0].items())
     gained = ", ".join(f"{r} {format_usd(v)}{sold(str(r))}" for r, v in moved[moved > 0][::-1].items())
     parts = ([f"lost by {lost}"] if lost else []) + ([f"gained by {gained}"] if gained else [])
-    return ["Producers' margin (rents net of inputs, less sales lost net of inputs not bought, at reference prices): "
+    return ["Producers' margin (rents net of inputs, less output lost net of the inputs it would have used, at reference "
+            "prices; stocks drawn count as spent, not saved): "
             + "; ".join(parts) + "."]
 
 
@@ -272,7 +288,11 @@ def format_who_pays(table: pd.DataFrame) -> str:
     A paragraph after the table says which buyers' column is the cost (`BUYERS_NOTE`: final buyers; the
     producers' inputs are passed on in their prices, so ``buyer_cost_increase_usd``, which adds the two, is
     not printed) and, when a region's producers paid more or less for inputs, what its rent net of inputs
-    is (`rent_note`).
+    is (`rent_note`). Under the producers' block, when producers' stocks moved, a line says that the margin
+    counts the inputs used, not bought (`PRODUCERS_NOTE`: stock drawn is not a saving). From ``table.attrs``
+    (`who_pays` sets them): when the scenario ran without price feedback, a line says that its prices acted on
+    no quantity (`FEEDBACK_OFF_NOTE`), and a scenario's known misfit to the record
+    (``Scenario.against_record``) is printed last, as ``supplychain run`` prints it under its header.
 
     Examples
     --------
@@ -294,11 +314,11 @@ def format_who_pays(table: pd.DataFrame) -> str:
     all            +$300            +$89.5                 $0               $0
     <BLANKLINE>
     Producers (USD over the horizon; + = producers earned or sold more, - = earned or sold less)
-    region  rent  rent net of inputs     sales  sales net of inputs   margin  tariff (exporter)
-    ------  ----  ------------------  --------  -------------------  -------  -----------------
-    CN        $0                  $0  -$1.20bn                   $0  -$35.0k                       $0
-    US        $0                  $0        $0                   $0       $0                       $0
-    all       $0                  $0  -$1.20bn                   $0  -$35.0k                       $0
+    region  rent  rent net of inputs     sales  sales net of inputs bought   margin  tariff (exporter)
+    ------  ----  ------------------  --------  --------------------------  -------  -----------------
+    CN        $0                  $0  -$1.20bn                          $0  -$35.0k                 $0
+    US        $0                  $0        $0                          $0       $0                 $0
+    all       $0                  $0  -$1.20bn                          $0  -$35.0k                 $0
     <BLANKLINE>
     Final buyers is what the shock cost buyers, nothing counted twice: producers' inputs are passed on in the prices of what
     the producers sell (in final buyers already, not to be added), and tariff (importer) is paid within the two.
@@ -322,6 +342,12 @@ def format_who_pays(table: pd.DataFrame) -> str:
         blocks[-1] += "\n" + export_supply_note(table.attrs["export_supply_elasticity"])  # an assumption, said
     notes = [BUYERS_NOTE] if "final_buyer_cost_increase_usd" in table else []
     notes += [n for n in (rent_note(table),) if n]
+    if "producer_stock_drawn_usd" in table and float(table["producer_stock_drawn_usd"].abs().sum()) >= 0.5:
+        notes.append(PRODUCERS_NOTE)
+    if table.attrs.get("price_feedback") is False:
+        notes.append(FEEDBACK_OFF_NOTE)
+    if table.attrs.get("against_record"):
+        notes.append("Against the record: " + str(table.attrs["against_record"]))
     return "\n\n".join(blocks + ([" ".join(notes)] if notes else []))
 
 
@@ -335,6 +361,7 @@ def who_pays_table(results: Results, baseline: Results | None = None) -> str:
     with warnings.catch_warnings():  # the pinned markets are named in the price notes already
         warnings.simplefilter("ignore", SimulationWarning)
         table = who_pays(results, baseline=baseline)
+    table.attrs["against_record"] = ""   # run prints it under its header already
     mean = ", means over runs" if results.n_runs > 1 else ""
     call = "who_pays(results, baseline=baseline)" if baseline is not None else "who_pays(results)"
     what = ("each figure the change against the unshocked baseline; tariffs: the change in tariff paid"

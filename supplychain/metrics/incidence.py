@@ -41,12 +41,22 @@ Pure functions of `Results` (docs/model.md §8.2, #derived):
   producers shipped below their steady flow, docs/model.md §4.1, at reference
   prices, over the horizon; negative when they sold more),
   ``sales_lost_net_of_inputs_usd`` (that less the inputs its producers did not
-  buy; summed over regions it is the final buyers' purchases lost) and
-  ``producer_margin_change_usd`` (net rents less net sales lost: what a
-  region's producers gained or, negative, lost, at the chain's own margins).
+  buy; summed over regions it is the final buyers' purchases lost),
+  ``producer_stock_drawn_usd`` (the fall, at reference prices, of its
+  producers' stocks from the start (or the baseline's) to the last day: inputs
+  and output on hand, inputs in transit to them, work in progress),
+  ``output_lost_net_of_inputs_used_usd`` (the two summed: output lost net of
+  the inputs it would have used, production times the unit margin at
+  reference prices, so inputs not bought because a plant drew its stocks are
+  not a saving) and ``producer_margin_change_usd`` (net rents less that: what
+  a region's producers gained or, negative, lost, at the chain's own margins).
   A region whose output stops earns a rent on what it still sells and loses
   far more on what it does not: the rent alone would make it the winner.
-  ``exporter_rent_lost_usd`` (positive) is the part of the producing
+  Buyers pay each lane's origin market price, or, on a lane and day where an
+  export control holds exports back (`binding_controls`: a ban, a licence
+  that can deny, a quota filled), the export offer: the exporter earns the
+  difference as its licence rent. A licence every applicant gets only delays
+  and earns none. ``exporter_rent_lost_usd`` (positive) is the part of the producing
   region's rent lost by selling below the reference price, price fall times
   quantity sold: a mineral exporter whose buyers abroad are cut off by a ban,
   licensing or a tariff cuts its price (docs/model.md §5.9, lost sales), so
@@ -70,9 +80,11 @@ import numpy as np
 import pandas as pd
 
 from .._validation import fail
-from ..compile.compiler import compile_scenario
+from ..compile.compiler import STOCK_CONSUMER, compile_scenario
+from ..compile.select import commodity_mask
 from ..errors import SimulationWarning
 from ..model.prices import price_params
+from ..model.shocks.trade import ExportControl
 from ..results.daily import require_daily
 from ..results.series import Results
 from .pairing import warn_if_reversed
@@ -84,6 +96,8 @@ __all__ = [
     "gsim_incidence",
     "landed_cost_increase_usd",
     "own_price_import_elasticity",
+    "binding_controls",
+    "restricts_quantity",
     "who_pays",
     "export_supply_note",
 ]
@@ -133,8 +147,8 @@ WHO_PAYS_MEASURES = ("buyer_cost_increase_usd", "tariff_paid_usd", "tariff_paid_
                      "tariff_paid_by_exporter_usd", "scarcity_rent_usd", "deliveries_lost_usd",
                      "demand_destroyed_usd", "final_buyer_cost_increase_usd",
                      "intermediate_buyer_cost_increase_usd", "scarcity_rent_net_of_inputs_usd",
-                     "sales_lost_usd", "sales_lost_net_of_inputs_usd", "producer_margin_change_usd",
-                     "exporter_rent_lost_usd")
+                     "sales_lost_usd", "sales_lost_net_of_inputs_usd", "producer_stock_drawn_usd",
+                     "output_lost_net_of_inputs_used_usd", "producer_margin_change_usd", "exporter_rent_lost_usd")
 
 
 def gsim_incidence(import_demand_elasticity: float, export_supply_elasticity: float) -> tuple[float, float]:
@@ -195,12 +209,16 @@ def own_price_import_elasticity(share: float, composite_elasticity: float, subst
 def paid_price_index(results: Results) -> np.ndarray:
     """The scarcity price index a lane's buyer pays on each day, ``(n_runs, n_days, n_lanes)``.
 
-    The origin market's index (docs/model.md §5.9), except on a lane under an export control in force on the
-    day, where it is the **export offer**, the higher of the exporter's and the buyer's market index: the goods
-    that still leave under a licence, quota or leakage route are sold at the price abroad, and the difference
-    is the rent of the exporting region's licence holders (§5.9, sourcing). Times the lane's reference price
-    it is the price paid per unit before duty and freight: what `who_pays` charges buyers and credits
-    exporters, and what `supplychain.analytics.landed_cost` lands. 1 where no price was recorded.
+    The origin market's index (docs/model.md §5.9), except on a lane and day where an export control holds
+    exports back (`binding_controls`: a ban's leakage route, a licence regime that can deny, a quota filled in
+    its period), where it is the **export offer**, the higher of the exporter's and the buyer's market index:
+    the goods that still leave are sold at the price abroad, and the difference is the rent of the exporting
+    region's licence holders (§8.2, who pays). A licence every application gets only delays exports: buyers
+    pay the origin's index and the exporter earns no licence rent (`restricts_quantity`). The engines' sourcing
+    tilt reads the offer on every controlled lane (§5.9, sourcing); this is the price paid, a measure. Times
+    the lane's reference price it is the price paid per unit before duty and freight: what `who_pays` charges
+    buyers and credits exporters, and what `supplychain.analytics.landed_cost` lands. 1 where no price was
+    recorded.
 
     Examples
     --------
@@ -225,11 +243,99 @@ def paid_price_index(results: Results) -> np.ndarray:
     index = price / np.where(ref > 0, ref, 1.0)                 # (R, T, S)
     paid: np.ndarray = index[:, :, c.lane_src_stock]
     buyer = index[:, :, np.asarray(c.buyer_stock, dtype=np.intp)[c.lane_buyer]]
-    for first, stop, lanes in spec.control_windows:
-        a, b = max(int(first), 0), min(int(stop), paid.shape[1])
-        if a < b and len(lanes):
-            paid[:, a:b, lanes] = np.maximum(paid[:, a:b, lanes], buyer[:, a:b, lanes])
-    return paid
+    binds = binding_controls(results)                           # (R, T, L) bool
+    return np.where(binds, np.maximum(paid, buyer), paid)
+
+
+def _control_lane_mask(results: Results, shock: ExportControl) -> np.ndarray:
+    """(L,) bool: the lanes ``shock`` covers, as the compiler selects them (its exporter's lanes abroad)."""
+    pairs = [r.split(">", 1) for r in results.coords.region["lane"]]
+    src = np.array([a for a, _ in pairs])
+    dst = np.array([b for _, b in pairs])
+    mask = (src == shock.exporter) & (dst != shock.exporter)
+    mask &= commodity_mask(np.asarray(results.coords.commodity["lane"]), shock.commodity)
+    if shock.destinations is not None:
+        mask &= np.isin(dst, shock.destinations)
+    if shock.except_destinations is not None:
+        mask &= ~np.isin(dst, shock.except_destinations)
+    return mask
+
+
+def restricts_quantity(shock: ExportControl) -> bool:
+    """Whether an export control can hold exports below what is applied for, so that its licences earn a rent.
+
+    A ban (only a capped leakage route leaves) and a quota can; a licence regime only when some application can
+    be denied: ``approval_probability < 1``, or a restrictive state that denies. A licence every application gets,
+    after any wait, is an automatic licence (WTO Agreement on Import Licensing Procedures, Art. 2.1: "approval of
+    the application is granted in all cases"): it delays exports, a cost of time that nobody collects (Hummels &
+    Schaur 2013), and holds none back, so it earns no licence rent (docs/model.md §8.2, who pays). Whether a
+    quota binds is a matter of each period's shipments (`binding_controls`).
+
+    Examples
+    --------
+    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence"))
+    False
+    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence", approval_probability=0.7))
+    True
+    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence", mean_open_months=6.0,
+    ...                                  restrictive_approval_probability=0.2))
+    True
+    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam"))             # a ban
+    True
+    """
+    if shock.mode != "licence":
+        return True
+    restrictive = shock.mean_open_months is not None or shock.initial_state != "open"
+    return shock.approval_probability < 1.0 or (restrictive and (shock.restrictive_approval_probability or 0.0) < 1.0)
+
+
+def binding_controls(results: Results) -> np.ndarray:
+    """(R, T, L) bool: the lane is under an export control that holds exports back on the day.
+
+    The days of a ban, and of a licence regime that can deny (`restricts_quantity`), in force; for a quota, the
+    days of each of its periods in which the covered lanes shipped the whole quota (within 1e-9 of it, per run):
+    a quota that is not filled holds nothing back. On these lanes and days buyers pay the export offer, the
+    higher of the exporter's and their own market's index, and the exporter earns the difference as the rent of
+    the licence or quota (docs/model.md §8.2, who pays); elsewhere they pay the origin market's index.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> sc = toy_scenario(40)
+    >>> delay = sc.with_shocks(ExportControl(exporter="CN", commodity="ore", mode="licence", start=5))
+    >>> bool(binding_controls(simulate(delay, engine="vector", seed=0)).any())     # every application approved
+    False
+    >>> deny = sc.with_shocks(ExportControl(exporter="CN", commodity="ore", mode="licence",
+    ...                                     approval_probability=0.5, start=5))
+    >>> b = binding_controls(simulate(deny, engine="vector", seed=0))
+    >>> bool(b[0, 4, 0]), bool(b[0, 5:, 0].all()), bool(b[0, :, 1].any())            # from day 5, CN's lane only
+    (False, True, False)
+    """
+    n_runs, n_days = results.n_runs, results.n_days
+    out = np.zeros((n_runs, n_days, len(results.coords.lane)), dtype=bool)
+    start_date = results.scenario.start_date
+    for shock in (*results.scenario.shocks, *results.scenario.responses):
+        if not isinstance(shock, ExportControl):
+            continue
+        first, stop = shock.window(start_date, n_days)
+        lanes = np.flatnonzero(_control_lane_mask(results, shock))
+        if stop <= first or not len(lanes):
+            continue
+        if shock.mode != "quota":
+            if restricts_quantity(shock):
+                out[:, first:stop, lanes] = True
+            continue
+        shipped = results.flow[:, :, lanes].sum(axis=2)         # (R, T)
+        quota = float(shock.quota_per_period)  # type: ignore[arg-type]
+        anchor, period = shock.start_day(start_date), int(shock.period_days)
+        k = (first - anchor) // period
+        while anchor + k * period < stop:
+            a, b = max(anchor + k * period, first), min(anchor + (k + 1) * period, stop)
+            filled = shipped[:, a:b].sum(axis=1) >= quota * (1.0 - 1e-9) - 1e-9   # (R,)
+            out[np.ix_(np.flatnonzero(filled), np.arange(a, b), lanes)] = True
+            k += 1
+    return out
 
 
 def _lane_terms(results: Results, export_supply_elasticity: float | dict[str, float]):  # type: ignore[no-untyped-def]
@@ -338,7 +444,11 @@ def who_pays(results: Results, *, baseline: Results | None = None,
         paid) equal the final buyers' cost. The duty added is not
         ``tariff_paid_usd``, which is the whole duty (or, against a
         ``baseline``, its change, which also counts the duty no longer paid on
-        trade that moved away from the taxed lanes).
+        trade that moved away from the taxed lanes). ``output_lost_net_of_inputs_used_usd``, summed over
+        regions, is the final buyers' purchases lost plus the producers' stocks drawn; a region's is the fall
+        in its production times the unit margin at reference prices. ``attrs``: ``export_supply_elasticity``,
+        ``price_feedback`` (False: the prices acted on no quantity, and `supplychain.cli.format_who_pays` says
+        so) and ``against_record`` (the scenario's known misfit to the record, printed under the table).
 
     Warns
     -----
@@ -423,13 +533,25 @@ def who_pays_for(call: str, results: Results, baseline: Results | None = None,
     book("sales_lost_usd", sales_lost, exporter)
     book("sales_lost_net_of_inputs_usd", sales_lost, exporter)
     book("sales_lost_net_of_inputs_usd", -np.where(final, 0.0, sales_lost), importer)
+    # Inputs bought are not inputs used: a producer that draws its stocks buys less without saving anything
+    # (issue 12). Its stocks' fall, at reference prices, turns the sales net of inputs bought into its output net
+    # of the inputs it used (docs/model.md §8.2, who pays; the national accounts' output and intermediate
+    # consumption, System of National Accounts 2008, ch. 6).
+    for values, where in _stock_drawn(results):
+        book("producer_stock_drawn_usd", values, where)
+    table["output_lost_net_of_inputs_used_usd"] = (table["sales_lost_net_of_inputs_usd"]
+                                                   + table["producer_stock_drawn_usd"])
     table["producer_margin_change_usd"] = (table["scarcity_rent_net_of_inputs_usd"]
-                                           - table["sales_lost_net_of_inputs_usd"])
+                                           - table["output_lost_net_of_inputs_used_usd"])
     if baseline is not None:
         with warnings.catch_warnings():  # the baseline's own pinned prices are not this shock's
             warnings.simplefilter("ignore", SimulationWarning)
             table -= who_pays_for(call, baseline, None, export_supply_elasticity)
     table.attrs["export_supply_elasticity"] = export_supply_elasticity  # the note under tables and plots says it
+    # With price feedback off the prices acted on no quantity: the money columns value what happened at prices
+    # nobody reacted to. `supplychain.cli.format_who_pays` says so, and a scenario's known misfit to the record.
+    table.attrs["price_feedback"] = bool(results.scenario.price_feedback)
+    table.attrs["against_record"] = results.scenario.against_record
     return table
 
 
@@ -454,12 +576,38 @@ def _sales_lost(results: Results) -> np.ndarray:
     return out
 
 
+def _stock_drawn(results: Results) -> list[tuple[np.ndarray, list[str]]]:
+    """Per-run USD at reference prices by which producers' stocks fell from the start to the last day.
+
+    ``(values (R, n), regions)`` pairs, booked to the producers' region: the plants' input and output stocks on
+    hand, their work in progress (at the output's price) and the inputs in transit to them (bought when shipped,
+    as `_sales_lost` counts them). Consumer stocks of final demand are the final buyers', not the producers'.
+    Negative where the stocks rose.
+    """
+    c = compile_scenario(results.scenario)
+    co = results.coords
+    price = {k.id: k.price_usd for k in results.scenario.network.commodities}
+    producers = np.asarray(c.stock_kind) != STOCK_CONSUMER
+    stock_price = np.array([price[k] for k in co.commodity["stock"]])
+    on_hand = (results.initial_inventory[None, :] - results.arrays["inventory"][:, -1, :]) * stock_price
+    out = [(on_hand[:, producers], [r for r, keep in zip(co.region["stock"], producers) if keep])]
+    to_plants = ~np.isin(np.asarray(c.lane_dst_stock), np.asarray(c.demand_stock))
+    transit = (results.initial_in_transit[None, :] - results.arrays["in_transit"][:, -1, :]) * c.lane_price
+    out.append((transit[:, to_plants], [r.split(">", 1)[1] for r, keep in zip(co.region["lane"], to_plants) if keep]))
+    if "wip" in results.arrays:
+        wip_price = np.array([price[k] for k in co.commodity["facility"]])
+        wip = (np.asarray(c.initial_wip, dtype=float)[None, :] - results.arrays["wip"][:, -1, :]) * wip_price
+        out.append((wip, list(co.region["facility"])))
+    return out
+
+
 def landed_cost_increase_usd(results: Results, *, importer: str) -> float:
     """Extra landed cost paid by buyers in ``importer`` over the horizon (mean over runs), in USD.
 
     The ``buyer_cost_increase_usd`` of `who_pays` for one region: units
-    received times (origin price x (1 + tariff) minus reference price x (1 +
-    tariffs in force at the start)).
+    received times (price paid x (1 + tariff) minus reference price x (1 +
+    tariffs in force at the start)); the price paid is the origin's, or the
+    export offer where a control holds exports back (`paid_price_index`).
 
     Examples
     --------

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice, check_known, fail
+from ..errors import UnknownIdError
 from ..metrics.incidence import WHO_PAYS_INSTEAD, export_supply_note, who_pays_for
 from ..results.daily import require_daily
 from .results import _date_axis, _new_axes, shade_shocks, usd_axis
@@ -167,8 +168,7 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
     band = _check_band(band)
     names, index = _market_prices(results, commodity, "plot_prices")
     wanted = names if regions is None else ((regions,) if isinstance(regions, str) else tuple(regions))
-    for region in wanted:
-        check_known(region, names, "region", "plot_prices")
+    _check_markets(results, commodity, wanted, names)
     ax = _new_axes(ax)
     dates = np.array(results.dates, dtype="datetime64[D]")
     for k, region in enumerate(wanted):
@@ -189,6 +189,30 @@ def plot_prices(results: Results, commodity: str, regions: str | Sequence[str] |
     ax.set_title(f"{commodity}: scarcity price of each region's market{runs}", fontsize="medium")
     ax.legend(fontsize="small", loc="upper left")
     return ax
+
+
+def _check_markets(results: Results, commodity: str, wanted: Sequence[str], names: Sequence[str]) -> None:
+    """Raise `UnknownIdError` for a region in ``wanted`` without a market for ``commodity`` in ``names``.
+
+    A region of the network with no plant making the commodity and no buyer holding it has no market (no price):
+    the message says so and lists the markets there are, rather than calling the region unknown.
+
+    Examples
+    --------
+    >>> from supplychain import simulate
+    >>> from supplychain.analytics._toy import toy_scenario
+    >>> _check_markets(simulate(toy_scenario(5)), "ore", ["US"], ["CN", "KR", "ROW"])
+    Traceback (most recent call last):
+    ...
+    supplychain.errors.UnknownIdError: region 'US' has no market for ore (no plant makes it and no buyer holds it there), so plot_prices has no price to draw; the markets for ore are CN, KR, ROW.
+    """
+    regions = {r.id for r in results.scenario.network.regions}
+    for region in wanted:
+        if isinstance(region, str) and region in regions and region not in names:
+            raise UnknownIdError(f"region {region!r} has no market for {commodity} (no plant makes it and no buyer "
+                                 f"holds it there), so plot_prices has no price to draw; the markets for {commodity} "
+                                 f"are {', '.join(names)}.")
+        check_known(region, names, "region", "plot_prices")
 
 
 def _check_band(band: object) -> tuple[float, float]:
