@@ -45,7 +45,9 @@ def test_an_announcement_that_had_buyers_stock_up_is_marked():
     assert announcement_days(s) == [10] and announcement_days(s, commodity="compound_chip") == [10]
     assert announcement_days(s, commodity="logic_chip") == []
     ax = shade_shocks(Figure().subplots(), s, commodity="gallium")
-    assert ax.get_legend_handles_labels()[1] == ["shock window", "shock day", "announced: buyers stock up"]
+    # the control has no end, so its window runs to the plot's end and the legend says so
+    assert ax.get_legend_handles_labels()[1] == ["shock window (no end date: in force to the end)", "shock day",
+                                                 "announced: buyers stock up"]
     assert [np.datetime64("2025-01-11")] == [np.datetime64(line.get_xdata()[0], "D") for line in ax.get_lines()
                                              if line.get_label().startswith("announced")]
     # No front-loading, or no announcement: nothing to mark.

@@ -228,4 +228,4 @@ def test_resilience_plots_return_axes_annotated_with_the_metrics() -> None:
     ax = plot_resilience_curve(res, by="demand", sustain_days=3)
     assert ax.get_title() == "US.chip: TTS 1 d, TTR 3 d, loss 1 d"
     ax = plot_fan(res, with_us_performance([1] * 7, runs=3), ident="US")
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["baseline", "hand", "shock window", "shock day"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["baseline", "hand", "shock window (no end date: in force to the end)", "shock day"]
