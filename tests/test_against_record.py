@@ -40,4 +40,6 @@ def test_cli_prints_it_second(tmp_path, capsys) -> None:
     assert main(["run", str(f), "--engine", "vector"]) == 0
     lines = capsys.readouterr().out.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("Scenario 's'"))
-    assert lines[head + 1] == "Against the record: Exports recovered (Customs, 2024)."
+    # the shocks in words come first, then the caveat, before any number
+    assert lines[head + 1] == "Shocks: CN mine capacity -50% from 2025-01-02, 1 day"
+    assert lines[head + 2] == "Against the record: Exports recovered (Customs, 2024)."

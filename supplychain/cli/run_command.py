@@ -352,34 +352,50 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
             # The hint belongs to the change table it ends, not to the ensemble's spread and timing after it.
             text = (head + "\n\n" + format_changes(table) + "\nThe full summary of every region and commodity: --all."
                     + spread)
-        return _with_record_said(_with_feedback_said(text, results), results)
+        return _with_scenario_said(_with_feedback_said(text, results), results)
     text = format_summary(results) + ("\n" + mode if mode else "") + spread
     if not shocked:
         text += ("\n\nNo shock in this scenario, so nothing to compare. Run a shipped shock scenario, "
                  "e.g. 'supplychain run taiwan_blockade_magnets'; 'supplychain scenarios' lists them.")
-    return _with_record_said(_with_feedback_said(text, results), results)
+    return _with_scenario_said(_with_feedback_said(text, results), results)
 
 
-def _with_record_said(text: str, results: Results | EnsembleResults) -> str:
-    """``text`` with the scenario's known misfit to the record (``Scenario.against_record``) under its header.
+def _with_scenario_said(text: str, results: Results | EnsembleResults) -> str:
+    """``text`` with the scenario's shocks, in words and dates, and its known misfit to the record under its header.
 
-    A shipped scenario that re-plays a real episode and is known to get part of it wrong says so on the
-    line after the run's header, before any number is read.
+    The header names the scenario; the line after it says what the scenario does (``Shocks:``, the shocks and
+    responses told as plot titles tell them, `supplychain.model.Scenario.title`), and a shipped scenario that
+    re-plays a real episode and is known to get part of it wrong says so next (``Scenario.against_record``),
+    before any number is read.
 
     Examples
     --------
     >>> from supplychain import load_baseline, simulate
-    >>> res = simulate(load_baseline().with_horizon(5).replace(against_record="Prices fell (Source, 2024)."), seed=0)
-    >>> print(_with_record_said("head\\nbody", res))
+    >>> from supplychain.model import CapacityShock
+    >>> s = load_baseline().with_horizon(5).with_shocks(CapacityShock(region="CN", stage="mine", fraction_lost=0.5,
+    ...                                                              start=1, end=3))
+    >>> res = simulate(s.replace(against_record="Prices fell (Source, 2024)."), engine="vector", seed=0)
+    >>> print(_with_scenario_said("head\\nbody", res))
     head
+    Shocks: CN mine capacity -50% from 2025-01-02, 2 days
     Against the record: Prices fell (Source, 2024).
     body
     """
-    note = results.scenario.against_record
-    if not note:
+    from ..model._display import shocks_title
+    scenario = results.scenario
+    said = []
+    if scenario.all_shocks:
+        said.append("Shocks: " + shocks_title(scenario.all_shocks, scenario.start_date, most=SHOCKS_SAID))
+    if scenario.against_record:
+        said.append("Against the record: " + scenario.against_record)
+    if not said:
         return text
     first, _, rest = text.partition("\n")
-    return first + "\nAgainst the record: " + note + ("\n" + rest if rest else "")
+    return "\n".join([first, *said]) + ("\n" + rest if rest else "")
+
+
+#: How many shocks (told once per group that differs only in commodity) the ``Shocks:`` line names before "+ N more".
+SHOCKS_SAID = 6
 
 
 #: What the header of ``run`` adds when prices do not act on quantities (the default).

@@ -145,7 +145,7 @@ def shocks_title(shocks: Sequence[Any], start_date: dt.date, *, most: int = 2) -
     for (what, start, end), commodities in groups.items():
         when = f" from {(start_date + dt.timedelta(days=start)).isoformat()}"
         if end is not None:
-            when += f", {end - start} days"
+            when += f", {end - start} day{'' if end - start == 1 else 's'}"
         phrases.append(what.replace("{c}", ", ".join(commodities) or "every commodity") + when)
     shown = phrases[:most]
     more = len(phrases) - len(shown)
