@@ -725,7 +725,12 @@ def demand_changes(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(order[cols]).reset_index(drop=True)
 
 
-def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
+#: How many demands whose service changed `format_changes` lists, largest changes first (the rest are summed in
+#: one line): a year-long blockade changes some 70, more than a screen.
+DEMANDS_SHOWN = 25
+
+
+def format_changes(table: pd.DataFrame, *, per_metric: int = 8, demands_shown: int | None = DEMANDS_SHOWN) -> str:
     """What a shock changed, from a `compare` table, as plain text for a terminal.
 
     First every demand whose shortfall or service changed (rows that did not
@@ -790,9 +795,12 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
     # A network without end-use segments prints as before: no column that would be empty on every row.
     by_segment = "segment" in demands and bool((~demands["segment"].isin(("", POOLED))).any())
     moved = demands[demands["changed"]]
+    n_moved = len(moved)
+    if demands_shown is not None and n_moved > demands_shown:
+        moved = moved.iloc[:demands_shown]      # the largest changes: demand_changes orders by |change|
     if len(moved):
         lines.append("Demands whose service changed (shortfall at reference prices; fill rate: served from "
-                     "stock on the day)")
+                     "stock on the day)" + (f", largest {len(moved)} of {n_moved}" if n_moved > len(moved) else ""))
         rows = [[str(r.region), str(r.commodity), *([str(r.segment)] if by_segment else []),
                  format_usd(r.shortfall_usd_baseline),
                  format_usd(r.shortfall_usd_shocked), format_usd(r.shortfall_usd_change, sign=True),
@@ -807,6 +815,10 @@ def format_changes(table: pd.DataFrame, *, per_metric: int = 8) -> str:
             for row, lo, hi in zip(rows, moved["shortfall_usd_change_lo"], moved["shortfall_usd_change_hi"]):
                 row.insert(at, "n/a" if lo != lo else _usd_span(lo, hi))
         lines += _columns(headers, rows, n_left=len(left))
+        if n_moved > len(moved):
+            rest = demands[demands["changed"]].iloc[len(moved):]
+            lines.append(f"... and {n_moved - len(moved)} more, {format_usd(float(rest['shortfall_usd_change'].sum()), sign=True)} "
+                         "of shortfall in all (every row: --all, --format csv, or the compare table in Python)")
         before, after = demands["shortfall_usd_baseline"].sum(), demands["shortfall_usd_shocked"].sum()
         totals = (f"{format_usd(before)} baseline, {format_usd(after)} shocked" if was == "baseline" else
                   f"{format_usd(before)} in {table.attrs.get('before_label') or repr(first)}, "

@@ -347,7 +347,7 @@ def _run_text(args: argparse.Namespace, keep: str, results: Results | EnsembleRe
         spread += "\n\n" + when if when else ""
     if table is not None:
         if args.all:
-            text = format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table) + spread
+            text = format_summary(results) + ("\n" + mode if mode else "") + "\n\n" + format_changes(table, demands_shown=None) + spread
         else:
             # The hint belongs to the change table it ends, not to the ensemble's spread and timing after it.
             text = (head + "\n\n" + format_changes(table) + "\nThe full summary of every region and commodity: --all."
