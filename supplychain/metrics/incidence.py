@@ -81,6 +81,7 @@ import pandas as pd
 
 from .._validation import fail
 from ..compile.compiler import STOCK_CONSUMER, compile_scenario
+from ..compile.rules.trade import restricts_quantity
 from ..compile.select import commodity_mask
 from ..errors import SimulationWarning
 from ..model.prices import price_params
@@ -259,34 +260,6 @@ def _control_lane_mask(results: Results, shock: ExportControl) -> np.ndarray:
     if shock.except_destinations is not None:
         mask &= ~np.isin(dst, shock.except_destinations)
     return mask
-
-
-def restricts_quantity(shock: ExportControl) -> bool:
-    """Whether an export control can hold exports below what is applied for, so that its licences earn a rent.
-
-    A ban (only a capped leakage route leaves) and a quota can; a licence regime only when some application can
-    be denied: ``approval_probability < 1``, or a restrictive state that denies. A licence every application gets,
-    after any wait, is an automatic licence (WTO Agreement on Import Licensing Procedures, Art. 2.1: "approval of
-    the application is granted in all cases"): it delays exports, a cost of time that nobody collects (Hummels &
-    Schaur 2013), and holds none back, so it earns no licence rent (docs/model.md §8.2, who pays). Whether a
-    quota binds is a matter of each period's shipments (`binding_controls`).
-
-    Examples
-    --------
-    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence"))
-    False
-    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence", approval_probability=0.7))
-    True
-    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence", mean_open_months=6.0,
-    ...                                  restrictive_approval_probability=0.2))
-    True
-    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam"))             # a ban
-    True
-    """
-    if shock.mode != "licence":
-        return True
-    restrictive = shock.mean_open_months is not None or shock.initial_state != "open"
-    return shock.approval_probability < 1.0 or (restrictive and (shock.restrictive_approval_probability or 0.0) < 1.0)
 
 
 def binding_controls(results: Results) -> np.ndarray:
