@@ -216,7 +216,9 @@ def paid_price_index(results: Results) -> np.ndarray:
     the goods that still leave are sold at the price abroad, and the difference is the rent of the exporting
     region's licence holders (§8.2, who pays). A licence every application gets only delays exports: buyers
     pay the origin's index and the exporter earns no licence rent (`restricts_quantity`). The engines' sourcing
-    tilt reads the offer on every controlled lane (§5.9, sourcing); this is the price paid, a measure. Times
+    tilt reads the offer on the same set B(t) (§5.9, sourcing), a quota's lanes there from the day after its
+    period's quota is used up (what an engine knows on the day), here over the whole period it fills; this is
+    the price paid, a measure. Times
     the lane's reference price it is the price paid per unit before duty and freight: what `who_pays` charges
     buyers and credits exporters, and what `supplychain.analytics.landed_cost` lands. 1 where no price was
     recorded.
@@ -267,7 +269,9 @@ def binding_controls(results: Results) -> np.ndarray:
 
     The days of a ban, and of a licence regime that can deny (`restricts_quantity`), in force; for a quota, the
     days of each of its periods in which the covered lanes shipped the whole quota (within 1e-9 of it, per run):
-    a quota that is not filled holds nothing back. On these lanes and days buyers pay the export offer, the
+    a quota that is not filled holds nothing back (the engines' tilt, which cannot know on a period's first days
+    whether it will fill, reads the offer from the day after the quota is used up: docs/model.md §5.9, the set
+    B(t)). On these lanes and days buyers pay the export offer, the
     higher of the exporter's and their own market's index, and the exporter earns the difference as the rent of
     the licence or quota (docs/model.md §8.2, who pays); elsewhere they pay the origin market's index.
 
