@@ -89,7 +89,8 @@ def _tilts(sc: Scenario, engine: str) -> tuple[dict[str, np.ndarray], np.ndarray
     return _vector_tilts(sc)
 
 
-def _recompute(sc: Scenario, series: dict[str, np.ndarray], offer_days) -> dict[int, np.ndarray]:  # type: ignore[no-untyped-def]
+def _recompute(sc: Scenario, series: dict[str, np.ndarray],  # type: ignore[no-untyped-def]
+               offer_days) -> dict[int, np.ndarray]:
     """Both KR lanes' tilts by hand: the CN lane reads max(pi_CN, pi_KR) on ``offer_days(t)``, else pi_CN; the
     ROW lane pi_ROW; each follows its target at 1 / switching lag (no tariff)."""
     c = compile_scenario(sc)

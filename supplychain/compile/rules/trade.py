@@ -46,7 +46,8 @@ from ...model.shocks.trade import DAYS_PER_MONTH
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import check_commodity, check_region, commodity_mask, index, traded_goods, warn_if_empty
 
-__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "restricts_quantity", "tariff", "origin_content", "export_control", "front_load"]
+__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "restricts_quantity", "tariff", "origin_content", "export_control",
+           "front_load"]
 
 
 # Tariffs ------------------------------------------------------------------------------------------

@@ -201,7 +201,8 @@ class Prices:
         for l, m in enumerate(self.lane_market):
             origin, rho = self.index[m], self.tilt[l]
             if l in controlled:
-                # Where a control holds exports back, they are offered at the higher of the exporter's and the buyer's price.
+                # Where a control holds exports back, they are offered at the higher of the exporter's and the
+                # buyer's price.
                 origin = max(origin, self.index[self.lane_dest_market[l]])
             if origin == 1.0 and rho == 1.0:
                 continue  # landed cost at the reference price: no tilt to follow
