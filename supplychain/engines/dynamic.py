@@ -25,7 +25,7 @@ from ..compile.rules.disruptions import DestroySpec
 from ..compile.rules.responses import StockpileSpec
 from ..compile.rules.trade import QuotaSpec
 
-__all__ = ["DynamicState", "apply_quotas", "initial_dynamic", "records", "stock_events"]
+__all__ = ["DynamicState", "apply_quotas", "quota_used_up", "initial_dynamic", "records", "stock_events"]
 
 
 @dataclass(eq=False)
@@ -144,6 +144,41 @@ def apply_quotas(c: Compiled, shipped: np.ndarray, dyn: DynamicState, t: int) ->
             frac = np.where(want > left, left / want, 1.0)
         shipped[:, spec.lanes] *= frac[:, None]
         dyn.quota_left[:, q] = np.maximum(left - shipped[:, spec.lanes].sum(axis=1), 0.0)
+
+
+#: Quota left, as a share of the period's quota, below which the quota is used up (shipments cut pro rata leave
+#: rounding residue).
+USED_UP = 1e-9
+
+
+def quota_used_up(c: Compiled, dyn: DynamicState | None, t: int) -> np.ndarray | None:
+    """(R, L) bool: lanes of a quota whose period's quota was used up before day ``t``; ``None`` when none is.
+
+    Read by the sourcing tilt before the day's shipping: the quota left at the end of day ``t - 1``, on a day
+    that opens no new period (docs/model.md §5.9, the set B(t) of controls that bind).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from supplychain.compile.rules.trade import QuotaSpec
+    >>> q = QuotaSpec(lanes=np.array([1]), first=0, stop=90, amount=30.0, period=30, anchor=0)
+    >>> c = SimpleNamespace(n_lanes=3, schedules=SimpleNamespace(extras={"quotas": [q]}))
+    >>> dyn = SimpleNamespace(quota_left=np.array([[0.0], [5.0]]))
+    >>> quota_used_up(c, dyn, 10).tolist(), quota_used_up(c, dyn, 30)     # day 30 opens a new period
+    ([[False, True, False], [False, False, False]], None)
+    """
+    if dyn is None or dyn.quota_left is None:
+        return None
+    out = None
+    for q, spec in enumerate(c.schedules.extras["quotas"]):
+        if not spec.first <= t < spec.stop or quota_for_day(spec, t) is not None:
+            continue
+        full = dyn.quota_left[:, q] <= USED_UP * spec.amount
+        if full.any():
+            if out is None:
+                out = np.zeros((len(full), c.n_lanes), dtype=bool)
+            out[np.ix_(full, spec.lanes)] = True
+    return out
 
 
 def records(dyn: DynamicState | None) -> dict[str, np.ndarray]:

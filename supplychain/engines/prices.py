@@ -47,6 +47,7 @@ from ..compile.rules.prices import (
     quota_bound,
 )
 from .day import DayInputs
+from .dynamic import quota_used_up
 from .sourcing import input_rate
 from .sourcing import spec as sourcing_spec
 from .sums import csr_times, sum_into
@@ -505,12 +506,13 @@ def _owed_short(c: Compiled, s, short: np.ndarray) -> np.ndarray:  # type: ignor
 
 
 def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray, moved_markets: np.ndarray,
-          day: int) -> None:
+          day: int, quota_full: np.ndarray | None = None) -> None:
     """Move each lane's sourcing tilt towards its landed-cost ratio ** -sigma (docs/model.md §5.9, sourcing).
 
-    The price read is the origin market's, or on a lane under an export
-    control in force on ``day`` the higher of the origin's and the buyer's
-    market's (the export offer). Only lanes whose price read or tilt differs
+    The price read is the origin market's, or on a lane where an export control
+    holds exports back on ``day`` (B(t): a ban's or a denying licence regime's lanes, `control_bound`, and
+    ``quota_full``, (R, L), the lanes of a quota used up in its period) the higher of the origin's and the
+    buyer's market's (the export offer). Only lanes whose price read or tilt differs
     from 1 in some run can change; the others keep a tilt of exactly 1, so
     they are skipped.
     """
@@ -518,16 +520,19 @@ def _tilt(c: Compiled, spec: PriceSpec, ps: PriceState, tariff: np.ndarray, move
     moved[moved_markets] = True
     pick = moved[spec.lane_market] | ps.tilted
     bound = control_bound(spec, day, c.n_lanes)
+    if quota_full is not None:
+        bound = quota_full if bound is None else (quota_full | bound)
     if bound is not None:
-        pick |= bound & moved[spec.lane_dest_market]
+        pick |= (bound if bound.ndim == 1 else bound.any(axis=0)) & moved[spec.lane_dest_market]
     lanes = np.flatnonzero(pick)
     if not len(lanes):
         return
     origin = ps.index[:, spec.lane_market[lanes]]
-    if bound is not None and bound[lanes].any():
-        # Under an export control, exports are offered at the higher of the exporter's and the buyer's price.
+    held = None if bound is None else bound[..., lanes]
+    if held is not None and held.any():
+        # Where a control holds exports back, they are offered at the higher of the exporter's and the buyer's price.
         offer = np.maximum(origin, ps.index[:, spec.lane_dest_market[lanes]])
-        origin = np.where(bound[lanes], offer, origin)
+        origin = np.where(held, offer, origin)
     tau = np.broadcast_to(tariff, (c.n_lanes,))[lanes] if np.ndim(tariff) == 1 else tariff[:, lanes]
     price, freight = c.lane_price[lanes], c.lane_freight[lanes]
     at_reference = price * (1.0 + tau) + freight
@@ -600,7 +605,7 @@ def apply(c: Compiled, s, inp: DayInputs,  # type: ignore[no-untyped-def]
         ps.share = None
         return inp  # every price at its reference, every tilt 1 and no tariff: the day's inputs stand
     tariff = c.schedules.day("tariff", min(s.day, c.n_days - 1))
-    _tilt(c, spec, ps, tariff, moved, s.day)
+    _tilt(c, spec, ps, tariff, moved, s.day, quota_used_up(c, getattr(s, "dyn", None), s.day))
     ps.share = _tilted_share(c, ps, inp.share)
     changes: dict[str, np.ndarray] = {}
     if ps.share is not None:

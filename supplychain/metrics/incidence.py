@@ -81,6 +81,7 @@ import pandas as pd
 
 from .._validation import fail
 from ..compile.compiler import STOCK_CONSUMER, compile_scenario
+from ..compile.rules.trade import restricts_quantity
 from ..compile.select import commodity_mask
 from ..errors import SimulationWarning
 from ..model.prices import price_params
@@ -215,7 +216,9 @@ def paid_price_index(results: Results) -> np.ndarray:
     the goods that still leave are sold at the price abroad, and the difference is the rent of the exporting
     region's licence holders (§8.2, who pays). A licence every application gets only delays exports: buyers
     pay the origin's index and the exporter earns no licence rent (`restricts_quantity`). The engines' sourcing
-    tilt reads the offer on every controlled lane (§5.9, sourcing); this is the price paid, a measure. Times
+    tilt reads the offer on the same set B(t) (§5.9, sourcing), a quota's lanes there from the day after its
+    period's quota is used up (what an engine knows on the day), here over the whole period it fills; this is
+    the price paid, a measure. Times
     the lane's reference price it is the price paid per unit before duty and freight: what `who_pays` charges
     buyers and credits exporters, and what `supplychain.analytics.landed_cost` lands. 1 where no price was
     recorded.
@@ -261,40 +264,14 @@ def _control_lane_mask(results: Results, shock: ExportControl) -> np.ndarray:
     return mask
 
 
-def restricts_quantity(shock: ExportControl) -> bool:
-    """Whether an export control can hold exports below what is applied for, so that its licences earn a rent.
-
-    A ban (only a capped leakage route leaves) and a quota can; a licence regime only when some application can
-    be denied: ``approval_probability < 1``, or a restrictive state that denies. A licence every application gets,
-    after any wait, is an automatic licence (WTO Agreement on Import Licensing Procedures, Art. 2.1: "approval of
-    the application is granted in all cases"): it delays exports, a cost of time that nobody collects (Hummels &
-    Schaur 2013), and holds none back, so it earns no licence rent (docs/model.md §8.2, who pays). Whether a
-    quota binds is a matter of each period's shipments (`binding_controls`).
-
-    Examples
-    --------
-    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence"))
-    False
-    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence", approval_probability=0.7))
-    True
-    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence", mean_open_months=6.0,
-    ...                                  restrictive_approval_probability=0.2))
-    True
-    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam"))             # a ban
-    True
-    """
-    if shock.mode != "licence":
-        return True
-    restrictive = shock.mean_open_months is not None or shock.initial_state != "open"
-    return shock.approval_probability < 1.0 or (restrictive and (shock.restrictive_approval_probability or 0.0) < 1.0)
-
-
 def binding_controls(results: Results) -> np.ndarray:
     """(R, T, L) bool: the lane is under an export control that holds exports back on the day.
 
     The days of a ban, and of a licence regime that can deny (`restricts_quantity`), in force; for a quota, the
     days of each of its periods in which the covered lanes shipped the whole quota (within 1e-9 of it, per run):
-    a quota that is not filled holds nothing back. On these lanes and days buyers pay the export offer, the
+    a quota that is not filled holds nothing back (the engines' tilt, which cannot know on a period's first days
+    whether it will fill, reads the offer from the day after the quota is used up: docs/model.md §5.9, the set
+    B(t)). On these lanes and days buyers pay the export offer, the
     higher of the exporter's and their own market's index, and the exporter earns the difference as the rent of
     the licence or quota (docs/model.md §8.2, who pays); elsewhere they pay the origin market's index.
 

@@ -34,7 +34,7 @@ from ...model.prices import sales_band as sales_band_of
 from ...model.shocks import SWITCHING_LAG_DAYS
 from ..schedules import ScheduleBuilder
 from ..select import index
-from .trade import _control_lanes
+from .trade import _control_lanes, restricts_quantity
 
 __all__ = ["NEUTRAL_TOLERANCE", "RESTOCKING_DAYS", "SALES_DAYS", "PriceSpec", "control_bound", "price_spec",
            "quota_bound"]
@@ -98,7 +98,8 @@ class PriceSpec:
     sales_band: np.ndarray         # (F,) sales a seller loses before it cuts its price: stock / year + spare capacity
     counts_sales: bool             # some seller's lost sales count
     quota_windows: tuple[tuple[int, int, np.ndarray], ...]  # (first, stop, lanes) of each export quota
-    control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of every export control
+    control_windows: tuple[tuple[int, int, np.ndarray], ...] = ()  # (first, stop, lanes) of each ban or denying
+    #                                                                 licence regime (quotas: `quota_windows`)
     lane_dest_market: np.ndarray | None = None  # (L,) market of each lane's buyer (the destination's price)
     buffer_keep: np.ndarray | None = None  # (M,) 1 - buffer weight: share of a buffer draw (or glut) that is no gap
     lane_bid: np.ndarray | None = None  # (L,) bid weight of each lane's market: share of what is owed beyond the buyer's
@@ -315,14 +316,16 @@ def _lane_bid(params: list[PriceParams], lane_market: np.ndarray) -> np.ndarray 
 
 
 def _control_windows(builder: ScheduleBuilder) -> tuple[tuple[int, int, np.ndarray], ...]:
-    """``(first, stop, lanes)`` of every export control (ban, licence or quota) with days in the horizon.
+    """``(first, stop, lanes)`` of every ban and licence regime that can deny (`restricts_quantity`) in the horizon.
 
     A buyer's sourcing tilt reads the price of an export offer on these lanes while the control is in force,
-    not the exporter's home price (docs/model.md §5.9, sourcing).
+    not the exporter's home price; a licence every application gets holds nothing back and is read at the
+    exporter's price, and a quota's lanes are read at the offer once its period's quota is used up, which the
+    engines track (docs/model.md §5.9, the set B(t) of controls that bind).
     """
     out = []
     for shock in (*builder.scenario.shocks, *builder.scenario.responses):
-        if isinstance(shock, ExportControl):
+        if isinstance(shock, ExportControl) and shock.mode != "quota" and restricts_quantity(shock):
             first, stop = builder.window(shock)
             lanes = np.flatnonzero(_control_lanes(shock, builder))
             if stop > first and len(lanes):
@@ -332,10 +335,10 @@ def _control_windows(builder: ScheduleBuilder) -> tuple[tuple[int, int, np.ndarr
 
 
 def control_bound(spec: PriceSpec, day: int, n_lanes: int) -> np.ndarray | None:
-    """Lanes of an export control (any mode) in force on ``day``, (L,) bool; ``None`` when there is none.
+    """Lanes of a ban or a denying licence regime in force on ``day``, (L,) bool; ``None`` when there is none.
 
     Export offers on them are priced at the higher of the exporter's and the buyer's market price
-    (docs/model.md §5.9, sourcing).
+    (docs/model.md §5.9, sourcing; a quota's lanes join once its period's quota is used up, per run).
 
     Examples
     --------

@@ -46,7 +46,8 @@ from ...model.shocks.trade import DAYS_PER_MONTH
 from ..schedules import ScheduleBuilder, normalise_shares
 from ..select import check_commodity, check_region, commodity_mask, index, traded_goods, warn_if_empty
 
-__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "tariff", "origin_content", "export_control", "front_load"]
+__all__ = ["LeakageSpec", "LicenceSpec", "QuotaSpec", "restricts_quantity", "tariff", "origin_content", "export_control",
+           "front_load"]
 
 
 # Tariffs ------------------------------------------------------------------------------------------
@@ -279,3 +280,31 @@ def _licence(shock: ExportControl, builder: ScheduleBuilder, lanes: np.ndarray, 
     builder.extras.setdefault("licences", []).append(spec)
     if spec.uncertain or spec.switches or not spec.delay.is_deterministic:
         builder.needs_random = True
+
+
+def restricts_quantity(shock: ExportControl) -> bool:
+    """Whether an export control can hold exports below what is applied for, so that its licences earn a rent.
+
+    A ban (only a capped leakage route leaves) and a quota can; a licence regime only when some application can
+    be denied: ``approval_probability < 1``, or a restrictive state that denies. A licence every application gets,
+    after any wait, is an automatic licence (WTO Agreement on Import Licensing Procedures, Art. 2.1: "approval of
+    the application is granted in all cases"): it delays exports, a cost of time that nobody collects (Hummels &
+    Schaur 2013), and holds none back, so it earns no licence rent (docs/model.md §5.9, the set B(t) of controls that
+    bind). Whether a quota binds is a matter of its period's shipments (§5.9).
+
+    Examples
+    --------
+    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence"))
+    False
+    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence", approval_probability=0.7))
+    True
+    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam", mode="licence", mean_open_months=6.0,
+    ...                                  restrictive_approval_probability=0.2))
+    True
+    >>> restricts_quantity(ExportControl(exporter="CN", commodity="aam"))             # a ban
+    True
+    """
+    if shock.mode != "licence":
+        return True
+    restrictive = shock.mean_open_months is not None or shock.initial_state != "open"
+    return shock.approval_probability < 1.0 or (restrictive and (shock.restrictive_approval_probability or 0.0) < 1.0)

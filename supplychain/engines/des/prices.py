@@ -30,6 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from .ordering import input_rate
 from .shipping import THROUGHPUT_DAYS
+from .trade import quota_reset
+
+#: Quota left, as a share of the period's quota, below which it is used up (pro rata cuts leave rounding residue).
+QUOTA_USED_UP = 1e-9
 
 if TYPE_CHECKING:
     from .run import Run
@@ -183,14 +187,22 @@ class Prices:
                 base = self.base_cost[d]
                 now = sum([w * (price[l] * (1.0 + tariff[l]) + freight[l]) for l, w in pairs])
                 self.landed[d] = now / base if base > 0 else 1.0
+        # The lanes where a control holds exports back today: a ban's or a denying licence regime's, and a
+        # quota's once its period's quota is used up (what is left at the end of yesterday, on a day that opens
+        # no new period).
         controlled = set()
         for first, stop, lanes in self.control_windows:
             if first <= t < stop:
                 controlled.update(lanes)
+        for q, spec in enumerate(run.quotas):
+            if (spec.first <= t < spec.stop and quota_reset(spec, t) is None
+                    and run.quota_left[q] <= QUOTA_USED_UP * spec.amount):
+                controlled.update(spec.lanes.tolist())
         for l, m in enumerate(self.lane_market):
             origin, rho = self.index[m], self.tilt[l]
             if l in controlled:
-                # Under an export control, exports are offered at the higher of the exporter's and the buyer's price.
+                # Where a control holds exports back, they are offered at the higher of the exporter's and the
+                # buyer's price.
                 origin = max(origin, self.index[self.lane_dest_market[l]])
             if origin == 1.0 and rho == 1.0:
                 continue  # landed cost at the reference price: no tilt to follow
