@@ -103,3 +103,15 @@ def test_an_upstream_gap_says_what_the_change_tables_net_stock_measure_gives():
     clause = _net_end_clause(shocked, base, "chip")
     assert f"${-net:,.0f} below the baseline's" in clause and "every stock of chip and wafer" in clause
     assert _net_end_clause(shocked, None, "chip") == ""
+
+
+def test_who_pays_plot_says_when_prices_moved_no_quantity():
+    from supplychain.analytics._toy import toy_scenario
+    from supplychain.model import Tariff
+    from supplychain.plotting import plot_who_pays
+    from supplychain.plotting.prices import FEEDBACK_OFF_FOOTNOTE
+    scenario = toy_scenario(40).with_shocks(Tariff(importer="KR", commodity="ore", exporter="CN", rate=0.25))
+    off = plot_who_pays(sc.simulate(scenario, seed=1))
+    on = plot_who_pays(sc.simulate(scenario.replace(price_feedback=True), seed=1))
+    assert FEEDBACK_OFF_FOOTNOTE in off.get_xlabel() and "importers bear" in off.get_xlabel()
+    assert FEEDBACK_OFF_FOOTNOTE not in on.get_xlabel() and "importers bear" in on.get_xlabel()

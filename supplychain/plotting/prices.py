@@ -371,9 +371,18 @@ def plot_who_pays(results: Results, *, baseline: Results | None = None,
     # split is an assumption (by default importers bear it all): said wherever a duty moved, in a footnote
     # under the bars' labels (the x axis has no label of its own), not in the title.
     ax.set_title(f"{results.scenario.title}\nwho gets what final buyers pay", fontsize="medium")
-    if abs(paid) >= 0.5:
-        ax.set_xlabel(export_supply_note(export_supply_elasticity, short=True), fontsize="x-small", loc="left")
+    notes = [export_supply_note(export_supply_elasticity, short=True)] if abs(paid) >= 0.5 else []
+    if not results.scenario.price_feedback:   # as format_who_pays says under the table
+        notes.append(FEEDBACK_OFF_FOOTNOTE)
+    if notes:
+        ax.set_xlabel("\n".join(notes), fontsize="x-small", loc="left")
     return ax
+
+
+#: `plot_who_pays`'s footnote when prices acted on no quantity (the default): the bars value what happened at the
+#: computed prices, and no buyer gave anything up to them.
+FEEDBACK_OFF_FOOTNOTE = ("Price feedback off: these prices moved no quantity (demand, sourcing and rationing ran as "
+                         "at reference prices).")
 
 
 #: `plot_who_pays` draws producers' rents again in a panel of their own when the largest is below this share of
