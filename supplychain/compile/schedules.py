@@ -39,7 +39,7 @@ from ..errors import SimulationWarning, SupplyChainError
 from ..model.scenario import Scenario
 from ..model.shocks import Shock, to_day
 
-__all__ = ["Schedules", "ScheduleBuilder", "build_schedules", "describe_shock", "DAILY_FIELDS", "Rule",
+__all__ = ["Schedules", "ScheduleBuilder", "build_schedules", "describe_shock", "labelled_shocks", "DAILY_FIELDS", "Rule",
            "Finisher", "normalise_shares"]
 
 #: name -> (axis the second dimension runs over, neutral value)
@@ -161,11 +161,12 @@ def _canonical_key(shock: Shock) -> tuple[str, str]:
     return type(shock).__name__, json.dumps(shock.to_dict(), sort_keys=True, default=str)
 
 
-def _labelled(scenario: Scenario) -> list[tuple[tuple[int, int], str, Shock]]:
+def labelled_shocks(scenario: Scenario) -> list[tuple[tuple[int, int], str, Shock]]:
     """Every shock and response with its place in the scenario and its label, in canonical order.
 
     The label is where the shock was written (`Scenario.shock_origins`, e.g. a file's
-    ``[[shocks]]`` entry), else its place in ``shocks`` or ``responses``.
+    ``[[shocks]]`` entry), else its place in ``shocks`` or ``responses``. The order is the one the
+    compiled extras (``stockpiles``, ``licences``, ...) are built in, so a reader can match them to their shocks.
     """
     origins = dict(scenario.shock_origins)
     out = [((0, i), origins.get(s, f"shocks entry {i + 1}"), s) for i, s in enumerate(scenario.shocks)]
@@ -218,7 +219,7 @@ def build_schedules(scenario: Scenario, core: Mapping[str, Any], *, base_share: 
     builder = ScheduleBuilder(scenario, core, sizes)
     builder.arrays["share"] = base_share[None, :].astype(float).copy()
     errors: list[tuple[tuple[int, int], str, SupplyChainError]] = []
-    for place, label, shock in _labelled(scenario):
+    for place, label, shock in labelled_shocks(scenario):
         rule = rules.get(type(shock))
         if rule is None:
             raise TypeError(f"no schedule rule is registered for shock type {type(shock).__name__}")

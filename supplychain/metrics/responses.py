@@ -22,7 +22,7 @@ import numpy as np
 
 from .._format import format_units
 from ..compile.compiler import compile_scenario
-from ..compile.schedules import _labelled
+from ..compile.schedules import labelled_shocks
 from ..model import CapacityInvestment, SafetyStockChange, StockpileRelease
 
 if TYPE_CHECKING:
@@ -79,9 +79,8 @@ def _stockpile(results: Results, response: StockpileRelease, spec: Any, unit: st
     return row
 
 
-def _investment(results: Results, response: CapacityInvestment, unit: str) -> dict[str, Any]:
-    scenario = results.scenario
-    with_it, without = compile_scenario(scenario), compile_scenario(_without(scenario, response))
+def _investment(results: Results, response: CapacityInvestment, unit: str, with_it: Any) -> dict[str, Any]:
+    without = compile_scenario(_without(results.scenario, response))
     grown = with_it.capacity[None, :] * with_it.schedules.capacity_factor                      # (T, F)
     before = without.capacity[None, :] * without.schedules.capacity_factor
     added = np.maximum(grown - before, 0.0)
@@ -104,9 +103,8 @@ def _investment(results: Results, response: CapacityInvestment, unit: str) -> di
     return row
 
 
-def _safety(results: Results, response: SafetyStockChange) -> dict[str, Any]:
-    scenario = results.scenario
-    with_it, without = compile_scenario(scenario), compile_scenario(_without(scenario, response))
+def _safety(results: Results, response: SafetyStockChange, with_it: Any) -> dict[str, Any]:
+    without = compile_scenario(_without(results.scenario, response))
     moved = np.abs(with_it.schedules.target_extra - without.schedules.target_extra) > 1e-12
     buyers = np.flatnonzero(np.asarray(moved).any(axis=0))
     row: dict[str, Any] = dict(available=np.nan, used=np.nan, used_share=np.nan, trigger_days=response.cover_days,
@@ -164,8 +162,9 @@ def response_effects(results: Results) -> pd.DataFrame:
         return pd.DataFrame(columns=list(RESPONSE_EFFECT_COLUMNS))
     require_daily(results, "response_effects", "simulate(..., keep=\"series\") and response_effects on its results")
     units = {c.id: c.unit for c in scenario.network.commodities}
-    piles = [s for _, _, s in _labelled(scenario) if isinstance(s, StockpileRelease)]
-    specs = compile_scenario(scenario).schedules.extras.get("stockpiles", [])
+    piles = [s for _, _, s in labelled_shocks(scenario) if isinstance(s, StockpileRelease)]
+    compiled = compile_scenario(scenario)     # once: each investment and safety stock compares with it
+    specs = compiled.schedules.extras.get("stockpiles", [])
     spec_of = dict(zip(map(id, piles), specs)) if len(piles) == len(specs) else {}
     for response in scenario.responses:
         commodity = getattr(response, "commodity", None)
@@ -176,9 +175,9 @@ def response_effects(results: Results) -> pd.DataFrame:
         if isinstance(response, StockpileRelease) and id(response) in spec_of:
             row = _stockpile(results, response, spec_of[id(response)], unit)
         elif isinstance(response, CapacityInvestment):
-            row = _investment(results, response, unit)
+            row = _investment(results, response, unit, compiled)
         elif isinstance(response, SafetyStockChange):
-            row = _safety(results, response)
+            row = _safety(results, response, compiled)
         else:
             continue
         row.update(response=response.id or type(response).__name__, kind=response.kind, region=response.region,
