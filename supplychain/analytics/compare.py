@@ -508,8 +508,12 @@ def _responses_done(baseline: Results | EnsembleResults, shocked: Results | Ense
             out += [dict(run=tag, response=r.id or type(r).__name__, kind=r.kind, effect=None)
                     for r in results.scenario.responses]
             continue
-        for row, r in zip(response_effects(results).to_dict("records"), results.scenario.responses):
-            row["run"] = "both" if tag == "shocked" and repr(r) in other else tag
+        rows = response_effects(results).to_dict("records")
+        # one row per response, in order, unless one could not be measured: then no row claims "both"
+        matched = len(rows) == len(results.scenario.responses)
+        for i, row in enumerate(rows):
+            alike = matched and repr(results.scenario.responses[i]) in other
+            row["run"] = "both" if tag == "shocked" and alike else tag
             out.append(row)
     return out
 
